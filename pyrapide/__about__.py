@@ -1,0 +1,3 @@
+"""The version of PyRapide, read by the build and by ``rapide --version``."""
+
+__version__ = "0.4.0"

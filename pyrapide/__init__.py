@@ -1,0 +1,145 @@
+"""PyRapide: causal event-driven architectures, after Stanford's RAPIDE.
+
+Every public name is importable from here (``from pyrapide import Pattern``).
+Names are loaded on first use, so ``import pyrapide`` stays cheap and a
+program that only needs posets never imports the runtime.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from pyrapide.__about__ import __version__
+
+# Public name -> the subpackage that defines it.
+_EXPORTS: dict[str, str] = {
+    # core
+    "Event": "pyrapide.core",
+    "Poset": "pyrapide.core",
+    "Computation": "pyrapide.core",
+    "CausalCycleError": "pyrapide.core",
+    "ComputationFileError": "pyrapide.core",
+    "Clock": "pyrapide.core",
+    "SynchronousClock": "pyrapide.core",
+    "RegularClock": "pyrapide.core",
+    "SlavedClock": "pyrapide.core",
+    "ClockManager": "pyrapide.core",
+    # patterns
+    "Pattern": "pyrapide.patterns",
+    "BasicPattern": "pyrapide.patterns",
+    "PatternMatch": "pyrapide.patterns",
+    "Placeholder": "pyrapide.patterns",
+    "placeholder": "pyrapide.patterns",
+    "parse_pattern": "pyrapide.patterns",
+    "PatternSyntaxError": "pyrapide.patterns",
+    # constraints
+    "Constraint": "pyrapide.constraints",
+    "ConstraintViolation": "pyrapide.constraints",
+    "ConstraintMonitor": "pyrapide.constraints",
+    "MustMatch": "pyrapide.constraints",
+    "Never": "pyrapide.constraints",
+    "must_match": "pyrapide.constraints",
+    "never": "pyrapide.constraints",
+    "every": "pyrapide.constraints",
+    "constraint": "pyrapide.constraints",
+    # types
+    "interface": "pyrapide.types",
+    "action": "pyrapide.types",
+    "provides": "pyrapide.types",
+    "requires": "pyrapide.types",
+    "behavior": "pyrapide.types",
+    "is_subtype": "pyrapide.types",
+    "conforms_to": "pyrapide.types",
+    # architecture
+    "architecture": "pyrapide.architecture",
+    "connect": "pyrapide.architecture",
+    "pipe": "pyrapide.architecture",
+    "agent": "pyrapide.architecture",
+    "ArchitectureError": "pyrapide.architecture",
+    # runtime
+    "module": "pyrapide.runtime",
+    "when": "pyrapide.runtime",
+    "get_context": "pyrapide.runtime",
+    "System": "pyrapide.runtime",
+    "Dispatch": "pyrapide.runtime",
+    "Engine": "pyrapide.runtime",
+    "StreamProcessor": "pyrapide.runtime",
+    "InMemoryEventSource": "pyrapide.runtime",
+    # analysis (modules, as in PyRapide 0.3.0)
+    "queries": "pyrapide.analysis.queries",
+    "visualization": "pyrapide.analysis.visualization",
+}
+
+__all__ = ["__version__", *_EXPORTS]
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module_name = _EXPORTS[name]
+    except KeyError:
+        raise AttributeError(f"module 'pyrapide' has no attribute {name!r}") from None
+    module = importlib.import_module(module_name)
+    value = module if module_name.endswith("." + name) else getattr(module, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
+    from pyrapide.analysis import queries, visualization
+    from pyrapide.architecture import ArchitectureError, agent, architecture, connect, pipe
+    from pyrapide.constraints import (
+        Constraint,
+        ConstraintMonitor,
+        ConstraintViolation,
+        MustMatch,
+        Never,
+        constraint,
+        every,
+        must_match,
+        never,
+    )
+    from pyrapide.core import (
+        CausalCycleError,
+        Clock,
+        ClockManager,
+        Computation,
+        ComputationFileError,
+        Event,
+        Poset,
+        RegularClock,
+        SlavedClock,
+        SynchronousClock,
+    )
+    from pyrapide.patterns import (
+        BasicPattern,
+        Pattern,
+        PatternMatch,
+        PatternSyntaxError,
+        Placeholder,
+        parse_pattern,
+        placeholder,
+    )
+    from pyrapide.runtime import (
+        Dispatch,
+        Engine,
+        InMemoryEventSource,
+        StreamProcessor,
+        System,
+        get_context,
+        module,
+        when,
+    )
+    from pyrapide.types import (
+        action,
+        behavior,
+        conforms_to,
+        interface,
+        is_subtype,
+        provides,
+        requires,
+    )

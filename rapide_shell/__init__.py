@@ -1,0 +1,1 @@
+"""The Rapide workbench: the ``rapide`` command, its REPL, scripts and TUI."""
