@@ -1,0 +1,266 @@
+"""A computation: the poset of a run, its clocks, and the queries over both."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+from pyrapide.core.clock import Clock, ClockManager
+from pyrapide.core.event import Event
+from pyrapide.core.eventset import EventSet
+from pyrapide.core.poset import EventRef, Poset
+
+
+def _counter_number(event_id: str) -> int:
+    """Return N for an id of the form "eN" (as ``new_event`` makes), else 0."""
+    if event_id[:1] == "e" and event_id[1:].isdigit() and event_id[1:2] != "0":
+        return int(event_id[1:])
+    return 0
+
+
+class Computation:
+    """The causal history of a run: a ``Poset`` plus a ``ClockManager``.
+
+    Record events with ``record`` (an event you built) or ``new_event`` (which
+    builds it with the next deterministic id, "e1", "e2", ...).  Every query of
+    ``Poset`` is offered here too; sets are ``EventSet``s in recording order and
+    lists are in recording order unless said otherwise.
+    """
+
+    def __init__(self, poset: Poset | None = None, clock_manager: ClockManager | None = None):
+        self._poset = poset if poset is not None else Poset()
+        self._clock_manager = clock_manager if clock_manager is not None else ClockManager()
+        self._next_number = 1 + max((_counter_number(e.id) for e in self._poset), default=0)
+
+    # -- recording --------------------------------------------------------
+
+    @property
+    def poset(self) -> Poset:
+        """The poset of recorded events."""
+        return self._poset
+
+    @property
+    def clock_manager(self) -> ClockManager:
+        """The clocks of this computation."""
+        return self._clock_manager
+
+    def record(
+        self,
+        event: Event,
+        caused_by: Iterable[EventRef] | None = None,
+        clock: str | None = None,
+    ) -> None:
+        """Record ``event`` caused by ``caused_by``, stamped on the named clock if given.
+
+        Raises ``KeyError`` for an unknown clock and ``ValueError`` for an
+        unknown cause, before anything is recorded.
+        """
+        stamping: Clock | None = None if clock is None else self._clock_manager.get_clock(clock)
+        self._poset.add(event, caused_by)
+        number = _counter_number(event.id)
+        if number >= self._next_number:
+            self._next_number = number + 1
+        if stamping is not None:
+            stamping.stamp(event)
+
+    def new_event(
+        self,
+        name: str,
+        payload: Mapping[str, Any] | None = None,
+        *,
+        source: str = "",
+        caused_by: Iterable[EventRef] | None = None,
+        timestamp: float | None = None,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> Event:
+        """Build an event with the next id of this computation ("e1", "e2", ...) and record it.
+
+        Ids continue past the highest such id already present (after ``load``
+        or ``merge`` too), so a replay of the same run gets the same ids.
+        """
+        number = self._next_number
+        while f"e{number}" in self._poset:
+            number += 1
+        event = Event(name, payload, source, f"e{number}", timestamp, metadata)
+        self._poset.add(event, caused_by)
+        self._next_number = number + 1
+        return event
+
+    # -- membership -------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._poset)
+
+    def __iter__(self) -> Iterator[Event]:
+        return iter(self._poset)
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._poset
+
+    def __repr__(self) -> str:
+        return f"<Computation of {len(self._poset)} events>"
+
+    @property
+    def events(self) -> EventSet:
+        """Every recorded event, in recording order."""
+        return self._poset.events
+
+    def get(self, event_id: str) -> Event | None:
+        """Return the event with this id, or None."""
+        return self._poset.get(event_id)
+
+    def seq(self, event: EventRef) -> int:
+        """Return the event's recording position (0-based)."""
+        return self._poset.seq(event)
+
+    def depth(self, event: EventRef) -> int:
+        """Return the length of the longest causal chain leading to the event."""
+        return self._poset.depth(event)
+
+    def events_by_name(self, name: str) -> list[Event]:
+        """Return the events with this name, in recording order."""
+        return [e for e in self._poset if e.name == name]
+
+    def events_by_source(self, source: str) -> list[Event]:
+        """Return the events from this source, in recording order."""
+        return [e for e in self._poset if e.source == source]
+
+    # -- causal queries (see Poset) ---------------------------------------
+
+    def causes(self, event: EventRef) -> EventSet:
+        """Return the direct causes of the event."""
+        return self._poset.causes(event)
+
+    def effects(self, event: EventRef) -> EventSet:
+        """Return the events the event causes directly."""
+        return self._poset.effects(event)
+
+    def ancestors(self, event: EventRef) -> EventSet:
+        """Return every event that causally precedes the event."""
+        return self._poset.ancestors(event)
+
+    def descendants(self, event: EventRef) -> EventSet:
+        """Return every event the event causally precedes."""
+        return self._poset.descendants(event)
+
+    def is_ancestor(self, a: EventRef, b: EventRef) -> bool:
+        """Return True if ``a`` causally precedes ``b``."""
+        return self._poset.is_ancestor(a, b)
+
+    def are_independent(self, a: EventRef, b: EventRef) -> bool:
+        """Return True if neither event causally precedes the other (False when a is b)."""
+        return self._poset.are_independent(a, b)
+
+    def common_ancestors(self, a: EventRef, b: EventRef) -> EventSet:
+        """Return the events that precede both ``a`` and ``b``."""
+        return self._poset.common_ancestors(a, b)
+
+    def root_events(self) -> EventSet:
+        """Return the events without causes."""
+        return self._poset.root_events()
+
+    def leaf_events(self) -> EventSet:
+        """Return the events without effects."""
+        return self._poset.leaf_events()
+
+    def causal_chain(self, a: EventRef, b: EventRef) -> list[Event] | None:
+        """Return a shortest causal path from ``a`` to ``b``, or None."""
+        return self._poset.causal_chain(a, b)
+
+    def causal_depth(self) -> int:
+        """Return the number of links on the longest causal chain (0 when empty)."""
+        return self._poset.causal_depth()
+
+    def topological_order(self) -> list[Event]:
+        """Return every event, causes first; deterministic (see ``Poset.topological_order``)."""
+        return self._poset.topological_order()
+
+    # -- time -------------------------------------------------------------
+
+    def events_since(self, timestamp: float, clock_name: str | None = None) -> list[Event]:
+        """Return the events at or after ``timestamp``, earliest first.
+
+        Time is read on the named clock (events it never stamped are left out),
+        or from each event's own ``timestamp`` when no clock is named.
+        """
+        return self._timed(clock_name, lambda t: t >= timestamp)
+
+    def events_between(
+        self, start: float, end: float, clock_name: str | None = None
+    ) -> list[Event]:
+        """Return the events with ``start <= time <= end``, earliest first (see events_since)."""
+        return self._timed(clock_name, lambda t: start <= t <= end)
+
+    def _timed(self, clock_name: str | None, wanted: Any) -> list[Event]:
+        if clock_name is None:
+            timed = [(e.timestamp, e) for e in self._poset]
+        else:
+            clock = self._clock_manager.get_clock(clock_name)
+            timed = [(t, e) for e in self._poset if (t := clock.start_time(e)) is not None]
+        # sorted() is stable: equal times stay in recording order.
+        return [e for t, e in sorted(timed, key=lambda pair: pair[0]) if wanted(t)]
+
+    # -- combining and files ----------------------------------------------
+
+    def merge(self, other: Computation) -> Computation:
+        """Return a new computation with the events and links of both.
+
+        Events are matched by id (this computation's copy wins); the clocks of
+        both are kept (this computation's wins on a shared name).  Neither
+        input changes.  Raises ``CausalCycleError`` if the links together form a
+        cycle.
+        """
+        events = list(self._poset)
+        position = {e.id: p for p, e in enumerate(events)}
+        for event in other:
+            if event.id not in position:
+                position[event.id] = len(events)
+                events.append(event)
+        causes: list[dict[int, None]] = [{} for _ in events]
+        for source in (self._poset, other.poset):
+            for event in source:
+                found = causes[position[event.id]]
+                for cause in source.causes(event):
+                    found[position[cause.id]] = None
+        poset = Poset._build(events, [tuple(c) for c in causes])
+        clocks = ClockManager()
+        for clock in [*other.clock_manager, *self._clock_manager]:
+            clocks.register(clock)
+        return Computation(poset, clocks)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the computation as a JSON-ready dict (format name and version included)."""
+        from pyrapide.core.serialization import computation_to_document
+
+        return computation_to_document(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Computation:
+        """Rebuild a computation from ``to_dict()`` output or a PyRapide 0.3.0 document.
+
+        Raises ``ComputationFileError`` naming what is wrong.
+        """
+        from pyrapide.core.serialization import computation_from_document
+
+        return computation_from_document(data, source="computation")
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the computation to ``path`` as JSON (replacing the file atomically).
+
+        Raises ``TypeError`` naming an event whose payload JSON cannot hold.
+        """
+        from pyrapide.core.serialization import save_computation
+
+        save_computation(self, path)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> Computation:
+        """Read a computation written by ``save`` (or a 0.3.0 ``to_dict()`` in JSON).
+
+        Nothing in the file is executed.  Raises ``ComputationFileError`` naming
+        the path and what is wrong (JSON line and column, or event index and id).
+        """
+        from pyrapide.core.serialization import load_computation
+
+        return load_computation(path)

@@ -1,0 +1,18 @@
+"""Exceptions raised by the causal core."""
+
+from __future__ import annotations
+
+
+class CausalCycleError(ValueError):
+    """Raised when a causal link would make an event (indirectly) cause itself.
+
+    The poset that refused the link is left exactly as it was.
+    """
+
+
+class ComputationFileError(ValueError):
+    """Raised when a saved computation cannot be read.
+
+    The message names what is wrong and where: the file path, and the JSON
+    line and column or the index and id of the offending event.
+    """

@@ -1,0 +1,93 @@
+"""A frozenset of events that iterates in a fixed, reproducible order."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pyrapide.core.event import Event
+
+
+class EventSet(frozenset["Event"]):
+    """An immutable set of events whose iteration order is deterministic.
+
+    Sets returned by ``Poset`` and ``Computation`` iterate in recording order,
+    so code that loops over them behaves the same on every run whatever
+    ``PYTHONHASHSEED`` is.  ``EventSet(iterable)`` keeps the iterable's order
+    (first occurrence wins); ``|``, ``&``, ``-`` and ``^`` keep the left
+    operand's order, then the right one's.
+    """
+
+    __slots__ = ("_ordered",)
+
+    _ordered: tuple[Event, ...]
+
+    def __new__(cls, events: Iterable[Event] = ()) -> EventSet:
+        ordered = tuple(dict.fromkeys(events))
+        return cls._of_distinct(ordered)
+
+    @classmethod
+    def _of_distinct(cls, ordered: tuple[Event, ...]) -> EventSet:
+        """Wrap a tuple already known to hold distinct events (no copy, no check)."""
+        self = frozenset.__new__(cls, ordered)
+        self._ordered = ordered
+        return self
+
+    def __iter__(self) -> Iterator[Event]:
+        return iter(self._ordered)
+
+    def __reversed__(self) -> Iterator[Event]:
+        return reversed(self._ordered)
+
+    def __repr__(self) -> str:
+        return f"EventSet({list(self._ordered)!r})"
+
+    def __reduce__(self) -> tuple[type[EventSet], tuple[tuple[Event, ...]]]:
+        return (EventSet, (self._ordered,))
+
+    def __or__(self, other: Any) -> EventSet:
+        if not isinstance(other, frozenset | set):
+            return NotImplemented
+        return EventSet((*self._ordered, *other))
+
+    def __and__(self, other: Any) -> EventSet:
+        if not isinstance(other, frozenset | set):
+            return NotImplemented
+        return EventSet._of_distinct(tuple(e for e in self._ordered if e in other))
+
+    def __sub__(self, other: Any) -> EventSet:
+        if not isinstance(other, frozenset | set):
+            return NotImplemented
+        return EventSet._of_distinct(tuple(e for e in self._ordered if e not in other))
+
+    def __xor__(self, other: Any) -> EventSet:
+        if not isinstance(other, frozenset | set):
+            return NotImplemented
+        return (self - other) | EventSet(e for e in other if e not in self)
+
+    def union(self, *others: Iterable[Event]) -> EventSet:  # type: ignore[override]
+        """Return the events of this set and of every argument, in that order."""
+        return EventSet(e for group in (self._ordered, *others) for e in group)
+
+    def intersection(self, *others: Iterable[object]) -> EventSet:
+        """Return the events of this set found in every argument, in this set's order."""
+        result = self
+        for other in others:
+            result = result & (other if isinstance(other, frozenset | set) else set(other))
+        return result
+
+    def difference(self, *others: Iterable[object]) -> EventSet:
+        """Return the events of this set found in none of the arguments."""
+        result = self
+        for other in others:
+            result = result - (other if isinstance(other, frozenset | set) else set(other))
+        return result
+
+    def symmetric_difference(self, other: Iterable[Event]) -> EventSet:  # type: ignore[override]
+        """Return the events in exactly one of the two sets."""
+        return self ^ (other if isinstance(other, frozenset | set) else set(other))
+
+    def copy(self) -> EventSet:
+        """Return this set (it is immutable)."""
+        return self

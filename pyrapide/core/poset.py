@@ -1,0 +1,303 @@
+"""The partially ordered set of events by causality, built to scale."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+from pyrapide.core import _ordering
+from pyrapide.core.errors import CausalCycleError
+from pyrapide.core.event import Event
+from pyrapide.core.eventset import EventSet
+
+EventRef = Event | str
+"""An event, or the id of an event, wherever a poset method takes one."""
+
+
+class Poset:
+    """A directed acyclic graph of events ordered by causality.
+
+    Events are stored in recording order and referred to internally by their
+    position in it (their *sequence number*, see ``seq``).  Every set returned
+    is an ``EventSet`` iterating in recording order.  Methods taking an event
+    also accept its id; an event not in the poset raises ``ValueError`` naming
+    the id.
+
+    Costs: ``add`` is O(number of causes) whatever the size of the poset;
+    ``is_ancestor`` and ``are_independent`` search only the part of the graph
+    that could lie between the two events (see ``pyrapide.core._ordering``);
+    ``add_causal_link`` reorders only the region between the two events.
+    """
+
+    __slots__ = ("_events", "_index", "_order")
+
+    def __init__(self) -> None:
+        self._events: list[Event] = []
+        self._index: dict[str, int] = {}
+        self._order = _ordering.CausalOrder()
+
+    # -- building ---------------------------------------------------------
+
+    def add(self, event: Event, caused_by: Iterable[EventRef] | None = None) -> None:
+        """Record ``event``, caused by the events of ``caused_by`` (already recorded).
+
+        Costs O(number of causes): a new event has no effects yet, so it cannot
+        close a cycle.  Adding an event that is already recorded only adds the
+        new causal links (each checked as by ``add_causal_link``).  Raises
+        ``ValueError`` naming a cause that is not in the poset; on any error the
+        poset is unchanged.
+        """
+        if not isinstance(event, Event):
+            raise TypeError(f"Poset.add expects an Event, not {type(event).__name__}")
+        existing = self._index.get(event.id)
+        if existing is not None:
+            for cause in caused_by or ():
+                self.add_causal_link(cause, self._events[existing])
+            return
+        causes: tuple[int, ...] = ()
+        if caused_by:
+            index = self._index
+            seen: list[int] = []
+            for cause in caused_by:
+                cause_id = cause.id if isinstance(cause, Event) else cause
+                position = index.get(cause_id)  # type: ignore[arg-type]
+                if position is None:
+                    if cause_id == event.id:
+                        raise CausalCycleError(f"event {event.id!r} cannot cause itself")
+                    raise ValueError(
+                        f"cause {cause_id!r} of event {event.id!r} is not in the poset"
+                    )
+                if position not in seen:
+                    seen.append(position)
+            causes = tuple(seen)
+        position = len(self._events)
+        self._events.append(event)
+        self._index[event.id] = position
+        self._order.append(causes)
+
+    def add_causal_link(self, cause: EventRef, effect: EventRef) -> None:
+        """Record that ``cause`` causes ``effect``; both must already be recorded.
+
+        Raises ``CausalCycleError`` if ``effect`` already precedes ``cause`` (or
+        they are the same event), leaving the poset exactly as it was.  Linking
+        events already linked directly does nothing.
+        """
+        c, e = self._seq(cause), self._seq(effect)
+        if c == e:
+            raise CausalCycleError(f"event {self._events[c].id!r} cannot cause itself")
+        if not self._order.link(c, e):
+            raise CausalCycleError(
+                f"linking {self._events[c].id!r} -> {self._events[e].id!r} would close a "
+                f"cycle: {self._events[e].id!r} already precedes {self._events[c].id!r}"
+            )
+
+    # -- membership and lookup -------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._events)
+
+    def __iter__(self) -> Iterator[Event]:
+        return iter(self._events)
+
+    def __contains__(self, item: object) -> bool:
+        if isinstance(item, Event):
+            return item.id in self._index
+        return isinstance(item, str) and item in self._index
+
+    def __repr__(self) -> str:
+        return f"<Poset of {len(self._events)} events>"
+
+    @property
+    def events(self) -> EventSet:
+        """Every event, in recording order."""
+        return EventSet._of_distinct(tuple(self._events))
+
+    def get(self, event_id: str) -> Event | None:
+        """Return the event with this id, or None."""
+        position = self._index.get(event_id)
+        return None if position is None else self._events[position]
+
+    def seq(self, event: EventRef) -> int:
+        """Return the event's recording position (0 for the first event recorded)."""
+        return self._seq(event)
+
+    def depth(self, event: EventRef) -> int:
+        """Return the length of the longest causal chain leading to the event (roots: 0)."""
+        return self._order.depth[self._seq(event)]
+
+    def causal_depth(self) -> int:
+        """Return the number of links on the longest causal chain (0 when empty)."""
+        return max(self._order.depth, default=0)
+
+    def _seq(self, event: EventRef) -> int:
+        event_id = event.id if isinstance(event, Event) else event
+        position = self._index.get(event_id)  # type: ignore[arg-type]
+        if position is None:
+            raise ValueError(f"event {event_id!r} is not in the poset")
+        return position
+
+    def _set_of(self, positions: Iterable[int]) -> EventSet:
+        events = self._events
+        return EventSet._of_distinct(tuple(events[p] for p in sorted(positions)))
+
+    # -- causal queries ---------------------------------------------------
+
+    def causes(self, event: EventRef) -> EventSet:
+        """Return the direct causes of the event."""
+        return self._set_of(self._order.causes[self._seq(event)])
+
+    def effects(self, event: EventRef) -> EventSet:
+        """Return the events the event causes directly."""
+        return self._set_of(self._order.effects[self._seq(event)] or ())
+
+    def ancestors(self, event: EventRef) -> EventSet:
+        """Return every event that causally precedes the event (not the event itself)."""
+        return self._set_of(self._order.closure(self._seq(event), self._order.causes))
+
+    def descendants(self, event: EventRef) -> EventSet:
+        """Return every event the event causally precedes (not the event itself)."""
+        return self._set_of(self._order.closure(self._seq(event), self._order.effects))
+
+    def is_ancestor(self, a: EventRef, b: EventRef) -> bool:
+        """Return True if ``a`` causally precedes ``b`` (strictly: False when a is b)."""
+        return self._order.reaches(self._seq(a), self._seq(b))
+
+    def are_independent(self, a: EventRef, b: EventRef) -> bool:
+        """Return True if neither event precedes the other (False when a is b)."""
+        x, y = self._seq(a), self._seq(b)
+        if x == y:
+            return False
+        order = self._order
+        # Only the direction the topological order allows can hold.
+        if order.topo[x] < order.topo[y]:
+            return not order.reaches(x, y)
+        return not order.reaches(y, x)
+
+    def common_ancestors(self, a: EventRef, b: EventRef) -> EventSet:
+        """Return the events that precede both ``a`` and ``b``."""
+        order = self._order
+        first = order.closure(self._seq(a), order.causes)
+        second = order.closure(self._seq(b), order.causes)
+        return self._set_of(first & second)
+
+    def causal_chain(self, a: EventRef, b: EventRef) -> list[Event] | None:
+        """Return a shortest causal path from ``a`` to ``b`` (both included), or None.
+
+        ``causal_chain(a, a)`` is ``[a]``.
+        """
+        path = self._order.path(self._seq(a), self._seq(b))
+        return None if path is None else [self._events[p] for p in path]
+
+    def root_events(self) -> EventSet:
+        """Return the events without causes."""
+        pairs = zip(self._events, self._order.causes, strict=True)
+        return EventSet._of_distinct(tuple(e for e, causes in pairs if not causes))
+
+    def leaf_events(self) -> EventSet:
+        """Return the events without effects."""
+        pairs = zip(self._events, self._order.effects, strict=True)
+        return EventSet._of_distinct(tuple(e for e, effects in pairs if not effects))
+
+    def topological_order(self) -> list[Event]:
+        """Return every event, causes before effects.
+
+        The order depends only on the events, their links and the recording
+        order (among events free to go next, the earliest recorded goes first),
+        so it is the same after a save and load, and it is the recording order
+        whenever every link points forward in it.
+        """
+        events = self._events
+        return [events[p] for p in self._order.canonical_order()]
+
+    # -- derived posets ---------------------------------------------------
+
+    def filter_by_name(self, name: str) -> Poset:
+        """Return a poset of the events with this name, keeping their causal order.
+
+        Two kept events are linked when one preceded the other through events
+        that were filtered out, so ``is_ancestor`` answers as in this poset.
+        """
+        return self._filtered(lambda event: event.name == name)
+
+    def filter_by_source(self, source: str) -> Poset:
+        """Return a poset of the events from this source, keeping their causal order."""
+        return self._filtered(lambda event: event.source == source)
+
+    def _filtered(self, keep: Any) -> Poset:
+        events = self._events
+        kept = [keep(e) for e in events]
+        causes = self._order.causes
+        # nearest[p]: the kept events closest above p on every path into p.
+        nearest: dict[int, tuple[int, ...]] = {}
+        new_index: dict[int, int] = {}
+        new_events: list[Event] = []
+        new_causes: dict[int, tuple[int, ...]] = {}
+        for p in self._order.canonical_order():
+            above: dict[int, None] = {}
+            for c in causes[p]:
+                if kept[c]:
+                    above[c] = None
+                else:
+                    above.update(dict.fromkeys(nearest[c]))
+            if kept[p]:
+                new_causes[p] = tuple(above)
+                nearest[p] = (p,)
+            else:
+                nearest[p] = tuple(above)
+        for p, event in enumerate(events):
+            if kept[p]:
+                new_index[p] = len(new_events)
+                new_events.append(event)
+        return Poset._build(
+            new_events, [tuple(new_index[c] for c in new_causes[p]) for p in sorted(new_causes)]
+        )
+
+    # -- serialization ----------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return ``{"events": [...], "edges": [[cause_id, effect_id], ...]}``.
+
+        Events are in recording order, edges grouped by effect in that order:
+        the layout of PyRapide 0.3.0, JSON-ready if the payloads are.
+        """
+        events = self._events
+        edges = [
+            [events[c].id, events[p].id]
+            for p, causes in enumerate(self._order.causes)
+            for c in causes
+        ]
+        return {"events": [e.to_dict() for e in events], "edges": edges}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Poset:
+        """Rebuild a poset from ``to_dict()`` output.
+
+        Raises ``ComputationFileError`` naming a malformed event or edge, a
+        duplicate id, an unknown id or a cycle.
+        """
+        from pyrapide.core.serialization import poset_from_document
+
+        return poset_from_document(data, where="poset")
+
+    @classmethod
+    def _build(cls, events: list[Event], causes: list[tuple[int, ...]]) -> Poset:
+        """Build a poset from events in recording order and their causes by position.
+
+        The caller guarantees distinct ids and cause positions in range.  Links
+        may point backward in recording order; a cycle raises
+        ``CausalCycleError`` naming the events on it.
+        """
+        poset = cls()
+        poset._events = list(events)
+        poset._index = {e.id: p for p, e in enumerate(events)}
+        if len(poset._index) != len(events):
+            raise ValueError("duplicate event ids")
+        try:
+            poset._order = _ordering.CausalOrder.build(causes)
+        except _ordering.CycleFound as cycle:
+            names = " -> ".join(repr(events[p].id) for p in cycle.positions)
+            raise CausalCycleError(f"the causal links form a cycle: {names}") from None
+        return poset
+
+
+__all__ = ["EventRef", "Poset"]

@@ -1,0 +1,304 @@
+"""Computations to and from JSON: checked field by field, never executed.
+
+The document is ``{"format": "pyrapide.computation", "version": 1, "poset":
+{"events": [...], "edges": [[cause_id, effect_id], ...]}, "clocks": [...]}``.
+A PyRapide 0.3.0 ``Computation.to_dict()`` (``{"poset": {...}}``) is read too.
+Everything is validated and built into fresh objects that are returned only
+once complete, so a bad file raises one ``ComputationFileError`` and leaves
+nothing half-built.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from pyrapide.core.clock import Clock, ClockManager, RegularClock, SlavedClock, SynchronousClock
+from pyrapide.core.errors import CausalCycleError, ComputationFileError
+from pyrapide.core.event import Event
+from pyrapide.core.poset import Poset
+
+if TYPE_CHECKING:
+    from pyrapide.core.computation import Computation
+
+FORMAT = "pyrapide.computation"
+VERSION = 1
+
+Failure = Callable[[str], NoReturn]
+"""Reports a problem in the document by raising; gets the message."""
+
+_EVENT_FIELDS = frozenset(("id", "name", "payload", "source", "timestamp", "metadata"))
+
+
+def _kind(value: object) -> str:
+    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
+    if value is None:
+        return "null"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return "a number"
+    return names.get(type(value), type(value).__name__)
+
+
+# -- writing ------------------------------------------------------------
+
+
+def _clock_document(clock: Clock) -> dict[str, Any] | None:
+    if isinstance(clock, RegularClock):
+        spec: dict[str, Any] = {"kind": "regular", "period": clock.period}
+        spec.update(accuracy=clock.accuracy, time=clock.read())
+    elif isinstance(clock, SynchronousClock):
+        spec = {"kind": "synchronous", "time": clock.read()}
+    elif isinstance(clock, SlavedClock):
+        parent = _clock_document(clock.parent)
+        if parent is None:
+            return None
+        spec = {"kind": "slaved", "parent": parent, "divisor": clock.divisor}
+    else:
+        return None  # a user-defined clock: its reading cannot be restored
+    return {"name": clock.name, **spec}
+
+
+def computation_to_document(computation: Computation) -> dict[str, Any]:
+    """Return the JSON-ready document for ``computation``."""
+    clocks = []
+    for clock in computation.clock_manager:
+        spec = _clock_document(clock)
+        if spec is not None:
+            spec["stamps"] = [
+                [event.id, start, finish]
+                for event, start, finish in clock.stamped_events()
+                if event in computation
+            ]
+            clocks.append(spec)
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "poset": computation.poset.to_dict(),
+        "clocks": clocks,
+    }
+
+
+def save_computation(computation: Computation, path: str | os.PathLike[str]) -> None:
+    """Write ``computation`` to ``path``: one event or edge a line, replaced atomically."""
+    document = computation_to_document(computation)
+    dumps = json.JSONEncoder(allow_nan=False, ensure_ascii=False).encode
+    lines = []
+    for index, event in enumerate(document["poset"]["events"]):
+        try:
+            lines.append(dumps(event))
+        except (TypeError, ValueError) as error:
+            raise TypeError(
+                f"cannot save event #{index} ({event['id']!r}): its payload or metadata "
+                f"is not JSON ({error})"
+            ) from None
+    head = f'{{"format": {dumps(FORMAT)}, "version": {VERSION},\n"poset": {{"events": [\n'
+    edges = ",\n".join(dumps(edge) for edge in document["poset"]["edges"])
+    text = (
+        head
+        + ",\n".join(lines)
+        + '\n],\n"edges": [\n'
+        + edges
+        + "\n]},\n"
+        + f'"clocks": {dumps(document["clocks"])}}}\n'
+    )
+    target = Path(path)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+# -- reading ------------------------------------------------------------
+
+
+def load_computation(path: str | os.PathLike[str]) -> Computation:
+    """Read a computation file; raises ``ComputationFileError`` naming path and problem."""
+    name = os.fspath(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ComputationFileError(f"{name}: no such file") from None
+    except UnicodeDecodeError as error:
+        raise ComputationFileError(
+            f"{name}: not UTF-8 text (bad byte at offset {error.start})"
+        ) from None
+    except OSError as error:
+        raise ComputationFileError(f"{name}: cannot read: {error.strerror}") from None
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        hint = " (the file looks truncated)" if error.pos >= len(text.rstrip()) else ""
+        raise ComputationFileError(
+            f"{name}:{error.lineno}:{error.colno}: not valid JSON: {error.msg}{hint}"
+        ) from None
+    except RecursionError:
+        raise ComputationFileError(f"{name}: JSON nested too deeply") from None
+    return computation_from_document(document, source=name)
+
+
+def computation_from_document(document: Any, source: str) -> Computation:
+    """Build a computation from a parsed document; ``source`` prefixes error messages."""
+    from pyrapide.core.computation import Computation
+
+    def fail(message: str) -> NoReturn:
+        raise ComputationFileError(f"{source}: {message}")
+
+    if not isinstance(document, Mapping):
+        fail(f"expected a JSON object at the top level, found {_kind(document)}")
+    if "format" in document:
+        if document["format"] != FORMAT:
+            fail(f"unknown format {document['format']!r} (expected {FORMAT!r})")
+        version = document.get("version")
+        if version != VERSION:
+            fail(f"unsupported version {version!r} of {FORMAT!r} (this PyRapide reads {VERSION})")
+    elif "poset" not in document:
+        fail("not a saved computation: it has neither a 'format' nor a 'poset' field")
+    poset = poset_from_document(document.get("poset"), where=f"{source}: poset")
+    clocks = _clocks_from_document(document.get("clocks", []), poset, fail)
+    return Computation(poset, clocks)
+
+
+def poset_from_document(data: Any, where: str) -> Poset:
+    """Build a poset from ``{"events": [...], "edges": [...]}``, checking every field."""
+
+    def fail(message: str) -> NoReturn:
+        raise ComputationFileError(f"{where}: {message}")
+
+    if not isinstance(data, Mapping):
+        fail(f"expected an object with 'events' and 'edges', found {_kind(data)}")
+    raw_events = data.get("events")
+    raw_edges = data.get("edges", [])
+    if not isinstance(raw_events, list):
+        fail(f"'events' must be an array, found {_kind(raw_events)}")
+    if not isinstance(raw_edges, list):
+        fail(f"'edges' must be an array, found {_kind(raw_edges)}")
+    events: list[Event] = []
+    position: dict[str, int] = {}
+    for index, raw in enumerate(raw_events):
+        event = _event_from_document(raw, index, fail)
+        earlier = position.setdefault(event.id, index)
+        if earlier != index:
+            fail(f"event #{index}: id {event.id!r} is already used by event #{earlier}")
+        events.append(event)
+    causes: list[dict[int, None]] = [{} for _ in events]
+    for index, edge in enumerate(raw_edges):
+        if (
+            not isinstance(edge, list)
+            or len(edge) != 2
+            or not all(isinstance(end, str) for end in edge)
+        ):
+            fail(f"edge #{index}: expected [cause_id, effect_id], found {json.dumps(edge)[:80]}")
+        cause_id, effect_id = edge
+        for role, event_id in (("cause", cause_id), ("effect", effect_id)):
+            if event_id not in position:
+                fail(f"edge #{index}: unknown {role} id {event_id!r}")
+        causes[position[effect_id]][position[cause_id]] = None
+    try:
+        return Poset._build(events, [tuple(c) for c in causes])
+    except CausalCycleError as error:
+        fail(str(error))
+
+
+def _event_from_document(raw: Any, index: int, report: Failure) -> Event:
+    def fail(message: str) -> NoReturn:
+        report(f"event #{index}: {message}")
+
+    if not isinstance(raw, Mapping):
+        fail(f"expected an object, found {_kind(raw)}")
+    unknown = set(raw) - _EVENT_FIELDS
+    if unknown:
+        fail(f"unknown field(s) {', '.join(sorted(map(repr, unknown)))}")
+    event_id = raw.get("id")
+    label = f"(id {event_id!r}) " if isinstance(event_id, str) else ""
+    checks = (
+        ("id", str, True),
+        ("name", str, True),
+        ("source", str, False),
+        ("payload", dict, False),
+        ("metadata", dict, False),
+    )
+    for field, expected, required in checks:
+        if field not in raw:
+            if required:
+                fail(f"{label}missing field {field!r}")
+            continue
+        value = raw[field]
+        if not isinstance(value, expected) or (expected is str and required and not value):
+            wanted = "a non-empty string" if expected is str else "an object"
+            fail(f"{label}field {field!r} must be {wanted}, found {_kind(value)}")
+    stamp = raw.get("timestamp", 0.0)
+    if isinstance(stamp, bool) or not isinstance(stamp, int | float):
+        fail(f"{label}field 'timestamp' must be a number, found {_kind(stamp)}")
+    return Event(
+        raw["name"],
+        raw.get("payload"),
+        raw.get("source", ""),
+        event_id,
+        stamp,
+        raw.get("metadata"),
+    )
+
+
+def _clock_from_spec(spec: Any, where: str, fail: Failure) -> Clock:
+    if not isinstance(spec, Mapping):
+        fail(f"{where}: expected an object, found {_kind(spec)}")
+    name, kind = spec.get("name"), spec.get("kind")
+    if not isinstance(name, str) or not name:
+        fail(f"{where}: 'name' must be a non-empty string")
+
+    def number(field: str, default: float | None = None) -> float:
+        value = spec.get(field, default)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            fail(f"{where} ({name!r}): {field!r} must be a number, found {_kind(value)}")
+        return value
+
+    try:
+        clock: Clock
+        if kind == "synchronous":
+            clock = SynchronousClock(name)
+            clock.tick(number("time", 0.0))
+        elif kind == "regular":
+            clock = RegularClock(name, number("period"), number("accuracy", 1.0))
+            clock.tick(number("time", 0.0))
+        elif kind == "slaved":
+            parent = _clock_from_spec(spec.get("parent"), f"{where} ({name!r}) parent", fail)
+            clock = SlavedClock(name, parent, number("divisor"))  # type: ignore[arg-type]
+        else:
+            fail(f"{where} ({name!r}): unknown clock kind {kind!r}")
+    except ValueError as error:
+        fail(f"{where} ({name!r}): {error}")
+    return clock
+
+
+def _clocks_from_document(specs: Any, poset: Poset, fail: Failure) -> ClockManager:
+    manager = ClockManager()
+    if not isinstance(specs, list):
+        fail(f"'clocks' must be an array, found {_kind(specs)}")
+    for index, spec in enumerate(specs):
+        where = f"clock #{index}"
+        clock = _clock_from_spec(spec, where, fail)
+        stamps = spec.get("stamps", [])
+        if not isinstance(stamps, list):
+            fail(f"{where} ({clock.name!r}): 'stamps' must be an array")
+        for stamp in stamps:
+            if not (isinstance(stamp, list) and len(stamp) == 3 and isinstance(stamp[0], str)):
+                fail(f"{where} ({clock.name!r}): a stamp must be [event_id, start, finish]")
+            event = poset.get(stamp[0])
+            if event is None:
+                fail(f"{where} ({clock.name!r}): stamp for unknown event id {stamp[0]!r}")
+            for time, table in ((stamp[1], clock._start_times), (stamp[2], clock._finish_times)):
+                if time is None:
+                    continue
+                if isinstance(time, bool) or not isinstance(time, int | float):
+                    fail(f"{where} ({clock.name!r}): stamp times must be numbers or null")
+                table[event] = time
+        manager.register(clock)
+    return manager
