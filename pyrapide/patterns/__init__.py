@@ -1,0 +1,83 @@
+"""Causal event patterns: the algebra, its text syntax, and matching over posets.
+
+Build patterns in Python::
+
+    k = placeholder("k")
+    request = Pattern.match("APIService.request", type="query", key=k)
+    answered = request >> Pattern.match("DatabaseService.result", key=k)
+    answered.match_in(computation)            # every match, in completion order
+    matcher = answered.matcher()              # or incrementally, as events arrive:
+    matcher.feed(event, computation.poset)    # -> the matches this event completes
+
+or write them as text (``parse_pattern``); ``str(pattern)`` prints this form::
+
+    APIService.request(type="query", key=?k) -> DatabaseService.result(key=?k)
+
+Text syntax, from the loosest-binding operator to the tightest:
+
+=================  ==============================  =====================================
+``P where C``      ``P.where(C)``                  C compares placeholders and JSON values
+                                                   with ``== != < <= > >=``, ``and``,
+                                                   ``or``, ``not``: ``where ?n > 5``
+``P or Q``         ``P.or_(Q)``                    either matches
+``P || Q``         ``P | Q``                       both, causally independent
+``P & Q``          ``P & Q``                       both, with a common causal ancestor
+``P -> Q``         ``P >> Q`` (also ``P >> Q``)    P causally precedes Q
+``P => Q``         ``P.then_immediately(Q)``       P is a direct cause of Q
+``P+``             ``P.repeat()``                  all occurrences of P so far
+=================  ==============================  =====================================
+
+Binary operators group to the left, so ``A -> B -> C`` is ``(A -> B) -> C`` and
+``A -> B || C & D or E`` is ``((A -> B) || (C & D)) or E``; ``where`` applies to
+everything before it (parenthesise to guard a part: ``(A where ?n > 5) -> B``).
+
+A basic pattern is an event name, ``*`` for any name, or a quoted name
+(``"order-placed"``), then optionally payload fields in parentheses and a source::
+
+    APIService.request
+    *(key=?k)
+    Sensor.reading(level=3.5, tags=["a", "b"], meta={"x": null}) from "probe-1"
+    Worker.done from ?who
+
+Field values are JSON literals or ``?name`` placeholders; a field name that is not
+an identifier (or is a keyword) is quoted. Patterns with a Python guard or a
+timing bound print as ``... where <python guard NAME>`` or ``... within <...>``,
+which say what they are but are refused by :func:`parse_pattern`.
+"""
+
+from pyrapide.patterns.algebra import (
+    BasicPattern,
+    DisjunctionPattern,
+    GuardedPattern,
+    ImmediateSequencePattern,
+    IndependencePattern,
+    IterationPattern,
+    JoinPattern,
+    Pattern,
+    SequencePattern,
+    TimedPattern,
+)
+from pyrapide.patterns.condition import Condition
+from pyrapide.patterns.engine import Matcher
+from pyrapide.patterns.match import PatternMatch, Placeholder, placeholder
+from pyrapide.patterns.syntax import PatternSyntaxError, parse_pattern
+
+__all__ = [
+    "BasicPattern",
+    "Condition",
+    "DisjunctionPattern",
+    "GuardedPattern",
+    "ImmediateSequencePattern",
+    "IndependencePattern",
+    "IterationPattern",
+    "JoinPattern",
+    "Matcher",
+    "Pattern",
+    "PatternMatch",
+    "PatternSyntaxError",
+    "Placeholder",
+    "SequencePattern",
+    "TimedPattern",
+    "parse_pattern",
+    "placeholder",
+]

@@ -1,0 +1,334 @@
+"""Matching: the incremental matcher and whole-poset matching, built from one node per operator.
+
+Every pattern compiles to a tree of nodes. A node has two ways to run:
+
+- ``step(event)``: the new matches the just-recorded ``event`` completes. A match
+  completed by ``event`` contains ``event`` (matching is monotone), so a binary
+  node pairs each new match of one side with the *stored* matches of the other
+  side only, and each pair is made exactly once.
+- ``batch()``: every match in the poset, in completion order, by matching each
+  side over the whole poset and pairing through the same stores and probes.
+
+Stores index matches by the values of the placeholders both sides share, and by
+the events a probe will look up: for ``>>`` the last event (the probe walks the
+new match's causal ancestry when that is cheaper than testing the candidates),
+for ``then_immediately`` every event (the probe walks direct causes), for ``&``
+the root events each match descends from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from pyrapide.patterns import algebra as alg
+from pyrapide.patterns.join import (
+    Context,
+    IndependenceProbe,
+    JoinProbe,
+    SequenceProbe,
+    Store,
+)
+from pyrapide.patterns.match import GrowingMatch, PatternMatch, freeze
+
+__all__ = ["Matcher", "match_all"]
+
+
+def _poset_of(poset_or_computation: Any) -> Any:
+    inner = getattr(poset_or_computation, "poset", None)
+    return poset_or_computation if inner is None else inner
+
+
+def _unique(matches: list[PatternMatch]) -> list[PatternMatch]:
+    # Identical matches (same events and bindings) can arise from different pairs.
+    return list(dict.fromkeys(matches)) if len(matches) > 1 else matches
+
+
+class Matcher:
+    """Incremental matching of one pattern over a growing poset.
+
+    Feed every recorded event, in recording order, after it is in the poset with
+    its causes: ``feed`` returns the matches it completes. Each match is reported
+    exactly once over a run; the matches reported after feeding a poset's events
+    are exactly ``pattern.match_in(poset)``. The matcher assumes causes are given
+    when an event is recorded (links added later between old events are not seen).
+    """
+
+    __slots__ = ("_context", "_root", "pattern")
+
+    def __init__(self, pattern: alg.Pattern) -> None:
+        self.pattern = pattern
+        self._context = Context(None)
+        self._root = compile_node(pattern, self._context)
+
+    def feed(self, event: Any, poset: Any) -> list[PatternMatch]:
+        """The new matches that ``event``, just recorded in ``poset``, completes."""
+        context = self._context
+        if context.poset is not poset:
+            context.bind(_poset_of(poset))
+        return self._root.step(event)
+
+    def __repr__(self) -> str:
+        return f"<Matcher for {self.pattern}>"
+
+
+def match_all(pattern: alg.Pattern, poset: Any) -> list[PatternMatch]:
+    """Every match of ``pattern`` in ``poset`` (or a computation), in completion order."""
+    context = Context(_poset_of(poset))
+    return compile_node(pattern, context).batch()
+
+
+class _Node:
+    __slots__ = ("context",)
+
+    def __init__(self, context: Context) -> None:
+        self.context = context
+
+    def step(self, event: Any) -> list[PatternMatch]:
+        raise NotImplementedError
+
+    def batch(self) -> list[PatternMatch]:
+        raise NotImplementedError
+
+
+class _BasicNode(_Node):
+    __slots__ = ("checks", "name", "source")
+
+    def __init__(self, pattern: alg.BasicPattern, context: Context) -> None:
+        super().__init__(context)
+        self.name = None if pattern.event_name == "*" else pattern.event_name
+        self.source = pattern.source_matcher
+        # (field, placeholder name or None, expected value, its frozen form)
+        self.checks = tuple(
+            (key, value.name, None, None)
+            if isinstance(value, alg.Placeholder)
+            else (key, None, value, freeze(value))
+            for key, value in pattern.field_matchers.items()
+        )
+
+    def match_event(self, event: Any) -> PatternMatch | None:
+        if self.name is not None and event.name != self.name:
+            return None
+        bindings: dict[str, Any] = {}
+        source = self.source
+        if source is not None:
+            if isinstance(source, str):
+                if event.source != source:
+                    return None
+            else:
+                bindings[source.name] = event.source
+        if self.checks:
+            payload = event.payload
+            for key, bound_name, expected, frozen in self.checks:
+                if key not in payload:
+                    return None
+                value = payload[key]
+                if bound_name is None:
+                    if type(expected) is str:
+                        if type(value) is not str or value != expected:
+                            return None
+                    elif freeze(value) != frozen:
+                        return None
+                elif bound_name in bindings:
+                    if freeze(bindings[bound_name]) != freeze(value):
+                        return None
+                else:
+                    bindings[bound_name] = value
+        return PatternMatch((event,), bindings)
+
+    def step(self, event: Any) -> list[PatternMatch]:
+        found = self.match_event(event)
+        return [] if found is None else [found]
+
+    def batch(self) -> list[PatternMatch]:
+        match_event = self.match_event
+        return [found for event in self.context.poset if (found := match_event(event))]
+
+
+class _SequenceNode(_Node):
+    """``>>`` and ``then_immediately``: new right matches probe the stored left ones."""
+
+    __slots__ = ("left", "probe", "right")
+
+    def __init__(self, pattern: alg._Binary, context: Context, immediate: bool) -> None:
+        super().__init__(context)
+        self.left = compile_node(pattern.left, context)
+        self.right = compile_node(pattern.right, context)
+        shared = pattern.left.placeholder_names() & pattern.right.placeholder_names()
+        self.probe = SequenceProbe(context, Store(shared), immediate)
+
+    def step(self, event: Any) -> list[PatternMatch]:
+        new_left = self.left.step(event)
+        new_right = self.right.step(event)
+        found: list[PatternMatch] = []
+        for right in new_right:
+            found.extend(self.probe.partners(right))
+        for left in new_left:
+            self.probe.add(left)
+        return _unique(found)
+
+    def batch(self) -> list[PatternMatch]:
+        for left in self.left.batch():
+            self.probe.add(left)
+        found = [pair for right in self.right.batch() for pair in self.probe.partners(right)]
+        return _unique(found)
+
+
+class _SymmetricNode(_Node):
+    """``&`` and ``|``: a new match on either side probes the other side's store."""
+
+    __slots__ = ("left", "left_probe", "right", "right_probe")
+
+    def __init__(self, pattern: alg._Binary, context: Context, probe_type: type) -> None:
+        super().__init__(context)
+        self.left = compile_node(pattern.left, context)
+        self.right = compile_node(pattern.right, context)
+        shared = pattern.left.placeholder_names() & pattern.right.placeholder_names()
+        # left_probe holds left matches and is probed by new right matches.
+        self.left_probe = probe_type(context, Store(shared), stored_on_left=True)
+        self.right_probe = probe_type(context, Store(shared), stored_on_left=False)
+
+    def step(self, event: Any) -> list[PatternMatch]:
+        new_left = self.left.step(event)
+        new_right = self.right.step(event)
+        found: list[PatternMatch] = []
+        for left in new_left:
+            found.extend(self.right_probe.partners(left))
+        for right in new_right:
+            found.extend(self.left_probe.partners(right))
+        for left in new_left:
+            self.left_probe.add(left)
+        for right in new_right:
+            self.right_probe.add(right)
+        return _unique(found)
+
+    def batch(self) -> list[PatternMatch]:
+        for left in self.left.batch():
+            self.left_probe.add(left)
+        found = [pair for right in self.right.batch() for pair in self.left_probe.partners(right)]
+        return self.context.by_completion(_unique(found))
+
+
+class _OrNode(_Node):
+    __slots__ = ("left", "right")
+
+    def __init__(self, pattern: alg.DisjunctionPattern, context: Context) -> None:
+        super().__init__(context)
+        self.left = compile_node(pattern.left, context)
+        self.right = compile_node(pattern.right, context)
+
+    def step(self, event: Any) -> list[PatternMatch]:
+        left = self.left.step(event)
+        right = self.right.step(event)
+        return _unique(left + right) if left and right else left or right
+
+    def batch(self) -> list[PatternMatch]:
+        both = self.left.batch() + self.right.batch()
+        return self.context.by_completion(_unique(both))
+
+
+class _FilterNode(_Node):
+    """``where`` and ``timed``: keep the inner matches a test accepts."""
+
+    __slots__ = ("inner", "pattern")
+
+    def __init__(self, pattern: alg.GuardedPattern | alg.TimedPattern, context: Context) -> None:
+        super().__init__(context)
+        self.pattern = pattern
+        self.inner = compile_node(pattern.pattern, context)
+
+    def _keep(self, matches: Iterable[PatternMatch]) -> list[PatternMatch]:
+        pattern = self.pattern
+        if isinstance(pattern, alg.TimedPattern):
+            return [found for found in matches if pattern.accepts(found)]
+        predicate = pattern.predicate
+        kept = []
+        for found in matches:
+            try:
+                accepted = predicate(found)
+            except Exception as error:  # a broken guard is a non-match, reported
+                _record_guard_error(pattern, found, error)
+                continue
+            if accepted:
+                kept.append(found)
+        return kept
+
+    def step(self, event: Any) -> list[PatternMatch]:
+        found = self.inner.step(event)
+        return self._keep(found) if found else found
+
+    def batch(self) -> list[PatternMatch]:
+        return self._keep(self.inner.batch())
+
+
+def _record_guard_error(pattern: alg.GuardedPattern, found: PatternMatch, error: Exception) -> None:
+    import warnings
+
+    pattern.guard_errors.append((found, error))
+    pattern.guard_error_count += 1
+    if pattern.guard_error_count == 1:
+        warnings.warn(
+            f"guard of pattern {pattern} raised {type(error).__name__}: {error} "
+            f"on event {found.id}; treated as a non-match (see pattern.guard_errors)",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+
+
+class _RepeatNode(_Node):
+    __slots__ = ("inner", "occurrences")
+
+    def __init__(self, pattern: alg.IterationPattern, context: Context) -> None:
+        super().__init__(context)
+        self.inner = compile_node(pattern.pattern, context)
+        self.occurrences: list[PatternMatch] = []
+
+    def _grow(self, new: list[PatternMatch]) -> PatternMatch:
+        # Occurrences completed by one event are gathered in a canonical order, so
+        # the bindings' value lists come out the same whichever way they were found.
+        seq = self.context.seq
+        if len(new) > 1:
+            new.sort(key=lambda m: (tuple(seq(e) for e in m.events), repr(m.bindings)))
+        self.occurrences.extend(new)
+        return GrowingMatch(self.occurrences, len(self.occurrences), seq)
+
+    def step(self, event: Any) -> list[PatternMatch]:
+        new = self.inner.step(event)
+        return [self._grow(new)] if new else new
+
+    def batch(self) -> list[PatternMatch]:
+        seq = self.context.seq
+        grown: list[PatternMatch] = []
+        group: list[PatternMatch] = []
+        completion = None
+        for found in self.inner.batch():
+            last = seq(found.events[-1])
+            if group and last != completion:
+                grown.append(self._grow(group))
+                group = []
+            completion = last
+            group.append(found)
+        if group:
+            grown.append(self._grow(group))
+        return grown
+
+
+def compile_node(pattern: alg.Pattern, context: Context) -> _Node:
+    """The node tree that matches ``pattern``."""
+    if isinstance(pattern, alg.BasicPattern):
+        return _BasicNode(pattern, context)
+    if isinstance(pattern, alg.SequencePattern):
+        return _SequenceNode(pattern, context, immediate=False)
+    if isinstance(pattern, alg.ImmediateSequencePattern):
+        return _SequenceNode(pattern, context, immediate=True)
+    if isinstance(pattern, alg.JoinPattern):
+        return _SymmetricNode(pattern, context, JoinProbe)
+    if isinstance(pattern, alg.IndependencePattern):
+        return _SymmetricNode(pattern, context, IndependenceProbe)
+    if isinstance(pattern, alg.DisjunctionPattern):
+        return _OrNode(pattern, context)
+    if isinstance(pattern, (alg.GuardedPattern, alg.TimedPattern)):
+        return _FilterNode(pattern, context)
+    if isinstance(pattern, alg.IterationPattern):
+        return _RepeatNode(pattern, context)
+    raise TypeError(f"cannot match {type(pattern).__name__}: not a pattern of this algebra")

@@ -1,0 +1,317 @@
+"""Stores of partial matches and the probes that pair a new match with stored ones."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from itertools import chain
+from typing import Any
+
+from pyrapide.patterns.match import PatternMatch, freeze, merge_bindings
+
+__all__ = ["Context", "IndependenceProbe", "JoinProbe", "SequenceProbe", "Store"]
+
+_NO_ROOTS: frozenset[Any] = frozenset()
+
+
+class Context:
+    """The poset being matched, its operations bound once, and memos shared by the nodes."""
+
+    __slots__ = ("_roots", "causes", "is_ancestor", "poset", "seq")
+
+    def __init__(self, poset: Any) -> None:
+        self.poset: Any = None
+        # event -> the root events that are its strict ancestors (for ``&``)
+        self._roots: dict[Any, frozenset[Any]] = {}
+        if poset is not None:
+            self.bind(poset)
+
+    def bind(self, poset: Any) -> None:
+        """Match over ``poset`` from now on."""
+        self.poset = poset
+        self.seq = poset.seq
+        self.causes = poset.causes
+        self.is_ancestor = poset.is_ancestor
+
+    def by_completion(self, matches: list[PatternMatch]) -> list[PatternMatch]:
+        """The matches ordered by the recording position of their last event (stable)."""
+        seq = self.seq
+        return sorted(matches, key=lambda found: seq(found.events[-1]))
+
+    def merge_events(self, left: tuple[Any, ...], right: tuple[Any, ...]) -> tuple[Any, ...]:
+        """The events of both matches in recording order."""
+        seq = self.seq
+        if len(left) == 1 and len(right) == 1:
+            return left + right if seq(left[0]) < seq(right[0]) else right + left
+        return tuple(sorted(left + right, key=seq))
+
+    def ancestors_within(self, event: Any, budget: int) -> list[Any] | None:
+        """The strict causal ancestors of ``event``, or None if there are more than ``budget``."""
+        causes = self.causes
+        seen: set[Any] = set()
+        frontier = list(causes(event))
+        while frontier:
+            ancestor = frontier.pop()
+            if ancestor in seen:
+                continue
+            seen.add(ancestor)
+            if len(seen) > budget:
+                return None
+            frontier.extend(causes(ancestor))
+        return list(seen)
+
+    def roots(self, event: Any) -> frozenset[Any]:
+        """The root events that strictly precede ``event`` (memoised, computed iteratively).
+
+        Two events have a common strict ancestor exactly when they have a common
+        strict root ancestor: any root below a shared ancestor is shared too.
+        """
+        memo = self._roots
+        known = memo.get(event)
+        if known is not None:
+            return known
+        causes = self.causes
+        stack = [event]
+        while stack:
+            current = stack[-1]
+            if current in memo:
+                stack.pop()
+                continue
+            direct = causes(current)
+            pending = [cause for cause in direct if cause not in memo]
+            if pending:
+                stack.extend(pending)
+                continue
+            stack.pop()
+            parts = [memo[cause] or frozenset((cause,)) for cause in direct]
+            if not parts:
+                memo[current] = _NO_ROOTS
+            elif len(parts) == 1:
+                memo[current] = parts[0]
+            else:
+                memo[current] = frozenset().union(*parts)
+        return memo[event]
+
+    def match_roots(self, match: PatternMatch) -> frozenset[Any]:
+        """The root events strictly preceding some event of ``match``."""
+        events = match.events
+        if len(events) == 1:
+            return self.roots(events[0])
+        return frozenset().union(*(self.roots(event) for event in events))
+
+
+class Store:
+    """The matches of one side of a binary pattern.
+
+    Matches are bucketed by the values they bind to the placeholders both sides
+    share, so a probe only meets stored matches whose bindings can agree; and
+    indexed by whichever events the operator's probe looks up.
+    """
+
+    __slots__ = ("buckets", "by_event", "shared", "size", "unkeyed")
+
+    def __init__(self, shared_names: Iterable[str]) -> None:
+        self.shared = tuple(sorted(shared_names))
+        self.buckets: dict[Any, list[PatternMatch]] = {}
+        # Matches lacking one of the shared names: they may agree with any probe.
+        self.unkeyed: list[PatternMatch] = []
+        self.by_event: dict[Any, list[PatternMatch]] = {}
+        self.size = 0
+
+    def key_of(self, match: PatternMatch) -> tuple[Any, ...] | None:
+        """The bucket of ``match``, or None when it does not bind every shared name."""
+        if not self.shared:
+            return ()
+        bindings = match.bindings
+        key = []
+        for name in self.shared:
+            if name not in bindings:
+                return None
+            key.append(freeze(bindings[name]))
+        return tuple(key)
+
+    def add(self, match: PatternMatch, index_events: Iterable[Any] = ()) -> None:
+        """Keep ``match``, findable under each of ``index_events``."""
+        key = self.key_of(match)
+        if key is None:
+            self.unkeyed.append(match)
+        else:
+            bucket = self.buckets.get(key)
+            if bucket is None:
+                self.buckets[key] = [match]
+            else:
+                bucket.append(match)
+        self.size += 1
+        by_event = self.by_event
+        for event in index_events:
+            indexed = by_event.get(event)
+            if indexed is None:
+                by_event[event] = [match]
+            else:
+                indexed.append(match)
+
+    def candidates(self, probe: PatternMatch) -> list[list[PatternMatch]]:
+        """The lists of stored matches whose bindings may agree with ``probe``'s."""
+        key = self.key_of(probe)
+        if key is None:
+            return [*self.buckets.values(), self.unkeyed]
+        bucket = self.buckets.get(key)
+        return [bucket, self.unkeyed] if bucket else [self.unkeyed]
+
+
+def _bindings(left: PatternMatch, right: PatternMatch) -> dict[str, Any] | None:
+    if not right.bindings:
+        return left.bindings
+    if not left.bindings:
+        return right.bindings
+    return merge_bindings(left.bindings, right.bindings)
+
+
+class SequenceProbe:
+    """Pairs a new right match with stored left matches that entirely precede it.
+
+    For ``>>`` the cheaper of two searches is used: walk the causal ancestors of
+    the right match's first event and look up the left matches ending there, when
+    there are no more ancestors than candidates; else test each candidate.
+    For ``then_immediately`` the direct causes of the right match are looked up.
+    """
+
+    __slots__ = ("context", "immediate", "store")
+
+    def __init__(self, context: Context, store: Store, immediate: bool) -> None:
+        self.context, self.store, self.immediate = context, store, immediate
+
+    def add(self, left: PatternMatch) -> None:
+        """Store a left match."""
+        events = left.events
+        self.store.add(left, events if self.immediate else (events[-1],))
+
+    def partners(self, right: PatternMatch) -> list[PatternMatch]:
+        """The new pairs ``(left, right)`` for each stored left match that fits."""
+        store = self.store
+        if not store.size:
+            return []
+        found: list[PatternMatch] = []
+        precedes = self._precedes
+        if self.immediate:
+            candidates: Iterable[PatternMatch] = self._via_direct_causes(right)
+        else:
+            lists = store.candidates(right)
+            count = sum(map(len, lists))
+            if not count:
+                return found
+            ancestors = self.context.ancestors_within(right.events[0], count)
+            if ancestors is not None:
+                by_event = store.by_event
+                single = len(right.events) == 1
+                for ancestor in ancestors:
+                    for left in by_event.get(ancestor, ()):
+                        # A one-event left found here precedes a one-event right already.
+                        if (single and len(left.events) == 1) or precedes(left, right):
+                            bindings = _bindings(left, right)
+                            if bindings is not None:
+                                found.append(PatternMatch(left.events + right.events, bindings))
+                return found
+            candidates = chain.from_iterable(lists)
+        for left in candidates:
+            if precedes(left, right):
+                bindings = _bindings(left, right)
+                if bindings is not None:
+                    found.append(PatternMatch(left.events + right.events, bindings))
+        return found
+
+    def _via_direct_causes(self, right: PatternMatch) -> list[PatternMatch]:
+        by_event = self.store.by_event
+        causes = self.context.causes
+        seen: dict[int, PatternMatch] = {}
+        for event in right.events:
+            for cause in causes(event):
+                for left in by_event.get(cause, ()):
+                    seen.setdefault(id(left), left)
+        return list(seen.values())
+
+    def _precedes(self, left: PatternMatch, right: PatternMatch) -> bool:
+        is_ancestor = self.context.is_ancestor
+        return all(is_ancestor(x, y) for x in left.events for y in right.events)
+
+
+class JoinProbe:
+    """``&``: pairs a new match with stored matches that share a strict root ancestor."""
+
+    __slots__ = ("context", "store", "stored_on_left")
+
+    def __init__(self, context: Context, store: Store, stored_on_left: bool) -> None:
+        self.context, self.store, self.stored_on_left = context, store, stored_on_left
+
+    def add(self, match: PatternMatch) -> None:
+        """Store a match under each root it descends from (a match of roots only never joins)."""
+        roots = self.context.match_roots(match)
+        if roots:
+            self.store.add(match, roots)
+
+    def partners(self, probe: PatternMatch) -> list[PatternMatch]:
+        """The new pairs of ``probe`` with each stored match it joins."""
+        store = self.store
+        context = self.context
+        roots = context.match_roots(probe)
+        if not roots or not store.size:
+            return []
+        lists = store.candidates(probe)
+        if len(roots) <= sum(map(len, lists)):
+            seen: dict[int, PatternMatch] = {}
+            by_event = store.by_event
+            for root in roots:
+                for other in by_event.get(root, ()):
+                    seen.setdefault(id(other), other)
+            candidates: Iterable[PatternMatch] = seen.values()
+        else:
+            candidates = (
+                other
+                for other in chain.from_iterable(lists)
+                if not roots.isdisjoint(context.match_roots(other))
+            )
+        found = []
+        probe_events = set(probe.events)
+        for other in candidates:
+            if probe_events.isdisjoint(other.events):
+                pair = _pair(context, other, probe, self.stored_on_left)
+                if pair is not None:
+                    found.append(pair)
+        return found
+
+
+class IndependenceProbe:
+    """``|``: pairs a new match with stored matches causally independent of it."""
+
+    __slots__ = ("context", "store", "stored_on_left")
+
+    def __init__(self, context: Context, store: Store, stored_on_left: bool) -> None:
+        self.context, self.store, self.stored_on_left = context, store, stored_on_left
+
+    def add(self, match: PatternMatch) -> None:
+        """Store a match."""
+        self.store.add(match)
+
+    def partners(self, probe: PatternMatch) -> list[PatternMatch]:
+        """The new pairs of ``probe`` with each stored match independent of it."""
+        is_ancestor = self.context.is_ancestor
+        found = []
+        for other in chain.from_iterable(self.store.candidates(probe)):
+            if all(
+                x is not y and x != y and not is_ancestor(x, y) and not is_ancestor(y, x)
+                for x in probe.events
+                for y in other.events
+            ):
+                pair = _pair(self.context, other, probe, self.stored_on_left)
+                if pair is not None:
+                    found.append(pair)
+        return found
+
+
+def _pair(
+    context: Context, stored: PatternMatch, probe: PatternMatch, stored_on_left: bool
+) -> PatternMatch | None:
+    left, right = (stored, probe) if stored_on_left else (probe, stored)
+    bindings = _bindings(left, right)
+    if bindings is None:
+        return None
+    return PatternMatch(context.merge_events(left.events, right.events), bindings)

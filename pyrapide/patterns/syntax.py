@@ -1,0 +1,251 @@
+"""Parsing the text syntax of patterns (grammar.lark) into pattern values."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from lark import Lark, Token, Transformer, v_args
+from lark.exceptions import (
+    UnexpectedCharacters,
+    UnexpectedEOF,
+    UnexpectedInput,
+    UnexpectedToken,
+    VisitError,
+)
+
+from pyrapide.patterns import algebra as alg
+from pyrapide.patterns.condition import AllOf, AnyOf, Comparison, Condition, Not
+from pyrapide.patterns.match import Placeholder
+
+__all__ = ["PatternSyntaxError", "parse_pattern"]
+
+
+class PatternSyntaxError(ValueError):
+    """A pattern's text is not valid.
+
+    ``text`` is the text, ``column`` the 1-based column of the problem and
+    ``expected`` what would have been valid there, in words. ``str(error)`` shows
+    the message, the text and a caret under the column.
+    """
+
+    def __init__(
+        self, message: str, text: str, column: int, expected: tuple[str, ...] = ()
+    ) -> None:
+        self.message = message
+        self.text = text
+        self.column = column
+        self.expected = tuple(expected)
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        line = self.text.splitlines()[0] if self.text.strip() else self.text
+        return f"{self.message}\n  {line}\n  {' ' * (self.column - 1)}^"
+
+
+class _SemanticError(Exception):
+    def __init__(self, message: str, column: int) -> None:
+        self.message, self.column = message, column
+
+
+@v_args(inline=True)
+class PatternBuilder(Transformer[Token, Any]):
+    """Builds pattern values from the parse tree: one method per rule alias."""
+
+    # --- patterns -----------------------------------------------------------------
+
+    def where(self, pattern: alg.Pattern, condition: Condition) -> alg.Pattern:
+        return alg.GuardedPattern(pattern, condition)
+
+    def either(self, left: alg.Pattern, right: alg.Pattern) -> alg.Pattern:
+        return alg.DisjunctionPattern(left, right)
+
+    def independent(self, left: alg.Pattern, right: alg.Pattern) -> alg.Pattern:
+        return alg.IndependencePattern(left, right)
+
+    def join(self, left: alg.Pattern, right: alg.Pattern) -> alg.Pattern:
+        return alg.JoinPattern(left, right)
+
+    def then(self, left: alg.Pattern, right: alg.Pattern) -> alg.Pattern:
+        return alg.SequencePattern(left, right)
+
+    def then_immediately(self, left: alg.Pattern, right: alg.Pattern) -> alg.Pattern:
+        return alg.ImmediateSequencePattern(left, right)
+
+    def repeat(self, pattern: alg.Pattern) -> alg.Pattern:
+        return alg.IterationPattern(pattern)
+
+    def event(self, name: str, *rest: Any) -> alg.Pattern:
+        fields: dict[str, Any] = {}
+        source = None
+        for part in rest:
+            if isinstance(part, tuple) and part[0] == "source":
+                source = part[1]
+            else:
+                fields = part
+        if source is not None and not isinstance(source, (str, Placeholder)):
+            raise TypeError(f"a source is a string or a placeholder, not {json.dumps(source)}")
+        return alg.BasicPattern(name, fields, source)
+
+    def name(self, token: Token) -> str:
+        return str(token)
+
+    def quoted_name(self, token: Token) -> str:
+        return json.loads(token)
+
+    def any_name(self) -> str:
+        return "*"
+
+    def fields(self, *fields: tuple[str, Any, int] | None) -> dict[str, Any]:
+        collected: dict[str, Any] = {}
+        for field in fields:
+            if field is None:  # the empty list "()"
+                continue
+            key, value, column = field
+            if key in collected:
+                raise _SemanticError(f"field {key!r} is given twice", column)
+            collected[key] = value
+        return collected
+
+    @v_args(meta=True, inline=True)
+    def field(self, meta: Any, key: str, value: Any) -> tuple[str, Any, int]:
+        return (key, value, meta.column)
+
+    def source(self, value: Any) -> tuple[str, Any]:
+        return ("source", value)
+
+    def placeholder(self, token: Token) -> Placeholder:
+        return Placeholder(str(token)[1:])
+
+    # --- conditions ---------------------------------------------------------------
+
+    def any_of(self, left: Condition, right: Condition) -> Condition:
+        return AnyOf(left, right)
+
+    def all_of(self, left: Condition, right: Condition) -> Condition:
+        return AllOf(left, right)
+
+    def negate(self, condition: Condition) -> Condition:
+        return Not(condition)
+
+    def comparison(self, left: Any, op: Token, right: Any) -> Condition:
+        return Comparison(left, str(op), right)
+
+    # --- JSON values --------------------------------------------------------------
+
+    def string(self, token: Token) -> str:
+        return json.loads(token)
+
+    def number(self, token: Token) -> int | float:
+        text = str(token)
+        return int(text) if text.lstrip("-+").isdigit() else float(text)
+
+    def true(self) -> bool:
+        return True
+
+    def false(self) -> bool:
+        return False
+
+    def null(self) -> None:
+        return None
+
+    def array(self, *items: Any) -> list[Any]:
+        return [] if items == (None,) else list(items)
+
+    def object(self, *pairs: tuple[str, Any] | None) -> dict[str, Any]:
+        return {} if pairs == (None,) else dict(pairs)  # type: ignore[arg-type]
+
+    def pair(self, key: Token, value: Any) -> tuple[str, Any]:
+        return (json.loads(key), value)
+
+
+@cache
+def _parser() -> Lark:
+    grammar = resources.files("pyrapide.patterns").joinpath("grammar.lark").read_text()
+    return Lark(grammar, parser="lalr", maybe_placeholders=True, propagate_positions=True)
+
+
+# How each terminal is described to a user.
+_TERMINAL_WORDS = {
+    "NAME": "an event name",
+    "ESCAPED_STRING": "a quoted string",
+    "SIGNED_NUMBER": "a number",
+    "PLACEHOLDER": "a placeholder such as ?k",
+    "COMPARATOR": "a comparison (== != < <= > >=)",
+    "$END": "the end of the pattern",
+}
+
+
+def _describe(terminal: str) -> str:
+    if terminal in _TERMINAL_WORDS:
+        return _TERMINAL_WORDS[terminal]
+    try:
+        pattern = _parser().get_terminal(terminal).pattern
+    except KeyError:
+        return terminal
+    return f"'{pattern.value}'" if pattern.type == "str" else terminal
+
+
+def _expected_words(terminals: Any) -> tuple[str, ...]:
+    return tuple(sorted({_describe(name) for name in terminals}, key=lambda w: (w[0] != "'", w)))
+
+
+def _found(text: str, column: int) -> str:
+    rest = text[column - 1 :].strip()
+    if not rest:
+        return "the end of the pattern"
+    return f"'{rest.split()[0][:20]}'"
+
+
+def _syntax_error(text: str, error: UnexpectedInput) -> PatternSyntaxError:
+    if isinstance(error, UnexpectedEOF) or (
+        isinstance(error, UnexpectedToken) and error.token.type == "$END"
+    ):
+        column = len(text.rstrip()) + 1
+        found = "the end of the pattern"
+    else:
+        column = getattr(error, "column", 1) or 1
+        found = _found(text, column)
+    if isinstance(error, UnexpectedCharacters):
+        terminals: Any = error.allowed or ()
+    else:
+        terminals = getattr(error, "expected", None) or getattr(error, "accepts", None) or ()
+    expected = _expected_words(terminals)
+    wanted = (
+        ", ".join(expected[:-1]) + (" or " if len(expected) > 1 else "") + expected[-1]
+        if (expected)
+        else "something else"
+    )
+    message = f"Invalid pattern at column {column}: expected {wanted}, found {found}"
+    return PatternSyntaxError(message, text, column, expected)
+
+
+def parse_pattern(text: str) -> alg.Pattern:
+    """The pattern written in ``text`` (see :mod:`pyrapide.patterns` for the syntax).
+
+    Raises :class:`PatternSyntaxError` naming the column and what was expected.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"parse_pattern needs a string, got {type(text).__name__}")
+    if not text.strip():
+        raise PatternSyntaxError(
+            "Empty pattern: expected an event name, '*' or '('",
+            text,
+            1,
+            ("an event name", "'*'", "'('"),
+        )
+    try:
+        tree = _parser().parse(text)
+    except UnexpectedInput as error:
+        raise _syntax_error(text, error) from None
+    try:
+        return PatternBuilder().transform(tree)
+    except VisitError as error:
+        cause = error.orig_exc
+        column = getattr(cause, "column", 1)
+        message = getattr(cause, "message", str(cause))
+        raise PatternSyntaxError(
+            f"Invalid pattern at column {column}: {message}", text, column
+        ) from None
