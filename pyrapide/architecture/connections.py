@@ -1,0 +1,184 @@
+"""Connections: which events reach which component, and with what dispatch semantics."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Final, Literal
+
+if TYPE_CHECKING:
+    from pyrapide.patterns import Pattern
+
+ConnectionKind = Literal["connect", "pipe", "agent"]
+
+# PyRapide 0.3.0 calls a `connect` connection "basic".
+_LEGACY_TYPE_NAMES: Final = {"connect": "basic", "pipe": "pipe", "agent": "agent"}
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Connection:
+    """One routing rule: events matching `pattern` are delivered to `target`.
+
+    `kind` is `"connect"` (the emitter waits for the delivery), `"pipe"` (FIFO,
+    the emitter goes on) or `"agent"` (an independent delivery). As written in
+    a class body, `target` is what the user gave: a component's interface, a
+    component's name or a callable, and `index` is None. The copies an
+    `@architecture` keeps (`MySystem.connections_list`) have `target` resolved
+    to a component name (or the callable) and `index`, their position in the
+    architecture. Connections compare by identity.
+    """
+
+    kind: ConnectionKind
+    pattern: Pattern
+    target: Any
+    index: int | None = None
+
+    @property
+    def targets_component(self) -> bool:
+        """Whether the (resolved) target is a component name rather than a callable."""
+        return isinstance(self.target, str)
+
+    @property
+    def target_label(self) -> str:
+        """The target as a person reads it: a component name or a callable's name."""
+        return target_label(self.target)
+
+    # PyRapide 0.3.0 names for the same things.
+    @property
+    def source_pattern(self) -> Pattern:
+        """The pattern (PyRapide 0.3.0's name for it)."""
+        return self.pattern
+
+    @property
+    def handler(self) -> Any:
+        """The target (PyRapide 0.3.0's name for it)."""
+        return self.target
+
+    @property
+    def connection_type(self) -> str:
+        """PyRapide 0.3.0's name of the kind: `"basic"`, `"pipe"` or `"agent"`."""
+        return _LEGACY_TYPE_NAMES[self.kind]
+
+    def __repr__(self) -> str:
+        where = "" if self.index is None else f"#{self.index} "
+        pattern = pattern_text(self.pattern)
+        return f"<Connection {where}{self.kind} {pattern} -> {self.target_label}>"
+
+
+def target_label(target: Any) -> str:
+    """Readable text for a connection target, resolved or not."""
+    if isinstance(target, str):
+        return target
+    if isinstance(target, type):
+        return target.__qualname__
+    name = getattr(target, "__qualname__", None) or getattr(target, "__name__", None)
+    return name if isinstance(name, str) else repr(target)
+
+
+def pattern_text(pattern: Any) -> str:
+    """`str(pattern)`: its text syntax, or a readable stand-in if it cannot be printed.
+
+    A pattern with a Python guard (`.where(lambda e: ...)`) has no exact text
+    form; whatever the pattern prints for it is used, and a pattern whose
+    printing fails is shown by the event names it can match.
+    """
+    try:
+        text = str(pattern)
+    except Exception:
+        text = ""
+    if text and not (text.startswith("<") and " object at 0x" in text):
+        return text
+    try:
+        names = pattern.event_names()
+    except Exception:
+        names = None
+    if names is None:
+        return f"<{type(pattern).__name__}: any event>"
+    return f"<{type(pattern).__name__}: {' | '.join(sorted(names))}>"
+
+
+_UNSET: Final = object()
+
+
+def _as_pattern(value: Any, factory: str) -> Pattern:
+    from pyrapide.patterns import Pattern, parse_pattern
+
+    if isinstance(value, Pattern):
+        return value
+    if isinstance(value, str):
+        return parse_pattern(value)
+    raise TypeError(
+        f"{factory}() takes a Pattern (or pattern text) first, got {type(value).__name__} "
+        f"{value!r}"
+    )
+
+
+def _make(
+    kind: ConnectionKind,
+    pattern: Any,
+    target: Any,
+    handler: Any,
+    source_pattern: Any,
+) -> Connection:
+    if source_pattern is not _UNSET:
+        if pattern is not _UNSET:
+            raise TypeError(f"{kind}() got both a pattern and source_pattern=; give one")
+        pattern = source_pattern
+    if pattern is _UNSET:
+        raise TypeError(f"{kind}() needs a pattern: {kind}(Pattern.match(...), target)")
+    if handler is not _UNSET:
+        if target is not _UNSET:
+            raise TypeError(f"{kind}() got both a target and handler=; give one")
+        target = handler
+    if target is _UNSET or target is None:
+        raise TypeError(
+            f"{kind}() needs a target: a component (target=db), a component's name "
+            f"(\"db\") or a callable"
+        )
+    return Connection(kind=kind, pattern=_as_pattern(pattern, kind), target=target)
+
+
+def connect(
+    pattern: Any = _UNSET,
+    target: Any = _UNSET,
+    *,
+    handler: Callable[..., Any] | Any = _UNSET,
+    source_pattern: Any = _UNSET,
+) -> Connection:
+    """A synchronous connection: the emitter waits until `target` has handled the match.
+
+    `target` is a component (the architecture's class attribute, as in
+    `target=db`), a component's name, or a callable that is called with each
+    match. `handler=` and `source_pattern=` are PyRapide 0.3.0's keywords for
+    the same arguments. Pattern text is parsed (`connect("API.request", "db")`).
+    Raises TypeError when the pattern or the target is missing or of the wrong kind.
+    """
+    return _make("connect", pattern, target, handler, source_pattern)
+
+
+def pipe(
+    pattern: Any = _UNSET,
+    target: Any = _UNSET,
+    *,
+    handler: Callable[..., Any] | Any = _UNSET,
+    source_pattern: Any = _UNSET,
+) -> Connection:
+    """A FIFO connection: deliveries reach `target` one at a time, in recording order.
+
+    The emitter does not wait. Arguments as for `connect`.
+    """
+    return _make("pipe", pattern, target, handler, source_pattern)
+
+
+def agent(
+    pattern: Any = _UNSET,
+    target: Any = _UNSET,
+    *,
+    handler: Callable[..., Any] | Any = _UNSET,
+    source_pattern: Any = _UNSET,
+) -> Connection:
+    """An independent connection: each delivery to `target` is its own task, unordered.
+
+    The emitter does not wait. Arguments as for `connect`.
+    """
+    return _make("agent", pattern, target, handler, source_pattern)

@@ -1,0 +1,354 @@
+"""The @architecture decorator: components, resolved connections and constraints."""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from types import MappingProxyType, SimpleNamespace
+from typing import TYPE_CHECKING, Any, ClassVar, Final, get_origin
+
+from pyrapide.architecture.connections import Connection, pattern_text, target_label
+from pyrapide.architecture.errors import ArchitectureError, close_match_hint, quoted_list
+from pyrapide.types.actions import marks_of
+from pyrapide.types.interface import interface_name, is_interface
+
+if TYPE_CHECKING:
+    from pyrapide.architecture.description import ArchitectureDescription
+
+SPEC_ATTR: Final = "__rapide_architecture__"
+
+# Attributes @architecture adds to the class; a class body may not define them, and
+# no component may be named after them.
+PROVIDED_ATTRIBUTES: Final = frozenset(
+    {"components", "connections_list", "constraints_list", "describe", "bind"}
+)
+# Declarations the class body makes about itself, never components.
+DECLARATION_ATTRIBUTES: Final = frozenset({"connections", "constraints"})
+
+
+@dataclass(frozen=True, eq=False)
+class ArchitectureSpec:
+    """A checked architecture: its components, resolved connections and constraints.
+
+    `components` maps component names to interfaces in declaration order;
+    `connections` holds resolved copies (targets are component names or
+    callables, `index` their position); `constraints` holds the constraint
+    objects the runtime checks as events arrive.
+    """
+
+    name: str
+    cls: type
+    components: Mapping[str, type]
+    connections: tuple[Connection, ...]
+    constraints: tuple[Any, ...]
+
+    @cached_property
+    def description(self) -> ArchitectureDescription:
+        """The architecture as data for graph views (computed once)."""
+        from pyrapide.architecture.description import describe_spec
+
+        return describe_spec(self)
+
+
+def is_architecture(obj: object) -> bool:
+    """Whether `obj` is an @architecture class or an instance of one."""
+    cls = obj if isinstance(obj, type) else type(obj)
+    return SPEC_ATTR in vars(cls)
+
+
+def architecture_spec(arch: object) -> ArchitectureSpec:
+    """The checked declaration of an @architecture class (or of an instance of one).
+
+    Raises TypeError, naming what was given, for anything else.
+    """
+    cls = arch if isinstance(arch, type) else type(arch)
+    spec = vars(cls).get(SPEC_ATTR)
+    if spec is None:
+        shown = cls.__qualname__ if isinstance(arch, type) else f"a {cls.__qualname__} instance"
+        raise TypeError(f"expected an @architecture class, got {shown}")
+    return spec
+
+
+def _has_marked_methods(cls: type) -> bool:
+    return any(
+        marks_of(value) for klass in cls.__mro__[:-1] for value in vars(klass).values()
+    )
+
+
+def _refuse_undecorated(arch_name: str, member: str, value: Any) -> None:
+    """Refuse a component whose class was meant as an interface but is not one."""
+    if not isinstance(value, type) or is_interface(value):
+        return
+    bases = [base for base in value.__mro__[1:] if is_interface(base)]
+    if bases:
+        reason = f"it extends the interface {bases[0].__qualname__} but is not decorated itself"
+    elif _has_marked_methods(value):
+        reason = "its methods are marked (@action, ...) but the class is not decorated"
+    else:
+        return
+    raise ArchitectureError(
+        f"{arch_name}.{member}: {value.__qualname__} is not an @interface ({reason}); "
+        f"decorate {value.__qualname__} with @interface",
+        architecture=arch_name,
+    )
+
+
+def _resolve_annotation(arch_name: str, klass: type, member: str, annotation: Any) -> Any:
+    if not isinstance(annotation, str):
+        return annotation
+    module = sys.modules.get(klass.__module__)
+    namespace = dict(vars(module)) if module is not None else {}
+    try:
+        return eval(annotation, namespace, dict(vars(klass)))
+    except NameError as error:
+        interfaces = [name for name, value in namespace.items() if is_interface(value)]
+        missing = getattr(error, "name", None) or annotation
+        raise ArchitectureError(
+            f"{arch_name}.{member}: annotation {annotation!r} names nothing defined in "
+            f"{klass.__module__}{close_match_hint(missing, interfaces)}; interfaces there: "
+            f"{quoted_list(interfaces)}",
+            architecture=arch_name,
+            candidates=interfaces,
+        ) from None
+    except Exception as error:
+        raise ArchitectureError(
+            f"{arch_name}.{member}: cannot evaluate annotation {annotation!r}: {error}",
+            architecture=arch_name,
+        ) from None
+
+
+def _collect_components(cls: type, arch_name: str) -> dict[str, type]:
+    """Components from annotations (`db: DatabaseService`) and class attributes (`db = ...`).
+
+    Base classes come first, so an architecture extending another keeps its
+    components and may replace one by declaring the same name.
+    """
+    components: dict[str, type] = {}
+    for klass in reversed(cls.__mro__[:-1]):
+        inherited_architecture = klass is not cls and SPEC_ATTR in vars(klass)
+        members: dict[str, Any] = {}
+        for member, annotation in vars(klass).get("__annotations__", {}).items():
+            resolved = _resolve_annotation(arch_name, klass, member, annotation)
+            if get_origin(resolved) is not ClassVar and resolved is not ClassVar:
+                members[member] = resolved
+        for member, value in vars(klass).items():
+            members.setdefault(member, value)
+        for member, value in members.items():
+            if member.startswith("__") and member.endswith("__"):
+                continue
+            if member in PROVIDED_ATTRIBUTES and not inherited_architecture:
+                raise ArchitectureError(
+                    f"{arch_name} defines {member!r}, which @architecture provides; "
+                    f"rename it",
+                    architecture=arch_name,
+                )
+            if member in DECLARATION_ATTRIBUTES:
+                continue
+            _refuse_undecorated(arch_name, member, value)
+            if is_interface(value):
+                components[member] = value
+            else:
+                components.pop(member, None)  # a subclass replaced the component
+    return components
+
+
+def _declaration_self(cls: type, components: Mapping[str, type]) -> Any:
+    """The `self` given to `def connections(self)`: component attributes are interfaces.
+
+    It is made without running `__init__`, which may need arguments the
+    decorator cannot know.
+    """
+    try:
+        instance = object.__new__(cls)
+        vars(instance).update(components)
+    except (TypeError, AttributeError):
+        return SimpleNamespace(**components)
+    return instance
+
+
+def _declared_items(cls: type, arch_name: str, attribute: str, self_: Any) -> list[Any]:
+    """The list a class declares as `attribute = [...]` or returns from `def attribute(self)`."""
+    raw = inspect.getattr_static(cls, attribute, None)
+    if raw is None:
+        return []
+    try:
+        if isinstance(raw, (staticmethod, classmethod)):
+            value = getattr(cls, attribute)()
+        elif inspect.isfunction(raw) or isinstance(raw, property):
+            value = getattr(self_, attribute)
+            value = value() if callable(value) else value
+        else:
+            value = raw
+    except ArchitectureError:
+        raise
+    except Exception as error:
+        raise ArchitectureError(
+            f"{arch_name}.{attribute}() raised {type(error).__name__}: {error}",
+            architecture=arch_name,
+        ) from error
+    if isinstance(value, (str, bytes, Mapping)) or not hasattr(value, "__iter__"):
+        raise ArchitectureError(
+            f"{arch_name}.{attribute} must be a list, got {type(value).__name__} {value!r}",
+            architecture=arch_name,
+        )
+    return list(value)
+
+
+def _component_list(components: Mapping[str, type]) -> str:
+    if not components:
+        return "it has no components"
+    listed = ", ".join(f"{name} ({interface_name(iface)})" for name, iface in components.items())
+    return f"components: {listed}"
+
+
+def _resolve_target(
+    arch_name: str, components: Mapping[str, type], connection: Connection, index: int
+) -> Any:
+    target = connection.target
+    where = (
+        f"{arch_name}: connection {index} ({connection.kind} "
+        f"{pattern_text(connection.pattern)} -> {target_label(target)})"
+    )
+    names = list(components)
+    if isinstance(target, str):
+        if target in components:
+            return target
+        holders = [name for name, iface in components.items() if interface_name(iface) == target]
+        if len(holders) == 1:
+            hint = f" ({target!r} is the interface of component {holders[0]!r})"
+        else:
+            hint = close_match_hint(target, names)
+        raise ArchitectureError(
+            f"{where}: unknown target {target!r}{hint}; {_component_list(components)}",
+            architecture=arch_name,
+            candidates=names,
+        )
+    if isinstance(target, type):
+        holders = [name for name, iface in components.items() if iface is target]
+        if len(holders) == 1:
+            return holders[0]
+        if holders:
+            raise ArchitectureError(
+                f"{where}: target {target.__qualname__} is ambiguous, held by components "
+                f"{quoted_list(holders)}; name one, as target={holders[0]!r}",
+                architecture=arch_name,
+                candidates=holders,
+            )
+        what = "interface" if is_interface(target) else "class"
+        raise ArchitectureError(
+            f"{where}: the {what} {target.__qualname__} is not a component of {arch_name}; "
+            f"{_component_list(components)}",
+            architecture=arch_name,
+            candidates=names,
+        )
+    if callable(target):
+        return target
+    raise ArchitectureError(
+        f"{where}: a target is a component, a component's name or a callable, got "
+        f"{type(target).__name__} {target!r}; {_component_list(components)}",
+        architecture=arch_name,
+        candidates=names,
+    )
+
+
+def _resolve_connections(
+    arch_name: str, components: Mapping[str, type], declared: list[Any]
+) -> tuple[Connection, ...]:
+    resolved: list[Connection] = []
+    for index, connection in enumerate(declared):
+        if not isinstance(connection, Connection):
+            raise ArchitectureError(
+                f"{arch_name}: connection {index} is {type(connection).__name__} "
+                f"{connection!r}; expected connect(...), pipe(...) or agent(...)",
+                architecture=arch_name,
+            )
+        target = _resolve_target(arch_name, components, connection, index)
+        resolved.append(dataclasses.replace(connection, target=target, index=index))
+    return tuple(resolved)
+
+
+def _check_constraints(arch_name: str, declared: list[Any]) -> tuple[Any, ...]:
+    if not declared:
+        return ()
+    from pyrapide.constraints import Constraint
+
+    checked: list[Any] = []
+    for index, item in enumerate(declared):
+        if isinstance(item, type) and issubclass(item, Constraint):
+            try:
+                item = item()
+            except Exception as error:
+                raise ArchitectureError(
+                    f"{arch_name}: constraint {index}, {item.__qualname__}, cannot be made "
+                    f"without arguments: {error}",
+                    architecture=arch_name,
+                ) from error
+        if not isinstance(item, Constraint):
+            raise ArchitectureError(
+                f"{arch_name}: constraint {index} is {type(item).__name__} {item!r}; expected "
+                "must_match(...), never(...) or a @constraint class",
+                architecture=arch_name,
+            )
+        checked.append(item)
+    return tuple(checked)
+
+
+def _describe(cls: type) -> ArchitectureDescription:
+    """The components and connections of this architecture, for graph views."""
+    return architecture_spec(cls).description
+
+
+def _bind(cls: type, /, **modules: Any) -> Any:
+    """Bind a module class to every component (`db=PostgresModule`) and return the System.
+
+    Raises ArchitectureError naming each missing, unknown or non-conforming binding.
+    """
+    from pyrapide.architecture.binding import check_bindings
+    from pyrapide.runtime import System
+
+    check_bindings(cls, modules)
+    return System(cls, modules)
+
+
+def architecture(cls: type) -> type:
+    """Check a class as an architecture and record its components and connections.
+
+    Components are class attributes holding interfaces (`db = DatabaseService`)
+    or annotations (`db: DatabaseService`). Connections come from
+    `connections = [...]` or `def connections(self)`, constraints likewise from
+    `constraints`. Each connection target must name exactly one component:
+    an interface held by two components, an unknown name or anything else is
+    refused with an ArchitectureError naming the candidates.
+
+    The class stays an ordinary class and gains `components` (name ->
+    interface), `connections_list`, `constraints_list`, `describe()` and
+    `bind(**modules)`; `MySystem()` makes an instance for `Engine().bind`.
+    """
+    if not isinstance(cls, type):
+        raise TypeError(
+            f"@architecture decorates a class, got {type(cls).__name__} "
+            f"{getattr(cls, '__name__', cls)!r}"
+        )
+    arch_name = cls.__qualname__
+    components = _collect_components(cls, arch_name)
+    declaration_self = _declaration_self(cls, components)
+    declared_connections = _declared_items(cls, arch_name, "connections", declaration_self)
+    declared_constraints = _declared_items(cls, arch_name, "constraints", declaration_self)
+    spec = ArchitectureSpec(
+        name=arch_name,
+        cls=cls,
+        components=MappingProxyType(components),
+        connections=_resolve_connections(arch_name, components, declared_connections),
+        constraints=_check_constraints(arch_name, declared_constraints),
+    )
+    setattr(cls, SPEC_ATTR, spec)
+    cls.components = spec.components  # type: ignore[attr-defined]
+    cls.connections_list = spec.connections  # type: ignore[attr-defined]
+    cls.constraints_list = spec.constraints  # type: ignore[attr-defined]
+    cls.describe = classmethod(_describe)  # type: ignore[attr-defined]
+    cls.bind = classmethod(_bind)  # type: ignore[attr-defined]
+    return cls
