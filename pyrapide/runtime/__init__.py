@@ -1,0 +1,39 @@
+"""Modules, contexts, the deterministic scheduler, System and the 0.3.0-style Engine."""
+
+from pyrapide.runtime.context import EmitError, ModuleContext, get_context
+from pyrapide.runtime.dispatch import Dispatch
+from pyrapide.runtime.modules import ModuleDefinitionError, module, when
+from pyrapide.runtime.notifications import (
+    ConstraintViolated,
+    DispatchFinished,
+    DispatchQueued,
+    DispatchStarted,
+    EventRecorded,
+    HandlerError,
+    LimitReached,
+    Notification,
+    StateChanged,
+    SubscriberError,
+)
+from pyrapide.runtime.system import System
+
+__all__ = [
+    "ConstraintViolated",
+    "Dispatch",
+    "DispatchFinished",
+    "DispatchQueued",
+    "DispatchStarted",
+    "EmitError",
+    "EventRecorded",
+    "HandlerError",
+    "LimitReached",
+    "ModuleContext",
+    "ModuleDefinitionError",
+    "Notification",
+    "StateChanged",
+    "SubscriberError",
+    "System",
+    "get_context",
+    "module",
+    "when",
+]

@@ -1,0 +1,165 @@
+"""ModuleContext: what a module instance uses to emit events, sleep and read the clock."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Final
+
+from pyrapide.runtime.tasks import SUSPEND, WAIT, Sleep, trap
+
+if TYPE_CHECKING:
+    from pyrapide.core import Event
+    from pyrapide.runtime.system import System
+
+CONTEXT_ATTR: Final = "__rapide_context__"
+
+
+class EmitError(ValueError):
+    """A module tried to emit an event its interface does not declare, or bad causes."""
+
+
+class ModuleContext:
+    """The runtime side of one module instance bound to one component.
+
+    ``component`` is the component's name (the source of the events it
+    emits), ``system`` the running System, ``now`` the logical time.
+    """
+
+    __slots__ = ("_qualified", "component", "instance", "interface", "system")
+
+    def __init__(
+        self,
+        system: System,
+        component: str,
+        instance: Any,
+        interface: type | None,
+        alphabet: Iterable[str],
+    ) -> None:
+        self.system = system
+        self.component = component
+        self.instance = instance
+        self.interface = interface
+        qualified: dict[str, str] = {}
+        short_names: dict[str, list[str]] = {}
+        for name in alphabet:
+            qualified[name] = name
+            short_names.setdefault(name.rsplit(".", 1)[-1], []).append(name)
+        for short, names in short_names.items():
+            if len(names) == 1:
+                qualified.setdefault(short, names[0])
+        # Accepted name -> qualified event name; empty when the interface declares
+        # no actions, and then any name may be emitted.
+        self._qualified = qualified
+
+    @property
+    def now(self) -> float:
+        """Logical time: 0 at the start, moved on only by ``sleep``."""
+        return self.system.scheduler.now
+
+    @property
+    def computation(self) -> Any:
+        """The system's computation (every event recorded so far)."""
+        return self.system.computation
+
+    @property
+    def module_events(self) -> list[Event]:
+        """The events this component emitted, in recording order."""
+        return self.system.computation.events_by_source(self.component)
+
+    async def emit(
+        self,
+        name: str,
+        payload: Mapping[str, Any] | None = None,
+        *,
+        caused_by: Any = None,
+        **fields: Any,
+    ) -> Event:
+        """Record event ``name`` (payload: ``payload`` updated with ``fields``) and
+        deliver it. Returns once every ``connect`` delivery of it, and whatever
+        those synchronously triggered, has been handled; pipe and agent
+        deliveries happen later. ``caused_by`` (an Event, an event id or a list
+        of them) adds causes to the automatic ones. Raises EmitError when the
+        component's interface does not declare ``name``.
+        """
+        scheduler = self.system.scheduler
+        if scheduler.over_event_limit() and scheduler.current is not None:
+            await trap(SUSPEND)  # the run is over; this task is closed at stop()
+        event = self._record(name, payload, fields, caused_by)
+        task = scheduler.current
+        if task is not None and task.outstanding:
+            await trap(WAIT)
+        return event
+
+    def generate_event(
+        self,
+        name: str,
+        payload: Mapping[str, Any] | None = None,
+        caused_by: Any = None,
+    ) -> Event:
+        """Record and deliver ``name`` without waiting (the PyRapide 0.3.0 form).
+
+        Its ``connect`` deliveries run before this handler runs again: the
+        handler's next ``await`` of the runtime (or its end) waits for them.
+        """
+        if self.system.scheduler.over_event_limit():
+            raise EmitError(f"{self.component} cannot emit {name!r}: the run reached max_events")
+        return self._record(name, payload, {}, caused_by)
+
+    async def sleep(self, delay: float) -> None:
+        """Wait ``delay`` units of logical time (deterministic; no wall time passes
+        unless the system runs in real time)."""
+        if not isinstance(delay, (int, float)) or delay < 0:
+            raise ValueError(f"sleep() needs a non-negative number of time units, got {delay!r}")
+        await trap(Sleep(float(delay)))
+
+    def _record(
+        self,
+        name: str,
+        payload: Mapping[str, Any] | None,
+        fields: Mapping[str, Any],
+        caused_by: Any,
+    ) -> Event:
+        qualified = self._qualify(name)
+        if payload is None:
+            data = dict(fields)
+        elif isinstance(payload, Mapping):
+            data = {**payload, **fields}
+        else:
+            raise EmitError(
+                f"{self.component} emitting {qualified}: payload must be a dict, "
+                f"got {type(payload).__name__}"
+            )
+        extra = self.system.resolve_events(caused_by, f"{self.component} emitting {qualified}")
+        scheduler = self.system.scheduler
+        return scheduler.record(qualified, data, self.component, extra, scheduler.current)
+
+    def _qualify(self, name: str) -> str:
+        if not isinstance(name, str):
+            raise EmitError(f"{self.component}: an event name is a string, got {name!r}")
+        if not self._qualified:
+            return name
+        try:
+            return self._qualified[name]
+        except KeyError:
+            allowed = sorted({v for v in self._qualified.values()})
+            raise EmitError(
+                f"{self.component} cannot emit {name!r}: its interface declares "
+                + ", ".join(allowed)
+            ) from None
+
+    def __repr__(self) -> str:
+        return f"<ModuleContext {self.component}>"
+
+
+def get_context(instance: Any) -> ModuleContext:
+    """The ModuleContext of a module instance that a System built.
+
+    Raises RuntimeError for an instance no system owns (one you built yourself).
+    """
+    context = getattr(instance, CONTEXT_ATTR, None)
+    if context is None:
+        raise RuntimeError(
+            f"{type(instance).__qualname__} instance has no runtime context: only the "
+            "instances a System builds have one (bind the architecture and start it)"
+        )
+    return context

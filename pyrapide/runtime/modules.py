@@ -1,0 +1,147 @@
+"""@module and @when: classes that implement an interface and react to deliveries."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Final
+
+from pyrapide.types import conformance_problems, interface_name, is_interface
+
+# Where @when keeps a method's patterns, and @module a class's ModuleSpec.
+WHEN_ATTR: Final = "__rapide_when__"
+MODULE_ATTR: Final = "__rapide_module__"
+
+
+class ModuleDefinitionError(TypeError):
+    """A class given to @module, or a method given to @when, cannot serve as one."""
+
+
+@dataclass(frozen=True, slots=True)
+class HandlerSpec:
+    """One ``@when`` handler: the method's name and the pattern it reacts to."""
+
+    method_name: str
+    pattern: Any
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleSpec:
+    """What @module recorded about a class: its interface, handlers and options.
+
+    ``handlers`` are in the order the class (and its bases, first) define them:
+    a delivery runs them in that order.
+    """
+
+    implements: type | None
+    handlers: tuple[HandlerSpec, ...]
+    serial: bool
+    has_start: bool
+    has_finish: bool
+
+
+def when(pattern: Any) -> Callable[[Any], Any]:
+    """Mark a module method as a handler of deliveries matching ``pattern``.
+
+    ``pattern`` is a Pattern or its text form (``"APIService.request"``). The
+    method is called with the PatternMatch of ``pattern`` among the delivered
+    events; it may be ``async`` (usual) or plain. A method may carry several
+    ``@when``; it runs once per delivery that any of them matches.
+    """
+    pattern = _as_pattern(pattern, "@when")
+
+    def mark(method: Any) -> Any:
+        function = getattr(method, "__func__", method)
+        if not callable(function):
+            raise ModuleDefinitionError(f"@when({pattern}) must decorate a method, not {method!r}")
+        patterns = (*getattr(function, WHEN_ATTR, ()), pattern)
+        setattr(function, WHEN_ATTR, patterns)
+        return method
+
+    return mark
+
+
+def module(implements: type | None = None, serial: bool = False) -> Any:
+    """Turn a class into a module, optionally implementing the interface ``implements``.
+
+    Use as ``@module(implements=DatabaseService)`` (or bare ``@module``). The class
+    is checked at once: it must define every method the interface requires; if
+    not, ModuleDefinitionError names what is missing. ``serial`` is accepted for
+    PyRapide 0.3.0 code; it changes nothing, because the scheduler runs one
+    handler step at a time anyway. The class itself is returned unchanged apart
+    from that record; the system builds instances with no arguments.
+    """
+    if (
+        isinstance(implements, type)
+        and not is_interface(implements)
+        and _looks_like_module(implements)
+    ):
+        # Bare ``@module`` on a class that is not an interface.
+        return _make_module(implements, None, serial)
+    if implements is not None and not is_interface(implements):
+        raise ModuleDefinitionError(
+            f"@module(implements=...) expects an @interface class, got {implements!r}"
+        )
+
+    def decorate(cls: type) -> type:
+        return _make_module(cls, implements, serial)
+
+    return decorate
+
+
+def _looks_like_module(cls: type) -> bool:
+    return any(hasattr(value, WHEN_ATTR) for value in vars(cls).values()) or any(
+        name in vars(cls) for name in ("start", "finish")
+    )
+
+
+def _make_module(cls: Any, implements: type | None, serial: bool) -> type:
+    setattr(cls, MODULE_ATTR, _build_spec(cls, implements, serial))
+    return cls
+
+
+def _build_spec(cls: Any, implements: type | None, serial: bool) -> ModuleSpec:
+    if not isinstance(cls, type):
+        raise ModuleDefinitionError(f"@module decorates a class, not {cls!r}")
+    if implements is not None:
+        problems = conformance_problems(cls, implements)
+        if problems:
+            raise ModuleDefinitionError(
+                f"module {cls.__qualname__} does not conform to {interface_name(implements)}: "
+                + "; ".join(problems)
+            )
+    handlers: dict[str, HandlerSpec | tuple[HandlerSpec, ...]] = {}
+    for klass in reversed(cls.__mro__):
+        for name, value in vars(klass).items():
+            function = getattr(value, "__func__", value)
+            patterns = getattr(function, WHEN_ATTR, None)
+            if patterns is None:
+                handlers.pop(name, None)  # overridden by a method that is not a handler
+                continue
+            handlers[name] = tuple(HandlerSpec(name, p) for p in patterns)
+    ordered: list[HandlerSpec] = []
+    for specs in handlers.values():
+        ordered.extend(specs if isinstance(specs, tuple) else (specs,))
+    return ModuleSpec(
+        implements=implements,
+        handlers=tuple(ordered),
+        serial=serial,
+        has_start=callable(getattr(cls, "start", None)),
+        has_finish=callable(getattr(cls, "finish", None)),
+    )
+
+
+def module_spec(cls: type) -> ModuleSpec:
+    """The ModuleSpec of ``cls``; a plain class counts as a module with no interface."""
+    spec = vars(cls).get(MODULE_ATTR)
+    return spec if spec is not None else _build_spec(cls, None, False)
+
+
+def _as_pattern(pattern: Any, where: str) -> Any:
+    if isinstance(pattern, str):
+        from pyrapide.patterns import parse_pattern
+
+        return parse_pattern(pattern)
+    if not hasattr(pattern, "matcher"):
+        raise ModuleDefinitionError(f"{where} expects a Pattern or pattern text, got {pattern!r}")
+    return pattern

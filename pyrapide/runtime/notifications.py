@@ -1,0 +1,117 @@
+"""What a running System reports to its subscribers, one frozen record per happening.
+
+Every notification carries ``seq``, its position in the system's report stream:
+subscribers see notifications in ``seq`` order, and one subscriber's ``seq``
+values can be compared with another's. A notification is only built when some
+subscriber asked for its kind, so a system nobody watches pays nothing for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pyrapide.core import Event
+    from pyrapide.runtime.dispatch import Dispatch
+
+
+@dataclass(frozen=True, slots=True)
+class Notification:
+    """Base of every notification: ``seq`` orders the report stream of one system."""
+
+    seq: int
+
+
+@dataclass(frozen=True, slots=True)
+class EventRecorded(Notification):
+    """An event entered the computation (emitted by a module, or injected)."""
+
+    event: Event
+    causes: tuple[Event, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DispatchQueued(Notification):
+    """A connection matched and a delivery to its target now waits to run."""
+
+    dispatch: Dispatch
+
+
+@dataclass(frozen=True, slots=True)
+class DispatchStarted(Notification):
+    """The target's handlers began to run for this delivery."""
+
+    dispatch: Dispatch
+
+
+@dataclass(frozen=True, slots=True)
+class DispatchFinished(Notification):
+    """The delivery is handled: its handlers returned (or raised) and, for their
+    ``connect`` emits, every nested delivery finished too."""
+
+    dispatch: Dispatch
+
+
+@dataclass(frozen=True, slots=True)
+class HandlerError(Notification):
+    """A handler (or a start/finish hook) raised; the run went on without it.
+
+    ``component`` is the component whose code raised, ``event`` the event being
+    handled (None for hooks), ``dispatch`` the delivery (None for hooks),
+    ``error`` the exception and ``traceback`` its formatted text.
+    """
+
+    component: str
+    event: Event | None
+    dispatch: Dispatch | None
+    error: BaseException
+    traceback: str
+
+
+@dataclass(frozen=True, slots=True)
+class ConstraintViolated(Notification):
+    """One of the architecture's constraints was violated by the events so far."""
+
+    violation: Any
+
+
+@dataclass(frozen=True, slots=True)
+class LimitReached(Notification):
+    """A bound stopped runaway work: ``limit`` is "max_events", "connect_depth"
+    or "timeout"; ``message`` says what was cut short. Nothing recorded is lost."""
+
+    limit: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class StateChanged(Notification):
+    """The system's state changed: "idle", "running", "paused", "quiet" or "stopped"."""
+
+    state: str
+
+
+@dataclass(frozen=True, slots=True)
+class SubscriberError(Notification):
+    """A subscriber callback raised; it was unsubscribed and the run went on."""
+
+    callback: Any
+    error: BaseException
+    traceback: str
+
+
+NOTIFICATION_KINDS: dict[str, type[Notification]] = {
+    cls.__name__: cls
+    for cls in (
+        EventRecorded,
+        DispatchQueued,
+        DispatchStarted,
+        DispatchFinished,
+        HandlerError,
+        ConstraintViolated,
+        LimitReached,
+        StateChanged,
+        SubscriberError,
+    )
+}

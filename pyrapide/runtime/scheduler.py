@@ -1,0 +1,520 @@
+"""The scheduler: routes recorded events to dispatches and runs them one step at a time.
+
+The model is Trio's run loop. The invariants it keeps, stated where they hold:
+
+* One handler step at a time. Handler coroutines are driven by ``send`` from
+  :meth:`Scheduler._advance`, never by asyncio, and only one is ever inside
+  ``send``. Which step runs next depends only on the queues below and on
+  ``self.rng`` (seeded per scheduler), so a run is a function of the
+  architecture, the seed and the injections.
+* Queues. ``_connects`` is a stack of connect deliveries: a synchronous
+  delivery runs before anything else, depth first, as a call would. Each pipe
+  has a FIFO lane of which only the head may start, and only when the lane has
+  no delivery in flight. ``_agents`` are independent; ``rng`` picks among them
+  (and the runnable pipe heads). ``_ready`` holds tasks resumed by a wake-up.
+* A task whose emits are waiting on connect deliveries (``outstanding > 0``)
+  is in no queue: the last of those deliveries to finish resumes it, within the
+  same step, so "the emitter resumes only after its deliveries" holds by
+  construction.
+* Quiescence: nothing queued, nothing ready, no sleeper and no task waiting on
+  a foreign (asyncio) future. Logical sleepers only wake when nothing else can
+  run: the clock then jumps to the earliest wake-up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import heapq
+import itertools
+import random
+import time
+import traceback
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+from pyrapide.runtime.dispatch import Dispatch
+from pyrapide.runtime.notifications import (
+    ConstraintViolated,
+    DispatchFinished,
+    DispatchQueued,
+    DispatchStarted,
+    EventRecorded,
+    HandlerError,
+    LimitReached,
+)
+from pyrapide.runtime.reporting import Reporter
+from pyrapide.runtime.tasks import SUSPEND, WAIT, Sleep, Task
+
+KINDS = ("connect", "pipe", "agent")
+
+
+class Route:
+    """One connection as the scheduler uses it: its live matcher and its target."""
+
+    __slots__ = ("connection", "index", "kind", "matcher", "names", "target", "target_name")
+
+    def __init__(self, connection: Any) -> None:
+        self.connection = connection
+        self.kind: str = connection.kind
+        self.index: int = connection.index
+        self.matcher = connection.pattern.matcher()
+        self.names: frozenset[str] | None = connection.pattern.event_names()
+        self.target = connection.target
+        self.target_name = (
+            connection.target
+            if isinstance(connection.target, str)
+            else _callable_name(connection.target)
+        )
+
+
+class PipeLane:
+    """The FIFO of one pipe: deliveries wait here; one at most is in flight."""
+
+    __slots__ = ("in_flight", "queue", "tips")
+
+    def __init__(self) -> None:
+        self.queue: deque[Dispatch] = deque()
+        self.in_flight: Dispatch | None = None
+        # The last events of the previous delivery's handler runs: the next
+        # delivery's events causally follow them.
+        self.tips: tuple[Any, ...] = ()
+
+
+class Scheduler:
+    """Routing, queues, the coroutine driver and the logical clock of one System."""
+
+    def __init__(
+        self,
+        computation: Any,
+        connections: list[Any],
+        *,
+        seed: int,
+        max_events: int | None,
+        max_connect_depth: int,
+        real_time: bool,
+        reporter: Reporter,
+    ) -> None:
+        self.computation = computation
+        self.poset = computation.poset
+        self.reporter = reporter
+        self.rng = random.Random(seed)
+        self.max_events = max_events
+        self.max_connect_depth = max_connect_depth
+        self.real_time = real_time
+        self.logical_now = 0.0
+        self._real_start: float | None = None
+        self.routes = [Route(connection) for connection in connections]
+        self._routes_by_name: dict[str, tuple[Route, ...]] = {}
+        self._dispatch_ids = itertools.count(1)
+        self._connects: list[Dispatch] = []
+        self._lanes = {route.index: PipeLane() for route in self.routes if route.kind == "pipe"}
+        self._agents: list[Dispatch] = []
+        self._ready: deque[Task] = deque()
+        self._sleepers: list[tuple[float, int, Task]] = []
+        self._sleep_order = itertools.count()
+        self._foreign_waits = 0
+        self._wakeup: asyncio.Future[None] | None = None
+        self._live: dict[Task, None] = {}
+        self.current: Task | None = None
+        # Set by the System: component name -> its handlers (see System._handlers_for).
+        self.handlers_for: Callable[[str, Any], list[tuple[Callable[..., Any], Any]]] = (
+            lambda component, match: []
+        )
+        self.observe_constraints: Callable[[Any], list[Any]] | None = None
+        self.halted: str | None = None
+        self.errors: list[HandlerError] = []
+        self.violations: list[Any] = []
+
+    # ----------------------------------------------------------------- time
+    @property
+    def now(self) -> float:
+        """Logical time (or seconds since the first step, in real-time mode)."""
+        if self.real_time:
+            if self._real_start is None:
+                self._real_start = time.monotonic()
+            return time.monotonic() - self._real_start
+        return self.logical_now
+
+    # ----------------------------------------------------------- recording
+    def record(
+        self,
+        name: str,
+        payload: dict[str, Any],
+        source: str,
+        extra_causes: list[Any],
+        task: Task | None,
+    ) -> Any:
+        """Record an event emitted by ``task`` (None: injected) and route it."""
+        causes: list[Any] = list(task.chain) if task is not None else []
+        for cause in extra_causes:
+            if cause not in causes:
+                causes.append(cause)
+        timestamp = time.time() if self.real_time else self.logical_now
+        event = self.computation.new_event(
+            name, payload, source=source, caused_by=causes, timestamp=timestamp
+        )
+        if task is not None:
+            task.emitted(event)
+        self.recorded(event, tuple(causes), task)
+        return event
+
+    def recorded(self, event: Any, causes: tuple[Any, ...], task: Task | None) -> None:
+        """Report, route and check a just-recorded event."""
+        self.reporter.publish(EventRecorded, event, causes)
+        self._route(event, task)
+        if self.observe_constraints is not None:
+            for violation in self.observe_constraints(event):
+                self.violations.append(violation)
+                self.reporter.publish(ConstraintViolated, violation)
+        if self.max_events is not None and len(self.computation) >= self.max_events:
+            self.halt("max_events", f"stopped after {len(self.computation)} events (max_events)")
+
+    def over_event_limit(self) -> bool:
+        """True once the run may record no more events."""
+        return self.max_events is not None and len(self.computation) >= self.max_events
+
+    def halt(self, limit: str, message: str) -> None:
+        """Stop scheduling (a bound was hit) and report why, once."""
+        if self.halted is None:
+            self.halted = limit
+            self.reporter.publish(LimitReached, limit, message)
+
+    # -------------------------------------------------------------- routing
+    def _routes_for(self, name: str) -> tuple[Route, ...]:
+        routes = tuple(r for r in self.routes if r.names is None or name in r.names)
+        self._routes_by_name[name] = routes
+        return routes
+
+    def _route(self, event: Any, emitter: Task | None) -> None:
+        routes = self._routes_by_name.get(event.name)
+        if routes is None:
+            routes = self._routes_for(event.name)
+        connects: list[Dispatch] = []
+        for route in routes:
+            for match in route.matcher.feed(event, self.poset):
+                dispatch = self._queue(route, match, emitter)
+                if dispatch is not None and dispatch.kind == "connect":
+                    connects.append(dispatch)
+        # Pushed in reverse so that one event's connect deliveries run in
+        # connection order when popped off the stack.
+        self._connects.extend(reversed(connects))
+
+    def _queue(self, route: Route, match: Any, emitter: Task | None) -> Dispatch | None:
+        kind = route.kind
+        if kind == "connect":
+            depth = emitter.depth + 1 if emitter is not None else 1
+            if depth > self.max_connect_depth:
+                self.reporter.publish(
+                    LimitReached,
+                    "connect_depth",
+                    f"connect delivery of {match.events[-1].id} ({match.events[-1].name}) to "
+                    f"{route.target_name} not made: {depth} nested connect deliveries "
+                    f"exceed max_connect_depth={self.max_connect_depth} (a synchronous cycle?)",
+                )
+                return None
+            dispatch = Dispatch(
+                next(self._dispatch_ids),
+                kind,
+                match,
+                route.target_name,
+                route.connection,
+                depth,
+                emitter,
+            )
+            if emitter is not None:
+                emitter.outstanding += 1
+        else:
+            dispatch = Dispatch(
+                next(self._dispatch_ids), kind, match, route.target_name, route.connection
+            )
+            if kind == "pipe":
+                self._lanes[route.index].queue.append(dispatch)
+            else:
+                self._agents.append(dispatch)
+        self.reporter.publish(DispatchQueued, dispatch)
+        return dispatch
+
+    # ------------------------------------------------------------ selection
+    def pending(self) -> list[Dispatch]:
+        """Every queued dispatch, by id."""
+        queued = list(self._connects) + self._agents
+        for lane in self._lanes.values():
+            queued.extend(lane.queue)
+        return sorted(queued, key=lambda d: d.id)
+
+    def has_work(self) -> bool:
+        """True unless the system is quiescent."""
+        return bool(
+            self._connects
+            or self._agents
+            or self._ready
+            or self._sleepers
+            or self._foreign_waits
+            or any(lane.queue for lane in self._lanes.values())
+        )
+
+    def _pipe_heads(self) -> list[Dispatch]:
+        return [
+            lane.queue[0] for lane in self._lanes.values() if lane.queue and lane.in_flight is None
+        ]
+
+    def select(self, kind: str | None) -> Dispatch | None:
+        """The dispatch the next step of ``kind`` (None: any) would run, or None."""
+        if kind in (None, "connect") and self._connects:
+            return self._connects[-1]
+        if kind == "connect":
+            return None
+        heads = self._pipe_heads() if kind != "agent" else []
+        if kind == "pipe" or not self._agents:
+            return min(heads, key=lambda d: d.id) if heads else None
+        candidates = heads + self._agents if kind is None else self._agents
+        return (
+            candidates[self.rng.randrange(len(candidates))]
+            if len(candidates) > 1
+            else candidates[0]
+        )
+
+    def runnable_problem(self, dispatch: Dispatch) -> str | None:
+        """Why ``dispatch`` may not run now (None when it may)."""
+        if dispatch.state != "queued":
+            return f"dispatch #{dispatch.id} is {dispatch.state}"
+        if dispatch.kind == "pipe":
+            lane = self._lanes[dispatch.connection.index]
+            if lane.queue[0] is not dispatch:
+                ahead = lane.queue[0].id
+                return f"pipe dispatch #{dispatch.id} waits behind #{ahead} (pipes are FIFO)"
+            if lane.in_flight is not None:
+                return (
+                    f"pipe dispatch #{dispatch.id} waits for #{lane.in_flight.id} to finish "
+                    "(a pipe delivers one at a time)"
+                )
+        return None
+
+    def _unqueue(self, dispatch: Dispatch) -> None:
+        if dispatch.kind == "connect":
+            if self._connects[-1] is dispatch:
+                self._connects.pop()
+            else:
+                self._connects.remove(dispatch)
+        elif dispatch.kind == "pipe":
+            self._lanes[dispatch.connection.index].queue.popleft()
+        else:
+            agents = self._agents
+            position = agents.index(dispatch) if agents[-1] is not dispatch else len(agents) - 1
+            # Swap-remove: O(1), and the list's order is irrelevant (pending() sorts).
+            agents[position] = agents[-1]
+            agents.pop()
+
+    # ------------------------------------------------------------- stepping
+    def step(self, kind: str | None = None, dispatch: Dispatch | None = None) -> Any:
+        """Run one unit of work; return the Dispatch advanced, True for a hook,
+        or None when nothing could run."""
+        if dispatch is None:
+            dispatch = self.select(kind)
+        if dispatch is not None:
+            self._unqueue(dispatch)
+            self.run_dispatch(dispatch)
+            return dispatch
+        if kind is not None:
+            return None
+        return self.resume_next()
+
+    def resume_next(self) -> Any:
+        """Resume the next task woken by a wake-up (moving the logical clock if
+        only sleepers remain); return its Dispatch, True for a hook, or None."""
+        task = self._next_continuation()
+        if task is None:
+            return None
+        self.drive(task)
+        return task.dispatch if task.dispatch is not None else True
+
+    def _next_continuation(self) -> Task | None:
+        if not self._ready and self._sleepers:
+            # Nothing else can run at this instant: time moves to the next wake-up.
+            wake_at = self._sleepers[0][0]
+            self.logical_now = max(self.logical_now, wake_at)
+            while self._sleepers and self._sleepers[0][0] <= wake_at:
+                self._ready.append(heapq.heappop(self._sleepers)[2])
+        return self._ready.popleft() if self._ready else None
+
+    def run_dispatch(self, dispatch: Dispatch) -> None:
+        """Start ``dispatch``'s handlers and drive them until they finish or wait."""
+        dispatch.state = "running"
+        self.reporter.publish(DispatchStarted, dispatch)
+        causes = tuple(dispatch.match.events)
+        if dispatch.kind == "pipe":
+            lane = self._lanes[dispatch.connection.index]
+            lane.in_flight = dispatch
+            causes += tuple(tip for tip in lane.tips if tip not in causes)
+        task = Task(dispatch.target, dispatch, dispatch.depth)
+        target = dispatch.connection.target
+        if isinstance(target, str):
+            calls = self.handlers_for(target, dispatch.match)
+        else:
+            calls = [(target, dispatch.match)]
+        task.coro = self._deliver(task, calls, causes)
+        self.drive(task)
+
+    def start_hook(self, component: str, hook: Callable[[], Any]) -> Task:
+        """Run a start/finish hook as a task (until it finishes or waits)."""
+        task = Task(component, None, 0)
+        task.coro = self._deliver(task, [(hook, None)], ())
+        self.drive(task)
+        return task
+
+    async def _deliver(
+        self, task: Task, calls: list[tuple[Callable[..., Any], Any]], causes: tuple[Any, ...]
+    ) -> None:
+        for handler, match in calls:
+            task.start_run(causes)
+            try:
+                result = handler() if match is None else handler(match)
+                if hasattr(result, "__await__"):
+                    await result
+            except (Exception, asyncio.CancelledError) as exc:
+                self.handler_error(task, exc, match)
+
+    def handler_error(self, task: Task, exc: BaseException, match: Any) -> None:
+        """Report an exception raised by a handler; the run goes on."""
+        # Drop the scheduler's own frame: the user's code starts one level down.
+        tb = exc.__traceback__.tb_next if exc.__traceback__ is not None else None
+        text = "".join(traceback.format_exception(type(exc), exc, tb))
+        event = match.events[-1] if match is not None else None
+        note = self.reporter.publish(
+            HandlerError, task.component, event, task.dispatch, exc, text, keep=True
+        )
+        self.errors.append(note)
+
+    # -------------------------------------------------------------- driving
+    def drive(self, task: Task) -> None:
+        """Run ``task`` and every task its completion resumes, until all wait or end."""
+        self._live[task] = None
+        runnable = [task]
+        while runnable:
+            self._advance(runnable.pop(), runnable)
+
+    def _advance(self, task: Task, runnable: list[Task]) -> None:
+        coro = task.coro
+        assert coro is not None
+        self.current = task
+        try:
+            while True:
+                try:
+                    if task.throw is not None:
+                        exc, task.throw = task.throw, None
+                        yielded = coro.throw(exc)
+                    else:
+                        yielded = coro.send(None)
+                except StopIteration:
+                    break
+                if task.outstanding:
+                    # Its connect deliveries are not all finished: the last one resumes it.
+                    task.deferred = yielded
+                    return
+                if yielded is WAIT or not self._park(task, yielded):
+                    continue
+                return
+        finally:
+            self.current = None
+        task.returned = True
+        if task.outstanding == 0:
+            self._finish(task, runnable)
+
+    def _park(self, task: Task, yielded: Any) -> bool:
+        """Make ``task`` wait on what it yielded; False if it may go on at once."""
+        if isinstance(yielded, Sleep):
+            if self.real_time:
+                loop = asyncio.get_running_loop()
+                self._foreign_waits += 1
+                loop.call_later(yielded.delay, self._foreign_done, task, None)
+            else:
+                wake_at = self.logical_now + yielded.delay
+                heapq.heappush(self._sleepers, (wake_at, next(self._sleep_order), task))
+            return True
+        if yielded is WAIT:
+            return False
+        if yielded is SUSPEND:
+            return True
+        if yielded is None:  # a bare yield, as in asyncio.sleep(0): let others go first
+            self._ready.append(task)
+            return True
+        if getattr(yielded, "_asyncio_future_blocking", None) is not None:
+            # An asyncio future: the task waits for it in real time.
+            yielded._asyncio_future_blocking = False
+            self._foreign_waits += 1
+            yielded.add_done_callback(functools.partial(self._foreign_done, task))
+            return True
+        task.throw = RuntimeError(
+            f"a handler of {task.component} awaited {yielded!r}, which the PyRapide scheduler "
+            "cannot wait for (await ctx.emit, ctx.sleep or asyncio awaitables)"
+        )
+        return False
+
+    def _foreign_done(self, task: Task, _future: Any) -> None:
+        self._foreign_waits -= 1
+        self._ready.append(task)
+        if self._wakeup is not None and not self._wakeup.done():
+            self._wakeup.set_result(None)
+
+    def _finish(self, task: Task, runnable: list[Task]) -> None:
+        # Iterative: finishing a connect delivery may finish its emitter, and so on up.
+        while True:
+            self._live.pop(task, None)
+            dispatch = task.dispatch
+            if dispatch is None:
+                return
+            dispatch.state = "done"
+            if dispatch.kind == "pipe":
+                lane = self._lanes[dispatch.connection.index]
+                lane.in_flight = None
+                if task.tips:
+                    lane.tips = tuple(task.tips)
+            self.reporter.publish(DispatchFinished, dispatch)
+            waiter = dispatch.waiter
+            if waiter is None:
+                return
+            waiter.outstanding -= 1
+            if waiter.outstanding:
+                return
+            if not waiter.returned:
+                yielded, waiter.deferred = waiter.deferred, None
+                if yielded is WAIT or not self._park(waiter, yielded):
+                    runnable.append(waiter)
+                return
+            task = waiter
+
+    # ------------------------------------------------------------- waiting
+    async def wait_foreign(self, timeout: float | None) -> bool:
+        """Wait until a task waiting on asyncio is resumed; False on timeout."""
+        self._wakeup = asyncio.get_running_loop().create_future()
+        try:
+            if timeout is None:
+                await self._wakeup
+            else:
+                await asyncio.wait_for(asyncio.shield(self._wakeup), timeout)
+        except TimeoutError:
+            return False
+        finally:
+            self._wakeup = None
+        return True
+
+    def close_tasks(self) -> None:
+        """Abandon every task that has not finished (the run is over)."""
+        for task in list(self._live):
+            coro = task.coro
+            if coro is not None:
+                # RuntimeError: a handler that awaited in its ``finally``; nothing resumes it.
+                with contextlib.suppress(RuntimeError):
+                    coro.close()
+        self._live.clear()
+        self._ready.clear()
+        self._sleepers.clear()
+
+
+def _callable_name(target: Any) -> str:
+    return (
+        getattr(target, "__qualname__", None) or getattr(target, "__name__", None) or repr(target)
+    )
