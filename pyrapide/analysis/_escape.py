@@ -1,0 +1,79 @@
+"""Making arbitrary event text safe for each output format (terminal, DOT, Mermaid, JSON)."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from typing import Any
+
+
+def plain(text: str) -> str:
+    """Printable ASCII: one character, one terminal column; newlines and the rest escaped."""
+    if text.isascii() and text.isprintable():
+        return text
+    return "".join(
+        ch if " " <= ch <= "~" else ch.encode("unicode_escape").decode("ascii") for ch in text
+    )
+
+
+def payload_text(payload: Mapping[str, Any]) -> str:
+    """``key=value, ...`` with JSON-style values, in printable ASCII."""
+    return ", ".join(f"{plain(str(key))}={_value_text(value)}" for key, value in payload.items())
+
+
+def _value_text(value: Any) -> str:
+    try:
+        return json.dumps(value, ensure_ascii=True, default=repr, separators=(",", ":"))
+    except (ValueError, TypeError, RecursionError):  # a cycle, or keys json refuses
+        return plain(repr(value))
+
+
+_DOT_CONTROL = {code: f"\\\\x{code:02x}" for code in range(32) if code not in (9, 10, 13)}
+
+
+def dot_string(text: str) -> str:
+    """A double-quoted DOT string that Graphviz shows as ``text`` (newlines as line breaks)."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    escaped = escaped.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
+    escaped = escaped.replace("\t", " ").translate(_DOT_CONTROL)
+    return f'"{escaped}"'
+
+
+# Mermaid reads "#name;" and "#code;" as entities inside quoted labels, and renders labels
+# as HTML: so '#', the quote, markup characters and the backtick (markdown strings) are
+# written as entity codes; a line break is the one piece of markup emitted on purpose.
+_MERMAID = {
+    ord("#"): "#35;",
+    ord('"'): "#quot;",
+    ord("&"): "#amp;",
+    ord("<"): "#lt;",
+    ord(">"): "#gt;",
+    ord("`"): "#96;",
+    ord("\n"): "<br/>",
+    **{code: " " for code in range(32) if code != 10},
+    127: " ",
+}
+
+
+def mermaid_string(text: str) -> str:
+    """A double-quoted Mermaid label showing ``text``."""
+    return '"' + text.replace("\r\n", "\n").translate(_MERMAID) + '"'
+
+
+def json_safe(value: Any, depth: int = 0) -> Any:
+    """``value`` as plain JSON data: other objects become their repr, non-finite floats text.
+
+    Depth is bounded so a self-referencing payload cannot recurse forever.
+    """
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else repr(value)
+    if depth >= 50:
+        return repr(value)
+    if isinstance(value, Mapping):
+        return {str(key): json_safe(item, depth + 1) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(item, depth + 1) for item in value]
+    return repr(value)

@@ -1,0 +1,142 @@
+"""Graph drawings of a computation: Graphviz DOT and Mermaid flowcharts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+
+from pyrapide.analysis._escape import dot_string, mermaid_string, payload_text
+from pyrapide.analysis._inputs import check_bound, poset_of
+from pyrapide.analysis._selection import select
+from pyrapide.core import Computation, Event, Poset
+
+_TOOLTIP_CHARS = 300
+
+
+def to_dot(
+    computation: Computation | Poset,
+    highlight: Collection[Event] | None = None,
+    event_types: Collection[str] | None = None,
+    time_range: tuple[float, float] | None = None,
+    max_events: int | None = 200,
+) -> str:
+    """Return a Graphviz DOT digraph of the computation.
+
+    Nodes are events (name, source and id; payload as tooltip), grouped in a dashed
+    cluster per source; edges run from cause to effect. ``highlight`` events are drawn in
+    red. ``event_types`` keeps only events with those names and ``time_range`` (inclusive
+    ``(start, end)``) only events stamped in it; edges are drawn between kept events.
+    At most ``max_events`` events are drawn (None: all); when some are left out, a note
+    node and a comment say how many of how many are shown. Every name and payload is
+    escaped, so the output always parses.
+    """
+    poset = poset_of(computation, "to_dot")
+    check_bound(max_events, "to_dot")
+    view = select(poset, max_events, _filter("to_dot", event_types, time_range))
+    node = {event: f"n{index}" for index, event in enumerate(view.events)}
+    marked = _highlighted(highlight)
+    lines = [
+        "digraph computation {",
+        "  rankdir=TB;",
+        '  node [shape=box, style="rounded,filled", fillcolor=lightblue, fontsize=10];',
+    ]
+    note = view.note()
+    if note:
+        lines.append(f"  // {note}")
+        lines.append(f"  truncated [shape=note, fillcolor=lightyellow, label={dot_string(note)}];")
+    clusters: dict[str, list[Event]] = {}
+    loose = []
+    for event in view.events:
+        if event.source:
+            clusters.setdefault(event.source, []).append(event)
+        else:
+            loose.append(event)
+    for number, (source, members) in enumerate(clusters.items()):
+        lines.append(f"  subgraph cluster_{number} {{")
+        lines.append(f"    label={dot_string(source)};")
+        lines.append("    style=dashed;")
+        lines += [_dot_node(event, node[event], marked, "    ") for event in members]
+        lines.append("  }")
+    lines += [_dot_node(event, node[event], marked, "  ") for event in loose]
+    lines += [f"  {node[cause]} -> {node[effect]};" for cause, effect in view.links]
+    lines.append("}")
+    return "\n".join(lines)
+
+
+def _dot_node(event: Event, node_id: str, marked: set[str], indent: str) -> str:
+    label = "\n".join(part for part in (event.name, event.source, event.id) if part)
+    attributes = [f"label={dot_string(label)}"]
+    if event.payload:
+        attributes.append(f"tooltip={dot_string(_clip(payload_text(event.payload)))}")
+    if event.id in marked:
+        attributes.append("fillcolor=red, fontcolor=white")
+    return f"{indent}{node_id} [{', '.join(attributes)}];"
+
+
+def to_mermaid(
+    computation: Computation | Poset,
+    highlight: Collection[Event] | None = None,
+    event_types: Collection[str] | None = None,
+    max_events: int | None = 100,
+) -> str:
+    """Return a Mermaid flowchart (``graph TD``) of the computation.
+
+    Nodes show an event's name, source and id; arrows run from cause to effect.
+    ``highlight`` events get the ``highlight`` class (red); ``event_types`` keeps only
+    events with those names. At most ``max_events`` events are drawn (None: all); when
+    some are left out, a note node and a comment say how many of how many are shown.
+    Labels are escaped with Mermaid's entity codes, so the output always parses.
+    """
+    poset = poset_of(computation, "to_mermaid")
+    check_bound(max_events, "to_mermaid")
+    view = select(poset, max_events, _filter("to_mermaid", event_types, None))
+    node = {event: f"n{index}" for index, event in enumerate(view.events)}
+    marked = _highlighted(highlight)
+    lines = ["graph TD"]
+    note = view.note()
+    if note:
+        lines.append(f"  %% {note}")
+        lines.append(f"  truncated>{mermaid_string(note)}]")
+    for event in view.events:
+        label = "\n".join(part for part in (event.name, event.source, event.id) if part)
+        lines.append(f"  {node[event]}[{mermaid_string(label)}]")
+    lines += [f"  {node[cause]} --> {node[effect]}" for cause, effect in view.links]
+    chosen = [node[event] for event in view.events if event.id in marked]
+    if chosen:
+        lines.append("  classDef highlight fill:#f66,color:#fff")
+        lines.append(f"  class {','.join(chosen)} highlight")
+    return "\n".join(lines)
+
+
+def _filter(
+    caller: str,
+    event_types: Collection[str] | None,
+    time_range: tuple[float, float] | None,
+) -> Callable[[Event], bool] | None:
+    if event_types is None and time_range is None:
+        return None
+    if isinstance(event_types, str):
+        raise TypeError(f"{caller}(): event_types must be a collection of names, not a string")
+    names = None if event_types is None else set(event_types)
+    if time_range is not None:
+        try:
+            start, end = (float(bound) for bound in time_range)
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"{caller}(): time_range must be a (start, end) pair of numbers, got {time_range!r}"
+            ) from None
+
+    def keep(event: Event) -> bool:
+        if names is not None and event.name not in names:
+            return False
+        return time_range is None or start <= event.timestamp <= end
+
+    return keep
+
+
+def _highlighted(highlight: Collection[Event] | None) -> set[str]:
+    # By id, so events from a reloaded copy of the computation highlight too.
+    return {event.id for event in highlight} if highlight else set()
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= _TOOLTIP_CHARS else text[: _TOOLTIP_CHARS - 2] + ".."

@@ -1,0 +1,225 @@
+"""The views: summary, terminal text, DOT, Mermaid and JSON, and how they bound their size."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from pyrapide import Computation, Event, visualization
+from pyrapide.analysis.visualization import summary, to_ascii, to_dot, to_json, to_mermaid
+from tests.pyrapide.analysis.dags import build
+
+
+@pytest.fixture
+def small():
+    """send -> receive, and a log event apart, as PyRapide 0.3.0 code would build it."""
+    comp = Computation()
+    send = Event(name="Sender.send", payload={"msg": "hello"}, source="sender", id="s1")
+    receive = Event(name="Receiver.receive", payload={"msg": "hello"}, source="receiver", id="r1")
+    log = Event(name="log", id="l1")
+    comp.record(send)
+    comp.record(receive, caused_by=[send])
+    comp.record(log)
+    return comp, send, receive, log
+
+
+def chain(size: int) -> Computation:
+    return build(size, [(i, i + 1) for i in range(size - 1)])[0]
+
+
+def test_summary_gives_the_figures_and_top_names(small):
+    comp = small[0]
+    text = visualization.summary(comp)
+    lines = text.splitlines()
+    assert lines[0] == "Computation: 3 events, 1 causal link, depth 1, 2 roots, 2 leaves"
+    assert "Event names (3 distinct):" in lines
+    assert "  Sender.send: 1" in lines
+    assert "  (no source): 1" in lines
+    assert summary(Computation()) == (
+        "Computation: 0 events, 0 causal links, depth 0, 0 roots, 0 leaves"
+    )
+
+
+def test_summary_ranks_names_by_count_and_bounds_the_list():
+    comp = Computation()
+    for i in range(15):
+        comp.record(Event(name=f"kind{i}"))
+    comp.record(Event(name="kind7"))
+    lines = summary(comp).splitlines()
+    assert lines[2] == "  kind7: 2"
+    assert lines[3] == "  kind0: 1"
+    assert "  ... 5 more" in lines
+
+
+def test_summary_with_a_bound_says_what_it_covers():
+    text = summary(chain(50), max_events=10)
+    assert text.splitlines()[0].startswith("Computation: 10 events, 9 causal links, depth 9")
+    assert "(showing 10 of 50 events (max_events=10))" in text
+
+
+def test_to_ascii_shows_ids_names_sources_payloads_and_causes(small):
+    text = to_ascii(small[0])
+    assert text.splitlines() == [
+        "Computation: 3 events",
+        's1  Sender.send @sender  msg="hello"',
+        '  r1  Receiver.receive @receiver  msg="hello"  <- s1',
+        "l1  log",
+    ]
+    assert to_ascii(Computation()) == "(empty computation)"
+
+
+def test_to_ascii_lines_fit_80_columns_whatever_the_events():
+    comp = Computation()
+    first = Event(
+        name="x" * 200,
+        payload={"blob": "y" * 1000, "n": list(range(300))},
+        source="s" * 90,
+        id="i" * 70,
+    )
+    comp.record(first)
+    previous = [first]
+    for depth in range(40):
+        event = Event(
+            name=f"step\n{depth}\t\u00e9\u4e2d",
+            payload={"k\n": "v\x00" * 30},
+            id=f"event-with-a-rather-long-identifier-{depth:04d}",
+        )
+        comp.record(event, caused_by=previous)
+        previous = [*previous[-30:], event]
+    for width in range(40, 130, 7):
+        text = to_ascii(comp, max_width=width)
+        assert all(len(line) <= width for line in text.splitlines())
+        assert text.isascii()
+    assert all(len(line) <= 80 for line in to_ascii(comp).splitlines())
+    text = to_ascii(comp, max_width=120)
+    # Long ids are shortened to prefixes that still tell the events apart.
+    assert "\niiiiiiii..  xxxxx" in text
+    assert "<- iiiiiiii.., event-with-a-rather-long-identifier-0000," in text
+    # A long list of causes is cut short, saying how many were left out.
+    assert text.splitlines()[-1].endswith("(+28 more)")
+    assert "step\\n0\\t\\xe9\\u4e2d" in text
+
+
+def test_to_ascii_says_when_it_truncated():
+    text = to_ascii(chain(500), max_events=20)
+    lines = text.splitlines()
+    assert lines[0] == "Computation: 500 events (showing 20 of 500 events (max_events=20))"
+    assert lines[-1] == "... 480 more events not shown (showing 20 of 500 events (max_events=20))"
+    assert len(lines) == 22
+    assert "showing" not in to_ascii(chain(20), max_events=20)
+    assert len(to_ascii(chain(300), max_events=None).splitlines()) == 301
+
+
+def test_bad_bounds_are_refused_with_the_name_of_the_argument(small):
+    comp = small[0]
+    with pytest.raises(ValueError, match=r"to_ascii\(\): max_width must be an integer"):
+        to_ascii(comp, max_width=10)
+    for view in (summary, to_ascii, to_dot, to_mermaid, to_json):
+        with pytest.raises(ValueError, match=r"max_events must be a positive integer or None"):
+            view(comp, max_events=0)
+
+
+def test_to_dot_draws_nodes_edges_clusters_and_highlights(small):
+    comp, send, _receive, _log = small
+    dot = visualization.to_dot(comp, highlight={send})
+    assert dot.startswith("digraph computation {") and dot.endswith("}")
+    assert 'subgraph cluster_0 {\n    label="sender";' in dot
+    assert (
+        'n0 [label="Sender.send\\nsender\\ns1", tooltip="msg=\\"hello\\"", '
+        "fillcolor=red, fontcolor=white];" in dot
+    )
+    assert '  n2 [label="log\\nl1"];' in dot
+    assert "  n0 -> n1;" in dot
+    assert dot.count("->") == 1
+    assert "truncated" not in dot
+
+
+def test_to_dot_filters_by_name_and_time(small):
+    comp, _send, _receive, _log = small
+    only = to_dot(comp, event_types={"Sender.send", "log"})
+    assert "Sender.send" in only and "log" in only and "Receiver" not in only
+    assert "->" not in only
+    timed = Computation()
+    for stamp in range(10):
+        timed.record(Event(name=f"t{stamp}", timestamp=float(stamp)))
+    window = to_dot(timed, time_range=(3, 5))
+    assert [f"t{i}" in window for i in range(10)] == [i in (3, 4, 5) for i in range(10)]
+    with pytest.raises(ValueError, match=r"to_dot\(\): time_range must be a \(start, end\)"):
+        to_dot(timed, time_range=("a", "b"))
+
+
+def test_to_dot_and_mermaid_say_when_they_truncated():
+    comp = chain(300)
+    dot = to_dot(comp)
+    assert dot.count(" -> ") == 199
+    assert "// showing 200 of 300 events (max_events=200)" in dot
+    assert 'truncated [shape=note, fillcolor=lightyellow, label="showing 200 of 300 events' in dot
+    mermaid = to_mermaid(comp)
+    assert mermaid.count(" --> ") == 99
+    assert "%% showing 100 of 300 events (max_events=100)" in mermaid
+    named = to_dot(comp, event_types={f"N{i}" for i in range(0, 300, 2)}, max_events=10)
+    assert "showing 10 of 150 matching events" in named
+    assert "showing" not in to_dot(comp, max_events=None)
+
+
+def test_to_mermaid_draws_nodes_arrows_and_highlights(small):
+    comp, _send, receive, _log = small
+    text = visualization.to_mermaid(comp, highlight={receive})
+    assert text.splitlines() == [
+        "graph TD",
+        '  n0["Sender.send<br/>sender<br/>s1"]',
+        '  n1["Receiver.receive<br/>receiver<br/>r1"]',
+        '  n2["log<br/>l1"]',
+        "  n0 --> n1",
+        "  classDef highlight fill:#f66,color:#fff",
+        "  class n1 highlight",
+    ]
+    assert "Receiver" not in to_mermaid(comp, event_types={"log"})
+
+
+def test_to_json_is_json_and_lists_events_edges_and_figures(small):
+    comp, _send, _receive, _log = small
+    data = visualization.to_json(comp)
+    assert json.loads(json.dumps(data, allow_nan=False)) == data
+    assert [e["id"] for e in data["events"]] == ["s1", "r1", "l1"]
+    assert data["events"][0]["payload"] == {"msg": "hello"}
+    assert data["events"][0]["source"] == "sender"
+    assert data["edges"] == [{"from": "s1", "to": "r1"}]
+    assert data["metadata"] == {
+        "event_count": 3,
+        "edge_count": 1,
+        "causal_depth": 1,
+        "truncated": False,
+        "total_events": 3,
+    }
+
+
+def test_to_json_writes_values_json_cannot_hold_as_text_and_bounds_itself():
+    comp = Computation()
+    loop: list = []
+    loop.append(loop)
+    comp.record(
+        Event(
+            name="odd",
+            payload={"obj": object(), "nan": math.nan, "loop": loop, "tuple": (1, 2), 3: "int key"},
+        )
+    )
+    data = to_json(comp)
+    text = json.dumps(data, allow_nan=False)
+    payload = json.loads(text)["events"][0]["payload"]
+    assert payload["nan"] == "nan" and payload["tuple"] == [1, 2] and payload["3"] == "int key"
+    assert payload["obj"].startswith("<object object")
+    bounded = to_json(chain(30), max_events=5)
+    assert len(bounded["events"]) == 5 and len(bounded["edges"]) == 4
+    assert bounded["metadata"]["note"] == "showing 5 of 30 events (max_events=5)"
+    assert bounded["metadata"]["truncated"] is True
+
+
+def test_views_draw_events_after_their_causes_even_when_linked_backwards():
+    comp, _ev = build(3, [(2, 0), (0, 1)], order=[0, 1, 2])
+    lines = to_ascii(comp).splitlines()[1:]
+    assert [line.split()[0] for line in lines] == ["n2", "n0", "n1"]
+    assert lines[1] == "  n0  N0  <- n2"
+    assert to_json(comp)["metadata"]["causal_depth"] == 2
