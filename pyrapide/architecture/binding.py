@@ -8,7 +8,7 @@ from typing import Any
 from pyrapide.architecture.declaration import architecture_spec
 from pyrapide.architecture.errors import ArchitectureError, close_match_hint, quoted_list
 from pyrapide.types.conformance import conformance_problems
-from pyrapide.types.interface import interface_name
+from pyrapide.types.interface import class_label, interface_name
 
 
 def binding_problems(arch: Any, modules: Mapping[str, Any], *, partial: bool = False) -> list[str]:
@@ -33,7 +33,7 @@ def binding_problems(arch: Any, modules: Mapping[str, Any], *, partial: bool = F
         iface = components[name]
         for problem in conformance_problems(module_cls, iface):
             problems.append(
-                f"{name}: {module_cls.__qualname__} does not conform to "
+                f"{name}: {class_label(module_cls)} does not conform to "
                 f"{interface_name(iface)}: {problem}"
             )
     if not partial:

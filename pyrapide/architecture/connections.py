@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import Any, Final, Literal
 
-if TYPE_CHECKING:
-    from pyrapide.patterns import Pattern
+from pyrapide.patterns import Pattern, parse_pattern
 
 ConnectionKind = Literal["connect", "pipe", "agent"]
 
@@ -69,10 +68,10 @@ def target_label(target: Any) -> str:
     """Readable text for a connection target, resolved or not."""
     if isinstance(target, str):
         return target
-    if isinstance(target, type):
-        return target.__qualname__
     name = getattr(target, "__qualname__", None) or getattr(target, "__name__", None)
-    return name if isinstance(name, str) else repr(target)
+    if not isinstance(name, str):
+        return repr(target)
+    return name.rpartition("<locals>.")[2]
 
 
 def pattern_text(pattern: Any) -> str:
@@ -101,8 +100,6 @@ _UNSET: Final = object()
 
 
 def _as_pattern(value: Any, factory: str) -> Pattern:
-    from pyrapide.patterns import Pattern, parse_pattern
-
     if isinstance(value, Pattern):
         return value
     if isinstance(value, str):

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final, get_origin
 from pyrapide.architecture.connections import Connection, pattern_text, target_label
 from pyrapide.architecture.errors import ArchitectureError, close_match_hint, quoted_list
 from pyrapide.types.actions import marks_of
-from pyrapide.types.interface import interface_name, is_interface
+from pyrapide.types.interface import class_label, interface_name, is_interface
 
 if TYPE_CHECKING:
     from pyrapide.architecture.description import ArchitectureDescription
@@ -68,7 +68,7 @@ def architecture_spec(arch: object) -> ArchitectureSpec:
     cls = arch if isinstance(arch, type) else type(arch)
     spec = vars(cls).get(SPEC_ATTR)
     if spec is None:
-        shown = cls.__qualname__ if isinstance(arch, type) else f"a {cls.__qualname__} instance"
+        shown = class_label(cls) if isinstance(arch, type) else f"a {class_label(cls)} instance"
         raise TypeError(f"expected an @architecture class, got {shown}")
     return spec
 
@@ -85,14 +85,14 @@ def _refuse_undecorated(arch_name: str, member: str, value: Any) -> None:
         return
     bases = [base for base in value.__mro__[1:] if is_interface(base)]
     if bases:
-        reason = f"it extends the interface {bases[0].__qualname__} but is not decorated itself"
+        reason = f"it extends the interface {class_label(bases[0])} but is not decorated itself"
     elif _has_marked_methods(value):
         reason = "its methods are marked (@action, ...) but the class is not decorated"
     else:
         return
     raise ArchitectureError(
-        f"{arch_name}.{member}: {value.__qualname__} is not an @interface ({reason}); "
-        f"decorate {value.__qualname__} with @interface",
+        f"{arch_name}.{member}: {class_label(value)} is not an @interface ({reason}); "
+        f"decorate {class_label(value)} with @interface",
         architecture=arch_name,
     )
 
@@ -233,14 +233,14 @@ def _resolve_target(
             return holders[0]
         if holders:
             raise ArchitectureError(
-                f"{where}: target {target.__qualname__} is ambiguous, held by components "
+                f"{where}: target {class_label(target)} is ambiguous, held by components "
                 f"{quoted_list(holders)}; name one, as target={holders[0]!r}",
                 architecture=arch_name,
                 candidates=holders,
             )
         what = "interface" if is_interface(target) else "class"
         raise ArchitectureError(
-            f"{where}: the {what} {target.__qualname__} is not a component of {arch_name}; "
+            f"{where}: the {what} {class_label(target)} is not a component of {arch_name}; "
             f"{_component_list(components)}",
             architecture=arch_name,
             candidates=names,
@@ -283,7 +283,7 @@ def _check_constraints(arch_name: str, declared: list[Any]) -> tuple[Any, ...]:
                 item = item()
             except Exception as error:
                 raise ArchitectureError(
-                    f"{arch_name}: constraint {index}, {item.__qualname__}, cannot be made "
+                    f"{arch_name}: constraint {index}, {class_label(item)}, cannot be made "
                     f"without arguments: {error}",
                     architecture=arch_name,
                 ) from error
@@ -305,12 +305,12 @@ def _describe(cls: type) -> ArchitectureDescription:
 def _bind(cls: type, /, **modules: Any) -> Any:
     """Bind a module class to every component (`db=PostgresModule`) and return the System.
 
-    Raises ArchitectureError naming each missing, unknown or non-conforming binding.
+    The System refuses, with an ArchitectureError naming each, a missing,
+    unknown or non-conforming binding (see `check_bindings`).
     """
-    from pyrapide.architecture.binding import check_bindings
+    # The runtime sits above this layer, so it is imported only when a system is made.
     from pyrapide.runtime import System
 
-    check_bindings(cls, modules)
     return System(cls, modules)
 
 
@@ -333,7 +333,7 @@ def architecture(cls: type) -> type:
             f"@architecture decorates a class, got {type(cls).__name__} "
             f"{getattr(cls, '__name__', cls)!r}"
         )
-    arch_name = cls.__qualname__
+    arch_name = class_label(cls)
     components = _collect_components(cls, arch_name)
     declaration_self = _declaration_self(cls, components)
     declared_connections = _declared_items(cls, arch_name, "connections", declaration_self)

@@ -202,7 +202,7 @@ def annotation_text(annotation: Any) -> str:
     if annotation is None or annotation is type(None):
         return "None"
     if isinstance(annotation, type) and not typing.get_args(annotation):
-        return annotation.__qualname__
+        return annotation.__qualname__.rpartition("<locals>.")[2]
     text = repr(annotation)
     for prefix in ("typing.", "collections.abc.", "builtins."):
         text = text.replace(prefix, "")

@@ -6,7 +6,7 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
-from pyrapide.types.interface import interface_info
+from pyrapide.types.interface import class_label, interface_info
 
 _ABSENT = object()
 
@@ -69,7 +69,7 @@ def conformance_problems(module_cls: type, iface: type) -> list[str]:
     """
     _require_class(module_cls, "module_class", "conformance_problems")
     info = interface_info(_require_class(iface, "interface_class", "conformance_problems"))
-    module_name = module_cls.__qualname__
+    module_name = class_label(module_cls)
     problems: list[str] = []
     for name in sorted(info.requires):
         declared = info.methods[name]

@@ -74,6 +74,11 @@ class InterfaceInfo:
         }
 
 
+def class_label(cls: type) -> str:
+    """A class's name as its author wrote it: `Outer.Inner`, without `<locals>` parts."""
+    return cls.__qualname__.rpartition("<locals>.")[2]
+
+
 def is_interface(obj: object) -> bool:
     """Whether `obj` is a class decorated with @interface (not merely a subclass of one)."""
     return isinstance(obj, type) and INFO_ATTR in vars(obj)
@@ -115,7 +120,7 @@ def _build_info(cls: type, name: str) -> InterfaceInfo:
             role = sorted(member_marks)[0]
             raise TypeError(
                 f"interface {name}: {member!r} is marked @{role} in a base class but "
-                f"{cls.__qualname__} replaces it with a non-method {value!r}"
+                f"{class_label(cls)} replaces it with a non-method {value!r}"
             )
         methods[member] = function
         for role in member_marks:
