@@ -1,0 +1,447 @@
+"""The Rapide workbench TUI: a live, steppable view of one session (``rapide shell``)."""
+
+from __future__ import annotations
+
+import asyncio
+import shlex
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, RichLog, Static
+
+from rapide_shell.commands import COMMAND_SPECS
+from rapide_shell.tui.graph_picture import spec_from_description
+from rapide_shell.tui.live import NotificationBatch
+from rapide_shell.tui.palette import CommandLanguageProvider
+from rapide_shell.tui.screens.help_screen import HelpScreen
+from rapide_shell.tui.screens.inject_dialog import InjectDialog
+from rapide_shell.tui.widgets.command_bar import CommandBar
+from rapide_shell.tui.widgets.connection_graph import ConnectionGraph
+from rapide_shell.tui.widgets.dispatch_queue import DispatchQueue
+from rapide_shell.tui.widgets.error_panel import ErrorPanel
+from rapide_shell.tui.widgets.event_log import EventLog
+from rapide_shell.tui.widgets.inspector import Inspector, causal_history
+from rapide_shell.tui.widgets.watch_panel import WatchEntry, WatchPanel
+
+if TYPE_CHECKING:
+    from rapide_shell.session import Session
+
+#: Notifications are drawn at most this often (seconds): a fast run redraws per frame.
+FRAME_SECONDS = 1 / 30
+#: Commands the TUI answers itself (they concern the screen, not the session).
+SCREEN_COMMANDS = {"screenshot": ("screenshot [FILE.svg]", "Save an SVG picture of the screen.")}
+
+
+class RapideApp(App[None]):
+    """The workbench on one :class:`~rapide_shell.session.Session`.
+
+    The session's system runs in this app's asyncio loop; the screen draws only what
+    the session reports through its notifications, batched per frame. ``script`` (a
+    path) is played one command at a time, ``speed`` seconds apart, before the user
+    takes over.
+    """
+
+    TITLE = "rapide shell"
+    CSS_PATH: ClassVar[list[str | Path]] = ["app.tcss", "dialogs.tcss"]
+    COMMANDS: ClassVar[set] = App.COMMANDS | {CommandLanguageProvider}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f2", "step", "Step", id="step"),
+        Binding("f5", "run", "Run/continue", id="run"),
+        Binding("f6", "pause", "Pause", id="pause"),
+        Binding("f3", "inject", "Inject", id="inject"),
+        Binding("f4", "watch", "Watch", id="watch"),
+        Binding("f7", "break", "Break", id="break"),
+        Binding("f1", "help", "Help", id="help"),
+        Binding("f12", "screenshot", "SVG", id="screenshot"),
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+        Binding("colon", "focus_bar", "Command bar", show=False, id="focus_bar"),
+        Binding("question_mark", "help", "Help", show=False, id="help_key"),
+        Binding("s", "step", "Step", show=False, id="step_key"),
+        Binding("r", "run", "Run", show=False, id="run_key"),
+        Binding("p", "pause", "Pause", show=False, id="pause_key"),
+        Binding("i", "inject", "Inject", show=False, id="inject_key"),
+        Binding("w", "watch", "Watch", show=False, id="watch_key"),
+        Binding("b", "break", "Break", show=False, id="break_key"),
+        Binding("q", "quit", "Quit", show=False, id="quit_key"),
+    ]
+
+    def __init__(
+        self,
+        session: Session,
+        *,
+        script: str | Path | None = None,
+        speed: float = 1.0,
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.script = Path(script) if script is not None else None
+        self.speed = speed
+        self._batch = NotificationBatch()
+        self._flush_scheduled = False
+        self._unsubscribe: Any = None
+        self._delivered: Counter[int] = Counter()
+        self._active_dispatch_connection: int | None = None
+        self._queue_connection: int | None = None
+        self.redraws = 0
+        """Batches drawn so far (tests wait on it)."""
+
+    # -- layout ----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="status")
+        with Horizontal(id="top"):
+            yield ConnectionGraph(id="graph")
+            yield DispatchQueue(id="queue")
+        with Horizontal(id="middle"):
+            yield EventLog(id="events")
+            yield Inspector(id="inspector")
+        with Horizontal(id="bottom"):
+            yield RichLog(id="console", wrap=True, max_lines=5000, auto_scroll=True)
+            with Vertical(id="side"):
+                yield WatchPanel(id="watches")
+                yield ErrorPanel(id="errors")
+        yield Static("", id="completions")
+        yield CommandBar(self._complete, id="bar")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        """Starts the session's system in this loop, draws it and focuses the bar."""
+        self.query_one("#graph").border_title = "Graph"
+        self.query_one("#events").border_title = "Events"
+        self.query_one("#inspector").border_title = "Inspector"
+        self.query_one("#console").border_title = "Output"
+        self.query_one("#queue").border_title = "Queue"
+        self.query_one("#watches").border_title = "Watches"
+        self._unsubscribe = self.session.subscribe(self._on_notification)
+        if self.session.system is None:
+            await self.session.start()
+        self._batch = NotificationBatch()  # what start reported is redrawn below
+        self._redraw_all()
+        self.console.write(Text.assemble(
+            ("Rapide workbench", "bold"), f" on {self.session.path}. Type ",
+            ("help", "bold"), " or press ", ("F1", "bold"), "; ",
+            ("F3", "bold"), " injects an event, ", ("F2", "bold"), " steps, ",
+            ("F5", "bold"), " runs.",
+        ))
+        self.query_one(CommandBar).focus()
+        if self.script is not None:
+            self.play_script(self.script)
+
+    async def on_unmount(self) -> None:
+        """Stops the system (finish hooks run) when the app closes."""
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+        if not self.session.closed:
+            self.session.system.pause()
+            await self.session.close()
+
+    @property
+    def console(self) -> RichLog:
+        """The output panel where commands and their results are printed."""
+        return self.query_one("#console", RichLog)
+
+    # -- notifications -------------------------------------------------------------------
+
+    def _on_notification(self, notification: Any) -> None:
+        # Called synchronously by the session, maybe thousands of times per frame:
+        # only fold it into the batch and make sure one redraw is scheduled.
+        self._batch.add(notification)
+        if not self._flush_scheduled:
+            self._flush_scheduled = True
+            self.set_timer(FRAME_SECONDS, self._flush)
+
+    def _flush(self) -> None:
+        self._flush_scheduled = False
+        batch, self._batch = self._batch, NotificationBatch()
+        if batch.reset is not None:
+            self._redraw_all()
+        self._apply(batch)
+        self.redraws += 1
+
+    def _apply(self, batch: NotificationBatch) -> None:
+        log = self.query_one(EventLog)
+        if batch.events and batch.reset is None:
+            log.add_events(batch.events)
+        for event_id in batch.failed_event_ids:
+            log.mark_failed(event_id)
+        if batch.problems:
+            self.query_one(ErrorPanel).add_problems(batch.problems)
+            latest = batch.problems[-1]
+            self.notify(latest.summary, title=latest.kind, severity="error", timeout=6)
+        self._delivered.update(batch.delivered)
+        if batch.last_started is not None:
+            self._active_dispatch_connection = getattr(
+                batch.last_started.connection, "index", None
+            )
+        if batch.queue_changed or batch.delivered:
+            self._redraw_queue_and_counts()
+        if batch.watches_changed:
+            self._redraw_watches()
+        for hit in batch.breakpoint_hits:
+            self.console.write(Text(
+                f"breakpoint {hit.break_id} ({hit.pattern_text}) hit by {hit.event.id} "
+                f"{hit.event.name}: the run pauses", style="bold yellow"))
+            log.select_id(hit.event.id)
+        for outcome in batch.outcomes:
+            for renderable in outcome.output:
+                self.console.write(renderable)
+        self._redraw_status()
+
+    def _redraw_all(self) -> None:
+        session = self.session
+        self._delivered.clear()
+        self._active_dispatch_connection = None
+        self.query_one(ConnectionGraph).show(spec_from_description(session.description))
+        log = self.query_one(EventLog)
+        log.clear()
+        log.add_events(list(session.computation))
+        errors = self.query_one(ErrorPanel)
+        errors.clear()
+        self.query_one(Inspector).clear()
+        self._redraw_queue_and_counts()
+        self._redraw_watches()
+        self._redraw_status()
+
+    def _redraw_queue_and_counts(self) -> None:
+        pending = self.session.pending()
+        queued: Counter[int] = Counter()
+        for dispatch in pending:
+            index = getattr(dispatch.connection, "index", None)
+            if index is not None:
+                queued[index] += 1
+        self.query_one(DispatchQueue).show_pending(pending)
+        graph = self.query_one(ConnectionGraph)
+        graph.update_counts(self._delivered, queued)
+        self._redraw_highlight()
+
+    def _redraw_highlight(self) -> None:
+        connection = self._queue_connection
+        if connection is None:
+            connection = self._active_dispatch_connection
+        self.query_one(ConnectionGraph).highlight(connection)
+
+    def _redraw_watches(self) -> None:
+        entries = [
+            WatchEntry(watch.id, watch.pattern_text, watch.count, watch.matches)
+            for watch in self.session.watches
+        ]
+        self.query_one(WatchPanel).show_watches(entries)
+
+    def _redraw_status(self) -> None:
+        session = self.session
+        errors = len(self.query_one(ErrorPanel).problems)
+        breaks = len(session.breakpoints)
+        status = Text.assemble(
+            (f" {session.path.name} ", "bold"),
+            f" seed {session.seed}  ",
+            (f" {session.state} ", f"bold reverse {_STATE_STYLES.get(session.state, '')}"),
+            f"  {session.pending_count} pending · {self.query_one(EventLog).event_count} events",
+            f" · {breaks} breakpoint{'s' if breaks != 1 else ''}",
+            (f" · {errors} error{'s' if errors != 1 else ''}", "bold red" if errors else ""),
+        )
+        self.query_one("#status", Static).update(status)
+
+    # -- widgets talking ---------------------------------------------------------------
+
+    @on(EventLog.EventSelected)
+    def _inspect(self, selected: EventLog.EventSelected) -> None:
+        poset = self.session.computation.poset
+        event = selected.event
+        if event not in poset:
+            return
+        self.query_one(Inspector).show_event(
+            event,
+            list(poset.causes(event)),
+            list(poset.effects(event)),
+            causal_history(event, poset.causes),
+        )
+
+    @on(Inspector.LinkChosen)
+    def _follow_link(self, chosen: Inspector.LinkChosen) -> None:
+        self.query_one(EventLog).select_id(chosen.event_id)
+
+    @on(DispatchQueue.DispatchHighlighted)
+    def _dispatch_highlighted(self, highlighted: DispatchQueue.DispatchHighlighted) -> None:
+        self._queue_connection = highlighted.connection_index
+        self._redraw_highlight()
+
+    @on(DispatchQueue.DispatchChosen)
+    def _dispatch_chosen(self, chosen: DispatchQueue.DispatchChosen) -> None:
+        self.submit_command(f"step #{chosen.dispatch_id}")
+
+    @on(WatchPanel.MatchSelected)
+    def _match_selected(self, selected: WatchPanel.MatchSelected) -> None:
+        self.query_one(EventLog).mark(selected.event_ids)
+
+    @on(ErrorPanel.ProblemSelected)
+    def _problem_selected(self, selected: ErrorPanel.ProblemSelected) -> None:
+        problem = selected.problem
+        self.console.write(Text(f"{problem.kind}: {problem.summary}", style="bold red"))
+        if problem.details and problem.details != problem.summary:
+            self.console.write(Text(problem.details.rstrip()))
+        if problem.event_id is not None:
+            self.query_one(EventLog).select_id(problem.event_id)
+
+    @on(CommandBar.CommandSubmitted)
+    def _command_submitted(self, submitted: CommandBar.CommandSubmitted) -> None:
+        self.submit_command(submitted.line)
+
+    @on(CommandBar.CompletionsShown)
+    def _show_completions(self, shown: CommandBar.CompletionsShown) -> None:
+        hint = self.query_one("#completions", Static)
+        candidates = shown.candidates
+        if len(candidates) <= 1 and (not candidates or candidates[0].strip() == ""):
+            hint.update("")
+            return
+        words = [candidate.rsplit(" ", 1)[-1] or candidate for candidate in candidates[:12]]
+        more = f"  (+{len(candidates) - 12})" if len(candidates) > 12 else ""
+        hint.update(Text("  Tab: " + "  ".join(words) + more, style="dim"))
+
+    @on(CommandBar.Left)
+    def _leave_bar(self) -> None:
+        self.query_one(EventLog).focus()
+
+    # -- commands ------------------------------------------------------------------------
+
+    def _complete(self, text: str) -> list[str]:
+        """Full-line completions of ``text`` from the session's completer."""
+        lines = []
+        for completion in self.session.completions(text):
+            line = text[: completion.start] + completion.text
+            if line != text and line not in lines:
+                lines.append(line)
+        return lines
+
+    def submit_command(self, line: str) -> None:
+        """Echoes ``line`` and runs it in the background (a long ``run`` never blocks)."""
+        self.console.write(Text(f"> {line}", style="bold"))
+        self._execute(line)
+
+    def prefill_command(self, text: str) -> None:
+        """Puts ``text`` in the command bar and focuses it, for the user to finish."""
+        bar = self.query_one(CommandBar)
+        bar.value = text
+        bar.cursor_position = len(text)
+        bar.focus()
+
+    @work(group="commands", exit_on_error=False)
+    async def _execute(self, line: str) -> None:
+        await self.execute_line(line)
+
+    async def execute_line(self, line: str) -> Any:
+        """Runs one line: a screen command here, anything else through the session."""
+        words = line.split(maxsplit=1)
+        if words and words[0] in SCREEN_COMMANDS:
+            return self._screen_command(words)
+        outcome = await self.session.execute(line)
+        if outcome.quit:
+            self.exit()
+        return outcome
+
+    def _screen_command(self, words: list[str]) -> None:
+        arguments = shlex.split(words[1]) if len(words) > 1 else []
+        self.action_screenshot(arguments[0] if arguments else None)
+
+    @work(group="script", exit_on_error=False)
+    async def play_script(self, path: Path) -> None:
+        """Plays a script visibly, one command every ``speed`` seconds, then hands over."""
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except OSError as error:
+            self.console.write(Text(f"cannot read script {path}: {error.strerror}", "bold red"))
+            return
+        bar = self.query_one(CommandBar)
+        self.console.write(Text(f"playing {path} (one command every {self.speed:g}s)", "italic"))
+        for number, raw in enumerate(lines, start=1):
+            line = raw.strip()
+            if not line:
+                continue
+            if line.startswith("#"):
+                self.console.write(Text(line.lstrip("# "), style="italic cyan"))
+                continue
+            bar.value = line
+            await asyncio.sleep(self.speed / 2)
+            bar.value = ""
+            self.console.write(Text(f"> {line}", style="bold"))
+            outcome = await self.execute_line(line)
+            if outcome is not None and not outcome.ok:
+                self.console.write(Text(f"script line {number} failed", style="bold red"))
+            if outcome is not None and outcome.quit:
+                return
+            await asyncio.sleep(self.speed)
+        self.notify("The script is done: the session is yours.", title="demo")
+
+    # -- actions -------------------------------------------------------------------------
+
+    def action_step(self) -> None:
+        """Runs the next pending dispatch."""
+        self.submit_command("step")
+
+    def action_run(self) -> None:
+        """Runs until quiet or a breakpoint (continues after one)."""
+        self.submit_command("run")
+
+    def action_pause(self) -> None:
+        """Pauses a run in progress after the current dispatch."""
+        self.submit_command("pause")
+
+    def action_inject(self) -> None:
+        """Opens the inject dialog; what it builds is run as an ``inject`` command."""
+
+        def injected(command: str | None) -> None:
+            if command:
+                self.submit_command(command)
+
+        self.push_screen(InjectDialog(self.session.actions), injected)
+
+    def action_watch(self) -> None:
+        """Starts a ``watch`` command in the bar."""
+        self.prefill_command("watch ")
+
+    def action_break(self) -> None:
+        """Starts a ``break`` command in the bar."""
+        self.prefill_command("break ")
+
+    def action_focus_bar(self) -> None:
+        """Moves the focus to the command bar."""
+        self.query_one(CommandBar).focus()
+
+    def action_help(self) -> None:
+        """Shows the key bindings and the commands."""
+        keys = [
+            (self.get_key_display(binding), binding.description)
+            for binding in self.BINDINGS
+            if isinstance(binding, Binding) and binding.show
+        ]
+        keys += [
+            (": / Escape", "Go to / leave the command bar"),
+            ("s r p i w b q", "Step, run, pause, inject, watch, break, quit (outside the bar)"),
+            ("ctrl+p", "Command palette: every command of the language"),
+        ]
+        commands = [(spec.usage, spec.summary) for spec in COMMAND_SPECS]
+        commands += list(SCREEN_COMMANDS.values())
+        self.push_screen(HelpScreen(keys, commands))
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """Saves an SVG picture of the screen (in the current directory by default)."""
+        saved = self.save_screenshot(filename, path)
+        self.console.write(Text(f"screenshot saved to {saved}", style="green"))
+        self.notify(f"saved {saved}", title="screenshot")
+
+    async def action_quit(self) -> None:
+        """Stops any run, closes the session and leaves."""
+        if self.session.running:
+            await self.session.execute("pause")
+        outcome = await self.session.execute("quit")
+        if not outcome.quit:
+            await self.session.close()
+        self.exit()
+
+
+_STATE_STYLES = {"running": "green", "paused": "yellow", "quiet": "blue", "closed": "red"}

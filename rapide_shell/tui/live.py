@@ -1,0 +1,137 @@
+"""Gathers session notifications into batches, so the screen redraws once per frame.
+
+A run can report thousands of notifications between two frames; the app appends each
+to a :class:`NotificationBatch` (cheap, no drawing) and applies the batch when the
+frame's one-shot timer fires. Nothing here imports Textual.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from pyrapide.runtime.notifications import (
+    ConstraintViolated,
+    DispatchFinished,
+    DispatchQueued,
+    DispatchStarted,
+    EventRecorded,
+    HandlerError,
+    LimitReached,
+    StateChanged,
+    SubscriberError,
+)
+from rapide_shell import notices
+from rapide_shell.tui.widgets.error_panel import Problem
+
+
+def _last_line(text: str) -> str:
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return lines[-1].strip() if lines else ""
+
+
+def problem_from(notification: Any) -> Problem | None:
+    """The problem a notification reports (None for the notifications that are not one)."""
+    if isinstance(notification, HandlerError):
+        event = notification.event
+        where = f" handling {event.name} ({event.id})" if event is not None else ""
+        error = notification.error
+        return Problem(
+            kind="error",
+            summary=f"{notification.component} raised {type(error).__name__}: {error}{where}",
+            details=notification.traceback,
+            event_id=event.id if event is not None else None,
+        )
+    if isinstance(notification, ConstraintViolated):
+        violation = notification.violation
+        events = getattr(violation, "events", ()) or ()
+        return Problem(
+            kind="violation",
+            summary=str(violation),
+            details=str(violation),
+            event_id=events[-1].id if events else None,
+        )
+    if isinstance(notification, LimitReached):
+        return Problem(kind="limit", summary=notification.message, details=notification.message)
+    if isinstance(notification, SubscriberError):
+        return Problem(
+            kind="observer",
+            summary=_last_line(notification.traceback) or str(notification.error),
+            details=notification.traceback,
+        )
+    return None
+
+
+@dataclass
+class NotificationBatch:
+    """What happened since the last redraw, summarised for the widgets."""
+
+    events: list[Any] = field(default_factory=list)
+    """Events recorded, in order."""
+    problems: list[Problem] = field(default_factory=list)
+    failed_event_ids: list[str] = field(default_factory=list)
+    """Events whose delivery raised in a handler."""
+    delivered: Counter[int] = field(default_factory=Counter)
+    """Finished deliveries per connection index."""
+    queue_changed: bool = False
+    last_started: Any = None
+    """The last dispatch that started (its connection is shown as active)."""
+    watches_changed: bool = False
+    breakpoints_changed: bool = False
+    breakpoint_hits: list[notices.BreakpointHit] = field(default_factory=list)
+    outcomes: list[Any] = field(default_factory=list)
+    """Command outcomes (from CommandFinished), in order."""
+    expectations: list[notices.ExpectationChecked] = field(default_factory=list)
+    reset: str | None = None
+    """Why the session was reset (everything must be redrawn), if it was."""
+    state_changed: bool = False
+    closed: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(
+            self.events or self.problems or self.queue_changed or self.watches_changed
+            or self.breakpoints_changed or self.breakpoint_hits or self.outcomes
+            or self.expectations or self.reset or self.state_changed or self.closed
+        )
+
+    def add(self, notification: Any) -> None:
+        """Folds one notification into the batch."""
+        if isinstance(notification, EventRecorded):
+            self.events.append(notification.event)
+        elif isinstance(notification, DispatchQueued):
+            self.queue_changed = True
+        elif isinstance(notification, DispatchStarted):
+            self.queue_changed = True
+            self.last_started = notification.dispatch
+        elif isinstance(notification, DispatchFinished):
+            self.queue_changed = True
+            index = getattr(notification.dispatch.connection, "index", None)
+            if index is not None:
+                self.delivered[index] += 1
+        elif isinstance(notification, StateChanged):
+            self.state_changed = True
+        elif isinstance(notification, notices.WatchMatched | notices.WatchesChanged):
+            self.watches_changed = True
+        elif isinstance(notification, notices.BreakpointsChanged):
+            self.breakpoints_changed = True
+        elif isinstance(notification, notices.BreakpointHit):
+            self.breakpoint_hits.append(notification)
+        elif isinstance(notification, notices.CommandFinished):
+            self.outcomes.append(notification.outcome)
+            self.state_changed = True
+        elif isinstance(notification, notices.ExpectationChecked):
+            self.expectations.append(notification)
+        elif isinstance(notification, notices.SessionReset):
+            # Everything before the reset belongs to the old system: drop it.
+            fresh = NotificationBatch(outcomes=self.outcomes, reset=notification.reason)
+            self.__dict__.update(fresh.__dict__)
+        elif isinstance(notification, notices.SessionClosed):
+            self.closed = True
+        elif isinstance(notification, notices.SessionNotice):
+            self.state_changed = True  # e.g. a run started: the status line changes
+        problem = problem_from(notification)
+        if problem is not None:
+            self.problems.append(problem)
+            if isinstance(notification, HandlerError) and problem.event_id is not None:
+                self.failed_event_ids.append(problem.event_id)

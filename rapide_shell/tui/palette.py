@@ -1,0 +1,45 @@
+"""Command palette entries for every command of the command language."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING, cast
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from rapide_shell.commands import COMMAND_SPECS, CommandSpec
+
+if TYPE_CHECKING:
+    from rapide_shell.tui.app import RapideApp
+
+
+class CommandLanguageProvider(Provider):
+    """Offers each command; choosing one runs it when it needs no argument, otherwise it
+    is put in the command bar for the user to finish."""
+
+    def _choose(self, spec: CommandSpec) -> None:
+        app = cast("RapideApp", self.app)
+        takes_required = any(not arg.optional for arg in spec.args)
+        if takes_required:
+            app.prefill_command(f"{spec.name} ")
+        else:
+            app.submit_command(spec.name)
+
+    async def discover(self) -> Hits:
+        """Lists every command when nothing is typed yet."""
+        for spec in COMMAND_SPECS:
+            yield DiscoveryHit(spec.usage, partial(self._choose, spec), help=spec.summary)
+
+    async def search(self, query: str) -> Hits:
+        """Fuzzy-matches ``query`` against each command's usage line."""
+        matcher = self.matcher(query)
+        for spec in COMMAND_SPECS:
+            score = matcher.match(spec.usage)
+            if score > 0:
+                yield Hit(
+                    score,
+                    matcher.highlight(spec.usage),
+                    partial(self._choose, spec),
+                    text=spec.usage,
+                    help=spec.summary,
+                )

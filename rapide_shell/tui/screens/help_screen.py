@@ -1,0 +1,66 @@
+"""The help screen: the key bindings, how to move around, and every command."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+NAVIGATION = """\
+The command bar is focused when the shell opens: type a command and press Enter
+(Tab completes, ↑/↓ recall earlier lines). Escape leaves the bar for the panels;
+Tab/Shift+Tab move between panels; `:` comes back to the bar.
+
+Event log: ↑/↓/PgUp/PgDn/Home pick an event (the inspector shows it); End follows
+new events again. Inspector: Enter on a cause or effect shows that event.
+Queue: Enter runs the highlighted dispatch (`step #ID`); its connection is
+highlighted in the graph. Watches: Enter expands a watch; Enter on a match
+highlights its events in the log. Errors: Enter shows the details."""
+
+
+class HelpScreen(ModalScreen[None]):
+    """Lists ``bindings`` (key, description) and ``commands`` (usage, summary)."""
+
+    BINDINGS = [
+        Binding("escape,q,question_mark,f1", "close", "Close help", id="help.close"),
+    ]
+
+    def __init__(
+        self,
+        bindings: Iterable[tuple[str, str]],
+        commands: Iterable[tuple[str, str]],
+    ) -> None:
+        super().__init__()
+        self._bindings = list(bindings)
+        self._commands = list(commands)
+
+    def compose(self) -> ComposeResult:
+        keys = Table.grid(padding=(0, 2))
+        keys.add_column(style="bold")
+        keys.add_column()
+        for key, description in self._bindings:
+            keys.add_row(key, description)
+        commands = Table.grid(padding=(0, 2))
+        commands.add_column(style="bold", no_wrap=True)
+        commands.add_column()
+        for usage, summary in self._commands:
+            commands.add_row(usage, summary)
+        with VerticalScroll(id="help-box"):
+            yield Static(Text("Keys", style="bold underline"))
+            yield Static(keys)
+            yield Static(Text("\nMoving around", style="bold underline"))
+            yield Static(NAVIGATION)
+            yield Static(Text("\nCommands (help COMMAND in the bar says more)",
+                              style="bold underline"))
+            yield Static(commands)
+            yield Static(Text("\nEscape closes this help.", style="dim"))
+
+    def action_close(self) -> None:
+        """Closes the help."""
+        self.dismiss(None)

@@ -1,0 +1,142 @@
+"""The inject dialog: pick an event name, fill in the fields its action declares."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.widgets import Button, Input, Label, Static
+
+
+def field_value(text: str, annotation: str) -> Any:
+    """The payload value for what was typed: text for ``str`` fields, else a JSON literal
+    when the text is one, else the text itself (the command language's rule)."""
+    if annotation == "str":
+        return text
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def inject_command(event_name: str, payload: Mapping[str, Any]) -> str:
+    """The ``inject`` command line for ``event_name`` with ``payload`` (a JSON object)."""
+    if not payload:
+        return f"inject {event_name}"
+    return f"inject {event_name} {json.dumps(dict(payload), ensure_ascii=False)}"
+
+
+class InjectDialog(ModalScreen[str | None]):
+    """Asks for an event to inject; dismisses with the ``inject`` command line or None.
+
+    ``actions`` maps qualified event names to their ``ActionSpec``; the name field
+    completes from them, and choosing one shows one field per parameter of the action,
+    with its annotation and default.
+    """
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="inject.cancel"),
+    ]
+
+    def __init__(self, actions: Mapping[str, Any], initial_name: str = "") -> None:
+        super().__init__()
+        self._actions = dict(actions)
+        self._initial_name = initial_name
+        self._shown_action: str | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="inject-box"):
+            yield Static("Inject an event", id="inject-heading")
+            yield Label("Event name (→ accepts the grey suggestion, Enter goes to the fields):")
+            yield Input(
+                value=self._initial_name,
+                placeholder=next(iter(self._actions), "Service.action"),
+                suggester=SuggestFromList(sorted(self._actions), case_sensitive=True),
+                id="inject-name",
+            )
+            yield VerticalScroll(id="inject-fields")
+            yield Static("", id="inject-error")
+            with Horizontal(id="inject-buttons"):
+                yield Button("Inject", variant="primary", id="inject-ok")
+                yield Button("Cancel", id="inject-cancel")
+
+    async def on_mount(self) -> None:
+        """Focuses the name field and shows the fields of a name given in advance."""
+        self.query_one("#inject-name", Input).focus()
+        await self._show_fields(self._initial_name)
+
+    @on(Input.Changed, "#inject-name")
+    async def _name_changed(self, changed: Input.Changed) -> None:
+        await self._show_fields(changed.value.strip())
+
+    async def _show_fields(self, name: str) -> None:
+        if name == self._shown_action:
+            return
+        fields = self.query_one("#inject-fields", VerticalScroll)
+        await fields.remove_children()
+        spec = self._actions.get(name)
+        self._shown_action = name if spec is not None else None
+        if spec is None:
+            if name:
+                await fields.mount(Static(f"no action named {name!r} yet", classes="hint"))
+            return
+        rows = []
+        for param in spec.params:
+            annotation = param.annotation or "any"
+            marker = "" if param.required else " (optional)"
+            default = "" if param.required else f"default {param.default!r}"
+            rows.append(Label(f"{param.name}: {annotation}{marker}", classes="field-label"))
+            rows.append(
+                Input(placeholder=default or annotation, id=f"field-{param.name}",
+                      classes="field-input")
+            )
+        if not rows:
+            rows.append(Static("this action takes no fields", classes="hint"))
+        await fields.mount_all(rows)
+
+    def _command(self) -> str | None:
+        name = self.query_one("#inject-name", Input).value.strip()
+        spec = self._actions.get(name)
+        error = self.query_one("#inject-error", Static)
+        if spec is None:
+            error.update(f"unknown event {name!r}: choose one of the interfaces' actions")
+            return None
+        payload: dict[str, Any] = {}
+        for param in spec.params:
+            text = self.query_one(f"#field-{param.name}", Input).value
+            if text == "":
+                if param.required:
+                    error.update(f"{param.name} is required")
+                    return None
+                continue
+            payload[param.name] = field_value(text, param.annotation)
+        return inject_command(name, payload)
+
+    @on(Input.Submitted)
+    def _submitted(self, submitted: Input.Submitted) -> None:
+        submitted.stop()
+        if submitted.input.id == "inject-name":
+            inputs = self.query(".field-input")
+            if inputs:
+                inputs.first().focus()
+                return
+        self.action_inject()
+
+    @on(Button.Pressed, "#inject-ok")
+    def action_inject(self) -> None:
+        """Closes the dialog with the command, if every required field is filled."""
+        command = self._command()
+        if command is not None:
+            self.dismiss(command)
+
+    @on(Button.Pressed, "#inject-cancel")
+    def action_cancel(self) -> None:
+        """Closes the dialog without injecting."""
+        self.dismiss(None)

@@ -1,0 +1,125 @@
+"""The command bar: one line of the command language, with completion and history."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual import on
+from textual.binding import Binding
+from textual.message import Message
+from textual.suggester import Suggester
+from textual.widgets import Input
+
+#: Turns the text typed so far into the full lines it could complete to, best first.
+Completer = Callable[[str], list[str]]
+
+
+class _CompleterSuggester(Suggester):
+    """Shows the best completion as grey text after the cursor."""
+
+    def __init__(self, completer: Completer) -> None:
+        # Not cached: completions depend on the session (event ids, watches, ...).
+        super().__init__(use_cache=False, case_sensitive=True)
+        self._completer = completer
+
+    async def get_suggestion(self, value: str) -> str | None:
+        if not value:
+            return None
+        candidates = self._completer(value)
+        return candidates[0] if candidates else None
+
+
+class CommandBar(Input):
+    """Takes commands; Tab completes (again: the next candidate), Up/Down walk the history.
+
+    Posts :class:`CommandSubmitted` with the line on Enter and :class:`CompletionsShown`
+    whenever the candidates for the text typed so far change (for a hint line).
+    """
+
+    BINDINGS = [
+        Binding("tab", "complete", "Complete", show=False, id="bar.complete"),
+        Binding("up", "history(-1)", "Previous command", show=False, id="bar.history_back"),
+        Binding("down", "history(1)", "Next command", show=False, id="bar.history_forward"),
+        Binding("escape", "leave", "Leave the command bar", show=False, id="bar.leave"),
+    ]
+
+    class CommandSubmitted(Message):
+        """The user entered ``line`` (not empty)."""
+
+        def __init__(self, line: str) -> None:
+            self.line = line
+            super().__init__()
+
+    class CompletionsShown(Message):
+        """The completions of what is typed are now ``candidates`` (may be empty)."""
+
+        def __init__(self, candidates: list[str]) -> None:
+            self.candidates = candidates
+            super().__init__()
+
+    class Left(Message):
+        """The user pressed Escape to leave the bar for the panels."""
+
+    def __init__(self, completer: Completer, *, id: str | None = None) -> None:
+        super().__init__(
+            placeholder="type a command (help, inject, step, run, watch ...) — Tab completes",
+            suggester=_CompleterSuggester(completer),
+            select_on_focus=False,
+            id=id,
+        )
+        self._completer = completer
+        self.history: list[str] = []
+        """Lines entered so far, oldest first."""
+        self._history_position = 0
+        self._cycle: list[str] = []
+        self._cycle_position = 0
+
+    def action_complete(self) -> None:
+        """Completes the line; pressing Tab again cycles through the other candidates."""
+        if self._cycle and self.value in self._cycle:
+            self._cycle_position = (self._cycle.index(self.value) + 1) % len(self._cycle)
+        else:
+            self._cycle = self._completer(self.value)
+            self._cycle_position = 0
+        if self._cycle:
+            self._set_value_keeping_cycle(self._cycle[self._cycle_position])
+            self.post_message(self.CompletionsShown(list(self._cycle)))
+
+    def _set_value_keeping_cycle(self, value: str) -> None:
+        cycle = self._cycle
+        self.value = value
+        self.cursor_position = len(value)
+        self._cycle = cycle
+
+    def action_history(self, direction: int) -> None:
+        """Replaces the line with an earlier (-1) or later (+1) entered line."""
+        if not self.history:
+            return
+        position = max(0, min(len(self.history), self._history_position + direction))
+        self._history_position = position
+        self.value = self.history[position] if position < len(self.history) else ""
+        self.cursor_position = len(self.value)
+
+    def action_leave(self) -> None:
+        """Asks the app to move the focus to the panels."""
+        self.post_message(self.Left())
+
+    @on(Input.Changed)
+    def _changed(self, changed: Input.Changed) -> None:
+        changed.stop()
+        if self.value not in self._cycle:
+            self._cycle = []
+        self.post_message(self.CompletionsShown(self._completer(self.value) if self.value else []))
+
+    @on(Input.Submitted)
+    def _submitted(self, submitted: Input.Submitted) -> None:
+        submitted.stop()
+        line = submitted.value.strip()
+        self.value = ""
+        self._cycle = []
+        if not line:
+            return
+        if not self.history or self.history[-1] != line:
+            self.history.append(line)
+        self._history_position = len(self.history)
+        self.post_message(self.CommandSubmitted(line))

@@ -1,0 +1,140 @@
+"""The connection graph: component boxes and one labelled lane per connection."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.geometry import Region, Size
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from rapide_shell.tui.graph_picture import GraphPicture, GraphSpec, Role, draw_graph
+
+
+class ConnectionGraph(ScrollView):
+    """Draws the architecture: connect, pipe and agent lanes differ in line and colour.
+
+    Each lane's label shows the connection's kind and pattern, its delivery count and,
+    for a pipe, how many deliveries wait in its queue. The connection given to
+    :meth:`highlight` (the one carrying the selected dispatch) is drawn emphasised.
+    """
+
+    COMPONENT_CLASSES = {
+        "connection-graph--box",
+        "connection-graph--interface",
+        "connection-graph--connect",
+        "connection-graph--pipe",
+        "connection-graph--agent",
+        "connection-graph--count",
+        "connection-graph--highlight",
+    }
+
+    highlighted: reactive[int | None] = reactive(None, repaint=False)
+    """Index of the emphasised connection (None: no emphasis)."""
+
+    def __init__(self, *, name: str | None = None, id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._spec: GraphSpec | None = None
+        self._delivered: dict[int, int] = {}
+        self._queued: dict[int, int] = {}
+        self._picture: GraphPicture | None = None
+        self._drawn_for_width = -1
+
+    @property
+    def picture(self) -> GraphPicture | None:
+        """The current drawing (None before an architecture is shown)."""
+        return self._picture
+
+    def show(self, spec: GraphSpec) -> None:
+        """Draws a new architecture with all counts at zero."""
+        self._spec = spec
+        self._delivered.clear()
+        self._queued.clear()
+        self._redraw()
+
+    def update_counts(self, delivered: Mapping[int, int], queued: Mapping[int, int]) -> None:
+        """Sets the deliveries done and the deliveries waiting, per connection index."""
+        if dict(delivered) == self._delivered and dict(queued) == self._queued:
+            return
+        self._delivered = dict(delivered)
+        self._queued = dict(queued)
+        self._redraw()
+
+    def highlight(self, connection_index: int | None) -> None:
+        """Emphasises one connection and scrolls its lane into view."""
+        if connection_index == self.highlighted:
+            return
+        self.highlighted = connection_index
+        picture = self._picture
+        if picture is not None and connection_index in picture.lane_rows:
+            rows = picture.lane_rows[connection_index]
+            self.scroll_to_region(
+                Region(0, min(rows), 1, max(rows) - min(rows) + 1), animate=False, immediate=True
+            )
+        self.refresh()
+
+    def _redraw(self) -> None:
+        if self._spec is None:
+            return
+        available = self.scrollable_content_region.width
+        picture = draw_graph(self._spec, self._delivered, self._queued, show_interfaces=True)
+        if picture.width > available:
+            picture = draw_graph(self._spec, self._delivered, self._queued, show_interfaces=False)
+        self._picture = picture
+        self._drawn_for_width = available
+        self.virtual_size = Size(picture.width, picture.height)
+        self.refresh()
+
+    def on_resize(self, _event: events.Resize) -> None:
+        """Redraws when the width changes (interface names come and go with room)."""
+        if self.scrollable_content_region.width != self._drawn_for_width:
+            self._redraw()
+
+    def notify_style_update(self) -> None:
+        """Repaints with the new theme's colours."""
+        super().notify_style_update()
+        self.refresh()
+
+    def _style_for(self, role: Role, base: Style) -> Style:
+        if role is None:
+            return base
+        kind = role[0]
+        if kind == "box":
+            style = self.get_component_rich_style("connection-graph--box", partial=True)
+        elif kind == "interface":
+            style = self.get_component_rich_style("connection-graph--interface", partial=True)
+        else:
+            component = "count" if kind == "count" else role[2]
+            style = self.get_component_rich_style(f"connection-graph--{component}", partial=True)
+            if role[1] == self.highlighted:
+                style = style + self.get_component_rich_style(
+                    "connection-graph--highlight", partial=True
+                )
+        return base + style
+
+    def render_line(self, y: int) -> Strip:
+        """Draws one row of the picture, shifted by the scroll position."""
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        picture = self._picture
+        row_index = round(self.scroll_y) + y
+        if picture is None or not 0 <= row_index < picture.height:
+            return Strip.blank(width, base)
+        segments: list[Segment] = []
+        run_chars: list[str] = []
+        run_role: Role = None
+        for ch, role in picture.rows[row_index]:
+            if role != run_role and run_chars:
+                segments.append(Segment("".join(run_chars), self._style_for(run_role, base)))
+                run_chars = []
+            run_role = role
+            run_chars.append(ch)
+        if run_chars:
+            segments.append(Segment("".join(run_chars), self._style_for(run_role, base)))
+        scroll_x = round(self.scroll_x)
+        return Strip(segments, picture.width).crop_extend(scroll_x, scroll_x + width, base)

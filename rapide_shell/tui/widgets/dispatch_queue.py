@@ -1,0 +1,122 @@
+"""The scheduler queue: pending dispatches grouped by connection kind; Enter runs one."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option, OptionDoesNotExist
+
+if TYPE_CHECKING:
+    from pyrapide.runtime import Dispatch
+
+KINDS = ("connect", "pipe", "agent")
+#: Dispatches listed per kind; the rest are counted in one line (the queue can be long).
+SHOWN_PER_KIND = 200
+
+
+class DispatchQueue(OptionList):
+    """Lists pending dispatches under a heading per kind, each with id, event and target.
+
+    Moving onto a dispatch posts :class:`DispatchHighlighted` (the graph emphasises its
+    connection); Enter posts :class:`DispatchChosen` so that exactly that dispatch runs.
+    """
+
+    class DispatchHighlighted(Message):
+        """The cursor is on dispatch ``dispatch_id``, carried by ``connection_index``."""
+
+        def __init__(self, dispatch_id: int | None, connection_index: int | None) -> None:
+            self.dispatch_id = dispatch_id
+            self.connection_index = connection_index
+            super().__init__()
+
+    class DispatchChosen(Message):
+        """The user asked to run dispatch ``dispatch_id`` now."""
+
+        def __init__(self, dispatch_id: int) -> None:
+            self.dispatch_id = dispatch_id
+            super().__init__()
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._connection_of: dict[int, int | None] = {}
+        self._shown_ids: list[int] = []
+
+    @property
+    def dispatch_ids(self) -> list[int]:
+        """Ids of the listed dispatches, in display order."""
+        return list(self._shown_ids)
+
+    def show_pending(self, pending: Sequence[Dispatch]) -> None:
+        """Replaces the list with ``pending``, keeping the cursor on the same dispatch."""
+        ids = [dispatch.id for dispatch in pending]
+        if ids == self._shown_ids:
+            return
+        previous = self.highlighted_option.id if self.highlighted_option is not None else None
+        by_kind: dict[str, list[Dispatch]] = {kind: [] for kind in KINDS}
+        for dispatch in pending:
+            by_kind.setdefault(dispatch.kind, []).append(dispatch)
+        options: list[Option] = []
+        self._connection_of = {}
+        self._shown_ids = []
+        for kind, dispatches in by_kind.items():
+            if not dispatches:
+                continue
+            heading = Text.assemble((kind, "bold"), f"  {len(dispatches)} pending")
+            options.append(Option(heading, id=f"kind:{kind}", disabled=True))
+            for dispatch in dispatches[:SHOWN_PER_KIND]:
+                connection = getattr(dispatch.connection, "index", None)
+                self._connection_of[dispatch.id] = connection
+                self._shown_ids.append(dispatch.id)
+                label = Text.assemble(
+                    (f" #{dispatch.id:<4}", "bold"),
+                    f"{dispatch.event.name} ",
+                    (f"({dispatch.event.id})", "dim"),
+                    f" → {dispatch.target}",
+                )
+                options.append(Option(label, id=f"dispatch:{dispatch.id}"))
+            if len(dispatches) > SHOWN_PER_KIND:
+                more = len(dispatches) - SHOWN_PER_KIND
+                options.append(Option(Text(f"   … {more} more", "dim"), disabled=True))
+        if not options:
+            options.append(Option(Text("nothing pending", "dim"), id="empty", disabled=True))
+        self.set_options(options)
+        self.border_title = f"Queue ({len(pending)})"
+        if previous is not None and previous.startswith("dispatch:"):
+            try:
+                self.highlighted = self.get_option_index(previous)
+            except OptionDoesNotExist:  # that dispatch ran: fall back to the first one
+                self._highlight_first()
+        else:
+            self._highlight_first()
+
+    def _highlight_first(self) -> None:
+        for index, option in enumerate(self.options):
+            if not option.disabled:
+                self.highlighted = index
+                return
+        self.highlighted = None
+        self.post_message(self.DispatchHighlighted(None, None))
+
+    @staticmethod
+    def _dispatch_id(option: Option) -> int | None:
+        option_id = option.id or ""
+        return int(option_id.split(":", 1)[1]) if option_id.startswith("dispatch:") else None
+
+    @on(OptionList.OptionHighlighted)
+    def _announce_highlight(self, highlighted: OptionList.OptionHighlighted) -> None:
+        highlighted.stop()
+        dispatch_id = self._dispatch_id(highlighted.option)
+        connection = self._connection_of.get(dispatch_id) if dispatch_id is not None else None
+        self.post_message(self.DispatchHighlighted(dispatch_id, connection))
+
+    @on(OptionList.OptionSelected)
+    def _announce_choice(self, selected: OptionList.OptionSelected) -> None:
+        selected.stop()
+        dispatch_id = self._dispatch_id(selected.option)
+        if dispatch_id is not None:
+            self.post_message(self.DispatchChosen(dispatch_id))

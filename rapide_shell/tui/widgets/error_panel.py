@@ -1,0 +1,81 @@
+"""The problems panel: handler errors, constraint violations and limits, newest last."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reported problem: a one-line ``summary``, the full ``details`` (a traceback,
+    the violation's events) and the id of the event involved, if there is one."""
+
+    kind: str
+    summary: str
+    details: str = ""
+    event_id: str | None = None
+
+
+class ErrorPanel(OptionList):
+    """Lists problems as they are reported; the panel is flagged while it holds any.
+
+    Selecting a problem posts :class:`ProblemSelected` (the app selects its event and
+    prints its details).
+    """
+
+    class ProblemSelected(Message):
+        """The user selected ``problem``."""
+
+        def __init__(self, problem: Problem) -> None:
+            self.problem = problem
+            super().__init__()
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._problems: list[Problem] = []
+
+    @property
+    def problems(self) -> list[Problem]:
+        """Every problem shown, oldest first."""
+        return list(self._problems)
+
+    def on_mount(self) -> None:
+        """Starts with a calm placeholder line."""
+        self._show_placeholder()
+
+    def _show_placeholder(self) -> None:
+        self.set_options([Option(Text("no errors", "dim"), disabled=True)])
+        self.border_title = "Errors"
+        self.remove_class("has-problems")
+
+    def add_problems(self, problems: list[Problem]) -> None:
+        """Appends problems and scrolls to the newest."""
+        if not problems:
+            return
+        if not self._problems:
+            self.clear_options()
+        for problem in problems:
+            self._problems.append(problem)
+            label = Text.assemble((f"{problem.kind}: ", "bold"), problem.summary)
+            self.add_option(Option(label, id=f"problem:{len(self._problems) - 1}"))
+        self.border_title = f"Errors ({len(self._problems)})"
+        self.add_class("has-problems")
+        self.highlighted = self.option_count - 1
+
+    def clear(self) -> None:
+        """Forgets every problem (after a reset)."""
+        self._problems.clear()
+        self._show_placeholder()
+
+    @on(OptionList.OptionSelected)
+    def _announce(self, selected: OptionList.OptionSelected) -> None:
+        selected.stop()
+        option_id = selected.option.id or ""
+        if option_id.startswith("problem:"):
+            self.post_message(self.ProblemSelected(self._problems[int(option_id[8:])]))

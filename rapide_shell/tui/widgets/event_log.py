@@ -1,0 +1,294 @@
+"""The event log: every recorded event, one line each, drawn lazily (Line API)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+if TYPE_CHECKING:
+    from pyrapide import Event
+
+ID_WIDTH = 7
+TIME_WIDTH = 8
+SOURCE_WIDTH = 14
+NAME_WIDTH = 30
+
+
+def short_payload(payload: object, limit: int = 80) -> str:
+    """One-line JSON of ``payload`` cut to ``limit`` characters ("" for an empty payload)."""
+    if not payload:
+        return ""
+    try:
+        text = json.dumps(payload, separators=(", ", ": "), default=str, ensure_ascii=False)
+    except (TypeError, ValueError):
+        text = repr(payload)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _cell(text: str, width: int) -> str:
+    return text.ljust(width) if len(text) <= width else text[: width - 1] + "…"
+
+
+class EventLog(ScrollView, can_focus=True):
+    """Lists events as they are recorded; the line under the cursor is the selected event.
+
+    Only the visible lines are ever drawn, so appending and scrolling stay cheap with
+    hundreds of thousands of events. The log follows new events while the cursor is on
+    the last line; moving the cursor up (or scrolling away) stops following, and
+    ``end`` resumes it.
+    """
+
+    COMPONENT_CLASSES = {
+        "event-log--header",
+        "event-log--cursor",
+        "event-log--marked",
+        "event-log--id",
+        "event-log--source",
+        "event-log--name",
+        "event-log--error",
+    }
+    BINDINGS = [
+        Binding("up", "cursor_up", "Previous event", show=False, id="event_log.up"),
+        Binding("down", "cursor_down", "Next event", show=False, id="event_log.down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="event_log.page_up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="event_log.page_down"),
+        Binding("home", "first", "First event", show=False, id="event_log.first"),
+        Binding("end", "last", "Last event, follow", show=False, id="event_log.last"),
+        Binding("enter", "choose", "Inspect", show=False, id="event_log.choose"),
+    ]
+
+    class EventSelected(Message):
+        """The cursor moved onto ``event`` (posted on every cursor move)."""
+
+        def __init__(self, event: Event) -> None:
+            self.event = event
+            super().__init__()
+
+    cursor: reactive[int] = reactive(-1, always_update=False, repaint=False)
+    """Index of the selected event in recording order (-1: no event yet)."""
+    following: reactive[bool] = reactive(True, repaint=False)
+    """Whether the cursor jumps to each new event as it is recorded."""
+
+    def __init__(self, *, name: str | None = None, id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._events: list[Event] = []
+        self._index_of: dict[str, int] = {}
+        self._marked: frozenset[str] = frozenset()
+        self._failed: set[str] = set()
+        self._line_cache: LRUCache[tuple[int, int], Strip] = LRUCache(512)
+
+    # -- data ---------------------------------------------------------------------------
+
+    @property
+    def event_count(self) -> int:
+        """Number of events in the log."""
+        return len(self._events)
+
+    @property
+    def selected_event(self) -> Event | None:
+        """The event under the cursor, if any."""
+        return self._events[self.cursor] if 0 <= self.cursor < len(self._events) else None
+
+    @property
+    def marked_ids(self) -> frozenset[str]:
+        """Ids of the events drawn highlighted (a watch match's events)."""
+        return self._marked
+
+    def add_events(self, new_events: Iterable[Event]) -> None:
+        """Appends events in recording order; the cursor follows them if following."""
+        start = len(self._events)
+        for event in new_events:
+            self._index_of[event.id] = len(self._events)
+            self._events.append(event)
+        if len(self._events) == start:
+            return
+        self._resize()
+        if self.following:
+            self._move_cursor(len(self._events) - 1)
+        else:
+            self.refresh()
+
+    def clear(self) -> None:
+        """Forgets every event (after a reset or a load)."""
+        self._events.clear()
+        self._index_of.clear()
+        self._failed.clear()
+        self._marked = frozenset()
+        self._line_cache.clear()
+        self.following = True
+        self.set_reactive(EventLog.cursor, -1)
+        self._resize()
+        self.refresh()
+
+    def mark(self, event_ids: Iterable[str]) -> None:
+        """Highlights the events with these ids and moves the cursor to the first of them."""
+        self._marked = frozenset(event_ids)
+        self._line_cache.clear()
+        indexes = [self._index_of[i] for i in self._marked if i in self._index_of]
+        if indexes:
+            self.following = False
+            self._move_cursor(min(indexes))
+        self.refresh()
+
+    def mark_failed(self, event_id: str) -> None:
+        """Flags an event whose delivery raised in a handler."""
+        self._failed.add(event_id)
+        if event_id in self._index_of:
+            self._line_cache.clear()
+            self.refresh()
+
+    def select_id(self, event_id: str) -> bool:
+        """Moves the cursor to the event with ``event_id``; False if it is not in the log."""
+        index = self._index_of.get(event_id)
+        if index is None:
+            return False
+        self.following = index == len(self._events) - 1
+        self._move_cursor(index)
+        return True
+
+    # -- cursor -------------------------------------------------------------------------
+
+    def _resize(self) -> None:
+        self.virtual_size = Size(self.size.width, len(self._events) + 1)
+
+    def _move_cursor(self, index: int) -> None:
+        if not self._events:
+            return
+        index = max(0, min(index, len(self._events) - 1))
+        old = self.cursor
+        self.cursor = index
+        if old != index:
+            self._line_cache.discard((old, self.size.width))
+            self._line_cache.discard((index, self.size.width))
+            self.post_message(self.EventSelected(self._events[index]))
+        self._scroll_cursor_into_view()
+        self.refresh()
+
+    def _scroll_cursor_into_view(self) -> None:
+        visible_rows = max(1, self.scrollable_content_region.height - 1)
+        top = round(self.scroll_y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + visible_rows:
+            self.scroll_to(y=self.cursor - visible_rows + 1, animate=False, immediate=True)
+
+    def _page(self) -> int:
+        return max(1, self.scrollable_content_region.height - 2)
+
+    def action_cursor_up(self) -> None:
+        """Selects the previous event and stops following."""
+        self.following = False
+        self._move_cursor(self.cursor - 1)
+
+    def action_cursor_down(self) -> None:
+        """Selects the next event; following resumes on the last one."""
+        self._move_cursor(self.cursor + 1)
+        self.following = self.cursor == len(self._events) - 1
+
+    def action_page_up(self) -> None:
+        """Moves the cursor one page up."""
+        self.following = False
+        self._move_cursor(self.cursor - self._page())
+
+    def action_page_down(self) -> None:
+        """Moves the cursor one page down."""
+        self._move_cursor(self.cursor + self._page())
+        self.following = self.cursor == len(self._events) - 1
+
+    def action_first(self) -> None:
+        """Selects the first event."""
+        self.following = False
+        self._move_cursor(0)
+
+    def action_last(self) -> None:
+        """Selects the newest event and follows new ones again."""
+        self.following = True
+        self._move_cursor(len(self._events) - 1)
+
+    def action_choose(self) -> None:
+        """Announces the selected event again (the inspector shows it)."""
+        if (event := self.selected_event) is not None:
+            self.post_message(self.EventSelected(event))
+
+    def on_click(self, click: events.Click) -> None:
+        """Selects the clicked line."""
+        row = round(self.scroll_y) + click.y - 1
+        if click.y >= 1 and 0 <= row < len(self._events):
+            self.following = row == len(self._events) - 1
+            self._move_cursor(row)
+
+    def _on_mouse_scroll_up(self, _event: events.MouseScrollUp) -> None:
+        self.following = False
+
+    def notify_style_update(self) -> None:
+        """Drops cached lines when the theme or styles change."""
+        super().notify_style_update()
+        self._line_cache.clear()
+
+    def on_resize(self, _event: events.Resize) -> None:
+        """Keeps the virtual width equal to the widget and the cursor in view."""
+        self._line_cache.clear()
+        self._resize()
+        if self.cursor >= 0:
+            self._scroll_cursor_into_view()
+
+    # -- drawing ------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        """Draws the sticky header (y = 0) or the event at this screen line."""
+        width = self.scrollable_content_region.width
+        if y == 0:
+            return self._header(width)
+        index = round(self.scroll_y) + y - 1
+        if not 0 <= index < len(self._events):
+            return Strip.blank(width, self.rich_style)
+        key = (index, width)
+        strip = self._line_cache.get(key)
+        if strip is None:
+            strip = self._event_line(index, width)
+            self._line_cache[key] = strip
+        return strip
+
+    def _header(self, width: int) -> Strip:
+        text = (
+            " " + _cell("id", ID_WIDTH) + _cell("time", TIME_WIDTH) + _cell("source", SOURCE_WIDTH)
+            + _cell("name", NAME_WIDTH) + "payload"
+        )
+        style = self.get_component_rich_style("event-log--header")
+        return Strip([Segment(text, style)]).crop_extend(0, width, style)
+
+    def _event_line(self, index: int, width: int) -> Strip:
+        event = self._events[index]
+        base = self.rich_style
+        if index == self.cursor:
+            base = base + self.get_component_rich_style("event-log--cursor")
+        elif event.id in self._marked:
+            base = base + self.get_component_rich_style("event-log--marked")
+
+        def part(component: str) -> Style:
+            return base + self.get_component_rich_style(component, partial=True)
+
+        failed = event.id in self._failed
+        time = f"{event.timestamp:g}" if isinstance(event.timestamp, int | float) else ""
+        segments = [
+            Segment("✗" if failed else " ", part("event-log--error")),
+            Segment(_cell(event.id, ID_WIDTH), part("event-log--id")),
+            Segment(_cell(time, TIME_WIDTH), base),
+            Segment(_cell(event.source or "", SOURCE_WIDTH), part("event-log--source")),
+            Segment(_cell(event.name, NAME_WIDTH), part("event-log--name")),
+            Segment(short_payload(event.payload, max(10, width)), base),
+        ]
+        return Strip(segments).crop_extend(0, width, base)

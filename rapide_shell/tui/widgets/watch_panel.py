@@ -1,0 +1,116 @@
+"""The watches: each watched pattern with its live match count, expandable to its matches."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.message import Message
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+#: Matches listed under an expanded watch; older ones are counted, not listed.
+SHOWN_MATCHES = 500
+
+
+@dataclass(frozen=True)
+class WatchEntry:
+    """What the panel shows of one watch: its number, pattern text and matches so far.
+
+    ``matches`` holds the watch's ``PatternMatch`` objects (anything with ``events``);
+    they are only read when the watch is expanded.
+    """
+
+    watch_id: int
+    pattern: str
+    count: int
+    matches: Sequence[Any]
+
+
+class WatchPanel(Tree[tuple[str, ...] | int]):
+    """A tree of watches (``w1  PATTERN  [count]``) whose children are their matches.
+
+    Children are only built when a watch is expanded, so a watch with many matches
+    costs nothing until looked at. Selecting a match posts :class:`MatchSelected`.
+    """
+
+    class MatchSelected(Message):
+        """The user selected a match made of the events ``event_ids``."""
+
+        def __init__(self, watch_id: int, event_ids: tuple[str, ...]) -> None:
+            self.watch_id = watch_id
+            self.event_ids = event_ids
+            super().__init__()
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__("watches", id=id, classes=classes)
+        self.show_root = False
+        self.guide_depth = 2
+        self._entries: dict[int, WatchEntry] = {}
+        self._nodes: dict[int, TreeNode] = {}
+
+    def match_count(self, watch_id: int) -> int:
+        """The number of matches last shown for watch ``watch_id``."""
+        return self._entries[watch_id].count
+
+    def show_watches(self, entries: Sequence[WatchEntry]) -> None:
+        """Updates the tree to ``entries``: new watches added, gone ones removed."""
+        wanted = {entry.watch_id: entry for entry in entries}
+        for watch_id in list(self._nodes):
+            if watch_id not in wanted:
+                self._nodes.pop(watch_id).remove()
+                del self._entries[watch_id]
+        for watch_id, entry in wanted.items():
+            node = self._nodes.get(watch_id)
+            if node is None:
+                node = self.root.add(self._label(entry), data=watch_id, allow_expand=True)
+                self._nodes[watch_id] = node
+            else:
+                old = self._entries[watch_id]
+                if old.count == entry.count and old.pattern == entry.pattern:
+                    continue
+                node.set_label(self._label(entry))
+            self._entries[watch_id] = entry
+            if node.is_expanded:
+                self._fill(node, entry)
+        self.border_title = f"Watches ({len(entries)})"
+        if not entries:
+            self.root.set_label("watches")
+
+    @staticmethod
+    def _label(entry: WatchEntry) -> Text:
+        count = entry.count
+        return Text.assemble(
+            (f"w{entry.watch_id} ", "bold"),
+            entry.pattern,
+            "  ",
+            (f"[{count}]", "bold reverse" if count else "dim"),
+        )
+
+    def _fill(self, node: TreeNode, entry: WatchEntry) -> None:
+        node.remove_children()
+        matches = entry.matches
+        hidden = max(0, len(matches) - SHOWN_MATCHES)
+        if hidden:
+            node.add_leaf(Text(f"… {hidden} older matches", "dim"))
+        for number in range(hidden, len(matches)):
+            event_ids = tuple(event.id for event in matches[number].events)
+            node.add_leaf(f"match {number + 1}: {', '.join(event_ids)}", data=event_ids)
+
+    @on(Tree.NodeExpanded)
+    def _build_matches(self, expanded: Tree.NodeExpanded) -> None:
+        expanded.stop()
+        watch_id = expanded.node.data
+        if isinstance(watch_id, int) and watch_id in self._entries:
+            self._fill(expanded.node, self._entries[watch_id])
+
+    @on(Tree.NodeSelected)
+    def _announce_match(self, selected: Tree.NodeSelected) -> None:
+        selected.stop()
+        data = selected.node.data
+        parent = selected.node.parent
+        if isinstance(data, tuple) and parent is not None and isinstance(parent.data, int):
+            self.post_message(self.MatchSelected(parent.data, data))

@@ -1,0 +1,128 @@
+"""The graph picture: layer order, lanes, glyphs per kind, labels and counts."""
+
+from rapide_shell.tui.graph_picture import (
+    ANY_SOURCE,
+    GraphEdge,
+    GraphSpec,
+    draw_graph,
+    order_components,
+    spec_from_description,
+)
+
+SEED = GraphSpec(
+    components=(
+        ("api", "APIService"),
+        ("db", "DatabaseService"),
+        ("cache", "CacheService"),
+        ("notifications", "NotificationService"),
+    ),
+    edges=(
+        GraphEdge(0, "connect", "APIService.request", "api", "db"),
+        GraphEdge(1, "connect", "APIService.request", "api", "cache"),
+        GraphEdge(2, "pipe", "DatabaseService.result", "db", "api"),
+        GraphEdge(3, "agent", "DatabaseService.error", "db", "notifications"),
+    ),
+)
+
+
+def test_components_are_ordered_by_layer_with_cycles_broken_in_declaration_order():
+    seed_order = ["api", "db", "cache", "notifications"]
+    assert order_components(seed_order, SEED.edges) == ["api", "db", "cache", "notifications"]
+    # Declared the other way round, the api <-> db cycle is broken at db -> api's back edge.
+    reverse = ["notifications", "cache", "db", "api"]
+    assert order_components(reverse, SEED.edges) == ["db", "notifications", "api", "cache"]
+
+
+def test_every_component_gets_a_box_and_every_connection_a_labelled_lane():
+    picture = draw_graph(SEED, show_interfaces=True)
+    text = picture.text()
+    for name, interface in SEED.components:
+        assert f"│ {name}" in text or f" {name} " in text
+        assert interface in text
+    assert "connect APIService.request" in text
+    assert "pipe DatabaseService.result" in text
+    assert "agent DatabaseService.error" in text
+    assert sorted(picture.lane_rows) == [0, 1, 2, 3]
+    assert all(len(row) == picture.width for row in picture.rows)
+
+
+def test_the_three_kinds_are_drawn_with_different_lines():
+    rows = draw_graph(SEED).rows
+    glyphs_by_kind: dict[str, set[str]] = {}
+    for row in rows:
+        for ch, role in row:
+            if role is not None and role[0] == "edge":
+                glyphs_by_kind.setdefault(role[2], set()).add(ch)
+    assert "─" in glyphs_by_kind["connect"] and "═" not in glyphs_by_kind["connect"]
+    assert "═" in glyphs_by_kind["pipe"]
+    assert "┄" in glyphs_by_kind["agent"]
+    assert {"▶", "◀"} & (glyphs_by_kind["connect"] | glyphs_by_kind["pipe"])
+
+
+def test_labels_show_delivery_counts_and_pipe_queue_depth():
+    text = draw_graph(SEED, delivered={0: 3, 2: 1}, queued={2: 4}).text()
+    lines = text.splitlines()
+    connect_line = next(line for line in lines if "connect APIService.request  ✓3" in line)
+    assert connect_line
+    pipe_line = next(line for line in lines if "pipe DatabaseService.result" in line)
+    assert "✓1" in pipe_line and "queued 4" in pipe_line
+    agent_line = next(line for line in lines if "agent DatabaseService.error" in line)
+    assert "queued" not in agent_line
+
+
+def test_labels_never_cover_a_deeper_lanes_vertical_leg():
+    picture = draw_graph(SEED)
+    for rows in picture.lane_rows.values():
+        for y in rows:
+            row = picture.rows[y]
+            label_start = next(
+                (x for x, (_, role) in enumerate(row) if role and role[0] == "label"), None
+            )
+            assert label_start is not None
+            assert all(role is None or role[0] in {"label", "count"}
+                       for _, role in row[label_start:])
+
+
+def test_without_interfaces_the_picture_is_narrower():
+    assert draw_graph(SEED, show_interfaces=False).width < draw_graph(SEED).width
+
+
+def test_a_self_loop_and_an_any_source_are_drawn():
+    spec = GraphSpec(
+        components=(("a", "A"),),
+        edges=(GraphEdge(0, "agent", "A.x", "a", "a"), GraphEdge(1, "pipe", "*", ANY_SOURCE, "a")),
+    )
+    picture = draw_graph(spec)
+    assert ANY_SOURCE in picture.text()
+    assert sorted(picture.lane_rows) == [0, 1]
+
+
+class _Component:
+    def __init__(self, name, interface):
+        self.name, self.interface = name, interface
+
+
+class _Connection:
+    def __init__(self, index, kind, pattern, sources, target, target_is_component=True):
+        self.index, self.kind, self.pattern = index, kind, pattern
+        self.sources, self.target, self.target_is_component = sources, target, target_is_component
+
+
+class _Description:
+    def __init__(self, components, connections):
+        self.components, self.connections = components, connections
+
+
+def test_spec_from_description_maps_any_outside_and_callable_targets():
+    description = _Description(
+        [_Component("a", "A")],
+        [
+            _Connection(0, "connect", "*", None, "a"),
+            _Connection(1, "pipe", "X.y", (), "a"),
+            _Connection(2, "agent", "A.z", ("a",), "log", target_is_component=False),
+        ],
+    )
+    spec = spec_from_description(description)
+    assert [(e.source, e.target) for e in spec.edges] == [
+        ("(any)", "a"), ("(outside)", "a"), ("a", "log()"),
+    ]

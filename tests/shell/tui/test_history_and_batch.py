@@ -1,0 +1,73 @@
+"""The inspector's causal history and the notification batches the app draws from."""
+
+from pyrapide import Event
+from pyrapide.runtime.notifications import (
+    DispatchFinished,
+    EventRecorded,
+    HandlerError,
+    LimitReached,
+)
+from rapide_shell import notices
+from rapide_shell.tui.live import NotificationBatch
+from rapide_shell.tui.widgets.inspector import causal_history
+
+
+def _events(*names):
+    return [Event(name, id=f"e{i}") for i, name in enumerate(names, start=1)]
+
+
+def test_history_walks_back_to_the_roots_and_expands_a_shared_ancestor_once():
+    root, middle, left, right, join = _events("A.root", "M.mid", "B.left", "C.right", "D.join")
+    causes = {
+        join.id: [left, right], left.id: [middle], right.id: [middle],
+        middle.id: [root], root.id: [],
+    }
+    lines = causal_history(join, lambda e: causes[e.id])
+    assert lines == [
+        "e5 D.join",
+        "├─ e3 B.left",
+        "│  └─ e2 M.mid",
+        "│     └─ e1 A.root  (root)",
+        "└─ e4 C.right",
+        "   └─ e2 M.mid  (above)",
+    ]
+
+
+def test_history_of_a_long_chain_is_cut_and_stays_narrow():
+    chain = _events(*[f"X.step{i}" for i in range(500)])
+    causes = {event.id: [chain[i - 1]] if i else [] for i, event in enumerate(chain)}
+    lines = causal_history(chain[-1], lambda e: causes[e.id], limit=40)
+    assert len(lines) == 41
+    assert "cut after 40 lines" in lines[-1]
+    assert max(len(line) for line in lines) < 60
+
+
+def test_batch_folds_events_counts_and_problems():
+    (event,) = _events("A.x")
+
+    class Connection:
+        index = 2
+
+    class Dispatch:
+        connection = Connection()
+
+    batch = NotificationBatch()
+    assert not batch
+    batch.add(EventRecorded(1, event, ()))
+    batch.add(DispatchFinished(2, Dispatch()))
+    batch.add(DispatchFinished(3, Dispatch()))
+    batch.add(HandlerError(4, "db", event, Dispatch(), ValueError("bad"), "Traceback..."))
+    batch.add(LimitReached(5, "max_events", "stopped after 10 events"))
+    assert batch.events == [event]
+    assert batch.delivered[2] == 2 and batch.queue_changed
+    assert [p.kind for p in batch.problems] == ["error", "limit"]
+    assert "db raised ValueError: bad handling A.x (e1)" in batch.problems[0].summary
+    assert batch.failed_event_ids == ["e1"]
+
+
+def test_a_reset_drops_what_the_old_system_reported():
+    (event,) = _events("A.x")
+    batch = NotificationBatch()
+    batch.add(EventRecorded(1, event, ()))
+    batch.add(notices.SessionReset("reset"))
+    assert batch.events == [] and batch.reset == "reset"
