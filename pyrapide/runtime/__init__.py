@@ -2,6 +2,7 @@
 
 from pyrapide.runtime.context import EmitError, ModuleContext, get_context
 from pyrapide.runtime.dispatch import Dispatch
+from pyrapide.runtime.engine import Engine
 from pyrapide.runtime.modules import ModuleDefinitionError, module, when
 from pyrapide.runtime.notifications import (
     ConstraintViolated,
@@ -24,6 +25,7 @@ __all__ = [
     "DispatchQueued",
     "DispatchStarted",
     "EmitError",
+    "Engine",
     "EventRecorded",
     "HandlerError",
     "LimitReached",

@@ -37,6 +37,8 @@ class System:
     there, reported as LimitReached); ``max_connect_depth`` bounds nested
     connect deliveries (a synchronous cycle stops there). ``real_time=True``
     makes ``ctx.sleep`` wait in wall time and stamps events with wall time.
+    ``allow_unbound=True`` lets components go without a module (deliveries to
+    them run nothing), as PyRapide 0.3.0's Engine allows.
 
     ``state`` is "idle" (not started), "running" (inside run_until_quiet),
     "paused" (not running, work waiting), "quiet" (nothing left to do) or
@@ -52,11 +54,12 @@ class System:
         max_events: int | None = DEFAULT_MAX_EVENTS,
         max_connect_depth: int = DEFAULT_MAX_CONNECT_DEPTH,
         real_time: bool = False,
+        allow_unbound: bool = False,
     ) -> None:
         from pyrapide.architecture.binding import check_bindings
 
         arch_cls = architecture if isinstance(architecture, type) else type(architecture)
-        check_bindings(arch_cls, modules)
+        check_bindings(arch_cls, modules, partial=allow_unbound)
         self.architecture = arch_cls
         self.bindings: dict[str, Any] = dict(modules)
         self.max_events = max_events
@@ -137,7 +140,9 @@ class System:
         if self.state != "idle":
             raise RuntimeError(f"start(): the system is already {self.state}")
         for component, iface in self.architecture.components.items():
-            bound = self.bindings[component]
+            bound = self.bindings.get(component)
+            if bound is None:
+                continue
             instance = bound() if isinstance(bound, type) else bound
             context = ModuleContext(self, component, instance, iface, interface_actions(iface))
             try:

@@ -1,0 +1,92 @@
+"""Engine: PyRapide 0.3.0's way to bind and run an architecture, on the System runtime."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from pyrapide.core import Computation, Event
+from pyrapide.runtime.notifications import StateChanged
+from pyrapide.runtime.system import System
+
+
+class Engine:
+    """Bind modules one component at a time, then run the architecture.
+
+    ::
+
+        engine = Engine()
+        engine.bind(arch, "sender", SenderModule)
+        computation = await engine.run(arch, timeout=2.0)
+
+    ``run`` returns as soon as the system is quiescent (``timeout`` only bounds
+    a run that would not end). Components left unbound receive nothing. Options
+    of System (``seed``, ``max_events``, ...) may be given to the constructor.
+    """
+
+    def __init__(self, **system_options: Any) -> None:
+        self._bindings: dict[type, dict[str, Any]] = {}
+        self._options = system_options
+        self._early: list[tuple[Event, Any]] = []
+        self.system: System | None = None
+
+    def bind(self, arch: Any, component_name: str, module_class: type) -> None:
+        """Bind ``module_class`` to the component ``component_name`` of ``arch``
+        (an architecture class or instance). Raises ArchitectureError for an
+        unknown component or a module that does not conform to its interface."""
+        from pyrapide.architecture.binding import check_bindings
+
+        arch_cls = arch if isinstance(arch, type) else type(arch)
+        check_bindings(arch_cls, {component_name: module_class}, partial=True)
+        self._bindings.setdefault(arch_cls, {})[component_name] = module_class
+
+    async def run(self, arch: Any, timeout: float | None = None) -> Computation:
+        """Start the modules, run until quiescent (or ``timeout`` seconds), stop them,
+        and return the computation."""
+        arch_cls = arch if isinstance(arch, type) else type(arch)
+        system = System(
+            arch_cls, self._bindings.get(arch_cls, {}), allow_unbound=True, **self._options
+        )
+        self.system = system
+        for event, caused_by in self._early:
+            system.inject_event(event, caused_by)
+        self._early.clear()
+        return await system.run(timeout=timeout)
+
+    def inject(self, event: Event, caused_by: Event | None = None) -> None:
+        """Record ``event`` from outside (caused by ``caused_by`` if given) and
+        deliver it. Before ``run``, it is kept and recorded when the run begins."""
+        if not isinstance(event, Event):
+            raise TypeError(f"inject() takes an Event, got {type(event).__name__}")
+        if self.system is None or self.system.state == "stopped":
+            self._early.append((event, caused_by))
+        else:
+            self.system.inject_event(event, caused_by)
+
+    async def wait(self, timeout: float | None = None) -> None:
+        """Wait until the running system is quiescent (or stopped). Raises
+        TimeoutError after ``timeout`` seconds."""
+        system = self.system
+        if system is None or system.state in ("quiet", "stopped", "idle"):
+            return
+        settled = asyncio.Event()
+
+        def on_state(note: Any) -> None:
+            if note.state in ("quiet", "stopped"):
+                settled.set()
+
+        unsubscribe = system.subscribe(on_state, kinds=[StateChanged])
+        try:
+            await asyncio.wait_for(settled.wait(), timeout)
+        finally:
+            unsubscribe()
+
+    @property
+    def violations(self) -> list[Any]:
+        """Constraint violations found during the last run."""
+        return [] if self.system is None else list(self.system.violations)
+
+    @property
+    def computation(self) -> Computation | None:
+        """The computation of the last run (None before any)."""
+        return None if self.system is None else self.system.computation
