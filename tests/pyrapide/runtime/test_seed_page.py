@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 
 import pytest
 
@@ -125,10 +126,10 @@ def test_causes_are_recorded_without_the_users_help():
         if request.payload["key"] in results:
             assert set(poset.causes(results[request.payload["key"]])) == {request}
     # Successive emits of start() are chained.
-    for earlier, later in zip(requests, requests[1:], strict=False):
+    for earlier, later in itertools.pairwise(requests):
         assert set(poset.causes(later)) == {earlier}
     # Through the pipe, delivery k+1's events follow delivery k's.
-    for earlier, later in zip(responses, responses[1:], strict=False):
+    for earlier, later in itertools.pairwise(responses):
         assert set(poset.causes(later)) == {results[later.payload["key"]], earlier}
     # The agent's notification is caused by the error it handled.
     (error,) = computation.events_by_name("DatabaseService.error")
