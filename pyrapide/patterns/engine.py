@@ -284,11 +284,12 @@ class _RepeatNode(_Node):
         self.occurrences: list[PatternMatch] = []
 
     def _grow(self, new: list[PatternMatch]) -> PatternMatch:
-        # Occurrences completed by one event are gathered in a canonical order, so
-        # the bindings' value lists come out the same whichever way they were found.
+        # Occurrences completed by one event are gathered in a canonical order (by
+        # their events' recording positions, then their bindings), so the bindings'
+        # value lists come out the same whichever way the occurrences were found.
         seq = self.context.seq
         if len(new) > 1:
-            new.sort(key=lambda m: (tuple(seq(e) for e in m.events), repr(m.bindings)))
+            new.sort(key=lambda m: (tuple(map(seq, m.events)), repr(sorted(m.bindings.items()))))
         self.occurrences.extend(new)
         return GrowingMatch(self.occurrences, len(self.occurrences), seq)
 
