@@ -1,0 +1,198 @@
+"""The architecture as a graph (text, DOT, Mermaid), as a component table, and its checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+if TYPE_CHECKING:
+    from rapide_shell.loader import LoadedArchitecture
+
+KIND_ARROWS = {"connect": "==>", "pipe": "-->", "agent": "~~>"}
+"""How each connection kind is drawn in text: solid, FIFO, dotted-independent."""
+_ENVIRONMENT = "env"
+
+
+def _sources(connection: Any) -> list[str]:
+    return ["*"] if connection.sources is None else list(connection.sources) or ["-"]
+
+
+def graph_text(description: Any) -> str:
+    """The components and connections as plain text, one connection a line."""
+    lines = [f"architecture {description.name}", "components:"]
+    for component in description.components:
+        lines.append(f"  {component.name}: {component.interface}")
+    lines.append("connections:")
+    for connection in description.connections:
+        arrow = KIND_ARROWS.get(connection.kind, "->")
+        sources = ", ".join(_sources(connection))
+        lines.append(
+            f"  #{connection.index} {connection.kind:<7} {sources} {arrow} {connection.target}"
+            f"   on {connection.pattern}"
+        )
+    if not description.connections:
+        lines.append("  (none)")
+    lines.append("legend: ==> connect (synchronous)  --> pipe (FIFO)  ~~> agent (independent)")
+    return "\n".join(lines)
+
+
+def graph_renderable(description: Any) -> RenderableType:
+    """:func:`graph_text` as a Rich renderable, kinds coloured."""
+    table = Table(
+        show_edge=False, pad_edge=False, box=None, title=f"architecture {description.name}"
+    )
+    for column in ("#", "kind", "from", "", "to", "pattern"):
+        table.add_column(column)
+    styles = {"connect": "bold blue", "pipe": "bold green", "agent": "bold magenta"}
+    for connection in description.connections:
+        style = styles.get(connection.kind, "")
+        table.add_row(
+            str(connection.index),
+            Text(connection.kind, style=style),
+            ", ".join(_sources(connection)),
+            Text(KIND_ARROWS.get(connection.kind, "->"), style=style),
+            connection.target,
+            connection.pattern,
+        )
+    components = Text("components: ", style="bold").append(
+        ", ".join(f"{c.name} ({c.interface})" for c in description.components)
+    )
+    return Group(components, table)
+
+
+def _node_id(name: str) -> str:
+    cleaned = "".join(char if char.isalnum() else "_" for char in name)
+    return f"n_{cleaned}"
+
+
+def graph_dot(description: Any) -> str:
+    """The architecture as Graphviz DOT: components as boxes, one edge per source."""
+    lines = [f'digraph "{_escape(description.name)}" {{', "  rankdir=LR;", "  node [shape=box];"]
+    for component in description.components:
+        label = f"{component.name}\\n{component.interface}"
+        lines.append(f'  {_node_id(component.name)} [label="{_escape_label(label)}"];')
+    styles = {"connect": "solid", "pipe": "bold", "agent": "dashed"}
+    extra_nodes = set()
+    for connection in description.connections:
+        target = _node_id(connection.target)
+        if not connection.target_is_component and connection.target not in extra_nodes:
+            extra_nodes.add(connection.target)
+            lines.append(f'  {target} [label="{_escape(connection.target)}()", shape=ellipse];')
+        for source in _edge_sources(connection, extra_nodes, lines):
+            label = f"{connection.kind}: {connection.pattern}"
+            lines.append(
+                f'  {source} -> {target} [label="{_escape(label)}", '
+                f"style={styles.get(connection.kind, 'solid')}];"
+            )
+    lines.append("}")
+    return "\n".join(lines)
+
+
+def _edge_sources(connection: Any, extra_nodes: set[str], lines: list[str]) -> list[str]:
+    if connection.sources:
+        return [_node_id(source) for source in connection.sources]
+    # A pattern no component's actions name (or "*"): the environment feeds it.
+    if _ENVIRONMENT not in extra_nodes:
+        extra_nodes.add(_ENVIRONMENT)
+        lines.append(f'  {_node_id(_ENVIRONMENT)} [label="(environment)", shape=plaintext];')
+    return [_node_id(_ENVIRONMENT)]
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def _escape_label(text: str) -> str:
+    return text.replace('"', '\\"')
+
+
+def graph_mermaid(description: Any) -> str:
+    """The architecture as a Mermaid flowchart."""
+    lines = ["flowchart LR"]
+    for component in description.components:
+        lines.append(f'  {_node_id(component.name)}["{component.name}<br/>{component.interface}"]')
+    arrows = {"connect": "==>", "pipe": "-->", "agent": "-.->"}
+    for connection in description.connections:
+        sources = connection.sources or [_ENVIRONMENT]
+        label = f"{connection.kind}: {connection.pattern}".replace('"', "#quot;")
+        for source in sources:
+            arrow = arrows.get(connection.kind, "-->")
+            lines.append(f'  {_node_id(source)} {arrow}|"{label}"| {_node_id(connection.target)}')
+    return "\n".join(lines)
+
+
+def components_table(loaded: LoadedArchitecture) -> RenderableType:
+    """Each component: its interface, the module bound to it and its actions' signatures."""
+    table = Table(show_edge=False, pad_edge=False, box=None)
+    for column in ("component", "interface", "module", "actions"):
+        table.add_column(column)
+    for name, iface in loaded.architecture.components.items():
+        from pyrapide.types import interface_actions, interface_name
+
+        module = loaded.bindings.get(name)
+        signatures = "\n".join(spec.signature_text() for spec in interface_actions(iface).values())
+        table.add_row(
+            Text(name, style="bold"),
+            interface_name(iface),
+            module.__name__ if module is not None else "-",
+            signatures or "-",
+        )
+    return table
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """What ``rapide check`` found: a text summary and warnings (empty when all is well)."""
+
+    summary: str
+    warnings: tuple[str, ...]
+
+
+def check_architecture(loaded: LoadedArchitecture) -> CheckReport:
+    """Describe the loaded architecture and warn about what is probably a mistake.
+
+    Warnings: a connection whose pattern no interface can emit (it fires only on
+    injected events, if ever); a component that no connection reaches and that emits
+    nothing any connection listens to (it takes no part); a component without a module.
+    """
+    description = loaded.description
+    warnings: list[str] = []
+    for connection in description.connections:
+        if connection.sources is not None and not connection.sources:
+            warnings.append(
+                f"connection #{connection.index} ({connection.kind} {connection.pattern}): "
+                "no interface declares an event its pattern can match, so only injected "
+                "events can fire it"
+            )
+    for component in description.components:
+        reached = description.connections_into(component.name)
+        feeds = [c for c in description.connections if c.sources and component.name in c.sources]
+        if not reached and not feeds:
+            warnings.append(
+                f"component {component.name!r} ({component.interface}) is not connected: "
+                "no connection delivers to it and none listens to its events"
+            )
+        elif not reached and component.name not in loaded.bindings:
+            warnings.append(f"component {component.name!r}: nothing delivers to it")
+    lines = [graph_text(description), "bindings:"]
+    for name in loaded.architecture.components:
+        module = loaded.bindings.get(name)
+        lines.append(f"  {name} <- {module.__qualname__ if module else '(none)'}")
+    lines.append("interfaces:")
+    from pyrapide.types import interface_actions, interface_name
+
+    seen: set[int] = set()
+    for iface in loaded.architecture.components.values():
+        if id(iface) in seen:
+            continue
+        seen.add(id(iface))
+        lines.append(f"  {interface_name(iface)}")
+        for spec in interface_actions(iface).values():
+            lines.append(f"    {spec.signature_text()}")
+    if description.constraints:
+        lines.append("constraints: " + ", ".join(description.constraints))
+    return CheckReport("\n".join(lines), tuple(warnings))

@@ -1,0 +1,334 @@
+"""Parsing one command line into a :class:`Command`, once, before anything runs.
+
+The parser knows the grammar of each command (see :mod:`rapide_shell.commands.catalog`)
+but nothing of the loaded system: whether an event name or a field exists is checked
+when the session runs the command, against the architecture's action signatures.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from rapide_shell.commands.catalog import (
+    ALIASES,
+    COMMANDS,
+    CONNECTION_KINDS,
+    EXPORT_FORMATS,
+    SHOW_TOPICS,
+    lookup,
+)
+from rapide_shell.commands.errors import CommandSyntaxError, close_matches
+from rapide_shell.commands.lexer import Word, parse_payload, split_words, strip_comment
+
+
+@dataclass(frozen=True)
+class StepTarget:
+    """What ``step`` runs: ``count`` dispatches, or the next of ``kind``, or ``dispatch_id``."""
+
+    count: int = 1
+    kind: str | None = None
+    dispatch_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Command:
+    """One parsed command.
+
+    ``name`` is the command's canonical name (aliases resolved); ``text`` is the line
+    without its comment; ``args`` holds the typed arguments, by command:
+
+    - ``inject``: ``event`` (str), ``payload`` (:class:`~rapide_shell.commands.lexer.Payload`)
+    - ``step``: ``target`` (:class:`StepTarget`)
+    - ``break``, ``watch``: ``pattern`` (a pyrapide Pattern), ``pattern_text`` (str)
+    - ``expect``: ``pattern``, ``pattern_text``, ``count`` (int or None), ``none`` (bool)
+    - ``unbreak``, ``unwatch``: ``id`` (int); ``matches``: ``id`` (int or None)
+    - ``show``: ``topic`` (one of graph, queue, events, event, components), ``arg``
+      (str or None: the event id of ``show event``, the count of ``show events``)
+    - ``why``, ``effects``: ``event_id`` (str)
+    - ``export``: ``format`` (dot, mermaid, json), ``path``; ``save``, ``load``: ``path``
+    - ``seed``: ``value`` (int); ``help``: ``topic`` (str or None)
+    """
+
+    name: str
+    text: str
+    args: Mapping[str, Any] = field(default_factory=dict)
+
+
+_HEAD = re.compile(r"\S+")
+_PATTERN_COMMANDS = frozenset({"break", "watch", "expect"})
+_DISPATCH_ID = re.compile(r"#(\d+)\Z")
+_EXPECT_OPTION = re.compile(r"\s+(?:count=(?P<count>\S*)|(?P<none>none))\s*\Z")
+
+
+def parse_command(line: str) -> Command | None:
+    """Parse ``line``; None for a blank line or a comment.
+
+    Raises :class:`CommandSyntaxError` (with a column and close matches where they help)
+    for an unknown command, missing or extra arguments, a malformed payload or a pattern
+    syntax error.
+    """
+    text = strip_comment(line)
+    if not text.strip():
+        return None
+    first = _HEAD.search(text)
+    assert first is not None  # the text is not blank
+    head = Word(first.group(), first.start())
+    spec = lookup(head.text)
+    if spec is None:
+        raise CommandSyntaxError(
+            f"unknown command {head.text!r}",
+            column=head.column,
+            suggestions=close_matches(head.text, [*COMMANDS, *ALIASES]),
+        )
+    rest_column = head.column + len(head.text)
+    rest = text[rest_column:]
+    # Patterns are split by their own grammar; other arguments are words.
+    words = [] if spec.name in _PATTERN_COMMANDS else split_words(rest, rest_column)
+    args = _PARSERS[spec.name](rest, rest_column, words)
+    return Command(spec.name, text.strip(), args)
+
+
+def _no_args(rest: str, column: int, words: list[Word]) -> dict[str, Any]:
+    if words:
+        raise CommandSyntaxError(f"unexpected {words[0].text!r}", column=words[0].column)
+    return {}
+
+
+def _inject(rest: str, column: int, words: list[Word]) -> dict[str, Any]:
+    if not words:
+        raise CommandSyntaxError(
+            "inject needs an event name, e.g. inject Service.action", column=column
+        )
+    event = words[0]
+    if "=" in event.text or event.text.startswith("{"):
+        raise CommandSyntaxError("inject needs the event name first", column=event.column)
+    payload_start = event.column + len(event.text)
+    payload = parse_payload(rest[payload_start - column :], payload_start)
+    return {"event": event.text, "payload": payload}
+
+
+def _step(rest: str, column: int, words: list[Word]) -> dict[str, Any]:
+    if not words:
+        return {"target": StepTarget()}
+    _at_most(words, 1)
+    word = words[0]
+    if word.text.isdigit():
+        count = int(word.text)
+        if count < 1:
+            raise CommandSyntaxError("step needs a count of at least 1", column=word.column)
+        return {"target": StepTarget(count=count)}
+    dispatch = _DISPATCH_ID.match(word.text)
+    if dispatch:
+        return {"target": StepTarget(dispatch_id=int(dispatch.group(1)))}
+    if word.text in CONNECTION_KINDS:
+        return {"target": StepTarget(kind=word.text)}
+    raise CommandSyntaxError(
+        f"step takes a count, connect|pipe|agent or a dispatch id like #12, not {word.text!r}",
+        column=word.column,
+        suggestions=close_matches(word.text, CONNECTION_KINDS),
+    )
+
+
+def _pattern_command(rest: str, column: int, words: list[Word]) -> dict[str, Any]:
+    return _pattern(rest, column)
+
+
+def _expect(rest: str, column: int, words: list[Word]) -> dict[str, Any]:
+    count: int | None = None
+    none = False
+    option = _EXPECT_OPTION.search(rest)
+    if option:
+        if option.group("none"):
+            none = True
+        else:
+            raw = option.group("count")
+            if not raw.isdigit():
+                raise CommandSyntaxError(
+                    f"count= needs a whole number, not {raw!r}",
+                    column=column + option.start("count"),
+                )
+            count = int(raw)
+        rest = rest[: option.start()]
+    return {**_pattern(rest, column), "count": count, "none": none}
+
+
+def _pattern(rest: str, column: int) -> dict[str, Any]:
+    from pyrapide.patterns import PatternSyntaxError, parse_pattern
+
+    pattern_text = rest.strip()
+    if not pattern_text:
+        raise CommandSyntaxError(
+            "a pattern is needed, e.g. Service.action(field=value)", column=column
+        )
+    start = column + len(rest) - len(rest.lstrip())
+    try:
+        pattern = parse_pattern(pattern_text)
+    except PatternSyntaxError as error:
+        where = getattr(error, "column", None)
+        raise CommandSyntaxError(
+            f"pattern syntax error: {_pattern_error_text(error)}",
+            column=None if where is None else start + _zero_based(where),
+        ) from None
+    return {"pattern": pattern, "pattern_text": pattern_text}
+
+
+def _pattern_error_text(error: Exception) -> str:
+    message = getattr(error, "message", None) or str(error).splitlines()[0]
+    expected = getattr(error, "expected", None)
+    if expected and "expected" not in message:
+        shown = expected if isinstance(expected, str) else ", ".join(sorted(map(str, expected)))
+        message = f"{message} (expected {shown})"
+    return message
+
+
+def _zero_based(column: int) -> int:
+    # PatternSyntaxError columns count from 1, as editors and Lark do.
+    return max(column - 1, 0)
+
+
+def _identifier(name: str) -> Callable[[str, int, list[Word]], dict[str, Any]]:
+    def parse(rest: str, column: int, words: list[Word]) -> dict[str, Any]:
+        if not words:
+            raise CommandSyntaxError(f"a {name} number is needed", column=column)
+        _at_most(words, 1)
+        return {"id": _number(words[0], name)}
+
+    return parse
+
+
+def _matches(rest: str, column: int, words: list[Word]) -> dict[str, Any]:
+    if not words:
+        return {"id": None}
+    _at_most(words, 1)
+    return {"id": _number(words[0], "watch")}
+
+
+def _show(rest: str, column: int, words: list[Word]) -> dict[str, Any]:
+    if not words:
+        raise CommandSyntaxError(f"show what? one of {', '.join(SHOW_TOPICS)}", column=column)
+    topic = words[0]
+    if topic.text not in SHOW_TOPICS:
+        raise CommandSyntaxError(
+            f"cannot show {topic.text!r}: one of {', '.join(SHOW_TOPICS)}",
+            column=topic.column,
+            suggestions=close_matches(topic.text, SHOW_TOPICS),
+        )
+    if topic.text == "event":
+        if len(words) < 2:
+            raise CommandSyntaxError(
+                "show event needs an event id, e.g. show event e3", column=column
+            )
+        _at_most(words, 2)
+        return {"topic": "event", "arg": words[1].text}
+    if topic.text == "events":
+        _at_most(words, 2)
+        if len(words) == 2:
+            return {"topic": "events", "arg": str(_number(words[1], "event count"))}
+        return {"topic": "events", "arg": None}
+    _at_most(words, 1)
+    return {"topic": topic.text, "arg": None}
+
+
+def _event_id(rest: str, column: int, words: list[Word]) -> dict[str, Any]:
+    if not words:
+        raise CommandSyntaxError("an event id is needed, e.g. e3", column=column)
+    _at_most(words, 1)
+    return {"event_id": words[0].text}
+
+
+def _export(rest: str, column: int, words: list[Word]) -> dict[str, Any]:
+    if not words:
+        raise CommandSyntaxError(
+            f"export needs a format ({'|'.join(EXPORT_FORMATS)}) and a file", column=column
+        )
+    fmt = words[0]
+    if fmt.text not in EXPORT_FORMATS:
+        raise CommandSyntaxError(
+            f"unknown export format {fmt.text!r}: one of {', '.join(EXPORT_FORMATS)}",
+            column=fmt.column,
+            suggestions=close_matches(fmt.text, EXPORT_FORMATS),
+        )
+    if len(words) < 2:
+        raise CommandSyntaxError("export needs a file to write", column=fmt.column + len(fmt.text))
+    _at_most(words, 2)
+    return {"format": fmt.text, "path": _unquote(words[1].text)}
+
+
+def _path(rest: str, column: int, words: list[Word]) -> dict[str, Any]:
+    if not words:
+        raise CommandSyntaxError("a file name is needed", column=column)
+    _at_most(words, 1)
+    return {"path": _unquote(words[0].text)}
+
+
+def _seed(rest: str, column: int, words: list[Word]) -> dict[str, Any]:
+    if not words:
+        raise CommandSyntaxError("seed needs a number", column=column)
+    _at_most(words, 1)
+    return {"value": _number(words[0], "seed")}
+
+
+def _help(rest: str, column: int, words: list[Word]) -> dict[str, Any]:
+    if not words:
+        return {"topic": None}
+    _at_most(words, 1)
+    word = words[0]
+    spec = lookup(word.text)
+    if spec is None:
+        raise CommandSyntaxError(
+            f"no command {word.text!r}",
+            column=word.column,
+            suggestions=close_matches(word.text, COMMANDS),
+        )
+    return {"topic": spec.name}
+
+
+def _at_most(words: list[Word], count: int) -> None:
+    if len(words) > count:
+        extra = words[count]
+        raise CommandSyntaxError(f"unexpected {extra.text!r}", column=extra.column)
+
+
+def _number(word: Word, what: str) -> int:
+    text = word.text.removeprefix("#")
+    if not text.isdigit():
+        raise CommandSyntaxError(
+            f"a {what} must be a whole number, not {word.text!r}", column=word.column
+        )
+    return int(text)
+
+
+def _unquote(text: str) -> str:
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
+        return text[1:-1]
+    return text
+
+
+_PARSERS: dict[str, Callable[[str, int, list[Word]], dict[str, Any]]] = {
+    "inject": _inject,
+    "step": _step,
+    "run": _no_args,
+    "continue": _no_args,
+    "pause": _no_args,
+    "break": _pattern_command,
+    "unbreak": _identifier("breakpoint"),
+    "breaks": _no_args,
+    "watch": _pattern_command,
+    "unwatch": _identifier("watch"),
+    "matches": _matches,
+    "expect": _expect,
+    "show": _show,
+    "why": _event_id,
+    "effects": _event_id,
+    "export": _export,
+    "save": _path,
+    "load": _path,
+    "seed": _seed,
+    "reset": _no_args,
+    "reload": _no_args,
+    "help": _help,
+    "quit": _no_args,
+}

@@ -1,0 +1,166 @@
+"""Completion candidates for a partly typed command line, shared by the REPL and the TUI.
+
+:func:`complete` looks at the word under the cursor and what comes before it, and
+offers what fits there: command names, event names (from the interfaces), payload
+fields (from the action signatures, as ``field=``), dispatch ids, watch and breakpoint
+numbers, event ids, topics and file names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rapide_shell.commands.catalog import COMMAND_SPECS, CONNECTION_KINDS, lookup
+from rapide_shell.commands.errors import CommandSyntaxError
+from rapide_shell.commands.lexer import Word, split_words
+from rapide_shell.commands.spec import ArgKind
+
+if TYPE_CHECKING:
+    from rapide_shell.session import Session
+
+_RECENT_EVENTS = 50
+# A pattern word starts after any of these (an operator, a bracket, a comma or a blank).
+_PATTERN_BREAK = re.compile(r"[\s(),&|>\-]")
+
+
+@dataclass(frozen=True)
+class Completion:
+    """One candidate: ``text`` replaces ``text[start:cursor]`` of the line being typed."""
+
+    text: str
+    start: int
+    display: str
+    meta: str = ""
+
+
+def complete(session: Session, line: str, cursor: int) -> list[Completion]:
+    """The candidates for the word that ends at ``cursor`` in ``line``."""
+    before = line[:cursor]
+    words = _words(before)
+    if not words or (len(words) == 1 and not before[-1:].isspace()):
+        prefix = words[0].text if words else ""
+        start = words[0].column if words else cursor
+        return [
+            Completion(spec.name, start, spec.name, spec.summary)
+            for spec in COMMAND_SPECS
+            if spec.name.startswith(prefix)
+        ]
+    spec = lookup(words[0].text)
+    if spec is None:
+        return []
+    typing_new_word = before[-1:].isspace()
+    current = Word("", cursor) if typing_new_word else words[-1]
+    position = len(words) if typing_new_word else len(words) - 1
+    if spec.name == "inject":
+        return _inject(session, words, position, current)
+    if any(arg.kind is ArgKind.PATTERN for arg in spec.args):
+        return _pattern(session, spec.name, before, cursor, position)
+    if position > len(spec.args):
+        return []
+    arg = spec.args[position - 1]
+    if spec.name == "show" and position == 2:
+        if words[1].text != "event":
+            return []
+        arg_kind = ArgKind.EVENT_ID
+    else:
+        arg_kind = arg.kind
+    return _for_kind(session, arg_kind, arg.choices, current)
+
+
+def _words(text: str) -> list[Word]:
+    try:
+        return split_words(text)
+    except CommandSyntaxError:
+        # Half-typed quotes or brackets: complete on plain blanks instead.
+        return [Word(match.group(), match.start()) for match in re.finditer(r"\S+", text)]
+
+
+def _for_kind(
+    session: Session, kind: ArgKind, choices: tuple[str, ...], current: Word
+) -> list[Completion]:
+    prefix, start = current.text, current.column
+    if kind is ArgKind.CHOICE:
+        candidates = [(choice, "") for choice in choices]
+    elif kind is ArgKind.COMMAND:
+        candidates = [(spec.name, spec.summary) for spec in COMMAND_SPECS]
+    elif kind is ArgKind.STEP_TARGET:
+        candidates = [(kind_name, "next dispatch of this kind") for kind_name in CONNECTION_KINDS]
+        candidates += [
+            (f"#{dispatch.id}", f"{dispatch.kind} {dispatch.event.name} -> {dispatch.target}")
+            for dispatch in session.pending()
+        ]
+    elif kind is ArgKind.WATCH_ID:
+        candidates = [(str(watch.id), watch.pattern_text) for watch in session.watches]
+    elif kind is ArgKind.BREAK_ID:
+        candidates = [(str(brk.id), brk.pattern_text) for brk in session.breakpoints]
+    elif kind is ArgKind.EVENT_ID:
+        candidates = _event_ids(session)
+    elif kind is ArgKind.EVENT_NAME:
+        candidates = [(name, spec.signature_text()) for name, spec in session.actions.items()]
+    elif kind is ArgKind.FILE:
+        return _files(prefix, start)
+    else:
+        candidates = []
+    return [
+        Completion(text, start, text, meta) for text, meta in candidates if text.startswith(prefix)
+    ]
+
+
+def _event_ids(session: Session) -> list[tuple[str, str]]:
+    events = list(session.computation)
+    recent = reversed(events[-_RECENT_EVENTS:])
+    return [(event.id, event.name) for event in recent]
+
+
+def _inject(session: Session, words: list[Word], position: int, current: Word) -> list[Completion]:
+    if position == 1:
+        return _for_kind(session, ArgKind.EVENT_NAME, (), current)
+    spec = session.actions.get(words[1].text)
+    if spec is None or "=" in current.text or current.text.startswith("{"):
+        return []
+    given = {word.text.partition("=")[0] for word in words[2:] if word is not current}
+    return [
+        Completion(f"{param.name}=", current.column, f"{param.name}=", str(param))
+        for param in spec.params
+        if param.name not in given and param.name.startswith(current.text)
+    ]
+
+
+def _pattern(
+    session: Session, command: str, before: str, cursor: int, position: int
+) -> list[Completion]:
+    # The word being typed inside a pattern: from the last operator/bracket to the cursor.
+    start = cursor
+    while start > 0 and not _PATTERN_BREAK.match(before[start - 1]):
+        start -= 1
+    prefix = before[start:cursor]
+    if "=" in prefix or '"' in prefix:
+        return []
+    candidates = [(name, spec.signature_text()) for name, spec in session.actions.items()]
+    if command == "expect" and position > 1 and before[start - 1 : start].isspace():
+        candidates += [("count=", "exactly N matches"), ("none", "no match")]
+    return [
+        Completion(text, start, text, meta) for text, meta in candidates if text.startswith(prefix)
+    ]
+
+
+def _files(prefix: str, start: int) -> list[Completion]:
+    typed = Path(prefix) if prefix else Path()
+    directory = typed if prefix.endswith("/") else typed.parent
+    stem = "" if prefix.endswith("/") else typed.name
+    try:
+        entries = sorted(directory.iterdir()) if str(directory) else sorted(Path().iterdir())
+    except OSError:
+        return []
+    found = []
+    for entry in entries:
+        if not entry.name.startswith(stem) or entry.name.startswith("."):
+            continue
+        text = str(entry) + ("/" if entry.is_dir() else "")
+        if not prefix.startswith("./") and text.startswith("./"):
+            text = text[2:]
+        found.append(Completion(text, start, entry.name, "directory" if entry.is_dir() else ""))
+    return found

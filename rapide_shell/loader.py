@@ -1,0 +1,271 @@
+"""Architecture files in, Systems out: import a user's file safely and explain every failure.
+
+The rules (DESIGN.md §5): the file is imported under a unique module name, never as
+``__main__``, so its ``if __name__ == "__main__":`` block does not run. If it defines a
+module-level ``System``, that is used; otherwise an ``@architecture`` class is bound to
+the file's ``@module`` classes that implement its interfaces (one module per interface).
+``arch`` picks among several systems or architectures by name. Every failure raises
+:class:`LoadError`, whose message is one line written for the user.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import itertools
+import sys
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from rapide_shell.commands.errors import close_matches
+
+_module_counter = itertools.count(1)
+
+
+class LoadError(Exception):
+    """An architecture file that cannot be loaded; ``str(error)`` is one line for the user."""
+
+
+@dataclass
+class LoadedArchitecture:
+    """What a file gave: the architecture and how to build a fresh System from it.
+
+    ``name`` is the architecture class's (or the System variable's) name; ``bindings``
+    maps each component to the module class bound to it; ``actions`` maps every event
+    name the interfaces declare to its ``ActionSpec``.
+    """
+
+    path: Path
+    name: str
+    chosen: str | None
+    """The name given with ``--arch`` (kept so that ``reload`` picks the same one)."""
+    architecture: Any
+    bindings: dict[str, type]
+    description: Any
+    actions: dict[str, Any]
+    _factory: Callable[[], Any] = field(repr=False)
+
+    def build_system(self, seed: int) -> Any:
+        """The System, with ``seed``, not yet started.
+
+        An architecture is bound afresh at each call; a file's own System is the one
+        object (``reset`` and ``seed`` start it over with ``System.reset``).
+        """
+        system = self._factory()
+        _apply_seed(system, seed)
+        return system
+
+
+def load_architecture(path: str | Path, *, arch: str | None = None) -> LoadedArchitecture:
+    """Import the file at ``path`` and find its system; raises :class:`LoadError`."""
+    file = Path(path)
+    if not file.exists():
+        raise LoadError(f"{file}: no such file")
+    if file.is_dir():
+        raise LoadError(f"{file}: is a directory, not an architecture file")
+    if file.suffix != ".py":
+        raise LoadError(f"{file}: an architecture file is a Python file (.py)")
+    module = _import(file)
+    systems = _module_systems(module)
+    if systems:
+        name, system = _pick(file, "System", systems, arch)
+        return _from_system(file, name, arch, system)
+    architectures = _module_architectures(module)
+    if not architectures:
+        raise LoadError(
+            f"{file}: no architecture found (define an @architecture class, "
+            "or a module-level System made with MyArchitecture.bind(...))"
+        )
+    name, architecture = _pick(file, "@architecture class", architectures, arch)
+    bindings = _bindings(file, module, architecture)
+    # Bound once now, so that a refused binding is a load error like any other.
+    ready = [_bind(file, architecture, bindings)]
+
+    def fresh_system() -> Any:
+        return ready.pop() if ready else _bind(file, architecture, bindings)
+
+    return _loaded(file, name, arch, architecture, bindings, fresh_system)
+
+
+def _import(file: Path) -> ModuleType:
+    module_name = f"_rapide_arch_{file.stem}_{next(_module_counter)}"
+    spec = importlib.util.spec_from_file_location(module_name, file)
+    if spec is None or spec.loader is None:
+        raise LoadError(f"{file}: cannot be imported as a Python module")
+    module = importlib.util.module_from_spec(spec)
+    directory = str(file.resolve().parent)
+    if directory not in sys.path:
+        # Lets the file import its neighbours, as it would when run as a script.
+        sys.path.insert(0, directory)
+    sys.modules[module_name] = module
+    try:
+        spec.loader.exec_module(module)
+    except SyntaxError as error:
+        sys.modules.pop(module_name, None)
+        where = f"{error.filename or file}:{error.lineno}" if error.lineno else str(file)
+        raise LoadError(f"{where}: syntax error: {error.msg}") from None
+    except SystemExit as error:
+        sys.modules.pop(module_name, None)
+        raise LoadError(f"{file}: exited while being imported (SystemExit {error.code})") from None
+    except BaseException as error:
+        sys.modules.pop(module_name, None)
+        if isinstance(error, KeyboardInterrupt):
+            raise
+        raise LoadError(f"{_failure_place(file, error)}: {_describe(error)}") from None
+    return module
+
+
+def _failure_place(file: Path, error: BaseException) -> str:
+    """``file:line`` of the deepest frame inside ``file`` (where the user's code failed)."""
+    resolved = str(file.resolve())
+    line = None
+    for frame in traceback.extract_tb(error.__traceback__):
+        if str(Path(frame.filename).resolve()) == resolved:
+            line = frame.lineno
+    return f"{file}:{line}" if line else str(file)
+
+
+def _describe(error: BaseException) -> str:
+    name = type(error).__name__
+    text = "; ".join(line.strip(" -") for line in str(error).strip().splitlines() if line.strip())
+    if isinstance(error, ModuleNotFoundError):
+        return f"cannot import {error.name!r} ({text})"
+    if type(error).__name__ == "ArchitectureError":
+        return f"architecture refused: {text}"
+    return f"{name}: {text}" if text else name
+
+
+def _module_systems(module: ModuleType) -> dict[str, Any]:
+    from pyrapide.runtime import System
+
+    return {
+        name: value
+        for name, value in vars(module).items()
+        if isinstance(value, System) and not name.startswith("_")
+    }
+
+
+def _module_architectures(module: ModuleType) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    seen: set[int] = set()
+    for name, value in vars(module).items():
+        if isinstance(value, type) and _is_architecture(value) and id(value) not in seen:
+            seen.add(id(value))
+            found[name] = value
+    return found
+
+
+def _pick(file: Path, what: str, candidates: dict[str, Any], wanted: str | None) -> tuple[str, Any]:
+    if wanted is not None:
+        if wanted in candidates:
+            return wanted, candidates[wanted]
+        hint = close_matches(wanted, candidates)
+        suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
+        raise LoadError(
+            f"{file}: no {what} named {wanted!r} (found: {', '.join(candidates)}){suggestion}"
+        )
+    if len(candidates) > 1:
+        plural = f"{what}es" if what.endswith("class") else f"{what}s"
+        listed = ", ".join(candidates)
+        raise LoadError(f"{file}: several {plural} found ({listed}); pick one with --arch NAME")
+    return next(iter(candidates.items()))
+
+
+def _is_architecture(cls: type) -> bool:
+    from pyrapide.architecture import is_architecture
+
+    return is_architecture(cls)
+
+
+def _implemented_interface(cls: type) -> Any:
+    """The interface an ``@module`` class implements (None for any other class)."""
+    from pyrapide.runtime.modules import MODULE_ATTR
+
+    spec = vars(cls).get(MODULE_ATTR)
+    return None if spec is None else spec.implements
+
+
+def _bindings(file: Path, module: ModuleType, architecture: Any) -> dict[str, type]:
+    from pyrapide.types import interface_name
+
+    modules = list(
+        {
+            id(value): value
+            for value in vars(module).values()
+            if isinstance(value, type) and _implemented_interface(value) is not None
+        }.values()
+    )
+    bindings: dict[str, type] = {}
+    problems: list[str] = []
+    for component, iface in architecture.components.items():
+        implementers = [cls for cls in modules if _implemented_interface(cls) is iface]
+        if len(implementers) == 1:
+            bindings[component] = implementers[0]
+        elif not implementers:
+            problems.append(
+                f"no @module implements {interface_name(iface)} (component {component!r})"
+            )
+        else:
+            names = ", ".join(cls.__name__ for cls in implementers)
+            problems.append(
+                f"component {component!r} ({interface_name(iface)}) could be bound to "
+                f"{names}: keep one, or define a System with {_arch_name(architecture)}.bind(...)"
+            )
+    if problems:
+        raise LoadError(f"{file}: cannot bind {_arch_name(architecture)}: {'; '.join(problems)}")
+    return bindings
+
+
+def _arch_name(architecture: Any) -> str:
+    return getattr(architecture, "__name__", str(architecture))
+
+
+def _bind(file: Path, architecture: Any, bindings: dict[str, type]) -> Any:
+    try:
+        return architecture.bind(**bindings)
+    except Exception as error:
+        raise LoadError(
+            f"{file}: cannot bind {_arch_name(architecture)}: {_describe(error)}"
+        ) from None
+
+
+def _from_system(file: Path, name: str, chosen: str | None, system: Any) -> LoadedArchitecture:
+    architecture = system.architecture
+    bindings = {
+        component: bound if isinstance(bound, type) else type(bound)
+        for component, bound in system.bindings.items()
+    }
+    return _loaded(file, name, chosen, architecture, bindings, lambda: system)
+
+
+def _loaded(
+    file: Path,
+    name: str,
+    chosen: str | None,
+    architecture: Any,
+    bindings: dict[str, type],
+    factory: Callable[[], Any],
+) -> LoadedArchitecture:
+    from pyrapide.types import interface_actions
+
+    actions: dict[str, Any] = {}
+    for iface in architecture.components.values():
+        actions.update(interface_actions(iface))
+    return LoadedArchitecture(
+        path=file,
+        name=name,
+        chosen=chosen,
+        architecture=architecture,
+        bindings=bindings,
+        description=architecture.describe(),
+        actions=actions,
+        _factory=factory,
+    )
+
+
+def _apply_seed(system: Any, seed: int) -> None:
+    if system.seed != seed:
+        system.reset(seed)

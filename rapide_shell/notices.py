@@ -1,0 +1,102 @@
+"""What a session reports to its front ends beyond the runtime's own notifications.
+
+A :class:`~rapide_shell.session.Session` listener receives, in order, every
+notification of the runtime (``pyrapide.runtime.notifications``: ``EventRecorded``,
+``DispatchQueued``, ``DispatchStarted``, ``DispatchFinished``, ``HandlerError``,
+``ConstraintViolated``, ``LimitReached``, ``StateChanged``, ...) and these session
+notices, which say what the session made of them. Notices are frozen dataclasses;
+none holds a UI object.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pyrapide.core import Event
+    from rapide_shell.outcome import CommandOutcome
+
+
+@dataclass(frozen=True)
+class SessionNotice:
+    """Base of every session notice."""
+
+
+@dataclass(frozen=True)
+class WatchMatched(SessionNotice):
+    """Watch ``watch_id`` found new matches; ``count`` is its total so far."""
+
+    watch_id: int
+    pattern_text: str
+    count: int
+    new_matches: tuple[Any, ...]
+    """The new ``PatternMatch`` objects, in the order they were found."""
+
+
+@dataclass(frozen=True)
+class WatchesChanged(SessionNotice):
+    """A watch was added or removed (redraw the watch list from ``session.watches``)."""
+
+
+@dataclass(frozen=True)
+class BreakpointsChanged(SessionNotice):
+    """A breakpoint was added or removed (redraw from ``session.breakpoints``)."""
+
+
+@dataclass(frozen=True)
+class BreakpointHit(SessionNotice):
+    """Breakpoint ``break_id`` matched ``event``; the run pauses after the current dispatch."""
+
+    break_id: int
+    pattern_text: str
+    event: Event
+    match: Any
+
+
+@dataclass(frozen=True)
+class RunStarted(SessionNotice):
+    """A ``run`` (or ``continue``) began: the system runs until quiet, a breakpoint or pause."""
+
+
+@dataclass(frozen=True)
+class RunEnded(SessionNotice):
+    """A run ended; ``stopped_by`` is the breakpoint hit that stopped it, if one did."""
+
+    stopped_by: BreakpointHit | None
+
+
+@dataclass(frozen=True)
+class ExpectationChecked(SessionNotice):
+    """An ``expect`` was evaluated: ``held`` tells whether ``seen`` met ``expected``."""
+
+    pattern_text: str
+    expected: str
+    """What was required: "at least 1 match", "exactly 3 matches" or "no match"."""
+    seen: int
+    """The number of matches found."""
+    held: bool
+    line: str
+
+
+@dataclass(frozen=True)
+class SessionReset(SessionNotice):
+    """The session's system (or computation) was replaced: redraw everything.
+
+    ``reason`` is "reset", "seed", "reload" or "load" (a saved computation is now shown,
+    read-only).
+    """
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class CommandFinished(SessionNotice):
+    """A command line finished; ``outcome`` is what :meth:`Session.execute` returned."""
+
+    outcome: CommandOutcome
+
+
+@dataclass(frozen=True)
+class SessionClosed(SessionNotice):
+    """The session stopped its system (``quit`` or :meth:`Session.close`)."""

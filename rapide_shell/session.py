@@ -1,0 +1,255 @@
+"""One workbench session: a loaded System plus watches, breakpoints, expectations and history.
+
+Every front end (``rapide run`` scripts, ``rapide repl``, the Textual TUI) drives the
+runtime through a :class:`Session` and the one command language; none of them reaches
+into the scheduler. This module holds no UI code: output is Rich renderables plus
+JSON-safe data, and front ends decide where to draw them.
+
+How a front end uses a session
+==============================
+
+Open, start, then feed it lines (everything runs on the caller's asyncio loop)::
+
+    session = Session.load("examples/seed_system.py", arch=None, seed=0)  # LoadError
+    await session.start()            # builds the System paused; modules' start hooks run
+    unsubscribe = session.subscribe(listener)          # see "Notifications" below
+    outcome = await session.execute("inject APIService.request type=query key=42")
+    for renderable in outcome.output:                  # Rich renderables, in order
+        console.print(renderable)
+    if not outcome.ok: show(outcome.error, outcome.column)
+    if outcome.quit: await session.close(); leave()
+    ...
+    await session.close()            # stops the System (finish hooks run)
+
+``execute(line) -> CommandOutcome`` (:mod:`rapide_shell.outcome`) never raises for a
+bad line: a parse or run error comes back with ``ok=False`` and a one-line ``error``
+(with close matches, e.g. "unknown event 'APIService.reqest'; did you mean
+'APIService.request'?"), and the session goes on. A line is parsed once
+(:func:`rapide_shell.commands.parse_command`); ``execute_command(command)`` runs an
+already parsed one.
+
+Between commands the system is *paused*: ``inject`` records an event and queues its
+dispatches, and nothing runs until ``step`` or ``run``. While a ``run`` is in progress
+(``session.running`` is True), a front end that shares the loop (the TUI) may call
+``execute`` again with commands whose spec says ``while_running`` (``pause``, ``show``,
+``why``, ``watch``, ``break``, ...); others are refused with a message. ``pause``
+stops the run after the current dispatch; so does a breakpoint, and the outcome of
+the ``run`` says which breakpoint and which event stopped it.
+
+State to draw (read-only attributes, always current)
+----------------------------------------------------
+
+- ``state``: "paused" (dispatches pending), "quiet" (nothing pending), "running",
+  "inspecting" (a saved computation was loaded: read-only) or "closed".
+- ``pending() -> list[Dispatch]`` (``id``, ``kind``, ``event``, ``target``,
+  ``connection``) and ``pending_count``.
+- ``computation``: the pyrapide ``Computation`` shown (the live one, or a loaded file).
+- ``system`` (the pyrapide ``System``), ``description`` (its architecture's
+  ``describe()``), ``actions`` (qualified event name -> ``ActionSpec``: name, params
+  with annotations and defaults), ``errors`` (handler errors so far).
+- ``watches`` / ``breakpoints``: lists of :class:`~rapide_shell.watches.Watch`
+  (``id``, ``pattern_text``, ``count``, ``matches``) and
+  :class:`~rapide_shell.watches.Breakpoint` (``id``, ``pattern_text``, ``hits``).
+- ``expectations``: the :class:`~rapide_shell.notices.ExpectationChecked` results so far.
+- ``history``: the lines executed; ``seed``; ``path`` (the architecture file).
+
+Notifications
+-------------
+
+``subscribe(listener, kinds=None) -> unsubscribe`` calls ``listener(notification)``
+synchronously, in order, for every runtime notification (``EventRecorded``,
+``DispatchQueued``/``Started``/``Finished``, ``HandlerError``,
+``ConstraintViolated``, ``LimitReached``, ``StateChanged``) and every session notice of
+:mod:`rapide_shell.notices` (``WatchMatched`` with the new count, ``BreakpointHit``,
+``RunStarted``, ``RunEnded`` (with the breakpoint that stopped the run, if any),
+``ExpectationChecked``, ``WatchesChanged``, ``BreakpointsChanged``, ``SessionReset``
+when the system or computation was replaced, ``CommandFinished``, ``SessionClosed``).
+``kinds`` (a tuple of classes) restricts what a listener receives. Subscriptions
+survive ``reset``, ``seed``, ``reload`` and ``load``: the session re-subscribes itself
+to each new system. A listener must not block; one that raises is removed.
+
+Completion and help
+-------------------
+
+``completions(text, cursor=None) -> list[Completion]`` (:mod:`rapide_shell.completion`)
+gives candidates for the word at ``cursor``: command names, event names, payload fields
+from the action signatures (``field=``), dispatch ids (``#12``), watch and breakpoint
+numbers, event ids, ``show``/``export`` topics, file names. Each ``Completion`` has
+``text`` (what replaces the word), ``start`` (the index in ``text`` where the word
+begins), ``display`` and ``meta`` (a short description). Command metadata (names,
+one-line and full help, argument kinds) is ``rapide_shell.commands.COMMANDS``.
+
+Recording
+---------
+
+``Session(..., recorder=Recorder(path))`` writes what was done as a script that
+``rapide run`` replays to the same computation: the seed, each inject with its exact
+payload, each dispatch a ``step`` ran (as ``step #ID``), runs, breakpoints, watches and
+expects. Read-only commands are not recorded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from rapide_shell import notices
+from rapide_shell.commands import COMMANDS, Command, CommandError, parse_command
+from rapide_shell.completion import Completion, complete
+from rapide_shell.loader import LoadedArchitecture, load_architecture
+from rapide_shell.outcome import CommandOutcome
+from rapide_shell.recording import Recorder
+from rapide_shell.runtime_link import RuntimeLink
+from rapide_shell.watches import Breakpoint, Watch
+
+Listener = Callable[[Any], None]
+
+
+class Session(RuntimeLink):
+    """A loaded architecture, its running System, and what the user set up around it.
+
+    Build it with :meth:`load` (or from a :class:`LoadedArchitecture`), then
+    ``await start()``. See the module docstring for the whole front-end contract.
+    """
+
+    def __init__(
+        self,
+        loaded: LoadedArchitecture,
+        *,
+        seed: int | None = None,
+        recorder: Recorder | None = None,
+    ) -> None:
+        super().__init__(loaded, seed=seed)
+        self.recorder = recorder
+        self.history: list[str] = []
+        self.watches: list[Watch] = []
+        self.breakpoints: list[Breakpoint] = []
+        self.expectations: list[notices.ExpectationChecked] = []
+        self._next_watch_id = 1
+        self._next_break_id = 1
+
+    @classmethod
+    def load(
+        cls,
+        path: str | Path,
+        *,
+        arch: str | None = None,
+        seed: int | None = None,
+        recorder: Recorder | None = None,
+    ) -> Session:
+        """Load the architecture file at ``path`` (``arch`` picks one among several).
+
+        Raises :class:`rapide_shell.loader.LoadError` with one line for the user.
+        """
+        return cls(load_architecture(path, arch=arch), seed=seed, recorder=recorder)
+
+    # -- running commands --------------------------------------------------------
+
+    async def execute(self, line: str) -> CommandOutcome:
+        """Parse and run one line of the command language; never raises for bad input."""
+        try:
+            command = parse_command(line)
+        except CommandError as error:
+            return self._finish(_failure(line, "", error))
+        if command is None:
+            return CommandOutcome(line=line)
+        return await self.execute_command(command, line=line)
+
+    async def execute_command(self, command: Command, *, line: str | None = None) -> CommandOutcome:
+        """Run an already parsed command (see :func:`~rapide_shell.commands.parse_command`)."""
+        from rapide_shell.commands.handlers import HANDLERS
+
+        line = command.text if line is None else line
+        if self.running and not COMMANDS[command.name].while_running:
+            error = CommandError(f"a run is in progress; `pause` before `{command.name}`")
+            return self._finish(_failure(line, command.name, error))
+        self.history.append(command.text)
+        try:
+            outcome = await HANDLERS[command.name](self, command, line)
+        except CommandError as error:
+            outcome = _failure(line, command.name, error)
+        return self._finish(outcome)
+
+    def _finish(self, outcome: CommandOutcome) -> CommandOutcome:
+        self.notify(notices.CommandFinished(outcome))
+        return outcome
+
+    def record(self, *lines: str) -> None:
+        """Append ``lines`` to the recording, if this session records."""
+        if self.recorder is not None:
+            self.recorder.write(*lines)
+
+    # -- watches and breakpoints -------------------------------------------------
+
+    def add_watch(self, pattern: Any, pattern_text: str) -> Watch:
+        """Start counting the matches of ``pattern`` (those already recorded included)."""
+        watch = Watch(self._next_watch_id, pattern_text, pattern)
+        self._next_watch_id += 1
+        self.attach_watch(watch)
+        self.watches.append(watch)
+        self.notify(notices.WatchesChanged())
+        return watch
+
+    def remove_watch(self, watch_id: int) -> Watch:
+        """Stop and forget watch ``watch_id``; CommandError if there is none."""
+        watch = self.find_watch(watch_id)
+        self.watches.remove(watch)
+        self.notify(notices.WatchesChanged())
+        return watch
+
+    def find_watch(self, watch_id: int) -> Watch:
+        """The watch numbered ``watch_id``; CommandError naming the existing ones if none."""
+        for watch in self.watches:
+            if watch.id == watch_id:
+                return watch
+        raise CommandError(f"no watch {watch_id}{_existing('watches', self.watches)}")
+
+    def add_breakpoint(self, pattern: Any, pattern_text: str) -> Breakpoint:
+        """Pause future runs when an event completing a match of ``pattern`` is recorded."""
+        breakpoint_ = Breakpoint(self._next_break_id, pattern_text, pattern)
+        self._next_break_id += 1
+        self.attach_breakpoint(breakpoint_)
+        self.breakpoints.append(breakpoint_)
+        self.notify(notices.BreakpointsChanged())
+        return breakpoint_
+
+    def remove_breakpoint(self, break_id: int) -> Breakpoint:
+        """Forget breakpoint ``break_id``; CommandError naming the existing ones if none."""
+        for breakpoint_ in self.breakpoints:
+            if breakpoint_.id == break_id:
+                self.breakpoints.remove(breakpoint_)
+                self.notify(notices.BreakpointsChanged())
+                return breakpoint_
+        raise CommandError(f"no breakpoint {break_id}{_existing('breakpoints', self.breakpoints)}")
+
+    # -- completion --------------------------------------------------------------
+
+    def completions(self, text: str, cursor: int | None = None) -> list[Completion]:
+        """Completion candidates for the word at ``cursor`` (default: end of ``text``)."""
+        return complete(self, text, len(text) if cursor is None else cursor)
+
+
+def _existing(what: str, items: list[Any]) -> str:
+    if not items:
+        return f" (there are no {what})"
+    return f" ({what}: {', '.join(str(item.id) for item in items)})"
+
+
+def _failure(line: str, command: str, error: CommandError) -> CommandOutcome:
+    from rich.text import Text
+
+    message = error.describe()
+    output = [Text(f"error: {message}", style="bold red")]
+    if error.column is not None and 0 <= error.column <= len(line):
+        # Point at the problem under the line as typed.
+        output.append(Text(f"  {line}\n  {' ' * error.column}^", style="red"))
+    return CommandOutcome(
+        line=line,
+        command=command,
+        ok=False,
+        output=tuple(output),
+        data={"error": message},
+        error=message,
+        column=error.column,
+    )
