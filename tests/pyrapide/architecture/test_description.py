@@ -1,0 +1,132 @@
+"""describe(): components and connections as plain data for graph views."""
+
+import json
+
+import pytest
+
+from pyrapide import Pattern, agent, architecture, connect, pipe
+from pyrapide.architecture import (
+    ArchitectureDescription,
+    ComponentDescription,
+    ConnectionDescription,
+)
+from tests.pyrapide.architecture.services import (
+    APIService,
+    CacheService,
+    DatabaseService,
+    NotificationService,
+)
+
+
+def audit(match):
+    return match
+
+
+@architecture
+class Shop:
+    api = APIService
+    db = DatabaseService
+    cache = CacheService
+    notifications = NotificationService
+
+    connections = [
+        connect(Pattern.match("APIService.request"), target=db),
+        pipe(Pattern.match("DatabaseService.result"), target=api),
+        agent(Pattern.match("DatabaseService.error"), target=notifications),
+        connect(
+            Pattern.match("APIService.request").where(lambda e: e.payload.get("type") == "q"),
+            target=cache,
+        ),
+        agent(Pattern.match("*"), audit),
+        pipe(Pattern.match("CacheService.miss") >> Pattern.match("DatabaseService.result"), "api"),
+        connect(Pattern.match("Outside.event"), target=db),
+    ]
+
+
+def test_components_carry_interface_names_and_event_alphabets():
+    description = Shop.describe()
+    assert isinstance(description, ArchitectureDescription)
+    assert description.name == "Shop"
+    assert description.components == (
+        ComponentDescription("api", "APIService", ("APIService.request", "APIService.response")),
+        ComponentDescription("db", "DatabaseService", ("DatabaseService.result",
+                                                       "DatabaseService.error")),
+        ComponentDescription("cache", "CacheService", ("CacheService.hit", "CacheService.miss")),
+        ComponentDescription("notifications", "NotificationService",
+                             ("NotificationService.sent",)),
+    )
+
+
+def test_connections_name_their_sources_and_targets():
+    connections = Shop.describe().connections
+    assert connections[:3] == (
+        ConnectionDescription(0, "connect", "APIService.request", ("api",), "db", True),
+        ConnectionDescription(1, "pipe", "DatabaseService.result", ("db",), "api", True),
+        ConnectionDescription(2, "agent", "DatabaseService.error", ("db",), "notifications",
+                              True),
+    )
+
+
+def test_a_guarded_pattern_reads_as_text_not_as_an_object():
+    guarded = Shop.describe().connections[3]
+    assert guarded.pattern.startswith("APIService.request where")
+    assert "object at 0x" not in guarded.pattern
+    assert guarded.sources == ("api",)
+
+
+def test_a_wildcard_pattern_can_come_from_any_source():
+    wildcard = Shop.describe().connections[4]
+    assert wildcard.sources is None
+    assert (wildcard.target, wildcard.target_is_component) == ("audit", False)
+
+
+def test_a_composite_pattern_has_every_source_it_names():
+    composite = Shop.describe().connections[5]
+    assert composite.sources == ("db", "cache")
+    assert composite.pattern == "CacheService.miss -> DatabaseService.result"
+
+
+def test_a_pattern_no_component_emits_has_no_sources():
+    assert Shop.describe().connections[6].sources == ()
+
+
+def test_lookups_by_component():
+    description = Shop.describe()
+    assert description.component("db").interface == "DatabaseService"
+    assert [c.index for c in description.connections_into("api")] == [1, 5]
+    assert [c.index for c in description.connections_from("cache")] == [4, 5]
+    with pytest.raises(KeyError, match="Shop has no component 'dbb'"):
+        description.component("dbb")
+
+
+def test_the_description_is_json_safe():
+    data = json.loads(json.dumps(Shop.describe().to_dict()))
+    assert data["name"] == "Shop"
+    assert data["components"][0] == {
+        "name": "api",
+        "interface": "APIService",
+        "actions": ["APIService.request", "APIService.response"],
+    }
+    assert data["connections"][4]["sources"] is None
+    assert data["connections"][0] == {
+        "index": 0,
+        "kind": "connect",
+        "pattern": "APIService.request",
+        "sources": ["api"],
+        "target": "db",
+        "target_is_component": True,
+    }
+
+
+def test_the_description_prints_as_a_readable_outline():
+    text = str(Shop.describe())
+    assert text.splitlines()[:3] == ["architecture Shop", "  api: APIService",
+                                     "  db: DatabaseService"]
+    assert "  #1 pipe DatabaseService.result: db -> api" in text
+    assert "  #4 agent *: * -> audit" in text
+    assert "  #6 connect Outside.event: - -> db" in text
+
+
+def test_describe_is_computed_once_and_works_from_instances():
+    assert Shop.describe() is Shop.describe()
+    assert Shop().describe() is Shop.describe()
