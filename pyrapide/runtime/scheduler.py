@@ -120,8 +120,8 @@ class Scheduler:
         self._live: dict[Task, None] = {}
         self.current: Task | None = None
         # Set by the System: component name -> its handlers (see System._handlers_for).
-        self.handlers_for: Callable[[str, Any], list[tuple[Callable[..., Any], Any]]] = (
-            lambda component, match: []
+        self.handlers_for: Callable[[str, Any, Any], list[tuple[Callable[..., Any], Any]]] = (
+            lambda component, match, pattern: []
         )
         self.observe_constraints: Callable[[Any], list[Any]] | None = None
         self.halted: str | None = None
@@ -352,7 +352,7 @@ class Scheduler:
         task = Task(dispatch.target, dispatch, dispatch.depth)
         target = dispatch.connection.target
         if isinstance(target, str):
-            calls = self.handlers_for(target, dispatch.match)
+            calls = self.handlers_for(target, dispatch.match, dispatch.connection.pattern)
         else:
             calls = [(target, dispatch.match)]
         task.coro = self._deliver(task, calls, causes)

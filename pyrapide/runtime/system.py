@@ -344,20 +344,24 @@ class System:
         return events
 
     # ------------------------------------------------------------ internals
-    def _handlers_for(self, component: str, match: Any) -> list[tuple[Callable[..., Any], Any]]:
-        """The handlers of ``component`` that a delivery of ``match`` runs, each
-        with its own match among the delivered events."""
+    def _handlers_for(self, component: str, match: Any, pattern: Any) -> list[tuple[Any, Any]]:
+        """The handlers of ``component`` that a delivery of ``match`` (a match of the
+        connection's ``pattern``) runs, each with its own match among the
+        delivered events: the last one its pattern completes."""
         calls = []
         events = match.events
-        for method, pattern, names in self._handlers.get(component, ()):
+        for method, handler_pattern, names in self._handlers.get(component, ()):
             if names is not None and not any(e.name in names for e in events):
                 continue
-            own = self._match_among(pattern, events, match)
+            if handler_pattern == pattern:
+                calls.append((method, match))  # the same pattern finds the same match
+                continue
+            own = self._match_among(handler_pattern, events)
             if own is not None:
                 calls.append((method, own))
         return calls
 
-    def _match_among(self, pattern: Any, events: tuple[Event, ...], delivered: Any) -> Any:
+    def _match_among(self, pattern: Any, events: tuple[Event, ...]) -> Any:
         matcher = pattern.matcher()
         found = None
         poset = self.computation.poset
