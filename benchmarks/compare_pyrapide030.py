@@ -1,0 +1,174 @@
+"""Time the same workloads in this PyRapide and in PyRapide 0.3.0, side by side.
+
+Usage:  python benchmarks/compare_pyrapide030.py [--only NAME ...] [--repeat N]
+
+Each workload is a function registered under a name with ``@workload``.  It
+receives the imported ``pyrapide`` package (ours or 0.3.0's), may prepare what
+it needs untimed, and returns the seconds spent in the part it measures, so it
+must stick to the API both versions share.  Both versions run in their own
+subprocess: ours with this interpreter, 0.3.0 with ``$PYRAPIDE030_PYTHON`` or,
+if unset, a reference virtualenv created once in ``benchmarks/.ref-venv``.
+The best (lowest) of the repeats is reported, which filters out noise from
+other processes on the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+import venv
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+REF_VENV = HERE / ".ref-venv"
+
+Workload = Callable[[ModuleType], float]
+WORKLOADS: dict[str, tuple[str, Workload, int]] = {}
+"""name -> (description, function, how many times 0.3.0 runs it at most)."""
+
+
+def workload(name: str, description: str, slow_repeats: int = 1) -> Callable[[Workload], Workload]:
+    """Register a workload; ``slow_repeats`` caps repeats in 0.3.0 when it is very slow."""
+
+    def register(function: Workload) -> Workload:
+        WORKLOADS[name] = (description, function, slow_repeats)
+        return function
+
+    return register
+
+
+# -- core workloads ---------------------------------------------------------
+
+CHAINS, LENGTH = 50, 100
+
+
+def build_chains(pyrapide: ModuleType) -> tuple[Any, list[list[Any]]]:
+    """50 chains of 100 events recorded round-robin, then five links across chains."""
+    poset = pyrapide.Poset()
+    chains: list[list[Any]] = [[] for _ in range(CHAINS)]
+    for step in range(LENGTH):
+        for k, chain in enumerate(chains):
+            event = pyrapide.Event(
+                name=f"Worker{k}.step",
+                id=f"w{k}-{step}",
+                payload={"step": step},
+                source=f"worker{k}",
+                timestamp=float(step),
+            )
+            poset.add(event, caused_by=[chain[-1]] if chain else None)
+            chain.append(event)
+    for j in range(5):
+        poset.add_causal_link(chains[10 * j][20 + j], chains[10 * j + 5][60 + j])
+    return poset, chains
+
+
+@workload(
+    "chains_to_dict_from_dict",
+    "50 chains x 100 events, 5 cross links, then Computation to_dict and from_dict",
+)
+def chains_round_trip(pyrapide: ModuleType) -> float:
+    start = time.perf_counter()
+    poset, _ = build_chains(pyrapide)
+    computation = pyrapide.Computation(poset)
+    again = pyrapide.Computation.from_dict(computation.to_dict())
+    elapsed = time.perf_counter() - start
+    assert len(again.events) == CHAINS * LENGTH
+    return elapsed
+
+
+@workload("chains_10k_ancestry_queries", "10,000 is_ancestor queries, random pairs, same poset", 3)
+def chains_queries(pyrapide: ModuleType) -> float:
+    poset, chains = build_chains(pyrapide)
+    events = [event for chain in chains for event in chain]
+    rng = random.Random(2024)
+    pairs = [(rng.choice(events), rng.choice(events)) for _ in range(10_000)]
+    is_ancestor = poset.is_ancestor
+    start = time.perf_counter()
+    for a, b in pairs:
+        is_ancestor(a, b)
+    return time.perf_counter() - start
+
+
+# -- driver -----------------------------------------------------------------
+
+
+def reference_python() -> str:
+    """The interpreter that has PyRapide 0.3.0, creating benchmarks/.ref-venv if needed."""
+    configured = os.environ.get("PYRAPIDE030_PYTHON")
+    if configured:
+        return configured
+    python = REF_VENV / "bin" / "python"
+    if not python.exists():
+        print(f"creating {REF_VENV} with pyrapide==0.3.0 (first run only)...", file=sys.stderr)
+        venv.create(REF_VENV, with_pip=True)
+        subprocess.run(
+            [str(python), "-m", "pip", "install", "--quiet", "pyrapide==0.3.0"], check=True
+        )
+    return str(python)
+
+
+def run_worker(python: str, names: list[str], repeat: int, reference: bool) -> dict[str, float]:
+    """Run the workloads in a fresh interpreter; return name -> best seconds."""
+    command = [python, str(Path(__file__).resolve()), "--worker", "--repeat", str(repeat)]
+    if reference:
+        command.append("--reference")
+    # Run from outside the repository so 0.3.0's interpreter cannot import ours.
+    result = subprocess.run(
+        [*command, *(arg for name in names for arg in ("--only", name))],
+        cwd=HERE.anchor,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        sys.exit(f"benchmark worker {python} failed:\n{result.stderr}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def worker(names: list[str], repeat: int, reference: bool) -> None:
+    if not reference:
+        sys.path.insert(0, str(REPO))
+    import pyrapide
+
+    timings = {}
+    for name in names:
+        _, function, slow_repeats = WORKLOADS[name]
+        runs = min(repeat, slow_repeats) if reference else repeat
+        timings[name] = min(function(pyrapide) for _ in range(runs))
+    print(json.dumps({"version": pyrapide.__version__, **timings}))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", action="append", choices=sorted(WORKLOADS), default=[])
+    parser.add_argument("--repeat", type=int, default=5, help="best of N runs (default 5)")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--reference", action="store_true", help=argparse.SUPPRESS)
+    options = parser.parse_args()
+    names = options.only or list(WORKLOADS)
+    if options.worker:
+        worker(names, options.repeat, options.reference)
+        return
+    ours = run_worker(sys.executable, names, options.repeat, reference=False)
+    theirs = run_worker(reference_python(), names, options.repeat, reference=True)
+    print(f"PyRapide {ours.pop('version')} (this tree) vs PyRapide {theirs.pop('version')}")
+    print(f"{'workload':<32} {'ours':>10} {'0.3.0':>10} {'speed-up':>9}")
+    for name in names:
+        print(
+            f"{name:<32} {ours[name] * 1e3:>8.2f}ms {theirs[name] * 1e3:>8.1f}ms"
+            f" {theirs[name] / ours[name]:>8.0f}x"
+        )
+        print(f"  {WORKLOADS[name][0]}")
+
+
+if __name__ == "__main__":
+    main()
