@@ -186,8 +186,14 @@ def _declared_items(cls: type, arch_name: str, attribute: str, self_: Any) -> li
     except ArchitectureError:
         raise
     except Exception as error:
+        hint = ""
+        if isinstance(error, AttributeError):
+            hint = (
+                f" ({attribute}(self) runs when the class is decorated, on an instance made "
+                "without __init__, whose attributes are the components)"
+            )
         raise ArchitectureError(
-            f"{arch_name}.{attribute}() raised {type(error).__name__}: {error}",
+            f"{arch_name}.{attribute}() raised {type(error).__name__}: {error}{hint}",
             architecture=arch_name,
         ) from error
     if isinstance(value, (str, bytes, Mapping)) or not hasattr(value, "__iter__"):

@@ -167,6 +167,24 @@ def test_a_connections_method_that_raises_is_reported():
     assert isinstance(caught.value.__cause__, KeyError)
 
 
+def test_a_connections_method_relying_on_init_state_is_told_why():
+    with refusal(
+        "Stateful.connections() raised AttributeError: 'Stateful' object has no attribute "
+        "'handler' (connections(self) runs when the class is decorated, on an instance made "
+        "without __init__, whose attributes are the components)"
+    ):
+
+        @architecture
+        class Stateful:
+            db = DatabaseService
+
+            def __init__(self):
+                self.handler = print
+
+            def connections(self):
+                return [connect(REQUEST, self.handler)]
+
+
 def test_an_undecorated_interface_is_refused_as_a_component():
     class Notifier:
         @action
