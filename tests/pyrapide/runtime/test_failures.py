@@ -1,0 +1,199 @@
+"""Failure is contained: raising handlers, synchronous cycles, storms, bad subscribers."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from pyrapide import (
+    Pattern,
+    action,
+    agent,
+    architecture,
+    connect,
+    get_context,
+    interface,
+    module,
+    when,
+)
+from pyrapide.runtime import HandlerError, LimitReached, SubscriberError, System
+
+
+@interface
+class Ping:
+    @action
+    async def ping(self, n: int) -> None: ...
+
+
+@interface
+class Pong:
+    @action
+    async def pong(self, n: int) -> None: ...
+
+
+def ping_pong(kind):
+    factory = {"connect": connect, "agent": agent}[kind]
+
+    @architecture
+    class PingPong:
+        a = Ping
+        b = Pong
+        connections = [
+            factory(Pattern.match("Ping.ping"), target="b"),
+            factory(Pattern.match("Pong.pong"), target="a"),
+        ]
+
+    return PingPong
+
+
+@module(implements=Ping)
+class Pinger:
+    async def start(self):
+        await get_context(self).emit("Ping.ping", n=0)
+
+    @when(Pattern.match("Pong.pong"))
+    async def on_pong(self, match):
+        await get_context(self).emit("Ping.ping", n=match.payload["n"] + 1)
+
+
+@module(implements=Pong)
+class Ponger:
+    @when(Pattern.match("Ping.ping"))
+    async def on_ping(self, match):
+        if match.payload["n"] == 3:
+            raise KeyError("no pong for three")
+        await get_context(self).emit("Pong.pong", n=match.payload["n"])
+
+
+async def test_a_raising_handler_is_reported_and_the_run_goes_on():
+    reported = []
+    system = System(ping_pong("agent"), {"a": Pinger, "b": Ponger})
+    system.subscribe(reported.append, kinds=[HandlerError])
+    computation = await system.run()
+    (error,) = system.errors
+    assert reported == [error]
+    assert error.component == "b"
+    assert error.event.name == "Ping.ping" and error.event.payload["n"] == 3
+    assert error.dispatch.kind == "agent" and error.dispatch.target == "b"
+    assert isinstance(error.error, KeyError)
+    assert "on_ping" in error.traceback and "no pong for three" in error.traceback
+    assert "_deliver" not in error.traceback  # the scheduler's own frame is left out
+    # Everything before the failure is kept; the run ended normally.
+    assert [e.payload["n"] for e in computation.events_by_name("Ping.ping")] == [0, 1, 2, 3]
+    assert system.state == "stopped"
+
+
+async def test_raise_errors_re_raises_at_the_end_of_the_run():
+    system = System(ping_pong("agent"), {"a": Pinger, "b": Ponger})
+    with pytest.raises(KeyError, match="no pong for three"):
+        await system.run(raise_errors=True)
+    assert len(system.computation) == 7  # recorded before the re-raise, not lost
+
+
+async def test_a_raising_connect_target_still_releases_its_emitter():
+    system = System(ping_pong("connect"), {"a": Pinger, "b": Ponger})
+    await system.run()
+    assert len(system.errors) == 1
+    assert system.state == "stopped" and system.pending() == []
+
+
+@module(implements=Pong)
+class EndlessPonger:
+    @when(Pattern.match("Ping.ping"))
+    async def on_ping(self, match):
+        await get_context(self).emit("Pong.pong", n=match.payload["n"])
+
+
+async def test_a_synchronous_cycle_is_stopped_by_the_connect_depth_bound():
+    limits = []
+    system = System(
+        ping_pong("connect"), {"a": Pinger, "b": EndlessPonger}, max_connect_depth=10
+    )
+    system.subscribe(limits.append, kinds=[LimitReached])
+    computation = await system.run()
+    (limit,) = limits
+    assert limit.limit == "connect_depth" and "max_connect_depth=10" in limit.message
+    # Ten nested deliveries were made; the eleventh event was recorded but not delivered.
+    assert len(computation) == 11
+    assert system.errors == []
+
+
+async def test_a_deep_synchronous_cycle_is_no_recursion_error():
+    system = System(
+        ping_pong("connect"), {"a": Pinger, "b": EndlessPonger}, max_connect_depth=5000
+    )
+    computation = await system.run()
+    assert len(computation) == 5001 and system.errors == []
+
+
+async def test_an_event_storm_is_stopped_by_max_events():
+    limits = []
+    system = System(ping_pong("agent"), {"a": Pinger, "b": EndlessPonger})
+    system.subscribe(limits.append, kinds="LimitReached")
+    computation = await system.run(max_events=500)
+    assert [n.limit for n in limits] == ["max_events"]
+    assert len(computation) == 500
+    assert system.state == "stopped"
+
+
+@module(implements=Ping)
+class Chatterbox:
+    async def start(self):
+        n = 0
+        while True:
+            await get_context(self).emit("Ping.ping", n=n)
+            n += 1
+
+
+async def test_a_handler_that_never_stops_emitting_is_stopped_too():
+    system = System(ping_pong("agent"), {"a": Chatterbox, "b": EndlessPonger})
+    computation = await system.run(max_events=300)
+    assert len(computation) == 300 and system.state == "stopped"
+
+
+@module(implements=Ping)
+class Waiter:
+    async def start(self):
+        await asyncio.get_running_loop().create_future()  # never completes
+
+
+async def test_a_timeout_stops_a_run_that_waits_forever():
+    limits = []
+    system = System(ping_pong("agent"), {"a": Waiter, "b": EndlessPonger})
+    system.subscribe(limits.append, kinds=[LimitReached])
+    await asyncio.wait_for(system.run(timeout=0.05), 5)
+    assert [n.limit for n in limits] == ["timeout"]
+    assert system.state == "stopped"
+
+
+async def test_a_raising_subscriber_is_removed_and_reported_and_the_run_goes_on():
+    calls = []
+    reports = []
+
+    def broken(note):
+        calls.append(note)
+        raise RuntimeError("subscriber bug")
+
+    system = System(ping_pong("agent"), {"a": Pinger, "b": EndlessPonger})
+    system.subscribe(broken)
+    system.subscribe(reports.append, kinds=[SubscriberError])
+    await system.run(max_events=50)
+    assert len(calls) == 1  # called once, then removed
+    (report,) = reports
+    assert report.callback is broken and "subscriber bug" in report.traceback
+    assert len(system.computation) == 50
+
+
+@module(implements=Ping)
+class Misnamer:
+    async def start(self):
+        await get_context(self).emit("Ping.pingg", n=1)
+
+
+async def test_emitting_an_undeclared_event_is_a_clear_handler_error():
+    system = System(ping_pong("agent"), {"a": Misnamer, "b": EndlessPonger})
+    await system.run()
+    (error,) = system.errors
+    assert error.component == "a" and error.event is None and error.dispatch is None
+    assert "a cannot emit 'Ping.pingg': its interface declares Ping.ping" in str(error.error)
