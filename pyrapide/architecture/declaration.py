@@ -212,7 +212,11 @@ def _component_list(components: Mapping[str, type]) -> str:
 
 
 def _resolve_target(
-    arch_name: str, components: Mapping[str, type], connection: Connection, index: int
+    arch_name: str,
+    components: Mapping[str, type],
+    holders_of: Mapping[type, list[str]],
+    connection: Connection,
+    index: int,
 ) -> Any:
     target = connection.target
     where = (
@@ -234,7 +238,7 @@ def _resolve_target(
             candidates=names,
         )
     if isinstance(target, type):
-        holders = [name for name, iface in components.items() if iface is target]
+        holders = holders_of.get(target, [])
         if len(holders) == 1:
             return holders[0]
         if holders:
@@ -264,6 +268,9 @@ def _resolve_target(
 def _resolve_connections(
     arch_name: str, components: Mapping[str, type], declared: list[Any]
 ) -> tuple[Connection, ...]:
+    holders_of: dict[type, list[str]] = {}
+    for name, iface in components.items():
+        holders_of.setdefault(iface, []).append(name)
     resolved: list[Connection] = []
     for index, connection in enumerate(declared):
         if not isinstance(connection, Connection):
@@ -272,7 +279,7 @@ def _resolve_connections(
                 f"{connection!r}; expected connect(...), pipe(...) or agent(...)",
                 architecture=arch_name,
             )
-        target = _resolve_target(arch_name, components, connection, index)
+        target = _resolve_target(arch_name, components, holders_of, connection, index)
         resolved.append(dataclasses.replace(connection, target=target, index=index))
     return tuple(resolved)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fnmatch
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -11,9 +10,6 @@ from pyrapide.types.interface import interface_actions, interface_name
 
 if TYPE_CHECKING:
     from pyrapide.architecture.declaration import ArchitectureSpec
-
-_GLOB_CHARACTERS = frozenset("*?[")
-
 
 @dataclass(frozen=True, slots=True)
 class ComponentDescription:
@@ -105,14 +101,22 @@ class ArchitectureDescription:
         return "\n".join(lines)
 
 
-def _can_match(pattern_names: frozenset[str], alphabet: tuple[str, ...]) -> bool:
-    for name in pattern_names:
-        if _GLOB_CHARACTERS.isdisjoint(name):
-            if name in alphabet:
-                return True
-        elif any(fnmatch.fnmatchcase(action, name) for action in alphabet):
-            return True
-    return False
+class _SourceIndex:
+    """Which components can emit which event names, built once per description."""
+
+    def __init__(self, components: tuple[ComponentDescription, ...]) -> None:
+        self._order = {component.name: position for position, component in enumerate(components)}
+        self._emitters: dict[str, list[str]] = {}
+        for component in components:
+            for event_name in component.actions:
+                self._emitters.setdefault(event_name, []).append(component.name)
+
+    def sources(self, pattern_names: frozenset[str]) -> tuple[str, ...]:
+        """The components that emit any of `pattern_names`, in component order."""
+        found: set[str] = set()
+        for name in pattern_names:
+            found.update(self._emitters.get(name, ()))
+        return tuple(sorted(found, key=self._order.__getitem__))
 
 
 def _pattern_event_names(pattern: Any) -> frozenset[str] | None:
@@ -140,14 +144,11 @@ def describe_spec(spec: ArchitectureSpec) -> ArchitectureDescription:
         )
         for name, iface in spec.components.items()
     )
+    source_index = _SourceIndex(components)
     connections: list[ConnectionDescription] = []
     for connection in spec.connections:
         names = _pattern_event_names(connection.pattern)
-        sources = (
-            None
-            if names is None
-            else tuple(c.name for c in components if _can_match(names, c.actions))
-        )
+        sources = None if names is None else source_index.sources(names)
         connections.append(
             ConnectionDescription(
                 index=connection.index if connection.index is not None else len(connections),
