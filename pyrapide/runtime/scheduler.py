@@ -129,13 +129,17 @@ class Scheduler:
         self.violations: list[Any] = []
 
     # ----------------------------------------------------------------- time
+    def start_clock(self) -> None:
+        """Time 0 is now (what ``now`` counts from in real-time mode)."""
+        self._real_start = time.monotonic()
+
     @property
     def now(self) -> float:
-        """Logical time (or seconds since the first step, in real-time mode)."""
+        """Logical time (or seconds since start, in real-time mode)."""
         if self.real_time:
             if self._real_start is None:
-                self._real_start = time.monotonic()
-            return time.monotonic() - self._real_start
+                self.start_clock()
+            return time.monotonic() - self._real_start  # type: ignore[operator]
         return self.logical_now
 
     # ----------------------------------------------------------- recording

@@ -158,6 +158,7 @@ class System:
                 for spec in module_spec(type(instance)).handlers
             ]
         self._set_state("running")
+        self.scheduler.start_clock()
         for component, instance in self.modules.items():
             hook = getattr(instance, "start", None)
             if callable(hook):

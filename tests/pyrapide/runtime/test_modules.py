@@ -1,0 +1,181 @@
+"""@module, @when and the module context: conformance, emitting, causes, logical time."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from pyrapide import (
+    Pattern,
+    action,
+    architecture,
+    connect,
+    get_context,
+    interface,
+    module,
+    requires,
+    when,
+)
+from pyrapide.runtime import EmitError, ModuleDefinitionError, System
+
+
+@interface
+class Store:
+    @action
+    async def saved(self, key: str) -> None: ...
+
+    @action
+    async def tick(self, at: float) -> None: ...
+
+    @requires
+    def flush(self, force: bool) -> None: ...
+
+
+@interface
+class Client:
+    @action
+    async def put(self, key: str) -> None: ...
+
+
+def test_a_module_that_does_not_conform_is_refused_naming_what_is_missing():
+    with pytest.raises(ModuleDefinitionError) as caught:
+
+        @module(implements=Store)
+        class Forgetful:
+            pass
+
+    message = str(caught.value)
+    assert "Forgetful" in message and "flush" in message and "Store" in message
+
+
+def test_module_needs_an_interface_class():
+    with pytest.raises(ModuleDefinitionError, match="expects an @interface class"):
+        module(implements=dict)
+
+
+def test_when_needs_a_pattern():
+    with pytest.raises(ModuleDefinitionError, match="expects a Pattern or pattern text"):
+        when(42)
+
+
+def test_get_context_of_an_instance_no_system_built_is_a_clear_error():
+    @module(implements=Client)
+    class Lonely:
+        pass
+
+    with pytest.raises(RuntimeError, match="Lonely instance has no runtime context"):
+        get_context(Lonely())
+
+
+@module(implements=Store)
+class Recorder:
+    def flush(self, force):
+        pass
+
+    @when("Client.put")  # the text form of a pattern
+    async def on_put(self, match):
+        ctx = get_context(self)
+        assert ctx.component == "store" and ctx.system.architecture is Shop
+        first = await ctx.emit("saved", {"key": match.payload["key"]})  # short name
+        await ctx.sleep(2.5)
+        await ctx.emit("Store.tick", at=ctx.now, caused_by=[first, "e1"])
+
+
+@module(implements=Client)
+class Shopper:
+    async def start(self):
+        ctx = get_context(self)
+        await ctx.emit("Client.put", {"key": "a", "extra": 1}, key="b")
+
+
+@architecture
+class Shop:
+    client = Client
+    store = Store
+    connections = [connect(Pattern.match("Client.put"), target=store)]
+
+
+async def test_emit_merges_payload_and_fields_qualifies_short_names_and_adds_causes():
+    system = System(Shop, {"client": Shopper, "store": Recorder})
+    computation = await system.run()
+    assert system.errors == []
+    put, saved, tick = computation
+    assert dict(put.payload) == {"key": "b", "extra": 1} and put.source == "client"
+    assert saved.name == "Store.saved" and saved.source == "store"
+    assert set(computation.poset.causes(saved)) == {put}
+    # Chained after `saved`; caused_by adds e1 (already the delivered event's id).
+    assert set(computation.poset.causes(tick)) == {saved, put}
+    assert tick.payload["at"] == 2.5 and tick.timestamp == 2.5 and saved.timestamp == 0.0
+
+
+async def test_caused_by_an_unknown_event_is_refused():
+    system = System(Shop, {"client": Shopper, "store": Recorder})
+    await system.start()
+    with pytest.raises(EmitError, match="caused_by names 'e99'"):
+        system.inject("Client.put", {"key": "z"}, caused_by="e99")
+
+
+async def test_inject_refuses_an_unknown_name_with_a_suggestion():
+    system = System(Shop, {"client": Shopper, "store": Recorder})
+    with pytest.raises(ValueError, match=r"declares .Client.putt.; did you mean Client.put"):
+        system.inject("Client.putt")
+
+
+@interface
+class Clock:
+    @action
+    async def beat(self, n: int) -> None: ...
+
+
+@module(implements=Clock)
+class Sleeper:
+    async def start(self):
+        ctx = get_context(self)
+        for n, delay in enumerate([3, 0, 1000]):
+            await ctx.sleep(delay)
+            await ctx.emit("Clock.beat", n=n)
+
+
+@architecture
+class Beats:
+    clock = Clock
+    connections = []
+
+
+async def test_logical_sleep_jumps_the_clock_instead_of_waiting():
+    system = System(Beats, {"clock": Sleeper})
+    began = time.perf_counter()
+    computation = await system.run()
+    assert time.perf_counter() - began < 1
+    assert [e.timestamp for e in computation] == [3.0, 3.0, 1003.0]
+    assert system.now == 1003.0
+
+
+async def test_real_time_sleep_waits_on_the_wall_clock():
+    @module(implements=Clock)
+    class Napper:
+        async def start(self):
+            ctx = get_context(self)
+            await ctx.sleep(0.05)
+            await ctx.emit("Clock.beat", n=ctx.now)
+            await asyncio.sleep(0.01)  # asyncio awaitables work in handlers too
+
+    system = System(Beats, {"clock": Napper}, real_time=True)
+    began = time.perf_counter()
+    (beat,) = await system.run()
+    assert time.perf_counter() - began >= 0.05
+    assert beat.payload["n"] >= 0.05 and beat.timestamp > 1e9  # wall-clock stamp
+
+
+async def test_sleep_refuses_a_negative_delay():
+    @module(implements=Clock)
+    class Backwards:
+        async def start(self):
+            await get_context(self).sleep(-1)
+
+    system = System(Beats, {"clock": Backwards})
+    await system.run()
+    (error,) = system.errors
+    assert "non-negative" in str(error.error)
