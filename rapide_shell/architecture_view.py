@@ -27,13 +27,21 @@ def graph_text(description: Any) -> str:
     for component in description.components:
         lines.append(f"  {component.name}: {component.interface}")
     lines.append("connections:")
-    for connection in description.connections:
-        arrow = KIND_ARROWS.get(connection.kind, "->")
-        sources = ", ".join(_sources(connection))
-        lines.append(
-            f"  #{connection.index} {connection.kind:<7} {sources} {arrow} {connection.target}"
-            f"   on {connection.pattern}"
+    rows = [
+        (
+            f"#{connection.index}",
+            connection.kind,
+            ", ".join(_sources(connection)),
+            KIND_ARROWS.get(connection.kind, "->"),
+            connection.target,
+            f"on {connection.pattern}",
         )
+        for connection in description.connections
+    ]
+    widths = [max((len(row[column]) for row in rows), default=0) for column in range(5)]
+    for row in rows:
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        lines.append("  " + " ".join(cells) + "  " + row[5])
     if not description.connections:
         lines.append("  (none)")
     lines.append("legend: ==> connect (synchronous)  --> pipe (FIFO)  ~~> agent (independent)")

@@ -1,17 +1,49 @@
-"""The ``rapide`` command line (Typer); each front end is imported only inside its command."""
+"""The ``rapide`` command line (Typer); each front end is imported only inside its command.
+
+Exit statuses: 0 success; 1 an ``expect`` of a script failed; 2 a load error, a script
+error or bad usage. Errors are one line on stderr, never a traceback (set
+``RAPIDE_DEBUG=1`` to see the traceback of an internal error).
+"""
 
 from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+import traceback
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from pyrapide.__about__ import __version__
+
+if TYPE_CHECKING:
+    from rapide_shell.loader import LoadedArchitecture
 
 app = typer.Typer(
     name="rapide",
     help="Model, run and understand causal event-driven architectures.",
     no_args_is_help=True,
     add_completion=False,
+    pretty_exceptions_enable=False,
 )
+
+EXIT_ERROR = 2
+
+FileArgument = Annotated[str, typer.Argument(help="The architecture file (Python).")]
+ArchOption = Annotated[
+    str | None,
+    typer.Option("--arch", help="Which architecture or System, when the file has several."),
+]
+SeedOption = Annotated[
+    int | None,
+    typer.Option("--seed", help="The seed that orders agent deliveries (default 0)."),
+]
+RecordOption = Annotated[
+    str | None,
+    typer.Option("--record", help="Write what is done as a script that `rapide run` replays."),
+]
 
 
 def _print_version(value: bool) -> None:
@@ -29,6 +61,124 @@ def _root(
     """Model, run and understand causal event-driven architectures."""
 
 
+def fail(message: str) -> typer.Exit:
+    """Print ``message`` as one line on stderr; the Exit (status 2) to raise."""
+    typer.echo(f"rapide: {message}", err=True)
+    return typer.Exit(EXIT_ERROR)
+
+
+def _load(file: str, arch: str | None) -> LoadedArchitecture:
+    from rapide_shell.loader import LoadError, load_architecture
+
+    try:
+        return load_architecture(file, arch=arch)
+    except LoadError as error:
+        raise fail(str(error)) from None
+
+
+@app.command()
+def run(
+    file: FileArgument,
+    script: Annotated[str, typer.Option("--script", "-s", help="The script of commands to run.")],
+    seed: SeedOption = None,
+    json_output: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object of results, no transcript.")
+    ] = False,
+    arch: ArchOption = None,
+    record: RecordOption = None,
+) -> None:
+    """Run a script of commands headless; exit 0 if every expect held, 1 if one failed."""
+    from rapide_shell.headless import run_headless
+
+    raise typer.Exit(
+        asyncio.run(
+            run_headless(file, script, seed=seed, json_output=json_output, arch=arch, record=record)
+        )
+    )
+
+
+@app.command()
+def repl(
+    file: FileArgument,
+    seed: SeedOption = None,
+    arch: ArchOption = None,
+    record: RecordOption = None,
+) -> None:
+    """Drive the architecture interactively, with completion and history."""
+    from rapide_shell.repl import run_repl
+
+    raise typer.Exit(asyncio.run(run_repl(file, seed=seed, arch=arch, record=record)))
+
+
+@app.command()
+def shell(
+    file: FileArgument,
+    seed: SeedOption = None,
+    arch: ArchOption = None,
+) -> None:
+    """Open the Textual workbench on the architecture."""
+    raise fail("the TUI (rapide shell) is not installed yet; use `rapide repl FILE` meanwhile")
+
+
+@app.command()
+def graph(
+    file: FileArgument,
+    format: Annotated[str, typer.Option("--format", "-f", help="text, dot or mermaid.")] = "text",
+    arch: ArchOption = None,
+) -> None:
+    """Print the architecture's components and connections as text, DOT or Mermaid."""
+    from rapide_shell import architecture_view
+
+    renderers = {
+        "text": architecture_view.graph_text,
+        "dot": architecture_view.graph_dot,
+        "mermaid": architecture_view.graph_mermaid,
+    }
+    if format not in renderers:
+        raise fail(f"unknown format {format!r}: use text, dot or mermaid")
+    loaded = _load(file, arch)
+    typer.echo(renderers[format](loaded.description))
+
+
+@app.command()
+def check(file: FileArgument, arch: ArchOption = None) -> None:
+    """Load and validate the architecture: components, connections, bindings, warnings."""
+    from rapide_shell.architecture_view import check_architecture
+
+    loaded = _load(file, arch)
+    report = check_architecture(loaded)
+    typer.echo(report.summary)
+    for warning in report.warnings:
+        typer.echo(f"warning: {warning}")
+    counts = (
+        f"{len(loaded.description.components)} components, "
+        f"{len(loaded.description.connections)} connections"
+    )
+    plural = "" if len(report.warnings) == 1 else "s"
+    typer.echo(
+        f"{loaded.path}: {loaded.name} loads and binds ({counts}); "
+        f"{len(report.warnings)} warning{plural}"
+    )
+
+
 def main() -> None:
     """Entry point of the ``rapide`` console script."""
-    app()
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.stderr.write("rapide: interrupted\n")
+        sys.exit(130)
+    except Exception as error:
+        # A bug of ours, not the user's: one line, and the traceback on request.
+        if os.environ.get("RAPIDE_DEBUG"):
+            traceback.print_exc()
+        detail = json.dumps(str(error))[1:-1]
+        sys.stderr.write(
+            f"rapide: internal error: {type(error).__name__}: {detail} "
+            "(set RAPIDE_DEBUG=1 for the traceback)\n"
+        )
+        sys.exit(EXIT_ERROR)
+
+
+if __name__ == "__main__":
+    main()

@@ -43,8 +43,9 @@ def complete(session: Session, line: str, cursor: int) -> list[Completion]:
     if not words or (len(words) == 1 and not before[-1:].isspace()):
         prefix = words[0].text if words else ""
         start = words[0].column if words else cursor
+        # A command that takes arguments completes with a blank, ready for the first one.
         return [
-            Completion(spec.name, start, spec.name, spec.summary)
+            Completion(spec.name + (" " if spec.args else ""), start, spec.name, spec.summary)
             for spec in COMMAND_SPECS
             if spec.name.startswith(prefix)
         ]
@@ -117,7 +118,11 @@ def _event_ids(session: Session) -> list[tuple[str, str]]:
 
 def _inject(session: Session, words: list[Word], position: int, current: Word) -> list[Completion]:
     if position == 1:
-        return _for_kind(session, ArgKind.EVENT_NAME, (), current)
+        return [
+            Completion(name + " ", current.column, name, spec.signature_text())
+            for name, spec in session.actions.items()
+            if name.startswith(current.text)
+        ]
     spec = session.actions.get(words[1].text)
     if spec is None or "=" in current.text or current.text.startswith("{"):
         return []

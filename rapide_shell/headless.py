@@ -1,0 +1,116 @@
+"""``rapide run``: load, play a script, print a transcript (or one JSON object), exit 0/1/2."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from typing import Any
+
+from rich.console import Console
+from rich.text import Text
+
+from rapide_shell.loader import LoadError
+from rapide_shell.outcome import CommandOutcome
+from rapide_shell.recording import Recorder
+from rapide_shell.script import (
+    EXIT_ERROR,
+    ScriptFileError,
+    ScriptLine,
+    play,
+    read_script,
+)
+from rapide_shell.session import Session
+
+TRANSCRIPT_WIDTH = 120
+"""Width of a transcript written to a file or pipe (a terminal's own width otherwise)."""
+
+
+def transcript_console() -> Console:
+    """A Console for transcripts: the terminal's width, or a fixed one for files and pipes."""
+    if sys.stdout.isatty():
+        return Console()
+    width = shutil.get_terminal_size((TRANSCRIPT_WIDTH, 24)).columns
+    return Console(width=max(width, TRANSCRIPT_WIDTH), highlight=False)
+
+
+async def run_headless(
+    file: str,
+    script: str,
+    *,
+    seed: int | None = None,
+    json_output: bool = False,
+    arch: str | None = None,
+    record: str | None = None,
+) -> int:
+    """Run ``script`` against the architecture in ``file``; return the exit status."""
+    console = transcript_console()
+    try:
+        lines = read_script(script)
+        session = Session.load(file, arch=arch, seed=seed)
+        await session.start()
+    except (LoadError, ScriptFileError) as error:
+        return _fail(str(error), json_output)
+    if record is not None:
+        try:
+            session.recorder = Recorder(record, source=file, seed=session.seed)
+        except OSError as error:
+            await session.close()
+            return _fail(str(error), json_output)
+
+    def show_line(line: ScriptLine) -> None:
+        if json_output:
+            return
+        if line.is_command:
+            console.print(Text(f"> {line.text.strip()}", style="bold"))
+        else:
+            console.print(Text(line.text.strip(), style="dim"))
+
+    def show_outcome(line: ScriptLine, outcome: CommandOutcome) -> None:
+        if json_output or not outcome.ok:
+            return
+        for renderable in outcome.output:
+            console.print(renderable)
+
+    try:
+        result = await play(
+            session, lines, script=script, on_line=show_line, on_outcome=show_outcome
+        )
+    finally:
+        await session.close()
+        if session.recorder is not None:
+            session.recorder.close()
+    if json_output:
+        print(json.dumps(result.to_json(session), indent=2, default=str))
+        return result.exit_status
+    message = result.error_message()
+    if message is not None:
+        _print_error(f"{message} (the rest of the script was not run)")
+        for renderable in result.outcomes[-1][1].output[1:]:
+            Console(stderr=True, highlight=False).print(renderable)
+        return result.exit_status
+    failed = result.failed_expectations
+    if failed:
+        for line, outcome in failed:
+            data: dict[str, Any] = outcome.data
+            _print_error(
+                f"{script}:{line.number}: expect failed: {data['pattern']}: "
+                f"expected {data['expected']}, saw {data['seen']}"
+            )
+    else:
+        held = sum(1 for _, outcome in result.outcomes if outcome.command == "expect")
+        console.print(Text(f"ok: {held} expectation{'s' if held != 1 else ''} held", style="green"))
+    return result.exit_status
+
+
+def _fail(message: str, json_output: bool) -> int:
+    if json_output:
+        print(json.dumps({"ok": False, "exit_status": EXIT_ERROR, "error": {"message": message}}))
+    _print_error(message)
+    return EXIT_ERROR
+
+
+def _print_error(message: str) -> None:
+    sys.stdout.flush()
+    sys.stderr.write(f"rapide: {message}\n")
+    sys.stderr.flush()

@@ -1,0 +1,163 @@
+"""``rapide repl``: the command language at a prompt-toolkit prompt, output through Rich.
+
+The prompt and the system share one asyncio loop (``prompt_async``): while a command
+runs, the prompt is not shown, and Ctrl-C pauses a ``run`` in progress instead of
+killing the program. At the prompt, Ctrl-C clears the line (twice in a row leaves),
+Ctrl-D and ``quit`` leave; the system's finish hooks run on the way out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from platformdirs import user_data_dir
+from prompt_toolkit import PromptSession
+from prompt_toolkit.completion import CompleteEvent, Completer, Completion
+from prompt_toolkit.document import Document
+from prompt_toolkit.formatted_text import HTML
+from prompt_toolkit.history import FileHistory, History, InMemoryHistory
+from rich.console import Console
+from rich.text import Text
+
+from rapide_shell.loader import LoadError
+from rapide_shell.recording import Recorder
+from rapide_shell.session import Session
+
+EXIT_OK = 0
+EXIT_ERROR = 2
+
+
+class SessionCompleter(Completer):
+    """prompt-toolkit completions from :meth:`Session.completions`."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get_completions(
+        self, document: Document, complete_event: CompleteEvent
+    ) -> Iterator[Completion]:
+        """Yield the session's candidates for the word before the cursor."""
+        before = document.text_before_cursor
+        for candidate in self.session.completions(before):
+            yield Completion(
+                candidate.text,
+                start_position=candidate.start - len(before),
+                display=candidate.display,
+                display_meta=candidate.meta,
+            )
+
+
+def history_file() -> Path:
+    """Where the REPL keeps its history: ``repl_history`` in the user's data directory."""
+    return Path(user_data_dir("rapide", appauthor=False)) / "repl_history"
+
+
+def _history() -> History:
+    path = history_file()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(exist_ok=True)
+    except OSError:
+        return InMemoryHistory()
+    return FileHistory(str(path))
+
+
+def prompt_text(session: Session) -> HTML:
+    """``rapide [paused · 3 pending]>`` (or quiet, inspecting): what the system is doing."""
+    state = session.state
+    if state == "paused":
+        status = f"paused · {session.pending_count} pending"
+    else:
+        status = state
+    return HTML(f"<b>rapide</b> [<ansiyellow>{status}</ansiyellow>]&gt; ")
+
+
+async def run_repl(
+    file: str, *, seed: int | None = None, arch: str | None = None, record: str | None = None
+) -> int:
+    """Load ``file`` and read commands until the user leaves; return the exit status."""
+    console = Console(highlight=False)
+    try:
+        session = Session.load(file, arch=arch, seed=seed)
+        await session.start()
+    except LoadError as error:
+        sys.stderr.write(f"rapide: {error}\n")
+        return EXIT_ERROR
+    if record is not None:
+        try:
+            session.recorder = Recorder(record, source=file, seed=session.seed)
+        except OSError as error:
+            sys.stderr.write(f"rapide: {error}\n")
+            await session.close()
+            return EXIT_ERROR
+    _welcome(console, session)
+    prompt = PromptSession(
+        history=_history(), completer=SessionCompleter(session), complete_while_typing=False
+    )
+    try:
+        await _loop(console, session, prompt)
+    finally:
+        await session.close()
+        if session.recorder is not None:
+            session.recorder.close()
+    return EXIT_OK
+
+
+async def _loop(console: Console, session: Session, prompt: PromptSession[str]) -> None:
+    interrupted = False
+    while True:
+        try:
+            line = await prompt.prompt_async(lambda: prompt_text(session))
+        except KeyboardInterrupt:
+            if interrupted:
+                return
+            interrupted = True
+            console.print(Text("(Ctrl-C again, Ctrl-D or `quit` leaves)", style="dim"))
+            continue
+        except EOFError:
+            return
+        interrupted = False
+        with _ctrl_c_pauses(session):
+            outcome = await session.execute(line)
+        for renderable in outcome.output:
+            console.print(renderable)
+        if outcome.quit:
+            return
+
+
+@contextlib.contextmanager
+def _ctrl_c_pauses(session: Session) -> Iterator[None]:
+    """While a command runs, Ctrl-C pauses a run in progress rather than leaving."""
+    loop = asyncio.get_running_loop()
+    try:
+        loop.add_signal_handler(signal.SIGINT, session.pause)
+    except (NotImplementedError, RuntimeError):
+        yield
+        return
+    try:
+        yield
+    finally:
+        loop.remove_signal_handler(signal.SIGINT)
+
+
+def _welcome(console: Console, session: Session) -> None:
+    description = session.description
+    console.print(
+        Text.assemble(
+            ("rapide repl", "bold"),
+            f": {session.loaded.name} from {session.path} ",
+            (
+                f"({len(description.components)} components, "
+                f"{len(description.connections)} connections, seed {session.seed})",
+                "dim",
+            ),
+        )
+    )
+    console.print(
+        Text("`help` lists the commands, Tab completes, `quit` or Ctrl-D leaves.", style="dim")
+    )

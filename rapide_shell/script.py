@@ -1,0 +1,147 @@
+"""Playing a script of commands against a session: the engine of ``rapide run``.
+
+A script is a text file of commands, one a line, ``#`` comments. Each command runs in
+turn; a line that cannot be parsed or carried out is a script error that stops the
+script (the rest is not run); a failed ``expect`` is noted and the script goes on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rapide_shell.commands.lexer import strip_comment
+from rapide_shell.outcome import CommandOutcome
+from rapide_shell.session import Session
+
+EXIT_OK = 0
+EXIT_EXPECTATION_FAILED = 1
+EXIT_ERROR = 2
+
+
+class ScriptFileError(Exception):
+    """The script file cannot be read; ``str(error)`` is one line for the user."""
+
+
+@dataclass
+class ScriptLine:
+    """One line of a script: its number (from 1) and its text."""
+
+    number: int
+    text: str
+
+    @property
+    def is_command(self) -> bool:
+        """False for blank lines and comments."""
+        return bool(strip_comment(self.text).strip())
+
+
+@dataclass
+class ScriptResult:
+    """What a script did: each command's outcome, failed expectations, and any error."""
+
+    script: str
+    outcomes: list[tuple[ScriptLine, CommandOutcome]] = field(default_factory=list)
+    error: tuple[ScriptLine, str] | None = None
+    """The line that stopped the script and its message."""
+
+    @property
+    def failed_expectations(self) -> list[tuple[ScriptLine, CommandOutcome]]:
+        """The ``expect`` lines that did not hold."""
+        return [(line, outcome) for line, outcome in self.outcomes if outcome.failed_expectation]
+
+    @property
+    def exit_status(self) -> int:
+        """2 for a script error, 1 for a failed expect, else 0."""
+        if self.error is not None:
+            return EXIT_ERROR
+        return EXIT_EXPECTATION_FAILED if self.failed_expectations else EXIT_OK
+
+    def error_message(self) -> str | None:
+        """``script:line: message`` for the error that stopped the script, if any."""
+        if self.error is None:
+            return None
+        line, message = self.error
+        return f"{self.script}:{line.number}: {message}"
+
+    def to_json(self, session: Session) -> dict[str, Any]:
+        """One JSON-safe object describing the run (``rapide run --json``)."""
+        return {
+            "architecture": session.loaded.name,
+            "file": str(session.path),
+            "script": self.script,
+            "seed": session.seed,
+            "exit_status": self.exit_status,
+            "ok": self.exit_status == EXIT_OK,
+            "commands": [
+                {
+                    "line": line.number,
+                    "command": outcome.line.strip(),
+                    "ok": outcome.ok,
+                    "result": outcome.data,
+                    **({"error": outcome.error} if outcome.error else {}),
+                }
+                for line, outcome in self.outcomes
+            ],
+            "expectations": [
+                {"line": line.number, "command": outcome.line.strip(), **outcome.data}
+                for line, outcome in self.outcomes
+                if outcome.command == "expect" and outcome.ok
+            ],
+            "error": None
+            if self.error is None
+            else {"line": self.error[0].number, "message": self.error[1]},
+            "events": len(session.computation),
+            "handler_errors": len(session.errors),
+        }
+
+
+def read_script(path: str | Path) -> list[ScriptLine]:
+    """The lines of the script at ``path``; ScriptFileError if it cannot be read."""
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScriptFileError(f"{file}: no such script") from None
+    except IsADirectoryError:
+        raise ScriptFileError(f"{file}: is a directory, not a script") from None
+    except UnicodeDecodeError:
+        raise ScriptFileError(f"{file}: not a text file (UTF-8)") from None
+    except OSError as error:
+        raise ScriptFileError(f"{file}: cannot be read ({error.strerror})") from None
+    return [ScriptLine(number, line) for number, line in enumerate(text.splitlines(), 1)]
+
+
+async def play(
+    session: Session,
+    lines: list[ScriptLine],
+    *,
+    script: str,
+    on_line: Callable[[ScriptLine], None] | None = None,
+    on_outcome: Callable[[ScriptLine, CommandOutcome], None] | None = None,
+) -> ScriptResult:
+    """Run ``lines`` in ``session``, stopping at the first error or at ``quit``.
+
+    ``on_line`` is called before each line (comments included, blank lines not);
+    ``on_outcome`` after each command with what it returned. The session is not closed.
+    """
+    result = ScriptResult(script)
+    for line in lines:
+        if not line.text.strip():
+            continue
+        if on_line is not None:
+            on_line(line)
+        if not line.is_command:
+            continue
+        outcome = await session.execute(line.text)
+        result.outcomes.append((line, outcome))
+        if on_outcome is not None:
+            on_outcome(line, outcome)
+        if not outcome.ok:
+            result.error = (line, outcome.error or "error")
+            break
+        if outcome.quit:
+            break
+    return result
