@@ -131,7 +131,7 @@ def _collect_components(cls: type, arch_name: str) -> dict[str, type]:
     for klass in reversed(cls.__mro__[:-1]):
         inherited_architecture = klass is not cls and SPEC_ATTR in vars(klass)
         members: dict[str, Any] = {}
-        for member, annotation in vars(klass).get("__annotations__", {}).items():
+        for member, annotation in inspect.get_annotations(klass).items():
             resolved = _resolve_annotation(arch_name, klass, member, annotation)
             if get_origin(resolved) is not ClassVar and resolved is not ClassVar:
                 members[member] = resolved
@@ -178,9 +178,10 @@ def _declared_items(cls: type, arch_name: str, attribute: str, self_: Any) -> li
     try:
         if isinstance(raw, (staticmethod, classmethod)):
             value = getattr(cls, attribute)()
-        elif inspect.isfunction(raw) or isinstance(raw, property):
-            value = getattr(self_, attribute)
-            value = value() if callable(value) else value
+        elif inspect.isfunction(raw):
+            value = raw(self_)
+        elif isinstance(raw, property) and raw.fget is not None:
+            value = raw.fget(self_)
         else:
             value = raw
     except ArchitectureError:

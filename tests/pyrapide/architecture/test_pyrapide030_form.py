@@ -133,7 +133,7 @@ def test_non_interface_attributes_and_annotations_are_not_components():
     assert WithSettings.timeout == 2.0
 
 
-def test_static_and_class_method_connections():
+def test_static_class_method_and_property_connections():
     @architecture
     class Static:
         api: APIService
@@ -150,8 +150,17 @@ def test_static_and_class_method_connections():
         def connections(cls):
             return (connect(Pattern.match("*"), "api"),)
 
+    @architecture
+    class AsProperty:
+        api: APIService
+
+        @property
+        def connections(self):
+            return [pipe(Pattern.match("*"), self.api)]
+
     assert Static.connections_list[0].target == "api"
     assert FromClass.connections_list[0].target == "api"
+    assert AsProperty.connections_list[0].target == "api"
 
 
 def test_an_architecture_without_connections_or_components():
