@@ -98,6 +98,32 @@ def chains_queries(pyrapide: ModuleType) -> float:
     return time.perf_counter() - start
 
 
+# -- pattern workloads -----------------------------------------------------
+
+PAIRS_EVENTS = 1_000
+
+
+def build_request_pairs(pyrapide: ModuleType, events: int) -> Any:
+    """``events / 2`` independent pairs: a root ``Req`` and the ``Res`` it causes."""
+    poset = pyrapide.Poset()
+    for i in range(events // 2):
+        request = pyrapide.Event(name="Req", payload={"i": i})
+        poset.add(request)
+        poset.add(pyrapide.Event(name="Res", payload={"i": i}), caused_by=[request])
+    return poset
+
+
+@workload("pairs_1k_match_req_then_res", "500 independent Req -> Res pairs, match Req >> Res")
+def pairs_match(pyrapide: ModuleType) -> float:
+    poset = build_request_pairs(pyrapide, PAIRS_EVENTS)
+    pattern = pyrapide.Pattern.match("Req") >> pyrapide.Pattern.match("Res")
+    start = time.perf_counter()
+    matches = pattern.match_in(poset)
+    elapsed = time.perf_counter() - start
+    assert len(matches) == PAIRS_EVENTS // 2
+    return elapsed
+
+
 # -- driver -----------------------------------------------------------------
 
 
