@@ -16,12 +16,12 @@ _NO_ROOTS: frozenset[Any] = frozenset()
 class Context:
     """The poset being matched, its operations bound once, and memos shared by the nodes."""
 
-    __slots__ = ("_roots", "causes", "is_ancestor", "poset", "seq")
+    __slots__ = ("_roots", "causes", "depth", "is_ancestor", "poset", "seq")
 
     def __init__(self, poset: Any) -> None:
         self.poset: Any = None
-        # event -> the root events that are its strict ancestors (for ``&``)
-        self._roots: dict[Any, frozenset[Any]] = {}
+        # event id -> ids of the root events that strictly precede it (for ``&``)
+        self._roots: dict[str, frozenset[str]] = {}
         if poset is not None:
             self.bind(poset)
 
@@ -30,6 +30,7 @@ class Context:
         self.poset = poset
         self.seq = poset.seq
         self.causes = poset.causes
+        self.depth = poset.depth
         self.is_ancestor = poset.is_ancestor
 
     def by_completion(self, matches: list[PatternMatch]) -> list[PatternMatch]:
@@ -44,55 +45,56 @@ class Context:
             return left + right if seq(left[0]) < seq(right[0]) else right + left
         return tuple(sorted(left + right, key=seq))
 
-    def ancestors_within(self, event: Any, budget: int) -> list[Any] | None:
-        """The strict causal ancestors of ``event``, or None if there are more than ``budget``."""
-        causes = self.causes
-        seen: set[Any] = set()
+    def ancestors_within(self, event: Any, budget: int) -> list[str] | None:
+        """The ids of the strict causal ancestors of ``event``, or None if there are
+        more than ``budget``."""
+        causes, depth = self.causes, self.depth
+        seen: set[str] = set()
         frontier = list(causes(event))
         while frontier:
             ancestor = frontier.pop()
-            if ancestor in seen:
+            if ancestor.id in seen:
                 continue
-            seen.add(ancestor)
+            seen.add(ancestor.id)
             if len(seen) > budget:
                 return None
-            frontier.extend(causes(ancestor))
+            if depth(ancestor):  # roots have no causes to walk
+                frontier.extend(causes(ancestor))
         return list(seen)
 
-    def roots(self, event: Any) -> frozenset[Any]:
-        """The root events that strictly precede ``event`` (memoised, computed iteratively).
+    def roots(self, event: Any) -> frozenset[str]:
+        """The ids of the root events strictly preceding ``event`` (memoised, iterative).
 
         Two events have a common strict ancestor exactly when they have a common
         strict root ancestor: any root below a shared ancestor is shared too.
         """
         memo = self._roots
-        known = memo.get(event)
+        known = memo.get(event.id)
         if known is not None:
             return known
-        causes = self.causes
+        causes, depth = self.causes, self.depth
         stack = [event]
         while stack:
             current = stack[-1]
-            if current in memo:
+            if current.id in memo:
+                stack.pop()
+                continue
+            if not depth(current):
+                memo[current.id] = _NO_ROOTS
                 stack.pop()
                 continue
             direct = causes(current)
-            pending = [cause for cause in direct if cause not in memo]
+            pending = [cause for cause in direct if cause.id not in memo]
             if pending:
                 stack.extend(pending)
                 continue
             stack.pop()
-            parts = [memo[cause] or frozenset((cause,)) for cause in direct]
-            if not parts:
-                memo[current] = _NO_ROOTS
-            elif len(parts) == 1:
-                memo[current] = parts[0]
-            else:
-                memo[current] = frozenset().union(*parts)
-        return memo[event]
+            parts = [memo[cause.id] or frozenset((cause.id,)) for cause in direct]
+            memo[current.id] = parts[0] if len(parts) == 1 else frozenset().union(*parts)
+        return memo[event.id]
 
-    def match_roots(self, match: PatternMatch) -> frozenset[Any]:
-        """The root events strictly preceding some event of ``match``."""
+    def match_roots(self, match: PatternMatch) -> frozenset[str]:
+        """The ids of the root events strictly preceding some event of ``match``."""
         events = match.events
         if len(events) == 1:
             return self.roots(events[0])
@@ -129,8 +131,8 @@ class Store:
             key.append(freeze(bindings[name]))
         return tuple(key)
 
-    def add(self, match: PatternMatch, index_events: Iterable[Any] = ()) -> None:
-        """Keep ``match``, findable under each of ``index_events``."""
+    def add(self, match: PatternMatch, index_ids: Iterable[str] = ()) -> None:
+        """Keep ``match``, findable under each of the event ids ``index_ids``."""
         key = self.key_of(match)
         if key is None:
             self.unkeyed.append(match)
@@ -142,10 +144,10 @@ class Store:
                 bucket.append(match)
         self.size += 1
         by_event = self.by_event
-        for event in index_events:
-            indexed = by_event.get(event)
+        for event_id in index_ids:
+            indexed = by_event.get(event_id)
             if indexed is None:
-                by_event[event] = [match]
+                by_event[event_id] = [match]
             else:
                 indexed.append(match)
 
@@ -183,7 +185,10 @@ class SequenceProbe:
     def add(self, left: PatternMatch) -> None:
         """Store a left match."""
         events = left.events
-        self.store.add(left, events if self.immediate else (events[-1],))
+        if self.immediate:
+            self.store.add(left, [event.id for event in events])
+        else:
+            self.store.add(left, (events[-1].id,))
 
     def partners(self, right: PatternMatch) -> list[PatternMatch]:
         """The new pairs ``(left, right)`` for each stored left match that fits."""
@@ -225,7 +230,7 @@ class SequenceProbe:
         seen: dict[int, PatternMatch] = {}
         for event in right.events:
             for cause in causes(event):
-                for left in by_event.get(cause, ()):
+                for left in by_event.get(cause.id, ()):
                     seen.setdefault(id(left), left)
         return list(seen.values())
 
