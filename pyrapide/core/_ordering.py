@@ -183,6 +183,8 @@ class CausalOrder:
             p = next(c for c in self.causes[p] if c in stuck)
         cycle = walk[seen[p] :]
         cycle.reverse()  # the walk went effect -> cause
+        first = cycle.index(min(cycle))  # start at the earliest recorded event
+        cycle = cycle[first:] + cycle[:first]
         return [*cycle, cycle[0]]
 
     def link(self, c: int, e: int) -> bool:

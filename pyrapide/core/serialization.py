@@ -46,27 +46,41 @@ def _kind(value: object) -> str:
 # -- writing ------------------------------------------------------------
 
 
-def _clock_document(clock: Clock) -> dict[str, Any] | None:
+def _clock_document(clock: Clock, manager: ClockManager) -> dict[str, Any] | None:
     if isinstance(clock, RegularClock):
         spec: dict[str, Any] = {"kind": "regular", "period": clock.period}
         spec.update(accuracy=clock.accuracy, time=clock.read())
     elif isinstance(clock, SynchronousClock):
         spec = {"kind": "synchronous", "time": clock.read()}
     elif isinstance(clock, SlavedClock):
-        parent = _clock_document(clock.parent)
-        if parent is None:
-            return None
+        parent: str | dict[str, Any] | None = clock.parent.name
+        if (
+            clock.parent.name not in manager
+            or manager.get_clock(clock.parent.name) is not clock.parent
+        ):
+            parent = _clock_document(clock.parent, manager)  # not registered: save it inline
+            if parent is None:
+                return None
         spec = {"kind": "slaved", "parent": parent, "divisor": clock.divisor}
     else:
         return None  # a user-defined clock: its reading cannot be restored
     return {"name": clock.name, **spec}
 
 
+def _slaving_depth(clock: Clock) -> int:
+    depth = 0
+    while isinstance(clock, SlavedClock):
+        clock, depth = clock.parent, depth + 1
+    return depth
+
+
 def computation_to_document(computation: Computation) -> dict[str, Any]:
     """Return the JSON-ready document for ``computation``."""
     clocks = []
-    for clock in computation.clock_manager:
-        spec = _clock_document(clock)
+    manager = computation.clock_manager
+    # Parents before the clocks slaved to them, so reading can resolve them by name.
+    for clock in sorted(manager, key=_slaving_depth):
+        spec = _clock_document(clock, manager)
         if spec is not None:
             spec["stamps"] = [
                 [event.id, start, finish]
@@ -259,7 +273,7 @@ def _event_from_document(raw: Any, index: int, report: Failure) -> Event:
     )
 
 
-def _clock_from_spec(spec: Any, where: str, fail: Failure) -> Clock:
+def _clock_from_spec(spec: Any, where: str, fail: Failure, known: ClockManager) -> Clock:
     if not isinstance(spec, Mapping):
         fail(f"{where}: expected an object, found {_kind(spec)}")
     name, kind = spec.get("name"), spec.get("kind")
@@ -281,7 +295,15 @@ def _clock_from_spec(spec: Any, where: str, fail: Failure) -> Clock:
             clock = RegularClock(name, number("period"), number("accuracy", 1.0))
             clock.tick(number("time", 0.0))
         elif kind == "slaved":
-            parent = _clock_from_spec(spec.get("parent"), f"{where} ({name!r}) parent", fail)
+            parent_spec = spec.get("parent")
+            if isinstance(parent_spec, str):
+                if parent_spec not in known:
+                    fail(
+                        f"{where} ({name!r}): parent clock {parent_spec!r} is not listed before it"
+                    )
+                parent = known.get_clock(parent_spec)
+            else:
+                parent = _clock_from_spec(parent_spec, f"{where} ({name!r}) parent", fail, known)
             clock = SlavedClock(name, parent, number("divisor"))  # type: ignore[arg-type]
         else:
             fail(f"{where} ({name!r}): unknown clock kind {kind!r}")
@@ -296,7 +318,7 @@ def _clocks_from_document(specs: Any, poset: Poset, fail: Failure) -> ClockManag
         fail(f"'clocks' must be an array, found {_kind(specs)}")
     for index, spec in enumerate(specs):
         where = f"clock #{index}"
-        clock = _clock_from_spec(spec, where, fail)
+        clock = _clock_from_spec(spec, where, fail, manager)
         stamps = spec.get("stamps", [])
         if not isinstance(stamps, list):
             fail(f"{where} ({clock.name!r}): 'stamps' must be an array")

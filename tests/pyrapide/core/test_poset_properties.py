@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import deque
 
 import pytest
@@ -25,8 +26,9 @@ def dags(draw: st.DrawFn) -> tuple[int, list[tuple[int, int]], set[tuple[int, in
     n = draw(st.integers(min_value=1, max_value=24))
     rank = draw(st.permutations(range(n)))
     pairs = [(u, v) for u in range(n) for v in range(n) if rank[u] < rank[v]]
-    chosen = draw(st.lists(st.sampled_from(pairs), unique=True, max_size=3 * n) if pairs
-                  else st.just([]))
+    chosen = draw(
+        st.lists(st.sampled_from(pairs), unique=True, max_size=3 * n) if pairs else st.just([])
+    )
     at_add = {(u, v) for (u, v) in chosen if u < v and draw(st.booleans())}
     later = [edge for edge in chosen if edge not in at_add]
     later = draw(st.permutations(later))
@@ -111,7 +113,7 @@ def test_queries_agree_with_breadth_first_search(dag) -> None:
                 assert chain is None
             else:
                 assert chain is not None and chain[0] == events[a] and chain[-1] == events[b]
-                for cause, effect in zip(chain, chain[1:], strict=False):
+                for cause, effect in itertools.pairwise(chain):
                     assert cause in poset.causes(effect)
 
 

@@ -1,0 +1,205 @@
+"""Computation: recording, deterministic ids, time queries, merge, clocks."""
+
+from __future__ import annotations
+
+import pytest
+
+from pyrapide.core import (
+    CausalCycleError,
+    Clock,
+    ClockManager,
+    Computation,
+    Event,
+    EventSet,
+    Poset,
+    RegularClock,
+    SlavedClock,
+    SynchronousClock,
+)
+
+
+def test_new_event_ids_count_per_computation() -> None:
+    first, second = Computation(), Computation()
+    a = first.new_event("A.x", {"k": 1}, source="a")
+    b = first.new_event("A.y", caused_by=[a], timestamp=3.0, metadata={"m": 1})
+    assert (a.id, b.id) == ("e1", "e2")
+    assert second.new_event("B.z").id == "e1"
+    assert first.is_ancestor(a, b) and b.timestamp == 3.0 and b.metadata == {"m": 1}
+    assert first.get("e2") is b and "e1" in first and len(first) == 2
+
+
+def test_new_event_skips_ids_already_taken() -> None:
+    computation = Computation()
+    computation.record(Event("user", id="e1"))
+    computation.record(Event("user", id="e7"))
+    assert computation.new_event("next").id == "e8"
+    computation.poset.add(Event("direct", id="e9"))  # bypassing record
+    assert computation.new_event("next").id == "e10"
+
+
+def test_ids_continue_past_the_highest_after_load_and_merge(tmp_path) -> None:
+    computation = Computation()
+    for _ in range(3):
+        computation.new_event("tick")
+    path = tmp_path / "run.json"
+    computation.save(path)
+    assert Computation.load(path).new_event("tick").id == "e4"
+    other = Computation()
+    for _ in range(5):
+        other.new_event("tock")
+    assert computation.merge(other).new_event("x").id == "e6"
+
+
+def test_queries_delegate_to_the_poset() -> None:
+    computation = Computation()
+    root = computation.new_event("Api.request", source="api")
+    left = computation.new_event("Db.query", source="db", caused_by=[root])
+    right = computation.new_event("Cache.get", source="cache", caused_by=[root])
+    join = computation.new_event("Api.reply", source="api", caused_by=[left, right])
+    assert list(computation) == [root, left, right, join]
+    assert isinstance(computation.events, EventSet) and list(computation.events) == list(
+        computation
+    )
+    assert computation.events_by_name("Db.query") == [left]
+    assert computation.events_by_source("api") == [root, join]
+    assert list(computation.ancestors(join)) == [root, left, right]
+    assert list(computation.descendants(root)) == [left, right, join]
+    assert list(computation.causes(join)) == [left, right]
+    assert list(computation.effects(root)) == [left, right]
+    assert computation.are_independent(left, right)
+    assert list(computation.common_ancestors(left, right)) == [root]
+    assert list(computation.root_events()) == [root] and list(computation.leaf_events()) == [join]
+    assert computation.causal_chain(root, join) in ([root, left, join], [root, right, join])
+    assert computation.causal_depth() == 2 and computation.depth(join) == 2
+    assert computation.topological_order() == [root, left, right, join]
+    assert computation.seq(right) == 2
+
+
+def test_record_checks_clock_before_recording() -> None:
+    computation = Computation()
+    with pytest.raises(KeyError, match="no clock named 'nope'"):
+        computation.record(Event("x", id="x"), clock="nope")
+    assert "x" not in computation
+    with pytest.raises(ValueError, match="not in the poset"):
+        computation.record(Event("y"), caused_by=["ghost"])
+    assert len(computation) == 0
+
+
+def test_time_queries_use_a_clock_or_the_event_timestamps() -> None:
+    clock = SynchronousClock("sim")
+    manager = ClockManager()
+    manager.register(clock)
+    computation = Computation(clock_manager=manager)
+    a = Event("a", id="a", timestamp=30.0)
+    computation.record(a, clock="sim")
+    clock.tick()
+    b = Event("b", id="b", timestamp=10.0)
+    computation.record(b, clock="sim")
+    clock.tick(2)
+    c = Event("c", id="c", timestamp=20.0)
+    computation.record(c)  # not stamped on the clock
+    assert computation.events_since(1.0, "sim") == [b]
+    assert computation.events_between(0.0, 1.0, "sim") == [a, b]
+    assert computation.events_since(15.0) == [c, a]
+    assert computation.events_between(10.0, 20.0) == [b, c]
+    with pytest.raises(KeyError):
+        computation.events_since(0.0, "nope")
+
+
+def test_merge_unites_events_links_and_clocks() -> None:
+    shared = Event("shared", id="shared")
+    left, right = Computation(), Computation()
+    x = left.new_event("x")
+    left.record(shared, caused_by=[x])
+    right.record(shared)
+    clock = SynchronousClock("right-clock")
+    right.clock_manager.register(clock)
+    y = Event("y", id="y")
+    right.record(y, caused_by=[shared], clock="right-clock")
+    merged = left.merge(right)
+    assert [e.id for e in merged] == ["e1", "shared", "y"]
+    assert merged.is_ancestor(x, y)
+    assert merged.clock_manager.get_clock("right-clock") is clock
+    assert len(left) == 2 and len(right) == 2  # inputs unchanged
+
+
+def test_merge_refuses_a_combined_cycle() -> None:
+    a, b = Event("a", id="a"), Event("b", id="b")
+    first, second = Computation(), Computation()
+    first.record(a)
+    first.record(b, caused_by=[a])
+    second.record(b)
+    second.record(a, caused_by=[b])
+    with pytest.raises(CausalCycleError, match="cycle"):
+        first.merge(second)
+
+
+def test_wraps_a_given_poset() -> None:
+    poset = Poset()
+    poset.add(Event("p", id="e4"))
+    computation = Computation(poset)
+    assert computation.poset is poset and computation.new_event("q").id == "e5"
+
+
+def test_clocks_stamp_start_and_finish() -> None:
+    clock = SynchronousClock("c")
+    assert clock.read() == 0.0
+    event = Event("x")
+    stamped = clock.stamp(event, phase="start")
+    assert (stamped.event, stamped.time, stamped.clock_name) == (event, 0.0, "c")
+    clock.tick(2.5)
+    clock.stamp(event, phase="finish")
+    assert clock.start_time(event) == 0.0 and clock.finish_time(event) == 2.5
+    assert clock.start_time(Event("other")) is None
+    with pytest.raises(ValueError, match="phase"):
+        clock.stamp(event, phase="middle")
+    with pytest.raises(ValueError, match="back in time"):
+        clock.tick(-1)
+
+
+def test_temporal_order_is_by_start_time() -> None:
+    clock = SynchronousClock("c")
+    late, early = Event("late"), Event("early")
+    clock.tick(5)
+    clock.stamp(late)
+    clock.stamp(early)
+    clock._time = 1.0  # rewind by hand to stamp an earlier start
+    clock.stamp(early, phase="start")
+    assert clock.get_temporal_order() == [early, late]
+
+
+def test_regular_and_slaved_clocks() -> None:
+    regular = RegularClock("r", period=0.5)
+    assert (regular.period, regular.accuracy) == (0.5, 1.0)
+    regular.auto_tick()
+    regular.auto_tick()
+    assert regular.read() == 1.0
+    slaved = SlavedClock("s", regular, 4)
+    regular.tick(1.0)
+    assert slaved.read() == 0.5 and slaved.parent is regular and slaved.divisor == 4
+    with pytest.raises(ValueError, match="period"):
+        RegularClock("bad", period=0)
+    with pytest.raises(ValueError, match="divisor"):
+        SlavedClock("bad", regular, 0)
+    with pytest.raises(NotImplementedError):
+        Clock("base").read()
+
+
+def test_clock_manager() -> None:
+    manager = ClockManager()
+    one, two = SynchronousClock("one"), SynchronousClock("two")
+    two.tick(7)
+    manager.register(one)
+    manager.register(two)
+    event = Event("x")
+    manager.stamp_event(event)  # every clock
+    assert one.start_time(event) == 0.0 and two.start_time(event) == 7.0
+    other = Event("y")
+    manager.stamp_event(other, "two")
+    assert one.start_time(other) is None and manager.get_temporal_order("two") == [event, other]
+    with pytest.raises(KeyError, match="clocks: 'one', 'two'"):
+        manager.get_clock("three")
+    replacement = SynchronousClock("one")
+    manager.register(replacement)
+    assert manager.get_clock("one") is replacement and len(manager) == 2
+    assert "two" in manager and [c.name for c in manager.clocks] == ["one", "two"]

@@ -1,0 +1,211 @@
+"""Computation files: round trips, 0.3.0 documents, and clear errors for bad files."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from pyrapide.core import Computation, ComputationFileError, Event, SynchronousClock
+
+DATA = Path(__file__).parent / "data"
+
+
+def queries(computation: Computation) -> dict[str, object]:
+    events = list(computation)
+    return {
+        "dict": computation.to_dict(),
+        "order": [e.id for e in computation.topological_order()],
+        "ancestor": [[computation.is_ancestor(a, b) for b in events] for a in events],
+        "depth": [computation.depth(e) for e in events],
+    }
+
+
+def test_saved_file_has_format_and_version_and_round_trips(tmp_path: Path) -> None:
+    original = Computation.load(DATA / "computation_v1.json")
+    path = tmp_path / "copy.json"
+    original.save(path)
+    document = json.loads(path.read_text(encoding="utf-8"))
+    assert document["format"] == "pyrapide.computation" and document["version"] == 1
+    again = Computation.load(path)
+    assert queries(again) == queries(original)
+    assert Computation.from_dict(original.to_dict()).to_dict() == original.to_dict()
+
+
+def test_fixture_content_survives_loading() -> None:
+    computation = Computation.load(DATA / "computation_v1.json")
+    assert [e.id for e in computation] == ["e1", "e2", "e3", "e4"]
+    assert computation.get("e3").payload == {"text": "café"}
+    assert computation.get("e3").metadata == {"level": "info"}
+    # e4 -> e3 points against recording order; the order still puts causes first.
+    assert [e.id for e in computation.topological_order()] == ["e1", "e2", "e4", "e3"]
+    assert computation.is_ancestor("e1", "e3")
+    sim = computation.clock_manager.get_clock("sim")
+    assert sim.read() == 1.0 and sim.period == 0.5
+    assert (sim.start_time(computation.get("e2")), sim.finish_time(computation.get("e2"))) == (
+        0.5,
+        1.0,
+    )
+    slow = computation.clock_manager.get_clock("slow")
+    assert slow.parent is sim and slow.read() == 0.5
+    assert computation.events_since(0.5, "sim") == [computation.get("e2")]
+    assert computation.new_event("more").id == "e5"
+
+
+def test_reads_a_pyrapide_030_document() -> None:
+    computation = Computation.load(DATA / "pyrapide030_computation.json")
+    assert [e.id for e in computation] == ["req-1", "log-1", "res-1", "ack-1"]
+    request = computation.get("req-1")
+    assert request.payload == {"type": "query", "key": 42} and request.source == "api"
+    assert computation.get("log-1").metadata == {"level": "info"}
+    assert list(computation.causes("ack-1")) == [computation.get("log-1"), computation.get("res-1")]
+    assert computation.are_independent("log-1", "res-1")
+    document = json.loads((DATA / "pyrapide030_computation.json").read_text())
+    assert Computation.from_dict(document).to_dict()["poset"] == document["poset"]
+
+
+def test_clock_state_round_trips(tmp_path: Path) -> None:
+    computation = Computation()
+    clock = SynchronousClock("sim")
+    computation.clock_manager.register(clock)
+    clock.tick(4)
+    event = Event("x", id="x")
+    computation.record(event, clock="sim")
+    path = tmp_path / "clocked.json"
+    computation.save(path)
+    loaded = Computation.load(path).clock_manager.get_clock("sim")
+    assert loaded.read() == 4.0 and loaded.start_time(event) == 4.0
+
+
+def test_save_refuses_a_payload_json_cannot_hold_and_keeps_the_old_file(tmp_path: Path) -> None:
+    path = tmp_path / "run.json"
+    good = Computation()
+    good.new_event("ok")
+    good.save(path)
+    before = path.read_text()
+    bad = Computation()
+    bad.new_event("bad", {"when": object()})
+    with pytest.raises(TypeError, match=r"event #0 \('e1'\).*not JSON"):
+        bad.save(path)
+    assert path.read_text() == before
+    assert sorted(os.listdir(tmp_path)) == ["run.json"]  # no temporary file left behind
+
+
+VALID = {
+    "format": "pyrapide.computation",
+    "version": 1,
+    "poset": {
+        "events": [
+            {"id": "a", "name": "A", "payload": {}, "source": "", "timestamp": 1.0, "metadata": {}},
+            {"id": "b", "name": "B", "payload": {}, "source": "", "timestamp": 2.0, "metadata": {}},
+        ],
+        "edges": [["a", "b"]],
+    },
+    "clocks": [],
+}
+
+
+def with_changes(**poset_changes: object) -> dict:
+    document = json.loads(json.dumps(VALID))
+    document["poset"].update(poset_changes)
+    return document
+
+
+def event_changed(index: int, **fields: object) -> dict:
+    document = json.loads(json.dumps(VALID))
+    document["poset"]["events"][index].update(fields)
+    for name, value in fields.items():
+        if value is None:
+            del document["poset"]["events"][index][name]
+    return document
+
+
+@pytest.mark.parametrize(
+    ("document", "message"),
+    [
+        ([1, 2], "expected a JSON object at the top level, found an array"),
+        ({"hello": 1}, "neither a 'format' nor a 'poset' field"),
+        ({**VALID, "format": "other"}, "unknown format 'other'"),
+        ({**VALID, "version": 99}, "unsupported version 99"),
+        ({**VALID, "poset": []}, "poset: expected an object with 'events' and 'edges'"),
+        (with_changes(events={}), "'events' must be an array, found an object"),
+        (with_changes(edges="a->b"), "'edges' must be an array, found a string"),
+        (event_changed(1, name=None), r"event #1: \(id 'b'\) missing field 'name'"),
+        (event_changed(0, id=None), "event #0: missing field 'id'"),
+        (event_changed(1, name=""), r"event #1: \(id 'b'\) field 'name' must be a non-empty"),
+        (event_changed(0, payload=[1]), r"event #0: \(id 'a'\) field 'payload' must be an object"),
+        (event_changed(1, timestamp="noon"), "event #1: .*'timestamp' must be a number"),
+        (event_changed(0, colour="red"), "event #0: unknown field.*'colour'"),
+        (event_changed(1, id="a"), "event #1: id 'a' is already used by event #0"),
+        (with_changes(edges=[["a", "zz"]]), 'edge #0: unknown effect id "zz"'),
+        (with_changes(edges=[["zz", "b"]]), 'edge #0: unknown cause id "zz"'),
+        (with_changes(edges=[["a"]]), r"edge #0: expected \[cause_id, effect_id\]"),
+        (with_changes(edges=[["a", "b"], ["b", "a"]]), "cycle: 'a' -> 'b' -> 'a'"),
+        (with_changes(edges=[["a", "a"]]), "cycle: 'a' -> 'a'"),
+        ({**VALID, "clocks": [{"name": "c", "kind": "sundial"}]}, "unknown clock kind 'sundial'"),
+        (
+            {**VALID, "clocks": [{"name": "c", "kind": "synchronous", "stamps": [["zz", 1, 1]]}]},
+            "stamp for unknown event id 'zz'",
+        ),
+        (
+            {**VALID, "clocks": [{"name": "s", "kind": "slaved", "parent": "p", "divisor": 2}]},
+            "parent clock 'p' is not listed before it",
+        ),
+    ],
+)
+def test_bad_documents_raise_one_error_naming_problem_and_place(
+    tmp_path: Path, document: object, message: str
+) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(ComputationFileError, match=message) as caught:
+        Computation.load(path)
+    assert str(caught.value).startswith(str(path))
+
+
+def test_invalid_json_names_line_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "broken.json"
+    path.write_text('{"format": "pyrapide.computation",\n  "version": 1,,\n}', encoding="utf-8")
+    with pytest.raises(ComputationFileError, match=rf"{re.escape(str(path))}:2:16: not valid JSON"):
+        Computation.load(path)
+
+
+def test_truncated_file_is_reported_as_such(tmp_path: Path) -> None:
+    text = (DATA / "computation_v1.json").read_text(encoding="utf-8")
+    path = tmp_path / "cut.json"
+    path.write_text(text[: len(text) // 2], encoding="utf-8")
+    with pytest.raises(ComputationFileError, match="looks truncated"):
+        Computation.load(path)
+
+
+def test_unreadable_files(tmp_path: Path) -> None:
+    with pytest.raises(ComputationFileError, match="no such file"):
+        Computation.load(tmp_path / "missing.json")
+    with pytest.raises(ComputationFileError, match="cannot read"):
+        Computation.load(tmp_path)
+    binary = tmp_path / "binary.json"
+    binary.write_bytes(b'{"a": "\xff\xfe"}')
+    with pytest.raises(ComputationFileError, match="not UTF-8"):
+        Computation.load(binary)
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(ComputationFileError, match="nested too deeply"):
+        Computation.load(deep)
+
+
+def test_loading_never_executes_anything(tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    document = json.loads(json.dumps(VALID))
+    document["poset"]["events"][0]["payload"] = {
+        "__reduce__": f"open({str(marker)!r}, 'w')",
+        "py/object": "os.system",
+        "!!python/object/apply:os.system": ["touch " + str(marker)],
+    }
+    path = tmp_path / "tricky.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    computation = Computation.load(path)
+    assert not marker.exists()
+    assert computation.get("a").payload["py/object"] == "os.system"  # kept as plain data

@@ -1,0 +1,203 @@
+"""Poset: building, queries, cycles, derived posets and deterministic order."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from pyrapide.core import CausalCycleError, ComputationFileError, Event, EventSet, Poset
+
+
+def diamond() -> tuple[Poset, dict[str, Event]]:
+    """top -> left, right -> bottom; side is unrelated."""
+    events = {
+        name: Event(name, id=name, source=name[0])
+        for name in ("top", "left", "right", "bottom", "side")
+    }
+    poset = Poset()
+    poset.add(events["top"])
+    poset.add(events["left"], caused_by=[events["top"]])
+    poset.add(events["right"], caused_by=[events["top"]])
+    poset.add(events["bottom"], caused_by=[events["left"], events["right"]])
+    poset.add(events["side"])
+    return poset, events
+
+
+def names(events) -> list[str]:
+    return [e.name for e in events]
+
+
+def test_membership_lookup_and_recording_order() -> None:
+    poset, ev = diamond()
+    assert len(poset) == 5
+    assert ev["left"] in poset and "left" in poset and "nothing" not in poset
+    assert Event("ghost") not in poset and 42 not in poset
+    assert poset.get("right") is ev["right"] and poset.get("nothing") is None
+    assert names(poset) == ["top", "left", "right", "bottom", "side"]
+    assert isinstance(poset.events, EventSet) and names(poset.events) == names(poset)
+    assert [poset.seq(e) for e in poset] == [0, 1, 2, 3, 4]
+    assert [poset.depth(e) for e in poset] == [0, 1, 1, 2, 0]
+    assert poset.causal_depth() == 2 and Poset().causal_depth() == 0
+
+
+def test_direct_and_transitive_queries() -> None:
+    poset, ev = diamond()
+    assert names(poset.causes(ev["bottom"])) == ["left", "right"]
+    assert names(poset.effects(ev["top"])) == ["left", "right"]
+    assert names(poset.ancestors(ev["bottom"])) == ["top", "left", "right"]
+    assert names(poset.descendants(ev["top"])) == ["left", "right", "bottom"]
+    assert poset.is_ancestor(ev["top"], ev["bottom"])
+    assert not poset.is_ancestor(ev["bottom"], ev["top"])
+    assert not poset.is_ancestor(ev["top"], ev["top"])
+    assert poset.are_independent(ev["left"], ev["right"])
+    assert poset.are_independent(ev["side"], ev["bottom"])
+    assert not poset.are_independent(ev["left"], ev["bottom"])
+    assert not poset.are_independent(ev["left"], ev["left"])
+    assert names(poset.common_ancestors(ev["left"], ev["right"])) == ["top"]
+    assert names(poset.root_events()) == ["top", "side"]
+    assert names(poset.leaf_events()) == ["bottom", "side"]
+    for result in (poset.causes("bottom"), poset.ancestors("bottom"), poset.root_events()):
+        assert isinstance(result, EventSet)
+
+
+def test_queries_accept_ids_and_name_unknown_events() -> None:
+    poset, _ = diamond()
+    assert poset.is_ancestor("top", "bottom")
+    with pytest.raises(ValueError, match="'ghost' is not in the poset"):
+        poset.ancestors("ghost")
+    with pytest.raises(ValueError, match="ghost"):
+        poset.is_ancestor(Event("x", id="ghost"), "top")
+
+
+def test_causal_chain_is_a_shortest_path() -> None:
+    poset, ev = diamond()
+    extra = Event("extra", id="extra")
+    poset.add(extra, caused_by=[ev["top"]])
+    poset.add_causal_link(extra, ev["bottom"])
+    chain = poset.causal_chain(ev["top"], ev["bottom"])
+    assert chain is not None and len(chain) == 3
+    assert chain[0] == ev["top"] and chain[-1] == ev["bottom"]
+    assert poset.causal_chain(ev["bottom"], ev["top"]) is None
+    assert poset.causal_chain(ev["side"], ev["bottom"]) is None
+    assert poset.causal_chain(ev["left"], ev["left"]) == [ev["left"]]
+
+
+def test_unknown_cause_is_refused_and_nothing_is_added() -> None:
+    poset, ev = diamond()
+    before = poset.to_dict()
+    newcomer = Event("new", id="new")
+    with pytest.raises(ValueError, match="cause 'ghost' of event 'new' is not in the poset"):
+        poset.add(newcomer, caused_by=[ev["top"], Event("g", id="ghost")])
+    assert poset.to_dict() == before and "new" not in poset
+    with pytest.raises(CausalCycleError, match="cannot cause itself"):
+        poset.add(newcomer, caused_by=[newcomer])
+    with pytest.raises(TypeError, match="expects an Event"):
+        poset.add("new")  # type: ignore[arg-type]
+
+
+def test_adding_again_only_adds_new_links() -> None:
+    poset, ev = diamond()
+    poset.add(ev["top"])
+    assert len(poset) == 5
+    poset.add(ev["side"], caused_by=[ev["top"], ev["top"]])
+    assert names(poset.causes(ev["side"])) == ["top"]
+    with pytest.raises(CausalCycleError):
+        poset.add(ev["top"], caused_by=[ev["bottom"]])
+
+
+def test_add_causal_link_refuses_cycles_and_ignores_duplicates() -> None:
+    poset, ev = diamond()
+    with pytest.raises(CausalCycleError, match="'top' already precedes 'bottom'"):
+        poset.add_causal_link(ev["bottom"], ev["top"])
+    with pytest.raises(CausalCycleError, match="cannot cause itself"):
+        poset.add_causal_link(ev["left"], ev["left"])
+    edges = poset.to_dict()["edges"]
+    poset.add_causal_link(ev["top"], ev["left"])
+    assert poset.to_dict()["edges"] == edges
+
+
+def test_backward_link_reorders_and_keeps_queries_right() -> None:
+    first, second, third = (Event(n, id=n) for n in ("first", "second", "third"))
+    poset = Poset()
+    for event in (first, second, third):
+        poset.add(event)
+    poset.add_causal_link(third, first)  # against recording order
+    poset.add_causal_link(second, third)
+    assert names(poset.topological_order()) == ["second", "third", "first"]
+    assert poset.is_ancestor(second, first) and poset.depth(first) == 2
+    with pytest.raises(CausalCycleError):
+        poset.add_causal_link(first, second)
+    assert names(poset) == ["first", "second", "third"]  # recording order unchanged
+
+
+def test_topological_order_is_recording_order_when_links_go_forward() -> None:
+    poset, _ = diamond()
+    assert names(poset.topological_order()) == names(poset)
+
+
+def test_topological_order_does_not_depend_on_hash_seed() -> None:
+    code = (
+        "from pyrapide.core import Event, Poset\n"
+        "p = Poset(); ev = [Event(f'n{i}', id=f'n{i}') for i in range(30)]\n"
+        "[p.add(e) for e in ev]\n"
+        "[p.add_causal_link(ev[(7 * i) % 30], ev[(7 * i + 11) % 30]) for i in range(12)"
+        " if not p.is_ancestor(ev[(7 * i + 11) % 30], ev[(7 * i) % 30])]\n"
+        "print([e.id for e in p.topological_order()], [e.id for e in p.ancestors(ev[4])])"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={"PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(outputs) == 1
+
+
+def test_filters_keep_the_causal_order_among_kept_events() -> None:
+    poset = Poset()
+    x1 = Event("x", id="x1", source="a")
+    y = Event("y", id="y", source="b")
+    x2 = Event("x", id="x2", source="b")
+    x3 = Event("x", id="x3", source="a")
+    poset.add(x1)
+    poset.add(y, caused_by=[x1])
+    poset.add(x2, caused_by=[y])
+    poset.add(x3)
+    only_x = poset.filter_by_name("x")
+    assert names(only_x) == ["x", "x", "x"] and len(only_x) == 3
+    assert only_x.is_ancestor("x1", "x2")  # through the filtered-out y
+    assert only_x.are_independent("x1", "x3")
+    from_b = poset.filter_by_source("b")
+    assert [e.id for e in from_b] == ["y", "x2"] and from_b.is_ancestor("y", "x2")
+    assert len(poset.filter_by_name("nothing")) == 0
+
+
+def test_to_dict_layout_and_round_trip() -> None:
+    poset, _ev = diamond()
+    data = poset.to_dict()
+    assert [e["id"] for e in data["events"]] == ["top", "left", "right", "bottom", "side"]
+    assert data["edges"] == [
+        ["top", "left"],
+        ["top", "right"],
+        ["left", "bottom"],
+        ["right", "bottom"],
+    ]
+    again = Poset.from_dict(data)
+    assert again.to_dict() == data
+    assert again.is_ancestor("top", "bottom") and again.are_independent("side", "top")
+
+
+def test_from_dict_refuses_inconsistent_documents() -> None:
+    base = {"events": [{"id": "a", "name": "A"}, {"id": "b", "name": "B"}], "edges": []}
+    with pytest.raises(ComputationFileError, match="cycle"):
+        Poset.from_dict({**base, "edges": [["a", "b"], ["b", "a"]]})
+    with pytest.raises(ComputationFileError, match='unknown effect id "zz"'):
+        Poset.from_dict({**base, "edges": [["a", "zz"]]})
+    with pytest.raises(ComputationFileError, match="already used by event #0"):
+        Poset.from_dict({"events": [{"id": "a", "name": "A"}, {"id": "a", "name": "B"}]})
