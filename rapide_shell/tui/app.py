@@ -123,7 +123,7 @@ class RapideApp(App[None]):
             await self.session.start()
         self._batch = NotificationBatch()  # what start reported is redrawn below
         self._redraw_all()
-        self.console.write(Text.assemble(
+        self.output.write(Text.assemble(
             ("Rapide workbench", "bold"), f" on {self.session.path}. Type ",
             ("help", "bold"), " or press ", ("F1", "bold"), "; ",
             ("F3", "bold"), " injects an event, ", ("F2", "bold"), " steps, ",
@@ -142,7 +142,7 @@ class RapideApp(App[None]):
             await self.session.close()
 
     @property
-    def console(self) -> RichLog:
+    def output(self) -> RichLog:
         """The output panel where commands and their results are printed."""
         return self.query_one("#console", RichLog)
 
@@ -184,13 +184,13 @@ class RapideApp(App[None]):
         if batch.watches_changed:
             self._redraw_watches()
         for hit in batch.breakpoint_hits:
-            self.console.write(Text(
+            self.output.write(Text(
                 f"breakpoint {hit.break_id} ({hit.pattern_text}) hit by {hit.event.id} "
                 f"{hit.event.name}: the run pauses", style="bold yellow"))
             log.select_id(hit.event.id)
         for outcome in batch.outcomes:
             for renderable in outcome.output:
-                self.console.write(renderable)
+                self.output.write(renderable)
         self._redraw_status()
 
     def _redraw_all(self) -> None:
@@ -282,9 +282,9 @@ class RapideApp(App[None]):
     @on(ErrorPanel.ProblemSelected)
     def _problem_selected(self, selected: ErrorPanel.ProblemSelected) -> None:
         problem = selected.problem
-        self.console.write(Text(f"{problem.kind}: {problem.summary}", style="bold red"))
+        self.output.write(Text(f"{problem.kind}: {problem.summary}", style="bold red"))
         if problem.details and problem.details != problem.summary:
-            self.console.write(Text(problem.details.rstrip()))
+            self.output.write(Text(problem.details.rstrip()))
         if problem.event_id is not None:
             self.query_one(EventLog).select_id(problem.event_id)
 
@@ -320,7 +320,7 @@ class RapideApp(App[None]):
 
     def submit_command(self, line: str) -> None:
         """Echoes ``line`` and runs it in the background (a long ``run`` never blocks)."""
-        self.console.write(Text(f"> {line}", style="bold"))
+        self.output.write(Text(f"> {line}", style="bold"))
         self._execute(line)
 
     def prefill_command(self, text: str) -> None:
@@ -354,24 +354,24 @@ class RapideApp(App[None]):
         try:
             lines = path.read_text(encoding="utf-8").splitlines()
         except OSError as error:
-            self.console.write(Text(f"cannot read script {path}: {error.strerror}", "bold red"))
+            self.output.write(Text(f"cannot read script {path}: {error.strerror}", "bold red"))
             return
         bar = self.query_one(CommandBar)
-        self.console.write(Text(f"playing {path} (one command every {self.speed:g}s)", "italic"))
+        self.output.write(Text(f"playing {path} (one command every {self.speed:g}s)", "italic"))
         for number, raw in enumerate(lines, start=1):
             line = raw.strip()
             if not line:
                 continue
             if line.startswith("#"):
-                self.console.write(Text(line.lstrip("# "), style="italic cyan"))
+                self.output.write(Text(line.lstrip("# "), style="italic cyan"))
                 continue
             bar.value = line
             await asyncio.sleep(self.speed / 2)
             bar.value = ""
-            self.console.write(Text(f"> {line}", style="bold"))
+            self.output.write(Text(f"> {line}", style="bold"))
             outcome = await self.execute_line(line)
             if outcome is not None and not outcome.ok:
-                self.console.write(Text(f"script line {number} failed", style="bold red"))
+                self.output.write(Text(f"script line {number} failed", style="bold red"))
             if outcome is not None and outcome.quit:
                 return
             await asyncio.sleep(self.speed)
@@ -431,7 +431,7 @@ class RapideApp(App[None]):
     def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
         """Saves an SVG picture of the screen (in the current directory by default)."""
         saved = self.save_screenshot(filename, path)
-        self.console.write(Text(f"screenshot saved to {saved}", style="green"))
+        self.output.write(Text(f"screenshot saved to {saved}", style="green"))
         self.notify(f"saved {saved}", title="screenshot")
 
     async def action_quit(self) -> None:

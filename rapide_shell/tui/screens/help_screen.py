@@ -37,19 +37,19 @@ class HelpScreen(ModalScreen[None]):
         commands: Iterable[tuple[str, str]],
     ) -> None:
         super().__init__()
-        self._bindings = list(bindings)
-        self._commands = list(commands)
+        self._key_rows = list(bindings)
+        self._command_rows = list(commands)
 
     def compose(self) -> ComposeResult:
         keys = Table.grid(padding=(0, 2))
         keys.add_column(style="bold")
         keys.add_column()
-        for key, description in self._bindings:
+        for key, description in self._key_rows:
             keys.add_row(key, description)
         commands = Table.grid(padding=(0, 2))
         commands.add_column(style="bold", no_wrap=True)
         commands.add_column()
-        for usage, summary in self._commands:
+        for usage, summary in self._command_rows:
             commands.add_row(usage, summary)
         with VerticalScroll(id="help-box"):
             yield Static(Text("Keys", style="bold underline"))

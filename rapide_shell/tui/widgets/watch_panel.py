@@ -49,31 +49,31 @@ class WatchPanel(Tree[tuple[str, ...] | int]):
         super().__init__("watches", id=id, classes=classes)
         self.show_root = False
         self.guide_depth = 2
-        self._entries: dict[int, WatchEntry] = {}
-        self._nodes: dict[int, TreeNode] = {}
+        self._watch_entries: dict[int, WatchEntry] = {}
+        self._watch_nodes: dict[int, TreeNode] = {}
 
     def match_count(self, watch_id: int) -> int:
         """The number of matches last shown for watch ``watch_id``."""
-        return self._entries[watch_id].count
+        return self._watch_entries[watch_id].count
 
     def show_watches(self, entries: Sequence[WatchEntry]) -> None:
         """Updates the tree to ``entries``: new watches added, gone ones removed."""
         wanted = {entry.watch_id: entry for entry in entries}
-        for watch_id in list(self._nodes):
+        for watch_id in list(self._watch_nodes):
             if watch_id not in wanted:
-                self._nodes.pop(watch_id).remove()
-                del self._entries[watch_id]
+                self._watch_nodes.pop(watch_id).remove()
+                del self._watch_entries[watch_id]
         for watch_id, entry in wanted.items():
-            node = self._nodes.get(watch_id)
+            node = self._watch_nodes.get(watch_id)
             if node is None:
                 node = self.root.add(self._label(entry), data=watch_id, allow_expand=True)
-                self._nodes[watch_id] = node
+                self._watch_nodes[watch_id] = node
             else:
-                old = self._entries[watch_id]
+                old = self._watch_entries[watch_id]
                 if old.count == entry.count and old.pattern == entry.pattern:
                     continue
                 node.set_label(self._label(entry))
-            self._entries[watch_id] = entry
+            self._watch_entries[watch_id] = entry
             if node.is_expanded:
                 self._fill(node, entry)
         self.border_title = f"Watches ({len(entries)})"
@@ -104,8 +104,8 @@ class WatchPanel(Tree[tuple[str, ...] | int]):
     def _build_matches(self, expanded: Tree.NodeExpanded) -> None:
         expanded.stop()
         watch_id = expanded.node.data
-        if isinstance(watch_id, int) and watch_id in self._entries:
-            self._fill(expanded.node, self._entries[watch_id])
+        if isinstance(watch_id, int) and watch_id in self._watch_entries:
+            self._fill(expanded.node, self._watch_entries[watch_id])
 
     @on(Tree.NodeSelected)
     def _announce_match(self, selected: Tree.NodeSelected) -> None:

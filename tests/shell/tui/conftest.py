@@ -1,0 +1,59 @@
+"""Fixtures for driving the workbench TUI with a pilot."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+ARCHITECTURES = Path(__file__).parent / "architectures"
+SIZE = (120, 36)
+
+
+@pytest.fixture
+def shop_path() -> Path:
+    """The four-component shop (connect, pipe, agent; a handler raises on key=boom)."""
+    return ARCHITECTURES / "shop.py"
+
+
+@pytest.fixture
+def forever_path() -> Path:
+    """A system whose run never ends by itself."""
+    return ARCHITECTURES / "forever.py"
+
+
+def make_app(path: Path, **options):
+    """A RapideApp on a fresh session of the file at ``path``."""
+    from rapide_shell.session import Session
+    from rapide_shell.tui.app import RapideApp
+
+    return RapideApp(Session.load(path, seed=0), **options)
+
+
+async def settle(pilot, *, timeout: float = 5.0) -> None:
+    """Waits until the commands in flight are done and their notifications are drawn."""
+    app = pilot.app
+    await pilot.pause()
+    await asyncio.wait_for(app.workers.wait_for_complete(), timeout)
+    await pilot.pause(0.08)  # the one-shot redraw timer (a frame) fires
+
+
+async def wait_until(pilot, condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Lets the app run until ``condition()`` holds (fails the test after ``timeout``)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError("the condition did not come true in time")
+        await pilot.pause(0.02)
+
+
+async def type_command(pilot, line: str) -> None:
+    """Puts ``line`` in the command bar, presses Enter and waits for the result."""
+    bar = pilot.app.query_one("#bar")
+    bar.focus()
+    bar.value = line
+    await pilot.press("enter")
+    await settle(pilot)

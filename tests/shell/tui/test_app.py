@@ -1,0 +1,275 @@
+"""The workbench driven as a user drives it: keys, the command bar, dialogs and panels."""
+
+from __future__ import annotations
+
+from textual.widgets import Input
+
+from rapide_shell.tui.screens.inject_dialog import InjectDialog
+from rapide_shell.tui.widgets.command_bar import CommandBar
+from rapide_shell.tui.widgets.connection_graph import ConnectionGraph
+from rapide_shell.tui.widgets.dispatch_queue import DispatchQueue
+from rapide_shell.tui.widgets.error_panel import ErrorPanel
+from rapide_shell.tui.widgets.event_log import EventLog
+from rapide_shell.tui.widgets.inspector import Inspector
+from rapide_shell.tui.widgets.watch_panel import WatchPanel
+from tests.shell.tui.conftest import SIZE, make_app, settle, type_command, wait_until
+
+
+def _pending(app):
+    return [(d.kind, d.target) for d in app.session.pending()]
+
+
+async def test_the_main_screen_shows_the_graph_and_focuses_the_command_bar(shop_path):
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        picture = app.query_one(ConnectionGraph).picture.text()
+        for component in ("api", "db", "cache", "notifications"):
+            assert component in picture
+        for label in ("connect APIService.request", "pipe DatabaseService.result",
+                      "agent DatabaseService.error"):
+            assert label in picture
+        assert isinstance(app.focused, CommandBar)
+        await pilot.press("escape")
+        assert isinstance(app.focused, EventLog)
+        await pilot.press("colon")
+        assert isinstance(app.focused, CommandBar)
+
+
+async def test_inject_from_the_command_bar_records_and_queues(shop_path):
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, "inject APIService.request type=query key=1")
+        events = list(app.session.computation)
+        assert [e.name for e in events] == ["APIService.request"]
+        assert app.query_one(EventLog).event_count == 1
+        assert _pending(app) == [("connect", "db"), ("connect", "cache")]
+        queue = app.query_one(DispatchQueue)
+        assert queue.dispatch_ids == [d.id for d in app.session.pending()]
+        # The highlighted dispatch's connection is emphasised in the graph.
+        assert app.query_one(ConnectionGraph).highlighted == 0
+
+
+async def test_inject_through_the_dialog_builds_the_payload_from_the_signature(shop_path):
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await pilot.pause()
+        assert isinstance(app.screen, InjectDialog)
+        name = app.screen.query_one("#inject-name", Input)
+        name.value = "APIService.req"
+        await pilot.pause()
+        await pilot.press("right")  # accept the completion
+        await pilot.pause()
+        assert name.value == "APIService.request"
+        await wait_until(pilot, lambda: bool(app.screen.query("#field-key")))
+        app.screen.query_one("#field-type", Input).value = "query"
+        app.screen.query_one("#field-key", Input).value = "42"
+        app.screen.query_one("#field-key", Input).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, InjectDialog)
+        (event,) = list(app.session.computation)
+        assert event.name == "APIService.request"
+        assert dict(event.payload) == {"type": "query", "key": "42"}
+
+
+async def test_the_dialog_refuses_a_missing_required_field(shop_path):
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await pilot.pause()
+        app.screen.query_one("#inject-name", Input).value = "APIService.request"
+        await wait_until(pilot, lambda: bool(app.screen.query("#field-key")))
+        app.screen.action_inject()
+        await pilot.pause()
+        assert "type is required" in str(app.screen.query_one("#inject-error").render())
+        await pilot.press("escape")
+        await settle(pilot)
+        assert len(app.session.computation) == 0
+
+
+async def test_step_by_kind_runs_the_next_dispatch_of_that_kind(shop_path):
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, "inject APIService.request type=query key=1")
+        await type_command(pilot, "step connect")
+        assert ("pipe", "api") in _pending(app)
+        await type_command(pilot, "step pipe")
+        assert app.session.system.modules["api"].results == ["1"]
+        assert ("pipe", "api") not in _pending(app)
+        graph_text = app.query_one(ConnectionGraph).picture.text()
+        assert "pipe DatabaseService.result  ✓1  queued 0" in graph_text
+
+
+async def test_the_step_key_runs_one_dispatch(shop_path):
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, "inject APIService.request type=query key=1")
+        before = len(app.session.pending())
+        await pilot.press("f2")
+        await settle(pilot)
+        assert app.session.computation.events_by_name("DatabaseService.result")
+        assert len(app.session.pending()) == before  # connect to db ran, its pipe queued
+
+
+async def test_choosing_an_agent_dispatch_in_the_queue_runs_exactly_that_one(shop_path):
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, "inject APIService.request type=query key=missing")
+        await type_command(pilot, "inject APIService.request type=query key=missing")
+        await type_command(pilot, "step connect")
+        await type_command(pilot, "step connect")
+        await type_command(pilot, "step connect")
+        await type_command(pilot, "step connect")
+        agents = [d for d in app.session.pending() if d.kind == "agent"]
+        assert len(agents) == 2
+        chosen = agents[1]
+        queue = app.query_one(DispatchQueue)
+        queue.focus()
+        await pilot.pause()
+        queue.highlighted = queue.get_option_index(f"dispatch:{chosen.id}")
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(pilot)
+        remaining = [d.id for d in app.session.pending() if d.kind == "agent"]
+        assert remaining == [agents[0].id]
+        sent = app.session.computation.events_by_name("NotificationService.sent")
+        assert len(sent) == 1
+        assert chosen.id not in queue.dispatch_ids
+
+
+async def test_a_breakpoint_stops_a_run(shop_path):
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, "break DatabaseService.result")
+        await type_command(pilot, "inject APIService.request type=query key=1")
+        await type_command(pilot, "inject APIService.request type=query key=2")
+        await pilot.press("escape", "r")
+        await settle(pilot)
+        results = app.session.computation.events_by_name("DatabaseService.result")
+        assert len(results) == 1
+        assert app.session.pending()
+        assert app.session.state == "paused"
+        assert app.query_one(EventLog).selected_event.id == list(results)[0].id
+
+
+async def test_a_watch_count_rises_and_a_match_highlights_its_events(shop_path):
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, "watch APIService.request")
+        panel = app.query_one(WatchPanel)
+        assert panel.match_count(1) == 0
+        await type_command(pilot, "inject APIService.request type=query key=1")
+        await type_command(pilot, "inject APIService.request type=query key=2")
+        assert panel.match_count(1) == 2
+        assert "[2]" in str(panel.root.children[0].label)
+        first_request = list(app.session.computation)[0]
+        panel.focus()
+        await pilot.pause()
+        panel.root.children[0].expand()
+        await pilot.pause()
+        panel.move_cursor(panel.root.children[0].children[0])
+        await pilot.press("enter")
+        await settle(pilot)
+        log = app.query_one(EventLog)
+        assert log.marked_ids == {first_request.id}
+        assert log.selected_event.id == first_request.id
+
+
+async def test_an_error_from_a_handler_is_shown_at_once(shop_path):
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, "inject APIService.request type=query key=boom")
+        await type_command(pilot, "run")
+        errors = app.query_one(ErrorPanel)
+        assert errors.display and errors.has_class("has-problems")
+        (problem,) = errors.problems
+        assert "db raised ValueError: no table for boom" in problem.summary
+        assert "1 error" in str(app.query_one("#status").render())
+        # The system went on: the cache still got its delivery.
+        assert app.session.computation.events_by_name("CacheService.stored")
+
+
+async def test_the_inspector_follows_a_causal_link(shop_path):
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, "inject APIService.request type=query key=1")
+        await type_command(pilot, "run")
+        (result,) = app.session.computation.events_by_name("DatabaseService.result")
+        (request,) = app.session.computation.events_by_name("APIService.request")
+        log = app.query_one(EventLog)
+        assert log.select_id(result.id)
+        await pilot.pause()
+        inspector = app.query_one(Inspector)
+        links = inspector.links
+        assert f"cause:{request.id}" in [option.id for option in links.options]
+        links.focus()
+        links.highlighted = links.get_option_index(f"cause:{request.id}")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert log.selected_event.id == request.id
+        effect_ids = [option.id for option in links.options]
+        assert f"effect:{result.id}" in effect_ids
+
+
+async def test_pause_stops_a_runaway_run_and_keys_keep_working(forever_path):
+    app = make_app(forever_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, "inject Ticker.tick n=0")
+        app.submit_command("run")
+        await wait_until(pilot, lambda: len(app.session.computation) > 500)
+        assert app.session.running
+        await pilot.press("f6")
+        await wait_until(pilot, lambda: not app.session.running, timeout=2)
+        stopped_at = len(app.session.computation)
+        await settle(pilot)
+        assert len(app.session.computation) == stopped_at
+        assert app.query_one(EventLog).event_count == stopped_at
+
+
+async def test_the_screenshot_command_saves_an_svg(shop_path, tmp_path):
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        target = tmp_path / "shot.svg"
+        await type_command(pilot, f"screenshot {target}")
+        assert target.read_text(encoding="utf-8").startswith("<svg")
+
+
+async def test_help_opens_with_f1_and_question_mark(shop_path):
+    from rapide_shell.tui.screens.help_screen import HelpScreen
+
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.press("escape", "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+
+
+async def test_the_command_bar_completes_and_remembers(shop_path):
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        bar = app.query_one(CommandBar)
+        await pilot.press(*"inject APIService.re", "tab")
+        assert bar.value.startswith("inject APIService.request")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("up")
+        assert bar.value.startswith("inject APIService.request")
+
+
+async def test_a_script_plays_then_leaves_the_session_live(shop_path, tmp_path):
+    script = tmp_path / "demo.rapide"
+    script.write_text("# a request\ninject APIService.request type=query key=1\nrun\n")
+    app = make_app(shop_path, script=script, speed=0.01)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.session.state == "quiet"
+                         and len(app.session.computation) >= 3)
+        await type_command(pilot, "inject APIService.request type=query key=2")
+        assert len(app.session.computation.events_by_name("APIService.request")) == 2
