@@ -153,7 +153,7 @@ async def test_a_breakpoint_stops_a_run(shop_path):
         assert len(results) == 1
         assert app.session.pending()
         assert app.session.state == "paused"
-        assert app.query_one(EventLog).selected_event.id == list(results)[0].id
+        assert app.query_one(EventLog).selected_event.id == next(iter(results)).id
 
 
 async def test_a_watch_count_rises_and_a_match_highlights_its_events(shop_path):
@@ -166,7 +166,7 @@ async def test_a_watch_count_rises_and_a_match_highlights_its_events(shop_path):
         await type_command(pilot, "inject APIService.request type=query key=2")
         assert panel.match_count(1) == 2
         assert "[2]" in str(panel.root.children[0].label)
-        first_request = list(app.session.computation)[0]
+        first_request = next(iter(app.session.computation))
         panel.focus()
         await pilot.pause()
         panel.root.children[0].expand()
