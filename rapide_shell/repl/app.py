@@ -70,10 +70,7 @@ def _history() -> History:
 def prompt_text(session: Session) -> HTML:
     """``rapide [paused · 3 pending]>`` (or quiet, inspecting): what the system is doing."""
     state = session.state
-    if state == "paused":
-        status = f"paused · {session.pending_count} pending"
-    else:
-        status = state
+    status = f"paused · {session.pending_count} pending" if state == "paused" else state
     return HTML(f"<b>rapide</b> [<ansiyellow>{status}</ansiyellow>]&gt; ")
 
 

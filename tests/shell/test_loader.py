@@ -1,0 +1,161 @@
+"""Loading architecture files: what is found, and one clear line for every failure."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from rapide_shell.loader import LoadError, load_architecture
+
+HEADER = """\
+from pyrapide import Pattern, action, architecture, connect, interface, module, when
+
+
+@interface
+class Ping:
+    @action
+    async def ping(self, n: int) -> None: ...
+
+
+@interface
+class Pong:
+    @action
+    async def pong(self, n: int) -> None: ...
+"""
+
+ARCH = """
+
+@architecture
+class Game:
+    left = Ping
+    right = Pong
+    connections = [connect(Pattern.match("Ping.ping"), target=right)]
+"""
+
+MODULES = """
+
+@module(implements=Ping)
+class Pinger:
+    pass
+
+
+@module(implements=Pong)
+class Ponger:
+    @when(Pattern.match("Ping.ping"))
+    async def on_ping(self, match):
+        pass
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "arch.py") -> Path:
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text))
+    return path
+
+
+def load_error(path: Path, arch: str | None = None) -> str:
+    with pytest.raises(LoadError) as caught:
+        load_architecture(path, arch=arch)
+    message = str(caught.value)
+    assert "\n" not in message
+    return message
+
+
+def test_an_architecture_is_bound_to_the_files_modules(tmp_path: Path) -> None:
+    loaded = load_architecture(write(tmp_path, HEADER + ARCH + MODULES))
+    assert loaded.name == "Game"
+    assert {name: cls.__name__ for name, cls in loaded.bindings.items()} == {
+        "left": "Pinger",
+        "right": "Ponger",
+    }
+    assert set(loaded.actions) == {"Ping.ping", "Pong.pong"}
+    assert loaded.actions["Ping.ping"].field_names == ("n",)
+    assert [c.kind for c in loaded.description.connections] == ["connect"]
+    system = loaded.build_system(3)
+    assert system.seed == 3
+
+
+def test_a_module_level_system_is_used_as_it_is(tmp_path: Path) -> None:
+    text = HEADER + ARCH + MODULES + "\nsystem = Game.bind(left=Pinger, right=Ponger)\n"
+    loaded = load_architecture(write(tmp_path, text))
+    assert loaded.name == "system"
+    assert loaded.bindings["right"].__name__ == "Ponger"
+
+
+def test_the_file_is_never_run_as_main(shop_file: Path) -> None:
+    # shop.py raises SystemExit under `if __name__ == "__main__":`.
+    assert load_architecture(shop_file).name == "Shop"
+
+
+def test_missing_file_directory_and_wrong_suffix(tmp_path: Path) -> None:
+    assert load_error(tmp_path / "nothing.py").endswith("nothing.py: no such file")
+    assert "is a directory" in load_error(tmp_path)
+    assert "a Python file" in load_error(write(tmp_path, "x", "arch.txt"))
+
+
+def test_syntax_error_names_file_and_line(tmp_path: Path) -> None:
+    path = write(tmp_path, "x = 1\n\ndef broken(:\n    pass\n")
+    message = load_error(path)
+    assert message.startswith(f"{path}:3: syntax error: ")
+
+
+def test_import_error_names_the_missing_module(tmp_path: Path) -> None:
+    path = write(tmp_path, "import os\nimport no_such_module_anywhere\n")
+    assert load_error(path) == (
+        f"{path}:2: cannot import 'no_such_module_anywhere' "
+        "(No module named 'no_such_module_anywhere')"
+    )
+
+
+def test_an_exception_while_importing_names_the_line(tmp_path: Path) -> None:
+    path = write(tmp_path, "x = 1\nraise ValueError('bad configuration')\n")
+    assert load_error(path) == f"{path}:2: ValueError: bad configuration"
+
+
+def test_system_exit_while_importing(tmp_path: Path) -> None:
+    path = write(tmp_path, "raise SystemExit(3)\n")
+    assert "exited while being imported" in load_error(path)
+
+
+def test_no_architecture(tmp_path: Path) -> None:
+    assert "no architecture found" in load_error(write(tmp_path, HEADER))
+
+
+def test_several_architectures_need_arch(tmp_path: Path) -> None:
+    second = ARCH.replace("class Game", "class Rematch")
+    path = write(tmp_path, HEADER + ARCH + second + MODULES)
+    assert "several @architecture classes found (Game, Rematch); pick one with --arch NAME" in (
+        load_error(path)
+    )
+    assert load_architecture(path, arch="Rematch").name == "Rematch"
+    assert "no @architecture class named 'Gam' (found: Game, Rematch); did you mean 'Game'?" in (
+        load_error(path, arch="Gam")
+    )
+
+
+def test_a_component_without_a_module(tmp_path: Path) -> None:
+    only_pinger = MODULES.split("@module(implements=Pong)")[0]
+    message = load_error(write(tmp_path, HEADER + ARCH + only_pinger))
+    assert "cannot bind Game: no @module implements Pong (component 'right')" in message
+
+
+def test_two_modules_for_one_interface(tmp_path: Path) -> None:
+    twin = "\n\n@module(implements=Pong)\nclass OtherPonger:\n    pass\n"
+    message = load_error(write(tmp_path, HEADER + ARCH + MODULES + twin))
+    assert "component 'right' (Pong) could be bound to Ponger, OtherPonger" in message
+
+
+def test_an_architecture_refused_at_decoration(tmp_path: Path) -> None:
+    bad = ARCH.replace("target=right", 'target="nobody"')
+    message = load_error(write(tmp_path, HEADER + bad + MODULES))
+    assert "architecture refused" in message
+    assert "nobody" in message
+
+
+def test_a_refused_module_level_binding(tmp_path: Path) -> None:
+    text = HEADER + ARCH + MODULES + "\nsystem = Game.bind(left=Pinger)\n"
+    message = load_error(write(tmp_path, text))
+    assert "architecture refused" in message
+    assert "right" in message

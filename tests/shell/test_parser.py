@@ -1,0 +1,200 @@
+"""The command parser on its own: lines in, typed commands or located errors out."""
+
+from __future__ import annotations
+
+import pytest
+
+from rapide_shell.commands import (
+    COMMANDS,
+    CommandSyntaxError,
+    StepTarget,
+    parse_command,
+    parse_payload,
+    split_words,
+    strip_comment,
+)
+from rapide_shell.commands.handlers import HANDLERS
+
+
+def syntax_error(line: str) -> CommandSyntaxError:
+    with pytest.raises(CommandSyntaxError) as caught:
+        parse_command(line)
+    return caught.value
+
+
+def test_blank_lines_and_comments_are_no_command() -> None:
+    assert parse_command("") is None
+    assert parse_command("   ") is None
+    assert parse_command("# only a comment") is None
+
+
+def test_comment_is_stripped_but_not_inside_quotes_or_before_a_dispatch_id() -> None:
+    assert strip_comment("run   # go") == "run"
+    assert strip_comment('inject A.b note="# not a comment"') == 'inject A.b note="# not a comment"'
+    assert strip_comment("step #12") == "step #12"
+    assert strip_comment("step #12 # then this is") == "step #12"
+
+
+def test_words_keep_quoted_text_and_brackets_together() -> None:
+    words = split_words('a=1 b="two words" c=[1, 2] d={"x": [3]}')
+    assert [word.text for word in words] == ["a=1", 'b="two words"', "c=[1, 2]", 'd={"x": [3]}']
+    assert [word.column for word in words] == [0, 4, 18, 27]
+
+
+def test_unterminated_string_points_at_its_quote() -> None:
+    error = syntax_error('inject A.b name="open')
+    assert "unterminated string" in error.message
+    assert error.column == 16
+
+
+def test_inject_key_values_are_json_literals_else_text() -> None:
+    command = parse_command('inject APIService.request type=query key=42 ok=true x=null tags=["a"]')
+    assert command is not None
+    assert command.name == "inject"
+    assert command.args["event"] == "APIService.request"
+    payload = command.args["payload"]
+    assert payload.values == {"type": "query", "key": 42, "ok": True, "x": None, "tags": ["a"]}
+    assert payload.typed_as["key"] == "42"
+
+
+def test_inject_takes_one_json_object() -> None:
+    command = parse_command('inject DatabaseService.result {"key": "42", "rows": []}')
+    assert command is not None
+    assert command.args["payload"].values == {"key": "42", "rows": []}
+    assert command.args["payload"].typed_as == {}
+
+
+@pytest.mark.parametrize(
+    ("line", "message", "column"),
+    [
+        ('inject A.b {"key": }', "malformed JSON payload", 19),
+        ("inject A.b [1, 2]", "expected key=value", 11),
+        ("inject A.b rows=[1,", "unclosed '['", 16),
+        ("inject A.b rows=[1,,2]", "malformed JSON in the value of 'rows'", 19),
+        ("inject A.b key=1 key=2", "given twice", 17),
+        ("inject key=1", "event name first", 7),
+        ("inject", "needs an event name", 6),
+    ],
+)
+def test_malformed_payloads_say_what_and_where(line: str, message: str, column: int) -> None:
+    error = syntax_error(line)
+    assert message in error.message
+    assert error.column == column
+
+
+def test_payload_parser_alone() -> None:
+    assert parse_payload("").values == {}
+    assert parse_payload('  {"a": 1}').values == {"a": 1}
+    assert parse_payload("name=Ada age=36").values == {"name": "Ada", "age": 36}
+
+
+@pytest.mark.parametrize(
+    ("line", "target"),
+    [
+        ("step", StepTarget()),
+        ("step 5", StepTarget(count=5)),
+        ("step pipe", StepTarget(kind="pipe")),
+        ("step agent", StepTarget(kind="agent")),
+        ("step #12", StepTarget(dispatch_id=12)),
+    ],
+)
+def test_step_targets(line: str, target: StepTarget) -> None:
+    command = parse_command(line)
+    assert command is not None
+    assert command.args["target"] == target
+
+
+def test_step_refuses_other_words_and_suggests_a_kind() -> None:
+    error = syntax_error("step pipr")
+    assert error.suggestions == ("pipe",)
+    assert error.column == 5
+    assert "at least 1" in syntax_error("step 0").message
+
+
+def test_unknown_command_offers_close_matches() -> None:
+    error = syntax_error("injct A.b")
+    assert error.message == "unknown command 'injct'"
+    assert "inject" in error.suggestions
+    assert "did you mean 'inject'" in error.describe()
+
+
+def test_aliases_resolve_to_the_command() -> None:
+    command = parse_command("exit")
+    assert command is not None and command.name == "quit"
+    command = parse_command("c")
+    assert command is not None and command.name == "continue"
+
+
+def test_patterns_are_parsed_with_the_pattern_grammar() -> None:
+    command = parse_command("watch APIService.request(key=?k) -> DatabaseService.result(key=?k)")
+    assert command is not None
+    assert command.args["pattern_text"] == (
+        "APIService.request(key=?k) -> DatabaseService.result(key=?k)"
+    )
+    assert str(command.args["pattern"]) == command.args["pattern_text"]
+
+
+def test_pattern_syntax_error_carries_the_column_in_the_line() -> None:
+    error = syntax_error("break Store.(")
+    assert error.message.startswith("pattern syntax error")
+    assert "expected" in error.message
+    # The pattern starts at column 6; its error is at its own column 6 (1-based).
+    assert error.column == 11
+
+
+def test_expect_options() -> None:
+    plain = parse_command("expect A.b")
+    counted = parse_command("expect A.b -> C.d count=3")
+    never = parse_command("expect A.b none")
+    assert plain is not None and counted is not None and never is not None
+    assert (plain.args["count"], plain.args["none"]) == (None, False)
+    assert (counted.args["count"], counted.args["pattern_text"]) == (3, "A.b -> C.d")
+    assert (never.args["none"], never.args["pattern_text"]) == (True, "A.b")
+    assert "whole number" in syntax_error("expect A.b count=x").message
+
+
+@pytest.mark.parametrize(
+    ("line", "args"),
+    [
+        ("show graph", {"topic": "graph", "arg": None}),
+        ("show events 10", {"topic": "events", "arg": "10"}),
+        ("show event e3", {"topic": "event", "arg": "e3"}),
+        ("why e3", {"event_id": "e3"}),
+        ("effects e1", {"event_id": "e1"}),
+        ("export dot out.dot", {"format": "dot", "path": "out.dot"}),
+        ('save "my run.json"', {"path": "my run.json"}),
+        ("seed 7", {"value": 7}),
+        ("unwatch 2", {"id": 2}),
+        ("matches", {"id": None}),
+        ("help step", {"topic": "step"}),
+        ("help", {"topic": None}),
+    ],
+)
+def test_arguments_are_typed(line: str, args: dict[str, object]) -> None:
+    command = parse_command(line)
+    assert command is not None
+    assert dict(command.args) == args
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("show grpah", "cannot show 'grpah'"),
+        ("show event", "needs an event id"),
+        ("export svg out.svg", "unknown export format 'svg'"),
+        ("export dot", "needs a file"),
+        ("seed many", "whole number"),
+        ("run now", "unexpected 'now'"),
+        ("help nothing", "no command 'nothing'"),
+        ("unbreak", "breakpoint number is needed"),
+        ("watch", "a pattern is needed"),
+    ],
+)
+def test_bad_arguments(line: str, message: str) -> None:
+    assert message in syntax_error(line).message
+
+
+def test_every_command_has_help_and_a_handler() -> None:
+    assert set(HANDLERS) == set(COMMANDS)
+    for spec in COMMANDS.values():
+        assert spec.summary and spec.details and spec.usage.startswith(spec.name)

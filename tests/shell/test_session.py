@@ -1,0 +1,316 @@
+"""The session as front ends use it: lines in, outcomes and notifications out."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Any
+
+from rapide_shell import notices
+from rapide_shell.session import Session
+
+
+async def ok(session: Session, line: str) -> Any:
+    outcome = await session.execute(line)
+    assert outcome.ok, outcome.error
+    return outcome
+
+
+async def test_inject_queues_the_matching_dispatches(shop_session: Session) -> None:
+    outcome = await ok(shop_session, "inject Web.order item=apple quantity=2")
+    assert outcome.data == {"event": "e1", "queued": [1]}
+    event = shop_session.computation.get("e1")
+    assert event.name == "Web.order"
+    assert dict(event.payload) == {"item": "apple", "quantity": 2}
+    assert event.source == "env"
+    assert [(d.id, d.kind, d.target) for d in shop_session.pending()] == [(1, "connect", "store")]
+    assert shop_session.state == "paused"
+
+
+async def test_a_str_field_keeps_the_text_as_typed(shop_session: Session) -> None:
+    await ok(shop_session, "inject Web.order item=42")
+    assert shop_session.computation.get("e1").payload["item"] == "42"
+
+
+async def test_unknown_event_names_the_close_matches(shop_session: Session) -> None:
+    outcome = await shop_session.execute("inject Web.ordr item=apple")
+    assert not outcome.ok
+    assert outcome.error == (
+        "unknown event 'Web.ordr': no interface declares it; did you mean 'Web.order'?"
+    )
+    assert len(shop_session.computation) == 0
+
+
+async def test_undeclared_and_missing_fields_are_refused(shop_session: Session) -> None:
+    wrong = await shop_session.execute("inject Web.order itme=apple")
+    assert not wrong.ok
+    assert "Web.order has no field 'itme' (its fields: item, quantity)" in wrong.error
+    assert "did you mean 'item'" in wrong.error
+    assert wrong.column == 17
+    missing = await shop_session.execute("inject Store.refused item=pear")
+    assert not missing.ok
+    assert "needs reason" in missing.error
+    assert len(shop_session.computation) == 0
+
+
+async def test_malformed_json_is_an_error_and_the_session_goes_on(shop_session: Session) -> None:
+    outcome = await shop_session.execute('inject Web.order {"item": apple}')
+    assert not outcome.ok
+    assert "malformed JSON payload" in outcome.error
+    await ok(shop_session, 'inject Web.order {"item": "apple"}')
+
+
+async def test_step_runs_exactly_one_dispatch(shop_session: Session) -> None:
+    await ok(shop_session, "inject Web.order item=apple")
+    outcome = await ok(shop_session, "step")
+    assert outcome.data["dispatches"] == [1]
+    assert outcome.data["events"] == ["e2"]
+    assert sorted(d.kind for d in shop_session.pending()) == ["agent", "pipe"]
+
+
+async def test_step_by_kind_and_by_id(shop_session: Session) -> None:
+    await ok(shop_session, "inject Web.order item=apple")
+    await ok(shop_session, "step")
+    agent_id = next(d.id for d in shop_session.pending() if d.kind == "agent")
+    by_kind = await ok(shop_session, "step pipe")
+    assert [shop_session.computation.get(e).name for e in by_kind.data["events"]] == [
+        "Ledger.entry"
+    ]
+    by_id = await ok(shop_session, f"step #{agent_id}")
+    assert by_id.data["dispatches"] == [agent_id]
+    assert shop_session.state == "quiet"
+
+
+async def test_step_of_nothing_or_an_unknown_id(shop_session: Session) -> None:
+    idle = await ok(shop_session, "step 3")
+    assert idle.data["dispatches"] == []
+    unknown = await shop_session.execute("step #99")
+    assert not unknown.ok
+    assert unknown.error == "no pending dispatch #99 (nothing is pending)"
+    none_of_kind = await shop_session.execute("step agent")
+    assert "no agent dispatch is pending" in none_of_kind.error
+
+
+async def test_run_goes_until_quiet(shop_session: Session) -> None:
+    await ok(shop_session, "inject Web.order item=apple")
+    outcome = await ok(shop_session, "run")
+    assert outcome.data["dispatches"] == 3
+    assert len(shop_session.computation) == 4
+    assert shop_session.state == "quiet"
+    assert outcome.data["stopped_by"] is None
+
+
+async def test_a_breakpoint_pauses_the_run_and_says_why(shop_session: Session) -> None:
+    seen: list[Any] = []
+    shop_session.subscribe(seen.append, kinds=(notices.BreakpointHit, notices.RunEnded))
+    await ok(shop_session, "break Store.reserved")
+    await ok(shop_session, "inject Web.order item=apple")
+    outcome = await ok(shop_session, "run")
+    assert outcome.data["stopped_by"] == {"breakpoint": 1, "event": "e2"}
+    rendered = " ".join(str(getattr(r, "plain", "")) for r in outcome.output)
+    assert "stopped at breakpoint 1 (Store.reserved): e2 Store.reserved" in rendered
+    assert shop_session.pending_count == 2
+    assert [type(n).__name__ for n in seen] == ["BreakpointHit", "RunEnded"]
+    assert seen[0].event.id == "e2"
+    await ok(shop_session, "continue")
+    assert shop_session.state == "quiet"
+    listed = await ok(shop_session, "breaks")
+    assert listed.data["breakpoints"] == [{"id": 1, "pattern": "Store.reserved", "hits": 1}]
+    await ok(shop_session, "unbreak 1")
+    assert shop_session.breakpoints == []
+    assert "no breakpoint 1" in (await shop_session.execute("unbreak 1")).error
+
+
+async def test_watches_count_earlier_and_later_matches(shop_session: Session) -> None:
+    counts: list[int] = []
+    shop_session.subscribe(lambda n: counts.append(n.count), kinds=(notices.WatchMatched,))
+    await ok(shop_session, "inject Web.order item=apple")
+    await ok(shop_session, "step")
+    watch = await ok(shop_session, "watch Web.order -> Store.reserved")
+    assert watch.data == {"watch": 1, "count": 1}
+    await ok(shop_session, "inject Web.order item=apple")
+    await ok(shop_session, "run")
+    assert counts == [2]
+    listed = await ok(shop_session, "matches 1")
+    assert listed.data["matches"] == [["e1", "e2"], ["e3", "e4"]]
+    summary = await ok(shop_session, "matches")
+    assert summary.data["watches"] == [
+        {"id": 1, "pattern": "Web.order -> Store.reserved", "count": 2}
+    ]
+    await ok(shop_session, "unwatch 1")
+    assert shop_session.watches == []
+
+
+async def test_expect_at_least_exactly_and_none(shop_session: Session) -> None:
+    results: list[notices.ExpectationChecked] = []
+    shop_session.subscribe(results.append, kinds=(notices.ExpectationChecked,))
+    await ok(shop_session, "inject Web.order item=apple")
+    await ok(shop_session, "run")
+    assert not (await ok(shop_session, "expect Store.reserved")).failed_expectation
+    assert not (await ok(shop_session, "expect Mailer.sent count=1")).failed_expectation
+    assert not (await ok(shop_session, "expect Store.refused none")).failed_expectation
+    failed = await ok(shop_session, "expect Store.reserved count=2")
+    assert failed.failed_expectation
+    assert failed.data == {
+        "pattern": "Store.reserved",
+        "expected": "exactly 2 matches",
+        "seen": 1,
+        "held": False,
+    }
+    assert [r.held for r in results] == [True, True, True, False]
+    assert shop_session.expectations == results
+
+
+async def test_why_and_effects_walk_the_causes(shop_session: Session) -> None:
+    await ok(shop_session, "inject Web.order item=apple")
+    await ok(shop_session, "run")
+    ledger = shop_session.computation.events_by_name("Ledger.entry")[0]
+    why = await ok(shop_session, f"why {ledger.id}")
+    assert set(why.data["causes"]) == {"e1", "e2"}
+    effects = await ok(shop_session, "effects e1")
+    assert set(effects.data["effects"]) == {"e2", "e3", "e4"}
+    unknown = await shop_session.execute("why e40")
+    assert not unknown.ok
+    assert "no event 'e40' (events are e1 to e4)" in unknown.error
+
+
+async def test_show_topics(shop_session: Session) -> None:
+    await ok(shop_session, "inject Web.order item=apple")
+    queue = await ok(shop_session, "show queue")
+    assert queue.data["pending"] == [1]
+    event = await ok(shop_session, "show event e1")
+    assert event.data["event"]["name"] == "Web.order"
+    events = await ok(shop_session, "show events")
+    assert events.data["count"] == 1
+    for topic in ("graph", "components"):
+        assert (await ok(shop_session, f"show {topic}")).output
+
+
+async def test_export_save_and_load(shop_session: Session, tmp_path: Path) -> None:
+    await ok(shop_session, "inject Web.order item=apple")
+    await ok(shop_session, "run")
+    for fmt in ("dot", "mermaid", "json"):
+        await ok(shop_session, f"export {fmt} {tmp_path / ('run.' + fmt)}")
+    assert "digraph" in (tmp_path / "run.dot").read_text()
+    assert (
+        "flowchart" in (tmp_path / "run.mermaid").read_text()
+        or "graph" in (tmp_path / "run.mermaid").read_text()
+    )
+    assert len(json.loads((tmp_path / "run.json").read_text())["events"]) == 4
+    await ok(shop_session, f"save {tmp_path / 'saved.json'}")
+    await ok(shop_session, "reset")
+    assert len(shop_session.computation) == 0
+    loaded = await ok(shop_session, f"load {tmp_path / 'saved.json'}")
+    assert loaded.data == {"events": 4}
+    assert shop_session.state == "inspecting"
+    assert (await ok(shop_session, "why e4")).data["causes"]
+    refused = await shop_session.execute("inject Web.order item=pear")
+    assert "read-only" in refused.error
+    missing = await shop_session.execute(f"load {tmp_path / 'nothing.json'}")
+    assert "no such file" in missing.error
+    await ok(shop_session, "reset")
+    assert shop_session.state == "quiet"
+
+
+async def test_reset_and_seed_keep_watches_and_start_over(shop_session: Session) -> None:
+    await ok(shop_session, "watch Web.order")
+    await ok(shop_session, "inject Web.order item=apple")
+    assert shop_session.watches[0].count == 1
+    reset: list[str] = []
+    shop_session.subscribe(lambda n: reset.append(n.reason), kinds=(notices.SessionReset,))
+    await ok(shop_session, "seed 5")
+    assert shop_session.seed == 5
+    assert shop_session.system.seed == 5
+    assert len(shop_session.computation) == 0
+    assert shop_session.watches[0].count == 0
+    await ok(shop_session, "inject Web.order item=apple")
+    assert shop_session.watches[0].count == 1
+    await ok(shop_session, "reset")
+    assert reset == ["seed", "reset"]
+
+
+async def test_reload_reads_the_file_again(shop_file: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "shop.py"
+    copy.write_text(shop_file.read_text())
+    session = Session.load(copy)
+    await session.start()
+    try:
+        copy.write_text(shop_file.read_text().replace('"pear": 1', '"pear": 9'))
+        await ok(session, "reload")
+        await ok(session, "inject Web.order item=pear quantity=5")
+        await ok(session, "run")
+        assert session.computation.events_by_name("Store.reserved")
+        copy.write_text("def broken(:\n")
+        failed = await session.execute("reload")
+        assert not failed.ok
+        assert "reload failed, the session keeps its system" in failed.error
+        assert "syntax error" in failed.error
+        assert len(session.computation) > 0
+    finally:
+        await session.close()
+
+
+async def test_quit_asks_the_front_end_to_leave(shop_session: Session) -> None:
+    assert (await ok(shop_session, "quit")).quit
+    assert (await ok(shop_session, "exit")).quit
+
+
+async def test_help_lists_and_explains(shop_session: Session) -> None:
+    everything = await ok(shop_session, "help")
+    assert "inject" in everything.data["commands"]
+    one = await ok(shop_session, "help inject")
+    assert one.data == {"command": "inject"}
+
+
+async def test_listeners_get_runtime_and_session_notifications(shop_session: Session) -> None:
+    kinds: list[str] = []
+    unsubscribe = shop_session.subscribe(lambda n: kinds.append(type(n).__name__))
+    await ok(shop_session, "inject Web.order item=apple")
+    assert "EventRecorded" in kinds and "DispatchQueued" in kinds
+    assert kinds[-1] == "CommandFinished"
+    unsubscribe()
+    kinds.clear()
+    await ok(shop_session, "run")
+    assert kinds == []
+
+
+async def test_a_listener_that_raises_is_dropped(shop_session: Session) -> None:
+    def broken(notification: object) -> None:
+        raise RuntimeError("drawing failed")
+
+    shop_session.subscribe(broken)
+    await ok(shop_session, "inject Web.order item=apple")
+    await ok(shop_session, "run")
+    assert len(shop_session.computation) == 4
+
+
+async def test_pause_stops_a_run_in_progress(tmp_path: Path) -> None:
+    ticker = Path(__file__).parent / "fixtures" / "ticker.py"
+    session = Session.load(ticker)
+    await session.start()
+    try:
+        await ok(session, "inject Clock.tick n=0 limit=50000")
+        running = asyncio.ensure_future(session.execute("run"))
+        while len(session.computation) < 200:
+            await asyncio.sleep(0)
+        assert session.state == "running"
+        refused = await session.execute("inject Clock.tick n=0")
+        assert refused.error == "a run is in progress; `pause` before `inject`"
+        assert (await ok(session, "show queue")).ok
+        await ok(session, "pause")
+        outcome = await running
+        assert outcome.ok
+        assert session.paused_by_user
+        assert 200 <= len(session.computation) < 50001
+        assert session.state == "paused"
+    finally:
+        await session.close()
+
+
+async def test_commands_after_close_are_refused(shop_file: Path) -> None:
+    session = Session.load(shop_file)
+    await session.start()
+    await session.close()
+    outcome = await session.execute("inject Web.order item=apple")
+    assert outcome.error == "the session is closed"
