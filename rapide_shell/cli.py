@@ -115,9 +115,40 @@ def shell(
     file: FileArgument,
     seed: SeedOption = None,
     arch: ArchOption = None,
+    script: Annotated[
+        str | None,
+        typer.Option("--script", "-s", help="Play this script visibly, then hand over."),
+    ] = None,
+    speed: Annotated[
+        float,
+        typer.Option("--speed", min=0.0, help="Seconds between the script's commands."),
+    ] = 1.0,
+    record: RecordOption = None,
 ) -> None:
     """Open the Textual workbench on the architecture."""
-    raise fail("the TUI (rapide shell) is not installed yet; use `rapide repl FILE` meanwhile")
+    from pathlib import Path
+
+    from rapide_shell.loader import LoadError
+    from rapide_shell.recording import Recorder
+    from rapide_shell.session import Session
+    from rapide_shell.tui.app import RapideApp
+
+    if script is not None and not Path(script).is_file():
+        raise fail(f"{script}: no such script file")
+    try:
+        session = Session.load(file, arch=arch, seed=seed)
+    except LoadError as error:
+        raise fail(str(error)) from None
+    if record is not None:
+        try:
+            session.recorder = Recorder(record, source=file, seed=session.seed)
+        except OSError as error:
+            raise fail(str(error)) from None
+    try:
+        RapideApp(session, script=script, speed=speed).run()
+    finally:
+        if session.recorder is not None:
+            session.recorder.close()
 
 
 @app.command()
