@@ -32,7 +32,6 @@ def to_dot(
     poset = poset_of(computation, "to_dot")
     check_bound(max_events, "to_dot")
     view = select(poset, max_events, _filter("to_dot", event_types, time_range))
-    node = {event: f"n{index}" for index, event in enumerate(view.events)}
     marked = _highlighted(highlight)
     lines = [
         "digraph computation {",
@@ -43,33 +42,33 @@ def to_dot(
     if note:
         lines.append(f"  // {note}")
         lines.append(f"  truncated [shape=note, fillcolor=lightyellow, label={dot_string(note)}];")
-    clusters: dict[str, list[Event]] = {}
+    clusters: dict[str, list[int]] = {}
     loose = []
-    for event in view.events:
+    for index, event in enumerate(view.events):
         if event.source:
-            clusters.setdefault(event.source, []).append(event)
+            clusters.setdefault(event.source, []).append(index)
         else:
-            loose.append(event)
+            loose.append(index)
     for number, (source, members) in enumerate(clusters.items()):
         lines.append(f"  subgraph cluster_{number} {{")
         lines.append(f"    label={dot_string(source)};")
         lines.append("    style=dashed;")
-        lines += [_dot_node(event, node[event], marked, "    ") for event in members]
+        lines += [_dot_node(view.events[index], index, marked, "    ") for index in members]
         lines.append("  }")
-    lines += [_dot_node(event, node[event], marked, "  ") for event in loose]
-    lines += [f"  {node[cause]} -> {node[effect]};" for cause, effect in view.links]
+    lines += [_dot_node(view.events[index], index, marked, "  ") for index in loose]
+    lines += [f"  n{cause} -> n{effect};" for cause, effect in view.links]
     lines.append("}")
     return "\n".join(lines)
 
 
-def _dot_node(event: Event, node_id: str, marked: set[str], indent: str) -> str:
+def _dot_node(event: Event, index: int, marked: set[str], indent: str) -> str:
     label = "\n".join(part for part in (event.name, event.source, event.id) if part)
     attributes = [f"label={dot_string(label)}"]
     if event.payload:
         attributes.append(f"tooltip={dot_string(_clip(payload_text(event.payload)))}")
     if event.id in marked:
         attributes.append("fillcolor=red, fontcolor=white")
-    return f"{indent}{node_id} [{', '.join(attributes)}];"
+    return f"{indent}n{index} [{', '.join(attributes)}];"
 
 
 def to_mermaid(
@@ -89,18 +88,17 @@ def to_mermaid(
     poset = poset_of(computation, "to_mermaid")
     check_bound(max_events, "to_mermaid")
     view = select(poset, max_events, _filter("to_mermaid", event_types, None))
-    node = {event: f"n{index}" for index, event in enumerate(view.events)}
     marked = _highlighted(highlight)
     lines = ["graph TD"]
     note = view.note()
     if note:
         lines.append(f"  %% {note}")
         lines.append(f"  truncated>{mermaid_string(note)}]")
-    for event in view.events:
+    for index, event in enumerate(view.events):
         label = "\n".join(part for part in (event.name, event.source, event.id) if part)
-        lines.append(f"  {node[event]}[{mermaid_string(label)}]")
-    lines += [f"  {node[cause]} --> {node[effect]}" for cause, effect in view.links]
-    chosen = [node[event] for event in view.events if event.id in marked]
+        lines.append(f"  n{index}[{mermaid_string(label)}]")
+    lines += [f"  n{cause} --> n{effect}" for cause, effect in view.links]
+    chosen = [f"n{index}" for index, event in enumerate(view.events) if event.id in marked]
     if chosen:
         lines.append("  classDef highlight fill:#f66,color:#fff")
         lines.append(f"  class {','.join(chosen)} highlight")

@@ -7,22 +7,24 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import islice
 
-from pyrapide.core import Event, Poset
+from pyrapide.core import Event, EventSet, Poset
 
 
 @dataclass(frozen=True)
 class Selection:
     """The events a view draws, laid out in causal order.
 
-    ``events`` are the shown events, each after its causes; ``depth`` is the length of the
-    longest chain of shown events ending at each one; ``links`` are the (cause, effect)
-    pairs among shown events. ``eligible`` counts the events the view could have shown
-    (after its filters), ``size`` the events in the computation.
+    ``events`` are the shown events, each after its shown causes. The other lists are
+    aligned with it: ``causes[i]`` holds every direct cause of ``events[i]`` (shown or
+    not), ``depth[i]`` the length of the longest chain of shown events ending there.
+    ``links`` are (cause, effect) positions in ``events``. ``eligible`` counts the events
+    the view could have shown (after its filters), ``size`` the events in the computation.
     """
 
     events: list[Event]
-    depth: dict[Event, int]
-    links: list[tuple[Event, Event]]
+    causes: list[EventSet]
+    depth: list[int]
+    links: list[tuple[int, int]]
     eligible: int
     size: int
     filtered: bool
@@ -46,8 +48,8 @@ def select(
 ) -> Selection:
     """Pick the first ``max_events`` events (recording order) that ``keep`` accepts.
 
-    Without a filter, only the shown events are visited, so a small view of a huge
-    computation stays cheap.
+    Without a filter only the shown events are visited, so a small view of a huge
+    computation stays cheap; each shown event's causes are asked for once.
     """
     if keep is None:
         eligible = len(poset)
@@ -60,19 +62,28 @@ def select(
                 eligible += 1
                 if max_events is None or len(chosen) < max_events:
                     chosen.append(event)
-    ordered = _causal_order(poset, chosen)
-    members = set(ordered)
-    depth: dict[Event, int] = {}
-    links: list[tuple[Event, Event]] = []
-    for event in ordered:
+    # Positions stand for events from here on: ids hash fast, events do not.
+    position = {event.id: index for index, event in enumerate(chosen)}
+    all_causes = [poset.causes(event) for event in chosen]
+    shown_causes = [[position[c.id] for c in causes if c.id in position] for causes in all_causes]
+    order = _causal_order(shown_causes)
+    if order is not None:  # renumber so that positions follow the causal order
+        renumber = {old: new for new, old in enumerate(order)}
+        chosen = [chosen[old] for old in order]
+        all_causes = [all_causes[old] for old in order]
+        shown_causes = [[renumber[c] for c in shown_causes[old]] for old in order]
+    depth: list[int] = []
+    links: list[tuple[int, int]] = []
+    for index, causes in enumerate(shown_causes):
         level = 0
-        for cause in poset.causes(event):
-            if cause in members:
-                links.append((cause, event))
-                level = max(level, depth[cause] + 1)
-        depth[event] = level
+        for cause in causes:
+            links.append((cause, index))
+            if depth[cause] >= level:
+                level = depth[cause] + 1
+        depth.append(level)
     return Selection(
-        events=ordered,
+        events=chosen,
+        causes=all_causes,
         depth=depth,
         links=links,
         eligible=eligible,
@@ -82,33 +93,27 @@ def select(
     )
 
 
-def _causal_order(poset: Poset, chosen: list[Event]) -> list[Event]:
-    """Order ``chosen`` so each event follows its chosen causes, keeping recording order.
+def _causal_order(causes: list[list[int]]) -> list[int] | None:
+    """A stable causal order of positions 0..n-1, or None when 0..n-1 already is one.
 
-    Recording order already is causal unless a link was added between recorded events
-    pointing backwards; only then is a stable topological sort needed.
+    Recording order is causal unless a link was added between recorded events pointing
+    backwards; only then is a topological sort needed (earliest recorded first).
     """
-    members = set(chosen)
-    placed: set[Event] = set()
-    for event in chosen:
-        if any(cause in members and cause not in placed for cause in poset.causes(event)):
-            break
-        placed.add(event)
-    else:
-        return chosen
-    rank = {event: index for index, event in enumerate(chosen)}
-    waiting = {
-        event: sum(1 for cause in poset.causes(event) if cause in members) for event in chosen
-    }
-    ready = [rank[event] for event in chosen if waiting[event] == 0]
+    if all(c < index for index, group in enumerate(causes) for c in group):
+        return None
+    effects: list[list[int]] = [[] for _ in causes]
+    waiting = [len(group) for group in causes]
+    for index, group in enumerate(causes):
+        for c in group:
+            effects[c].append(index)
+    ready = [index for index, count in enumerate(waiting) if count == 0]
     heapq.heapify(ready)
-    ordered = []
+    order = []
     while ready:
-        event = chosen[heapq.heappop(ready)]
-        ordered.append(event)
-        for effect in poset.effects(event):
-            if effect in members:
-                waiting[effect] -= 1
-                if waiting[effect] == 0:
-                    heapq.heappush(ready, rank[effect])
-    return ordered
+        index = heapq.heappop(ready)
+        order.append(index)
+        for effect in effects[index]:
+            waiting[effect] -= 1
+            if waiting[effect] == 0:
+                heapq.heappush(ready, effect)
+    return order

@@ -37,7 +37,8 @@ def root_causes(computation: Computation | Poset, target_event: Event | str) -> 
     """
     poset = poset_of(computation, "root_causes")
     target = event_in(poset, target_event, "root_causes", "target_event")
-    return EventSet(e for e in poset.ancestors(target) if not poset.causes(e))
+    # Depth 0 (no chain leads to it) is the poset's O(1) test for "has no cause".
+    return EventSet(e for e in poset.ancestors(target) if poset.depth(e) == 0)
 
 
 def backward_slice(
@@ -50,9 +51,7 @@ def backward_slice(
     """
     poset = poset_of(computation, "backward_slice")
     target = event_in(poset, target_event, "backward_slice", "target_event")
-    members = set(poset.ancestors(target))
-    members.add(target)
-    return _induced(poset, members, like=computation)
+    return _induced(poset, [*poset.ancestors(target), target], like=computation)
 
 
 def forward_slice(
@@ -65,9 +64,7 @@ def forward_slice(
     """
     poset = poset_of(computation, "forward_slice")
     source = event_in(poset, source_event, "forward_slice", "source_event")
-    members = set(poset.descendants(source))
-    members.add(source)
-    return _induced(poset, members, like=computation)
+    return _induced(poset, [source, *poset.descendants(source)], like=computation)
 
 
 def impact_set(computation: Computation | Poset, source_event: Event | str) -> EventSet:
@@ -115,21 +112,23 @@ def causal_distance(computation: Computation | Poset, a: Event | str, b: Event |
 def critical_path(computation: Computation | Poset) -> list[Event]:
     """Return a longest causal chain, from a root to its last event (empty when empty).
 
-    Among chains of equal length, the one ending first in causal order wins, and along it
-    the earliest-recorded cause; so the answer is the same on every run.
+    Among chains of equal length, the one ending at the earliest-recorded event wins, and
+    along it the earliest-recorded cause; so the answer is the same on every run.
     """
     poset = poset_of(computation, "critical_path")
-    order = poset.topological_order()
-    if not order:
+    # The poset keeps each event's depth (the links on the longest chain ending there,
+    # the dynamic programme over topological order, maintained as events arrive), so
+    # the end of a longest chain is one scan away and the way back one link per step.
+    end, deepest = None, -1
+    for event in poset:
+        depth = poset.depth(event)
+        if depth > deepest:
+            end, deepest = event, depth
+    if end is None:
         return []
-    length, previous = _longest_chains(poset, order)
-    end = order[0]
-    for event in order:
-        if length[event] > length[end]:
-            end = event
     path = [end]
-    while (cause := previous[path[-1]]) is not None:
-        path.append(cause)
+    for depth in range(deepest - 1, -1, -1):
+        path.append(next(c for c in poset.causes(path[-1]) if poset.depth(c) == depth))
     path.reverse()
     return path
 
@@ -143,10 +142,9 @@ def parallel_events(computation: Computation | Poset) -> list[EventSet]:
     level order, each in recording order.
     """
     poset = poset_of(computation, "parallel_events")
-    length, _ = _longest_chains(poset, poset.topological_order())
     levels: dict[int, list[Event]] = {}
     for event in poset:  # recording order
-        levels.setdefault(length[event], []).append(event)
+        levels.setdefault(poset.depth(event), []).append(event)
     return [EventSet(levels[level]) for level in sorted(levels) if len(levels[level]) > 1]
 
 
@@ -160,19 +158,31 @@ def bottleneck_events(computation: Computation | Poset) -> list[Event]:
     order = poset.topological_order()
     if not order:
         return []
-    position = {event: index for index, event in enumerate(order)}
-    # In a topological order a path can skip the event at position p only by a link that
-    # jumps over p (from before p to after it), or by starting at a root placed after p,
-    # or by ending at a leaf placed before p. One sweep tracks the furthest link so far.
-    last_root = max(i for i, event in enumerate(order) if not poset.causes(event))
-    first_leaf = min(i for i, event in enumerate(order) if not poset.effects(event))
-    bottlenecks = []
-    furthest_reach = -1
+    # In a topological order, a root-to-leaf path can avoid the event at position p only
+    # through a link that jumps over p (from before p to after it), by starting at a root
+    # placed after p, or by ending at a leaf placed before p. Count, for each position,
+    # the links jumping over it (a difference array over each link's span), and find
+    # the last root and the first leaf: linear in events plus links.
+    position = {event.id: index for index, event in enumerate(order)}
+    jumps = [0] * (len(order) + 1)
+    is_cause = [False] * len(order)
+    last_root = 0
     for index, event in enumerate(order):
-        if furthest_reach <= index and last_root <= index <= first_leaf:
+        causes = poset.causes(event)
+        if not causes:
+            last_root = index
+        for cause in causes:
+            start = position[cause.id]
+            is_cause[start] = True
+            jumps[start + 1] += 1
+            jumps[index] -= 1
+    first_leaf = is_cause.index(False)
+    bottlenecks = []
+    over = 0
+    for index, event in enumerate(order):
+        over += jumps[index]
+        if over == 0 and last_root <= index <= first_leaf:
             bottlenecks.append(event)
-        for effect in poset.effects(event):
-            furthest_reach = max(furthest_reach, position[effect])
     return bottlenecks
 
 
@@ -198,45 +208,27 @@ def causal_density(computation: Computation | Poset) -> float:
     return links / (size * (size - 1) / 2)
 
 
-def _longest_chains(
-    poset: Poset, order: list[Event]
-) -> tuple[dict[Event, int], dict[Event, Event | None]]:
-    """For each event, the links on the longest chain ending at it and its cause on it.
-
-    One pass in topological order: every cause is settled before its effects.
-    """
-    length: dict[Event, int] = {}
-    previous: dict[Event, Event | None] = {}
-    for event in order:
-        best_length, best_cause = 0, None
-        for cause in poset.causes(event):
-            if best_cause is None or length[cause] + 1 > best_length:
-                best_length, best_cause = length[cause] + 1, cause
-        length[event] = best_length
-        previous[event] = best_cause
-    return length, previous
-
-
-def _induced(poset: Poset, members: set[Event], like: Computation | Poset) -> Computation | Poset:
+def _induced(poset: Poset, members: list[Event], like: Computation | Poset) -> Computation | Poset:
     """Build the sub-computation on ``members`` (of the same kind as ``like``)."""
     result: Computation | Poset = Computation() if isinstance(like, Computation) else Poset()
     target = result.poset if isinstance(result, Computation) else result
-    placed: set[Event] = set()
-    late_links: list[tuple[Event, Event]] = []
+    member_ids = {event.id for event in members}
+    placed: set[str] = set()
+    late_links: list[tuple[str, str]] = []
     # Recording order is kept; a link added after recording (add_causal_link) may point
     # to an event recorded later, so such links are added once every event is in.
     for event in sorted(members, key=poset.seq):
         causes = []
         for cause in poset.causes(event):
-            if cause in placed:
-                causes.append(cause)
-            elif cause in members:
-                late_links.append((cause, event))
+            if cause.id in placed:
+                causes.append(cause.id)
+            elif cause.id in member_ids:
+                late_links.append((cause.id, event.id))
         if isinstance(result, Computation):
             result.record(event, caused_by=causes)
         else:
             result.add(event, caused_by=causes)
-        placed.add(event)
-    for cause, effect in late_links:
-        target.add_causal_link(cause, effect)
+        placed.add(event.id)
+    for cause_id, effect_id in late_links:
+        target.add_causal_link(cause_id, effect_id)
     return result

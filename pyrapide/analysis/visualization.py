@@ -33,10 +33,9 @@ def summary(computation: Computation | Poset, max_events: int | None = None) -> 
     poset = poset_of(computation, "summary")
     check_bound(max_events, "summary")
     view = select(poset, max_events)
-    shown = set(view.events)
-    roots = sum(1 for e in view.events if not any(c in shown for c in poset.causes(e)))
-    leaves = sum(1 for e in view.events if not any(f in shown for f in poset.effects(e)))
-    depth = max(view.depth.values(), default=0)
+    roots = len(view.events) - len({effect for _, effect in view.links})
+    leaves = len(view.events) - len({cause for cause, _ in view.links})
+    depth = max(view.depth, default=0)
     lines = [
         f"Computation: {_count(len(view.events), 'event')}, "
         f"{_count(len(view.links), 'causal link')}, depth {depth}, "
@@ -92,24 +91,23 @@ def to_ascii(
         header += f" ({view.note()})"
     lines = _wrap(header, max_width, "", "  ")
     labels = _short_ids(view.events)
-    for event in view.events:
-        lines += _ascii_entry(event, poset, view, labels, max_width)
+    for index in range(len(view.events)):
+        lines += _ascii_entry(index, view, labels, max_width)
     if view.truncated:
         hidden = view.eligible - len(view.events)
         lines += _wrap(f"... {hidden} more events not shown ({view.note()})", max_width, "", "    ")
     return "\n".join(lines)
 
 
-def _ascii_entry(
-    event: Event, poset: Poset, view: Selection, labels: dict[Event, str], width: int
-) -> list[str]:
+def _ascii_entry(index: int, view: Selection, labels: dict[str, str], width: int) -> list[str]:
+    event = view.events[index]
     # Indentation shows depth but is capped, so deep chains keep room for their text.
-    indent = "  " * min(view.depth[event], width // 10)
-    head = f"{labels[event]}  {plain(event.name)}"
+    indent = "  " * min(view.depth[index], width // 10)
+    head = f"{labels[event.id]}  {plain(event.name)}"
     if event.source:
         head += f" @{plain(event.source)}"
     payload = payload_text(event.payload) if event.payload else ""
-    causes = [labels.get(c) or _short(c.id) for c in poset.causes(event)]
+    causes = [labels.get(c.id) or _short(c.id) for c in view.causes[index]]
     cause_text = "<- " + ", ".join(causes) if causes else ""
     one_line = "  ".join(part for part in (indent + head, payload, cause_text) if part)
     if len(one_line) <= width:
@@ -169,7 +167,7 @@ def _short(event_id: str, length: int = 8) -> str:
     return plain(event_id[:length]) + ".."
 
 
-def _short_ids(events: list[Event]) -> dict[Event, str]:
+def _short_ids(events: list[Event]) -> dict[str, str]:
     """Shorten long ids to the shortest prefix (8 characters or more) that stays unique.
 
     In sorted order an id shares its longest prefix with a neighbour, so one more
@@ -183,7 +181,7 @@ def _short_ids(events: list[Event]) -> dict[Event, str]:
             if neighbour is not event_id:
                 shared = max(shared, _common_prefix(event_id, neighbour))
         needed[event_id] = max(8, shared + 1)
-    return {event: _short(event.id, needed[event.id]) for event in events}
+    return {event_id: _short(event_id, length) for event_id, length in needed.items()}
 
 
 def _common_prefix(first: str, second: str) -> int:
@@ -210,7 +208,7 @@ def to_json(computation: Computation | Poset, max_events: int | None = None) -> 
     metadata: dict[str, Any] = {
         "event_count": len(view.events),
         "edge_count": len(view.links),
-        "causal_depth": max(view.depth.values(), default=0),
+        "causal_depth": max(view.depth, default=0),
         "truncated": view.truncated,
         "total_events": view.size,
     }
@@ -228,6 +226,9 @@ def to_json(computation: Computation | Poset, max_events: int | None = None) -> 
             }
             for event in view.events
         ],
-        "edges": [{"from": cause.id, "to": effect.id} for cause, effect in view.links],
+        "edges": [
+            {"from": view.events[cause].id, "to": view.events[effect].id}
+            for cause, effect in view.links
+        ],
         "metadata": metadata,
     }
