@@ -85,8 +85,6 @@ class PatternBuilder(Transformer[Token, Any]):
                 source = part[1]
             else:
                 fields = part
-        if source is not None and not isinstance(source, (str, Placeholder)):
-            raise TypeError(f"a source is a string or a placeholder, not {json.dumps(source)}")
         return alg.BasicPattern(name, fields, source)
 
     def name(self, token: Token) -> str:
@@ -113,7 +111,12 @@ class PatternBuilder(Transformer[Token, Any]):
     def field(self, meta: Any, key: str, value: Any) -> tuple[str, Any, int]:
         return (key, value, meta.column)
 
-    def source(self, value: Any) -> tuple[str, Any]:
+    @v_args(meta=True, inline=True)
+    def source(self, meta: Any, value: Any) -> tuple[str, Any]:
+        if not isinstance(value, (str, Placeholder)):
+            raise _SemanticError(
+                f"a source is a string or a placeholder, not {json.dumps(value)}", meta.column
+            )
         return ("source", value)
 
     def placeholder(self, token: Token) -> Placeholder:

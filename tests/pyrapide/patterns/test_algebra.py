@@ -1,0 +1,256 @@
+"""The evaluator: what each operator matches, on small posets built by hand."""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+
+from pyrapide.core import Computation, Event, Poset
+from pyrapide.patterns import (
+    BasicPattern,
+    Pattern,
+    PatternMatch,
+    Placeholder,
+    parse_pattern,
+    placeholder,
+)
+from pyrapide.patterns.condition import Comparison
+
+
+def ids(matches):
+    return [[event.id for event in found.events] for found in matches]
+
+
+@pytest.fixture
+def diamond():
+    """a1 -> b1 -> b2 <- a2 ; c independent of everything."""
+    poset = Poset()
+    a1 = Event("A", {"k": 1}, id="a1", source="api")
+    a2 = Event("A", {"k": 2}, id="a2", source="api")
+    b1 = Event("B", {"k": 1}, id="b1", source="db")
+    b2 = Event("B", {"k": 2}, id="b2", source="db")
+    c = Event("C", {"k": 1}, id="c")
+    poset.add(a1)
+    poset.add(a2)
+    poset.add(b1, caused_by=[a1])
+    poset.add(b2, caused_by=[b1, a2])
+    poset.add(c)
+    return poset
+
+
+def both_ways(pattern, poset):
+    """match_in, after checking the incremental matcher reports the same, once each."""
+    batch = pattern.match_in(poset)
+    matcher = pattern.matcher()
+    fed = [found for event in poset for found in matcher.feed(event, poset)]
+    assert sorted(map(repr, fed)) == sorted(map(repr, batch))
+    return batch
+
+
+A = Pattern.match("A")
+B = Pattern.match("B")
+k = placeholder("k")
+
+
+def test_basic_pattern_matches_by_name_source_and_fields(diamond):
+    assert ids(both_ways(A, diamond)) == [["a1"], ["a2"]]
+    assert ids(both_ways(Pattern.match("*", k=1), diamond)) == [["a1"], ["b1"], ["c"]]
+    assert ids(both_ways(Pattern.match("*", source="db"), diamond)) == [["b1"], ["b2"]]
+    assert ids(both_ways(Pattern.match("A", missing=1), diamond)) == []
+
+
+def test_field_values_compare_as_json_values():
+    poset = Poset()
+    poset.add(Event("E", {"flag": True}, id="t"))
+    poset.add(Event("E", {"flag": 1.0}, id="one"))
+    assert ids(Pattern.match("E", flag=1).match_in(poset)) == [["one"]]
+    assert ids(Pattern.match("E", flag=True).match_in(poset)) == [["t"]]
+
+
+def test_placeholders_bind_field_and_source_values(diamond):
+    found = both_ways(Pattern.match("A", source=placeholder("s"), k=k), diamond)
+    assert [m.bindings for m in found] == [{"s": "api", "k": 1}, {"s": "api", "k": 2}]
+
+
+def test_a_placeholder_used_twice_in_one_event_must_meet_equal_values():
+    poset = Poset()
+    poset.add(Event("P", {"x": 1, "y": 1}, id="same"))
+    poset.add(Event("P", {"x": 1, "y": 2}, id="different"))
+    v = placeholder("v")
+    assert ids(Pattern.match("P", x=v, y=v).match_in(poset)) == [["same"]]
+
+
+def test_sequence_relates_causally_ordered_events_with_agreeing_placeholders(diamond):
+    assert ids(both_ways(A >> B, diamond)) == [["a1", "b1"], ["a1", "b2"], ["a2", "b2"]]
+    agreeing = both_ways(Pattern.match("A", k=k) >> Pattern.match("B", k=k), diamond)
+    assert ids(agreeing) == [["a1", "b1"], ["a2", "b2"]]
+    assert [m.bindings for m in agreeing] == [{"k": 1}, {"k": 2}]
+    assert A.then(B) == A >> B
+
+
+def test_sequence_of_composites_requires_every_left_event_before_every_right_one(diamond):
+    c_after = Pattern.match("C")
+    assert both_ways((A >> B) >> c_after, diamond) == []
+    chain = both_ways((A >> B) >> Pattern.match("B"), diamond)
+    assert ids(chain) == [["a1", "b1", "b2"]]
+
+
+def test_then_immediately_needs_a_direct_cause(diamond):
+    assert ids(both_ways(A.then_immediately(B), diamond)) == [["a1", "b1"], ["a2", "b2"]]
+
+
+def test_join_needs_a_common_strict_ancestor(diamond):
+    # b1 and b2 share the ancestor a1; a1 is no strict ancestor of itself.
+    assert ids(both_ways(B & B, diamond)) == [["b1", "b2"]]
+    assert both_ways(A & B, diamond) == []
+
+
+def test_independence_needs_no_causal_order_either_way(diamond):
+    found = ids(both_ways(Pattern.match("*") | Pattern.match("C"), diamond))
+    assert found == [["a1", "c"], ["a2", "c"], ["b1", "c"], ["b2", "c"]]
+    assert ids(both_ways(A | B, diamond)) == [["a2", "b1"]]
+
+
+def test_one_event_never_serves_both_sides(diamond):
+    anything = Pattern.match("*")
+    assert all(len(set(m.events)) == len(m.events) for m in both_ways(anything | anything, diamond))
+    assert all(len(m.events) == 2 for m in both_ways(anything & anything, diamond))
+
+
+def test_or_and_union_give_either_sides_matches_once(diamond):
+    assert ids(both_ways(A.or_(B), diamond)) == [["a1"], ["a2"], ["b1"], ["b2"]]
+    assert A.union(B) == A.or_(B)
+    assert ids(both_ways(A.or_(A), diamond)) == [["a1"], ["a2"]]
+
+
+def test_where_guards_over_the_event_or_over_the_match(diamond):
+    over_event = A.where(lambda e: e.payload.get("k") == 2)
+    over_match = Pattern.match("A", k=k).where(lambda m: m.bindings["k"] == 1)
+    assert ids(both_ways(over_event, diamond)) == [["a2"]]
+    assert ids(both_ways(over_match, diamond)) == [["a1"]]
+
+
+def test_a_guard_that_raises_is_a_non_match_and_is_recorded(diamond):
+    guarded = Pattern.match("*").where(lambda m: 1 / (m.payload["k"] - 1) > 0)
+    with pytest.warns(RuntimeWarning, match="ZeroDivisionError"):
+        found = guarded.match_in(diamond)
+    assert ids(found) == [["a2"], ["b2"]]
+    assert guarded.guard_error_count == 3
+    failed_match, error = guarded.guard_errors[0]
+    assert failed_match.id == "a1" and isinstance(error, ZeroDivisionError)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # warned once per pattern, not per event
+        assert ids(both_ways(guarded, diamond)) == [["a2"], ["b2"]]
+
+
+def test_condition_guards_read_bindings_and_treat_unbound_as_false(diamond):
+    bigger = Pattern.match("*", k=k).where(Comparison(k, ">", 1))
+    assert ids(both_ways(bigger, diamond)) == [["a2"], ["b2"]]
+    unbound = A.where(Comparison(placeholder("nope"), "==", 1))
+    assert both_ways(unbound, diamond) == []
+
+
+def test_timed_keeps_matches_within_the_bounds():
+    poset = Poset()
+    first = Event("A", id="a", timestamp=10.0)
+    poset.add(first)
+    poset.add(Event("B", id="b", timestamp=13.0), caused_by=[first])
+    poset.add(Event("B", id="late", timestamp=30.0), caused_by=[first])
+    sequence = A >> B
+    assert ids(both_ways(sequence.timed(None, max_duration=5), poset)) == [["a", "b"]]
+    assert ids(both_ways(B.timed(None, after=20), poset)) == [["late"]]
+    assert ids(both_ways(B.timed(None, before=20), poset)) == [["b"]]
+
+
+def test_timed_reads_times_from_a_clock_that_stamped_the_events():
+    class Clock:
+        def start_time(self, event):
+            return {"a": 0.0, "b": 100.0}.get(event.id)
+
+    poset = Poset()
+    first = Event("A", id="a", timestamp=1.0)
+    poset.add(first)
+    poset.add(Event("B", id="b", timestamp=2.0), caused_by=[first])
+    assert (A >> B).timed(Clock(), max_duration=5).match_in(poset) == []
+    assert len((A >> B).timed(None, max_duration=5).match_in(poset)) == 1
+
+
+def test_repeat_reports_the_growing_set_of_occurrences(diamond):
+    found = both_ways(Pattern.match("*", k=k).repeat(), diamond)
+    assert ids(found)[-1] == ["a1", "a2", "b1", "b2", "c"]
+    assert [len(m.events) for m in found] == [1, 2, 3, 4, 5]
+    assert found[-1].bindings == {"k": [1, 2, 1, 2, 1]}
+    assert [o.id for o in found[-1].occurrences] == ["a1", "a2", "b1", "b2", "c"]
+    assert both_ways(Pattern.match("Z").repeat(), diamond) == []
+
+
+def test_prebound_placeholders_filter_and_are_reported(diamond):
+    found = Pattern.match("*", k=k).match_in(diamond, bindings={"k": 2})
+    assert ids(found) == [["a2"], ["b2"]]
+    assert all(m.bindings == {"k": 2} for m in found)
+
+
+def test_a_match_of_one_event_reads_like_that_event(diamond):
+    (found,) = A.where(lambda e: e.id == "a1").match_in(diamond)
+    assert (found.event.id, found.id, found.name, found.source) == ("a1", "a1", "A", "api")
+    assert found.payload == {"k": 1}
+    pair = (A >> B).match_in(diamond)[0]
+    assert pair.event is pair.events[-1] and pair.id == "b1"
+
+
+def test_pattern_match_is_a_value(diamond):
+    a1 = diamond.get("a1")
+    assert PatternMatch((a1,), {"k": 1}) == PatternMatch([a1], {"k": 1})
+    assert PatternMatch((a1,), {"k": 1}) != PatternMatch((a1,), {"k": 2})
+    assert len({PatternMatch((a1,), {"v": [1]}), PatternMatch((a1,), {"v": [1]})}) == 1
+
+
+def test_matching_a_computation_and_feeding_from_it():
+    computation = Computation()
+    request = computation.new_event("Req")
+    computation.new_event("Res", caused_by=[request])
+    pattern = Pattern.match("Req") >> Pattern.match("Res")
+    assert ids(pattern.match_in(computation)) == [["e1", "e2"]]
+    matcher = pattern.matcher()
+    assert [m for e in computation for m in matcher.feed(e, computation)] == pattern.match_in(
+        computation
+    )
+
+
+def test_patterns_are_structural_values():
+    guard = lambda m: True  # noqa: E731 - one object, compared by identity
+    assert Pattern.match("A", k=1, j=k) == Pattern.match("A", j=placeholder("k"), k=1)
+    assert hash(Pattern.match("A", k=1)) == hash(BasicPattern("A", {"k": 1}))
+    assert Pattern.match("A", k=1) != Pattern.match("A", k=True)
+    assert A >> B != B >> A
+    assert A.where(guard) == A.where(guard)
+    assert A.where(guard) != A.where(lambda m: True)
+    assert {A >> B: 1}[Pattern.match("A") >> Pattern.match("B")] == 1
+
+
+def test_event_names_say_what_a_pattern_can_match():
+    assert A.event_names() == frozenset({"A"})
+    assert ((A >> B).or_(A.repeat()).where(lambda m: True)).event_names() == {"A", "B"}
+    assert (A & Pattern.match("*")).event_names() is None
+    assert parse_pattern("X.y -> Z.w || Q").event_names() == {"X.y", "Z.w", "Q"}
+
+
+def test_placeholder_names_collect_what_a_match_may_bind():
+    pattern = Pattern.match("A", k=k, source=placeholder("s")) >> Pattern.match("B", j=k)
+    assert pattern.placeholder_names() == {"k", "s"}
+
+
+def test_bad_operands_and_arguments_get_clear_errors():
+    with pytest.raises(TypeError, match="unsupported operand"):
+        A >> "B"
+    with pytest.raises(TypeError, match="needs a Pattern"):
+        A.then("B")
+    with pytest.raises(TypeError, match="callable"):
+        A.where(3)
+    with pytest.raises(ValueError, match="identifier"):
+        Placeholder("not a name")
+    with pytest.raises(ValueError, match="event name"):
+        Pattern.match("")
+    with pytest.raises(TypeError, match="number"):
+        A.timed(None, max_duration="5")

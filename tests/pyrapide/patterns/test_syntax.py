@@ -1,0 +1,159 @@
+"""The parser: text to pattern values, precedence, printing back, and syntax errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from pyrapide.patterns import Pattern, PatternSyntaxError, parse_pattern, placeholder
+from pyrapide.patterns.condition import AllOf, AnyOf, Comparison, Not
+
+A, B, C, D, E = (Pattern.match(name) for name in "ABCDE")
+k = placeholder("k")
+
+
+def test_the_design_example_parses_to_the_python_pattern():
+    text = 'APIService.request(type="query", key=?k) -> DatabaseService.result(key=?k)'
+    expected = Pattern.match("APIService.request", type="query", key=k) >> Pattern.match(
+        "DatabaseService.result", key=k
+    )
+    assert parse_pattern(text) == expected
+    assert str(expected) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("A -> B", A >> B),
+        ("A >> B", A >> B),
+        ("A => B", A.then_immediately(B)),
+        ("A || B", A | B),
+        ("A & B", A & B),
+        ("A or B", A.or_(B)),
+        ("A+", A.repeat()),
+        ("*", Pattern.match("*")),
+        ('"order-placed"', Pattern.match("order-placed")),
+        ('A from "api"', Pattern.match("A", source="api")),
+        ("A(x=1) from ?s", Pattern.match("A", x=1, source=placeholder("s"))),
+        ('A("odd key"=1)', Pattern.match("A", **{"odd key": 1})),
+        ("A()", A),
+    ],
+)
+def test_each_operator_and_form(text, expected):
+    assert parse_pattern(text) == expected
+
+
+def test_json_literals_as_field_values():
+    parsed = parse_pattern('E(a=-1.5e2, b=true, c=null, d=[1, "x", [false]], e={"k": {}}, f=[])')
+    expected = Pattern.match("E", a=-150.0, b=True, c=None, d=[1, "x", [False]], e={"k": {}}, f=[])
+    assert parsed == expected
+    assert parse_pattern("E(n=7)").field_matchers["n"] == 7
+    assert type(parse_pattern("E(n=7)").field_matchers["n"]) is int
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("A -> B -> C", (A >> B) >> C),
+        ("A -> (B -> C)", A >> (B >> C)),
+        ("A -> B & C", (A >> B) & C),
+        ("A & B -> C", A & (B >> C)),
+        ("A || B & C", A | (B & C)),
+        ("A or B || C", A.or_(B | C)),
+        ("A -> B || C & D or E", ((A >> B) | (C & D)).or_(E)),
+        ("A -> B+", A >> B.repeat()),
+        ("(A -> B)+", (A >> B).repeat()),
+        ("A => B -> C", A.then_immediately(B) >> C),
+    ],
+)
+def test_precedence_and_grouping(text, expected):
+    assert parse_pattern(text) == expected
+
+
+def test_where_conditions_apply_to_everything_before_them():
+    n = placeholder("n")
+    assert parse_pattern("A(n=?n) -> B where ?n > 5") == (Pattern.match("A", n=n) >> B).where(
+        Comparison(n, ">", 5)
+    )
+    parsed = parse_pattern('A where not ?n == "x" and (?n < 3 or ?n >= [1])')
+    condition = AllOf(
+        Not(Comparison(n, "==", "x")), AnyOf(Comparison(n, "<", 3), Comparison(n, ">=", [1]))
+    )
+    assert parsed == A.where(condition)
+    assert parse_pattern("(A where ?n != 1) -> B") == A.where(Comparison(n, "!=", 1)) >> B
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'APIService.request(type="query", key=?k) -> DatabaseService.result(key=?k)',
+        "A -> (B -> C)",
+        "(A or B) -> C",
+        "A || (B || C)",
+        "(A where ?x == 1) or B",
+        "A where ?x < 1 or ?y > 2 and not (?x == ?y or ?y == null)",
+        '"and"(x=1) from "src"',
+        '"true"("from"=1)',
+        "(A from ?s)+",
+        "((A+)+ => *)+",
+    ],
+)
+def test_printing_round_trips(text):
+    assert str(parse_pattern(text)) == text
+    assert parse_pattern(str(parse_pattern(text))) == parse_pattern(text)
+
+
+def test_patterns_with_python_guards_or_timing_say_so_and_do_not_parse():
+    def is_query(event):
+        return event.payload.get("type") == "query"
+
+    text = str(A.where(is_query) >> B)
+    assert text.startswith("(A where <python guard ") and text.endswith("is_query>) -> B")
+    with pytest.raises(PatternSyntaxError):
+        parse_pattern(text)
+    timed = str(A.timed(None, max_duration=5))
+    assert "within" in timed and "max_duration=5" in timed
+    with pytest.raises(PatternSyntaxError):
+        parse_pattern(timed)
+
+
+@pytest.mark.parametrize(
+    ("text", "column", "expected_word"),
+    [
+        ("A -> -> B", 6, "an event name"),
+        ("A -> ", 5, "an event name"),
+        ("A(k=)", 5, "a placeholder such as ?k"),
+        ("A(k 1)", 5, "'='"),
+        ("(A -> B", 8, "')'"),
+        ("A where B", 9, "a placeholder such as ?k"),
+        ("A $ B", 3, "'->'"),
+        ("A(k=?)", 5, "a placeholder such as ?k"),
+    ],
+)
+def test_syntax_errors_name_the_column_and_what_was_expected(text, column, expected_word):
+    with pytest.raises(PatternSyntaxError) as caught:
+        parse_pattern(text)
+    error = caught.value
+    assert error.column == column
+    assert error.text == text
+    assert expected_word in error.expected
+    assert f"column {column}" in str(error)
+    # The text is shown with a caret under the column.
+    lines = str(error).splitlines()
+    assert lines[1].strip() == text.strip()
+    assert lines[2].index("^") == lines[1].index(text[:1]) + column - 1
+
+
+def test_semantic_errors_are_syntax_errors_with_a_column():
+    with pytest.raises(PatternSyntaxError, match="field 'k' is given twice") as caught:
+        parse_pattern("A(k=1, k=2)")
+    assert caught.value.column == 8
+    with pytest.raises(PatternSyntaxError, match="source is a string or a placeholder") as caught:
+        parse_pattern("A from 5")
+    assert caught.value.column == 3
+
+
+def test_empty_text_and_non_strings():
+    with pytest.raises(PatternSyntaxError, match="Empty pattern"):
+        parse_pattern("   ")
+    with pytest.raises(TypeError, match="needs a string"):
+        parse_pattern(None)  # type: ignore[arg-type]
