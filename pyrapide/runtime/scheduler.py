@@ -121,10 +121,11 @@ class Scheduler:
         self.current: Task | None = None
         # Set by the System: component name -> its handlers (see System._handlers_for).
         self.handlers_for: Callable[[str, Any, Any], list[tuple[Callable[..., Any], Any]]] = (
-            lambda component, match, pattern: []
+            lambda component, match, connection: []
         )
         self.observe_constraints: Callable[[Any], list[Any]] | None = None
         self.halted: str | None = None
+        self.recorded_count = 0
         self.errors: list[HandlerError] = []
         self.violations: list[Any] = []
 
@@ -173,12 +174,13 @@ class Scheduler:
             for violation in self.observe_constraints(event):
                 self.violations.append(violation)
                 self.reporter.publish(ConstraintViolated, violation)
-        if self.max_events is not None and len(self.computation) >= self.max_events:
-            self.halt("max_events", f"stopped after {len(self.computation)} events (max_events)")
+        self.recorded_count += 1
+        if self.max_events is not None and self.recorded_count >= self.max_events:
+            self.halt("max_events", f"stopped after {self.recorded_count} events (max_events)")
 
     def over_event_limit(self) -> bool:
         """True once the run may record no more events."""
-        return self.max_events is not None and len(self.computation) >= self.max_events
+        return self.max_events is not None and self.recorded_count >= self.max_events
 
     def halt(self, limit: str, message: str) -> None:
         """Stop scheduling (a bound was hit) and report why, once."""
@@ -356,7 +358,7 @@ class Scheduler:
         task = Task(dispatch.target, dispatch, dispatch.depth)
         target = dispatch.connection.target
         if isinstance(target, str):
-            calls = self.handlers_for(target, dispatch.match, dispatch.connection.pattern)
+            calls = self.handlers_for(target, dispatch.match, dispatch.connection)
         else:
             calls = [(target, dispatch.match)]
         task.coro = self._deliver(task, calls, causes)

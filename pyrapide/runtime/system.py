@@ -90,6 +90,9 @@ class System:
             self.scheduler.observe_constraints = self._observe
         self.modules: dict[str, Any] = {}
         self._handlers: dict[str, list[tuple[Callable[..., Any], Any, frozenset[str] | None]]] = {}
+        # (component, connection index) -> its handlers, each flagged when its
+        # pattern is the connection's own (then the delivered match is its match).
+        self._plans: dict[tuple[str, int], list[tuple[Any, Any, Any, bool]]] = {}
         self._pause_requested = False
         self._resumed: asyncio.Event | None = None
         self._deadline: float | None = None
@@ -345,19 +348,25 @@ class System:
         return events
 
     # ------------------------------------------------------------ internals
-    def _handlers_for(self, component: str, match: Any, pattern: Any) -> list[tuple[Any, Any]]:
-        """The handlers of ``component`` that a delivery of ``match`` (a match of the
-        connection's ``pattern``) runs, each with its own match among the
-        delivered events: the last one its pattern completes."""
+    def _handlers_for(self, component: str, match: Any, connection: Any) -> list[tuple[Any, Any]]:
+        """The handlers of ``component`` that a delivery of ``match`` through
+        ``connection`` runs, each with its own match among the delivered events
+        (the last one its pattern completes)."""
+        plan = self._plans.get((component, connection.index))
+        if plan is None:
+            plan = self._plans[(component, connection.index)] = [
+                (method, pattern, names, pattern == connection.pattern)
+                for method, pattern, names in self._handlers.get(component, ())
+            ]
         calls = []
         events = match.events
-        for method, handler_pattern, names in self._handlers.get(component, ()):
-            if names is not None and not any(e.name in names for e in events):
-                continue
-            if handler_pattern == pattern:
+        for method, pattern, names, same_pattern in plan:
+            if same_pattern:
                 calls.append((method, match))  # the same pattern finds the same match
                 continue
-            own = self._match_among(handler_pattern, events)
+            if names is not None and not any(e.name in names for e in events):
+                continue
+            own = self._match_among(pattern, events)
             if own is not None:
                 calls.append((method, own))
         return calls
