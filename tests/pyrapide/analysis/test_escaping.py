@@ -22,7 +22,7 @@ HOSTILE = [
     "crlf\r\nline",
     "[brackets] {braces} (parens) <angle> |pipe|",
     "-> --> ; , = // /* */ # %% end",
-    "#quot; &amp; `tick` \\n \\\"",
+    '#quot; &amp; `tick` \\n \\"',
     "subgraph } digraph {",
     "tab\there \x00 \x07 \x1b[31m",
     "\u00e9\u4e2d\U0001f600",

@@ -6,6 +6,8 @@ import json
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pyrapide import Computation, Event, visualization
 from pyrapide.analysis.visualization import summary, to_ascii, to_dot, to_json, to_mermaid
@@ -223,3 +225,25 @@ def test_views_draw_events_after_their_causes_even_when_linked_backwards():
     assert [line.split()[0] for line in lines] == ["n2", "n0", "n1"]
     assert lines[1] == "  n0  N0  <- n2"
     assert to_json(comp)["metadata"]["causal_depth"] == 2
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.text(max_size=90), st.text(max_size=30), st.text(min_size=1, max_size=60)),
+        min_size=1,
+        max_size=8,
+        unique_by=lambda item: item[2],
+    ),
+    st.integers(min_value=40, max_value=140),
+)
+def test_to_ascii_never_exceeds_the_width(items, width):
+    comp = Computation()
+    recorded: list[Event] = []
+    for name, value, event_id in items:
+        event = Event(name=name or "x", payload={value: value * 3}, source=value, id=event_id)
+        comp.record(event, caused_by=recorded[-5:])
+        recorded.append(event)
+    lines = to_ascii(comp, max_width=width).splitlines()
+    assert all(len(line) <= width and line.isascii() for line in lines)
+    assert len(lines) >= len(items) + 1
