@@ -14,7 +14,7 @@ _TOOLTIP_CHARS = 300
 
 def to_dot(
     computation: Computation | Poset,
-    highlight: Collection[Event] | None = None,
+    highlight: Collection[Event | str] | None = None,
     event_types: Collection[str] | None = None,
     time_range: tuple[float, float] | None = None,
     max_events: int | None = 200,
@@ -22,8 +22,8 @@ def to_dot(
     """Return a Graphviz DOT digraph of the computation.
 
     Nodes are events (name, source and id; payload as tooltip), grouped in a dashed
-    cluster per source; edges run from cause to effect. ``highlight`` events are drawn in
-    red. ``event_types`` keeps only events with those names and ``time_range`` (inclusive
+    cluster per source; edges run from cause to effect. ``highlight`` events (or ids) are drawn
+    in red. ``event_types`` keeps only events with those names and ``time_range`` (inclusive
     ``(start, end)``) only events stamped in it; edges are drawn between kept events.
     At most ``max_events`` events are drawn (None: all); when some are left out, a note
     node and a comment say how many of how many are shown. Every name and payload is
@@ -73,14 +73,14 @@ def _dot_node(event: Event, index: int, marked: set[str], indent: str) -> str:
 
 def to_mermaid(
     computation: Computation | Poset,
-    highlight: Collection[Event] | None = None,
+    highlight: Collection[Event | str] | None = None,
     event_types: Collection[str] | None = None,
     max_events: int | None = 100,
 ) -> str:
     """Return a Mermaid flowchart (``graph TD``) of the computation.
 
     Nodes show an event's name, source and id; arrows run from cause to effect.
-    ``highlight`` events get the ``highlight`` class (red); ``event_types`` keeps only
+    ``highlight`` events (or ids) get the ``highlight`` class (red); ``event_types`` keeps only
     events with those names. At most ``max_events`` events are drawn (None: all); when
     some are left out, a note node and a comment say how many of how many are shown.
     Labels are escaped with Mermaid's entity codes, so the output always parses.
@@ -131,9 +131,11 @@ def _filter(
     return keep
 
 
-def _highlighted(highlight: Collection[Event] | None) -> set[str]:
+def _highlighted(highlight: Collection[Event | str] | None) -> set[str]:
     # By id, so events from a reloaded copy of the computation highlight too.
-    return {event.id for event in highlight} if highlight else set()
+    if not highlight:
+        return set()
+    return {item.id if isinstance(item, Event) else str(item) for item in highlight}
 
 
 def _clip(text: str) -> str:

@@ -179,6 +179,7 @@ def test_to_mermaid_draws_nodes_arrows_and_highlights(small):
         "  class n1 highlight",
     ]
     assert "Receiver" not in to_mermaid(comp, event_types={"log"})
+    assert to_mermaid(comp, highlight={"r1"}) == text  # ids highlight too
 
 
 def test_to_json_is_json_and_lists_events_edges_and_figures(small):
