@@ -1,0 +1,145 @@
+"""The Constraint base class and the incremental tracker protocol the monitor drives."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from contextvars import ContextVar
+from typing import Any
+
+from pyrapide.constraints.violation import ConstraintViolation
+from pyrapide.patterns import Pattern, PatternMatch, parse_pattern
+
+__all__ = ["Admit", "Constraint", "Tracker", "constraint_name", "poset_of"]
+
+# Whether a match counts (a constraint class's ``filter``); None admits every match.
+Admit = Callable[[PatternMatch], bool] | None
+
+# While a constraint class collects its rules, the constraints built by
+# must_match()/never()/every() are appended here (see declarative.py).
+collected_rules: ContextVar[list[Constraint] | None] = ContextVar("collected_rules", default=None)
+
+
+def poset_of(poset_or_computation: Any) -> Any:
+    """The poset of a computation, or the poset itself."""
+    inner = getattr(poset_or_computation, "poset", None)
+    return poset_or_computation if inner is None else inner
+
+
+def constraint_name(constraint: Constraint) -> str:
+    """The name a constraint is registered and reported under."""
+    return getattr(constraint, "name", "") or type(constraint).__name__
+
+
+class Tracker:
+    """The incremental state of one constraint inside one monitor.
+
+    The monitor feeds every event once, in recording order, after it is in the
+    poset with its causes. ``feed`` returns the violations the event makes certain
+    (a forbidden match); ``outstanding`` the violations that would stand if the run
+    ended now (an unmet requirement, an unanswered obligation).
+    """
+
+    def bind(self, computation: Any) -> None:
+        """Tell the tracker which computation (or poset) the monitor follows now."""
+
+    def feed(self, event: Any, poset: Any) -> list[ConstraintViolation]:
+        """The violations that ``event``, just recorded in ``poset``, makes certain."""
+        return []
+
+    def outstanding(self) -> list[ConstraintViolation]:
+        """The violations that stand if the run ends now."""
+        return []
+
+    def rebase(self, events: list[Any], poset: Any) -> list[ConstraintViolation]:
+        """Continue on ``poset``, which holds only ``events`` (the most recent ones).
+
+        Returns the violations that became certain because events involved in an
+        open obligation were dropped.
+        """
+        return []
+
+
+class _WholeRunTracker(Tracker):
+    """For a hand-written constraint: its ``check`` runs over the whole computation."""
+
+    def __init__(self, constraint: Constraint) -> None:
+        self.constraint = constraint
+        self.computation: Any = None
+
+    def bind(self, computation: Any) -> None:
+        self.computation = computation
+
+    def outstanding(self) -> list[ConstraintViolation]:
+        if self.computation is None:
+            return []
+        return list(self.constraint.check(self.computation))
+
+
+class Constraint:
+    """Base class of every constraint.
+
+    A constraint has a ``name`` (what a monitor registers it under and what its
+    violations report), a ``description`` and ``check(computation)``, which returns
+    every violation in a whole computation (or poset). To write one by hand,
+    subclass and override ``check``; a monitor then runs it over the whole
+    computation when violations are asked for, since it cannot run incrementally.
+    The constraints built by :func:`must_match`, :func:`never` and :func:`every`
+    are checked incrementally instead (``tracker()``).
+    """
+
+    name: str = ""
+    description: str = ""
+
+    def check(self, computation: Any) -> list[ConstraintViolation]:
+        """Every violation of this constraint in ``computation`` (or a poset)."""
+        raise NotImplementedError(f"constraint {type(self).__name__} does not define check()")
+
+    def tracker(self) -> Tracker:
+        """Fresh incremental state, for a monitor."""
+        return _WholeRunTracker(self)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {constraint_name(self)!r}>"
+
+
+def as_pattern(pattern: Any, where: str) -> Pattern:
+    """A Pattern, parsing text; a clear TypeError for anything else."""
+    if isinstance(pattern, Pattern):
+        return pattern
+    if isinstance(pattern, str):
+        return parse_pattern(pattern)
+    raise TypeError(f"{where} expects a Pattern or pattern text, got {type(pattern).__name__}")
+
+
+def settle_description(description: str, message: str | None, where: str) -> str:
+    """``description=`` or its alias ``message=`` (the 0.3.0 README's spelling)."""
+    if message is not None:
+        if description:
+            raise TypeError(f"{where}: give description= or message=, not both")
+        description = message
+    if not isinstance(description, str):
+        raise TypeError(f"{where}: description must be a string, got {type(description).__name__}")
+    return description
+
+
+def settle_name(name: str | None, default: str, where: str) -> str:
+    """An explicit name, or the default made from the pattern text."""
+    if name is None:
+        return default
+    if not isinstance(name, str) or not name:
+        raise TypeError(f"{where}: name must be a non-empty string, got {name!r}")
+    return name
+
+
+def register_rule(rule: Constraint) -> None:
+    """Hand a newly built constraint to the constraint class collecting its rules, if any."""
+    collecting = collected_rules.get()
+    if collecting is not None:
+        collecting.append(rule)
+
+
+def admitted(matches: Iterable[PatternMatch], admit: Admit) -> list[PatternMatch]:
+    """The matches that pass ``admit`` (all when it is None)."""
+    if admit is None:
+        return list(matches)
+    return [found for found in matches if admit(found)]

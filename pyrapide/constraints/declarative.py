@@ -1,0 +1,178 @@
+"""The ``@constraint`` class form: a named group of rules, optionally limited by a filter."""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+from pyrapide.constraints.base import (
+    Admit,
+    Constraint,
+    Tracker,
+    as_pattern,
+    collected_rules,
+    poset_of,
+)
+from pyrapide.constraints.rules import PatternConstraint
+from pyrapide.constraints.violation import ConstraintViolation
+from pyrapide.patterns import Pattern, PatternMatch
+
+__all__ = ["RuleSet", "constraint"]
+
+
+class RuleSet(Constraint):
+    """A constraint made of rules (the base of every ``@constraint`` class).
+
+    The violations of its rules are reported under the class's ``name`` (a rule
+    that was given a name of its own reports as ``"<name>.<rule>"``) and, when a
+    rule has no description, the class's description. With a ``filter`` (a
+    pattern), only matches whose events all match the filter count.
+    """
+
+    rules_list: list[PatternConstraint]
+    filter_pattern: Pattern | None
+
+    def check(self, computation: Any) -> list[ConstraintViolation]:
+        """Every violation of every rule in ``computation`` (or a poset)."""
+        poset = poset_of(computation)
+        admit: Admit = None
+        if self.filter_pattern is not None:
+            passing = {e.id for found in self.filter_pattern.match_in(poset) for e in found.events}
+            admit = _admit_within(passing)
+        return [v for rule in self.rules_list for v in rule.evaluate(poset, admit)]
+
+    def tracker(self) -> Tracker:
+        if type(self).check is not RuleSet.check:
+            return super().tracker()  # the class checks by hand: a whole-run check
+        return _RuleSetTracker(self)
+
+
+def _admit_within(passing: set[str]) -> Admit:
+    def admit(found: PatternMatch) -> bool:
+        return all(event.id in passing for event in found.events)
+
+    return admit
+
+
+class _RuleSetTracker(Tracker):
+    def __init__(self, rule_set: RuleSet) -> None:
+        self.filter = rule_set.filter_pattern
+        self.filter_matcher = self.filter.matcher() if self.filter is not None else None
+        self.passing: set[str] = set()
+        admit = _admit_within(self.passing) if self.filter is not None else None
+        self.trackers = [rule.tracker(admit) for rule in rule_set.rules_list]
+
+    def feed(self, event: Any, poset: Any) -> list[ConstraintViolation]:
+        if self.filter_matcher is not None:
+            for found in self.filter_matcher.feed(event, poset):
+                self.passing.update(e.id for e in found.events)
+        violations: list[ConstraintViolation] = []
+        for tracker in self.trackers:
+            violations.extend(tracker.feed(event, poset))
+        return violations
+
+    def outstanding(self) -> list[ConstraintViolation]:
+        return [v for tracker in self.trackers for v in tracker.outstanding()]
+
+    def rebase(self, events: list[Any], poset: Any) -> list[ConstraintViolation]:
+        if self.filter is not None:
+            kept = {event.id for event in events}
+            self.passing.intersection_update(kept)
+            self.filter_matcher = self.filter.matcher()
+            for event in events:
+                self.filter_matcher.feed(event, poset)
+        return [v for tracker in self.trackers for v in tracker.rebase(events, poset)]
+
+
+def _collect_rules(instance: Any, class_name: str) -> list[PatternConstraint]:
+    collecting: list[Constraint] = []
+    token = collected_rules.set(collecting)
+    try:
+        returned: list[Any] = []
+        for method_name in ("define", "rules"):
+            method = getattr(instance, method_name, None)
+            if method is None:
+                continue
+            try:
+                result = method()
+            except Exception as error:
+                error.add_note(f"while collecting the rules of constraint class {class_name}")
+                raise
+            if isinstance(result, Constraint):
+                returned.append(result)
+            elif result is not None:
+                returned.extend(result)
+    finally:
+        collected_rules.reset(token)
+    rules: list[PatternConstraint] = []
+    for rule in [*collecting, *returned]:
+        if not isinstance(rule, PatternConstraint):
+            raise TypeError(
+                f"constraint class {class_name}: a rule must be built with must_match(), "
+                f"never() or every().leads_to(), got {rule!r}"
+            )
+        if not any(rule is seen for seen in rules):
+            rules.append(rule)
+    return rules
+
+
+def _description_of(cls: type) -> str:
+    text = cls.__dict__.get("description")
+    if isinstance(text, str):
+        return text
+    doc = inspect.getdoc(cls)
+    return doc.split("\n\n")[0].strip() if doc else ""
+
+
+def constraint(cls: type) -> type:
+    """Turn a class into a constraint (PyRapide 0.3.0's ``@constraint``).
+
+    The class states its rules in ``define(self)`` or ``rules(self)``, by calling
+    :func:`must_match`, :func:`never` or ``every(P).leads_to(Q)`` and/or returning
+    them. Optional class attributes: ``name`` (default: the class name),
+    ``description`` (default: the docstring's first paragraph) and ``filter``, a
+    pattern limiting the events the rules may match. A class that defines
+    ``check(self, computation)`` itself is checked by it instead (``super().check``
+    gives the rules' violations). Instances are :class:`Constraint` objects; the
+    rules are collected when an instance is made, and an error there names the class.
+    """
+    if not isinstance(cls, type):
+        raise TypeError(f"@constraint decorates a class, got {type(cls).__name__}")
+    has_body = any(hasattr(cls, attr) for attr in ("define", "rules", "check"))
+    if not has_body:
+        raise TypeError(
+            f"constraint class {cls.__name__} must define define(self) or rules(self) "
+            f"(returning or calling must_match/never/every), or check(self, computation)"
+        )
+    name = cls.__dict__.get("name", cls.__name__)
+    if not isinstance(name, str) or not name:
+        raise TypeError(f"constraint class {cls.__name__}: name must be a non-empty string")
+    description = _description_of(cls)
+    raw_filter = cls.__dict__.get("filter")
+    filter_pattern = None if raw_filter is None else as_pattern(
+        raw_filter, f"constraint class {cls.__name__}: filter"
+    )
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        cls.__init__(self, *args, **kwargs)
+        self.name = name
+        self.description = description
+        self.filter_pattern = filter_pattern
+        self.rules_list = [
+            rule.renamed(
+                f"{name}.{rule.name}" if rule.named else name,
+                rule.description or description,
+            )
+            for rule in _collect_rules(self, cls.__name__)
+        ]
+
+    namespace = {
+        "__init__": __init__,
+        "__doc__": cls.__doc__,
+        "__module__": cls.__module__,
+        "__qualname__": cls.__qualname__,
+        "name": name,
+        "description": description,
+        "filter": filter_pattern,
+    }
+    return type(cls.__name__, (cls, RuleSet), namespace)
