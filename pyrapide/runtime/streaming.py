@@ -1,0 +1,377 @@
+"""Stream processing: events from concurrent sources, watched and checked in a sliding window."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+from collections.abc import AsyncIterator, Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
+
+from pyrapide.constraints import Constraint, ConstraintMonitor, ConstraintViolation
+from pyrapide.constraints.violation import violation_key
+from pyrapide.core import Computation, Event
+from pyrapide.patterns import Pattern
+
+__all__ = ["CallbackError", "EventSource", "InMemoryEventSource", "StreamProcessor"]
+
+logger = logging.getLogger("pyrapide.streaming")
+
+_CLOSED = object()  # ends a source's queue, and a source's feed into the processor
+_INBOX_SIZE = 1024
+
+
+@runtime_checkable
+class EventSource(Protocol):
+    """What a :class:`StreamProcessor` consumes: a name and an async stream of events.
+
+    ``events()`` yields :class:`Event` objects, or ``(event, caused_by)`` pairs
+    where ``caused_by`` lists earlier events (or their ids) of the stream; the
+    stream ending means the source is closed.
+    """
+
+    @property
+    def name(self) -> str: ...
+
+    def events(self) -> AsyncIterator[Any]: ...
+
+
+class InMemoryEventSource:
+    """An event source fed by the program: ``await put(event)``, then ``await close()``.
+
+    Backed by an asyncio queue; ``events()`` yields what was put, in order, until
+    the source is closed. ``put_nowait`` is the non-awaiting form.
+    """
+
+    def __init__(self, name: str) -> None:
+        if not isinstance(name, str) or not name:
+            raise TypeError(f"InMemoryEventSource needs a non-empty name, got {name!r}")
+        self._name = name
+        self._queue: asyncio.Queue[Any] = asyncio.Queue()
+        self._closed = False
+
+    @property
+    def name(self) -> str:
+        """The source's name."""
+        return self._name
+
+    @property
+    def closed(self) -> bool:
+        """Whether ``close()`` was called."""
+        return self._closed
+
+    def put_nowait(self, event: Event, caused_by: Iterable[Event | str] | None = None) -> None:
+        """Enqueue ``event``, caused by earlier events of the stream (or their ids)."""
+        if self._closed:
+            raise RuntimeError(f"event source {self._name!r} is closed")
+        if not isinstance(event, Event):
+            raise TypeError(f"event source {self._name!r} takes Events, got {type(event).__name__}")
+        self._queue.put_nowait((event, tuple(caused_by)) if caused_by else event)
+
+    async def put(self, event: Event, caused_by: Iterable[Event | str] | None = None) -> None:
+        """Enqueue ``event`` for consumption (see :meth:`put_nowait`)."""
+        self.put_nowait(event, caused_by)
+
+    async def close(self) -> None:
+        """Signal that no more events will be produced; consumers finish what is queued."""
+        if not self._closed:
+            self._closed = True
+            self._queue.put_nowait(_CLOSED)
+
+    async def events(self) -> AsyncIterator[Any]:
+        """Yield the events put, in order, until the source is closed."""
+        while True:
+            item = await self._queue.get()
+            if item is _CLOSED:
+                return
+            yield item
+
+    def __repr__(self) -> str:
+        state = "closed" if self._closed else f"{self._queue.qsize()} queued"
+        return f"<InMemoryEventSource {self._name!r} {state}>"
+
+
+@dataclass(frozen=True)
+class CallbackError:
+    """A callback (or a source) that raised; the processor reported it and went on.
+
+    ``kind`` is ``"event"``, ``"watch"``, ``"violation"`` or ``"source"``; ``event``
+    is the event being processed, if any.
+    """
+
+    kind: str
+    callback: Any
+    error: BaseException
+    event: Event | None = None
+
+    def __str__(self) -> str:
+        name = getattr(self.callback, "__qualname__", repr(self.callback))
+        where = f" on event {self.event.id}" if self.event is not None else ""
+        error = f"{type(self.error).__name__}: {self.error}"
+        return f"{self.kind} callback {name} raised {error}{where}"
+
+
+@dataclass
+class _Watch:
+    pattern: Pattern
+    callback: Callable[..., Any]
+    matcher: Any
+
+
+class StreamProcessor:
+    """Consumes events from concurrent sources, with watches and constraints, in a window.
+
+    Register sources (``add_source``), pattern watches (``watch(pattern, cb)``:
+    ``cb(match)`` for each new match), constraints (``enforce``) and callbacks
+    (``on_event``, ``on_violation``), then ``await run(window_size=...)``: it
+    returns when every source is closed or ``stop()`` is called. Events are
+    processed one at a time in arrival order; each is recorded in
+    ``computation`` with the causes its source gave, then offered to the
+    callbacks, the watches and the constraints, all incrementally.
+
+    The window: ``computation`` keeps at most ``window_size`` of the most recent
+    events; when it is full the oldest quarter is dropped at once (so the cost
+    per event stays constant). A match needs all its events (and for ``&`` their
+    common ancestor) inside the window: a pattern whose parts arrive further
+    apart than the window is not matched, and a cause outside the window is
+    ignored. ``leads_to`` obligations whose trigger leaves the window unanswered
+    are reported then. When ``run`` returns, the end-of-run violations (unmet
+    ``must_match``, unanswered ``leads_to``) go to the violation callbacks.
+
+    Callbacks may be plain functions or coroutines. One that raises is logged
+    and recorded in ``errors``; processing goes on.
+    """
+
+    def __init__(self) -> None:
+        self._sources: dict[str, EventSource] = {}
+        self._pumps: dict[str, asyncio.Task[None]] = {}
+        self._inbox: asyncio.Queue[Any] | None = None
+        self._watches: list[_Watch] = []
+        self._event_callbacks: list[Callable[..., Any]] = []
+        self._violation_callbacks: list[Callable[..., Any]] = []
+        self._monitor = ConstraintMonitor()
+        self._computation = Computation()
+        self._window_size = 10000
+        self._running = False
+        self._stopping = False
+        self._ended: set[Any] = set()  # end-of-run violations already delivered
+        self.errors: list[CallbackError] = []
+        """Every callback or source failure, in order."""
+        self._stats: dict[str, Any] = {
+            "event_count": 0,
+            "source_counts": {},
+            "violation_count": 0,
+            "match_count": 0,
+            "callback_errors": 0,
+            "dropped_events": 0,
+            "ignored_causes": 0,
+        }
+
+    # ------------------------------------------------------------ read-outs
+    @property
+    def computation(self) -> Computation:
+        """The events within the sliding window, with their causal links."""
+        return self._computation
+
+    @property
+    def monitor(self) -> ConstraintMonitor:
+        """The monitor checking the enforced constraints."""
+        return self._monitor
+
+    @property
+    def stats(self) -> dict[str, Any]:
+        """Counts: events, per source, violations, watch matches, callback errors, dropped."""
+        stats = dict(self._stats)
+        stats["source_counts"] = dict(self._stats["source_counts"])
+        stats["window_events"] = len(self._computation)
+        stats["window_size"] = self._window_size
+        return stats
+
+    # ---------------------------------------------------------- registration
+    def add_source(self, name: str, source: EventSource) -> None:
+        """Register ``source`` under ``name``; if running, start consuming it now."""
+        if name in self._sources:
+            raise ValueError(f"an event source named {name!r} is already registered")
+        if not callable(getattr(source, "events", None)):
+            raise TypeError(f"event source {name!r} has no events() method: {source!r}")
+        self._sources[name] = source
+        self._stats["source_counts"].setdefault(name, 0)
+        if self._running:
+            self._start_pump(name)
+
+    def remove_source(self, name: str) -> None:
+        """Stop consuming the source called ``name`` and forget it."""
+        if name not in self._sources:
+            known = ", ".join(map(repr, self._sources)) or "none"
+            raise KeyError(f"no event source named {name!r} (registered: {known})")
+        del self._sources[name]
+        pump = self._pumps.pop(name, None)
+        if pump is not None:
+            pump.cancel()
+            self._inbox.put_nowait((name, _CLOSED))  # type: ignore[union-attr]
+
+    def watch(self, pattern: Pattern, callback: Callable[..., Any]) -> None:
+        """Call ``callback(match)`` for each new match of ``pattern`` from now on."""
+        if not isinstance(pattern, Pattern):
+            raise TypeError(f"watch expects a Pattern, got {type(pattern).__name__}")
+        if not callable(callback):
+            raise TypeError(f"watch callback must be callable, got {callback!r}")
+        matcher = pattern.matcher()
+        poset = self._computation.poset
+        for event in self._computation:  # learn the window so far, reporting nothing
+            matcher.feed(event, poset)
+        self._watches.append(_Watch(pattern, callback, matcher))
+
+    def unwatch(self, pattern: Pattern) -> None:
+        """Remove the watches registered with this very pattern object."""
+        before = len(self._watches)
+        self._watches = [w for w in self._watches if w.pattern is not pattern]
+        if len(self._watches) == before:
+            raise KeyError(f"no watch registered for pattern {pattern}")
+
+    def enforce(self, constraint: Constraint) -> None:
+        """Check ``constraint`` on every event; violations go to ``on_violation`` callbacks."""
+        self._monitor.add_constraint(constraint)
+
+    def on_violation(self, callback: Callable[..., Any]) -> None:
+        """Call ``callback(violation)`` for each constraint violation."""
+        self._violation_callbacks.append(callback)
+
+    def on_event(self, callback: Callable[..., Any]) -> None:
+        """Call ``callback(event)`` for every event processed."""
+        self._event_callbacks.append(callback)
+
+    # ------------------------------------------------------------- running
+    async def run(self, window_size: int = 10000) -> None:
+        """Process events until every source is closed or :meth:`stop` is called.
+
+        ``window_size`` bounds how many recent events ``computation`` keeps.
+        """
+        if isinstance(window_size, bool) or not isinstance(window_size, int) or window_size < 1:
+            raise ValueError(f"window_size must be a positive integer, got {window_size!r}")
+        if self._running:
+            raise RuntimeError("this StreamProcessor is already running")
+        self._window_size = window_size
+        self._running, self._stopping = True, False
+        # Bounded, so a fast source waits for the processor instead of filling memory.
+        self._inbox = asyncio.Queue(maxsize=_INBOX_SIZE)
+        try:
+            for name in self._sources:
+                self._start_pump(name)
+            # Invariant: every open source has a pump; a pump puts (name, _CLOSED)
+            # last, so the loop ends exactly when all sources have closed.
+            while self._pumps and not self._stopping:
+                name, item = await self._inbox.get()
+                if item is _CLOSED:
+                    self._pumps.pop(name, None)
+                    continue
+                await self._process(name, item)
+        finally:
+            for pump in self._pumps.values():
+                pump.cancel()
+            self._pumps.clear()
+            self._running = False
+        ending = [v for v in self._monitor.finish() if violation_key(v) not in self._ended]
+        self._ended.update(violation_key(v) for v in ending)
+        await self._deliver_violations(ending)
+
+    async def stop(self) -> None:
+        """Stop consuming: ``run`` returns after the event in hand."""
+        self._stopping = True
+        if self._inbox is not None:
+            self._inbox.put_nowait(("", _CLOSED))
+
+    def _start_pump(self, name: str) -> None:
+        self._pumps[name] = asyncio.ensure_future(self._pump(name, self._sources[name]))
+
+    async def _pump(self, name: str, source: EventSource) -> None:
+        inbox = self._inbox
+        assert inbox is not None
+        try:
+            async for item in source.events():
+                await inbox.put((name, item))
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:  # a broken source closes; the others go on
+            self._record_error("source", source, error, None)
+        await inbox.put((name, _CLOSED))
+
+    async def _process(self, source_name: str, item: Any) -> None:
+        event, causes = (item[0], item[1]) if isinstance(item, tuple) else (item, ())
+        if not isinstance(event, Event):
+            kind = type(event).__name__
+            error = TypeError(f"source {source_name!r} yielded {kind}, not an Event")
+            self._record_error("source", self._sources.get(source_name), error, None)
+            return
+        if event in self._computation:
+            error = ValueError(f"source {source_name!r} sent event {event.id!r} twice")
+            self._record_error("source", self._sources.get(source_name), error, event)
+            return
+        if len(self._computation) >= self._window_size:
+            await self._deliver_violations(self._slide())
+        known = [c for c in causes if (c.id if isinstance(c, Event) else c) in self._computation]
+        self._stats["ignored_causes"] += len(causes) - len(known)
+        self._computation.record(event, caused_by=known or None)
+        self._stats["event_count"] += 1
+        counts = self._stats["source_counts"]
+        counts[source_name] = counts.get(source_name, 0) + 1
+        for callback in list(self._event_callbacks):
+            await self._call("event", callback, event, event)
+        poset = self._computation.poset
+        for watch in list(self._watches):
+            for found in watch.matcher.feed(event, poset):
+                self._stats["match_count"] += 1
+                await self._call("watch", watch.callback, found, event)
+        await self._deliver_violations(self._monitor.observe(event, self._computation), event)
+
+    def _slide(self) -> list[ConstraintViolation]:
+        """Drop the oldest quarter of the window; restart the matchers on the rest."""
+        old = self._computation
+        events = list(old)
+        drop = max(1, self._window_size // 4)
+        kept = events[drop:]
+        kept_ids = {event.id for event in kept}
+        window = Computation()
+        # The kept events are a suffix of the recording order, so every cause
+        # that is still relevant (a kept event's) is kept too, or was dropped.
+        for event in kept:
+            causes = [c for c in old.causes(event) if c.id in kept_ids]
+            window.record(event, caused_by=causes or None)
+        self._computation = window
+        self._stats["dropped_events"] += drop
+        poset = window.poset
+        for watch in self._watches:
+            watch.matcher = watch.pattern.matcher()
+            for event in kept:  # already reported: learn them without reporting
+                watch.matcher.feed(event, poset)
+        return self._monitor.rebase(window)
+
+    async def _deliver_violations(
+        self, violations: list[ConstraintViolation], event: Event | None = None
+    ) -> None:
+        for violation in violations:
+            self._stats["violation_count"] += 1
+            for callback in list(self._violation_callbacks):
+                await self._call("violation", callback, violation, event)
+
+    async def _call(
+        self, kind: str, callback: Callable[..., Any], argument: Any, event: Any
+    ) -> None:
+        try:
+            result = callback(argument)
+            if inspect.isawaitable(result):
+                await result
+        except Exception as error:  # a failing callback is reported, never fatal
+            self._record_error(kind, callback, error, event)
+
+    def _record_error(self, kind: str, callback: Any, error: BaseException, event: Any) -> None:
+        report = CallbackError(kind, callback, error, event)
+        self.errors.append(report)
+        self._stats["callback_errors"] += 1
+        logger.warning("%s", report)
+
+    def __repr__(self) -> str:
+        state = "running" if self._running else "idle"
+        sizes = f"{len(self._sources)} sources, {len(self._computation)} events"
+        return f"<StreamProcessor {state}, {sizes}>"
