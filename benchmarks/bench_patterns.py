@@ -1,0 +1,174 @@
+"""Measure pattern matching: whole-poset and incremental, one-event and composite patterns.
+
+Usage:  python benchmarks/bench_patterns.py [--max-events N] [--skip-030] [--repeat R]
+
+1. Scaling of ``Req >> Res`` over N/2 independent request/response pairs, N from
+   20,000 to 400,000: the incremental matcher's cost per event must stay flat
+   (within 2x across the range), and so must ``match_in``'s.
+2. A service-shaped poset (requests fanning out to a database and back) of
+   10,000 to 1,000,000 events, matched by one-event and composite patterns,
+   whole-poset and incrementally.
+3. ``Req >> Res`` at N = 1,000 beside PyRapide 0.3.0, through the subprocess
+   mechanism of ``compare_pyrapide030.py`` (its workload ``pairs_1k_match_req_then_res``).
+
+Times are the best of ``--repeat`` runs; posets are built untimed, then every
+event is fed to a fresh matcher in recording order (what the runtime does
+after recording each event).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+from pyrapide.core import Event, Poset  # noqa: E402
+from pyrapide.patterns import Pattern, parse_pattern  # noqa: E402
+
+
+def request_pairs(events: int) -> Poset:
+    """``events / 2`` independent pairs: a root ``Req`` and the ``Res`` it causes."""
+    poset = Poset()
+    add = poset.add
+    for i in range(events // 2):
+        request = Event("Req", {"i": i}, id=f"q{i}")
+        add(request)
+        add(Event("Res", {"i": i}, id=f"r{i}"), caused_by=(request,))
+    return poset
+
+
+def service_calls(events: int) -> Poset:
+    """Requests, each causing a query, its result and a response (4 events a request);
+    every 10th request also causes a cache lookup that is independent of the query."""
+    poset = Poset()
+    add = poset.add
+    for n in range(events // 4):
+        key = n % 1000
+        request = Event("API.request", {"key": key, "type": "query"}, id=f"q{n}", source="api")
+        query = Event("DB.query", {"key": key}, id=f"d{n}", source="db")
+        result = Event("DB.result", {"key": key, "rows": n % 7}, id=f"r{n}", source="db")
+        add(request)
+        add(query, caused_by=(request,))
+        add(result, caused_by=(query,))
+        add(Event("API.response", {"key": key}, id=f"s{n}", source="api"), caused_by=(result,))
+    return poset
+
+
+def best_of(repeat: int, run: Callable[[], Any]) -> tuple[float, Any]:
+    """The fastest of ``repeat`` timed runs, and the last run's result."""
+    best, result = float("inf"), None
+    for _ in range(repeat):
+        gc.collect()
+        start = time.perf_counter()
+        result = run()
+        best = min(best, time.perf_counter() - start)
+    return best, result
+
+
+def incremental(pattern: Pattern, poset: Poset) -> Callable[[], int]:
+    def run() -> int:
+        feed = pattern.matcher().feed
+        return sum(len(feed(event, poset)) for event in poset)
+
+    return run
+
+
+def batch(pattern: Pattern, poset: Poset) -> Callable[[], int]:
+    return lambda: len(pattern.match_in(poset))
+
+
+def scaling(repeat: int) -> None:
+    print("Req >> Res over N/2 independent pairs (cost per event)")
+    print(f"{'N':>9} {'matches':>9} {'incremental':>13} {'match_in':>10}")
+    pattern = Pattern.match("Req") >> Pattern.match("Res")
+    per_event: dict[str, list[float]] = {"incremental": [], "match_in": []}
+    for events in (20_000, 50_000, 100_000, 200_000, 400_000):
+        poset = request_pairs(events)
+        fed, found = best_of(repeat, incremental(pattern, poset))
+        whole, found_batch = best_of(repeat, batch(pattern, poset))
+        assert found == found_batch == events // 2
+        per_event["incremental"].append(fed / events)
+        per_event["match_in"].append(whole / events)
+        print(
+            f"{events:>9,} {found:>9,} {fed / events * 1e6:>10.2f} us "
+            f"{whole / events * 1e6:>7.2f} us"
+        )
+        del poset
+    for mode, costs in per_event.items():
+        print(f"  {mode}: largest/smallest cost per event = {max(costs) / min(costs):.2f}x")
+
+
+SERVICE_PATTERNS = {
+    "one event": "API.response(key=7)",
+    "one event, any name": '*(type="query") from "api"',
+    "sequence + placeholder": "API.request(key=?k) -> API.response(key=?k)",
+    "direct cause": "DB.query => DB.result",
+    "join": "DB.result & API.response",
+    "chain of three": "API.request -> DB.result -> API.response",
+    "guarded": "DB.result(rows=?n) where ?n > 5",
+}
+
+
+def service(max_events: int, repeat: int) -> None:
+    print("\nService-shaped posets (total seconds, and cost per event)")
+    sizes = [size for size in (10_000, 100_000, 1_000_000) if size <= max_events]
+    header = "".join(f"{f'{size:,} events':>26}" for size in sizes)
+    print(f"{'pattern':<24} {'mode':<12}{header}")
+    posets = {size: service_calls(size) for size in sizes}
+    for label, text in SERVICE_PATTERNS.items():
+        pattern = parse_pattern(text)
+        for mode, runner in (("match_in", batch), ("incremental", incremental)):
+            cells = []
+            for size in sizes:
+                runs = 1 if size >= 1_000_000 else repeat
+                seconds, found = best_of(runs, runner(pattern, posets[size]))
+                cells.append(f"{seconds:>8.3f}s {seconds / size * 1e6:>5.2f}us {found:>8,}")
+            print(f"{label:<24} {mode:<12}" + "".join(f"{cell:>26}" for cell in cells))
+    print("  (columns: seconds, cost per event, matches)")
+    for label, text in SERVICE_PATTERNS.items():
+        print(f"  {label}: {text}")
+
+
+def beside_030(repeat: int) -> None:
+    import compare_pyrapide030 as compare
+
+    name = "pairs_1k_match_req_then_res"
+    print("\nReq >> Res at N = 1,000 beside PyRapide 0.3.0 (match_in, best of runs)")
+    ours = compare.run_worker(sys.executable, [name], repeat, reference=False)
+    theirs = compare.run_worker(compare.reference_python(), [name], repeat, reference=True)
+    poset = request_pairs(compare.PAIRS_EVENTS)
+    pattern = Pattern.match("Req") >> Pattern.match("Res")
+    fed, _ = best_of(repeat, incremental(pattern, poset))
+    print(f"  PyRapide {theirs['version']} match_in: {theirs[name] * 1e3:9.2f} ms")
+    print(
+        f"  PyRapide {ours['version']} match_in: {ours[name] * 1e3:9.2f} ms"
+        f"   ({theirs[name] / ours[name]:,.0f}x faster)"
+    )
+    print(
+        f"  PyRapide {ours['version']} incremental: {fed * 1e3:6.2f} ms"
+        f"   ({theirs[name] / fed:,.0f}x faster)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--max-events", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=3, help="best of N runs (default 3)")
+    parser.add_argument("--skip-030", action="store_true", help="skip the 0.3.0 comparison")
+    options = parser.parse_args()
+    scaling(options.repeat)
+    service(options.max_events, options.repeat)
+    if not options.skip_030:
+        beside_030(options.repeat)
+
+
+if __name__ == "__main__":
+    main()
