@@ -171,12 +171,16 @@ class Scheduler:
         self.reporter.publish(EventRecorded, event, causes)
         self._route(event, task)
         if self.observe_constraints is not None:
-            for violation in self.observe_constraints(event):
-                self.violations.append(violation)
-                self.reporter.publish(ConstraintViolated, violation)
+            self.report_violations(self.observe_constraints(event))
         self.recorded_count += 1
         if self.max_events is not None and self.recorded_count >= self.max_events:
             self.halt("max_events", f"stopped after {self.recorded_count} events (max_events)")
+
+    def report_violations(self, violations: list[Any]) -> None:
+        """Keep and report constraint violations."""
+        for violation in violations:
+            self.violations.append(violation)
+            self.reporter.publish(ConstraintViolated, violation)
 
     def over_event_limit(self) -> bool:
         """True once the run may record no more events."""

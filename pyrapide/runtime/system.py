@@ -185,6 +185,9 @@ class System:
                     if scheduler.step("connect") is None and scheduler.resume_next() is None:
                         break
         scheduler.close_tasks()
+        if self._monitor is not None:
+            # Conditions on the whole run (an unmet must_match) are decided now.
+            scheduler.report_violations(self._monitor.finish())
         self._set_state("stopped")
 
     async def run(

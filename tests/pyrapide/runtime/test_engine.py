@@ -1,0 +1,209 @@
+"""PyRapide 0.3.0-style code: Engine().bind(...), await engine.run(arch, timeout=)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from pyrapide import (
+    Engine,
+    Event,
+    Pattern,
+    action,
+    architecture,
+    connect,
+    get_context,
+    interface,
+    module,
+    must_match,
+    never,
+    when,
+)
+from pyrapide.architecture import ArchitectureError
+from pyrapide.runtime import ConstraintViolated, System
+
+REPO = Path(__file__).resolve().parents[3]
+
+# The quick start of PyRapide 0.3.0's README, unchanged.
+QUICK_START = textwrap.dedent('''
+    import asyncio
+    from pyrapide import (
+        Event, Computation, Poset, Pattern,
+        interface, action, architecture, connect,
+        module, when, get_context, Engine,
+        must_match, visualization,
+    )
+
+    # 1. Define interfaces
+    @interface
+    class Sender:
+        @action
+        async def send(self, msg: str) -> None: ...
+
+    @interface
+    class Receiver:
+        @action
+        async def receive(self, msg: str) -> None: ...
+
+    # 2. Define module implementations
+    @module(implements=Sender)
+    class SenderModule:
+        async def start(self):
+            ctx = get_context(self)
+            ctx.generate_event("Sender.send", payload={"msg": "hello"})
+
+    @module(implements=Receiver)
+    class ReceiverModule:
+        @when(Pattern.match("Sender.send"))
+        async def on_send(self, match):
+            ctx = get_context(self)
+            event = list(match.events)[0]
+            ctx.generate_event("Receiver.receive",
+                               payload={"msg": event.payload["msg"]},
+                               caused_by=list(match.events))
+
+    # 3. Define the architecture
+    @architecture
+    class MessagingArch:
+        sender: Sender
+        receiver: Receiver
+        def connections(self):
+            return [connect(Pattern.match("Sender.send"), "receiver")]
+
+    # 4. Run it
+    async def main():
+        arch = MessagingArch()
+        engine = Engine()
+        engine.bind(arch, "sender", SenderModule)
+        engine.bind(arch, "receiver", ReceiverModule)
+        comp = await engine.run(arch, timeout=2.0)
+
+        # 5. Inspect the result
+        print(visualization.summary(comp))
+
+        # 6. Check a constraint
+        constraint = must_match(Pattern.match("Sender.send") >> Pattern.match("Receiver.receive"),
+                                message="Every send must cause a receive")
+        violations = constraint.check(comp)
+        print(f"Violations: {len(violations)}")
+
+    asyncio.run(main())
+''')
+
+
+def test_the_0_3_0_readme_quick_start_runs_unchanged(tmp_path):
+    script = tmp_path / "quick_start.py"
+    script.write_text(QUICK_START)
+    result = subprocess.run(
+        [sys.executable, str(script)], cwd=REPO, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert "2 events" in result.stdout
+    assert "Sender.send" in result.stdout and "Receiver.receive" in result.stdout
+    assert result.stdout.rstrip().endswith("Violations: 0")
+
+
+@interface
+class Sender:
+    @action
+    async def send(self, msg: str) -> None: ...
+
+
+@interface
+class Receiver:
+    @action
+    async def receive(self, msg: str) -> None: ...
+
+
+@module(implements=Receiver)
+class ReceiverModule:
+    @when(Pattern.match("Sender.send"))
+    async def on_send(self, match):
+        get_context(self).generate_event(
+            "Receiver.receive", payload={"msg": match.payload["msg"]}, caused_by=list(match.events)
+        )
+
+
+@architecture
+class MessagingArch:
+    sender: Sender
+    receiver: Receiver
+
+    def connections(self):
+        return [connect(Pattern.match("Sender.send"), "receiver")]
+
+
+async def test_bind_refuses_an_unknown_component_naming_the_candidates():
+    engine = Engine()
+    with pytest.raises(ArchitectureError, match=r"'reciever'.*receiver"):
+        engine.bind(MessagingArch(), "reciever", ReceiverModule)
+
+
+async def test_events_injected_before_run_are_recorded_and_delivered_and_unbound_parts_are_fine():
+    engine = Engine()
+    arch = MessagingArch()
+    engine.bind(arch, "receiver", ReceiverModule)  # the sender stays unbound
+    hello = Event(name="Sender.send", payload={"msg": "hi"})
+    engine.inject(hello)
+    computation = await engine.run(arch, timeout=1.0)
+    (receive,) = computation.events_by_name("Receiver.receive")
+    assert receive.payload["msg"] == "hi"
+    assert computation.is_ancestor(hello, receive)
+    assert engine.violations == []
+    await engine.wait(timeout=1.0)  # stopped already: returns at once
+
+
+async def test_inject_needs_an_event():
+    with pytest.raises(TypeError, match="inject\\(\\) takes an Event"):
+        Engine().inject("Sender.send")
+
+
+@architecture
+class CheckedArch:
+    sender: Sender
+    receiver: Receiver
+
+    def connections(self):
+        return [connect(Pattern.match("Sender.send"), "receiver")]
+
+    def constraints(self):
+        return [
+            never(Pattern.match("Receiver.receive", msg="secret"), name="no secrets"),
+            must_match(Pattern.match("Sender.send", msg="bye"), name="says goodbye"),
+        ]
+
+
+@module(implements=Sender)
+class Chatty:
+    async def start(self):
+        ctx = get_context(self)
+        await ctx.emit("Sender.send", msg="hello")
+        await ctx.emit("Sender.send", msg="secret")
+        await ctx.emit("Sender.send", msg="hello again")
+
+
+async def test_architecture_constraints_are_checked_as_events_arrive():
+    system = System(CheckedArch, {"sender": Chatty, "receiver": ReceiverModule})
+    seen = []
+    system.subscribe(
+        lambda note: seen.append((note.violation.constraint_name, len(system.computation))),
+        kinds=[ConstraintViolated],
+    )
+    await system.run()
+    # "no secrets" is found when the fourth event (the secret's receipt) is recorded,
+    # not at the end; "says goodbye" can only be judged when the run is over.
+    assert seen == [("no secrets", 4), ("says goodbye", 6)]
+    assert [v.constraint_name for v in system.violations] == ["no secrets", "says goodbye"]
+
+
+async def test_engine_reports_the_violations_of_its_run():
+    engine = Engine()
+    arch = CheckedArch()
+    engine.bind(arch, "sender", Chatty)
+    engine.bind(arch, "receiver", ReceiverModule)
+    await engine.run(arch, timeout=2.0)
+    assert [v.constraint_name for v in engine.violations] == ["no secrets", "says goodbye"]
