@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final, get_origin
 
 from pyrapide.architecture.connections import Connection, pattern_text, target_label
 from pyrapide.architecture.errors import ArchitectureError, close_match_hint, quoted_list
+from pyrapide.constraints import Constraint
+from pyrapide.patterns import Pattern
 from pyrapide.types.actions import marks_of
 from pyrapide.types.interface import class_label, interface_name, is_interface
 
@@ -286,10 +288,6 @@ def _resolve_connections(
 
 
 def _check_constraints(arch_name: str, declared: list[Any]) -> tuple[Any, ...]:
-    if not declared:
-        return ()
-    from pyrapide.constraints import Constraint
-
     checked: list[Any] = []
     for index, item in enumerate(declared):
         if isinstance(item, type) and issubclass(item, Constraint):
@@ -302,10 +300,20 @@ def _check_constraints(arch_name: str, declared: list[Any]) -> tuple[Any, ...]:
                     architecture=arch_name,
                 ) from error
         if not isinstance(item, Constraint):
+            if isinstance(item, Pattern):
+                what = (
+                    f"the pattern {pattern_text(item)}, which is not a constraint; wrap it "
+                    "as must_match(pattern) or never(pattern)"
+                )
+            elif callable(getattr(item, "leads_to", None)):
+                what = "every(...) without .leads_to(...); finish it: every(P).leads_to(Q)"
+            else:
+                what = (
+                    f"{type(item).__name__} {item!r}; expected must_match(...), never(...), "
+                    "every(P).leads_to(Q) or a @constraint class"
+                )
             raise ArchitectureError(
-                f"{arch_name}: constraint {index} is {type(item).__name__} {item!r}; expected "
-                "must_match(...), never(...) or a @constraint class",
-                architecture=arch_name,
+                f"{arch_name}: constraint {index} is {what}", architecture=arch_name
             )
         checked.append(item)
     return tuple(checked)
