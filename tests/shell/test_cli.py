@@ -1,0 +1,200 @@
+"""The ``rapide`` command as a user meets it: transcripts, exit statuses, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pyrapide.__about__ import __version__
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SHOP = FIXTURES / "shop.py"
+
+
+def rapide(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [sys.executable, "-m", "rapide_shell.cli", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "Traceback" not in result.stdout + result.stderr
+    return result
+
+
+def script(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "script.rapide"
+    path.write_text(text)
+    return path
+
+
+def test_version() -> None:
+    result = rapide("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"rapide {__version__}"
+
+
+def test_run_prints_a_transcript_and_exits_0_when_expects_hold(tmp_path: Path) -> None:
+    demo = script(
+        tmp_path,
+        "# one order\ninject Web.order item=apple\n\nrun\nexpect Ledger.entry count=1\n",
+    )
+    result = rapide("run", SHOP, "--script", demo)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "# one order"
+    assert lines[1] == "> inject Web.order item=apple"
+    assert lines[2] == 'injected e1 Web.order from env {"item": "apple"}'
+    assert "> run" in lines
+    assert "ok: Ledger.entry: 1 match (expected exactly 1 match)" in lines
+    assert lines[-1] == "ok: 1 expectation held"
+
+
+def test_a_failed_expect_exits_1_and_says_what_was_seen(tmp_path: Path) -> None:
+    demo = script(
+        tmp_path,
+        "inject Web.order item=apple\nrun\nexpect Mailer.sent count=2\nexpect Web.order\n",
+    )
+    result = rapide("run", SHOP, "--script", demo)
+    assert result.returncode == 1
+    assert f"{demo}:3: expect failed: Mailer.sent: expected exactly 2 matches, saw 1" in (
+        result.stderr
+    )
+    # The script went on after the failed expect.
+    assert "> expect Web.order" in result.stdout
+
+
+def test_a_script_error_exits_2_with_the_line_and_stops(tmp_path: Path) -> None:
+    demo = script(tmp_path, "inject Web.order item=apple\ninject Web.ordr item=x\nrun\n")
+    result = rapide("run", SHOP, "--script", demo)
+    assert result.returncode == 2
+    assert (
+        f"rapide: {demo}:2: unknown event 'Web.ordr': no interface declares it; "
+        "did you mean 'Web.order'? (the rest of the script was not run)"
+    ) in result.stderr
+    assert "> run" not in result.stdout
+
+
+def test_a_pattern_error_in_a_script_points_at_the_column(tmp_path: Path) -> None:
+    demo = script(tmp_path, "watch Web.order ->\n")
+    result = rapide("run", SHOP, "--script", demo)
+    assert result.returncode == 2
+    assert f"{demo}:1: pattern syntax error" in result.stderr
+    assert "watch Web.order ->\n" in result.stderr
+    assert result.stderr.rstrip().endswith("^")
+
+
+def test_json_output_is_one_object(tmp_path: Path) -> None:
+    demo = script(tmp_path, "inject Web.order item=apple\nrun\nexpect Mailer.sent none\n")
+    result = rapide("run", SHOP, "--script", demo, "--json", "--seed", "2")
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert report["exit_status"] == 1
+    assert report["seed"] == 2
+    assert report["architecture"] == "Shop"
+    assert [c["command"] for c in report["commands"]] == [
+        "inject Web.order item=apple",
+        "run",
+        "expect Mailer.sent none",
+    ]
+    assert report["expectations"] == [
+        {
+            "line": 3,
+            "command": "expect Mailer.sent none",
+            "pattern": "Mailer.sent",
+            "expected": "no match",
+            "seen": 1,
+            "held": False,
+        }
+    ]
+    assert report["events"] == 4
+
+
+BROKEN_FILES = {
+    "syntax": ("x = (\n", ":1: syntax error"),
+    "import": ("import not_a_module_at_all\n", "cannot import 'not_a_module_at_all'"),
+    "raises": ("raise RuntimeError('no database')\n", ":1: RuntimeError: no database"),
+    "empty": ("x = 1\n", "no architecture found"),
+}
+
+
+LOAD_ERROR_RUNS = [("check", case) for case in sorted(BROKEN_FILES)] + [
+    ("run", "syntax"),
+    ("graph", "import"),
+    ("repl", "raises"),
+]
+
+
+@pytest.mark.parametrize(("command", "case"), LOAD_ERROR_RUNS)
+def test_load_errors_are_one_line_and_exit_2(tmp_path: Path, command: str, case: str) -> None:
+    text, expected = BROKEN_FILES[case]
+    broken = tmp_path / "broken.py"
+    broken.write_text(text)
+    extra = ["--script", script(tmp_path, "run\n")] if command == "run" else []
+    result = rapide(command, broken, *extra)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"rapide: {broken}")
+    assert expected in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_missing_script_and_missing_file(tmp_path: Path) -> None:
+    no_script = rapide("run", SHOP, "--script", tmp_path / "none.rapide")
+    assert no_script.returncode == 2
+    assert "none.rapide: no such script" in no_script.stderr
+    no_file = rapide("check", tmp_path / "none.py")
+    assert no_file.returncode == 2
+    assert "none.py: no such file" in no_file.stderr
+
+
+def test_graph_formats() -> None:
+    text = rapide("graph", SHOP)
+    assert text.returncode == 0
+    assert "#1 pipe    store --> ledger  on Store.reserved" in text.stdout
+    dot = rapide("graph", SHOP, "--format", "dot")
+    assert dot.stdout.startswith('digraph "Shop" {')
+    assert 'n_store -> n_mailer [label="agent: Store.reserved", style=dashed];' in dot.stdout
+    mermaid = rapide("graph", SHOP, "--format", "mermaid")
+    assert mermaid.stdout.startswith("flowchart LR")
+    assert 'n_web ==>|"connect: Web.order"| n_store' in mermaid.stdout
+    bad = rapide("graph", SHOP, "--format", "svg")
+    assert bad.returncode == 2
+    assert "unknown format 'svg'" in bad.stderr
+
+
+def test_check_reports_bindings_and_warnings(tmp_path: Path) -> None:
+    clean = rapide("check", SHOP)
+    assert clean.returncode == 0
+    assert "  store <- Warehouse" in clean.stdout
+    assert "    Store.refused(item: str, reason: str)" in clean.stdout
+    assert clean.stdout.rstrip().endswith("0 warnings")
+    lonely = tmp_path / "lonely.py"
+    lonely.write_text(
+        SHOP.read_text()
+        .replace("    mailer = Mailer\n", "    mailer = Mailer\n    spare = Spare\n")
+        .replace(
+            "@architecture",
+            "@interface\nclass Spare:\n    @action\n    async def idle(self) -> None: ...\n\n\n"
+            "@module(implements=Spare)\nclass SpareModule:\n    pass\n\n\n@architecture",
+        )
+        .replace(
+            '        agent(Pattern.match("Store.refused"), target=mailer),\n',
+            '        agent(Pattern.match("Store.refused"), target=mailer),\n'
+            '        agent(Pattern.match("Audit.done"), target=mailer),\n',
+        )
+    )
+    warned = rapide("check", lonely)
+    assert warned.returncode == 0, warned.stderr
+    assert "warning: component 'spare' (Spare) is not connected" in warned.stdout
+    assert "warning: connection #4 (agent Audit.done): no interface declares" in warned.stdout
+    assert warned.stdout.rstrip().endswith("2 warnings")
+
+
+def test_usage_errors_exit_2() -> None:
+    result = rapide("run", SHOP)
+    assert result.returncode == 2
+    assert "--script" in result.stderr

@@ -1,0 +1,158 @@
+"""A recorded session replays, with ``rapide run``, to the same computation."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from rapide_shell.recording import Recorder, inject_line
+from rapide_shell.script import play, read_script
+from rapide_shell.session import Session
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def snapshot(session: Session) -> list[tuple[Any, ...]]:
+    """Every event with what makes two computations the same: id, name, payload, causes."""
+    poset = session.computation.poset
+    return [
+        (
+            event.id,
+            event.name,
+            dict(event.payload),
+            event.source,
+            sorted(cause.id for cause in poset.causes(event)),
+        )
+        for event in session.computation
+    ]
+
+
+async def recorded(path: Path, file: Path, seed: int) -> Session:
+    session = Session.load(file, seed=seed, recorder=Recorder(path, source=file, seed=seed))
+    await session.start()
+    return session
+
+
+async def ok(session: Session, line: str) -> None:
+    outcome = await session.execute(line)
+    assert outcome.ok, outcome.error
+
+
+async def replayed(script: Path, file: Path) -> Session:
+    session = Session.load(file)
+    await session.start()
+    result = await play(session, read_script(script), script=str(script))
+    assert result.exit_status == 0, result.error_message()
+    return session
+
+
+async def test_chosen_dispatches_breaks_and_runs_replay_identically(
+    tmp_path: Path, shop_file: Path
+) -> None:
+    script = tmp_path / "session.rapide"
+    session = await recorded(script, shop_file, seed=3)
+    await ok(session, "inject Web.order item=apple")
+    await ok(session, "inject Web.order item=pear quantity=3")
+    await ok(session, "show queue")
+    await ok(session, "step 2")
+    # Choose the last pending agent delivery, against the scheduler's own order.
+    chosen = max(d.id for d in session.pending() if d.kind == "agent")
+    await ok(session, f"step #{chosen}")
+    await ok(session, "watch Store.reserved")
+    await ok(session, "break Ledger.entry")
+    await ok(session, "inject Web.order item=apple quantity=2")
+    await ok(session, "run")
+    await ok(session, "continue")
+    assert session.stopped_by is not None
+    await ok(session, "run")
+    assert session.state == "quiet"
+    expectation = await session.execute("expect Mailer.sent count=3")
+    assert not expectation.failed_expectation
+    original = snapshot(session)
+    await session.close()
+    session.recorder.close()
+
+    lines = script.read_text().splitlines()
+    assert lines[1] == "seed 3"
+    assert f"step #{chosen}" in lines
+    assert "show queue" not in lines
+    replay = await replayed(script, shop_file)
+    assert snapshot(replay) == original
+    await replay.close()
+
+
+async def test_a_run_paused_by_the_user_replays_to_the_same_point(tmp_path: Path) -> None:
+    ticker = FIXTURES / "ticker.py"
+    script = tmp_path / "paused.rapide"
+    session = await recorded(script, ticker, seed=0)
+    await ok(session, "inject Clock.tick n=0 limit=30000")
+    running = asyncio.ensure_future(session.execute("run"))
+    while len(session.computation) < 300:
+        await asyncio.sleep(0)
+    await ok(session, "pause")
+    await running
+    await ok(session, "step")
+    original = snapshot(session)
+    await session.close()
+    session.recorder.close()
+
+    assert 300 <= len(original) < 30000
+    assert any(
+        line.startswith("step ") and line != "step" for line in script.read_text().splitlines()
+    )
+    replay = await replayed(script, ticker)
+    assert snapshot(replay) == original
+    await replay.close()
+
+
+def test_inject_lines_keep_the_exact_payload() -> None:
+    assert inject_line("A.b", {}) == "inject A.b"
+    assert inject_line("A.b", {"key": "42", "rows": [1]}) == 'inject A.b {"key": "42", "rows": [1]}'
+
+
+def test_rapide_run_records_and_replays(tmp_path: Path, shop_file: Path) -> None:
+    script = tmp_path / "demo.rapide"
+    script.write_text(
+        "inject Web.order item=apple\nstep\nstep agent\nrun\nexpect Ledger.entry count=1\n"
+    )
+    recording = tmp_path / "recorded.rapide"
+    first = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "rapide_shell.cli",
+            "run",
+            str(shop_file),
+            "--script",
+            str(script),
+            "--seed",
+            "4",
+            "--record",
+            str(recording),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert first.returncode == 0, first.stderr
+    again = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "rapide_shell.cli",
+            "run",
+            str(shop_file),
+            "--script",
+            str(recording),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert again.returncode == 0, again.stderr
+    # The same events, in the same order, with the same causes: the transcripts agree.
+    events = [line for line in first.stdout.splitlines() if line.startswith("e")]
+    assert events and events == [line for line in again.stdout.splitlines() if line.startswith("e")]
