@@ -54,19 +54,43 @@ class Matcher:
     when an event is recorded (links added later between old events are not seen).
     """
 
-    __slots__ = ("_context", "_root", "pattern")
+    __slots__ = ("_context", "_fed", "_fed_from", "_root", "pattern")
 
     def __init__(self, pattern: alg.Pattern) -> None:
         self.pattern = pattern
         self._context = Context(None)
         self._root = compile_node(pattern, self._context)
+        self._fed_from: Any = None  # the poset or computation last fed from
+        self._fed = 0
 
     def feed(self, event: Any, poset: Any) -> list[PatternMatch]:
-        """The new matches that ``event``, just recorded in ``poset``, completes."""
-        context = self._context
-        if context.poset is not poset:
-            context.bind(_poset_of(poset))
+        """The new matches that ``event``, just recorded in ``poset``, completes.
+
+        ``poset`` may be a Poset or a Computation.
+        """
+        if poset is not self._fed_from:
+            self._context.bind(_poset_of(poset))
+            self._fed_from = poset
+        self._fed += 1
         return self._root.step(event)
+
+    def catch_up(self, poset: Any) -> list[PatternMatch]:
+        """Feed the events of ``poset`` this matcher has not been fed yet; return their matches.
+
+        For a matcher that starts watching a poset which already has events (and
+        then goes on with :meth:`feed`): it assumes the events fed so far were the
+        first ones recorded, as they are when every event is fed as it is recorded.
+        """
+        events = list(_poset_of(poset))
+        found: list[PatternMatch] = []
+        for event in events[self._fed :]:
+            found.extend(self.feed(event, poset))
+        return found
+
+    @property
+    def events_fed(self) -> int:
+        """How many events have been fed to this matcher."""
+        return self._fed
 
     def __repr__(self) -> str:
         return f"<Matcher for {self.pattern}>"

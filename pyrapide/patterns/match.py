@@ -26,6 +26,9 @@ class Placeholder:
     def __setattr__(self, attr: str, value: Any) -> None:
         raise AttributeError("Placeholder is immutable")
 
+    def __reduce__(self) -> tuple[type[Placeholder], tuple[str]]:
+        return (Placeholder, (self.name,))
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Placeholder) and other.name == self.name
 

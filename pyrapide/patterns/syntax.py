@@ -26,28 +26,36 @@ __all__ = ["PatternSyntaxError", "parse_pattern"]
 class PatternSyntaxError(ValueError):
     """A pattern's text is not valid.
 
-    ``text`` is the text, ``column`` the 1-based column of the problem and
-    ``expected`` what would have been valid there, in words. ``str(error)`` shows
-    the message, the text and a caret under the column.
+    ``text`` is the text, ``column`` the 1-based column of the problem (on line
+    ``line`` of a text of several lines) and ``expected`` what would have been
+    valid there, in words. ``str(error)`` shows the message, the offending line
+    and a caret under the column.
     """
 
     def __init__(
-        self, message: str, text: str, column: int, expected: tuple[str, ...] = ()
+        self,
+        message: str,
+        text: str,
+        column: int,
+        expected: tuple[str, ...] = (),
+        line: int = 1,
     ) -> None:
         self.message = message
         self.text = text
         self.column = column
         self.expected = tuple(expected)
+        self.line = line
         super().__init__(message)
 
     def __str__(self) -> str:
-        line = self.text.splitlines()[0] if self.text.strip() else self.text
-        return f"{self.message}\n  {line}\n  {' ' * (self.column - 1)}^"
+        lines = self.text.splitlines() or [""]
+        shown = lines[min(self.line, len(lines)) - 1]
+        return f"{self.message}\n  {shown}\n  {' ' * (self.column - 1)}^"
 
 
 class _SemanticError(Exception):
-    def __init__(self, message: str, column: int) -> None:
-        self.message, self.column = message, column
+    def __init__(self, message: str, meta: Any) -> None:
+        self.message, self.column, self.line = message, meta.column, meta.line
 
 
 @v_args(inline=True)
@@ -96,26 +104,26 @@ class PatternBuilder(Transformer[Token, Any]):
     def any_name(self) -> str:
         return "*"
 
-    def fields(self, *fields: tuple[str, Any, int] | None) -> dict[str, Any]:
+    def fields(self, *fields: tuple[str, Any, Any] | None) -> dict[str, Any]:
         collected: dict[str, Any] = {}
         for field in fields:
             if field is None:  # the empty list "()"
                 continue
-            key, value, column = field
+            key, value, meta = field
             if key in collected:
-                raise _SemanticError(f"field {key!r} is given twice", column)
+                raise _SemanticError(f"field {key!r} is given twice", meta)
             collected[key] = value
         return collected
 
     @v_args(meta=True, inline=True)
-    def field(self, meta: Any, key: str, value: Any) -> tuple[str, Any, int]:
-        return (key, value, meta.column)
+    def field(self, meta: Any, key: str, value: Any) -> tuple[str, Any, Any]:
+        return (key, value, meta)
 
     @v_args(meta=True, inline=True)
     def source(self, meta: Any, value: Any) -> tuple[str, Any]:
         if not isinstance(value, (str, Placeholder)):
             raise _SemanticError(
-                f"a source is a string or a placeholder, not {json.dumps(value)}", meta.column
+                f"a source is a string or a placeholder, not {json.dumps(value)}", meta
             )
         return ("source", value)
 
@@ -195,10 +203,11 @@ def _expected_words(terminals: Any) -> tuple[str, ...]:
     return tuple(sorted({_describe(name) for name in terminals}, key=lambda w: (w[0] != "'", w)))
 
 
-def _found(text: str, column: int) -> str:
-    rest = text[column - 1 :].strip()
+def _found(text: str, line: int, column: int) -> str:
+    lines = text.splitlines() or [""]
+    rest = lines[min(line, len(lines)) - 1][column - 1 :].strip()
     if not rest:
-        return "the end of the pattern"
+        return "the end of the line" if line < len(lines) else "the end of the pattern"
     return f"'{rest.split()[0][:20]}'"
 
 
@@ -206,23 +215,27 @@ def _syntax_error(text: str, error: UnexpectedInput) -> PatternSyntaxError:
     if isinstance(error, UnexpectedEOF) or (
         isinstance(error, UnexpectedToken) and error.token.type == "$END"
     ):
-        column = len(text.rstrip()) + 1
+        lines = text.rstrip().splitlines()
+        line, column = len(lines), len(lines[-1]) + 1
         found = "the end of the pattern"
     else:
+        line = getattr(error, "line", 1) or 1
         column = getattr(error, "column", 1) or 1
-        found = _found(text, column)
+        found = _found(text, line, column)
     if isinstance(error, UnexpectedCharacters):
         terminals: Any = error.allowed or ()
     else:
         terminals = getattr(error, "expected", None) or getattr(error, "accepts", None) or ()
     expected = _expected_words(terminals)
-    wanted = (
-        ", ".join(expected[:-1]) + (" or " if len(expected) > 1 else "") + expected[-1]
-        if (expected)
-        else "something else"
-    )
-    message = f"Invalid pattern at column {column}: expected {wanted}, found {found}"
-    return PatternSyntaxError(message, text, column, expected)
+    if not expected:
+        wanted = "something else"
+    elif len(expected) == 1:
+        wanted = expected[0]
+    else:
+        wanted = ", ".join(expected[:-1]) + " or " + expected[-1]
+    where = f"line {line}, column {column}" if "\n" in text.strip() else f"column {column}"
+    message = f"Invalid pattern at {where}: expected {wanted}, found {found}"
+    return PatternSyntaxError(message, text, column, expected, line)
 
 
 def parse_pattern(text: str) -> alg.Pattern:
@@ -247,8 +260,8 @@ def parse_pattern(text: str) -> alg.Pattern:
         return PatternBuilder().transform(tree)
     except VisitError as error:
         cause = error.orig_exc
-        column = getattr(cause, "column", 1)
+        column, line = getattr(cause, "column", 1), getattr(cause, "line", 1)
         message = getattr(cause, "message", str(cause))
         raise PatternSyntaxError(
-            f"Invalid pattern at column {column}: {message}", text, column
+            f"Invalid pattern at column {column}: {message}", text, column, (), line
         ) from None

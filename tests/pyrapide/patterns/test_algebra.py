@@ -254,3 +254,23 @@ def test_bad_operands_and_arguments_get_clear_errors():
         Pattern.match("")
     with pytest.raises(TypeError, match="number"):
         A.timed(None, max_duration="5")
+
+
+def test_a_matcher_started_late_catches_up_then_feeds(diamond):
+    pattern = A >> B
+    matcher = pattern.matcher()
+    caught_up = matcher.catch_up(diamond)
+    assert ids(caught_up) == ids(pattern.match_in(diamond))
+    assert matcher.events_fed == len(diamond)
+    late = Event("B", id="late")
+    diamond.add(late, caused_by=["a2"])
+    assert ids(matcher.feed(late, diamond)) == [["a2", "late"]]
+    assert matcher.catch_up(diamond) == []
+
+
+def test_placeholders_and_patterns_survive_pickling():
+    import pickle
+
+    pattern = parse_pattern("A(k=?k) -> B(k=?k) where ?k > 1")
+    assert pickle.loads(pickle.dumps(pattern)) == pattern
+    assert pickle.loads(pickle.dumps(k)) == k

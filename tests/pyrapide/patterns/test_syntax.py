@@ -157,3 +157,13 @@ def test_empty_text_and_non_strings():
         parse_pattern("   ")
     with pytest.raises(TypeError, match="needs a string"):
         parse_pattern(None)  # type: ignore[arg-type]
+
+
+def test_errors_in_a_text_of_several_lines_show_the_offending_line():
+    text = "A ->\n  B ||\n  -> C"
+    with pytest.raises(PatternSyntaxError) as caught:
+        parse_pattern(text)
+    error = caught.value
+    assert (error.line, error.column) == (3, 3)
+    assert "line 3, column 3" in str(error)
+    assert str(error).splitlines()[1] == "    -> C"
