@@ -12,8 +12,9 @@ incrementally by a :class:`ConstraintMonitor` as events arrive::
 
 from pyrapide.constraints.base import Constraint, Tracker
 from pyrapide.constraints.declarative import RuleSet, constraint
+from pyrapide.constraints.leads_to import LeadsTo, every
 from pyrapide.constraints.monitor import ConstraintMonitor
-from pyrapide.constraints.rules import LeadsTo, MustMatch, Never, every, must_match, never
+from pyrapide.constraints.rules import MustMatch, Never, must_match, never
 from pyrapide.constraints.violation import ConstraintViolation
 
 __all__ = [

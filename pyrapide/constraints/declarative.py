@@ -149,8 +149,10 @@ def constraint(cls: type) -> type:
         raise TypeError(f"constraint class {cls.__name__}: name must be a non-empty string")
     description = _description_of(cls)
     raw_filter = cls.__dict__.get("filter")
-    filter_pattern = None if raw_filter is None else as_pattern(
-        raw_filter, f"constraint class {cls.__name__}: filter"
+    filter_pattern = (
+        None
+        if raw_filter is None
+        else as_pattern(raw_filter, f"constraint class {cls.__name__}: filter")
     )
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
