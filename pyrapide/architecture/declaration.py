@@ -165,7 +165,7 @@ def _declaration_self(cls: type, components: Mapping[str, type]) -> Any:
     decorator cannot know.
     """
     try:
-        instance = object.__new__(cls)
+        instance: Any = object.__new__(cls)
         vars(instance).update(components)
     except (TypeError, AttributeError):
         return SimpleNamespace(**components)

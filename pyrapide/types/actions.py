@@ -57,7 +57,7 @@ def _mark(role: str, method: F, decorator: str) -> F:
         raise TypeError(
             f"@{decorator} marks a method, got {type(method).__name__} {method!r}"
         )
-    marks = getattr(function, MARKS_ATTR, frozenset())
+    marks: frozenset[str] = getattr(function, MARKS_ATTR, frozenset())
     try:
         setattr(function, MARKS_ATTR, marks | {role})
     except (AttributeError, TypeError):
