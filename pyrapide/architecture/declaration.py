@@ -324,6 +324,16 @@ def _describe(cls: type) -> ArchitectureDescription:
     return architecture_spec(cls).description
 
 
+def _get_architecture_info(cls: type) -> dict[str, Any]:
+    """Summarise this architecture as PyRapide 0.3.0 does."""
+    components = architecture_spec(cls).components
+    return {
+        "components": {name: interface_name(iface) for name, iface in components.items()},
+        "component_types": dict(components),
+        "is_architecture": True,
+    }
+
+
 def _bind(cls: type, /, **modules: Any) -> Any:
     """Bind a module class to every component (`db=PostgresModule`) and return the System.
 
@@ -373,4 +383,6 @@ def architecture(cls: type) -> type:
     cls.constraints_list = spec.constraints  # type: ignore[attr-defined]
     cls.describe = classmethod(_describe)  # type: ignore[attr-defined]
     cls.bind = classmethod(_bind)  # type: ignore[attr-defined]
+    if "get_architecture_info" not in vars(cls):
+        cls.get_architecture_info = classmethod(_get_architecture_info)  # type: ignore[attr-defined]
     return cls

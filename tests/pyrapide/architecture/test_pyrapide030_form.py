@@ -72,6 +72,14 @@ def test_pyrapide030_attribute_names_are_offered():
     assert [c.connection_type for c in (first, second, third)] == ["basic", "pipe", "agent"]
 
 
+def test_get_architecture_info_summarises_like_pyrapide_030():
+    assert MySystem2.get_architecture_info() == {
+        "components": {"api": "APIService", "db": "DatabaseService"},
+        "component_types": {"api": APIService, "db": DatabaseService},
+        "is_architecture": True,
+    }
+
+
 def test_instances_serve_pyrapide030_engine_code():
     arch = Handlers()
     assert is_architecture(arch) and is_architecture(Handlers)
