@@ -112,6 +112,7 @@ class Scheduler:
         self._connects: list[Dispatch] = []
         self._lanes = {route.index: PipeLane() for route in self.routes if route.kind == "pipe"}
         self._agents: list[Dispatch] = []
+        self._agent_hint = 0  # where select() found the agent delivery it chose
         self._ready: deque[Task] = deque()
         self._sleepers: list[tuple[float, int, Task]] = []
         self._sleep_order = itertools.count()
@@ -278,14 +279,16 @@ class Scheduler:
         if kind == "connect":
             return None
         heads = self._pipe_heads() if kind != "agent" else []
-        if kind == "pipe" or not self._agents:
+        agents = self._agents
+        if kind == "pipe" or not agents:
             return min(heads, key=lambda d: d.id) if heads else None
-        candidates = heads + self._agents if kind is None else self._agents
-        return (
-            candidates[self.rng.randrange(len(candidates))]
-            if len(candidates) > 1
-            else candidates[0]
-        )
+        # The seed's choice among the ready agent deliveries (and the pipe heads,
+        # when any): one draw, without building the list of candidates.
+        choice = self.rng.randrange(len(heads) + len(agents))
+        if choice < len(heads):
+            return heads[choice]
+        self._agent_hint = choice - len(heads)
+        return agents[self._agent_hint]
 
     def runnable_problem(self, dispatch: Dispatch) -> str | None:
         """Why ``dispatch`` may not run now (None when it may)."""
@@ -313,7 +316,9 @@ class Scheduler:
             self._lanes[dispatch.connection.index].queue.popleft()
         else:
             agents = self._agents
-            position = agents.index(dispatch) if agents[-1] is not dispatch else len(agents) - 1
+            position = self._agent_hint
+            if position >= len(agents) or agents[position] is not dispatch:
+                position = agents.index(dispatch)  # chosen by id, not by select()
             # Swap-remove: O(1), and the list's order is irrelevant (pending() sorts).
             agents[position] = agents[-1]
             agents.pop()

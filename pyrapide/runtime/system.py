@@ -92,7 +92,7 @@ class System:
         self._handlers: dict[str, list[tuple[Callable[..., Any], Any, frozenset[str] | None]]] = {}
         # (component, connection index) -> its handlers, each flagged when its
         # pattern is the connection's own (then the delivered match is its match).
-        self._plans: dict[tuple[str, int], list[tuple[Any, Any, Any, bool]]] = {}
+        self._plans: dict[tuple[str, int], list[tuple[Any, ...]]] = {}
         self._pause_requested = False
         self._resumed: asyncio.Event | None = None
         self._deadline: float | None = None
@@ -357,22 +357,40 @@ class System:
         (the last one its pattern completes)."""
         plan = self._plans.get((component, connection.index))
         if plan is None:
-            plan = self._plans[(component, connection.index)] = [
-                (method, pattern, names, pattern == connection.pattern)
-                for method, pattern, names in self._handlers.get(component, ())
-            ]
+            plan = self._plans[(component, connection.index)] = self._plan(component, connection)
         calls = []
         events = match.events
-        for method, pattern, names, same_pattern in plan:
+        poset = self.computation.poset
+        for method, pattern, names, same_pattern, one_event_matcher in plan:
             if same_pattern:
                 calls.append((method, match))  # the same pattern finds the same match
                 continue
             if names is not None and not any(e.name in names for e in events):
                 continue
-            own = self._match_among(pattern, events)
+            if one_event_matcher is not None and len(events) == 1:
+                found = one_event_matcher.feed(events[0], poset)
+                own = found[-1] if found else None
+            else:
+                own = self._match_among(pattern, events)
             if own is not None:
                 calls.append((method, own))
         return calls
+
+    def _plan(self, component: str, connection: Any) -> list[tuple[Any, ...]]:
+        # A handler whose pattern is the connection's gets the delivered match as is.
+        # One whose pattern is a single basic pattern keeps a matcher for this
+        # connection: a connection delivers a one-event match of an event once, so
+        # each event reaches that matcher at most once, as a matcher expects.
+        return [
+            (
+                method,
+                pattern,
+                names,
+                pattern == connection.pattern,
+                None if pattern.children() else pattern.matcher(),
+            )
+            for method, pattern, names in self._handlers.get(component, ())
+        ]
 
     def _match_among(self, pattern: Any, events: tuple[Event, ...]) -> Any:
         matcher = pattern.matcher()

@@ -193,3 +193,34 @@ async def test_handlers_run_only_for_what_is_delivered():
     await System(SelfLoop, {"front": Talker, "back": Listener}).run()
     # Front.note matches no connection, so the back's catch-all never hears it.
     assert heard == ["back heard Front.ask"]
+
+
+@architecture
+class TwoWays:
+    front = Front
+    back = Back
+    connections = [
+        connect(Pattern.match("Front.ask").where(lambda e: e.payload["n"] > 0), target=back),
+        connect(Pattern.match("Front.ask", source="front"), target=back),
+    ]
+
+
+async def test_each_delivery_runs_the_handler_even_when_two_connections_carry_one_event():
+    heard = []
+
+    @module(implements=Front)
+    class Asker:
+        async def start(self):
+            await get_context(self).emit("Front.ask", n=1)
+            await get_context(self).emit("Front.ask", n=0)
+
+    @module(implements=Back)
+    class Hearer:
+        @when(Pattern.match("Front.ask"))
+        async def on_ask(self, match):
+            heard.append((match.payload["n"], match.event.id))
+
+    system = System(TwoWays, {"front": Asker, "back": Hearer})
+    await system.run()
+    # n=1 goes both ways; n=0 only through the second connection.
+    assert heard == [(1, "e1"), (1, "e1"), (0, "e2")]
