@@ -1,4 +1,4 @@
-"""Modules, contexts, the deterministic scheduler, System and the 0.3.0-style Engine."""
+"""Modules, contexts, the deterministic scheduler, System, the 0.3.0-style Engine, streaming."""
 
 from pyrapide.runtime.context import EmitError, ModuleContext, get_context
 from pyrapide.runtime.dispatch import Dispatch
@@ -16,6 +16,7 @@ from pyrapide.runtime.notifications import (
     StateChanged,
     SubscriberError,
 )
+from pyrapide.runtime.streaming import InMemoryEventSource, StreamProcessor
 from pyrapide.runtime.system import System
 
 __all__ = [
@@ -28,11 +29,13 @@ __all__ = [
     "Engine",
     "EventRecorded",
     "HandlerError",
+    "InMemoryEventSource",
     "LimitReached",
     "ModuleContext",
     "ModuleDefinitionError",
     "Notification",
     "StateChanged",
+    "StreamProcessor",
     "SubscriberError",
     "System",
     "get_context",
