@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import inspect
 import sys
 from collections.abc import Mapping
@@ -11,10 +10,9 @@ from functools import cached_property
 from types import MappingProxyType, SimpleNamespace
 from typing import TYPE_CHECKING, Any, ClassVar, Final, get_origin
 
-from pyrapide.architecture.connections import Connection, pattern_text, target_label
+from pyrapide.architecture.connections import Connection
 from pyrapide.architecture.errors import ArchitectureError, close_match_hint, quoted_list
-from pyrapide.constraints import Constraint
-from pyrapide.patterns import Pattern
+from pyrapide.architecture.resolution import check_constraints, resolve_connections
 from pyrapide.types.actions import marks_of
 from pyrapide.types.interface import class_label, interface_name, is_interface
 
@@ -207,118 +205,6 @@ def _declared_items(cls: type, arch_name: str, attribute: str, self_: Any) -> li
     return list(value)
 
 
-def _component_list(components: Mapping[str, type]) -> str:
-    if not components:
-        return "it has no components"
-    listed = ", ".join(f"{name} ({interface_name(iface)})" for name, iface in components.items())
-    return f"components: {listed}"
-
-
-def _resolve_target(
-    arch_name: str,
-    components: Mapping[str, type],
-    holders_of: Mapping[type, list[str]],
-    connection: Connection,
-    index: int,
-) -> Any:
-    target = connection.target
-    where = (
-        f"{arch_name}: connection {index} ({connection.kind} "
-        f"{pattern_text(connection.pattern)} -> {target_label(target)})"
-    )
-    names = list(components)
-    if isinstance(target, str):
-        if target in components:
-            return target
-        holders = [name for name, iface in components.items() if interface_name(iface) == target]
-        if len(holders) == 1:
-            hint = f" ({target!r} is the interface of component {holders[0]!r})"
-        else:
-            hint = close_match_hint(target, names)
-        raise ArchitectureError(
-            f"{where}: unknown target {target!r}{hint}; {_component_list(components)}",
-            architecture=arch_name,
-            candidates=names,
-        )
-    if isinstance(target, type):
-        holders = holders_of.get(target, [])
-        if len(holders) == 1:
-            return holders[0]
-        if holders:
-            raise ArchitectureError(
-                f"{where}: target {class_label(target)} is ambiguous, held by components "
-                f"{quoted_list(holders)}; name one, as target={holders[0]!r}",
-                architecture=arch_name,
-                candidates=holders,
-            )
-        what = "interface" if is_interface(target) else "class"
-        raise ArchitectureError(
-            f"{where}: the {what} {class_label(target)} is not a component of {arch_name}; "
-            f"{_component_list(components)}",
-            architecture=arch_name,
-            candidates=names,
-        )
-    if callable(target):
-        return target
-    raise ArchitectureError(
-        f"{where}: a target is a component, a component's name or a callable, got "
-        f"{type(target).__name__} {target!r}; {_component_list(components)}",
-        architecture=arch_name,
-        candidates=names,
-    )
-
-
-def _resolve_connections(
-    arch_name: str, components: Mapping[str, type], declared: list[Any]
-) -> tuple[Connection, ...]:
-    holders_of: dict[type, list[str]] = {}
-    for name, iface in components.items():
-        holders_of.setdefault(iface, []).append(name)
-    resolved: list[Connection] = []
-    for index, connection in enumerate(declared):
-        if not isinstance(connection, Connection):
-            raise ArchitectureError(
-                f"{arch_name}: connection {index} is {type(connection).__name__} "
-                f"{connection!r}; expected connect(...), pipe(...) or agent(...)",
-                architecture=arch_name,
-            )
-        target = _resolve_target(arch_name, components, holders_of, connection, index)
-        resolved.append(dataclasses.replace(connection, target=target, index=index))
-    return tuple(resolved)
-
-
-def _check_constraints(arch_name: str, declared: list[Any]) -> tuple[Any, ...]:
-    checked: list[Any] = []
-    for index, item in enumerate(declared):
-        if isinstance(item, type) and issubclass(item, Constraint):
-            try:
-                item = item()
-            except Exception as error:
-                raise ArchitectureError(
-                    f"{arch_name}: constraint {index}, {class_label(item)}, cannot be made "
-                    f"without arguments: {error}",
-                    architecture=arch_name,
-                ) from error
-        if not isinstance(item, Constraint):
-            if isinstance(item, Pattern):
-                what = (
-                    f"the pattern {pattern_text(item)}, which is not a constraint; wrap it "
-                    "as must_match(pattern) or never(pattern)"
-                )
-            elif callable(getattr(item, "leads_to", None)):
-                what = "every(...) without .leads_to(...); finish it: every(P).leads_to(Q)"
-            else:
-                what = (
-                    f"{type(item).__name__} {item!r}; expected must_match(...), never(...), "
-                    "every(P).leads_to(Q) or a @constraint class"
-                )
-            raise ArchitectureError(
-                f"{arch_name}: constraint {index} is {what}", architecture=arch_name
-            )
-        checked.append(item)
-    return tuple(checked)
-
-
 def _describe(cls: type) -> ArchitectureDescription:
     """The components and connections of this architecture, for graph views."""
     return architecture_spec(cls).description
@@ -374,8 +260,8 @@ def architecture(cls: type) -> type:
         name=arch_name,
         cls=cls,
         components=MappingProxyType(components),
-        connections=_resolve_connections(arch_name, components, declared_connections),
-        constraints=_check_constraints(arch_name, declared_constraints),
+        connections=resolve_connections(arch_name, components, declared_connections),
+        constraints=check_constraints(arch_name, declared_constraints),
     )
     setattr(cls, SPEC_ATTR, spec)
     cls.components = spec.components  # type: ignore[attr-defined]
