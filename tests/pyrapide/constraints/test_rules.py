@@ -87,8 +87,9 @@ def test_leads_to_answer_may_be_a_distant_descendant() -> None:
 def test_leads_to_with_placeholders_pairs_trigger_and_answer(comp: Computation) -> None:
     k = placeholder("k")
     rule = every(Pattern.match("Tool.call", id=k)).leads_to(Pattern.match("Tool.result", id=k))
-    # The placeholder is bound separately on each side: any later result answers.
-    assert ids(rule.check(comp)) == [["e3"]]
+    (violation,) = rule.check(comp)
+    assert ids([violation]) == [["e3"]]
+    assert violation.bindings == {"k": 2}
 
 
 def test_leads_to_with_a_composite_trigger_needs_every_event_to_precede() -> None:

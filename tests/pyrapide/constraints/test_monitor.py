@@ -1,0 +1,162 @@
+"""ConstraintMonitor: incremental checking, end-of-run conditions, the 0.3.0 API."""
+
+from __future__ import annotations
+
+import pytest
+
+from pyrapide.constraints import Constraint, ConstraintMonitor, every, must_match, never
+from pyrapide.core import Computation, Event
+from pyrapide.patterns import Pattern
+
+
+def names(violations: list) -> list[str]:
+    return [v.constraint_name for v in violations]
+
+
+def test_never_is_reported_by_the_event_that_completes_the_match() -> None:
+    monitor = ConstraintMonitor([never(Pattern.match("A") >> Pattern.match("B"), name="ab")])
+    a = Event("A")
+    assert monitor.check(a) == []
+    assert monitor.check(Event("B")) == []  # not caused by a: no match
+    b = Event("B")
+    (violation,) = monitor.check(b, caused_by=[a])
+    assert violation.matched_events == [a, b]
+    assert monitor.violations == [violation]
+
+
+def test_must_match_is_a_condition_on_the_whole_run() -> None:
+    monitor = ConstraintMonitor([must_match("Done", name="done")])
+    assert monitor.check(Event("Start")) == []
+    assert names(monitor.finish()) == ["done"]
+    assert names(monitor.violations) == ["done"]
+    assert monitor.finish()[0] is monitor.finish()[0]  # a stable report while it stands
+    assert monitor.check(Event("Done")) == []
+    assert monitor.finish() == [] and monitor.violations == []
+
+
+def test_leads_to_obligations_open_and_close_as_events_arrive() -> None:
+    monitor = ConstraintMonitor([every("Call").leads_to("Result", name="answered")])
+    first, second = Event("Call"), Event("Call")
+    monitor.check(first)
+    monitor.check(second)
+    assert [v.matched_events for v in monitor.finish()] == [[first], [second]]
+    hop = Event("Relay")
+    monitor.check(hop, caused_by=[second])
+    assert monitor.check(Event("Result"), caused_by=[hop]) == []
+    assert [v.matched_events for v in monitor.finish()] == [[first]]
+
+
+def test_observe_follows_a_computation_it_does_not_own() -> None:
+    comp = Computation()
+    monitor = ConstraintMonitor([never("X", name="nox")])
+    comp.new_event("A")
+    assert monitor.observe(comp.get("e1"), comp) == []
+    x = comp.new_event("X")
+    assert names(monitor.observe(x, comp)) == ["nox"]
+    assert monitor.computation is comp
+    assert len(comp) == 2  # nothing copied or added
+    with pytest.raises(ValueError, match="another computation"):
+        monitor.observe(Event("X"), Computation())
+    with pytest.raises(ValueError, match="observes another computation"):
+        monitor.check(Event("X"))
+    monitor.reset()
+    assert monitor.check(Event("X"))[0].constraint_name == "nox"
+
+
+def test_check_event_is_the_legacy_name_of_observe() -> None:
+    comp = Computation()
+    monitor = ConstraintMonitor([never("X")])
+    assert len(monitor.check_event(comp.new_event("X"), comp)) == 1
+
+
+def test_each_violation_is_reported_once() -> None:
+    monitor = ConstraintMonitor([never("X")])
+    x = Event("X")
+    assert len(monitor.check(x)) == 1
+    with pytest.raises(ValueError, match="already checked"):
+        monitor.check(x)
+    assert len(monitor.violations) == 1
+
+
+def test_check_batch_returns_all_new_violations() -> None:
+    monitor = ConstraintMonitor([never("X", name="nox"), never("Y", name="noy")])
+    found = monitor.check_batch([Event("X"), Event("A"), Event("Y")])
+    assert names(found) == ["nox", "noy"]
+
+
+def test_registration_api() -> None:
+    monitor = ConstraintMonitor()
+    monitor.add_constraint(never("X", name="a"))
+    monitor.add_constraint(must_match("Y", name="b"))
+    assert monitor.constraint_names == ["a", "b"]
+    with pytest.raises(ValueError, match="'a' is already registered"):
+        monitor.add_constraint(never("Z", name="a"))
+    with pytest.raises(TypeError, match="expects a Constraint"):
+        monitor.add_constraint("X")  # type: ignore[arg-type]
+    monitor.remove_constraint("a")
+    assert monitor.constraint_names == ["b"]
+    with pytest.raises(KeyError, match="no constraint named 'zz'"):
+        monitor.remove_constraint("zz")
+
+
+def test_a_constraint_added_late_is_checked_against_the_events_so_far() -> None:
+    monitor = ConstraintMonitor()
+    monitor.check(Event("X"))
+    monitor.add_constraint(never("X", name="nox"))
+    assert names(monitor.violations) == ["nox"]
+
+
+def test_reset_keeps_constraints_and_forgets_events() -> None:
+    monitor = ConstraintMonitor([never("X", name="nox")])
+    monitor.check(Event("X"))
+    monitor.reset()
+    assert monitor.violations == [] and len(monitor.computation) == 0
+    assert monitor.constraint_names == ["nox"]
+
+
+def test_record_causal_link_rechecks_and_reports_new_matches() -> None:
+    monitor = ConstraintMonitor(
+        [never(Pattern.match("A") >> Pattern.match("B"), name="ab"), must_match("A >> B", name="m")]
+    )
+    a, b = Event("A"), Event("B")
+    monitor.check_batch([a, b])
+    assert names(monitor.violations) == ["m"]
+    (violation,) = monitor.record_causal_link(a, b)
+    assert violation.constraint_name == "ab" and violation.matched_events == [a, b]
+    assert names(monitor.violations) == ["ab"]  # the requirement is met now
+    assert monitor.record_causal_link(a, b) == []  # nothing new
+
+
+def test_check_all_is_batch_and_leaves_the_monitor_alone() -> None:
+    comp = Computation()
+    comp.new_event("X")
+    monitor = ConstraintMonitor([never("X", name="nox"), must_match("Y", name="y")])
+    assert names(monitor.check_all(comp)) == ["nox", "y"]
+    assert len(monitor.computation) == 0
+
+
+def test_hand_written_constraints_are_run_over_the_whole_computation() -> None:
+    class AtMostTwo(Constraint):
+        name = "at_most_two"
+
+        def check(self, computation):  # type: ignore[no-untyped-def]
+            from pyrapide.constraints import ConstraintViolation
+
+            if len(computation) <= 2:
+                return []
+            return [ConstraintViolation(self.name, "too_many", f"{len(computation)} events")]
+
+    monitor = ConstraintMonitor([AtMostTwo()])
+    monitor.check_batch([Event("A"), Event("B")])
+    assert monitor.finish() == []
+    monitor.check(Event("C"))
+    assert [v.description for v in monitor.finish()] == ["3 events"]
+
+
+def test_a_guard_that_raises_does_not_crash_the_monitor() -> None:
+    broken = Pattern.match("X").where(lambda m: m.payload["missing"] > 0)
+    monitor = ConstraintMonitor([never(broken, name="broken")])
+    with pytest.warns(RuntimeWarning, match="treated as a non-match"):
+        assert monitor.check(Event("X")) == []
+    assert broken.guard_error_count == 1
+    assert monitor.check(Event("X", {"missing": 1}))[0].constraint_name == "broken"
