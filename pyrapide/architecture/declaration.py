@@ -8,16 +8,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from types import MappingProxyType, SimpleNamespace
-from typing import TYPE_CHECKING, Any, ClassVar, Final, get_origin
+from typing import Any, ClassVar, Final, get_origin
 
 from pyrapide.architecture.connections import Connection
+from pyrapide.architecture.description import ArchitectureDescription, describe_spec
 from pyrapide.architecture.errors import ArchitectureError, close_match_hint, quoted_list
 from pyrapide.architecture.resolution import check_constraints, resolve_connections
 from pyrapide.types.actions import marks_of
 from pyrapide.types.interface import class_label, interface_name, is_interface
-
-if TYPE_CHECKING:
-    from pyrapide.architecture.description import ArchitectureDescription
 
 SPEC_ATTR: Final = "__rapide_architecture__"
 
@@ -49,8 +47,6 @@ class ArchitectureSpec:
     @cached_property
     def description(self) -> ArchitectureDescription:
         """The architecture as data for graph views (computed once)."""
-        from pyrapide.architecture.description import describe_spec
-
         return describe_spec(self)
 
 
