@@ -15,17 +15,17 @@ or write them as text (``parse_pattern``); ``str(pattern)`` prints this form::
 
 Text syntax, from the loosest-binding operator to the tightest:
 
-=================  ==============================  =====================================
+=================  ==============================  ==========================================
 ``P where C``      ``P.where(C)``                  C compares placeholders and JSON values
                                                    with ``== != < <= > >=``, ``and``,
                                                    ``or``, ``not``: ``where ?n > 5``
 ``P or Q``         ``P.or_(Q)``                    either matches
 ``P || Q``         ``P | Q``                       both, causally independent
 ``P & Q``          ``P & Q``                       both, with a common causal ancestor
-``P -> Q``         ``P >> Q`` (also ``P >> Q``)    P causally precedes Q
+``P -> Q``         ``P >> Q``, ``P.then(Q)``       P causally precedes Q (also ``P >> Q``)
 ``P => Q``         ``P.then_immediately(Q)``       P is a direct cause of Q
 ``P+``             ``P.repeat()``                  all occurrences of P so far
-=================  ==============================  =====================================
+=================  ==============================  ==========================================
 
 Binary operators group to the left, so ``A -> B -> C`` is ``(A -> B) -> C`` and
 ``A -> B || C & D or E`` is ``((A -> B) || (C & D)) or E``; ``where`` applies to

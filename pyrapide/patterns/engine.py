@@ -44,6 +44,20 @@ def _unique(matches: list[PatternMatch]) -> list[PatternMatch]:
     return list(dict.fromkeys(matches)) if len(matches) > 1 else matches
 
 
+def _unique_in_order(matches: list[PatternMatch]) -> list[PatternMatch]:
+    """``_unique`` for matches sorted by completion: identical matches are completed
+    by the same event, so only runs sharing a last event need comparing."""
+    unique: list[PatternMatch] = []
+    run: list[PatternMatch] = []
+    for found in matches:
+        if run and found.events[-1] is not run[0].events[-1]:
+            unique.extend(_unique(run))
+            run = []
+        run.append(found)
+    unique.extend(_unique(run))
+    return unique
+
+
 class Matcher:
     """Incremental matching of one pattern over a growing poset.
 
@@ -195,7 +209,7 @@ class _SequenceNode(_Node):
         for left in self.left.batch():
             self.probe.add(left)
         found = [pair for right in self.right.batch() for pair in self.probe.partners(right)]
-        return _unique(found)
+        return _unique_in_order(found)
 
 
 class _SymmetricNode(_Node):
@@ -230,7 +244,7 @@ class _SymmetricNode(_Node):
         for left in self.left.batch():
             self.left_probe.add(left)
         found = [pair for right in self.right.batch() for pair in self.left_probe.partners(right)]
-        return self.context.by_completion(_unique(found))
+        return _unique_in_order(self.context.by_completion(found))
 
 
 class _OrNode(_Node):
@@ -248,7 +262,7 @@ class _OrNode(_Node):
 
     def batch(self) -> list[PatternMatch]:
         both = self.left.batch() + self.right.batch()
-        return self.context.by_completion(_unique(both))
+        return _unique_in_order(self.context.by_completion(both))
 
 
 class _FilterNode(_Node):
