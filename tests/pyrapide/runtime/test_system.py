@@ -1,0 +1,125 @@
+"""System lifecycle and reporting: run/pause/resume, reset, the notification stream."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from pyrapide.runtime import (
+    DispatchFinished,
+    DispatchQueued,
+    DispatchStarted,
+    EventRecorded,
+    StateChanged,
+    System,
+)
+from tests.pyrapide.runtime.kinds_parts import LOG, Echo, Fan, Silent
+
+
+@pytest.fixture(autouse=True)
+def fresh_log():
+    LOG.clear()
+    yield
+    LOG.clear()
+
+
+def fan(**options) -> System:
+    return System(Fan, {"source": Silent, "sync": Echo, "queue": Echo, "free": Echo}, **options)
+
+
+async def test_notifications_tell_the_story_of_a_delivery_in_order():
+    system = fan()
+    notes = []
+    system.subscribe(
+        notes.append, kinds=[EventRecorded, DispatchQueued, DispatchStarted, DispatchFinished]
+    )
+    await system.start()
+    ping = system.inject("Source.ping", {"n": 1})
+    await system.step("connect")
+    kinds = [type(n).__name__ for n in notes]
+    assert kinds == [
+        "EventRecorded",  # the ping
+        "DispatchQueued",
+        "DispatchQueued",
+        "DispatchQueued",  # connect, pipe, agent
+        "DispatchStarted",  # the connect delivery
+        "EventRecorded",  # the pong it emits (no connection routes it)
+        "DispatchFinished",
+    ]
+    assert notes[0].event is ping and notes[0].causes == ()
+    assert notes[5].causes == (ping,)
+    assert [n.seq for n in notes] == sorted(n.seq for n in notes)
+
+
+async def test_subscribe_refuses_an_unknown_kind_and_unsubscribe_stops_the_stream():
+    system = fan()
+    with pytest.raises(ValueError, match="unknown notification kind 'Evnt'"):
+        system.subscribe(print, kinds=["Evnt"])
+    seen = []
+    unsubscribe = system.subscribe(seen.append, kinds=[EventRecorded])
+    await system.start()
+    system.inject("Source.ping", {"n": 1})
+    unsubscribe()
+    system.inject("Source.ping", {"n": 2})
+    assert len(seen) == 1
+
+
+async def test_run_waits_for_resume_after_a_subscriber_pauses_it():
+    system = fan()
+    await system.start()
+    for n in range(3):
+        system.inject("Source.ping", {"n": n})
+    states = []
+
+    def record_state(note):
+        states.append(note.state)
+
+    def breakpoint(note):
+        if note.event.name == "Sink.pong" and len(LOG) == 2 and not states.count("paused"):
+            system.pause()
+
+    system.subscribe(record_state, kinds=[StateChanged])
+    system.subscribe(breakpoint, kinds=[EventRecorded])
+    running = asyncio.create_task(system.run())
+    for _ in range(20):
+        await asyncio.sleep(0)
+    assert system.state == "paused" and not running.done()
+    assert len(LOG) == 2
+    system.resume()
+    computation = await asyncio.wait_for(running, 5)
+    assert len(LOG) == 9 and len(computation) == 12
+    assert states[-3:] == ["running", "quiet", "stopped"]
+
+
+async def test_reset_starts_over_with_a_new_seed_and_keeps_subscribers():
+    system = fan(seed=3)
+    seen = []
+    system.subscribe(seen.append, kinds=[EventRecorded])
+    await system.start()
+    system.inject("Source.ping", {"n": 1})
+    await system.run_until_quiet()
+    first_modules = dict(system.modules)
+    system.reset(seed=7)
+    assert (system.seed, system.state, len(system.computation), system.modules) == (
+        7,
+        "idle",
+        0,
+        {},
+    )
+    await system.start()
+    system.inject("Source.ping", {"n": 1})
+    await system.run_until_quiet()
+    assert system.modules["sync"] is not first_modules["sync"]
+    assert [e.id for e in system.computation] == ["e1", "e2", "e3", "e4"]
+    assert len(seen) == 8  # four events in each run
+
+
+async def test_lifecycle_misuse_is_refused_clearly():
+    system = fan()
+    await system.start()
+    with pytest.raises(RuntimeError, match="already"):
+        await system.start()
+    await system.stop()
+    with pytest.raises(RuntimeError, match="stopped"):
+        await system.run_until_quiet()
