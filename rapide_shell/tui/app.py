@@ -12,7 +12,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.widgets import Footer, RichLog, Static
 
 from rapide_shell.commands import COMMAND_SPECS
@@ -103,9 +103,8 @@ class RapideApp(App[None]):
             yield Inspector(id="inspector")
         with Horizontal(id="bottom"):
             yield RichLog(id="console", wrap=True, max_lines=5000, auto_scroll=True)
-            with Vertical(id="side"):
-                yield WatchPanel(id="watches")
-                yield ErrorPanel(id="errors")
+            yield ErrorPanel(id="errors")
+            yield WatchPanel(id="watches")
         yield Static("", id="completions")
         yield CommandBar(self._complete, id="bar")
         yield Footer()
@@ -124,7 +123,7 @@ class RapideApp(App[None]):
         self._batch = NotificationBatch()  # what start reported is redrawn below
         self._redraw_all()
         self.output.write(Text.assemble(
-            ("Rapide workbench", "bold"), f" on {self.session.path}. Type ",
+            ("Rapide workbench", "bold"), f" on {self.session.path.name}. Type ",
             ("help", "bold"), " or press ", ("F1", "bold"), "; ",
             ("F3", "bold"), " injects an event, ", ("F2", "bold"), " steps, ",
             ("F5", "bold"), " runs.",
@@ -238,8 +237,8 @@ class RapideApp(App[None]):
         errors = len(self.query_one(ErrorPanel).problems)
         breaks = len(session.breakpoints)
         status = Text.assemble(
-            (f" {session.path.name} ", "bold"),
-            f" seed {session.seed}  ",
+            (f" {session.description.name} ", "bold"),
+            f" from {session.path.name} · seed {session.seed}  ",
             (f" {session.state} ", f"bold reverse {_STATE_STYLES.get(session.state, '')}"),
             f"  {session.pending_count} pending · {self.query_one(EventLog).event_count} events",
             f" · {breaks} breakpoint{'s' if breaks != 1 else ''}",

@@ -130,8 +130,8 @@ def _label(edge: GraphEdge, delivered: int, queued: int | None) -> list[tuple[st
     cells: list[tuple[str, Role]] = []
     for text, role in (
         (f"{edge.kind} {pattern}", ("label", edge.index, edge.kind)),
-        (f"  ✓{delivered}", ("count", edge.index, edge.kind)),
-        (f"  queued {queued}" if queued is not None else "", ("count", edge.index, edge.kind)),
+        (f" ✓{delivered}", ("count", edge.index, edge.kind)),
+        (f" queued {queued}" if queued is not None else "", ("count", edge.index, edge.kind)),
     ):
         cells.extend((ch, role) for ch in text)
     return cells
@@ -189,8 +189,9 @@ def draw_graph(
             return (centre[partner], 0 if direction == "out" else 1)
 
         attached.sort(key=other_end)
-        span = 2 * len(attached) - 1
-        first = box_left[name] + (box_width(name) - span) // 2
+        # Ports from the box's left edge: labels (right of each lane's right end) start
+        # as far left as they can, which keeps the picture narrow.
+        first = box_left[name] + 2
         for k, (edge, direction) in enumerate(attached):
             port_x[(edge.index, edge.source + "\0" + edge.target, direction)] = first + 2 * k
 

@@ -56,6 +56,8 @@ class ConnectionGraph(ScrollView):
         self._delivered.clear()
         self._queued.clear()
         self._redraw()
+        # Before the first layout the width is unknown: draw again once it is.
+        self.call_after_refresh(self._redraw_for_new_width)
 
     def update_counts(self, delivered: Mapping[int, int], queued: Mapping[int, int]) -> None:
         """Sets the deliveries done and the deliveries waiting, per connection index."""
@@ -92,6 +94,9 @@ class ConnectionGraph(ScrollView):
 
     def on_resize(self, _event: events.Resize) -> None:
         """Redraws when the width changes (interface names come and go with room)."""
+        self._redraw_for_new_width()
+
+    def _redraw_for_new_width(self) -> None:
         if self.scrollable_content_region.width != self._drawn_for_width:
             self._redraw()
 

@@ -44,12 +44,12 @@ class DispatchQueue(OptionList):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._connection_of: dict[int, int | None] = {}
-        self._shown_ids: list[int] = []
+        self._shown_ids: list[int] | None = None  # None: nothing shown yet
 
     @property
     def dispatch_ids(self) -> list[int]:
         """Ids of the listed dispatches, in display order."""
-        return list(self._shown_ids)
+        return list(self._shown_ids or ())
 
     def show_pending(self, pending: Sequence[Dispatch]) -> None:
         """Replaces the list with ``pending``, keeping the cursor on the same dispatch."""

@@ -20,10 +20,8 @@ from textual.strip import Strip
 if TYPE_CHECKING:
     from pyrapide import Event
 
-ID_WIDTH = 7
-TIME_WIDTH = 8
-SOURCE_WIDTH = 14
-NAME_WIDTH = 30
+#: Column widths grow with the longest value seen, up to these bounds.
+MAX_WIDTHS = {"id": 10, "time": 8, "source": 16, "name": 34}
 
 
 def short_payload(payload: object, limit: int = 80) -> str:
@@ -35,6 +33,11 @@ def short_payload(payload: object, limit: int = 80) -> str:
     except (TypeError, ValueError):
         text = repr(payload)
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _time(event: Event) -> str:
+    timestamp = event.timestamp
+    return f"{timestamp:g}" if isinstance(timestamp, int | float) else ""
 
 
 def _cell(text: str, width: int) -> str:
@@ -89,6 +92,7 @@ class EventLog(ScrollView, can_focus=True):
         self._marked: frozenset[str] = frozenset()
         self._failed: set[str] = set()
         self._line_cache: LRUCache[tuple[int, int], Strip] = LRUCache(512)
+        self._widths = {column: len(column) + 2 for column in MAX_WIDTHS}
 
     # -- data ---------------------------------------------------------------------------
 
@@ -115,6 +119,7 @@ class EventLog(ScrollView, can_focus=True):
             self._events.append(event)
         if len(self._events) == start:
             return
+        self._widen_columns(self._events[start:])
         self._resize()
         if self.following:
             self._move_cursor(len(self._events) - 1)
@@ -127,6 +132,7 @@ class EventLog(ScrollView, can_focus=True):
         self._index_of.clear()
         self._failed.clear()
         self._marked = frozenset()
+        self._widths = {column: len(column) + 2 for column in MAX_WIDTHS}
         self._line_cache.clear()
         self.following = True
         self.set_reactive(EventLog.cursor, -1)
@@ -158,6 +164,23 @@ class EventLog(ScrollView, can_focus=True):
         self.following = index == len(self._events) - 1
         self._move_cursor(index)
         return True
+
+    def _widen_columns(self, added: list[Event]) -> None:
+        widths = self._widths
+        wanted = {
+            "id": max(len(event.id) for event in added) + 2,
+            "time": max(len(_time(event)) for event in added) + 2,
+            "source": max(len(event.source or "") for event in added) + 2,
+            "name": max(len(event.name) for event in added) + 2,
+        }
+        grown = False
+        for column, width in wanted.items():
+            width = min(width, MAX_WIDTHS[column])
+            if width > widths[column]:
+                widths[column] = width
+                grown = True
+        if grown:
+            self._line_cache.clear()
 
     # -- cursor -------------------------------------------------------------------------
 
@@ -230,7 +253,8 @@ class EventLog(ScrollView, can_focus=True):
             self.following = row == len(self._events) - 1
             self._move_cursor(row)
 
-    def _on_mouse_scroll_up(self, _event: events.MouseScrollUp) -> None:
+    def on_mouse_scroll_up(self, _event: events.MouseScrollUp) -> None:
+        """Scrolling back through the log stops following new events."""
         self.following = False
 
     def notify_style_update(self) -> None:
@@ -263,10 +287,8 @@ class EventLog(ScrollView, can_focus=True):
         return strip
 
     def _header(self, width: int) -> Strip:
-        text = (
-            " " + _cell("id", ID_WIDTH) + _cell("time", TIME_WIDTH) + _cell("source", SOURCE_WIDTH)
-            + _cell("name", NAME_WIDTH) + "payload"
-        )
+        text = " " + "".join(_cell(column, width) for column, width in self._widths.items())
+        text += "payload"
         style = self.get_component_rich_style("event-log--header")
         return Strip([Segment(text, style)]).crop_extend(0, width, style)
 
@@ -282,13 +304,13 @@ class EventLog(ScrollView, can_focus=True):
             return base + self.get_component_rich_style(component, partial=True)
 
         failed = event.id in self._failed
-        time = f"{event.timestamp:g}" if isinstance(event.timestamp, int | float) else ""
+        widths = self._widths
         segments = [
             Segment("✗" if failed else " ", part("event-log--error")),
-            Segment(_cell(event.id, ID_WIDTH), part("event-log--id")),
-            Segment(_cell(time, TIME_WIDTH), base),
-            Segment(_cell(event.source or "", SOURCE_WIDTH), part("event-log--source")),
-            Segment(_cell(event.name, NAME_WIDTH), part("event-log--name")),
+            Segment(_cell(event.id, widths["id"]), part("event-log--id")),
+            Segment(_cell(_time(event), widths["time"]), base),
+            Segment(_cell(event.source or "", widths["source"]), part("event-log--source")),
+            Segment(_cell(event.name, widths["name"]), part("event-log--name")),
             Segment(short_payload(event.payload, max(10, width)), base),
         ]
         return Strip(segments).crop_extend(0, width, base)

@@ -101,7 +101,7 @@ async def test_step_by_kind_runs_the_next_dispatch_of_that_kind(shop_path):
         assert app.session.system.modules["api"].results == ["1"]
         assert ("pipe", "api") not in _pending(app)
         graph_text = app.query_one(ConnectionGraph).picture.text()
-        assert "pipe DatabaseService.result  ✓1  queued 0" in graph_text
+        assert "pipe DatabaseService.result ✓1 queued 0" in graph_text
 
 
 async def test_the_step_key_runs_one_dispatch(shop_path):

@@ -62,7 +62,7 @@ def test_the_three_kinds_are_drawn_with_different_lines():
 def test_labels_show_delivery_counts_and_pipe_queue_depth():
     text = draw_graph(SEED, delivered={0: 3, 2: 1}, queued={2: 4}).text()
     lines = text.splitlines()
-    connect_line = next(line for line in lines if "connect APIService.request  ✓3" in line)
+    connect_line = next(line for line in lines if "connect APIService.request ✓3" in line)
     assert connect_line
     pipe_line = next(line for line in lines if "pipe DatabaseService.result" in line)
     assert "✓1" in pipe_line and "queued 4" in pipe_line
