@@ -33,7 +33,7 @@ class LoadError(Exception):
 class LoadedArchitecture:
     """What a file gave: the architecture and how to build a fresh System from it.
 
-    ``name`` is the architecture class's (or the System variable's) name; ``bindings``
+    ``name`` is the architecture class's name; ``bindings``
     maps each component to the module class bound to it; ``actions`` maps every event
     name the interfaces declare to its ``ActionSpec``.
     """
@@ -71,8 +71,8 @@ def load_architecture(path: str | Path, *, arch: str | None = None) -> LoadedArc
     module = _import(file)
     systems = _module_systems(module)
     if systems:
-        name, system = _pick(file, "System", systems, arch)
-        return _from_system(file, name, arch, system)
+        _, system = _pick(file, "System", systems, arch)
+        return _from_system(file, arch, system)
     architectures = _module_architectures(module)
     if not architectures:
         raise LoadError(
@@ -232,13 +232,14 @@ def _bind(file: Path, architecture: Any, bindings: dict[str, type]) -> Any:
         ) from None
 
 
-def _from_system(file: Path, name: str, chosen: str | None, system: Any) -> LoadedArchitecture:
+def _from_system(file: Path, chosen: str | None, system: Any) -> LoadedArchitecture:
     architecture = system.architecture
     bindings = {
         component: bound if isinstance(bound, type) else type(bound)
         for component, bound in system.bindings.items()
     }
-    return _loaded(file, name, chosen, architecture, bindings, lambda: system)
+    # Shown by its architecture's name; ``chosen`` keeps the variable ``--arch`` named.
+    return _loaded(file, _arch_name(architecture), chosen, architecture, bindings, lambda: system)
 
 
 def _loaded(

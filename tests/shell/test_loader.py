@@ -80,7 +80,8 @@ def test_an_architecture_is_bound_to_the_files_modules(tmp_path: Path) -> None:
 def test_a_module_level_system_is_used_as_it_is(tmp_path: Path) -> None:
     text = HEADER + ARCH + MODULES + "\nsystem = Game.bind(left=Pinger, right=Ponger)\n"
     loaded = load_architecture(write(tmp_path, text))
-    assert loaded.name == "system"
+    assert loaded.name == "Game"
+    assert loaded.build_system(0) is loaded.build_system(0)
     assert loaded.bindings["right"].__name__ == "Ponger"
 
 

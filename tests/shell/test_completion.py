@@ -1,0 +1,72 @@
+"""Completion candidates, as the REPL and the TUI both ask for them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rapide_shell.session import Session
+
+
+def texts(session: Session, line: str) -> list[str]:
+    return [candidate.text for candidate in session.completions(line)]
+
+
+async def test_command_names(shop_session: Session) -> None:
+    assert texts(shop_session, "")[:3] == ["inject ", "step ", "run"]
+    assert texts(shop_session, "ex") == ["expect ", "export "]
+    first = shop_session.completions("wat")[0]
+    assert (first.text, first.start, first.display) == ("watch ", 0, "watch")
+    assert first.meta.startswith("Count the matches")
+
+
+async def test_event_names_from_the_interfaces(shop_session: Session) -> None:
+    assert texts(shop_session, "inject Sto") == ["Store.reserved ", "Store.refused "]
+    candidate = shop_session.completions("inject We")[0]
+    assert candidate.start == len("inject ")
+    assert candidate.meta == "Web.order(item: str, quantity: int = 1)"
+
+
+async def test_payload_fields_from_the_action_signature(shop_session: Session) -> None:
+    assert texts(shop_session, "inject Web.order ") == ["item=", "quantity="]
+    assert texts(shop_session, "inject Web.order item=apple ") == ["quantity="]
+    assert texts(shop_session, "inject Web.order q") == ["quantity="]
+    assert texts(shop_session, "inject Web.order item=ap") == []
+    assert texts(shop_session, "inject Nope.none ") == []
+
+
+async def test_dispatch_ids_and_kinds_for_step(shop_session: Session) -> None:
+    await shop_session.execute("inject Web.order item=apple")
+    assert texts(shop_session, "step ") == ["connect", "pipe", "agent", "#1"]
+    assert texts(shop_session, "step #") == ["#1"]
+    meta = shop_session.completions("step #")[0].meta
+    assert meta == "connect Web.order -> store"
+
+
+async def test_watch_break_and_event_ids(shop_session: Session) -> None:
+    await shop_session.execute("inject Web.order item=apple")
+    await shop_session.execute("run")
+    await shop_session.execute("watch Store.reserved")
+    await shop_session.execute("break Mailer.sent")
+    assert texts(shop_session, "unwatch ") == ["1"]
+    assert texts(shop_session, "matches ") == ["1"]
+    assert texts(shop_session, "unbreak ") == ["1"]
+    assert texts(shop_session, "why ") == ["e4", "e3", "e2", "e1"]
+    assert texts(shop_session, "show event e") == ["e4", "e3", "e2", "e1"]
+
+
+async def test_topics_and_event_names_inside_patterns(shop_session: Session) -> None:
+    assert texts(shop_session, "show ") == ["graph", "queue", "events", "event", "components"]
+    assert texts(shop_session, "export m") == ["mermaid"]
+    assert texts(shop_session, "help in") == ["inject"]
+    assert texts(shop_session, "watch Web.order -> Sto") == ["Store.reserved", "Store.refused"]
+    candidate = shop_session.completions("break (Ledg")[0]
+    assert (candidate.text, candidate.start) == ("Ledger.entry", len("break ("))
+    assert "count=" in texts(shop_session, "expect Web.order ")
+
+
+async def test_file_names(shop_session: Session, tmp_path: Path) -> None:
+    (tmp_path / "run.dot").write_text("")
+    (tmp_path / "sub").mkdir()
+    found = texts(shop_session, f"save {tmp_path}/")
+    assert found == [f"{tmp_path}/run.dot", f"{tmp_path}/sub/"]
+    assert texts(shop_session, f"export dot {tmp_path}/r") == [f"{tmp_path}/run.dot"]

@@ -1,0 +1,171 @@
+"""``rapide repl`` driven as a user drives it, in a pseudo-terminal (pexpect)."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+import pexpect
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+# Terminal control sequences, so that assertions read what the user reads.
+ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[()][A-Za-z0-9]|\x1b[=>]|\r")
+
+
+class User:
+    """A person at the REPL: types, presses keys, and reads the screen as text."""
+
+    def __init__(self, file: Path, data_home: Path, *extra: str) -> None:
+        env = {
+            **os.environ,
+            "XDG_DATA_HOME": str(data_home),
+            "TERM": "xterm",
+            "NO_COLOR": "1",
+            # pexpect does not answer cursor-position requests; do not wait for them.
+            "PROMPT_TOOLKIT_NO_CPR": "1",
+        }
+        self.child = pexpect.spawn(
+            sys.executable,
+            ["-m", "rapide_shell.cli", "repl", str(file), *extra],
+            env=env,
+            encoding="utf-8",
+            dimensions=(40, 160),
+            timeout=20,
+        )
+        self.screen = ""
+        self.unread = ""
+
+    def sees(self, text: str, timeout: float = 20) -> None:
+        """Wait until ``text`` appears in what was printed since the last thing seen."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = self.unread.find(text)
+            if found >= 0:
+                self.unread = self.unread[found + len(text) :]
+                return
+            if time.monotonic() > deadline or (not self.child.isalive() and not self._read(0.05)):
+                raise AssertionError(
+                    f"never saw {text!r}; the screen ends with {self.unread[-600:]!r}"
+                )
+            self._read(0.1)
+
+    def _read(self, timeout: float) -> bool:
+        try:
+            chunk = ANSI.sub("", self.child.read_nonblocking(65536, timeout=timeout))
+        except (pexpect.TIMEOUT, pexpect.EOF):
+            return False
+        self.screen += chunk
+        self.unread += chunk
+        return True
+
+    def types(self, text: str) -> None:
+        self.child.send(text)
+
+    def enters(self, line: str) -> None:
+        self.child.send(line + "\r")
+
+    def leaves(self) -> int:
+        self.child.expect(pexpect.EOF, timeout=20)
+        self.screen += ANSI.sub("", self.child.before or "")
+        self.child.close()
+        assert "Traceback" not in self.screen
+        return self.child.exitstatus
+
+
+@pytest.fixture
+def shop_user(tmp_path: Path):
+    user = User(FIXTURES / "shop.py", tmp_path)
+    user.sees("rapide repl: Shop")
+    user.sees("[quiet]>")
+    yield user
+    if user.child.isalive():
+        user.child.terminate(force=True)
+
+
+def test_tab_completes_commands_events_and_fields(shop_user: User, tmp_path: Path) -> None:
+    shop_user.types("inj\t")
+    shop_user.sees("inject")
+    shop_user.types("Web.o\t")
+    shop_user.sees("Web.order")
+    shop_user.types("it\t")
+    shop_user.sees("item=")
+    shop_user.enters("apple")
+    shop_user.sees('injected e1 Web.order from env {"item": "apple"}')
+    shop_user.sees("[paused · 1 pending]>")
+    shop_user.types("step #\t")
+    shop_user.sees("#1")
+    shop_user.enters("")
+    shop_user.sees("ran #1 connect e1 Web.order -> store")
+    shop_user.enters("quit")
+    assert shop_user.leaves() == 0
+    history = (tmp_path / "rapide" / "repl_history").read_text()
+    assert "+inject Web.order item=apple" in history
+    assert "+step #1" in history
+
+
+def test_a_bad_command_is_an_error_and_the_session_goes_on(shop_user: User) -> None:
+    shop_user.enters("injct Web.order")
+    shop_user.sees("error: unknown command 'injct'; did you mean 'inject'?")
+    shop_user.enters('inject Web.order {"item": }')
+    shop_user.sees("error: malformed JSON payload")
+    shop_user.sees("^")
+    shop_user.enters("inject Web.order item=pear")
+    shop_user.sees("injected e1 Web.order")
+    shop_user.types("\x04")  # Ctrl-D
+    assert shop_user.leaves() == 0
+
+
+def test_a_breakpoint_stops_a_run(shop_user: User) -> None:
+    shop_user.enters("break Store.reserved")
+    shop_user.sees("breakpoint 1: Store.reserved")
+    shop_user.enters("inject Web.order item=apple")
+    shop_user.enters("run")
+    shop_user.sees("stopped at breakpoint 1 (Store.reserved): e2 Store.reserved")
+    shop_user.sees("[paused · 2 pending]>")
+    shop_user.enters("continue")
+    shop_user.sees("[quiet]>")
+    shop_user.child.sendcontrol("c")
+    shop_user.sees("Ctrl-C again")
+    shop_user.child.sendcontrol("c")
+    assert shop_user.leaves() == 0
+
+
+def test_ctrl_c_pauses_a_long_run(tmp_path: Path) -> None:
+    user = User(FIXTURES / "ticker.py", tmp_path)
+    user.sees("[quiet]>")
+    user.enters("inject Clock.tick n=0 limit=1000000")
+    user.sees("[paused · 1 pending]>")
+    user.enters("run")
+    time.sleep(0.5)
+    user.child.sendcontrol("c")
+    user.sees("paused")
+    user.sees("[paused · 1 pending]>")
+    user.enters("quit")
+    assert user.leaves() == 0
+
+
+def test_a_recorded_repl_session_is_a_script(tmp_path: Path) -> None:
+    recording = tmp_path / "session.rapide"
+    user = User(FIXTURES / "shop.py", tmp_path, "--record", str(recording), "--seed", "9")
+    user.sees("[quiet]>")
+    user.enters("inject Web.order item=apple")
+    user.sees("[paused")
+    user.enters("show queue")
+    user.enters("run")
+    user.sees("[quiet]>")
+    user.enters("quit")
+    assert user.leaves() == 0
+    lines = [line for line in recording.read_text().splitlines() if not line.startswith("#")]
+    assert lines == ["seed 9", 'inject Web.order {"item": "apple"}', "run"]
+
+
+def test_a_file_that_does_not_load(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.py"
+    broken.write_text("import nowhere_to_be_found\n")
+    user = User(broken, tmp_path)
+    user.sees("cannot import 'nowhere_to_be_found'")
+    assert user.leaves() == 2
