@@ -56,18 +56,20 @@ class System:
         real_time: bool = False,
         allow_unbound: bool = False,
     ) -> None:
+        from pyrapide.architecture import architecture_spec
         from pyrapide.architecture.binding import check_bindings
 
         arch_cls = architecture if isinstance(architecture, type) else type(architecture)
         check_bindings(arch_cls, modules, partial=allow_unbound)
         self.architecture = arch_cls
+        self._spec = architecture_spec(arch_cls)
         self.bindings: dict[str, Any] = dict(modules)
         self.max_events = max_events
         self.max_connect_depth = max_connect_depth
         self.real_time = real_time
         self._reporter = Reporter()
         self._alphabet: dict[str, str] = {}
-        for component, iface in arch_cls.components.items():
+        for component, iface in self._spec.components.items():
             for event_name in interface_actions(iface):
                 self._alphabet.setdefault(event_name, component)
         self._reset(seed)
@@ -77,7 +79,7 @@ class System:
         self.computation = Computation()
         self.scheduler = Scheduler(
             self.computation,
-            list(self.architecture.connections_list),
+            list(self._spec.connections),
             seed=seed,
             max_events=self.max_events,
             max_connect_depth=self.max_connect_depth,
@@ -102,7 +104,7 @@ class System:
     @property
     def description(self) -> Any:
         """Components and connections, for graph views (``MySystem.describe()``)."""
-        return self.architecture.describe()
+        return self._spec.description
 
     @property
     def errors(self) -> list[Any]:
@@ -142,7 +144,7 @@ class System:
         waits on a delivery). Raises RuntimeError if already started."""
         if self.state != "idle":
             raise RuntimeError(f"start(): the system is already {self.state}")
-        for component, iface in self.architecture.components.items():
+        for component, iface in self._spec.components.items():
             bound = self.bindings.get(component)
             if bound is None:
                 continue
@@ -404,7 +406,7 @@ class System:
         return found
 
     def _constraint_monitor(self) -> Any:
-        constraints = getattr(self.architecture, "constraints_list", ())
+        constraints = self._spec.constraints
         if not constraints:
             return None
         from pyrapide.constraints import ConstraintMonitor
