@@ -96,9 +96,7 @@ def test_a_class_with_its_own_check_is_checked_by_it(comp: Computation) -> None:
         def check(self, computation):  # type: ignore[no-untyped-def]
             found = list(super().check(computation))
             if len(computation) > 3:
-                found.append(
-                    found[0].__class__(self.name, "too_many", "more than three events")
-                )
+                found.append(found[0].__class__(self.name, "too_many", "more than three events"))
             return found
 
     rule = AtMostThree()
