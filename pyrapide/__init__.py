@@ -16,6 +16,7 @@ from pyrapide.__about__ import __version__
 _EXPORTS: dict[str, str] = {
     # core
     "Event": "pyrapide.core",
+    "EventSet": "pyrapide.core",
     "Poset": "pyrapide.core",
     "Computation": "pyrapide.core",
     "CausalCycleError": "pyrapide.core",
@@ -51,12 +52,19 @@ _EXPORTS: dict[str, str] = {
     "behavior": "pyrapide.types",
     "is_subtype": "pyrapide.types",
     "conforms_to": "pyrapide.types",
+    "conformance_problems": "pyrapide.types",
+    "interface_actions": "pyrapide.types",
+    "interface_name": "pyrapide.types",
+    "ActionSpec": "pyrapide.types",
+    "ActionParam": "pyrapide.types",
     # architecture
     "architecture": "pyrapide.architecture",
     "connect": "pyrapide.architecture",
     "pipe": "pyrapide.architecture",
     "agent": "pyrapide.architecture",
     "ArchitectureError": "pyrapide.architecture",
+    "ArchitectureDescription": "pyrapide.architecture",
+    "Connection": "pyrapide.architecture",
     # runtime
     "module": "pyrapide.runtime",
     "when": "pyrapide.runtime",
@@ -66,21 +74,24 @@ _EXPORTS: dict[str, str] = {
     "Engine": "pyrapide.runtime",
     "StreamProcessor": "pyrapide.runtime",
     "InMemoryEventSource": "pyrapide.runtime",
-    # analysis (modules, as in PyRapide 0.3.0)
+}
+
+# Public names that are whole modules, as in PyRapide 0.3.0.
+_MODULE_EXPORTS: dict[str, str] = {
     "queries": "pyrapide.analysis.queries",
     "visualization": "pyrapide.analysis.visualization",
 }
 
-__all__ = ["__version__", *_EXPORTS]
+__all__ = ["__version__", *_EXPORTS, *_MODULE_EXPORTS]
 
 
 def __getattr__(name: str) -> Any:
-    try:
-        module_name = _EXPORTS[name]
-    except KeyError:
-        raise AttributeError(f"module 'pyrapide' has no attribute {name!r}") from None
-    module = importlib.import_module(module_name)
-    value = module if module_name.endswith("." + name) else getattr(module, name)
+    if name in _MODULE_EXPORTS:
+        value = importlib.import_module(_MODULE_EXPORTS[name])
+    elif name in _EXPORTS:
+        value = getattr(importlib.import_module(_EXPORTS[name]), name)
+    else:
+        raise AttributeError(f"module 'pyrapide' has no attribute {name!r}")
     globals()[name] = value
     return value
 
@@ -91,7 +102,15 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from pyrapide.analysis import queries, visualization
-    from pyrapide.architecture import ArchitectureError, agent, architecture, connect, pipe
+    from pyrapide.architecture import (
+        ArchitectureDescription,
+        ArchitectureError,
+        Connection,
+        agent,
+        architecture,
+        connect,
+        pipe,
+    )
     from pyrapide.constraints import (
         Constraint,
         ConstraintMonitor,
@@ -110,6 +129,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
         Computation,
         ComputationFileError,
         Event,
+        EventSet,
         Poset,
         RegularClock,
         SlavedClock,
@@ -135,9 +155,14 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
         when,
     )
     from pyrapide.types import (
+        ActionParam,
+        ActionSpec,
         action,
         behavior,
+        conformance_problems,
         conforms_to,
+        interface_actions,
+        interface_name,
         interface,
         is_subtype,
         provides,
