@@ -45,21 +45,20 @@ timing bound print as ``... where <python guard NAME>`` or ``... within <...>``,
 which say what they are but are refused by :func:`parse_pattern`.
 """
 
-from pyrapide.patterns.algebra import (
-    BasicPattern,
+from pyrapide.patterns.algebra import BasicPattern, Pattern
+from pyrapide.patterns.condition import Condition
+from pyrapide.patterns.engine import Matcher
+from pyrapide.patterns.match import PatternMatch, Placeholder, placeholder
+from pyrapide.patterns.operators import (
     DisjunctionPattern,
     GuardedPattern,
     ImmediateSequencePattern,
     IndependencePattern,
     IterationPattern,
     JoinPattern,
-    Pattern,
     SequencePattern,
     TimedPattern,
 )
-from pyrapide.patterns.condition import Condition
-from pyrapide.patterns.engine import Matcher
-from pyrapide.patterns.match import PatternMatch, Placeholder, placeholder
 from pyrapide.patterns.syntax import PatternSyntaxError, parse_pattern
 
 __all__ = [

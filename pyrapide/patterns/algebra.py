@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections import deque
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -44,18 +43,7 @@ from pyrapide.patterns.match import PatternMatch, Placeholder, freeze, merge_bin
 if TYPE_CHECKING:
     from pyrapide.patterns.engine import Matcher
 
-__all__ = [
-    "BasicPattern",
-    "DisjunctionPattern",
-    "GuardedPattern",
-    "ImmediateSequencePattern",
-    "IndependencePattern",
-    "IterationPattern",
-    "JoinPattern",
-    "Pattern",
-    "SequencePattern",
-    "TimedPattern",
-]
+__all__ = ["BasicPattern", "Pattern", "check_operand"]
 
 # Binding strength in the text syntax, loosest first; see pyrapide.patterns.
 WHERE, OR, INDEPENDENT, JOIN, SEQUENCE, REPEAT, ATOM = range(7)
@@ -94,24 +82,26 @@ class Pattern:
         that is a :class:`Placeholder` binds to the field's value instead."""
         return BasicPattern(event_name, field_matchers, source)
 
-    def then(self, other: Pattern) -> SequencePattern:
+    def then(self, other: Pattern) -> operators.SequencePattern:
         """``self >> other``: every event of a ``self`` match causally precedes every
         event of an ``other`` match."""
-        return SequencePattern(self, _check_operand(other, ">>"))
+        return operators.SequencePattern(self, check_operand(other, ">>"))
 
-    def then_immediately(self, other: Pattern) -> ImmediateSequencePattern:
+    def then_immediately(self, other: Pattern) -> operators.ImmediateSequencePattern:
         """As :meth:`then`, and an event of ``self``'s match directly causes one of ``other``'s."""
-        return ImmediateSequencePattern(self, _check_operand(other, "then_immediately"))
+        return operators.ImmediateSequencePattern(self, check_operand(other, "then_immediately"))
 
-    def or_(self, other: Pattern) -> DisjunctionPattern:
+    def or_(self, other: Pattern) -> operators.DisjunctionPattern:
         """The matches of either pattern (one found by both is reported once)."""
-        return DisjunctionPattern(self, _check_operand(other, "or_"))
+        return operators.DisjunctionPattern(self, check_operand(other, "or_"))
 
-    def union(self, other: Pattern) -> DisjunctionPattern:
+    def union(self, other: Pattern) -> operators.DisjunctionPattern:
         """The same as :meth:`or_`: each match keeps the bindings of the side that found it."""
-        return DisjunctionPattern(self, _check_operand(other, "union"))
+        return operators.DisjunctionPattern(self, check_operand(other, "union"))
 
-    def where(self, predicate: Callable[[PatternMatch], Any] | Condition) -> GuardedPattern:
+    def where(
+        self, predicate: Callable[[PatternMatch], Any] | Condition
+    ) -> operators.GuardedPattern:
         """The matches for which ``predicate(match)`` is true.
 
         The predicate receives the :class:`PatternMatch`; a one-event match offers
@@ -121,7 +111,7 @@ class Pattern:
         """
         if not callable(predicate):
             raise TypeError(f"where() needs a callable or a Condition, got {predicate!r}")
-        return GuardedPattern(self, predicate)
+        return operators.GuardedPattern(self, predicate)
 
     def timed(
         self,
@@ -129,28 +119,28 @@ class Pattern:
         max_duration: float | None = None,
         after: float | None = None,
         before: float | None = None,
-    ) -> TimedPattern:
+    ) -> operators.TimedPattern:
         """The matches whose events' times lie within the bounds; see :class:`TimedPattern`."""
-        return TimedPattern(self, clock, max_duration, after, before)
+        return operators.TimedPattern(self, clock, max_duration, after, before)
 
-    def repeat(self) -> IterationPattern:
+    def repeat(self) -> operators.IterationPattern:
         """All occurrences of this pattern as one match; see :class:`IterationPattern`."""
-        return IterationPattern(self)
+        return operators.IterationPattern(self)
 
-    def __rshift__(self, other: Pattern) -> SequencePattern:
+    def __rshift__(self, other: Pattern) -> operators.SequencePattern:
         if not isinstance(other, Pattern):
             return NotImplemented
-        return SequencePattern(self, other)
+        return operators.SequencePattern(self, other)
 
-    def __and__(self, other: Pattern) -> JoinPattern:
+    def __and__(self, other: Pattern) -> operators.JoinPattern:
         if not isinstance(other, Pattern):
             return NotImplemented
-        return JoinPattern(self, other)
+        return operators.JoinPattern(self, other)
 
-    def __or__(self, other: Pattern) -> IndependencePattern:
+    def __or__(self, other: Pattern) -> operators.IndependencePattern:
         if not isinstance(other, Pattern):
             return NotImplemented
-        return IndependencePattern(self, other)
+        return operators.IndependencePattern(self, other)
 
     # --- matching -----------------------------------------------------------------
 
@@ -218,7 +208,7 @@ class Pattern:
         return f"<{type(self).__name__} {self._text()}>"
 
 
-def _check_operand(other: Any, operator_name: str) -> Pattern:
+def check_operand(other: Any, operator_name: str) -> Pattern:
     if not isinstance(other, Pattern):
         raise TypeError(
             f"{operator_name} needs a Pattern, got {type(other).__name__} {other!r}; "
@@ -280,221 +270,6 @@ class BasicPattern(Pattern):
         return text
 
 
-class _Binary(Pattern):
-    __slots__ = ("left", "right")
-    symbol = ""
-    tag = ""
-
-    def __init__(self, left: Pattern, right: Pattern) -> None:
-        self.left = _check_operand(left, self.symbol)
-        self.right = _check_operand(right, self.symbol)
-
-    def children(self) -> tuple[Pattern, ...]:
-        return (self.left, self.right)
-
-    def event_names(self) -> frozenset[str] | None:
-        left, right = self.left.event_names(), self.right.event_names()
-        return None if left is None or right is None else left | right
-
-    def placeholder_names(self) -> frozenset[str]:
-        return self.left.placeholder_names() | self.right.placeholder_names()
-
-    def _key(self) -> tuple[Any, ...]:
-        return (self.tag, self.left._key(), self.right._key())
-
-    def _text(self) -> str:
-        # Left-associative: a right operand of the same strength needs parentheses.
-        left = self._wrap(self.left, self.level)
-        right = self._wrap(self.right, self.level + 1)
-        return f"{left} {self.symbol} {right}"
-
-
-class SequencePattern(_Binary):
-    """``P >> Q``: every event of P's match causally precedes every event of Q's match.
-
-    Text: ``P -> Q`` (or ``P >> Q``).
-    """
-
-    __slots__ = ()
-    symbol, tag, level = "->", "then", SEQUENCE
-
-
-class ImmediateSequencePattern(_Binary):
-    """``P.then_immediately(Q)``: ``P >> Q``, and some event of P's match is a direct
-    cause of some event of Q's match. Text: ``P => Q``."""
-
-    __slots__ = ()
-    symbol, tag, level = "=>", "then_immediately", SEQUENCE
-
-
-class JoinPattern(_Binary):
-    """``P & Q``: some event of P's match and some event of Q's match share a common
-    strict causal ancestor. Text: ``P & Q``."""
-
-    __slots__ = ()
-    symbol, tag, level = "&", "join", JOIN
-
-
-class IndependencePattern(_Binary):
-    """``P | Q``: every event of P's match is causally independent of every event of
-    Q's match (neither precedes the other). Text: ``P || Q``."""
-
-    __slots__ = ()
-    symbol, tag, level = "||", "independent", INDEPENDENT
-
-
-class DisjunctionPattern(_Binary):
-    """``P.or_(Q)`` / ``P.union(Q)``: every match of P and every match of Q, each with
-    the bindings of the side that found it. Text: ``P or Q``."""
-
-    __slots__ = ()
-    symbol, tag, level = "or", "or", OR
-
-
-class GuardedPattern(Pattern):
-    """``P.where(guard)``: the matches of P for which ``guard(match)`` is true.
-
-    A guard that raises is a non-match, never an error of the caller: the last
-    errors are kept in ``guard_errors`` (pairs of the match and the exception,
-    at most 100) and counted in ``guard_error_count``; the first is also warned.
-    A :class:`~pyrapide.patterns.condition.Condition` guard comes from the text
-    syntax (``P where ?n > 5``) and prints back; a Python guard prints as
-    ``P where <python guard NAME>``, which :func:`parse_pattern` refuses.
-    """
-
-    __slots__ = ("guard_error_count", "guard_errors", "pattern", "predicate")
-    level = WHERE
-
-    def __init__(self, pattern: Pattern, predicate: Callable[[PatternMatch], Any]) -> None:
-        self.pattern = _check_operand(pattern, "where")
-        self.predicate = predicate
-        self.guard_errors: deque[tuple[PatternMatch, BaseException]] = deque(maxlen=100)
-        self.guard_error_count = 0
-
-    def children(self) -> tuple[Pattern, ...]:
-        return (self.pattern,)
-
-    def event_names(self) -> frozenset[str] | None:
-        return self.pattern.event_names()
-
-    def placeholder_names(self) -> frozenset[str]:
-        return self.pattern.placeholder_names()
-
-    def _key(self) -> tuple[Any, ...]:
-        return ("where", self.pattern._key(), self.predicate)
-
-    def _text(self) -> str:
-        if isinstance(self.predicate, Condition):
-            guard = str(self.predicate)
-        else:
-            name = getattr(self.predicate, "__qualname__", type(self.predicate).__name__)
-            guard = f"<python guard {name}>"
-        return f"{self._wrap(self.pattern, OR)} where {guard}"
-
-
-class TimedPattern(Pattern):
-    """``P.timed(clock, max_duration=, after=, before=)``: P's matches within time bounds.
-
-    An event's time is ``clock.start_time(event)`` when the clock stamped it, else
-    its ``timestamp`` (also when ``clock`` is None). A match qualifies when every
-    event's time is at or after ``after`` and at or before ``before``, and the span
-    from its earliest to its latest time is at most ``max_duration``. Timed patterns
-    print as ``P within <...>``, which :func:`parse_pattern` refuses.
-    """
-
-    __slots__ = ("after", "before", "clock", "max_duration", "pattern")
-    level = WHERE
-
-    def __init__(
-        self,
-        pattern: Pattern,
-        clock: Any = None,
-        max_duration: float | None = None,
-        after: float | None = None,
-        before: float | None = None,
-    ) -> None:
-        self.pattern = _check_operand(pattern, "timed")
-        for label, bound in (("max_duration", max_duration), ("after", after), ("before", before)):
-            if bound is not None and not isinstance(bound, (int, float)):
-                raise TypeError(f"timed({label}=...) must be a number, got {bound!r}")
-        self.clock, self.max_duration, self.after, self.before = clock, max_duration, after, before
-
-    def time_of(self, event: Any) -> float:
-        """The time this pattern gives ``event``."""
-        start_time = getattr(self.clock, "start_time", None)
-        if start_time is not None:
-            stamped = start_time(event)
-            if stamped is not None:
-                return stamped
-        return event.timestamp
-
-    def accepts(self, match: PatternMatch) -> bool:
-        """Whether the match's events lie within the bounds."""
-        times = [self.time_of(event) for event in match.events]
-        earliest, latest = min(times), max(times)
-        if self.after is not None and earliest < self.after:
-            return False
-        if self.before is not None and latest > self.before:
-            return False
-        return self.max_duration is None or latest - earliest <= self.max_duration
-
-    def children(self) -> tuple[Pattern, ...]:
-        return (self.pattern,)
-
-    def event_names(self) -> frozenset[str] | None:
-        return self.pattern.event_names()
-
-    def placeholder_names(self) -> frozenset[str]:
-        return self.pattern.placeholder_names()
-
-    def _key(self) -> tuple[Any, ...]:
-        bounds = (self.max_duration, self.after, self.before)
-        return ("timed", self.pattern._key(), id(self.clock), bounds)
-
-    def _text(self) -> str:
-        bounds = ", ".join(
-            f"{label}={value}"
-            for label, value in (
-                ("max_duration", self.max_duration),
-                ("after", self.after),
-                ("before", self.before),
-            )
-            if value is not None
-        )
-        clock = getattr(self.clock, "name", None) if self.clock is not None else None
-        return f"{self._wrap(self.pattern, OR)} within <clock {clock}: {bounds}>"
-
-
-class IterationPattern(Pattern):
-    """``P.repeat()``: all occurrences of P so far, gathered into one match.
-
-    Each time one or more new matches of P are completed, the repeat has a new
-    match: the union of the events of *every* match of P completed so far, with
-    each placeholder bound to the list of its values (one per occurrence, in
-    completion order). So over a whole poset, the last match of ``P.repeat()``
-    holds all occurrences; incrementally, the matcher reports the growing set
-    after each new occurrence. Both modes report the same matches. Text: ``P+``.
-    """
-
-    __slots__ = ("pattern",)
-    level = REPEAT
-
-    def __init__(self, pattern: Pattern) -> None:
-        self.pattern = _check_operand(pattern, "repeat")
-
-    def children(self) -> tuple[Pattern, ...]:
-        return (self.pattern,)
-
-    def event_names(self) -> frozenset[str] | None:
-        return self.pattern.event_names()
-
-    def placeholder_names(self) -> frozenset[str]:
-        return self.pattern.placeholder_names()
-
-    def _key(self) -> tuple[Any, ...]:
-        return ("repeat", self.pattern._key())
-
-    def _text(self) -> str:
-        inner = self.pattern
-        bare = isinstance(inner, BasicPattern) and inner.source_matcher is None
-        return f"{inner._text() if bare else f'({inner._text()})'}+"
+# Imported last, as a module: the operator classes subclass Pattern, and Pattern's
+# methods build them, looking them up when called.
+from pyrapide.patterns import operators  # noqa: E402

@@ -18,10 +18,12 @@ the root events each match descends from.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 from typing import Any
 
 from pyrapide.patterns import algebra as alg
+from pyrapide.patterns import operators as ops
 from pyrapide.patterns.join import (
     Context,
     IndependenceProbe,
@@ -29,7 +31,7 @@ from pyrapide.patterns.join import (
     SequenceProbe,
     Store,
 )
-from pyrapide.patterns.match import GrowingMatch, PatternMatch, freeze
+from pyrapide.patterns.match import GrowingMatch, PatternMatch, Placeholder, freeze
 
 __all__ = ["Matcher", "match_all"]
 
@@ -139,7 +141,7 @@ class _BasicNode(_Node):
         # (field, placeholder name or None, expected value, its frozen form)
         self.checks = tuple(
             (key, value.name, None, None)
-            if isinstance(value, alg.Placeholder)
+            if isinstance(value, Placeholder)
             else (key, None, value, freeze(value))
             for key, value in pattern.field_matchers.items()
         )
@@ -188,7 +190,7 @@ class _SequenceNode(_Node):
 
     __slots__ = ("left", "probe", "right")
 
-    def __init__(self, pattern: alg._Binary, context: Context, immediate: bool) -> None:
+    def __init__(self, pattern: ops._Binary, context: Context, immediate: bool) -> None:
         super().__init__(context)
         self.left = compile_node(pattern.left, context)
         self.right = compile_node(pattern.right, context)
@@ -217,7 +219,7 @@ class _SymmetricNode(_Node):
 
     __slots__ = ("left", "left_probe", "right", "right_probe")
 
-    def __init__(self, pattern: alg._Binary, context: Context, probe_type: type) -> None:
+    def __init__(self, pattern: ops._Binary, context: Context, probe_type: type) -> None:
         super().__init__(context)
         self.left = compile_node(pattern.left, context)
         self.right = compile_node(pattern.right, context)
@@ -250,7 +252,7 @@ class _SymmetricNode(_Node):
 class _OrNode(_Node):
     __slots__ = ("left", "right")
 
-    def __init__(self, pattern: alg.DisjunctionPattern, context: Context) -> None:
+    def __init__(self, pattern: ops.DisjunctionPattern, context: Context) -> None:
         super().__init__(context)
         self.left = compile_node(pattern.left, context)
         self.right = compile_node(pattern.right, context)
@@ -270,14 +272,14 @@ class _FilterNode(_Node):
 
     __slots__ = ("inner", "pattern")
 
-    def __init__(self, pattern: alg.GuardedPattern | alg.TimedPattern, context: Context) -> None:
+    def __init__(self, pattern: ops.GuardedPattern | ops.TimedPattern, context: Context) -> None:
         super().__init__(context)
         self.pattern = pattern
         self.inner = compile_node(pattern.pattern, context)
 
     def _keep(self, matches: Iterable[PatternMatch]) -> list[PatternMatch]:
         pattern = self.pattern
-        if isinstance(pattern, alg.TimedPattern):
+        if isinstance(pattern, ops.TimedPattern):
             return [found for found in matches if pattern.accepts(found)]
         predicate = pattern.predicate
         kept = []
@@ -299,9 +301,7 @@ class _FilterNode(_Node):
         return self._keep(self.inner.batch())
 
 
-def _record_guard_error(pattern: alg.GuardedPattern, found: PatternMatch, error: Exception) -> None:
-    import warnings
-
+def _record_guard_error(pattern: ops.GuardedPattern, found: PatternMatch, error: Exception) -> None:
     pattern.guard_errors.append((found, error))
     pattern.guard_error_count += 1
     if pattern.guard_error_count == 1:
@@ -316,7 +316,7 @@ def _record_guard_error(pattern: alg.GuardedPattern, found: PatternMatch, error:
 class _RepeatNode(_Node):
     __slots__ = ("inner", "occurrences")
 
-    def __init__(self, pattern: alg.IterationPattern, context: Context) -> None:
+    def __init__(self, pattern: ops.IterationPattern, context: Context) -> None:
         super().__init__(context)
         self.inner = compile_node(pattern.pattern, context)
         self.occurrences: list[PatternMatch] = []
@@ -356,18 +356,18 @@ def compile_node(pattern: alg.Pattern, context: Context) -> _Node:
     """The node tree that matches ``pattern``."""
     if isinstance(pattern, alg.BasicPattern):
         return _BasicNode(pattern, context)
-    if isinstance(pattern, alg.SequencePattern):
+    if isinstance(pattern, ops.SequencePattern):
         return _SequenceNode(pattern, context, immediate=False)
-    if isinstance(pattern, alg.ImmediateSequencePattern):
+    if isinstance(pattern, ops.ImmediateSequencePattern):
         return _SequenceNode(pattern, context, immediate=True)
-    if isinstance(pattern, alg.JoinPattern):
+    if isinstance(pattern, ops.JoinPattern):
         return _SymmetricNode(pattern, context, JoinProbe)
-    if isinstance(pattern, alg.IndependencePattern):
+    if isinstance(pattern, ops.IndependencePattern):
         return _SymmetricNode(pattern, context, IndependenceProbe)
-    if isinstance(pattern, alg.DisjunctionPattern):
+    if isinstance(pattern, ops.DisjunctionPattern):
         return _OrNode(pattern, context)
-    if isinstance(pattern, (alg.GuardedPattern, alg.TimedPattern)):
+    if isinstance(pattern, (ops.GuardedPattern, ops.TimedPattern)):
         return _FilterNode(pattern, context)
-    if isinstance(pattern, alg.IterationPattern):
+    if isinstance(pattern, ops.IterationPattern):
         return _RepeatNode(pattern, context)
     raise TypeError(f"cannot match {type(pattern).__name__}: not a pattern of this algebra")

@@ -17,6 +17,7 @@ class Placeholder:
     """
 
     __slots__ = ("name",)
+    name: str
 
     def __init__(self, name: str) -> None:
         if not isinstance(name, str) or not name.isidentifier():

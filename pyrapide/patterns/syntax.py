@@ -17,6 +17,7 @@ from lark.exceptions import (
 )
 
 from pyrapide.patterns import algebra as alg
+from pyrapide.patterns import operators as ops
 from pyrapide.patterns.condition import AllOf, AnyOf, Comparison, Condition, Not
 from pyrapide.patterns.match import Placeholder
 
@@ -65,25 +66,25 @@ class PatternBuilder(Transformer[Token, Any]):
     # --- patterns -----------------------------------------------------------------
 
     def where(self, pattern: alg.Pattern, condition: Condition) -> alg.Pattern:
-        return alg.GuardedPattern(pattern, condition)
+        return ops.GuardedPattern(pattern, condition)
 
     def either(self, left: alg.Pattern, right: alg.Pattern) -> alg.Pattern:
-        return alg.DisjunctionPattern(left, right)
+        return ops.DisjunctionPattern(left, right)
 
     def independent(self, left: alg.Pattern, right: alg.Pattern) -> alg.Pattern:
-        return alg.IndependencePattern(left, right)
+        return ops.IndependencePattern(left, right)
 
     def join(self, left: alg.Pattern, right: alg.Pattern) -> alg.Pattern:
-        return alg.JoinPattern(left, right)
+        return ops.JoinPattern(left, right)
 
     def then(self, left: alg.Pattern, right: alg.Pattern) -> alg.Pattern:
-        return alg.SequencePattern(left, right)
+        return ops.SequencePattern(left, right)
 
     def then_immediately(self, left: alg.Pattern, right: alg.Pattern) -> alg.Pattern:
-        return alg.ImmediateSequencePattern(left, right)
+        return ops.ImmediateSequencePattern(left, right)
 
     def repeat(self, pattern: alg.Pattern) -> alg.Pattern:
-        return alg.IterationPattern(pattern)
+        return ops.IterationPattern(pattern)
 
     def event(self, name: str, *rest: Any) -> alg.Pattern:
         fields: dict[str, Any] = {}

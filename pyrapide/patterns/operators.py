@@ -1,0 +1,255 @@
+"""The operators of the algebra: sequence, join, independence, choice, guard, timing, repeat.
+
+Their semantics are set out in :mod:`pyrapide.patterns.algebra`.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+from pyrapide.patterns.algebra import (
+    INDEPENDENT,
+    JOIN,
+    OR,
+    REPEAT,
+    SEQUENCE,
+    WHERE,
+    BasicPattern,
+    Pattern,
+    check_operand,
+)
+from pyrapide.patterns.condition import Condition
+from pyrapide.patterns.match import PatternMatch
+
+__all__ = [
+    "DisjunctionPattern",
+    "GuardedPattern",
+    "ImmediateSequencePattern",
+    "IndependencePattern",
+    "IterationPattern",
+    "JoinPattern",
+    "SequencePattern",
+    "TimedPattern",
+]
+
+
+class _Binary(Pattern):
+    __slots__ = ("left", "right")
+    symbol = ""
+    tag = ""
+
+    def __init__(self, left: Pattern, right: Pattern) -> None:
+        self.left = check_operand(left, self.symbol)
+        self.right = check_operand(right, self.symbol)
+
+    def children(self) -> tuple[Pattern, ...]:
+        return (self.left, self.right)
+
+    def event_names(self) -> frozenset[str] | None:
+        left, right = self.left.event_names(), self.right.event_names()
+        return None if left is None or right is None else left | right
+
+    def placeholder_names(self) -> frozenset[str]:
+        return self.left.placeholder_names() | self.right.placeholder_names()
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.tag, self.left._key(), self.right._key())
+
+    def _text(self) -> str:
+        # Left-associative: a right operand of the same strength needs parentheses.
+        left = self._wrap(self.left, self.level)
+        right = self._wrap(self.right, self.level + 1)
+        return f"{left} {self.symbol} {right}"
+
+
+class SequencePattern(_Binary):
+    """``P >> Q``: every event of P's match causally precedes every event of Q's match.
+
+    Text: ``P -> Q`` (or ``P >> Q``).
+    """
+
+    __slots__ = ()
+    symbol, tag, level = "->", "then", SEQUENCE
+
+
+class ImmediateSequencePattern(_Binary):
+    """``P.then_immediately(Q)``: ``P >> Q``, and some event of P's match is a direct
+    cause of some event of Q's match. Text: ``P => Q``."""
+
+    __slots__ = ()
+    symbol, tag, level = "=>", "then_immediately", SEQUENCE
+
+
+class JoinPattern(_Binary):
+    """``P & Q``: some event of P's match and some event of Q's match share a common
+    strict causal ancestor. Text: ``P & Q``."""
+
+    __slots__ = ()
+    symbol, tag, level = "&", "join", JOIN
+
+
+class IndependencePattern(_Binary):
+    """``P | Q``: every event of P's match is causally independent of every event of
+    Q's match (neither precedes the other). Text: ``P || Q``."""
+
+    __slots__ = ()
+    symbol, tag, level = "||", "independent", INDEPENDENT
+
+
+class DisjunctionPattern(_Binary):
+    """``P.or_(Q)`` / ``P.union(Q)``: every match of P and every match of Q, each with
+    the bindings of the side that found it. Text: ``P or Q``."""
+
+    __slots__ = ()
+    symbol, tag, level = "or", "or", OR
+
+
+class GuardedPattern(Pattern):
+    """``P.where(guard)``: the matches of P for which ``guard(match)`` is true.
+
+    A guard that raises is a non-match, never an error of the caller: the last
+    errors are kept in ``guard_errors`` (pairs of the match and the exception,
+    at most 100) and counted in ``guard_error_count``; the first is also warned.
+    A :class:`~pyrapide.patterns.condition.Condition` guard comes from the text
+    syntax (``P where ?n > 5``) and prints back; a Python guard prints as
+    ``P where <python guard NAME>``, which :func:`parse_pattern` refuses.
+    """
+
+    __slots__ = ("guard_error_count", "guard_errors", "pattern", "predicate")
+    level = WHERE
+
+    def __init__(self, pattern: Pattern, predicate: Callable[[PatternMatch], Any]) -> None:
+        self.pattern = check_operand(pattern, "where")
+        self.predicate = predicate
+        self.guard_errors: deque[tuple[PatternMatch, BaseException]] = deque(maxlen=100)
+        self.guard_error_count = 0
+
+    def children(self) -> tuple[Pattern, ...]:
+        return (self.pattern,)
+
+    def event_names(self) -> frozenset[str] | None:
+        return self.pattern.event_names()
+
+    def placeholder_names(self) -> frozenset[str]:
+        return self.pattern.placeholder_names()
+
+    def _key(self) -> tuple[Any, ...]:
+        return ("where", self.pattern._key(), self.predicate)
+
+    def _text(self) -> str:
+        if isinstance(self.predicate, Condition):
+            guard = str(self.predicate)
+        else:
+            name = getattr(self.predicate, "__qualname__", type(self.predicate).__name__)
+            guard = f"<python guard {name}>"
+        return f"{self._wrap(self.pattern, OR)} where {guard}"
+
+
+class TimedPattern(Pattern):
+    """``P.timed(clock, max_duration=, after=, before=)``: P's matches within time bounds.
+
+    An event's time is ``clock.start_time(event)`` when the clock stamped it, else
+    its ``timestamp`` (also when ``clock`` is None). A match qualifies when every
+    event's time is at or after ``after`` and at or before ``before``, and the span
+    from its earliest to its latest time is at most ``max_duration``. Timed patterns
+    print as ``P within <...>``, which :func:`parse_pattern` refuses.
+    """
+
+    __slots__ = ("after", "before", "clock", "max_duration", "pattern")
+    level = WHERE
+
+    def __init__(
+        self,
+        pattern: Pattern,
+        clock: Any = None,
+        max_duration: float | None = None,
+        after: float | None = None,
+        before: float | None = None,
+    ) -> None:
+        self.pattern = check_operand(pattern, "timed")
+        for label, bound in (("max_duration", max_duration), ("after", after), ("before", before)):
+            if bound is not None and not isinstance(bound, (int, float)):
+                raise TypeError(f"timed({label}=...) must be a number, got {bound!r}")
+        self.clock, self.max_duration, self.after, self.before = clock, max_duration, after, before
+
+    def time_of(self, event: Any) -> float:
+        """The time this pattern gives ``event``."""
+        start_time = getattr(self.clock, "start_time", None)
+        if start_time is not None:
+            stamped = start_time(event)
+            if stamped is not None:
+                return stamped
+        return event.timestamp
+
+    def accepts(self, match: PatternMatch) -> bool:
+        """Whether the match's events lie within the bounds."""
+        times = [self.time_of(event) for event in match.events]
+        earliest, latest = min(times), max(times)
+        if self.after is not None and earliest < self.after:
+            return False
+        if self.before is not None and latest > self.before:
+            return False
+        return self.max_duration is None or latest - earliest <= self.max_duration
+
+    def children(self) -> tuple[Pattern, ...]:
+        return (self.pattern,)
+
+    def event_names(self) -> frozenset[str] | None:
+        return self.pattern.event_names()
+
+    def placeholder_names(self) -> frozenset[str]:
+        return self.pattern.placeholder_names()
+
+    def _key(self) -> tuple[Any, ...]:
+        bounds = (self.max_duration, self.after, self.before)
+        return ("timed", self.pattern._key(), id(self.clock), bounds)
+
+    def _text(self) -> str:
+        bounds = ", ".join(
+            f"{label}={value}"
+            for label, value in (
+                ("max_duration", self.max_duration),
+                ("after", self.after),
+                ("before", self.before),
+            )
+            if value is not None
+        )
+        clock = getattr(self.clock, "name", None) if self.clock is not None else None
+        return f"{self._wrap(self.pattern, OR)} within <clock {clock}: {bounds}>"
+
+
+class IterationPattern(Pattern):
+    """``P.repeat()``: all occurrences of P so far, gathered into one match.
+
+    Each time one or more new matches of P are completed, the repeat has a new
+    match: the union of the events of *every* match of P completed so far, with
+    each placeholder bound to the list of its values (one per occurrence, in
+    completion order). So over a whole poset, the last match of ``P.repeat()``
+    holds all occurrences; incrementally, the matcher reports the growing set
+    after each new occurrence. Both modes report the same matches. Text: ``P+``.
+    """
+
+    __slots__ = ("pattern",)
+    level = REPEAT
+
+    def __init__(self, pattern: Pattern) -> None:
+        self.pattern = check_operand(pattern, "repeat")
+
+    def children(self) -> tuple[Pattern, ...]:
+        return (self.pattern,)
+
+    def event_names(self) -> frozenset[str] | None:
+        return self.pattern.event_names()
+
+    def placeholder_names(self) -> frozenset[str]:
+        return self.pattern.placeholder_names()
+
+    def _key(self) -> tuple[Any, ...]:
+        return ("repeat", self.pattern._key())
+
+    def _text(self) -> str:
+        inner = self.pattern
+        bare = isinstance(inner, BasicPattern) and inner.source_matcher is None
+        return f"{inner._text() if bare else f'({inner._text()})'}+"
