@@ -99,7 +99,8 @@ async def run_headless(
             )
     else:
         held = sum(1 for _, outcome in result.outcomes if outcome.command == "expect")
-        console.print(Text(f"ok: {held} expectation{'s' if held != 1 else ''} held", style="green"))
+        summary = f"{held} expectation{'s' if held != 1 else ''} held" if held else "no expect"
+        console.print(Text(f"ok: {summary}", style="green"))
     return result.exit_status
 
 

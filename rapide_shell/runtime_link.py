@@ -309,9 +309,14 @@ class RuntimeLink:
         return self.steps_in_run
 
     @property
+    def halted(self) -> bool:
+        """True once a limit (max_events, connect depth) stopped the system; ``reset`` clears it."""
+        return self._halted
+
+    @property
     def paused_by_user(self) -> bool:
         """True when the last run ended on ``pause`` (not quiet, a breakpoint or a limit)."""
-        return self._pause_requested and self.stopped_by is None
+        return self._pause_requested and self.stopped_by is None and not self._halted
 
     def pause(self) -> bool:
         """Pause a run in progress after the current step; False when none is."""

@@ -169,6 +169,13 @@ class Session(RuntimeLink):
             outcome = await HANDLERS[command.name](self, command, line)
         except CommandError as error:
             outcome = _failure(line, command.name, error)
+        except Exception as error:
+            # A fault below the command (the runtime, a file system) must not end the
+            # session: report it in one line and go on.
+            text = str(error).strip().splitlines()[0] if str(error).strip() else ""
+            detail = f"{type(error).__name__}: {text}" if text else type(error).__name__
+            failure = CommandError(f"{command.name} failed: {detail}")
+            outcome = _failure(line, command.name, failure)
         return self._finish(outcome)
 
     def _finish(self, outcome: CommandOutcome) -> CommandOutcome:

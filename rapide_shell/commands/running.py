@@ -167,6 +167,8 @@ async def run(session: Session, command: Command, line: str) -> CommandOutcome:
         )
     elif paused_by_user:
         output.append(Text("paused", style="bold yellow"))
+    if session.halted:
+        output.append(Text("halted by a limit: `reset` starts over", style="bold yellow"))
     output.append(_state_line(session))
     data: dict[str, Any] = {
         "dispatches": len(report.started),

@@ -314,3 +314,58 @@ async def test_commands_after_close_are_refused(shop_file: Path) -> None:
     await session.close()
     outcome = await session.execute("inject Web.order item=apple")
     assert outcome.error == "the session is closed"
+
+
+async def test_a_raising_handler_is_reported_and_the_run_goes_on(shop_session: Session) -> None:
+    await ok(shop_session, "inject Web.order item=boom")
+    await ok(shop_session, "inject Web.order item=apple")
+    outcome = await ok(shop_session, "run")
+    assert outcome.data["errors"] == [
+        "error in store handling e1 Web.order: RuntimeError: the warehouse is on fire"
+    ]
+    assert len(shop_session.errors) == 1
+    assert shop_session.computation.events_by_name("Ledger.entry")
+
+
+async def test_a_limit_halts_the_system_until_reset(tmp_path: Path) -> None:
+    cycle = tmp_path / "cycle.py"
+    cycle.write_text(
+        "from pyrapide import Pattern, action, architecture, connect, get_context, interface,"
+        " module, when\n\n\n"
+        "@interface\nclass Echo:\n    @action\n    async def said(self, n: int) -> None: ...\n\n\n"
+        "@architecture\nclass Cave:\n    left = Echo\n    right = Echo\n"
+        '    connections = [connect(Pattern.match("Echo.said"), target="right")]\n\n\n'
+        "@module(implements=Echo)\nclass Wall:\n"
+        '    @when(Pattern.match("Echo.said"))\n    async def on_said(self, match):\n'
+        '        await get_context(self).emit("Echo.said", n=match.payload["n"] + 1)\n'
+    )
+    session = Session.load(cycle)
+    await session.start()
+    try:
+        await ok(session, "inject Echo.said n=0")
+        outcome = await ok(session, "run")
+        assert session.halted
+        assert any("limit reached (connect_depth)" in e for e in outcome.data["errors"])
+        rendered = [getattr(r, "plain", "") for r in outcome.output]
+        assert "halted by a limit: `reset` starts over" in rendered
+        await ok(session, "reset")
+        assert not session.halted
+    finally:
+        await session.close()
+
+
+async def test_a_fault_below_a_command_is_one_line_and_the_session_goes_on(
+    shop_session: Session, tmp_path: Path
+) -> None:
+    unwritable = await shop_session.execute(f"export dot {tmp_path}/missing/dir/run.dot")
+    assert not unwritable.ok
+    assert unwritable.error.startswith(f"cannot write {tmp_path}/missing/dir/run.dot")
+
+    async def broken_step(target: object = None) -> None:
+        raise RuntimeError("scheduler in a bad mood")
+
+    shop_session.system.step = broken_step
+    await ok(shop_session, "inject Web.order item=apple")
+    failed = await shop_session.execute("step")
+    assert failed.error == "step failed: RuntimeError: scheduler in a bad mood"
+    assert (await shop_session.execute("show queue")).ok
