@@ -1,0 +1,68 @@
+"""The incremental matcher does not rescan history: the poset work per event stays bounded."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from pyrapide.core import Event, Poset
+from pyrapide.patterns import Pattern, placeholder
+
+
+class CountingPoset:
+    """A poset that counts the queries a matcher makes, by method."""
+
+    def __init__(self) -> None:
+        self.poset = Poset()
+        self.calls: Counter[str] = Counter()
+
+    def add(self, event, caused_by=None):
+        self.poset.add(event, caused_by=caused_by)
+
+    def __iter__(self):
+        self.calls["__iter__"] += 1
+        return iter(self.poset)
+
+    def __getattr__(self, name):
+        method = getattr(self.poset, name)
+
+        def counted(*args):
+            self.calls[name] += 1
+            return method(*args)
+
+        return counted
+
+
+def most_queries_for_one_event(pattern, pairs: int) -> int:
+    """Feed ``pairs`` independent Req -> Res pairs; the most poset queries one feed made."""
+    poset = CountingPoset()
+    matcher = pattern.matcher()
+    worst = 0
+    for i in range(pairs):
+        request = Event("Req", {"i": i % 10}, id=f"q{i}")
+        response = Event("Res", {"i": i % 10}, id=f"r{i}")
+        for event, causes in ((request, None), (response, [request])):
+            poset.add(event, caused_by=causes)
+            before = sum(poset.calls.values())
+            matcher.feed(event, poset)
+            worst = max(worst, sum(poset.calls.values()) - before)
+    return worst
+
+
+def test_a_one_event_pattern_asks_the_poset_nothing():
+    assert most_queries_for_one_event(Pattern.match("Res", i=3), 500) == 0
+
+
+def test_a_sequence_asks_a_bounded_number_of_questions_per_event():
+    pattern = Pattern.match("Req") >> Pattern.match("Res")
+    small = most_queries_for_one_event(pattern, 50)
+    assert small == most_queries_for_one_event(pattern, 2000) <= 4
+
+
+def test_placeholders_and_direct_causes_stay_bounded_too():
+    i = placeholder("i")
+    keyed = Pattern.match("Req", i=i) >> Pattern.match("Res", i=i)
+    direct = Pattern.match("Req").then_immediately(Pattern.match("Res"))
+    join = Pattern.match("Res") & Pattern.match("Res", i=0)
+    for pattern in (keyed, direct, join):
+        small = most_queries_for_one_event(pattern, 50)
+        assert small == most_queries_for_one_event(pattern, 2000), pattern
