@@ -15,23 +15,30 @@ without walking the whole graph:
   effect does not already precede the cause, so a refused link changes nothing.
 * The depth (longest cause chain from a root) prunes the same way.
 * A greedy chain decomposition: a new event extends the chain of a cause that
-  is the tail of its chain, else starts a chain.  Along a chain every event
-  precedes the next, so the ancestors of an event are a prefix of its own chain
-  plus whatever enters that prefix from other chains.  Each chain keeps the
-  sorted positions of its events that have such *cross* causes; the search in
-  ``reaches`` jumps along a chain from one cross cause to the next instead of
-  stepping through every event, stops as soon as it meets a's chain at or after
-  a's position, and visits each chain prefix once.
+  is the tail of its chain; failing that, the chain of the nearest ancestor
+  that is a tail (a search bounded to a few events, so a diamond's two sides
+  each keep one chain instead of starting one per diamond); else it starts a
+  chain.  Along a chain every event precedes the next, so the ancestors of an
+  event are a prefix of its own chain plus what enters that prefix from other
+  chains.  For each chain and each chain feeding it, a sorted list records, by
+  position, the furthest position of the feeding chain that has entered so far
+  (its *feed*).  ``reaches`` therefore works chain by chain: from b's chain
+  prefix it looks up, with one binary search per feeding chain, how far each
+  feeding chain precedes it, and continues from there; it stops as soon as it
+  meets a's chain at or after a's position, and visits each chain prefix once.
 
 Vector clocks would answer in O(1) but cost O(number of chains) memory per
-event, which a wide fan-out (one chain per branch) makes quadratic; this
-design stays linear in memory and appends in constant time.
+event, which a wide fan-out (one chain per branch) makes quadratic; the feeds
+only hold one entry per link between chains, and appending stays O(causes).
 """
 
 from __future__ import annotations
 
 import heapq
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
+
+_TAIL_SEARCH_BUDGET = 24
+"""How many ancestors a new event may look at for a chain to extend."""
 
 
 class CycleFound(Exception):
@@ -49,9 +56,9 @@ class CausalOrder:
         "causes",
         "chain",
         "chains",
-        "cross",
         "depth",
         "effects",
+        "feeds",
         "forward_only",
         "next_topo",
         "pos",
@@ -67,7 +74,11 @@ class CausalOrder:
         self.chain: list[int] = []  # chain number of each event
         self.pos: list[int] = []  # position of each event on its chain
         self.chains: list[list[int]] = []  # events of each chain, in causal order
-        self.cross: list[list[int]] = []  # per chain: sorted positions with cross causes
+        # feeds[chain][other] = (positions, furthest): for the events of `chain` at
+        # `positions` (ascending, >= 1), how far along `other` their ancestors reach
+        # through links between the chains (ascending).  The first event of a chain
+        # is left out: its causes are read directly.
+        self.feeds: list[dict[int, tuple[list[int], list[int]]] | None] = []
         # True while every link goes from an earlier to a later recording position.
         self.forward_only = True
 
@@ -106,18 +117,72 @@ class CausalOrder:
             if home < 0 and chains[chain_of[c]][-1] == c:
                 home = chain_of[c]
         depth[p] = deepest
+        direct = home >= 0
+        if not direct and causes:
+            home = self._nearest_tail_chain(causes)
         if home < 0:
-            home = len(chains)
+            chain_of[p] = len(chains)
             chains.append([p])
-            self.cross.append([0] if causes else [])
+            self.feeds.append(None)
             self.pos[p] = 0
-        else:
-            members = chains[home]
-            self.pos[p] = len(members)
-            members.append(p)
-            if len(causes) > 1:
-                self.cross[home].append(self.pos[p])
+            return
+        members = chains[home]
+        position = len(members)
+        members.append(p)
         chain_of[p] = home
+        self.pos[p] = position
+        predecessor = members[position - 1] if direct else -1
+        for c in causes:
+            if c != predecessor:
+                self._feed(home, position, c)
+
+    def _nearest_tail_chain(self, causes: tuple[int, ...]) -> int:
+        """A chain whose last event is a close ancestor (bounded search), else -1."""
+        chains, chain_of, all_causes = self.chains, self.chain, self.causes
+        frontier = list(causes)
+        seen = set(frontier)
+        budget = _TAIL_SEARCH_BUDGET
+        while frontier and budget > 0:
+            following = []
+            for x in frontier:
+                for y in all_causes[x]:
+                    if y in seen:
+                        continue
+                    if chains[chain_of[y]][-1] == y:
+                        return chain_of[y]
+                    seen.add(y)
+                    following.append(y)
+                    budget -= 1
+            frontier = following
+        return -1
+
+    def _feed(self, chain: int, position: int, cause: int) -> None:
+        """Record that the event at ``position`` on ``chain`` has ``cause`` from elsewhere."""
+        if position == 0:
+            return  # the first event's causes are read directly
+        other = self.chain[cause]
+        reach = self.pos[cause]
+        if other == chain:
+            return  # an earlier event of the same chain: already implied
+        table = self.feeds[chain]
+        if table is None:
+            table = self.feeds[chain] = {}
+        entry = table.get(other)
+        if entry is None:
+            table[other] = ([position], [reach])
+            return
+        positions, furthest = entry
+        at = bisect_right(positions, position)
+        if at and furthest[at - 1] >= reach:
+            return  # an earlier event of this chain already reaches as far
+        # Later entries that reach no further are now implied by this one.
+        end = at
+        while end < len(positions) and furthest[end] <= reach:
+            end += 1
+        if at and positions[at - 1] == position:
+            at -= 1
+        positions[at:end] = [position]
+        furthest[at:end] = [reach]
 
     @classmethod
     def build(cls, causes: list[tuple[int, ...]]) -> CausalOrder:
@@ -199,10 +264,7 @@ class CausalOrder:
             self.effects[c] = [e]
         else:
             known.append(e)
-        crosses = self.cross[self.chain[e]]
-        at = bisect_left(crosses, self.pos[e])
-        if at == len(crosses) or crosses[at] != self.pos[e]:
-            crosses.insert(at, self.pos[e])
+        self._feed(self.chain[e], self.pos[e], c)
         if c > e:
             self.forward_only = False
         self._raise_depth(e, self.depth[c] + 1)
@@ -264,22 +326,20 @@ class CausalOrder:
 
     def reaches(self, a: int, b: int) -> bool:
         """Return True if a strictly precedes b."""
-        chain_of = self.chain
+        chain_of, pos = self.chain, self.pos
         home = chain_of[a]
         if chain_of[b] == home:
-            return self.pos[b] > self.pos[a]
+            return pos[b] > pos[a]
         topo, depth = self.topo, self.depth
         a_rank, a_depth = topo[a], depth[a]
         if topo[b] <= a_rank or depth[b] <= a_depth:
             return False
-        a_pos = self.pos[a]
-        pos, chains, cross, causes = self.pos, self.chains, self.cross, self.causes
-        done: dict[int, int] = {}  # chain -> highest position whose prefix was searched
-        stack = [b]
+        a_pos = pos[a]
+        chains, feeds, causes = self.chains, self.feeds, self.causes
+        done: dict[int, int] = {}  # chain -> end of the prefix already searched
+        stack = [(chain_of[b], pos[b])]
         while stack:
-            x = stack.pop()
-            chain = chain_of[x]
-            top = pos[x]
+            chain, top = stack.pop()
             if chain == home:
                 if top >= a_pos:
                     return True
@@ -288,21 +348,29 @@ class CausalOrder:
             if top <= below:
                 continue
             done[chain] = top
-            members = chains[chain]
-            crosses = cross[chain]
-            # Cross causes entering this chain in positions (below, top], newest first;
-            # topo and depth grow along a chain, so stop at the first one out of range.
-            for k in range(bisect_right(crosses, top) - 1, bisect_right(crosses, below) - 1, -1):
-                at = crosses[k]
-                y = members[at]
-                if topo[y] <= a_rank or depth[y] <= a_depth:
-                    break
-                predecessor = members[at - 1] if at else -1
-                for z in causes[y]:
+            if below < 0:
+                for z in causes[chains[chain][0]]:
                     if z == a:
                         return True
-                    if z != predecessor and topo[z] > a_rank and depth[z] > a_depth:
-                        stack.append(z)
+                    if topo[z] > a_rank and depth[z] > a_depth:
+                        stack.append((chain_of[z], pos[z]))
+            table = feeds[chain]
+            if table is None:
+                continue
+            for other, (positions, furthest) in table.items():
+                at = bisect_right(positions, top) - 1
+                if at < 0:
+                    continue
+                reach = furthest[at]
+                if other == home:
+                    if reach >= a_pos:
+                        return True
+                    continue
+                if reach <= done.get(other, -1):
+                    continue
+                z = chains[other][reach]
+                if topo[z] > a_rank and depth[z] > a_depth:
+                    stack.append((other, reach))
         return False
 
     def closure(

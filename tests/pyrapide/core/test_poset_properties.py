@@ -148,3 +148,36 @@ def test_refused_cycle_leaves_the_poset_exactly_as_it_was(dag, data) -> None:
     extra = Event("late", id="late")
     poset.add(extra, caused_by=[events[effect]])
     assert poset.is_ancestor(events[effect], extra)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_large_layered_poset_agrees_with_breadth_first_search(seed: int) -> None:
+    """Lanes of diamonds with links across lanes, some added afterwards against order."""
+    import random
+
+    rng = random.Random(seed)
+    poset = Poset()
+    events: list[Event] = []
+    edges: set[tuple[int, int]] = set()
+    tails = [-1] * 6
+    while len(events) < 600:
+        lane = rng.randrange(6)
+        top_causes = [tails[lane]] if tails[lane] >= 0 else []
+        if rng.random() < 0.2 and tails[(lane + 1) % 6] >= 0:
+            top_causes.append(tails[(lane + 1) % 6])
+        base = len(events)
+        for offset, causes in enumerate((top_causes, [base], [base], [base + 1, base + 2])):
+            event = Event("D", id=f"d{base + offset}")
+            poset.add(event, caused_by=[events[c] for c in causes])
+            events.append(event)
+            edges.update((c, base + offset) for c in causes)
+        tails[lane] = base + 3
+    for _ in range(60):
+        cause, effect = rng.randrange(600), rng.randrange(600)
+        if cause != effect and cause not in reachable(600, edges, effect, forward=True):
+            poset.add_causal_link(events[cause], events[effect])
+            edges.add((cause, effect))
+    for a in rng.sample(range(600), 40):
+        below = reachable(600, edges, a, forward=True)
+        for b in range(600):
+            assert poset.is_ancestor(events[a], events[b]) == (b in below)

@@ -1,0 +1,156 @@
+"""Per-event costs of the poset: add, ancestry queries, save and load, at growing sizes.
+
+Usage:  python benchmarks/bench_poset.py [--quick] [--sizes 10000,100000] [--shapes chains]
+
+Three shapes:
+  chains    16 long chains recorded round-robin; every 100th event also has a
+            cause on the neighbouring chain (the runtime's typical trace).
+  fanout    one root, 1,000 hubs it causes, every other event caused by a
+            random hub (wide: nearly every event starts its own chain).
+  diamonds  8 lanes of diamonds (top -> left, right -> bottom -> next top);
+            every 10th top also caused by the latest bottom of the next lane.
+
+Events are built before the clock starts, so "add" is the cost of Poset.add.
+Queries are is_ancestor on 20,000 random pairs.  Save and load go through a
+JSON file in a temporary directory.  The last lines compare the add cost per
+event at the largest size with the cost at 20,000 events.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from pyrapide.core import Computation, Event, Poset  # noqa: E402
+
+Plan = Iterator[tuple[Event, list[Event]]]
+"""A shape: the events to add, in order, each with its causes."""
+
+
+def _event(number: int, name: str) -> Event:
+    return Event(name, {"n": number}, "bench", f"b{number}", float(number))
+
+
+def chains(size: int, rng: random.Random) -> Plan:
+    lanes: list[Event | None] = [None] * 16
+    for n in range(size):
+        lane = n % 16
+        event = _event(n, f"Lane{lane}.step")
+        causes = [lanes[lane]] if lanes[lane] is not None else []
+        neighbour = lanes[(lane + 1) % 16]
+        if n % 100 == 99 and neighbour is not None:
+            causes.append(neighbour)
+        lanes[lane] = event
+        yield event, causes  # type: ignore[misc]
+
+
+def fanout(size: int, rng: random.Random) -> Plan:
+    root = _event(0, "Root.start")
+    yield root, []
+    hubs = []
+    for n in range(1, min(size, 1001)):
+        hub = _event(n, "Hub.relay")
+        hubs.append(hub)
+        yield hub, [root]
+    for n in range(1001, size):
+        yield _event(n, "Leaf.work"), [rng.choice(hubs)]
+
+
+def diamonds(size: int, rng: random.Random) -> Plan:
+    lanes: list[Event | None] = [None] * 8
+    n = 0
+    diamond = 0
+    while n < size:
+        lane = diamond % 8
+        top_causes = [lanes[lane]] if lanes[lane] is not None else []
+        neighbour = lanes[(lane + 1) % 8]
+        if diamond % 10 == 9 and neighbour is not None:
+            top_causes.append(neighbour)
+        top, left, right, bottom = (_event(n + k, f"Lane{lane}.{part}") for k, part in
+                                    enumerate(("top", "left", "right", "bottom")))
+        for event, causes in ((top, top_causes), (left, [top]), (right, [top]),
+                              (bottom, [left, right])):
+            if n < size:
+                yield event, causes  # type: ignore[misc]
+                n += 1
+        lanes[lane] = bottom
+        diamond += 1
+
+
+SHAPES: dict[str, Callable[[int, random.Random], Plan]] = {
+    "chains": chains,
+    "fanout": fanout,
+    "diamonds": diamonds,
+}
+
+
+def measure(shape: str, size: int, queries: int, files: bool) -> dict[str, float]:
+    """Return microseconds per event (add, save, load) and per query for one poset."""
+    rng = random.Random(size)
+    plan = list(SHAPES[shape](size, rng))
+    poset = Poset()
+    add = poset.add
+    start = time.perf_counter()
+    for event, causes in plan:
+        add(event, causes)
+    figures = {"add": (time.perf_counter() - start) / size * 1e6}
+    events = [event for event, _ in plan]
+    del plan
+    pairs = [(rng.choice(events), rng.choice(events)) for _ in range(queries)]
+    is_ancestor = poset.is_ancestor
+    start = time.perf_counter()
+    related = sum(is_ancestor(a, b) for a, b in pairs)
+    figures["query"] = (time.perf_counter() - start) / queries * 1e6
+    figures["related"] = related / queries
+    if files:
+        computation = Computation(poset)
+        with tempfile.TemporaryDirectory() as directory:
+            path = Path(directory) / "bench.json"
+            start = time.perf_counter()
+            computation.save(path)
+            figures["save"] = (time.perf_counter() - start) / size * 1e6
+            start = time.perf_counter()
+            loaded = Computation.load(path)
+            figures["load"] = (time.perf_counter() - start) / size * 1e6
+            assert len(loaded) == size
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="sizes up to 100,000 only")
+    parser.add_argument("--sizes", help="comma-separated event counts")
+    parser.add_argument("--shapes", default=",".join(SHAPES), help="comma-separated shapes")
+    parser.add_argument("--queries", type=int, default=20_000)
+    options = parser.parse_args()
+    default_sizes = "10000,20000,100000" if options.quick else "10000,20000,100000,1000000"
+    sizes = [int(s) for s in (options.sizes or default_sizes).split(",")]
+    shapes = options.shapes.split(",")
+    print(f"{'shape':<9} {'events':>9} {'add':>8} {'query':>8} {'save':>8} {'load':>8}"
+          f"   (microseconds per event / per query; share of related pairs)")
+    add_cost: dict[tuple[str, int], float] = {}
+    for shape in shapes:
+        for size in sizes:
+            figures = measure(shape, size, options.queries, files=True)
+            add_cost[shape, size] = figures["add"]
+            print(
+                f"{shape:<9} {size:>9,} {figures['add']:>8.2f} {figures['query']:>8.2f}"
+                f" {figures['save']:>8.2f} {figures['load']:>8.2f}   {figures['related']:.0%}",
+                flush=True,
+            )
+    largest = max(sizes)
+    if 20_000 in sizes and largest > 20_000:
+        for shape in shapes:
+            ratio = add_cost[shape, largest] / add_cost[shape, 20_000]
+            print(f"add cost per event, {largest:,} vs 20,000 events ({shape}): {ratio:.2f}x")
+
+
+if __name__ == "__main__":
+    main()

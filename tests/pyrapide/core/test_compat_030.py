@@ -1,0 +1,121 @@
+"""Code written for PyRapide 0.3.0's Event, Poset and Computation runs unchanged."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import pyrapide
+from pyrapide import CausalCycleError, ClockManager, Computation, Event, Poset, SynchronousClock
+
+
+def test_keyword_events_posets_and_queries() -> None:
+    send = Event(name="Sender.send", payload={"msg": "hello"}, source="sender")
+    receive = Event(name="Receiver.receive", payload={"msg": send.payload["msg"]})
+    poset = Poset()
+    poset.add(send)
+    poset.add(receive, caused_by=[send])
+    assert poset.is_ancestor(send, receive)
+    assert poset.causes(receive) == frozenset({send})
+    assert poset.effects(send) == frozenset({receive})
+    assert poset.root_events() == frozenset({send})
+    assert poset.leaf_events() == frozenset({receive})
+    assert poset.ancestors(receive) == frozenset({send})
+    assert poset.descendants(send) == frozenset({receive})
+    assert poset.causal_chain(send, receive) == [send, receive]
+    assert poset.topological_order() == [send, receive]
+    assert len(poset) == 2 and send in poset
+    assert isinstance(poset.events, frozenset)
+    with pytest.raises(CausalCycleError):
+        poset.add_causal_link(receive, send)
+
+
+def test_computation_as_the_engine_returns_it() -> None:
+    computation = Computation()
+    request = Event(name="agent.tool.call", payload={"tool": "search"})
+    error = Event(name="agent.tool.error", payload={"error": "rate limited"})
+    computation.record(request)
+    computation.record(error, caused_by=[request])
+    for err in computation.events_by_name("agent.tool.error"):
+        assert list(computation.ancestors(err)) == [request]
+    assert computation.causal_depth() == 1
+    assert computation.topological_order() == [request, error]
+    assert computation.root_events() == frozenset({request})
+
+
+def test_clock_manager_and_record_with_clock() -> None:
+    manager = ClockManager()
+    clock = SynchronousClock("system")
+    manager.register(clock)
+    computation = Computation(clock_manager=manager)
+    first = Event(name="first")
+    computation.record(first, clock="system")
+    clock.tick()
+    second = Event(name="second")
+    computation.record(second, caused_by=[first], clock="system")
+    assert computation.clock_manager is manager
+    assert computation.events_since(1.0, "system") == [second]
+    assert manager.get_temporal_order("system") == [first, second]
+
+
+def test_to_dict_from_dict_round_trips() -> None:
+    event = Event(name="x", payload={"n": [1, 2]}, metadata={"trace": "t1"})
+    assert Event.from_dict(event.to_dict()) == event
+    assert Event.from_dict(event.to_dict()).to_dict() == event.to_dict()
+    poset = Poset()
+    a, b, c = Event(name="a"), Event(name="b"), Event(name="c")
+    poset.add(a)
+    poset.add(b, caused_by=[a])
+    poset.add(c, caused_by=[a, b])
+    assert Poset.from_dict(poset.to_dict()).to_dict() == poset.to_dict()
+    computation = Computation(poset)
+    document = json.loads(json.dumps(computation.to_dict()))  # JSON-safe
+    again = Computation.from_dict(document)
+    assert again.to_dict() == computation.to_dict()
+    assert again.is_ancestor(a, c) and len(again.events) == 3
+
+
+def test_merge_returns_a_new_computation() -> None:
+    left, right = Computation(), Computation()
+    x, y = Event(name="x"), Event(name="y")
+    left.record(x)
+    right.record(y)
+    merged = left.merge(right)
+    assert isinstance(merged, Computation) and merged is not left
+    assert merged.events == frozenset({x, y})
+
+
+def test_public_names_are_importable_from_the_package() -> None:
+    for name in ("Event", "Poset", "Computation", "Clock", "ClockManager", "CausalCycleError"):
+        assert getattr(pyrapide, name) is getattr(pyrapide.core, name)
+
+
+REFERENCE = Path(os.environ.get("PYRAPIDE030_PYTHON", "/tmp/pr/venv030/bin/python"))
+
+
+@pytest.mark.skipif(not REFERENCE.exists(), reason="PyRapide 0.3.0 reference interpreter absent")
+def test_pyrapide_030_reads_our_files(tmp_path: Path) -> None:
+    computation = Computation()
+    first = computation.new_event("A.start", {"k": 1})
+    computation.new_event("A.next", caused_by=[first])
+    path = tmp_path / "ours.json"
+    computation.save(path)
+    code = (
+        "import json, sys\n"
+        "from pyrapide import Computation\n"
+        "c = Computation.from_dict(json.load(open(sys.argv[1])))\n"
+        "e = {x.id: x for x in c.events}\n"
+        "print(len(e), c.is_ancestor(e['e1'], e['e2']))\n"
+    )
+    result = subprocess.run(
+        [str(REFERENCE), "-c", code, str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
+    )
+    assert result.stdout.split() == ["2", "True"]
