@@ -15,6 +15,16 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from pyrapide.runtime.notifications import (
+    ConstraintViolated,
+    DispatchQueued,
+    DispatchStarted,
+    EventRecorded,
+    HandlerError,
+    LimitReached,
+    Notification,
+    SubscriberError,
+)
 from rapide_shell import notices
 from rapide_shell.commands.errors import CommandError
 from rapide_shell.loader import LoadedArchitecture
@@ -22,6 +32,16 @@ from rapide_shell.watches import Breakpoint, Watch, feed, prime
 
 Listener = Callable[[Any], None]
 
+# What the session itself reads from the runtime (command output, watches, limits).
+_SESSION_KINDS = (
+    EventRecorded,
+    DispatchQueued,
+    DispatchStarted,
+    HandlerError,
+    ConstraintViolated,
+    LimitReached,
+    SubscriberError,
+)
 _STEPS_BETWEEN_YIELDS = 64
 _IDLE_STEPS_BEFORE_SLEEP = 100
 _IDLE_NAP = 0.005
@@ -149,7 +169,27 @@ class RuntimeLink:
 
     def _attach(self, system: Any) -> None:
         self.system = system
-        self._unsubscribe_system = system.subscribe(self._on_runtime)
+        self._unsubscribe_system = system.subscribe(self._on_runtime, self._runtime_kinds())
+
+    def _runtime_kinds(self) -> tuple[type, ...] | None:
+        """The runtime notifications the session needs, plus what its listeners asked for.
+
+        The runtime builds a notification only for kinds somebody wants, so a session
+        with no listener for (say) DispatchFinished spares the scheduler that work.
+        """
+        wanted = set(_SESSION_KINDS)
+        for _, kinds in self._listeners:
+            if kinds is None:
+                return None
+            wanted.update(kind for kind in kinds if issubclass(kind, Notification))
+        return tuple(wanted)
+
+    def _resubscribe(self) -> None:
+        if self.system is not None and self._unsubscribe_system is not None:
+            self._unsubscribe_system()
+            self._unsubscribe_system = self.system.subscribe(
+                self._on_runtime, self._runtime_kinds()
+            )
 
     def _detach(self) -> None:
         if self._unsubscribe_system is not None:
@@ -180,10 +220,12 @@ class RuntimeLink:
         """Call ``listener`` with every notification (or those of ``kinds``); see Session."""
         entry = (listener, kinds)
         self._listeners.append(entry)
+        self._resubscribe()
 
         def unsubscribe() -> None:
             with contextlib.suppress(ValueError):
                 self._listeners.remove(entry)
+                self._resubscribe()
 
         return unsubscribe
 
@@ -191,6 +233,8 @@ class RuntimeLink:
         """Deliver ``notification`` to the listeners (and to any capture in progress)."""
         for captured in self._captures:
             captured.append(notification)
+        if not self._listeners:
+            return
         for entry in list(self._listeners):
             listener, kinds = entry
             if kinds is not None and not isinstance(notification, kinds):
@@ -214,14 +258,15 @@ class RuntimeLink:
 
     def _on_runtime(self, notification: Any) -> None:
         self._progress += 1
-        if type(notification).__name__ == "LimitReached":
+        kind = type(notification)
+        if kind is LimitReached:
             self._halted = True
         self.notify(notification)
-        event = getattr(notification, "event", None)
-        if type(notification).__name__ != "EventRecorded" or event is None:
+        if kind is not EventRecorded or self.inspected is not None:
             return
-        if self.inspected is not None:
+        if not (self.watches or self.breakpoints):
             return
+        event = notification.event
         poset = self.system.computation.poset
         for watch in self.watches:
             found = feed(watch._matcher, event, poset)

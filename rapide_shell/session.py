@@ -51,6 +51,9 @@ State to draw (read-only attributes, always current)
   (``id``, ``pattern_text``, ``count``, ``matches``) and
   :class:`~rapide_shell.watches.Breakpoint` (``id``, ``pattern_text``, ``hits``).
 - ``expectations``: the :class:`~rapide_shell.notices.ExpectationChecked` results so far.
+- ``running``; after a run: ``stopped_by`` (the ``BreakpointHit`` that stopped it, or
+  None), ``paused_by_user`` (``pause`` stopped it), ``halted`` (a limit such as the
+  connect depth stopped the system; ``reset`` clears it).
 - ``history``: the lines executed; ``seed``; ``path`` (the architecture file).
 
 Notifications
