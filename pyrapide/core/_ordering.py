@@ -36,9 +36,18 @@ from __future__ import annotations
 
 import heapq
 from bisect import bisect_right
+from collections.abc import Sequence
+from typing import Protocol
 
 _TAIL_SEARCH_BUDGET = 24
 """How many ancestors a new event may look at for a chain to extend."""
+
+
+class Labelled(Protocol):
+    """What the order reads of an event: its name."""
+
+    @property
+    def name(self) -> str: ...
 
 
 class CycleFound(Exception):
@@ -58,6 +67,7 @@ class CausalOrder:
         "chains",
         "depth",
         "effects",
+        "events",
         "feeds",
         "forward_only",
         "next_topo",
@@ -65,7 +75,10 @@ class CausalOrder:
         "topo",
     )
 
-    def __init__(self) -> None:
+    def __init__(self, events: Sequence[Labelled] = ()) -> None:
+        # The events themselves, read only for their names: a chain is best
+        # extended by a later event of the same kind (the same component's steps).
+        self.events = events
         self.causes: list[tuple[int, ...]] = []
         self.effects: list[list[int] | None] = []  # None until the first effect
         self.topo: list[int] = []
@@ -119,7 +132,7 @@ class CausalOrder:
         depth[p] = deepest
         direct = home >= 0
         if not direct and causes:
-            home = self._nearest_tail_chain(causes)
+            home = self._nearest_tail_chain(p, causes)
         if home < 0:
             chain_of[p] = len(chains)
             chains.append([p])
@@ -136,25 +149,35 @@ class CausalOrder:
             if c != predecessor:
                 self._feed(home, position, c)
 
-    def _nearest_tail_chain(self, causes: tuple[int, ...]) -> int:
-        """A chain whose last event is a close ancestor (bounded search), else -1."""
+    def _nearest_tail_chain(self, p: int, causes: tuple[int, ...]) -> int:
+        """A chain whose last event is a close ancestor of p (bounded search), else -1.
+
+        Among the candidates found, one whose last event has p's name wins; else
+        the nearest.  Without that preference a side branch steals the chain of
+        a neighbouring component and the decomposition fragments.
+        """
         chains, chain_of, all_causes = self.chains, self.chain, self.causes
+        name = self.events[p].name if self.events else None
         frontier = list(causes)
         seen = set(frontier)
         budget = _TAIL_SEARCH_BUDGET
+        nearest = -1
         while frontier and budget > 0:
             following = []
             for x in frontier:
                 for y in all_causes[x]:
                     if y in seen:
                         continue
-                    if chains[chain_of[y]][-1] == y:
-                        return chain_of[y]
                     seen.add(y)
+                    if chains[chain_of[y]][-1] == y:
+                        if name is None or self.events[y].name == name:
+                            return chain_of[y]
+                        if nearest < 0:
+                            nearest = chain_of[y]
                     following.append(y)
                     budget -= 1
             frontier = following
-        return -1
+        return nearest
 
     def _feed(self, chain: int, position: int, cause: int) -> None:
         """Record that the event at ``position`` on ``chain`` has ``cause`` from elsewhere."""
@@ -185,12 +208,12 @@ class CausalOrder:
         furthest[at:end] = [reach]
 
     @classmethod
-    def build(cls, causes: list[tuple[int, ...]]) -> CausalOrder:
+    def build(cls, causes: list[tuple[int, ...]], events: Sequence[Labelled] = ()) -> CausalOrder:
         """Build the order for events whose causes are given by position.
 
         Links may point backward in recording order.  Raises ``CycleFound``.
         """
-        order = cls()
+        order = cls(events)
         n = len(causes)
         effects: list[list[int] | None] = [None] * n
         forward_only = True

@@ -34,7 +34,7 @@ class Poset:
     def __init__(self) -> None:
         self._events: list[Event] = []
         self._index: dict[str, int] = {}
-        self._order = _ordering.CausalOrder()
+        self._order = _ordering.CausalOrder(self._events)
 
     # -- building ---------------------------------------------------------
 
@@ -293,7 +293,7 @@ class Poset:
         if len(poset._index) != len(events):
             raise ValueError("duplicate event ids")
         try:
-            poset._order = _ordering.CausalOrder.build(causes)
+            poset._order = _ordering.CausalOrder.build(causes, poset._events)
         except _ordering.CycleFound as cycle:
             names = " -> ".join(repr(events[p].id) for p in cycle.positions)
             raise CausalCycleError(f"the causal links form a cycle: {names}") from None
