@@ -152,6 +152,26 @@ def components_table(loaded: LoadedArchitecture) -> RenderableType:
     return table
 
 
+def _never_runs(component: str, module: type | None) -> list[str]:
+    """A warning when nothing delivers to ``component`` and its module cannot start itself."""
+    if module is None:
+        return []
+    from pyrapide.runtime.modules import module_spec
+
+    spec = module_spec(module)
+    if spec.has_start:
+        return []
+    if spec.handlers:
+        return [
+            f"component {component!r}: {module.__qualname__} has @when handlers, but no "
+            "connection delivers to it, so they never run"
+        ]
+    return [
+        f"component {component!r}: nothing delivers to it and {module.__qualname__} has no "
+        "start hook, so it never runs (its events can still be injected)"
+    ]
+
+
 @dataclass(frozen=True)
 class CheckReport:
     """What ``rapide check`` found: a text summary and warnings (empty when all is well)."""
@@ -165,7 +185,9 @@ def check_architecture(loaded: LoadedArchitecture) -> CheckReport:
 
     Warnings: a connection whose pattern no interface can emit (it fires only on
     injected events, if ever); a component that no connection reaches and that emits
-    nothing any connection listens to (it takes no part); a component without a module.
+    nothing any connection listens to (it takes no part); a component that nothing
+    reaches whose module has no start hook (it never runs), or has ``@when`` handlers
+    (they never run).
     """
     description = loaded.description
     warnings: list[str] = []
@@ -184,8 +206,8 @@ def check_architecture(loaded: LoadedArchitecture) -> CheckReport:
                 f"component {component.name!r} ({component.interface}) is not connected: "
                 "no connection delivers to it and none listens to its events"
             )
-        elif not reached and component.name not in loaded.bindings:
-            warnings.append(f"component {component.name!r}: nothing delivers to it")
+        elif not reached:
+            warnings.extend(_never_runs(component.name, loaded.bindings.get(component.name)))
     lines = [graph_text(description), "bindings:"]
     for name in loaded.architecture.components:
         module = loaded.bindings.get(name)
