@@ -11,7 +11,7 @@ How a front end uses a session
 Open, start, then feed it lines (everything runs on the caller's asyncio loop)::
 
     session = Session.load("examples/seed_system.py", arch=None, seed=0)  # LoadError
-    await session.start()            # builds the System paused; modules' start hooks run
+    await session.start()            # builds the System; start hooks run until they wait
     unsubscribe = session.subscribe(listener)          # see "Notifications" below
     outcome = await session.execute("inject APIService.request type=query key=42")
     for renderable in outcome.output:                  # Rich renderables, in order
@@ -67,6 +67,9 @@ synchronously, in order, for every runtime notification (``EventRecorded``,
 ``RunStarted``, ``RunEnded`` (with the breakpoint that stopped the run, if any),
 ``ExpectationChecked``, ``WatchesChanged``, ``BreakpointsChanged``, ``SessionReset``
 when the system or computation was replaced, ``CommandFinished``, ``SessionClosed``).
+The session runs the system one step at a time (so that it can pause anywhere and
+record where), so the runtime's own ``StateChanged`` says "paused"/"quiet" only;
+``RunStarted``/``RunEnded`` and ``session.state`` say when a run is in progress.
 ``kinds`` (a tuple of classes) restricts what a listener receives. Subscriptions
 survive ``reset``, ``seed``, ``reload`` and ``load``: the session re-subscribes itself
 to each new system. A listener must not block; one that raises is removed.
@@ -85,10 +88,14 @@ one-line and full help, argument kinds) is ``rapide_shell.commands.COMMANDS``.
 Recording
 ---------
 
-``Session(..., recorder=Recorder(path))`` writes what was done as a script that
-``rapide run`` replays to the same computation: the seed, each inject with its exact
-payload, each dispatch a ``step`` ran (as ``step #ID``), runs, breakpoints, watches and
-expects. Read-only commands are not recorded.
+``Session(..., recorder=Recorder(path, source=file, seed=seed))`` writes what was done
+as a script that ``rapide run`` replays to the same computation (same event ids, order
+and causes): the seed, each inject with its exact payload as JSON, each ``step`` as
+typed (``step #12`` keeps a chosen dispatch; the system is deterministic, so ``step``
+and ``step pipe`` choose again the same way), ``run``/``continue``, breakpoints,
+watches, expects, ``seed``/``reset``/``reload``/``load``. A run the user paused at an
+arbitrary moment is recorded as the number of steps it took (``step 812``). Read-only
+commands (``show``, ``why``, ``help``, ...) are not recorded.
 """
 
 from __future__ import annotations
