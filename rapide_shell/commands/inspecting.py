@@ -27,6 +27,8 @@ async def show(session: Session, command: Command, line: str) -> CommandOutcome:
     topic = command.args["topic"]
     arg = command.args["arg"]
     data: dict[str, Any] = {"topic": topic}
+    if topic in ("graph", "components"):
+        data["architecture"] = session.description.to_dict()
     if topic == "graph":
         output: RenderableType = architecture_view.graph_renderable(session.description)
     elif topic == "components":
