@@ -140,8 +140,10 @@ def test_ctrl_c_pauses_a_long_run(tmp_path: Path) -> None:
     user.enters("inject Clock.tick n=0 limit=1000000")
     user.sees("[paused · 1 pending]>")
     user.enters("run")
-    time.sleep(0.5)
+    user.sees("> run\n")  # the prompt accepted the line: the run is under way
+    time.sleep(0.3)
     user.child.sendcontrol("c")
+    user.sees("ran ")
     user.sees("paused")
     user.sees("[paused · 1 pending]>")
     user.enters("quit")
