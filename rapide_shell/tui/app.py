@@ -34,6 +34,13 @@ if TYPE_CHECKING:
 
 #: Notifications are drawn at most this often (seconds): a fast run redraws per frame.
 FRAME_SECONDS = 1 / 30
+#: While a run works, the costlier panels are redrawn at most this often (seconds),
+#: leaving the loop to keys and the run. The inspector following the newest event is
+#: the costliest (its panel is laid out again), so it moves least often.
+BUSY_REDRAW_SECONDS = {"queue": 0.25, "inspector": 1.0}
+#: Lines of one command's output printed in the output panel (a long run reports every
+#: event it recorded; the event log has them all).
+OUTPUT_LINES_SHOWN = 200
 #: Commands the TUI answers itself (they concern the screen, not the session).
 SCREEN_COMMANDS = {"screenshot": ("screenshot [FILE.svg]", "Save an SVG picture of the screen.")}
 
@@ -88,6 +95,10 @@ class RapideApp(App[None]):
         self._delivered: Counter[int] = Counter()
         self._active_dispatch_connection: int | None = None
         self._queue_connection: int | None = None
+        self._throttled: dict[str, float] = {}
+        """When each throttled redraw last ran (loop time)."""
+        self._deferred: set[str] = set()
+        """Throttled redraws waiting for their turn."""
         self.redraws = 0
         """Batches drawn so far (tests wait on it)."""
 
@@ -157,6 +168,8 @@ class RapideApp(App[None]):
 
     def _flush(self) -> None:
         self._flush_scheduled = False
+        if not self.query(EventLog):  # the screen is being torn down
+            return
         batch, self._batch = self._batch, NotificationBatch()
         if batch.reset is not None:
             self._redraw_all()
@@ -179,7 +192,7 @@ class RapideApp(App[None]):
                 batch.last_started.connection, "index", None
             )
         if batch.queue_changed or batch.delivered:
-            self._redraw_queue_and_counts()
+            self._throttle("queue", self._redraw_queue_and_counts)
         if batch.watches_changed:
             self._redraw_watches()
         for hit in batch.breakpoint_hits:
@@ -188,9 +201,43 @@ class RapideApp(App[None]):
                 f"{hit.event.name}: the run pauses", style="bold yellow"))
             log.select_id(hit.event.id)
         for outcome in batch.outcomes:
-            for renderable in outcome.output:
-                self.output.write(renderable)
+            self._print_outcome(outcome)
         self._redraw_status()
+
+    def _print_outcome(self, outcome: Any) -> None:
+        output = outcome.output
+        for renderable in output[:OUTPUT_LINES_SHOWN]:
+            self.output.write(renderable)
+        if len(output) > OUTPUT_LINES_SHOWN:
+            self.output.write(Text(
+                f"… {len(output) - OUTPUT_LINES_SHOWN} more lines (every event is in the log)",
+                style="dim"))
+            self.output.write(output[-1])
+
+    def _throttle(self, name: str, redraw: Any) -> None:
+        """Runs ``redraw`` now, or, while a run is busy, at most once per its interval in
+        BUSY_REDRAW_SECONDS (the last request is never lost: it runs when its turn comes)."""
+        now = self._loop_time()
+        last = self._throttled.get(name, float("-inf"))
+        interval = BUSY_REDRAW_SECONDS[name]
+        if not self.session.running or now - last >= interval:
+            self._throttled[name] = now
+            redraw()
+            return
+        if name not in self._deferred:
+            self._deferred.add(name)
+
+            def later() -> None:
+                self._deferred.discard(name)
+                if self.query(EventLog):
+                    self._throttled[name] = self._loop_time()
+                    redraw()
+
+            self.set_timer(interval - (now - last), later)
+
+    @staticmethod
+    def _loop_time() -> float:
+        return asyncio.get_running_loop().time()
 
     def _redraw_all(self) -> None:
         session = self.session
@@ -244,17 +291,29 @@ class RapideApp(App[None]):
             f" · {breaks} breakpoint{'s' if breaks != 1 else ''}",
             (f" · {errors} error{'s' if errors != 1 else ''}", "bold red" if errors else ""),
         )
-        self.query_one("#status", Static).update(status)
+        self.query_one("#status", Static).update(status, layout=False)  # always one line
 
     # -- widgets talking ---------------------------------------------------------------
 
     @on(EventLog.EventSelected)
     def _inspect(self, selected: EventLog.EventSelected) -> None:
+        if selected.followed:
+            # Following a run: show the newest event now and then, not per frame.
+            self._throttle("inspector", self._inspect_selected)
+        else:
+            self._show_in_inspector(selected.event)
+
+    def _inspect_selected(self) -> None:
+        event = self.query_one(EventLog).selected_event
+        if event is not None:
+            self._show_in_inspector(event)
+
+    def _show_in_inspector(self, event: Any) -> None:
+        inspectors = self.query(Inspector)  # empty while the app shuts down
         poset = self.session.computation.poset
-        event = selected.event
-        if event not in poset:
+        if not inspectors or event not in poset:
             return
-        self.query_one(Inspector).show_event(
+        inspectors.first().show_event(
             event,
             list(poset.causes(event)),
             list(poset.effects(event)),
@@ -296,11 +355,11 @@ class RapideApp(App[None]):
         hint = self.query_one("#completions", Static)
         candidates = shown.candidates
         if len(candidates) <= 1 and (not candidates or candidates[0].strip() == ""):
-            hint.update("")
+            hint.update("", layout=False)  # the hint is always one line
             return
         words = [candidate.rsplit(" ", 1)[-1] or candidate for candidate in candidates[:12]]
         more = f"  (+{len(candidates) - 12})" if len(candidates) > 12 else ""
-        hint.update(Text("  Tab: " + "  ".join(words) + more, style="dim"))
+        hint.update(Text("  Tab: " + "  ".join(words) + more, style="dim"), layout=False)
 
     @on(CommandBar.Left)
     def _leave_bar(self) -> None:

@@ -45,12 +45,13 @@ class HelpScreen(ModalScreen[None]):
         keys.add_column(style="bold")
         keys.add_column()
         for key, description in self._key_rows:
-            keys.add_row(key, description)
+            keys.add_row(Text(key), Text(description))
         commands = Table.grid(padding=(0, 2))
         commands.add_column(style="bold", no_wrap=True)
         commands.add_column()
         for usage, summary in self._command_rows:
-            commands.add_row(usage, summary)
+            # Text, not markup: usages hold brackets ("[N | connect|pipe|agent | #ID]").
+            commands.add_row(Text(usage), Text(summary))
         with VerticalScroll(id="help-box"):
             yield Static(Text("Keys", style="bold underline"))
             yield Static(keys)

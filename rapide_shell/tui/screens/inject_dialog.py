@@ -54,7 +54,7 @@ class InjectDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="inject-box"):
             yield Static("Inject an event", id="inject-heading")
-            yield Label("Event name (→ accepts the grey suggestion, Enter goes to the fields):")
+            yield Label("Event name (→ completes, Enter moves to the fields):")
             yield Input(
                 value=self._initial_name,
                 placeholder=next(iter(self._actions), "Service.action"),

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 KINDS = ("connect", "pipe", "agent")
 #: Dispatches listed per kind; the rest are counted in one line (the queue can be long).
-SHOWN_PER_KIND = 200
+SHOWN_PER_KIND = 25
 
 
 class DispatchQueue(OptionList):

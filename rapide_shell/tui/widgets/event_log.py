@@ -73,10 +73,14 @@ class EventLog(ScrollView, can_focus=True):
     ]
 
     class EventSelected(Message):
-        """The cursor moved onto ``event`` (posted on every cursor move)."""
+        """The cursor moved onto ``event`` (posted on every cursor move).
 
-        def __init__(self, event: Event) -> None:
+        ``followed`` is True when the cursor moved by itself, following a new event.
+        """
+
+        def __init__(self, event: Event, followed: bool = False) -> None:
             self.event = event
+            self.followed = followed
             super().__init__()
 
     cursor: reactive[int] = reactive(-1, always_update=False, repaint=False)
@@ -122,7 +126,7 @@ class EventLog(ScrollView, can_focus=True):
         self._widen_columns(self._events[start:])
         self._resize()
         if self.following:
-            self._move_cursor(len(self._events) - 1)
+            self._move_cursor(len(self._events) - 1, followed=True)
         else:
             self.refresh()
 
@@ -185,9 +189,19 @@ class EventLog(ScrollView, can_focus=True):
     # -- cursor -------------------------------------------------------------------------
 
     def _resize(self) -> None:
-        self.virtual_size = Size(self.size.width, len(self._events) + 1)
+        size = Size(self.size.width, len(self._events) + 1)
+        old = self.virtual_size
+        if self.show_vertical_scrollbar and size.width == old.width and size.height >= old.height:
+            # Growing a log that already scrolls moves no other widget, so skip the
+            # screen-wide layout that assigning virtual_size requests (it costs tens of
+            # milliseconds per frame during a run); only our scrollbar needs the news.
+            self.set_reactive(EventLog.virtual_size, size)
+            self._scroll_update(size)
+            self.refresh()
+        else:
+            self.virtual_size = size
 
-    def _move_cursor(self, index: int) -> None:
+    def _move_cursor(self, index: int, followed: bool = False) -> None:
         if not self._events:
             return
         index = max(0, min(index, len(self._events) - 1))
@@ -196,7 +210,7 @@ class EventLog(ScrollView, can_focus=True):
         if old != index:
             self._line_cache.discard((old, self.size.width))
             self._line_cache.discard((index, self.size.width))
-            self.post_message(self.EventSelected(self._events[index]))
+            self.post_message(self.EventSelected(self._events[index], followed))
         self._scroll_cursor_into_view()
         self.refresh()
 

@@ -1,0 +1,165 @@
+"""How quickly the workbench TUI answers keys: with 100,000 events, and during a long run.
+
+Run ``python benchmarks/bench_tui.py`` (``--events N`` and ``--requests N`` change the
+sizes). Each figure is the time from a key event entering the app to the next frame
+the app writes out (measured on the app's own display hook, at 120x36, headless), so
+it includes the key's handling, the redraw and the compositor, not the terminal.
+
+1. Event log with N events recorded: cursor keys, page keys, home/end, and a key in the
+   command bar.
+2. ``run`` on the teaching example (``examples/seed_system.py``) with many requests
+   injected first: keys pressed while the run works must still be answered promptly
+   (the run yields to the UI), and ``pause`` must stop it at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from textual import events
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from rapide_shell.session import Session  # noqa: E402
+from rapide_shell.tui.app import RapideApp  # noqa: E402
+from rapide_shell.tui.widgets.event_log import EventLog  # noqa: E402
+
+SEED_EXAMPLE = ROOT / "examples" / "seed_system.py"
+SIZE = (120, 36)
+
+
+class FrameClock:
+    """Notes when the app writes a frame, so a key's latency can be read off."""
+
+    def __init__(self, app: RapideApp) -> None:
+        self.app = app
+        self.frame = asyncio.Event()
+        original = app._display
+
+        def display(screen, renderable):
+            original(screen, renderable)
+            self.frame.set()
+
+        app._display = display
+
+    async def key_to_frame(self, key: str, handled) -> float:
+        """Seconds from sending ``key`` to the first frame written after ``handled()``
+        holds (the key's effect is then on that frame)."""
+        start = time.perf_counter()
+        event = events.Key(key, key if len(key) == 1 else None)
+        event.set_sender(self.app)
+        self.app._driver.send_message(event)
+        while True:
+            self.frame.clear()
+            await asyncio.wait_for(self.frame.wait(), timeout=10)
+            if handled():
+                return time.perf_counter() - start
+
+
+def _summary(label: str, seconds: list[float]) -> str:
+    ms = sorted(s * 1000 for s in seconds)
+    p95 = ms[max(0, round(0.95 * len(ms)) - 1)]
+    return (f"{label:<44} median {statistics.median(ms):6.1f} ms   p95 {p95:6.1f} ms   "
+            f"max {ms[-1]:6.1f} ms   ({len(ms)} keys)")
+
+
+async def bench_big_log(event_count: int) -> None:
+    """Key latency in the event log and the bar with ``event_count`` events recorded."""
+    session = Session.load(SEED_EXAMPLE, seed=0)
+    await session.start()
+    system = session.system
+    started = time.perf_counter()
+    for number in range(event_count):  # a name no connection routes: recorded only
+        system.inject("NotificationService.sent", {"channel": "ops", "text": f"m{number}"})
+    print(f"recorded {event_count:,} events in {time.perf_counter() - started:.2f} s")
+    app = RapideApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.2)
+        log = app.query_one(EventLog)
+        assert log.event_count >= event_count, log.event_count
+        clock = FrameClock(app)
+        log.focus()
+        await pilot.pause(0.1)
+        moves = []
+        for key in ["up"] * 30 + ["pageup"] * 20 + ["home", "end"] * 5 + ["up"] * 10:
+            before = log.cursor
+            moves.append(await clock.key_to_frame(key, lambda b=before: log.cursor != b))
+            await pilot.pause(0.01)
+        print(_summary(f"event log ({log.event_count:,} events): move", moves))
+        jump = []
+        for _ in range(10):
+            log.select_id(f"e{event_count // 2}")
+            await pilot.pause(0.02)
+            before = log.cursor
+            jump.append(await clock.key_to_frame("down", lambda b=before: log.cursor != b))
+        print(_summary("event log: key after a jump to the middle", jump))
+        bar = app.query_one("#bar")
+        bar.focus()
+        await pilot.pause(0.05)
+        typing = []
+        for ch in "inject Notif":
+            before = bar.value
+            typing.append(await clock.key_to_frame(ch, lambda b=before: bar.value != b))
+            await pilot.pause(0.01)
+        print(_summary("command bar: typing (with completion)", typing))
+
+
+async def bench_run(request_count: int) -> None:
+    """Key latency while ``run`` works through ``request_count`` injected requests."""
+    session = Session.load(SEED_EXAMPLE, seed=0)
+    app = RapideApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.1)
+        for number in range(request_count):
+            session.system.inject(
+                "APIService.request", {"type": "query", "key": f"users/{number % 5}"}
+            )
+        await pilot.pause(0.2)
+        log = app.query_one(EventLog)
+        log.focus()
+        clock = FrameClock(app)
+        before = len(session.computation)
+        started = time.perf_counter()
+        app.submit_command("run")
+        await pilot.pause(0.05)
+        latencies = []
+        while session.running and len(latencies) < 200:
+            # Following is off once the user moves: "up" moves the cursor away from the
+            # newest event, and each later "up" moves it one further.
+            before = log.cursor
+            latencies.append(await clock.key_to_frame("up", lambda b=before: log.cursor != b))
+            await asyncio.sleep(0.02)
+        recorded_meanwhile = len(session.computation) - before
+        if session.running:
+            pause_started = time.perf_counter()
+            app.submit_command("pause")
+            while session.running:
+                await asyncio.sleep(0.001)
+            paused_in = time.perf_counter() - pause_started
+            print(f"pause stopped the run in {paused_in * 1000:.1f} ms")
+        else:
+            print(f"the run finished in {time.perf_counter() - started:.2f} s")
+        print(f"events recorded while the keys were pressed: {recorded_meanwhile:,}")
+        if latencies:
+            print(_summary("keys during `run` (seed example)", latencies))
+        else:
+            print("the run ended before a key could be pressed: raise --requests")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=3_000)
+    options = parser.parse_args()
+    asyncio.run(bench_big_log(options.events))
+    asyncio.run(bench_run(options.requests))
+
+
+if __name__ == "__main__":
+    main()
