@@ -110,10 +110,8 @@ def _import(file: Path) -> ModuleType:
     except SystemExit as error:
         sys.modules.pop(module_name, None)
         raise LoadError(f"{file}: exited while being imported (SystemExit {error.code})") from None
-    except BaseException as error:
+    except Exception as error:
         sys.modules.pop(module_name, None)
-        if isinstance(error, KeyboardInterrupt):
-            raise
         raise LoadError(f"{_failure_place(file, error)}: {_describe(error)}") from None
     return module
 
@@ -129,12 +127,18 @@ def _failure_place(file: Path, error: BaseException) -> str:
 
 
 def _describe(error: BaseException) -> str:
+    """One line for an exception raised by the user's file (multi-line messages joined)."""
+    from pyrapide.architecture import ArchitectureError
+    from pyrapide.runtime import ModuleDefinitionError
+
     name = type(error).__name__
     text = "; ".join(line.strip(" -") for line in str(error).strip().splitlines() if line.strip())
     if isinstance(error, ModuleNotFoundError):
         return f"cannot import {error.name!r} ({text})"
-    if type(error).__name__ == "ArchitectureError":
+    if isinstance(error, ArchitectureError):
         return f"architecture refused: {text}"
+    if isinstance(error, ModuleDefinitionError):
+        return f"module refused: {text}"
     return f"{name}: {text}" if text else name
 
 

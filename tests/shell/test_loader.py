@@ -160,3 +160,13 @@ def test_a_refused_module_level_binding(tmp_path: Path) -> None:
     message = load_error(write(tmp_path, text))
     assert "architecture refused" in message
     assert "right" in message
+
+
+def test_a_module_that_does_not_conform(tmp_path: Path) -> None:
+    strict = HEADER.replace(
+        "class Pong:\n", "class Pong:\n    @requires\n    def serve(self) -> None: ...\n\n"
+    ).replace("import Pattern,", "import Pattern, requires,")
+    message = load_error(write(tmp_path, strict + ARCH + MODULES))
+    assert message.startswith(f"{tmp_path / 'arch.py'}:")
+    assert "module refused: module Ponger does not conform to Pong" in message
+    assert "serve" in message
