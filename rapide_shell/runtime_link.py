@@ -135,6 +135,10 @@ class RuntimeLink:
         """Stop the system (finish hooks run); the session takes no more commands after."""
         if self.closed:
             return
+        while self.running:
+            # A run in progress (a front end leaving mid-run) ends at its next step.
+            self._pause_requested = True
+            await asyncio.sleep(0)
         if self.system is not None:
             await self.system.stop()
             self._detach()

@@ -369,3 +369,17 @@ async def test_a_fault_below_a_command_is_one_line_and_the_session_goes_on(
     failed = await shop_session.execute("step")
     assert failed.error == "step failed: RuntimeError: scheduler in a bad mood"
     assert (await shop_session.execute("show queue")).ok
+
+
+async def test_closing_during_a_run_ends_the_run_first() -> None:
+    session = Session.load(Path(__file__).parent / "fixtures" / "ticker.py")
+    await session.start()
+    await ok(session, "inject Clock.tick n=0 limit=50000")
+    running = asyncio.ensure_future(session.execute("run"))
+    while len(session.computation) < 100:
+        await asyncio.sleep(0)
+    await session.close()
+    outcome = await running
+    assert outcome.ok
+    assert session.state == "closed"
+    assert len(session.computation) < 50001
