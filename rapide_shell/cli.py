@@ -31,18 +31,24 @@ app = typer.Typer(
 
 EXIT_ERROR = 2
 
-FileArgument = Annotated[str, typer.Argument(help="The architecture file (Python).")]
+FileArgument = Annotated[
+    str, typer.Argument(metavar="FILE", help="The architecture file (Python).")
+]
 ArchOption = Annotated[
     str | None,
-    typer.Option("--arch", help="Which architecture or System, when the file has several."),
+    typer.Option(
+        "--arch", metavar="NAME", help="Which architecture or System, when the file has several."
+    ),
 ]
 SeedOption = Annotated[
     int | None,
-    typer.Option("--seed", help="The seed that orders agent deliveries (default 0)."),
+    typer.Option("--seed", metavar="N", help="The seed that orders agent deliveries (default 0)."),
 ]
 RecordOption = Annotated[
     str | None,
-    typer.Option("--record", help="Write what is done as a script that `rapide run` replays."),
+    typer.Option(
+        "--record", metavar="OUT", help="Write what is done as a script that `rapide run` replays."
+    ),
 ]
 
 
@@ -79,7 +85,9 @@ def _load(file: str, arch: str | None) -> LoadedArchitecture:
 @app.command()
 def run(
     file: FileArgument,
-    script: Annotated[str, typer.Option("--script", "-s", help="The script of commands to run.")],
+    script: Annotated[
+        str, typer.Option("--script", "-s", metavar="SCRIPT", help="The script of commands to run.")
+    ],
     seed: SeedOption = None,
     json_output: Annotated[
         bool, typer.Option("--json", help="Print one JSON object of results, no transcript.")
@@ -154,7 +162,9 @@ def shell(
 @app.command()
 def graph(
     file: FileArgument,
-    format: Annotated[str, typer.Option("--format", "-f", help="text, dot or mermaid.")] = "text",
+    format: Annotated[
+        str, typer.Option("--format", "-f", metavar="FORMAT", help="text, dot or mermaid.")
+    ] = "text",
     arch: ArchOption = None,
 ) -> None:
     """Print the architecture's components and connections as text, DOT or Mermaid."""
