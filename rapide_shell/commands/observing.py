@@ -14,6 +14,9 @@ from rapide_shell.outcome import CommandOutcome
 if TYPE_CHECKING:
     from rapide_shell.session import Session
 
+MATCHES_SHOWN = 50
+"""``matches ID`` lists at most this many (the latest) matches."""
+
 
 async def break_(session: Session, command: Command, line: str) -> CommandOutcome:
     """Set a breakpoint."""
@@ -84,7 +87,10 @@ async def matches(session: Session, command: Command, line: str) -> CommandOutco
     output: list[RenderableType] = [
         Text(f"watch {found.id}: {found.pattern_text}  ({_matches(found.count)})")
     ]
-    for number, match in enumerate(found.matches, 1):
+    first_shown = max(found.count - MATCHES_SHOWN, 0)
+    if first_shown:
+        output.append(Text(f"  … {first_shown} earlier matches", style="dim"))
+    for number, match in enumerate(found.matches[first_shown:], first_shown + 1):
         output.append(_match_renderable(number, match))
     data = {
         "watch": found.id,

@@ -383,3 +383,18 @@ async def test_closing_during_a_run_ends_the_run_first() -> None:
     assert outcome.ok
     assert session.state == "closed"
     assert len(session.computation) < 50001
+
+
+async def test_matches_lists_the_latest_fifty() -> None:
+    session = Session.load(Path(__file__).parent / "fixtures" / "ticker.py")
+    await session.start()
+    try:
+        await ok(session, "watch Clock.tick")
+        await ok(session, "inject Clock.tick n=0 limit=99")
+        await ok(session, "run")
+        outcome = await ok(session, "matches 1")
+        assert len(outcome.data["matches"]) == 100
+        assert outcome.output[1].plain == "  … 50 earlier matches"
+        assert len(outcome.output) == 2 + 50
+    finally:
+        await session.close()
