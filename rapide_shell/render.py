@@ -148,8 +148,8 @@ def causal_tree(event: Any, computation: Any, *, forward: bool) -> Tree:
     return tree
 
 
-def key_value_table(rows: Iterable[tuple[str, Any]], headers: tuple[str, ...]) -> Table:
-    """A plain table of rows under ``headers``."""
+def key_value_table(rows: Iterable[tuple[Any, ...]], headers: tuple[str, ...]) -> Table:
+    """A plain table of rows (strings or Rich Text) under ``headers``."""
     table = Table(show_edge=False, pad_edge=False, box=None)
     for header in headers:
         table.add_column(header)

@@ -72,10 +72,10 @@ def _handler_error(notification: Any) -> str:
 
 
 def _violation(violation: Any) -> str:
-    name = getattr(violation, "constraint_name", "constraint")
-    description = getattr(violation, "description", "") or ""
-    events = getattr(violation, "matched_events", None) or getattr(violation, "events", ())
-    ids = ", ".join(getattr(event, "id", str(event)) for event in events)
+    """``name: description (events e3, e7)`` for a ConstraintViolation."""
+    name = violation.constraint_name
+    description = violation.description
+    ids = ", ".join(event.id for event in violation.matched_events)
     text = f"{name}"
     if description:
         text += f": {description}"

@@ -125,14 +125,14 @@ def parse_payload(text: str, offset: int = 0) -> Payload:
     lead = offset + len(text) - len(text.lstrip())
     if stripped.startswith("{"):
         try:
-            values = json.loads(stripped)
+            document = json.loads(stripped)
         except json.JSONDecodeError as error:
             raise CommandSyntaxError(
                 f"malformed JSON payload: {error.msg}", column=lead + error.pos
             ) from None
-        if not isinstance(values, dict):
+        if not isinstance(document, dict):
             raise CommandSyntaxError("the JSON payload must be one object", column=lead)
-        return Payload(values)
+        return Payload(document)
     values: dict[str, Any] = {}
     typed_as: dict[str, str] = {}
     columns: dict[str, int] = {}

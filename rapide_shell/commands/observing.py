@@ -77,12 +77,12 @@ async def matches(session: Session, command: Command, line: str) -> CommandOutco
             ((str(w.id), w.pattern_text, str(w.count)) for w in session.watches),
             ("id", "pattern", "matches"),
         )
-        data = {
+        listing: dict[str, Any] = {
             "watches": [
                 {"id": w.id, "pattern": w.pattern_text, "count": w.count} for w in session.watches
             ]
         }
-        return CommandOutcome(line, "matches", output=(table,), data=data)
+        return CommandOutcome(line, "matches", output=(table,), data=listing)
     found = session.find_watch(watch_id)
     output: list[RenderableType] = [
         Text(f"watch {found.id}: {found.pattern_text}  ({_matches(found.count)})")
@@ -92,7 +92,7 @@ async def matches(session: Session, command: Command, line: str) -> CommandOutco
         output.append(Text(f"  … {first_shown} earlier matches", style="dim"))
     for number, match in enumerate(found.matches[first_shown:], first_shown + 1):
         output.append(_match_renderable(number, match))
-    data = {
+    data: dict[str, Any] = {
         "watch": found.id,
         "matches": [[event.id for event in match.events] for match in found.matches],
     }

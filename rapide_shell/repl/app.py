@@ -93,7 +93,7 @@ async def run_repl(
             await session.close()
             return EXIT_ERROR
     _welcome(console, session)
-    prompt = PromptSession(
+    prompt: PromptSession[str] = PromptSession(
         history=_history(), completer=SessionCompleter(session), complete_while_typing=False
     )
     try:

@@ -398,3 +398,26 @@ async def test_matches_lists_the_latest_fifty() -> None:
         assert len(outcome.output) == 2 + 50
     finally:
         await session.close()
+
+
+async def test_a_constraint_violation_is_reported(shop_file: Path, tmp_path: Path) -> None:
+    guarded = tmp_path / "guarded_shop.py"
+    guarded.write_text(
+        shop_file.read_text()
+        .replace("from pyrapide import (", "from pyrapide import (\n    never,")
+        .replace(
+            "    connections = [",
+            '    constraints = [never(Pattern.match("Store.refused"), name="always in stock")]\n'
+            "    connections = [",
+        )
+    )
+    session = Session.load(guarded)
+    await session.start()
+    try:
+        await ok(session, "inject Web.order item=pear quantity=5")
+        outcome = await ok(session, "run")
+        assert len(outcome.data["errors"]) == 1
+        assert outcome.data["errors"][0].startswith("constraint violated: always in stock")
+        assert "(events e2)" in outcome.data["errors"][0]
+    finally:
+        await session.close()
