@@ -16,7 +16,7 @@ from textual.containers import Horizontal
 from textual.widgets import Footer, RichLog, Static
 
 from rapide_shell.commands import COMMAND_SPECS
-from rapide_shell.tui.graph_picture import spec_from_description
+from rapide_shell.tui.graph_picture import fixed_sources, spec_from_description
 from rapide_shell.tui.live import NotificationBatch
 from rapide_shell.tui.palette import CommandLanguageProvider
 from rapide_shell.tui.screens.help_screen import HelpScreen
@@ -243,7 +243,9 @@ class RapideApp(App[None]):
         session = self.session
         self._delivered.clear()
         self._active_dispatch_connection = None
-        self.query_one(ConnectionGraph).show(spec_from_description(session.description))
+        architecture = getattr(session.system, "architecture", None)
+        filters = fixed_sources(getattr(architecture, "connections_list", ()))
+        self.query_one(ConnectionGraph).show(spec_from_description(session.description, filters))
         log = self.query_one(EventLog)
         log.clear()
         log.add_events(list(session.computation))

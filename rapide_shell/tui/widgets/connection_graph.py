@@ -84,9 +84,14 @@ class ConnectionGraph(ScrollView):
         if self._spec is None:
             return
         available = self.scrollable_content_region.width
-        picture = draw_graph(self._spec, self._delivered, self._queued, show_interfaces=True)
-        if picture.width > available:
-            picture = draw_graph(self._spec, self._delivered, self._queued, show_interfaces=False)
+        # From the most informative drawing to the narrowest: the first that fits wins.
+        for show_interfaces, compact in ((True, False), (False, False), (False, True)):
+            picture = draw_graph(
+                self._spec, self._delivered, self._queued,
+                show_interfaces=show_interfaces, compact=compact, max_width=available or None,
+            )
+            if picture.width <= available:
+                break
         self._picture = picture
         self._drawn_for_width = available
         self.virtual_size = Size(picture.width, picture.height)

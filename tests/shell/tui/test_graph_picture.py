@@ -5,7 +5,9 @@ from rapide_shell.tui.graph_picture import (
     GraphEdge,
     GraphSpec,
     draw_graph,
-    order_components,
+    feed_order,
+    fixed_sources,
+    layered_order,
     spec_from_description,
 )
 
@@ -25,12 +27,29 @@ SEED = GraphSpec(
 )
 
 
-def test_components_are_ordered_by_layer_with_cycles_broken_in_declaration_order():
+def test_each_component_is_followed_by_those_it_feeds():
     seed_order = ["api", "db", "cache", "notifications"]
-    assert order_components(seed_order, SEED.edges) == ["api", "db", "cache", "notifications"]
-    # Declared the other way round, the api <-> db cycle is broken at db -> api's back edge.
+    assert feed_order(seed_order, SEED.edges) == ["api", "db", "notifications", "cache"]
+    # Nothing feeds a source: it starts a run of boxes, its worker right after it.
+    names = ["s1", "s2", "w1", "w2"]
+    edges = [GraphEdge(0, "pipe", "S.job", "s1", "w1"), GraphEdge(1, "agent", "S.job", "s2", "w2")]
+    assert feed_order(names, edges) == ["s1", "w1", "s2", "w2"]
+
+
+def test_layered_order_breaks_cycles_in_declaration_order():
+    seed_order = ["api", "db", "cache", "notifications"]
+    assert layered_order(seed_order, SEED.edges) == ["api", "db", "cache", "notifications"]
     reverse = ["notifications", "cache", "db", "api"]
-    assert order_components(reverse, SEED.edges) == ["db", "notifications", "api", "cache"]
+    assert layered_order(reverse, SEED.edges) == ["db", "notifications", "api", "cache"]
+
+
+def test_the_narrowest_of_the_candidate_orders_is_drawn():
+    picture = draw_graph(SEED, show_interfaces=False)
+    first_row = picture.rows[1]
+    names_in_row = "".join(ch for ch, _ in first_row).split()
+    assert [n for n in names_in_row if n != "│"] == ["api", "db", "cache", "notifications"]
+    feed_first = feed_order(["api", "db", "cache", "notifications"], SEED.edges)
+    assert feed_first != ["api", "db", "cache", "notifications"]  # a real choice was made
 
 
 def test_every_component_gets_a_box_and_every_connection_a_labelled_lane():
@@ -126,3 +145,43 @@ def test_spec_from_description_maps_any_outside_and_callable_targets():
     assert [(e.source, e.target) for e in spec.edges] == [
         ("(any)", "a"), ("(outside)", "a"), ("a", "log()"),
     ]
+
+
+def test_a_fixed_source_keeps_only_that_components_edge():
+    class Pattern:
+        source_matcher = "b"
+
+    class Connection:
+        index = 0
+        pattern = Pattern()
+
+    description = _Description(
+        [_Component("a", "S"), _Component("b", "S"), _Component("w", "W")],
+        [_Connection(0, "pipe", 'S.job from "b"', ("a", "b"), "w")],
+    )
+    spec = spec_from_description(description, fixed_sources([Connection()]))
+    assert [(e.source, e.target) for e in spec.edges] == [("b", "w")]
+
+
+def test_a_label_that_does_not_fit_is_tagged_and_written_in_a_legend():
+    wide = GraphSpec(
+        components=(("a", "A"), ("b", "B"), ("c", "C")),
+        edges=(
+            GraphEdge(0, "connect", "A.x", "a", "c"),
+            GraphEdge(1, "agent", "B.a_rather_long_event_name", "b", "c"),
+        ),
+    )
+    unbounded = draw_graph(wide, show_interfaces=False)
+    bounded = draw_graph(wide, show_interfaces=False, max_width=unbounded.width - 10)
+    assert bounded.width <= unbounded.width - 10
+    lines = bounded.text().splitlines()
+    assert lines[-1] == "#1 agent B.a_rather_long_event_name ✓0"
+    assert any(line.endswith("╯ #1") for line in lines)
+    assert any(line.endswith("connect A.x ✓0") for line in lines)
+    assert len(lines) - 1 in bounded.lane_rows[1]  # highlighting reaches the legend too
+
+
+def test_compact_boxes_are_narrower():
+    assert draw_graph(SEED, show_interfaces=False, compact=True).width <= draw_graph(
+        SEED, show_interfaces=False
+    ).width
