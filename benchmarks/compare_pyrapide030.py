@@ -48,15 +48,15 @@ def workload(name: str, description: str, slow_repeats: int = 1) -> Callable[[Wo
 
 # -- core workloads ---------------------------------------------------------
 
-CHAINS, LENGTH = 50, 100
+_built: dict[tuple[int, int], tuple[Any, list[list[Any]]]] = {}
 
 
-def build_chains(pyrapide: ModuleType) -> tuple[Any, list[list[Any]]]:
-    """50 chains of 100 events recorded round-robin, then five links across chains."""
+def build_chains(pyrapide: ModuleType, chains: int, length: int) -> tuple[Any, list[list[Any]]]:
+    """``chains`` chains of ``length`` events recorded round-robin, then five cross links."""
     poset = pyrapide.Poset()
-    chains: list[list[Any]] = [[] for _ in range(CHAINS)]
-    for step in range(LENGTH):
-        for k, chain in enumerate(chains):
+    lanes: list[list[Any]] = [[] for _ in range(chains)]
+    for step in range(length):
+        for k, lane in enumerate(lanes):
             event = pyrapide.Event(
                 name=f"Worker{k}.step",
                 id=f"w{k}-{step}",
@@ -64,31 +64,31 @@ def build_chains(pyrapide: ModuleType) -> tuple[Any, list[list[Any]]]:
                 source=f"worker{k}",
                 timestamp=float(step),
             )
-            poset.add(event, caused_by=[chain[-1]] if chain else None)
-            chain.append(event)
+            poset.add(event, caused_by=[lane[-1]] if lane else None)
+            lane.append(event)
     for j in range(5):
-        poset.add_causal_link(chains[10 * j][20 + j], chains[10 * j + 5][60 + j])
-    return poset, chains
+        cause = lanes[10 * j][length // 5 + j]
+        effect = lanes[10 * j + 5][3 * length // 5 + j]
+        poset.add_causal_link(cause, effect)
+    return poset, lanes
 
 
-@workload(
-    "chains_to_dict_from_dict",
-    "50 chains x 100 events, 5 cross links, then Computation to_dict and from_dict",
-)
-def chains_round_trip(pyrapide: ModuleType) -> float:
-    start = time.perf_counter()
-    poset, _ = build_chains(pyrapide)
+def built_chains(pyrapide: ModuleType, chains: int, length: int) -> tuple[Any, list[list[Any]]]:
+    """The same poset, built once per process (0.3.0 takes seconds to build it)."""
+    if (chains, length) not in _built:
+        _built[chains, length] = build_chains(pyrapide, chains, length)
+    return _built[chains, length]
+
+
+def round_trip(pyrapide: ModuleType, poset: Any, expected: int) -> None:
     computation = pyrapide.Computation(poset)
     again = pyrapide.Computation.from_dict(computation.to_dict())
-    elapsed = time.perf_counter() - start
-    assert len(again.events) == CHAINS * LENGTH
-    return elapsed
+    assert len(again.events) == expected
 
 
-@workload("chains_10k_ancestry_queries", "10,000 is_ancestor queries, random pairs, same poset", 3)
-def chains_queries(pyrapide: ModuleType) -> float:
-    poset, chains = build_chains(pyrapide)
-    events = [event for chain in chains for event in chain]
+def ancestry_queries(pyrapide: ModuleType, chains: int, length: int) -> float:
+    poset, lanes = built_chains(pyrapide, chains, length)
+    events = [event for lane in lanes for event in lane]
     rng = random.Random(2024)
     pairs = [(rng.choice(events), rng.choice(events)) for _ in range(10_000)]
     is_ancestor = poset.is_ancestor
@@ -98,105 +98,39 @@ def chains_queries(pyrapide: ModuleType) -> float:
     return time.perf_counter() - start
 
 
-# -- pattern workloads -----------------------------------------------------
+for _chains, _length in ((50, 40), (50, 100)):
 
-PAIRS_EVENTS = 1_000
-
-
-def build_request_pairs(pyrapide: ModuleType, events: int) -> Any:
-    """``events / 2`` independent pairs: a root ``Req`` and the ``Res`` it causes."""
-    poset = pyrapide.Poset()
-    for i in range(events // 2):
-        request = pyrapide.Event(name="Req", payload={"i": i})
-        poset.add(request)
-        poset.add(pyrapide.Event(name="Res", payload={"i": i}), caused_by=[request])
-    return poset
-
-
-@workload("pairs_1k_match_req_then_res", "500 independent Req -> Res pairs, match Req >> Res")
-def pairs_match(pyrapide: ModuleType) -> float:
-    poset = build_request_pairs(pyrapide, PAIRS_EVENTS)
-    pattern = pyrapide.Pattern.match("Req") >> pyrapide.Pattern.match("Res")
-    start = time.perf_counter()
-    matches = pattern.match_in(poset)
-    elapsed = time.perf_counter() - start
-    assert len(matches) == PAIRS_EVENTS // 2
-    return elapsed
-
-
-# -- runtime workloads ------------------------------------------------------
-
-PRODUCED = 400
-
-
-@workload(
-    "runtime_400_connect_round_trips",
-    "a producer emits 400 events in start() to a consumer (connect) that answers each; "
-    "Engine.run until quiescent",
-)
-def producer_consumer(pyrapide: ModuleType) -> float:
-    import asyncio
-    import importlib
-
-    # 0.3.0 keeps get_context in pyrapide.executable.module, not at the top level.
-    get_context = getattr(pyrapide, "get_context", None) or importlib.import_module(
-        "pyrapide.executable.module"
-    ).get_context
-
-    @pyrapide.interface
-    class Producer:
-        @pyrapide.action
-        async def item(self, n: int) -> None: ...
-
-    @pyrapide.interface
-    class Consumer:
-        @pyrapide.action
-        async def answer(self, n: int) -> None: ...
-
-    @pyrapide.module(implements=Producer)
-    class ProducerModule:
-        async def start(self) -> None:
-            ctx = get_context(self)
-            for n in range(PRODUCED):
-                ctx.generate_event("Producer.item", payload={"n": n})
-
-    @pyrapide.module(implements=Consumer)
-    class ConsumerModule:
-        @pyrapide.when(pyrapide.Pattern.match("Producer.item"))
-        async def on_item(self, match: Any) -> None:
-            item = match.events[0]
-            get_context(self).generate_event(
-                "Consumer.answer", payload={"n": item.payload["n"]}, caused_by=[item]
-            )
-
-    def connections(self: Any) -> list[Any]:
-        return [pyrapide.connect(pyrapide.Pattern.match("Producer.item"), "consumer")]
-
-    # Built with type() so the annotations are the classes themselves (this file's
-    # `from __future__ import annotations` would turn them into unresolvable text).
-    ProducerConsumer = pyrapide.architecture(
-        type(
-            "ProducerConsumer",
-            (),
-            {
-                "__annotations__": {"producer": Producer, "consumer": Consumer},
-                "connections": connections,
-            },
-        )
-    )
-
-    async def timed_run() -> tuple[float, Any]:
-        arch = ProducerConsumer()
-        engine = pyrapide.Engine()
-        engine.bind(arch, "producer", ProducerModule)
-        engine.bind(arch, "consumer", ConsumerModule)
+    def _build_and_round_trip(pyrapide: ModuleType, c: int = _chains, n: int = _length) -> float:
         start = time.perf_counter()
-        computation = await engine.run(arch, timeout=600)
-        return time.perf_counter() - start, computation
+        poset, _ = build_chains(pyrapide, c, n)
+        round_trip(pyrapide, poset, c * n)
+        return time.perf_counter() - start
 
-    elapsed, computation = asyncio.run(timed_run())
-    assert len(computation.events) == 2 * PRODUCED, len(computation.events)
-    return elapsed
+    def _round_trip_only(pyrapide: ModuleType, c: int = _chains, n: int = _length) -> float:
+        poset, _ = built_chains(pyrapide, c, n)
+        start = time.perf_counter()
+        round_trip(pyrapide, poset, c * n)
+        return time.perf_counter() - start
+
+    def _queries(pyrapide: ModuleType, c: int = _chains, n: int = _length) -> float:
+        return ancestry_queries(pyrapide, c, n)
+
+    _size = f"{_chains}x{_length}"
+    workload(
+        f"chains{_size}_build_round_trip",
+        f"{_chains} chains of {_length} events ({_chains * _length:,}), 5 cross links,"
+        " then Computation to_dict and from_dict (all timed)",
+    )(_build_and_round_trip)
+    workload(
+        f"chains{_size}_round_trip_only",
+        f"the same {_chains * _length:,} events built untimed; to_dict and from_dict",
+        3,
+    )(_round_trip_only)
+    workload(
+        f"chains{_size}_10k_queries",
+        f"10,000 is_ancestor queries on random pairs of that poset ({_chains * _length:,})",
+        3,
+    )(_queries)
 
 
 # -- driver -----------------------------------------------------------------
@@ -262,10 +196,10 @@ def main() -> None:
     ours = run_worker(sys.executable, names, options.repeat, reference=False)
     theirs = run_worker(reference_python(), names, options.repeat, reference=True)
     print(f"PyRapide {ours.pop('version')} (this tree) vs PyRapide {theirs.pop('version')}")
-    print(f"{'workload':<32} {'ours':>10} {'0.3.0':>10} {'speed-up':>9}")
+    print(f"{'workload':<34} {'ours':>10} {'0.3.0':>10} {'speed-up':>9}")
     for name in names:
         print(
-            f"{name:<32} {ours[name] * 1e3:>8.2f}ms {theirs[name] * 1e3:>8.1f}ms"
+            f"{name:<34} {ours[name] * 1e3:>8.2f}ms {theirs[name] * 1e3:>8.1f}ms"
             f" {theirs[name] / ours[name]:>8.0f}x"
         )
         print(f"  {WORKLOADS[name][0]}")

@@ -111,6 +111,17 @@ class CausalOrder:
                 effects[c] = [p]
             else:
                 known.append(p)
+        if len(causes) == 1:
+            # The common case, inlined: one cause, and it ends its chain.
+            (c,) = causes
+            home = self.chain[c]
+            members = self.chains[home]
+            if members[-1] == c:
+                self.depth.append(self.depth[c] + 1)
+                self.chain.append(home)
+                self.pos.append(len(members))
+                members.append(p)
+                return
         self.depth.append(0)
         self.chain.append(0)
         self.pos.append(0)

@@ -48,7 +48,7 @@ class Computation:
     def record(
         self,
         event: Event,
-        caused_by: Iterable[EventRef] | None = None,
+        caused_by: Iterable[EventRef] | EventRef | None = None,
         clock: str | None = None,
     ) -> None:
         """Record ``event`` caused by ``caused_by``, stamped on the named clock if given.
@@ -70,7 +70,7 @@ class Computation:
         payload: Mapping[str, Any] | None = None,
         *,
         source: str = "",
-        caused_by: Iterable[EventRef] | None = None,
+        caused_by: Iterable[EventRef] | EventRef | None = None,
         timestamp: float | None = None,
         metadata: Mapping[str, Any] | None = None,
     ) -> Event:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, NoReturn
 
 from pyrapide.core import _ordering
 from pyrapide.core.errors import CausalCycleError
@@ -38,17 +38,20 @@ class Poset:
 
     # -- building ---------------------------------------------------------
 
-    def add(self, event: Event, caused_by: Iterable[EventRef] | None = None) -> None:
+    def add(self, event: Event, caused_by: Iterable[EventRef] | EventRef | None = None) -> None:
         """Record ``event``, caused by the events of ``caused_by`` (already recorded).
 
+        ``caused_by`` is an iterable of events or ids, or a single one.
         Costs O(number of causes): a new event has no effects yet, so it cannot
-        close a cycle.  Adding an event that is already recorded only adds the
-        new causal links (each checked as by ``add_causal_link``).  Raises
-        ``ValueError`` naming a cause that is not in the poset; on any error the
-        poset is unchanged.
+        close a cycle.  Raises ``ValueError`` naming a cause that is not in the
+        poset, and then records nothing.  Adding an event that is already
+        recorded adds only the new causal links, one by one, as
+        ``add_causal_link`` does.
         """
         if not isinstance(event, Event):
             raise TypeError(f"Poset.add expects an Event, not {type(event).__name__}")
+        if isinstance(caused_by, Event | str):
+            caused_by = (caused_by,)  # one cause given without a list
         existing = self._index.get(event.id)
         if existing is not None:
             for cause in caused_by or ():
@@ -57,23 +60,26 @@ class Poset:
         causes: tuple[int, ...] = ()
         if caused_by:
             index = self._index
-            seen: list[int] = []
-            for cause in caused_by:
-                cause_id = cause.id if isinstance(cause, Event) else cause
-                position = index.get(cause_id)  # type: ignore[arg-type]
-                if position is None:
-                    if cause_id == event.id:
-                        raise CausalCycleError(f"event {event.id!r} cannot cause itself")
-                    raise ValueError(
-                        f"cause {cause_id!r} of event {event.id!r} is not in the poset"
-                    )
-                if position not in seen:
-                    seen.append(position)
-            causes = tuple(seen)
+            found = [
+                index.get(cause.id if isinstance(cause, Event) else cause)  # type: ignore[arg-type]
+                for cause in caused_by
+            ]
+            if None in found:
+                self._refuse_unknown_cause(event, caused_by)  # type: ignore[arg-type]
+            causes = tuple(found) if len(found) == 1 else tuple(dict.fromkeys(found))  # type: ignore[arg-type]
         position = len(self._events)
         self._events.append(event)
         self._index[event.id] = position
         self._order.append(causes)
+
+    def _refuse_unknown_cause(self, event: Event, caused_by: Iterable[EventRef]) -> NoReturn:
+        for cause in caused_by:
+            cause_id = cause.id if isinstance(cause, Event) else cause
+            if cause_id not in self._index:
+                if cause_id == event.id:
+                    raise CausalCycleError(f"event {event.id!r} cannot cause itself")
+                raise ValueError(f"cause {cause_id!r} of event {event.id!r} is not in the poset")
+        raise AssertionError("no unknown cause found")
 
     def add_causal_link(self, cause: EventRef, effect: EventRef) -> None:
         """Record that ``cause`` causes ``effect``; both must already be recorded.

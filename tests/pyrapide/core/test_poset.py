@@ -97,6 +97,14 @@ def test_unknown_cause_is_refused_and_nothing_is_added() -> None:
         poset.add("new")  # type: ignore[arg-type]
 
 
+def test_a_single_cause_may_be_given_without_a_list() -> None:
+    poset, ev = diamond()
+    first, second = Event("first", id="first"), Event("second", id="second")
+    poset.add(first, caused_by=ev["side"])
+    poset.add(second, caused_by="first")
+    assert list(poset.causes(first)) == [ev["side"]] and list(poset.causes(second)) == [first]
+
+
 def test_adding_again_only_adds_new_links() -> None:
     poset, ev = diamond()
     poset.add(ev["top"])
