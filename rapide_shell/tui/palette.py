@@ -6,6 +6,7 @@ from functools import partial
 from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
 
 from rapide_shell.commands import COMMAND_SPECS, CommandSpec
 
@@ -28,7 +29,11 @@ class CommandLanguageProvider(Provider):
     async def discover(self) -> Hits:
         """Lists every command when nothing is typed yet."""
         for spec in COMMAND_SPECS:
-            yield DiscoveryHit(spec.usage, partial(self._choose, spec), help=spec.summary)
+            # Content, not markup: usages hold brackets ("[N | connect|pipe|agent | #ID]").
+            yield DiscoveryHit(
+                Content(spec.usage), partial(self._choose, spec), text=spec.usage,
+                help=spec.summary,
+            )
 
     async def search(self, query: str) -> Hits:
         """Fuzzy-matches ``query`` against each command's usage line."""
@@ -36,9 +41,11 @@ class CommandLanguageProvider(Provider):
         for spec in COMMAND_SPECS:
             score = matcher.match(spec.usage)
             if score > 0:
+                # Plain Content: the matcher's highlight would read the usage's
+                # brackets as markup.
                 yield Hit(
                     score,
-                    matcher.highlight(spec.usage),
+                    Content(spec.usage),
                     partial(self._choose, spec),
                     text=spec.usage,
                     help=spec.summary,

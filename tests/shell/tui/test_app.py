@@ -273,3 +273,54 @@ async def test_a_script_plays_then_leaves_the_session_live(shop_path, tmp_path):
                          and len(app.session.computation) >= 3)
         await type_command(pilot, "inject APIService.request type=query key=2")
         assert len(app.session.computation.events_by_name("APIService.request")) == 2
+
+
+async def test_a_constraint_violation_is_shown_with_its_event(shop_path):
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, "inject APIService.request type=query key=missing")
+        await type_command(pilot, "run")
+        errors = app.query_one(ErrorPanel)
+        (violation,) = [p for p in errors.problems if p.kind == "violation"]
+        assert "no_lookup_fails" in violation.summary
+        (error_event,) = app.session.computation.events_by_name("DatabaseService.error")
+        assert violation.event_id == error_event.id
+        errors.focus()
+        await pilot.pause()
+        errors.highlighted = errors.problems.index(violation)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.query_one(EventLog).selected_event.id == error_event.id
+
+
+async def test_the_command_palette_offers_the_commands(shop_path):
+    from rapide_shell.tui.palette import CommandLanguageProvider
+
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        provider = CommandLanguageProvider(app.screen)
+        hits = [hit async for hit in provider.search("inject")]
+        assert hits and hits[0].text.startswith("inject EVENT")
+        discovered = [hit.text async for hit in provider.discover()]
+        assert any(text.startswith("step") for text in discovered)
+        # Choosing a command that needs an argument puts it in the bar.
+        hits[0].command()
+        await pilot.pause()
+        assert app.query_one(CommandBar).value == "inject "
+        # One that needs none runs at once.
+        (step_hit,) = [hit async for hit in provider.search("step [N") if "step" in hit.text][:1]
+        await type_command(pilot, "inject APIService.request type=query key=1")
+        step_hit.command()
+        await settle(pilot)
+        assert app.session.computation.events_by_name("DatabaseService.result")
+
+
+async def test_export_from_the_bar_writes_the_file(shop_path, tmp_path):
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, "inject APIService.request type=query key=1")
+        await type_command(pilot, "run")
+        target = tmp_path / "run.dot"
+        await type_command(pilot, f"export dot {target}")
+        assert "digraph" in target.read_text(encoding="utf-8")

@@ -1,4 +1,5 @@
-"""A small shop with the three connection kinds and a handler that can raise."""
+"""A small shop with the three connection kinds, a handler that can raise (key "boom")
+and a constraint that an unknown key ("missing") violates."""
 
 from pyrapide import (
     Pattern,
@@ -9,6 +10,7 @@ from pyrapide import (
     get_context,
     interface,
     module,
+    never,
     pipe,
     when,
 )
@@ -91,4 +93,8 @@ class Shop:
         connect(Pattern.match("APIService.request"), target=cache),
         pipe(Pattern.match("DatabaseService.result"), target=api),
         agent(Pattern.match("DatabaseService.error"), target=notifications),
+    ]
+
+    constraints = [
+        never(Pattern.match("DatabaseService.error"), name="no_lookup_fails"),
     ]
