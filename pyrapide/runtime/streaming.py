@@ -80,10 +80,14 @@ class InMemoryEventSource:
             self._queue.put_nowait(_CLOSED)
 
     async def events(self) -> AsyncIterator[Any]:
-        """Yield the events put, in order, until the source is closed."""
+        """Yield the events put, in order, until the source is closed.
+
+        Every consumer after the first finds a closed source empty and ends at once.
+        """
         while True:
             item = await self._queue.get()
             if item is _CLOSED:
+                self._queue.put_nowait(_CLOSED)  # so a later consumer ends too
                 return
             yield item
 
@@ -106,9 +110,11 @@ class CallbackError:
     event: Event | None = None
 
     def __str__(self) -> str:
-        name = getattr(self.callback, "__qualname__", repr(self.callback))
         where = f" on event {self.event.id}" if self.event is not None else ""
         error = f"{type(self.error).__name__}: {self.error}"
+        if self.kind == "source":
+            return f"event source {getattr(self.callback, 'name', '?')!r} failed: {error}{where}"
+        name = getattr(self.callback, "__qualname__", repr(self.callback))
         return f"{self.kind} callback {name} raised {error}{where}"
 
 
