@@ -51,7 +51,9 @@ def causal_history(
         seen = cause.id in expanded
         its_causes = [] if seen else list(causes_of(cause))
         suffix = "  (above)" if seen else ("" if its_causes else "  (root)")
-        lines.append(f"{prefix}{'└─ ' if last else '├─ '}{cause.id} {cause.name}{suffix}")
+        capped = len(prefix) >= MAX_INDENT  # dotted: a cause of the line above, not a sibling
+        branch = ("└┄ " if last else "├┄ ") if capped else ("└─ " if last else "├─ ")
+        lines.append(f"{prefix}{branch}{cause.id} {cause.name}{suffix}")
         if its_causes:
             expanded.add(cause.id)
             child_prefix = prefix

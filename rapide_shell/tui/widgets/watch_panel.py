@@ -31,7 +31,7 @@ class WatchEntry:
 
 
 class WatchPanel(Tree[tuple[str, ...] | int]):
-    """A tree of watches (``w1  PATTERN  [count]``) whose children are their matches.
+    """A tree of watches (``w1 [count] PATTERN``) whose children are their matches.
 
     Children are only built when a watch is expanded, so a watch with many matches
     costs nothing until looked at. Selecting a match posts :class:`MatchSelected`.
@@ -83,11 +83,12 @@ class WatchPanel(Tree[tuple[str, ...] | int]):
     @staticmethod
     def _label(entry: WatchEntry) -> Text:
         count = entry.count
+        # The count first: a long pattern is cut at the panel's edge, the count never.
         return Text.assemble(
             (f"w{entry.watch_id} ", "bold"),
-            entry.pattern,
-            "  ",
             (f"[{count}]", "bold reverse" if count else "dim"),
+            " ",
+            entry.pattern,
         )
 
     def _fill(self, node: TreeNode, entry: WatchEntry) -> None:

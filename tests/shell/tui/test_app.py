@@ -165,7 +165,7 @@ async def test_a_watch_count_rises_and_a_match_highlights_its_events(shop_path):
         await type_command(pilot, "inject APIService.request type=query key=1")
         await type_command(pilot, "inject APIService.request type=query key=2")
         assert panel.match_count(1) == 2
-        assert "[2]" in str(panel.root.children[0].label)
+        assert str(panel.root.children[0].label).startswith("w1 [2] APIService.request")
         first_request = next(iter(app.session.computation))
         panel.focus()
         await pilot.pause()

@@ -71,3 +71,11 @@ def test_a_reset_drops_what_the_old_system_reported():
     batch.add(EventRecorded(1, event, ()))
     batch.add(notices.SessionReset("reset"))
     assert batch.events == [] and batch.reset == "reset"
+
+
+def test_past_the_indent_cap_a_chain_is_drawn_with_dotted_branches():
+    chain = _events(*[f"X.step{i}" for i in range(12)])
+    causes = {event.id: [chain[i - 1]] if i else [] for i, event in enumerate(chain)}
+    lines = causal_history(chain[-1], lambda e: causes[e.id])
+    assert lines[1] == "└─ e11 X.step10"
+    assert "└┄ " in lines[-1] and lines[-1].endswith("e1 X.step0  (root)")
