@@ -40,6 +40,8 @@ def _freeze(value: Mapping[str, Any] | None, field: str) -> FrozenDict:
         return EMPTY
     if type(value) is FrozenDict:
         return value
+    if type(value) is dict:  # the usual case; skips the slower ABC check
+        return FrozenDict(value) if value else EMPTY
     if not isinstance(value, Mapping):
         raise TypeError(f"Event {field} must be a mapping, not {type(value).__name__}")
     return FrozenDict(value) if value else EMPTY
@@ -86,7 +88,9 @@ class Event:
             raise TypeError(f"Event id must be a non-empty string, not {id!r}")
         if timestamp is None:
             timestamp = time.time()
-        elif isinstance(timestamp, bool) or not isinstance(timestamp, int | float):
+        elif type(timestamp) is not float and (
+            isinstance(timestamp, bool) or not isinstance(timestamp, int | float)
+        ):
             raise TypeError(f"Event timestamp must be a number, not {timestamp!r}")
         _set_id(self, id)
         _set_name(self, name)

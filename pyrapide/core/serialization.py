@@ -202,7 +202,7 @@ def poset_from_document(data: Any, where: str) -> Poset:
         if earlier != index:
             fail(f"event #{index}: id {event.id!r} is already used by event #{earlier}")
         events.append(event)
-    causes: list[dict[int, None]] = [{} for _ in events]
+    found: list[list[int] | None] = [None] * len(events)
     for index, edge in enumerate(raw_edges):
         if type(edge) is not list or len(edge) != 2:
             fail(f"edge #{index}: expected [cause_id, effect_id], found {json.dumps(edge)[:80]}")
@@ -212,9 +212,16 @@ def poset_from_document(data: Any, where: str) -> Poset:
         if cause is None or effect is None:
             role, unknown = ("cause", cause_id) if cause is None else ("effect", effect_id)
             fail(f"edge #{index}: unknown {role} id {json.dumps(unknown)[:80]}")
-        causes[effect][cause] = None
+        known = found[effect]
+        if known is None:
+            found[effect] = [cause]
+        else:
+            known.append(cause)
+    causes = [
+        () if c is None else tuple(c) if len(c) == 1 else tuple(dict.fromkeys(c)) for c in found
+    ]
     try:
-        return Poset._build(events, [tuple(c) for c in causes])
+        return Poset._build(events, causes)
     except CausalCycleError as error:
         fail(str(error))
 
