@@ -156,7 +156,7 @@ def constraint(cls: type) -> type:
     )
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
-        cls.__init__(self, *args, **kwargs)
+        cls.__init__(self, *args, **kwargs)  # type: ignore[misc]
         self.name = name
         self.description = description
         self.filter_pattern = filter_pattern

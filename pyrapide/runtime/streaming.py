@@ -113,7 +113,8 @@ class CallbackError:
         where = f" on event {self.event.id}" if self.event is not None else ""
         error = f"{type(self.error).__name__}: {self.error}"
         if self.kind == "source":
-            return f"event source {getattr(self.callback, 'name', '?')!r} failed: {error}{where}"
+            source = getattr(self.callback, "name", self.callback)
+            return f"event source {source!r} failed: {error}{where}"
         name = getattr(self.callback, "__qualname__", repr(self.callback))
         return f"{self.kind} callback {name} raised {error}{where}"
 
@@ -304,15 +305,16 @@ class StreamProcessor:
         await inbox.put((name, _CLOSED))
 
     async def _process(self, source_name: str, item: Any) -> None:
-        event, causes = (item[0], item[1]) if isinstance(item, tuple) else (item, ())
+        event, causes = item if isinstance(item, tuple) and len(item) == 2 else (item, ())
+        source = self._sources.get(source_name, source_name)
         if not isinstance(event, Event):
             kind = type(event).__name__
-            error = TypeError(f"source {source_name!r} yielded {kind}, not an Event")
-            self._record_error("source", self._sources.get(source_name), error, None)
+            problem = f"source {source_name!r} yielded {kind}, not an Event"
+            self._record_error("source", source, TypeError(problem), None)
             return
         if event in self._computation:
-            error = ValueError(f"source {source_name!r} sent event {event.id!r} twice")
-            self._record_error("source", self._sources.get(source_name), error, event)
+            problem = f"source {source_name!r} sent event {event.id!r} twice"
+            self._record_error("source", source, ValueError(problem), event)
             return
         if len(self._computation) >= self._window_size:
             await self._deliver_violations(self._slide())

@@ -250,6 +250,19 @@ async def test_bad_input_is_refused_or_reported() -> None:
     ]
 
 
+async def test_an_event_sent_twice_is_reported_and_recorded_once() -> None:
+    source = InMemoryEventSource("s")
+    processor = StreamProcessor()
+    processor.add_source("s", source)
+    event = Event("A")
+    await feed(source, event, event)
+    await asyncio.wait_for(processor.run(), 5)
+    assert len(processor.computation) == 1
+    (error,) = processor.errors
+    assert str(error).startswith("event source 's' failed: ValueError:")
+    assert f"sent event {event.id!r} twice" in str(error)
+
+
 async def test_unwatch_removes_by_pattern_identity() -> None:
     source = InMemoryEventSource("s")
     processor = StreamProcessor()
