@@ -9,7 +9,8 @@ it includes the key's handling, the redraw and the compositor, not the terminal.
    command bar.
 2. ``run`` on the teaching example (``examples/seed_system.py``) with many requests
    injected first: keys pressed while the run works must still be answered promptly
-   (the run yields to the UI), and ``pause`` must stop it at once.
+   (the run yields to the UI).
+3. A run that never ends by itself: how soon the pause key stops it.
 """
 
 from __future__ import annotations
@@ -152,6 +153,53 @@ async def bench_run(request_count: int) -> None:
             print("the run ended before a key could be pressed: raise --requests")
 
 
+FOREVER = """
+from pyrapide import Pattern, action, architecture, get_context, interface, module, pipe, when
+
+@interface
+class Ticker:
+    @action
+    async def tick(self, n: int) -> None: ...
+
+@module(implements=Ticker)
+class Clock:
+    @when(Pattern.match("Ticker.tick"))
+    async def on_tick(self, match):
+        await get_context(self).emit("Ticker.tick", n=match.payload["n"] + 1)
+
+@architecture
+class Forever:
+    clock = Ticker
+    connections = [pipe(Pattern.match("Ticker.tick"), target=clock)]
+"""
+
+
+async def bench_pause(seconds: float) -> None:
+    """How soon the pause key stops a run that would never end by itself."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "forever.py"
+        path.write_text(FOREVER, encoding="utf-8")
+        session = Session.load(path, seed=0)
+        app = RapideApp(session)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause(0.1)
+            session.system.inject("Ticker.tick", {"n": 0})
+            app.submit_command("run")
+            await asyncio.sleep(seconds)
+            recorded = len(session.computation)
+            started = time.perf_counter()
+            key = events.Key("f6", None)
+            key.set_sender(app)
+            app._driver.send_message(key)
+            while session.running:
+                await asyncio.sleep(0.001)
+            stopped_in = time.perf_counter() - started
+            print(f"runaway run: {recorded:,} events in {seconds:g} s, then the pause key "
+                  f"(F6) stopped it in {stopped_in * 1000:.1f} ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=100_000)
@@ -159,6 +207,7 @@ def main() -> None:
     options = parser.parse_args()
     asyncio.run(bench_big_log(options.events))
     asyncio.run(bench_run(options.requests))
+    asyncio.run(bench_pause(2.0))
 
 
 if __name__ == "__main__":

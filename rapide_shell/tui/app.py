@@ -381,7 +381,20 @@ class RapideApp(App[None]):
     def submit_command(self, line: str) -> None:
         """Echoes ``line`` and runs it in the background (a long ``run`` never blocks)."""
         self.output.write(Text(f"> {line}", style="bold"))
+        if line.split() == ["pause"]:
+            self._pause_now()
+            return
         self._execute(line)
+
+    def _pause_now(self) -> None:
+        # The session's pause only raises a flag that the run reads after its current
+        # step; doing it here, not in a worker, spares the loop turns a worker needs
+        # to start while the run holds the loop, so the run stops at once.
+        if self.session.pause():
+            self.output.write(Text("pausing after the current dispatch", style="bold yellow"))
+        else:
+            self.output.write(Text("nothing is running (between commands the system is "
+                                   "always paused)"))
 
     def prefill_command(self, text: str) -> None:
         """Puts ``text`` in the command bar and focuses it, for the user to finish."""
