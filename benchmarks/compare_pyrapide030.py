@@ -133,6 +133,107 @@ for _chains, _length in ((50, 40), (50, 100)):
     )(_queries)
 
 
+# -- pattern workloads -----------------------------------------------------
+
+PAIRS_EVENTS = 1_000
+
+
+def build_request_pairs(pyrapide: ModuleType, events: int) -> Any:
+    """``events / 2`` independent pairs: a root ``Req`` and the ``Res`` it causes."""
+    poset = pyrapide.Poset()
+    for i in range(events // 2):
+        request = pyrapide.Event(name="Req", payload={"i": i})
+        poset.add(request)
+        poset.add(pyrapide.Event(name="Res", payload={"i": i}), caused_by=[request])
+    return poset
+
+
+@workload("pairs_1k_match_req_then_res", "500 independent Req -> Res pairs, match Req >> Res")
+def pairs_match(pyrapide: ModuleType) -> float:
+    poset = build_request_pairs(pyrapide, PAIRS_EVENTS)
+    pattern = pyrapide.Pattern.match("Req") >> pyrapide.Pattern.match("Res")
+    start = time.perf_counter()
+    matches = pattern.match_in(poset)
+    elapsed = time.perf_counter() - start
+    assert len(matches) == PAIRS_EVENTS // 2
+    return elapsed
+
+
+# -- runtime workloads ------------------------------------------------------
+
+PRODUCED = 400
+
+
+@workload(
+    "runtime_400_connect_round_trips",
+    "a producer emits 400 events in start() to a consumer (connect) that answers each; "
+    "Engine.run until quiescent",
+)
+def producer_consumer(pyrapide: ModuleType) -> float:
+    import asyncio
+    import importlib
+
+    # 0.3.0 keeps get_context in pyrapide.executable.module, not at the top level.
+    get_context = getattr(pyrapide, "get_context", None) or importlib.import_module(
+        "pyrapide.executable.module"
+    ).get_context
+
+    @pyrapide.interface
+    class Producer:
+        @pyrapide.action
+        async def item(self, n: int) -> None: ...
+
+    @pyrapide.interface
+    class Consumer:
+        @pyrapide.action
+        async def answer(self, n: int) -> None: ...
+
+    @pyrapide.module(implements=Producer)
+    class ProducerModule:
+        async def start(self) -> None:
+            ctx = get_context(self)
+            for n in range(PRODUCED):
+                ctx.generate_event("Producer.item", payload={"n": n})
+
+    @pyrapide.module(implements=Consumer)
+    class ConsumerModule:
+        @pyrapide.when(pyrapide.Pattern.match("Producer.item"))
+        async def on_item(self, match: Any) -> None:
+            item = match.events[0]
+            get_context(self).generate_event(
+                "Consumer.answer", payload={"n": item.payload["n"]}, caused_by=[item]
+            )
+
+    def connections(self: Any) -> list[Any]:
+        return [pyrapide.connect(pyrapide.Pattern.match("Producer.item"), "consumer")]
+
+    # Built with type() so the annotations are the classes themselves (this file's
+    # `from __future__ import annotations` would turn them into unresolvable text).
+    ProducerConsumer = pyrapide.architecture(
+        type(
+            "ProducerConsumer",
+            (),
+            {
+                "__annotations__": {"producer": Producer, "consumer": Consumer},
+                "connections": connections,
+            },
+        )
+    )
+
+    async def timed_run() -> tuple[float, Any]:
+        arch = ProducerConsumer()
+        engine = pyrapide.Engine()
+        engine.bind(arch, "producer", ProducerModule)
+        engine.bind(arch, "consumer", ConsumerModule)
+        start = time.perf_counter()
+        computation = await engine.run(arch, timeout=600)
+        return time.perf_counter() - start, computation
+
+    elapsed, computation = asyncio.run(timed_run())
+    assert len(computation.events) == 2 * PRODUCED, len(computation.events)
+    return elapsed
+
+
 # -- driver -----------------------------------------------------------------
 
 
