@@ -5,13 +5,12 @@ The model is Trio's run loop. The invariants it keeps, stated where they hold:
 * One handler step at a time. Handler coroutines are driven by ``send`` from
   :meth:`Scheduler._advance`, never by asyncio, and only one is ever inside
   ``send``. Which step runs next depends only on the queues below and on
-  ``self.rng`` (seeded per scheduler), so a run is a function of the
+  their ``rng`` (seeded per scheduler), so a run is a function of the
   architecture, the seed and the injections.
-* Queues. ``_connects`` is a stack of connect deliveries: a synchronous
-  delivery runs before anything else, depth first, as a call would. Each pipe
-  has a FIFO lane of which only the head may start, and only when the lane has
-  no delivery in flight. ``_agents`` are independent; ``rng`` picks among them
-  (and the runnable pipe heads). ``_ready`` holds tasks resumed by a wake-up.
+* Queues (see queues.py): connect deliveries run before anything else, depth
+  first, as calls would; each pipe lane starts its head only when nothing of
+  it is in flight; the seeded ``rng`` picks among agent deliveries. Queued
+  dispatches run before ``_ready``, the tasks resumed by a wake-up.
 * A task whose emits are waiting on connect deliveries (``outstanding > 0``)
   is in no queue: the last of those deliveries to finish resumes it, within the
   same step, so "the emitter resumes only after its deliveries" holds by
@@ -28,7 +27,6 @@ import contextlib
 import functools
 import heapq
 import itertools
-import random
 import time
 import traceback
 from collections import deque
@@ -45,10 +43,9 @@ from pyrapide.runtime.notifications import (
     HandlerError,
     LimitReached,
 )
+from pyrapide.runtime.queues import DispatchQueues
 from pyrapide.runtime.reporting import Reporter
 from pyrapide.runtime.tasks import SUSPEND, WAIT, Sleep, Task
-
-KINDS = ("connect", "pipe", "agent")
 
 
 class Route:
@@ -70,19 +67,6 @@ class Route:
         )
 
 
-class PipeLane:
-    """The FIFO of one pipe: deliveries wait here; one at most is in flight."""
-
-    __slots__ = ("in_flight", "queue", "tips")
-
-    def __init__(self) -> None:
-        self.queue: deque[Dispatch] = deque()
-        self.in_flight: Dispatch | None = None
-        # The last events of the previous delivery's handler runs: the next
-        # delivery's events causally follow them.
-        self.tips: tuple[Any, ...] = ()
-
-
 class Scheduler:
     """Routing, queues, the coroutine driver and the logical clock of one System."""
 
@@ -100,7 +84,6 @@ class Scheduler:
         self.computation = computation
         self.poset = computation.poset
         self.reporter = reporter
-        self.rng = random.Random(seed)
         self.max_events = max_events
         self.max_connect_depth = max_connect_depth
         self.real_time = real_time
@@ -109,10 +92,9 @@ class Scheduler:
         self.routes = [Route(connection) for connection in connections]
         self._routes_by_name: dict[str, tuple[Route, ...]] = {}
         self._dispatch_ids = itertools.count(1)
-        self._connects: list[Dispatch] = []
-        self._lanes = {route.index: PipeLane() for route in self.routes if route.kind == "pipe"}
-        self._agents: list[Dispatch] = []
-        self._agent_hint = 0  # where select() found the agent delivery it chose
+        self.queues = DispatchQueues(
+            seed, (route.index for route in self.routes if route.kind == "pipe")
+        )
         self._ready: deque[Task] = deque()
         self._sleepers: list[tuple[float, int, Task]] = []
         self._sleep_order = itertools.count()
@@ -209,9 +191,7 @@ class Scheduler:
                 dispatch = self._queue(route, match, emitter)
                 if dispatch is not None and dispatch.kind == "connect":
                     connects.append(dispatch)
-        # Pushed in reverse so that one event's connect deliveries run in
-        # connection order when popped off the stack.
-        self._connects.extend(reversed(connects))
+        self.queues.push_connects(connects)
 
     def _queue(self, route: Route, match: Any, emitter: Task | None) -> Dispatch | None:
         kind = route.kind
@@ -241,96 +221,23 @@ class Scheduler:
             dispatch = Dispatch(
                 next(self._dispatch_ids), kind, match, route.target_name, route.connection
             )
-            if kind == "pipe":
-                self._lanes[route.index].queue.append(dispatch)
-            else:
-                self._agents.append(dispatch)
+            self.queues.add(dispatch)
         self.reporter.publish(DispatchQueued, dispatch)
         return dispatch
 
-    # ------------------------------------------------------------ selection
-    def pending(self) -> list[Dispatch]:
-        """Every queued dispatch, by id."""
-        queued = list(self._connects) + self._agents
-        for lane in self._lanes.values():
-            queued.extend(lane.queue)
-        return sorted(queued, key=lambda d: d.id)
-
+    # ------------------------------------------------------------ queues
     def has_work(self) -> bool:
         """True unless the system is quiescent."""
-        return bool(
-            self._connects
-            or self._agents
-            or self._ready
-            or self._sleepers
-            or self._foreign_waits
-            or any(lane.queue for lane in self._lanes.values())
-        )
-
-    def _pipe_heads(self) -> list[Dispatch]:
-        return [
-            lane.queue[0] for lane in self._lanes.values() if lane.queue and lane.in_flight is None
-        ]
-
-    def select(self, kind: str | None) -> Dispatch | None:
-        """The dispatch the next step of ``kind`` (None: any) would run, or None."""
-        if kind in (None, "connect") and self._connects:
-            return self._connects[-1]
-        if kind == "connect":
-            return None
-        heads = self._pipe_heads() if kind != "agent" else []
-        agents = self._agents
-        if kind == "pipe" or not agents:
-            return min(heads, key=lambda d: d.id) if heads else None
-        # The seed's choice among the ready agent deliveries (and the pipe heads,
-        # when any): one draw, without building the list of candidates.
-        choice = self.rng.randrange(len(heads) + len(agents))
-        if choice < len(heads):
-            return heads[choice]
-        self._agent_hint = choice - len(heads)
-        return agents[self._agent_hint]
-
-    def runnable_problem(self, dispatch: Dispatch) -> str | None:
-        """Why ``dispatch`` may not run now (None when it may)."""
-        if dispatch.state != "queued":
-            return f"dispatch #{dispatch.id} is {dispatch.state}"
-        if dispatch.kind == "pipe":
-            lane = self._lanes[dispatch.connection.index]
-            if lane.queue[0] is not dispatch:
-                ahead = lane.queue[0].id
-                return f"pipe dispatch #{dispatch.id} waits behind #{ahead} (pipes are FIFO)"
-            if lane.in_flight is not None:
-                return (
-                    f"pipe dispatch #{dispatch.id} waits for #{lane.in_flight.id} to finish "
-                    "(a pipe delivers one at a time)"
-                )
-        return None
-
-    def _unqueue(self, dispatch: Dispatch) -> None:
-        if dispatch.kind == "connect":
-            if self._connects[-1] is dispatch:
-                self._connects.pop()
-            else:
-                self._connects.remove(dispatch)
-        elif dispatch.kind == "pipe":
-            self._lanes[dispatch.connection.index].queue.popleft()
-        else:
-            agents = self._agents
-            position = self._agent_hint
-            if position >= len(agents) or agents[position] is not dispatch:
-                position = agents.index(dispatch)  # chosen by id, not by select()
-            # Swap-remove: O(1), and the list's order is irrelevant (pending() sorts).
-            agents[position] = agents[-1]
-            agents.pop()
+        return bool(self.queues or self._ready or self._sleepers or self._foreign_waits)
 
     # ------------------------------------------------------------- stepping
     def step(self, kind: str | None = None, dispatch: Dispatch | None = None) -> Any:
         """Run one unit of work; return the Dispatch advanced, True for a hook,
         or None when nothing could run."""
         if dispatch is None:
-            dispatch = self.select(kind)
+            dispatch = self.queues.select(kind)
         if dispatch is not None:
-            self._unqueue(dispatch)
+            self.queues.remove(dispatch)
             self.run_dispatch(dispatch)
             return dispatch
         if kind is not None:
@@ -361,7 +268,7 @@ class Scheduler:
         self.reporter.publish(DispatchStarted, dispatch)
         causes = tuple(dispatch.match.events)
         if dispatch.kind == "pipe":
-            lane = self._lanes[dispatch.connection.index]
+            lane = self.queues.lanes[dispatch.connection.index]
             lane.in_flight = dispatch
             causes += tuple(tip for tip in lane.tips if tip not in causes)
         task = Task(dispatch.target, dispatch, dispatch.depth)
@@ -483,7 +390,7 @@ class Scheduler:
                 return
             dispatch.state = "done"
             if dispatch.kind == "pipe":
-                lane = self._lanes[dispatch.connection.index]
+                lane = self.queues.lanes[dispatch.connection.index]
                 lane.in_flight = None
                 if task.tips:
                     lane.tips = tuple(task.tips)

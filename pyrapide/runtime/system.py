@@ -13,8 +13,9 @@ from pyrapide.runtime.context import CONTEXT_ATTR, EmitError, ModuleContext
 from pyrapide.runtime.dispatch import Dispatch
 from pyrapide.runtime.modules import module_spec
 from pyrapide.runtime.notifications import LimitReached, Notification, StateChanged
+from pyrapide.runtime.queues import KINDS
 from pyrapide.runtime.reporting import Reporter
-from pyrapide.runtime.scheduler import KINDS, Scheduler
+from pyrapide.runtime.scheduler import Scheduler
 from pyrapide.types import interface_actions
 
 DEFAULT_MAX_EVENTS = 1_000_000
@@ -136,7 +137,7 @@ class System:
 
     def pending(self) -> list[Dispatch]:
         """The queued dispatches, by id (pipe deliveries behind another included)."""
-        return self.scheduler.pending()
+        return self.scheduler.queues.pending()
 
     # ----------------------------------------------------------- lifecycle
     async def start(self) -> None:
@@ -421,13 +422,14 @@ class System:
 
     def _find_pending(self, ref: int | Dispatch) -> Dispatch:
         wanted = ref.id if isinstance(ref, Dispatch) else ref
-        for dispatch in self.scheduler.pending():
+        queues = self.scheduler.queues
+        for dispatch in queues.pending():
             if dispatch.id == wanted:
-                problem = self.scheduler.runnable_problem(dispatch)
+                problem = queues.runnable_problem(dispatch)
                 if problem:
                     raise ValueError(f"step(#{wanted}): {problem}")
                 return dispatch
-        ids = ", ".join(f"#{d.id}" for d in itertools.islice(self.scheduler.pending(), 20))
+        ids = ", ".join(f"#{d.id}" for d in itertools.islice(queues.pending(), 20))
         raise ValueError(f"step(#{wanted}): no such pending dispatch (pending: {ids or 'none'})")
 
     def _check_deadline(self, loop: asyncio.AbstractEventLoop) -> None:
