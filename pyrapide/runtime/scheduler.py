@@ -409,6 +409,15 @@ class Scheduler:
             task = waiter
 
     # ------------------------------------------------------------- waiting
+    def has_ready(self) -> bool:
+        """True when a step would run something now (a queued dispatch, a woken
+        task, or a logical sleeper the clock can jump to)."""
+        return bool(self.queues or self._ready or self._sleepers)
+
+    def waits_in_real_time(self) -> bool:
+        """True when some task waits on asyncio or on the wall clock."""
+        return self._foreign_waits > 0
+
     async def wait_foreign(self, timeout: float | None) -> bool:
         """Wait until a task waiting on asyncio is resumed; False on timeout."""
         self._wakeup = asyncio.get_running_loop().create_future()

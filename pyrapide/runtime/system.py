@@ -304,6 +304,18 @@ class System:
                 self._check_deadline(loop)
         self._set_state("paused" if scheduler.has_work() else "quiet")
 
+    async def wait_for_wakeup(self, timeout: float | None = None) -> bool:
+        """When only tasks waiting in real time remain (on asyncio, or ``ctx.sleep``
+        with ``real_time``), wait until one can go on, so that a caller stepping
+        the system need not poll. Returns True when a task is ready to step,
+        False at once if none waits, or after ``timeout`` seconds."""
+        scheduler = self.scheduler
+        if scheduler.has_ready():
+            return True
+        if not scheduler.waits_in_real_time():
+            return False
+        return await scheduler.wait_foreign(timeout)
+
     # ------------------------------------------------------------ injection
     def inject(
         self,

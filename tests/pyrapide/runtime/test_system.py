@@ -123,3 +123,24 @@ async def test_lifecycle_misuse_is_refused_clearly():
     await system.stop()
     with pytest.raises(RuntimeError, match="stopped"):
         await system.run_until_quiet()
+
+
+async def test_a_stepping_caller_can_wait_for_real_time_work_without_polling():
+    from pyrapide import get_context, module
+    from tests.pyrapide.runtime.kinds_parts import Source
+
+    @module(implements=Source)
+    class Slow:
+        async def start(self):
+            await asyncio.sleep(0.02)
+            await get_context(self).emit("Source.ping", n=1)
+
+    system = System(Fan, {"source": Slow, "sync": Echo, "queue": Echo, "free": Echo})
+    await system.start()
+    assert await system.step() is None  # the start hook waits on asyncio: nothing to step
+    assert system.state == "paused"
+    assert await system.wait_for_wakeup(timeout=5) is True
+    await system.step()  # resumes the hook, which pings
+    await system.run_until_quiet()
+    assert sorted(LOG) == ["free 1", "queue 1", "sync 1"]
+    assert await system.wait_for_wakeup() is False  # nothing waits any more
