@@ -15,21 +15,23 @@ without walking the whole graph:
   effect does not already precede the cause, so a refused link changes nothing.
 * The depth (longest cause chain from a root) prunes the same way.
 * A greedy chain decomposition: a new event extends the chain of a cause that
-  is the tail of its chain; failing that, the chain of the nearest ancestor
-  that is a tail (a search bounded to a few events, so a diamond's two sides
-  each keep one chain instead of starting one per diamond); else it starts a
-  chain.  Along a chain every event precedes the next, so the ancestors of an
-  event are a prefix of its own chain plus what enters that prefix from other
-  chains.  For each chain and each chain feeding it, a sorted list records, by
-  position, the furthest position of the feeding chain that has entered so far
-  (its *feed*).  ``reaches`` therefore works chain by chain: from b's chain
-  prefix it looks up, with one binary search per feeding chain, how far each
-  feeding chain precedes it, and continues from there; it stops as soon as it
-  meets a's chain at or after a's position, and visits each chain prefix once.
+  is the tail of its chain; failing that, the chain of a close ancestor that
+  is a tail, preferring one with the new event's name (a search bounded to a
+  few events, so a diamond's two sides each keep one chain instead of starting
+  one per diamond); else it starts a chain.  Along a chain every event
+  precedes the next, so the ancestors of an event are a prefix of its own
+  chain plus what enters that prefix from other chains.  For each chain and
+  each chain feeding it, a sorted list records, by position, the furthest
+  position of the feeding chain that has entered so far (its *feed*).
+  ``reaches`` therefore works chain by chain: from b's chain prefix it looks
+  up, with one binary search per feeding chain, how far each feeding chain
+  precedes it, and continues from there; it stops as soon as it meets a's
+  chain at or after a's position, and visits each chain prefix once.
 
 Vector clocks would answer in O(1) but cost O(number of chains) memory per
 event, which a wide fan-out (one chain per branch) makes quadratic; the feeds
-only hold one entry per link between chains, and appending stays O(causes).
+only hold one entry per link between chains, and appending stays O(causes)
+(the bounded search adds a constant).
 """
 
 from __future__ import annotations
@@ -226,12 +228,15 @@ class CausalOrder:
         """
         order = cls(events)
         n = len(causes)
+        if all(c < p for p, event_causes in enumerate(causes) for c in event_causes):
+            # Every link points forward: recording order is a topological order,
+            # and appending one event after another is the fastest way to build.
+            for event_causes in causes:
+                order.append(event_causes)
+            return order
         effects: list[list[int] | None] = [None] * n
-        forward_only = True
         for p, event_causes in enumerate(causes):
             for c in event_causes:
-                if c >= p:
-                    forward_only = False
                 known = effects[c]
                 if known is None:
                     effects[c] = [p]
@@ -239,8 +244,8 @@ class CausalOrder:
                     known.append(p)
         order.causes = list(causes)
         order.effects = effects
-        order.forward_only = forward_only
-        sequence = list(range(n)) if forward_only else order._kahn()
+        order.forward_only = False
+        sequence = order._kahn()
         if len(sequence) < n:
             raise CycleFound(order._find_cycle(set(range(n)) - set(sequence)))
         topo = [0] * n

@@ -166,7 +166,14 @@ class Poset:
 
     def is_ancestor(self, a: EventRef, b: EventRef) -> bool:
         """Return True if ``a`` causally precedes ``b`` (strictly: False when a is b)."""
-        return self._order.reaches(self._seq(a), self._seq(b))
+        index = self._index
+        # Inlined lookups: this is the hottest query of pattern matching.
+        x = index.get(a.id if isinstance(a, Event) else a)  # type: ignore[arg-type]
+        y = index.get(b.id if isinstance(b, Event) else b)  # type: ignore[arg-type]
+        if x is None or y is None:
+            self._seq(a)
+            self._seq(b)  # raises, naming the unknown event
+        return self._order.reaches(x, y)  # type: ignore[arg-type]
 
     def are_independent(self, a: EventRef, b: EventRef) -> bool:
         """Return True if neither event precedes the other (False when a is b)."""
