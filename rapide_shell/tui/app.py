@@ -41,6 +41,11 @@ BUSY_REDRAW_SECONDS = {"queue": 0.25, "inspector": 1.0}
 #: Lines of one command's output printed in the output panel (a long run reports every
 #: event it recorded; the event log has them all).
 OUTPUT_LINES_SHOWN = 200
+#: The panels, in the order their number keys (1, 2, ...) focus them.
+PANELS = {
+    "graph": "graph", "queue": "queue", "events": "event log", "inspector": "inspector",
+    "console": "output", "watches": "watches", "errors": "errors",
+}
 #: Commands the TUI answers itself (they concern the screen, not the session).
 SCREEN_COMMANDS = {"screenshot": ("screenshot [FILE.svg]", "Save an SVG picture of the screen.")}
 
@@ -76,6 +81,11 @@ class RapideApp(App[None]):
         Binding("w", "watch", "Watch", show=False, id="watch_key"),
         Binding("b", "break", "Break", show=False, id="break_key"),
         Binding("q", "quit", "Quit", show=False, id="quit_key"),
+        *(
+            Binding(str(number), f"focus_panel('{panel}')", f"Go to the {title}", show=False,
+                    id=f"focus_{panel}")
+            for number, (panel, title) in enumerate(PANELS.items(), start=1)
+        ),
     ]
 
     def __init__(
@@ -359,9 +369,15 @@ class RapideApp(App[None]):
         if len(candidates) <= 1 and (not candidates or candidates[0].strip() == ""):
             hint.update("", layout=False)  # the hint is always one line
             return
-        words = [candidate.rsplit(" ", 1)[-1] or candidate for candidate in candidates[:12]]
-        more = f"  (+{len(candidates) - 12})" if len(candidates) > 12 else ""
-        hint.update(Text("  Tab: " + "  ".join(words) + more, style="dim"), layout=False)
+        bar = self.query_one(CommandBar)
+        hint_text = Text("  Tab: ", style="dim")
+        for candidate in candidates[:12]:
+            word = candidate.rsplit(" ", 1)[-1] or candidate
+            hint_text.append(word, style="bold reverse" if candidate == bar.value else "dim")
+            hint_text.append("  ")
+        if len(candidates) > 12:
+            hint_text.append(f"(+{len(candidates) - 12})", style="dim")
+        hint.update(hint_text, layout=False)  # the hint is always one line
 
     @on(CommandBar.Left)
     def _leave_bar(self) -> None:
@@ -485,6 +501,15 @@ class RapideApp(App[None]):
         """Moves the focus to the command bar."""
         self.query_one(CommandBar).focus()
 
+    def action_focus_panel(self, panel: str) -> None:
+        """Moves the focus to one panel (the inspector: its list of causes and effects)."""
+        if panel == "inspector":
+            self.query_one(Inspector).links.focus()
+        elif panel == "errors" and not self.query_one(ErrorPanel).problems:
+            self.notify("No errors so far.", timeout=2)
+        else:
+            self.query_one(f"#{panel}").focus()
+
     def action_help(self) -> None:
         """Shows the key bindings and the commands."""
         keys = [
@@ -495,6 +520,7 @@ class RapideApp(App[None]):
         keys += [
             (": / Escape", "Go to / leave the command bar"),
             ("s r p i w b q", "Step, run, pause, inject, watch, break, quit (outside the bar)"),
+            ("1 … 7", "Go to a panel: " + ", ".join(PANELS.values())),
             ("ctrl+p", "Command palette: every command of the language"),
         ]
         commands = [(spec.usage, spec.summary) for spec in COMMAND_SPECS]

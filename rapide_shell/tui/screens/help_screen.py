@@ -15,7 +15,7 @@ from textual.widgets import Static
 NAVIGATION = """\
 The command bar is focused when the shell opens: type a command and press Enter
 (Tab completes, ↑/↓ recall earlier lines). Escape leaves the bar for the panels;
-Tab/Shift+Tab move between panels; `:` comes back to the bar.
+Tab/Shift+Tab or the keys 1 to 7 move between panels; `:` comes back to the bar.
 
 Event log: ↑/↓/PgUp/PgDn/Home pick an event (the inspector shows it); End follows
 new events again. Inspector: Enter on a cause or effect shows that event.

@@ -83,7 +83,6 @@ class CommandBar(Input):
             self._cycle_position = 0
         if self._cycle:
             self._set_value_keeping_cycle(self._cycle[self._cycle_position])
-            self.post_message(self.CompletionsShown(list(self._cycle)))
 
     def _set_value_keeping_cycle(self, value: str) -> None:
         cycle = self._cycle
@@ -107,8 +106,10 @@ class CommandBar(Input):
     @on(Input.Changed)
     def _changed(self, changed: Input.Changed) -> None:
         changed.stop()
-        if self.value not in self._cycle:
-            self._cycle = []
+        if self.value in self._cycle:  # Tab put it there: keep showing the alternatives
+            self.post_message(self.CompletionsShown(list(self._cycle)))
+            return
+        self._cycle = []
         self.post_message(self.CompletionsShown(self._completer(self.value) if self.value else []))
 
     @on(Input.Submitted)

@@ -74,9 +74,11 @@ class ConnectionGraph(ScrollView):
         self.highlighted = connection_index
         picture = self._picture
         if picture is not None and connection_index in picture.lane_rows:
-            rows = picture.lane_rows[connection_index]
+            # Its first lane row only: scrolling to a legend line far below would hide
+            # the boxes for little gain.
+            lane_row = min(picture.lane_rows[connection_index])
             self.scroll_to_region(
-                Region(0, min(rows), 1, max(rows) - min(rows) + 1), animate=False, immediate=True
+                Region(0, lane_row, 1, 1), animate=False, immediate=True
             )
         self.refresh()
 

@@ -324,3 +324,48 @@ async def test_export_from_the_bar_writes_the_file(shop_path, tmp_path):
         target = tmp_path / "run.dot"
         await type_command(pilot, f"export dot {target}")
         assert "digraph" in target.read_text(encoding="utf-8")
+
+
+async def test_reset_redraws_every_panel_from_the_fresh_system(shop_path):
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, "inject APIService.request type=query key=boom")
+        await type_command(pilot, "run")
+        assert app.query_one(EventLog).event_count > 0
+        assert app.query_one(ErrorPanel).problems
+        await type_command(pilot, "reset")
+        assert app.query_one(EventLog).event_count == len(app.session.computation) == 0
+        assert not app.query_one(ErrorPanel).problems
+        assert "✓0" in app.query_one(ConnectionGraph).picture.text()
+        assert "✓1" not in app.query_one(ConnectionGraph).picture.text()
+
+
+async def test_number_keys_move_between_panels(shop_path):
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("escape", "2")
+        assert isinstance(app.focused, DispatchQueue)
+        await pilot.press("3")
+        assert isinstance(app.focused, EventLog)
+        await pilot.press("6")
+        assert isinstance(app.focused, WatchPanel)
+        await pilot.press("colon")
+        assert isinstance(app.focused, CommandBar)
+
+
+async def test_tab_shows_and_cycles_the_alternatives(shop_path):
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        bar = app.query_one(CommandBar)
+        bar.value = "watch DatabaseService."
+        await pilot.pause()
+        await pilot.press("tab")
+        await pilot.pause()
+        first = bar.value
+        hint = str(app.query_one("#completions").render())
+        assert "DatabaseService.result" in hint and "DatabaseService.error" in hint
+        await pilot.press("tab")
+        assert bar.value != first
+        assert {first, bar.value} == {"watch DatabaseService.result", "watch DatabaseService.error"}
