@@ -101,6 +101,7 @@ class Scheduler:
         self._foreign_waits = 0
         self._wakeup: asyncio.Future[None] | None = None
         self._live: dict[Task, None] = {}
+        self._suspended: list[Task] = []  # stopped at an emit by max_events
         self.current: Task | None = None
         # Set by the System: component name -> its handlers (see System._handlers_for).
         self.handlers_for: Callable[[str, Any, Any], list[tuple[Callable[..., Any], Any]]] = (
@@ -168,6 +169,15 @@ class Scheduler:
     def over_event_limit(self) -> bool:
         """True once the run may record no more events."""
         return self.max_events is not None and self.recorded_count >= self.max_events
+
+    def lift_halt(self) -> None:
+        """Let a halted run go on if its bound no longer holds (max_events was
+        raised, or a new run has no timeout): suspended emitters resume."""
+        if self.halted is None or (self.halted == "max_events" and self.over_event_limit()):
+            return
+        self.halted = None
+        self._ready.extend(self._suspended)
+        self._suspended.clear()
 
     def halt(self, limit: str, message: str) -> None:
         """Stop scheduling (a bound was hit) and report why, once."""
@@ -359,6 +369,7 @@ class Scheduler:
         if yielded is WAIT:
             return False
         if yielded is SUSPEND:
+            self._suspended.append(task)
             return True
         if yielded is None:  # a bare yield, as in asyncio.sleep(0): let others go first
             self._ready.append(task)
@@ -441,6 +452,7 @@ class Scheduler:
                 with contextlib.suppress(RuntimeError):
                     coro.close()
         self._live.clear()
+        self._suspended.clear()
         self._ready.clear()
         self._sleepers.clear()
 

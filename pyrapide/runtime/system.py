@@ -65,7 +65,7 @@ class System:
         self.architecture = arch_cls
         self._spec = architecture_spec(arch_cls)
         self.bindings: dict[str, Any] = dict(modules)
-        self.max_events = max_events
+        self._max_events = max_events
         self.max_connect_depth = max_connect_depth
         self.real_time = real_time
         self._reporter = Reporter()
@@ -82,7 +82,7 @@ class System:
             self.computation,
             list(self._spec.connections),
             seed=seed,
-            max_events=self.max_events,
+            max_events=self._max_events,
             max_connect_depth=self.max_connect_depth,
             real_time=self.real_time,
             reporter=self._reporter,
@@ -102,6 +102,16 @@ class System:
         self.state = "idle"
 
     # ---------------------------------------------------------- read-outs
+    @property
+    def max_events(self) -> int | None:
+        """The bound on recorded events (None: unbounded). Raising it after the
+        run stopped there lets ``run_until_quiet`` go on where it stopped."""
+        return self._max_events
+
+    @max_events.setter
+    def max_events(self, value: int | None) -> None:
+        self._max_events = self.scheduler.max_events = value
+
     @property
     def description(self) -> Any:
         """Components and connections, for graph views (``MySystem.describe()``)."""
@@ -207,7 +217,7 @@ class System:
         raised by a handler is re-raised at the end (several: an ExceptionGroup).
         """
         if max_events is not None:
-            self.max_events = self.scheduler.max_events = max_events
+            self.max_events = max_events
         loop = asyncio.get_running_loop()
         self._deadline = None if timeout is None else loop.time() + timeout
         try:
@@ -285,6 +295,10 @@ class System:
         if self.state == "stopped":
             raise RuntimeError("run_until_quiet(): the system is stopped")
         scheduler = self.scheduler
+        if scheduler.current is not None:
+            raise RuntimeError("run_until_quiet() cannot be called from inside a handler")
+        if self._deadline is None or asyncio.get_running_loop().time() < self._deadline:
+            scheduler.lift_halt()
         self._pause_requested = False
         self._set_state("running")
         loop = asyncio.get_running_loop()

@@ -197,3 +197,18 @@ async def test_emitting_an_undeclared_event_is_a_clear_handler_error():
     (error,) = system.errors
     assert error.component == "a" and error.event is None and error.dispatch is None
     assert "a cannot emit 'Ping.pingg': its interface declares Ping.ping" in str(error.error)
+
+
+async def test_raising_max_events_lets_a_stopped_run_go_on_where_it_stopped():
+    system = System(ping_pong("agent"), {"a": Chatterbox, "b": EndlessPonger}, max_events=100)
+    await system.start()
+    await system.run_until_quiet()
+    assert len(system.computation) == 100 and system.state == "paused"
+    await system.run_until_quiet()  # still at the bound: nothing more
+    assert len(system.computation) == 100
+    system.max_events = 250
+    await system.run_until_quiet()
+    assert len(system.computation) == 250
+    pings = [e.payload["n"] for e in system.computation.events_by_name("Ping.ping")]
+    assert pings == list(range(len(pings)))  # the chatterbox resumed where it stopped
+    await system.stop()
