@@ -66,10 +66,13 @@ def module(implements: type | None = None, serial: bool = False) -> Any:
 
     Use as ``@module(implements=DatabaseService)`` (or bare ``@module``). The class
     is checked at once: it must define every method the interface requires; if
-    not, ModuleDefinitionError names what is missing. ``serial`` is accepted for
-    PyRapide 0.3.0 code; it changes nothing, because the scheduler runs one
-    handler step at a time anyway. The class itself is returned unchanged apart
-    from that record; the system builds instances with no arguments.
+    not, ModuleDefinitionError names what is missing. With ``serial=True`` one
+    instance handles one delivery at a time: a pipe or agent delivery waits while
+    an earlier one is still in progress (asleep, or waiting on asyncio); a
+    connect delivery, being a nested call, does not wait. (Without it, handler
+    code between two awaits still never interleaves with another's: the
+    scheduler runs one handler step at a time.) The class is returned unchanged
+    apart from that record; the system builds instances with no arguments.
     """
     if (
         isinstance(implements, type)

@@ -34,9 +34,11 @@ class DispatchQueues:
       of that lane is in flight.
     * ``agents`` are independent: ``rng`` (seeded, owned by this instance)
       picks among them and the runnable pipe heads.
+    * ``busy_serial`` names the ``serial`` modules handling a delivery: pipe and
+      agent deliveries to them wait (connect deliveries, being nested calls, do not).
     """
 
-    __slots__ = ("_agent_hint", "agents", "connects", "lanes", "rng")
+    __slots__ = ("_agent_hint", "agents", "busy_serial", "connects", "lanes", "rng")
 
     def __init__(self, seed: int, pipe_indexes: Iterable[int]) -> None:
         self.rng = random.Random(seed)
@@ -44,6 +46,7 @@ class DispatchQueues:
         self.lanes = {index: PipeLane() for index in pipe_indexes}
         self.agents: list[Dispatch] = []
         self._agent_hint = 0  # where select() found the agent delivery it chose
+        self.busy_serial: set[str] = set()
 
     def push_connects(self, dispatches: list[Dispatch]) -> None:
         """Queue one event's connect deliveries, to run in the order given."""
@@ -67,9 +70,12 @@ class DispatchQueues:
         return bool(self.connects or self.agents or any(lane.queue for lane in self.lanes.values()))
 
     def _pipe_heads(self) -> list[Dispatch]:
-        return [
+        heads = [
             lane.queue[0] for lane in self.lanes.values() if lane.queue and lane.in_flight is None
         ]
+        if self.busy_serial:
+            heads = [d for d in heads if d.target not in self.busy_serial]
+        return heads
 
     def select(self, kind: str | None) -> Dispatch | None:
         """The dispatch the next step of ``kind`` (None: any) would run, or None."""
@@ -79,6 +85,14 @@ class DispatchQueues:
             return None
         heads = self._pipe_heads() if kind != "agent" else []
         agents = self.agents
+        if self.busy_serial and agents:
+            # Rare (serial modules only): the plain draw below would need no filter.
+            free = [d for d in agents if d.target not in self.busy_serial]
+            if len(free) < len(agents):
+                return self._draw(heads, free, kind)
+        return self._draw(heads, agents, kind)
+
+    def _draw(self, heads: list[Dispatch], agents: list[Dispatch], kind: str | None) -> Any:
         if kind == "pipe" or not agents:
             return min(heads, key=lambda d: d.id) if heads else None
         # The seed's choice among the ready agent deliveries (and the pipe heads,
@@ -86,13 +100,20 @@ class DispatchQueues:
         choice = self.rng.randrange(len(heads) + len(agents))
         if choice < len(heads):
             return heads[choice]
-        self._agent_hint = choice - len(heads)
-        return agents[self._agent_hint]
+        chosen = agents[choice - len(heads)]
+        if agents is self.agents:
+            self._agent_hint = choice - len(heads)
+        return chosen
 
     def runnable_problem(self, dispatch: Dispatch) -> str | None:
         """Why ``dispatch`` may not run now (None when it may)."""
         if dispatch.state != "queued":
             return f"dispatch #{dispatch.id} is {dispatch.state}"
+        if dispatch.kind != "connect" and dispatch.target in self.busy_serial:
+            return (
+                f"dispatch #{dispatch.id} waits: {dispatch.target} is a serial module "
+                "handling another delivery"
+            )
         if dispatch.kind == "pipe":
             lane = self.lanes[dispatch.connection.index]
             if lane.queue[0] is not dispatch:

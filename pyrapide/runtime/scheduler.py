@@ -102,6 +102,8 @@ class Scheduler:
         self._wakeup: asyncio.Future[None] | None = None
         self._live: dict[Task, None] = {}
         self._suspended: list[Task] = []  # stopped at an emit by max_events
+        # Components bound to ``@module(serial=True)`` -> deliveries in progress.
+        self.serial_load: dict[str, int] = {}
         self.current: Task | None = None
         # Set by the System: component name -> its handlers (see System._handlers_for).
         self.handlers_for: Callable[[str, Any, Any], list[tuple[Callable[..., Any], Any]]] = (
@@ -281,6 +283,9 @@ class Scheduler:
             lane = self.queues.lanes[dispatch.connection.index]
             lane.in_flight = dispatch
             causes += tuple(tip for tip in lane.tips if tip not in causes)
+        if dispatch.target in self.serial_load:
+            self.serial_load[dispatch.target] += 1
+            self.queues.busy_serial.add(dispatch.target)
         task = Task(dispatch.target, dispatch, dispatch.depth)
         target = dispatch.connection.target
         if isinstance(target, str):
@@ -400,6 +405,11 @@ class Scheduler:
             if dispatch is None:
                 return
             dispatch.state = "done"
+            load = self.serial_load.get(dispatch.target)
+            if load is not None:
+                self.serial_load[dispatch.target] = load - 1
+                if load == 1:
+                    self.queues.busy_serial.discard(dispatch.target)
             if dispatch.kind == "pipe":
                 lane = self.queues.lanes[dispatch.connection.index]
                 lane.in_flight = None

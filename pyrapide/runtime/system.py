@@ -169,6 +169,8 @@ class System:
                     "(does it use __slots__ without __dict__?)"
                 ) from None
             self.modules[component] = instance
+            if module_spec(type(instance)).serial:
+                self.scheduler.serial_load[component] = 0
             self._handlers[component] = [
                 (getattr(instance, spec.method_name), spec.pattern, spec.pattern.event_names())
                 for spec in module_spec(type(instance)).handlers

@@ -10,6 +10,7 @@ import pytest
 from pyrapide import (
     Pattern,
     action,
+    agent,
     architecture,
     connect,
     get_context,
@@ -179,3 +180,49 @@ async def test_sleep_refuses_a_negative_delay():
     await system.run()
     (error,) = system.errors
     assert "non-negative" in str(error.error)
+
+
+@interface
+class Job:
+    @action
+    async def submit(self, n: int) -> None: ...
+
+
+@interface
+class Crew:
+    @action
+    async def finished(self, n: int) -> None: ...
+
+
+@module(implements=Job)
+class Submitter:
+    async def start(self):
+        for n in range(3):
+            await get_context(self).emit("Job.submit", n=n)
+
+
+def crew(serial: bool, log: list) -> type:
+    @module(implements=Crew, serial=serial)
+    class Worker:
+        @when(Pattern.match("Job.submit"))
+        async def on_submit(self, match):
+            log.append(f"begin {match.payload['n']}")
+            await get_context(self).sleep(1)
+            log.append(f"end {match.payload['n']}")
+
+    return Worker
+
+
+@architecture
+class Jobs:
+    jobs = Job
+    crew = Crew
+    connections = [agent(Pattern.match("Job.submit"), target=crew)]
+
+
+async def test_a_serial_module_handles_one_delivery_at_a_time():
+    overlapping, one_at_a_time = [], []
+    await System(Jobs, {"jobs": Submitter, "crew": crew(False, overlapping)}).run()
+    await System(Jobs, {"jobs": Submitter, "crew": crew(True, one_at_a_time)}).run()
+    assert [entry.split()[0] for entry in overlapping] == ["begin"] * 3 + ["end"] * 3
+    assert [entry.split()[0] for entry in one_at_a_time] == ["begin", "end"] * 3
