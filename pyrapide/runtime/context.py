@@ -80,6 +80,10 @@ class ModuleContext:
         deliveries happen later. ``caused_by`` (an Event, an event id or a list
         of them) adds causes to the automatic ones. Raises EmitError when the
         component's interface does not declare ``name``.
+
+        Called outside the system's handlers (say, from an asyncio task of your
+        own), it records the event as a root and returns at once; its deliveries
+        run with the rest of the queue.
         """
         scheduler = self.system.scheduler
         if scheduler.over_event_limit() and scheduler.current is not None:

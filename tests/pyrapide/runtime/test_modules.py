@@ -226,3 +226,15 @@ async def test_a_serial_module_handles_one_delivery_at_a_time():
     await System(Jobs, {"jobs": Submitter, "crew": crew(True, one_at_a_time)}).run()
     assert [entry.split()[0] for entry in overlapping] == ["begin"] * 3 + ["end"] * 3
     assert [entry.split()[0] for entry in one_at_a_time] == ["begin", "end"] * 3
+
+
+async def test_emit_from_outside_a_handler_records_a_root_and_returns_at_once():
+    system = System(Shop, {"client": Shopper, "store": Recorder})
+    await system.start()
+    await system.run_until_quiet()
+    client = get_context(system.modules["client"])
+    event = await client.emit("Client.put", key="late")
+    assert list(system.computation.poset.causes(event)) == []
+    assert [d.event for d in system.pending()] == [event]  # delivered later
+    await system.run_until_quiet()
+    assert system.computation.events_by_name("Store.saved")[-1].payload["key"] == "late"
