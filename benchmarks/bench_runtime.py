@@ -102,13 +102,19 @@ def time_run(system: System) -> tuple[float, int]:
     return asyncio.run(go())
 
 
-def chain_throughput(kinds: list[str], count: int, repeat: int) -> float:
-    """Deliveries per second through a chain of ``kinds``."""
+def chain_throughput(
+    kinds: list[str], count: int, repeat: int, subscribers: int = 0
+) -> float:
+    """Deliveries per second through a chain of ``kinds`` (with ``subscribers``
+    callbacks that take every notification)."""
     arch = chain_architecture(kinds)
     best = float("inf")
     for _ in range(repeat):
         modules = {f"s{i}": stage_module(count) for i in range(STAGES)}
-        elapsed, events = time_run(System(arch, modules, max_events=None))
+        system = System(arch, modules, max_events=None)
+        for _ in range(subscribers):
+            system.subscribe(lambda note: None)
+        elapsed, events = time_run(system)
         assert events == count * STAGES, events
         best = min(best, elapsed)
     return count * (STAGES - 1) / best
@@ -164,6 +170,13 @@ def main() -> None:
     for label, kinds in [(k, [k] * (STAGES - 1)) for k in FACTORIES] + [("mix", mix)]:
         rate = chain_throughput(kinds, count, repeat)
         print(f"  {label:<8} {rate:>10,.0f} deliveries/s   ({' -> '.join(kinds)})")
+
+    quiet = chain_throughput(["pipe"] * (STAGES - 1), count, repeat)
+    watched = chain_throughput(["pipe"] * (STAGES - 1), count, repeat, subscribers=1)
+    print(
+        f"  pipe chain with a subscriber taking every notification: {watched:,.0f} "
+        f"deliveries/s ({watched / quiet:.0%} of the unwatched rate)"
+    )
 
     print("Cost per event, producer -> connect -> consumer answering each")
     costs = {}
