@@ -94,12 +94,21 @@ class Event:
             raise TypeError(f"Event timestamp must be a number, not {timestamp!r}")
         _set_id(self, id)
         _set_name(self, name)
-        _set_payload(self, payload if type(payload) is FrozenDict else _freeze(payload, "payload"))
+        # The common cases inline (no call): nothing, a plain dict, a frozen one.
+        if payload is None:
+            _set_payload(self, EMPTY)
+        elif type(payload) is dict:
+            _set_payload(self, FrozenDict(payload) if payload else EMPTY)
+        else:
+            _set_payload(self, _freeze(payload, "payload"))
         _set_source(self, source)
         _set_timestamp(self, timestamp if type(timestamp) is float else float(timestamp))
-        _set_metadata(
-            self, metadata if type(metadata) is FrozenDict else _freeze(metadata, "metadata")
-        )
+        if metadata is None:
+            _set_metadata(self, EMPTY)
+        elif type(metadata) is dict:
+            _set_metadata(self, FrozenDict(metadata) if metadata else EMPTY)
+        else:
+            _set_metadata(self, _freeze(metadata, "metadata"))
 
     def __setattr__(self, attr: str, value: object) -> None:
         raise AttributeError(f"Event is immutable: cannot set {attr!r}")

@@ -58,7 +58,14 @@ class Poset:
                 self.add_causal_link(cause, self._events[existing])
             return
         causes: tuple[int, ...] = ()
-        if caused_by:
+        if type(caused_by) is list and len(caused_by) == 1:
+            # The common case (one cause, in a list), without the general machinery.
+            cause = caused_by[0]
+            found_one = self._index.get(cause.id if isinstance(cause, Event) else cause)
+            if found_one is None:
+                self._refuse_unknown_cause(event, caused_by)
+            causes = (found_one,)
+        elif caused_by:
             index = self._index
             found = [
                 index.get(cause.id if isinstance(cause, Event) else cause)  # type: ignore[arg-type]

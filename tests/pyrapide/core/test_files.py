@@ -123,6 +123,13 @@ def event_changed(index: int, **fields: object) -> dict:
     return document
 
 
+def event_null(index: int, field: str) -> dict:
+    """A valid document but for one event field set to JSON null."""
+    document = json.loads(json.dumps(VALID))
+    document["poset"]["events"][index][field] = None
+    return document
+
+
 @pytest.mark.parametrize(
     ("document", "message"),
     [
@@ -139,6 +146,9 @@ def event_changed(index: int, **fields: object) -> dict:
         (event_changed(0, payload=[1]), r"event #0: \(id 'a'\) field 'payload' must be an object"),
         (event_changed(1, timestamp="noon"), "event #1: .*'timestamp' must be a number"),
         (event_changed(0, colour="red"), "event #0: unknown field.*'colour'"),
+        (event_null(0, "id"), "event #0: field 'id' must be a non-empty string, found null"),
+        (event_null(1, "timestamp"), "event #1: .*'timestamp' must be a number, found null"),
+        (event_null(1, "payload"), "event #1: .*'payload' must be an object, found null"),
         (event_changed(1, id="a"), "event #1: id 'a' is already used by event #0"),
         (with_changes(edges=[["a", "zz"]]), 'edge #0: unknown effect id "zz"'),
         (with_changes(edges=[["zz", "b"]]), 'edge #0: unknown cause id "zz"'),
