@@ -144,7 +144,7 @@ def run_once(spec, seed):
     return shape, trace, checks, computation
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(architectures(), st.integers(0, 3))
 def test_the_same_seed_gives_the_same_computation(spec, seed):
     first, first_trace, _, _ = run_once(spec, seed)
@@ -153,7 +153,7 @@ def test_the_same_seed_gives_the_same_computation(spec, seed):
     assert first_trace == second_trace
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(architectures(), st.integers(0, 3))
 def test_pipes_deliver_in_recording_order_one_at_a_time(spec, seed):
     _, trace, _, computation = run_once(spec, seed)
@@ -172,7 +172,7 @@ def test_pipes_deliver_in_recording_order_one_at_a_time(spec, seed):
         assert positions == sorted(positions)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(architectures(), st.integers(0, 3))
 def test_a_connect_emitter_never_resumes_before_its_deliveries_finish(spec, seed):
     _, _, checks, _ = run_once(spec, seed)
