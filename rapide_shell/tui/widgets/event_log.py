@@ -200,6 +200,8 @@ class EventLog(ScrollView, can_focus=True):
             self.refresh()
         else:
             self.virtual_size = size
+            # Until that layout shows the scrollbar the log cannot scroll: try again then.
+            self.call_after_refresh(self._scroll_cursor_into_view)
 
     def _move_cursor(self, index: int, followed: bool = False) -> None:
         if not self._events:
@@ -215,6 +217,8 @@ class EventLog(ScrollView, can_focus=True):
         self.refresh()
 
     def _scroll_cursor_into_view(self) -> None:
+        if self.cursor < 0:
+            return
         visible_rows = max(1, self.scrollable_content_region.height - 1)
         top = round(self.scroll_y)
         if self.cursor < top:

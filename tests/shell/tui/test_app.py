@@ -369,3 +369,23 @@ async def test_tab_shows_and_cycles_the_alternatives(shop_path):
         await pilot.press("tab")
         assert bar.value != first
         assert {first, bar.value} == {"watch DatabaseService.result", "watch DatabaseService.error"}
+
+
+async def test_the_log_follows_new_events_unless_the_user_moved_away(shop_path):
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        for key in range(8):
+            await type_command(pilot, f"inject APIService.request type=query key={key}")
+        await type_command(pilot, "run")
+        log = app.query_one(EventLog)
+        assert log.event_count > log.scrollable_content_region.height
+        assert log.cursor == log.event_count - 1
+        assert log.scroll_y == log.max_scroll_y > 0
+        log.focus()
+        await pilot.press("home")
+        await type_command(pilot, "inject APIService.request type=query key=9")
+        await type_command(pilot, "run")
+        assert log.cursor == 0 and log.scroll_y == 0 and not log.following
+        log.focus()
+        await pilot.press("end")
+        assert log.following and log.cursor == log.event_count - 1
