@@ -12,7 +12,7 @@ from pyrapide.core import Computation, Event
 from pyrapide.runtime.context import CONTEXT_ATTR, EmitError, ModuleContext
 from pyrapide.runtime.dispatch import Dispatch
 from pyrapide.runtime.modules import module_spec
-from pyrapide.runtime.notifications import LimitReached, Notification, StateChanged
+from pyrapide.runtime.notifications import Notification, StateChanged
 from pyrapide.runtime.queues import KINDS
 from pyrapide.runtime.reporting import Reporter
 from pyrapide.runtime.scheduler import Scheduler
@@ -312,9 +312,9 @@ class System:
                     await asyncio.sleep(0)
                     self._check_deadline(loop)
                 continue
-            if not scheduler.has_work():
-                break
-            # Only tasks waiting on asyncio (real time) remain: wait for one.
+            if not scheduler.waits_in_real_time():
+                break  # quiescent (or only deliveries a bound holds back remain)
+            # Only tasks waiting on asyncio (real time) can go on: wait for one.
             remaining = None if self._deadline is None else self._deadline - loop.time()
             if not await scheduler.wait_foreign(remaining):
                 self._check_deadline(loop)
@@ -342,7 +342,9 @@ class System:
         caused_by: Any = None,
     ) -> Event:
         """Record an event from outside (a root unless ``caused_by``) and queue its
-        deliveries. Raises ValueError for a name no component's interface declares."""
+        deliveries. Raises ValueError for a name no component's interface declares,
+        RuntimeError once the system is stopped."""
+        self._refuse_if_stopped(f"inject({name!r})")
         if name not in self._alphabet:
             close = difflib.get_close_matches(name, list(self._alphabet), n=3)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
@@ -359,6 +361,7 @@ class System:
 
     def inject_event(self, event: Event, caused_by: Any = None) -> Event:
         """Record a ready-made Event (its id kept) and queue its deliveries."""
+        self._refuse_if_stopped(f"inject({event.name!r})")
         causes = self.resolve_events(caused_by, f"inject({event.name!r})")
         self.computation.record(event, caused_by=causes)
         self.scheduler.recorded(event, tuple(causes), None)
@@ -460,6 +463,10 @@ class System:
         ids = ", ".join(f"#{d.id}" for d in itertools.islice(queues.pending(), 20))
         raise ValueError(f"step(#{wanted}): no such pending dispatch (pending: {ids or 'none'})")
 
+    def _refuse_if_stopped(self, what: str) -> None:
+        if self.state == "stopped":
+            raise RuntimeError(f"{what}: the system is stopped (reset() starts it over)")
+
     def _check_deadline(self, loop: asyncio.AbstractEventLoop) -> None:
         if self._deadline is not None and loop.time() >= self._deadline:
             self.scheduler.halt("timeout", "run stopped: timeout reached with work still pending")
@@ -485,5 +492,3 @@ class System:
     def __repr__(self) -> str:
         return f"<System {self.architecture.__qualname__} {self.state} seed={self.seed}>"
 
-
-__all__ = ["DEFAULT_MAX_CONNECT_DEPTH", "DEFAULT_MAX_EVENTS", "LimitReached", "System"]
