@@ -1,6 +1,7 @@
 """Measure pattern matching: whole-poset and incremental, one-event and composite patterns.
 
-Usage:  python benchmarks/bench_patterns.py [--max-events N] [--skip-030] [--repeat R]
+Usage:  python benchmarks/bench_patterns.py [--max-events N] [--repeat R]
+        [--only scaling|service|0.3.0 ...]
 
 1. Scaling of ``Req >> Res`` over N/2 independent request/response pairs, N from
    20,000 to 400,000: the incremental matcher's cost per event must stay flat
@@ -162,15 +163,23 @@ def beside_030(repeat: int) -> None:
     )
 
 
+SECTIONS = ("scaling", "service", "0.3.0")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--max-events", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3, help="best of N runs (default 3)")
-    parser.add_argument("--skip-030", action="store_true", help="skip the 0.3.0 comparison")
+    parser.add_argument(
+        "--only", action="append", choices=SECTIONS, default=[], help="run only these sections"
+    )
     options = parser.parse_args()
-    scaling(options.repeat)
-    service(options.max_events, options.repeat)
-    if not options.skip_030:
+    sections = options.only or SECTIONS
+    if "scaling" in sections:
+        scaling(options.repeat)
+    if "service" in sections:
+        service(options.max_events, options.repeat)
+    if "0.3.0" in sections:
         beside_030(options.repeat)
 
 
