@@ -74,6 +74,8 @@ class GraphPicture:
     """Total horizontal length of the lanes (shorter reads more easily)."""
     legend_size: int = 0
     """How many labels did not fit beside their lane and went to the legend."""
+    order: list[str] = field(default_factory=list)
+    """The components from left to right."""
 
     @property
     def height(self) -> int:
@@ -211,6 +213,7 @@ def draw_graph(
     show_interfaces: bool = True,
     max_width: int | None = None,
     compact: bool = False,
+    order: Sequence[str] | None = None,
 ) -> GraphPicture:
     """Draws ``spec`` with per-connection delivery counts and pipe queue depths.
 
@@ -222,16 +225,21 @@ def draw_graph(
     written out in a legend under the lanes. ``compact`` draws tighter boxes.
     Of the box orders :func:`feed_order`, :func:`layered_order` and declaration order,
     the one that labels most lanes in place is drawn, then the narrowest, then the one
-    with the shorter lanes.
+    with the shorter lanes; ``order`` (a previous picture's ``order``) skips the choice.
     """
     names = _all_names(spec)
+    if order is not None:
+        return _draw(
+            spec, list(order), delivered or {}, queued or {}, show_interfaces, max_width, compact
+        )
     candidates = []
-    for order in (feed_order(names, spec.edges), layered_order(names, spec.edges), names):
-        if order not in [c[1] for c in candidates]:
+    for candidate in (feed_order(names, spec.edges), layered_order(names, spec.edges), names):
+        if candidate not in [c[1] for c in candidates]:
             picture = _draw(
-                spec, order, delivered or {}, queued or {}, show_interfaces, max_width, compact
+                spec, candidate, delivered or {}, queued or {}, show_interfaces, max_width,
+                compact,
             )
-            candidates.append((picture, order))
+            candidates.append((picture, candidate))
     best, _ = min(
         candidates, key=lambda c: (c[0].legend_size, c[0].width, c[0].lane_length)
     )
@@ -392,7 +400,7 @@ def _draw(
     lane_length = sum(max(ends(edge)) - min(ends(edge)) for edge in lanes)
     return GraphPicture(
         width=width, rows=rows, lane_rows=lane_rows, box_columns=box_columns,
-        lane_length=lane_length, legend_size=len(legend),
+        lane_length=lane_length, legend_size=len(legend), order=list(order),
     )
 
 

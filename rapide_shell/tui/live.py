@@ -23,7 +23,17 @@ from pyrapide.runtime.notifications import (
     SubscriberError,
 )
 from rapide_shell import notices
-from rapide_shell.tui.widgets.error_panel import Problem
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reported problem: a one-line ``summary``, the full ``details`` (a traceback,
+    the violation's events) and the id of the event involved, if there is one."""
+
+    kind: str
+    summary: str
+    details: str = ""
+    event_id: str | None = None
 
 
 def _last_line(text: str) -> str:

@@ -44,6 +44,9 @@ class ConnectionGraph(ScrollView):
         self._queued: dict[int, int] = {}
         self._picture: GraphPicture | None = None
         self._drawn_for_width = -1
+        # How the last full choice drew it (interfaces?, compact?, box order): new counts
+        # are drawn the same way, with one drawing instead of a search.
+        self._drawing: tuple[bool, bool, list[str]] | None = None
 
     @property
     def picture(self) -> GraphPicture | None:
@@ -65,7 +68,14 @@ class ConnectionGraph(ScrollView):
             return
         self._delivered = dict(delivered)
         self._queued = dict(queued)
-        self._redraw()
+        if self._spec is not None and self._drawing is not None:
+            show_interfaces, compact, order = self._drawing
+            self._set_picture(draw_graph(
+                self._spec, self._delivered, self._queued, show_interfaces=show_interfaces,
+                compact=compact, max_width=self._drawn_for_width or None, order=order,
+            ))
+        else:
+            self._redraw()
 
     def highlight(self, connection_index: int | None) -> None:
         """Emphasises one connection and scrolls its lane into view."""
@@ -94,9 +104,15 @@ class ConnectionGraph(ScrollView):
             )
             if picture.width <= available:
                 break
-        self._picture = picture
+        self._drawing = (show_interfaces, compact, picture.order)
         self._drawn_for_width = available
-        self.virtual_size = Size(picture.width, picture.height)
+        self._set_picture(picture)
+
+    def _set_picture(self, picture: GraphPicture) -> None:
+        self._picture = picture
+        size = Size(picture.width, picture.height)
+        if size != self.virtual_size:
+            self.virtual_size = size
         self.refresh()
 
     def on_resize(self, _event: events.Resize) -> None:

@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rich.text import Text
 from textual import on
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-
-@dataclass(frozen=True)
-class Problem:
-    """One reported problem: a one-line ``summary``, the full ``details`` (a traceback,
-    the violation's events) and the id of the event involved, if there is one."""
-
-    kind: str
-    summary: str
-    details: str = ""
-    event_id: str | None = None
+from rapide_shell.tui.live import Problem
 
 
 class ErrorPanel(OptionList):

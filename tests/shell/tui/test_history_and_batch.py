@@ -79,3 +79,16 @@ def test_past_the_indent_cap_a_chain_is_drawn_with_dotted_branches():
     lines = causal_history(chain[-1], lambda e: causes[e.id])
     assert lines[1] == "└─ e11 X.step10"
     assert "└┄ " in lines[-1] and lines[-1].endswith("e1 X.step0  (root)")
+
+
+def test_the_model_modules_do_not_import_textual():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, rapide_shell.tui.live, rapide_shell.tui.graph_picture; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'textual'))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
