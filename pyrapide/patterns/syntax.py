@@ -200,8 +200,17 @@ def _describe(terminal: str) -> str:
     return f"'{pattern.value}'" if pattern.type == "str" else terminal
 
 
+# The terminals that start a JSON value, said in two words when all are expected.
+_JSON_STARTS = frozenset(
+    {"'['", "'{'", "'true'", "'false'", "'null'", "a number", "a quoted string"}
+)
+
+
 def _expected_words(terminals: Any) -> tuple[str, ...]:
-    return tuple(sorted({_describe(name) for name in terminals}, key=lambda w: (w[0] != "'", w)))
+    words = {_describe(name) for name in terminals}
+    if words >= _JSON_STARTS:
+        words = (words - _JSON_STARTS) | {"a JSON value"}
+    return tuple(sorted(words, key=lambda word: (word[0] != "'", word)))
 
 
 def _found(text: str, line: int, column: int) -> str:
@@ -209,6 +218,8 @@ def _found(text: str, line: int, column: int) -> str:
     rest = lines[min(line, len(lines)) - 1][column - 1 :].strip()
     if not rest:
         return "the end of the line" if line < len(lines) else "the end of the pattern"
+    if rest[0] == '"':
+        return "a string with no closing quote"
     return f"'{rest.split()[0][:20]}'"
 
 

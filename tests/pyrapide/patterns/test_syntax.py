@@ -121,10 +121,11 @@ def test_patterns_with_python_guards_or_timing_say_so_and_do_not_parse():
     [
         ("A -> -> B", 6, "an event name"),
         ("A -> ", 5, "an event name"),
-        ("A(k=)", 5, "a placeholder such as ?k"),
+        ("A(k=)", 5, "a JSON value"),
         ("A(k 1)", 5, "'='"),
         ("(A -> B", 8, "')'"),
         ("A where B", 9, "a placeholder such as ?k"),
+        ('A(k="abc)', 5, "a JSON value"),
         ("A $ B", 3, "'->'"),
         ("A(k=?)", 5, "a placeholder such as ?k"),
     ],
@@ -167,3 +168,8 @@ def test_errors_in_a_text_of_several_lines_show_the_offending_line():
     assert (error.line, error.column) == (3, 3)
     assert "line 3, column 3" in str(error)
     assert str(error).splitlines()[1] == "    -> C"
+
+
+def test_an_unclosed_string_is_named_as_such():
+    with pytest.raises(PatternSyntaxError, match="a string with no closing quote"):
+        parse_pattern('A(k="abc)')
