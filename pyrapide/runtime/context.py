@@ -133,7 +133,11 @@ class ModuleContext:
                 f"{self.component} emitting {qualified}: payload must be a dict, "
                 f"got {type(payload).__name__}"
             )
-        extra = self.system.resolve_events(caused_by, f"{self.component} emitting {qualified}")
+        extra = (
+            ()
+            if caused_by is None
+            else self.system.resolve_events(caused_by, f"{self.component} emitting {qualified}")
+        )
         scheduler = self.system.scheduler
         return scheduler.record(qualified, data, self.component, extra, scheduler.current)
 

@@ -20,8 +20,8 @@ class PipeLane:
     def __init__(self) -> None:
         self.queue: deque[Dispatch] = deque()
         self.in_flight: Dispatch | None = None
-        # The last events of the previous delivery's handler runs: the next
-        # delivery's events causally follow them.
+        # The last event of each handler run of the latest delivery that emitted
+        # anything: the next delivery's events causally follow them.
         self.tips: tuple[Any, ...] = ()
 
 

@@ -30,7 +30,7 @@ import itertools
 import time
 import traceback
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from pyrapide.runtime.dispatch import Dispatch
@@ -135,7 +135,7 @@ class Scheduler:
         name: str,
         payload: dict[str, Any],
         source: str,
-        extra_causes: list[Any],
+        extra_causes: Iterable[Any],
         task: Task | None,
     ) -> Any:
         """Record an event emitted by ``task`` (None: injected) and route it."""
