@@ -14,7 +14,7 @@ Three shapes:
 Times are CPU time of this process (time.process_time), which other work on
 the machine disturbs far less than wall time.  Events are built before the
 clock starts, so "add" is the cost of Poset.add;
-it is the best of three builds (two at a million events), which filters out
+it is the best of five builds (two at a million events), which filters out
 the noise of other processes.  Queries are is_ancestor on 20,000 random pairs.
 Save and load go through a JSON file in a temporary directory, by default only
 up to 100,000 events so that the whole run stays near two minutes
@@ -108,7 +108,7 @@ def measure(shape: str, size: int, queries: int, files: bool) -> dict[str, float
     rng = random.Random(size)
     plan = list(SHAPES[shape](size, rng))
     best = float("inf")
-    for _ in range(2 if size >= 1_000_000 else 3):
+    for _ in range(2 if size >= 1_000_000 else 5):
         poset = Poset()
         add = poset.add
         start = time.process_time()
