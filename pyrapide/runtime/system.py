@@ -265,8 +265,8 @@ class System:
         """Run exactly one pending dispatch and return it (None: nothing to run).
 
         ``kind`` picks which: None takes the one the scheduler would run next;
-        "connect", "pipe" or "agent" the next of that kind; a dispatch id (or
-        Dispatch) that one. One step runs the dispatch's handlers until they end
+        "connect", "pipe" or "agent" the next of that kind; a dispatch id (12 or
+        "#12") or Dispatch, that one. One step runs the dispatch's handlers until they end
         or wait: a handler that emits through a ``connect`` stops there, and the
         connect delivery becomes a pending dispatch of its own, which the next
         step may run; when the last delivery an emitter waits for finishes, the
@@ -280,6 +280,8 @@ class System:
         if self.state == "idle":
             await self.start()
         chosen = None
+        if isinstance(kind, str) and kind.startswith("#") and kind[1:].isdigit():
+            kind = int(kind[1:])  # "#12", as dispatches are shown
         if isinstance(kind, (int, Dispatch)) and not isinstance(kind, bool):
             chosen = self._find_pending(kind)
             kind = None

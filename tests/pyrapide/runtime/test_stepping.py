@@ -79,7 +79,7 @@ async def test_a_pipe_dispatch_cannot_overtake_an_earlier_one():
         await system.step(999)
     with pytest.raises(ValueError, match="unknown kind 'pipes'"):
         await system.step("pipes")
-    assert (await system.step(first.id)) is first
+    assert (await system.step(f"#{first.id}")) is first
     assert (await system.step("pipe")) is second
     assert LOG == ["queue 1", "queue 2"]
 
