@@ -40,9 +40,11 @@ A basic pattern is an event name, ``*`` for any name, or a quoted name
     Worker.done from ?who
 
 Field values are JSON literals or ``?name`` placeholders; a field name that is not
-an identifier (or is a keyword) is quoted. Patterns with a Python guard or a
-timing bound print as ``... where <python guard NAME>`` or ``... within <...>``,
-which say what they are but are refused by :func:`parse_pattern`.
+an identifier (or is a keyword) is quoted. A field value that is not JSON (a
+Python object given to ``Pattern.match``) prints as ``<python value ...>``;
+patterns with a Python guard or a timing bound print as ``... where <python
+guard NAME>`` or ``... within <...>``. These forms say what they are, and
+:func:`parse_pattern` refuses them.
 """
 
 from pyrapide.patterns.algebra import BasicPattern, Pattern

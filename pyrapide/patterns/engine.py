@@ -68,6 +68,12 @@ class Matcher:
     exactly once over a run; the matches reported after feeding a poset's events
     are exactly ``pattern.match_in(poset)``. The matcher assumes causes are given
     when an event is recorded (links added later between old events are not seen).
+
+    Cost per event: constant for a one-event pattern; for a composite one, in
+    proportion to the stored matches the new one could pair with (see
+    :mod:`pyrapide.patterns.join`). A composite matcher keeps the matches of its
+    parts, since any later event may complete a pair with them: its memory grows
+    with the number of those matches.
     """
 
     __slots__ = ("_context", "_fed", "_fed_from", "_root", "pattern")

@@ -99,3 +99,6 @@ textual_patterns = st.recursive(basic_patterns(), _textual_operators, max_leaves
 
 patterns = st.recursive(basic_patterns(), _all_operators, max_leaves=4)
 """Patterns using every operator of the algebra."""
+
+small_patterns = st.recursive(basic_patterns(), _all_operators, max_leaves=3)
+"""Patterns of at most three basic patterns, for larger posets."""

@@ -12,7 +12,7 @@ from pyrapide.core import Computation
 from pyrapide.patterns import parse_pattern
 
 from .reference import reference_matches
-from .strategies import patterns, posets, textual_patterns
+from .strategies import patterns, posets, small_patterns, textual_patterns
 
 
 def _incremental(pattern, poset):
@@ -38,6 +38,16 @@ def test_incremental_matcher_reports_exactly_the_whole_poset_matches_once(patter
     assert len(set(batch)) == len(batch), "match_in returned a match twice"
     assert Counter(reported) == Counter(batch)
     assert set(batch) == set(expected)
+
+
+@settings(max_examples=50, deadline=None)
+@given(pattern=small_patterns, poset=posets(max_events=30))
+def test_both_modes_agree_on_larger_posets(pattern, poset):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        reported = _incremental(pattern, poset)
+        assert Counter(reported) == Counter(pattern.match_in(poset))
+        assert set(reported) == set(reference_matches(pattern, poset))
 
 
 @settings(max_examples=100, deadline=None)
