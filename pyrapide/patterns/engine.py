@@ -76,36 +76,39 @@ class Matcher:
     with the number of those matches.
     """
 
-    __slots__ = ("_context", "_fed", "_fed_from", "_root", "pattern")
+    __slots__ = ("_context", "_fed", "_fed_from", "_last_fed", "_root", "pattern")
 
     def __init__(self, pattern: alg.Pattern) -> None:
         self.pattern = pattern
         self._context = Context(None)
         self._root = compile_node(pattern, self._context)
         self._fed_from: Any = None  # the poset or computation last fed from
+        self._last_fed: Any = None
         self._fed = 0
 
     def feed(self, event: Any, poset: Any) -> list[PatternMatch]:
         """The new matches that ``event``, just recorded in ``poset``, completes.
 
-        ``poset`` may be a Poset or a Computation.
+        ``poset`` may be a Poset or a Computation. Events whose names the pattern
+        cannot match (see ``pattern.event_names()``) may be left unfed.
         """
         if poset is not self._fed_from:
             self._context.bind(_poset_of(poset))
             self._fed_from = poset
         self._fed += 1
+        self._last_fed = event
         return self._root.step(event)
 
     def catch_up(self, poset: Any) -> list[PatternMatch]:
-        """Feed the events of ``poset`` this matcher has not been fed yet; return their matches.
+        """Feed the events recorded in ``poset`` after the last one fed; return their matches.
 
-        For a matcher that starts watching a poset which already has events (and
-        then goes on with :meth:`feed`): it assumes the events fed so far were the
-        first ones recorded, as they are when every event is fed as it is recorded.
+        For a matcher that starts watching a poset which already has events, and
+        then goes on with :meth:`feed`.
         """
-        events = list(_poset_of(poset))
+        inner = _poset_of(poset)
+        start = 0 if self._last_fed is None else inner.seq(self._last_fed) + 1
         found: list[PatternMatch] = []
-        for event in events[self._fed :]:
+        for event in list(inner)[start:]:
             found.extend(self.feed(event, poset))
         return found
 

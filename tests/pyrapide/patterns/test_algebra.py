@@ -268,6 +268,17 @@ def test_a_matcher_started_late_catches_up_then_feeds(diamond):
     assert matcher.catch_up(diamond) == []
 
 
+def test_catch_up_after_feeding_only_the_events_that_can_match(diamond):
+    pattern = B & B
+    matcher = pattern.matcher()
+    names = pattern.event_names()
+    # a1 and a2 are skipped; catch_up resumes after b2, the last event fed.
+    fed = [m for e in list(diamond)[:4] if e.name in names for m in matcher.feed(e, diamond)]
+    assert matcher.events_fed == 2
+    assert ids(fed + matcher.catch_up(diamond)) == ids(pattern.match_in(diamond)) == [["b1", "b2"]]
+    assert matcher.events_fed == 3
+
+
 def test_placeholders_and_patterns_survive_pickling():
     import pickle
 
