@@ -6,6 +6,9 @@ step runs at a time and the order of steps is the scheduler's alone. A handler
 gives control back by awaiting one of the traps below (``ctx.emit`` when it must
 wait for connect deliveries, ``ctx.sleep``); awaiting anything from asyncio (a
 future, ``asyncio.sleep``) also works, and makes the task wait for it in real time.
+A handler is not an asyncio task of its own, so what acts on "the current task"
+(``asyncio.timeout``, ``asyncio.current_task``) would act on whatever task runs
+the system; bound a wait with ``asyncio.wait_for`` instead.
 """
 
 from __future__ import annotations
