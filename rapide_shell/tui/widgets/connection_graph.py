@@ -12,7 +12,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from rapide_shell.tui.graph_picture import GraphPicture, GraphSpec, Role, draw_graph
+from rapide_shell.tui.graph_model import GraphSpec
+from rapide_shell.tui.graph_picture import GraphPicture, Role, draw_graph
 
 
 class ConnectionGraph(ScrollView):

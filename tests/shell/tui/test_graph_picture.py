@@ -1,15 +1,15 @@
-"""The graph picture: layer order, lanes, glyphs per kind, labels and counts."""
+"""The graph model and picture: box orders, lanes, glyphs per kind, labels and counts."""
 
-from rapide_shell.tui.graph_picture import (
+from rapide_shell.tui.graph_model import (
     ANY_SOURCE,
     GraphEdge,
     GraphSpec,
-    draw_graph,
     feed_order,
     fixed_sources,
     layered_order,
     spec_from_description,
 )
+from rapide_shell.tui.graph_picture import draw_graph
 
 SEED = GraphSpec(
     components=(

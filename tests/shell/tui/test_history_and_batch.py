@@ -86,7 +86,8 @@ def test_the_model_modules_do_not_import_textual():
     import sys
 
     code = (
-        "import sys, rapide_shell.tui.live, rapide_shell.tui.graph_picture; "
+        "import sys, rapide_shell.tui.live, rapide_shell.tui.graph_model, "
+        "rapide_shell.tui.graph_picture; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'textual'))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

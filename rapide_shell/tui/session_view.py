@@ -1,0 +1,218 @@
+"""Drawing a session on the main screen, from its notifications, batched per frame.
+
+:class:`SessionView` is the part of the app that turns what the session reports into
+widget updates; the app mixes it in. Notifications are only folded into a
+:class:`~rapide_shell.tui.live.NotificationBatch` as they come (a run can send
+thousands per frame) and the batch is drawn when a one-shot frame timer fires.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual.widgets import RichLog, Static
+
+from rapide_shell.tui.graph_model import fixed_sources, spec_from_description
+from rapide_shell.tui.live import NotificationBatch
+from rapide_shell.tui.widgets.connection_graph import ConnectionGraph
+from rapide_shell.tui.widgets.dispatch_queue import DispatchQueue
+from rapide_shell.tui.widgets.error_panel import ErrorPanel
+from rapide_shell.tui.widgets.event_log import EventLog
+from rapide_shell.tui.widgets.inspector import Inspector, causal_history
+from rapide_shell.tui.widgets.watch_panel import WatchEntry, WatchPanel
+
+if TYPE_CHECKING:
+    from rapide_shell.session import Session
+
+#: Notifications are drawn at most this often (seconds): a fast run redraws per frame.
+FRAME_SECONDS = 1 / 30
+#: While a run works, the costlier panels are redrawn at most this often (seconds),
+#: leaving the loop to keys and the run. The inspector following the newest event is
+#: the costliest (its panel is laid out again), so it moves least often.
+BUSY_REDRAW_SECONDS = {"queue": 0.25, "inspector": 1.0}
+#: Lines of one command's output printed in the output panel (a long run reports every
+#: event it recorded; the event log has them all).
+OUTPUT_LINES_SHOWN = 200
+_STATE_STYLES = {"running": "green", "paused": "yellow", "quiet": "blue", "closed": "red"}
+
+
+class SessionView:
+    """Redraws the main screen's panels from the session's notifications.
+
+    Mixed into the app (it uses ``query_one``, ``set_timer`` and ``notify``); call
+    :meth:`init_session_view` from the app's ``__init__``.
+    """
+
+    session: Session
+    output: RichLog
+
+    def init_session_view(self) -> None:
+        """Sets up the batching and redraw state."""
+        self._batch = NotificationBatch()
+        self._flush_scheduled = False
+        self._delivered: Counter[int] = Counter()
+        self._active_dispatch_connection: int | None = None
+        self._queue_connection: int | None = None
+        self._throttled: dict[str, float] = {}
+        """When each throttled redraw last ran (loop time)."""
+        self._deferred: set[str] = set()
+        """Throttled redraws waiting for their turn."""
+        self.redraws = 0
+        """Batches drawn so far."""
+
+    def _on_notification(self, notification: Any) -> None:
+        # Called synchronously by the session, maybe thousands of times per frame:
+        # only fold it into the batch and make sure one redraw is scheduled.
+        self._batch.add(notification)
+        if not self._flush_scheduled:
+            self._flush_scheduled = True
+            self.set_timer(FRAME_SECONDS, self._flush)
+
+    def _flush(self) -> None:
+        self._flush_scheduled = False
+        if not self.query(EventLog):  # the screen is being torn down
+            return
+        batch, self._batch = self._batch, NotificationBatch()
+        if batch.reset is not None:
+            self._redraw_all()
+        self._apply(batch)
+        self.redraws += 1
+
+    def _apply(self, batch: NotificationBatch) -> None:
+        log = self.query_one(EventLog)
+        if batch.events and batch.reset is None:
+            log.add_events(batch.events)
+        for event_id in batch.failed_event_ids:
+            log.mark_failed(event_id)
+        if batch.problems:
+            self.query_one(ErrorPanel).add_problems(batch.problems)
+            latest = batch.problems[-1]
+            self.notify(latest.summary, title=latest.kind, severity="error", timeout=6)
+        self._delivered.update(batch.delivered)
+        if batch.last_started is not None:
+            self._active_dispatch_connection = getattr(
+                batch.last_started.connection, "index", None
+            )
+        if batch.queue_changed or batch.delivered:
+            self._throttle("queue", self._redraw_queue_and_counts)
+        if batch.watches_changed:
+            self._redraw_watches()
+        for hit in batch.breakpoint_hits:
+            self.output.write(Text(
+                f"breakpoint {hit.break_id} ({hit.pattern_text}) hit by {hit.event.id} "
+                f"{hit.event.name}: the run pauses", style="bold yellow"))
+            log.select_id(hit.event.id)
+        for outcome in batch.outcomes:
+            self._print_outcome(outcome)
+        self._redraw_status()
+
+    def _print_outcome(self, outcome: Any) -> None:
+        output = outcome.output
+        for renderable in output[:OUTPUT_LINES_SHOWN]:
+            self.output.write(renderable)
+        if len(output) > OUTPUT_LINES_SHOWN:
+            self.output.write(Text(
+                f"… {len(output) - OUTPUT_LINES_SHOWN} more lines (every event is in the log)",
+                style="dim"))
+            self.output.write(output[-1])
+
+    def _throttle(self, name: str, redraw: Any) -> None:
+        """Runs ``redraw`` now, or, while a run is busy, at most once per its interval in
+        BUSY_REDRAW_SECONDS (the last request is never lost: it runs when its turn comes)."""
+        now = self._loop_time()
+        last = self._throttled.get(name, float("-inf"))
+        interval = BUSY_REDRAW_SECONDS[name]
+        if not self.session.running or now - last >= interval:
+            self._throttled[name] = now
+            redraw()
+            return
+        if name not in self._deferred:
+            self._deferred.add(name)
+
+            def later() -> None:
+                self._deferred.discard(name)
+                if self.query(EventLog):
+                    self._throttled[name] = self._loop_time()
+                    redraw()
+
+            self.set_timer(interval - (now - last), later)
+
+    @staticmethod
+    def _loop_time() -> float:
+        return asyncio.get_running_loop().time()
+
+    def _redraw_all(self) -> None:
+        session = self.session
+        self._delivered.clear()
+        self._active_dispatch_connection = None
+        architecture = getattr(session.system, "architecture", None)
+        filters = fixed_sources(getattr(architecture, "connections_list", ()))
+        self.query_one(ConnectionGraph).show(spec_from_description(session.description, filters))
+        log = self.query_one(EventLog)
+        log.clear()
+        log.add_events(list(session.computation))
+        errors = self.query_one(ErrorPanel)
+        errors.clear()
+        self.query_one(Inspector).clear()
+        self._redraw_queue_and_counts()
+        self._redraw_watches()
+        self._redraw_status()
+
+    def _redraw_queue_and_counts(self) -> None:
+        pending = self.session.pending()
+        queued: Counter[int] = Counter()
+        for dispatch in pending:
+            index = getattr(dispatch.connection, "index", None)
+            if index is not None:
+                queued[index] += 1
+        self.query_one(DispatchQueue).show_pending(pending)
+        graph = self.query_one(ConnectionGraph)
+        graph.update_counts(self._delivered, queued)
+        self._redraw_highlight()
+
+    def _redraw_highlight(self) -> None:
+        connection = self._queue_connection
+        if connection is None:
+            connection = self._active_dispatch_connection
+        self.query_one(ConnectionGraph).highlight(connection)
+
+    def _redraw_watches(self) -> None:
+        entries = [
+            WatchEntry(watch.id, watch.pattern_text, watch.count, watch.matches)
+            for watch in self.session.watches
+        ]
+        self.query_one(WatchPanel).show_watches(entries)
+
+    def _redraw_status(self) -> None:
+        session = self.session
+        errors = len(self.query_one(ErrorPanel).problems)
+        breaks = len(session.breakpoints)
+        status = Text.assemble(
+            (f" {session.description.name} ", "bold"),
+            f" from {session.path.name} · seed {session.seed}  ",
+            (f" {session.state} ", f"bold reverse {_STATE_STYLES.get(session.state, '')}"),
+            f"  {session.pending_count} pending · {self.query_one(EventLog).event_count} events",
+            f" · {breaks} breakpoint{'s' if breaks != 1 else ''}",
+            (f" · {errors} error{'s' if errors != 1 else ''}", "bold red" if errors else ""),
+        )
+        self.query_one("#status", Static).update(status, layout=False)  # always one line
+
+    def _inspect_selected(self) -> None:
+        event = self.query_one(EventLog).selected_event
+        if event is not None:
+            self._show_in_inspector(event)
+
+    def _show_in_inspector(self, event: Any) -> None:
+        inspectors = self.query(Inspector)  # empty while the app shuts down
+        poset = self.session.computation.poset
+        if not inspectors or event not in poset:
+            return
+        inspectors.first().show_event(
+            event,
+            list(poset.causes(event)),
+            list(poset.effects(event)),
+            causal_history(event, poset.causes),
+        )
