@@ -84,6 +84,7 @@ def module(implements: type | None = None, serial: bool = False) -> Any:
     if implements is not None and not is_interface(implements):
         raise ModuleDefinitionError(
             f"@module(implements=...) expects an @interface class, got {implements!r}"
+            " (for a module without an interface, write @module())"
         )
 
     def decorate(cls: type) -> type:

@@ -238,3 +238,25 @@ async def test_emit_from_outside_a_handler_records_a_root_and_returns_at_once():
     assert [d.event for d in system.pending()] == [event]  # delivered later
     await system.run_until_quiet()
     assert system.computation.events_by_name("Store.saved")[-1].payload["key"] == "late"
+
+
+def test_module_without_an_interface_bare_or_called():
+    @module
+    class WithHandler:
+        @when("Client.put")
+        async def on_put(self, match): ...
+
+    @module()
+    class Empty:
+        pass
+
+    with pytest.raises(ModuleDefinitionError, match=r"write @module\(\)"):
+
+        @module
+        class Plain:
+            pass
+
+    from pyrapide.runtime.modules import module_spec
+
+    assert [h.method_name for h in module_spec(WithHandler).handlers] == ["on_put"]
+    assert module_spec(Empty).implements is None and module_spec(Empty).handlers == ()
