@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
@@ -23,7 +23,8 @@ class DispatchQueue(OptionList):
     """Lists pending dispatches under a heading per kind, each with id, event and target.
 
     Moving onto a dispatch posts :class:`DispatchHighlighted` (the graph emphasises its
-    connection); Enter posts :class:`DispatchChosen` so that exactly that dispatch runs.
+    connection); Enter (or a double click) posts :class:`DispatchChosen` so that exactly
+    that dispatch runs. A single click only moves onto it: looking must not run.
     """
 
     class DispatchHighlighted(Message):
@@ -93,6 +94,16 @@ class DispatchQueue(OptionList):
                 self._highlight_first()
         else:
             self._highlight_first()
+
+    async def _on_click(self, click: events.Click) -> None:
+        # Replaces OptionList's click, which would select (and so run) at once.
+        click.prevent_default()
+        clicked = click.style.meta.get("option")
+        if clicked is None or self.options[clicked].disabled:
+            return
+        self.highlighted = clicked
+        if click.chain >= 2:
+            self.action_select()
 
     def _highlight_first(self) -> None:
         for index, option in enumerate(self.options):

@@ -389,3 +389,19 @@ async def test_the_log_follows_new_events_unless_the_user_moved_away(shop_path):
         log.focus()
         await pilot.press("end")
         assert log.following and log.cursor == log.event_count - 1
+
+
+async def test_a_click_on_a_dispatch_only_moves_onto_it(shop_path):
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, "inject APIService.request type=query key=1")
+        queue = app.query_one(DispatchQueue)
+        pending = len(app.session.pending())
+        await pilot.click(DispatchQueue, offset=(5, 3))  # border, heading, #1, #2
+        await settle(pilot)
+        assert len(app.session.pending()) == pending
+        assert queue.highlighted == 2
+        await pilot.click(DispatchQueue, offset=(5, 3), times=2)
+        await settle(pilot)
+        assert not app.session.computation.events_by_name("DatabaseService.result")
+        assert app.session.computation.events_by_name("CacheService.stored")
