@@ -51,14 +51,30 @@ from pyrapide.runtime.tasks import SUSPEND, WAIT, Sleep, Task
 class Route:
     """One connection as the scheduler uses it: its live matcher and its target."""
 
-    __slots__ = ("connection", "index", "kind", "matcher", "names", "target", "target_name")
+    __slots__ = (
+        "connection",
+        "index",
+        "kind",
+        "matcher",
+        "names",
+        "source",
+        "target",
+        "target_name",
+    )
 
     def __init__(self, connection: Any) -> None:
+        from pyrapide.patterns import BasicPattern
+
+        pattern = connection.pattern
         self.connection = connection
         self.kind: str = connection.kind
         self.index: int = connection.index
-        self.matcher = connection.pattern.matcher()
-        self.names: frozenset[str] | None = connection.pattern.event_names()
+        self.matcher = pattern.matcher()
+        # What an event must have for this route to be worth feeding it: one of
+        # ``names`` (None: any) and, for a basic pattern naming one, ``source``.
+        self.names: frozenset[str] | None = pattern.event_names()
+        source = pattern.source_matcher if isinstance(pattern, BasicPattern) else None
+        self.source: str | None = source if isinstance(source, str) else None
         self.target = connection.target
         self.target_name = (
             connection.target
@@ -90,7 +106,7 @@ class Scheduler:
         self.logical_now = 0.0
         self._real_start: float | None = None
         self.routes = [Route(connection) for connection in connections]
-        self._routes_by_name: dict[str, tuple[Route, ...]] = {}
+        self._routes_by_kind: dict[tuple[str, str], tuple[Route, ...]] = {}
         self._dispatch_ids = itertools.count(1)
         self.queues = DispatchQueues(
             seed, (route.index for route in self.routes if route.kind == "pipe")
@@ -188,15 +204,19 @@ class Scheduler:
             self.reporter.publish(LimitReached, limit, message)
 
     # -------------------------------------------------------------- routing
-    def _routes_for(self, name: str) -> tuple[Route, ...]:
-        routes = tuple(r for r in self.routes if r.names is None or name in r.names)
-        self._routes_by_name[name] = routes
+    def _routes_for(self, name: str, source: str) -> tuple[Route, ...]:
+        routes = tuple(
+            r
+            for r in self.routes
+            if (r.names is None or name in r.names) and (r.source is None or r.source == source)
+        )
+        self._routes_by_kind[(name, source)] = routes
         return routes
 
     def _route(self, event: Any, emitter: Task | None) -> None:
-        routes = self._routes_by_name.get(event.name)
+        routes = self._routes_by_kind.get((event.name, event.source))
         if routes is None:
-            routes = self._routes_for(event.name)
+            routes = self._routes_for(event.name, event.source)
         connects: list[Dispatch] = []
         for route in routes:
             for match in route.matcher.feed(event, self.poset):
