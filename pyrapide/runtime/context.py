@@ -103,7 +103,7 @@ class ModuleContext:
         """Record and deliver ``name`` without waiting (the PyRapide 0.3.0 form).
 
         Its ``connect`` deliveries run before this handler runs again: the
-        handler's next ``await`` of the runtime (or its end) waits for them.
+        handler's next ``await`` (or its end) waits for them.
         """
         if self.system.scheduler.over_event_limit():
             raise EmitError(f"{self.component} cannot emit {name!r}: the run reached max_events")
@@ -114,6 +114,11 @@ class ModuleContext:
         unless the system runs in real time)."""
         if not isinstance(delay, (int, float)) or delay < 0:
             raise ValueError(f"sleep() needs a non-negative number of time units, got {delay!r}")
+        if self.system.scheduler.current is None:
+            raise RuntimeError(
+                "ctx.sleep() works inside the system's handlers and hooks; "
+                "elsewhere use asyncio.sleep()"
+            )
         await trap(Sleep(float(delay)))
 
     def _record(

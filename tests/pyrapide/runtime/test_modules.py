@@ -260,3 +260,10 @@ def test_module_without_an_interface_bare_or_called():
 
     assert [h.method_name for h in module_spec(WithHandler).handlers] == ["on_put"]
     assert module_spec(Empty).implements is None and module_spec(Empty).handlers == ()
+
+
+async def test_sleep_outside_a_handler_is_a_clear_error():
+    system = System(Beats, {"clock": Sleeper})
+    await system.start()
+    with pytest.raises(RuntimeError, match=r"elsewhere use asyncio\.sleep"):
+        await get_context(system.modules["clock"]).sleep(1)
