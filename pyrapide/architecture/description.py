@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pyrapide.architecture.connections import pattern_text, target_label
+from pyrapide.patterns import BasicPattern, Pattern
 from pyrapide.types.interface import interface_actions, interface_name
 
 if TYPE_CHECKING:
@@ -29,9 +30,14 @@ class ConnectionDescription:
     """A connection as a graph edge.
 
     `sources` are the components whose actions the pattern can match, in
-    component order; None when the pattern can match any event name (so any
-    component, and injected events, may feed it). `target` is the target
-    component's name or a callable's name; `target_is_component` tells which.
+    component order: for each basic part of the pattern, the components that
+    emit its event name, narrowed to the one it names when it names a source
+    (`from "api"`; a placeholder source does not narrow). None when a part
+    matches any event name from any source (so any component, and injected
+    events, may feed it). `unknown_sources` are the sources the pattern names
+    that are no component of the architecture, in the order written (only
+    injected events can carry them). `target` is the target component's name
+    or a callable's name; `target_is_component` tells which.
     """
 
     index: int
@@ -40,6 +46,7 @@ class ConnectionDescription:
     sources: tuple[str, ...] | None
     target: str
     target_is_component: bool
+    unknown_sources: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe form (`sources` is null for "any")."""
@@ -50,6 +57,7 @@ class ConnectionDescription:
             "sources": None if self.sources is None else list(self.sources),
             "target": self.target,
             "target_is_component": self.target_is_component,
+            "unknown_sources": list(self.unknown_sources),
         }
 
 
@@ -106,20 +114,60 @@ class _SourceIndex:
 
     def __init__(self, components: tuple[ComponentDescription, ...]) -> None:
         self._order = {component.name: position for position, component in enumerate(components)}
-        self._emitters: dict[str, list[str]] = {}
+        self._emitters: dict[str, set[str]] = {}
         for component in components:
             for event_name in component.actions:
-                self._emitters.setdefault(event_name, []).append(component.name)
+                self._emitters.setdefault(event_name, set()).add(component.name)
 
-    def sources(self, pattern_names: frozenset[str]) -> tuple[str, ...]:
-        """The components that emit any of `pattern_names`, in component order."""
+    def sources(self, pattern: Pattern) -> tuple[tuple[str, ...] | None, tuple[str, ...]]:
+        """The components that can feed `pattern` (None: any), and the sources it names
+        that are no component; both as `ConnectionDescription` documents them."""
         found: set[str] = set()
-        for name in pattern_names:
-            found.update(self._emitters.get(name, ()))
-        return tuple(sorted(found, key=self._order.__getitem__))
+        unknown: dict[str, None] = {}  # an ordered set: the order the pattern names them
+        from_anywhere = False
+        for part in _basic_parts(pattern):
+            names = _event_names(part)
+            source = part.source_matcher if isinstance(part, BasicPattern) else None
+            if not isinstance(source, str):  # no source, or a placeholder: any source
+                if names is None:
+                    from_anywhere = True
+                else:
+                    found.update(self._emitters_of(names))
+            elif source not in self._order:
+                unknown[source] = None
+            elif names is None or source in self._emitters_of(names):
+                found.add(source)
+        if from_anywhere:
+            return None, tuple(unknown)
+        return tuple(sorted(found, key=self._order.__getitem__)), tuple(unknown)
+
+    def _emitters_of(self, names: frozenset[str]) -> set[str]:
+        emitters: set[str] = set()
+        for name in names:
+            emitters.update(self._emitters.get(name, ()))
+        return emitters
 
 
-def _pattern_event_names(pattern: Any) -> frozenset[str] | None:
+def _basic_parts(pattern: Pattern) -> list[Pattern]:
+    """The leaves of a pattern: its basic patterns, or any pattern with no children
+    (a user-defined kind, read through its `event_names()` only)."""
+    parts: list[Pattern] = []
+    pending = [pattern]
+    while pending:
+        current = pending.pop()
+        try:
+            children = current.children()
+        except Exception:
+            children = ()
+        if isinstance(current, BasicPattern) or not children:
+            parts.append(current)
+        else:
+            pending.extend(reversed(children))
+    return parts
+
+
+def _event_names(pattern: Pattern) -> frozenset[str] | None:
+    """The names `pattern` can match; None for any name (or when it cannot say)."""
     try:
         names = pattern.event_names()
     except Exception:
@@ -147,8 +195,7 @@ def describe_spec(spec: ArchitectureSpec) -> ArchitectureDescription:
     source_index = _SourceIndex(components)
     connections: list[ConnectionDescription] = []
     for connection in spec.connections:
-        names = _pattern_event_names(connection.pattern)
-        sources = None if names is None else source_index.sources(names)
+        sources, unknown_sources = source_index.sources(connection.pattern)
         connections.append(
             ConnectionDescription(
                 index=connection.index if connection.index is not None else len(connections),
@@ -157,6 +204,7 @@ def describe_spec(spec: ArchitectureSpec) -> ArchitectureDescription:
                 sources=sources,
                 target=target_label(connection.target),
                 target_is_component=connection.targets_component,
+                unknown_sources=unknown_sources,
             )
         )
     return ArchitectureDescription(

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from pyrapide import Pattern, agent, architecture, connect, pipe
+from pyrapide import Pattern, agent, architecture, connect, pipe, placeholder
 from pyrapide.architecture import (
     ArchitectureDescription,
     ComponentDescription,
@@ -115,6 +115,7 @@ def test_the_description_is_json_safe():
         "sources": ["api"],
         "target": "db",
         "target_is_component": True,
+        "unknown_sources": [],
     }
 
 
@@ -130,3 +131,57 @@ def test_the_description_prints_as_a_readable_outline():
 def test_describe_is_computed_once_and_works_from_instances():
     assert Shop.describe() is Shop.describe()
     assert Shop().describe() is Shop.describe()
+
+
+@architecture
+class Replicas:
+    """Two components of one interface, told apart by the sources patterns name."""
+
+    east = APIService
+    west = APIService
+    db = DatabaseService
+
+    connections = [
+        connect(Pattern.match("APIService.request", source="east"), target=db),
+        connect('APIService.request(type="q") from "west"', target=db),
+        pipe(Pattern.match("APIService.request", source=placeholder("who")), target=db),
+        pipe(Pattern.match("*", source="west"), target=db),
+        agent(Pattern.match("APIService.request", source="east")
+              >> Pattern.match("DatabaseService.result"), target="west"),
+        agent(Pattern.match("APIService.request", source="db"), target="east"),
+        agent(Pattern.match("APIService.request", source="central"), target=db),
+        agent(Pattern.match("*", source="central").or_(Pattern.match("*", source="edge"))
+              .or_(Pattern.match("*")), target=db),
+    ]
+
+
+def test_a_pattern_that_names_its_source_comes_from_that_component_only():
+    connections = Replicas.describe().connections
+    assert connections[0].sources == ("east",)
+    assert connections[1].pattern == 'APIService.request(type="q") from "west"'
+    assert connections[1].sources == ("west",)
+    assert connections[3].sources == ("west",)  # any name, but from west only
+    assert connections[0].unknown_sources == connections[3].unknown_sources == ()
+
+
+def test_a_placeholder_source_does_not_narrow():
+    assert Replicas.describe().connections[2].sources == ("east", "west")
+
+
+def test_a_composite_pattern_has_the_union_of_its_parts_sources():
+    assert Replicas.describe().connections[4].sources == ("east", "db")
+
+
+def test_a_named_source_that_cannot_emit_the_event_feeds_nothing():
+    connection = Replicas.describe().connections[5]
+    assert (connection.sources, connection.unknown_sources) == ((), ())
+
+
+def test_sources_that_are_no_component_are_reported():
+    description = Replicas.describe()
+    unknown = description.connections[6]
+    assert (unknown.sources, unknown.unknown_sources) == ((), ("central",))
+    assert unknown.to_dict()["unknown_sources"] == ["central"]
+    anything = description.connections[7]
+    assert anything.sources is None
+    assert anything.unknown_sources == ("central", "edge")
