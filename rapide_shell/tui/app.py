@@ -11,7 +11,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, RichLog, Static
 
 from rapide_shell.commands import COMMAND_SPECS
@@ -104,8 +104,9 @@ class RapideApp(SessionView, App[None]):
             yield Inspector(id="inspector")
         with Horizontal(id="bottom"):
             yield RichLog(id="console", wrap=True, max_lines=5000, auto_scroll=True)
-            yield ErrorPanel(id="errors")
-            yield WatchPanel(id="watches")
+            with Vertical(id="side"):
+                yield ErrorPanel(id="errors")
+                yield WatchPanel(id="watches")
         yield Static("", id="completions")
         yield CommandBar(self._complete, id="bar")
         yield Footer()
