@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from pyrapide.core.clock import Clock, ClockManager, RegularClock, SlavedClock, SynchronousClock
 from pyrapide.core.errors import CausalCycleError, ComputationFileError
 from pyrapide.core.event import Event
-from pyrapide.core.frozendict import EMPTY
 from pyrapide.core.poset import Poset
 
 if TYPE_CHECKING:
@@ -228,18 +227,18 @@ def poset_from_document(data: Any, where: str) -> Poset:
 
 
 def _event_from_document(raw: Any, index: int, report: Failure) -> Event:
-    if type(raw) is dict and raw.keys() <= _EVENT_FIELDS:
-        # Fast path: the Event constructor checks the types itself, once nulls
-        # (which it would read as "use a default") are ruled out.
-        event_id = raw.get("id")
-        stamp = raw.get("timestamp", 0.0)
-        payload = raw.get("payload", EMPTY)
-        metadata = raw.get("metadata", EMPTY)
-        if type(event_id) is str and None not in (stamp, payload, metadata):
-            try:
-                return Event(raw["name"], payload, raw.get("source", ""), event_id, stamp, metadata)
-            except (KeyError, TypeError):
-                pass  # diagnosed field by field below
+    if type(raw) is dict and len(raw) == len(_EVENT_FIELDS):
+        # Fast path for the usual document, which has exactly the six fields
+        # (reading all six proves there is no unknown one).  The Event
+        # constructor checks the types, once nulls (which it would read as
+        # "use a default") are ruled out.
+        try:
+            event_id, stamp = raw["id"], raw["timestamp"]
+            payload, metadata = raw["payload"], raw["metadata"]
+            if type(event_id) is str and None not in (stamp, payload, metadata):
+                return Event(raw["name"], payload, raw["source"], event_id, stamp, metadata)
+        except (KeyError, TypeError):
+            pass  # diagnosed field by field below
 
     def fail(message: str) -> NoReturn:
         report(f"event #{index}: {message}")
