@@ -1,25 +1,11 @@
-"""Parsing the text syntax of patterns (grammar.lark) into pattern values."""
+"""The text syntax of patterns: parsing text into pattern values, and its errors."""
 
 from __future__ import annotations
 
-import json
-from functools import cache
-from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING
 
-from lark import Lark, Token, Transformer, v_args
-from lark.exceptions import (
-    UnexpectedCharacters,
-    UnexpectedEOF,
-    UnexpectedInput,
-    UnexpectedToken,
-    VisitError,
-)
-
-from pyrapide.patterns import algebra as alg
-from pyrapide.patterns import operators as ops
-from pyrapide.patterns.condition import AllOf, AnyOf, Comparison, Condition, Not
-from pyrapide.patterns.match import Placeholder
+if TYPE_CHECKING:
+    from pyrapide.patterns.algebra import Pattern
 
 __all__ = ["PatternSyntaxError", "parse_pattern"]
 
@@ -54,203 +40,7 @@ class PatternSyntaxError(ValueError):
         return f"{self.message}\n  {shown}\n  {' ' * (self.column - 1)}^"
 
 
-class _SemanticError(Exception):
-    def __init__(self, message: str, meta: Any) -> None:
-        self.message, self.column, self.line = message, meta.column, meta.line
-
-
-@v_args(inline=True)
-class PatternBuilder(Transformer[Token, Any]):
-    """Builds pattern values from the parse tree: one method per rule alias."""
-
-    # --- patterns -----------------------------------------------------------------
-
-    def where(self, pattern: alg.Pattern, condition: Condition) -> alg.Pattern:
-        return ops.GuardedPattern(pattern, condition)
-
-    def either(self, left: alg.Pattern, right: alg.Pattern) -> alg.Pattern:
-        return ops.DisjunctionPattern(left, right)
-
-    def independent(self, left: alg.Pattern, right: alg.Pattern) -> alg.Pattern:
-        return ops.IndependencePattern(left, right)
-
-    def join(self, left: alg.Pattern, right: alg.Pattern) -> alg.Pattern:
-        return ops.JoinPattern(left, right)
-
-    def then(self, left: alg.Pattern, right: alg.Pattern) -> alg.Pattern:
-        return ops.SequencePattern(left, right)
-
-    def then_immediately(self, left: alg.Pattern, right: alg.Pattern) -> alg.Pattern:
-        return ops.ImmediateSequencePattern(left, right)
-
-    def repeat(self, pattern: alg.Pattern) -> alg.Pattern:
-        return ops.IterationPattern(pattern)
-
-    def event(self, name: str, *rest: Any) -> alg.Pattern:
-        fields: dict[str, Any] = {}
-        source = None
-        for part in rest:
-            if isinstance(part, tuple) and part[0] == "source":
-                source = part[1]
-            else:
-                fields = part
-        return alg.BasicPattern(name, fields, source)
-
-    def name(self, token: Token) -> str:
-        return str(token)
-
-    def quoted_name(self, token: Token) -> str:
-        return json.loads(token)
-
-    def any_name(self) -> str:
-        return "*"
-
-    def fields(self, *fields: tuple[str, Any, Any] | None) -> dict[str, Any]:
-        collected: dict[str, Any] = {}
-        for field in fields:
-            if field is None:  # the empty list "()"
-                continue
-            key, value, meta = field
-            if key in collected:
-                raise _SemanticError(f"field {key!r} is given twice", meta)
-            collected[key] = value
-        return collected
-
-    @v_args(meta=True, inline=True)
-    def field(self, meta: Any, key: str, value: Any) -> tuple[str, Any, Any]:
-        return (key, value, meta)
-
-    @v_args(meta=True, inline=True)
-    def source(self, meta: Any, value: Any) -> tuple[str, Any]:
-        if not isinstance(value, (str, Placeholder)):
-            raise _SemanticError(
-                f"a source is a string or a placeholder, not {json.dumps(value)}", meta
-            )
-        return ("source", value)
-
-    def placeholder(self, token: Token) -> Placeholder:
-        return Placeholder(str(token)[1:])
-
-    # --- conditions ---------------------------------------------------------------
-
-    def any_of(self, left: Condition, right: Condition) -> Condition:
-        return AnyOf(left, right)
-
-    def all_of(self, left: Condition, right: Condition) -> Condition:
-        return AllOf(left, right)
-
-    def negate(self, condition: Condition) -> Condition:
-        return Not(condition)
-
-    def comparison(self, left: Any, op: Token, right: Any) -> Condition:
-        return Comparison(left, str(op), right)
-
-    # --- JSON values --------------------------------------------------------------
-
-    def string(self, token: Token) -> str:
-        return json.loads(token)
-
-    def number(self, token: Token) -> int | float:
-        text = str(token)
-        return int(text) if text.lstrip("-+").isdigit() else float(text)
-
-    def true(self) -> bool:
-        return True
-
-    def false(self) -> bool:
-        return False
-
-    def null(self) -> None:
-        return None
-
-    def array(self, *items: Any) -> list[Any]:
-        return [] if items == (None,) else list(items)
-
-    def object(self, *pairs: tuple[str, Any] | None) -> dict[str, Any]:
-        return {} if pairs == (None,) else dict(pairs)  # type: ignore[arg-type]
-
-    def pair(self, key: Token, value: Any) -> tuple[str, Any]:
-        return (json.loads(key), value)
-
-
-@cache
-def _parser() -> Lark:
-    grammar = resources.files("pyrapide.patterns").joinpath("grammar.lark").read_text()
-    return Lark(grammar, parser="lalr", maybe_placeholders=True, propagate_positions=True)
-
-
-# How each terminal is described to a user.
-_TERMINAL_WORDS = {
-    "NAME": "an event name",
-    "ESCAPED_STRING": "a quoted string",
-    "SIGNED_NUMBER": "a number",
-    "PLACEHOLDER": "a placeholder such as ?k",
-    "COMPARATOR": "a comparison (== != < <= > >=)",
-    "$END": "the end of the pattern",
-}
-
-
-def _describe(terminal: str) -> str:
-    if terminal in _TERMINAL_WORDS:
-        return _TERMINAL_WORDS[terminal]
-    try:
-        pattern = _parser().get_terminal(terminal).pattern
-    except KeyError:
-        return terminal
-    return f"'{pattern.value}'" if pattern.type == "str" else terminal
-
-
-# The terminals that start a JSON value, said in two words when all are expected.
-_JSON_STARTS = frozenset(
-    {"'['", "'{'", "'true'", "'false'", "'null'", "a number", "a quoted string"}
-)
-
-
-def _expected_words(terminals: Any) -> tuple[str, ...]:
-    words = {_describe(name) for name in terminals}
-    if words >= _JSON_STARTS:
-        words = (words - _JSON_STARTS) | {"a JSON value"}
-    return tuple(sorted(words, key=lambda word: (word[0] != "'", word)))
-
-
-def _found(text: str, line: int, column: int) -> str:
-    lines = text.splitlines() or [""]
-    rest = lines[min(line, len(lines)) - 1][column - 1 :].strip()
-    if not rest:
-        return "the end of the line" if line < len(lines) else "the end of the pattern"
-    if rest[0] == '"':
-        return "a string with no closing quote"
-    return f"'{rest.split()[0][:20]}'"
-
-
-def _syntax_error(text: str, error: UnexpectedInput) -> PatternSyntaxError:
-    if isinstance(error, UnexpectedEOF) or (
-        isinstance(error, UnexpectedToken) and error.token.type == "$END"
-    ):
-        lines = text.rstrip().splitlines()
-        line, column = len(lines), len(lines[-1]) + 1
-        found = "the end of the pattern"
-    else:
-        line = getattr(error, "line", 1) or 1
-        column = getattr(error, "column", 1) or 1
-        found = _found(text, line, column)
-    if isinstance(error, UnexpectedCharacters):
-        terminals: Any = error.allowed or ()
-    else:
-        terminals = getattr(error, "expected", None) or getattr(error, "accepts", None) or ()
-    expected = _expected_words(terminals)
-    if not expected:
-        wanted = "something else"
-    elif len(expected) == 1:
-        wanted = expected[0]
-    else:
-        wanted = ", ".join(expected[:-1]) + " or " + expected[-1]
-    where = f"line {line}, column {column}" if "\n" in text.strip() else f"column {column}"
-    message = f"Invalid pattern at {where}: expected {wanted}, found {found}"
-    return PatternSyntaxError(message, text, column, expected, line)
-
-
-def parse_pattern(text: str) -> alg.Pattern:
+def parse_pattern(text: str) -> Pattern:
     """The pattern written in ``text`` (see :mod:`pyrapide.patterns` for the syntax).
 
     Raises :class:`PatternSyntaxError` naming the column and what was expected.
@@ -264,16 +54,8 @@ def parse_pattern(text: str) -> alg.Pattern:
             1,
             ("an event name", "'*'", "'('"),
         )
-    try:
-        tree = _parser().parse(text)
-    except UnexpectedInput as error:
-        raise _syntax_error(text, error) from None
-    try:
-        return PatternBuilder().transform(tree)
-    except VisitError as error:
-        cause = error.orig_exc
-        column, line = getattr(cause, "column", 1), getattr(cause, "line", 1)
-        message = getattr(cause, "message", str(cause))
-        raise PatternSyntaxError(
-            f"Invalid pattern at column {column}: {message}", text, column, (), line
-        ) from None
+    # Imported here, not at the top: Lark and the parser it builds cost more than the
+    # rest of the package, and many programs never parse a pattern.
+    from pyrapide.patterns.parsing import parse
+
+    return parse(text)
