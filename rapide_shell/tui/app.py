@@ -211,8 +211,12 @@ class RapideApp(SessionView, App[None]):
     # -- commands ------------------------------------------------------------------------
 
     def _complete(self, text: str) -> list[str]:
-        """Full-line completions of ``text`` from the session's completer."""
-        lines = []
+        """Full-line completions of ``text`` from the session's completer (and the
+        screen's own commands)."""
+        lines = [
+            f"{name} " for name in SCREEN_COMMANDS
+            if text and " " not in text and name.startswith(text) and name != text
+        ]
         for completion in self.session.completions(text):
             line = text[: completion.start] + completion.text
             if line != text and line not in lines:

@@ -16,7 +16,7 @@ from rich.text import Text
 from textual.widgets import RichLog, Static
 
 from rapide_shell.tui.graph_model import fixed_sources, spec_from_description
-from rapide_shell.tui.live import NotificationBatch
+from rapide_shell.tui.live import NotificationBatch, problem_from
 from rapide_shell.tui.widgets.connection_graph import ConnectionGraph
 from rapide_shell.tui.widgets.dispatch_queue import DispatchQueue
 from rapide_shell.tui.widgets.error_panel import ErrorPanel
@@ -69,15 +69,17 @@ class SessionView:
         self._batch.add(notification)
         if not self._flush_scheduled:
             self._flush_scheduled = True
-            self.set_timer(FRAME_SECONDS, self._flush)
+            self.set_timer(FRAME_SECONDS, self._draw_batch)
 
-    def _flush(self) -> None:
+    def _draw_batch(self) -> None:
         self._flush_scheduled = False
         if not self.query(EventLog):  # the screen is being torn down
             return
         batch, self._batch = self._batch, NotificationBatch()
         if batch.reset is not None:
-            self._redraw_all()
+            self._redraw_all()  # handler errors come from session.errors there
+            batch.problems = [problem for problem in batch.problems if problem.kind != "error"]
+            batch.failed_event_ids.clear()
         self._apply(batch)
         self.redraws += 1
 
@@ -156,6 +158,13 @@ class SessionView:
         log.add_events(list(session.computation))
         errors = self.query_one(ErrorPanel)
         errors.clear()
+        # What the system reported before this redraw (its start hooks, say) is kept
+        # by the session: show it from there.
+        problems = [problem_from(error) for error in session.errors]
+        errors.add_problems([problem for problem in problems if problem is not None])
+        for problem in errors.problems:
+            if problem.event_id is not None:
+                log.mark_failed(problem.event_id)
         self.query_one(Inspector).clear()
         self._redraw_queue_and_counts()
         self._redraw_watches()

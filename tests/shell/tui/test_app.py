@@ -405,3 +405,31 @@ async def test_a_click_on_a_dispatch_only_moves_onto_it(shop_path):
         await settle(pilot)
         assert not app.session.computation.events_by_name("DatabaseService.result")
         assert app.session.computation.events_by_name("CacheService.stored")
+
+
+async def test_an_error_in_a_start_hook_is_shown_at_once(tmp_path):
+    path = tmp_path / "broken_start.py"
+    path.write_text(
+        "from pyrapide import action, architecture, interface, module\n"
+        "@interface\n"
+        "class A:\n"
+        "    @action\n"
+        "    async def go(self) -> None: ...\n"
+        "@module(implements=A)\n"
+        "class Boom:\n"
+        "    async def start(self):\n"
+        "        raise RuntimeError('cannot start')\n"
+        "@architecture\n"
+        "class Bad:\n"
+        "    a = A\n"
+        "    connections = []\n",
+        encoding="utf-8",
+    )
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        (problem,) = app.query_one(ErrorPanel).problems
+        assert "RuntimeError: cannot start" in problem.summary
+        await type_command(pilot, "reset")
+        (problem,) = app.query_one(ErrorPanel).problems
+        assert "cannot start" in problem.summary
