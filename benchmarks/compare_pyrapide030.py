@@ -236,6 +236,33 @@ def producer_consumer(pyrapide: ModuleType) -> float:
     return elapsed
 
 
+# -- constraint workloads ---------------------------------------------------
+
+
+@workload(
+    "monitor_1k_never_and_must_match",
+    "ConstraintMonitor with a never and a must_match, fed 500 Req -> Res pairs event by event",
+)
+def monitor_pairs(pyrapide: ModuleType) -> float:
+    Pattern = pyrapide.Pattern
+    monitor = pyrapide.ConstraintMonitor()
+    monitor.add_constraint(
+        pyrapide.never(Pattern.match("Req") >> Pattern.match("Err"), name="no_errors")
+    )
+    monitor.add_constraint(pyrapide.must_match(Pattern.match("Res"), name="answered"))
+    pairs = [
+        (pyrapide.Event(name="Req", payload={"i": i}), pyrapide.Event(name="Res", payload={"i": i}))
+        for i in range(PAIRS_EVENTS // 2)
+    ]
+    start = time.perf_counter()
+    for request, response in pairs:
+        monitor.check(request)
+        monitor.check(response)
+        # The API both versions share for "response was caused by request".
+        monitor.record_causal_link(request, response)
+    return time.perf_counter() - start
+
+
 # -- driver -----------------------------------------------------------------
 
 
