@@ -1,0 +1,100 @@
+"""Cost per event of constraint checking and stream processing as the stream grows.
+
+Usage:  python benchmarks/bench_constraints.py [--quick]
+
+The stream is N/2 independent pairs: a root ``Req`` and the ``Res`` it causes.
+The monitor checks a ``never``, a ``must_match`` and an ``every(...).leads_to``
+at once; the keyed run pairs each request with its own response through a
+placeholder; the stream run feeds a ``StreamProcessor`` with one watch and two
+constraints over a sliding window of 10,000 events. A flat cost per event
+from the smallest N to the largest is what incremental checking promises.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import time
+from collections.abc import Iterator
+
+from pyrapide import (
+    ConstraintMonitor,
+    Event,
+    InMemoryEventSource,
+    Pattern,
+    StreamProcessor,
+    every,
+    must_match,
+    never,
+    placeholder,
+)
+
+
+def request_pairs(events: int) -> Iterator[tuple[Event, Event]]:
+    for i in range(events // 2):
+        yield Event("Req", {"k": i}), Event("Res", {"k": i})
+
+
+def monitor_cost(events: int, keyed: bool) -> float:
+    """Seconds per event for a monitor fed every pair, with the response's cause given."""
+    if keyed:
+        k = placeholder("k")
+        constraints = [
+            every(Pattern.match("Req", k=k)).leads_to(Pattern.match("Res", k=k), name="answered")
+        ]
+    else:
+        constraints = [
+            never(Pattern.match("Req") >> Pattern.match("Err"), name="no_errors"),
+            must_match(Pattern.match("Res"), name="some_response"),
+            every(Pattern.match("Req")).leads_to(Pattern.match("Res"), name="answered"),
+        ]
+    monitor = ConstraintMonitor(constraints)
+    pairs = list(request_pairs(events))
+    start = time.process_time()
+    for request, response in pairs:
+        monitor.check(request)
+        monitor.check(response, caused_by=[request])
+    assert monitor.finish() == []
+    return (time.process_time() - start) / events
+
+
+def stream_cost(events: int, window: int) -> float:
+    """Seconds per event for a StreamProcessor draining a closed in-memory source."""
+
+    async def drain() -> float:
+        source = InMemoryEventSource("pairs")
+        processor = StreamProcessor()
+        processor.add_source("pairs", source)
+        processor.watch(Pattern.match("Req") >> Pattern.match("Res"), lambda match: None)
+        processor.enforce(never(Pattern.match("Err")))
+        processor.enforce(every("Req").leads_to("Res"))
+        for request, response in request_pairs(events):
+            source.put_nowait(request)
+            source.put_nowait(response, caused_by=[request])
+        await source.close()
+        start = time.process_time()
+        await processor.run(window_size=window)
+        return (time.process_time() - start) / events
+
+    return asyncio.run(drain())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="sizes up to 100,000 only")
+    args = parser.parse_args()
+    sizes = (1_000, 20_000, 100_000) if args.quick else (1_000, 20_000, 100_000, 400_000)
+
+    print("ConstraintMonitor: never + must_match + leads_to (CPU µs per event)")
+    for events in sizes:
+        print(f"  N = {events:>9,}  {monitor_cost(events, keyed=False) * 1e6:8.2f}")
+    print("ConstraintMonitor: leads_to keyed by a placeholder")
+    for events in sizes[1:]:
+        print(f"  N = {events:>9,}  {monitor_cost(events, keyed=True) * 1e6:8.2f}")
+    print("StreamProcessor: one watch, two constraints, window 10,000")
+    for events in sizes[2:]:
+        print(f"  N = {events:>9,}  {stream_cost(events, window=10_000) * 1e6:8.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,55 @@
+"""Run every benchmark in turn and print its figures (``make bench``).
+
+Usage:  python benchmarks/run_all.py [--full] [--skip NAME ...]
+
+By default each benchmark runs at the sizes that finish in a few minutes in
+all; ``--full`` runs the sizes quoted in benchmarks/README.md (up to a million
+events, which takes a good while on a small machine). The side-by-side run
+against PyRapide 0.3.0 creates its reference virtualenv on first use.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+# name -> (script, arguments for the quick run, arguments for the full run)
+BENCHMARKS: dict[str, tuple[str, list[str], list[str]]] = {
+    "poset": ("bench_poset.py", ["--quick"], []),
+    "analysis": ("bench_analysis.py", [], ["--chains", "100", "--length", "1000"]),
+    "patterns": ("bench_patterns.py", ["--max-events", "100000", "--repeat", "1"], []),
+    "constraints": ("bench_constraints.py", ["--quick"], []),
+    "runtime": ("bench_runtime.py", ["--quick"], []),
+    "tui": ("bench_tui.py", [], []),
+    "pyrapide-0.3.0": ("compare_pyrapide030.py", ["--repeat", "3"], []),
+}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--full", action="store_true", help="the sizes quoted in the README")
+    parser.add_argument("--skip", action="append", default=[], choices=sorted(BENCHMARKS))
+    args = parser.parse_args()
+
+    failed = []
+    for name, (script, quick, full) in BENCHMARKS.items():
+        if name in args.skip:
+            continue
+        command = [sys.executable, str(HERE / script), *(full if args.full else quick)]
+        print(f"\n=== {name}: {' '.join(command[1:])}", flush=True)
+        start = time.perf_counter()
+        if subprocess.run(command).returncode != 0:
+            failed.append(name)
+        print(f"=== {name}: {time.perf_counter() - start:.0f} s", flush=True)
+    if failed:
+        print(f"\nfailed: {', '.join(failed)}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
