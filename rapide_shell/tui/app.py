@@ -103,7 +103,7 @@ class RapideApp(SessionView, App[None]):
             yield EventLog(id="events")
             yield Inspector(id="inspector")
         with Horizontal(id="bottom"):
-            yield RichLog(id="console", wrap=True, max_lines=5000, auto_scroll=True)
+            yield RichLog(id="console", wrap=True, max_lines=5000, min_width=20)
             with Vertical(id="side"):
                 yield ErrorPanel(id="errors")
                 yield WatchPanel(id="watches")
@@ -113,12 +113,17 @@ class RapideApp(SessionView, App[None]):
 
     async def on_mount(self) -> None:
         """Starts the session's system in this loop, draws it and focuses the bar."""
-        self.query_one("#graph").border_title = "Graph"
-        self.query_one("#events").border_title = "Events"
-        self.query_one("#inspector").border_title = "Inspector"
-        self.query_one("#console").border_title = "Output"
-        self.query_one("#queue").border_title = "Queue"
-        self.query_one("#watches").border_title = "Watches"
+        for panel, title, subtitle in (
+            ("graph", "Graph", "──▶ connect  ══▶ pipe  ┄┄▶ agent  ✓ delivered"),
+            ("queue", "Queue", "Enter runs the highlighted one"),
+            ("events", "Events", "End follows new events"),
+            ("inspector", "Inspector", "Enter follows a cause or effect"),
+            ("console", "Output", ""),
+            ("watches", "Watches", "Enter on a match marks its events"),
+        ):
+            widget = self.query_one(f"#{panel}")
+            widget.border_title = title
+            widget.border_subtitle = subtitle
         self._unsubscribe = self.session.subscribe(self._on_notification)
         if self.session.system is None:
             await self.session.start()
@@ -128,7 +133,8 @@ class RapideApp(SessionView, App[None]):
             ("Rapide workbench", "bold"), f" on {self.session.path.name}. Type ",
             ("help", "bold"), " or press ", ("F1", "bold"), "; ",
             ("F3", "bold"), " injects an event, ", ("F2", "bold"), " steps, ",
-            ("F5", "bold"), " runs.",
+            ("F5", "bold"), " runs. ", ("Escape", "bold"), " leaves this bar for the panels (",
+            ("1", "bold"), "-", ("7", "bold"), " pick one), ", (":", "bold"), " comes back.",
         ))
         self.query_one(CommandBar).focus()
         if self.script is not None:
