@@ -95,7 +95,8 @@ class EventLog(ScrollView, can_focus=True):
         self._index_of: dict[str, int] = {}
         self._marked: frozenset[str] = frozenset()
         self._failed: set[str] = set()
-        self._line_cache: LRUCache[tuple[int, int], Strip] = LRUCache(512)
+        # Drawn lines by event index; emptied whenever the width or the styles change.
+        self._line_cache: LRUCache[int, Strip] = LRUCache(512)
         self._widths = {column: len(column) + 2 for column in MAX_WIDTHS}
 
     # -- data ---------------------------------------------------------------------------
@@ -210,8 +211,8 @@ class EventLog(ScrollView, can_focus=True):
         old = self.cursor
         self.cursor = index
         if old != index:
-            self._line_cache.discard((old, self.size.width))
-            self._line_cache.discard((index, self.size.width))
+            self._line_cache.discard(old)
+            self._line_cache.discard(index)
             self.post_message(self.EventSelected(self._events[index], followed))
         self._scroll_cursor_into_view()
         self.refresh()
@@ -297,11 +298,10 @@ class EventLog(ScrollView, can_focus=True):
         index = round(self.scroll_y) + y - 1
         if not 0 <= index < len(self._events):
             return Strip.blank(width, self.rich_style)
-        key = (index, width)
-        strip = self._line_cache.get(key)
+        strip = self._line_cache.get(index)
         if strip is None:
             strip = self._event_line(index, width)
-            self._line_cache[key] = strip
+            self._line_cache[index] = strip
         return strip
 
     def _header(self, width: int) -> Strip:

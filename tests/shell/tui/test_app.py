@@ -433,3 +433,21 @@ async def test_an_error_in_a_start_hook_is_shown_at_once(tmp_path):
         await type_command(pilot, "reset")
         (problem,) = app.query_one(ErrorPanel).problems
         assert "cannot start" in problem.summary
+
+
+async def test_the_cursor_line_is_redrawn_as_the_cursor_moves(shop_path):
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, "inject APIService.request type=query key=1")
+        await type_command(pilot, "inject APIService.request type=query key=2")
+        log = app.query_one(EventLog)
+        log.focus()
+        await pilot.pause()
+        cursor_background = log.get_component_rich_style("event-log--cursor").bgcolor
+
+        def backgrounds(y):
+            return {segment.style.bgcolor for segment in log.render_line(y) if segment.style}
+
+        assert cursor_background in backgrounds(2) and cursor_background not in backgrounds(1)
+        await pilot.press("up")
+        assert cursor_background in backgrounds(1) and cursor_background not in backgrounds(2)
