@@ -274,3 +274,22 @@ async def test_unwatch_removes_by_pattern_identity() -> None:
     await feed(source, Event("A"))
     await asyncio.wait_for(processor.run(), 5)
     assert seen == [] and processor.stats["match_count"] == 0
+
+
+async def test_a_match_never_reaches_outside_the_window() -> None:
+    source = InMemoryEventSource("s")
+    processor = StreamProcessor()
+    processor.add_source("s", source)
+    found: list[Any] = []
+    processor.watch(Pattern.match("Left") | Pattern.match("Right"), found.append)
+    early = Event("Left", {"n": 0})
+    await source.put(early)
+    for _ in range(8):  # early leaves a window of 4
+        await source.put(Event("Noise"))
+    late = Event("Left", {"n": 1})
+    await source.put(late)
+    await source.put(Event("Right"))  # independent of both lefts
+    await source.close()
+    await asyncio.wait_for(processor.run(window_size=4), 5)
+    assert [m.events[0] for m in found] == [late]
+    assert all(e in processor.computation for m in found for e in m.events)
