@@ -70,7 +70,6 @@ class RapideApp(SessionView, App[None]):
         Binding("i", "inject", "Inject", show=False, id="inject_key"),
         Binding("w", "watch", "Watch", show=False, id="watch_key"),
         Binding("b", "break", "Break", show=False, id="break_key"),
-        Binding("q", "quit", "Quit", show=False, id="quit_key"),
         *(
             Binding(str(number), f"focus_panel('{panel}')", f"Go to the {title}", show=False,
                     id=f"focus_{panel}")
@@ -354,7 +353,7 @@ class RapideApp(SessionView, App[None]):
         ]
         keys += [
             (": / Escape", "Go to / leave the command bar"),
-            ("s r p i w b q", "Step, run, pause, inject, watch, break, quit (outside the bar)"),
+            ("s r p i w b", "Step, run, pause, inject, watch, break (outside the bar)"),
             ("1 … 7", "Go to a panel: " + ", ".join(PANELS.values())),
             ("ctrl+p", "Command palette: every command of the language"),
         ]

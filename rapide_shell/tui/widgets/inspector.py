@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from pyrapide import Event
 
 HISTORY_LINE_LIMIT = 60
+#: Payloads longer than this (as JSON text) are shown cut, unhighlighted.
+PAYLOAD_CHARS_SHOWN = 4000
 MAX_INDENT = 18
 
 
@@ -63,6 +65,17 @@ def causal_history(
     return lines
 
 
+def payload_view(payload: object) -> JSON | Text:
+    """The payload as highlighted, indented JSON; a very large one is cut (with a note)
+    so that selecting its event stays quick."""
+    if not payload:
+        return Text("(no payload)", "dim")
+    text = json.dumps(payload, default=str, ensure_ascii=False)
+    if len(text) <= PAYLOAD_CHARS_SHOWN:
+        return JSON(text)
+    return Text(text[:PAYLOAD_CHARS_SHOWN] + f"… ({len(text):,} characters in all)")
+
+
 class Inspector(VerticalScroll):
     """Shows one event: its payload as highlighted JSON, links to its direct causes and
     effects (Enter follows one), and its causal history back to the roots."""
@@ -98,10 +111,7 @@ class Inspector(VerticalScroll):
             "  from ", (event.source or "?", "italic"),
         )
         self.query_one("#inspector-title", Static).update(title)
-        payload = dict(event.payload)
-        self.query_one("#inspector-payload", Static).update(
-            JSON(json.dumps(payload, default=str)) if payload else Text("(no payload)", "dim")
-        )
+        self.query_one("#inspector-payload", Static).update(payload_view(event.payload))
         links = self.links
         links.clear_options()
         options = [

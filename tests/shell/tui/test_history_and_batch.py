@@ -93,3 +93,15 @@ def test_the_model_modules_do_not_import_textual():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_a_payload_is_shown_as_json_and_a_huge_one_is_cut():
+    from rich.json import JSON
+
+    from rapide_shell.tui.widgets.inspector import PAYLOAD_CHARS_SHOWN, payload_view
+
+    assert isinstance(payload_view({"key": "1"}), JSON)
+    assert str(payload_view({})) == "(no payload)"
+    huge = payload_view({"rows": ["x" * 100] * 1000})
+    assert str(huge).endswith("characters in all)")
+    assert len(str(huge)) < PAYLOAD_CHARS_SHOWN + 100
