@@ -336,10 +336,8 @@ class RapideApp(SessionView, App[None]):
         self.query_one(CommandBar).focus()
 
     def action_focus_panel(self, panel: str) -> None:
-        """Moves the focus to one panel (the inspector: its list of causes and effects)."""
-        if panel == "inspector":
-            self.query_one(Inspector).links.focus()
-        elif panel == "errors" and not self.query_one(ErrorPanel).problems:
+        """Moves the focus to one panel."""
+        if panel == "errors" and not self.query_one(ErrorPanel).problems:
             self.notify("No errors so far.", timeout=2)
         else:
             self.query_one(f"#{panel}").focus()

@@ -17,6 +17,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from rapide_shell.tui.widgets.scrolling import set_virtual_size
+
 if TYPE_CHECKING:
     from pyrapide import Event
 
@@ -190,18 +192,10 @@ class EventLog(ScrollView, can_focus=True):
     # -- cursor -------------------------------------------------------------------------
 
     def _resize(self) -> None:
-        size = Size(self.size.width, len(self._events) + 1)
-        old = self.virtual_size
-        if self.show_vertical_scrollbar and size.width == old.width and size.height >= old.height:
-            # Growing a log that already scrolls moves no other widget, so skip the
-            # screen-wide layout that assigning virtual_size requests (it costs tens of
-            # milliseconds per frame during a run); only our scrollbar needs the news.
-            self.set_reactive(EventLog.virtual_size, size)
-            self._scroll_update(size)
-            self.refresh()
-        else:
-            self.virtual_size = size
-            # Until that layout shows the scrollbar the log cannot scroll: try again then.
+        was_scrolling = self.show_vertical_scrollbar
+        set_virtual_size(self, Size(self.size.width, len(self._events) + 1))
+        if not was_scrolling:
+            # Until the layout shows the scrollbar the log cannot scroll: try again then.
             self.call_after_refresh(self._scroll_cursor_into_view)
 
     def _move_cursor(self, index: int, followed: bool = False) -> None:

@@ -8,12 +8,15 @@ from typing import TYPE_CHECKING
 
 from rich.json import JSON
 from rich.text import Text
-from textual import on
-from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Region, Size
 from textual.message import Message
-from textual.widgets import OptionList, Static
-from textual.widgets.option_list import Option
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from rapide_shell.tui.widgets.scrolling import set_virtual_size
 
 if TYPE_CHECKING:
     from pyrapide import Event
@@ -76,9 +79,27 @@ def payload_view(payload: object) -> JSON | Text:
     return Text(text[:PAYLOAD_CHARS_SHOWN] + f"… ({len(text):,} characters in all)")
 
 
-class Inspector(VerticalScroll):
+class Inspector(ScrollView, can_focus=True):
     """Shows one event: its payload as highlighted JSON, links to its direct causes and
-    effects (Enter follows one), and its causal history back to the roots."""
+    effects, and its causal history back to the roots.
+
+    Up/Down move between the links (Enter, or a click, follows one) and scroll the
+    rest. Drawn line by line, so showing another event costs no screen layout.
+    """
+
+    COMPONENT_CLASSES = {
+        "inspector--title",
+        "inspector--heading",
+        "inspector--link",
+        "inspector--cursor",
+        "inspector--history",
+        "inspector--hint",
+    }
+    BINDINGS = [
+        Binding("up", "move(-1)", "Previous link", show=False, id="inspector.up"),
+        Binding("down", "move(1)", "Next link", show=False, id="inspector.down"),
+        Binding("enter", "follow", "Show this event", show=False, id="inspector.follow"),
+    ]
 
     class LinkChosen(Message):
         """The user chose a cause or effect of the shown event: show ``event_id`` next."""
@@ -87,16 +108,21 @@ class Inspector(VerticalScroll):
             self.event_id = event_id
             super().__init__()
 
-    def compose(self) -> ComposeResult:
-        yield Static("Select an event in the log.", id="inspector-title")
-        yield Static("", id="inspector-payload")
-        yield OptionList(id="inspector-links")
-        yield Static("", id="inspector-history")
+    link_cursor: reactive[int] = reactive(0, repaint=False)
+    """Index of the highlighted link in :attr:`link_ids` (meaningless when none)."""
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._shown: tuple[Event, list[Event], list[Event], list[str]] | None = None
+        self._lines: list[Strip] = []
+        self._link_rows: list[int] = []
+        """Line index of each link, in link order."""
+        self._link_ids: list[str] = []
 
     @property
-    def links(self) -> OptionList:
-        """The list of the shown event's direct causes and effects."""
-        return self.query_one("#inspector-links", OptionList)
+    def link_ids(self) -> list[str]:
+        """The links shown, ``cause:ID`` then ``effect:ID``, in display order."""
+        return list(self._link_ids)
 
     def show_event(
         self,
@@ -106,39 +132,113 @@ class Inspector(VerticalScroll):
         history: Sequence[str],
     ) -> None:
         """Shows ``event`` with its direct ``causes`` and ``effects`` and history lines."""
-        title = Text.assemble(
-            (event.id, "bold"), "  ", (event.name, "bold"),
-            "  from ", (event.source or "?", "italic"),
-        )
-        self.query_one("#inspector-title", Static).update(title)
-        self.query_one("#inspector-payload", Static).update(payload_view(event.payload))
-        links = self.links
-        links.clear_options()
-        options = [
-            Option(f"← cause   {cause.id} {cause.name}", id=f"cause:{cause.id}") for cause in causes
-        ] + [
-            Option(f"→ effect  {effect.id} {effect.name}", id=f"effect:{effect.id}")
-            for effect in effects
-        ]
-        if options:
-            links.add_options(options)
-        else:
-            links.add_option(Option("(no causes or effects)", disabled=True))
-        self.query_one("#inspector-history", Static).update(
-            Text("causal history\n", "bold") + Text("\n".join(history))
-        )
+        self._shown = (event, list(causes), list(effects), list(history))
+        self._link_ids = [f"cause:{c.id}" for c in causes] + [f"effect:{e.id}" for e in effects]
+        self.set_reactive(Inspector.link_cursor, 0)
+        self._build()
+        self.scroll_to(y=0, animate=False)
 
     def clear(self) -> None:
         """Shows nothing (no event selected)."""
-        self.query_one("#inspector-title", Static).update("Select an event in the log.")
-        self.query_one("#inspector-payload", Static).update("")
-        self.links.clear_options()
-        self.query_one("#inspector-history", Static).update("")
+        self._shown = None
+        self._link_ids = []
+        self._build()
 
-    @on(OptionList.OptionSelected, "#inspector-links")
-    def _follow_link(self, selected: OptionList.OptionSelected) -> None:
-        selected.stop()
-        option_id = selected.option.id or ""
-        _, _, event_id = option_id.partition(":")
-        if event_id:
+    def select_link(self, link_id: str) -> None:
+        """Moves the link cursor onto ``link_id`` (one of :attr:`link_ids`)."""
+        self.link_cursor = self._link_ids.index(link_id)
+        self._build()
+
+    # -- drawing ------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        width = max(1, self.scrollable_content_region.width)
+        style = self.get_component_rich_style
+        lines: list[Strip] = []
+        self._link_rows = []
+
+        def add(renderable: object, component: str | None = None) -> None:
+            render_style = style(component) if component else None
+            options = self.app.console.options.update_width(width)
+            for segments in self.app.console.render_lines(
+                renderable, options, style=render_style, pad=False
+            ):
+                lines.append(Strip(segments).crop_extend(0, width, self.rich_style))
+
+        if self._shown is None:
+            add(Text("Select an event in the log."), "inspector--hint")
+        else:
+            event, causes, effects, history = self._shown
+            add(Text.assemble(
+                (event.id, "bold"), "  ", (event.name, "bold"),
+                "  from ", (event.source or "?", "italic"),
+            ), "inspector--title")
+            add(payload_view(event.payload))
+            links = [("← cause  ", e) for e in causes] + [("→ effect ", e) for e in effects]
+            if not links:
+                add(Text("(no causes or effects)"), "inspector--hint")
+            for number, (arrow, linked) in enumerate(links):
+                self._link_rows.append(len(lines))
+                cursor = number == self.link_cursor and self.has_focus
+                component = "inspector--cursor" if cursor else "inspector--link"
+                add(Text(f"{arrow} {linked.id} {linked.name}", no_wrap=True, overflow="ellipsis"),
+                    component)
+            add(Text("causal history"), "inspector--heading")
+            for line in history:
+                add(Text(line, no_wrap=True, overflow="ellipsis"), "inspector--history")
+        self._lines = lines
+        set_virtual_size(self, Size(width, len(lines)))
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        """Draws one line of the shown event, shifted by the scroll position."""
+        index = round(self.scroll_y) + y
+        if 0 <= index < len(self._lines):
+            return self._lines[index]
+        return Strip.blank(self.scrollable_content_region.width, self.rich_style)
+
+    def on_resize(self, _event: events.Resize) -> None:
+        """Draws again at the new width."""
+        self._build()
+
+    def notify_style_update(self) -> None:
+        """Draws again with the new theme's colours."""
+        super().notify_style_update()
+        if self.is_mounted:
+            self._build()
+
+    def on_focus(self) -> None:
+        """Shows the link cursor."""
+        self._build()
+
+    def on_blur(self) -> None:
+        """Hides the link cursor."""
+        self._build()
+
+    # -- moving and following -----------------------------------------------------------
+
+    def action_move(self, step: int) -> None:
+        """Moves to the next/previous link, or scrolls when there is none that way."""
+        target = self.link_cursor + step
+        if self._link_ids and 0 <= target < len(self._link_ids):
+            self.link_cursor = target
+            self._build()
+            row = self._link_rows[target]
+            self.scroll_to_region(Region(0, row, 1, 1), animate=False, immediate=True)
+        elif step < 0:
+            self.scroll_up(animate=False)
+        else:
+            self.scroll_down(animate=False)
+
+    def action_follow(self) -> None:
+        """Shows the highlighted cause or effect."""
+        if self._link_ids:
+            _, _, event_id = self._link_ids[self.link_cursor].partition(":")
             self.post_message(self.LinkChosen(event_id))
+
+    def on_click(self, click: events.Click) -> None:
+        """Follows the clicked link."""
+        row = round(self.scroll_y) + click.y
+        if row in self._link_rows:
+            self.link_cursor = self._link_rows.index(row)
+            self.action_follow()
