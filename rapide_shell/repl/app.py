@@ -4,12 +4,16 @@ The prompt and the system share one asyncio loop (``prompt_async``): while a com
 runs, the prompt is not shown, and Ctrl-C pauses a ``run`` in progress instead of
 killing the program. At the prompt, Ctrl-C clears the line (twice in a row leaves),
 Ctrl-D and ``quit`` leave; the system's finish hooks run on the way out.
+
+The REPL handles SIGINT itself for its whole life: between two prompts the terminal is
+out of raw mode, so a Ctrl-C typed then (while output is printed, or just before the
+next prompt takes the terminal) is a signal, not a key, and must count as a Ctrl-C at
+the prompt rather than kill the program.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import signal
 import sys
 from collections.abc import Iterator
@@ -96,20 +100,67 @@ async def run_repl(
     prompt: PromptSession[str] = PromptSession(
         history=_history(), completer=SessionCompleter(session), complete_while_typing=False
     )
+    interrupts = _Interrupts(session, prompt)
+    interrupts.install()
     try:
-        await _loop(console, session, prompt)
+        await _loop(console, session, prompt, interrupts)
     finally:
         await session.close()
+        interrupts.uninstall()
         if session.recorder is not None:
             session.recorder.close()
     return EXIT_OK
 
 
-async def _loop(console: Console, session: Session, prompt: PromptSession[str]) -> None:
+class _Interrupts:
+    """Where a Ctrl-C (SIGINT) goes: a run in progress pauses; otherwise it is a Ctrl-C at
+    the prompt, whether the prompt is showing or about to be."""
+
+    def __init__(self, session: Session, prompt: PromptSession[str]) -> None:
+        self.session = session
+        self.prompt = prompt
+        self.executing = False
+        self.pending = False
+        """A Ctrl-C came between two prompts; the next prompt takes it as typed there."""
+        self._installed = False
+
+    def install(self) -> None:
+        try:
+            asyncio.get_running_loop().add_signal_handler(signal.SIGINT, self._on_sigint)
+        except (NotImplementedError, RuntimeError):
+            return  # no signal handlers here (not the main thread): Ctrl-C stays a key
+        self._installed = True
+
+    def uninstall(self) -> None:
+        if self._installed:
+            asyncio.get_running_loop().remove_signal_handler(signal.SIGINT)
+            self._installed = False
+
+    def _on_sigint(self) -> None:
+        if self.executing:
+            self.session.pause()
+        elif self.prompt.app.is_running and not self.prompt.app.is_done:
+            self.prompt.app.exit(exception=KeyboardInterrupt, style="class:aborting")
+        else:
+            self.pending = True
+
+    def take_pending(self) -> bool:
+        """True (once) when a Ctrl-C arrived between prompts."""
+        pending, self.pending = self.pending, False
+        return pending
+
+
+async def _loop(
+    console: Console, session: Session, prompt: PromptSession[str], interrupts: _Interrupts
+) -> None:
     interrupted = False
     while True:
         try:
-            line = await prompt.prompt_async(lambda: prompt_text(session))
+            if interrupts.take_pending():
+                raise KeyboardInterrupt
+            # handle_sigint=False: our handler stays in place; prompt-toolkit's would
+            # replace it and, on leaving, leave SIGINT to Python's default (a crash).
+            line = await prompt.prompt_async(lambda: prompt_text(session), handle_sigint=False)
         except KeyboardInterrupt:
             if interrupted:
                 return
@@ -119,27 +170,15 @@ async def _loop(console: Console, session: Session, prompt: PromptSession[str]) 
         except EOFError:
             return
         interrupted = False
-        with _ctrl_c_pauses(session):
+        interrupts.executing = True
+        try:
             outcome = await session.execute(line)
+        finally:
+            interrupts.executing = False
         for renderable in outcome.output:
             console.print(renderable)
         if outcome.quit:
             return
-
-
-@contextlib.contextmanager
-def _ctrl_c_pauses(session: Session) -> Iterator[None]:
-    """While a command runs, Ctrl-C pauses a run in progress rather than leaving."""
-    loop = asyncio.get_running_loop()
-    try:
-        loop.add_signal_handler(signal.SIGINT, session.pause)
-    except (NotImplementedError, RuntimeError):
-        yield
-        return
-    try:
-        yield
-    finally:
-        loop.remove_signal_handler(signal.SIGINT)
 
 
 def _welcome(console: Console, session: Session) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
+import signal
 import sys
 import time
 from pathlib import Path
@@ -132,6 +134,33 @@ def test_a_breakpoint_stops_a_run(shop_user: User) -> None:
     shop_user.sees("Ctrl-C again")
     shop_user.child.sendcontrol("c")
     assert shop_user.leaves() == 0
+
+
+def test_sigint_twice_leaves_whenever_it_lands(shop_user: User) -> None:
+    # The second lands at the prompt or in the moment before it holds the terminal
+    # again (while "Ctrl-C again" is printed); either way it is a second Ctrl-C.
+    shop_user.child.kill(signal.SIGINT)
+    shop_user.sees("Ctrl-C again")
+    shop_user.child.kill(signal.SIGINT)
+    assert shop_user.leaves() == 0
+    assert "interrupted" not in shop_user.screen
+
+
+async def test_ctrl_c_between_two_prompts_waits_for_the_next_prompt(shop_session) -> None:
+    # Out of raw mode (no prompt showing, no command running), Ctrl-C is a signal.
+    from prompt_toolkit import PromptSession
+
+    from rapide_shell.repl.app import _Interrupts
+
+    interrupts = _Interrupts(shop_session, PromptSession())
+    interrupts.install()
+    try:
+        os.kill(os.getpid(), signal.SIGINT)
+        await asyncio.sleep(0.05)  # the loop reads the signal on its next turn
+    finally:
+        interrupts.uninstall()
+    assert interrupts.take_pending()
+    assert not interrupts.take_pending()
 
 
 def test_ctrl_c_pauses_a_long_run(tmp_path: Path) -> None:
