@@ -45,18 +45,20 @@ class DispatchQueue(OptionList):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._connection_of: dict[int, int | None] = {}
-        self._shown_ids: list[int] | None = None  # None: nothing shown yet
+        self._shown_ids: list[int] = []
+        self._pending_ids: list[int] | None = None  # None: nothing shown yet
 
     @property
     def dispatch_ids(self) -> list[int]:
         """Ids of the listed dispatches, in display order."""
-        return list(self._shown_ids or ())
+        return list(self._shown_ids)
 
     def show_pending(self, pending: Sequence[Dispatch]) -> None:
         """Replaces the list with ``pending``, keeping the cursor on the same dispatch."""
         ids = [dispatch.id for dispatch in pending]
-        if ids == self._shown_ids:
+        if ids == self._pending_ids:
             return
+        self._pending_ids = ids
         previous = self.highlighted_option.id if self.highlighted_option is not None else None
         by_kind: dict[str, list[Dispatch]] = {kind: [] for kind in KINDS}
         for dispatch in pending:

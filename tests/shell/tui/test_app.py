@@ -451,3 +451,20 @@ async def test_the_cursor_line_is_redrawn_as_the_cursor_moves(shop_path):
         assert cursor_background in backgrounds(2) and cursor_background not in backgrounds(1)
         await pilot.press("up")
         assert cursor_background in backgrounds(1) and cursor_background not in backgrounds(2)
+
+
+async def test_a_long_queue_lists_the_first_of_each_kind_and_counts_the_rest(shop_path):
+    from rapide_shell.tui.widgets.dispatch_queue import SHOWN_PER_KIND
+
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        for key in range(SHOWN_PER_KIND):
+            app.session.system.inject("APIService.request", {"type": "query", "key": str(key)})
+        await type_command(pilot, "show queue")
+        queue = app.query_one(DispatchQueue)
+        connect_ids = [d.id for d in app.session.pending() if d.kind == "connect"]
+        assert len(connect_ids) == 2 * SHOWN_PER_KIND
+        assert queue.dispatch_ids == connect_ids[:SHOWN_PER_KIND]
+        prompts = [str(option.prompt) for option in queue.options]
+        assert f"connect  {2 * SHOWN_PER_KIND} pending" in prompts[0]
+        assert f"… {SHOWN_PER_KIND} more" in prompts[-1]
