@@ -43,8 +43,6 @@ _SESSION_KINDS = (
     SubscriberError,
 )
 _STEPS_BETWEEN_YIELDS = 64
-_IDLE_STEPS_BEFORE_SLEEP = 100
-_IDLE_NAP = 0.005
 
 
 class RuntimeLink:
@@ -69,6 +67,8 @@ class RuntimeLink:
         self._progress = 0
         """Runtime notifications received so far: tells a run whether a step did anything."""
         self._pause_requested = False
+        self._idle_wait: asyncio.Future[bool] | None = None
+        """A run's wait for real-time work, which ``pause`` cancels."""
         self._halted = False
         self.steps_in_run = 0
         """How many steps the last (or current) run took."""
@@ -137,7 +137,7 @@ class RuntimeLink:
             return
         while self.running:
             # A run in progress (a front end leaving mid-run) ends at its next step.
-            self._pause_requested = True
+            self.pause()
             await asyncio.sleep(0)
         if self.system is not None:
             await self.system.stop()
@@ -329,7 +329,8 @@ class RuntimeLink:
         The loop is the session's own (one ``System.step`` at a time) so that a run the
         user pauses at an arbitrary moment can be recorded as exactly that many steps,
         and replayed. It hands the loop back to asyncio every few steps so that a front
-        end sharing the loop keeps answering (and can ``pause``).
+        end sharing the loop keeps answering (and can ``pause``); when only real-time
+        waits remain it sleeps until one ends (or ``pause``), never polling.
         """
         self.require_live("run")
         self.stopped_by = None
@@ -338,24 +339,30 @@ class RuntimeLink:
         self.steps_in_run = 0
         self.notify(notices.RunStarted())
         try:
-            idle_steps = 0
             while not (self._pause_requested or self._halted or self.quiet):
                 before = self._progress
                 await self.system.step()
                 self.steps_in_run += 1
                 if self._progress == before:
                     # Nothing observable happened: only real-time waits may remain.
-                    idle_steps += 1
-                    await asyncio.sleep(0 if idle_steps < _IDLE_STEPS_BEFORE_SLEEP else _IDLE_NAP)
-                elif self.steps_in_run % _STEPS_BETWEEN_YIELDS == 0:
-                    idle_steps = 0
+                    await self._wait_for_wakeup()
+                if self.steps_in_run % _STEPS_BETWEEN_YIELDS == 0:
                     await asyncio.sleep(0)
-                else:
-                    idle_steps = 0
         finally:
             self.running = False
             self.notify(notices.RunEnded(self.stopped_by))
         return self.steps_in_run
+
+    async def _wait_for_wakeup(self) -> None:
+        """Wait until a task waiting in real time can go on, or ``pause`` is called."""
+        waiter = asyncio.ensure_future(self.system.wait_for_wakeup())
+        self._idle_wait = waiter
+        try:
+            # asyncio.wait: a waiter cancelled by ``pause`` ends the wait without raising.
+            await asyncio.wait((waiter,))
+        finally:
+            self._idle_wait = None
+            waiter.cancel()
 
     @property
     def halted(self) -> bool:
@@ -372,4 +379,6 @@ class RuntimeLink:
         if not self.running:
             return False
         self._pause_requested = True
+        if self._idle_wait is not None:
+            self._idle_wait.cancel()
         return True
