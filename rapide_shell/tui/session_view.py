@@ -52,7 +52,7 @@ class SessionView:
     def init_session_view(self) -> None:
         """Sets up the batching and redraw state."""
         self._batch = NotificationBatch()
-        self._flush_scheduled = False
+        self._draw_scheduled = False
         self._delivered: Counter[int] = Counter()
         self._active_dispatch_connection: int | None = None
         self._queue_connection: int | None = None
@@ -60,19 +60,17 @@ class SessionView:
         """When each throttled redraw last ran (loop time)."""
         self._deferred: set[str] = set()
         """Throttled redraws waiting for their turn."""
-        self.redraws = 0
-        """Batches drawn so far."""
 
     def _on_notification(self, notification: Any) -> None:
         # Called synchronously by the session, maybe thousands of times per frame:
         # only fold it into the batch and make sure one redraw is scheduled.
         self._batch.add(notification)
-        if not self._flush_scheduled:
-            self._flush_scheduled = True
+        if not self._draw_scheduled:
+            self._draw_scheduled = True
             self.set_timer(FRAME_SECONDS, self._draw_batch)
 
     def _draw_batch(self) -> None:
-        self._flush_scheduled = False
+        self._draw_scheduled = False
         if not self.query(EventLog):  # the screen is being torn down
             return
         batch, self._batch = self._batch, NotificationBatch()
@@ -81,7 +79,6 @@ class SessionView:
             batch.problems = [problem for problem in batch.problems if problem.kind != "error"]
             batch.failed_event_ids.clear()
         self._apply(batch)
-        self.redraws += 1
 
     def _apply(self, batch: NotificationBatch) -> None:
         log = self.query_one(EventLog)
