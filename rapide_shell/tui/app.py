@@ -361,7 +361,7 @@ class RapideApp(SessionView, App[None]):
 
     def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
         """Saves an SVG picture of the screen (in the current directory by default)."""
-        saved = self.save_screenshot(filename, path)
+        saved = Path(self.save_screenshot(filename, path)).resolve()
         self.output.write(Text(f"screenshot saved to {saved}", style="green"))
         self.notify(f"saved {saved}", title="screenshot")
 

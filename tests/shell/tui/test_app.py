@@ -468,3 +468,16 @@ async def test_a_long_queue_lists_the_first_of_each_kind_and_counts_the_rest(sho
         prompts = [str(option.prompt) for option in queue.options]
         assert f"connect  {2 * SHOWN_PER_KIND} pending" in prompts[0]
         assert f"… {SHOWN_PER_KIND} more" in prompts[-1]
+
+
+async def test_the_screenshot_key_saves_an_svg_in_the_current_folder(
+    shop_path, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f12")
+        await pilot.pause()
+        (saved,) = tmp_path.glob("*.svg")
+        assert saved.read_text(encoding="utf-8").startswith("<svg")
