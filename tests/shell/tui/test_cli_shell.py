@@ -1,0 +1,51 @@
+"""`rapide shell` as a user starts it: bad input is one line, a real terminal opens and closes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pexpect
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+RAPIDE = Path(sys.executable).with_name("rapide")
+
+
+def _rapide(*arguments: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(RAPIDE), *arguments], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+
+
+def test_a_missing_file_is_one_line_and_status_2():
+    result = _rapide("shell", "no/such/architecture.py")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == ["rapide: no/such/architecture.py: no such file"]
+    assert "Traceback" not in result.stderr
+
+
+def test_a_missing_script_is_refused_before_the_screen_opens():
+    result = _rapide("shell", "examples/seed_system.py", "--script", "nowhere.rapide")
+    assert result.returncode == 2
+    assert "nowhere.rapide: no such script file" in result.stderr
+
+
+@pytest.mark.slow
+def test_the_shell_opens_in_a_terminal_and_quits_cleanly():
+    child = pexpect.spawn(
+        str(RAPIDE), ["shell", "examples/seed_system.py"], cwd=str(ROOT),
+        dimensions=(36, 120), encoding="utf-8", timeout=30,
+        env={"TERM": "xterm-256color", "PATH": str(RAPIDE.parent)},
+    )
+    child.expect("MySystem")
+    child.expect("connect APIService.request")
+    child.sendcontrol("q")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    # On the way out: back from the alternate screen, the cursor shown, mouse reporting off.
+    tail = child.before[-400:]
+    for restore in ("\x1b[?1049l", "\x1b[?25h", "\x1b[?1000l"):
+        assert restore in tail
