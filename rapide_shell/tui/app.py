@@ -288,8 +288,7 @@ class RapideApp(SessionView, App[None]):
             if line.startswith("#"):
                 self.output.write(Text(line.lstrip("# "), style="italic cyan"))
                 continue
-            bar.value = line
-            await asyncio.sleep(self.speed / 2)
+            await self._type_into(bar, line)
             bar.value = ""
             self.output.write(Text(f"> {line}", style="bold"))
             outcome = await self.execute_line(line)
@@ -299,6 +298,14 @@ class RapideApp(SessionView, App[None]):
                 return
             await asyncio.sleep(self.speed)
         self.notify("The script is done: the session is yours.", title="demo")
+
+    async def _type_into(self, bar: CommandBar, line: str) -> None:
+        """Types ``line`` into the bar a character at a time, for the audience to read."""
+        per_character = min(self.speed / 2, 1.5) / max(1, len(line))
+        for end in range(1, len(line) + 1):
+            bar.value = line[:end]
+            await asyncio.sleep(per_character)
+        await asyncio.sleep(min(self.speed / 4, 0.5))
 
     # -- actions -------------------------------------------------------------------------
 

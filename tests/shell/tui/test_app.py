@@ -271,6 +271,11 @@ async def test_a_script_plays_then_leaves_the_session_live(shop_path, tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: app.session.state == "quiet"
                          and len(app.session.computation) >= 3)
+        shown = [line.text.rstrip() for line in app.output.lines]
+        narration = shown.index("a request")
+        inject = shown.index("> inject APIService.request type=query key=1")
+        run = shown.index("> run")
+        assert narration < inject < run
         await type_command(pilot, "inject APIService.request type=query key=2")
         assert len(app.session.computation.events_by_name("APIService.request")) == 2
 
