@@ -9,6 +9,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from rapide_shell.commands.errors import close_matches
+
 if TYPE_CHECKING:
     from rapide_shell.loader import LoadedArchitecture
 
@@ -172,6 +174,24 @@ def _never_runs(component: str, module: type | None) -> list[str]:
     ]
 
 
+def _unknown_sources(unknown: tuple[str, ...], components: list[str]) -> str:
+    """``source "stor" is no component (did you mean "store"?); ...`` for a connection."""
+    parts = []
+    for source in unknown:
+        hint = close_matches(source, components)
+        suggestion = " or ".join(f'"{name}"' for name in hint)
+        parts.append(
+            f'source "{source}" is no component'
+            + (
+                f" (did you mean {suggestion}?)"
+                if hint
+                else f" (components: {', '.join(components)})"
+            )
+        )
+    them = "it" if len(unknown) == 1 else "them"
+    return "; ".join(parts) + f", so only injected events can carry {them}"
+
+
 @dataclass(frozen=True)
 class CheckReport:
     """What ``rapide check`` found: a text summary and warnings (empty when all is well)."""
@@ -183,20 +203,26 @@ class CheckReport:
 def check_architecture(loaded: LoadedArchitecture) -> CheckReport:
     """Describe the loaded architecture and warn about what is probably a mistake.
 
-    Warnings: a connection whose pattern no interface can emit (it fires only on
-    injected events, if ever); a component that no connection reaches and that emits
+    Warnings: a connection whose pattern names a source (``from "name"``) that is no
+    component (a misspelling, most likely; only injected events can carry it); a
+    connection whose pattern no component can emit (it fires only on injected events,
+    if ever); a component that no connection reaches and that emits
     nothing any connection listens to (it takes no part); a component that nothing
     reaches whose module has no start hook (it never runs), or has ``@when`` handlers
     (they never run).
     """
     description = loaded.description
     warnings: list[str] = []
+    component_names = [component.name for component in description.components]
     for connection in description.connections:
-        if connection.sources is not None and not connection.sources:
+        where = f"connection #{connection.index} ({connection.kind} {connection.pattern})"
+        unknown = connection.unknown_sources
+        if unknown:
+            warnings.append(f"{where}: {_unknown_sources(unknown, component_names)}")
+        elif connection.sources is not None and not connection.sources:
             warnings.append(
-                f"connection #{connection.index} ({connection.kind} {connection.pattern}): "
-                "no interface declares an event its pattern can match, so only injected "
-                "events can fire it"
+                f"{where}: no component emits an event its pattern can match, so only "
+                "injected events can fire it"
             )
     for component in description.components:
         reached = description.connections_into(component.name)

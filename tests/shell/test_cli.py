@@ -194,8 +194,33 @@ def test_check_reports_bindings_and_warnings(tmp_path: Path) -> None:
     warned = rapide("check", lonely)
     assert warned.returncode == 0, warned.stderr
     assert "warning: component 'spare' (Spare) is not connected" in warned.stdout
-    assert "warning: connection #4 (agent Audit.done): no interface declares" in warned.stdout
+    assert "warning: connection #4 (agent Audit.done): no component emits" in warned.stdout
     assert warned.stdout.rstrip().endswith("3 warnings")
+
+
+def test_check_warns_of_a_source_that_is_no_component(tmp_path: Path) -> None:
+    misspelt = tmp_path / "misspelt.py"
+    misspelt.write_text(
+        SHOP.read_text().replace(
+            '        pipe(Pattern.match("Store.reserved"), target=ledger),\n',
+            '        pipe(Pattern.match("Store.reserved", source="stor"), target=ledger),\n'
+            '        agent(Pattern.match("Web.order", source="kiosk"), target=mailer),\n',
+        )
+    )
+    result = rapide("check", misspelt)
+    assert result.returncode == 0, result.stderr
+    warnings = [line for line in result.stdout.splitlines() if line.startswith("warning:")]
+    assert (
+        'warning: connection #1 (pipe Store.reserved from "stor"): source "stor" is no '
+        'component (did you mean "store"?), so only injected events can carry it'
+    ) in warnings
+    assert (
+        'warning: connection #2 (agent Web.order from "kiosk"): source "kiosk" is no '
+        "component (components: web, store, ledger, mailer), so only injected events can "
+        "carry it"
+    ) in warnings
+    # The misspelt source is the one thing said about each of these connections.
+    assert sum("connection #1 " in line for line in warnings) == 1
 
 
 def test_usage_errors_exit_2() -> None:
