@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -157,16 +158,21 @@ def command_help(name: str) -> RenderableType:
     return Group(*parts)
 
 
+_ITEM = re.compile(r"`[^`]+`:")
+
+
 def reflow(text: str) -> str:
     """Join the hard-wrapped lines of each paragraph, so the terminal wraps them instead.
 
-    A line that starts with a backtick begins an item of its own (as in ``help show``).
+    A line that opens with a quoted term and a colon (``"`show queue`: ..."``) begins an
+    item of its own, as in ``help show``; any other line goes on the one before it, even
+    when the wrapping happened to put a quoted word first.
     """
     paragraphs = []
     for paragraph in text.split("\n\n"):
         lines: list[str] = []
         for line in paragraph.splitlines():
-            if lines and not line.startswith("`"):
+            if lines and not _ITEM.match(line):
                 lines[-1] += " " + line.strip()
             else:
                 lines.append(line.strip())

@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from rich.console import Console
+
 from rapide_shell import notices
 from rapide_shell.session import Session
 
@@ -261,6 +263,22 @@ async def test_help_lists_and_explains(shop_session: Session) -> None:
     assert "inject" in everything.data["commands"]
     one = await ok(shop_session, "help inject")
     assert one.data == {"command": "inject"}
+
+
+async def test_full_help_leaves_the_wrapping_to_the_terminal(shop_session: Session) -> None:
+    def lines(outcome: Any) -> list[str]:
+        console = Console(width=400, record=True)
+        for renderable in outcome.output:
+            console.print(renderable)
+        return console.export_text().splitlines()
+
+    step = lines(await ok(shop_session, "help step"))
+    # One paragraph, even where the source text's wrapping put `step #12` first on a line.
+    assert any("connection kind; `step #12` runs dispatch 12" in line for line in step)
+    show = lines(await ok(shop_session, "help show"))
+    # Items of a list stay one a line.
+    assert any(line.startswith("`show queue`: ") for line in show)
+    assert any(line.startswith("`show event ID`: ") for line in show)
 
 
 async def test_listeners_get_runtime_and_session_notifications(shop_session: Session) -> None:
