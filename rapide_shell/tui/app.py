@@ -268,7 +268,15 @@ class RapideApp(SessionView, App[None]):
         return outcome
 
     def _screen_command(self, words: list[str]) -> None:
-        arguments = shlex.split(words[1]) if len(words) > 1 else []
+        try:
+            arguments = shlex.split(words[1]) if len(words) > 1 else []
+        except ValueError as error:  # an unclosed quote
+            self.output.write(Text(f"error: {words[0]}: {error}", style="bold red"))
+            return
+        if len(arguments) > 1:
+            usage = SCREEN_COMMANDS[words[0]][0]
+            self.output.write(Text(f"error: too many arguments; usage: {usage}", "bold red"))
+            return
         self.action_screenshot(arguments[0] if arguments else None)
 
     @work(group="script", exit_on_error=False)
@@ -368,7 +376,13 @@ class RapideApp(SessionView, App[None]):
 
     def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
         """Saves an SVG picture of the screen (in the current directory by default)."""
-        saved = Path(self.save_screenshot(filename, path)).resolve()
+        try:
+            saved = Path(self.save_screenshot(filename, path)).resolve()
+        except OSError as error:
+            self.output.write(Text(
+                f"error: cannot save the screenshot: {error.strerror} ({error.filename})",
+                style="bold red"))
+            return
         self.output.write(Text(f"screenshot saved to {saved}", style="green"))
         self.notify(f"saved {saved}", title="screenshot")
 

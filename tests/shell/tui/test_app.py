@@ -486,3 +486,13 @@ async def test_the_screenshot_key_saves_an_svg_in_the_current_folder(
         await pilot.pause()
         (saved,) = tmp_path.glob("*.svg")
         assert saved.read_text(encoding="utf-8").startswith("<svg")
+
+
+async def test_a_screenshot_that_cannot_be_written_is_an_error_line(shop_path, tmp_path):
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, f"screenshot {tmp_path}/no/such/folder/shot.svg")
+        await type_command(pilot, "screenshot a.svg b.svg")
+        shown = [line.text.rstrip() for line in app.output.lines]
+        assert any(line.startswith("error: cannot save the screenshot") for line in shown)
+        assert any("too many arguments; usage: screenshot [FILE.svg]" in line for line in shown)
