@@ -230,7 +230,11 @@ async def reload(session: Session, command: Command, line: str) -> CommandOutcom
 
 
 def _kept(session: Session) -> str:
-    return f"{len(session.watches)} watches and {len(session.breakpoints)} breakpoints kept"
+    watches, breakpoints = len(session.watches), len(session.breakpoints)
+    return (
+        f"{watches} watch{'' if watches == 1 else 'es'} and "
+        f"{breakpoints} breakpoint{'' if breakpoints == 1 else 's'} kept"
+    )
 
 
 async def load(session: Session, command: Command, line: str) -> CommandOutcome:
