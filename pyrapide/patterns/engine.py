@@ -14,6 +14,10 @@ the events a probe will look up: for ``>>`` the last event (the probe walks the
 new match's causal ancestry when that is cheaper than testing the candidates),
 for ``then_immediately`` every event (the probe walks direct causes), for ``&``
 the root events each match descends from.
+
+An incremental matcher can take back its last feed: every change a step makes to
+the stores, a repeat's occurrences or a guard's error log is journalled with its
+undo, so an event that gained causes after it was fed can be fed again exactly.
 """
 
 from __future__ import annotations
@@ -67,7 +71,9 @@ class Matcher:
     its causes: ``feed`` returns the matches it completes. Each match is reported
     exactly once over a run; the matches reported after feeding a poset's events
     are exactly ``pattern.match_in(poset)``. The matcher assumes causes are given
-    when an event is recorded (links added later between old events are not seen).
+    when an event is recorded (links added later between old events are not seen),
+    with one exception: the event fed last may gain causes, then be fed again with
+    :meth:`refeed`.
 
     Cost per event: constant for a one-event pattern; for a composite one, in
     proportion to the stored matches the new one could pair with (see
@@ -76,14 +82,26 @@ class Matcher:
     with the number of those matches.
     """
 
-    __slots__ = ("_context", "_fed", "_fed_from", "_last_fed", "_root", "pattern")
+    __slots__ = (
+        "_context",
+        "_fed",
+        "_fed_before_last",
+        "_fed_from",
+        "_last_fed",
+        "_retractable",
+        "_root",
+        "pattern",
+    )
 
     def __init__(self, pattern: alg.Pattern) -> None:
         self.pattern = pattern
         self._context = Context(None)
+        self._context.journal = []  # the undo log of the last feed (see retract_last)
         self._root = compile_node(pattern, self._context)
         self._fed_from: Any = None  # the poset or computation last fed from
         self._last_fed: Any = None
+        self._fed_before_last: Any = None  # what _last_fed becomes if the last feed is retracted
+        self._retractable = False
         self._fed = 0
 
     def feed(self, event: Any, poset: Any) -> list[PatternMatch]:
@@ -92,12 +110,48 @@ class Matcher:
         ``poset`` may be a Poset or a Computation. Events whose names the pattern
         cannot match (see ``pattern.event_names()``) may be left unfed.
         """
+        context = self._context
         if poset is not self._fed_from:
-            self._context.bind(_poset_of(poset))
+            context.bind(_poset_of(poset))
             self._fed_from = poset
+        context.journal.clear()  # type: ignore[union-attr]
         self._fed += 1
+        self._fed_before_last = self._last_fed
         self._last_fed = event
+        self._retractable = True
         return self._root.step(event)
+
+    def retract_last(self) -> None:
+        """Undo the last :meth:`feed`, as if that event had not been fed.
+
+        The matches it returned are no longer stored for pairing (a grown
+        ``repeat`` match it returned stays readable). Only one feed can be taken
+        back: raises ValueError when nothing was fed since the last retraction.
+        """
+        if not self._retractable:
+            raise ValueError("nothing to retract: no event was fed since the last retraction")
+        journal = self._context.journal
+        while journal:
+            undo, *arguments = journal.pop()
+            undo(*arguments)
+        self._context.forget(self._last_fed)
+        self._last_fed = self._fed_before_last
+        self._fed -= 1
+        self._retractable = False
+
+    def refeed(self, event: Any, poset: Any) -> list[PatternMatch]:
+        """Feed ``event`` again after it gained causes; every match it completes now.
+
+        ``event`` must be the event fed last and must have no effects yet (so no
+        other event's relations changed). The result replaces what its earlier
+        feed returned: matches the new causes create are in it, matches they
+        ruled out (an independence ``|`` with a new ancestor, say) are not.
+        Raises ValueError for any other event.
+        """
+        if self._last_fed is None or event != self._last_fed or not self._retractable:
+            raise ValueError(f"refeed takes the event fed last; {event.id!r} is not it")
+        self.retract_last()
+        return self.feed(event, poset)
 
     def catch_up(self, poset: Any) -> list[PatternMatch]:
         """Feed the events recorded in ``poset`` after the last one fed; return their matches.
@@ -204,7 +258,7 @@ class _SequenceNode(_Node):
         self.left = compile_node(pattern.left, context)
         self.right = compile_node(pattern.right, context)
         shared = pattern.left.placeholder_names() & pattern.right.placeholder_names()
-        self.probe = SequenceProbe(context, Store(shared), immediate)
+        self.probe = SequenceProbe(context, Store(shared, context.journal), immediate)
 
     def step(self, event: Any) -> list[PatternMatch]:
         new_left = self.left.step(event)
@@ -234,8 +288,8 @@ class _SymmetricNode(_Node):
         self.right = compile_node(pattern.right, context)
         shared = pattern.left.placeholder_names() & pattern.right.placeholder_names()
         # left_probe holds left matches and is probed by new right matches.
-        self.left_probe = probe_type(context, Store(shared), stored_on_left=True)
-        self.right_probe = probe_type(context, Store(shared), stored_on_left=False)
+        self.left_probe = probe_type(context, Store(shared, context.journal), stored_on_left=True)
+        self.right_probe = probe_type(context, Store(shared, context.journal), stored_on_left=False)
 
     def step(self, event: Any) -> list[PatternMatch]:
         new_left = self.left.step(event)
@@ -296,7 +350,10 @@ class _FilterNode(_Node):
             try:
                 accepted = predicate(found)
             except Exception as error:  # a broken guard is a non-match, reported
-                _record_guard_error(pattern, found, error)
+                record = _record_guard_error(pattern, found, error)
+                journal = self.context.journal
+                if journal is not None:
+                    journal.append((_forget_guard_error, pattern, record))
                 continue
             if accepted:
                 kept.append(found)
@@ -310,8 +367,11 @@ class _FilterNode(_Node):
         return self._keep(self.inner.batch())
 
 
-def _record_guard_error(pattern: ops.GuardedPattern, found: PatternMatch, error: Exception) -> None:
-    pattern.guard_errors.append((found, error))
+def _record_guard_error(
+    pattern: ops.GuardedPattern, found: PatternMatch, error: Exception
+) -> tuple[PatternMatch, Exception]:
+    record = (found, error)
+    pattern.guard_errors.append(record)
     pattern.guard_error_count += 1
     if pattern.guard_error_count == 1:
         warnings.warn(
@@ -320,6 +380,19 @@ def _record_guard_error(pattern: ops.GuardedPattern, found: PatternMatch, error:
             RuntimeWarning,
             stacklevel=2,
         )
+    return record
+
+
+def _forget_guard_error(
+    pattern: ops.GuardedPattern, record: tuple[PatternMatch, Exception]
+) -> None:
+    # A retracted feed's guard calls did not happen: the refeed calls the guard again.
+    pattern.guard_error_count -= 1
+    errors = pattern.guard_errors
+    for index in range(len(errors) - 1, -1, -1):  # recent records are at the end
+        if errors[index] is record:
+            del errors[index]
+            break
 
 
 class _RepeatNode(_Node):
@@ -337,8 +410,17 @@ class _RepeatNode(_Node):
         seq = self.context.seq
         if len(new) > 1:
             new.sort(key=lambda m: (tuple(map(seq, m.events)), repr(sorted(m.bindings.items()))))
+        before = len(self.occurrences)
         self.occurrences.extend(new)
-        return GrowingMatch(self.occurrences, len(self.occurrences), seq)
+        grown = GrowingMatch(self.occurrences, len(self.occurrences), seq)
+        journal = self.context.journal
+        if journal is not None:
+            journal.append((self._shrink, before, grown))
+        return grown
+
+    def _shrink(self, length: int, grown: GrowingMatch) -> None:
+        grown.events  # noqa: B018 - built now: it reads the list about to shrink
+        del self.occurrences[length:]
 
     def step(self, event: Any) -> list[PatternMatch]:
         new = self.inner.step(event)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from itertools import chain
 from typing import Any
 
@@ -16,12 +16,15 @@ _NO_ROOTS: frozenset[Any] = frozenset()
 class Context:
     """The poset being matched, its operations bound once, and memos shared by the nodes."""
 
-    __slots__ = ("_roots", "causes", "depth", "is_ancestor", "poset", "seq")
+    __slots__ = ("_roots", "causes", "depth", "is_ancestor", "journal", "poset", "seq")
 
     def __init__(self, poset: Any) -> None:
         self.poset: Any = None
         # event id -> ids of the root events that strictly precede it (for ``&``)
         self._roots: dict[str, frozenset[str]] = {}
+        # An incremental matcher's undo log for its last feed: (undo, *arguments) entries
+        # appended by the stores and nodes as they change, undone in reverse order.
+        self.journal: list[tuple[Any, ...]] | None = None
         if poset is not None:
             self.bind(poset)
 
@@ -32,6 +35,14 @@ class Context:
         self.causes = poset.causes
         self.depth = poset.depth
         self.is_ancestor = poset.is_ancestor
+
+    def forget(self, event: Any) -> None:
+        """Drop what is memoised about ``event``, whose causes are about to change.
+
+        Only ``event`` itself is forgotten: it must have no effects yet, so no other
+        event's memo depends on it.
+        """
+        self._roots.pop(event.id, None)
 
     def by_completion(self, matches: list[PatternMatch]) -> list[PatternMatch]:
         """The matches ordered by the recording position of their last event (stable)."""
@@ -109,10 +120,11 @@ class Store:
     indexed by whichever events the operator's probe looks up.
     """
 
-    __slots__ = ("buckets", "by_event", "shared", "size", "unkeyed")
+    __slots__ = ("buckets", "by_event", "journal", "shared", "size", "unkeyed")
 
-    def __init__(self, shared_names: Iterable[str]) -> None:
+    def __init__(self, shared_names: Iterable[str], journal: list[Any] | None = None) -> None:
         self.shared = tuple(sorted(shared_names))
+        self.journal = journal  # when given, each add is logged there so it can be undone
         self.buckets: dict[Any, list[PatternMatch]] = {}
         # Matches lacking one of the shared names: they may agree with any probe.
         self.unkeyed: list[PatternMatch] = []
@@ -131,7 +143,7 @@ class Store:
             key.append(freeze(bindings[name]))
         return tuple(key)
 
-    def add(self, match: PatternMatch, index_ids: Iterable[str] = ()) -> None:
+    def add(self, match: PatternMatch, index_ids: Collection[str] = ()) -> None:
         """Keep ``match``, findable under each of the event ids ``index_ids``."""
         key = self.key_of(match)
         if key is None:
@@ -150,6 +162,23 @@ class Store:
                 by_event[event_id] = [match]
             else:
                 indexed.append(match)
+        if self.journal is not None:
+            self.journal.append((self.remove_last, match, index_ids))
+
+    def remove_last(self, match: PatternMatch, index_ids: Collection[str] = ()) -> None:
+        """Undo ``add(match, index_ids)``, the latest add not undone yet (undo in reverse)."""
+        key = self.key_of(match)
+        kept = self.unkeyed if key is None else self.buckets[key]
+        kept.pop()
+        if not kept and key is not None:
+            del self.buckets[key]
+        self.size -= 1
+        by_event = self.by_event
+        for event_id in index_ids:
+            indexed = by_event[event_id]
+            indexed.pop()
+            if not indexed:
+                del by_event[event_id]
 
     def candidates(self, probe: PatternMatch) -> list[list[PatternMatch]]:
         """The lists of stored matches whose bindings may agree with ``probe``'s."""
