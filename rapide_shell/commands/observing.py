@@ -8,6 +8,7 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from rapide_shell import notices, render
+from rapide_shell.commands.errors import close_matches
 from rapide_shell.commands.parser import Command
 from rapide_shell.outcome import CommandOutcome
 
@@ -23,7 +24,8 @@ async def break_(session: Session, command: Command, line: str) -> CommandOutcom
     breakpoint_ = session.add_breakpoint(command.args["pattern"], command.args["pattern_text"])
     session.record(command.text)
     text = f"breakpoint {breakpoint_.id}: {breakpoint_.pattern_text}"
-    return CommandOutcome(line, "break", output=(Text(text),), data={"breakpoint": breakpoint_.id})
+    output = (Text(text), *_undeclared_names(session, command.args["pattern"]))
+    return CommandOutcome(line, "break", output=output, data={"breakpoint": breakpoint_.id})
 
 
 async def unbreak(session: Session, command: Command, line: str) -> CommandOutcome:
@@ -56,7 +58,8 @@ async def watch(session: Session, command: Command, line: str) -> CommandOutcome
     session.record(command.text)
     text = f"watch {added.id}: {added.pattern_text}  ({_matches(added.count)} so far)"
     data = {"watch": added.id, "count": added.count}
-    return CommandOutcome(line, "watch", output=(Text(text),), data=data)
+    output = (Text(text), *_undeclared_names(session, command.args["pattern"]))
+    return CommandOutcome(line, "watch", output=output, data=data)
 
 
 async def unwatch(session: Session, command: Command, line: str) -> CommandOutcome:
@@ -136,4 +139,25 @@ async def expect(session: Session, command: Command, line: str) -> CommandOutcom
             f"FAILED: {pattern_text}: expected {expected}, saw {_matches(seen)}", style="bold red"
         )
     data = {"pattern": pattern_text, "expected": expected, "seen": seen, "held": held}
-    return CommandOutcome(line, "expect", output=(text,), data=data, failed_expectation=not held)
+    output = (text, *_undeclared_names(session, command.args["pattern"]))
+    return CommandOutcome(line, "expect", output=output, data=data, failed_expectation=not held)
+
+
+def _undeclared_names(session: Session, pattern: Any) -> list[Text]:
+    """A note for each event name in ``pattern`` that no interface declares: most likely a
+    misspelling, and one the pattern would otherwise keep to itself by never matching."""
+    names = pattern.event_names()
+    if not names:
+        return []
+    notes = []
+    for name in sorted(names - session.actions.keys()):
+        hint = [repr(close) for close in close_matches(name, session.actions)]
+        either = ", ".join(hint[:-1]) + " or " + hint[-1] if len(hint) > 1 else "".join(hint)
+        suggestion = f"; did you mean {either}?" if hint else ""
+        notes.append(
+            Text(
+                f"note: no interface declares {name!r}, so it may never match{suggestion}",
+                style="yellow",
+            )
+        )
+    return notes

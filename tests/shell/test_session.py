@@ -215,6 +215,23 @@ async def test_export_save_and_load(shop_session: Session, tmp_path: Path) -> No
     assert shop_session.state == "quiet"
 
 
+async def test_a_pattern_naming_an_undeclared_event_gets_a_note(shop_session: Session) -> None:
+    def notes(outcome: Any) -> list[str]:
+        return [item.plain for item in outcome.output if item.plain.startswith("note:")]
+
+    misspelt = await ok(shop_session, "break Store.reservd")
+    assert notes(misspelt) == [
+        "note: no interface declares 'Store.reservd', so it may never match; "
+        "did you mean 'Store.reserved' or 'Store.refused'?"
+    ]
+    assert notes(await ok(shop_session, "watch Web.order -> Nowhere.thing")) == [
+        "note: no interface declares 'Nowhere.thing', so it may never match"
+    ]
+    assert len(notes(await ok(shop_session, "expect Web.ordr none"))) == 1
+    assert notes(await ok(shop_session, "watch Web.order -> *")) == []
+    assert notes(await ok(shop_session, "expect Store.refused none")) == []
+
+
 async def test_reset_and_seed_keep_watches_and_start_over(shop_session: Session) -> None:
     await ok(shop_session, "watch Web.order")
     await ok(shop_session, "inject Web.order item=apple")
