@@ -380,7 +380,7 @@ async def test_the_log_follows_new_events_unless_the_user_moved_away(shop_path):
     app = make_app(shop_path)
     async with app.run_test(size=SIZE) as pilot:
         for key in range(8):
-            await type_command(pilot, f"inject APIService.request type=query key={key}")
+            app.session.system.inject("APIService.request", {"type": "query", "key": str(key)})
         await type_command(pilot, "run")
         log = app.query_one(EventLog)
         assert log.event_count > log.scrollable_content_region.height
