@@ -189,12 +189,14 @@ def _zero_based(column: int) -> int:
     return max(column - 1, 0)
 
 
-def _identifier(name: str) -> Callable[[str, int, list[Word]], dict[str, Any]]:
+def _identifier(name: str, lister: str) -> Callable[[str, int, list[Word]], dict[str, Any]]:
     def parse(rest: str, column: int, words: list[Word]) -> dict[str, Any]:
         if not words:
-            raise CommandSyntaxError(f"a {name} number is needed", column=column)
+            raise CommandSyntaxError(
+                f"a {name} id is needed (`{lister}` lists them)", column=column
+            )
         _at_most(words, 1)
-        return {"id": _number(words[0], name)}
+        return {"id": _number(words[0], f"a {name} id")}
 
     return parse
 
@@ -203,7 +205,7 @@ def _matches(rest: str, column: int, words: list[Word]) -> dict[str, Any]:
     if not words:
         return {"id": None}
     _at_most(words, 1)
-    return {"id": _number(words[0], "watch")}
+    return {"id": _number(words[0], "a watch id")}
 
 
 def _show(rest: str, column: int, words: list[Word]) -> dict[str, Any]:
@@ -226,7 +228,7 @@ def _show(rest: str, column: int, words: list[Word]) -> dict[str, Any]:
     if topic.text == "events":
         _at_most(words, 2)
         if len(words) == 2:
-            return {"topic": "events", "arg": str(_number(words[1], "event count"))}
+            return {"topic": "events", "arg": str(_number(words[1], "an event count"))}
         return {"topic": "events", "arg": None}
     _at_most(words, 1)
     return {"topic": topic.text, "arg": None}
@@ -268,7 +270,7 @@ def _seed(rest: str, column: int, words: list[Word]) -> dict[str, Any]:
     if not words:
         raise CommandSyntaxError("seed needs a number", column=column)
     _at_most(words, 1)
-    return {"value": _number(words[0], "seed")}
+    return {"value": _number(words[0], "a seed")}
 
 
 def _help(rest: str, column: int, words: list[Word]) -> dict[str, Any]:
@@ -293,10 +295,11 @@ def _at_most(words: list[Word], count: int) -> None:
 
 
 def _number(word: Word, what: str) -> int:
+    """``word`` as a number of 0 or more; ``what`` names it, article included ("a seed")."""
     text = word.text.removeprefix("#")
     if not text.isdigit():
         raise CommandSyntaxError(
-            f"a {what} must be a whole number, not {word.text!r}", column=word.column
+            f"{what} must be a whole number, not {word.text!r}", column=word.column
         )
     return int(text)
 
@@ -314,10 +317,10 @@ _PARSERS: dict[str, Callable[[str, int, list[Word]], dict[str, Any]]] = {
     "continue": _no_args,
     "pause": _no_args,
     "break": _pattern_command,
-    "unbreak": _identifier("breakpoint"),
+    "unbreak": _identifier("breakpoint", "breaks"),
     "breaks": _no_args,
     "watch": _pattern_command,
-    "unwatch": _identifier("watch"),
+    "unwatch": _identifier("watch", "matches"),
     "matches": _matches,
     "expect": _expect,
     "show": _show,

@@ -186,7 +186,7 @@ def test_arguments_are_typed(line: str, args: dict[str, object]) -> None:
         ("seed many", "whole number"),
         ("run now", "unexpected 'now'"),
         ("help nothing", "no command 'nothing'"),
-        ("unbreak", "breakpoint number is needed"),
+        ("unbreak", "breakpoint id is needed"),
         ("watch", "a pattern is needed"),
     ],
 )
@@ -198,3 +198,18 @@ def test_every_command_has_help_and_a_handler() -> None:
     assert set(HANDLERS) == set(COMMANDS)
     for spec in COMMANDS.values():
         assert spec.summary and spec.details and spec.usage.startswith(spec.name)
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("unbreak", "a breakpoint id is needed (`breaks` lists them)"),
+        ("unwatch", "a watch id is needed (`matches` lists them)"),
+        ("unbreak x", "a breakpoint id must be a whole number, not 'x'"),
+        ("matches x", "a watch id must be a whole number, not 'x'"),
+        ("show events x", "an event count must be a whole number, not 'x'"),
+        ("seed -3", "a seed must be a whole number, not '-3'"),
+    ],
+)
+def test_numbers_are_named_for_what_they_count(line: str, message: str) -> None:
+    assert syntax_error(line).message == message
