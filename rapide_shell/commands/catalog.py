@@ -75,7 +75,8 @@ next breakpoint.""",
         details="""\
 Stops a `run` after the dispatch in progress. Pending dispatches stay queued; `step`
 or `continue` goes on. Between commands the system is always paused, so `pause` only
-matters while a run is in progress (the TUI, or a script line after a long run).""",
+matters while a run is in progress: typed in the TUI's command bar during a run (in the
+REPL, Ctrl-C pauses a run; a script's commands never overlap a run).""",
         while_running=True,
     ),
     CommandSpec(
