@@ -496,3 +496,26 @@ async def test_a_screenshot_that_cannot_be_written_is_an_error_line(shop_path, t
         shown = [line.text.rstrip() for line in app.output.lines]
         assert any(line.startswith("error: cannot save the screenshot") for line in shown)
         assert any("too many arguments; usage: screenshot [FILE.svg]" in line for line in shown)
+
+
+async def test_the_connection_kinds_example_draws_one_edge_per_connection():
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parents[3] / "examples" / "connection_kinds.py"
+    app = make_app(example)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        picture = app.query_one(ConnectionGraph).picture
+        assert sorted(picture.lane_rows) == [0, 1, 2]
+        # One lane per connection (plus, at most, its line in the legend), not one per
+        # component sharing the Source interface.
+        assert all(len(rows) <= 2 for rows in picture.lane_rows.values())
+        text = picture.text()
+        for kind in ("connect", "pipe", "agent"):
+            assert f'{kind} Source.job from "{kind}_source"' in text
+        assert picture.width <= app.query_one(ConnectionGraph).scrollable_content_region.width
+        kinds_before = [d.kind for d in app.session.pending()]
+        await type_command(pilot, "step agent")
+        kinds_after = [d.kind for d in app.session.pending()]
+        assert kinds_after.count("agent") == kinds_before.count("agent") - 1
+        assert kinds_after.count("pipe") == kinds_before.count("pipe")
