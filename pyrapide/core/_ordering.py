@@ -37,12 +37,26 @@ only hold one entry per link between chains, and appending stays O(causes)
 from __future__ import annotations
 
 import heapq
-from bisect import bisect_right
+from bisect import bisect_right, insort
 from collections.abc import Sequence
 from typing import Protocol
 
 _TAIL_SEARCH_BUDGET = 24
 """How many ancestors a new event may look at for a chain to extend."""
+
+_SMALL = 8
+"""Up to this many effects of one event are kept in a tuple, beyond in a list."""
+
+
+def _with_effect(known: tuple[int, ...] | list[int] | None, p: int) -> tuple[int, ...] | list[int]:
+    """Return ``known`` (the effects of some event) with ``p`` added, kept ascending."""
+    if known is None:
+        return (p,)
+    if type(known) is list:
+        insort(known, p)
+        return known
+    grown = sorted((*known, p))
+    return tuple(grown) if len(grown) <= _SMALL else grown
 
 
 class Labelled(Protocol):
@@ -82,7 +96,8 @@ class CausalOrder:
         # extended by a later event of the same kind (the same component's steps).
         self.events = events
         self.causes: list[tuple[int, ...]] = []
-        self.effects: list[list[int] | None] = []  # None until the first effect
+        # Ascending; None until the first effect, a tuple while few, then a list.
+        self.effects: list[tuple[int, ...] | list[int] | None] = []
         self.topo: list[int] = []
         self.next_topo = 0
         self.depth: list[int] = []
@@ -100,27 +115,38 @@ class CausalOrder:
     # -- building ---------------------------------------------------------
 
     def append(self, causes: tuple[int, ...]) -> None:
-        """Add the next event with these (distinct, existing) causes."""
-        p = len(self.causes)
-        self.causes.append(causes)
-        self.effects.append(None)
+        """Add the next event with these (distinct, existing, ascending) causes.
+
+        Costs O(number of causes).
+        """
+        causes_of, effects = self.causes, self.effects
+        p = len(causes_of)
+        causes_of.append(causes)
+        effects.append(None)
         self.topo.append(self.next_topo)
         self.next_topo += 1
-        effects = self.effects
         for c in causes:
             known = effects[c]
+            # Small tuples, which the garbage collector stops tracking, until an
+            # event has many effects: a million events, a million fewer
+            # containers for every full collection to walk.
             if known is None:
-                effects[c] = [p]
-            else:
+                effects[c] = (p,)
+            elif type(known) is list:
                 known.append(p)
+            elif len(known) < _SMALL:
+                effects[c] = (*known, p)
+            else:
+                effects[c] = [*known, p]
         if len(causes) == 1:
             # The common case, inlined: one cause, and it ends its chain.
-            (c,) = causes
-            home = self.chain[c]
+            c = causes[0]
+            chain_of = self.chain
+            home = chain_of[c]
             members = self.chains[home]
             if members[-1] == c:
                 self.depth.append(self.depth[c] + 1)
-                self.chain.append(home)
+                chain_of.append(home)
                 self.pos.append(len(members))
                 members.append(p)
                 return
@@ -224,24 +250,22 @@ class CausalOrder:
     def build(cls, causes: list[tuple[int, ...]], events: Sequence[Labelled] = ()) -> CausalOrder:
         """Build the order for events whose causes are given by position.
 
-        Links may point backward in recording order.  Raises ``CycleFound``.
+        Each event's causes are distinct and ascending.  Links may point
+        backward in recording order.  Raises ``CycleFound``.
         """
         order = cls(events)
         n = len(causes)
-        if all(c < p for p, event_causes in enumerate(causes) for c in event_causes):
+        if all(not before or before[-1] < p for p, before in enumerate(causes)):
             # Every link points forward: recording order is a topological order,
             # and appending one event after another is the fastest way to build.
+            append = order.append
             for event_causes in causes:
-                order.append(event_causes)
+                append(event_causes)
             return order
-        effects: list[list[int] | None] = [None] * n
+        effects: list[tuple[int, ...] | list[int] | None] = [None] * n
         for p, event_causes in enumerate(causes):
             for c in event_causes:
-                known = effects[c]
-                if known is None:
-                    effects[c] = [p]
-                else:
-                    known.append(p)
+                effects[c] = _with_effect(effects[c], p)
         order.causes = list(causes)
         order.effects = effects
         order.forward_only = False
@@ -297,12 +321,8 @@ class CausalOrder:
             return True
         if self.topo[c] > self.topo[e] and not self._reorder(c, e):
             return False
-        self.causes[e] = (*self.causes[e], c)
-        known = self.effects[c]
-        if known is None:
-            self.effects[c] = [e]
-        else:
-            known.append(e)
+        self.causes[e] = tuple(sorted((*self.causes[e], c)))
+        self.effects[c] = _with_effect(self.effects[c], e)
         self._feed(self.chain[e], self.pos[e], c)
         if c > e:
             self.forward_only = False
@@ -412,9 +432,7 @@ class CausalOrder:
                     stack.append((other, reach))
         return False
 
-    def closure(
-        self, p: int, adjacency: list[tuple[int, ...]] | list[list[int] | None]
-    ) -> set[int]:
+    def closure(self, p: int, adjacency: Sequence[Sequence[int] | None]) -> set[int]:
         """Return every event reachable from p through ``adjacency`` (p excluded)."""
         seen: set[int] = set()
         stack = [p]

@@ -31,7 +31,9 @@ class Computation:
     def __init__(self, poset: Poset | None = None, clock_manager: ClockManager | None = None):
         self._poset = poset if poset is not None else Poset()
         self._clock_manager = clock_manager if clock_manager is not None else ClockManager()
-        self._next_number = 1 + max((_counter_number(e.id) for e in self._poset), default=0)
+        # The next "eN" to try; None until first needed, so that wrapping or
+        # loading a large poset does not read every id up front.
+        self._next_number: int | None = None if len(self._poset) else 1
 
     # -- recording --------------------------------------------------------
 
@@ -58,9 +60,10 @@ class Computation:
         """
         stamping: Clock | None = None if clock is None else self._clock_manager.get_clock(clock)
         self._poset.add(event, caused_by)
-        number = _counter_number(event.id)
-        if number >= self._next_number:
-            self._next_number = number + 1
+        if self._next_number is not None and event.id[:1] == "e":
+            number = _counter_number(event.id)
+            if number >= self._next_number:
+                self._next_number = number + 1
         if stamping is not None:
             stamping.stamp(event)
 
@@ -80,10 +83,16 @@ class Computation:
         or ``merge`` too), so a replay of the same run gets the same ids.
         """
         number = self._next_number
-        while f"e{number}" in self._poset:
+        if number is None:
+            number = 1 + max((_counter_number(e.id) for e in self._poset), default=0)
+        poset = self._poset
+        recorded = poset._index
+        event_id = f"e{number}"
+        while event_id in recorded:  # an "eN" recorded by hand since
             number += 1
-        event = Event(name, payload, source, f"e{number}", timestamp, metadata)
-        self._poset.add(event, caused_by)
+            event_id = f"e{number}"
+        event = Event(name, payload, source, event_id, timestamp, metadata)
+        poset.add(event, caused_by)
         self._next_number = number + 1
         return event
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from pyrapide.core.clock import Clock, ClockManager, RegularClock, SlavedClock, SynchronousClock
 from pyrapide.core.errors import CausalCycleError, ComputationFileError
-from pyrapide.core.event import Event
+from pyrapide.core.event import Event, events_from_columns
 from pyrapide.core.poset import Poset
 
 if TYPE_CHECKING:
@@ -194,6 +194,69 @@ def poset_from_document(data: Any, where: str) -> Poset:
         fail(f"'events' must be an array, found {_kind(raw_events)}")
     if not isinstance(raw_edges, list):
         fail(f"'edges' must be an array, found {_kind(raw_edges)}")
+    built = _events_in_bulk(raw_events)
+    events, position = built if built is not None else _events_one_by_one(raw_events, fail)
+    pairs = _edges_in_bulk(raw_edges, position)
+    if pairs is None:
+        pairs = _edges_one_by_one(raw_edges, position, fail)
+    found: list[list[int] | None] = [None] * len(events)
+    for cause, effect in pairs:
+        known = found[effect]
+        if known is None:
+            found[effect] = [cause]
+        else:
+            known.append(cause)
+    causes = [() if c is None else tuple(c) for c in found]
+    try:
+        return Poset._build(events, causes, position)
+    except CausalCycleError as error:
+        fail(str(error))
+
+
+# The usual document (every event a plain object with exactly the six fields,
+# no nulls, distinct ids; every edge a pair of known ids) is read a column at a
+# time, with the loops in C: about twice as fast as checking event by event.
+# Anything unusual returns None, and the document is read again one item at a
+# time, which names what is wrong and where.
+
+
+def _events_in_bulk(raw_events: list[Any]) -> tuple[list[Event], dict[str, int]] | None:
+    if _types(raw_events) - {dict} or set(map(len, raw_events)) - {len(_EVENT_FIELDS)}:
+        return None
+    try:
+        # Reading all six fields of a six-field object proves it has no other.
+        ids = [raw["id"] for raw in raw_events]
+        names = [raw["name"] for raw in raw_events]
+        payloads = [raw["payload"] for raw in raw_events]
+        sources = [raw["source"] for raw in raw_events]
+        stamps = [raw["timestamp"] for raw in raw_events]
+        metadata = [raw["metadata"] for raw in raw_events]
+    except KeyError:
+        return None
+    if (
+        _types(ids) - {str}
+        or _types(names) - {str}
+        or "" in ids
+        or "" in names
+        or _types(sources) - {str}
+        or _types(payloads) - {dict}
+        or _types(metadata) - {dict}
+        or _types(stamps) - {float, int}  # not bool: its type is not int
+    ):
+        return None
+    position = dict(zip(ids, range(len(ids)), strict=True))
+    if len(position) != len(ids):
+        return None  # a duplicate id
+    if int in _types(stamps):
+        stamps = [float(stamp) for stamp in stamps]
+    return events_from_columns(ids, names, payloads, sources, stamps, metadata), position
+
+
+def _types(column: list[Any]) -> set[type]:
+    return set(map(type, column))
+
+
+def _events_one_by_one(raw_events: list[Any], fail: Failure) -> tuple[list[Event], dict[str, int]]:
     events: list[Event] = []
     position: dict[str, int] = {}
     for index, raw in enumerate(raw_events):
@@ -202,7 +265,24 @@ def poset_from_document(data: Any, where: str) -> Poset:
         if earlier != index:
             fail(f"event #{index}: id {event.id!r} is already used by event #{earlier}")
         events.append(event)
-    found: list[list[int] | None] = [None] * len(events)
+    return events, position
+
+
+def _edges_in_bulk(raw_edges: list[Any], position: dict[str, int]) -> list[tuple[int, int]] | None:
+    if _types(raw_edges) - {list}:
+        return None
+    try:
+        # Ids are strings: a key of any other type is not found.  A list of
+        # other than two items does not unpack.
+        return [(position[cause], position[effect]) for cause, effect in raw_edges]
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _edges_one_by_one(
+    raw_edges: list[Any], position: dict[str, int], fail: Failure
+) -> list[tuple[int, int]]:
+    pairs = []
     for index, edge in enumerate(raw_edges):
         if type(edge) is not list or len(edge) != 2:
             fail(f"edge #{index}: expected [cause_id, effect_id], found {json.dumps(edge)[:80]}")
@@ -212,33 +292,12 @@ def poset_from_document(data: Any, where: str) -> Poset:
         if cause is None or effect is None:
             role, unknown = ("cause", cause_id) if cause is None else ("effect", effect_id)
             fail(f"edge #{index}: unknown {role} id {json.dumps(unknown)[:80]}")
-        known = found[effect]
-        if known is None:
-            found[effect] = [cause]
-        else:
-            known.append(cause)
-    causes = [
-        () if c is None else tuple(c) if len(c) == 1 else tuple(dict.fromkeys(c)) for c in found
-    ]
-    try:
-        return Poset._build(events, causes)
-    except CausalCycleError as error:
-        fail(str(error))
+        pairs.append((cause, effect))
+    return pairs
 
 
 def _event_from_document(raw: Any, index: int, report: Failure) -> Event:
-    if type(raw) is dict and len(raw) == len(_EVENT_FIELDS):
-        # Fast path for the usual document, which has exactly the six fields
-        # (reading all six proves there is no unknown one).  The Event
-        # constructor checks the types, once nulls (which it would read as
-        # "use a default") are ruled out.
-        try:
-            event_id, stamp = raw["id"], raw["timestamp"]
-            payload, metadata = raw["payload"], raw["metadata"]
-            if type(event_id) is str and None not in (stamp, payload, metadata):
-                return Event(raw["name"], payload, raw["source"], event_id, stamp, metadata)
-        except (KeyError, TypeError):
-            pass  # diagnosed field by field below
+    """Check every field of one event document and build it (or report what is wrong)."""
 
     def fail(message: str) -> NoReturn:
         report(f"event #{index}: {message}")
@@ -264,7 +323,9 @@ def _event_from_document(raw: Any, index: int, report: Failure) -> Event:
             continue
         value = raw[field]
         if not isinstance(value, expected) or (expected is str and required and not value):
-            wanted = "a non-empty string" if expected is str else "an object"
+            wanted = "an object" if expected is dict else "a string"
+            if required:
+                wanted = "a non-empty string"
             fail(f"{label}field {field!r} must be {wanted}, found {_kind(value)}")
     stamp = raw.get("timestamp", 0.0)
     if isinstance(stamp, bool) or not isinstance(stamp, int | float):

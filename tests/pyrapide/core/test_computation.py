@@ -203,3 +203,14 @@ def test_clock_manager() -> None:
     manager.register(replacement)
     assert manager.get_clock("one") is replacement and len(manager) == 2
     assert "two" in manager and [c.name for c in manager.clocks] == ["one", "two"]
+
+
+def test_a_wrapped_poset_gives_its_counter_ids_back_only_when_needed() -> None:
+    poset = Poset()
+    poset.add(Event("old", id="e41"))
+    poset.add(Event("other", id="x-9"))
+    computation = Computation(poset)
+    computation.record(Event("kept", id="e3"))  # below the highest: no effect
+    assert computation.new_event("next", caused_by="e41").id == "e42"
+    computation.record(Event("jump", id="e100"))
+    assert computation.new_event("next").id == "e101"

@@ -158,3 +158,19 @@ def test_eventset_iterates_in_given_order_and_is_a_frozenset() -> None:
     assert list(second.difference(events[:7])) == events[7:15]
     assert list(EventSet(events[:3] * 2)) == events[:3]
     assert list(pickle.loads(pickle.dumps(chosen))) == events[::-1]
+
+
+def test_subclasses_of_event_are_built_as_themselves() -> None:
+    class Tagged(Event):
+        __slots__ = ("tag",)
+
+    class Plain(Event):
+        pass
+
+    for kind in (Tagged, Plain):
+        event = kind("A.b", {"k": 1}, "src", "t1", 2, {"m": 2})
+        assert type(event) is kind and isinstance(event, Event)
+        assert (event.id, event.name, event.source, event.timestamp) == ("t1", "A.b", "src", 2.0)
+        assert event.payload == {"k": 1} and event.metadata == {"m": 2}
+        with pytest.raises(AttributeError, match="immutable"):
+            event.name = "other"

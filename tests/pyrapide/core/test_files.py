@@ -153,6 +153,12 @@ def event_null(index: int, field: str) -> dict:
         (with_changes(edges=[["a", "zz"]]), 'edge #0: unknown effect id "zz"'),
         (with_changes(edges=[["zz", "b"]]), 'edge #0: unknown cause id "zz"'),
         (with_changes(edges=[["a"]]), r"edge #0: expected \[cause_id, effect_id\]"),
+        (with_changes(edges=[["a", "b", "a"]]), r"edge #0: expected \[cause_id, effect_id\]"),
+        (with_changes(edges=["ab"]), r"edge #0: expected \[cause_id, effect_id\]"),
+        (with_changes(edges=[["a", "b"], ["a", 7]]), "edge #1: unknown effect id 7"),
+        (event_changed(1, source=3), r"event #1: \(id 'b'\) field 'source' must be a string"),
+        (event_null(0, "metadata"), "event #0: .*'metadata' must be an object, found null"),
+        (event_changed(0, timestamp=True), "event #0: .*'timestamp' must be a number"),
         (with_changes(edges=[["a", "b"], ["b", "a"]]), "cycle: 'a' -> 'b' -> 'a'"),
         (with_changes(edges=[["a", "a"]]), "cycle: 'a' -> 'a'"),
         ({**VALID, "clocks": [{"name": "c", "kind": "sundial"}]}, "unknown clock kind 'sundial'"),
@@ -219,3 +225,19 @@ def test_loading_never_executes_anything(tmp_path: Path) -> None:
     computation = Computation.load(path)
     assert not marker.exists()
     assert computation.get("a").payload["py/object"] == "os.system"  # kept as plain data
+
+
+def test_documents_off_the_usual_shape_load_like_the_usual_ones() -> None:
+    """Integer times, metadata, a missing optional field, backward and repeated edges."""
+    document = json.loads(json.dumps(VALID))
+    events = document["poset"]["events"]
+    events[0].update(timestamp=5, metadata={"m": [1]})
+    events.append({"id": "c", "name": "C"})  # source, payload, metadata, timestamp default
+    document["poset"]["edges"] = [["c", "a"], ["a", "b"], ["c", "b"], ["a", "b"]]
+    computation = Computation.from_dict(document)
+    a, b, c = (computation.get(i) for i in "abc")
+    assert a.timestamp == 5.0 and type(a.timestamp) is float and a.metadata == {"m": [1]}
+    assert (c.source, c.payload, c.timestamp) == ("", {}, 0.0)
+    assert computation.poset.direct_causes(b) == (a, c)  # recording order, once each
+    assert computation.poset.direct_causes(a) == (c,)
+    assert [e.id for e in computation.topological_order()] == ["c", "a", "b"]

@@ -209,3 +209,39 @@ def test_from_dict_refuses_inconsistent_documents() -> None:
         Poset.from_dict({**base, "edges": [["a", "zz"]]})
     with pytest.raises(ComputationFileError, match="already used by event #0"):
         Poset.from_dict({"events": [{"id": "a", "name": "A"}, {"id": "a", "name": "B"}]})
+
+
+def test_direct_causes_and_effects_are_tuples_in_recording_order() -> None:
+    poset, ev = diamond()
+    late = Event("late", id="late")
+    poset.add(late, caused_by=[ev["side"], ev["right"], ev["top"], ev["right"]])
+    assert poset.direct_causes(late) == (ev["top"], ev["right"], ev["side"])
+    assert poset.direct_causes("bottom") == (ev["left"], ev["right"])
+    assert poset.direct_causes(ev["top"]) == ()
+    assert poset.direct_effects(ev["top"]) == (ev["left"], ev["right"], late)
+    assert poset.direct_effects("late") == ()
+    assert list(poset.causes(late)) == list(poset.direct_causes(late))
+    assert list(poset.effects("top")) == list(poset.direct_effects("top"))
+    # A link added later, pointing backward in recording order, keeps the order.
+    poset.add_causal_link("side", "left")
+    assert poset.direct_causes("left") == (ev["top"], ev["side"])
+    assert poset.direct_effects("side") == (ev["left"], late)
+    for unknown in ("nothing", Event("ghost", id="ghost")):
+        with pytest.raises(ValueError, match="not in the poset"):
+            poset.direct_causes(unknown)
+        with pytest.raises(ValueError, match="not in the poset"):
+            poset.direct_effects(unknown)
+
+
+def test_an_event_with_many_effects_keeps_them_all_in_order() -> None:
+    poset = Poset()
+    hub = Event("hub", id="hub")
+    poset.add(hub)
+    leaves = [Event("leaf", id=f"leaf{n}") for n in range(30)]
+    for leaf in leaves[1:]:
+        poset.add(leaf, caused_by=[hub])
+    poset.add(leaves[0])
+    poset.add_causal_link(hub, leaves[0])  # recorded last, placed by recording order
+    assert poset.direct_effects(hub) == (*leaves[1:], leaves[0])
+    assert all(poset.is_ancestor(hub, leaf) for leaf in leaves)
+    assert poset.descendants(hub) == set(leaves)
