@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.console import RenderableType
@@ -247,13 +248,28 @@ async def load(session: Session, command: Command, line: str) -> CommandOutcome:
     except FileNotFoundError:
         raise CommandError(f"{path}: no such file") from None
     except Exception as error:
-        raise CommandError(f"{path}: not a saved computation ({_first_line(error)})") from None
+        raise CommandError(_not_a_computation(path, _first_line(error))) from None
     session.inspect(computation)
     session.record(f"load {path}")
     text = (
         f"loaded {len(computation)} events from {path} (read-only; `reset` returns to the system)"
     )
     return CommandOutcome(line, "load", output=(Text(text),), data={"events": len(computation)})
+
+
+def _not_a_computation(path: str, reason: str) -> str:
+    """``PATH: not a saved computation (why)``, the path said once even when ``reason``
+    (the reader's own message) already starts with it."""
+    for shown in (path, str(Path(path))):
+        if reason.startswith(shown):
+            reason = reason[len(shown) :].lstrip(": ")
+            break
+    reason = reason.removeprefix("not a saved computation").lstrip(": ")
+    return (
+        f"{path}: not a saved computation ({reason})"
+        if reason
+        else f"{path}: not a saved computation"
+    )
 
 
 def _first_line(error: Exception) -> str:

@@ -211,6 +211,10 @@ async def test_export_save_and_load(shop_session: Session, tmp_path: Path) -> No
     assert "read-only" in refused.error
     missing = await shop_session.execute(f"load {tmp_path / 'nothing.json'}")
     assert "no such file" in missing.error
+    exported = tmp_path / "run.json"  # an export, not a saved computation
+    wrong = await shop_session.execute(f"load {exported}")
+    assert wrong.error.startswith(f"{exported}: not a saved computation (")
+    assert wrong.error.count(str(exported)) == 1
     await ok(shop_session, "reset")
     assert shop_session.state == "quiet"
 
