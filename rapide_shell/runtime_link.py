@@ -149,7 +149,8 @@ class RuntimeLink:
         """Start over: finish the current run, then a fresh computation and modules.
 
         With ``loaded`` (``reload``) the system is built anew from it; otherwise the same
-        System is reset with ``self.seed``. Watches and breakpoints are re-primed.
+        System is reset with ``self.seed``. Watches and breakpoints are re-primed, their
+        counts started again.
         """
         await self.system.stop()
         if loaded is not None:
@@ -205,6 +206,7 @@ class RuntimeLink:
             watch.matches.clear()
             self.attach_watch(watch)
         for breakpoint_ in self.breakpoints:
+            breakpoint_.hits = 0
             self.attach_breakpoint(breakpoint_)
 
     def attach_watch(self, watch: Watch) -> None:

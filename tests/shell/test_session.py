@@ -249,9 +249,14 @@ async def test_reset_and_seed_keep_watches_and_start_over(shop_session: Session)
     assert shop_session.watches[0].count == 0
     await ok(shop_session, "inject Web.order item=apple")
     assert shop_session.watches[0].count == 1
+    await ok(shop_session, "break Store.reserved")
+    await ok(shop_session, "run")
+    assert shop_session.breakpoints[0].hits == 1
     outcome = await ok(shop_session, "reset")
     assert reset == ["seed", "reset"]
-    assert outcome.output[0].plain == "started over (seed 5); 1 watch and 0 breakpoints kept"
+    assert outcome.output[0].plain == "started over (seed 5); 1 watch and 1 breakpoint kept"
+    # As `help reset` says: they stay, and their counts start again.
+    assert (shop_session.watches[0].count, shop_session.breakpoints[0].hits) == (0, 0)
 
 
 async def test_reload_reads_the_file_again(shop_file: Path, tmp_path: Path) -> None:
