@@ -162,6 +162,11 @@ class RapideApp(SessionView, App[None]):
         else:
             self._show_in_inspector(selected.event)
 
+    @on(EventLog.EventChosen)
+    def _look_into(self, chosen: EventLog.EventChosen) -> None:
+        self._show_in_inspector(chosen.event)
+        self.query_one(Inspector).focus()
+
     @on(Inspector.LinkChosen)
     def _follow_link(self, chosen: Inspector.LinkChosen) -> None:
         self.query_one(EventLog).select_id(chosen.event_id)

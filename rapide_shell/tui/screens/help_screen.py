@@ -17,11 +17,13 @@ The command bar is focused when the shell opens: type a command and press Enter
 (Tab completes, ↑/↓ recall earlier lines). Escape leaves the bar for the panels;
 Tab/Shift+Tab or the keys 1 to 7 move between panels; `:` comes back to the bar.
 
-Event log: ↑/↓/PgUp/PgDn/Home pick an event (the inspector shows it); End follows
-new events again. Inspector: ↑/↓ pick a cause or effect, Enter shows that event.
+Event log: ↑/↓/PgUp/PgDn/Home pick an event (the inspector shows it), Enter goes
+into the inspector; End follows new events again.
+Inspector: ↑/↓ pick a cause or effect, Enter shows that event.
 Queue: Enter (or a double click) runs the highlighted dispatch (`step #ID`); its
-connection is highlighted in the graph. Watches: Enter expands a watch; Enter on a match
-highlights its events in the log. Errors: Enter shows the details.
+connection is highlighted in the graph.
+Watches: Enter expands a watch; Enter on a match highlights its events in the log.
+Errors: Enter shows the details.
 
 Graph: ──▶ connect, ══▶ pipe, ┄┄▶ agent; ✓N counts deliveries, "queued N" what
 waits in a pipe. A label that does not fit is written under the lanes, tagged #N."""

@@ -71,7 +71,7 @@ class EventLog(ScrollView, can_focus=True):
         Binding("pagedown", "page_down", "Page down", show=False, id="event_log.page_down"),
         Binding("home", "first", "First event", show=False, id="event_log.first"),
         Binding("end", "last", "Last event, follow", show=False, id="event_log.last"),
-        Binding("enter", "choose", "Inspect", show=False, id="event_log.choose"),
+        Binding("enter", "choose", "Look into this event", show=False, id="event_log.choose"),
     ]
 
     class EventSelected(Message):
@@ -83,6 +83,13 @@ class EventLog(ScrollView, can_focus=True):
         def __init__(self, event: Event, followed: bool = False) -> None:
             self.event = event
             self.followed = followed
+            super().__init__()
+
+    class EventChosen(Message):
+        """The user pressed Enter on ``event``: look into it (the inspector takes focus)."""
+
+        def __init__(self, event: Event) -> None:
+            self.event = event
             super().__init__()
 
     cursor: reactive[int] = reactive(-1, always_update=False, repaint=False)
@@ -255,9 +262,9 @@ class EventLog(ScrollView, can_focus=True):
         self._move_cursor(len(self._events) - 1)
 
     def action_choose(self) -> None:
-        """Announces the selected event again (the inspector shows it)."""
+        """Asks to look into the selected event (posts :class:`EventChosen`)."""
         if (event := self.selected_event) is not None:
-            self.post_message(self.EventSelected(event))
+            self.post_message(self.EventChosen(event))
 
     def on_click(self, click: events.Click) -> None:
         """Selects the clicked line."""

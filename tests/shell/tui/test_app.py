@@ -519,3 +519,21 @@ async def test_the_connection_kinds_example_draws_one_edge_per_connection():
         kinds_after = [d.kind for d in app.session.pending()]
         assert kinds_after.count("agent") == kinds_before.count("agent") - 1
         assert kinds_after.count("pipe") == kinds_before.count("pipe")
+
+
+async def test_enter_in_the_log_goes_into_the_inspector(shop_path):
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, "inject APIService.request type=query key=1")
+        await type_command(pilot, "run")
+        log = app.query_one(EventLog)
+        log.focus()
+        await pilot.press("home", "enter")
+        await pilot.pause()
+        inspector = app.query_one(Inspector)
+        assert app.focused is inspector
+        first_effect = inspector.link_ids[0]
+        assert first_effect.startswith("effect:")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert log.selected_event.id == first_effect.removeprefix("effect:")
