@@ -80,6 +80,11 @@ class WatchPanel(Tree[tuple[str, ...] | int]):
         if not entries:
             self.root.set_label("watches")
 
+    def on_focus(self) -> None:
+        """Puts the cursor on the first watch, so that Enter acts at once."""
+        if self.cursor_line < 0 and self.root.children:
+            self.cursor_line = 0
+
     @staticmethod
     def _label(entry: WatchEntry) -> Text:
         count = entry.count

@@ -537,3 +537,16 @@ async def test_enter_in_the_log_goes_into_the_inspector(shop_path):
         await pilot.press("enter")
         await pilot.pause()
         assert log.selected_event.id == first_effect.removeprefix("effect:")
+
+
+async def test_a_watch_match_is_reached_with_keys_alone(shop_path):
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, "watch APIService.request")
+        await type_command(pilot, "inject APIService.request type=query key=1")
+        await pilot.press("escape")
+        await pilot.press("6")
+        await pilot.press("enter", "down", "enter")
+        await pilot.pause()
+        (request,) = app.session.computation.events_by_name("APIService.request")
+        assert app.query_one(EventLog).marked_ids == {request.id}
