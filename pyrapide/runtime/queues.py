@@ -69,6 +69,14 @@ class DispatchQueues:
     def __bool__(self) -> bool:
         return bool(self.connects or self.agents or any(lane.queue for lane in self.lanes.values()))
 
+    def has_runnable(self) -> bool:
+        """True when some queued dispatch could start now: unlike ``bool(self)``,
+        a pipe delivery held behind one in flight, or a delivery to a busy serial
+        module, does not count. Draws nothing from the seed."""
+        if self.connects or self._pipe_heads():
+            return True
+        return any(d.target not in self.busy_serial for d in self.agents)
+
     def _pipe_heads(self) -> list[Dispatch]:
         heads = [
             lane.queue[0] for lane in self.lanes.values() if lane.queue and lane.in_flight is None

@@ -453,7 +453,7 @@ class Scheduler:
     def has_ready(self) -> bool:
         """True when a step would run something now (a queued dispatch, a woken
         task, or a logical sleeper the clock can jump to)."""
-        return bool(self.queues or self._ready or self._sleepers)
+        return bool(self._ready or self._sleepers) or self.queues.has_runnable()
 
     def waits_in_real_time(self) -> bool:
         """True when some task waits on asyncio or on the wall clock."""

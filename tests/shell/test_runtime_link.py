@@ -33,11 +33,6 @@ async def test_a_run_waits_for_a_real_time_sleeper_without_spinning(office: Sess
     assert steps <= 3
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="System.wait_for_wakeup() returns at once while a pipe delivery waits behind "
-    "one that sleeps in real time (the scheduler counts it as ready), so the run spins",
-)
 async def test_a_pipe_delivery_behind_a_sleeper_does_not_make_the_run_spin(
     office: Session,
 ) -> None:
