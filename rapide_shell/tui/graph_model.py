@@ -3,7 +3,7 @@ and orders of the components along the row of boxes. No drawing, no Textual."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -112,35 +112,16 @@ def layered_order(names: Sequence[str], edges: Iterable[GraphEdge]) -> list[str]
     return sorted(names, key=lambda name: (layer[name], position[name]))
 
 
-def fixed_sources(connections: Iterable[Any]) -> dict[int, str]:
-    """Connection index -> the one component its pattern accepts events from, for the
-    connections whose pattern is a single event match with a fixed ``source``.
-
-    The description lists every component whose interface declares the pattern's
-    event name; when several components share an interface, a pattern such as
-    ``Source.job from "pipe_source"`` is fed by one of them only, and drawing edges
-    from all would mislead.
-    """
-    fixed: dict[int, str] = {}
-    for connection in connections:
-        source = getattr(connection.pattern, "source_matcher", None)
-        if isinstance(source, str) and connection.index is not None:
-            fixed[connection.index] = source
-    return fixed
-
-
-def spec_from_description(
-    description: Any, source_filters: Mapping[int, str] | None = None
-) -> GraphSpec:
+def spec_from_description(description: Any) -> GraphSpec:
     """Builds a :class:`GraphSpec` from an architecture description (``describe()``).
 
-    One edge is drawn per source component of each connection (only the component in
-    ``source_filters``, see :func:`fixed_sources`, when it is one of them). A connection
-    whose pattern matches any name is drawn from the ``(any)`` pseudo-component, one
-    that no component's actions can feed from ``(outside)``; a callable target reads
-    ``name()``.
+    One edge is drawn per source component of each connection, as the description
+    lists them (already narrowed to a source the pattern names, so the picture agrees
+    with ``rapide graph`` and ``rapide check``). A connection whose pattern matches any
+    name is drawn from the ``(any)`` pseudo-component, one that no component's actions
+    can feed (a source it names is no component, say) from ``(outside)``; a callable
+    target reads ``name()``.
     """
-    source_filters = source_filters or {}
     components = tuple(
         (component.name, component.interface) for component in description.components
     )
@@ -150,9 +131,6 @@ def spec_from_description(
             sources: tuple[str, ...] = (ANY_SOURCE,)
         else:
             sources = connection.sources or (OUTSIDE_SOURCE,)
-        only = source_filters.get(connection.index)
-        if only in sources:
-            sources = (only,)
         target = connection.target
         if not connection.target_is_component:
             target = f"{target}()"

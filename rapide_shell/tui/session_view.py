@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual.widgets import RichLog, Static
 
-from rapide_shell.tui.graph_model import fixed_sources, spec_from_description
+from rapide_shell.tui.graph_model import spec_from_description
 from rapide_shell.tui.live import NotificationBatch, problem_from
 from rapide_shell.tui.widgets.connection_graph import ConnectionGraph
 from rapide_shell.tui.widgets.dispatch_queue import DispatchQueue
@@ -147,9 +147,7 @@ class SessionView:
         session = self.session
         self._delivered.clear()
         self._active_dispatch_connection = None
-        architecture = getattr(session.system, "architecture", None)
-        filters = fixed_sources(getattr(architecture, "connections_list", ()))
-        self.query_one(ConnectionGraph).show(spec_from_description(session.description, filters))
+        self.query_one(ConnectionGraph).show(spec_from_description(session.description))
         log = self.query_one(EventLog)
         log.clear()
         log.add_events(list(session.computation))

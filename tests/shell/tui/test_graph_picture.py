@@ -2,10 +2,10 @@
 
 from rapide_shell.tui.graph_model import (
     ANY_SOURCE,
+    OUTSIDE_SOURCE,
     GraphEdge,
     GraphSpec,
     feed_order,
-    fixed_sources,
     layered_order,
     spec_from_description,
 )
@@ -147,20 +147,61 @@ def test_spec_from_description_maps_any_outside_and_callable_targets():
     ]
 
 
-def test_a_fixed_source_keeps_only_that_components_edge():
-    class Pattern:
-        source_matcher = "b"
+def _described(source: str):
+    """An architecture of two ``S`` sources and a worker fed by ``S.job from source``."""
+    from pyrapide import Pattern, action, architecture, interface, pipe
 
-    class Connection:
-        index = 0
-        pattern = Pattern()
+    @interface
+    class S:
+        @action
+        async def job(self, n: int) -> None:
+            """A job."""
 
-    description = _Description(
-        [_Component("a", "S"), _Component("b", "S"), _Component("w", "W")],
-        [_Connection(0, "pipe", 'S.job from "b"', ("a", "b"), "w")],
-    )
-    spec = spec_from_description(description, fixed_sources([Connection()]))
+    @interface
+    class W:
+        @action
+        async def done(self) -> None:
+            """Done."""
+
+    @architecture
+    class Pair:
+        a = S
+        b = S
+        w = W
+        connections = [pipe(Pattern.match("S.job", source=source), target="w")]
+
+    return Pair.describe()
+
+
+def test_a_named_source_draws_only_that_components_edge():
+    spec = spec_from_description(_described("b"))
     assert [(e.source, e.target) for e in spec.edges] == [("b", "w")]
+
+
+def test_a_named_source_that_is_no_component_is_drawn_from_outside():
+    from rapide_shell.architecture_view import graph_text
+
+    description = _described("nowhere")
+    assert description.connections[0].unknown_sources == ("nowhere",)
+    spec = spec_from_description(description)
+    assert [(e.source, e.target) for e in spec.edges] == [(OUTSIDE_SOURCE, "w")]
+    # rapide graph, too, has no component feed it.
+    assert "#0 pipe - --> w" in graph_text(description)
+
+
+def test_the_picture_and_rapide_graph_draw_the_same_edges():
+    from pathlib import Path
+
+    from rapide_shell.architecture_view import graph_dot
+    from rapide_shell.loader import load_architecture
+
+    example = Path(__file__).resolve().parents[3] / "examples" / "connection_kinds.py"
+    description = load_architecture(example).description
+    drawn = {(e.source, e.target) for e in spec_from_description(description).edges}
+    assert drawn == {(f"{kind}_source", f"{kind}_worker") for kind in ("connect", "pipe", "agent")}
+    dot = graph_dot(description)
+    for source, target in drawn:
+        assert f"n_{source} -> n_{target} " in dot
 
 
 def test_a_label_that_does_not_fit_is_tagged_and_written_in_a_legend():
