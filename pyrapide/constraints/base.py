@@ -36,7 +36,8 @@ class Tracker:
     The monitor feeds every event once, in recording order, after it is in the
     poset with its causes. ``feed`` returns the violations the event makes certain
     (a forbidden match); ``outstanding`` the violations that would stand if the run
-    ended now (an unmet requirement, an unanswered obligation).
+    ended now (an unmet requirement, an unanswered obligation). When the event fed
+    last gains a cause, the monitor calls ``retract_last`` and feeds it again.
     """
 
     def bind(self, computation: Any) -> None:
@@ -49,6 +50,14 @@ class Tracker:
     def outstanding(self) -> list[ConstraintViolation]:
         """The violations that stand if the run ends now."""
         return []
+
+    def retract_last(self) -> bool:
+        """Undo the last ``feed``, as if that event had not been fed; True when done.
+
+        False when this tracker cannot (the default): the monitor then rebuilds
+        every tracker from the events so far instead.
+        """
+        return False
 
     def rebase(self, events: list[Any], poset: Any) -> list[ConstraintViolation]:
         """Continue on ``poset``, which holds only ``events`` (the most recent ones).
@@ -68,6 +77,9 @@ class _WholeRunTracker(Tracker):
 
     def bind(self, computation: Any) -> None:
         self.computation = computation
+
+    def retract_last(self) -> bool:
+        return True  # nothing is derived per event
 
     def outstanding(self) -> list[ConstraintViolation]:
         if self.computation is None:

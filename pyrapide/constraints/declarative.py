@@ -59,17 +59,32 @@ class _RuleSetTracker(Tracker):
         self.filter = rule_set.filter_pattern
         self.filter_matcher = self.filter.matcher() if self.filter is not None else None
         self.passing: set[str] = set()
+        self.newly_passing: list[str] = []  # the ids the last feed added to ``passing``
         admit = _admit_within(self.passing) if self.filter is not None else None
         self.trackers = [rule.tracker(admit) for rule in rule_set.rules_list]
 
     def feed(self, event: Any, poset: Any) -> list[ConstraintViolation]:
         if self.filter_matcher is not None:
+            newly_passing = self.newly_passing = []
+            passing = self.passing
             for found in self.filter_matcher.feed(event, poset):
-                self.passing.update(e.id for e in found.events)
+                for passed in found.events:
+                    if passed.id not in passing:
+                        passing.add(passed.id)
+                        newly_passing.append(passed.id)
         violations: list[ConstraintViolation] = []
         for tracker in self.trackers:
             violations.extend(tracker.feed(event, poset))
         return violations
+
+    def retract_last(self) -> bool:
+        if not all([tracker.retract_last() for tracker in self.trackers]):
+            return False
+        if self.filter_matcher is not None:
+            self.filter_matcher.retract_last()
+            self.passing.difference_update(self.newly_passing)
+            self.newly_passing = []
+        return True
 
     def outstanding(self) -> list[ConstraintViolation]:
         return [v for tracker in self.trackers for v in tracker.outstanding()]

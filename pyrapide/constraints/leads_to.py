@@ -126,38 +126,80 @@ class _LeadsToTracker(MatchTracker):
     proportional to the poset. With shared placeholders, open triggers are
     indexed by the values they bound there, and a response tests only those
     that agree with it. Multi-event triggers are tested against each response.
+
+    What a feed changes is logged (``undo``) so that ``retract_last`` can take it
+    back when the event gains a cause.
     """
 
     def __init__(self, rule: LeadsTo, admit: Admit) -> None:
         super().__init__((rule.trigger, rule.response), admit)
         self.rule = rule
         self.shared = shared_placeholders(rule)
-        self.open: dict[PatternMatch, None] = {}  # in the order they appeared
+        self.open: dict[PatternMatch, int] = {}  # open trigger -> its rank in opening order
+        self.opened = 0
         self.open_by_event: dict[str, list[PatternMatch]] = {}  # one-event, unkeyed
         self.open_by_key: dict[Any, list[PatternMatch]] = {}  # keyed, or tested one by one
         self.covered: set[str] = set()
+        self.undo: list[tuple[Any, ...]] = []  # (undo, *arguments) for the last feed
 
     def feed(self, event: Any, poset: Any) -> list[ConstraintViolation]:
+        self.undo.clear()
         responses = self.new_matches(1, event, poset)
         if responses and self.open:
             for response in responses:
                 self._answer(response, poset)
         for found in self.new_matches(0, event, poset):
             self._open(found)
+            self.undo.append((self._unopen, found))
         return []
 
+    def retract_last(self) -> bool:
+        undo = self.undo
+        while undo:
+            step, *arguments = undo.pop()
+            step(*arguments)
+        return super().retract_last()
+
     def _open(self, found: PatternMatch) -> None:
-        self.open[found] = None
+        self.open[found] = self.opened
+        self.opened += 1
         if not self.shared and len(found.events) == 1:
             self.open_by_event.setdefault(found.events[0].id, []).append(found)
         else:
             self.open_by_key.setdefault(binding_key(self.shared, found), []).append(found)
 
+    def _unopen(self, found: PatternMatch) -> None:
+        del self.open[found]
+        if not self.shared and len(found.events) == 1:
+            index, group = self.open_by_event, found.events[0].id
+        else:
+            index, group = self.open_by_key, binding_key(self.shared, found)
+        opened = index[group]
+        opened.pop()  # it was the latest opened there
+        if not opened:
+            del index[group]
+
+    def _reopen(
+        self,
+        index: dict[Any, list[PatternMatch]],
+        group: Any,
+        kept: list[PatternMatch],
+        answered: list[tuple[PatternMatch, int]],
+    ) -> None:
+        index[group] = kept
+        for found, rank in answered:
+            self.open[found] = rank
+
     def _answer(self, response: PatternMatch, poset: Any) -> None:
+        undo = self.undo
         if self.open_by_event:
-            for event_id in strict_ancestor_ids(poset, list(response.events), self.covered):
-                for found in self.open_by_event.pop(event_id, ()):
-                    del self.open[found]
+            added = strict_ancestor_ids(poset, list(response.events), self.covered)
+            undo.append((self.covered.difference_update, added))
+            for event_id in added:
+                opened_there = self.open_by_event.pop(event_id, None)
+                if opened_there is not None:
+                    ranks = [(found, self.open.pop(found)) for found in opened_there]
+                    undo.append((self._reopen, self.open_by_event, event_id, opened_there, ranks))
         if not self.open_by_key:
             return
         key = binding_key(self.shared, response)
@@ -167,27 +209,32 @@ class _LeadsToTracker(MatchTracker):
             groups = [group for group in (key, None) if group in self.open_by_key]
         for group in groups:
             candidates = self.open_by_key[group]
-            remaining = [
-                found
-                for found in candidates
-                if not (agree(found, response) and answers(poset, found, response))
-            ]
+            remaining: list[PatternMatch] = []
+            answered: list[tuple[PatternMatch, int]] = []
             for found in candidates:
-                if found not in remaining:
-                    del self.open[found]
+                if agree(found, response) and answers(poset, found, response):
+                    answered.append((found, self.open.pop(found)))
+                else:
+                    remaining.append(found)
+            if not answered:
+                continue
+            undo.append((self._reopen, self.open_by_key, group, candidates, answered))
             if remaining:
                 self.open_by_key[group] = remaining
             else:
                 del self.open_by_key[group]
 
     def outstanding(self) -> list[ConstraintViolation]:
-        return [self.rule._unanswered(found) for found in self.open]
+        # Sorted by opening rank: a retracted feed re-opens triggers at the dict's end.
+        ranked = sorted(self.open, key=self.open.__getitem__)
+        return [self.rule._unanswered(found) for found in ranked]
 
     def rebase(self, events: list[Any], poset: Any) -> list[ConstraintViolation]:
         kept = {event.id for event in events}
         expired = [m for m in self.open if any(e.id not in kept for e in m.events)]
         remaining = [m for m in self.open if m not in set(expired)]
         self.open, self.open_by_event, self.open_by_key = {}, {}, {}
+        self.undo.clear()
         for found in remaining:
             self._open(found)
         self.covered &= kept

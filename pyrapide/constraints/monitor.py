@@ -29,6 +29,9 @@ class ConstraintMonitor:
     ``finish()`` returns them, and ``violations`` lists everything so far
     followed by them. Constraints written by hand (a ``check`` method only) are
     run over the whole computation by ``finish()``.
+
+    ``record_causal_link(cause, effect)`` tells the monitor of a link found after
+    both events were checked; see there for its cost.
     """
 
     def __init__(self, constraints: Iterable[Constraint] = ()) -> None:
@@ -38,8 +41,16 @@ class ConstraintMonitor:
         self._followed: Any = self._own  # the computation (or poset) being checked
         self._fed = 0  # how many of the followed computation's events were checked
         self._reported: list[ConstraintViolation] = []
-        self._reported_keys: set[Any] = set()
+        # violation key -> the name of the constraint whose tracker found it
+        self._reported_keys: dict[Any, str] = {}
         self._standing: dict[Any, ConstraintViolation] = {}  # keeps outstanding reports stable
+        # The event fed last to every tracker while that feed can still be retracted,
+        # and the (constraint name, violation) pairs that feed found.
+        self._last_observed: Event | None = None
+        self._last_found: list[tuple[str, ConstraintViolation]] = []
+        # Whether rebase() dropped events: their links are gone from the computation,
+        # so a re-derivation that misses a violation no longer proves it was withdrawn.
+        self._windowed = False
         for item in constraints:
             self.add_constraint(item)
 
@@ -64,8 +75,9 @@ class ConstraintMonitor:
         self._trackers[name] = tracker
         if self._fed:
             poset = poset_of(self._followed)
+            self._last_observed = None  # the new tracker was fed in another order
             for event in self._checked_events():
-                self._report(tracker.feed(event, poset))
+                self._report([(name, violation) for violation in tracker.feed(event, poset)])
 
     def remove_constraint(self, name: str) -> None:
         """Unregister the constraint called ``name`` (KeyError naming those registered)."""
@@ -74,6 +86,7 @@ class ConstraintMonitor:
             raise KeyError(f"no constraint named {name!r} (registered: {known})")
         del self._constraints[name]
         del self._trackers[name]
+        self._last_found = [(source, v) for source, v in self._last_found if source != name]
 
     @property
     def constraint_names(self) -> list[str]:
@@ -122,11 +135,13 @@ class ConstraintMonitor:
             self._follow(computation)
         self._fed += 1
         poset = poset_of(computation)
-        found: list[ConstraintViolation] = []
-        for tracker in self._trackers.values():
+        found: list[tuple[str, ConstraintViolation]] = []
+        for name, tracker in self._trackers.items():
             violations = tracker.feed(event, poset)
             if violations:
-                found.extend(violations)
+                found.extend((name, violation) for violation in violations)
+        self._last_observed = event
+        self._last_found = found
         return self._report(found)
 
     def check_event(self, event: Event, computation: Any) -> list[ConstraintViolation]:
@@ -136,19 +151,83 @@ class ConstraintMonitor:
     def record_causal_link(self, cause: Event, effect: Event) -> list[ConstraintViolation]:
         """Add a causal link between two events already checked, and re-check.
 
-        A late link can create matches no event arrival announced, so the monitor
-        re-derives its state from the events so far (cost proportional to them:
-        meant for occasional links). Returns the violations that are new.
+        Returns the violations that are new. A link can also rule out a violation
+        already reported (a ``never`` over an independence ``|`` whose events are
+        now ordered): it is withdrawn, and ``violations`` no longer lists it.
+        Raises what ``Poset.add_causal_link`` raises (an unknown event, a cycle),
+        leaving the monitor unchanged.
+
+        When ``effect`` is the event checked last (0.3.0's idiom ``check(a);
+        check(b); record_causal_link(a, b)``) and has no effects, the link costs
+        what ``check(b, caused_by=[a])`` costs: only ``effect`` is checked again.
+        Any other link makes the monitor re-derive its state from every event so
+        far (cost proportional to them: meant for occasional links).
         """
-        poset_of(self._followed).add_causal_link(cause, effect)
-        self._trackers = {name: c.tracker() for name, c in self._constraints.items()}
         poset = poset_of(self._followed)
-        found: list[ConstraintViolation] = []
-        for tracker in self._trackers.values():
-            tracker.bind(self._followed)
-            for event in self._checked_events():
-                found.extend(tracker.feed(event, poset))
+        incremental = self._only_effect_changes(poset, cause, effect)
+        poset.add_causal_link(cause, effect)
+        trackers = self._trackers
+        # Every tracker retracts (a list, not a generator): a rebuild replaces them all.
+        if not incremental or not all([t.retract_last() for t in trackers.values()]):
+            return self._rebuild()
+        found = [
+            (name, violation)
+            for name, tracker in trackers.items()
+            for violation in tracker.feed(effect, poset)
+        ]
+        still_found = {violation_key(violation) for _, violation in found}
+        self._withdraw({violation_key(v) for _, v in self._last_found} - still_found)
+        self._last_found = found
         return self._report(found)
+
+    def _only_effect_changes(self, poset: Any, cause: Event, effect: Event) -> bool:
+        """Whether linking ``cause`` to ``effect`` changes what the trackers derived for
+        ``effect``'s last feed only: it is the event fed last and no checked event
+        descends from it, so no relation between two other checked events changes."""
+        last = self._last_observed
+        if last is None or effect != last or effect not in poset or cause not in poset:
+            return False
+        fed = self._fed
+        seq = poset.seq
+        return seq(cause) < fed and all(seq(later) >= fed for later in poset.effects(effect))
+
+    def _rebuild(self) -> list[ConstraintViolation]:
+        """Re-derive every tracker from the events checked so far; the new violations."""
+        self._trackers = {name: c.tracker() for name, c in self._constraints.items()}
+        self._last_observed, self._last_found = None, []
+        poset = poset_of(self._followed)
+        checked = self._checked_events()
+        found: list[tuple[str, ConstraintViolation]] = []
+        for name, tracker in self._trackers.items():
+            tracker.bind(self._followed)
+            for event in checked:
+                found.extend((name, violation) for violation in tracker.feed(event, poset))
+        if not self._windowed:
+            still_found = {violation_key(violation) for _, violation in found}
+            self._withdraw(
+                {
+                    key
+                    for key, source in self._reported_keys.items()
+                    if source in self._trackers and key not in still_found
+                }
+            )
+        return self._report(found)
+
+    def _withdraw(self, keys: set[Any]) -> None:
+        """Forget the reported violations under ``keys``: the computation rules them out."""
+        if not keys:
+            return
+        for key in keys:
+            self._reported_keys.pop(key, None)
+        # Recent reports are the likeliest to be withdrawn: look from the end.
+        reported = self._reported
+        remaining = len(keys)
+        for index in range(len(reported) - 1, -1, -1):
+            if violation_key(reported[index]) in keys:
+                del reported[index]
+                remaining -= 1
+                if not remaining:
+                    break
 
     def rebase(self, computation: Any) -> list[ConstraintViolation]:
         """Follow ``computation``, a trimmed copy holding the most recent events so far.
@@ -161,11 +240,13 @@ class ConstraintMonitor:
         self._followed = computation
         self._fed = len(kept)
         self._standing.clear()
+        self._last_observed, self._last_found = None, []
+        self._windowed = True
         poset = poset_of(computation)
-        found: list[ConstraintViolation] = []
-        for tracker in self._trackers.values():
+        found: list[tuple[str, ConstraintViolation]] = []
+        for name, tracker in self._trackers.items():
             tracker.bind(computation)
-            found.extend(tracker.rebase(kept, poset))
+            found.extend((name, violation) for violation in tracker.rebase(kept, poset))
         return self._report(found)
 
     def reset(self) -> None:
@@ -174,11 +255,13 @@ class ConstraintMonitor:
         self._follow(self._own)
         self._fed = 0
         self._reported = []
-        self._reported_keys = set()
+        self._reported_keys = {}
+        self._windowed = False
 
     def _follow(self, computation: Any) -> None:
         self._followed = computation
         self._standing.clear()
+        self._last_observed, self._last_found = None, []
         self._trackers = {name: c.tracker() for name, c in self._constraints.items()}
         for tracker in self._trackers.values():
             tracker.bind(computation)
@@ -190,12 +273,13 @@ class ConstraintMonitor:
             return poset.topological_order()
         return [event for event in poset.topological_order() if poset.seq(event) < self._fed]
 
-    def _report(self, violations: list[ConstraintViolation]) -> list[ConstraintViolation]:
+    def _report(self, found: list[tuple[str, ConstraintViolation]]) -> list[ConstraintViolation]:
+        """Record the violations not reported yet, each with the constraint that found it."""
         new = []
-        for violation in violations:
+        for source, violation in found:
             key = violation_key(violation)
             if key not in self._reported_keys:
-                self._reported_keys.add(key)
+                self._reported_keys[key] = source
                 self._reported.append(violation)
                 new.append(violation)
         return new
@@ -219,7 +303,10 @@ class ConstraintMonitor:
 
     @property
     def violations(self) -> list[ConstraintViolation]:
-        """Every violation so far, in the order found, then those of :meth:`finish`."""
+        """Every violation so far, in the order found, then those of :meth:`finish`.
+
+        Violations a later causal link ruled out are withdrawn from this list.
+        """
         return [*self._reported, *self.finish()]
 
     def check_all(self, computation: Any) -> list[ConstraintViolation]:

@@ -76,6 +76,11 @@ class MatchTracker(Tracker):
             found = [match for match in found if self.admit(match)]
         return found
 
+    def retract_last(self) -> bool:
+        for matcher in self.matchers:
+            matcher.retract_last()
+        return True
+
     def replay(self, events: list[Any], poset: Any) -> None:
         # Fresh matchers learn the kept events; their matches were reported already.
         self.matchers = [pattern.matcher() for pattern in self.patterns]
@@ -169,13 +174,23 @@ class _MustMatchTracker(MatchTracker):
         super().__init__((rule.pattern,), admit)
         self.rule = rule
         self.satisfied = False
+        # The matchers of the feed that satisfied the rule, kept until the next feed
+        # so that feed can still be retracted (a new cause may rule its match out).
+        self.retired: list[Any] | None = None
 
     def feed(self, event: Any, poset: Any) -> list[ConstraintViolation]:
         # Once satisfied for good, the matcher is no longer fed: no cost per event.
+        self.retired = None
         if not self.satisfied and self.new_matches(0, event, poset):
             self.satisfied = True
-            self.matchers = []
+            self.retired, self.matchers = self.matchers, []
         return []
+
+    def retract_last(self) -> bool:
+        if self.retired is not None:
+            self.satisfied = False
+            self.matchers, self.retired = self.retired, None
+        return super().retract_last()
 
     def outstanding(self) -> list[ConstraintViolation]:
         return [] if self.satisfied else [self.rule._unmet()]
