@@ -103,6 +103,15 @@ class RuntimeLink:
         return list(self.system.errors) if self.system is not None else []
 
     @property
+    def violations(self) -> list[Any]:
+        """Constraint violations found by the live system so far, in the order reported
+        (``ConstraintViolation`` objects: ``constraint_name``, ``description``,
+        ``events``). Like :attr:`errors`, they start again at ``reset``/``reload``, and
+        include what the start hooks caused, so a front end that redraws after a reset
+        can list them from here."""
+        return list(self.system.violations) if self.system is not None else []
+
+    @property
     def state(self) -> str:
         """ "running", "paused", "quiet", "inspecting" or "closed" (see the session docstring)."""
         if self.closed:

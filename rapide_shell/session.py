@@ -46,7 +46,10 @@ State to draw (read-only attributes, always current)
 - ``computation``: the pyrapide ``Computation`` shown (the live one, or a loaded file).
 - ``system`` (the pyrapide ``System``), ``description`` (its architecture's
   ``describe()``), ``actions`` (qualified event name -> ``ActionSpec``: name, params
-  with annotations and defaults), ``errors`` (handler errors so far).
+  with annotations and defaults), ``errors`` (handler errors so far, as
+  ``HandlerError`` notifications), ``violations`` (constraint violations so far, as
+  ``ConstraintViolation`` objects); both start again with each new system, and
+  include what its start hooks caused before any command.
 - ``watches`` / ``breakpoints``: lists of :class:`~rapide_shell.watches.Watch`
   (``id``, ``pattern_text``, ``count``, ``matches``) and
   :class:`~rapide_shell.watches.Breakpoint` (``id``, ``pattern_text``, ``hits``).

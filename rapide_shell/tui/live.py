@@ -41,6 +41,36 @@ def _last_line(text: str) -> str:
     return lines[-1].strip() if lines else ""
 
 
+def violation_problem(violation: Any) -> Problem:
+    """The problem a constraint violation (``session.violations``) reports; its event is
+    the last one involved."""
+    events = getattr(violation, "events", ()) or ()
+    return Problem(
+        kind="violation",
+        summary=str(violation),
+        details=str(violation),
+        event_id=events[-1].id if events else None,
+    )
+
+
+def session_problems(session: Any) -> list[Problem]:
+    """The handler errors and constraint violations the session holds, in the order the
+    events involved were recorded (those with no event, such as a ``must_match`` that
+    never matched, last): what the problems panel lists after a redraw."""
+    problems = [problem_from(error) for error in session.errors]
+    problems += [violation_problem(violation) for violation in session.violations]
+    known = [problem for problem in problems if problem is not None]
+    poset = session.computation.poset
+    last = len(poset)
+
+    def position(problem: Problem) -> int:
+        if problem.event_id is None or problem.event_id not in poset:
+            return last
+        return poset.seq(poset.get(problem.event_id))
+
+    return sorted(known, key=position)
+
+
 def problem_from(notification: Any) -> Problem | None:
     """The problem a notification reports (None for the notifications that are not one)."""
     if isinstance(notification, HandlerError):
@@ -54,14 +84,7 @@ def problem_from(notification: Any) -> Problem | None:
             event_id=event.id if event is not None else None,
         )
     if isinstance(notification, ConstraintViolated):
-        violation = notification.violation
-        events = getattr(violation, "events", ()) or ()
-        return Problem(
-            kind="violation",
-            summary=str(violation),
-            details=str(violation),
-            event_id=events[-1].id if events else None,
-        )
+        return violation_problem(notification.violation)
     if isinstance(notification, LimitReached):
         return Problem(kind="limit", summary=notification.message, details=notification.message)
     if isinstance(notification, SubscriberError):

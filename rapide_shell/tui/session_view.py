@@ -16,7 +16,7 @@ from rich.text import Text
 from textual.widgets import RichLog, Static
 
 from rapide_shell.tui.graph_model import spec_from_description
-from rapide_shell.tui.live import NotificationBatch, problem_from
+from rapide_shell.tui.live import NotificationBatch, session_problems
 from rapide_shell.tui.widgets.connection_graph import ConnectionGraph
 from rapide_shell.tui.widgets.dispatch_queue import DispatchQueue
 from rapide_shell.tui.widgets.error_panel import ErrorPanel
@@ -75,8 +75,12 @@ class SessionView:
             return
         batch, self._batch = self._batch, NotificationBatch()
         if batch.reset is not None:
-            self._redraw_all()  # handler errors come from session.errors there
-            batch.problems = [problem for problem in batch.problems if problem.kind != "error"]
+            # Handler errors and violations are drawn from the session there.
+            self._redraw_all()
+            batch.problems = [
+                problem for problem in batch.problems
+                if problem.kind not in ("error", "violation")
+            ]
             batch.failed_event_ids.clear()
         self._apply(batch)
 
@@ -155,10 +159,9 @@ class SessionView:
         errors.clear()
         # What the system reported before this redraw (its start hooks, say) is kept
         # by the session: show it from there.
-        problems = [problem_from(error) for error in session.errors]
-        errors.add_problems([problem for problem in problems if problem is not None])
+        errors.add_problems(session_problems(session))
         for problem in errors.problems:
-            if problem.event_id is not None:
+            if problem.kind == "error" and problem.event_id is not None:
                 log.mark_failed(problem.event_id)
         self.query_one(Inspector).clear()
         self._redraw_queue_and_counts()

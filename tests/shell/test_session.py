@@ -466,3 +466,18 @@ async def test_a_constraint_violation_is_reported(shop_file: Path, tmp_path: Pat
         assert "(events e2)" in outcome.data["errors"][0]
     finally:
         await session.close()
+
+
+async def test_violations_are_kept_and_start_again_with_each_system() -> None:
+    session = Session.load(Path(__file__).parent / "fixtures" / "alarm.py", seed=0)
+    await session.start()
+    try:
+        # The start hook's alarm is a violation before any command.
+        assert [v.events[-1].id for v in session.violations] == ["e1"]
+        await ok(session, "inject Sensor.alarm level=2")
+        assert [v.events[-1].id for v in session.violations] == ["e1", "e2"]
+        assert session.violations[-1].constraint_name == "no alarms"
+        await ok(session, "reset")
+        assert [v.events[-1].id for v in session.violations] == ["e1"]
+    finally:
+        await session.close()

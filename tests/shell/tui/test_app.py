@@ -550,3 +550,25 @@ async def test_a_watch_match_is_reached_with_keys_alone(shop_path):
         await pilot.pause()
         (request,) = app.session.computation.events_by_name("APIService.request")
         assert app.query_one(EventLog).marked_ids == {request.id}
+
+
+async def test_violations_before_a_reset_or_load_are_listed_from_the_session(tmp_path):
+    from pathlib import Path
+
+    alarm = Path(__file__).resolve().parents[1] / "fixtures" / "alarm.py"
+    app = make_app(alarm)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        panel = app.query_one(ErrorPanel)
+        # The start hook's alarm was reported before the first drawing.
+        assert [(p.kind, p.event_id) for p in panel.problems] == [("violation", "e1")]
+        await type_command(pilot, "inject Sensor.alarm level=2")
+        assert [p.event_id for p in panel.problems] == ["e1", "e2"]
+        saved = tmp_path / "run.json"
+        await type_command(pilot, f"save {saved}")
+        await type_command(pilot, "reset")
+        # The fresh system's start hook raised it again, before the reset notice.
+        assert [(p.kind, p.event_id) for p in panel.problems] == [("violation", "e1")]
+        assert "no alarms" in panel.problems[0].summary
+        await type_command(pilot, f"load {saved}")
+        assert [p.event_id for p in panel.problems] == ["e1"]
