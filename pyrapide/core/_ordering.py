@@ -37,6 +37,7 @@ only hold one entry per link between chains, and appending stays O(causes)
 from __future__ import annotations
 
 import heapq
+from array import array
 from bisect import bisect_right, insort
 from collections.abc import Sequence
 from typing import Protocol
@@ -57,6 +58,16 @@ def _with_effect(known: tuple[int, ...] | list[int] | None, p: int) -> tuple[int
         return known
     grown = sorted((*known, p))
     return tuple(grown) if len(grown) <= _SMALL else grown
+
+
+def _ints(length: int = 0) -> array[int]:
+    """A compact array of machine integers, ``length`` zeros.
+
+    Eight bytes an event instead of a pointer plus an int object (about 40):
+    at a million events the indices stay a fifth the size, and the garbage
+    collector never walks them.
+    """
+    return array("q", bytes(8 * length))
 
 
 class Labelled(Protocol):
@@ -98,11 +109,11 @@ class CausalOrder:
         self.causes: list[tuple[int, ...]] = []
         # Ascending; None until the first effect, a tuple while few, then a list.
         self.effects: list[tuple[int, ...] | list[int] | None] = []
-        self.topo: list[int] = []
+        self.topo = _ints()
         self.next_topo = 0
-        self.depth: list[int] = []
-        self.chain: list[int] = []  # chain number of each event
-        self.pos: list[int] = []  # position of each event on its chain
+        self.depth = _ints()
+        self.chain = _ints()  # chain number of each event
+        self.pos = _ints()  # position of each event on its chain
         self.chains: list[list[int]] = []  # events of each chain, in causal order
         # feeds[chain][other] = (positions, furthest): for the events of `chain` at
         # `positions` (ascending, >= 1), how far along `other` their ancestors reach
@@ -114,10 +125,10 @@ class CausalOrder:
 
     # -- building ---------------------------------------------------------
 
-    def append(self, causes: tuple[int, ...]) -> None:
+    def append(self, causes: tuple[int, ...]) -> int:
         """Add the next event with these (distinct, existing, ascending) causes.
 
-        Costs O(number of causes).
+        Returns its number.  Costs O(number of causes).
         """
         causes_of, effects = self.causes, self.effects
         p = len(causes_of)
@@ -149,11 +160,12 @@ class CausalOrder:
                 chain_of.append(home)
                 self.pos.append(len(members))
                 members.append(p)
-                return
+                return p
         self.depth.append(0)
         self.chain.append(0)
         self.pos.append(0)
         self._place(p)
+        return p
 
     def _place(self, p: int) -> None:
         """Set depth, chain and chain position of ``p``, whose causes are placed."""
@@ -272,14 +284,14 @@ class CausalOrder:
         sequence = order._kahn()
         if len(sequence) < n:
             raise CycleFound(order._find_cycle(set(range(n)) - set(sequence)))
-        topo = [0] * n
+        topo = _ints(n)
         for rank, p in enumerate(sequence):
             topo[p] = rank
         order.topo = topo
         order.next_topo = n
-        order.depth = [0] * n
-        order.chain = [0] * n
-        order.pos = [0] * n
+        order.depth = _ints(n)
+        order.chain = _ints(n)
+        order.pos = _ints(n)
         for p in sequence:
             order._place(p)
         return order

@@ -78,9 +78,9 @@ class Poset:
                     self._refuse_unknown_cause(event, caused_by)  # type: ignore[arg-type]
                 # Ascending positions: direct_causes reads them in recording order.
                 causes = tuple(found) if len(found) == 1 else tuple(sorted(set(found)))  # type: ignore[arg-type]
-        index[event.id] = len(self._events)
         self._events.append(event)
-        self._order.append(causes)
+        # One int object for the position, shared by the index and the order.
+        index[event.id] = self._order.append(causes)
 
     def _refuse_unknown_cause(self, event: Event, caused_by: Iterable[EventRef]) -> NoReturn:
         for cause in caused_by:
