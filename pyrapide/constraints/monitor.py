@@ -185,11 +185,15 @@ class ConstraintMonitor:
         ``effect``'s last feed only: it is the event fed last and no checked event
         descends from it, so no relation between two other checked events changes."""
         last = self._last_observed
-        if last is None or effect != last or effect not in poset or cause not in poset:
+        if last is None or effect != last:
             return False
-        fed = self._fed
         seq = poset.seq
-        return seq(cause) < fed and all(seq(later) >= fed for later in poset.effects(effect))
+        try:
+            cause_position = seq(cause)
+        except ValueError:
+            return False  # not in the computation: add_causal_link says so
+        fed = self._fed
+        return cause_position < fed and all(seq(later) >= fed for later in poset.effects(effect))
 
     def _rebuild(self) -> list[ConstraintViolation]:
         """Re-derive every tracker from the events checked so far; the new violations."""

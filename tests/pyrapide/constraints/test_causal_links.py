@@ -198,6 +198,9 @@ def test_a_refused_link_leaves_the_monitor_as_it_was() -> None:
     monitor.check(b, caused_by=[a])
     with pytest.raises(CausalCycleError):
         monitor.record_causal_link(b, a)
+    stranger = Event("A", id="stranger")
+    with pytest.raises(ValueError, match="'stranger' is not in the poset"):
+        monitor.record_causal_link(stranger, b)
     assert names(monitor.violations) == ["ab"]
     b2 = Event("B")
     monitor.check(b2)
