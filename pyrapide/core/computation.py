@@ -145,6 +145,14 @@ class Computation:
         """Return the events the event causes directly."""
         return self._poset.effects(event)
 
+    def direct_causes(self, event: EventRef) -> tuple[Event, ...]:
+        """Return the direct causes as a tuple in recording order (cheaper than causes)."""
+        return self._poset.direct_causes(event)
+
+    def direct_effects(self, event: EventRef) -> tuple[Event, ...]:
+        """Return the direct effects as a tuple in recording order (cheaper than effects)."""
+        return self._poset.direct_effects(event)
+
     def ancestors(self, event: EventRef) -> EventSet:
         """Return every event that causally precedes the event."""
         return self._poset.ancestors(event)

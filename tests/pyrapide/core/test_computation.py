@@ -214,3 +214,12 @@ def test_a_wrapped_poset_gives_its_counter_ids_back_only_when_needed() -> None:
     assert computation.new_event("next", caused_by="e41").id == "e42"
     computation.record(Event("jump", id="e100"))
     assert computation.new_event("next").id == "e101"
+
+
+def test_direct_causes_and_effects_of_a_computation() -> None:
+    computation = Computation()
+    a = computation.new_event("A")
+    b = computation.new_event("B")
+    c = computation.new_event("C", caused_by=[b, a])
+    assert computation.direct_causes(c) == (a, b)
+    assert computation.direct_effects("e1") == (c,) and computation.direct_effects(c) == ()
