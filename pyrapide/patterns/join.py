@@ -32,7 +32,8 @@ class Context:
         """Match over ``poset`` from now on."""
         self.poset = poset
         self.seq = poset.seq
-        self.causes = poset.causes
+        # A tuple in recording order: no set to build, and the probes only iterate.
+        self.causes = poset.direct_causes
         self.depth = poset.depth
         self.is_ancestor = poset.is_ancestor
 

@@ -344,7 +344,7 @@ class StreamProcessor:
         # The kept events are a suffix of the recording order, so every cause
         # that is still relevant (a kept event's) is kept too, or was dropped.
         for event in kept:
-            causes = [c for c in old.causes(event) if c.id in kept_ids]
+            causes = [c for c in old.direct_causes(event) if c.id in kept_ids]
             window.record(event, caused_by=causes or None)
         self._computation = window
         self._stats["dropped_events"] += drop
