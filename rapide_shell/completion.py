@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rapide_shell.commands.catalog import COMMAND_SPECS, CONNECTION_KINDS, lookup
+from rapide_shell.commands.catalog import CONNECTION_KINDS
 from rapide_shell.commands.errors import CommandSyntaxError
 from rapide_shell.commands.lexer import Word, split_words
 from rapide_shell.commands.spec import ArgKind
@@ -46,10 +46,10 @@ def complete(session: Session, line: str, cursor: int) -> list[Completion]:
         # A command that takes arguments completes with a blank, ready for the first one.
         return [
             Completion(spec.name + (" " if spec.args else ""), start, spec.name, spec.summary)
-            for spec in COMMAND_SPECS
+            for spec in session.catalog
             if spec.name.startswith(prefix)
         ]
-    spec = lookup(words[0].text)
+    spec = session.catalog.lookup(words[0].text)
     if spec is None:
         return []
     typing_new_word = before[-1:].isspace()
@@ -86,7 +86,7 @@ def _for_kind(
     if kind is ArgKind.CHOICE:
         candidates = [(choice, "") for choice in choices]
     elif kind is ArgKind.COMMAND:
-        candidates = [(spec.name, spec.summary) for spec in COMMAND_SPECS]
+        candidates = [(spec.name, spec.summary) for spec in session.catalog]
     elif kind is ArgKind.STEP_TARGET:
         candidates = [(kind_name, "next dispatch of this kind") for kind_name in CONNECTION_KINDS]
         candidates += [

@@ -86,7 +86,10 @@ from the action signatures (``field=``), dispatch ids (``#12``), watch and break
 numbers, event ids, ``show``/``export`` topics, file names. Each ``Completion`` has
 ``text`` (what replaces the word), ``start`` (the index in ``text`` where the word
 begins), ``display`` and ``meta`` (a short description). Command metadata (names,
-one-line and full help, argument kinds) is ``rapide_shell.commands.COMMANDS``.
+one-line and full help, argument kinds) is ``session.catalog``, a
+:class:`~rapide_shell.commands.registry.CommandCatalog`: the built-in commands plus
+any a front end added with ``session.catalog.register(spec, handler)`` (the TUI adds
+``screenshot``); they are parsed, run, listed by ``help`` and completed like the others.
 
 Recording
 ---------
@@ -108,7 +111,8 @@ from pathlib import Path
 from typing import Any
 
 from rapide_shell import notices
-from rapide_shell.commands import COMMANDS, Command, CommandError, parse_command
+from rapide_shell.commands import Command, CommandError, parse_command
+from rapide_shell.commands.registry import CommandCatalog
 from rapide_shell.completion import Completion, complete
 from rapide_shell.loader import LoadedArchitecture, load_architecture
 from rapide_shell.outcome import CommandOutcome
@@ -135,6 +139,8 @@ class Session(RuntimeLink):
     ) -> None:
         super().__init__(loaded, seed=seed)
         self.recorder = recorder
+        self.catalog = CommandCatalog()
+        """The commands this session understands (the built-ins and those added)."""
         self.history: list[str] = []
         self.watches: list[Watch] = []
         self.breakpoints: list[Breakpoint] = []
@@ -162,7 +168,7 @@ class Session(RuntimeLink):
     async def execute(self, line: str) -> CommandOutcome:
         """Parse and run one line of the command language; never raises for bad input."""
         try:
-            command = parse_command(line)
+            command = parse_command(line, self.catalog)
         except CommandError as error:
             return self._finish(_failure(line, "", error))
         if command is None:
@@ -171,15 +177,13 @@ class Session(RuntimeLink):
 
     async def execute_command(self, command: Command, *, line: str | None = None) -> CommandOutcome:
         """Run an already parsed command (see :func:`~rapide_shell.commands.parse_command`)."""
-        from rapide_shell.commands.handlers import HANDLERS
-
         line = command.text if line is None else line
-        if self.running and not COMMANDS[command.name].while_running:
+        if self.running and not self.catalog[command.name].while_running:
             error = CommandError(f"a run is in progress; `pause` before `{command.name}`")
             return self._finish(_failure(line, command.name, error))
         self.history.append(command.text)
         try:
-            outcome = await HANDLERS[command.name](self, command, line)
+            outcome = await self.catalog.handler(command.name)(self, command, line)
         except CommandError as error:
             outcome = _failure(line, command.name, error)
         except Exception as error:

@@ -11,12 +11,12 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from rapide_shell import architecture_view, render
-from rapide_shell.commands.catalog import COMMAND_SPECS, COMMANDS
 from rapide_shell.commands.errors import CommandError, close_matches
 from rapide_shell.commands.parser import Command
 from rapide_shell.outcome import CommandOutcome
 
 if TYPE_CHECKING:
+    from rapide_shell.commands.spec import CommandSpec
     from rapide_shell.session import Session
 
 EVENTS_LISTED = 200
@@ -131,19 +131,19 @@ async def help_(session: Session, command: Command, line: str) -> CommandOutcome
     topic = command.args["topic"]
     if topic is None:
         table = render.key_value_table(
-            ((Text(spec.usage, style="bold"), spec.summary) for spec in COMMAND_SPECS),
+            ((Text(spec.usage, style="bold"), spec.summary) for spec in session.catalog),
             ("command", "what it does"),
         )
         footer = Text("`help COMMAND` explains one; `#` starts a comment.", style="dim")
         return CommandOutcome(
-            line, "help", output=(table, footer), data={"commands": list(COMMANDS)}
+            line, "help", output=(table, footer), data={"commands": session.catalog.names}
         )
-    return CommandOutcome(line, "help", output=(command_help(topic),), data={"command": topic})
+    spec = session.catalog[topic]
+    return CommandOutcome(line, "help", output=(command_help(spec),), data={"command": topic})
 
 
-def command_help(name: str) -> RenderableType:
-    """The full help of command ``name``: usage, explanation, aliases and examples."""
-    spec = COMMANDS[name]
+def command_help(spec: CommandSpec) -> RenderableType:
+    """The full help of command ``spec``: usage, explanation, aliases and examples."""
     parts: list[RenderableType] = [
         Text(spec.usage, style="bold"),
         Text(spec.summary),

@@ -12,16 +12,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from rapide_shell.commands.catalog import (
-    ALIASES,
-    COMMANDS,
-    CONNECTION_KINDS,
-    EXPORT_FORMATS,
-    SHOW_TOPICS,
-    lookup,
-)
+from rapide_shell.commands.catalog import CONNECTION_KINDS, EXPORT_FORMATS, SHOW_TOPICS
 from rapide_shell.commands.errors import CommandSyntaxError, close_matches
 from rapide_shell.commands.lexer import Word, parse_payload, split_words, strip_comment
+from rapide_shell.commands.registry import BUILTIN_CATALOG, CommandCatalog
+from rapide_shell.commands.spec import ArgKind, CommandSpec
 
 
 @dataclass(frozen=True)
@@ -50,6 +45,8 @@ class Command:
     - ``why``, ``effects``: ``event_id`` (str)
     - ``export``: ``format`` (dot, mermaid, json), ``path``; ``save``, ``load``: ``path``
     - ``seed``: ``value`` (int); ``help``: ``topic`` (str or None)
+    - a command a front end added: each argument by its ``ArgSpec.name`` (see
+      :mod:`rapide_shell.commands.registry`)
     """
 
     name: str
@@ -63,32 +60,75 @@ _DISPATCH_ID = re.compile(r"#(\d+)\Z")
 _EXPECT_OPTION = re.compile(r"\s+(?:count=(?P<count>\S*)|(?P<none>none))\s*\Z")
 
 
-def parse_command(line: str) -> Command | None:
-    """Parse ``line``; None for a blank line or a comment.
+def parse_command(line: str, catalog: CommandCatalog | None = None) -> Command | None:
+    """Parse ``line`` against ``catalog`` (default: the built-in commands); None for a
+    blank line or a comment.
 
     Raises :class:`CommandSyntaxError` (with a column and close matches where they help)
     for an unknown command, missing or extra arguments, a malformed payload or a pattern
     syntax error.
     """
+    catalog = BUILTIN_CATALOG if catalog is None else catalog
     text = strip_comment(line)
     if not text.strip():
         return None
     first = _HEAD.search(text)
     assert first is not None  # the text is not blank
     head = Word(first.group(), first.start())
-    spec = lookup(head.text)
+    spec = catalog.lookup(head.text)
     if spec is None:
         raise CommandSyntaxError(
             f"unknown command {head.text!r}",
             column=head.column,
-            suggestions=close_matches(head.text, [*COMMANDS, *ALIASES]),
+            suggestions=close_matches(head.text, catalog.words),
         )
     rest_column = head.column + len(head.text)
     rest = text[rest_column:]
     # Patterns are split by their own grammar; other arguments are words.
     words = [] if spec.name in _PATTERN_COMMANDS else split_words(rest, rest_column)
-    args = _PARSERS[spec.name](rest, rest_column, words)
+    if catalog.is_added(spec.name):
+        args = _declared(spec, rest, rest_column, words)
+    elif spec.name == "help":
+        args = _help(words, rest_column, catalog)
+    else:
+        args = _PARSERS[spec.name](rest, rest_column, words)
     return Command(spec.name, text.strip(), args)
+
+
+def _declared(spec: CommandSpec, rest: str, column: int, words: list[Word]) -> dict[str, Any]:
+    """The arguments of an added command, read as its ``args`` declare them."""
+    args: dict[str, Any] = {}
+    for position, arg in enumerate(spec.args):
+        if position >= len(words):
+            if not arg.optional:
+                raise CommandSyntaxError(
+                    f"{spec.name} needs {arg.name}; usage: {spec.usage}",
+                    column=column + len(rest.rstrip()),
+                )
+            args[arg.name] = None
+            continue
+        word = words[position]
+        if arg.rest_of_line:
+            args[arg.name] = rest[word.column - column :].strip()
+            return args
+        args[arg.name] = _declared_value(spec, arg.kind, arg.choices, word)
+    if len(words) > len(spec.args):
+        raise CommandSyntaxError(
+            f"too many arguments; usage: {spec.usage}", column=words[len(spec.args)].column
+        )
+    return args
+
+
+def _declared_value(spec: CommandSpec, kind: ArgKind, choices: tuple[str, ...], word: Word) -> Any:
+    if kind is ArgKind.INTEGER:
+        return _number(word, "the number")
+    if kind is ArgKind.CHOICE and word.text not in choices:
+        raise CommandSyntaxError(
+            f"{spec.name} takes one of {', '.join(choices)}, not {word.text!r}",
+            column=word.column,
+            suggestions=close_matches(word.text, choices),
+        )
+    return _unquote(word.text)
 
 
 def _no_args(rest: str, column: int, words: list[Word]) -> dict[str, Any]:
@@ -273,17 +313,17 @@ def _seed(rest: str, column: int, words: list[Word]) -> dict[str, Any]:
     return {"value": _number(words[0], "a seed")}
 
 
-def _help(rest: str, column: int, words: list[Word]) -> dict[str, Any]:
+def _help(words: list[Word], column: int, catalog: CommandCatalog) -> dict[str, Any]:
     if not words:
         return {"topic": None}
     _at_most(words, 1)
     word = words[0]
-    spec = lookup(word.text)
+    spec = catalog.lookup(word.text)
     if spec is None:
         raise CommandSyntaxError(
             f"no command {word.text!r}",
             column=word.column,
-            suggestions=close_matches(word.text, COMMANDS),
+            suggestions=close_matches(word.text, catalog.names),
         )
     return {"topic": spec.name}
 
@@ -332,6 +372,5 @@ _PARSERS: dict[str, Callable[[str, int, list[Word]], dict[str, Any]]] = {
     "seed": _seed,
     "reset": _no_args,
     "reload": _no_args,
-    "help": _help,
     "quit": _no_args,
 }

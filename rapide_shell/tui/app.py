@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -14,9 +13,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, RichLog, Static
 
-from rapide_shell.commands import COMMAND_SPECS
 from rapide_shell.tui.live import NotificationBatch
 from rapide_shell.tui.palette import CommandLanguageProvider
+from rapide_shell.tui.screen_commands import add_screen_commands
 from rapide_shell.tui.screens.help_screen import HelpScreen
 from rapide_shell.tui.screens.inject_dialog import InjectDialog
 from rapide_shell.tui.session_view import SessionView
@@ -36,8 +35,6 @@ PANELS = {
     "graph": "graph", "queue": "queue", "events": "event log", "inspector": "inspector",
     "console": "output", "watches": "watches", "errors": "errors",
 }
-#: Commands the TUI answers itself (they concern the screen, not the session).
-SCREEN_COMMANDS = {"screenshot": ("screenshot [FILE.svg]", "Save an SVG picture of the screen.")}
 
 
 class RapideApp(SessionView, App[None]):
@@ -90,6 +87,7 @@ class RapideApp(SessionView, App[None]):
         self.speed = speed
         self._unsubscribe: Any = None
         self.init_session_view()
+        add_screen_commands(self)
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -221,12 +219,8 @@ class RapideApp(SessionView, App[None]):
     # -- commands ------------------------------------------------------------------------
 
     def _complete(self, text: str) -> list[str]:
-        """Full-line completions of ``text`` from the session's completer (and the
-        screen's own commands)."""
-        lines = [
-            f"{name} " for name in SCREEN_COMMANDS
-            if text and " " not in text and name.startswith(text) and name != text
-        ]
+        """Full-line completions of ``text`` from the session's completer."""
+        lines: list[str] = []
         for completion in self.session.completions(text):
             line = text[: completion.start] + completion.text
             if line != text and line not in lines:
@@ -263,26 +257,11 @@ class RapideApp(SessionView, App[None]):
         await self.execute_line(line)
 
     async def execute_line(self, line: str) -> Any:
-        """Runs one line: a screen command here, anything else through the session."""
-        words = line.split(maxsplit=1)
-        if words and words[0] in SCREEN_COMMANDS:
-            return self._screen_command(words)
+        """Runs one line through the session (the TUI's own commands included)."""
         outcome = await self.session.execute(line)
         if outcome.quit:
             self.exit()
         return outcome
-
-    def _screen_command(self, words: list[str]) -> None:
-        try:
-            arguments = shlex.split(words[1]) if len(words) > 1 else []
-        except ValueError as error:  # an unclosed quote
-            self.output.write(Text(f"error: {words[0]}: {error}", style="bold red"))
-            return
-        if len(arguments) > 1:
-            usage = SCREEN_COMMANDS[words[0]][0]
-            self.output.write(Text(f"error: too many arguments; usage: {usage}", "bold red"))
-            return
-        self.action_screenshot(arguments[0] if arguments else None)
 
     @work(group="script", exit_on_error=False)
     async def play_script(self, path: Path) -> None:
@@ -375,9 +354,13 @@ class RapideApp(SessionView, App[None]):
             ("1 … 7", "Go to a panel: " + ", ".join(PANELS.values())),
             ("ctrl+p", "Command palette: every command of the language"),
         ]
-        commands = [(spec.usage, spec.summary) for spec in COMMAND_SPECS]
-        commands += list(SCREEN_COMMANDS.values())
+        commands = [(spec.usage, spec.summary) for spec in self.session.catalog]
         self.push_screen(HelpScreen(keys, commands))
+
+    def save_screenshot_file(self, filename: str | None = None) -> Path:
+        """Saves an SVG picture of the screen to ``filename`` (default: a name with the
+        time, in the current directory) and returns the full path; OSError if it cannot."""
+        return Path(self.save_screenshot(filename)).resolve()
 
     def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
         """Saves an SVG picture of the screen (in the current directory by default)."""

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, cast
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
-from rapide_shell.commands import COMMAND_SPECS, CommandSpec
+from rapide_shell.commands import CommandSpec
 
 if TYPE_CHECKING:
     from rapide_shell.tui.app import RapideApp
@@ -28,7 +28,7 @@ class CommandLanguageProvider(Provider):
 
     async def discover(self) -> Hits:
         """Lists every command when nothing is typed yet."""
-        for spec in COMMAND_SPECS:
+        for spec in cast("RapideApp", self.app).session.catalog:
             # Content, not markup: usages hold brackets ("[N | connect|pipe|agent | #ID]").
             yield DiscoveryHit(
                 Content(spec.usage), partial(self._choose, spec), text=spec.usage,
@@ -38,7 +38,7 @@ class CommandLanguageProvider(Provider):
     async def search(self, query: str) -> Hits:
         """Fuzzy-matches ``query`` against each command's usage line."""
         matcher = self.matcher(query)
-        for spec in COMMAND_SPECS:
+        for spec in cast("RapideApp", self.app).session.catalog:
             score = matcher.match(spec.usage)
             if score > 0:
                 # Plain Content: the matcher's highlight would read the usage's

@@ -238,6 +238,31 @@ async def test_the_screenshot_command_saves_an_svg(shop_path, tmp_path):
         assert target.read_text(encoding="utf-8").startswith("<svg")
 
 
+async def test_screenshot_is_a_command_of_the_tui_with_help_and_completion(shop_path):
+    from rapide_shell.session import Session
+
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, "help")
+        shown = "\n".join(line.text for line in app.output.lines)
+        assert "screenshot [FILE.svg]" in shown and "Save an SVG picture" in shown
+        await type_command(pilot, "help screenshot")
+        shown = "\n".join(line.text for line in app.output.lines)
+        assert "Only the TUI has this" in shown
+        assert app._complete("scr") == ["screenshot "]
+        assert [hit.text async for hit in _palette(app).search("screenshot")]
+    # Outside the TUI the language has no such command.
+    plain = Session.load(shop_path)
+    assert plain.catalog.lookup("screenshot") is None
+    assert plain.completions("scr") == []
+
+
+def _palette(app):
+    from rapide_shell.tui.palette import CommandLanguageProvider
+
+    return CommandLanguageProvider(app.screen)
+
+
 async def test_help_opens_with_f1_and_question_mark(shop_path):
     from rapide_shell.tui.screens.help_screen import HelpScreen
 

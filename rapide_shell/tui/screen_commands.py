@@ -1,0 +1,49 @@
+"""Commands the TUI adds to the command language: they concern the screen, not the system."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+
+from rapide_shell.commands import ArgKind, ArgSpec, CommandError, CommandSpec
+from rapide_shell.outcome import CommandOutcome
+
+if TYPE_CHECKING:
+    from rapide_shell.commands.parser import Command
+    from rapide_shell.session import Session
+    from rapide_shell.tui.app import RapideApp
+
+SCREENSHOT = CommandSpec(
+    name="screenshot",
+    usage="screenshot [FILE.svg]",
+    summary="Save an SVG picture of the screen.",
+    details="""\
+Saves what the screen shows now as an SVG file: FILE.svg, or a file named after the
+app and the time in the current directory. F12 does the same. The message says the
+full path written. Only the TUI has this command.""",
+    args=(ArgSpec("FILE", ArgKind.FILE, optional=True),),
+    while_running=True,
+    examples=("screenshot", "screenshot run.svg"),
+)
+
+
+def add_screen_commands(app: RapideApp) -> None:
+    """Adds the TUI's own commands to ``app.session``'s command catalog."""
+
+    async def screenshot(session: Session, command: Command, line: str) -> CommandOutcome:
+        try:
+            saved = app.save_screenshot_file(command.args["FILE"])
+        except OSError as error:
+            raise CommandError(
+                f"cannot save the screenshot: {error.strerror} ({error.filename})"
+            ) from None
+        app.notify(f"saved {saved}", title="screenshot")
+        return CommandOutcome(
+            line,
+            "screenshot",
+            output=(Text(f"screenshot saved to {saved}", style="green"),),
+            data={"path": str(saved)},
+        )
+
+    app.session.catalog.register(SCREENSHOT, screenshot)

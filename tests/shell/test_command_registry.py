@@ -1,0 +1,112 @@
+"""Commands a front end adds to one session's command language: parsed, run, helped, completed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rich.console import Console
+from rich.text import Text
+
+from rapide_shell.commands import (
+    ArgKind,
+    ArgSpec,
+    CommandCatalog,
+    CommandError,
+    CommandSpec,
+    CommandSyntaxError,
+    parse_command,
+)
+from rapide_shell.outcome import CommandOutcome
+from rapide_shell.session import Session
+
+SHOUT = CommandSpec(
+    name="shout",
+    usage="shout loud|soft TIMES [WORDS...]",
+    summary="Say something, TIMES times.",
+    details="Says WORDS (the rest of the line) TIMES times, loud or soft.",
+    args=(
+        ArgSpec("VOLUME", ArgKind.CHOICE, choices=("loud", "soft")),
+        ArgSpec("TIMES", ArgKind.INTEGER),
+        ArgSpec("WORDS", ArgKind.PAYLOAD, optional=True, rest_of_line=True),
+    ),
+    aliases=("yell",),
+    examples=("shout loud 2 hello there",),
+)
+
+
+async def shout(session: Session, command: Any, line: str) -> CommandOutcome:
+    args = command.args
+    if args["WORDS"] == "nothing":
+        raise CommandError("nothing to shout")
+    said = (args["WORDS"] or "hi") * args["TIMES"]
+    said = said.upper() if args["VOLUME"] == "loud" else said
+    return CommandOutcome(line, "shout", output=(Text(said),), data={"said": said})
+
+
+def plain(renderables: Any) -> str:
+    console = Console(width=100, record=True, color_system=None)
+    for renderable in renderables:
+        console.print(renderable)
+    return console.export_text()
+
+
+async def test_an_added_command_is_parsed_run_listed_and_explained(shop_session: Session) -> None:
+    shop_session.catalog.register(SHOUT, shout)
+    outcome = await shop_session.execute("yell loud 2 ho  ho")
+    assert outcome.ok and outcome.data == {"said": "HO  HOHO  HO"}
+    assert (await shop_session.execute("shout soft 1")).data == {"said": "hi"}
+    listed = await shop_session.execute("help")
+    assert "shout" in listed.data["commands"]
+    assert "Say something, TIMES times." in plain(listed.output)
+    explained = plain((await shop_session.execute("help shout")).output)
+    assert "shout loud|soft TIMES [WORDS...]" in explained
+    assert "the rest of the line" in explained and "also: yell" in explained
+    refused = await shop_session.execute("shout nothing")
+    assert refused.error is not None and refused.error.startswith("shout takes one of loud, soft")
+    assert (await shop_session.execute("shout loud")).error == (
+        "shout needs TIMES; usage: shout loud|soft TIMES [WORDS...]"
+    )
+    failed = await shop_session.execute("shout loud 1 nothing")
+    assert not failed.ok and failed.error == "nothing to shout"
+
+
+async def test_an_added_command_is_completed(shop_session: Session) -> None:
+    shop_session.catalog.register(SHOUT, shout)
+    assert [c.text for c in shop_session.completions("sh")] == ["show ", "shout "]
+    assert [c.text for c in shop_session.completions("shout ")] == ["loud", "soft"]
+    assert "shout" in [c.text for c in shop_session.completions("help sh")]
+
+
+async def test_an_added_command_belongs_to_its_session_only(shop_file: Any) -> None:
+    first, second = Session.load(shop_file), Session.load(shop_file)
+    first.catalog.register(SHOUT, shout)
+    await second.start()
+    try:
+        outcome = await second.execute("shout loud 1")
+        assert outcome.error is not None and outcome.error.startswith("unknown command 'shout'")
+        assert "shout" not in (await second.execute("help")).data["commands"]
+    finally:
+        await second.close()
+    with pytest.raises(CommandSyntaxError):
+        parse_command("shout loud 1")
+
+
+def test_a_name_taken_or_not_one_word_is_refused() -> None:
+    catalog = CommandCatalog()
+    taken = CommandSpec(name="step", usage="step", summary="s", details="d")
+    with pytest.raises(ValueError, match="'step' is already one"):
+        catalog.register(taken, shout)
+    by_alias = CommandSpec(name="again", usage="again", summary="s", details="d", aliases=("c",))
+    with pytest.raises(ValueError, match="'c' is already one"):
+        catalog.register(by_alias, shout)
+    spaced = CommandSpec(name="two words", usage="x", summary="s", details="d")
+    with pytest.raises(ValueError, match="not one word"):
+        catalog.register(spaced, shout)
+    greedy_first = CommandSpec(
+        name="odd", usage="odd", summary="s", details="d",
+        args=(ArgSpec("A", ArgKind.PAYLOAD, rest_of_line=True), ArgSpec("B", ArgKind.INTEGER)),
+    )
+    with pytest.raises(ValueError, match="only its last argument"):
+        catalog.register(greedy_first, shout)
+    assert "again" not in catalog and "odd" not in catalog
