@@ -134,7 +134,11 @@ async def help_(session: Session, command: Command, line: str) -> CommandOutcome
             ((Text(spec.usage, style="bold"), spec.summary) for spec in session.catalog),
             ("command", "what it does"),
         )
-        footer = Text("`help COMMAND` explains one; `#` starts a comment.", style="dim")
+        footer = Text(
+            "`help COMMAND` explains one. A comment starts with `#` first on a line, or "
+            "with a `#` between blanks (`run  # go`); `#12` is a dispatch id.",
+            style="dim",
+        )
         return CommandOutcome(
             line, "help", output=(table, footer), data={"commands": session.catalog.names}
         )

@@ -38,8 +38,11 @@ class Payload:
 def strip_comment(line: str) -> str:
     """``line`` without its ``#`` comment and trailing blanks.
 
-    A ``#`` starts a comment at the start of a line or after a blank, outside quotes,
-    unless a digit follows it: ``#12`` is a dispatch id (``step #12``).
+    Outside quotes, a ``#`` starts a comment when it is the first thing on the line
+    (blanks aside), or when a blank comes before it and a blank or the end of the line
+    after it: ``run  # go`` is ``run``. Any other ``#`` is part of a word, so that
+    ``step #12`` and ``step #abc`` reach the command as typed (the second one to be told
+    there is no such dispatch, rather than to step the next one).
     """
     quote = ""
     escaped = False
@@ -53,13 +56,15 @@ def strip_comment(line: str) -> str:
                 quote = ""
         elif char in "\"'":
             quote = char
-        elif (
-            char == "#"
-            and (index == 0 or line[index - 1].isspace())
-            and not line[index + 1 : index + 2].isdigit()
-        ):
+        elif char == "#" and (not line[:index].strip() or _between_blanks(line, index)):
             return line[:index].rstrip()
     return line.rstrip()
+
+
+def _between_blanks(line: str, index: int) -> bool:
+    """True when ``line[index]`` has a blank before it and a blank or the end after it."""
+    after = line[index + 1 : index + 2]
+    return line[index - 1].isspace() and (after == "" or after.isspace())
 
 
 def split_words(text: str, offset: int = 0) -> list[Word]:

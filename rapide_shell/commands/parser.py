@@ -26,6 +26,9 @@ class StepTarget:
     count: int = 1
     kind: str | None = None
     dispatch_id: int | None = None
+    no_such_dispatch: str | None = None
+    """A ``#`` word that is no dispatch id (``#abc``), as typed: running the step says
+    there is no such dispatch and which ones are pending."""
 
 
 @dataclass(frozen=True)
@@ -77,11 +80,7 @@ def parse_command(line: str, catalog: CommandCatalog | None = None) -> Command |
     head = Word(first.group(), first.start())
     spec = catalog.lookup(head.text)
     if spec is None:
-        raise CommandSyntaxError(
-            f"unknown command {head.text!r}",
-            column=head.column,
-            suggestions=close_matches(head.text, catalog.words),
-        )
+        raise _no_command("unknown command", head, catalog.words)
     rest_column = head.column + len(head.text)
     rest = text[rest_column:]
     # Patterns are split by their own grammar; other arguments are words.
@@ -163,6 +162,8 @@ def _step(rest: str, column: int, words: list[Word]) -> dict[str, Any]:
     dispatch = _DISPATCH_ID.match(word.text)
     if dispatch:
         return {"target": StepTarget(dispatch_id=int(dispatch.group(1)))}
+    if word.text.startswith("#"):
+        return {"target": StepTarget(no_such_dispatch=word.text)}
     if word.text in CONNECTION_KINDS:
         return {"target": StepTarget(kind=word.text)}
     raise CommandSyntaxError(
@@ -320,12 +321,18 @@ def _help(words: list[Word], column: int, catalog: CommandCatalog) -> dict[str, 
     word = words[0]
     spec = catalog.lookup(word.text)
     if spec is None:
-        raise CommandSyntaxError(
-            f"no command {word.text!r}",
-            column=word.column,
-            suggestions=close_matches(word.text, catalog.names),
-        )
+        raise _no_command("no command", word, catalog.words)
     return {"topic": spec.name}
+
+
+def _no_command(what: str, word: Word, commands: list[str]) -> CommandSyntaxError:
+    """``what 'word'``, with the close matches among ``commands``, or when none is close,
+    a pointer to the list."""
+    suggestions = close_matches(word.text, commands)
+    hint = "" if suggestions else " (`help` lists the commands)"
+    return CommandSyntaxError(
+        f"{what} {word.text!r}{hint}", column=word.column, suggestions=suggestions
+    )
 
 
 def _at_most(words: list[Word], count: int) -> None:

@@ -90,6 +90,11 @@ async def step(session: Session, command: Command, line: str) -> CommandOutcome:
     target: StepTarget = command.args["target"]
     ran: list[Any] = []
     with session.capture() as seen:
+        if target.no_such_dispatch is not None:
+            raise CommandError(
+                f"no dispatch {target.no_such_dispatch}; dispatch ids are numbers, as "
+                f"`show queue` lists them{_pending_hint(session)}"
+            )
         if target.dispatch_id is not None:
             ran.append(await _step_chosen(session, target.dispatch_id))
         elif target.kind is not None:

@@ -33,6 +33,32 @@ def test_comment_is_stripped_but_not_inside_quotes_or_before_a_dispatch_id() -> 
     assert strip_comment('inject A.b note="# not a comment"') == 'inject A.b note="# not a comment"'
     assert strip_comment("step #12") == "step #12"
     assert strip_comment("step #12 # then this is") == "step #12"
+    assert strip_comment("   # indented comment") == ""
+    assert strip_comment("run #") == "run"
+    # A `#` that does not stand alone after a blank is part of a word.
+    assert strip_comment("step #abc") == "step #abc"
+    assert strip_comment("run #go") == "run #go"
+    assert strip_comment("show event e1#2") == "show event e1#2"
+
+
+def test_a_hash_word_is_a_dispatch_reference_for_step_and_no_comment() -> None:
+    command = parse_command("step #abc")
+    assert command is not None and command.args["target"] == StepTarget(no_such_dispatch="#abc")
+    with pytest.raises(CommandSyntaxError, match="unexpected '#go'"):
+        parse_command("run #go")
+
+
+def test_an_unknown_help_topic_offers_only_close_matches() -> None:
+    with pytest.raises(CommandSyntaxError) as nothing:
+        parse_command("help nothing")
+    assert nothing.value.suggestions == ()
+    assert nothing.value.describe() == "no command 'nothing' (`help` lists the commands)"
+    with pytest.raises(CommandSyntaxError) as typo:
+        parse_command("help stpe")
+    assert typo.value.describe() == "no command 'stpe'; did you mean 'step'?"
+    with pytest.raises(CommandSyntaxError) as shouted:
+        parse_command("RUN")
+    assert shouted.value.suggestions == ("run",)
 
 
 def test_words_keep_quoted_text_and_brackets_together() -> None:

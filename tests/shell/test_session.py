@@ -94,6 +94,16 @@ async def test_step_of_nothing_or_an_unknown_id(shop_session: Session) -> None:
     assert "no agent dispatch is pending" in none_of_kind.error
 
 
+async def test_step_of_a_hash_word_that_is_no_id_steps_nothing(shop_session: Session) -> None:
+    await ok(shop_session, "inject Web.order item=apple")
+    pending = [d.id for d in shop_session.pending()]
+    refused = await shop_session.execute("step #abc")
+    assert not refused.ok
+    assert refused.error.startswith("no dispatch #abc; dispatch ids are numbers")
+    assert refused.error.endswith(f"(pending: #{pending[0]} connect)")
+    assert [d.id for d in shop_session.pending()] == pending
+
+
 async def test_run_goes_until_quiet(shop_session: Session) -> None:
     await ok(shop_session, "inject Web.order item=apple")
     outcome = await ok(shop_session, "run")
