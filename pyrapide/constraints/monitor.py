@@ -219,13 +219,11 @@ class ConstraintMonitor:
 
     def _withdraw(self, keys: set[Any]) -> None:
         """Forget the reported violations under ``keys``: the computation rules them out."""
-        if not keys:
+        remaining = sum(self._reported_keys.pop(key, None) is not None for key in keys)
+        if not remaining:
             return
-        for key in keys:
-            self._reported_keys.pop(key, None)
         # Recent reports are the likeliest to be withdrawn: look from the end.
         reported = self._reported
-        remaining = len(keys)
         for index in range(len(reported) - 1, -1, -1):
             if violation_key(reported[index]) in keys:
                 del reported[index]

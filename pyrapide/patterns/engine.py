@@ -87,6 +87,7 @@ class Matcher:
         "_fed",
         "_fed_before_last",
         "_fed_from",
+        "_journal",
         "_last_fed",
         "_retractable",
         "_root",
@@ -96,7 +97,9 @@ class Matcher:
     def __init__(self, pattern: alg.Pattern) -> None:
         self.pattern = pattern
         self._context = Context(None)
-        self._context.journal = []  # the undo log of the last feed (see retract_last)
+        # The undo log of the last feed (see retract_last), shared with the nodes.
+        self._journal: list[tuple[Any, ...]] = []
+        self._context.journal = self._journal
         self._root = compile_node(pattern, self._context)
         self._fed_from: Any = None  # the poset or computation last fed from
         self._last_fed: Any = None
@@ -110,11 +113,10 @@ class Matcher:
         ``poset`` may be a Poset or a Computation. Events whose names the pattern
         cannot match (see ``pattern.event_names()``) may be left unfed.
         """
-        context = self._context
         if poset is not self._fed_from:
-            context.bind(_poset_of(poset))
+            self._context.bind(_poset_of(poset))
             self._fed_from = poset
-        context.journal.clear()  # type: ignore[union-attr]
+        self._journal.clear()
         self._fed += 1
         self._fed_before_last = self._last_fed
         self._last_fed = event
@@ -130,7 +132,7 @@ class Matcher:
         """
         if not self._retractable:
             raise ValueError("nothing to retract: no event was fed since the last retraction")
-        journal = self._context.journal
+        journal = self._journal
         while journal:
             undo, *arguments = journal.pop()
             undo(*arguments)
@@ -148,7 +150,7 @@ class Matcher:
         ruled out (an independence ``|`` with a new ancestor, say) are not.
         Raises ValueError for any other event.
         """
-        if self._last_fed is None or event != self._last_fed or not self._retractable:
+        if not self._retractable or event != self._last_fed:
             raise ValueError(f"refeed takes the event fed last; {event.id!r} is not it")
         self.retract_last()
         return self.feed(event, poset)
