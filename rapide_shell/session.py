@@ -91,6 +91,15 @@ one-line and full help, argument kinds) is ``session.catalog``, a
 any a front end added with ``session.catalog.register(spec, handler)`` (the TUI adds
 ``screenshot``); they are parsed, run, listed by ``help`` and completed like the others.
 
+Plugins
+-------
+
+``session.plugins`` is a pluggy manager with the hooks of :mod:`rapide_shell.hookspecs`
+and every plugin installed under the ``rapide`` entry point group: each may add
+commands (``rapide_add_commands``) and hear when the system has started
+(``rapide_session_started``). A front end registers its own plugin objects there
+(the TUI's ``screenshot`` command is one).
+
 Recording
 ---------
 
@@ -116,6 +125,7 @@ from rapide_shell.commands.registry import CommandCatalog
 from rapide_shell.completion import Completion, complete
 from rapide_shell.loader import LoadedArchitecture, load_architecture
 from rapide_shell.outcome import CommandOutcome
+from rapide_shell.plugins import plugin_manager
 from rapide_shell.recording import Recorder
 from rapide_shell.runtime_link import RuntimeLink
 from rapide_shell.watches import Breakpoint, Watch
@@ -141,6 +151,12 @@ class Session(RuntimeLink):
         self.recorder = recorder
         self.catalog = CommandCatalog()
         """The commands this session understands (the built-ins and those added)."""
+        self.plugins = plugin_manager()
+        """The session's plugins (:mod:`rapide_shell.hookspecs`): the installed ones; a
+        front end registers its own with ``session.plugins.register(plugin)``."""
+        self.plugins.hook.rapide_add_commands.call_historic(
+            kwargs={"catalog": self.catalog, "session": self}
+        )
         self.history: list[str] = []
         self.watches: list[Watch] = []
         self.breakpoints: list[Breakpoint] = []
@@ -159,9 +175,15 @@ class Session(RuntimeLink):
     ) -> Session:
         """Load the architecture file at ``path`` (``arch`` picks one among several).
 
-        Raises :class:`rapide_shell.loader.LoadError` with one line for the user.
+        Raises :class:`rapide_shell.loader.LoadError` with one line for the user (an
+        installed plugin that cannot be imported is one too).
         """
         return cls(load_architecture(path, arch=arch), seed=seed, recorder=recorder)
+
+    async def start(self) -> None:
+        """Build the system, run the modules' start hooks, then tell the plugins."""
+        await super().start()
+        self.plugins.hook.rapide_session_started(session=self)
 
     # -- running commands --------------------------------------------------------
 

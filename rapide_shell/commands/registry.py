@@ -21,6 +21,9 @@ completion and the parser, and nowhere else. A front end adds one with
 
     session.catalog.register(spec, screenshot)
 
+A plugin does the same from its ``rapide_add_commands`` hook (see
+:mod:`rapide_shell.hookspecs`), which is how the TUI adds ``screenshot``.
+
 The arguments of an added command are read from its ``args``: one word each (quotes
 allowed), an ``INTEGER`` as an int, a ``CHOICE`` checked against its choices, and a
 ``rest_of_line`` argument (the last one) taking the rest of the line as written. They

@@ -15,7 +15,7 @@ from textual.widgets import Footer, RichLog, Static
 
 from rapide_shell.tui.live import NotificationBatch
 from rapide_shell.tui.palette import CommandLanguageProvider
-from rapide_shell.tui.screen_commands import add_screen_commands
+from rapide_shell.tui.screen_commands import ScreenCommands
 from rapide_shell.tui.screens.help_screen import HelpScreen
 from rapide_shell.tui.screens.inject_dialog import InjectDialog
 from rapide_shell.tui.session_view import SessionView
@@ -87,7 +87,7 @@ class RapideApp(SessionView, App[None]):
         self.speed = speed
         self._unsubscribe: Any = None
         self.init_session_view()
-        add_screen_commands(self)
+        session.plugins.register(ScreenCommands(self), name="rapide-tui")
 
     # -- layout ----------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Commands the TUI adds to the command language: they concern the screen, not the system."""
+"""The TUI's plugin: commands about the screen, not the system, added through the hooks."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from rapide_shell.commands import ArgKind, ArgSpec, CommandError, CommandSpec
+from rapide_shell.commands import ArgKind, ArgSpec, CommandCatalog, CommandError, CommandSpec
+from rapide_shell.hookspecs import hookimpl
 from rapide_shell.outcome import CommandOutcome
 
 if TYPE_CHECKING:
@@ -28,22 +29,29 @@ full path written. Only the TUI has this command.""",
 )
 
 
-def add_screen_commands(app: RapideApp) -> None:
-    """Adds the TUI's own commands to ``app.session``'s command catalog."""
+class ScreenCommands:
+    """The TUI's plugin: adds the commands that act on ``app``'s screen."""
 
-    async def screenshot(session: Session, command: Command, line: str) -> CommandOutcome:
+    def __init__(self, app: RapideApp) -> None:
+        self.app = app
+
+    @hookimpl
+    def rapide_add_commands(self, catalog: CommandCatalog, session: Session) -> None:
+        """Adds ``screenshot``."""
+        catalog.register(SCREENSHOT, self.screenshot)
+
+    async def screenshot(self, session: Session, command: Command, line: str) -> CommandOutcome:
+        """Runs ``screenshot [FILE.svg]``."""
         try:
-            saved = app.save_screenshot_file(command.args["FILE"])
+            saved = self.app.save_screenshot_file(command.args["FILE"])
         except OSError as error:
             raise CommandError(
                 f"cannot save the screenshot: {error.strerror} ({error.filename})"
             ) from None
-        app.notify(f"saved {saved}", title="screenshot")
+        self.app.notify(f"saved {saved}", title="screenshot")
         return CommandOutcome(
             line,
             "screenshot",
             output=(Text(f"screenshot saved to {saved}", style="green"),),
             data={"path": str(saved)},
         )
-
-    app.session.catalog.register(SCREENSHOT, screenshot)

@@ -251,6 +251,9 @@ async def test_screenshot_is_a_command_of_the_tui_with_help_and_completion(shop_
         assert "Only the TUI has this" in shown
         assert app._complete("scr") == ["screenshot "]
         assert [hit.text async for hit in _palette(app).search("screenshot")]
+        # It came through the plugin hooks, as any plugin's command would.
+        app.session.plugins.check_pending()
+        assert app.session.plugins.has_plugin("rapide-tui")
     # Outside the TUI the language has no such command.
     plain = Session.load(shop_path)
     assert plain.catalog.lookup("screenshot") is None

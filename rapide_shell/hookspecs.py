@@ -1,0 +1,53 @@
+"""The plugin hooks of the workbench (pluggy): what a plugin may implement, and when each is called.
+
+A plugin is any object or module with functions marked ``@hookimpl`` whose names are
+hooks below. Third-party plugins are found through the ``rapide`` entry point group::
+
+    [project.entry-points.rapide]
+    my_plugin = "my_package.rapide_plugin"
+
+and every session loads them (:func:`rapide_shell.plugins.plugin_manager`). A front end
+registers its own plugins on ``session.plugins``; the TUI adds its ``screenshot``
+command that way (:mod:`rapide_shell.tui.screen_commands`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pluggy
+
+if TYPE_CHECKING:
+    from rapide_shell.commands.registry import CommandCatalog
+    from rapide_shell.session import Session
+
+PROJECT = "rapide"
+"""The pluggy project name, which is also the entry point group plugins are found in."""
+
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+"""Marks a plugin's function as the implementation of the hook of the same name."""
+
+
+@hookspec(historic=True)
+def rapide_add_commands(catalog: CommandCatalog, session: Session) -> None:
+    """Add commands to a new session's command language.
+
+    Called once per session, when it is created (before its system starts), with the
+    session's ``catalog``; a plugin registered on ``session.plugins`` later (a front
+    end's) is called at once when it is registered. Call
+    ``catalog.register(spec, handler)`` for each command (see
+    :mod:`rapide_shell.commands.registry`); a name already taken raises ValueError. The
+    return value is ignored.
+    """
+
+
+@hookspec
+def rapide_session_started(session: Session) -> None:
+    """The session's system was built and its modules' start hooks have run.
+
+    Called once per session, before the first command runs; ``session`` may be read
+    (its description, computation) and subscribed to (``session.subscribe``). Not
+    called again on ``reset``, ``seed`` or ``reload`` (subscriptions survive them).
+    The return value is ignored.
+    """
