@@ -14,10 +14,11 @@ Three shapes:
 Times are CPU time of this process (time.process_time), which other work on
 the machine disturbs far less than wall time.  Events are built before the
 clock starts, so "add" is the cost of Poset.add;
-it is the best of five builds (two at a million events), which filters out
-the noise of other processes.  Queries are is_ancestor on 20,000 random pairs.
+it is the best of nine builds (three at a million events), which filters out
+the noise of other processes (a build of 20,000 events takes tens of
+milliseconds, so one busy moment of the machine can double it).  Queries are is_ancestor on 20,000 random pairs.
 Save and load go through a JSON file in a temporary directory, by default only
-up to 100,000 events so that the whole run stays near two minutes
+up to 100,000 events so that the whole run stays near three minutes
 (``--files-up-to 1000000`` measures them at every size).  The last lines
 compare the add cost per event at the largest size with the cost at 20,000.
 
@@ -120,7 +121,7 @@ def measure(
         gc.collect()
         gc.freeze()
     best = float("inf")
-    for _ in range(2 if size >= 1_000_000 else 5):
+    for _ in range(3 if size >= 1_000_000 else 9):
         poset = Poset()
         add = poset.add
         start = time.process_time()

@@ -122,7 +122,10 @@ class CausalOrder:
         self.depth = _ints()
         self.chain = _ints()  # chain number of each event
         self.pos = _ints()  # position of each event on its chain
-        self.chains: list[list[int]] = []  # events of each chain, in causal order
+        # The events of each chain, in causal order.  A chain of one event is a
+        # tuple (untracked by the garbage collector: a wide fan-out makes
+        # hundreds of thousands of them), a list once it grows.
+        self.chains: list[list[int] | tuple[int, ...]] = []
         # feeds[chain][other] = (positions, furthest): for the events of `chain` at
         # `positions` (ascending, >= 1), how far along `other` their ancestors reach
         # through links between the chains (ascending).  The first event of a chain
@@ -167,7 +170,10 @@ class CausalOrder:
                 self.depth.append(self.depth[c] + 1)
                 chain_of.append(home)
                 self.pos.append(len(members))
-                members.append(p)
+                if type(members) is list:
+                    members.append(p)
+                else:
+                    self.chains[home] = [*members, p]
                 return p
         self.depth.append(0)
         self.chain.append(0)
@@ -194,13 +200,16 @@ class CausalOrder:
             home = self._nearest_tail_chain(p, causes)
         if home < 0:
             chain_of[p] = len(chains)
-            chains.append([p])
+            chains.append((p,))
             self.feeds.append(None)
             self.pos[p] = 0
             return
         members = chains[home]
         position = len(members)
-        members.append(p)
+        if type(members) is list:
+            members.append(p)
+        else:
+            chains[home] = [*members, p]
         chain_of[p] = home
         self.pos[p] = position
         predecessor = members[position - 1] if direct else -1

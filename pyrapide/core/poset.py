@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, NoReturn
 
 from pyrapide.core import _ordering
@@ -333,7 +333,7 @@ class Poset:
     def _build(
         cls,
         events: list[Event],
-        causes: list[tuple[int, ...]],
+        causes: Sequence[Sequence[int]],
         index: dict[str, int] | None = None,
     ) -> Poset:
         """Build a poset from events in recording order and their causes by position.
@@ -350,7 +350,7 @@ class Poset:
             if len(index) != len(events):
                 raise ValueError("duplicate event ids")
         poset._index = index
-        ascending = [c if len(c) < 2 else tuple(sorted(set(c))) for c in causes]
+        ascending = [tuple(c) if len(c) < 2 else tuple(sorted(set(c))) for c in causes]
         try:
             poset._order = _ordering.CausalOrder.build(ascending, poset._events)
         except _ordering.CycleFound as cycle:

@@ -199,14 +199,17 @@ def poset_from_document(data: Any, where: str) -> Poset:
     pairs = _edges_in_bulk(raw_edges, position)
     if pairs is None:
         pairs = _edges_one_by_one(raw_edges, position, fail)
-    found: list[list[int] | None] = [None] * len(events)
+    # One cause (the usual case) as the tuple the poset keeps; more in a list,
+    # which Poset._build sorts into a tuple.
+    causes: list[tuple[int, ...] | list[int]] = [()] * len(events)
     for cause, effect in pairs:
-        known = found[effect]
-        if known is None:
-            found[effect] = [cause]
-        else:
+        known = causes[effect]
+        if not known:
+            causes[effect] = (cause,)
+        elif isinstance(known, list):
             known.append(cause)
-    causes = [() if c is None else tuple(c) for c in found]
+        else:
+            causes[effect] = [*known, cause]
     try:
         return Poset._build(events, causes, position)
     except CausalCycleError as error:
