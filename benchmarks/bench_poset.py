@@ -16,7 +16,8 @@ the machine disturbs far less than wall time.  Events are built before the
 clock starts, so "add" is the cost of Poset.add;
 it is the best of nine builds (three at a million events), which filters out
 the noise of other processes (a build of 20,000 events takes tens of
-milliseconds, so one busy moment of the machine can double it).  Queries are is_ancestor on 20,000 random pairs.
+milliseconds, so one busy moment of the machine can double it).  Queries
+are is_ancestor on 20,000 random pairs.
 Save and load go through a JSON file in a temporary directory, by default only
 up to 100,000 events so that the whole run stays near three minutes
 (``--files-up-to 1000000`` measures them at every size).  The last lines
