@@ -24,8 +24,14 @@ class EventSet(frozenset["Event"]):
     _ordered: tuple[Event, ...]
 
     def __new__(cls, events: Iterable[Event] = ()) -> EventSet:
-        ordered = tuple(dict.fromkeys(events))
-        return cls._of_distinct(ordered)
+        ordered = events if type(events) is tuple else tuple(events)
+        self = frozenset.__new__(cls, ordered)
+        if len(self) != len(ordered):
+            # A repeat (rare): keep first occurrences.  Distinct members, the
+            # usual case, are hashed once, by the frozenset alone.
+            ordered = tuple(dict.fromkeys(ordered))
+        self._ordered = ordered
+        return self
 
     @classmethod
     def _of_distinct(cls, ordered: tuple[Event, ...]) -> EventSet:

@@ -174,3 +174,11 @@ def test_subclasses_of_event_are_built_as_themselves() -> None:
         assert event.payload == {"k": 1} and event.metadata == {"m": 2}
         with pytest.raises(AttributeError, match="immutable"):
             event.name = "other"
+
+
+def test_event_set_from_a_tuple_or_a_generator_keeps_first_occurrences() -> None:
+    a, b, c = (Event("E", id=i) for i in "abc")
+    for given in ((b, a, b, c, a), iter([b, a, b, c, a])):
+        chosen = EventSet(given)
+        assert list(chosen) == [b, a, c] and len(chosen) == 3 and chosen == {a, b, c}
+    assert list(EventSet((c, a))) == [c, a] and list(EventSet()) == []
