@@ -5,6 +5,10 @@ Usage:  python benchmarks/bench_analysis.py [--chains N] [--length N]
 The poset is N chains of events (default 50 x 100), joined by one final event,
 with five causal links across chains: long histories with a few cross-overs,
 the shape a run of a real architecture leaves behind.
+
+The script uses only the API PyRapide 0.3.0 shares, so the same file times
+0.3.0 when run with an interpreter that has it installed (it then imports that
+``pyrapide``), e.g. ``benchmarks/.ref-venv/bin/python benchmarks/bench_analysis.py``.
 """
 
 from __future__ import annotations
@@ -26,16 +30,17 @@ def build(chains: int, length: int, cross_links: int = 5, seed: int = 7) -> tupl
     for chain in range(chains):
         row: list[Event] = []
         for step in range(length):
-            event = Event(f"c{chain % 5}.step", {"i": step}, source=f"s{chain}")
+            event = Event(name=f"c{chain % 5}.step", payload={"i": step}, source=f"s{chain}")
             computation.record(event, caused_by=row[-1:])
             row.append(event)
         grid.append(row)
-    join = Event("join")
+    join = Event(name="join")
     computation.record(join, caused_by=[row[-1] for row in grid])
     for _ in range(cross_links):
         a, b = rng.sample(range(chains), 2)
         early, late = rng.randrange(length // 2), rng.randrange(length // 2, length)
-        computation.poset.add_causal_link(grid[a][early], grid[b][late])
+        poset = getattr(computation, "poset", None) or computation._poset  # 0.3.0 keeps it private
+        poset.add_causal_link(grid[a][early], grid[b][late])
     return computation, grid, join
 
 
