@@ -123,7 +123,8 @@ class RuntimeLink:
         return "paused" if self.pending_count else "quiet"
 
     def pending(self) -> list[Any]:
-        """The dispatches waiting to run, in the order ``step`` would take them."""
+        """The dispatches waiting to run, by id (``step`` takes the scheduler's choice,
+        which may be another: a connect delivery first, agents in the seed's order)."""
         if self.system is None or self.inspected is not None:
             return []
         return list(self.system.pending())

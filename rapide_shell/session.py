@@ -42,7 +42,8 @@ State to draw (read-only attributes, always current)
 - ``state``: "paused" (dispatches pending), "quiet" (nothing pending), "running",
   "inspecting" (a saved computation was loaded: read-only) or "closed".
 - ``pending() -> list[Dispatch]`` (``id``, ``kind``, ``event``, ``target``,
-  ``connection``) and ``pending_count``.
+  ``connection``), by id (a plain ``step`` may take another first: see ``help step``),
+  and ``pending_count``.
 - ``computation``: the pyrapide ``Computation`` shown (the live one, or a loaded file).
 - ``system`` (the pyrapide ``System``), ``description`` (its architecture's
   ``describe()``), ``actions`` (qualified event name -> ``ActionSpec``: name, params

@@ -45,7 +45,11 @@ architecture's interfaces.""",
 Runs exactly one pending dispatch and shows what it recorded. `step 5` runs five, one
 after another; `step pipe` runs the next pending dispatch of that connection kind;
 `step #12` runs dispatch 12 as `show queue` lists it (this is how you choose the order
-of agent deliveries). A breakpoint does not interrupt a step.""",
+of agent deliveries). A breakpoint does not interrupt a step.
+
+A plain `step`, or `step KIND`, takes the dispatch the scheduler would run next, which
+is not always the lowest id: a connect delivery goes first (its emitter is waiting for
+it), and the seed picks among the agent deliveries that are ready.""",
         args=(ArgSpec("TARGET", ArgKind.STEP_TARGET, optional=True),),
         examples=("step", "step 3", "step agent", "step #12"),
     ),

@@ -282,7 +282,8 @@ def _draw(
         start = _label_start(rows[y], edge, ends(edge), len(label), max_width)
         if start is None:
             # No room on the lane's row: tag the lane, and spell it out under the lanes.
-            tag = [(ch, ("label", edge.index, edge.kind)) for ch in f"#{edge.index}"]
+            # A footnote mark, not "#1": the queue beside the graph names dispatches so.
+            tag = [(ch, ("label", edge.index, edge.kind)) for ch in f"[{edge.index}]"]
             legend.append([*tag, (" ", None), *label])
             label, start = tag, max(ends(edge)) + 2
         for i, cell in enumerate(label):

@@ -302,6 +302,21 @@ async def test_help_lists_and_explains(shop_session: Session) -> None:
     assert one.data == {"command": "inject"}
 
 
+async def test_help_says_what_a_plain_step_takes_and_where_comments_start(
+    shop_session: Session,
+) -> None:
+    def text(outcome: Any) -> str:
+        console = Console(width=400, record=True)
+        for renderable in outcome.output:
+            console.print(renderable)
+        return console.export_text()
+
+    assert "not always the lowest id" in text(await ok(shop_session, "help step"))
+    listing = text(await ok(shop_session, "help"))
+    assert "with a `#` between blanks (`run  # go`)" in listing
+    assert "`step #abc` is refused as no dispatch" in text(await ok(shop_session, "help help"))
+
+
 async def test_full_help_leaves_the_wrapping_to_the_terminal(shop_session: Session) -> None:
     def lines(outcome: Any) -> list[str]:
         console = Console(width=400, record=True)

@@ -121,13 +121,27 @@ class InjectDialog(ModalScreen[str | None]):
 
     @on(Input.Submitted)
     def _submitted(self, submitted: Input.Submitted) -> None:
+        """Enter moves on to the next field still empty that the action requires (from
+        the name: to the first field); when none is left, it injects."""
         submitted.stop()
-        if submitted.input.id == "inject-name":
-            inputs = self.query(".field-input")
-            if inputs:
-                inputs.first().focus()
-                return
-        self.action_inject()
+        inputs = list(self.query(".field-input").results(Input))
+        if submitted.input.id == "inject-name" and inputs:
+            inputs[0].focus()
+            return
+        missing = self._empty_required(inputs)
+        if not missing or submitted.input in missing:
+            self.action_inject()  # says which field is required, if one is
+            return
+        here = inputs.index(submitted.input)
+        later = [field for field in missing if inputs.index(field) > here]
+        (later or missing)[0].focus()
+
+    def _empty_required(self, inputs: list[Input]) -> list[Input]:
+        spec = self._actions.get(self._shown_action or "")
+        if spec is None:
+            return []
+        required = {f"field-{param.name}" for param in spec.params if param.required}
+        return [field for field in inputs if field.id in required and field.value == ""]
 
     @on(Button.Pressed, "#inject-ok")
     def action_inject(self) -> None:

@@ -91,6 +91,25 @@ async def test_the_dialog_refuses_a_missing_required_field(shop_path):
         assert len(app.session.computation) == 0
 
 
+async def test_enter_in_a_field_moves_on_to_the_next_required_one_then_injects(shop_path):
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await pilot.pause()
+        app.screen.query_one("#inject-name", Input).value = "APIService.request"
+        await wait_until(pilot, lambda: bool(app.screen.query("#field-key")))
+        await pilot.press("enter")  # from the name to the first field
+        await pilot.press(*"query", "enter")
+        assert app.focused is app.screen.query_one("#field-key", Input)
+        assert str(app.screen.query_one("#inject-error").render()) == ""
+        await pilot.press("4", "2", "enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, InjectDialog)
+        (event,) = list(app.session.computation)
+        assert dict(event.payload) == {"type": "query", "key": "42"}
+
+
 async def test_step_by_kind_runs_the_next_dispatch_of_that_kind(shop_path):
     app = make_app(shop_path)
     async with app.run_test(size=SIZE) as pilot:

@@ -216,8 +216,8 @@ def test_a_label_that_does_not_fit_is_tagged_and_written_in_a_legend():
     bounded = draw_graph(wide, show_interfaces=False, max_width=unbounded.width - 10)
     assert bounded.width <= unbounded.width - 10
     lines = bounded.text().splitlines()
-    assert lines[-1] == "#1 agent B.a_rather_long_event_name ✓0"
-    assert any(line.endswith("╯ #1") for line in lines)
+    assert lines[-1] == "[1] agent B.a_rather_long_event_name ✓0"
+    assert any(line.endswith("╯ [1]") for line in lines)
     assert any(line.endswith("connect A.x ✓0") for line in lines)
     assert len(lines) - 1 in bounded.lane_rows[1]  # highlighting reaches the legend too
 
