@@ -2,17 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
-
 from rapide_shell.commands import inspecting, observing, running
-
-if TYPE_CHECKING:
-    from rapide_shell.commands.parser import Command
-    from rapide_shell.outcome import CommandOutcome
-    from rapide_shell.session import Session
-
-Handler = Callable[["Session", "Command", str], Awaitable["CommandOutcome"]]
+from rapide_shell.commands.registry import Handler
 
 HANDLERS: dict[str, Handler] = {
     "inject": running.inject,

@@ -26,7 +26,9 @@ A plugin does the same from its ``rapide_add_commands`` hook (see
 
 The arguments of an added command are read from its ``args``: one word each (quotes
 allowed), an ``INTEGER`` as an int, a ``CHOICE`` checked against its choices, and a
-``rest_of_line`` argument (the last one) taking the rest of the line as written. They
+``rest_of_line`` argument (the last one) taking the rest of the line as written; any
+other kind arrives as the text typed (the kind guides completion; a handler that wants
+a pattern parses it with :func:`pyrapide.patterns.parse_pattern`). They
 reach the handler in ``command.args``, keyed by each ``ArgSpec.name``; an optional one
 left out is None. A handler raises :class:`~rapide_shell.commands.errors.CommandError`
 for a problem the user caused; the session prints it as an error line and goes on.
