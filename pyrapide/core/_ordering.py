@@ -37,6 +37,7 @@ only hold one entry per link between chains, and appending stays O(causes)
 from __future__ import annotations
 
 import heapq
+import sys
 from array import array
 from bisect import bisect_right, insort
 from collections.abc import Sequence
@@ -52,6 +53,9 @@ A diamond's side finds its chain two links up.  Deeper searches seldom find
 one: an event answering the 1,000th of a producer's chained events would
 otherwise walk 24 of them, in vain, for every answer.
 """
+
+_IDENTITY = range(sys.maxsize)
+"""Every event's topological rank while it is its recording position."""
 
 _SMALL = 8
 """Up to this many effects of one event are kept in a tuple, beyond in a list."""
@@ -105,7 +109,6 @@ class CausalOrder:
         "events",
         "feeds",
         "forward_only",
-        "next_topo",
         "pos",
         "topo",
     )
@@ -117,8 +120,11 @@ class CausalOrder:
         self.causes: list[tuple[int, ...]] = []
         # Ascending; None until the first effect, a tuple while few, then a list.
         self.effects: list[tuple[int, ...] | list[int] | None] = []
-        self.topo = _ints()
-        self.next_topo = 0
+        # The topological rank of each event.  The ranks are always a
+        # permutation of 0..n-1 and a new event takes rank n, its own number:
+        # until a link forces a reordering every event's rank is its number,
+        # which a range answers without storing anything.
+        self.topo: range | array[int] = _IDENTITY
         self.depth = _ints()
         self.chain = _ints()  # chain number of each event
         self.pos = _ints()  # position of each event on its chain
@@ -145,8 +151,8 @@ class CausalOrder:
         p = len(causes_of)
         causes_of.append(causes)
         effects.append(None)
-        self.topo.append(self.next_topo)
-        self.next_topo += 1
+        if self.topo is not _IDENTITY:
+            self.topo.append(p)  # type: ignore[union-attr]  # an array once reordered
         for c in causes:
             known = effects[c]
             # Small tuples, which the garbage collector stops tracking, until an
@@ -307,7 +313,6 @@ class CausalOrder:
         for rank, p in enumerate(sequence):
             topo[p] = rank
         order.topo = topo
-        order.next_topo = n
         order.depth = _ints(n)
         order.chain = _ints(n)
         order.pos = _ints(n)
@@ -393,8 +398,11 @@ class CausalOrder:
         backward.sort(key=topo.__getitem__)
         forward.sort(key=topo.__getitem__)
         moved = backward + forward
-        for p, rank in zip(moved, sorted(topo[p] for p in moved), strict=True):
-            topo[p] = rank
+        ranks = self.topo
+        if not isinstance(ranks, array):  # the first reordering: ranks are stored from now on
+            ranks = self.topo = array("q", range(len(self.causes)))
+        for p, rank in zip(moved, sorted(ranks[p] for p in moved), strict=True):
+            ranks[p] = rank
         return True
 
     def _raise_depth(self, p: int, at_least: int) -> None:
