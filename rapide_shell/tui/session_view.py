@@ -197,13 +197,14 @@ class SessionView:
         session = self.session
         errors = len(self.query_one(ErrorPanel).problems)
         breaks = len(session.breakpoints)
+        events = self.query_one(EventLog).event_count
         status = Text.assemble(
             (f" {session.description.name} ", "bold"),
             f" from {session.path.name} · seed {session.seed}  ",
             (f" {session.state} ", f"bold reverse {_STATE_STYLES.get(session.state, '')}"),
-            f"  {session.pending_count} pending · {self.query_one(EventLog).event_count} events",
-            f" · {breaks} breakpoint{'s' if breaks != 1 else ''}",
-            (f" · {errors} error{'s' if errors != 1 else ''}", "bold red" if errors else ""),
+            f"  {session.pending_count} pending · {_counted(events, 'event')}",
+            f" · {_counted(breaks, 'breakpoint')}",
+            (f" · {_counted(errors, 'error')}", "bold red" if errors else ""),
         )
         self.query_one("#status", Static).update(status, layout=False)  # always one line
 
@@ -223,3 +224,8 @@ class SessionView:
             list(poset.effects(event)),
             causal_history(event, poset.causes),
         )
+
+
+def _counted(count: int, noun: str) -> str:
+    """``1 event``, ``2 events``: the status line reads as English at every count."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

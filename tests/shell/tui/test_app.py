@@ -44,6 +44,8 @@ async def test_inject_from_the_command_bar_records_and_queues(shop_path):
         assert [e.name for e in events] == ["APIService.request"]
         assert app.query_one(EventLog).event_count == 1
         assert _pending(app) == [("connect", "db"), ("connect", "cache")]
+        status = str(app.query_one("#status").render())
+        assert "2 pending · 1 event · 0 breakpoints · 0 errors" in status
         queue = app.query_one(DispatchQueue)
         assert queue.dispatch_ids == [d.id for d in app.session.pending()]
         # The highlighted dispatch's connection is emphasised in the graph.
