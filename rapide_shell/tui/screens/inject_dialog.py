@@ -17,12 +17,18 @@ from textual.widgets import Button, Input, Label, Static
 
 def field_value(text: str, annotation: str) -> Any:
     """The payload value for what was typed: text for ``str`` fields, else a JSON literal
-    when the text is one, else the text itself (the command language's rule)."""
+    when the text is one, else the text itself (the command language's rule).
+
+    As in the command language, text that starts like JSON (``"``, ``[``, ``{``) but
+    does not parse raises ValueError saying why: it is a typo, not a string to send.
+    """
     if annotation == "str":
         return text
     try:
         return json.loads(text)
-    except ValueError:
+    except json.JSONDecodeError as error:
+        if text.lstrip()[:1] in '"[{':
+            raise ValueError(f"malformed JSON: {error.msg} (character {error.pos + 1})") from None
         return text
 
 
@@ -116,7 +122,12 @@ class InjectDialog(ModalScreen[str | None]):
                     error.update(f"{param.name} is required")
                     return None
                 continue
-            payload[param.name] = field_value(text, param.annotation)
+            try:
+                payload[param.name] = field_value(text, param.annotation)
+            except ValueError as refused:
+                error.update(f"{param.name}: {refused}")
+                self.query_one(f"#field-{param.name}", Input).focus()
+                return None
         return inject_command(name, payload)
 
     @on(Input.Submitted)

@@ -93,6 +93,29 @@ async def test_the_dialog_refuses_a_missing_required_field(shop_path):
         assert len(app.session.computation) == 0
 
 
+async def test_the_dialog_refuses_malformed_json_instead_of_sending_it_as_text(shop_path):
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await pilot.pause()
+        app.screen.query_one("#inject-name", Input).value = "DatabaseService.result"
+        await wait_until(pilot, lambda: bool(app.screen.query("#field-rows")))
+        app.screen.query_one("#field-key", Input).value = "k"
+        app.screen.query_one("#field-rows", Input).value = "[1, 2"
+        app.screen.action_inject()
+        await pilot.pause()
+        assert isinstance(app.screen, InjectDialog)
+        error = str(app.screen.query_one("#inject-error").render())
+        assert error.startswith("rows: malformed JSON")
+        assert app.focused is app.screen.query_one("#field-rows", Input)
+        app.screen.query_one("#field-rows", Input).value = "[1, 2]"
+        app.screen.action_inject()
+        await settle(pilot)
+        (event,) = list(app.session.computation)
+        assert dict(event.payload) == {"key": "k", "rows": [1, 2]}
+
+
 async def test_enter_in_a_field_moves_on_to_the_next_required_one_then_injects(shop_path):
     app = make_app(shop_path)
     async with app.run_test(size=SIZE) as pilot:
