@@ -85,7 +85,10 @@ async def run_headless(
         return result.exit_status
     message = result.error_message()
     if message is not None:
-        _print_error(f"{message} (the rest of the script was not run)")
+        if result.refused_before_running:
+            _print_error(f"{message} (checked before running: no command was run)")
+        else:
+            _print_error(f"{message} (the rest of the script was not run)")
         for renderable in result.outcomes[-1][1].output[1:]:
             Console(stderr=True, highlight=False).print(renderable)
         return result.exit_status

@@ -1,8 +1,10 @@
 """Playing a script of commands against a session: the engine of ``rapide run``.
 
-A script is a text file of commands, one a line, ``#`` comments. Each command runs in
-turn; a line that cannot be parsed or carried out is a script error that stops the
-script (the rest is not run); a failed ``expect`` is noted and the script goes on.
+A script is a text file of commands, one a line, ``#`` comments. Every line is parsed
+before the first one runs, so a typo is reported at once rather than after the work
+of the lines above it. Then each command runs in turn; a line that cannot be carried
+out is a script error that stops the script (the rest is not run); a failed
+``expect`` is noted and the script goes on.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rapide_shell.commands import CommandError, parse_command
 from rapide_shell.commands.lexer import strip_comment
 from rapide_shell.outcome import CommandOutcome
 from rapide_shell.session import Session
@@ -46,6 +49,8 @@ class ScriptResult:
     outcomes: list[tuple[ScriptLine, CommandOutcome]] = field(default_factory=list)
     error: tuple[ScriptLine, str] | None = None
     """The line that stopped the script and its message."""
+    refused_before_running: bool = False
+    """True when ``error`` is a line that does not parse, found before any command ran."""
 
     @property
     def failed_expectations(self) -> list[tuple[ScriptLine, CommandOutcome]]:
@@ -128,6 +133,11 @@ async def play(
     ``on_outcome`` after each command with what it returned. The session is not closed.
     """
     result = ScriptResult(script)
+    unparsable = _first_unparsable(session, lines)
+    if unparsable is not None:
+        # Running just that line reports its syntax error as the session reports any.
+        lines = [unparsable]
+        result.refused_before_running = True
     for line in lines:
         if not line.text.strip():
             continue
@@ -145,3 +155,17 @@ async def play(
         if outcome.quit:
             break
     return result
+
+
+def _first_unparsable(session: Session, lines: list[ScriptLine]) -> ScriptLine | None:
+    """The first command line (up to a ``quit``) that does not parse, if there is one."""
+    for line in lines:
+        if not line.is_command:
+            continue
+        try:
+            command = parse_command(line.text, session.catalog)
+        except CommandError:
+            return line
+        if command is not None and command.name == "quit":
+            return None
+    return None

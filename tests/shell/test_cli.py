@@ -79,6 +79,24 @@ def test_a_script_error_exits_2_with_the_line_and_stops(tmp_path: Path) -> None:
     assert "> run" not in result.stdout
 
 
+def test_a_line_that_does_not_parse_stops_the_script_before_anything_runs(
+    tmp_path: Path,
+) -> None:
+    demo = script(tmp_path, "inject Web.order item=apple\nrun\nexpect Web.order count=\n")
+    result = rapide("run", SHOP, "--script", demo)
+    assert result.returncode == 2
+    assert f"rapide: {demo}:3: count= needs a whole number" in result.stderr
+    assert "no command was run" in result.stderr
+    assert "> inject" not in result.stdout
+    assert "> run" not in result.stdout
+
+
+def test_lines_after_quit_are_not_checked(tmp_path: Path) -> None:
+    demo = script(tmp_path, "inject Web.order item=apple\nquit\nexpect Web.order count=\n")
+    result = rapide("run", SHOP, "--script", demo)
+    assert result.returncode == 0, result.stderr
+
+
 def test_a_pattern_error_in_a_script_points_at_the_column(tmp_path: Path) -> None:
     demo = script(tmp_path, "watch Web.order ->\n")
     result = rapide("run", SHOP, "--script", demo)
