@@ -216,8 +216,14 @@ def _pattern(rest: str, column: int) -> dict[str, Any]:
     return {"pattern": pattern, "pattern_text": pattern_text}
 
 
+_PATTERN_ERROR_PLACE = re.compile(r"Invalid pattern at (?:line \d+, )?column \d+: ")
+
+
 def _pattern_error_text(error: Exception) -> str:
     message = getattr(error, "message", None) or str(error).splitlines()[0]
+    # The caret under the command line shows where; the pattern's own column (counted
+    # from the pattern's start, not the line's) would only contradict it.
+    message = _PATTERN_ERROR_PLACE.sub("", message, count=1)
     expected = getattr(error, "expected", None)
     if expected and "expected" not in message:
         shown = expected if isinstance(expected, str) else ", ".join(sorted(map(str, expected)))
