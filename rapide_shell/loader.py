@@ -105,7 +105,7 @@ def _import(file: Path) -> ModuleType:
         spec.loader.exec_module(module)
     except SyntaxError as error:
         sys.modules.pop(module_name, None)
-        where = f"{error.filename or file}:{error.lineno}" if error.lineno else str(file)
+        where = f"{_shown_path(file, error.filename)}:{error.lineno}" if error.lineno else str(file)
         raise LoadError(f"{where}: syntax error: {error.msg}") from None
     except SystemExit as error:
         sys.modules.pop(module_name, None)
@@ -114,6 +114,14 @@ def _import(file: Path) -> ModuleType:
         sys.modules.pop(module_name, None)
         raise LoadError(f"{_failure_place(file, error)}: {_describe(error)}") from None
     return module
+
+
+def _shown_path(file: Path, filename: str | None) -> str:
+    """``file`` as the user wrote it when ``filename`` is that file (Python reports it
+    resolved), else ``filename``: a neighbour that the file imports."""
+    if filename is None or Path(filename).resolve() == file.resolve():
+        return str(file)
+    return filename
 
 
 def _failure_place(file: Path, error: BaseException) -> str:

@@ -102,6 +102,14 @@ def test_syntax_error_names_file_and_line(tmp_path: Path) -> None:
     assert message.startswith(f"{path}:3: syntax error: ")
 
 
+def test_syntax_error_names_the_file_as_the_user_wrote_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path, "def broken(:\n    pass\n")
+    monkeypatch.chdir(tmp_path)
+    assert load_error(Path("arch.py")).startswith("arch.py:1: syntax error: ")
+
+
 def test_import_error_names_the_missing_module(tmp_path: Path) -> None:
     path = write(tmp_path, "import os\nimport no_such_module_anywhere\n")
     assert load_error(path) == (
