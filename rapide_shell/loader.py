@@ -137,9 +137,13 @@ def _failure_place(file: Path, error: BaseException) -> str:
 def _describe(error: BaseException) -> str:
     """One line for an exception raised by the user's file (multi-line messages joined)."""
     from pyrapide.architecture import ArchitectureError
+    from pyrapide.patterns import PatternSyntaxError
     from pyrapide.runtime import ModuleDefinitionError
 
     name = type(error).__name__
+    if isinstance(error, PatternSyntaxError):
+        # str() would add the pattern and a caret on lines of their own.
+        return f"pattern syntax error in {error.text!r}: {error.message}"
     text = "; ".join(line.strip(" -") for line in str(error).strip().splitlines() if line.strip())
     if isinstance(error, ModuleNotFoundError):
         return f"cannot import {error.name!r} ({text})"

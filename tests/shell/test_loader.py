@@ -110,6 +110,16 @@ def test_syntax_error_names_the_file_as_the_user_wrote_it(
     assert load_error(Path("arch.py")).startswith("arch.py:1: syntax error: ")
 
 
+def test_a_syntax_error_in_a_pattern_is_one_line_with_the_pattern(tmp_path: Path) -> None:
+    source = HEADER + "\nfrom pyrapide import parse_pattern\n\nparse_pattern('Ping.ping(n=')\n"
+    path = write(tmp_path, source)
+    line = source.count("\n")
+    assert load_error(path) == (
+        f"{path}:{line}: pattern syntax error in 'Ping.ping(n=': Invalid pattern at column 13: "
+        "expected a JSON value or a placeholder such as ?k, found the end of the pattern"
+    )
+
+
 def test_import_error_names_the_missing_module(tmp_path: Path) -> None:
     path = write(tmp_path, "import os\nimport no_such_module_anywhere\n")
     assert load_error(path) == (
