@@ -104,6 +104,9 @@ async def matches(session: Session, command: Command, line: str) -> CommandOutco
 
 def _match_renderable(number: int, match: Any) -> RenderableType:
     head = Text(f"  {number}.", style="bold")
+    if not match.bindings and len(match.events) == 1:
+        # Nothing to head the match with: its one event goes on the numbered line.
+        return head.append(" ").append_text(render.event_text(match.events[0]))
     if match.bindings:
         bound = ", ".join(f"?{name}={value!r}" for name, value in match.bindings.items())
         head.append(f" {bound}", style="yellow")

@@ -154,6 +154,16 @@ async def test_watches_count_earlier_and_later_matches(shop_session: Session) ->
     assert shop_session.watches == []
 
 
+async def test_a_one_event_match_is_listed_on_its_numbered_line(shop_session: Session) -> None:
+    await ok(shop_session, "watch Web.order")
+    await ok(shop_session, "inject Web.order item=apple")
+    console = Console(width=200, record=True)
+    for renderable in (await ok(shop_session, "matches 1")).output:
+        console.print(renderable)
+    lines = console.export_text().splitlines()
+    assert lines[1] == '  1. e1 Web.order from env {"item": "apple"}'
+
+
 async def test_expect_at_least_exactly_and_none(shop_session: Session) -> None:
     results: list[notices.ExpectationChecked] = []
     shop_session.subscribe(results.append, kinds=(notices.ExpectationChecked,))
