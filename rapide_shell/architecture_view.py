@@ -14,8 +14,11 @@ from rapide_shell.commands.errors import close_matches
 if TYPE_CHECKING:
     from rapide_shell.loader import LoadedArchitecture
 
-KIND_ARROWS = {"connect": "==>", "pipe": "-->", "agent": "~~>"}
-"""How each connection kind is drawn in text: solid, FIFO, dotted-independent."""
+# One convention in every view (the workbench's graph, this text, DOT and Mermaid):
+# connect a plain line, pipe a heavy one (a buffered channel), agent a dotted one.
+KIND_ARROWS = {"connect": "-->", "pipe": "==>", "agent": "~~>"}
+"""How each connection kind is drawn in text: plain, heavy (FIFO), dotted (independent)."""
+_MERMAID_ARROWS = {"connect": "-->", "pipe": "==>", "agent": "-.->"}
 _ENVIRONMENT = "env"
 
 
@@ -46,7 +49,10 @@ def graph_text(description: Any) -> str:
         lines.append("  " + " ".join(cells) + "  " + row[5])
     if not description.connections:
         lines.append("  (none)")
-    lines.append("legend: ==> connect (synchronous)  --> pipe (FIFO)  ~~> agent (independent)")
+    lines.append(
+        f"legend: {KIND_ARROWS['connect']} connect (synchronous)  {KIND_ARROWS['pipe']} pipe "
+        f"(FIFO)  {KIND_ARROWS['agent']} agent (independent)"
+    )
     return "\n".join(lines)
 
 
@@ -125,12 +131,11 @@ def graph_mermaid(description: Any) -> str:
     lines = ["flowchart LR"]
     for component in description.components:
         lines.append(f'  {_node_id(component.name)}["{component.name}<br/>{component.interface}"]')
-    arrows = {"connect": "==>", "pipe": "-->", "agent": "-.->"}
     for connection in description.connections:
         sources = connection.sources or [_ENVIRONMENT]
         label = f"{connection.kind}: {connection.pattern}".replace('"', "#quot;")
         for source in sources:
-            arrow = arrows.get(connection.kind, "-->")
+            arrow = _MERMAID_ARROWS.get(connection.kind, "-->")
             lines.append(f'  {_node_id(source)} {arrow}|"{label}"| {_node_id(connection.target)}')
     return "\n".join(lines)
 

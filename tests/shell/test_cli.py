@@ -172,13 +172,13 @@ def test_missing_script_and_missing_file(tmp_path: Path) -> None:
 def test_graph_formats() -> None:
     text = rapide("graph", SHOP)
     assert text.returncode == 0
-    assert "#1 pipe    store --> ledger  on Store.reserved" in text.stdout
+    assert "#1 pipe    store ==> ledger  on Store.reserved" in text.stdout
     dot = rapide("graph", SHOP, "--format", "dot")
     assert dot.stdout.startswith('digraph "Shop" {')
     assert 'n_store -> n_mailer [label="agent: Store.reserved", style=dashed];' in dot.stdout
     mermaid = rapide("graph", SHOP, "--format", "mermaid")
     assert mermaid.stdout.startswith("flowchart LR")
-    assert 'n_web ==>|"connect: Web.order"| n_store' in mermaid.stdout
+    assert 'n_web -->|"connect: Web.order"| n_store' in mermaid.stdout
     bad = rapide("graph", SHOP, "--format", "svg")
     assert bad.returncode == 2
     assert "unknown format 'svg'" in bad.stderr

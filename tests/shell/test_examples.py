@@ -42,8 +42,8 @@ def test_the_seed_graph_shows_every_kind() -> None:
     result = rapide("graph", EXAMPLES / "seed_system.py")
     assert result.returncode == 0
     for line in (
-        "#0 connect api ==> db",
-        "#2 pipe    db  --> api",
+        "#0 connect api --> db",
+        "#2 pipe    db  ==> api",
         "#3 agent   db  ~~> notifications",
     ):
         assert line in result.stdout

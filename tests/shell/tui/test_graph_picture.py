@@ -186,7 +186,7 @@ def test_a_named_source_that_is_no_component_is_drawn_from_outside():
     spec = spec_from_description(description)
     assert [(e.source, e.target) for e in spec.edges] == [(OUTSIDE_SOURCE, "w")]
     # rapide graph, too, has no component feed it.
-    assert "#0 pipe - --> w" in graph_text(description)
+    assert "#0 pipe - ==> w" in graph_text(description)
 
 
 def test_the_picture_and_rapide_graph_draw_the_same_edges():
@@ -202,6 +202,31 @@ def test_the_picture_and_rapide_graph_draw_the_same_edges():
     dot = graph_dot(description)
     for source, target in drawn:
         assert f"n_{source} -> n_{target} " in dot
+
+
+def test_every_view_draws_the_kinds_alike():
+    import re
+    from pathlib import Path
+
+    from rapide_shell.architecture_view import graph_dot, graph_mermaid, graph_text
+    from rapide_shell.loader import load_architecture
+    from rapide_shell.tui.graph_picture import KIND_GLYPHS
+
+    example = Path(__file__).resolve().parents[3] / "examples" / "connection_kinds.py"
+    description = load_architecture(example).description
+    text, dot, mermaid = graph_text(description), graph_dot(description), graph_mermaid(description)
+    # connect plain, pipe heavy, agent dotted: in the workbench, rapide graph, DOT, Mermaid.
+    drawn = {
+        "connect": ("─", "-->", "solid", "-->"),
+        "pipe": ("═", "==>", "bold", "==>"),
+        "agent": ("┄", "~~>", "dashed", "-.->"),
+    }
+    for kind, (line, arrow, dot_style, mermaid_arrow) in drawn.items():
+        source, target = f"{kind}_source", f"{kind}_worker"
+        assert KIND_GLYPHS[kind][0] == line
+        assert re.search(rf"{source}\s+{re.escape(arrow)}\s+{target}\s", text)
+        assert re.search(rf"n_{source} -> n_{target} \[[^]]*style={dot_style}\]", dot)
+        assert f"n_{source} {mermaid_arrow}|" in mermaid
 
 
 def test_a_label_that_does_not_fit_is_tagged_and_written_in_a_legend():
