@@ -27,7 +27,9 @@ The payload is either `key=value` pairs, where each value is a JSON literal (`42
 `true`, `null`, `"two words"`, `[1, 2]`, `{"a": 1}`) or else plain text, or one JSON
 object. A field the action declares as `str` takes the text as written (`key=42` gives
 "42"). The event name and its fields are checked against the action signatures of the
-architecture's interfaces.""",
+architecture's interfaces, and so is each value whose field is declared with plain types
+(`int`, `float`, `bool`, `str`, `list`, `dict`, `... | None`): `quantity=two` for an
+`int` is refused.""",
         args=(
             ArgSpec("EVENT", ArgKind.EVENT_NAME),
             ArgSpec("PAYLOAD", ArgKind.PAYLOAD, optional=True, rest_of_line=True),

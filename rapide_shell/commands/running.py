@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -81,7 +82,40 @@ def checked_payload(actions: dict[str, Any], name: str, payload: Payload) -> dic
             and not isinstance(values[param.name], str)
         ):
             values[param.name] = typed
+        if param.name in values and not _fits(values[param.name], param.annotation):
+            raise CommandError(
+                f"{name}: {param.name} is declared {param.annotation}, "
+                f"got {json.dumps(values[param.name], ensure_ascii=False)}",
+                column=payload.columns.get(param.name),
+            )
     return values
+
+
+# The JSON value types each plain annotation admits (bool is not a number here).
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "str": (str,),
+    "int": (int,),
+    "float": (int, float),
+    "bool": (bool,),
+    "list": (list,),
+    "tuple": (list,),
+    "dict": (dict,),
+    "None": (type(None),),
+}
+
+
+def _fits(value: Any, annotation: str) -> bool:
+    """False only when ``annotation`` is made of plain types (``int``, ``list[str]``,
+    ``float | None``) that ``value`` is none of; anything else is not checked."""
+    admitted: list[type] = []
+    for part in annotation.split("|"):
+        base = part.strip().split("[", 1)[0].removeprefix("typing.")
+        if base not in _JSON_TYPES:
+            return True
+        admitted.extend(_JSON_TYPES[base])
+    if isinstance(value, bool) and bool not in admitted:
+        return False
+    return isinstance(value, tuple(admitted))
 
 
 async def step(session: Session, command: Command, line: str) -> CommandOutcome:

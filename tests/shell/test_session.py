@@ -56,6 +56,22 @@ async def test_undeclared_and_missing_fields_are_refused(shop_session: Session) 
     assert len(shop_session.computation) == 0
 
 
+async def test_a_value_of_the_wrong_type_is_refused(shop_session: Session) -> None:
+    wrong = await shop_session.execute("inject Web.order item=apple quantity=two")
+    assert not wrong.ok
+    assert wrong.error == 'Web.order: quantity is declared int, got "two"'
+    assert wrong.column == 28
+    for refused in (
+        "inject Web.order item=apple quantity=true",
+        "inject Web.order item=apple quantity=1.5",
+        'inject Web.order {"item": 3}',
+        'inject Web.order {"item": "apple", "quantity": []}',
+    ):
+        assert not (await shop_session.execute(refused)).ok, refused
+    assert len(shop_session.computation) == 0
+    await ok(shop_session, "inject Web.order item=apple quantity=3")
+
+
 async def test_malformed_json_is_an_error_and_the_session_goes_on(shop_session: Session) -> None:
     outcome = await shop_session.execute('inject Web.order {"item": apple}')
     assert not outcome.ok
