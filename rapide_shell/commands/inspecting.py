@@ -62,9 +62,11 @@ def find_event(session: Session, event_id: str) -> Any:
         hint = close_matches(event_id, ids)
         if not ids:
             raise CommandError(f"no event {event_id!r}: nothing is recorded yet")
-        raise CommandError(
-            f"no event {event_id!r} (events are {ids[0]} to {ids[-1]})", suggestions=hint
-        )
+        if len(ids) == 1:
+            known = f"the only event is {ids[0]}"
+        else:
+            known = f"events are {ids[0]} to {ids[-1]}"
+        raise CommandError(f"no event {event_id!r} ({known})", suggestions=hint)
     return event
 
 

@@ -215,6 +215,8 @@ async def test_why_and_effects_walk_the_causes(shop_session: Session) -> None:
 
 async def test_show_topics(shop_session: Session) -> None:
     await ok(shop_session, "inject Web.order item=apple")
+    missing = await shop_session.execute("show event e9")
+    assert missing.error == "no event 'e9' (the only event is e1)"
     queue = await ok(shop_session, "show queue")
     assert queue.data["pending"] == [1]
     event = await ok(shop_session, "show event e1")
