@@ -58,9 +58,7 @@ def graph_text(description: Any) -> str:
 
 def graph_renderable(description: Any) -> RenderableType:
     """:func:`graph_text` as a Rich renderable, kinds coloured."""
-    table = Table(
-        show_edge=False, pad_edge=False, box=None, title=f"architecture {description.name}"
-    )
+    table = Table(show_edge=False, pad_edge=False, box=None)
     for column in ("#", "kind", "from", "", "to", "pattern"):
         table.add_column(column)
     styles = {"connect": "bold blue", "pipe": "bold green", "agent": "bold magenta"}
@@ -77,7 +75,9 @@ def graph_renderable(description: Any) -> RenderableType:
     components = Text("components: ", style="bold").append(
         ", ".join(f"{c.name} ({c.interface})" for c in description.components)
     )
-    return Group(components, table)
+    # The name heads the picture, as in `rapide graph`; a table title would be
+    # centred under the components line, after what it names.
+    return Group(Text(f"architecture {description.name}", style="bold"), components, table)
 
 
 def _node_id(name: str) -> str:

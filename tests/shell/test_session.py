@@ -225,6 +225,12 @@ async def test_show_topics(shop_session: Session) -> None:
     assert events.data["count"] == 1
     for topic in ("graph", "components"):
         assert (await ok(shop_session, f"show {topic}")).output
+    console = Console(width=120, record=True)
+    for renderable in (await ok(shop_session, "show graph")).output:
+        console.print(renderable)
+    graph = console.export_text().splitlines()
+    assert graph[0] == "architecture Shop"
+    assert graph[1].startswith("components: web (Web)")
 
 
 async def test_export_save_and_load(shop_session: Session, tmp_path: Path) -> None:
