@@ -179,6 +179,23 @@ def _never_runs(component: str, module: type | None) -> list[str]:
     ]
 
 
+def _undeclared_names(loaded: LoadedArchitecture, index: int) -> str:
+    """``; no interface declares 'A.pnig' (did you mean 'A.ping'?)`` for the event names
+    of connection ``index`` that no action has: most often a misspelling."""
+    pattern = loaded.architecture.connections_list[index].pattern
+    names = pattern.event_names() if hasattr(pattern, "event_names") else None
+    parts = []
+    for name in sorted(names or ()):
+        if name in loaded.actions:
+            continue
+        hint = close_matches(name, loaded.actions)
+        suggestion = " or ".join(repr(close) for close in hint)
+        parts.append(
+            f"no interface declares {name!r}" + (f" (did you mean {suggestion}?)" if hint else "")
+        )
+    return "".join(f"; {part}" for part in parts)
+
+
 def _unknown_sources(unknown: tuple[str, ...], components: list[str]) -> str:
     """``source "stor" is no component (did you mean "store"?); ...`` for a connection."""
     parts = []
@@ -227,7 +244,7 @@ def check_architecture(loaded: LoadedArchitecture) -> CheckReport:
         elif connection.sources is not None and not connection.sources:
             warnings.append(
                 f"{where}: no component emits an event its pattern can match, so only "
-                "injected events can fire it"
+                f"injected events can fire it{_undeclared_names(loaded, connection.index)}"
             )
     for component in description.components:
         reached = description.connections_into(component.name)

@@ -216,6 +216,22 @@ def test_check_reports_bindings_and_warnings(tmp_path: Path) -> None:
     assert warned.stdout.rstrip().endswith("3 warnings")
 
 
+def test_check_names_a_misspelt_event_in_a_connection(tmp_path: Path) -> None:
+    misspelt = tmp_path / "misspelt.py"
+    misspelt.write_text(
+        SHOP.read_text().replace(
+            '        pipe(Pattern.match("Store.reserved"), target=ledger),\n',
+            '        pipe(Pattern.match("Store.reservd"), target=ledger),\n',
+        )
+    )
+    result = rapide("check", misspelt)
+    assert result.returncode == 0, result.stderr
+    assert (
+        "only injected events can fire it; no interface declares 'Store.reservd' "
+        "(did you mean 'Store.reserved' or 'Store.refused'?)"
+    ) in result.stdout
+
+
 def test_check_warns_of_a_source_that_is_no_component(tmp_path: Path) -> None:
     misspelt = tmp_path / "misspelt.py"
     misspelt.write_text(
