@@ -125,11 +125,15 @@ def shell(
     arch: ArchOption = None,
     script: Annotated[
         str | None,
-        typer.Option("--script", "-s", help="Play this script visibly, then hand over."),
+        typer.Option(
+            "--script", "-s", metavar="SCRIPT", help="Play this script visibly, then hand over."
+        ),
     ] = None,
     speed: Annotated[
         float,
-        typer.Option("--speed", min=0.0, help="Seconds between the script's commands."),
+        typer.Option(
+            "--speed", min=0.0, metavar="SECONDS", help="Seconds between the script's commands."
+        ),
     ] = 1.0,
     record: RecordOption = None,
 ) -> None:

@@ -32,6 +32,14 @@ def test_a_missing_script_is_refused_before_the_screen_opens():
     assert "nowhere.rapide: no such script file" in result.stderr
 
 
+def test_the_help_names_what_each_option_takes():
+    result = _rapide("shell", "--help")
+    assert result.returncode == 0
+    assert "SCRIPT" in result.stdout
+    assert "SECONDS" in result.stdout
+    assert "<float range>" not in result.stdout
+
+
 @pytest.mark.slow
 def test_the_shell_opens_in_a_terminal_and_quits_cleanly():
     child = pexpect.spawn(
