@@ -138,15 +138,18 @@ def shell(
     record: RecordOption = None,
 ) -> None:
     """Open the Textual workbench on the architecture."""
-    from pathlib import Path
-
     from rapide_shell.loader import LoadError
     from rapide_shell.recording import Recorder
+    from rapide_shell.script import ScriptFileError, read_script
     from rapide_shell.session import Session
     from rapide_shell.tui.app import RapideApp
 
-    if script is not None and not Path(script).is_file():
-        raise fail(f"{script}: no such script file")
+    if script is not None:
+        # The checks and messages of `rapide run`, before the screen opens.
+        try:
+            read_script(script)
+        except ScriptFileError as error:
+            raise fail(str(error)) from None
     try:
         session = Session.load(file, arch=arch, seed=seed)
     except LoadError as error:

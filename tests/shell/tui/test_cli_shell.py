@@ -29,7 +29,10 @@ def test_a_missing_file_is_one_line_and_status_2():
 def test_a_missing_script_is_refused_before_the_screen_opens():
     result = _rapide("shell", "examples/seed_system.py", "--script", "nowhere.rapide")
     assert result.returncode == 2
-    assert "nowhere.rapide: no such script file" in result.stderr
+    assert result.stderr == "rapide: nowhere.rapide: no such script\n"
+    directory = _rapide("shell", "examples/seed_system.py", "--script", "examples")
+    assert directory.returncode == 2
+    assert directory.stderr == "rapide: examples: is a directory, not a script\n"
 
 
 def test_the_help_names_what_each_option_takes():
