@@ -100,6 +100,18 @@ class DispatchQueues:
                 return self._draw(heads, free, kind)
         return self._draw(heads, agents, kind)
 
+    def peek(self, kind: str | None) -> Dispatch | None:
+        """What :meth:`select` would return now, leaving every state as it was: the
+        seed's generator is rewound, so the run that follows is the same as without it."""
+        if kind in (None, "connect") and self.connects:
+            return self.connects[-1]  # no draw: nothing to rewind
+        rng_state, hint = self.rng.getstate(), self._agent_hint
+        try:
+            return self.select(kind)
+        finally:
+            self.rng.setstate(rng_state)
+            self._agent_hint = hint
+
     def _draw(self, heads: list[Dispatch], agents: list[Dispatch], kind: str | None) -> Any:
         if kind == "pipe" or not agents:
             return min(heads, key=lambda d: d.id) if heads else None

@@ -149,6 +149,22 @@ class System:
         """The queued dispatches, by id (pipe deliveries behind another included)."""
         return self.scheduler.queues.pending()
 
+    def next_dispatch(self, kind: str | None = None) -> Dispatch | None:
+        """The queued dispatch ``step(kind)`` would run now, or None, changing nothing.
+
+        Peeking draws nothing from the seed, so a run is the same with or without it,
+        and a ``step(kind)`` that follows runs exactly this dispatch. None means no
+        queued dispatch of ``kind`` may start now; a plain ``step()`` may then still
+        resume a task woken by ``ctx.sleep`` or asyncio. Before ``start()`` the start
+        hooks have not run, so deliveries they will cause are not yet counted. Raises
+        ValueError for an unknown kind.
+        """
+        if kind is not None and kind not in KINDS:
+            raise ValueError(
+                f"next_dispatch(): unknown kind {kind!r}; use one of {', '.join(KINDS)}"
+            )
+        return self.scheduler.queues.peek(kind)
+
     # ----------------------------------------------------------- lifecycle
     async def start(self) -> None:
         """Build the modules and run their ``start`` hooks (each until it ends or
