@@ -43,7 +43,7 @@ State to draw (read-only attributes, always current)
   "inspecting" (a saved computation was loaded: read-only) or "closed".
 - ``pending() -> list[Dispatch]`` (``id``, ``kind``, ``event``, ``target``,
   ``connection``), by id (a plain ``step`` may take another first: see ``help step``),
-  and ``pending_count``.
+  and ``pending_count``; ``next_dispatch()`` is the one a plain ``step`` runs now.
 - ``computation``: the pyrapide ``Computation`` shown (the live one, or a loaded file).
 - ``system`` (the pyrapide ``System``), ``description`` (its architecture's
   ``describe()``), ``actions`` (qualified event name -> ``ActionSpec``: name, params
@@ -185,6 +185,13 @@ class Session(RuntimeLink):
         """Build the system, run the modules' start hooks, then tell the plugins."""
         await super().start()
         self.plugins.hook.rapide_session_started(session=self)
+
+    def next_dispatch(self) -> Any:
+        """The pending dispatch a plain ``step`` would run now (None: none would, or a
+        saved computation is shown); looking does not change the run."""
+        if self.system is None or self.inspected is not None:
+            return None
+        return self.system.next_dispatch()
 
     # -- running commands --------------------------------------------------------
 
