@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+import sysconfig
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from rich.console import RenderableType
 from rich.text import Text
 
+import pyrapide
 from rapide_shell import render
 
 EVENTS_SHOWN = 30
@@ -68,7 +72,33 @@ def _handler_error(notification: Any) -> str:
         where += f" handling {notification.event.id} {notification.event.name}"
     message = str(error).strip().splitlines()[0] if str(error).strip() else ""
     name = type(error).__name__
-    return f"error in {where}: {name}: {message}" if message else f"error in {where}: {name}"
+    text = f"error in {where}: {name}: {message}" if message else f"error in {where}: {name}"
+    place = raised_at(notification.traceback)
+    return f"{text} (at {place})" if place else text
+
+
+_FRAME = re.compile(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+), in (?P<function>\S+)', re.M)
+_NOT_THE_USERS = tuple(
+    Path(directory).resolve()
+    for directory in {
+        *(sysconfig.get_paths()[key] for key in ("stdlib", "platstdlib", "purelib", "platlib")),
+        str(Path(pyrapide.__file__).parent),
+    }
+)
+
+
+def raised_at(traceback_text: str) -> str | None:
+    """``shop.py:77 in on_order``: the deepest frame of ``traceback_text`` in the user's
+    own code (not Python's library, installed packages or pyrapide), if there is one."""
+    for frame in reversed(list(_FRAME.finditer(traceback_text or ""))):
+        file = frame["file"]
+        if file.startswith("<"):
+            continue
+        path = Path(file).resolve()
+        if any(path.is_relative_to(directory) for directory in _NOT_THE_USERS):
+            continue
+        return f"{path.name}:{frame['line']} in {frame['function']}"
+    return None
 
 
 def _violation(violation: Any) -> str:

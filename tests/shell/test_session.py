@@ -420,12 +420,17 @@ async def test_commands_after_close_are_refused(shop_file: Path) -> None:
     assert outcome.error == "the session is closed"
 
 
-async def test_a_raising_handler_is_reported_and_the_run_goes_on(shop_session: Session) -> None:
+async def test_a_raising_handler_is_reported_and_the_run_goes_on(
+    shop_session: Session, shop_file: Path
+) -> None:
     await ok(shop_session, "inject Web.order item=boom")
     await ok(shop_session, "inject Web.order item=apple")
     outcome = await ok(shop_session, "run")
+    source = shop_file.read_text().splitlines()
+    line = 1 + next(n for n, text in enumerate(source) if "the warehouse is on fire" in text)
     assert outcome.data["errors"] == [
-        "error in store handling e1 Web.order: RuntimeError: the warehouse is on fire"
+        "error in store handling e1 Web.order: RuntimeError: the warehouse is on fire "
+        f"(at {shop_file.name}:{line} in on_order)"
     ]
     assert len(shop_session.errors) == 1
     assert shop_session.computation.events_by_name("Ledger.entry")
@@ -540,3 +545,20 @@ async def test_violations_are_kept_and_start_again_with_each_system() -> None:
         assert [v.events[-1].id for v in session.violations] == ["e1"]
     finally:
         await session.close()
+
+
+def test_an_error_is_placed_in_the_users_code_not_in_a_library() -> None:
+    from rapide_shell.report import raised_at
+
+    stdlib = Path(json.__file__)
+    runtime = Path(__file__).parents[2] / "pyrapide" / "runtime" / "tasks.py"
+    text = (
+        "Traceback (most recent call last):\n"
+        f'  File "{runtime}", line 9, in run\n'
+        '  File "/home/me/shop/arch.py", line 31, in on_order\n'
+        "    rows = json.loads(text)\n"
+        f'  File "{stdlib}", line 346, in loads\n'
+        "json.decoder.JSONDecodeError: Expecting value: line 1 column 1 (char 0)\n"
+    )
+    assert raised_at(text) == "arch.py:31 in on_order"
+    assert raised_at(f'  File "{stdlib}", line 346, in loads\n') is None
