@@ -282,12 +282,17 @@ async def load(session: Session, command: Command, line: str) -> CommandOutcome:
     from pyrapide.core import Computation
 
     path = command.args["path"]
+    if not Path(path).exists():
+        raise CommandError(f"{path}: no such file")
+    if Path(path).is_dir():
+        raise CommandError(f"{path}: is a directory, not a saved computation")
     try:
         computation = Computation.load(path)
-    except FileNotFoundError:
-        raise CommandError(f"{path}: no such file") from None
     except Exception as error:
-        raise CommandError(_not_a_computation(path, _first_line(error))) from None
+        message = _not_a_computation(path, _first_line(error))
+        if _is_export(path):
+            message += "; it is an `export json` view: `save FILE` writes what `load` reads"
+        raise CommandError(message) from None
     session.inspect(computation)
     session.record(f"load {path}")
     text = (
@@ -309,6 +314,15 @@ def _not_a_computation(path: str, reason: str) -> str:
         if reason
         else f"{path}: not a saved computation"
     )
+
+
+def _is_export(path: str) -> bool:
+    """True for a file that ``export json`` wrote (its keys, and no saved format)."""
+    try:
+        document = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(document, dict) and {"events", "edges"} <= document.keys()
 
 
 def _first_line(error: Exception) -> str:

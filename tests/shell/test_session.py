@@ -254,11 +254,14 @@ async def test_export_save_and_load(shop_session: Session, tmp_path: Path) -> No
     refused = await shop_session.execute("inject Web.order item=pear")
     assert "read-only" in refused.error
     missing = await shop_session.execute(f"load {tmp_path / 'nothing.json'}")
-    assert "no such file" in missing.error
+    assert missing.error == f"{tmp_path / 'nothing.json'}: no such file"
+    directory = await shop_session.execute(f"load {tmp_path}")
+    assert directory.error == f"{tmp_path}: is a directory, not a saved computation"
     exported = tmp_path / "run.json"  # an export, not a saved computation
     wrong = await shop_session.execute(f"load {exported}")
     assert wrong.error.startswith(f"{exported}: not a saved computation (")
     assert wrong.error.count(str(exported)) == 1
+    assert wrong.error.endswith("`save FILE` writes what `load` reads")
     await ok(shop_session, "reset")
     assert shop_session.state == "quiet"
 
