@@ -175,7 +175,7 @@ class SessionView:
             index = getattr(dispatch.connection, "index", None)
             if index is not None:
                 queued[index] += 1
-        self.query_one(DispatchQueue).show_pending(pending)
+        self.query_one(DispatchQueue).show_pending(pending, self.session.next_dispatch())
         graph = self.query_one(ConnectionGraph)
         graph.update_counts(self._delivered, queued)
         self._redraw_highlight()

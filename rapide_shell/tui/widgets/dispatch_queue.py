@@ -17,10 +17,16 @@ if TYPE_CHECKING:
 KINDS = ("connect", "pipe", "agent")
 #: Dispatches listed per kind; the rest are counted in one line (the queue can be long).
 SHOWN_PER_KIND = 25
+#: Marks the dispatch a plain step (F2) runs next: on its row, and on its kind's heading
+#: with its id (the row is too narrow to spell it out).
+NEXT_MARK = "▶"
 
 
 class DispatchQueue(OptionList):
     """Lists pending dispatches under a heading per kind, each with id, event and target.
+
+    The dispatch a plain step would run (the scheduler's choice) is marked ``▶``, and
+    its kind's heading says ``▶ next #N``.
 
     Moving onto a dispatch posts :class:`DispatchHighlighted` (the graph emphasises its
     connection); Enter (or a double click) posts :class:`DispatchChosen` so that exactly
@@ -47,22 +53,39 @@ class DispatchQueue(OptionList):
         self._connection_of: dict[int, int | None] = {}
         self._shown_ids: list[int] = []
         self._pending_ids: list[int] | None = None  # None: nothing shown yet
+        self._next_id: int | None = None
 
     @property
     def dispatch_ids(self) -> list[int]:
         """Ids of the listed dispatches, in display order."""
         return list(self._shown_ids)
 
-    def show_pending(self, pending: Sequence[Dispatch]) -> None:
-        """Replaces the list with ``pending``, keeping the cursor on the same dispatch."""
+    @property
+    def next_id(self) -> int | None:
+        """Id of the dispatch marked as the one a plain step runs next (None: no mark)."""
+        return self._next_id
+
+    def show_pending(
+        self, pending: Sequence[Dispatch], next_dispatch: Dispatch | None = None
+    ) -> None:
+        """Replaces the list with ``pending``, keeping the cursor on the same dispatch, and
+        marks ``next_dispatch`` (the one a plain step runs) when it is listed."""
         ids = [dispatch.id for dispatch in pending]
-        if ids == self._pending_ids:
+        next_id = next_dispatch.id if next_dispatch is not None else None
+        if ids == self._pending_ids and next_id == self._next_id:
             return
         self._pending_ids = ids
         previous = self.highlighted_option.id if self.highlighted_option is not None else None
         by_kind: dict[str, list[Dispatch]] = {kind: [] for kind in KINDS}
         for dispatch in pending:
             by_kind.setdefault(dispatch.kind, []).append(dispatch)
+        if next_dispatch is not None:
+            # Listed even when it is far down its kind, so the mark is never cut off.
+            dispatches = by_kind[next_dispatch.kind]
+            if next_dispatch in dispatches[SHOWN_PER_KIND:]:
+                dispatches.remove(next_dispatch)
+                dispatches.insert(SHOWN_PER_KIND - 1, next_dispatch)
+        self._next_id = next_id if next_id in ids else None
         options: list[Option] = []
         self._connection_of = {}
         self._shown_ids = []
@@ -70,13 +93,16 @@ class DispatchQueue(OptionList):
             if not dispatches:
                 continue
             heading = Text.assemble((kind, "bold"), f"  {len(dispatches)} pending")
+            if self._next_id is not None and next_dispatch in dispatches:
+                heading.append(f"  {NEXT_MARK} next #{self._next_id}", "bold")
             options.append(Option(heading, id=f"kind:{kind}", disabled=True))
             for dispatch in dispatches[:SHOWN_PER_KIND]:
                 connection = getattr(dispatch.connection, "index", None)
                 self._connection_of[dispatch.id] = connection
                 self._shown_ids.append(dispatch.id)
                 label = Text.assemble(
-                    (f" #{dispatch.id:<4}", "bold"),
+                    (NEXT_MARK if dispatch.id == self._next_id else " ", "bold"),
+                    (f"#{dispatch.id:<4}", "bold"),
                     f"{dispatch.event.name} ",
                     (f"({dispatch.event.id})", "dim"),
                     f" → {dispatch.target}",

@@ -185,6 +185,28 @@ async def test_choosing_an_agent_dispatch_in_the_queue_runs_exactly_that_one(sho
         assert chosen.id not in queue.dispatch_ids
 
 
+async def test_the_queue_marks_the_dispatch_a_plain_step_runs_and_keeps_it_current(shop_path):
+    from rapide_shell.tui.widgets.dispatch_queue import NEXT_MARK
+
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(3):
+            await type_command(pilot, "inject APIService.request type=query key=missing")
+        queue = app.query_one(DispatchQueue)
+        for _ in range(8):
+            marked = app.session.next_dispatch()
+            assert marked is not None and queue.next_id == marked.id
+            prompts = {option.id: str(option.prompt) for option in queue.options}
+            assert [i for i, text in prompts.items() if text.startswith(NEXT_MARK)] == [
+                f"dispatch:{marked.id}"
+            ]
+            assert f"{NEXT_MARK} next #{marked.id}" in prompts[f"kind:{marked.kind}"]
+            await pilot.press("escape", "f2")  # a plain step runs exactly the marked one
+            await settle(pilot)
+            assert marked.state == "done"
+            assert marked.id not in queue.dispatch_ids
+
+
 async def test_a_breakpoint_stops_a_run(shop_path):
     app = make_app(shop_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -541,7 +563,12 @@ async def test_a_long_queue_lists_the_first_of_each_kind_and_counts_the_rest(sho
         queue = app.query_one(DispatchQueue)
         connect_ids = [d.id for d in app.session.pending() if d.kind == "connect"]
         assert len(connect_ids) == 2 * SHOWN_PER_KIND
-        assert queue.dispatch_ids == connect_ids[:SHOWN_PER_KIND]
+        # The first ones, and last the one a plain step runs (of the newest event), so
+        # that its mark is on screen even though it is far down the list.
+        next_id = app.session.next_dispatch().id
+        assert next_id in connect_ids[-2:]
+        assert queue.dispatch_ids == [*connect_ids[: SHOWN_PER_KIND - 1], next_id]
+        assert queue.next_id == next_id
         prompts = [str(option.prompt) for option in queue.options]
         assert f"connect  {2 * SHOWN_PER_KIND} pending" in prompts[0]
         assert f"… {SHOWN_PER_KIND} more" in prompts[-1]
