@@ -70,6 +70,19 @@ class HandlerError(Notification):
 
 
 @dataclass(frozen=True, slots=True)
+class GuardError(HandlerError):
+    """A guard (``.where``) in a connection's pattern raised while an event was routed.
+
+    The guard counted as a non-match, so ``component``, the connection's target, was
+    not sent ``event``; ``connection`` is the connection and ``dispatch`` is None. A
+    HandlerError like the others (``system.errors`` keeps it, and subscribing to
+    HandlerError receives it), since the code that raised is the user's.
+    """
+
+    connection: Any
+
+
+@dataclass(frozen=True, slots=True)
 class ConstraintViolated(Notification):
     """One of the architecture's constraints was violated by the events so far."""
 
@@ -109,6 +122,7 @@ NOTIFICATION_KINDS: dict[str, type[Notification]] = {
         DispatchStarted,
         DispatchFinished,
         HandlerError,
+        GuardError,
         ConstraintViolated,
         LimitReached,
         StateChanged,

@@ -99,7 +99,8 @@ class Reporter:
         by_kind: dict[type, list[Callback]] = {}
         for callback, wanted in self._subscriptions:
             for kind in NOTIFICATION_KINDS.values():
-                if wanted is None or kind in wanted:
+                # A kind's subclasses come too: asking for HandlerError gets GuardError.
+                if wanted is None or issubclass(kind, tuple(wanted)):
                     by_kind.setdefault(kind, []).append(callback)
         self._by_kind = {kind: tuple(callbacks) for kind, callbacks in by_kind.items()}
 

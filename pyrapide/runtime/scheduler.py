@@ -40,6 +40,7 @@ from pyrapide.runtime.notifications import (
     DispatchQueued,
     DispatchStarted,
     EventRecorded,
+    GuardError,
     HandlerError,
     LimitReached,
 )
@@ -53,6 +54,7 @@ class Route:
 
     __slots__ = (
         "connection",
+        "guards",
         "index",
         "kind",
         "matcher",
@@ -81,6 +83,8 @@ class Route:
             if isinstance(connection.target, str)
             else _callable_name(connection.target)
         )
+        # The guards in the pattern, whose failures routing reports (most routes: none).
+        self.guards: tuple[Any, ...] = tuple(_guards(pattern))
 
 
 class Scheduler:
@@ -219,11 +223,40 @@ class Scheduler:
             routes = self._routes_for(event.name, event.source)
         connects: list[Dispatch] = []
         for route in routes:
+            guards = route.guards
+            failed = [guard.guard_error_count for guard in guards] if guards else None
             for match in route.matcher.feed(event, self.poset):
                 dispatch = self._queue(route, match, emitter)
                 if dispatch is not None and dispatch.kind == "connect":
                     connects.append(dispatch)
+            if failed is not None:
+                self._report_guard_errors(route, event, failed)
         self.queues.push_connects(connects)
+
+    def _report_guard_errors(self, route: Route, event: Any, failed_before: list[int]) -> None:
+        """Report the guards of ``route`` that raised while ``event`` was fed to it."""
+        for guard, before in zip(route.guards, failed_before, strict=True):
+            new = guard.guard_error_count - before
+            if new <= 0:
+                continue
+            # guard_errors keeps the latest records (a bounded deque), newest last.
+            for _, error in list(guard.guard_errors)[-new:]:
+                # From the guard down: the matcher's frame that called it is left out.
+                tb = error.__traceback__
+                text = "".join(
+                    traceback.format_exception(type(error), error, tb.tb_next if tb else None)
+                )
+                note = self.reporter.publish(
+                    GuardError,
+                    route.target_name,
+                    event,
+                    None,
+                    error,
+                    text,
+                    route.connection,
+                    keep=True,
+                )
+                self.errors.append(note)
 
     def _queue(self, route: Route, match: Any, emitter: Task | None) -> Dispatch | None:
         kind = route.kind
@@ -491,3 +524,15 @@ def _callable_name(target: Any) -> str:
     return (
         getattr(target, "__qualname__", None) or getattr(target, "__name__", None) or repr(target)
     )
+
+
+def _guards(pattern: Any) -> Iterable[Any]:
+    """The guarded patterns (``.where``) anywhere in ``pattern``."""
+    from pyrapide.patterns.operators import GuardedPattern
+
+    stack = [pattern]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, GuardedPattern):
+            yield node
+        stack.extend(node.children())

@@ -17,7 +17,7 @@ from pyrapide import (
     module,
     when,
 )
-from pyrapide.runtime import HandlerError, LimitReached, SubscriberError, System
+from pyrapide.runtime import GuardError, HandlerError, LimitReached, SubscriberError, System
 
 
 @interface
@@ -82,6 +82,44 @@ async def test_a_raising_handler_is_reported_and_the_run_goes_on():
     # Everything before the failure is kept; the run ended normally.
     assert [e.payload["n"] for e in computation.events_by_name("Ping.ping")] == [0, 1, 2, 3]
     assert system.state == "stopped"
+
+
+def _no_key(event):
+    return event.payload["missing"] > 0
+
+
+async def test_a_raising_guard_is_reported_as_an_error_and_routing_goes_on():
+    @architecture
+    class Guarded:
+        a = Ping
+        b = Pong
+        connections = [
+            agent(Pattern.match("Ping.ping").where(_no_key), target="b"),
+            agent(Pattern.match("Ping.ping"), target="b"),
+            # A guard inside a composite pattern is found too.
+            agent(Pattern.match("Pong.pong").where(_no_key) >> Pattern.match("Ping.ping"), "a"),
+        ]
+
+    reported = []
+    system = System(Guarded, {"a": Pinger, "b": Ponger})
+    system.subscribe(reported.append, kinds=[HandlerError])  # GuardError is one
+    with pytest.warns(RuntimeWarning):
+        computation = await system.run()
+    guards = [error for error in system.errors if isinstance(error, GuardError)]
+    assert [g for g in reported if isinstance(g, GuardError)] == guards
+    first = guards[0]
+    assert first.component == "b" and first.dispatch is None
+    assert first.connection.index == 0
+    assert first.event.id == computation.events_by_name("Ping.ping")[0].id
+    assert isinstance(first.error, KeyError)
+    assert "_no_key" in first.traceback and "_keep" not in first.traceback
+    # One report per event the guard raised on, for each connection that has it.
+    pings = len(computation.events_by_name("Ping.ping"))
+    pongs = len(computation.events_by_name("Pong.pong"))
+    assert [g.connection.index for g in guards].count(0) == pings
+    assert [g.connection.index for g in guards].count(2) == pongs
+    # The unguarded connection #1 still delivered the ping; #2 never fired, so no more.
+    assert (pings, pongs) == (1, 1)
 
 
 async def test_raise_errors_re_raises_at_the_end_of_the_run():
