@@ -54,6 +54,10 @@ def activity(notifications: list[Any], computation: Any, *, show_events: bool = 
             text = _handler_error(notification)
             report.error_texts.append(text)
             report.problems.append(Text(text, style="bold red"))
+        elif kind == "GuardError":
+            text = _guard_error(notification)
+            report.error_texts.append(text)
+            report.problems.append(Text(text, style="bold red"))
         elif kind == "ConstraintViolated":
             text = f"constraint violated: {_violation(notification.violation)}"
             report.error_texts.append(text)
@@ -73,6 +77,19 @@ def _handler_error(notification: Any) -> str:
     message = str(error).strip().splitlines()[0] if str(error).strip() else ""
     name = type(error).__name__
     text = f"error in {where}: {name}: {message}" if message else f"error in {where}: {name}"
+    place = raised_at(notification.traceback)
+    return f"{text} (at {place})" if place else text
+
+
+def _guard_error(notification: Any) -> str:
+    connection, event, error = notification.connection, notification.event, notification.error
+    message = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    raised = f"{type(error).__name__}: {message}" if message else type(error).__name__
+    text = (
+        f"error in the guard of connection #{connection.index} ({connection.kind} "
+        f"{connection.pattern}) on {event.id} {event.name}: {raised}; "
+        f"not delivered to {notification.component}"
+    )
     place = raised_at(notification.traceback)
     return f"{text} (at {place})" if place else text
 

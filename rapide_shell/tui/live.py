@@ -17,6 +17,7 @@ from pyrapide.runtime.notifications import (
     DispatchQueued,
     DispatchStarted,
     EventRecorded,
+    GuardError,
     HandlerError,
     LimitReached,
     StateChanged,
@@ -73,6 +74,18 @@ def session_problems(session: Any) -> list[Problem]:
 
 def problem_from(notification: Any) -> Problem | None:
     """The problem a notification reports (None for the notifications that are not one)."""
+    if isinstance(notification, GuardError):
+        connection, error = notification.connection, notification.error
+        return Problem(
+            kind="error",
+            summary=(
+                f"guard of connection [{connection.index}] raised {type(error).__name__}: "
+                f"{error} on {notification.event.name} ({notification.event.id}); "
+                f"not delivered to {notification.component}"
+            ),
+            details=notification.traceback,
+            event_id=notification.event.id,
+        )
     if isinstance(notification, HandlerError):
         event = notification.event
         where = f" handling {event.name} ({event.id})" if event is not None else ""

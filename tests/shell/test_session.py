@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from rich.console import Console
 
 from rapide_shell import notices
@@ -462,6 +463,31 @@ async def test_a_limit_halts_the_system_until_reset(tmp_path: Path) -> None:
         assert "halted by a limit: `reset` starts over" in rendered
         await ok(session, "reset")
         assert not session.halted
+    finally:
+        await session.close()
+
+
+async def test_a_raising_guard_is_reported_where_the_event_was_routed(tmp_path: Path) -> None:
+    guarded = tmp_path / "guarded.py"
+    guarded.write_text(
+        "from pyrapide import Pattern, action, architecture, connect, interface, module\n\n\n"
+        "@interface\nclass Bell:\n    @action\n    async def rang(self, n: int) -> None: ...\n\n\n"
+        "@module(implements=Bell)\nclass Ringer:\n    pass\n\n\n"
+        "def loud(event):\n    return event.payload['volume'] > 3\n\n\n"
+        "@architecture\nclass Tower:\n    a = Bell\n    b = Bell\n"
+        "    connections = [connect(Pattern.match('Bell.rang').where(loud), target='b')]\n"
+    )
+    session = Session.load(guarded)
+    await session.start()
+    try:
+        with pytest.warns(RuntimeWarning):
+            outcome = await ok(session, "inject Bell.rang n=1")
+        rendered = [getattr(r, "plain", "") for r in outcome.output]
+        assert (
+            "error in the guard of connection #0 (connect Bell.rang where <python guard loud>) "
+            "on e1 Bell.rang: KeyError: 'volume'; not delivered to b (at guarded.py:16 in loud)"
+        ) in rendered
+        assert len(session.errors) == 1
     finally:
         await session.close()
 

@@ -4,6 +4,7 @@ from pyrapide import Event
 from pyrapide.runtime.notifications import (
     DispatchFinished,
     EventRecorded,
+    GuardError,
     HandlerError,
     LimitReached,
 )
@@ -63,6 +64,21 @@ def test_batch_folds_events_counts_and_problems():
     assert [p.kind for p in batch.problems] == ["error", "limit"]
     assert "db raised ValueError: bad handling A.x (e1)" in batch.problems[0].summary
     assert batch.failed_event_ids == ["e1"]
+
+
+def test_a_guard_error_says_which_connection_did_not_deliver():
+    (event,) = _events("A.x")
+
+    class Connection:
+        index = 1
+
+    batch = NotificationBatch()
+    batch.add(GuardError(1, "db", event, None, KeyError("k"), "Traceback...", Connection()))
+    (problem,) = batch.problems
+    assert problem.summary == (
+        "guard of connection [1] raised KeyError: 'k' on A.x (e1); not delivered to db"
+    )
+    assert problem.details == "Traceback..." and problem.event_id == "e1"
 
 
 def test_a_reset_drops_what_the_old_system_reported():
