@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any, NoReturn
 
 from pyrapide.core import _ordering
@@ -70,6 +70,8 @@ class Poset:
             else:
                 if isinstance(caused_by, Event | str):
                     caused_by = (caused_by,)  # one cause given without a list
+                elif not isinstance(caused_by, Collection):
+                    caused_by = tuple(caused_by)  # read twice if a cause is unknown
                 found = [
                     index.get(cause.id if isinstance(cause, Event) else cause)  # type: ignore[arg-type]
                     for cause in caused_by

@@ -245,3 +245,13 @@ def test_an_event_with_many_effects_keeps_them_all_in_order() -> None:
     assert poset.direct_effects(hub) == (*leaves[1:], leaves[0])
     assert all(poset.is_ancestor(hub, leaf) for leaf in leaves)
     assert poset.descendants(hub) == set(leaves)
+
+
+def test_an_unknown_cause_among_a_generator_of_causes_is_named() -> None:
+    poset = Poset()
+    poset.add(Event("a", id="a"))
+    with pytest.raises(ValueError, match="cause 'nope' of event 'b' is not in the poset"):
+        poset.add(Event("b", id="b"), caused_by=(ref for ref in ["a", "nope"]))
+    assert "b" not in poset
+    poset.add(Event("c", id="c"), caused_by=(ref for ref in ["a"]))
+    assert poset.direct_causes("c") == (poset.get("a"),)
