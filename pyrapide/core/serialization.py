@@ -120,14 +120,23 @@ def save_computation(computation: Computation, path: str | os.PathLike[str]) -> 
         + f'"clocks": {dumps(document["clocks"])}}}\n'
     )
     target = Path(path)
+    # Written beside the target and renamed over it, so a crash never leaves half a file.
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
+        # mkstemp makes the file private; give it the mode any other new file gets.
+        os.chmod(temporary, 0o666 & ~_current_umask())
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 # -- reading ------------------------------------------------------------

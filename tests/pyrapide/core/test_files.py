@@ -241,3 +241,22 @@ def test_documents_off_the_usual_shape_load_like_the_usual_ones() -> None:
     assert computation.poset.direct_causes(b) == (a, c)  # recording order, once each
     assert computation.poset.direct_causes(a) == (c,)
     assert [e.id for e in computation.topological_order()] == ["c", "a", "b"]
+
+
+def test_a_saved_file_gets_the_mode_of_any_new_file(tmp_path) -> None:
+    import os
+    import stat
+
+    from pyrapide import Computation
+
+    previous = os.umask(0o022)
+    try:
+        computation = Computation()
+        computation.new_event("A.b")
+        computation.save(tmp_path / "run.json")
+        plain = tmp_path / "plain.txt"
+        plain.write_text("x")
+    finally:
+        os.umask(previous)
+    mode = stat.S_IMODE((tmp_path / "run.json").stat().st_mode)
+    assert mode == stat.S_IMODE(plain.stat().st_mode) == 0o644
