@@ -71,12 +71,15 @@ class HandlerError(Notification):
 
 @dataclass(frozen=True, slots=True)
 class GuardError(HandlerError):
-    """A guard (``.where``) in a connection's pattern raised while an event was routed.
+    """A guard (``.where``) raised while an event was matched: in a connection's
+    pattern as the event was routed, or in a ``@when`` pattern of the component
+    the connection delivered it to.
 
-    The guard counted as a non-match, so ``component``, the connection's target, was
-    not sent ``event``; ``connection`` is the connection and ``dispatch`` is None. A
-    HandlerError like the others (``system.errors`` keeps it, and subscribing to
-    HandlerError receives it), since the code that raised is the user's.
+    The guard counted as a non-match, so ``component`` (the connection's target)
+    was not sent ``event``, or its handler did not run for it; ``connection`` is
+    the connection and ``dispatch`` is None. A HandlerError like the others
+    (``system.errors`` keeps it, and subscribing to HandlerError receives it),
+    since the code that raised is the user's.
     """
 
     connection: Any

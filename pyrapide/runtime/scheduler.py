@@ -84,7 +84,7 @@ class Route:
             else _callable_name(connection.target)
         )
         # The guards in the pattern, whose failures routing reports (most routes: none).
-        self.guards: tuple[Any, ...] = tuple(_guards(pattern))
+        self.guards: tuple[Any, ...] = guards_in(pattern)
 
 
 class Scheduler:
@@ -230,12 +230,23 @@ class Scheduler:
                 if dispatch is not None and dispatch.kind == "connect":
                     connects.append(dispatch)
             if failed is not None:
-                self._report_guard_errors(route, event, failed)
+                self.report_guard_errors(
+                    route.guards, failed, route.target_name, event, route.connection
+                )
         self.queues.push_connects(connects)
 
-    def _report_guard_errors(self, route: Route, event: Any, failed_before: list[int]) -> None:
-        """Report the guards of ``route`` that raised while ``event`` was fed to it."""
-        for guard, before in zip(route.guards, failed_before, strict=True):
+    def report_guard_errors(
+        self,
+        guards: tuple[Any, ...],
+        failed_before: list[int],
+        component: str,
+        event: Any,
+        connection: Any,
+    ) -> None:
+        """Report each of ``guards`` that raised since its error count was
+        ``failed_before``, while ``event`` was matched for ``component`` (the
+        target of ``connection``, or one of that target's handlers)."""
+        for guard, before in zip(guards, failed_before, strict=True):
             new = guard.guard_error_count - before
             if new <= 0:
                 continue
@@ -247,14 +258,7 @@ class Scheduler:
                     traceback.format_exception(type(error), error, tb.tb_next if tb else None)
                 )
                 note = self.reporter.publish(
-                    GuardError,
-                    route.target_name,
-                    event,
-                    None,
-                    error,
-                    text,
-                    route.connection,
-                    keep=True,
+                    GuardError, component, event, None, error, text, connection, keep=True
                 )
                 self.errors.append(note)
 
@@ -526,13 +530,15 @@ def _callable_name(target: Any) -> str:
     )
 
 
-def _guards(pattern: Any) -> Iterable[Any]:
+def guards_in(pattern: Any) -> tuple[Any, ...]:
     """The guarded patterns (``.where``) anywhere in ``pattern``."""
     from pyrapide.patterns.operators import GuardedPattern
 
+    found = []
     stack = [pattern]
     while stack:
         node = stack.pop()
         if isinstance(node, GuardedPattern):
-            yield node
+            found.append(node)
         stack.extend(node.children())
+    return tuple(found)

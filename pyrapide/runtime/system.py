@@ -15,7 +15,7 @@ from pyrapide.runtime.modules import module_spec
 from pyrapide.runtime.notifications import Notification, StateChanged
 from pyrapide.runtime.queues import KINDS
 from pyrapide.runtime.reporting import Reporter
-from pyrapide.runtime.scheduler import Scheduler
+from pyrapide.runtime.scheduler import Scheduler, guards_in
 from pyrapide.types import interface_actions
 
 DEFAULT_MAX_EVENTS = 1_000_000
@@ -413,23 +413,29 @@ class System:
         calls = []
         events = match.events
         poset = self.computation.poset
-        for method, pattern, names, same_pattern, one_event_matcher in plan:
+        for method, pattern, names, same_pattern, one_event_matcher, guards in plan:
             if same_pattern:
                 calls.append((method, match))  # the same pattern finds the same match
                 continue
             if names is not None and not any(e.name in names for e in events):
                 continue
+            failed = [guard.guard_error_count for guard in guards] if guards else None
             if one_event_matcher is not None and len(events) == 1:
                 found = one_event_matcher.feed(events[0], poset)
                 own = found[-1] if found else None
             else:
                 own = self._match_among(pattern, events)
+            if failed is not None:
+                self.scheduler.report_guard_errors(
+                    guards, failed, component, events[-1], connection
+                )
             if own is not None:
                 calls.append((method, own))
         return calls
 
     def _plan(self, component: str, connection: Any) -> list[tuple[Any, ...]]:
-        # A handler whose pattern is the connection's gets the delivered match as is.
+        # A handler whose pattern is the connection's gets the delivered match as is
+        # (its guards, if any, were judged and reported when the event was routed).
         # One whose pattern is a single basic pattern keeps a matcher for this
         # connection: a connection delivers a one-event match of an event once, so
         # each event reaches that matcher at most once, as a matcher expects.
@@ -440,6 +446,7 @@ class System:
                 names,
                 pattern == connection.pattern,
                 None if pattern.children() else pattern.matcher(),
+                guards_in(pattern),
             )
             for method, pattern, names in self._handlers.get(component, ())
         ]

@@ -122,6 +122,39 @@ async def test_a_raising_guard_is_reported_as_an_error_and_routing_goes_on():
     assert (pings, pongs) == (1, 1)
 
 
+async def test_a_raising_guard_of_a_handler_is_reported_and_its_siblings_still_run():
+    heard = []
+
+    @module(implements=Pong)
+    class PickyPonger:
+        @when(Pattern.match("Ping.ping").where(_no_key))
+        async def on_guarded_ping(self, match):
+            heard.append("guarded")
+
+        @when(Pattern.match("Ping.ping"))
+        async def on_ping(self, match):
+            heard.append(match.payload["n"])
+
+    @architecture
+    class OneWay:
+        a = Ping
+        b = Pong
+        connections = [connect(Pattern.match("Ping.ping"), target="b")]
+
+    reported = []
+    system = System(OneWay, {"a": Pinger, "b": PickyPonger})
+    system.subscribe(reported.append, kinds=[HandlerError])
+    with pytest.warns(RuntimeWarning):
+        computation = await system.run()
+    (error,) = system.errors
+    assert reported == [error]
+    assert isinstance(error, GuardError) and isinstance(error.error, KeyError)
+    assert error.component == "b" and error.connection.index == 0
+    assert error.event.id == computation.events_by_name("Ping.ping")[0].id
+    assert "_no_key" in error.traceback
+    assert heard == [0]  # the guarded handler did not run; its sibling did
+
+
 async def test_raise_errors_re_raises_at_the_end_of_the_run():
     system = System(ping_pong("agent"), {"a": Pinger, "b": Ponger})
     with pytest.raises(KeyError, match="no pong for three"):
