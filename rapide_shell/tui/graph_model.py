@@ -1,9 +1,10 @@
 """What the graph view draws: components and edges from an architecture description,
-and orders of the components along the row of boxes. No drawing, no Textual."""
+and where the components go: layers by the direction of the edges, an order within
+each layer that cuts crossings, rows of boxes that fit the room. No drawing, no Textual."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,48 +33,13 @@ class GraphSpec:
     edges: tuple[GraphEdge, ...]
 
 
-def feed_order(names: Sequence[str], edges: Iterable[GraphEdge]) -> list[str]:
-    """Orders ``names`` for one row of boxes so that connected components sit close.
+def assign_layers(names: Sequence[str], edges: Iterable[GraphEdge]) -> dict[str, int]:
+    """The layer of each of ``names``: 0 for a component nothing feeds, else one more than
+    the deepest layer among the components with an edge into it (the longest path).
 
-    A depth-first walk, in declaration order, from the components nothing feeds (or the
-    first declared, when every one is fed): each component is followed at once by the
-    components it feeds, so most edges point right and stay short (a source and its
-    worker end up side by side). Deterministic for a given declaration order.
-    """
-    position = {name: i for i, name in enumerate(names)}
-    successors: dict[str, list[str]] = {name: [] for name in names}
-    fed: set[str] = set()
-    for edge in edges:
-        if edge.source in successors and edge.target in successors:
-            successors[edge.source].append(edge.target)
-            if edge.source != edge.target:
-                fed.add(edge.target)
-    for targets in successors.values():
-        targets.sort(key=position.__getitem__)
-
-    order: list[str] = []
-    placed: set[str] = set()
-    roots = [name for name in names if name not in fed] + list(names)
-    for root in roots:
-        if root in placed:
-            continue
-        stack = [root]
-        while stack:
-            node = stack.pop()
-            if node in placed:
-                continue
-            placed.add(node)
-            order.append(node)
-            stack.extend(reversed([t for t in successors[node] if t not in placed]))
-    return order
-
-
-def layered_order(names: Sequence[str], edges: Iterable[GraphEdge]) -> list[str]:
-    """Orders ``names`` by layer (longest path from a source, cycles broken), then as given.
-
-    A component's layer is one more than the deepest layer among the components with
-    an edge into it, ignoring edges that close a cycle (found by a depth-first walk in
-    declaration order), so most edges point right and the order is deterministic.
+    Edges that close a cycle (found by a depth-first walk in declaration order) are left
+    out of the layering, so a cycle's first declared member sits above the rest; edges
+    between names not listed are ignored. Deterministic for a given declaration order.
     """
     position = {name: i for i, name in enumerate(names)}
     successors: dict[str, list[str]] = {name: [] for name in names}
@@ -109,7 +75,112 @@ def layered_order(names: Sequence[str], edges: Iterable[GraphEdge]) -> list[str]
         for child in forward[node]:
             if child != node:
                 layer[child] = max(layer[child], layer[node] + 1)
-    return sorted(names, key=lambda name: (layer[name], position[name]))
+    return layer
+
+
+def count_crossings(layers: Sequence[Sequence[str]], edges: Iterable[GraphEdge]) -> int:
+    """How many pairs of edges between neighbouring layers cross, drawn as straight lines
+    from their positions in ``layers`` (the measure the ordering pass lowers)."""
+    where = {name: (depth, i) for depth, layer in enumerate(layers) for i, name in enumerate(layer)}
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for edge in edges:
+        ends = sorted((where[edge.source], where[edge.target])) if (
+            edge.source in where and edge.target in where
+        ) else None
+        if ends is not None and ends[1][0] - ends[0][0] == 1:
+            spans.setdefault(ends[0][0], []).append((ends[0][1], ends[1][1]))
+    crossings = 0
+    for between in spans.values():
+        for k, (upper, lower) in enumerate(between):
+            crossings += sum(
+                1 for other_upper, other_lower in between[k + 1 :]
+                if (upper - other_upper) * (lower - other_lower) < 0
+            )
+    return crossings
+
+
+def order_layers(
+    names: Sequence[str], edges: Sequence[GraphEdge], layer: dict[str, int], sweeps: int = 4
+) -> list[list[str]]:
+    """``names`` grouped by ``layer`` and ordered within each layer to cut crossings.
+
+    Starts from declaration order, then sweeps down and up, sorting each layer by the
+    barycentre (mean position) of its neighbours in the layers already placed; a name
+    with no such neighbour keeps its place. The order with the fewest crossings between
+    neighbouring layers is kept (the earliest on a tie), so the result is deterministic.
+    """
+    layers: list[list[str]] = [[] for _ in range(max(layer.values(), default=-1) + 1)]
+    for name in names:
+        layers[layer[name]].append(name)
+    neighbours: dict[str, list[str]] = {name: [] for name in names}
+    for edge in edges:
+        if edge.source in neighbours and edge.target in neighbours and edge.source != edge.target:
+            neighbours[edge.source].append(edge.target)
+            neighbours[edge.target].append(edge.source)
+
+    def resort(depth: int, reference: int) -> None:
+        index = {name: i for i, name in enumerate(layers[reference])}
+        current = layers[depth]
+
+        def barycentre(item: tuple[int, str]) -> float:
+            place, name = item
+            linked = [index[n] for n in neighbours[name] if n in index]
+            return sum(linked) / len(linked) if linked else float(place)
+
+        layers[depth] = [name for _, name in sorted(enumerate(current), key=barycentre)]
+
+    best = [list(layer_names) for layer_names in layers]
+    fewest = count_crossings(best, edges)
+    for _ in range(sweeps):
+        if fewest == 0:
+            break
+        for depth in range(1, len(layers)):
+            resort(depth, depth - 1)
+        for depth in range(len(layers) - 2, -1, -1):
+            resort(depth, depth + 1)
+        crossings = count_crossings(layers, edges)
+        if crossings < fewest:
+            best, fewest = [list(layer_names) for layer_names in layers], crossings
+    return best
+
+
+def wrap_rows(
+    layers: Sequence[Sequence[str]], width_of: Callable[[str], int], gap: int, max_width: int | None
+) -> list[list[str]]:
+    """Packs ordered ``layers`` into rows of boxes no wider than ``max_width``.
+
+    Layers follow one another along a row while they fit whole, so sources come left of
+    or above their targets; a layer that does not fit starts a new row, and one wider
+    than ``max_width`` by itself is split over several. None: everything in one row.
+    """
+    rows: list[list[str]] = []
+    row: list[str] = []
+    used = 0
+
+    def extent(names: Sequence[str]) -> int:
+        return sum(width_of(name) for name in names) + gap * max(len(names) - 1, 0)
+
+    for layer_names in layers:
+        if not layer_names:
+            continue
+        needed = extent(layer_names) + (gap if row else 0)
+        if max_width is None or used + needed <= max_width:
+            row.extend(layer_names)
+            used += needed
+            continue
+        if row:
+            rows.append(row)
+        row, used = [], 0
+        for name in layer_names:
+            needed = width_of(name) + (gap if row else 0)
+            if row and used + needed > max_width:
+                rows.append(row)
+                row, used, needed = [], 0, width_of(name)
+            row.append(name)
+            used += needed
+    if row:
+        rows.append(row)
+    return rows
 
 
 def spec_from_description(description: Any) -> GraphSpec:

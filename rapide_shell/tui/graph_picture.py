@@ -1,8 +1,13 @@
 """Draws a connection graph as a grid of characters, without Textual.
 
-The components sit in one row of boxes (in the best of the orders of
-:mod:`rapide_shell.tui.graph_model`), and every edge gets its own lane below them,
-its line telling the kind apart (``──▶`` connect, ``══▶`` pipe, ``┄┄▶`` agent):
+Components are placed in layers by the direction of their connections (see
+:mod:`rapide_shell.tui.graph_model`) and the layers packed into rows of boxes that fit
+the room, so sources sit left of or above their targets. Every edge gets its own track
+in the channel under its source's row and its line tells the kind apart (``──▶``
+connect, ``══▶`` pipe, ``┄┄▶`` agent). An edge to a box in the same row comes back up
+into its bottom (``▲``), one to the next row goes down into its top (``▼``), and any
+other runs along a gutter left of the boxes. The seed example, in one row and, with
+less room, in two:
 
     ┌───────┐   ┌───────┐   ┌───────┐   ┌───────────────┐
     │  api  │   │  db   │   │ cache │   │ notifications │
@@ -10,36 +15,54 @@ its line telling the kind apart (``──▶`` connect, ``══▶`` pipe, ``�
       │ ▲ │       ║ ▲ ┆       ▲           ▲
       │ ║ │       ║ │ ╰┄┄┄┄┄┄┄│┄┄┄┄┄┄┄┄┄┄▶╯ agent DatabaseService.error ✓0
       │ ║ └───────║─│────────▶┘ connect APIService.request ✓0
-      └─║─────────║▶┘ connect APIService.request ✓0
-        ╚◀════════╝ pipe DatabaseService.result ✓0 queued 0
+      │ ╚◀════════╝ │ pipe DatabaseService.result ✓0 queued 0
+      └────────────▶┘ connect APIService.request ✓0
 
-Lanes are ordered by how far right they reach, the widest first, so a label written
-just right of its lane never covers the vertical leg of a deeper lane. When the room
-on screen is short, a label goes inside its lane or left of it, or else the lane is
-tagged ``#N`` and the label written in a legend below. Every cell carries a *role*
-saying what it belongs to, so a widget can colour the kinds apart, highlight one
-connection and follow the theme.
+    ┌───────┐   ┌───────┐   ┌───────┐
+    │  api  │   │  db   │   │ cache │
+    └─┬─┴─┬─┘   └─┬─┴─┬─┘   └─┴─────┘
+      │ ▲ │       ║ ▲ ┆       ▲
+      │ ║ └───────║─│─┆──────▶┘ [1]
+      │ ╚◀═[2]════╝ │ ┆
+      │╭◀┄┄┄┄┄┄┄┄┄┄┄│┄╯ agent DatabaseService.error ✓0
+      └┆───────────▶┘ connect APIService.request ✓0
+       ▼
+    ┌──┬────────────┐
+    │ notifications │
+    └───────────────┘
+    [1] connect APIService.request ✓0
+    [2] pipe DatabaseService.result ✓0 queued 0
+
+A label goes right of its track, else inside it or left of it, on cells no line uses;
+failing that the track is tagged ``[N]`` and the label written in a legend below.
+Every cell carries a *role* saying what it belongs to, so a widget can colour the kinds
+apart, highlight one connection and follow the theme.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from rapide_shell.tui.graph_model import GraphEdge, GraphSpec, feed_order, layered_order
+from rapide_shell.tui.graph_canvas import BLANK, Canvas, Cell
+from rapide_shell.tui.graph_model import (
+    GraphEdge,
+    GraphSpec,
+    assign_layers,
+    order_layers,
+    wrap_rows,
+)
 
-#: Line characters per kind: horizontal, vertical, left corner, right corner, arrows.
-KIND_GLYPHS: dict[str, tuple[str, str, str, str, str, str]] = {
-    "connect": ("─", "│", "└", "┘", "▶", "◀"),
-    "pipe": ("═", "║", "╚", "╝", "▶", "◀"),
-    "agent": ("┄", "┆", "╰", "╯", "▶", "◀"),
-}
 BOX_GAP = 3
 MAX_PATTERN_CHARS = 48
-
-#: A cell's role: ("box", component), ("edge", index, kind), ("label", index, kind),
-#: ("count", index, kind) or None for blank space.
-Role = tuple | None
+#: Ways of stacking the tracks of a channel, each given (left end, right end, edge):
+#: the picture with the fewest labels sent to the legend, then the fewest crossings, wins.
+TRACK_ORDERS: tuple[Callable[[tuple[int, int, int]], tuple[int, ...]], ...] = (
+    lambda track: (-track[1], -track[0], track[2]),
+    lambda track: (track[0], track[1], track[2]),
+    lambda track: (track[1], track[0], track[2]),
+    lambda track: (-track[0], -track[1], track[2]),
+)
 
 
 @dataclass
@@ -47,62 +70,34 @@ class GraphPicture:
     """A drawn graph: ``rows`` of (character, role) cells, all ``width`` long."""
 
     width: int
-    rows: list[list[tuple[str, Role]]]
+    rows: list[list[Cell]]
     lane_rows: dict[int, list[int]] = field(default_factory=dict)
-    box_columns: dict[str, tuple[int, int]] = field(default_factory=dict)
-    lane_length: int = 0
-    """Total horizontal length of the lanes (shorter reads more easily)."""
+    """Connection index -> the rows of its tracks (and of its legend line, if any)."""
+    boxes: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
+    """Component -> its box as (left, top, right, bottom), right and bottom excluded."""
     legend_size: int = 0
-    """How many labels did not fit beside their lane and went to the legend."""
-    order: list[str] = field(default_factory=list)
-    """The components from left to right."""
+    """How many labels did not fit beside their track and went to the legend."""
+    crossings: int = 0
+    """Cells where a line crosses another edge's line (fewer reads more easily)."""
+    layout: list[list[str]] = field(default_factory=list)
+    """The rows of boxes, top to bottom, each left to right."""
+    routes: list[list[tuple[int, int]]] = field(default_factory=list)
+    """Per edge of the spec, in its order: the (x, y) points its line joins, from the
+    joint on its source box's border to the one on its target box's border."""
 
     @property
     def height(self) -> int:
         """Number of rows in the picture."""
         return len(self.rows)
 
+    @property
+    def order(self) -> list[str]:
+        """The components in reading order, row by row."""
+        return [name for row in self.layout for name in row]
+
     def text(self) -> str:
         """The picture as plain text (trailing blanks trimmed), for tests and exports."""
         return "\n".join("".join(ch for ch, _ in row).rstrip() for row in self.rows)
-
-
-def _label_start(
-    row: list[tuple[str, Role]], edge: GraphEdge, ends: tuple[int, int], length: int,
-    max_width: int | None,
-) -> int | None:
-    """Where a lane's label starts on its row: right of the lane when that stays within
-    ``max_width``; else inside the lane, over a stretch of its own line that no other
-    leg crosses; else left of the lane if that space is free; else None (no room)."""
-    low, high = sorted(ends)
-    right = high + 2
-    if max_width is None or right + length <= max_width:
-        return right
-    own_line = KIND_GLYPHS[edge.kind][0]
-    run = 0
-    for x in range(low + 1, high):
-        ch, role = row[x]
-        run = run + 1 if ch == own_line and role == ("edge", edge.index, edge.kind) else 0
-        if run >= length + 2:  # one line character kept on each side of the text
-            return x - length
-    left = low - 1 - length
-    if left >= 0 and all(role is None for _, role in row[left : low - 1 + 1]):
-        return left
-    return None
-
-
-def _label(edge: GraphEdge, delivered: int, queued: int | None) -> list[tuple[str, Role]]:
-    pattern = edge.pattern
-    if len(pattern) > MAX_PATTERN_CHARS:
-        pattern = pattern[: MAX_PATTERN_CHARS - 1] + "…"
-    cells: list[tuple[str, Role]] = []
-    for text, role in (
-        (f"{edge.kind} {pattern}", ("label", edge.index, edge.kind)),
-        (f" ✓{delivered}", ("count", edge.index, edge.kind)),
-        (f" queued {queued}" if queued is not None else "", ("count", edge.index, edge.kind)),
-    ):
-        cells.extend((ch, role) for ch in text)
-    return cells
 
 
 def draw_graph(
@@ -113,37 +108,29 @@ def draw_graph(
     show_interfaces: bool = True,
     max_width: int | None = None,
     compact: bool = False,
-    order: Sequence[str] | None = None,
+    layout: Sequence[Sequence[str]] | None = None,
 ) -> GraphPicture:
     """Draws ``spec`` with per-connection delivery counts and pipe queue depths.
 
     ``delivered`` and ``queued`` map connection indexes to counts (missing means 0);
     pipes always show their queue depth. With ``show_interfaces`` each box also names
-    its interface, which costs width; callers drop it when the picture is too wide.
-    A label that would reach past ``max_width`` (the room on screen) is put inside its
-    lane, or left of it, when there is space there, else tagged ``#N`` on the lane and
-    written out in a legend under the lanes. ``compact`` draws tighter boxes.
-    Of the box orders :func:`feed_order`, :func:`layered_order` and declaration order,
-    the one that labels most lanes in place is drawn, then the narrowest, then the one
-    with the shorter lanes; ``order`` (a previous picture's ``order``) skips the choice.
+    its interface, which costs width. ``max_width`` (the room on screen; None: no limit)
+    is what the rows of boxes are wrapped to, and a label that would reach past it is put
+    inside or left of its track, or else in a legend. ``compact`` draws tighter boxes.
+    ``layout`` (a previous picture's ``layout``) keeps the boxes where they were.
     """
     names = _all_names(spec)
-    if order is not None:
-        return _draw(
-            spec, list(order), delivered or {}, queued or {}, show_interfaces, max_width, compact
-        )
-    candidates = []
-    for candidate in (feed_order(names, spec.edges), layered_order(names, spec.edges), names):
-        if candidate not in [c[1] for c in candidates]:
-            picture = _draw(
-                spec, candidate, delivered or {}, queued or {}, show_interfaces, max_width,
-                compact,
-            )
-            candidates.append((picture, candidate))
-    best, _ = min(
-        candidates, key=lambda c: (c[0].legend_size, c[0].width, c[0].lane_length)
-    )
-    return best
+    interfaces = dict.fromkeys(names, "") | dict(spec.components)
+    if not show_interfaces:
+        interfaces = dict.fromkeys(names, "")
+    gap = BOX_GAP - 1 if compact else BOX_GAP
+    if layout is None:
+        layout = _choose_layout(spec, names, interfaces, gap, compact, max_width)
+    plan = _Plan(spec, [list(row) for row in layout], interfaces, gap, compact)
+    pictures = [
+        plan.draw(order, delivered or {}, queued or {}, max_width) for order in TRACK_ORDERS
+    ]
+    return min(pictures, key=lambda p: (p.legend_size, p.crossings))
 
 
 def _all_names(spec: GraphSpec) -> list[str]:
@@ -157,149 +144,212 @@ def _all_names(spec: GraphSpec) -> list[str]:
     return names
 
 
-def _draw(
-    spec: GraphSpec,
-    order: list[str],
-    delivered: Mapping[int, int],
-    queued: Mapping[int, int],
-    show_interfaces: bool,
+def _choose_layout(
+    spec: GraphSpec, names: list[str], interfaces: dict[str, str], gap: int, compact: bool,
     max_width: int | None,
-    compact: bool,
-) -> GraphPicture:
-    interfaces = dict.fromkeys(order, "") | dict(spec.components)
+) -> list[list[str]]:
+    layers = order_layers(names, spec.edges, assign_layers(names, spec.edges))
+    # Box widths depend on the rows (ports move from a box's bottom to its top when the
+    # partner is a row above) and the gutter takes room too: wrap, measure, wrap again.
+    layout = [[name for layer in layers for name in layer]]
+    for _ in range(4):
+        plan = _Plan(spec, layout, interfaces, gap, compact)
+        room = None if max_width is None else max_width - plan.gutter_width
+        wrapped = wrap_rows(layers, plan.box_width.__getitem__, gap, room)
+        if wrapped == layout:
+            break
+        layout = wrapped
+    return layout
 
-    ports: dict[str, list[tuple[GraphEdge, str]]] = {name: [] for name in order}
-    for edge in spec.edges:
-        ports[edge.source].append((edge, "out"))
-        ports[edge.target].append((edge, "in"))
 
-    def box_width(name: str) -> int:
-        text_width = max(len(name), len(interfaces[name]) if show_interfaces else 0)
-        return max(text_width + (2 if compact else 4), 2 * len(ports[name]) + 3)
+def _label(edge: GraphEdge, delivered: int, queued: int | None) -> list[Cell]:
+    pattern = edge.pattern
+    if len(pattern) > MAX_PATTERN_CHARS:
+        pattern = pattern[: MAX_PATTERN_CHARS - 1] + "…"
+    cells: list[Cell] = []
+    for text, role in (
+        (f"{edge.kind} {pattern}", ("label", edge.index, edge.kind)),
+        (f" ✓{delivered}", ("count", edge.index, edge.kind)),
+        (f" queued {queued}" if queued is not None else "", ("count", edge.index, edge.kind)),
+    ):
+        cells.extend((ch, role) for ch in text)
+    return cells
 
-    gap = BOX_GAP - 1 if compact else BOX_GAP
-    box_left: dict[str, int] = {}
-    x = 0
-    for name in order:
-        box_left[name] = x
-        x += box_width(name) + gap
-    boxes_width = x - gap if order else 0
-    centre = {name: box_left[name] + box_width(name) // 2 for name in order}
 
-    # Ports sorted by where the other end lies, so edges leave towards their partner.
-    port_x: dict[tuple[int, str, str], int] = {}
-    for name in order:
-        attached = ports[name]
+class _Plan:
+    """Where the boxes, ports, gutter columns and channels of one layout go."""
 
-        def other_end(item: tuple[GraphEdge, str], name: str = name) -> tuple[int, int]:
-            edge, direction = item
-            partner = edge.target if direction == "out" else edge.source
-            return (centre[partner], 0 if direction == "out" else 1)
+    def __init__(
+        self, spec: GraphSpec, layout: list[list[str]], interfaces: dict[str, str], gap: int,
+        compact: bool,
+    ) -> None:
+        self.spec = spec
+        self.layout = layout
+        self.interfaces = interfaces
+        self.row_of = {name: r for r, row in enumerate(layout) for name in row}
+        # How each edge is routed: "same" (back up into a box of its own row), "down"
+        # (into the top of a box in the next row) or "gutter" (any other).
+        self.route: list[str] = []
+        bottom: dict[str, list[int]] = {name: [] for name in self.row_of}
+        top: dict[str, list[int]] = {name: [] for name in self.row_of}
+        gutter: list[int] = []
+        for k, edge in enumerate(spec.edges):
+            a, b = self.row_of[edge.source], self.row_of[edge.target]
+            route = "same" if a == b else "down" if b == a + 1 else "gutter"
+            self.route.append(route)
+            bottom[edge.source].append(k)
+            (top if b > a else bottom)[edge.target].append(k)
+            if route == "gutter":
+                gutter.append(k)
+        # The longest verticals outermost, so shorter ones do not cross them.
+        gutter.sort(key=lambda k: (-abs(self._rows(k)[1] - self._rows(k)[0]), k))
+        self.gutter_x = {k: 2 * i for i, k in enumerate(gutter)}
+        self.gutter_width = 2 * len(gutter)
+        self.bottom_ports, self.top_ports = bottom, top
+        self.box_height = 4 if any(interfaces.values()) else 3
+        self.box_width: dict[str, int] = {}
+        for name in self.row_of:
+            text = max(len(name), len(interfaces[name]))
+            width = max(
+                text + (2 if compact else 4),
+                2 * len(bottom[name]) + 3,
+                2 * len(top[name]) + 4 if top[name] else 0,
+            )
+            # Boxes start on even columns: bottom ports then take even columns and top
+            # ports odd ones, so a leg going down never runs into one coming up.
+            self.box_width[name] = width + (width + gap) % 2
+        self.box_left: dict[str, int] = {}
+        for row in layout:
+            x = self.gutter_width
+            for name in row:
+                self.box_left[name] = x
+                x += self.box_width[name] + gap
+        self._place_ports()
 
-        attached.sort(key=other_end)
-        # Ports from the box's left edge: labels (right of each lane's right end) start
-        # as far left as they can, which keeps the picture narrow.
-        first = box_left[name] + 2
-        for k, (edge, direction) in enumerate(attached):
-            port_x[(edge.index, edge.source + "\0" + edge.target, direction)] = first + 2 * k
+    def _rows(self, k: int) -> tuple[int, int]:
+        edge = self.spec.edges[k]
+        return self.row_of[edge.source], self.row_of[edge.target]
 
-    def ends(edge: GraphEdge) -> tuple[int, int]:
-        key = edge.source + "\0" + edge.target
-        return port_x[(edge.index, key, "out")], port_x[(edge.index, key, "in")]
+    def _place_ports(self) -> None:
+        centre = {n: self.box_left[n] + self.box_width[n] // 2 for n in self.row_of}
+        edges = self.spec.edges
+        self.source_x: dict[int, int] = {}
+        self.target_x: dict[int, int] = {}
+        for name in self.row_of:
+            # Ports sorted by where the other end lies, so edges leave towards it.
+            def partner(k: int, name: str = name) -> tuple[int, int]:
+                edge = edges[k]
+                if self.route[k] == "gutter":
+                    return (self.gutter_x[k], 0)
+                outgoing = edge.source == name
+                other = edge.target if outgoing else edge.source
+                return (centre[other], 0 if outgoing else 1)
 
-    lanes = sorted(
-        spec.edges,
-        key=lambda e: (-max(ends(e)), -min(ends(e)), e.index),
-    )
-    box_height = 4 if show_interfaces and any(interfaces.values()) else 3
-    top_lane = box_height + 1
-    labels = [_label(e, delivered.get(e.index, 0), queued.get(e.index, 0) if e.kind == "pipe"
-                     else None) for e in lanes]
-    # Room for every label right of its lane; the picture is cropped after placement.
-    width = boxes_width
-    for edge, label in zip(lanes, labels, strict=True):
-        width = max(width, max(ends(edge)) + 2 + len(label))
-    height = top_lane + len(lanes)
-    rows: list[list[tuple[str, Role]]] = [[(" ", None)] * width for _ in range(height)]
+            left = self.box_left[name]
+            taken: set[int] = set()
+            for i, k in enumerate(sorted(self.bottom_ports[name], key=partner)):
+                x = left + 2 + 2 * i
+                # A self-loop has both ends here: the first port is its source.
+                if edges[k].source == name and k not in taken:
+                    self.source_x[k] = x
+                    taken.add(k)
+                else:
+                    self.target_x[k] = x
+            for i, k in enumerate(sorted(self.top_ports[name], key=partner)):
+                self.target_x[k] = left + 3 + 2 * i
 
-    def put(x: int, y: int, ch: str, role: Role) -> None:
-        rows[y][x] = (ch, role)
+    def draw(
+        self, order: Callable[[tuple[int, int, int]], tuple[int, ...]],
+        delivered: Mapping[int, int], queued: Mapping[int, int], max_width: int | None,
+    ) -> GraphPicture:
+        """The picture with each channel's tracks stacked by ``order``."""
+        edges = self.spec.edges
+        # Tracks per channel (the one under a row): (edge, from x, to x).
+        channels: list[list[tuple[int, int, int]]] = [[] for _ in self.layout]
+        tracks_of: dict[int, list[tuple[int, int, int]]] = {}
+        for k in range(len(edges)):
+            a, b = self._rows(k)
+            if self.route[k] == "gutter":
+                via = self.gutter_x[k]
+                tracks_of[k] = [(k, self.source_x[k], via), (k, via, self.target_x[k])]
+                channels[a].append(tracks_of[k][0])
+                channels[b - 1 if b > a else b].append(tracks_of[k][1])
+            else:
+                tracks_of[k] = [(k, self.source_x[k], self.target_x[k])]
+                channels[a].append(tracks_of[k][0])
+        for tracks in channels:
+            tracks.sort(key=lambda t: order((min(t[1:]), max(t[1:]), t[0])))
 
-    for name in order:
-        left, w = box_left[name], box_width(name)
-        role = ("box", name)
-        put(left, 0, "┌", role)
-        put(left + w - 1, 0, "┐", role)
-        put(left, box_height - 1, "└", role)
-        put(left + w - 1, box_height - 1, "┘", role)
-        for i in range(1, w - 1):
-            put(left + i, 0, "─", role)
-            put(left + i, box_height - 1, "─", role)
-        for y in range(1, box_height - 1):
-            put(left, y, "│", role)
-            put(left + w - 1, y, "│", role)
-        lines = [name] + ([interfaces[name]] if box_height == 4 and interfaces[name] else [])
-        for y, text in enumerate(lines, start=1):
-            start = left + (w - len(text)) // 2
-            text_role = role if y == 1 else ("interface", name)
-            for i, ch in enumerate(text):
-                put(start + i, y, ch, text_role)
+        # Rows of the picture: boxes, a row for the legs and arrows under them, the
+        # tracks, a row for the arrows into the next row's tops, the next boxes.
+        box_top: list[int] = []
+        track_y: dict[tuple[int, int, int], int] = {}
+        y = 0
+        for tracks in channels:
+            box_top.append(y)
+            y += self.box_height
+            if tracks:
+                for depth, track in enumerate(tracks, start=1):
+                    track_y[track] = y + depth
+                y += len(tracks) + 1
+            y += 1  # the ▼ row, or a blank row between rows of boxes
+        height = y - 1
 
-    lane_rows: dict[int, list[int]] = {}
-    for depth, edge in enumerate(lanes):
-        y = top_lane + depth
-        lane_rows.setdefault(edge.index, []).append(y)
-        horizontal, _, left_corner, right_corner, right_arrow, left_arrow = KIND_GLYPHS[edge.kind]
-        role = ("edge", edge.index, edge.kind)
-        source_x, target_x = ends(edge)
-        low, high = sorted((source_x, target_x))
-        for x in range(low + 1, high):
-            put(x, y, horizontal, role)
-        put(low, y, left_corner, role)
-        put(high, y, right_corner, role)
-        if target_x > source_x and target_x - 1 > source_x:
-            put(target_x - 1, y, right_arrow, role)
-        elif target_x < source_x and target_x + 1 < source_x:
-            put(target_x + 1, y, left_arrow, role)
+        labels = {
+            k: _label(edge, delivered.get(edge.index, 0),
+                      queued.get(edge.index, 0) if edge.kind == "pipe" else None)
+            for k, edge in enumerate(edges)
+        }
+        right = max((self.box_left[n] + self.box_width[n] for n in self.row_of), default=0)
+        # Room for any label right of its track (the picture is cropped afterwards).
+        width = max(
+            [right, max_width or 0] + [max(t[1:]) + 2 + len(labels[t[0]]) for t in track_y]
+        )
+        grid = Canvas(width, height)
 
-    # Vertical legs after the lanes, so that they pass over the shallower lanes they cross.
-    for depth, edge in enumerate(lanes):
-        y = top_lane + depth
-        vertical = KIND_GLYPHS[edge.kind][1]
-        role = ("edge", edge.index, edge.kind)
-        source_x, target_x = ends(edge)
-        put(source_x, box_height - 1, "┬", role)
-        put(target_x, box_height - 1, "┴", role)
-        for leg_y in range(box_height, y):
-            put(source_x, leg_y, vertical, role)
-            put(target_x, leg_y, vertical, role)
-        put(target_x, box_height, "▲", role)
+        for name, r in self.row_of.items():
+            grid.box(self.box_left[name], box_top[r], self.box_width[name], self.box_height,
+                     name, self.interfaces[name])
+        paths: dict[int, list[tuple[int, int]]] = {}
+        for k in range(len(edges)):
+            a, b = self._rows(k)
+            bottom_a = box_top[a] + self.box_height - 1
+            end_y = box_top[b] if b > a else box_top[b] + self.box_height - 1
+            points = [(self.source_x[k], bottom_a)]
+            for track in tracks_of[k]:
+                points += [(track[1], track_y[track]), (track[2], track_y[track])]
+            points.append((self.target_x[k], end_y))
+            paths[k] = points
+        grid.lines(edges, paths)
 
-    used_width = boxes_width
-    legend: list[list[tuple[str, Role]]] = []
-    for depth, (edge, label) in enumerate(zip(lanes, labels, strict=True)):
-        y = top_lane + depth
-        start = _label_start(rows[y], edge, ends(edge), len(label), max_width)
-        if start is None:
-            # No room on the lane's row: tag the lane, and spell it out under the lanes.
-            # A footnote mark, not "#1": the queue beside the graph names dispatches so.
-            tag = [(ch, ("label", edge.index, edge.kind)) for ch in f"[{edge.index}]"]
-            legend.append([*tag, (" ", None), *label])
-            label, start = tag, max(ends(edge)) + 2
-        for i, cell in enumerate(label):
-            put(start + i, y, *cell)
-        used_width = max(used_width, start + len(label))
-    for line in legend:
-        used_width = max(used_width, len(line))
-    rows = [row[:used_width] for row in rows]
-    for line in legend:
-        lane_rows.setdefault(line[0][1][1], []).append(len(rows))
-        rows.append(line + [(" ", None)] * (used_width - len(line)))
-    width = used_width
+        lane_rows: dict[int, list[int]] = {}
+        for track, y in track_y.items():
+            lane_rows.setdefault(edges[track[0]].index, []).append(y)
+        legend: list[list[Cell]] = []
+        for k, edge in enumerate(edges):
+            # A gutter edge's label goes by preference where it arrives.
+            own = tracks_of[k][::-1]
+            if not grid.place_label(edge, labels[k], own, track_y, max_width):
+                legend.append([*grid.tag(edge, own[0], track_y, max_width), BLANK, *labels[k]])
+        used = grid.used_width(right)
+        rows = [row[:used] for row in grid.rows]
+        for line in legend:
+            if max_width is not None and len(line) > max_width:
+                line = [*line[: max_width - 1], ("…", line[max_width - 2][1])]
+            used = max(used, len(line))
+        rows = [row + [BLANK] * (used - len(row)) for row in rows]
+        for line in legend:
+            lane_rows.setdefault(line[0][1][1], []).append(len(rows))
+            rows.append(line[:used] + [BLANK] * (used - len(line)))
 
-    box_columns = {name: (box_left[name], box_left[name] + box_width(name)) for name in order}
-    lane_length = sum(max(ends(edge)) - min(ends(edge)) for edge in lanes)
-    return GraphPicture(
-        width=width, rows=rows, lane_rows=lane_rows, box_columns=box_columns,
-        lane_length=lane_length, legend_size=len(legend), order=list(order),
-    )
+        boxes = {
+            name: (self.box_left[name], box_top[r], self.box_left[name] + self.box_width[name],
+                   box_top[r] + self.box_height)
+            for name, r in self.row_of.items()
+        }
+        return GraphPicture(
+            width=used, rows=rows, lane_rows=lane_rows, boxes=boxes, legend_size=len(legend),
+            crossings=grid.crossings, layout=[list(row) for row in self.layout],
+            routes=[paths[k] for k in range(len(edges))],
+        )
+

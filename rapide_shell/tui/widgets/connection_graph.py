@@ -1,4 +1,4 @@
-"""The connection graph: component boxes and one labelled lane per connection."""
+"""The connection graph: component boxes in layers, one labelled track per connection."""
 
 from __future__ import annotations
 
@@ -12,15 +12,18 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from rapide_shell.tui.graph_canvas import Role
 from rapide_shell.tui.graph_model import GraphSpec
-from rapide_shell.tui.graph_picture import GraphPicture, Role, draw_graph
+from rapide_shell.tui.graph_picture import GraphPicture, draw_graph
 
 
 class ConnectionGraph(ScrollView):
-    """Draws the architecture: connect, pipe and agent lanes differ in line and colour.
+    """Draws the architecture: connect, pipe and agent lines differ in glyph and colour.
 
-    Each lane's label shows the connection's kind and pattern, its delivery count and,
-    for a pipe, how many deliveries wait in its queue. The connection given to
+    Components are laid out in layers, sources above or left of their targets, in rows
+    that fit the panel's width (it scrolls down, never sideways, unless a single box is
+    wider than the panel). Each connection's label shows its kind and pattern, its
+    delivery count and, for a pipe, how many deliveries wait in its queue. The one given to
     :meth:`highlight` (the one carrying the selected dispatch) is drawn emphasised.
     """
 
@@ -45,9 +48,9 @@ class ConnectionGraph(ScrollView):
         self._queued: dict[int, int] = {}
         self._picture: GraphPicture | None = None
         self._drawn_for_width = -1
-        # How the last full choice drew it (interfaces?, compact?, box order): new counts
-        # are drawn the same way, with one drawing instead of a search.
-        self._drawing: tuple[bool, bool, list[str]] | None = None
+        # How the last full choice drew it (interfaces?, compact?, rows of boxes): new
+        # counts are drawn the same way, so boxes do not move as the counts change.
+        self._drawing: tuple[bool, bool, list[list[str]]] | None = None
 
     @property
     def picture(self) -> GraphPicture | None:
@@ -70,22 +73,22 @@ class ConnectionGraph(ScrollView):
         self._delivered = dict(delivered)
         self._queued = dict(queued)
         if self._spec is not None and self._drawing is not None:
-            show_interfaces, compact, order = self._drawing
+            show_interfaces, compact, layout = self._drawing
             self._set_picture(draw_graph(
                 self._spec, self._delivered, self._queued, show_interfaces=show_interfaces,
-                compact=compact, max_width=self._drawn_for_width or None, order=order,
+                compact=compact, max_width=self._drawn_for_width or None, layout=layout,
             ))
         else:
             self._redraw()
 
     def highlight(self, connection_index: int | None) -> None:
-        """Emphasises one connection and scrolls its lane into view."""
+        """Emphasises one connection and scrolls its track into view."""
         if connection_index == self.highlighted:
             return
         self.highlighted = connection_index
         picture = self._picture
         if picture is not None and connection_index in picture.lane_rows:
-            # Its first lane row only: scrolling to a legend line far below would hide
+            # Its first track only: scrolling to a legend line far below would hide
             # the boxes for little gain.
             lane_row = min(picture.lane_rows[connection_index])
             self.scroll_to_region(
@@ -97,15 +100,22 @@ class ConnectionGraph(ScrollView):
         if self._spec is None:
             return
         available = self.scrollable_content_region.width
-        # From the most informative drawing to the narrowest: the first that fits wins.
-        for show_interfaces, compact in ((True, False), (False, False), (False, True)):
+        # The panel is wide and short: of the drawings that fit its width, the one with
+        # the fewest rows of boxes, then the fewest labels sent to the legend, then the
+        # most informative (interface names, roomy boxes) wins.
+        candidates = []
+        for preference, (show_interfaces, compact) in enumerate(
+            ((True, False), (False, False), (False, True))
+        ):
             picture = draw_graph(
                 self._spec, self._delivered, self._queued,
                 show_interfaces=show_interfaces, compact=compact, max_width=available or None,
             )
-            if picture.width <= available:
-                break
-        self._drawing = (show_interfaces, compact, picture.order)
+            rank = (picture.width > available, len(picture.layout), picture.legend_size,
+                    preference)
+            candidates.append((rank, show_interfaces, compact, picture))
+        _, show_interfaces, compact, picture = min(candidates, key=lambda c: c[0])
+        self._drawing = (show_interfaces, compact, picture.layout)
         self._drawn_for_width = available
         self._set_picture(picture)
 

@@ -671,3 +671,42 @@ async def test_violations_before_a_reset_or_load_are_listed_from_the_session(tmp
         assert "no alarms" in panel.problems[0].summary
         await type_command(pilot, f"load {saved}")
         assert [p.event_id for p in panel.problems] == ["e1"]
+
+
+async def test_a_sixteen_component_plant_fits_the_graph_panels_width_in_layers():
+    from tests.shell.tui.conftest import ARCHITECTURES
+
+    app = make_app(ARCHITECTURES / "plant.py")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        graph = app.query_one(ConnectionGraph)
+        picture = graph.picture
+        room = graph.scrollable_content_region.width
+        # Layered rows that fit: it scrolls down, never sideways.
+        assert picture.width <= room and graph.virtual_size.width <= room
+        assert graph.max_scroll_x == 0
+        assert len(picture.layout) > 1
+        components = app.session.description.components
+        assert len(components) == 16
+        assert sorted(picture.order) == sorted(c.name for c in components)
+        # Sources before their targets in reading order; a layer that does not fit the
+        # row goes below.
+        order = picture.order
+        assert order.index("gateway") < order.index("auth") < order.index("router")
+        assert picture.boxes["router"][1] < picture.boxes["orders"][1]
+        connections = app.session.description.connections
+        assert sorted(picture.lane_rows) == [c.index for c in connections] == list(range(21))
+        glyphs_by_kind: dict[str, set[str]] = {}
+        for row in picture.rows:
+            for ch, role in row:
+                if role is not None and role[0] == "edge":
+                    glyphs_by_kind.setdefault(role[2], set()).add(ch)
+        lines = {kind: glyphs & {"─", "═", "┄"} for kind, glyphs in glyphs_by_kind.items()}
+        assert lines == {"connect": {"─"}, "pipe": {"═"}, "agent": {"┄"}}
+
+        # The dispatch selected in the queue lights its connection, scrolled into view.
+        await type_command(pilot, "inject Fraud.flagged key=k")
+        selected = app.session.pending()[0]
+        assert graph.highlighted == selected.connection.index
+        track_row = min(picture.lane_rows[selected.connection.index])
+        assert graph.scroll_y <= track_row < graph.scroll_y + graph.scrollable_content_region.height

@@ -1,13 +1,21 @@
-"""The graph model and picture: box orders, lanes, glyphs per kind, labels and counts."""
+"""The graph model and picture: layers, orders, rows of boxes, routes, glyphs per kind,
+labels and counts."""
+
+import itertools
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rapide_shell.tui.graph_model import (
     ANY_SOURCE,
     OUTSIDE_SOURCE,
     GraphEdge,
     GraphSpec,
-    feed_order,
-    layered_order,
+    assign_layers,
+    count_crossings,
+    order_layers,
     spec_from_description,
+    wrap_rows,
 )
 from rapide_shell.tui.graph_picture import draw_graph
 
@@ -27,32 +35,71 @@ SEED = GraphSpec(
 )
 
 
-def test_each_component_is_followed_by_those_it_feeds():
+def test_layers_follow_the_edges_and_a_cycle_is_broken_where_declaration_order_enters_it():
     seed_order = ["api", "db", "cache", "notifications"]
-    assert feed_order(seed_order, SEED.edges) == ["api", "db", "notifications", "cache"]
-    # Nothing feeds a source: it starts a run of boxes, its worker right after it.
-    names = ["s1", "s2", "w1", "w2"]
-    edges = [GraphEdge(0, "pipe", "S.job", "s1", "w1"), GraphEdge(1, "agent", "S.job", "s2", "w2")]
-    assert feed_order(names, edges) == ["s1", "w1", "s2", "w2"]
-
-
-def test_layered_order_breaks_cycles_in_declaration_order():
-    seed_order = ["api", "db", "cache", "notifications"]
-    assert layered_order(seed_order, SEED.edges) == ["api", "db", "cache", "notifications"]
+    assert assign_layers(seed_order, SEED.edges) == {
+        "api": 0, "db": 1, "cache": 1, "notifications": 2,
+    }
+    # Declared the other way round, the db -> api pipe is the edge kept and api -> db the
+    # one that closes the cycle.
     reverse = ["notifications", "cache", "db", "api"]
-    assert layered_order(reverse, SEED.edges) == ["db", "notifications", "api", "cache"]
+    assert assign_layers(reverse, SEED.edges) == {
+        "db": 0, "notifications": 1, "api": 1, "cache": 2,
+    }
 
 
-def test_the_narrowest_of_the_candidate_orders_is_drawn():
+def test_a_layer_is_one_below_the_longest_path_into_it():
+    names = ["a", "b", "c", "d"]
+    edges = [_edge(0, "a", "b"), _edge(1, "b", "c"), _edge(2, "a", "c"), _edge(3, "d", "d")]
+    assert assign_layers(names, edges) == {"a": 0, "b": 1, "c": 2, "d": 0}
+
+
+def _edge(index, source, target, kind="connect"):
+    return GraphEdge(index, kind, "X.e", source, target)
+
+
+def test_the_ordering_pass_removes_the_crossings_of_declaration_order():
+    # a feeds y, b feeds x: declared as x, y the two edges cross.
+    names = ["a", "b", "x", "y"]
+    edges = [_edge(0, "a", "y"), _edge(1, "b", "x")]
+    layers = assign_layers(names, edges)
+    assert count_crossings([["a", "b"], ["x", "y"]], edges) == 1
+    ordered = order_layers(names, edges, layers)
+    assert count_crossings(ordered, edges) == 0
+    assert sorted(map(sorted, ordered)) == [["a", "b"], ["x", "y"]]
+
+
+def test_rows_hold_whole_layers_while_they_fit_and_split_a_layer_too_wide_alone():
+    layers = [["a"], ["b", "c"], ["d", "e", "f"]]
+    width = dict.fromkeys("abcdef", 10).__getitem__
+    assert wrap_rows(layers, width, 2, None) == [list("abcdef")]
+    assert wrap_rows(layers, width, 2, 34) == [["a", "b", "c"], ["d", "e", "f"]]
+    assert wrap_rows(layers, width, 2, 22) == [["a"], ["b", "c"], ["d", "e"], ["f"]]
+
+
+def test_the_seed_fits_one_row_in_layer_order_when_there_is_room():
     picture = draw_graph(SEED, show_interfaces=False)
-    first_row = picture.rows[1]
-    names_in_row = "".join(ch for ch, _ in first_row).split()
+    assert picture.layout == [["api", "db", "cache", "notifications"]]
+    names_in_row = "".join(ch for ch, _ in picture.rows[1]).split()
     assert [n for n in names_in_row if n != "│"] == ["api", "db", "cache", "notifications"]
-    feed_first = feed_order(["api", "db", "cache", "notifications"], SEED.edges)
-    assert feed_first != ["api", "db", "cache", "notifications"]  # a real choice was made
 
 
-def test_every_component_gets_a_box_and_every_connection_a_labelled_lane():
+def test_with_little_room_the_layers_go_down_in_rows_and_edges_into_box_tops():
+    picture = draw_graph(SEED, show_interfaces=False, max_width=30)
+    assert picture.width <= 30
+    assert picture.layout == [["api"], ["db", "cache"], ["notifications"]]
+    tops = {name: box[1] for name, box in picture.boxes.items()}
+    assert tops["api"] < tops["db"] == tops["cache"] < tops["notifications"]
+    # api -> db goes down into db's top; the db -> api pipe comes back up the gutter
+    # into api's bottom.
+    into_db = picture.routes[0][-1]
+    assert into_db[1] == tops["db"] and picture.rows[into_db[1] - 1][into_db[0]][0] == "▼"
+    back = picture.routes[2]
+    assert min(x for x, _ in back) < picture.boxes["api"][0]  # by the gutter
+    assert picture.rows[back[-1][1] + 1][back[-1][0]][0] == "▲"
+
+
+def test_every_component_gets_a_box_and_every_connection_a_labelled_track():
     picture = draw_graph(SEED, show_interfaces=True)
     text = picture.text()
     for name, interface in SEED.components:
@@ -89,15 +136,15 @@ def test_labels_show_delivery_counts_and_pipe_queue_depth():
     assert "queued" not in agent_line
 
 
-def test_labels_never_cover_a_deeper_lanes_vertical_leg():
+def test_labels_sit_on_their_tracks_row_and_never_cover_a_line():
     picture = draw_graph(SEED)
-    for rows in picture.lane_rows.values():
+    for index, rows in picture.lane_rows.items():
         for y in rows:
             row = picture.rows[y]
             label_start = next(
                 (x for x, (_, role) in enumerate(row) if role and role[0] == "label"), None
             )
-            assert label_start is not None
+            assert label_start is not None and row[label_start][1][1] == index
             assert all(role is None or role[0] in {"label", "count"}
                        for _, role in row[label_start:])
 
@@ -210,7 +257,7 @@ def test_every_view_draws_the_kinds_alike():
 
     from rapide_shell.architecture_view import graph_dot, graph_mermaid, graph_text
     from rapide_shell.loader import load_architecture
-    from rapide_shell.tui.graph_picture import KIND_GLYPHS
+    from rapide_shell.tui.graph_canvas import KIND_GLYPHS
 
     example = Path(__file__).resolve().parents[3] / "examples" / "connection_kinds.py"
     description = load_architecture(example).description
@@ -251,3 +298,69 @@ def test_compact_boxes_are_narrower():
     assert draw_graph(SEED, show_interfaces=False, compact=True).width <= draw_graph(
         SEED, show_interfaces=False
     ).width
+
+
+NAMES = ["a", "bb", "gateway", "x", "notifications", "w2", "store", "q"]
+
+
+@st.composite
+def small_graphs(draw):
+    """A spec of 1-8 components and 0-12 edges of random kinds (self-loops, cycles and
+    several edges between the same two components included), and a room to draw in."""
+    count = draw(st.integers(1, len(NAMES)))
+    names = NAMES[:count]
+    ends = st.sampled_from(names)
+    edges = tuple(
+        GraphEdge(index, kind, f"{source.upper()}.event", source, target)
+        for index, (kind, source, target) in enumerate(
+            draw(st.lists(st.tuples(st.sampled_from(KINDS), ends, ends), max_size=12))
+        )
+    )
+    spec = GraphSpec(components=tuple((name, name.title()) for name in names), edges=edges)
+    return spec, draw(st.sampled_from([None, 40, 60, 90])), draw(st.booleans())
+
+
+KINDS = ("connect", "pipe", "agent")
+
+
+@settings(max_examples=150, deadline=None)
+@given(small_graphs())
+def test_every_component_appears_once_and_every_edge_is_drawn_end_to_end(case):
+    spec, max_width, show_interfaces = case
+    picture = draw_graph(spec, max_width=max_width, show_interfaces=show_interfaces)
+    names = [name for name, _ in spec.components]
+    assert sorted(picture.order) == sorted(names)
+    assert all(len(row) == picture.width for row in picture.rows)
+    for name in names:
+        corners = [
+            (x, y) for y, row in enumerate(picture.rows) for x, (ch, role) in enumerate(row)
+            if ch == "┌" and role == ("box", name)
+        ]
+        left, top, right, _ = picture.boxes[name]
+        assert corners == [(left, top)]
+        assert name in "".join(ch for ch, _ in picture.rows[top + 1][left:right])
+    for edge, route in zip(spec.edges, picture.routes, strict=True):
+        role = ("edge", edge.index, edge.kind)
+        (sx, sy), (tx, ty) = route[0], route[-1]
+        source, target = picture.boxes[edge.source], picture.boxes[edge.target]
+        assert source[0] < sx < source[2] - 1 and sy == source[3] - 1
+        assert picture.rows[sy][sx] == ("┬", role)
+        assert target[0] < tx < target[2] - 1 and ty in (target[1], target[3] - 1)
+        arrow_y, arrow = (ty - 1, "▼") if ty == target[1] else (ty + 1, "▲")
+        assert picture.rows[arrow_y][tx] == (arrow, role)
+        # Every cell along the line is a line (this edge's, or another's crossing it) or
+        # this edge's own label written inside its track: nothing else covers it.
+        for (x1, y1), (x2, y2) in itertools.pairwise(route):
+            assert x1 == x2 or y1 == y2
+            for x in range(min(x1, x2), max(x1, x2) + 1):
+                for y in range(min(y1, y2), max(y1, y2) + 1):
+                    kind, index, *_ = picture.rows[y][x][1]
+                    assert kind == "edge" or (y1 == y2 and index == edge.index)
+            assert picture.rows[y2][x2][1] == role  # corners and ends are its own
+        assert edge.index in picture.lane_rows
+        label_rows = [y for y in picture.lane_rows[edge.index]
+                      if any(r and r[0] == "label" for _, r in picture.rows[y])]
+        assert label_rows
+    widest_box = max(box[2] for box in picture.boxes.values())
+    if max_width is not None and widest_box <= max_width:
+        assert picture.width <= max_width
