@@ -100,9 +100,10 @@ class ConnectionGraph(ScrollView):
         if self._spec is None:
             return
         available = self.scrollable_content_region.width
-        # The panel is wide and short: of the drawings that fit its width, the one with
-        # the fewest rows of boxes, then the fewest labels sent to the legend, then the
-        # most informative (interface names, roomy boxes) wins.
+        visible_rows = self.scrollable_content_region.height
+        # Of the drawings that fit the width: the one with the fewest labels sent to the
+        # legend, then the fewest rows below the panel's bottom (it is short), then the
+        # most informative (interface names, roomy boxes).
         candidates = []
         for preference, (show_interfaces, compact) in enumerate(
             ((True, False), (False, False), (False, True))
@@ -111,8 +112,8 @@ class ConnectionGraph(ScrollView):
                 self._spec, self._delivered, self._queued,
                 show_interfaces=show_interfaces, compact=compact, max_width=available or None,
             )
-            rank = (picture.width > available, len(picture.layout), picture.legend_size,
-                    preference)
+            rank = (picture.width > available, picture.legend_size,
+                    max(picture.height - visible_rows, 0), preference)
             candidates.append((rank, show_interfaces, compact, picture))
         _, show_interfaces, compact, picture = min(candidates, key=lambda c: c[0])
         self._drawing = (show_interfaces, compact, picture.layout)
