@@ -152,8 +152,11 @@ class Canvas:
         tag = [(ch, ("label", edge.index, edge.kind)) for ch in f"[{edge.index}]"]
         y = track_y[track]
         start = self._spot(edge, y, track, len(tag), max_width)
-        if start is None:  # a row full of lines: the tag goes over them, right of the track
-            start = max(track[1:]) + 2
+        if start is None:
+            # A row full of lines: after the last of them, past max_width if need be.
+            row = self.rows[y]
+            start = 2 + max(x for x, (_, role) in enumerate(row) if role is not None)
+            row.extend([BLANK] * (start + len(tag) - len(row)))
         for i, cell in enumerate(tag):
             self.put(start + i, y, *cell)
         return tag

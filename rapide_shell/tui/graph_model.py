@@ -82,13 +82,16 @@ def count_crossings(layers: Sequence[Sequence[str]], edges: Iterable[GraphEdge])
     """How many pairs of edges between neighbouring layers cross, drawn as straight lines
     from their positions in ``layers`` (the measure the ordering pass lowers)."""
     where = {name: (depth, i) for depth, layer in enumerate(layers) for i, name in enumerate(layer)}
+    # Layer above -> (position in it, position in the layer below) of each edge between.
     spans: dict[int, list[tuple[int, int]]] = {}
     for edge in edges:
-        ends = sorted((where[edge.source], where[edge.target])) if (
-            edge.source in where and edge.target in where
-        ) else None
-        if ends is not None and ends[1][0] - ends[0][0] == 1:
-            spans.setdefault(ends[0][0], []).append((ends[0][1], ends[1][1]))
+        if edge.source not in where or edge.target not in where:
+            continue
+        (upper_depth, upper), (lower_depth, lower) = sorted(
+            (where[edge.source], where[edge.target])
+        )
+        if lower_depth - upper_depth == 1:
+            spans.setdefault(upper_depth, []).append((upper, lower))
     crossings = 0
     for between in spans.values():
         for k, (upper, lower) in enumerate(between):

@@ -331,16 +331,17 @@ class _Plan:
             own = tracks_of[k][::-1]
             if not grid.place_label(edge, labels[k], own, track_y, max_width):
                 legend.append([*grid.tag(edge, own[0], track_y, max_width), BLANK, *labels[k]])
-        used = grid.used_width(right)
-        rows = [row[:used] for row in grid.rows]
-        for line in legend:
-            if max_width is not None and len(line) > max_width:
-                line = [*line[: max_width - 1], ("…", line[max_width - 2][1])]
-            used = max(used, len(line))
-        rows = [row + [BLANK] * (used - len(row)) for row in rows]
+        if max_width is not None:
+            legend = [
+                line if len(line) <= max_width
+                else [*line[: max_width - 1], ("…", line[max_width - 2][1])]
+                for line in legend
+            ]
+        used = max([grid.used_width(right)] + [len(line) for line in legend])
+        rows = [row[:used] + [BLANK] * (used - len(row)) for row in grid.rows]
         for line in legend:
             lane_rows.setdefault(line[0][1][1], []).append(len(rows))
-            rows.append(line[:used] + [BLANK] * (used - len(line)))
+            rows.append(line + [BLANK] * (used - len(line)))
 
         boxes = {
             name: (self.box_left[name], box_top[r], self.box_left[name] + self.box_width[name],

@@ -87,6 +87,8 @@ def test_the_seed_fits_one_row_in_layer_order_when_there_is_room():
 def test_with_little_room_the_layers_go_down_in_rows_and_edges_into_box_tops():
     picture = draw_graph(SEED, show_interfaces=False, max_width=30)
     assert picture.width <= 30
+    # No label fits beside its track: each is tagged, and cut short in the legend.
+    assert picture.text().splitlines()[-1] == "[3] agent DatabaseService.err…"
     assert picture.layout == [["api"], ["db", "cache"], ["notifications"]]
     tops = {name: box[1] for name, box in picture.boxes.items()}
     assert tops["api"] < tops["db"] == tops["cache"] < tops["notifications"]
@@ -363,4 +365,7 @@ def test_every_component_appears_once_and_every_edge_is_drawn_end_to_end(case):
         assert label_rows
     widest_box = max(box[2] for box in picture.boxes.values())
     if max_width is not None and widest_box <= max_width:
-        assert picture.width <= max_width
+        # Only a legend tag on a row full of lines may reach past the room given.
+        beyond = {role for row in picture.rows for _, role in row[max_width:]} - {None}
+        assert all(role[0] == "label" for role in beyond)
+        assert picture.width <= max_width or picture.legend_size
