@@ -94,7 +94,11 @@ def test_public_names_are_importable_from_the_package() -> None:
         assert getattr(pyrapide, name) is getattr(pyrapide.core, name)
 
 
-REFERENCE = Path(os.environ.get("PYRAPIDE030_PYTHON", "/tmp/pr/venv030/bin/python"))
+# The interpreter with PyRapide 0.3.0 that benchmarks/compare_pyrapide030.py uses.
+REFERENCE = Path(
+    os.environ.get("PYRAPIDE030_PYTHON")
+    or Path(__file__).resolve().parents[3] / "benchmarks" / ".ref-venv" / "bin" / "python"
+)
 
 
 @pytest.mark.skipif(not REFERENCE.exists(), reason="PyRapide 0.3.0 reference interpreter absent")
