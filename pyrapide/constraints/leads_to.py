@@ -9,8 +9,6 @@ from pyrapide.constraints.base import (
     Tracker,
     admitted,
     as_pattern,
-    settle_description,
-    settle_name,
 )
 from pyrapide.constraints.rules import MatchTracker, PatternConstraint
 from pyrapide.constraints.violation import ConstraintViolation
@@ -44,11 +42,8 @@ class LeadsTo(PatternConstraint):
     ) -> None:
         self.trigger = as_pattern(trigger, "every()")
         self.response = as_pattern(response, "leads_to()")
-        super().__init__(
-            settle_name(name, f"every {self.trigger} leads_to {self.response}", "leads_to()"),
-            settle_description(description, message, "leads_to()"),
-        )
-        self.named = name is not None
+        default_name = f"every {self.trigger} leads_to {self.response}"
+        super().__init__(name, default_name, description, message, "leads_to()")
 
     def _unanswered(self, found: PatternMatch) -> ConstraintViolation:
         what = f"{self.trigger} matched with no causally later {self.response}"

@@ -19,7 +19,15 @@ from pyrapide.constraints.base import (
 from pyrapide.constraints.violation import ConstraintViolation
 from pyrapide.patterns import Pattern, PatternMatch
 
-__all__ = ["MatchTracker", "MustMatch", "Never", "PatternConstraint", "must_match", "never"]
+__all__ = [
+    "MatchTracker",
+    "MustMatch",
+    "Never",
+    "PatternConstraint",
+    "SinglePatternConstraint",
+    "must_match",
+    "never",
+]
 
 
 class PatternConstraint(Constraint):
@@ -27,10 +35,13 @@ class PatternConstraint(Constraint):
 
     kind = ""
 
-    def __init__(self, name: str, description: str) -> None:
-        self.name = name
-        self.description = description
-        self.named = False  # True when the caller chose the name
+    def __init__(
+        self, name: str | None, default_name: str, description: str, message: str | None, where: str
+    ) -> None:
+        # ``where`` is the call a bad name or description is reported against.
+        self.name = settle_name(name, default_name, where)
+        self.description = settle_description(description, message, where)
+        self.named = name is not None  # True when the caller chose the name
         register_rule(self)
 
     def check(self, computation: Any) -> list[ConstraintViolation]:
@@ -89,10 +100,10 @@ class MatchTracker(Tracker):
                 matcher.feed(event, poset)
 
 
-class Never(PatternConstraint):
-    """Forbids a pattern: every match of it is a violation, reported as soon as it appears."""
+class SinglePatternConstraint(PatternConstraint):
+    """A constraint over the matches of one pattern, built as ``verb(pattern, name, ...)``."""
 
-    kind = "never_violated"
+    verb = ""  # the factory's name: the default name's prefix and where errors point
 
     def __init__(
         self,
@@ -102,15 +113,23 @@ class Never(PatternConstraint):
         *,
         message: str | None = None,
     ) -> None:
-        self.pattern = as_pattern(pattern, "never()")
-        super().__init__(
-            settle_name(name, f"never {self.pattern}", "never()"),
-            settle_description(description, message, "never()"),
-        )
-        self.named = name is not None
+        where = f"{self.verb}()"
+        self.pattern = as_pattern(pattern, where)
+        super().__init__(name, f"{self.verb} {self.pattern}", description, message, where)
+
+    def matches(self, poset: Any, admit: Admit) -> list[PatternMatch]:
+        """The matches of the pattern in ``poset`` that ``admit`` accepts."""
+        return admitted(self.pattern.match_in(poset), admit)
+
+
+class Never(SinglePatternConstraint):
+    """Forbids a pattern: every match of it is a violation, reported as soon as it appears."""
+
+    kind = "never_violated"
+    verb = "never"
 
     def evaluate(self, poset: Any, admit: Admit) -> list[ConstraintViolation]:
-        return [self._forbidden(found) for found in admitted(self.pattern.match_in(poset), admit)]
+        return [self._forbidden(found) for found in self.matches(poset, admit)]
 
     def _forbidden(self, found: PatternMatch) -> ConstraintViolation:
         return self.violation(self.kind, found, f"forbidden pattern {self.pattern} matched")
@@ -133,7 +152,7 @@ class _NeverTracker(MatchTracker):
         return []
 
 
-class MustMatch(PatternConstraint):
+class MustMatch(SinglePatternConstraint):
     """Requires a pattern to match at least once in the run.
 
     A condition on the whole run: once matched it holds for good; until then it is
@@ -141,24 +160,10 @@ class MustMatch(PatternConstraint):
     """
 
     kind = "must_match_failed"
-
-    def __init__(
-        self,
-        pattern: Pattern | str,
-        name: str | None = None,
-        description: str = "",
-        *,
-        message: str | None = None,
-    ) -> None:
-        self.pattern = as_pattern(pattern, "must_match()")
-        super().__init__(
-            settle_name(name, f"must_match {self.pattern}", "must_match()"),
-            settle_description(description, message, "must_match()"),
-        )
-        self.named = name is not None
+    verb = "must_match"
 
     def evaluate(self, poset: Any, admit: Admit) -> list[ConstraintViolation]:
-        if admitted(self.pattern.match_in(poset), admit):
+        if self.matches(poset, admit):
             return []
         return [self._unmet()]
 
