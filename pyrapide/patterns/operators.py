@@ -106,7 +106,23 @@ class DisjunctionPattern(_Binary):
     symbol, tag, level = "or", "or", OR
 
 
-class GuardedPattern(Pattern):
+class _Unary(Pattern):
+    """An operator on one pattern: it matches its operand's event names and binds its names."""
+
+    __slots__ = ("pattern",)
+    pattern: Pattern
+
+    def children(self) -> tuple[Pattern, ...]:
+        return (self.pattern,)
+
+    def event_names(self) -> frozenset[str] | None:
+        return self.pattern.event_names()
+
+    def placeholder_names(self) -> frozenset[str]:
+        return self.pattern.placeholder_names()
+
+
+class GuardedPattern(_Unary):
     """``P.where(guard)``: the matches of P for which ``guard(match)`` is true.
 
     A guard that raises is a non-match, never an error of the caller: the last
@@ -117,7 +133,7 @@ class GuardedPattern(Pattern):
     ``P where <python guard NAME>``, which :func:`parse_pattern` refuses.
     """
 
-    __slots__ = ("guard_error_count", "guard_errors", "pattern", "predicate")
+    __slots__ = ("guard_error_count", "guard_errors", "predicate")
     level = WHERE
 
     def __init__(self, pattern: Pattern, predicate: Callable[[PatternMatch], Any]) -> None:
@@ -125,15 +141,6 @@ class GuardedPattern(Pattern):
         self.predicate = predicate
         self.guard_errors: deque[tuple[PatternMatch, BaseException]] = deque(maxlen=100)
         self.guard_error_count = 0
-
-    def children(self) -> tuple[Pattern, ...]:
-        return (self.pattern,)
-
-    def event_names(self) -> frozenset[str] | None:
-        return self.pattern.event_names()
-
-    def placeholder_names(self) -> frozenset[str]:
-        return self.pattern.placeholder_names()
 
     def _key(self) -> tuple[Any, ...]:
         return ("where", self.pattern._key(), self.predicate)
@@ -147,7 +154,7 @@ class GuardedPattern(Pattern):
         return f"{self._wrap(self.pattern, OR)} where {guard}"
 
 
-class TimedPattern(Pattern):
+class TimedPattern(_Unary):
     """``P.timed(clock, max_duration=, after=, before=)``: P's matches within time bounds.
 
     An event's time is ``clock.start_time(event)`` when the clock stamped it, else
@@ -157,7 +164,7 @@ class TimedPattern(Pattern):
     print as ``P within <...>``, which :func:`parse_pattern` refuses.
     """
 
-    __slots__ = ("after", "before", "clock", "max_duration", "pattern")
+    __slots__ = ("after", "before", "clock", "max_duration")
     level = WHERE
 
     def __init__(
@@ -193,15 +200,6 @@ class TimedPattern(Pattern):
             return False
         return self.max_duration is None or latest - earliest <= self.max_duration
 
-    def children(self) -> tuple[Pattern, ...]:
-        return (self.pattern,)
-
-    def event_names(self) -> frozenset[str] | None:
-        return self.pattern.event_names()
-
-    def placeholder_names(self) -> frozenset[str]:
-        return self.pattern.placeholder_names()
-
     def _key(self) -> tuple[Any, ...]:
         bounds = (self.max_duration, self.after, self.before)
         return ("timed", self.pattern._key(), id(self.clock), bounds)
@@ -220,7 +218,7 @@ class TimedPattern(Pattern):
         return f"{self._wrap(self.pattern, OR)} within <clock {clock}: {bounds}>"
 
 
-class IterationPattern(Pattern):
+class IterationPattern(_Unary):
     """``P.repeat()``: all occurrences of P so far, gathered into one match.
 
     Each time one or more new matches of P are completed, the repeat has a new
@@ -231,20 +229,11 @@ class IterationPattern(Pattern):
     after each new occurrence. Both modes report the same matches. Text: ``P+``.
     """
 
-    __slots__ = ("pattern",)
+    __slots__ = ()
     level = REPEAT
 
     def __init__(self, pattern: Pattern) -> None:
         self.pattern = check_operand(pattern, "repeat")
-
-    def children(self) -> tuple[Pattern, ...]:
-        return (self.pattern,)
-
-    def event_names(self) -> frozenset[str] | None:
-        return self.pattern.event_names()
-
-    def placeholder_names(self) -> frozenset[str]:
-        return self.pattern.placeholder_names()
 
     def _key(self) -> tuple[Any, ...]:
         return ("repeat", self.pattern._key())
