@@ -118,39 +118,39 @@ class Not(Condition):
         return "not " + _wrapped(self.condition, 3)
 
 
-class AllOf(Condition):
-    """``A and B``: both hold."""
+class _Connective(Condition):
+    """``A word B``, left-associative: ``a and b and c`` is ``(a and b) and c``."""
 
     __slots__ = ("left", "right")
-    level = 2
+    word = ""
 
     def __init__(self, left: Condition, right: Condition) -> None:
         self.left, self.right = left, right
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.word, self.left._key(), self.right._key())
+
+    def __str__(self) -> str:
+        # A right operand at this level is bracketed, to keep its grouping when reparsed.
+        level = self.level
+        return f"{_wrapped(self.left, level)} {self.word} {_wrapped(self.right, level + 1)}"
+
+
+class AllOf(_Connective):
+    """``A and B``: both hold."""
+
+    __slots__ = ()
+    level, word = 2, "and"
 
     def holds(self, bindings: Mapping[str, Any]) -> bool:
         return self.left.holds(bindings) and self.right.holds(bindings)
 
-    def _key(self) -> tuple[Any, ...]:
-        return ("and", self.left._key(), self.right._key())
 
-    def __str__(self) -> str:
-        return f"{_wrapped(self.left, 2)} and {_wrapped(self.right, 3)}"
-
-
-class AnyOf(Condition):
+class AnyOf(_Connective):
     """``A or B``: at least one holds."""
 
-    __slots__ = ("left", "right")
-    level = 1
-
-    def __init__(self, left: Condition, right: Condition) -> None:
-        self.left, self.right = left, right
+    __slots__ = ()
+    level, word = 1, "or"
 
     def holds(self, bindings: Mapping[str, Any]) -> bool:
         return self.left.holds(bindings) or self.right.holds(bindings)
-
-    def _key(self) -> tuple[Any, ...]:
-        return ("or", self.left._key(), self.right._key())
-
-    def __str__(self) -> str:
-        return f"{_wrapped(self.left, 1)} or {_wrapped(self.right, 2)}"
