@@ -23,6 +23,17 @@ def load(name: str):
     return example
 
 
+def run_example(name: str) -> subprocess.CompletedProcess[str]:
+    """Run an example file as a script from the repository root, as a reader would."""
+    return subprocess.run(
+        [sys.executable, str(EXAMPLES / f"{name}.py")],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
 async def test_seed_system_runs_real_sql_fills_the_cache_and_notifies():
     example = load("seed_system")
     computation = await example.system.run()
@@ -66,13 +77,7 @@ async def test_seed_system_binds_like_a_loader_would_and_is_deterministic():
 
 
 def test_seed_system_prints_a_readable_report():
-    result = subprocess.run(
-        [sys.executable, str(EXAMPLES / "seed_system.py")],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run_example("seed_system")
     assert result.returncode == 0, result.stderr
     assert "Computation: 42 events" in result.stdout
     assert "#alerts  query orders/7 failed: no such table: orders" in result.stdout
@@ -108,13 +113,7 @@ async def test_connection_kinds_shows_the_three_semantics_in_the_poset():
 
 
 def test_connection_kinds_prints_three_timelines():
-    result = subprocess.run(
-        [sys.executable, str(EXAMPLES / "connection_kinds.py")],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run_example("connection_kinds")
     assert result.returncode == 0, result.stderr
     assert "done in order 3 2 1; first two dones causally independent: True" in result.stdout
     assert "done in order 1 2 3; first two dones causally independent: False" in result.stdout
