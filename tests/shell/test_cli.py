@@ -4,24 +4,19 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from pyrapide.__about__ import __version__
+from tests.shell.cli_process import run_rapide
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHOP = FIXTURES / "shop.py"
 
 
 def rapide(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        [sys.executable, "-m", "rapide_shell.cli", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run_rapide(*args)
     assert "Traceback" not in result.stdout + result.stderr
     return result
 

@@ -3,22 +3,17 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.shell.cli_process import run_rapide
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 def rapide(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "rapide_shell.cli", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=EXAMPLES.parent,
-    )
+    return run_rapide(*args, timeout=120)
 
 
 @pytest.mark.parametrize("name", ["seed_system", "connection_kinds"])

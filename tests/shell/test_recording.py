@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 from rapide_shell.recording import Recorder, inject_line
 from rapide_shell.script import play, read_script
 from rapide_shell.session import Session
+from tests.shell.cli_process import run_rapide
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -119,39 +118,9 @@ def test_rapide_run_records_and_replays(tmp_path: Path, shop_file: Path) -> None
         "inject Web.order item=apple\nstep\nstep agent\nrun\nexpect Ledger.entry count=1\n"
     )
     recording = tmp_path / "recorded.rapide"
-    first = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "rapide_shell.cli",
-            "run",
-            str(shop_file),
-            "--script",
-            str(script),
-            "--seed",
-            "4",
-            "--record",
-            str(recording),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    first = run_rapide("run", shop_file, "--script", script, "--seed", "4", "--record", recording)
     assert first.returncode == 0, first.stderr
-    again = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "rapide_shell.cli",
-            "run",
-            str(shop_file),
-            "--script",
-            str(recording),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    again = run_rapide("run", shop_file, "--script", recording)
     assert again.returncode == 0, again.stderr
     # The same events, in the same order, with the same causes: the transcripts agree.
     events = [line for line in first.stdout.splitlines() if line.startswith("e")]
