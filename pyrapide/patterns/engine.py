@@ -250,15 +250,24 @@ class _BasicNode(_Node):
         return [found for event in self.context.poset if (found := match_event(event))]
 
 
-class _SequenceNode(_Node):
-    """``>>`` and ``then_immediately``: new right matches probe the stored left ones."""
+class _PairNode(_Node):
+    """A node for an operator on two patterns: it holds their compiled nodes."""
 
-    __slots__ = ("left", "probe", "right")
+    __slots__ = ("left", "right")
 
-    def __init__(self, pattern: ops._Binary, context: Context, immediate: bool) -> None:
+    def __init__(self, pattern: ops._Binary, context: Context) -> None:
         super().__init__(context)
         self.left = compile_node(pattern.left, context)
         self.right = compile_node(pattern.right, context)
+
+
+class _SequenceNode(_PairNode):
+    """``>>`` and ``then_immediately``: new right matches probe the stored left ones."""
+
+    __slots__ = ("probe",)
+
+    def __init__(self, pattern: ops._Binary, context: Context, immediate: bool) -> None:
+        super().__init__(pattern, context)
         shared = pattern.left.placeholder_names() & pattern.right.placeholder_names()
         self.probe = SequenceProbe(context, Store(shared, context.journal), immediate)
 
@@ -279,15 +288,13 @@ class _SequenceNode(_Node):
         return _unique_in_order(found)
 
 
-class _SymmetricNode(_Node):
+class _SymmetricNode(_PairNode):
     """``&`` and ``|``: a new match on either side probes the other side's store."""
 
-    __slots__ = ("left", "left_probe", "right", "right_probe")
+    __slots__ = ("left_probe", "right_probe")
 
     def __init__(self, pattern: ops._Binary, context: Context, probe_type: type) -> None:
-        super().__init__(context)
-        self.left = compile_node(pattern.left, context)
-        self.right = compile_node(pattern.right, context)
+        super().__init__(pattern, context)
         shared = pattern.left.placeholder_names() & pattern.right.placeholder_names()
         # left_probe holds left matches and is probed by new right matches.
         self.left_probe = probe_type(context, Store(shared, context.journal), stored_on_left=True)
@@ -314,13 +321,8 @@ class _SymmetricNode(_Node):
         return _unique_in_order(self.context.by_completion(found))
 
 
-class _OrNode(_Node):
-    __slots__ = ("left", "right")
-
-    def __init__(self, pattern: ops.DisjunctionPattern, context: Context) -> None:
-        super().__init__(context)
-        self.left = compile_node(pattern.left, context)
-        self.right = compile_node(pattern.right, context)
+class _OrNode(_PairNode):
+    __slots__ = ()
 
     def step(self, event: Any) -> list[PatternMatch]:
         left = self.left.step(event)
