@@ -531,7 +531,8 @@ def _callable_name(target: Any) -> str:
 
 
 def guards_in(pattern: Any) -> tuple[Any, ...]:
-    """The guarded patterns (``.where``) anywhere in ``pattern``."""
+    """The guarded patterns (``.where``) anywhere in ``pattern``, whose errors the
+    runtime reports as GuardError notifications: so they no longer also warn."""
     from pyrapide.patterns.operators import GuardedPattern
 
     found = []
@@ -539,6 +540,7 @@ def guards_in(pattern: Any) -> tuple[Any, ...]:
     while stack:
         node = stack.pop()
         if isinstance(node, GuardedPattern):
+            node.warns = False
             found.append(node)
         stack.extend(node.children())
     return tuple(found)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import warnings
 from pathlib import Path
 from typing import Any
 
-import pytest
 from rich.console import Console
 
 from rapide_shell import notices
@@ -480,7 +480,8 @@ async def test_a_raising_guard_is_reported_where_the_event_was_routed(tmp_path: 
     session = Session.load(guarded)
     await session.start()
     try:
-        with pytest.warns(RuntimeWarning):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # reported, so not warned as well
             outcome = await ok(session, "inject Bell.rang n=1")
         rendered = [getattr(r, "plain", "") for r in outcome.output]
         assert (
