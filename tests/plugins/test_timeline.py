@@ -133,3 +133,16 @@ def test_rapide_run_draws_the_timeline_in_a_script(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "e18 done" in result.stdout and "<- e4, e16" in result.stdout
     assert "e14 done" not in result.stdout.split("> timeline 4")[1]
+
+
+async def test_the_tui_command_bar_draws_the_timeline() -> None:
+    from tests.shell.tui.conftest import SIZE, make_app, type_command
+
+    app = make_app(CONNECTION_KINDS)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, "run")
+        await type_command(pilot, "timeline 3")
+        shown = [line.text.rstrip() for line in app.output.lines]
+        pipe_done = next(line for line in shown if "e18 done" in line)
+        assert pipe_done.endswith("<- e4, e16")
+        assert any(line.split() == ["t", "connect", "pipe"] for line in shown)
