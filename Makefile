@@ -20,7 +20,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check pyrapide rapide_shell tests benchmarks examples
+	$(BIN)/ruff check pyrapide rapide_shell plugins tests benchmarks examples
 	$(BIN)/mypy
 
 bench: $(STAMP)
