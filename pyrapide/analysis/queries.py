@@ -9,8 +9,6 @@ pair of events.
 
 from __future__ import annotations
 
-from collections import deque
-
 from pyrapide.analysis._inputs import event_in, poset_of
 from pyrapide.core import Computation, Event, EventSet, Poset
 
@@ -90,23 +88,9 @@ def causal_distance(computation: Computation | Poset, a: Event | str, b: Event |
     poset = poset_of(computation, "causal_distance")
     start = event_in(poset, a, "causal_distance", "a")
     goal = event_in(poset, b, "causal_distance", "b")
-    if start == goal:
-        return 0
-    if not poset.is_ancestor(start, goal):
-        return None
-    # Breadth-first from the goal back through causes, entering only events that `start`
-    # precedes: the search stays inside the interval between the two events.
-    distance = {goal: 0}
-    frontier = deque([goal])
-    while frontier:
-        event = frontier.popleft()
-        for cause in poset.causes(event):
-            if cause == start:
-                return distance[event] + 1
-            if cause not in distance and poset.is_ancestor(start, cause):
-                distance[cause] = distance[event] + 1
-                frontier.append(cause)
-    raise AssertionError("is_ancestor() promised a causal path that was not found")
+    # The poset's shortest path searches only the events between the two.
+    chain = poset.causal_chain(start, goal)
+    return None if chain is None else len(chain) - 1
 
 
 def critical_path(computation: Computation | Poset) -> list[Event]:
