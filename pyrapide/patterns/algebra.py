@@ -162,12 +162,16 @@ class Pattern:
                 agreeing.append(PatternMatch(found.events, merged))
         return agreeing
 
-    def matcher(self) -> Matcher:
+    def matcher(self, *, warn_guard_errors: bool = True) -> Matcher:
         """A fresh incremental matcher: ``matcher.feed(event, poset)`` returns the new
-        matches that the just-recorded ``event`` completes, each exactly once per run."""
+        matches that the just-recorded ``event`` completes, each exactly once per run.
+
+        ``warn_guard_errors=False`` is for a caller that reports the errors of the
+        pattern's guards itself (from ``guard_errors``): they are then not warned.
+        """
         from pyrapide.patterns.engine import Matcher
 
-        return Matcher(self)
+        return Matcher(self, warn_guard_errors=warn_guard_errors)
 
     # --- description --------------------------------------------------------------
 

@@ -94,9 +94,10 @@ class Matcher:
         "pattern",
     )
 
-    def __init__(self, pattern: alg.Pattern) -> None:
+    def __init__(self, pattern: alg.Pattern, *, warn_guard_errors: bool = True) -> None:
         self.pattern = pattern
         self._context = Context(None)
+        self._context.warns_guard_errors = warn_guard_errors
         # The undo log of the last feed (see retract_last), shared with the nodes.
         self._journal: list[tuple[Any, ...]] = []
         self._context.journal = self._journal
@@ -354,7 +355,9 @@ class _FilterNode(_Node):
             try:
                 accepted = predicate(found)
             except Exception as error:  # a broken guard is a non-match, reported
-                record = _record_guard_error(pattern, found, error)
+                record = _record_guard_error(
+                    pattern, found, error, self.context.warns_guard_errors
+                )
                 journal = self.context.journal
                 if journal is not None:
                     journal.append((_forget_guard_error, pattern, record))
@@ -372,12 +375,12 @@ class _FilterNode(_Node):
 
 
 def _record_guard_error(
-    pattern: ops.GuardedPattern, found: PatternMatch, error: Exception
+    pattern: ops.GuardedPattern, found: PatternMatch, error: Exception, warn: bool
 ) -> tuple[PatternMatch, Exception]:
     record = (found, error)
     pattern.guard_errors.append(record)
     pattern.guard_error_count += 1
-    if pattern.guard_error_count == 1 and pattern.warns:
+    if pattern.guard_error_count == 1 and warn:
         warnings.warn(
             f"guard of pattern {pattern} raised {type(error).__name__}: {error} "
             f"on event {found.id}; treated as a non-match (see pattern.guard_errors)",

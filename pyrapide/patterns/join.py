@@ -16,7 +16,16 @@ _NO_ROOTS: frozenset[Any] = frozenset()
 class Context:
     """The poset being matched, its operations bound once, and memos shared by the nodes."""
 
-    __slots__ = ("_roots", "causes", "depth", "is_ancestor", "journal", "poset", "seq")
+    __slots__ = (
+        "_roots",
+        "causes",
+        "depth",
+        "is_ancestor",
+        "journal",
+        "poset",
+        "seq",
+        "warns_guard_errors",
+    )
 
     def __init__(self, poset: Any) -> None:
         self.poset: Any = None
@@ -25,6 +34,8 @@ class Context:
         # An incremental matcher's undo log for its last feed: (undo, *arguments) entries
         # appended by the stores and nodes as they change, undone in reverse order.
         self.journal: list[tuple[Any, ...]] | None = None
+        # Whether a guard's first error is warned (off where the caller reports them).
+        self.warns_guard_errors = True
         if poset is not None:
             self.bind(poset)
 

@@ -71,7 +71,8 @@ class Route:
         self.connection = connection
         self.kind: str = connection.kind
         self.index: int = connection.index
-        self.matcher = pattern.matcher()
+        # Routing reports guard errors as GuardError notifications (see _route).
+        self.matcher = pattern.matcher(warn_guard_errors=False)
         # What an event must have for this route to be worth feeding it: one of
         # ``names`` (None: any) and, for a basic pattern naming one, ``source``.
         self.names: frozenset[str] | None = pattern.event_names()
@@ -532,7 +533,7 @@ def _callable_name(target: Any) -> str:
 
 def guards_in(pattern: Any) -> tuple[Any, ...]:
     """The guarded patterns (``.where``) anywhere in ``pattern``, whose errors the
-    runtime reports as GuardError notifications: so they no longer also warn."""
+    runtime reports as GuardError notifications."""
     from pyrapide.patterns.operators import GuardedPattern
 
     found = []
@@ -540,7 +541,6 @@ def guards_in(pattern: Any) -> tuple[Any, ...]:
     while stack:
         node = stack.pop()
         if isinstance(node, GuardedPattern):
-            node.warns = False
             found.append(node)
         stack.extend(node.children())
     return tuple(found)

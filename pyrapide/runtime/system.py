@@ -445,14 +445,14 @@ class System:
                 pattern,
                 names,
                 pattern == connection.pattern,
-                None if pattern.children() else pattern.matcher(),
+                None if pattern.children() else pattern.matcher(warn_guard_errors=False),
                 guards_in(pattern),
             )
             for method, pattern, names in self._handlers.get(component, ())
         ]
 
     def _match_among(self, pattern: Any, events: tuple[Event, ...]) -> Any:
-        matcher = pattern.matcher()
+        matcher = pattern.matcher(warn_guard_errors=False)  # errors reported as GuardError
         found = None
         poset = self.computation.poset
         ordered = events if len(events) == 1 else sorted(events, key=poset.seq)
