@@ -180,7 +180,7 @@ class Event(_EventFields):
             raise TypeError(f"an event must be a mapping, not {type(data).__name__}")
         if "name" not in data:
             raise ValueError("an event needs a 'name'")
-        unknown = set(data) - _FIELDS
+        unknown = set(data) - EVENT_FIELDS
         if unknown:
             raise ValueError(f"unknown event field(s): {', '.join(sorted(unknown))}")
         return cls(
@@ -193,7 +193,8 @@ class Event(_EventFields):
         )
 
 
-_FIELDS = frozenset(("id", "name", "payload", "source", "timestamp", "metadata"))
+EVENT_FIELDS = frozenset(("id", "name", "payload", "source", "timestamp", "metadata"))
+"""The keys of ``Event.to_dict()``: every field an event document may have."""
 
 
 def events_from_columns(

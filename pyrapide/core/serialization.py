@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from pyrapide.core.clock import Clock, ClockManager, RegularClock, SlavedClock, SynchronousClock
 from pyrapide.core.errors import CausalCycleError, ComputationFileError
-from pyrapide.core.event import Event, events_from_columns
+from pyrapide.core.event import EVENT_FIELDS, Event, events_from_columns
 from pyrapide.core.poset import Poset
 
 if TYPE_CHECKING:
@@ -30,8 +30,6 @@ VERSION = 1
 
 Failure = Callable[[str], NoReturn]
 """Reports a problem in the document by raising; gets the message."""
-
-_EVENT_FIELDS = frozenset(("id", "name", "payload", "source", "timestamp", "metadata"))
 
 
 def _kind(value: object) -> str:
@@ -233,7 +231,7 @@ def poset_from_document(data: Any, where: str) -> Poset:
 
 
 def _events_in_bulk(raw_events: list[Any]) -> tuple[list[Event], dict[str, int]] | None:
-    if _types(raw_events) - {dict} or set(map(len, raw_events)) - {len(_EVENT_FIELDS)}:
+    if _types(raw_events) - {dict} or set(map(len, raw_events)) - {len(EVENT_FIELDS)}:
         return None
     try:
         # Reading all six fields of a six-field object proves it has no other.
@@ -316,7 +314,7 @@ def _event_from_document(raw: Any, index: int, report: Failure) -> Event:
 
     if not isinstance(raw, Mapping):
         fail(f"expected an object, found {_kind(raw)}")
-    unknown = set(raw) - _EVENT_FIELDS
+    unknown = set(raw) - EVENT_FIELDS
     if unknown:
         fail(f"unknown field(s) {', '.join(sorted(map(repr, unknown)))}")
     event_id = raw.get("id")
