@@ -198,10 +198,13 @@ class SessionView:
         errors = len(self.query_one(ErrorPanel).problems)
         breaks = len(session.breakpoints)
         events = self.query_one(EventLog).event_count
+        # Drawn every frame of a run: ``state`` and ``pending_count`` each gather and
+        # sort the whole queue, so each is read once.
+        state = session.state
         status = Text.assemble(
             (f" {session.description.name} ", "bold"),
             f" from {session.path.name} · seed {session.seed}  ",
-            (f" {session.state} ", f"bold reverse {_STATE_STYLES.get(session.state, '')}"),
+            (f" {state} ", f"bold reverse {_STATE_STYLES.get(state, '')}"),
             f"  {session.pending_count} pending · {_counted(events, 'event')}",
             f" · {_counted(breaks, 'breakpoint')}",
             (f" · {_counted(errors, 'error')}", "bold red" if errors else ""),
