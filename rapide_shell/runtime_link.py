@@ -127,7 +127,7 @@ class RuntimeLink:
         which may be another: a connect delivery first, agents in the seed's order)."""
         if self.system is None or self.inspected is not None:
             return []
-        return list(self.system.pending())
+        return self.system.pending()  # already a fresh list
 
     @property
     def pending_count(self) -> int:
