@@ -30,11 +30,6 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_reseed_after_fork)
 
 
-def fresh_event_id() -> str:
-    """Return an event id that no other event in any process has been given."""
-    return f"{_id_prefix}-{next(_id_counter)}"
-
-
 def _freeze(value: Mapping[str, Any] | None, field: str) -> FrozenDict:
     if value is None:
         return EMPTY
