@@ -225,9 +225,7 @@ class StreamProcessor:
         if not callable(callback):
             raise TypeError(f"watch callback must be callable, got {callback!r}")
         matcher = pattern.matcher()
-        poset = self._computation.poset
-        for event in self._computation:  # learn the window so far, reporting nothing
-            matcher.feed(event, poset)
+        matcher.catch_up(self._computation.poset)  # learn the window so far, reporting nothing
         self._watches.append(_Watch(pattern, callback, matcher))
 
     def unwatch(self, pattern: Pattern) -> None:
@@ -348,11 +346,9 @@ class StreamProcessor:
             window.record(event, caused_by=causes or None)
         self._computation = window
         self._stats["dropped_events"] += drop
-        poset = window.poset
         for watch in self._watches:
             watch.matcher = watch.pattern.matcher()
-            for event in kept:  # already reported: learn them without reporting
-                watch.matcher.feed(event, poset)
+            watch.matcher.catch_up(window.poset)  # already reported: learn, not report
         return self._monitor.rebase(window)
 
     async def _deliver_violations(
