@@ -144,8 +144,10 @@ class NotificationBatch:
     def add(self, notification: Any) -> None:
         """Folds one notification into the batch."""
         if isinstance(notification, EventRecorded):
+            # The commonest notification by far, and never a problem: done.
             self.events.append(notification.event)
-        elif isinstance(notification, DispatchQueued):
+            return
+        if isinstance(notification, DispatchQueued):
             self.queue_changed = True
         elif isinstance(notification, DispatchStarted):
             self.queue_changed = True
