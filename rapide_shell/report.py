@@ -30,6 +30,11 @@ class Activity:
     problems: list[RenderableType] = field(default_factory=list)
     error_texts: list[str] = field(default_factory=list)
 
+    def add_problem(self, text: str, style: str = "bold red") -> None:
+        """Record one problem: its plain ``text`` and the line shown for it."""
+        self.error_texts.append(text)
+        self.problems.append(Text(text, style=style))
+
     def renderables(self) -> list[RenderableType]:
         """The events recorded (at most :data:`EVENTS_SHOWN`), then the problems."""
         output: list[RenderableType] = []
@@ -51,21 +56,15 @@ def activity(notifications: list[Any], computation: Any, *, show_events: bool = 
         elif kind == "DispatchStarted":
             report.started.append(notification.dispatch)
         elif kind == "HandlerError":
-            text = _handler_error(notification)
-            report.error_texts.append(text)
-            report.problems.append(Text(text, style="bold red"))
+            report.add_problem(_handler_error(notification))
         elif kind == "GuardError":
-            text = _guard_error(notification)
-            report.error_texts.append(text)
-            report.problems.append(Text(text, style="bold red"))
+            report.add_problem(_guard_error(notification))
         elif kind == "ConstraintViolated":
-            text = f"constraint violated: {_violation(notification.violation)}"
-            report.error_texts.append(text)
-            report.problems.append(Text(text, style="bold red"))
+            report.add_problem(f"constraint violated: {_violation(notification.violation)}")
         elif kind == "LimitReached":
-            text = f"limit reached ({notification.limit}): {notification.message}"
-            report.error_texts.append(text)
-            report.problems.append(Text(text, style="bold yellow"))
+            report.add_problem(
+                f"limit reached ({notification.limit}): {notification.message}", "bold yellow"
+            )
     return report
 
 
