@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import islice
 
-from pyrapide.core import Event, EventSet, Poset
+from pyrapide.core import Event, Poset
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ class Selection:
     """
 
     events: list[Event]
-    causes: list[EventSet]
+    causes: list[tuple[Event, ...]]
     depth: list[int]
     links: list[tuple[int, int]]
     eligible: int
@@ -64,7 +64,7 @@ def select(
                     chosen.append(event)
     # Positions stand for events from here on: ids hash fast, events do not.
     position = {event.id: index for index, event in enumerate(chosen)}
-    all_causes = [poset.causes(event) for event in chosen]
+    all_causes = [poset.direct_causes(event) for event in chosen]
     shown_causes = [[position[c.id] for c in causes if c.id in position] for causes in all_causes]
     order = _causal_order(shown_causes)
     if order is not None:  # renumber so that positions follow the causal order

@@ -112,7 +112,7 @@ def critical_path(computation: Computation | Poset) -> list[Event]:
         return []
     path = [end]
     for depth in range(deepest - 1, -1, -1):
-        path.append(next(c for c in poset.causes(path[-1]) if poset.depth(c) == depth))
+        path.append(next(c for c in poset.direct_causes(path[-1]) if poset.depth(c) == depth))
     path.reverse()
     return path
 
@@ -152,7 +152,7 @@ def bottleneck_events(computation: Computation | Poset) -> list[Event]:
     is_cause = [False] * len(order)
     last_root = 0
     for index, event in enumerate(order):
-        causes = poset.causes(event)
+        causes = poset.direct_causes(event)
         if not causes:
             last_root = index
         for cause in causes:
@@ -188,7 +188,7 @@ def causal_density(computation: Computation | Poset) -> float:
     size = len(poset)
     if size < 2:
         return 0.0
-    links = sum(len(poset.causes(event)) for event in poset)
+    links = sum(len(poset.direct_causes(event)) for event in poset)
     return links / (size * (size - 1) / 2)
 
 
@@ -203,7 +203,7 @@ def _induced(poset: Poset, members: list[Event], like: Computation | Poset) -> C
     # to an event recorded later, so such links are added once every event is in.
     for event in sorted(members, key=poset.seq):
         causes = []
-        for cause in poset.causes(event):
+        for cause in poset.direct_causes(event):
             if cause.id in placed:
                 causes.append(cause.id)
             elif cause.id in member_ids:
