@@ -238,7 +238,7 @@ class Computation:
         for source in (self._poset, other.poset):
             for event in source:
                 found = causes[position[event.id]]
-                for cause in source.causes(event):
+                for cause in source.direct_causes(event):
                     found[position[cause.id]] = None
         poset = Poset._build(events, [tuple(c) for c in causes])
         clocks = ClockManager()
