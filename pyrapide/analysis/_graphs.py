@@ -62,8 +62,7 @@ def to_dot(
 
 
 def _dot_node(event: Event, index: int, marked: set[str], indent: str) -> str:
-    label = "\n".join(part for part in (event.name, event.source, event.id) if part)
-    attributes = [f"label={dot_string(label)}"]
+    attributes = [f"label={dot_string(_label(event))}"]
     if event.payload:
         attributes.append(f"tooltip={dot_string(_clip(payload_text(event.payload)))}")
     if event.id in marked:
@@ -95,8 +94,7 @@ def to_mermaid(
         lines.append(f"  %% {note}")
         lines.append(f"  truncated>{mermaid_string(note)}]")
     for index, event in enumerate(view.events):
-        label = "\n".join(part for part in (event.name, event.source, event.id) if part)
-        lines.append(f"  n{index}[{mermaid_string(label)}]")
+        lines.append(f"  n{index}[{mermaid_string(_label(event))}]")
     lines += [f"  n{cause} --> n{effect}" for cause, effect in view.links]
     chosen = [f"n{index}" for index, event in enumerate(view.events) if event.id in marked]
     if chosen:
@@ -136,6 +134,11 @@ def _highlighted(highlight: Collection[Event | str] | None) -> set[str]:
     if not highlight:
         return set()
     return {item.id if isinstance(item, Event) else str(item) for item in highlight}
+
+
+def _label(event: Event) -> str:
+    """An event's node text in both drawings: name, source and id, one a line."""
+    return "\n".join(part for part in (event.name, event.source, event.id) if part)
 
 
 def _clip(text: str) -> str:
