@@ -197,13 +197,12 @@ class ConstraintMonitor:
 
     def _rebuild(self) -> list[ConstraintViolation]:
         """Re-derive every tracker from the events checked so far; the new violations."""
-        self._trackers = {name: c.tracker() for name, c in self._constraints.items()}
+        self._fresh_trackers()
         self._last_observed, self._last_found = None, []
         poset = poset_of(self._followed)
         checked = self._checked_events()
         found: list[tuple[str, ConstraintViolation]] = []
         for name, tracker in self._trackers.items():
-            tracker.bind(self._followed)
             for event in checked:
                 found.extend((name, violation) for violation in tracker.feed(event, poset))
         if not self._windowed:
@@ -264,9 +263,13 @@ class ConstraintMonitor:
         self._followed = computation
         self._standing.clear()
         self._last_observed, self._last_found = None, []
+        self._fresh_trackers()
+
+    def _fresh_trackers(self) -> None:
+        """A new tracker per constraint, following the followed computation."""
         self._trackers = {name: c.tracker() for name, c in self._constraints.items()}
         for tracker in self._trackers.values():
-            tracker.bind(computation)
+            tracker.bind(self._followed)
 
     def _checked_events(self) -> list[Event]:
         # Replays go in a causal order: a late link may point from a later-recorded event.
