@@ -166,8 +166,10 @@ class EventLog(ScrollView, can_focus=True):
     def mark_failed(self, event_id: str) -> None:
         """Flags an event whose delivery raised in a handler."""
         self._failed.add(event_id)
-        if event_id in self._index_of:
-            self._line_cache.clear()
+        index = self._index_of.get(event_id)
+        if index is not None:
+            # Only that event's line changes (a run with many errors marks many per frame).
+            self._line_cache.discard(index)
             self.refresh()
 
     def select_id(self, event_id: str) -> bool:
