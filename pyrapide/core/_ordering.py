@@ -113,7 +113,7 @@ class CausalOrder:
         "topo",
     )
 
-    def __init__(self, events: Sequence[Labelled] = ()) -> None:
+    def __init__(self, events: Sequence[Labelled]) -> None:
         # The events themselves, read only for their names: a chain is best
         # extended by a later event of the same kind (the same component's steps).
         self.events = events
@@ -230,8 +230,8 @@ class CausalOrder:
         the nearest.  Without that preference a side branch steals the chain of
         a neighbouring component and the decomposition fragments.
         """
-        chains, chain_of, all_causes = self.chains, self.chain, self.causes
-        name = self.events[p].name if self.events else None
+        chains, chain_of, all_causes, events = self.chains, self.chain, self.causes, self.events
+        name = events[p].name
         frontier = list(causes)
         seen = set(frontier)
         budget = _TAIL_SEARCH_BUDGET
@@ -246,7 +246,7 @@ class CausalOrder:
                         continue
                     seen.add(y)
                     if chains[chain_of[y]][-1] == y:
-                        if name is None or self.events[y].name == name:
+                        if events[y].name == name:
                             return chain_of[y]
                         if nearest < 0:
                             nearest = chain_of[y]
@@ -284,7 +284,7 @@ class CausalOrder:
         furthest[at:end] = [reach]
 
     @classmethod
-    def build(cls, causes: list[tuple[int, ...]], events: Sequence[Labelled] = ()) -> CausalOrder:
+    def build(cls, causes: list[tuple[int, ...]], events: Sequence[Labelled]) -> CausalOrder:
         """Build the order for events whose causes are given by position.
 
         Each event's causes are distinct and ascending.  Links may point
