@@ -380,7 +380,8 @@ def _record_guard_error(
     record = (found, error)
     pattern.guard_errors.append(record)
     pattern.guard_error_count += 1
-    if pattern.guard_error_count == 1 and warn:
+    if warn and not pattern.warned:
+        pattern.warned = True
         warnings.warn(
             f"guard of pattern {pattern} raised {type(error).__name__}: {error} "
             f"on event {found.id}; treated as a non-match (see pattern.guard_errors)",

@@ -127,15 +127,16 @@ class GuardedPattern(_Unary):
 
     A guard that raises is a non-match, never an error of the caller: the last
     errors are kept in ``guard_errors`` (pairs of the match and the exception,
-    at most 100) and counted in ``guard_error_count``; the first is also warned,
-    unless the matcher was made with ``matcher(warn_guard_errors=False)`` by a
-    caller that reports them itself (the runtime does, for an architecture).
+    at most 100) and counted in ``guard_error_count``. The first error met by a
+    matcher that warns is also warned, once per pattern; a caller that reports
+    the errors itself makes its matcher with ``matcher(warn_guard_errors=False)``
+    (the runtime does, for an architecture).
     A :class:`~pyrapide.patterns.condition.Condition` guard comes from the text
     syntax (``P where ?n > 5``) and prints back; a Python guard prints as
     ``P where <python guard NAME>``, which :func:`parse_pattern` refuses.
     """
 
-    __slots__ = ("guard_error_count", "guard_errors", "predicate")
+    __slots__ = ("guard_error_count", "guard_errors", "predicate", "warned")
     level = WHERE
 
     def __init__(self, pattern: Pattern, predicate: Callable[[PatternMatch], Any]) -> None:
@@ -143,6 +144,7 @@ class GuardedPattern(_Unary):
         self.predicate = predicate
         self.guard_errors: deque[tuple[PatternMatch, BaseException]] = deque(maxlen=100)
         self.guard_error_count = 0
+        self.warned = False  # whether a matcher that warns has warned of an error yet
 
     def _key(self) -> tuple[Any, ...]:
         return ("where", self.pattern._key(), self.predicate)

@@ -144,6 +144,19 @@ def test_a_guard_that_raises_is_a_non_match_and_is_recorded(diamond):
         assert ids(both_ways(guarded, diamond)) == [["a2"], ["b2"]]
 
 
+def test_a_matcher_told_not_to_warn_records_guard_errors_silently(diamond):
+    guarded = Pattern.match("*").where(lambda m: 1 / (m.payload["k"] - 1) > 0)
+    matcher = guarded.matcher(warn_guard_errors=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fed = [found for event in diamond for found in matcher.feed(event, diamond)]
+    assert ids(fed) == [["a2"], ["b2"]]
+    assert guarded.guard_error_count == 3
+    # The silent matcher's choice is its own: matched elsewhere, the pattern still warns.
+    with pytest.warns(RuntimeWarning, match="ZeroDivisionError"):
+        guarded.match_in(diamond)
+
+
 def test_condition_guards_read_bindings_and_treat_unbound_as_false(diamond):
     bigger = Pattern.match("*", k=k).where(Comparison(k, ">", 1))
     assert ids(both_ways(bigger, diamond)) == [["a2"], ["b2"]]
