@@ -69,27 +69,31 @@ def activity(notifications: list[Any], computation: Any, *, show_events: bool = 
 
 
 def _handler_error(notification: Any) -> str:
-    error = notification.error
     where = notification.component
     if notification.event is not None:
         where += f" handling {notification.event.id} {notification.event.name}"
-    message = str(error).strip().splitlines()[0] if str(error).strip() else ""
-    name = type(error).__name__
-    text = f"error in {where}: {name}: {message}" if message else f"error in {where}: {name}"
-    place = raised_at(notification.traceback)
-    return f"{text} (at {place})" if place else text
+    return _placed(f"error in {where}: {_raised(notification.error)}", notification.traceback)
 
 
 def _guard_error(notification: Any) -> str:
-    connection, event, error = notification.connection, notification.event, notification.error
-    message = str(error).strip().splitlines()[0] if str(error).strip() else ""
-    raised = f"{type(error).__name__}: {message}" if message else type(error).__name__
+    connection, event = notification.connection, notification.event
     text = (
         f"error in the guard of connection #{connection.index} ({connection.kind} "
-        f"{connection.pattern}) on {event.id} {event.name}: {raised}; "
+        f"{connection.pattern}) on {event.id} {event.name}: {_raised(notification.error)}; "
         f"not delivered to {notification.component}"
     )
-    place = raised_at(notification.traceback)
+    return _placed(text, notification.traceback)
+
+
+def _raised(error: BaseException) -> str:
+    """``KeyError: 'sku'``: the error's type and the first line of its message, if any."""
+    message = str(error).strip()
+    return f"{type(error).__name__}: {message.splitlines()[0]}" if message else type(error).__name__
+
+
+def _placed(text: str, traceback_text: str) -> str:
+    """``text (at shop.py:77 in on_order)`` when the traceback reaches the user's code."""
+    place = raised_at(traceback_text)
     return f"{text} (at {place})" if place else text
 
 
