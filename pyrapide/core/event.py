@@ -30,13 +30,10 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_reseed_after_fork)
 
 
-def _freeze(value: Mapping[str, Any] | None, field: str) -> FrozenDict:
-    if value is None:
-        return EMPTY
+def _freeze(value: Mapping[str, Any], field: str) -> FrozenDict:
+    # Event() handles None and plain dicts inline; this is for everything else.
     if type(value) is FrozenDict:
         return value
-    if type(value) is dict:  # the usual case; skips the slower ABC check
-        return FrozenDict(value) if value else EMPTY
     if not isinstance(value, Mapping):
         raise TypeError(f"Event {field} must be a mapping, not {type(value).__name__}")
     return FrozenDict(value) if value else EMPTY
