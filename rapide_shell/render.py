@@ -17,10 +17,14 @@ TREE_LIMIT = 400
 
 
 def payload_text(payload: Any, width: int = PAYLOAD_WIDTH) -> str:
-    """A payload as compact JSON, cut to ``width`` characters."""
+    """A payload as compact one-line JSON cut to ``width`` characters ("" when empty);
+    what JSON cannot hold (non-string keys, a payload containing itself) is shown by repr."""
     if not payload:
         return ""
-    text = json.dumps(dict(payload), ensure_ascii=False, default=str, separators=(", ", ": "))
+    try:
+        text = json.dumps(payload, ensure_ascii=False, default=str, separators=(", ", ": "))
+    except (TypeError, ValueError):
+        text = repr(payload)
     return text if len(text) <= width else text[: width - 1] + "…"
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -17,6 +16,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from rapide_shell.render import payload_text
 from rapide_shell.tui.widgets.scrolling import set_virtual_size
 
 if TYPE_CHECKING:
@@ -24,17 +24,6 @@ if TYPE_CHECKING:
 
 #: Column widths grow with the longest value seen, up to these bounds.
 MAX_WIDTHS = {"id": 10, "time": 8, "source": 16, "name": 34}
-
-
-def short_payload(payload: object, limit: int = 80) -> str:
-    """One-line JSON of ``payload`` cut to ``limit`` characters ("" for an empty payload)."""
-    if not payload:
-        return ""
-    try:
-        text = json.dumps(payload, separators=(", ", ": "), default=str, ensure_ascii=False)
-    except (TypeError, ValueError):
-        text = repr(payload)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _time(event: Event) -> str:
@@ -332,6 +321,6 @@ class EventLog(ScrollView, can_focus=True):
             Segment(_cell(_time(event), widths["time"]), base),
             Segment(_cell(event.source or "", widths["source"]), part("event-log--source")),
             Segment(_cell(event.name, widths["name"]), part("event-log--name")),
-            Segment(short_payload(event.payload, max(10, width)), base),
+            Segment(payload_text(event.payload, max(10, width)), base),
         ]
         return Strip(segments).crop_extend(0, width, base)
