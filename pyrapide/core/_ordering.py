@@ -398,11 +398,10 @@ class CausalOrder:
         backward.sort(key=topo.__getitem__)
         forward.sort(key=topo.__getitem__)
         moved = backward + forward
-        ranks = self.topo
-        if not isinstance(ranks, array):  # the first reordering: ranks are stored from now on
-            ranks = self.topo = array("q", range(len(self.causes)))
-        for p, rank in zip(moved, sorted(ranks[p] for p in moved), strict=True):
-            ranks[p] = rank
+        if not isinstance(topo, array):  # the first reordering: ranks are stored from now on
+            topo = self.topo = array("q", range(len(self.causes)))
+        for p, rank in zip(moved, sorted(topo[p] for p in moved), strict=True):
+            topo[p] = rank
         return True
 
     def _raise_depth(self, p: int, at_least: int) -> None:
