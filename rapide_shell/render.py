@@ -16,6 +16,11 @@ TREE_LIMIT = 400
 """At most this many events in a ``why``/``effects`` tree; the rest is counted."""
 
 
+def shorten(text: str, width: int) -> str:
+    """``text`` itself when it fits in ``width`` characters, else cut to end in "…"."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def payload_text(payload: Any, width: int = PAYLOAD_WIDTH) -> str:
     """A payload as compact one-line JSON cut to ``width`` characters ("" when empty);
     what JSON cannot hold (non-string keys, a payload containing itself) is shown by repr."""
@@ -25,7 +30,7 @@ def payload_text(payload: Any, width: int = PAYLOAD_WIDTH) -> str:
         text = json.dumps(payload, ensure_ascii=False, default=str, separators=(", ", ": "))
     except (TypeError, ValueError):
         text = repr(payload)
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return shorten(text, width)
 
 
 def event_text(event: Any) -> Text:

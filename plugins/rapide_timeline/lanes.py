@@ -9,6 +9,8 @@ from typing import Any
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 
+from rapide_shell.render import shorten
+
 ENV = "env"
 """The lane of events injected from outside the system (their source)."""
 
@@ -115,12 +117,12 @@ class Timeline:
             last_time = row.time
             for index in range(len(lanes)):
                 if index == column[row.source]:
-                    cell = _cut(row.label, lane_width).ljust(lane_width)
+                    cell = shorten(row.label, lane_width).ljust(lane_width)
                     line.append(" ")
                     line.append(cell, style="bold")
                 else:
                     line.append(" " + "│".ljust(lane_width), style="dim")
-            line.append(" " + _cut(_causes(row), causes_width), style="yellow")
+            line.append(" " + shorten(_causes(row), causes_width), style="yellow")
             yield _trimmed(line)
         if gathered:
             yield Text(
@@ -138,10 +140,6 @@ def _causes(row: Row) -> str:
     return f"<- {row.causes}" if row.causes else ""
 
 
-def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
 def _fold(name: str, width: int) -> list[str]:
     """``name`` on as many lines as it needs, broken after '_' or '.' where possible."""
     pieces: list[str] = []
@@ -152,7 +150,7 @@ def _fold(name: str, width: int) -> list[str]:
             current = ""
         current += part
     pieces.append(current)
-    return [_cut(piece, width) for piece in pieces]
+    return [shorten(piece, width) for piece in pieces]
 
 
 def _parts(name: str) -> Iterable[str]:

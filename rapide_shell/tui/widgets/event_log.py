@@ -16,7 +16,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from rapide_shell.render import payload_text
+from rapide_shell.render import payload_text, shorten
 from rapide_shell.tui.widgets.scrolling import set_virtual_size
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ def _time(event: Event) -> str:
 
 
 def _cell(text: str, width: int) -> str:
-    return text.ljust(width) if len(text) <= width else text[: width - 1] + "…"
+    return shorten(text, width).ljust(width)
 
 
 class EventLog(ScrollView, can_focus=True):
