@@ -72,21 +72,21 @@ def _handler_error(notification: Any) -> str:
     where = notification.component
     if notification.event is not None:
         where += f" handling {notification.event.id} {notification.event.name}"
-    return _placed(f"error in {where}: {_raised(notification.error)}", notification.traceback)
+    return _placed(f"error in {where}: {error_text(notification.error)}", notification.traceback)
 
 
 def _guard_error(notification: Any) -> str:
     connection, event = notification.connection, notification.event
     text = (
         f"error in the guard of connection #{connection.index} ({connection.kind} "
-        f"{connection.pattern}) on {event.id} {event.name}: {_raised(notification.error)}; "
+        f"{connection.pattern}) on {event.id} {event.name}: {error_text(notification.error)}; "
         f"not delivered to {notification.component}"
     )
     return _placed(text, notification.traceback)
 
 
-def _raised(error: BaseException) -> str:
-    """``KeyError: 'sku'``: the error's type and the first line of its message, if any."""
+def error_text(error: BaseException) -> str:
+    """``KeyError: 'sku'``: an error's type and the first line of its message, if any."""
     message = str(error).strip()
     return f"{type(error).__name__}: {message.splitlines()[0]}" if message else type(error).__name__
 

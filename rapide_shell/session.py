@@ -128,6 +128,7 @@ from rapide_shell.loader import LoadedArchitecture, load_architecture
 from rapide_shell.outcome import CommandOutcome
 from rapide_shell.plugins import plugin_manager
 from rapide_shell.recording import Recorder
+from rapide_shell.report import error_text
 from rapide_shell.runtime_link import RuntimeLink
 from rapide_shell.watches import Breakpoint, Watch
 
@@ -219,9 +220,7 @@ class Session(RuntimeLink):
         except Exception as error:
             # A fault below the command (the runtime, a file system) must not end the
             # session: report it in one line and go on.
-            text = str(error).strip().splitlines()[0] if str(error).strip() else ""
-            detail = f"{type(error).__name__}: {text}" if text else type(error).__name__
-            failure = CommandError(f"{command.name} failed: {detail}")
+            failure = CommandError(f"{command.name} failed: {error_text(error)}")
             outcome = _failure(line, command.name, failure)
         return self._finish(outcome)
 
