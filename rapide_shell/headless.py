@@ -13,6 +13,7 @@ from rich.text import Text
 from rapide_shell.loader import LoadError
 from rapide_shell.outcome import CommandOutcome
 from rapide_shell.recording import Recorder
+from rapide_shell.render import counted
 from rapide_shell.script import (
     EXIT_ERROR,
     ScriptFileError,
@@ -102,7 +103,7 @@ async def run_headless(
             )
     else:
         held = sum(1 for _, outcome in result.outcomes if outcome.command == "expect")
-        summary = f"{held} expectation{'s' if held != 1 else ''} held" if held else "no expect"
+        summary = f"{counted(held, 'expectation')} held" if held else "no expect"
         console.print(Text(f"ok: {summary}", style="green"))
     return result.exit_status
 

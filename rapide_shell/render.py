@@ -16,6 +16,12 @@ TREE_LIMIT = 400
 """At most this many events in a ``why``/``effects`` tree; the rest is counted."""
 
 
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """``1 event``, ``2 events`` (``plural`` when adding "s" is wrong): reads as English
+    at every count."""
+    return f"{count} {noun}" if count == 1 else f"{count} {plural or noun + 's'}"
+
+
 def shorten(text: str, width: int) -> str:
     """``text`` itself when it fits in ``width`` characters, else cut to end in "…"."""
     return text if len(text) <= width else text[: width - 1] + "…"

@@ -117,7 +117,7 @@ def _match_renderable(number: int, match: Any) -> RenderableType:
 
 
 def _matches(count: int) -> str:
-    return "1 match" if count == 1 else f"{count} matches"
+    return render.counted(count, "match", "matches")
 
 
 async def expect(session: Session, command: Command, line: str) -> CommandOutcome:

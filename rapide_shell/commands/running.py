@@ -193,8 +193,8 @@ async def run(session: Session, command: Command, line: str) -> CommandOutcome:
         session.record(command.name)
     output: list[RenderableType] = [
         Text(
-            f"ran {len(report.started)} dispatch{'es' if len(report.started) != 1 else ''}, "
-            f"recorded {len(report.events)} event{'s' if len(report.events) != 1 else ''}"
+            f"ran {render.counted(len(report.started), 'dispatch', 'dispatches')}, "
+            f"recorded {render.counted(len(report.events), 'event')}"
         )
     ]
     output.extend(report.renderables())
@@ -270,11 +270,8 @@ async def reload(session: Session, command: Command, line: str) -> CommandOutcom
 
 
 def _kept(session: Session) -> str:
-    watches, breakpoints = len(session.watches), len(session.breakpoints)
-    return (
-        f"{watches} watch{'' if watches == 1 else 'es'} and "
-        f"{breakpoints} breakpoint{'' if breakpoints == 1 else 's'} kept"
-    )
+    watches = render.counted(len(session.watches), "watch", "watches")
+    return f"{watches} and {render.counted(len(session.breakpoints), 'breakpoint')} kept"
 
 
 async def load(session: Session, command: Command, line: str) -> CommandOutcome:

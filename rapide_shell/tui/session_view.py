@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual.widgets import RichLog, Static
 
+from rapide_shell.render import counted
 from rapide_shell.tui.graph_model import spec_from_description
 from rapide_shell.tui.live import NotificationBatch, session_problems
 from rapide_shell.tui.widgets.connection_graph import ConnectionGraph
@@ -205,9 +206,9 @@ class SessionView:
             (f" {session.description.name} ", "bold"),
             f" from {session.path.name} · seed {session.seed}  ",
             (f" {state} ", f"bold reverse {_STATE_STYLES.get(state, '')}"),
-            f"  {session.pending_count} pending · {_counted(events, 'event')}",
-            f" · {_counted(breaks, 'breakpoint')}",
-            (f" · {_counted(errors, 'error')}", "bold red" if errors else ""),
+            f"  {session.pending_count} pending · {counted(events, 'event')}",
+            f" · {counted(breaks, 'breakpoint')}",
+            (f" · {counted(errors, 'error')}", "bold red" if errors else ""),
         )
         self.query_one("#status", Static).update(status, layout=False)  # always one line
 
@@ -227,8 +228,3 @@ class SessionView:
             list(poset.effects(event)),
             causal_history(event, poset.causes),
         )
-
-
-def _counted(count: int, noun: str) -> str:
-    """``1 event``, ``2 events``: the status line reads as English at every count."""
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
