@@ -65,6 +65,7 @@ _EXPORTS: dict[str, str] = {
     "ArchitectureError": "pyrapide.architecture",
     "ArchitectureDescription": "pyrapide.architecture",
     "Connection": "pyrapide.architecture",
+    "ConnectionKind": "pyrapide.architecture",
     # runtime
     "module": "pyrapide.runtime",
     "when": "pyrapide.runtime",
@@ -74,6 +75,7 @@ _EXPORTS: dict[str, str] = {
     "Engine": "pyrapide.runtime",
     "StreamProcessor": "pyrapide.runtime",
     "InMemoryEventSource": "pyrapide.runtime",
+    "RunState": "pyrapide.runtime",
 }
 
 # Public names that are whole modules, as in PyRapide 0.3.0.
@@ -106,6 +108,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
         ArchitectureDescription,
         ArchitectureError,
         Connection,
+        ConnectionKind,
         agent,
         architecture,
         connect,
@@ -148,6 +151,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
         Dispatch,
         Engine,
         InMemoryEventSource,
+        RunState,
         StreamProcessor,
         System,
         get_context,

@@ -10,7 +10,15 @@ import sys
 import types
 
 from pyrapide.architecture.binding import binding_problems, check_bindings
-from pyrapide.architecture.connections import Connection, ConnectionKind, agent, connect, pipe
+from pyrapide.architecture.connections import (
+    Connection,
+    ConnectionKind,
+    Delivery,
+    agent,
+    connect,
+    connection,
+    pipe,
+)
 from pyrapide.architecture.declaration import (
     ArchitectureSpec,
     architecture,
@@ -32,12 +40,14 @@ __all__ = [
     "Connection",
     "ConnectionDescription",
     "ConnectionKind",
+    "Delivery",
     "agent",
     "architecture",
     "architecture_spec",
     "binding_problems",
     "check_bindings",
     "connect",
+    "connection",
     "is_architecture",
     "pipe",
 ]
