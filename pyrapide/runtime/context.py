@@ -93,10 +93,14 @@ class ModuleContext:
         run with the rest of the queue.
         """
         scheduler = self._scheduler
-        if scheduler.current is not None and scheduler.over_event_limit():
-            await trap(SUSPEND)  # held until the bound is raised, or closed at stop()
-        event = self._record(name, payload, fields, caused_by)
         task = scheduler.current
+        if task is not None:
+            if scheduler.over_event_limit():
+                await trap(SUSPEND)  # held until the bound is raised, or closed at stop()
+            if task.outstanding:
+                # generate_event's connect deliveries run first: this event follows them.
+                await trap(WAIT)
+        event = self._record(name, payload, fields, caused_by)
         if task is not None and task.outstanding:
             await trap(WAIT)
         return event
@@ -110,8 +114,10 @@ class ModuleContext:
         """Record and deliver ``name`` without waiting (the PyRapide 0.3.0 form).
 
         Its ``connect`` deliveries run before this handler runs again: the
-        handler's next ``await`` (or its end) waits for them, and the event it
-        emits next follows what they emitted, as after ``emit``.
+        handler's next ``await`` (its next ``emit`` included, or its end) waits
+        for them, and the event it emits next follows what they emitted, as
+        after ``emit``. (Events generated before that, with no ``await`` in
+        between, cannot follow them: they have not run yet.)
         """
         if self._scheduler.over_event_limit():
             raise EmitError(f"{self.component} cannot emit {name!r}: the run reached max_events")

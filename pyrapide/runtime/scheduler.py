@@ -54,6 +54,10 @@ from pyrapide.runtime.routing import Route, callable_name
 from pyrapide.runtime.tasks import SUSPEND, WAIT, InFlight, Sleep, Task, WaitReason
 from pyrapide.runtime.watchdog import HandlerTimeout
 
+# Module constants: the hot paths below store these without an attribute lookup.
+_RUNNING, _READY, _SLEEPING = WaitReason.RUNNING, WaitReason.READY, WaitReason.SLEEPING
+_CONNECTS, _OUTSIDE, _HELD = WaitReason.CONNECTS, WaitReason.OUTSIDE, WaitReason.HELD
+
 if TYPE_CHECKING:
     from pyrapide.architecture import ConnectionKind
     from pyrapide.constraints import ConstraintMonitor, ConstraintViolation
@@ -95,6 +99,7 @@ class Scheduler:
         self.max_connect_depth = max_connect_depth
         self.handler_timeout = handler_timeout
         self._wanted = reporter.wanted  # live: the kinds somebody subscribed to
+        self._timestamp = clock.timestamp
         self._route_cache = router.route_cache
         self._log_at, self._log_by = router.delivered_at, router.delivered_by
         self._dispatch_ids = itertools.count(1)
@@ -134,12 +139,17 @@ class Scheduler:
         task: Task | None,
     ) -> Event:
         """Record an event emitted by ``task`` (None: injected) and route it."""
-        causes: list[Event] = task.first_causes() if task is not None else []
+        if task is None:
+            causes: list[Event] = []
+        else:
+            causes = list(task.chain)
+            if task.lane is not None and not task.chained:  # a pipe run's first emit
+                causes.extend(tip for tip in task.lane.frontier if tip not in causes)
         for cause in extra_causes:
             if cause not in causes:
                 causes.append(cause)
         event = self.computation.new_event(
-            name, payload, source=source, caused_by=causes, timestamp=self.clock.timestamp()
+            name, payload, source=source, caused_by=causes, timestamp=self._timestamp()
         )
         if task is not None:
             task.emitted(event)
@@ -174,7 +184,7 @@ class Scheduler:
             return
         self.halted = None
         for task in self._suspended:
-            task.waiting = WaitReason.READY
+            task.waiting = _READY
         self._ready.extend(self._suspended)
         self._suspended.clear()
 
@@ -260,7 +270,7 @@ class Scheduler:
 
     def _describe(self, task: Task) -> InFlight:
         waits_on: tuple[Dispatch, ...] = ()
-        if task.waiting is WaitReason.CONNECTS:
+        if task.waiting is _CONNECTS:
             waits_on = tuple(
                 d
                 for d in (*self.queues.connects, *(t.dispatch for t in self._live))
@@ -271,7 +281,7 @@ class Scheduler:
             component=task.component,
             hook=task.hook,
             reason=task.waiting,
-            until=task.wake_at if task.waiting is WaitReason.SLEEPING else None,
+            until=task.wake_at if task.waiting is _SLEEPING else None,
             waits_on=tuple(sorted(waits_on, key=lambda d: d.id)),
         )
 
@@ -316,7 +326,7 @@ class Scheduler:
             self.clock.advance_to(wake_at)
             while self._sleepers and self._sleepers[0][0] <= wake_at:
                 task = heapq.heappop(self._sleepers)[2]
-                task.waiting = WaitReason.READY
+                task.waiting = _READY
                 self._ready.append(task)
         if not self._ready:
             return None
@@ -326,7 +336,7 @@ class Scheduler:
         """Resume ``task``, a sleeper (its wake-up chosen: the clock moves to it) or a
         woken task. Raises ValueError for a task that is neither, or a real-time
         sleeper whose time has not come."""
-        if task.waiting is WaitReason.SLEEPING:
+        if task.waiting is _SLEEPING:
             wake_at = task.wake_at if task.wake_at is not None else self.clock.now()
             wait = self.clock.seconds_until(wake_at)
             if wait > 0:
@@ -334,7 +344,7 @@ class Scheduler:
             self._sleepers = [entry for entry in self._sleepers if entry[2] is not task]
             heapq.heapify(self._sleepers)
             self.clock.advance_to(wake_at)
-        elif task.waiting is WaitReason.READY:
+        elif task.waiting is _READY:
             self._ready.remove(task)
         else:
             waits = self._describe(task).describe()
@@ -420,7 +430,7 @@ class Scheduler:
     def _advance(self, task: Task, runnable: list[Task]) -> None:
         coro = task.coro
         assert coro is not None
-        task.waiting = WaitReason.RUNNING
+        task.waiting = _RUNNING
         self.advances += 1
         self.current = task
         try:
@@ -436,7 +446,7 @@ class Scheduler:
                 if task.outstanding:
                     # Its connect deliveries are not all finished: the last one resumes it.
                     task.deferred = yielded
-                    task.waiting = WaitReason.CONNECTS
+                    task.waiting = _CONNECTS
                     return
                 if yielded is WAIT or not self._park(task, yielded):
                     continue
@@ -447,30 +457,30 @@ class Scheduler:
         if task.outstanding == 0:
             self._finish(task, runnable)
         else:
-            task.waiting = WaitReason.CONNECTS
+            task.waiting = _CONNECTS
 
     def _park(self, task: Task, yielded: Any) -> bool:
         """Make ``task`` wait on what it yielded; False if it may go on at once."""
         if isinstance(yielded, Sleep):
             wake_at = self.clock.now() + yielded.delay
-            task.waiting = WaitReason.SLEEPING
+            task.waiting = _SLEEPING
             task.wake_at = wake_at
             heapq.heappush(self._sleepers, (wake_at, next(self._sleep_order), task))
             return True
         if yielded is WAIT:
             return False
         if yielded is SUSPEND:
-            task.waiting = WaitReason.HELD
+            task.waiting = _HELD
             self._suspended.append(task)
             return True
         if yielded is None:  # a bare yield, as in asyncio.sleep(0): let others go first
-            task.waiting = WaitReason.READY
+            task.waiting = _READY
             self._ready.append(task)
             return True
         if getattr(yielded, "_asyncio_future_blocking", None) is not None:
             # An asyncio future: the task waits for it in real time.
             yielded._asyncio_future_blocking = False
-            task.waiting = WaitReason.OUTSIDE
+            task.waiting = _OUTSIDE
             self._foreign_waits += 1
             yielded.add_done_callback(functools.partial(self._foreign_done, task))
             return True
@@ -484,7 +494,7 @@ class Scheduler:
         self._foreign_waits -= 1
         if task not in self._live:
             return  # the run was closed meanwhile
-        task.waiting = WaitReason.READY
+        task.waiting = _READY
         self._ready.append(task)
         self.interrupt_wait()
 
@@ -492,7 +502,8 @@ class Scheduler:
         # Iterative: finishing a connect delivery may finish its emitter, and so on up.
         while True:
             self._live.pop(task, None)
-            task.end_run()
+            if task.chained:
+                task.end_run()
             dispatch = task.dispatch
             if dispatch is None:
                 return
@@ -515,7 +526,7 @@ class Scheduler:
             if waiter is None:
                 return
             if task.tips:
-                self._return_edges(waiter, task.tips)
+                self._return_edges(waiter, dispatch, task.tips)
             waiter.outstanding -= 1
             if waiter.outstanding:
                 return
@@ -526,25 +537,25 @@ class Scheduler:
                 return
             task = waiter
 
-    def _return_edges(self, waiter: Task, tips: list[Event]) -> None:
-        """A connect delivery returned to ``waiter``, its handler runs ending at ``tips``:
-        the waiter's next event follows them. What they already follow (say, the
-        event the waiter emitted, which the target's first emit was caused by) is
-        dropped from its chain, so its causes stay a frontier, not a growing list."""
-        poset = self.poset
-
-        def followed(event: Event) -> bool:
-            return any(
-                event is tip or event in poset.direct_causes(tip) or poset.is_ancestor(event, tip)
-                for tip in tips
-            )
-
+    def _return_edges(self, waiter: Task, dispatch: Dispatch, tips: list[Event]) -> None:
+        """``dispatch``, a connect delivery ``waiter`` waited on, finished, its handler
+        runs ending at ``tips``: the waiter's next event follows them. What they
+        already follow is dropped from its chain, so that its causes stay a frontier,
+        not a growing list: the events ``dispatch`` delivered (every tip descends
+        from them, since a run's first emit is caused by what it was delivered), and
+        any other that is an ancestor of a tip."""
         chain = waiter.chain
-        if len(chain) == 1 and len(tips) == 1:  # the usual case, kept cheap
-            tip = tips[0]
-            waiter.chain = (tip,) if followed(chain[0]) else (chain[0], tip)
+        delivered = dispatch.match.events
+        if len(chain) == 1 and chain[0] in delivered:  # the usual case, kept cheap
+            waiter.chain = tuple(tips)
             return
-        kept = tuple(event for event in chain if not followed(event))
+        is_ancestor = self.poset.is_ancestor
+        kept = tuple(
+            event
+            for event in chain
+            if event not in delivered
+            and not any(event is tip or is_ancestor(event, tip) for tip in tips)
+        )
         waiter.chain = kept + tuple(tip for tip in tips if tip not in kept)
 
     def _carry(self, lane: PipeLane, dispatch: Dispatch) -> None:

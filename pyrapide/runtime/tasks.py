@@ -122,7 +122,8 @@ class Task:
 
     def start_run(self, causes: tuple[Event, ...]) -> None:
         """Begin one handler run whose first emit is caused by ``causes``."""
-        self.end_run()
+        if self.chained:
+            self.end_run()
         self.chain = causes
         self.chained = False
 
@@ -140,14 +141,6 @@ class Task:
         """Note that this task emitted ``event``: the next emit follows it."""
         self.chain = (event,)
         self.chained = True
-
-    def first_causes(self) -> list[Event]:
-        """The causes of the next emit: ``chain``, and a pipe lane's frontier before
-        the run's first emit."""
-        causes = list(self.chain)
-        if not self.chained and self.lane is not None:
-            causes.extend(tip for tip in self.lane.frontier if tip not in causes)
-        return causes
 
     @property
     def label(self) -> str:

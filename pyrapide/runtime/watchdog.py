@@ -50,7 +50,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from types import FrameType
+from types import FrameType, TracebackType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -61,6 +61,7 @@ DEFAULT_HANDLER_TIMEOUT = 5.0
 
 _SIGNAL = getattr(signal, "SIGUSR2", None)
 _PYRAPIDE = str(Path(__file__).resolve().parents[1]) + os.sep
+_HERE = str(Path(__file__).resolve())
 # The coroutine in which the scheduler calls handlers (Scheduler._deliver).
 _DELIVERY = (str(Path(__file__).resolve().with_name("scheduler.py")), "_deliver")
 
@@ -70,12 +71,14 @@ class HandlerTimeout(BaseException):
     handing control back (an endless loop, a blocking call)."""
 
     def name_handler(self, handler: str, budget: float | None) -> None:
-        """Say which handler overran, and the budget it overran."""
+        """Say which handler overran and the budget it overran, and end the traceback
+        where the handler was (not in the signal handler that raised this)."""
         limit = f"{budget:g} s" if budget is not None else "its budget"
         self.args = (
             f"{handler} ran for more than {limit} without handing control back "
             "(handler_timeout); it was stopped there",
         )
+        self.__traceback__ = _without_watchdog(self.__traceback__)
 
 
 class Watchdog:
@@ -191,6 +194,19 @@ def _in_handler_code(frame: FrameType | None) -> bool:
         from_user = True
         frame = frame.f_back
     return False
+
+
+def _without_watchdog(tb: TracebackType | None) -> TracebackType | None:
+    """``tb`` without its frames in this module (the signal handler's, at its end)."""
+    kept = []
+    while tb is not None:
+        if _real_path(tb.tb_frame.f_code.co_filename) != _HERE:
+            kept.append(tb)
+        tb = tb.tb_next
+    rebuilt = None
+    for entry in reversed(kept):
+        rebuilt = TracebackType(rebuilt, entry.tb_frame, entry.tb_lasti, entry.tb_lineno)
+    return rebuilt
 
 
 @functools.lru_cache(maxsize=512)

@@ -1,0 +1,126 @@
+"""A handler that keeps control too long is stopped, reported where it was, and the run goes on."""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+import re
+import signal
+import sys
+import time
+
+import pytest
+
+from pyrapide import Pattern, action, agent, architecture, get_context, interface, module, when
+from pyrapide.runtime import HandlerError, HandlerTimeout, System
+from pyrapide.runtime.watchdog import WATCHDOG
+
+pytestmark = pytest.mark.skipif(
+    not hasattr(signal, "pthread_kill"), reason="the watchdog needs signal.pthread_kill"
+)
+
+
+@interface
+class Work:
+    @action
+    async def job(self, n: int) -> None: ...
+
+    @action
+    async def done(self, n: int) -> None: ...
+
+
+@module(implements=Work)
+class Source:
+    async def start(self):
+        for n in range(3):
+            await get_context(self).emit("Work.job", n=n)
+
+
+@module(implements=Work)
+class Spinner:
+    """Job 1 never yields; the others are done at once."""
+
+    @when(Pattern.match("Work.job"))
+    async def on_job(self, match):
+        n = match.payload["n"]
+        while n == 1:  # spin
+            with contextlib.suppress(Exception):  # spin: it does not swallow the timeout
+                n = match.payload["n"]  # spin
+        await get_context(self).emit("Work.done", n=n)
+
+
+@module(implements=Work)
+class Blocker:
+    """Job 1 blocks the thread for a minute."""
+
+    @when(Pattern.match("Work.job"))
+    async def on_job(self, match):
+        if match.payload["n"] == 1:
+            time.sleep(60)  # block
+        await get_context(self).emit("Work.done", n=match.payload["n"])
+
+
+@architecture
+class Shop:
+    source = Work
+    worker = Work
+    connections = [agent(Pattern.match("Work.job", source="source"), target="worker")]
+
+
+async def run_shop(worker: type, budget: float = 0.3) -> tuple[System, float]:
+    system = System(Shop, {"source": Source, "worker": worker}, handler_timeout=budget)
+    began = time.perf_counter()
+    await system.run()
+    return system, time.perf_counter() - began
+
+
+@pytest.mark.parametrize(("worker", "mark"), [(Spinner, "# spin"), (Blocker, "# block")])
+async def test_an_overrunning_handler_is_stopped_and_the_run_goes_on(worker, mark):
+    system, took = await run_shop(worker)
+    assert took < 10
+    (error,) = system.errors
+    assert isinstance(error, HandlerError) and isinstance(error.error, HandlerTimeout)
+    assert error.component == "worker" and error.event.payload == {"n": 1}
+    assert f"{worker.__qualname__}.on_job ran for more than 0.3 s" in str(error.error)
+    # The traceback ends on the line the handler was on.
+    last_frame = [text for text in error.traceback.splitlines() if "File " in text][-1]
+    assert __file__ in last_frame and "on_job" in last_frame
+    lines, first = inspect.getsourcelines(worker.on_job)
+    reported = int(re.search(r"line (\d+)", last_frame)[1])
+    assert mark in lines[reported - first]
+    done = [e.payload["n"] for e in system.computation.events_by_name("Work.done")]
+    assert sorted(done) == [0, 2]  # the other deliveries ran
+    assert signal.getsignal(signal.SIGUSR2) in (signal.SIG_DFL, None)  # put back
+
+
+async def test_a_budget_of_none_means_no_watchdog():
+    @module(implements=Work)
+    class Slow:
+        @when(Pattern.match("Work.job"))
+        async def on_job(self, match):
+            time.sleep(0.05)
+
+    system = System(Shop, {"source": Source, "worker": Slow}, handler_timeout=None)
+    await system.run()
+    assert system.errors == []
+
+
+async def test_the_signal_changes_nothing_once_the_stretch_it_was_meant_for_ended():
+    system = System(Shop, {"source": Source, "worker": Spinner}, handler_timeout=60)
+    scheduler = system.scheduler
+    await system.start()
+    with WATCHDOG.watching(scheduler):
+        # A mark for a stretch that is over (the scheduler has entered tasks since):
+        scheduler.overran = scheduler.advances - 1
+        WATCHDOG._on_signal(signal.SIGUSR2, sys._getframe())  # nothing raised
+        # The stretch marked, but no handler running (between steps):
+        scheduler.overran = scheduler.advances
+        WATCHDOG._on_signal(signal.SIGUSR2, sys._getframe())
+        # Inside a handler's stretch, but in pyrapide's own code (say, routing):
+        scheduler.current = object()  # type: ignore[assignment]
+        try:
+            frame = sys._getframe()
+            WATCHDOG._on_signal(signal.SIGUSR2, frame)  # this test's frame is no handler's
+        finally:
+            scheduler.current = None
+    await system.stop()
