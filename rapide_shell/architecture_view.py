@@ -9,16 +9,13 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from pyrapide.architecture import ConnectionKind
 from rapide_shell.commands.errors import close_matches
+from rapide_shell.render import look
 
 if TYPE_CHECKING:
     from rapide_shell.loader import LoadedArchitecture
 
-# One convention in every view (the workbench's graph, this text, DOT and Mermaid):
-# connect a plain line, pipe a heavy one (a buffered channel), agent a dotted one.
-KIND_ARROWS = {"connect": "-->", "pipe": "==>", "agent": "~~>"}
-"""How each connection kind is drawn in text: plain, heavy (FIFO), dotted (independent)."""
-_MERMAID_ARROWS = {"connect": "-->", "pipe": "==>", "agent": "-.->"}
 _ENVIRONMENT = "env"
 
 
@@ -37,7 +34,7 @@ def graph_text(description: Any) -> str:
             f"#{connection.index}",
             connection.kind,
             ", ".join(_sources(connection)),
-            KIND_ARROWS.get(connection.kind, "->"),
+            look(connection.kind).arrow,
             connection.target,
             f"on {connection.pattern}",
         )
@@ -49,10 +46,10 @@ def graph_text(description: Any) -> str:
         lines.append("  " + " ".join(cells) + "  " + row[5])
     if not description.connections:
         lines.append("  (none)")
-    lines.append(
-        f"legend: {KIND_ARROWS['connect']} connect (synchronous)  {KIND_ARROWS['pipe']} pipe "
-        f"(FIFO)  {KIND_ARROWS['agent']} agent (independent)"
+    legend = "  ".join(
+        f"{look(kind).arrow} {kind} ({look(kind).meaning})" for kind in ConnectionKind
     )
+    lines.append(f"legend: {legend}")
     return "\n".join(lines)
 
 
@@ -61,14 +58,13 @@ def graph_renderable(description: Any) -> RenderableType:
     table = Table(show_edge=False, pad_edge=False, box=None)
     for column in ("#", "kind", "from", "", "to", "pattern"):
         table.add_column(column)
-    styles = {"connect": "bold blue", "pipe": "bold green", "agent": "bold magenta"}
     for connection in description.connections:
-        style = styles.get(connection.kind, "")
+        kind = look(connection.kind)
         table.add_row(
             str(connection.index),
-            Text(connection.kind, style=style),
+            Text(connection.kind, style=kind.style),
             ", ".join(_sources(connection)),
-            Text(KIND_ARROWS.get(connection.kind, "->"), style=style),
+            Text(kind.arrow, style=kind.style),
             connection.target,
             connection.pattern,
         )
@@ -91,7 +87,6 @@ def graph_dot(description: Any) -> str:
     for component in description.components:
         label = f"{component.name}\\n{component.interface}"
         lines.append(f'  {_node_id(component.name)} [label="{_escape_label(label)}"];')
-    styles = {"connect": "solid", "pipe": "bold", "agent": "dashed"}
     extra_nodes = set()
     for connection in description.connections:
         target = _node_id(connection.target)
@@ -102,7 +97,7 @@ def graph_dot(description: Any) -> str:
             label = f"{connection.kind}: {connection.pattern}"
             lines.append(
                 f'  {source} -> {target} [label="{_escape(label)}", '
-                f"style={styles.get(connection.kind, 'solid')}];"
+                f"style={look(connection.kind).dot_style}];"
             )
     lines.append("}")
     return "\n".join(lines)
@@ -135,7 +130,7 @@ def graph_mermaid(description: Any) -> str:
         sources = connection.sources or [_ENVIRONMENT]
         label = f"{connection.kind}: {connection.pattern}".replace('"', "#quot;")
         for source in sources:
-            arrow = _MERMAID_ARROWS.get(connection.kind, "-->")
+            arrow = look(connection.kind).mermaid_arrow
             lines.append(f'  {_node_id(source)} {arrow}|"{label}"| {_node_id(connection.target)}')
     return "\n".join(lines)
 

@@ -1,7 +1,8 @@
 """The ``rapide`` command line (Typer); each front end is imported only inside its command.
 
-Exit statuses: 0 success; 1 an ``expect`` of a script failed; 2 a load error, a script
-error or bad usage. Errors are one line on stderr, never a traceback (set
+Exit statuses: 0 success; 1 an ``expect`` of a script failed, or a bound the user set
+(``--timeout``, ``--max-steps``, ``run N``) ended it with work pending; 2 a load error,
+a script error or bad usage. Errors are one line on stderr, never a traceback (set
 ``RAPIDE_DEBUG=1`` to see the traceback of an internal error).
 """
 
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from pyrapide.__about__ import __version__
+from pyrapide.runtime.watchdog import DEFAULT_HANDLER_TIMEOUT
 
 if TYPE_CHECKING:
     from rapide_shell.loader import LoadedArchitecture
@@ -43,6 +45,15 @@ ArchOption = Annotated[
 SeedOption = Annotated[
     int | None,
     typer.Option("--seed", metavar="N", help="The seed that orders agent deliveries (default 0)."),
+]
+HandlerTimeoutOption = Annotated[
+    float,
+    typer.Option(
+        "--handler-timeout",
+        min=0.0,
+        metavar="SECONDS",
+        help="Stop a handler that keeps control this long without awaiting (0: never).",
+    ),
 ]
 RecordOption = Annotated[
     str | None,
@@ -94,13 +105,45 @@ def run(
     ] = False,
     arch: ArchOption = None,
     record: RecordOption = None,
+    timeout: Annotated[
+        float | None,
+        typer.Option(
+            "--timeout",
+            min=0.0,
+            metavar="SECONDS",
+            help="End the script after this many seconds of wall time (exit 1).",
+        ),
+    ] = None,
+    max_steps: Annotated[
+        int | None,
+        typer.Option(
+            "--max-steps",
+            min=1,
+            metavar="N",
+            help="Let every step and run of the script take N steps in all (exit 1 beyond).",
+        ),
+    ] = None,
+    handler_timeout: HandlerTimeoutOption = DEFAULT_HANDLER_TIMEOUT,
 ) -> None:
-    """Run a script of commands headless; exit 0 if every expect held, 1 if one failed."""
+    """Run a script of commands headless; exit 0 if every expect held, 1 if one failed
+    or a bound (--timeout, --max-steps, `run N`) ended it with work pending."""
     from rapide_shell.headless import run_headless
 
+    if timeout is not None and timeout <= 0:
+        raise fail(f"--timeout must be more than 0 seconds, not {timeout:g}")
     raise typer.Exit(
         asyncio.run(
-            run_headless(file, script, seed=seed, json_output=json_output, arch=arch, record=record)
+            run_headless(
+                file,
+                script,
+                seed=seed,
+                json_output=json_output,
+                arch=arch,
+                record=record,
+                timeout=timeout,
+                max_steps=max_steps,
+                handler_timeout=handler_timeout or None,
+            )
         )
     )
 
@@ -111,11 +154,18 @@ def repl(
     seed: SeedOption = None,
     arch: ArchOption = None,
     record: RecordOption = None,
+    handler_timeout: HandlerTimeoutOption = DEFAULT_HANDLER_TIMEOUT,
 ) -> None:
     """Drive the architecture interactively, with completion and history."""
     from rapide_shell.repl import run_repl
 
-    raise typer.Exit(asyncio.run(run_repl(file, seed=seed, arch=arch, record=record)))
+    raise typer.Exit(
+        asyncio.run(
+            run_repl(
+                file, seed=seed, arch=arch, record=record, handler_timeout=handler_timeout or None
+            )
+        )
+    )
 
 
 @app.command()
@@ -136,6 +186,7 @@ def shell(
         ),
     ] = 1.0,
     record: RecordOption = None,
+    handler_timeout: HandlerTimeoutOption = DEFAULT_HANDLER_TIMEOUT,
 ) -> None:
     """Open the Textual workbench on the architecture."""
     from rapide_shell.loader import LoadError
@@ -151,7 +202,7 @@ def shell(
         except ScriptFileError as error:
             raise fail(str(error)) from None
     try:
-        session = Session.load(file, arch=arch, seed=seed)
+        session = Session.load(file, arch=arch, seed=seed, handler_timeout=handler_timeout or None)
     except LoadError as error:
         raise fail(str(error)) from None
     if record is not None:

@@ -10,10 +10,12 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
+from pyrapide.runtime import DEFAULT_HANDLER_TIMEOUT
 from rapide_shell.loader import LoadError
 from rapide_shell.outcome import CommandOutcome
 from rapide_shell.recording import Recorder
 from rapide_shell.render import counted
+from rapide_shell.runtime_link import Bounds
 from rapide_shell.script import (
     EXIT_ERROR,
     ScriptFileError,
@@ -43,12 +45,26 @@ async def run_headless(
     json_output: bool = False,
     arch: str | None = None,
     record: str | None = None,
+    timeout: float | None = None,
+    max_steps: int | None = None,
+    handler_timeout: float | None = DEFAULT_HANDLER_TIMEOUT,
 ) -> int:
-    """Run ``script`` against the architecture in ``file``; return the exit status."""
+    """Run ``script`` against the architecture in ``file``; return the exit status.
+
+    ``timeout`` (seconds of wall time) and ``max_steps`` bound the whole script: when
+    one runs out with work pending, the script ends there with status 1.
+    ``handler_timeout`` is the seconds a handler may keep control (None: no bound).
+    """
     console = transcript_console()
     try:
         lines = read_script(script)
-        session = Session.load(file, arch=arch, seed=seed)
+        session = Session.load(
+            file,
+            arch=arch,
+            seed=seed,
+            handler_timeout=handler_timeout,
+            bounds=Bounds(timeout=timeout, max_steps=max_steps),
+        )
         await session.start()
     except (LoadError, ScriptFileError) as error:
         return _fail(str(error), json_output)
@@ -92,6 +108,10 @@ async def run_headless(
             _print_error(f"{message} (the rest of the script was not run)")
         for renderable in result.outcomes[-1][1].output[1:]:
             Console(stderr=True, highlight=False).print(renderable)
+        return result.exit_status
+    bound = result.bound_message()
+    if bound is not None:
+        _print_error(f"{bound} (the rest of the script was not run)")
         return result.exit_status
     failed = result.failed_expectations
     if failed:

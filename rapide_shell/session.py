@@ -116,10 +116,12 @@ commands (``show``, ``why``, ``help``, ...) are not recorded.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from pyrapide.runtime import DEFAULT_HANDLER_TIMEOUT, RunOutcome
 from rapide_shell import notices
 from rapide_shell.commands import Command, CommandError, parse_command
 from rapide_shell.commands.registry import CommandCatalog
@@ -129,17 +131,24 @@ from rapide_shell.outcome import CommandOutcome
 from rapide_shell.plugins import plugin_manager
 from rapide_shell.recording import Recorder
 from rapide_shell.report import error_text
-from rapide_shell.runtime_link import RuntimeLink
-from rapide_shell.watches import Breakpoint, Watch
+from rapide_shell.runtime_link import Bounds, RuntimeLink
+from rapide_shell.watches import Breakpoint, Watch, Watchlist
+
+if TYPE_CHECKING:
+    from pyrapide.core import Computation, Event
+    from pyrapide.patterns import Pattern
+    from pyrapide.runtime import Dispatch, InFlight, System
 
 Listener = Callable[[Any], None]
 
 
-class Session(RuntimeLink):
+class Session:
     """A loaded architecture, its running System, and what the user set up around it.
 
     Build it with :meth:`load` (or from a :class:`LoadedArchitecture`), then
     ``await start()``. See the module docstring for the whole front-end contract.
+    The session holds its runtime driver (``runtime``, a :class:`RuntimeLink`) and
+    its watches and breakpoints (``watchlist``); the attributes below read them.
     """
 
     def __init__(
@@ -148,8 +157,15 @@ class Session(RuntimeLink):
         *,
         seed: int | None = None,
         recorder: Recorder | None = None,
+        handler_timeout: float | None = DEFAULT_HANDLER_TIMEOUT,
+        bounds: Bounds | None = None,
     ) -> None:
-        super().__init__(loaded, seed=seed)
+        self.runtime = RuntimeLink(
+            loaded, seed=seed, handler_timeout=handler_timeout, bounds=bounds
+        )
+        """The runtime driver: the System, its notifications, the run loop."""
+        self.watchlist = Watchlist(self.runtime.notify, self.runtime.stop_at)
+        """The watches and breakpoints, fed as the system records events."""
         self.recorder = recorder
         self.catalog = CommandCatalog()
         """The commands this session understands (the built-ins and those added)."""
@@ -160,11 +176,7 @@ class Session(RuntimeLink):
             kwargs={"catalog": self.catalog, "session": self}
         )
         self.history: list[str] = []
-        self.watches: list[Watch] = []
-        self.breakpoints: list[Breakpoint] = []
         self.expectations: list[notices.ExpectationChecked] = []
-        self._next_watch_id = 1
-        self._next_break_id = 1
 
     @classmethod
     def load(
@@ -174,25 +186,170 @@ class Session(RuntimeLink):
         arch: str | None = None,
         seed: int | None = None,
         recorder: Recorder | None = None,
+        handler_timeout: float | None = DEFAULT_HANDLER_TIMEOUT,
+        bounds: Bounds | None = None,
     ) -> Session:
         """Load the architecture file at ``path`` (``arch`` picks one among several).
 
         Raises :class:`rapide_shell.loader.LoadError` with one line for the user (an
         installed plugin that cannot be imported is one too).
         """
-        return cls(load_architecture(path, arch=arch), seed=seed, recorder=recorder)
+        return cls(
+            load_architecture(path, arch=arch),
+            seed=seed,
+            recorder=recorder,
+            handler_timeout=handler_timeout,
+            bounds=bounds,
+        )
+
+    # -- lifecycle ---------------------------------------------------------------
 
     async def start(self) -> None:
         """Build the system, run the modules' start hooks, then tell the plugins."""
-        await super().start()
+        await self._start_system()
         self.plugins.hook.rapide_session_started(session=self)
 
-    def next_dispatch(self) -> Any:
+    async def _start_system(self) -> None:
+        # The watchlist follows the system before its start hooks record anything.
+        system = self.runtime.prepare()
+        self.watchlist.follow(system, system.computation)
+        await self.runtime.start()
+
+    async def close(self) -> None:
+        """Stop the system (finish hooks run); the session takes no more commands after."""
+        await self.runtime.close()
+
+    async def rebuild(self, reason: str, *, loaded: LoadedArchitecture | None = None) -> None:
+        """Start over: finish the current run, then a fresh computation and modules.
+
+        With ``loaded`` (``reload``) the system is built anew from it; otherwise the same
+        System is reset with ``self.seed``. Watches and breakpoints are primed again,
+        their counts started again.
+        """
+        await self.runtime.replace(loaded)
+        await self._start_system()
+        self.notify(notices.SessionReset(reason=reason))
+
+    def inspect(self, computation: Computation) -> None:
+        """Show ``computation`` (read-only) instead of the live one; watches re-primed."""
+        self.runtime.inspected = computation
+        self.watchlist.follow(None, computation)
+        self.notify(notices.SessionReset(reason="load"))
+
+    # -- what front ends read (the runtime driver's) -----------------------------
+
+    @property
+    def loaded(self) -> LoadedArchitecture:
+        """The loaded architecture file."""
+        return self.runtime.loaded
+
+    @property
+    def seed(self) -> int:
+        """The seed the next system is built with (``seed N`` changes it)."""
+        return self.runtime.seed
+
+    @seed.setter
+    def seed(self, value: int) -> None:
+        self.runtime.seed = value
+
+    @property
+    def system(self) -> System | None:
+        """The live System (None before ``start``)."""
+        return self.runtime.system
+
+    @property
+    def inspected(self) -> Computation | None:
+        """A computation loaded with ``load`` (read-only), or None."""
+        return self.runtime.inspected
+
+    path = property(lambda self: self.runtime.path, doc="The architecture file.")
+    description = property(
+        lambda self: self.runtime.description, doc="The architecture's description."
+    )
+    actions = property(
+        lambda self: self.runtime.actions, doc="Event name -> ActionSpec, for every action."
+    )
+    computation = property(
+        lambda self: self.runtime.computation, doc="The computation shown (live or loaded)."
+    )
+    errors = property(lambda self: self.runtime.errors, doc="Handler errors so far.")
+    violations = property(lambda self: self.runtime.violations, doc="Constraint violations.")
+    state = property(lambda self: self.runtime.state, doc="RunState, or inspecting/closed.")
+    running = property(lambda self: self.runtime.running, doc="True while a run is in progress.")
+    closed = property(lambda self: self.runtime.closed, doc="True once the session closed.")
+    quiet = property(lambda self: self.runtime.quiet, doc="Nothing pending, nothing in flight.")
+    halted = property(lambda self: self.runtime.halted, doc="A limit stopped the system.")
+    stopped_by = property(
+        lambda self: self.runtime.stopped_by, doc="The breakpoint hit that ended the last run."
+    )
+    paused_by_user = property(
+        lambda self: self.runtime.paused_by_user, doc="The last run ended on ``pause``."
+    )
+    steps_in_run = property(
+        lambda self: self.runtime.steps_in_run, doc="Steps the last (or current) run took."
+    )
+    last_run = property(lambda self: self.runtime.last_run, doc="What the last run did.")
+    pending_count = property(
+        lambda self: self.runtime.pending_count, doc="How many dispatches are waiting."
+    )
+    bounds = property(
+        lambda self: self.runtime.bounds, doc="The session's bounds (timeout, max steps)."
+    )
+
+    def pending(self) -> list[Dispatch]:
+        """The dispatches waiting to run, by id."""
+        return self.runtime.pending()
+
+    def in_flight(self) -> list[InFlight]:
+        """The tasks started and not finished, with why each waits."""
+        return self.runtime.in_flight()
+
+    def blocked(self, dispatch: Dispatch) -> str | None:
+        """Why a pending ``dispatch`` may not start now (None: it may)."""
+        return self.runtime.blocked(dispatch)
+
+    def next_dispatch(self) -> Dispatch | None:
         """The pending dispatch a plain ``step`` would run now (None: none would, or a
         saved computation is shown); looking does not change the run."""
         if self.system is None or self.inspected is not None:
             return None
         return self.system.next_dispatch()
+
+    # -- notifications and the runtime's primitives ------------------------------
+
+    def subscribe(
+        self, listener: Listener, kinds: tuple[type, ...] | None = None
+    ) -> Callable[[], None]:
+        """Call ``listener`` with every notification (or those of ``kinds``)."""
+        return self.runtime.subscribe(listener, kinds)
+
+    def notify(self, notification: Any) -> None:
+        """Deliver ``notification`` to the listeners."""
+        self.runtime.notify(notification)
+
+    def capture(self) -> contextlib.AbstractContextManager[list[Any]]:
+        """Collect the notifications delivered while the ``with`` block runs."""
+        return self.runtime.capture()
+
+    def require_live(self, what: str) -> None:
+        """Refuse ``what`` while a loaded computation is shown or after close."""
+        self.runtime.require_live(what)
+
+    def inject(self, name: str, payload: dict[str, Any]) -> Event:
+        """Record ``name`` with ``payload`` from the environment; its dispatches queue."""
+        return self.runtime.inject(name, payload)
+
+    async def step_once(self, target: Any = None) -> Dispatch | None:
+        """Take one step (see :meth:`RuntimeLink.step_once`)."""
+        return await self.runtime.step_once(target)
+
+    async def run(self, max_steps: int | None = None) -> RunOutcome:
+        """Run until quiet, a breakpoint, ``pause``, a limit or ``max_steps`` steps."""
+        return await self.runtime.run(max_steps)
+
+    def pause(self) -> bool:
+        """Pause a run in progress after the current step; False when none is."""
+        return self.runtime.pause()
 
     # -- running commands --------------------------------------------------------
 
@@ -235,46 +392,46 @@ class Session(RuntimeLink):
 
     # -- watches and breakpoints -------------------------------------------------
 
-    def add_watch(self, pattern: Any, pattern_text: str) -> Watch:
+    @property
+    def watches(self) -> list[Watch]:
+        """The watches, in the order they were added."""
+        return self.watchlist.watches
+
+    @property
+    def breakpoints(self) -> list[Breakpoint]:
+        """The breakpoints, in the order they were added."""
+        return self.watchlist.breakpoints
+
+    def add_watch(self, pattern: Pattern, pattern_text: str) -> Watch:
         """Start counting the matches of ``pattern`` (those already recorded included)."""
-        watch = Watch(self._next_watch_id, pattern_text, pattern)
-        self._next_watch_id += 1
-        self.attach_watch(watch)
-        self.watches.append(watch)
-        self.notify(notices.WatchesChanged())
-        return watch
+        return self.watchlist.add_watch(pattern, pattern_text, self.computation)
 
     def remove_watch(self, watch_id: int) -> Watch:
         """Stop and forget watch ``watch_id``; CommandError if there is none."""
         watch = self.find_watch(watch_id)
-        self.watches.remove(watch)
-        self.notify(notices.WatchesChanged())
+        self.watchlist.remove_watch(watch)
         return watch
 
     def find_watch(self, watch_id: int) -> Watch:
         """The watch numbered ``watch_id``; CommandError naming the existing ones if none."""
-        for watch in self.watches:
-            if watch.id == watch_id:
-                return watch
-        raise CommandError(f"no watch {watch_id}{_existing('watches', self.watches)}")
+        watch = self.watchlist.find_watch(watch_id)
+        if watch is None:
+            raise CommandError(f"no watch {watch_id}{_existing('watches', self.watches)}")
+        return watch
 
-    def add_breakpoint(self, pattern: Any, pattern_text: str) -> Breakpoint:
+    def add_breakpoint(self, pattern: Pattern, pattern_text: str) -> Breakpoint:
         """Pause future runs when an event completing a match of ``pattern`` is recorded."""
-        breakpoint_ = Breakpoint(self._next_break_id, pattern_text, pattern)
-        self._next_break_id += 1
-        self.attach_breakpoint(breakpoint_)
-        self.breakpoints.append(breakpoint_)
-        self.notify(notices.BreakpointsChanged())
-        return breakpoint_
+        return self.watchlist.add_breakpoint(pattern, pattern_text, self.computation)
 
     def remove_breakpoint(self, break_id: int) -> Breakpoint:
         """Forget breakpoint ``break_id``; CommandError naming the existing ones if none."""
-        for breakpoint_ in self.breakpoints:
-            if breakpoint_.id == break_id:
-                self.breakpoints.remove(breakpoint_)
-                self.notify(notices.BreakpointsChanged())
-                return breakpoint_
-        raise CommandError(f"no breakpoint {break_id}{_existing('breakpoints', self.breakpoints)}")
+        breakpoint_ = self.watchlist.find_breakpoint(break_id)
+        if breakpoint_ is None:
+            raise CommandError(
+                f"no breakpoint {break_id}{_existing('breakpoints', self.breakpoints)}"
+            )
+        self.watchlist.remove_breakpoint(breakpoint_)
+        return breakpoint_
 
     # -- completion --------------------------------------------------------------
 

@@ -82,14 +82,16 @@ class System:
         arch_cls = architecture if isinstance(architecture, type) else type(architecture)
         check_bindings(arch_cls, modules, partial=allow_unbound)
         if handler_timeout is not None and not handler_timeout > 0:
-            raise ValueError(f"handler_timeout must be a positive number of seconds or None, "
-                             f"got {handler_timeout!r}")
+            raise ValueError(
+                f"handler_timeout must be a positive number of seconds or None, "
+                f"got {handler_timeout!r}"
+            )
         self.architecture = arch_cls
         self._spec = architecture_spec(arch_cls)
         self.bindings: dict[str, Any] = dict(modules)
         self._max_events = max_events
         self.max_connect_depth = max_connect_depth
-        self.handler_timeout = handler_timeout
+        self._handler_timeout = handler_timeout
         if clock is None:
             clock = RealTimeClock() if real_time else LogicalClock()
         self.clock: RunClock = clock
@@ -123,7 +125,7 @@ class System:
             constraints=self._monitor,
             max_events=self._max_events,
             max_connect_depth=self.max_connect_depth,
-            handler_timeout=self.handler_timeout,
+            handler_timeout=self._handler_timeout,
         )
         self.modules: dict[str, Any] = {}
         self._pause_requested = False
@@ -142,6 +144,20 @@ class System:
     @max_events.setter
     def max_events(self, value: int | None) -> None:
         self._max_events = self.scheduler.max_events = value
+
+    @property
+    def handler_timeout(self) -> float | None:
+        """Seconds of wall time a handler may run without handing control back (None:
+        no bound); a handler over it is stopped and reported as a HandlerError."""
+        return self._handler_timeout
+
+    @handler_timeout.setter
+    def handler_timeout(self, value: float | None) -> None:
+        if value is not None and not value > 0:
+            raise ValueError(
+                f"handler_timeout must be a positive number of seconds or None, got {value!r}"
+            )
+        self._handler_timeout = self.scheduler.handler_timeout = value
 
     @property
     def description(self) -> ArchitectureDescription:
@@ -444,7 +460,8 @@ class System:
                 timed_out = scheduler.halted == "timeout"
                 return RunOutcome(steps, StopReason.TIMEOUT if timed_out else StopReason.LIMIT)
             if max_steps is not None and steps >= max_steps:
-                return RunOutcome(steps, StopReason.BUDGET)
+                stopped = StopReason.BUDGET if scheduler.has_work() else StopReason.QUIET
+                return RunOutcome(steps, stopped)
             if scheduler.step() is not None:
                 steps += 1
                 self.steps += 1

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pyrapide.architecture import ConnectionKind
 from rapide_shell.commands.spec import ArgKind, ArgSpec, CommandSpec
 
-CONNECTION_KINDS = ("connect", "pipe", "agent")
+CONNECTION_KINDS = tuple(str(kind) for kind in ConnectionKind)
+STEP_KINDS = (*CONNECTION_KINDS, "wake")
+"""What ``step KIND`` takes: a connection kind, or ``wake`` (the next wake-up)."""
 SHOW_TOPICS = ("graph", "queue", "events", "event", "components")
 EXPORT_FORMATS = ("dot", "mermaid", "json")
 
@@ -41,29 +44,42 @@ architecture's interfaces, and so is each value whose field is declared with pla
     ),
     CommandSpec(
         name="step",
-        usage="step [N | connect|pipe|agent | #ID]",
-        summary="Run one pending dispatch (or N, or the next of a kind, or a chosen one).",
+        usage="step [N | connect|pipe|agent|wake | #ID]",
+        summary="Take one step: run a pending dispatch or resume one in flight.",
         details="""\
-Runs exactly one pending dispatch and shows what it recorded. `step 5` runs five, one
-after another; `step pipe` runs the next pending dispatch of that connection kind;
-`step #12` runs dispatch 12 as `show queue` lists it (this is how you choose the order
-of agent deliveries). A breakpoint does not interrupt a step.
+Takes exactly one step and shows what it recorded. `step 5` takes five, one after
+another; `step pipe` runs the next pending dispatch of that connection kind; `step #12`
+runs dispatch 12 as `show queue` lists it (this is how you choose the order of agent
+deliveries). A breakpoint does not interrupt a step.
+
+A dispatch whose handler sleeps (`ctx.sleep`) stays in flight, and its wake-up is a
+step of its own: `show queue` lists it ("wake #7 at t=1"), `step #7` or `step wake`
+resumes it at once (the clock moves to its time, even with dispatches pending), and
+the step says "resumed #7". A plain `step` resumes a sleeper only when nothing else is
+pending, at the earliest wake-up.
 
 A plain `step`, or `step KIND`, takes the dispatch the scheduler would run next, which
 is not always the lowest id: a connect delivery goes first (its emitter is waiting for
-it), and the seed picks among the agent deliveries that are ready.""",
+it), and the seed picks among the agent deliveries that are ready. When nothing of a
+kind can run, the step says why (a pipe delivery waits behind one in flight).""",
         args=(ArgSpec("TARGET", ArgKind.STEP_TARGET, optional=True),),
-        examples=("step", "step 3", "step agent", "step #12"),
+        examples=("step", "step 3", "step agent", "step #12", "step wake"),
     ),
     CommandSpec(
         name="run",
-        usage="run",
-        summary="Run until nothing is pending, or until a breakpoint stops the run.",
+        usage="run [N]",
+        summary="Run until nothing is pending or in flight, a breakpoint, or N steps.",
         details="""\
 Runs the pending dispatches, and everything they cause, until the system is quiet
-(nothing pending, nothing running). When an event matching a breakpoint is recorded,
+(nothing pending, nothing in flight). When an event matching a breakpoint is recorded,
 the run pauses after the current dispatch and says which breakpoint and which event
-stopped it; `continue` goes on from there. In the REPL, Ctrl-C pauses a run.""",
+stopped it; `continue` goes on from there. In the REPL, Ctrl-C pauses a run.
+
+`run N` takes at most N steps: a bound for a system that may never go quiet. When the
+N steps are taken with work still pending, it says so; in `rapide run` that ends the
+script with exit status 1, as `--max-steps` and `--timeout` do.""",
+        args=(ArgSpec("N", ArgKind.INTEGER, optional=True),),
+        examples=("run", "run 1000"),
     ),
     CommandSpec(
         name="continue",
@@ -170,7 +186,10 @@ command exit with status 1 (the rest of the script still runs).
         summary="Show the connection graph, the queue, the events, one event or the components.",
         details="""\
 `show graph`: the components and the connections between them, with kinds and patterns.
-`show queue`: the pending dispatches, grouped by kind, with their ids (`#12`).
+`show queue`: the pending dispatches, grouped by kind, with their ids (`#12`) and why
+any of them must wait; then the work in flight: each task started and not finished,
+with the dispatch it serves and what it waits for (a wake-up at a time, its connect
+deliveries, an outside future).
 `show events [N]`: the last N recorded events (all of them when N is omitted, up to 200).
 `show event ID`: one event: name, source, payload, causes and effects.
 `show components`: each component, its interface, its module and its actions.""",
@@ -189,6 +208,20 @@ command exit with status 1 (the rest of the script still runs).
 Prints the event, then its direct causes, their causes, and so on back to the root
 events. An event reached again by another path is shown once and marked.""",
         args=(ArgSpec("EVENT_ID", ArgKind.EVENT_ID),),
+        while_running=True,
+    ),
+    CommandSpec(
+        name="whynot",
+        usage="whynot EVENT_ID",
+        summary="Say what each connection decided for an event, and why.",
+        details="""\
+Lists every connection of the architecture with what it decided for the event: its
+pattern names other events or another source; its fields did not match (which one);
+its guard returned false (the guard and its line) or raised; its composite pattern is
+waiting for a part (which); or it delivered the event (the dispatch ids), possibly as
+part of a match another event completed.""",
+        args=(ArgSpec("EVENT_ID", ArgKind.EVENT_ID),),
+        examples=("whynot e9",),
         while_running=True,
     ),
     CommandSpec(

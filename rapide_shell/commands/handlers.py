@@ -25,6 +25,7 @@ HANDLERS: dict[str, Handler] = {
     "expect": observing.expect,
     "show": inspecting.show,
     "why": inspecting.why,
+    "whynot": inspecting.whynot,
     "effects": inspecting.effects,
     "export": inspecting.export,
     "save": inspecting.save,

@@ -36,8 +36,18 @@ async def show(session: Session, command: Command, line: str) -> CommandOutcome:
         output = architecture_view.components_table(session.loaded)
     elif topic == "queue":
         pending = session.pending()
-        output = render.queue_table(pending)
+        in_flight = session.in_flight()
+        output = render.queue_table(pending, in_flight, session.blocked)
         data["pending"] = [dispatch.id for dispatch in pending]
+        data["blocked"] = {
+            f"#{dispatch.id}": reason
+            for dispatch in pending
+            if (reason := session.blocked(dispatch)) is not None
+        }
+        data["in_flight"] = [
+            {"task": flight.label, "waits": str(flight.reason), "until": flight.until}
+            for flight in in_flight
+        ]
     elif topic == "events":
         events = list(session.computation)
         limit = EVENTS_LISTED if arg is None else int(arg)
@@ -77,6 +87,34 @@ async def why(session: Session, command: Command, line: str) -> CommandOutcome:
     ancestors = session.computation.poset.ancestors(event)
     data = {"event": event.id, "causes": [e.id for e in ancestors]}
     return CommandOutcome(line, "why", output=(tree,), data=data)
+
+
+async def whynot(session: Session, command: Command, line: str) -> CommandOutcome:
+    """What each connection decided for an event."""
+    event = find_event(session, command.args["event_id"])
+    if session.system is None or session.inspected is not None:
+        raise CommandError(
+            "whynot reads what the live system's connections decided; a loaded "
+            "computation has no connections (`reset` returns to the system)"
+        )
+    decisions = session.system.why_not(event)
+    output = (
+        Text("connections for ").append_text(render.event_text(event)),
+        render.decisions_table(decisions),
+    )
+    data = {
+        "event": event.id,
+        "connections": [
+            {
+                "connection": decision.connection.index,
+                "verdict": str(decision.verdict),
+                "detail": decision.detail,
+                "dispatches": list(decision.dispatch_ids),
+            }
+            for decision in decisions
+        ],
+    }
+    return CommandOutcome(line, "whynot", output=output, data=data)
 
 
 async def effects(session: Session, command: Command, line: str) -> CommandOutcome:

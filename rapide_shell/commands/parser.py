@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from rapide_shell.commands.catalog import CONNECTION_KINDS, EXPORT_FORMATS, SHOW_TOPICS
+from rapide_shell.commands.catalog import EXPORT_FORMATS, SHOW_TOPICS, STEP_KINDS
 from rapide_shell.commands.errors import CommandSyntaxError, close_matches
 from rapide_shell.commands.lexer import Word, parse_payload, split_words, strip_comment
 from rapide_shell.commands.registry import BUILTIN_CATALOG, CommandCatalog
@@ -21,7 +21,9 @@ from rapide_shell.commands.spec import ArgKind, CommandSpec
 
 @dataclass(frozen=True)
 class StepTarget:
-    """What ``step`` runs: ``count`` dispatches, or the next of ``kind``, or ``dispatch_id``."""
+    """What ``step`` runs: ``count`` steps, or the next of ``kind`` (a connection kind,
+    or "wake": the next woken or sleeping task), or ``dispatch_id`` (a pending dispatch
+    to start, or one in flight to resume)."""
 
     count: int = 1
     kind: str | None = None
@@ -39,13 +41,13 @@ class Command:
     without its comment; ``args`` holds the typed arguments, by command:
 
     - ``inject``: ``event`` (str), ``payload`` (:class:`~rapide_shell.commands.lexer.Payload`)
-    - ``step``: ``target`` (:class:`StepTarget`)
+    - ``step``: ``target`` (:class:`StepTarget`); ``run``: ``max_steps`` (int or None)
     - ``break``, ``watch``: ``pattern`` (a pyrapide Pattern), ``pattern_text`` (str)
     - ``expect``: ``pattern``, ``pattern_text``, ``count`` (int or None), ``none`` (bool)
     - ``unbreak``, ``unwatch``: ``id`` (int); ``matches``: ``id`` (int or None)
     - ``show``: ``topic`` (one of graph, queue, events, event, components), ``arg``
       (str or None: the event id of ``show event``, the count of ``show events``)
-    - ``why``, ``effects``: ``event_id`` (str)
+    - ``why``, ``whynot``, ``effects``: ``event_id`` (str)
     - ``export``: ``format`` (dot, mermaid, json), ``path``; ``save``, ``load``: ``path``
     - ``seed``: ``value`` (int); ``help``: ``topic`` (str or None)
     - a command a front end added: each argument by its ``ArgSpec.name`` (see
@@ -164,13 +166,24 @@ def _step(rest: str, column: int, words: list[Word]) -> dict[str, Any]:
         return {"target": StepTarget(dispatch_id=int(dispatch.group(1)))}
     if word.text.startswith("#"):
         return {"target": StepTarget(no_such_dispatch=word.text)}
-    if word.text in CONNECTION_KINDS:
+    if word.text in STEP_KINDS:
         return {"target": StepTarget(kind=word.text)}
     raise CommandSyntaxError(
-        f"step takes a count, connect|pipe|agent or a dispatch id like #12, not {word.text!r}",
+        f"step takes a count, {'|'.join(STEP_KINDS)} or a dispatch id like #12, "
+        f"not {word.text!r}",
         column=word.column,
-        suggestions=close_matches(word.text, CONNECTION_KINDS),
+        suggestions=close_matches(word.text, STEP_KINDS),
     )
+
+
+def _run(rest: str, column: int, words: list[Word]) -> dict[str, Any]:
+    if not words:
+        return {"max_steps": None}
+    _at_most(words, 1)
+    steps = _number(words[0], "a number of steps")
+    if steps < 1:
+        raise CommandSyntaxError("run needs at least 1 step", column=words[0].column)
+    return {"max_steps": steps}
 
 
 def _pattern_command(rest: str, column: int, words: list[Word]) -> dict[str, Any]:
@@ -366,7 +379,7 @@ def _unquote(text: str) -> str:
 _PARSERS: dict[str, Callable[[str, int, list[Word]], dict[str, Any]]] = {
     "inject": _inject,
     "step": _step,
-    "run": _no_args,
+    "run": _run,
     "continue": _no_args,
     "pause": _no_args,
     "break": _pattern_command,
@@ -378,6 +391,7 @@ _PARSERS: dict[str, Callable[[str, int, list[Word]], dict[str, Any]]] = {
     "expect": _expect,
     "show": _show,
     "why": _event_id,
+    "whynot": _event_id,
     "effects": _event_id,
     "export": _export,
     "save": _path,

@@ -28,6 +28,7 @@ from prompt_toolkit.history import FileHistory, History, InMemoryHistory
 from rich.console import Console
 from rich.text import Text
 
+from pyrapide.runtime import DEFAULT_HANDLER_TIMEOUT
 from rapide_shell.loader import LoadError
 from rapide_shell.recording import Recorder
 from rapide_shell.session import Session
@@ -79,12 +80,18 @@ def prompt_text(session: Session) -> HTML:
 
 
 async def run_repl(
-    file: str, *, seed: int | None = None, arch: str | None = None, record: str | None = None
+    file: str,
+    *,
+    seed: int | None = None,
+    arch: str | None = None,
+    record: str | None = None,
+    handler_timeout: float | None = DEFAULT_HANDLER_TIMEOUT,
 ) -> int:
-    """Load ``file`` and read commands until the user leaves; return the exit status."""
+    """Load ``file`` and read commands until the user leaves; return the exit status.
+    ``handler_timeout``: the seconds a handler may keep control (None: no bound)."""
     console = Console(highlight=False)
     try:
-        session = Session.load(file, arch=arch, seed=seed)
+        session = Session.load(file, arch=arch, seed=seed, handler_timeout=handler_timeout)
         await session.start()
     except LoadError as error:
         sys.stderr.write(f"rapide: {error}\n")

@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual.widgets import RichLog, Static
 
+from pyrapide.runtime import RunState
 from rapide_shell.render import counted
+from rapide_shell.runtime_link import SessionState
 from rapide_shell.tui.graph_model import spec_from_description
 from rapide_shell.tui.live import NotificationBatch, session_problems
 from rapide_shell.tui.widgets.connection_graph import ConnectionGraph
@@ -37,7 +39,12 @@ BUSY_REDRAW_SECONDS = {"queue": 0.25, "inspector": 1.0}
 #: Lines of one command's output printed in the output panel (a long run reports every
 #: event it recorded; the event log has them all).
 OUTPUT_LINES_SHOWN = 200
-_STATE_STYLES = {"running": "green", "paused": "yellow", "quiet": "blue", "closed": "red"}
+_STATE_STYLES = {
+    RunState.RUNNING: "green",
+    RunState.PAUSED: "yellow",
+    RunState.QUIET: "blue",
+    SessionState.CLOSED: "red",
+}
 
 
 class SessionView:
@@ -176,7 +183,9 @@ class SessionView:
             index = getattr(dispatch.connection, "index", None)
             if index is not None:
                 queued[index] += 1
-        self.query_one(DispatchQueue).show_pending(pending, self.session.next_dispatch())
+        self.query_one(DispatchQueue).show_pending(
+            pending, self.session.next_dispatch(), self.session.in_flight(), self.session.blocked
+        )
         graph = self.query_one(ConnectionGraph)
         graph.update_counts(self._delivered, queued)
         self._redraw_highlight()
@@ -202,11 +211,14 @@ class SessionView:
         # Drawn every frame of a run: ``state`` and ``pending_count`` each gather and
         # sort the whole queue, so each is read once.
         state = session.state
+        flying = len(session.in_flight())
         status = Text.assemble(
             (f" {session.description.name} ", "bold"),
             f" from {session.path.name} · seed {session.seed}  ",
             (f" {state} ", f"bold reverse {_STATE_STYLES.get(state, '')}"),
-            f"  {session.pending_count} pending · {counted(events, 'event')}",
+            f"  {session.pending_count} pending",
+            (f" · {flying} in flight", "bold") if flying else "",
+            f" · {counted(events, 'event')}",
             f" · {counted(breaks, 'breakpoint')}",
             (f" · {counted(errors, 'error')}", "bold red" if errors else ""),
         )

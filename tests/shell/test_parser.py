@@ -44,7 +44,7 @@ def test_comment_is_stripped_but_not_inside_quotes_or_before_a_dispatch_id() -> 
 def test_a_hash_word_is_a_dispatch_reference_for_step_and_no_comment() -> None:
     command = parse_command("step #abc")
     assert command is not None and command.args["target"] == StepTarget(no_such_dispatch="#abc")
-    with pytest.raises(CommandSyntaxError, match="unexpected '#go'"):
+    with pytest.raises(CommandSyntaxError, match="a whole number, not '#go'"):
         parse_command("run #go")
 
 
@@ -211,7 +211,7 @@ def test_arguments_are_typed(line: str, args: dict[str, object]) -> None:
         ("export svg out.svg", "unknown export format 'svg'"),
         ("export dot", "needs a file"),
         ("seed many", "whole number"),
-        ("run now", "unexpected 'now'"),
+        ("run now", "a number of steps must be a whole number, not 'now'"),
         ("help nothing", "no command 'nothing'"),
         ("unbreak", "breakpoint id is needed"),
         ("watch", "a pattern is needed"),
