@@ -9,7 +9,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from pyrapide.architecture import ConnectionKind
+from pyrapide.architecture import ConnectionKind, architecture_spec
+from pyrapide.architecture.wiring import unrelated_parts
 from rapide_shell.commands.errors import close_matches
 from rapide_shell.render import look
 
@@ -241,6 +242,10 @@ def check_architecture(loaded: LoadedArchitecture) -> CheckReport:
                 f"{where}: no component emits an event its pattern can match, so only "
                 f"injected events can fire it{_undeclared_names(loaded, connection.index)}"
             )
+    spec = architecture_spec(loaded.architecture)
+    for connection, problem in unrelated_parts(spec.components, spec.connections):
+        pattern = description.connections[connection.index].pattern
+        warnings.append(f"connection #{connection.index} ({connection.kind} {pattern}): {problem}")
     for component in description.components:
         reached = description.connections_into(component.name)
         feeds = [c for c in description.connections if c.sources and component.name in c.sources]

@@ -137,12 +137,17 @@ def step_text(note: Any) -> Text:
     if type(note).__name__ == "DispatchStarted":
         return Text("ran ").append_text(dispatch_text(note.dispatch))
     task = note.task
+    reason = str(task.reason)
+    if reason == "sleeping":
+        before = f"it was asleep until t={task.until:g}"
+    elif reason == "ready":
+        before = "it had been woken"
+    else:
+        before = f"it {task.describe()}"
     if task.dispatch is None:
-        return Text(f"resumed the {task.label} (it {task.describe()})")
-    return (
-        Text("resumed ")
-        .append_text(dispatch_text(task.dispatch))
-        .append(f" (it {task.describe().replace('waits', 'waited')})", style="dim")
+        return Text(f"resumed the {task.label} ({before})")
+    return Text("resumed ").append_text(dispatch_text(task.dispatch)).append(
+        f" ({before})", style="dim"
     )
 
 
