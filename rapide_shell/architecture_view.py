@@ -9,7 +9,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from rapide_shell.commands.errors import close_matches
+from rapide_shell.suggestions import close_matches
 
 if TYPE_CHECKING:
     from rapide_shell.loader import LoadedArchitecture

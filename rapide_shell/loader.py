@@ -20,7 +20,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from rapide_shell.commands.errors import close_matches
+from rapide_shell.suggestions import close_matches
 
 _module_counter = itertools.count(1)
 

@@ -121,8 +121,7 @@ from pathlib import Path
 from typing import Any
 
 from rapide_shell import notices
-from rapide_shell.commands import Command, CommandError, parse_command
-from rapide_shell.commands.registry import CommandCatalog
+from rapide_shell.commands import Command, CommandCatalog, CommandError, parse_command
 from rapide_shell.completion import Completion, complete
 from rapide_shell.loader import LoadedArchitecture, load_architecture
 from rapide_shell.outcome import CommandOutcome
@@ -202,19 +201,26 @@ class Session(RuntimeLink):
             command = parse_command(line, self.catalog)
         except CommandError as error:
             return self._finish(_failure(line, "", error))
+        except Exception as error:
+            # A plugin's parser that breaks must not end the session either.
+            failure = CommandError(f"cannot read the line: {error_text(error)}")
+            return self._finish(_failure(line, "", failure))
         if command is None:
             return CommandOutcome(line=line)
         return await self.execute_command(command, line=line)
 
-    async def execute_command(self, command: Command, *, line: str | None = None) -> CommandOutcome:
+    async def execute_command(
+        self, command: Command[Any], *, line: str | None = None
+    ) -> CommandOutcome:
         """Run an already parsed command (see :func:`~rapide_shell.commands.parse_command`)."""
         line = command.text if line is None else line
-        if self.running and not self.catalog[command.name].while_running:
+        definition = self.catalog.definition(command.name)
+        if self.running and not definition.spec.while_running:
             error = CommandError(f"a run is in progress; `pause` before `{command.name}`")
             return self._finish(_failure(line, command.name, error))
         self.history.append(command.text)
         try:
-            outcome = await self.catalog.handler(command.name)(self, command, line)
+            outcome = await definition.handler(self, command, line)
         except CommandError as error:
             outcome = _failure(line, command.name, error)
         except Exception as error:
