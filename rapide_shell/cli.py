@@ -139,10 +139,8 @@ def shell(
 ) -> None:
     """Open the Textual workbench on the architecture."""
     from rapide_shell.loader import LoadError
-    from rapide_shell.recording import Recorder
     from rapide_shell.script import ScriptFileError, read_script
-    from rapide_shell.session import Session
-    from rapide_shell.tui.app import RapideApp
+    from rapide_shell.tui.app import run_shell
 
     if script is not None:
         # The checks and messages of `rapide run`, before the screen opens.
@@ -151,19 +149,11 @@ def shell(
         except ScriptFileError as error:
             raise fail(str(error)) from None
     try:
-        session = Session.load(file, arch=arch, seed=seed)
+        asyncio.run(
+            run_shell(file, arch=arch, seed=seed, script=script, speed=speed, record=record)
+        )
     except LoadError as error:
         raise fail(str(error)) from None
-    if record is not None:
-        try:
-            session.recorder = Recorder(record, source=file, seed=session.seed)
-        except OSError as error:
-            raise fail(str(error)) from None
-    try:
-        RapideApp(session, script=script, speed=speed).run()
-    finally:
-        if session.recorder is not None:
-            session.recorder.close()
 
 
 @app.command()

@@ -12,7 +12,6 @@ from rich.text import Text
 
 from rapide_shell.loader import LoadError
 from rapide_shell.outcome import CommandOutcome
-from rapide_shell.recording import Recorder
 from rapide_shell.render import counted
 from rapide_shell.script import (
     EXIT_ERROR,
@@ -48,16 +47,8 @@ async def run_headless(
     console = transcript_console()
     try:
         lines = read_script(script)
-        session = Session.load(file, arch=arch, seed=seed)
-        await session.start()
-    except (LoadError, ScriptFileError) as error:
+    except ScriptFileError as error:
         return _fail(str(error), json_output)
-    if record is not None:
-        try:
-            session.recorder = Recorder(record, source=file, seed=session.seed)
-        except OSError as error:
-            await session.close()
-            return _fail(str(error), json_output)
 
     def show_line(line: ScriptLine) -> None:
         if json_output:
@@ -74,13 +65,12 @@ async def run_headless(
             console.print(renderable)
 
     try:
-        result = await play(
-            session, lines, script=script, on_line=show_line, on_outcome=show_outcome
-        )
-    finally:
-        await session.close()
-        if session.recorder is not None:
-            session.recorder.close()
+        async with Session.open(file, arch=arch, seed=seed, record=record) as session:
+            result = await play(
+                session, lines, script=script, on_line=show_line, on_outcome=show_outcome
+            )
+    except LoadError as error:
+        return _fail(str(error), json_output)
     if json_output:
         print(json.dumps(result.to_json(session), indent=2, default=str))
         return result.exit_status

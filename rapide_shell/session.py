@@ -8,18 +8,24 @@ JSON-safe data, and front ends decide where to draw them.
 How a front end uses a session
 ==============================
 
-Open, start, then feed it lines (everything runs on the caller's asyncio loop)::
+Open it, then feed it lines (everything runs on the caller's asyncio loop)::
 
-    session = Session.load("examples/seed_system.py", arch=None, seed=0)  # LoadError
-    await session.start()            # builds the System; start hooks run until they wait
-    unsubscribe = session.subscribe(listener)          # see "Notifications" below
-    outcome = await session.execute("inject APIService.request type=query key=42")
-    for renderable in outcome.output:                  # Rich renderables, in order
-        console.print(renderable)
-    if not outcome.ok: show(outcome.error, outcome.column)
-    if outcome.quit: await session.close(); leave()
-    ...
-    await session.close()            # stops the System (finish hooks run)
+    async with Session.open("examples/seed_system.py", seed=0, record=None) as session:
+        # loaded, recording, started (start hooks ran until they wait), plugins told;
+        # LoadError (one line for the user) when any of that cannot be done
+        unsubscribe = session.subscribe(listener)      # see "Notifications" below
+        outcome = await session.execute("inject APIService.request type=query key=42")
+        for renderable in outcome.output:              # Rich renderables, in order
+            console.print(renderable)
+        if not outcome.ok: show(outcome.error, outcome.column)
+        if outcome.quit: leave()
+        ...
+    # closed: the System stopped (finish hooks ran), the recording ended
+
+Every front end opens its session this way (the TUI's app also starts a session it is
+given unstarted, and closes it when it exits). The steps, for one that cannot use a
+``with`` block: ``Session.load(path, arch=..., seed=..., recorder=...)`` (LoadError),
+``await session.start()``, then ``await session.close()``.
 
 ``execute(line) -> CommandOutcome`` (:mod:`rapide_shell.outcome`) never raises for a
 bad line: a parse or run error comes back with ``ok=False`` and a one-line ``error``
@@ -104,26 +110,29 @@ commands (``rapide_add_commands``) and hear when the system has started
 Recording
 ---------
 
-``Session(..., recorder=Recorder(path, source=file, seed=seed))`` writes what was done
-as a script that ``rapide run`` replays to the same computation (same event ids, order
-and causes): the seed, each inject with its exact payload as JSON, each ``step`` as
-typed (``step #12`` keeps a chosen dispatch; the system is deterministic, so ``step``
-and ``step pipe`` choose again the same way), ``run``/``continue``, breakpoints,
-watches, expects, ``seed``/``reset``/``reload``/``load``. A run the user paused at an
-arbitrary moment is recorded as the number of steps it took (``step 812``). Read-only
-commands (``show``, ``why``, ``help``, ...) are not recorded.
+``Session.open(path, record=FILE)`` (or ``Session(..., recorder=Recorder(FILE,
+source=path, seed=seed))``) writes what was done, line by line, as a script that
+``rapide run`` replays to the same computation (same event ids, order and causes):
+the seed, each inject with its exact payload as JSON, each ``step`` as typed
+(``step #12`` keeps a chosen dispatch; the system is deterministic, so ``step`` and
+``step pipe`` choose again the same way), ``run``/``continue``, breakpoints, watches,
+expects, ``seed``/``reset``/``reload``/``load``. A run the user paused at an arbitrary
+moment is recorded as the number of steps it took (``step 812``). Read-only commands
+(``show``, ``why``, ``help``, ...) are not recorded. Closing the session ends the
+file.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
 from rapide_shell import notices
 from rapide_shell.commands import Command, CommandCatalog, CommandError, parse_command
 from rapide_shell.completion import Completion, complete
-from rapide_shell.loader import LoadedArchitecture, load_architecture
+from rapide_shell.loader import LoadedArchitecture, LoadError, load_architecture
 from rapide_shell.outcome import CommandOutcome
 from rapide_shell.plugins import plugin_manager
 from rapide_shell.recording import Recorder
@@ -181,10 +190,49 @@ class Session(RuntimeLink):
         """
         return cls(load_architecture(path, arch=arch), seed=seed, recorder=recorder)
 
+    @classmethod
+    @contextlib.asynccontextmanager
+    async def open(
+        cls,
+        path: str | Path,
+        *,
+        arch: str | None = None,
+        seed: int | None = None,
+        record: str | Path | None = None,
+    ) -> AsyncIterator[Session]:
+        """The session of the architecture file at ``path``, started, for an ``async
+        with`` block; closed when the block ends, however it ends.
+
+        ``arch`` picks one architecture among several; ``record`` is a file to write
+        what is done to, as a script that ``rapide run`` replays (see Recording). Raises
+        :class:`~rapide_shell.loader.LoadError` with one line for the user when the file
+        (or an installed plugin) cannot be loaded or the recording cannot be written.
+        """
+        session = cls.load(path, arch=arch, seed=seed)
+        if record is not None:
+            try:
+                session.recorder = Recorder(record, source=path, seed=session.seed)
+            except OSError as error:
+                raise LoadError(str(error)) from None
+        try:
+            await session.start()
+            yield session
+        finally:
+            await session.close()
+
     async def start(self) -> None:
         """Build the system, run the modules' start hooks, then tell the plugins."""
         await super().start()
         self.plugins.hook.rapide_session_started(session=self)
+
+    async def close(self) -> None:
+        """Stop the system (finish hooks run) and end the recording; the session takes no
+        more commands after. Closing a closed session does nothing."""
+        try:
+            await super().close()
+        finally:
+            if self.recorder is not None:
+                self.recorder.close()
 
     def next_dispatch(self) -> Any:
         """The pending dispatch a plain ``step`` would run now (None: none would, or a

@@ -60,3 +60,23 @@ def test_the_shell_opens_in_a_terminal_and_quits_cleanly():
     tail = child.before[-400:]
     for restore in ("\x1b[?1049l", "\x1b[?25h", "\x1b[?1000l"):
         assert restore in tail
+
+
+@pytest.mark.slow
+def test_the_shell_records_what_is_typed_and_ends_the_file_on_quit(tmp_path: Path):
+    recording = tmp_path / "shell.rapide"
+    child = pexpect.spawn(
+        str(RAPIDE), ["shell", "examples/seed_system.py", "--seed", "4", "--record",
+                      str(recording)], cwd=str(ROOT),
+        dimensions=(36, 120), encoding="utf-8", timeout=30,
+        env={"TERM": "xterm-256color", "PATH": str(RAPIDE.parent)},
+    )
+    child.expect("Tab completes")  # the command bar is there, focused
+    child.send("inject APIService.request type=query key=users/1\r")
+    child.expect("injected")
+    child.sendcontrol("q")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    lines = [line for line in recording.read_text().splitlines() if not line.startswith("#")]
+    assert lines == ["seed 4", 'inject APIService.request {"type": "query", "key": "users/1"}']
