@@ -18,14 +18,13 @@ from textual.screen import Screen
 from textual.widgets import RichLog, Static
 
 from rapide_shell.render import counted
-from rapide_shell.tui.graph_model import spec_from_description
-from rapide_shell.tui.live import NotificationBatch, session_problems
+from rapide_shell.tui.live import NotificationBatch
+from rapide_shell.tui.panels import PANELS, SessionPanel
 from rapide_shell.tui.widgets.connection_graph import ConnectionGraph
 from rapide_shell.tui.widgets.dispatch_queue import DispatchQueue
 from rapide_shell.tui.widgets.error_panel import ErrorPanel
 from rapide_shell.tui.widgets.event_log import EventLog
 from rapide_shell.tui.widgets.inspector import Inspector, causal_history
-from rapide_shell.tui.widgets.watch_panel import WatchEntry, WatchPanel
 
 if TYPE_CHECKING:
     from pyrapide.core import Event
@@ -64,6 +63,7 @@ class SessionView:
         """When each throttled redraw last ran (loop time)."""
         self._deferred: set[str] = set()
         """Throttled redraws waiting for their turn."""
+        self._panels: list[SessionPanel] | None = None
 
     @property
     def output(self) -> RichLog:
@@ -123,13 +123,9 @@ class SessionView:
         self._apply(batch)
 
     def _apply(self, batch: NotificationBatch) -> None:
-        log = self.screen.query_one(EventLog)
-        if batch.events and batch.reset is None:
-            log.add_events(batch.events)
-        for event_id in batch.failed_event_ids:
-            log.mark_failed(event_id)
+        for panel in self._session_panels():
+            panel.show_batch(batch, self.session)
         if batch.problems:
-            self.screen.query_one(ErrorPanel).add_problems(batch.problems)
             latest = batch.problems[-1]
             self.screen.notify(latest.summary, title=latest.kind, severity="error", timeout=6)
         self._delivered.update(batch.delivered)
@@ -139,16 +135,24 @@ class SessionView:
             )
         if batch.queue_changed or batch.delivered:
             self._throttle("queue", self._redraw_queue_and_counts)
-        if batch.watches_changed:
-            self._redraw_watches()
         for hit in batch.breakpoint_hits:
             self.output.write(Text(
                 f"breakpoint {hit.break_id} ({hit.pattern_text}) hit by {hit.event.id} "
                 f"{hit.event.name}: the run pauses", style="bold yellow"))
-            log.select_id(hit.event.id)
+            self.screen.query_one(EventLog).select_id(hit.event.id)
         for outcome in batch.outcomes:
             self._print_outcome(outcome)
         self._redraw_status()
+
+    def _session_panels(self) -> list[SessionPanel]:
+        """The panels that draw the session themselves (found once: the layout is fixed)."""
+        if self._panels is None:
+            self._panels = [
+                widget
+                for widget in (self.screen.query_one(f"#{panel.id}") for panel in PANELS)
+                if isinstance(widget, SessionPanel)
+            ]
+        return self._panels
 
     def _print_outcome(self, outcome: Any) -> None:
         output = outcome.output
@@ -186,24 +190,13 @@ class SessionView:
         return asyncio.get_running_loop().time()
 
     def _redraw_all(self) -> None:
-        session = self.session
         self._delivered.clear()
         self._active_dispatch_connection = None
-        self.screen.query_one(ConnectionGraph).show(spec_from_description(session.description))
-        log = self.screen.query_one(EventLog)
-        log.clear()
-        log.add_events(list(session.computation))
-        errors = self.screen.query_one(ErrorPanel)
-        errors.clear()
         # What the system reported before this redraw (its start hooks, say) is kept
-        # by the session: show it from there.
-        errors.add_problems(session_problems(session))
-        for problem in errors.problems:
-            if problem.kind == "error" and problem.event_id is not None:
-                log.mark_failed(problem.event_id)
-        self.screen.query_one(Inspector).clear()
+        # by the session: each panel draws it from there.
+        for panel in self._session_panels():
+            panel.show_session(self.session)
         self._redraw_queue_and_counts()
-        self._redraw_watches()
         self._redraw_status()
 
     def _redraw_queue_and_counts(self) -> None:
@@ -223,13 +216,6 @@ class SessionView:
         if connection is None:
             connection = self._active_dispatch_connection
         self.screen.query_one(ConnectionGraph).highlight(connection)
-
-    def _redraw_watches(self) -> None:
-        entries = [
-            WatchEntry(watch.id, watch.pattern_text, watch.count, watch.matches)
-            for watch in self.session.watches
-        ]
-        self.screen.query_one(WatchPanel).show_watches(entries)
 
     def _redraw_status(self) -> None:
         session = self.session

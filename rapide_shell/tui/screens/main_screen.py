@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from itertools import groupby
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -15,11 +16,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, RichLog, Static
 
 from rapide_shell.outcome import CommandOutcome
+from rapide_shell.tui.panels import PANELS, by_key, find, key_range
 from rapide_shell.tui.screens.help_screen import HelpScreen
 from rapide_shell.tui.screens.inject_dialog import InjectDialog
 from rapide_shell.tui.session_view import SessionView
 from rapide_shell.tui.widgets.command_bar import CommandBar
-from rapide_shell.tui.widgets.connection_graph import ConnectionGraph
 from rapide_shell.tui.widgets.dispatch_queue import DispatchQueue
 from rapide_shell.tui.widgets.error_panel import ErrorPanel
 from rapide_shell.tui.widgets.event_log import EventLog
@@ -28,12 +29,6 @@ from rapide_shell.tui.widgets.watch_panel import WatchPanel
 
 if TYPE_CHECKING:
     from rapide_shell.session import Session
-
-#: The panels, in the order their number keys (1, 2, ...) focus them.
-PANELS = {
-    "graph": "graph", "queue": "queue", "events": "event log", "inspector": "inspector",
-    "console": "output", "watches": "watches", "errors": "errors",
-}
 
 
 class MainScreen(Screen[None]):
@@ -67,9 +62,9 @@ class MainScreen(Screen[None]):
         Binding("w", "watch", "Watch", show=False, id="watch_key"),
         Binding("b", "break", "Break", show=False, id="break_key"),
         *(
-            Binding(str(number), f"focus_panel('{panel}')", f"Go to the {title}", show=False,
-                    id=f"focus_{panel}")
-            for number, (panel, title) in enumerate(PANELS.items(), start=1)
+            Binding(panel.key, f"focus_panel('{panel.id}')", f"Go to the {panel.name}",
+                    show=False, id=f"focus_{panel.id}")
+            for panel in by_key()
         ),
     ]
 
@@ -87,44 +82,33 @@ class MainScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="status")
-        with Horizontal(id="top"):
-            yield ConnectionGraph(id="graph")
-            yield DispatchQueue(id="queue")
-        with Horizontal(id="middle"):
-            yield EventLog(id="events")
-            yield Inspector(id="inspector")
-        with Horizontal(id="bottom"):
-            yield RichLog(id="console", wrap=True, max_lines=5000, min_width=20)
-            with Vertical(id="side"):
-                yield ErrorPanel(id="errors")
-                yield WatchPanel(id="watches")
+        # The panels, row by row, as the registry lays them out.
+        for row, in_row in groupby(PANELS, key=lambda panel: panel.row):
+            with Horizontal(id=row):
+                for column, in_column in groupby(in_row, key=lambda panel: panel.column):
+                    if column is None:
+                        yield from (panel.build() for panel in in_column)
+                    else:
+                        with Vertical(id=column):
+                            yield from (panel.build() for panel in in_column)
         yield Static("", id="completions")
         yield CommandBar(self.complete, id="bar")
         yield Footer()
 
     async def on_mount(self) -> None:
         """Starts the session's system if it has not started, draws it, focuses the bar."""
-        for panel, title, subtitle in (
-            ("graph", "Graph", "──▶ connect  ══▶ pipe  ┄┄▶ agent  ✓ delivered"),
-            ("queue", "Queue", "Enter runs the highlighted one"),
-            ("events", "Events", "End follows new events"),
-            ("inspector", "Inspector", "Enter follows a cause or effect"),
-            ("console", "Output", ""),
-            ("watches", "Watches", "Enter on a match marks its events"),
-        ):
-            widget = self.query_one(f"#{panel}")
-            widget.border_title = title
-            widget.border_subtitle = subtitle
         self.view.attach()
         if self.session.system is None:
             await self.session.start()
         self.view.redraw_all()
+        first_key, last_key = key_range()
         self.output.write(Text.assemble(
             ("Rapide workbench", "bold"), f" on {self.session.path.name}. Type ",
             ("help", "bold"), " or press ", ("F1", "bold"), "; ",
             ("F3", "bold"), " injects an event, ", ("F2", "bold"), " steps, ",
             ("F5", "bold"), " runs. ", ("Escape", "bold"), " leaves this bar for the panels (",
-            ("1", "bold"), "-", ("7", "bold"), " pick one), ", (":", "bold"), " comes back.",
+            (first_key, "bold"), "-", (last_key, "bold"), " pick one), ", (":", "bold"),
+            " comes back.",
         ))
         self.query_one(CommandBar).focus()
         if self.script is not None:
@@ -318,12 +302,15 @@ class MainScreen(Screen[None]):
         """Moves the focus to the command bar."""
         self.query_one(CommandBar).focus()
 
-    def action_focus_panel(self, panel: str) -> None:
-        """Moves the focus to one panel."""
-        if panel == "errors" and not self.query_one(ErrorPanel).problems:
-            self.notify("No errors so far.", timeout=2)
-        else:
-            self.query_one(f"#{panel}").focus()
+    def action_focus_panel(self, panel_id: str) -> None:
+        """Moves the focus to one panel (one that is hidden says why instead)."""
+        widget = self.query_one(f"#{panel_id}")
+        if widget.display:
+            widget.focus()
+            return
+        note = find(panel_id).hidden_note
+        if note:
+            self.notify(note, timeout=2)
 
     def action_help(self) -> None:
         """Shows the key bindings and the commands."""
@@ -332,11 +319,13 @@ class MainScreen(Screen[None]):
             for binding in self.BINDINGS
             if isinstance(binding, Binding) and binding.show
         ]
+        first_key, last_key = key_range()
         keys += [
             (": / Escape", "Go to / leave the command bar"),
             ("s r p i w b", "Step, run, pause, inject, watch, break (outside the bar)"),
-            ("1 … 7", "Go to a panel: " + ", ".join(PANELS.values())),
+            (f"{first_key} … {last_key}",
+             "Go to a panel: " + ", ".join(panel.name for panel in by_key())),
             ("ctrl+p", "Command palette: every command of the language"),
         ]
         commands = [(spec.usage, spec.summary) for spec in self.session.catalog]
-        self.app.push_screen(HelpScreen(keys, commands))
+        self.app.push_screen(HelpScreen(keys, commands, panel_keys=(first_key, last_key)))

@@ -20,6 +20,8 @@ from rapide_shell.tui.widgets.scrolling import set_virtual_size
 
 if TYPE_CHECKING:
     from pyrapide import Event
+    from rapide_shell.session import Session
+    from rapide_shell.tui.live import NotificationBatch
 
 HISTORY_LINE_LIMIT = 60
 #: Payloads longer than this (as JSON text) are shown cut, unhighlighted.
@@ -137,6 +139,13 @@ class Inspector(ScrollView, can_focus=True):
         self.set_reactive(Inspector.link_cursor, 0)
         self._build()
         self.scroll_to(y=0, animate=False)
+
+    def show_session(self, session: Session) -> None:
+        """Shows nothing: the event shown belonged to the computation replaced."""
+        self.clear()
+
+    def show_batch(self, batch: NotificationBatch, session: Session) -> None:
+        """Nothing to do: the screen shows here the event selected in the log."""
 
     def clear(self) -> None:
         """Shows nothing (no event selected)."""
