@@ -9,6 +9,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from pyrapide.runtime.modules import module_spec
+from pyrapide.types import interface_actions, interface_name
 from rapide_shell.suggestions import close_matches
 
 if TYPE_CHECKING:
@@ -146,8 +148,6 @@ def components_table(loaded: LoadedArchitecture) -> RenderableType:
     for column in ("component", "interface", "module", "actions"):
         table.add_column(column)
     for name, iface in loaded.architecture.components.items():
-        from pyrapide.types import interface_actions, interface_name
-
         module = loaded.bindings.get(name)
         signatures = "\n".join(spec.signature_text() for spec in interface_actions(iface).values())
         table.add_row(
@@ -163,8 +163,6 @@ def _never_runs(component: str, module: type | None) -> list[str]:
     """A warning when nothing delivers to ``component`` and its module cannot start itself."""
     if module is None:
         return []
-    from pyrapide.runtime.modules import module_spec
-
     spec = module_spec(module)
     if spec.has_start:
         return []
@@ -261,8 +259,6 @@ def check_architecture(loaded: LoadedArchitecture) -> CheckReport:
         module = loaded.bindings.get(name)
         lines.append(f"  {name} <- {module.__qualname__ if module else '(none)'}")
     lines.append("interfaces:")
-    from pyrapide.types import interface_actions, interface_name
-
     seen: set[int] = set()
     for iface in loaded.architecture.components.values():
         if id(iface) in seen:

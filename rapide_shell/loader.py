@@ -20,6 +20,11 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from pyrapide.architecture import ArchitectureError, is_architecture
+from pyrapide.patterns import PatternSyntaxError
+from pyrapide.runtime import ModuleDefinitionError, System
+from pyrapide.runtime.modules import MODULE_ATTR
+from pyrapide.types import interface_actions, interface_name
 from rapide_shell.suggestions import close_matches
 
 _module_counter = itertools.count(1)
@@ -136,10 +141,6 @@ def _failure_place(file: Path, error: BaseException) -> str:
 
 def _describe(error: BaseException) -> str:
     """One line for an exception raised by the user's file (multi-line messages joined)."""
-    from pyrapide.architecture import ArchitectureError
-    from pyrapide.patterns import PatternSyntaxError
-    from pyrapide.runtime import ModuleDefinitionError
-
     name = type(error).__name__
     if isinstance(error, PatternSyntaxError):
         # str() would add the pattern and a caret on lines of their own.
@@ -155,8 +156,6 @@ def _describe(error: BaseException) -> str:
 
 
 def _module_systems(module: ModuleType) -> dict[str, Any]:
-    from pyrapide.runtime import System
-
     return {
         name: value
         for name, value in vars(module).items()
@@ -168,7 +167,7 @@ def _module_architectures(module: ModuleType) -> dict[str, Any]:
     found: dict[str, Any] = {}
     seen: set[int] = set()
     for name, value in vars(module).items():
-        if isinstance(value, type) and _is_architecture(value) and id(value) not in seen:
+        if isinstance(value, type) and is_architecture(value) and id(value) not in seen:
             seen.add(id(value))
             found[name] = value
     return found
@@ -190,23 +189,13 @@ def _pick(file: Path, what: str, candidates: dict[str, Any], wanted: str | None)
     return next(iter(candidates.items()))
 
 
-def _is_architecture(cls: type) -> bool:
-    from pyrapide.architecture import is_architecture
-
-    return is_architecture(cls)
-
-
 def _implemented_interface(cls: type) -> Any:
     """The interface an ``@module`` class implements (None for any other class)."""
-    from pyrapide.runtime.modules import MODULE_ATTR
-
     spec = vars(cls).get(MODULE_ATTR)
     return None if spec is None else spec.implements
 
 
 def _bindings(file: Path, module: ModuleType, architecture: Any) -> dict[str, type]:
-    from pyrapide.types import interface_name
-
     modules = list(
         {
             id(value): value
@@ -266,8 +255,6 @@ def _loaded(
     bindings: dict[str, type],
     factory: Callable[[], Any],
 ) -> LoadedArchitecture:
-    from pyrapide.types import interface_actions
-
     actions: dict[str, Any] = {}
     for iface in architecture.components.values():
         actions.update(interface_actions(iface))

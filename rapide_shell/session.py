@@ -129,6 +129,8 @@ from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
+from rich.text import Text
+
 from rapide_shell import notices
 from rapide_shell.commands import Command, CommandCatalog, CommandError, parse_command
 from rapide_shell.completion import Completion, complete
@@ -344,8 +346,6 @@ def _existing(what: str, items: list[Any]) -> str:
 
 
 def _failure(line: str, command: str, error: CommandError) -> CommandOutcome:
-    from rich.text import Text
-
     message = error.describe()
     output = [Text(f"error: {message}", style="bold red")]
     if error.column is not None and 0 <= error.column <= len(line):
