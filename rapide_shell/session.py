@@ -281,7 +281,7 @@ class Session(RuntimeLink):
         return self._finish(outcome)
 
     def _finish(self, outcome: CommandOutcome) -> CommandOutcome:
-        self.notify(notices.CommandFinished(outcome))
+        self.notify(notices.CommandFinished(outcome=outcome))
         return outcome
 
     def record(self, *lines: str) -> None:

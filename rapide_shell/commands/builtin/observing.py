@@ -321,7 +321,9 @@ async def expect(
         expected, held = f"exactly {_matches(count)}", seen == count
     else:
         expected, held = "at least 1 match", seen >= 1
-    result = notices.ExpectationChecked(pattern_text, expected, seen, held, command.text)
+    result = notices.ExpectationChecked(
+        pattern_text=pattern_text, expected=expected, seen=seen, held=held, line=command.text
+    )
     session.expectations.append(result)
     session.notify(result)
     session.record(command.text)

@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from rich.console import RenderableType
 from rich.json import JSON
 from rich.text import Text
 from textual import events
@@ -166,7 +167,7 @@ class Inspector(ScrollView, can_focus=True):
         lines: list[Strip] = []
         self._link_rows = []
 
-        def add(renderable: object, component: str | None = None) -> None:
+        def add(renderable: RenderableType, component: str | None = None) -> None:
             render_style = style(component) if component else None
             options = self.app.console.options.update_width(width)
             for segments in self.app.console.render_lines(
