@@ -76,6 +76,14 @@ class ArgumentText:
             raise CommandSyntaxError(f"unexpected {extra.text!r}", column=extra.column)
         return words
 
+    def only_word(self, needed: str) -> Word:
+        """The one word; CommandSyntaxError ``needed`` (where the word should start) when
+        there is none, or at the first word too many."""
+        words = self.at_most(1)
+        if not words:
+            raise CommandSyntaxError(needed, column=self.column)
+        return words[0]
+
 
 ArgumentParser = Callable[[ArgumentText], ArgumentsT]
 """Reads a command's arguments: ``parse(text) -> arguments``, CommandSyntaxError if wrong."""
@@ -101,10 +109,7 @@ class PathArguments:
 
 def path_arguments(text: ArgumentText) -> PathArguments:
     """One file name."""
-    words = text.at_most(1)
-    if not words:
-        raise CommandSyntaxError("a file name is needed", column=text.column)
-    return PathArguments(unquote(words[0].text))
+    return PathArguments(unquote(text.only_word("a file name is needed").text))
 
 
 @dataclass(frozen=True)

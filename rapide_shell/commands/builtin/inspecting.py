@@ -144,11 +144,7 @@ class EventArguments:
 
 def parse_event_id(text: ArgumentText) -> EventArguments:
     """One event id."""
-    words = text.words
-    if not words:
-        raise CommandSyntaxError("an event id is needed, e.g. e3", column=text.column)
-    text.at_most(1)
-    return EventArguments(words[0].text)
+    return EventArguments(text.only_word("an event id is needed, e.g. e3").text)
 
 
 @dataclass(frozen=True)
@@ -227,22 +223,26 @@ def find_event(session: Session, event_id: str) -> Event:
 
 async def why(session: Session, command: Command[EventArguments], line: str) -> CommandOutcome:
     """The causes of an event back to the roots, as a tree."""
-    event = find_event(session, command.args.event_id)
-    tree = render.causal_tree(event, session.computation, forward=False)
-    ancestors = session.computation.poset.ancestors(event)
-    data = {"event": event.id, "causes": [e.id for e in ancestors]}
-    return CommandOutcome(line, "why", output=(tree,), data=data)
+    return _causal_slice(session, command, line, forward=False)
 
 
 async def effects(
     session: Session, command: Command[EventArguments], line: str
 ) -> CommandOutcome:
     """Everything an event caused, as a tree."""
+    return _causal_slice(session, command, line, forward=True)
+
+
+def _causal_slice(
+    session: Session, command: Command[EventArguments], line: str, *, forward: bool
+) -> CommandOutcome:
+    """The event's effects (``forward``) or causes as a tree, and their ids as data."""
     event = find_event(session, command.args.event_id)
-    tree = render.causal_tree(event, session.computation, forward=True)
-    descendants = session.computation.poset.descendants(event)
-    data = {"event": event.id, "effects": [e.id for e in descendants]}
-    return CommandOutcome(line, "effects", output=(tree,), data=data)
+    poset = session.computation.poset
+    tree = render.causal_tree(event, session.computation, forward=forward)
+    reached = poset.descendants(event) if forward else poset.ancestors(event)
+    data = {"event": event.id, "effects" if forward else "causes": [e.id for e in reached]}
+    return CommandOutcome(line, command.name, output=(tree,), data=data)
 
 
 async def export(

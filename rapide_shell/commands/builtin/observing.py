@@ -137,13 +137,8 @@ def numbered(what: str, lister: str) -> ArgumentParser[NumberArguments]:
     """The parser of a command that takes the number of a ``what`` (``lister`` lists them)."""
 
     def parse(text: ArgumentText) -> NumberArguments:
-        words = text.words
-        if not words:
-            raise CommandSyntaxError(
-                f"a {what} id is needed (`{lister}` lists them)", column=text.column
-            )
-        text.at_most(1)
-        return NumberArguments(number(words[0], f"a {what} id"))
+        word = text.only_word(f"a {what} id is needed (`{lister}` lists them)")
+        return NumberArguments(number(word, f"a {what} id"))
 
     return parse
 

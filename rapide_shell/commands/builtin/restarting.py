@@ -19,7 +19,7 @@ from rapide_shell.commands.arguments import (
     number,
     path_arguments,
 )
-from rapide_shell.commands.errors import CommandError, CommandSyntaxError
+from rapide_shell.commands.errors import CommandError
 from rapide_shell.commands.registry import Command, CommandCatalog
 from rapide_shell.commands.spec import ArgKind, ArgSpec, CommandSpec
 from rapide_shell.hookspecs import hookimpl
@@ -80,11 +80,7 @@ class SeedArguments:
 
 def parse_seed(text: ArgumentText) -> SeedArguments:
     """One number."""
-    words = text.words
-    if not words:
-        raise CommandSyntaxError("seed needs a number", column=text.column)
-    text.at_most(1)
-    return SeedArguments(number(words[0], "a seed"))
+    return SeedArguments(number(text.only_word("seed needs a number"), "a seed"))
 
 
 async def load(session: Session, command: Command[PathArguments], line: str) -> CommandOutcome:
