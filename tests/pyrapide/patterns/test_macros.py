@@ -38,7 +38,7 @@ def test_a_macro_that_returns_no_pattern_is_refused_where_called() -> None:
     def broken() -> Pattern:
         return "Tool.call"  # type: ignore[return-value]
 
-    with pytest.raises(TypeError, match="pattern macro .*broken returned str 'Tool.call'"):
+    with pytest.raises(TypeError, match=r"pattern macro .*broken returned str 'Tool\.call'"):
         broken()
 
 
@@ -55,7 +55,7 @@ def test_a_library_instantiates_macros_by_name() -> None:
 def test_an_unknown_macro_name_says_what_is_known() -> None:
     library = PatternLibrary()
     library.register("roundtrip", roundtrip)
-    with pytest.raises(KeyError, match="'roundtrp' .*did you mean 'roundtrip'.*known: roundtrip"):
+    with pytest.raises(KeyError, match=r"'roundtrp' .*did you mean 'roundtrip'.*known: roundtrip"):
         library.get("roundtrp")
 
 

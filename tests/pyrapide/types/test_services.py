@@ -45,7 +45,9 @@ def test_nested_classes_with_marked_methods_are_services() -> None:
 def test_a_service_action_keeps_its_fields() -> None:
     spec = interface_actions(Bank)["Bank.Accounts.deposit"]
     assert spec.field_names == ("account", "amount")
-    assert spec.payload_problems({"account": "x"}) == ["Bank.Accounts.deposit requires field 'amount'"]
+    assert spec.payload_problems({"account": "x"}) == [
+        "Bank.Accounts.deposit requires field 'amount'"
+    ]
 
 
 def test_a_module_emits_its_service_actions_in_a_system() -> None:
