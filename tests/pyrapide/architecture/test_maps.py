@@ -12,11 +12,11 @@ from hypothesis import strategies as st
 from pyrapide import ArchitectureError, Computation, Event, Pattern, placeholder
 from pyrapide.architecture.maps import ArchitectureMap, MapError, MapRule
 from tests.pyrapide.analysis.dags import build, random_dags, reachable
-from tests.pyrapide.architecture.shop_and_bank import (
-    SHOP_MODULES,
-    TO_PAYMENTS,
-    Payments,
-    Shop,
+from tests.pyrapide.runtime.test_examples import load
+
+example = load("payments_map")
+Shop, Payments, SHOP_MODULES, TO_PAYMENTS = (
+    example.Shop, example.Payments, example.SHOP_MODULES, example.to_payments
 )
 
 

@@ -1,8 +1,23 @@
-"""A detailed shop architecture and the abstract bank it is mapped to, shared by the map tests."""
+"""A shop and the payments it stands for: a map from a detailed architecture to an abstract one.
+
+The shop's checkout is paid, its ledger posts the payment (or refuses one over 100),
+an auditor checks each posting and a mailer sends a receipt. Abstractly, a client
+pays and the bank settles, and every payment must be settled. The map `to_payments`
+turns a run of the shop into a run of Payments and checks it:
+
+    rapide shell examples/payments_map.py      # inject Checkout.paid order=a amount=5,
+                                               # run, then: map to_payments
+    rapide run examples/payments_map.py --script examples/payments_map.rapide
+    python examples/payments_map.py            # the same, without the workbench
+"""
 
 from __future__ import annotations
 
+import asyncio
+
 from pyrapide import (
+    ArchitectureMap,
+    MapRule,
     Pattern,
     action,
     agent,
@@ -16,7 +31,6 @@ from pyrapide import (
     placeholder,
     when,
 )
-from pyrapide.architecture.maps import ArchitectureMap, MapRule
 
 # -- the detailed architecture: a checkout, a ledger behind it, an auditor and a mailer
 
@@ -124,13 +138,15 @@ class Payments:
     bank = Bank
     constraints = [
         every(Pattern.match("Client.pay", order=order)).leads_to(
-            Pattern.match("Bank.settled", order=order)
+            Pattern.match("Bank.settled", order=order),
+            name="every_payment_settled",
+            description="every payment is settled by the bank",
         )
     ]
 
 
 # Paying is the checkout's payment; settling is a posting that was both audited and mailed.
-TO_PAYMENTS = ArchitectureMap(
+to_payments = ArchitectureMap(
     Shop,
     Payments,
     [
@@ -144,3 +160,23 @@ TO_PAYMENTS = ArchitectureMap(
     ],
     name="to_payments",
 )
+
+
+async def main() -> None:
+    system = Shop.bind(**SHOP_MODULES)
+    await system.start()
+    for name, amount in [("a", 5), ("b", 7), ("big", 500)]:
+        system.inject("Checkout.paid", {"order": name, "amount": amount})
+    await system.run_until_quiet()
+    await system.stop()
+    trace = to_payments.trace(system.computation)
+    for event in trace.abstract.topological_order():
+        causes = [cause.id for cause in trace.abstract.direct_causes(event)]
+        made_from = [made.id for made in trace.made_from(event)]
+        print(event.id, event.name, dict(event.payload), "<-", causes, "from", made_from)
+    for violation in trace.violations():
+        print("violation:", violation.constraint_name, violation.description)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
