@@ -9,6 +9,7 @@ from typing import Any
 import pluggy
 
 from rapide_shell import hookspecs
+from rapide_shell.commands import mapping
 from rapide_shell.loader import LoadError
 
 
@@ -24,6 +25,8 @@ def plugin_manager() -> pluggy.PluginManager:
     """
     manager = pluggy.PluginManager(hookspecs.PROJECT)
     manager.add_hookspecs(hookspecs)
+    # Commands of the language defined as a plugin's are, registered before the installed ones.
+    manager.register(mapping, name="map")
     for name, plugin in installed_plugins():
         manager.register(plugin, name=name)
     return manager
