@@ -18,14 +18,15 @@ How it is computed, in one pass over the detailed events in recording order
   the latest one-top abstract events at or before it (the maximal ones), so
   these are found from the direct causes of `p` without searching;
 - an abstract event with several tops (from `|`, `&` or `+`) is compared
-  with the later ones directly, tops against tops;
+  with the later ones directly, tops against tops; while one of its tops has
+  no effects, only with those whose match holds that top;
 - the candidates are then reduced to the closest ones through the abstract
   poset built so far.
 
 Cost: a constant amount of work per detailed event and per causal link, plus,
 per abstract event, comparisons with the abstract events concurrent with it
 (the width of the abstract order) and with every earlier abstract event that
-has several tops.
+has several tops, each of which has effects (quadratic in their number).
 """
 
 from __future__ import annotations
@@ -57,8 +58,13 @@ class Derivation:
         self.abstract = Computation()
         self.origins: dict[str, tuple[int, PatternMatch]] = {}
         self._tops: dict[str, tuple[Event, ...]] = {}  # abstract id -> tops of its match
-        self._several_tops: list[Event] = []  # abstract events whose match has several tops
         self._frontier: dict[str, tuple[Event, ...]] = {}  # detailed id -> latest one-tops
+        # Abstract events whose match has several tops. A top with no effects can
+        # precede nothing but itself, so while one of its tops has none, such an
+        # event can only cause an abstract event whose match holds that very top:
+        # it waits under that top's id, and is compared with those alone.
+        self._waiting: dict[str, list[Event]] = {}
+        self._several_tops: list[Event] = []  # those with effects below every top
 
     def run(self, detailed: Any) -> Derivation:
         """Feed every event of `detailed` (a Computation or Poset); return self.
@@ -76,6 +82,9 @@ class Derivation:
 
     def feed(self, event: Event, poset: Poset) -> list[Event]:
         """Take the next detailed event (already in `poset`); return the abstract events it made."""
+        for cause in poset.direct_causes(event):
+            for waiting in self._waiting.pop(cause.id, ()):
+                self._file(waiting, poset)
         batch: list[tuple[int, PatternMatch]] = []
         for index, matcher, names in self._matchers:
             if names is None or event.name in names:
@@ -117,8 +126,11 @@ class Derivation:
             for top in tops[i]:
                 if top is not completing:  # its frontier includes what was made at it
                     candidates.extend(self._frontier[top.id])
+            several = [*self._several_tops]
+            for top in tops[i]:
+                several.extend(self._waiting.get(top.id, ()))
             candidates.extend(
-                a for a in self._several_tops if _precedes(self._tops[a.id], tops[i], poset)
+                a for a in several if _precedes(self._tops[a.id], tops[i], poset)
             )
             candidates.extend(made[j] for j in before[i])
             event = self._make_event(index, found, f"a{len(self.abstract) + 1}")
@@ -126,9 +138,17 @@ class Derivation:
             self.origins[event.id] = (index, found)
             self._tops[event.id] = tops[i]
             if len(tops[i]) > 1:
-                self._several_tops.append(event)
+                self._file(event, poset)
             made[i] = event
         return [made[i] for i in range(len(batch))]
+
+    def _file(self, abstract_event: Event, poset: Poset) -> None:
+        """Keep a several-top abstract event under a top with no effects, else with the rest."""
+        for top in self._tops[abstract_event.id]:
+            if not poset.direct_effects(top):
+                self._waiting.setdefault(top.id, []).append(abstract_event)
+                return
+        self._several_tops.append(abstract_event)
 
     def _closest(self, candidates: Iterable[Event]) -> tuple[Event, ...]:
         """The candidates that no other candidate follows (each once, in recording order)."""

@@ -191,13 +191,17 @@ class ArchitectureMap:
 
     # -- running ----------------------------------------------------------
 
+    def derivation(self) -> Derivation:
+        """A fresh derivation of this map, to feed a growing run one event at a time
+        (``derivation.feed(event, poset)`` after each is recorded with its causes)."""
+        return Derivation([r.pattern for r in self.rules], self._abstract_event)
+
     def trace(self, computation: Any) -> MapTrace:
         """The abstract computation of `computation` (a Computation or Poset), with its origins.
 
         Raises MapError when a match cannot make its abstract event.
         """
-        derivation = Derivation([r.pattern for r in self.rules], self._abstract_event)
-        derivation.run(computation)
+        derivation = self.derivation().run(computation)
         return MapTrace(self, computation, derivation.abstract, dict(derivation.origins))
 
     def apply(self, source_computation: Any) -> Computation:

@@ -206,3 +206,24 @@ def test_derived_causality_is_the_inclusion_of_match_histories(dag: Any, data: A
     for event in abstract:
         causes = abstract.direct_causes(event)
         assert not any(abstract.is_ancestor(a, b) for a in causes for b in causes)
+
+
+@settings(max_examples=100, deadline=None)
+@given(random_dags(max_size=8), st.data())
+def test_deriving_as_events_arrive_gives_what_deriving_afterwards_gives(
+    dag: Any, data: Any
+) -> None:
+    size, links, _ = dag
+    computation, _ = build(size, links)
+    names = {e.id: data.draw(st.sampled_from(NAMES)) for e in computation}
+    mapping = ArchitectureMap("detailed", "abstract", RULES)
+    live = Computation()
+    derivation = mapping.derivation()
+    renamed: dict[str, Event] = {}
+    for event in computation:  # recorded causes first, as a running system records
+        renamed[event.id] = Event(names[event.id], id=event.id)
+        live.record(renamed[event.id],
+                    caused_by=[renamed[c.id] for c in computation.direct_causes(event)])
+        derivation.feed(renamed[event.id], live.poset)
+    afterwards = mapping.apply(live)
+    assert _described(derivation.abstract) == _described(afterwards)
