@@ -6,10 +6,12 @@ Usage:  python benchmarks/bench_maps.py [--quick]
   abstract events, each caused by the one before (width 1).
 - ``parallel``: N/2 independent request/reply flows, all roots; every
   abstract event is concurrent with all the others of other flows (width N/4).
-- ``joins``: independent flows whose replies are matched pairwise by an
-  independence rule (``Reply(k) || Audit(k)``), so every abstract event has two
-  tops and is compared with each earlier such event: the quadratic case the
-  derivation's docstring names.
+- ``joins``: independent flows whose reply and audit are matched by an
+  independence rule (``Reply(k) || Audit(k)``): every such abstract event has
+  two tops, which stay without effects.
+- ``closed``: the same, each flow then closed by an event both tops cause: the
+  two-top abstract events are then compared with every later abstract event,
+  the quadratic case the derivation's docstring names.
 
 Each figure is CPU microseconds per detailed event (best of the repeats);
 a flat figure from the smallest N to the largest means linear cost.
@@ -54,6 +56,13 @@ def joins(events: int) -> Computation:
     return computation
 
 
+def closed_joins(events: int) -> Computation:
+    computation = joins(events * 3 // 4)
+    for i in range(events // 4):
+        computation.record(Event("Closed", {"k": i}), caused_by=[f"r{i}", f"a{i}"])
+    return computation
+
+
 k = placeholder("k")
 ONE_TOP = ArchitectureMap("detailed", "abstract", [
     (Pattern.match("Request"), "Asked"),
@@ -63,7 +72,12 @@ TWO_TOPS = ArchitectureMap("detailed", "abstract", [
     (Pattern.match("Request"), "Asked"),
     (Pattern.match("Reply", k=k) | Pattern.match("Audit", k=k), "Closed"),
 ])
-SHAPES = {"chain": (chain, ONE_TOP), "parallel": (parallel, ONE_TOP), "joins": (joins, TWO_TOPS)}
+SHAPES = {
+    "chain": (chain, ONE_TOP),
+    "parallel": (parallel, ONE_TOP),
+    "joins": (joins, TWO_TOPS),
+    "closed": (closed_joins, TWO_TOPS),
+}
 
 
 def cost(shape: str, events: int, repeat: int) -> float:
