@@ -25,7 +25,7 @@ def plugin_manager() -> pluggy.PluginManager:
     """
     manager = pluggy.PluginManager(hookspecs.PROJECT)
     manager.add_hookspecs(hookspecs)
-    # Commands of the language defined as a plugin's are, registered before the installed ones.
+    # `map` is defined as a plugin's command is (spec, handler, hook), before the installed ones.
     manager.register(mapping, name="map")
     for name, plugin in installed_plugins():
         manager.register(plugin, name=name)
