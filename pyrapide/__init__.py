@@ -10,7 +10,11 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from pyrapide import compat030
 from pyrapide.__about__ import __version__
+
+# PyRapide 0.3.0's module paths (pyrapide.executable.module, ...) import from here on.
+compat030.install()
 
 # Public name -> the subpackage that defines it.
 _EXPORTS: dict[str, str] = {
@@ -65,6 +69,9 @@ _EXPORTS: dict[str, str] = {
     "ArchitectureError": "pyrapide.architecture",
     "ArchitectureDescription": "pyrapide.architecture",
     "Connection": "pyrapide.architecture",
+    "ArchitectureMap": "pyrapide.architecture.maps",
+    "MapRule": "pyrapide.architecture.maps",
+    "MapError": "pyrapide.architecture.maps",
     # runtime
     "module": "pyrapide.runtime",
     "when": "pyrapide.runtime",
@@ -114,6 +121,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
         connect as connect,
         pipe as pipe,
     )
+    from pyrapide.architecture.maps import ArchitectureMap, MapError, MapRule
     from pyrapide.constraints import (
         Constraint as Constraint,
         ConstraintMonitor as ConstraintMonitor,

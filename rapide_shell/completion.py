@@ -101,6 +101,8 @@ def _for_kind(
         candidates = _event_ids(session)
     elif kind is ArgKind.EVENT_NAME:
         candidates = [(name, spec.signature_text()) for name, spec in session.actions.items()]
+    elif kind is ArgKind.MAP_NAME:
+        candidates = [(name, str(found.name)) for name, found in session.loaded.maps.items()]
     elif kind is ArgKind.FILE:
         return _files(prefix, start)
     else:

@@ -52,6 +52,8 @@ class LoadedArchitecture:
     description: Any
     actions: dict[str, Any]
     _factory: Callable[[], Any] = field(repr=False)
+    maps: dict[str, Any] = field(default_factory=dict)
+    """The file's module-level ``ArchitectureMap`` objects, by variable name (``map NAME``)."""
 
     def build_system(self, seed: int) -> Any:
         """The System, with ``seed``, not yet started.
@@ -74,11 +76,25 @@ def load_architecture(path: str | Path, *, arch: str | None = None) -> LoadedArc
     if file.suffix != ".py":
         raise LoadError(f"{file}: an architecture file is a Python file (.py)")
     module = _import(file)
+    maps = _module_maps(module)
+    loaded = _find_system(file, module, arch, maps)
+    loaded.maps = maps
+    return loaded
+
+
+def _find_system(
+    file: Path, module: ModuleType, arch: str | None, maps: dict[str, Any]
+) -> LoadedArchitecture:
     systems = _module_systems(module)
     if systems:
         _, system = _pick(file, "System", systems, arch)
         return _from_system(file, arch, system)
     architectures = _module_architectures(module)
+    if arch is None:
+        # The abstract architecture a map leads to is not what the file runs.
+        abstract = [found.range for found in maps.values()]
+        concrete = {n: a for n, a in architectures.items() if not any(a is r for r in abstract)}
+        architectures = concrete or architectures
     if not architectures:
         raise LoadError(
             f"{file}: no architecture found (define an @architecture class, "
@@ -160,6 +176,16 @@ def _module_systems(module: ModuleType) -> dict[str, Any]:
         name: value
         for name, value in vars(module).items()
         if isinstance(value, System) and not name.startswith("_")
+    }
+
+
+def _module_maps(module: ModuleType) -> dict[str, Any]:
+    from pyrapide.architecture.maps import ArchitectureMap
+
+    return {
+        name: value
+        for name, value in vars(module).items()
+        if isinstance(value, ArchitectureMap) and not name.startswith("_")
     }
 
 

@@ -16,6 +16,7 @@ from rapide_shell.commands.builtin import (
     general,
     injecting,
     inspecting,
+    mapping,
     observing,
     restarting,
     running,
@@ -27,6 +28,7 @@ BUILTIN_PLUGINS: tuple[ModuleType, ...] = (
     running,
     observing,
     inspecting,
+    mapping,
     restarting,
     general,
 )
