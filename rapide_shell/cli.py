@@ -44,6 +44,18 @@ SeedOption = Annotated[
     int | None,
     typer.Option("--seed", metavar="N", help="The seed that orders agent deliveries (default 0)."),
 ]
+PlayScriptOption = Annotated[
+    str | None,
+    typer.Option(
+        "--script", "-s", metavar="SCRIPT", help="Play this script visibly, then hand over."
+    ),
+]
+SpeedOption = Annotated[
+    float,
+    typer.Option(
+        "--speed", min=0.0, metavar="SECONDS", help="Seconds between the script's commands."
+    ),
+]
 RecordOption = Annotated[
     str | None,
     typer.Option(
@@ -123,33 +135,17 @@ def shell(
     file: FileArgument,
     seed: SeedOption = None,
     arch: ArchOption = None,
-    script: Annotated[
-        str | None,
-        typer.Option(
-            "--script", "-s", metavar="SCRIPT", help="Play this script visibly, then hand over."
-        ),
-    ] = None,
-    speed: Annotated[
-        float,
-        typer.Option(
-            "--speed", min=0.0, metavar="SECONDS", help="Seconds between the script's commands."
-        ),
-    ] = 1.0,
+    script: PlayScriptOption = None,
+    speed: SpeedOption = 1.0,
     record: RecordOption = None,
 ) -> None:
     """Open the Textual workbench on the architecture."""
     from rapide_shell.loader import LoadError
     from rapide_shell.recording import Recorder
-    from rapide_shell.script import ScriptFileError, read_script
     from rapide_shell.session import Session
     from rapide_shell.tui.app import RapideApp
 
-    if script is not None:
-        # The checks and messages of `rapide run`, before the screen opens.
-        try:
-            read_script(script)
-        except ScriptFileError as error:
-            raise fail(str(error)) from None
+    _check_script(script)  # before the screen opens
     try:
         session = Session.load(file, arch=arch, seed=seed)
     except LoadError as error:
@@ -164,6 +160,57 @@ def shell(
     finally:
         if session.recorder is not None:
             session.recorder.close()
+
+
+@app.command()
+def serve(
+    file: FileArgument,
+    host: Annotated[
+        str,
+        typer.Option(
+            "--host", metavar="ADDRESS",
+            help="The address to listen on; anything but this machine's own lets others in.",
+        ),
+    ] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option("--port", min=1, max=65535, metavar="PORT", help="The port.")
+    ] = 8000,
+    script: PlayScriptOption = None,
+    speed: SpeedOption = 1.0,
+    seed: SeedOption = None,
+    arch: ArchOption = None,
+) -> None:
+    """Serve the workbench to web browsers, one session per tab, until Ctrl-C."""
+    try:
+        from rapide_shell.serve import bind_error_text, serve_workbench, url_of
+    except ImportError as error:
+        if (error.name or "").partition(".")[0] not in ("textual_serve", "aiohttp"):
+            raise
+        raise fail(
+            "serve needs textual-serve, which is not installed: pip install 'pyrapide[serve]'"
+        ) from None
+
+    # Refused here, once, rather than as a broken page in every tab.
+    _load(file, arch)
+    _check_script(script)
+    try:
+        serve_workbench(
+            file, host=host, port=port, seed=seed, arch=arch, script=script, speed=speed
+        )
+    except OSError as error:
+        raise fail(f"cannot serve at {url_of(host, port)}: {bind_error_text(error)}") from None
+    typer.echo("rapide serve: stopped", err=True)
+
+
+def _check_script(script: str | None) -> None:
+    """The checks and messages of `rapide run` for a script to play (exit 2 if bad)."""
+    from rapide_shell.script import ScriptFileError, read_script
+
+    if script is not None:
+        try:
+            read_script(script)
+        except ScriptFileError as error:
+            raise fail(str(error)) from None
 
 
 @app.command()
