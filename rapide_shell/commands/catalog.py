@@ -261,6 +261,30 @@ Loads the architecture file again (after you edited it) and builds a fresh syste
 system it had.""",
     ),
     CommandSpec(
+        name="say",
+        usage="say [TEXT]",
+        summary="Show a line of narration (lessons and demos); alone, clear it.",
+        details="""\
+Shows TEXT as narration: in the TUI, a banner across the top of the screen that a room
+can read, which stays until the next `say` (`say` alone clears it); in the REPL and in
+the transcript of `rapide run`, a line of its own marked with `»`. Nothing about the
+system changes. The text is shown as written; quote all of it to keep a ` # ` in it,
+which would otherwise start a comment.""",
+        args=(ArgSpec("TEXT", ArgKind.TEXT, optional=True, rest_of_line=True),),
+        examples=("say A pipe delivers in order, one at a time.",),
+        while_running=True,
+    ),
+    CommandSpec(
+        name="wait",
+        usage="wait",
+        summary="Pause a played script until the presenter presses a key.",
+        details="""\
+In a script played in the TUI (`rapide shell --script`, `rapide lessons`), waits until a
+key is pressed before the next line, so the presenter sets the pace; the screen says
+so. Where nobody is there to press a key (`rapide run`, the REPL), it does nothing, so
+the same script runs unattended in CI.""",
+    ),
+    CommandSpec(
         name="help",
         usage="help [COMMAND]",
         summary="List the commands, or explain one.",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rapide_shell.commands import inspecting, observing, running
+from rapide_shell.commands import inspecting, narrating, observing, running
 from rapide_shell.commands.registry import Handler
 
 HANDLERS: dict[str, Handler] = {
@@ -29,4 +29,6 @@ HANDLERS: dict[str, Handler] = {
     "export": inspecting.export,
     "save": inspecting.save,
     "help": inspecting.help_,
+    "say": narrating.say,
+    "wait": narrating.wait,
 }

@@ -48,6 +48,7 @@ class Command:
     - ``why``, ``effects``: ``event_id`` (str)
     - ``export``: ``format`` (dot, mermaid, json), ``path``; ``save``, ``load``: ``path``
     - ``seed``: ``value`` (int); ``help``: ``topic`` (str or None)
+    - ``say``: ``text`` (str, "" to clear the narration)
     - a command a front end added: each argument by its ``ArgSpec.name`` (see
       :mod:`rapide_shell.commands.registry`)
     """
@@ -59,6 +60,8 @@ class Command:
 
 _HEAD = re.compile(r"\S+")
 _PATTERN_COMMANDS = frozenset({"break", "watch", "expect"})
+# Patterns are split by their own grammar; narration is free text, apostrophes and all.
+_UNSPLIT_COMMANDS = _PATTERN_COMMANDS | {"say"}
 _DISPATCH_ID = re.compile(r"#(\d+)\Z")
 _EXPECT_OPTION = re.compile(r"\s+(?:count=(?P<count>\S*)|(?P<none>none))\s*\Z")
 
@@ -83,8 +86,7 @@ def parse_command(line: str, catalog: CommandCatalog | None = None) -> Command |
         raise _no_command("unknown command", head, catalog.words)
     rest_column = head.column + len(head.text)
     rest = text[rest_column:]
-    # Patterns are split by their own grammar; other arguments are words.
-    words = [] if spec.name in _PATTERN_COMMANDS else split_words(rest, rest_column)
+    words = [] if spec.name in _UNSPLIT_COMMANDS else split_words(rest, rest_column)
     if catalog.is_added(spec.name):
         args = _declared(spec, rest, rest_column, words)
     elif spec.name == "help":
@@ -313,6 +315,10 @@ def _path(rest: str, column: int, words: list[Word]) -> dict[str, Any]:
     return {"path": _unquote(words[0].text)}
 
 
+def _say(rest: str, column: int, words: list[Word]) -> dict[str, Any]:
+    return {"text": _unquote(rest.strip())}
+
+
 def _seed(rest: str, column: int, words: list[Word]) -> dict[str, Any]:
     if not words:
         raise CommandSyntaxError("seed needs a number", column=column)
@@ -386,4 +392,6 @@ _PARSERS: dict[str, Callable[[str, int, list[Word]], dict[str, Any]]] = {
     "reset": _no_args,
     "reload": _no_args,
     "quit": _no_args,
+    "say": _say,
+    "wait": _no_args,
 }

@@ -33,6 +33,8 @@ class ArgKind(Enum):
     """One word of a fixed set (see :attr:`ArgSpec.choices`)."""
     EXPECT_OPTION = "expect-option"
     """``count=N`` or ``none`` after an ``expect`` pattern."""
+    TEXT = "text"
+    """Free text to the end of the line, such as a line of narration: nothing to complete."""
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, RichLog, Static
 
+from rapide_shell.commands.narrating import is_narration
 from rapide_shell.tui.live import NotificationBatch
 from rapide_shell.tui.palette import CommandLanguageProvider
 from rapide_shell.tui.screen_commands import ScreenCommands
 from rapide_shell.tui.screens.help_screen import HelpScreen
 from rapide_shell.tui.screens.inject_dialog import InjectDialog
+from rapide_shell.tui.screens.wait_screen import WaitScreen
 from rapide_shell.tui.session_view import SessionView
 from rapide_shell.tui.widgets.command_bar import CommandBar
 from rapide_shell.tui.widgets.connection_graph import ConnectionGraph
@@ -25,6 +27,7 @@ from rapide_shell.tui.widgets.dispatch_queue import DispatchQueue
 from rapide_shell.tui.widgets.error_panel import ErrorPanel
 from rapide_shell.tui.widgets.event_log import EventLog
 from rapide_shell.tui.widgets.inspector import Inspector
+from rapide_shell.tui.widgets.narration_banner import NarrationBanner
 from rapide_shell.tui.widgets.watch_panel import WatchPanel
 
 if TYPE_CHECKING:
@@ -37,6 +40,12 @@ PANELS = {
 }
 
 
+def reading_time(narration: str, speed: float) -> float:
+    """How long a played script leaves a line of narration before going on: ``speed``
+    seconds, and as much again for every five words."""
+    return speed * (1 + len(narration.split()) / 5)
+
+
 class RapideApp(SessionView, App[None]):
     """The workbench on one :class:`~rapide_shell.session.Session`.
 
@@ -47,7 +56,7 @@ class RapideApp(SessionView, App[None]):
     """
 
     TITLE = "rapide shell"
-    CSS_PATH: ClassVar[list[str | Path]] = ["app.tcss", "dialogs.tcss"]
+    CSS_PATH: ClassVar[list[str | Path]] = ["app.tcss", "dialogs.tcss", "narration.tcss"]
     COMMANDS: ClassVar[set] = App.COMMANDS | {CommandLanguageProvider}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f2", "step", "Step", id="step"),
@@ -88,11 +97,13 @@ class RapideApp(SessionView, App[None]):
         self._unsubscribe: Any = None
         self.init_session_view()
         session.plugins.register(ScreenCommands(self), name="rapide-tui")
+        session.wait_for_presenter = self.wait_for_presenter
 
     # -- layout ----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield Static("", id="status")
+        yield NarrationBanner(id="narration")
         with Horizontal(id="top"):
             yield ConnectionGraph(id="graph")
             yield DispatchQueue(id="queue")
@@ -259,9 +270,22 @@ class RapideApp(SessionView, App[None]):
     async def execute_line(self, line: str) -> Any:
         """Runs one line through the session (the TUI's own commands included)."""
         outcome = await self.session.execute(line)
+        if outcome.command == "say" and outcome.ok:
+            self.query_one(NarrationBanner).text = outcome.data["text"]
         if outcome.quit:
             self.exit()
         return outcome
+
+    async def wait_for_presenter(self) -> None:
+        """Returns once the presenter presses a key (or clicks); the banner says so."""
+        banner = self.query_one(NarrationBanner)
+        pressed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        banner.waiting = True
+        try:
+            self.push_screen(WaitScreen(), lambda _: pressed.done() or pressed.set_result(None))
+            await pressed
+        finally:
+            banner.waiting = False
 
     @work(group="script", exit_on_error=False)
     async def play_script(self, path: Path) -> None:
@@ -280,15 +304,18 @@ class RapideApp(SessionView, App[None]):
             if line.startswith("#"):
                 self.output.write(Text(line.lstrip("# "), style="italic cyan"))
                 continue
-            await self._type_into(bar, line)
-            bar.value = ""
-            self.output.write(Text(f"> {line}", style="bold"))
+            narrated = is_narration(line)
+            if not narrated:  # narration goes straight to the banner, not through the bar
+                await self._type_into(bar, line)
+                bar.value = ""
+                self.output.write(Text(f"> {line}", style="bold"))
             outcome = await self.execute_line(line)
             if outcome is not None and not outcome.ok:
                 self.output.write(Text(f"script line {number} failed", style="bold red"))
             if outcome is not None and outcome.quit:
                 return
-            await asyncio.sleep(self.speed)
+            await asyncio.sleep(reading_time(outcome.data["text"], self.speed)
+                                if narrated and outcome.ok else self.speed)
         self.notify("The script is done: the session is yours.", title="demo")
 
     async def _type_into(self, bar: CommandBar, line: str) -> None:
