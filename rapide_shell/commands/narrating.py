@@ -20,10 +20,12 @@ NARRATION_MARK = "»"
 """What a line of narration starts with in a transcript."""
 
 
-def is_narration(line: str) -> bool:
-    """True for a ``say`` line: a front end playing a script shows its narration rather
-    than the command that says it."""
-    return strip_comment(line).split(maxsplit=1)[:1] == ["say"]
+def command_word(line: str) -> str:
+    """The command a script line starts with, as written ("" for a blank or a comment):
+    a front end playing a script shows ``say`` and ``wait`` lines to the room rather
+    than typing them as commands."""
+    words = strip_comment(line).split(maxsplit=1)
+    return words[0] if words else ""
 
 
 def narration(text: str) -> RenderableType:

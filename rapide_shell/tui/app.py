@@ -13,7 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, RichLog, Static
 
-from rapide_shell.commands.narrating import is_narration
+from rapide_shell.commands.narrating import command_word
 from rapide_shell.tui.live import NotificationBatch
 from rapide_shell.tui.palette import CommandLanguageProvider
 from rapide_shell.tui.screen_commands import ScreenCommands
@@ -304,8 +304,8 @@ class RapideApp(SessionView, App[None]):
             if line.startswith("#"):
                 self.output.write(Text(line.lstrip("# "), style="italic cyan"))
                 continue
-            narrated = is_narration(line)
-            if not narrated:  # narration goes straight to the banner, not through the bar
+            cue = command_word(line) in ("say", "wait")
+            if not cue:  # the presenter's cues go to the banner, not through the bar
                 await self._type_into(bar, line)
                 bar.value = ""
                 self.output.write(Text(f"> {line}", style="bold"))
@@ -314,8 +314,8 @@ class RapideApp(SessionView, App[None]):
                 self.output.write(Text(f"script line {number} failed", style="bold red"))
             if outcome is not None and outcome.quit:
                 return
-            await asyncio.sleep(reading_time(outcome.data["text"], self.speed)
-                                if narrated and outcome.ok else self.speed)
+            said = outcome.data.get("text") if outcome.command == "say" else None
+            await asyncio.sleep(self.speed if said is None else reading_time(said, self.speed))
         self.notify("The script is done: the session is yours.", title="demo")
 
     async def _type_into(self, bar: CommandBar, line: str) -> None:

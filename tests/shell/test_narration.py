@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from rapide_shell.commands import CommandSyntaxError, parse_command
-from rapide_shell.commands.narrating import is_narration
+from rapide_shell.commands.narrating import command_word
 from tests.shell.cli_process import run_rapide
 from tests.shell.test_repl import User
 
@@ -30,15 +30,15 @@ def test_say_takes_the_rest_of_the_line_as_written(line: str, text: str) -> None
     command = parse_command(line)
     assert command is not None and command.name == "say"
     assert command.args == {"text": text}
-    assert is_narration(line)
+    assert command_word(line) == "say"
 
 
 def test_wait_takes_nothing() -> None:
     assert parse_command("wait") is not None
     with pytest.raises(CommandSyntaxError, match="unexpected '5'"):
         parse_command("wait 5")
-    assert not is_narration("wait")
-    assert not is_narration("# say nothing")
+    assert command_word("  wait  # for the class") == "wait"
+    assert command_word("# say nothing") == ""
 
 
 def test_rapide_run_prints_narration_as_its_own_line_and_does_not_wait(tmp_path: Path) -> None:
