@@ -10,6 +10,7 @@ architecture's Python code on this machine, and the server says so when it start
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ipaddress
 import logging
 import os
@@ -26,6 +27,8 @@ from rich.text import Text
 from textual_serve.server import Server
 
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
+SHUTDOWN_SECONDS = 5.0
+"""How long stopping the server waits for the tabs' sessions to end."""
 
 
 def is_loopback(host: str) -> bool:
@@ -77,39 +80,58 @@ class WorkbenchServer(Server):
     def __init__(self, command: str, *, host: str, port: int, title: str) -> None:
         super().__init__(command, host=host, port=port, title=title)
         self.console = Console(stderr=True, highlight=False)
+        self._tabs: set[asyncio.Task[Any]] = set()
+        """The requests serving a tab's session, each running its own app."""
 
     def initialize_logging(self) -> None:
         """Warnings and errors only (a tab's process that fails), not every request."""
         logging.basicConfig(level=logging.WARNING, format="rapide serve: %(message)s")
 
     async def on_startup(self, app: web.Application) -> None:
-        """Says nothing: the address is announced once it is bound (see :meth:`serve`)."""
+        """Says nothing: the address is announced once it is bound."""
+
+    async def on_shutdown(self, app: web.Application) -> None:
+        """Ends every tab's session now: its app is told to quit and its page is closed."""
+        for tab in list(self._tabs):
+            tab.cancel()
+
+    async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
+        """One tab's session, kept track of so that stopping the server ends it at once."""
+        tab = asyncio.current_task()
+        if tab is None:
+            return await super().handle_websocket(request)
+        self._tabs.add(tab)
+        try:
+            return await super().handle_websocket(request)
+        finally:
+            self._tabs.discard(tab)
 
     def serve(self, debug: bool = False) -> None:
         """Serves until SIGINT or SIGTERM; OSError when the address cannot be bound."""
         self.debug = debug
         self.initialize_logging()
-        loop = asyncio.new_event_loop()
-        asyncio.set_event_loop(loop)
-        for stop_signal in (signal.SIGINT, signal.SIGTERM):
-            # Leaving run_app through GracefulExit shuts each tab's session down.
-            loop.add_signal_handler(stop_signal, self.request_exit)
-        try:
-            web.run_app(
-                self._make_app(),
-                host=self.host,
-                port=self.port,
-                handle_signals=False,
-                loop=loop,
-                access_log=None,
-                print=self._announce,  # called once the address is bound
-            )
-        finally:
-            asyncio.set_event_loop(None)
+        asyncio.run(self._serve_until_stopped())
 
-    def _announce(self, _aiohttp_banner: str) -> None:
-        for line in startup_lines(self.title, self.host, self.port):
-            self.console.print(line, soft_wrap=True)
+    async def _serve_until_stopped(self) -> None:
+        stopping = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for stop_signal in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError):  # no signal handlers on Windows
+                loop.add_signal_handler(stop_signal, stopping.set)
+        runner = web.AppRunner(
+            await self._make_app(), access_log=None, shutdown_timeout=SHUTDOWN_SECONDS
+        )
+        await runner.setup()
+        try:
+            await web.TCPSite(runner, self.host, self.port).start()
+            for line in startup_lines(self.title, self.host, self.port):
+                self.console.print(line, soft_wrap=True)
+            await stopping.wait()
+        finally:
+            # Each tab's app is told to quit (on Ctrl-C the terminal told it too); the
+            # loop must outlive them, or their pipes are closed on a closed loop.
+            await runner.cleanup()
+            await _children_ended(SHUTDOWN_SECONDS)
 
     async def handle_index(self, request: web.Request) -> Any:
         """The page, with its websocket on the address this request came to."""
@@ -159,6 +181,22 @@ def serve_workbench(
     command = shell_command(file, seed=seed, arch=arch, script=script, speed=speed)
     title = f"rapide shell {Path(file).name}"
     WorkbenchServer(command, host=host, port=port, title=title).serve()
+
+
+async def _children_ended(timeout: float) -> None:
+    """Returns once this process has no child left (the tabs' apps), or after ``timeout``
+    seconds. It only looks (``WNOWAIT``): asyncio reaps them and closes their pipes."""
+    if not hasattr(os, "waitid"):
+        return
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while loop.time() < deadline:
+        try:
+            os.waitid(os.P_ALL, 0, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+        except ChildProcessError:
+            break
+        await asyncio.sleep(0.02)
+    await asyncio.sleep(0.02)  # the reaper's last notice reaches the loop
 
 
 def bind_error_text(error: OSError) -> str:

@@ -117,6 +117,13 @@ class ServedWorkbench:
         out, err = self.process.communicate(timeout=timeout)
         return self.process.returncode, out, err
 
+    def terminate(self, timeout: float = 30) -> tuple[int, str, str]:
+        """SIGTERM to the server alone, as a service manager stops it; its tabs' apps
+        hear nothing from it directly. The exit status and what the server printed."""
+        self.process.terminate()
+        out, err = self.process.communicate(timeout=timeout)
+        return self.process.returncode, out, err
+
     def kill(self) -> None:
         """Ends the whole group, whatever state it is in (test teardown)."""
         if self.process.poll() is None:

@@ -136,3 +136,24 @@ def test_each_tab_runs_rapide_shell_with_the_same_options(tmp_path: Path) -> Non
         "--script", str((tmp_path / "s.rapide").resolve()), "--speed", "0.5",
     ]
     assert shlex.split(shell_command("a.py"))[4:] == [str(Path("a.py").resolve())]
+
+
+@pytest.mark.slow
+def test_a_served_lesson_narrates_in_the_tab_and_waits_for_a_key_there() -> None:
+    lesson = REPO / "examples" / "lessons" / "05_choices"
+    script = lesson.with_suffix(".rapide")
+    with served(lesson.with_suffix(".py"), "--script", script, "--speed", "0") as server, \
+            chromium() as browser:
+        tab = WorkbenchTab(browser.new_page(), server.url)
+        tab.wait_for("The two bids are causally independent", "press any key to go on", "bea")
+        assert "lets the seed choose" not in tab.text()
+        tab.press("Space")
+        tab.wait_for("lets the seed choose the order of agent deliveries")
+
+        # Stopped by SIGTERM (no Ctrl-C reaches the tab's app): the server ends it.
+        status, _out, err = server.terminate()
+        assert status == 0, err
+        assert err.rstrip().endswith("rapide serve: stopped") and "Traceback" not in err
+        tab.page.wait_for_selector("body.-closed", timeout=10_000)
+        with pytest.raises(ProcessLookupError):
+            os.killpg(server.process.pid, 0)
