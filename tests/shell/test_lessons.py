@@ -53,32 +53,44 @@ async def test_each_lesson_plays_headless_and_its_expects_hold(lesson: Lesson) -
         await session.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs connect's return edge: after an emit's connect deliveries finish, the "
-    "emitter's next event is also caused by the last event of each delivery's handler run",
-)
-async def test_the_causality_lesson_shows_connects_return_edge() -> None:
-    session, _ = await _played(find_lesson("causality"))
-    try:
-        outcome = await session.execute(
-            'expect Kitchen.ready(item="tea") => Counter.order(item="cake")'
-        )
-        assert not outcome.failed_expectation
-    finally:
-        await session.close()
+class NotYetShown(Exception):
+    """The lesson's computation does not show what its narration says (yet)."""
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs a pipe's chain to carry through a delivery that emitted nothing: what "
-    "delivery k+1 produces follows what a silent delivery k was delivered",
+RETURN_EDGE = (
+    "needs connect's return edge: after an emit's connect deliveries finish, the emitter's "
+    "next event is also caused by the last event of each delivery's handler run"
 )
-async def test_the_causality_lesson_shows_the_pipe_chain_through_a_silent_delivery() -> None:
+SILENT_PIPE_DELIVERY = (
+    "needs a pipe's chain to carry through a delivery that emitted nothing: what delivery "
+    "k+1 produces follows what a silent delivery k was delivered"
+)
+
+
+@pytest.mark.parametrize(
+    "expectation",
+    [
+        pytest.param(
+            'expect Kitchen.ready(item="tea") => Counter.order(item="cake")',
+            marks=pytest.mark.xfail(strict=True, raises=NotYetShown, reason=RETURN_EDGE),
+            id="connect-return-edge",
+        ),
+        pytest.param(
+            "expect Till.sale(n=2) => Ledger.entry(n=3)",
+            marks=pytest.mark.xfail(
+                strict=True, raises=NotYetShown, reason=SILENT_PIPE_DELIVERY
+            ),
+            id="pipe-chain-through-a-silent-delivery",
+        ),
+    ],
+)
+async def test_the_causality_lesson_shows_what_its_narration_says(expectation: str) -> None:
     session, _ = await _played(find_lesson("causality"))
     try:
-        outcome = await session.execute("expect Till.sale(n=2) => Ledger.entry(n=3)")
-        assert not outcome.failed_expectation
+        outcome = await session.execute(expectation)
+        assert outcome.ok, outcome.error  # a broken line fails outright, never "expected"
+        if outcome.failed_expectation:
+            raise NotYetShown(outcome.data)
     finally:
         await session.close()
 
