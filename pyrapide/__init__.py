@@ -121,7 +121,11 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
         connect as connect,
         pipe as pipe,
     )
-    from pyrapide.architecture.maps import ArchitectureMap, MapError, MapRule
+    from pyrapide.architecture.maps import (
+        ArchitectureMap as ArchitectureMap,
+        MapError as MapError,
+        MapRule as MapRule,
+    )
     from pyrapide.constraints import (
         Constraint as Constraint,
         ConstraintMonitor as ConstraintMonitor,

@@ -10,6 +10,7 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
+from rapide_shell.commands.builtin.narrating import command_word
 from rapide_shell.loader import LoadError
 from rapide_shell.outcome import CommandOutcome
 from rapide_shell.render import counted
@@ -51,8 +52,8 @@ async def run_headless(
         return _fail(str(error), json_output)
 
     def show_line(line: ScriptLine) -> None:
-        if json_output:
-            return
+        if json_output or command_word(line.text) == "say":
+            return  # narration is shown once, as its own line, by its outcome
         if line.is_command:
             console.print(Text(f"> {line.text.strip()}", style="bold"))
         else:

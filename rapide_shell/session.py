@@ -98,6 +98,14 @@ one-line and full help, argument kinds) is ``session.catalog``, a
 any a front end added with ``session.catalog.register(spec, handler)`` (the TUI adds
 ``screenshot``); they are parsed, run, listed by ``help`` and completed like the others.
 
+Narration
+---------
+
+``say TEXT`` returns its text in ``outcome.data["text"]`` (a front end may show it in a
+banner as well as printing the output); ``wait`` awaits ``session.wait_for_presenter``,
+which a front end that plays scripts to an audience sets (the TUI does), and goes on at
+once where it is None.
+
 Plugins
 -------
 
@@ -125,7 +133,7 @@ file.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -169,6 +177,10 @@ class Session(RuntimeLink):
         self.plugins.hook.rapide_add_commands.call_historic(
             kwargs={"catalog": self.catalog, "session": self}
         )
+        self.wait_for_presenter: Callable[[], Awaitable[None]] | None = None
+        """How this front end waits for the presenter to go on (``wait``): a coroutine
+        function returning once a key is pressed; None where nobody is there to press
+        one (``rapide run``, the REPL), and ``wait`` goes on at once."""
         self.history: list[str] = []
         self.watches: list[Watch] = []
         self.breakpoints: list[Breakpoint] = []

@@ -25,7 +25,7 @@ class RapideApp(App[None]):
     """
 
     TITLE = "rapide shell"
-    CSS_PATH = ["app.tcss", "dialogs.tcss"]
+    CSS_PATH = ["app.tcss", "dialogs.tcss", "narration.tcss"]
     COMMANDS = App.COMMANDS | {CommandLanguageProvider}
 
     def __init__(
@@ -42,6 +42,7 @@ class RapideApp(App[None]):
         self.main_screen = MainScreen(session, script=self.script, speed=speed)
         """The screen of the panels and the command bar (the first on the stack)."""
         session.plugins.register(ScreenCommands(self), name="rapide-tui")
+        session.wait_for_presenter = self.main_screen.wait_for_presenter
 
     def get_default_screen(self) -> MainScreen:
         """The main screen is the first on the stack."""

@@ -233,8 +233,8 @@ def test_bad_arguments(line: str, message: str) -> None:
 def test_every_command_has_help_a_parser_and_a_handler() -> None:
     assert BUILTIN.names == [
         "inject", "step", "run", "continue", "pause", "break", "unbreak", "breaks", "watch",
-        "unwatch", "matches", "expect", "show", "why", "effects", "export", "save", "load",
-        "seed", "reset", "reload", "help", "quit",
+        "unwatch", "matches", "expect", "show", "why", "effects", "export", "save", "map",
+        "load", "seed", "reset", "reload", "say", "wait", "help", "quit",
     ]
     for spec in BUILTIN:
         assert spec.summary and spec.details and spec.usage.startswith(spec.name)

@@ -17,6 +17,7 @@ from rapide_shell.commands.builtin import (
     injecting,
     inspecting,
     mapping,
+    narrating,
     observing,
     restarting,
     running,
@@ -30,6 +31,7 @@ BUILTIN_PLUGINS: tuple[ModuleType, ...] = (
     inspecting,
     mapping,
     restarting,
+    narrating,
     general,
 )
 """The modules of the built-in commands, in the order ``help`` lists their commands."""

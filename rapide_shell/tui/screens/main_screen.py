@@ -15,20 +15,29 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, RichLog, Static
 
+from rapide_shell.commands.builtin.narrating import command_word
 from rapide_shell.outcome import CommandOutcome
 from rapide_shell.tui.panels import PANELS, by_key, find, key_range
 from rapide_shell.tui.screens.help_screen import HelpScreen
 from rapide_shell.tui.screens.inject_dialog import InjectDialog
+from rapide_shell.tui.screens.wait_screen import WaitScreen
 from rapide_shell.tui.session_view import SessionView
 from rapide_shell.tui.widgets.command_bar import CommandBar
 from rapide_shell.tui.widgets.dispatch_queue import DispatchQueue
 from rapide_shell.tui.widgets.error_panel import ErrorPanel
 from rapide_shell.tui.widgets.event_log import EventLog
 from rapide_shell.tui.widgets.inspector import Inspector
+from rapide_shell.tui.widgets.narration_banner import NarrationBanner
 from rapide_shell.tui.widgets.watch_panel import WatchPanel
 
 if TYPE_CHECKING:
     from rapide_shell.session import Session
+
+
+def reading_time(narration: str, speed: float) -> float:
+    """How long a played script leaves a line of narration before going on: ``speed``
+    seconds, and as much again for every five words."""
+    return speed * (1 + len(narration.split()) / 5)
 
 
 class MainScreen(Screen[None]):
@@ -82,6 +91,7 @@ class MainScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="status")
+        yield NarrationBanner(id="narration")
         # The panels, row by row, as the registry lays them out.
         for row, in_row in groupby(PANELS, key=lambda panel: panel.row):
             with Horizontal(id=row):
@@ -227,9 +237,27 @@ class MainScreen(Screen[None]):
     async def execute_line(self, line: str) -> CommandOutcome:
         """Runs one line through the session (the TUI's own commands included)."""
         outcome = await self.session.execute(line)
+        if outcome.command == "say" and outcome.ok:
+            self.query_one(NarrationBanner).text = outcome.data["text"]
         if outcome.quit:
             self.app.exit()
         return outcome
+
+    async def wait_for_presenter(self) -> None:
+        """Returns once the presenter presses a key (or clicks); the banner says so."""
+        banner = self.query_one(NarrationBanner)
+        pressed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        banner.waiting = True
+
+        def go_on(_: object) -> None:
+            if not pressed.done():
+                pressed.set_result(None)
+
+        try:
+            self.app.push_screen(WaitScreen(), go_on)
+            await pressed
+        finally:
+            banner.waiting = False
 
     @work(group="script", exit_on_error=False)
     async def play_script(self, path: Path) -> None:
@@ -248,15 +276,18 @@ class MainScreen(Screen[None]):
             if line.startswith("#"):
                 self.output.write(Text(line.lstrip("# "), style="italic cyan"))
                 continue
-            await self._type_into(bar, line)
-            bar.value = ""
-            self.output.write(Text(f"> {line}", style="bold"))
+            cue = command_word(line) in ("say", "wait")
+            if not cue:  # the presenter's cues go to the banner, not through the bar
+                await self._type_into(bar, line)
+                bar.value = ""
+                self.output.write(Text(f"> {line}", style="bold"))
             outcome = await self.execute_line(line)
             if not outcome.ok:
                 self.output.write(Text(f"script line {number} failed", style="bold red"))
             if outcome.quit:
                 return
-            await asyncio.sleep(self.speed)
+            said = outcome.data.get("text") if outcome.command == "say" else None
+            await asyncio.sleep(self.speed if said is None else reading_time(said, self.speed))
         self.notify("The script is done: the session is yours.", title="demo")
 
     async def _type_into(self, bar: CommandBar, line: str) -> None:
