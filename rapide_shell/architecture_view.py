@@ -11,8 +11,10 @@ from rich.text import Text
 
 from pyrapide.architecture import ConnectionKind, architecture_spec
 from pyrapide.architecture.wiring import unrelated_parts
-from rapide_shell.commands.errors import close_matches
+from pyrapide.runtime.modules import module_spec
+from pyrapide.types import interface_actions, interface_name
 from rapide_shell.render import look
+from rapide_shell.suggestions import close_matches
 
 if TYPE_CHECKING:
     from rapide_shell.loader import LoadedArchitecture
@@ -142,8 +144,6 @@ def components_table(loaded: LoadedArchitecture) -> RenderableType:
     for column in ("component", "interface", "module", "actions"):
         table.add_column(column)
     for name, iface in loaded.architecture.components.items():
-        from pyrapide.types import interface_actions, interface_name
-
         module = loaded.bindings.get(name)
         signatures = "\n".join(spec.signature_text() for spec in interface_actions(iface).values())
         table.add_row(
@@ -159,8 +159,6 @@ def _never_runs(component: str, module: type | None) -> list[str]:
     """A warning when nothing delivers to ``component`` and its module cannot start itself."""
     if module is None:
         return []
-    from pyrapide.runtime.modules import module_spec
-
     spec = module_spec(module)
     if spec.has_start:
         return []
@@ -242,8 +240,8 @@ def check_architecture(loaded: LoadedArchitecture) -> CheckReport:
                 f"{where}: no component emits an event its pattern can match, so only "
                 f"injected events can fire it{_undeclared_names(loaded, connection.index)}"
             )
-    spec = architecture_spec(loaded.architecture)
-    for connection, problem in unrelated_parts(spec.components, spec.connections):
+    declared = architecture_spec(loaded.architecture)
+    for connection, problem in unrelated_parts(declared.components, declared.connections):
         pattern = description.connections[connection.index].pattern
         warnings.append(f"connection #{connection.index} ({connection.kind} {pattern}): {problem}")
     for component in description.components:
@@ -261,8 +259,6 @@ def check_architecture(loaded: LoadedArchitecture) -> CheckReport:
         module = loaded.bindings.get(name)
         lines.append(f"  {name} <- {module.__qualname__ if module else '(none)'}")
     lines.append("interfaces:")
-    from pyrapide.types import interface_actions, interface_name
-
     seen: set[int] = set()
     for iface in loaded.architecture.components.values():
         if id(iface) in seen:

@@ -11,9 +11,9 @@ from rich.console import Console
 from rich.text import Text
 
 from pyrapide.runtime import DEFAULT_HANDLER_TIMEOUT
+from rapide_shell.commands.builtin.narrating import command_word
 from rapide_shell.loader import LoadError
 from rapide_shell.outcome import CommandOutcome
-from rapide_shell.recording import Recorder
 from rapide_shell.render import counted
 from rapide_shell.runtime_link import Bounds
 from rapide_shell.script import (
@@ -58,26 +58,12 @@ async def run_headless(
     console = transcript_console()
     try:
         lines = read_script(script)
-        session = Session.load(
-            file,
-            arch=arch,
-            seed=seed,
-            handler_timeout=handler_timeout,
-            bounds=Bounds(timeout=timeout, max_steps=max_steps),
-        )
-        await session.start()
-    except (LoadError, ScriptFileError) as error:
+    except ScriptFileError as error:
         return _fail(str(error), json_output)
-    if record is not None:
-        try:
-            session.recorder = Recorder(record, source=file, seed=session.seed)
-        except OSError as error:
-            await session.close()
-            return _fail(str(error), json_output)
 
     def show_line(line: ScriptLine) -> None:
-        if json_output:
-            return
+        if json_output or command_word(line.text) == "say":
+            return  # narration is shown once, as its own line, by its outcome
         if line.is_command:
             console.print(Text(f"> {line.text.strip()}", style="bold"))
         else:
@@ -90,13 +76,20 @@ async def run_headless(
             console.print(renderable)
 
     try:
-        result = await play(
-            session, lines, script=script, on_line=show_line, on_outcome=show_outcome
-        )
-    finally:
-        await session.close()
-        if session.recorder is not None:
-            session.recorder.close()
+        bounds = Bounds(timeout=timeout, max_steps=max_steps)
+        async with Session.open(
+            file,
+            arch=arch,
+            seed=seed,
+            record=record,
+            handler_timeout=handler_timeout,
+            bounds=bounds,
+        ) as session:
+            result = await play(
+                session, lines, script=script, on_line=show_line, on_outcome=show_outcome
+            )
+    except LoadError as error:
+        return _fail(str(error), json_output)
     if json_output:
         print(json.dumps(result.to_json(session), indent=2, default=str))
         return result.exit_status

@@ -8,18 +8,24 @@ JSON-safe data, and front ends decide where to draw them.
 How a front end uses a session
 ==============================
 
-Open, start, then feed it lines (everything runs on the caller's asyncio loop)::
+Open it, then feed it lines (everything runs on the caller's asyncio loop)::
 
-    session = Session.load("examples/seed_system.py", arch=None, seed=0)  # LoadError
-    await session.start()            # builds the System; start hooks run until they wait
-    unsubscribe = session.subscribe(listener)          # see "Notifications" below
-    outcome = await session.execute("inject APIService.request type=query key=42")
-    for renderable in outcome.output:                  # Rich renderables, in order
-        console.print(renderable)
-    if not outcome.ok: show(outcome.error, outcome.column)
-    if outcome.quit: await session.close(); leave()
-    ...
-    await session.close()            # stops the System (finish hooks run)
+    async with Session.open("examples/seed_system.py", seed=0, record=None) as session:
+        # loaded, recording, started (start hooks ran until they wait), plugins told;
+        # LoadError (one line for the user) when any of that cannot be done
+        unsubscribe = session.subscribe(listener)      # see "Notifications" below
+        outcome = await session.execute("inject APIService.request type=query key=42")
+        for renderable in outcome.output:              # Rich renderables, in order
+            console.print(renderable)
+        if not outcome.ok: show(outcome.error, outcome.column)
+        if outcome.quit: leave()
+        ...
+    # closed: the System stopped (finish hooks ran), the recording ended
+
+Every front end opens its session this way (the TUI's app also starts a session it is
+given unstarted, and closes it when it exits). The steps, for one that cannot use a
+``with`` block: ``Session.load(path, arch=..., seed=..., recorder=...)`` (LoadError),
+``await session.start()``, then ``await session.close()``.
 
 ``execute(line) -> CommandOutcome`` (:mod:`rapide_shell.outcome`) never raises for a
 bad line: a parse or run error comes back with ``ok=False`` and a one-line ``error``
@@ -39,11 +45,16 @@ the ``run`` says which breakpoint and which event stopped it.
 State to draw (read-only attributes, always current)
 ----------------------------------------------------
 
-- ``state``: "paused" (dispatches pending), "quiet" (nothing pending), "running",
+- ``state``: the system's RunState, "paused" (dispatches pending or work in flight),
+  "quiet" (nothing pending, nothing in flight) or "running"; or the SessionState
   "inspecting" (a saved computation was loaded: read-only) or "closed".
 - ``pending() -> list[Dispatch]`` (``id``, ``kind``, ``event``, ``target``,
   ``connection``), by id (a plain ``step`` may take another first: see ``help step``),
-  and ``pending_count``; ``next_dispatch()`` is the one a plain ``step`` runs now.
+  and ``pending_count``; ``next_dispatch()`` is the one a plain ``step`` runs now;
+  ``blocked(dispatch)`` why a pending one must wait ("waits behind #2, in flight ...").
+- ``in_flight() -> list[InFlight]``: each task started and not finished, with the
+  dispatch it serves and why it waits (asleep until a time: its wake-up is a step of
+  its own, ``step #7``; on its connect deliveries; on an outside future).
 - ``computation``: the pyrapide ``Computation`` shown (the live one, or a loaded file).
 - ``system`` (the pyrapide ``System``), ``description`` (its architecture's
   ``describe()``), ``actions`` (qualified event name -> ``ActionSpec``: name, params
@@ -55,9 +66,14 @@ State to draw (read-only attributes, always current)
   (``id``, ``pattern_text``, ``count``, ``matches``) and
   :class:`~rapide_shell.watches.Breakpoint` (``id``, ``pattern_text``, ``hits``).
 - ``expectations``: the :class:`~rapide_shell.notices.ExpectationChecked` results so far.
-- ``running``; after a run: ``stopped_by`` (the ``BreakpointHit`` that stopped it, or
-  None), ``paused_by_user`` (``pause`` stopped it), ``halted`` (a limit such as the
-  connect depth stopped the system; ``reset`` clears it).
+- ``running``; after a run: ``last_run`` (the RunOutcome: steps taken, why it
+  stopped), ``stopped_by`` (the ``BreakpointHit`` that stopped it, or None),
+  ``paused_by_user`` (``pause`` stopped it), ``halted`` (a limit such as the connect
+  depth stopped the system; ``reset`` clears it); ``bounds`` (the timeout and steps
+  the whole session may take, as ``rapide run --timeout --max-steps`` set them).
+- ``runtime`` (the :class:`~rapide_shell.runtime_link.RuntimeLink` that drives the
+  system: the attributes above read it) and ``watchlist`` (the watches and
+  breakpoints, a :class:`~rapide_shell.watches.Watchlist`).
 - ``history``: the lines executed; ``seed``; ``path`` (the architecture file).
 
 Notifications
@@ -71,9 +87,10 @@ synchronously, in order, for every runtime notification (``EventRecorded``,
 ``RunStarted``, ``RunEnded`` (with the breakpoint that stopped the run, if any),
 ``ExpectationChecked``, ``WatchesChanged``, ``BreakpointsChanged``, ``SessionReset``
 when the system or computation was replaced, ``CommandFinished``, ``SessionClosed``).
-The session runs the system one step at a time (so that it can pause anywhere and
-record where), so the runtime's own ``StateChanged`` says "paused"/"quiet" only;
-``RunStarted``/``RunEnded`` and ``session.state`` say when a run is in progress.
+A ``run`` drives the library's own run loop (``System.run_until_quiet``), so the
+runtime's ``StateChanged`` says "running" while it goes; ``RunStarted``/``RunEnded``
+frame it, and a step that resumes a task in flight is a ``TaskResumed``. A breakpoint
+is a subscriber of the system that pauses it.
 ``kinds`` (a tuple of classes) restricts what a listener receives. Subscriptions
 survive ``reset``, ``seed``, ``reload`` and ``load``: the session re-subscribes itself
 to each new system. A listener must not block; one that raises is removed.
@@ -92,6 +109,14 @@ one-line and full help, argument kinds) is ``session.catalog``, a
 any a front end added with ``session.catalog.register(spec, handler)`` (the TUI adds
 ``screenshot``); they are parsed, run, listed by ``help`` and completed like the others.
 
+Narration
+---------
+
+``say TEXT`` returns its text in ``outcome.data["text"]`` (a front end may show it in a
+banner as well as printing the output); ``wait`` awaits ``session.wait_for_presenter``,
+which a front end that plays scripts to an audience sets (the TUI does), and goes on at
+once where it is None.
+
 Plugins
 -------
 
@@ -104,29 +129,32 @@ commands (``rapide_add_commands``) and hear when the system has started
 Recording
 ---------
 
-``Session(..., recorder=Recorder(path, source=file, seed=seed))`` writes what was done
-as a script that ``rapide run`` replays to the same computation (same event ids, order
-and causes): the seed, each inject with its exact payload as JSON, each ``step`` as
-typed (``step #12`` keeps a chosen dispatch; the system is deterministic, so ``step``
-and ``step pipe`` choose again the same way), ``run``/``continue``, breakpoints,
-watches, expects, ``seed``/``reset``/``reload``/``load``. A run the user paused at an
-arbitrary moment is recorded as the number of steps it took (``step 812``). Read-only
-commands (``show``, ``why``, ``help``, ...) are not recorded.
+``Session.open(path, record=FILE)`` (or ``Session(..., recorder=Recorder(FILE,
+source=path, seed=seed))``) writes what was done, line by line, as a script that
+``rapide run`` replays to the same computation (same event ids, order and causes):
+the seed, each inject with its exact payload as JSON, each ``step`` as typed
+(``step #12`` keeps a chosen dispatch; the system is deterministic, so ``step`` and
+``step pipe`` choose again the same way), ``run``/``continue``, breakpoints, watches,
+expects, ``seed``/``reset``/``reload``/``load``. A run the user paused at an arbitrary
+moment is recorded as the number of steps it took (``step 812``). Read-only commands
+(``show``, ``why``, ``help``, ...) are not recorded. Closing the session ends the
+file.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
+
 from pyrapide.runtime import DEFAULT_HANDLER_TIMEOUT, RunOutcome
 from rapide_shell import notices
-from rapide_shell.commands import Command, CommandError, parse_command
-from rapide_shell.commands.registry import CommandCatalog
+from rapide_shell.commands import Command, CommandCatalog, CommandError, parse_command
 from rapide_shell.completion import Completion, complete
-from rapide_shell.loader import LoadedArchitecture, load_architecture
+from rapide_shell.loader import LoadedArchitecture, LoadError, load_architecture
 from rapide_shell.outcome import CommandOutcome
 from rapide_shell.plugins import plugin_manager
 from rapide_shell.recording import Recorder
@@ -175,6 +203,10 @@ class Session:
         self.plugins.hook.rapide_add_commands.call_historic(
             kwargs={"catalog": self.catalog, "session": self}
         )
+        self.wait_for_presenter: Callable[[], Awaitable[None]] | None = None
+        """How this front end waits for the presenter to go on (``wait``): a coroutine
+        function returning once a key is pressed; None where nobody is there to press
+        one (``rapide run``, the REPL), and ``wait`` goes on at once."""
         self.history: list[str] = []
         self.expectations: list[notices.ExpectationChecked] = []
 
@@ -202,6 +234,43 @@ class Session:
             bounds=bounds,
         )
 
+    @classmethod
+    @contextlib.asynccontextmanager
+    async def open(
+        cls,
+        path: str | Path,
+        *,
+        arch: str | None = None,
+        seed: int | None = None,
+        record: str | Path | None = None,
+        handler_timeout: float | None = DEFAULT_HANDLER_TIMEOUT,
+        bounds: Bounds | None = None,
+    ) -> AsyncIterator[Session]:
+        """The session of the architecture file at ``path``, started, for an ``async
+        with`` block; closed when the block ends, however it ends.
+
+        ``arch`` picks one architecture among several; ``record`` is a file to write
+        what is done to, as a script that ``rapide run`` replays (see Recording);
+        ``handler_timeout`` the seconds a handler may keep control (None: no bound);
+        ``bounds`` what every step and run together may take (``rapide run --timeout
+        --max-steps``). Raises :class:`~rapide_shell.loader.LoadError` with one line
+        for the user when the file (or an installed plugin) cannot be loaded or the
+        recording cannot be written.
+        """
+        session = cls.load(
+            path, arch=arch, seed=seed, handler_timeout=handler_timeout, bounds=bounds
+        )
+        if record is not None:
+            try:
+                session.recorder = Recorder(record, source=path, seed=session.seed)
+            except OSError as error:
+                raise LoadError(str(error)) from None
+        try:
+            await session.start()
+            yield session
+        finally:
+            await session.close()
+
     # -- lifecycle ---------------------------------------------------------------
 
     async def start(self) -> None:
@@ -216,8 +285,13 @@ class Session:
         await self.runtime.start()
 
     async def close(self) -> None:
-        """Stop the system (finish hooks run); the session takes no more commands after."""
-        await self.runtime.close()
+        """Stop the system (finish hooks run) and end the recording; the session takes no
+        more commands after. Closing a closed session does nothing."""
+        try:
+            await self.runtime.close()
+        finally:
+            if self.recorder is not None:
+                self.recorder.close()
 
     async def rebuild(self, reason: str, *, loaded: LoadedArchitecture | None = None) -> None:
         """Start over: finish the current run, then a fresh computation and modules.
@@ -359,19 +433,26 @@ class Session:
             command = parse_command(line, self.catalog)
         except CommandError as error:
             return self._finish(_failure(line, "", error))
+        except Exception as error:
+            # A plugin's parser that breaks must not end the session either.
+            failure = CommandError(f"cannot read the line: {error_text(error)}")
+            return self._finish(_failure(line, "", failure))
         if command is None:
             return CommandOutcome(line=line)
         return await self.execute_command(command, line=line)
 
-    async def execute_command(self, command: Command, *, line: str | None = None) -> CommandOutcome:
+    async def execute_command(
+        self, command: Command[Any], *, line: str | None = None
+    ) -> CommandOutcome:
         """Run an already parsed command (see :func:`~rapide_shell.commands.parse_command`)."""
         line = command.text if line is None else line
-        if self.running and not self.catalog[command.name].while_running:
+        definition = self.catalog.definition(command.name)
+        if self.running and not definition.spec.while_running:
             error = CommandError(f"a run is in progress; `pause` before `{command.name}`")
             return self._finish(_failure(line, command.name, error))
         self.history.append(command.text)
         try:
-            outcome = await self.catalog.handler(command.name)(self, command, line)
+            outcome = await definition.handler(self, command, line)
         except CommandError as error:
             outcome = _failure(line, command.name, error)
         except Exception as error:
@@ -382,7 +463,7 @@ class Session:
         return self._finish(outcome)
 
     def _finish(self, outcome: CommandOutcome) -> CommandOutcome:
-        self.notify(notices.CommandFinished(outcome))
+        self.notify(notices.CommandFinished(outcome=outcome))
         return outcome
 
     def record(self, *lines: str) -> None:
@@ -447,8 +528,6 @@ def _existing(what: str, items: list[Any]) -> str:
 
 
 def _failure(line: str, command: str, error: CommandError) -> CommandOutcome:
-    from rich.text import Text
-
     message = error.describe()
     output = [Text(f"error: {message}", style="bold red")]
     if error.column is not None and 0 <= error.column <= len(line):

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from pyrapide.runtime import EventRecorded
+from pyrapide.runtime import EventRecorded, Notification
 from rapide_shell import notices
 
 if TYPE_CHECKING:
@@ -107,9 +107,10 @@ class Watchlist:
         if system is not None:
             self._unsubscribe = system.subscribe(self._on_event, kinds=[EventRecorded])
 
-    def _on_event(self, note: EventRecorded) -> None:
+    def _on_event(self, note: Notification) -> None:
         if not (self.watches or self.breakpoints) or self._system is None:
             return
+        assert isinstance(note, EventRecorded)  # the only kind subscribed to
         event = note.event
         poset = self._system.computation.poset
         for watch in self.watches:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum, StrEnum
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 from pyrapide.patterns import Pattern, parse_pattern
 
@@ -72,6 +72,21 @@ class Connection:
     pattern: Pattern
     target: Any
     index: int | None = None
+
+    # The class `connect`, `pipe` and `agent` make for each kind: a subclass names
+    # its kind (`class AgentConnection(Connection, kind="agent")`) to be used.
+    kind_classes: ClassVar[dict[ConnectionKind, type[Connection]]] = {}
+
+    def __post_init__(self) -> None:
+        # A kind given by its name ("pipe") is the ConnectionKind of that name.
+        if not isinstance(self.kind, ConnectionKind):
+            object.__setattr__(self, "kind", ConnectionKind.named(self.kind))
+
+    def __init_subclass__(cls, /, kind: str | None = None) -> None:
+        # No zero-argument super() here: slots=True makes a new class, so the
+        # `__class__` cell would name the one it replaced.
+        if kind is not None:
+            Connection.kind_classes[ConnectionKind.named(kind)] = cls
 
     @property
     def targets_component(self) -> bool:
@@ -173,7 +188,8 @@ def _make(
             f"{kind}() needs a target: a component (target=db), a component's name "
             f"(\"db\") or a callable"
         )
-    return Connection(kind=kind, pattern=_as_pattern(pattern, kind), target=target)
+    made = Connection.kind_classes.get(kind, Connection)
+    return made(kind=kind, pattern=_as_pattern(pattern, kind), target=target)
 
 
 def connection(kind: ConnectionKind | str, pattern: Any, target: Any) -> Connection:

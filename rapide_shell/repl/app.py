@@ -30,7 +30,6 @@ from rich.text import Text
 
 from pyrapide.runtime import DEFAULT_HANDLER_TIMEOUT
 from rapide_shell.loader import LoadError
-from rapide_shell.recording import Recorder
 from rapide_shell.session import Session
 
 EXIT_OK = 0
@@ -90,32 +89,25 @@ async def run_repl(
     """Load ``file`` and read commands until the user leaves; return the exit status.
     ``handler_timeout``: the seconds a handler may keep control (None: no bound)."""
     console = Console(highlight=False)
+    interrupts: _Interrupts | None = None
     try:
-        session = Session.load(file, arch=arch, seed=seed, handler_timeout=handler_timeout)
-        await session.start()
+        async with Session.open(
+            file, arch=arch, seed=seed, record=record, handler_timeout=handler_timeout
+        ) as session:
+            _welcome(console, session)
+            prompt: PromptSession[str] = PromptSession(
+                history=_history(), completer=SessionCompleter(session), complete_while_typing=False
+            )
+            interrupts = _Interrupts(session, prompt)
+            interrupts.install()
+            await _loop(console, session, prompt, interrupts)
     except LoadError as error:
         sys.stderr.write(f"rapide: {error}\n")
         return EXIT_ERROR
-    if record is not None:
-        try:
-            session.recorder = Recorder(record, source=file, seed=session.seed)
-        except OSError as error:
-            sys.stderr.write(f"rapide: {error}\n")
-            await session.close()
-            return EXIT_ERROR
-    _welcome(console, session)
-    prompt: PromptSession[str] = PromptSession(
-        history=_history(), completer=SessionCompleter(session), complete_while_typing=False
-    )
-    interrupts = _Interrupts(session, prompt)
-    interrupts.install()
-    try:
-        await _loop(console, session, prompt, interrupts)
     finally:
-        await session.close()
-        interrupts.uninstall()
-        if session.recorder is not None:
-            session.recorder.close()
+        # Only now: a Ctrl-C while the finish hooks run must not kill the program.
+        if interrupts is not None:
+            interrupts.uninstall()
     return EXIT_OK
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pyrapide.architecture import ConnectionKind
-from rapide_shell.commands.catalog import CONNECTION_KINDS, STEP_KINDS
+from rapide_shell.commands.builtin.running import CONNECTION_KINDS, STEP_KINDS
 from rapide_shell.render import KIND_LOOKS, look
 from rapide_shell.tui.widgets.connection_graph import ConnectionGraph
 from tests.shell.cli_process import run_rapide

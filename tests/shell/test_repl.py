@@ -213,7 +213,7 @@ def test_a_handler_that_keeps_control_is_stopped_and_the_repl_answers(
         user.sees("[paused · 1 pending]>")
         began = time.monotonic()
         user.enters("run")
-        user.sees("HandlerTimeout: Worker.on_job ran for more than 0.5 s")
+        user.sees("HandlerTimeout: Worker.on_job ran for more")  # the line may wrap here
         user.sees("in on_job)")
         user.sees("[quiet]>")
         assert time.monotonic() - began < 15

@@ -40,4 +40,4 @@ async def test_an_overrunning_handler_is_an_error_and_the_app_goes_on(kind: str)
 
 
 def _output(app: RapideApp) -> str:
-    return "\n".join(line.text for line in app.output.lines)
+    return "\n".join(line.text for line in app.main_screen.output.lines)
