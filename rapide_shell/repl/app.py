@@ -72,9 +72,15 @@ def _history() -> History:
 
 
 def prompt_text(session: Session) -> HTML:
-    """``rapide [paused · 3 pending]>`` (or quiet, inspecting): what the system is doing."""
+    """``rapide [paused · 3 pending · 1 in flight]>`` (or quiet, inspecting): what the
+    system is doing."""
     state = session.state
-    status = f"paused · {session.pending_count} pending" if state == "paused" else state
+    status = str(state)
+    if state == "paused":
+        status = f"paused · {session.pending_count} pending"
+        flying = len(session.in_flight())
+        if flying:
+            status += f" · {flying} in flight"
     return HTML(f"<b>rapide</b> [<ansiyellow>{status}</ansiyellow>]&gt; ")
 
 
