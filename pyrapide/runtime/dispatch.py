@@ -23,6 +23,10 @@ class DispatchState(StrEnum):
     """Its handlers returned (or raised), and every connect delivery they made finished."""
 
 
+# Read on every dispatch made: a module constant, not a lookup through the enum class.
+_QUEUED = DispatchState.QUEUED
+
+
 class Dispatch:
     """One delivery, as the scheduler queues, runs and reports it.
 
@@ -55,7 +59,7 @@ class Dispatch:
         self.event: Event = match.events[-1]
         self.target = target
         self.connection = connection
-        self.state = DispatchState.QUEUED
+        self.state = _QUEUED
         self.depth = depth
         # The task blocked in ``await ctx.emit`` until this connect delivery is done.
         self.waiter = waiter

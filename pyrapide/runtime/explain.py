@@ -73,7 +73,7 @@ def explain_routing(scheduler: Scheduler, event: Event) -> list[RouteDecision]:
     router = scheduler.router
     poset = scheduler.poset
     position = poset.seq(event)
-    made = router.delivered(position)
+    made = router.delivered_for(position)
     decisions = []
     for route in router.routes:
         ids = tuple(dispatch_id for dispatch_id, index in made if index == route.index)
@@ -208,7 +208,7 @@ def _decide_composite(
     if completed_by:
         ids: list[int] = []
         for last in completed_by:
-            made = scheduler.router.delivered(poset.seq(last))
+            made = scheduler.router.delivered_for(poset.seq(last))
             ids.extend(dispatch_id for dispatch_id, index in made if index == route.index)
         lasts = ", ".join(e.id for e in completed_by)
         shown = ", ".join(f"#{i}" for i in ids) or "no dispatch"

@@ -19,18 +19,28 @@ from pyrapide.runtime.dispatch import Dispatch, DispatchState
 if TYPE_CHECKING:
     from pyrapide.core import Event
 
+# Module constants: an enum member read from its class costs a lookup on every use.
+_CALL, _FIFO, _INDEPENDENT = Delivery.CALL, Delivery.FIFO, Delivery.INDEPENDENT
+_QUEUED = DispatchState.QUEUED
+
 class PipeLane:
     """The FIFO of one pipe: deliveries wait here; one at most is in flight."""
 
-    __slots__ = ("frontier", "in_flight", "queue")
+    __slots__ = ("carried", "in_flight", "queue", "tips")
 
     def __init__(self) -> None:
         self.queue: deque[Dispatch] = deque()
         self.in_flight: Dispatch | None = None
-        # What the next delivery's events causally follow (an ordered set): the tips
-        # of the latest delivery that emitted, and the events delivered since to
-        # deliveries that emitted nothing (the chain carries forward through them).
-        self.frontier: dict[Event, None] = {}
+        # What the next delivery's events causally follow: the tips of the latest
+        # delivery that emitted, and ``carried``, the events delivered since to
+        # deliveries that emitted nothing (the chain carries forward through them),
+        # an ordered set kept only while there are any (most pipes never need one).
+        self.tips: tuple[Event, ...] = ()
+        self.carried: dict[Event, None] | None = None
+
+    def frontier(self) -> list[Event]:
+        """Everything the next delivery's events follow, in order."""
+        return [*self.tips, *(self.carried or ())]
 
 
 class Blocked:
@@ -76,7 +86,7 @@ class DispatchQueues:
 
     def add(self, dispatch: Dispatch) -> None:
         """Queue a delivery that is not a call (a pipe's or an agent's)."""
-        if dispatch.kind.delivery is Delivery.FIFO:
+        if dispatch.kind.delivery is _FIFO:
             self.lanes[dispatch.connection.index].queue.append(dispatch)  # type: ignore[index]
         else:
             self.agents.append(dispatch)
@@ -114,11 +124,11 @@ class DispatchQueues:
     def select(self, kind: ConnectionKind | None) -> Dispatch | None:
         """The dispatch the next step of ``kind`` (None: any) would run, or None."""
         delivery = None if kind is None else kind.delivery
-        if delivery in (None, Delivery.CALL) and self.connects:
+        if delivery in (None, _CALL) and self.connects:
             return self.connects[-1]
-        if delivery is Delivery.CALL:
+        if delivery is _CALL:
             return None
-        heads = self._pipe_heads() if delivery is not Delivery.INDEPENDENT else []
+        heads = self._pipe_heads() if delivery is not _INDEPENDENT else []
         agents = self.agents
         if self.busy_serial and agents:
             # Rare (serial modules only): the plain draw below would need no filter.
@@ -130,7 +140,7 @@ class DispatchQueues:
     def peek(self, kind: ConnectionKind | None) -> Dispatch | None:
         """What :meth:`select` would return now, leaving every state as it was: the
         seed's generator is rewound, so the run that follows is the same as without it."""
-        if (kind is None or kind.delivery is Delivery.CALL) and self.connects:
+        if (kind is None or kind.delivery is _CALL) and self.connects:
             return self.connects[-1]  # no draw: nothing to rewind
         rng_state, hint = self.rng.getstate(), self._agent_hint
         try:
@@ -142,7 +152,7 @@ class DispatchQueues:
     def _draw(
         self, heads: list[Dispatch], agents: list[Dispatch], delivery: Delivery | None
     ) -> Dispatch | None:
-        if delivery is Delivery.FIFO or not agents:
+        if delivery is _FIFO or not agents:
             return min(heads, key=lambda d: d.id) if heads else None
         # The seed's choice among the ready agent deliveries (and the pipe heads,
         # when any): one draw, without building the list of candidates.
@@ -156,15 +166,15 @@ class DispatchQueues:
 
     def blocked(self, dispatch: Dispatch) -> Blocked | None:
         """Why ``dispatch`` may not start now (None when it may)."""
-        if dispatch.state is not DispatchState.QUEUED:
+        if dispatch.state is not _QUEUED:
             return Blocked(f"dispatch #{dispatch.id} is {dispatch.state}")
         delivery = dispatch.kind.delivery
-        if delivery is not Delivery.CALL and dispatch.target in self.busy_serial:
+        if delivery is not _CALL and dispatch.target in self.busy_serial:
             return Blocked(
                 f"#{dispatch.id} waits: {dispatch.target} is a serial module handling "
                 "another delivery"
             )
-        if delivery is Delivery.FIFO:
+        if delivery is _FIFO:
             lane = self.lane_of(dispatch)
             head = lane.queue[0]
             if head is not dispatch:
@@ -180,13 +190,13 @@ class DispatchQueues:
     def remove(self, dispatch: Dispatch) -> None:
         """Take ``dispatch`` (runnable, see :meth:`blocked`) off its queue."""
         delivery = dispatch.kind.delivery
-        if delivery is Delivery.CALL:
+        if delivery is _CALL:
             if self.connects[-1] is dispatch:
                 self.connects.pop()
             else:
                 self.connects.remove(dispatch)
-        elif delivery is Delivery.FIFO:
-            self.lane_of(dispatch).queue.popleft()
+        elif delivery is _FIFO:
+            self.lanes[dispatch.connection.index].queue.popleft()  # type: ignore[index]
         else:
             agents = self.agents
             position = self._agent_hint

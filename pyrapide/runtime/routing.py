@@ -83,9 +83,9 @@ class Router:
     """
 
     __slots__ = (
-        "delivered_at",
-        "delivered_by",
+        "delivered",
         "errors",
+        "log_shift",
         "refused",
         "reporter",
         "route_cache",
@@ -101,12 +101,12 @@ class Router:
         # (event name, source) -> the routes such an event is offered to.
         self.route_cache: dict[tuple[str, str], tuple[Route, ...]] = {}
         # The delivery log: entry n - 1 is dispatch n (ids count from 1, one per
-        # delivery made), with the position in the poset of the event it delivered
-        # and the index of the connection that made it. 12 bytes a dispatch,
-        # appended by the scheduler in id order, and so in event order too (an
-        # event's dispatches are all made while it is routed).
-        self.delivered_at = array("q")
-        self.delivered_by = array("i")
+        # delivery made), the position in the poset of the event it delivered
+        # shifted left by ``log_shift``, or-ed with the index of the connection that
+        # made it. 8 bytes a dispatch, appended by the scheduler in id order, and so
+        # in event order too (an event's dispatches are all made while it is routed).
+        self.delivered = array("q")
+        self.log_shift = max(1, len(self.routes).bit_length())
         # (route index, event) of deliveries a bound refused (rare).
         self.refused: list[tuple[int, Event]] = []
 
@@ -164,13 +164,14 @@ class Router:
                 self.errors.append(note)
 
     # ------------------------------------------------------------- the log
-    def delivered(self, position: int) -> list[tuple[int, int]]:
+    def delivered_for(self, position: int) -> list[tuple[int, int]]:
         """(dispatch id, connection index) of each dispatch made for the event at
         ``position`` in the poset, in id order."""
-        at = self.delivered_at
-        start = bisect.bisect_left(at, position)
-        end = bisect.bisect_right(at, position, lo=start)
-        return [(i + 1, self.delivered_by[i]) for i in range(start, end)]
+        log, shift = self.delivered, self.log_shift
+        start = bisect.bisect_left(log, position << shift)
+        end = bisect.bisect_left(log, (position + 1) << shift, lo=start)
+        mask = (1 << shift) - 1
+        return [(i + 1, log[i] & mask) for i in range(start, end)]
 
 
 def callable_name(target: Callable[..., Any] | Any) -> str:

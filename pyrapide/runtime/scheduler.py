@@ -54,9 +54,11 @@ from pyrapide.runtime.routing import Route, callable_name
 from pyrapide.runtime.tasks import SUSPEND, WAIT, InFlight, Sleep, Task, WaitReason
 from pyrapide.runtime.watchdog import HandlerTimeout
 
-# Module constants: the hot paths below store these without an attribute lookup.
+# Module constants: an enum member read from its class costs a lookup on every use,
+# and the hot paths below use these on every delivery.
 _RUNNING, _READY, _SLEEPING = WaitReason.RUNNING, WaitReason.READY, WaitReason.SLEEPING
 _CONNECTS, _OUTSIDE, _HELD = WaitReason.CONNECTS, WaitReason.OUTSIDE, WaitReason.HELD
+_STARTED, _DONE = DispatchState.RUNNING, DispatchState.DONE
 
 if TYPE_CHECKING:
     from pyrapide.architecture import ConnectionKind
@@ -101,7 +103,8 @@ class Scheduler:
         self._wanted = reporter.wanted  # live: the kinds somebody subscribed to
         self._timestamp = clock.timestamp
         self._route_cache = router.route_cache
-        self._log_at, self._log_by = router.delivered_at, router.delivered_by
+        self._log, self._log_shift = router.delivered, router.log_shift
+        self._lanes = queues.lanes
         self._dispatch_ids = itertools.count(1)
         self._ready: deque[Task] = deque()
         self._sleepers: list[tuple[float, int, Task]] = []
@@ -143,8 +146,13 @@ class Scheduler:
             causes: list[Event] = []
         else:
             causes = list(task.chain)
-            if task.lane is not None and not task.chained:  # a pipe run's first emit
-                causes.extend(tip for tip in task.lane.frontier if tip not in causes)
+            lane = task.lane
+            if lane is not None and not task.chained:  # a pipe run's first emit
+                for tip in lane.tips:
+                    if tip not in causes:
+                        causes.append(tip)
+                if lane.carried:
+                    causes.extend(tip for tip in lane.carried if tip not in causes)
         for cause in extra_causes:
             if cause not in causes:
                 causes.append(cause)
@@ -197,8 +205,9 @@ class Scheduler:
     # -------------------------------------------------------------- routing
     def _route(self, event: Event, emitter: Task | None) -> None:
         router = self.router
-        connects: list[Dispatch] = []
-        position = -1
+        connects: list[Dispatch] | None = None
+        # Every event is routed as it is recorded: the count so far is its position.
+        position = self.recorded_count
         routes = self._route_cache.get((event.name, event.source))
         if routes is None:
             routes = router.routes_for(event)
@@ -208,12 +217,12 @@ class Scheduler:
             else:
                 matches = route.matcher.feed(event, self.poset)
             for match in matches:
-                if position < 0:
-                    position = len(self.poset) - 1  # the event just recorded is the last
                 dispatch = self._queue(route, match, emitter, position)
                 if dispatch is not None and route.calls:
+                    if connects is None:
+                        connects = []
                     connects.append(dispatch)
-        if connects:
+        if connects is not None:
             self.queues.push_connects(connects)
 
     def _queue(
@@ -249,8 +258,7 @@ class Scheduler:
             )
             self.queues.add(dispatch)
         # The delivery log (see Router.delivered): dispatch n is entry n - 1.
-        self._log_at.append(position)
-        self._log_by.append(route.index)
+        self._log.append(position << self._log_shift | route.index)
         if DispatchQueued in self._wanted:
             self.reporter.publish(DispatchQueued, dispatch=dispatch)
         return dispatch
@@ -359,15 +367,15 @@ class Scheduler:
 
     def run_dispatch(self, dispatch: Dispatch) -> None:
         """Start ``dispatch``'s handlers and drive them until they finish or wait."""
-        dispatch.state = DispatchState.RUNNING
+        dispatch.state = _STARTED
         if DispatchStarted in self._wanted:
             self.reporter.publish(DispatchStarted, dispatch=dispatch)
-        causes = tuple(dispatch.match.events)
+        causes = dispatch.match.events  # a tuple
         task = Task(dispatch.target, dispatch, dispatch.depth)
-        lane = self.queues.lanes.get(dispatch.connection.index)  # type: ignore[arg-type]
+        lane = self._lanes.get(dispatch.connection.index) if self._lanes else None  # type: ignore[arg-type]
         if lane is not None:
             lane.in_flight = dispatch
-            task.lane = lane  # its frontier joins the causes of each run's first emit
+            task.lane = lane  # what it carries joins the causes of each run's first emit
         if dispatch.target in self.serial_load:
             self.serial_load[dispatch.target] += 1
             self.queues.busy_serial.add(dispatch.target)
@@ -502,12 +510,17 @@ class Scheduler:
         # Iterative: finishing a connect delivery may finish its emitter, and so on up.
         while True:
             self._live.pop(task, None)
-            if task.chained:
-                task.end_run()
+            tips = task.tips
+            if task.chained:  # its last run emitted: that run's chain is a tip too
+                if tips:
+                    task.end_run()
+                else:  # the usual case of end_run, inlined
+                    tips = task.tips = list(task.chain)
+                    task.chained = False
             dispatch = task.dispatch
             if dispatch is None:
                 return
-            dispatch.state = DispatchState.DONE
+            dispatch.state = _DONE
             load = self.serial_load.get(dispatch.target)
             if load is not None:
                 self.serial_load[dispatch.target] = load - 1
@@ -516,8 +529,8 @@ class Scheduler:
             lane = task.lane
             if lane is not None:
                 lane.in_flight = None
-                if task.tips:
-                    lane.frontier = dict.fromkeys(task.tips)
+                if tips:
+                    lane.tips, lane.carried = tuple(tips), None
                 else:
                     self._carry(lane, dispatch)
             if DispatchFinished in self._wanted:
@@ -525,8 +538,12 @@ class Scheduler:
             waiter = dispatch.waiter
             if waiter is None:
                 return
-            if task.tips:
-                self._return_edges(waiter, dispatch, task.tips)
+            if tips:
+                chain = waiter.chain
+                if chain[0] is dispatch.event and len(chain) == 1:
+                    waiter.chain = tuple(tips)  # the usual case of _return_edges, inlined
+                else:
+                    self._return_edges(waiter, dispatch, tips)
             waiter.outstanding -= 1
             if waiter.outstanding:
                 return
@@ -546,9 +563,6 @@ class Scheduler:
         any other that is an ancestor of a tip."""
         chain = waiter.chain
         delivered = dispatch.match.events
-        if len(chain) == 1 and chain[0] in delivered:  # the usual case, kept cheap
-            waiter.chain = tuple(tips)
-            return
         is_ancestor = self.poset.is_ancestor
         kept = tuple(
             event
@@ -560,18 +574,22 @@ class Scheduler:
 
     def _carry(self, lane: PipeLane, dispatch: Dispatch) -> None:
         """``dispatch`` emitted nothing: the lane's next delivery follows what it was
-        delivered too. An earlier event of the frontier that a delivered one directly
-        follows, or one of the last few that it follows at all, is dropped, so that a
-        pipe fed by one chained source keeps a frontier of one event."""
-        frontier = lane.frontier
+        delivered too. What a delivered event directly follows is dropped from what
+        the lane carries, and so is any of the last few carried events it follows at
+        all, so that a pipe fed by one chained source carries one event, not all."""
         poset = self.poset
+        carried = lane.carried if lane.carried is not None else {}
         for event in dispatch.match.events:
-            for cause in poset.direct_causes(event):
-                frontier.pop(cause, None)
-            for recent in list(itertools.islice(reversed(frontier), 4)):
+            followed = poset.direct_causes(event)
+            if lane.tips:
+                lane.tips = tuple(tip for tip in lane.tips if tip not in followed)
+            for cause in followed:
+                carried.pop(cause, None)
+            for recent in list(itertools.islice(reversed(carried), 4)):
                 if poset.is_ancestor(recent, event):
-                    del frontier[recent]
-            frontier[event] = None
+                    del carried[recent]
+            carried[event] = None
+        lane.carried = carried
 
     # ------------------------------------------------------------- waiting
     def has_ready(self) -> bool:

@@ -448,37 +448,39 @@ class System:
     async def _loop(
         self, max_steps: int | None, deadline: float | None, loop: asyncio.AbstractEventLoop
     ) -> RunOutcome:
-        # Invariant: each turn takes one step, or waits for real-time work, or
-        # returns; ``self.steps`` counts the steps as they are taken, so a front
-        # end reading it mid-run sees the run progress.
+        # Invariant: each turn takes one step, or waits for real-time work, or returns.
+        # ``self.steps`` is brought up to date before each ``await`` and at the end, so
+        # a front end, which can only look while the loop awaits, sees the run progress.
         scheduler = self.scheduler
+        counted = self.steps
         steps = 0
         while True:
             if self._pause_requested:
-                return RunOutcome(steps, StopReason.PAUSED)
-            if scheduler.halted is not None:
+                stopped = StopReason.PAUSED
+            elif scheduler.halted is not None:
                 timed_out = scheduler.halted == "timeout"
-                return RunOutcome(steps, StopReason.TIMEOUT if timed_out else StopReason.LIMIT)
-            if max_steps is not None and steps >= max_steps:
+                stopped = StopReason.TIMEOUT if timed_out else StopReason.LIMIT
+            elif max_steps is not None and steps >= max_steps:
                 stopped = StopReason.BUDGET if scheduler.has_work() else StopReason.QUIET
-                return RunOutcome(steps, stopped)
-            if scheduler.step() is not None:
+            elif scheduler.step() is not None:
                 steps += 1
-                self.steps += 1
                 if steps % STEPS_BETWEEN_YIELDS == 0:
+                    self.steps = counted + steps
                     await asyncio.sleep(0)
                     self._check_deadline(loop, deadline)
                 continue
-            if not scheduler.waits_in_real_time():
-                stalled = scheduler.has_work()
-                return RunOutcome(steps, StopReason.STALLED if stalled else StopReason.QUIET)
-            # Only tasks waiting in real time can go on: wait for one (or a pause).
-            remaining = None if deadline is None else deadline - loop.time()
-            if remaining is not None and remaining <= 0:
-                self._check_deadline(loop, deadline)
+            elif not scheduler.waits_in_real_time():
+                stopped = StopReason.STALLED if scheduler.has_work() else StopReason.QUIET
+            else:
+                # Only tasks waiting in real time can go on: wait for one (or a pause).
+                self.steps = counted + steps
+                remaining = None if deadline is None else deadline - loop.time()
+                timed_out = remaining is not None and remaining <= 0
+                if timed_out or not await scheduler.wait_foreign(remaining):
+                    self._check_deadline(loop, deadline)
                 continue
-            if not await scheduler.wait_foreign(remaining):
-                self._check_deadline(loop, deadline)
+            self.steps = counted + steps
+            return RunOutcome(steps, stopped)
 
     async def wait_for_wakeup(self, timeout: float | None = None) -> bool:
         """When only tasks waiting in real time remain (on asyncio, or ``ctx.sleep``

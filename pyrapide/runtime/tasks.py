@@ -65,6 +65,9 @@ class WaitReason(StrEnum):
     """Stopped at an emit by a bound (``max_events``); it goes on if the bound is raised."""
 
 
+_RUNNING = WaitReason.RUNNING  # every task starts running: not read through the enum class
+
+
 class Task:
     """One coroutine the scheduler drives: a delivery's handlers, or a start/finish hook.
 
@@ -117,7 +120,7 @@ class Task:
         self.deferred: Any = None
         # An exception to throw into the coroutine at its next step instead of a send.
         self.throw: BaseException | None = None
-        self.waiting = WaitReason.RUNNING
+        self.waiting = _RUNNING
         self.wake_at: float | None = None
 
     def start_run(self, causes: tuple[Event, ...]) -> None:

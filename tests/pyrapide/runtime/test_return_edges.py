@@ -209,4 +209,4 @@ async def test_a_silent_pipe_fed_by_a_chained_source_keeps_one_event_of_frontier
     system = System(Piped, {"source": Chained, "sink": Silent})
     await system.run()
     (lane,) = system.scheduler.queues.lanes.values()
-    assert list(lane.frontier) == system.computation.events_by_name("Source.job")[-1:]
+    assert lane.frontier() == system.computation.events_by_name("Source.job")[-1:]
