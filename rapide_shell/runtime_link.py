@@ -218,6 +218,13 @@ class RuntimeLink:
             return []
         return self.system.in_flight()
 
+    @property
+    def in_flight_count(self) -> int:
+        """How many tasks are in flight (cheap: nothing is described)."""
+        if self.system is None or self.inspected is not None:
+            return 0
+        return self.system.in_flight_count
+
     def blocked(self, dispatch: Dispatch) -> str | None:
         """Why a pending ``dispatch`` may not start now (None: it may)."""
         return self.system.blocked(dispatch) if self.system is not None else None

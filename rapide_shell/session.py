@@ -159,13 +159,16 @@ from rapide_shell.outcome import CommandOutcome
 from rapide_shell.plugins import plugin_manager
 from rapide_shell.recording import Recorder
 from rapide_shell.report import error_text
-from rapide_shell.runtime_link import Bounds, RuntimeLink
+from rapide_shell.runtime_link import Bounds, RuntimeLink, SessionState
 from rapide_shell.watches import Breakpoint, Watch, Watchlist
 
 if TYPE_CHECKING:
+    from pyrapide.architecture import ArchitectureDescription
+    from pyrapide.constraints import ConstraintViolation
     from pyrapide.core import Computation, Event
     from pyrapide.patterns import Pattern
-    from pyrapide.runtime import Dispatch, InFlight, System
+    from pyrapide.runtime import Dispatch, HandlerError, InFlight, RunState, System
+    from pyrapide.types import ActionSpec
 
 Listener = Callable[[Any], None]
 
@@ -336,39 +339,95 @@ class Session:
         """A computation loaded with ``load`` (read-only), or None."""
         return self.runtime.inspected
 
-    path = property(lambda self: self.runtime.path, doc="The architecture file.")
-    description = property(
-        lambda self: self.runtime.description, doc="The architecture's description."
-    )
-    actions = property(
-        lambda self: self.runtime.actions, doc="Event name -> ActionSpec, for every action."
-    )
-    computation = property(
-        lambda self: self.runtime.computation, doc="The computation shown (live or loaded)."
-    )
-    errors = property(lambda self: self.runtime.errors, doc="Handler errors so far.")
-    violations = property(lambda self: self.runtime.violations, doc="Constraint violations.")
-    state = property(lambda self: self.runtime.state, doc="RunState, or inspecting/closed.")
-    running = property(lambda self: self.runtime.running, doc="True while a run is in progress.")
-    closed = property(lambda self: self.runtime.closed, doc="True once the session closed.")
-    quiet = property(lambda self: self.runtime.quiet, doc="Nothing pending, nothing in flight.")
-    halted = property(lambda self: self.runtime.halted, doc="A limit stopped the system.")
-    stopped_by = property(
-        lambda self: self.runtime.stopped_by, doc="The breakpoint hit that ended the last run."
-    )
-    paused_by_user = property(
-        lambda self: self.runtime.paused_by_user, doc="The last run ended on ``pause``."
-    )
-    steps_in_run = property(
-        lambda self: self.runtime.steps_in_run, doc="Steps the last (or current) run took."
-    )
-    last_run = property(lambda self: self.runtime.last_run, doc="What the last run did.")
-    pending_count = property(
-        lambda self: self.runtime.pending_count, doc="How many dispatches are waiting."
-    )
-    bounds = property(
-        lambda self: self.runtime.bounds, doc="The session's bounds (timeout, max steps)."
-    )
+    @property
+    def path(self) -> Path:
+        """The architecture file."""
+        return self.runtime.path
+
+    @property
+    def description(self) -> ArchitectureDescription:
+        """The architecture's description."""
+        return self.runtime.description
+
+    @property
+    def actions(self) -> dict[str, ActionSpec]:
+        """Event name -> ActionSpec, for every action."""
+        return self.runtime.actions
+
+    @property
+    def computation(self) -> Computation:
+        """The computation shown (live or loaded)."""
+        return self.runtime.computation
+
+    @property
+    def errors(self) -> list[HandlerError]:
+        """Handler errors so far."""
+        return self.runtime.errors
+
+    @property
+    def violations(self) -> list[ConstraintViolation]:
+        """Constraint violations."""
+        return self.runtime.violations
+
+    @property
+    def state(self) -> RunState | SessionState:
+        """RunState, or inspecting/closed."""
+        return self.runtime.state
+
+    @property
+    def running(self) -> bool:
+        """True while a run is in progress."""
+        return self.runtime.running
+
+    @property
+    def closed(self) -> bool:
+        """True once the session closed."""
+        return self.runtime.closed
+
+    @property
+    def quiet(self) -> bool:
+        """Nothing pending, nothing in flight."""
+        return self.runtime.quiet
+
+    @property
+    def halted(self) -> bool:
+        """A limit stopped the system."""
+        return self.runtime.halted
+
+    @property
+    def stopped_by(self) -> notices.BreakpointHit | None:
+        """The breakpoint hit that ended the last run."""
+        return self.runtime.stopped_by
+
+    @property
+    def paused_by_user(self) -> bool:
+        """The last run ended on ``pause``."""
+        return self.runtime.paused_by_user
+
+    @property
+    def steps_in_run(self) -> int:
+        """Steps the last (or current) run took."""
+        return self.runtime.steps_in_run
+
+    @property
+    def last_run(self) -> RunOutcome | None:
+        """What the last run did."""
+        return self.runtime.last_run
+
+    @property
+    def pending_count(self) -> int:
+        """How many dispatches are waiting."""
+        return self.runtime.pending_count
+
+    @property
+    def in_flight_count(self) -> int:
+        """How many tasks are in flight."""
+        return self.runtime.in_flight_count
+
+    @property
+    def bounds(self) -> Bounds:
+        """The session's bounds (timeout, max steps)."""
+        return self.runtime.bounds
 
     def pending(self) -> list[Dispatch]:
         """The dispatches waiting to run, by id."""

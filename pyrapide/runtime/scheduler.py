@@ -268,29 +268,41 @@ class Scheduler:
         """True unless the system is quiescent: something queued or in flight."""
         return bool(self.queues or self._live or self._suspended)
 
+    @property
+    def in_flight_count(self) -> int:
+        """How many tasks started and have not finished."""
+        return len(self._live)
+
     def in_flight(self) -> list[InFlight]:
         """Every task that started and has not finished, in the order they started."""
-        return [self._describe(task) for task in self._live]
+        waits = self._connect_waits()
+        return [self._describe(task, waits) for task in self._live]
 
     def wakeups(self) -> list[InFlight]:
         """The sleepers, by the time they wake at (then the order they fell asleep)."""
-        return [self._describe(task) for _, _, task in sorted(self._sleepers)]
+        return [self._describe(task, {}) for _, _, task in sorted(self._sleepers)]
 
-    def _describe(self, task: Task) -> InFlight:
-        waits_on: tuple[Dispatch, ...] = ()
-        if task.waiting is _CONNECTS:
-            waits_on = tuple(
-                d
-                for d in (*self.queues.connects, *(t.dispatch for t in self._live))
-                if d is not None and d.waiter is task
-            )
+    def _connect_waits(self) -> dict[Task, list[Dispatch]]:
+        """Task -> the connect deliveries it waits on (queued, or in flight), by id."""
+        waits: dict[Task, list[Dispatch]] = {}
+        for dispatch in (*self.queues.connects, *(t.dispatch for t in self._live)):
+            if dispatch is not None and dispatch.waiter is not None:
+                waits.setdefault(dispatch.waiter, []).append(dispatch)
+        return waits
+
+    def _describe(self, task: Task, waits: dict[Task, list[Dispatch]] | None = None) -> InFlight:
+        if waits is None:
+            waits = self._connect_waits()
+        waiting = task.waiting
         return InFlight(
             dispatch=task.dispatch,
             component=task.component,
             hook=task.hook,
-            reason=task.waiting,
-            until=task.wake_at if task.waiting is _SLEEPING else None,
-            waits_on=tuple(sorted(waits_on, key=lambda d: d.id)),
+            reason=waiting,
+            until=task.wake_at if waiting is _SLEEPING else None,
+            waits_on=tuple(sorted(waits.get(task, ()), key=lambda d: d.id))
+            if waiting is _CONNECTS
+            else (),
         )
 
     def task_of(self, dispatch_id: int) -> Task | None:

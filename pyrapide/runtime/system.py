@@ -215,6 +215,11 @@ class System:
         outside future, woken, held by a bound, or running), in the order they started."""
         return self.scheduler.in_flight()
 
+    @property
+    def in_flight_count(self) -> int:
+        """How many tasks are in flight (``len(in_flight())``, without describing them)."""
+        return self.scheduler.in_flight_count
+
     def wakeups(self) -> list[InFlight]:
         """The tasks asleep on ``ctx.sleep``, earliest wake-up first: each one's
         wake-up is a step (``step("wake")`` takes the next, ``step(12)`` that of #12)."""

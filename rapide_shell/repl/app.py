@@ -78,7 +78,7 @@ def prompt_text(session: Session) -> HTML:
     status = str(state)
     if state == "paused":
         status = f"paused · {session.pending_count} pending"
-        flying = len(session.in_flight())
+        flying = session.in_flight_count
         if flying:
             status += f" · {flying} in flight"
     return HTML(f"<b>rapide</b> [<ansiyellow>{status}</ansiyellow>]&gt; ")

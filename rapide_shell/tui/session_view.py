@@ -234,7 +234,7 @@ class SessionView:
         # Drawn every frame of a run: ``state`` and ``pending_count`` each gather and
         # sort the whole queue, so each is read once.
         state = session.state
-        flying = len(session.in_flight())
+        flying = session.in_flight_count
         status = Text.assemble(
             (f" {session.description.name} ", "bold"),
             f" from {session.path.name} · seed {session.seed}  ",
@@ -261,5 +261,5 @@ class SessionView:
             event,
             list(poset.causes(event)),
             list(poset.effects(event)),
-            causal_history(event, poset.causes),
+            causal_history(event, poset.direct_causes),
         )
