@@ -148,12 +148,17 @@ class Task:
     @property
     def label(self) -> str:
         """``#12``, or ``start of clock`` for a hook."""
-        if self.dispatch is not None:
-            return f"#{self.dispatch.id}"
-        return f"{self.hook or 'hook'} of {self.component}"
+        return task_label(self.dispatch, self.hook, self.component)
 
     def __repr__(self) -> str:
         return f"<Task {self.component} {self.label} {self.waiting}>"
+
+
+def task_label(dispatch: Dispatch | None, hook: str | None, component: str) -> str:
+    """How a task is named to the user: its dispatch ``#12``, or ``start of clock``."""
+    if dispatch is not None:
+        return f"#{dispatch.id}"
+    return f"{hook or 'hook'} of {component}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,9 +181,7 @@ class InFlight:
     @property
     def label(self) -> str:
         """``#12``, or ``start of clock`` for a hook."""
-        if self.dispatch is not None:
-            return f"#{self.dispatch.id}"
-        return f"{self.hook or 'hook'} of {self.component}"
+        return task_label(self.dispatch, self.hook, self.component)
 
     def describe(self) -> str:
         """Why it waits, in words: ``asleep until t=2``, ``waits on #9, #10``, ..."""
