@@ -15,6 +15,7 @@ import pytest
 import pyrapide
 from pyrapide import Pattern, action, agent, architecture, get_context, interface, module, when
 from pyrapide.runtime import HandlerError, HandlerTimeout, System
+from pyrapide.runtime.reporting import Reporter
 from pyrapide.runtime.watchdog import WATCHDOG
 
 pytestmark = pytest.mark.skipif(
@@ -112,22 +113,44 @@ async def test_a_budget_of_none_means_no_watchdog():
     assert system.errors == []
 
 
-async def test_the_signal_changes_nothing_once_the_stretch_it_was_meant_for_ended():
-    system = System(Shop, {"source": Source, "worker": Spinner}, handler_timeout=60)
+async def test_the_signal_raises_only_in_the_stretch_it_was_meant_for_and_in_user_code():
+    seen = []
+
+    @module(implements=Work)
+    class Probe:
+        """Delivers the watchdog's signal to itself, as the watchdog would."""
+
+        @when(Pattern.match("Work.job"))
+        async def on_job(self, match):
+            scheduler = get_context(self).system.scheduler
+            # A mark for a stretch that already ended (the scheduler entered tasks since):
+            scheduler.overran = scheduler.advances - 1
+            WATCHDOG._on_signal(signal.SIGUSR2, sys._getframe())
+            seen.append("stale mark: nothing")
+            # The stretch running now, but the frame is pyrapide's own code:
+            scheduler.overran = scheduler.advances
+            WATCHDOG._on_signal(signal.SIGUSR2, _pyrapide_frame())
+            seen.append("pyrapide's code: nothing")
+            # The stretch running now, in the handler's own code: stopped here.
+            WATCHDOG._on_signal(signal.SIGUSR2, sys._getframe())
+            seen.append("not reached")
+
+    system = System(Shop, {"source": Source, "worker": Probe}, handler_timeout=60)
+    await system.run()
+    assert seen == ["stale mark: nothing", "pyrapide's code: nothing"] * 3
+    assert len(system.errors) == 3
+    assert all(isinstance(error.error, HandlerTimeout) for error in system.errors)
+    # Between steps (no handler running), a signal changes nothing either.
     scheduler = system.scheduler
-    await system.start()
     with WATCHDOG.watching(scheduler):
-        # A mark for a stretch that is over (the scheduler has entered tasks since):
-        scheduler.overran = scheduler.advances - 1
-        WATCHDOG._on_signal(signal.SIGUSR2, sys._getframe())  # nothing raised
-        # The stretch marked, but no handler running (between steps):
         scheduler.overran = scheduler.advances
         WATCHDOG._on_signal(signal.SIGUSR2, sys._getframe())
-        # Inside a handler's stretch, but in pyrapide's own code (say, routing):
-        scheduler.current = object()  # type: ignore[assignment]
-        try:
-            frame = sys._getframe()
-            WATCHDOG._on_signal(signal.SIGUSR2, frame)  # this test's frame is no handler's
-        finally:
-            scheduler.current = None
-    await system.stop()
+
+
+def _pyrapide_frame():
+    """A frame of pyrapide's own code (the reporter's), as a signal could meet one."""
+    frames = []
+    reporter = Reporter()
+    reporter.subscribe(lambda note: frames.append(sys._getframe(1)))
+    reporter.publish(pyrapide.runtime.LimitReached, limit="x", message="y")
+    return frames[0]
