@@ -222,12 +222,17 @@ def _decide_composite(
             connection, Verdict.NO_MATCH, f"it fits no part of {route.pattern}"
         )
     forward, backward = _RELATION.get(type(pattern), ("with {e}", "with {e}"))
-    waits = []
     if fits_left:
-        waits.append(f"{right} {forward.format(e=event.id)}")
-    if fits_right:
-        waits.append(f"{left} {backward.format(e=event.id)}")
-    detail = "waiting for " + ", or ".join(waits) + "; none is recorded"
+        detail = f"waiting for {right} {forward.format(e=event.id)}; none is recorded yet"
+        return RouteDecision(connection, Verdict.WAITING, detail)
+    if isinstance(pattern, (SequencePattern, ImmediateSequencePattern)):
+        # What precedes an event is fixed when it is recorded: no part can come later.
+        detail = (
+            f"no {left} {backward.format(e=event.id)} was recorded, and none can be now "
+            f"(what precedes {event.id} is fixed)"
+        )
+        return RouteDecision(connection, Verdict.NO_MATCH, detail)
+    detail = f"waiting for {left} {backward.format(e=event.id)}; none is recorded yet"
     return RouteDecision(connection, Verdict.WAITING, detail)
 
 

@@ -180,9 +180,9 @@ class DispatchQueues:
             if head is not dispatch:
                 return Blocked(f"#{dispatch.id} waits behind #{head.id} (pipes are FIFO)", head)
             if lane.in_flight is not None:
+                # One delivery of a pipe at a time: the next waits for the one in flight.
                 return Blocked(
-                    f"#{dispatch.id} waits behind #{lane.in_flight.id}, in flight "
-                    "(a pipe delivers one at a time)",
+                    f"#{dispatch.id} waits behind #{lane.in_flight.id}, in flight",
                     lane.in_flight,
                 )
         return None

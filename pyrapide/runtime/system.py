@@ -199,7 +199,7 @@ class System:
 
     def blocked(self, dispatch: Dispatch) -> str | None:
         """Why the queued ``dispatch`` may not start now, in words (None: it may):
-        "#3 waits behind #2, in flight (a pipe delivers one at a time)", ..."""
+        "#3 waits behind #2, in flight: asleep until t=2", ..."""
         blocked = self.scheduler.queues.blocked(dispatch)
         if blocked is None:
             return None

@@ -179,8 +179,7 @@ async def test_a_pipe_delivery_behind_one_in_flight_says_why_it_waits():
     head, behind = system.pending()
     await system.step()
     assert system.blocked(behind) == (
-        f"#{behind.id} waits behind #{head.id}, in flight (a pipe delivers one at a time): "
-        "asleep until t=2"
+        f"#{behind.id} waits behind #{head.id}, in flight: asleep until t=2"
     )
     assert system.next_dispatch("pipe") is None
     with pytest.raises(ValueError, match=rf"waits behind #{head.id}"):
