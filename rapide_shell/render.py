@@ -138,7 +138,7 @@ def step_text(note: Any) -> Text:
         return Text("ran ").append_text(dispatch_text(note.dispatch))
     task = note.task
     reason = str(task.reason)
-    if reason == "sleeping":
+    if reason == "sleeping" or (reason == "ready" and task.until is not None):
         before = f"it was asleep until t={task.until:g}"
     elif reason == "ready":
         before = "it had been woken"

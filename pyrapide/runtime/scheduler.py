@@ -299,7 +299,8 @@ class Scheduler:
             component=task.component,
             hook=task.hook,
             reason=waiting,
-            until=task.wake_at if waiting is _SLEEPING else None,
+            # A sleeper, or one its wake-up readied: the time it woke at.
+            until=task.wake_at if waiting is _SLEEPING or waiting is _READY else None,
             waits_on=tuple(sorted(waits.get(task, ()), key=lambda d: d.id))
             if waiting is _CONNECTS
             else (),
@@ -374,6 +375,7 @@ class Scheduler:
     def _resume(self, task: Task) -> Task:
         if TaskResumed in self._wanted:
             self.reporter.publish(TaskResumed, task=self._describe(task))
+        task.wake_at = None
         self.drive(task)
         return task
 
@@ -495,6 +497,7 @@ class Scheduler:
             return True
         if yielded is None:  # a bare yield, as in asyncio.sleep(0): let others go first
             task.waiting = _READY
+            task.wake_at = None
             self._ready.append(task)
             return True
         if getattr(yielded, "_asyncio_future_blocking", None) is not None:
@@ -515,6 +518,7 @@ class Scheduler:
         if task not in self._live:
             return  # the run was closed meanwhile
         task.waiting = _READY
+        task.wake_at = None
         self._ready.append(task)
         self.interrupt_wait()
 

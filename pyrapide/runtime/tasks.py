@@ -167,8 +167,9 @@ class InFlight:
 
     ``dispatch`` is the delivery it serves (None for a start or finish hook, then
     ``hook`` names it); ``component`` whose code it runs; ``reason`` why it is
-    not running; ``until`` the time a sleeper wakes at; ``waits_on`` the connect
-    deliveries it waits for (reason ``CONNECTS``).
+    not running; ``until`` the time a sleeper wakes at (or, for a task its wake-up
+    readied, woke at); ``waits_on`` the connect deliveries it waits for (reason
+    ``CONNECTS``).
     """
 
     dispatch: Dispatch | None
@@ -189,7 +190,8 @@ class InFlight:
         if reason is WaitReason.SLEEPING:
             return f"asleep until t={self.until:g}"
         if reason is WaitReason.READY:
-            return "woken, to be resumed"
+            woke = f" (it slept until t={self.until:g})" if self.until is not None else ""
+            return f"woken, to be resumed{woke}"
         if reason is WaitReason.CONNECTS:
             ids = ", ".join(f"#{d.id}" for d in self.waits_on)
             return f"waits on its connect deliveries ({ids})" if ids else "waits on connects"

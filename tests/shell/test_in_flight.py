@@ -65,6 +65,7 @@ async def test_step_wake_resumes_the_earliest_wake_up(office):
     )
     woke = await office.execute("step wake")
     assert woke.ok and woke.data["resumed"] == ["#1"] and office.system.now == 3.0
+    assert "resumed #1 pipe" in text(woke) and "(it was asleep until t=3)" in text(woke)
 
 
 async def test_whynot_lists_what_each_connection_decided(office):
