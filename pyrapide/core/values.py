@@ -32,15 +32,24 @@ def payload_problem(payload: Mapping[Any, Any], what: str = "payload") -> str | 
     """What keeps ``payload`` from being saved, as a phrase naming the field and where in
     it (``"rows[2] is NaN"``), or None when every value is a JSON value, nested at most
     :data:`MAX_DEPTH` deep. ``what`` names the mapping when a key is wrong."""
+    found = field_problem(payload, what)
+    return None if found is None else found[1]
+
+
+def field_problem(payload: Mapping[Any, Any], what: str = "payload") -> tuple[Any, str] | None:
+    """The field of ``payload`` that keeps it from being saved and the phrase
+    :func:`payload_problem` gives, or None."""
     for key, value in payload.items():
         if type(key) is not str:
-            return f"{what} key {key!r} is not a string"
+            return key, f"{what} key {key!r} is not a string"
         kind = type(value)
-        if kind in _SCALARS:
+        if kind in _SCALARS or (kind is int and value.bit_length() <= _INT_BITS_SAFE):
+            continue
+        if kind is float and math.isfinite(value):
             continue
         problem = value_problem(value, key)
         if problem is not None:
-            return problem
+            return key, problem
     return None
 
 
