@@ -7,6 +7,9 @@ from rapide_shell.commands.spec import ArgKind, ArgSpec, CommandSpec
 CONNECTION_KINDS = ("connect", "pipe", "agent")
 SHOW_TOPICS = ("graph", "queue", "events", "event", "components")
 EXPORT_FORMATS = ("dot", "mermaid", "json")
+FORCE = "--force"
+"""The word that lets ``save`` and ``export`` replace a link, a FIFO, a device or a
+read-only file (see :mod:`pyrapide.core.atomic`)."""
 
 _PATTERN_SYNTAX = """\
 Patterns use the text syntax: `Service.action(field=value, other=?x)` matches one
@@ -171,7 +174,7 @@ command exit with status 1 (the rest of the script still runs).
         details="""\
 `show graph`: the components and the connections between them, with kinds and patterns.
 `show queue`: the pending dispatches, grouped by kind, with their ids (`#12`).
-`show events [N]`: the last N recorded events (all of them when N is omitted, up to 200).
+`show events [N]`: the last N recorded events, N at least 1 (no N: up to the last 200).
 `show event ID`: one event: name, source, payload, causes and effects.
 `show components`: each component, its interface, its module and its actions.""",
         args=(
@@ -203,24 +206,34 @@ An event reached again by another path is shown once and marked.""",
     ),
     CommandSpec(
         name="export",
-        usage="export dot|mermaid|json FILE",
+        usage="export dot|mermaid|json [--force] FILE",
         summary="Write the computation as Graphviz DOT, Mermaid or JSON.",
         details="""\
 Writes the recorded computation (events and causal links) to FILE in the given format.
-DOT and Mermaid are for pictures; JSON holds every event with its payload and causes.""",
+DOT and Mermaid are for pictures; JSON holds every event with its payload and causes.
+FILE is replaced whole or not at all, keeping its mode. A symbolic link, a FIFO, a
+device or a read-only file at FILE is left alone unless `--force` is given; then it
+is replaced by a regular file (a link's target is never written).""",
         args=(
             ArgSpec("FORMAT", ArgKind.CHOICE, choices=EXPORT_FORMATS),
             ArgSpec("FILE", ArgKind.FILE),
         ),
-        examples=("export dot run.dot",),
+        examples=("export dot run.dot", "export json --force latest.json"),
         while_running=True,
     ),
     CommandSpec(
         name="save",
-        usage="save FILE",
+        usage="save [--force] FILE",
         summary="Save the computation to a file that `load` reads back.",
-        details="Saves the recorded computation (events, payloads, causes) to FILE.",
+        details="""\
+Saves the recorded computation (events, payloads, causes) to FILE. The file is
+written beside FILE and renamed over it once complete, so an interrupted save leaves
+the old file whole; it keeps the old file's mode (a new one gets your umask's). A
+symbolic link, a FIFO, a device or a read-only file at FILE is left alone unless
+`--force` is given; then it is replaced by a regular file (a link's target is never
+written). A directory is never replaced.""",
         args=(ArgSpec("FILE", ArgKind.FILE),),
+        examples=("save run.json", "save --force shared/run.json"),
         while_running=True,
     ),
     CommandSpec(
@@ -240,7 +253,7 @@ computation: `inject`, `step` and `run` are refused until `reset`.""",
         details="""\
 Rebuilds the system with seed N, as `reset` does. The same architecture, seed and
 commands always give the same computation; a different seed may order agent
-deliveries differently.""",
+deliveries differently. Any whole number is a seed, negative ones included.""",
         args=(ArgSpec("N", ArgKind.INTEGER),),
     ),
     CommandSpec(

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Group, RenderableType
 from rich.text import Text
 
+from pyrapide.core.atomic import WriteError, write_atomically
 from rapide_shell import architecture_view, render
 from rapide_shell.commands.errors import CommandError, close_matches
 from rapide_shell.commands.parser import Command
@@ -101,7 +101,12 @@ async def export(session: Session, command: Command, line: str) -> CommandOutcom
         text = visualization.to_mermaid(computation, max_events=size)
     else:
         text = json.dumps(visualization.to_json(computation), indent=2, default=str)
-    path = _write(command.args["path"], text)
+    path = command.args["path"]
+    force = command.args.get("force", False)
+    try:
+        write_atomically(path, text if text.endswith("\n") else text + "\n", force=force)
+    except WriteError as error:
+        raise CommandError(_cannot_write(error, f"export {fmt}")) from None
     note = f"wrote {len(computation)} events as {fmt} to {path}"
     return CommandOutcome(
         line, "export", output=(Text(note),), data={"path": str(path), "format": fmt}
@@ -110,22 +115,21 @@ async def export(session: Session, command: Command, line: str) -> CommandOutcom
 
 async def save(session: Session, command: Command, line: str) -> CommandOutcome:
     """Save the computation for ``load``."""
-    path = Path(command.args["path"])
+    path = command.args["path"]
     try:
-        session.computation.save(path)
-    except OSError as error:
-        raise CommandError(f"cannot write {path}: {error.strerror}") from None
+        session.computation.save(path, force=command.args.get("force", False))
+    except WriteError as error:
+        raise CommandError(_cannot_write(error, "save")) from None
+    except TypeError as error:
+        raise CommandError(f"cannot save: {error}") from None
     note = f"saved {len(session.computation)} events to {path}"
-    return CommandOutcome(line, "save", output=(Text(note),), data={"path": str(path)})
+    return CommandOutcome(line, "save", output=(Text(note),), data={"path": path})
 
 
-def _write(path_text: str, text: str) -> Path:
-    path = Path(path_text)
-    try:
-        path.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
-    except OSError as error:
-        raise CommandError(f"cannot write {path}: {error.strerror}") from None
-    return path
+def _cannot_write(error: WriteError, command: str) -> str:
+    """``cannot write PATH: why``, and how to replace it anyway when ``--force`` would."""
+    text = f"cannot write {error.path}: {error.reason}"
+    return f"{text}; `{command} --force {error.path}` replaces it" if error.forceable else text
 
 
 async def help_(session: Session, command: Command, line: str) -> CommandOutcome:

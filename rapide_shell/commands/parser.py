@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from rapide_shell.commands.catalog import CONNECTION_KINDS, EXPORT_FORMATS, SHOW_TOPICS
+from rapide_shell.commands.catalog import CONNECTION_KINDS, EXPORT_FORMATS, FORCE, SHOW_TOPICS
 from rapide_shell.commands.errors import CommandSyntaxError, close_matches
 from rapide_shell.commands.lexer import Word, parse_payload, split_words, strip_comment
 from rapide_shell.commands.registry import BUILTIN_CATALOG, CommandCatalog
@@ -46,8 +46,9 @@ class Command:
     - ``show``: ``topic`` (one of graph, queue, events, event, components), ``arg``
       (str or None: the event id of ``show event``, the count of ``show events``)
     - ``why``, ``effects``: ``event_id`` (str)
-    - ``export``: ``format`` (dot, mermaid, json), ``path``; ``save``, ``load``: ``path``
-    - ``seed``: ``value`` (int); ``help``: ``topic`` (str or None)
+    - ``export``: ``format`` (dot, mermaid, json), ``path``, ``force`` (bool); ``save``:
+      ``path``, ``force``; ``load``: ``path``
+    - ``seed``: ``value`` (int, negative ones too); ``help``: ``topic`` (str or None)
     - a command a front end added: each argument by its ``ArgSpec.name`` (see
       :mod:`rapide_shell.commands.registry`)
     """
@@ -275,7 +276,13 @@ def _show(rest: str, column: int, words: list[Word]) -> dict[str, Any]:
     if topic.text == "events":
         _at_most(words, 2)
         if len(words) == 2:
-            return {"topic": "events", "arg": str(_number(words[1], "an event count"))}
+            count = _number(words[1], "an event count")
+            if count < 1:
+                raise CommandSyntaxError(
+                    "show events needs a count of at least 1 (no count: the last 200)",
+                    column=words[1].column,
+                )
+            return {"topic": "events", "arg": str(count)}
         return {"topic": "events", "arg": None}
     _at_most(words, 1)
     return {"topic": topic.text, "arg": None}
@@ -288,7 +295,14 @@ def _event_id(rest: str, column: int, words: list[Word]) -> dict[str, Any]:
     return {"event_id": words[0].text}
 
 
+def _force(words: list[Word]) -> tuple[list[Word], bool]:
+    """``words`` without ``--force``, and whether it was there."""
+    kept = [word for word in words if word.text != FORCE]
+    return kept, len(kept) < len(words)
+
+
 def _export(rest: str, column: int, words: list[Word]) -> dict[str, Any]:
+    words, force = _force(words)
     if not words:
         raise CommandSyntaxError(
             f"export needs a format ({'|'.join(EXPORT_FORMATS)}) and a file", column=column
@@ -303,21 +317,38 @@ def _export(rest: str, column: int, words: list[Word]) -> dict[str, Any]:
     if len(words) < 2:
         raise CommandSyntaxError("export needs a file to write", column=fmt.column + len(fmt.text))
     _at_most(words, 2)
-    return {"format": fmt.text, "path": _unquote(words[1].text)}
+    return {"format": fmt.text, "path": _file_name(words[1]), "force": force}
+
+
+def _save(rest: str, column: int, words: list[Word]) -> dict[str, Any]:
+    words, force = _force(words)
+    return {**_path(rest, column, words), "force": force}
 
 
 def _path(rest: str, column: int, words: list[Word]) -> dict[str, Any]:
     if not words:
         raise CommandSyntaxError("a file name is needed", column=column)
     _at_most(words, 1)
-    return {"path": _unquote(words[0].text)}
+    return {"path": _file_name(words[0])}
+
+
+def _file_name(word: Word) -> str:
+    name = _unquote(word.text)
+    if not name.strip():
+        raise CommandSyntaxError(f"{word.text} is an empty file name", column=word.column)
+    return name
 
 
 def _seed(rest: str, column: int, words: list[Word]) -> dict[str, Any]:
     if not words:
         raise CommandSyntaxError("seed needs a number", column=column)
     _at_most(words, 1)
-    return {"value": _number(words[0], "a seed")}
+    word = words[0]
+    if not word.text.removeprefix("-").isdigit():
+        raise CommandSyntaxError(
+            f"a seed is a whole number (negative ones too), not {word.text!r}", column=word.column
+        )
+    return {"value": int(word.text)}
 
 
 def _help(words: list[Word], column: int, catalog: CommandCatalog) -> dict[str, Any]:
@@ -380,7 +411,7 @@ _PARSERS: dict[str, Callable[[str, int, list[Word]], dict[str, Any]]] = {
     "why": _event_id,
     "effects": _event_id,
     "export": _export,
-    "save": _path,
+    "save": _save,
     "load": _path,
     "seed": _seed,
     "reset": _no_args,

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.console import RenderableType
 from rich.text import Text
 
+from pyrapide.types.payloads import PayloadError, check_payload
 from rapide_shell import render
 from rapide_shell.commands.errors import CommandError, close_matches
 from rapide_shell.commands.lexer import Payload
@@ -48,74 +47,35 @@ async def inject(session: Session, command: Command, line: str) -> CommandOutcom
 def checked_payload(actions: dict[str, Any], name: str, payload: Payload) -> dict[str, Any]:
     """``payload``'s values once ``name`` and its fields are checked against ``actions``.
 
-    Raises CommandError for an unknown event name, an undeclared field or a missing
-    required one, with close matches. A field declared ``str`` keeps the text as typed.
-    An architecture whose interfaces declare no actions accepts any name and fields.
+    The event name must be one an interface declares (close matches offered); the
+    payload then goes through the checker ``System.inject`` and ``ctx.emit`` use
+    (:func:`pyrapide.types.payloads.check_payload`), so the three refuse alike. A field
+    declared ``str`` keeps the text as typed (``key=42`` is ``"42"``). An architecture
+    whose interfaces declare no actions accepts any name and fields (values must still
+    be ones a file can hold). Raises CommandError, with the column of the field at fault.
     """
     values = dict(payload.values)
-    if not actions:
-        return values
-    spec = actions.get(name)
-    if spec is None:
-        raise CommandError(
-            f"unknown event {name!r}: no interface declares it",
-            suggestions=close_matches(name, actions),
-        )
-    fields = spec.field_names
-    if not spec.extra_fields:
-        for key in values:
-            if key not in fields:
-                listed = ", ".join(fields) if fields else "none"
-                raise CommandError(
-                    f"{name} has no field {key!r} (its fields: {listed})",
-                    column=payload.columns.get(key),
-                    suggestions=close_matches(key, fields),
-                )
-    missing = [field for field in spec.required_fields if field not in values]
-    if missing:
-        raise CommandError(f"{name} needs {', '.join(missing)}: {spec.signature_text()}")
-    for param in spec.params:
-        typed = payload.typed_as.get(param.name)
-        if (
-            param.annotation == "str"
-            and typed is not None
-            and not isinstance(values[param.name], str)
-        ):
-            values[param.name] = typed
-        if param.name in values and not _fits(values[param.name], param.annotation):
+    spec = None
+    if actions:
+        spec = actions.get(name)
+        if spec is None:
             raise CommandError(
-                f"{name}: {param.name} is declared {param.annotation}, "
-                f"got {json.dumps(values[param.name], ensure_ascii=False)}",
-                column=payload.columns.get(param.name),
+                f"unknown event {name!r}: no interface declares it",
+                suggestions=close_matches(name, actions),
             )
+        for param in spec.params:
+            typed = payload.typed_as.get(param.name)
+            if param.annotation == "str" and typed is not None:
+                values[param.name] = typed
+    try:
+        check_payload(spec, name, values)
+    except PayloadError as error:
+        raise CommandError(
+            error.message,
+            column=None if error.field is None else payload.columns.get(error.field),
+            suggestions=error.suggestions,
+        ) from None
     return values
-
-
-# The JSON value types each plain annotation admits (bool is not a number here).
-_JSON_TYPES: dict[str, tuple[type, ...]] = {
-    "str": (str,),
-    "int": (int,),
-    "float": (int, float),
-    "bool": (bool,),
-    "list": (list,),
-    "tuple": (list,),
-    "dict": (dict,),
-    "None": (type(None),),
-}
-
-
-def _fits(value: Any, annotation: str) -> bool:
-    """False only when ``annotation`` is made of plain types (``int``, ``list[str]``,
-    ``float | None``) that ``value`` is none of; anything else is not checked."""
-    admitted: list[type] = []
-    for part in annotation.split("|"):
-        base = part.strip().split("[", 1)[0].removeprefix("typing.")
-        if base not in _JSON_TYPES:
-            return True
-        admitted.extend(_JSON_TYPES[base])
-    if isinstance(value, bool) and bool not in admitted:
-        return False
-    return isinstance(value, tuple(admitted))
 
 
 async def step(session: Session, command: Command, line: str) -> CommandOutcome:
@@ -276,19 +236,19 @@ def _kept(session: Session) -> str:
 
 async def load(session: Session, command: Command, line: str) -> CommandOutcome:
     """Show a saved computation, read-only."""
-    from pyrapide.core import Computation
+    from pyrapide.core import Computation, ComputationFileError
 
     path = command.args["path"]
-    if not Path(path).exists():
-        raise CommandError(f"{path}: no such file")
-    if Path(path).is_dir():
-        raise CommandError(f"{path}: is a directory, not a saved computation")
     try:
         computation = Computation.load(path)
-    except Exception as error:
-        message = _not_a_computation(path, _first_line(error))
-        if _is_export(path):
-            message += "; it is an `export json` view: `save FILE` writes what `load` reads"
+    except ComputationFileError as error:
+        # The reader's message names the path once, where in the file, and what is wrong.
+        message = _first_line(error)
+        if error.to_json_view:
+            message = (
+                f"{path}: not a saved computation: it is an `export json` view, which keeps "
+                "too little to load back; `save FILE` writes what `load` reads"
+            )
         raise CommandError(message) from None
     session.inspect(computation)
     session.record(f"load {path}")
@@ -296,30 +256,6 @@ async def load(session: Session, command: Command, line: str) -> CommandOutcome:
         f"loaded {len(computation)} events from {path} (read-only; `reset` returns to the system)"
     )
     return CommandOutcome(line, "load", output=(Text(text),), data={"events": len(computation)})
-
-
-def _not_a_computation(path: str, reason: str) -> str:
-    """``PATH: not a saved computation (why)``, the path said once even when ``reason``
-    (the reader's own message) already starts with it."""
-    for shown in (path, str(Path(path))):
-        if reason.startswith(shown):
-            reason = reason[len(shown) :].lstrip(": ")
-            break
-    reason = reason.removeprefix("not a saved computation").lstrip(": ")
-    return (
-        f"{path}: not a saved computation ({reason})"
-        if reason
-        else f"{path}: not a saved computation"
-    )
-
-
-def _is_export(path: str) -> bool:
-    """True for a file that ``export json`` wrote (its keys, and no saved format)."""
-    try:
-        document = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return isinstance(document, dict) and {"events", "edges"} <= document.keys()
 
 
 def _first_line(error: Exception) -> str:
