@@ -5,8 +5,9 @@ from architecture files, saved computations and scripts, any of which may hold
 terminal escape sequences (``ESC ] 0 ; title BEL`` renames a terminal window, ``ESC [
 2 J`` clears the screen, OSC 52 writes the clipboard on terminals that honour it).
 Everything the library and the workbench show of such text goes through
-:func:`printable`, which writes each dangerous or invisible character as an escape a
-person can read: ``\\x1b``, ``\\x9b``, ``\\u202e``, ``\\n``.
+:func:`printable`, which writes each dangerous or invisible character as the escape
+JSON writes for it: ``\\u001b``, ``\\u009b``, ``\\u202e``, ``\\n``. The escapes are
+valid inside a JSON string, so a payload shown as JSON stays JSON once made printable.
 """
 
 from __future__ import annotations
@@ -35,9 +36,11 @@ def _escape(char: str) -> str:
     if short is not None:
         return short
     code = ord(char)
-    if code < 0x100:
-        return f"\\x{code:02x}"
-    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    # Beyond the first plane, as the pair of surrogates JSON writes for it.
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
 class _Escapes(dict[int, "str | int"]):

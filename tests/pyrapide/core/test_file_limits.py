@@ -39,8 +39,7 @@ def test_nan_and_infinity_are_refused_with_their_place(tmp_path, constant):
     message = _load_error(tmp_path, _document(f'{{"x": [1, {constant}]}}'))
     column = _document(f'{{"x": [1, {constant}]}}').splitlines()[3].index(constant) + 1
     assert message == (
-        f"FILE:4:{column}: {constant} is not a JSON number; "
-        "a saved computation holds finite numbers only"
+        f"FILE:4:{column}: {constant} is not a JSON number; only finite numbers can be saved"
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import unicodedata
 
 import pytest
@@ -12,14 +13,14 @@ from pyrapide.core.printable import printable
 
 # One of each kind of sequence a terminal acts on, and what the reader sees instead.
 SEQUENCES = {
-    "C0 bell, backspace, carriage return": ("a\x07b\x08c\rd\x00", "a\\x07b\\x08c\\rd\\x00"),
-    "DEL": ("x\x7fy", "x\\x7fy"),
-    "C1 next line and 8-bit CSI": ("a\x85b\x9b2J", "a\\x85b\\x9b2J"),
-    "CSI clear screen": ("\x1b[2J\x1b[31mred", "\\x1b[2J\\x1b[31mred"),
-    "OSC window title": ("\x1b]0;TITLE\x1b\\", "\\x1b]0;TITLE\\x1b\\"),
-    "OSC 52 clipboard write": ("\x1b]52;c;cHduZWQ=\x07", "\\x1b]52;c;cHduZWQ=\\x07"),
-    "DCS": ("\x1bPq#0;2;0;0;0\x1b\\", "\\x1bPq#0;2;0;0;0\\x1b\\"),
-    "8-bit OSC and DCS": ("\x9d0;T\x9c\x90q\x9c", "\\x9d0;T\\x9c\\x90q\\x9c"),
+    "C0 bell, backspace, carriage return": ("a\x07b\x08c\rd\x00", "a\\u0007b\\u0008c\\rd\\u0000"),
+    "DEL": ("x\x7fy", "x\\u007fy"),
+    "C1 next line and 8-bit CSI": ("a\x85b\x9b2J", "a\\u0085b\\u009b2J"),
+    "CSI clear screen": ("\x1b[2J\x1b[31mred", "\\u001b[2J\\u001b[31mred"),
+    "OSC window title": ("\x1b]0;TITLE\x1b\\", "\\u001b]0;TITLE\\u001b\\"),
+    "OSC 52 clipboard write": ("\x1b]52;c;cHduZWQ=\x07", "\\u001b]52;c;cHduZWQ=\\u0007"),
+    "DCS": ("\x1bPq#0;2;0;0;0\x1b\\", "\\u001bPq#0;2;0;0;0\\u001b\\"),
+    "8-bit OSC and DCS": ("\x9d0;T\x9c\x90q\x9c", "\\u009d0;T\\u009c\\u0090q\\u009c"),
     "bidi override": ("abc\u202edcba", "abc\\u202edcba"),
     "zero-width space and byte order mark": ("Web\u200b.order\ufeff", "Web\\u200b.order\\ufeff"),
     "line and paragraph separators": ("a\u2028b\u2029", "a\\u2028b\\u2029"),
@@ -42,7 +43,13 @@ def test_plain_and_international_text_is_left_as_it_is() -> None:
 
 def test_several_lines_keep_their_line_breaks_but_nothing_else() -> None:
     text = 'Traceback:\n\tFile "x\x1b[2J.py"\r\n'
-    assert printable(text, keep_newlines=True) == 'Traceback:\n\tFile "x\\x1b[2J.py"\\r\n'
+    assert printable(text, keep_newlines=True) == 'Traceback:\n\tFile "x\\u001b[2J.py"\\r\n'
+
+
+def test_the_escapes_are_json_escapes() -> None:
+    text = "\x1b]0;T\x07 \x9b \u202e \U000e0001 \ud800 \n"
+    assert json.loads(f'"{printable(text)}"') == text
+    assert printable("\U000e0001") == "\\udb40\\udc01"
 
 
 def _dangerous(char: str) -> bool:
