@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from pyrapide.__about__ import __version__
+from pyrapide.core.printable import printable
 
 if TYPE_CHECKING:
     from rapide_shell.loader import LoadedArchitecture
@@ -68,9 +69,15 @@ def _root(
 
 
 def fail(message: str) -> typer.Exit:
-    """Print ``message`` as one line on stderr; the Exit (status 2) to raise."""
-    typer.echo(f"rapide: {message}", err=True)
+    """Print ``message`` as one line on stderr, made printable; the Exit (status 2) to
+    raise."""
+    typer.echo(f"rapide: {printable(message)}", err=True)
     return typer.Exit(EXIT_ERROR)
+
+
+def echo(text: str) -> None:
+    """Print ``text`` (lines drawn from a user's file) made printable, line breaks kept."""
+    typer.echo(printable(text, keep_newlines=True))
 
 
 def _load(file: str, arch: str | None) -> LoadedArchitecture:
@@ -185,27 +192,28 @@ def graph(
     if format not in renderers:
         raise fail(f"unknown format {format!r}: use text, dot or mermaid")
     loaded = _load(file, arch)
-    typer.echo(renderers[format](loaded.description))
+    echo(renderers[format](loaded.description))
 
 
 @app.command()
 def check(file: FileArgument, arch: ArchOption = None) -> None:
     """Load and validate the architecture: components, connections, bindings, warnings."""
     from rapide_shell.architecture_view import check_architecture
+    from rapide_shell.render import counted
 
     loaded = _load(file, arch)
     report = check_architecture(loaded)
-    typer.echo(report.summary)
+    echo(report.summary)
     for warning in report.warnings:
-        typer.echo(f"warning: {warning}")
+        echo(f"warning: {warning}")
+    description = loaded.description
     counts = (
-        f"{len(loaded.description.components)} components, "
-        f"{len(loaded.description.connections)} connections"
+        f"{counted(len(description.components), 'component')}, "
+        f"{counted(len(description.connections), 'connection')}"
     )
-    plural = "" if len(report.warnings) == 1 else "s"
-    typer.echo(
+    echo(
         f"{loaded.path}: {loaded.name} loads and binds ({counts}); "
-        f"{len(report.warnings)} warning{plural}"
+        f"{counted(len(report.warnings), 'warning')}"
     )
 
 

@@ -10,10 +10,11 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
+from pyrapide.core.printable import printable
 from rapide_shell.loader import LoadError
 from rapide_shell.outcome import CommandOutcome
 from rapide_shell.recording import Recorder
-from rapide_shell.render import counted
+from rapide_shell.render import counted, note, printing_console
 from rapide_shell.script import (
     EXIT_ERROR,
     ScriptFileError,
@@ -28,11 +29,12 @@ TRANSCRIPT_WIDTH = 120
 
 
 def transcript_console() -> Console:
-    """A Console for transcripts: the terminal's width, or a fixed one for files and pipes."""
+    """A Console for transcripts: the terminal's width, or a fixed one for files and pipes;
+    what it prints is made printable (see :func:`rapide_shell.render.printing_console`)."""
     if sys.stdout.isatty():
-        return Console()
+        return printing_console()
     width = shutil.get_terminal_size((TRANSCRIPT_WIDTH, 24)).columns
-    return Console(width=max(width, TRANSCRIPT_WIDTH), highlight=False)
+    return printing_console(width=max(width, TRANSCRIPT_WIDTH), highlight=False)
 
 
 async def run_headless(
@@ -63,9 +65,9 @@ async def run_headless(
         if json_output:
             return
         if line.is_command:
-            console.print(Text(f"> {line.text.strip()}", style="bold"))
+            console.print(note(f"> {line.text.strip()}", style="bold"))
         else:
-            console.print(Text(line.text.strip(), style="dim"))
+            console.print(note(line.text.strip(), style="dim"))
 
     def show_outcome(line: ScriptLine, outcome: CommandOutcome) -> None:
         if json_output or not outcome.ok:
@@ -91,7 +93,7 @@ async def run_headless(
         else:
             _print_error(f"{message} (the rest of the script was not run)")
         for renderable in result.outcomes[-1][1].output[1:]:
-            Console(stderr=True, highlight=False).print(renderable)
+            printing_console(stderr=True, highlight=False).print(renderable)
         return result.exit_status
     failed = result.failed_expectations
     if failed:
@@ -117,5 +119,5 @@ def _fail(message: str, json_output: bool) -> int:
 
 def _print_error(message: str) -> None:
     sys.stdout.flush()
-    sys.stderr.write(f"rapide: {message}\n")
+    sys.stderr.write(f"rapide: {printable(message)}\n")
     sys.stderr.flush()

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import RenderableType
-from rich.text import Text
 
 import pyrapide
 from rapide_shell import render
@@ -33,7 +32,7 @@ class Activity:
     def add_problem(self, text: str, style: str = "bold red") -> None:
         """Record one problem: its plain ``text`` and the line shown for it."""
         self.error_texts.append(text)
-        self.problems.append(Text(text, style=style))
+        self.problems.append(render.note(text, style=style))
 
     def renderables(self) -> list[RenderableType]:
         """The events recorded (at most :data:`EVENTS_SHOWN`), then the problems."""

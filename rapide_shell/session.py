@@ -120,7 +120,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from rapide_shell import notices
+from pyrapide.core.printable import printable
+from rapide_shell import notices, render
 from rapide_shell.commands import Command, CommandError, parse_command
 from rapide_shell.commands.registry import CommandCatalog
 from rapide_shell.completion import Completion, complete
@@ -289,14 +290,22 @@ def _existing(what: str, items: list[Any]) -> str:
     return f" ({what}: {', '.join(str(item.id) for item in items)})"
 
 
+def _echoed(line: str, column: int) -> tuple[str, int]:
+    """``line`` made printable for echoing under an error, and where ``column`` is in it."""
+    before = printable(line[:column])
+    return before + printable(line[column:]), len(before)
+
+
 def _failure(line: str, command: str, error: CommandError) -> CommandOutcome:
     from rich.text import Text
 
     message = error.describe()
-    output = [Text(f"error: {message}", style="bold red")]
+    output = [render.note(f"error: {message}", style="bold red")]
     if error.column is not None and 0 <= error.column <= len(line):
-        # Point at the problem under the line as typed.
-        output.append(Text(f"  {line}\n  {' ' * error.column}^", style="red"))
+        # Point at the problem under the line as typed; the caret must stay under it,
+        # so the line is cut where escaping it would move what follows.
+        shown, column = _echoed(line, error.column)
+        output.append(Text(f"  {shown}\n  {' ' * column}^", style="red"))
     return CommandOutcome(
         line=line,
         command=command,

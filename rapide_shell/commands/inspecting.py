@@ -109,7 +109,7 @@ async def export(session: Session, command: Command, line: str) -> CommandOutcom
         raise CommandError(_cannot_write(error, f"export {fmt}")) from None
     note = f"wrote {len(computation)} events as {fmt} to {path}"
     return CommandOutcome(
-        line, "export", output=(Text(note),), data={"path": str(path), "format": fmt}
+        line, "export", output=(render.note(note),), data={"path": str(path), "format": fmt}
     )
 
 
@@ -123,7 +123,7 @@ async def save(session: Session, command: Command, line: str) -> CommandOutcome:
     except TypeError as error:
         raise CommandError(f"cannot save: {error}") from None
     note = f"saved {len(session.computation)} events to {path}"
-    return CommandOutcome(line, "save", output=(Text(note),), data={"path": path})
+    return CommandOutcome(line, "save", output=(render.note(note),), data={"path": path})
 
 
 def _cannot_write(error: WriteError, command: str) -> str:

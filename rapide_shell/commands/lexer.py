@@ -162,12 +162,23 @@ def parse_payload(text: str, offset: int = 0) -> Payload:
     return Payload(values, typed_as, columns)
 
 
-def _literal(key: str, raw: str, column: int) -> Any:
+def typed_value(raw: str) -> Any:
+    """What ``raw`` stands for as the value of a field: a JSON literal (``42``, ``true``,
+    ``[1]``), else the text itself. Raises JSONTextError when ``raw`` starts like JSON
+    (``"``, ``[``, ``{``) but is malformed, or holds what no payload may (NaN, an
+    integer too long to read, nesting past ``MAX_DEPTH`` with the payload around it)."""
     try:
         return parse_json(raw, MAX_DEPTH - 1)  # the payload around it is the first level
     except JSONTextError as error:
-        if error.kind == "syntax" and raw[:1] not in '"[{':
+        if error.kind == "syntax" and raw.lstrip()[:1] not in '"[{':
             return raw  # plain text
+        raise
+
+
+def _literal(key: str, raw: str, column: int) -> Any:
+    try:
+        return typed_value(raw)
+    except JSONTextError as error:
         message = error.message.removeprefix("not valid JSON: ")
         if error.kind == "syntax":
             message = f"malformed JSON in the value of {key!r}: {message}"

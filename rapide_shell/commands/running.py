@@ -33,8 +33,8 @@ async def inject(session: Session, command: Command, line: str) -> CommandOutcom
     output: list[RenderableType] = [Text("injected ").append_text(render.event_text(event))]
     if queued:
         output.append(
-            Text("queued ", style="dim").append(
-                ", ".join(f"#{d.id} {d.kind} -> {d.target}" for d in queued)
+            Text("queued ", style="dim").append_text(
+                render.note(", ".join(f"#{d.id} {d.kind} -> {d.target}" for d in queued))
             )
         )
     else:
@@ -160,7 +160,7 @@ async def run(session: Session, command: Command, line: str) -> CommandOutcome:
     output.extend(report.renderables())
     if stopped is not None:
         output.append(
-            Text(
+            render.note(
                 f"stopped at breakpoint {stopped.break_id} ({stopped.pattern_text}): ",
                 style="bold yellow",
             ).append_text(render.event_text(stopped.event))
@@ -226,7 +226,9 @@ async def reload(session: Session, command: Command, line: str) -> CommandOutcom
     await session.rebuild("reload", loaded=loaded)
     session.record("reload")
     text = f"reloaded {session.path} ({loaded.name}); {_kept(session)}"
-    return CommandOutcome(line, "reload", output=(Text(text),), data={"architecture": loaded.name})
+    return CommandOutcome(
+        line, "reload", output=(render.note(text),), data={"architecture": loaded.name}
+    )
 
 
 def _kept(session: Session) -> str:
@@ -255,7 +257,9 @@ async def load(session: Session, command: Command, line: str) -> CommandOutcome:
     text = (
         f"loaded {len(computation)} events from {path} (read-only; `reset` returns to the system)"
     )
-    return CommandOutcome(line, "load", output=(Text(text),), data={"events": len(computation)})
+    return CommandOutcome(
+        line, "load", output=(render.note(text),), data={"events": len(computation)}
+    )
 
 
 def _first_line(error: Exception) -> str:

@@ -28,8 +28,10 @@ from prompt_toolkit.history import FileHistory, History, InMemoryHistory
 from rich.console import Console
 from rich.text import Text
 
+from pyrapide.core.printable import printable
 from rapide_shell.loader import LoadError
 from rapide_shell.recording import Recorder
+from rapide_shell.render import note, printing_console
 from rapide_shell.session import Session
 
 EXIT_OK = 0
@@ -82,18 +84,18 @@ async def run_repl(
     file: str, *, seed: int | None = None, arch: str | None = None, record: str | None = None
 ) -> int:
     """Load ``file`` and read commands until the user leaves; return the exit status."""
-    console = Console(highlight=False)
+    console = printing_console(highlight=False)
     try:
         session = Session.load(file, arch=arch, seed=seed)
         await session.start()
     except LoadError as error:
-        sys.stderr.write(f"rapide: {error}\n")
+        sys.stderr.write(f"rapide: {printable(str(error))}\n")
         return EXIT_ERROR
     if record is not None:
         try:
             session.recorder = Recorder(record, source=file, seed=session.seed)
         except OSError as error:
-            sys.stderr.write(f"rapide: {error}\n")
+            sys.stderr.write(f"rapide: {printable(str(error))}\n")
             await session.close()
             return EXIT_ERROR
     _welcome(console, session)
@@ -186,7 +188,7 @@ def _welcome(console: Console, session: Session) -> None:
     console.print(
         Text.assemble(
             ("rapide repl", "bold"),
-            f": {session.loaded.name} from {session.path} ",
+            note(f": {session.loaded.name} from {session.path} "),
             (
                 f"({len(description.components)} components, "
                 f"{len(description.connections)} connections, seed {session.seed})",

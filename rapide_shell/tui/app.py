@@ -11,8 +11,10 @@ from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, RichLog, Static
+from textual.widgets import Footer, Static
 
+from pyrapide.core.printable import printable
+from rapide_shell.render import note
 from rapide_shell.tui.live import NotificationBatch
 from rapide_shell.tui.palette import CommandLanguageProvider
 from rapide_shell.tui.screen_commands import ScreenCommands
@@ -25,6 +27,7 @@ from rapide_shell.tui.widgets.dispatch_queue import DispatchQueue
 from rapide_shell.tui.widgets.error_panel import ErrorPanel
 from rapide_shell.tui.widgets.event_log import EventLog
 from rapide_shell.tui.widgets.inspector import Inspector
+from rapide_shell.tui.widgets.output_log import OutputLog
 from rapide_shell.tui.widgets.watch_panel import WatchPanel
 
 if TYPE_CHECKING:
@@ -100,7 +103,7 @@ class RapideApp(SessionView, App[None]):
             yield EventLog(id="events")
             yield Inspector(id="inspector")
         with Horizontal(id="bottom"):
-            yield RichLog(id="console", wrap=True, max_lines=5000, min_width=20)
+            yield OutputLog(id="console", wrap=True, max_lines=5000, min_width=20)
             with Vertical(id="side"):
                 yield ErrorPanel(id="errors")
                 yield WatchPanel(id="watches")
@@ -127,7 +130,7 @@ class RapideApp(SessionView, App[None]):
         self._batch = NotificationBatch()  # what start reported is redrawn below
         self._redraw_all()
         self.output.write(Text.assemble(
-            ("Rapide workbench", "bold"), f" on {self.session.path.name}. Type ",
+            ("Rapide workbench", "bold"), f" on {printable(self.session.path.name)}. Type ",
             ("help", "bold"), " or press ", ("F1", "bold"), "; ",
             ("F3", "bold"), " injects an event, ", ("F2", "bold"), " steps, ",
             ("F5", "bold"), " runs. ", ("Escape", "bold"), " leaves this bar for the panels (",
@@ -146,9 +149,9 @@ class RapideApp(SessionView, App[None]):
             await self.session.close()
 
     @property
-    def output(self) -> RichLog:
+    def output(self) -> OutputLog:
         """The output panel where commands and their results are printed."""
-        return self.query_one("#console", RichLog)
+        return self.query_one("#console", OutputLog)
 
     # -- widgets talking ---------------------------------------------------------------
 
@@ -184,7 +187,7 @@ class RapideApp(SessionView, App[None]):
 
     @on(ErrorPanel.ProblemSelected)
     def _problem_selected(self, selected: ErrorPanel.ProblemSelected) -> None:
-        problem = selected.problem
+        problem = selected.problem  # its texts are printable already
         self.output.write(Text(f"{problem.kind}: {problem.summary}", style="bold red"))
         if problem.details and problem.details != problem.summary:
             self.output.write(Text(problem.details.rstrip()))
@@ -219,17 +222,19 @@ class RapideApp(SessionView, App[None]):
     # -- commands ------------------------------------------------------------------------
 
     def _complete(self, text: str) -> list[str]:
-        """Full-line completions of ``text`` from the session's completer."""
+        """Full-line completions of ``text`` from the session's completer; a candidate that
+        holds a control character (an event id from a hostile file, say) is left out, since
+        the bar would show it raw."""
         lines: list[str] = []
         for completion in self.session.completions(text):
             line = text[: completion.start] + completion.text
-            if line != text and line not in lines:
+            if line != text and line not in lines and printable(line) == line:
                 lines.append(line)
         return lines
 
     def submit_command(self, line: str) -> None:
         """Echoes ``line`` and runs it in the background (a long ``run`` never blocks)."""
-        self.output.write(Text(f"> {line}", style="bold"))
+        self.output.write(note(f"> {line}", style="bold"))
         if line.split() == ["pause"]:
             self._pause_now()
             return
@@ -269,20 +274,20 @@ class RapideApp(SessionView, App[None]):
         try:
             lines = path.read_text(encoding="utf-8").splitlines()
         except OSError as error:
-            self.output.write(Text(f"cannot read script {path}: {error.strerror}", "bold red"))
+            self.output.write(note(f"cannot read script {path}: {error.strerror}", "bold red"))
             return
         bar = self.query_one(CommandBar)
-        self.output.write(Text(f"playing {path} (one command every {self.speed:g}s)", "italic"))
+        self.output.write(note(f"playing {path} (one command every {self.speed:g}s)", "italic"))
         for number, raw in enumerate(lines, start=1):
             line = raw.strip()
             if not line:
                 continue
             if line.startswith("#"):
-                self.output.write(Text(line.lstrip("# "), style="italic cyan"))
+                self.output.write(note(line.lstrip("# "), style="italic cyan"))
                 continue
             await self._type_into(bar, line)
             bar.value = ""
-            self.output.write(Text(f"> {line}", style="bold"))
+            self.output.write(note(f"> {line}", style="bold"))
             outcome = await self.execute_line(line)
             if outcome is not None and not outcome.ok:
                 self.output.write(Text(f"script line {number} failed", style="bold red"))
@@ -367,12 +372,12 @@ class RapideApp(SessionView, App[None]):
         try:
             saved = Path(self.save_screenshot(filename, path)).resolve()
         except OSError as error:
-            self.output.write(Text(
+            self.output.write(note(
                 f"error: cannot save the screenshot: {error.strerror} ({error.filename})",
                 style="bold red"))
             return
-        self.output.write(Text(f"screenshot saved to {saved}", style="green"))
-        self.notify(f"saved {saved}", title="screenshot")
+        self.output.write(note(f"screenshot saved to {saved}", style="green"))
+        self.notify(printable(f"saved {saved}"), title="screenshot", markup=False)
 
     async def action_quit(self) -> None:
         """Stops any run, closes the session and leaves."""

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual.widgets import RichLog, Static
 
-from rapide_shell.render import counted
+from pyrapide.core.printable import printable
+from rapide_shell.render import counted, note
 from rapide_shell.tui.graph_model import spec_from_description
 from rapide_shell.tui.live import NotificationBatch, session_problems
 from rapide_shell.tui.widgets.connection_graph import ConnectionGraph
@@ -94,7 +95,9 @@ class SessionView:
         if batch.problems:
             self.query_one(ErrorPanel).add_problems(batch.problems)
             latest = batch.problems[-1]
-            self.notify(latest.summary, title=latest.kind, severity="error", timeout=6)
+            self.notify(
+                latest.summary, title=latest.kind, severity="error", timeout=6, markup=False
+            )
         self._delivered.update(batch.delivered)
         if batch.last_started is not None:
             self._active_dispatch_connection = getattr(
@@ -105,7 +108,7 @@ class SessionView:
         if batch.watches_changed:
             self._redraw_watches()
         for hit in batch.breakpoint_hits:
-            self.output.write(Text(
+            self.output.write(note(
                 f"breakpoint {hit.break_id} ({hit.pattern_text}) hit by {hit.event.id} "
                 f"{hit.event.name}: the run pauses", style="bold yellow"))
             log.select_id(hit.event.id)
@@ -204,7 +207,7 @@ class SessionView:
         state = session.state
         status = Text.assemble(
             (f" {session.description.name} ", "bold"),
-            f" from {session.path.name} · seed {session.seed}  ",
+            f" from {printable(session.path.name)} · seed {session.seed}  ",
             (f" {state} ", f"bold reverse {_STATE_STYLES.get(state, '')}"),
             f"  {session.pending_count} pending · {counted(events, 'event')}",
             f" · {counted(breaks, 'breakpoint')}",
