@@ -51,6 +51,13 @@ RecordOption = Annotated[
         "--record", metavar="OUT", help="Write what is done as a script that `rapide run` replays."
     ),
 ]
+ForceRecordOption = Annotated[
+    bool,
+    typer.Option(
+        "--force-record",
+        help="Let --record replace a symbolic link, FIFO, device or read-only file at OUT.",
+    ),
+]
 
 
 def _print_version(value: bool) -> None:
@@ -68,11 +75,11 @@ def _root(
     """Model, run and understand causal event-driven architectures."""
 
 
-def fail(message: str) -> typer.Exit:
-    """Print ``message`` as one line on stderr, made printable; the Exit (status 2) to
-    raise."""
+def fail(message: str, status: int = EXIT_ERROR) -> typer.Exit:
+    """Print ``message`` as one line on stderr, made printable; the Exit (``status``, 2
+    by default) to raise."""
     typer.echo(f"rapide: {printable(message)}", err=True)
-    return typer.Exit(EXIT_ERROR)
+    return typer.Exit(status)
 
 
 def echo(text: str) -> None:
@@ -86,7 +93,7 @@ def _load(file: str, arch: str | None) -> LoadedArchitecture:
     try:
         return load_architecture(file, arch=arch)
     except LoadError as error:
-        raise fail(str(error)) from None
+        raise fail(str(error), error.exit_status) from None
 
 
 @app.command()
@@ -101,13 +108,23 @@ def run(
     ] = False,
     arch: ArchOption = None,
     record: RecordOption = None,
+    force_record: ForceRecordOption = False,
 ) -> None:
-    """Run a script of commands headless; exit 0 if every expect held, 1 if one failed."""
+    """Run a script of commands headless; exit 0 if every expect held, 1 if one failed,
+    2 on a load or script error, 130 when interrupted (Ctrl-C)."""
     from rapide_shell.headless import run_headless
 
     raise typer.Exit(
         asyncio.run(
-            run_headless(file, script, seed=seed, json_output=json_output, arch=arch, record=record)
+            run_headless(
+                file,
+                script,
+                seed=seed,
+                json_output=json_output,
+                arch=arch,
+                record=record,
+                force_record=force_record,
+            )
         )
     )
 
@@ -118,11 +135,16 @@ def repl(
     seed: SeedOption = None,
     arch: ArchOption = None,
     record: RecordOption = None,
+    force_record: ForceRecordOption = False,
 ) -> None:
     """Drive the architecture interactively, with completion and history."""
     from rapide_shell.repl import run_repl
 
-    raise typer.Exit(asyncio.run(run_repl(file, seed=seed, arch=arch, record=record)))
+    raise typer.Exit(
+        asyncio.run(
+            run_repl(file, seed=seed, arch=arch, record=record, force_record=force_record)
+        )
+    )
 
 
 @app.command()
@@ -143,6 +165,7 @@ def shell(
         ),
     ] = 1.0,
     record: RecordOption = None,
+    force_record: ForceRecordOption = False,
 ) -> None:
     """Open the Textual workbench on the architecture."""
     from rapide_shell.loader import LoadError
@@ -160,17 +183,19 @@ def shell(
     try:
         session = Session.load(file, arch=arch, seed=seed)
     except LoadError as error:
-        raise fail(str(error)) from None
+        raise fail(str(error), error.exit_status) from None
     if record is not None:
         try:
-            session.recorder = Recorder(record, source=file, seed=session.seed)
+            session.recorder = Recorder(
+                record, source=file, seed=session.seed, force=force_record
+            )
         except OSError as error:
             raise fail(str(error)) from None
     try:
         RapideApp(session, script=script, speed=speed).run()
     finally:
-        if session.recorder is not None:
-            session.recorder.close()
+        if session.recorder is not None and (problem := session.recorder.close()):
+            fail(problem)
 
 
 @app.command()

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
 import sys
+import threading
 from typing import Any
 
 from rich.console import Console
@@ -45,6 +48,7 @@ async def run_headless(
     json_output: bool = False,
     arch: str | None = None,
     record: str | None = None,
+    force_record: bool = False,
 ) -> int:
     """Run ``script`` against the architecture in ``file``; return the exit status."""
     console = transcript_console()
@@ -53,10 +57,12 @@ async def run_headless(
         session = Session.load(file, arch=arch, seed=seed)
         await session.start()
     except (LoadError, ScriptFileError) as error:
-        return _fail(str(error), json_output)
+        return _fail(str(error), json_output, getattr(error, "exit_status", EXIT_ERROR))
     if record is not None:
         try:
-            session.recorder = Recorder(record, source=file, seed=session.seed)
+            session.recorder = Recorder(
+                record, source=file, seed=session.seed, force=force_record
+            )
         except OSError as error:
             await session.close()
             return _fail(str(error), json_output)
@@ -76,15 +82,27 @@ async def run_headless(
             console.print(renderable)
 
     try:
-        result = await play(
-            session, lines, script=script, on_line=show_line, on_outcome=show_outcome
-        )
+        with _Interrupts(session) as interrupts:
+            result = await play(
+                session,
+                lines,
+                script=script,
+                on_line=show_line,
+                on_outcome=show_outcome,
+                interrupted=interrupts.happened,
+            )
     finally:
         await session.close()
-        if session.recorder is not None:
-            session.recorder.close()
+        if session.recorder is not None and (problem := session.recorder.close()):
+            _print_error(problem)
     if json_output:
         print(json.dumps(result.to_json(session), indent=2, default=str))
+        return result.exit_status
+    if result.interrupted_after is not None:
+        _print_error(
+            f"{script}:{result.interrupted_after.number}: interrupted (Ctrl-C) after this "
+            "line; the rest of the script was not run"
+        )
         return result.exit_status
     message = result.error_message()
     if message is not None:
@@ -110,11 +128,56 @@ async def run_headless(
     return result.exit_status
 
 
-def _fail(message: str, json_output: bool) -> int:
+class _Interrupts:
+    """Ctrl-C while a script plays: the first pauses the command in progress (a ``run``
+    stops after its current dispatch) and the script stops after it, the session closing
+    as usual (a recording is kept); a second one leaves at once. Each says so on stderr.
+
+    A Python signal handler, not the event loop's: it acts even while a handler of the
+    user's keeps the loop busy."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.count = 0
+        self._previous: Any = None
+
+    def happened(self) -> bool:
+        """True once the user pressed Ctrl-C."""
+        return self.count > 0
+
+    def __enter__(self) -> _Interrupts:
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._on_sigint)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+
+    def _on_sigint(self, number: int, frame: Any) -> None:
+        self.count += 1
+        if self.count > 1:
+            _say("rapide: interrupted again: leaving now\n")
+            raise KeyboardInterrupt
+        self.session.pause()
+        _say(
+            "rapide: interrupted: pausing; the script stops after the current command "
+            "(Ctrl-C again leaves at once)\n"
+        )
+
+
+def _say(text: str) -> None:
+    # Straight to the file descriptor: a signal handler may run in the middle of a
+    # buffered write to stderr, which Python would refuse to re-enter.
+    sys.stdout.flush()
+    os.write(2, text.encode())
+
+
+def _fail(message: str, json_output: bool, status: int = EXIT_ERROR) -> int:
     if json_output:
-        print(json.dumps({"ok": False, "exit_status": EXIT_ERROR, "error": {"message": message}}))
+        print(json.dumps({"ok": False, "exit_status": status, "error": {"message": message}}))
     _print_error(message)
-    return EXIT_ERROR
+    return status
 
 
 def _print_error(message: str) -> None:

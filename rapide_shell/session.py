@@ -203,6 +203,10 @@ class Session(RuntimeLink):
             command = parse_command(line, self.catalog)
         except CommandError as error:
             return self._finish(_failure(line, "", error))
+        except Exception as error:
+            # A fault of the parser's own: the line is refused, the session goes on.
+            failure = CommandError(f"cannot read this line: {error_text(error)}")
+            return self._finish(_failure(line, "", failure))
         if command is None:
             return CommandOutcome(line=line)
         return await self.execute_command(command, line=line)

@@ -81,7 +81,12 @@ def prompt_text(session: Session) -> HTML:
 
 
 async def run_repl(
-    file: str, *, seed: int | None = None, arch: str | None = None, record: str | None = None
+    file: str,
+    *,
+    seed: int | None = None,
+    arch: str | None = None,
+    record: str | None = None,
+    force_record: bool = False,
 ) -> int:
     """Load ``file`` and read commands until the user leaves; return the exit status."""
     console = printing_console(highlight=False)
@@ -90,10 +95,12 @@ async def run_repl(
         await session.start()
     except LoadError as error:
         sys.stderr.write(f"rapide: {printable(str(error))}\n")
-        return EXIT_ERROR
+        return error.exit_status
     if record is not None:
         try:
-            session.recorder = Recorder(record, source=file, seed=session.seed)
+            session.recorder = Recorder(
+                record, source=file, seed=session.seed, force=force_record
+            )
         except OSError as error:
             sys.stderr.write(f"rapide: {printable(str(error))}\n")
             await session.close()
@@ -104,13 +111,17 @@ async def run_repl(
     )
     interrupts = _Interrupts(session, prompt)
     interrupts.install()
+    problem = None
     try:
         await _loop(console, session, prompt, interrupts)
     finally:
         await session.close()
         interrupts.uninstall()
         if session.recorder is not None:
-            session.recorder.close()
+            problem = session.recorder.close()
+    if problem is not None:
+        sys.stderr.write(f"rapide: {printable(problem)}\n")
+        return EXIT_ERROR
     return EXIT_OK
 
 
