@@ -86,8 +86,14 @@ def _guard_error(notification: Any) -> str:
 
 def error_text(error: BaseException) -> str:
     """``KeyError: 'sku'``: an error's type and the first line of its message, if any."""
-    message = str(error).strip()
-    return f"{type(error).__name__}: {message.splitlines()[0]}" if message else type(error).__name__
+    message = first_line(str(error))
+    return f"{type(error).__name__}: {message}" if message else type(error).__name__
+
+
+def first_line(text: str) -> str:
+    """The first line of ``text``, stripped: up to the first line feed only (a message
+    may hold ``\\x85`` or ``\\u2028``, which ``str.splitlines`` also breaks at)."""
+    return text.strip().split("\n", 1)[0].strip()
 
 
 def _placed(text: str, traceback_text: str) -> str:

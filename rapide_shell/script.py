@@ -124,7 +124,15 @@ def read_script(path: str | Path) -> list[ScriptLine]:
         raise ScriptFileError(f"{file}: not a text file (UTF-8)") from None
     except OSError as error:
         raise ScriptFileError(f"{file}: cannot be read ({error.strerror})") from None
-    return [ScriptLine(number, line) for number, line in enumerate(text.splitlines(), 1)]
+    return [ScriptLine(number, line) for number, line in enumerate(script_lines(text), 1)]
+
+
+def script_lines(text: str) -> list[str]:
+    """The lines of a script's ``text``: split at line feeds only (``\\r\\n`` too), not
+    at the other characters ``str.splitlines`` takes for line ends (``\\x85``,
+    ``\\u2028``, ...), which a payload's string may hold."""
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
+    return lines[:-1] if lines and lines[-1] == "" else lines
 
 
 async def play(

@@ -294,10 +294,21 @@ def _existing(what: str, items: list[Any]) -> str:
     return f" ({what}: {', '.join(str(item.id) for item in items)})"
 
 
+ECHO_WIDTH = 72
+"""An erroneous line echoed under its error shows at most about this many characters,
+around the column at fault."""
+
+
 def _echoed(line: str, column: int) -> tuple[str, int]:
-    """``line`` made printable for echoing under an error, and where ``column`` is in it."""
-    before = printable(line[:column])
-    return before + printable(line[column:]), len(before)
+    """``line`` made printable for echoing under an error (cut to a window around
+    ``column`` when long, with "…" where it was cut), and where ``column`` is in it."""
+    before, after = printable(line[:column]), printable(line[column:])
+    half = ECHO_WIDTH // 2
+    if len(before) > half:
+        before = "…" + before[-(half - 1) :]
+    if len(after) > half:
+        after = after[: half - 1] + "…"
+    return before + after, len(before)
 
 
 def _failure(line: str, command: str, error: CommandError) -> CommandOutcome:

@@ -67,7 +67,7 @@ def parse_json(text: str, max_depth: int = MAX_DEPTH, *, exact_depth: bool = Tru
     try:
         value = json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as error:
-        hint = " (the text looks truncated)" if error.pos >= len(text.rstrip()) else ""
+        hint = " (the text looks truncated)" if _runs_off_the_end(text, error) else ""
         raise JSONTextError(f"not valid JSON: {error.msg}{hint}", text, error.pos) from None
     except (_NotJSONConstant, RecursionError, ValueError):
         # NaN or Infinity, nesting deeper than the parser goes, or an integer longer
@@ -78,6 +78,15 @@ def parse_json(text: str, max_depth: int = MAX_DEPTH, *, exact_depth: bool = Tru
         if problem is not None:
             raise problem
     return value
+
+
+def _runs_off_the_end(text: str, error: json.JSONDecodeError) -> bool:
+    """True when the parser stopped for want of more text: at the end, or in a string
+    that nothing after it closes."""
+    if error.pos >= len(text.rstrip()):
+        return True
+    rest = text[error.pos + 1 :]
+    return error.msg.startswith("Unterminated string") and '"' not in rest and "\n" not in rest
 
 
 def read_json_file(path: str) -> Any:

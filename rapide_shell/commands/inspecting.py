@@ -107,7 +107,7 @@ async def export(session: Session, command: Command, line: str) -> CommandOutcom
         write_atomically(path, text if text.endswith("\n") else text + "\n", force=force)
     except WriteError as error:
         raise CommandError(_cannot_write(error, f"export {fmt}")) from None
-    note = f"wrote {len(computation)} events as {fmt} to {path}"
+    note = f"wrote {render.counted(len(computation), 'event')} as {fmt} to {path}"
     return CommandOutcome(
         line, "export", output=(render.note(note),), data={"path": str(path), "format": fmt}
     )
@@ -122,7 +122,7 @@ async def save(session: Session, command: Command, line: str) -> CommandOutcome:
         raise CommandError(_cannot_write(error, "save")) from None
     except TypeError as error:
         raise CommandError(f"cannot save: {error}") from None
-    note = f"saved {len(session.computation)} events to {path}"
+    note = f"saved {render.counted(len(session.computation), 'event')} to {path}"
     return CommandOutcome(line, "save", output=(render.note(note),), data={"path": path})
 
 

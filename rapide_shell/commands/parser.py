@@ -221,7 +221,7 @@ _PATTERN_ERROR_PLACE = re.compile(r"Invalid pattern at (?:line \d+, )?column \d+
 
 
 def _pattern_error_text(error: Exception) -> str:
-    message = getattr(error, "message", None) or str(error).splitlines()[0]
+    message = getattr(error, "message", None) or str(error).split("\n", 1)[0]
     # The caret under the command line shows where; the pattern's own column (counted
     # from the pattern's start, not the line's) would only contradict it.
     message = _PATTERN_ERROR_PLACE.sub("", message, count=1)
@@ -272,7 +272,7 @@ def _show(rest: str, column: int, words: list[Word]) -> dict[str, Any]:
                 "show event needs an event id, e.g. show event e3", column=column
             )
         _at_most(words, 2)
-        return {"topic": "event", "arg": words[1].text}
+        return {"topic": "event", "arg": _unquote(words[1].text)}
     if topic.text == "events":
         _at_most(words, 2)
         if len(words) == 2:
@@ -292,7 +292,7 @@ def _event_id(rest: str, column: int, words: list[Word]) -> dict[str, Any]:
     if not words:
         raise CommandSyntaxError("an event id is needed, e.g. e3", column=column)
     _at_most(words, 1)
-    return {"event_id": words[0].text}
+    return {"event_id": _unquote(words[0].text)}
 
 
 def _force(words: list[Word]) -> tuple[list[Word], bool]:

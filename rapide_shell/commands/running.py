@@ -14,7 +14,7 @@ from rapide_shell.commands.lexer import Payload
 from rapide_shell.commands.parser import Command, StepTarget
 from rapide_shell.outcome import CommandOutcome
 from rapide_shell.recording import inject_line
-from rapide_shell.report import activity
+from rapide_shell.report import activity, first_line
 
 if TYPE_CHECKING:
     from rapide_shell.session import Session
@@ -255,7 +255,8 @@ async def load(session: Session, command: Command, line: str) -> CommandOutcome:
     session.inspect(computation)
     session.record(f"load {path}")
     text = (
-        f"loaded {len(computation)} events from {path} (read-only; `reset` returns to the system)"
+        f"loaded {render.counted(len(computation), 'event')} from {path} "
+        "(read-only; `reset` returns to the system)"
     )
     return CommandOutcome(
         line, "load", output=(render.note(text),), data={"events": len(computation)}
@@ -263,8 +264,7 @@ async def load(session: Session, command: Command, line: str) -> CommandOutcome:
 
 
 def _first_line(error: Exception) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__
+    return first_line(str(error)) or type(error).__name__
 
 
 async def quit_(session: Session, command: Command, line: str) -> CommandOutcome:

@@ -15,6 +15,7 @@ from textual.widgets import Footer, Static
 
 from pyrapide.core.printable import printable
 from rapide_shell.render import note
+from rapide_shell.script import script_lines
 from rapide_shell.tui.live import NotificationBatch
 from rapide_shell.tui.palette import CommandLanguageProvider
 from rapide_shell.tui.screen_commands import ScreenCommands
@@ -272,7 +273,7 @@ class RapideApp(SessionView, App[None]):
     async def play_script(self, path: Path) -> None:
         """Plays a script visibly, one command every ``speed`` seconds, then hands over."""
         try:
-            lines = path.read_text(encoding="utf-8").splitlines()
+            lines = script_lines(path.read_text(encoding="utf-8"))
         except OSError as error:
             self.output.write(note(f"cannot read script {path}: {error.strerror}", "bold red"))
             return
