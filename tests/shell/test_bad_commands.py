@@ -238,3 +238,22 @@ def test_the_repl_survives_every_deep_and_non_finite_input(tmp_path: Path) -> No
     assert user.leaves() == 0
     assert "internal error" not in user.screen
     assert len(Computation.load(saved)) == 4
+
+
+async def test_the_tui_reports_each_bad_line_and_goes_on(tmp_path: Path) -> None:
+    from rapide_shell.tui.app import RapideApp
+    from tests.shell.tui.conftest import SIZE, type_command
+
+    app = RapideApp(Session.load(SHOP, seed=0))
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, "inject Web.order item=apple")
+        await type_command(pilot, "run")
+        for line, message, _ in BAD_LINES[:6]:
+            await type_command(pilot, line)  # typed in the command bar, Enter pressed
+            shown = "".join(segment.text for strip in app.output.lines for segment in strip)
+            # The panel wraps long lines: compare without the blanks it moves.
+            assert "".join(f"error: {message}".split()) in "".join(shown.split())
+        await type_command(pilot, f"save {tmp_path / 'kept.json'}")
+        await type_command(pilot, "inject Web.order item=pear")
+        assert len(app.session.computation) == 5
+    assert len(Computation.load(tmp_path / "kept.json")) == 4
