@@ -123,17 +123,14 @@ def all_saveable(mappings: list[dict[str, Any]], *, parsed: bool = False) -> boo
     values = list(chain.from_iterable(map(dict.values, mappings)))
     depth = 2
     while values:
-        types = list(map(type, values))
-        kinds = set(types)
+        kinds = set(map(type, values))
         if not kinds <= _PLAIN | _CONTAINERS or (depth > MAX_DEPTH and kinds & _CONTAINERS):
             return False
+        # One kind at this level (a list of ints, say) needs no picking out.
+        types = list(map(type, values)) if len(kinds) > 1 else None
         if float in kinds and not all(map(math.isfinite, _of_type(values, types, float))):
             return False
-        if (
-            not parsed
-            and int in kinds
-            and max(map(int.bit_length, _of_type(values, types, int))) > _INT_BITS_SAFE
-        ):
+        if not parsed and int in kinds and not _short_ints(_of_type(values, types, int)):
             return False
         if not kinds & _CONTAINERS:
             return True
@@ -146,9 +143,19 @@ def all_saveable(mappings: list[dict[str, Any]], *, parsed: bool = False) -> boo
     return True
 
 
-def _of_type(values: list[Any], types: list[type], kind: type) -> Iterable[Any]:
-    """The items of ``values`` whose type (in ``types``) is exactly ``kind``, picked in C."""
-    return compress(values, map(is_, types, repeat(kind)))
+def _of_type(values: list[Any], types: list[type] | None, kind: type) -> Iterable[Any]:
+    """The items of ``values`` whose type (in ``types``) is exactly ``kind``, picked in C;
+    ``types`` None says every item is of that kind."""
+    return values if types is None else compress(values, map(is_, types, repeat(kind)))
+
+
+_TOO_BIG: Final = 1 << _INT_BITS_SAFE
+
+
+def _short_ints(numbers: Iterable[int]) -> bool:
+    """True when no integer of ``numbers`` is long enough to need a closer look."""
+    numbers = list(numbers)
+    return not numbers or (max(numbers) < _TOO_BIG and min(numbers) > -_TOO_BIG)
 
 
 def _non_finite(number: float) -> str:

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 from pyrapide.runtime.tasks import SUSPEND, WAIT, Sleep, trap
-from pyrapide.types import interface_actions
+from pyrapide.types import action_spec
 from pyrapide.types.payloads import check_payload
 
 if TYPE_CHECKING:
@@ -147,8 +147,7 @@ class ModuleContext:
             if caused_by is None
             else self.system.resolve_events(caused_by, f"{self.component} emitting {qualified}")
         )
-        spec = interface_actions(self.interface).get(qualified) if self.interface else None
-        check_payload(spec, qualified, data)
+        check_payload(action_spec(self.interface, qualified), qualified, data)
         scheduler = self.system.scheduler
         return scheduler.record(qualified, data, self.component, extra, scheduler.current)
 

@@ -16,7 +16,7 @@ from pyrapide.runtime.notifications import Notification, StateChanged
 from pyrapide.runtime.queues import KINDS
 from pyrapide.runtime.reporting import Reporter
 from pyrapide.runtime.scheduler import Scheduler, guards_in
-from pyrapide.types import interface_actions
+from pyrapide.types import action_spec, interface_actions
 from pyrapide.types.payloads import check_payload
 
 DEFAULT_MAX_EVENTS = 1_000_000
@@ -397,7 +397,7 @@ class System:
         component = self._alphabet.get(name)
         if component is None:
             return None
-        return interface_actions(self._spec.components[component])[name]
+        return action_spec(self._spec.components[component], name)
 
     def resolve_events(self, refs: Any, where: str) -> list[Event]:
         """Events named by ``refs`` (an Event, an id, or an iterable of them)."""

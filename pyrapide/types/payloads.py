@@ -26,7 +26,7 @@ from functools import lru_cache
 from math import isfinite
 from typing import TYPE_CHECKING, Any, Final
 
-from pyrapide.core.values import field_problem
+from pyrapide.core.values import all_saveable, field_problem
 
 if TYPE_CHECKING:
     from pyrapide.types.actions import ActionSpec
@@ -71,26 +71,36 @@ def check_payload(spec: ActionSpec | None, name: str, payload: Mapping[str, Any]
 
 
 _PLAIN: Final[frozenset[type]] = frozenset({str, int, bool, float, type(None)})
+_CONTAINERS: Final[frozenset[type]] = frozenset({list, dict})
 _NOTHING: Final[frozenset[type]] = frozenset()
 
 
 def _fits_at_a_glance(spec: ActionSpec | None, payload: Mapping[str, Any]) -> bool:
     """True for the usual payload (declared fields holding plain values of their
     declared types): the quick test every emit pays. False says only "look closer"."""
+    fits_of: Mapping[str, Fits]
     if spec is None:
         admitted: Mapping[str, frozenset[type]] = {}
-        others = _PLAIN
+        others, fits_of = _PLAIN, {}
     else:
         known = _PLANS.get(id(spec))
         plan = known[1] if known is not None and known[0] is spec else _plan(spec)
         if not plan.required.issubset(payload):
             return False
-        admitted, others = plan.admitted, plan.others
+        admitted, others, fits_of = plan.admitted, plan.others, plan.fits_of
     for key, value in payload.items():
         kind = type(value)
-        if kind not in admitted.get(key, others) or type(key) is not str:
+        if type(key) is not str:
             return False
-        if kind is float and not isfinite(value):
+        if kind in _CONTAINERS:
+            # A list or an object: its annotation says what it must hold, and whether a
+            # file can hold it is answered by C loops.
+            if key not in admitted and others is _NOTHING:
+                return False
+            fits = fits_of.get(key)
+            if (fits is not None and not fits(value)) or not all_saveable([{key: value}]):
+                return False
+        elif kind not in admitted.get(key, others) or (kind is float and not isfinite(value)):
             return False
     return True
 
@@ -144,6 +154,8 @@ class _Plan:
     checks: tuple[tuple[str, str, Fits], ...]
     admitted: dict[str, frozenset[type]]
     """For each declared field, the plain types (exactly) its annotation admits."""
+    fits_of: dict[str, Fits]
+    """The check of each field whose annotation says something checkable."""
     others: frozenset[type]
     """What an undeclared field may hold at a glance: plain values with ``**fields``."""
 
@@ -171,6 +183,7 @@ def _plan(spec: ActionSpec) -> _Plan:
         frozenset(spec.required_fields),
         tuple(checks),
         admitted,
+        {field: fits for field, _, fits in checks},
         _PLAIN if spec.extra_fields else _NOTHING,
     )
     _PLANS[id(spec)] = (spec, plan)
@@ -283,10 +296,10 @@ def _generic(name: str | None, argument: ast.expr) -> Fits | None:
     if name == "Literal":
         return _literal(items)
     if name in _SEQUENCE_NAMES:
-        return _sequence_of(_check_of(items[0]))
+        return _sequence_of(_check_of(items[0]), _types_of(items[0]))
     if name in ("tuple", "Tuple"):
         if len(items) == 2 and isinstance(items[1], ast.Constant) and items[1].value is ...:
-            return _sequence_of(_check_of(items[0]))
+            return _sequence_of(_check_of(items[0]), _types_of(items[0]))
         return _tuple_of([_check_of(item) for item in items])
     if name in _MAPPING_NAMES and len(items) == 2:
         return _mapping_of(_check_of(items[0]), _check_of(items[1]))
@@ -300,9 +313,15 @@ def _union(checks: list[Fits | None]) -> Fits | None:
     return lambda value: any(check(value) for check in known)
 
 
-def _sequence_of(item: Fits | None) -> Fits:
+def _sequence_of(item: Fits | None, plain: frozenset[type] | None = None) -> Fits:
+    """A list or tuple whose items fit ``item``; when the items' annotation admits plain
+    types only (``list[int]``), their types are compared in one C loop."""
     if item is None:
         return lambda value: isinstance(value, list | tuple)
+    if plain is not None:
+        return lambda value: isinstance(value, list | tuple) and plain.issuperset(
+            map(type, value)
+        )
     return lambda value: isinstance(value, list | tuple) and all(map(item, value))
 
 
