@@ -195,9 +195,9 @@ def test_the_repl_never_prints_a_sequence_it_read(hostile: dict[str, Path]) -> N
     sent = raw.getvalue()
     for marker in RAW_MARKERS:
         assert marker not in sent, f"{marker!r} reached the terminal"
-    seen = user.screen.replace("\n", "")  # what the user reads, lines joined
+    seen = "".join(user.screen.split())  # what the user reads, wherever it wrapped
     assert "\\u001b]0;PWNED-TITLE\\u0007" in seen
-    assert "ValueError: cannot repeat \\u0007\\u0008\\u0000BELL" in seen
+    assert "ValueError:cannotrepeat\\u0007\\u0008\\u0000BELL" in seen
 
 
 async def test_the_tui_draws_every_sequence_written_out(hostile: dict[str, Path]) -> None:
