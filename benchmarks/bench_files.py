@@ -14,7 +14,8 @@ Usage:  python benchmarks/bench_files.py [--events N ...] [--brackets-mb MB] [--
    inject pays) for a flat payload, one with a float, and one with a list of 100 ints.
 
 CPU time of the process (``time.process_time``); memory from the kernel's count of the
-process's resident pages (Linux). Nothing is asserted: the numbers are for reading.
+process's resident pages and their high-water mark (Linux, /proc). Nothing is
+asserted: the numbers are for reading.
 """
 
 from __future__ import annotations
@@ -34,13 +35,21 @@ from pyrapide.types import interface_actions
 from pyrapide.types.payloads import check_payload
 
 _CHILD = """
-import gc, json, resource, sys, time
+import gc, json, sys, time
 from pyrapide import Computation
 from pyrapide.core import ComputationFileError
 
+def status(field):
+    # VmHWM, not getrusage: ru_maxrss keeps the size of the parent this process was
+    # forked from, the high-water mark of the new image does not.
+    with open("/proc/self/status") as stream:
+        for line in stream:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) * 1024
+    raise LookupError(field)
+
 def rss():
-    with open("/proc/self/statm") as stream:
-        return int(stream.read().split()[1]) * resource.getpagesize()
+    return status("VmRSS")
 
 gc.collect()
 before = rss()
@@ -53,7 +62,7 @@ except ComputationFileError as error:
 seconds = time.process_time() - start
 gc.collect()
 kept = rss() - before
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - before
+peak = status("VmHWM") - before
 print(json.dumps({"seconds": seconds, "kept": kept, "peak": peak, "outcome": outcome}))
 """
 

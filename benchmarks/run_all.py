@@ -25,6 +25,7 @@ BENCHMARKS: dict[str, tuple[str, list[str], list[str]]] = {
     "patterns": ("bench_patterns.py", ["--max-events", "100000", "--repeat", "1"], []),
     "constraints": ("bench_constraints.py", ["--quick"], []),
     "runtime": ("bench_runtime.py", ["--quick"], []),
+    "files": ("bench_files.py", ["--quick"], ["--brackets-mb", "1024"]),
     "tui": ("bench_tui.py", [], []),
     "pyrapide-0.3.0": ("compare_pyrapide030.py", ["--repeat", "3"], []),
 }
