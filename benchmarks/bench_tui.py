@@ -127,7 +127,7 @@ async def bench_run(request_count: int) -> None:
         clock = FrameClock(app)
         before = len(session.computation)
         started = time.perf_counter()
-        app.submit_command("run")
+        app.main_screen.submit_command("run")
         await pilot.pause(0.05)
         latencies = []
         while session.running and len(latencies) < 200:
@@ -139,7 +139,7 @@ async def bench_run(request_count: int) -> None:
         recorded_meanwhile = len(session.computation) - before
         if session.running:
             pause_started = time.perf_counter()
-            app.submit_command("pause")
+            app.main_screen.submit_command("pause")
             while session.running:
                 await asyncio.sleep(0.001)
             paused_in = time.perf_counter() - pause_started
@@ -186,7 +186,7 @@ async def bench_pause(seconds: float) -> None:
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause(0.1)
             session.system.inject("Ticker.tick", {"n": 0})
-            app.submit_command("run")
+            app.main_screen.submit_command("run")
             await asyncio.sleep(seconds)
             recorded = len(session.computation)
             started = time.perf_counter()

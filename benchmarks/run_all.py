@@ -24,6 +24,7 @@ BENCHMARKS: dict[str, tuple[str, list[str], list[str]]] = {
     "analysis": ("bench_analysis.py", [], ["--chains", "100", "--length", "1000"]),
     "patterns": ("bench_patterns.py", ["--max-events", "100000", "--repeat", "1"], []),
     "constraints": ("bench_constraints.py", ["--quick"], []),
+    "maps": ("bench_maps.py", ["--quick"], []),
     "runtime": ("bench_runtime.py", ["--quick"], []),
     "files": ("bench_files.py", ["--quick"], ["--brackets-mb", "1024"]),
     "tui": ("bench_tui.py", [], []),

@@ -10,7 +10,11 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from pyrapide import compat030
 from pyrapide.__about__ import __version__
+
+# PyRapide 0.3.0's module paths (pyrapide.executable.module, ...) import from here on.
+compat030.install()
 
 # Public name -> the subpackage that defines it.
 _EXPORTS: dict[str, str] = {
@@ -65,6 +69,9 @@ _EXPORTS: dict[str, str] = {
     "ArchitectureError": "pyrapide.architecture",
     "ArchitectureDescription": "pyrapide.architecture",
     "Connection": "pyrapide.architecture",
+    "ArchitectureMap": "pyrapide.architecture.maps",
+    "MapRule": "pyrapide.architecture.maps",
+    "MapError": "pyrapide.architecture.maps",
     # runtime
     "module": "pyrapide.runtime",
     "when": "pyrapide.runtime",
@@ -101,70 +108,79 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
-    from pyrapide.analysis import queries, visualization
+    # "X as X" re-exports each name, so `mypy --strict` accepts `from pyrapide import X`;
+    # isort would split every aliased name into an import of its own.
+    # isort: off
+    from pyrapide.analysis import queries as queries, visualization as visualization
     from pyrapide.architecture import (
-        ArchitectureDescription,
-        ArchitectureError,
-        Connection,
-        agent,
-        architecture,
-        connect,
-        pipe,
+        ArchitectureDescription as ArchitectureDescription,
+        ArchitectureError as ArchitectureError,
+        Connection as Connection,
+        agent as agent,
+        architecture as architecture,
+        connect as connect,
+        pipe as pipe,
+    )
+    from pyrapide.architecture.maps import (
+        ArchitectureMap as ArchitectureMap,
+        MapError as MapError,
+        MapRule as MapRule,
     )
     from pyrapide.constraints import (
-        Constraint,
-        ConstraintMonitor,
-        ConstraintViolation,
-        MustMatch,
-        Never,
-        constraint,
-        every,
-        must_match,
-        never,
+        Constraint as Constraint,
+        ConstraintMonitor as ConstraintMonitor,
+        ConstraintViolation as ConstraintViolation,
+        MustMatch as MustMatch,
+        Never as Never,
+        constraint as constraint,
+        every as every,
+        must_match as must_match,
+        never as never,
     )
     from pyrapide.core import (
-        CausalCycleError,
-        Clock,
-        ClockManager,
-        Computation,
-        ComputationFileError,
-        Event,
-        EventSet,
-        Poset,
-        RegularClock,
-        SlavedClock,
-        SynchronousClock,
+        CausalCycleError as CausalCycleError,
+        Clock as Clock,
+        ClockManager as ClockManager,
+        Computation as Computation,
+        ComputationFileError as ComputationFileError,
+        Event as Event,
+        EventSet as EventSet,
+        Poset as Poset,
+        RegularClock as RegularClock,
+        SlavedClock as SlavedClock,
+        SynchronousClock as SynchronousClock,
     )
     from pyrapide.patterns import (
-        BasicPattern,
-        Pattern,
-        PatternMatch,
-        PatternSyntaxError,
-        Placeholder,
-        parse_pattern,
-        placeholder,
+        BasicPattern as BasicPattern,
+        Pattern as Pattern,
+        PatternMatch as PatternMatch,
+        PatternSyntaxError as PatternSyntaxError,
+        Placeholder as Placeholder,
+        parse_pattern as parse_pattern,
+        placeholder as placeholder,
     )
     from pyrapide.runtime import (
-        Dispatch,
-        Engine,
-        InMemoryEventSource,
-        StreamProcessor,
-        System,
-        get_context,
-        module,
-        when,
+        Dispatch as Dispatch,
+        Engine as Engine,
+        InMemoryEventSource as InMemoryEventSource,
+        StreamProcessor as StreamProcessor,
+        System as System,
+        get_context as get_context,
+        module as module,
+        when as when,
     )
     from pyrapide.types import (
-        ActionParam,
-        ActionSpec,
-        action,
-        behavior,
-        conformance_problems,
-        conforms_to,
-        interface,
-        interface_actions,
-        interface_name,
-        is_subtype,
-        provides,
-        requires,
+        ActionParam as ActionParam,
+        ActionSpec as ActionSpec,
+        action as action,
+        behavior as behavior,
+        conformance_problems as conformance_problems,
+        conforms_to as conforms_to,
+        interface as interface,
+        interface_actions as interface_actions,
+        interface_name as interface_name,
+        is_subtype as is_subtype,
+        provides as provides,
+        requires as requires,
     )
+    # isort: on

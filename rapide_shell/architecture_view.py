@@ -10,8 +10,10 @@ from rich.table import Table
 from rich.text import Text
 
 from pyrapide.core.printable import printable
+from pyrapide.runtime.modules import module_spec
+from pyrapide.types import interface_actions, interface_name
 from rapide_shell import render
-from rapide_shell.commands.errors import close_matches
+from rapide_shell.suggestions import close_matches
 
 if TYPE_CHECKING:
     from rapide_shell.loader import LoadedArchitecture
@@ -148,8 +150,6 @@ def components_table(loaded: LoadedArchitecture) -> RenderableType:
     for column in ("component", "interface", "module", "actions"):
         table.add_column(column)
     for name, iface in loaded.architecture.components.items():
-        from pyrapide.types import interface_actions, interface_name
-
         module = loaded.bindings.get(name)
         signatures = "\n".join(spec.signature_text() for spec in interface_actions(iface).values())
         table.add_row(
@@ -165,8 +165,6 @@ def _never_runs(component: str, module: type | None) -> list[str]:
     """A warning when nothing delivers to ``component`` and its module cannot start itself."""
     if module is None:
         return []
-    from pyrapide.runtime.modules import module_spec
-
     spec = module_spec(module)
     if spec.has_start:
         return []
@@ -263,8 +261,6 @@ def check_architecture(loaded: LoadedArchitecture) -> CheckReport:
         module = loaded.bindings.get(name)
         lines.append(f"  {name} <- {module.__qualname__ if module else '(none)'}")
     lines.append("interfaces:")
-    from pyrapide.types import interface_actions, interface_name
-
     seen: set[int] = set()
     for iface in loaded.architecture.components.values():
         if id(iface) in seen:

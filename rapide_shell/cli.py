@@ -1,8 +1,10 @@
 """The ``rapide`` command line (Typer); each front end is imported only inside its command.
 
 Exit statuses: 0 success; 1 an ``expect`` of a script failed; 2 a load error, a script
-error or bad usage. Errors are one line on stderr, never a traceback (set
-``RAPIDE_DEBUG=1`` to see the traceback of an internal error).
+error or bad usage; 130 interrupted (Ctrl-C). Errors are one line on stderr, made
+printable, never a traceback (set ``RAPIDE_DEBUG=1`` to see the traceback of an
+internal error). ``RAPIDE_IMPORT_TIMEOUT`` bounds the import of an architecture file
+(seconds, 60 by default, 0 for no bound).
 """
 
 from __future__ import annotations
@@ -44,6 +46,18 @@ ArchOption = Annotated[
 SeedOption = Annotated[
     int | None,
     typer.Option("--seed", metavar="N", help="The seed that orders agent deliveries (default 0)."),
+]
+PlayScriptOption = Annotated[
+    str | None,
+    typer.Option(
+        "--script", "-s", metavar="SCRIPT", help="Play this script visibly, then hand over."
+    ),
+]
+SpeedOption = Annotated[
+    float,
+    typer.Option(
+        "--speed", min=0.0, metavar="SECONDS", help="Seconds between the script's commands."
+    ),
 ]
 RecordOption = Annotated[
     str | None,
@@ -152,50 +166,157 @@ def shell(
     file: FileArgument,
     seed: SeedOption = None,
     arch: ArchOption = None,
-    script: Annotated[
-        str | None,
-        typer.Option(
-            "--script", "-s", metavar="SCRIPT", help="Play this script visibly, then hand over."
-        ),
-    ] = None,
-    speed: Annotated[
-        float,
-        typer.Option(
-            "--speed", min=0.0, metavar="SECONDS", help="Seconds between the script's commands."
-        ),
-    ] = 1.0,
+    script: PlayScriptOption = None,
+    speed: SpeedOption = 1.0,
     record: RecordOption = None,
     force_record: ForceRecordOption = False,
 ) -> None:
     """Open the Textual workbench on the architecture."""
+    _open_workbench(
+        file,
+        seed=seed,
+        arch=arch,
+        script=script,
+        speed=speed,
+        record=record,
+        force_record=force_record,
+    )
+
+
+def _open_workbench(
+    file: str,
+    *,
+    seed: int | None = None,
+    arch: str | None = None,
+    script: str | None = None,
+    speed: float = 1.0,
+    record: str | None = None,
+    force_record: bool = False,
+) -> None:
     from rapide_shell.loader import LoadError
-    from rapide_shell.recording import Recorder
+    from rapide_shell.tui.app import run_shell
+
+    _check_script(script)  # before the screen opens
+    try:
+        problem = asyncio.run(
+            run_shell(
+                file,
+                arch=arch,
+                seed=seed,
+                script=script,
+                speed=speed,
+                record=record,
+                force_record=force_record,
+            )
+        )
+    except LoadError as error:
+        raise fail(str(error), error.exit_status) from None
+    if problem is not None:
+        raise fail(problem)
+
+
+HostOption = Annotated[
+    str,
+    typer.Option(
+        "--host", metavar="ADDRESS",
+        help="Where to listen; any address but this machine's own lets others in.",
+    ),
+]
+PortOption = Annotated[
+    int, typer.Option("--port", min=1, max=65535, metavar="PORT", help="The port to listen on.")
+]
+
+
+@app.command()
+def serve(
+    file: FileArgument,
+    host: HostOption = "127.0.0.1",
+    port: PortOption = 8000,
+    script: PlayScriptOption = None,
+    speed: SpeedOption = 1.0,
+    seed: SeedOption = None,
+    arch: ArchOption = None,
+) -> None:
+    """Serve the workbench to web browsers, one session per tab, until Ctrl-C."""
+    _serve(file, host=host, port=port, script=script, speed=speed, seed=seed, arch=arch)
+
+
+def _serve(
+    file: str,
+    *,
+    host: str,
+    port: int,
+    script: str | None,
+    speed: float,
+    seed: int | None = None,
+    arch: str | None = None,
+) -> None:
+    try:
+        from rapide_shell.serve import bind_error_text, serve_workbench, url_of
+    except ImportError as error:
+        if (error.name or "").partition(".")[0] not in ("textual_serve", "aiohttp"):
+            raise
+        raise fail(
+            "serve needs textual-serve, which is not installed: pip install 'pyrapide[serve]'"
+        ) from None
+
+    # Refused here, once, rather than as a broken page in every tab.
+    _load(file, arch)
+    _check_script(script)
+    try:
+        serve_workbench(
+            file, host=host, port=port, seed=seed, arch=arch, script=script, speed=speed
+        )
+    except OSError as error:
+        raise fail(f"cannot serve at {url_of(host, port)}: {bind_error_text(error)}") from None
+    typer.echo("rapide serve: stopped", err=True)
+
+
+@app.command()
+def lessons(
+    name: Annotated[
+        str | None,
+        typer.Argument(metavar="NAME", help="The lesson to play: its name or number."),
+    ] = None,
+    speed: Annotated[
+        float,
+        typer.Option(
+            "--speed", min=0.0, metavar="SECONDS", help="Seconds between the lesson's commands."
+        ),
+    ] = 1.5,
+    serve_it: Annotated[
+        bool,
+        typer.Option("--serve", help="Serve the lesson to web browsers instead (see `serve`)."),
+    ] = False,
+    host: HostOption = "127.0.0.1",
+    port: PortOption = 8000,
+) -> None:
+    """List the lessons, or play one in the workbench at a readable pace."""
+    from rapide_shell.lessons import LessonNotFound, find_lesson, find_lessons, lessons_listing
+
+    if name is None:
+        typer.echo(lessons_listing(find_lessons()))
+        return
+    try:
+        lesson = find_lesson(name)
+    except LessonNotFound as error:
+        raise fail(str(error)) from None
+    file, script = str(lesson.architecture), str(lesson.script)
+    if serve_it:
+        _serve(file, host=host, port=port, script=script, speed=speed)
+    else:
+        _open_workbench(file, script=script, speed=speed)
+
+
+def _check_script(script: str | None) -> None:
+    """The checks and messages of `rapide run` for a script to play (exit 2 if bad)."""
     from rapide_shell.script import ScriptFileError, read_script
-    from rapide_shell.session import Session
-    from rapide_shell.tui.app import RapideApp
 
     if script is not None:
-        # The checks and messages of `rapide run`, before the screen opens.
         try:
             read_script(script)
         except ScriptFileError as error:
             raise fail(str(error)) from None
-    try:
-        session = Session.load(file, arch=arch, seed=seed)
-    except LoadError as error:
-        raise fail(str(error), error.exit_status) from None
-    if record is not None:
-        try:
-            session.recorder = Recorder(
-                record, source=file, seed=session.seed, force=force_record
-            )
-        except OSError as error:
-            raise fail(str(error)) from None
-    try:
-        RapideApp(session, script=script, speed=speed).run()
-    finally:
-        if session.recorder is not None and (problem := session.recorder.close()):
-            fail(problem)
 
 
 @app.command()

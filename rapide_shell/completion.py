@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rapide_shell.commands.catalog import CONNECTION_KINDS, FORCE
+from rapide_shell.commands.arguments import FORCE
+from rapide_shell.commands.builtin.running import CONNECTION_KINDS
 from rapide_shell.commands.errors import CommandSyntaxError
 from rapide_shell.commands.lexer import Word, split_words
 from rapide_shell.commands.spec import ArgKind
@@ -105,6 +106,8 @@ def _for_kind(
         candidates = _event_ids(session)
     elif kind is ArgKind.EVENT_NAME:
         candidates = [(name, spec.signature_text()) for name, spec in session.actions.items()]
+    elif kind is ArgKind.MAP_NAME:
+        candidates = [(name, str(found.name)) for name, found in session.loaded.maps.items()]
     elif kind is ArgKind.FILE:
         return _files(prefix, start)
     else:

@@ -1,4 +1,5 @@
-"""``rapide run``: load, play a script, print a transcript (or one JSON object), exit 0/1/2."""
+"""``rapide run``: load, play a script, print a transcript (or one JSON object), exit 0/1/2
+(130 when interrupted)."""
 
 from __future__ import annotations
 
@@ -14,9 +15,9 @@ from rich.console import Console
 from rich.text import Text
 
 from pyrapide.core.printable import printable
+from rapide_shell.commands.builtin.narrating import command_word
 from rapide_shell.loader import LoadError
 from rapide_shell.outcome import CommandOutcome
-from rapide_shell.recording import Recorder
 from rapide_shell.render import counted, note, printing_console
 from rapide_shell.script import (
     EXIT_ERROR,
@@ -54,22 +55,12 @@ async def run_headless(
     console = transcript_console()
     try:
         lines = read_script(script)
-        session = Session.load(file, arch=arch, seed=seed)
-        await session.start()
-    except (LoadError, ScriptFileError) as error:
-        return _fail(str(error), json_output, getattr(error, "exit_status", EXIT_ERROR))
-    if record is not None:
-        try:
-            session.recorder = Recorder(
-                record, source=file, seed=session.seed, force=force_record
-            )
-        except OSError as error:
-            await session.close()
-            return _fail(str(error), json_output)
+    except ScriptFileError as error:
+        return _fail(str(error), json_output)
 
     def show_line(line: ScriptLine) -> None:
-        if json_output:
-            return
+        if json_output or command_word(line.text) == "say":
+            return  # narration is shown once, as its own line, by its outcome
         if line.is_command:
             console.print(note(f"> {line.text.strip()}", style="bold"))
         else:
@@ -82,19 +73,22 @@ async def run_headless(
             console.print(renderable)
 
     try:
-        with _Interrupts(session) as interrupts:
-            result = await play(
-                session,
-                lines,
-                script=script,
-                on_line=show_line,
-                on_outcome=show_outcome,
-                interrupted=interrupts.happened,
-            )
-    finally:
-        await session.close()
-        if session.recorder is not None and (problem := session.recorder.close()):
-            _print_error(problem)
+        async with Session.open(
+            file, arch=arch, seed=seed, record=record, force_record=force_record
+        ) as session:
+            with _Interrupts(session) as interrupts:
+                result = await play(
+                    session,
+                    lines,
+                    script=script,
+                    on_line=show_line,
+                    on_outcome=show_outcome,
+                    interrupted=interrupts.happened,
+                )
+    except LoadError as error:
+        return _fail(str(error), json_output, error.exit_status)
+    if session.recording_problem is not None:
+        _print_error(session.recording_problem)
     if json_output:
         print(json.dumps(result.to_json(session), indent=2, default=str))
         return result.exit_status

@@ -35,8 +35,10 @@ def rapide_add_commands(catalog: CommandCatalog, session: Session) -> None:
 
     Called once per session, when it is created (before its system starts), with the
     session's ``catalog``; a plugin registered on ``session.plugins`` later (a front
-    end's) is called at once when it is registered. Call
-    ``catalog.register(spec, handler)`` for each command (see
+    end's) is called at once when it is registered. The built-in commands are added
+    first, by this same hook (:mod:`rapide_shell.commands.builtin`). Call
+    ``catalog.register(spec, handler)``, or ``catalog.register(spec, handler,
+    parse=parser)`` for arguments read into a typed object, for each command (see
     :mod:`rapide_shell.commands.registry`); a name already taken raises ValueError. The
     return value is ignored.
     """

@@ -73,7 +73,7 @@ def guarded_import() -> Iterator[None]:
         raise ImportExited(code)
 
     os._exit = refuse_exit  # type: ignore[assignment]
-    restore: list[Callable[[], None]] = [lambda: setattr(os, "_exit", real_exit)]
+    restore: list[Callable[[], object]] = [lambda: setattr(os, "_exit", real_exit)]
     try:
         if threading.current_thread() is threading.main_thread():
             restore += _signals(import_seconds())
@@ -83,11 +83,11 @@ def guarded_import() -> Iterator[None]:
             undo()
 
 
-def _signals(seconds: float | None) -> list[Callable[[], None]]:
+def _signals(seconds: float | None) -> list[Callable[[], object]]:
     def interrupted(number: int, frame: Any) -> NoReturn:
         raise ImportInterrupted
 
-    undo: list[Callable[[], None]] = []
+    undo: list[Callable[[], object]] = []
     previous_int = signal.signal(signal.SIGINT, interrupted)
     undo.append(lambda: signal.signal(signal.SIGINT, previous_int))
     if seconds is not None and hasattr(signal, "setitimer"):

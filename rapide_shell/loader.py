@@ -20,7 +20,11 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from rapide_shell.commands.errors import close_matches
+from pyrapide.architecture import ArchitectureError, is_architecture
+from pyrapide.patterns import PatternSyntaxError
+from pyrapide.runtime import ModuleDefinitionError, System
+from pyrapide.runtime.modules import MODULE_ATTR
+from pyrapide.types import interface_actions, interface_name
 from rapide_shell.import_guard import (
     ImportExited,
     ImportInterrupted,
@@ -28,6 +32,7 @@ from rapide_shell.import_guard import (
     ImportTooLong,
     guarded_import,
 )
+from rapide_shell.suggestions import close_matches
 
 _module_counter = itertools.count(1)
 
@@ -65,6 +70,8 @@ class LoadedArchitecture:
     description: Any
     actions: dict[str, Any]
     _factory: Callable[[], Any] = field(repr=False)
+    maps: dict[str, Any] = field(default_factory=dict)
+    """The file's module-level ``ArchitectureMap`` objects, by variable name (``map NAME``)."""
 
     def build_system(self, seed: int) -> Any:
         """The System, with ``seed``, not yet started.
@@ -87,11 +94,25 @@ def load_architecture(path: str | Path, *, arch: str | None = None) -> LoadedArc
     if file.suffix != ".py":
         raise LoadError(f"{file}: an architecture file is a Python file (.py)")
     module = _import(file)
+    maps = _module_maps(module)
+    loaded = _find_system(file, module, arch, maps)
+    loaded.maps = maps
+    return loaded
+
+
+def _find_system(
+    file: Path, module: ModuleType, arch: str | None, maps: dict[str, Any]
+) -> LoadedArchitecture:
     systems = _module_systems(module)
     if systems:
         _, system = _pick(file, "System", systems, arch)
         return _from_system(file, arch, system)
     architectures = _module_architectures(module)
+    if arch is None:
+        # The abstract architecture a map leads to is not what the file runs.
+        abstract = [found.range for found in maps.values()]
+        concrete = {n: a for n, a in architectures.items() if not any(a is r for r in abstract)}
+        architectures = concrete or architectures
     if not architectures:
         raise LoadError(
             f"{file}: no architecture found (define an @architecture class, "
@@ -175,10 +196,6 @@ def _failure_place(file: Path, error: BaseException) -> str:
 
 def _describe(error: BaseException) -> str:
     """One line for an exception raised by the user's file (multi-line messages joined)."""
-    from pyrapide.architecture import ArchitectureError
-    from pyrapide.patterns import PatternSyntaxError
-    from pyrapide.runtime import ModuleDefinitionError
-
     name = type(error).__name__
     if isinstance(error, PatternSyntaxError):
         # str() would add the pattern and a caret on lines of their own.
@@ -194,8 +211,6 @@ def _describe(error: BaseException) -> str:
 
 
 def _module_systems(module: ModuleType) -> dict[str, Any]:
-    from pyrapide.runtime import System
-
     return {
         name: value
         for name, value in vars(module).items()
@@ -203,11 +218,21 @@ def _module_systems(module: ModuleType) -> dict[str, Any]:
     }
 
 
+def _module_maps(module: ModuleType) -> dict[str, Any]:
+    from pyrapide.architecture.maps import ArchitectureMap
+
+    return {
+        name: value
+        for name, value in vars(module).items()
+        if isinstance(value, ArchitectureMap) and not name.startswith("_")
+    }
+
+
 def _module_architectures(module: ModuleType) -> dict[str, Any]:
     found: dict[str, Any] = {}
     seen: set[int] = set()
     for name, value in vars(module).items():
-        if isinstance(value, type) and _is_architecture(value) and id(value) not in seen:
+        if isinstance(value, type) and is_architecture(value) and id(value) not in seen:
             seen.add(id(value))
             found[name] = value
     return found
@@ -229,23 +254,13 @@ def _pick(file: Path, what: str, candidates: dict[str, Any], wanted: str | None)
     return next(iter(candidates.items()))
 
 
-def _is_architecture(cls: type) -> bool:
-    from pyrapide.architecture import is_architecture
-
-    return is_architecture(cls)
-
-
 def _implemented_interface(cls: type) -> Any:
     """The interface an ``@module`` class implements (None for any other class)."""
-    from pyrapide.runtime.modules import MODULE_ATTR
-
     spec = vars(cls).get(MODULE_ATTR)
     return None if spec is None else spec.implements
 
 
 def _bindings(file: Path, module: ModuleType, architecture: Any) -> dict[str, type]:
-    from pyrapide.types import interface_name
-
     modules = list(
         {
             id(value): value
@@ -305,8 +320,6 @@ def _loaded(
     bindings: dict[str, type],
     factory: Callable[[], Any],
 ) -> LoadedArchitecture:
-    from pyrapide.types import interface_actions
-
     actions: dict[str, Any] = {}
     for iface in architecture.components.values():
         actions.update(interface_actions(iface))

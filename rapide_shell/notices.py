@@ -4,69 +4,71 @@ A :class:`~rapide_shell.session.Session` listener receives, in order, every
 notification of the runtime (``pyrapide.runtime.notifications``: ``EventRecorded``,
 ``DispatchQueued``, ``DispatchStarted``, ``DispatchFinished``, ``HandlerError``,
 ``ConstraintViolated``, ``LimitReached``, ``StateChanged``, ...) and these session
-notices, which say what the session made of them. Notices are frozen dataclasses;
-none holds a UI object.
+notices, which say what the session made of them. Notices are frozen dataclasses
+built with keywords only (``RunEnded(stopped_by=None)``), so a type checker sees every
+field; none holds a UI object.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from pyrapide.core import Event
+    from pyrapide.patterns import PatternMatch
     from rapide_shell.outcome import CommandOutcome
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SessionNotice:
     """Base of every session notice."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class WatchMatched(SessionNotice):
     """Watch ``watch_id`` found new matches; ``count`` is its total so far."""
 
     watch_id: int
     pattern_text: str
     count: int
-    new_matches: tuple[Any, ...]
+    new_matches: tuple[PatternMatch, ...]
     """The new ``PatternMatch`` objects, in the order they were found."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class WatchesChanged(SessionNotice):
     """A watch was added or removed (redraw the watch list from ``session.watches``)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class BreakpointsChanged(SessionNotice):
     """A breakpoint was added or removed (redraw from ``session.breakpoints``)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class BreakpointHit(SessionNotice):
     """Breakpoint ``break_id`` matched ``event``; the run pauses after the current dispatch."""
 
     break_id: int
     pattern_text: str
     event: Event
-    match: Any
+    match: PatternMatch
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RunStarted(SessionNotice):
     """A ``run`` (or ``continue``) began: the system runs until quiet, a breakpoint or pause."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RunEnded(SessionNotice):
     """A run ended; ``stopped_by`` is the breakpoint hit that stopped it, if one did."""
 
     stopped_by: BreakpointHit | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ExpectationChecked(SessionNotice):
     """An ``expect`` was evaluated: ``held`` tells whether ``seen`` met ``expected``."""
 
@@ -79,7 +81,7 @@ class ExpectationChecked(SessionNotice):
     line: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SessionReset(SessionNotice):
     """The session's system (or computation) was replaced: redraw everything.
 
@@ -90,13 +92,13 @@ class SessionReset(SessionNotice):
     reason: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CommandFinished(SessionNotice):
     """A command line finished; ``outcome`` is what :meth:`Session.execute` returned."""
 
     outcome: CommandOutcome
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SessionClosed(SessionNotice):
     """The session stopped its system (``quit`` or :meth:`Session.close`)."""

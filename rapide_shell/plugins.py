@@ -1,4 +1,5 @@
-"""Building a session's plugin manager: the hook specifications plus the installed plugins."""
+"""Building a session's plugin manager: the hook specifications, the built-in command
+plugins, then the installed plugins."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 import pluggy
 
 from rapide_shell import hookspecs
+from rapide_shell.commands.builtin import BUILTIN_PLUGINS
 from rapide_shell.loader import LoadError
 
 
@@ -18,12 +20,18 @@ class PluginLoadError(LoadError):
 
 
 def plugin_manager() -> pluggy.PluginManager:
-    """A plugin manager with the workbench's hooks and every installed plugin registered.
+    """A plugin manager with the workbench's hooks, the built-in commands' plugins and
+    every installed plugin registered.
 
     Raises :class:`PluginLoadError` naming the entry point when a plugin fails to import.
     """
     manager = pluggy.PluginManager(hookspecs.PROJECT)
     manager.add_hookspecs(hookspecs)
+    # pluggy calls the last registered first (the built-ins' ``tryfirst`` puts them all
+    # before any installed plugin's): registered backwards, they add their commands in
+    # the order ``help`` lists them.
+    for plugin in reversed(BUILTIN_PLUGINS):
+        manager.register(plugin, name=f"rapide-builtin-{plugin.__name__.rsplit('.', 1)[-1]}")
     for name, plugin in installed_plugins():
         manager.register(plugin, name=name)
     return manager

@@ -174,13 +174,13 @@ class RuntimeLink:
         self._halted = False
         self._reprime()
         await self.system.start()
-        self.notify(notices.SessionReset(reason))
+        self.notify(notices.SessionReset(reason=reason))
 
     def inspect(self, computation: Any) -> None:
         """Show ``computation`` (read-only) instead of the live one; watches re-primed."""
         self.inspected = computation
         self._reprime()
-        self.notify(notices.SessionReset("load"))
+        self.notify(notices.SessionReset(reason="load"))
 
     def _attach(self, system: Any) -> None:
         self.system = system
@@ -289,14 +289,22 @@ class RuntimeLink:
             if found:
                 watch.matches.extend(found)
                 self.notify(
-                    notices.WatchMatched(watch.id, watch.pattern_text, watch.count, tuple(found))
+                    notices.WatchMatched(
+                        watch_id=watch.id,
+                        pattern_text=watch.pattern_text,
+                        count=watch.count,
+                        new_matches=tuple(found),
+                    )
                 )
         for breakpoint_ in self.breakpoints:
             found = feed(breakpoint_._matcher, event, poset)
             if found and self.running and self.stopped_by is None:
                 breakpoint_.hits += 1
                 self.stopped_by = notices.BreakpointHit(
-                    breakpoint_.id, breakpoint_.pattern_text, event, found[0]
+                    break_id=breakpoint_.id,
+                    pattern_text=breakpoint_.pattern_text,
+                    event=event,
+                    match=found[0],
                 )
                 self._pause_requested = True
                 self.notify(self.stopped_by)
@@ -362,7 +370,7 @@ class RuntimeLink:
                     await asyncio.sleep(0)
         finally:
             self.running = False
-            self.notify(notices.RunEnded(self.stopped_by))
+            self.notify(notices.RunEnded(stopped_by=self.stopped_by))
         return self.steps_in_run
 
     async def _wait_for_wakeup(self) -> None:

@@ -8,18 +8,24 @@ JSON-safe data, and front ends decide where to draw them.
 How a front end uses a session
 ==============================
 
-Open, start, then feed it lines (everything runs on the caller's asyncio loop)::
+Open it, then feed it lines (everything runs on the caller's asyncio loop)::
 
-    session = Session.load("examples/seed_system.py", arch=None, seed=0)  # LoadError
-    await session.start()            # builds the System; start hooks run until they wait
-    unsubscribe = session.subscribe(listener)          # see "Notifications" below
-    outcome = await session.execute("inject APIService.request type=query key=42")
-    for renderable in outcome.output:                  # Rich renderables, in order
-        console.print(renderable)
-    if not outcome.ok: show(outcome.error, outcome.column)
-    if outcome.quit: await session.close(); leave()
-    ...
-    await session.close()            # stops the System (finish hooks run)
+    async with Session.open("examples/seed_system.py", seed=0, record=None) as session:
+        # loaded, recording, started (start hooks ran until they wait), plugins told;
+        # LoadError (one line for the user) when any of that cannot be done
+        unsubscribe = session.subscribe(listener)      # see "Notifications" below
+        outcome = await session.execute("inject APIService.request type=query key=42")
+        for renderable in outcome.output:              # Rich renderables, in order
+            console.print(renderable)
+        if not outcome.ok: show(outcome.error, outcome.column)
+        if outcome.quit: leave()
+        ...
+    # closed: the System stopped (finish hooks ran), the recording ended
+
+Every front end opens its session this way (the TUI's app also starts a session it is
+given unstarted, and closes it when it exits). The steps, for one that cannot use a
+``with`` block: ``Session.load(path, arch=..., seed=..., recorder=...)`` (LoadError),
+``await session.start()``, then ``await session.close()``.
 
 ``execute(line) -> CommandOutcome`` (:mod:`rapide_shell.outcome`) never raises for a
 bad line: a parse or run error comes back with ``ok=False`` and a one-line ``error``
@@ -92,6 +98,14 @@ one-line and full help, argument kinds) is ``session.catalog``, a
 any a front end added with ``session.catalog.register(spec, handler)`` (the TUI adds
 ``screenshot``); they are parsed, run, listed by ``help`` and completed like the others.
 
+Narration
+---------
+
+``say TEXT`` returns its text in ``outcome.data["text"]`` (a front end may show it in a
+banner as well as printing the output); ``wait`` awaits ``session.wait_for_presenter``,
+which a front end that plays scripts to an audience sets (the TUI does), and goes on at
+once where it is None.
+
 Plugins
 -------
 
@@ -104,28 +118,32 @@ commands (``rapide_add_commands``) and hear when the system has started
 Recording
 ---------
 
-``Session(..., recorder=Recorder(path, source=file, seed=seed))`` writes what was done
-as a script that ``rapide run`` replays to the same computation (same event ids, order
-and causes): the seed, each inject with its exact payload as JSON, each ``step`` as
-typed (``step #12`` keeps a chosen dispatch; the system is deterministic, so ``step``
-and ``step pipe`` choose again the same way), ``run``/``continue``, breakpoints,
-watches, expects, ``seed``/``reset``/``reload``/``load``. A run the user paused at an
-arbitrary moment is recorded as the number of steps it took (``step 812``). Read-only
-commands (``show``, ``why``, ``help``, ...) are not recorded.
+``Session.open(path, record=FILE)`` (or ``Session(..., recorder=Recorder(FILE,
+source=path, seed=seed))``) writes what was done, line by line, as a script that
+``rapide run`` replays to the same computation (same event ids, order and causes):
+the seed, each inject with its exact payload as JSON, each ``step`` as typed
+(``step #12`` keeps a chosen dispatch; the system is deterministic, so ``step`` and
+``step pipe`` choose again the same way), ``run``/``continue``, breakpoints, watches,
+expects, ``seed``/``reset``/``reload``/``load``. A run the user paused at an arbitrary
+moment is recorded as the number of steps it took (``step 812``). Read-only commands
+(``show``, ``why``, ``help``, ...) are not recorded. Closing the session ends the
+file.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+from rich.text import Text
+
 from pyrapide.core.printable import printable
 from rapide_shell import notices, render
-from rapide_shell.commands import Command, CommandError, parse_command
-from rapide_shell.commands.registry import CommandCatalog
+from rapide_shell.commands import Command, CommandCatalog, CommandError, parse_command
 from rapide_shell.completion import Completion, complete
-from rapide_shell.loader import LoadedArchitecture, load_architecture
+from rapide_shell.loader import LoadedArchitecture, LoadError, load_architecture
 from rapide_shell.outcome import CommandOutcome
 from rapide_shell.plugins import plugin_manager
 from rapide_shell.recording import Recorder
@@ -152,6 +170,9 @@ class Session(RuntimeLink):
     ) -> None:
         super().__init__(loaded, seed=seed)
         self.recorder = recorder
+        self.recording_problem: str | None = None
+        """Why the recording could not be put in place when the session closed (None:
+        it was, or nothing was recorded), for the front end to say."""
         self.catalog = CommandCatalog()
         """The commands this session understands (the built-ins and those added)."""
         self.plugins = plugin_manager()
@@ -160,6 +181,10 @@ class Session(RuntimeLink):
         self.plugins.hook.rapide_add_commands.call_historic(
             kwargs={"catalog": self.catalog, "session": self}
         )
+        self.wait_for_presenter: Callable[[], Awaitable[None]] | None = None
+        """How this front end waits for the presenter to go on (``wait``): a coroutine
+        function returning once a key is pressed; None where nobody is there to press
+        one (``rapide run``, the REPL), and ``wait`` goes on at once."""
         self.history: list[str] = []
         self.watches: list[Watch] = []
         self.breakpoints: list[Breakpoint] = []
@@ -183,10 +208,55 @@ class Session(RuntimeLink):
         """
         return cls(load_architecture(path, arch=arch), seed=seed, recorder=recorder)
 
+    @classmethod
+    @contextlib.asynccontextmanager
+    async def open(
+        cls,
+        path: str | Path,
+        *,
+        arch: str | None = None,
+        seed: int | None = None,
+        record: str | Path | None = None,
+        force_record: bool = False,
+    ) -> AsyncIterator[Session]:
+        """The session of the architecture file at ``path``, started, for an ``async
+        with`` block; closed when the block ends, however it ends.
+
+        ``arch`` picks one architecture among several; ``record`` is a file to write
+        what is done to, as a script that ``rapide run`` replays (see Recording;
+        ``force_record`` lets it replace a link, FIFO, device or read-only file). Raises
+        :class:`~rapide_shell.loader.LoadError` with one line for the user when the file
+        (or an installed plugin) cannot be loaded or the recording cannot be written.
+        After the block, ``recording_problem`` says why the recording could not be put
+        in place, if it could not.
+        """
+        session = cls.load(path, arch=arch, seed=seed)
+        if record is not None:
+            try:
+                session.recorder = Recorder(
+                    record, source=path, seed=session.seed, force=force_record
+                )
+            except OSError as error:
+                raise LoadError(str(error)) from None
+        try:
+            await session.start()
+            yield session
+        finally:
+            await session.close()
+
     async def start(self) -> None:
         """Build the system, run the modules' start hooks, then tell the plugins."""
         await super().start()
         self.plugins.hook.rapide_session_started(session=self)
+
+    async def close(self) -> None:
+        """Stop the system (finish hooks run) and end the recording; the session takes no
+        more commands after. Closing a closed session does nothing."""
+        try:
+            await super().close()
+        finally:
+            if self.recorder is not None:
+                self.recording_problem = self.recorder.close()
 
     def next_dispatch(self) -> Any:
         """The pending dispatch a plain ``step`` would run now (None: none would, or a
@@ -204,22 +274,25 @@ class Session(RuntimeLink):
         except CommandError as error:
             return self._finish(_failure(line, "", error))
         except Exception as error:
-            # A fault of the parser's own: the line is refused, the session goes on.
-            failure = CommandError(f"cannot read this line: {error_text(error)}")
+            # A plugin's parser that breaks must not end the session either.
+            failure = CommandError(f"cannot read the line: {error_text(error)}")
             return self._finish(_failure(line, "", failure))
         if command is None:
             return CommandOutcome(line=line)
         return await self.execute_command(command, line=line)
 
-    async def execute_command(self, command: Command, *, line: str | None = None) -> CommandOutcome:
+    async def execute_command(
+        self, command: Command[Any], *, line: str | None = None
+    ) -> CommandOutcome:
         """Run an already parsed command (see :func:`~rapide_shell.commands.parse_command`)."""
         line = command.text if line is None else line
-        if self.running and not self.catalog[command.name].while_running:
+        definition = self.catalog.definition(command.name)
+        if self.running and not definition.spec.while_running:
             error = CommandError(f"a run is in progress; `pause` before `{command.name}`")
             return self._finish(_failure(line, command.name, error))
         self.history.append(command.text)
         try:
-            outcome = await self.catalog.handler(command.name)(self, command, line)
+            outcome = await definition.handler(self, command, line)
         except CommandError as error:
             outcome = _failure(line, command.name, error)
         except Exception as error:
@@ -230,7 +303,7 @@ class Session(RuntimeLink):
         return self._finish(outcome)
 
     def _finish(self, outcome: CommandOutcome) -> CommandOutcome:
-        self.notify(notices.CommandFinished(outcome))
+        self.notify(notices.CommandFinished(outcome=outcome))
         return outcome
 
     def record(self, *lines: str) -> None:
@@ -312,8 +385,6 @@ def _echoed(line: str, column: int) -> tuple[str, int]:
 
 
 def _failure(line: str, command: str, error: CommandError) -> CommandOutcome:
-    from rich.text import Text
-
     message = error.describe()
     output = [render.note(f"error: {message}", style="bold red")]
     if error.column is not None and 0 <= error.column <= len(line):

@@ -6,13 +6,20 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from rapide_shell.commands import ArgKind, ArgSpec, CommandCatalog, CommandError, CommandSpec
+from rapide_shell.commands import (
+    ArgKind,
+    ArgSpec,
+    Command,
+    CommandCatalog,
+    CommandError,
+    CommandSpec,
+    DeclaredArguments,
+)
 from rapide_shell.hookspecs import hookimpl
 from rapide_shell.outcome import CommandOutcome
 from rapide_timeline.lanes import Timeline
 
 if TYPE_CHECKING:
-    from rapide_shell.commands.parser import Command
     from rapide_shell.session import Session
 
 DEFAULT_COUNT = 30
@@ -42,7 +49,9 @@ def rapide_add_commands(catalog: CommandCatalog, session: Session) -> None:
     catalog.register(TIMELINE, timeline)
 
 
-async def timeline(session: Session, command: Command, line: str) -> CommandOutcome:
+async def timeline(
+    session: Session, command: Command[DeclaredArguments], line: str
+) -> CommandOutcome:
     """Runs ``timeline [N]``: the last N events of the session's computation as lanes."""
     count = command.args["N"]
     count = DEFAULT_COUNT if count is None else count

@@ -9,6 +9,8 @@ this package) is this module, and calling it must decorate.
 import sys
 import types
 
+# Imported for its effect: it registers the class each connection kind is made as.
+from pyrapide.architecture import standalone as standalone
 from pyrapide.architecture.binding import binding_problems, check_bindings
 from pyrapide.architecture.connections import Connection, ConnectionKind, agent, connect, pipe
 from pyrapide.architecture.declaration import (

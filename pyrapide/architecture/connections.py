@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Final, Literal
+from typing import Any, ClassVar, Final, Literal
 
 from pyrapide.patterns import Pattern, parse_pattern
 
@@ -31,6 +31,16 @@ class Connection:
     pattern: Pattern
     target: Any
     index: int | None = None
+
+    # The class `connect`, `pipe` and `agent` make for each kind: a subclass names
+    # its kind (`class AgentConnection(Connection, kind="agent")`) to be used.
+    kind_classes: ClassVar[dict[str, type[Connection]]] = {}
+
+    def __init_subclass__(cls, /, kind: str | None = None) -> None:
+        # No zero-argument super() here: slots=True makes a new class, so the
+        # `__class__` cell would name the one it replaced.
+        if kind is not None:
+            Connection.kind_classes[kind] = cls
 
     @property
     def targets_component(self) -> bool:
@@ -132,7 +142,8 @@ def _make(
             f"{kind}() needs a target: a component (target=db), a component's name "
             f"(\"db\") or a callable"
         )
-    return Connection(kind=kind, pattern=_as_pattern(pattern, kind), target=target)
+    made = Connection.kind_classes.get(kind, Connection)
+    return made(kind=kind, pattern=_as_pattern(pattern, kind), target=target)
 
 
 def connect(

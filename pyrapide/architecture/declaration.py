@@ -79,6 +79,13 @@ def _refuse_undecorated(arch_name: str, member: str, value: Any) -> None:
     """Refuse a component whose class was meant as an interface but is not one."""
     if not isinstance(value, type) or is_interface(value):
         return
+    if SPEC_ATTR in vars(value):
+        raise ArchitectureError(
+            f"{arch_name}.{member}: {class_label(value)} is an @architecture, which cannot "
+            f"be a component of another architecture; a component is an @interface, bound "
+            f"to a module",
+            architecture=arch_name,
+        )
     bases = [base for base in value.__mro__[1:] if is_interface(base)]
     if bases:
         reason = f"it extends the interface {class_label(bases[0])} but is not decorated itself"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any, NoReturn
 
 from pyrapide.core import _ordering
@@ -265,6 +265,14 @@ class Poset:
     def filter_by_source(self, source: str) -> Poset:
         """Return a poset of the events from this source, keeping their causal order."""
         return self._filtered(lambda event: event.source == source)
+
+    def restricted_to(self, keep: Callable[[Event], bool]) -> Poset:
+        """Return a poset of the events for which ``keep(event)`` is true, in causal order.
+
+        As for ``filter_by_name``, two kept events are linked when one preceded
+        the other through events left out. Costs one pass over the poset.
+        """
+        return self._filtered(keep)
 
     def _filtered(self, keep: Any) -> Poset:
         events = self._events

@@ -29,7 +29,8 @@ class InterfaceInfo:
     """What an interface declares, computed once when the class is decorated.
 
     The method-name sets include inherited members. `services` maps class
-    attributes holding other interfaces to their info; their actions join this
+    attributes holding other interfaces (or plain nested classes with marked
+    methods) to their info; their actions join this
     interface's alphabet as `"Outer.attribute.action"`. `action_specs` is keyed
     by qualified event name, in declaration order (base classes first).
     """
@@ -102,6 +103,20 @@ def _collect_members(cls: type) -> tuple[dict[str, Any], dict[str, frozenset[str
     return definitions, marks
 
 
+def _is_service(cls: type, value: Any) -> bool:
+    """Whether a class attribute of interface `cls` is a service of it.
+
+    A service is a class held by the interface, either an @interface or a plain
+    nested class with marked methods (PyRapide 0.3.0 reads both), but never the
+    interface itself or one of its bases.
+    """
+    if not isinstance(value, type) or value is cls or value in cls.__mro__:
+        return False
+    if is_interface(value):
+        return True
+    return any(marks_of(member) for klass in value.__mro__[:-1] for member in vars(klass).values())
+
+
 def _build_info(cls: type, name: str) -> InterfaceInfo:
     definitions, marks = _collect_members(cls)
     roles: dict[str, list[str]] = {ACTION: [], PROVIDES: [], REQUIRES: [], BEHAVIOR: []}
@@ -110,7 +125,7 @@ def _build_info(cls: type, name: str) -> InterfaceInfo:
     specs: dict[str, ActionSpec] = {}
     for member, value in definitions.items():
         member_marks = marks[member]
-        if isinstance(value, type) and value is not cls and is_interface(value):
+        if _is_service(cls, value):
             services[member] = interface_info(value)
             continue
         if not member_marks:
@@ -174,8 +189,8 @@ def interface(cls: type | None = None, /, *, name: str | None = None) -> Any:
     named `"<Interface>.<method>"`; `@provides`, `@requires` and `@behavior`
     mark the other kinds of member. An interface may extend another (it
     inherits the base's members, and is then a subtype of it) and may hold
-    other interfaces as class attributes (services, whose actions are named
-    `"<Interface>.<attribute>.<action>"`).
+    services: other interfaces as class attributes, or nested classes whose
+    methods are marked, whose actions are named `"<Interface>.<attribute>.<action>"`.
 
     Use as `@interface` or `@interface(name="Db")` to name the events
     differently from the class. The class is returned, unchanged but for the

@@ -1,36 +1,47 @@
-"""The one command language of the workbench: its catalog, parser and errors.
+"""The one command language of the workbench: what a command is, how a line is read.
 
-``COMMANDS`` maps each built-in command name to its :class:`CommandSpec` (usage,
-one-line summary, full help, argument kinds for completion); a session's
-:class:`CommandCatalog` holds those plus the commands a front end registers.
+A command is one :class:`CommandDefinition`: its :class:`CommandSpec` (usage, one-line
+summary, full help, argument kinds for completion), the parser that reads its
+arguments into one typed object, and the handler that runs it. A session's
+:class:`CommandCatalog` holds the built-in commands (:mod:`rapide_shell.commands.builtin`)
+and those plugins add, all registered the same way (``catalog.register``).
 ``parse_command(line, catalog)`` turns a line into a :class:`Command` or raises
-:class:`CommandSyntaxError`. Running a command is the session's job
-(:mod:`rapide_shell.commands.handlers`).
+:class:`CommandSyntaxError`; running it is the session's job.
 """
 
-from rapide_shell.commands.catalog import ALIASES, COMMAND_SPECS, COMMANDS, lookup
-from rapide_shell.commands.errors import CommandError, CommandSyntaxError, close_matches
+from rapide_shell.commands.arguments import (
+    ArgumentParser,
+    ArgumentText,
+    DeclaredArguments,
+    NoArguments,
+    PathArguments,
+    PatternArguments,
+)
+from rapide_shell.commands.errors import CommandError, CommandSyntaxError
 from rapide_shell.commands.lexer import Payload, parse_payload, split_words, strip_comment
-from rapide_shell.commands.parser import Command, StepTarget, parse_command
-from rapide_shell.commands.registry import CommandCatalog, Handler
+from rapide_shell.commands.parser import parse_command
+from rapide_shell.commands.registry import Command, CommandCatalog, CommandDefinition, Handler
 from rapide_shell.commands.spec import ArgKind, ArgSpec, CommandSpec
+from rapide_shell.suggestions import close_matches
 
 __all__ = [
-    "ALIASES",
-    "COMMANDS",
-    "COMMAND_SPECS",
     "ArgKind",
     "ArgSpec",
+    "ArgumentParser",
+    "ArgumentText",
     "Command",
     "CommandCatalog",
+    "CommandDefinition",
     "CommandError",
     "CommandSpec",
     "CommandSyntaxError",
+    "DeclaredArguments",
     "Handler",
+    "NoArguments",
+    "PathArguments",
+    "PatternArguments",
     "Payload",
-    "StepTarget",
     "close_matches",
-    "lookup",
     "parse_command",
     "parse_payload",
     "split_words",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 
@@ -34,27 +33,6 @@ class CommandError(Exception):
 
 class CommandSyntaxError(CommandError):
     """A line that is not a well-formed command (raised by the parser, before running)."""
-
-
-def close_matches(word: str, candidates: Iterable[str], limit: int = 3) -> list[str]:
-    """The candidates close to ``word`` (difflib ratio 0.6 or more, ignoring case when
-    nothing matches with it), best first, at most ``limit``; empty when none is close,
-    so that a far-fetched guess is never offered (``nothing`` is not ``continue``)."""
-    pool = list(dict.fromkeys(candidates))
-    found = difflib.get_close_matches(word, pool, n=limit, cutoff=_CLOSE)
-    if not found:
-        lowered = {candidate.lower(): candidate for candidate in pool}
-        found = [
-            lowered[match]
-            for match in difflib.get_close_matches(
-                word.lower(), list(lowered), n=limit, cutoff=_CLOSE
-            )
-        ]
-    return found
-
-
-_CLOSE = 0.6
-"""How alike (difflib's ratio) a candidate must be to be offered as a close match."""
 
 
 def _or_list(words: tuple[str, ...]) -> str:

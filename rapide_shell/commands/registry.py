@@ -1,123 +1,172 @@
-"""A session's command catalog: the built-in commands plus those a front end adds.
+"""What a command is (its spec, its parser, its handler) and the catalog one session holds.
 
-Every session has its own :class:`CommandCatalog`, so a command one front end adds
-(the TUI's ``screenshot``) is part of the language there, in ``help``, ``help NAME``,
-completion and the parser, and nowhere else. A front end adds one with
-:meth:`CommandCatalog.register`::
+Every command, built-in or not, is registered the same way, from a plugin's
+``rapide_add_commands`` hook (:mod:`rapide_shell.hookspecs`): the built-in ones from the
+modules of :mod:`rapide_shell.commands.builtin`, a plugin's from its own. A session has
+its own :class:`CommandCatalog`, so a command one front end adds (the TUI's
+``screenshot``) is part of the language there, in ``help``, ``help NAME``, completion
+and the parser, and nowhere else::
 
-    spec = CommandSpec(
-        name="screenshot",
-        usage="screenshot [FILE.svg]",
-        summary="Save an SVG picture of the screen.",
-        details="Saves ... (the full help)",
-        args=(ArgSpec("FILE", ArgKind.FILE, optional=True),),
-        while_running=True,
+    SHOUT = CommandSpec(
+        name="shout",
+        usage="shout TIMES",
+        summary="Say hello, TIMES times.",
+        details="Says hello TIMES times (the full help).",
+        args=(ArgSpec("TIMES", ArgKind.INTEGER),),
     )
 
-    async def screenshot(session, command, line) -> CommandOutcome:
-        path = command.args["FILE"]          # None when it was left out
-        ...
-        return CommandOutcome(line, "screenshot", output=(Text("saved"),))
+    @dataclass(frozen=True)
+    class ShoutArguments:
+        times: int
 
-    session.catalog.register(spec, screenshot)
+    def parse_shout(text: ArgumentText) -> ShoutArguments:
+        words = text.at_most(1)
+        if not words:
+            raise CommandSyntaxError("shout needs a number", column=text.column)
+        return ShoutArguments(number(words[0], "the number of times"))
 
-A plugin does the same from its ``rapide_add_commands`` hook (see
-:mod:`rapide_shell.hookspecs`), which is how the TUI adds ``screenshot``.
+    async def shout(
+        session: Session, command: Command[ShoutArguments], line: str
+    ) -> CommandOutcome:
+        said = "hello " * command.args.times
+        return CommandOutcome(line, "shout", output=(Text(said),))
 
-The arguments of an added command are read from its ``args``: one word each (quotes
-allowed), an ``INTEGER`` as an int, a ``CHOICE`` checked against its choices, and a
-``rest_of_line`` argument (the last one) taking the rest of the line as written; any
-other kind arrives as the text typed (the kind guides completion; a handler that wants
-a pattern parses it with :func:`pyrapide.patterns.parse_pattern`). They
-reach the handler in ``command.args``, keyed by each ``ArgSpec.name``; an optional one
-left out is None. A handler raises :class:`~rapide_shell.commands.errors.CommandError`
-for a problem the user caused; the session prints it as an error line and goes on.
+    @hookimpl
+    def rapide_add_commands(catalog: CommandCatalog) -> None:
+        catalog.register(SHOUT, shout, parse=parse_shout)
+
+``parse`` may be left out: the arguments are then read as the spec's ``args`` declare
+them (:func:`~rapide_shell.commands.arguments.declared_arguments`), and reach the
+handler as a read-only mapping keyed by each ``ArgSpec.name`` (``command.args["TIMES"]``;
+an optional one left out is None). A handler raises
+:class:`~rapide_shell.commands.errors.CommandError` for a problem the user caused; the
+session prints it as an error line and goes on.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterator
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
-from rapide_shell.commands.catalog import ALIASES, COMMANDS
+from rapide_shell.commands.arguments import ArgumentParser, DeclaredArguments, declared_arguments
+from rapide_shell.commands.spec import CommandSpec
+from rapide_shell.outcome import CommandOutcome
 
 if TYPE_CHECKING:
-    from rapide_shell.commands.parser import Command
-    from rapide_shell.commands.spec import CommandSpec
-    from rapide_shell.outcome import CommandOutcome
     from rapide_shell.session import Session
 
-Handler = Callable[["Session", "Command", str], Awaitable["CommandOutcome"]]
+ArgumentsT = TypeVar("ArgumentsT")
+
+
+@dataclass(frozen=True)
+class Command(Generic[ArgumentsT]):
+    """One parsed command line.
+
+    ``name`` is the command's name (aliases resolved); ``text`` the line without its
+    comment; ``args`` what the command's parser made of its arguments: a frozen
+    dataclass of typed fields for a built-in command (``StepArguments(target=...)``),
+    a read-only mapping by ``ArgSpec.name`` for a command registered without a parser.
+    """
+
+    name: str
+    text: str
+    args: ArgumentsT
+
+
+Handler = Callable[["Session", Command[ArgumentsT], str], Awaitable[CommandOutcome]]
 """Runs one command: ``await handler(session, command, line) -> CommandOutcome``."""
 
 
-class CommandCatalog:
-    """The commands one session understands: the built-ins, then those registered.
+@dataclass(frozen=True)
+class CommandDefinition(Generic[ArgumentsT]):
+    """A command, whole: what ``help`` and completion show, how its arguments are read,
+    and what runs it. Every command of a catalog has all three."""
 
-    Iterating gives the specs in the order ``help`` lists them.
+    spec: CommandSpec
+    parse: ArgumentParser[ArgumentsT]
+    handler: Handler[ArgumentsT]
+
+
+class CommandCatalog:
+    """The commands one session understands, in the order they were registered (the
+    order ``help`` lists them: the built-in ones first).
+
+    Iterating gives the specs.
     """
 
     def __init__(self) -> None:
-        self._specs: dict[str, CommandSpec] = dict(COMMANDS)
-        self._aliases: dict[str, str] = dict(ALIASES)
-        self._added: dict[str, Handler] = {}
+        self._definitions: dict[str, CommandDefinition[Any]] = {}
+        self._aliases: dict[str, str] = {}
 
-    def register(self, spec: CommandSpec, handler: Handler) -> None:
-        """Add command ``spec``, run by ``handler`` (see the module docstring).
+    @overload
+    def register(self, spec: CommandSpec, handler: Handler[DeclaredArguments]) -> None: ...
+
+    @overload
+    def register(
+        self,
+        spec: CommandSpec,
+        handler: Handler[ArgumentsT],
+        *,
+        parse: ArgumentParser[ArgumentsT],
+    ) -> None: ...
+
+    def register(
+        self,
+        spec: CommandSpec,
+        handler: Handler[Any],
+        *,
+        parse: ArgumentParser[Any] | None = None,
+    ) -> None:
+        """Add command ``spec``, its arguments read by ``parse`` (default: as ``spec.args``
+        declare them) and run by ``handler`` (see the module docstring).
 
         Raises ValueError when its name or an alias is already a command or an alias,
-        or when an argument other than the last takes the rest of the line.
+        or, for arguments read as declared, when one other than the last takes the rest
+        of the line.
         """
         for word in (spec.name, *spec.aliases):
             if self.lookup(word) is not None:
                 raise ValueError(f"cannot add command {spec.name!r}: {word!r} is already one")
             if not word or any(char.isspace() or char == "#" for char in word):
                 raise ValueError(f"cannot add command {spec.name!r}: {word!r} is not one word")
-        if any(arg.rest_of_line for arg in spec.args[:-1]):
+        if parse is None and any(arg.rest_of_line for arg in spec.args[:-1]):
             raise ValueError(
                 f"cannot add command {spec.name!r}: only its last argument may take "
                 "the rest of the line"
             )
-        self._specs[spec.name] = spec
+        self._definitions[spec.name] = CommandDefinition(
+            spec, declared_arguments if parse is None else parse, handler
+        )
         self._aliases.update(dict.fromkeys(spec.aliases, spec.name))
-        self._added[spec.name] = handler
 
     def lookup(self, word: str) -> CommandSpec | None:
         """The command that ``word`` names (its name or an alias), or None."""
-        return self._specs.get(self._aliases.get(word, word))
+        definition = self._definitions.get(self._aliases.get(word, word))
+        return None if definition is None else definition.spec
+
+    def definition(self, name: str) -> CommandDefinition[Any]:
+        """Command ``name``, whole (KeyError when there is none)."""
+        return self._definitions[name]
 
     def __getitem__(self, name: str) -> CommandSpec:
-        return self._specs[name]
+        return self._definitions[name].spec
 
     def __contains__(self, name: object) -> bool:
-        return name in self._specs
+        return name in self._definitions
 
     def __iter__(self) -> Iterator[CommandSpec]:
-        return iter(self._specs.values())
+        return (definition.spec for definition in self._definitions.values())
+
+    def __len__(self) -> int:
+        return len(self._definitions)
 
     @property
     def names(self) -> list[str]:
         """Every command's name, in ``help`` order."""
-        return list(self._specs)
+        return list(self._definitions)
 
     @property
     def words(self) -> list[str]:
         """Every name and alias: what a line may start with."""
-        return [*self._specs, *self._aliases]
-
-    def is_added(self, name: str) -> bool:
-        """True for a command added with :meth:`register` (its arguments are read from
-        its spec), False for a built-in one."""
-        return name in self._added
-
-    def handler(self, name: str) -> Handler:
-        """The function that runs command ``name``."""
-        if name in self._added:
-            return self._added[name]
-        from rapide_shell.commands.handlers import HANDLERS  # they import the session's parts
-
-        return HANDLERS[name]
-
-
-BUILTIN_CATALOG = CommandCatalog()
-"""The built-in commands alone: what a line is parsed against when no session says."""
+        return [*self._definitions, *self._aliases]

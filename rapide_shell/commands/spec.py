@@ -33,6 +33,10 @@ class ArgKind(Enum):
     """One word of a fixed set (see :attr:`ArgSpec.choices`)."""
     EXPECT_OPTION = "expect-option"
     """``count=N`` or ``none`` after an ``expect`` pattern."""
+    MAP_NAME = "map-name"
+    """The name of a map the architecture file defines (a module-level ``ArchitectureMap``)."""
+    TEXT = "text"
+    """Free text to the end of the line, such as a line of narration: nothing to complete."""
 
 
 @dataclass(frozen=True)

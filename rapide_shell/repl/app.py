@@ -30,7 +30,6 @@ from rich.text import Text
 
 from pyrapide.core.printable import printable
 from rapide_shell.loader import LoadError
-from rapide_shell.recording import Recorder
 from rapide_shell.render import note, printing_console
 from rapide_shell.session import Session
 
@@ -90,37 +89,27 @@ async def run_repl(
 ) -> int:
     """Load ``file`` and read commands until the user leaves; return the exit status."""
     console = printing_console(highlight=False)
+    interrupts: _Interrupts | None = None
     try:
-        session = Session.load(file, arch=arch, seed=seed)
-        await session.start()
+        async with Session.open(
+            file, arch=arch, seed=seed, record=record, force_record=force_record
+        ) as session:
+            _welcome(console, session)
+            prompt: PromptSession[str] = PromptSession(
+                history=_history(), completer=SessionCompleter(session), complete_while_typing=False
+            )
+            interrupts = _Interrupts(session, prompt)
+            interrupts.install()
+            await _loop(console, session, prompt, interrupts)
     except LoadError as error:
         sys.stderr.write(f"rapide: {printable(str(error))}\n")
         return error.exit_status
-    if record is not None:
-        try:
-            session.recorder = Recorder(
-                record, source=file, seed=session.seed, force=force_record
-            )
-        except OSError as error:
-            sys.stderr.write(f"rapide: {printable(str(error))}\n")
-            await session.close()
-            return EXIT_ERROR
-    _welcome(console, session)
-    prompt: PromptSession[str] = PromptSession(
-        history=_history(), completer=SessionCompleter(session), complete_while_typing=False
-    )
-    interrupts = _Interrupts(session, prompt)
-    interrupts.install()
-    problem = None
-    try:
-        await _loop(console, session, prompt, interrupts)
     finally:
-        await session.close()
-        interrupts.uninstall()
-        if session.recorder is not None:
-            problem = session.recorder.close()
-    if problem is not None:
-        sys.stderr.write(f"rapide: {printable(problem)}\n")
+        # Only now: a Ctrl-C while the finish hooks run must not kill the program.
+        if interrupts is not None:
+            interrupts.uninstall()
+    if session.recording_problem is not None:
+        sys.stderr.write(f"rapide: {printable(session.recording_problem)}\n")
         return EXIT_ERROR
     return EXIT_OK
 

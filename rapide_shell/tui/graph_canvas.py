@@ -83,9 +83,9 @@ class Canvas:
             glyphs = KIND_GLYPHS[edge.kind]
             for before, (x, y), after in zip(points, points[1:], points[2:], strict=False):
                 directions = {_direction((x, y), before), _direction((x, y), after)}
-                vertical = "up" if "up" in directions else "down"
-                horizontal = "left" if "left" in directions else "right"
-                self.put(x, y, glyphs[_CORNER_SLOT[(vertical, horizontal)]], role)
+                up_or_down = "up" if "up" in directions else "down"
+                left_or_right = "left" if "left" in directions else "right"
+                self.put(x, y, glyphs[_CORNER_SLOT[(up_or_down, left_or_right)]], role)
             (sx, sy), (tx, ty), last_corner_y = points[0], points[-1], points[-2][1]
             self.put(sx, sy, "┬", role)
             if ty > last_corner_y:  # into the top of a box below
@@ -149,7 +149,7 @@ class Canvas:
     ) -> list[Cell]:
         """Tags ``track`` with ``[index]`` for a label written in the legend; returns the
         tag. A footnote mark, not "#1": the queue beside the graph names dispatches so."""
-        tag = [(ch, ("label", edge.index, edge.kind)) for ch in f"[{edge.index}]"]
+        tag: list[Cell] = [(ch, ("label", edge.index, edge.kind)) for ch in f"[{edge.index}]"]
         y = track_y[track]
         start = self._spot(edge, y, track, len(tag), max_width)
         if start is None:

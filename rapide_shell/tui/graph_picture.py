@@ -340,7 +340,9 @@ class _Plan:
         used = max([grid.used_width(right)] + [len(line) for line in legend])
         rows = [row[:used] + [BLANK] * (used - len(row)) for row in grid.rows]
         for line in legend:
-            lane_rows.setdefault(line[0][1][1], []).append(len(rows))
+            tag_role = line[0][1]  # a legend line opens with its edge's tag
+            assert tag_role is not None
+            lane_rows.setdefault(tag_role[1], []).append(len(rows))
             rows.append(line + [BLANK] * (used - len(line)))
 
         boxes = {

@@ -81,16 +81,16 @@ def session_problems(session: Any) -> list[Problem]:
 def problem_from(notification: Any) -> Problem | None:
     """The problem a notification reports (None for the notifications that are not one)."""
     if isinstance(notification, GuardError):
-        connection, error = notification.connection, notification.error
+        connection, error, event = notification.connection, notification.error, notification.event
+        on_event = f" on {event.name} ({event.id})" if event is not None else ""
         return Problem(
             kind="error",
             summary=(
                 f"guard of connection [{connection.index}] raised {type(error).__name__}: "
-                f"{error} on {notification.event.name} ({notification.event.id}); "
-                f"not delivered to {notification.component}"
+                f"{error}{on_event}; not delivered to {notification.component}"
             ),
             details=notification.traceback,
-            event_id=notification.event.id,
+            event_id=event.id if event is not None else None,
         )
     if isinstance(notification, HandlerError):
         event = notification.event

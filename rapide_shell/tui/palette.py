@@ -19,12 +19,12 @@ class CommandLanguageProvider(Provider):
     is put in the command bar for the user to finish."""
 
     def _choose(self, spec: CommandSpec) -> None:
-        app = cast("RapideApp", self.app)
+        screen = cast("RapideApp", self.app).main_screen
         takes_required = any(not arg.optional for arg in spec.args)
         if takes_required:
-            app.prefill_command(f"{spec.name} ")
+            screen.prefill_command(f"{spec.name} ")
         else:
-            app.submit_command(spec.name)
+            screen.submit_command(spec.name)
 
     async def discover(self) -> Hits:
         """Lists every command when nothing is typed yet."""

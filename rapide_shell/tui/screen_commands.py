@@ -6,12 +6,19 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from rapide_shell.commands import ArgKind, ArgSpec, CommandCatalog, CommandError, CommandSpec
+from rapide_shell.commands import (
+    ArgKind,
+    ArgSpec,
+    Command,
+    CommandCatalog,
+    CommandError,
+    CommandSpec,
+    DeclaredArguments,
+)
 from rapide_shell.hookspecs import hookimpl
 from rapide_shell.outcome import CommandOutcome
 
 if TYPE_CHECKING:
-    from rapide_shell.commands.parser import Command
     from rapide_shell.session import Session
     from rapide_shell.tui.app import RapideApp
 
@@ -40,7 +47,9 @@ class ScreenCommands:
         """Adds ``screenshot``."""
         catalog.register(SCREENSHOT, self.screenshot)
 
-    async def screenshot(self, session: Session, command: Command, line: str) -> CommandOutcome:
+    async def screenshot(
+        self, session: Session, command: Command[DeclaredArguments], line: str
+    ) -> CommandOutcome:
         """Runs ``screenshot [FILE.svg]``."""
         try:
             saved = self.app.save_screenshot_file(command.args["FILE"])

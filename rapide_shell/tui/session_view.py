@@ -1,7 +1,7 @@
 """Drawing a session on the main screen, from its notifications, batched per frame.
 
-:class:`SessionView` is the part of the app that turns what the session reports into
-widget updates; the app mixes it in. Notifications are only folded into a
+:class:`SessionView` turns what the session reports into widget updates on the screen
+it belongs to. Notifications are only folded into a
 :class:`~rapide_shell.tui.live.NotificationBatch` as they come (a run can send
 thousands per frame) and the batch is drawn when a one-shot frame timer fires.
 """
@@ -10,23 +10,25 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
+from textual.screen import Screen
 from textual.widgets import RichLog, Static
 
 from pyrapide.core.printable import printable
 from rapide_shell.render import counted, note
-from rapide_shell.tui.graph_model import spec_from_description
-from rapide_shell.tui.live import NotificationBatch, session_problems
+from rapide_shell.tui.live import NotificationBatch
+from rapide_shell.tui.panels import PANELS, SessionPanel
 from rapide_shell.tui.widgets.connection_graph import ConnectionGraph
 from rapide_shell.tui.widgets.dispatch_queue import DispatchQueue
 from rapide_shell.tui.widgets.error_panel import ErrorPanel
 from rapide_shell.tui.widgets.event_log import EventLog
 from rapide_shell.tui.widgets.inspector import Inspector, causal_history
-from rapide_shell.tui.widgets.watch_panel import WatchEntry, WatchPanel
 
 if TYPE_CHECKING:
+    from pyrapide.core import Event
     from rapide_shell.session import Session
 
 #: Notifications are drawn at most this often (seconds): a fast run redraws per frame.
@@ -42,17 +44,17 @@ _STATE_STYLES = {"running": "green", "paused": "yellow", "quiet": "blue", "close
 
 
 class SessionView:
-    """Redraws the main screen's panels from the session's notifications.
+    """Redraws ``screen``'s panels from ``session``'s notifications.
 
-    Mixed into the app (it uses ``query_one``, ``set_timer`` and ``notify``); call
-    :meth:`init_session_view` from the app's ``__init__``.
+    :meth:`attach` subscribes to the session (before it starts, so that nothing it
+    reports is missed), :meth:`redraw_all` draws everything from the session's state,
+    :meth:`detach` unsubscribes.
     """
 
-    session: Session
-    output: RichLog
-
-    def init_session_view(self) -> None:
-        """Sets up the batching and redraw state."""
+    def __init__(self, screen: Screen[Any], session: Session) -> None:
+        self.screen = screen
+        self.session = session
+        self._unsubscribe: Callable[[], None] | None = None
         self._batch = NotificationBatch()
         self._draw_scheduled = False
         self._delivered: Counter[int] = Counter()
@@ -62,6 +64,41 @@ class SessionView:
         """When each throttled redraw last ran (loop time)."""
         self._deferred: set[str] = set()
         """Throttled redraws waiting for their turn."""
+        self._panels: list[SessionPanel] | None = None
+
+    @property
+    def output(self) -> RichLog:
+        """The output panel where commands and their results are printed."""
+        return self.screen.query_one("#console", RichLog)
+
+    def attach(self) -> None:
+        """Starts listening to the session."""
+        self._unsubscribe = self.session.subscribe(self._on_notification)
+
+    def detach(self) -> None:
+        """Stops listening to the session."""
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+
+    def redraw_all(self) -> None:
+        """Draws every panel from the session's state, dropping what was batched so far
+        (the session holds all of it)."""
+        self._batch = NotificationBatch()
+        self._redraw_all()
+
+    def inspect(self, event: Event, *, followed: bool = False) -> None:
+        """Shows ``event`` in the inspector; while following a run, now and then only."""
+        if followed:
+            # Following a run: show the newest event now and then, not per frame.
+            self._throttle("inspector", self._inspect_selected)
+        else:
+            self._show_in_inspector(event)
+
+    def highlight_queue_connection(self, connection_index: int | None) -> None:
+        """Highlights in the graph the connection of the dispatch highlighted in the queue."""
+        self._queue_connection = connection_index
+        self._redraw_highlight()
 
     def _on_notification(self, notification: Any) -> None:
         # Called synchronously by the session, maybe thousands of times per frame:
@@ -69,11 +106,11 @@ class SessionView:
         self._batch.add(notification)
         if not self._draw_scheduled:
             self._draw_scheduled = True
-            self.set_timer(FRAME_SECONDS, self._draw_batch)
+            self.screen.set_timer(FRAME_SECONDS, self._draw_batch)
 
     def _draw_batch(self) -> None:
         self._draw_scheduled = False
-        if not self.query(EventLog):  # the screen is being torn down
+        if not self.screen.query(EventLog):  # the screen is being torn down
             return
         batch, self._batch = self._batch, NotificationBatch()
         if batch.reset is not None:
@@ -87,15 +124,11 @@ class SessionView:
         self._apply(batch)
 
     def _apply(self, batch: NotificationBatch) -> None:
-        log = self.query_one(EventLog)
-        if batch.events and batch.reset is None:
-            log.add_events(batch.events)
-        for event_id in batch.failed_event_ids:
-            log.mark_failed(event_id)
+        for panel in self._session_panels():
+            panel.show_batch(batch, self.session)
         if batch.problems:
-            self.query_one(ErrorPanel).add_problems(batch.problems)
             latest = batch.problems[-1]
-            self.notify(
+            self.screen.notify(
                 latest.summary, title=latest.kind, severity="error", timeout=6, markup=False
             )
         self._delivered.update(batch.delivered)
@@ -105,16 +138,24 @@ class SessionView:
             )
         if batch.queue_changed or batch.delivered:
             self._throttle("queue", self._redraw_queue_and_counts)
-        if batch.watches_changed:
-            self._redraw_watches()
         for hit in batch.breakpoint_hits:
             self.output.write(note(
                 f"breakpoint {hit.break_id} ({hit.pattern_text}) hit by {hit.event.id} "
                 f"{hit.event.name}: the run pauses", style="bold yellow"))
-            log.select_id(hit.event.id)
+            self.screen.query_one(EventLog).select_id(hit.event.id)
         for outcome in batch.outcomes:
             self._print_outcome(outcome)
         self._redraw_status()
+
+    def _session_panels(self) -> list[SessionPanel]:
+        """The panels that draw the session themselves (found once: the layout is fixed)."""
+        if self._panels is None:
+            self._panels = [
+                widget
+                for widget in (self.screen.query_one(f"#{panel.id}") for panel in PANELS)
+                if isinstance(widget, SessionPanel)
+            ]
+        return self._panels
 
     def _print_outcome(self, outcome: Any) -> None:
         output = outcome.output
@@ -126,7 +167,7 @@ class SessionView:
                 style="dim"))
             self.output.write(output[-1])
 
-    def _throttle(self, name: str, redraw: Any) -> None:
+    def _throttle(self, name: str, redraw: Callable[[], None]) -> None:
         """Runs ``redraw`` now, or, while a run is busy, at most once per its interval in
         BUSY_REDRAW_SECONDS (the last request is never lost: it runs when its turn comes)."""
         now = self._loop_time()
@@ -141,35 +182,24 @@ class SessionView:
 
             def later() -> None:
                 self._deferred.discard(name)
-                if self.query(EventLog):
+                if self.screen.query(EventLog):
                     self._throttled[name] = self._loop_time()
                     redraw()
 
-            self.set_timer(interval - (now - last), later)
+            self.screen.set_timer(interval - (now - last), later)
 
     @staticmethod
     def _loop_time() -> float:
         return asyncio.get_running_loop().time()
 
     def _redraw_all(self) -> None:
-        session = self.session
         self._delivered.clear()
         self._active_dispatch_connection = None
-        self.query_one(ConnectionGraph).show(spec_from_description(session.description))
-        log = self.query_one(EventLog)
-        log.clear()
-        log.add_events(list(session.computation))
-        errors = self.query_one(ErrorPanel)
-        errors.clear()
         # What the system reported before this redraw (its start hooks, say) is kept
-        # by the session: show it from there.
-        errors.add_problems(session_problems(session))
-        for problem in errors.problems:
-            if problem.kind == "error" and problem.event_id is not None:
-                log.mark_failed(problem.event_id)
-        self.query_one(Inspector).clear()
+        # by the session: each panel draws it from there.
+        for panel in self._session_panels():
+            panel.show_session(self.session)
         self._redraw_queue_and_counts()
-        self._redraw_watches()
         self._redraw_status()
 
     def _redraw_queue_and_counts(self) -> None:
@@ -179,8 +209,8 @@ class SessionView:
             index = getattr(dispatch.connection, "index", None)
             if index is not None:
                 queued[index] += 1
-        self.query_one(DispatchQueue).show_pending(pending, self.session.next_dispatch())
-        graph = self.query_one(ConnectionGraph)
+        self.screen.query_one(DispatchQueue).show_pending(pending, self.session.next_dispatch())
+        graph = self.screen.query_one(ConnectionGraph)
         graph.update_counts(self._delivered, queued)
         self._redraw_highlight()
 
@@ -188,20 +218,13 @@ class SessionView:
         connection = self._queue_connection
         if connection is None:
             connection = self._active_dispatch_connection
-        self.query_one(ConnectionGraph).highlight(connection)
-
-    def _redraw_watches(self) -> None:
-        entries = [
-            WatchEntry(watch.id, watch.pattern_text, watch.count, watch.matches)
-            for watch in self.session.watches
-        ]
-        self.query_one(WatchPanel).show_watches(entries)
+        self.screen.query_one(ConnectionGraph).highlight(connection)
 
     def _redraw_status(self) -> None:
         session = self.session
-        errors = len(self.query_one(ErrorPanel).problems)
+        errors = len(self.screen.query_one(ErrorPanel).problems)
         breaks = len(session.breakpoints)
-        events = self.query_one(EventLog).event_count
+        events = self.screen.query_one(EventLog).event_count
         # Drawn every frame of a run: ``state`` and ``pending_count`` each gather and
         # sort the whole queue, so each is read once.
         state = session.state
@@ -213,15 +236,15 @@ class SessionView:
             f" · {counted(breaks, 'breakpoint')}",
             (f" · {counted(errors, 'error')}", "bold red" if errors else ""),
         )
-        self.query_one("#status", Static).update(status, layout=False)  # always one line
+        self.screen.query_one("#status", Static).update(status, layout=False)  # always one line
 
     def _inspect_selected(self) -> None:
-        event = self.query_one(EventLog).selected_event
+        event = self.screen.query_one(EventLog).selected_event
         if event is not None:
             self._show_in_inspector(event)
 
-    def _show_in_inspector(self, event: Any) -> None:
-        inspectors = self.query(Inspector)  # empty while the app shuts down
+    def _show_in_inspector(self, event: Event) -> None:
+        inspectors = self.screen.query(Inspector)  # empty while the app shuts down
         poset = self.session.computation.poset
         if not inspectors or event not in poset:
             return

@@ -142,7 +142,7 @@ async def test_the_tui_command_bar_draws_the_timeline() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await type_command(pilot, "run")
         await type_command(pilot, "timeline 3")
-        shown = [line.text.rstrip() for line in app.output.lines]
+        shown = [line.text.rstrip() for line in app.main_screen.output.lines]
         pipe_done = next(line for line in shown if "e18 done" in line)
         assert pipe_done.endswith("<- e4, e16")
         assert any(line.split() == ["t", "connect", "pipe"] for line in shown)

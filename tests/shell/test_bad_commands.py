@@ -267,7 +267,8 @@ async def test_the_tui_reports_each_bad_line_and_goes_on(tmp_path: Path) -> None
         await type_command(pilot, "run")
         for line, message, _ in BAD_LINES[:6]:
             await type_command(pilot, line)  # typed in the command bar, Enter pressed
-            shown = "".join(segment.text for strip in app.output.lines for segment in strip)
+            output = app.main_screen.output
+            shown = "".join(segment.text for strip in output.lines for segment in strip)
             # The panel wraps long lines: compare without the blanks it moves.
             assert "".join(f"error: {message}".split()) in "".join(shown.split())
         await type_command(pilot, f"save {tmp_path / 'kept.json'}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -11,12 +12,15 @@ from rich.text import Text
 from rapide_shell.commands import (
     ArgKind,
     ArgSpec,
-    CommandCatalog,
+    ArgumentText,
+    Command,
     CommandError,
     CommandSpec,
     CommandSyntaxError,
     parse_command,
 )
+from rapide_shell.commands.arguments import number
+from rapide_shell.commands.builtin import builtin_catalog
 from rapide_shell.outcome import CommandOutcome
 from rapide_shell.session import Session
 
@@ -89,11 +93,11 @@ async def test_an_added_command_belongs_to_its_session_only(shop_file: Any) -> N
     finally:
         await second.close()
     with pytest.raises(CommandSyntaxError):
-        parse_command("shout loud 1")
+        parse_command("shout loud 1", builtin_catalog())
 
 
 def test_a_name_taken_or_not_one_word_is_refused() -> None:
-    catalog = CommandCatalog()
+    catalog = builtin_catalog()
     taken = CommandSpec(name="step", usage="step", summary="s", details="d")
     with pytest.raises(ValueError, match="'step' is already one"):
         catalog.register(taken, shout)
@@ -110,3 +114,73 @@ def test_a_name_taken_or_not_one_word_is_refused() -> None:
     with pytest.raises(ValueError, match="only its last argument"):
         catalog.register(greedy_first, shout)
     assert "again" not in catalog and "odd" not in catalog
+
+
+@dataclass(frozen=True)
+class RepeatArguments:
+    times: int
+    word: str
+
+
+def parse_repeat(text: ArgumentText) -> RepeatArguments:
+    words = text.at_most(2)
+    if len(words) < 2:
+        raise CommandSyntaxError("repeat needs a number and a word", column=text.end)
+    return RepeatArguments(number(words[0], "the number of times"), words[1].text)
+
+
+async def repeat(
+    session: Session, command: Command[RepeatArguments], line: str
+) -> CommandOutcome:
+    said = " ".join([command.args.word] * command.args.times)
+    return CommandOutcome(line, "repeat", output=(Text(said),), data={"said": said})
+
+
+REPEAT = CommandSpec(
+    name="repeat",
+    usage="repeat N WORD",
+    summary="Say WORD N times.",
+    details="Says WORD N times.",
+    args=(ArgSpec("N", ArgKind.INTEGER), ArgSpec("WORD", ArgKind.PAYLOAD)),
+)
+
+
+async def test_a_command_with_its_own_parser_gets_its_typed_arguments(
+    shop_session: Session,
+) -> None:
+    shop_session.catalog.register(REPEAT, repeat, parse=parse_repeat)
+    parsed = parse_command("repeat 3 ho", shop_session.catalog)
+    assert parsed is not None and parsed.args == RepeatArguments(3, "ho")
+    assert (await shop_session.execute("repeat 2 ho")).data == {"said": "ho ho"}
+    refused = await shop_session.execute("repeat x ho")
+    assert refused.error == "the number of times must be a whole number, not 'x'"
+    assert refused.column == 7
+    assert (await shop_session.execute("repeat 2 ho hum")).error == "unexpected 'hum'"
+
+
+async def test_a_parser_that_breaks_is_an_error_line_not_a_crash(shop_session: Session) -> None:
+    def broken(text: ArgumentText) -> RepeatArguments:
+        raise ZeroDivisionError("division by zero")
+
+    shop_session.catalog.register(REPEAT, repeat, parse=broken)
+    outcome = await shop_session.execute("repeat 1 ho")
+    assert not outcome.ok
+    assert outcome.error == "cannot read the line: ZeroDivisionError: division by zero"
+    assert (await shop_session.execute("run")).ok
+
+
+def test_the_built_in_commands_are_plugins_registered_before_the_installed_ones(
+    shop_file: Any,
+) -> None:
+    session = Session.load(shop_file)
+    registered = {name for name, _ in session.plugins.list_name_plugin()}
+    assert {
+        "rapide-builtin-injecting",
+        "rapide-builtin-running",
+        "rapide-builtin-observing",
+        "rapide-builtin-inspecting",
+        "rapide-builtin-restarting",
+        "rapide-builtin-general",
+    } <= registered
+    assert session.catalog.names[: len(builtin_catalog())] == builtin_catalog().names
+    assert session.catalog.names[len(builtin_catalog()) :] == ["timeline"]

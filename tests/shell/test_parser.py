@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+from typing import Any
+
 import pytest
 
 from rapide_shell.commands import (
-    COMMANDS,
+    Command,
     CommandSyntaxError,
-    StepTarget,
-    parse_command,
     parse_payload,
     split_words,
     strip_comment,
 )
-from rapide_shell.commands.handlers import HANDLERS
+from rapide_shell.commands import parse_command as parse_against
+from rapide_shell.commands.builtin import builtin_catalog
+from rapide_shell.commands.builtin.running import StepTarget
+
+BUILTIN = builtin_catalog()
+
+
+def parse_command(line: str) -> Command[Any] | None:
+    return parse_against(line, BUILTIN)
 
 
 def syntax_error(line: str) -> CommandSyntaxError:
@@ -43,7 +52,7 @@ def test_comment_is_stripped_but_not_inside_quotes_or_before_a_dispatch_id() -> 
 
 def test_a_hash_word_is_a_dispatch_reference_for_step_and_no_comment() -> None:
     command = parse_command("step #abc")
-    assert command is not None and command.args["target"] == StepTarget(no_such_dispatch="#abc")
+    assert command is not None and command.args.target == StepTarget(no_such_dispatch="#abc")
     with pytest.raises(CommandSyntaxError, match="unexpected '#go'"):
         parse_command("run #go")
 
@@ -77,8 +86,8 @@ def test_inject_key_values_are_json_literals_else_text() -> None:
     command = parse_command('inject APIService.request type=query key=42 ok=true x=null tags=["a"]')
     assert command is not None
     assert command.name == "inject"
-    assert command.args["event"] == "APIService.request"
-    payload = command.args["payload"]
+    assert command.args.event == "APIService.request"
+    payload = command.args.payload
     assert payload.values == {"type": "query", "key": 42, "ok": True, "x": None, "tags": ["a"]}
     assert payload.typed_as["key"] == "42"
 
@@ -86,8 +95,8 @@ def test_inject_key_values_are_json_literals_else_text() -> None:
 def test_inject_takes_one_json_object() -> None:
     command = parse_command('inject DatabaseService.result {"key": "42", "rows": []}')
     assert command is not None
-    assert command.args["payload"].values == {"key": "42", "rows": []}
-    assert command.args["payload"].typed_as == {}
+    assert command.args.payload.values == {"key": "42", "rows": []}
+    assert command.args.payload.typed_as == {}
 
 
 @pytest.mark.parametrize(
@@ -127,7 +136,7 @@ def test_payload_parser_alone() -> None:
 def test_step_targets(line: str, target: StepTarget) -> None:
     command = parse_command(line)
     assert command is not None
-    assert command.args["target"] == target
+    assert command.args.target == target
 
 
 def test_step_refuses_other_words_and_suggests_a_kind() -> None:
@@ -154,10 +163,10 @@ def test_aliases_resolve_to_the_command() -> None:
 def test_patterns_are_parsed_with_the_pattern_grammar() -> None:
     command = parse_command("watch APIService.request(key=?k) -> DatabaseService.result(key=?k)")
     assert command is not None
-    assert command.args["pattern_text"] == (
+    assert command.args.pattern_text == (
         "APIService.request(key=?k) -> DatabaseService.result(key=?k)"
     )
-    assert str(command.args["pattern"]) == command.args["pattern_text"]
+    assert str(command.args.pattern) == command.args.pattern_text
 
 
 def test_pattern_syntax_error_carries_the_column_in_the_line() -> None:
@@ -174,9 +183,9 @@ def test_expect_options() -> None:
     counted = parse_command("expect A.b -> C.d count=3")
     never = parse_command("expect A.b none")
     assert plain is not None and counted is not None and never is not None
-    assert (plain.args["count"], plain.args["none"]) == (None, False)
-    assert (counted.args["count"], counted.args["pattern_text"]) == (3, "A.b -> C.d")
-    assert (never.args["none"], never.args["pattern_text"]) == (True, "A.b")
+    assert (plain.args.count, plain.args.none) == (None, False)
+    assert (counted.args.count, counted.args.pattern_text) == (3, "A.b -> C.d")
+    assert (never.args.none, never.args.pattern_text) == (True, "A.b")
     assert "whole number" in syntax_error("expect A.b count=x").message
 
 
@@ -203,7 +212,7 @@ def test_expect_options() -> None:
 def test_arguments_are_typed(line: str, args: dict[str, object]) -> None:
     command = parse_command(line)
     assert command is not None
-    assert dict(command.args) == args
+    assert asdict(command.args) == args
 
 
 @pytest.mark.parametrize(
@@ -224,10 +233,17 @@ def test_bad_arguments(line: str, message: str) -> None:
     assert message in syntax_error(line).message
 
 
-def test_every_command_has_help_and_a_handler() -> None:
-    assert set(HANDLERS) == set(COMMANDS)
-    for spec in COMMANDS.values():
+def test_every_command_has_help_a_parser_and_a_handler() -> None:
+    assert BUILTIN.names == [
+        "inject", "step", "run", "continue", "pause", "break", "unbreak", "breaks", "watch",
+        "unwatch", "matches", "expect", "show", "why", "effects", "export", "save", "map",
+        "load", "seed", "reset", "reload", "say", "wait", "help", "quit",
+    ]
+    for spec in BUILTIN:
         assert spec.summary and spec.details and spec.usage.startswith(spec.name)
+        definition = BUILTIN.definition(spec.name)
+        assert definition.spec is spec and callable(definition.parse)
+        assert callable(definition.handler)
 
 
 @pytest.mark.parametrize(

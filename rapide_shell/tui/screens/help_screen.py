@@ -15,7 +15,7 @@ from textual.widgets import Static
 NAVIGATION = """\
 The command bar is focused when the shell opens: type a command and press Enter
 (Tab completes, ↑/↓ recall earlier lines). Escape leaves the bar for the panels;
-Tab/Shift+Tab or the keys 1 to 7 move between panels; `:` comes back to the bar.
+Tab/Shift+Tab or the keys {first} to {last} move between panels; `:` comes back to the bar.
 
 Event log: ↑/↓/PgUp/PgDn/Home pick an event (the inspector shows it), Enter goes
 into the inspector; End follows new events again.
@@ -30,7 +30,8 @@ waits in a pipe. A label that does not fit is written under the lanes, tagged #N
 
 
 class HelpScreen(ModalScreen[None]):
-    """Lists ``bindings`` (key, description) and ``commands`` (usage, summary)."""
+    """Lists ``bindings`` (key, description) and ``commands`` (usage, summary);
+    ``panel_keys`` are the first and last keys that focus a panel."""
 
     BINDINGS = [
         Binding("escape,q,question_mark,f1", "close", "Close help", id="help.close"),
@@ -40,28 +41,34 @@ class HelpScreen(ModalScreen[None]):
         self,
         bindings: Iterable[tuple[str, str]],
         commands: Iterable[tuple[str, str]],
+        *,
+        panel_keys: tuple[str, str],
     ) -> None:
         super().__init__()
-        self._key_rows = list(bindings)
-        self._command_rows = list(commands)
+        self.key_rows = list(bindings)
+        """The keys listed: (key, what it does)."""
+        self.command_rows = list(commands)
+        """The commands listed: (usage, summary)."""
+        self.navigation = NAVIGATION.format(first=panel_keys[0], last=panel_keys[1])
+        """How to move around the screen."""
 
     def compose(self) -> ComposeResult:
         keys = Table.grid(padding=(0, 2))
         keys.add_column(style="bold")
         keys.add_column()
-        for key, description in self._key_rows:
+        for key, description in self.key_rows:
             keys.add_row(Text(key), Text(description))
         commands = Table.grid(padding=(0, 2))
         commands.add_column(style="bold", no_wrap=True)
         commands.add_column()
-        for usage, summary in self._command_rows:
+        for usage, summary in self.command_rows:
             # Text, not markup: usages hold brackets ("[N | connect|pipe|agent | #ID]").
             commands.add_row(Text(usage), Text(summary))
         with VerticalScroll(id="help-box"):
             yield Static(Text("Keys", style="bold underline"))
             yield Static(keys)
             yield Static(Text("\nMoving around", style="bold underline"))
-            yield Static(NAVIGATION)
+            yield Static(self.navigation)
             yield Static(Text("\nCommands (help COMMAND in the bar says more)",
                               style="bold underline"))
             yield Static(commands)

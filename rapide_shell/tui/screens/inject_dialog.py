@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
+from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Static
 
 from pyrapide.core.json_file import JSONTextError
@@ -99,7 +100,7 @@ class InjectDialog(ModalScreen[str | None]):
             if name:
                 await fields.mount(Static(note(f"no action named {name!r} yet"), classes="hint"))
             return
-        rows = []
+        rows: list[Widget] = []
         for param in spec.params:
             annotation = param.annotation or "any"
             marker = "" if param.required else " (optional)"

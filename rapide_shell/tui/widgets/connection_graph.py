@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from rich.segment import Segment
 from rich.style import Style
@@ -13,8 +14,12 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from rapide_shell.tui.graph_canvas import Role
-from rapide_shell.tui.graph_model import GraphSpec
+from rapide_shell.tui.graph_model import GraphSpec, spec_from_description
 from rapide_shell.tui.graph_picture import GraphPicture, draw_graph
+
+if TYPE_CHECKING:
+    from rapide_shell.session import Session
+    from rapide_shell.tui.live import NotificationBatch
 
 
 class ConnectionGraph(ScrollView):
@@ -56,6 +61,13 @@ class ConnectionGraph(ScrollView):
     def picture(self) -> GraphPicture | None:
         """The current drawing (None before an architecture is shown)."""
         return self._picture
+
+    def show_session(self, session: Session) -> None:
+        """Draws the session's architecture, every count at zero."""
+        self.show(spec_from_description(session.description))
+
+    def show_batch(self, batch: NotificationBatch, session: Session) -> None:
+        """Nothing to do: the screen updates the counts with the queue's."""
 
     def show(self, spec: GraphSpec) -> None:
         """Draws a new architecture with all counts at zero."""

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import on
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from rapide_shell.tui.live import Problem
+from rapide_shell.tui.live import Problem, session_problems
+
+if TYPE_CHECKING:
+    from rapide_shell.session import Session
+    from rapide_shell.tui.live import NotificationBatch
 
 
 class ErrorPanel(OptionList):
@@ -42,6 +48,15 @@ class ErrorPanel(OptionList):
         self.set_options([Option(Text("no errors", "dim"), disabled=True)])
         self.border_title = "Errors"
         self.remove_class("has-problems")
+
+    def show_session(self, session: Session) -> None:
+        """Shows the handler errors and violations the session holds, and nothing else."""
+        self.clear()
+        self.add_problems(session_problems(session))
+
+    def show_batch(self, batch: NotificationBatch, session: Session) -> None:
+        """Adds the problems reported since the last frame."""
+        self.add_problems(batch.problems)
 
     def add_problems(self, problems: list[Problem]) -> None:
         """Appends problems and scrolls to the newest."""

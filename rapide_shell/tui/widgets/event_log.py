@@ -18,10 +18,13 @@ from textual.strip import Strip
 
 from pyrapide.core.printable import printable
 from rapide_shell.render import payload_text, shorten
+from rapide_shell.tui.live import session_problems
 from rapide_shell.tui.widgets.scrolling import set_virtual_size
 
 if TYPE_CHECKING:
     from pyrapide import Event
+    from rapide_shell.session import Session
+    from rapide_shell.tui.live import NotificationBatch
 
 #: Column widths grow with the longest value seen, up to these bounds.
 MAX_WIDTHS = {"id": 10, "time": 8, "source": 16, "name": 34}
@@ -129,6 +132,22 @@ class EventLog(ScrollView, can_focus=True):
             self._move_cursor(len(self._events) - 1, followed=True)
         else:
             self.refresh()
+
+    def show_session(self, session: Session) -> None:
+        """Shows every event of the session's computation, those whose handler raised
+        marked."""
+        self.clear()
+        self.add_events(list(session.computation))
+        for problem in session_problems(session):
+            if problem.kind == "error" and problem.event_id is not None:
+                self.mark_failed(problem.event_id)
+
+    def show_batch(self, batch: NotificationBatch, session: Session) -> None:
+        """Adds the events recorded since the last frame, and marks those that failed."""
+        if batch.events and batch.reset is None:
+            self.add_events(batch.events)
+        for event_id in batch.failed_event_ids:
+            self.mark_failed(event_id)
 
     def clear(self) -> None:
         """Forgets every event (after a reset or a load)."""

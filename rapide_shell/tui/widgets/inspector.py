@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from rich.console import RenderableType
 from rich.highlighter import JSONHighlighter
 from rich.text import Text
 from textual import events
@@ -21,6 +22,8 @@ from rapide_shell.tui.widgets.scrolling import set_virtual_size
 
 if TYPE_CHECKING:
     from pyrapide import Event
+    from rapide_shell.session import Session
+    from rapide_shell.tui.live import NotificationBatch
 
 HISTORY_LINE_LIMIT = 60
 #: Payloads longer than this (as JSON text) are shown cut, unhighlighted.
@@ -151,6 +154,13 @@ class Inspector(ScrollView, can_focus=True):
         self._build()
         self.scroll_to(y=0, animate=False)
 
+    def show_session(self, session: Session) -> None:
+        """Shows nothing: the event shown belonged to the computation replaced."""
+        self.clear()
+
+    def show_batch(self, batch: NotificationBatch, session: Session) -> None:
+        """Nothing to do: the screen shows here the event selected in the log."""
+
     def clear(self) -> None:
         """Shows nothing (no event selected)."""
         self._shown = None
@@ -170,7 +180,7 @@ class Inspector(ScrollView, can_focus=True):
         lines: list[Strip] = []
         self._link_rows = []
 
-        def add(renderable: object, component: str | None = None) -> None:
+        def add(renderable: RenderableType, component: str | None = None) -> None:
             render_style = style(component) if component else None
             options = self.app.console.options.update_width(width)
             for segments in self.app.console.render_lines(

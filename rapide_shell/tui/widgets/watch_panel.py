@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
@@ -13,6 +13,10 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from pyrapide.core.printable import printable
+
+if TYPE_CHECKING:
+    from rapide_shell.session import Session
+    from rapide_shell.tui.live import NotificationBatch
 
 #: Matches listed under an expanded watch; older ones are counted, not listed.
 SHOWN_MATCHES = 500
@@ -57,6 +61,20 @@ class WatchPanel(Tree[tuple[str, ...] | int]):
     def match_count(self, watch_id: int) -> int:
         """The number of matches last shown for watch ``watch_id``."""
         return self._watch_entries[watch_id].count
+
+    def show_session(self, session: Session) -> None:
+        """Shows the session's watches."""
+        self.show_watches(
+            [
+                WatchEntry(watch.id, watch.pattern_text, watch.count, watch.matches)
+                for watch in session.watches
+            ]
+        )
+
+    def show_batch(self, batch: NotificationBatch, session: Session) -> None:
+        """Shows the session's watches again when one was added, removed or matched."""
+        if batch.watches_changed:
+            self.show_session(session)
 
     def show_watches(self, entries: Sequence[WatchEntry]) -> None:
         """Updates the tree to ``entries``: new watches added, gone ones removed."""

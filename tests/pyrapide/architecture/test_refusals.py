@@ -146,7 +146,7 @@ def test_connections_must_be_connection_objects():
 
 
 def test_connections_must_be_a_list():
-    with refusal("Single.connections must be a list, got Connection"):
+    with refusal("Single.connections must be a list, got BasicConnection"):
 
         @architecture
         class Single:

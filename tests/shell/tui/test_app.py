@@ -285,7 +285,7 @@ async def test_pause_stops_a_runaway_run_and_keys_keep_working(forever_path):
     app = make_app(forever_path)
     async with app.run_test(size=SIZE) as pilot:
         await type_command(pilot, "inject Ticker.tick n=0")
-        app.submit_command("run")
+        app.main_screen.submit_command("run")
         await wait_until(pilot, lambda: len(app.session.computation) > 500)
         assert app.session.running
         await pilot.press("f6")
@@ -310,12 +310,12 @@ async def test_screenshot_is_a_command_of_the_tui_with_help_and_completion(shop_
     app = make_app(shop_path)
     async with app.run_test(size=SIZE) as pilot:
         await type_command(pilot, "help")
-        shown = "\n".join(line.text for line in app.output.lines)
+        shown = "\n".join(line.text for line in app.main_screen.output.lines)
         assert "screenshot [FILE.svg]" in shown and "Save an SVG picture" in shown
         await type_command(pilot, "help screenshot")
-        shown = "\n".join(line.text for line in app.output.lines)
+        shown = "\n".join(line.text for line in app.main_screen.output.lines)
         assert "Only the TUI has this" in shown
-        assert app._complete("scr") == ["screenshot "]
+        assert app.main_screen.complete("scr") == ["screenshot "]
         assert [hit.text async for hit in _palette(app).search("screenshot")]
         # It came through the plugin hooks, as any plugin's command would.
         app.session.plugins.check_pending()
@@ -365,7 +365,7 @@ async def test_a_script_plays_then_leaves_the_session_live(shop_path, tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: app.session.state == "quiet"
                          and len(app.session.computation) >= 3)
-        shown = [line.text.rstrip() for line in app.output.lines]
+        shown = [line.text.rstrip() for line in app.main_screen.output.lines]
         narration = shown.index("a request")
         inject = shown.index("> inject APIService.request type=query key=1")
         run = shown.index("> run")
@@ -592,7 +592,7 @@ async def test_a_screenshot_that_cannot_be_written_is_an_error_line(shop_path, t
     async with app.run_test(size=SIZE) as pilot:
         await type_command(pilot, f"screenshot {tmp_path}/no/such/folder/shot.svg")
         await type_command(pilot, "screenshot a.svg b.svg")
-        shown = [line.text.rstrip() for line in app.output.lines]
+        shown = [line.text.rstrip() for line in app.main_screen.output.lines]
         assert any(line.startswith("error: cannot save the screenshot") for line in shown)
         assert any("too many arguments; usage: screenshot [FILE.svg]" in line for line in shown)
 

@@ -43,13 +43,17 @@ def test_the_help_names_what_each_option_takes():
     assert "<float range>" not in result.stdout
 
 
-@pytest.mark.slow
-def test_the_shell_opens_in_a_terminal_and_quits_cleanly():
-    child = pexpect.spawn(
-        str(RAPIDE), ["shell", "examples/seed_system.py"], cwd=str(ROOT),
+def _shell_in_a_terminal(*arguments: str) -> pexpect.spawn:
+    return pexpect.spawn(
+        str(RAPIDE), ["shell", "examples/seed_system.py", *arguments], cwd=str(ROOT),
         dimensions=(36, 120), encoding="utf-8", timeout=30,
         env={"TERM": "xterm-256color", "PATH": str(RAPIDE.parent)},
     )
+
+
+@pytest.mark.slow
+def test_the_shell_opens_in_a_terminal_and_quits_cleanly():
+    child = _shell_in_a_terminal()
     child.expect("MySystem")
     child.expect("connect APIService.request")
     child.sendcontrol("q")
@@ -60,3 +64,18 @@ def test_the_shell_opens_in_a_terminal_and_quits_cleanly():
     tail = child.before[-400:]
     for restore in ("\x1b[?1049l", "\x1b[?25h", "\x1b[?1000l"):
         assert restore in tail
+
+
+@pytest.mark.slow
+def test_the_shell_records_what_is_typed_and_ends_the_file_on_quit(tmp_path: Path):
+    recording = tmp_path / "shell.rapide"
+    child = _shell_in_a_terminal("--seed", "4", "--record", str(recording))
+    child.expect("Tab completes")  # the command bar is there, focused
+    child.send("inject APIService.request type=query key=users/1\r")
+    child.expect("injected")
+    child.sendcontrol("q")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    lines = [line for line in recording.read_text().splitlines() if not line.startswith("#")]
+    assert lines == ["seed 4", 'inject APIService.request {"type": "query", "key": "users/1"}']

@@ -85,7 +85,7 @@ def test_a_reset_drops_what_the_old_system_reported():
     (event,) = _events("A.x")
     batch = NotificationBatch()
     batch.add(EventRecorded(1, event, ()))
-    batch.add(notices.SessionReset("reset"))
+    batch.add(notices.SessionReset(reason="reset"))
     assert batch.events == [] and batch.reset == "reset"
 
 

@@ -1,0 +1,369 @@
+"""Commands that observe: break/unbreak/breaks, watch/unwatch/matches, expect."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+
+from pyrapide.patterns import Pattern
+from rapide_shell import notices, render
+from rapide_shell.commands.arguments import (
+    ArgumentParser,
+    ArgumentText,
+    NoArguments,
+    PatternArguments,
+    no_arguments,
+    number,
+    pattern_arguments,
+    read_pattern,
+)
+from rapide_shell.commands.errors import CommandSyntaxError
+from rapide_shell.commands.registry import Command, CommandCatalog
+from rapide_shell.commands.spec import ArgKind, ArgSpec, CommandSpec
+from rapide_shell.hookspecs import hookimpl
+from rapide_shell.outcome import CommandOutcome
+from rapide_shell.suggestions import close_matches
+
+if TYPE_CHECKING:
+    from rapide_shell.session import Session
+
+MATCHES_SHOWN = 50
+"""``matches ID`` lists at most this many (the latest) matches."""
+
+PATTERN_SYNTAX = """\
+Patterns use the text syntax: `Service.action(field=value, other=?x)` matches one
+event (`*` for any name, `?x` binds a placeholder); `A -> B` (or `A >> B`) means A
+causally precedes B; `A || B` independent; `A & B` share a cause; `A or B` either."""
+
+BREAK = CommandSpec(
+    name="break",
+    usage="break PATTERN",
+    summary="Pause a run whenever an event matching PATTERN is recorded.",
+    details="Sets a breakpoint and prints its number.\n\n" + PATTERN_SYNTAX,
+    args=(ArgSpec("PATTERN", ArgKind.PATTERN, rest_of_line=True),),
+    examples=("break DatabaseService.error", 'break APIService.request(type="query")'),
+    while_running=True,
+)
+
+UNBREAK = CommandSpec(
+    name="unbreak",
+    usage="unbreak ID",
+    summary="Remove breakpoint ID.",
+    details="Removes the breakpoint with that number (see `breaks`).",
+    args=(ArgSpec("ID", ArgKind.BREAK_ID),),
+    while_running=True,
+)
+
+BREAKS = CommandSpec(
+    name="breaks",
+    usage="breaks",
+    summary="List the breakpoints and how often each has stopped a run.",
+    details="Lists every breakpoint: its number, its pattern and how many runs it stopped.",
+    while_running=True,
+)
+
+WATCH = CommandSpec(
+    name="watch",
+    usage="watch PATTERN",
+    summary="Count the matches of PATTERN as events are recorded.",
+    details="""\
+Adds a watch and prints its number. A watch counts the matches of its pattern over
+everything recorded (events recorded before the watch included) and keeps counting
+live; `matches ID` lists them.
+
+"""
+    + PATTERN_SYNTAX,
+    args=(ArgSpec("PATTERN", ArgKind.PATTERN, rest_of_line=True),),
+    examples=("watch APIService.request(key=?k) -> DatabaseService.result(key=?k)",),
+    while_running=True,
+)
+
+UNWATCH = CommandSpec(
+    name="unwatch",
+    usage="unwatch ID",
+    summary="Remove watch ID.",
+    details="Removes the watch with that number (see `matches`).",
+    args=(ArgSpec("ID", ArgKind.WATCH_ID),),
+    while_running=True,
+)
+
+MATCHES = CommandSpec(
+    name="matches",
+    usage="matches [ID]",
+    summary="List the watches with their counts, or the matches of watch ID.",
+    details="""\
+With no argument, lists every watch with its pattern and match count. With a watch
+number, lists that watch's matches: the events of each and the placeholders bound.""",
+    args=(ArgSpec("ID", ArgKind.WATCH_ID, optional=True),),
+    while_running=True,
+)
+
+EXPECT = CommandSpec(
+    name="expect",
+    usage="expect PATTERN [count=N | none]",
+    summary="Check that PATTERN matches now (at least once, exactly N times, or never).",
+    details="""\
+Checks the computation recorded so far: `expect P` holds when P has at least one match,
+`expect P count=N` when it has exactly N, `expect P none` when it has none. The result
+says what was expected and what was seen. In `rapide run`, a failed expect makes the
+command exit with status 1 (the rest of the script still runs).
+
+"""
+    + PATTERN_SYNTAX,
+    args=(
+        ArgSpec("PATTERN", ArgKind.PATTERN, rest_of_line=True),
+        ArgSpec("OPTION", ArgKind.EXPECT_OPTION, optional=True),
+    ),
+    examples=(
+        "expect DatabaseService.result count=1",
+        "expect DatabaseService.error none",
+    ),
+    while_running=True,
+)
+
+
+@dataclass(frozen=True)
+class NumberArguments:
+    """The number of a watch or a breakpoint."""
+
+    id: int
+
+
+def numbered(what: str, lister: str) -> ArgumentParser[NumberArguments]:
+    """The parser of a command that takes the number of a ``what`` (``lister`` lists them)."""
+
+    def parse(text: ArgumentText) -> NumberArguments:
+        word = text.only_word(f"a {what} id is needed (`{lister}` lists them)")
+        return NumberArguments(number(word, f"a {what} id"))
+
+    return parse
+
+
+@dataclass(frozen=True)
+class MatchesArguments:
+    """The watch whose matches to list, or None for the list of watches."""
+
+    id: int | None
+
+
+def parse_matches(text: ArgumentText) -> MatchesArguments:
+    """Nothing, or a watch's number."""
+    words = text.at_most(1)
+    return MatchesArguments(number(words[0], "a watch id") if words else None)
+
+
+@dataclass(frozen=True)
+class ExpectArguments:
+    """A pattern, and how many matches it must have: ``count`` exactly, none at all
+    (``none``), or at least one when neither is given."""
+
+    pattern: Pattern
+    pattern_text: str
+    count: int | None
+    none: bool
+
+
+_EXPECT_OPTION = re.compile(r"\s+(?:count=(?P<count>\S*)|(?P<none>none))\s*\Z")
+
+
+def parse_expect(text: ArgumentText) -> ExpectArguments:
+    """A pattern, then ``count=N`` or ``none`` or nothing."""
+    pattern_text = text.text
+    count: int | None = None
+    none = False
+    option = _EXPECT_OPTION.search(pattern_text)
+    if option:
+        if option.group("none"):
+            none = True
+        else:
+            raw = option.group("count")
+            if not raw.isdigit():
+                raise CommandSyntaxError(
+                    f"count= needs a whole number, not {raw!r}",
+                    column=text.column + option.start("count"),
+                )
+            count = int(raw)
+        pattern_text = pattern_text[: option.start()]
+    read = read_pattern(pattern_text, text.column)
+    return ExpectArguments(read.pattern, read.pattern_text, count, none)
+
+
+async def break_(
+    session: Session, command: Command[PatternArguments], line: str
+) -> CommandOutcome:
+    """Set a breakpoint."""
+    breakpoint_ = session.add_breakpoint(command.args.pattern, command.args.pattern_text)
+    session.record(command.text)
+    text = f"breakpoint {breakpoint_.id}: {breakpoint_.pattern_text}"
+    output = (render.note(text), *_undeclared_names(session, command.args.pattern))
+    return CommandOutcome(line, "break", output=output, data={"breakpoint": breakpoint_.id})
+
+
+async def unbreak(
+    session: Session, command: Command[NumberArguments], line: str
+) -> CommandOutcome:
+    """Remove a breakpoint."""
+    removed = session.remove_breakpoint(command.args.id)
+    session.record(command.text)
+    text = f"removed breakpoint {removed.id}: {removed.pattern_text}"
+    output = (render.note(text),)
+    return CommandOutcome(line, "unbreak", output=output, data={"breakpoint": removed.id})
+
+
+async def breaks(session: Session, command: Command[NoArguments], line: str) -> CommandOutcome:
+    """List the breakpoints."""
+    if not session.breakpoints:
+        return CommandOutcome(line, "breaks", output=(Text("no breakpoints", style="dim"),))
+    table = render.key_value_table(
+        ((str(b.id), b.pattern_text, str(b.hits)) for b in session.breakpoints),
+        ("id", "pattern", "stops"),
+    )
+    data = {
+        "breakpoints": [
+            {"id": b.id, "pattern": b.pattern_text, "hits": b.hits} for b in session.breakpoints
+        ]
+    }
+    return CommandOutcome(line, "breaks", output=(table,), data=data)
+
+
+async def watch(
+    session: Session, command: Command[PatternArguments], line: str
+) -> CommandOutcome:
+    """Add a watch."""
+    added = session.add_watch(command.args.pattern, command.args.pattern_text)
+    session.record(command.text)
+    text = f"watch {added.id}: {added.pattern_text}  ({_matches(added.count)} so far)"
+    data = {"watch": added.id, "count": added.count}
+    output = (render.note(text), *_undeclared_names(session, command.args.pattern))
+    return CommandOutcome(line, "watch", output=output, data=data)
+
+
+async def unwatch(
+    session: Session, command: Command[NumberArguments], line: str
+) -> CommandOutcome:
+    """Remove a watch."""
+    removed = session.remove_watch(command.args.id)
+    session.record(command.text)
+    text = f"removed watch {removed.id}: {removed.pattern_text}"
+    return CommandOutcome(line, "unwatch", output=(render.note(text),), data={"watch": removed.id})
+
+
+async def matches(
+    session: Session, command: Command[MatchesArguments], line: str
+) -> CommandOutcome:
+    """List the watches, or one watch's matches."""
+    watch_id = command.args.id
+    if watch_id is None:
+        if not session.watches:
+            return CommandOutcome(line, "matches", output=(Text("no watches", style="dim"),))
+        table = render.key_value_table(
+            ((str(w.id), w.pattern_text, str(w.count)) for w in session.watches),
+            ("id", "pattern", "matches"),
+        )
+        listing: dict[str, Any] = {
+            "watches": [
+                {"id": w.id, "pattern": w.pattern_text, "count": w.count} for w in session.watches
+            ]
+        }
+        return CommandOutcome(line, "matches", output=(table,), data=listing)
+    found = session.find_watch(watch_id)
+    output: list[RenderableType] = [
+        render.note(f"watch {found.id}: {found.pattern_text}  ({_matches(found.count)})")
+    ]
+    first_shown = max(found.count - MATCHES_SHOWN, 0)
+    if first_shown:
+        output.append(Text(f"  … {first_shown} earlier matches", style="dim"))
+    for position, match in enumerate(found.matches[first_shown:], first_shown + 1):
+        output.append(_match_renderable(position, match))
+    data: dict[str, Any] = {
+        "watch": found.id,
+        "matches": [[event.id for event in match.events] for match in found.matches],
+    }
+    return CommandOutcome(line, "matches", output=tuple(output), data=data)
+
+
+def _match_renderable(position: int, match: Any) -> RenderableType:
+    head = Text(f"  {position}.", style="bold")
+    if not match.bindings and len(match.events) == 1:
+        # Nothing to head the match with: its one event goes on the numbered line.
+        return head.append(" ").append_text(render.event_text(match.events[0]))
+    if match.bindings:
+        bound = ", ".join(f"?{name}={value!r}" for name, value in match.bindings.items())
+        head.append_text(render.note(f" {bound}", style="yellow"))
+    lines: list[RenderableType] = [head]
+    for event in match.events:
+        lines.append(Text("     ").append_text(render.event_text(event)))
+    return Group(*lines)
+
+
+def _matches(count: int) -> str:
+    return render.counted(count, "match", "matches")
+
+
+async def expect(
+    session: Session, command: Command[ExpectArguments], line: str
+) -> CommandOutcome:
+    """Check the pattern's match count against what is expected."""
+    pattern_text: str = command.args.pattern_text
+    seen = len(command.args.pattern.match_in(session.computation.poset))
+    count: int | None = command.args.count
+    if command.args.none:
+        expected, held = "no match", seen == 0
+    elif count is not None:
+        expected, held = f"exactly {_matches(count)}", seen == count
+    else:
+        expected, held = "at least 1 match", seen >= 1
+    result = notices.ExpectationChecked(
+        pattern_text=pattern_text, expected=expected, seen=seen, held=held, line=command.text
+    )
+    session.expectations.append(result)
+    session.notify(result)
+    session.record(command.text)
+    if held:
+        text = render.note(
+            f"ok: {pattern_text}: {_matches(seen)} (expected {expected})", style="green"
+        )
+    else:
+        text = render.note(
+            f"FAILED: {pattern_text}: expected {expected}, saw {_matches(seen)}", style="bold red"
+        )
+    data = {"pattern": pattern_text, "expected": expected, "seen": seen, "held": held}
+    output = (text, *_undeclared_names(session, command.args.pattern))
+    return CommandOutcome(line, "expect", output=output, data=data, failed_expectation=not held)
+
+
+def _undeclared_names(session: Session, pattern: Any) -> list[Text]:
+    """A note for each event name in ``pattern`` that no interface declares: most likely a
+    misspelling, and one the pattern would otherwise keep to itself by never matching."""
+    names = pattern.event_names()
+    if not names:
+        return []
+    notes = []
+    for name in sorted(names - session.actions.keys()):
+        hint = [repr(close) for close in close_matches(name, session.actions)]
+        either = ", ".join(hint[:-1]) + " or " + hint[-1] if len(hint) > 1 else "".join(hint)
+        suggestion = f"; did you mean {either}?" if hint else ""
+        notes.append(
+            render.note(
+                f"note: no interface declares {name!r}, so it may never match{suggestion}",
+                style="yellow",
+            )
+        )
+    return notes
+
+
+@hookimpl(tryfirst=True)
+def rapide_add_commands(catalog: CommandCatalog) -> None:
+    """Adds ``break``, ``unbreak``, ``breaks``, ``watch``, ``unwatch``, ``matches`` and
+    ``expect``."""
+    catalog.register(BREAK, break_, parse=pattern_arguments)
+    catalog.register(UNBREAK, unbreak, parse=numbered("breakpoint", "breaks"))
+    catalog.register(BREAKS, breaks, parse=no_arguments)
+    catalog.register(WATCH, watch, parse=pattern_arguments)
+    catalog.register(UNWATCH, unwatch, parse=numbered("watch", "matches"))
+    catalog.register(MATCHES, matches, parse=parse_matches)
+    catalog.register(EXPECT, expect, parse=parse_expect)

@@ -1,0 +1,111 @@
+"""The lessons that ship with the workbench: find them, list them, pick one by name.
+
+A lesson is a pair of files in the lessons folder: an architecture ``NN_name.py`` and
+the narrated script ``NN_name.rapide`` that plays it (``say``, ``wait``, commands and
+``expect`` lines). The script's first line, a comment, is the lesson's one-line
+summary. In a source checkout the folder is ``examples/lessons``; an installed
+package carries a copy inside ``rapide_shell``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from rapide_shell.suggestions import close_matches
+
+_PACKAGED = Path(__file__).with_name("lesson_files")
+_CHECKOUT = Path(__file__).resolve().parents[1] / "examples" / "lessons"
+_LESSON_FILE = re.compile(r"(?P<number>\d+)_(?P<name>\w+)\Z")
+
+
+class LessonNotFound(Exception):
+    """No lesson has the name asked for; ``str(error)`` is one line naming the lessons."""
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """One lesson: its number and name, its two files, and what it teaches in one line."""
+
+    number: int
+    name: str
+    architecture: Path
+    script: Path
+    summary: str
+
+    @property
+    def file_stem(self) -> str:
+        """``01_connections``: how its files are named."""
+        return self.architecture.stem
+
+
+def lessons_directory() -> Path:
+    """Where the lessons are: the installed copy if there is one, else the checkout's."""
+    return _PACKAGED if _PACKAGED.is_dir() else _CHECKOUT
+
+
+def find_lessons(directory: Path | None = None) -> list[Lesson]:
+    """Every lesson in ``directory`` (default: :func:`lessons_directory`), by number.
+
+    A script counts when an architecture of the same stem is beside it.
+    """
+    folder = lessons_directory() if directory is None else directory
+    found = []
+    for script in sorted(folder.glob("*.rapide")):
+        named = _LESSON_FILE.match(script.stem)
+        architecture = script.with_suffix(".py")
+        if named is None or not architecture.is_file():
+            continue
+        found.append(
+            Lesson(
+                number=int(named["number"]),
+                name=named["name"],
+                architecture=architecture,
+                script=script,
+                summary=_summary(script),
+            )
+        )
+    return sorted(found, key=lambda lesson: (lesson.number, lesson.name))
+
+
+def find_lesson(wanted: str, directory: Path | None = None) -> Lesson:
+    """The lesson called ``wanted``: its name (``causality``), number (``2``) or file
+    stem (``02_causality``). Raises :class:`LessonNotFound` with the close names."""
+    lessons = find_lessons(directory)
+    for lesson in lessons:
+        if wanted in (lesson.name, lesson.file_stem) or (
+            wanted.isdigit() and int(wanted) == lesson.number
+        ):
+            return lesson
+    names = [lesson.name for lesson in lessons]
+    close = close_matches(wanted, names)
+    hint = f"; did you mean {' or '.join(repr(name) for name in close)}?" if close else ""
+    listed = ", ".join(names) if names else "none"
+    raise LessonNotFound(f"no lesson {wanted!r}{hint} (lessons: {listed})")
+
+
+def lessons_listing(lessons: list[Lesson]) -> str:
+    """What ``rapide lessons`` prints: one line per lesson, then how to play or run one."""
+    if not lessons:
+        return f"no lessons found in {lessons_directory()}"
+    width = max(len(lesson.name) for lesson in lessons)
+    lines = [f"{lesson.number:>2}  {lesson.name:<{width}}  {lesson.summary}" for lesson in lessons]
+    first = lessons[0]
+    lines += [
+        "",
+        f"`rapide lessons {first.name}` plays one in the workbench; with --serve, in browsers.",
+        f"Each is an architecture and a script in {first.script.parent};",
+        "to run one headless (as the tests do):",
+        f"  rapide run {first.architecture} --script {first.script}",
+    ]
+    return "\n".join(lines)
+
+
+def _summary(script: Path) -> str:
+    try:
+        with script.open(encoding="utf-8") as lines:
+            first = lines.readline().strip()
+    except (OSError, UnicodeDecodeError):
+        return ""
+    return first.lstrip("#").strip() if first.startswith("#") else ""

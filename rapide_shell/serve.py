@@ -1,0 +1,209 @@
+"""``rapide serve``: the workbench TUI in web browsers, one session per tab (textual-serve).
+
+Each browser tab that opens the page starts its own ``rapide shell`` process on the
+architecture, driven through Textual's web driver: the tabs share nothing, so a class
+can each step their own copy of a lesson. The server binds to the loopback address
+unless told otherwise; any other address lets whoever reaches it run the
+architecture's Python code on this machine, and the server says so when it starts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ipaddress
+import logging
+import os
+import shlex
+import signal
+import socket
+import sys
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+from rich.console import Console
+from rich.text import Text
+from textual_serve.server import Server
+
+LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
+SHUTDOWN_SECONDS = 5.0
+"""How long stopping the server waits for the tabs' sessions to end."""
+
+
+def is_loopback(host: str) -> bool:
+    """True when ``host`` names this machine only (``localhost``, 127.0.0.0/8, ``::1``)."""
+    if host.lower() in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def shell_command(
+    file: str | Path,
+    *,
+    seed: int | None = None,
+    arch: str | None = None,
+    script: str | Path | None = None,
+    speed: float = 1.0,
+) -> str:
+    """The shell command line that opens one tab's workbench: ``rapide shell`` on ``file``
+    with the same options, run by this interpreter, paths made absolute."""
+    words = [sys.executable, "-m", "rapide_shell.cli", "shell", str(Path(file).resolve())]
+    if seed is not None:
+        words += ["--seed", str(seed)]
+    if arch is not None:
+        words += ["--arch", arch]
+    if script is not None:
+        words += ["--script", str(Path(script).resolve()), "--speed", f"{speed:g}"]
+    return shlex.join(words)
+
+
+def url_of(host: str, port: int) -> str:
+    """The address to open in a browser for a server bound to ``host``:``port``."""
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
+class WorkbenchServer(Server):
+    """textual-serve's server, speaking for the workbench.
+
+    It says where to point a browser once it listens (and what an open address
+    means), keeps textual-serve's own logging to warnings, and gives each page the
+    address the browser used to reach it for its websocket (the bound address, such
+    as ``0.0.0.0``, is not one a browser can connect to).
+    """
+
+    def __init__(self, command: str, *, host: str, port: int, title: str) -> None:
+        super().__init__(command, host=host, port=port, title=title)
+        self.console = Console(stderr=True, highlight=False)
+        self._tabs: set[asyncio.Task[Any]] = set()
+        """The requests serving a tab's session, each running its own app."""
+
+    def initialize_logging(self) -> None:
+        """Warnings and errors only (a tab's process that fails), not every request."""
+        logging.basicConfig(level=logging.WARNING, format="rapide serve: %(message)s")
+
+    async def on_startup(self, app: web.Application) -> None:
+        """Says nothing: the address is announced once it is bound."""
+
+    async def on_shutdown(self, app: web.Application) -> None:
+        """Ends every tab's session now: its app is told to quit and its page is closed."""
+        for tab in list(self._tabs):
+            tab.cancel()
+
+    async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
+        """One tab's session, kept track of so that stopping the server ends it at once."""
+        tab = asyncio.current_task()
+        if tab is None:
+            return await super().handle_websocket(request)
+        self._tabs.add(tab)
+        try:
+            return await super().handle_websocket(request)
+        finally:
+            self._tabs.discard(tab)
+
+    def serve(self, debug: bool = False) -> None:
+        """Serves until SIGINT or SIGTERM; OSError when the address cannot be bound."""
+        self.debug = debug
+        self.initialize_logging()
+        asyncio.run(self._serve_until_stopped())
+
+    async def _serve_until_stopped(self) -> None:
+        stopping = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for stop_signal in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError):  # no signal handlers on Windows
+                loop.add_signal_handler(stop_signal, stopping.set)
+        runner = web.AppRunner(
+            await self._make_app(), access_log=None, shutdown_timeout=SHUTDOWN_SECONDS
+        )
+        await runner.setup()
+        try:
+            await web.TCPSite(runner, self.host, self.port).start()
+            for line in startup_lines(self.title, self.host, self.port):
+                self.console.print(line, soft_wrap=True)
+            await stopping.wait()
+        finally:
+            # Each tab's app is told to quit (on Ctrl-C the terminal told it too); the
+            # loop must outlive them, or their pipes are closed on a closed loop.
+            await runner.cleanup()
+            await _children_ended(SHUTDOWN_SECONDS)
+
+    async def handle_index(self, request: web.Request) -> Any:
+        """The page, with its websocket on the address this request came to."""
+        # The template reads ``public_url`` before anything awaits, so no other
+        # request can change it in between.
+        self.public_url = f"{request.scheme}://{request.host}"
+        return await super().handle_index(request)
+
+
+def startup_lines(title: str, host: str, port: int) -> list[Text]:
+    """What the server prints when it starts listening."""
+    lines = [
+        Text.assemble(("Serving ", ""), (title, "bold"), " at ", (url_of(host, port), "bold")),
+        Text("Each browser tab opens its own session. Ctrl-C stops the server.", style="dim"),
+    ]
+    if not is_loopback(host):
+        lines.append(Text(exposure_warning(host), style="bold yellow"))
+    return lines
+
+
+def exposure_warning(host: str) -> str:
+    """The plain warning for a server bound to an address other machines can reach."""
+    return (
+        f"warning: listening on {host}: anyone who can reach this address can open the "
+        "workbench and run the architecture's Python code on this machine, as you. "
+        "Use this on a network you trust."
+    )
+
+
+def serve_workbench(
+    file: str | Path,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    seed: int | None = None,
+    arch: str | None = None,
+    script: str | Path | None = None,
+    speed: float = 1.0,
+) -> None:
+    """Serve ``rapide shell FILE`` to browsers until Ctrl-C (or SIGTERM).
+
+    The architecture and script are not checked here: the caller checks them first,
+    so that a bad file is one message at the prompt rather than a broken page per tab.
+    Raises OSError when the address cannot be bound (:func:`bind_error_text` says why
+    in a few words).
+    """
+    command = shell_command(file, seed=seed, arch=arch, script=script, speed=speed)
+    title = f"rapide shell {Path(file).name}"
+    WorkbenchServer(command, host=host, port=port, title=title).serve()
+
+
+async def _children_ended(timeout: float) -> None:
+    """Returns once this process has no child left (the tabs' apps), or after ``timeout``
+    seconds. It only looks (``WNOWAIT``): asyncio reaps them and closes their pipes."""
+    if not hasattr(os, "waitid"):
+        return
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while loop.time() < deadline:
+        try:
+            os.waitid(os.P_ALL, 0, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+        except ChildProcessError:
+            break
+        await asyncio.sleep(0.02)
+    await asyncio.sleep(0.02)  # the reaper's last notice reaches the loop
+
+
+def bind_error_text(error: OSError) -> str:
+    """Why an address could not be bound, in the system's words ("Address already in
+    use"), without the wrapping aiohttp adds."""
+    if isinstance(error, socket.gaierror) and error.strerror:
+        return error.strerror
+    if error.errno and error.errno > 0:
+        return os.strerror(error.errno)
+    return str(error)

@@ -1,0 +1,26 @@
+"""Close matches for a word that names nothing: the "did you mean ...?" of every error."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+CLOSE = 0.6
+"""How alike (difflib's ratio) a candidate must be to be offered as a close match."""
+
+
+def close_matches(word: str, candidates: Iterable[str], limit: int = 3) -> list[str]:
+    """The candidates close to ``word`` (difflib ratio 0.6 or more, ignoring case when
+    nothing matches with it), best first, at most ``limit``; empty when none is close,
+    so that a far-fetched guess is never offered (``nothing`` is not ``continue``)."""
+    pool = list(dict.fromkeys(candidates))
+    found = difflib.get_close_matches(word, pool, n=limit, cutoff=CLOSE)
+    if not found:
+        lowered = {candidate.lower(): candidate for candidate in pool}
+        found = [
+            lowered[match]
+            for match in difflib.get_close_matches(
+                word.lower(), list(lowered), n=limit, cutoff=CLOSE
+            )
+        ]
+    return found

@@ -1,0 +1,367 @@
+"""The workbench's main screen: the panels, the command bar, their keys and what they say."""
+
+from __future__ import annotations
+
+import asyncio
+from itertools import groupby
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, RichLog, Static
+
+from pyrapide.core.printable import printable
+from rapide_shell.commands.builtin.narrating import command_word
+from rapide_shell.outcome import CommandOutcome
+from rapide_shell.render import note
+from rapide_shell.script import script_lines
+from rapide_shell.tui.panels import PANELS, by_key, find, key_range
+from rapide_shell.tui.screens.help_screen import HelpScreen
+from rapide_shell.tui.screens.inject_dialog import InjectDialog
+from rapide_shell.tui.screens.wait_screen import WaitScreen
+from rapide_shell.tui.session_view import SessionView
+from rapide_shell.tui.widgets.command_bar import CommandBar
+from rapide_shell.tui.widgets.dispatch_queue import DispatchQueue
+from rapide_shell.tui.widgets.error_panel import ErrorPanel
+from rapide_shell.tui.widgets.event_log import EventLog
+from rapide_shell.tui.widgets.inspector import Inspector
+from rapide_shell.tui.widgets.narration_banner import NarrationBanner
+from rapide_shell.tui.widgets.watch_panel import WatchPanel
+
+if TYPE_CHECKING:
+    from rapide_shell.session import Session
+
+
+def reading_time(narration: str, speed: float) -> float:
+    """How long a played script leaves a line of narration before going on: ``speed``
+    seconds, and as much again for every five words."""
+    return speed * (1 + len(narration.split()) / 5)
+
+
+class MainScreen(Screen[None]):
+    """The panels of one :class:`~rapide_shell.session.Session`, its command bar and the
+    keys that drive it.
+
+    The screen starts the session if it was given one unstarted, draws only what the
+    session reports (through a :class:`~rapide_shell.tui.session_view.SessionView`) and
+    runs every command through the session. ``script`` (a path) is played one command at
+    a time, ``speed`` seconds apart, before the user takes over.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # Quitting and screenshots are the app's actions; they are listed here so that
+        # the footer shows every key of this screen, in this order.
+        Binding("ctrl+q", "app.quit", "Quit", id="quit", priority=True),
+        Binding("f2", "step", "Step", id="step"),
+        Binding("f5", "run", "Run/continue", id="run"),
+        Binding("f6", "pause", "Pause", id="pause"),
+        Binding("f3", "inject", "Inject", id="inject"),
+        Binding("f4", "watch", "Watch", id="watch"),
+        Binding("f7", "break", "Break", id="break"),
+        Binding("f1", "help", "Help", id="help"),
+        Binding("f12", "app.screenshot", "SVG", id="screenshot"),
+        Binding("colon", "focus_bar", "Command bar", show=False, id="focus_bar"),
+        Binding("question_mark", "help", "Help", show=False, id="help_key"),
+        Binding("s", "step", "Step", show=False, id="step_key"),
+        Binding("r", "run", "Run", show=False, id="run_key"),
+        Binding("p", "pause", "Pause", show=False, id="pause_key"),
+        Binding("i", "inject", "Inject", show=False, id="inject_key"),
+        Binding("w", "watch", "Watch", show=False, id="watch_key"),
+        Binding("b", "break", "Break", show=False, id="break_key"),
+        *(
+            Binding(panel.key, f"focus_panel('{panel.id}')", f"Go to the {panel.name}",
+                    show=False, id=f"focus_{panel.id}")
+            for panel in by_key()
+        ),
+    ]
+
+    def __init__(
+        self, session: Session, *, script: Path | None = None, speed: float = 1.0
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.script = script
+        self.speed = speed
+        self.view = SessionView(self, session)
+        """Draws what the session reports on this screen's panels."""
+
+    # -- layout ----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="status")
+        yield NarrationBanner(id="narration")
+        # The panels, row by row, as the registry lays them out.
+        for row, in_row in groupby(PANELS, key=lambda panel: panel.row):
+            with Horizontal(id=row):
+                for column, in_column in groupby(in_row, key=lambda panel: panel.column):
+                    if column is None:
+                        yield from (panel.build() for panel in in_column)
+                    else:
+                        with Vertical(id=column):
+                            yield from (panel.build() for panel in in_column)
+        yield Static("", id="completions")
+        yield CommandBar(self.complete, id="bar")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        """Starts the session's system if it has not started, draws it, focuses the bar."""
+        self.view.attach()
+        if self.session.system is None:
+            await self.session.start()
+        self.view.redraw_all()
+        first_key, last_key = key_range()
+        self.output.write(Text.assemble(
+            ("Rapide workbench", "bold"), f" on {printable(self.session.path.name)}. Type ",
+            ("help", "bold"), " or press ", ("F1", "bold"), "; ",
+            ("F3", "bold"), " injects an event, ", ("F2", "bold"), " steps, ",
+            ("F5", "bold"), " runs. ", ("Escape", "bold"), " leaves this bar for the panels (",
+            (first_key, "bold"), "-", (last_key, "bold"), " pick one), ", (":", "bold"),
+            " comes back.",
+        ))
+        self.query_one(CommandBar).focus()
+        if self.script is not None:
+            self.play_script(self.script)
+
+    def on_unmount(self) -> None:
+        """Stops listening to the session."""
+        self.view.detach()
+
+    @property
+    def output(self) -> RichLog:
+        """The output panel where commands and their results are printed."""
+        return self.query_one("#console", RichLog)
+
+    # -- widgets talking ---------------------------------------------------------------
+
+    @on(EventLog.EventSelected)
+    def _inspect(self, selected: EventLog.EventSelected) -> None:
+        self.view.inspect(selected.event, followed=selected.followed)
+
+    @on(EventLog.EventChosen)
+    def _look_into(self, chosen: EventLog.EventChosen) -> None:
+        self.view.inspect(chosen.event)
+        self.query_one(Inspector).focus()
+
+    @on(Inspector.LinkChosen)
+    def _follow_link(self, chosen: Inspector.LinkChosen) -> None:
+        self.query_one(EventLog).select_id(chosen.event_id)
+
+    @on(DispatchQueue.DispatchHighlighted)
+    def _dispatch_highlighted(self, highlighted: DispatchQueue.DispatchHighlighted) -> None:
+        self.view.highlight_queue_connection(highlighted.connection_index)
+
+    @on(DispatchQueue.DispatchChosen)
+    def _dispatch_chosen(self, chosen: DispatchQueue.DispatchChosen) -> None:
+        self.submit_command(f"step #{chosen.dispatch_id}")
+
+    @on(WatchPanel.MatchSelected)
+    def _match_selected(self, selected: WatchPanel.MatchSelected) -> None:
+        self.query_one(EventLog).mark(selected.event_ids)
+
+    @on(ErrorPanel.ProblemSelected)
+    def _problem_selected(self, selected: ErrorPanel.ProblemSelected) -> None:
+        problem = selected.problem  # its texts are printable already
+        self.output.write(Text(f"{problem.kind}: {problem.summary}", style="bold red"))
+        if problem.details and problem.details != problem.summary:
+            self.output.write(Text(problem.details.rstrip()))
+        if problem.event_id is not None:
+            self.query_one(EventLog).select_id(problem.event_id)
+
+    @on(CommandBar.CommandSubmitted)
+    def _command_submitted(self, submitted: CommandBar.CommandSubmitted) -> None:
+        self.submit_command(submitted.line)
+
+    @on(CommandBar.CompletionsShown)
+    def _show_completions(self, shown: CommandBar.CompletionsShown) -> None:
+        hint = self.query_one("#completions", Static)
+        candidates = shown.candidates
+        if len(candidates) <= 1 and (not candidates or candidates[0].strip() == ""):
+            hint.update("", layout=False)  # the hint is always one line
+            return
+        bar = self.query_one(CommandBar)
+        hint_text = Text("  Tab: ", style="dim")
+        for candidate in candidates[:12]:
+            word = candidate.rsplit(" ", 1)[-1] or candidate
+            hint_text.append(word, style="bold reverse" if candidate == bar.value else "dim")
+            hint_text.append("  ")
+        if len(candidates) > 12:
+            hint_text.append(f"(+{len(candidates) - 12})", style="dim")
+        hint.update(hint_text, layout=False)  # the hint is always one line
+
+    @on(CommandBar.Left)
+    def _leave_bar(self) -> None:
+        self.query_one(EventLog).focus()
+
+    # -- commands ------------------------------------------------------------------------
+
+    def complete(self, text: str) -> list[str]:
+        """Full-line completions of ``text`` from the session's completer; a candidate that
+        holds a control character (an event id from a hostile file, say) is left out, since
+        the bar would show it raw."""
+        lines: list[str] = []
+        for completion in self.session.completions(text):
+            line = text[: completion.start] + completion.text
+            if line != text and line not in lines and printable(line) == line:
+                lines.append(line)
+        return lines
+
+    def submit_command(self, line: str) -> None:
+        """Echoes ``line`` and runs it in the background (a long ``run`` never blocks)."""
+        self.output.write(note(f"> {line}", style="bold"))
+        if line.split() == ["pause"]:
+            self._pause_now()
+            return
+        self._execute(line)
+
+    def _pause_now(self) -> None:
+        # The session's pause only raises a flag that the run reads after its current
+        # step; doing it here, not in a worker, spares the loop turns a worker needs
+        # to start while the run holds the loop, so the run stops at once.
+        if self.session.pause():
+            self.output.write(Text("pausing after the current dispatch", style="bold yellow"))
+        else:
+            self.output.write(Text("nothing is running (between commands the system is "
+                                   "always paused)"))
+
+    def prefill_command(self, text: str) -> None:
+        """Puts ``text`` in the command bar and focuses it, for the user to finish."""
+        bar = self.query_one(CommandBar)
+        bar.value = text
+        bar.cursor_position = len(text)
+        bar.focus()
+
+    @work(group="commands", exit_on_error=False)
+    async def _execute(self, line: str) -> None:
+        await self.execute_line(line)
+
+    async def execute_line(self, line: str) -> CommandOutcome:
+        """Runs one line through the session (the TUI's own commands included)."""
+        outcome = await self.session.execute(line)
+        if outcome.command == "say" and outcome.ok:
+            self.query_one(NarrationBanner).text = outcome.data["text"]
+        if outcome.quit:
+            self.app.exit()
+        return outcome
+
+    async def wait_for_presenter(self) -> None:
+        """Returns once the presenter presses a key (or clicks); the banner says so."""
+        banner = self.query_one(NarrationBanner)
+        pressed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        banner.waiting = True
+
+        def go_on(_: object) -> None:
+            if not pressed.done():
+                pressed.set_result(None)
+
+        try:
+            self.app.push_screen(WaitScreen(), go_on)
+            await pressed
+        finally:
+            banner.waiting = False
+
+    @work(group="script", exit_on_error=False)
+    async def play_script(self, path: Path) -> None:
+        """Plays a script visibly, one command every ``speed`` seconds, then hands over."""
+        try:
+            lines = script_lines(path.read_text(encoding="utf-8"))
+        except OSError as error:
+            self.output.write(note(f"cannot read script {path}: {error.strerror}", "bold red"))
+            return
+        bar = self.query_one(CommandBar)
+        self.output.write(note(f"playing {path} (one command every {self.speed:g}s)", "italic"))
+        for number, raw in enumerate(lines, start=1):
+            line = raw.strip()
+            if not line:
+                continue
+            if line.startswith("#"):
+                self.output.write(note(line.lstrip("# "), style="italic cyan"))
+                continue
+            cue = command_word(line) in ("say", "wait")
+            if not cue:  # the presenter's cues go to the banner, not through the bar
+                await self._type_into(bar, line)
+                bar.value = ""
+                self.output.write(note(f"> {line}", style="bold"))
+            outcome = await self.execute_line(line)
+            if not outcome.ok:
+                self.output.write(Text(f"script line {number} failed", style="bold red"))
+            if outcome.quit:
+                return
+            said = outcome.data.get("text") if outcome.command == "say" else None
+            await asyncio.sleep(self.speed if said is None else reading_time(said, self.speed))
+        self.notify("The script is done: the session is yours.", title="demo")
+
+    async def _type_into(self, bar: CommandBar, line: str) -> None:
+        """Types ``line`` into the bar a character at a time, for the audience to read."""
+        per_character = min(self.speed / 2, 1.5) / max(1, len(line))
+        for end in range(1, len(line) + 1):
+            bar.value = line[:end]
+            await asyncio.sleep(per_character)
+        await asyncio.sleep(min(self.speed / 4, 0.5))
+
+    # -- actions -------------------------------------------------------------------------
+
+    def action_step(self) -> None:
+        """Runs the next pending dispatch."""
+        self.submit_command("step")
+
+    def action_run(self) -> None:
+        """Runs until quiet or a breakpoint (continues after one)."""
+        self.submit_command("run")
+
+    def action_pause(self) -> None:
+        """Pauses a run in progress after the current dispatch."""
+        self.submit_command("pause")
+
+    def action_inject(self) -> None:
+        """Opens the inject dialog; what it builds is run as an ``inject`` command."""
+
+        def injected(command: str | None) -> None:
+            if command:
+                self.submit_command(command)
+
+        self.app.push_screen(InjectDialog(self.session.actions), injected)
+
+    def action_watch(self) -> None:
+        """Starts a ``watch`` command in the bar."""
+        self.prefill_command("watch ")
+
+    def action_break(self) -> None:
+        """Starts a ``break`` command in the bar."""
+        self.prefill_command("break ")
+
+    def action_focus_bar(self) -> None:
+        """Moves the focus to the command bar."""
+        self.query_one(CommandBar).focus()
+
+    def action_focus_panel(self, panel_id: str) -> None:
+        """Moves the focus to one panel (one that is hidden says why instead)."""
+        widget = self.query_one(f"#{panel_id}")
+        if widget.display:
+            widget.focus()
+            return
+        hidden_note = find(panel_id).hidden_note
+        if hidden_note:
+            self.notify(hidden_note, timeout=2)
+
+    def action_help(self) -> None:
+        """Shows the key bindings and the commands."""
+        keys = [
+            (self.app.get_key_display(binding), binding.description)
+            for binding in self.BINDINGS
+            if isinstance(binding, Binding) and binding.show
+        ]
+        first_key, last_key = key_range()
+        keys += [
+            (": / Escape", "Go to / leave the command bar"),
+            ("s r p i w b", "Step, run, pause, inject, watch, break (outside the bar)"),
+            (f"{first_key} … {last_key}",
+             "Go to a panel: " + ", ".join(panel.name for panel in by_key())),
+            ("ctrl+p", "Command palette: every command of the language"),
+        ]
+        commands = [(spec.usage, spec.summary) for spec in self.session.catalog]
+        self.app.push_screen(HelpScreen(keys, commands, panel_keys=(first_key, last_key)))

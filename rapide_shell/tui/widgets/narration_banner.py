@@ -1,0 +1,42 @@
+"""The narration banner: the last ``say`` of a lesson or demo, across the top, for a room."""
+
+from __future__ import annotations
+
+from rich.console import RenderableType
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from pyrapide.core.printable import printable
+
+GO_ON_HINT = "▶ press any key to go on"
+
+
+class NarrationBanner(Static):
+    """Shows narration in bold, high-contrast type the width of the screen; hidden while
+    there is none. While a played script waits for the presenter, it says how to go on.
+    """
+
+    text: reactive[str] = reactive("", layout=True)
+    """The narration shown; "" when there is none."""
+    waiting: reactive[bool] = reactive(False, layout=True)
+    """True while a played script waits for the presenter to press a key."""
+
+    def render(self) -> RenderableType:
+        """The narration, then the hint to go on while the script waits."""
+        shown = Text(printable(self.text))  # a script's words: data, shown printable
+        if self.waiting:
+            if self.text:
+                shown.append("\n")
+            shown.append(Text(GO_ON_HINT, style="italic"))
+        return shown
+
+    def watch_text(self) -> None:
+        self._show_when_needed()
+
+    def watch_waiting(self) -> None:
+        self.set_class(self.waiting, "waiting")
+        self._show_when_needed()
+
+    def _show_when_needed(self) -> None:
+        self.display = bool(self.text) or self.waiting

@@ -1,0 +1,159 @@
+"""``rapide serve``: the workbench in a real browser, one session per tab, stopped by Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from rapide_shell.serve import exposure_warning, is_loopback, shell_command, startup_lines, url_of
+from tests.shell.browser import REPO, WorkbenchTab, chromium, free_port, served
+from tests.shell.cli_process import run_rapide
+
+KINDS = REPO / "examples" / "connection_kinds.py"
+
+
+@pytest.mark.slow
+def test_a_browser_tab_shows_the_workbench_and_runs_typed_commands(tmp_path: Path) -> None:
+    with served(KINDS) as server, chromium() as browser:
+        tab = WorkbenchTab(browser.new_page(), server.url)
+        # The connection graph's components, and the status line of a fresh session.
+        tab.wait_for(
+            "connect_source", "pipe_worker", "agent_worker", "ConnectionKinds", "7 pending",
+            "Rapide workbench on connection_kinds.py",
+        )
+        tab.enter("step connect")
+        tab.wait_for("ran #1 connect e1 Source.job -> connect_worker", "6 pending")
+        tab.enter("why e4")
+        tab.wait_for("e4 Source.job from pipe_source", "e2 Source.job from pipe_source")
+        tab.page.screenshot(path=str(tmp_path / "workbench.png"))
+        assert (tmp_path / "workbench.png").stat().st_size > 10_000
+
+        # A second tab is a session of its own: nothing it does shows in the first.
+        other = WorkbenchTab(browser.new_page(), server.url)
+        other.wait_for("ConnectionKinds", "7 pending")
+        other.enter("step pipe")
+        other.wait_for("ran #2 pipe", "e2 Source.job -> pipe_worker")
+        assert "ran #2" not in tab.text()
+        assert "6 pending" in tab.text()
+
+        # Ctrl-C: the server stops, every tab's session ends, no process is left.
+        status, _out, err = server.interrupt()
+        assert status == 0, err
+        assert "Traceback" not in err
+        assert err.rstrip().endswith("rapide serve: stopped")
+        tab.page.wait_for_selector("body.-closed", timeout=10_000)
+        assert "Session ended." in tab.page.inner_text("body")
+        with pytest.raises(ProcessLookupError):
+            os.killpg(server.process.pid, 0)
+
+
+def test_the_server_says_where_it_listens_and_stops_on_ctrl_c() -> None:
+    with served(KINDS) as server:
+        status, out, err = server.interrupt()
+    assert status == 0
+    assert out == ""
+    lines = err.splitlines()
+    assert lines[0] == f"Serving rapide shell connection_kinds.py at http://127.0.0.1:{server.port}"
+    assert "Each browser tab opens its own session. Ctrl-C stops the server." in lines
+    assert not any("anyone who can reach" in line for line in lines)  # localhost only
+    assert lines[-1] == "rapide serve: stopped"
+
+
+def test_a_taken_port_is_one_line_and_status_2() -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_rapide("serve", KINDS, "--port", str(port))
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"rapide: cannot serve at http://127.0.0.1:{port}: Address already in use\n"
+    )
+
+
+def test_a_bad_file_or_script_is_refused_before_serving() -> None:
+    result = run_rapide("serve", "no/such/architecture.py", "--port", str(free_port()))
+    assert result.returncode == 2
+    assert result.stderr == "rapide: no/such/architecture.py: no such file\n"
+    result = run_rapide("serve", KINDS, "--script", "nowhere.rapide", "--port", str(free_port()))
+    assert result.returncode == 2
+    assert result.stderr == "rapide: nowhere.rapide: no such script\n"
+
+
+def test_without_textual_serve_the_command_says_what_to_install() -> None:
+    blocker = (
+        "import sys, importlib.abc\n"
+        "class Block(importlib.abc.MetaPathFinder):\n"
+        "    def find_spec(self, name, path, target=None):\n"
+        "        if name.partition('.')[0] == 'textual_serve':\n"
+        "            raise ModuleNotFoundError(f'No module named {name!r}', name=name)\n"
+        "sys.meta_path.insert(0, Block())\n"
+        "from rapide_shell.cli import main\n"
+        "sys.argv = ['rapide', 'serve', sys.argv[1]]\n"
+        "main()\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", blocker, str(KINDS)],
+        capture_output=True, text=True, cwd=REPO, timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stderr == (
+        "rapide: serve needs textual-serve, which is not installed: "
+        "pip install 'pyrapide[serve]'\n"
+    )
+
+
+def test_only_loopback_addresses_count_as_this_machine() -> None:
+    for host in ("127.0.0.1", "127.3.4.5", "localhost", "LOCALHOST", "::1", "[::1]"):
+        assert is_loopback(host), host
+    for host in ("0.0.0.0", "::", "192.168.1.10", "example.org", ""):
+        assert not is_loopback(host), host
+
+
+def test_another_host_is_served_with_a_plain_warning() -> None:
+    lines = [line.plain for line in startup_lines("rapide shell x.py", "0.0.0.0", 8000)]
+    assert lines[0] == "Serving rapide shell x.py at http://0.0.0.0:8000"
+    assert lines[-1] == exposure_warning("0.0.0.0")
+    assert "anyone who can reach this address can open the workbench and run the " \
+        "architecture's Python code on this machine" in lines[-1]
+    assert url_of("::", 8080) == "http://[::]:8080"
+
+
+def test_each_tab_runs_rapide_shell_with_the_same_options(tmp_path: Path) -> None:
+    odd = tmp_path / "my lessons" / "it's.py"
+    command = shell_command(odd, seed=3, arch="Shop", script=tmp_path / "s.rapide", speed=0.5)
+    words = shlex.split(command)
+    assert words[:4] == [sys.executable, "-m", "rapide_shell.cli", "shell"]
+    assert words[4:] == [
+        str(odd.resolve()), "--seed", "3", "--arch", "Shop",
+        "--script", str((tmp_path / "s.rapide").resolve()), "--speed", "0.5",
+    ]
+    assert shlex.split(shell_command("a.py"))[4:] == [str(Path("a.py").resolve())]
+
+
+@pytest.mark.slow
+def test_a_served_lesson_narrates_in_the_tab_and_waits_for_a_key_there() -> None:
+    lesson = REPO / "examples" / "lessons" / "05_choices"
+    script = lesson.with_suffix(".rapide")
+    with served(lesson.with_suffix(".py"), "--script", script, "--speed", "0") as server, \
+            chromium() as browser:
+        tab = WorkbenchTab(browser.new_page(), server.url)
+        tab.wait_for("The two bids are causally independent", "press any key to go on", "bea")
+        assert "lets the seed choose" not in tab.text()
+        tab.press("Space")
+        tab.wait_for("lets the seed choose the order of agent deliveries")
+
+        # Stopped by SIGTERM (no Ctrl-C reaches the tab's app): the server ends it.
+        status, _out, err = server.terminate()
+        assert status == 0, err
+        assert err.rstrip().endswith("rapide serve: stopped") and "Traceback" not in err
+        tab.page.wait_for_selector("body.-closed", timeout=10_000)
+        with pytest.raises(ProcessLookupError):
+            os.killpg(server.process.pid, 0)

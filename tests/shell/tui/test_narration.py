@@ -1,0 +1,97 @@
+"""``say`` and ``wait`` in the TUI: a banner a room can read, a script that waits for a key."""
+
+from __future__ import annotations
+
+from rapide_shell.tui.screens.main_screen import reading_time
+from rapide_shell.tui.screens.wait_screen import WaitScreen
+from rapide_shell.tui.widgets.narration_banner import GO_ON_HINT, NarrationBanner
+from tests.shell.tui.conftest import SIZE, make_app, settle, type_command, wait_until
+
+
+def _banner(app) -> NarrationBanner:
+    return app.query_one(NarrationBanner)
+
+
+def _results(app) -> list:
+    return app.session.computation.events_by_name("DatabaseService.result")
+
+
+def _shown(app) -> list[str]:
+    return [line.text.rstrip() for line in app.main_screen.output.lines]
+
+
+async def test_a_played_script_narrates_then_waits_for_a_key(shop_path, tmp_path):
+    script = tmp_path / "lesson.rapide"
+    script.write_text(
+        "say The API asks the database, and waits for its answer.\n"
+        "wait\n"
+        "inject APIService.request type=query key=1\n"
+        "say it's the database's turn\n"
+        "step\n"
+    )
+    app = make_app(shop_path, script=script, speed=0)
+    async with app.run_test(size=SIZE) as pilot:
+        banner = _banner(app)
+        await wait_until(pilot, lambda: isinstance(app.screen, WaitScreen))
+        assert banner.display
+        assert banner.text == "The API asks the database, and waits for its answer."
+        assert GO_ON_HINT in str(banner.render())
+        await pilot.pause(0.2)
+        # The script holds: nothing after the wait has run.
+        assert len(app.session.computation) == 0
+        # Keys go to the waiting script, not to the command bar.
+        await pilot.press("x")
+        await wait_until(pilot, lambda: len(_results(app)) == 1)
+        assert app.query_one("#bar").value == ""
+        assert banner.text == "it's the database's turn"
+        assert not banner.waiting
+        assert GO_ON_HINT not in str(banner.render())
+        await settle(pilot)
+        shown = _shown(app)
+        # Narration is printed once, marked, and never typed into the bar as a command.
+        assert "» The API asks the database, and waits for its answer." in shown
+        assert not any(line.startswith("> say") for line in shown)
+        assert "> inject APIService.request type=query key=1" in shown
+
+
+async def test_say_from_the_bar_shows_the_banner_and_say_alone_clears_it(shop_path):
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        banner = _banner(app)
+        assert not banner.display
+        await type_command(pilot, "say Welcome to the shop")
+        assert banner.display and banner.text == "Welcome to the shop"
+        assert "» Welcome to the shop" in _shown(app)
+        assert "> say Welcome to the shop" in _shown(app)  # typed by hand: echoed as typed
+        await type_command(pilot, "say")
+        assert not banner.display
+
+
+async def test_wait_typed_in_the_bar_waits_for_a_click_too(shop_path):
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        bar = app.query_one("#bar")
+        bar.value = "wait"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, WaitScreen))
+        assert _banner(app).display and _banner(app).waiting
+        await pilot.click(offset=(10, 10))
+        await settle(pilot)
+        assert not isinstance(app.screen, WaitScreen)
+        assert not _banner(app).display
+
+
+async def test_say_and_wait_have_help_and_completion(shop_path):
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.main_screen.complete("say") == ["say "]
+        assert sorted(app.main_screen.complete("wa")) == ["wait", "watch "]
+        await type_command(pilot, "help wait")
+        shown = "\n".join(_shown(app))
+        assert "Pause a played script until the presenter presses a key." in shown
+
+
+def test_narration_is_left_up_longer_the_longer_it_is():
+    assert reading_time("one two three four five", 1.0) == 2.0
+    assert reading_time("short", 2.0) == 2.4
+    assert reading_time("anything at all", 0) == 0
