@@ -113,6 +113,12 @@ class Matcher:
 
         ``poset`` may be a Poset or a Computation. Events whose names the pattern
         cannot match (see ``pattern.event_names()``) may be left unfed.
+
+        The matches are ordered by the recording positions of their events,
+        compared as tuples with the earliest event first (so ``A -> B``'s matches
+        with the first ``A`` come first); matches of the same events (different
+        bindings) stay in the order the pattern's parts found them. No order comes
+        from a hash: a run reports the same list in every interpreter process.
         """
         if poset is not self._fed_from:
             self._context.bind(_poset_of(poset))
@@ -122,7 +128,7 @@ class Matcher:
         self._fed_before_last = self._last_fed
         self._last_fed = event
         self._retractable = True
-        return self._root.step(event)
+        return self._context.in_report_order(self._root.step(event))
 
     def retract_last(self) -> None:
         """Undo the last :meth:`feed`, as if that event had not been fed.
@@ -181,7 +187,7 @@ class Matcher:
 def match_all(pattern: alg.Pattern, poset: Any) -> list[PatternMatch]:
     """Every match of ``pattern`` in ``poset`` (or a computation), in completion order."""
     context = Context(_poset_of(poset))
-    return compile_node(pattern, context).batch()
+    return context.in_completion_order(compile_node(pattern, context).batch())
 
 
 class _Node:

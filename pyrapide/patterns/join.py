@@ -61,6 +61,31 @@ class Context:
         seq = self.seq
         return sorted(matches, key=lambda found: seq(found.events[-1]))
 
+    def in_report_order(self, matches: list[PatternMatch]) -> list[PatternMatch]:
+        """Matches completed by one event, in the order they are reported.
+
+        By the recording positions of their events, compared as tuples (earliest
+        event first); matches with the same events keep the order they were found
+        in, which no hash decides.
+        """
+        if len(matches) < 2:
+            return matches
+        seq = self.seq
+        return sorted(matches, key=lambda found: tuple(map(seq, found.events)))
+
+    def in_completion_order(self, matches: list[PatternMatch]) -> list[PatternMatch]:
+        """Matches already in completion order, each group completed by one event put
+        in report order (see ``in_report_order``)."""
+        ordered: list[PatternMatch] = []
+        group: list[PatternMatch] = []
+        for found in matches:
+            if group and found.events[-1] is not group[0].events[-1]:
+                ordered.extend(self.in_report_order(group))
+                group = []
+            group.append(found)
+        ordered.extend(self.in_report_order(group))
+        return ordered
+
     def merge_events(self, left: tuple[Any, ...], right: tuple[Any, ...]) -> tuple[Any, ...]:
         """The events of both matches in recording order."""
         seq = self.seq
@@ -72,13 +97,13 @@ class Context:
         """The ids of the strict causal ancestors of ``event``, or None if there are
         more than ``budget``."""
         causes, depth = self.causes, self.depth
-        seen: set[str] = set()
+        seen: dict[str, None] = {}  # in the order found: no hash decides it
         frontier = list(causes(event))
         while frontier:
             ancestor = frontier.pop()
             if ancestor.id in seen:
                 continue
-            seen.add(ancestor.id)
+            seen[ancestor.id] = None
             if len(seen) > budget:
                 return None
             if depth(ancestor):  # roots have no causes to walk
@@ -305,7 +330,8 @@ class JoinProbe:
         if len(roots) <= sum(map(len, lists)):
             seen: dict[int, PatternMatch] = {}
             by_event = store.by_event
-            for root in roots:
+            # The roots in recording order: a frozenset's own order is the hash seed's.
+            for root in sorted(roots, key=context.seq):
                 for other in by_event.get(root, ()):
                     seen.setdefault(id(other), other)
             candidates: Iterable[PatternMatch] = seen.values()
