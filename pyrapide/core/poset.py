@@ -139,6 +139,17 @@ class Poset:
         """Return the event's recording position (0 for the first event recorded)."""
         return self._seq(event)
 
+    def _chain_position(self, event: EventRef) -> tuple[int, int]:
+        """The event's chain and position on it in the chain decomposition.
+
+        Along a chain every event precedes the next; pattern matching uses this to
+        find the events that can be independent of another (see
+        ``pyrapide.patterns.independence``).
+        """
+        position = self._seq(event)
+        order = self._order
+        return order.chain[position], order.pos[position]
+
     def depth(self, event: EventRef) -> int:
         """Return the length of the longest causal chain leading to the event (roots: 0)."""
         return self._order.depth[self._seq(event)]
@@ -176,7 +187,10 @@ class Poset:
         position = self._index.get(event.id if isinstance(event, Event) else event)  # type: ignore[arg-type]
         if position is None:
             self._seq(event)  # raises, naming the unknown event
-        return tuple(map(self._events.__getitem__, self._order.causes[position]))  # type: ignore[index]
+        causes = self._order.causes[position]  # type: ignore[index]
+        if type(causes) is int:
+            return (self._events[causes],)
+        return tuple(map(self._events.__getitem__, causes))  # type: ignore[arg-type]
 
     def direct_effects(self, event: EventRef) -> tuple[Event, ...]:
         """Return the events the event causes directly, as a tuple in recording order."""
@@ -184,7 +198,9 @@ class Poset:
         if position is None:
             self._seq(event)  # raises, naming the unknown event
         effects = self._order.effects[position]  # type: ignore[index]
-        return () if effects is None else tuple(map(self._events.__getitem__, effects))
+        if type(effects) is int:
+            return (self._events[effects],)
+        return () if effects is None else tuple(map(self._events.__getitem__, effects))  # type: ignore[arg-type]
 
     def ancestors(self, event: EventRef) -> EventSet:
         """Return every event that causally precedes the event (not the event itself)."""
@@ -234,12 +250,12 @@ class Poset:
     def root_events(self) -> EventSet:
         """Return the events without causes."""
         pairs = zip(self._events, self._order.causes, strict=True)
-        return EventSet._of_distinct(tuple(e for e, causes in pairs if not causes))
+        return EventSet._of_distinct(tuple(e for e, causes in pairs if causes == ()))
 
     def leaf_events(self) -> EventSet:
         """Return the events without effects."""
         pairs = zip(self._events, self._order.effects, strict=True)
-        return EventSet._of_distinct(tuple(e for e, effects in pairs if not effects))
+        return EventSet._of_distinct(tuple(e for e, effects in pairs if effects is None))
 
     def topological_order(self) -> list[Event]:
         """Return every event, causes before effects.
@@ -277,7 +293,7 @@ class Poset:
         new_causes: dict[int, tuple[int, ...]] = {}
         for p in self._order.canonical_order():
             above: dict[int, None] = {}
-            for c in causes[p]:
+            for c in _ordering.listed(causes[p]):
                 if kept[c]:
                     above[c] = None
                 else:
@@ -305,7 +321,10 @@ class Poset:
         """
         events = self._events
         ids = [e.id for e in events]
-        edges = [[ids[c], ids[p]] for p, causes in enumerate(self._order.causes) for c in causes]
+        listed = _ordering.listed
+        edges = [
+            [ids[c], ids[p]] for p, causes in enumerate(self._order.causes) for c in listed(causes)
+        ]
         # Event.to_dict inlined: this is most of the cost of saving.
         documents = [
             {
