@@ -312,8 +312,8 @@ class ChainOrder(Protocol):
 
     chain: array[int]
     pos: array[int]
-    chains: list[list[int] | tuple[int, ...]]
+    chains: list[array[int] | tuple[int, ...]]
 
-    def off_chain_causes(self, members: list[int] | tuple[int, ...], at: int) -> tuple[int, ...]:
+    def off_chain_causes(self, members: array[int] | tuple[int, ...], at: int) -> tuple[int, ...]:
         """The causes of ``members[at]`` other than ``members[at - 1]``."""
         ...

@@ -102,13 +102,14 @@ def _with_effect(known: Links, p: int) -> Links:
 
 
 def _ints(length: int = 0) -> array[int]:
-    """A compact array of machine integers, ``length`` zeros.
+    """A compact array of 32-bit integers, ``length`` zeros.
 
-    Eight bytes an event instead of a pointer plus an int object (about 40):
-    at a million events the indices stay a fifth the size, and the garbage
-    collector never walks them.
+    Four bytes an event instead of a pointer plus an int object (about 40): at a
+    million events the indices stay a tenth the size, and the garbage collector
+    never walks them.  (Positions, ranks, depths and chain numbers stay far below
+    2**31: a poset that large would not fit in memory.)
     """
-    return array("q", bytes(8 * length))
+    return array("i", bytes(4 * length))
 
 
 class Labelled(Protocol):
@@ -160,8 +161,8 @@ class CausalOrder:
         self.pos = _ints()  # position of each event on its chain
         # The events of each chain, in causal order.  A chain of one event is a
         # tuple (untracked by the garbage collector: a wide fan-out makes
-        # hundreds of thousands of them), a list once it grows.
-        self.chains: list[list[int] | tuple[int, ...]] = []
+        # hundreds of thousands of them), an array once it grows.
+        self.chains: list[array[int] | tuple[int, ...]] = []
         self.clocks = ChainClocks(self)
         # True once a link changed the ancestry of events that have effects: the
         # clocks no longer hold and queries search without them, until
@@ -208,10 +209,10 @@ class CausalOrder:
                 self.depth.append(self.depth[c] + 1)
                 chain_of.append(home)
                 self.pos.append(len(members))
-                if type(members) is list:
+                if type(members) is array:
                     members.append(p)
                 else:
-                    self.chains[home] = [*members, p]
+                    self.chains[home] = array("i", (*members, p))
                 return p
         self.depth.append(0)
         self.chain.append(0)
@@ -244,10 +245,10 @@ class CausalOrder:
             return
         members = chains[home]
         position = len(members)
-        if type(members) is list:
+        if type(members) is array:
             members.append(p)
         else:
-            chains[home] = [*members, p]
+            chains[home] = array("i", (*members, p))
         chain_of[p] = home
         self.pos[p] = position
         predecessor = members[position - 1] if direct else -1
@@ -290,7 +291,7 @@ class CausalOrder:
             frontier = following
         return nearest
 
-    def off_chain_causes(self, members: list[int] | tuple[int, ...], at: int) -> tuple[int, ...]:
+    def off_chain_causes(self, members: array[int] | tuple[int, ...], at: int) -> tuple[int, ...]:
         """The causes of ``members[at]`` other than the event before it on its chain."""
         causes = listed(self.causes[members[at]])
         if not at:
@@ -425,7 +426,7 @@ class CausalOrder:
         forward.sort(key=topo.__getitem__)
         moved = backward + forward
         if not isinstance(topo, array):  # the first reordering: ranks are stored from now on
-            topo = self.topo = array("q", range(len(self.causes)))
+            topo = self.topo = array("i", range(len(self.causes)))
         for p, rank in zip(moved, sorted(topo[p] for p in moved), strict=True):
             topo[p] = rank
         return True

@@ -6,6 +6,7 @@ from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any, NoReturn
 
 from pyrapide.core import _ordering
+from pyrapide.core._numbered import NumberedRun
 from pyrapide.core.errors import CausalCycleError
 from pyrapide.core.event import Event
 from pyrapide.core.eventset import EventSet
@@ -29,11 +30,14 @@ class Poset:
     ``add_causal_link`` reorders only the region between the two events.
     """
 
-    __slots__ = ("_events", "_index", "_order")
+    __slots__ = ("_events", "_index", "_newest", "_order", "_run")
 
     def __init__(self) -> None:
         self._events: list[Event] = []
+        # id -> position, but for the ids of ``_run`` (see pyrapide.core._numbered).
         self._index: dict[str, int] = {}
+        self._run: NumberedRun | None = None
+        self._newest = -1  # the position of the event recorded last, as the order holds it
         self._order = _ordering.CausalOrder(self._events)
 
     # -- building ---------------------------------------------------------
@@ -50,44 +54,86 @@ class Poset:
         """
         if not isinstance(event, Event):
             raise TypeError(f"Poset.add expects an Event, not {type(event).__name__}")
-        index = self._index
-        existing = index.get(event.id)
+        existing = self._position(event.id)
         if existing is not None:
             if isinstance(caused_by, Event | str):
                 caused_by = (caused_by,)
             for cause in caused_by or ():
                 self.add_causal_link(cause, self._events[existing])
             return
-        causes: tuple[int, ...] = ()
-        if caused_by is not None:
-            if type(caused_by) is list and len(caused_by) == 1:
-                # The common case (one cause, in a list), without the general machinery.
-                cause = caused_by[0]
-                found_one = index.get(cause.id if isinstance(cause, Event) else cause)
+        self._append(event, self._cause_positions(event, caused_by), None)
+
+    def _add_numbered(
+        self, event: Event, number: int, caused_by: Iterable[EventRef] | EventRef | None
+    ) -> None:
+        """``add`` an event whose id "e<number>" is not recorded (see ``_has_id``), as
+        ``Computation.new_event`` makes them: such ids take no entry of the id index."""
+        self._append(event, self._cause_positions(event, caused_by), number)
+
+    def _has_id(self, event_id: str, number: int) -> bool:
+        """Whether ``event_id``, which is "e<number>", is recorded."""
+        run = self._run
+        return event_id in self._index or (run is not None and run.covers(number))
+
+    def _cause_positions(
+        self, event: Event, caused_by: Iterable[EventRef] | EventRef | None
+    ) -> tuple[int, ...]:
+        if caused_by is None:
+            return ()
+        if type(caused_by) is list and len(caused_by) == 1:
+            # The common case (one cause, in a list), without the general machinery.
+            cause = caused_by[0]
+            events = self._events
+            if events and cause is events[-1]:
+                return (self._newest,)  # the event recorded last
+            cause_id = cause.id if isinstance(cause, Event) else cause
+            found_one = self._index.get(cause_id)
+            if found_one is None:
+                found_one = self._numbered(cause_id)
                 if found_one is None:
                     self._refuse_unknown_cause(event, caused_by)
-                causes = (found_one,)
-            else:
-                if isinstance(caused_by, Event | str):
-                    caused_by = (caused_by,)  # one cause given without a list
-                elif not isinstance(caused_by, Collection):
-                    caused_by = tuple(caused_by)  # read twice if a cause is unknown
-                found = [
-                    index.get(cause.id if isinstance(cause, Event) else cause)  # type: ignore[arg-type]
-                    for cause in caused_by
-                ]
-                if None in found:
-                    self._refuse_unknown_cause(event, caused_by)  # type: ignore[arg-type]
-                # Ascending positions: direct_causes reads them in recording order.
-                causes = tuple(found) if len(found) == 1 else tuple(sorted(set(found)))  # type: ignore[arg-type]
-        self._events.append(event)
-        # One int object for the position, shared by the index and the order.
-        index[event.id] = self._order.append(causes)
+            return (found_one,)
+        if isinstance(caused_by, Event | str):
+            caused_by = (caused_by,)  # one cause given without a list
+        elif not isinstance(caused_by, Collection):
+            caused_by = tuple(caused_by)  # read twice if a cause is unknown
+        position = self._position
+        found = [
+            position(cause.id if isinstance(cause, Event) else cause)  # type: ignore[arg-type]
+            for cause in caused_by
+        ]
+        if None in found:
+            self._refuse_unknown_cause(event, caused_by)  # type: ignore[arg-type]
+        # Ascending positions: direct_causes reads them in recording order.
+        return tuple(found) if len(found) == 1 else tuple(sorted(set(found)))  # type: ignore[arg-type]
+
+    def _append(self, event: Event, causes: tuple[int, ...], number: int | None) -> None:
+        self._events.append(event)  # first: placing it may read its name
+        position = self._newest = self._order.append(causes)
+        if number is not None:
+            run = self._run
+            if run is None:
+                run = self._run = NumberedRun(number, position)
+            if run.extend(number, position):
+                return
+        self._index[event.id] = position
+
+    def _position(self, event_id: object) -> int | None:
+        """The recording position of the event with this id, or None."""
+        position = self._index.get(event_id)  # type: ignore[call-overload]
+        if position is None and self._run is not None:
+            return self._run.find(event_id)
+        return position
+
+    def _numbered(self, event_id: object) -> int | None:
+        """The position of ``event_id`` if it is one of the run's ids (see ``_run``)."""
+        run = self._run
+        return None if run is None else run.find(event_id)
 
     def _refuse_unknown_cause(self, event: Event, caused_by: Iterable[EventRef]) -> NoReturn:
         for cause in caused_by:
             cause_id = cause.id if isinstance(cause, Event) else cause
-            if cause_id not in self._index:
+            if self._position(cause_id) is None:
                 if cause_id == event.id:
                     raise CausalCycleError(f"event {event.id!r} cannot cause itself")
                 raise ValueError(f"cause {cause_id!r} of event {event.id!r} is not in the poset")
@@ -119,8 +165,8 @@ class Poset:
 
     def __contains__(self, item: object) -> bool:
         if isinstance(item, Event):
-            return item.id in self._index
-        return isinstance(item, str) and item in self._index
+            return self._position(item.id) is not None
+        return isinstance(item, str) and self._position(item) is not None
 
     def __repr__(self) -> str:
         return f"<Poset of {len(self._events)} events>"
@@ -132,7 +178,7 @@ class Poset:
 
     def get(self, event_id: str) -> Event | None:
         """Return the event with this id, or None."""
-        position = self._index.get(event_id)
+        position = self._position(event_id)
         return None if position is None else self._events[position]
 
     def seq(self, event: EventRef) -> int:
@@ -162,7 +208,9 @@ class Poset:
         event_id = event.id if isinstance(event, Event) else event
         position = self._index.get(event_id)  # type: ignore[arg-type]
         if position is None:
-            raise ValueError(f"event {event_id!r} is not in the poset")
+            position = self._numbered(event_id)
+            if position is None:
+                raise ValueError(f"event {event_id!r} is not in the poset")
         return position
 
     def _set_of(self, positions: Iterable[int]) -> EventSet:
@@ -186,7 +234,7 @@ class Poset:
         """
         position = self._index.get(event.id if isinstance(event, Event) else event)  # type: ignore[arg-type]
         if position is None:
-            self._seq(event)  # raises, naming the unknown event
+            position = self._seq(event)  # an id of the numbered run, or raises naming it
         causes = self._order.causes[position]  # type: ignore[index]
         if type(causes) is int:
             return (self._events[causes],)
@@ -196,7 +244,7 @@ class Poset:
         """Return the events the event causes directly, as a tuple in recording order."""
         position = self._index.get(event.id if isinstance(event, Event) else event)  # type: ignore[arg-type]
         if position is None:
-            self._seq(event)  # raises, naming the unknown event
+            position = self._seq(event)  # an id of the numbered run, or raises naming it
         effects = self._order.effects[position]  # type: ignore[index]
         if type(effects) is int:
             return (self._events[effects],)
@@ -216,10 +264,11 @@ class Poset:
         # Inlined lookups: this is the hottest query of pattern matching.
         x = index.get(a.id if isinstance(a, Event) else a)  # type: ignore[arg-type]
         y = index.get(b.id if isinstance(b, Event) else b)  # type: ignore[arg-type]
-        if x is None or y is None:
-            self._seq(a)
-            self._seq(b)  # raises, naming the unknown event
-        return self._order.reaches(x, y)  # type: ignore[arg-type]
+        if x is None:
+            x = self._seq(a)  # an id of the numbered run, or raises naming it
+        if y is None:
+            y = self._seq(b)
+        return self._order.reaches(x, y)
 
     def are_independent(self, a: EventRef, b: EventRef) -> bool:
         """Return True if neither event precedes the other (False when a is b)."""
@@ -371,6 +420,8 @@ class Poset:
             if len(index) != len(events):
                 raise ValueError("duplicate event ids")
         poset._index = index
+        poset._run = None
+        poset._newest = len(events) - 1
         ascending = [tuple(c) if len(c) < 2 else tuple(sorted(set(c))) for c in causes]
         try:
             poset._order = _ordering.CausalOrder.build(ascending, poset._events)
