@@ -40,7 +40,12 @@ MAX_FIELDS = 2048
 """At most this many chains have a field: a clock is then at most 8 KB."""
 
 SNAPSHOT_SPACING = 64
-"""A chain stores its clock at most once in this many positions."""
+"""A chain with wide clocks stores its clock at most once in this many positions."""
+
+BITS_PER_POSITION = 512
+"""A clock of b bits is stored at most once in 1 + b // BITS_PER_POSITION positions:
+narrow clocks (a few dozen chains) at every join, so a cause recorded before its chain
+moved on finds its own clock at once, wide ones every SNAPSHOT_SPACING positions."""
 
 _REBUILD_BUDGET = 48
 """How many cause clocks may be merged to reconstruct one past clock exactly."""
@@ -69,8 +74,8 @@ class ChainLog:
     __slots__ = ("joins", "snapshot_clocks", "snapshots")
 
     def __init__(self) -> None:
-        self.joins = array("q")  # positions >= 1 whose event has a cause on another chain
-        self.snapshots = array("q")  # positions whose clock is stored
+        self.joins = array("i")  # positions >= 1 whose event has a cause on another chain
+        self.snapshots = array("i")  # positions whose clock is stored
         self.snapshot_clocks: list[int] = []
 
 
@@ -85,7 +90,9 @@ class ChainClocks:
     __slots__ = (
         "_cache",
         "_guards",
+        "_rebuilt",
         "all_fielded",
+        "caught",
         "changed",
         "clock",
         "fields",
@@ -103,7 +110,10 @@ class ChainClocks:
         self.fields: dict[int, int] = {}  # chain -> its field
         # True while every chain that caused an event of another chain has a field.
         self.all_fielded = True
+        self.caught = 0  # how many events (in recording order) the clocks have taken in
         self._cache: dict[int, tuple[int, bool]] = {}
+        # chain -> (position, clock, exact) of the clock last rebuilt on it (clock_at)
+        self._rebuilt: dict[int, tuple[int, int, bool]] = {}
         # Guard bits for 2**k fields, by k: a merge uses at most twice the width it needs.
         self._guards: list[int] = []
 
@@ -149,9 +159,10 @@ class ChainClocks:
         log = self.add_join(home, position)
         snapshots = log.snapshots
         last = snapshots[-1] if snapshots else -SNAPSHOT_SPACING
+        spacing = min(SNAPSHOT_SPACING, 1 + clock.bit_length() // BITS_PER_POSITION)
         if last == position:
             log.snapshot_clocks[-1] = clock
-        elif position - last >= SNAPSHOT_SPACING:
+        elif position - last >= spacing:
             snapshots.append(position)
             log.snapshot_clocks.append(clock)
 
@@ -199,8 +210,12 @@ class ChainClocks:
             field = self.fields[chain] = len(self.fields)
         return field
 
-    def cause_clock(self, cause: int) -> tuple[int, bool]:
-        """The clock of ``cause`` with ``cause`` itself in it, and whether it is exact."""
+    def cause_clock(self, cause: int, budget: list[int] | None = None) -> tuple[int, bool]:
+        """The clock of ``cause`` with ``cause`` itself in it, and whether it is exact.
+
+        ``budget`` (one number in a list, shared down the calls) bounds the merges
+        spent rebuilding past clocks; past it, a lower bound is returned.
+        """
         cached = self._cache.get(cause)
         if cached is not None:
             return cached
@@ -209,7 +224,9 @@ class ChainClocks:
         if self.changed[chain] <= position:
             clock, exact = self.clock[chain], self.inexact_from[chain] == NEVER
         else:
-            clock, exact = self.clock_at(chain, position, [_REBUILD_BUDGET])
+            clock, exact = self.clock_at(
+                chain, position, [_REBUILD_BUDGET] if budget is None else budget
+            )
         field = self.field(chain)
         if field < 0:
             exact = False
@@ -225,11 +242,15 @@ class ChainClocks:
 
     def clock_at(self, chain: int, position: int, budget: list[int]) -> tuple[int, bool]:
         """The clock of the event at ``position`` on ``chain``, rebuilt from the snapshot
-        before it and the joins since; a lower bound when ``budget`` merges do not do."""
-        floor, clock, exact = self.floor(chain, position)
-        start = floor if exact else -1
-        if start < 0:
-            clock = 0
+        before it (or the clock last rebuilt on the chain, if nearer) and the joins
+        since; a lower bound when ``budget`` merges do not do."""
+        start, clock, exact = self.floor(chain, position)
+        if not exact:
+            start, clock, exact = -1, 0, True
+        rebuilt = self._rebuilt.get(chain)
+        if rebuilt is not None and start <= rebuilt[0] <= position:
+            # Causes are mostly answered in order: go on from the last one.
+            start, clock, exact = rebuilt
         order = self.order
         members = order.chains[chain]
         for at in self.joins_between(chain, start, position):
@@ -237,9 +258,10 @@ class ChainClocks:
                 if budget[0] <= 0:
                     return clock, False
                 budget[0] -= 1
-                other, cause_exact = self.cause_clock(cause)
+                other, cause_exact = self.cause_clock(cause, budget)
                 clock = self.merge(clock, other)
                 exact = exact and cause_exact
+        self._rebuilt[chain] = (position, clock, exact)
         return clock, exact
 
     # -- reading ----------------------------------------------------------

@@ -240,7 +240,6 @@ class CausalOrder:
         if home < 0:
             chain_of[p] = len(chains)
             chains.append((p,))
-            self.clocks.new_chain(() if self.stale else causes)
             self.pos[p] = 0
             return
         members = chains[home]
@@ -251,13 +250,6 @@ class CausalOrder:
             chains[home] = array("i", (*members, p))
         chain_of[p] = home
         self.pos[p] = position
-        predecessor = members[position - 1] if direct else -1
-        joined = [c for c in causes if c != predecessor]
-        if joined:
-            if self.stale:
-                self.clocks.add_join(home, position)
-            else:
-                self.clocks.joined(home, position, joined)
 
     def _nearest_tail_chain(self, p: int, causes: Sequence[int]) -> int:
         """A chain whose last event is a close ancestor of p (bounded search), else -1.
@@ -322,6 +314,10 @@ class CausalOrder:
         order.causes = [c[0] if len(c) == 1 else c for c in causes]
         order.effects = effects
         order.forward_only = False
+        # Recording order is not topological: the clocks are built in topological
+        # order by the first query that reads them.
+        order.stale = True
+        order.slow_queries = n
         sequence = order._kahn()
         if len(sequence) < n:
             raise CycleFound(order._find_cycle(set(range(n)) - set(sequence)))
@@ -382,14 +378,18 @@ class CausalOrder:
         self._raise_depth(e, self.depth[c] + 1)
         if self.chain[c] == home and self.pos[c] < position:
             return True  # an earlier event of e's own chain: implied already
-        if not self.stale and self.effects[e] is None and self.chains[home][-1] == e:
+        clocks = self.clocks
+        if e >= clocks.caught and c < e:
+            return True  # the clocks will read e's causes when they catch up
+        self.catch_up()
+        if c < e and not self.stale and self.effects[e] is None and self.chains[home][-1] == e:
             # Only e's own ancestry changed, and e is where its chain's clock stands.
-            self.clocks.relinked(home, position, c)
+            clocks.relinked(home, position, c)
         else:
             self.stale = True
             self.slow_queries = 0
             if position:
-                self.clocks.add_join(home, position)
+                clocks.add_join(home, position)
         return True
 
     def _reorder(self, c: int, e: int) -> bool:
@@ -464,6 +464,7 @@ class CausalOrder:
             found = self._walk(a, b)
             if found is not None:
                 return found
+        self.catch_up()
         clocks: ChainClocks | None = self.clocks
         field = -1
         if self.stale:
@@ -562,22 +563,51 @@ class CausalOrder:
 
     def rebuild_clocks(self) -> None:
         """Compute every chain clock again, in topological order."""
-        clocks = self.clocks = ChainClocks(self)
-        chains = self.chains
-        chain_of, pos = self.chain, self.pos
-        for _ in chains:
-            clocks.new_chain()
-        for p in self.canonical_order():
-            home, at = chain_of[p], pos[p]
-            joined = self.off_chain_causes(chains[home], at)
-            if not joined:
-                continue
-            if at:
-                clocks.joined(home, at, joined)
-            else:
-                clocks.started(home, joined)
+        self.clocks = ChainClocks(self)
         self.stale = False
         self.slow_queries = 0
+        self.catch_up(self.canonical_order())
+
+    def catch_up(self, order: Sequence[int] | None = None) -> None:
+        """Give the clocks the events recorded since they last caught up.
+
+        Clocks are kept up to date only when a query reads them, so that recording
+        costs nothing for them: a run that asks no ancestry question pays nothing.
+        The events are taken in recording order (``order`` when rebuilding), which
+        is topological for events recorded since: a new event has no effects.
+        """
+        clocks = self.clocks
+        n = len(self.causes)
+        if order is None:
+            if clocks.caught == n:
+                return
+            order = range(clocks.caught, n)
+        chains, chain_of, pos, causes = self.chains, self.chain, self.pos, self.causes
+        while len(clocks.clock) < len(chains):
+            clocks.new_chain()
+        stale = self.stale
+        for p in order:
+            at = pos[p]
+            links = causes[p]
+            if not at:
+                if links != () and not stale:
+                    clocks.started(chain_of[p], listed(links))
+                continue
+            home = chain_of[p]
+            predecessor = chains[home][at - 1]
+            if type(links) is int:
+                if links == predecessor:
+                    continue  # the common case: extends its chain from the last event
+                joined: tuple[int, ...] | list[int] = (links,)
+            else:
+                joined = [c for c in links if c != predecessor]  # type: ignore[union-attr]
+                if not joined:
+                    continue
+            if stale:
+                clocks.add_join(home, at)
+            else:
+                clocks.joined(home, at, joined)
+        clocks.caught = n
 
     def closure(self, p: int, adjacency: Sequence[Links]) -> set[int]:
         """Return every event reachable from p through ``adjacency`` (p excluded)."""

@@ -6,7 +6,7 @@ from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any, NoReturn
 
 from pyrapide.core import _ordering
-from pyrapide.core._numbered import NumberedRun
+from pyrapide.core._numbered import _RECENT, NumberedRun
 from pyrapide.core.errors import CausalCycleError
 from pyrapide.core.event import Event
 from pyrapide.core.eventset import EventSet
@@ -68,7 +68,26 @@ class Poset:
     ) -> None:
         """``add`` an event whose id "e<number>" is not recorded (see ``_has_id``), as
         ``Computation.new_event`` makes them: such ids take no entry of the id index."""
-        self._append(event, self._cause_positions(event, caused_by), number)
+        events = self._events
+        last = events[-1] if events else None
+        if type(caused_by) is list and len(caused_by) == 1 and caused_by[0] is last:
+            causes: tuple[int, ...] = (self._newest,)  # the event recorded last (inlined)
+        else:
+            causes = self._cause_positions(event, caused_by)
+        events.append(event)  # first: placing it may read its name
+        position = self._newest = self._order.append(causes)
+        run = self._run
+        if run is None:
+            run = self._run = NumberedRun(number, position)
+        # NumberedRun.extend, inlined: this is every event of a run.
+        if number - run.first == run.length == position - run.start:
+            run.length += 1
+            recent = run.recent
+            if len(recent) >= _RECENT:
+                recent = run.rotate()
+            recent[event.id] = position
+        else:
+            self._index[event.id] = position
 
     def _has_id(self, event_id: str, number: int) -> bool:
         """Whether ``event_id``, which is "e<number>", is recorded."""
@@ -114,7 +133,7 @@ class Poset:
             run = self._run
             if run is None:
                 run = self._run = NumberedRun(number, position)
-            if run.extend(number, position):
+            if run.extend(event.id, number, position):
                 return
         self._index[event.id] = position
 
