@@ -24,10 +24,19 @@ class Poset:
     also accept its id; an event not in the poset raises ``ValueError`` naming
     the id.
 
-    Costs: ``add`` is O(number of causes) whatever the size of the poset;
-    ``is_ancestor`` and ``are_independent`` search only the part of the graph
-    that could lie between the two events (see ``pyrapide.core._ordering``);
-    ``add_causal_link`` reorders only the region between the two events.
+    Costs: ``add`` is O(number of causes) whatever the size of the poset.
+    ``is_ancestor`` and ``are_independent`` read the chain clocks of the later
+    event's chain (see ``pyrapide.core._ordering``): most pairs, near or far,
+    take one read, a few microseconds; a pair whose answer the clocks leave open
+    walks the joins of the later event's ancestry where it is open, at worst
+    every join between the two events.  On a million events in 1,000 chains
+    cross-linked at random, that is a median under 10 microseconds and a maximum
+    of a few milliseconds.  The first query after events were recorded first
+    brings the clocks up to date for them: about 2 microseconds for each event
+    with a cause on another chain (once; a query after each event pays for that
+    event only).  ``add_causal_link`` reorders only the region between the two
+    events; a link into an event that already has effects makes queries search
+    without clocks until enough of them paid for rebuilding the clocks.
     """
 
     __slots__ = ("_events", "_index", "_newest", "_order", "_run")
@@ -54,14 +63,32 @@ class Poset:
         """
         if not isinstance(event, Event):
             raise TypeError(f"Poset.add expects an Event, not {type(event).__name__}")
-        existing = self._position(event.id)
+        index = self._index
+        existing = index.get(event.id)
+        if existing is None and self._run is not None:
+            existing = self._run.find(event.id)
         if existing is not None:
             if isinstance(caused_by, Event | str):
                 caused_by = (caused_by,)
             for cause in caused_by or ():
                 self.add_causal_link(cause, self._events[existing])
             return
-        self._append(event, self._cause_positions(event, caused_by), None)
+        events = self._events
+        causes: tuple[int, ...] | None = None
+        if type(caused_by) is list and len(caused_by) == 1:
+            # The common case (one cause, in a list), inlined.
+            cause = caused_by[0]
+            if events and cause is events[-1]:
+                causes = (self._newest,)
+            else:
+                found = index.get(cause.id if isinstance(cause, Event) else cause)
+                if found is not None:
+                    causes = (found,)
+        if causes is None:
+            causes = self._cause_positions(event, caused_by)
+        events.append(event)  # first: placing it may read its name
+        position = self._newest = self._order.append(causes)
+        index[event.id] = position
 
     def _add_numbered(
         self, event: Event, number: int, caused_by: Iterable[EventRef] | EventRef | None
@@ -125,17 +152,6 @@ class Poset:
             self._refuse_unknown_cause(event, caused_by)  # type: ignore[arg-type]
         # Ascending positions: direct_causes reads them in recording order.
         return tuple(found) if len(found) == 1 else tuple(sorted(set(found)))  # type: ignore[arg-type]
-
-    def _append(self, event: Event, causes: tuple[int, ...], number: int | None) -> None:
-        self._events.append(event)  # first: placing it may read its name
-        position = self._newest = self._order.append(causes)
-        if number is not None:
-            run = self._run
-            if run is None:
-                run = self._run = NumberedRun(number, position)
-            if run.extend(event.id, number, position):
-                return
-        self._index[event.id] = position
 
     def _position(self, event_id: object) -> int | None:
         """The recording position of the event with this id, or None."""
