@@ -86,13 +86,13 @@ class Computation:
         if number is None:
             number = 1 + max((_counter_number(e.id) for e in self._poset), default=0)
         poset = self._poset
-        recorded = poset._index
         event_id = f"e{number}"
-        while event_id in recorded:  # an "eN" recorded by hand since
-            number += 1
+        index, run = poset._index, poset._run  # Poset._has_id, inlined
+        while event_id in index or (run is not None and 0 <= number - run.first < run.length):
+            number += 1  # an "eN" recorded by hand since
             event_id = f"e{number}"
         event = Event(name, payload, source, event_id, timestamp, metadata)
-        poset.add(event, caused_by)
+        poset._add_numbered(event, number, caused_by)
         self._next_number = number + 1
         return event
 
