@@ -27,6 +27,7 @@ BENCHMARKS: dict[str, tuple[str, list[str], list[str]]] = {
     "constraints": ("bench_constraints.py", ["--quick"], []),
     "maps": ("bench_maps.py", ["--quick"], []),
     "runtime": ("bench_runtime.py", ["--quick"], []),
+    "files": ("bench_files.py", ["--quick"], ["--brackets-mb", "1024"]),
     "tui": ("bench_tui.py", [], []),
     "pyrapide-0.3.0": ("compare_pyrapide030.py", ["--repeat", "3"], []),
 }

@@ -262,14 +262,19 @@ class Computation:
 
         return computation_from_document(data, source="computation")
 
-    def save(self, path: str | os.PathLike[str]) -> None:
-        """Write the computation to ``path`` as JSON (replacing the file atomically).
+    def save(self, path: str | os.PathLike[str], *, force: bool = False) -> None:
+        """Write the computation to ``path`` as JSON, replacing the file atomically: a
+        crash or an error leaves either the old file or the whole new one, with the old
+        file's mode. A symbolic link, FIFO, device or read-only file at ``path`` is
+        replaced only with ``force=True`` (a directory never).
 
-        Raises ``TypeError`` naming an event whose payload JSON cannot hold.
+        Raises ``TypeError`` naming an event whose payload JSON cannot hold, and
+        ``pyrapide.core.atomic.WriteError`` (an ``OSError``) naming the path and why
+        it cannot be written.
         """
         from pyrapide.core.serialization import save_computation
 
-        save_computation(self, path)
+        save_computation(self, path, force=force)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Computation:

@@ -17,7 +17,8 @@ from rich.text import Text
 from textual.screen import Screen
 from textual.widgets import RichLog, Static
 
-from rapide_shell.render import counted
+from pyrapide.core.printable import printable
+from rapide_shell.render import counted, note
 from rapide_shell.tui.live import NotificationBatch
 from rapide_shell.tui.panels import PANELS, SessionPanel
 from rapide_shell.tui.widgets.connection_graph import ConnectionGraph
@@ -127,7 +128,9 @@ class SessionView:
             panel.show_batch(batch, self.session)
         if batch.problems:
             latest = batch.problems[-1]
-            self.screen.notify(latest.summary, title=latest.kind, severity="error", timeout=6)
+            self.screen.notify(
+                latest.summary, title=latest.kind, severity="error", timeout=6, markup=False
+            )
         self._delivered.update(batch.delivered)
         if batch.last_started is not None:
             self._active_dispatch_connection = getattr(
@@ -136,7 +139,7 @@ class SessionView:
         if batch.queue_changed or batch.delivered:
             self._throttle("queue", self._redraw_queue_and_counts)
         for hit in batch.breakpoint_hits:
-            self.output.write(Text(
+            self.output.write(note(
                 f"breakpoint {hit.break_id} ({hit.pattern_text}) hit by {hit.event.id} "
                 f"{hit.event.name}: the run pauses", style="bold yellow"))
             self.screen.query_one(EventLog).select_id(hit.event.id)
@@ -227,7 +230,7 @@ class SessionView:
         state = session.state
         status = Text.assemble(
             (f" {session.description.name} ", "bold"),
-            f" from {session.path.name} · seed {session.seed}  ",
+            f" from {printable(session.path.name)} · seed {session.seed}  ",
             (f" {state} ", f"bold reverse {_STATE_STYLES.get(state, '')}"),
             f"  {session.pending_count} pending · {counted(events, 'event')}",
             f" · {counted(breaks, 'breakpoint')}",

@@ -11,6 +11,8 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
+from pyrapide.core.printable import printable
+
 if TYPE_CHECKING:
     from pyrapide.runtime import Dispatch
 
@@ -103,9 +105,9 @@ class DispatchQueue(OptionList):
                 label = Text.assemble(
                     (NEXT_MARK if dispatch.id == self._next_id else " ", "bold"),
                     (f"#{dispatch.id:<4}", "bold"),
-                    f"{dispatch.event.name} ",
-                    (f"({dispatch.event.id})", "dim"),
-                    f" → {dispatch.target}",
+                    f"{printable(dispatch.event.name)} ",
+                    (f"({printable(dispatch.event.id)})", "dim"),
+                    f" → {printable(str(dispatch.target))}",
                 )
                 options.append(Option(label, id=f"dispatch:{dispatch.id}"))
             if len(dispatches) > SHOWN_PER_KIND:
