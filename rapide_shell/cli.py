@@ -2,8 +2,10 @@
 
 Exit statuses: 0 success; 1 an ``expect`` of a script failed, or a bound the user set
 (``--timeout``, ``--max-steps``, ``run N``) ended it with work pending; 2 a load error,
-a script error or bad usage. Errors are one line on stderr, never a traceback (set
-``RAPIDE_DEBUG=1`` to see the traceback of an internal error).
+a script error or bad usage; 130 interrupted (Ctrl-C). Errors are one line on stderr, made
+printable, never a traceback (set ``RAPIDE_DEBUG=1`` to see the traceback of an
+internal error). ``RAPIDE_IMPORT_TIMEOUT`` bounds the import of an architecture file
+(seconds, 60 by default, 0 for no bound).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from pyrapide.__about__ import __version__
+from pyrapide.core.printable import printable
 from pyrapide.runtime.watchdog import DEFAULT_HANDLER_TIMEOUT
 
 if TYPE_CHECKING:
@@ -58,6 +61,12 @@ SpeedOption = Annotated[
         "--speed", min=0.0, metavar="SECONDS", help="Seconds between the script's commands."
     ),
 ]
+RecordOption = Annotated[
+    str | None,
+    typer.Option(
+        "--record", metavar="OUT", help="Write what is done as a script that `rapide run` replays."
+    ),
+]
 HandlerTimeoutOption = Annotated[
     float,
     typer.Option(
@@ -67,10 +76,11 @@ HandlerTimeoutOption = Annotated[
         help="Stop a handler that keeps control this long without awaiting (0: never).",
     ),
 ]
-RecordOption = Annotated[
-    str | None,
+ForceRecordOption = Annotated[
+    bool,
     typer.Option(
-        "--record", metavar="OUT", help="Write what is done as a script that `rapide run` replays."
+        "--force-record",
+        help="Let --record replace a symbolic link, FIFO, device or read-only file at OUT.",
     ),
 ]
 
@@ -90,10 +100,16 @@ def _root(
     """Model, run and understand causal event-driven architectures."""
 
 
-def fail(message: str) -> typer.Exit:
-    """Print ``message`` as one line on stderr; the Exit (status 2) to raise."""
-    typer.echo(f"rapide: {message}", err=True)
-    return typer.Exit(EXIT_ERROR)
+def fail(message: str, status: int = EXIT_ERROR) -> typer.Exit:
+    """Print ``message`` as one line on stderr, made printable; the Exit (``status``, 2
+    by default) to raise."""
+    typer.echo(f"rapide: {printable(message)}", err=True)
+    return typer.Exit(status)
+
+
+def echo(text: str) -> None:
+    """Print ``text`` (lines drawn from a user's file) made printable, line breaks kept."""
+    typer.echo(printable(text, keep_newlines=True))
 
 
 def _load(file: str, arch: str | None) -> LoadedArchitecture:
@@ -102,7 +118,7 @@ def _load(file: str, arch: str | None) -> LoadedArchitecture:
     try:
         return load_architecture(file, arch=arch)
     except LoadError as error:
-        raise fail(str(error)) from None
+        raise fail(str(error), error.exit_status) from None
 
 
 @app.command()
@@ -117,6 +133,7 @@ def run(
     ] = False,
     arch: ArchOption = None,
     record: RecordOption = None,
+    force_record: ForceRecordOption = False,
     timeout: Annotated[
         float | None,
         typer.Option(
@@ -138,7 +155,8 @@ def run(
     handler_timeout: HandlerTimeoutOption = DEFAULT_HANDLER_TIMEOUT,
 ) -> None:
     """Run a script of commands headless; exit 0 if every expect held, 1 if one failed
-    or a bound (--timeout, --max-steps, `run N`) ended it with work pending."""
+    or a bound (--timeout, --max-steps, `run N`) ended it with work pending, 2 on a
+    load or script error, 130 when interrupted (Ctrl-C)."""
     from rapide_shell.headless import run_headless
 
     if timeout is not None and timeout <= 0:
@@ -152,6 +170,7 @@ def run(
                 json_output=json_output,
                 arch=arch,
                 record=record,
+                force_record=force_record,
                 timeout=timeout,
                 max_steps=max_steps,
                 handler_timeout=handler_timeout or None,
@@ -166,6 +185,7 @@ def repl(
     seed: SeedOption = None,
     arch: ArchOption = None,
     record: RecordOption = None,
+    force_record: ForceRecordOption = False,
     handler_timeout: HandlerTimeoutOption = DEFAULT_HANDLER_TIMEOUT,
 ) -> None:
     """Drive the architecture interactively, with completion and history."""
@@ -174,7 +194,12 @@ def repl(
     raise typer.Exit(
         asyncio.run(
             run_repl(
-                file, seed=seed, arch=arch, record=record, handler_timeout=handler_timeout or None
+                file,
+                seed=seed,
+                arch=arch,
+                record=record,
+                force_record=force_record,
+                handler_timeout=handler_timeout or None,
             )
         )
     )
@@ -188,6 +213,7 @@ def shell(
     script: PlayScriptOption = None,
     speed: SpeedOption = 1.0,
     record: RecordOption = None,
+    force_record: ForceRecordOption = False,
     handler_timeout: HandlerTimeoutOption = DEFAULT_HANDLER_TIMEOUT,
 ) -> None:
     """Open the Textual workbench on the architecture."""
@@ -198,6 +224,7 @@ def shell(
         script=script,
         speed=speed,
         record=record,
+        force_record=force_record,
         handler_timeout=handler_timeout or None,
     )
 
@@ -210,6 +237,7 @@ def _open_workbench(
     script: str | None = None,
     speed: float = 1.0,
     record: str | None = None,
+    force_record: bool = False,
     handler_timeout: float | None = DEFAULT_HANDLER_TIMEOUT,
 ) -> None:
     from rapide_shell.loader import LoadError
@@ -217,7 +245,7 @@ def _open_workbench(
 
     _check_script(script)  # before the screen opens
     try:
-        asyncio.run(
+        problem = asyncio.run(
             run_shell(
                 file,
                 arch=arch,
@@ -225,11 +253,14 @@ def _open_workbench(
                 script=script,
                 speed=speed,
                 record=record,
+                force_record=force_record,
                 handler_timeout=handler_timeout,
             )
         )
     except LoadError as error:
-        raise fail(str(error)) from None
+        raise fail(str(error), error.exit_status) from None
+    if problem is not None:
+        raise fail(problem)
 
 
 HostOption = Annotated[
@@ -355,27 +386,28 @@ def graph(
     if format not in renderers:
         raise fail(f"unknown format {format!r}: use text, dot or mermaid")
     loaded = _load(file, arch)
-    typer.echo(renderers[format](loaded.description))
+    echo(renderers[format](loaded.description))
 
 
 @app.command()
 def check(file: FileArgument, arch: ArchOption = None) -> None:
     """Load and validate the architecture: components, connections, bindings, warnings."""
     from rapide_shell.architecture_view import check_architecture
+    from rapide_shell.render import counted
 
     loaded = _load(file, arch)
     report = check_architecture(loaded)
-    typer.echo(report.summary)
+    echo(report.summary)
     for warning in report.warnings:
-        typer.echo(f"warning: {warning}")
+        echo(f"warning: {warning}")
+    description = loaded.description
     counts = (
-        f"{len(loaded.description.components)} components, "
-        f"{len(loaded.description.connections)} connections"
+        f"{counted(len(description.components), 'component')}, "
+        f"{counted(len(description.connections), 'connection')}"
     )
-    plural = "" if len(report.warnings) == 1 else "s"
-    typer.echo(
+    echo(
         f"{loaded.path}: {loaded.name} loads and binds ({counts}); "
-        f"{len(report.warnings)} warning{plural}"
+        f"{counted(len(report.warnings), 'warning')}"
     )
 
 

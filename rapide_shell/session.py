@@ -150,8 +150,9 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
+from pyrapide.core.printable import printable
 from pyrapide.runtime import DEFAULT_HANDLER_TIMEOUT, RunOutcome
-from rapide_shell import notices
+from rapide_shell import notices, render
 from rapide_shell.commands import Command, CommandCatalog, CommandError, parse_command
 from rapide_shell.completion import Completion, complete
 from rapide_shell.loader import LoadedArchitecture, LoadError, load_architecture
@@ -198,6 +199,9 @@ class Session:
         self.watchlist = Watchlist(self.runtime.notify, self.runtime.stop_at)
         """The watches and breakpoints, fed as the system records events."""
         self.recorder = recorder
+        self.recording_problem: str | None = None
+        """Why the recording could not be put in place when the session closed (None:
+        it was, or nothing was recorded), for the front end to say."""
         self.catalog = CommandCatalog()
         """The commands this session understands (the built-ins and those added)."""
         self.plugins = plugin_manager()
@@ -246,6 +250,7 @@ class Session:
         arch: str | None = None,
         seed: int | None = None,
         record: str | Path | None = None,
+        force_record: bool = False,
         handler_timeout: float | None = DEFAULT_HANDLER_TIMEOUT,
         bounds: Bounds | None = None,
     ) -> AsyncIterator[Session]:
@@ -253,19 +258,23 @@ class Session:
         with`` block; closed when the block ends, however it ends.
 
         ``arch`` picks one architecture among several; ``record`` is a file to write
-        what is done to, as a script that ``rapide run`` replays (see Recording);
+        what is done to, as a script that ``rapide run`` replays (see Recording;
+        ``force_record`` lets it replace a link, FIFO, device or read-only file);
         ``handler_timeout`` the seconds a handler may keep control (None: no bound);
         ``bounds`` what every step and run together may take (``rapide run --timeout
         --max-steps``). Raises :class:`~rapide_shell.loader.LoadError` with one line
         for the user when the file (or an installed plugin) cannot be loaded or the
-        recording cannot be written.
+        recording cannot be written. After the block, ``recording_problem`` says why
+        the recording could not be put in place, if it could not.
         """
         session = cls.load(
             path, arch=arch, seed=seed, handler_timeout=handler_timeout, bounds=bounds
         )
         if record is not None:
             try:
-                session.recorder = Recorder(record, source=path, seed=session.seed)
+                session.recorder = Recorder(
+                    record, source=path, seed=session.seed, force=force_record
+                )
             except OSError as error:
                 raise LoadError(str(error)) from None
         try:
@@ -294,7 +303,7 @@ class Session:
             await self.runtime.close()
         finally:
             if self.recorder is not None:
-                self.recorder.close()
+                self.recording_problem = self.recorder.close()
 
     async def rebuild(self, reason: str, *, loaded: LoadedArchitecture | None = None) -> None:
         """Start over: finish the current run, then a fresh computation and modules.
@@ -586,12 +595,31 @@ def _existing(what: str, items: list[Any]) -> str:
     return f" ({what}: {', '.join(str(item.id) for item in items)})"
 
 
+ECHO_WIDTH = 72
+"""An erroneous line echoed under its error shows at most about this many characters,
+around the column at fault."""
+
+
+def _echoed(line: str, column: int) -> tuple[str, int]:
+    """``line`` made printable for echoing under an error (cut to a window around
+    ``column`` when long, with "…" where it was cut), and where ``column`` is in it."""
+    before, after = printable(line[:column]), printable(line[column:])
+    half = ECHO_WIDTH // 2
+    if len(before) > half:
+        before = "…" + before[-(half - 1) :]
+    if len(after) > half:
+        after = after[: half - 1] + "…"
+    return before + after, len(before)
+
+
 def _failure(line: str, command: str, error: CommandError) -> CommandOutcome:
     message = error.describe()
-    output = [Text(f"error: {message}", style="bold red")]
+    output = [render.note(f"error: {message}", style="bold red")]
     if error.column is not None and 0 <= error.column <= len(line):
-        # Point at the problem under the line as typed.
-        output.append(Text(f"  {line}\n  {' ' * error.column}^", style="red"))
+        # Point at the problem under the line as typed; the caret must stay under it,
+        # so the line is cut where escaping it would move what follows.
+        shown, column = _echoed(line, error.column)
+        output.append(Text(f"  {shown}\n  {' ' * column}^", style="red"))
     return CommandOutcome(
         line=line,
         command=command,

@@ -9,6 +9,7 @@ from typing import Any
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 
+from pyrapide.core.printable import printable
 from rapide_shell.render import shorten
 
 ENV = "env"
@@ -66,15 +67,16 @@ class Timeline:
             ordered += [name for name in components if name in (connection.sources or ())]
             ordered.append(connection.target)
         ordered += components
-        sources = {event.source or ENV for event in events}
+        # Sources, ids and names are data: drawn printable (lanes are named by them).
+        sources = {printable(event.source) or ENV for event in events}
         lanes = list(dict.fromkeys(name for name in ordered if name in sources))
         lanes += sorted(sources.difference(lanes))
         rows = tuple(
             Row(
                 time=_time(event.timestamp),
-                source=event.source or ENV,
-                label=f"{event.id} {event.name.rsplit('.', 1)[-1]}",
-                causes=", ".join(cause.id for cause in computation.poset.causes(event)),
+                source=printable(event.source) or ENV,
+                label=printable(f"{event.id} {event.name.rsplit('.', 1)[-1]}"),
+                causes=", ".join(printable(c.id) for c in computation.poset.causes(event)),
             )
             for event in events
         )

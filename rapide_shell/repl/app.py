@@ -28,8 +28,10 @@ from prompt_toolkit.history import FileHistory, History, InMemoryHistory
 from rich.console import Console
 from rich.text import Text
 
+from pyrapide.core.printable import printable
 from pyrapide.runtime import DEFAULT_HANDLER_TIMEOUT
 from rapide_shell.loader import LoadError
+from rapide_shell.render import note, printing_console
 from rapide_shell.session import Session
 
 EXIT_OK = 0
@@ -90,15 +92,21 @@ async def run_repl(
     seed: int | None = None,
     arch: str | None = None,
     record: str | None = None,
+    force_record: bool = False,
     handler_timeout: float | None = DEFAULT_HANDLER_TIMEOUT,
 ) -> int:
     """Load ``file`` and read commands until the user leaves; return the exit status.
     ``handler_timeout``: the seconds a handler may keep control (None: no bound)."""
-    console = Console(highlight=False)
+    console = printing_console(highlight=False)
     interrupts: _Interrupts | None = None
     try:
         async with Session.open(
-            file, arch=arch, seed=seed, record=record, handler_timeout=handler_timeout
+            file,
+            arch=arch,
+            seed=seed,
+            record=record,
+            force_record=force_record,
+            handler_timeout=handler_timeout,
         ) as session:
             _welcome(console, session)
             prompt: PromptSession[str] = PromptSession(
@@ -108,12 +116,15 @@ async def run_repl(
             interrupts.install()
             await _loop(console, session, prompt, interrupts)
     except LoadError as error:
-        sys.stderr.write(f"rapide: {error}\n")
-        return EXIT_ERROR
+        sys.stderr.write(f"rapide: {printable(str(error))}\n")
+        return error.exit_status
     finally:
         # Only now: a Ctrl-C while the finish hooks run must not kill the program.
         if interrupts is not None:
             interrupts.uninstall()
+    if session.recording_problem is not None:
+        sys.stderr.write(f"rapide: {printable(session.recording_problem)}\n")
+        return EXIT_ERROR
     return EXIT_OK
 
 
@@ -191,7 +202,7 @@ def _welcome(console: Console, session: Session) -> None:
     console.print(
         Text.assemble(
             ("rapide repl", "bold"),
-            f": {session.loaded.name} from {session.path} ",
+            note(f": {session.loaded.name} from {session.path} "),
             (
                 f"({len(description.components)} components, "
                 f"{len(description.connections)} connections, seed {session.seed})",

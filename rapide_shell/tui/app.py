@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rich.text import Text
 from textual.app import App
 
+from pyrapide.core.printable import printable
 from pyrapide.runtime import DEFAULT_HANDLER_TIMEOUT
+from rapide_shell.render import note
 from rapide_shell.session import Session
 from rapide_shell.tui.palette import CommandLanguageProvider
 from rapide_shell.tui.screen_commands import ScreenCommands
@@ -66,12 +67,12 @@ class RapideApp(App[None]):
         try:
             saved = Path(self.save_screenshot(filename, path)).resolve()
         except OSError as error:
-            output.write(Text(
+            output.write(note(
                 f"error: cannot save the screenshot: {error.strerror} ({error.filename})",
                 style="bold red"))
             return
-        output.write(Text(f"screenshot saved to {saved}", style="green"))
-        self.notify(f"saved {saved}", title="screenshot")
+        output.write(note(f"screenshot saved to {saved}", style="green"))
+        self.notify(printable(f"saved {saved}"), title="screenshot", markup=False)
 
     async def action_quit(self) -> None:
         """Stops any run, closes the session and leaves."""
@@ -91,15 +92,23 @@ async def run_shell(
     script: str | Path | None = None,
     speed: float = 1.0,
     record: str | Path | None = None,
+    force_record: bool = False,
     handler_timeout: float | None = DEFAULT_HANDLER_TIMEOUT,
-) -> None:
+) -> str | None:
     """Open the session of the architecture ``file`` and run the workbench on it until
     the user leaves; the session is closed (and the recording ended) on the way out.
     ``handler_timeout``: the seconds a handler may keep control (None: no bound).
+    Returns why the recording could not be put in place, if it could not.
 
     Raises :class:`~rapide_shell.loader.LoadError` when the session cannot be opened.
     """
     async with Session.open(
-        file, arch=arch, seed=seed, record=record, handler_timeout=handler_timeout
+        file,
+        arch=arch,
+        seed=seed,
+        record=record,
+        force_record=force_record,
+        handler_timeout=handler_timeout,
     ) as session:
         await RapideApp(session, script=script, speed=speed).run_async()
+    return session.recording_problem

@@ -17,8 +17,9 @@ from rich.text import Text
 from textual.screen import Screen
 from textual.widgets import RichLog, Static
 
+from pyrapide.core.printable import printable
 from pyrapide.runtime import RunState
-from rapide_shell.render import counted
+from rapide_shell.render import counted, note
 from rapide_shell.runtime_link import SessionState
 from rapide_shell.tui.live import NotificationBatch
 from rapide_shell.tui.panels import PANELS, SessionPanel
@@ -134,7 +135,9 @@ class SessionView:
             panel.show_batch(batch, self.session)
         if batch.problems:
             latest = batch.problems[-1]
-            self.screen.notify(latest.summary, title=latest.kind, severity="error", timeout=6)
+            self.screen.notify(
+                latest.summary, title=latest.kind, severity="error", timeout=6, markup=False
+            )
         self._delivered.update(batch.delivered)
         if batch.last_started is not None:
             self._active_dispatch_connection = getattr(
@@ -143,7 +146,7 @@ class SessionView:
         if batch.queue_changed or batch.delivered:
             self._throttle("queue", self._redraw_queue_and_counts)
         for hit in batch.breakpoint_hits:
-            self.output.write(Text(
+            self.output.write(note(
                 f"breakpoint {hit.break_id} ({hit.pattern_text}) hit by {hit.event.id} "
                 f"{hit.event.name}: the run pauses", style="bold yellow"))
             self.screen.query_one(EventLog).select_id(hit.event.id)
@@ -237,7 +240,7 @@ class SessionView:
         flying = session.in_flight_count
         status = Text.assemble(
             (f" {session.description.name} ", "bold"),
-            f" from {session.path.name} · seed {session.seed}  ",
+            f" from {printable(session.path.name)} · seed {session.seed}  ",
             (f" {state} ", f"bold reverse {_STATE_STYLES.get(state, '')}"),
             f"  {session.pending_count} pending",
             (f" · {flying} in flight", "bold") if flying else "",

@@ -15,6 +15,11 @@ from textual.suggester import SuggestFromList
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Static
 
+from pyrapide.core.json_file import JSONTextError
+from rapide_shell.commands.lexer import typed_value
+from rapide_shell.render import note
+from rapide_shell.tui.widgets.printable_input import PrintableInput
+
 
 def field_value(text: str, annotation: str) -> Any:
     """The payload value for what was typed: text for ``str`` fields, else a JSON literal
@@ -26,11 +31,12 @@ def field_value(text: str, annotation: str) -> Any:
     if annotation == "str":
         return text
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        if text.lstrip()[:1] in '"[{':
-            raise ValueError(f"malformed JSON: {error.msg} (character {error.pos + 1})") from None
-        return text
+        return typed_value(text)
+    except JSONTextError as error:
+        reason = error.message.removeprefix("not valid JSON: ")
+        if error.kind == "syntax":
+            reason = f"malformed JSON: {reason}"
+        raise ValueError(f"{reason} (character {error.offset + 1})") from None
 
 
 def inject_command(event_name: str, payload: Mapping[str, Any]) -> str:
@@ -62,7 +68,7 @@ class InjectDialog(ModalScreen[str | None]):
         with Vertical(id="inject-box"):
             yield Static("Inject an event", id="inject-heading")
             yield Label("Event name (→ completes, Enter moves to the fields):")
-            yield Input(
+            yield PrintableInput(
                 value=self._initial_name,
                 placeholder=next(iter(self._actions), "Service.action"),
                 suggester=SuggestFromList(sorted(self._actions), case_sensitive=True),
@@ -92,16 +98,16 @@ class InjectDialog(ModalScreen[str | None]):
         self._shown_action = name if spec is not None else None
         if spec is None:
             if name:
-                await fields.mount(Static(f"no action named {name!r} yet", classes="hint"))
+                await fields.mount(Static(note(f"no action named {name!r} yet"), classes="hint"))
             return
         rows: list[Widget] = []
         for param in spec.params:
             annotation = param.annotation or "any"
             marker = "" if param.required else " (optional)"
             default = "" if param.required else f"default {param.default!r}"
-            rows.append(Label(f"{param.name}: {annotation}{marker}", classes="field-label"))
+            rows.append(Label(note(f"{param.name}: {annotation}{marker}"), classes="field-label"))
             rows.append(
-                Input(placeholder=default or annotation, id=f"field-{param.name}",
+                PrintableInput(placeholder=default or annotation, id=f"field-{param.name}",
                       classes="field-input")
             )
         if not rows:
@@ -113,20 +119,20 @@ class InjectDialog(ModalScreen[str | None]):
         spec = self._actions.get(name)
         error = self.query_one("#inject-error", Static)
         if spec is None:
-            error.update(f"unknown event {name!r}: choose one of the interfaces' actions")
+            error.update(note(f"unknown event {name!r}: choose one of the interfaces' actions"))
             return None
         payload: dict[str, Any] = {}
         for param in spec.params:
             text = self.query_one(f"#field-{param.name}", Input).value
             if text == "":
                 if param.required:
-                    error.update(f"{param.name} is required")
+                    error.update(note(f"{param.name} is required"))
                     return None
                 continue
             try:
                 payload[param.name] = field_value(text, param.annotation)
             except ValueError as refused:
-                error.update(f"{param.name}: {refused}")
+                error.update(note(f"{param.name}: {refused}"))
                 self.query_one(f"#field-{param.name}", Input).focus()
                 return None
         return inject_command(name, payload)

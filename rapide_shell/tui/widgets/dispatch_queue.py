@@ -13,6 +13,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from pyrapide.architecture import ConnectionKind
+from pyrapide.core.printable import printable
 
 if TYPE_CHECKING:
     from pyrapide.runtime import Dispatch, InFlight
@@ -114,13 +115,13 @@ class DispatchQueue(OptionList):
                 label = Text.assemble(
                     (NEXT_MARK if dispatch.id == self._next_id else " ", "bold"),
                     (f"#{dispatch.id:<4}", "bold"),
-                    f"{dispatch.event.name} ",
-                    (f"({dispatch.event.id})", "dim"),
-                    f" → {dispatch.target}",
+                    f"{printable(dispatch.event.name)} ",
+                    (f"({printable(dispatch.event.id)})", "dim"),
+                    f" → {printable(str(dispatch.target))}",
                 )
                 waits = blocked(dispatch) if blocked is not None else None
                 if waits:
-                    label.append(f"  {waits.split(' ', 1)[1]}", "italic")
+                    label.append(f"  {printable(waits.split(' ', 1)[1])}", "italic")
                 options.append(Option(label, id=f"dispatch:{dispatch.id}"))
             if len(dispatches) > SHOWN_PER_KIND:
                 more = len(dispatches) - SHOWN_PER_KIND
@@ -161,10 +162,11 @@ class DispatchQueue(OptionList):
                 head = f" resume {task.label}"
             else:
                 head = f" {task.label}"
-            label = Text(head, "bold")
+            label = Text(printable(head), "bold")
             dispatch = task.dispatch
             if dispatch is not None:
-                label.append(f"  {dispatch.event.name} → {dispatch.target}")
+                name, target = printable(dispatch.event.name), printable(str(dispatch.target))
+                label.append(f"  {name} → {target}")
             if reason not in ("sleeping", "ready"):
                 label.append(f"  {task.describe()}", "italic")
             if dispatch is not None and reason in ("sleeping", "ready"):

@@ -16,6 +16,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from pyrapide.core.printable import printable
 from rapide_shell.render import payload_text, shorten
 from rapide_shell.tui.live import session_problems
 from rapide_shell.tui.widgets.scrolling import set_virtual_size
@@ -35,7 +36,7 @@ def _time(event: Event) -> str:
 
 
 def _cell(text: str, width: int) -> str:
-    return shorten(text, width).ljust(width)
+    return shorten(printable(text), width).ljust(width)
 
 
 class EventLog(ScrollView, can_focus=True):
@@ -192,10 +193,10 @@ class EventLog(ScrollView, can_focus=True):
     def _widen_columns(self, added: list[Event]) -> None:
         widths = self._widths
         wanted = {
-            "id": max(len(event.id) for event in added) + 2,
+            "id": max(len(printable(event.id)) for event in added) + 2,
             "time": max(len(_time(event)) for event in added) + 2,
-            "source": max(len(event.source or "") for event in added) + 2,
-            "name": max(len(event.name) for event in added) + 2,
+            "source": max(len(printable(event.source or "")) for event in added) + 2,
+            "name": max(len(printable(event.name)) for event in added) + 2,
         }
         grown = False
         for column, width in wanted.items():

@@ -12,6 +12,8 @@ from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
+from pyrapide.core.printable import printable
+
 if TYPE_CHECKING:
     from rapide_shell.session import Session
     from rapide_shell.tui.live import NotificationBatch
@@ -111,7 +113,7 @@ class WatchPanel(Tree[tuple[str, ...] | int]):
             (f"w{entry.watch_id} ", "bold"),
             (f"[{count}]", "bold reverse" if count else "dim"),
             " ",
-            entry.pattern,
+            printable(entry.pattern),
         )
 
     def _fill(self, node: TreeNode, entry: WatchEntry) -> None:
@@ -122,7 +124,8 @@ class WatchPanel(Tree[tuple[str, ...] | int]):
             node.add_leaf(Text(f"… {hidden} older matches", "dim"))
         for number in range(hidden, len(matches)):
             event_ids = tuple(event.id for event in matches[number].events)
-            node.add_leaf(f"match {number + 1}: {', '.join(event_ids)}", data=event_ids)
+            shown = ", ".join(map(printable, event_ids))
+            node.add_leaf(Text(f"match {number + 1}: {shown}"), data=event_ids)
 
     @on(Tree.NodeExpanded)
     def _build_matches(self, expanded: Tree.NodeExpanded) -> None:
