@@ -84,12 +84,10 @@ class DispatchQueues:
         """Queue one event's connect deliveries, to run in the order given."""
         self.connects.extend(reversed(dispatches))
 
-    def add(self, dispatch: Dispatch) -> None:
-        """Queue a delivery that is not a call (a pipe's or an agent's)."""
-        if dispatch.kind.delivery is _FIFO:
-            self.lanes[dispatch.connection.index].queue.append(dispatch)  # type: ignore[index]
-        else:
-            self.agents.append(dispatch)
+    def add(self, dispatch: Dispatch, lane: PipeLane | None) -> None:
+        """Queue a delivery that is not a call: in ``lane``, its pipe's (the route
+        knows it), or with the independent ones."""
+        (self.agents if lane is None else lane.queue).append(dispatch)
 
     def lane_of(self, dispatch: Dispatch) -> PipeLane:
         """The lane of a pipe dispatch."""

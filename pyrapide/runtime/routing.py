@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 import traceback
 from array import array
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from pyrapide.architecture import Connection, ConnectionKind, Delivery
@@ -24,6 +24,7 @@ from pyrapide.runtime.notifications import GuardError
 if TYPE_CHECKING:
     from pyrapide.core import Event, Poset
     from pyrapide.patterns import PatternMatch
+    from pyrapide.runtime.queues import PipeLane
     from pyrapide.runtime.reporting import Reporter
 
 
@@ -36,6 +37,7 @@ class Route:
         "guards",
         "index",
         "kind",
+        "lane",
         "matcher",
         "names",
         "pattern",
@@ -44,7 +46,7 @@ class Route:
         "target_name",
     )
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, lane: PipeLane | None = None) -> None:
         pattern = connection.pattern
         self.connection = connection
         self.pattern = pattern
@@ -52,6 +54,8 @@ class Route:
         # True when the emitter waits for the delivery (a nested call).
         self.calls = self.kind.delivery is Delivery.CALL
         self.index: int = connection.index  # type: ignore[assignment]
+        # Where a FIFO route's deliveries queue (None for the other deliveries).
+        self.lane = lane
         # Routing reports guard errors as GuardError notifications (see Router.feed).
         self.matcher = pattern.matcher(warn_guard_errors=False)
         # What an event must have for this route to be worth feeding it: one of
@@ -79,7 +83,8 @@ class Router:
     """The routes of one system, the guard errors they meet, and what they delivered.
 
     ``errors`` is the list the guard errors are appended to (the system's, shared
-    with handler errors, in the order they happened).
+    with handler errors, in the order they happened); ``lanes`` the pipe lanes of
+    the system's queues, by connection index, where each pipe route queues.
     """
 
     __slots__ = (
@@ -93,9 +98,17 @@ class Router:
     )
 
     def __init__(
-        self, connections: Iterable[Connection], reporter: Reporter, errors: list[Any]
+        self,
+        connections: Iterable[Connection],
+        reporter: Reporter,
+        errors: list[Any],
+        lanes: Mapping[int, PipeLane] | None = None,
     ) -> None:
-        self.routes: tuple[Route, ...] = tuple(Route(connection) for connection in connections)
+        lanes = lanes or {}
+        self.routes: tuple[Route, ...] = tuple(
+            Route(connection, lanes.get(connection.index))  # type: ignore[arg-type]
+            for connection in connections
+        )
         self.reporter = reporter
         self.errors = errors
         # (event name, source) -> the routes such an event is offered to.

@@ -256,7 +256,7 @@ class Scheduler:
             dispatch = Dispatch(
                 next(self._dispatch_ids), route.kind, match, route.target_name, route.connection
             )
-            self.queues.add(dispatch)
+            self.queues.add(dispatch, route.lane)
         # The delivery log (see Router.delivered): dispatch n is entry n - 1.
         self._log.append(position << self._log_shift | route.index)
         if DispatchQueued in self._wanted:

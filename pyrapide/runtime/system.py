@@ -112,15 +112,16 @@ class System:
         self.seed = seed
         self.computation = Computation()
         self.clock.start()
-        router = Router(self._spec.connections, self._reporter, errors=[])
-        self._handlers = HandlerTable(self.computation, router)
         pipes = (c.index for c in self._spec.connections if c.kind.delivery is Delivery.FIFO)
+        queues = DispatchQueues(seed, pipes)  # type: ignore[arg-type]
+        router = Router(self._spec.connections, self._reporter, errors=[], lanes=queues.lanes)
+        self._handlers = HandlerTable(self.computation, router)
         self._monitor = self._constraint_monitor()
         self.scheduler = Scheduler(
             self.computation,
             router=router,
             handlers=self._handlers,
-            queues=DispatchQueues(seed, pipes),  # type: ignore[arg-type]
+            queues=queues,
             clock=self.clock,
             reporter=self._reporter,
             constraints=self._monitor,
