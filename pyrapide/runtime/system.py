@@ -349,7 +349,7 @@ class System:
         if self.state not in (RunState.IDLE, RunState.STOPPED):
             self.scheduler.close_tasks()
         self._reset(self.seed if seed is None else seed)
-        self._reporter.publish(StateChanged, state=RunState.IDLE)
+        self._state_changed(RunState.IDLE)
 
     # ------------------------------------------------------- stepping
     def pause(self) -> None:
@@ -610,7 +610,12 @@ class System:
     def _set_state(self, state: RunState) -> None:
         if state is not self.state:
             self.state = state
-            self._reporter.publish(StateChanged, state=state)
+            self._state_changed(state)
+
+    def _state_changed(self, state: RunState) -> None:
+        reporter = self._reporter
+        if reporter.wants(StateChanged):
+            reporter.publish(StateChanged(seq=reporter.next_seq(), state=state))
 
     def __repr__(self) -> str:
         return f"<System {self.architecture.__qualname__} {self.state} seed={self.seed}>"
