@@ -314,6 +314,10 @@ class Scheduler:
             else (),
         )
 
+    def describe(self, task: Task) -> InFlight:
+        """How ``task`` stands now, as ``in_flight()`` reports it."""
+        return self._describe(task)
+
     def task_of(self, dispatch_id: int) -> Task | None:
         """The task in flight serving dispatch ``dispatch_id``, if there is one."""
         for task in self._live:
@@ -360,6 +364,15 @@ class Scheduler:
         if not self._ready:
             return None
         return self._resume(self._ready.popleft())
+
+    def wake_next(self) -> Task | None:
+        """Resume the next woken task, else the earliest sleeper (its wake-up chosen:
+        the clock moves to it, even with dispatches queued); None when no task is
+        asleep or woken. ValueError for a real-time sleeper whose time has not come."""
+        task = self.resume_next()
+        if task is None and self._sleepers:
+            task = self.resume(self._sleepers[0][2])
+        return task
 
     def resume(self, task: Task) -> Task:
         """Resume ``task``, a sleeper (its wake-up chosen: the clock moves to it) or a

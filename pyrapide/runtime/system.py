@@ -208,7 +208,7 @@ class System:
         behind = blocked.behind
         task = self.scheduler.task_of(behind.id) if behind is not None else None
         if task is not None:
-            return f"{blocked.reason}: {self.scheduler._describe(task).describe()}"
+            return f"{blocked.reason}: {self.scheduler.describe(task).describe()}"
         return blocked.reason
 
     def in_flight(self) -> list[InFlight]:
@@ -403,10 +403,10 @@ class System:
         if isinstance(target, str) and target.startswith("#") and target[1:].isdigit():
             target = int(target[1:])  # "#12", as dispatches are shown
         if target == WAKE:
-            task = scheduler.resume_next()
-            if task is None and scheduler._sleepers:
-                task = scheduler.resume(scheduler._sleepers[0][2])
-            return task
+            try:
+                return scheduler.wake_next()
+            except ValueError as error:
+                raise ValueError(f"step({WAKE!r}): {error}") from None
         if isinstance(target, (int, Dispatch)) and not isinstance(target, bool):
             wanted = target.id if isinstance(target, Dispatch) else target
             in_flight = scheduler.task_of(wanted)
