@@ -23,6 +23,7 @@ from pyrapide.runtime.notifications import (
     LimitReached,
     StateChanged,
     SubscriberError,
+    TaskResumed,
 )
 from rapide_shell import notices
 
@@ -158,6 +159,8 @@ class NotificationBatch:
         elif isinstance(notification, DispatchStarted):
             self.queue_changed = True
             self.last_started = notification.dispatch
+        elif isinstance(notification, TaskResumed):
+            self.queue_changed = True
         elif isinstance(notification, DispatchFinished):
             self.queue_changed = True
             index = getattr(notification.dispatch.connection, "index", None)

@@ -18,7 +18,9 @@ from textual.screen import Screen
 from textual.widgets import RichLog, Static
 
 from pyrapide.core.printable import printable
+from pyrapide.runtime import RunState
 from rapide_shell.render import counted, note
+from rapide_shell.runtime_link import SessionState
 from rapide_shell.tui.live import NotificationBatch
 from rapide_shell.tui.panels import PANELS, SessionPanel
 from rapide_shell.tui.widgets.connection_graph import ConnectionGraph
@@ -40,7 +42,12 @@ BUSY_REDRAW_SECONDS = {"queue": 0.25, "inspector": 1.0}
 #: Lines of one command's output printed in the output panel (a long run reports every
 #: event it recorded; the event log has them all).
 OUTPUT_LINES_SHOWN = 200
-_STATE_STYLES = {"running": "green", "paused": "yellow", "quiet": "blue", "closed": "red"}
+_STATE_STYLES = {
+    RunState.RUNNING: "green",
+    RunState.PAUSED: "yellow",
+    RunState.QUIET: "blue",
+    SessionState.CLOSED: "red",
+}
 
 
 class SessionView:
@@ -209,7 +216,9 @@ class SessionView:
             index = getattr(dispatch.connection, "index", None)
             if index is not None:
                 queued[index] += 1
-        self.screen.query_one(DispatchQueue).show_pending(pending, self.session.next_dispatch())
+        self.screen.query_one(DispatchQueue).show_pending(
+            pending, self.session.next_dispatch(), self.session.in_flight(), self.session.blocked
+        )
         graph = self.screen.query_one(ConnectionGraph)
         graph.update_counts(self._delivered, queued)
         self._redraw_highlight()
@@ -228,11 +237,14 @@ class SessionView:
         # Drawn every frame of a run: ``state`` and ``pending_count`` each gather and
         # sort the whole queue, so each is read once.
         state = session.state
+        flying = session.in_flight_count
         status = Text.assemble(
             (f" {session.description.name} ", "bold"),
             f" from {printable(session.path.name)} · seed {session.seed}  ",
             (f" {state} ", f"bold reverse {_STATE_STYLES.get(state, '')}"),
-            f"  {session.pending_count} pending · {counted(events, 'event')}",
+            f"  {session.pending_count} pending",
+            (f" · {flying} in flight", "bold") if flying else "",
+            f" · {counted(events, 'event')}",
             f" · {counted(breaks, 'breakpoint')}",
             (f" · {counted(errors, 'error')}", "bold red" if errors else ""),
         )
@@ -252,5 +264,5 @@ class SessionView:
             event,
             list(poset.causes(event)),
             list(poset.effects(event)),
-            causal_history(event, poset.causes),
+            causal_history(event, poset.direct_causes),
         )

@@ -13,6 +13,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from rapide_shell.render import KIND_LOOKS
 from rapide_shell.tui.graph_canvas import Role
 from rapide_shell.tui.graph_model import GraphSpec, spec_from_description
 from rapide_shell.tui.graph_picture import GraphPicture, draw_graph
@@ -35,12 +36,15 @@ class ConnectionGraph(ScrollView):
     COMPONENT_CLASSES = {
         "connection-graph--box",
         "connection-graph--interface",
-        "connection-graph--connect",
-        "connection-graph--pipe",
-        "connection-graph--agent",
+        *(f"connection-graph--{kind}" for kind in KIND_LOOKS),
         "connection-graph--count",
         "connection-graph--highlight",
     }
+    # Each kind's colour comes from its look, a theme variable (app.tcss styles the rest).
+    DEFAULT_CSS = "\n".join(
+        f"ConnectionGraph > .connection-graph--{kind} {{ color: {look.theme_colour}; }}"
+        for kind, look in KIND_LOOKS.items()
+    )
 
     highlighted: reactive[int | None] = reactive(None, repaint=False)
     """Index of the emphasised connection (None: no emphasis)."""

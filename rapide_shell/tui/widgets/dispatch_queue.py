@@ -1,8 +1,9 @@
-"""The scheduler queue: pending dispatches grouped by connection kind; Enter runs one."""
+"""The scheduler queue: pending dispatches by connection kind, then the work in flight;
+Enter runs a dispatch, or resumes a task whose wake-up it is."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -11,12 +12,12 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
+from pyrapide.architecture import ConnectionKind
 from pyrapide.core.printable import printable
 
 if TYPE_CHECKING:
-    from pyrapide.runtime import Dispatch
+    from pyrapide.runtime import Dispatch, InFlight
 
-KINDS = ("connect", "pipe", "agent")
 #: Dispatches listed per kind; the rest are counted in one line (the queue can be long).
 SHOWN_PER_KIND = 25
 #: Marks the dispatch a plain step (F2) runs next: on its row, and on its kind's heading
@@ -28,7 +29,10 @@ class DispatchQueue(OptionList):
     """Lists pending dispatches under a heading per kind, each with id, event and target.
 
     The dispatch a plain step would run (the scheduler's choice) is marked ``▶``, and
-    its kind's heading says ``▶ next #N``.
+    its kind's heading says ``▶ next #N``; a pipe delivery that must wait says behind
+    which. Under "in flight" come the tasks started and not finished: a sleeper's
+    wake-up ("wake #7 at t=1") and a woken task ("resume #7") can be chosen like a
+    dispatch; the others say what they wait for.
 
     Moving onto a dispatch posts :class:`DispatchHighlighted` (the graph emphasises its
     connection); Enter (or a double click) posts :class:`DispatchChosen` so that exactly
@@ -54,7 +58,7 @@ class DispatchQueue(OptionList):
         super().__init__(id=id, classes=classes)
         self._connection_of: dict[int, int | None] = {}
         self._shown_ids: list[int] = []
-        self._pending_ids: list[int] | None = None  # None: nothing shown yet
+        self._shown_state: tuple[object, ...] | None = None  # None: nothing shown yet
         self._next_id: int | None = None
 
     @property
@@ -68,17 +72,23 @@ class DispatchQueue(OptionList):
         return self._next_id
 
     def show_pending(
-        self, pending: Sequence[Dispatch], next_dispatch: Dispatch | None = None
+        self,
+        pending: Sequence[Dispatch],
+        next_dispatch: Dispatch | None = None,
+        in_flight: Sequence[InFlight] = (),
+        blocked: Callable[[Dispatch], str | None] | None = None,
     ) -> None:
-        """Replaces the list with ``pending``, keeping the cursor on the same dispatch, and
-        marks ``next_dispatch`` (the one a plain step runs) when it is listed."""
+        """Replaces the list with ``pending`` and ``in_flight``, keeping the cursor on the
+        same dispatch; marks ``next_dispatch`` (the one a plain step runs) when it is
+        listed, and says why a dispatch waits (``blocked(dispatch)``)."""
         ids = [dispatch.id for dispatch in pending]
         next_id = next_dispatch.id if next_dispatch is not None else None
-        if ids == self._pending_ids and next_id == self._next_id:
+        shown = (ids, next_id, [(f.label, f.reason, f.until) for f in in_flight])
+        if shown == self._shown_state:
             return
-        self._pending_ids = ids
+        self._shown_state = shown
         previous = self.highlighted_option.id if self.highlighted_option is not None else None
-        by_kind: dict[str, list[Dispatch]] = {kind: [] for kind in KINDS}
+        by_kind: dict[str, list[Dispatch]] = {kind: [] for kind in ConnectionKind}
         for dispatch in pending:
             by_kind.setdefault(dispatch.kind, []).append(dispatch)
         if next_dispatch is not None:
@@ -109,14 +119,21 @@ class DispatchQueue(OptionList):
                     (f"({printable(dispatch.event.id)})", "dim"),
                     f" → {printable(str(dispatch.target))}",
                 )
+                waits = blocked(dispatch) if blocked is not None else None
+                if waits:
+                    label.append(f"  {printable(waits.split(' ', 1)[1])}", "italic")
                 options.append(Option(label, id=f"dispatch:{dispatch.id}"))
             if len(dispatches) > SHOWN_PER_KIND:
                 more = len(dispatches) - SHOWN_PER_KIND
                 options.append(Option(Text(f"   … {more} more", "dim"), disabled=True))
+        options.extend(self._in_flight_options(in_flight))
         if not options:
-            options.append(Option(Text("nothing pending", "dim"), id="empty", disabled=True))
+            options.append(
+                Option(Text("nothing pending, nothing in flight", "dim"), id="empty", disabled=True)
+            )
         self.set_options(options)
-        self.border_title = f"Queue ({len(pending)})"
+        flying = f", {len(in_flight)} in flight" if in_flight else ""
+        self.border_title = f"Queue ({len(pending)}{flying})"
         if previous is not None and previous.startswith("dispatch:"):
             try:
                 self.highlighted = self.get_option_index(previous)
@@ -124,6 +141,41 @@ class DispatchQueue(OptionList):
                 self._highlight_first()
         else:
             self._highlight_first()
+
+    def _in_flight_options(self, in_flight: Sequence[InFlight]) -> list[Option]:
+        """The heading and rows of the work in flight; a wake-up or a woken task that
+        serves a dispatch can be chosen (Enter resumes it)."""
+        if not in_flight:
+            return []
+        options = [
+            Option(
+                Text.assemble(("in flight", "bold"), f"  {len(in_flight)}"),
+                id="kind:in-flight",
+                disabled=True,
+            )
+        ]
+        for task in in_flight[:SHOWN_PER_KIND]:
+            reason = str(task.reason)
+            if reason == "sleeping":
+                head = f" wake {task.label} at t={task.until:g}"
+            elif reason == "ready":
+                head = f" resume {task.label}"
+            else:
+                head = f" {task.label}"
+            label = Text(printable(head), "bold")
+            dispatch = task.dispatch
+            if dispatch is not None:
+                name, target = printable(dispatch.event.name), printable(str(dispatch.target))
+                label.append(f"  {name} → {target}")
+            if reason not in ("sleeping", "ready"):
+                label.append(f"  {task.describe()}", "italic")
+            if dispatch is not None and reason in ("sleeping", "ready"):
+                self._connection_of[dispatch.id] = dispatch.connection.index
+                self._shown_ids.append(dispatch.id)
+                options.append(Option(label, id=f"dispatch:{dispatch.id}"))
+            else:
+                options.append(Option(label, disabled=True))
+        return options
 
     async def _on_click(self, click: events.Click) -> None:
         # Replaces OptionList's click, which would select (and so run) at once.
