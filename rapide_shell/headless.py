@@ -92,6 +92,9 @@ async def run_headless(
             handler_timeout=handler_timeout,
             bounds=Bounds(timeout=timeout, max_steps=max_steps),
         ) as session:
+            if not json_output:
+                for problem in session.hook_problems("start"):
+                    console.print(problem)
             with _Interrupts(session) as interrupts:
                 result = await play(
                     session,
@@ -103,6 +106,10 @@ async def run_headless(
                 )
     except LoadError as error:
         return _fail(str(error), json_output, error.exit_status)
+    if not json_output:
+        for problem in session.hook_problems("finish"):
+            console.print(problem)
+    result.hooks_failed = session.hooks_failed
     if session.recording_problem is not None:
         _print_error(session.recording_problem)
     if json_output:
@@ -127,6 +134,11 @@ async def run_headless(
     if bound is not None:
         _print_error(f"{bound} (the rest of the script was not run)")
         return result.exit_status
+    if result.hooks_failed:
+        _print_error(
+            "a start or finish hook raised an error or reached a limit (shown above); "
+            f"exit status {result.exit_status}"
+        )
     failed = result.failed_expectations
     if failed:
         for line, outcome in failed:
@@ -135,7 +147,7 @@ async def run_headless(
                 f"{script}:{line.number}: expect failed: {data['pattern']}: "
                 f"expected {data['expected']}, saw {data['seen']}"
             )
-    else:
+    elif not result.hooks_failed:
         held = sum(1 for _, outcome in result.outcomes if outcome.command == "expect")
         summary = f"{counted(held, 'expectation')} held" if held else "no expect"
         console.print(Text(f"ok: {summary}", style="green"))

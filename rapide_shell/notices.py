@@ -102,3 +102,14 @@ class CommandFinished(SessionNotice):
 @dataclass(frozen=True, kw_only=True)
 class SessionClosed(SessionNotice):
     """The session stopped its system (``quit`` or :meth:`Session.close`)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class PluginFailed(SessionNotice):
+    """Plugin ``plugin``'s implementation of ``hook`` raised ``error`` (any exception
+    but the user's Ctrl-C); the session went on without it. ``traceback`` is its text."""
+
+    plugin: str
+    hook: str
+    error: BaseException
+    traceback: str

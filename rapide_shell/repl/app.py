@@ -109,6 +109,8 @@ async def run_repl(
             handler_timeout=handler_timeout,
         ) as session:
             _welcome(console, session)
+            for problem in session.hook_problems("start"):
+                console.print(problem)
             prompt: PromptSession[str] = PromptSession(
                 history=_history(), completer=SessionCompleter(session), complete_while_typing=False
             )
@@ -122,6 +124,8 @@ async def run_repl(
         # Only now: a Ctrl-C while the finish hooks run must not kill the program.
         if interrupts is not None:
             interrupts.uninstall()
+    for problem in session.hook_problems("finish"):
+        console.print(problem)
     if session.recording_problem is not None:
         sys.stderr.write(f"rapide: {printable(session.recording_problem)}\n")
         return EXIT_ERROR
