@@ -1,14 +1,11 @@
-"""``rapide run``: load, play a script, print a transcript (or one JSON object), exit 0/1/2
+"""``rapide run``: load, play a script, print a transcript (or one JSON object), exit 0/1/2/3
 (130 when interrupted)."""
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import signal
 import sys
-import threading
 from typing import Any
 
 from rich.console import Console
@@ -17,6 +14,7 @@ from rich.text import Text
 from pyrapide.core.printable import printable
 from pyrapide.runtime import DEFAULT_HANDLER_TIMEOUT
 from rapide_shell.commands.builtin.narrating import command_word
+from rapide_shell.interrupts import CtrlC
 from rapide_shell.loader import LoadError
 from rapide_shell.outcome import CommandOutcome
 from rapide_shell.render import counted, note, printing_console
@@ -29,6 +27,13 @@ from rapide_shell.script import (
     read_script,
 )
 from rapide_shell.session import Session
+
+PAUSING = (
+    "rapide: interrupted: pausing; the script stops after the current command "
+    "(Ctrl-C again leaves at once)\n"
+)
+LEAVING = "rapide: interrupted again: leaving now\n"
+"""What ``rapide run`` says at a first Ctrl-C, and at a second."""
 
 TRANSCRIPT_WIDTH = 120
 """Width of a transcript written to a file or pipe (a terminal's own width otherwise)."""
@@ -95,14 +100,14 @@ async def run_headless(
             if not json_output:
                 for problem in session.hook_problems("start"):
                     console.print(problem)
-            with _Interrupts(session) as interrupts:
+            with CtrlC(session, pausing=PAUSING, leaving=LEAVING) as interrupts:
                 result = await play(
                     session,
                     lines,
                     script=script,
                     on_line=show_line,
                     on_outcome=show_outcome,
-                    interrupted=interrupts.happened,
+                    interrupted=lambda: interrupts.count > 0,
                 )
     except LoadError as error:
         return _fail(str(error), json_output, error.exit_status)
@@ -152,51 +157,6 @@ async def run_headless(
         summary = f"{counted(held, 'expectation')} held" if held else "no expect"
         console.print(Text(f"ok: {summary}", style="green"))
     return result.exit_status
-
-
-class _Interrupts:
-    """Ctrl-C while a script plays: the first pauses the command in progress (a ``run``
-    stops after its current dispatch) and the script stops after it, the session closing
-    as usual (a recording is kept); a second one leaves at once. Each says so on stderr.
-
-    A Python signal handler, not the event loop's: it acts even while a handler of the
-    user's keeps the loop busy."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-        self.count = 0
-        self._previous: Any = None
-
-    def happened(self) -> bool:
-        """True once the user pressed Ctrl-C."""
-        return self.count > 0
-
-    def __enter__(self) -> _Interrupts:
-        if threading.current_thread() is threading.main_thread():
-            self._previous = signal.signal(signal.SIGINT, self._on_sigint)
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        if self._previous is not None:
-            signal.signal(signal.SIGINT, self._previous)
-
-    def _on_sigint(self, number: int, frame: Any) -> None:
-        self.count += 1
-        if self.count > 1:
-            _say("rapide: interrupted again: leaving now\n")
-            raise KeyboardInterrupt
-        self.session.pause()
-        _say(
-            "rapide: interrupted: pausing; the script stops after the current command "
-            "(Ctrl-C again leaves at once)\n"
-        )
-
-
-def _say(text: str) -> None:
-    # Straight to the file descriptor: a signal handler may run in the middle of a
-    # buffered write to stderr, which Python would refuse to re-enter.
-    sys.stdout.flush()
-    os.write(2, text.encode())
 
 
 def _fail(message: str, json_output: bool, status: int = EXIT_ERROR) -> int:

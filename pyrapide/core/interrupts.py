@@ -19,7 +19,7 @@ import signal
 import threading
 from collections.abc import Iterator
 from types import FrameType
-from typing import Any
+from typing import Any, NoReturn
 
 
 class InterruptTracker:
@@ -65,7 +65,7 @@ class InterruptTracker:
             # Put the previous handler back unless somebody replaced ours meanwhile.
             if signal.getsignal(signal.SIGINT) == self._on_sigint:
                 signal.signal(signal.SIGINT, self._previous)
-            self._previous = self._raised = None
+            self._previous = None
 
     def _on_sigint(self, signum: int, frame: FrameType | None) -> None:
         previous = self._previous
@@ -75,6 +75,13 @@ class InterruptTracker:
             except KeyboardInterrupt as error:
                 self._raised = error
                 raise
+
+    def interrupt(self) -> NoReturn:
+        """Raise the user's Ctrl-C: a KeyboardInterrupt that every run lets through.
+        For a program's own SIGINT handler (one that pauses first, then leaves)."""
+        error = KeyboardInterrupt()
+        self._raised = error
+        raise error
 
     def is_users(self, error: BaseException) -> bool:
         """True when ``error`` is the user's Ctrl-C: the KeyboardInterrupt that the

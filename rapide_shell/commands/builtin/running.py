@@ -274,7 +274,14 @@ async def run(
     max_steps = getattr(command.args, "max_steps", None)
     bound = _bound_reached(session)
     with session.capture() as seen:
-        outcome = None if bound is not None else await session.run(max_steps)
+        try:
+            outcome = None if bound is not None else await session.run(max_steps)
+        except BaseException:
+            # Left mid-run (the user's second Ctrl-C): the recording keeps the steps
+            # the run took, so that replaying it reaches where the user left.
+            if session.steps_in_run:
+                session.record(f"step {session.steps_in_run}")
+            raise
     report = activity(seen, session.computation)
     stopped = session.stopped_by
     paused_by_user = session.paused_by_user
