@@ -53,7 +53,7 @@ async def test_the_abstract_constraint_is_violated_for_the_refused_order():
 def test_a_rule_may_name_an_event_inside_a_nested_architecture_but_not_an_unknown_one():
     ArchitectureMap(shop.Shop, shop.Banking, [MapRule(Pattern.match("Auditor.checked"),
                                                        "Bank.settled")])
-    with pytest.raises(ArchitectureError, match="Shop has no event 'Ledger.postd'"):
+    with pytest.raises(ArchitectureError, match=r"Shop has no event 'Ledger\.postd'"):
         ArchitectureMap(
             shop.Shop, shop.Banking, [MapRule(Pattern.match("Ledger.postd"), "Bank.settled")]
         )

@@ -171,7 +171,9 @@ def test_a_module_declared_as_a_component_is_refused_never_dropped():
             orders = OrdersModule
 
     message = str(caught.value)
-    assert message.startswith("Outer.orders: OrdersModule is a @module; a component is an @interface")
+    assert message.startswith(
+        "Outer.orders: OrdersModule is a @module; a component is an @interface"
+    )
     assert "declare `orders = Orders` and bind the module to it" in message
     assert "Outer.bind(orders=OrdersModule, ...)" in message
 
@@ -280,7 +282,7 @@ def test_an_architecture_may_be_bound_to_a_component_declared_by_its_interface()
     )
     assert list(system.hierarchy.leaves) == ["orders", "payments.ledger", "payments.desk"]
     assert system.description.component("payments").architecture == "PaymentsDept"
-    with pytest.raises(ArchitectureError, match="no module bound to 'payments.ledger'"):
+    with pytest.raises(ArchitectureError, match=r"no module bound to 'payments\.ledger'"):
         Plain.bind(orders=OrdersModule, payments=PaymentsDept)
 
 

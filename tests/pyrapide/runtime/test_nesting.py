@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from pyrapide import (
     Pattern,
     action,
+    agent,
     architecture,
     connect,
     get_context,
@@ -229,7 +228,9 @@ async def test_whynot_says_when_an_event_never_entered_the_department():
     await system.start()
     shipped = system.inject("Shipping.shipped", {"order": "x"})
     decisions = system.why_not(shipped)
-    assert decisions[2].detail == f"{shipped.id} never entered payments: no connection delivered it there"
+    assert decisions[2].detail == (
+        f"{shipped.id} never entered payments: no connection delivered it there"
+    )
     await system.stop()
 
 
@@ -339,4 +340,121 @@ async def test_a_source_named_inside_is_the_component_of_that_architecture():
     right = computation.events_by_source("belfry.right")[0]
     assert system.why_not(right)[1].detail == (
         "its pattern wants events from belfry.left, not from belfry.right"
+    )
+
+
+# -- an architecture inside an architecture inside an architecture -------------------------
+
+
+@interface
+class Asker:
+    @action
+    async def ask(self, n: int) -> None: ...
+
+
+@interface
+class Service:
+    @action
+    async def answered(self, n: int) -> None: ...
+
+
+@interface
+class Worker:
+    @action
+    async def worked(self, n: int) -> None: ...
+
+
+@interface
+class Recorder:
+    @action
+    async def noted(self, n: int) -> None: ...
+
+
+@architecture(implements=Service)
+class Core:
+    worker = Worker
+    answer = Service
+    connections = [
+        connect(Pattern.match("Asker.ask"), worker),
+        pipe(Pattern.match("Worker.worked"), answer),
+    ]
+
+
+@architecture(implements=Service)
+class Department:
+    core = Core
+    connections = [agent(Pattern.match("Asker.ask"), core)]
+
+
+@architecture
+class Company:
+    asker = Asker
+    department = Department
+    recorder = Recorder
+    connections = [
+        connect(Pattern.match("Asker.ask"), department),
+        pipe(Pattern.match("Service.answered", source="department"), recorder),
+    ]
+
+
+@module(implements=Asker)
+class AskTwice:
+    async def start(self) -> None:
+        for n in (1, 2):
+            await get_context(self).emit("ask", n=n)
+
+
+@module(implements=Worker)
+class Working:
+    @when(Pattern.match("Asker.ask"))
+    async def on_ask(self, match):  # type: ignore[no-untyped-def]
+        await get_context(self).emit("worked", n=match.payload["n"])
+
+
+@module(implements=Service)
+class Answering:
+    @when(Pattern.match("Worker.worked"))
+    async def on_worked(self, match):  # type: ignore[no-untyped-def]
+        await get_context(self).emit("answered", n=match.payload["n"])
+
+
+@module(implements=Recorder)
+class Noting:
+    @when(Pattern.match("Service.answered"))
+    async def on_answered(self, match):  # type: ignore[no-untyped-def]
+        await get_context(self).emit("noted", n=match.payload["n"])
+
+
+async def test_events_cross_two_levels_by_the_interfaces_names():
+    system = Company.bind(
+        asker=AskTwice,
+        department={"core": {"worker": Working, "answer": Answering}},
+        recorder=Noting,
+    )
+    computation = await system.run()
+    assert system.errors == []
+    assert list(system.modules) == [
+        "asker", "department.core.worker", "department.core.answer", "recorder",
+    ]
+    by_name = {
+        name: [(e.source, e.payload["n"]) for e in computation.events_by_name(name)]
+        for name in ("Worker.worked", "Service.answered", "Recorder.noted")
+    }
+    assert by_name == {
+        "Worker.worked": [("department.core.worker", 1), ("department.core.worker", 2)],
+        # Service.answered is an action of Core's and Department's interface: it comes
+        # out of both, to the recorder at the top (whose pattern names `department`).
+        "Service.answered": [("department.core.answer", 1), ("department.core.answer", 2)],
+        "Recorder.noted": [("recorder", 1), ("recorder", 2)],
+    }
+    # The connect at the top waits for the agent delivery two levels down and the
+    # connect under it: the second ask follows the first one's work.
+    first_work, second_ask = computation.get("e2"), computation.get("e3")
+    assert (first_work.name, second_ask.name) == ("Worker.worked", "Asker.ask")
+    assert [c.id for c in computation.direct_causes(second_ask)] == ["e2"]
+    worked = computation.events_by_name("Worker.worked")[0]
+    decisions = {d.connection.index: d for d in system.why_not(worked)}
+    assert decisions[1].detail == (
+        "Worker.worked stays inside department.core: it is not an action of Service, the "
+        "interface department.core is seen through"
     )
