@@ -3,10 +3,11 @@
 Exit statuses: 0 success; 1 an ``expect`` of a script failed, or a bound the user set
 (``--timeout``, ``--max-steps``, ``run N``) ended it with work pending; 2 a load error,
 a script error or bad usage; 3 a start or finish hook raised or reached a limit, or a
-plugin failed as the session started (``rapide run``); 130 interrupted (Ctrl-C). Errors are one line on stderr, made
-printable, never a traceback (set ``RAPIDE_DEBUG=1`` to see the traceback of an
-internal error). ``RAPIDE_IMPORT_TIMEOUT`` bounds the import of an architecture file
-(seconds, 60 by default, 0 for no bound).
+plugin failed as the session started (``rapide run``); 130 interrupted (Ctrl-C).
+Errors are one line on stderr, made printable, never a traceback (set
+``RAPIDE_DEBUG=1`` to see the traceback of an internal error).
+``RAPIDE_IMPORT_TIMEOUT`` bounds the import of an architecture file (seconds, 60 by
+default, 0 for no bound).
 """
 
 from __future__ import annotations
@@ -394,7 +395,7 @@ def graph(
 @app.command()
 def check(file: FileArgument, arch: ArchOption = None) -> None:
     """Load and validate the architecture: components, connections, bindings, warnings."""
-    from rapide_shell.architecture_view import check_architecture
+    from rapide_shell.architecture_check import check_architecture
     from rapide_shell.render import counted
 
     loaded = _load(file, arch)
@@ -403,8 +404,10 @@ def check(file: FileArgument, arch: ArchOption = None) -> None:
     for warning in report.warnings:
         echo(f"warning: {warning}")
     description = loaded.description
+    everywhere = len(list(description.walk()))
+    nested = f", {everywhere} with those nested" if everywhere > len(description.components) else ""
     counts = (
-        f"{counted(len(description.components), 'component')}, "
+        f"{counted(len(description.components), 'component')}{nested}, "
         f"{counted(len(description.connections), 'connection')}"
     )
     echo(
