@@ -143,6 +143,7 @@ file.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import traceback
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -586,8 +587,9 @@ class Session:
         except BaseException as error:
             # A fault below the command (the runtime, a file system, a plugin's command
             # raising SystemExit) must not end the session: report it in one line and
-            # go on. Only the user's Ctrl-C goes through.
-            if not contained(error):
+            # go on. The user's Ctrl-C goes through, and so does the cancellation of
+            # the task the command runs in (a front end closing).
+            if isinstance(error, asyncio.CancelledError) or not contained(error):
                 raise
             failure = CommandError(f"{command.name} failed: {error_text(error)}")
             outcome = _failure(line, command.name, failure)

@@ -128,6 +128,8 @@ async def run_repl(
         sys.stderr.write(f"rapide: {printable(str(error))}\n")
         return error.exit_status
     except KeyboardInterrupt:
+        if interrupts is None:
+            raise  # Ctrl-C while the session was being opened: the CLI says so
         # The second Ctrl-C of a command: the session closed on the way here (its
         # finish hooks ran, its recording was kept).
         status = EXIT_INTERRUPTED

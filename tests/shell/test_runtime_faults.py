@@ -309,17 +309,20 @@ def test_a_second_ctrl_c_in_rapide_run_leaves_a_stuck_handler(tmp_path) -> None:
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin", "PYTHONUNBUFFERED": "1"},
     )
-    assert process.stdout is not None
-    read = ""
-    while "> run\n" not in read:  # the transcript says the run (and the spinning) began
-        line = process.stdout.readline()
-        assert line, f"the script never got to its run: {read!r}"
-        read += line
-    time.sleep(0.5)
-    process.send_signal(signal.SIGINT)
-    time.sleep(0.5)
-    process.send_signal(signal.SIGINT)
-    out, err = process.communicate(timeout=30)
+    try:
+        assert process.stdout is not None
+        read = ""
+        while "> run\n" not in read:  # the transcript says the run (the spinning) began
+            line = process.stdout.readline()
+            assert line, f"the script never got to its run: {read!r}"
+            read += line
+        time.sleep(0.5)
+        process.send_signal(signal.SIGINT)
+        time.sleep(0.5)
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+    finally:
+        process.kill()  # whatever happened, never leave a spinning process behind
     assert process.returncode == 130
     assert err.startswith(
         "rapide: interrupted: pausing; the script stops after the current command "
