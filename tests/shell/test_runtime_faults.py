@@ -279,18 +279,22 @@ def test_a_second_ctrl_c_in_the_repl_leaves_a_stuck_handler(tmp_path) -> None:
     # No handler timeout: only the user can end the handler that spins.
     recording = tmp_path / "rec.rapide"
     user = User(HOSTILE, tmp_path, "--handler-timeout", "0", "--record", str(recording))
-    user.sees("[quiet]>")
-    for kind in ("spin", "ok", "ok"):  # connect deliveries run last in, first out
-        user.enters(f"inject Panel.press kind={kind}")
-    user.enters("run")
-    user.sees("> run\n")
-    time.sleep(0.5)
-    user.child.sendcontrol("c")
-    user.sees("rapide: interrupted: pausing after the current step")
-    time.sleep(0.3)
-    user.child.sendcontrol("c")
-    user.sees("rapide: interrupted again: leaving now (the session closes as usual)")
-    assert user.leaves() == 130
+    try:
+        user.sees("[quiet]>")
+        for kind in ("spin", "ok", "ok"):  # connect deliveries run last in, first out
+            user.enters(f"inject Panel.press kind={kind}")
+        user.enters("run")
+        user.sees("> run\n")
+        time.sleep(0.5)
+        user.child.sendcontrol("c")
+        user.sees("rapide: interrupted: pausing after the current step")
+        time.sleep(0.3)
+        user.child.sendcontrol("c")
+        user.sees("rapide: interrupted again: leaving now (the session closes as usual)")
+        assert user.leaves() == 130
+    finally:
+        if user.child.isalive():  # never leave a spinning process behind
+            user.child.terminate(force=True)
     recorded = [line for line in recording.read_text().splitlines() if not line.startswith("#")]
     assert recorded[-1] == "step 2"  # the two steps the run took before the stuck one
     replay = run_rapide("run", HOSTILE, "--script", recording)
