@@ -115,6 +115,14 @@ def _for_kind(
         candidates = _event_ids(session)
     elif kind is ArgKind.EVENT_NAME:
         candidates = [(name, spec.signature_text()) for name, spec in session.actions.items()]
+    elif kind is ArgKind.BRANCH:
+        tree = session.decisions
+        candidates = [
+            (name, f"to step {branch.tip.number}" + (" (current)" if branch is tree.branch else ""))
+            for name, branch in tree.branches.items()
+        ]
+    elif kind is ArgKind.HISTORY_POINT:
+        candidates = _history_points(session)
     elif kind is ArgKind.MAP_NAME:
         candidates = [(name, str(found.name)) for name, found in session.loaded.maps.items()]
     elif kind is ArgKind.FILE:
@@ -124,6 +132,22 @@ def _for_kind(
     return [
         Completion(text, start, text, meta) for text, meta in candidates if text.startswith(prefix)
     ]
+
+
+def _history_points(session: Session) -> list[tuple[str, str]]:
+    """For ``goto``: the start, the steps before and after the current one, the last
+    step of the branch, and the steps where a breakpoint stopped a run."""
+    tree = session.decisions
+    here, last = tree.point.number, tree.branch.tip.number
+    wanted = {0: "the start", last: f"the last step of {tree.branch.name}"}
+    if here > 0:
+        wanted.setdefault(here - 1, "the step before this one")
+    if here < last:
+        wanted.setdefault(here + 1, "the next step")
+    for point in tree.path():
+        if point.stopped_by is not None:
+            wanted.setdefault(point.number, f"breakpoint {point.stopped_by} stopped a run here")
+    return [(str(number), meta) for number, meta in sorted(wanted.items())]
 
 
 def _event_ids(session: Session) -> list[tuple[str, str]]:

@@ -35,6 +35,11 @@ class ArgKind(Enum):
     """``count=N`` or ``none`` after an ``expect`` pattern."""
     MAP_NAME = "map-name"
     """The name of a map the architecture file defines (a module-level ``ArchitectureMap``)."""
+    BRANCH = "branch"
+    """The name of a branch of the history, as ``branches`` lists them."""
+    HISTORY_POINT = "history-point"
+    """A step of the current branch (its number, as ``history`` lists them), or an
+    address as ``where`` prints it."""
     TEXT = "text"
     """Free text to the end of the line, such as a line of narration: nothing to complete."""
 

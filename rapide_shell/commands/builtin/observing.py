@@ -322,7 +322,7 @@ async def expect(
     )
     session.expectations.append(result)
     session.notify(result)
-    session.record(command.text)
+    session.record(command.text, here=True)
     if held:
         text = render.note(
             f"ok: {pattern_text}: {_matches(seen)} (expected {expected})", style="green"

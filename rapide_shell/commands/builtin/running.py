@@ -177,8 +177,6 @@ async def step(session: Session, command: Command[StepArguments], line: str) -> 
             )
         if bound is None:  # else the session's bounds allow no more steps
             await _take_steps(session, target)
-    # Replaying the line as typed repeats the same choices: the system is deterministic.
-    session.record(command.text)
     report = activity(seen, session.computation)
     steps = [render.step_text(note) for note in seen if _is_step(note)]
     output: list[RenderableType] = list(steps)
@@ -278,11 +276,10 @@ async def run(
     report = activity(seen, session.computation)
     stopped = session.stopped_by
     paused_by_user = session.paused_by_user
-    if paused_by_user and outcome is not None:
-        # A user's pause falls at no reproducible point; the steps it allowed are one.
-        session.record(f"step {outcome.steps}")
-    else:
-        session.record(command.text)
+    if not paused_by_user:
+        # A user's pause falls at no reproducible point: a script takes its steps.
+        limit = f" {max_steps}" if max_steps is not None else ""
+        session.travel.write_as("continue" if command.name == "continue" else f"run{limit}")
     output: list[RenderableType] = [
         Text(
             f"ran {render.counted(len(report.started), 'dispatch', 'dispatches')}, "
