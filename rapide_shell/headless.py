@@ -9,7 +9,7 @@ import shutil
 import signal
 import sys
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.text import Text
@@ -30,6 +30,9 @@ from rapide_shell.script import (
 )
 from rapide_shell.session import Session
 
+if TYPE_CHECKING:
+    from rapide_shell.address import Address
+
 TRANSCRIPT_WIDTH = 120
 """Width of a transcript written to a file or pipe (a terminal's own width otherwise)."""
 
@@ -45,7 +48,7 @@ def transcript_console() -> Console:
 
 async def run_headless(
     file: str,
-    script: str,
+    script: str | None,
     *,
     seed: int | None = None,
     json_output: bool = False,
@@ -55,8 +58,12 @@ async def run_headless(
     timeout: float | None = None,
     max_steps: int | None = None,
     handler_timeout: float | None = DEFAULT_HANDLER_TIMEOUT,
+    at: Address | None = None,
 ) -> int:
     """Run ``script`` against the architecture in ``file``; return the exit status.
+
+    With ``at``, the script starts at the point that address names, and the transcript
+    with where that is; ``script`` may then be None (nothing more is run).
 
     ``timeout`` (seconds of wall time) and ``max_steps`` bound the whole script: when
     one runs out with work pending, the script ends there with status 1.
@@ -64,9 +71,10 @@ async def run_headless(
     """
     console = transcript_console()
     try:
-        lines = read_script(script)
+        lines = read_script(script) if script is not None else []
     except ScriptFileError as error:
         return _fail(str(error), json_output)
+    script = script if script is not None else "--at"
 
     def show_line(line: ScriptLine) -> None:
         if json_output or command_word(line.text) == "say":
@@ -91,7 +99,12 @@ async def run_headless(
             force_record=force_record,
             handler_timeout=handler_timeout,
             bounds=Bounds(timeout=timeout, max_steps=max_steps),
+            at=at,
         ) as session:
+            if session.arrival is not None and not json_output:
+                console.print(note(f"> goto {session.arrival.line[5:]}", style="bold"))
+                for renderable in session.arrival.output:
+                    console.print(renderable)
             with _Interrupts(session) as interrupts:
                 result = await play(
                     session,

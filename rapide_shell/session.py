@@ -181,6 +181,7 @@ if TYPE_CHECKING:
     from pyrapide.patterns import Pattern
     from pyrapide.runtime import Dispatch, HandlerError, InFlight, RunState, System
     from pyrapide.types import ActionSpec
+    from rapide_shell.address import Address
 
 Listener = Callable[[Any], None]
 
@@ -229,6 +230,8 @@ class Session:
         one (``rapide run``, the REPL), and ``wait`` goes on at once."""
         self.history: list[str] = []
         self.expectations: list[notices.ExpectationChecked] = []
+        self.arrival: CommandOutcome | None = None
+        """What going to the point ``--at`` named said (see :meth:`open`)."""
         self._recorded: Point | None = None
         """The point the recording was last written up to (None: write it all again)."""
 
@@ -268,6 +271,7 @@ class Session:
         force_record: bool = False,
         handler_timeout: float | None = DEFAULT_HANDLER_TIMEOUT,
         bounds: Bounds | None = None,
+        at: Address | None = None,
     ) -> AsyncIterator[Session]:
         """The session of the architecture file at ``path``, started, for an ``async
         with`` block; closed when the block ends, however it ends.
@@ -281,7 +285,14 @@ class Session:
         for the user when the file (or an installed plugin) cannot be loaded or the
         recording cannot be written. After the block, ``recording_problem`` says why
         the recording could not be put in place, if it could not.
+
+        ``at`` (an address, as ``where`` prints it) takes the session to that point once
+        it has started, with the address's seed unless ``seed`` says otherwise; when
+        the address does not fit the file, LoadError says which of its lines does not.
+        ``arrival`` is then what the ``goto`` said.
         """
+        if at is not None and seed is None:
+            seed = at.seed
         session = cls.load(
             path, arch=arch, seed=seed, handler_timeout=handler_timeout, bounds=bounds
         )
@@ -292,6 +303,11 @@ class Session:
                 raise LoadError(str(error)) from None
         try:
             await session.start()
+            if at is not None:
+                session.arrival = await session.execute(f"goto {at.to_text()}")
+                if not session.arrival.ok:
+                    error = str(session.arrival.error).removesuffix(_STAYS)
+                    raise LoadError(f"--at: {error}")
             yield session
         finally:
             await session.close()
@@ -703,6 +719,10 @@ def _echoed(line: str, column: int) -> tuple[str, int]:
     if len(after) > half:
         after = after[: half - 1] + "…"
     return before + after, len(before)
+
+
+_STAYS = "; the session stays where it was"
+"""How a ``goto`` that does not fit ends its error, which a session opened ``--at`` drops."""
 
 
 def _warned(outcome: CommandOutcome, divergence: str) -> CommandOutcome:

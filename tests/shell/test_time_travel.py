@@ -320,3 +320,48 @@ async def test_the_recording_is_the_current_branch_and_replays_to_its_point(
     result = run_rapide("run", file, "--script", replay, timeout=120)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr
     assert (tmp_path / "there.json").read_bytes() == (tmp_path / "here.json").read_bytes()
+
+
+async def test_run_at_an_address_starts_there(tmp_path: Path) -> None:
+    file = EXAMPLES / "connection_kinds.py"
+    session = Session.load(file, seed=1)
+    await session.start()
+    try:
+        for line in ("step connect", "step #7", "step 4"):
+            await ok(session, line)
+        address = (await ok(session, "where")).data["address"]
+        await ok(session, f"save {tmp_path / 'here.json'}")
+    finally:
+        await session.close()
+    shown = run_rapide("run", file, "--at", address)
+    assert shown.returncode == 0, shown.stderr
+    assert "at step 6 (the last) of main" in shown.stdout
+    script = tmp_path / "save.rapide"
+    script.write_text(f"save {tmp_path / 'there.json'}\nhistory all\n")
+    saved = run_rapide("run", file, "--at", address, "--script", script)
+    assert saved.returncode == 0, saved.stderr
+    assert (tmp_path / "there.json").read_bytes() == (tmp_path / "here.json").read_bytes()
+    assert "fresh system, seed 1" in saved.stdout
+
+
+@pytest.mark.parametrize("command", ["run", "shell", "repl"])
+def test_a_bad_address_on_the_command_line_is_one_line(command: str) -> None:
+    result = run_rapide(command, EXAMPLES / "connection_kinds.py", "--at", "r1-cut")
+    assert result.returncode == 2
+    assert result.stderr == (
+        "rapide: --at: the address is damaged (cut short or mistyped?): paste it whole, "
+        "as `where` printed it\n"
+    )
+
+
+def test_an_address_of_another_file_is_refused_with_the_line_that_does_not_fit() -> None:
+    address = Address(0, ("step #7",)).to_text()
+    result = run_rapide("run", EXAMPLES / "seed_system.py", "--at", address)
+    assert result.returncode == 2
+    assert result.stderr == (
+        "rapide: --at: the address does not fit seed_system.py at its line 1 (step #7): "
+        "dispatch #7 is not pending, nor in flight\n"
+    )
+    assert run_rapide("run", EXAMPLES / "seed_system.py").stderr == (
+        "rapide: run needs --script SCRIPT (the commands to run), or --at ADDRESS\n"
+    )
