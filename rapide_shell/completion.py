@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from pyrapide.runtime import WaitReason
 from rapide_shell.commands.arguments import FORCE
-from rapide_shell.commands.builtin.running import CONNECTION_KINDS
+from rapide_shell.commands.builtin.running import CONNECTION_KINDS, EVERY
 from rapide_shell.commands.errors import CommandSyntaxError
 from rapide_shell.commands.lexer import Word, split_words
 from rapide_shell.commands.spec import ArgKind
@@ -65,6 +65,8 @@ def complete(session: Session, line: str, cursor: int) -> list[Completion]:
     position = len(words) if typing_new_word else len(words) - 1
     if spec.name == "inject":
         return _inject(session, words, position, current)
+    if spec.name == "run":
+        return _run(words, position, current)
     if any(arg.kind is ArgKind.PATTERN for arg in spec.args):
         return _pattern(session, spec.name, before, cursor, position)
     if position > len(spec.args):
@@ -131,6 +133,25 @@ def _for_kind(
         candidates = []
     return [
         Completion(text, start, text, meta) for text, meta in candidates if text.startswith(prefix)
+    ]
+
+
+_SLOW_SPEEDS = (("0.5", "seconds between steps"), ("1", "second between steps"),
+                ("2", "seconds between steps"))
+
+
+def _run(words: list[Word], position: int, current: Word) -> list[Completion]:
+    """``run [N] [--every SECONDS]``: the option where it may go, then its seconds."""
+    if position >= 2 and words[position - 1].text == EVERY:
+        candidates = list(_SLOW_SPEEDS)
+    elif any(word.text == EVERY for word in words[1:position]) or position > 2:
+        candidates = []
+    else:
+        candidates = [(EVERY, "slow motion: seconds between steps")]
+    return [
+        Completion(text, current.column, text, meta)
+        for text, meta in candidates
+        if text.startswith(current.text)
     ]
 
 

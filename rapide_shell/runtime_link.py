@@ -477,17 +477,17 @@ class RuntimeLink:
         steps = 0
         try:
             while True:
-                if self._slow_pause.is_set() or self.stopped_by is not None:
-                    return RunOutcome(steps, StopReason.PAUSED)
-                if budget is not None and steps >= budget:
-                    quiet = system.state is RunState.QUIET
-                    return RunOutcome(steps, StopReason.QUIET if quiet else StopReason.BUDGET)
                 turn = await system.run_until_quiet(1, timeout=self.bounds.time_left())
                 steps += turn.steps
                 if turn.stopped is not StopReason.BUDGET:
                     return RunOutcome(steps, turn.stopped)
+                if budget is not None and steps >= budget:
+                    quiet = system.state is RunState.QUIET
+                    return RunOutcome(steps, StopReason.QUIET if quiet else StopReason.BUDGET)
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._slow_pause.wait(), self.every or 0)
+                if self._slow_pause.is_set() or self.stopped_by is not None:
+                    return RunOutcome(steps, StopReason.PAUSED)
         finally:
             self._slow_pause = None
 

@@ -306,8 +306,8 @@ class Session:
             if at is not None:
                 session.arrival = await session.execute(f"goto {at.to_text()}")
                 if not session.arrival.ok:
-                    error = str(session.arrival.error).removesuffix(_STAYS)
-                    raise LoadError(f"--at: {error}")
+                    misfit = str(session.arrival.error).removesuffix(_STAYS)
+                    raise LoadError(f"--at: {misfit}")
             yield session
         finally:
             await session.close()

@@ -40,6 +40,8 @@ class ArgKind(Enum):
     HISTORY_POINT = "history-point"
     """A step of the current branch (its number, as ``history`` lists them), or an
     address as ``where`` prints it."""
+    SECONDS = "seconds"
+    """A number of seconds, such as ``0.5``."""
     TEXT = "text"
     """Free text to the end of the line, such as a line of narration: nothing to complete."""
 

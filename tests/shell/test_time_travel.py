@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
+import itertools
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 from rich.console import Console
 
+from pyrapide.runtime import DispatchStarted
 from rapide_shell.address import Address
 from rapide_shell.recording import Recorder
 from rapide_shell.session import Session
@@ -365,3 +369,74 @@ def test_an_address_of_another_file_is_refused_with_the_line_that_does_not_fit()
     assert run_rapide("run", EXAMPLES / "seed_system.py").stderr == (
         "rapide: run needs --script SCRIPT (the commands to run), or --at ADDRESS\n"
     )
+
+
+async def test_a_slow_run_takes_the_steps_a_run_takes_one_at_a_time(tmp_path: Path) -> None:
+    file = EXAMPLES / "connection_kinds.py"
+    slow = Session.load(file, seed=0)
+    await slow.start()
+    fast = Session.load(file, seed=0)
+    await fast.start()
+    try:
+        started: list[float] = []
+        slow.subscribe(lambda note: started.append(time.monotonic()), kinds=(DispatchStarted,))
+        await ok(slow, "run 6 --every 0.05")
+        await ok(fast, "run 6")
+        assert await state(slow, tmp_path) == await state(fast, tmp_path)
+        gaps = [later - earlier for earlier, later in itertools.pairwise(started)]
+        assert gaps and min(gaps) >= 0.04, gaps
+
+        async def pause_soon() -> bool:
+            await asyncio.sleep(0.2)
+            return slow.pause()
+
+        before = slow.decisions.point.number
+        outcome, paused = await asyncio.gather(slow.execute("run --every 10"), pause_soon())
+        assert paused and outcome.ok
+        # Paused in the middle of its first wait: one step, not a wait of ten seconds.
+        assert slow.decisions.point.number == before + 1
+        assert slow.paused_by_user
+    finally:
+        await slow.close()
+        await fast.close()
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("run --every", "--every needs the seconds between steps"),
+        ("run --every 0", "--every takes seconds between steps, more than 0 and at most 60"),
+        ("run --every soon", "not 'soon'"),
+        ("run 3 --every 1 4", "unexpected '4'"),
+    ],
+)
+async def test_a_bad_slow_run_is_one_line(line: str, message: str) -> None:
+    session = Session.load(EXAMPLES / "connection_kinds.py", seed=0)
+    await session.start()
+    try:
+        outcome = await session.execute(line)
+        assert not outcome.ok and message in (outcome.error or ""), outcome.error
+    finally:
+        await session.close()
+
+
+async def test_completion_offers_the_new_commands_arguments() -> None:
+    session = Session.load(EXAMPLES / "connection_kinds.py", seed=0)
+    await session.start()
+    try:
+        await ok(session, "step 3")
+        await ok(session, "back 2")
+        await ok(session, "fork other")
+
+        def texts(line: str) -> list[str]:
+            return [completion.text for completion in session.completions(line)]
+
+        assert texts("run ") == ["--every"]
+        assert texts("run 5 --every ") == ["0.5", "1", "2"]
+        assert texts("switch ") == ["main", "other"]
+        assert texts("diff main ") == ["main", "other"]
+        assert texts("goto ") == ["0", "1"]  # other has no step of its own yet
+        assert {"history", "back", "forward", "goto", "where", "branches", "switch", "fork",
+                "diff"} <= {text.strip() for text in texts("")}
+    finally:
+        await session.close()
