@@ -202,6 +202,8 @@ class RuntimeLink:
             return SessionState.CLOSED
         if self.inspected is not None:
             return SessionState.INSPECTING
+        if self._slow_pause is not None:
+            return RunState.RUNNING  # a slow run, between two of its steps
         return self.live.state
 
     def pending(self) -> list[Dispatch]:

@@ -128,7 +128,7 @@ async def branches(session: Session, command: Command[NoArguments], line: str) -
     """List the branches as a tree."""
     tree = session.decisions
     roots = tree.children_of(None)
-    drawn = Tree(_label(tree, roots[0]), guide_style="dim")
+    drawn = Tree(branch_label(tree, roots[0]), guide_style="dim")
     _grow(tree, drawn, roots[0])
     data = {
         "current": tree.branch.name,
@@ -140,10 +140,11 @@ async def branches(session: Session, command: Command[NoArguments], line: str) -
 
 def _grow(tree: DecisionTree, node: Tree, branch: Branch) -> None:
     for child in tree.children_of(branch):
-        _grow(tree, node.add(_label(tree, child)), child)
+        _grow(tree, node.add(branch_label(tree, child)), child)
 
 
-def _label(tree: DecisionTree, branch: Branch) -> Text:
+def branch_label(tree: DecisionTree, branch: Branch) -> Text:
+    """One branch as `branches` lists it: its name, where it leaves its parent, its steps."""
     current = branch is tree.branch
     label = Text("* " if current else "  ", style="bold green" if current else "")
     label.append(branch.name, style="bold" if current else "")

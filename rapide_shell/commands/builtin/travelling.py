@@ -179,15 +179,20 @@ def parse_goto(text: ArgumentText) -> GotoArguments:
 # -- showing where the session is ----------------------------------------------------
 
 
-def step_line(point: Point, *, current: bool = False, ahead: bool = False) -> Text:
-    """One step of the history: ``> 12  step #7  ran #7 agent e7 ... -> w   e15 e16``."""
+def step_line(
+    point: Point, *, current: bool = False, ahead: bool = False, compact: bool = False
+) -> Text:
+    """One step of the history: ``> 12  step #7  ran #7 agent e7 ... -> w   e15 e16``
+    (``compact``: no column for the decision, and none written for a plain step)."""
     marker = ">" if current else " "
     text = Text(f"{marker} {point.number:>5}  ", style="bold" if current else "")
     decision = point.decision
     line = "start" if decision.kind is DecisionKind.START else decision.line
-    # Steps are short; an injection keeps enough of its payload to tell it apart.
-    text.append(render.shorten(printable(line), 48).ljust(18), style="yellow")
-    text.append("  ")
+    if not (compact and decision.plain_step):
+        # Steps are short; an injection keeps enough of its payload to tell it apart.
+        shown = render.shorten(printable(line), 48)
+        text.append(shown if compact else shown.ljust(18), style="yellow")
+        text.append("  ")
     if decision.kind.starts_over:
         text.append(f"fresh system, seed {decision.seed}", style="dim")
     elif point.ran:
