@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
+import pexpect
+import pytest
+
+from rapide_shell.address import Address
 from rapide_shell.tui.widgets.connection_graph import ConnectionGraph
 from rapide_shell.tui.widgets.event_log import EventLog
 from rapide_shell.tui.widgets.history_panel import HistoryPanel
 from tests.shell.tui.conftest import SIZE, make_app, settle, type_command, wait_until
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
+ROOT = Path(__file__).resolve().parents[3]
+EXAMPLES = ROOT / "examples"
+RAPIDE = Path(sys.executable).with_name("rapide")
 
 
 def _drawn(app) -> dict[str, object]:
@@ -114,3 +121,20 @@ async def test_the_speed_keys_set_slow_motion_for_runs() -> None:
         assert not app.session.running
         assert app.session.paused_by_user
         assert app.session.decisions.point.number < 18
+
+
+@pytest.mark.slow
+def test_the_shell_opens_at_an_address_in_a_terminal() -> None:
+    address = Address(0, ("step #1", "step")).to_text()
+    child = pexpect.spawn(
+        str(RAPIDE), ["shell", "examples/seed_system.py", "--at", address], cwd=str(ROOT),
+        dimensions=(36, 120), encoding="utf-8", timeout=30,
+        env={"TERM": "xterm-256color", "PATH": str(RAPIDE.parent)},
+    )
+    try:
+        child.expect("step 2")
+        child.expect("of main")
+        child.sendcontrol("q")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
