@@ -276,13 +276,15 @@ async def history(
         )
     ]
     if first > 0:
-        output.append(Text(f"  … {first} earlier steps (`history all` lists them)", "dim"))
+        output.append(Text(
+                f"  … {render.counted(first, 'earlier step')} (`history all` lists them)", "dim"
+            ))
     output += [
         step_line(step, current=step is point, ahead=step.number > point.number)
         for step in path[first : last + 1]
     ]
     if last < len(path) - 1:
-        output.append(Text(f"  … {len(path) - 1 - last} later steps", style="dim"))
+        output.append(Text(f"  … {render.counted(len(path) - 1 - last, 'later step')}", "dim"))
     data = {
         "branch": branch.name,
         "step": point.number,

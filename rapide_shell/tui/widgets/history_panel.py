@@ -12,6 +12,7 @@ from textual.widgets.option_list import Option
 
 from rapide_shell.commands.builtin.branching import branch_label
 from rapide_shell.commands.builtin.travelling import position_text, step_line
+from rapide_shell.render import counted
 
 if TYPE_CHECKING:
     from rapide_shell.decisions import Branch, DecisionTree
@@ -67,7 +68,8 @@ class HistoryPanel(OptionList):
         first = max(0, min(point.number - STEPS_SHOWN // 2, len(path) - STEPS_SHOWN))
         last = min(len(path), first + STEPS_SHOWN)
         if first:
-            options.append(Option(Text(f"  … {first} earlier steps", "dim"), disabled=True))
+            earlier = Text(f"  … {counted(first, 'earlier step')}", "dim")
+            options.append(Option(earlier, disabled=True))
         for step in path[first:last]:
             line = step_line(
                 step, current=step is point, ahead=step.number > point.number, compact=True
@@ -75,7 +77,8 @@ class HistoryPanel(OptionList):
             options.append(Option(line, id=f"step:{step.number}"))
         if last < len(path):
             later = len(path) - last
-            options.append(Option(Text(f"  … {later} later steps", "dim"), disabled=True))
+            options.append(Option(Text(f"  … {counted(later, 'later step')}", "dim"),
+                                  disabled=True))
         self.clear_options()
         self.add_options(options)
         self.highlighted = self.get_option_index(f"step:{point.number}")
