@@ -21,7 +21,7 @@ and says so (:attr:`TimeMachine.divergence`).
 No checkpoint of a system is kept: a handler in flight is a suspended Python coroutine,
 which cannot be copied, and a module may hold anything (a database connection, a
 socket), so a system's state can only be rebuilt, never saved. Replaying is fast
-enough for that (``benchmarks/bench_travel.py``).
+enough for that (``benchmarks/bench_timetravel.py``).
 """
 
 from __future__ import annotations
