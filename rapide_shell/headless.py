@@ -88,7 +88,7 @@ async def run_headless(
         if json_output or not outcome.ok:
             return
         for renderable in outcome.output:
-            console.print(renderable)
+            console.print(renderable, crop=False)  # a WholeLine stays whole
 
     try:
         async with Session.open(

@@ -331,6 +331,27 @@ def note(text: str, style: str = "") -> Text:
     return Text(printable(text), style=style)
 
 
+class WholeLine:
+    """One line of text drawn whole however narrow the console, neither wrapped nor cut
+    where a front end prints with ``crop=False`` (the REPL and transcripts do): a word
+    to copy, such as an address, must not break across lines."""
+
+    def __init__(self, text: str, style: str = "") -> None:
+        self.text = Text(printable(text), style=style)
+
+    @property
+    def plain(self) -> str:
+        """The line's text."""
+        return self.text.plain
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement(len(self.text), len(self.text))
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield from self.text.render(console)
+        yield Segment.line()
+
+
 def printing_console(**options: Any) -> Console:
     """A Rich Console (``options`` as Console takes them) that makes whatever it prints
     printable once more as it is drawn: the renderables above already are, and this

@@ -202,7 +202,7 @@ async def _loop(
         finally:
             interrupts.executing = False
         for renderable in outcome.output:
-            console.print(renderable)
+            console.print(renderable, crop=False)  # a WholeLine stays whole
         if outcome.quit:
             return
 

@@ -346,7 +346,8 @@ async def where(session: Session, command: Command[NoArguments], line: str) -> C
     address = session.decisions.address()
     text = address.to_text()
     output = (
-        Text(text, style="bold"),
+        # One line however narrow the terminal: a wrapped address would not paste whole.
+        render.WholeLine(text, style="bold"),
         render.note(
             f"{position_text(session)} (seed {address.seed}, "
             f"{render.counted(len(address.lines), 'decision')}): `goto` it, or "

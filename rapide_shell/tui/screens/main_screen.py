@@ -265,6 +265,10 @@ class MainScreen(Screen[None]):
         outcome = await self.session.execute(line)
         if outcome.command == "say" and outcome.ok:
             self.query_one(NarrationBanner).text = outcome.data["text"]
+        if outcome.command == "where" and outcome.ok:
+            # A panel cuts a long line at its edge: the whole address goes to the clipboard.
+            self.app.copy_to_clipboard(outcome.data["address"])
+            self.notify("The address is in the clipboard too.", timeout=3)
         if outcome.quit:
             self.app.exit()
         return outcome

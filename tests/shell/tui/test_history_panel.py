@@ -96,6 +96,9 @@ async def test_enter_on_a_step_goes_there_and_on_a_branch_switches() -> None:
             "main", 3)
         assert list(app.session.decisions.branches) == ["main", "b2"]
         assert panel.border_title == "History · step 3 (the last) of main"
+        # The panel may cut a long address: `where` puts it in the clipboard whole.
+        await type_command(pilot, "where")
+        assert app.clipboard == app.session.decisions.address().to_text()
 
 
 async def test_the_speed_keys_set_slow_motion_for_runs() -> None:
