@@ -253,12 +253,12 @@ class TimeMachine:
         try:
             with self.runtime.muted(), self._unheard():
                 if not fresh and self._can_go_forward(here, point):
-                    todo = points_between(here, point)
+                    to_replay = points_between(here, point)
                 else:
                     await self._start_over(point.epoch)
                     here = point.epoch
-                    todo = points_between(here, point)
-                await self._replay(here, todo)
+                    to_replay = points_between(here, point)
+                await self._replay(here, to_replay)
         except ReplayError as error:
             tree.go(error.reached, branch)
             self._restore_breakpoints()
@@ -298,18 +298,18 @@ class TimeMachine:
                 f"recorded {epoch.total_events}"
             )
 
-    async def _replay(self, here: Point, todo: list[Point]) -> None:
+    async def _replay(self, here: Point, to_replay: list[Point]) -> None:
         system = self.runtime.live
         index = 0
-        while index < len(todo):
-            point = todo[index]
+        while index < len(to_replay):
+            point = to_replay[index]
             decision = point.decision
             if decision.plain_step:
                 end = index
-                while end < len(todo) and todo[end].decision.plain_step:
+                while end < len(to_replay) and to_replay[end].decision.plain_step:
                     end += 1
-                await self._plain_steps(system, here, todo[index:end])
-                here, index = todo[end - 1], end
+                await self._plain_steps(system, here, to_replay[index:end])
+                here, index = to_replay[end - 1], end
                 continue
             try:
                 if decision.event:
