@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import sys
 import threading
 from typing import Any
 
-from rich.console import Console
 from rich.text import Text
 
 from pyrapide.core.printable import printable
@@ -19,7 +17,7 @@ from pyrapide.runtime import DEFAULT_HANDLER_TIMEOUT
 from rapide_shell.commands.builtin.narrating import command_word
 from rapide_shell.loader import LoadError
 from rapide_shell.outcome import CommandOutcome
-from rapide_shell.render import counted, note, printing_console
+from rapide_shell.render import counted, note, printing_console, transcript_console
 from rapide_shell.runtime_link import Bounds
 from rapide_shell.script import (
     EXIT_ERROR,
@@ -29,18 +27,6 @@ from rapide_shell.script import (
     read_script,
 )
 from rapide_shell.session import Session
-
-TRANSCRIPT_WIDTH = 120
-"""Width of a transcript written to a file or pipe (a terminal's own width otherwise)."""
-
-
-def transcript_console() -> Console:
-    """A Console for transcripts: the terminal's width, or a fixed one for files and pipes;
-    what it prints is made printable (see :func:`rapide_shell.render.printing_console`)."""
-    if sys.stdout.isatty():
-        return printing_console()
-    width = shutil.get_terminal_size((TRANSCRIPT_WIDTH, 24)).columns
-    return printing_console(width=max(width, TRANSCRIPT_WIDTH), highlight=False)
 
 
 async def run_headless(
@@ -131,9 +117,10 @@ async def run_headless(
     if failed:
         for line, outcome in failed:
             data: dict[str, Any] = outcome.data
+            seen = data.get("violation") or f"saw {data['seen']}"
             _print_error(
                 f"{script}:{line.number}: expect failed: {data['pattern']}: "
-                f"expected {data['expected']}, saw {data['seen']}"
+                f"expected {data['expected']}, {seen}"
             )
     else:
         held = sum(1 for _, outcome in result.outcomes if outcome.command == "expect")
