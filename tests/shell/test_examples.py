@@ -16,7 +16,7 @@ def rapide(*args: str | Path) -> subprocess.CompletedProcess[str]:
     return run_rapide(*args, timeout=120)
 
 
-@pytest.mark.parametrize("name", ["seed_system", "connection_kinds"])
+@pytest.mark.parametrize("name", ["seed_system", "connection_kinds", "lost_update"])
 def test_example_script_runs_and_every_expect_holds(name: str) -> None:
     result = rapide("run", EXAMPLES / f"{name}.py", "--script", EXAMPLES / f"{name}.rapide")
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr
@@ -42,3 +42,11 @@ def test_the_seed_graph_shows_every_kind() -> None:
         "#3 agent   db  ~~> notifications",
     ):
         assert line in result.stdout
+
+
+def test_the_lost_updates_counterexample_replays_to_its_failure() -> None:
+    result = rapide(
+        "run", EXAMPLES / "lost_update.py", "--script", EXAMPLES / "lost_update.counterexample.rapide"
+    )
+    assert result.returncode == 1
+    assert "expect failed: constraints: expected no violation, no_lost_update" in result.stderr
