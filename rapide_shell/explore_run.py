@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import sys
 from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
+from multiprocessing import resource_tracker
 from pathlib import Path
 from typing import Any
 
@@ -60,15 +62,25 @@ def workers_for(workers: int, cluster: str | None) -> Iterator[Workers]:
     if workers <= 1:
         yield Workers(None, 1)
         return
-    pool = ProcessPoolExecutor(
-        workers,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=ignore_interrupts,
-    )
+    pool = local_pool(workers)
     try:
         yield Workers(pool, workers)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def local_pool(workers: int) -> ProcessPoolExecutor:
+    """``workers`` fresh worker processes (spawned, not forked, so that a front end's
+    threads never leak into them), deaf to Ctrl-C (the coordinator handles it)."""
+    # The pool's queues start multiprocessing's resource tracker, which hands it the
+    # process's stderr; under a TUI, sys.stderr is a capture with no file descriptor.
+    with contextlib.redirect_stderr(sys.__stderr__):
+        resource_tracker.ensure_running()
+    return ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=ignore_interrupts,
+    )
 
 
 @contextlib.contextmanager

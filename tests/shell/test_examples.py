@@ -45,8 +45,7 @@ def test_the_seed_graph_shows_every_kind() -> None:
 
 
 def test_the_lost_updates_counterexample_replays_to_its_failure() -> None:
-    result = rapide(
-        "run", EXAMPLES / "lost_update.py", "--script", EXAMPLES / "lost_update.counterexample.rapide"
-    )
+    counterexample = EXAMPLES / "lost_update.counterexample.rapide"
+    result = rapide("run", EXAMPLES / "lost_update.py", "--script", counterexample)
     assert result.returncode == 1
     assert "expect failed: constraints: expected no violation, no_lost_update" in result.stderr
