@@ -178,8 +178,8 @@ class _Display:
 
 
 class _Interrupts:
-    """Ctrl-C stops the exploration (what was explored is reported, a failure found is
-    still shrunk and written); a second one leaves at once."""
+    """Ctrl-C stops the exploration (what was explored is reported; a failure already
+    found is written, its shrinking cut short); a second one leaves at once."""
 
     def __init__(self, explorer: Explorer) -> None:
         self.explorer = explorer
