@@ -270,7 +270,7 @@ def explore(
     options = ExploreOptions(
         strategy=Strategy(strategy),
         max_schedules=max_schedules,
-        seeds=_seed_range(seeds) if seeds is not None else (0, 99),
+        seeds=_seeds(seeds) if seeds is not None else (0, 99),
         prune=not no_prune,
         timing=Timing(timing),
         all_failures=all_failures,
@@ -285,20 +285,14 @@ def explore(
     raise typer.Exit(asyncio.run(run_explore(request)))
 
 
-def _seed_range(text: str) -> tuple[int, int]:
-    """``A..B`` (both ends included; negative seeds too) as a pair; exit 2 when malformed."""
-    first, dots, last = text.partition("..")
+def _seeds(text: str) -> tuple[int, int]:
+    """``--seeds A..B`` as a pair; exit 2 when it is not a range."""
+    from rapide_shell.exploring import seed_range
+
     try:
-        if not dots:
-            raise ValueError
-        low, high = int(first), int(last)
-    except ValueError:
-        raise fail(
-            f"--seeds takes a range A..B of whole numbers (like 0..999), not {text!r}"
-        ) from None
-    if high < low:
-        raise fail(f"--seeds {text}: the range is empty ({high} comes before {low})")
-    return low, high
+        return seed_range(text)
+    except ValueError as error:
+        raise fail(f"--seeds {error}") from None
 
 
 @app.command()

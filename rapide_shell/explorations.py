@@ -49,7 +49,13 @@ from rapide_shell.commands.errors import CommandSyntaxError
 from rapide_shell.commands.lexer import Word
 from rapide_shell.explore_report import Written, progress_line, verdict_line
 from rapide_shell.explore_run import local_pool, write_counterexamples
-from rapide_shell.exploring import ArchitectureSource, ScenarioError, default_out, read_scenario
+from rapide_shell.exploring import (
+    ArchitectureSource,
+    ScenarioError,
+    default_out,
+    read_scenario,
+    seed_range,
+)
 from rapide_shell.hookspecs import hookimpl
 from rapide_shell.loader import LoadError
 from rapide_shell.outcome import CommandOutcome
@@ -242,19 +248,10 @@ def _settings(script: str, words: list[Word]) -> ExploreSettings:
 
 
 def _seed_range(word: Word) -> tuple[int, int]:
-    first, dots, last = word.text.partition("..")
     try:
-        if not dots:
-            raise ValueError
-        low, high = int(first), int(last)
-    except ValueError:
-        raise CommandSyntaxError(
-            f"seeds are a range A..B of whole numbers (like 0..999), not {word.text!r}",
-            column=word.column,
-        ) from None
-    if high < low:
-        raise CommandSyntaxError(f"the seeds {word.text} are an empty range", column=word.column)
-    return low, high
+        return seed_range(word.text)
+    except ValueError as error:
+        raise CommandSyntaxError(f"random {error}", column=word.column) from None
 
 
 CLOSE_SECONDS = 10.0

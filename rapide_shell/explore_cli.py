@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import signal
-import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -17,7 +15,6 @@ from rich.console import Console
 from rich.progress import Progress as RichProgress
 from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from pyrapide.core.printable import printable
 from pyrapide.exploration import (
     ExplorationError,
     ExplorationResult,
@@ -26,6 +23,7 @@ from pyrapide.exploration import (
     Progress,
 )
 from pyrapide.runtime import DEFAULT_HANDLER_TIMEOUT
+from rapide_shell.error_output import fail, print_error, say_at_once
 from rapide_shell.explore_report import Written, progress_line, summary, to_json
 from rapide_shell.explore_run import ExploreSetupError, workers_for, write_counterexamples
 from rapide_shell.exploring import ArchitectureSource, ScenarioError, default_out, read_scenario
@@ -74,9 +72,9 @@ async def run_explore(request: ExploreRequest) -> int:
             seed=request.seed or 0,
         )
     except (ScriptFileError, ScenarioError) as error:
-        return _fail(str(error), request.json_output)
+        return fail(str(error), request.json_output, EXIT_ERROR)
     except LoadError as error:
-        return _fail(str(error), request.json_output, error.exit_status)
+        return fail(str(error), request.json_output, error.exit_status)
     source = ArchitectureSource.of(session.loaded, request.handler_timeout)
     console = Console(stderr=True)
     try:
@@ -94,9 +92,9 @@ async def run_explore(request: ExploreRequest) -> int:
             with _Interrupts(explorer):
                 result = await explorer.run()
     except ExploreSetupError as error:
-        return _fail(str(error), request.json_output)
+        return fail(str(error), request.json_output, EXIT_ERROR)
     except (ExplorationError, LoadError) as error:
-        return _fail(str(error), request.json_output)
+        return fail(str(error), request.json_output, EXIT_ERROR)
     out = Path(request.out) if request.out else default_out(request.script)
     written, problems = write_counterexamples(
         result, file=request.file, script=request.script, out=out, force=request.force
@@ -129,7 +127,7 @@ def _report(
             # A line that must not be folded (an address) is left to the terminal.
             console.print(renderable, soft_wrap=getattr(renderable, "no_wrap", None) is True)
     for problem in problems:
-        _print_error(problem)
+        print_error(problem)
     return status
 
 
@@ -196,28 +194,10 @@ class _Interrupts:
 
     def _on_sigint(self, number: int, frame: Any) -> None:
         if self.explorer.stopping:
-            _say("rapide: interrupted again: leaving now\n")
+            say_at_once("rapide: interrupted again: leaving now\n")
             raise KeyboardInterrupt
         self.explorer.stop()
-        _say(
+        say_at_once(
             "rapide: interrupted: stopping; what was explored is reported "
             "(Ctrl-C again leaves at once)\n"
         )
-
-
-def _say(text: str) -> None:
-    sys.stdout.flush()
-    os.write(2, text.encode())
-
-
-def _fail(message: str, json_output: bool, status: int = EXIT_ERROR) -> int:
-    if json_output:
-        print(json.dumps({"ok": False, "exit_status": status, "error": {"message": message}}))
-    _print_error(message)
-    return status
-
-
-def _print_error(message: str) -> None:
-    sys.stdout.flush()
-    sys.stderr.write(f"rapide: {printable(message)}\n")
-    sys.stderr.flush()

@@ -121,6 +121,23 @@ def read_scenario(
     return Scenario(tuple(steps), seed, script)
 
 
+def seed_range(text: str) -> tuple[int, int]:
+    """``A..B`` (both ends included; negative seeds too) as a pair; ValueError, whose
+    text follows the option's name (``--seeds``, ``random``), when it is not one."""
+    first, dots, last = text.partition("..")
+    try:
+        if not dots:
+            raise ValueError
+        low, high = int(first), int(last)
+    except ValueError:
+        raise ValueError(
+            f"takes a range A..B of whole numbers (like 0..999), not {text!r}"
+        ) from None
+    if high < low:
+        raise ValueError(f"{text}: the range is empty ({high} comes before {low})")
+    return low, high
+
+
 def _expectation(number: int, text: str, args: Any) -> Expect | ExpectConstraints:
     if args.constraints:
         return ExpectConstraints(number, text)
