@@ -27,23 +27,29 @@ class Written:
     replays: bool | None = None
 
 
+def tally(count: int, noun: str) -> str:
+    """``1 failure``, ``12,345 distinct posets``: :func:`counted` with thousands grouped,
+    for counts that run into the thousands."""
+    return counted(count, noun).replace(str(count), f"{count:,}", 1)
+
+
 def progress_line(progress: Progress) -> str:
     """``1,234 schedules run, 12 distinct posets, 1 failure, 850/s``."""
     if progress.phase == "shrinking":
         return (
-            f"{progress.schedules:,} schedules run, {counted(progress.distinct, 'distinct poset')}"
+            f"{progress.schedules:,} schedules run, {tally(progress.distinct, 'distinct poset')}"
             f"; shrinking {counted(progress.failures, 'counterexample')}"
         )
     return (
-        f"{progress.schedules:,} schedules run, {counted(progress.distinct, 'distinct poset')}, "
-        f"{counted(progress.failures, 'failure')}, {progress.rate:,.0f}/s"
+        f"{progress.schedules:,} schedules run, {tally(progress.distinct, 'distinct poset')}, "
+        f"{tally(progress.failures, 'failure')}, {progress.rate:,.0f}/s"
     )
 
 
 def verdict_line(result: ExplorationResult) -> str:
     """``38 schedules run, 3 distinct posets (9 runs pruned); the space was exhausted``."""
-    pruned = f" ({counted(result.pruned, 'run')} pruned)" if result.pruned else ""
-    head = f"{result.schedules:,} schedules run, {counted(result.distinct, 'distinct poset')}"
+    pruned = f" ({tally(result.pruned, 'run')} pruned)" if result.pruned else ""
+    head = f"{result.schedules:,} schedules run, {tally(result.distinct, 'distinct poset')}"
     return f"{head}{pruned}; {_how_far(result)}"
 
 
@@ -79,11 +85,11 @@ def summary(
             shown.append(note(f"FAILED: {expect.text} (line {expect.line}): held in no "
                               f"{where.removeprefix('any ')}", style="bold red"))
     if result.with_errors:
-        shown.append(note(f"a handler raised in {counted(result.with_errors, 'schedule')}; "
+        shown.append(note(f"a handler raised in {tally(result.with_errors, 'schedule')}; "
                           f"the first: {result.first_error}", style="yellow"))
     if result.limited:
         shown.append(note(f"a bound of the system (max_events, connect depth) stopped "
-                          f"{counted(result.limited, 'schedule')}", style="yellow"))
+                          f"{tally(result.limited, 'schedule')}", style="yellow"))
     if not result.failed:
         held = "in every schedule explored" if not result.exhausted else "in every schedule"
         shown.append(note(f"ok: every property held {held}", style="green"))

@@ -21,6 +21,7 @@ from pyrapide.core.printable import printable
 from pyrapide.runtime import RunState
 from rapide_shell import notices
 from rapide_shell.explorations import EXPLORE_PLUGIN, status_lines
+from rapide_shell.explore_report import tally
 from rapide_shell.render import counted, note
 from rapide_shell.runtime_link import SessionState
 from rapide_shell.tui.live import NotificationBatch
@@ -262,10 +263,10 @@ class SessionView:
             return ""
         progress = exploring.progress
         word = "explored" if exploring.ended else "exploring"
-        failures = counted(progress.failures, "failure")
+        failures = tally(progress.failures, "failure")
         return Text(
             f" · {word}: {progress.schedules:,} schedules, "
-            f"{counted(progress.distinct, 'poset')}, {failures}",
+            f"{tally(progress.distinct, 'poset')}, {failures}",
             style="bold red" if progress.failures else "",
         )
 

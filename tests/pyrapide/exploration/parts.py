@@ -41,3 +41,17 @@ def expect(line: int, pattern: str, **options: object) -> Expect:
     """``expect PATTERN`` on script line ``line``."""
     text = " ".join(["expect", pattern, *(f"{k}={v}" for k, v in options.items())])
     return Expect(line, pattern, text, **options)  # type: ignore[arg-type]
+
+
+def pair() -> System:
+    """Memos to two clerks that keep them in order: a! * b! posets for a and b memos."""
+    keeper = deliveries.Keeper
+    return System(deliveries.Pair, {"desk": deliveries.Front, "left": keeper, "right": keeper})
+
+
+def memos(to: list[int]) -> Scenario:
+    """Inject one memo per entry of ``to`` (to clerk 0 or 1), then run."""
+    injections = tuple(
+        Inject(line, "Desk.memo", {"to": clerk, "n": line}) for line, clerk in enumerate(to, 1)
+    )
+    return Scenario((*injections, Run(len(to) + 1)))
