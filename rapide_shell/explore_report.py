@@ -11,7 +11,7 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from pyrapide.exploration import Counterexample, CoverageLine, ExplorationResult, Progress
+from pyrapide.exploration import Counterexample, ExplorationResult, Progress
 from rapide_shell.render import counted, note
 
 
@@ -197,8 +197,3 @@ def _failure_json(item: Written) -> dict[str, Any]:
         "lines": list(item.lines),
         "replays": item.replays,
     }
-
-
-def uncovered(rows: Sequence[CoverageLine]) -> list[str]:
-    """The names of the rows no schedule reached."""
-    return [row.name for row in rows if row.schedules == 0]

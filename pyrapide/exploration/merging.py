@@ -100,21 +100,12 @@ class ShardBook:
             del self._entries[order]
         return None
 
-    @property
-    def has_waiting(self) -> bool:
-        """True while shards wait to be run."""
-        return bool(self._waiting)
-
     def done(self, result: ShardResult) -> None:
         """Record a shard's result; the rest it handed back waits to be run."""
         self._entries[result.shard.order].result = result
         for shard in result.remaining:
             self._entries[shard.order] = _Entry(shard)
             self._waiting.add(shard.order)
-
-    def replace(self, result: ShardResult) -> None:
-        """Put ``result`` (the shard run again with a smaller budget) in its place."""
-        self._entries[result.shard.order].result = result
 
     def end_order(self) -> tuple[int, ...] | None:
         """The order of the shard holding the first failure found, when the search stops

@@ -9,7 +9,7 @@ a schedule written as a script (``step #12``, ``step 3``, ``run``) replays exact
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from pyrapide.exploration.scenario import Expect, ExpectConstraints, Inject, Run, Watch
@@ -103,13 +103,3 @@ class Failure:
     key: tuple[Any, ...]
     message: str
     schedule: Schedule
-
-    def cut(self, schedule: Schedule) -> Failure:
-        """The same failure, found in (and cut to) another schedule."""
-        return replace(self, schedule=schedule)
-
-
-def run_steps_of(items: tuple[PlanItem, ...]) -> list[RunSteps]:
-    """The :class:`RunSteps` among ``items``, in order."""
-    return [item for item in items if isinstance(item, RunSteps)]
-
