@@ -37,11 +37,13 @@ def progress_line(progress: Progress) -> str:
     """``1,234 schedules run, 12 distinct posets, 1 failure, 850/s``."""
     if progress.phase == "shrinking":
         return (
-            f"{progress.schedules:,} schedules run, {tally(progress.distinct, 'distinct poset')}"
+            f"{tally(progress.schedules, 'schedule')} run, "
+            f"{tally(progress.distinct, 'distinct poset')}"
             f"; shrinking {counted(progress.failures, 'counterexample')}"
         )
     return (
-        f"{progress.schedules:,} schedules run, {tally(progress.distinct, 'distinct poset')}, "
+        f"{tally(progress.schedules, 'schedule')} run, "
+        f"{tally(progress.distinct, 'distinct poset')}, "
         f"{tally(progress.failures, 'failure')}, {progress.rate:,.0f}/s"
     )
 
@@ -49,7 +51,7 @@ def progress_line(progress: Progress) -> str:
 def verdict_line(result: ExplorationResult) -> str:
     """``38 schedules run, 3 distinct posets (9 runs pruned); the space was exhausted``."""
     pruned = f" ({tally(result.pruned, 'run')} pruned)" if result.pruned else ""
-    head = f"{result.schedules:,} schedules run, {tally(result.distinct, 'distinct poset')}"
+    head = f"{tally(result.schedules, 'schedule')} run, {tally(result.distinct, 'distinct poset')}"
     return f"{head}{pruned}; {_how_far(result)}"
 
 
@@ -93,7 +95,7 @@ def summary(
     if not result.failed:
         held = "in every schedule explored" if not result.exhausted else "in every schedule"
         shown.append(note(f"ok: every property held {held}", style="green"))
-    shown.append(Text(f"coverage: in how many of the {result.schedules:,} schedules"))
+    shown.append(Text(f"coverage: in how many of the {tally(result.schedules, 'schedule')}"))
     shown.append(coverage_table(result))
     return shown
 
