@@ -226,7 +226,9 @@ def explore(
     cluster: Annotated[
         str | None,
         typer.Option("--cluster", metavar="ADDRESS",
-                     help="Run on the Dask cluster at ADDRESS (pip install 'pyrapide\\[cluster]')."),
+                     # Brackets escaped: the help is Rich markup.
+                     help="Run on the Dask cluster at ADDRESS "
+                     "(pip install 'pyrapide\\[cluster]')."),
     ] = None,
     out: Annotated[
         str | None,
