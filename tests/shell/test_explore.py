@@ -94,6 +94,15 @@ def test_the_lost_update_is_found_shrunk_and_replays_to_exit_1(tmp_path: Path) -
     assert "expect failed: constraints: expected no violation, no_lost_update" in replay.stderr
 
 
+def test_logical_timing_keeps_wake_ups_in_time_order(tmp_path: Path) -> None:
+    # The cheque clears at t=1, after everything due at t=0: no deposit is lost then.
+    result = rapide("explore", BANK, "--script", BANK_SCRIPT, "--timing", "logical",
+                    "--out", tmp_path / "none.rapide")
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.splitlines()[0].endswith("; the space was exhausted")
+    assert not (tmp_path / "none.rapide").exists()
+
+
 def test_all_failures_writes_one_counterexample_per_failing_poset(tmp_path: Path) -> None:
     scenario = script(tmp_path, THREE_NOTES + "expect Clerk.first(n=1)\n", "first.rapide")
     document = explore_json(DELIVERIES, "--arch", "race", "--script", scenario,
