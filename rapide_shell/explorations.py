@@ -33,6 +33,7 @@ from pyrapide.exploration import (
     Explorer,
     Progress,
     Scenario,
+    StepBound,
     Strategy,
 )
 from rapide_shell import notices, render
@@ -52,6 +53,7 @@ from rapide_shell.explore_run import local_pool, write_counterexamples
 from rapide_shell.exploring import (
     ArchitectureSource,
     ScenarioError,
+    command_words,
     default_out,
     read_scenario,
     seed_range,
@@ -314,8 +316,8 @@ class ExploreCommands:
         except (ScriptFileError, ScenarioError) as error:
             raise CommandError(str(error)) from None
         source = ArchitectureSource.of(session.loaded, session.runtime.handler_timeout)
-        exploration = BackgroundExploration(source, str(session.path), scenario, settings,
-                                            session.notify)
+        file = command_words(str(session.path), session.loaded.chosen)
+        exploration = BackgroundExploration(source, file, scenario, settings, session.notify)
         self.exploration = exploration
         exploration.start()
         workers = counted(settings.workers, "worker process", "worker processes")
@@ -335,14 +337,25 @@ class ExploreCommands:
                 f"no failure {number}: the exploration found {counted(len(written), 'failure')}"
             )
         item = written[number - 1]
+        # The last line is the property that fails, but for a run that never went quiet:
+        # then it is that run, and replaying it is reaching the failure.
+        bound = isinstance(item.example.shrunk.property, StepBound)
+        steps = item.lines if bound else item.lines[:-1]
         # Replayed as the counterexample's script would be, each line a command of its own.
-        for step in item.lines[:-1]:
+        for step in steps:
             outcome = await session.execute(step)
             if outcome.error is not None:
                 raise CommandError(f"failure {number} did not replay: {step}: {outcome.error}")
-        text = (f"at failure {number}'s failing step ({item.address}); its last line, "
-                f"`{item.lines[-1]}`, fails here" if item.lines else "")
-        return CommandOutcome(line, "explore", output=(render.note(text, style="bold"),),
+        replayed = render.note(
+            f"replayed {item.path}: {'; '.join(steps)} "
+            f"({counted(len(session.computation), 'event')} recorded)"
+        )
+        text = (
+            f"at failure {number}'s failing step ({item.address}): "
+            + ("the run did not go quiet" if bound else f"`{item.lines[-1]}` fails here")
+        )
+        return CommandOutcome(line, "explore",
+                              output=(replayed, render.note(text, style="bold")),
                               data={"failure": number, "address": item.address})
 
 

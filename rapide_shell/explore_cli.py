@@ -26,7 +26,13 @@ from pyrapide.runtime import DEFAULT_HANDLER_TIMEOUT
 from rapide_shell.error_output import fail, print_error, say_at_once
 from rapide_shell.explore_report import Written, progress_line, summary, to_json
 from rapide_shell.explore_run import ExploreSetupError, workers_for, write_counterexamples
-from rapide_shell.exploring import ArchitectureSource, ScenarioError, default_out, read_scenario
+from rapide_shell.exploring import (
+    ArchitectureSource,
+    ScenarioError,
+    command_words,
+    default_out,
+    read_scenario,
+)
 from rapide_shell.loader import LoadError
 from rapide_shell.render import transcript_console
 from rapide_shell.script import (
@@ -97,7 +103,8 @@ async def run_explore(request: ExploreRequest) -> int:
         return fail(str(error), request.json_output, EXIT_ERROR)
     out = Path(request.out) if request.out else default_out(request.script)
     written, problems = write_counterexamples(
-        result, file=request.file, script=request.script, out=out, force=request.force
+        result, file=command_words(request.file, request.arch), script=request.script,
+        out=out, force=request.force,
     )
     written = [await _checked(item, request) for item in written]
     return _report(result, written, problems, request, workers.width)
@@ -123,7 +130,8 @@ def _report(
         print(json.dumps(document, indent=2))
     else:
         console = transcript_console()
-        for renderable in summary(result, written, file=request.file):
+        for renderable in summary(result, written,
+                                  file=command_words(request.file, request.arch)):
             # A line that must not be folded (an address) is left to the terminal.
             console.print(renderable, soft_wrap=getattr(renderable, "no_wrap", None) is True)
     for problem in problems:
@@ -141,11 +149,13 @@ async def _checked(item: Written, request: ExploreRequest) -> Written:
             replay = await play(session, lines, script=item.path)
     except (ScriptFileError, LoadError):
         return dataclasses.replace(item, replays=False)
+    # It fails on its last line: the property's, or the run that did not go quiet.
     failed = replay.failed_expectations
+    stopped = failed[-1][0] if failed else replay.bound[0] if replay.bound else None
     replays = (
         replay.exit_status == EXIT_EXPECTATION_FAILED
-        and bool(failed)
-        and failed[-1][0].number == lines[-1].number
+        and stopped is not None
+        and stopped.number == lines[-1].number
     )
     return dataclasses.replace(item, replays=replays)
 

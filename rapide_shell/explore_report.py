@@ -3,6 +3,7 @@ the ``sometimes`` expectations, the coverage (Rich renderables), and as JSON."""
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -113,7 +114,9 @@ def _failure(item: Written, file: str) -> list[RenderableType]:
         f"({counted(example.shrink_runs, 'replay')})"
     ))
     lines.append(note(f"  counterexample: {item.path}"))
-    lines.append(note(f"  replay (exits 1): rapide run {file} --script {item.path}"))
+    lines.append(note(
+        f"  replay (exits 1): rapide run {file} --script {shlex.quote(item.path)}"
+    ))
     # An address is copied whole: never folded at the console's width.
     address = note(f"  failing step: {item.address}", style="dim")
     address.no_wrap, address.overflow = True, "ignore"

@@ -17,6 +17,7 @@ and as an :class:`~rapide_shell.address.Address` that reaches the failing step.
 from __future__ import annotations
 
 import hashlib
+import shlex
 import tempfile
 import threading
 from collections.abc import Iterable
@@ -282,11 +283,18 @@ def _step_lines(decisions: Iterable[Decision]) -> list[str]:
     return lines
 
 
+def command_words(file: str, arch: str | None) -> str:
+    """The architecture as a command line names it: ``FILE``, or ``FILE --arch NAME``,
+    quoted for a shell where needed."""
+    return shlex.join([file, *(("--arch", arch) if arch else ())])
+
+
 def counterexample_text(
     example: Counterexample, *, file: str, script: str, out: str, strategy: str
 ) -> str:
     """The counterexample file: a header saying what fails, where it was found, how it
-    was shrunk and how to replay it, then :func:`counterexample_lines`."""
+    was shrunk and how to replay it (``file`` as :func:`command_words` gives it), then
+    :func:`counterexample_lines`."""
     shrunk, found = example.shrunk, example.found
     address = address_of(shrunk).to_text()
     header = [
@@ -294,8 +302,8 @@ def counterexample_text(
         f"#   {shrunk.message}",
         f"# schedule {example.number}; shrunk from {_choices(found)} to {_choices(shrunk)} "
         f"and from {_injections(found)} to {_injections(shrunk)}.",
-        f"# Replay it (exits 1):  rapide run {file} --script {out}",
-        f"# Open it:              rapide shell {file} --script {out}",
+        f"# Replay it (exits 1):  rapide run {file} --script {shlex.quote(out)}",
+        f"# Open it:              rapide shell {file} --script {shlex.quote(out)}",
         f"# The failing step:     {address}",
     ]
     return "\n".join([*header, *counterexample_lines(shrunk)]) + "\n"

@@ -103,6 +103,22 @@ def test_logical_timing_keeps_wake_ups_in_time_order(tmp_path: Path) -> None:
     assert not (tmp_path / "none.rapide").exists()
 
 
+def test_a_run_that_never_goes_quiet_fails_and_replays_to_its_bound(tmp_path: Path) -> None:
+    notes = "".join(f"inject Desk.note n={n}\n" for n in range(8))
+    scenario = script(tmp_path, notes + "run\n")
+    out = tmp_path / "bound.rapide"
+    document = explore_json(DELIVERIES, "--arch", "ledger", "--script", scenario,
+                            "--max-steps", "5", "--out", out)
+    (failure,) = document["failures"]
+    assert failure["property"] == "the run at line 9 did not go quiet within 5 steps"
+    # Six notes are enough to take more than five steps: shrinking drops the other two.
+    assert failure["injections"] == {"found": 8, "shrunk": 6}
+    assert failure["lines"][-1] == "run 5" and failure["replays"] is True
+    assert f"rapide run {DELIVERIES} --arch ledger --script {out}" in out.read_text()
+    replay = rapide("run", DELIVERIES, "--arch", "ledger", "--script", out)
+    assert replay.returncode == 1 and "took its 5 steps with work pending" in replay.stderr
+
+
 def test_all_failures_writes_one_counterexample_per_failing_poset(tmp_path: Path) -> None:
     scenario = script(tmp_path, THREE_NOTES + "expect Clerk.first(n=1)\n", "first.rapide")
     document = explore_json(DELIVERIES, "--arch", "race", "--script", scenario,
