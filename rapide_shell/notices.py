@@ -109,7 +109,8 @@ class SessionClosed(SessionNotice):
 class ExplorationChanged(SessionNotice):
     """The background exploration (``explore``) moved on: ``progress`` is how it stands
     (a :class:`pyrapide.exploration.Progress`); ``ended`` is True once it has finished,
-    failed or been stopped (its answer is then the session's ``exploration``)."""
+    failed or been stopped (its answer is then the ``exploration`` of the front end's
+    :class:`rapide_shell.explorations.ExploreCommands`)."""
 
     progress: Progress
     ended: bool = False
