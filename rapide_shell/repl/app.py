@@ -31,6 +31,7 @@ from rich.text import Text
 
 from pyrapide.core.printable import printable
 from pyrapide.runtime import DEFAULT_HANDLER_TIMEOUT
+from rapide_shell.explorations import EXPLORE_PLUGIN, ExploreCommands
 from rapide_shell.loader import LoadError
 from rapide_shell.render import note, printing_console
 from rapide_shell.session import Session
@@ -115,6 +116,8 @@ async def run_repl(
             handler_timeout=handler_timeout,
             at=at,
         ) as session:
+            explorations = ExploreCommands()
+            session.plugins.register(explorations, name=EXPLORE_PLUGIN)
             _welcome(console, session)
             if session.arrival is not None:
                 for renderable in session.arrival.output:
@@ -124,7 +127,10 @@ async def run_repl(
             )
             interrupts = _Interrupts(session, prompt)
             interrupts.install()
-            await _loop(console, session, prompt, interrupts)
+            try:
+                await _loop(console, session, prompt, interrupts)
+            finally:
+                await explorations.close()
     except LoadError as error:
         sys.stderr.write(f"rapide: {printable(str(error))}\n")
         return error.exit_status
