@@ -440,3 +440,27 @@ async def test_completion_offers_the_new_commands_arguments() -> None:
                 "diff"} <= {text.strip() for text in texts("")}
     finally:
         await session.close()
+
+
+def test_the_failing_step_explore_names_is_reached_with_at(tmp_path: Path) -> None:
+    file = EXAMPLES / "connection_kinds.py"
+    scenario = tmp_path / "scenario.rapide"
+    scenario.write_text(
+        "run\n"
+        'expect Worker.done(n=1) from "agent_worker" -> Worker.done(n=2) from "agent_worker"\n'
+    )
+    explored = run_rapide("explore", file, "--script", scenario, "--max-schedules", "50",
+                          timeout=300)
+    assert explored.returncode == 1, explored.stdout[-2000:] + explored.stderr
+    found = [line.split("failing step: ")[1] for line in explored.stdout.splitlines()
+             if "failing step: " in line]
+    assert found, explored.stdout[-2000:]
+    address = Address.from_text(found[0])
+    reached = run_rapide("run", file, "--at", found[0])
+    assert reached.returncode == 0, reached.stderr
+    # One step of the history per decision: `step N` is N of them.
+    decisions = sum(
+        int(words[1]) if words[0] == "step" and words[1:] and words[1].isdigit() else 1
+        for words in (line.split() for line in address.lines)
+    )
+    assert f"at step {decisions} (the last) of main" in reached.stdout
