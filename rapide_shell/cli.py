@@ -25,6 +25,7 @@ from pyrapide.exploration.options import DEFAULT_MAX_STEPS
 from pyrapide.runtime.watchdog import DEFAULT_HANDLER_TIMEOUT
 
 if TYPE_CHECKING:
+    from rapide_shell.address import Address
     from rapide_shell.loader import LoadedArchitecture
 
 app = typer.Typer(
@@ -85,6 +86,27 @@ ForceRecordOption = Annotated[
     ),
 ]
 
+AtOption = Annotated[
+    str | None,
+    typer.Option(
+        "--at",
+        metavar="ADDRESS",
+        help="Start at the point this address names (as `where` prints it).",
+    ),
+]
+
+
+def _address(text: str | None) -> Address | None:
+    """The address ``--at`` gives, read before anything is loaded (exit 2 when it is not one)."""
+    from rapide_shell.address import Address, AddressError
+
+    if text is None:
+        return None
+    try:
+        return Address.from_text(text)
+    except AddressError as error:
+        raise fail(f"--at: {error}") from None
+
 
 def _print_version(value: bool) -> None:
     if value:
@@ -126,8 +148,9 @@ def _load(file: str, arch: str | None) -> LoadedArchitecture:
 def run(
     file: FileArgument,
     script: Annotated[
-        str, typer.Option("--script", "-s", metavar="SCRIPT", help="The script of commands to run.")
-    ],
+        str | None,
+        typer.Option("--script", "-s", metavar="SCRIPT", help="The script of commands to run."),
+    ] = None,
     seed: SeedOption = None,
     json_output: Annotated[
         bool, typer.Option("--json", help="Print one JSON object of results, no transcript.")
@@ -154,12 +177,16 @@ def run(
         ),
     ] = None,
     handler_timeout: HandlerTimeoutOption = DEFAULT_HANDLER_TIMEOUT,
+    at: AtOption = None,
 ) -> None:
-    """Run a script of commands headless; exit 0 if every expect held, 1 if one failed
-    or a bound (--timeout, --max-steps, `run N`) ended it with work pending, 2 on a
-    load or script error, 130 when interrupted (Ctrl-C)."""
+    """Run a script of commands headless (from the point --at names, if given: with
+    no script, show that point); exit 0 if every expect held, 1 if one failed or a
+    bound (--timeout, --max-steps, `run N`) ended it with work pending, 2 on a load or
+    script error or an address that does not fit, 130 when interrupted (Ctrl-C)."""
     from rapide_shell.headless import run_headless
 
+    if script is None and at is None:
+        raise fail("run needs --script SCRIPT (the commands to run), or --at ADDRESS")
     if timeout is not None and timeout <= 0:
         raise fail(f"--timeout must be more than 0 seconds, not {timeout:g}")
     raise typer.Exit(
@@ -175,6 +202,7 @@ def run(
                 timeout=timeout,
                 max_steps=max_steps,
                 handler_timeout=handler_timeout or None,
+                at=_address(at),
             )
         )
     )
@@ -305,10 +333,12 @@ def repl(
     record: RecordOption = None,
     force_record: ForceRecordOption = False,
     handler_timeout: HandlerTimeoutOption = DEFAULT_HANDLER_TIMEOUT,
+    at: AtOption = None,
 ) -> None:
     """Drive the architecture interactively, with completion and history."""
     from rapide_shell.repl import run_repl
 
+    address = _address(at)
     raise typer.Exit(
         asyncio.run(
             run_repl(
@@ -318,6 +348,7 @@ def repl(
                 record=record,
                 force_record=force_record,
                 handler_timeout=handler_timeout or None,
+                at=address,
             )
         )
     )
@@ -333,6 +364,7 @@ def shell(
     record: RecordOption = None,
     force_record: ForceRecordOption = False,
     handler_timeout: HandlerTimeoutOption = DEFAULT_HANDLER_TIMEOUT,
+    at: AtOption = None,
 ) -> None:
     """Open the Textual workbench on the architecture."""
     _open_workbench(
@@ -344,6 +376,7 @@ def shell(
         record=record,
         force_record=force_record,
         handler_timeout=handler_timeout or None,
+        at=_address(at),
     )
 
 
@@ -357,6 +390,7 @@ def _open_workbench(
     record: str | None = None,
     force_record: bool = False,
     handler_timeout: float | None = DEFAULT_HANDLER_TIMEOUT,
+    at: Address | None = None,
 ) -> None:
     from rapide_shell.loader import LoadError
     from rapide_shell.tui.app import run_shell
@@ -373,6 +407,7 @@ def _open_workbench(
                 record=record,
                 force_record=force_record,
                 handler_timeout=handler_timeout,
+                at=at,
             )
         )
     except LoadError as error:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import signal
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
@@ -26,10 +26,13 @@ from rapide_shell.script import (
 )
 from rapide_shell.session import Session
 
+if TYPE_CHECKING:
+    from rapide_shell.address import Address
+
 
 async def run_headless(
     file: str,
-    script: str,
+    script: str | None,
     *,
     seed: int | None = None,
     json_output: bool = False,
@@ -39,8 +42,12 @@ async def run_headless(
     timeout: float | None = None,
     max_steps: int | None = None,
     handler_timeout: float | None = DEFAULT_HANDLER_TIMEOUT,
+    at: Address | None = None,
 ) -> int:
     """Run ``script`` against the architecture in ``file``; return the exit status.
+
+    With ``at``, the script starts at the point that address names, and the transcript
+    with where that is; ``script`` may then be None (nothing more is run).
 
     ``timeout`` (seconds of wall time) and ``max_steps`` bound the whole script: when
     one runs out with work pending, the script ends there with status 1.
@@ -48,9 +55,10 @@ async def run_headless(
     """
     console = transcript_console()
     try:
-        lines = read_script(script)
+        lines = read_script(script) if script is not None else []
     except ScriptFileError as error:
         return fail(str(error), json_output, EXIT_ERROR)
+    script = script if script is not None else "--at"
 
     def show_line(line: ScriptLine) -> None:
         if json_output or command_word(line.text) == "say":
@@ -64,7 +72,7 @@ async def run_headless(
         if json_output or not outcome.ok:
             return
         for renderable in outcome.output:
-            console.print(renderable)
+            console.print(renderable, crop=False)  # a WholeLine stays whole
 
     try:
         async with Session.open(
@@ -75,7 +83,12 @@ async def run_headless(
             force_record=force_record,
             handler_timeout=handler_timeout,
             bounds=Bounds(timeout=timeout, max_steps=max_steps),
+            at=at,
         ) as session:
+            if session.arrival is not None and not json_output:
+                console.print(note(f"> goto {session.arrival.line[5:]}", style="bold"))
+                for renderable in session.arrival.output:
+                    console.print(renderable)
             with _Interrupts(session) as interrupts:
                 result = await play(
                     session,

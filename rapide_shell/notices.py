@@ -86,8 +86,8 @@ class ExpectationChecked(SessionNotice):
 class SessionReset(SessionNotice):
     """The session's system (or computation) was replaced: redraw everything.
 
-    ``reason`` is "reset", "seed", "reload" or "load" (a saved computation is now shown,
-    read-only).
+    ``reason`` is "reset", "seed", "reload", "load" (a saved computation is now shown,
+    read-only) or "travel" (the run was taken to another point of its history).
     """
 
     reason: str

@@ -333,6 +333,27 @@ def note(text: str, style: str = "") -> Text:
     return Text(printable(text), style=style)
 
 
+class WholeLine:
+    """One line of text drawn whole however narrow the console, neither wrapped nor cut
+    where a front end prints with ``crop=False`` (the REPL and transcripts do): a word
+    to copy, such as an address, must not break across lines."""
+
+    def __init__(self, text: str, style: str = "") -> None:
+        self.text = Text(printable(text), style=style)
+
+    @property
+    def plain(self) -> str:
+        """The line's text."""
+        return self.text.plain
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement(len(self.text), len(self.text))
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield from self.text.render(console)
+        yield Segment.line()
+
+
 TRANSCRIPT_WIDTH = 120
 """Width of a transcript written to a file or pipe (a terminal's own width otherwise)."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App
 
@@ -14,6 +15,9 @@ from rapide_shell.session import Session
 from rapide_shell.tui.palette import CommandLanguageProvider
 from rapide_shell.tui.screen_commands import ScreenCommands
 from rapide_shell.tui.screens.main_screen import MainScreen
+
+if TYPE_CHECKING:
+    from rapide_shell.address import Address
 
 
 class RapideApp(App[None]):
@@ -99,10 +103,12 @@ async def run_shell(
     record: str | Path | None = None,
     force_record: bool = False,
     handler_timeout: float | None = DEFAULT_HANDLER_TIMEOUT,
+    at: Address | None = None,
 ) -> str | None:
     """Open the session of the architecture ``file`` and run the workbench on it until
     the user leaves; the session is closed (and the recording ended) on the way out.
-    ``handler_timeout``: the seconds a handler may keep control (None: no bound).
+    ``handler_timeout``: the seconds a handler may keep control (None: no bound);
+    ``at``: the point to start at (see :meth:`Session.open`).
     Returns why the recording could not be put in place, if it could not.
 
     Raises :class:`~rapide_shell.loader.LoadError` when the session cannot be opened.
@@ -114,6 +120,7 @@ async def run_shell(
         record=record,
         force_record=force_record,
         handler_timeout=handler_timeout,
+        at=at,
     ) as session:
         await RapideApp(session, script=script, speed=speed).run_async()
     return session.recording_problem

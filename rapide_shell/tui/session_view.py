@@ -208,8 +208,16 @@ class SessionView:
     def _loop_time() -> float:
         return asyncio.get_running_loop().time()
 
+    def redraw_status(self) -> None:
+        """Draws the status line again (the screen's speed changed, say)."""
+        self._redraw_status()
+
     def _redraw_all(self) -> None:
-        self._delivered.clear()
+        # The deliveries the history says were made up to the point the run is at:
+        # none after a fresh start, as many as there were after going back or forth.
+        self._delivered = (
+            Counter(self.session.delivered()) if self.session.inspected is None else Counter()
+        )
         self._active_dispatch_connection = None
         # What the system reported before this redraw (its start hooks, say) is kept
         # by the session: each panel draws it from there.
@@ -279,11 +287,17 @@ class SessionView:
         # sort the whole queue, so each is read once.
         state = session.state
         flying = session.in_flight_count
+        tree = session.decisions
+        every = getattr(self.screen, "every", None)
         status = Text.assemble(
             (f" {session.description.name} ", "bold"),
             f" from {printable(session.path.name)} · seed {session.seed}  ",
             (f" {state} ", f"bold reverse {_STATE_STYLES.get(state, '')}"),
-            f"  {session.pending_count} pending",
+            (f" step {tree.point.number}", "bold"),
+            f" of {printable(tree.branch.name)}",
+            (f" · slow {every:g}s", "bold magenta") if every is not None else "",
+            " ·",
+            f" {session.pending_count} pending",
             (f" · {flying} in flight", "bold") if flying else "",
             f" · {counted(events, 'event')}",
             f" · {counted(breaks, 'breakpoint')}",

@@ -388,7 +388,7 @@ def _checked(
     broke the constraints)."""
     session.expectations.append(result)
     session.notify(result)
-    session.record(command.text)
+    session.record(command.text, here=True)
     seen, shown = result.seen, result.pattern_text
     if detail is not None:
         text = render.note(f"FAILED: constraints: {detail}", style="bold red")
