@@ -4,20 +4,17 @@
 from __future__ import annotations
 
 import json
-import shutil
-import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
 from rich.text import Text
 
-from pyrapide.core.printable import printable
 from pyrapide.runtime import DEFAULT_HANDLER_TIMEOUT
 from rapide_shell.commands.builtin.narrating import command_word
+from rapide_shell.error_output import fail, print_error
 from rapide_shell.interrupts import CtrlC
 from rapide_shell.loader import LoadError
 from rapide_shell.outcome import CommandOutcome
-from rapide_shell.render import counted, note, printing_console
+from rapide_shell.render import counted, note, printing_console, transcript_console
 from rapide_shell.runtime_link import Bounds
 from rapide_shell.script import (
     EXIT_ERROR,
@@ -28,6 +25,9 @@ from rapide_shell.script import (
 )
 from rapide_shell.session import Session
 
+if TYPE_CHECKING:
+    from rapide_shell.address import Address
+
 PAUSING = (
     "rapide: interrupted: pausing; the script stops after the current command "
     "(Ctrl-C again leaves at once)\n"
@@ -35,22 +35,10 @@ PAUSING = (
 LEAVING = "rapide: interrupted again: leaving now\n"
 """What ``rapide run`` says at a first Ctrl-C, and at a second."""
 
-TRANSCRIPT_WIDTH = 120
-"""Width of a transcript written to a file or pipe (a terminal's own width otherwise)."""
-
-
-def transcript_console() -> Console:
-    """A Console for transcripts: the terminal's width, or a fixed one for files and pipes;
-    what it prints is made printable (see :func:`rapide_shell.render.printing_console`)."""
-    if sys.stdout.isatty():
-        return printing_console()
-    width = shutil.get_terminal_size((TRANSCRIPT_WIDTH, 24)).columns
-    return printing_console(width=max(width, TRANSCRIPT_WIDTH), highlight=False)
-
 
 async def run_headless(
     file: str,
-    script: str,
+    script: str | None,
     *,
     seed: int | None = None,
     json_output: bool = False,
@@ -60,8 +48,12 @@ async def run_headless(
     timeout: float | None = None,
     max_steps: int | None = None,
     handler_timeout: float | None = DEFAULT_HANDLER_TIMEOUT,
+    at: Address | None = None,
 ) -> int:
     """Run ``script`` against the architecture in ``file``; return the exit status.
+
+    With ``at``, the script starts at the point that address names, and the transcript
+    with where that is; ``script`` may then be None (nothing more is run).
 
     ``timeout`` (seconds of wall time) and ``max_steps`` bound the whole script: when
     one runs out with work pending, the script ends there with status 1.
@@ -69,9 +61,10 @@ async def run_headless(
     """
     console = transcript_console()
     try:
-        lines = read_script(script)
+        lines = read_script(script) if script is not None else []
     except ScriptFileError as error:
-        return _fail(str(error), json_output)
+        return fail(str(error), json_output, EXIT_ERROR)
+    script = script if script is not None else "--at"
 
     def show_line(line: ScriptLine) -> None:
         if json_output or command_word(line.text) == "say":
@@ -85,7 +78,7 @@ async def run_headless(
         if json_output or not outcome.ok:
             return
         for renderable in outcome.output:
-            console.print(renderable)
+            console.print(renderable, crop=False)  # a WholeLine stays whole
 
     try:
         async with Session.open(
@@ -96,10 +89,15 @@ async def run_headless(
             force_record=force_record,
             handler_timeout=handler_timeout,
             bounds=Bounds(timeout=timeout, max_steps=max_steps),
+            at=at,
         ) as session:
             if not json_output:
                 for problem in session.hook_problems("start"):
                     console.print(problem)
+            if session.arrival is not None and not json_output:
+                console.print(note(f"> goto {session.arrival.line[5:]}", style="bold"))
+                for renderable in session.arrival.output:
+                    console.print(renderable)
             with CtrlC(session, pausing=PAUSING, leaving=LEAVING) as interrupts:
                 result = await play(
                     session,
@@ -110,18 +108,18 @@ async def run_headless(
                     interrupted=lambda: interrupts.count > 0,
                 )
     except LoadError as error:
-        return _fail(str(error), json_output, error.exit_status)
+        return fail(str(error), json_output, error.exit_status)
     if not json_output:
         for problem in session.hook_problems("finish"):
             console.print(problem)
     result.hooks_failed = session.hooks_failed
     if session.recording_problem is not None:
-        _print_error(session.recording_problem)
+        print_error(session.recording_problem)
     if json_output:
         print(json.dumps(result.to_json(session), indent=2, default=str))
         return result.exit_status
     if result.interrupted_after is not None:
-        _print_error(
+        print_error(
             f"{script}:{result.interrupted_after.number}: interrupted (Ctrl-C) after this "
             "line; the rest of the script was not run"
         )
@@ -129,18 +127,18 @@ async def run_headless(
     message = result.error_message()
     if message is not None:
         if result.refused_before_running:
-            _print_error(f"{message} (checked before running: no command was run)")
+            print_error(f"{message} (checked before running: no command was run)")
         else:
-            _print_error(f"{message} (the rest of the script was not run)")
+            print_error(f"{message} (the rest of the script was not run)")
         for renderable in result.outcomes[-1][1].output[1:]:
             printing_console(stderr=True, highlight=False).print(renderable)
         return result.exit_status
     bound = result.bound_message()
     if bound is not None:
-        _print_error(f"{bound} (the rest of the script was not run)")
+        print_error(f"{bound} (the rest of the script was not run)")
         return result.exit_status
     if result.hooks_failed:
-        _print_error(
+        print_error(
             "a start or finish hook raised an error or reached a limit (shown above); "
             f"exit status {result.exit_status}"
         )
@@ -148,9 +146,10 @@ async def run_headless(
     if failed:
         for line, outcome in failed:
             data: dict[str, Any] = outcome.data
-            _print_error(
+            seen = data.get("violation") or f"saw {data['seen']}"
+            print_error(
                 f"{script}:{line.number}: expect failed: {data['pattern']}: "
-                f"expected {data['expected']}, saw {data['seen']}"
+                f"expected {data['expected']}, {seen}"
             )
     elif not result.hooks_failed:
         held = sum(1 for _, outcome in result.outcomes if outcome.command == "expect")
@@ -158,15 +157,3 @@ async def run_headless(
         console.print(Text(f"ok: {summary}", style="green"))
     return result.exit_status
 
-
-def _fail(message: str, json_output: bool, status: int = EXIT_ERROR) -> int:
-    if json_output:
-        print(json.dumps({"ok": False, "exit_status": status, "error": {"message": message}}))
-    _print_error(message)
-    return status
-
-
-def _print_error(message: str) -> None:
-    sys.stdout.flush()
-    sys.stderr.write(f"rapide: {printable(message)}\n")
-    sys.stderr.flush()

@@ -13,16 +13,14 @@ front end closes its session (finish hooks run, the recording is kept) and leave
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import os
 import signal
-import sys
 import threading
 from collections.abc import Callable
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 from pyrapide.core.interrupts import USER_INTERRUPTS
+from rapide_shell.error_output import say_at_once
 
 if TYPE_CHECKING:
     from rapide_shell.session import Session
@@ -84,23 +82,15 @@ class CtrlC:
             return
         self.count += 1
         if self.count > 1:
-            say(self.leaving)
+            say_at_once(self.leaving)
             USER_INTERRUPTS.interrupt()
         self.session.pause()
         if loop is not None:
             # The loop may be waiting in select() for real-time work: wake it to pause.
             loop.call_soon_threadsafe(_nothing)
-        say(self.pausing)
+        say_at_once(self.pausing)
 
 
 def _nothing() -> None:
     pass
 
-
-def say(text: str) -> None:
-    """Write ``text`` (a line) to stderr from a signal handler: straight to the file
-    descriptor, since the handler may run in the middle of a buffered write to stderr,
-    which Python would refuse to re-enter."""
-    with contextlib.suppress(RuntimeError, OSError):  # stdout in the middle of a write
-        sys.stdout.flush()
-    os.write(2, text.encode())

@@ -22,6 +22,7 @@ from rapide_shell.tui.widgets.connection_graph import ConnectionGraph
 from rapide_shell.tui.widgets.dispatch_queue import DispatchQueue
 from rapide_shell.tui.widgets.error_panel import ErrorPanel
 from rapide_shell.tui.widgets.event_log import EventLog
+from rapide_shell.tui.widgets.history_panel import HistoryPanel
 from rapide_shell.tui.widgets.inspector import Inspector
 from rapide_shell.tui.widgets.output_log import OutputLog
 from rapide_shell.tui.widgets.watch_panel import WatchPanel
@@ -96,8 +97,12 @@ PANELS: tuple[Panel, ...] = (
         subtitle="End follows new events",
     ),
     Panel(
-        "inspector", "inspector", Inspector, row="middle", key="4", title="Inspector",
-        subtitle="Enter follows a cause or effect",
+        "inspector", "inspector", Inspector, row="middle", column="detail", key="4",
+        title="Inspector", subtitle="Enter follows a cause or effect",
+    ),
+    Panel(
+        "history", "history", HistoryPanel, row="middle", column="detail", key="8",
+        title="History", subtitle="Enter goes there · F8 back · F9 forward",
     ),
     Panel(
         "console", "output", partial(OutputLog, wrap=True, max_lines=5000, min_width=20),
