@@ -296,10 +296,12 @@ def test_a_second_ctrl_c_in_the_repl_leaves_a_stuck_handler(tmp_path) -> None:
         if user.child.isalive():  # never leave a spinning process behind
             user.child.terminate(force=True)
     recorded = [line for line in recording.read_text().splitlines() if not line.startswith("#")]
-    assert recorded[-1] == "step 2"  # the two steps the run took before the stuck one
-    replay = run_rapide("run", HOSTILE, "--script", recording)
+    assert recorded[-1] == "step 3"  # the two steps the run took, and the stuck one
+    # Replayed with a handler timeout, the stuck handler is stopped where it was.
+    replay = run_rapide("run", HOSTILE, "--script", recording, "--handler-timeout", "0.5")
     assert replay.returncode == 0, replay.stderr
     assert replay.stdout.count("Desk.done from desk") == 2
+    assert "error in desk handling e1 Panel.press: HandlerTimeout:" in replay.stdout
 
 
 def test_a_second_ctrl_c_in_rapide_run_leaves_a_stuck_handler(tmp_path) -> None:
