@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from pyrapide.architecture import Connection, ConnectionKind, Delivery
 from pyrapide.patterns import BasicPattern, Pattern
+from pyrapide.patterns.engine import one_event_test
 from pyrapide.patterns.operators import GuardedPattern
 from pyrapide.runtime.notifications import GuardError
 
@@ -40,6 +41,7 @@ class Route:
         "lane",
         "matcher",
         "names",
+        "one_event",
         "pattern",
         "source",
         "target",
@@ -58,6 +60,11 @@ class Route:
         self.lane = lane
         # Routing reports guard errors as GuardError notifications (see Router.feed).
         self.matcher = pattern.matcher(warn_guard_errors=False)
+        # A basic pattern (most routes) keeps no state between events: its match
+        # of an event is tested directly, without the matcher's bookkeeping.
+        self.one_event: Callable[[Event], PatternMatch | None] | None = (
+            one_event_test(pattern) if isinstance(pattern, BasicPattern) else None
+        )
         # What an event must have for this route to be worth feeding it: one of
         # ``names`` (None: any) and, for a basic pattern naming one, ``source``.
         self.names: frozenset[str] | None = pattern.event_names()

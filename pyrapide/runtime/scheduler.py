@@ -220,7 +220,13 @@ class Scheduler:
         if routes is None:
             routes = router.routes_for(event)
         for route in routes:
-            if route.guards:
+            test = route.one_event
+            if test is not None:
+                found = test(event)
+                if found is None:
+                    continue
+                matches: Iterable[PatternMatch] = (found,)
+            elif route.guards:
                 matches = router.feed(route, event, self.poset)
             else:
                 matches = route.matcher.feed(event, self.poset)
