@@ -84,7 +84,7 @@ class BareChain:
         self.queues: list[asyncio.Queue[tuple[Handler, BareEvent]]] = []
         self.readers: list[asyncio.Task[None]] = []
         agents: asyncio.Queue[tuple[Handler, BareEvent]] | None = None
-        self.routes: dict[tuple[str, str], tuple[str, Handler, Any]] = {}
+        self.routes: dict[tuple[str, str], tuple[Handler, Any]] = {}
         for i, kind in enumerate(kinds):
             queue = None
             if kind == "pipe" or (kind == "agent" and agents is None):
@@ -95,7 +95,7 @@ class BareChain:
                     agents = queue
             elif kind == "agent":
                 queue = agents
-            self.routes[("Stage.out", f"s{i}")] = (kind, self.stage(f"s{i + 1}"), queue)
+            self.routes[("Stage.out", f"s{i}")] = (self.stage(f"s{i + 1}"), queue)
 
     def stage(self, name: str) -> Handler:
         async def handle(event: BareEvent) -> None:
@@ -111,7 +111,7 @@ class BareChain:
         route = self.routes.get((name, source))
         if route is None:
             return event
-        kind, handler, queue = route
+        handler, queue = route
         if queue is None:  # connect: the emitter waits for the handler
             await handler(event)
         else:  # pipe: its own FIFO; agent: one queue for all, order not promised
