@@ -46,6 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_runtime import STAGES, chain_architecture, stage_module
 
+from pyrapide import Pattern, architecture, pipe
 from pyrapide.runtime import System
 
 MIX = [("connect", "pipe", "agent")[i % 3] for i in range(STAGES - 1)]
@@ -169,6 +170,28 @@ def our_rate(kinds: list[str], count: int) -> float:
     return count * (STAGES - 1) / elapsed
 
 
+def idle_pipes_rate(count: int, idle: int) -> float:
+    """Deliveries per second of the pipe chain in a system with ``idle`` more pipe
+    connections, which never match (what each step costs beside many pipes)."""
+    arch = chain_architecture(CHAINS["pipe"])
+    spec_connections = list(arch.connections)  # type: ignore[attr-defined]
+    members: dict[str, Any] = {f"s{i}": arch.__dict__[f"s{i}"] for i in range(STAGES)}
+    members["connections"] = spec_connections + [
+        pipe(Pattern.match("Stage.out", source=f"nobody{i}"), target="s0") for i in range(idle)
+    ]
+    wide = architecture(type("WideChain", (), members))
+    modules = {f"s{i}": stage_module(count) for i in range(STAGES)}
+    system = System(wide, modules, max_events=None)
+
+    async def go() -> float:
+        gc.collect()
+        start = time.process_time()
+        await system.run()
+        return time.process_time() - start
+
+    return count * (STAGES - 1) / asyncio.run(go())
+
+
 def gc_pauses(count: int) -> None:
     """Run one pipe chain of ``count`` items and print the collector's pauses."""
     pauses: dict[int, list[float]] = {0: [], 1: [], 2: []}
@@ -206,6 +229,8 @@ def main() -> None:
     parser.add_argument("--gc-pauses", type=int, default=0, metavar="N",
                         help="also measure GC pauses on a pipe chain of N items")
     parser.add_argument("--only", choices=sorted(CHAINS), action="append")
+    parser.add_argument("--idle-pipes", type=int, default=0, metavar="N",
+                        help="also run the pipe chain beside N pipes that never deliver")
     options = parser.parse_args()
 
     chains = {k: v for k, v in CHAINS.items() if not options.only or k in options.only}
@@ -222,6 +247,12 @@ def main() -> None:
         bare, ours = best["bare", label], best["ours", label]
         print(f"  {label:<8} {bare:>14,.0f} {ours:>12,.0f} {bare / ours:>6.1f}x   "
               f"({' -> '.join(kinds)})")
+    if options.idle_pipes:
+        rounds, idle = range(options.rounds), options.idle_pipes
+        few = max(idle_pipes_rate(options.items, 0) for _ in rounds)
+        many = max(idle_pipes_rate(options.items, idle) for _ in rounds)
+        print(f"pipe chain alone {few:,.0f} deliveries/s; beside {options.idle_pipes} idle pipes "
+              f"{many:,.0f} ({many / few:.0%})")
     if options.gc_pauses:
         gc_pauses(options.gc_pauses)
 

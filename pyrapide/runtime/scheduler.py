@@ -578,6 +578,7 @@ class Scheduler:
                     lane.tips, lane.carried = tuple(tips), None
                 else:
                     self._carry(lane, dispatch)
+                self.queues.lane_done(lane)
             if DispatchFinished in self._wanted:
                 reporter = self.reporter
                 reporter.publish(DispatchFinished(seq=reporter.next_seq(), dispatch=dispatch))
