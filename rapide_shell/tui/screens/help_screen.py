@@ -26,7 +26,9 @@ Watches: Enter expands a watch; Enter on a match highlights its events in the lo
 Errors: Enter shows the details.
 
 Graph: ──▶ connect, ══▶ pipe, ┄┄▶ agent; ✓N counts deliveries, "queued N" what
-waits in a pipe. A label that does not fit is written under the lanes, tagged #N."""
+waits in a pipe. A label that does not fit is written under the lanes, tagged #N.
+A component that is an architecture is one box (`PaymentsDept ▸`); x shows the
+components inside every such one, named by path, and folds them again."""
 
 
 class HelpScreen(ModalScreen[None]):

@@ -27,7 +27,8 @@ if TYPE_CHECKING:
     from rapide_shell.tui.live import NotificationBatch
 
 #: Column widths grow with the longest value seen, up to these bounds.
-MAX_WIDTHS = {"id": 10, "time": 8, "source": 16, "name": 34}
+# A source is a component's path, longer inside nested architectures (payments.ledger).
+MAX_WIDTHS = {"id": 10, "time": 8, "source": 24, "name": 34}
 
 
 def _time(event: Event) -> str:
@@ -36,7 +37,8 @@ def _time(event: Event) -> str:
 
 
 def _cell(text: str, width: int) -> str:
-    return shorten(printable(text), width).ljust(width)
+    # One blank at least before the next column, even for a text cut to fit.
+    return shorten(printable(text), width - 1).ljust(width)
 
 
 class EventLog(ScrollView, can_focus=True):
