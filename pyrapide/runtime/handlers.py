@@ -89,15 +89,17 @@ class HandlerTable:
             if plan.same_pattern:
                 calls.append((plan.method, match))  # the same pattern finds the same match
                 continue
+            if plan.one_event is not None and len(events) == 1:
+                own = plan.one_event(events[0])  # a basic pattern: no guards; it tests the name
+                if own is not None:
+                    calls.append((plan.method, own))
+                continue
             names = plan.names
             if names is not None and not any(e.name in names for e in events):
                 continue
             guards = plan.guards
             failed = [guard.guard_error_count for guard in guards] if guards else None
-            if plan.one_event is not None and len(events) == 1:
-                own = plan.one_event(events[0])
-            else:
-                own = self._match_among(plan.pattern, events)
+            own = self._match_among(plan.pattern, events)
             if failed is not None:
                 self._router.report_guard_errors(
                     guards, failed, component, events[-1], connection
