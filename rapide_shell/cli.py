@@ -30,6 +30,11 @@ if TYPE_CHECKING:
 
 EXIT_ERROR = 2
 
+EXPLORE_MAX_STEPS = 10_000
+"""The default of ``explore --max-steps`` as help shows it: the explorer's
+``DEFAULT_MAX_STEPS`` (not imported here, which would import the runtime; a test
+keeps the two equal)."""
+
 
 class Exit(Exception):
     """Ends the command with exit status ``status``."""
@@ -89,6 +94,54 @@ def run(options: argparse.Namespace) -> None:
             )
         )
     )
+
+
+def explore(options: argparse.Namespace) -> None:
+    """Run the script under many schedules and check its expectations and the
+    architecture's constraints in each; exit 0 if they all held, 1 on a failure (its
+    shrunk counterexample written as a script), 2 on a load, script or usage error,
+    130 when interrupted first."""
+    import asyncio
+
+    from pyrapide.exploration import DEFAULT_MAX_STEPS, ExploreOptions, Strategy, Timing
+    from rapide_shell.explore_cli import ExploreRequest, run_explore
+
+    strategy, timing = options.strategy, options.timing
+    if strategy not in tuple(Strategy):
+        raise fail(f"unknown --strategy {strategy!r}: use dfs or random")
+    if timing not in tuple(Timing):
+        raise fail(f"unknown --timing {timing!r}: use free or logical")
+    if options.seeds is not None and strategy != Strategy.RANDOM:
+        raise fail("--seeds is for --strategy random")
+    if options.cluster is not None and options.workers != 1:
+        raise fail("--workers and --cluster do not go together: a cluster has its own workers")
+    explored = ExploreOptions(
+        strategy=Strategy(strategy),
+        max_schedules=options.max_schedules,
+        seeds=_seeds(options.seeds) if options.seeds is not None else (0, 99),
+        prune=not options.no_prune,
+        timing=Timing(timing),
+        all_failures=options.all_failures,
+        max_steps=DEFAULT_MAX_STEPS if options.max_steps is None else options.max_steps,
+        shrink=not options.no_shrink,
+    )
+    request = ExploreRequest(
+        file=options.file, script=options.script, options=explored, arch=options.arch,
+        seed=options.seed, workers=options.workers, cluster=options.cluster, out=options.out,
+        force=options.force, json_output=options.json_output,
+        handler_timeout=options.handler_timeout or None,
+    )
+    raise Exit(asyncio.run(run_explore(request)))
+
+
+def _seeds(text: str) -> tuple[int, int]:
+    """``--seeds A..B`` as a pair; exit 2 when it is not a range."""
+    from rapide_shell.exploring import seed_range
+
+    try:
+        return seed_range(text)
+    except ValueError as error:
+        raise fail(f"--seeds {error}") from None
 
 
 def repl(options: argparse.Namespace) -> None:
@@ -396,6 +449,68 @@ def build_parser() -> argparse.ArgumentParser:
         "--max-steps", type=_number(int, "a whole number", 1), metavar="N",
         help="Let every step and run of the script take N steps in all (exit 1 beyond).",
     )
+    _add_handler_timeout(command)
+
+    command = _command(commands, explore)
+    _add_file(command)
+    command.add_argument(
+        "--script", "-s", metavar="SCRIPT", required=True,
+        help="The scenario: its injections, `run` lines and expectations.",
+    )
+    command.add_argument(
+        "--strategy", default="dfs", metavar="dfs|random",
+        help="Every schedule, depth first (dfs), or one random walk per seed (default dfs).",
+    )
+    command.add_argument(
+        "--seeds", metavar="A..B",
+        help="The seeds of the random strategy, both ends included (0..99).",
+    )
+    command.add_argument(
+        "--max-schedules", type=_number(int, "a whole number", 1), metavar="N",
+        help="Stop after N schedules (default: until the space is exhausted).",
+    )
+    command.add_argument(
+        "--no-prune", action="store_true",
+        help="Try every order, even of steps that cannot change the poset.",
+    )
+    command.add_argument(
+        "--timing", default="free", metavar="free|logical",
+        help="free: a wake-up may come before any step; logical: in time order "
+        "(default free).",
+    )
+    command.add_argument(
+        "--all-failures", action="store_true",
+        help="Go on after a failure: one counterexample per failing poset.",
+    )
+    command.add_argument(
+        "--workers", type=_number(int, "a whole number", 1), default=1, metavar="N",
+        help="Run on N local processes (default 1).",
+    )
+    command.add_argument(
+        "--cluster", metavar="ADDRESS",
+        help="Run on the Dask cluster at ADDRESS (pip install 'pyrapide[cluster]').",
+    )
+    command.add_argument(
+        "--out", metavar="FILE",
+        help="Where the counterexample goes (default: SCRIPT's name.counterexample.rapide).",
+    )
+    command.add_argument(
+        "--force", action="store_true", help="Let --out replace a link, FIFO or read-only file."
+    )
+    command.add_argument(
+        "--max-steps", type=_number(int, "a whole number", 1), metavar="N",
+        help="A run that takes more steps than this fails: it never goes quiet "
+        f"(default {EXPLORE_MAX_STEPS:,}).",
+    )
+    command.add_argument(
+        "--no-shrink", action="store_true", help="Write counterexamples as found, unshrunk."
+    )
+    command.add_argument(
+        "--json", dest="json_output", action="store_true",
+        help="Print one JSON object of results.",
+    )
+    _add_seed(command)
+    _add_arch(command)
     _add_handler_timeout(command)
 
     command = _command(commands, repl)

@@ -169,7 +169,13 @@ def _pattern(
         return []
     candidates = [(name, spec.signature_text()) for name, spec in session.actions.items()]
     if command == "expect" and position > 1 and before[start - 1 : start].isspace():
-        candidates += [("count=", "exactly N matches"), ("none", "no match")]
+        candidates += [
+            ("count=", "exactly N matches"),
+            ("none", "no match"),
+            ("sometimes", "in some schedule (rapide explore)"),
+        ]
+    if command == "expect" and position == 1:
+        candidates.append(("constraints", "the architecture's constraints hold"))
     return [
         Completion(text, start, text, meta) for text, meta in candidates if text.startswith(prefix)
     ]

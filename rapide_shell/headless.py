@@ -4,22 +4,18 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import signal
-import sys
 import threading
 from typing import Any
 
-from rich.console import Console
 from rich.text import Text
 
-from pyrapide.core.printable import printable
 from pyrapide.runtime import DEFAULT_HANDLER_TIMEOUT
 from rapide_shell.commands.builtin.narrating import command_word
+from rapide_shell.error_output import fail, print_error, say_at_once
 from rapide_shell.loader import LoadError
 from rapide_shell.outcome import CommandOutcome
-from rapide_shell.render import counted, note, printing_console
+from rapide_shell.render import counted, note, printing_console, transcript_console
 from rapide_shell.runtime_link import Bounds
 from rapide_shell.script import (
     EXIT_ERROR,
@@ -29,18 +25,6 @@ from rapide_shell.script import (
     read_script,
 )
 from rapide_shell.session import Session
-
-TRANSCRIPT_WIDTH = 120
-"""Width of a transcript written to a file or pipe (a terminal's own width otherwise)."""
-
-
-def transcript_console() -> Console:
-    """A Console for transcripts: the terminal's width, or a fixed one for files and pipes;
-    what it prints is made printable (see :func:`rapide_shell.render.printing_console`)."""
-    if sys.stdout.isatty():
-        return printing_console()
-    width = shutil.get_terminal_size((TRANSCRIPT_WIDTH, 24)).columns
-    return printing_console(width=max(width, TRANSCRIPT_WIDTH), highlight=False)
 
 
 async def run_headless(
@@ -66,7 +50,7 @@ async def run_headless(
     try:
         lines = read_script(script)
     except ScriptFileError as error:
-        return _fail(str(error), json_output)
+        return fail(str(error), json_output, EXIT_ERROR)
 
     def show_line(line: ScriptLine) -> None:
         if json_output or command_word(line.text) == "say":
@@ -102,14 +86,14 @@ async def run_headless(
                     interrupted=interrupts.happened,
                 )
     except LoadError as error:
-        return _fail(str(error), json_output, error.exit_status)
+        return fail(str(error), json_output, error.exit_status)
     if session.recording_problem is not None:
-        _print_error(session.recording_problem)
+        print_error(session.recording_problem)
     if json_output:
         print(json.dumps(result.to_json(session), indent=2, default=str))
         return result.exit_status
     if result.interrupted_after is not None:
-        _print_error(
+        print_error(
             f"{script}:{result.interrupted_after.number}: interrupted (Ctrl-C) after this "
             "line; the rest of the script was not run"
         )
@@ -117,23 +101,24 @@ async def run_headless(
     message = result.error_message()
     if message is not None:
         if result.refused_before_running:
-            _print_error(f"{message} (checked before running: no command was run)")
+            print_error(f"{message} (checked before running: no command was run)")
         else:
-            _print_error(f"{message} (the rest of the script was not run)")
+            print_error(f"{message} (the rest of the script was not run)")
         for renderable in result.outcomes[-1][1].output[1:]:
             printing_console(stderr=True, highlight=False).print(renderable)
         return result.exit_status
     bound = result.bound_message()
     if bound is not None:
-        _print_error(f"{bound} (the rest of the script was not run)")
+        print_error(f"{bound} (the rest of the script was not run)")
         return result.exit_status
     failed = result.failed_expectations
     if failed:
         for line, outcome in failed:
             data: dict[str, Any] = outcome.data
-            _print_error(
+            seen = data.get("violation") or f"saw {data['seen']}"
+            print_error(
                 f"{script}:{line.number}: expect failed: {data['pattern']}: "
-                f"expected {data['expected']}, saw {data['seen']}"
+                f"expected {data['expected']}, {seen}"
             )
     else:
         held = sum(1 for _, outcome in result.outcomes if outcome.command == "expect")
@@ -171,30 +156,10 @@ class _Interrupts:
     def _on_sigint(self, number: int, frame: Any) -> None:
         self.count += 1
         if self.count > 1:
-            _say("rapide: interrupted again: leaving now\n")
+            say_at_once("rapide: interrupted again: leaving now\n")
             raise KeyboardInterrupt
         self.session.pause()
-        _say(
+        say_at_once(
             "rapide: interrupted: pausing; the script stops after the current command "
             "(Ctrl-C again leaves at once)\n"
         )
-
-
-def _say(text: str) -> None:
-    # Straight to the file descriptor: a signal handler may run in the middle of a
-    # buffered write to stderr, which Python would refuse to re-enter.
-    sys.stdout.flush()
-    os.write(2, text.encode())
-
-
-def _fail(message: str, json_output: bool, status: int = EXIT_ERROR) -> int:
-    if json_output:
-        print(json.dumps({"ok": False, "exit_status": status, "error": {"message": message}}))
-    _print_error(message)
-    return status
-
-
-def _print_error(message: str) -> None:
-    sys.stdout.flush()
-    sys.stderr.write(f"rapide: {printable(message)}\n")
-    sys.stderr.flush()

@@ -8,6 +8,8 @@ file, and Rich never reads ``[brackets]`` in data as markup (cells are Text)."""
 from __future__ import annotations
 
 import json
+import shutil
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
@@ -329,6 +331,20 @@ def key_value_table(rows: Iterable[tuple[Any, ...]], headers: tuple[str, ...]) -
 def note(text: str, style: str = "") -> Text:
     """A line of output, made printable (it may quote data: a path, a name)."""
     return Text(printable(text), style=style)
+
+
+TRANSCRIPT_WIDTH = 120
+"""Width of a transcript written to a file or pipe (a terminal's own width otherwise)."""
+
+
+def transcript_console() -> Console:
+    """A Console for transcripts (``rapide run``, ``rapide explore``): the terminal's
+    width, or a fixed one for files and pipes; what it prints is made printable (see
+    :func:`printing_console`)."""
+    if sys.stdout.isatty():
+        return printing_console()
+    width = shutil.get_terminal_size((TRANSCRIPT_WIDTH, 24)).columns
+    return printing_console(width=max(width, TRANSCRIPT_WIDTH), highlight=False)
 
 
 def printing_console(**options: Any) -> Console:

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 # Public name -> the module that defines it.
 _EXPORTS: dict[str, str] = {
     "DEFAULT_HANDLER_TIMEOUT": "pyrapide.runtime.watchdog",
-    "WAKE": "pyrapide.runtime.system",
+    "WAKE": "pyrapide.runtime.choices",
+    "Choice": "pyrapide.runtime.choices",
     "ConstraintViolated": "pyrapide.runtime.notifications",
     "Dispatch": "pyrapide.runtime.dispatch",
     "DispatchFinished": "pyrapide.runtime.notifications",
@@ -25,6 +26,7 @@ _EXPORTS: dict[str, str] = {
     "EventRecorded": "pyrapide.runtime.notifications",
     "GuardError": "pyrapide.runtime.notifications",
     "HandlerError": "pyrapide.runtime.notifications",
+    "HandlerStarted": "pyrapide.runtime.notifications",
     "HandlerTimeout": "pyrapide.runtime.watchdog",
     "InFlight": "pyrapide.runtime.tasks",
     "InMemoryEventSource": "pyrapide.runtime.streaming",
@@ -74,9 +76,9 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
         DEFAULT_HANDLER_TIMEOUT as DEFAULT_HANDLER_TIMEOUT,
         HandlerTimeout as HandlerTimeout,
     )
-    from pyrapide.runtime.system import (
+    from pyrapide.runtime.choices import (
         WAKE as WAKE,
-        System as System,
+        Choice as Choice,
     )
     from pyrapide.runtime.notifications import (
         ConstraintViolated as ConstraintViolated,
@@ -86,6 +88,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
         EventRecorded as EventRecorded,
         GuardError as GuardError,
         HandlerError as HandlerError,
+        HandlerStarted as HandlerStarted,
         LimitReached as LimitReached,
         Notification as Notification,
         StateChanged as StateChanged,
@@ -130,5 +133,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
         RunOutcome as RunOutcome,
         RunState as RunState,
         StopReason as StopReason,
+    )
+    from pyrapide.runtime.system import (
+        System as System,
     )
     # isort: on

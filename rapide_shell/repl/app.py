@@ -30,6 +30,7 @@ from rich.text import Text
 
 from pyrapide.core.printable import printable
 from pyrapide.runtime import DEFAULT_HANDLER_TIMEOUT
+from rapide_shell.explorations import EXPLORE_PLUGIN, ExploreCommands
 from rapide_shell.loader import LoadError
 from rapide_shell.render import note, printing_console
 from rapide_shell.session import Session
@@ -108,13 +109,18 @@ async def run_repl(
             force_record=force_record,
             handler_timeout=handler_timeout,
         ) as session:
+            explorations = ExploreCommands()
+            session.plugins.register(explorations, name=EXPLORE_PLUGIN)
             _welcome(console, session)
             prompt: PromptSession[str] = PromptSession(
                 history=_history(), completer=SessionCompleter(session), complete_while_typing=False
             )
             interrupts = _Interrupts(session, prompt)
             interrupts.install()
-            await _loop(console, session, prompt, interrupts)
+            try:
+                await _loop(console, session, prompt, interrupts)
+            finally:
+                await explorations.close()
     except LoadError as error:
         sys.stderr.write(f"rapide: {printable(str(error))}\n")
         return error.exit_status

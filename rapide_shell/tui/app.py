@@ -8,6 +8,7 @@ from textual.app import App
 
 from pyrapide.core.printable import printable
 from pyrapide.runtime import DEFAULT_HANDLER_TIMEOUT
+from rapide_shell.explorations import EXPLORE_PLUGIN, ExploreCommands
 from rapide_shell.render import note
 from rapide_shell.session import Session
 from rapide_shell.tui.palette import CommandLanguageProvider
@@ -44,6 +45,7 @@ class RapideApp(App[None]):
         self.main_screen = MainScreen(session, script=self.script, speed=speed)
         """The screen of the panels and the command bar (the first on the stack)."""
         session.plugins.register(ScreenCommands(self), name="rapide-tui")
+        session.plugins.register(ExploreCommands(), name=EXPLORE_PLUGIN)
         session.wait_for_presenter = self.main_screen.wait_for_presenter
 
     def get_default_screen(self) -> MainScreen:
@@ -52,6 +54,9 @@ class RapideApp(App[None]):
 
     async def on_unmount(self) -> None:
         """Stops the system (finish hooks run) when the app closes."""
+        explorations = self.session.plugins.get_plugin(EXPLORE_PLUGIN)
+        if isinstance(explorations, ExploreCommands):
+            await explorations.close()
         if not self.session.closed:
             self.session.pause()  # a run in progress ends at its next step
             await self.session.close()

@@ -19,6 +19,9 @@ from textual.widgets import RichLog, Static
 
 from pyrapide.core.printable import printable
 from pyrapide.runtime import RunState
+from rapide_shell import notices
+from rapide_shell.explorations import EXPLORE_PLUGIN, status_lines
+from rapide_shell.explore_report import tally
 from rapide_shell.render import counted, note
 from rapide_shell.runtime_link import SessionState
 from rapide_shell.tui.live import NotificationBatch
@@ -72,6 +75,8 @@ class SessionView:
         self._deferred: set[str] = set()
         """Throttled redraws waiting for their turn."""
         self._panels: list[SessionPanel] | None = None
+        self._exploration: notices.ExplorationChanged | None = None
+        """How the background exploration stood when it last moved on."""
 
     @property
     def output(self) -> RichLog:
@@ -152,6 +157,10 @@ class SessionView:
             self.screen.query_one(EventLog).select_id(hit.event.id)
         for outcome in batch.outcomes:
             self._print_outcome(outcome)
+        if batch.exploration is not None:
+            self._exploration = batch.exploration
+            if batch.exploration.ended:
+                self._exploration_ended()
         self._redraw_status()
 
     def _session_panels(self) -> list[SessionPanel]:
@@ -229,6 +238,38 @@ class SessionView:
             connection = self._active_dispatch_connection
         self.screen.query_one(ConnectionGraph).highlight(connection)
 
+    def _exploration_ended(self) -> None:
+        """Print the exploration's answer, its failures numbered, and say it ended."""
+        plugin = self.session.plugins.get_plugin(EXPLORE_PLUGIN)
+        exploration = getattr(plugin, "exploration", None)
+        if exploration is None:
+            return
+        lines = status_lines(exploration)
+        for line in lines:
+            self.output.write(line)
+        failed = exploration.error is not None or (
+            exploration.result is not None and exploration.result.failed
+        )
+        self.screen.notify(
+            lines[0].plain if isinstance(lines[0], Text) else "the exploration ended",
+            title="explore", severity="error" if failed else "information", timeout=8,
+            markup=False,
+        )
+
+    def _exploration_status(self) -> Text | str:
+        """The status line's part about the background exploration, if there is one."""
+        exploring = self._exploration
+        if exploring is None:
+            return ""
+        progress = exploring.progress
+        word = "explored" if exploring.ended else "exploring"
+        failures = tally(progress.failures, "failure")
+        return Text(
+            f" · {word}: {progress.schedules:,} schedules, "
+            f"{tally(progress.distinct, 'poset')}, {failures}",
+            style="bold red" if progress.failures else "",
+        )
+
     def _redraw_status(self) -> None:
         session = self.session
         errors = len(self.screen.query_one(ErrorPanel).problems)
@@ -247,6 +288,7 @@ class SessionView:
             f" · {counted(events, 'event')}",
             f" · {counted(breaks, 'breakpoint')}",
             (f" · {counted(errors, 'error')}", "bold red" if errors else ""),
+            self._exploration_status(),
         )
         self.screen.query_one("#status", Static).update(status, layout=False)  # always one line
 

@@ -297,3 +297,13 @@ def test_help_and_check_import_neither_asyncio_nor_the_runtime_before_they_need_
         [sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO, timeout=60
     )
     assert result.stderr.strip() == "[]"
+
+
+def test_explore_help_shows_the_explorers_own_step_bound() -> None:
+    from pyrapide.exploration import DEFAULT_MAX_STEPS
+    from rapide_shell import cli
+
+    assert cli.EXPLORE_MAX_STEPS == DEFAULT_MAX_STEPS
+    shown = rapide("explore", "--help")
+    assert shown.returncode == 0
+    assert f"(default {DEFAULT_MAX_STEPS:,})" in " ".join(shown.stdout.split())
