@@ -3,7 +3,7 @@
 A run keeps what it records: its events, their payloads and the poset's
 indices stay alive until the computation is dropped. CPython's full (oldest
 generation) collection walks every live container, so on a run of a million
-events each one costs hundreds of milliseconds, paid in the middle of the run
+events each one paused the run for one to two seconds, in the middle of it
 (and, in the workbench, between two keys). The young collections stay: they
 walk only what was made since the last one, and they find the short-lived
 cycles a handler may make. Full collections resume when the outermost run loop
