@@ -170,7 +170,7 @@ from rapide_shell.outcome import CommandOutcome
 from rapide_shell.plugins import plugin_manager
 from rapide_shell.recording import Recorder
 from rapide_shell.report import error_text
-from rapide_shell.runtime_link import Bounds, RuntimeLink, SessionState
+from rapide_shell.runtime_link import Bounds, RuntimeLink, SessionState, Sink
 from rapide_shell.travel import ReplayError, TimeMachine
 from rapide_shell.watches import Breakpoint, Watch, Watchlist
 
@@ -497,9 +497,10 @@ class Session:
         """Deliver ``notification`` to the listeners."""
         self.runtime.notify(notification)
 
-    def capture(self) -> contextlib.AbstractContextManager[list[Any]]:
-        """Collect the notifications delivered while the ``with`` block runs."""
-        return self.runtime.capture()
+    def capture(self, sink: Sink) -> contextlib.AbstractContextManager[Sink]:
+        """Hand ``sink`` (a list, or a :class:`~rapide_shell.report.Activity`, which sums
+        them up as they come) the notifications delivered while the ``with`` block runs."""
+        return self.runtime.capture(sink)
 
     def require_live(self, what: str) -> None:
         """Refuse ``what`` while a loaded computation is shown or after close."""
