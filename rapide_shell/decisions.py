@@ -350,6 +350,18 @@ class DecisionTree:
                 return child
         return None
 
+    def step_that_ran(self, ran: str, events: tuple[str, ...]) -> Point | None:
+        """The step from the current point that the tree holds and that ran ``ran``,
+        recording ``events``, whatever the words that chose it: ``step #2`` where the
+        seed's ``step`` took #2 is the same decision, not another branch."""
+        for child in self.point.children:
+            if child.decision.kind is DecisionKind.STEP and (child.ran, child.events) == (
+                ran,
+                events,
+            ):
+                return child
+        return None
+
     def take(self, point: Point, segment: int) -> None:
         """Move on to ``point``, a child of the current point the tree already holds,
         within command ``segment``: at the tip, the branch grows onto it; off it, the

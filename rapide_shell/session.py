@@ -173,8 +173,8 @@ from rapide_shell.loader import LoadedArchitecture, LoadError, load_architecture
 from rapide_shell.outcome import CommandOutcome
 from rapide_shell.plugins import plugin_manager
 from rapide_shell.recording import Recorder
-from rapide_shell.report import Activity, activity, error_text
-from rapide_shell.runtime_link import Bounds, RuntimeLink, SessionState
+from rapide_shell.report import Activity, error_text
+from rapide_shell.runtime_link import Bounds, RuntimeLink, SessionState, Sink
 from rapide_shell.travel import ReplayError, TimeMachine
 from rapide_shell.watches import Breakpoint, Watch, Watchlist
 
@@ -330,7 +330,7 @@ class Session:
         with self.travel.started():
             await self._start_system()
         self._write_recording()
-        with self.capture() as seen:
+        with self.capture([]) as seen:
             self._tell_plugins_started()
         self._keep_hook_notes("start", [*self._hook_notes["start"], *seen])
 
@@ -350,7 +350,7 @@ class Session:
                 ))
 
     async def _start_system(self) -> None:
-        with self.capture() as seen:
+        with self.capture([]) as seen:
             await self.travel.start_system()
         self._keep_hook_notes("start", seen)
 
@@ -359,7 +359,7 @@ class Session:
         more commands after. Closing a closed session does nothing."""
         try:
             if not self.closed:
-                with self.capture() as seen:
+                with self.capture([]) as seen:
                     await self.runtime.close()
                 self._keep_hook_notes("finish", seen)
         finally:
@@ -377,7 +377,7 @@ class Session:
         otherwise the same System is reset with ``self.seed``. Watches and breakpoints
         are primed again, their counts started again.
         """
-        with self.capture() as seen:
+        with self.capture([]) as seen:
             await self.runtime.replace(loaded)
         self._keep_hook_notes("finish", seen)
         decision = Decision.starting_over(DecisionKind(reason), self.seed, self.loaded)
@@ -391,7 +391,10 @@ class Session:
         ``seed`` or ``reload``), and at its close (or as that command finished the run
         before). Its ``problems`` are the lines a front end shows for them: handler
         errors (naming the hook), limits reached, constraints violated."""
-        return activity(self.hook_notes(hook), self.computation, show_events=False)
+        report = Activity(self.computation, show_events=False, keep_dispatches=False)
+        for note in self._hook_notes[hook]:
+            report.append(note)
+        return report
 
     def hook_notes(self, hook: str) -> list[Any]:
         """The notifications behind :meth:`hook_report`, in order."""
@@ -561,9 +564,10 @@ class Session:
         """Deliver ``notification`` to the listeners."""
         self.runtime.notify(notification)
 
-    def capture(self) -> contextlib.AbstractContextManager[list[Any]]:
-        """Collect the notifications delivered while the ``with`` block runs."""
-        return self.runtime.capture()
+    def capture(self, sink: Sink) -> contextlib.AbstractContextManager[Sink]:
+        """Hand ``sink`` (a list, or a :class:`~rapide_shell.report.Activity`, which sums
+        them up as they come) the notifications delivered while the ``with`` block runs."""
+        return self.runtime.capture(sink)
 
     def require_live(self, what: str) -> None:
         """Refuse ``what`` while a loaded computation is shown or after close."""

@@ -38,7 +38,14 @@ from pyrapide.runtime import (
     RunState,
     TaskResumed,
 )
-from rapide_shell.decisions import Branch, Decision, DecisionTree, Point, points_between
+from rapide_shell.decisions import (
+    Branch,
+    Decision,
+    DecisionKind,
+    DecisionTree,
+    Point,
+    points_between,
+)
 
 if TYPE_CHECKING:
     from pyrapide.runtime import System
@@ -207,6 +214,8 @@ class TimeMachine:
         tree = self.tree
         total = self._total()
         known = tree.next_point(decision)
+        if known is None and decision.kind is DecisionKind.STEP:
+            known = tree.step_that_ran(ran, events)
         if known is None:
             tree.add(
                 Point(

@@ -25,7 +25,7 @@ undo, so an event that gained causes after it was fed can be fed again exactly.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from pyrapide.core.interrupts import contained
@@ -35,7 +35,7 @@ from pyrapide.patterns.independence import IndependenceProbe
 from pyrapide.patterns.join import Context, JoinProbe, SequenceProbe, Store
 from pyrapide.patterns.match import GrowingMatch, PatternMatch, Placeholder, freeze
 
-__all__ = ["Matcher", "match_all"]
+__all__ = ["Matcher", "match_all", "one_event_test"]
 
 
 def _poset_of(poset_or_computation: Any) -> Any:
@@ -480,6 +480,16 @@ class _RepeatNode(_Node):
         if group:
             grown.append(self._grow(group))
         return grown
+
+
+def one_event_test(
+    pattern: alg.BasicPattern, scope: str = ""
+) -> Callable[[Any], PatternMatch | None]:
+    """The match of the basic pattern ``pattern`` on one event, or None: what
+    ``pattern.matcher(scope=scope).feed`` would return, without a matcher's
+    bookkeeping (a basic pattern keeps no state between events, so each call
+    stands alone)."""
+    return _BasicNode(pattern, Context(None, scope)).match_event
 
 
 def compile_node(pattern: alg.Pattern, context: Context) -> _Node:

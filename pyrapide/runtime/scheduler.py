@@ -233,7 +233,13 @@ class Scheduler:
         if routes is None:
             routes = router.routes_for(event)
         for route in routes:
-            if route.guards:
+            test = route.one_event
+            if test is not None:
+                found = test(event)
+                if found is None:
+                    continue
+                matches: Iterable[PatternMatch] = (found,)
+            elif route.guards:
                 matches = router.feed(route, event, self.poset)
             else:
                 matches = route.matcher.feed(event, self.poset)
@@ -691,6 +697,7 @@ class Scheduler:
                     lane.tips, lane.carried = tuple(tips), None
                 else:
                     self._carry(lane, dispatch)
+                self.queues.lane_done(lane)
             if DispatchFinished in self._wanted:
                 reporter = self.reporter
                 reporter.publish(DispatchFinished(seq=reporter.next_seq(), dispatch=dispatch))

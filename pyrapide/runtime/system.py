@@ -21,6 +21,7 @@ from pyrapide.constraints import ConstraintMonitor, ConstraintViolation
 from pyrapide.core import Computation, Event
 from pyrapide.runtime.choices import WAKE, Choice, choices_now
 from pyrapide.runtime.clock import LogicalClock, RealTimeClock, RunClock
+from pyrapide.runtime.collector import full_collections_held
 from pyrapide.runtime.context import CONTEXT_ATTR, EmitError, ModuleContext
 from pyrapide.runtime.dispatch import Dispatch
 from pyrapide.runtime.explain import RouteDecision, explain_routing
@@ -313,7 +314,7 @@ class System:
             self._handlers.add_module(component, instance)
         self._set_state(RunState.RUNNING)
         self.clock.start()
-        with WATCHDOG.watching(self.scheduler):
+        with WATCHDOG.watching(self.scheduler), full_collections_held():
             for component, instance in self.modules.items():
                 hook = getattr(instance, "start", None)
                 if callable(hook):
@@ -329,7 +330,7 @@ class System:
             self._set_state(RunState.STOPPED)
             return
         scheduler = self.scheduler
-        with WATCHDOG.watching(scheduler):
+        with WATCHDOG.watching(scheduler), full_collections_held():
             for component, instance in self.modules.items():
                 hook = getattr(instance, "finish", None)
                 if callable(hook):
@@ -425,7 +426,7 @@ class System:
         if self.state is RunState.IDLE:
             await self.start()
         self._refuse_if_stopped("step()")
-        with WATCHDOG.watching(scheduler):
+        with WATCHDOG.watching(scheduler), full_collections_held():
             advanced = self._step(target)
         if advanced is not None:
             self.steps += 1
@@ -484,7 +485,7 @@ class System:
         self._pause_requested = False
         self._set_state(RunState.RUNNING)
         try:
-            with WATCHDOG.watching(scheduler):
+            with WATCHDOG.watching(scheduler), full_collections_held():
                 return await self._loop(max_steps, deadline, loop)
         finally:
             # Also when the user's Ctrl-C (or a cancellation) leaves the loop mid-run.

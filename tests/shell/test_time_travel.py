@@ -224,6 +224,20 @@ async def test_retaking_a_recorded_decision_follows_its_branch(tmp_path: Path) -
         await session.close()
 
 
+async def test_choosing_by_id_what_the_seed_chose_is_no_new_branch(tmp_path: Path) -> None:
+    session = Session.load(EXAMPLES / "connection_kinds.py", seed=0)
+    await session.start()
+    try:
+        await ok(session, "step")
+        taken = session.decisions.point.ran.split()[0]  # "#6", the seed's pick
+        await ok(session, "back")
+        await ok(session, f"step {taken}")
+        assert [b for b in session.decisions.branches] == ["main"]
+        assert session.decisions.point.number == 1
+    finally:
+        await session.close()
+
+
 @pytest.mark.parametrize(
     ("line", "message"),
     [
@@ -306,9 +320,12 @@ async def test_the_recording_is_the_current_branch_and_replays_to_its_point(
     session = Session.load(file, seed=0, recorder=Recorder(record, source=file))
     await session.start()
     try:
-        for line in ("watch Worker.done", "step connect", "step pipe", "run", "back 10"):
+        for line in ("watch Worker.done", "step connect", "step pipe", "run", "back 14"):
             await ok(session, line)
-        pending = session.pending()[-1].id
+        assert session.system is not None
+        pending = next(  # a step this branch did not take next: another branch
+            choice.target for choice in session.system.choices() if not choice.default
+        )
         await ok(session, f"step #{pending}")
         await ok(session, "step 2")
         await ok(session, f"save {tmp_path / 'here.json'}")
@@ -316,7 +333,7 @@ async def test_the_recording_is_the_current_branch_and_replays_to_its_point(
         await session.close()
     lines = [line for line in record.read_text().splitlines() if not line.startswith("#")]
     assert lines == [
-        "seed 0", "watch Worker.done", "step connect", "step pipe", "step 6",
+        "seed 0", "watch Worker.done", "step connect", "step pipe", "step 2",
         f"step #{pending}", "step 2",
     ]
     replay = tmp_path / "replay.rapide"
