@@ -330,7 +330,8 @@ class Session:
         with self.travel.started():
             await self._start_system()
         self._write_recording()
-        with self.capture([]) as seen:
+        seen: list[Any] = []
+        with self.capture(seen):
             self._tell_plugins_started()
         self._keep_hook_notes("start", [*self._hook_notes["start"], *seen])
 
@@ -350,7 +351,8 @@ class Session:
                 ))
 
     async def _start_system(self) -> None:
-        with self.capture([]) as seen:
+        seen: list[Any] = []
+        with self.capture(seen):
             await self.travel.start_system()
         self._keep_hook_notes("start", seen)
 
@@ -359,7 +361,8 @@ class Session:
         more commands after. Closing a closed session does nothing."""
         try:
             if not self.closed:
-                with self.capture([]) as seen:
+                seen: list[Any] = []
+                with self.capture(seen):
                     await self.runtime.close()
                 self._keep_hook_notes("finish", seen)
         finally:
@@ -377,7 +380,8 @@ class Session:
         otherwise the same System is reset with ``self.seed``. Watches and breakpoints
         are primed again, their counts started again.
         """
-        with self.capture([]) as seen:
+        seen: list[Any] = []
+        with self.capture(seen):
             await self.runtime.replace(loaded)
         self._keep_hook_notes("finish", seen)
         decision = Decision.starting_over(DecisionKind(reason), self.seed, self.loaded)
