@@ -9,7 +9,8 @@ scripts) goes through :class:`AtomicWriter` or :func:`write_atomically`:
 - it is flushed and ``fsync``-ed, then renamed over the target, and the directory is
   ``fsync``-ed so the rename itself survives a crash;
 - on any failure, an interrupt included, the temporary file is removed and the
-  target is left as it was;
+  target is left as it was; one left by a process killed outright (which ran no
+  clean-up) is removed by the next write to the same path;
 - a path that holds something other than a regular file the user may write is not
   replaced: a directory never, and a symbolic link, a FIFO, a device, a socket or a
   read-only file only when ``force`` is given, in which case that entry itself is
@@ -108,9 +109,10 @@ class AtomicWriter:
         directory = self.path.parent
         if not directory.is_dir():
             raise WriteError(shown, f"there is no directory {directory}")
+        _remove_leftovers(directory, self.path.name)
         try:
             handle, temporary = tempfile.mkstemp(
-                dir=directory, prefix=f".{self.path.name}.", suffix=".tmp"
+                dir=directory, prefix=f".{self.path.name}.", suffix=f".{os.getpid()}.tmp"
             )
         except OSError as error:
             raise WriteError(
@@ -202,6 +204,34 @@ class AtomicWriter:
             self.commit()
         else:
             self.discard()
+
+
+def _remove_leftovers(directory: Path, name: str) -> None:
+    """Remove the temporary files earlier writes of ``name`` left in ``directory`` when
+    their process was killed outright (SIGKILL, a power cut: nothing ran to clean up).
+    A temporary file names the process that made it; one whose process is alive is
+    another write in progress, and is left alone."""
+    prefix = f".{name}."
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(directory):
+            parts = entry.name[len(prefix):].split(".")
+            if not entry.name.startswith(prefix) or len(parts) != 3 or parts[2] != "tmp":
+                continue
+            if not parts[1].isdigit() or _alive(int(parts[1])):
+                continue
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+
+
+def _alive(pid: int) -> bool:
+    """True if process ``pid`` exists (or might: one that is not ours counts as alive)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def _sync_directory(directory: Path) -> None:
