@@ -62,7 +62,31 @@ def current_umask() -> int:
 
 
 def _refusal(path: str, entry: os.stat_result) -> WriteError | None:
-    """Why the entry at ``path`` is not replaced without ``force`` (None: a regular file)."""
+    """Why the entry at ``path`` is not replaced without ``force`` (None: a regular file).
+    Where its directory cannot be written, ``force`` could not replace it either, and
+    the refusal says so instead of offering it."""
+    refusal = _kind_refusal(path, entry)
+    if refusal is None or not refusal.forceable:
+        return refusal
+    if not _can_create_in(os.path.dirname(path) or "."):
+        return WriteError(path, f"{refusal.reason}, in a directory no file can be made in")
+    return refusal
+
+
+def _can_create_in(directory: str) -> bool:
+    """True if a file can be made in ``directory`` (tried, since permissions do not tell:
+    root passes every check, and /proc or a read-only mount still say no)."""
+    try:
+        handle, probe = tempfile.mkstemp(dir=directory, prefix=".rapide-probe.")
+    except OSError:
+        return False
+    os.close(handle)
+    with contextlib.suppress(OSError):
+        os.unlink(probe)
+    return True
+
+
+def _kind_refusal(path: str, entry: os.stat_result) -> WriteError | None:
     if stat.S_ISREG(entry.st_mode):
         # No write bit at all is the owner's word, even to root, who may write anything.
         if entry.st_mode & 0o222 and os.access(path, os.W_OK):

@@ -187,12 +187,10 @@ async def test_paths_that_name_no_file_get_a_message_that_says_so(
 ) -> None:
     for line, message in [
         ("save /proc/version", (
-            "cannot write /proc/version: it is read-only; "
-            "`save --force /proc/version` replaces it"
+            "cannot write /proc/version: it is read-only, in a directory no file can be made in"
         )),
         ("save --force /proc/version", (
-            "cannot write /proc/version: cannot create a file in /proc "
-            "(No such file or directory)"
+            "cannot write /proc/version: it is read-only, in a directory no file can be made in"
         )),
         ("save /no/such/dir/run.json", "cannot write /no/such/dir/run.json: there is no "
          "directory /no/such/dir"),
