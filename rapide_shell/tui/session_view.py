@@ -20,11 +20,13 @@ from textual.widgets import RichLog, Static
 from rapide_shell.render import counted
 from rapide_shell.tui.live import NotificationBatch
 from rapide_shell.tui.panels import PANELS, SessionPanel
+from rapide_shell.tui.status import StatusPart, fit_status
 from rapide_shell.tui.widgets.connection_graph import ConnectionGraph
 from rapide_shell.tui.widgets.dispatch_queue import DispatchQueue
 from rapide_shell.tui.widgets.error_panel import ErrorPanel
 from rapide_shell.tui.widgets.event_log import EventLog
 from rapide_shell.tui.widgets.inspector import Inspector, causal_history
+from rapide_shell.tui.widgets.timeline_panel import TimelinePanel
 
 if TYPE_CHECKING:
     from pyrapide.core import Event
@@ -40,6 +42,32 @@ BUSY_REDRAW_SECONDS = {"queue": 0.25, "inspector": 1.0}
 #: event it recorded; the event log has them all).
 OUTPUT_LINES_SHOWN = 200
 _STATE_STYLES = {"running": "green", "paused": "yellow", "quiet": "blue", "closed": "red"}
+
+
+#: At most this many events of a selected event's causal past (and as many of its
+#: future) are walked to find the components they went through.
+CONE_WALK = 2000
+
+
+def causal_cone(event: Event, poset: Any, limit: int = CONE_WALK) -> tuple[set[str], set[str]]:
+    """The sources of ``event``'s causal past and of its future, each found by walking
+    at most ``limit`` events back (or forward) from it, nearest first."""
+    found: list[set[str]] = []
+    for step in (poset.direct_causes, poset.direct_effects):
+        sources: set[str] = set()
+        seen = {event.id}
+        frontier = list(step(event))
+        while frontier and len(seen) <= limit:
+            nearer: list[Any] = []
+            for other in frontier:
+                if other.id in seen:
+                    continue
+                seen.add(other.id)
+                sources.add(other.source or "")
+                nearer.extend(step(other))
+            frontier = nearer
+        found.append(sources)
+    return found[0], found[1]
 
 
 class SessionView:
@@ -64,6 +92,10 @@ class SessionView:
         self._deferred: set[str] = set()
         """Throttled redraws waiting for their turn."""
         self._panels: list[SessionPanel] | None = None
+        self._was_running = False
+        self.note = ""
+        """A last piece of the status line, shown while there is room (where the last
+        screenshot went)."""
 
     @property
     def output(self) -> RichLog:
@@ -87,12 +119,14 @@ class SessionView:
         self._redraw_all()
 
     def inspect(self, event: Event, *, followed: bool = False) -> None:
-        """Shows ``event`` in the inspector; while following a run, now and then only."""
+        """Shows ``event`` in the inspector and its causal past and future in the
+        Timeline and the graph; while following a run, now and then only."""
         if followed:
             # Following a run: show the newest event now and then, not per frame.
             self._throttle("inspector", self._inspect_selected)
         else:
             self._show_in_inspector(event)
+            self._show_cone(event)
 
     def highlight_queue_connection(self, connection_index: int | None) -> None:
         """Highlights in the graph the connection of the dispatch highlighted in the queue."""
@@ -217,28 +251,57 @@ class SessionView:
             connection = self._active_dispatch_connection
         self.screen.query_one(ConnectionGraph).highlight(connection)
 
+    def redraw_status(self) -> None:
+        """Draws the status line again (the screen's width or the note changed)."""
+        if self.session.system is not None:
+            self._redraw_status()
+
     def _redraw_status(self) -> None:
         session = self.session
+        if session.running != self._was_running:
+            self._was_running = session.running
+            self.screen.refresh_bindings()  # run and pause take turns in the footer
         errors = len(self.screen.query_one(ErrorPanel).problems)
         breaks = len(session.breakpoints)
         events = self.screen.query_one(EventLog).event_count
         # Drawn every frame of a run: ``state`` and ``pending_count`` each gather and
         # sort the whole queue, so each is read once.
         state = session.state
-        status = Text.assemble(
-            (f" {session.description.name} ", "bold"),
-            f" from {session.path.name} · seed {session.seed}  ",
-            (f" {state} ", f"bold reverse {_STATE_STYLES.get(state, '')}"),
-            f"  {session.pending_count} pending · {counted(events, 'event')}",
-            f" · {counted(breaks, 'breakpoint')}",
-            (f" · {counted(errors, 'error')}", "bold red" if errors else ""),
-        )
-        self.screen.query_one("#status", Static).update(status, layout=False)  # always one line
+        error_style = "bold red" if errors else ""
+        parts = [
+            StatusPart(Text(f" {session.description.name} ", "bold"), 4, joined=False),
+            StatusPart(Text(f"from {session.path.name}"), 8, joined=False),
+            StatusPart(Text(f"seed {session.seed}"), 7),
+            StatusPart(Text(f" {state} ", f"bold reverse {_STATE_STYLES.get(state, '')}"), 0,
+                       joined=False),
+            StatusPart(Text(f"{session.pending_count} pending"), 1),
+            StatusPart(Text(counted(events, "event")), 2),
+            StatusPart(Text(counted(breaks, "breakpoint")), 6 if not breaks else 3),
+            StatusPart(Text(counted(errors, "error"), error_style), 1 if errors else 5),
+        ]
+        if self.note:
+            parts.append(StatusPart(Text(self.note, "italic"), 9))
+        status = self.screen.query_one("#status", Static)
+        width = status.size.width or self.screen.size.width
+        # Always one line: no layout needed.
+        status.update(fit_status(parts, max(1, width - 1)), layout=False)
 
     def _inspect_selected(self) -> None:
         event = self.screen.query_one(EventLog).selected_event
         if event is not None:
             self._show_in_inspector(event)
+            self._show_cone(event)
+
+    def _show_cone(self, event: Event) -> None:
+        """The event's causal past and future: the Timeline moves onto it, the graph
+        marks the components they went through."""
+        timelines = self.screen.query(TimelinePanel)
+        poset = self.session.computation.poset
+        if not timelines or event not in poset:
+            return
+        timelines.first().select_id(event.id)
+        past, future = causal_cone(event, poset)
+        self.screen.query_one(ConnectionGraph).mark_cone(event.source or "", past, future)
 
     def _show_in_inspector(self, event: Event) -> None:
         inspectors = self.screen.query(Inspector)  # empty while the app shuts down

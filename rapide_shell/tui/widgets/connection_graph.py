@@ -40,6 +40,9 @@ class ConnectionGraph(ScrollView):
         "connection-graph--agent",
         "connection-graph--count",
         "connection-graph--highlight",
+        "connection-graph--selected",
+        "connection-graph--past",
+        "connection-graph--future",
     }
 
     highlighted: reactive[int | None] = reactive(None, repaint=False)
@@ -56,6 +59,7 @@ class ConnectionGraph(ScrollView):
         # How the last full choice drew it (interfaces?, compact?, rows of boxes): new
         # counts are drawn the same way, so boxes do not move as the counts change.
         self._drawing: tuple[bool, bool, list[list[str]]] | None = None
+        self._cone: tuple[str, frozenset[str], frozenset[str]] = ("", frozenset(), frozenset())
 
     @property
     def picture(self) -> GraphPicture | None:
@@ -108,6 +112,14 @@ class ConnectionGraph(ScrollView):
             )
         self.refresh()
 
+    def mark_cone(self, component: str, past: set[str], future: set[str]) -> None:
+        """Marks the box of ``component`` (the selected event's), and those of the
+        components its causal ``past`` and ``future`` went through."""
+        cone = (component, frozenset(past), frozenset(future))
+        if cone != self._cone:
+            self._cone = cone
+            self.refresh()
+
     def _redraw(self) -> None:
         if self._spec is None:
             return
@@ -158,6 +170,12 @@ class ConnectionGraph(ScrollView):
         kind = role[0]
         if kind == "box":
             style = self.get_component_rich_style("connection-graph--box", partial=True)
+            selected, past, future = self._cone
+            name = role[1]
+            mark = ("selected" if name == selected else "past" if name in past
+                    else "future" if name in future else None)
+            if mark is not None:
+                style += self.get_component_rich_style(f"connection-graph--{mark}", partial=True)
         elif kind == "interface":
             style = self.get_component_rich_style("connection-graph--interface", partial=True)
         else:

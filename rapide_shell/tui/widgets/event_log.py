@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.segment import Segment
 from rich.style import Style
@@ -51,6 +51,8 @@ class EventLog(ScrollView, can_focus=True):
         "event-log--header",
         "event-log--cursor",
         "event-log--marked",
+        "event-log--past",
+        "event-log--future",
         "event-log--id",
         "event-log--source",
         "event-log--name",
@@ -96,6 +98,9 @@ class EventLog(ScrollView, can_focus=True):
         self._index_of: dict[str, int] = {}
         self._marked: frozenset[str] = frozenset()
         self._failed: set[str] = set()
+        self._poset: Any = None
+        """The poset the events belong to: the selected event's causal past and future
+        are marked from it."""
         # Drawn lines by event index; emptied whenever the width or the styles change.
         self._line_cache: LRUCache[int, Strip] = LRUCache(512)
         self._widths = {column: len(column) + 2 for column in MAX_WIDTHS}
@@ -136,6 +141,7 @@ class EventLog(ScrollView, can_focus=True):
         """Shows every event of the session's computation, those whose handler raised
         marked."""
         self.clear()
+        self._poset = session.computation.poset
         self.add_events(list(session.computation))
         for problem in session_problems(session):
             if problem.kind == "error" and problem.event_id is not None:
@@ -222,8 +228,8 @@ class EventLog(ScrollView, can_focus=True):
         old = self.cursor
         self.cursor = index
         if old != index:
-            self._line_cache.discard(old)
-            self._line_cache.discard(index)
+            # Every line may change: the marks of the causal past and future move too.
+            self._line_cache.clear()
             self.post_message(self.EventSelected(self._events[index], followed))
         self._scroll_cursor_into_view()
         self.refresh()
@@ -321,6 +327,19 @@ class EventLog(ScrollView, can_focus=True):
         style = self.get_component_rich_style("event-log--header")
         return Strip([Segment(text, style)]).crop_extend(0, width, style)
 
+    def _cone_of(self, event: Event) -> str | None:
+        """``past`` or ``future`` when ``event`` is in the selected event's causal past
+        or future, else None."""
+        selected = self.selected_event
+        poset = self._poset
+        if selected is None or poset is None or event not in poset or selected not in poset:
+            return None
+        if poset.is_ancestor(event, selected):
+            return "past"
+        if poset.is_ancestor(selected, event):
+            return "future"
+        return None
+
     def _event_line(self, index: int, width: int) -> Strip:
         event = self._events[index]
         base = self.rich_style
@@ -328,6 +347,8 @@ class EventLog(ScrollView, can_focus=True):
             base = base + self.get_component_rich_style("event-log--cursor")
         elif event.id in self._marked:
             base = base + self.get_component_rich_style("event-log--marked")
+        elif (cone := self._cone_of(event)) is not None:
+            base = base + self.get_component_rich_style(f"event-log--{cone}")
 
         def part(component: str) -> Style:
             return base + self.get_component_rich_style(component, partial=True)

@@ -213,7 +213,7 @@ async def test_a_breakpoint_stops_a_run(shop_path):
         await type_command(pilot, "break DatabaseService.result")
         await type_command(pilot, "inject APIService.request type=query key=1")
         await type_command(pilot, "inject APIService.request type=query key=2")
-        await pilot.press("escape", "r")
+        await pilot.press("escape", "f5")
         await settle(pilot)
         results = app.session.computation.events_by_name("DatabaseService.result")
         assert len(results) == 1
