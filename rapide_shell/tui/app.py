@@ -11,6 +11,7 @@ from rapide_shell.session import Session
 from rapide_shell.tui.palette import CommandLanguageProvider
 from rapide_shell.tui.screen_commands import ScreenCommands
 from rapide_shell.tui.screens.main_screen import MainScreen
+from rapide_shell.tui.theme_colours import ThemeTranslation, workbench_variables
 
 
 class RapideApp(App[None]):
@@ -43,6 +44,15 @@ class RapideApp(App[None]):
         """The screen of the panels and the command bar (the first on the stack)."""
         session.plugins.register(ScreenCommands(self), name="rapide-tui")
         session.wait_for_presenter = self.main_screen.wait_for_presenter
+
+    def get_css_variables(self) -> dict[str, str]:
+        """The theme's variables, and the ``rapide-*`` colours derived from them so that
+        every text the workbench draws reads well in this theme."""
+        variables = super().get_css_variables()
+        variables.update(workbench_variables(variables))
+        self.theme_variables = variables
+        self.theme_translation = ThemeTranslation(variables)
+        return variables
 
     def get_default_screen(self) -> MainScreen:
         """The main screen is the first on the stack."""

@@ -18,7 +18,6 @@ from functools import partial
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from textual.widget import Widget
-from textual.widgets import RichLog
 
 from rapide_shell.causes import cause_legend
 from rapide_shell.tui.widgets.connection_graph import ConnectionGraph
@@ -26,6 +25,7 @@ from rapide_shell.tui.widgets.dispatch_queue import DispatchQueue
 from rapide_shell.tui.widgets.error_panel import ErrorPanel
 from rapide_shell.tui.widgets.event_log import EventLog
 from rapide_shell.tui.widgets.inspector import Inspector
+from rapide_shell.tui.widgets.output_log import OutputLog
 from rapide_shell.tui.widgets.timeline_panel import TimelinePanel
 from rapide_shell.tui.widgets.watch_panel import WatchPanel
 
@@ -111,7 +111,7 @@ PANELS: tuple[Panel, ...] = (
         subtitle="Enter follows a cause or effect",
     ),
     Panel(
-        "console", "output", partial(RichLog, wrap=True, max_lines=5000, min_width=20),
+        "console", "output", partial(OutputLog, wrap=True, max_lines=5000, min_width=20),
         row="bottom", key="5", title="Output",
     ),
     Panel(

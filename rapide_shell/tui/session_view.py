@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
+from textual.color import Color
 from textual.screen import Screen
 from textual.widgets import RichLog, Static
 
@@ -21,6 +22,7 @@ from rapide_shell.render import counted
 from rapide_shell.tui.live import NotificationBatch
 from rapide_shell.tui.panels import PANELS, SessionPanel
 from rapide_shell.tui.status import StatusPart, fit_status
+from rapide_shell.tui.theme_colours import text_on
 from rapide_shell.tui.widgets.connection_graph import ConnectionGraph
 from rapide_shell.tui.widgets.dispatch_queue import DispatchQueue
 from rapide_shell.tui.widgets.error_panel import ErrorPanel
@@ -41,7 +43,8 @@ BUSY_REDRAW_SECONDS = {"queue": 0.25, "inspector": 1.0}
 #: Lines of one command's output printed in the output panel (a long run reports every
 #: event it recorded; the event log has them all).
 OUTPUT_LINES_SHOWN = 200
-_STATE_STYLES = {"running": "green", "paused": "yellow", "quiet": "blue", "closed": "red"}
+#: The theme colour of each state's badge in the status line.
+_STATE_COLOURS = {"running": "success", "paused": "warning", "quiet": "primary", "closed": "error"}
 
 
 #: At most this many events of a selected event's causal past (and as many of its
@@ -267,12 +270,12 @@ class SessionView:
         # Drawn every frame of a run: ``state`` and ``pending_count`` each gather and
         # sort the whole queue, so each is read once.
         state = session.state
-        error_style = "bold red" if errors else ""
+        error_style = f"bold {self._colour('error')}" if errors else ""
         parts = [
             StatusPart(Text(f" {session.description.name} ", "bold"), 4, joined=False),
             StatusPart(Text(f"from {session.path.name}"), 8, joined=False),
             StatusPart(Text(f"seed {session.seed}"), 7),
-            StatusPart(Text(f" {state} ", f"bold reverse {_STATE_STYLES.get(state, '')}"), 0,
+            StatusPart(Text(f" {state} ", self._badge(_STATE_COLOURS.get(state, "muted"))), 0,
                        joined=False),
             StatusPart(Text(f"{session.pending_count} pending"), 1),
             StatusPart(Text(counted(events, "event")), 2),
@@ -285,6 +288,18 @@ class SessionView:
         width = status.size.width or self.screen.size.width
         # Always one line: no layout needed.
         status.update(fit_status(parts, max(1, width - 1)), layout=False)
+
+    def _colour(self, name: str) -> str:
+        """The theme's readable colour ``name`` (see ``theme_colours``), as a hex string."""
+        return self.screen.app.theme_variables.get(f"rapide-{name}", "")
+
+    def _badge(self, name: str) -> str:
+        """A bold badge in the theme's colour ``name``, its text readable on it."""
+        ground = self._colour(name)
+        if not ground:
+            return "bold reverse"
+        text = text_on(Color.parse(ground), Color.parse(self._colour("text")))
+        return f"bold {text.hex} on {ground}"
 
     def _inspect_selected(self) -> None:
         event = self.screen.query_one(EventLog).selected_event

@@ -122,6 +122,7 @@ class MainScreen(Screen[None]):
     async def on_mount(self) -> None:
         """Starts the session's system if it has not started, draws it, focuses the bar."""
         self.view.attach()
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.view.redraw_status())
         self.panel_layout.apply_slots()
         if self.session.system is None:
             await self.session.start()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.widget import Widget
 
@@ -19,10 +19,11 @@ TOP_SHARE = 0.45
 """The top row (graph and queue) never takes more than this share of the panels' room."""
 BOTTOM_SHARE = 0.34
 """The bottom row (output, watches) takes this share of what the top row leaves."""
-MIN_ROWS = {"top": 6, "middle": 6, "bottom": 5}
+MIN_TOP, MIN_BOTTOM = 6, 5
+"""The fewest lines the top and bottom rows get (borders included)."""
 
 
-def panel_widget(screen: Screen[object], panel: Panel) -> Widget:
+def panel_widget(screen: Screen[Any], panel: Panel) -> Widget:
     """The widget of ``panel`` on ``screen``."""
     return screen.query_one(f"#{panel.id}", Widget)
 
@@ -36,7 +37,7 @@ class PanelLayout:
     middle row (the event log, the Timeline, the inspector) what remains.
     """
 
-    def __init__(self, screen: Screen[object]) -> None:
+    def __init__(self, screen: Screen[Any]) -> None:
         self.screen = screen
         self.current: dict[str, str] = {}
         """The panel each slot shows on a narrow screen: slot -> panel id."""
@@ -83,9 +84,9 @@ class PanelLayout:
         )
         if room <= 0:
             return
-        top = max(MIN_ROWS["top"], min(max(graph_lines, queue_lines) + BORDERS,
+        top = max(MIN_TOP, min(max(graph_lines, queue_lines) + BORDERS,
                                        int(room * TOP_SHARE)))
-        bottom = max(MIN_ROWS["bottom"], round((room - top) * BOTTOM_SHARE))
+        bottom = max(MIN_BOTTOM, round((room - top) * BOTTOM_SHARE))
         for row, height in (("top", top), ("bottom", bottom)):
             widget = screen.query_one(f"#{row}", Widget)
             if widget.styles.height is None or widget.styles.height.value != height:

@@ -11,6 +11,8 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
+from rapide_shell.tui.theme_colours import ThemedLines
+
 if TYPE_CHECKING:
     from pyrapide.runtime import Dispatch
 
@@ -22,7 +24,7 @@ SHOWN_PER_KIND = 25
 NEXT_MARK = "▶"
 
 
-class DispatchQueue(OptionList):
+class DispatchQueue(ThemedLines, OptionList):
     """Lists pending dispatches under a heading per kind, each with id, event and target.
 
     The dispatch a plain step would run (the scheduler's choice) is marked ``▶``, and

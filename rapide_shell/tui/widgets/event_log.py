@@ -342,16 +342,19 @@ class EventLog(ScrollView, can_focus=True):
 
     def _event_line(self, index: int, width: int) -> Strip:
         event = self._events[index]
-        base = self.rich_style
+        # The row's own look (the cursor, a watch's mark, the causal cone) goes over the
+        # columns' colours, so that the cursor's text stands out on the cursor.
+        row = Style()
         if index == self.cursor:
-            base = base + self.get_component_rich_style("event-log--cursor")
+            row = self.get_component_rich_style("event-log--cursor")
         elif event.id in self._marked:
-            base = base + self.get_component_rich_style("event-log--marked")
+            row = self.get_component_rich_style("event-log--marked")
         elif (cone := self._cone_of(event)) is not None:
-            base = base + self.get_component_rich_style(f"event-log--{cone}")
+            row = self.get_component_rich_style(f"event-log--{cone}")
+        base = self.rich_style + row
 
         def part(component: str) -> Style:
-            return base + self.get_component_rich_style(component, partial=True)
+            return self.rich_style + self.get_component_rich_style(component, partial=True) + row
 
         failed = event.id in self._failed
         widths = self._widths

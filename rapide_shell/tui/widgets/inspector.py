@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from rich.console import RenderableType
 from rich.json import JSON
+from rich.segment import Segment
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
@@ -167,13 +168,19 @@ class Inspector(ScrollView, can_focus=True):
         lines: list[Strip] = []
         self._link_rows = []
 
+        translation = getattr(self.app, "theme_translation", None)
+
         def add(renderable: RenderableType, component: str | None = None) -> None:
             render_style = style(component) if component else None
             options = self.app.console.options.update_width(width)
             for segments in self.app.console.render_lines(
                 renderable, options, style=render_style, pad=False
             ):
-                lines.append(Strip(segments).crop_extend(0, width, self.rich_style))
+                # Under the widget's own colours, so no segment shows the terminal's.
+                strip = Strip(Segment.apply_style(segments, self.rich_style))
+                strip = strip.crop_extend(0, width, self.rich_style)
+                # JSON and shared text carry the terminal's named colours: the theme's.
+                lines.append(strip if translation is None else translation.strip(strip))
 
         if self._shown is None:
             add(Text("Select an event in the log."), "inspector--hint")
@@ -212,10 +219,10 @@ class Inspector(ScrollView, can_focus=True):
         self._build()
 
     def notify_style_update(self) -> None:
-        """Draws again with the new theme's colours."""
+        """Draws again with the new theme's colours (once the styles are applied)."""
         super().notify_style_update()
         if self.is_mounted:
-            self._build()
+            self.call_after_refresh(self._build)
 
     def on_focus(self) -> None:
         """Shows the link cursor."""

@@ -363,11 +363,11 @@ class TimelinePanel(ScrollView, can_focus=True):
         row = round(self.scroll_y) + y - len(header)
         if not 0 <= row < len(self._rows):
             return Strip.blank(width, self.rich_style)
-        strip = self._line_cache.get(row)
-        if strip is None:
-            strip = self._row_strip(row)
-            self._line_cache[row] = strip
-        return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
+        cached = self._line_cache.get(row)
+        if cached is None:
+            cached = self._row_strip(row)
+            self._line_cache[row] = cached
+        return cached.crop_extend(scroll_x, scroll_x + width, self.rich_style)
 
     def _row_strip(self, row: int) -> Strip:
         index = self._rows[row]
@@ -379,22 +379,25 @@ class TimelinePanel(ScrollView, can_focus=True):
             time = time_text(event.timestamp) if row == 0 or before != event.timestamp else ""
         else:
             time = str(index + 1)
-        base = self.rich_style
+        # The row's own look (the cursor, the causal cone) goes over the roles' colours.
+        row_style = Style()
         selected = self.selected_event
         if row == self.cursor:
-            base = base + self.get_component_rich_style("timeline--cursor")
+            row_style = self.get_component_rich_style("timeline--cursor")
         elif selected is not None and poset is not None and event in poset:
             if poset.is_ancestor(event, selected):
-                base = base + self.get_component_rich_style("timeline--past")
+                row_style = self.get_component_rich_style("timeline--past")
             elif poset.is_ancestor(selected, event):
-                base = base + self.get_component_rich_style("timeline--future")
+                row_style = self.get_component_rich_style("timeline--future")
         cells = self.grid.row(event, time, causes)
         cells += [(" ", None), *cause_marks(causes)]
-        segments = self._segments(cells, base)
+        segments = self._segments(cells, row_style)
+        base = self.rich_style + row_style
         return Strip(segments).extend_cell_length(self.virtual_size.width, base)
 
-    def _segments(self, cells: list[tuple[str, Role]], base: Style) -> list[Segment]:
-        return [Segment(text, base + self._role_style(role)) for text, role in merge(cells)]
+    def _segments(self, cells: list[tuple[str, Role]], over: Style) -> list[Segment]:
+        base = self.rich_style
+        return [Segment(text, base + self._role_style(role) + over) for text, role in merge(cells)]
 
     def _role_style(self, role: Role) -> Style:
         if role is None:

@@ -12,6 +12,8 @@ from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
+from rapide_shell.tui.theme_colours import ThemedLines
+
 if TYPE_CHECKING:
     from rapide_shell.session import Session
     from rapide_shell.tui.live import NotificationBatch
@@ -34,7 +36,7 @@ class WatchEntry:
     matches: Sequence[Any]
 
 
-class WatchPanel(Tree[tuple[str, ...] | int]):
+class WatchPanel(ThemedLines, Tree[tuple[str, ...] | int]):
     """A tree of watches (``w1 [count] PATTERN``) whose children are their matches.
 
     Children are only built when a watch is expanded, so a watch with many matches
