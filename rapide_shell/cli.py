@@ -130,6 +130,16 @@ def repl(
     raise typer.Exit(asyncio.run(run_repl(file, seed=seed, arch=arch, record=record)))
 
 
+ScreenshotsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--screenshots", metavar="DIR",
+        help="Where F12 saves SVG pictures (default: $RAPIDE_SCREENSHOTS, else "
+        "'rapide' in your pictures folder).",
+    ),
+]
+
+
 @app.command()
 def shell(
     file: FileArgument,
@@ -138,9 +148,13 @@ def shell(
     script: PlayScriptOption = None,
     speed: SpeedOption = 1.0,
     record: RecordOption = None,
+    screenshots: ScreenshotsOption = None,
 ) -> None:
     """Open the Textual workbench on the architecture."""
-    _open_workbench(file, seed=seed, arch=arch, script=script, speed=speed, record=record)
+    _open_workbench(
+        file, seed=seed, arch=arch, script=script, speed=speed, record=record,
+        screenshots=screenshots,
+    )
 
 
 def _open_workbench(
@@ -151,15 +165,17 @@ def _open_workbench(
     script: str | None = None,
     speed: float = 1.0,
     record: str | None = None,
+    screenshots: str | None = None,
 ) -> None:
     from rapide_shell.loader import LoadError
     from rapide_shell.tui.app import run_shell
 
     _check_script(script)  # before the screen opens
     try:
-        asyncio.run(
-            run_shell(file, arch=arch, seed=seed, script=script, speed=speed, record=record)
-        )
+        asyncio.run(run_shell(
+            file, arch=arch, seed=seed, script=script, speed=speed, record=record,
+            screenshots=screenshots,
+        ))
     except LoadError as error:
         raise fail(str(error)) from None
 

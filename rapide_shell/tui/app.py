@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+import platformdirs
 from rich.text import Text
 from textual.app import App
+from textual.binding import Binding
 
 from rapide_shell.session import Session
 from rapide_shell.tui.palette import CommandLanguageProvider
@@ -26,6 +29,8 @@ class RapideApp(App[None]):
     """
 
     TITLE = "rapide shell"
+    # On the app, not the main screen: a screenshot can be taken over any dialog too.
+    BINDINGS = [Binding("f12", "screenshot", "SVG", id="screenshot", priority=True)]
     CSS_PATH = ["app.tcss", "dialogs.tcss", "narration.tcss"]
     COMMANDS = App.COMMANDS | {CommandLanguageProvider}
 
@@ -35,9 +40,12 @@ class RapideApp(App[None]):
         *,
         script: str | Path | None = None,
         speed: float = 1.0,
+        screenshots: str | Path | None = None,
     ) -> None:
         super().__init__()
         self.session = session
+        self.screenshots = Path(screenshots) if screenshots is not None else None
+        """Where F12 saves its pictures (None: see :meth:`screenshot_folder`)."""
         self.script = Path(script) if script is not None else None
         self.speed = speed
         self.main_screen = MainScreen(session, script=self.script, speed=speed)
@@ -64,16 +72,35 @@ class RapideApp(App[None]):
             self.session.system.pause()
             await self.session.close()
 
+    def screenshot_folder(self) -> Path:
+        """Where F12 saves its pictures: the folder given to the app, else the one
+        ``RAPIDE_SCREENSHOTS`` names, else ``rapide`` in the user's pictures folder."""
+        if self.screenshots is not None:
+            return self.screenshots
+        named = os.environ.get("RAPIDE_SCREENSHOTS")
+        if named:
+            return Path(named)
+        return platformdirs.user_pictures_path() / "rapide"
+
     def save_screenshot_file(self, filename: str | None = None) -> Path:
         """Saves an SVG picture of the screen to ``filename`` (default: a name with the
-        time, in the current directory) and returns the full path; OSError if it cannot."""
-        return Path(self.save_screenshot(filename)).resolve()
+        time, in :meth:`screenshot_folder`, made if need be) and returns the full path;
+        OSError if it cannot. The status line says where it went."""
+        if filename is None:
+            folder = self.screenshot_folder()
+            folder.mkdir(parents=True, exist_ok=True)
+            saved = Path(self.save_screenshot(path=str(folder))).resolve()
+        else:
+            saved = Path(self.save_screenshot(filename)).resolve()
+        self.main_screen.view.note = f"SVG saved in {_home_relative(saved.parent)}"
+        self.main_screen.view.redraw_status()
+        return saved
 
-    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
-        """Saves an SVG picture of the screen (in the current directory by default)."""
+    def action_screenshot(self) -> None:
+        """Saves an SVG picture of the screen (see :meth:`save_screenshot_file`)."""
         output = self.main_screen.output
         try:
-            saved = Path(self.save_screenshot(filename, path)).resolve()
+            saved = self.save_screenshot_file()
         except OSError as error:
             output.write(Text(
                 f"error: cannot save the screenshot: {error.strerror} ({error.filename})",
@@ -100,11 +127,28 @@ async def run_shell(
     script: str | Path | None = None,
     speed: float = 1.0,
     record: str | Path | None = None,
+    screenshots: str | Path | None = None,
 ) -> None:
     """Open the session of the architecture ``file`` and run the workbench on it until
     the user leaves; the session is closed (and the recording ended) on the way out.
+    ``screenshots`` is the folder F12 saves to (see :meth:`RapideApp.screenshot_folder`).
 
     Raises :class:`~rapide_shell.loader.LoadError` when the session cannot be opened.
     """
     async with Session.open(file, arch=arch, seed=seed, record=record) as session:
-        await RapideApp(session, script=script, speed=speed).run_async()
+        await RapideApp(
+            session, script=script, speed=speed, screenshots=screenshots
+        ).run_async()
+
+
+def _home_relative(folder: Path, width: int = 40) -> str:
+    """``folder`` with the user's home written ``~``, as a person reads it; a long one
+    keeps its start and its last two folders (``/tmp/…/run/pictures``)."""
+    try:
+        shown = "~/" + str(folder.relative_to(Path.home()))
+    except ValueError:
+        shown = str(folder)
+    parts = Path(shown).parts
+    if len(shown) > width and len(parts) > 3:
+        shown = str(Path(parts[0], parts[1] if parts[0] == "/" else "", "…", *parts[-2:]))
+    return shown

@@ -18,6 +18,7 @@ from textual.color import Color
 from textual.screen import Screen
 from textual.widgets import RichLog, Static
 
+from rapide_shell.causes import CAUSE_LOOKS, DeliveryKind, causes_of, wiring_deliveries
 from rapide_shell.render import counted
 from rapide_shell.tui.live import NotificationBatch
 from rapide_shell.tui.panels import PANELS, SessionPanel
@@ -96,6 +97,7 @@ class SessionView:
         """Throttled redraws waiting for their turn."""
         self._panels: list[SessionPanel] | None = None
         self._was_running = False
+        self._wiring: tuple[Any, DeliveryKind] | None = None
         self.note = ""
         """A last piece of the status line, shown while there is room (where the last
         screenshot went)."""
@@ -283,7 +285,7 @@ class SessionView:
             StatusPart(Text(counted(errors, "error"), error_style), 1 if errors else 5),
         ]
         if self.note:
-            parts.append(StatusPart(Text(self.note, "italic"), 9))
+            parts.append(StatusPart(Text(self.note, "italic"), 3))
         status = self.screen.query_one("#status", Static)
         width = status.size.width or self.screen.size.width
         # Always one line: no layout needed.
@@ -323,9 +325,18 @@ class SessionView:
         poset = self.session.computation.poset
         if not inspectors or event not in poset:
             return
+        causes = causes_of(event, poset, self._deliveries())
         inspectors.first().show_event(
             event,
-            list(poset.causes(event)),
+            [cause.event for cause in causes],
             list(poset.effects(event)),
             causal_history(event, poset.causes),
+            [f"{cause.event.id} {CAUSE_LOOKS[cause.kind].meaning}" for cause in causes],
         )
+
+    def _deliveries(self) -> DeliveryKind:
+        """Which kind of connection delivers what to whom, in the session's architecture."""
+        description = self.session.description
+        if self._wiring is None or self._wiring[0] is not description:
+            self._wiring = (description, wiring_deliveries(description))
+        return self._wiring[1]

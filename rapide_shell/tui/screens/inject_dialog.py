@@ -83,6 +83,11 @@ class InjectDialog(ModalScreen[str | None]):
     async def _name_changed(self, changed: Input.Changed) -> None:
         await self._show_fields(changed.value.strip())
 
+    @on(Input.Changed)
+    def _clear_error(self) -> None:
+        """An error says what was wrong with what was typed: typing again clears it."""
+        self.query_one("#inject-error", Static).update("")
+
     async def _show_fields(self, name: str) -> None:
         if name == self._shown_action:
             return

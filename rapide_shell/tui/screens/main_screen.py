@@ -59,8 +59,8 @@ class MainScreen(Screen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        # Quitting and screenshots are the app's actions; they are listed here so that
-        # the footer shows every key of this screen, in this order. No letter key of
+        # Quitting is the app's action, listed here so that the footer shows it first
+        # (F12, a screenshot, is the app's own key: it works over dialogs too). No letter key of
         # this screen changes the run: a letter typed outside the command bar goes to
         # the bar (see on_key), so typing a command never steps, runs or injects.
         Binding("ctrl+q", "app.quit", "Quit", id="quit", priority=True),
@@ -72,7 +72,6 @@ class MainScreen(Screen[None]):
         Binding("f4", "watch", "Watch", id="watch"),
         Binding("f7", "break", "Break", id="break"),
         Binding("f8", "full_screen", "Full", id="full_screen"),
-        Binding("f12", "app.screenshot", "SVG", id="screenshot"),
         Binding("colon", "focus_bar", "Command bar", show=False, id="focus_bar"),
         Binding("question_mark", "help", "Help", show=False, id="help_key"),
         *(

@@ -122,6 +122,7 @@ class Inspector(ScrollView, can_focus=True):
         self._link_rows: list[int] = []
         """Line index of each link, in link order."""
         self._link_ids: list[str] = []
+        self._cause_notes: list[str] = []
 
     @property
     def link_ids(self) -> list[str]:
@@ -134,9 +135,12 @@ class Inspector(ScrollView, can_focus=True):
         causes: Sequence[Event],
         effects: Sequence[Event],
         history: Sequence[str],
+        cause_notes: Sequence[str] = (),
     ) -> None:
-        """Shows ``event`` with its direct ``causes`` and ``effects`` and history lines."""
+        """Shows ``event`` with its direct ``causes`` and ``effects`` and history lines;
+        ``cause_notes`` (one per cause, if given) say why each cause is one."""
         self._shown = (event, list(causes), list(effects), list(history))
+        self._cause_notes = list(cause_notes)
         self._link_ids = [f"cause:{c.id}" for c in causes] + [f"effect:{e.id}" for e in effects]
         self.set_reactive(Inspector.link_cursor, 0)
         self._build()
@@ -200,6 +204,9 @@ class Inspector(ScrollView, can_focus=True):
                 component = "inspector--cursor" if cursor else "inspector--link"
                 add(Text(f"{arrow} {linked.id} {linked.name}", no_wrap=True, overflow="ellipsis"),
                     component)
+                if number < len(causes) and number < len(self._cause_notes):
+                    add(Text(f"   {self._cause_notes[number]}", no_wrap=True,
+                             overflow="ellipsis"), "inspector--hint")
             add(Text("causal history"), "inspector--heading")
             for line in history:
                 add(Text(line, no_wrap=True, overflow="ellipsis"), "inspector--history")
