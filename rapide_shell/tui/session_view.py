@@ -123,15 +123,18 @@ class SessionView:
         self._batch = NotificationBatch()
         self._redraw_all()
 
-    def inspect(self, event: Event, *, followed: bool = False) -> None:
+    def inspect(
+        self, event: Event, *, followed: bool = False, move_timeline: bool = True
+    ) -> None:
         """Shows ``event`` in the inspector and its causal past and future in the
-        Timeline and the graph; while following a run, now and then only."""
+        Timeline (which moves onto it, unless ``move_timeline`` is False: it was chosen
+        there) and the graph; while following a run, now and then only."""
         if followed:
             # Following a run: show the newest event now and then, not per frame.
             self._throttle("inspector", self._inspect_selected)
         else:
             self._show_in_inspector(event)
-            self._show_cone(event)
+            self._show_cone(event, move_timeline=move_timeline)
 
     def highlight_queue_connection(self, connection_index: int | None) -> None:
         """Highlights in the graph the connection of the dispatch highlighted in the queue."""
@@ -307,16 +310,17 @@ class SessionView:
         event = self.screen.query_one(EventLog).selected_event
         if event is not None:
             self._show_in_inspector(event)
-            self._show_cone(event)
+            self._show_cone(event, move_timeline=False)  # it follows the run by itself
 
-    def _show_cone(self, event: Event) -> None:
+    def _show_cone(self, event: Event, *, move_timeline: bool = True) -> None:
         """The event's causal past and future: the Timeline moves onto it, the graph
         marks the components they went through."""
         timelines = self.screen.query(TimelinePanel)
         poset = self.session.computation.poset
         if not timelines or event not in poset:
             return
-        timelines.first().select_id(event.id)
+        if move_timeline:
+            timelines.first().select_id(event.id)
         past, future = causal_cone(event, poset)
         self.screen.query_one(ConnectionGraph).mark_cone(event.source or "", past, future)
 

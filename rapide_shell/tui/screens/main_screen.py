@@ -199,8 +199,10 @@ class MainScreen(Screen[None]):
 
     @on(TimelinePanel.EventSelected)
     def _timeline_selected(self, selected: TimelinePanel.EventSelected) -> None:
-        # The log follows the Timeline's cursor; its own EventSelected shows the event.
-        self.query_one(EventLog).select_id(selected.event.id)
+        # The log moves with the Timeline's cursor, quietly: the Timeline is where the
+        # choice was made, so it is not moved again by the echo.
+        self.query_one(EventLog).select_id(selected.event.id, announce=False)
+        self.view.inspect(selected.event, move_timeline=False)
 
     @on(EventLog.EventChosen)
     def _look_into(self, chosen: EventLog.EventChosen) -> None:

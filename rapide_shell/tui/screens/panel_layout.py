@@ -63,6 +63,7 @@ class PanelLayout:
         """Shows and hides the panels of each slot, and says in each shown panel's title
         which key brings its hidden neighbours."""
         self.wide = self.screen.size.width >= WIDE_COLUMNS
+        self.screen.set_class(self.wide, "wide")
         for panel in PANELS:
             if panel.slot is None:
                 continue

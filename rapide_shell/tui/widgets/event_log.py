@@ -186,13 +186,14 @@ class EventLog(ScrollView, can_focus=True):
             self._line_cache.discard(index)
             self.refresh()
 
-    def select_id(self, event_id: str) -> bool:
-        """Moves the cursor to the event with ``event_id``; False if it is not in the log."""
+    def select_id(self, event_id: str, *, announce: bool = True) -> bool:
+        """Moves the cursor to the event with ``event_id`` (posting EventSelected unless
+        ``announce`` is False); False if it is not in the log."""
         index = self._index_of.get(event_id)
         if index is None:
             return False
         self.following = index == len(self._events) - 1
-        self._move_cursor(index)
+        self._move_cursor(index, announce=announce)
         return True
 
     def _widen_columns(self, added: list[Event]) -> None:
@@ -221,7 +222,7 @@ class EventLog(ScrollView, can_focus=True):
             # Until the layout shows the scrollbar the log cannot scroll: try again then.
             self.call_after_refresh(self._scroll_cursor_into_view)
 
-    def _move_cursor(self, index: int, followed: bool = False) -> None:
+    def _move_cursor(self, index: int, followed: bool = False, announce: bool = True) -> None:
         if not self._events:
             return
         index = max(0, min(index, len(self._events) - 1))
@@ -230,7 +231,8 @@ class EventLog(ScrollView, can_focus=True):
         if old != index:
             # Every line may change: the marks of the causal past and future move too.
             self._line_cache.clear()
-            self.post_message(self.EventSelected(self._events[index], followed))
+            if announce:
+                self.post_message(self.EventSelected(self._events[index], followed))
         self._scroll_cursor_into_view()
         self.refresh()
 

@@ -324,8 +324,12 @@ class TimelinePanel(ScrollView, can_focus=True):
         return max(1, self.scrollable_content_region.height - self._header_height())
 
     def _resize(self) -> None:
+        was_scrolling = self.show_vertical_scrollbar
         width = max(self.grid.width + CAUSES_ROOM, self.scrollable_content_region.width)
         set_virtual_size(self, Size(width, len(self._rows) + self._header_height()))
+        if not was_scrolling:
+            # Until the layout shows the scrollbar the panel cannot scroll: try again then.
+            self.call_after_refresh(self._scroll_cursor_into_view)
 
     def _scroll_cursor_into_view(self) -> None:
         if self.cursor < 0:
