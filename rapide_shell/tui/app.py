@@ -96,11 +96,14 @@ class RapideApp(App[None]):
         self.main_screen.view.redraw_status()
         return saved
 
-    def action_screenshot(self) -> None:
-        """Saves an SVG picture of the screen (see :meth:`save_screenshot_file`)."""
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """Saves an SVG picture of the screen (see :meth:`save_screenshot_file`;
+        ``path``, a folder, joins ``filename`` when both are given)."""
         output = self.main_screen.output
+        if filename is not None and path is not None:
+            filename = str(Path(path) / filename)
         try:
-            saved = self.save_screenshot_file()
+            saved = self.save_screenshot_file(filename)
         except OSError as error:
             output.write(Text(
                 f"error: cannot save the screenshot: {error.strerror} ({error.filename})",
