@@ -47,8 +47,8 @@ class CauseKind(StrEnum):
 @dataclass(frozen=True)
 class CauseLook:
     """How a cause kind is shown: a one-cell ``mark`` (drawn before the cause's id and
-    along the Timeline's links), a ``short`` word, and what it means in a sentence that
-    follows the cause ("e4 was delivered to me through a pipe")."""
+    along the Timeline's links), a ``short`` word, and what it means, said of the cause
+    ("e4: delivered through a pipe")."""
 
     mark: str
     short: str
@@ -56,15 +56,13 @@ class CauseLook:
 
 
 CAUSE_LOOKS: dict[CauseKind, CauseLook] = {
-    CauseKind.CONNECT: CauseLook("─", "connect", "was delivered through a connect"),
-    CauseKind.PIPE: CauseLook("═", "pipe", "was delivered through a pipe"),
-    CauseKind.AGENT: CauseLook("┄", "agent", "was delivered through an agent"),
-    CauseKind.THEN: CauseLook("↓", "then", "was emitted just before by the same handler run"),
-    CauseKind.RETURN: CauseLook("↩", "return", "ended a connect delivery the emitter waited on"),
-    CauseKind.PIPE_ORDER: CauseLook(
-        "⇊", "pipe order", "came before it through the same pipe (the pipe's order)"
-    ),
-    CauseKind.GIVEN: CauseLook("+", "given", "was named as a cause by the emitter"),
+    CauseKind.CONNECT: CauseLook("─", "connect", "delivered to it through a connect"),
+    CauseKind.PIPE: CauseLook("═", "pipe", "delivered to it through a pipe"),
+    CauseKind.AGENT: CauseLook("┄", "agent", "delivered to it through an agent"),
+    CauseKind.THEN: CauseLook("↓", "then", "emitted just before it by the same handler run"),
+    CauseKind.RETURN: CauseLook("↩", "return", "the end of a connect its emitter waited on"),
+    CauseKind.PIPE_ORDER: CauseLook("⇊", "pipe order", "earlier through the same pipe"),
+    CauseKind.GIVEN: CauseLook("+", "given", "named as a cause by its emitter"),
 }
 """Every cause kind's look; a test checks that it has every CauseKind."""
 

@@ -164,11 +164,13 @@ class LaneGrid:
 
     # -- header -------------------------------------------------------------------------
 
-    def header(self) -> list[list[Cell]]:
-        """The lane names (folded over as many rows as the longest needs, a collapsed
-        lane by its first letter), then a row of the kinds of connection feeding each."""
+    def header(self, fold: bool = True) -> list[list[Cell]]:
+        """The lane names (folded over as many rows as the longest needs, or with
+        ``fold`` False cut with "…" on one; a collapsed lane by its first letter), then
+        a row of the kinds of connection feeding each."""
         names = {
-            lane: [lane[:1]] if lane in self.collapsed else _fold(lane, self.lane_width)
+            lane: [lane[:1]] if lane in self.collapsed
+            else _fold(lane, self.lane_width) if fold else [shorten(lane, self.lane_width)]
             for lane in self.lanes
         }
         depth = max((len(folded) for folded in names.values()), default=1)

@@ -79,6 +79,8 @@ class GraphPicture:
     """How many labels did not fit beside their track and went to the legend."""
     crossings: int = 0
     """Cells where a line crosses another edge's line (fewer reads more easily)."""
+    far_labels: int = 0
+    """Labels written further along their track's row than beside or inside it."""
     layout: list[list[str]] = field(default_factory=list)
     """The rows of boxes, top to bottom, each left to right."""
     routes: list[list[tuple[int, int]]] = field(default_factory=list)
@@ -109,6 +111,7 @@ def draw_graph(
     max_width: int | None = None,
     compact: bool = False,
     layout: Sequence[Sequence[str]] | None = None,
+    gap: int | None = None,
 ) -> GraphPicture:
     """Draws ``spec`` with per-connection delivery counts and pipe queue depths.
 
@@ -118,19 +121,22 @@ def draw_graph(
     is what the rows of boxes are wrapped to, and a label that would reach past it is put
     inside or left of its track, or else in a legend. ``compact`` draws tighter boxes.
     ``layout`` (a previous picture's ``layout``) keeps the boxes where they were.
+    ``gap`` (columns between boxes; BOX_GAP by default) spreads the boxes, so that the
+    tracks between them are long enough to hold their labels.
     """
     names = _all_names(spec)
     interfaces = dict.fromkeys(names, "") | dict(spec.components)
     if not show_interfaces:
         interfaces = dict.fromkeys(names, "")
-    gap = BOX_GAP - 1 if compact else BOX_GAP
+    if gap is None:
+        gap = BOX_GAP - 1 if compact else BOX_GAP
     if layout is None:
         layout = _choose_layout(spec, names, interfaces, gap, compact, max_width)
     plan = _Plan(spec, [list(row) for row in layout], interfaces, gap, compact)
     pictures = [
         plan.draw(order, delivered or {}, queued or {}, max_width) for order in TRACK_ORDERS
     ]
-    return min(pictures, key=lambda p: (p.legend_size, p.crossings))
+    return min(pictures, key=lambda p: (p.legend_size, p.far_labels, p.crossings))
 
 
 def _all_names(spec: GraphSpec) -> list[str]:
@@ -352,7 +358,7 @@ class _Plan:
         }
         return GraphPicture(
             width=used, rows=rows, lane_rows=lane_rows, boxes=boxes, legend_size=len(legend),
-            crossings=grid.crossings, layout=[list(row) for row in self.layout],
+            crossings=grid.crossings, far_labels=grid.far_labels, layout=[list(row) for row in self.layout],
             routes=[paths[k] for k in range(len(edges))],
         )
 

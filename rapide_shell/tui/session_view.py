@@ -75,16 +75,21 @@ def causal_cone(event: Event, poset: Any, limit: int = CONE_WALK) -> tuple[set[s
 
 
 class SessionView:
-    """Redraws ``screen``'s panels from ``session``'s notifications.
+    """Redraws ``screen``'s panels from ``session``'s notifications; ``fit`` sizes the
+    panels to their content when the queue or the graph changed.
 
     :meth:`attach` subscribes to the session (before it starts, so that nothing it
     reports is missed), :meth:`redraw_all` draws everything from the session's state,
     :meth:`detach` unsubscribes.
     """
 
-    def __init__(self, screen: Screen[Any], session: Session) -> None:
+    def __init__(
+        self, screen: Screen[Any], session: Session, fit: Callable[[], None] = lambda: None
+    ) -> None:
         self.screen = screen
         self.session = session
+        self._fit = fit
+        """Sizes the panels to what they hold again (the queue and the graph changed)."""
         self._unsubscribe: Callable[[], None] | None = None
         self._batch = NotificationBatch()
         self._draw_scheduled = False
@@ -252,6 +257,7 @@ class SessionView:
         graph = self.screen.query_one(ConnectionGraph)
         graph.update_counts(self._delivered, queued)
         self._redraw_highlight()
+        self._fit()  # the queue and the graph take the room their content asks for
 
     def _redraw_highlight(self) -> None:
         connection = self._queue_connection
@@ -335,7 +341,8 @@ class SessionView:
             [cause.event for cause in causes],
             list(poset.effects(event)),
             causal_history(event, poset.causes),
-            [f"{cause.event.id} {CAUSE_LOOKS[cause.kind].meaning}" for cause in causes],
+            [f"{CAUSE_LOOKS[cause.kind].mark} {CAUSE_LOOKS[cause.kind].meaning}"
+             for cause in causes],
         )
 
     def _deliveries(self) -> DeliveryKind:

@@ -127,13 +127,16 @@ def workbench_variables(variables: Mapping[str, str]) -> dict[str, str]:
     for kind, colour_name in KIND_COLOURS.items():
         out[f"rapide-{kind}"] = out[f"rapide-{colour_name}"]
     out["rapide-border"] = out["rapide-muted"]
-    out["rapide-focus"] = out["rapide-accent"]
     cursor = resolve(variables["block-cursor-background"], surface, terminal_text)
     out["rapide-cursor-background"] = cursor.hex
     wanted = resolve(variables["block-cursor-foreground"], cursor, terminal_text)
     out["rapide-cursor-text"] = text_on(cursor, wanted).hex
     blurred = surface.blend(cursor, 0.25)
     out["rapide-cursor-blurred"] = blurred.hex
+    # The selected component's box: the focus colour on the blurred cursor's ground.
+    out["rapide-focus"] = readable(
+        resolve(variables["accent"], surface, terminal_text), [*grounds, blurred], foreground
+    ).hex
     out["rapide-cursor-blurred-text"] = text_on(blurred, foreground).hex
     out["rapide-on-primary"] = text_on(
         resolve(variables["primary"], surface, terminal_text), foreground

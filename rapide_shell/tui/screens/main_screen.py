@@ -88,7 +88,7 @@ class MainScreen(Screen[None]):
         self.session = session
         self.script = script
         self.speed = speed
-        self.view = SessionView(self, session)
+        self.view = SessionView(self, session, fit=self.fit_panels)
         """Draws what the session reports on this screen's panels."""
         self.panel_layout = PanelLayout(self)
         """Where the panels go: slots, row heights, full screen."""
@@ -150,15 +150,16 @@ class MainScreen(Screen[None]):
         footer.compact = self.size.width < COMPACT_FOOTER_COLUMNS
         footer.show_command_palette = not footer.compact  # ctrl+p is in the help
         self.view.redraw_status()
-        self.call_after_refresh(self.fit_rows)
+        self.call_after_refresh(self.fit_panels)
 
-    def fit_rows(self) -> None:
-        """Gives the rows the heights their panels' content asks for."""
+    def fit_panels(self) -> None:
+        """Gives the queue and the rows the room their panels' content asks for."""
         graph = self.query_one(ConnectionGraph)
         picture = graph.picture
+        queue = self.query_one(DispatchQueue)
+        self.panel_layout.fit_queue(queue.content_width)
         self.panel_layout.fit_rows(
-            picture.height if picture is not None else 0,
-            self.query_one(DispatchQueue).option_count,
+            picture.height if picture is not None else 0, queue.option_count
         )
 
     def on_screen_resume(self) -> None:

@@ -19,6 +19,9 @@ TOP_SHARE = 0.45
 """The top row (graph and queue) never takes more than this share of the panels' room."""
 BOTTOM_SHARE = 0.34
 """The bottom row (output, watches) takes this share of what the top row leaves."""
+QUEUE_COLUMNS, QUEUE_SHARE, QUEUE_STEP = 30, 0.38, 8
+"""The queue is at least QUEUE_COLUMNS wide, at most QUEUE_SHARE of the screen, and
+grows or shrinks QUEUE_STEP columns at a time."""
 MIN_TOP, MIN_BOTTOM = 6, 5
 """The fewest lines the top and bottom rows get (borders included)."""
 
@@ -74,6 +77,17 @@ class PanelLayout:
                 if other is not panel and not self.shows(other)
             ]
             widget.border_title = panel.title + (f"  ({', '.join(others)})" if others else "")
+
+    def fit_queue(self, queue_width: int) -> None:
+        """Sizes the queue to its longest line (in steps, so that a run does not make
+        the graph beside it redraw at every dispatch), between QUEUE_COLUMNS and
+        QUEUE_SHARE of the screen: the graph gets what the queue does not need."""
+        screen = self.screen
+        wanted = -(-(queue_width + BORDERS + 2) // QUEUE_STEP) * QUEUE_STEP
+        width = max(QUEUE_COLUMNS, min(wanted, int(screen.size.width * QUEUE_SHARE)))
+        queue = screen.query_one("#queue", Widget)
+        if queue.styles.width is None or queue.styles.width.value != width:
+            queue.styles.width = width
 
     def fit_rows(self, graph_lines: int, queue_lines: int) -> None:
         """Sizes the rows: the top one to the taller of the graph's picture and the

@@ -15,7 +15,7 @@ from textual.strip import Strip
 
 from rapide_shell.tui.graph_canvas import Role
 from rapide_shell.tui.graph_model import GraphSpec, spec_from_description
-from rapide_shell.tui.graph_picture import GraphPicture, draw_graph
+from rapide_shell.tui.graph_picture import BOX_GAP, GraphPicture, draw_graph
 
 if TYPE_CHECKING:
     from rapide_shell.session import Session
@@ -58,7 +58,7 @@ class ConnectionGraph(ScrollView):
         self._drawn_for_width = -1
         # How the last full choice drew it (interfaces?, compact?, rows of boxes): new
         # counts are drawn the same way, so boxes do not move as the counts change.
-        self._drawing: tuple[bool, bool, list[list[str]]] | None = None
+        self._drawing: tuple[bool, bool, int | None, list[list[str]]] | None = None
         self._cone: tuple[str, frozenset[str], frozenset[str]] = ("", frozenset(), frozenset())
 
     @property
@@ -89,10 +89,11 @@ class ConnectionGraph(ScrollView):
         self._delivered = dict(delivered)
         self._queued = dict(queued)
         if self._spec is not None and self._drawing is not None:
-            show_interfaces, compact, layout = self._drawing
+            show_interfaces, compact, gap, layout = self._drawing
             self._set_picture(draw_graph(
                 self._spec, self._delivered, self._queued, show_interfaces=show_interfaces,
                 compact=compact, max_width=self._drawn_for_width or None, layout=layout,
+                gap=gap,
             ))
         else:
             self._redraw()
@@ -126,23 +127,42 @@ class ConnectionGraph(ScrollView):
         available = self.scrollable_content_region.width
         visible_rows = self.scrollable_content_region.height
         # Of the drawings that fit the width: the one with the fewest labels sent to the
-        # legend, then the fewest rows below the panel's bottom (it is short), then the
-        # most informative (interface names, roomy boxes).
+        # legend, then the fewest written away from their track, then the fewest rows
+        # below the panel's bottom (it is short), then the most informative (interface
+        # names, roomy boxes). Spreading the boxes makes tracks long enough to hold
+        # their labels, where the width allows.
         candidates = []
-        for preference, (show_interfaces, compact) in enumerate(
-            ((True, False), (False, False), (False, True))
+        spread = self._spread_gap(available)
+        for preference, (show_interfaces, compact, gap) in enumerate(
+            ((True, False, None), (False, False, None), (False, True, None),
+             *(((True, False, spread), (False, False, spread)) if spread else ()))
         ):
             picture = draw_graph(
-                self._spec, self._delivered, self._queued,
-                show_interfaces=show_interfaces, compact=compact, max_width=available or None,
+                self._spec, self._delivered, self._queued, show_interfaces=show_interfaces,
+                compact=compact, max_width=available or None, gap=gap,
             )
-            rank = (picture.width > available, picture.legend_size,
+            rank = (picture.width > available, picture.legend_size, picture.far_labels,
                     max(picture.height - visible_rows, 0), preference)
-            candidates.append((rank, show_interfaces, compact, picture))
-        _, show_interfaces, compact, picture = min(candidates, key=lambda c: c[0])
-        self._drawing = (show_interfaces, compact, picture.layout)
+            candidates.append((rank, show_interfaces, compact, gap, picture))
+        _, show_interfaces, compact, gap, picture = min(candidates, key=lambda c: c[0])
+        self._drawing = (show_interfaces, compact, gap, picture.layout)
         self._drawn_for_width = available
         self._set_picture(picture)
+
+    def _spread_gap(self, available: int) -> int | None:
+        """Columns between boxes that spread one row of them over ``available``, long
+        enough for the longest label (None: no room to spread)."""
+        spec = self._spec
+        if spec is None or not spec.edges or available <= 0:
+            return None
+        names = {name for name, _ in spec.components} | {
+            end for edge in spec.edges for end in (edge.source, edge.target)
+        }
+        boxes = sum(len(name) + 6 for name in names)
+        room = (available - boxes - 2 * len(spec.edges)) // max(1, len(names) - 1)
+        longest = max(len(edge.pattern) + len(edge.kind) + 12 for edge in spec.edges)
+        gap = min(room, longest)
+        return gap if gap > BOX_GAP + 2 else None
 
     def _set_picture(self, picture: GraphPicture) -> None:
         self._picture = picture

@@ -56,6 +56,8 @@ class DispatchQueue(ThemedLines, OptionList):
         self._shown_ids: list[int] = []
         self._pending_ids: list[int] | None = None  # None: nothing shown yet
         self._next_id: int | None = None
+        self.content_width = 0
+        """The width of the longest line listed (the screen sizes the panel by it)."""
 
     @property
     def dispatch_ids(self) -> list[int]:
@@ -116,6 +118,10 @@ class DispatchQueue(ThemedLines, OptionList):
         if not options:
             options.append(Option(Text("nothing pending", "dim"), id="empty", disabled=True))
         self.set_options(options)
+        self.content_width = max(
+            (option.prompt.cell_len for option in options if isinstance(option.prompt, Text)),
+            default=0,
+        )
         self.border_title = f"Queue ({len(pending)})"
         if previous is not None and previous.startswith("dispatch:"):
             try:

@@ -34,8 +34,29 @@ def _time(event: Event) -> str:
     return f"{timestamp:g}" if isinstance(timestamp, int | float) else ""
 
 
+#: When the panel is narrow, these columns give up room (in this order) down to these
+#: widths, so that the payload keeps PAYLOAD_MIN columns.
+SHRINKABLE = {"name": 12, "source": 8}
+PAYLOAD_MIN = 12
+
+
 def _cell(text: str, width: int) -> str:
-    return shorten(text, width).ljust(width)
+    """``text`` in a column ``width`` wide: cut with "…" to leave a blank before the next."""
+    return shorten(text, width - 1).ljust(width)
+
+
+def fitted_widths(widths: dict[str, int], room: int) -> dict[str, int]:
+    """The column widths to draw in ``room`` cells: ``widths`` as they are when the
+    payload keeps PAYLOAD_MIN columns, else with the SHRINKABLE columns narrowed."""
+    fitted = dict(widths)
+    excess = 1 + sum(fitted.values()) + PAYLOAD_MIN - room
+    for column, narrowest in SHRINKABLE.items():
+        if excess <= 0:
+            break
+        give = min(excess, max(0, fitted[column] - narrowest))
+        fitted[column] -= give
+        excess -= give
+    return fitted
 
 
 class EventLog(ScrollView, can_focus=True):
@@ -324,7 +345,8 @@ class EventLog(ScrollView, can_focus=True):
         return strip
 
     def _header(self, width: int) -> Strip:
-        text = " " + "".join(_cell(column, width) for column, width in self._widths.items())
+        widths = fitted_widths(self._widths, width)
+        text = " " + "".join(_cell(column, width) for column, width in widths.items())
         text += "payload"
         style = self.get_component_rich_style("event-log--header")
         return Strip([Segment(text, style)]).crop_extend(0, width, style)
@@ -359,13 +381,14 @@ class EventLog(ScrollView, can_focus=True):
             return self.rich_style + self.get_component_rich_style(component, partial=True) + row
 
         failed = event.id in self._failed
-        widths = self._widths
+        widths = fitted_widths(self._widths, width)
+        payload_room = max(PAYLOAD_MIN, width - 1 - sum(widths.values()))
         segments = [
             Segment("✗" if failed else " ", part("event-log--error")),
             Segment(_cell(event.id, widths["id"]), part("event-log--id")),
             Segment(_cell(_time(event), widths["time"]), base),
             Segment(_cell(event.source or "", widths["source"]), part("event-log--source")),
             Segment(_cell(event.name, widths["name"]), part("event-log--name")),
-            Segment(payload_text(event.payload, max(10, width)), base),
+            Segment(payload_text(event.payload, payload_room), base),
         ]
         return Strip(segments).crop_extend(0, width, base)

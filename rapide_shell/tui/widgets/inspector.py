@@ -190,10 +190,12 @@ class Inspector(ScrollView, can_focus=True):
             add(Text("Select an event in the log."), "inspector--hint")
         else:
             event, causes, effects, history = self._shown
-            add(Text.assemble(
+            title = Text.assemble(
                 (event.id, "bold"), "  ", (event.name, "bold"),
                 "  from ", (event.source or "?", "italic"),
-            ), "inspector--title")
+            )
+            title.no_wrap, title.overflow = True, "ellipsis"
+            add(title, "inspector--title")
             add(payload_view(event.payload))
             links = [("← cause  ", e) for e in causes] + [("→ effect ", e) for e in effects]
             if not links:

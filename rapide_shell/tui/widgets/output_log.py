@@ -2,11 +2,48 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.text import Text
 from textual.widgets import RichLog
 
 from rapide_shell.tui.theme_colours import ThemedLines
 
+HANGING_INDENT = 4
+"""How far a long line's continuation is set in, so it never reads as a line of its own."""
+
+
+class Hanging:
+    """A line of text that, too long for the panel, goes on below set in by
+    HANGING_INDENT cells, broken between words."""
+
+    def __init__(self, text: Text) -> None:
+        self.text = text
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = options.max_width
+        if self.text.cell_len <= width or width <= HANGING_INDENT + 8:
+            yield self.text
+            return
+        hanging = Text(end=self.text.end)
+        for number, line in enumerate(self.text.wrap(console, width - HANGING_INDENT)):
+            if number:
+                hanging.append("\n" + " " * HANGING_INDENT)
+            line.rstrip()
+            hanging.append_text(line)
+        hanging.no_wrap = True
+        yield hanging
+
 
 class OutputLog(ThemedLines, RichLog):
     """A RichLog whose lines draw the named colours of shared text (what commands print
-    for the REPL as well) in the theme's readable colours."""
+    for the REPL as well) in the theme's readable colours, and whose long lines of text
+    go on set in (see :class:`Hanging`)."""
+
+    def write(self, content: Any, *args: Any, **options: Any) -> OutputLog:
+        """Writes ``content`` at the bottom; a line of text too long hangs."""
+        if isinstance(content, Text) and "\n" not in content.plain:
+            content = Hanging(content)
+        super().write(content, *args, **options)
+        return self

@@ -34,6 +34,8 @@ if TYPE_CHECKING:
     from rapide_shell.session import Session
     from rapide_shell.tui.live import NotificationBatch
 
+#: From this many lines on, the panel folds long lane names over two header lines.
+TALL_ENOUGH_TO_FOLD = 20
 #: Cells kept right of the lanes for the causes ("← ═e3 ⇊e13") before lanes narrow.
 CAUSES_ROOM = 14
 
@@ -158,7 +160,10 @@ class TimelinePanel(ScrollView, can_focus=True):
 
     def _header_rows(self) -> list[list[tuple[str, Role]]]:
         if self._header is None:
-            self._header = self.grid.header()
+            # Lane names folded over two lines when the panel is tall enough to spare
+            # one, else cut on one.
+            tall = self.scrollable_content_region.height >= TALL_ENOUGH_TO_FOLD
+            self._header = self.grid.header(fold=tall)
         return self._header
 
     def show_session(self, session: Session) -> None:

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from rapide_shell.session import Session
     from rapide_shell.tui.live import NotificationBatch
 
+#: Cells left of a watch's label (the tree's guide and expander).
+LABEL_INDENT = 3
 #: Matches listed under an expanded watch; older ones are counted, not listed.
 SHOWN_MATCHES = 500
 
@@ -105,16 +107,25 @@ class WatchPanel(ThemedLines, Tree[tuple[str, ...] | int]):
         if self.cursor_line < 0 and self.root.children:
             self.cursor_line = 0
 
-    @staticmethod
-    def _label(entry: WatchEntry) -> Text:
+    def _label(self, entry: WatchEntry) -> Text:
         count = entry.count
-        # The count first: a long pattern is cut at the panel's edge, the count never.
-        return Text.assemble(
+        # The count first: a long pattern is cut with "…" at the panel's edge, the
+        # count never.
+        label = Text.assemble(
             (f"w{entry.watch_id} ", "bold"),
             (f"[{count}]", "bold reverse" if count else "dim"),
             " ",
             entry.pattern,
         )
+        room = self.scrollable_content_region.width - LABEL_INDENT
+        if room > 0:
+            label.truncate(room, overflow="ellipsis")
+        return label
+
+    def on_resize(self) -> None:
+        """Cuts the watches' patterns again to the new width."""
+        for watch_id, node in self._watch_nodes.items():
+            node.set_label(self._label(self._watch_entries[watch_id]))
 
     def _fill(self, node: TreeNode, entry: WatchEntry) -> None:
         node.remove_children()

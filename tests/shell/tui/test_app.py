@@ -313,7 +313,7 @@ async def test_screenshot_is_a_command_of_the_tui_with_help_and_completion(shop_
         shown = "\n".join(line.text for line in app.main_screen.output.lines)
         assert "screenshot [FILE.svg]" in shown and "Save an SVG picture" in shown
         await type_command(pilot, "help screenshot")
-        shown = "\n".join(line.text for line in app.main_screen.output.lines)
+        shown = " ".join(" ".join(line.text for line in app.main_screen.output.lines).split())
         assert "Only the TUI has this" in shown
         assert app.main_screen.complete("scr") == ["screenshot "]
         assert [hit.text async for hit in _palette(app).search("screenshot")]
@@ -574,17 +574,19 @@ async def test_a_long_queue_lists_the_first_of_each_kind_and_counts_the_rest(sho
         assert f"… {SHOWN_PER_KIND} more" in prompts[-1]
 
 
-async def test_the_screenshot_key_saves_an_svg_in_the_current_folder(
+async def test_the_screenshot_key_saves_an_svg_in_the_screenshot_folder(
     shop_path, tmp_path, monkeypatch
 ):
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("RAPIDE_SCREENSHOTS", str(tmp_path / "shots"))
     app = make_app(shop_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("f12")
         await pilot.pause()
-        (saved,) = tmp_path.glob("*.svg")
+        (saved,) = (tmp_path / "shots").glob("*.svg")
         assert saved.read_text(encoding="utf-8").startswith("<svg")
+        assert not list(tmp_path.glob("*.svg"))  # nothing left where the shell started
 
 
 async def test_a_screenshot_that_cannot_be_written_is_an_error_line(shop_path, tmp_path):

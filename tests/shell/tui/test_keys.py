@@ -137,7 +137,7 @@ async def test_f12_saves_a_screenshot_over_the_dialog_where_the_status_says(
         await settle(pilot)
         status = str(app.query_one("#status").render())
         assert "SVG saved in /tmp/…/" in status and status.endswith("/pictures")
-        said = "".join(line.text for line in app.main_screen.output.lines)  # wrapped
+        said = "".join(line.text.strip() for line in app.main_screen.output.lines)  # hanging
         assert f"screenshot saved to {saved[0]}" in said
 
 
