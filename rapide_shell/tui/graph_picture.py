@@ -358,7 +358,8 @@ class _Plan:
         }
         return GraphPicture(
             width=used, rows=rows, lane_rows=lane_rows, boxes=boxes, legend_size=len(legend),
-            crossings=grid.crossings, far_labels=grid.far_labels, layout=[list(row) for row in self.layout],
+            crossings=grid.crossings, far_labels=grid.far_labels,
+            layout=[list(row) for row in self.layout],
             routes=[paths[k] for k in range(len(edges))],
         )
 
