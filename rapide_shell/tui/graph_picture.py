@@ -112,11 +112,14 @@ def draw_graph(
     compact: bool = False,
     layout: Sequence[Sequence[str]] | None = None,
     gap: int | None = None,
+    running: Mapping[int, int] | None = None,
 ) -> GraphPicture:
     """Draws ``spec`` with per-connection delivery counts and pipe queue depths.
 
-    ``delivered`` and ``queued`` map connection indexes to counts (missing means 0);
-    pipes always show their queue depth. With ``show_interfaces`` each box also names
+    ``delivered`` (deliveries whose handlers finished, ``✓N``), ``running`` (delivered,
+    their handlers not finished yet, ``▸N running``, shown when there are any) and
+    ``queued`` map connection indexes to counts (missing means 0); pipes always show
+    their queue depth. With ``show_interfaces`` each box also names
     its interface, which costs width. ``max_width`` (the room on screen; None: no limit)
     is what the rows of boxes are wrapped to, and a label that would reach past it is put
     inside or left of its track, or else in a legend. ``compact`` draws tighter boxes.
@@ -134,7 +137,8 @@ def draw_graph(
         layout = _choose_layout(spec, names, interfaces, gap, compact, max_width)
     plan = _Plan(spec, [list(row) for row in layout], interfaces, gap, compact)
     pictures = [
-        plan.draw(order, delivered or {}, queued or {}, max_width) for order in TRACK_ORDERS
+        plan.draw(order, delivered or {}, queued or {}, max_width, running or {})
+        for order in TRACK_ORDERS
     ]
     return min(pictures, key=lambda p: (p.legend_size, p.far_labels, p.crossings))
 
@@ -168,7 +172,7 @@ def _choose_layout(
     return layout
 
 
-def _label(edge: GraphEdge, delivered: int, queued: int | None) -> list[Cell]:
+def _label(edge: GraphEdge, delivered: int, queued: int | None, running: int = 0) -> list[Cell]:
     pattern = edge.pattern
     if len(pattern) > MAX_PATTERN_CHARS:
         pattern = pattern[: MAX_PATTERN_CHARS - 1] + "…"
@@ -176,6 +180,7 @@ def _label(edge: GraphEdge, delivered: int, queued: int | None) -> list[Cell]:
     for text, role in (
         (f"{edge.kind} {pattern}", ("label", edge.index, edge.kind)),
         (f" ✓{delivered}", ("count", edge.index, edge.kind)),
+        (f" ▸{running} running" if running else "", ("count", edge.index, edge.kind)),
         (f" queued {queued}" if queued is not None else "", ("count", edge.index, edge.kind)),
     ):
         cells.extend((ch, role) for ch in text)
@@ -267,6 +272,7 @@ class _Plan:
     def draw(
         self, order: Callable[[tuple[int, int, int]], tuple[int, ...]],
         delivered: Mapping[int, int], queued: Mapping[int, int], max_width: int | None,
+        running: Mapping[int, int],
     ) -> GraphPicture:
         """The picture with each channel's tracks stacked by ``order``."""
         edges = self.spec.edges
@@ -303,7 +309,8 @@ class _Plan:
 
         labels = {
             k: _label(edge, delivered.get(edge.index, 0),
-                      queued.get(edge.index, 0) if edge.kind == "pipe" else None)
+                      queued.get(edge.index, 0) if edge.kind == "pipe" else None,
+                      running.get(edge.index, 0))
             for k, edge in enumerate(edges)
         }
         right = max((self.box_left[n] + self.box_width[n] for n in self.row_of), default=0)

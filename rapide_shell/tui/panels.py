@@ -92,7 +92,7 @@ class Panel:
 PANELS: tuple[Panel, ...] = (
     Panel(
         "graph", "graph", ConnectionGraph, row="top", key="1", title="Graph",
-        subtitle="──▶ connect  ══▶ pipe  ┄┄▶ agent  ✓ delivered",
+        subtitle="──▶ connect  ══▶ pipe  ┄┄▶ agent  ✓ finished  ▸ running",
     ),
     Panel(
         "queue", "queue", DispatchQueue, row="top", key="2", title="Queue",

@@ -94,6 +94,7 @@ class SessionView:
         self._batch = NotificationBatch()
         self._draw_scheduled = False
         self._delivered: Counter[int] = Counter()
+        self._started: Counter[int] = Counter()
         self._active_dispatch_connection: int | None = None
         self._queue_connection: int | None = None
         self._throttled: dict[str, float] = {}
@@ -176,11 +177,12 @@ class SessionView:
             latest = batch.problems[-1]
             self.screen.notify(latest.summary, title=latest.kind, severity="error", timeout=6)
         self._delivered.update(batch.delivered)
+        self._started.update(batch.started)
         if batch.last_started is not None:
             self._active_dispatch_connection = getattr(
                 batch.last_started.connection, "index", None
             )
-        if batch.queue_changed or batch.delivered:
+        if batch.queue_changed or batch.delivered or batch.started:
             self._throttle("queue", self._redraw_queue_and_counts)
         for hit in batch.breakpoint_hits:
             self.output.write(Text(
@@ -238,6 +240,7 @@ class SessionView:
 
     def _redraw_all(self) -> None:
         self._delivered.clear()
+        self._started.clear()
         self._active_dispatch_connection = None
         # What the system reported before this redraw (its start hooks, say) is kept
         # by the session: each panel draws it from there.
@@ -255,7 +258,7 @@ class SessionView:
                 queued[index] += 1
         self.screen.query_one(DispatchQueue).show_pending(pending, self.session.next_dispatch())
         graph = self.screen.query_one(ConnectionGraph)
-        graph.update_counts(self._delivered, queued)
+        graph.update_counts(self._delivered, queued, self._started - self._delivered)
         self._redraw_highlight()
         self._fit()  # the queue and the graph take the room their content asks for
 

@@ -54,6 +54,7 @@ class ConnectionGraph(ScrollView):
         self._spec: GraphSpec | None = None
         self._delivered: dict[int, int] = {}
         self._queued: dict[int, int] = {}
+        self._unfinished: dict[int, int] = {}
         self._picture: GraphPicture | None = None
         self._drawn_for_width = -1
         # How the last full choice drew it (interfaces?, compact?, rows of boxes): new
@@ -78,22 +79,31 @@ class ConnectionGraph(ScrollView):
         self._spec = spec
         self._delivered.clear()
         self._queued.clear()
+        self._unfinished.clear()
         self._redraw()
         # Before the first layout the width is unknown: draw again once it is.
         self.call_after_refresh(self._redraw_for_new_width)
 
-    def update_counts(self, delivered: Mapping[int, int], queued: Mapping[int, int]) -> None:
-        """Sets the deliveries done and the deliveries waiting, per connection index."""
-        if dict(delivered) == self._delivered and dict(queued) == self._queued:
+    def update_counts(
+        self, delivered: Mapping[int, int], queued: Mapping[int, int],
+        running: Mapping[int, int] | None = None,
+    ) -> None:
+        """Sets the deliveries finished, waiting and running (delivered, their handlers
+        not finished), per connection index."""
+        running = {index: count for index, count in (running or {}).items() if count > 0}
+        if (dict(delivered), dict(queued), running) == (
+            self._delivered, self._queued, self._unfinished
+        ):
             return
         self._delivered = dict(delivered)
         self._queued = dict(queued)
+        self._unfinished = running
         if self._spec is not None and self._drawing is not None:
             show_interfaces, compact, gap, layout = self._drawing
             self._set_picture(draw_graph(
                 self._spec, self._delivered, self._queued, show_interfaces=show_interfaces,
                 compact=compact, max_width=self._drawn_for_width or None, layout=layout,
-                gap=gap,
+                gap=gap, running=self._unfinished,
             ))
         else:
             self._redraw()
@@ -139,7 +149,7 @@ class ConnectionGraph(ScrollView):
         ):
             picture = draw_graph(
                 self._spec, self._delivered, self._queued, show_interfaces=show_interfaces,
-                compact=compact, max_width=available or None, gap=gap,
+                compact=compact, max_width=available or None, gap=gap, running=self._unfinished,
             )
             rank = (picture.width > available, picture.legend_size, picture.far_labels,
                     max(picture.height - visible_rows, 0), preference)

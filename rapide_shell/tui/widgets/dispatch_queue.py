@@ -24,6 +24,20 @@ SHOWN_PER_KIND = 25
 NEXT_MARK = "▶"
 
 
+def why_next(next_dispatch: Dispatch, pending: Sequence[Dispatch]) -> str:
+    """Why a plain step runs ``next_dispatch`` of ``pending``: a connect runs before
+    anything else (its emitter waits for it); otherwise the seed picks among the
+    agent deliveries and the pipe heads ready to start (a pipe delivers in order, so
+    only its head is ready), and with no agent delivery the oldest pipe head goes."""
+    if next_dispatch.kind == "connect":
+        return "connects run first"
+    agents = sum(1 for dispatch in pending if dispatch.kind == "agent")
+    pipes = len({getattr(d.connection, "index", d.id) for d in pending if d.kind == "pipe"})
+    if not agents:
+        return "the oldest pipe head" if pipes > 1 else "its pipe's head"
+    return f"the seed's pick of {agents + pipes} ready"
+
+
 class DispatchQueue(ThemedLines, OptionList):
     """Lists pending dispatches under a heading per kind, each with id, event and target.
 
@@ -91,6 +105,12 @@ class DispatchQueue(ThemedLines, OptionList):
                 dispatches.insert(SHOWN_PER_KIND - 1, next_dispatch)
         self._next_id = next_id if next_id in ids else None
         options: list[Option] = []
+        if self._next_id is not None and next_dispatch is not None:
+            why = Text.assemble(
+                (f"{NEXT_MARK} #{self._next_id} next: ", "bold"), why_next(next_dispatch, pending)
+            )
+            why.no_wrap, why.overflow = True, "ellipsis"
+            options.append(Option(why, id="why-next", disabled=True))
         self._connection_of = {}
         self._shown_ids = []
         for kind, dispatches in by_kind.items():

@@ -198,9 +198,18 @@ async def test_the_queue_marks_the_dispatch_a_plain_step_runs_and_keeps_it_curre
             assert marked is not None and queue.next_id == marked.id
             prompts = {option.id: str(option.prompt) for option in queue.options}
             assert [i for i, text in prompts.items() if text.startswith(NEXT_MARK)] == [
-                f"dispatch:{marked.id}"
+                "why-next", f"dispatch:{marked.id}"
             ]
             assert f"{NEXT_MARK} next #{marked.id}" in prompts[f"kind:{marked.kind}"]
+            # The first line says why it is next.
+            why = prompts["why-next"]
+            assert why.startswith(f"{NEXT_MARK} #{marked.id} next: ")
+            if marked.kind == "connect":
+                assert why.endswith("connects run first")
+            elif any(d.kind == "agent" for d in app.session.pending()):
+                assert "the seed's pick of" in why
+            else:
+                assert "pipe head" in why
             await pilot.press("escape", "f2")  # a plain step runs exactly the marked one
             await settle(pilot)
             assert marked.state == "done"
@@ -496,11 +505,11 @@ async def test_a_click_on_a_dispatch_only_moves_onto_it(shop_path):
         await type_command(pilot, "inject APIService.request type=query key=1")
         queue = app.query_one(DispatchQueue)
         pending = len(app.session.pending())
-        await pilot.click(DispatchQueue, offset=(5, 3))  # border, heading, #1, #2
+        await pilot.click(DispatchQueue, offset=(5, 4))  # border, why, heading, #1, #2
         await settle(pilot)
         assert len(app.session.pending()) == pending
-        assert queue.highlighted == 2
-        await pilot.click(DispatchQueue, offset=(5, 3), times=2)
+        assert queue.highlighted == 3
+        await pilot.click(DispatchQueue, offset=(5, 4), times=2)
         await settle(pilot)
         assert not app.session.computation.events_by_name("DatabaseService.result")
         assert app.session.computation.events_by_name("CacheService.stored")
@@ -570,7 +579,8 @@ async def test_a_long_queue_lists_the_first_of_each_kind_and_counts_the_rest(sho
         assert queue.dispatch_ids == [*connect_ids[: SHOWN_PER_KIND - 1], next_id]
         assert queue.next_id == next_id
         prompts = [str(option.prompt) for option in queue.options]
-        assert f"connect  {2 * SHOWN_PER_KIND} pending" in prompts[0]
+        assert prompts[0].endswith("connects run first")
+        assert f"connect  {2 * SHOWN_PER_KIND} pending" in prompts[1]
         assert f"… {SHOWN_PER_KIND} more" in prompts[-1]
 
 
@@ -712,3 +722,20 @@ async def test_a_sixteen_component_plant_fits_the_graph_panels_width_in_layers()
         assert graph.highlighted == selected.connection.index
         track_row = min(picture.lane_rows[selected.connection.index])
         assert graph.scroll_y <= track_row < graph.scroll_y + graph.scrollable_content_region.height
+
+
+async def test_the_graph_counts_finished_and_running_deliveries_apart() -> None:
+    """A delivery whose handler waits on its own connect is delivered, not finished."""
+    from tests.shell.tui.conftest import ARCHITECTURES
+
+    app = make_app(ARCHITECTURES / "relay.py")
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, "inject Door.visitor who=ada")
+        await type_command(pilot, "step")  # the desk asks the clerk, and waits
+        drawn = app.query_one(ConnectionGraph).picture.text()
+        assert "connect Door.visitor ✓0 ▸1 running" in drawn
+        assert "connect Desk.ask ✓0" in drawn
+        await type_command(pilot, "step")  # the clerk answers; the desk goes on, done
+        drawn = app.query_one(ConnectionGraph).picture.text()
+        assert "connect Door.visitor ✓1" in drawn and "running" not in drawn
+        assert "connect Desk.ask ✓1" in drawn

@@ -138,7 +138,7 @@ async def test_f12_saves_a_screenshot_over_the_dialog_where_the_status_says(
         status = str(app.query_one("#status").render())
         assert "SVG saved in /tmp/…/" in status and status.endswith("/pictures")
         said = "".join(line.text.strip() for line in app.main_screen.output.lines)  # hanging
-        assert f"screenshot saved to {saved[0]}" in said
+        assert "screenshot saved to" in said and str(saved[0]) in said
 
 
 async def test_a_panel_goes_full_screen_and_back(shop_path) -> None:

@@ -228,3 +228,4 @@ def test_the_command_and_the_panel_draw_the_same_rows(example: Path) -> None:
         await session.close()
 
     asyncio.run(run())
+
