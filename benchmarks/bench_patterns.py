@@ -1,7 +1,7 @@
 """Measure pattern matching: whole-poset and incremental, one-event and composite patterns.
 
 Usage:  python benchmarks/bench_patterns.py [--max-events N] [--repeat R]
-        [--only scaling|service|0.3.0 ...]
+        [--only scaling|service|independence|0.3.0 ...]
 
 1. Scaling of ``Req >> Res`` over N/2 independent request/response pairs, N from
    20,000 to 400,000: the incremental matcher's cost per event must stay flat
@@ -9,7 +9,10 @@ Usage:  python benchmarks/bench_patterns.py [--max-events N] [--repeat R]
 2. A service-shaped poset (requests fanning out to a database and back) of
    10,000 to 1,000,000 events, matched by one-event and composite patterns,
    whole-poset and incrementally.
-3. ``Req >> Res`` at N = 1,000 beside PyRapide 0.3.0, through the subprocess
+3. ``A || B`` (independence) on one causal chain of 10,000 to 50,000 events, where
+   nothing matches, and on 1,000 and 2,000 root events, where every A matches every
+   B: CPU seconds and the peak of memory traced (tracemalloc) while matching.
+4. ``Req >> Res`` at N = 1,000 beside PyRapide 0.3.0, through the subprocess
    mechanism of ``compare_pyrapide030.py`` (its workload ``pairs_1k_match_req_then_res``).
 
 Times are the least CPU time of ``--repeat`` runs; posets are built untimed, then every
@@ -23,6 +26,7 @@ import argparse
 import gc
 import sys
 import time
+import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -163,7 +167,63 @@ def beside_030(repeat: int) -> None:
     )
 
 
-SECTIONS = ("scaling", "service", "0.3.0")
+def one_chain(events: int) -> Poset:
+    """One causal chain of events named A and B in turn: nothing in it is independent."""
+    poset = Poset()
+    previous = None
+    for i in range(events):
+        event = Event("A" if i % 2 == 0 else "B", {"i": i}, id=f"c{i}")
+        poset.add(event, caused_by=(previous,) if previous is not None else None)
+        previous = event
+    return poset
+
+
+def roots(events: int) -> Poset:
+    """Events without causes, named A and B in turn: every A is independent of every B."""
+    poset = Poset()
+    for i in range(events):
+        poset.add(Event("A" if i % 2 == 0 else "B", {"i": i}, id=f"r{i}"))
+    return poset
+
+
+def peak_memory(run: Callable[[], Any]) -> tuple[int, Any]:
+    """The peak of memory traced while ``run`` runs (tracemalloc), and its result."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        result = run()
+        return tracemalloc.get_traced_memory()[1], result
+    finally:
+        tracemalloc.stop()
+
+
+def independence(max_events: int, repeat: int) -> None:
+    print("\nA || B (independence): CPU seconds, and peak memory traced while matching")
+    pattern = parse_pattern("A || B")
+    print(f"{'poset':<22} {'matches':>9} {'mode':<12} {'seconds':>8} {'peak':>10}")
+    cases = [
+        (f"one chain of {size:,}", one_chain, size)
+        for size in (10_000, 20_000, 50_000)
+        if size <= max_events
+    ]
+    # 2,000 roots make a million matches: only in the full run.
+    sizes = (1_000, 2_000) if max_events >= 1_000_000 else (1_000,)
+    cases += [(f"{size:,} roots", roots, size) for size in sizes]
+    for label, build, size in cases:
+        poset = build(size)
+        for mode, runner in (("match_in", batch), ("incremental", incremental)):
+            seconds, found = best_of(repeat, runner(pattern, poset))
+            peak, _ = peak_memory(runner(pattern, poset))
+            per_match = f" ({peak / found:,.0f} B/match)" if found else ""
+            print(
+                f"{label:<22} {found:>9,} {mode:<12} {seconds:>8.3f} "
+                f"{peak / 2**20:>7.1f} MB{per_match}",
+                flush=True,
+            )
+        del poset
+
+
+SECTIONS = ("scaling", "service", "independence", "0.3.0")
 
 
 def main() -> None:
@@ -179,6 +239,8 @@ def main() -> None:
         scaling(options.repeat)
     if "service" in sections:
         service(options.max_events, options.repeat)
+    if "independence" in sections:
+        independence(options.max_events, options.repeat)
     if "0.3.0" in sections:
         beside_030(options.repeat)
 

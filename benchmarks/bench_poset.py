@@ -3,13 +3,24 @@
 Usage:  python benchmarks/bench_poset.py [--quick] [--sizes 10000,100000] [--shapes chains]
                                         [--files-up-to 1000000] [--freeze-inputs]
 
-Three shapes:
-  chains    16 long chains recorded round-robin; every 100th event also has a
-            cause on the neighbouring chain (the runtime's typical trace).
-  fanout    one root, 1,000 hubs it causes, every other event caused by a
-            random hub (wide: nearly every event starts its own chain).
-  diamonds  8 lanes of diamonds (top -> left, right -> bottom -> next top);
-            every 10th top also caused by the latest bottom of the next lane.
+Four shapes:
+  chains       16 long chains recorded round-robin; every 100th event also has a
+               cause on the neighbouring chain (the runtime's typical trace).
+  fanout       one root, 1,000 hubs it causes, every other event caused by a
+               random hub (wide: nearly every event starts its own chain).
+  diamonds     8 lanes of diamonds (top -> left, right -> bottom -> next top);
+               every 10th top also caused by the latest bottom of the next lane.
+  crosslinked  1,000 chains recorded round-robin; every 10th event of each chain
+               (staggered) also caused by the latest event of a random other
+               chain.  Far pairs are related through long paths, near pairs
+               mostly independent: the hard case for ancestry queries.
+
+The first query after the adds is timed apart: it brings the chain clocks up to
+date (recording leaves them for the first query that reads them).  For the
+crosslinked shape that time is printed, followed by the distribution of
+single queries (median, mean, max in microseconds of this thread's CPU time,
+``time.thread_time``) of ``is_ancestor`` and ``are_independent`` over
+``--queries`` random pairs and as many pairs within 1,000 events of each other.
 
 Times are CPU time of this process (time.process_time), which other work on
 the machine disturbs far less than wall time.  Events are built before the
@@ -35,11 +46,13 @@ from __future__ import annotations
 import argparse
 import gc
 import random
+import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -105,16 +118,32 @@ def diamonds(size: int, rng: random.Random) -> Plan:
         diamond += 1
 
 
+def crosslinked(size: int, rng: random.Random) -> Plan:
+    lanes: list[Event | None] = [None] * 1000
+    for n in range(size):
+        lane = n % 1000
+        event = _event(n, "Lane.step")
+        causes = [lanes[lane]] if lanes[lane] is not None else []
+        if (n // 1000 + lane) % 10 == 9:  # every 10th event of each lane, staggered
+            other = rng.randrange(999)
+            other += other >= lane
+            if lanes[other] is not None:
+                causes.append(lanes[other])
+        lanes[lane] = event
+        yield event, causes  # type: ignore[misc]
+
+
 SHAPES: dict[str, Callable[[int, random.Random], Plan]] = {
     "chains": chains,
     "fanout": fanout,
     "diamonds": diamonds,
+    "crosslinked": crosslinked,
 }
 
 
 def measure(
     shape: str, size: int, queries: int, files: bool, freeze_inputs: bool = False
-) -> dict[str, float]:
+) -> dict[str, Any]:
     """Return microseconds per event (add, save, load) and per query for one poset."""
     rng = random.Random(size)
     plan = list(SHAPES[shape](size, rng))
@@ -131,15 +160,22 @@ def measure(
         best = min(best, time.process_time() - start)
     if freeze_inputs:
         gc.unfreeze()
-    figures = {"add": best / size * 1e6}
+    figures: dict[str, Any] = {"add": best / size * 1e6}
     events = [event for event, _ in plan]
     del plan
+    # The first query brings the chain clocks up to date (recording leaves them
+    # behind); timed apart, as "catch-up", so that it is in no per-query figure.
+    start = time.process_time()
+    poset.is_ancestor(events[0], events[-1])
+    figures["catch_up"] = time.process_time() - start
     pairs = [(rng.choice(events), rng.choice(events)) for _ in range(queries)]
     is_ancestor = poset.is_ancestor
     start = time.process_time()
     related = sum(is_ancestor(a, b) for a, b in pairs)
     figures["query"] = (time.process_time() - start) / queries * 1e6
     figures["related"] = related / queries
+    if shape == "crosslinked":
+        figures["distribution"] = distribution(poset, events, queries, rng)
     if files:
         computation = Computation(poset)
         with tempfile.TemporaryDirectory() as directory:
@@ -152,6 +188,34 @@ def measure(
             figures["load"] = (time.process_time() - start) / size * 1e6
             assert len(loaded) == size
     return figures
+
+
+def distribution(poset: Poset, events: list[Event], queries: int, rng: random.Random) -> str:
+    """Median, mean and max of single ancestry queries, far and near pairs (see above)."""
+    size = len(events)
+    uniform = [(rng.choice(events), rng.choice(events)) for _ in range(queries)]
+    near = []
+    for _ in range(queries):
+        first = rng.randrange(size)
+        second = min(size - 1, max(0, first + rng.randint(-1000, 1000)))
+        near.append((events[first], events[second]))
+    lines = []
+    clock = time.thread_time
+    for label, pairs in (("random pairs", uniform), ("pairs within 1,000", near)):
+        for query in (poset.is_ancestor, poset.are_independent):
+            times = []
+            for a, b in pairs:
+                start = clock()
+                query(a, b)
+                times.append(clock() - start)
+            times.sort()
+            median = statistics.median(times) * 1e6
+            mean = statistics.fmean(times) * 1e6
+            lines.append(
+                f"    {query.__name__:<16} {label:<19} median {median:7.1f}  mean {mean:8.1f}"
+                f"  max {times[-1] * 1e6:9.1f} us"
+            )
+    return "\n".join(lines)
 
 
 def main() -> None:
@@ -177,7 +241,7 @@ def main() -> None:
     sizes = [int(s) for s in (options.sizes or default_sizes).split(",")]
     shapes = options.shapes.split(",")
     print(
-        f"{'shape':<9} {'events':>9} {'add':>8} {'query':>8} {'save':>8} {'load':>8}"
+        f"{'shape':<11} {'events':>9} {'add':>8} {'query':>8} {'save':>8} {'load':>8}"
         f"   (microseconds per event / per query; share of related pairs)"
     )
     add_cost: dict[tuple[str, int], float] = {}
@@ -189,10 +253,13 @@ def main() -> None:
             save = f"{figures['save']:>8.2f}" if files else f"{'-':>8}"
             load = f"{figures['load']:>8.2f}" if files else f"{'-':>8}"
             print(
-                f"{shape:<9} {size:>9,} {figures['add']:>8.2f} {figures['query']:>8.2f}"
+                f"{shape:<11} {size:>9,} {figures['add']:>8.2f} {figures['query']:>8.2f}"
                 f" {save} {load}   {figures['related']:.0%}",
                 flush=True,
             )
+            if "distribution" in figures:
+                print(f"    first query (clocks caught up): {figures['catch_up']:.3f} s")
+                print(figures["distribution"], flush=True)
     largest = max(sizes)
     if 20_000 in sizes and largest > 20_000:
         for shape in shapes:

@@ -23,9 +23,11 @@ BENCHMARKS: dict[str, tuple[str, list[str], list[str]]] = {
     "poset": ("bench_poset.py", ["--quick"], []),
     "analysis": ("bench_analysis.py", [], ["--chains", "100", "--length", "1000"]),
     "patterns": ("bench_patterns.py", ["--max-events", "100000", "--repeat", "1"], []),
+    "memory": ("bench_memory.py", ["--events", "200000"], []),
     "constraints": ("bench_constraints.py", ["--quick"], []),
     "maps": ("bench_maps.py", ["--quick"], []),
     "runtime": ("bench_runtime.py", ["--quick"], []),
+    "files": ("bench_files.py", ["--quick"], ["--brackets-mb", "1024"]),
     "tui": ("bench_tui.py", [], []),
     "pyrapide-0.3.0": ("compare_pyrapide030.py", ["--repeat", "3"], []),
 }

@@ -9,8 +9,10 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from pyrapide.core.printable import printable
 from pyrapide.runtime.modules import module_spec
 from pyrapide.types import interface_actions, interface_name
+from rapide_shell import render
 from rapide_shell.suggestions import close_matches
 
 if TYPE_CHECKING:
@@ -69,17 +71,17 @@ def graph_renderable(description: Any) -> RenderableType:
         table.add_row(
             str(connection.index),
             Text(connection.kind, style=style),
-            ", ".join(_sources(connection)),
+            render.data(", ".join(_sources(connection))),
             Text(KIND_ARROWS.get(connection.kind, "->"), style=style),
-            connection.target,
-            connection.pattern,
+            render.data(connection.target),
+            render.data(connection.pattern),
         )
-    components = Text("components: ", style="bold").append(
-        ", ".join(f"{c.name} ({c.interface})" for c in description.components)
+    components = Text("components: ", style="bold").append_text(
+        render.data(", ".join(f"{c.name} ({c.interface})" for c in description.components))
     )
     # The name heads the picture, as in `rapide graph`; a table title would be
     # centred under the components line, after what it names.
-    return Group(Text(f"architecture {description.name}", style="bold"), components, table)
+    return Group(render.note(f"architecture {description.name}", "bold"), components, table)
 
 
 def _node_id(name: str) -> str:
@@ -151,10 +153,10 @@ def components_table(loaded: LoadedArchitecture) -> RenderableType:
         module = loaded.bindings.get(name)
         signatures = "\n".join(spec.signature_text() for spec in interface_actions(iface).values())
         table.add_row(
-            Text(name, style="bold"),
-            interface_name(iface),
-            module.__name__ if module is not None else "-",
-            signatures or "-",
+            render.data(name, "bold"),
+            render.data(interface_name(iface)),
+            render.data(module.__name__ if module is not None else "-"),
+            Text(printable(signatures or "-", keep_newlines=True)),
         )
     return table
 

@@ -1,8 +1,10 @@
 """The ``rapide`` command line (Typer); each front end is imported only inside its command.
 
 Exit statuses: 0 success; 1 an ``expect`` of a script failed; 2 a load error, a script
-error or bad usage. Errors are one line on stderr, never a traceback (set
-``RAPIDE_DEBUG=1`` to see the traceback of an internal error).
+error or bad usage; 130 interrupted (Ctrl-C). Errors are one line on stderr, made
+printable, never a traceback (set ``RAPIDE_DEBUG=1`` to see the traceback of an
+internal error). ``RAPIDE_IMPORT_TIMEOUT`` bounds the import of an architecture file
+(seconds, 60 by default, 0 for no bound).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from pyrapide.__about__ import __version__
+from pyrapide.core.printable import printable
 
 if TYPE_CHECKING:
     from rapide_shell.loader import LoadedArchitecture
@@ -62,6 +65,13 @@ RecordOption = Annotated[
         "--record", metavar="OUT", help="Write what is done as a script that `rapide run` replays."
     ),
 ]
+ForceRecordOption = Annotated[
+    bool,
+    typer.Option(
+        "--force-record",
+        help="Let --record replace a symbolic link, FIFO, device or read-only file at OUT.",
+    ),
+]
 
 
 def _print_version(value: bool) -> None:
@@ -79,10 +89,16 @@ def _root(
     """Model, run and understand causal event-driven architectures."""
 
 
-def fail(message: str) -> typer.Exit:
-    """Print ``message`` as one line on stderr; the Exit (status 2) to raise."""
-    typer.echo(f"rapide: {message}", err=True)
-    return typer.Exit(EXIT_ERROR)
+def fail(message: str, status: int = EXIT_ERROR) -> typer.Exit:
+    """Print ``message`` as one line on stderr, made printable; the Exit (``status``, 2
+    by default) to raise."""
+    typer.echo(f"rapide: {printable(message)}", err=True)
+    return typer.Exit(status)
+
+
+def echo(text: str) -> None:
+    """Print ``text`` (lines drawn from a user's file) made printable, line breaks kept."""
+    typer.echo(printable(text, keep_newlines=True))
 
 
 def _load(file: str, arch: str | None) -> LoadedArchitecture:
@@ -91,7 +107,7 @@ def _load(file: str, arch: str | None) -> LoadedArchitecture:
     try:
         return load_architecture(file, arch=arch)
     except LoadError as error:
-        raise fail(str(error)) from None
+        raise fail(str(error), error.exit_status) from None
 
 
 @app.command()
@@ -106,13 +122,23 @@ def run(
     ] = False,
     arch: ArchOption = None,
     record: RecordOption = None,
+    force_record: ForceRecordOption = False,
 ) -> None:
-    """Run a script of commands headless; exit 0 if every expect held, 1 if one failed."""
+    """Run a script of commands headless; exit 0 if every expect held, 1 if one failed,
+    2 on a load or script error, 130 when interrupted (Ctrl-C)."""
     from rapide_shell.headless import run_headless
 
     raise typer.Exit(
         asyncio.run(
-            run_headless(file, script, seed=seed, json_output=json_output, arch=arch, record=record)
+            run_headless(
+                file,
+                script,
+                seed=seed,
+                json_output=json_output,
+                arch=arch,
+                record=record,
+                force_record=force_record,
+            )
         )
     )
 
@@ -123,11 +149,16 @@ def repl(
     seed: SeedOption = None,
     arch: ArchOption = None,
     record: RecordOption = None,
+    force_record: ForceRecordOption = False,
 ) -> None:
     """Drive the architecture interactively, with completion and history."""
     from rapide_shell.repl import run_repl
 
-    raise typer.Exit(asyncio.run(run_repl(file, seed=seed, arch=arch, record=record)))
+    raise typer.Exit(
+        asyncio.run(
+            run_repl(file, seed=seed, arch=arch, record=record, force_record=force_record)
+        )
+    )
 
 
 ScreenshotsOption = Annotated[
@@ -148,11 +179,18 @@ def shell(
     script: PlayScriptOption = None,
     speed: SpeedOption = 1.0,
     record: RecordOption = None,
+    force_record: ForceRecordOption = False,
     screenshots: ScreenshotsOption = None,
 ) -> None:
     """Open the Textual workbench on the architecture."""
     _open_workbench(
-        file, seed=seed, arch=arch, script=script, speed=speed, record=record,
+        file,
+        seed=seed,
+        arch=arch,
+        script=script,
+        speed=speed,
+        record=record,
+        force_record=force_record,
         screenshots=screenshots,
     )
 
@@ -165,6 +203,7 @@ def _open_workbench(
     script: str | None = None,
     speed: float = 1.0,
     record: str | None = None,
+    force_record: bool = False,
     screenshots: str | None = None,
 ) -> None:
     from rapide_shell.loader import LoadError
@@ -172,12 +211,22 @@ def _open_workbench(
 
     _check_script(script)  # before the screen opens
     try:
-        asyncio.run(run_shell(
-            file, arch=arch, seed=seed, script=script, speed=speed, record=record,
-            screenshots=screenshots,
-        ))
+        problem = asyncio.run(
+            run_shell(
+                file,
+                arch=arch,
+                seed=seed,
+                script=script,
+                speed=speed,
+                record=record,
+                force_record=force_record,
+                screenshots=screenshots,
+            )
+        )
     except LoadError as error:
-        raise fail(str(error)) from None
+        raise fail(str(error), error.exit_status) from None
+    if problem is not None:
+        raise fail(problem)
 
 
 HostOption = Annotated[
@@ -303,27 +352,28 @@ def graph(
     if format not in renderers:
         raise fail(f"unknown format {format!r}: use text, dot or mermaid")
     loaded = _load(file, arch)
-    typer.echo(renderers[format](loaded.description))
+    echo(renderers[format](loaded.description))
 
 
 @app.command()
 def check(file: FileArgument, arch: ArchOption = None) -> None:
     """Load and validate the architecture: components, connections, bindings, warnings."""
     from rapide_shell.architecture_view import check_architecture
+    from rapide_shell.render import counted
 
     loaded = _load(file, arch)
     report = check_architecture(loaded)
-    typer.echo(report.summary)
+    echo(report.summary)
     for warning in report.warnings:
-        typer.echo(f"warning: {warning}")
+        echo(f"warning: {warning}")
+    description = loaded.description
     counts = (
-        f"{len(loaded.description.components)} components, "
-        f"{len(loaded.description.connections)} connections"
+        f"{counted(len(description.components), 'component')}, "
+        f"{counted(len(description.connections), 'connection')}"
     )
-    plural = "" if len(report.warnings) == 1 else "s"
-    typer.echo(
+    echo(
         f"{loaded.path}: {loaded.name} loads and binds ({counts}); "
-        f"{len(report.warnings)} warning{plural}"
+        f"{counted(len(report.warnings), 'warning')}"
     )
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rapide_shell.commands.arguments import FORCE
 from rapide_shell.commands.builtin.running import CONNECTION_KINDS
 from rapide_shell.commands.errors import CommandSyntaxError
 from rapide_shell.commands.lexer import Word, split_words
@@ -53,6 +54,10 @@ def complete(session: Session, line: str, cursor: int) -> list[Completion]:
     if spec is None:
         return []
     typing_new_word = before[-1:].isspace()
+    if spec.name in ("save", "export"):
+        # `--force` may stand anywhere; the arguments are counted without it.
+        done = words if typing_new_word else words[:-1]
+        words = [word for word in done if word.text != FORCE] + words[len(done) :]
     current = Word("", cursor) if typing_new_word else words[-1]
     position = len(words) if typing_new_word else len(words) - 1
     if spec.name == "inject":

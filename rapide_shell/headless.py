@@ -1,19 +1,24 @@
-"""``rapide run``: load, play a script, print a transcript (or one JSON object), exit 0/1/2."""
+"""``rapide run``: load, play a script, print a transcript (or one JSON object), exit 0/1/2
+(130 when interrupted)."""
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
 import sys
+import threading
 from typing import Any
 
 from rich.console import Console
 from rich.text import Text
 
+from pyrapide.core.printable import printable
 from rapide_shell.commands.builtin.narrating import command_word
 from rapide_shell.loader import LoadError
 from rapide_shell.outcome import CommandOutcome
-from rapide_shell.render import counted
+from rapide_shell.render import counted, note, printing_console
 from rapide_shell.script import (
     EXIT_ERROR,
     ScriptFileError,
@@ -28,11 +33,12 @@ TRANSCRIPT_WIDTH = 120
 
 
 def transcript_console() -> Console:
-    """A Console for transcripts: the terminal's width, or a fixed one for files and pipes."""
+    """A Console for transcripts: the terminal's width, or a fixed one for files and pipes;
+    what it prints is made printable (see :func:`rapide_shell.render.printing_console`)."""
     if sys.stdout.isatty():
-        return Console()
+        return printing_console()
     width = shutil.get_terminal_size((TRANSCRIPT_WIDTH, 24)).columns
-    return Console(width=max(width, TRANSCRIPT_WIDTH), highlight=False)
+    return printing_console(width=max(width, TRANSCRIPT_WIDTH), highlight=False)
 
 
 async def run_headless(
@@ -43,6 +49,7 @@ async def run_headless(
     json_output: bool = False,
     arch: str | None = None,
     record: str | None = None,
+    force_record: bool = False,
 ) -> int:
     """Run ``script`` against the architecture in ``file``; return the exit status."""
     console = transcript_console()
@@ -55,9 +62,9 @@ async def run_headless(
         if json_output or command_word(line.text) == "say":
             return  # narration is shown once, as its own line, by its outcome
         if line.is_command:
-            console.print(Text(f"> {line.text.strip()}", style="bold"))
+            console.print(note(f"> {line.text.strip()}", style="bold"))
         else:
-            console.print(Text(line.text.strip(), style="dim"))
+            console.print(note(line.text.strip(), style="dim"))
 
     def show_outcome(line: ScriptLine, outcome: CommandOutcome) -> None:
         if json_output or not outcome.ok:
@@ -66,14 +73,30 @@ async def run_headless(
             console.print(renderable)
 
     try:
-        async with Session.open(file, arch=arch, seed=seed, record=record) as session:
-            result = await play(
-                session, lines, script=script, on_line=show_line, on_outcome=show_outcome
-            )
+        async with Session.open(
+            file, arch=arch, seed=seed, record=record, force_record=force_record
+        ) as session:
+            with _Interrupts(session) as interrupts:
+                result = await play(
+                    session,
+                    lines,
+                    script=script,
+                    on_line=show_line,
+                    on_outcome=show_outcome,
+                    interrupted=interrupts.happened,
+                )
     except LoadError as error:
-        return _fail(str(error), json_output)
+        return _fail(str(error), json_output, error.exit_status)
+    if session.recording_problem is not None:
+        _print_error(session.recording_problem)
     if json_output:
         print(json.dumps(result.to_json(session), indent=2, default=str))
+        return result.exit_status
+    if result.interrupted_after is not None:
+        _print_error(
+            f"{script}:{result.interrupted_after.number}: interrupted (Ctrl-C) after this "
+            "line; the rest of the script was not run"
+        )
         return result.exit_status
     message = result.error_message()
     if message is not None:
@@ -82,7 +105,7 @@ async def run_headless(
         else:
             _print_error(f"{message} (the rest of the script was not run)")
         for renderable in result.outcomes[-1][1].output[1:]:
-            Console(stderr=True, highlight=False).print(renderable)
+            printing_console(stderr=True, highlight=False).print(renderable)
         return result.exit_status
     failed = result.failed_expectations
     if failed:
@@ -99,14 +122,59 @@ async def run_headless(
     return result.exit_status
 
 
-def _fail(message: str, json_output: bool) -> int:
+class _Interrupts:
+    """Ctrl-C while a script plays: the first pauses the command in progress (a ``run``
+    stops after its current dispatch) and the script stops after it, the session closing
+    as usual (a recording is kept); a second one leaves at once. Each says so on stderr.
+
+    A Python signal handler, not the event loop's: it acts even while a handler of the
+    user's keeps the loop busy."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.count = 0
+        self._previous: Any = None
+
+    def happened(self) -> bool:
+        """True once the user pressed Ctrl-C."""
+        return self.count > 0
+
+    def __enter__(self) -> _Interrupts:
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._on_sigint)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+
+    def _on_sigint(self, number: int, frame: Any) -> None:
+        self.count += 1
+        if self.count > 1:
+            _say("rapide: interrupted again: leaving now\n")
+            raise KeyboardInterrupt
+        self.session.pause()
+        _say(
+            "rapide: interrupted: pausing; the script stops after the current command "
+            "(Ctrl-C again leaves at once)\n"
+        )
+
+
+def _say(text: str) -> None:
+    # Straight to the file descriptor: a signal handler may run in the middle of a
+    # buffered write to stderr, which Python would refuse to re-enter.
+    sys.stdout.flush()
+    os.write(2, text.encode())
+
+
+def _fail(message: str, json_output: bool, status: int = EXIT_ERROR) -> int:
     if json_output:
-        print(json.dumps({"ok": False, "exit_status": EXIT_ERROR, "error": {"message": message}}))
+        print(json.dumps({"ok": False, "exit_status": status, "error": {"message": message}}))
     _print_error(message)
-    return EXIT_ERROR
+    return status
 
 
 def _print_error(message: str) -> None:
     sys.stdout.flush()
-    sys.stderr.write(f"rapide: {message}\n")
+    sys.stderr.write(f"rapide: {printable(message)}\n")
     sys.stderr.flush()

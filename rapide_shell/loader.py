@@ -25,13 +25,31 @@ from pyrapide.patterns import PatternSyntaxError
 from pyrapide.runtime import ModuleDefinitionError, System
 from pyrapide.runtime.modules import MODULE_ATTR
 from pyrapide.types import interface_actions, interface_name
+from rapide_shell.import_guard import (
+    ImportExited,
+    ImportInterrupted,
+    ImportStopped,
+    ImportTooLong,
+    guarded_import,
+)
 from rapide_shell.suggestions import close_matches
 
 _module_counter = itertools.count(1)
 
 
 class LoadError(Exception):
-    """An architecture file that cannot be loaded; ``str(error)`` is one line for the user."""
+    """An architecture file that cannot be loaded; ``str(error)`` is one line for the user.
+
+    ``exit_status`` is what the command line exits with: 2, or 130 when the user
+    interrupted the import with Ctrl-C."""
+
+    exit_status = 2
+
+
+class ImportInterruptedError(LoadError):
+    """The user pressed Ctrl-C while the file was being imported."""
+
+    exit_status = 130
 
 
 @dataclass
@@ -123,7 +141,11 @@ def _import(file: Path) -> ModuleType:
         sys.path.insert(0, directory)
     sys.modules[module_name] = module
     try:
-        spec.loader.exec_module(module)
+        with guarded_import():
+            spec.loader.exec_module(module)
+    except ImportStopped as stopped:
+        sys.modules.pop(module_name, None)
+        raise _stopped(file, stopped) from None
     except SyntaxError as error:
         sys.modules.pop(module_name, None)
         where = f"{_shown_path(file, error.filename)}:{error.lineno}" if error.lineno else str(file)
@@ -135,6 +157,23 @@ def _import(file: Path) -> ModuleType:
         sys.modules.pop(module_name, None)
         raise LoadError(f"{_failure_place(file, error)}: {_describe(error)}") from None
     return module
+
+
+def _stopped(file: Path, stopped: ImportStopped) -> LoadError:
+    """The error for an import stopped by Ctrl-C, the time bound or ``os._exit``."""
+    where = _failure_place(file, stopped)
+    if isinstance(stopped, ImportInterrupted):
+        return ImportInterruptedError(
+            f"{where}: interrupted (Ctrl-C) while the file was being imported; nothing ran"
+        )
+    if isinstance(stopped, ImportTooLong):
+        return LoadError(
+            f"{where}: still being imported after {stopped.seconds:g} s, so it was stopped "
+            "(a loop or a wait at the top level?); RAPIDE_IMPORT_TIMEOUT=SECONDS allows "
+            "longer, 0 no bound"
+        )
+    code = stopped.code if isinstance(stopped, ImportExited) else "?"
+    return LoadError(f"{where}: called os._exit({code}) while being imported")
 
 
 def _shown_path(file: Path, filename: str | None) -> str:

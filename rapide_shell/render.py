@@ -1,4 +1,9 @@
-"""Rich renderables for what the commands show: events, dispatches, causal trees, tables."""
+"""Rich renderables for what the commands show: events, dispatches, causal trees, tables.
+
+Every piece of text drawn from data (names, ids, sources, payloads, messages, paths)
+goes through :func:`pyrapide.core.printable.printable` here, via :func:`data` and
+:func:`note`, so no front end can send a terminal a control sequence it found in a
+file, and Rich never reads ``[brackets]`` in data as markup (cells are Text)."""
 
 from __future__ import annotations
 
@@ -6,10 +11,14 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderHook, RenderResult
+from rich.measure import Measurement
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
+
+from pyrapide.core.printable import printable
 
 PAYLOAD_WIDTH = 60
 TREE_LIMIT = 400
@@ -28,25 +37,32 @@ def shorten(text: str, width: int) -> str:
 
 
 def payload_text(payload: Any, width: int = PAYLOAD_WIDTH) -> str:
-    """A payload as compact one-line JSON cut to ``width`` characters ("" when empty);
-    what JSON cannot hold (non-string keys, a payload containing itself) is shown by repr."""
+    """A payload as compact one-line JSON cut to ``width`` characters ("" when empty),
+    printable; what JSON cannot hold (non-string keys, a payload containing itself) is
+    shown by repr."""
     if not payload:
         return ""
     try:
         text = json.dumps(payload, ensure_ascii=False, default=str, separators=(", ", ": "))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):
         text = repr(payload)
-    return shorten(text, width)
+    return shorten(printable(text), width)
+
+
+def data(value: Any, style: str = "") -> Text:
+    """Text drawn from data (a name, an id, a path, a message), printable, as Rich Text
+    (never read as markup)."""
+    return Text(printable(str(value)), style=style)
 
 
 def event_text(event: Any) -> Text:
     """``e3 DatabaseService.result from db {"key": "42"}`` as styled text."""
     text = Text()
-    text.append(event.id, style="bold cyan")
+    text.append(printable(event.id), style="bold cyan")
     text.append(" ")
-    text.append(event.name, style="bold")
+    text.append(printable(event.name), style="bold")
     if event.source:
-        text.append(f" from {event.source}", style="dim")
+        text.append(f" from {printable(event.source)}", style="dim")
     payload = payload_text(event.payload)
     if payload:
         text.append(" ")
@@ -68,7 +84,9 @@ def event_lines(
         line = event_text(event)
         causes = poset.causes(event)
         if causes:
-            line.append("  <- " + ", ".join(cause.id for cause in causes), style="magenta")
+            line.append(
+                "  <- " + ", ".join(printable(cause.id) for cause in causes), style="magenta"
+            )
         lines.append(line)
     return Group(*lines)
 
@@ -78,9 +96,9 @@ def dispatch_text(dispatch: Any) -> Text:
     text = Text()
     text.append(f"#{dispatch.id}", style="bold yellow")
     text.append(f" {dispatch.kind:<7} ")
-    text.append(dispatch.event.id, style="cyan")
-    text.append(f" {dispatch.event.name}")
-    text.append(f" -> {dispatch.target}", style="bold")
+    text.append(printable(dispatch.event.id), style="cyan")
+    text.append(f" {printable(dispatch.event.name)}")
+    text.append(f" -> {printable(str(dispatch.target))}", style="bold")
     return text
 
 
@@ -96,9 +114,9 @@ def queue_table(pending: list[Any]) -> RenderableType:
         table.add_row(
             f"#{dispatch.id}",
             dispatch.kind,
-            dispatch.event.id,
-            dispatch.event.name,
-            str(dispatch.target),
+            data(dispatch.event.id),
+            data(dispatch.event.name),
+            data(dispatch.target),
         )
     return table
 
@@ -109,20 +127,20 @@ def event_detail(event: Any, computation: Any) -> RenderableType:
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold")
     table.add_column()
-    table.add_row("id", Text(event.id, style="cyan"))
-    table.add_row("name", event.name)
-    table.add_row("source", event.source or "-")
+    table.add_row("id", data(event.id, "cyan"))
+    table.add_row("name", data(event.name))
+    table.add_row("source", data(event.source or "-"))
     payload = json.dumps(dict(event.payload), indent=2, ensure_ascii=False, default=str)
-    table.add_row("payload", Text(payload, style="green"))
+    table.add_row("payload", Text(printable(payload, keep_newlines=True), style="green"))
     if event.metadata:
-        table.add_row("metadata", payload_text(event.metadata, 200))
+        table.add_row("metadata", Text(payload_text(event.metadata, 200)))
     table.add_row("causes", _ids(poset.causes(event)))
     table.add_row("effects", _ids(poset.effects(event)))
     return table
 
 
 def _ids(events: Iterable[Any]) -> Text:
-    ids = [event.id for event in events]
+    ids = [printable(event.id) for event in events]
     return Text(", ".join(ids), style="magenta") if ids else Text("none", style="dim")
 
 
@@ -169,10 +187,49 @@ def key_value_table(rows: Iterable[tuple[Any, ...]], headers: tuple[str, ...]) -
     for header in headers:
         table.add_column(header)
     for row in rows:
-        table.add_row(*(cell if isinstance(cell, Text) else str(cell) for cell in row))
+        table.add_row(*(cell if isinstance(cell, Text) else data(cell) for cell in row))
     return table
 
 
 def note(text: str, style: str = "") -> Text:
-    """A line of output."""
-    return Text(text, style=style)
+    """A line of output, made printable (it may quote data: a path, a name)."""
+    return Text(printable(text), style=style)
+
+
+def printing_console(**options: Any) -> Console:
+    """A Rich Console (``options`` as Console takes them) that makes whatever it prints
+    printable once more as it is drawn: the renderables above already are, and this
+    keeps a terminal safe from any text that reached a renderable another way."""
+    console = Console(**options)
+    console.push_render_hook(_PrintableHook())
+    return console
+
+
+class _PrintableHook(RenderHook):
+    def process_renderables(self, renderables: list[Any]) -> list[Any]:
+        return [drawn_printable(renderable) for renderable in renderables]
+
+
+def drawn_printable(renderable: Any) -> Any:
+    """``renderable`` drawn with the text of its segments made printable (line breaks
+    kept): the last guard of a front end's output panel."""
+    return _Printable(renderable)
+
+
+class _Printable:
+    """Draws a renderable with the text of its segments made printable (line breaks
+    kept); the console's own control segments (cursor moves) pass as they are."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement.get(console, options, self.inner)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        for segment in console.render(self.inner, options):
+            text = segment.text
+            if segment.control or text.isprintable():
+                yield segment
+            else:
+                yield Segment(printable(text, keep_newlines=True), segment.style)

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import RenderableType
-from rich.text import Text
 
 import pyrapide
 from rapide_shell import render
@@ -33,7 +32,7 @@ class Activity:
     def add_problem(self, text: str, style: str = "bold red") -> None:
         """Record one problem: its plain ``text`` and the line shown for it."""
         self.error_texts.append(text)
-        self.problems.append(Text(text, style=style))
+        self.problems.append(render.note(text, style=style))
 
     def renderables(self) -> list[RenderableType]:
         """The events recorded (at most :data:`EVENTS_SHOWN`), then the problems."""
@@ -87,8 +86,14 @@ def _guard_error(notification: Any) -> str:
 
 def error_text(error: BaseException) -> str:
     """``KeyError: 'sku'``: an error's type and the first line of its message, if any."""
-    message = str(error).strip()
-    return f"{type(error).__name__}: {message.splitlines()[0]}" if message else type(error).__name__
+    message = first_line(str(error))
+    return f"{type(error).__name__}: {message}" if message else type(error).__name__
+
+
+def first_line(text: str) -> str:
+    """The first line of ``text``, stripped: up to the first line feed only (a message
+    may hold ``\\x85`` or ``\\u2028``, which ``str.splitlines`` also breaks at)."""
+    return text.strip().split("\n", 1)[0].strip()
 
 
 def _placed(text: str, traceback_text: str) -> str:

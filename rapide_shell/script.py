@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rapide_shell.commands import CommandError, parse_command
+from rapide_shell.commands import parse_command
 from rapide_shell.commands.lexer import strip_comment
 from rapide_shell.outcome import CommandOutcome
 from rapide_shell.session import Session
@@ -22,6 +22,7 @@ from rapide_shell.session import Session
 EXIT_OK = 0
 EXIT_EXPECTATION_FAILED = 1
 EXIT_ERROR = 2
+EXIT_INTERRUPTED = 130
 
 
 class ScriptFileError(Exception):
@@ -51,6 +52,8 @@ class ScriptResult:
     """The line that stopped the script and its message."""
     refused_before_running: bool = False
     """True when ``error`` is a line that does not parse, found before any command ran."""
+    interrupted_after: ScriptLine | None = None
+    """The last line run when the user interrupted the script (Ctrl-C), if they did."""
 
     @property
     def failed_expectations(self) -> list[tuple[ScriptLine, CommandOutcome]]:
@@ -59,7 +62,9 @@ class ScriptResult:
 
     @property
     def exit_status(self) -> int:
-        """2 for a script error, 1 for a failed expect, else 0."""
+        """130 when interrupted, 2 for a script error, 1 for a failed expect, else 0."""
+        if self.interrupted_after is not None:
+            return EXIT_INTERRUPTED
         if self.error is not None:
             return EXIT_ERROR
         return EXIT_EXPECTATION_FAILED if self.failed_expectations else EXIT_OK
@@ -98,6 +103,9 @@ class ScriptResult:
             "error": None
             if self.error is None
             else {"line": self.error[0].number, "message": self.error[1]},
+            "interrupted_after_line": None
+            if self.interrupted_after is None
+            else self.interrupted_after.number,
             "events": len(session.computation),
             "handler_errors": len(session.errors),
         }
@@ -116,7 +124,15 @@ def read_script(path: str | Path) -> list[ScriptLine]:
         raise ScriptFileError(f"{file}: not a text file (UTF-8)") from None
     except OSError as error:
         raise ScriptFileError(f"{file}: cannot be read ({error.strerror})") from None
-    return [ScriptLine(number, line) for number, line in enumerate(text.splitlines(), 1)]
+    return [ScriptLine(number, line) for number, line in enumerate(script_lines(text), 1)]
+
+
+def script_lines(text: str) -> list[str]:
+    """The lines of a script's ``text``: split at line feeds only (``\\r\\n`` too), not
+    at the other characters ``str.splitlines`` takes for line ends (``\\x85``,
+    ``\\u2028``, ...), which a payload's string may hold."""
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
+    return lines[:-1] if lines and lines[-1] == "" else lines
 
 
 async def play(
@@ -126,8 +142,10 @@ async def play(
     script: str,
     on_line: Callable[[ScriptLine], None] | None = None,
     on_outcome: Callable[[ScriptLine, CommandOutcome], None] | None = None,
+    interrupted: Callable[[], bool] | None = None,
 ) -> ScriptResult:
-    """Run ``lines`` in ``session``, stopping at the first error or at ``quit``.
+    """Run ``lines`` in ``session``, stopping at the first error, at ``quit``, or once
+    ``interrupted()`` says the user interrupted (checked after each command).
 
     ``on_line`` is called before each line (comments included, blank lines not);
     ``on_outcome`` after each command with what it returned. The session is not closed.
@@ -149,10 +167,12 @@ async def play(
         result.outcomes.append((line, outcome))
         if on_outcome is not None:
             on_outcome(line, outcome)
+        if interrupted is not None and interrupted():
+            result.interrupted_after = line
         if not outcome.ok:
             result.error = (line, outcome.error or "error")
             break
-        if outcome.quit:
+        if outcome.quit or result.interrupted_after is not None:
             break
     return result
 
@@ -164,7 +184,7 @@ def _first_unparsable(session: Session, lines: list[ScriptLine]) -> ScriptLine |
             continue
         try:
             command = parse_command(line.text, session.catalog)
-        except CommandError:
+        except Exception:  # a CommandError, or a fault the session reports in one line
             return line
         if command is not None and command.name == "quit":
             return None

@@ -139,7 +139,8 @@ from typing import Any
 
 from rich.text import Text
 
-from rapide_shell import notices
+from pyrapide.core.printable import printable
+from rapide_shell import notices, render
 from rapide_shell.commands import Command, CommandCatalog, CommandError, parse_command
 from rapide_shell.completion import Completion, complete
 from rapide_shell.loader import LoadedArchitecture, LoadError, load_architecture
@@ -169,6 +170,9 @@ class Session(RuntimeLink):
     ) -> None:
         super().__init__(loaded, seed=seed)
         self.recorder = recorder
+        self.recording_problem: str | None = None
+        """Why the recording could not be put in place when the session closed (None:
+        it was, or nothing was recorded), for the front end to say."""
         self.catalog = CommandCatalog()
         """The commands this session understands (the built-ins and those added)."""
         self.plugins = plugin_manager()
@@ -213,19 +217,25 @@ class Session(RuntimeLink):
         arch: str | None = None,
         seed: int | None = None,
         record: str | Path | None = None,
+        force_record: bool = False,
     ) -> AsyncIterator[Session]:
         """The session of the architecture file at ``path``, started, for an ``async
         with`` block; closed when the block ends, however it ends.
 
         ``arch`` picks one architecture among several; ``record`` is a file to write
-        what is done to, as a script that ``rapide run`` replays (see Recording). Raises
+        what is done to, as a script that ``rapide run`` replays (see Recording;
+        ``force_record`` lets it replace a link, FIFO, device or read-only file). Raises
         :class:`~rapide_shell.loader.LoadError` with one line for the user when the file
         (or an installed plugin) cannot be loaded or the recording cannot be written.
+        After the block, ``recording_problem`` says why the recording could not be put
+        in place, if it could not.
         """
         session = cls.load(path, arch=arch, seed=seed)
         if record is not None:
             try:
-                session.recorder = Recorder(record, source=path, seed=session.seed)
+                session.recorder = Recorder(
+                    record, source=path, seed=session.seed, force=force_record
+                )
             except OSError as error:
                 raise LoadError(str(error)) from None
         try:
@@ -246,7 +256,7 @@ class Session(RuntimeLink):
             await super().close()
         finally:
             if self.recorder is not None:
-                self.recorder.close()
+                self.recording_problem = self.recorder.close()
 
     def next_dispatch(self) -> Any:
         """The pending dispatch a plain ``step`` would run now (None: none would, or a
@@ -357,12 +367,31 @@ def _existing(what: str, items: list[Any]) -> str:
     return f" ({what}: {', '.join(str(item.id) for item in items)})"
 
 
+ECHO_WIDTH = 72
+"""An erroneous line echoed under its error shows at most about this many characters,
+around the column at fault."""
+
+
+def _echoed(line: str, column: int) -> tuple[str, int]:
+    """``line`` made printable for echoing under an error (cut to a window around
+    ``column`` when long, with "…" where it was cut), and where ``column`` is in it."""
+    before, after = printable(line[:column]), printable(line[column:])
+    half = ECHO_WIDTH // 2
+    if len(before) > half:
+        before = "…" + before[-(half - 1) :]
+    if len(after) > half:
+        after = after[: half - 1] + "…"
+    return before + after, len(before)
+
+
 def _failure(line: str, command: str, error: CommandError) -> CommandOutcome:
     message = error.describe()
-    output = [Text(f"error: {message}", style="bold red")]
+    output = [render.note(f"error: {message}", style="bold red")]
     if error.column is not None and 0 <= error.column <= len(line):
-        # Point at the problem under the line as typed.
-        output.append(Text(f"  {line}\n  {' ' * error.column}^", style="red"))
+        # Point at the problem under the line as typed; the caret must stay under it,
+        # so the line is cut where escaping it would move what follows.
+        shown, column = _echoed(line, error.column)
+        output.append(Text(f"  {shown}\n  {' ' * column}^", style="red"))
     return CommandOutcome(
         line=line,
         command=command,

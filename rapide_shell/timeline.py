@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from pyrapide.core.printable import printable
 from rapide_shell.causes import CAUSE_LOOKS, Cause, CauseKind
 from rapide_shell.render import shorten
 
@@ -93,7 +94,8 @@ def cause_marks(causes: Sequence[Cause]) -> list[Cell]:
     cells: list[Cell] = [("←", "note")]
     for cause in causes:
         cells.append((" ", None))
-        cells.append((CAUSE_LOOKS[cause.kind].mark + cause.event.id, ("cause", cause.kind)))
+        mark = CAUSE_LOOKS[cause.kind].mark
+        cells.append((mark + printable(cause.event.id), ("cause", cause.kind)))
     return cells
 
 
@@ -168,9 +170,11 @@ class LaneGrid:
         """The lane names (folded over as many rows as the longest needs, or with
         ``fold`` False cut with "…" on one; a collapsed lane by its first letter), then
         a row of the kinds of connection feeding each."""
+        shown = {lane: printable(lane) for lane in self.lanes}
         names = {
-            lane: [lane[:1]] if lane in self.collapsed
-            else _fold(lane, self.lane_width) if fold else [shorten(lane, self.lane_width)]
+            lane: [shown[lane][:1]] if lane in self.collapsed
+            else _fold(shown[lane], self.lane_width) if fold
+            else [shorten(shown[lane], self.lane_width)]
             for lane in self.lanes
         }
         depth = max((len(folded) for folded in names.values()), default=1)
@@ -226,7 +230,10 @@ class LaneGrid:
         if own_width == COLLAPSED_WIDTH:
             label = EVENT_MARK
         else:
-            label = shorten(f"{event.id} {event.name.rsplit('.', 1)[-1]}", own_width)
+            # Ids, names and sources are data: drawn printable.
+            label = shorten(
+                printable(f"{event.id} {event.name.rsplit('.', 1)[-1]}"), own_width
+            )
         for i, ch in enumerate(label):
             cells[start + i] = (ch, "event")
         return cells

@@ -9,6 +9,7 @@ from typing import Any
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 
+from pyrapide.core.printable import printable
 from rapide_shell.causes import CAUSE_LOOKS, Cause, causes_of, wiring_deliveries
 from rapide_shell.timeline import (
     ENV,
@@ -109,7 +110,7 @@ class Timeline:
         if grid.gathered:
             yield Text(
                 f"{len(grid.gathered)} components left out of their own lane, "
-                f"drawn in '{OTHERS}': {', '.join(grid.gathered)}",
+                f"drawn in '{OTHERS}': {', '.join(printable(lane) for lane in grid.gathered)}",
                 style="dim",
             )
 

@@ -7,13 +7,18 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from pyrapide.core.printable import printable
+
 
 def plain(text: str) -> str:
-    """Printable ASCII: one character, one terminal column; newlines and the rest escaped."""
+    """Printable ASCII: one character, one terminal column. Controls and invisible
+    characters are written as :func:`~pyrapide.core.printable.printable` writes them
+    (``\\u001b``, ``\\n``); the rest of what is not ASCII as Python escapes (``\\xe9``)."""
     if text.isascii() and text.isprintable():
         return text
     return "".join(
-        ch if " " <= ch <= "~" else ch.encode("unicode_escape").decode("ascii") for ch in text
+        ch if ch.isascii() else ch.encode("unicode_escape").decode("ascii")
+        for ch in printable(text)
     )
 
 
@@ -29,14 +34,17 @@ def _value_text(value: Any) -> str:
         return plain(repr(value))
 
 
-_DOT_CONTROL = {code: f"\\\\x{code:02x}" for code in range(32) if code not in (9, 10, 13)}
+def _lines(text: str) -> str:
+    """``text`` with its line breaks made plain ``\\n`` and everything else a terminal or
+    a viewer would act on written out (:func:`~pyrapide.core.printable.printable`)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return printable(text, keep_newlines=True).replace("\t", " ")
 
 
 def dot_string(text: str) -> str:
-    """A double-quoted DOT string that Graphviz shows as ``text`` (newlines as line breaks)."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
-    escaped = escaped.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
-    escaped = escaped.replace("\t", " ").translate(_DOT_CONTROL)
+    """A double-quoted DOT string that Graphviz shows as ``text`` (newlines as line breaks,
+    controls written out)."""
+    escaped = _lines(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
     return f'"{escaped}"'
 
 
@@ -51,14 +59,12 @@ _MERMAID = {
     ord(">"): "#gt;",
     ord("`"): "#96;",
     ord("\n"): "<br/>",
-    **{code: " " for code in range(32) if code != 10},
-    127: " ",
 }
 
 
 def mermaid_string(text: str) -> str:
-    """A double-quoted Mermaid label showing ``text``."""
-    return '"' + text.replace("\r\n", "\n").translate(_MERMAID) + '"'
+    """A double-quoted Mermaid label showing ``text`` (controls written out)."""
+    return '"' + _lines(text).translate(_MERMAID) + '"'
 
 
 def json_safe(value: Any, depth: int = 0) -> Any:

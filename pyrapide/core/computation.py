@@ -86,13 +86,13 @@ class Computation:
         if number is None:
             number = 1 + max((_counter_number(e.id) for e in self._poset), default=0)
         poset = self._poset
-        recorded = poset._index
         event_id = f"e{number}"
-        while event_id in recorded:  # an "eN" recorded by hand since
-            number += 1
+        index, run = poset._index, poset._run  # Poset._has_id, inlined
+        while event_id in index or (run is not None and 0 <= number - run.first < run.length):
+            number += 1  # an "eN" recorded by hand since
             event_id = f"e{number}"
         event = Event(name, payload, source, event_id, timestamp, metadata)
-        poset.add(event, caused_by)
+        poset._add_numbered(event, number, caused_by)
         self._next_number = number + 1
         return event
 
@@ -262,14 +262,19 @@ class Computation:
 
         return computation_from_document(data, source="computation")
 
-    def save(self, path: str | os.PathLike[str]) -> None:
-        """Write the computation to ``path`` as JSON (replacing the file atomically).
+    def save(self, path: str | os.PathLike[str], *, force: bool = False) -> None:
+        """Write the computation to ``path`` as JSON, replacing the file atomically: a
+        crash or an error leaves either the old file or the whole new one, with the old
+        file's mode. A symbolic link, FIFO, device or read-only file at ``path`` is
+        replaced only with ``force=True`` (a directory never).
 
-        Raises ``TypeError`` naming an event whose payload JSON cannot hold.
+        Raises ``TypeError`` naming an event whose payload JSON cannot hold, and
+        ``pyrapide.core.atomic.WriteError`` (an ``OSError``) naming the path and why
+        it cannot be written.
         """
         from pyrapide.core.serialization import save_computation
 
-        save_computation(self, path)
+        save_computation(self, path, force=force)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Computation:

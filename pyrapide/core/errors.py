@@ -15,4 +15,10 @@ class ComputationFileError(ValueError):
 
     The message names what is wrong and where: the file path, and the JSON
     line and column or the index and id of the offending event.
+    ``to_json_view`` is True when the file is a view written by
+    ``visualization.to_json`` (events and edges only), not a saved computation.
     """
+
+    def __init__(self, message: str, *, to_json_view: bool = False) -> None:
+        super().__init__(message)
+        self.to_json_view = to_json_view

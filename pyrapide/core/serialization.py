@@ -11,16 +11,18 @@ nothing half-built.
 from __future__ import annotations
 
 import json
+import math
 import os
-import tempfile
-from collections.abc import Callable, Mapping
-from pathlib import Path
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from pyrapide.core.atomic import write_atomically
 from pyrapide.core.clock import Clock, ClockManager, RegularClock, SlavedClock, SynchronousClock
 from pyrapide.core.errors import CausalCycleError, ComputationFileError
 from pyrapide.core.event import EVENT_FIELDS, Event, events_from_columns
+from pyrapide.core.json_file import read_json_file
 from pyrapide.core.poset import Poset
+from pyrapide.core.values import all_saveable, payload_problem
 
 if TYPE_CHECKING:
     from pyrapide.core.computation import Computation
@@ -94,79 +96,65 @@ def computation_to_document(computation: Computation) -> dict[str, Any]:
     }
 
 
-def save_computation(computation: Computation, path: str | os.PathLike[str]) -> None:
-    """Write ``computation`` to ``path``: one event or edge a line, replaced atomically."""
+def save_computation(
+    computation: Computation, path: str | os.PathLike[str], *, force: bool = False
+) -> None:
+    """Write ``computation`` to ``path``, one event or edge a line, replaced atomically
+    (see :mod:`pyrapide.core.atomic`: ``force`` replaces a link, FIFO or device there).
+
+    Raises ``TypeError`` naming an event whose payload or metadata JSON cannot hold,
+    and :class:`~pyrapide.core.atomic.WriteError` when the file cannot be written; in
+    both cases the file at ``path`` is left as it was.
+    """
     document = computation_to_document(computation)
-    dumps = json.JSONEncoder(allow_nan=False, ensure_ascii=False).encode
-    lines = []
+    try:
+        write_atomically(path, _document_lines(document, ascii_only=False), force=force)
+    except UnicodeEncodeError:
+        # A string with a lone surrogate (JSON can carry one as "\ud800") cannot be
+        # written as UTF-8; written as \u escapes, it reads back the same.
+        write_atomically(path, _document_lines(document, ascii_only=True), force=force)
+
+
+def _document_lines(document: dict[str, Any], *, ascii_only: bool) -> Iterator[str]:
+    dumps = json.JSONEncoder(allow_nan=False, ensure_ascii=ascii_only).encode
+    yield f'{{"format": {dumps(FORMAT)}, "version": {VERSION},\n"poset": {{"events": [\n'
     for index, event in enumerate(document["poset"]["events"]):
         try:
-            lines.append(dumps(event))
+            line = dumps(event)
         except (TypeError, ValueError) as error:
             raise TypeError(
                 f"cannot save event #{index} ({event['id']!r}): its payload or metadata "
                 f"is not JSON ({error})"
             ) from None
-    head = f'{{"format": {dumps(FORMAT)}, "version": {VERSION},\n"poset": {{"events": [\n'
-    edges = ",\n".join(dumps(edge) for edge in document["poset"]["edges"])
-    text = (
-        head
-        + ",\n".join(lines)
-        + '\n],\n"edges": [\n'
-        + edges
-        + "\n]},\n"
-        + f'"clocks": {dumps(document["clocks"])}}}\n'
-    )
-    target = Path(path)
-    # Written beside the target and renamed over it, so a crash never leaves half a file.
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        # mkstemp makes the file private; give it the mode any other new file gets.
-        os.chmod(temporary, 0o666 & ~_current_umask())
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _current_umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+        yield line if index == 0 else ",\n" + line
+    yield '\n],\n"edges": [\n'
+    for index, edge in enumerate(document["poset"]["edges"]):
+        yield dumps(edge) if index == 0 else ",\n" + dumps(edge)
+    yield f'\n]}},\n"clocks": {dumps(document["clocks"])}}}\n'
 
 
 # -- reading ------------------------------------------------------------
 
 
 def load_computation(path: str | os.PathLike[str]) -> Computation:
-    """Read a computation file; raises ``ComputationFileError`` naming path and problem."""
+    """Read a computation file; raises ``ComputationFileError`` naming the path (once),
+    where (line and column, or the event's index and id) and what is wrong.
+
+    The file is parsed once; see :mod:`pyrapide.core.json_file` for what is refused
+    while parsing (NaN, Infinity, nesting deeper than a payload may go, ...).
+    """
     name = os.fspath(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ComputationFileError(f"{name}: no such file") from None
-    except UnicodeDecodeError as error:
-        raise ComputationFileError(
-            f"{name}: not UTF-8 text (bad byte at offset {error.start})"
-        ) from None
-    except OSError as error:
-        raise ComputationFileError(f"{name}: cannot read: {error.strerror}") from None
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        hint = " (the file looks truncated)" if error.pos >= len(text.rstrip()) else ""
-        raise ComputationFileError(
-            f"{name}:{error.lineno}:{error.colno}: not valid JSON: {error.msg}{hint}"
-        ) from None
-    except RecursionError:
-        raise ComputationFileError(f"{name}: JSON nested too deeply") from None
-    return computation_from_document(document, source=name)
+    return computation_from_document(read_json_file(name), source=name, parsed=True)
 
 
-def computation_from_document(document: Any, source: str) -> Computation:
-    """Build a computation from a parsed document; ``source`` prefixes error messages."""
+def computation_from_document(document: Any, source: str, *, parsed: bool = False) -> Computation:
+    """Build a computation from a document; ``source`` prefixes error messages.
+
+    Every payload and metadata value is checked to be one a file can hold again
+    (:func:`pyrapide.core.values.payload_problem`), so what loads can be saved.
+    ``parsed`` says the document comes from the JSON parser (which spares a check)
+    and is no one else's: its list of events is emptied as it is read.
+    """
     from pyrapide.core.computation import Computation
 
     def fail(message: str) -> NoReturn:
@@ -181,14 +169,21 @@ def computation_from_document(document: Any, source: str) -> Computation:
         if version != VERSION:
             fail(f"unsupported version {version!r} of {FORMAT!r} (this PyRapide reads {VERSION})")
     elif "poset" not in document:
+        if {"events", "edges"} <= document.keys():
+            raise ComputationFileError(
+                f"{source}: not a saved computation: it is a view written by to_json(), "
+                "which keeps too little to load back",
+                to_json_view=True,
+            )
         fail("not a saved computation: it has neither a 'format' nor a 'poset' field")
-    poset = poset_from_document(document.get("poset"), where=f"{source}: poset")
+    poset = poset_from_document(document.get("poset"), where=f"{source}: poset", parsed=parsed)
     clocks = _clocks_from_document(document.get("clocks", []), poset, fail)
     return Computation(poset, clocks)
 
 
-def poset_from_document(data: Any, where: str) -> Poset:
-    """Build a poset from ``{"events": [...], "edges": [...]}``, checking every field."""
+def poset_from_document(data: Any, where: str, *, parsed: bool = False) -> Poset:
+    """Build a poset from ``{"events": [...], "edges": [...]}``, checking every field
+    (``parsed``: see :func:`computation_from_document`)."""
 
     def fail(message: str) -> NoReturn:
         raise ComputationFileError(f"{where}: {message}")
@@ -201,7 +196,7 @@ def poset_from_document(data: Any, where: str) -> Poset:
         fail(f"'events' must be an array, found {_kind(raw_events)}")
     if not isinstance(raw_edges, list):
         fail(f"'edges' must be an array, found {_kind(raw_edges)}")
-    built = _events_in_bulk(raw_events)
+    built = _events_in_bulk(raw_events, parsed)
     events, position = built if built is not None else _events_one_by_one(raw_events, fail)
     pairs = _edges_in_bulk(raw_edges, position)
     if pairs is None:
@@ -230,7 +225,9 @@ def poset_from_document(data: Any, where: str) -> Poset:
 # time, which names what is wrong and where.
 
 
-def _events_in_bulk(raw_events: list[Any]) -> tuple[list[Event], dict[str, int]] | None:
+def _events_in_bulk(
+    raw_events: list[Any], parsed: bool
+) -> tuple[list[Event], dict[str, int]] | None:
     if _types(raw_events) - {dict} or set(map(len, raw_events)) - {len(EVENT_FIELDS)}:
         return None
     try:
@@ -252,6 +249,9 @@ def _events_in_bulk(raw_events: list[Any]) -> tuple[list[Event], dict[str, int]]
         or _types(payloads) - {dict}
         or _types(metadata) - {dict}
         or _types(stamps) - {float, int}  # not bool: its type is not int
+        or not all(map(math.isfinite, stamps))
+        or not all_saveable(payloads, parsed=parsed)
+        or not all_saveable(metadata, parsed=parsed)
     ):
         return None
     position = dict(zip(ids, range(len(ids)), strict=True))
@@ -259,6 +259,10 @@ def _events_in_bulk(raw_events: list[Any]) -> tuple[list[Event], dict[str, int]]
         return None  # a duplicate id
     if int in _types(stamps):
         stamps = [float(stamp) for stamp in stamps]
+    if parsed:
+        # The document is the loader's own: its event objects go now rather than
+        # after the events are built, which keeps the peak memory of loading down.
+        raw_events.clear()
     return events_from_columns(ids, names, payloads, sources, stamps, metadata), position
 
 
@@ -340,6 +344,12 @@ def _event_from_document(raw: Any, index: int, report: Failure) -> Event:
     stamp = raw.get("timestamp", 0.0)
     if isinstance(stamp, bool) or not isinstance(stamp, int | float):
         fail(f"{label}field 'timestamp' must be a number, found {_kind(stamp)}")
+    if not math.isfinite(stamp):
+        fail(f"{label}field 'timestamp' is {stamp}: only finite numbers can be saved")
+    for field in ("payload", "metadata"):
+        problem = payload_problem(raw.get(field) or {}, f"{field} field")
+        if problem is not None:
+            fail(f"{label}{field}: {problem}")
     return Event(
         raw["name"],
         raw.get("payload"),
@@ -361,6 +371,8 @@ def _clock_from_spec(spec: Any, where: str, fail: Failure, known: ClockManager) 
         value = spec.get(field, default)
         if isinstance(value, bool) or not isinstance(value, int | float):
             fail(f"{where} ({name!r}): {field!r} must be a number, found {_kind(value)}")
+        if not math.isfinite(value):
+            fail(f"{where} ({name!r}): {field!r} is {value}: only finite numbers can be saved")
         return value
 
     try:
@@ -384,6 +396,8 @@ def _clock_from_spec(spec: Any, where: str, fail: Failure, known: ClockManager) 
             clock = SlavedClock(name, parent, number("divisor"))  # type: ignore[arg-type]
         else:
             fail(f"{where} ({name!r}): unknown clock kind {kind!r}")
+    except ComputationFileError:
+        raise  # a parent clock's problem, already placed
     except ValueError as error:
         fail(f"{where} ({name!r}): {error}")
     return clock
@@ -408,8 +422,12 @@ def _clocks_from_document(specs: Any, poset: Poset, fail: Failure) -> ClockManag
             for time, table in ((stamp[1], clock._start_times), (stamp[2], clock._finish_times)):
                 if time is None:
                     continue
-                if isinstance(time, bool) or not isinstance(time, int | float):
-                    fail(f"{where} ({clock.name!r}): stamp times must be numbers or null")
+                if (
+                    isinstance(time, bool)
+                    or not isinstance(time, int | float)
+                    or not math.isfinite(time)
+                ):
+                    fail(f"{where} ({clock.name!r}): stamp times must be finite numbers or null")
                 table[event] = time
         manager.register(clock)
     return manager

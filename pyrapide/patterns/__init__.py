@@ -45,6 +45,10 @@ Python object given to ``Pattern.match``) prints as ``<python value ...>``;
 patterns with a Python guard or a timing bound print as ``... where <python
 guard NAME>`` or ``... within <...>``. These forms say what they are, and
 :func:`parse_pattern` refuses them.
+
+A text may nest operators, guard conditions and JSON values inside one another at
+most ``MAX_PATTERN_DEPTH`` (100) deep; a deeper one is refused with a
+:class:`PatternSyntaxError` that says where and how deep.
 """
 
 from pyrapide.patterns.algebra import BasicPattern, Pattern
@@ -61,9 +65,10 @@ from pyrapide.patterns.operators import (
     SequencePattern,
     TimedPattern,
 )
-from pyrapide.patterns.syntax import PatternSyntaxError, parse_pattern
+from pyrapide.patterns.syntax import MAX_PATTERN_DEPTH, PatternSyntaxError, parse_pattern
 
 __all__ = [
+    "MAX_PATTERN_DEPTH",
     "BasicPattern",
     "Condition",
     "DisjunctionPattern",

@@ -147,6 +147,10 @@ class Pattern:
     def match_in(self, poset: Any, bindings: Mapping[str, Any] | None = None) -> list[PatternMatch]:
         """Every match in a poset (or computation), in the order the matches were completed.
 
+        Matches completed by the same event are in the order a matcher reports them
+        (by the recording positions of their events), so the list is the same in
+        every interpreter process whatever its hash seed.
+
         ``bindings`` pre-binds placeholders: only matches that agree are returned,
         with those bindings included.
         """
@@ -164,7 +168,8 @@ class Pattern:
 
     def matcher(self, *, warn_guard_errors: bool = True) -> Matcher:
         """A fresh incremental matcher: ``matcher.feed(event, poset)`` returns the new
-        matches that the just-recorded ``event`` completes, each exactly once per run.
+        matches that the just-recorded ``event`` completes, each exactly once per run,
+        ordered by the recording positions of their events (see ``Matcher.feed``).
 
         ``warn_guard_errors=False`` is for a caller that reports the errors of the
         pattern's guards itself (from ``guard_errors``): they are then not warned.

@@ -13,7 +13,9 @@ Stores index matches by the values of the placeholders both sides share, and by
 the events a probe will look up: for ``>>`` the last event (the probe walks the
 new match's causal ancestry when that is cheaper than testing the candidates),
 for ``then_immediately`` every event (the probe walks direct causes), for ``&``
-the root events each match descends from.
+the root events each match descends from, for ``|`` the chain and chain position
+of the first event (the probe tests only the stretch of each chain that can be
+independent of the new match; see :mod:`pyrapide.patterns.independence`).
 
 An incremental matcher can take back its last feed: every change a step makes to
 the stores, a repeat's occurrences or a guard's error log is journalled with its
@@ -28,13 +30,8 @@ from typing import Any
 
 from pyrapide.patterns import algebra as alg
 from pyrapide.patterns import operators as ops
-from pyrapide.patterns.join import (
-    Context,
-    IndependenceProbe,
-    JoinProbe,
-    SequenceProbe,
-    Store,
-)
+from pyrapide.patterns.independence import IndependenceProbe
+from pyrapide.patterns.join import Context, JoinProbe, SequenceProbe, Store
 from pyrapide.patterns.match import GrowingMatch, PatternMatch, Placeholder, freeze
 
 __all__ = ["Matcher", "match_all"]
@@ -46,8 +43,27 @@ def _poset_of(poset_or_computation: Any) -> Any:
 
 
 def _unique(matches: list[PatternMatch]) -> list[PatternMatch]:
-    # Identical matches (same events and bindings) can arise from different pairs.
-    return list(dict.fromkeys(matches)) if len(matches) > 1 else matches
+    """The matches without repeats, first occurrences kept.
+
+    Identical matches (same events and bindings) can arise from different pairs.
+    They are found by their events first, so that only matches sharing events are
+    compared whole (which memoises a key in each): a million distinct matches keep
+    no more memory than they hold.
+    """
+    if len(matches) < 2:
+        return matches
+    by_events: dict[tuple[Any, ...], list[PatternMatch]] = {}
+    unique = []
+    for found in matches:
+        same = by_events.get(found.events)
+        if same is None:
+            by_events[found.events] = [found]
+        elif any(found == other for other in same):
+            continue
+        else:
+            same.append(found)
+        unique.append(found)
+    return unique
 
 
 def _unique_in_order(matches: list[PatternMatch]) -> list[PatternMatch]:
@@ -113,6 +129,12 @@ class Matcher:
 
         ``poset`` may be a Poset or a Computation. Events whose names the pattern
         cannot match (see ``pattern.event_names()``) may be left unfed.
+
+        The matches are ordered by the recording positions of their events,
+        compared as tuples with the earliest event first (so ``A -> B``'s matches
+        with the first ``A`` come first); matches of the same events (different
+        bindings) stay in the order the pattern's parts found them. No order comes
+        from a hash: a run reports the same list in every interpreter process.
         """
         if poset is not self._fed_from:
             self._context.bind(_poset_of(poset))
@@ -122,7 +144,7 @@ class Matcher:
         self._fed_before_last = self._last_fed
         self._last_fed = event
         self._retractable = True
-        return self._root.step(event)
+        return self._context.in_report_order(self._root.step(event))
 
     def retract_last(self) -> None:
         """Undo the last :meth:`feed`, as if that event had not been fed.
@@ -181,7 +203,7 @@ class Matcher:
 def match_all(pattern: alg.Pattern, poset: Any) -> list[PatternMatch]:
     """Every match of ``pattern`` in ``poset`` (or a computation), in completion order."""
     context = Context(_poset_of(poset))
-    return compile_node(pattern, context).batch()
+    return context.in_completion_order(compile_node(pattern, context).batch())
 
 
 class _Node:
@@ -355,9 +377,7 @@ class _FilterNode(_Node):
             try:
                 accepted = predicate(found)
             except Exception as error:  # a broken guard is a non-match, reported
-                record = _record_guard_error(
-                    pattern, found, error, self.context.warns_guard_errors
-                )
+                record = _record_guard_error(pattern, found, error, self.context.warns_guard_errors)
                 journal = self.context.journal
                 if journal is not None:
                     journal.append((_forget_guard_error, pattern, record))

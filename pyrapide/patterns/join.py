@@ -8,7 +8,7 @@ from typing import Any
 
 from pyrapide.patterns.match import PatternMatch, freeze, merge_bindings
 
-__all__ = ["Context", "IndependenceProbe", "JoinProbe", "SequenceProbe", "Store"]
+__all__ = ["Context", "JoinProbe", "SequenceProbe", "Store", "pair"]
 
 _NO_ROOTS: frozenset[Any] = frozenset()
 
@@ -19,6 +19,7 @@ class Context:
     __slots__ = (
         "_roots",
         "causes",
+        "chain_position",
         "depth",
         "is_ancestor",
         "journal",
@@ -29,6 +30,7 @@ class Context:
 
     def __init__(self, poset: Any) -> None:
         self.poset: Any = None
+        self.chain_position: Any = None
         # event id -> ids of the root events that strictly precede it (for ``&``)
         self._roots: dict[str, frozenset[str]] = {}
         # An incremental matcher's undo log for its last feed: (undo, *arguments) entries
@@ -47,6 +49,9 @@ class Context:
         self.causes = poset.direct_causes
         self.depth = poset.depth
         self.is_ancestor = poset.is_ancestor
+        # (chain, position) of an event in the poset's chain decomposition, for ``|``;
+        # None for a poset-like object that has none.
+        self.chain_position = getattr(poset, "_chain_position", None)
 
     def forget(self, event: Any) -> None:
         """Drop what is memoised about ``event``, whose causes are about to change.
@@ -61,6 +66,31 @@ class Context:
         seq = self.seq
         return sorted(matches, key=lambda found: seq(found.events[-1]))
 
+    def in_report_order(self, matches: list[PatternMatch]) -> list[PatternMatch]:
+        """Matches completed by one event, in the order they are reported.
+
+        By the recording positions of their events, compared as tuples (earliest
+        event first); matches with the same events keep the order they were found
+        in, which no hash decides.
+        """
+        if len(matches) < 2:
+            return matches
+        seq = self.seq
+        return sorted(matches, key=lambda found: tuple(map(seq, found.events)))
+
+    def in_completion_order(self, matches: list[PatternMatch]) -> list[PatternMatch]:
+        """Matches already in completion order, each group completed by one event put
+        in report order (see ``in_report_order``)."""
+        ordered: list[PatternMatch] = []
+        group: list[PatternMatch] = []
+        for found in matches:
+            if group and found.events[-1] is not group[0].events[-1]:
+                ordered.extend(self.in_report_order(group))
+                group = []
+            group.append(found)
+        ordered.extend(self.in_report_order(group))
+        return ordered
+
     def merge_events(self, left: tuple[Any, ...], right: tuple[Any, ...]) -> tuple[Any, ...]:
         """The events of both matches in recording order."""
         seq = self.seq
@@ -72,13 +102,13 @@ class Context:
         """The ids of the strict causal ancestors of ``event``, or None if there are
         more than ``budget``."""
         causes, depth = self.causes, self.depth
-        seen: set[str] = set()
+        seen: dict[str, None] = {}  # in the order found: no hash decides it
         frontier = list(causes(event))
         while frontier:
             ancestor = frontier.pop()
             if ancestor.id in seen:
                 continue
-            seen.add(ancestor.id)
+            seen[ancestor.id] = None
             if len(seen) > budget:
                 return None
             if depth(ancestor):  # roots have no causes to walk
@@ -305,7 +335,8 @@ class JoinProbe:
         if len(roots) <= sum(map(len, lists)):
             seen: dict[int, PatternMatch] = {}
             by_event = store.by_event
-            for root in roots:
+            # The roots in recording order: a frozenset's own order is the hash seed's.
+            for root in sorted(roots, key=context.seq):
                 for other in by_event.get(root, ()):
                     seen.setdefault(id(other), other)
             candidates: Iterable[PatternMatch] = seen.values()
@@ -319,43 +350,16 @@ class JoinProbe:
         probe_events = set(probe.events)
         for other in candidates:
             if probe_events.isdisjoint(other.events):
-                pair = _pair(context, other, probe, self.stored_on_left)
-                if pair is not None:
-                    found.append(pair)
+                made = pair(context, other, probe, self.stored_on_left)
+                if made is not None:
+                    found.append(made)
         return found
 
 
-class IndependenceProbe:
-    """``|``: pairs a new match with stored matches causally independent of it."""
-
-    __slots__ = ("context", "store", "stored_on_left")
-
-    def __init__(self, context: Context, store: Store, stored_on_left: bool) -> None:
-        self.context, self.store, self.stored_on_left = context, store, stored_on_left
-
-    def add(self, match: PatternMatch) -> None:
-        """Store a match."""
-        self.store.add(match)
-
-    def partners(self, probe: PatternMatch) -> list[PatternMatch]:
-        """The new pairs of ``probe`` with each stored match independent of it."""
-        is_ancestor = self.context.is_ancestor
-        found = []
-        for other in chain.from_iterable(self.store.candidates(probe)):
-            if all(
-                x is not y and x != y and not is_ancestor(x, y) and not is_ancestor(y, x)
-                for x in probe.events
-                for y in other.events
-            ):
-                pair = _pair(self.context, other, probe, self.stored_on_left)
-                if pair is not None:
-                    found.append(pair)
-        return found
-
-
-def _pair(
+def pair(
     context: Context, stored: PatternMatch, probe: PatternMatch, stored_on_left: bool
 ) -> PatternMatch | None:
+    """The match made of a stored match and a probe, sides kept; None if bindings disagree."""
     left, right = (stored, probe) if stored_on_left else (probe, stored)
     bindings = _bindings(left, right)
     if bindings is None:

@@ -11,7 +11,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from lark import Lark, Token, Transformer, v_args
+from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import (
     UnexpectedCharacters,
     UnexpectedEOF,
@@ -24,7 +24,7 @@ from pyrapide.patterns import algebra as alg
 from pyrapide.patterns import operators as ops
 from pyrapide.patterns.condition import AllOf, AnyOf, Comparison, Condition, Not
 from pyrapide.patterns.match import Placeholder
-from pyrapide.patterns.syntax import PatternSyntaxError
+from pyrapide.patterns.syntax import MAX_PATTERN_DEPTH, PatternSyntaxError
 
 
 class _SemanticError(Exception):
@@ -223,6 +223,48 @@ def _syntax_error(text: str, error: UnexpectedInput) -> PatternSyntaxError:
     return PatternSyntaxError(message, text, column, expected, line)
 
 
+# The rules that put one thing inside another: what MAX_PATTERN_DEPTH counts.
+_NESTING = frozenset(
+    {
+        "where", "either", "independent", "join", "then", "then_immediately", "repeat",
+        "any_of", "all_of", "negate", "array", "object",
+    }
+)
+
+
+def _check_depth(text: str, tree: Tree[Token]) -> None:
+    """Refuse a tree nested deeper than MAX_PATTERN_DEPTH, at the first (leftmost) part
+    that is too deep; walked with a stack, since the tree may be thousands deep."""
+    deepest, too_deep = 0, None
+    stack: list[tuple[Tree[Token], int]] = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if node.data in _NESTING:
+            depth += 1
+            deepest = max(deepest, depth)
+            if depth > MAX_PATTERN_DEPTH and (
+                too_deep is None or _place(node) < _place(too_deep)
+            ):
+                too_deep = node
+        stack.extend((child, depth) for child in node.children if isinstance(child, Tree))
+    if too_deep is None:
+        return
+    line, column = _place(too_deep)
+    where = f"line {line}, column {column}" if "\n" in text.strip() else f"column {column}"
+    raise PatternSyntaxError(
+        f"Invalid pattern at {where}: nested {deepest} deep (operators, conditions and "
+        f"values inside one another); at most {MAX_PATTERN_DEPTH}",
+        text,
+        column,
+        (),
+        line,
+    )
+
+
+def _place(node: Tree[Token]) -> tuple[int, int]:
+    return (getattr(node.meta, "line", 1), getattr(node.meta, "column", 1))
+
+
 def parse(text: str) -> alg.Pattern:
     """The pattern written in ``text``, a non-blank string; raises
     :class:`PatternSyntaxError`. The parser is built on the first call and kept."""
@@ -230,6 +272,7 @@ def parse(text: str) -> alg.Pattern:
         tree = _parser().parse(text)
     except UnexpectedInput as error:
         raise _syntax_error(text, error) from None
+    _check_depth(text, tree)
     try:
         return PatternBuilder().transform(tree)
     except VisitError as error:

@@ -7,7 +7,13 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from pyrapide.patterns.algebra import Pattern
 
-__all__ = ["PatternSyntaxError", "parse_pattern"]
+__all__ = ["MAX_PATTERN_DEPTH", "PatternSyntaxError", "parse_pattern"]
+
+MAX_PATTERN_DEPTH = 100
+"""How deep a pattern's text may nest operators, guard conditions and JSON values
+inside one another: ``A -> B -> C`` is 2 deep, ``A(x=[[1]])`` 2, ``A where not
+?x == 1`` 2. A deeper text is refused with a PatternSyntaxError rather than
+parsed, so that nothing that walks a pattern (printing, matching) can run out of stack."""
 
 
 class PatternSyntaxError(ValueError):
@@ -43,7 +49,8 @@ class PatternSyntaxError(ValueError):
 def parse_pattern(text: str) -> Pattern:
     """The pattern written in ``text`` (see :mod:`pyrapide.patterns` for the syntax).
 
-    Raises :class:`PatternSyntaxError` naming the column and what was expected.
+    Raises :class:`PatternSyntaxError` naming the column and what was expected, or
+    saying that the text nests deeper than :data:`MAX_PATTERN_DEPTH`.
     """
     if not isinstance(text, str):
         raise TypeError(f"parse_pattern needs a string, got {type(text).__name__}")

@@ -6,6 +6,8 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 from pyrapide.runtime.tasks import SUSPEND, WAIT, Sleep, trap
+from pyrapide.types import action_spec
+from pyrapide.types.payloads import check_payload
 
 if TYPE_CHECKING:
     from pyrapide.core import Event
@@ -79,7 +81,9 @@ class ModuleContext:
         those synchronously triggered, has been handled; pipe and agent
         deliveries happen later. ``caused_by`` (an Event, an event id or a list
         of them) adds causes to the automatic ones. Raises EmitError when the
-        component's interface does not declare ``name``.
+        component's interface does not declare ``name``, and PayloadError (a
+        ValueError) when the payload does not fit the action's signature or could
+        not be saved (see :mod:`pyrapide.types.payloads`).
 
         Called outside the system's handlers (say, from an asyncio task of your
         own), it records the event as a root and returns at once; its deliveries
@@ -143,6 +147,7 @@ class ModuleContext:
             if caused_by is None
             else self.system.resolve_events(caused_by, f"{self.component} emitting {qualified}")
         )
+        check_payload(action_spec(self.interface, qualified), qualified, data)
         scheduler = self.system.scheduler
         return scheduler.record(qualified, data, self.component, extra, scheduler.current)
 

@@ -16,7 +16,8 @@ from pyrapide.runtime.notifications import Notification, StateChanged
 from pyrapide.runtime.queues import KINDS
 from pyrapide.runtime.reporting import Reporter
 from pyrapide.runtime.scheduler import Scheduler, guards_in
-from pyrapide.types import interface_actions
+from pyrapide.types import action_spec, interface_actions
+from pyrapide.types.payloads import check_payload
 
 DEFAULT_MAX_EVENTS = 1_000_000
 DEFAULT_MAX_CONNECT_DEPTH = 100
@@ -361,6 +362,8 @@ class System:
     ) -> Event:
         """Record an event from outside (a root unless ``caused_by``) and queue its
         deliveries. Raises ValueError for a name no component's interface declares,
+        PayloadError (a ValueError) for a payload that does not fit the action's
+        signature or could not be saved (see :mod:`pyrapide.types.payloads`), and
         RuntimeError once the system is stopped."""
         self._refuse_if_stopped(f"inject({name!r})")
         if name not in self._alphabet:
@@ -372,19 +375,29 @@ class System:
             raise ValueError(
                 f"inject({name!r}): payload must be a dict, got {type(payload).__name__}"
             )
+        check_payload(self._action_spec(name), name, payload or {})
         causes = self.resolve_events(caused_by, f"inject({name!r})")
         event = self.scheduler.record(name, dict(payload or {}), source, causes, None)
         self._settle()
         return event
 
     def inject_event(self, event: Event, caused_by: Any = None) -> Event:
-        """Record a ready-made Event (its id kept) and queue its deliveries."""
+        """Record a ready-made Event (its id kept) and queue its deliveries; its payload
+        is checked as :meth:`inject` checks one."""
         self._refuse_if_stopped(f"inject({event.name!r})")
+        check_payload(self._action_spec(event.name), event.name, event.payload)
         causes = self.resolve_events(caused_by, f"inject({event.name!r})")
         self.computation.record(event, caused_by=causes)
         self.scheduler.recorded(event, tuple(causes), None)
         self._settle()
         return event
+
+    def _action_spec(self, name: str) -> Any:
+        """The ActionSpec of event ``name`` (None when no interface declares it)."""
+        component = self._alphabet.get(name)
+        if component is None:
+            return None
+        return action_spec(self._spec.components[component], name)
 
     def resolve_events(self, refs: Any, where: str) -> list[Event]:
         """Events named by ``refs`` (an Event, an id, or an iterable of them)."""

@@ -12,6 +12,7 @@ from pyrapide.types.actions import (
 from pyrapide.types.conformance import conformance_problems, conforms_to, is_subtype
 from pyrapide.types.interface import (
     InterfaceInfo,
+    action_spec,
     interface,
     interface_actions,
     interface_info,
@@ -25,6 +26,7 @@ __all__ = [
     "ActionSpec",
     "InterfaceInfo",
     "action",
+    "action_spec",
     "behavior",
     "conformance_problems",
     "conforms_to",

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 import inspect
 import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final, TypeVar
+
+from pyrapide.types.payloads import payload_problems
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -161,33 +162,12 @@ class ActionSpec:
         return f"{self.name}({', '.join(fields)})"
 
     def payload_problems(self, payload: Mapping[str, Any]) -> list[str]:
-        """What is wrong with `payload` as this action's fields (empty when fine).
-
-        Reports fields the action does not take (with a close match when one is
-        likely meant) and required fields that are absent. Values are not
-        type-checked: annotations are documentation, not a schema.
-        """
-        problems: list[str] = []
-        known = self.field_names
-        if not self.extra_fields:
-            for key in payload:
-                if key in known:
-                    continue
-                message = f"{self.name} has no field {key!r}"
-                close = difflib.get_close_matches(str(key), known, n=1)
-                if close:
-                    message += f" (did you mean {close[0]!r}?)"
-                elif known:
-                    message += f" (fields: {', '.join(known)})"
-                else:
-                    message += " (it takes no fields)"
-                problems.append(message)
-        missing = [name for name in self.required_fields if name not in payload]
-        if missing:
-            listed = ", ".join(repr(name) for name in missing)
-            plural = "s" if len(missing) > 1 else ""
-            problems.append(f"{self.name} requires field{plural} {listed}")
-        return problems
+        """What is wrong with `payload` as this action's fields (empty when fine): each
+        field it does not take (with a close match when one is likely meant), the
+        required fields that are absent, values that do not fit their annotation, and
+        a value no saved computation could hold (see :mod:`pyrapide.types.payloads`,
+        which ``inject`` and ``emit`` use to refuse such payloads)."""
+        return [str(problem) for problem in payload_problems(self, self.name, payload)]
 
     def __str__(self) -> str:
         return self.signature_text()

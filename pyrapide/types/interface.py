@@ -237,6 +237,22 @@ def interface_name(iface: type) -> str:
     return interface_info(iface).name
 
 
+_SPECS: dict[tuple[type, str], ActionSpec | None] = {}
+
+
+def action_spec(iface: type | None, name: str) -> ActionSpec | None:
+    """The ActionSpec of event ``name`` in ``iface`` (None: no interface, or it does not
+    declare ``name``); remembered, since every emit asks."""
+    if iface is None:
+        return None
+    key = (iface, name)
+    try:
+        return _SPECS[key]
+    except KeyError:
+        spec = _SPECS[key] = interface_actions(iface).get(name)
+        return spec
+
+
 def interface_actions(iface: type) -> Mapping[str, ActionSpec]:
     """The actions of `iface` keyed by qualified event name, in declaration order.
 

@@ -109,7 +109,26 @@ class PathArguments:
 
 def path_arguments(text: ArgumentText) -> PathArguments:
     """One file name."""
-    return PathArguments(unquote(text.only_word("a file name is needed").text))
+    return PathArguments(file_name(text.only_word("a file name is needed")))
+
+
+def file_name(word: Word) -> str:
+    """``word`` as a file name, quotes removed; CommandSyntaxError when that leaves none."""
+    name = unquote(word.text)
+    if not name.strip():
+        raise CommandSyntaxError(f"{word.text} is an empty file name", column=word.column)
+    return name
+
+
+FORCE = "--force"
+"""The word that lets ``save`` and ``export`` replace a link, a FIFO, a device or a
+read-only file (see :mod:`pyrapide.core.atomic`)."""
+
+
+def without_force(words: list[Word]) -> tuple[list[Word], bool]:
+    """``words`` without ``--force`` (which may stand anywhere), and whether it was there."""
+    kept = [word for word in words if word.text != FORCE]
+    return kept, len(kept) < len(words)
 
 
 @dataclass(frozen=True)
@@ -152,7 +171,7 @@ _PATTERN_ERROR_PLACE = re.compile(r"Invalid pattern at (?:line \d+, )?column \d+
 
 
 def _pattern_error_text(error: Exception) -> str:
-    message = getattr(error, "message", None) or str(error).splitlines()[0]
+    message = getattr(error, "message", None) or str(error).split("\n", 1)[0]
     # The caret under the command line shows where; the pattern's own column (counted
     # from the pattern's start, not the line's) would only contradict it.
     message = _PATTERN_ERROR_PLACE.sub("", message, count=1)

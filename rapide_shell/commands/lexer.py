@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from pyrapide.core.json_file import JSONTextError, parse_json
+from pyrapide.core.values import MAX_DEPTH
 from rapide_shell.commands.errors import CommandSyntaxError
 
 _OPENERS = {"[": "]", "{": "}", "(": ")"}
-_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
 @dataclass(frozen=True)
@@ -121,7 +120,10 @@ def parse_payload(text: str, offset: int = 0) -> Payload:
 
     A value is a JSON literal if it reads as one (``42``, ``true``, ``null``, ``"a b"``,
     ``[1]``), else plain text. A value that starts like JSON (``"``, ``[``, ``{``) but is
-    malformed is an error rather than text, since that is nearly always a typo.
+    malformed is an error rather than text, since that is nearly always a typo; so are
+    NaN and the infinities (no saved computation can hold them), integers too long to
+    read and lists and objects nested more than ``MAX_DEPTH`` (100) deep, the payload
+    itself counting as one. A field name is any identifier, in any script (``größe=3``).
     Raises :class:`CommandSyntaxError` naming the word and column that are wrong.
     """
     stripped = text.strip()
@@ -130,11 +132,16 @@ def parse_payload(text: str, offset: int = 0) -> Payload:
     lead = offset + len(text) - len(text.lstrip())
     if stripped.startswith("{"):
         try:
-            document = json.loads(stripped)
-        except json.JSONDecodeError as error:
-            raise CommandSyntaxError(
-                f"malformed JSON payload: {error.msg}", column=lead + error.pos
-            ) from None
+            document = parse_json(stripped, MAX_DEPTH)
+        except JSONTextError as error:
+            if error.kind == "depth":
+                message = f"the payload nests lists and objects more than {MAX_DEPTH} deep"
+            elif error.kind == "syntax":
+                reason = error.message.removeprefix("not valid JSON: ")
+                message = f"malformed JSON payload: {reason}"
+            else:
+                message = f"in the payload: {error.message}"
+            raise CommandSyntaxError(message, column=lead + error.offset) from None
         if not isinstance(document, dict):
             raise CommandSyntaxError("the JSON payload must be one object", column=lead)
         return Payload(document)
@@ -145,7 +152,7 @@ def parse_payload(text: str, offset: int = 0) -> Payload:
         key, equals, raw = word.text.partition("=")
         if not equals:
             raise CommandSyntaxError(f"expected key=value, got {word.text!r}", column=word.column)
-        if not _KEY.match(key):
+        if not key.isidentifier():
             raise CommandSyntaxError(f"{key!r} is not a field name", column=word.column)
         if key in values:
             raise CommandSyntaxError(f"field {key!r} is given twice", column=word.column)
@@ -155,13 +162,33 @@ def parse_payload(text: str, offset: int = 0) -> Payload:
     return Payload(values, typed_as, columns)
 
 
+def typed_value(raw: str) -> Any:
+    """What ``raw`` stands for as the value of a field: a JSON literal (``42``, ``true``,
+    ``[1]``), else the text itself. Raises JSONTextError when ``raw`` starts like JSON
+    (``"``, ``[``, ``{``) but is malformed, or holds what no payload may (NaN, an
+    integer too long to read, nesting past ``MAX_DEPTH`` with the payload around it)."""
+    try:
+        return parse_json(raw, MAX_DEPTH - 1)  # the payload around it is the first level
+    except JSONTextError as error:
+        if error.kind == "syntax" and raw.lstrip()[:1] not in '"[{':
+            return raw  # plain text
+        raise
+
+
 def _literal(key: str, raw: str, column: int) -> Any:
     try:
-        return json.loads(raw)
-    except json.JSONDecodeError as error:
-        if raw[:1] in '"[{':
-            raise CommandSyntaxError(
-                f"malformed JSON in the value of {key!r}: {error.msg}",
-                column=column + error.pos,
-            ) from None
-        return raw
+        return typed_value(raw)
+    except JSONTextError as error:
+        message = error.message.removeprefix("not valid JSON: ")
+        if error.kind == "syntax":
+            message = f"malformed JSON in the value of {key!r}: {message}"
+        elif error.kind == "depth":
+            message = (
+                f"the value of {key!r} nests lists and objects more than {MAX_DEPTH} deep "
+                "(the payload counting as one)"
+            )
+        elif error.kind == "constant" and error.offset == 0:
+            message += f" (for the text, quote it: {key}=\"{raw}\")"
+        else:
+            message = f"in the value of {key!r}: {message}"
+        raise CommandSyntaxError(message, column=column + error.offset) from None

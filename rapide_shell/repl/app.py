@@ -28,7 +28,9 @@ from prompt_toolkit.history import FileHistory, History, InMemoryHistory
 from rich.console import Console
 from rich.text import Text
 
+from pyrapide.core.printable import printable
 from rapide_shell.loader import LoadError
+from rapide_shell.render import note, printing_console
 from rapide_shell.session import Session
 
 EXIT_OK = 0
@@ -78,13 +80,20 @@ def prompt_text(session: Session) -> HTML:
 
 
 async def run_repl(
-    file: str, *, seed: int | None = None, arch: str | None = None, record: str | None = None
+    file: str,
+    *,
+    seed: int | None = None,
+    arch: str | None = None,
+    record: str | None = None,
+    force_record: bool = False,
 ) -> int:
     """Load ``file`` and read commands until the user leaves; return the exit status."""
-    console = Console(highlight=False)
+    console = printing_console(highlight=False)
     interrupts: _Interrupts | None = None
     try:
-        async with Session.open(file, arch=arch, seed=seed, record=record) as session:
+        async with Session.open(
+            file, arch=arch, seed=seed, record=record, force_record=force_record
+        ) as session:
             _welcome(console, session)
             prompt: PromptSession[str] = PromptSession(
                 history=_history(), completer=SessionCompleter(session), complete_while_typing=False
@@ -93,12 +102,15 @@ async def run_repl(
             interrupts.install()
             await _loop(console, session, prompt, interrupts)
     except LoadError as error:
-        sys.stderr.write(f"rapide: {error}\n")
-        return EXIT_ERROR
+        sys.stderr.write(f"rapide: {printable(str(error))}\n")
+        return error.exit_status
     finally:
         # Only now: a Ctrl-C while the finish hooks run must not kill the program.
         if interrupts is not None:
             interrupts.uninstall()
+    if session.recording_problem is not None:
+        sys.stderr.write(f"rapide: {printable(session.recording_problem)}\n")
+        return EXIT_ERROR
     return EXIT_OK
 
 
@@ -176,7 +188,7 @@ def _welcome(console: Console, session: Session) -> None:
     console.print(
         Text.assemble(
             ("rapide repl", "bold"),
-            f": {session.loaded.name} from {session.path} ",
+            note(f": {session.loaded.name} from {session.path} "),
             (
                 f"({len(description.components)} components, "
                 f"{len(description.connections)} connections, seed {session.seed})",

@@ -6,10 +6,11 @@ import os
 from pathlib import Path
 
 import platformdirs
-from rich.text import Text
 from textual.app import App
 from textual.binding import Binding
 
+from pyrapide.core.printable import printable
+from rapide_shell.render import note
 from rapide_shell.session import Session
 from rapide_shell.tui.palette import CommandLanguageProvider
 from rapide_shell.tui.screen_commands import ScreenCommands
@@ -105,12 +106,12 @@ class RapideApp(App[None]):
         try:
             saved = self.save_screenshot_file(filename)
         except OSError as error:
-            output.write(Text(
+            output.write(note(
                 f"error: cannot save the screenshot: {error.strerror} ({error.filename})",
                 style="bold red"))
             return
-        output.write(Text(f"screenshot saved to {saved}", style="green"))
-        self.notify(f"saved {saved}", title="screenshot")
+        output.write(note(f"screenshot saved to {saved}", style="green"))
+        self.notify(printable(f"saved {saved}"), title="screenshot", markup=False)
 
     async def action_quit(self) -> None:
         """Stops any run, closes the session and leaves."""
@@ -130,23 +131,29 @@ async def run_shell(
     script: str | Path | None = None,
     speed: float = 1.0,
     record: str | Path | None = None,
+    force_record: bool = False,
     screenshots: str | Path | None = None,
-) -> None:
+) -> str | None:
     """Open the session of the architecture ``file`` and run the workbench on it until
     the user leaves; the session is closed (and the recording ended) on the way out.
     ``screenshots`` is the folder F12 saves to (see :meth:`RapideApp.screenshot_folder`).
+    Returns why the recording could not be put in place, if it could not.
 
     Raises :class:`~rapide_shell.loader.LoadError` when the session cannot be opened.
     """
-    async with Session.open(file, arch=arch, seed=seed, record=record) as session:
+    async with Session.open(
+        file, arch=arch, seed=seed, record=record, force_record=force_record
+    ) as session:
         await RapideApp(
             session, script=script, speed=speed, screenshots=screenshots
         ).run_async()
+    return session.recording_problem
 
 
 def _home_relative(folder: Path, width: int = 40) -> str:
-    """``folder`` with the user's home written ``~``, as a person reads it; a long one
-    keeps its start and its last two folders (``/tmp/…/run/pictures``)."""
+    """``folder`` with the user's home written ``~``, as a person reads it (printable: a
+    path is data); a long one keeps its start and its last two folders
+    (``/tmp/…/run/pictures``)."""
     try:
         shown = "~/" + str(folder.relative_to(Path.home()))
     except ValueError:
@@ -154,4 +161,4 @@ def _home_relative(folder: Path, width: int = 40) -> str:
     parts = Path(shown).parts
     if len(shown) > width and len(parts) > 3:
         shown = str(Path(parts[0], parts[1] if parts[0] == "/" else "", "…", *parts[-2:]))
-    return shown
+    return printable(shown)

@@ -8,6 +8,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from pyrapide.core.printable import printable
+
 #: Pseudo-components: the source of a connection whose pattern matches any event name,
 #: and of one whose events no component declares (they can only be injected).
 ANY_SOURCE = "(any)"
@@ -196,16 +198,18 @@ def spec_from_description(description: Any) -> GraphSpec:
     can feed (a source it names is no component, say) from ``(outside)``; a callable
     target reads ``name()``.
     """
+    # Names and patterns come from the user's file: drawn printable, like any data.
     components = tuple(
-        (component.name, component.interface) for component in description.components
+        (printable(component.name), printable(component.interface))
+        for component in description.components
     )
     edges: list[GraphEdge] = []
     for connection in description.connections:
         if connection.sources is None:
             sources: tuple[str, ...] = (ANY_SOURCE,)
         else:
-            sources = connection.sources or (OUTSIDE_SOURCE,)
-        target = connection.target
+            sources = tuple(map(printable, connection.sources)) or (OUTSIDE_SOURCE,)
+        target = printable(connection.target)
         if not connection.target_is_component:
             target = f"{target}()"
         for source in sources:
@@ -213,7 +217,7 @@ def spec_from_description(description: Any) -> GraphSpec:
                 GraphEdge(
                     index=connection.index,
                     kind=connection.kind,
-                    pattern=connection.pattern,
+                    pattern=printable(connection.pattern),
                     source=source,
                     target=target,
                 )

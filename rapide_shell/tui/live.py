@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from pyrapide.core.printable import printable
 from pyrapide.runtime.notifications import (
     ConstraintViolated,
     DispatchFinished,
@@ -35,6 +36,11 @@ class Problem:
     summary: str
     details: str = ""
     event_id: str | None = None
+
+    def __post_init__(self) -> None:
+        # Messages quote names, payloads and exceptions: shown printable in every panel.
+        object.__setattr__(self, "summary", printable(self.summary))
+        object.__setattr__(self, "details", printable(self.details, keep_newlines=True))
 
 
 def _last_line(text: str) -> str:

@@ -18,8 +18,9 @@ from textual.color import Color
 from textual.screen import Screen
 from textual.widgets import RichLog, Static
 
+from pyrapide.core.printable import printable
 from rapide_shell.causes import CAUSE_LOOKS, DeliveryKind, causes_of, wiring_deliveries
-from rapide_shell.render import counted
+from rapide_shell.render import counted, note
 from rapide_shell.tui.live import NotificationBatch
 from rapide_shell.tui.panels import PANELS, SessionPanel
 from rapide_shell.tui.status import StatusPart, fit_status
@@ -175,7 +176,9 @@ class SessionView:
             panel.show_batch(batch, self.session)
         if batch.problems:
             latest = batch.problems[-1]
-            self.screen.notify(latest.summary, title=latest.kind, severity="error", timeout=6)
+            self.screen.notify(
+                latest.summary, title=latest.kind, severity="error", timeout=6, markup=False
+            )
         self._delivered.update(batch.delivered)
         self._started.update(batch.started)
         if batch.last_started is not None:
@@ -185,7 +188,7 @@ class SessionView:
         if batch.queue_changed or batch.delivered or batch.started:
             self._throttle("queue", self._redraw_queue_and_counts)
         for hit in batch.breakpoint_hits:
-            self.output.write(Text(
+            self.output.write(note(
                 f"breakpoint {hit.break_id} ({hit.pattern_text}) hit by {hit.event.id} "
                 f"{hit.event.name}: the run pauses", style="bold yellow"))
             self.screen.query_one(EventLog).select_id(hit.event.id)
@@ -286,8 +289,9 @@ class SessionView:
         state = session.state
         error_style = f"bold {self._colour('error')}" if errors else ""
         parts = [
-            StatusPart(Text(f" {session.description.name} ", "bold"), 4, joined=False),
-            StatusPart(Text(f"from {session.path.name}"), 8, joined=False),
+            StatusPart(Text(f" {printable(session.description.name)} ", "bold"), 4,
+                       joined=False),
+            StatusPart(Text(f"from {printable(session.path.name)}"), 8, joined=False),
             StatusPart(Text(f"seed {session.seed}"), 7),
             StatusPart(Text(f" {state} ", self._badge(_STATE_COLOURS.get(state, "muted"))), 0,
                        joined=False),

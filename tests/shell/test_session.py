@@ -260,7 +260,7 @@ async def test_export_save_and_load(shop_session: Session, tmp_path: Path) -> No
     assert directory.error == f"{tmp_path}: is a directory, not a saved computation"
     exported = tmp_path / "run.json"  # an export, not a saved computation
     wrong = await shop_session.execute(f"load {exported}")
-    assert wrong.error.startswith(f"{exported}: not a saved computation (")
+    assert wrong.error.startswith(f"{exported}: not a saved computation: it is an `export")
     assert wrong.error.count(str(exported)) == 1
     assert wrong.error.endswith("`save FILE` writes what `load` reads")
     await ok(shop_session, "reset")

@@ -43,7 +43,7 @@ async def test_what_cannot_be_opened_is_one_load_error(tmp_path: Path, shop_file
     with pytest.raises(LoadError) as unwritable:
         async with Session.open(shop_file, record=tmp_path):
             pytest.fail("a session that cannot record must not open")
-    assert str(unwritable.value) == f"cannot write the recording {tmp_path}: Is a directory"
+    assert str(unwritable.value) == f"cannot write the recording {tmp_path}: it is a directory"
     with pytest.raises(LoadError, match="no such file"):
         async with Session.open(tmp_path / "nowhere.py"):
             pytest.fail("a missing file must not open")
@@ -58,4 +58,4 @@ def test_every_front_end_refuses_an_unwritable_recording_in_one_line(
     extra = ["--script", str(script)] if front_end == "run" else []
     result = run_rapide(front_end, FIXTURES / "shop.py", *extra, "--record", str(tmp_path))
     assert result.returncode == 2
-    assert result.stderr == f"rapide: cannot write the recording {tmp_path}: Is a directory\n"
+    assert result.stderr == f"rapide: cannot write the recording {tmp_path}: it is a directory\n"

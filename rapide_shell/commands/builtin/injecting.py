@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -10,6 +9,7 @@ from rich.console import RenderableType
 from rich.text import Text
 
 from pyrapide.types import ActionSpec
+from pyrapide.types.payloads import PayloadError, check_payload
 from rapide_shell import render
 from rapide_shell.commands.arguments import ArgumentText
 from rapide_shell.commands.errors import CommandError, CommandSyntaxError
@@ -38,9 +38,11 @@ The payload is either `key=value` pairs, where each value is a JSON literal (`42
 `true`, `null`, `"two words"`, `[1, 2]`, `{"a": 1}`) or else plain text, or one JSON
 object. A field the action declares as `str` takes the text as written (`key=42` gives
 "42"). The event name and its fields are checked against the action signatures of the
-architecture's interfaces, and so is each value whose field is declared with plain types
-(`int`, `float`, `bool`, `str`, `list`, `dict`, `... | None`): `quantity=two` for an
-`int` is refused.""",
+architecture's interfaces, and so is each value against its field's annotation where it
+says something checkable (`int`, `float`, `bool`, `str`, `list[int]`, `dict[str, int]`,
+`... | None`, `Literal[...]`): `quantity=two` for an `int` is refused. So are values no
+saved computation could hold: NaN and Infinity, integers too long to read, and lists
+and objects nested more than 100 deep (the payload itself counting as one).""",
     args=(
         ArgSpec("EVENT", ArgKind.EVENT_NAME),
         ArgSpec("PAYLOAD", ArgKind.PAYLOAD, optional=True, rest_of_line=True),
@@ -89,8 +91,8 @@ async def inject(
     output: list[RenderableType] = [Text("injected ").append_text(render.event_text(event))]
     if queued:
         output.append(
-            Text("queued ", style="dim").append(
-                ", ".join(f"#{d.id} {d.kind} -> {d.target}" for d in queued)
+            Text("queued ", style="dim").append_text(
+                render.note(", ".join(f"#{d.id} {d.kind} -> {d.target}" for d in queued))
             )
         )
     else:
@@ -105,74 +107,35 @@ def checked_payload(
 ) -> dict[str, Any]:
     """``payload``'s values once ``name`` and its fields are checked against ``actions``.
 
-    Raises CommandError for an unknown event name, an undeclared field or a missing
-    required one, with close matches. A field declared ``str`` keeps the text as typed.
-    An architecture whose interfaces declare no actions accepts any name and fields.
+    The event name must be one an interface declares (close matches offered); the
+    payload then goes through the checker ``System.inject`` and ``ctx.emit`` use
+    (:func:`pyrapide.types.payloads.check_payload`), so the three refuse alike. A field
+    declared ``str`` keeps the text as typed (``key=42`` is ``"42"``). An architecture
+    whose interfaces declare no actions accepts any name and fields (values must still
+    be ones a file can hold). Raises CommandError, with the column of the field at fault.
     """
     values = dict(payload.values)
-    if not actions:
-        return values
-    spec = actions.get(name)
-    if spec is None:
-        raise CommandError(
-            f"unknown event {name!r}: no interface declares it",
-            suggestions=close_matches(name, actions),
-        )
-    fields = spec.field_names
-    if not spec.extra_fields:
-        for key in values:
-            if key not in fields:
-                listed = ", ".join(fields) if fields else "none"
-                raise CommandError(
-                    f"{name} has no field {key!r} (its fields: {listed})",
-                    column=payload.columns.get(key),
-                    suggestions=close_matches(key, fields),
-                )
-    missing = [field for field in spec.required_fields if field not in values]
-    if missing:
-        raise CommandError(f"{name} needs {', '.join(missing)}: {spec.signature_text()}")
-    for param in spec.params:
-        typed = payload.typed_as.get(param.name)
-        if (
-            param.annotation == "str"
-            and typed is not None
-            and not isinstance(values[param.name], str)
-        ):
-            values[param.name] = typed
-        if param.name in values and not _fits(values[param.name], param.annotation):
+    spec = None
+    if actions:
+        spec = actions.get(name)
+        if spec is None:
             raise CommandError(
-                f"{name}: {param.name} is declared {param.annotation}, "
-                f"got {json.dumps(values[param.name], ensure_ascii=False)}",
-                column=payload.columns.get(param.name),
+                f"unknown event {name!r}: no interface declares it",
+                suggestions=close_matches(name, actions),
             )
+        for param in spec.params:
+            typed = payload.typed_as.get(param.name)
+            if param.annotation == "str" and typed is not None:
+                values[param.name] = typed
+    try:
+        check_payload(spec, name, values)
+    except PayloadError as error:
+        raise CommandError(
+            error.message,
+            column=None if error.field is None else payload.columns.get(error.field),
+            suggestions=error.suggestions,
+        ) from None
     return values
-
-
-# The JSON value types each plain annotation admits (bool is not a number here).
-_JSON_TYPES: dict[str, tuple[type, ...]] = {
-    "str": (str,),
-    "int": (int,),
-    "float": (int, float),
-    "bool": (bool,),
-    "list": (list,),
-    "tuple": (list,),
-    "dict": (dict,),
-    "None": (type(None),),
-}
-
-
-def _fits(value: Any, annotation: str) -> bool:
-    """False only when ``annotation`` is made of plain types (``int``, ``list[str]``,
-    ``float | None``) that ``value`` is none of; anything else is not checked."""
-    admitted: list[type] = []
-    for part in annotation.split("|"):
-        base = part.strip().split("[", 1)[0].removeprefix("typing.")
-        if base not in _JSON_TYPES:
-            return True
-        admitted.extend(_JSON_TYPES[base])
-    if isinstance(value, bool) and bool not in admitted:
-        return False
-    return isinstance(value, tuple(admitted))
 
 
 @hookimpl(tryfirst=True)

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.console import RenderableType
 from rich.text import Text
 
 from pyrapide.analysis import visualization
+from pyrapide.core.atomic import WriteError, write_atomically
 from rapide_shell import architecture_view, render
 from rapide_shell.commands.arguments import (
     ArgumentText,
-    PathArguments,
+    file_name,
     number,
     one_of,
-    path_arguments,
     unquote,
+    without_force,
 )
 from rapide_shell.commands.errors import CommandError, CommandSyntaxError
 from rapide_shell.commands.registry import Command, CommandCatalog
@@ -44,7 +44,7 @@ SHOW = CommandSpec(
     details="""\
 `show graph`: the components and the connections between them, with kinds and patterns.
 `show queue`: the pending dispatches, grouped by kind, with their ids (`#12`).
-`show events [N]`: the last N recorded events (all of them when N is omitted, up to 200).
+`show events [N]`: the last N recorded events, N at least 1 (no N: up to the last 200).
 `show event ID`: one event: name, source, payload, causes and effects.
 `show components`: each component, its interface, its module and its actions.""",
     args=(
@@ -79,25 +79,35 @@ An event reached again by another path is shown once and marked.""",
 
 EXPORT = CommandSpec(
     name="export",
-    usage="export dot|mermaid|json FILE",
+    usage="export dot|mermaid|json [--force] FILE",
     summary="Write the computation as Graphviz DOT, Mermaid or JSON.",
     details="""\
 Writes the recorded computation (events and causal links) to FILE in the given format.
-DOT and Mermaid are for pictures; JSON holds every event with its payload and causes.""",
+DOT and Mermaid are for pictures; JSON holds every event with its payload and causes.
+FILE is replaced whole or not at all, keeping its mode. A symbolic link, a FIFO, a
+device or a read-only file at FILE is left alone unless `--force` is given; then it
+is replaced by a regular file (a link's target is never written).""",
     args=(
         ArgSpec("FORMAT", ArgKind.CHOICE, choices=EXPORT_FORMATS),
         ArgSpec("FILE", ArgKind.FILE),
     ),
-    examples=("export dot run.dot",),
+    examples=("export dot run.dot", "export json --force latest.json"),
     while_running=True,
 )
 
 SAVE = CommandSpec(
     name="save",
-    usage="save FILE",
+    usage="save [--force] FILE",
     summary="Save the computation to a file that `load` reads back.",
-    details="Saves the recorded computation (events, payloads, causes) to FILE.",
+    details="""\
+Saves the recorded computation (events, payloads, causes) to FILE. The file is
+written beside FILE and renamed over it once complete, so an interrupted save leaves
+the old file whole; it keeps the old file's mode (a new one gets your umask's). A
+symbolic link, a FIFO, a device or a read-only file at FILE is left alone unless
+`--force` is given; then it is replaced by a regular file (a link's target is never
+written). A directory is never replaced.""",
     args=(ArgSpec("FILE", ArgKind.FILE),),
+    examples=("save run.json", "save --force shared/run.json"),
     while_running=True,
 )
 
@@ -125,11 +135,17 @@ def parse_show(text: ArgumentText) -> ShowArguments:
                 "show event needs an event id, e.g. show event e3", column=text.column
             )
         text.at_most(2)
-        return ShowArguments("event", words[1].text)
+        return ShowArguments("event", unquote(words[1].text))
     if topic == "events":
         text.at_most(2)
         if len(words) == 2:
-            return ShowArguments("events", str(number(words[1], "an event count")))
+            count = number(words[1], "an event count")
+            if count < 1:
+                raise CommandSyntaxError(
+                    "show events needs a count of at least 1 (no count: the last 200)",
+                    column=words[1].column,
+                )
+            return ShowArguments("events", str(count))
         return ShowArguments("events", None)
     text.at_most(1)
     return ShowArguments(topic, None)
@@ -137,27 +153,48 @@ def parse_show(text: ArgumentText) -> ShowArguments:
 
 @dataclass(frozen=True)
 class EventArguments:
-    """The id of a recorded event, as typed (``e3``)."""
+    """The id of a recorded event, as typed (``e3``; quotes removed)."""
 
     event_id: str
 
 
 def parse_event_id(text: ArgumentText) -> EventArguments:
     """One event id."""
-    return EventArguments(text.only_word("an event id is needed, e.g. e3").text)
+    return EventArguments(unquote(text.only_word("an event id is needed, e.g. e3").text))
 
 
 @dataclass(frozen=True)
 class ExportArguments:
-    """The format (one of EXPORT_FORMATS) and the file to write."""
+    """The format (one of EXPORT_FORMATS), the file to write, and whether ``--force``
+    lets it replace a link, FIFO, device or read-only file."""
 
     format: str
     path: str
+    force: bool = False
+
+
+@dataclass(frozen=True)
+class SaveArguments:
+    """The file to write, and whether ``--force`` lets it replace a link, FIFO, device or
+    read-only file."""
+
+    path: str
+    force: bool = False
+
+
+def parse_save(text: ArgumentText) -> SaveArguments:
+    """A file, with ``--force`` anywhere."""
+    words, force = without_force(text.words)
+    if not words:
+        raise CommandSyntaxError("a file name is needed", column=text.column)
+    if len(words) > 1:
+        raise CommandSyntaxError(f"unexpected {words[1].text!r}", column=words[1].column)
+    return SaveArguments(file_name(words[0]), force)
 
 
 def parse_export(text: ArgumentText) -> ExportArguments:
-    """A format, then a file."""
-    words = text.words
+    """A format, then a file, with ``--force`` anywhere."""
+    words, force = without_force(text.words)
     if not words:
         raise CommandSyntaxError(
             f"export needs a format ({'|'.join(EXPORT_FORMATS)}) and a file", column=text.column
@@ -170,8 +207,9 @@ def parse_export(text: ArgumentText) -> ExportArguments:
     )
     if len(words) < 2:
         raise CommandSyntaxError("export needs a file to write", column=fmt.column + len(fmt.text))
-    text.at_most(2)
-    return ExportArguments(fmt.text, unquote(words[1].text))
+    if len(words) > 2:
+        raise CommandSyntaxError(f"unexpected {words[2].text!r}", column=words[2].column)
+    return ExportArguments(fmt.text, file_name(words[1]), force)
 
 
 async def show(session: Session, command: Command[ShowArguments], line: str) -> CommandOutcome:
@@ -258,31 +296,36 @@ async def export(
         text = visualization.to_mermaid(computation, max_events=size)
     else:
         text = json.dumps(visualization.to_json(computation), indent=2, default=str)
-    path = _write(command.args.path, text)
-    note = f"wrote {len(computation)} events as {fmt} to {path}"
+    path = command.args.path
+    try:
+        write_atomically(
+            path, text if text.endswith("\n") else text + "\n", force=command.args.force
+        )
+    except WriteError as error:
+        raise CommandError(_cannot_write(error, f"export {fmt}")) from None
+    note = f"wrote {render.counted(len(computation), 'event')} as {fmt} to {path}"
     return CommandOutcome(
-        line, "export", output=(Text(note),), data={"path": str(path), "format": fmt}
+        line, "export", output=(render.note(note),), data={"path": path, "format": fmt}
     )
 
 
-async def save(session: Session, command: Command[PathArguments], line: str) -> CommandOutcome:
+async def save(session: Session, command: Command[SaveArguments], line: str) -> CommandOutcome:
     """Save the computation for ``load``."""
-    path = Path(command.args.path)
+    path = command.args.path
     try:
-        session.computation.save(path)
-    except OSError as error:
-        raise CommandError(f"cannot write {path}: {error.strerror}") from None
-    note = f"saved {len(session.computation)} events to {path}"
-    return CommandOutcome(line, "save", output=(Text(note),), data={"path": str(path)})
+        session.computation.save(path, force=command.args.force)
+    except WriteError as error:
+        raise CommandError(_cannot_write(error, "save")) from None
+    except TypeError as error:
+        raise CommandError(f"cannot save: {error}") from None
+    note = f"saved {render.counted(len(session.computation), 'event')} to {path}"
+    return CommandOutcome(line, "save", output=(render.note(note),), data={"path": path})
 
 
-def _write(path_text: str, text: str) -> Path:
-    path = Path(path_text)
-    try:
-        path.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
-    except OSError as error:
-        raise CommandError(f"cannot write {path}: {error.strerror}") from None
-    return path
+def _cannot_write(error: WriteError, command: str) -> str:
+    """``cannot write PATH: why``, and how to replace it anyway when ``--force`` would."""
+    text = f"cannot write {error.path}: {error.reason}"
+    return f"{text}; `{command} --force {error.path}` replaces it" if error.forceable else text
 
 
 def _json_safe(data: dict[str, Any]) -> dict[str, Any]:
@@ -296,4 +339,4 @@ def rapide_add_commands(catalog: CommandCatalog) -> None:
     catalog.register(WHY, why, parse=parse_event_id)
     catalog.register(EFFECTS, effects, parse=parse_event_id)
     catalog.register(EXPORT, export, parse=parse_export)
-    catalog.register(SAVE, save, parse=path_arguments)
+    catalog.register(SAVE, save, parse=parse_save)

@@ -10,6 +10,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from pyrapide.core.printable import printable
 from rapide_shell import render
 from rapide_shell.commands.arguments import ArgumentText
 from rapide_shell.commands.errors import CommandError
@@ -151,12 +152,12 @@ def _side_by_side(trace: Any) -> RenderableType:
 def _event_cell(event: Any, causes: tuple[Any, ...], *, payload: bool = False) -> Text:
     """``e3 Ledger.posted <- e1``: the id, the name, (the payload,) the direct causes."""
     cell = Text()
-    cell.append(event.id, style="bold cyan")
-    cell.append(f" {event.name}", style="bold")
+    cell.append(printable(event.id), style="bold cyan")
+    cell.append(f" {printable(event.name)}", style="bold")
     if payload and event.payload:
         cell.append(f" {render.payload_text(event.payload, 40)}", style="green")
     if causes:
-        cell.append(" <- " + ", ".join(cause.id for cause in causes), style="magenta")
+        cell.append(" <- " + ", ".join(printable(cause.id) for cause in causes), style="magenta")
     return cell
 
 
@@ -168,8 +169,8 @@ def _verdict(trace: Any, violations: list[Any]) -> RenderableType:
     lines = [Text(heading, style="bold red")]
     for violation in violations:
         ids = ", ".join(event.id for event in violation.matched_events)
-        lines.append(Text(f"  {violation.constraint_name}: {violation.description}"
-                          + (f" [{ids}]" if ids else "")))
+        lines.append(render.note(f"  {violation.constraint_name}: {violation.description}"
+                                 + (f" [{ids}]" if ids else "")))
     return Group(*lines)
 
 

@@ -10,6 +10,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from rapide_shell import render
 from rapide_shell.commands.arguments import (
     ArgumentText,
     NoArguments,
@@ -81,7 +82,7 @@ def narration(text: str) -> RenderableType:
     line = Table.grid(padding=(0, 1))
     line.add_column(no_wrap=True, style="bold magenta")
     line.add_column(style="bold")
-    line.add_row(NARRATION_MARK, Text(text))
+    line.add_row(NARRATION_MARK, render.data(text))
     return Padding(line, (1, 0, 0, 0), expand=False)
 
 

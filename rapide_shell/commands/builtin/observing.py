@@ -199,7 +199,7 @@ async def break_(
     breakpoint_ = session.add_breakpoint(command.args.pattern, command.args.pattern_text)
     session.record(command.text)
     text = f"breakpoint {breakpoint_.id}: {breakpoint_.pattern_text}"
-    output = (Text(text), *_undeclared_names(session, command.args.pattern))
+    output = (render.note(text), *_undeclared_names(session, command.args.pattern))
     return CommandOutcome(line, "break", output=output, data={"breakpoint": breakpoint_.id})
 
 
@@ -210,7 +210,8 @@ async def unbreak(
     removed = session.remove_breakpoint(command.args.id)
     session.record(command.text)
     text = f"removed breakpoint {removed.id}: {removed.pattern_text}"
-    return CommandOutcome(line, "unbreak", output=(Text(text),), data={"breakpoint": removed.id})
+    output = (render.note(text),)
+    return CommandOutcome(line, "unbreak", output=output, data={"breakpoint": removed.id})
 
 
 async def breaks(session: Session, command: Command[NoArguments], line: str) -> CommandOutcome:
@@ -237,7 +238,7 @@ async def watch(
     session.record(command.text)
     text = f"watch {added.id}: {added.pattern_text}  ({_matches(added.count)} so far)"
     data = {"watch": added.id, "count": added.count}
-    output = (Text(text), *_undeclared_names(session, command.args.pattern))
+    output = (render.note(text), *_undeclared_names(session, command.args.pattern))
     return CommandOutcome(line, "watch", output=output, data=data)
 
 
@@ -248,7 +249,7 @@ async def unwatch(
     removed = session.remove_watch(command.args.id)
     session.record(command.text)
     text = f"removed watch {removed.id}: {removed.pattern_text}"
-    return CommandOutcome(line, "unwatch", output=(Text(text),), data={"watch": removed.id})
+    return CommandOutcome(line, "unwatch", output=(render.note(text),), data={"watch": removed.id})
 
 
 async def matches(
@@ -271,7 +272,7 @@ async def matches(
         return CommandOutcome(line, "matches", output=(table,), data=listing)
     found = session.find_watch(watch_id)
     output: list[RenderableType] = [
-        Text(f"watch {found.id}: {found.pattern_text}  ({_matches(found.count)})")
+        render.note(f"watch {found.id}: {found.pattern_text}  ({_matches(found.count)})")
     ]
     first_shown = max(found.count - MATCHES_SHOWN, 0)
     if first_shown:
@@ -292,7 +293,7 @@ def _match_renderable(position: int, match: Any) -> RenderableType:
         return head.append(" ").append_text(render.event_text(match.events[0]))
     if match.bindings:
         bound = ", ".join(f"?{name}={value!r}" for name, value in match.bindings.items())
-        head.append(f" {bound}", style="yellow")
+        head.append_text(render.note(f" {bound}", style="yellow"))
     lines: list[RenderableType] = [head]
     for event in match.events:
         lines.append(Text("     ").append_text(render.event_text(event)))
@@ -323,9 +324,11 @@ async def expect(
     session.notify(result)
     session.record(command.text)
     if held:
-        text = Text(f"ok: {pattern_text}: {_matches(seen)} (expected {expected})", style="green")
+        text = render.note(
+            f"ok: {pattern_text}: {_matches(seen)} (expected {expected})", style="green"
+        )
     else:
-        text = Text(
+        text = render.note(
             f"FAILED: {pattern_text}: expected {expected}, saw {_matches(seen)}", style="bold red"
         )
     data = {"pattern": pattern_text, "expected": expected, "seen": seen, "held": held}
@@ -345,7 +348,7 @@ def _undeclared_names(session: Session, pattern: Any) -> list[Text]:
         either = ", ".join(hint[:-1]) + " or " + hint[-1] if len(hint) > 1 else "".join(hint)
         suggestion = f"; did you mean {either}?" if hint else ""
         notes.append(
-            Text(
+            render.note(
                 f"note: no interface declares {name!r}, so it may never match{suggestion}",
                 style="yellow",
             )

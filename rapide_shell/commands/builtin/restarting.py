@@ -2,29 +2,27 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from pyrapide.core import Computation
+from pyrapide.core import Computation, ComputationFileError
 from rapide_shell import render
 from rapide_shell.commands.arguments import (
     ArgumentText,
     NoArguments,
     PathArguments,
     no_arguments,
-    number,
     path_arguments,
 )
-from rapide_shell.commands.errors import CommandError
+from rapide_shell.commands.errors import CommandError, CommandSyntaxError
 from rapide_shell.commands.registry import Command, CommandCatalog
 from rapide_shell.commands.spec import ArgKind, ArgSpec, CommandSpec
 from rapide_shell.hookspecs import hookimpl
 from rapide_shell.loader import LoadError, load_architecture
 from rapide_shell.outcome import CommandOutcome
+from rapide_shell.report import first_line
 
 if TYPE_CHECKING:
     from rapide_shell.session import Session
@@ -47,7 +45,7 @@ SEED = CommandSpec(
     details="""\
 Rebuilds the system with seed N, as `reset` does. The same architecture, seed and
 commands always give the same computation; a different seed may order agent
-deliveries differently.""",
+deliveries differently. Any whole number is a seed, negative ones included.""",
     args=(ArgSpec("N", ArgKind.INTEGER),),
 )
 
@@ -79,59 +77,38 @@ class SeedArguments:
 
 
 def parse_seed(text: ArgumentText) -> SeedArguments:
-    """One number."""
-    return SeedArguments(number(text.only_word("seed needs a number"), "a seed"))
+    """One whole number, negative ones included (as ``--seed`` takes them)."""
+    word = text.only_word("seed needs a number")
+    if not word.text.removeprefix("-").isdigit():
+        raise CommandSyntaxError(
+            f"a seed is a whole number (negative ones too), not {word.text!r}", column=word.column
+        )
+    return SeedArguments(int(word.text))
 
 
 async def load(session: Session, command: Command[PathArguments], line: str) -> CommandOutcome:
     """Show a saved computation, read-only."""
     path = command.args.path
-    if not Path(path).exists():
-        raise CommandError(f"{path}: no such file")
-    if Path(path).is_dir():
-        raise CommandError(f"{path}: is a directory, not a saved computation")
     try:
         computation = Computation.load(path)
-    except Exception as error:
-        message = _not_a_computation(path, _first_line(error))
-        if _is_export(path):
-            message += "; it is an `export json` view: `save FILE` writes what `load` reads"
+    except ComputationFileError as error:
+        # The reader's message names the path once, where in the file, and what is wrong.
+        message = first_line(str(error)) or type(error).__name__
+        if error.to_json_view:
+            message = (
+                f"{path}: not a saved computation: it is an `export json` view, which keeps "
+                "too little to load back; `save FILE` writes what `load` reads"
+            )
         raise CommandError(message) from None
     session.inspect(computation)
     session.record(f"load {path}")
     text = (
-        f"loaded {len(computation)} events from {path} (read-only; `reset` returns to the system)"
+        f"loaded {render.counted(len(computation), 'event')} from {path} "
+        "(read-only; `reset` returns to the system)"
     )
-    return CommandOutcome(line, "load", output=(Text(text),), data={"events": len(computation)})
-
-
-def _not_a_computation(path: str, reason: str) -> str:
-    """``PATH: not a saved computation (why)``, the path said once even when ``reason``
-    (the reader's own message) already starts with it."""
-    for shown in (path, str(Path(path))):
-        if reason.startswith(shown):
-            reason = reason[len(shown) :].lstrip(": ")
-            break
-    reason = reason.removeprefix("not a saved computation").lstrip(": ")
-    return (
-        f"{path}: not a saved computation ({reason})"
-        if reason
-        else f"{path}: not a saved computation"
+    return CommandOutcome(
+        line, "load", output=(render.note(text),), data={"events": len(computation)}
     )
-
-
-def _is_export(path: str) -> bool:
-    """True for a file that ``export json`` wrote (its keys, and no saved format)."""
-    try:
-        document = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return isinstance(document, dict) and {"events", "edges"} <= document.keys()
-
-
-def _first_line(error: Exception) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__
 
 
 async def seed(session: Session, command: Command[SeedArguments], line: str) -> CommandOutcome:
@@ -160,7 +137,9 @@ async def reload(session: Session, command: Command[NoArguments], line: str) -> 
     await session.rebuild("reload", loaded=loaded)
     session.record("reload")
     text = f"reloaded {session.path} ({loaded.name}); {_kept(session)}"
-    return CommandOutcome(line, "reload", output=(Text(text),), data={"architecture": loaded.name})
+    return CommandOutcome(
+        line, "reload", output=(render.note(text),), data={"architecture": loaded.name}
+    )
 
 
 def _kept(session: Session) -> str:

@@ -203,7 +203,7 @@ async def run(session: Session, command: Command[NoArguments], line: str) -> Com
     output.extend(report.renderables())
     if stopped is not None:
         output.append(
-            Text(
+            render.note(
                 f"stopped at breakpoint {stopped.break_id} ({stopped.pattern_text}): ",
                 style="bold yellow",
             ).append_text(render.event_text(stopped.event))

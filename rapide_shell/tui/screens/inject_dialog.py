@@ -15,6 +15,11 @@ from textual.suggester import SuggestFromList
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Static
 
+from pyrapide.core.json_file import JSONTextError
+from rapide_shell.commands.lexer import typed_value
+from rapide_shell.render import note
+from rapide_shell.tui.widgets.printable_input import PrintableInput
+
 
 def field_value(text: str, annotation: str) -> Any:
     """The payload value for what was typed: text for ``str`` fields, else a JSON literal
@@ -26,11 +31,12 @@ def field_value(text: str, annotation: str) -> Any:
     if annotation == "str":
         return text
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        if text.lstrip()[:1] in '"[{':
-            raise ValueError(f"malformed JSON: {error.msg} (character {error.pos + 1})") from None
-        return text
+        return typed_value(text)
+    except JSONTextError as error:
+        reason = error.message.removeprefix("not valid JSON: ")
+        if error.kind == "syntax":
+            reason = f"malformed JSON: {reason}"
+        raise ValueError(f"{reason} (character {error.offset + 1})") from None
 
 
 def inject_command(event_name: str, payload: Mapping[str, Any]) -> str:
@@ -64,7 +70,7 @@ class InjectDialog(ModalScreen[str | None]):
         with Vertical(id="inject-box"):
             yield Static("Inject an event", id="inject-heading")
             yield Label("Event name (→ completes, Enter moves to the fields):")
-            yield Input(
+            yield PrintableInput(
                 value=self._initial_name,
                 placeholder=next(iter(self._actions), "Service.action"),
                 suggester=SuggestFromList(sorted(self._actions), case_sensitive=True),
@@ -96,7 +102,8 @@ class InjectDialog(ModalScreen[str | None]):
             self.query_one("#inject-error", Static).update("")
 
     def _show_error(self, message: str) -> None:
-        self.query_one("#inject-error", Static).update(message)
+        # The message quotes what was typed: drawn printable.
+        self.query_one("#inject-error", Static).update(note(message))
         self._error_about = {field.id or "": field.value for field in self.query(Input)}
 
     async def _show_fields(self, name: str) -> None:
@@ -108,16 +115,16 @@ class InjectDialog(ModalScreen[str | None]):
         self._shown_action = name if spec is not None else None
         if spec is None:
             if name:
-                await fields.mount(Static(f"no action named {name!r} yet", classes="hint"))
+                await fields.mount(Static(note(f"no action named {name!r} yet"), classes="hint"))
             return
         rows: list[Widget] = []
         for param in spec.params:
             annotation = param.annotation or "any"
             marker = "" if param.required else " (optional)"
             default = "" if param.required else f"default {param.default!r}"
-            rows.append(Label(f"{param.name}: {annotation}{marker}", classes="field-label"))
+            rows.append(Label(note(f"{param.name}: {annotation}{marker}"), classes="field-label"))
             rows.append(
-                Input(placeholder=default or annotation, id=f"field-{param.name}",
+                PrintableInput(placeholder=default or annotation, id=f"field-{param.name}",
                       classes="field-input")
             )
         if not rows:

@@ -16,8 +16,11 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, RichLog, Static
 
+from pyrapide.core.printable import printable
 from rapide_shell.commands.builtin.narrating import command_word
 from rapide_shell.outcome import CommandOutcome
+from rapide_shell.render import note
+from rapide_shell.script import script_lines
 from rapide_shell.tui.panels import PANELS, by_key, find, key_range
 from rapide_shell.tui.screens.help_screen import HelpScreen
 from rapide_shell.tui.screens.inject_dialog import InjectDialog
@@ -128,7 +131,7 @@ class MainScreen(Screen[None]):
         self.view.redraw_all()
         first_key, last_key = key_range()
         self.output.write(Text.assemble(
-            ("Rapide workbench", "bold"), f" on {self.session.path.name}. Type ",
+            ("Rapide workbench", "bold"), f" on {printable(self.session.path.name)}. Type ",
             ("help", "bold"), " or press ", ("F1", "bold"), "; ",
             ("F3", "bold"), " injects an event, ", ("F2", "bold"), " steps, ",
             ("F5", "bold"), " runs. ", ("Escape", "bold"), " leaves this bar for the panels (",
@@ -228,7 +231,7 @@ class MainScreen(Screen[None]):
 
     @on(ErrorPanel.ProblemSelected)
     def _problem_selected(self, selected: ErrorPanel.ProblemSelected) -> None:
-        problem = selected.problem
+        problem = selected.problem  # its texts are printable already
         self.output.write(Text(f"{problem.kind}: {problem.summary}", style="bold red"))
         if problem.details and problem.details != problem.summary:
             self.output.write(Text(problem.details.rstrip()))
@@ -263,17 +266,19 @@ class MainScreen(Screen[None]):
     # -- commands ------------------------------------------------------------------------
 
     def complete(self, text: str) -> list[str]:
-        """Full-line completions of ``text`` from the session's completer."""
+        """Full-line completions of ``text`` from the session's completer; a candidate that
+        holds a control character (an event id from a hostile file, say) is left out, since
+        the bar would show it raw."""
         lines: list[str] = []
         for completion in self.session.completions(text):
             line = text[: completion.start] + completion.text
-            if line != text and line not in lines:
+            if line != text and line not in lines and printable(line) == line:
                 lines.append(line)
         return lines
 
     def submit_command(self, line: str) -> None:
         """Echoes ``line`` and runs it in the background (a long ``run`` never blocks)."""
-        self.output.write(Text(f"> {line}", style="bold"))
+        self.output.write(note(f"> {line}", style="bold"))
         if line.split() == ["pause"]:
             self._pause_now()
             return
@@ -329,24 +334,24 @@ class MainScreen(Screen[None]):
     async def play_script(self, path: Path) -> None:
         """Plays a script visibly, one command every ``speed`` seconds, then hands over."""
         try:
-            lines = path.read_text(encoding="utf-8").splitlines()
+            lines = script_lines(path.read_text(encoding="utf-8"))
         except OSError as error:
-            self.output.write(Text(f"cannot read script {path}: {error.strerror}", "bold red"))
+            self.output.write(note(f"cannot read script {path}: {error.strerror}", "bold red"))
             return
         bar = self.query_one(CommandBar)
-        self.output.write(Text(f"playing {path} (one command every {self.speed:g}s)", "italic"))
+        self.output.write(note(f"playing {path} (one command every {self.speed:g}s)", "italic"))
         for number, raw in enumerate(lines, start=1):
             line = raw.strip()
             if not line:
                 continue
             if line.startswith("#"):
-                self.output.write(Text(line.lstrip("# "), style="italic cyan"))
+                self.output.write(note(line.lstrip("# "), style="italic cyan"))
                 continue
             cue = command_word(line) in ("say", "wait")
             if not cue:  # the presenter's cues go to the banner, not through the bar
                 await self._type_into(bar, line)
                 bar.value = ""
-                self.output.write(Text(f"> {line}", style="bold"))
+                self.output.write(note(f"> {line}", style="bold"))
             outcome = await self.execute_line(line)
             if not outcome.ok:
                 self.output.write(Text(f"script line {number} failed", style="bold red"))

@@ -10,6 +10,8 @@ from textual.message import Message
 from textual.suggester import Suggester
 from textual.widgets import Input
 
+from rapide_shell.tui.widgets.printable_input import PrintableInput
+
 #: Turns the text typed so far into the full lines it could complete to, best first.
 Completer = Callable[[str], list[str]]
 
@@ -29,7 +31,7 @@ class _CompleterSuggester(Suggester):
         return candidates[0] if candidates else None
 
 
-class CommandBar(Input):
+class CommandBar(PrintableInput):
     """Takes commands; Tab completes (again: the next candidate), Up/Down walk the history.
 
     Posts :class:`CommandSubmitted` with the line on Enter and :class:`CompletionsShown`

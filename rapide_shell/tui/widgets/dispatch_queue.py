@@ -11,6 +11,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
+from pyrapide.core.printable import printable
 from rapide_shell.tui.theme_colours import ThemedLines
 
 if TYPE_CHECKING:
@@ -127,9 +128,9 @@ class DispatchQueue(ThemedLines, OptionList):
                 label = Text.assemble(
                     (NEXT_MARK if dispatch.id == self._next_id else " ", "bold"),
                     (f"#{dispatch.id:<4}", "bold"),
-                    f"{dispatch.event.name} ",
-                    (f"({dispatch.event.id})", "dim"),
-                    f" → {dispatch.target}",
+                    f"{printable(dispatch.event.name)} ",
+                    (f"({printable(dispatch.event.id)})", "dim"),
+                    f" → {printable(str(dispatch.target))}",
                 )
                 options.append(Option(label, id=f"dispatch:{dispatch.id}"))
             if len(dispatches) > SHOWN_PER_KIND:

@@ -16,6 +16,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from pyrapide.core.printable import printable
 from rapide_shell.render import payload_text, shorten
 from rapide_shell.tui.live import session_problems
 from rapide_shell.tui.widgets.scrolling import set_virtual_size
@@ -41,8 +42,9 @@ PAYLOAD_MIN = 12
 
 
 def _cell(text: str, width: int) -> str:
-    """``text`` in a column ``width`` wide: cut with "…" to leave a blank before the next."""
-    return shorten(text, width - 1).ljust(width)
+    """``text`` (data: drawn printable) in a column ``width`` wide, cut with "…" to leave
+    a blank before the next."""
+    return shorten(printable(text), width - 1).ljust(width)
 
 
 def fitted_widths(widths: dict[str, int], room: int) -> dict[str, int]:
@@ -220,10 +222,10 @@ class EventLog(ScrollView, can_focus=True):
     def _widen_columns(self, added: list[Event]) -> None:
         widths = self._widths
         wanted = {
-            "id": max(len(event.id) for event in added) + 2,
+            "id": max(len(printable(event.id)) for event in added) + 2,
             "time": max(len(_time(event)) for event in added) + 2,
-            "source": max(len(event.source or "") for event in added) + 2,
-            "name": max(len(event.name) for event in added) + 2,
+            "source": max(len(printable(event.source or "")) for event in added) + 2,
+            "name": max(len(printable(event.name)) for event in added) + 2,
         }
         grown = False
         for column, width in wanted.items():

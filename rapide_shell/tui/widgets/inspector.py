@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from rich.console import RenderableType
-from rich.json import JSON
+from rich.highlighter import JSONHighlighter
 from rich.segment import Segment
 from rich.text import Text
 from textual import events
@@ -18,6 +18,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from pyrapide.core.printable import printable
 from rapide_shell.tui.widgets.scrolling import set_virtual_size
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ def causal_history(
     levels so that long chains stay readable in a narrow panel.
     """
     own_causes = list(causes_of(event))
-    lines = [f"{event.id} {event.name}" + ("" if own_causes else "  (root)")]
+    lines = [f"{_label(event)}" + ("" if own_causes else "  (root)")]
     expanded = {event.id}
     # Each frame: the causes being listed, the next one to list, the prefix of their lines.
     stack: list[tuple[list[Event], int, str]] = [(own_causes, 0, "")]
@@ -62,7 +63,7 @@ def causal_history(
         suffix = "  (above)" if seen else ("" if its_causes else "  (root)")
         capped = len(prefix) >= MAX_INDENT  # dotted: a cause of the line above, not a sibling
         branch = ("└┄ " if last else "├┄ ") if capped else ("└─ " if last else "├─ ")
-        lines.append(f"{prefix}{branch}{cause.id} {cause.name}{suffix}")
+        lines.append(f"{prefix}{branch}{_label(cause)}{suffix}")
         if its_causes:
             expanded.add(cause.id)
             child_prefix = prefix
@@ -72,15 +73,27 @@ def causal_history(
     return lines
 
 
-def payload_view(payload: object) -> JSON | Text:
-    """The payload as highlighted, indented JSON; a very large one is cut (with a note)
-    so that selecting its event stays quick."""
+def _label(event: Event) -> str:
+    return f"{printable(event.id)} {printable(event.name)}"
+
+
+def payload_view(payload: object) -> Text:
+    """The payload as highlighted, indented, printable JSON; a very large one is cut (with
+    a note) so that selecting its event stays quick."""
     if not payload:
         return Text("(no payload)", "dim")
-    text = json.dumps(payload, default=str, ensure_ascii=False)
-    if len(text) <= PAYLOAD_CHARS_SHOWN:
-        return JSON(text)
-    return Text(text[:PAYLOAD_CHARS_SHOWN] + f"… ({len(text):,} characters in all)")
+    text = printable(json.dumps(payload, default=str, ensure_ascii=False))
+    if len(text) > PAYLOAD_CHARS_SHOWN:
+        return Text(text[:PAYLOAD_CHARS_SHOWN] + f"… ({len(text):,} characters in all)")
+    # Indented here rather than by rich.json.JSON, which would write the characters that
+    # printable() escaped back out raw; the escapes it wrote are valid JSON.
+    indented = printable(
+        json.dumps(json.loads(text), indent=2, ensure_ascii=False), keep_newlines=True
+    )
+    view = JSONHighlighter()(Text(indented))
+    view.no_wrap = True
+    view.overflow = "ignore"
+    return view
 
 
 class Inspector(ScrollView, can_focus=True):
@@ -191,8 +204,8 @@ class Inspector(ScrollView, can_focus=True):
         else:
             event, causes, effects, history = self._shown
             title = Text.assemble(
-                (event.id, "bold"), "  ", (event.name, "bold"),
-                "  from ", (event.source or "?", "italic"),
+                (printable(event.id), "bold"), "  ", (printable(event.name), "bold"),
+                "  from ", (printable(event.source) or "?", "italic"),
             )
             title.no_wrap, title.overflow = True, "ellipsis"
             add(title, "inspector--title")
@@ -204,7 +217,7 @@ class Inspector(ScrollView, can_focus=True):
                 self._link_rows.append(len(lines))
                 cursor = number == self.link_cursor and self.has_focus
                 component = "inspector--cursor" if cursor else "inspector--link"
-                add(Text(f"{arrow} {linked.id} {linked.name}", no_wrap=True, overflow="ellipsis"),
+                add(Text(f"{arrow} {_label(linked)}", no_wrap=True, overflow="ellipsis"),
                     component)
                 if number < len(causes) and number < len(self._cause_notes):
                     add(Text(f"   {self._cause_notes[number]}", no_wrap=True,

@@ -7,6 +7,8 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from pyrapide.core.printable import printable
+
 GO_ON_HINT = "▶ press any key to go on"
 
 
@@ -22,7 +24,7 @@ class NarrationBanner(Static):
 
     def render(self) -> RenderableType:
         """The narration, then the hint to go on while the script waits."""
-        shown = Text(self.text)
+        shown = Text(printable(self.text))  # a script's words: data, shown printable
         if self.waiting:
             if self.text:
                 shown.append("\n")

@@ -1,4 +1,4 @@
-"""The output panel: commands and what they printed, in the theme's colours."""
+"""The output panel: commands and what they printed, printable and in the theme's colours."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 from textual.widgets import RichLog
 
+from rapide_shell.render import drawn_printable
 from rapide_shell.tui.theme_colours import ThemedLines
 
 HANGING_INDENT = 4
@@ -37,13 +38,18 @@ class Hanging:
 
 
 class OutputLog(ThemedLines, RichLog):
-    """A RichLog whose lines draw the named colours of shared text (what commands print
-    for the REPL as well) in the theme's readable colours, and whose long lines of text
-    go on set in (see :class:`Hanging`)."""
+    """A RichLog that draws what it is given with every control character written out
+    (see :func:`pyrapide.core.printable.printable`): what commands print quotes names,
+    paths and messages drawn from files, and none of it may reach the terminal raw. Its
+    lines draw the named colours of shared text (what commands print for the REPL as
+    well) in the theme's readable colours, and a long line of text goes on set in (see
+    :class:`Hanging`)."""
 
     def write(self, content: Any, *args: Any, **options: Any) -> OutputLog:
-        """Writes ``content`` at the bottom; a line of text too long hangs."""
+        """Write ``content`` (a renderable or a string) at the bottom, made printable."""
+        if isinstance(content, str):
+            content = self._make_renderable(content)
         if isinstance(content, Text) and "\n" not in content.plain:
             content = Hanging(content)
-        super().write(content, *args, **options)
+        super().write(drawn_printable(content), *args, **options)
         return self

@@ -12,6 +12,7 @@ from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
+from pyrapide.core.printable import printable
 from rapide_shell.tui.theme_colours import ThemedLines
 
 if TYPE_CHECKING:
@@ -115,7 +116,7 @@ class WatchPanel(ThemedLines, Tree[tuple[str, ...] | int]):
             (f"w{entry.watch_id} ", "bold"),
             (f"[{count}]", "bold reverse" if count else "dim"),
             " ",
-            entry.pattern,
+            printable(entry.pattern),
         )
         room = self.scrollable_content_region.width - LABEL_INDENT
         if room > 0:
@@ -135,7 +136,8 @@ class WatchPanel(ThemedLines, Tree[tuple[str, ...] | int]):
             node.add_leaf(Text(f"… {hidden} older matches", "dim"))
         for number in range(hidden, len(matches)):
             event_ids = tuple(event.id for event in matches[number].events)
-            node.add_leaf(f"match {number + 1}: {', '.join(event_ids)}", data=event_ids)
+            shown = ", ".join(map(printable, event_ids))
+            node.add_leaf(Text(f"match {number + 1}: {shown}"), data=event_ids)
 
     @on(Tree.NodeExpanded)
     def _build_matches(self, expanded: Tree.NodeExpanded) -> None:

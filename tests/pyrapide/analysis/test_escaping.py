@@ -6,13 +6,14 @@ import json
 import re
 import shutil
 import subprocess
+import unicodedata
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pyrapide import Computation, Event
-from pyrapide.analysis.visualization import to_dot, to_mermaid
+from pyrapide.analysis.visualization import summary, to_ascii, to_dot, to_mermaid
 
 HOSTILE = [
     'say "hi"',
@@ -24,7 +25,7 @@ HOSTILE = [
     "-> --> ; , = // /* */ # %% end",
     '#quot; &amp; `tick` \\n \\"',
     "subgraph } digraph {",
-    "tab\there \x00 \x07 \x1b[31m",
+    "tab\there \x00 \x07 \x1b[31m \x7f \x9b2J \x1b]0;title\x07 \x1bPdcs\x1b\\",
     "\u00e9\u4e2d\U0001f600",
     "",
 ]
@@ -127,7 +128,7 @@ def parse_dot(text: str) -> tuple[dict[str, dict[str, str]], list[tuple[str, str
 def graphviz_shows(text: str) -> str:
     """A label as the views promise Graphviz shows it: line breaks kept, controls spelled."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
-    return re.sub(r"[\x00-\x09\x0b-\x1f]", lambda m: f"\\x{ord(m.group()):02x}", text)
+    return re.sub(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]", lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def test_dot_output_parses_and_shows_hostile_text_as_it_is():
@@ -183,7 +184,11 @@ def test_mermaid_output_keeps_to_its_statements_and_shows_hostile_text():
     comp, events = hostile_computation(HOSTILE)
     labels = mermaid_labels(to_mermaid(comp, highlight=set(events)))
     for event, label in zip(events, labels, strict=True):
-        name = re.sub(r"[\x00-\x09\x0b-\x1f]", " ", event.name.replace("\r\n", "\n"))
+        name = re.sub(
+            r"[\x00-\x08\x0b-\x1f\x7f-\x9f]",
+            lambda m: f"\\u{ord(m.group()):04x}",
+            event.name.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " "),
+        )
         assert label.startswith(name)
 
 
@@ -194,3 +199,16 @@ def test_any_text_gives_parseable_dot_and_mermaid(texts):
     nodes, _ = parse_dot(to_dot(comp, highlight={events[0]}))
     assert len(nodes) == len(events)
     assert len(mermaid_labels(to_mermaid(comp, highlight={events[-1]}))) == len(events)
+
+
+def _acts_on_a_terminal(char: str) -> bool:
+    category = unicodedata.category(char)
+    return category in ("Cc", "Cf", "Cs", "Zl", "Zp") and char not in "\n\u200c\u200d"
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(max_size=12), min_size=1, max_size=6))
+def test_no_view_carries_a_control_or_invisible_character(texts):
+    comp, _ = hostile_computation(texts)
+    for view in (to_dot(comp), to_mermaid(comp), to_ascii(comp), summary(comp)):
+        assert not any(_acts_on_a_terminal(char) for char in view if ord(char) < 0xE0000)

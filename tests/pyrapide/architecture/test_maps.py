@@ -154,7 +154,8 @@ def test_a_map_that_does_not_fit_its_architectures_is_refused(
 def test_a_match_that_cannot_fill_its_abstract_event_is_a_map_error() -> None:
     mapping = ArchitectureMap(Shop, Payments, [(Pattern.match("Ledger.refused"), "Client.pay")])
     with pytest.raises(MapError, match=r"rule 1: the match of e\d+ cannot make Client.pay: "
-                                       r"Client.pay requires field 'amount'"):
+                                       r"Client.pay needs amount: "
+                                       r"Client.pay\(order: str, amount: int\)"):
         mapping.apply(_run_shop(("big", 500)))
 
 

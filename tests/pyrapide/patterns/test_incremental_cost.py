@@ -12,18 +12,18 @@ class CountingPoset:
     """A poset that counts the queries a matcher makes, by method."""
 
     def __init__(self) -> None:
-        self.poset = Poset()
+        self.inner = Poset()
         self.calls: Counter[str] = Counter()
 
     def add(self, event, caused_by=None):
-        self.poset.add(event, caused_by=caused_by)
+        self.inner.add(event, caused_by=caused_by)
 
     def __iter__(self):
         self.calls["__iter__"] += 1
-        return iter(self.poset)
+        return iter(self.inner)
 
     def __getattr__(self, name):
-        method = getattr(self.poset, name)
+        method = getattr(self.inner, name)
 
         def counted(*args):
             self.calls[name] += 1
@@ -66,3 +66,39 @@ def test_placeholders_and_direct_causes_stay_bounded_too():
     for pattern in (keyed, direct, join):
         small = most_queries_for_one_event(pattern, 50)
         assert small == most_queries_for_one_event(pattern, 2000), pattern
+
+
+def most_queries_on_one_chain(pattern, events: int, batch: bool = False) -> int:
+    """Record one causal chain A, B, A, B, ... (nothing in it is independent); the most
+    poset queries one feed made, or with ``batch`` the queries ``match_in`` made."""
+    poset = CountingPoset()
+    matcher = pattern.matcher()
+    worst = 0
+    previous = None
+    for i in range(events):
+        event = Event("A" if i % 2 == 0 else "B", id=f"c{i}")
+        poset.add(event, caused_by=[previous] if previous else None)
+        previous = event
+        if not batch:
+            before = sum(poset.calls.values())
+            assert matcher.feed(event, poset) == []
+            worst = max(worst, sum(poset.calls.values()) - before)
+    if batch:
+        before = sum(poset.calls.values())
+        assert pattern.match_in(poset) == []
+        return sum(poset.calls.values()) - before
+    return worst
+
+
+def test_independence_on_one_chain_asks_a_bounded_number_of_questions_per_event():
+    pattern = Pattern.match("A") | Pattern.match("B")
+    small = most_queries_on_one_chain(pattern, 40)
+    assert small == most_queries_on_one_chain(pattern, 2000) <= 4
+
+
+def test_independence_on_one_chain_matches_in_time_linear_in_the_poset():
+    pattern = Pattern.match("A") | Pattern.match("B")
+    small = most_queries_on_one_chain(pattern, 200, batch=True)
+    large = most_queries_on_one_chain(pattern, 2000, batch=True)
+    # A few queries per event (the binary searches of each probe), not one per pair.
+    assert large < 30 * 2000 and large / 2000 < 2 * small / 200

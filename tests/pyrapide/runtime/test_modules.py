@@ -37,7 +37,7 @@ class Store:
 @interface
 class Client:
     @action
-    async def put(self, key: str) -> None: ...
+    async def put(self, key: str, extra: int = 0) -> None: ...
 
 
 def test_a_module_that_does_not_conform_is_refused_naming_what_is_missing():
@@ -127,7 +127,7 @@ async def test_inject_refuses_an_unknown_name_with_a_suggestion():
 @interface
 class Clock:
     @action
-    async def beat(self, n: int) -> None: ...
+    async def beat(self, n: float) -> None: ...
 
 
 @module(implements=Clock)

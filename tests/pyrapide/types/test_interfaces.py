@@ -134,13 +134,21 @@ def test_payload_problems_name_unknown_and_missing_fields():
     spec = interface_actions(DatabaseService)["DatabaseService.result"]
     assert spec.payload_problems({"key": "k", "rows": []}) == []
     assert spec.payload_problems({"key": "k", "rows": [], "limit": 3}) == []
+    signature = "DatabaseService.result(key: str, rows: list[Row], limit: int | None = None)"
     assert spec.payload_problems({"kee": "k", "rows": []}) == [
-        "DatabaseService.result has no field 'kee' (did you mean 'key'?)",
-        "DatabaseService.result requires field 'key'",
+        "DatabaseService.result has no field 'kee' (its fields: key, rows, limit); "
+        "did you mean 'key'?",
+        f"DatabaseService.result needs key: {signature}",
     ]
     assert spec.payload_problems({"zzz": 1}) == [
-        "DatabaseService.result has no field 'zzz' (fields: key, rows, limit)",
-        "DatabaseService.result requires fields 'key', 'rows'",
+        "DatabaseService.result has no field 'zzz' (its fields: key, rows, limit)",
+        f"DatabaseService.result needs key, rows: {signature}",
+    ]
+    assert spec.payload_problems({"key": 7, "rows": {}, "limit": float("nan")}) == [
+        "DatabaseService.result: key is declared str, got 7",
+        "DatabaseService.result: rows is declared list[Row], got {}",
+        "DatabaseService.result: limit is declared int | None, got NaN",
+        "DatabaseService.result: limit is NaN: only finite numbers can be saved",
     ]
 
 

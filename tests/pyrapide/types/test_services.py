@@ -46,7 +46,7 @@ def test_a_service_action_keeps_its_fields() -> None:
     spec = interface_actions(Bank)["Bank.Accounts.deposit"]
     assert spec.field_names == ("account", "amount")
     assert spec.payload_problems({"account": "x"}) == [
-        "Bank.Accounts.deposit requires field 'amount'"
+        f"Bank.Accounts.deposit needs amount: {spec.signature_text()}"
     ]
 
 

@@ -112,11 +112,11 @@ def test_the_model_modules_do_not_import_textual():
 
 
 def test_a_payload_is_shown_as_json_and_a_huge_one_is_cut():
-    from rich.json import JSON
-
     from rapide_shell.tui.widgets.inspector import PAYLOAD_CHARS_SHOWN, payload_view
 
-    assert isinstance(payload_view({"key": "1"}), JSON)
+    shown = payload_view({"key": "1", "raw": "\x1b]0;title\x07\x9b"})
+    assert shown.plain == '{\n  "key": "1",\n  "raw": "\\u001b]0;title\\u0007\\u009b"\n}'
+    assert {span.style for span in shown.spans} >= {"json.key", "json.str", "json.brace"}
     assert str(payload_view({})) == "(no payload)"
     huge = payload_view({"rows": ["x" * 100] * 1000})
     assert str(huge).endswith("characters in all)")

@@ -1,0 +1,79 @@
+"""Text drawn from data made safe to show: control and invisible characters written out.
+
+Event names, ids, sources, payload strings, exception messages and file paths come
+from architecture files, saved computations and scripts, any of which may hold
+terminal escape sequences (``ESC ] 0 ; title BEL`` renames a terminal window, ``ESC [
+2 J`` clears the screen, OSC 52 writes the clipboard on terminals that honour it).
+Everything the library and the workbench show of such text goes through
+:func:`printable`, which writes each dangerous or invisible character as the escape
+JSON writes for it: ``\\u001b``, ``\\u009b``, ``\\u202e``, ``\\n``. The escapes are
+valid inside a JSON string, so a payload shown as JSON stays JSON once made printable.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Final
+
+# Format characters (category Cf) that are escaped: they are invisible, and the bidi
+# ones reorder what the terminal shows. Zero-width joiners (emoji sequences, Indic and
+# Persian scripts) and the tag characters of flag emoji are kept.
+_KEPT_FORMAT: Final = frozenset({"\u200c", "\u200d"})
+_TAGS: Final = range(0xE0020, 0xE0080)
+_ESCAPED_CATEGORIES: Final = frozenset({"Cc", "Cs", "Zl", "Zp"})
+_SHORT: Final = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escaped(char: str) -> bool:
+    category = unicodedata.category(char)
+    if category in _ESCAPED_CATEGORIES:
+        return True
+    return category == "Cf" and char not in _KEPT_FORMAT and ord(char) not in _TAGS
+
+
+def _escape(char: str) -> str:
+    short = _SHORT.get(char)
+    if short is not None:
+        return short
+    code = ord(char)
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    # Beyond the first plane, as the pair of surrogates JSON writes for it.
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
+class _Escapes(dict[int, "str | int"]):
+    """A ``str.translate`` table filled in as characters are met: each code point maps
+    to its escape, or to itself; after the first sight of a character, its lookup
+    stays in C."""
+
+    def __init__(self, kept: str) -> None:
+        super().__init__()
+        self._kept = kept
+
+    def __missing__(self, code: int) -> str | int:
+        char = chr(code)
+        value: str | int = _escape(char) if char not in self._kept and _escaped(char) else code
+        self[code] = value
+        return value
+
+
+_ONE_LINE: Final = _Escapes("")
+_LINES: Final = _Escapes("\n\t")
+
+
+def printable(text: str, *, keep_newlines: bool = False) -> str:
+    """``text`` with every control character (C0, DEL, C1), lone surrogate, line or
+    paragraph separator and invisible format character (bidi controls, zero-width
+    space, byte order mark) written as a backslash escape, so that showing it cannot
+    move the cursor, change colours, rename the window or write the clipboard, and
+    nothing in it is hidden from the reader.
+
+    ``keep_newlines`` keeps line feeds (and tabs) as they are, for text shown as
+    several lines (a traceback); everything else is escaped as usual. Text with
+    nothing to escape is returned as it is, at the cost of one ``str.isprintable``.
+    """
+    if text.isprintable():
+        return text
+    return text.translate(_LINES if keep_newlines else _ONE_LINE)

@@ -1,0 +1,102 @@
+"""Running a user's file at import under guard: Ctrl-C, a time bound, and ``os._exit``.
+
+An architecture file is Python: importing it runs its top level, which may loop
+forever, wait on something that never comes, or end the process with ``os._exit``
+(which no ``except`` can catch). While :func:`guarded_import` runs, each of these
+becomes an exception the loader turns into one line for the user:
+
+- Ctrl-C raises :class:`ImportInterrupted` at once (``asyncio.run`` would only cancel
+  a task that never yields);
+- after :func:`import_seconds` (``RAPIDE_IMPORT_TIMEOUT`` in the environment, 60 by
+  default, 0 for no bound) :class:`ImportTooLong` is raised where the file is;
+- ``os._exit(code)`` raises :class:`ImportExited` instead of ending the process.
+
+The first two need the main thread, where Python delivers signals; elsewhere only
+``os._exit`` is guarded. Everything is put back as it was afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, NoReturn
+
+DEFAULT_IMPORT_SECONDS = 60.0
+"""How long importing an architecture file may take unless RAPIDE_IMPORT_TIMEOUT says."""
+
+
+class ImportStopped(BaseException):
+    """The import was stopped from outside the file's code. A BaseException, so that the
+    file's own ``except Exception`` cannot swallow it."""
+
+
+class ImportInterrupted(ImportStopped):
+    """Ctrl-C while the file was being imported."""
+
+
+class ImportTooLong(ImportStopped):
+    """The import took longer than the bound; ``seconds`` is the bound."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(seconds)
+        self.seconds = seconds
+
+
+class ImportExited(ImportStopped):
+    """The file called ``os._exit(code)``; ``code`` is what it passed."""
+
+    def __init__(self, code: Any) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def import_seconds() -> float | None:
+    """The bound on an import, in seconds (None: no bound), from RAPIDE_IMPORT_TIMEOUT."""
+    text = os.environ.get("RAPIDE_IMPORT_TIMEOUT", "").strip()
+    try:
+        seconds = float(text) if text else DEFAULT_IMPORT_SECONDS
+    except ValueError:
+        seconds = DEFAULT_IMPORT_SECONDS
+    return seconds if seconds > 0 else None
+
+
+@contextmanager
+def guarded_import() -> Iterator[None]:
+    """Run the ``with`` block (the import) with Ctrl-C, the time bound and ``os._exit``
+    turned into :class:`ImportStopped` exceptions; the previous handlers come back."""
+    real_exit = os._exit
+
+    def refuse_exit(code: Any = 0) -> NoReturn:
+        raise ImportExited(code)
+
+    os._exit = refuse_exit  # type: ignore[assignment]
+    restore: list[Callable[[], object]] = [lambda: setattr(os, "_exit", real_exit)]
+    try:
+        if threading.current_thread() is threading.main_thread():
+            restore += _signals(import_seconds())
+        yield
+    finally:
+        for undo in reversed(restore):
+            undo()
+
+
+def _signals(seconds: float | None) -> list[Callable[[], object]]:
+    def interrupted(number: int, frame: Any) -> NoReturn:
+        raise ImportInterrupted
+
+    undo: list[Callable[[], object]] = []
+    previous_int = signal.signal(signal.SIGINT, interrupted)
+    undo.append(lambda: signal.signal(signal.SIGINT, previous_int))
+    if seconds is not None and hasattr(signal, "setitimer"):
+
+        def too_long(number: int, frame: Any) -> NoReturn:
+            raise ImportTooLong(seconds)
+
+        previous_alarm = signal.signal(signal.SIGALRM, too_long)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        undo.append(lambda: signal.signal(signal.SIGALRM, previous_alarm))
+        undo.append(lambda: signal.setitimer(signal.ITIMER_REAL, 0))
+    return undo

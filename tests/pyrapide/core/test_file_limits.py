@@ -1,0 +1,157 @@
+"""Files that push the loader: NaN, huge numbers, deep nesting, FIFOs; one clear error each."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from pyrapide.core import Computation, ComputationFileError, Event
+from pyrapide.core.values import MAX_DEPTH, payload_problem
+
+
+def _document(payload_text: str = "{}", stamp: str = "1.5") -> str:
+    return (
+        '{"format": "pyrapide.computation", "version": 1,\n"poset": {"events": [\n'
+        '{"id": "a", "name": "A.x", "payload": {}, "source": "", "timestamp": 0.5, '
+        '"metadata": {}},\n'
+        f'{{"id": "b", "name": "A.y", "payload": {payload_text}, "source": "s", '
+        f'"timestamp": {stamp}, "metadata": {{}}}}\n'
+        '],\n"edges": [["a", "b"]]},\n"clocks": []}\n'
+    )
+
+
+def _load_error(tmp_path: Path, text: str) -> str:
+    path = tmp_path / "c.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ComputationFileError) as error:
+        Computation.load(path)
+    message = str(error.value)
+    assert message.count(str(path)) == 1  # the path is said once
+    return message.replace(str(path), "FILE")
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_nan_and_infinity_are_refused_with_their_place(tmp_path, constant):
+    message = _load_error(tmp_path, _document(f'{{"x": [1, {constant}]}}'))
+    column = _document(f'{{"x": [1, {constant}]}}').splitlines()[3].index(constant) + 1
+    assert message == (
+        f"FILE:4:{column}: {constant} is not a JSON number; only finite numbers can be saved"
+    )
+
+
+def test_a_number_too_large_for_a_float_is_refused(tmp_path):
+    assert _load_error(tmp_path, _document('{"x": 1e400}')) == (
+        "FILE: poset: event #1: (id 'b') payload: x is Infinity: only finite numbers can be saved"
+    )
+    assert _load_error(tmp_path, _document("{}", stamp="-1e999")) == (
+        "FILE: poset: event #1: (id 'b') field 'timestamp' is -inf: "
+        "only finite numbers can be saved"
+    )
+
+
+def test_an_integer_too_long_to_read_is_a_file_error(tmp_path):
+    message = _load_error(tmp_path, _document('{"n": ' + "7" * 5000 + "}"))
+    assert message.startswith("FILE:4:")
+    assert message.endswith("an integer of 5000 digits, longer than the 4300 Python reads")
+
+
+def test_nesting_is_bounded_by_the_documented_limit(tmp_path):
+    def nested(depth: int) -> str:  # a payload `depth` deep, itself counting as one
+        return '{"extra": ' + "[" * (depth - 1) + "]" * (depth - 1) + "}"
+
+    path = tmp_path / "ok.json"
+    path.write_text(_document(nested(MAX_DEPTH)), encoding="utf-8")
+    loaded = Computation.load(path)
+    loaded.save(path)  # what loads saves again
+    assert len(Computation.load(path)) == 2
+    assert _load_error(tmp_path, _document(nested(MAX_DEPTH + 1))) == (
+        "FILE: poset: event #1: (id 'b') payload: extra[0][0][0][0][0][0][0][0][0][0][0]… "
+        f"nests lists and objects more than {MAX_DEPTH} deep (the limit)"
+    )
+    # Deeper than the parser goes: found in the text, with its line and column.
+    message = _load_error(tmp_path, _document(nested(5000)))
+    assert message.startswith("FILE:4:") and "nested too deeply" in message
+    assert f"payloads may nest {MAX_DEPTH} deep" in message
+
+
+def test_a_file_of_nothing_but_brackets_is_refused_where_the_limit_is_crossed(tmp_path):
+    path = tmp_path / "brackets.json"
+    path.write_bytes(b"[" * 20_000_000)
+    with pytest.raises(ComputationFileError) as error:
+        Computation.load(path)
+    assert str(error.value) == (
+        f"{path}:1:{MAX_DEPTH + 5}: nested too deeply: more than {MAX_DEPTH + 4} lists and "
+        f"objects inside one another (payloads may nest {MAX_DEPTH} deep)"
+    )
+
+
+def test_a_fifo_or_device_is_refused_without_reading_it(tmp_path):
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+    result: list[str] = []
+    reader = threading.Thread(target=lambda: result.append(_error_of(fifo)), daemon=True)
+    reader.start()
+    reader.join(10)
+    assert result == [
+        f"{fifo}: not a regular file (a FIFO or a device), so not a saved computation"
+    ]
+    assert "not a regular file" in _error_of(Path("/dev/zero"))
+
+
+def _error_of(path: Path) -> str:
+    try:
+        Computation.load(path)
+    except ComputationFileError as error:
+        return str(error)
+    return "loaded"
+
+
+def test_a_to_json_view_is_told_apart(tmp_path):
+    from pyrapide.analysis.visualization import to_json
+
+    computation = Computation()
+    computation.record(Event("A.x"))
+    path = tmp_path / "view.json"
+    path.write_text(json.dumps(to_json(computation)), encoding="utf-8")
+    with pytest.raises(ComputationFileError, match="a view written by to_json") as error:
+        Computation.load(path)
+    assert error.value.to_json_view
+
+
+def test_a_bad_parent_clock_names_the_file_once(tmp_path):
+    document = json.loads(_document())
+    document["clocks"] = [
+        {"name": "c", "kind": "slaved", "divisor": 2,
+         "parent": {"name": "p", "kind": "regular", "period": 0}},
+    ]
+    assert _load_error(tmp_path, json.dumps(document)) == (
+        "FILE: clock #0 ('c') parent ('p'): a regular clock needs a positive period, not 0"
+    )
+
+
+def test_what_a_file_loads_from_python_documents_is_checked_the_same_way():
+    document = json.loads(_document())
+    document["poset"]["events"][1]["payload"] = {"when": float("nan"), "tags": {1, 2}}
+    with pytest.raises(ComputationFileError, match="when is NaN"):
+        Computation.from_dict(document)
+    document["poset"]["events"][1]["payload"] = {"tags": {1, 2}}
+    with pytest.raises(ComputationFileError, match="tags is a set, not a JSON value"):
+        Computation.from_dict(document)
+
+
+def test_payload_problems_name_the_place_inside_the_value():
+    assert payload_problem({"rows": [1, {"x": float("inf")}]}) == (
+        "rows[1]['x'] is Infinity: only finite numbers can be saved"
+    )
+    assert payload_problem({"n": 10**5000}) == (
+        "n is an integer of more than 4300 digits, too long to write"
+    )
+    assert payload_problem({"a": {3: "x"}}) == "a has the key 3, which is not a string"
+    assert payload_problem({"ok": (1, [2.5, None, True], {"k": "v"})}) is None
+    looped: dict[str, object] = {}
+    looped["self"] = looped
+    assert "more than 100 deep" in str(payload_problem({"x": looped}))

@@ -1,0 +1,70 @@
+"""Ids a computation numbers itself ("e1", "e2", ...) are found like any other id."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pyrapide.core import Computation, Event
+
+
+def test_numbered_events_are_found_by_id_and_as_causes() -> None:
+    computation = Computation()
+    first = computation.new_event("A")
+    second = computation.new_event("B", caused_by=[first])
+    third = computation.new_event("C", caused_by=["e2"])
+    assert [e.id for e in computation] == ["e1", "e2", "e3"]
+    assert computation.get("e2") is second and "e3" in computation and third in computation
+    assert computation.seq("e3") == 2 and computation.is_ancestor("e1", third)
+    assert computation.causes(third) == {second}
+    for absent in ("e0", "e4", "e01", "e+1", "e 1", "e1_0", "e\u0663", "E1", "e", ""):
+        assert computation.get(absent) is None and absent not in computation
+    with pytest.raises(ValueError, match="'e4'"):
+        computation.seq("e4")
+    with pytest.raises(ValueError, match="cause 'e9' of event"):
+        computation.new_event("D", caused_by=["e9"])
+
+
+def test_an_id_recorded_by_hand_is_skipped_and_both_kinds_stay_found() -> None:
+    computation = Computation()
+    computation.new_event("A")
+    computation.record(Event("Hand", id="e2"))
+    computation.record(Event("Other", id="x"))
+    later = computation.new_event("B", caused_by=["e2", "x"])
+    assert later.id == "e3"
+    again = Event("A", id="e1")  # the same id as the first event: adds links only
+    computation.record(again, caused_by=["x"])
+    assert len(computation) == 4 and computation.is_ancestor("x", "e1")
+    loaded = Computation.from_dict(computation.to_dict())
+    assert [e.id for e in loaded] == ["e1", "e2", "x", "e3"]
+    assert loaded.new_event("C").id == "e4" and loaded.is_ancestor("e2", "e3")
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.tuples(st.just("new"), st.lists(st.integers(0, 30), max_size=2)),
+            st.tuples(st.just("hand"), st.sampled_from(["e1", "e3", "e4", "e10", "y", "e03"])),
+        ),
+        max_size=25,
+    )
+)
+def test_lookups_agree_with_a_plain_dict(steps) -> None:
+    computation = Computation()
+    ids: list[str] = []
+    for kind, argument in steps:
+        if kind == "new":
+            causes = sorted({ids[i % len(ids)] for i in argument}) if ids else []
+            ids.append(computation.new_event("N", caused_by=causes).id)
+        elif argument not in ids:
+            computation.record(Event("H", id=argument), caused_by=ids[-1:])
+            ids.append(argument)
+    assert [e.id for e in computation] == ids
+    for position, event_id in enumerate(ids):
+        assert computation.seq(event_id) == position
+        assert computation.get(event_id).id == event_id  # type: ignore[union-attr]
+    for other in ("e0", "e99", "e01", "z"):
+        assert (other in computation) == (other in ids)
+    assert len(set(ids)) == len(ids)

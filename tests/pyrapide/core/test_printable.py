@@ -1,0 +1,69 @@
+"""printable(): text from data shown without a single control or invisible character."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pyrapide.core.printable import printable
+
+# One of each kind of sequence a terminal acts on, and what the reader sees instead.
+SEQUENCES = {
+    "C0 bell, backspace, carriage return": ("a\x07b\x08c\rd\x00", "a\\u0007b\\u0008c\\rd\\u0000"),
+    "DEL": ("x\x7fy", "x\\u007fy"),
+    "C1 next line and 8-bit CSI": ("a\x85b\x9b2J", "a\\u0085b\\u009b2J"),
+    "CSI clear screen": ("\x1b[2J\x1b[31mred", "\\u001b[2J\\u001b[31mred"),
+    "OSC window title": ("\x1b]0;TITLE\x1b\\", "\\u001b]0;TITLE\\u001b\\"),
+    "OSC 52 clipboard write": ("\x1b]52;c;cHduZWQ=\x07", "\\u001b]52;c;cHduZWQ=\\u0007"),
+    "DCS": ("\x1bPq#0;2;0;0;0\x1b\\", "\\u001bPq#0;2;0;0;0\\u001b\\"),
+    "8-bit OSC and DCS": ("\x9d0;T\x9c\x90q\x9c", "\\u009d0;T\\u009c\\u0090q\\u009c"),
+    "bidi override": ("abc\u202edcba", "abc\\u202edcba"),
+    "zero-width space and byte order mark": ("Web\u200b.order\ufeff", "Web\\u200b.order\\ufeff"),
+    "line and paragraph separators": ("a\u2028b\u2029", "a\\u2028b\\u2029"),
+    "lone surrogate": ("x\ud800", "x\\ud800"),
+    "newline and tab": ("a\nb\tc", "a\\nb\\tc"),
+}
+
+
+@pytest.mark.parametrize("raw, shown", SEQUENCES.values(), ids=SEQUENCES.keys())
+def test_every_kind_of_escape_sequence_is_written_out(raw: str, shown: str) -> None:
+    assert printable(raw) == shown
+
+
+def test_plain_and_international_text_is_left_as_it_is() -> None:
+    for text in ("Web.order", "e12", "café 中文 😀", "👨\u200d👩\u200d👧", "a b\xa0c", ""):
+        assert printable(text) == text
+    word = "APIService.request"
+    assert printable(word) is word  # nothing copied when nothing needs escaping
+
+
+def test_several_lines_keep_their_line_breaks_but_nothing_else() -> None:
+    text = 'Traceback:\n\tFile "x\x1b[2J.py"\r\n'
+    assert printable(text, keep_newlines=True) == 'Traceback:\n\tFile "x\\u001b[2J.py"\\r\n'
+
+
+def test_the_escapes_are_json_escapes() -> None:
+    text = "\x1b]0;T\x07 \x9b \u202e \U000e0001 \ud800 \n"
+    assert json.loads(f'"{printable(text)}"') == text
+    assert printable("\U000e0001") == "\\udb40\\udc01"
+
+
+def _dangerous(char: str) -> bool:
+    category = unicodedata.category(char)
+    return category in ("Cc", "Cs", "Zl", "Zp") or (
+        category == "Cf" and char not in "\u200c\u200d" and not 0xE0020 <= ord(char) < 0xE0080
+    )
+
+
+@given(st.text(alphabet=st.characters(codec=None, exclude_categories=())))
+def test_no_dangerous_character_survives_and_safe_ones_all_do(text: str) -> None:
+    shown = printable(text)
+    assert not any(_dangerous(char) for char in shown)
+    # Every safe character is still there, in order: nothing is dropped.
+    assert [c for c in shown if not c.isascii()] == [
+        c for c in text if not c.isascii() and not _dangerous(c)
+    ]

@@ -1,0 +1,277 @@
+"""The command language under bad input: every line gets one clear message and a column,
+never a traceback, and the session (REPL, script, TUI) goes on with what it recorded."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from pyrapide import Computation
+from rapide_shell.session import Session
+from tests.shell.cli_process import run_rapide
+from tests.shell.test_repl import User
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SHOP = FIXTURES / "shop.py"
+
+DEEP = 5000
+NESTED_PAYLOAD = '{"item": "x", "extra": ' + "[" * DEEP + "]" * DEEP + "}"
+
+# Each bad line, the message it gets and the column its caret points at (None: none).
+BAD_LINES = [
+    (
+        "watch " + " -> ".join(["Web.order"] * 501),
+        "pattern syntax error: nested 500 deep (operators, conditions and values inside one "
+        "another); at most 100",
+        6,
+    ),
+    (
+        "break Web.order" + "+" * 1000,
+        "pattern syntax error: nested 1000 deep (operators, conditions and values inside one "
+        "another); at most 100",
+        6,
+    ),
+    (
+        "expect Web.order(item=" + "[" * 300 + "]" * 300 + ")",
+        "pattern syntax error: nested 300 deep (operators, conditions and values inside one "
+        "another); at most 100",
+        22 + 100,
+    ),
+    (
+        "inject Web.order " + NESTED_PAYLOAD,
+        "the payload nests lists and objects more than 100 deep",
+        17 + len('{"item": "x", "extra": ') + 99,
+    ),
+    (
+        "inject Web.order item=x quantity=" + "[" * 150 + "]" * 150,
+        "the value of 'quantity' nests lists and objects more than 100 deep (the payload "
+        "counting as one)",
+        33 + 99,
+    ),
+    (
+        'inject Web.order {"item": "x", "quantity": NaN}',
+        "in the payload: NaN is not a JSON number; only finite numbers can be saved",
+        43,
+    ),
+    (
+        "inject Web.order item=x quantity=Infinity",
+        'Infinity is not a JSON number; only finite numbers can be saved (for the text, '
+        'quote it: quantity="Infinity")',
+        33,
+    ),
+    (
+        "inject Web.order item=x quantity=[1, -Infinity]",
+        "in the value of 'quantity': -Infinity is not a JSON number; only finite numbers "
+        "can be saved",
+        37,
+    ),
+    (
+        "inject Web.order item=x quantity=" + "9" * 5000,
+        "in the value of 'quantity': an integer of 5000 digits, longer than the 4300 "
+        "Python reads",
+        33,
+    ),
+    (
+        "inject Web.order item=x quantity=1e400",
+        "Web.order: quantity is declared int, got Infinity",
+        24,
+    ),
+    (
+        "inject Web.order item=x quantity=not-a-number",
+        'Web.order: quantity is declared int, got "not-a-number"',
+        24,
+    ),
+    (
+        "inject Web.order item=x qty=2",
+        "Web.order has no field 'qty' (its fields: item, quantity)",
+        24,
+    ),
+    ("seed x1", "a seed is a whole number (negative ones too), not 'x1'", 5),
+    ("show events 0", "show events needs a count of at least 1 (no count: the last 200)", 12),
+    ("save ''", "'' is an empty file name", 5),
+    ("export dot \"\"", '"" is an empty file name', 11),
+]
+
+
+@pytest.fixture
+async def session_with_work(tmp_path: Path):
+    """A started shop session that already recorded four events."""
+    session = Session.load(SHOP, seed=0)
+    await session.start()
+    for line in ("inject Web.order item=apple", "run"):
+        assert (await session.execute(line)).ok
+    yield session
+    await session.close()
+
+
+@pytest.mark.parametrize("line, message, column", BAD_LINES, ids=lambda v: str(v)[:30])
+async def test_a_bad_line_is_one_message_and_what_was_recorded_stays(
+    session_with_work: Session, tmp_path: Path, line: str, message: str, column: int | None
+) -> None:
+    session = session_with_work
+    before = [event.id for event in session.computation]
+    outcome = await session.execute(line)
+    assert not outcome.ok
+    assert outcome.error == message
+    assert outcome.column == column
+    assert all("Traceback" not in getattr(item, "plain", "") for item in outcome.output)
+    # The session goes on, and what it had recorded is whole: saved, then read back.
+    assert [event.id for event in session.computation] == before
+    saved = tmp_path / "after.json"
+    assert (await session.execute(f"save {saved}")).ok
+    assert [event.id for event in Computation.load(saved)] == before
+
+
+async def test_what_the_command_language_refuses_the_library_refuses_the_same_way(
+    session_with_work: Session,
+) -> None:
+    system = session_with_work.system
+    for line, payload in [
+        (
+            "inject Web.order item=x quantity=not-a-number",
+            {"item": "x", "quantity": "not-a-number"},
+        ),
+        ("inject Web.order item=x qty=2", {"item": "x", "qty": 2}),
+        ('inject Web.order {"quantity": 2}', {"quantity": 2}),
+    ]:
+        outcome = await session_with_work.execute(line)
+        with pytest.raises(ValueError) as refused:
+            system.inject("Web.order", payload)
+        assert outcome.error == str(refused.value)
+
+
+async def test_field_names_in_any_script_and_negative_seeds_are_accepted(tmp_path: Path) -> None:
+    architecture = tmp_path / "unicode_fields.py"
+    architecture.write_text(
+        "from pyrapide import action, architecture, interface, module\n"
+        "@interface\n"
+        "class Küche:\n"
+        "    @action\n"
+        "    async def bestellt(self, größe: int, 名前: str) -> None: ...\n"
+        "@module(implements=Küche)\n"
+        "class Koch:\n"
+        "    pass\n"
+        "@architecture\n"
+        "class Haus:\n"
+        "    küche = Küche\n"
+        "    connections = []\n",
+        encoding="utf-8",
+    )
+    session = Session.load(architecture, seed=0)
+    await session.start()
+    outcome = await session.execute("inject Küche.bestellt größe=3 名前=Tee")
+    assert outcome.ok, outcome.error
+    (event,) = session.computation
+    assert dict(event.payload) == {"größe": 3, "名前": "Tee"}
+    seeded = await session.execute("seed -1")
+    assert seeded.ok and session.seed == -1
+    await session.close()
+
+
+def test_rapide_run_names_the_line_of_a_deep_pattern_and_keeps_what_was_saved(
+    tmp_path: Path,
+) -> None:
+    saved = tmp_path / "before.json"
+    script = tmp_path / "deep.rapide"
+    script.write_text(
+        "inject Web.order item=apple\n"
+        "run\n"
+        f"save {saved}\n"
+        f"inject Web.order {NESTED_PAYLOAD}\n",
+        encoding="utf-8",
+    )
+    # Parsed before anything runs: the script is refused at its fourth line.
+    result = run_rapide("run", SHOP, "--script", script)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr + result.stdout
+    assert result.stderr.startswith(
+        f"rapide: {script}:4: the payload nests lists and objects more than 100 deep "
+        "(checked before running: no command was run)\n"
+    )
+    # A fault found while running stops the script there, after what ran before it.
+    script.write_text(
+        "inject Web.order item=apple\n"
+        "run\n"
+        f"save {saved}\n"
+        "inject Web.order item=x quantity=1e400\n",
+        encoding="utf-8",
+    )
+    result = run_rapide("run", SHOP, "--script", script)
+    assert result.returncode == 2
+    assert result.stderr.startswith(
+        f"rapide: {script}:4: Web.order: quantity is declared int, got Infinity "
+        "(the rest of the script was not run)\n"
+    )
+    assert len(Computation.load(saved)) == 4
+
+
+def test_the_json_report_of_a_refused_line_is_json(tmp_path: Path) -> None:
+    script = tmp_path / "nan.rapide"
+    script.write_text('inject Web.order {"item": "x", "quantity": NaN}\n', encoding="utf-8")
+    result = run_rapide("run", SHOP, "--script", script, "--json")
+    assert result.returncode == 2
+    report = json.loads(result.stdout)
+    assert report["error"] == {
+        "line": 1,
+        "message": "in the payload: NaN is not a JSON number; only finite numbers can be saved",
+    }
+
+
+def sees_wrapped(user: User, text: str, timeout: float = 90) -> None:
+    """Wait until ``text`` is on the screen, wherever the terminal wrapped it."""
+    wanted = "".join(text.split())
+    deadline = time.monotonic() + timeout
+    while wanted not in "".join(user.unread.split()):
+        assert time.monotonic() < deadline, f"never saw {text!r}"
+        user._read(0.1)
+    # Keep what came after it, as User.sees does: count its non-blank characters off.
+    left = "".join(user.unread.split()).index(wanted) + len(wanted)
+    position = 0
+    while left:
+        left -= not user.unread[position].isspace()
+        position += 1
+    user.unread = user.unread[position:]
+
+
+@pytest.mark.slow
+def test_the_repl_survives_every_deep_and_non_finite_input(tmp_path: Path) -> None:
+    saved = tmp_path / "kept.json"
+    user = User(SHOP, tmp_path)
+    user.sees("[quiet]>")
+    user.enters("inject Web.order item=apple")
+    user.sees("[paused · 1 pending]>")
+    user.enters("run")
+    user.sees("[quiet]>")
+    for line, message, _ in BAD_LINES:
+        user.enters(line)  # lines of 10,000 characters: the prompt takes its time
+        sees_wrapped(user, f"error: {message}")
+        user.sees("[quiet]>", timeout=90)
+    user.enters(f"save {saved}")
+    user.sees("saved 4 events")
+    user.enters("quit")
+    assert user.leaves() == 0
+    assert "internal error" not in user.screen
+    assert len(Computation.load(saved)) == 4
+
+
+async def test_the_tui_reports_each_bad_line_and_goes_on(tmp_path: Path) -> None:
+    from rapide_shell.tui.app import RapideApp
+    from tests.shell.tui.conftest import SIZE, type_command
+
+    app = RapideApp(Session.load(SHOP, seed=0))
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, "inject Web.order item=apple")
+        await type_command(pilot, "run")
+        for line, message, _ in BAD_LINES[:6]:
+            await type_command(pilot, line)  # typed in the command bar, Enter pressed
+            output = app.main_screen.output
+            shown = "".join(segment.text for strip in output.lines for segment in strip)
+            # The panel wraps long lines: compare without the blanks it moves.
+            assert "".join(f"error: {message}".split()) in "".join(shown.split())
+        await type_command(pilot, f"save {tmp_path / 'kept.json'}")
+        await type_command(pilot, "inject Web.order item=pear")
+        assert len(app.session.computation) == 5
+    assert len(Computation.load(tmp_path / "kept.json")) == 4

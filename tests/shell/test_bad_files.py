@@ -1,0 +1,284 @@
+"""Files under bad conditions: computation files that lie, save targets that are not
+plain files, architecture files that never finish importing. One clear line each, the
+documented exit status, no traceback, and nothing recorded is lost."""
+
+from __future__ import annotations
+
+import os
+import signal
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from pyrapide import Computation
+from rapide_shell.session import Session
+from tests.shell.cli_process import REPO, run_rapide
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SHOP = FIXTURES / "shop.py"
+EVENT = (
+    '{{"id": "e1", "name": "Web.order", "payload": {payload}, "source": "env", '
+    '"timestamp": 1.0, "metadata": {{}}}}'
+)
+
+
+def computation_text(payload: str = '{"item": "apple"}') -> str:
+    return (
+        '{"format": "pyrapide.computation", "version": 1,\n"poset": {"events": [\n'
+        + EVENT.format(payload=payload)
+        + '\n],\n"edges": []},\n"clocks": []}\n'
+    )
+
+
+# What a `load` of each file says (FILE stands for its path) and the file's text.
+BAD_COMPUTATIONS = {
+    "NaN": (
+        computation_text('{"x": NaN}'),
+        "FILE:3:52: NaN is not a JSON number; only finite numbers can be saved",
+    ),
+    "Infinity": (
+        computation_text('{"x": -Infinity}'),
+        "FILE:3:52: -Infinity is not a JSON number; only finite numbers can be saved",
+    ),
+    "1e400": (
+        computation_text('{"x": 1e400}'),
+        "FILE: poset: event #0: (id 'e1') payload: x is Infinity: only finite numbers can "
+        "be saved",
+    ),
+    "5,000 digits": (
+        computation_text('{"x": ' + "1" * 5000 + "}"),
+        "FILE:3:52: an integer of 5000 digits, longer than the 4300 Python reads",
+    ),
+    "payload 101 deep": (
+        computation_text('{"x": ' + "[" * 100 + "]" * 100 + "}"),
+        "FILE: poset: event #0: (id 'e1') payload: x[0][0][0][0][0][0][0][0][0][0][0][0]… "
+        "nests lists and objects more than 100 deep (the limit)",
+    ),
+    "payload 5,000 deep": (
+        computation_text('{"x": ' + "[" * 5000 + "]" * 5000 + "}"),
+        "FILE:3:151: nested too deeply: more than 104 lists and objects inside one another "
+        "(payloads may nest 100 deep)",
+    ),
+    "brackets only": (
+        "[" * 5_000_000,
+        "FILE:1:105: nested too deeply: more than 104 lists and objects inside one another "
+        "(payloads may nest 100 deep)",
+    ),
+    "truncated": (
+        computation_text()[:60],
+        "FILE:2:11: not valid JSON: Unterminated string starting at (the file looks truncated)",
+    ),
+}
+
+
+@pytest.fixture
+async def shop_with_work():
+    session = Session.load(SHOP, seed=0)
+    await session.start()
+    assert (await session.execute("inject Web.order item=apple")).ok
+    assert (await session.execute("run")).ok
+    yield session
+    await session.close()
+
+
+@pytest.mark.parametrize("name", BAD_COMPUTATIONS)
+async def test_a_bad_computation_file_is_one_message_and_the_session_keeps_its_own(
+    shop_with_work: Session, tmp_path: Path, name: str
+) -> None:
+    text, message = BAD_COMPUTATIONS[name]
+    path = tmp_path / "bad.json"
+    path.write_text(text, encoding="utf-8")
+    before = [event.id for event in shop_with_work.computation]
+    outcome = await shop_with_work.execute(f"load {path}")
+    assert not outcome.ok
+    assert outcome.error == message.replace("FILE", str(path))
+    assert outcome.error.count(str(path)) == 1
+    assert shop_with_work.state != "inspecting"
+    saved = tmp_path / "kept.json"
+    assert (await shop_with_work.execute(f"save {saved}")).ok
+    assert [event.id for event in Computation.load(saved)] == before
+
+
+async def test_a_fifo_or_a_directory_is_refused_without_being_read(
+    shop_with_work: Session, tmp_path: Path
+) -> None:
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+    outcome = await shop_with_work.execute(f"load {fifo}")
+    assert outcome.error == (
+        f"{fifo}: not a regular file (a FIFO or a device), so not a saved computation"
+    )
+    outcome = await shop_with_work.execute(f"load {tmp_path}")
+    assert outcome.error == f"{tmp_path}: is a directory, not a saved computation"
+
+
+async def test_a_saved_file_with_odd_strings_loads_and_saves_again(
+    shop_with_work: Session, tmp_path: Path
+) -> None:
+    path = tmp_path / "odd.json"
+    path.write_text(computation_text('{"s": "\\ud800 and \\u001b]0;x\\u0007"}'), "utf-8")
+    assert (await shop_with_work.execute(f"load {path}")).ok
+    again = tmp_path / "again.json"
+    assert (await shop_with_work.execute(f"save {again}")).ok
+    assert Computation.load(again).get("e1").payload["s"] == "\ud800 and \x1b]0;x\x07"
+
+
+# -- save, export and --record targets ------------------------------------------------
+
+
+def _leftovers(directory: Path) -> list[str]:
+    return [name for name in os.listdir(directory) if name.endswith(".tmp")]
+
+
+@pytest.mark.parametrize("command", ["save", "export json"])
+async def test_a_link_fifo_device_or_directory_is_not_replaced_without_force(
+    shop_with_work: Session, tmp_path: Path, command: str
+) -> None:
+    precious = tmp_path / "precious.txt"
+    precious.write_text("keep")
+    link = tmp_path / "link.json"
+    link.symlink_to(precious)
+    fifo = tmp_path / "fifo.json"
+    os.mkfifo(fifo)
+    refusals = {
+        link: f"it is a symbolic link (to {precious}); `{command} --force {link}` replaces it",
+        fifo: f"it is a FIFO (named pipe); `{command} --force {fifo}` replaces it",
+        Path("/dev/null"): (
+            f"it is a character device; `{command} --force /dev/null` replaces it"
+        ),
+        tmp_path: "it is a directory",
+    }
+    for target, why in refusals.items():
+        outcome = await shop_with_work.execute(f"{command} {target}")
+        assert outcome.error == f"cannot write {target}: {why}"
+    assert link.is_symlink() and precious.read_text() == "keep"
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    forced = await shop_with_work.execute(f"{command} --force {link}")
+    assert forced.ok, forced.error
+    assert not link.is_symlink() and precious.read_text() == "keep"
+    assert _leftovers(tmp_path) == []
+
+
+async def test_a_save_keeps_the_mode_and_leaves_nothing_half_written(
+    shop_with_work: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    private = tmp_path / "private.json"
+    assert (await shop_with_work.execute(f"save {private}")).ok
+    private.chmod(0o600)
+    assert (await shop_with_work.execute(f"save {private}")).ok
+    assert stat.S_IMODE(private.stat().st_mode) == 0o600
+    good = private.read_bytes()
+
+    def disk_full(handle: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", disk_full)
+    outcome = await shop_with_work.execute(f"save {private}")
+    assert outcome.error == f"cannot write {private}: No space left on device"
+    assert private.read_bytes() == good and _leftovers(tmp_path) == []
+
+
+async def test_paths_that_name_no_file_get_a_message_that_says_so(
+    shop_with_work: Session,
+) -> None:
+    for line, message in [
+        ("save /proc/version", (
+            "cannot write /proc/version: it is read-only; "
+            "`save --force /proc/version` replaces it"
+        )),
+        ("save --force /proc/version", (
+            "cannot write /proc/version: cannot create a file in /proc "
+            "(No such file or directory)"
+        )),
+        ("save /no/such/dir/run.json", "cannot write /no/such/dir/run.json: there is no "
+         "directory /no/such/dir"),
+        ("save ''", "'' is an empty file name"),
+    ]:
+        assert (await shop_with_work.execute(line)).error == message
+
+
+def test_record_refuses_a_link_and_replaces_it_when_forced(tmp_path: Path) -> None:
+    precious = tmp_path / "precious.rapide"
+    precious.write_text("# mine\n")
+    link = tmp_path / "out.rapide"
+    link.symlink_to(precious)
+    script = tmp_path / "s.rapide"
+    script.write_text("inject Web.order item=apple\nrun\n")
+    refused = run_rapide("run", SHOP, "--script", script, "--record", link)
+    assert refused.returncode == 2
+    assert refused.stderr == (
+        f"rapide: cannot write the recording {link}: it is a symbolic link (to {precious}); "
+        "--force-record replaces it\n"
+    )
+    forced = run_rapide("run", SHOP, "--script", script, "--record", link, "--force-record")
+    assert forced.returncode == 0, forced.stderr
+    assert precious.read_text() == "# mine\n" and not link.is_symlink()
+    assert "inject Web.order" in link.read_text()
+    assert _leftovers(tmp_path) == []
+
+
+# -- architecture files -----------------------------------------------------------------
+
+
+def test_os_exit_at_import_is_a_load_error(tmp_path: Path) -> None:
+    leaving = tmp_path / "leaving.py"
+    leaving.write_text("import os\nos._exit(0)\n")
+    result = run_rapide("check", leaving)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == f"rapide: {leaving}:2: called os._exit(0) while being imported\n"
+
+
+def test_an_import_that_never_ends_is_stopped_at_the_bound(tmp_path: Path) -> None:
+    endless = tmp_path / "endless.py"
+    endless.write_text("import time\nwhile True:\n    time.sleep(0.01)\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "rapide_shell.cli", "check", str(endless)],
+        capture_output=True, text=True, cwd=REPO, timeout=60,
+        env={**os.environ, "RAPIDE_IMPORT_TIMEOUT": "1"},
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith(
+        f"rapide: {endless}:3: still being imported after 1 s, so it was stopped"
+    )
+
+
+@pytest.mark.parametrize("command", ["check", "run"])
+def test_ctrl_c_while_importing_says_so_and_exits_130(tmp_path: Path, command: str) -> None:
+    endless = tmp_path / "endless.py"
+    endless.write_text("started = True\nwhile True:\n    pass\n")
+    script = tmp_path / "s.rapide"
+    script.write_text("run\n")
+    extra = ["--script", str(script)] if command == "run" else []
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rapide_shell.cli", command, str(endless), *extra],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO,
+        # A shell's background jobs ignore SIGINT; a terminal's foreground job does not.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    time.sleep(2)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=30)
+    assert (process.returncode, out) == (130, "")
+    assert err == (
+        f"rapide: {endless}:2: interrupted (Ctrl-C) while the file was being imported; "
+        "nothing ran\n"
+    )
+
+
+def test_check_counts_in_english(tmp_path: Path) -> None:
+    single = tmp_path / "single.py"
+    single.write_text(
+        "from pyrapide import action, architecture, interface, module\n"
+        "@interface\nclass Lamp:\n    @action\n    async def lit(self) -> None: ...\n"
+        "@module(implements=Lamp)\nclass Bulb:\n    async def start(self): pass\n"
+        "@architecture\nclass Room:\n    lamp = Lamp\n    connections = []\n"
+    )
+    result = run_rapide("check", single)
+    assert result.returncode == 0
+    assert result.stdout.splitlines()[-1] == (
+        f"{single}: Room loads and binds (1 component, 0 connections); 1 warning"
+    )
