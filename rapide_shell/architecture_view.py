@@ -9,6 +9,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from pyrapide.analysis._escape import dot_string, mermaid_string
 from pyrapide.core.printable import printable
 from pyrapide.runtime.modules import module_spec
 from pyrapide.types import interface_actions, interface_name
@@ -91,21 +92,22 @@ def _node_id(name: str) -> str:
 
 def graph_dot(description: Any) -> str:
     """The architecture as Graphviz DOT: components as boxes, one edge per source."""
-    lines = [f'digraph "{_escape(description.name)}" {{', "  rankdir=LR;", "  node [shape=box];"]
+    lines = [f"digraph {dot_string(description.name)} {{", "  rankdir=LR;", "  node [shape=box];"]
     for component in description.components:
-        label = f"{component.name}\\n{component.interface}"
-        lines.append(f'  {_node_id(component.name)} [label="{_escape_label(label)}"];')
+        label = dot_string(f"{component.name}\n{component.interface}")
+        lines.append(f"  {_node_id(component.name)} [label={label}];")
     styles = {"connect": "solid", "pipe": "bold", "agent": "dashed"}
     extra_nodes = set()
     for connection in description.connections:
         target = _node_id(connection.target)
         if not connection.target_is_component and connection.target not in extra_nodes:
             extra_nodes.add(connection.target)
-            lines.append(f'  {target} [label="{_escape(connection.target)}()", shape=ellipse];')
+            label = dot_string(f"{connection.target}()")
+            lines.append(f"  {target} [label={label}, shape=ellipse];")
         for source in _edge_sources(connection, extra_nodes, lines):
-            label = f"{connection.kind}: {connection.pattern}"
+            label = dot_string(f"{connection.kind}: {connection.pattern}")
             lines.append(
-                f'  {source} -> {target} [label="{_escape(label)}", '
+                f"  {source} -> {target} [label={label}, "
                 f"style={styles.get(connection.kind, 'solid')}];"
             )
     lines.append("}")
@@ -122,25 +124,20 @@ def _edge_sources(connection: Any, extra_nodes: set[str], lines: list[str]) -> l
     return [_node_id(_ENVIRONMENT)]
 
 
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"')
-
-
-def _escape_label(text: str) -> str:
-    return text.replace('"', '\\"')
-
-
 def graph_mermaid(description: Any) -> str:
     """The architecture as a Mermaid flowchart."""
     lines = ["flowchart LR"]
     for component in description.components:
-        lines.append(f'  {_node_id(component.name)}["{component.name}<br/>{component.interface}"]')
+        label = mermaid_string(f"{component.name}\n{component.interface}")
+        lines.append(f"  {_node_id(component.name)}[{label}]")
     for connection in description.connections:
         sources = connection.sources or [_ENVIRONMENT]
-        label = f"{connection.kind}: {connection.pattern}".replace('"', "#quot;")
+        # Patterns may hold markup (a guard reads "<python guard ...<lambda>>"): the one
+        # escaping of Mermaid labels writes it as text.
+        label = mermaid_string(f"{connection.kind}: {connection.pattern}")
         for source in sources:
             arrow = _MERMAID_ARROWS.get(connection.kind, "-->")
-            lines.append(f'  {_node_id(source)} {arrow}|"{label}"| {_node_id(connection.target)}')
+            lines.append(f"  {_node_id(source)} {arrow}|{label}| {_node_id(connection.target)}")
     return "\n".join(lines)
 
 
