@@ -7,6 +7,9 @@ it includes the key's handling, the redraw and the compositor, not the terminal.
 
 1. Event log with N events recorded: cursor keys, page keys, home/end, and a key in the
    command bar.
+1b. The Timeline with N events of the teaching example (requests, queries, results,
+   cache hits, in four lanes, with their causes): cursor and page keys, home/end, a key
+   after a jump, and collapsing and bringing back a lane (the rows are filtered again).
 2. ``run`` on the teaching example (``examples/seed_system.py``) with many requests
    injected first: keys pressed while the run works must still be answered promptly
    (the run yields to the UI).
@@ -30,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 from rapide_shell.session import Session  # noqa: E402
 from rapide_shell.tui.app import RapideApp  # noqa: E402
 from rapide_shell.tui.widgets.event_log import EventLog  # noqa: E402
+from rapide_shell.tui.widgets.timeline_panel import TimelinePanel  # noqa: E402
 
 SEED_EXAMPLE = ROOT / "examples" / "seed_system.py"
 SIZE = (120, 36)
@@ -109,6 +113,49 @@ async def bench_big_log(event_count: int) -> None:
             typing.append(await clock.key_to_frame(ch, lambda b=before: bar.value != b))
             await pilot.pause(0.01)
         print(_summary("command bar: typing (with completion)", typing))
+
+
+async def bench_timeline(event_count: int) -> None:
+    """Key latency in the Timeline with about ``event_count`` events of the seed example."""
+    session = Session.load(SEED_EXAMPLE, seed=0)
+    await session.start()
+    started = time.perf_counter()
+    system = session.system
+    while len(session.computation) < event_count:
+        for number in range(500):
+            system.inject("APIService.request", {"type": "query", "key": f"users/{number % 5}"})
+        await session.execute("run")
+    print(f"ran {len(session.computation):,} events of {SEED_EXAMPLE.name} in "
+          f"{time.perf_counter() - started:.1f} s")
+    app = RapideApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.2)
+        timeline = app.query_one(TimelinePanel)
+        await pilot.press("escape", "8")
+        await pilot.pause(0.2)
+        assert app.focused is timeline and timeline.row_count == len(session.computation)
+        clock = FrameClock(app)
+        moves = []
+        for key in ["up"] * 30 + ["pageup"] * 20 + ["home", "end"] * 5 + ["up"] * 10:
+            before = timeline.cursor
+            moves.append(await clock.key_to_frame(key, lambda b=before: timeline.cursor != b))
+            await pilot.pause(0.01)
+        print(_summary(f"timeline ({timeline.row_count:,} events): move", moves))
+        jump = []
+        for _ in range(10):
+            timeline.select_id(f"e{event_count // 2}")
+            await pilot.pause(0.02)
+            before = timeline.cursor
+            jump.append(await clock.key_to_frame("down", lambda b=before: timeline.cursor != b))
+        print(_summary("timeline: key after a jump to the middle", jump))
+        lanes = []
+        for key in ["c", "c", "h", "a"] * 3:
+            before = (timeline.collapsed, timeline.hidden)
+            lanes.append(await clock.key_to_frame(
+                key, lambda b=before: (timeline.collapsed, timeline.hidden) != b
+            ))
+            await pilot.pause(0.01)
+        print(_summary("timeline: collapse, hide, all lanes", lanes))
 
 
 async def bench_run(request_count: int) -> None:
@@ -206,6 +253,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=3_000)
     options = parser.parse_args()
     asyncio.run(bench_big_log(options.events))
+    asyncio.run(bench_timeline(options.events))
     asyncio.run(bench_run(options.requests))
     asyncio.run(bench_pause(2.0))
 
