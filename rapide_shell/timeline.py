@@ -62,9 +62,11 @@ def lane_order(description: Any, sources: Iterable[str]) -> list[str]:
     what is delivered are read side by side), then the other components, then sources
     no component has, sorted. ``description`` may be None (no architecture known)."""
     components = [c.name for c in description.components] if description else []
+    position = {name: place for place, name in enumerate(components)}
     ordered = [ENV]
     for connection in description.connections if description else ():
-        ordered += [name for name in components if name in (connection.sources or ())]
+        feeding = [name for name in connection.sources or () if name in position]
+        ordered += sorted(feeding, key=position.__getitem__)
         ordered.append(connection.target)
     ordered += components
     present = set(sources)
@@ -125,6 +127,7 @@ class LaneGrid:
             x += self.width_of(lane)
         self.width = x
         """The drawing's width up to the end of the last lane."""
+        self._rules: list[Cell] | None = None
         if self.gathered and self.lanes:
             for source in self.gathered:
                 self.left.setdefault(source, self.left[self.lanes[-1]])
@@ -198,12 +201,9 @@ class LaneGrid:
         """One event's row: the time, the lane rules, the event in its lane, a link
         from each cause's lane in the cause kind's line, then nothing (the caller adds
         the causes list, in words or marks)."""
-        width = self.width
-        cells: list[Cell] = [(" ", None)] * width
+        cells = list(self._ruled())
         for i, ch in enumerate(time.rjust(self.time_width)[: self.time_width]):
             cells[i] = (ch, "time")
-        for lane in self.lanes:
-            cells[self.left[lane]] = ("│", "rule")
         source = event.source or ENV
         start = self.left.get(source)
         if start is None:
@@ -237,6 +237,14 @@ class LaneGrid:
         for i, ch in enumerate(label):
             cells[start + i] = (ch, "event")
         return cells
+
+    def _ruled(self) -> list[Cell]:
+        """A row with nothing but the lane rules (built once: rows copy it)."""
+        if self._rules is None:
+            self._rules = [(" ", None)] * self.width
+            for lane in self.lanes:
+                self._rules[self.left[lane]] = ("│", "rule")
+        return self._rules
 
     def lane_for(self, source: str) -> str:
         """The lane ``source``'s events are drawn in (``others`` for a gathered one)."""

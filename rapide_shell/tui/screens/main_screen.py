@@ -157,13 +157,10 @@ class MainScreen(Screen[None]):
 
     def fit_panels(self) -> None:
         """Gives the queue and the rows the room their panels' content asks for."""
-        graph = self.query_one(ConnectionGraph)
-        picture = graph.picture
         queue = self.query_one(DispatchQueue)
         self.panel_layout.fit_queue(queue.content_width)
-        self.panel_layout.fit_rows(
-            picture.height if picture is not None else 0, queue.option_count
-        )
+        self.panel_layout.fit_rows(self.query_one(ConnectionGraph).content_height,
+                                   queue.option_count)
 
     def on_screen_resume(self) -> None:
         """After a dialog, the help or the palette, typing goes to the command bar."""

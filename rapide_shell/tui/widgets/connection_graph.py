@@ -8,12 +8,14 @@ from typing import TYPE_CHECKING
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
+from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from rapide_shell.tui.graph_canvas import Role
+from rapide_shell.tui.graph_list import NAME_WIDTH, GraphList, too_large_to_draw
 from rapide_shell.tui.graph_model import GraphSpec, spec_from_description
 from rapide_shell.tui.graph_picture import BOX_GAP, GraphPicture, draw_graph
 
@@ -45,6 +47,8 @@ class ConnectionGraph(ScrollView):
         "connection-graph--future",
     }
 
+    BINDINGS = [Binding("slash", "search", "Search", id="graph.search")]
+
     highlighted: reactive[int | None] = reactive(None, repaint=False)
     """Index of the emphasised connection (None: no emphasis)."""
 
@@ -61,11 +65,28 @@ class ConnectionGraph(ScrollView):
         # counts are drawn the same way, so boxes do not move as the counts change.
         self._drawing: tuple[bool, bool, int | None, list[list[str]]] | None = None
         self._cone: tuple[str, frozenset[str], frozenset[str]] = ("", frozenset(), frozenset())
+        self._list: GraphList | None = None
+        """The architecture listed, when it is too large to draw (None: drawn)."""
+        self._searching = False
+        self._legend = ""
 
     @property
     def picture(self) -> GraphPicture | None:
-        """The current drawing (None before an architecture is shown)."""
+        """The current drawing (None before an architecture is shown, or when it is
+        listed instead)."""
         return self._picture
+
+    @property
+    def listing(self) -> GraphList | None:
+        """The architecture as a list, when it is too large to draw (else None)."""
+        return self._list
+
+    @property
+    def content_height(self) -> int:
+        """Lines of the drawing or of the list."""
+        if self._list is not None:
+            return self._list.height
+        return self._picture.height if self._picture is not None else 0
 
     def show_session(self, session: Session) -> None:
         """Draws the session's architecture, every count at zero."""
@@ -80,9 +101,26 @@ class ConnectionGraph(ScrollView):
         self._delivered.clear()
         self._queued.clear()
         self._unfinished.clear()
+        self._picture = None
+        self._list = None
+        if too_large_to_draw(spec):
+            self._show_list()
+            return
         self._redraw()
         # Before the first layout the width is unknown: draw again once it is.
         self.call_after_refresh(self._redraw_for_new_width)
+
+    def _show_list(self, search: str = "") -> None:
+        assert self._spec is not None
+        self._list = GraphList(
+            self._spec, search, self._delivered, self._queued, self._unfinished
+        )
+        widest = max((len(edge.pattern) + len(edge.kind) for edge in self._spec.edges),
+                     default=0)
+        width = 2 * NAME_WIDTH + 5 + widest + 32
+        self.virtual_size = Size(width, self._list.height)
+        self.scroll_to(0, 0, animate=False)
+        self.refresh()
 
     def update_counts(
         self, delivered: Mapping[int, int], queued: Mapping[int, int],
@@ -98,7 +136,11 @@ class ConnectionGraph(ScrollView):
         self._delivered = dict(delivered)
         self._queued = dict(queued)
         self._unfinished = running
-        if self._spec is not None and self._drawing is not None:
+        if self._list is not None:
+            self._list.delivered, self._list.queued = self._delivered, self._queued
+            self._list.running = self._unfinished
+            self.refresh()
+        elif self._spec is not None and self._drawing is not None:
             show_interfaces, compact, gap, layout = self._drawing
             self._set_picture(draw_graph(
                 self._spec, self._delivered, self._queued, show_interfaces=show_interfaces,
@@ -114,7 +156,12 @@ class ConnectionGraph(ScrollView):
             return
         self.highlighted = connection_index
         picture = self._picture
-        if picture is not None and connection_index in picture.lane_rows:
+        listed = self._list
+        if listed is not None and connection_index in listed.row_of:
+            self.scroll_to_region(
+                Region(0, listed.row_of[connection_index], 1, 1), animate=False, immediate=True
+            )
+        elif picture is not None and connection_index in picture.lane_rows:
             # Its first track only: scrolling to a legend line far below would hide
             # the boxes for little gain.
             lane_row = min(picture.lane_rows[connection_index])
@@ -131,8 +178,51 @@ class ConnectionGraph(ScrollView):
             self._cone = cone
             self.refresh()
 
+    # -- searching a list ---------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``/`` searches only a list (a drawing shows everything at once)."""
+        if action == "search":
+            return self._list is not None
+        return True
+
+    def on_mount(self) -> None:
+        """Keeps the legend the panel's subtitle shows, to put back after a search."""
+        self._legend = str(self.border_subtitle or "")
+
+    def action_search(self) -> None:
+        """Starts typing a search: the list keeps the rows that mention it."""
+        self._searching = True
+        self._show_search()
+
+    def on_key(self, key: events.Key) -> None:
+        """While searching: letters add to the search, Backspace takes one off, Enter
+        keeps it, Escape drops it."""
+        if not self._searching or self._list is None:
+            return
+        key.stop()
+        key.prevent_default()
+        search = self._list.search
+        if key.key == "enter":
+            self._searching = False
+        elif key.key == "escape":
+            self._searching, search = False, ""
+        elif key.key == "backspace":
+            search = search[:-1]
+        elif key.is_printable and key.character:
+            search += key.character
+        self._show_list(search)
+        self._show_search()
+
+    def _show_search(self) -> None:
+        search = self._list.search if self._list is not None else ""
+        self.border_subtitle = (
+            f"/{search}▏ Enter keeps it, Escape drops it" if self._searching
+            else f"search: {search} (/ changes it)" if search else self._legend
+        )
+
     def _redraw(self) -> None:
-        if self._spec is None:
+        if self._spec is None or self._list is not None:
             return
         available = self.scrollable_content_region.width
         visible_rows = self.scrollable_content_region.height
@@ -218,17 +308,23 @@ class ConnectionGraph(ScrollView):
         return base + style
 
     def render_line(self, y: int) -> Strip:
-        """Draws one row of the picture, shifted by the scroll position."""
+        """Draws one row of the picture (or of the list), shifted by the scroll position."""
         width = self.scrollable_content_region.width
         base = self.rich_style
         picture = self._picture
         row_index = round(self.scroll_y) + y
-        if picture is None or not 0 <= row_index < picture.height:
+        if self._list is not None and 0 <= row_index < self._list.height:
+            cells = self._list.row(row_index)
+            content_width = self.virtual_size.width
+        elif picture is not None and 0 <= row_index < picture.height:
+            cells = picture.rows[row_index]
+            content_width = picture.width
+        else:
             return Strip.blank(width, base)
         segments: list[Segment] = []
         run_chars: list[str] = []
         run_role: Role = None
-        for ch, role in picture.rows[row_index]:
+        for ch, role in cells:
             if role != run_role and run_chars:
                 segments.append(Segment("".join(run_chars), self._style_for(run_role, base)))
                 run_chars = []
@@ -237,4 +333,5 @@ class ConnectionGraph(ScrollView):
         if run_chars:
             segments.append(Segment("".join(run_chars), self._style_for(run_role, base)))
         scroll_x = round(self.scroll_x)
-        return Strip(segments, picture.width).crop_extend(scroll_x, scroll_x + width, base)
+        strip = Strip(segments).extend_cell_length(content_width, base)
+        return strip.crop_extend(scroll_x, scroll_x + width, base)

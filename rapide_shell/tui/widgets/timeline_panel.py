@@ -34,6 +34,9 @@ if TYPE_CHECKING:
     from rapide_shell.session import Session
     from rapide_shell.tui.live import NotificationBatch
 
+#: Architectures with at most this many components get a lane for each from the start;
+#: larger ones get lanes as their components send events.
+EVERY_COMPONENT_UP_TO = 32
 #: From this many lines on, the panel folds long lane names over two header lines.
 TALL_ENOUGH_TO_FOLD = 20
 #: Cells kept right of the lanes for the causes ("← ═e3 ⇊e13") before lanes narrow.
@@ -121,7 +124,7 @@ class TimelinePanel(ScrollView, can_focus=True):
         self._time_width = 1
         self._grid: LaneGrid | None = None
         self._header: list[list[tuple[str, Role]]] | None = None
-        self._line_cache: LRUCache[int, Strip] = LRUCache(256)
+        self._line_cache: LRUCache[tuple[int, int, int], Strip] = LRUCache(256)
 
     # -- what it shows ----------------------------------------------------------------------
 
@@ -176,7 +179,13 @@ class TimelinePanel(ScrollView, can_focus=True):
         self._events = []
         self._rows = []
         self._row_of = {}
-        self._sources = dict.fromkeys(c.name for c in session.description.components)
+        # A lane per component; in a large architecture, per component that has sent
+        # an event (thousands of empty lanes would help no one).
+        components = session.description.components
+        self._sources = (
+            dict.fromkeys(c.name for c in components)
+            if len(components) <= EVERY_COMPONENT_UP_TO else {}
+        )
         self._first_time = None
         self._time_moves = False
         self._time_width = 1
@@ -372,13 +381,18 @@ class TimelinePanel(ScrollView, can_focus=True):
         row = round(self.scroll_y) + y - len(header)
         if not 0 <= row < len(self._rows):
             return Strip.blank(width, self.rich_style)
-        cached = self._line_cache.get(row)
+        # Only the columns on screen are styled: a run over hundreds of lanes draws
+        # rows thousands of cells wide.
+        key = (row, scroll_x, width)
+        cached = self._line_cache.get(key)
         if cached is None:
-            cached = self._row_strip(row)
-            self._line_cache[row] = cached
-        return cached.crop_extend(scroll_x, scroll_x + width, self.rich_style)
+            cached = self._row_strip(row, scroll_x, width)
+            self._line_cache[key] = cached
+        return cached
 
-    def _row_strip(self, row: int) -> Strip:
+    def _row_strip(self, row: int, scroll_x: int = 0, width: int | None = None) -> Strip:
+        """Row ``row`` as drawn from column ``scroll_x``, ``width`` columns (all of it
+        when None)."""
         index = self._rows[row]
         event = self._events[index]
         poset = self._poset
@@ -400,11 +414,14 @@ class TimelinePanel(ScrollView, can_focus=True):
                 row_style = self.get_component_rich_style("timeline--future")
         cells = self.grid.row(event, time, causes)
         cells += [(" ", None), *cause_marks(causes)]
-        segments = self._segments(cells, row_style)
         base = self.rich_style + row_style
-        return Strip(segments).extend_cell_length(self.virtual_size.width, base)
+        if width is None:
+            width = max(self.virtual_size.width - scroll_x, len(cells) - scroll_x)
+        shown = _cut(cells, scroll_x, width)
+        return Strip(self._segments(shown, row_style)).extend_cell_length(width, base)
 
     def _segments(self, cells: list[tuple[str, Role]], over: Style) -> list[Segment]:
+        """Cells as segments, each role in its style with ``over`` on top."""
         base = self.rich_style
         return [Segment(text, base + self._role_style(role) + over) for text, role in merge(cells)]
 
@@ -415,3 +432,18 @@ class TimelinePanel(ScrollView, can_focus=True):
             kind = CauseKind(role[1])
             return self.get_component_rich_style(f"timeline--{kind.name.lower()}", partial=True)
         return self.get_component_rich_style(f"timeline--{role}", partial=True)
+
+
+def _cut(cells: list[tuple[str, Role]], start: int, width: int) -> list[tuple[str, Role]]:
+    """The cells from column ``start``, ``width`` of them (each cell one column, but a
+    cause mark, which holds a whole id)."""
+    shown: list[tuple[str, Role]] = []
+    column = 0
+    for text, role in cells:
+        end = column + len(text)
+        if end > start and column < start + width:
+            shown.append((text[max(0, start - column): start + width - column], role))
+        column = end
+        if column >= start + width:
+            break
+    return shown
