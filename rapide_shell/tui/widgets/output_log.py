@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.console import Console, ConsoleOptions, RenderResult
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.text import Text
 from textual.widgets import RichLog
 
@@ -49,7 +49,14 @@ class OutputLog(ThemedLines, RichLog):
         """Write ``content`` (a renderable or a string) at the bottom, made printable."""
         if isinstance(content, str):
             content = self._make_renderable(content)
-        if isinstance(content, Text) and "\n" not in content.plain:
-            content = Hanging(content)
-        super().write(drawn_printable(content), *args, **options)
+        super().write(drawn_printable(_hanging(content)), *args, **options)
         return self
+
+
+def _hanging(content: RenderableType) -> RenderableType:
+    """``content`` with each of its one-line texts (its own, or a group's) hanging."""
+    if isinstance(content, Text) and "\n" not in content.plain:
+        return Hanging(content)
+    if isinstance(content, Group):
+        return Group(*(_hanging(part) for part in content.renderables))
+    return content
