@@ -37,6 +37,8 @@ from rapide_shell.tui.widgets.timeline_panel import TimelinePanel  # noqa: E402
 
 SEED_EXAMPLE = ROOT / "examples" / "seed_system.py"
 SIZE = (120, 36)
+#: The keys that move a cursor: up, page up, home and end in turn, then up again.
+MOVES = ["up"] * 30 + ["pageup"] * 20 + ["home", "end"] * 5 + ["up"] * 10
 
 
 class FrameClock:
@@ -67,6 +69,16 @@ class FrameClock:
                 return time.perf_counter() - start
 
 
+async def timed_keys(clock: FrameClock, pilot, keys, value) -> list[float]:  # type: ignore[no-untyped-def]
+    """Seconds from each of ``keys`` to the frame that shows ``value()`` changed by it."""
+    seconds = []
+    for key in keys:
+        before = value()
+        seconds.append(await clock.key_to_frame(key, lambda b=before: value() != b))
+        await pilot.pause(0.01)
+    return seconds
+
+
 def _summary(label: str, seconds: list[float]) -> str:
     ms = sorted(s * 1000 for s in seconds)
     p95 = ms[max(0, round(0.95 * len(ms)) - 1)]
@@ -91,11 +103,7 @@ async def bench_big_log(event_count: int) -> None:
         clock = FrameClock(app)
         log.focus()
         await pilot.pause(0.1)
-        moves = []
-        for key in ["up"] * 30 + ["pageup"] * 20 + ["home", "end"] * 5 + ["up"] * 10:
-            before = log.cursor
-            moves.append(await clock.key_to_frame(key, lambda b=before: log.cursor != b))
-            await pilot.pause(0.01)
+        moves = await timed_keys(clock, pilot, MOVES, lambda: log.cursor)
         print(_summary(f"event log ({log.event_count:,} events): move", moves))
         jump = []
         for _ in range(10):
@@ -135,11 +143,7 @@ async def bench_timeline(event_count: int) -> None:
         await pilot.pause(0.2)
         assert app.focused is timeline and timeline.row_count == len(session.computation)
         clock = FrameClock(app)
-        moves = []
-        for key in ["up"] * 30 + ["pageup"] * 20 + ["home", "end"] * 5 + ["up"] * 10:
-            before = timeline.cursor
-            moves.append(await clock.key_to_frame(key, lambda b=before: timeline.cursor != b))
-            await pilot.pause(0.01)
+        moves = await timed_keys(clock, pilot, MOVES, lambda: timeline.cursor)
         print(_summary(f"timeline ({timeline.row_count:,} events): move", moves))
         jump = []
         for _ in range(10):
@@ -148,13 +152,9 @@ async def bench_timeline(event_count: int) -> None:
             before = timeline.cursor
             jump.append(await clock.key_to_frame("down", lambda b=before: timeline.cursor != b))
         print(_summary("timeline: key after a jump to the middle", jump))
-        lanes = []
-        for key in ["c", "c", "h", "a"] * 3:
-            before = (timeline.collapsed, timeline.hidden)
-            lanes.append(await clock.key_to_frame(
-                key, lambda b=before: (timeline.collapsed, timeline.hidden) != b
-            ))
-            await pilot.pause(0.01)
+        lanes = await timed_keys(
+            clock, pilot, ["c", "c", "h", "a"] * 3, lambda: (timeline.collapsed, timeline.hidden)
+        )
         print(_summary("timeline: collapse, hide, all lanes", lanes))
 
 

@@ -71,7 +71,7 @@ def child(path: str) -> None:
     import statistics
 
     sys.path.insert(0, str(ROOT))
-    from textual import events
+    from bench_tui import FrameClock, timed_keys
 
     from rapide_shell.session import Session
     from rapide_shell.tui.app import RapideApp
@@ -80,29 +80,10 @@ def child(path: str) -> None:
 
     async def main() -> dict[str, object]:
         app = RapideApp(Session.load(path, seed=0))
-        frame = asyncio.Event()
-        original = app._display
-
-        def display(screen, renderable):  # type: ignore[no-untyped-def]
-            original(screen, renderable)
-            frame.set()
-
-        app._display = display  # type: ignore[method-assign]
-
-        async def key(name: str, changed) -> float:  # type: ignore[no-untyped-def]
-            start = time.perf_counter()
-            event = events.Key(name, name if len(name) == 1 else None)
-            event.set_sender(app)
-            app._driver.send_message(event)  # type: ignore[union-attr]
-            while True:
-                frame.clear()
-                await asyncio.wait_for(frame.wait(), timeout=30)
-                if changed():
-                    return time.perf_counter() - start
-
+        clock = FrameClock(app)  # notes every frame, the first one included
         figures: dict[str, object] = {}
         async with app.run_test(size=SIZE) as pilot:
-            await asyncio.wait_for(frame.wait(), timeout=300)
+            await asyncio.wait_for(clock.frame.wait(), timeout=300)
             figures["first_frame_s"] = time.perf_counter() - STARTED
             figures["first_frame_rss_mb"] = (
                 resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -111,17 +92,11 @@ def child(path: str) -> None:
             figures["graph"] = "list" if graph.listing is not None else "drawing"
             await pilot.press("escape", "1")
             await pilot.pause(0.2)
-            moves = []
-            for _ in range(20):
-                before = graph.scroll_y
-                moves.append(await key("down", lambda b=before: graph.scroll_y != b))
+            moves = await timed_keys(clock, pilot, ["down"] * 20, lambda: graph.scroll_y)
             figures["graph_key_ms"] = statistics.median(moves) * 1000
             if graph.listing is not None:
                 await pilot.press("slash")
-                searched = []
-                for ch in "s99":
-                    before = graph.listing.search
-                    searched.append(await key(ch, lambda b=before: graph.listing.search != b))
+                searched = await timed_keys(clock, pilot, "s99", lambda: graph.listing.search)
                 await pilot.press("escape")
                 figures["search_key_ms"] = statistics.median(searched) * 1000
             app.session.system.inject("Stage.out", {"n": 0}, source="s0")
@@ -133,10 +108,7 @@ def child(path: str) -> None:
             timeline = app.query_one(TimelinePanel)
             await pilot.press("8")
             await pilot.pause(0.2)
-            steps = []
-            for _ in range(20):
-                before = timeline.cursor
-                steps.append(await key("up", lambda b=before: timeline.cursor != b))
+            steps = await timed_keys(clock, pilot, ["up"] * 20, lambda: timeline.cursor)
             figures["timeline_key_ms"] = statistics.median(steps) * 1000
             figures["timeline_lanes"] = len(timeline.shown_lanes)
             figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
