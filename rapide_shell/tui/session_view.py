@@ -259,9 +259,12 @@ class SessionView:
             index = getattr(dispatch.connection, "index", None)
             if index is not None:
                 queued[index] += 1
-        self.screen.query_one(DispatchQueue).show_pending(pending, self.session.next_dispatch())
+        running = self._started - self._delivered
+        self.screen.query_one(DispatchQueue).show_pending(
+            pending, self.session.next_dispatch(), running
+        )
         graph = self.screen.query_one(ConnectionGraph)
-        graph.update_counts(self._delivered, queued, self._started - self._delivered)
+        graph.update_counts(self._delivered, queued, running)
         self._redraw_highlight()
         self._fit()  # the queue and the graph take the room their content asks for
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -23,6 +23,25 @@ SHOWN_PER_KIND = 25
 #: Marks the dispatch a plain step (F2) runs next: on its row, and on its kind's heading
 #: with its id (the row is too narrow to spell it out).
 NEXT_MARK = "▶"
+
+
+def pipe_waits(pending: Sequence[Dispatch], busy: set[int]) -> dict[int, str]:
+    """What each pipe delivery of ``pending`` that may not start waits for: a pipe
+    delivers one at a time, in order, so a delivery waits behind its pipe's head, and
+    the head for the delivery of its pipe still running (``busy``: connection indexes
+    with a delivery started and not finished). Dispatch id -> the words."""
+    waits: dict[int, str] = {}
+    heads: dict[int, Dispatch] = {}
+    for dispatch in sorted(pending, key=lambda d: d.id):
+        if dispatch.kind != "pipe":
+            continue
+        index = getattr(dispatch.connection, "index", -1)
+        head = heads.setdefault(index, dispatch)
+        if head is not dispatch:
+            waits[dispatch.id] = f"waits behind #{head.id}"
+        elif index in busy:
+            waits[dispatch.id] = "waits: the pipe's delivery before it is running"
+    return waits
 
 
 def why_next(next_dispatch: Dispatch, pending: Sequence[Dispatch]) -> str:
@@ -69,7 +88,8 @@ class DispatchQueue(ThemedLines, OptionList):
         super().__init__(id=id, classes=classes)
         self._connection_of: dict[int, int | None] = {}
         self._shown_ids: list[int] = []
-        self._pending_ids: list[int] | None = None  # None: nothing shown yet
+        self._pending_ids: list[int] | None = None
+        self._busy: set[int] = set()  # None: nothing shown yet
         self._next_id: int | None = None
         self.content_width = 0
         """The width of the longest line listed (the screen sizes the panel by it)."""
@@ -85,15 +105,20 @@ class DispatchQueue(ThemedLines, OptionList):
         return self._next_id
 
     def show_pending(
-        self, pending: Sequence[Dispatch], next_dispatch: Dispatch | None = None
+        self, pending: Sequence[Dispatch], next_dispatch: Dispatch | None = None,
+        running: Mapping[int, int] | None = None,
     ) -> None:
-        """Replaces the list with ``pending``, keeping the cursor on the same dispatch, and
-        marks ``next_dispatch`` (the one a plain step runs) when it is listed."""
+        """Replaces the list with ``pending``, keeping the cursor on the same dispatch,
+        marks ``next_dispatch`` (the one a plain step runs) when it is listed, and says
+        what a pipe delivery waits for (``running``: deliveries started and not finished,
+        per connection index)."""
         ids = [dispatch.id for dispatch in pending]
         next_id = next_dispatch.id if next_dispatch is not None else None
-        if ids == self._pending_ids and next_id == self._next_id:
+        busy = {index for index, count in (running or {}).items() if count > 0}
+        if (ids, busy) == (self._pending_ids, self._busy) and next_id == self._next_id:
             return
-        self._pending_ids = ids
+        self._pending_ids, self._busy = ids, busy
+        waits = pipe_waits(pending, busy)
         previous = self.highlighted_option.id if self.highlighted_option is not None else None
         by_kind: dict[str, list[Dispatch]] = {kind: [] for kind in KINDS}
         for dispatch in pending:
@@ -132,6 +157,8 @@ class DispatchQueue(ThemedLines, OptionList):
                     (f"({printable(dispatch.event.id)})", "dim"),
                     f" → {printable(str(dispatch.target))}",
                 )
+                if dispatch.id in waits:
+                    label.append(f"  {waits[dispatch.id]}", "italic")
                 options.append(Option(label, id=f"dispatch:{dispatch.id}"))
             if len(dispatches) > SHOWN_PER_KIND:
                 more = len(dispatches) - SHOWN_PER_KIND

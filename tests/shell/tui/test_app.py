@@ -739,3 +739,28 @@ async def test_the_graph_counts_finished_and_running_deliveries_apart() -> None:
         drawn = app.query_one(ConnectionGraph).picture.text()
         assert "connect Door.visitor ✓1" in drawn and "running" not in drawn
         assert "connect Desk.ask ✓1" in drawn
+
+
+async def test_a_pipe_delivery_that_must_wait_says_for_what():
+    from pathlib import Path
+
+    from rapide_shell.tui.widgets.dispatch_queue import DispatchQueue
+
+    kinds = Path(__file__).resolve().parents[3] / "examples" / "connection_kinds.py"
+    app = make_app(kinds)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        queue = app.query_one(DispatchQueue)
+        pipes = [d.id for d in app.session.pending() if d.kind == "pipe"]
+        assert len(pipes) == 3
+
+        def said(dispatch_id: int) -> str:
+            return str(queue.get_option(f"dispatch:{dispatch_id}").prompt)
+
+        head, *behind = pipes
+        assert "waits" not in said(head)
+        assert all(said(d).endswith(f"waits behind #{head}") for d in behind)
+        # The head starts; its worker sleeps: the next one waits for it to finish.
+        await type_command(pilot, f"step #{head}")
+        assert said(behind[0]).endswith("waits: the pipe's delivery before it is running")
+        assert said(behind[1]).endswith(f"waits behind #{behind[0]}")
