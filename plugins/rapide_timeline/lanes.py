@@ -38,9 +38,10 @@ STYLES: dict[str, str] = {
     "lane": "bold",
     "feed": "cyan",
     "note": "dim",
-    "link": "dim",
     "cause": "yellow",
 }
+#: Links in the colours the transcript gives each connection kind; others dim.
+LINK_STYLES: dict[str, str] = {"connect": "blue", "pipe": "green", "agent": "magenta"}
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,10 @@ class Timeline:
 def _style(role: Role) -> str:
     if role is None:
         return ""
-    return STYLES[role if isinstance(role, str) else role[0]]
+    if isinstance(role, str):
+        return STYLES[role]
+    family, kind = role
+    return LINK_STYLES.get(kind, "dim") if family == "link" else STYLES[family]
 
 
 def _text(cells: list[tuple[str, Role]]) -> Text:

@@ -63,9 +63,9 @@ class MainScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         # Quitting is the app's action, listed here so that the footer shows it first
-        # (F12, a screenshot, is the app's own key: it works over dialogs too). No letter key of
-        # this screen changes the run: a letter typed outside the command bar goes to
-        # the bar (see on_key), so typing a command never steps, runs or injects.
+        # (F12, a screenshot, is the app's own key: it works over dialogs too). No
+        # letter key of this screen changes the run: a letter typed outside the command
+        # bar goes to the bar (see on_key), so typing a command never steps or runs.
         Binding("ctrl+q", "app.quit", "Quit", id="quit", priority=True),
         Binding("f1", "help", "Help", id="help"),
         Binding("f2", "step", "Step", id="step"),
@@ -187,6 +187,7 @@ class MainScreen(Screen[None]):
         bar = self.query_one(CommandBar)
         bar.focus()
         bar.insert_text_at_cursor(key.character)
+
     @property
     def output(self) -> RichLog:
         """The output panel where commands and their results are printed."""
