@@ -123,19 +123,48 @@ def classify_causes(
 ) -> list[Cause]:
     """The direct ``causes`` of ``event`` (in the poset's order), each with its kind.
 
-    ``poset`` answers ``is_ancestor`` (to tell a return: it follows the emitter's
-    previous event) and ``seq``; ``delivered`` says through what kind a cause reached
-    the event's component, if it did.
+    ``poset`` answers ``is_ancestor``, ``seq`` and ``direct_causes``; ``delivered``
+    says through what kind a cause reached the event's component, if it did.
+
+    A cause no connection could deliver to the emitter, descending from the emitter's
+    own previous event, ended a connect delivery the emitter waited on: the event is
+    its run's next, its causes are returns (the runtime keeps causes a frontier, so the
+    previous event itself is then no direct cause). Otherwise a delivered cause that
+    does not follow the emitter's own direct causes starts a handler run, and for a
+    pipe the rest is the pipe's order; else the event follows its own previous one.
     """
     source = event.source or ""
     own = [cause for cause in causes if (cause.source or "") == source and source]
     others = [cause for cause in causes if cause not in own]
     delivery = {id(cause): delivered(cause, source) for cause in others} if source else {}
+    kinds: dict[int, CauseKind] = {}
+    previous = _previous_of(source, causes, poset) if source else None
+
+    def follows_previous(cause: Any) -> bool:
+        return previous is not None and cause is not previous and poset.is_ancestor(
+            previous, cause
+        )
+
+    returned = [c for c in others if not delivery.get(id(c)) and follows_previous(c)]
+    piped_afresh = any(
+        delivery.get(id(c)) == "pipe" and not follows_previous(c) for c in others
+    )
+    if returned and not piped_afresh:
+        # The emitter waited on connects: what ended them, and its previous event if
+        # it is still a direct cause.
+        for cause in causes:
+            kind = delivery.get(id(cause))
+            if cause is previous:
+                kinds[id(cause)] = CauseKind.THEN
+            elif follows_previous(cause):
+                kinds[id(cause)] = CauseKind.RETURN
+            else:
+                kinds[id(cause)] = CauseKind(kind) if kind else CauseKind.GIVEN
+        return [Cause(cause, kinds[id(cause)]) for cause in causes]
     fresh = [
         cause for cause in others
         if delivery.get(id(cause)) and not any(poset.is_ancestor(mine, cause) for mine in own)
     ]
-    kinds: dict[int, CauseKind] = {}
     if fresh:
         # The first event of a delivery's handler run: what was delivered, and for a
         # pipe, what its earlier deliveries left (the newest pipe delivery is this one's).
@@ -154,16 +183,43 @@ def classify_causes(
     else:
         # A later event of a run (or of a start hook): its own previous event, and the
         # last events of the connect deliveries it waited on.
-        previous = max(own, key=poset.seq, default=None)
+        newest_own = max(own, key=poset.seq, default=None)
         for cause in causes:
-            if cause is previous:
+            if cause is newest_own:
                 kinds[id(cause)] = CauseKind.THEN
-            elif previous is not None and cause not in own and poset.is_ancestor(previous, cause):
+            elif newest_own is not None and cause not in own and poset.is_ancestor(
+                newest_own, cause
+            ):
                 kinds[id(cause)] = CauseKind.RETURN
             else:
                 kind = delivery.get(id(cause))
                 kinds[id(cause)] = CauseKind(kind) if kind else CauseKind.GIVEN
     return [Cause(cause, kinds[id(cause)]) for cause in causes]
+
+
+#: How many events back the search for an emitter's previous event looks.
+PREVIOUS_SEARCH = 64
+
+
+def _previous_of(source: str, causes: Sequence[Any], poset: Any) -> Any:
+    """The newest event of ``source`` among the ancestors of ``causes``, found within
+    PREVIOUS_SEARCH events of them (None if none is)."""
+    best = None
+    seen: set[str] = set()
+    frontier = list(causes)
+    while frontier and len(seen) < PREVIOUS_SEARCH:
+        older: list[Any] = []
+        for event in frontier:
+            if event.id in seen:
+                continue
+            seen.add(event.id)
+            if (event.source or "") == source:
+                if best is None or poset.seq(event) > poset.seq(best):
+                    best = event
+                continue  # what it follows is older still
+            older.extend(poset.direct_causes(event))
+        frontier = older
+    return best
 
 
 def causes_of(event: Any, poset: Any, delivered: DeliveryKind) -> list[Cause]:

@@ -41,6 +41,25 @@ def test_a_connect_delivery_its_handlers_next_event_and_the_return() -> None:
                                             (answer.id, CauseKind.RETURN)]
 
 
+def test_a_return_when_the_emitters_previous_event_is_no_direct_cause() -> None:
+    # Causes kept as a frontier: the welcome follows the clerk's answer alone (the ask
+    # is its ancestor). The answer is a return all the same, and so is a second
+    # connect's answer that a connection could also deliver to the desk.
+    wiring = _wiring(("connect", "Door.visitor", "desk"), ("connect", "Desk.ask", "clerk"),
+                     ("connect", "Desk.ask", "porter"), ("pipe", "Porter.said", "desk"))
+    run = Computation()
+    visitor = run.new_event("Door.visitor", source="env")
+    ask = run.new_event("Desk.ask", source="desk", caused_by=[visitor])
+    answer = run.new_event("Clerk.answer", source="clerk", caused_by=[ask])
+    said = run.new_event("Porter.said", source="porter", caused_by=[ask])
+    welcome = run.new_event("Desk.welcome", source="desk", caused_by=[answer, said])
+    assert _kinds(run, welcome, wiring) == [(answer.id, CauseKind.RETURN),
+                                            (said.id, CauseKind.RETURN)]
+    # The porter's words piped to the desk later start a run of their own.
+    noted = run.new_event("Desk.noted", source="desk", caused_by=[said])
+    assert _kinds(run, noted, wiring) == [(said.id, CauseKind.PIPE)]
+
+
 def test_a_pipes_delivery_and_its_order_through_a_silent_delivery() -> None:
     # Three sales piped to the ledger; the ledger wrote nothing for the second, so the
     # third entry follows the second sale (what the silent delivery was delivered).
