@@ -8,7 +8,10 @@ three timelines it prints. What to look for:
 
 * connect: the source waits for each job to be done before it sends the next,
   so its jobs go out at t=0, 2 and 3, and every ``done`` comes before the next
-  ``job``. Synchronous: the emitter's ``await`` covers the whole delivery.
+  ``job``. Synchronous: the emitter's ``await`` covers the whole delivery, and
+  the poset says so: the source could only go on because the worker finished,
+  so its next job is caused by that ``done`` (the return edge), and the lane
+  is one chain, job 1 -> done 1 -> job 2 -> done 2 -> job 3 -> done 3.
 * pipe: all three jobs go out at t=0 (the source does not wait), but the
   worker takes them one at a time, in order: done 1, 2, 3, at t=2, 3 and 3.
   Each ``done`` is caused by the previous one (see "caused by"): a pipe

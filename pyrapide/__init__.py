@@ -69,6 +69,7 @@ _EXPORTS: dict[str, str] = {
     "ArchitectureError": "pyrapide.architecture",
     "ArchitectureDescription": "pyrapide.architecture",
     "Connection": "pyrapide.architecture",
+    "ConnectionKind": "pyrapide.architecture",
     "ArchitectureMap": "pyrapide.architecture.maps",
     "MapRule": "pyrapide.architecture.maps",
     "MapError": "pyrapide.architecture.maps",
@@ -81,6 +82,7 @@ _EXPORTS: dict[str, str] = {
     "Engine": "pyrapide.runtime",
     "StreamProcessor": "pyrapide.runtime",
     "InMemoryEventSource": "pyrapide.runtime",
+    "RunState": "pyrapide.runtime",
 }
 
 # Public names that are whole modules, as in PyRapide 0.3.0.
@@ -116,6 +118,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
         ArchitectureDescription as ArchitectureDescription,
         ArchitectureError as ArchitectureError,
         Connection as Connection,
+        ConnectionKind as ConnectionKind,
         agent as agent,
         architecture as architecture,
         connect as connect,
@@ -163,6 +166,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
         Dispatch as Dispatch,
         Engine as Engine,
         InMemoryEventSource as InMemoryEventSource,
+        RunState as RunState,
         StreamProcessor as StreamProcessor,
         System as System,
         get_context as get_context,

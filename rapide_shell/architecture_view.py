@@ -10,20 +10,18 @@ from rich.table import Table
 from rich.text import Text
 
 from pyrapide.analysis._escape import dot_string, mermaid_string
+from pyrapide.architecture import ConnectionKind, architecture_spec
+from pyrapide.architecture.wiring import unrelated_parts
 from pyrapide.core.printable import printable
 from pyrapide.runtime.modules import module_spec
 from pyrapide.types import interface_actions, interface_name
 from rapide_shell import render
+from rapide_shell.render import look
 from rapide_shell.suggestions import close_matches
 
 if TYPE_CHECKING:
     from rapide_shell.loader import LoadedArchitecture
 
-# One convention in every view (the workbench's graph, this text, DOT and Mermaid):
-# connect a plain line, pipe a heavy one (a buffered channel), agent a dotted one.
-KIND_ARROWS = {"connect": "-->", "pipe": "==>", "agent": "~~>"}
-"""How each connection kind is drawn in text: plain, heavy (FIFO), dotted (independent)."""
-_MERMAID_ARROWS = {"connect": "-->", "pipe": "==>", "agent": "-.->"}
 _ENVIRONMENT = "env"
 
 
@@ -42,7 +40,7 @@ def graph_text(description: Any) -> str:
             f"#{connection.index}",
             connection.kind,
             ", ".join(_sources(connection)),
-            KIND_ARROWS.get(connection.kind, "->"),
+            look(connection.kind).arrow,
             connection.target,
             f"on {connection.pattern}",
         )
@@ -54,10 +52,10 @@ def graph_text(description: Any) -> str:
         lines.append("  " + " ".join(cells) + "  " + row[5])
     if not description.connections:
         lines.append("  (none)")
-    lines.append(
-        f"legend: {KIND_ARROWS['connect']} connect (synchronous)  {KIND_ARROWS['pipe']} pipe "
-        f"(FIFO)  {KIND_ARROWS['agent']} agent (independent)"
+    legend = "  ".join(
+        f"{look(kind).arrow} {kind} ({look(kind).meaning})" for kind in ConnectionKind
     )
+    lines.append(f"legend: {legend}")
     return "\n".join(lines)
 
 
@@ -66,14 +64,13 @@ def graph_renderable(description: Any) -> RenderableType:
     table = Table(show_edge=False, pad_edge=False, box=None)
     for column in ("#", "kind", "from", "", "to", "pattern"):
         table.add_column(column)
-    styles = {"connect": "bold blue", "pipe": "bold green", "agent": "bold magenta"}
     for connection in description.connections:
-        style = styles.get(connection.kind, "")
+        kind = look(connection.kind)
         table.add_row(
             str(connection.index),
-            Text(connection.kind, style=style),
+            Text(connection.kind, style=kind.style),
             render.data(", ".join(_sources(connection))),
-            Text(KIND_ARROWS.get(connection.kind, "->"), style=style),
+            Text(kind.arrow, style=kind.style),
             render.data(connection.target),
             render.data(connection.pattern),
         )
@@ -96,7 +93,6 @@ def graph_dot(description: Any) -> str:
     for component in description.components:
         label = dot_string(f"{component.name}\n{component.interface}")
         lines.append(f"  {_node_id(component.name)} [label={label}];")
-    styles = {"connect": "solid", "pipe": "bold", "agent": "dashed"}
     extra_nodes = set()
     for connection in description.connections:
         target = _node_id(connection.target)
@@ -108,7 +104,7 @@ def graph_dot(description: Any) -> str:
             label = dot_string(f"{connection.kind}: {connection.pattern}")
             lines.append(
                 f"  {source} -> {target} [label={label}, "
-                f"style={styles.get(connection.kind, 'solid')}];"
+                f"style={look(connection.kind).dot_style}];"
             )
     lines.append("}")
     return "\n".join(lines)
@@ -136,7 +132,7 @@ def graph_mermaid(description: Any) -> str:
         # escaping of Mermaid labels writes it as text.
         label = mermaid_string(f"{connection.kind}: {connection.pattern}")
         for source in sources:
-            arrow = _MERMAID_ARROWS.get(connection.kind, "-->")
+            arrow = look(connection.kind).mermaid_arrow
             lines.append(f"  {_node_id(source)} {arrow}|{label}| {_node_id(connection.target)}")
     return "\n".join(lines)
 
@@ -243,6 +239,10 @@ def check_architecture(loaded: LoadedArchitecture) -> CheckReport:
                 f"{where}: no component emits an event its pattern can match, so only "
                 f"injected events can fire it{_undeclared_names(loaded, connection.index)}"
             )
+    declared = architecture_spec(loaded.architecture)
+    for connection, problem in unrelated_parts(declared.components, declared.connections):
+        pattern = description.connections[connection.index].pattern
+        warnings.append(f"connection #{connection.index} ({connection.kind} {pattern}): {problem}")
     for component in description.components:
         reached = description.connections_into(component.name)
         feeds = [c for c in description.connections if c.sources and component.name in c.sources]

@@ -1,7 +1,8 @@
 """The ``rapide`` command line (Typer); each front end is imported only inside its command.
 
-Exit statuses: 0 success; 1 an ``expect`` of a script failed; 2 a load error, a script
-error or bad usage; 130 interrupted (Ctrl-C). Errors are one line on stderr, made
+Exit statuses: 0 success; 1 an ``expect`` of a script failed, or a bound the user set
+(``--timeout``, ``--max-steps``, ``run N``) ended it with work pending; 2 a load error,
+a script error or bad usage; 130 interrupted (Ctrl-C). Errors are one line on stderr, made
 printable, never a traceback (set ``RAPIDE_DEBUG=1`` to see the traceback of an
 internal error). ``RAPIDE_IMPORT_TIMEOUT`` bounds the import of an architecture file
 (seconds, 60 by default, 0 for no bound).
@@ -20,6 +21,7 @@ import typer
 
 from pyrapide.__about__ import __version__
 from pyrapide.core.printable import printable
+from pyrapide.runtime.watchdog import DEFAULT_HANDLER_TIMEOUT
 
 if TYPE_CHECKING:
     from rapide_shell.loader import LoadedArchitecture
@@ -63,6 +65,15 @@ RecordOption = Annotated[
     str | None,
     typer.Option(
         "--record", metavar="OUT", help="Write what is done as a script that `rapide run` replays."
+    ),
+]
+HandlerTimeoutOption = Annotated[
+    float,
+    typer.Option(
+        "--handler-timeout",
+        min=0.0,
+        metavar="SECONDS",
+        help="Stop a handler that keeps control this long without awaiting (0: never).",
     ),
 ]
 ForceRecordOption = Annotated[
@@ -123,11 +134,33 @@ def run(
     arch: ArchOption = None,
     record: RecordOption = None,
     force_record: ForceRecordOption = False,
+    timeout: Annotated[
+        float | None,
+        typer.Option(
+            "--timeout",
+            min=0.0,
+            metavar="SECONDS",
+            help="End the script after this many seconds of wall time (exit 1).",
+        ),
+    ] = None,
+    max_steps: Annotated[
+        int | None,
+        typer.Option(
+            "--max-steps",
+            min=1,
+            metavar="N",
+            help="Let every step and run of the script take N steps in all (exit 1 beyond).",
+        ),
+    ] = None,
+    handler_timeout: HandlerTimeoutOption = DEFAULT_HANDLER_TIMEOUT,
 ) -> None:
-    """Run a script of commands headless; exit 0 if every expect held, 1 if one failed,
-    2 on a load or script error, 130 when interrupted (Ctrl-C)."""
+    """Run a script of commands headless; exit 0 if every expect held, 1 if one failed
+    or a bound (--timeout, --max-steps, `run N`) ended it with work pending, 2 on a
+    load or script error, 130 when interrupted (Ctrl-C)."""
     from rapide_shell.headless import run_headless
 
+    if timeout is not None and timeout <= 0:
+        raise fail(f"--timeout must be more than 0 seconds, not {timeout:g}")
     raise typer.Exit(
         asyncio.run(
             run_headless(
@@ -138,6 +171,9 @@ def run(
                 arch=arch,
                 record=record,
                 force_record=force_record,
+                timeout=timeout,
+                max_steps=max_steps,
+                handler_timeout=handler_timeout or None,
             )
         )
     )
@@ -150,13 +186,21 @@ def repl(
     arch: ArchOption = None,
     record: RecordOption = None,
     force_record: ForceRecordOption = False,
+    handler_timeout: HandlerTimeoutOption = DEFAULT_HANDLER_TIMEOUT,
 ) -> None:
     """Drive the architecture interactively, with completion and history."""
     from rapide_shell.repl import run_repl
 
     raise typer.Exit(
         asyncio.run(
-            run_repl(file, seed=seed, arch=arch, record=record, force_record=force_record)
+            run_repl(
+                file,
+                seed=seed,
+                arch=arch,
+                record=record,
+                force_record=force_record,
+                handler_timeout=handler_timeout or None,
+            )
         )
     )
 
@@ -180,6 +224,7 @@ def shell(
     speed: SpeedOption = 1.0,
     record: RecordOption = None,
     force_record: ForceRecordOption = False,
+    handler_timeout: HandlerTimeoutOption = DEFAULT_HANDLER_TIMEOUT,
     screenshots: ScreenshotsOption = None,
 ) -> None:
     """Open the Textual workbench on the architecture."""
@@ -191,6 +236,7 @@ def shell(
         speed=speed,
         record=record,
         force_record=force_record,
+        handler_timeout=handler_timeout or None,
         screenshots=screenshots,
     )
 
@@ -204,6 +250,7 @@ def _open_workbench(
     speed: float = 1.0,
     record: str | None = None,
     force_record: bool = False,
+    handler_timeout: float | None = DEFAULT_HANDLER_TIMEOUT,
     screenshots: str | None = None,
 ) -> None:
     from rapide_shell.loader import LoadError
@@ -220,6 +267,7 @@ def _open_workbench(
                 speed=speed,
                 record=record,
                 force_record=force_record,
+                handler_timeout=handler_timeout,
                 screenshots=screenshots,
             )
         )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pyrapide.runtime import WaitReason
 from rapide_shell.commands.arguments import FORCE
 from rapide_shell.commands.builtin.running import CONNECTION_KINDS
 from rapide_shell.commands.errors import CommandSyntaxError
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
     from rapide_shell.session import Session
 
 _RECENT_EVENTS = 50
+# A task in flight that a step can resume (its wake-up, or it was woken).
+_RESUMABLE = (WaitReason.SLEEPING, WaitReason.READY)
 # A pattern word starts after any of these (an operator, a bracket, a comma or a blank).
 _PATTERN_BREAK = re.compile(r"[\s(),&|>\-]")
 
@@ -94,9 +97,15 @@ def _for_kind(
         candidates = [(spec.name, spec.summary) for spec in session.catalog]
     elif kind is ArgKind.STEP_TARGET:
         candidates = [(kind_name, "next dispatch of this kind") for kind_name in CONNECTION_KINDS]
+        candidates.append(("wake", "the next wake-up of a sleeping task"))
         candidates += [
             (f"#{dispatch.id}", f"{dispatch.kind} {dispatch.event.name} -> {dispatch.target}")
             for dispatch in session.pending()
+        ]
+        candidates += [
+            (flight.label, f"in flight: {flight.describe()}")
+            for flight in session.in_flight()
+            if flight.dispatch is not None and flight.reason in _RESUMABLE
         ]
     elif kind is ArgKind.WATCH_ID:
         candidates = [(str(watch.id), watch.pattern_text) for watch in session.watches]

@@ -15,10 +15,12 @@ from rich.console import Console
 from rich.text import Text
 
 from pyrapide.core.printable import printable
+from pyrapide.runtime import DEFAULT_HANDLER_TIMEOUT
 from rapide_shell.commands.builtin.narrating import command_word
 from rapide_shell.loader import LoadError
 from rapide_shell.outcome import CommandOutcome
 from rapide_shell.render import counted, note, printing_console
+from rapide_shell.runtime_link import Bounds
 from rapide_shell.script import (
     EXIT_ERROR,
     ScriptFileError,
@@ -50,8 +52,16 @@ async def run_headless(
     arch: str | None = None,
     record: str | None = None,
     force_record: bool = False,
+    timeout: float | None = None,
+    max_steps: int | None = None,
+    handler_timeout: float | None = DEFAULT_HANDLER_TIMEOUT,
 ) -> int:
-    """Run ``script`` against the architecture in ``file``; return the exit status."""
+    """Run ``script`` against the architecture in ``file``; return the exit status.
+
+    ``timeout`` (seconds of wall time) and ``max_steps`` bound the whole script: when
+    one runs out with work pending, the script ends there with status 1.
+    ``handler_timeout`` is the seconds a handler may keep control (None: no bound).
+    """
     console = transcript_console()
     try:
         lines = read_script(script)
@@ -74,7 +84,13 @@ async def run_headless(
 
     try:
         async with Session.open(
-            file, arch=arch, seed=seed, record=record, force_record=force_record
+            file,
+            arch=arch,
+            seed=seed,
+            record=record,
+            force_record=force_record,
+            handler_timeout=handler_timeout,
+            bounds=Bounds(timeout=timeout, max_steps=max_steps),
         ) as session:
             with _Interrupts(session) as interrupts:
                 result = await play(
@@ -106,6 +122,10 @@ async def run_headless(
             _print_error(f"{message} (the rest of the script was not run)")
         for renderable in result.outcomes[-1][1].output[1:]:
             printing_console(stderr=True, highlight=False).print(renderable)
+        return result.exit_status
+    bound = result.bound_message()
+    if bound is not None:
+        _print_error(f"{bound} (the rest of the script was not run)")
         return result.exit_status
     failed = result.failed_expectations
     if failed:

@@ -73,14 +73,16 @@ class LoadedArchitecture:
     maps: dict[str, Any] = field(default_factory=dict)
     """The file's module-level ``ArchitectureMap`` objects, by variable name (``map NAME``)."""
 
-    def build_system(self, seed: int) -> Any:
-        """The System, with ``seed``, not yet started.
+    def build_system(self, seed: int, *, handler_timeout: float | None = None) -> Any:
+        """The System, with ``seed`` and ``handler_timeout`` (seconds a handler may
+        keep control; None: no bound), not yet started.
 
         An architecture is bound afresh at each call; a file's own System is the one
         object (``reset`` and ``seed`` start it over with ``System.reset``).
         """
         system = self._factory()
         _apply_seed(system, seed)
+        system.handler_timeout = handler_timeout
         return system
 
 

@@ -8,8 +8,9 @@ file, and Rich never reads ``[brackets]`` in data as markup (cells are Text)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
 
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderHook, RenderResult
 from rich.measure import Measurement
@@ -18,11 +19,56 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
+from pyrapide.architecture import ConnectionKind
 from pyrapide.core.printable import printable
 
 PAYLOAD_WIDTH = 60
 TREE_LIMIT = 400
 """At most this many events in a ``why``/``effects`` tree; the rest is counted."""
+
+
+@dataclass(frozen=True)
+class KindLook:
+    """How the workbench shows one connection kind, in every view: one convention, a
+    plain line for connect, a heavy one for pipe (a buffered channel), a dotted one
+    for agent."""
+
+    meaning: str
+    """What it does, in a word or two (legends)."""
+    arrow: str
+    """Its arrow in text (``rapide graph``, ``show graph``)."""
+    mermaid_arrow: str
+    dot_style: str
+    """The Graphviz edge style."""
+    style: str
+    """Its Rich style, in the REPL and transcripts."""
+    theme_colour: str
+    """Its colour in the TUI, a theme variable (so light themes stay readable)."""
+    lines: tuple[str, str, str, str, str, str]
+    """The TUI graph's line characters: horizontal, vertical, then the corners
+    joining up and right, up and left, down and right, down and left."""
+
+
+KIND_LOOKS: Final[Mapping[ConnectionKind, KindLook]] = {
+    ConnectionKind.CONNECT: KindLook(
+        "synchronous", "-->", "-->", "solid", "bold blue", "$primary",
+        ("─", "│", "└", "┘", "┌", "┐"),
+    ),
+    ConnectionKind.PIPE: KindLook(
+        "FIFO", "==>", "==>", "bold", "bold green", "$success",
+        ("═", "║", "╚", "╝", "╔", "╗"),
+    ),
+    ConnectionKind.AGENT: KindLook(
+        "independent", "~~>", "-.->", "dashed", "bold magenta", "$warning",
+        ("┄", "┆", "╰", "╯", "╭", "╮"),
+    ),
+}  # fmt: skip
+"""Every connection kind's look; a test checks it has every ConnectionKind."""
+
+
+def look(kind: str) -> KindLook:
+    """The look of ``kind`` (a ConnectionKind or its name)."""
+    return KIND_LOOKS[ConnectionKind.named(kind)]
 
 
 def counted(count: int, noun: str, plural: str | None = None) -> str:
@@ -102,21 +148,103 @@ def dispatch_text(dispatch: Any) -> Text:
     return text
 
 
-def queue_table(pending: list[Any]) -> RenderableType:
-    """The pending dispatches grouped by connection kind."""
-    if not pending:
-        return Text("nothing pending", style="dim")
+def step_text(note: Any) -> Text:
+    """One step, from its notification: ``ran #3 ...`` (DispatchStarted) or ``resumed
+    #7 ... (it was asleep until t=1)`` (TaskResumed)."""
+    if type(note).__name__ == "DispatchStarted":
+        return Text("ran ").append_text(dispatch_text(note.dispatch))
+    task = note.task
+    reason = str(task.reason)
+    if reason == "sleeping" or (reason == "ready" and task.until is not None):
+        before = f"it was asleep until t={task.until:g}"
+    elif reason == "ready":
+        before = "it had been woken"
+    else:
+        before = f"it {task.describe()}"
+    if task.dispatch is None:
+        return Text(f"resumed the {printable(task.label)} ({before})")
+    return Text("resumed ").append_text(dispatch_text(task.dispatch)).append(
+        f" ({before})", style="dim"
+    )
+
+
+def queue_table(
+    pending: list[Any],
+    in_flight: Sequence[Any] = (),
+    blocked: Any = None,
+) -> RenderableType:
+    """The pending dispatches grouped by connection kind, each with why it must wait
+    (``blocked(dispatch)``, when given), then the tasks in flight and what each waits
+    for: a wake-up is a step of its own (``step #7``)."""
+    if not pending and not in_flight:
+        return Text("nothing pending, nothing in flight", style="dim")
+    parts: list[RenderableType] = []
+    if pending:
+        table = Table(show_edge=False, pad_edge=False, box=None)
+        for column in ("id", "kind", "event", "name", "target", ""):
+            table.add_column(column, style="bold" if column == "id" else None)
+        order = {kind: position for position, kind in enumerate(ConnectionKind)}
+        for dispatch in sorted(pending, key=lambda d: (order[d.kind], d.id)):
+            why = blocked(dispatch) if blocked is not None else None
+            table.add_row(
+                f"#{dispatch.id}",
+                dispatch.kind,
+                data(dispatch.event.id),
+                data(dispatch.event.name),
+                data(dispatch.target),
+                data(_waits_text(why), style="yellow") if why else "",
+            )
+        parts.append(table)
+    else:
+        parts.append(Text("nothing pending", style="dim"))
+    if in_flight:
+        parts.append(Text("in flight:", style="bold"))
+        for task in in_flight:
+            parts.append(Text("  ").append_text(in_flight_text(task)))
+    return Group(*parts)
+
+
+def _waits_text(reason: str) -> str:
+    """``waits behind #2`` from a blocked reason (``#3 waits behind #2, in flight ...``)."""
+    return reason.split(" ", 1)[1] if reason.startswith("#") else reason
+
+
+def in_flight_text(task: Any) -> Text:
+    """A task in flight: ``wake #7 at t=1  agent e3 Desk.letter -> clerk`` for a sleeper,
+    else its id and what it waits for."""
+    reason = str(task.reason)
+    if reason == "sleeping":
+        head = Text(f"wake {task.label} at t={task.until:g}", style="bold cyan")
+    elif reason == "ready":
+        head = Text(f"resume {task.label}", style="bold cyan")
+    else:
+        head = data(task.label, style="bold").append(f"  {task.describe()}", style="dim")
+    if task.dispatch is not None:
+        dispatch = task.dispatch
+        head.append(f"  {dispatch.kind} ").append(printable(dispatch.event.id), style="cyan")
+        head.append(f" {printable(dispatch.event.name)} -> {printable(str(dispatch.target))}")
+    return head
+
+
+_VERDICT_STYLES = {"delivered": "green", "in match": "green", "waiting": "yellow"}
+
+
+def decisions_table(decisions: Sequence[Any]) -> RenderableType:
+    """What each connection decided for one event (``System.why_not``), one a row."""
+    if not decisions:
+        return Text("the architecture has no connections", style="dim")
     table = Table(show_edge=False, pad_edge=False, box=None)
-    for column in ("id", "kind", "event", "name", "target"):
-        table.add_column(column, style="bold" if column == "id" else None)
-    order = {"connect": 0, "pipe": 1, "agent": 2}
-    for dispatch in sorted(pending, key=lambda d: (order.get(d.kind, 3), d.id)):
+    for column in ("#", "kind", "pattern", "target", "decided"):
+        table.add_column(column)
+    for decision in decisions:
+        connection = decision.connection
+        verdict = str(decision.verdict)
         table.add_row(
-            f"#{dispatch.id}",
-            dispatch.kind,
-            data(dispatch.event.id),
-            data(dispatch.event.name),
-            data(dispatch.target),
+            str(connection.index),
+            Text(connection.kind, style=look(connection.kind).style),
+            data(connection.pattern),
+            data(connection.target_label),
+            data(decision.detail, style=_VERDICT_STYLES.get(verdict, "dim")),
         )
     return table
 

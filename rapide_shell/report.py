@@ -26,6 +26,8 @@ class Activity:
     events: list[Any] = field(default_factory=list)
     queued: list[Any] = field(default_factory=list)
     started: list[Any] = field(default_factory=list)
+    resumed: list[Any] = field(default_factory=list)
+    """The tasks in flight a step resumed (``InFlight``, as they stood before)."""
     problems: list[RenderableType] = field(default_factory=list)
     error_texts: list[str] = field(default_factory=list)
 
@@ -54,6 +56,8 @@ def activity(notifications: list[Any], computation: Any, *, show_events: bool = 
             report.queued.append(notification.dispatch)
         elif kind == "DispatchStarted":
             report.started.append(notification.dispatch)
+        elif kind == "TaskResumed":
+            report.resumed.append(notification.task)
         elif kind == "HandlerError":
             report.add_problem(_handler_error(notification))
         elif kind == "GuardError":

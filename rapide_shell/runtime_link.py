@@ -1,21 +1,25 @@
-"""The session's hold on the runtime: building the System, listening to it, running and stepping.
+"""The session's runtime driver: building the System, listening to it, running and stepping it.
 
-:class:`RuntimeLink` is the lower half of :class:`rapide_shell.session.Session`: it owns
-the System's lifecycle (paused between commands), forwards the runtime's notifications
-to the session's listeners, feeds watches and breakpoints as events are recorded, and
-offers the primitives the commands use (``inject``, ``step``, ``run``, ``pause``,
-``rebuild``). It knows nothing of command lines.
+:class:`RuntimeLink` owns the System's lifecycle (paused between commands), forwards
+the runtime's notifications to the session's listeners, and drives the library's one
+run loop (``System.run_until_quiet``) within the bounds the user set. It knows
+nothing of command lines, watches or breakpoints: the session holds it beside its
+:class:`~rapide_shell.watches.Watchlist`, whose breakpoints pause it as subscribers.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pyrapide.runtime.notifications import (
+from pyrapide.runtime import (
+    DEFAULT_HANDLER_TIMEOUT,
     ConstraintViolated,
     DispatchQueued,
     DispatchStarted,
@@ -23,12 +27,23 @@ from pyrapide.runtime.notifications import (
     HandlerError,
     LimitReached,
     Notification,
+    RunOutcome,
+    RunState,
+    StopReason,
     SubscriberError,
+    System,
+    TaskResumed,
 )
 from rapide_shell import notices
 from rapide_shell.commands.errors import CommandError
 from rapide_shell.loader import LoadedArchitecture
-from rapide_shell.watches import Breakpoint, Watch, feed, prime
+
+if TYPE_CHECKING:
+    from pyrapide.architecture import ArchitectureDescription
+    from pyrapide.constraints import ConstraintViolation
+    from pyrapide.core import Computation, Event
+    from pyrapide.runtime import Dispatch, InFlight
+    from pyrapide.types import ActionSpec
 
 Listener = Callable[[Any], None]
 
@@ -37,43 +52,106 @@ _SESSION_KINDS = (
     EventRecorded,
     DispatchQueued,
     DispatchStarted,
+    TaskResumed,
     HandlerError,
     ConstraintViolated,
     LimitReached,
     SubscriberError,
 )
-_STEPS_BETWEEN_YIELDS = 64
+
+
+class SessionState(StrEnum):
+    """The states a session has beside its system's RunState."""
+
+    INSPECTING = "inspecting"
+    """A saved computation is shown, read-only."""
+    CLOSED = "closed"
+    """The session stopped its system and takes no more commands."""
+
+
+@dataclass
+class Bounds:
+    """What the user allows the whole session (``rapide run --timeout --max-steps``).
+
+    ``timeout`` is wall-clock seconds from :meth:`start` (the start of the
+    session's work), ``max_steps`` the steps that every ``step`` and ``run`` may
+    take together; None leaves either unbounded. ``reached`` says which ran out.
+    """
+
+    timeout: float | None = None
+    max_steps: int | None = None
+    steps: int = 0
+    reached: str | None = None
+    _started: float | None = None
+
+    def start(self) -> None:
+        """The clock of ``timeout`` starts now (if it has not started already)."""
+        if self._started is None:
+            self._started = time.monotonic()
+
+    def time_left(self) -> float | None:
+        """Seconds left (None: no timeout)."""
+        if self.timeout is None:
+            return None
+        started = self._started if self._started is not None else time.monotonic()
+        return max(0.0, self.timeout - (time.monotonic() - started))
+
+    def steps_left(self) -> int | None:
+        """Steps left (None: no bound)."""
+        return None if self.max_steps is None else max(0, self.max_steps - self.steps)
+
+    def check(self) -> str | None:
+        """Note and return which bound has run out, if one has."""
+        if self.reached is None:
+            if self.max_steps is not None and self.steps >= self.max_steps:
+                self.reached = f"--max-steps {self.max_steps} reached"
+            elif self.timed_out():
+                self.reached = f"--timeout of {self.timeout:g} s reached"
+        return self.reached
+
+    def timed_out(self) -> bool:
+        """True once the timeout has run out."""
+        return self.timeout is not None and self.time_left() == 0
 
 
 class RuntimeLink:
     """A System built from a loaded architecture, kept paused between commands."""
 
-    watches: list[Watch]
-    breakpoints: list[Breakpoint]
-
-    def __init__(self, loaded: LoadedArchitecture, *, seed: int | None = None) -> None:
+    def __init__(
+        self,
+        loaded: LoadedArchitecture,
+        *,
+        seed: int | None = None,
+        handler_timeout: float | None = DEFAULT_HANDLER_TIMEOUT,
+        bounds: Bounds | None = None,
+    ) -> None:
         self.loaded = loaded
         self.seed = 0 if seed is None else seed
-        self.system: Any = None
-        self.inspected: Any = None
+        self.handler_timeout = handler_timeout
+        self.bounds = bounds if bounds is not None else Bounds()
+        self.system: System | None = None
+        self.inspected: Computation | None = None
         """A computation loaded with ``load`` (read-only), or None when the live one is shown."""
         self.running = False
         self.closed = False
         self.stopped_by: notices.BreakpointHit | None = None
         """The breakpoint that stopped the last run, if one did."""
+        self.last_run: RunOutcome | None = None
+        """What the last run did: its steps, and why it stopped."""
+        self._run_began_at = 0
         self._listeners: list[tuple[Listener, tuple[type, ...] | None]] = []
         self._unsubscribe_system: Callable[[], None] | None = None
         self._captures: list[list[Any]] = []
-        self._progress = 0
-        """Runtime notifications received so far: tells a run whether a step did anything."""
-        self._pause_requested = False
-        self._idle_wait: asyncio.Future[bool] | None = None
-        """A run's wait for real-time work, which ``pause`` cancels."""
         self._halted = False
-        self.steps_in_run = 0
-        """How many steps the last (or current) run took."""
 
     # -- what front ends read ------------------------------------------------------
+
+    @property
+    def live(self) -> System:
+        """The System (RuntimeError before ``start``)."""
+        if self.system is None:
+            raise RuntimeError("the session has not started its system")
+        return self.system
 
     @property
     def path(self) -> Path:
@@ -81,29 +159,29 @@ class RuntimeLink:
         return self.loaded.path
 
     @property
-    def description(self) -> Any:
+    def description(self) -> ArchitectureDescription:
         """The architecture's description (components, connections) for graph views."""
         return self.loaded.description
 
     @property
-    def actions(self) -> dict[str, Any]:
+    def actions(self) -> dict[str, ActionSpec]:
         """Every event name the architecture's interfaces declare -> its ActionSpec."""
         return self.loaded.actions
 
     @property
-    def computation(self) -> Any:
+    def computation(self) -> Computation:
         """The computation shown: a loaded one while inspecting, else the live system's."""
         if self.inspected is not None:
             return self.inspected
-        return self.system.computation
+        return self.live.computation
 
     @property
-    def errors(self) -> list[Any]:
+    def errors(self) -> list[HandlerError]:
         """Handler errors reported by the live system so far (HandlerError notifications)."""
         return list(self.system.errors) if self.system is not None else []
 
     @property
-    def violations(self) -> list[Any]:
+    def violations(self) -> list[ConstraintViolation]:
         """Constraint violations found by the live system so far, in the order reported
         (``ConstraintViolation`` objects: ``constraint_name``, ``description``,
         ``events``). Like :attr:`errors`, they start again at ``reset``/``reload``, and
@@ -112,17 +190,16 @@ class RuntimeLink:
         return list(self.system.violations) if self.system is not None else []
 
     @property
-    def state(self) -> str:
-        """ "running", "paused", "quiet", "inspecting" or "closed" (see the session docstring)."""
+    def state(self) -> RunState | SessionState:
+        """The system's RunState ("running", "paused": work pending or in flight,
+        "quiet"), or "inspecting" or "closed" (see the session docstring)."""
         if self.closed:
-            return "closed"
-        if self.running:
-            return "running"
+            return SessionState.CLOSED
         if self.inspected is not None:
-            return "inspecting"
-        return "paused" if self.pending_count else "quiet"
+            return SessionState.INSPECTING
+        return self.live.state
 
-    def pending(self) -> list[Any]:
+    def pending(self) -> list[Dispatch]:
         """The dispatches waiting to run, by id (``step`` takes the scheduler's choice,
         which may be another: a connect delivery first, agents in the seed's order)."""
         if self.system is None or self.inspected is not None:
@@ -134,12 +211,60 @@ class RuntimeLink:
         """How many dispatches are waiting."""
         return len(self.pending())
 
+    def in_flight(self) -> list[InFlight]:
+        """The tasks started and not finished (asleep, waiting on their connects or an
+        outside future, or woken), with the dispatch each serves; see System.in_flight."""
+        if self.system is None or self.inspected is not None:
+            return []
+        return self.system.in_flight()
+
+    @property
+    def in_flight_count(self) -> int:
+        """How many tasks are in flight (cheap: nothing is described)."""
+        if self.system is None or self.inspected is not None:
+            return 0
+        return self.system.in_flight_count
+
+    def blocked(self, dispatch: Dispatch) -> str | None:
+        """Why a pending ``dispatch`` may not start now (None: it may)."""
+        return self.system.blocked(dispatch) if self.system is not None else None
+
+    @property
+    def quiet(self) -> bool:
+        """True when nothing is left to do (nothing pending, nothing in flight)."""
+        return self.live.state is RunState.QUIET
+
+    @property
+    def steps_in_run(self) -> int:
+        """How many steps the last (or current) run took."""
+        return self.live.steps - self._run_began_at if self.system is not None else 0
+
+    @property
+    def halted(self) -> bool:
+        """True once a limit (max_events, connect depth) stopped the system; ``reset`` clears it."""
+        return self._halted
+
+    @property
+    def paused_by_user(self) -> bool:
+        """True when the last run ended on ``pause`` (not quiet, a breakpoint or a limit)."""
+        run = self.last_run
+        paused = run is not None and run.stopped is StopReason.PAUSED
+        return paused and self.stopped_by is None and not self._halted
+
     # -- lifecycle -------------------------------------------------------------------
 
+    def prepare(self) -> System:
+        """The system to start: built at the first call; after ``replace``, the fresh one."""
+        if self.system is None:
+            self._attach(self.loaded.build_system(self.seed, handler_timeout=self.handler_timeout))
+        return self.live
+
     async def start(self) -> None:
-        """Build the system and run the modules' start hooks (until each ends or waits)."""
-        self._attach(self.loaded.build_system(self.seed))
-        await self.system.start()
+        """Run the prepared system's start hooks (each until it ends or waits); the
+        session's timeout counts from the first start."""
+        system = self.prepare()
+        self.bounds.start()
+        await system.start()
 
     async def close(self) -> None:
         """Stop the system (finish hooks run); the session takes no more commands after."""
@@ -155,34 +280,22 @@ class RuntimeLink:
         self.closed = True
         self.notify(notices.SessionClosed())
 
-    async def rebuild(self, reason: str, *, loaded: LoadedArchitecture | None = None) -> None:
-        """Start over: finish the current run, then a fresh computation and modules.
-
-        With ``loaded`` (``reload``) the system is built anew from it; otherwise the same
-        System is reset with ``self.seed``. Watches and breakpoints are re-primed, their
-        counts started again.
-        """
-        await self.system.stop()
+    async def replace(self, loaded: LoadedArchitecture | None = None) -> None:
+        """Finish the current run and make a fresh, unstarted system: ``loaded``'s when
+        given (``reload``), else the same one reset with ``self.seed``."""
+        await self.live.stop()
         if loaded is not None:
             self._detach()
             self.loaded = loaded
-            self._attach(loaded.build_system(self.seed))
+            self._attach(loaded.build_system(self.seed, handler_timeout=self.handler_timeout))
         else:
-            self.system.reset(self.seed)
+            self.live.reset(self.seed)
         self.inspected = None
         self.stopped_by = None
+        self.last_run = None
         self._halted = False
-        self._reprime()
-        await self.system.start()
-        self.notify(notices.SessionReset(reason=reason))
 
-    def inspect(self, computation: Any) -> None:
-        """Show ``computation`` (read-only) instead of the live one; watches re-primed."""
-        self.inspected = computation
-        self._reprime()
-        self.notify(notices.SessionReset(reason="load"))
-
-    def _attach(self, system: Any) -> None:
+    def _attach(self, system: System) -> None:
         self.system = system
         self._unsubscribe_system = system.subscribe(self._on_runtime, self._runtime_kinds())
 
@@ -210,23 +323,6 @@ class RuntimeLink:
         if self._unsubscribe_system is not None:
             self._unsubscribe_system()
             self._unsubscribe_system = None
-
-    def _reprime(self) -> None:
-        for watch in self.watches:
-            watch.matches.clear()
-            self.attach_watch(watch)
-        for breakpoint_ in self.breakpoints:
-            breakpoint_.hits = 0
-            self.attach_breakpoint(breakpoint_)
-
-    def attach_watch(self, watch: Watch) -> None:
-        """Give ``watch`` a matcher that has seen the current computation."""
-        watch._matcher, existing = prime(watch.pattern, self.computation)
-        watch.matches.extend(existing)
-
-    def attach_breakpoint(self, breakpoint_: Breakpoint) -> None:
-        """Give ``breakpoint_`` a matcher that has seen the current computation."""
-        breakpoint_._matcher, _ = prime(breakpoint_.pattern, self.computation)
 
     # -- notifications -----------------------------------------------------------------
 
@@ -272,42 +368,22 @@ class RuntimeLink:
         finally:
             self._captures.remove(captured)
 
-    def _on_runtime(self, notification: Any) -> None:
-        self._progress += 1
-        kind = type(notification)
-        if kind is LimitReached:
+    def _on_runtime(self, notification: Notification) -> None:
+        if type(notification) is LimitReached:
+            # A limit ends the run that met it, as a breakpoint does; `reset` clears it.
             self._halted = True
+            if self.running:
+                self.live.pause()
         self.notify(notification)
-        if kind is not EventRecorded or self.inspected is not None:
-            return
-        if not (self.watches or self.breakpoints):
-            return
-        event = notification.event
-        poset = self.system.computation.poset
-        for watch in self.watches:
-            found = feed(watch._matcher, event, poset)
-            if found:
-                watch.matches.extend(found)
-                self.notify(
-                    notices.WatchMatched(
-                        watch_id=watch.id,
-                        pattern_text=watch.pattern_text,
-                        count=watch.count,
-                        new_matches=tuple(found),
-                    )
-                )
-        for breakpoint_ in self.breakpoints:
-            found = feed(breakpoint_._matcher, event, poset)
-            if found and self.running and self.stopped_by is None:
-                breakpoint_.hits += 1
-                self.stopped_by = notices.BreakpointHit(
-                    break_id=breakpoint_.id,
-                    pattern_text=breakpoint_.pattern_text,
-                    event=event,
-                    match=found[0],
-                )
-                self._pause_requested = True
-                self.notify(self.stopped_by)
+
+    def stop_at(self, hit: notices.BreakpointHit) -> bool:
+        """A breakpoint matched: pause the run in progress after the current step, if
+        there is one and no breakpoint stopped it yet. True when it stopped the run."""
+        if not self.running or self.stopped_by is not None:
+            return False
+        self.stopped_by = hit
+        self.live.pause()
+        return True
 
     # -- primitives for the commands ------------------------------------------------------
 
@@ -320,85 +396,51 @@ class RuntimeLink:
                 f"cannot {what}: a loaded computation is read-only; `reset` returns to the system"
             )
 
-    def inject(self, name: str, payload: dict[str, Any]) -> Any:
+    def inject(self, name: str, payload: dict[str, Any]) -> Event:
         """Record ``name`` with ``payload`` from the environment; its dispatches queue."""
         self.require_live("inject")
-        return self.system.inject(name, payload)
+        return self.live.inject(name, payload)
 
-    async def step_once(self, target: Any = None) -> Any:
-        """Run one unit of work (``target``: None, a kind or a dispatch id).
+    async def step_once(self, target: Any = None) -> Dispatch | None:
+        """Take one step (``target``: None, a kind, "wake" or a dispatch id).
 
-        Returns the Dispatch that ran or advanced, or None (nothing to run, or a start
-        hook or sleeper was resumed). CommandError when the runtime refuses the choice
-        (a pipe delivery behind another, an unknown id).
+        Returns the Dispatch that started or was resumed, or None (nothing to run, or a
+        hook was resumed). CommandError when the runtime refuses the choice (a pipe
+        delivery behind another, an unknown id, a task that is not waiting to be resumed).
         """
         self.require_live("step")
+        system = self.live
+        before = system.steps
         try:
-            return await self.system.step(target)
+            return await system.step(target)
         except ValueError as error:
             raise CommandError(str(error).removeprefix("step(): ")) from None
+        finally:
+            self.bounds.steps += system.steps - before
 
-    @property
-    def quiet(self) -> bool:
-        """True when nothing is left to do (nothing pending, running or asleep)."""
-        return self.system.state == "quiet"
-
-    async def run(self) -> int:
-        """Run until quiet, a breakpoint, ``pause`` or a limit; return the steps taken.
-
-        The loop is the session's own (one ``System.step`` at a time) so that a run the
-        user pauses at an arbitrary moment can be recorded as exactly that many steps,
-        and replayed. It hands the loop back to asyncio every few steps so that a front
-        end sharing the loop keeps answering (and can ``pause``); when only real-time
-        waits remain it sleeps until one ends (or ``pause``), never polling.
-        """
+    async def run(self, max_steps: int | None = None) -> RunOutcome:
+        """Run the system's loop until quiet, a breakpoint, ``pause``, a limit,
+        ``max_steps`` steps or the session's bounds; return what the run did."""
         self.require_live("run")
+        system = self.live
+        left = self.bounds.steps_left()
+        budget = left if max_steps is None else max_steps if left is None else min(left, max_steps)
         self.stopped_by = None
-        self._pause_requested = False
         self.running = True
-        self.steps_in_run = 0
+        self._run_began_at = system.steps
         self.notify(notices.RunStarted())
         try:
-            while not (self._pause_requested or self._halted or self.quiet):
-                before = self._progress
-                await self.system.step()
-                self.steps_in_run += 1
-                if self._progress == before:
-                    # Nothing observable happened: only real-time waits may remain.
-                    await self._wait_for_wakeup()
-                if self.steps_in_run % _STEPS_BETWEEN_YIELDS == 0:
-                    await asyncio.sleep(0)
+            outcome = await system.run_until_quiet(budget, timeout=self.bounds.time_left())
+            self.last_run = outcome
         finally:
             self.running = False
+            self.bounds.steps += system.steps - self._run_began_at
             self.notify(notices.RunEnded(stopped_by=self.stopped_by))
-        return self.steps_in_run
-
-    async def _wait_for_wakeup(self) -> None:
-        """Wait until a task waiting in real time can go on, or ``pause`` is called."""
-        waiter = asyncio.ensure_future(self.system.wait_for_wakeup())
-        self._idle_wait = waiter
-        try:
-            # asyncio.wait: a waiter cancelled by ``pause`` ends the wait without raising.
-            await asyncio.wait((waiter,))
-        finally:
-            self._idle_wait = None
-            waiter.cancel()
-
-    @property
-    def halted(self) -> bool:
-        """True once a limit (max_events, connect depth) stopped the system; ``reset`` clears it."""
-        return self._halted
-
-    @property
-    def paused_by_user(self) -> bool:
-        """True when the last run ended on ``pause`` (not quiet, a breakpoint or a limit)."""
-        return self._pause_requested and self.stopped_by is None and not self._halted
+        return outcome
 
     def pause(self) -> bool:
         """Pause a run in progress after the current step; False when none is."""
         if not self.running:
             return False
-        self._pause_requested = True
-        if self._idle_wait is not None:
-            self._idle_wait.cancel()
+        self.live.pause()
         return True

@@ -50,6 +50,9 @@ class ScriptResult:
     outcomes: list[tuple[ScriptLine, CommandOutcome]] = field(default_factory=list)
     error: tuple[ScriptLine, str] | None = None
     """The line that stopped the script and its message."""
+    bound: tuple[ScriptLine, str] | None = None
+    """The line at which a bound the user set (``run N``, ``--max-steps``,
+    ``--timeout``) ended the script with work pending, and which bound."""
     refused_before_running: bool = False
     """True when ``error`` is a line that does not parse, found before any command ran."""
     interrupted_after: ScriptLine | None = None
@@ -62,12 +65,14 @@ class ScriptResult:
 
     @property
     def exit_status(self) -> int:
-        """130 when interrupted, 2 for a script error, 1 for a failed expect, else 0."""
+        """130 when interrupted, 2 for a script error, 1 for a failed expect or a bound
+        reached, else 0."""
         if self.interrupted_after is not None:
             return EXIT_INTERRUPTED
         if self.error is not None:
             return EXIT_ERROR
-        return EXIT_EXPECTATION_FAILED if self.failed_expectations else EXIT_OK
+        failed = self.failed_expectations or self.bound is not None
+        return EXIT_EXPECTATION_FAILED if failed else EXIT_OK
 
     def error_message(self) -> str | None:
         """``script:line: message`` for the error that stopped the script, if any."""
@@ -75,6 +80,13 @@ class ScriptResult:
             return None
         line, message = self.error
         return f"{self.script}:{line.number}: {message}"
+
+    def bound_message(self) -> str | None:
+        """``script:line: stopped: ...`` when a bound ended the script."""
+        if self.bound is None:
+            return None
+        line, bound = self.bound
+        return f"{self.script}:{line.number}: stopped: {bound}"
 
     def to_json(self, session: Session) -> dict[str, Any]:
         """One JSON-safe object describing the run (``rapide run --json``)."""
@@ -103,6 +115,9 @@ class ScriptResult:
             "error": None
             if self.error is None
             else {"line": self.error[0].number, "message": self.error[1]},
+            "bound": None
+            if self.bound is None
+            else {"line": self.bound[0].number, "message": self.bound[1]},
             "interrupted_after_line": None
             if self.interrupted_after is None
             else self.interrupted_after.number,
@@ -144,8 +159,10 @@ async def play(
     on_outcome: Callable[[ScriptLine, CommandOutcome], None] | None = None,
     interrupted: Callable[[], bool] | None = None,
 ) -> ScriptResult:
-    """Run ``lines`` in ``session``, stopping at the first error, at ``quit``, or once
-    ``interrupted()`` says the user interrupted (checked after each command).
+    """Run ``lines`` in ``session``, stopping at the first error, at ``quit``, when a
+    bound (``run N``, or the session's ``--max-steps`` or ``--timeout``) is reached with
+    work pending, or once ``interrupted()`` says the user interrupted (checked after
+    each command).
 
     ``on_line`` is called before each line (comments included, blank lines not);
     ``on_outcome`` after each command with what it returned. The session is not closed.
@@ -163,6 +180,9 @@ async def play(
             on_line(line)
         if not line.is_command:
             continue
+        if session.bounds.timed_out():
+            result.bound = (line, session.bounds.check() or "--timeout reached")
+            break
         outcome = await session.execute(line.text)
         result.outcomes.append((line, outcome))
         if on_outcome is not None:
@@ -171,6 +191,9 @@ async def play(
             result.interrupted_after = line
         if not outcome.ok:
             result.error = (line, outcome.error or "error")
+            break
+        if outcome.data.get("bound"):
+            result.bound = (line, f"{outcome.data['bound']} with work pending")
             break
         if outcome.quit or result.interrupted_after is not None:
             break

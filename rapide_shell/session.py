@@ -45,11 +45,16 @@ the ``run`` says which breakpoint and which event stopped it.
 State to draw (read-only attributes, always current)
 ----------------------------------------------------
 
-- ``state``: "paused" (dispatches pending), "quiet" (nothing pending), "running",
+- ``state``: the system's RunState, "paused" (dispatches pending or work in flight),
+  "quiet" (nothing pending, nothing in flight) or "running"; or the SessionState
   "inspecting" (a saved computation was loaded: read-only) or "closed".
 - ``pending() -> list[Dispatch]`` (``id``, ``kind``, ``event``, ``target``,
   ``connection``), by id (a plain ``step`` may take another first: see ``help step``),
-  and ``pending_count``; ``next_dispatch()`` is the one a plain ``step`` runs now.
+  and ``pending_count``; ``next_dispatch()`` is the one a plain ``step`` runs now;
+  ``blocked(dispatch)`` why a pending one must wait ("waits behind #2, in flight ...").
+- ``in_flight() -> list[InFlight]``: each task started and not finished, with the
+  dispatch it serves and why it waits (asleep until a time: its wake-up is a step of
+  its own, ``step #7``; on its connect deliveries; on an outside future).
 - ``computation``: the pyrapide ``Computation`` shown (the live one, or a loaded file).
 - ``system`` (the pyrapide ``System``), ``description`` (its architecture's
   ``describe()``), ``actions`` (qualified event name -> ``ActionSpec``: name, params
@@ -61,9 +66,14 @@ State to draw (read-only attributes, always current)
   (``id``, ``pattern_text``, ``count``, ``matches``) and
   :class:`~rapide_shell.watches.Breakpoint` (``id``, ``pattern_text``, ``hits``).
 - ``expectations``: the :class:`~rapide_shell.notices.ExpectationChecked` results so far.
-- ``running``; after a run: ``stopped_by`` (the ``BreakpointHit`` that stopped it, or
-  None), ``paused_by_user`` (``pause`` stopped it), ``halted`` (a limit such as the
-  connect depth stopped the system; ``reset`` clears it).
+- ``running``; after a run: ``last_run`` (the RunOutcome: steps taken, why it
+  stopped), ``stopped_by`` (the ``BreakpointHit`` that stopped it, or None),
+  ``paused_by_user`` (``pause`` stopped it), ``halted`` (a limit such as the connect
+  depth stopped the system; ``reset`` clears it); ``bounds`` (the timeout and steps
+  the whole session may take, as ``rapide run --timeout --max-steps`` set them).
+- ``runtime`` (the :class:`~rapide_shell.runtime_link.RuntimeLink` that drives the
+  system: the attributes above read it) and ``watchlist`` (the watches and
+  breakpoints, a :class:`~rapide_shell.watches.Watchlist`).
 - ``history``: the lines executed; ``seed``; ``path`` (the architecture file).
 
 Notifications
@@ -77,9 +87,10 @@ synchronously, in order, for every runtime notification (``EventRecorded``,
 ``RunStarted``, ``RunEnded`` (with the breakpoint that stopped the run, if any),
 ``ExpectationChecked``, ``WatchesChanged``, ``BreakpointsChanged``, ``SessionReset``
 when the system or computation was replaced, ``CommandFinished``, ``SessionClosed``).
-The session runs the system one step at a time (so that it can pause anywhere and
-record where), so the runtime's own ``StateChanged`` says "paused"/"quiet" only;
-``RunStarted``/``RunEnded`` and ``session.state`` say when a run is in progress.
+A ``run`` drives the library's own run loop (``System.run_until_quiet``), so the
+runtime's ``StateChanged`` says "running" while it goes; ``RunStarted``/``RunEnded``
+frame it, and a step that resumes a task in flight is a ``TaskResumed``. A breakpoint
+is a subscriber of the system that pauses it.
 ``kinds`` (a tuple of classes) restricts what a listener receives. Subscriptions
 survive ``reset``, ``seed``, ``reload`` and ``load``: the session re-subscribes itself
 to each new system. A listener must not block; one that raises is removed.
@@ -135,11 +146,12 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
 from pyrapide.core.printable import printable
+from pyrapide.runtime import DEFAULT_HANDLER_TIMEOUT, RunOutcome
 from rapide_shell import notices, render
 from rapide_shell.commands import Command, CommandCatalog, CommandError, parse_command
 from rapide_shell.completion import Completion, complete
@@ -148,17 +160,27 @@ from rapide_shell.outcome import CommandOutcome
 from rapide_shell.plugins import plugin_manager
 from rapide_shell.recording import Recorder
 from rapide_shell.report import error_text
-from rapide_shell.runtime_link import RuntimeLink
-from rapide_shell.watches import Breakpoint, Watch
+from rapide_shell.runtime_link import Bounds, RuntimeLink, SessionState
+from rapide_shell.watches import Breakpoint, Watch, Watchlist
+
+if TYPE_CHECKING:
+    from pyrapide.architecture import ArchitectureDescription
+    from pyrapide.constraints import ConstraintViolation
+    from pyrapide.core import Computation, Event
+    from pyrapide.patterns import Pattern
+    from pyrapide.runtime import Dispatch, HandlerError, InFlight, RunState, System
+    from pyrapide.types import ActionSpec
 
 Listener = Callable[[Any], None]
 
 
-class Session(RuntimeLink):
+class Session:
     """A loaded architecture, its running System, and what the user set up around it.
 
     Build it with :meth:`load` (or from a :class:`LoadedArchitecture`), then
     ``await start()``. See the module docstring for the whole front-end contract.
+    The session holds its runtime driver (``runtime``, a :class:`RuntimeLink`) and
+    its watches and breakpoints (``watchlist``); the attributes below read them.
     """
 
     def __init__(
@@ -167,8 +189,15 @@ class Session(RuntimeLink):
         *,
         seed: int | None = None,
         recorder: Recorder | None = None,
+        handler_timeout: float | None = DEFAULT_HANDLER_TIMEOUT,
+        bounds: Bounds | None = None,
     ) -> None:
-        super().__init__(loaded, seed=seed)
+        self.runtime = RuntimeLink(
+            loaded, seed=seed, handler_timeout=handler_timeout, bounds=bounds
+        )
+        """The runtime driver: the System, its notifications, the run loop."""
+        self.watchlist = Watchlist(self.runtime.notify, self.runtime.stop_at)
+        """The watches and breakpoints, fed as the system records events."""
         self.recorder = recorder
         self.recording_problem: str | None = None
         """Why the recording could not be put in place when the session closed (None:
@@ -186,11 +215,7 @@ class Session(RuntimeLink):
         function returning once a key is pressed; None where nobody is there to press
         one (``rapide run``, the REPL), and ``wait`` goes on at once."""
         self.history: list[str] = []
-        self.watches: list[Watch] = []
-        self.breakpoints: list[Breakpoint] = []
         self.expectations: list[notices.ExpectationChecked] = []
-        self._next_watch_id = 1
-        self._next_break_id = 1
 
     @classmethod
     def load(
@@ -200,13 +225,21 @@ class Session(RuntimeLink):
         arch: str | None = None,
         seed: int | None = None,
         recorder: Recorder | None = None,
+        handler_timeout: float | None = DEFAULT_HANDLER_TIMEOUT,
+        bounds: Bounds | None = None,
     ) -> Session:
         """Load the architecture file at ``path`` (``arch`` picks one among several).
 
         Raises :class:`rapide_shell.loader.LoadError` with one line for the user (an
         installed plugin that cannot be imported is one too).
         """
-        return cls(load_architecture(path, arch=arch), seed=seed, recorder=recorder)
+        return cls(
+            load_architecture(path, arch=arch),
+            seed=seed,
+            recorder=recorder,
+            handler_timeout=handler_timeout,
+            bounds=bounds,
+        )
 
     @classmethod
     @contextlib.asynccontextmanager
@@ -218,19 +251,25 @@ class Session(RuntimeLink):
         seed: int | None = None,
         record: str | Path | None = None,
         force_record: bool = False,
+        handler_timeout: float | None = DEFAULT_HANDLER_TIMEOUT,
+        bounds: Bounds | None = None,
     ) -> AsyncIterator[Session]:
         """The session of the architecture file at ``path``, started, for an ``async
         with`` block; closed when the block ends, however it ends.
 
         ``arch`` picks one architecture among several; ``record`` is a file to write
         what is done to, as a script that ``rapide run`` replays (see Recording;
-        ``force_record`` lets it replace a link, FIFO, device or read-only file). Raises
-        :class:`~rapide_shell.loader.LoadError` with one line for the user when the file
-        (or an installed plugin) cannot be loaded or the recording cannot be written.
-        After the block, ``recording_problem`` says why the recording could not be put
-        in place, if it could not.
+        ``force_record`` lets it replace a link, FIFO, device or read-only file);
+        ``handler_timeout`` the seconds a handler may keep control (None: no bound);
+        ``bounds`` what every step and run together may take (``rapide run --timeout
+        --max-steps``). Raises :class:`~rapide_shell.loader.LoadError` with one line
+        for the user when the file (or an installed plugin) cannot be loaded or the
+        recording cannot be written. After the block, ``recording_problem`` says why
+        the recording could not be put in place, if it could not.
         """
-        session = cls.load(path, arch=arch, seed=seed)
+        session = cls.load(
+            path, arch=arch, seed=seed, handler_timeout=handler_timeout, bounds=bounds
+        )
         if record is not None:
             try:
                 session.recorder = Recorder(
@@ -244,26 +283,215 @@ class Session(RuntimeLink):
         finally:
             await session.close()
 
+    # -- lifecycle ---------------------------------------------------------------
+
     async def start(self) -> None:
         """Build the system, run the modules' start hooks, then tell the plugins."""
-        await super().start()
+        await self._start_system()
         self.plugins.hook.rapide_session_started(session=self)
+
+    async def _start_system(self) -> None:
+        # The watchlist follows the system before its start hooks record anything.
+        system = self.runtime.prepare()
+        self.watchlist.follow(system, system.computation)
+        await self.runtime.start()
 
     async def close(self) -> None:
         """Stop the system (finish hooks run) and end the recording; the session takes no
         more commands after. Closing a closed session does nothing."""
         try:
-            await super().close()
+            await self.runtime.close()
         finally:
             if self.recorder is not None:
                 self.recording_problem = self.recorder.close()
 
-    def next_dispatch(self) -> Any:
+    async def rebuild(self, reason: str, *, loaded: LoadedArchitecture | None = None) -> None:
+        """Start over: finish the current run, then a fresh computation and modules.
+
+        With ``loaded`` (``reload``) the system is built anew from it; otherwise the same
+        System is reset with ``self.seed``. Watches and breakpoints are primed again,
+        their counts started again.
+        """
+        await self.runtime.replace(loaded)
+        await self._start_system()
+        self.notify(notices.SessionReset(reason=reason))
+
+    def inspect(self, computation: Computation) -> None:
+        """Show ``computation`` (read-only) instead of the live one; watches re-primed."""
+        self.runtime.inspected = computation
+        self.watchlist.follow(None, computation)
+        self.notify(notices.SessionReset(reason="load"))
+
+    # -- what front ends read (the runtime driver's) -----------------------------
+
+    @property
+    def loaded(self) -> LoadedArchitecture:
+        """The loaded architecture file."""
+        return self.runtime.loaded
+
+    @property
+    def seed(self) -> int:
+        """The seed the next system is built with (``seed N`` changes it)."""
+        return self.runtime.seed
+
+    @seed.setter
+    def seed(self, value: int) -> None:
+        self.runtime.seed = value
+
+    @property
+    def system(self) -> System | None:
+        """The live System (None before ``start``)."""
+        return self.runtime.system
+
+    @property
+    def inspected(self) -> Computation | None:
+        """A computation loaded with ``load`` (read-only), or None."""
+        return self.runtime.inspected
+
+    @property
+    def path(self) -> Path:
+        """The architecture file."""
+        return self.runtime.path
+
+    @property
+    def description(self) -> ArchitectureDescription:
+        """The architecture's description."""
+        return self.runtime.description
+
+    @property
+    def actions(self) -> dict[str, ActionSpec]:
+        """Event name -> ActionSpec, for every action."""
+        return self.runtime.actions
+
+    @property
+    def computation(self) -> Computation:
+        """The computation shown (live or loaded)."""
+        return self.runtime.computation
+
+    @property
+    def errors(self) -> list[HandlerError]:
+        """Handler errors so far."""
+        return self.runtime.errors
+
+    @property
+    def violations(self) -> list[ConstraintViolation]:
+        """Constraint violations."""
+        return self.runtime.violations
+
+    @property
+    def state(self) -> RunState | SessionState:
+        """RunState, or inspecting/closed."""
+        return self.runtime.state
+
+    @property
+    def running(self) -> bool:
+        """True while a run is in progress."""
+        return self.runtime.running
+
+    @property
+    def closed(self) -> bool:
+        """True once the session closed."""
+        return self.runtime.closed
+
+    @property
+    def quiet(self) -> bool:
+        """Nothing pending, nothing in flight."""
+        return self.runtime.quiet
+
+    @property
+    def halted(self) -> bool:
+        """A limit stopped the system."""
+        return self.runtime.halted
+
+    @property
+    def stopped_by(self) -> notices.BreakpointHit | None:
+        """The breakpoint hit that ended the last run."""
+        return self.runtime.stopped_by
+
+    @property
+    def paused_by_user(self) -> bool:
+        """The last run ended on ``pause``."""
+        return self.runtime.paused_by_user
+
+    @property
+    def steps_in_run(self) -> int:
+        """Steps the last (or current) run took."""
+        return self.runtime.steps_in_run
+
+    @property
+    def last_run(self) -> RunOutcome | None:
+        """What the last run did."""
+        return self.runtime.last_run
+
+    @property
+    def pending_count(self) -> int:
+        """How many dispatches are waiting."""
+        return self.runtime.pending_count
+
+    @property
+    def in_flight_count(self) -> int:
+        """How many tasks are in flight."""
+        return self.runtime.in_flight_count
+
+    @property
+    def bounds(self) -> Bounds:
+        """The session's bounds (timeout, max steps)."""
+        return self.runtime.bounds
+
+    def pending(self) -> list[Dispatch]:
+        """The dispatches waiting to run, by id."""
+        return self.runtime.pending()
+
+    def in_flight(self) -> list[InFlight]:
+        """The tasks started and not finished, with why each waits."""
+        return self.runtime.in_flight()
+
+    def blocked(self, dispatch: Dispatch) -> str | None:
+        """Why a pending ``dispatch`` may not start now (None: it may)."""
+        return self.runtime.blocked(dispatch)
+
+    def next_dispatch(self) -> Dispatch | None:
         """The pending dispatch a plain ``step`` would run now (None: none would, or a
         saved computation is shown); looking does not change the run."""
         if self.system is None or self.inspected is not None:
             return None
         return self.system.next_dispatch()
+
+    # -- notifications and the runtime's primitives ------------------------------
+
+    def subscribe(
+        self, listener: Listener, kinds: tuple[type, ...] | None = None
+    ) -> Callable[[], None]:
+        """Call ``listener`` with every notification (or those of ``kinds``)."""
+        return self.runtime.subscribe(listener, kinds)
+
+    def notify(self, notification: Any) -> None:
+        """Deliver ``notification`` to the listeners."""
+        self.runtime.notify(notification)
+
+    def capture(self) -> contextlib.AbstractContextManager[list[Any]]:
+        """Collect the notifications delivered while the ``with`` block runs."""
+        return self.runtime.capture()
+
+    def require_live(self, what: str) -> None:
+        """Refuse ``what`` while a loaded computation is shown or after close."""
+        self.runtime.require_live(what)
+
+    def inject(self, name: str, payload: dict[str, Any]) -> Event:
+        """Record ``name`` with ``payload`` from the environment; its dispatches queue."""
+        return self.runtime.inject(name, payload)
+
+    async def step_once(self, target: Any = None) -> Dispatch | None:
+        """Take one step (see :meth:`RuntimeLink.step_once`)."""
+        return await self.runtime.step_once(target)
+
+    async def run(self, max_steps: int | None = None) -> RunOutcome:
+        """Run until quiet, a breakpoint, ``pause``, a limit or ``max_steps`` steps."""
+        return await self.runtime.run(max_steps)
+
+    def pause(self) -> bool:
+        """Pause a run in progress after the current step; False when none is."""
+        return self.runtime.pause()
 
     # -- running commands --------------------------------------------------------
 
@@ -313,46 +541,46 @@ class Session(RuntimeLink):
 
     # -- watches and breakpoints -------------------------------------------------
 
-    def add_watch(self, pattern: Any, pattern_text: str) -> Watch:
+    @property
+    def watches(self) -> list[Watch]:
+        """The watches, in the order they were added."""
+        return self.watchlist.watches
+
+    @property
+    def breakpoints(self) -> list[Breakpoint]:
+        """The breakpoints, in the order they were added."""
+        return self.watchlist.breakpoints
+
+    def add_watch(self, pattern: Pattern, pattern_text: str) -> Watch:
         """Start counting the matches of ``pattern`` (those already recorded included)."""
-        watch = Watch(self._next_watch_id, pattern_text, pattern)
-        self._next_watch_id += 1
-        self.attach_watch(watch)
-        self.watches.append(watch)
-        self.notify(notices.WatchesChanged())
-        return watch
+        return self.watchlist.add_watch(pattern, pattern_text, self.computation)
 
     def remove_watch(self, watch_id: int) -> Watch:
         """Stop and forget watch ``watch_id``; CommandError if there is none."""
         watch = self.find_watch(watch_id)
-        self.watches.remove(watch)
-        self.notify(notices.WatchesChanged())
+        self.watchlist.remove_watch(watch)
         return watch
 
     def find_watch(self, watch_id: int) -> Watch:
         """The watch numbered ``watch_id``; CommandError naming the existing ones if none."""
-        for watch in self.watches:
-            if watch.id == watch_id:
-                return watch
-        raise CommandError(f"no watch {watch_id}{_existing('watches', self.watches)}")
+        watch = self.watchlist.find_watch(watch_id)
+        if watch is None:
+            raise CommandError(f"no watch {watch_id}{_existing('watches', self.watches)}")
+        return watch
 
-    def add_breakpoint(self, pattern: Any, pattern_text: str) -> Breakpoint:
+    def add_breakpoint(self, pattern: Pattern, pattern_text: str) -> Breakpoint:
         """Pause future runs when an event completing a match of ``pattern`` is recorded."""
-        breakpoint_ = Breakpoint(self._next_break_id, pattern_text, pattern)
-        self._next_break_id += 1
-        self.attach_breakpoint(breakpoint_)
-        self.breakpoints.append(breakpoint_)
-        self.notify(notices.BreakpointsChanged())
-        return breakpoint_
+        return self.watchlist.add_breakpoint(pattern, pattern_text, self.computation)
 
     def remove_breakpoint(self, break_id: int) -> Breakpoint:
         """Forget breakpoint ``break_id``; CommandError naming the existing ones if none."""
-        for breakpoint_ in self.breakpoints:
-            if breakpoint_.id == break_id:
-                self.breakpoints.remove(breakpoint_)
-                self.notify(notices.BreakpointsChanged())
-                return breakpoint_
-        raise CommandError(f"no breakpoint {break_id}{_existing('breakpoints', self.breakpoints)}")
+        breakpoint_ = self.watchlist.find_breakpoint(break_id)
+        if breakpoint_ is None:
+            raise CommandError(
+                f"no breakpoint {break_id}{_existing('breakpoints', self.breakpoints)}"
+            )
+        self.watchlist.remove_breakpoint(breakpoint_)
+        return breakpoint_
 
     # -- completion --------------------------------------------------------------
 

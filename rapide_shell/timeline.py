@@ -17,7 +17,7 @@ from typing import Any
 
 from pyrapide.core.printable import printable
 from rapide_shell.causes import CAUSE_LOOKS, Cause, CauseKind
-from rapide_shell.render import shorten
+from rapide_shell.render import look, shorten
 
 ENV = "env"
 """The lane of events injected from outside the system (their source)."""
@@ -38,11 +38,9 @@ EVENT_MARK = "●"
 """An event in a collapsed lane."""
 
 #: The line a link of each cause kind is drawn with, across the lanes between the
-#: cause's lane and the event's.
+#: cause's lane and the event's: a delivery in its connection kind's line.
 LINK_LINES: dict[CauseKind, str] = {
-    CauseKind.CONNECT: "─",
-    CauseKind.PIPE: "═",
-    CauseKind.AGENT: "┄",
+    **{kind: look(str(kind)).lines[0] for kind in CauseKind if kind.delivered},
     CauseKind.THEN: "─",
     CauseKind.RETURN: "╌",
     CauseKind.PIPE_ORDER: "═",

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 FORBIDDEN = ("rapide_shell", "textual", "prompt_toolkit", "typer", "rich", "pluggy")
 
@@ -44,3 +46,33 @@ def test_every_public_name_resolves() -> None:
 
     missing = [name for name in pyrapide.__all__ if not hasattr(pyrapide, name)]
     assert missing == []
+
+
+def test_the_architecture_layer_loads_without_the_runtime_above_it() -> None:
+    probe = (
+        "import json, sys\n"
+        "import pyrapide.architecture\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('pyrapide.runtime'))))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert json.loads(result.stdout) == []
+
+
+def test_no_import_in_the_architecture_and_runtime_layers_hides_inside_a_function() -> None:
+    # An import placed in a function to dodge a cycle is a sign the layers are wrong:
+    # these layers import what they use at the top (or for type checkers only).
+    root = Path(__file__).resolve().parents[1] / "pyrapide"
+    hidden = []
+    for package in ("architecture", "runtime"):
+        for path in sorted((root / package).glob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for function in ast.walk(tree):
+                if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    hidden.extend(
+                        f"{path.name}:{node.lineno}"
+                        for node in ast.walk(function)
+                        if isinstance(node, (ast.Import, ast.ImportFrom))
+                    )
+    assert hidden == []

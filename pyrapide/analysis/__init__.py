@@ -1,5 +1,5 @@
 """Questions asked of a recorded computation, and views of it (text, DOT, Mermaid, JSON)."""
 
-from pyrapide.analysis import queries, visualization
+from pyrapide.analysis import queries, structure, visualization
 
-__all__ = ["queries", "visualization"]
+__all__ = ["queries", "structure", "visualization"]

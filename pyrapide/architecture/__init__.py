@@ -12,7 +12,15 @@ import types
 # Imported for its effect: it registers the class each connection kind is made as.
 from pyrapide.architecture import standalone as standalone
 from pyrapide.architecture.binding import binding_problems, check_bindings
-from pyrapide.architecture.connections import Connection, ConnectionKind, agent, connect, pipe
+from pyrapide.architecture.connections import (
+    Connection,
+    ConnectionKind,
+    Delivery,
+    agent,
+    connect,
+    connection,
+    pipe,
+)
 from pyrapide.architecture.declaration import (
     ArchitectureSpec,
     architecture,
@@ -34,12 +42,14 @@ __all__ = [
     "Connection",
     "ConnectionDescription",
     "ConnectionKind",
+    "Delivery",
     "agent",
     "architecture",
     "architecture_spec",
     "binding_problems",
     "check_bindings",
     "connect",
+    "connection",
     "is_architecture",
     "pipe",
 ]

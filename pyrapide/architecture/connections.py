@@ -4,22 +4,63 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, ClassVar, Final, Literal
+from enum import Enum, StrEnum
+from typing import Any, ClassVar, Final
 
 from pyrapide.patterns import Pattern, parse_pattern
 
-ConnectionKind = Literal["connect", "pipe", "agent"]
 
-# PyRapide 0.3.0 calls a `connect` connection "basic".
-_LEGACY_TYPE_NAMES: Final = {"connect": "basic", "pipe": "pipe", "agent": "agent"}
+class Delivery(Enum):
+    """How the deliveries of a kind of connection are scheduled: the runtime's queue policy."""
+
+    CALL = "call"
+    """The emitter waits: a delivery runs at once, before anything else, depth first."""
+    FIFO = "fifo"
+    """The emitter goes on: one delivery at a time per connection, in recording order."""
+    INDEPENDENT = "independent"
+    """The emitter goes on: each delivery is its own task, in no promised order."""
+
+
+class ConnectionKind(StrEnum):
+    """The kinds of connection: the one list every layer reads.
+
+    A member is its name as a string (``ConnectionKind.PIPE == "pipe"``), so it
+    prints, compares and serialises as the name users write. ``delivery`` is how
+    the runtime queues its deliveries; ``legacy_name`` is what PyRapide 0.3.0
+    calls it. The workbench draws each kind from its own table, which a test
+    checks covers every member.
+    """
+
+    delivery: Delivery
+    legacy_name: str
+
+    def __new__(cls, name: str, delivery: Delivery, legacy_name: str) -> ConnectionKind:
+        member = str.__new__(cls, name)
+        member._value_ = name
+        member.delivery = delivery
+        member.legacy_name = legacy_name
+        return member
+
+    CONNECT = "connect", Delivery.CALL, "basic"
+    PIPE = "pipe", Delivery.FIFO, "pipe"
+    AGENT = "agent", Delivery.INDEPENDENT, "agent"
+
+    @classmethod
+    def named(cls, name: str) -> ConnectionKind:
+        """The kind called ``name`` ("pipe"); ValueError naming the kinds if none is."""
+        for member in cls:
+            if member.value == name:
+                return member
+        raise ValueError(f"unknown connection kind {name!r}; one of {', '.join(cls)}")
 
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Connection:
     """One routing rule: events matching `pattern` are delivered to `target`.
 
-    `kind` is `"connect"` (the emitter waits for the delivery), `"pipe"` (FIFO,
-    the emitter goes on) or `"agent"` (an independent delivery). As written in
+    `kind` is a ConnectionKind: `"connect"` (the emitter waits for the
+    delivery), `"pipe"` (FIFO, the emitter goes on) or `"agent"` (an
+    independent delivery). As written in
     a class body, `target` is what the user gave: a component's interface, a
     component's name or a callable, and `index` is None. The copies an
     `@architecture` keeps (`MySystem.connections_list`) have `target` resolved
@@ -34,13 +75,18 @@ class Connection:
 
     # The class `connect`, `pipe` and `agent` make for each kind: a subclass names
     # its kind (`class AgentConnection(Connection, kind="agent")`) to be used.
-    kind_classes: ClassVar[dict[str, type[Connection]]] = {}
+    kind_classes: ClassVar[dict[ConnectionKind, type[Connection]]] = {}
+
+    def __post_init__(self) -> None:
+        # A kind given by its name ("pipe") is the ConnectionKind of that name.
+        if not isinstance(self.kind, ConnectionKind):
+            object.__setattr__(self, "kind", ConnectionKind.named(self.kind))
 
     def __init_subclass__(cls, /, kind: str | None = None) -> None:
         # No zero-argument super() here: slots=True makes a new class, so the
         # `__class__` cell would name the one it replaced.
         if kind is not None:
-            Connection.kind_classes[kind] = cls
+            Connection.kind_classes[ConnectionKind.named(kind)] = cls
 
     @property
     def targets_component(self) -> bool:
@@ -66,7 +112,7 @@ class Connection:
     @property
     def connection_type(self) -> str:
         """PyRapide 0.3.0's name of the kind: `"basic"`, `"pipe"` or `"agent"`."""
-        return _LEGACY_TYPE_NAMES[self.kind]
+        return self.kind.legacy_name
 
     def __repr__(self) -> str:
         where = "" if self.index is None else f"#{self.index} "
@@ -146,6 +192,15 @@ def _make(
     return made(kind=kind, pattern=_as_pattern(pattern, kind), target=target)
 
 
+def connection(kind: ConnectionKind | str, pattern: Any, target: Any) -> Connection:
+    """A connection of any kind: `connection("pipe", pattern, target)` is `pipe(pattern, target)`.
+
+    Raises ValueError for a kind that is not one of ConnectionKind's, and TypeError
+    as the named factories do.
+    """
+    return _make(ConnectionKind.named(kind), pattern, target, _UNSET, _UNSET)
+
+
 def connect(
     pattern: Any = _UNSET,
     target: Any = _UNSET,
@@ -161,7 +216,7 @@ def connect(
     the same arguments. Pattern text is parsed (`connect("API.request", "db")`).
     Raises TypeError when the pattern or the target is missing or of the wrong kind.
     """
-    return _make("connect", pattern, target, handler, source_pattern)
+    return _make(ConnectionKind.CONNECT, pattern, target, handler, source_pattern)
 
 
 def pipe(
@@ -175,7 +230,7 @@ def pipe(
 
     The emitter does not wait. Arguments as for `connect`.
     """
-    return _make("pipe", pattern, target, handler, source_pattern)
+    return _make(ConnectionKind.PIPE, pattern, target, handler, source_pattern)
 
 
 def agent(
@@ -189,4 +244,4 @@ def agent(
 
     The emitter does not wait. Arguments as for `connect`.
     """
-    return _make("agent", pattern, target, handler, source_pattern)
+    return _make(ConnectionKind.AGENT, pattern, target, handler, source_pattern)

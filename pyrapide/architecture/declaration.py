@@ -10,6 +10,7 @@ from functools import cached_property
 from types import MappingProxyType, SimpleNamespace
 from typing import Any, ClassVar, Final, get_origin
 
+import pyrapide
 from pyrapide.architecture.connections import Connection
 from pyrapide.architecture.description import ArchitectureDescription, describe_spec
 from pyrapide.architecture.errors import ArchitectureError, close_match_hint, quoted_list
@@ -224,15 +225,14 @@ def _get_architecture_info(cls: type) -> dict[str, Any]:
 
 
 def _bind(cls: type, /, **modules: Any) -> Any:
-    """Bind a module class to every component (`db=PostgresModule`) and return the System.
+    """Bind modules to components by name (`db=PostgresModule`) and return the System.
 
     The System refuses, with an ArchitectureError naming each, a missing,
     unknown or non-conforming binding (see `check_bindings`).
     """
-    # The runtime sits above this layer, so it is imported only when a system is made.
-    from pyrapide.runtime import System
-
-    return System(cls, modules)
+    # The runtime sits above this layer, which never imports it: the System comes
+    # from the package root, which composes the layers and loads each on first use.
+    return pyrapide.System(cls, modules)
 
 
 def architecture(cls: type) -> type:

@@ -128,16 +128,21 @@ class Pattern:
         return operators.IterationPattern(self)
 
     def __rshift__(self, other: Pattern) -> operators.SequencePattern:
+        """``P >> Q``: every event of P's match causally precedes every event of Q's."""
         if not isinstance(other, Pattern):
             return NotImplemented
         return operators.SequencePattern(self, other)
 
     def __and__(self, other: Pattern) -> operators.JoinPattern:
+        """``P & Q``: both match, and share a common *strict* causal ancestor (an event
+        that precedes both, neither of them itself), as in PyRapide 0.3.0."""
         if not isinstance(other, Pattern):
             return NotImplemented
         return operators.JoinPattern(self, other)
 
     def __or__(self, other: Pattern) -> operators.IndependencePattern:
+        """``P | Q``: both match, and are causally independent. Python's ``|`` means
+        independence here, not "or": either pattern is ``P.or_(Q)``."""
         if not isinstance(other, Pattern):
             return NotImplemented
         return operators.IndependencePattern(self, other)

@@ -10,7 +10,8 @@ from pyrapide.types import action_spec
 from pyrapide.types.payloads import check_payload
 
 if TYPE_CHECKING:
-    from pyrapide.core import Event
+    from pyrapide.core import Computation, Event
+    from pyrapide.runtime.scheduler import Scheduler
     from pyrapide.runtime.system import System
 
 CONTEXT_ATTR: Final = "__rapide_context__"
@@ -24,20 +25,23 @@ class ModuleContext:
     """The runtime side of one module instance bound to one component.
 
     ``component`` is the component's name (the source of the events it
-    emits), ``system`` the running System, ``now`` the logical time.
+    emits), ``system`` the running System, ``now`` the logical time. The
+    scheduler it emits through is given to it by the system that built it.
     """
 
-    __slots__ = ("_qualified", "component", "instance", "interface", "system")
+    __slots__ = ("_qualified", "_scheduler", "component", "instance", "interface", "system")
 
     def __init__(
         self,
         system: System,
+        scheduler: Scheduler,
         component: str,
         instance: Any,
         interface: type | None,
         alphabet: Iterable[str],
     ) -> None:
         self.system = system
+        self._scheduler = scheduler
         self.component = component
         self.instance = instance
         self.interface = interface
@@ -55,11 +59,12 @@ class ModuleContext:
 
     @property
     def now(self) -> float:
-        """Logical time: 0 at the start, moved on only by ``sleep``."""
-        return self.system.scheduler.now
+        """The system's time: logical (0 at the start, moved on only by ``sleep``)
+        unless the system was given another clock."""
+        return self._scheduler.now
 
     @property
-    def computation(self) -> Any:
+    def computation(self) -> Computation:
         """The system's computation (every event recorded so far)."""
         return self.system.computation
 
@@ -78,7 +83,9 @@ class ModuleContext:
     ) -> Event:
         """Record event ``name`` (payload: ``payload`` updated with ``fields``) and
         deliver it. Returns once every ``connect`` delivery of it, and whatever
-        those synchronously triggered, has been handled; pipe and agent
+        those synchronously triggered, has been handled, and the next event
+        this handler emits follows the last event of each of those deliveries
+        (the return edge: the poset shows that it waited); pipe and agent
         deliveries happen later. ``caused_by`` (an Event, an event id or a list
         of them) adds causes to the automatic ones. Raises EmitError when the
         component's interface does not declare ``name``, and PayloadError (a
@@ -89,11 +96,15 @@ class ModuleContext:
         own), it records the event as a root and returns at once; its deliveries
         run with the rest of the queue.
         """
-        scheduler = self.system.scheduler
-        if scheduler.over_event_limit() and scheduler.current is not None:
-            await trap(SUSPEND)  # the run is over; this task is closed at stop()
-        event = self._record(name, payload, fields, caused_by)
+        scheduler = self._scheduler
         task = scheduler.current
+        if task is not None:
+            if scheduler.over_event_limit():
+                await trap(SUSPEND)  # held until the bound is raised, or closed at stop()
+            if task.outstanding:
+                # generate_event's connect deliveries run first: this event follows them.
+                await trap(WAIT)
+        event = self._record(name, payload, fields, caused_by)
         if task is not None and task.outstanding:
             await trap(WAIT)
         return event
@@ -107,9 +118,12 @@ class ModuleContext:
         """Record and deliver ``name`` without waiting (the PyRapide 0.3.0 form).
 
         Its ``connect`` deliveries run before this handler runs again: the
-        handler's next ``await`` (or its end) waits for them.
+        handler's next ``await`` (its next ``emit`` included, or its end) waits
+        for them, and the event it emits next follows what they emitted, as
+        after ``emit``. (Events generated before that, with no ``await`` in
+        between, cannot follow them: they have not run yet.)
         """
-        if self.system.scheduler.over_event_limit():
+        if self._scheduler.over_event_limit():
             raise EmitError(f"{self.component} cannot emit {name!r}: the run reached max_events")
         return self._record(name, payload, {}, caused_by)
 
@@ -118,7 +132,7 @@ class ModuleContext:
         unless the system runs in real time)."""
         if not isinstance(delay, (int, float)) or delay < 0:
             raise ValueError(f"sleep() needs a non-negative number of time units, got {delay!r}")
-        if self.system.scheduler.current is None:
+        if self._scheduler.current is None:
             raise RuntimeError(
                 "ctx.sleep() works inside the system's handlers and hooks; "
                 "elsewhere use asyncio.sleep()"
@@ -148,7 +162,7 @@ class ModuleContext:
             else self.system.resolve_events(caused_by, f"{self.component} emitting {qualified}")
         )
         check_payload(action_spec(self.interface, qualified), qualified, data)
-        scheduler = self.system.scheduler
+        scheduler = self._scheduler
         return scheduler.record(qualified, data, self.component, extra, scheduler.current)
 
     def _qualify(self, name: str) -> str:

@@ -2,23 +2,43 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from enum import StrEnum
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from pyrapide.architecture import Connection, ConnectionKind
     from pyrapide.core import Event
+    from pyrapide.patterns import PatternMatch
+    from pyrapide.runtime.tasks import Task
+
+
+class DispatchState(StrEnum):
+    """Where a dispatch is in its life."""
+
+    QUEUED = "queued"
+    """Waiting to start."""
+    RUNNING = "running"
+    """Started, not finished: its task is in flight (running, asleep or waiting)."""
+    DONE = "done"
+    """Its handlers returned (or raised), and every connect delivery they made finished."""
+
+
+# Read on every dispatch made: a module constant, not a lookup through the enum class.
+_QUEUED = DispatchState.QUEUED
 
 
 class Dispatch:
     """One delivery, as the scheduler queues, runs and reports it.
 
     ``id`` numbers deliveries of one system from 1 (shown as ``#12``); ``kind``
-    is the connection kind ("connect", "pipe" or "agent"); ``event`` is the
-    event delivered (for a composite match, its last event); ``match`` the
-    PatternMatch; ``target`` the component name (or the callable's name for a
-    connection to a function); ``connection`` the Connection; ``state`` is
-    "queued", "running" or "done". ``depth`` counts the ``connect`` deliveries
-    this one is nested in (1 for a connect from a handler that was not itself
-    reached by connect, 0 for pipe and agent deliveries).
+    is the connection's ConnectionKind (equal to "connect", "pipe" or "agent");
+    ``event`` is the event delivered (for a composite match, its last event);
+    ``match`` the PatternMatch; ``target`` the component name (or the callable's
+    name for a connection to a function); ``connection`` the Connection;
+    ``state`` a DispatchState (equal to "queued", "running" or "done").
+    ``depth`` counts the ``connect`` deliveries this one is nested in (1 for a
+    connect from a handler that was not itself reached by connect, 0 for pipe
+    and agent deliveries).
     """
 
     __slots__ = ("connection", "depth", "event", "id", "kind", "match", "state", "target", "waiter")
@@ -26,27 +46,27 @@ class Dispatch:
     def __init__(
         self,
         dispatch_id: int,
-        kind: str,
-        match: Any,
+        kind: ConnectionKind,
+        match: PatternMatch,
         target: str,
-        connection: Any,
+        connection: Connection,
         depth: int = 0,
-        waiter: Any = None,
+        waiter: Task | None = None,
     ) -> None:
         self.id = dispatch_id
         self.kind = kind
         self.match = match
-        events = match.events
-        self.event: Event = events[-1]
+        self.event: Event = match.events[-1]
         self.target = target
         self.connection = connection
-        self.state = "queued"
+        self.state = _QUEUED
         self.depth = depth
         # The task blocked in ``await ctx.emit`` until this connect delivery is done.
         self.waiter = waiter
 
     def __repr__(self) -> str:
-        return f"<Dispatch #{self.id} {self.kind} {self.event.name} -> {self.target} {self.state}>"
+        event, target = self.event.name, self.target
+        return f"<Dispatch #{self.id} {self.kind} {event} -> {target} {self.state}>"
 
     def __str__(self) -> str:
         return f"#{self.id} {self.kind} {self.event.name} ({self.event.id}) -> {self.target}"

@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from pyrapide.architecture import check_bindings
 from pyrapide.core import Computation, Event
 from pyrapide.runtime.notifications import StateChanged
+from pyrapide.runtime.running import RunState
 from pyrapide.runtime.system import System
 
 
@@ -34,8 +36,6 @@ class Engine:
         """Bind ``module_class`` to the component ``component_name`` of ``arch``
         (an architecture class or instance). Raises ArchitectureError for an
         unknown component or a module that does not conform to its interface."""
-        from pyrapide.architecture.binding import check_bindings
-
         arch_cls = arch if isinstance(arch, type) else type(arch)
         check_bindings(arch_cls, {component_name: module_class}, partial=True)
         self._bindings.setdefault(arch_cls, {})[component_name] = module_class
@@ -58,7 +58,7 @@ class Engine:
         deliver it. Before ``run``, it is kept and recorded when the run begins."""
         if not isinstance(event, Event):
             raise TypeError(f"inject() takes an Event, got {type(event).__name__}")
-        if self.system is None or self.system.state == "stopped":
+        if self.system is None or self.system.state is RunState.STOPPED:
             self._early.append((event, caused_by))
         else:
             self.system.inject_event(event, caused_by)
@@ -67,12 +67,12 @@ class Engine:
         """Wait until the running system is quiescent (or stopped). Raises
         TimeoutError after ``timeout`` seconds."""
         system = self.system
-        if system is None or system.state in ("quiet", "stopped", "idle"):
+        if system is None or system.state in (RunState.QUIET, RunState.STOPPED, RunState.IDLE):
             return
         settled = asyncio.Event()
 
         def on_state(note: Any) -> None:
-            if note.state in ("quiet", "stopped"):
+            if note.state in (RunState.QUIET, RunState.STOPPED):
                 settled.set()
 
         unsubscribe = system.subscribe(on_state, kinds=[StateChanged])

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
 
+from pyrapide.patterns import Pattern, parse_pattern
 from pyrapide.types import conformance_problems, interface_name, is_interface
 
 # Where @when keeps a method's patterns, and @module a class's ModuleSpec.
@@ -22,7 +23,7 @@ class HandlerSpec:
     """One ``@when`` handler: the method's name and the pattern it reacts to."""
 
     method_name: str
-    pattern: Any
+    pattern: Pattern
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,8 +144,6 @@ def module_spec(cls: type) -> ModuleSpec:
 
 def _as_pattern(pattern: Any, where: str) -> Any:
     if isinstance(pattern, str):
-        from pyrapide.patterns import parse_pattern
-
         return parse_pattern(pattern)
     if not hasattr(pattern, "matcher"):
         raise ModuleDefinitionError(f"{where} expects a Pattern or pattern text, got {pattern!r}")

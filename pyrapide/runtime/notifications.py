@@ -4,16 +4,22 @@ Every notification carries ``seq``, its position in the system's report stream:
 subscribers see notifications in ``seq`` order, and one subscriber's ``seq``
 values can be compared with another's. A notification is only built when some
 subscriber asked for its kind, so a system nobody watches pays nothing for it.
+Notifications are built with keywords (``EventRecorded(seq=1, event=e, causes=())``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from pyrapide.architecture import Connection
+    from pyrapide.constraints import ConstraintViolation
     from pyrapide.core import Event
     from pyrapide.runtime.dispatch import Dispatch
+    from pyrapide.runtime.running import RunState
+    from pyrapide.runtime.tasks import InFlight
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +60,15 @@ class DispatchFinished(Notification):
 
 
 @dataclass(frozen=True, slots=True)
+class TaskResumed(Notification):
+    """A step resumed a task in flight: a sleeper whose time came (or that was
+    chosen), or a task woken by an outside future. ``task`` is how it stood just
+    before (its ``dispatch``, or the hook it runs; ``reason`` why it waited)."""
+
+    task: InFlight
+
+
+@dataclass(frozen=True, slots=True)
 class HandlerError(Notification):
     """A handler (or a start/finish hook) raised; the run went on without it.
 
@@ -82,20 +97,21 @@ class GuardError(HandlerError):
     since the code that raised is the user's.
     """
 
-    connection: Any
+    connection: Connection
 
 
 @dataclass(frozen=True, slots=True)
 class ConstraintViolated(Notification):
     """One of the architecture's constraints was violated by the events so far."""
 
-    violation: Any
+    violation: ConstraintViolation
 
 
 @dataclass(frozen=True, slots=True)
 class LimitReached(Notification):
     """A bound stopped runaway work: ``limit`` is "max_events", "connect_depth"
-    or "timeout"; ``message`` says what was cut short. Nothing recorded is lost."""
+    or "timeout" (a handler that overran ``handler_timeout`` is a HandlerError);
+    ``message`` says what was cut short. Nothing recorded is lost."""
 
     limit: str
     message: str
@@ -103,16 +119,17 @@ class LimitReached(Notification):
 
 @dataclass(frozen=True, slots=True)
 class StateChanged(Notification):
-    """The system's state changed: "idle", "running", "paused", "quiet" or "stopped"."""
+    """The system's state changed (a RunState: "idle", "running", "paused", "quiet"
+    or "stopped")."""
 
-    state: str
+    state: RunState
 
 
 @dataclass(frozen=True, slots=True)
 class SubscriberError(Notification):
     """A subscriber callback raised; it was unsubscribed and the run went on."""
 
-    callback: Any
+    callback: Callable[[Notification], Any]
     error: BaseException
     traceback: str
 
@@ -124,6 +141,7 @@ NOTIFICATION_KINDS: dict[str, type[Notification]] = {
         DispatchQueued,
         DispatchStarted,
         DispatchFinished,
+        TaskResumed,
         HandlerError,
         GuardError,
         ConstraintViolated,

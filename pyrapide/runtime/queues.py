@@ -1,32 +1,64 @@
-"""The queues of pending dispatches, and the choice of which one runs next."""
+"""The queues of pending dispatches, and the choice of which one runs next.
+
+Which queue a dispatch waits in is its connection kind's ``delivery``
+(:class:`~pyrapide.architecture.Delivery`): the kind says how it is delivered,
+this module says how that is queued. A kind with a delivery already known needs
+nothing here; a new delivery needs its queue here, and nothing else in the runtime.
+"""
 
 from __future__ import annotations
 
 import random
 from collections import deque
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING
 
-from pyrapide.runtime.dispatch import Dispatch
+from pyrapide.architecture import ConnectionKind, Delivery
+from pyrapide.runtime.dispatch import Dispatch, DispatchState
 
-KINDS = ("connect", "pipe", "agent")
+if TYPE_CHECKING:
+    from pyrapide.core import Event
 
+# Module constants: an enum member read from its class costs a lookup on every use.
+_CALL, _FIFO, _INDEPENDENT = Delivery.CALL, Delivery.FIFO, Delivery.INDEPENDENT
+_QUEUED = DispatchState.QUEUED
 
 class PipeLane:
     """The FIFO of one pipe: deliveries wait here; one at most is in flight."""
 
-    __slots__ = ("in_flight", "queue", "tips")
+    __slots__ = ("carried", "in_flight", "queue", "tips")
 
     def __init__(self) -> None:
         self.queue: deque[Dispatch] = deque()
         self.in_flight: Dispatch | None = None
-        # The last event of each handler run of the latest delivery that emitted
-        # anything: the next delivery's events causally follow them.
-        self.tips: tuple[Any, ...] = ()
+        # What the next delivery's events causally follow: the tips of the latest
+        # delivery that emitted, and ``carried``, the events delivered since to
+        # deliveries that emitted nothing (the chain carries forward through them),
+        # an ordered set kept only while there are any (most pipes never need one).
+        self.tips: tuple[Event, ...] = ()
+        self.carried: dict[Event, None] | None = None
+
+    def frontier(self) -> list[Event]:
+        """Everything the next delivery's events follow, in order."""
+        return [*self.tips, *(self.carried or ())]
+
+
+class Blocked:
+    """Why a queued dispatch may not start now: ``reason`` in words, and the
+    dispatch it waits for (``behind``), when there is one."""
+
+    __slots__ = ("behind", "reason")
+
+    def __init__(self, reason: str, behind: Dispatch | None = None) -> None:
+        self.reason = reason
+        self.behind = behind
+
+    def __str__(self) -> str:
+        return self.reason
 
 
 class DispatchQueues:
-    """Queued dispatches by kind, and the seeded choice among them.
+    """Queued dispatches by delivery, and the seeded choice among them.
 
     * ``connects`` is a stack: a synchronous delivery runs before anything
       else, the most recent first (depth first, as nested calls would).
@@ -52,12 +84,14 @@ class DispatchQueues:
         """Queue one event's connect deliveries, to run in the order given."""
         self.connects.extend(reversed(dispatches))
 
-    def add(self, dispatch: Dispatch) -> None:
-        """Queue a pipe or agent delivery."""
-        if dispatch.kind == "pipe":
-            self.lanes[dispatch.connection.index].queue.append(dispatch)
-        else:
-            self.agents.append(dispatch)
+    def add(self, dispatch: Dispatch, lane: PipeLane | None) -> None:
+        """Queue a delivery that is not a call: in ``lane``, its pipe's (the route
+        knows it), or with the independent ones."""
+        (self.agents if lane is None else lane.queue).append(dispatch)
+
+    def lane_of(self, dispatch: Dispatch) -> PipeLane:
+        """The lane of a pipe dispatch."""
+        return self.lanes[dispatch.connection.index]  # type: ignore[index]
 
     def pending(self) -> list[Dispatch]:
         """Every queued dispatch, by id."""
@@ -85,25 +119,26 @@ class DispatchQueues:
             heads = [d for d in heads if d.target not in self.busy_serial]
         return heads
 
-    def select(self, kind: str | None) -> Dispatch | None:
+    def select(self, kind: ConnectionKind | None) -> Dispatch | None:
         """The dispatch the next step of ``kind`` (None: any) would run, or None."""
-        if kind in (None, "connect") and self.connects:
+        delivery = None if kind is None else kind.delivery
+        if delivery in (None, _CALL) and self.connects:
             return self.connects[-1]
-        if kind == "connect":
+        if delivery is _CALL:
             return None
-        heads = self._pipe_heads() if kind != "agent" else []
+        heads = self._pipe_heads() if delivery is not _INDEPENDENT else []
         agents = self.agents
         if self.busy_serial and agents:
             # Rare (serial modules only): the plain draw below would need no filter.
             free = [d for d in agents if d.target not in self.busy_serial]
             if len(free) < len(agents):
-                return self._draw(heads, free, kind)
-        return self._draw(heads, agents, kind)
+                return self._draw(heads, free, delivery)
+        return self._draw(heads, agents, delivery)
 
-    def peek(self, kind: str | None) -> Dispatch | None:
+    def peek(self, kind: ConnectionKind | None) -> Dispatch | None:
         """What :meth:`select` would return now, leaving every state as it was: the
         seed's generator is rewound, so the run that follows is the same as without it."""
-        if kind in (None, "connect") and self.connects:
+        if (kind is None or kind.delivery is _CALL) and self.connects:
             return self.connects[-1]  # no draw: nothing to rewind
         rng_state, hint = self.rng.getstate(), self._agent_hint
         try:
@@ -112,8 +147,10 @@ class DispatchQueues:
             self.rng.setstate(rng_state)
             self._agent_hint = hint
 
-    def _draw(self, heads: list[Dispatch], agents: list[Dispatch], kind: str | None) -> Any:
-        if kind == "pipe" or not agents:
+    def _draw(
+        self, heads: list[Dispatch], agents: list[Dispatch], delivery: Delivery | None
+    ) -> Dispatch | None:
+        if delivery is _FIFO or not agents:
             return min(heads, key=lambda d: d.id) if heads else None
         # The seed's choice among the ready agent deliveries (and the pipe heads,
         # when any): one draw, without building the list of candidates.
@@ -125,36 +162,39 @@ class DispatchQueues:
             self._agent_hint = choice - len(heads)
         return chosen
 
-    def runnable_problem(self, dispatch: Dispatch) -> str | None:
-        """Why ``dispatch`` may not run now (None when it may)."""
-        if dispatch.state != "queued":
-            return f"dispatch #{dispatch.id} is {dispatch.state}"
-        if dispatch.kind != "connect" and dispatch.target in self.busy_serial:
-            return (
-                f"dispatch #{dispatch.id} waits: {dispatch.target} is a serial module "
-                "handling another delivery"
+    def blocked(self, dispatch: Dispatch) -> Blocked | None:
+        """Why ``dispatch`` may not start now (None when it may)."""
+        if dispatch.state is not _QUEUED:
+            return Blocked(f"dispatch #{dispatch.id} is {dispatch.state}")
+        delivery = dispatch.kind.delivery
+        if delivery is not _CALL and dispatch.target in self.busy_serial:
+            return Blocked(
+                f"#{dispatch.id} waits: {dispatch.target} is a serial module handling "
+                "another delivery"
             )
-        if dispatch.kind == "pipe":
-            lane = self.lanes[dispatch.connection.index]
-            if lane.queue[0] is not dispatch:
-                ahead = lane.queue[0].id
-                return f"pipe dispatch #{dispatch.id} waits behind #{ahead} (pipes are FIFO)"
+        if delivery is _FIFO:
+            lane = self.lane_of(dispatch)
+            head = lane.queue[0]
+            if head is not dispatch:
+                return Blocked(f"#{dispatch.id} waits behind #{head.id} (pipes are FIFO)", head)
             if lane.in_flight is not None:
-                return (
-                    f"pipe dispatch #{dispatch.id} waits for #{lane.in_flight.id} to finish "
-                    "(a pipe delivers one at a time)"
+                # One delivery of a pipe at a time: the next waits for the one in flight.
+                return Blocked(
+                    f"#{dispatch.id} waits behind #{lane.in_flight.id}, in flight",
+                    lane.in_flight,
                 )
         return None
 
     def remove(self, dispatch: Dispatch) -> None:
-        """Take ``dispatch`` (runnable, see runnable_problem) off its queue."""
-        if dispatch.kind == "connect":
+        """Take ``dispatch`` (runnable, see :meth:`blocked`) off its queue."""
+        delivery = dispatch.kind.delivery
+        if delivery is _CALL:
             if self.connects[-1] is dispatch:
                 self.connects.pop()
             else:
                 self.connects.remove(dispatch)
-        elif dispatch.kind == "pipe":
-            self.lanes[dispatch.connection.index].queue.popleft()
+        elif delivery is _FIFO:
+            self.lanes[dispatch.connection.index].queue.popleft()  # type: ignore[index]
         else:
             agents = self.agents
             position = self._agent_hint

@@ -4,28 +4,31 @@ from __future__ import annotations
 
 import traceback
 from collections import deque
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
 
 from pyrapide.runtime.notifications import NOTIFICATION_KINDS, Notification, SubscriberError
 
 Callback = Callable[[Notification], Any]
+N = TypeVar("N", bound=Notification)
 
 
 class Reporter:
     """Delivers notifications to subscribers in ``seq`` order.
 
     A notification is built only when some subscriber wants its kind: callers
-    pass the class and its fields to :meth:`publish`, which returns at once when
-    nobody listens. A notification published by a subscriber while it is being
-    called (say, it injects an event) is queued behind the current one, so every
-    subscriber sees the stream in the same order.
+    pass the class and its fields, by keyword, to :meth:`publish`, which returns
+    at once when nobody listens (a caller on a hot path first tests ``kind in
+    reporter.wanted``, which spares it even the call). A notification published
+    by a subscriber while it is being called (say, it injects an event) is queued
+    behind the current one, so every subscriber sees the stream in the same order.
     """
 
     __slots__ = ("_by_kind", "_delivering", "_queue", "_seq", "_subscriptions", "errors")
 
     def __init__(self) -> None:
         self._subscriptions: list[tuple[Callback, frozenset[type] | None]] = []
+        # Updated in place, so that ``wanted`` handed out earlier stays current.
         self._by_kind: dict[type, tuple[Callback, ...]] = {}
         self._queue: deque[Notification] = deque()
         self._delivering = False
@@ -52,12 +55,17 @@ class Reporter:
 
         return unsubscribe
 
+    @property
+    def wanted(self) -> Mapping[type, tuple[Callback, ...]]:
+        """The notification kinds somebody listens to (a live, read-only view)."""
+        return self._by_kind
+
     def wants(self, kind: type) -> bool:
         """True when some subscriber would receive a notification of ``kind``."""
         return kind in self._by_kind
 
-    def publish(self, kind: type[Notification], *fields: Any, keep: bool = False) -> Any:
-        """Build ``kind(seq, *fields)`` and deliver it, if anybody listens.
+    def publish(self, kind: type[N], /, *, keep: bool = False, **fields: Any) -> N | None:
+        """Build ``kind(seq=..., **fields)`` and deliver it, if anybody listens.
 
         Returns the notification, or None when nobody listened; with ``keep``
         it is built (and returned) even then, for a caller that stores it.
@@ -66,12 +74,16 @@ class Reporter:
             if not keep:
                 return None
             self._seq += 1
-            return kind(self._seq, *fields)
+            return kind(seq=self._seq, **fields)
         self._seq += 1
-        note = kind(self._seq, *fields)
+        note = kind(seq=self._seq, **fields)
+        self._deliver(note)
+        return note
+
+    def _deliver(self, note: Notification) -> None:
         self._queue.append(note)
         if self._delivering:
-            return note
+            return
         self._delivering = True
         try:
             while self._queue:
@@ -83,14 +95,13 @@ class Reporter:
                         self._drop(callback, exc)
         finally:
             self._delivering = False
-        return note
 
     def _drop(self, callback: Callback, exc: Exception) -> None:
         self._subscriptions = [s for s in self._subscriptions if s[0] is not callback]
         self._rebuild()
         text = "".join(traceback.format_exception(exc))
         self._seq += 1
-        note = SubscriberError(self._seq, callback, exc, text)
+        note = SubscriberError(seq=self._seq, callback=callback, error=exc, traceback=text)
         self.errors.append(note)
         if SubscriberError in self._by_kind:
             self._queue.append(note)
@@ -102,7 +113,8 @@ class Reporter:
                 # A kind's subclasses come too: asking for HandlerError gets GuardError.
                 if wanted is None or issubclass(kind, tuple(wanted)):
                     by_kind.setdefault(kind, []).append(callback)
-        self._by_kind = {kind: tuple(callbacks) for kind, callbacks in by_kind.items()}
+        self._by_kind.clear()
+        self._by_kind.update((kind, tuple(callbacks)) for kind, callbacks in by_kind.items())
 
 
 def _kind_classes(kinds: Iterable[type | str] | type | str) -> Iterable[type]:

@@ -1,4 +1,4 @@
-"""The scheduler: routes recorded events to dispatches and runs them one step at a time.
+"""The scheduler: turns routed matches into dispatches and runs them one step at a time.
 
 The model is Trio's run loop. The invariants it keeps, stated where they hold:
 
@@ -15,9 +15,16 @@ The model is Trio's run loop. The invariants it keeps, stated where they hold:
   is in no queue: the last of those deliveries to finish resumes it, within the
   same step, so "the emitter resumes only after its deliveries" holds by
   construction.
-* Quiescence: nothing queued, nothing ready, no sleeper and no task waiting on
-  a foreign (asyncio) future. Logical sleepers only wake when nothing else can
-  run: the clock then jumps to the earliest wake-up.
+* Every task that started and has not finished is in ``_live`` (in flight),
+  and its ``waiting`` says why it is not running; a sleeper is also in
+  ``_sleepers`` (its wake-up, a step of its own), a woken task in ``_ready``.
+* Quiescence: nothing queued and nothing in flight. Sleepers only wake when
+  nothing else can run, unless a wake-up is chosen: the clock then moves to
+  the earliest wake-up (a logical clock jumps; a real-time one is waited for).
+
+Collaborators come in through the constructor: the router (which connections
+match what), the handler table (which handlers a delivery runs), the queues,
+the clock, the reporter, and the constraint monitor if there is one.
 """
 
 from __future__ import annotations
@@ -27,95 +34,78 @@ import contextlib
 import functools
 import heapq
 import itertools
-import time
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pyrapide.runtime.dispatch import Dispatch
+from pyrapide.runtime.dispatch import Dispatch, DispatchState
 from pyrapide.runtime.notifications import (
     ConstraintViolated,
     DispatchFinished,
     DispatchQueued,
     DispatchStarted,
     EventRecorded,
-    GuardError,
     HandlerError,
     LimitReached,
+    TaskResumed,
 )
-from pyrapide.runtime.queues import DispatchQueues
-from pyrapide.runtime.reporting import Reporter
-from pyrapide.runtime.tasks import SUSPEND, WAIT, Sleep, Task
+from pyrapide.runtime.routing import Route, callable_name
+from pyrapide.runtime.tasks import SUSPEND, WAIT, InFlight, Sleep, Task, WaitReason
+from pyrapide.runtime.watchdog import HandlerTimeout
 
+# Module constants: an enum member read from its class costs a lookup on every use,
+# and the hot paths below use these on every delivery.
+_RUNNING, _READY, _SLEEPING = WaitReason.RUNNING, WaitReason.READY, WaitReason.SLEEPING
+_CONNECTS, _OUTSIDE, _HELD = WaitReason.CONNECTS, WaitReason.OUTSIDE, WaitReason.HELD
+_STARTED, _DONE = DispatchState.RUNNING, DispatchState.DONE
 
-class Route:
-    """One connection as the scheduler uses it: its live matcher and its target."""
-
-    __slots__ = (
-        "connection",
-        "guards",
-        "index",
-        "kind",
-        "matcher",
-        "names",
-        "source",
-        "target",
-        "target_name",
-    )
-
-    def __init__(self, connection: Any) -> None:
-        from pyrapide.patterns import BasicPattern
-
-        pattern = connection.pattern
-        self.connection = connection
-        self.kind: str = connection.kind
-        self.index: int = connection.index
-        # Routing reports guard errors as GuardError notifications (see _route).
-        self.matcher = pattern.matcher(warn_guard_errors=False)
-        # What an event must have for this route to be worth feeding it: one of
-        # ``names`` (None: any) and, for a basic pattern naming one, ``source``.
-        self.names: frozenset[str] | None = pattern.event_names()
-        source = pattern.source_matcher if isinstance(pattern, BasicPattern) else None
-        self.source: str | None = source if isinstance(source, str) else None
-        self.target = connection.target
-        self.target_name = (
-            connection.target
-            if isinstance(connection.target, str)
-            else _callable_name(connection.target)
-        )
-        # The guards in the pattern, whose failures routing reports (most routes: none).
-        self.guards: tuple[Any, ...] = guards_in(pattern)
+if TYPE_CHECKING:
+    from pyrapide.architecture import ConnectionKind
+    from pyrapide.constraints import ConstraintMonitor, ConstraintViolation
+    from pyrapide.core import Computation, Event
+    from pyrapide.patterns import PatternMatch
+    from pyrapide.runtime.clock import RunClock
+    from pyrapide.runtime.handlers import HandlerCall, HandlerTable
+    from pyrapide.runtime.queues import DispatchQueues, PipeLane
+    from pyrapide.runtime.reporting import Reporter
+    from pyrapide.runtime.routing import Router
 
 
 class Scheduler:
-    """Routing, queues, the coroutine driver and the logical clock of one System."""
+    """Dispatches, the coroutine driver and the limits of one System."""
 
     def __init__(
         self,
-        computation: Any,
-        connections: list[Any],
+        computation: Computation,
         *,
-        seed: int,
+        router: Router,
+        handlers: HandlerTable,
+        queues: DispatchQueues,
+        clock: RunClock,
+        reporter: Reporter,
+        constraints: ConstraintMonitor | None = None,
         max_events: int | None,
         max_connect_depth: int,
-        real_time: bool,
-        reporter: Reporter,
+        handler_timeout: float | None = None,
     ) -> None:
         self.computation = computation
         self.poset = computation.poset
+        self.router = router
+        self.handlers = handlers
+        self.queues = queues
+        self.clock = clock
         self.reporter = reporter
+        self.constraints = constraints
         self.max_events = max_events
         self.max_connect_depth = max_connect_depth
-        self.real_time = real_time
-        self.logical_now = 0.0
-        self._real_start: float | None = None
-        self.routes = [Route(connection) for connection in connections]
-        self._routes_by_kind: dict[tuple[str, str], tuple[Route, ...]] = {}
+        self.handler_timeout = handler_timeout
+        self._wanted = reporter.wanted  # live: the kinds somebody subscribed to
+        self._timestamp = clock.timestamp
+        self._route_cache = router.route_cache
+        self._log, self._log_shift = router.delivered, router.log_shift
+        self._lanes = queues.lanes
         self._dispatch_ids = itertools.count(1)
-        self.queues = DispatchQueues(
-            seed, (route.index for route in self.routes if route.kind == "pipe")
-        )
         self._ready: deque[Task] = deque()
         self._sleepers: list[tuple[float, int, Task]] = []
         self._sleep_order = itertools.count()
@@ -125,30 +115,22 @@ class Scheduler:
         self._suspended: list[Task] = []  # stopped at an emit by max_events
         # Components bound to ``@module(serial=True)`` -> deliveries in progress.
         self.serial_load: dict[str, int] = {}
+        # Invariant: ``current`` is the task inside ``send`` (None between steps);
+        # ``advances`` counts the times a task was entered, so that a watchdog
+        # reading both can tell one long stretch from many short ones.
         self.current: Task | None = None
-        # Set by the System: component name -> its handlers (see System._handlers_for).
-        self.handlers_for: Callable[[str, Any, Any], list[tuple[Callable[..., Any], Any]]] = (
-            lambda component, match, connection: []
-        )
-        self.observe_constraints: Callable[[Any], list[Any]] | None = None
+        self.advances = 0
+        self.overran = 0  # the ``advances`` a watchdog found over handler_timeout
         self.halted: str | None = None
         self.recorded_count = 0
-        self.errors: list[HandlerError] = []
-        self.violations: list[Any] = []
+        self.errors: list[HandlerError] = router.errors
+        self.violations: list[ConstraintViolation] = []
 
     # ----------------------------------------------------------------- time
-    def start_clock(self) -> None:
-        """Time 0 is now (what ``now`` counts from in real-time mode)."""
-        self._real_start = time.monotonic()
-
     @property
     def now(self) -> float:
-        """Logical time (or seconds since start, in real-time mode)."""
-        if self.real_time:
-            if self._real_start is None:
-                self.start_clock()
-            return time.monotonic() - self._real_start  # type: ignore[operator]
-        return self.logical_now
+        """The clock's time (logical, or seconds since start in real time)."""
+        return self.clock.now()
 
     # ----------------------------------------------------------- recording
     def record(
@@ -156,38 +138,48 @@ class Scheduler:
         name: str,
         payload: dict[str, Any],
         source: str,
-        extra_causes: Iterable[Any],
+        extra_causes: Iterable[Event],
         task: Task | None,
-    ) -> Any:
+    ) -> Event:
         """Record an event emitted by ``task`` (None: injected) and route it."""
-        causes: list[Any] = list(task.chain) if task is not None else []
+        if task is None:
+            causes: list[Event] = []
+        else:
+            causes = list(task.chain)
+            lane = task.lane
+            if lane is not None and not task.chained:  # a pipe run's first emit
+                for tip in lane.tips:
+                    if tip not in causes:
+                        causes.append(tip)
+                if lane.carried:
+                    causes.extend(tip for tip in lane.carried if tip not in causes)
         for cause in extra_causes:
             if cause not in causes:
                 causes.append(cause)
-        timestamp = time.time() if self.real_time else self.logical_now
         event = self.computation.new_event(
-            name, payload, source=source, caused_by=causes, timestamp=timestamp
+            name, payload, source=source, caused_by=causes, timestamp=self._timestamp()
         )
         if task is not None:
             task.emitted(event)
         self.recorded(event, tuple(causes), task)
         return event
 
-    def recorded(self, event: Any, causes: tuple[Any, ...], task: Task | None) -> None:
+    def recorded(self, event: Event, causes: tuple[Event, ...], task: Task | None) -> None:
         """Report, route and check a just-recorded event."""
-        self.reporter.publish(EventRecorded, event, causes)
+        if EventRecorded in self._wanted:
+            self.reporter.publish(EventRecorded, event=event, causes=causes)
         self._route(event, task)
-        if self.observe_constraints is not None:
-            self.report_violations(self.observe_constraints(event))
+        if self.constraints is not None:
+            self.report_violations(self.constraints.observe(event, self.computation))
         self.recorded_count += 1
         if self.max_events is not None and self.recorded_count >= self.max_events:
             self.halt("max_events", f"stopped after {self.recorded_count} events (max_events)")
 
-    def report_violations(self, violations: list[Any]) -> None:
+    def report_violations(self, violations: list[ConstraintViolation]) -> None:
         """Keep and report constraint violations."""
         for violation in violations:
             self.violations.append(violation)
-            self.reporter.publish(ConstraintViolated, violation)
+            self.reporter.publish(ConstraintViolated, violation=violation)
 
     def over_event_limit(self) -> bool:
         """True once the run may record no more events."""
@@ -199,6 +191,8 @@ class Scheduler:
         if self.halted is None or (self.halted == "max_events" and self.over_event_limit()):
             return
         self.halted = None
+        for task in self._suspended:
+            task.waiting = _READY
         self._ready.extend(self._suspended)
         self._suspended.clear()
 
@@ -206,79 +200,50 @@ class Scheduler:
         """Stop scheduling (a bound was hit) and report why, once."""
         if self.halted is None:
             self.halted = limit
-            self.reporter.publish(LimitReached, limit, message)
+            self.reporter.publish(LimitReached, limit=limit, message=message)
 
     # -------------------------------------------------------------- routing
-    def _routes_for(self, name: str, source: str) -> tuple[Route, ...]:
-        routes = tuple(
-            r
-            for r in self.routes
-            if (r.names is None or name in r.names) and (r.source is None or r.source == source)
-        )
-        self._routes_by_kind[(name, source)] = routes
-        return routes
-
-    def _route(self, event: Any, emitter: Task | None) -> None:
-        routes = self._routes_by_kind.get((event.name, event.source))
+    def _route(self, event: Event, emitter: Task | None) -> None:
+        router = self.router
+        connects: list[Dispatch] | None = None
+        # Every event is routed as it is recorded: the count so far is its position.
+        position = self.recorded_count
+        routes = self._route_cache.get((event.name, event.source))
         if routes is None:
-            routes = self._routes_for(event.name, event.source)
-        connects: list[Dispatch] = []
+            routes = router.routes_for(event)
         for route in routes:
-            guards = route.guards
-            failed = [guard.guard_error_count for guard in guards] if guards else None
-            for match in route.matcher.feed(event, self.poset):
-                dispatch = self._queue(route, match, emitter)
-                if dispatch is not None and dispatch.kind == "connect":
+            if route.guards:
+                matches = router.feed(route, event, self.poset)
+            else:
+                matches = route.matcher.feed(event, self.poset)
+            for match in matches:
+                dispatch = self._queue(route, match, emitter, position)
+                if dispatch is not None and route.calls:
+                    if connects is None:
+                        connects = []
                     connects.append(dispatch)
-            if failed is not None:
-                self.report_guard_errors(
-                    route.guards, failed, route.target_name, event, route.connection
-                )
-        self.queues.push_connects(connects)
+        if connects is not None:
+            self.queues.push_connects(connects)
 
-    def report_guard_errors(
-        self,
-        guards: tuple[Any, ...],
-        failed_before: list[int],
-        component: str,
-        event: Any,
-        connection: Any,
-    ) -> None:
-        """Report each of ``guards`` that raised since its error count was
-        ``failed_before``, while ``event`` was matched for ``component`` (the
-        target of ``connection``, or one of that target's handlers)."""
-        for guard, before in zip(guards, failed_before, strict=True):
-            new = guard.guard_error_count - before
-            if new <= 0:
-                continue
-            # guard_errors keeps the latest records (a bounded deque), newest last.
-            for _, error in list(guard.guard_errors)[-new:]:
-                # From the guard down: the matcher's frame that called it is left out.
-                tb = error.__traceback__
-                text = "".join(
-                    traceback.format_exception(type(error), error, tb.tb_next if tb else None)
-                )
-                note = self.reporter.publish(
-                    GuardError, component, event, None, error, text, connection, keep=True
-                )
-                self.errors.append(note)
-
-    def _queue(self, route: Route, match: Any, emitter: Task | None) -> Dispatch | None:
-        kind = route.kind
-        if kind == "connect":
+    def _queue(
+        self, route: Route, match: PatternMatch, emitter: Task | None, position: int
+    ) -> Dispatch | None:
+        if route.calls:
             depth = emitter.depth + 1 if emitter is not None else 1
             if depth > self.max_connect_depth:
+                last = match.events[-1]
+                self.router.refused.append((route.index, last))
                 self.reporter.publish(
                     LimitReached,
-                    "connect_depth",
-                    f"connect delivery of {match.events[-1].id} ({match.events[-1].name}) to "
+                    limit="connect_depth",
+                    message=f"connect delivery of {last.id} ({last.name}) to "
                     f"{route.target_name} not made: {depth} nested connect deliveries "
                     f"exceed max_connect_depth={self.max_connect_depth} (a synchronous cycle?)",
                 )
                 return None
             dispatch = Dispatch(
                 next(self._dispatch_ids),
-                kind,
+                route.kind,
                 match,
                 route.target_name,
                 route.connection,
@@ -289,21 +254,78 @@ class Scheduler:
                 emitter.outstanding += 1
         else:
             dispatch = Dispatch(
-                next(self._dispatch_ids), kind, match, route.target_name, route.connection
+                next(self._dispatch_ids), route.kind, match, route.target_name, route.connection
             )
-            self.queues.add(dispatch)
-        self.reporter.publish(DispatchQueued, dispatch)
+            self.queues.add(dispatch, route.lane)
+        # The delivery log (see Router.delivered): dispatch n is entry n - 1.
+        self._log.append(position << self._log_shift | route.index)
+        if DispatchQueued in self._wanted:
+            self.reporter.publish(DispatchQueued, dispatch=dispatch)
         return dispatch
 
-    # ------------------------------------------------------------ queues
+    # ------------------------------------------------------------ state
     def has_work(self) -> bool:
-        """True unless the system is quiescent."""
-        return bool(self.queues or self._ready or self._sleepers or self._foreign_waits)
+        """True unless the system is quiescent: something queued or in flight."""
+        return bool(self.queues or self._live or self._suspended)
+
+    @property
+    def in_flight_count(self) -> int:
+        """How many tasks started and have not finished."""
+        return len(self._live)
+
+    def in_flight(self) -> list[InFlight]:
+        """Every task that started and has not finished, in the order they started."""
+        waits = self._connect_waits()
+        return [self._describe(task, waits) for task in self._live]
+
+    def wakeups(self) -> list[InFlight]:
+        """The sleepers, by the time they wake at (then the order they fell asleep)."""
+        return [self._describe(task, {}) for _, _, task in sorted(self._sleepers)]
+
+    def _connect_waits(self) -> dict[Task, list[Dispatch]]:
+        """Task -> the connect deliveries it waits on (queued, or in flight), by id."""
+        waits: dict[Task, list[Dispatch]] = {}
+        for dispatch in (*self.queues.connects, *(t.dispatch for t in self._live)):
+            if dispatch is not None and dispatch.waiter is not None:
+                waits.setdefault(dispatch.waiter, []).append(dispatch)
+        return waits
+
+    def _describe(self, task: Task, waits: dict[Task, list[Dispatch]] | None = None) -> InFlight:
+        if waits is None:
+            waits = self._connect_waits()
+        waiting = task.waiting
+        return InFlight(
+            dispatch=task.dispatch,
+            component=task.component,
+            hook=task.hook,
+            reason=waiting,
+            # A sleeper, or one its wake-up readied: the time it woke at.
+            until=task.wake_at if waiting is _SLEEPING or waiting is _READY else None,
+            waits_on=tuple(sorted(waits.get(task, ()), key=lambda d: d.id))
+            if waiting is _CONNECTS
+            else (),
+        )
+
+    def task_of(self, dispatch_id: int) -> Task | None:
+        """The task in flight serving dispatch ``dispatch_id``, if there is one."""
+        for task in self._live:
+            if task.dispatch is not None and task.dispatch.id == dispatch_id:
+                return task
+        return None
+
+    def hook_task(self, component: str) -> Task | None:
+        """The start or finish hook of ``component`` in flight, if there is one."""
+        for task in self._live:
+            if task.dispatch is None and task.component == component:
+                return task
+        return None
 
     # ------------------------------------------------------------- stepping
-    def step(self, kind: str | None = None, dispatch: Dispatch | None = None) -> Any:
-        """Run one unit of work; return the Dispatch advanced, True for a hook,
-        or None when nothing could run."""
+    def step(
+        self, kind: ConnectionKind | None = None, dispatch: Dispatch | None = None
+    ) -> Dispatch | Task | None:
+        """Run one unit of work; return the Dispatch started, the Task resumed, or
+        None when nothing could run now."""
         if dispatch is None:
             dispatch = self.queues.select(kind)
         if dispatch is not None:
@@ -314,54 +336,81 @@ class Scheduler:
             return None
         return self.resume_next()
 
-    def resume_next(self) -> Any:
-        """Resume the next task woken by a wake-up (moving the logical clock if
-        only sleepers remain); return its Dispatch, True for a hook, or None."""
-        task = self._next_continuation()
-        if task is None:
-            return None
-        self.drive(task)
-        return task.dispatch if task.dispatch is not None else True
-
-    def _next_continuation(self) -> Task | None:
+    def resume_next(self) -> Task | None:
+        """Resume the next task woken by a wake-up (moving the clock to the earliest
+        wake-up if only sleepers remain and it is due); return it, or None."""
         if not self._ready and self._sleepers:
-            # Nothing else can run at this instant: time moves to the next wake-up.
             wake_at = self._sleepers[0][0]
-            self.logical_now = max(self.logical_now, wake_at)
+            if self.clock.seconds_until(wake_at) > 0:
+                return None  # real time: not yet
+            # Nothing else can run at this instant: time moves to the next wake-up.
+            self.clock.advance_to(wake_at)
             while self._sleepers and self._sleepers[0][0] <= wake_at:
-                self._ready.append(heapq.heappop(self._sleepers)[2])
-        return self._ready.popleft() if self._ready else None
+                task = heapq.heappop(self._sleepers)[2]
+                task.waiting = _READY
+                self._ready.append(task)
+        if not self._ready:
+            return None
+        return self._resume(self._ready.popleft())
+
+    def resume(self, task: Task) -> Task:
+        """Resume ``task``, a sleeper (its wake-up chosen: the clock moves to it) or a
+        woken task. Raises ValueError for a task that is neither, or a real-time
+        sleeper whose time has not come."""
+        if task.waiting is _SLEEPING:
+            wake_at = task.wake_at if task.wake_at is not None else self.clock.now()
+            wait = self.clock.seconds_until(wake_at)
+            if wait > 0:
+                raise ValueError(f"{task.label} wakes in {wait:.2f} s of real time, not before")
+            self._sleepers = [entry for entry in self._sleepers if entry[2] is not task]
+            heapq.heapify(self._sleepers)
+            self.clock.advance_to(wake_at)
+        elif task.waiting is _READY:
+            self._ready.remove(task)
+        else:
+            waits = self._describe(task).describe()
+            raise ValueError(f"{task.label} cannot be resumed now: it {waits}")
+        return self._resume(task)
+
+    def _resume(self, task: Task) -> Task:
+        if TaskResumed in self._wanted:
+            self.reporter.publish(TaskResumed, task=self._describe(task))
+        task.wake_at = None
+        self.drive(task)
+        return task
 
     def run_dispatch(self, dispatch: Dispatch) -> None:
         """Start ``dispatch``'s handlers and drive them until they finish or wait."""
-        dispatch.state = "running"
-        self.reporter.publish(DispatchStarted, dispatch)
-        causes = tuple(dispatch.match.events)
-        if dispatch.kind == "pipe":
-            lane = self.queues.lanes[dispatch.connection.index]
+        dispatch.state = _STARTED
+        if DispatchStarted in self._wanted:
+            self.reporter.publish(DispatchStarted, dispatch=dispatch)
+        causes = dispatch.match.events  # a tuple
+        task = Task(dispatch.target, dispatch, dispatch.depth)
+        lane = self._lanes.get(dispatch.connection.index) if self._lanes else None  # type: ignore[arg-type]
+        if lane is not None:
             lane.in_flight = dispatch
-            causes += tuple(tip for tip in lane.tips if tip not in causes)
+            task.lane = lane  # what it carries joins the causes of each run's first emit
         if dispatch.target in self.serial_load:
             self.serial_load[dispatch.target] += 1
             self.queues.busy_serial.add(dispatch.target)
-        task = Task(dispatch.target, dispatch, dispatch.depth)
         target = dispatch.connection.target
+        calls: list[HandlerCall]
         if isinstance(target, str):
-            calls = self.handlers_for(target, dispatch.match, dispatch.connection)
+            calls = self.handlers.calls_for(target, dispatch.match, dispatch.connection)
         else:
             calls = [(target, dispatch.match)]
         task.coro = self._deliver(task, calls, causes)
         self.drive(task)
 
-    def start_hook(self, component: str, hook: Callable[[], Any]) -> Task:
-        """Run a start/finish hook as a task (until it finishes or waits)."""
-        task = Task(component, None, 0)
+    def start_hook(self, component: str, hook: Callable[[], Any], name: str) -> Task:
+        """Run a start/finish hook (``name``) as a task, until it finishes or waits."""
+        task = Task(component, None, 0, name)
         task.coro = self._deliver(task, [(hook, None)], ())
         self.drive(task)
         return task
 
     async def _deliver(
-        self, task: Task, calls: list[tuple[Callable[..., Any], Any]], causes: tuple[Any, ...]
+        self, task: Task, calls: list[HandlerCall], causes: tuple[Event, ...]
     ) -> None:
         for handler, match in calls:
             task.start_run(causes)
@@ -371,17 +420,26 @@ class Scheduler:
                     await result
             except (Exception, asyncio.CancelledError) as exc:
                 self.handler_error(task, exc, match)
+            except HandlerTimeout as exc:
+                exc.name_handler(callable_name(handler), self.handler_timeout)
+                self.handler_error(task, exc, match)
 
-    def handler_error(self, task: Task, exc: BaseException, match: Any) -> None:
+    def handler_error(self, task: Task, exc: BaseException, match: PatternMatch | None) -> None:
         """Report an exception raised by a handler; the run goes on."""
         # Drop the scheduler's own frame: the user's code starts one level down.
         tb = exc.__traceback__.tb_next if exc.__traceback__ is not None else None
         text = "".join(traceback.format_exception(type(exc), exc, tb))
         event = match.events[-1] if match is not None else None
         note = self.reporter.publish(
-            HandlerError, task.component, event, task.dispatch, exc, text, keep=True
+            HandlerError,
+            keep=True,
+            component=task.component,
+            event=event,
+            dispatch=task.dispatch,
+            error=exc,
+            traceback=text,
         )
-        self.errors.append(note)
+        self.errors.append(note)  # type: ignore[arg-type]
 
     # -------------------------------------------------------------- driving
     def drive(self, task: Task) -> None:
@@ -394,6 +452,8 @@ class Scheduler:
     def _advance(self, task: Task, runnable: list[Task]) -> None:
         coro = task.coro
         assert coro is not None
+        task.waiting = _RUNNING
+        self.advances += 1
         self.current = task
         try:
             while True:
@@ -408,6 +468,7 @@ class Scheduler:
                 if task.outstanding:
                     # Its connect deliveries are not all finished: the last one resumes it.
                     task.deferred = yielded
+                    task.waiting = _CONNECTS
                     return
                 if yielded is WAIT or not self._park(task, yielded):
                     continue
@@ -417,29 +478,32 @@ class Scheduler:
         task.returned = True
         if task.outstanding == 0:
             self._finish(task, runnable)
+        else:
+            task.waiting = _CONNECTS
 
     def _park(self, task: Task, yielded: Any) -> bool:
         """Make ``task`` wait on what it yielded; False if it may go on at once."""
         if isinstance(yielded, Sleep):
-            if self.real_time:
-                loop = asyncio.get_running_loop()
-                self._foreign_waits += 1
-                loop.call_later(yielded.delay, self._foreign_done, task, None)
-            else:
-                wake_at = self.logical_now + yielded.delay
-                heapq.heappush(self._sleepers, (wake_at, next(self._sleep_order), task))
+            wake_at = self.clock.now() + yielded.delay
+            task.waiting = _SLEEPING
+            task.wake_at = wake_at
+            heapq.heappush(self._sleepers, (wake_at, next(self._sleep_order), task))
             return True
         if yielded is WAIT:
             return False
         if yielded is SUSPEND:
+            task.waiting = _HELD
             self._suspended.append(task)
             return True
         if yielded is None:  # a bare yield, as in asyncio.sleep(0): let others go first
+            task.waiting = _READY
+            task.wake_at = None
             self._ready.append(task)
             return True
         if getattr(yielded, "_asyncio_future_blocking", None) is not None:
             # An asyncio future: the task waits for it in real time.
             yielded._asyncio_future_blocking = False
+            task.waiting = _OUTSIDE
             self._foreign_waits += 1
             yielded.add_done_callback(functools.partial(self._foreign_done, task))
             return True
@@ -451,32 +515,51 @@ class Scheduler:
 
     def _foreign_done(self, task: Task, _future: Any) -> None:
         self._foreign_waits -= 1
+        if task not in self._live:
+            return  # the run was closed meanwhile
+        task.waiting = _READY
+        task.wake_at = None
         self._ready.append(task)
-        if self._wakeup is not None and not self._wakeup.done():
-            self._wakeup.set_result(None)
+        self.interrupt_wait()
 
     def _finish(self, task: Task, runnable: list[Task]) -> None:
         # Iterative: finishing a connect delivery may finish its emitter, and so on up.
         while True:
             self._live.pop(task, None)
+            tips = task.tips
+            if task.chained:  # its last run emitted: that run's chain is a tip too
+                if tips:
+                    task.end_run()
+                else:  # the usual case of end_run, inlined
+                    tips = task.tips = list(task.chain)
+                    task.chained = False
             dispatch = task.dispatch
             if dispatch is None:
                 return
-            dispatch.state = "done"
+            dispatch.state = _DONE
             load = self.serial_load.get(dispatch.target)
             if load is not None:
                 self.serial_load[dispatch.target] = load - 1
                 if load == 1:
                     self.queues.busy_serial.discard(dispatch.target)
-            if dispatch.kind == "pipe":
-                lane = self.queues.lanes[dispatch.connection.index]
+            lane = task.lane
+            if lane is not None:
                 lane.in_flight = None
-                if task.tips:
-                    lane.tips = tuple(task.tips)
-            self.reporter.publish(DispatchFinished, dispatch)
+                if tips:
+                    lane.tips, lane.carried = tuple(tips), None
+                else:
+                    self._carry(lane, dispatch)
+            if DispatchFinished in self._wanted:
+                self.reporter.publish(DispatchFinished, dispatch=dispatch)
             waiter = dispatch.waiter
             if waiter is None:
                 return
+            if tips:
+                chain = waiter.chain
+                if chain[0] is dispatch.event and len(chain) == 1:
+                    waiter.chain = tuple(tips)  # the usual case of _return_edges, inlined
+                else:
+                    self._return_edges(waiter, dispatch, tips)
             waiter.outstanding -= 1
             if waiter.outstanding:
                 return
@@ -487,18 +570,66 @@ class Scheduler:
                 return
             task = waiter
 
+    def _return_edges(self, waiter: Task, dispatch: Dispatch, tips: list[Event]) -> None:
+        """``dispatch``, a connect delivery ``waiter`` waited on, finished, its handler
+        runs ending at ``tips``: the waiter's next event follows them. What they
+        already follow is dropped from its chain, so that its causes stay a frontier,
+        not a growing list: the events ``dispatch`` delivered (every tip descends
+        from them, since a run's first emit is caused by what it was delivered), and
+        any other that is an ancestor of a tip."""
+        chain = waiter.chain
+        delivered = dispatch.match.events
+        is_ancestor = self.poset.is_ancestor
+        kept = tuple(
+            event
+            for event in chain
+            if event not in delivered
+            and not any(event is tip or is_ancestor(event, tip) for tip in tips)
+        )
+        waiter.chain = kept + tuple(tip for tip in tips if tip not in kept)
+
+    def _carry(self, lane: PipeLane, dispatch: Dispatch) -> None:
+        """``dispatch`` emitted nothing: the lane's next delivery follows what it was
+        delivered too. What a delivered event directly follows is dropped from what
+        the lane carries, and so is any of the last few carried events it follows at
+        all, so that a pipe fed by one chained source carries one event, not all."""
+        poset = self.poset
+        carried = lane.carried if lane.carried is not None else {}
+        for event in dispatch.match.events:
+            followed = poset.direct_causes(event)
+            if lane.tips:
+                lane.tips = tuple(tip for tip in lane.tips if tip not in followed)
+            for cause in followed:
+                carried.pop(cause, None)
+            for recent in list(itertools.islice(reversed(carried), 4)):
+                if poset.is_ancestor(recent, event):
+                    del carried[recent]
+            carried[event] = None
+        lane.carried = carried
+
     # ------------------------------------------------------------- waiting
     def has_ready(self) -> bool:
         """True when a step would run something now (a queued dispatch, a woken
-        task, or a logical sleeper the clock can jump to)."""
-        return bool(self._ready or self._sleepers) or self.queues.has_runnable()
+        task, or a sleeper whose time has come)."""
+        if self._ready or self.queues.has_runnable():
+            return True
+        return bool(self._sleepers) and self.clock.seconds_until(self._sleepers[0][0]) <= 0
 
     def waits_in_real_time(self) -> bool:
         """True when some task waits on asyncio or on the wall clock."""
-        return self._foreign_waits > 0
+        if self._foreign_waits > 0:
+            return True
+        return bool(self._sleepers) and self.clock.seconds_until(self._sleepers[0][0]) > 0
 
     async def wait_foreign(self, timeout: float | None) -> bool:
-        """Wait until a task waiting on asyncio is resumed; False on timeout."""
+        """Wait until a task waiting in real time can go on (an outside future is
+        done, or a real-time sleeper is due); False on timeout or interruption."""
+        if self._sleepers:
+            due_in = self.clock.seconds_until(self._sleepers[0][0])
+            if timeout is None or due_in < timeout:
+                timeout = due_in
+                if due_in <= 0:
+                    return True
         self._wakeup = asyncio.get_running_loop().create_future()
         try:
             if timeout is None:
@@ -506,10 +637,15 @@ class Scheduler:
             else:
                 await asyncio.wait_for(asyncio.shield(self._wakeup), timeout)
         except TimeoutError:
-            return False
+            return self.has_ready()
         finally:
             self._wakeup = None
-        return True
+        return self.has_ready()
+
+    def interrupt_wait(self) -> None:
+        """End a :meth:`wait_foreign` in progress (something can run, or a pause)."""
+        if self._wakeup is not None and not self._wakeup.done():
+            self._wakeup.set_result(None)
 
     def close_tasks(self) -> None:
         """Abandon every task that has not finished (the run is over)."""
@@ -523,24 +659,3 @@ class Scheduler:
         self._suspended.clear()
         self._ready.clear()
         self._sleepers.clear()
-
-
-def _callable_name(target: Any) -> str:
-    return (
-        getattr(target, "__qualname__", None) or getattr(target, "__name__", None) or repr(target)
-    )
-
-
-def guards_in(pattern: Any) -> tuple[Any, ...]:
-    """The guarded patterns (``.where``) anywhere in ``pattern``, whose errors the
-    runtime reports as GuardError notifications."""
-    from pyrapide.patterns.operators import GuardedPattern
-
-    found = []
-    stack = [pattern]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, GuardedPattern):
-            found.append(node)
-        stack.extend(node.children())
-    return tuple(found)

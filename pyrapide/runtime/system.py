@@ -8,22 +8,38 @@ import itertools
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from pyrapide.architecture import (
+    ArchitectureDescription,
+    ConnectionKind,
+    Delivery,
+    architecture_spec,
+    check_bindings,
+)
+from pyrapide.constraints import ConstraintMonitor, ConstraintViolation
 from pyrapide.core import Computation, Event
+from pyrapide.runtime.clock import LogicalClock, RealTimeClock, RunClock
 from pyrapide.runtime.context import CONTEXT_ATTR, EmitError, ModuleContext
 from pyrapide.runtime.dispatch import Dispatch
+from pyrapide.runtime.explain import RouteDecision, explain_routing
+from pyrapide.runtime.handlers import HandlerTable
 from pyrapide.runtime.modules import module_spec
-from pyrapide.runtime.notifications import Notification, StateChanged
-from pyrapide.runtime.queues import KINDS
+from pyrapide.runtime.notifications import HandlerError, Notification, StateChanged
+from pyrapide.runtime.queues import DispatchQueues
 from pyrapide.runtime.reporting import Reporter
-from pyrapide.runtime.scheduler import Scheduler, guards_in
+from pyrapide.runtime.routing import Router
+from pyrapide.runtime.running import STEPS_BETWEEN_YIELDS, RunOutcome, RunState, StopReason
+from pyrapide.runtime.scheduler import Scheduler
+from pyrapide.runtime.tasks import InFlight, Task
+from pyrapide.runtime.watchdog import DEFAULT_HANDLER_TIMEOUT, WATCHDOG
 from pyrapide.types import action_spec, interface_actions
 from pyrapide.types.payloads import check_payload
 
 DEFAULT_MAX_EVENTS = 1_000_000
 DEFAULT_MAX_CONNECT_DEPTH = 100
-# run_until_quiet hands control back to the asyncio loop after this many steps,
-# so that a user interface on the same loop keeps answering.
-STEPS_BETWEEN_YIELDS = 64
+WAKE = "wake"
+"""The step target that resumes the next task woken or asleep (see ``System.step``)."""
+
+StepTarget = str | int | ConnectionKind | Dispatch | None
 
 
 class System:
@@ -37,14 +53,18 @@ class System:
     when agents are ready too); the same architecture, seed and injections give
     the same computation. ``max_events`` bounds a run (an event storm stops
     there, reported as LimitReached); ``max_connect_depth`` bounds nested
-    connect deliveries (a synchronous cycle stops there). ``real_time=True``
-    makes ``ctx.sleep`` wait in wall time and stamps events with wall time.
+    connect deliveries (a synchronous cycle stops there); ``handler_timeout``
+    bounds, in seconds of wall time, how long a handler may run without handing
+    control back (None: no bound; see :mod:`pyrapide.runtime.watchdog`). ``clock``
+    is the time the system runs in: a :class:`LogicalClock` by default (sleeping
+    costs no wall time), or a :class:`RealTimeClock` (``real_time=True`` is the
+    same), which makes ``ctx.sleep`` wait in wall time and stamps events with it.
     ``allow_unbound=True`` lets components go without a module (deliveries to
     them run nothing), as PyRapide 0.3.0's Engine allows.
 
-    ``state`` is "idle" (not started), "running" (inside run_until_quiet),
-    "paused" (not running, work waiting), "quiet" (nothing left to do) or
-    "stopped".
+    ``state`` is a RunState: "idle" (not started), "running" (inside its run
+    loop), "paused" (not running, work waiting), "quiet" (nothing pending and
+    nothing in flight) or "stopped".
     """
 
     def __init__(
@@ -55,20 +75,27 @@ class System:
         seed: int = 0,
         max_events: int | None = DEFAULT_MAX_EVENTS,
         max_connect_depth: int = DEFAULT_MAX_CONNECT_DEPTH,
+        handler_timeout: float | None = DEFAULT_HANDLER_TIMEOUT,
+        clock: RunClock | None = None,
         real_time: bool = False,
         allow_unbound: bool = False,
     ) -> None:
-        from pyrapide.architecture import architecture_spec
-        from pyrapide.architecture.binding import check_bindings
-
         arch_cls = architecture if isinstance(architecture, type) else type(architecture)
         check_bindings(arch_cls, modules, partial=allow_unbound)
+        if handler_timeout is not None and not handler_timeout > 0:
+            raise ValueError(
+                f"handler_timeout must be a positive number of seconds or None, "
+                f"got {handler_timeout!r}"
+            )
         self.architecture = arch_cls
         self._spec = architecture_spec(arch_cls)
         self.bindings: dict[str, Any] = dict(modules)
         self._max_events = max_events
         self.max_connect_depth = max_connect_depth
-        self.real_time = real_time
+        self._handler_timeout = handler_timeout
+        if clock is None:
+            clock = RealTimeClock() if real_time else LogicalClock()
+        self.clock: RunClock = clock
         self._reporter = Reporter()
         self._alphabet: dict[str, str] = {}
         for component, iface in self._spec.components.items():
@@ -76,31 +103,38 @@ class System:
                 self._alphabet.setdefault(event_name, component)
         self._reset(seed)
 
+    @property
+    def real_time(self) -> bool:
+        """True when the system runs on the wall clock."""
+        return isinstance(self.clock, RealTimeClock)
+
     def _reset(self, seed: int) -> None:
         self.seed = seed
         self.computation = Computation()
+        self.clock.start()
+        pipes = (c.index for c in self._spec.connections if c.kind.delivery is Delivery.FIFO)
+        queues = DispatchQueues(seed, pipes)  # type: ignore[arg-type]
+        router = Router(self._spec.connections, self._reporter, errors=[], lanes=queues.lanes)
+        self._handlers = HandlerTable(self.computation, router)
+        self._monitor = self._constraint_monitor()
         self.scheduler = Scheduler(
             self.computation,
-            list(self._spec.connections),
-            seed=seed,
+            router=router,
+            handlers=self._handlers,
+            queues=queues,
+            clock=self.clock,
+            reporter=self._reporter,
+            constraints=self._monitor,
             max_events=self._max_events,
             max_connect_depth=self.max_connect_depth,
-            real_time=self.real_time,
-            reporter=self._reporter,
+            handler_timeout=self._handler_timeout,
         )
-        self.scheduler.handlers_for = self._handlers_for
-        self._monitor = self._constraint_monitor()
-        if self._monitor is not None:
-            self.scheduler.observe_constraints = self._observe
         self.modules: dict[str, Any] = {}
-        self._handlers: dict[str, list[tuple[Callable[..., Any], Any, frozenset[str] | None]]] = {}
-        # (component, connection index) -> its handlers, each flagged when its
-        # pattern is the connection's own (then the delivered match is its match).
-        self._plans: dict[tuple[str, int], list[tuple[Any, ...]]] = {}
         self._pause_requested = False
         self._resumed: asyncio.Event | None = None
-        self._deadline: float | None = None
-        self.state = "idle"
+        self.steps = 0
+        """Steps taken since the start: dispatches started and tasks resumed."""
+        self.state = RunState.IDLE
 
     # ---------------------------------------------------------- read-outs
     @property
@@ -114,23 +148,37 @@ class System:
         self._max_events = self.scheduler.max_events = value
 
     @property
-    def description(self) -> Any:
+    def handler_timeout(self) -> float | None:
+        """Seconds of wall time a handler may run without handing control back (None:
+        no bound); a handler over it is stopped and reported as a HandlerError."""
+        return self._handler_timeout
+
+    @handler_timeout.setter
+    def handler_timeout(self, value: float | None) -> None:
+        if value is not None and not value > 0:
+            raise ValueError(
+                f"handler_timeout must be a positive number of seconds or None, got {value!r}"
+            )
+        self._handler_timeout = self.scheduler.handler_timeout = value
+
+    @property
+    def description(self) -> ArchitectureDescription:
         """Components and connections, for graph views (``MySystem.describe()``)."""
         return self._spec.description
 
     @property
-    def errors(self) -> list[Any]:
+    def errors(self) -> list[HandlerError]:
         """HandlerError notifications for every handler that raised, in order."""
         return self.scheduler.errors
 
     @property
-    def violations(self) -> list[Any]:
+    def violations(self) -> list[ConstraintViolation]:
         """Constraint violations found so far, in order."""
         return self.scheduler.violations
 
     @property
     def now(self) -> float:
-        """The logical time."""
+        """The system's time (logical unless its clock is another)."""
         return self.scheduler.now
 
     def subscribe(
@@ -140,17 +188,57 @@ class System:
 
         ``kinds`` limits it to some notification classes (or their names). A
         callback runs synchronously inside the scheduler: it may call
-        ``pause()``, ``inject()`` or ``pending()``, but not ``step()``. One that
-        raises is unsubscribed and reported as SubscriberError. Returns a
-        function that unsubscribes.
+        ``pause()``, ``inject()``, ``pending()`` or ``in_flight()``, but not
+        ``step()``. One that raises is unsubscribed and reported as
+        SubscriberError. Returns a function that unsubscribes.
         """
         return self._reporter.subscribe(callback, kinds)
 
     def pending(self) -> list[Dispatch]:
-        """The queued dispatches, by id (pipe deliveries behind another included)."""
+        """The queued dispatches, by id (pipe deliveries behind another included:
+        ``blocked(dispatch)`` says why such a one may not start)."""
         return self.scheduler.queues.pending()
 
-    def next_dispatch(self, kind: str | None = None) -> Dispatch | None:
+    def blocked(self, dispatch: Dispatch) -> str | None:
+        """Why the queued ``dispatch`` may not start now, in words (None: it may):
+        "#3 waits behind #2, in flight: asleep until t=2", ..."""
+        blocked = self.scheduler.queues.blocked(dispatch)
+        if blocked is None:
+            return None
+        behind = blocked.behind
+        task = self.scheduler.task_of(behind.id) if behind is not None else None
+        if task is not None:
+            return f"{blocked.reason}: {self.scheduler._describe(task).describe()}"
+        return blocked.reason
+
+    def in_flight(self) -> list[InFlight]:
+        """Every task that started and has not finished, with the dispatch it serves
+        and why it waits (asleep until a time, on its connect deliveries, on an
+        outside future, woken, held by a bound, or running), in the order they started."""
+        return self.scheduler.in_flight()
+
+    @property
+    def in_flight_count(self) -> int:
+        """How many tasks are in flight (``len(in_flight())``, without describing them)."""
+        return self.scheduler.in_flight_count
+
+    def wakeups(self) -> list[InFlight]:
+        """The tasks asleep on ``ctx.sleep``, earliest wake-up first: each one's
+        wake-up is a step (``step("wake")`` takes the next, ``step(12)`` that of #12)."""
+        return self.scheduler.wakeups()
+
+    def why_not(self, event: Event | str) -> list[RouteDecision]:
+        """What each connection decided for ``event`` (an Event or its id): its name
+        or source did not match, its fields did not, its guard returned false or
+        raised, its composite pattern waits for a part, or it delivered the event
+        (the dispatch ids). One RouteDecision per connection, in declaration order.
+        Raises KeyError for an event not in the computation."""
+        found = self.computation.get(event.id if isinstance(event, Event) else event)
+        if found is None:
+            raise KeyError(event)
+        return explain_routing(self.scheduler, found)
+
+    def next_dispatch(self, kind: str | ConnectionKind | None = None) -> Dispatch | None:
         """The queued dispatch ``step(kind)`` would run now, or None, changing nothing.
 
         Peeking draws nothing from the seed, so a run is the same with or without it,
@@ -160,24 +248,22 @@ class System:
         hooks have not run, so deliveries they will cause are not yet counted. Raises
         ValueError for an unknown kind.
         """
-        if kind is not None and kind not in KINDS:
-            raise ValueError(
-                f"next_dispatch(): unknown kind {kind!r}; use one of {', '.join(KINDS)}"
-            )
-        return self.scheduler.queues.peek(kind)
+        return self.scheduler.queues.peek(_kind(kind, "next_dispatch()"))
 
     # ----------------------------------------------------------- lifecycle
     async def start(self) -> None:
         """Build the modules and run their ``start`` hooks (each until it ends or
         waits on a delivery). Raises RuntimeError if already started."""
-        if self.state != "idle":
+        if self.state is not RunState.IDLE:
             raise RuntimeError(f"start(): the system is already {self.state}")
         for component, iface in self._spec.components.items():
             bound = self.bindings.get(component)
             if bound is None:
                 continue
             instance = bound() if isinstance(bound, type) else bound
-            context = ModuleContext(self, component, instance, iface, interface_actions(iface))
+            context = ModuleContext(
+                self, self.scheduler, component, instance, iface, interface_actions(iface)
+            )
             try:
                 setattr(instance, CONTEXT_ATTR, context)
             except AttributeError:
@@ -188,39 +274,39 @@ class System:
             self.modules[component] = instance
             if module_spec(type(instance)).serial:
                 self.scheduler.serial_load[component] = 0
-            self._handlers[component] = [
-                (getattr(instance, spec.method_name), spec.pattern, spec.pattern.event_names())
-                for spec in module_spec(type(instance)).handlers
-            ]
-        self._set_state("running")
-        self.scheduler.start_clock()
-        for component, instance in self.modules.items():
-            hook = getattr(instance, "start", None)
-            if callable(hook):
-                self.scheduler.start_hook(component, hook)
-        self._set_state("paused" if self.scheduler.has_work() else "quiet")
+            self._handlers.add_module(component, instance)
+        self._set_state(RunState.RUNNING)
+        self.clock.start()
+        with WATCHDOG.watching(self.scheduler):
+            for component, instance in self.modules.items():
+                hook = getattr(instance, "start", None)
+                if callable(hook):
+                    self.scheduler.start_hook(component, hook, "start")
+        self._set_state(RunState.PAUSED if self.scheduler.has_work() else RunState.QUIET)
 
     async def stop(self) -> None:
         """Run the ``finish`` hooks (and the connect deliveries they wait on), then
         abandon whatever is still pending. The computation stays readable."""
-        if self.state == "stopped":
+        if self.state is RunState.STOPPED:
             return
-        if self.state == "idle":
-            self._set_state("stopped")
+        if self.state is RunState.IDLE:
+            self._set_state(RunState.STOPPED)
             return
         scheduler = self.scheduler
-        for component, instance in self.modules.items():
-            hook = getattr(instance, "finish", None)
-            if callable(hook):
-                task = scheduler.start_hook(component, hook)
-                while not task.returned or task.outstanding:
-                    if scheduler.step("connect") is None and scheduler.resume_next() is None:
-                        break
+        with WATCHDOG.watching(scheduler):
+            for component, instance in self.modules.items():
+                hook = getattr(instance, "finish", None)
+                if callable(hook):
+                    task = scheduler.start_hook(component, hook, "finish")
+                    while not task.returned or task.outstanding:
+                        stepped = scheduler.step(ConnectionKind.CONNECT)
+                        if stepped is None and scheduler.resume_next() is None:
+                            break
         scheduler.close_tasks()
         if self._monitor is not None:
             # Conditions on the whole run (an unmet must_match) are decided now.
             scheduler.report_violations(self._monitor.finish())
-        self._set_state("stopped")
+        self._set_state(RunState.STOPPED)
 
     async def run(
         self,
@@ -238,38 +324,39 @@ class System:
         if max_events is not None:
             self.max_events = max_events
         loop = asyncio.get_running_loop()
-        self._deadline = None if timeout is None else loop.time() + timeout
+        deadline = None if timeout is None else loop.time() + timeout
         try:
-            if self.state == "idle":
+            if self.state is RunState.IDLE:
                 await self.start()
             while True:
-                await self.run_until_quiet()
-                if self.state != "paused" or self.scheduler.halted is not None:
+                remaining = None if deadline is None else max(0.0, deadline - loop.time())
+                outcome = await self.run_until_quiet(timeout=remaining)
+                if outcome.stopped is not StopReason.PAUSED:
                     break
-                if self._pause_requested:
-                    await self._wait_for_resume()
+                await self._wait_for_resume()
         finally:
-            self._deadline = None
             await self.stop()
         if raise_errors and self.errors:
             exceptions = [note.error for note in self.errors]
             if len(exceptions) == 1:
                 raise exceptions[0]
-            raise ExceptionGroup(f"{len(exceptions)} handlers raised", exceptions)
+            raise ExceptionGroup(f"{len(exceptions)} handlers raised", exceptions)  # type: ignore[type-var]
         return self.computation
 
     def reset(self, seed: int | None = None) -> None:
         """Forget the run: new computation, new module instances at the next
         ``start``, the same subscribers. ``seed`` replaces the seed if given."""
-        if self.state not in ("idle", "stopped"):
+        if self.state not in (RunState.IDLE, RunState.STOPPED):
             self.scheduler.close_tasks()
         self._reset(self.seed if seed is None else seed)
-        self._reporter.publish(StateChanged, "idle")
+        self._reporter.publish(StateChanged, state=RunState.IDLE)
 
     # ------------------------------------------------------- stepping
     def pause(self) -> None:
-        """Stop ``run_until_quiet`` after the step in progress (safe from a subscriber)."""
+        """Stop the run loop after the step in progress, or its wait for real-time
+        work (safe from a subscriber: that is how a breakpoint pauses)."""
         self._pause_requested = True
+        self.scheduler.interrupt_wait()
 
     def resume(self) -> None:
         """Clear a pause; a ``run()`` waiting on it goes on. (A caller driving the
@@ -278,70 +365,133 @@ class System:
         if self._resumed is not None:
             self._resumed.set()
 
-    async def step(self, kind: str | int | Dispatch | None = None) -> Dispatch | None:
-        """Run exactly one pending dispatch and return it (None: nothing to run).
+    async def step(self, target: StepTarget = None) -> Dispatch | None:
+        """Take exactly one step and return the dispatch it advanced (None: nothing
+        to run, or a hook was resumed).
 
-        ``kind`` picks which: None takes the one the scheduler would run next;
-        "connect", "pipe" or "agent" the next of that kind; a dispatch id (12 or
-        "#12") or Dispatch, that one. One step runs the dispatch's handlers until they end
-        or wait: a handler that emits through a ``connect`` stops there, and the
-        connect delivery becomes a pending dispatch of its own, which the next
+        ``target`` picks which: None takes what the scheduler would run next (a
+        queued dispatch first; with none, a task woken by ``ctx.sleep`` or asyncio,
+        moving the clock to the earliest wake-up); "connect", "pipe" or "agent" the
+        next queued dispatch of that kind; "wake" the next woken or sleeping task
+        (moving the clock to it, even with dispatches queued); a dispatch id (12
+        or "#12") or Dispatch, that one: a queued dispatch starts, one in flight
+        whose task is asleep or woken is resumed. One step runs handlers until they
+        end or wait: a handler that emits through a ``connect`` stops there, and
+        the connect delivery becomes a pending dispatch of its own, which the next
         step may run; when the last delivery an emitter waits for finishes, the
-        emitter continues within that same step. With no dispatch queued, a
-        step resumes a task woken by ``ctx.sleep`` (moving the clock) or asyncio,
-        and returns its dispatch. Raises ValueError for an unknown kind or id,
-        or a pipe delivery that must wait for an earlier one.
+        emitter continues within that same step. Raises ValueError for an unknown
+        kind or id, a pipe delivery that must wait for an earlier one, or a task in
+        flight that is not waiting to be resumed (say, waiting on its connects).
         """
-        if self.scheduler.current is not None:
+        scheduler = self.scheduler
+        if scheduler.current is not None:
             raise RuntimeError("step() cannot be called from inside a handler or subscriber")
-        if self.state == "idle":
+        if self.state is RunState.IDLE:
             await self.start()
-        chosen = None
-        if isinstance(kind, str) and kind.startswith("#") and kind[1:].isdigit():
-            kind = int(kind[1:])  # "#12", as dispatches are shown
-        if isinstance(kind, (int, Dispatch)) and not isinstance(kind, bool):
-            chosen = self._find_pending(kind)
-            kind = None
-        elif kind is not None and kind not in KINDS:
-            raise ValueError(f"step(): unknown kind {kind!r}; use one of {', '.join(KINDS)}")
-        advanced = self.scheduler.step(kind, chosen)
+        self._refuse_if_stopped("step()")
+        with WATCHDOG.watching(scheduler):
+            advanced = self._step(target)
+        if advanced is not None:
+            self.steps += 1
         self._settle()
-        return advanced if isinstance(advanced, Dispatch) else None
+        if isinstance(advanced, Task):
+            return advanced.dispatch
+        return advanced
 
-    async def run_until_quiet(self) -> None:
-        """Run steps until the system is quiescent, ``pause()`` is called, or a
-        bound is hit. Yields to the asyncio loop every few steps."""
-        if self.state == "idle":
+    def _step(self, target: StepTarget) -> Dispatch | Task | None:
+        scheduler = self.scheduler
+        if isinstance(target, str) and target.startswith("#") and target[1:].isdigit():
+            target = int(target[1:])  # "#12", as dispatches are shown
+        if target == WAKE:
+            task = scheduler.resume_next()
+            if task is None and scheduler._sleepers:
+                task = scheduler.resume(scheduler._sleepers[0][2])
+            return task
+        if isinstance(target, (int, Dispatch)) and not isinstance(target, bool):
+            wanted = target.id if isinstance(target, Dispatch) else target
+            in_flight = scheduler.task_of(wanted)
+            if in_flight is not None:
+                return self._resume(in_flight, f"step(#{wanted})")
+            return scheduler.step(None, self._find_pending(wanted))
+        return scheduler.step(_kind(target, "step()"))  # type: ignore[arg-type]
+
+    def _resume(self, task: Task, where: str) -> Task:
+        try:
+            return self.scheduler.resume(task)
+        except ValueError as error:
+            raise ValueError(f"{where}: {error}") from None
+
+    async def run_until_quiet(
+        self, max_steps: int | None = None, *, timeout: float | None = None
+    ) -> RunOutcome:
+        """The run loop: take steps until the system is quiet, ``pause()`` is called,
+        ``max_steps`` steps were taken, ``timeout`` seconds of wall time passed, or a
+        bound of the system stops it; return how many steps it took and why it stopped.
+
+        It hands the asyncio loop back every few steps, so that a user interface on
+        the same loop keeps answering; when only work in real time remains (an
+        outside future, a real-time sleeper), it waits for it without polling (or
+        until ``pause()`` or the timeout). A timeout is reported as LimitReached
+        "timeout", as ``run(timeout=)`` does.
+        """
+        if self.state is RunState.IDLE:
             await self.start()
-        if self.state == "stopped":
+        if self.state is RunState.STOPPED:
             raise RuntimeError("run_until_quiet(): the system is stopped")
         scheduler = self.scheduler
         if scheduler.current is not None:
             raise RuntimeError("run_until_quiet() cannot be called from inside a handler")
-        if self._deadline is None or asyncio.get_running_loop().time() < self._deadline:
+        loop = asyncio.get_running_loop()
+        deadline = None if timeout is None else loop.time() + timeout
+        if deadline is None or loop.time() < deadline:
             scheduler.lift_halt()
         self._pause_requested = False
-        self._set_state("running")
-        loop = asyncio.get_running_loop()
+        self._set_state(RunState.RUNNING)
+        with WATCHDOG.watching(scheduler):
+            outcome = await self._loop(max_steps, deadline, loop)
+        self._set_state(RunState.PAUSED if scheduler.has_work() else RunState.QUIET)
+        return outcome
+
+    async def _loop(
+        self, max_steps: int | None, deadline: float | None, loop: asyncio.AbstractEventLoop
+    ) -> RunOutcome:
+        # Invariant: each turn takes one step, or waits for real-time work, or returns.
+        # ``self.steps`` is brought up to date before each ``await`` and at the end, so
+        # a front end, which can only look while the loop awaits, sees the run progress.
+        scheduler = self.scheduler
+        counted = self.steps
         steps = 0
-        while not self._pause_requested and scheduler.halted is None:
-            if scheduler.step() is not None:
+        while True:
+            if self._pause_requested:
+                stopped = StopReason.PAUSED
+            elif scheduler.halted is not None:
+                timed_out = scheduler.halted == "timeout"
+                stopped = StopReason.TIMEOUT if timed_out else StopReason.LIMIT
+            elif max_steps is not None and steps >= max_steps:
+                stopped = StopReason.BUDGET if scheduler.has_work() else StopReason.QUIET
+            elif scheduler.step() is not None:
                 steps += 1
                 if steps % STEPS_BETWEEN_YIELDS == 0:
+                    self.steps = counted + steps
                     await asyncio.sleep(0)
-                    self._check_deadline(loop)
+                    self._check_deadline(loop, deadline)
                 continue
-            if not scheduler.waits_in_real_time():
-                break  # quiescent (or only deliveries a bound holds back remain)
-            # Only tasks waiting on asyncio (real time) can go on: wait for one.
-            remaining = None if self._deadline is None else self._deadline - loop.time()
-            if not await scheduler.wait_foreign(remaining):
-                self._check_deadline(loop)
-        self._set_state("paused" if scheduler.has_work() else "quiet")
+            elif not scheduler.waits_in_real_time():
+                stopped = StopReason.STALLED if scheduler.has_work() else StopReason.QUIET
+            else:
+                # Only tasks waiting in real time can go on: wait for one (or a pause).
+                self.steps = counted + steps
+                remaining = None if deadline is None else deadline - loop.time()
+                timed_out = remaining is not None and remaining <= 0
+                if timed_out or not await scheduler.wait_foreign(remaining):
+                    self._check_deadline(loop, deadline)
+                continue
+            self.steps = counted + steps
+            return RunOutcome(steps, stopped)
 
     async def wait_for_wakeup(self, timeout: float | None = None) -> bool:
         """When only tasks waiting in real time remain (on asyncio, or ``ctx.sleep``
-        with ``real_time``), wait until one can go on, so that a caller stepping
+        with a real-time clock), wait until one can go on, so that a caller stepping
         the system need not poll. Returns True when a task is ready to step,
         False at once if none waits, or after ``timeout`` seconds."""
         scheduler = self.scheduler
@@ -416,97 +566,32 @@ class System:
         return events
 
     # ------------------------------------------------------------ internals
-    def _handlers_for(self, component: str, match: Any, connection: Any) -> list[tuple[Any, Any]]:
-        """The handlers of ``component`` that a delivery of ``match`` through
-        ``connection`` runs, each with its own match among the delivered events
-        (the last one its pattern completes)."""
-        plan = self._plans.get((component, connection.index))
-        if plan is None:
-            plan = self._plans[(component, connection.index)] = self._plan(component, connection)
-        calls = []
-        events = match.events
-        poset = self.computation.poset
-        for method, pattern, names, same_pattern, one_event_matcher, guards in plan:
-            if same_pattern:
-                calls.append((method, match))  # the same pattern finds the same match
-                continue
-            if names is not None and not any(e.name in names for e in events):
-                continue
-            failed = [guard.guard_error_count for guard in guards] if guards else None
-            if one_event_matcher is not None and len(events) == 1:
-                found = one_event_matcher.feed(events[0], poset)
-                own = found[-1] if found else None
-            else:
-                own = self._match_among(pattern, events)
-            if failed is not None:
-                self.scheduler.report_guard_errors(
-                    guards, failed, component, events[-1], connection
-                )
-            if own is not None:
-                calls.append((method, own))
-        return calls
-
-    def _plan(self, component: str, connection: Any) -> list[tuple[Any, ...]]:
-        # A handler whose pattern is the connection's gets the delivered match as is
-        # (its guards, if any, were judged and reported when the event was routed).
-        # One whose pattern is a single basic pattern keeps a matcher for this
-        # connection: a connection delivers a one-event match of an event once, so
-        # each event reaches that matcher at most once, as a matcher expects.
-        return [
-            (
-                method,
-                pattern,
-                names,
-                pattern == connection.pattern,
-                None if pattern.children() else pattern.matcher(warn_guard_errors=False),
-                guards_in(pattern),
-            )
-            for method, pattern, names in self._handlers.get(component, ())
-        ]
-
-    def _match_among(self, pattern: Any, events: tuple[Event, ...]) -> Any:
-        matcher = pattern.matcher(warn_guard_errors=False)  # errors reported as GuardError
-        found = None
-        poset = self.computation.poset
-        ordered = events if len(events) == 1 else sorted(events, key=poset.seq)
-        for event in ordered:
-            matches = matcher.feed(event, poset)
-            if matches:
-                found = matches[-1]
-        return found
-
-    def _constraint_monitor(self) -> Any:
+    def _constraint_monitor(self) -> ConstraintMonitor | None:
         constraints = self._spec.constraints
         if not constraints:
             return None
-        from pyrapide.constraints import ConstraintMonitor
-
         monitor = ConstraintMonitor()
         for item in constraints:
             monitor.add_constraint(item)
         return monitor
 
-    def _observe(self, event: Event) -> list[Any]:
-        return self._monitor.observe(event, self.computation)
-
-    def _find_pending(self, ref: int | Dispatch) -> Dispatch:
-        wanted = ref.id if isinstance(ref, Dispatch) else ref
+    def _find_pending(self, wanted: int) -> Dispatch:
         queues = self.scheduler.queues
         for dispatch in queues.pending():
             if dispatch.id == wanted:
-                problem = queues.runnable_problem(dispatch)
-                if problem:
-                    raise ValueError(f"step(#{wanted}): {problem}")
+                blocked = self.blocked(dispatch)
+                if blocked:
+                    raise ValueError(f"step(#{wanted}): {blocked}")
                 return dispatch
         ids = ", ".join(f"#{d.id}" for d in itertools.islice(queues.pending(), 20))
         raise ValueError(f"step(#{wanted}): no such pending dispatch (pending: {ids or 'none'})")
 
     def _refuse_if_stopped(self, what: str) -> None:
-        if self.state == "stopped":
+        if self.state is RunState.STOPPED:
             raise RuntimeError(f"{what}: the system is stopped (reset() starts it over)")
 
-    def _check_deadline(self, loop: asyncio.AbstractEventLoop) -> None:
-        if self._deadline is not None and loop.time() >= self._deadline:
+    def _check_deadline(self, loop: asyncio.AbstractEventLoop, deadline: float | None) -> None:
+        if deadline is not None and loop.time() >= deadline:
             self.scheduler.halt("timeout", "run stopped: timeout reached with work still pending")
 
     async def _wait_for_resume(self) -> None:
@@ -518,15 +603,26 @@ class System:
 
     def _settle(self) -> None:
         """Set the state after a step, an injection or the end of a run loop."""
-        if self.state in ("idle", "stopped", "running"):
+        if self.state in (RunState.IDLE, RunState.STOPPED, RunState.RUNNING):
             return
-        self._set_state("paused" if self.scheduler.has_work() else "quiet")
+        self._set_state(RunState.PAUSED if self.scheduler.has_work() else RunState.QUIET)
 
-    def _set_state(self, state: str) -> None:
-        if state != self.state:
+    def _set_state(self, state: RunState) -> None:
+        if state is not self.state:
             self.state = state
-            self._reporter.publish(StateChanged, state)
+            self._reporter.publish(StateChanged, state=state)
 
     def __repr__(self) -> str:
         return f"<System {self.architecture.__qualname__} {self.state} seed={self.seed}>"
+
+
+def _kind(kind: str | ConnectionKind | None, where: str) -> ConnectionKind | None:
+    """``kind`` as a ConnectionKind (None stays None); ValueError naming the kinds."""
+    if kind is None or isinstance(kind, ConnectionKind):
+        return kind
+    try:
+        return ConnectionKind.named(kind)
+    except ValueError:
+        known = ", ".join(ConnectionKind) + (f" or {WAKE}" if where == "step()" else "")
+        raise ValueError(f"{where}: unknown kind {kind!r}; use one of {known}") from None
 

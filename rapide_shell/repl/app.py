@@ -29,6 +29,7 @@ from rich.console import Console
 from rich.text import Text
 
 from pyrapide.core.printable import printable
+from pyrapide.runtime import DEFAULT_HANDLER_TIMEOUT
 from rapide_shell.loader import LoadError
 from rapide_shell.render import note, printing_console
 from rapide_shell.session import Session
@@ -73,9 +74,15 @@ def _history() -> History:
 
 
 def prompt_text(session: Session) -> HTML:
-    """``rapide [paused · 3 pending]>`` (or quiet, inspecting): what the system is doing."""
+    """``rapide [paused · 3 pending · 1 in flight]>`` (or quiet, inspecting): what the
+    system is doing."""
     state = session.state
-    status = f"paused · {session.pending_count} pending" if state == "paused" else state
+    status = str(state)
+    if state == "paused":
+        status = f"paused · {session.pending_count} pending"
+        flying = session.in_flight_count
+        if flying:
+            status += f" · {flying} in flight"
     return HTML(f"<b>rapide</b> [<ansiyellow>{status}</ansiyellow>]&gt; ")
 
 
@@ -86,13 +93,20 @@ async def run_repl(
     arch: str | None = None,
     record: str | None = None,
     force_record: bool = False,
+    handler_timeout: float | None = DEFAULT_HANDLER_TIMEOUT,
 ) -> int:
-    """Load ``file`` and read commands until the user leaves; return the exit status."""
+    """Load ``file`` and read commands until the user leaves; return the exit status.
+    ``handler_timeout``: the seconds a handler may keep control (None: no bound)."""
     console = printing_console(highlight=False)
     interrupts: _Interrupts | None = None
     try:
         async with Session.open(
-            file, arch=arch, seed=seed, record=record, force_record=force_record
+            file,
+            arch=arch,
+            seed=seed,
+            record=record,
+            force_record=force_record,
+            handler_timeout=handler_timeout,
         ) as session:
             _welcome(console, session)
             prompt: PromptSession[str] = PromptSession(

@@ -10,6 +10,7 @@ from textual.app import App
 from textual.binding import Binding
 
 from pyrapide.core.printable import printable
+from pyrapide.runtime import DEFAULT_HANDLER_TIMEOUT
 from rapide_shell.render import note
 from rapide_shell.session import Session
 from rapide_shell.tui.palette import CommandLanguageProvider
@@ -70,7 +71,7 @@ class RapideApp(App[None]):
     async def on_unmount(self) -> None:
         """Stops the system (finish hooks run) when the app closes."""
         if not self.session.closed:
-            self.session.system.pause()
+            self.session.pause()  # a run in progress ends at its next step
             await self.session.close()
 
     def screenshot_folder(self) -> Path:
@@ -132,17 +133,24 @@ async def run_shell(
     speed: float = 1.0,
     record: str | Path | None = None,
     force_record: bool = False,
+    handler_timeout: float | None = DEFAULT_HANDLER_TIMEOUT,
     screenshots: str | Path | None = None,
 ) -> str | None:
     """Open the session of the architecture ``file`` and run the workbench on it until
     the user leaves; the session is closed (and the recording ended) on the way out.
+    ``handler_timeout``: the seconds a handler may keep control (None: no bound);
     ``screenshots`` is the folder F12 saves to (see :meth:`RapideApp.screenshot_folder`).
     Returns why the recording could not be put in place, if it could not.
 
     Raises :class:`~rapide_shell.loader.LoadError` when the session cannot be opened.
     """
     async with Session.open(
-        file, arch=arch, seed=seed, record=record, force_record=force_record
+        file,
+        arch=arch,
+        seed=seed,
+        record=record,
+        force_record=force_record,
+        handler_timeout=handler_timeout,
     ) as session:
         await RapideApp(
             session, script=script, speed=speed, screenshots=screenshots

@@ -6,15 +6,9 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 
+from rapide_shell.render import look
 from rapide_shell.tui.graph_model import GraphEdge
 
-#: Line characters per kind: horizontal, vertical, then the corners joining up and
-#: right, up and left, down and right, down and left.
-KIND_GLYPHS: dict[str, tuple[str, str, str, str, str, str]] = {
-    "connect": ("─", "│", "└", "┘", "┌", "┐"),
-    "pipe": ("═", "║", "╚", "╝", "╔", "╗"),
-    "agent": ("┄", "┆", "╰", "╯", "╭", "╮"),
-}
 _CORNER_SLOT = {("up", "right"): 2, ("up", "left"): 3, ("down", "right"): 4, ("down", "left"): 5}
 
 #: A cell's role: ("box", component), ("interface", component), ("edge", index, kind),
@@ -68,7 +62,7 @@ class Canvas:
             for k, points in paths.items():
                 edge = edges[k]
                 role = ("edge", edge.index, edge.kind)
-                glyph = KIND_GLYPHS[edge.kind][1 if vertical else 0]
+                glyph = look(edge.kind).lines[1 if vertical else 0]
                 for (x1, y1), (x2, y2) in itertools.pairwise(points):
                     if (x1 == x2) != vertical:
                         continue
@@ -83,7 +77,7 @@ class Canvas:
         for k, points in paths.items():
             edge = edges[k]
             role = ("edge", edge.index, edge.kind)
-            glyphs = KIND_GLYPHS[edge.kind]
+            glyphs = look(edge.kind).lines
             for before, (x, y), after in zip(points, points[1:], points[2:], strict=False):
                 directions = {_direction((x, y), before), _direction((x, y), after)}
                 up_or_down = "up" if "up" in directions else "down"
@@ -136,7 +130,7 @@ class Canvas:
         last = len(self.rows[y]) if max_width is None else min(max_width, len(self.rows[y]))
         if high + 2 + length <= last and self._free(y, high + 1, length + 1):
             return high + 2
-        own_role, own_line = ("edge", edge.index, edge.kind), KIND_GLYPHS[edge.kind][0]
+        own_role, own_line = ("edge", edge.index, edge.kind), look(edge.kind).lines[0]
         run = 0
         for x in range(low + 1, high):
             ch, role = self.rows[y][x]

@@ -14,13 +14,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from pyrapide.core.printable import printable
-from rapide_shell.render import counted, shorten
+from rapide_shell.render import counted, look, shorten
 from rapide_shell.tui.graph_canvas import Cell
 from rapide_shell.tui.graph_model import GraphEdge, GraphSpec
 
 DRAW_LIMIT = 40
 """Beyond this many components (or twice as many connections) the graph is listed."""
-ARROWS = {"connect": "──▶", "pipe": "══▶", "agent": "┄┄▶"}
 NAME_WIDTH = 18
 """Columns of the source and target names (longer ones are cut with "…")."""
 
@@ -93,7 +92,7 @@ class GraphList:
             counts += f" queued {self.queued.get(edge.index, 0)}"
         return [
             *_name(edge.source, NAME_WIDTH),
-            *((ch, line) for ch in f" {ARROWS.get(edge.kind, '──▶')} "),
+            *((ch, line) for ch in f" {look(edge.kind).lines[0] * 2}▶ "),
             *_name(edge.target, NAME_WIDTH),
             *((ch, label) for ch in f"  {edge.kind} {printable(edge.pattern)}"),
             *((ch, count) for ch in counts),

@@ -44,6 +44,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from pyrapide.architecture import ConnectionKind, Delivery
 from rapide_shell.tui.graph_canvas import BLANK, Canvas, Cell
 from rapide_shell.tui.graph_model import (
     GraphEdge,
@@ -309,7 +310,7 @@ class _Plan:
 
         labels = {
             k: _label(edge, delivered.get(edge.index, 0),
-                      queued.get(edge.index, 0) if edge.kind == "pipe" else None,
+                      queued.get(edge.index, 0) if _queues(edge.kind) else None,
                       running.get(edge.index, 0))
             for k, edge in enumerate(edges)
         }
@@ -370,3 +371,7 @@ class _Plan:
             routes=[paths[k] for k in range(len(edges))],
         )
 
+
+def _queues(kind: str) -> bool:
+    """Whether deliveries of ``kind`` wait in a queue of their own worth showing (FIFO)."""
+    return ConnectionKind.named(kind).delivery is Delivery.FIFO

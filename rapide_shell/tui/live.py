@@ -23,6 +23,7 @@ from pyrapide.runtime.notifications import (
     LimitReached,
     StateChanged,
     SubscriberError,
+    TaskResumed,
 )
 from rapide_shell import notices
 
@@ -163,6 +164,8 @@ class NotificationBatch:
             index = getattr(notification.dispatch.connection, "index", None)
             if index is not None:
                 self.started[index] += 1
+        elif isinstance(notification, TaskResumed):
+            self.queue_changed = True
         elif isinstance(notification, DispatchFinished):
             self.queue_changed = True
             index = getattr(notification.dispatch.connection, "index", None)

@@ -19,8 +19,10 @@ from textual.screen import Screen
 from textual.widgets import RichLog, Static
 
 from pyrapide.core.printable import printable
+from pyrapide.runtime import RunState
 from rapide_shell.causes import CAUSE_LOOKS, DeliveryKind, causes_of, wiring_deliveries
 from rapide_shell.render import counted, note
+from rapide_shell.runtime_link import SessionState
 from rapide_shell.tui.live import NotificationBatch
 from rapide_shell.tui.panels import PANELS, SessionPanel
 from rapide_shell.tui.status import StatusPart, fit_status
@@ -46,7 +48,12 @@ BUSY_REDRAW_SECONDS = {"queue": 0.25, "inspector": 1.0}
 #: event it recorded; the event log has them all).
 OUTPUT_LINES_SHOWN = 200
 #: The theme colour of each state's badge in the status line.
-_STATE_COLOURS = {"running": "success", "paused": "warning", "quiet": "primary", "closed": "error"}
+_STATE_COLOURS = {
+    RunState.RUNNING: "success",
+    RunState.PAUSED: "warning",
+    RunState.QUIET: "primary",
+    SessionState.CLOSED: "error",
+}
 
 
 #: At most this many events of a selected event's causal past (and as many of its
@@ -261,7 +268,7 @@ class SessionView:
                 queued[index] += 1
         running = self._started - self._delivered
         self.screen.query_one(DispatchQueue).show_pending(
-            pending, self.session.next_dispatch(), running
+            pending, self.session.next_dispatch(), self.session.in_flight(), self.session.blocked
         )
         graph = self.screen.query_one(ConnectionGraph)
         graph.update_counts(self._delivered, queued, running)
@@ -291,6 +298,7 @@ class SessionView:
         # sort the whole queue, so each is read once.
         state = session.state
         error_style = f"bold {self._colour('error')}" if errors else ""
+        flying = session.in_flight_count
         parts = [
             StatusPart(Text(f" {printable(session.description.name)} ", "bold"), 4,
                        joined=False),
@@ -299,6 +307,7 @@ class SessionView:
             StatusPart(Text(f" {state} ", self._badge(_STATE_COLOURS.get(state, "muted"))), 0,
                        joined=False),
             StatusPart(Text(f"{session.pending_count} pending"), 1),
+            *([StatusPart(Text(f"{flying} in flight", "bold"), 1)] if flying else []),
             StatusPart(Text(counted(events, "event")), 2),
             StatusPart(Text(counted(breaks, "breakpoint")), 6 if not breaks else 3),
             StatusPart(Text(counted(errors, "error"), error_style), 1 if errors else 5),
@@ -350,7 +359,7 @@ class SessionView:
             event,
             [cause.event for cause in causes],
             list(poset.effects(event)),
-            causal_history(event, poset.causes),
+            causal_history(event, poset.direct_causes),
             [f"{CAUSE_LOOKS[cause.kind].mark} {CAUSE_LOOKS[cause.kind].meaning}"
              for cause in causes],
         )

@@ -19,6 +19,8 @@ from rich.style import Style
 from textual.color import WHITE, Color
 from textual.strip import Strip
 
+from rapide_shell.render import KIND_LOOKS
+
 READABLE = 4.6
 """The contrast the derived text colours reach (WCAG AA asks 4.5:1; a little margin
 for the blending of the compositor)."""
@@ -33,8 +35,9 @@ TEXT_COLOURS = {
     "error": "error",
     "success": "success",
 }
-#: Connection kinds -> the derived colour they are drawn in.
-KIND_COLOURS = {"connect": "primary", "pipe": "success", "agent": "warning"}
+#: Connection kinds -> the theme colour their look names (``$primary``...), from which
+#: their readable colour is derived.
+KIND_COLOURS = {str(kind): look.theme_colour.lstrip("$") for kind, look in KIND_LOOKS.items()}
 #: Tinted backgrounds (variable suffix -> theme colour, and how much of it over $surface).
 TINTS = {"past": ("primary", 0.22), "future": ("success", 0.22), "marked": ("warning", 0.3)}
 #: The terminal's named colours (ANSI numbers, normal and bright) -> the derived colour.
@@ -124,8 +127,9 @@ def workbench_variables(variables: Mapping[str, str]) -> dict[str, str]:
         colour = resolve(variables[variable], surface, terminal_text)
         out[f"rapide-{name}"] = readable(colour, grounds, foreground).hex
     out["rapide-text"] = readable(foreground, grounds, foreground).hex
-    for kind, colour_name in KIND_COLOURS.items():
-        out[f"rapide-{kind}"] = out[f"rapide-{colour_name}"]
+    for kind, variable in KIND_COLOURS.items():
+        colour = resolve(variables[variable], surface, terminal_text)
+        out[f"rapide-{kind}"] = readable(colour, grounds, foreground).hex
     out["rapide-border"] = out["rapide-muted"]
     cursor = resolve(variables["block-cursor-background"], surface, terminal_text)
     out["rapide-cursor-background"] = cursor.hex

@@ -12,7 +12,7 @@ def texts(session: Session, line: str) -> list[str]:
 
 
 async def test_command_names(shop_session: Session) -> None:
-    assert texts(shop_session, "")[:3] == ["inject ", "step ", "run"]
+    assert texts(shop_session, "")[:3] == ["inject ", "step ", "run "]
     assert texts(shop_session, "ex") == ["expect ", "export "]
     first = shop_session.completions("wat")[0]
     assert (first.text, first.start, first.display) == ("watch ", 0, "watch")
@@ -36,7 +36,7 @@ async def test_payload_fields_from_the_action_signature(shop_session: Session) -
 
 async def test_dispatch_ids_and_kinds_for_step(shop_session: Session) -> None:
     await shop_session.execute("inject Web.order item=apple")
-    assert texts(shop_session, "step ") == ["connect", "pipe", "agent", "#1"]
+    assert texts(shop_session, "step ") == ["connect", "pipe", "agent", "wake", "#1"]
     assert texts(shop_session, "step #") == ["#1"]
     meta = shop_session.completions("step #")[0].meta
     assert meta == "connect Web.order -> store"

@@ -53,7 +53,7 @@ def test_comment_is_stripped_but_not_inside_quotes_or_before_a_dispatch_id() -> 
 def test_a_hash_word_is_a_dispatch_reference_for_step_and_no_comment() -> None:
     command = parse_command("step #abc")
     assert command is not None and command.args.target == StepTarget(no_such_dispatch="#abc")
-    with pytest.raises(CommandSyntaxError, match="unexpected '#go'"):
+    with pytest.raises(CommandSyntaxError, match="a whole number, not '#go'"):
         parse_command("run #go")
 
 
@@ -223,7 +223,7 @@ def test_arguments_are_typed(line: str, args: dict[str, object]) -> None:
         ("export svg out.svg", "unknown export format 'svg'"),
         ("export dot", "needs a file"),
         ("seed many", "whole number"),
-        ("run now", "unexpected 'now'"),
+        ("run now", "a number of steps must be a whole number, not 'now'"),
         ("help nothing", "no command 'nothing'"),
         ("unbreak", "breakpoint id is needed"),
         ("watch", "a pattern is needed"),
@@ -236,8 +236,8 @@ def test_bad_arguments(line: str, message: str) -> None:
 def test_every_command_has_help_a_parser_and_a_handler() -> None:
     assert BUILTIN.names == [
         "inject", "step", "run", "continue", "pause", "break", "unbreak", "breaks", "watch",
-        "unwatch", "matches", "expect", "show", "why", "effects", "export", "save", "map",
-        "load", "seed", "reset", "reload", "say", "wait", "help", "quit",
+        "unwatch", "matches", "expect", "show", "why", "whynot", "effects", "export", "save",
+        "map", "load", "seed", "reset", "reload", "say", "wait", "help", "quit",
     ]
     for spec in BUILTIN:
         assert spec.summary and spec.details and spec.usage.startswith(spec.name)

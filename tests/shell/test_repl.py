@@ -200,3 +200,30 @@ def test_a_file_that_does_not_load(tmp_path: Path) -> None:
     user = User(broken, tmp_path)
     user.sees("cannot import 'nowhere_to_be_found'")
     assert user.leaves() == 2
+
+
+@pytest.mark.parametrize("kind", ["spin", "block"])
+def test_a_handler_that_keeps_control_is_stopped_and_the_repl_answers(
+    tmp_path: Path, kind: str
+) -> None:
+    user = User(FIXTURES / "stuck.py", tmp_path, "--handler-timeout", "0.5")
+    try:
+        user.sees("[quiet]>")
+        user.enters(f"inject Desk.job kind={kind}")
+        user.sees("[paused · 1 pending]>")
+        began = time.monotonic()
+        user.enters("run")
+        user.sees("HandlerTimeout: Worker.on_job ran for more")  # the line may wrap here
+        user.sees("in on_job)")
+        user.sees("[quiet]>")
+        assert time.monotonic() - began < 15
+        # The session goes on: the next job is done at once.
+        user.enters("inject Desk.job kind=ok")
+        user.enters("run")
+        user.sees("Desk.done")
+        user.sees("[quiet]>")
+        user.enters("quit")
+        assert user.leaves() == 0
+    finally:
+        if user.child.isalive():
+            user.child.terminate(force=True)

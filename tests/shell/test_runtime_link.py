@@ -23,7 +23,7 @@ async def office() -> AsyncIterator[Session]:
 
 async def test_a_run_waits_for_a_real_time_sleeper_without_spinning(office: Session) -> None:
     office.inject("Desk.letter", {"seconds": 0.2})
-    steps = await office.run()
+    steps = (await office.run()).steps
     assert [e.payload["seconds"] for e in office.computation.events_by_name("Desk.answered")] == [
         0.2
     ]
@@ -38,7 +38,7 @@ async def test_a_pipe_delivery_behind_a_sleeper_does_not_make_the_run_spin(
 ) -> None:
     office.inject("Desk.letter", {"seconds": 0.2})
     office.inject("Desk.letter", {"seconds": 0.1})
-    steps = await office.run()
+    steps = (await office.run()).steps
     answered = office.computation.events_by_name("Desk.answered")
     assert [event.payload["seconds"] for event in answered] == [0.2, 0.1]
     assert steps <= 6

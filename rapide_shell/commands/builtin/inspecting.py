@@ -1,4 +1,4 @@
-"""Commands that look without changing anything: show, why, effects, export and save."""
+"""Commands that look without changing anything: show, why, whynot, effects, export, save."""
 
 from __future__ import annotations
 
@@ -43,7 +43,10 @@ SHOW = CommandSpec(
     summary="Show the connection graph, the queue, the events, one event or the components.",
     details="""\
 `show graph`: the components and the connections between them, with kinds and patterns.
-`show queue`: the pending dispatches, grouped by kind, with their ids (`#12`).
+`show queue`: the pending dispatches, grouped by kind, with their ids (`#12`) and why
+any of them must wait; then the work in flight: each task started and not finished,
+with the dispatch it serves and what it waits for (a wake-up at a time, its connect
+deliveries, an outside future).
 `show events [N]`: the last N recorded events, N at least 1 (no N: up to the last 200).
 `show event ID`: one event: name, source, payload, causes and effects.
 `show components`: each component, its interface, its module and its actions.""",
@@ -63,6 +66,21 @@ WHY = CommandSpec(
 Prints the event, then its direct causes, their causes, and so on back to the root
 events. An event reached again by another path is shown once and marked.""",
     args=(ArgSpec("EVENT_ID", ArgKind.EVENT_ID),),
+    while_running=True,
+)
+
+WHYNOT = CommandSpec(
+    name="whynot",
+    usage="whynot EVENT_ID",
+    summary="Say what each connection decided for an event, and why.",
+    details="""\
+Lists every connection of the architecture with what it decided for the event: its
+pattern names other events or another source; its fields did not match (which one);
+its guard returned false (the guard and its line) or raised; its composite pattern is
+waiting for a part (which); or it delivered the event (the dispatch ids), possibly as
+part of a match another event completed.""",
+    args=(ArgSpec("EVENT_ID", ArgKind.EVENT_ID),),
+    examples=("whynot e9",),
     while_running=True,
 )
 
@@ -224,8 +242,18 @@ async def show(session: Session, command: Command[ShowArguments], line: str) -> 
         output = architecture_view.components_table(session.loaded)
     elif topic == "queue":
         pending = session.pending()
-        output = render.queue_table(pending)
+        in_flight = session.in_flight()
+        output = render.queue_table(pending, in_flight, session.blocked)
         data["pending"] = [dispatch.id for dispatch in pending]
+        data["blocked"] = {
+            f"#{dispatch.id}": reason
+            for dispatch in pending
+            if (reason := session.blocked(dispatch)) is not None
+        }
+        data["in_flight"] = [
+            {"task": flight.label, "waits": str(flight.reason), "until": flight.until}
+            for flight in in_flight
+        ]
     elif topic == "events":
         events = list(session.computation)
         limit = EVENTS_LISTED if arg is None else int(arg)
@@ -262,6 +290,36 @@ def find_event(session: Session, event_id: str) -> Event:
 async def why(session: Session, command: Command[EventArguments], line: str) -> CommandOutcome:
     """The causes of an event back to the roots, as a tree."""
     return _causal_slice(session, command, line, forward=False)
+
+
+async def whynot(
+    session: Session, command: Command[EventArguments], line: str
+) -> CommandOutcome:
+    """What each connection decided for an event."""
+    event = find_event(session, command.args.event_id)
+    if session.system is None or session.inspected is not None:
+        raise CommandError(
+            "whynot reads what the live system's connections decided; a loaded "
+            "computation has no connections (`reset` returns to the system)"
+        )
+    decisions = session.system.why_not(event)
+    output = (
+        Text("connections for ").append_text(render.event_text(event)),
+        render.decisions_table(decisions),
+    )
+    data = {
+        "event": event.id,
+        "connections": [
+            {
+                "connection": decision.connection.index,
+                "verdict": str(decision.verdict),
+                "detail": decision.detail,
+                "dispatches": list(decision.dispatch_ids),
+            }
+            for decision in decisions
+        ],
+    }
+    return CommandOutcome(line, "whynot", output=output, data=data)
 
 
 async def effects(
@@ -334,9 +392,10 @@ def _json_safe(data: dict[str, Any]) -> dict[str, Any]:
 
 @hookimpl(tryfirst=True)
 def rapide_add_commands(catalog: CommandCatalog) -> None:
-    """Adds ``show``, ``why``, ``effects``, ``export`` and ``save``."""
+    """Adds ``show``, ``why``, ``whynot``, ``effects``, ``export`` and ``save``."""
     catalog.register(SHOW, show, parse=parse_show)
     catalog.register(WHY, why, parse=parse_event_id)
+    catalog.register(WHYNOT, whynot, parse=parse_event_id)
     catalog.register(EFFECTS, effects, parse=parse_event_id)
     catalog.register(EXPORT, export, parse=parse_export)
     catalog.register(SAVE, save, parse=parse_save)

@@ -9,8 +9,16 @@ from typing import TYPE_CHECKING, Any
 from rich.console import RenderableType
 from rich.text import Text
 
+from pyrapide.architecture import ConnectionKind
+from pyrapide.runtime import WAKE, DispatchStarted, StopReason, TaskResumed
 from rapide_shell import render
-from rapide_shell.commands.arguments import ArgumentText, NoArguments, no_arguments, one_of
+from rapide_shell.commands.arguments import (
+    ArgumentText,
+    NoArguments,
+    no_arguments,
+    number,
+    one_of,
+)
 from rapide_shell.commands.errors import CommandError, CommandSyntaxError
 from rapide_shell.commands.registry import Command, CommandCatalog
 from rapide_shell.commands.spec import ArgKind, ArgSpec, CommandSpec
@@ -21,35 +29,49 @@ from rapide_shell.report import activity
 if TYPE_CHECKING:
     from rapide_shell.session import Session
 
-CONNECTION_KINDS = ("connect", "pipe", "agent")
-"""What ``step KIND`` takes."""
+CONNECTION_KINDS = tuple(str(kind) for kind in ConnectionKind)
+STEP_KINDS = (*CONNECTION_KINDS, WAKE)
+"""What ``step KIND`` takes: a connection kind, or ``wake`` (the next wake-up)."""
 
 STEP = CommandSpec(
     name="step",
-    usage="step [N | connect|pipe|agent | #ID]",
-    summary="Run one pending dispatch (or N, or the next of a kind, or a chosen one).",
+    usage="step [N | connect|pipe|agent|wake | #ID]",
+    summary="Take one step: run a pending dispatch or resume one in flight.",
     details="""\
-Runs exactly one pending dispatch and shows what it recorded. `step 5` runs five, one
-after another; `step pipe` runs the next pending dispatch of that connection kind;
-`step #12` runs dispatch 12 as `show queue` lists it (this is how you choose the order
-of agent deliveries). A breakpoint does not interrupt a step.
+Takes exactly one step and shows what it recorded. `step 5` takes five, one after
+another; `step pipe` runs the next pending dispatch of that connection kind; `step #12`
+runs dispatch 12 as `show queue` lists it (this is how you choose the order of agent
+deliveries). A breakpoint does not interrupt a step.
+
+A dispatch whose handler sleeps (`ctx.sleep`) stays in flight, and its wake-up is a
+step of its own: `show queue` lists it ("wake #7 at t=1"), `step #7` or `step wake`
+resumes it at once (the clock moves to its time, even with dispatches pending), and
+the step says "resumed #7". A plain `step` resumes a sleeper only when nothing else is
+pending, at the earliest wake-up.
 
 A plain `step`, or `step KIND`, takes the dispatch the scheduler would run next, which
 is not always the lowest id: a connect delivery goes first (its emitter is waiting for
-it), and the seed picks among the agent deliveries that are ready.""",
+it), and the seed picks among the agent deliveries that are ready. When nothing of a
+kind can run, the step says why (a pipe delivery waits behind one in flight).""",
     args=(ArgSpec("TARGET", ArgKind.STEP_TARGET, optional=True),),
-    examples=("step", "step 3", "step agent", "step #12"),
+    examples=("step", "step 3", "step agent", "step #12", "step wake"),
 )
 
 RUN = CommandSpec(
     name="run",
-    usage="run",
-    summary="Run until nothing is pending, or until a breakpoint stops the run.",
+    usage="run [N]",
+    summary="Run until nothing is pending or in flight, a breakpoint, or N steps.",
     details="""\
 Runs the pending dispatches, and everything they cause, until the system is quiet
-(nothing pending, nothing running). When an event matching a breakpoint is recorded,
+(nothing pending, nothing in flight). When an event matching a breakpoint is recorded,
 the run pauses after the current dispatch and says which breakpoint and which event
-stopped it; `continue` goes on from there. In the REPL, Ctrl-C pauses a run.""",
+stopped it; `continue` goes on from there. In the REPL, Ctrl-C pauses a run.
+
+`run N` takes at most N steps: a bound for a system that may never go quiet. When the
+N steps are taken with work still pending, it says so; in `rapide run` that ends the
+script with exit status 1, as `--max-steps` and `--timeout` do.""",
+    args=(ArgSpec("N", ArgKind.INTEGER, optional=True),),
+    examples=("run", "run 1000"),
 )
 
 CONTINUE = CommandSpec(
@@ -77,7 +99,9 @@ REPL, Ctrl-C pauses a run; a script's commands never overlap a run).""",
 
 @dataclass(frozen=True)
 class StepTarget:
-    """What ``step`` runs: ``count`` dispatches, or the next of ``kind``, or ``dispatch_id``."""
+    """What ``step`` runs: ``count`` steps, or the next of ``kind`` (a connection kind,
+    or "wake": the next woken or sleeping task), or ``dispatch_id`` (a pending dispatch
+    to start, or one in flight to resume)."""
 
     count: int = 1
     kind: str | None = None
@@ -98,7 +122,7 @@ _DISPATCH_ID = re.compile(r"#(\d+)\Z")
 
 
 def parse_step(text: ArgumentText) -> StepArguments:
-    """Nothing, a count, a connection kind or a dispatch id (``#12``)."""
+    """Nothing, a count, a connection kind, ``wake`` or a dispatch id (``#12``)."""
     words = text.at_most(1)
     if not words:
         return StepArguments(StepTarget())
@@ -115,91 +139,158 @@ def parse_step(text: ArgumentText) -> StepArguments:
         return StepArguments(StepTarget(no_such_dispatch=word.text))
     kind = one_of(
         word,
-        CONNECTION_KINDS,
-        f"step takes a count, connect|pipe|agent or a dispatch id like #12, not {word.text!r}",
+        STEP_KINDS,
+        f"step takes a count, {'|'.join(STEP_KINDS)} or a dispatch id like #12, "
+        f"not {word.text!r}",
     )
     return StepArguments(StepTarget(kind=kind))
 
 
+@dataclass(frozen=True)
+class RunArguments:
+    """At most how many steps the run may take (None: until it stops by itself)."""
+
+    max_steps: int | None
+
+
+def parse_run(text: ArgumentText) -> RunArguments:
+    """Nothing, or a number of steps of at least 1."""
+    words = text.at_most(1)
+    if not words:
+        return RunArguments(None)
+    steps = number(words[0], "a number of steps")
+    if steps < 1:
+        raise CommandSyntaxError("run needs at least 1 step", column=words[0].column)
+    return RunArguments(steps)
+
+
 async def step(session: Session, command: Command[StepArguments], line: str) -> CommandOutcome:
-    """Run one dispatch (or N, the next of a kind, or a chosen one)."""
+    """Take one step (or N, or the next of a kind, or a chosen one, or a wake-up)."""
     session.require_live("step")
     target = command.args.target
-    ran: list[Any] = []
+    bound = _bound_reached(session)
     with session.capture() as seen:
         if target.no_such_dispatch is not None:
             raise CommandError(
                 f"no dispatch {target.no_such_dispatch}; dispatch ids are numbers, as "
                 f"`show queue` lists them{_pending_hint(session)}"
             )
-        if target.dispatch_id is not None:
-            ran.append(await _step_chosen(session, target.dispatch_id))
-        elif target.kind is not None:
-            dispatch = await session.step_once(target.kind)
-            if dispatch is None:
-                raise CommandError(f"no {target.kind} dispatch is pending{_pending_hint(session)}")
-            ran.append(dispatch)
-        else:
-            for _ in range(target.count):
-                if session.quiet:
-                    break
-                dispatch = await session.step_once(None)
-                if dispatch is not None:
-                    ran.append(dispatch)
+        if bound is None:  # else the session's bounds allow no more steps
+            await _take_steps(session, target)
     # Replaying the line as typed repeats the same choices: the system is deterministic.
     session.record(command.text)
     report = activity(seen, session.computation)
-    output: list[RenderableType] = []
-    if not ran:
-        output.append(Text("nothing pending: nothing to step", style="dim"))
-    for dispatch in ran:
-        output.append(Text("ran ").append_text(render.dispatch_text(dispatch)))
+    steps = [render.step_text(note) for note in seen if _is_step(note)]
+    output: list[RenderableType] = list(steps)
+    if not steps and bound is None:
+        output.append(Text(_nothing_to_step(session), style="dim"))
     output.extend(report.renderables())
-    output.append(_state_line(session))
-    data = {
-        "dispatches": [dispatch.id for dispatch in ran],
+    bound = bound or _bound_reached(session)
+    if bound is not None:
+        output.append(Text(f"stopped: {bound} with work pending", style="bold yellow"))
+    output.append(state_line(session))
+    data: dict[str, Any] = {
+        "dispatches": [d.id for d in report.started],
+        "resumed": [r.label for r in report.resumed],
         "events": [event.id for event in report.events],
         "errors": report.error_texts,
         "pending": session.pending_count,
+        "in_flight": [f.label for f in session.in_flight()],
     }
+    if bound is not None:
+        data["bound"] = bound
     return CommandOutcome(line, "step", output=tuple(output), data=data)
 
 
-async def _step_chosen(session: Session, dispatch_id: int) -> Any:
-    if all(dispatch.id != dispatch_id for dispatch in session.pending()):
+async def _take_steps(session: Session, target: StepTarget) -> None:
+    if target.dispatch_id is not None:
+        await _step_chosen(session, target.dispatch_id)
+    elif target.kind is not None:
+        if await session.step_once(target.kind) is None:
+            raise CommandError(_nothing_of_kind(session, target.kind))
+    else:
+        for _ in range(target.count):
+            if session.quiet or _bound_reached(session):
+                break
+            await session.step_once(None)
+
+
+def _is_step(note: Any) -> bool:
+    return isinstance(note, (DispatchStarted, TaskResumed))
+
+
+async def _step_chosen(session: Session, dispatch_id: int) -> None:
+    in_flight = any(f.dispatch is not None and f.dispatch.id == dispatch_id
+                    for f in session.in_flight())
+    if not in_flight and all(dispatch.id != dispatch_id for dispatch in session.pending()):
         raise CommandError(f"no pending dispatch #{dispatch_id}{_pending_hint(session)}")
-    dispatch = await session.step_once(dispatch_id)
-    return dispatch
+    await session.step_once(dispatch_id)
+
+
+def _nothing_of_kind(session: Session, kind: str) -> str:
+    """Why ``step KIND`` found nothing it could run."""
+    if kind == WAKE:
+        return "no task is asleep or woken: nothing to wake" + _in_flight_hint(session)
+    waiting = [d for d in session.pending() if d.kind == kind]
+    if not waiting:
+        return f"no {kind} dispatch is pending{_pending_hint(session)}"
+    reasons = "; ".join(filter(None, (session.blocked(d) for d in waiting[:3])))
+    return f"no {kind} dispatch can run now: {reasons}"
+
+
+def _nothing_to_step(session: Session) -> str:
+    """What a step that did nothing says."""
+    if session.quiet:
+        return "quiet: nothing pending, nothing in flight: nothing to step"
+    flights = session.in_flight()
+    if flights:
+        waits = "; ".join(f"{f.label} {f.describe()}" for f in flights[:3])
+        return f"nothing can run now: {waits}"
+    return "nothing pending: nothing to step"
 
 
 def _pending_hint(session: Session) -> str:
     pending = session.pending()
     if not pending:
-        return " (nothing is pending)"
+        return " (nothing is pending)" + _in_flight_hint(session)
     shown = ", ".join(f"#{d.id} {d.kind}" for d in pending[:8])
     more = f" and {len(pending) - 8} more" if len(pending) > 8 else ""
     return f" (pending: {shown}{more})"
 
 
-async def run(session: Session, command: Command[NoArguments], line: str) -> CommandOutcome:
-    """Run until quiet, a breakpoint, or pause (``run`` and ``continue``)."""
+def _in_flight_hint(session: Session) -> str:
+    flights = session.in_flight()
+    if not flights:
+        return ""
+    return " (in flight: " + ", ".join(f"{f.label} {f.describe()}" for f in flights[:4]) + ")"
+
+
+async def run(
+    session: Session, command: Command[RunArguments | NoArguments], line: str
+) -> CommandOutcome:
+    """Run until quiet, a breakpoint, pause, N steps or the session's bounds (``run``
+    and ``continue``)."""
     session.require_live(command.name)
+    max_steps = getattr(command.args, "max_steps", None)
+    bound = _bound_reached(session)
     with session.capture() as seen:
-        steps = await session.run()
+        outcome = None if bound is not None else await session.run(max_steps)
     report = activity(seen, session.computation)
     stopped = session.stopped_by
     paused_by_user = session.paused_by_user
-    if paused_by_user:
+    if paused_by_user and outcome is not None:
         # A user's pause falls at no reproducible point; the steps it allowed are one.
-        session.record(f"step {steps}")
+        session.record(f"step {outcome.steps}")
     else:
-        session.record(command.name)
+        session.record(command.text)
     output: list[RenderableType] = [
         Text(
             f"ran {render.counted(len(report.started), 'dispatch', 'dispatches')}, "
             f"recorded {render.counted(len(report.events), 'event')}"
         )
     ]
+    if report.resumed:
+        output.append(Text(f"resumed {', '.join(r.label for r in report.resumed)}", style="dim"))
     output.extend(report.renderables())
     if stopped is not None:
         output.append(
@@ -212,24 +303,46 @@ async def run(session: Session, command: Command[NoArguments], line: str) -> Com
         output.append(Text("paused", style="bold yellow"))
     if session.halted:
         output.append(Text("halted by a limit: `reset` starts over", style="bold yellow"))
-    output.append(_state_line(session))
+    bound = bound or _bound_reached(session)
+    if bound is None and outcome is not None and outcome.stopped is StopReason.BUDGET:
+        bound = f"`run {max_steps}` took its {render.counted(outcome.steps, 'step')}"
+    if bound is not None:
+        output.append(Text(f"stopped: {bound} with work pending", style="bold yellow"))
+    output.append(state_line(session))
     data: dict[str, Any] = {
         "dispatches": len(report.started),
+        "steps": 0 if outcome is None else outcome.steps,
+        "stopped": "bound" if outcome is None else str(outcome.stopped),
         "events": [event.id for event in report.events],
         "errors": report.error_texts,
         "pending": session.pending_count,
+        "in_flight": [f.label for f in session.in_flight()],
         "stopped_by": None
         if stopped is None
         else {"breakpoint": stopped.break_id, "event": stopped.event.id},
     }
+    if bound is not None:
+        data["bound"] = bound
     return CommandOutcome(line, command.name, output=tuple(output), data=data)
 
 
-def _state_line(session: Session) -> Text:
+def _bound_reached(session: Session) -> str | None:
+    """Which of the session's bounds ran out, when one did with work still pending."""
+    return None if session.quiet else session.bounds.check()
+
+
+def state_line(session: Session) -> Text:
+    """``paused: 2 pending, 1 in flight (...)`` or ``quiet: nothing pending, nothing in flight``."""
     count = session.pending_count
-    if count:
-        return Text(f"paused: {count} pending (step, run or show queue)", style="dim")
-    return Text("quiet: nothing pending", style="dim")
+    flights = session.in_flight()
+    if not count and not flights:
+        return Text("quiet: nothing pending, nothing in flight", style="dim")
+    pending = f"{count} pending" if count else "nothing pending"
+    if not flights:
+        return Text(f"paused: {pending} (step, run or show queue)", style="dim")
+    first = flights[0]
+    waits = f"{first.label} {first.describe()}" + (", ..." if len(flights) > 1 else "")
+    return Text(f"paused: {pending}, {len(flights)} in flight ({waits})", style="dim")
 
 
 async def pause(session: Session, command: Command[NoArguments], line: str) -> CommandOutcome:
@@ -245,6 +358,6 @@ async def pause(session: Session, command: Command[NoArguments], line: str) -> C
 def rapide_add_commands(catalog: CommandCatalog) -> None:
     """Adds ``step``, ``run``, ``continue`` and ``pause``."""
     catalog.register(STEP, step, parse=parse_step)
-    catalog.register(RUN, run, parse=no_arguments)
+    catalog.register(RUN, run, parse=parse_run)
     catalog.register(CONTINUE, run, parse=no_arguments)
     catalog.register(PAUSE, pause, parse=no_arguments)

@@ -14,6 +14,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from rapide_shell.render import KIND_LOOKS
 from rapide_shell.tui.graph_canvas import Role
 from rapide_shell.tui.graph_list import NAME_WIDTH, GraphList, too_large_to_draw
 from rapide_shell.tui.graph_model import GraphSpec, spec_from_description
@@ -37,15 +38,19 @@ class ConnectionGraph(ScrollView):
     COMPONENT_CLASSES = {
         "connection-graph--box",
         "connection-graph--interface",
-        "connection-graph--connect",
-        "connection-graph--pipe",
-        "connection-graph--agent",
+        *(f"connection-graph--{kind}" for kind in KIND_LOOKS),
         "connection-graph--count",
         "connection-graph--highlight",
         "connection-graph--selected",
         "connection-graph--past",
         "connection-graph--future",
     }
+    # Each kind's colour comes from its look's theme variable, made readable in every
+    # theme (``$rapide-connect``..., see theme_colours; app.tcss styles the rest).
+    DEFAULT_CSS = "\n".join(
+        f"ConnectionGraph > .connection-graph--{kind} {{ color: $rapide-{kind}; }}"
+        for kind in KIND_LOOKS
+    )
 
     BINDINGS = [Binding("slash", "search", "Search", id="graph.search")]
 

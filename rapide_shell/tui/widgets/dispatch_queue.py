@@ -1,8 +1,9 @@
-"""The scheduler queue: pending dispatches grouped by connection kind; Enter runs one."""
+"""The scheduler queue: pending dispatches by connection kind, then the work in flight;
+Enter runs a dispatch, or resumes a task whose wake-up it is."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -11,37 +12,18 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
+from pyrapide.architecture import ConnectionKind
 from pyrapide.core.printable import printable
 from rapide_shell.tui.theme_colours import ThemedLines
 
 if TYPE_CHECKING:
-    from pyrapide.runtime import Dispatch
+    from pyrapide.runtime import Dispatch, InFlight
 
-KINDS = ("connect", "pipe", "agent")
 #: Dispatches listed per kind; the rest are counted in one line (the queue can be long).
 SHOWN_PER_KIND = 25
 #: Marks the dispatch a plain step (F2) runs next: on its row, and on its kind's heading
 #: with its id (the row is too narrow to spell it out).
 NEXT_MARK = "▶"
-
-
-def pipe_waits(pending: Sequence[Dispatch], busy: set[int]) -> dict[int, str]:
-    """What each pipe delivery of ``pending`` that may not start waits for: a pipe
-    delivers one at a time, in order, so a delivery waits behind its pipe's head, and
-    the head for the delivery of its pipe still running (``busy``: connection indexes
-    with a delivery started and not finished). Dispatch id -> the words."""
-    waits: dict[int, str] = {}
-    heads: dict[int, Dispatch] = {}
-    for dispatch in sorted(pending, key=lambda d: d.id):
-        if dispatch.kind != "pipe":
-            continue
-        index = getattr(dispatch.connection, "index", -1)
-        head = heads.setdefault(index, dispatch)
-        if head is not dispatch:
-            waits[dispatch.id] = f"waits behind #{head.id}"
-        elif index in busy:
-            waits[dispatch.id] = "waits: the pipe's delivery before it is running"
-    return waits
 
 
 def why_next(next_dispatch: Dispatch, pending: Sequence[Dispatch]) -> str:
@@ -62,7 +44,10 @@ class DispatchQueue(ThemedLines, OptionList):
     """Lists pending dispatches under a heading per kind, each with id, event and target.
 
     The dispatch a plain step would run (the scheduler's choice) is marked ``▶``, and
-    its kind's heading says ``▶ next #N``.
+    its kind's heading says ``▶ next #N``; a pipe delivery that must wait says behind
+    which. Under "in flight" come the tasks started and not finished: a sleeper's
+    wake-up ("wake #7 at t=1") and a woken task ("resume #7") can be chosen like a
+    dispatch; the others say what they wait for.
 
     Moving onto a dispatch posts :class:`DispatchHighlighted` (the graph emphasises its
     connection); Enter (or a double click) posts :class:`DispatchChosen` so that exactly
@@ -88,8 +73,7 @@ class DispatchQueue(ThemedLines, OptionList):
         super().__init__(id=id, classes=classes)
         self._connection_of: dict[int, int | None] = {}
         self._shown_ids: list[int] = []
-        self._pending_ids: list[int] | None = None
-        self._busy: set[int] = set()  # None: nothing shown yet
+        self._shown_state: tuple[object, ...] | None = None  # None: nothing shown yet
         self._next_id: int | None = None
         self.content_width = 0
         """The width of the longest line listed (the screen sizes the panel by it)."""
@@ -105,22 +89,23 @@ class DispatchQueue(ThemedLines, OptionList):
         return self._next_id
 
     def show_pending(
-        self, pending: Sequence[Dispatch], next_dispatch: Dispatch | None = None,
-        running: Mapping[int, int] | None = None,
+        self,
+        pending: Sequence[Dispatch],
+        next_dispatch: Dispatch | None = None,
+        in_flight: Sequence[InFlight] = (),
+        blocked: Callable[[Dispatch], str | None] | None = None,
     ) -> None:
-        """Replaces the list with ``pending``, keeping the cursor on the same dispatch,
-        marks ``next_dispatch`` (the one a plain step runs) when it is listed, and says
-        what a pipe delivery waits for (``running``: deliveries started and not finished,
-        per connection index)."""
+        """Replaces the list with ``pending`` and ``in_flight``, keeping the cursor on the
+        same dispatch; marks ``next_dispatch`` (the one a plain step runs) when it is
+        listed, and says why a dispatch waits (``blocked(dispatch)``)."""
         ids = [dispatch.id for dispatch in pending]
         next_id = next_dispatch.id if next_dispatch is not None else None
-        busy = {index for index, count in (running or {}).items() if count > 0}
-        if (ids, busy) == (self._pending_ids, self._busy) and next_id == self._next_id:
+        shown = (ids, next_id, [(f.label, f.reason, f.until) for f in in_flight])
+        if shown == self._shown_state:
             return
-        self._pending_ids, self._busy = ids, busy
-        waits = pipe_waits(pending, busy)
+        self._shown_state = shown
         previous = self.highlighted_option.id if self.highlighted_option is not None else None
-        by_kind: dict[str, list[Dispatch]] = {kind: [] for kind in KINDS}
+        by_kind: dict[str, list[Dispatch]] = {kind: [] for kind in ConnectionKind}
         for dispatch in pending:
             by_kind.setdefault(dispatch.kind, []).append(dispatch)
         if next_dispatch is not None:
@@ -157,20 +142,25 @@ class DispatchQueue(ThemedLines, OptionList):
                     (f"({printable(dispatch.event.id)})", "dim"),
                     f" → {printable(str(dispatch.target))}",
                 )
-                if dispatch.id in waits:
-                    label.append(f"  {waits[dispatch.id]}", "italic")
+                waits = blocked(dispatch) if blocked is not None else None
+                if waits:
+                    label.append(f"  {printable(waits.split(' ', 1)[1])}", "italic")
                 options.append(Option(label, id=f"dispatch:{dispatch.id}"))
             if len(dispatches) > SHOWN_PER_KIND:
                 more = len(dispatches) - SHOWN_PER_KIND
                 options.append(Option(Text(f"   … {more} more", "dim"), disabled=True))
+        options.extend(self._in_flight_options(in_flight))
         if not options:
-            options.append(Option(Text("nothing pending", "dim"), id="empty", disabled=True))
+            options.append(
+                Option(Text("nothing pending, nothing in flight", "dim"), id="empty", disabled=True)
+            )
         self.set_options(options)
         self.content_width = max(
             (option.prompt.cell_len for option in options if isinstance(option.prompt, Text)),
             default=0,
         )
-        self.border_title = f"Queue ({len(pending)})"
+        flying = f", {len(in_flight)} in flight" if in_flight else ""
+        self.border_title = f"Queue ({len(pending)}{flying})"
         if previous is not None and previous.startswith("dispatch:"):
             try:
                 self.highlighted = self.get_option_index(previous)
@@ -178,6 +168,41 @@ class DispatchQueue(ThemedLines, OptionList):
                 self._highlight_first()
         else:
             self._highlight_first()
+
+    def _in_flight_options(self, in_flight: Sequence[InFlight]) -> list[Option]:
+        """The heading and rows of the work in flight; a wake-up or a woken task that
+        serves a dispatch can be chosen (Enter resumes it)."""
+        if not in_flight:
+            return []
+        options = [
+            Option(
+                Text.assemble(("in flight", "bold"), f"  {len(in_flight)}"),
+                id="kind:in-flight",
+                disabled=True,
+            )
+        ]
+        for task in in_flight[:SHOWN_PER_KIND]:
+            reason = str(task.reason)
+            if reason == "sleeping":
+                head = f" wake {task.label} at t={task.until:g}"
+            elif reason == "ready":
+                head = f" resume {task.label}"
+            else:
+                head = f" {task.label}"
+            label = Text(printable(head), "bold")
+            dispatch = task.dispatch
+            if dispatch is not None:
+                name, target = printable(dispatch.event.name), printable(str(dispatch.target))
+                label.append(f"  {name} → {target}")
+            if reason not in ("sleeping", "ready"):
+                label.append(f"  {task.describe()}", "italic")
+            if dispatch is not None and reason in ("sleeping", "ready"):
+                self._connection_of[dispatch.id] = dispatch.connection.index
+                self._shown_ids.append(dispatch.id)
+                options.append(Option(label, id=f"dispatch:{dispatch.id}"))
+            else:
+                options.append(Option(label, disabled=True))
+        return options
 
     async def _on_click(self, click: events.Click) -> None:
         # Replaces OptionList's click, which would select (and so run) at once.

@@ -99,8 +99,16 @@ async def test_connection_kinds_shows_the_three_semantics_in_the_poset():
     def of(kind, name):
         return [e for e in computation.events_by_name(name) if e.source.startswith(kind)]
 
-    # connect: each job leaves after the previous one is done.
+    # connect: each job leaves after the previous one is done, and is caused by it
+    # (the return edge): the lane is one chain, job 1 -> done 1 -> job 2 -> ...
     assert [e.timestamp for e in of("connect", "Source.job")] == [0, 2, 3]
+    lane = sorted(of("connect", "Source.job") + of("connect", "Worker.done"), key=computation.seq)
+    assert [(e.name, e.payload["n"]) for e in lane] == [
+        ("Source.job", 1), ("Worker.done", 1), ("Source.job", 2),
+        ("Worker.done", 2), ("Source.job", 3), ("Worker.done", 3),
+    ]
+    for earlier, later in itertools.pairwise(lane):
+        assert computation.poset.direct_causes(later) == (earlier,)
     # pipe: jobs leave at once; dones come in order, each caused by the previous one.
     assert [e.timestamp for e in of("pipe", "Source.job")] == [0, 0, 0]
     pipe_done = of("pipe", "Worker.done")
@@ -117,3 +125,6 @@ def test_connection_kinds_prints_three_timelines():
     assert result.returncode == 0, result.stderr
     assert "done in order 3 2 1; first two dones causally independent: True" in result.stdout
     assert "done in order 1 2 3; first two dones causally independent: False" in result.stdout
+    # The connect lane is one chain: each job after the first is caused by a done.
+    connect_lane = result.stdout.split("pipe:")[0]
+    assert "job 2   caused by e10" in connect_lane and "done 1  caused by e1\n" in connect_lane

@@ -125,9 +125,11 @@ def test_causes_are_recorded_without_the_users_help():
     for request in requests:
         if request.payload["key"] in results:
             assert set(poset.causes(results[request.payload["key"]])) == {request}
-    # Successive emits of start() are chained.
+    # Successive emits of start() are chained, through what the connect deliveries
+    # of the earlier one emitted (the return edge: the api waited for them).
     for earlier, later in itertools.pairwise(requests):
-        assert set(poset.causes(later)) == {earlier}
+        assert set(poset.causes(later)) == set(poset.effects(earlier))
+        assert poset.is_ancestor(earlier, later)
     # Through the pipe, delivery k+1's events follow delivery k's.
     for earlier, later in itertools.pairwise(responses):
         assert set(poset.causes(later)) == {results[later.payload["key"]], earlier}

@@ -259,7 +259,7 @@ def test_every_view_draws_the_kinds_alike():
 
     from rapide_shell.architecture_view import graph_dot, graph_mermaid, graph_text
     from rapide_shell.loader import load_architecture
-    from rapide_shell.tui.graph_canvas import KIND_GLYPHS
+    from rapide_shell.render import look
 
     example = Path(__file__).resolve().parents[3] / "examples" / "connection_kinds.py"
     description = load_architecture(example).description
@@ -272,7 +272,7 @@ def test_every_view_draws_the_kinds_alike():
     }
     for kind, (line, arrow, dot_style, mermaid_arrow) in drawn.items():
         source, target = f"{kind}_source", f"{kind}_worker"
-        assert KIND_GLYPHS[kind][0] == line
+        assert look(kind).lines[0] == line
         assert re.search(rf"{source}\s+{re.escape(arrow)}\s+{target}\s", text)
         assert re.search(rf"n_{source} -> n_{target} \[[^]]*style={dot_style}\]", dot)
         assert f"n_{source} {mermaid_arrow}|" in mermaid

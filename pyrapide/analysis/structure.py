@@ -1,0 +1,107 @@
+"""Computations compared by what happened, ids aside: event shapes, poset digests, differences.
+
+Two runs of one architecture can record the same behaviour under other event ids (a
+delivery chosen earlier takes a smaller id) or in another recording order. What they
+share is the *shape* of each event: its name, its source, its payload, and the shapes
+of its direct causes, and so, recursively, its whole causal history. Two computations
+whose events have the same shapes, as many of each, are the same poset up to ids; their
+:func:`digest` is equal. Timestamps and metadata are not part of a shape.
+
+Identical siblings (the same name, source, payload and causes) have one shape and count
+twice. Shapes are 128-bit BLAKE2 digests, so distinct shapes collide only by chance, at
+odds no run will meet.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from pyrapide.analysis._inputs import poset_of
+from pyrapide.core import Computation, Event, Poset
+
+__all__ = ["Difference", "difference", "digest", "shapes"]
+
+
+def shapes(source: Computation | Poset) -> dict[str, str]:
+    """The shape of every event of ``source``, keyed by event id (hex text).
+
+    Costs time linear in the events and their causes (each is hashed once, in
+    topological order). Raises TypeError when ``source`` is not a Computation or Poset.
+    """
+    poset = poset_of(source, "shapes")
+    found: dict[str, str] = {}
+    for event in poset.topological_order():
+        cause_shapes = sorted(found[cause.id] for cause in poset.direct_causes(event))
+        found[event.id] = _shape(event, cause_shapes)
+    return found
+
+
+def digest(source: Computation | Poset) -> str:
+    """One hex text that is equal for two computations exactly when their events have
+    the same shapes, as many of each: the same poset, ids aside."""
+    return _digest_of(shapes(source).values())
+
+
+@dataclass(frozen=True)
+class Difference:
+    """What each of two computations recorded that the other did not, by shape.
+
+    ``only_first`` and ``only_second`` are events of each, in their recording order; an
+    event whose shape both hold (as many times) is in neither. ``same`` is True when
+    both lists are empty.
+    """
+
+    only_first: tuple[Event, ...]
+    only_second: tuple[Event, ...]
+
+    @property
+    def same(self) -> bool:
+        """True when the two computations are the same poset, ids aside."""
+        return not self.only_first and not self.only_second
+
+
+def difference(first: Computation | Poset, second: Computation | Poset) -> Difference:
+    """The events each of ``first`` and ``second`` has that the other has not, compared
+    by shape (name, source, payload and causes, recursively), not by id."""
+    first_poset = poset_of(first, "difference")
+    second_poset = poset_of(second, "difference")
+    first_shapes = shapes(first_poset)
+    second_shapes = shapes(second_poset)
+    return Difference(
+        _unmatched(first_poset, first_shapes, Counter(second_shapes.values())),
+        _unmatched(second_poset, second_shapes, Counter(first_shapes.values())),
+    )
+
+
+def _unmatched(poset: Poset, own: dict[str, str], other: Counter[str]) -> tuple[Event, ...]:
+    # Recording order: the earliest events of a shape are the ones the other side matches.
+    left = []
+    for event in poset:
+        shape = own[event.id]
+        if other[shape] > 0:
+            other[shape] -= 1
+        else:
+            left.append(event)
+    return tuple(left)
+
+
+def _shape(event: Event, cause_shapes: list[str]) -> str:
+    text = json.dumps(
+        [event.name, event.source, dict(event.payload), cause_shapes],
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+        default=repr,
+    )
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def _digest_of(all_shapes: Iterable[str]) -> str:
+    hasher = hashlib.blake2b(digest_size=16)
+    for shape in sorted(all_shapes):
+        hasher.update(shape.encode("ascii"))
+    return hasher.hexdigest()

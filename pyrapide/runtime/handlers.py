@@ -1,0 +1,120 @@
+"""Which ``@when`` handlers of a component a delivery runs, each with its own match."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from pyrapide.runtime.modules import module_spec
+from pyrapide.runtime.routing import Router, guards_in
+
+if TYPE_CHECKING:
+    from pyrapide.architecture import Connection
+    from pyrapide.core import Computation, Event
+    from pyrapide.patterns import Pattern, PatternMatch
+    from pyrapide.patterns.engine import Matcher
+    from pyrapide.patterns.operators import GuardedPattern
+
+HandlerCall = tuple[Callable[..., Any], Any]
+"""A handler to call and what to call it with (a match; None for a hook)."""
+
+
+class _Plan:
+    """One handler of one component, as a delivery through one connection meets it."""
+
+    __slots__ = ("guards", "method", "names", "one_event_matcher", "pattern", "same_pattern")
+
+    def __init__(
+        self,
+        method: Callable[..., Any],
+        pattern: Pattern,
+        names: frozenset[str] | None,
+        connection: Connection,
+    ) -> None:
+        self.method = method
+        self.pattern = pattern
+        self.names = names
+        # A handler whose pattern is the connection's gets the delivered match as is
+        # (its guards, if any, were judged and reported when the event was routed).
+        self.same_pattern = pattern == connection.pattern
+        # One whose pattern is a single basic pattern keeps a matcher for this
+        # connection: a connection delivers a one-event match of an event once, so
+        # each event reaches that matcher at most once, as a matcher expects.
+        self.one_event_matcher: Matcher | None = (
+            None if pattern.children() else pattern.matcher(warn_guard_errors=False)
+        )
+        self.guards: tuple[GuardedPattern, ...] = guards_in(pattern)
+
+
+class HandlerTable:
+    """The handlers of each started module, and the calls a delivery makes.
+
+    Filled by ``System.start`` as it builds each module (:meth:`add_module`);
+    guard errors met while choosing handlers are reported through ``router``.
+    """
+
+    __slots__ = ("_computation", "_handlers", "_plans", "_router")
+
+    def __init__(self, computation: Computation, router: Router) -> None:
+        self._computation = computation
+        self._router = router
+        self._handlers: dict[str, list[tuple[Callable[..., Any], Pattern, frozenset[str] | None]]]
+        self._handlers = {}
+        # (component, connection index) -> its handlers' plans for that connection.
+        self._plans: dict[tuple[str, int], list[_Plan]] = {}
+
+    def add_module(self, component: str, instance: Any) -> None:
+        """Register the ``@when`` handlers of ``instance``, bound to ``component``."""
+        self._handlers[component] = [
+            (getattr(instance, spec.method_name), spec.pattern, spec.pattern.event_names())
+            for spec in module_spec(type(instance)).handlers
+        ]
+
+    def calls_for(
+        self, component: str, match: PatternMatch, connection: Connection
+    ) -> list[HandlerCall]:
+        """The handlers of ``component`` that a delivery of ``match`` through
+        ``connection`` runs, each with its own match among the delivered events
+        (the last one its pattern completes)."""
+        key = (component, connection.index)
+        plans = self._plans.get(key)  # type: ignore[arg-type]
+        if plans is None:
+            plans = self._plans[key] = [  # type: ignore[index]
+                _Plan(method, pattern, names, connection)
+                for method, pattern, names in self._handlers.get(component, ())
+            ]
+        calls: list[HandlerCall] = []
+        events = match.events
+        poset = self._computation.poset
+        for plan in plans:
+            if plan.same_pattern:
+                calls.append((plan.method, match))  # the same pattern finds the same match
+                continue
+            names = plan.names
+            if names is not None and not any(e.name in names for e in events):
+                continue
+            guards = plan.guards
+            failed = [guard.guard_error_count for guard in guards] if guards else None
+            if plan.one_event_matcher is not None and len(events) == 1:
+                found = plan.one_event_matcher.feed(events[0], poset)
+                own = found[-1] if found else None
+            else:
+                own = self._match_among(plan.pattern, events)
+            if failed is not None:
+                self._router.report_guard_errors(
+                    guards, failed, component, events[-1], connection
+                )
+            if own is not None:
+                calls.append((plan.method, own))
+        return calls
+
+    def _match_among(self, pattern: Pattern, events: tuple[Event, ...]) -> PatternMatch | None:
+        matcher = pattern.matcher(warn_guard_errors=False)  # errors reported as GuardError
+        found = None
+        poset = self._computation.poset
+        ordered = events if len(events) == 1 else sorted(events, key=poset.seq)
+        for event in ordered:
+            matches = matcher.feed(event, poset)
+            if matches:
+                found = matches[-1]
+        return found

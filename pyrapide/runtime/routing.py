@@ -1,0 +1,207 @@
+"""Routing: which connections an event is offered to, what they match, and what they decided.
+
+Routing is by pattern alone (DESIGN §4): every recorded event is offered to every
+connection whose pattern could match it, each connection's live matcher says
+which new matches the event completes, and each match becomes a dispatch. The
+:class:`Router` keeps the connections' matchers, reports the errors of their
+guards, and keeps a compact log of which dispatch each connection made for which
+event, from which ``System.why_not`` explains what happened to an event.
+"""
+
+from __future__ import annotations
+
+import bisect
+import traceback
+from array import array
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from pyrapide.architecture import Connection, ConnectionKind, Delivery
+from pyrapide.patterns import BasicPattern, Pattern
+from pyrapide.patterns.operators import GuardedPattern
+from pyrapide.runtime.notifications import GuardError
+
+if TYPE_CHECKING:
+    from pyrapide.core import Event, Poset
+    from pyrapide.patterns import PatternMatch
+    from pyrapide.runtime.queues import PipeLane
+    from pyrapide.runtime.reporting import Reporter
+
+
+class Route:
+    """One connection as the scheduler uses it: its live matcher and its target."""
+
+    __slots__ = (
+        "calls",
+        "connection",
+        "guards",
+        "index",
+        "kind",
+        "lane",
+        "matcher",
+        "names",
+        "pattern",
+        "source",
+        "target",
+        "target_name",
+    )
+
+    def __init__(self, connection: Connection, lane: PipeLane | None = None) -> None:
+        pattern = connection.pattern
+        self.connection = connection
+        self.pattern = pattern
+        self.kind: ConnectionKind = connection.kind
+        # True when the emitter waits for the delivery (a nested call).
+        self.calls = self.kind.delivery is Delivery.CALL
+        self.index: int = connection.index  # type: ignore[assignment]
+        # Where a FIFO route's deliveries queue (None for the other deliveries).
+        self.lane = lane
+        # Routing reports guard errors as GuardError notifications (see Router.feed).
+        self.matcher = pattern.matcher(warn_guard_errors=False)
+        # What an event must have for this route to be worth feeding it: one of
+        # ``names`` (None: any) and, for a basic pattern naming one, ``source``.
+        self.names: frozenset[str] | None = pattern.event_names()
+        source = pattern.source_matcher if isinstance(pattern, BasicPattern) else None
+        self.source: str | None = source if isinstance(source, str) else None
+        self.target = connection.target
+        self.target_name = (
+            connection.target
+            if isinstance(connection.target, str)
+            else callable_name(connection.target)
+        )
+        # The guards in the pattern, whose failures routing reports (most routes: none).
+        self.guards: tuple[GuardedPattern, ...] = guards_in(pattern)
+
+    def offered(self, name: str, source: str) -> bool:
+        """Whether an event of this name and source is worth feeding this route."""
+        return (self.names is None or name in self.names) and (
+            self.source is None or self.source == source
+        )
+
+
+class Router:
+    """The routes of one system, the guard errors they meet, and what they delivered.
+
+    ``errors`` is the list the guard errors are appended to (the system's, shared
+    with handler errors, in the order they happened); ``lanes`` the pipe lanes of
+    the system's queues, by connection index, where each pipe route queues.
+    """
+
+    __slots__ = (
+        "delivered",
+        "errors",
+        "log_shift",
+        "refused",
+        "reporter",
+        "route_cache",
+        "routes",
+    )
+
+    def __init__(
+        self,
+        connections: Iterable[Connection],
+        reporter: Reporter,
+        errors: list[Any],
+        lanes: Mapping[int, PipeLane] | None = None,
+    ) -> None:
+        lanes = lanes or {}
+        self.routes: tuple[Route, ...] = tuple(
+            Route(connection, lanes.get(connection.index))  # type: ignore[arg-type]
+            for connection in connections
+        )
+        self.reporter = reporter
+        self.errors = errors
+        # (event name, source) -> the routes such an event is offered to.
+        self.route_cache: dict[tuple[str, str], tuple[Route, ...]] = {}
+        # The delivery log: entry n - 1 is dispatch n (ids count from 1, one per
+        # delivery made), the position in the poset of the event it delivered
+        # shifted left by ``log_shift``, or-ed with the index of the connection that
+        # made it. 8 bytes a dispatch, appended by the scheduler in id order, and so
+        # in event order too (an event's dispatches are all made while it is routed).
+        self.delivered = array("q")
+        self.log_shift = max(1, len(self.routes).bit_length())
+        # (route index, event) of deliveries a bound refused (rare).
+        self.refused: list[tuple[int, Event]] = []
+
+    def routes_for(self, event: Event) -> tuple[Route, ...]:
+        """The routes an event of this name and source is offered to, in order."""
+        key = (event.name, event.source)
+        routes = self.route_cache.get(key)
+        if routes is None:
+            routes = tuple(r for r in self.routes if r.offered(event.name, event.source))
+            self.route_cache[key] = routes
+        return routes
+
+    def feed(self, route: Route, event: Event, poset: Poset) -> list[PatternMatch]:
+        """The new matches ``event`` completes for ``route``, its guards' errors reported."""
+        guards = route.guards
+        if not guards:
+            return route.matcher.feed(event, poset)
+        failed = [guard.guard_error_count for guard in guards]
+        matches = route.matcher.feed(event, poset)
+        self.report_guard_errors(guards, failed, route.target_name, event, route.connection)
+        return matches
+
+    def report_guard_errors(
+        self,
+        guards: Sequence[GuardedPattern],
+        failed_before: list[int],
+        component: str,
+        event: Event,
+        connection: Connection,
+    ) -> None:
+        """Report each of ``guards`` that raised since its error count was
+        ``failed_before``, while ``event`` was matched for ``component`` (the
+        target of ``connection``, or one of that target's handlers)."""
+        for guard, before in zip(guards, failed_before, strict=True):
+            new = guard.guard_error_count - before
+            if new <= 0:
+                continue
+            # guard_errors keeps the latest records (a bounded deque), newest last.
+            for _, error in list(guard.guard_errors)[-new:]:
+                # From the guard down: the matcher's frame that called it is left out.
+                tb = error.__traceback__
+                text = "".join(
+                    traceback.format_exception(type(error), error, tb.tb_next if tb else None)
+                )
+                note = self.reporter.publish(
+                    GuardError,
+                    keep=True,
+                    component=component,
+                    event=event,
+                    dispatch=None,
+                    error=error,
+                    traceback=text,
+                    connection=connection,
+                )
+                self.errors.append(note)
+
+    # ------------------------------------------------------------- the log
+    def delivered_for(self, position: int) -> list[tuple[int, int]]:
+        """(dispatch id, connection index) of each dispatch made for the event at
+        ``position`` in the poset, in id order."""
+        log, shift = self.delivered, self.log_shift
+        start = bisect.bisect_left(log, position << shift)
+        end = bisect.bisect_left(log, (position + 1) << shift, lo=start)
+        mask = (1 << shift) - 1
+        return [(i + 1, log[i] & mask) for i in range(start, end)]
+
+
+def callable_name(target: Callable[..., Any] | Any) -> str:
+    """A connection target's name, for a target that is a callable."""
+    return (
+        getattr(target, "__qualname__", None) or getattr(target, "__name__", None) or repr(target)
+    )
+
+
+def guards_in(pattern: Pattern) -> tuple[GuardedPattern, ...]:
+    """The guarded patterns (``.where``) anywhere in ``pattern``, whose errors the
+    runtime reports as GuardError notifications."""
+    found = []
+    stack = [pattern]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, GuardedPattern):
+            found.append(node)
+        stack.extend(node.children())
+    return tuple(found)

@@ -1,0 +1,85 @@
+"""Shapes, digests and differences: computations compared by what happened, ids aside."""
+
+from __future__ import annotations
+
+import random
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pyrapide import Computation, Event
+from pyrapide.analysis.structure import difference, digest, shapes
+
+
+def _build(spec: list[tuple[str, dict[str, int], list[int]]], order: list[int]) -> Computation:
+    """Record ``spec`` (name, payload, indexes of causes) in ``order``, a topological order,
+    with ids that depend on the order."""
+    computation = Computation()
+    made: dict[int, Event] = {}
+    for index in order:
+        name, payload, causes = spec[index]
+        made[index] = computation.new_event(
+            name, payload, source="s", caused_by=[made[c] for c in causes]
+        )
+    return computation
+
+
+@st.composite
+def dags(draw: st.DrawFn) -> list[tuple[str, dict[str, int], list[int]]]:
+    size = draw(st.integers(1, 12))
+    spec = []
+    for index in range(size):
+        causes = draw(st.lists(st.integers(0, index - 1), unique=True, max_size=3)) if index else []
+        spec.append((draw(st.sampled_from("ABC")), {"n": draw(st.integers(0, 2))}, causes))
+    return spec
+
+
+def _topological_orders(spec: list[tuple[str, dict[str, int], list[int]]], seed: int) -> list[int]:
+    rng = random.Random(seed)
+    placed: list[int] = []
+    waiting = set(range(len(spec)))
+    while waiting:
+        ready = sorted(i for i in waiting if all(c in placed for c in spec[i][2]))
+        choice = rng.choice(ready)
+        placed.append(choice)
+        waiting.remove(choice)
+    return placed
+
+
+@given(dags(), st.integers(0, 1000))
+def test_the_same_poset_recorded_in_another_order_has_the_same_digest(spec, seed) -> None:
+    first = _build(spec, list(range(len(spec))))
+    second = _build(spec, _topological_orders(spec, seed))
+    assert digest(first) == digest(second)
+    assert difference(first, second).same
+
+
+@given(dags())
+def test_a_changed_payload_or_a_dropped_cause_changes_the_digest(spec) -> None:
+    original = _build(spec, list(range(len(spec))))
+    name, payload, causes = spec[-1]
+    changed = [*spec[:-1], (name, {"n": payload["n"] + 10}, causes)]
+    assert digest(_build(changed, list(range(len(spec))))) != digest(original)
+    if causes:
+        cut = [*spec[:-1], (name, payload, causes[1:])]
+        assert digest(_build(cut, list(range(len(spec))))) != digest(original)
+
+
+def test_difference_names_what_each_side_recorded_that_the_other_did_not() -> None:
+    first, second = Computation(), Computation()
+    a1 = first.new_event("A", {"k": 1}, source="x")
+    first.new_event("B", {}, source="y", caused_by=[a1])
+    a2 = second.new_event("A", {"k": 1}, source="x")
+    second.new_event("A", {"k": 1}, source="x")  # a twin: counted twice
+    second.new_event("C", {}, source="y", caused_by=[a2])
+    found = difference(first, second)
+    assert [e.name for e in found.only_first] == ["B"]
+    assert [(e.name, e.id) for e in found.only_second] == [("A", "e2"), ("C", "e3")]
+    assert not found.same
+
+
+def test_timestamps_and_ids_are_not_part_of_a_shape() -> None:
+    first, second = Computation(), Computation()
+    first.record(Event("A", {"k": 1}, source="x", id="left", timestamp=1.0))
+    second.record(Event("A", {"k": 1}, source="x", id="right", timestamp=9.0))
+    assert shapes(first)["left"] == shapes(second)["right"]

@@ -1,0 +1,132 @@
+"""The one run loop: a step budget, a timeout, pauses, and what it says it did."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from pyrapide import (
+    Pattern,
+    action,
+    agent,
+    architecture,
+    get_context,
+    interface,
+    module,
+    when,
+)
+from pyrapide.runtime import (
+    EventRecorded,
+    LimitReached,
+    LogicalClock,
+    RealTimeClock,
+    RunState,
+    StopReason,
+    System,
+)
+
+
+@interface
+class Ball:
+    @action
+    async def hit(self, n: int) -> None: ...
+
+
+@module(implements=Ball)
+class Player:
+    """Hits back every ball, a unit of logical time later: a run that never ends."""
+
+    async def start(self):
+        if get_context(self).component == "left":
+            await get_context(self).emit("Ball.hit", n=0)
+
+    @when(Pattern.match("Ball.hit"))
+    async def on_hit(self, match):
+        ctx = get_context(self)
+        await ctx.sleep(1)
+        await ctx.emit("Ball.hit", n=match.payload["n"] + 1)
+
+
+@architecture
+class Rally:
+    left = Ball
+    right = Ball
+    connections = [
+        agent(Pattern.match("Ball.hit", source="left"), target="right"),
+        agent(Pattern.match("Ball.hit", source="right"), target="left"),
+    ]
+
+
+def rally(**options) -> System:
+    return System(Rally, {"left": Player, "right": Player}, max_events=None, **options)
+
+
+async def test_a_step_budget_stops_the_loop_and_says_so():
+    system = rally()
+    outcome = await system.run_until_quiet(max_steps=10)
+    assert (outcome.steps, outcome.stopped) == (10, StopReason.BUDGET)
+    assert not outcome.finished and system.state is RunState.PAUSED and system.steps == 10
+    again = await system.run_until_quiet(max_steps=5)
+    assert again.steps == 5 and system.steps == 15
+
+
+async def test_a_timeout_stops_a_run_that_never_ends_by_itself():
+    system = rally()
+    limits = []
+    system.subscribe(limits.append, kinds=[LimitReached])
+    began = time.perf_counter()
+    outcome = await system.run_until_quiet(timeout=0.2)
+    assert outcome.stopped is StopReason.TIMEOUT and outcome.steps > 10
+    assert time.perf_counter() - began < 5
+    assert [note.limit for note in limits] == ["timeout"]
+    # A new run with time left goes on where it stopped.
+    assert (await system.run_until_quiet(max_steps=3)).steps == 3
+
+
+async def test_a_subscriber_pause_stops_the_loop_with_the_steps_it_took():
+    system = rally()
+
+    def pause_at_five(note):
+        if note.event.payload["n"] == 5:
+            system.pause()
+
+    system.subscribe(pause_at_five, kinds=[EventRecorded])
+    outcome = await system.run_until_quiet()
+    assert outcome.stopped is StopReason.PAUSED
+    assert system.computation.events_by_name("Ball.hit")[-1].payload["n"] == 5
+
+
+async def test_pause_ends_a_wait_for_real_time_work():
+    system = rally(clock=RealTimeClock())
+    run = asyncio.ensure_future(system.run_until_quiet())
+    await asyncio.sleep(0.05)
+    system.pause()
+    outcome = await asyncio.wait_for(run, 2)
+    assert outcome.stopped is StopReason.PAUSED
+
+
+async def test_the_clock_is_an_argument_logical_by_default():
+    assert isinstance(rally().clock, LogicalClock)
+    assert isinstance(rally(real_time=True).clock, RealTimeClock)
+    logical = rally()
+    began = time.perf_counter()
+    await logical.run_until_quiet(max_steps=40)
+    assert logical.now >= 10 and time.perf_counter() - began < 2  # sleeping took no wall time
+    real = rally(clock=RealTimeClock())
+    began = time.perf_counter()
+    await real.run_until_quiet(max_steps=4)
+    assert time.perf_counter() - began >= 0.9  # a unit is a second of wall time
+    assert real.computation.events_by_name("Ball.hit")[-1].timestamp > 1e9
+
+
+async def test_a_run_that_finishes_says_quiet():
+    @module(implements=Ball)
+    class Once:
+        async def start(self):
+            if get_context(self).component == "left":
+                await get_context(self).emit("Ball.hit", n=0)
+
+    system = System(Rally, {"left": Once, "right": Once})
+    outcome = await system.run_until_quiet()
+    assert outcome.finished and outcome.stopped is StopReason.QUIET and outcome.steps == 1
+    assert system.state is RunState.QUIET == "quiet"

@@ -1,0 +1,122 @@
+"""What each connection decided for an event: every reason why_not gives."""
+
+from __future__ import annotations
+
+from pyrapide import (
+    Pattern,
+    action,
+    agent,
+    architecture,
+    connect,
+    get_context,
+    interface,
+    module,
+    pipe,
+    when,
+)
+from pyrapide.runtime import System, Verdict
+
+
+@interface
+class Shop:
+    @action
+    async def order(self, qty: int, kind: str) -> None: ...
+
+    @action
+    async def paid(self, qty: int) -> None: ...
+
+
+@interface
+class Store:
+    @action
+    async def reserved(self, qty: int) -> None: ...
+
+
+def positive(e):
+    return e.payload["qty"] > 0
+
+
+def broken(e):
+    return e.payload["missing"]
+
+
+@architecture
+class Orders:
+    shop = Shop
+    store = Store
+    connections = [
+        connect(Pattern.match("Shop.order").where(positive), target=store),  # 0
+        pipe(Pattern.match("Shop.order", kind="express"), target=store),  # 1
+        agent(Pattern.match("Shop.order") >> Pattern.match("Shop.paid"), target=store),  # 2
+        connect(Pattern.match("Shop.paid"), target=store),  # 3
+        agent(Pattern.match("Shop.order").where(broken), target=store),  # 4
+        agent(Pattern.match("Shop.order", source="elsewhere"), target=store),  # 5
+    ]
+
+
+@module(implements=Shop)
+class Counter:
+    pass
+
+
+@module(implements=Store)
+class Stock:
+    @when(Pattern.match("Shop.order"))
+    async def on_order(self, match):
+        await get_context(self).emit("Store.reserved", qty=match.payload["qty"])
+
+
+async def decisions(system, event):
+    return [(d.verdict, d.detail, d.dispatch_ids) for d in system.why_not(event)]
+
+
+async def test_why_not_gives_each_connections_decision():
+    system = System(Orders, {"shop": Counter, "store": Stock})
+    await system.start()
+    order = system.inject("Shop.order", {"qty": 0, "kind": "normal"})
+    (guard, fields, waiting, name, raised, source) = system.why_not(order)
+    assert guard.verdict is Verdict.GUARD_FALSE
+    assert "positive (test_why_not.py:" in guard.detail and "returned false" in guard.detail
+    assert fields.verdict is Verdict.NO_MATCH
+    assert fields.detail == 'its pattern wants kind="express", the event has kind="normal"'
+    assert waiting.verdict is Verdict.WAITING
+    assert waiting.detail.startswith(f"waiting for Shop.paid that {order.id} causally precedes")
+    assert name.verdict is Verdict.NOT_OFFERED
+    assert name.detail == "its pattern names Shop.paid, not Shop.order"
+    assert raised.verdict is Verdict.GUARD_RAISED and "KeyError" in raised.detail
+    assert source.verdict is Verdict.NOT_OFFERED
+    assert source.detail == "its pattern wants events from elsewhere, not from env"
+
+
+async def test_why_not_names_the_dispatches_that_delivered_it():
+    system = System(Orders, {"shop": Counter, "store": Stock})
+    await system.start()
+    order = system.inject("Shop.order", {"qty": 2, "kind": "express"})
+    ids = [d.id for d in system.pending()]
+    verdicts = system.why_not(order.id)
+    assert [d.verdict for d in verdicts[:2]] == [Verdict.DELIVERED, Verdict.DELIVERED]
+    assert [d.dispatch_ids for d in verdicts[:2]] == [(ids[0],), (ids[1],)]
+    assert verdicts[0].detail == f"delivered as #{ids[0]}"
+    # Once the composite completes, the earlier event is part of the delivered match.
+    await system.run_until_quiet()
+    paid = system.inject("Shop.paid", {"qty": 2}, caused_by=order)
+    composite = system.why_not(order)[2]
+    assert composite.verdict is Verdict.IN_MATCH
+    (dispatch_id,) = composite.dispatch_ids
+    assert composite.detail == (
+        f"part of a match completed by {paid.id}, delivered as #{dispatch_id}"
+    )
+    assert system.why_not(paid)[2].verdict is Verdict.DELIVERED
+
+
+async def test_a_later_part_without_its_earlier_one_never_matches():
+    system = System(Orders, {"shop": Counter, "store": Stock})
+    await system.start()
+    paid = system.inject("Shop.paid", {"qty": 1})  # no order causally precedes it
+    never = system.why_not(paid)[2]
+    # What precedes an event is fixed once it is recorded: it waits for nothing.
+    assert never.verdict is Verdict.NO_MATCH
+    assert never.detail == (
+        f"no Shop.order causally preceding {paid.id} was recorded, and none can be now "
+        f"(what precedes {paid.id} is fixed)"
+    )

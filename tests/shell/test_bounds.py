@@ -1,0 +1,108 @@
+"""Bounds the user sets, from the command line: --timeout, --max-steps, run N, --handler-timeout."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.shell.cli_process import run_rapide
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def script(tmp_path: Path, *lines: str) -> Path:
+    path = tmp_path / "script.rapide"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def lines_of(fixture: str, text: str) -> set[int]:
+    """The numbers of the lines of ``fixture`` that contain ``text``."""
+    source = (FIXTURES / fixture).read_text(encoding="utf-8").splitlines()
+    return {number for number, line in enumerate(source, 1) if text in line}
+
+
+def test_timeout_ends_a_run_that_never_goes_quiet_with_status_1(tmp_path: Path) -> None:
+    began = time.monotonic()
+    result = run_rapide(
+        "run", FIXTURES / "rally.py", "--script", script(tmp_path, "run", "expect Ball.hit"),
+        "--timeout", "1",
+    )
+    assert time.monotonic() - began < 30
+    assert result.returncode == 1, result.stderr
+    assert re.search(
+        r"script\.rapide:1: stopped: --timeout of 1 s reached with work pending "
+        r"\(the rest of the script was not run\)",
+        result.stderr,
+    )
+    assert result.stderr.count("\n") == 1  # one line, no traceback
+
+
+def test_max_steps_bounds_the_whole_script(tmp_path: Path) -> None:
+    result = run_rapide(
+        "run", FIXTURES / "rally.py", "--script", script(tmp_path, "step 30", "run"),
+        "--max-steps", "50", "--json",
+    )
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert report["bound"] == {"line": 2, "message": "--max-steps 50 reached with work pending"}
+    assert report["commands"][1]["result"]["steps"] == 20  # what was left of the 50
+
+
+def test_run_n_in_a_script_ends_it_with_status_1(tmp_path: Path) -> None:
+    result = run_rapide(
+        "run", FIXTURES / "rally.py", "--script", script(tmp_path, "run 25", "expect Ball.hit"),
+    )
+    assert result.returncode == 1
+    stopped = "script.rapide:1: stopped: `run 25` took its 25 steps with work pending"
+    assert stopped in result.stderr
+    assert "> expect" not in result.stdout
+
+
+def test_a_bound_a_script_stays_within_changes_nothing(tmp_path: Path) -> None:
+    lines = script(tmp_path, "inject Web.order item=apple", "run 100", "expect Mailer.sent")
+    result = run_rapide(
+        "run", FIXTURES / "shop.py", "--script", lines, "--max-steps", "100", "--timeout", "30"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "ok: 1 expectation held" in result.stdout
+
+
+def test_bad_bounds_are_refused_as_usage_errors(tmp_path: Path) -> None:
+    rally, lines = FIXTURES / "rally.py", script(tmp_path, "run")
+    for option, value in (("--max-steps", "0"), ("--timeout", "0"), ("--handler-timeout", "-1")):
+        result = run_rapide("run", rally, "--script", lines, option, value)
+        assert result.returncode == 2, (option, result.stderr)
+        assert option in result.stderr
+
+
+@pytest.mark.parametrize(("kind", "where"), [("spin", "spin"), ("block", "time.sleep(60)")])
+def test_a_handler_that_keeps_control_is_stopped_and_the_script_goes_on(
+    tmp_path: Path, kind: str, where: str
+) -> None:
+    lines = script(
+        tmp_path,
+        f"inject Desk.job kind={kind}",
+        "run",
+        "inject Desk.job kind=ok",
+        "run",
+        "expect Desk.done count=1",
+    )
+    began = time.monotonic()
+    result = run_rapide(
+        "run", FIXTURES / "stuck.py", "--script", lines, "--handler-timeout", "0.5"
+    )
+    assert time.monotonic() - began < 30
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = " ".join(result.stdout.split())
+    assert (
+        "HandlerTimeout: Worker.on_job ran for more than 0.5 s without handing control back"
+        in out
+    )
+    place = re.search(r"\(at stuck\.py:(\d+) in on_job\)", out)
+    assert place is not None and int(place[1]) in lines_of("stuck.py", where)
+    assert "ok: 1 expectation held" in out
