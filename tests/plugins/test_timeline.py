@@ -70,7 +70,8 @@ async def test_timeline_draws_one_lane_per_component_with_causes(kinds_session: 
     assert next(line for line in lines if "e10 done" in line).rstrip().endswith("← ─e1")
     assert "┄▶e8 done" in next(line for line in lines if "e8 done" in line)
     assert next(line for line in lines if "e3 job" in line).rstrip().endswith("← ↓e2")
-    assert lines[-1] == "causes: ─ connect  ═ pipe  ┄ agent  ↓ then  ⇊ pipe order"
+    assert next(line for line in lines if "e11 job" in line).rstrip().endswith("← ↩e10")
+    assert lines[-1] == "causes: ─ connect  ═ pipe  ┄ agent  ↓ then  ↩ return  ⇊ pipe order"
 
 
 async def test_timeline_n_draws_only_the_last_n_events(kinds_session: Session) -> None:

@@ -759,8 +759,8 @@ async def test_a_pipe_delivery_that_must_wait_says_for_what():
 
         head, *behind = pipes
         assert "waits" not in said(head)
-        assert all(said(d).endswith(f"waits behind #{head}") for d in behind)
+        assert all(said(d).endswith(f"waits behind #{head} (pipes are FIFO)") for d in behind)
         # The head starts; its worker sleeps: the next one waits for it to finish.
         await type_command(pilot, f"step #{head}")
-        assert said(behind[0]).endswith("waits: the pipe's delivery before it is running")
-        assert said(behind[1]).endswith(f"waits behind #{behind[0]}")
+        assert said(behind[0]).endswith(f"waits behind #{head}, in flight: asleep until t=2")
+        assert said(behind[1]).endswith(f"waits behind #{behind[0]} (pipes are FIFO)")

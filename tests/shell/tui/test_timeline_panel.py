@@ -64,10 +64,15 @@ async def test_each_cause_is_drawn_and_listed_with_its_kind() -> None:
         # Delivered through a pipe (═), and the pipe's order (⇊).
         pipe_done = _row_of(app, "e16 done")
         assert "═▶e16 done" in pipe_done and pipe_done.rstrip().endswith("← ═e3 ⇊e13")
-        # Delivered through a connect (─), an agent (┄); the same handler's last emit (↓).
+        # Delivered through a connect (─), an agent (┄); the same handler's last emit (↓);
+        # a connect's return (↩): the source's next job follows the worker's done,
+        # linked back from the worker's lane.
         assert _row_of(app, "e10 done").rstrip().endswith("← ─e1")
         assert "┄▶e8 done" in _row_of(app, "e8 done")
-        assert _row_of(app, "e11 job").rstrip().endswith("← ↓e1")
+        assert _row_of(app, "e3 job").rstrip().endswith("← ↓e2")
+        returned = _row_of(app, "e11 job")
+        assert returned.rstrip().endswith("← ↩e10") and "e11 job" in returned
+        assert returned.index("◀╌") < app.query_one(TimelinePanel).grid.left["connect_worker"]
         # Time runs down the left: logical time where it moves.
         assert _row_of(app, "e10 done").lstrip().startswith("2 ")
 
@@ -103,14 +108,16 @@ def test_the_kinds_of_the_seed_examples_causes() -> None:
         return kinds
 
     kinds = asyncio.run(run())
-    # The API's requests follow one another; each reaches the database and the cache
-    # through a connect; results come back through a pipe, errors through an agent.
-    assert kinds["e4"][0] == ("e1", CauseKind.THEN)
+    # Each request reaches the database and the cache through a connect; the API's next
+    # request follows what both did for it (a connect returns with its causes); results
+    # come back through a pipe, in order; errors go out through an agent.
     assert kinds["e2"] == [("e1", CauseKind.CONNECT)]
     assert kinds["e3"] == [("e1", CauseKind.CONNECT)]
-    assert ("e2", CauseKind.PIPE) in kinds["e14"]
+    assert kinds["e4"] == [("e2", CauseKind.RETURN), ("e3", CauseKind.RETURN)]
+    assert kinds["e14"] == [("e2", CauseKind.PIPE)]
+    assert kinds["e15"] == [("e14", CauseKind.THEN)]
     assert kinds["e13"] == [("e8", CauseKind.AGENT)]
-    assert kinds["e17"] == [("e5", CauseKind.PIPE), ("e15", CauseKind.PIPE_ORDER)]
+    assert kinds["e17"] == [("e5", CauseKind.PIPE), ("e16", CauseKind.PIPE_ORDER)]
 
 
 async def test_selecting_an_event_marks_its_causal_past_and_future_everywhere() -> None:
