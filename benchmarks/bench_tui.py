@@ -79,6 +79,18 @@ async def timed_keys(clock: FrameClock, pilot, keys, value) -> list[float]:  # t
     return seconds
 
 
+async def key_after_jumps(clock: FrameClock, pilot, panel, event_id: str) -> list[float]:  # type: ignore[no-untyped-def]
+    """Ten times: ``panel`` (the log or the Timeline) jumps to ``event_id``, then a key
+    moves its cursor down; seconds from each key to its frame."""
+    seconds = []
+    for _ in range(10):
+        panel.select_id(event_id)
+        await pilot.pause(0.02)
+        before = panel.cursor
+        seconds.append(await clock.key_to_frame("down", lambda b=before: panel.cursor != b))
+    return seconds
+
+
 def _summary(label: str, seconds: list[float]) -> str:
     ms = sorted(s * 1000 for s in seconds)
     p95 = ms[max(0, round(0.95 * len(ms)) - 1)]
@@ -105,12 +117,7 @@ async def bench_big_log(event_count: int) -> None:
         await pilot.pause(0.1)
         moves = await timed_keys(clock, pilot, MOVES, lambda: log.cursor)
         print(_summary(f"event log ({log.event_count:,} events): move", moves))
-        jump = []
-        for _ in range(10):
-            log.select_id(f"e{event_count // 2}")
-            await pilot.pause(0.02)
-            before = log.cursor
-            jump.append(await clock.key_to_frame("down", lambda b=before: log.cursor != b))
+        jump = await key_after_jumps(clock, pilot, log, f"e{event_count // 2}")
         print(_summary("event log: key after a jump to the middle", jump))
         bar = app.query_one("#bar")
         bar.focus()
@@ -145,12 +152,7 @@ async def bench_timeline(event_count: int) -> None:
         clock = FrameClock(app)
         moves = await timed_keys(clock, pilot, MOVES, lambda: timeline.cursor)
         print(_summary(f"timeline ({timeline.row_count:,} events): move", moves))
-        jump = []
-        for _ in range(10):
-            timeline.select_id(f"e{event_count // 2}")
-            await pilot.pause(0.02)
-            before = timeline.cursor
-            jump.append(await clock.key_to_frame("down", lambda b=before: timeline.cursor != b))
+        jump = await key_after_jumps(clock, pilot, timeline, f"e{event_count // 2}")
         print(_summary("timeline: key after a jump to the middle", jump))
         lanes = await timed_keys(
             clock, pilot, ["c", "c", "h", "a"] * 3, lambda: (timeline.collapsed, timeline.hidden)

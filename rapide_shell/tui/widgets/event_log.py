@@ -377,10 +377,11 @@ class EventLog(ScrollView, can_focus=True):
             row = self.get_component_rich_style("event-log--marked")
         elif (cone := self._cone_of(event)) is not None:
             row = self.get_component_rich_style(f"event-log--{cone}")
-        base = self.rich_style + row
+        rich_style = self.rich_style  # worked out from the CSS at every reading: once
+        base = rich_style + row
 
         def part(component: str) -> Style:
-            return self.rich_style + self.get_component_rich_style(component, partial=True) + row
+            return rich_style + self.get_component_rich_style(component, partial=True) + row
 
         failed = event.id in self._failed
         widths = fitted_widths(self._widths, width)

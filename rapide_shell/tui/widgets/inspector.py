@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from rich.console import RenderableType
 from rich.highlighter import JSONHighlighter
 from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
@@ -186,16 +187,28 @@ class Inspector(ScrollView, can_focus=True):
         self._link_rows = []
 
         translation = getattr(self.app, "theme_translation", None)
+        # Read once: the widget's style is worked out from its CSS at every reading.
+        rich_style = self.rich_style
 
         def add(renderable: RenderableType, component: str | None = None) -> None:
             render_style = style(component) if component else None
+            if isinstance(renderable, Text) and renderable.no_wrap and not renderable.spans:
+                # One line in one style (a link, a line of history): no need to render
+                # it through the console, which costs a history of 60 lines dearly.
+                line = renderable.copy()
+                line.truncate(width, overflow="ellipsis")
+                own = line.style if isinstance(line.style, Style) else Style.parse(line.style)
+                drawn = rich_style + (render_style or Style()) + own
+                strip = Strip([Segment(line.plain, drawn)])
+                lines.append(strip.crop_extend(0, width, rich_style))
+                return
             options = self.app.console.options.update_width(width)
             for segments in self.app.console.render_lines(
                 renderable, options, style=render_style, pad=False
             ):
                 # Under the widget's own colours, so no segment shows the terminal's.
-                strip = Strip(Segment.apply_style(segments, self.rich_style))
-                strip = strip.crop_extend(0, width, self.rich_style)
+                strip = Strip(Segment.apply_style(segments, rich_style))
+                strip = strip.crop_extend(0, width, rich_style)
                 # JSON and shared text carry the terminal's named colours: the theme's.
                 lines.append(strip if translation is None else translation.strip(strip))
 

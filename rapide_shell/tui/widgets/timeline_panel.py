@@ -16,7 +16,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from rapide_shell.causes import CauseKind, causes_of, wiring_deliveries
+from rapide_shell.causes import Cause, CauseKind, causes_of, wiring_deliveries
 from rapide_shell.timeline import (
     ENV,
     LaneGrid,
@@ -125,6 +125,8 @@ class TimelinePanel(ScrollView, can_focus=True):
         self._grid: LaneGrid | None = None
         self._header: list[list[tuple[str, Role]]] | None = None
         self._line_cache: LRUCache[tuple[int, int, int], Strip] = LRUCache(256)
+        self._causes: LRUCache[str, list[Cause]] = LRUCache(1024)
+        """Each drawn event's causes with their kinds, by event id."""
 
     # -- what it shows ----------------------------------------------------------------------
 
@@ -174,6 +176,7 @@ class TimelinePanel(ScrollView, can_focus=True):
         architecture."""
         self._description = session.description
         self._delivered = wiring_deliveries(session.description)
+        self._causes.clear()
         self._feeds = lane_feeds(session.description)
         self._poset = session.computation.poset
         self._events = []
@@ -396,7 +399,10 @@ class TimelinePanel(ScrollView, can_focus=True):
         index = self._rows[row]
         event = self._events[index]
         poset = self._poset
-        causes = causes_of(event, poset, self._delivered) if poset is not None else []
+        causes = self._causes.get(event.id)
+        if causes is None:  # what caused an event never changes: worked out once
+            causes = causes_of(event, poset, self._delivered) if poset is not None else []
+            self._causes[event.id] = causes
         if self._time_moves:
             before = self._events[self._rows[row - 1]].timestamp if row else None
             time = time_text(event.timestamp) if row == 0 or before != event.timestamp else ""
@@ -414,15 +420,21 @@ class TimelinePanel(ScrollView, can_focus=True):
                 row_style = self.get_component_rich_style("timeline--future")
         cells = self.grid.row(event, time, causes)
         cells += [(" ", None), *cause_marks(causes)]
-        base = self.rich_style + row_style
+        rich_style = self.rich_style  # worked out from the CSS at every reading: once
+        base = rich_style + row_style
         if width is None:
             width = max(self.virtual_size.width - scroll_x, len(cells) - scroll_x)
         shown = _cut(cells, scroll_x, width)
-        return Strip(self._segments(shown, row_style)).extend_cell_length(width, base)
+        segments = self._segments(shown, row_style, rich_style)
+        return Strip(segments).extend_cell_length(width, base)
 
-    def _segments(self, cells: list[tuple[str, Role]], over: Style) -> list[Segment]:
-        """Cells as segments, each role in its style with ``over`` on top."""
-        base = self.rich_style
+    def _segments(
+        self, cells: list[tuple[str, Role]], over: Style, base: Style | None = None
+    ) -> list[Segment]:
+        """Cells as segments, each role in its style (over ``base``, the widget's own by
+        default) with ``over`` on top."""
+        if base is None:
+            base = self.rich_style
         return [Segment(text, base + self._role_style(role) + over) for text, role in merge(cells)]
 
     def _role_style(self, role: Role) -> Style:
