@@ -4,7 +4,8 @@ Every notification carries ``seq``, its position in the system's report stream:
 subscribers see notifications in ``seq`` order, and one subscriber's ``seq``
 values can be compared with another's. A notification is only built when some
 subscriber asked for its kind, so a system nobody watches pays nothing for it.
-Notifications are built with keywords (``EventRecorded(seq=1, event=e, causes=())``).
+Notifications are built with keywords only (``EventRecorded(seq=1, event=e, causes=())``),
+so that a type checker sees every field.
 """
 
 from __future__ import annotations
@@ -22,14 +23,14 @@ if TYPE_CHECKING:
     from pyrapide.runtime.tasks import InFlight
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Notification:
     """Base of every notification: ``seq`` orders the report stream of one system."""
 
     seq: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class EventRecorded(Notification):
     """An event entered the computation (emitted by a module, or injected)."""
 
@@ -37,21 +38,21 @@ class EventRecorded(Notification):
     causes: tuple[Event, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class DispatchQueued(Notification):
     """A connection matched and a delivery to its target now waits to run."""
 
     dispatch: Dispatch
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class DispatchStarted(Notification):
     """The target's handlers began to run for this delivery."""
 
     dispatch: Dispatch
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class DispatchFinished(Notification):
     """The delivery is handled: its handlers returned (or raised) and, for their
     ``connect`` emits, every nested delivery finished too."""
@@ -59,7 +60,7 @@ class DispatchFinished(Notification):
     dispatch: Dispatch
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TaskResumed(Notification):
     """A step resumed a task in flight: a sleeper whose time came (or that was
     chosen), or a task woken by an outside future. ``task`` is how it stood just
@@ -68,7 +69,7 @@ class TaskResumed(Notification):
     task: InFlight
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class HandlerError(Notification):
     """A handler (or a start/finish hook) raised; the run went on without it.
 
@@ -84,7 +85,7 @@ class HandlerError(Notification):
     traceback: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class GuardError(HandlerError):
     """A guard (``.where``) raised while an event was matched: in a connection's
     pattern as the event was routed, or in a ``@when`` pattern of the component
@@ -100,14 +101,14 @@ class GuardError(HandlerError):
     connection: Connection
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ConstraintViolated(Notification):
     """One of the architecture's constraints was violated by the events so far."""
 
     violation: ConstraintViolation
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class LimitReached(Notification):
     """A bound stopped runaway work: ``limit`` is "max_events", "connect_depth"
     or "timeout" (a handler that overran ``handler_timeout`` is a HandlerError);
@@ -117,7 +118,7 @@ class LimitReached(Notification):
     message: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class StateChanged(Notification):
     """The system's state changed (a RunState: "idle", "running", "paused", "quiet"
     or "stopped")."""
@@ -125,7 +126,7 @@ class StateChanged(Notification):
     state: RunState
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SubscriberError(Notification):
     """A subscriber callback raised; it was unsubscribed and the run went on."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
@@ -16,15 +17,15 @@ N = TypeVar("N", bound=Notification)
 class Reporter:
     """Delivers notifications to subscribers in ``seq`` order.
 
-    A notification is built only when some subscriber wants its kind: callers
-    pass the class and its fields, by keyword, to :meth:`publish`, which returns
-    at once when nobody listens (a caller on a hot path first tests ``kind in
-    reporter.wanted``, which spares it even the call). A notification published
-    by a subscriber while it is being called (say, it injects an event) is queued
+    A notification is built only when some subscriber wants its kind: a caller
+    tests ``kind in reporter.wanted`` (a live view), then builds the notification
+    with keywords, ``seq=reporter.next_seq()`` first, so that a type checker sees
+    every field, and gives it to :meth:`publish`. A notification published by a
+    subscriber while it is being called (say, it injects an event) is queued
     behind the current one, so every subscriber sees the stream in the same order.
     """
 
-    __slots__ = ("_by_kind", "_delivering", "_queue", "_seq", "_subscriptions", "errors")
+    __slots__ = ("_by_kind", "_delivering", "_queue", "_subscriptions", "errors", "next_seq")
 
     def __init__(self) -> None:
         self._subscriptions: list[tuple[Callback, frozenset[type] | None]] = []
@@ -32,7 +33,8 @@ class Reporter:
         self._by_kind: dict[type, tuple[Callback, ...]] = {}
         self._queue: deque[Notification] = deque()
         self._delivering = False
-        self._seq = 0
+        self.next_seq: Callable[[], int] = itertools.count(1).__next__
+        """The ``seq`` of the notification about to be built (each is used once)."""
         self.errors: list[SubscriberError] = []
 
     def subscribe(
@@ -64,44 +66,31 @@ class Reporter:
         """True when some subscriber would receive a notification of ``kind``."""
         return kind in self._by_kind
 
-    def publish(self, kind: type[N], /, *, keep: bool = False, **fields: Any) -> N | None:
-        """Build ``kind(seq=..., **fields)`` and deliver it, if anybody listens.
-
-        Returns the notification, or None when nobody listened; with ``keep``
-        it is built (and returned) even then, for a caller that stores it.
-        """
-        if kind not in self._by_kind:
-            if not keep:
-                return None
-            self._seq += 1
-            return kind(seq=self._seq, **fields)
-        self._seq += 1
-        note = kind(seq=self._seq, **fields)
-        self._deliver(note)
-        return note
-
-    def _deliver(self, note: Notification) -> None:
+    def publish(self, note: N) -> N:
+        """Deliver ``note`` to the subscribers of its kind (if any), in order; return it."""
+        if type(note) not in self._by_kind:
+            return note
         self._queue.append(note)
         if self._delivering:
-            return
+            return note
         self._delivering = True
         try:
             while self._queue:
-                note = self._queue.popleft()
-                for callback in self._by_kind.get(type(note), ()):
+                queued = self._queue.popleft()
+                for callback in self._by_kind.get(type(queued), ()):
                     try:
-                        callback(note)
+                        callback(queued)
                     except Exception as exc:
                         self._drop(callback, exc)
         finally:
             self._delivering = False
+        return note
 
     def _drop(self, callback: Callback, exc: Exception) -> None:
         self._subscriptions = [s for s in self._subscriptions if s[0] is not callback]
         self._rebuild()
         text = "".join(traceback.format_exception(exc))
-        self._seq += 1
-        note = SubscriberError(seq=self._seq, callback=callback, error=exc, traceback=text)
+        note = SubscriberError(seq=self.next_seq(), callback=callback, error=exc, traceback=text)
         self.errors.append(note)
         if SubscriberError in self._by_kind:
             self._queue.append(note)

@@ -164,9 +164,8 @@ class Router:
                 text = "".join(
                     traceback.format_exception(type(error), error, tb.tb_next if tb else None)
                 )
-                note = self.reporter.publish(
-                    GuardError,
-                    keep=True,
+                note = GuardError(
+                    seq=self.reporter.next_seq(),
                     component=component,
                     event=event,
                     dispatch=None,
@@ -174,6 +173,7 @@ class Router:
                     traceback=text,
                     connection=connection,
                 )
+                self.reporter.publish(note)
                 self.errors.append(note)
 
     # ------------------------------------------------------------- the log

@@ -167,7 +167,8 @@ class Scheduler:
     def recorded(self, event: Event, causes: tuple[Event, ...], task: Task | None) -> None:
         """Report, route and check a just-recorded event."""
         if EventRecorded in self._wanted:
-            self.reporter.publish(EventRecorded, event=event, causes=causes)
+            reporter = self.reporter
+            reporter.publish(EventRecorded(seq=reporter.next_seq(), event=event, causes=causes))
         self._route(event, task)
         if self.constraints is not None:
             self.report_violations(self.constraints.observe(event, self.computation))
@@ -179,7 +180,9 @@ class Scheduler:
         """Keep and report constraint violations."""
         for violation in violations:
             self.violations.append(violation)
-            self.reporter.publish(ConstraintViolated, violation=violation)
+            if ConstraintViolated in self._wanted:
+                reporter = self.reporter
+                reporter.publish(ConstraintViolated(seq=reporter.next_seq(), violation=violation))
 
     def over_event_limit(self) -> bool:
         """True once the run may record no more events."""
@@ -196,11 +199,16 @@ class Scheduler:
         self._ready.extend(self._suspended)
         self._suspended.clear()
 
+    def _limit_reached(self, limit: str, message: str) -> None:
+        if LimitReached in self._wanted:
+            reporter = self.reporter
+            reporter.publish(LimitReached(seq=reporter.next_seq(), limit=limit, message=message))
+
     def halt(self, limit: str, message: str) -> None:
         """Stop scheduling (a bound was hit) and report why, once."""
         if self.halted is None:
             self.halted = limit
-            self.reporter.publish(LimitReached, limit=limit, message=message)
+            self._limit_reached(limit, message)
 
     # -------------------------------------------------------------- routing
     def _route(self, event: Event, emitter: Task | None) -> None:
@@ -233,10 +241,9 @@ class Scheduler:
             if depth > self.max_connect_depth:
                 last = match.events[-1]
                 self.router.refused.append((route.index, last))
-                self.reporter.publish(
-                    LimitReached,
-                    limit="connect_depth",
-                    message=f"connect delivery of {last.id} ({last.name}) to "
+                self._limit_reached(
+                    "connect_depth",
+                    f"connect delivery of {last.id} ({last.name}) to "
                     f"{route.target_name} not made: {depth} nested connect deliveries "
                     f"exceed max_connect_depth={self.max_connect_depth} (a synchronous cycle?)",
                 )
@@ -260,7 +267,8 @@ class Scheduler:
         # The delivery log (see Router.delivered): dispatch n is entry n - 1.
         self._log.append(position << self._log_shift | route.index)
         if DispatchQueued in self._wanted:
-            self.reporter.publish(DispatchQueued, dispatch=dispatch)
+            reporter = self.reporter
+            reporter.publish(DispatchQueued(seq=reporter.next_seq(), dispatch=dispatch))
         return dispatch
 
     # ------------------------------------------------------------ state
@@ -305,6 +313,10 @@ class Scheduler:
             if waiting is _CONNECTS
             else (),
         )
+
+    def describe(self, task: Task) -> InFlight:
+        """How ``task`` stands now, as ``in_flight()`` reports it."""
+        return self._describe(task)
 
     def task_of(self, dispatch_id: int) -> Task | None:
         """The task in flight serving dispatch ``dispatch_id``, if there is one."""
@@ -353,6 +365,15 @@ class Scheduler:
             return None
         return self._resume(self._ready.popleft())
 
+    def wake_next(self) -> Task | None:
+        """Resume the next woken task, else the earliest sleeper (its wake-up chosen:
+        the clock moves to it, even with dispatches queued); None when no task is
+        asleep or woken. ValueError for a real-time sleeper whose time has not come."""
+        task = self.resume_next()
+        if task is None and self._sleepers:
+            task = self.resume(self._sleepers[0][2])
+        return task
+
     def resume(self, task: Task) -> Task:
         """Resume ``task``, a sleeper (its wake-up chosen: the clock moves to it) or a
         woken task. Raises ValueError for a task that is neither, or a real-time
@@ -374,7 +395,8 @@ class Scheduler:
 
     def _resume(self, task: Task) -> Task:
         if TaskResumed in self._wanted:
-            self.reporter.publish(TaskResumed, task=self._describe(task))
+            reporter = self.reporter
+            reporter.publish(TaskResumed(seq=reporter.next_seq(), task=self._describe(task)))
         task.wake_at = None
         self.drive(task)
         return task
@@ -383,7 +405,8 @@ class Scheduler:
         """Start ``dispatch``'s handlers and drive them until they finish or wait."""
         dispatch.state = _STARTED
         if DispatchStarted in self._wanted:
-            self.reporter.publish(DispatchStarted, dispatch=dispatch)
+            reporter = self.reporter
+            reporter.publish(DispatchStarted(seq=reporter.next_seq(), dispatch=dispatch))
         causes = dispatch.match.events  # a tuple
         task = Task(dispatch.target, dispatch, dispatch.depth)
         lane = self._lanes.get(dispatch.connection.index) if self._lanes else None  # type: ignore[arg-type]
@@ -430,16 +453,16 @@ class Scheduler:
         tb = exc.__traceback__.tb_next if exc.__traceback__ is not None else None
         text = "".join(traceback.format_exception(type(exc), exc, tb))
         event = match.events[-1] if match is not None else None
-        note = self.reporter.publish(
-            HandlerError,
-            keep=True,
+        note = HandlerError(
+            seq=self.reporter.next_seq(),
             component=task.component,
             event=event,
             dispatch=task.dispatch,
             error=exc,
             traceback=text,
         )
-        self.errors.append(note)  # type: ignore[arg-type]
+        self.reporter.publish(note)
+        self.errors.append(note)
 
     # -------------------------------------------------------------- driving
     def drive(self, task: Task) -> None:
@@ -550,7 +573,8 @@ class Scheduler:
                 else:
                     self._carry(lane, dispatch)
             if DispatchFinished in self._wanted:
-                self.reporter.publish(DispatchFinished, dispatch=dispatch)
+                reporter = self.reporter
+                reporter.publish(DispatchFinished(seq=reporter.next_seq(), dispatch=dispatch))
             waiter = dispatch.waiter
             if waiter is None:
                 return

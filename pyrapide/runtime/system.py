@@ -208,7 +208,7 @@ class System:
         behind = blocked.behind
         task = self.scheduler.task_of(behind.id) if behind is not None else None
         if task is not None:
-            return f"{blocked.reason}: {self.scheduler._describe(task).describe()}"
+            return f"{blocked.reason}: {self.scheduler.describe(task).describe()}"
         return blocked.reason
 
     def in_flight(self) -> list[InFlight]:
@@ -349,7 +349,7 @@ class System:
         if self.state not in (RunState.IDLE, RunState.STOPPED):
             self.scheduler.close_tasks()
         self._reset(self.seed if seed is None else seed)
-        self._reporter.publish(StateChanged, state=RunState.IDLE)
+        self._state_changed(RunState.IDLE)
 
     # ------------------------------------------------------- stepping
     def pause(self) -> None:
@@ -403,10 +403,10 @@ class System:
         if isinstance(target, str) and target.startswith("#") and target[1:].isdigit():
             target = int(target[1:])  # "#12", as dispatches are shown
         if target == WAKE:
-            task = scheduler.resume_next()
-            if task is None and scheduler._sleepers:
-                task = scheduler.resume(scheduler._sleepers[0][2])
-            return task
+            try:
+                return scheduler.wake_next()
+            except ValueError as error:
+                raise ValueError(f"step({WAKE!r}): {error}") from None
         if isinstance(target, (int, Dispatch)) and not isinstance(target, bool):
             wanted = target.id if isinstance(target, Dispatch) else target
             in_flight = scheduler.task_of(wanted)
@@ -610,7 +610,12 @@ class System:
     def _set_state(self, state: RunState) -> None:
         if state is not self.state:
             self.state = state
-            self._reporter.publish(StateChanged, state=state)
+            self._state_changed(state)
+
+    def _state_changed(self, state: RunState) -> None:
+        reporter = self._reporter
+        if reporter.wants(StateChanged):
+            reporter.publish(StateChanged(seq=reporter.next_seq(), state=state))
 
     def __repr__(self) -> str:
         return f"<System {self.architecture.__qualname__} {self.state} seed={self.seed}>"

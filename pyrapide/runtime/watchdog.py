@@ -33,7 +33,7 @@ How it is enforced, and why it cannot hit anything but the handler:
   Exception`` does not swallow it; the scheduler reports it as a HandlerError
   whose traceback ends at the line the handler was on, and the delivery ends
   there. A handler that catches BaseException and loops on is signalled again
-  after each further budget.
+  at every tick of the watchdog while the same stretch goes on.
 
 Where it cannot work, it is not armed: when the system runs on a thread other
 than the main one (a signal handler can only run on the main thread), or on a

@@ -152,5 +152,5 @@ def _pyrapide_frame():
     frames = []
     reporter = Reporter()
     reporter.subscribe(lambda note: frames.append(sys._getframe(1)))
-    reporter.publish(pyrapide.runtime.LimitReached, limit="x", message="y")
+    reporter.publish(pyrapide.runtime.LimitReached(seq=reporter.next_seq(), limit="x", message="y"))
     return frames[0]

@@ -54,11 +54,20 @@ def test_batch_folds_events_counts_and_problems():
 
     batch = NotificationBatch()
     assert not batch
-    batch.add(EventRecorded(1, event, ()))
-    batch.add(DispatchFinished(2, Dispatch()))
-    batch.add(DispatchFinished(3, Dispatch()))
-    batch.add(HandlerError(4, "db", event, Dispatch(), ValueError("bad"), "Traceback..."))
-    batch.add(LimitReached(5, "max_events", "stopped after 10 events"))
+    batch.add(EventRecorded(seq=1, event=event, causes=()))
+    batch.add(DispatchFinished(seq=2, dispatch=Dispatch()))
+    batch.add(DispatchFinished(seq=3, dispatch=Dispatch()))
+    batch.add(
+        HandlerError(
+            seq=4,
+            component="db",
+            event=event,
+            dispatch=Dispatch(),
+            error=ValueError("bad"),
+            traceback="Traceback...",
+        )
+    )
+    batch.add(LimitReached(seq=5, limit="max_events", message="stopped after 10 events"))
     assert batch.events == [event]
     assert batch.delivered[2] == 2 and batch.queue_changed
     assert [p.kind for p in batch.problems] == ["error", "limit"]
@@ -73,7 +82,17 @@ def test_a_guard_error_says_which_connection_did_not_deliver():
         index = 1
 
     batch = NotificationBatch()
-    batch.add(GuardError(1, "db", event, None, KeyError("k"), "Traceback...", Connection()))
+    batch.add(
+        GuardError(
+            seq=1,
+            component="db",
+            event=event,
+            dispatch=None,
+            error=KeyError("k"),
+            traceback="Traceback...",
+            connection=Connection(),
+        )
+    )
     (problem,) = batch.problems
     assert problem.summary == (
         "guard of connection [1] raised KeyError: 'k' on A.x (e1); not delivered to db"
@@ -84,7 +103,7 @@ def test_a_guard_error_says_which_connection_did_not_deliver():
 def test_a_reset_drops_what_the_old_system_reported():
     (event,) = _events("A.x")
     batch = NotificationBatch()
-    batch.add(EventRecorded(1, event, ()))
+    batch.add(EventRecorded(seq=1, event=event, causes=()))
     batch.add(notices.SessionReset(reason="reset"))
     assert batch.events == [] and batch.reset == "reset"
 
