@@ -11,6 +11,7 @@ from rich.text import Text
 
 from pyrapide.core.printable import printable
 from rapide_shell.causes import CAUSE_LOOKS, Cause, causes_of, wiring_deliveries
+from rapide_shell.render import counted
 from rapide_shell.timeline import (
     ENV,
     OTHERS,
@@ -110,7 +111,7 @@ class Timeline:
             ), style="dim")
         if grid.gathered:
             yield Text(
-                f"{len(grid.gathered)} components left out of their own lane, "
+                f"{counted(len(grid.gathered), 'component')} left out of their own lane, "
                 f"drawn in '{OTHERS}': {', '.join(printable(lane) for lane in grid.gathered)}",
                 style="dim",
             )
