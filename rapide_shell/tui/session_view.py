@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -61,15 +61,19 @@ _STATE_COLOURS = {
 CONE_WALK = 2000
 
 
-def causal_cone(event: Event, poset: Any, limit: int = CONE_WALK) -> tuple[set[str], set[str]]:
+def causal_cone(
+    event: Event, poset: Any, limit: int = CONE_WALK, every: Collection[str] = ()
+) -> tuple[set[str], set[str]]:
     """The sources of ``event``'s causal past and of its future, each found by walking
-    at most ``limit`` events back (or forward) from it, nearest first."""
+    at most ``limit`` events back (or forward) from it, nearest first; a walk stops
+    early once it has found each source in ``every`` (nothing more could be marked)."""
     found: list[set[str]] = []
+    wanted = set(every)
     for step in (poset.direct_causes, poset.direct_effects):
         sources: set[str] = set()
         seen = {event.id}
         frontier = list(step(event))
-        while frontier and len(seen) <= limit:
+        while frontier and len(seen) <= limit and not (wanted and wanted <= sources):
             nearer: list[Any] = []
             for other in frontier:
                 if other.id in seen:
@@ -346,7 +350,8 @@ class SessionView:
             return
         if move_timeline:
             timelines.first().select_id(event.id)
-        past, future = causal_cone(event, poset)
+        components = [component.name for component in self.session.description.components]
+        past, future = causal_cone(event, poset, every=components)
         self.screen.query_one(ConnectionGraph).mark_cone(event.source or "", past, future)
 
     def _show_in_inspector(self, event: Event) -> None:

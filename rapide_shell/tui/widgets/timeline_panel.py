@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 from rich.segment import Segment
@@ -107,8 +109,12 @@ class TimelinePanel(ScrollView, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self._events: list[Event] = []
         self._rows: list[int] = []
-        """Indexes into ``_events`` of the rows shown (the events of lanes not hidden)."""
-        self._row_of: dict[str, int] = {}
+        """Indexes into ``_events`` of the rows shown (the events of lanes not hidden),
+        in increasing order."""
+        self._index_of: dict[str, int] = {}
+        """Each event's index in ``_events``, by id."""
+        self._by_lane: dict[str, list[int]] = {}
+        """Indexes into ``_events`` of each lane's events, in increasing order."""
         self._poset: Any = None
         self._delivered = wiring_deliveries(None)
         self._description: Any = None
@@ -181,7 +187,8 @@ class TimelinePanel(ScrollView, can_focus=True):
         self._poset = session.computation.poset
         self._events = []
         self._rows = []
-        self._row_of = {}
+        self._index_of = {}
+        self._by_lane = {}
         # A lane per component; in a large architecture, per component that has sent
         # an event (thousands of empty lanes would help no one).
         components = session.description.components
@@ -211,11 +218,16 @@ class TimelinePanel(ScrollView, can_focus=True):
         for event in new_events:
             index = len(self._events)
             self._events.append(event)
+            self._index_of[event.id] = index
             added += 1
             source = event.source or ENV
             if source not in self._sources:
                 self._sources[source] = None
                 new_lane = True
+            lane = self._by_lane.get(source)
+            if lane is None:
+                lane = self._by_lane[source] = []
+            lane.append(index)
             if self._first_time is None:
                 self._first_time = event.timestamp
             elif not self._time_moves and event.timestamp != self._first_time:
@@ -223,7 +235,6 @@ class TimelinePanel(ScrollView, can_focus=True):
                 self._line_cache.clear()
             time_width = max(time_width, len(time_text(event.timestamp)), len(str(index + 1)))
             if source not in self.hidden:
-                self._row_of[event.id] = len(self._rows)
                 self._rows.append(index)
         if not added:
             return
@@ -236,9 +247,17 @@ class TimelinePanel(ScrollView, can_focus=True):
         else:
             self.refresh()
 
+    def row_of(self, event_id: str) -> int | None:
+        """The row showing event ``event_id``, or None (unknown, or its lane hidden)."""
+        index = self._index_of.get(event_id)
+        if index is None:
+            return None
+        row = bisect_left(self._rows, index)
+        return row if row < len(self._rows) and self._rows[row] == index else None
+
     def select_id(self, event_id: str) -> bool:
         """Moves the cursor to the event ``event_id`` (False if it is not shown)."""
-        row = self._row_of.get(event_id)
+        row = self.row_of(event_id)
         if row is None:
             return False
         if row != self.cursor:
@@ -249,13 +268,21 @@ class TimelinePanel(ScrollView, can_focus=True):
     def set_lanes(self, hidden: Iterable[str] = (), collapsed: Iterable[str] = ()) -> None:
         """Hides and collapses lanes (every other lane is shown whole)."""
         selected = self.selected_event
-        self.hidden = frozenset(hidden)
+        hidden = frozenset(hidden)
+        if hidden != self.hidden:
+            self.hidden = hidden
+            # Each lane's rows are kept in order: the rows shown are their runs merged
+            # (a sort that finds the runs), not a pass over every event in Python.
+            self._rows = (
+                sorted(chain.from_iterable(
+                    rows for lane, rows in self._by_lane.items() if lane not in hidden
+                ))
+                if hidden else list(range(len(self._events)))
+            )
         self.collapsed = frozenset(collapsed)
-        self._rows = [i for i, e in enumerate(self._events) if (e.source or ENV) not in self.hidden]
-        self._row_of = {self._events[i].id: row for row, i in enumerate(self._rows)}
         self._relayout()
         self._resize()
-        row = self._row_of.get(selected.id) if selected is not None else None
+        row = self.row_of(selected.id) if selected is not None else None
         if row is None:
             row = len(self._rows) - 1 if self.following else min(self.cursor, len(self._rows) - 1)
         self.set_reactive(TimelinePanel.cursor, -1)

@@ -120,6 +120,27 @@ def test_the_kinds_of_the_seed_examples_causes() -> None:
     assert kinds["e17"] == [("e5", CauseKind.PIPE), ("e16", CauseKind.PIPE_ORDER)]
 
 
+def test_the_cone_walk_stops_early_without_leaving_a_component_out() -> None:
+    import asyncio
+
+    from rapide_shell.tui.session_view import causal_cone
+
+    async def run() -> Session:
+        session = Session.load(SEED, seed=0)
+        await session.start()
+        await session.execute("run")
+        return session
+
+    session = asyncio.run(run())
+    poset = session.computation.poset
+    components = {component.name for component in session.description.components}
+    for event in session.computation:
+        whole = causal_cone(event, poset)
+        early = causal_cone(event, poset, every=components)
+        assert [side & components for side in early] == [side & components for side in whole]
+    asyncio.run(session.close())
+
+
 async def test_selecting_an_event_marks_its_causal_past_and_future_everywhere() -> None:
     app = make_app(KINDS)
     async with app.run_test(size=WIDE) as pilot:
@@ -143,7 +164,7 @@ async def test_selecting_an_event_marks_its_causal_past_and_future_everywhere() 
         future_style = timeline.get_component_rich_style("timeline--future")
 
         def background_of(event_id: str) -> object:
-            row = timeline._row_of[event_id]
+            row = timeline.row_of(event_id)
             return timeline._row_strip(row)._segments[-1].style.bgcolor
 
         assert background_of("e2") == past_style.bgcolor
@@ -206,6 +227,13 @@ async def test_lanes_collapse_hide_and_come_back() -> None:
         assert "connect_source" not in timeline.shown_lanes
         assert timeline.row_count == 18 - 3
         assert all("job" not in line or "connect" not in line for line in _rows(app))
+        # The rows left are the other lanes' events in recording order, each found by id.
+        kept = [e for e in app.session.computation if e.source != "connect_source"]
+        assert [timeline.row_of(e.id) for e in kept] == list(range(len(kept)))
+        hidden_job = next(e for e in app.session.computation if e.source == "connect_source")
+        assert timeline.row_of(hidden_job.id) is None
+        assert not timeline.select_id(hidden_job.id)
+        assert timeline.select_id(kept[7].id) and timeline.selected_event is kept[7]
         await pilot.press("a")
         assert not timeline.hidden and not timeline.collapsed
         assert timeline.row_count == 18
