@@ -116,6 +116,8 @@ class SessionView:
         self._panels: list[SessionPanel] | None = None
         self._was_running = False
         self._wiring: tuple[Any, DeliveryKind] | None = None
+        self._cone_event: Event | None = None
+        """The event whose cone the graph marks next (None: no marking waits)."""
         self.note = ""
         """A last piece of the status line, shown while there is room (where the last
         screenshot went)."""
@@ -350,9 +352,21 @@ class SessionView:
             return
         if move_timeline:
             timelines.first().select_id(event.id)
+        # The graph marks the cone once the frame that moved the cursor is out, and only
+        # for the latest event: keys held down move the cursor without waiting for walks.
+        if self._cone_event is None:
+            self.screen.call_after_refresh(self._mark_cone)
+        self._cone_event = event
+
+    def _mark_cone(self) -> None:
+        event, self._cone_event = self._cone_event, None
+        poset = self.session.computation.poset
+        graphs = self.screen.query(ConnectionGraph)
+        if event is None or not graphs or event not in poset:
+            return
         components = [component.name for component in self.session.description.components]
         past, future = causal_cone(event, poset, every=components)
-        self.screen.query_one(ConnectionGraph).mark_cone(event.source or "", past, future)
+        graphs.first().mark_cone(event.source or "", past, future)
 
     def _show_in_inspector(self, event: Event) -> None:
         inspectors = self.screen.query(Inspector)  # empty while the app shuts down
