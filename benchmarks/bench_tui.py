@@ -3,7 +3,9 @@
 Run ``python benchmarks/bench_tui.py`` (``--events N`` and ``--requests N`` change the
 sizes). Each figure is the time from a key event entering the app to the next frame
 the app writes out (measured on the app's own display hook, at 120x36, headless), so
-it includes the key's handling, the redraw and the compositor, not the terminal.
+it includes the key's handling, the redraw and the compositor, not the terminal. Beside
+it, the CPU time the process spent from key to frame: on a shared machine the wall
+time also holds the time the app waited for a core. ``--only`` runs one part.
 
 1. Event log with N events recorded: cursor keys, page keys, home/end, and a key in the
    command bar.
@@ -47,6 +49,9 @@ class FrameClock:
     def __init__(self, app: RapideApp) -> None:
         self.app = app
         self.frame = asyncio.Event()
+        self.cpu: list[float] = []
+        """The process's CPU seconds from each key to its frame: on a machine shared
+        with other work, what the app spent, apart from the time it waited its turn."""
         original = app._display
 
         def display(screen, renderable):
@@ -58,7 +63,7 @@ class FrameClock:
     async def key_to_frame(self, key: str, handled) -> float:
         """Seconds from sending ``key`` to the first frame written after ``handled()``
         holds (the key's effect is then on that frame)."""
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         event = events.Key(key, key if len(key) == 1 else None)
         event.set_sender(self.app)
         self.app._driver.send_message(event)
@@ -66,6 +71,7 @@ class FrameClock:
             self.frame.clear()
             await asyncio.wait_for(self.frame.wait(), timeout=10)
             if handled():
+                self.cpu.append(time.process_time() - cpu_start)
                 return time.perf_counter() - start
 
 
@@ -91,11 +97,16 @@ async def key_after_jumps(clock: FrameClock, pilot, panel, event_id: str) -> lis
     return seconds
 
 
-def _summary(label: str, seconds: list[float]) -> str:
+def _summary(label: str, seconds: list[float], clock: FrameClock | None = None) -> str:
+    """The median, p95 and max of ``seconds``, and with ``clock`` (which timed them,
+    last) the median CPU time the process spent on those keys."""
     ms = sorted(s * 1000 for s in seconds)
     p95 = ms[max(0, round(0.95 * len(ms)) - 1)]
+    cpu = ""
+    if clock is not None:
+        cpu = f"   cpu median {statistics.median(clock.cpu[-len(seconds):]) * 1000:5.1f} ms"
     return (f"{label:<44} median {statistics.median(ms):6.1f} ms   p95 {p95:6.1f} ms   "
-            f"max {ms[-1]:6.1f} ms   ({len(ms)} keys)")
+            f"max {ms[-1]:6.1f} ms   ({len(ms)} keys){cpu}")
 
 
 async def bench_big_log(event_count: int) -> None:
@@ -116,9 +127,9 @@ async def bench_big_log(event_count: int) -> None:
         log.focus()
         await pilot.pause(0.1)
         moves = await timed_keys(clock, pilot, MOVES, lambda: log.cursor)
-        print(_summary(f"event log ({log.event_count:,} events): move", moves))
+        print(_summary(f"event log ({log.event_count:,} events): move", moves, clock))
         jump = await key_after_jumps(clock, pilot, log, f"e{event_count // 2}")
-        print(_summary("event log: key after a jump to the middle", jump))
+        print(_summary("event log: key after a jump to the middle", jump, clock))
         bar = app.query_one("#bar")
         bar.focus()
         await pilot.pause(0.05)
@@ -127,7 +138,7 @@ async def bench_big_log(event_count: int) -> None:
             before = bar.value
             typing.append(await clock.key_to_frame(ch, lambda b=before: bar.value != b))
             await pilot.pause(0.01)
-        print(_summary("command bar: typing (with completion)", typing))
+        print(_summary("command bar: typing (with completion)", typing, clock))
 
 
 async def bench_timeline(event_count: int) -> None:
@@ -151,13 +162,13 @@ async def bench_timeline(event_count: int) -> None:
         assert app.focused is timeline and timeline.row_count == len(session.computation)
         clock = FrameClock(app)
         moves = await timed_keys(clock, pilot, MOVES, lambda: timeline.cursor)
-        print(_summary(f"timeline ({timeline.row_count:,} events): move", moves))
+        print(_summary(f"timeline ({timeline.row_count:,} events): move", moves, clock))
         jump = await key_after_jumps(clock, pilot, timeline, f"e{event_count // 2}")
-        print(_summary("timeline: key after a jump to the middle", jump))
+        print(_summary("timeline: key after a jump to the middle", jump, clock))
         lanes = await timed_keys(
             clock, pilot, ["c", "c", "h", "a"] * 3, lambda: (timeline.collapsed, timeline.hidden)
         )
-        print(_summary("timeline: collapse, hide, all lanes", lanes))
+        print(_summary("timeline: collapse, hide, all lanes", lanes, clock))
 
 
 async def bench_run(request_count: int) -> None:
@@ -253,11 +264,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=3_000)
+    parser.add_argument("--only", choices=["log", "timeline", "run", "pause"])
     options = parser.parse_args()
-    asyncio.run(bench_big_log(options.events))
-    asyncio.run(bench_timeline(options.events))
-    asyncio.run(bench_run(options.requests))
-    asyncio.run(bench_pause(2.0))
+    parts = {
+        "log": lambda: bench_big_log(options.events),
+        "timeline": lambda: bench_timeline(options.events),
+        "run": lambda: bench_run(options.requests),
+        "pause": lambda: bench_pause(2.0),
+    }
+    for name, part in parts.items():
+        if options.only in (None, name):
+            asyncio.run(part())
 
 
 if __name__ == "__main__":
