@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 from pyrapide.architecture import ConnectionKind
 from pyrapide.core.printable import printable
 from rapide_shell.tui.theme_colours import ThemedLines
+from rapide_shell.tui.widgets.output_log import Hanging
 
 if TYPE_CHECKING:
     from pyrapide.runtime import Dispatch, InFlight
@@ -145,7 +146,7 @@ class DispatchQueue(ThemedLines, OptionList):
                 waits = blocked(dispatch) if blocked is not None else None
                 if waits:
                     label.append(f"  {printable(waits.split(' ', 1)[1])}", "italic")
-                options.append(Option(label, id=f"dispatch:{dispatch.id}"))
+                options.append(Option(Hanging(label), id=f"dispatch:{dispatch.id}"))
             if len(dispatches) > SHOWN_PER_KIND:
                 more = len(dispatches) - SHOWN_PER_KIND
                 options.append(Option(Text(f"   … {more} more", "dim"), disabled=True))
@@ -156,7 +157,7 @@ class DispatchQueue(ThemedLines, OptionList):
             )
         self.set_options(options)
         self.content_width = max(
-            (option.prompt.cell_len for option in options if isinstance(option.prompt, Text)),
+            (_text(option.prompt).cell_len for option in options if _text(option.prompt)),
             default=0,
         )
         flying = f", {len(in_flight)} in flight" if in_flight else ""
@@ -199,9 +200,9 @@ class DispatchQueue(ThemedLines, OptionList):
             if dispatch is not None and reason in ("sleeping", "ready"):
                 self._connection_of[dispatch.id] = dispatch.connection.index
                 self._shown_ids.append(dispatch.id)
-                options.append(Option(label, id=f"dispatch:{dispatch.id}"))
+                options.append(Option(Hanging(label), id=f"dispatch:{dispatch.id}"))
             else:
-                options.append(Option(label, disabled=True))
+                options.append(Option(Hanging(label), disabled=True))
         return options
 
     async def _on_click(self, click: events.Click) -> None:
@@ -240,3 +241,10 @@ class DispatchQueue(ThemedLines, OptionList):
         dispatch_id = self._dispatch_id(selected.option)
         if dispatch_id is not None:
             self.post_message(self.DispatchChosen(dispatch_id))
+
+
+def _text(prompt: object) -> Text | None:
+    """The text of a row's prompt (a row too long for the panel goes on set in)."""
+    if isinstance(prompt, Hanging):
+        return prompt.text
+    return prompt if isinstance(prompt, Text) else None

@@ -22,6 +22,9 @@ class Hanging:
     def __init__(self, text: Text) -> None:
         self.text = text
 
+    def __str__(self) -> str:
+        return self.text.plain
+
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         width = options.max_width
         if self.text.cell_len <= width or width <= HANGING_INDENT + 8:

@@ -764,3 +764,22 @@ async def test_a_pipe_delivery_that_must_wait_says_for_what():
         await type_command(pilot, f"step #{head}")
         assert said(behind[0]).endswith(f"waits behind #{head}, in flight: asleep until t=2")
         assert said(behind[1]).endswith(f"waits behind #{behind[0]} (pipes are FIFO)")
+
+
+async def test_a_queue_row_too_long_for_the_panel_goes_on_set_in():
+    from pathlib import Path
+
+    from rapide_shell.tui.widgets.output_log import HANGING_INDENT
+
+    kinds = Path(__file__).resolve().parents[3] / "examples" / "connection_kinds.py"
+    app = make_app(kinds)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        queue = app.query_one(DispatchQueue)
+        lines = [queue.render_line(y).text.rstrip() for y in range(queue.size.height)]
+        # Each dispatch's row starts with its mark and id; what did not fit goes on
+        # below, set in, never as a line of its own that reads like another row.
+        starts = ("▶", " #", "connect ", "pipe ", "agent ", "in flight", " " * HANGING_INDENT)
+        assert all(line.startswith(starts) for line in lines if line), lines
+        assert any(line.startswith(" " * HANGING_INDENT + "pipe_worker") for line in lines)
+
