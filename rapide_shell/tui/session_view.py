@@ -59,6 +59,9 @@ _STATE_COLOURS = {
 #: At most this many events of a selected event's causal past (and as many of its
 #: future) are walked to find the components they went through.
 CONE_WALK = 2000
+#: Seconds after a selection that the graph marks its cone: the frame that moved the
+#: cursor goes out first, and keys held down mark only where the cursor stops.
+CONE_DELAY = 0.05
 
 
 def causal_cone(
@@ -355,7 +358,7 @@ class SessionView:
         # The graph marks the cone once the frame that moved the cursor is out, and only
         # for the latest event: keys held down move the cursor without waiting for walks.
         if self._cone_event is None:
-            self.screen.call_after_refresh(self._mark_cone)
+            self.screen.set_timer(CONE_DELAY, self._mark_cone)
         self._cone_event = event
 
     def _mark_cone(self) -> None:

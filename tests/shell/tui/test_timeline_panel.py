@@ -174,8 +174,9 @@ async def test_selecting_an_event_marks_its_causal_past_and_future_everywhere() 
         assert log._cone_of(poset.get("e2")) == "past"
         assert log._cone_of(poset.get("e18")) == "future"
         assert log._cone_of(poset.get("e10")) is None
-        # The graph marks the components the cone went through.
+        # The graph marks the components the cone went through, once the cursor rests.
         graph = app.query_one(ConnectionGraph)
+        await wait_until(pilot, lambda: graph._cone[0] == "pipe_worker")
         selected, graph_past, graph_future = graph._cone
         assert selected == "pipe_worker"
         assert graph_past == {"pipe_source"} and graph_future == {"pipe_worker"}
