@@ -27,41 +27,9 @@ from pathlib import Path
 STARTED = time.perf_counter()
 ROOT = Path(__file__).resolve().parent.parent
 SIZE = (120, 36)
+sys.path.insert(0, str(ROOT))
 
-ARCHITECTURE = '''\
-"""A generated architecture of {n} components in a chain."""
-from pyrapide import (
-    Pattern, action, agent, architecture, connect, get_context, interface, module, pipe, when,
-)
-
-@interface
-class Stage:
-    @action
-    async def out(self, n: int) -> None: ...
-
-@module(implements=Stage)
-class Worker:
-    @when(Pattern.match("Stage.out"))
-    async def on_out(self, match):
-        n = match.payload["n"]
-        if n < {hops}:
-            await get_context(self).emit("Stage.out", n=n + 1)
-
-_KINDS = (connect, pipe, agent)
-_ns = {{f"s{{i}}": Stage for i in range({n})}}
-_ns["connections"] = [
-    _KINDS[i % 3](Pattern.match("Stage.out", source=f"s{{i}}"), target=f"s{{i + 1}}")
-    for i in range({n} - 1)
-]
-Big = architecture(type("Big", (), _ns))
-'''
-
-
-def write_architecture(folder: Path, components: int, hops: int) -> Path:
-    """A chain of ``components`` whose first event travels ``hops`` connections."""
-    path = folder / f"chain_{components}.py"
-    path.write_text(ARCHITECTURE.format(n=components, hops=hops), encoding="utf-8")
-    return path
+from tests.shell.tui.architectures.chain import write_chain  # noqa: E402
 
 
 def child(path: str) -> None:
@@ -129,7 +97,7 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory() as folder:
         for components in options.sizes:
-            path = write_architecture(Path(folder), components, min(options.hops, components - 1))
+            path = write_chain(Path(folder), components, min(options.hops, components - 1))
             result = subprocess.run(
                 [sys.executable, __file__, "--child", str(path)],
                 capture_output=True, text=True, cwd=ROOT, timeout=900,

@@ -195,14 +195,7 @@ def test_a_recorded_repl_session_is_a_script(tmp_path: Path) -> None:
 
 
 def test_the_welcome_counts_in_english(tmp_path: Path) -> None:
-    single = tmp_path / "single.py"
-    single.write_text(
-        "from pyrapide import action, architecture, interface, module\n"
-        "@interface\nclass Lamp:\n    @action\n    async def lit(self) -> None: ...\n"
-        "@module(implements=Lamp)\nclass Bulb:\n    async def start(self): pass\n"
-        "@architecture\nclass Room:\n    lamp = Lamp\n    connections = []\n"
-    )
-    user = User(single, tmp_path)
+    user = User(FIXTURES / "room.py", tmp_path)
     user.sees("(1 component, 0 connections, seed")
     user.enters("quit")
     assert user.leaves() == 0

@@ -9,41 +9,14 @@ import pytest
 from rapide_shell.tui.graph_list import DRAW_LIMIT
 from rapide_shell.tui.widgets.connection_graph import ConnectionGraph
 from rapide_shell.tui.widgets.timeline_panel import TimelinePanel
+from tests.shell.tui.architectures.chain import write_chain
 from tests.shell.tui.conftest import SIZE, make_app, settle, type_command
-
-CHAIN = '''
-from pyrapide import (
-    Pattern, action, agent, architecture, connect, get_context, interface, module, pipe, when,
-)
-
-@interface
-class Stage:
-    @action
-    async def out(self, n: int) -> None: ...
-
-@module(implements=Stage)
-class Worker:
-    @when(Pattern.match("Stage.out"))
-    async def on_out(self, match):
-        if match.payload["n"] < 20:
-            await get_context(self).emit("Stage.out", n=match.payload["n"] + 1)
-
-_KINDS = (connect, pipe, agent)
-_ns = {{f"s{{i}}": Stage for i in range({n})}}
-_ns["connections"] = [
-    _KINDS[i % 3](Pattern.match("Stage.out", source=f"s{{i}}"), target=f"s{{i + 1}}")
-    for i in range({n} - 1)
-]
-Chain = architecture(type("Chain", (), _ns))
-'''
 
 
 @pytest.fixture
 def chain_path(tmp_path: Path) -> Path:
     """A chain of 300 components, connect, pipe and agent in turn."""
-    path = tmp_path / "chain.py"
-    path.write_text(CHAIN.format(n=300), encoding="utf-8")
-    return path
+    return write_chain(tmp_path, 300, hops=20)
 
 
 def _lines(graph: ConnectionGraph) -> list[str]:
