@@ -156,10 +156,8 @@ class DispatchQueue(ThemedLines, OptionList):
                 Option(Text("nothing pending, nothing in flight", "dim"), id="empty", disabled=True)
             )
         self.set_options(options)
-        self.content_width = max(
-            (_text(option.prompt).cell_len for option in options if _text(option.prompt)),
-            default=0,
-        )
+        texts = [_text(option.prompt) for option in options]
+        self.content_width = max((text.cell_len for text in texts if text is not None), default=0)
         flying = f", {len(in_flight)} in flight" if in_flight else ""
         self.border_title = f"Queue ({len(pending)}{flying})"
         if previous is not None and previous.startswith("dispatch:"):

@@ -114,7 +114,8 @@ def test_to_ascii_says_when_it_truncated():
     assert len(to_ascii(chain(300), max_events=None).splitlines()) == 301
     # One event, one left out: in the singular.
     assert to_ascii(chain(1)).splitlines()[0] == "Computation: 1 event"
-    assert to_ascii(chain(3), max_events=2).splitlines()[-1].startswith("... 1 more event not shown")
+    last = to_ascii(chain(3), max_events=2).splitlines()[-1]
+    assert last.startswith("... 1 more event not shown")
 
 
 def test_bad_bounds_are_refused_with_the_name_of_the_argument(small):
