@@ -406,7 +406,7 @@ def graph(
 @app.command()
 def check(file: FileArgument, arch: ArchOption = None) -> None:
     """Load and validate the architecture: components, connections, bindings, warnings."""
-    from rapide_shell.architecture_view import check_architecture
+    from rapide_shell.architecture_check import check_architecture
     from rapide_shell.render import counted
 
     loaded = _load(file, arch)
@@ -415,8 +415,10 @@ def check(file: FileArgument, arch: ArchOption = None) -> None:
     for warning in report.warnings:
         echo(f"warning: {warning}")
     description = loaded.description
+    everywhere = len(list(description.walk()))
+    nested = f", {everywhere} with those nested" if everywhere > len(description.components) else ""
     counts = (
-        f"{counted(len(description.components), 'component')}, "
+        f"{counted(len(description.components), 'component')}{nested}, "
         f"{counted(len(description.connections), 'connection')}"
     )
     echo(

@@ -71,9 +71,10 @@ def complete(session: Session, line: str, cursor: int) -> list[Completion]:
         return []
     arg = spec.args[position - 1]
     if spec.name == "show" and position == 2:
-        if words[1].text != "event":
+        topics = {"event": ArgKind.EVENT_ID, "graph": ArgKind.ARCHITECTURE_PATH}
+        if words[1].text not in topics:
             return []
-        arg_kind = ArgKind.EVENT_ID
+        arg_kind = topics[words[1].text]
     else:
         arg_kind = arg.kind
     return _for_kind(session, arg_kind, arg.choices, current)
@@ -115,6 +116,12 @@ def _for_kind(
         candidates = _event_ids(session)
     elif kind is ArgKind.EVENT_NAME:
         candidates = [(name, spec.signature_text()) for name, spec in session.actions.items()]
+    elif kind is ArgKind.ARCHITECTURE_PATH:
+        candidates = [
+            (component.path, f"architecture {component.architecture}")
+            for component in session.description.walk()
+            if component.architecture is not None
+        ]
     elif kind is ArgKind.MAP_NAME:
         candidates = [(name, str(found.name)) for name, found in session.loaded.maps.items()]
     elif kind is ArgKind.FILE:

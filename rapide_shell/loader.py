@@ -4,7 +4,8 @@ The rules (DESIGN.md §5): the file is imported under a unique module name, neve
 ``__main__``, so its ``if __name__ == "__main__":`` block does not run. If it defines a
 module-level ``System``, that is used; otherwise an ``@architecture`` class is bound to
 the file's ``@module`` classes that implement its interfaces (one module per interface).
-``arch`` picks among several systems or architectures by name. Every failure raises
+``arch`` picks among several systems or architectures by name. Components of a nested
+architecture are bound the same way, by path (``payments.ledger``). Every failure raises
 :class:`LoadError`, whose message is one line written for the user.
 """
 
@@ -20,7 +21,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from pyrapide.architecture import ArchitectureError, is_architecture
+from pyrapide.architecture import ArchitectureError, Hierarchy, architecture_spec, is_architecture
 from pyrapide.patterns import PatternSyntaxError
 from pyrapide.runtime import ModuleDefinitionError, System
 from pyrapide.runtime.modules import MODULE_ATTR
@@ -57,8 +58,10 @@ class LoadedArchitecture:
     """What a file gave: the architecture and how to build a fresh System from it.
 
     ``name`` is the architecture class's name; ``bindings``
-    maps each component to the module class bound to it; ``actions`` maps every event
-    name the interfaces declare to its ``ActionSpec``.
+    maps each component to the module class bound to it (by path, for the components
+    of a nested architecture: ``payments.ledger``); ``actions`` maps every event name
+    the interfaces declare, at every level, to its ``ActionSpec``; ``hierarchy`` is
+    the tree of architectures the system runs and ``description`` describes it.
     """
 
     path: Path
@@ -69,6 +72,7 @@ class LoadedArchitecture:
     bindings: dict[str, type]
     description: Any
     actions: dict[str, Any]
+    hierarchy: Hierarchy
     _factory: Callable[[], Any] = field(repr=False)
     maps: dict[str, Any] = field(default_factory=dict)
     """The file's module-level ``ArchitectureMap`` objects, by variable name (``map NAME``)."""
@@ -123,12 +127,13 @@ def _find_system(
     name, architecture = _pick(file, "@architecture class", architectures, arch)
     bindings = _bindings(file, module, architecture)
     # Bound once now, so that a refused binding is a load error like any other.
-    ready = [_bind(file, architecture, bindings)]
+    first = _bind(file, architecture, bindings)
+    ready = [first]
 
     def fresh_system() -> Any:
         return ready.pop() if ready else _bind(file, architecture, bindings)
 
-    return _loaded(file, name, arch, architecture, bindings, fresh_system)
+    return _loaded(file, name, arch, first, bindings, fresh_system)
 
 
 def _import(file: Path) -> ModuleType:
@@ -272,7 +277,7 @@ def _bindings(file: Path, module: ModuleType, architecture: Any) -> dict[str, ty
     )
     bindings: dict[str, type] = {}
     problems: list[str] = []
-    for component, iface in architecture.components.items():
+    for component, iface in architecture_spec(architecture).hierarchy.leaves.items():
         implementers = [cls for cls in modules if _implemented_interface(cls) is iface]
         if len(implementers) == 1:
             bindings[component] = implementers[0]
@@ -305,34 +310,38 @@ def _bind(file: Path, architecture: Any, bindings: dict[str, type]) -> Any:
 
 
 def _from_system(file: Path, chosen: str | None, system: Any) -> LoadedArchitecture:
-    architecture = system.architecture
     bindings = {
         component: bound if isinstance(bound, type) else type(bound)
         for component, bound in system.bindings.items()
     }
     # Shown by its architecture's name; ``chosen`` keeps the variable ``--arch`` named.
-    return _loaded(file, _arch_name(architecture), chosen, architecture, bindings, lambda: system)
+    name = _arch_name(system.architecture)
+    return _loaded(file, name, chosen, system, bindings, lambda: system)
 
 
 def _loaded(
     file: Path,
     name: str,
     chosen: str | None,
-    architecture: Any,
+    system: Any,
     bindings: dict[str, type],
     factory: Callable[[], Any],
 ) -> LoadedArchitecture:
+    """What was loaded, described from a system built from it (whose bindings may have
+    put an architecture where the class declares an interface)."""
+    hierarchy = system.hierarchy
     actions: dict[str, Any] = {}
-    for iface in architecture.components.values():
+    for iface in hierarchy.components.values():
         actions.update(interface_actions(iface))
     return LoadedArchitecture(
         path=file,
         name=name,
         chosen=chosen,
-        architecture=architecture,
+        architecture=system.architecture,
         bindings=bindings,
-        description=architecture.describe(),
+        description=system.description,
         actions=actions,
+        hierarchy=hierarchy,
         _factory=factory,
     )
 

@@ -233,14 +233,21 @@ def decisions_table(decisions: Sequence[Any]) -> RenderableType:
     """What each connection decided for one event (``System.why_not``), one a row."""
     if not decisions:
         return Text("the architecture has no connections", style="dim")
+    # With nested architectures, each connection says which one it belongs to.
+    nested = any(decision.connection.scope for decision in decisions)
     table = Table(show_edge=False, pad_edge=False, box=None)
-    for column in ("#", "kind", "pattern", "target", "decided"):
+    columns = ("#", "in", "kind", "pattern", "target", "decided") if nested else (
+        "#", "kind", "pattern", "target", "decided"
+    )
+    for column in columns:
         table.add_column(column)
     for decision in decisions:
         connection = decision.connection
         verdict = str(decision.verdict)
+        where = (data(connection.scope or "(top)", "dim"),) if nested else ()
         table.add_row(
             str(connection.index),
+            *where,
             Text(connection.kind, style=look(connection.kind).style),
             data(connection.pattern),
             data(connection.target_label),

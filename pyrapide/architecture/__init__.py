@@ -8,10 +8,16 @@ this package) is this module, and calling it must decorate.
 
 import sys
 import types
+from typing import Any
 
 # Imported for its effect: it registers the class each connection kind is made as.
 from pyrapide.architecture import standalone as standalone
-from pyrapide.architecture.binding import binding_problems, check_bindings
+from pyrapide.architecture.binding import (
+    BoundHierarchy,
+    bind_hierarchy,
+    binding_problems,
+    check_bindings,
+)
 from pyrapide.architecture.connections import (
     Connection,
     ConnectionKind,
@@ -33,19 +39,24 @@ from pyrapide.architecture.description import (
     ConnectionDescription,
 )
 from pyrapide.architecture.errors import ArchitectureError
+from pyrapide.architecture.hierarchy import Hierarchy, Scope
 
 __all__ = [
     "ArchitectureDescription",
     "ArchitectureError",
     "ArchitectureSpec",
+    "BoundHierarchy",
     "ComponentDescription",
     "Connection",
     "ConnectionDescription",
     "ConnectionKind",
     "Delivery",
+    "Hierarchy",
+    "Scope",
     "agent",
     "architecture",
     "architecture_spec",
+    "bind_hierarchy",
     "binding_problems",
     "check_bindings",
     "connect",
@@ -58,8 +69,9 @@ __all__ = [
 class _ArchitecturePackage(types.ModuleType):
     """This package's module type: calling the package applies `@architecture`."""
 
-    def __call__(self, cls: type) -> type:
-        return architecture(cls)
+    def __call__(self, cls: type | None = None, /, *, implements: type | None = None) -> Any:
+        decorate = architecture(implements=implements)
+        return decorate if cls is None else decorate(cls)
 
 
 sys.modules[__name__].__class__ = _ArchitecturePackage

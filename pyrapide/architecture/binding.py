@@ -1,16 +1,160 @@
-"""Checks on binding modules to an architecture's components."""
+"""Checks on binding modules to an architecture's components, at every level of nesting.
+
+Bindings name components by path. A component of a nested architecture is
+bound with a mapping under the nested component's name, or with its dotted
+path::
+
+    Shop.bind(api=ApiModule, payments={"ledger": LedgerModule, "desk": DeskModule})
+    Shop.bind(api=ApiModule, **{"payments.ledger": LedgerModule, "payments.desk": DeskModule})
+
+An architecture that implements a component's interface may be bound to it in
+place of a module (``payments=PaymentsDept``, its components bound by path
+as above), and a module may be bound in place of a nested architecture
+(``payments=FakePayments``, a module implementing its interface).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from pyrapide.architecture.declaration import architecture_spec
+from pyrapide.architecture.declaration import ArchitectureSpec, architecture_spec, is_architecture
 from pyrapide.architecture.errors import ArchitectureError, close_match_hint, quoted_list
+from pyrapide.architecture.hierarchy import Hierarchy, parent_path
 from pyrapide.types.conformance import conformance_problems, is_subtype
 from pyrapide.types.interface import class_label, interface_name
 
 ImplementsOf = Callable[[type], "type | None"]
+
+
+@dataclass(frozen=True)
+class BoundHierarchy:
+    """What binding gives a system: the hierarchy it runs (nested architectures bound
+    to components included) and the module bound to each leaf, by path."""
+
+    hierarchy: Hierarchy
+    modules: dict[str, Any]
+
+
+def flat_bindings(modules: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Bindings by path: ``{"payments": {"ledger": L}}`` becomes ``{"payments.ledger": L}``."""
+    flat: dict[str, Any] = {}
+    for key, value in modules.items():
+        path = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(value, Mapping):
+            flat.update(flat_bindings(value, path))
+        else:
+            flat[path] = value
+    return flat
+
+
+def _is_architecture_class(value: Any) -> bool:
+    return isinstance(value, type) and is_architecture(value)
+
+
+def resolve_bindings(
+    arch: Any,
+    modules: Mapping[str, Any],
+    *,
+    partial: bool = False,
+    implements_of: ImplementsOf | None = None,
+) -> tuple[BoundHierarchy, list[str]]:
+    """The hierarchy and leaf bindings ``modules`` give ``arch``, and what is wrong
+    with them (see :func:`binding_problems`)."""
+    spec = architecture_spec(arch)
+    flat = flat_bindings(modules)
+    problems: list[str] = []
+    replaced: dict[str, ArchitectureSpec | None] = {}
+    hierarchy = spec.hierarchy
+    # Architectures bound to components, outermost first: each may hold the next.
+    for path in sorted((p for p, v in flat.items() if _is_architecture_class(v)), key=_depth):
+        components = hierarchy.components
+        if path not in components:
+            problems.append(_unknown(spec, hierarchy, path))
+            continue
+        bound = architecture_spec(flat[path])
+        iface = components[path]
+        if bound.implements is None or not is_subtype(bound.implements, iface):
+            what = (
+                f"implements {interface_name(bound.implements)}"
+                if bound.implements is not None
+                else "implements no interface (declare it @architecture(implements=...))"
+            )
+            problems.append(
+                f"{path}: {bound.name} {what}, but component {path!r} is a "
+                f"{interface_name(iface)}"
+            )
+            continue
+        replaced[path] = bound
+        hierarchy = Hierarchy.of(spec, replaced)
+    # Modules bound in place of a nested architecture.
+    for path, value in flat.items():
+        if path in hierarchy.scopes and path and not _is_architecture_class(value):
+            replaced[path] = None
+    if replaced:
+        hierarchy = Hierarchy.of(spec, replaced)
+    leaves: dict[str, Any] = {}
+    for path, module in flat.items():
+        if _is_architecture_class(module):
+            continue
+        if path not in hierarchy.leaves:
+            problems.append(_unknown(spec, hierarchy, path))
+            continue
+        leaves[path] = module
+        problems.extend(_module_problems(path, module, hierarchy.leaves[path], implements_of))
+    if not partial:
+        unbound = [path for path in hierarchy.leaves if path not in leaves]
+        if unbound:
+            problems.append(
+                f"{spec.name}: no module bound to {quoted_list(unbound)} ("
+                + ", ".join(f"{path}: {interface_name(hierarchy.leaves[path])}" for path in unbound)
+                + ")"
+            )
+    return BoundHierarchy(hierarchy, leaves), problems
+
+
+def _depth(path: str) -> int:
+    return path.count(".")
+
+
+def _unknown(spec: ArchitectureSpec, hierarchy: Hierarchy, path: str) -> str:
+    """``Shop has no component 'payments.ledgr' (did you mean ...)``, saying why when
+    the path runs through a component bound to a module."""
+    outer = parent_path(path)
+    while outer and outer not in hierarchy.components:
+        outer = parent_path(outer)
+    if outer and outer in hierarchy.leaves:
+        return (
+            f"{spec.name} has no component {path!r}: {outer!r} is a "
+            f"{interface_name(hierarchy.leaves[outer])} bound to a module, not an architecture"
+        )
+    if not outer:
+        names = list(spec.components)
+        hint = close_match_hint(path, names)
+        return f"{spec.name} has no component {path!r}{hint}; components: {quoted_list(names)}"
+    names = list(hierarchy.children(outer))
+    hint = close_match_hint(path, names)
+    return (
+        f"{spec.name} has no component {path!r}{hint}; the components of {outer} "
+        f"({hierarchy.scopes[outer].spec.name}): {quoted_list(names)}"
+    )
+
+
+def _module_problems(
+    path: str, module: Any, iface: type, implements_of: ImplementsOf | None
+) -> list[str]:
+    module_cls = module if isinstance(module, type) else type(module)
+    declared = implements_of(module_cls) if implements_of is not None else None
+    if declared is not None and not is_subtype(declared, iface):
+        return [
+            f"{path}: {class_label(module_cls)} implements {interface_name(declared)}, "
+            f"but component {path!r} is a {interface_name(iface)}"
+        ]
+    return [
+        f"{path}: {class_label(module_cls)} does not conform to {interface_name(iface)}: {problem}"
+        for problem in conformance_problems(module_cls, iface)
+    ]
 
 
 def binding_problems(
@@ -20,48 +164,41 @@ def binding_problems(
     partial: bool = False,
     implements_of: ImplementsOf | None = None,
 ) -> list[str]:
-    """What is wrong with binding `modules` (component name -> module) to `arch`.
+    """What is wrong with binding `modules` (component name or path -> module) to `arch`.
 
     Reports names that are not components (with a close match), components
     left unbound (unless `partial`), and modules that do not conform to their
-    component's interface. When `implements_of` is given (module class -> the
-    interface it declares, or None), a module declaring an interface that is
-    not a subtype of its component's is refused too. A module may be given as
-    a class or an instance. Returns one line per problem, or `[]`.
+    component's interface; an architecture bound to a component must implement
+    its interface. When `implements_of` is given (module class -> the interface
+    it declares, or None), a module declaring an interface that is not a
+    subtype of its component's is refused too. A module may be given as a class
+    or an instance. Returns one line per problem, or `[]`.
     """
-    spec = architecture_spec(arch)
-    components = spec.components
-    problems: list[str] = []
-    for name, module in modules.items():
-        if name not in components:
-            problems.append(
-                f"{spec.name} has no component {name!r}{close_match_hint(name, components)}; "
-                f"components: {quoted_list(components)}"
-            )
-            continue
-        module_cls = module if isinstance(module, type) else type(module)
-        iface = components[name]
-        declared = implements_of(module_cls) if implements_of is not None else None
-        if declared is not None and not is_subtype(declared, iface):
-            problems.append(
-                f"{name}: {class_label(module_cls)} implements {interface_name(declared)}, "
-                f"but component {name!r} is a {interface_name(iface)}"
-            )
-            continue
-        for problem in conformance_problems(module_cls, iface):
-            problems.append(
-                f"{name}: {class_label(module_cls)} does not conform to "
-                f"{interface_name(iface)}: {problem}"
-            )
-    if not partial:
-        unbound = [name for name in components if name not in modules]
-        if unbound:
-            problems.append(
-                f"{spec.name}: no module bound to {quoted_list(unbound)} ("
-                + ", ".join(f"{name}: {interface_name(components[name])}" for name in unbound)
-                + ")"
-            )
-    return problems
+    return resolve_bindings(arch, modules, partial=partial, implements_of=implements_of)[1]
+
+
+def bind_hierarchy(
+    arch: Any,
+    modules: Mapping[str, Any],
+    *,
+    partial: bool = False,
+    implements_of: ImplementsOf | None = None,
+) -> BoundHierarchy:
+    """The hierarchy and leaf bindings of `modules` bound to `arch`; raises
+    ArchitectureError listing every problem `binding_problems` finds."""
+    bound, problems = resolve_bindings(
+        arch, modules, partial=partial, implements_of=implements_of
+    )
+    if problems:
+        spec = architecture_spec(arch)
+        if len(problems) == 1:
+            message = f"cannot bind {spec.name}: {problems[0]}"
+        else:
+            message = f"cannot bind {spec.name}:\n" + "\n".join(f"  - {p}" for p in problems)
+        raise ArchitectureError(
+            message, architecture=spec.name, candidates=tuple(spec.hierarchy.components)
+        )
+    return bound
 
 
 def check_bindings(
@@ -72,12 +209,4 @@ def check_bindings(
     implements_of: ImplementsOf | None = None,
 ) -> None:
     """Raise ArchitectureError listing every problem `binding_problems` finds."""
-    problems = binding_problems(arch, modules, partial=partial, implements_of=implements_of)
-    if not problems:
-        return
-    spec = architecture_spec(arch)
-    if len(problems) == 1:
-        message = f"cannot bind {spec.name}: {problems[0]}"
-    else:
-        message = f"cannot bind {spec.name}:\n" + "\n".join(f"  - {p}" for p in problems)
-    raise ArchitectureError(message, architecture=spec.name, candidates=tuple(spec.components))
+    bind_hierarchy(arch, modules, partial=partial, implements_of=implements_of)

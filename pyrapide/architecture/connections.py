@@ -66,12 +66,20 @@ class Connection:
     `@architecture` keeps (`MySystem.connections_list`) have `target` resolved
     to a component name (or the callable) and `index`, their position in the
     architecture. Connections compare by identity.
+
+    In a system whose components include architectures (see
+    :mod:`pyrapide.architecture.hierarchy`), the connections of a nested one are
+    copies with ``scope``, the path of the component it is (``"payments"``),
+    ``target`` the path of the component they deliver to (``"payments.ledger"``)
+    and ``index`` numbered on from the outer architecture's. ``scope`` is ""
+    for the connections of the outermost architecture.
     """
 
     kind: ConnectionKind
     pattern: Pattern
     target: Any
     index: int | None = None
+    scope: str = ""
 
     # The class `connect`, `pipe` and `agent` make for each kind: a subclass names
     # its kind (`class AgentConnection(Connection, kind="agent")`) to be used.
@@ -116,8 +124,9 @@ class Connection:
 
     def __repr__(self) -> str:
         where = "" if self.index is None else f"#{self.index} "
+        inside = f" in {self.scope}" if self.scope else ""
         pattern = pattern_text(self.pattern)
-        return f"<Connection {where}{self.kind} {pattern} -> {self.target_label}>"
+        return f"<Connection {where}{self.kind} {pattern} -> {self.target_label}{inside}>"
 
 
 def target_label(target: Any) -> str:

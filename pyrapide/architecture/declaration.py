@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import inspect
 import sys
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType, SimpleNamespace
-from typing import Any, ClassVar, Final, get_origin
+from typing import Any, ClassVar, Final, get_origin, overload
 
 import pyrapide
 from pyrapide.architecture.connections import Connection
-from pyrapide.architecture.description import ArchitectureDescription, describe_spec
+from pyrapide.architecture.description import ArchitectureDescription, describe_hierarchy
 from pyrapide.architecture.errors import ArchitectureError, close_match_hint, quoted_list
+from pyrapide.architecture.hierarchy import Hierarchy
 from pyrapide.architecture.resolution import check_constraints, resolve_connections
 from pyrapide.types.actions import marks_of
-from pyrapide.types.interface import class_label, interface_name, is_interface
+from pyrapide.types.conformance import module_record
+from pyrapide.types.interface import class_label, interface_actions, interface_name, is_interface
 
 SPEC_ATTR: Final = "__rapide_architecture__"
 
@@ -33,10 +35,14 @@ DECLARATION_ATTRIBUTES: Final = frozenset({"connections", "constraints"})
 class ArchitectureSpec:
     """A checked architecture: its components, resolved connections and constraints.
 
-    `components` maps component names to interfaces in declaration order;
-    `connections` holds resolved copies (targets are component names or
-    callables, `index` their position); `constraints` holds the constraint
-    objects the runtime checks as events arrive.
+    `components` maps component names to interfaces in declaration order (a
+    component that is itself an architecture is there as the interface it
+    implements); `nested` maps the names of those components to their
+    architectures' specs; `connections` holds resolved copies (targets are
+    component names or callables, `index` their position); `constraints` holds
+    the constraint objects the runtime checks as events arrive; `implements`
+    is the interface this architecture implements (`@architecture(implements=
+    Iface)`), which lets it be a component of another, or None.
     """
 
     name: str
@@ -44,11 +50,19 @@ class ArchitectureSpec:
     components: Mapping[str, type]
     connections: tuple[Connection, ...]
     constraints: tuple[Any, ...]
+    implements: type | None = None
+    nested: Mapping[str, ArchitectureSpec] = field(default_factory=lambda: MappingProxyType({}))
+
+    @cached_property
+    def hierarchy(self) -> Hierarchy:
+        """The components of this architecture and of those inside it, by path, with
+        every connection numbered once (computed once; see :mod:`.hierarchy`)."""
+        return Hierarchy.of(self)
 
     @cached_property
     def description(self) -> ArchitectureDescription:
         """The architecture as data for graph views (computed once)."""
-        return describe_spec(self)
+        return describe_hierarchy(self.hierarchy)
 
 
 def is_architecture(obj: object) -> bool:
@@ -76,15 +90,44 @@ def _has_marked_methods(cls: type) -> bool:
     )
 
 
+def _nested_spec(arch_name: str, member: str, value: Any) -> ArchitectureSpec | None:
+    """The spec of an @architecture used as a component; None for anything else.
+
+    Refused, with what would make it a component, when it implements no interface:
+    the enclosing architecture sees a component only through its interface.
+    """
+    if not isinstance(value, type):
+        return None
+    spec: ArchitectureSpec | None = vars(value).get(SPEC_ATTR)
+    if spec is not None and spec.implements is None:
+        raise ArchitectureError(
+            f"{arch_name}.{member}: {class_label(value)} is an @architecture that implements "
+            f"no interface, so it cannot be a component of another architecture; declare "
+            f"it @architecture(implements=SomeInterface), the interface its components' "
+            f"events are seen through, or make {member} an @interface bound to a module",
+            architecture=arch_name,
+        )
+    return spec
+
+
 def _refuse_undecorated(arch_name: str, member: str, value: Any) -> None:
     """Refuse a component whose class was meant as an interface but is not one."""
     if not isinstance(value, type) or is_interface(value):
         return
-    if SPEC_ATTR in vars(value):
+    record = module_record(value)
+    if record is not None:
+        implements = getattr(record, "implements", None)
+        if implements is not None:
+            how = (
+                f"declare `{member} = {class_label(implements)}` and bind the module to it: "
+                f"{arch_name}.bind({member}={class_label(value)}, ...)"
+            )
+        else:
+            how = f"declare `{member}` as an @interface and bind the module to it"
         raise ArchitectureError(
-            f"{arch_name}.{member}: {class_label(value)} is an @architecture, which cannot "
-            f"be a component of another architecture; a component is an @interface, bound "
-            f"to a module",
+            f"{arch_name}.{member}: {class_label(value)} is a @module; a component is an "
+            f"@interface (or an architecture implementing one), and modules are bound to "
+            f"components, not declared as them: {how}",
             architecture=arch_name,
         )
     bases = [base for base in value.__mro__[1:] if is_interface(base)]
@@ -125,13 +168,17 @@ def _resolve_annotation(arch_name: str, klass: type, member: str, annotation: An
         ) from None
 
 
-def _collect_components(cls: type, arch_name: str) -> dict[str, type]:
-    """Components from annotations (`db: DatabaseService`) and class attributes (`db = ...`).
+def _collect_components(
+    cls: type, arch_name: str
+) -> tuple[dict[str, type], dict[str, ArchitectureSpec]]:
+    """Components from annotations (`db: DatabaseService`) and class attributes (`db = ...`),
+    and which of them are architectures (`payments = PaymentsDept`), by name.
 
     Base classes come first, so an architecture extending another keeps its
     components and may replace one by declaring the same name.
     """
     components: dict[str, type] = {}
+    nested: dict[str, ArchitectureSpec] = {}
     for klass in reversed(cls.__mro__[:-1]):
         inherited_architecture = klass is not cls and SPEC_ATTR in vars(klass)
         members: dict[str, Any] = {}
@@ -152,12 +199,47 @@ def _collect_components(cls: type, arch_name: str) -> dict[str, type]:
                 )
             if member in DECLARATION_ATTRIBUTES:
                 continue
+            inner = _nested_spec(arch_name, member, value)
+            if inner is not None:
+                components[member] = inner.implements  # type: ignore[assignment]
+                nested[member] = inner
+                continue
+            nested.pop(member, None)
             _refuse_undecorated(arch_name, member, value)
             if is_interface(value):
                 components[member] = value
             else:
                 components.pop(member, None)  # a subclass replaced the component
-    return components
+    return components, nested
+
+
+def _check_implemented(
+    arch_name: str, implements: type | None, components: Mapping[str, type]
+) -> None:
+    """Refuse an architecture none of whose components can emit some action of the
+    interface it implements: from outside it could never be seen to."""
+    if implements is None:
+        return
+    if not is_interface(implements):
+        raise ArchitectureError(
+            f"@architecture(implements=...) for {arch_name} expects an @interface class, "
+            f"got {implements!r}",
+            architecture=arch_name,
+        )
+    declared: set[str] = set()
+    for iface in components.values():
+        declared.update(interface_actions(iface))
+    missing = [name for name in interface_actions(implements) if name not in declared]
+    if missing:
+        iface_name = class_label(implements)
+        raise ArchitectureError(
+            f"{arch_name} implements {interface_name(implements)}, but none of its "
+            f"components declares {quoted_list(missing)}: what a nested architecture shows "
+            f"outside are the events its components emit under its interface's names; add "
+            f"a component that emits them (say `desk = {iface_name}`, bound to a module)",
+            architecture=arch_name,
+            candidates=missing,
+        )
 
 
 def _declaration_self(cls: type, components: Mapping[str, type]) -> Any:
@@ -235,7 +317,13 @@ def _bind(cls: type, /, **modules: Any) -> Any:
     return pyrapide.System(cls, modules)
 
 
-def architecture(cls: type) -> type:
+@overload
+def architecture(cls: type, /) -> type: ...
+@overload
+def architecture(*, implements: type | None = None) -> Callable[[type], type]: ...
+
+
+def architecture(cls: type | None = None, /, *, implements: type | None = None) -> Any:
     """Check a class as an architecture and record its components and connections.
 
     Components are class attributes holding interfaces (`db = DatabaseService`)
@@ -245,26 +333,51 @@ def architecture(cls: type) -> type:
     an interface held by two components, an unknown name or anything else is
     refused with an ArchitectureError naming the candidates.
 
+    `@architecture(implements=Iface)` makes an architecture that can itself be
+    a component (`payments = PaymentsDept` in another architecture, or bound
+    to an `Iface` component in place of a module). Seen from outside it is an
+    `Iface`: the events its components emit under `Iface`'s action names are
+    what the enclosing architecture routes, and what the enclosing architecture
+    delivers to it is offered to its own connections. Every action of `Iface`
+    must be declared by one of its components (refused otherwise). An
+    architecture without `implements`, or a `@module` class, used as a
+    component is refused with a message saying what to write instead.
+
     The class stays an ordinary class and gains `components` (name ->
     interface), `connections_list`, `constraints_list`, `describe()` and
     `bind(**modules)`; `MySystem()` makes an instance for `Engine().bind`.
     """
+    if cls is None:
+        def decorate(target: type) -> type:
+            return _declare(target, implements)
+
+        return decorate
+    return _declare(cls, implements)
+
+
+def _declare(cls: type, implements: type | None) -> type:
     if not isinstance(cls, type):
         raise TypeError(
             f"@architecture decorates a class, got {type(cls).__name__} "
             f"{getattr(cls, '__name__', cls)!r}"
         )
     arch_name = class_label(cls)
-    components = _collect_components(cls, arch_name)
+    components, nested = _collect_components(cls, arch_name)
+    _check_implemented(arch_name, implements, components)
     declaration_self = _declaration_self(cls, components)
     declared_connections = _declared_items(cls, arch_name, "connections", declaration_self)
     declared_constraints = _declared_items(cls, arch_name, "constraints", declaration_self)
+    nested_classes = {name: inner.cls for name, inner in nested.items()}
     spec = ArchitectureSpec(
         name=arch_name,
         cls=cls,
         components=MappingProxyType(components),
-        connections=resolve_connections(arch_name, components, declared_connections),
+        connections=resolve_connections(
+            arch_name, components, declared_connections, nested_classes
+        ),
         constraints=check_constraints(arch_name, declared_constraints),
+        implements=implements,
+        nested=MappingProxyType(nested),
     )
     setattr(cls, SPEC_ATTR, spec)
     cls.components = spec.components  # type: ignore[attr-defined]

@@ -140,7 +140,8 @@ class ArchitectureMap:
         names = pattern.event_names()
         if names is None:
             return
-        alphabet = _alphabet(self.domain)
+        # Every level's events: a nested architecture's inner events are recorded too.
+        alphabet = architecture_spec(self.domain).hierarchy.alphabet
         for event_name in sorted(names - alphabet.keys()):
             raise ArchitectureError(
                 f"{where}: {_label(self.domain)} has no event {event_name!r}"

@@ -75,16 +75,24 @@ def _resolve_target(
 
 
 def resolve_connections(
-    arch_name: str, components: Mapping[str, type], declared: list[Any]
+    arch_name: str,
+    components: Mapping[str, type],
+    declared: list[Any],
+    nested_classes: Mapping[str, type] | None = None,
 ) -> tuple[Connection, ...]:
     """Copies of the declared connections with targets resolved and positions set.
 
-    Raises ArchitectureError for an item that is not a connection and for a
-    target that does not name exactly one component (or is not a callable).
+    `nested_classes` maps the components that are architectures to their classes,
+    which name them as targets too (`target=payments`, where `payments =
+    PaymentsDept`). Raises ArchitectureError for an item that is not a
+    connection and for a target that does not name exactly one component (or
+    is not a callable).
     """
     holders_of: dict[type, list[str]] = {}
     for name, iface in components.items():
         holders_of.setdefault(iface, []).append(name)
+    for name, arch_cls in (nested_classes or {}).items():
+        holders_of.setdefault(arch_cls, []).append(name)
     resolved: list[Connection] = []
     for index, connection in enumerate(declared):
         if not isinstance(connection, Connection):

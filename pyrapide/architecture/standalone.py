@@ -69,6 +69,7 @@ class _HandFired(Connection):
         pattern: Any = None,
         target: Any = None,
         index: int | None = None,
+        scope: str = "",
     ) -> None:
         chosen_pattern = source_pattern if pattern is None else pattern
         chosen_target = handler if target is None else target
@@ -79,7 +80,14 @@ class _HandFired(Connection):
             raise TypeError(f"{name} needs a Pattern (or pattern text), got {chosen_pattern!r}")
         if chosen_target is None:
             raise TypeError(f"{name} needs a target: a component's name or a callable handler")
-        Connection.__init__(self, self.connection_kind, chosen_pattern, chosen_target, index)  # type: ignore[arg-type]
+        Connection.__init__(
+            self,
+            self.connection_kind,  # type: ignore[arg-type]
+            chosen_pattern,
+            chosen_target,
+            index,
+            scope,
+        )
         self.active = True
         self._finder: CompletionFinder | None = None
 

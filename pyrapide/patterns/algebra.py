@@ -171,17 +171,20 @@ class Pattern:
                 agreeing.append(PatternMatch(found.events, merged))
         return agreeing
 
-    def matcher(self, *, warn_guard_errors: bool = True) -> Matcher:
+    def matcher(self, *, warn_guard_errors: bool = True, scope: str = "") -> Matcher:
         """A fresh incremental matcher: ``matcher.feed(event, poset)`` returns the new
         matches that the just-recorded ``event`` completes, each exactly once per run,
         ordered by the recording positions of their events (see ``Matcher.feed``).
 
         ``warn_guard_errors=False`` is for a caller that reports the errors of the
         pattern's guards itself (from ``guard_errors``): they are then not warned.
+        ``scope`` is the path of the component the pattern is read inside (a nested
+        architecture, ``"payments"``): a source it names (``from "ledger"``) is then
+        the component of that name inside it (``payments.ledger``).
         """
         from pyrapide.patterns.engine import Matcher
 
-        return Matcher(self, warn_guard_errors=warn_guard_errors)
+        return Matcher(self, warn_guard_errors=warn_guard_errors, scope=scope)
 
     # --- description --------------------------------------------------------------
 
@@ -222,6 +225,18 @@ class Pattern:
         return f"<{type(self).__name__} {self._text()}>"
 
 
+def scoped_source(scope: str, source: str) -> str:
+    """The path a pattern read inside component ``scope`` means by ``from source``:
+    ``scoped_source("payments", "ledger") == "payments.ledger"`` (``scope`` "": as is)."""
+    return f"{scope}.{source}" if scope else source
+
+
+def is_from(source: str, wanted: str) -> bool:
+    """Whether an event of ``source`` is from ``wanted``: the same component, or one
+    inside it (``payments.ledger`` is from ``payments``)."""
+    return source == wanted or source.startswith(f"{wanted}.")
+
+
 def check_operand(other: Any, operator_name: str) -> Pattern:
     if not isinstance(other, Pattern):
         raise TypeError(
@@ -237,7 +252,9 @@ class BasicPattern(Pattern):
     A field's expected value is compared as JSON values are (``1 == 1.0``, but
     ``true`` is not ``1``); a missing field is a non-match. A :class:`Placeholder`
     as a field value or as ``source_matcher`` binds; the same placeholder used
-    twice in one basic pattern must meet equal values.
+    twice in one basic pattern must meet equal values. A source given as a string
+    names a component: events from it and from the components inside it (a nested
+    architecture's, ``payments.ledger`` for ``"payments"``) match.
     """
 
     __slots__ = ("event_name", "field_matchers", "source_matcher")

@@ -110,9 +110,11 @@ class Matcher:
         "pattern",
     )
 
-    def __init__(self, pattern: alg.Pattern, *, warn_guard_errors: bool = True) -> None:
+    def __init__(
+        self, pattern: alg.Pattern, *, warn_guard_errors: bool = True, scope: str = ""
+    ) -> None:
         self.pattern = pattern
-        self._context = Context(None)
+        self._context = Context(None, scope)
         self._context.warns_guard_errors = warn_guard_errors
         # The undo log of the last feed (see retract_last), shared with the nodes.
         self._journal: list[tuple[Any, ...]] = []
@@ -220,12 +222,18 @@ class _Node:
 
 
 class _BasicNode(_Node):
-    __slots__ = ("checks", "name", "source")
+    __slots__ = ("checks", "inside", "name", "source")
 
     def __init__(self, pattern: alg.BasicPattern, context: Context) -> None:
         super().__init__(context)
         self.name = None if pattern.event_name == "*" else pattern.event_name
-        self.source = pattern.source_matcher
+        source = pattern.source_matcher
+        if isinstance(source, str):
+            source = alg.scoped_source(context.scope, source)
+        self.source = source
+        # A source names a component and everything inside it (``payments.ledger``
+        # is from "payments"): the prefix of the paths inside it.
+        self.inside = f"{source}." if isinstance(source, str) else ""
         # (field, placeholder name or None, expected value, its frozen form)
         self.checks = tuple(
             (key, value.name, None, None)
@@ -241,7 +249,7 @@ class _BasicNode(_Node):
         source = self.source
         if source is not None:
             if isinstance(source, str):
-                if event.source != source:
+                if event.source != source and not event.source.startswith(self.inside):
                     return None
             else:
                 bindings[source.name] = event.source

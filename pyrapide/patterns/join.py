@@ -24,12 +24,15 @@ class Context:
         "is_ancestor",
         "journal",
         "poset",
+        "scope",
         "seq",
         "warns_guard_errors",
     )
 
-    def __init__(self, poset: Any) -> None:
+    def __init__(self, poset: Any, scope: str = "") -> None:
         self.poset: Any = None
+        # The component path the pattern is read in: a source it names is inside it.
+        self.scope = scope
         self.chain_position: Any = None
         # event id -> ids of the root events that strictly precede it (for ``&``)
         self._roots: dict[str, frozenset[str]] = {}

@@ -39,9 +39,28 @@ class Dispatch:
     ``depth`` counts the ``connect`` deliveries this one is nested in (1 for a
     connect from a handler that was not itself reached by connect, 0 for pipe
     and agent deliveries).
+
+    A delivery to a nested architecture (``target`` its path) has ``inner``: the
+    deliveries inside it that the delivered event makes, queued when this one
+    runs; this one finishes when they all have. ``inner`` is None for any other
+    delivery. ``causes`` are what the first event of each of its handler runs
+    follows: the delivered events, and, inside a nested architecture reached
+    through a pipe, what that pipe's earlier deliveries produced.
     """
 
-    __slots__ = ("connection", "depth", "event", "id", "kind", "match", "state", "target", "waiter")
+    __slots__ = (
+        "causes",
+        "connection",
+        "depth",
+        "event",
+        "id",
+        "inner",
+        "kind",
+        "match",
+        "state",
+        "target",
+        "waiter",
+    )
 
     def __init__(
         self,
@@ -56,13 +75,17 @@ class Dispatch:
         self.id = dispatch_id
         self.kind = kind
         self.match = match
-        self.event: Event = match.events[-1]
+        events = match.events
+        self.causes: tuple[Event, ...] = events
+        self.event: Event = events[-1]
         self.target = target
         self.connection = connection
         self.state = _QUEUED
         self.depth = depth
-        # The task blocked in ``await ctx.emit`` until this connect delivery is done.
+        # The task blocked in ``await ctx.emit`` until this connect delivery is done
+        # (or, inside a nested architecture, the delivery into it that made this one).
         self.waiter = waiter
+        self.inner: list[Dispatch] | None = None
 
     def __repr__(self) -> str:
         event, target = self.event.name, self.target

@@ -29,10 +29,11 @@ from pyrapide.patterns.operators import (
     TimedPattern,
 )
 from pyrapide.runtime.notifications import GuardError
+from pyrapide.types import interface_name
 
 if TYPE_CHECKING:
     from pyrapide.core import Event, Poset
-    from pyrapide.runtime.routing import Route
+    from pyrapide.runtime.routing import Route, Router
     from pyrapide.runtime.scheduler import Scheduler
 
 
@@ -74,6 +75,7 @@ def explain_routing(scheduler: Scheduler, event: Event) -> list[RouteDecision]:
     poset = scheduler.poset
     position = poset.seq(event)
     made = router.delivered_for(position)
+    reached = _scopes_reached(router, event, made)
     decisions = []
     for route in router.routes:
         ids = tuple(dispatch_id for dispatch_id, index in made if index == route.index)
@@ -85,6 +87,12 @@ def explain_routing(scheduler: Scheduler, event: Event) -> list[RouteDecision]:
         elif (route.index, event) in router.refused:
             detail = "matched, but the delivery was refused: max_connect_depth was reached"
             decisions.append(RouteDecision(route.connection, Verdict.REFUSED, detail))
+        elif route.scope not in reached:
+            decisions.append(
+                RouteDecision(
+                    route.connection, Verdict.NOT_OFFERED, _not_reached(router, route, event)
+                )
+            )
         elif not route.offered(event.name, event.source):
             decisions.append(
                 RouteDecision(route.connection, Verdict.NOT_OFFERED, _not_offered(route, event))
@@ -92,6 +100,40 @@ def explain_routing(scheduler: Scheduler, event: Event) -> list[RouteDecision]:
         else:
             decisions.append(_decide(scheduler, route, event, poset))
     return decisions
+
+
+def _scopes_reached(
+    router: Router, event: Event, made: list[tuple[int, int]]
+) -> dict[str, None]:
+    """The architectures (by path) whose connections were offered ``event``: those
+    it was recorded in and came out to, and those a connection delivered it into."""
+    reached = dict.fromkeys(router.scopes_reached(event))
+    for _, index in made:
+        enters = router.routes[index].enters
+        if enters is not None:
+            reached[enters] = None
+    return reached
+
+
+def _not_reached(router: Router, route: Route, event: Event) -> str:
+    """Why a connection of a nested architecture, or of one around it, was not offered
+    ``event``: it stayed inside (its name is no action of the interface it would
+    come out through), or nothing delivered it into that architecture."""
+    hierarchy = router.hierarchy
+    outermost = router.scopes_reached(event)[-1]
+    if hierarchy is not None and _encloses(route.scope, outermost):
+        interface = hierarchy.scopes[outermost].interface
+        seen_as = interface_name(interface) if interface is not None else outermost
+        return (
+            f"{event.name} stays inside {outermost}: it is not an action of {seen_as}, "
+            f"the interface {outermost} is seen through"
+        )
+    return f"{event.id} never entered {route.scope}: no connection delivered it there"
+
+
+def _encloses(outer: str, inner: str) -> bool:
+    """Whether the architecture at path ``outer`` holds the one at ``inner`` (strictly)."""
+    return outer != inner and (not outer or inner.startswith(f"{outer}."))
 
 
 def _not_offered(route: Route, event: Event) -> str:
@@ -111,7 +153,7 @@ def _decide(scheduler: Scheduler, route: Route, event: Event, poset: Poset) -> R
     pattern = _unwrapped(route.pattern)
     if pattern.children() and not isinstance(pattern, DisjunctionPattern):
         return _decide_composite(scheduler, route, event, poset)
-    verdict, detail = _single(route.pattern, event, poset)
+    verdict, detail = _single(route.pattern, event, poset, route.scope)
     return RouteDecision(connection, verdict, detail)
 
 
@@ -122,17 +164,20 @@ def _unwrapped(pattern: Pattern) -> Pattern:
     return pattern
 
 
-def _single(pattern: Pattern, event: Event, poset: Poset) -> tuple[Verdict, str]:
-    """The decision of a pattern over one event that made no delivery for it."""
+def _single(pattern: Pattern, event: Event, poset: Poset, scope: str) -> tuple[Verdict, str]:
+    """The decision of a pattern (read inside the architecture at ``scope``) over one
+    event that made no delivery for it."""
     if isinstance(pattern, BasicPattern):
         return Verdict.NO_MATCH, _fields_mismatch(pattern, event)
     if isinstance(pattern, DisjunctionPattern):
-        details = [f"{side}: {_single(side, event, poset)[1]}" for side in pattern.children()]
+        details = [
+            f"{side}: {_single(side, event, poset, scope)[1]}" for side in pattern.children()
+        ]
         return Verdict.NO_MATCH, "neither side matches (" + "; ".join(details) + ")"
     if isinstance(pattern, (GuardedPattern, TimedPattern, IterationPattern)):
         inner = pattern.pattern
-        if not _matches(inner, event, poset):
-            return _single(inner, event, poset)
+        if not _matches(inner, event, poset, scope):
+            return _single(inner, event, poset, scope)
         if isinstance(pattern, GuardedPattern):
             return Verdict.GUARD_FALSE, f"its guard {_guard_place(pattern)} returned false"
         if isinstance(pattern, TimedPattern):
@@ -140,8 +185,8 @@ def _single(pattern: Pattern, event: Event, poset: Poset) -> tuple[Verdict, str]
     return Verdict.NO_MATCH, "its pattern does not match it"
 
 
-def _matches(pattern: Pattern, event: Event, poset: Poset) -> bool:
-    return bool(pattern.matcher(warn_guard_errors=False).feed(event, poset))
+def _matches(pattern: Pattern, event: Event, poset: Poset, scope: str) -> bool:
+    return bool(pattern.matcher(warn_guard_errors=False, scope=scope).feed(event, poset))
 
 
 def _fields_mismatch(pattern: BasicPattern, event: Event) -> str:
@@ -199,7 +244,7 @@ def _decide_composite(
     scheduler: Scheduler, route: Route, event: Event, poset: Poset
 ) -> RouteDecision:
     connection = route.connection
-    matcher = route.pattern.matcher(warn_guard_errors=False)
+    matcher = route.pattern.matcher(warn_guard_errors=False, scope=route.scope)
     completed_by: dict[Event, None] = {}
     for recorded in poset:
         for found in matcher.feed(recorded, poset):
@@ -216,7 +261,8 @@ def _decide_composite(
         return RouteDecision(connection, Verdict.IN_MATCH, detail, tuple(ids))
     pattern = _unwrapped(route.pattern)
     left, right = pattern.children()
-    fits_left, fits_right = _fits(left, event, poset), _fits(right, event, poset)
+    fits_left = _fits(left, event, poset, route.scope)
+    fits_right = _fits(right, event, poset, route.scope)
     if not (fits_left or fits_right):
         return RouteDecision(
             connection, Verdict.NO_MATCH, f"it fits no part of {route.pattern}"
@@ -236,9 +282,9 @@ def _decide_composite(
     return RouteDecision(connection, Verdict.WAITING, detail)
 
 
-def _fits(pattern: Pattern, event: Event, poset: Poset) -> bool:
+def _fits(pattern: Pattern, event: Event, poset: Poset, scope: str) -> bool:
     """Whether ``event`` matches some one-event part of ``pattern``."""
     pattern = _unwrapped(pattern)
     if pattern.children():
-        return any(_fits(child, event, poset) for child in pattern.children())
-    return _matches(pattern, event, poset)
+        return any(_fits(child, event, poset, scope) for child in pattern.children())
+    return _matches(pattern, event, poset, scope)

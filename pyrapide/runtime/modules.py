@@ -8,10 +8,10 @@ from typing import Any, Final
 
 from pyrapide.patterns import Pattern, parse_pattern
 from pyrapide.types import conformance_problems, interface_name, is_interface
+from pyrapide.types.conformance import MODULE_ATTR as MODULE_ATTR
 
-# Where @when keeps a method's patterns, and @module a class's ModuleSpec.
+# Where @when keeps a method's patterns (@module keeps a class's ModuleSpec at MODULE_ATTR).
 WHEN_ATTR: Final = "__rapide_when__"
-MODULE_ATTR: Final = "__rapide_module__"
 
 
 class ModuleDefinitionError(TypeError):

@@ -6,6 +6,13 @@ which new matches the event completes, and each match becomes a dispatch. The
 :class:`Router` keeps the connections' matchers, reports the errors of their
 guards, and keeps a compact log of which dispatch each connection made for which
 event, from which ``System.why_not`` explains what happened to an event.
+
+In a system with nested architectures, "every connection" is every connection
+of the architectures the event reaches (:meth:`Hierarchy.offered_in
+<pyrapide.architecture.Hierarchy.offered_in>`): the one it was emitted in, and
+those around it while its name is an action of the component it comes out of.
+A connection delivering to a nested architecture makes the event *enter* it:
+the nested architecture's connections are offered it then (:meth:`Router.entry_routes`).
 """
 
 from __future__ import annotations
@@ -18,10 +25,12 @@ from typing import TYPE_CHECKING, Any
 
 from pyrapide.architecture import Connection, ConnectionKind, Delivery
 from pyrapide.patterns import BasicPattern, Pattern
+from pyrapide.patterns.algebra import is_from, scoped_source
 from pyrapide.patterns.operators import GuardedPattern
 from pyrapide.runtime.notifications import GuardError
 
 if TYPE_CHECKING:
+    from pyrapide.architecture import Hierarchy
     from pyrapide.core import Event, Poset
     from pyrapide.patterns import PatternMatch
     from pyrapide.runtime.queues import PipeLane
@@ -29,11 +38,17 @@ if TYPE_CHECKING:
 
 
 class Route:
-    """One connection as the scheduler uses it: its live matcher and its target."""
+    """One connection as the scheduler uses it: its live matcher and its target.
+
+    ``scope`` is the path of the architecture the connection belongs to ("" for the
+    outermost); ``enters`` the path of the nested architecture it delivers to
+    (None when it delivers to a module or a callable).
+    """
 
     __slots__ = (
         "calls",
         "connection",
+        "enters",
         "guards",
         "index",
         "kind",
@@ -41,13 +56,18 @@ class Route:
         "matcher",
         "names",
         "pattern",
+        "scope",
         "source",
         "target",
         "target_name",
     )
 
-    def __init__(self, connection: Connection, lane: PipeLane | None = None) -> None:
+    def __init__(
+        self, connection: Connection, lane: PipeLane | None = None, enters: str | None = None
+    ) -> None:
         pattern = connection.pattern
+        self.scope = scope = connection.scope
+        self.enters = enters
         self.connection = connection
         self.pattern = pattern
         self.kind: ConnectionKind = connection.kind
@@ -57,12 +77,13 @@ class Route:
         # Where a FIFO route's deliveries queue (None for the other deliveries).
         self.lane = lane
         # Routing reports guard errors as GuardError notifications (see Router.feed).
-        self.matcher = pattern.matcher(warn_guard_errors=False)
+        self.matcher = pattern.matcher(warn_guard_errors=False, scope=scope)
         # What an event must have for this route to be worth feeding it: one of
-        # ``names`` (None: any) and, for a basic pattern naming one, ``source``.
+        # ``names`` (None: any) and, for a basic pattern naming one, ``source`` (a
+        # path: the component of that name in the route's architecture, or inside it).
         self.names: frozenset[str] | None = pattern.event_names()
         source = pattern.source_matcher if isinstance(pattern, BasicPattern) else None
-        self.source: str | None = source if isinstance(source, str) else None
+        self.source: str | None = scoped_source(scope, source) if isinstance(source, str) else None
         self.target = connection.target
         self.target_name = (
             connection.target
@@ -75,7 +96,7 @@ class Route:
     def offered(self, name: str, source: str) -> bool:
         """Whether an event of this name and source is worth feeding this route."""
         return (self.names is None or name in self.names) and (
-            self.source is None or self.source == source
+            self.source is None or is_from(source, self.source)
         )
 
 
@@ -84,12 +105,16 @@ class Router:
 
     ``errors`` is the list the guard errors are appended to (the system's, shared
     with handler errors, in the order they happened); ``lanes`` the pipe lanes of
-    the system's queues, by connection index, where each pipe route queues.
+    the system's queues, by connection index, where each pipe route queues;
+    ``hierarchy`` the system's architectures by path, when some component is an
+    architecture (then ``connections`` are the hierarchy's).
     """
 
     __slots__ = (
         "delivered",
+        "entry_cache",
         "errors",
+        "hierarchy",
         "log_shift",
         "refused",
         "reporter",
@@ -103,16 +128,28 @@ class Router:
         reporter: Reporter,
         errors: list[Any],
         lanes: Mapping[int, PipeLane] | None = None,
+        hierarchy: Hierarchy | None = None,
     ) -> None:
         lanes = lanes or {}
+        if hierarchy is not None and hierarchy.is_flat:
+            hierarchy = None
+        self.hierarchy = hierarchy
+        nested = frozenset(hierarchy.nested) if hierarchy is not None else frozenset()
         self.routes: tuple[Route, ...] = tuple(
-            Route(connection, lanes.get(connection.index))  # type: ignore[arg-type]
+            Route(
+                connection,
+                lanes.get(connection.index),  # type: ignore[arg-type]
+                connection.target if connection.target in nested else None,
+            )
             for connection in connections
         )
         self.reporter = reporter
         self.errors = errors
         # (event name, source) -> the routes such an event is offered to.
         self.route_cache: dict[tuple[str, str], tuple[Route, ...]] = {}
+        # (architecture path, event name, source) -> the routes of that nested
+        # architecture such an event is offered to when delivered into it.
+        self.entry_cache: dict[tuple[str, str, str], tuple[Route, ...]] = {}
         # The delivery log: entry n - 1 is dispatch n (ids count from 1, one per
         # delivery made), the position in the poset of the event it delivered
         # shifted left by ``log_shift``, or-ed with the index of the connection that
@@ -128,8 +165,36 @@ class Router:
         key = (event.name, event.source)
         routes = self.route_cache.get(key)
         if routes is None:
-            routes = tuple(r for r in self.routes if r.offered(event.name, event.source))
+            scopes = self.scopes_reached(event)
+            routes = tuple(
+                r for r in self.routes if r.scope in scopes and r.offered(event.name, event.source)
+            )
             self.route_cache[key] = routes
+        return routes
+
+    def scopes_reached(self, event: Event) -> tuple[str, ...]:
+        """The architectures (by path) whose connections ``event`` is offered to as it
+        is recorded: ``("",)`` in a flat system (see ``Hierarchy.offered_in``)."""
+        if self.hierarchy is None:
+            return ("",)
+        return self.hierarchy.offered_in(event.source, event.name)
+
+    def entry_routes(self, scope: str, event: Event) -> tuple[Route, ...]:
+        """The routes of the nested architecture at ``scope`` that ``event`` is offered
+        to when a connection delivers it into that architecture. None when it was
+        emitted there or came out through it: its connections were offered it then,
+        and an event is offered to a connection once."""
+        key = (scope, event.name, event.source)
+        routes = self.entry_cache.get(key)
+        if routes is None:
+            if scope in self.scopes_reached(event):
+                routes = ()
+            else:
+                routes = tuple(
+                    r for r in self.routes
+                    if r.scope == scope and r.offered(event.name, event.source)
+                )
+            self.entry_cache[key] = routes
         return routes
 
     def feed(self, route: Route, event: Event, poset: Poset) -> list[PatternMatch]:

@@ -21,6 +21,13 @@ The model is Trio's run loop. The invariants it keeps, stated where they hold:
 * Quiescence: nothing queued and nothing in flight. Sleepers only wake when
   nothing else can run, unless a wake-up is chosen: the clock then moves to
   the earliest wake-up (a logical clock jumps; a real-time one is waited for).
+* A delivery to a nested architecture runs no handler: its task queues the
+  deliveries inside it that the event made (made when the event was recorded,
+  as every delivery is, and kept on the dispatch until then) and stays in flight,
+  waiting on them as an emitter waits on its connect deliveries, until the last
+  finishes. So a connect into it returns, and a pipe into it takes its next
+  delivery, only once the architecture has handled the event; an agent's stays
+  independent.
 
 Collaborators come in through the constructor: the router (which connections
 match what), the handler table (which handlers a delivery runs), the queues,
@@ -39,6 +46,7 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from pyrapide.architecture import Delivery
 from pyrapide.runtime.dispatch import Dispatch, DispatchState
 from pyrapide.runtime.notifications import (
     ConstraintViolated,
@@ -58,6 +66,7 @@ from pyrapide.runtime.watchdog import HandlerTimeout
 # and the hot paths below use these on every delivery.
 _RUNNING, _READY, _SLEEPING = WaitReason.RUNNING, WaitReason.READY, WaitReason.SLEEPING
 _CONNECTS, _OUTSIDE, _HELD = WaitReason.CONNECTS, WaitReason.OUTSIDE, WaitReason.HELD
+_INSIDE = WaitReason.INSIDE
 _STARTED, _DONE = DispatchState.RUNNING, DispatchState.DONE
 
 if TYPE_CHECKING:
@@ -239,14 +248,7 @@ class Scheduler:
         if route.calls:
             depth = emitter.depth + 1 if emitter is not None else 1
             if depth > self.max_connect_depth:
-                last = match.events[-1]
-                self.router.refused.append((route.index, last))
-                self._limit_reached(
-                    "connect_depth",
-                    f"connect delivery of {last.id} ({last.name}) to "
-                    f"{route.target_name} not made: {depth} nested connect deliveries "
-                    f"exceed max_connect_depth={self.max_connect_depth} (a synchronous cycle?)",
-                )
+                self._refuse(route, match, depth)
                 return None
             dispatch = Dispatch(
                 next(self._dispatch_ids),
@@ -266,10 +268,55 @@ class Scheduler:
             self.queues.add(dispatch, route.lane)
         # The delivery log (see Router.delivered): dispatch n is entry n - 1.
         self._log.append(position << self._log_shift | route.index)
+        if route.enters is not None:
+            dispatch.inner = self._enter(route.enters, match.events[-1], dispatch, position)
         if DispatchQueued in self._wanted:
             reporter = self.reporter
             reporter.publish(DispatchQueued(seq=reporter.next_seq(), dispatch=dispatch))
         return dispatch
+
+    def _refuse(self, route: Route, match: PatternMatch, depth: int) -> None:
+        """Report a connect delivery not made: it would nest deeper than the bound."""
+        last = match.events[-1]
+        self.router.refused.append((route.index, last))
+        self._limit_reached(
+            "connect_depth",
+            f"connect delivery of {last.id} ({last.name}) to "
+            f"{route.target_name} not made: {depth} nested connect deliveries "
+            f"exceed max_connect_depth={self.max_connect_depth} (a synchronous cycle?)",
+        )
+
+    def _enter(
+        self, scope: str, event: Event, outer: Dispatch, position: int
+    ) -> list[Dispatch]:
+        """The deliveries inside the nested architecture at ``scope`` that ``event``
+        makes as ``outer`` delivers it there. They are made now, since routing is
+        decided as events are recorded (so the delivery log stays in event order),
+        and queued when ``outer`` runs (see :meth:`_deliver_inside`)."""
+        router = self.router
+        inner: list[Dispatch] = []
+        for route in router.entry_routes(scope, event):
+            for match in router.feed(route, event, self.poset):
+                if route.calls:
+                    depth = outer.depth + 1
+                    if depth > self.max_connect_depth:
+                        self._refuse(route, match, depth)
+                        continue
+                else:
+                    depth = 0
+                dispatch = Dispatch(
+                    next(self._dispatch_ids),
+                    route.kind,
+                    match,
+                    route.target_name,
+                    route.connection,
+                    depth,
+                )
+                self._log.append(position << self._log_shift | route.index)
+                if route.enters is not None:
+                    dispatch.inner = self._enter(route.enters, event, dispatch, position)
+                inner.append(dispatch)
+        return inner
 
     # ------------------------------------------------------------ state
     def has_work(self) -> bool:
@@ -283,24 +330,25 @@ class Scheduler:
 
     def in_flight(self) -> list[InFlight]:
         """Every task that started and has not finished, in the order they started."""
-        waits = self._connect_waits()
+        waits = self._waits()
         return [self._describe(task, waits) for task in self._live]
 
     def wakeups(self) -> list[InFlight]:
         """The sleepers, by the time they wake at (then the order they fell asleep)."""
         return [self._describe(task, {}) for _, _, task in sorted(self._sleepers)]
 
-    def _connect_waits(self) -> dict[Task, list[Dispatch]]:
-        """Task -> the connect deliveries it waits on (queued, or in flight), by id."""
+    def _waits(self) -> dict[Task, list[Dispatch]]:
+        """Task -> the deliveries it waits on (queued, or in flight), by id: its connect
+        deliveries, or those inside the nested architecture it delivered to."""
         waits: dict[Task, list[Dispatch]] = {}
-        for dispatch in (*self.queues.connects, *(t.dispatch for t in self._live)):
+        for dispatch in (*self.queues.pending(), *(t.dispatch for t in self._live)):
             if dispatch is not None and dispatch.waiter is not None:
                 waits.setdefault(dispatch.waiter, []).append(dispatch)
         return waits
 
     def _describe(self, task: Task, waits: dict[Task, list[Dispatch]] | None = None) -> InFlight:
         if waits is None:
-            waits = self._connect_waits()
+            waits = self._waits()
         waiting = task.waiting
         return InFlight(
             dispatch=task.dispatch,
@@ -310,7 +358,7 @@ class Scheduler:
             # A sleeper, or one its wake-up readied: the time it woke at.
             until=task.wake_at if waiting is _SLEEPING or waiting is _READY else None,
             waits_on=tuple(sorted(waits.get(task, ()), key=lambda d: d.id))
-            if waiting is _CONNECTS
+            if waiting is _CONNECTS or waiting is _INSIDE
             else (),
         )
 
@@ -407,12 +455,15 @@ class Scheduler:
         if DispatchStarted in self._wanted:
             reporter = self.reporter
             reporter.publish(DispatchStarted(seq=reporter.next_seq(), dispatch=dispatch))
-        causes = dispatch.match.events  # a tuple
+        causes = dispatch.causes  # a tuple
         task = Task(dispatch.target, dispatch, dispatch.depth)
         lane = self._lanes.get(dispatch.connection.index) if self._lanes else None  # type: ignore[arg-type]
         if lane is not None:
             lane.in_flight = dispatch
             task.lane = lane  # what it carries joins the causes of each run's first emit
+        if dispatch.inner is not None:
+            self._deliver_inside(task, dispatch)
+            return
         if dispatch.target in self.serial_load:
             self.serial_load[dispatch.target] += 1
             self.queues.busy_serial.add(dispatch.target)
@@ -424,6 +475,42 @@ class Scheduler:
             calls = [(target, dispatch.match)]
         task.coro = self._deliver(task, calls, causes)
         self.drive(task)
+
+    def _deliver_inside(self, task: Task, dispatch: Dispatch) -> None:
+        """Run ``dispatch``, a delivery to a nested architecture: queue the deliveries
+        inside it that its event made, each waited on by ``task``, which stays in
+        flight until the last finishes (at once when there is none). What the
+        deliveries inside produce follows what ``dispatch`` itself follows: for a
+        pipe, what its earlier deliveries produced (its lane's frontier)."""
+        self._live[task] = None
+        task.chain = dispatch.causes
+        task.returned = True
+        lane = task.lane
+        follows = dispatch.causes[len(dispatch.match.events) :]
+        if lane is not None:
+            follows = tuple(dict.fromkeys((*follows, *lane.frontier())))
+        connects: list[Dispatch] = []
+        reporter = self.reporter if DispatchQueued in self._wanted else None
+        for inner in dispatch.inner or ():
+            inner.waiter = task
+            task.outstanding += 1
+            if follows:
+                inner.causes += tuple(e for e in follows if e not in inner.causes)
+            if inner.kind.delivery is Delivery.CALL:
+                connects.append(inner)
+            else:
+                self.queues.add(inner, self._lanes.get(inner.connection.index))  # type: ignore[arg-type]
+            if reporter is not None:
+                reporter.publish(DispatchQueued(seq=reporter.next_seq(), dispatch=inner))
+        if connects:
+            self.queues.push_connects(connects)
+        if task.outstanding:
+            task.waiting = _INSIDE
+            return
+        runnable: list[Task] = []
+        self._finish(task, runnable)
+        while runnable:
+            self._advance(runnable.pop(), runnable)
 
     def start_hook(self, component: str, hook: Callable[[], Any], name: str) -> Task:
         """Run a start/finish hook (``name``) as a task, until it finishes or waits."""
@@ -592,6 +679,11 @@ class Scheduler:
                 if yielded is WAIT or not self._park(waiter, yielded):
                     runnable.append(waiter)
                 return
+            if waiter.coro is None:
+                # A delivery into a nested architecture: it emitted nothing itself, and
+                # what the deliveries inside returned (its chain, if they changed it)
+                # is what it leaves, as a handler run's last events are.
+                waiter.chained = waiter.chain is not waiter.dispatch.causes  # type: ignore[union-attr]
             task = waiter
 
     def _return_edges(self, waiter: Task, dispatch: Dispatch, tips: list[Event]) -> None:

@@ -12,9 +12,11 @@ from pyrapide.architecture import (
     ArchitectureDescription,
     ConnectionKind,
     Delivery,
+    Hierarchy,
     architecture_spec,
-    check_bindings,
+    bind_hierarchy,
 )
+from pyrapide.architecture.description import describe_hierarchy
 from pyrapide.constraints import ConstraintMonitor, ConstraintViolation
 from pyrapide.core import Computation, Event
 from pyrapide.runtime.clock import LogicalClock, RealTimeClock, RunClock
@@ -62,6 +64,13 @@ class System:
     ``allow_unbound=True`` lets components go without a module (deliveries to
     them run nothing), as PyRapide 0.3.0's Engine allows.
 
+    A component that is an architecture runs inside the same system: one
+    scheduler, one computation. Components are named by path (``api``,
+    ``payments``, ``payments.ledger``), which is also the source of the events
+    each module emits; ``modules`` binds them by path or by nested mappings
+    (see :mod:`pyrapide.architecture.binding`), and ``bindings`` holds the
+    module of each component by path.
+
     ``state`` is a RunState: "idle" (not started), "running" (inside its run
     loop), "paused" (not running, work waiting), "quiet" (nothing pending and
     nothing in flight) or "stopped".
@@ -81,7 +90,7 @@ class System:
         allow_unbound: bool = False,
     ) -> None:
         arch_cls = architecture if isinstance(architecture, type) else type(architecture)
-        check_bindings(arch_cls, modules, partial=allow_unbound)
+        bound = bind_hierarchy(arch_cls, modules, partial=allow_unbound)
         if handler_timeout is not None and not handler_timeout > 0:
             raise ValueError(
                 f"handler_timeout must be a positive number of seconds or None, "
@@ -89,18 +98,18 @@ class System:
             )
         self.architecture = arch_cls
         self._spec = architecture_spec(arch_cls)
-        self.bindings: dict[str, Any] = dict(modules)
+        self._hierarchy = bound.hierarchy
+        self.bindings: dict[str, Any] = bound.modules
         self._max_events = max_events
         self.max_connect_depth = max_connect_depth
         self._handler_timeout = handler_timeout
+        self._description: ArchitectureDescription | None = None
         if clock is None:
             clock = RealTimeClock() if real_time else LogicalClock()
         self.clock: RunClock = clock
         self._reporter = Reporter()
-        self._alphabet: dict[str, str] = {}
-        for component, iface in self._spec.components.items():
-            for event_name in interface_actions(iface):
-                self._alphabet.setdefault(event_name, component)
+        # Event name -> the interface declaring it, at any level of nesting.
+        self._alphabet = self._hierarchy.alphabet
         self._reset(seed)
 
     @property
@@ -112,9 +121,12 @@ class System:
         self.seed = seed
         self.computation = Computation()
         self.clock.start()
-        pipes = (c.index for c in self._spec.connections if c.kind.delivery is Delivery.FIFO)
+        connections = self._hierarchy.connections
+        pipes = (c.index for c in connections if c.kind.delivery is Delivery.FIFO)
         queues = DispatchQueues(seed, pipes)  # type: ignore[arg-type]
-        router = Router(self._spec.connections, self._reporter, errors=[], lanes=queues.lanes)
+        router = Router(
+            connections, self._reporter, errors=[], lanes=queues.lanes, hierarchy=self._hierarchy
+        )
         self._handlers = HandlerTable(self.computation, router)
         self._monitor = self._constraint_monitor()
         self.scheduler = Scheduler(
@@ -163,8 +175,18 @@ class System:
 
     @property
     def description(self) -> ArchitectureDescription:
-        """Components and connections, for graph views (``MySystem.describe()``)."""
-        return self._spec.description
+        """Components and connections, for graph views (``MySystem.describe()``, unless
+        an architecture was bound to a component: then that one's too)."""
+        if self._hierarchy is self._spec.hierarchy:
+            return self._spec.description
+        if self._description is None:
+            self._description = describe_hierarchy(self._hierarchy)
+        return self._description
+
+    @property
+    def hierarchy(self) -> Hierarchy:
+        """The architectures this system runs, and their components, by path."""
+        return self._hierarchy
 
     @property
     def errors(self) -> list[HandlerError]:
@@ -256,7 +278,7 @@ class System:
         waits on a delivery). Raises RuntimeError if already started."""
         if self.state is not RunState.IDLE:
             raise RuntimeError(f"start(): the system is already {self.state}")
-        for component, iface in self._spec.components.items():
+        for component, iface in self._hierarchy.leaves.items():
             bound = self.bindings.get(component)
             if bound is None:
                 continue
@@ -544,10 +566,7 @@ class System:
 
     def _action_spec(self, name: str) -> Any:
         """The ActionSpec of event ``name`` (None when no interface declares it)."""
-        component = self._alphabet.get(name)
-        if component is None:
-            return None
-        return action_spec(self._spec.components[component], name)
+        return action_spec(self._alphabet.get(name), name)
 
     def resolve_events(self, refs: Any, where: str) -> list[Event]:
         """Events named by ``refs`` (an Event, an id, or an iterable of them)."""
@@ -567,7 +586,15 @@ class System:
 
     # ------------------------------------------------------------ internals
     def _constraint_monitor(self) -> ConstraintMonitor | None:
-        constraints = self._spec.constraints
+        # Every level's constraints, each once (an architecture nested twice has its
+        # constraints once: they read event names, the same from either place).
+        constraints = list(
+            {
+                id(item): item
+                for scope in self._hierarchy.scopes.values()
+                for item in scope.spec.constraints
+            }.values()
+        )
         if not constraints:
             return None
         monitor = ConstraintMonitor()

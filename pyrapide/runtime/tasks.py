@@ -61,6 +61,9 @@ class WaitReason(StrEnum):
     """Waiting on the connect deliveries of its emits (it resumes with the last)."""
     OUTSIDE = "outside"
     """Awaiting an asyncio future (or ``asyncio.sleep``): real time decides."""
+    INSIDE = "inside"
+    """A delivery to a nested architecture: waiting on the deliveries inside it that
+    the event made (it finishes with the last)."""
     HELD = "held"
     """Stopped at an emit by a bound (``max_events``); it goes on if the bound is raised."""
 
@@ -168,8 +171,9 @@ class InFlight:
     ``dispatch`` is the delivery it serves (None for a start or finish hook, then
     ``hook`` names it); ``component`` whose code it runs; ``reason`` why it is
     not running; ``until`` the time a sleeper wakes at (or, for a task its wake-up
-    readied, woke at); ``waits_on`` the connect deliveries it waits for (reason
-    ``CONNECTS``).
+    readied, woke at); ``waits_on`` the deliveries it waits for (reason ``CONNECTS``:
+    its connect deliveries; ``INSIDE``: those inside the nested architecture it
+    delivered to).
     """
 
     dispatch: Dispatch | None
@@ -195,6 +199,9 @@ class InFlight:
         if reason is WaitReason.CONNECTS:
             ids = ", ".join(f"#{d.id}" for d in self.waits_on)
             return f"waits on its connect deliveries ({ids})" if ids else "waits on connects"
+        if reason is WaitReason.INSIDE:
+            ids = ", ".join(f"#{d.id}" for d in self.waits_on)
+            return f"waits on its deliveries inside {self.component} ({ids})"
         if reason is WaitReason.OUTSIDE:
             return "waits on an outside future (real time)"
         if reason is WaitReason.HELD:

@@ -4,11 +4,22 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Final
 
 from pyrapide.types.interface import class_label, interface_info
 
 _ABSENT = object()
+
+MODULE_ATTR: Final = "__rapide_module__"
+"""Where ``@module`` keeps a class's ModuleSpec, in the class's own ``__dict__``. It
+is named here, below the runtime that defines ``@module``, so that an architecture
+can tell a module given where an interface belongs."""
+
+
+def module_record(obj: object) -> Any:
+    """What ``@module`` recorded on the class ``obj`` (its ModuleSpec: ``implements``,
+    ``handlers``, ...), or None for anything that is not a ``@module`` class."""
+    return vars(obj).get(MODULE_ATTR) if isinstance(obj, type) else None
 
 
 def _require_class(value: object, role: str, function: str) -> type:

@@ -33,6 +33,8 @@ class ArgKind(Enum):
     """One word of a fixed set (see :attr:`ArgSpec.choices`)."""
     EXPECT_OPTION = "expect-option"
     """``count=N`` or ``none`` after an ``expect`` pattern."""
+    ARCHITECTURE_PATH = "architecture-path"
+    """The path of a component that is itself an architecture, e.g. ``payments``."""
     MAP_NAME = "map-name"
     """The name of a map the architecture file defines (a module-level ``ArchitectureMap``)."""
     TEXT = "text"

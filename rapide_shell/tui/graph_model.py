@@ -4,7 +4,7 @@ each layer that cuts crossings, rows of boxes that fit the room. No drawing, no 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +14,8 @@ from pyrapide.core.printable import printable
 #: and of one whose events no component declares (they can only be injected).
 ANY_SOURCE = "(any)"
 OUTSIDE_SOURCE = "(outside)"
+#: How the box of a nested architecture says whether its inside is drawn.
+CLOSED, OPENED = "▸", "▾"
 
 
 @dataclass(frozen=True)
@@ -188,7 +190,7 @@ def wrap_rows(
     return rows
 
 
-def spec_from_description(description: Any) -> GraphSpec:
+def spec_from_description(description: Any, expanded: Collection[str] = ()) -> GraphSpec:
     """Builds a :class:`GraphSpec` from an architecture description (``describe()``).
 
     One edge is drawn per source component of each connection, as the description
@@ -197,21 +199,49 @@ def spec_from_description(description: Any) -> GraphSpec:
     name is drawn from the ``(any)`` pseudo-component, one that no component's actions
     can feed (a source it names is no component, say) from ``(outside)``; a callable
     target reads ``name()``.
+
+    A component that is an architecture is one box, its name marked ``▸`` and its
+    interface line naming the architecture (``payments ▸`` over ``PaymentsDept``),
+    unless its path is in ``expanded``: then it is marked ``▾``, its components are
+    boxes too (named by path) and its connections are drawn, those fed by what comes
+    in from around it starting at its own box, which what goes in and comes out
+    passes through.
     """
     # Names and patterns come from the user's file: drawn printable, like any data.
-    components = tuple(
-        (printable(component.name), printable(component.interface))
-        for component in description.components
-    )
+    components: list[tuple[str, str]] = []
+    boxes: dict[str, str] = {}  # a nested architecture's path -> its box's name
+    shown_scopes = {""}
+
+    def add(described: Any) -> None:
+        for component in described:
+            name, label = printable(component.path), printable(component.interface)
+            opened = component.path in expanded
+            if component.architecture is not None:
+                name = boxes[component.path] = f"{name} {OPENED if opened else CLOSED}"
+                label = printable(component.architecture)
+            components.append((name, label))
+            if component.architecture is not None and opened:
+                shown_scopes.add(component.path)
+                add(component.children)
+
+    def box(path: str) -> str:
+        return boxes.get(path) or printable(path)
+
+    add(description.components)
     edges: list[GraphEdge] = []
     for connection in description.connections:
+        scope = connection.scope
+        if scope not in shown_scopes:
+            continue
         if connection.sources is None:
             sources: tuple[str, ...] = (ANY_SOURCE,)
+        elif not connection.sources and scope:
+            sources = (box(scope),)  # what comes in, through the architecture's box
         else:
-            sources = tuple(map(printable, connection.sources)) or (OUTSIDE_SOURCE,)
-        target = printable(connection.target)
+            sources = tuple(map(box, connection.sources)) or (OUTSIDE_SOURCE,)
+        target = box(connection.target)
         if not connection.target_is_component:
-            target = f"{target}()"
+            target = f"{printable(connection.target)}()"
         for source in sources:
             edges.append(
                 GraphEdge(
@@ -222,4 +252,4 @@ def spec_from_description(description: Any) -> GraphSpec:
                     target=target,
                 )
             )
-    return GraphSpec(components=components, edges=tuple(edges))
+    return GraphSpec(components=tuple(components), edges=tuple(edges))

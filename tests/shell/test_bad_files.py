@@ -249,7 +249,8 @@ def test_an_import_that_never_ends_is_stopped_at_the_bound(tmp_path: Path) -> No
 @pytest.mark.parametrize("command", ["check", "run"])
 def test_ctrl_c_while_importing_says_so_and_exits_130(tmp_path: Path, command: str) -> None:
     endless = tmp_path / "endless.py"
-    endless.write_text("started = True\nwhile True:\n    pass\n")
+    started = tmp_path / "started"
+    endless.write_text(f"open({str(started)!r}, 'w').close()\nwhile True:\n    pass\n")
     script = tmp_path / "s.rapide"
     script.write_text("run\n")
     extra = ["--script", str(script)] if command == "run" else []
@@ -259,7 +260,11 @@ def test_ctrl_c_while_importing_says_so_and_exits_130(tmp_path: Path, command: s
         # A shell's background jobs ignore SIGINT; a terminal's foreground job does not.
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
-    time.sleep(2)
+    # Interrupt once the file's import has begun, however long starting takes.
+    deadline = time.monotonic() + 60
+    while not started.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.2)  # past the first line, into the loop
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=30)
     assert (process.returncode, out) == (130, "")

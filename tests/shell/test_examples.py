@@ -16,7 +16,9 @@ def rapide(*args: str | Path) -> subprocess.CompletedProcess[str]:
     return run_rapide(*args, timeout=120)
 
 
-@pytest.mark.parametrize("name", ["seed_system", "connection_kinds"])
+@pytest.mark.parametrize(
+    "name", ["seed_system", "connection_kinds", "nested_payments", "payments_map"]
+)
 def test_example_script_runs_and_every_expect_holds(name: str) -> None:
     result = rapide("run", EXAMPLES / f"{name}.py", "--script", EXAMPLES / f"{name}.rapide")
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr

@@ -28,6 +28,7 @@ from rapide_shell.outcome import CommandOutcome
 from rapide_shell.suggestions import close_matches
 
 if TYPE_CHECKING:
+    from pyrapide.architecture import ArchitectureDescription
     from pyrapide.core import Event
     from rapide_shell.session import Session
 
@@ -39,22 +40,26 @@ EXPORT_FORMATS = ("dot", "mermaid", "json")
 
 SHOW = CommandSpec(
     name="show",
-    usage="show graph|queue|events [N]|event ID|components",
+    usage="show graph [PATH]|queue|events [N]|event ID|components",
     summary="Show the connection graph, the queue, the events, one event or the components.",
     details="""\
 `show graph`: the components and the connections between them, with kinds and patterns.
+A component that is itself an architecture is one component there; `show graph PATH`
+shows inside it (`show graph payments`): its components, named by path, and its own
+connections, those fed by what comes in from around it marked `(outside)`.
 `show queue`: the pending dispatches, grouped by kind, with their ids (`#12`) and why
 any of them must wait; then the work in flight: each task started and not finished,
 with the dispatch it serves and what it waits for (a wake-up at a time, its connect
 deliveries, an outside future).
 `show events [N]`: the last N recorded events, N at least 1 (no N: up to the last 200).
 `show event ID`: one event: name, source, payload, causes and effects.
-`show components`: each component, its interface, its module and its actions.""",
+`show components`: each component, its interface, its module and its actions; the
+components of a nested architecture under it, by path (`payments.ledger`).""",
     args=(
         ArgSpec("WHAT", ArgKind.CHOICE, choices=SHOW_TOPICS),
         ArgSpec("ARG", ArgKind.EVENT_ID, optional=True),
     ),
-    examples=("show queue", "show event e3"),
+    examples=("show queue", "show event e3", "show graph payments"),
     while_running=True,
 )
 
@@ -133,7 +138,8 @@ written). A directory is never replaced.""",
 @dataclass(frozen=True)
 class ShowArguments:
     """What to show (one of SHOW_TOPICS) and its argument: the event id of ``show
-    event``, the count of ``show events`` (None when left out)."""
+    event``, the count of ``show events``, the nested architecture's path of ``show
+    graph PATH`` (None when left out)."""
 
     topic: str
     arg: str | None
@@ -165,6 +171,8 @@ def parse_show(text: ArgumentText) -> ShowArguments:
                 )
             return ShowArguments("events", str(count))
         return ShowArguments("events", None)
+    if topic == "graph" and len(words) == 2:
+        return ShowArguments("graph", unquote(words[1].text))
     text.at_most(1)
     return ShowArguments(topic, None)
 
@@ -234,11 +242,12 @@ async def show(session: Session, command: Command[ShowArguments], line: str) -> 
     """Show the graph, the queue, the events, one event or the components."""
     topic, arg = command.args.topic, command.args.arg
     data: dict[str, Any] = {"topic": topic}
-    if topic in ("graph", "components"):
-        data["architecture"] = session.description.to_dict()
     if topic == "graph":
-        output: RenderableType = architecture_view.graph_renderable(session.description)
+        described = inside(session, arg) if arg is not None else session.description
+        data["architecture"] = described.to_dict()
+        output: RenderableType = architecture_view.graph_renderable(described)
     elif topic == "components":
+        data["architecture"] = session.description.to_dict()
         output = architecture_view.components_table(session.loaded)
     elif topic == "queue":
         pending = session.pending()
@@ -269,6 +278,24 @@ async def show(session: Session, command: Command[ShowArguments], line: str) -> 
         output = render.event_detail(event, session.computation)
         data["event"] = event.to_dict()
     return CommandOutcome(line, "show", output=(output,), data=_json_safe(data))
+
+
+def inside(session: Session, path: str) -> ArchitectureDescription:
+    """The description of the nested architecture at component ``path``; CommandError
+    naming the nested architectures there are when it is not one."""
+    description = session.description
+    nested = [c.path for c in description.walk() if c.architecture is not None]
+    try:
+        return description.inside(path)
+    except KeyError:
+        what = f"no component {path!r}"
+    except ValueError:
+        what = f"{path} is a component bound to a module, not an architecture"
+    listed = ", ".join(nested) if nested else "none: no component is an architecture"
+    raise CommandError(
+        f"cannot show inside {path}: {what} (nested architectures: {listed})",
+        suggestions=close_matches(path, nested),
+    )
 
 
 def find_event(session: Session, event_id: str) -> Event:
@@ -312,6 +339,7 @@ async def whynot(
         "connections": [
             {
                 "connection": decision.connection.index,
+                "scope": decision.connection.scope,
                 "verdict": str(decision.verdict),
                 "detail": decision.detail,
                 "dispatches": list(decision.dispatch_ids),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.segment import Segment
 from rich.style import Style
@@ -32,8 +32,18 @@ class ConnectionGraph(ScrollView):
     that fit the panel's width (it scrolls down, never sideways, unless a single box is
     wider than the panel). Each connection's label shows its kind and pattern, its
     delivery count and, for a pipe, how many deliveries wait in its queue. The one given to
-    :meth:`highlight` (the one carrying the selected dispatch) is drawn emphasised.
+    :meth:`highlight` (the one carrying the selected dispatch) is drawn emphasised. A
+    component that is an architecture is one box; ``x`` shows inside every such one (its
+    components and connections), and folds them again.
     """
+
+    BINDINGS = [
+        Binding(
+            "x", "toggle_inside", "Show or fold the inside of nested architectures",
+            show=False, id="graph.inside",
+        ),
+        Binding("slash", "search", "Search", id="graph.search"),
+    ]
 
     COMPONENT_CLASSES = {
         "connection-graph--box",
@@ -52,8 +62,6 @@ class ConnectionGraph(ScrollView):
         for kind in KIND_LOOKS
     )
 
-    BINDINGS = [Binding("slash", "search", "Search", id="graph.search")]
-
     highlighted: reactive[int | None] = reactive(None, repaint=False)
     """Index of the emphasised connection (None: no emphasis)."""
 
@@ -61,6 +69,10 @@ class ConnectionGraph(ScrollView):
                  classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._spec: GraphSpec | None = None
+        self._description: Any = None
+        self._subtitle: str | None = None  # the panel's own, before a hint was added
+        self.expanded: frozenset[str] = frozenset()
+        """The paths of the nested architectures drawn open (the others are one box)."""
         self._delivered: dict[int, int] = {}
         self._queued: dict[int, int] = {}
         self._unfinished: dict[int, int] = {}
@@ -95,7 +107,35 @@ class ConnectionGraph(ScrollView):
 
     def show_session(self, session: Session) -> None:
         """Draws the session's architecture, every count at zero."""
-        self.show(spec_from_description(session.description))
+        self._description = session.description
+        if self._subtitle is None:
+            self._subtitle = str(self.border_subtitle or "")
+        if not session.description.is_nested:
+            self.expanded = frozenset()
+        self._show_hint()
+        self.show(spec_from_description(session.description, self.expanded))
+
+    def _show_hint(self) -> None:
+        """The panel's subtitle, with what ``x`` does when some component is nested."""
+        description = self._description
+        hint = ""
+        if description is not None and description.is_nested:
+            hint = "  x fold ▾" if self.expanded else "  x inside ▸"
+        self.border_subtitle = f"{self._subtitle or ''}{hint}".strip()
+
+    def action_toggle_inside(self) -> None:
+        """Opens every nested architecture, or folds them all if any is open; the
+        counts are kept."""
+        description = self._description
+        if description is None or not description.is_nested:
+            self.notify("No component of this architecture is an architecture.", timeout=2)
+            return
+        nested = frozenset(c.path for c in description.walk() if c.architecture is not None)
+        self.expanded = frozenset() if self.expanded else nested
+        self._show_hint()
+        delivered, queued = dict(self._delivered), dict(self._queued)
+        self.show(spec_from_description(description, self.expanded))
+        self.update_counts(delivered, queued)
 
     def show_batch(self, batch: NotificationBatch, session: Session) -> None:
         """Nothing to do: the screen updates the counts with the queue's."""
@@ -340,3 +380,4 @@ class ConnectionGraph(ScrollView):
         scroll_x = round(self.scroll_x)
         strip = Strip(segments).extend_cell_length(content_width, base)
         return strip.crop_extend(scroll_x, scroll_x + width, base)
+

@@ -27,7 +27,8 @@ if TYPE_CHECKING:
     from rapide_shell.tui.live import NotificationBatch
 
 #: Column widths grow with the longest value seen, up to these bounds.
-MAX_WIDTHS = {"id": 10, "time": 8, "source": 16, "name": 34}
+# A source is a component's path, longer inside nested architectures (payments.ledger).
+MAX_WIDTHS = {"id": 10, "time": 8, "source": 24, "name": 34}
 
 
 def _time(event: Event) -> str:

@@ -128,3 +128,12 @@ def test_connection_kinds_prints_three_timelines():
     # The connect lane is one chain: each job after the first is caused by a done.
     connect_lane = result.stdout.split("pipe:")[0]
     assert "job 2   caused by e10" in connect_lane and "done 1  caused by e1\n" in connect_lane
+
+
+def test_nested_payments_prints_one_run_across_three_levels_and_its_abstract_reading():
+    result = run_example("nested_payments")
+    assert result.returncode == 0, result.stderr
+    assert "e2   Ledger.posted      from payments.ledger   <- e1" in result.stdout
+    assert "e4   Storefront.order   from front             <- e3" in result.stdout
+    assert "a2 Bank.settled {'order': 'a'} <- ['a1'] from ['e2', 'e3']" in result.stdout
+    assert "violation: every_payment_settled every payment is settled by the bank" in result.stdout

@@ -165,30 +165,21 @@ def test_a_self_loop_and_an_any_source_are_drawn():
     assert sorted(picture.lane_rows) == [0, 1]
 
 
-class _Component:
-    def __init__(self, name, interface):
-        self.name, self.interface = name, interface
-
-
-class _Connection:
-    def __init__(self, index, kind, pattern, sources, target, target_is_component=True):
-        self.index, self.kind, self.pattern = index, kind, pattern
-        self.sources, self.target, self.target_is_component = sources, target, target_is_component
-
-
-class _Description:
-    def __init__(self, components, connections):
-        self.components, self.connections = components, connections
-
-
 def test_spec_from_description_maps_any_outside_and_callable_targets():
-    description = _Description(
-        [_Component("a", "A")],
-        [
-            _Connection(0, "connect", "*", None, "a"),
-            _Connection(1, "pipe", "X.y", (), "a"),
-            _Connection(2, "agent", "A.z", ("a",), "log", target_is_component=False),
-        ],
+    from pyrapide.architecture import (
+        ArchitectureDescription,
+        ComponentDescription,
+        ConnectionDescription,
+    )
+
+    description = ArchitectureDescription(
+        "Arch",
+        (ComponentDescription("a", "A", ("A.z",)),),
+        (
+            ConnectionDescription(0, "connect", "*", None, "a", True),
+            ConnectionDescription(1, "pipe", "X.y", (), "a", True),
+            ConnectionDescription(2, "agent", "A.z", ("a",), "log", False),
+        ),
     )
     spec = spec_from_description(description)
     assert [(e.source, e.target) for e in spec.edges] == [
@@ -369,3 +360,36 @@ def test_every_component_appears_once_and_every_edge_is_drawn_end_to_end(case):
         beyond = {role for row in picture.rows for _, role in row[max_width:]} - {None}
         assert all(role[0] == "label" for role in beyond)
         assert picture.width <= max_width or picture.legend_size
+
+
+def test_a_nested_architecture_is_one_box_until_expanded():
+    from tests.pyrapide.runtime.test_examples import load
+
+    description = load("nested_payments").Shop.describe()
+    folded = spec_from_description(description)
+    assert folded.components == (
+        ("front", "Storefront"), ("payments ▸", "PaymentsDept"), ("shipping", "Shipping"),
+    )
+    assert [(e.index, e.source, e.target) for e in folded.edges] == [
+        (0, "front", "payments ▸"), (1, "payments ▸", "shipping"),
+    ]
+    opened = spec_from_description(description, expanded={"payments"})
+    assert opened.components == (
+        ("front", "Storefront"),
+        ("payments ▾", "PaymentsDept"),
+        ("payments.ledger", "Ledger"),
+        ("payments.desk", "Payments"),
+        ("payments.auditor", "Auditor"),
+        ("shipping", "Shipping"),
+    )
+    # What the shop delivers in starts at the department's own box.
+    assert [(e.index, e.source, e.target) for e in opened.edges] == [
+        (0, "front", "payments ▾"),
+        (1, "payments ▾", "shipping"),
+        (2, "payments ▾", "payments.ledger"),
+        (3, "payments.ledger", "payments.desk"),
+        (4, "payments.ledger", "payments.desk"),
+        (5, "payments.ledger", "payments.auditor"),
+    ]
+    text = draw_graph(opened).text()
+    assert "payments.auditor" in text and "agent Ledger.posted" in text

@@ -1,0 +1,64 @@
+"""The workbench on an architecture with an architecture inside: the graph folds and opens it,
+the event log names components by path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rapide_shell.tui.widgets.connection_graph import ConnectionGraph
+from rapide_shell.tui.widgets.event_log import EventLog
+from tests.shell.tui.conftest import SIZE, make_app, settle, type_command
+
+NESTED = Path(__file__).resolve().parents[3] / "examples" / "nested_payments.py"
+
+
+async def test_x_in_the_graph_opens_and_folds_the_nested_architecture():
+    app = make_app(NESTED)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        graph = app.query_one(ConnectionGraph)
+        folded = graph.picture.text()
+        assert "payments ▸" in folded and "payments.ledger" not in folded
+        assert str(graph.border_subtitle).endswith("x inside ▸")
+        await type_command(pilot, "run")
+        await pilot.press("escape", "1")
+        assert app.focused is graph
+        await pilot.press("x")
+        await pilot.pause()
+        assert graph.expanded == {"payments"}
+        opened = graph.picture.text()
+        for path in ("payments ▾", "payments.ledger", "payments.desk", "payments.auditor"):
+            assert path in opened
+        # The counts survive the redrawing: both orders went into the department.
+        assert "connect Storefront.order ✓2" in opened
+        assert "agent Ledger.posted ✓1" in opened
+        assert str(graph.border_subtitle).endswith("x fold ▾")
+        await pilot.press("x")
+        await pilot.pause()
+        assert graph.expanded == set()
+        assert "payments.ledger" not in graph.picture.text()
+
+
+async def test_x_on_a_flat_architecture_says_there_is_nothing_inside(shop_path):
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        graph = app.query_one(ConnectionGraph)
+        assert "x inside" not in str(graph.border_subtitle)
+        before = graph.picture.text()
+        await pilot.press("escape", "1", "x")
+        await pilot.pause()
+        assert graph.picture.text() == before
+        assert [n.message for n in app._notifications] == [
+            "No component of this architecture is an architecture."
+        ]
+
+
+async def test_the_event_log_shows_paths_in_full():
+    app = make_app(NESTED)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, "run")
+        log = app.query_one(EventLog)
+        lines = [log.render_line(y).text for y in range(log.size.height)]
+        (auditor,) = [line for line in lines if "Auditor.checked" in line]
+        assert " payments.auditor  Auditor.checked " in auditor
