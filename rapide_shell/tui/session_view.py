@@ -367,7 +367,9 @@ class SessionView:
         graphs = self.screen.query(ConnectionGraph)
         if event is None or not graphs or event not in poset:
             return
-        components = [component.name for component in self.session.description.components]
+        # Events come from the components that are no architecture, named by path.
+        description = self.session.description
+        components = [c.path for c in description.walk() if c.architecture is None]
         past, future = causal_cone(event, poset, every=components)
         graphs.first().mark_cone(event.source or "", past, future)
 

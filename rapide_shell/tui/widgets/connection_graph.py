@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING, Any
 
 from rich.segment import Segment
@@ -337,8 +337,8 @@ class ConnectionGraph(ScrollView):
             style = self.get_component_rich_style("connection-graph--box", partial=True)
             selected, past, future = self._cone
             name = role[1]
-            mark = ("selected" if name == selected else "past" if name in past
-                    else "future" if name in future else None)
+            mark = ("selected" if _holds(name, (selected,)) else "past" if _holds(name, past)
+                    else "future" if _holds(name, future) else None)
             if mark is not None:
                 style += self.get_component_rich_style(f"connection-graph--{mark}", partial=True)
         elif kind == "interface":
@@ -381,3 +381,11 @@ class ConnectionGraph(ScrollView):
         strip = Strip(segments).extend_cell_length(content_width, base)
         return strip.crop_extend(scroll_x, scroll_x + width, base)
 
+
+def _holds(box: str, sources: Collection[str]) -> bool:
+    """Whether the component drawn as ``box`` is one of ``sources`` or, a nested
+    architecture drawn folded, holds one of them (``payments`` holds ``payments.ledger``)."""
+    if box in sources:
+        return True
+    inside = box + "."
+    return any(source.startswith(inside) for source in sources)
