@@ -58,18 +58,37 @@ def lane_order(description: Any, sources: Iterable[str]) -> list[str]:
     """The lanes for events from ``sources``, in the order they are drawn: ``env``
     first, then each connection's sources just left of its target (what is sent and
     what is delivered are read side by side), then the other components, then sources
-    no component has, sorted. ``description`` may be None (no architecture known)."""
-    components = [c.name for c in description.components] if description else []
+    no component has, sorted. ``description`` may be None (no architecture known).
+    A nested architecture's lanes are its components' (by path), not its own box's."""
+    components = lane_components(description)
     position = {name: place for place, name in enumerate(components)}
+
+    # A nested architecture stands for the components inside it.
+    inside = {
+        box.path: [c.path for c in box.walk() if c.architecture is None]
+        for box in (description.walk() if description else ()) if box.architecture is not None
+    }
+
+    def lanes_of(name: str) -> list[str]:
+        return [name] if name in position else inside.get(name, [])
+
     ordered = [ENV]
     for connection in description.connections if description else ():
-        feeding = [name for name in connection.sources or () if name in position]
+        feeding = [lane for name in connection.sources or () for lane in lanes_of(name)]
         ordered += sorted(feeding, key=position.__getitem__)
-        ordered.append(connection.target)
+        ordered += lanes_of(connection.target) or [connection.target]
     ordered += components
     present = set(sources)
     lanes = list(dict.fromkeys(name for name in ordered if name in present))
     return lanes + sorted(present.difference(lanes))
+
+
+def lane_components(description: Any) -> list[str]:
+    """The components that send events, by path, in declaration order: every one at
+    every level but those that are architectures (their components send for them)."""
+    if description is None:
+        return []
+    return [c.path for c in description.walk() if c.architecture is None]
 
 
 def lane_feeds(description: Any) -> dict[str, str]:

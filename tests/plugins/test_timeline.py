@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -13,6 +12,7 @@ from rapide_timeline.lanes import Timeline
 from rich.console import Console
 
 from pyrapide import Computation
+from pyrapide.architecture import ArchitectureDescription, ComponentDescription
 from rapide_shell import plugins
 from rapide_shell.session import Session
 from tests.shell.cli_process import REPO, run_rapide
@@ -92,8 +92,13 @@ def test_lanes_beyond_the_width_are_gathered_and_named() -> None:
     computation = Computation()
     for n in range(10):
         computation.new_event(f"Part.tick{n}", source=f"component_{n}", timestamp=float(n))
-    description = SimpleNamespace(
-        components=[SimpleNamespace(name=f"component_{n}") for n in range(10)], connections=[]
+    description = ArchitectureDescription(
+        name="Parts",
+        components=tuple(
+            ComponentDescription(name=f"component_{n}", interface="Part", actions=())
+            for n in range(10)
+        ),
+        connections=(),
     )
     timeline = Timeline.of(list(computation), computation, description)
     lines = drawn([timeline], width=80)

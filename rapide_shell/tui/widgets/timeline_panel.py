@@ -24,6 +24,7 @@ from rapide_shell.timeline import (
     LaneGrid,
     Role,
     cause_marks,
+    lane_components,
     lane_feeds,
     lane_order,
     merge,
@@ -191,11 +192,9 @@ class TimelinePanel(ScrollView, can_focus=True):
         self._by_lane = {}
         # A lane per component; in a large architecture, per component that has sent
         # an event (thousands of empty lanes would help no one).
-        components = session.description.components
-        self._sources = (
-            dict.fromkeys(c.name for c in components)
-            if len(components) <= EVERY_COMPONENT_UP_TO else {}
-        )
+        components = lane_components(session.description)
+        few = len(components) <= EVERY_COMPONENT_UP_TO
+        self._sources = dict.fromkeys(components) if few else {}
         self._first_time = None
         self._time_moves = False
         self._time_width = 1

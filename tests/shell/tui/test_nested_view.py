@@ -88,3 +88,16 @@ async def test_a_folded_architecture_is_marked_when_the_cone_goes_through_it():
         assert mark("payments") == look("selected")
         assert mark("front") == look("past")
         assert mark("shipping") not in (look("selected"), look("past"), look("future"))
+
+
+async def test_the_timeline_gives_the_components_inside_lanes_in_declaration_order():
+    from rapide_shell.tui.widgets.timeline_panel import TimelinePanel
+
+    app = make_app(NESTED)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        # Before anything ran: no lane for the department's box, one for each of its
+        # components, where the storefront's connection delivers to it.
+        lanes = app.query_one(TimelinePanel).lanes
+        assert lanes == ["front", "payments.ledger", "payments.desk", "payments.auditor",
+                         "shipping"]
