@@ -157,7 +157,7 @@ async def bench_timeline(event_count: int) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause(0.2)
         timeline = app.query_one(TimelinePanel)
-        await pilot.press("escape", "8")
+        await pilot.press("escape", "9")
         await pilot.pause(0.2)
         assert app.focused is timeline and timeline.row_count == len(session.computation)
         clock = FrameClock(app)

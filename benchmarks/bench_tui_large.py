@@ -74,7 +74,7 @@ def child(path: str) -> None:
             figures["events"] = len(app.session.computation)
             await pilot.pause(0.3)
             timeline = app.query_one(TimelinePanel)
-            await pilot.press("8")
+            await pilot.press("9")
             await pilot.pause(0.2)
             steps = await timed_keys(clock, pilot, ["up"] * 20, lambda: timeline.cursor)
             figures["timeline_key_ms"] = statistics.median(steps) * 1000

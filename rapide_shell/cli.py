@@ -21,9 +21,11 @@ import typer
 
 from pyrapide.__about__ import __version__
 from pyrapide.core.printable import printable
+from pyrapide.exploration.options import DEFAULT_MAX_STEPS
 from pyrapide.runtime.watchdog import DEFAULT_HANDLER_TIMEOUT
 
 if TYPE_CHECKING:
+    from rapide_shell.address import Address
     from rapide_shell.loader import LoadedArchitecture
 
 app = typer.Typer(
@@ -84,6 +86,27 @@ ForceRecordOption = Annotated[
     ),
 ]
 
+AtOption = Annotated[
+    str | None,
+    typer.Option(
+        "--at",
+        metavar="ADDRESS",
+        help="Start at the point this address names (as `where` prints it).",
+    ),
+]
+
+
+def _address(text: str | None) -> Address | None:
+    """The address ``--at`` gives, read before anything is loaded (exit 2 when it is not one)."""
+    from rapide_shell.address import Address, AddressError
+
+    if text is None:
+        return None
+    try:
+        return Address.from_text(text)
+    except AddressError as error:
+        raise fail(f"--at: {error}") from None
+
 
 def _print_version(value: bool) -> None:
     if value:
@@ -125,8 +148,9 @@ def _load(file: str, arch: str | None) -> LoadedArchitecture:
 def run(
     file: FileArgument,
     script: Annotated[
-        str, typer.Option("--script", "-s", metavar="SCRIPT", help="The script of commands to run.")
-    ],
+        str | None,
+        typer.Option("--script", "-s", metavar="SCRIPT", help="The script of commands to run."),
+    ] = None,
     seed: SeedOption = None,
     json_output: Annotated[
         bool, typer.Option("--json", help="Print one JSON object of results, no transcript.")
@@ -153,12 +177,16 @@ def run(
         ),
     ] = None,
     handler_timeout: HandlerTimeoutOption = DEFAULT_HANDLER_TIMEOUT,
+    at: AtOption = None,
 ) -> None:
-    """Run a script of commands headless; exit 0 if every expect held, 1 if one failed
-    or a bound (--timeout, --max-steps, `run N`) ended it with work pending, 2 on a
-    load or script error, 130 when interrupted (Ctrl-C)."""
+    """Run a script of commands headless (from the point --at names, if given: with
+    no script, show that point); exit 0 if every expect held, 1 if one failed or a
+    bound (--timeout, --max-steps, `run N`) ended it with work pending, 2 on a load or
+    script error or an address that does not fit, 130 when interrupted (Ctrl-C)."""
     from rapide_shell.headless import run_headless
 
+    if script is None and at is None:
+        raise fail("run needs --script SCRIPT (the commands to run), or --at ADDRESS")
     if timeout is not None and timeout <= 0:
         raise fail(f"--timeout must be more than 0 seconds, not {timeout:g}")
     raise typer.Exit(
@@ -174,9 +202,127 @@ def run(
                 timeout=timeout,
                 max_steps=max_steps,
                 handler_timeout=handler_timeout or None,
+                at=_address(at),
             )
         )
     )
+
+
+@app.command()
+def explore(
+    file: FileArgument,
+    script: Annotated[
+        str,
+        typer.Option(
+            "--script", "-s", metavar="SCRIPT",
+            help="The scenario: its injections, `run` lines and expectations.",
+        ),
+    ],
+    strategy: Annotated[
+        str,
+        typer.Option("--strategy", metavar="dfs|random",
+                     help="Every schedule, depth first (dfs), or one random walk per seed."),
+    ] = "dfs",
+    seeds: Annotated[
+        str | None,
+        typer.Option("--seeds", metavar="A..B",
+                     help="The seeds of the random strategy, both ends included (0..99)."),
+    ] = None,
+    max_schedules: Annotated[
+        int | None,
+        typer.Option("--max-schedules", min=1, metavar="N",
+                     help="Stop after N schedules (default: until the space is exhausted)."),
+    ] = None,
+    no_prune: Annotated[
+        bool,
+        typer.Option("--no-prune",
+                     help="Try every order, even of steps that cannot change the poset."),
+    ] = False,
+    timing: Annotated[
+        str,
+        typer.Option("--timing", metavar="free|logical",
+                     help="free: a wake-up may come before any step; logical: in time order."),
+    ] = "free",
+    all_failures: Annotated[
+        bool,
+        typer.Option("--all-failures",
+                     help="Go on after a failure: one counterexample per failing poset."),
+    ] = False,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, metavar="N", help="Run on N local processes.")
+    ] = 1,
+    cluster: Annotated[
+        str | None,
+        typer.Option("--cluster", metavar="ADDRESS",
+                     # Brackets escaped: the help is Rich markup.
+                     help="Run on the Dask cluster at ADDRESS "
+                     "(pip install 'pyrapide\\[cluster]')."),
+    ] = None,
+    out: Annotated[
+        str | None,
+        typer.Option("--out", metavar="FILE",
+                     help="Where the counterexample goes "
+                     "(default: SCRIPT's name.counterexample.rapide)."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Let --out replace a link, FIFO or read-only file.")
+    ] = False,
+    max_steps: Annotated[
+        int,
+        typer.Option("--max-steps", min=1, metavar="N",
+                     help="A run that takes more steps than this fails (it never goes quiet)."),
+    ] = DEFAULT_MAX_STEPS,
+    no_shrink: Annotated[
+        bool, typer.Option("--no-shrink", help="Write counterexamples as found, unshrunk.")
+    ] = False,
+    json_output: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object of results.")
+    ] = False,
+    seed: SeedOption = None,
+    arch: ArchOption = None,
+    handler_timeout: HandlerTimeoutOption = DEFAULT_HANDLER_TIMEOUT,
+) -> None:
+    """Run the script under many schedules and check its expectations and the
+    architecture's constraints in each; exit 0 if they all held, 1 on a failure (its
+    shrunk counterexample written as a script), 2 on a load, script or usage error,
+    130 when interrupted first."""
+    from pyrapide.exploration import ExploreOptions, Strategy, Timing
+    from rapide_shell.explore_cli import ExploreRequest, run_explore
+
+    if strategy not in tuple(Strategy):
+        raise fail(f"unknown --strategy {strategy!r}: use dfs or random")
+    if timing not in tuple(Timing):
+        raise fail(f"unknown --timing {timing!r}: use free or logical")
+    if seeds is not None and strategy != Strategy.RANDOM:
+        raise fail("--seeds is for --strategy random")
+    if cluster is not None and workers != 1:
+        raise fail("--workers and --cluster do not go together: a cluster has its own workers")
+    options = ExploreOptions(
+        strategy=Strategy(strategy),
+        max_schedules=max_schedules,
+        seeds=_seeds(seeds) if seeds is not None else (0, 99),
+        prune=not no_prune,
+        timing=Timing(timing),
+        all_failures=all_failures,
+        max_steps=max_steps,
+        shrink=not no_shrink,
+    )
+    request = ExploreRequest(
+        file=file, script=script, options=options, arch=arch, seed=seed, workers=workers,
+        cluster=cluster, out=out, force=force, json_output=json_output,
+        handler_timeout=handler_timeout or None,
+    )
+    raise typer.Exit(asyncio.run(run_explore(request)))
+
+
+def _seeds(text: str) -> tuple[int, int]:
+    """``--seeds A..B`` as a pair; exit 2 when it is not a range."""
+    from rapide_shell.exploring import seed_range
+
+    try:
+        return seed_range(text)
+    except ValueError as error:
+        raise fail(f"--seeds {error}") from None
 
 
 @app.command()
@@ -187,10 +333,12 @@ def repl(
     record: RecordOption = None,
     force_record: ForceRecordOption = False,
     handler_timeout: HandlerTimeoutOption = DEFAULT_HANDLER_TIMEOUT,
+    at: AtOption = None,
 ) -> None:
     """Drive the architecture interactively, with completion and history."""
     from rapide_shell.repl import run_repl
 
+    address = _address(at)
     raise typer.Exit(
         asyncio.run(
             run_repl(
@@ -200,6 +348,7 @@ def repl(
                 record=record,
                 force_record=force_record,
                 handler_timeout=handler_timeout or None,
+                at=address,
             )
         )
     )
@@ -226,6 +375,7 @@ def shell(
     force_record: ForceRecordOption = False,
     handler_timeout: HandlerTimeoutOption = DEFAULT_HANDLER_TIMEOUT,
     screenshots: ScreenshotsOption = None,
+    at: AtOption = None,
 ) -> None:
     """Open the Textual workbench on the architecture."""
     _open_workbench(
@@ -238,6 +388,7 @@ def shell(
         force_record=force_record,
         handler_timeout=handler_timeout or None,
         screenshots=screenshots,
+        at=_address(at),
     )
 
 
@@ -252,6 +403,7 @@ def _open_workbench(
     force_record: bool = False,
     handler_timeout: float | None = DEFAULT_HANDLER_TIMEOUT,
     screenshots: str | None = None,
+    at: Address | None = None,
 ) -> None:
     from rapide_shell.loader import LoadError
     from rapide_shell.tui.app import run_shell
@@ -269,6 +421,7 @@ def _open_workbench(
                 force_record=force_record,
                 handler_timeout=handler_timeout,
                 screenshots=screenshots,
+                at=at,
             )
         )
     except LoadError as error:

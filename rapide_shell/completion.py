@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from pyrapide.runtime import WaitReason
 from rapide_shell.commands.arguments import FORCE
-from rapide_shell.commands.builtin.running import CONNECTION_KINDS
+from rapide_shell.commands.builtin.running import CONNECTION_KINDS, EVERY
 from rapide_shell.commands.errors import CommandSyntaxError
 from rapide_shell.commands.lexer import Word, split_words
 from rapide_shell.commands.spec import ArgKind
@@ -65,6 +65,8 @@ def complete(session: Session, line: str, cursor: int) -> list[Completion]:
     position = len(words) if typing_new_word else len(words) - 1
     if spec.name == "inject":
         return _inject(session, words, position, current)
+    if spec.name == "run":
+        return _run(words, position, current)
     if any(arg.kind is ArgKind.PATTERN for arg in spec.args):
         return _pattern(session, spec.name, before, cursor, position)
     if position > len(spec.args):
@@ -116,6 +118,14 @@ def _for_kind(
         candidates = _event_ids(session)
     elif kind is ArgKind.EVENT_NAME:
         candidates = [(name, spec.signature_text()) for name, spec in session.actions.items()]
+    elif kind is ArgKind.BRANCH:
+        tree = session.decisions
+        candidates = [
+            (name, f"to step {branch.tip.number}" + (" (current)" if branch is tree.branch else ""))
+            for name, branch in tree.branches.items()
+        ]
+    elif kind is ArgKind.HISTORY_POINT:
+        candidates = _history_points(session)
     elif kind is ArgKind.ARCHITECTURE_PATH:
         candidates = [
             (component.path, f"architecture {component.architecture}")
@@ -131,6 +141,41 @@ def _for_kind(
     return [
         Completion(text, start, text, meta) for text, meta in candidates if text.startswith(prefix)
     ]
+
+
+_SLOW_SPEEDS = (("0.5", "seconds between steps"), ("1", "second between steps"),
+                ("2", "seconds between steps"))
+
+
+def _run(words: list[Word], position: int, current: Word) -> list[Completion]:
+    """``run [N] [--every SECONDS]``: the option where it may go, then its seconds."""
+    if position >= 2 and words[position - 1].text == EVERY:
+        candidates = list(_SLOW_SPEEDS)
+    elif any(word.text == EVERY for word in words[1:position]) or position > 2:
+        candidates = []
+    else:
+        candidates = [(EVERY, "slow motion: seconds between steps")]
+    return [
+        Completion(text, current.column, text, meta)
+        for text, meta in candidates
+        if text.startswith(current.text)
+    ]
+
+
+def _history_points(session: Session) -> list[tuple[str, str]]:
+    """For ``goto``: the start, the steps before and after the current one, the last
+    step of the branch, and the steps where a breakpoint stopped a run."""
+    tree = session.decisions
+    here, last = tree.point.number, tree.branch.tip.number
+    wanted = {0: "the start", last: f"the last step of {tree.branch.name}"}
+    if here > 0:
+        wanted.setdefault(here - 1, "the step before this one")
+    if here < last:
+        wanted.setdefault(here + 1, "the next step")
+    for point in tree.path():
+        if point.stopped_by is not None:
+            wanted.setdefault(point.number, f"breakpoint {point.stopped_by} stopped a run here")
+    return [(str(number), meta) for number, meta in sorted(wanted.items())]
 
 
 def _event_ids(session: Session) -> list[tuple[str, str]]:
@@ -169,7 +214,13 @@ def _pattern(
         return []
     candidates = [(name, spec.signature_text()) for name, spec in session.actions.items()]
     if command == "expect" and position > 1 and before[start - 1 : start].isspace():
-        candidates += [("count=", "exactly N matches"), ("none", "no match")]
+        candidates += [
+            ("count=", "exactly N matches"),
+            ("none", "no match"),
+            ("sometimes", "in some schedule (rapide explore)"),
+        ]
+    if command == "expect" and position == 1:
+        candidates.append(("constraints", "the architecture's constraints hold"))
     return [
         Completion(text, start, text, meta) for text, meta in candidates if text.startswith(prefix)
     ]

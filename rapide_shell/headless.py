@@ -4,22 +4,18 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import signal
-import sys
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
 from rich.text import Text
 
-from pyrapide.core.printable import printable
 from pyrapide.runtime import DEFAULT_HANDLER_TIMEOUT
 from rapide_shell.commands.builtin.narrating import command_word
+from rapide_shell.error_output import fail, print_error, say_at_once
 from rapide_shell.loader import LoadError
 from rapide_shell.outcome import CommandOutcome
-from rapide_shell.render import counted, note, printing_console
+from rapide_shell.render import counted, note, printing_console, transcript_console
 from rapide_shell.runtime_link import Bounds
 from rapide_shell.script import (
     EXIT_ERROR,
@@ -30,22 +26,13 @@ from rapide_shell.script import (
 )
 from rapide_shell.session import Session
 
-TRANSCRIPT_WIDTH = 120
-"""Width of a transcript written to a file or pipe (a terminal's own width otherwise)."""
-
-
-def transcript_console() -> Console:
-    """A Console for transcripts: the terminal's width, or a fixed one for files and pipes;
-    what it prints is made printable (see :func:`rapide_shell.render.printing_console`)."""
-    if sys.stdout.isatty():
-        return printing_console()
-    width = shutil.get_terminal_size((TRANSCRIPT_WIDTH, 24)).columns
-    return printing_console(width=max(width, TRANSCRIPT_WIDTH), highlight=False)
+if TYPE_CHECKING:
+    from rapide_shell.address import Address
 
 
 async def run_headless(
     file: str,
-    script: str,
+    script: str | None,
     *,
     seed: int | None = None,
     json_output: bool = False,
@@ -55,8 +42,12 @@ async def run_headless(
     timeout: float | None = None,
     max_steps: int | None = None,
     handler_timeout: float | None = DEFAULT_HANDLER_TIMEOUT,
+    at: Address | None = None,
 ) -> int:
     """Run ``script`` against the architecture in ``file``; return the exit status.
+
+    With ``at``, the script starts at the point that address names, and the transcript
+    with where that is; ``script`` may then be None (nothing more is run).
 
     ``timeout`` (seconds of wall time) and ``max_steps`` bound the whole script: when
     one runs out with work pending, the script ends there with status 1.
@@ -64,9 +55,10 @@ async def run_headless(
     """
     console = transcript_console()
     try:
-        lines = read_script(script)
+        lines = read_script(script) if script is not None else []
     except ScriptFileError as error:
-        return _fail(str(error), json_output)
+        return fail(str(error), json_output, EXIT_ERROR)
+    script = script if script is not None else "--at"
 
     def show_line(line: ScriptLine) -> None:
         if json_output or command_word(line.text) == "say":
@@ -80,7 +72,7 @@ async def run_headless(
         if json_output or not outcome.ok:
             return
         for renderable in outcome.output:
-            console.print(renderable)
+            console.print(renderable, crop=False)  # a WholeLine stays whole
 
     try:
         async with Session.open(
@@ -91,7 +83,12 @@ async def run_headless(
             force_record=force_record,
             handler_timeout=handler_timeout,
             bounds=Bounds(timeout=timeout, max_steps=max_steps),
+            at=at,
         ) as session:
+            if session.arrival is not None and not json_output:
+                console.print(note(f"> goto {session.arrival.line[5:]}", style="bold"))
+                for renderable in session.arrival.output:
+                    console.print(renderable)
             with _Interrupts(session) as interrupts:
                 result = await play(
                     session,
@@ -102,14 +99,14 @@ async def run_headless(
                     interrupted=interrupts.happened,
                 )
     except LoadError as error:
-        return _fail(str(error), json_output, error.exit_status)
+        return fail(str(error), json_output, error.exit_status)
     if session.recording_problem is not None:
-        _print_error(session.recording_problem)
+        print_error(session.recording_problem)
     if json_output:
         print(json.dumps(result.to_json(session), indent=2, default=str))
         return result.exit_status
     if result.interrupted_after is not None:
-        _print_error(
+        print_error(
             f"{script}:{result.interrupted_after.number}: interrupted (Ctrl-C) after this "
             "line; the rest of the script was not run"
         )
@@ -117,23 +114,24 @@ async def run_headless(
     message = result.error_message()
     if message is not None:
         if result.refused_before_running:
-            _print_error(f"{message} (checked before running: no command was run)")
+            print_error(f"{message} (checked before running: no command was run)")
         else:
-            _print_error(f"{message} (the rest of the script was not run)")
+            print_error(f"{message} (the rest of the script was not run)")
         for renderable in result.outcomes[-1][1].output[1:]:
             printing_console(stderr=True, highlight=False).print(renderable)
         return result.exit_status
     bound = result.bound_message()
     if bound is not None:
-        _print_error(f"{bound} (the rest of the script was not run)")
+        print_error(f"{bound} (the rest of the script was not run)")
         return result.exit_status
     failed = result.failed_expectations
     if failed:
         for line, outcome in failed:
             data: dict[str, Any] = outcome.data
-            _print_error(
+            seen = data.get("violation") or f"saw {data['seen']}"
+            print_error(
                 f"{script}:{line.number}: expect failed: {data['pattern']}: "
-                f"expected {data['expected']}, saw {data['seen']}"
+                f"expected {data['expected']}, {seen}"
             )
     else:
         held = sum(1 for _, outcome in result.outcomes if outcome.command == "expect")
@@ -171,30 +169,10 @@ class _Interrupts:
     def _on_sigint(self, number: int, frame: Any) -> None:
         self.count += 1
         if self.count > 1:
-            _say("rapide: interrupted again: leaving now\n")
+            say_at_once("rapide: interrupted again: leaving now\n")
             raise KeyboardInterrupt
         self.session.pause()
-        _say(
+        say_at_once(
             "rapide: interrupted: pausing; the script stops after the current command "
             "(Ctrl-C again leaves at once)\n"
         )
-
-
-def _say(text: str) -> None:
-    # Straight to the file descriptor: a signal handler may run in the middle of a
-    # buffered write to stderr, which Python would refuse to re-enter.
-    sys.stdout.flush()
-    os.write(2, text.encode())
-
-
-def _fail(message: str, json_output: bool, status: int = EXIT_ERROR) -> int:
-    if json_output:
-        print(json.dumps({"ok": False, "exit_status": status, "error": {"message": message}}))
-    _print_error(message)
-    return status
-
-
-def _print_error(message: str) -> None:
-    sys.stdout.flush()
-    sys.stderr.write(f"rapide: {printable(message)}\n")
-    sys.stderr.flush()

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from pyrapide.core import Event
+    from pyrapide.exploration import Progress
     from pyrapide.patterns import PatternMatch
     from rapide_shell.outcome import CommandOutcome
 
@@ -85,8 +86,8 @@ class ExpectationChecked(SessionNotice):
 class SessionReset(SessionNotice):
     """The session's system (or computation) was replaced: redraw everything.
 
-    ``reason`` is "reset", "seed", "reload" or "load" (a saved computation is now shown,
-    read-only).
+    ``reason`` is "reset", "seed", "reload", "load" (a saved computation is now shown,
+    read-only) or "travel" (the run was taken to another point of its history).
     """
 
     reason: str
@@ -102,3 +103,14 @@ class CommandFinished(SessionNotice):
 @dataclass(frozen=True, kw_only=True)
 class SessionClosed(SessionNotice):
     """The session stopped its system (``quit`` or :meth:`Session.close`)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExplorationChanged(SessionNotice):
+    """The background exploration (``explore``) moved on: ``progress`` is how it stands
+    (a :class:`pyrapide.exploration.Progress`); ``ended`` is True once it has finished,
+    failed or been stopped (its answer is then the ``exploration`` of the front end's
+    :class:`rapide_shell.explorations.ExploreCommands`)."""
+
+    progress: Progress
+    ended: bool = False

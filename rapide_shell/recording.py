@@ -11,45 +11,70 @@ from pyrapide.core.atomic import AtomicWriter, WriteError
 
 
 class Recorder:
-    """Appends command lines to a script file, one a line, flushed as they come.
+    """Keeps a script file equal to the lines it is given, as a session goes.
 
-    The lines go to a temporary file beside ``path`` as the session goes, and
-    :meth:`close` puts it in place whole, however the session ended (``quit``, an
-    error, Ctrl-C), with the mode of the file it replaces (see
+    The session gives it the script of its current branch after each command
+    (:meth:`append` when the script only grew, :meth:`rewrite` when it changed, after
+    going back in time). The lines go to a temporary file beside ``path``, flushed as
+    they come, and :meth:`close` puts it in place whole, however the session ended
+    (``quit``, an error, Ctrl-C), with the mode of the file it replaces (see
     :mod:`pyrapide.core.atomic`). A process killed outright leaves ``path`` as it was,
     and the lines so far in the ``.NAME.*.tmp`` file beside it. A symbolic link, FIFO,
     device or read-only file at ``path`` is replaced only with ``force``.
     """
 
-    def __init__(
-        self, path: str | Path, *, source: str | Path, seed: int, force: bool = False
-    ) -> None:
+    def __init__(self, path: str | Path, *, source: str | Path, force: bool = False) -> None:
         self.path = Path(path)
-        try:
-            self._file: AtomicWriter | None = AtomicWriter(path, force=force)
-        except WriteError as error:
-            hint = "; --force-record replaces it" if error.forceable else ""
-            raise OSError(f"cannot write the recording {path}: {error.reason}{hint}") from None
+        self.force = force
         stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-        self.write(
+        self.header = (
             f"# recorded from {source} on {stamp}; replay: rapide run {source} --script {self.path}"
         )
-        self.write(f"seed {seed}")
+        self._file: AtomicWriter | None = self._open()
+        self._problem: str | None = None
+        self.written: list[str] = []
+        """The lines of the script so far (the header aside)."""
 
-    def write(self, *lines: str) -> None:
-        """Append ``lines`` to the script."""
-        if self._file is None:
+    def _open(self) -> AtomicWriter:
+        try:
+            writer = AtomicWriter(self.path, force=self.force)
+        except WriteError as error:
+            hint = "; --force-record replaces it" if error.forceable else ""
+            raise OSError(f"cannot write the recording {self.path}: {error.reason}{hint}") from None
+        writer.write(self.header + "\n")
+        writer.flush()
+        return writer
+
+    def append(self, *lines: str) -> None:
+        """Add ``lines`` at the end of the script."""
+        if self._file is None or not lines:
             return
         for line in lines:
             self._file.write(line + "\n")
         self._file.flush()
+        self.written.extend(lines)
+
+    def rewrite(self, lines: list[str]) -> None:
+        """Make the script ``lines`` (a fresh temporary file; the old one is dropped)."""
+        if self._file is None or lines == self.written:
+            return
+        old, self._file = self._file, None
+        old.discard()
+        self.written = []
+        try:
+            self._file = self._open()
+        except OSError as error:
+            self._problem = str(error)  # for close() to say
+            return
+        self.append(*lines)
 
     def close(self) -> str | None:
         """Put the file in place; later writes are ignored. Returns None when it is, else
         one line saying why it could not be (the temporary file is then removed and
         ``path`` left as it was), for the front end to show."""
         if self._file is None:
-            return None
+            problem, self._problem = self._problem, None
+            return problem
         writer, self._file = self._file, None
         try:
             writer.commit()

@@ -8,6 +8,8 @@ file, and Rich never reads ``[brackets]`` in data as markup (cells are Text)."""
 from __future__ import annotations
 
 import json
+import shutil
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
@@ -329,6 +331,41 @@ def key_value_table(rows: Iterable[tuple[Any, ...]], headers: tuple[str, ...]) -
 def note(text: str, style: str = "") -> Text:
     """A line of output, made printable (it may quote data: a path, a name)."""
     return Text(printable(text), style=style)
+
+
+class WholeLine:
+    """One line of text drawn whole however narrow the console, neither wrapped nor cut
+    where a front end prints with ``crop=False`` (the REPL and transcripts do): a word
+    to copy, such as an address, must not break across lines."""
+
+    def __init__(self, text: str, style: str = "") -> None:
+        self.text = Text(printable(text), style=style)
+
+    @property
+    def plain(self) -> str:
+        """The line's text."""
+        return self.text.plain
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement(len(self.text), len(self.text))
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield from self.text.render(console)
+        yield Segment.line()
+
+
+TRANSCRIPT_WIDTH = 120
+"""Width of a transcript written to a file or pipe (a terminal's own width otherwise)."""
+
+
+def transcript_console() -> Console:
+    """A Console for transcripts (``rapide run``, ``rapide explore``): the terminal's
+    width, or a fixed one for files and pipes; what it prints is made printable (see
+    :func:`printing_console`)."""
+    if sys.stdout.isatty():
+        return printing_console()
+    width = shutil.get_terminal_size((TRANSCRIPT_WIDTH, 24)).columns
+    return printing_console(width=max(width, TRANSCRIPT_WIDTH), highlight=False)
 
 
 def printing_console(**options: Any) -> Console:

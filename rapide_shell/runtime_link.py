@@ -143,6 +143,11 @@ class RuntimeLink:
         self._unsubscribe_system: Callable[[], None] | None = None
         self._captures: list[list[Any]] = []
         self._halted = False
+        self._muted = 0
+        self.every: float | None = None
+        """While a slow run is in progress (``run --every``), the seconds between its
+        steps; a front end may change it as the run goes (the TUI's speed keys)."""
+        self._slow_pause: asyncio.Event | None = None
 
     # -- what front ends read ------------------------------------------------------
 
@@ -197,6 +202,8 @@ class RuntimeLink:
             return SessionState.CLOSED
         if self.inspected is not None:
             return SessionState.INSPECTING
+        if self._slow_pause is not None:
+            return RunState.RUNNING  # a slow run, between two of its steps
         return self.live.state
 
     def pending(self) -> list[Dispatch]:
@@ -305,6 +312,8 @@ class RuntimeLink:
         The runtime builds a notification only for kinds somebody wants, so a session
         with no listener for (say) DispatchFinished spares the scheduler that work.
         """
+        if self._muted:
+            return (LimitReached,)  # the halt it reports is state; nothing else is heard
         wanted = set(_SESSION_KINDS)
         for _, kinds in self._listeners:
             if kinds is None:
@@ -342,7 +351,10 @@ class RuntimeLink:
         return unsubscribe
 
     def notify(self, notification: Any) -> None:
-        """Deliver ``notification`` to the listeners (and to any capture in progress)."""
+        """Deliver ``notification`` to the listeners (and to any capture in progress),
+        unless the link is :meth:`muted`."""
+        if self._muted:
+            return
         for captured in self._captures:
             captured.append(notification)
         if not self._listeners:
@@ -357,6 +369,19 @@ class RuntimeLink:
                 # A broken front-end listener must not take the run down with it.
                 with contextlib.suppress(ValueError):
                     self._listeners.remove(entry)
+
+    @contextlib.contextmanager
+    def muted(self) -> Iterator[None]:
+        """Deliver nothing to the listeners while the ``with`` block runs, and have the
+        system build no notification but ``LimitReached`` (a halt is state the link
+        keeps): a replay of known steps, which ends with one ``SessionReset``."""
+        self._muted += 1
+        self._resubscribe()
+        try:
+            yield
+        finally:
+            self._muted -= 1
+            self._resubscribe()
 
     @contextlib.contextmanager
     def capture(self) -> Iterator[list[Any]]:
@@ -418,9 +443,13 @@ class RuntimeLink:
         finally:
             self.bounds.steps += system.steps - before
 
-    async def run(self, max_steps: int | None = None) -> RunOutcome:
+    async def run(self, max_steps: int | None = None, every: float | None = None) -> RunOutcome:
         """Run the system's loop until quiet, a breakpoint, ``pause``, a limit,
-        ``max_steps`` steps or the session's bounds; return what the run did."""
+        ``max_steps`` steps or the session's bounds; return what the run did.
+
+        With ``every`` (seconds), the run is slow: one step, then a pause of that long
+        (:attr:`every`, which may change meanwhile), and so on; ``pause`` stops it at
+        once, even in the middle of its wait."""
         self.require_live("run")
         system = self.live
         left = self.bounds.steps_left()
@@ -428,19 +457,47 @@ class RuntimeLink:
         self.stopped_by = None
         self.running = True
         self._run_began_at = system.steps
+        self.every = every
         self.notify(notices.RunStarted())
         try:
-            outcome = await system.run_until_quiet(budget, timeout=self.bounds.time_left())
+            if every is None:
+                outcome = await system.run_until_quiet(budget, timeout=self.bounds.time_left())
+            else:
+                outcome = await self._run_slowly(system, budget)
             self.last_run = outcome
         finally:
             self.running = False
+            self.every = None
             self.bounds.steps += system.steps - self._run_began_at
             self.notify(notices.RunEnded(stopped_by=self.stopped_by))
         return outcome
+
+    async def _run_slowly(self, system: System, budget: int | None) -> RunOutcome:
+        # One step per turn of the library's run loop, then the wait; a pause while
+        # waiting is kept here, since each turn of the loop starts unpaused.
+        self._slow_pause = asyncio.Event()
+        steps = 0
+        try:
+            while True:
+                turn = await system.run_until_quiet(1, timeout=self.bounds.time_left())
+                steps += turn.steps
+                if turn.stopped is not StopReason.BUDGET:
+                    return RunOutcome(steps, turn.stopped)
+                if budget is not None and steps >= budget:
+                    quiet = system.state is RunState.QUIET
+                    return RunOutcome(steps, StopReason.QUIET if quiet else StopReason.BUDGET)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._slow_pause.wait(), self.every or 0)
+                if self._slow_pause.is_set() or self.stopped_by is not None:
+                    return RunOutcome(steps, StopReason.PAUSED)
+        finally:
+            self._slow_pause = None
 
     def pause(self) -> bool:
         """Pause a run in progress after the current step; False when none is."""
         if not self.running:
             return False
         self.live.pause()
+        if self._slow_pause is not None:
+            self._slow_pause.set()
         return True

@@ -11,35 +11,30 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from rapide_shell.commands import parse_command
-from rapide_shell.commands.lexer import strip_comment
 from rapide_shell.outcome import CommandOutcome
+from rapide_shell.script_file import ScriptFileError, ScriptLine, read_script, script_lines
 from rapide_shell.session import Session
+
+__all__ = [
+    "EXIT_ERROR",
+    "EXIT_EXPECTATION_FAILED",
+    "EXIT_INTERRUPTED",
+    "EXIT_OK",
+    "ScriptFileError",
+    "ScriptLine",
+    "ScriptResult",
+    "play",
+    "read_script",
+    "script_lines",
+]
 
 EXIT_OK = 0
 EXIT_EXPECTATION_FAILED = 1
 EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130
-
-
-class ScriptFileError(Exception):
-    """The script file cannot be read; ``str(error)`` is one line for the user."""
-
-
-@dataclass
-class ScriptLine:
-    """One line of a script: its number (from 1) and its text."""
-
-    number: int
-    text: str
-
-    @property
-    def is_command(self) -> bool:
-        """False for blank lines and comments."""
-        return bool(strip_comment(self.text).strip())
 
 
 @dataclass
@@ -124,30 +119,6 @@ class ScriptResult:
             "events": len(session.computation),
             "handler_errors": len(session.errors),
         }
-
-
-def read_script(path: str | Path) -> list[ScriptLine]:
-    """The lines of the script at ``path``; ScriptFileError if it cannot be read."""
-    file = Path(path)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScriptFileError(f"{file}: no such script") from None
-    except IsADirectoryError:
-        raise ScriptFileError(f"{file}: is a directory, not a script") from None
-    except UnicodeDecodeError:
-        raise ScriptFileError(f"{file}: not a text file (UTF-8)") from None
-    except OSError as error:
-        raise ScriptFileError(f"{file}: cannot be read ({error.strerror})") from None
-    return [ScriptLine(number, line) for number, line in enumerate(script_lines(text), 1)]
-
-
-def script_lines(text: str) -> list[str]:
-    """The lines of a script's ``text``: split at line feeds only (``\\r\\n`` too), not
-    at the other characters ``str.splitlines`` takes for line ends (``\\x85``,
-    ``\\u2028``, ...), which a payload's string may hold."""
-    lines = [line.removesuffix("\r") for line in text.split("\n")]
-    return lines[:-1] if lines and lines[-1] == "" else lines
 
 
 async def play(

@@ -144,6 +144,8 @@ file.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -155,12 +157,21 @@ from pyrapide.runtime import DEFAULT_HANDLER_TIMEOUT, RunOutcome
 from rapide_shell import notices, render
 from rapide_shell.commands import Command, CommandCatalog, CommandError, parse_command
 from rapide_shell.completion import Completion, complete
+from rapide_shell.decisions import (
+    Branch,
+    Decision,
+    DecisionKind,
+    DecisionTree,
+    Point,
+    decision_lines,
+)
 from rapide_shell.loader import LoadedArchitecture, LoadError, load_architecture
 from rapide_shell.outcome import CommandOutcome
 from rapide_shell.plugins import plugin_manager
 from rapide_shell.recording import Recorder
 from rapide_shell.report import error_text
 from rapide_shell.runtime_link import Bounds, RuntimeLink, SessionState
+from rapide_shell.travel import ReplayError, TimeMachine
 from rapide_shell.watches import Breakpoint, Watch, Watchlist
 
 if TYPE_CHECKING:
@@ -170,6 +181,7 @@ if TYPE_CHECKING:
     from pyrapide.patterns import Pattern
     from pyrapide.runtime import Dispatch, HandlerError, InFlight, RunState, System
     from pyrapide.types import ActionSpec
+    from rapide_shell.address import Address
 
 Listener = Callable[[Any], None]
 
@@ -198,6 +210,8 @@ class Session:
         """The runtime driver: the System, its notifications, the run loop."""
         self.watchlist = Watchlist(self.runtime.notify, self.runtime.stop_at)
         """The watches and breakpoints, fed as the system records events."""
+        self.travel = TimeMachine(self.runtime, self.watchlist)
+        """The history of decisions, and the replays that go back and forth in it."""
         self.recorder = recorder
         self.recording_problem: str | None = None
         """Why the recording could not be put in place when the session closed (None:
@@ -216,6 +230,10 @@ class Session:
         one (``rapide run``, the REPL), and ``wait`` goes on at once."""
         self.history: list[str] = []
         self.expectations: list[notices.ExpectationChecked] = []
+        self.arrival: CommandOutcome | None = None
+        """What going to the point ``--at`` named said (see :meth:`open`)."""
+        self._recorded: Point | None = None
+        """The point the recording was last written up to (None: write it all again)."""
 
     @classmethod
     def load(
@@ -253,6 +271,7 @@ class Session:
         force_record: bool = False,
         handler_timeout: float | None = DEFAULT_HANDLER_TIMEOUT,
         bounds: Bounds | None = None,
+        at: Address | None = None,
     ) -> AsyncIterator[Session]:
         """The session of the architecture file at ``path``, started, for an ``async
         with`` block; closed when the block ends, however it ends.
@@ -266,19 +285,29 @@ class Session:
         for the user when the file (or an installed plugin) cannot be loaded or the
         recording cannot be written. After the block, ``recording_problem`` says why
         the recording could not be put in place, if it could not.
+
+        ``at`` (an address, as ``where`` prints it) takes the session to that point once
+        it has started, with the address's seed unless ``seed`` says otherwise; when
+        the address does not fit the file, LoadError says which of its lines does not.
+        ``arrival`` is then what the ``goto`` said.
         """
+        if at is not None and seed is None:
+            seed = at.seed
         session = cls.load(
             path, arch=arch, seed=seed, handler_timeout=handler_timeout, bounds=bounds
         )
         if record is not None:
             try:
-                session.recorder = Recorder(
-                    record, source=path, seed=session.seed, force=force_record
-                )
+                session.recorder = Recorder(record, source=path, force=force_record)
             except OSError as error:
                 raise LoadError(str(error)) from None
         try:
             await session.start()
+            if at is not None:
+                session.arrival = await session.execute(f"goto {at.to_text()}")
+                if not session.arrival.ok:
+                    misfit = str(session.arrival.error).removesuffix(_STAYS)
+                    raise LoadError(f"--at: {misfit}")
             yield session
         finally:
             await session.close()
@@ -287,14 +316,10 @@ class Session:
 
     async def start(self) -> None:
         """Build the system, run the modules' start hooks, then tell the plugins."""
-        await self._start_system()
+        with self.travel.started():
+            await self.travel.start_system()
+        self._write_recording()
         self.plugins.hook.rapide_session_started(session=self)
-
-    async def _start_system(self) -> None:
-        # The watchlist follows the system before its start hooks record anything.
-        system = self.runtime.prepare()
-        self.watchlist.follow(system, system.computation)
-        await self.runtime.start()
 
     async def close(self) -> None:
         """Stop the system (finish hooks run) and end the recording; the session takes no
@@ -308,12 +333,15 @@ class Session:
     async def rebuild(self, reason: str, *, loaded: LoadedArchitecture | None = None) -> None:
         """Start over: finish the current run, then a fresh computation and modules.
 
-        With ``loaded`` (``reload``) the system is built anew from it; otherwise the same
-        System is reset with ``self.seed``. Watches and breakpoints are primed again,
-        their counts started again.
+        ``reason`` is the decision ("seed", "reset" or "reload"; it is a step of the
+        history). With ``loaded`` (``reload``) the system is built anew from it;
+        otherwise the same System is reset with ``self.seed``. Watches and breakpoints
+        are primed again, their counts started again.
         """
         await self.runtime.replace(loaded)
-        await self._start_system()
+        decision = Decision.starting_over(DecisionKind(reason), self.seed, self.loaded)
+        with self.travel.deciding(decision):
+            await self.travel.start_system()
         self.notify(notices.SessionReset(reason=reason))
 
     def inspect(self, computation: Computation) -> None:
@@ -478,16 +506,24 @@ class Session:
         self.runtime.require_live(what)
 
     def inject(self, name: str, payload: dict[str, Any]) -> Event:
-        """Record ``name`` with ``payload`` from the environment; its dispatches queue."""
-        return self.runtime.inject(name, payload)
+        """Record ``name`` with ``payload`` from the environment; its dispatches queue.
+        The injection is a step of the history."""
+        with self.travel.deciding(Decision.inject(name, payload)):
+            return self.runtime.inject(name, payload)
 
     async def step_once(self, target: Any = None) -> Dispatch | None:
-        """Take one step (see :meth:`RuntimeLink.step_once`)."""
-        return await self.runtime.step_once(target)
+        """Take one step (see :meth:`RuntimeLink.step_once`), a step of the history."""
+        with self.travel.stepping(target):
+            return await self.runtime.step_once(target)
 
-    async def run(self, max_steps: int | None = None) -> RunOutcome:
-        """Run until quiet, a breakpoint, ``pause``, a limit or ``max_steps`` steps."""
-        return await self.runtime.run(max_steps)
+    async def run(self, max_steps: int | None = None, every: float | None = None) -> RunOutcome:
+        """Run until quiet, a breakpoint, ``pause``, a limit or ``max_steps`` steps, each
+        step a step of the history; with ``every``, one step every that many seconds."""
+        with self.travel.stepping(None):
+            outcome = await self.runtime.run(max_steps, every)
+        if self.stopped_by is not None:
+            self.travel.stopped_by(self.stopped_by.break_id)
+        return outcome
 
     def pause(self) -> bool:
         """Pause a run in progress after the current step; False when none is."""
@@ -515,10 +551,14 @@ class Session:
         """Run an already parsed command (see :func:`~rapide_shell.commands.parse_command`)."""
         line = command.text if line is None else line
         definition = self.catalog.definition(command.name)
+        if self.travel.travelling:
+            error = CommandError(f"the run is being replayed; `{command.name}` in a moment")
+            return self._finish(_failure(line, command.name, error))
         if self.running and not definition.spec.while_running:
             error = CommandError(f"a run is in progress; `pause` before `{command.name}`")
             return self._finish(_failure(line, command.name, error))
         self.history.append(command.text)
+        outer = self.travel.begin_command()
         try:
             outcome = await definition.handler(self, command, line)
         except CommandError as error:
@@ -528,16 +568,85 @@ class Session:
             # session: report it in one line and go on.
             failure = CommandError(f"{command.name} failed: {error_text(error)}")
             outcome = _failure(line, command.name, failure)
+        finally:
+            self.travel.end_command(outer)
+        divergence, self.travel.divergence = self.travel.divergence, None
+        if divergence is not None:
+            outcome = _warned(outcome, divergence)
+        self._write_recording()
         return self._finish(outcome)
 
     def _finish(self, outcome: CommandOutcome) -> CommandOutcome:
         self.notify(notices.CommandFinished(outcome=outcome))
         return outcome
 
-    def record(self, *lines: str) -> None:
-        """Append ``lines`` to the recording, if this session records."""
-        if self.recorder is not None:
-            self.recorder.write(*lines)
+    def record(self, *lines: str, here: bool = False) -> None:
+        """Note command lines that set something up, for the recording.
+
+        The decisions (injections, steps, ``seed``, ``reset``, ``reload``) are recorded
+        by the session itself, as steps of the history (a command may say how its steps
+        are written: :meth:`TimeMachine.write_as`). Lines that set things up (``watch``,
+        ``break``, ...) are written before the first decision made after them. With
+        ``here``, the lines belong to the current point (``expect`` checks what is
+        there): a script replays them after the decisions that lead to it, and a script
+        of a branch that does not pass through that point leaves them out.
+        """
+        if here:
+            point = self.travel.tree.point
+            point.notes = [*(point.notes or ()), *lines]
+        else:
+            self.travel.tree.setup.extend((self.travel.segment, line) for line in lines)
+        self._recorded = None  # the script changed before its end: written again
+
+    def _write_recording(self) -> None:
+        """Bring the recording up to the script of the current point: appended to when
+        the session only went on since, written again otherwise."""
+        if self.recorder is None:
+            return
+        tree = self.travel.tree
+        point = tree.point
+        last = self._recorded
+        # A `load` noted at the last point is left out once a step follows it: written again.
+        if last is not None and last.leads_to(point) and (point is last or not last.notes):
+            self.recorder.append(*decision_lines(last, point, notes=True, tree=tree))
+        else:
+            self.recorder.rewrite(tree.script(point))
+        self._recorded = point
+
+    # -- time travel ---------------------------------------------------------------
+
+    @property
+    def decisions(self) -> DecisionTree:
+        """The history of decisions: its points, its branches, where the session is."""
+        return self.travel.tree
+
+    async def travel_to(
+        self, point: Point, branch: Branch | None = None, *, fresh: bool = False
+    ) -> None:
+        """Take the run to ``point`` of the history, on ``branch`` (the current branch by
+        default, else the branch used last that holds it), by replaying the decisions
+        that lead there (``fresh``: from a fresh system, whatever the current point);
+        a loaded computation is left for the live run. Front ends hear one
+        ``SessionReset`` ("travel") once it is there. CommandError (one line) when a
+        recorded decision cannot be made again; the session is then at the last point
+        the replay reached."""
+        if self.closed:
+            raise CommandError("the session is closed")
+        if point is self.decisions.point and self.inspected is None and not fresh:
+            self.decisions.go(point, branch)
+            self.notify(notices.SessionReset(reason="travel"))
+            return
+        try:
+            await self.travel.travel(point, branch, fresh=fresh)
+        except ReplayError as error:
+            raise CommandError(str(error)) from None
+        finally:
+            self.notify(notices.SessionReset(reason="travel"))
+
+    def delivered(self) -> Counter[int]:
+        """Deliveries finished per connection index since the current system started
+        (what the TUI's graph counts), as they stand at the current point."""
+        return self.travel.delivered()
 
     # -- watches and breakpoints -------------------------------------------------
 
@@ -610,6 +719,23 @@ def _echoed(line: str, column: int) -> tuple[str, int]:
     if len(after) > half:
         after = after[: half - 1] + "…"
     return before + after, len(before)
+
+
+_STAYS = "; the session stays where it was"
+"""How a ``goto`` that does not fit ends its error, which a session opened ``--at`` drops."""
+
+
+def _warned(outcome: CommandOutcome, divergence: str) -> CommandOutcome:
+    """``outcome`` with a warning that the run did not replay as it was recorded."""
+    text = (
+        f"warning: the run did not repeat itself: {divergence} (a handler depends on "
+        "something outside the run: the clock, a file, a service?)"
+    )
+    return dataclasses.replace(
+        outcome,
+        output=(*outcome.output, render.note(text, style="bold yellow")),
+        data={**outcome.data, "divergence": divergence},
+    )
 
 
 def _failure(line: str, command: str, error: CommandError) -> CommandOutcome:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pyrapide.analysis._inputs import poset_of
 from pyrapide.core import Computation, Event, Poset
 
-__all__ = ["Difference", "difference", "digest", "shapes"]
+__all__ = ["Difference", "difference", "digest", "digest_of_shapes", "event_shape", "shapes"]
 
 
 def shapes(source: Computation | Poset) -> dict[str, str]:
@@ -36,14 +36,14 @@ def shapes(source: Computation | Poset) -> dict[str, str]:
     found: dict[str, str] = {}
     for event in poset.topological_order():
         cause_shapes = sorted(found[cause.id] for cause in poset.direct_causes(event))
-        found[event.id] = _shape(event, cause_shapes)
+        found[event.id] = event_shape(event, cause_shapes)
     return found
 
 
 def digest(source: Computation | Poset) -> str:
     """One hex text that is equal for two computations exactly when their events have
     the same shapes, as many of each: the same poset, ids aside."""
-    return _digest_of(shapes(source).values())
+    return digest_of_shapes(shapes(source).values())
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,9 @@ def _unmatched(poset: Poset, own: dict[str, str], other: Counter[str]) -> tuple[
     return tuple(left)
 
 
-def _shape(event: Event, cause_shapes: list[str]) -> str:
+def event_shape(event: Event, cause_shapes: list[str]) -> str:
+    """The shape of ``event`` whose direct causes have ``cause_shapes``, sorted: for one
+    who keeps shapes as events are recorded (each event's causes come before it)."""
     text = json.dumps(
         [event.name, event.source, dict(event.payload), cause_shapes],
         sort_keys=True,
@@ -100,7 +102,8 @@ def _shape(event: Event, cause_shapes: list[str]) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
-def _digest_of(all_shapes: Iterable[str]) -> str:
+def digest_of_shapes(all_shapes: Iterable[str]) -> str:
+    """The digest of a computation whose events have ``all_shapes`` (see :func:`digest`)."""
     hasher = hashlib.blake2b(digest_size=16)
     for shape in sorted(all_shapes):
         hasher.update(shape.encode("ascii"))

@@ -1,5 +1,6 @@
 """Modules, contexts, the deterministic scheduler, System, the 0.3.0-style Engine, streaming."""
 
+from pyrapide.runtime.choices import WAKE, Choice
 from pyrapide.runtime.clock import LogicalClock, RealTimeClock, RunClock
 from pyrapide.runtime.context import EmitError, ModuleContext, get_context
 from pyrapide.runtime.dispatch import Dispatch, DispatchState
@@ -14,6 +15,7 @@ from pyrapide.runtime.notifications import (
     EventRecorded,
     GuardError,
     HandlerError,
+    HandlerStarted,
     LimitReached,
     Notification,
     StateChanged,
@@ -22,13 +24,14 @@ from pyrapide.runtime.notifications import (
 )
 from pyrapide.runtime.running import RunOutcome, RunState, StopReason
 from pyrapide.runtime.streaming import InMemoryEventSource, StreamProcessor
-from pyrapide.runtime.system import WAKE, System
+from pyrapide.runtime.system import System
 from pyrapide.runtime.tasks import InFlight, WaitReason
 from pyrapide.runtime.watchdog import DEFAULT_HANDLER_TIMEOUT, HandlerTimeout
 
 __all__ = [
     "DEFAULT_HANDLER_TIMEOUT",
     "WAKE",
+    "Choice",
     "ConstraintViolated",
     "Dispatch",
     "DispatchFinished",
@@ -40,6 +43,7 @@ __all__ = [
     "EventRecorded",
     "GuardError",
     "HandlerError",
+    "HandlerStarted",
     "HandlerTimeout",
     "InFlight",
     "InMemoryEventSource",

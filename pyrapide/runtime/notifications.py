@@ -61,6 +61,18 @@ class DispatchFinished(Notification):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class HandlerStarted(Notification):
+    """One handler of a module began to run: a ``@when`` handler for a delivery
+    (``dispatch``), or a start or finish hook (``dispatch`` None). ``component`` is
+    whose code it is and ``handler`` its method's name (``on_request``, ``start``);
+    a connection to a plain function names the function."""
+
+    component: str
+    handler: str
+    dispatch: Dispatch | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TaskResumed(Notification):
     """A step resumed a task in flight: a sleeper whose time came (or that was
     chosen), or a task woken by an outside future. ``task`` is how it stood just
@@ -142,6 +154,7 @@ NOTIFICATION_KINDS: dict[str, type[Notification]] = {
         DispatchQueued,
         DispatchStarted,
         DispatchFinished,
+        HandlerStarted,
         TaskResumed,
         HandlerError,
         GuardError,

@@ -111,6 +111,18 @@ class DispatchQueues:
             return True
         return any(d.target not in self.busy_serial for d in self.agents)
 
+    def runnable(self) -> list[Dispatch]:
+        """The queued dispatches that may start now, by id: the connect delivery on top
+        of the stack alone when there is one (calls run first, not a choice), else the
+        pipe heads with nothing of their lane in flight and the agent deliveries, those
+        to a busy serial module left out. Draws nothing from the seed."""
+        if self.connects:
+            return [self.connects[-1]]
+        free = self.agents
+        if self.busy_serial:
+            free = [d for d in free if d.target not in self.busy_serial]
+        return sorted([*self._pipe_heads(), *free], key=lambda d: d.id)
+
     def _pipe_heads(self) -> list[Dispatch]:
         heads = [
             lane.queue[0] for lane in self.lanes.values() if lane.queue and lane.in_flight is None

@@ -55,6 +55,7 @@ from pyrapide.runtime.notifications import (
     DispatchStarted,
     EventRecorded,
     HandlerError,
+    HandlerStarted,
     LimitReached,
     TaskResumed,
 )
@@ -366,6 +367,15 @@ class Scheduler:
         """How ``task`` stands now, as ``in_flight()`` reports it."""
         return self._describe(task)
 
+    def woken(self) -> list[Task]:
+        """The tasks woken and waiting to be resumed, in the order a plain step takes them."""
+        return list(self._ready)
+
+    def sleeping(self) -> list[Task]:
+        """The sleepers, by the time they wake at (then the order they fell asleep): the
+        first is the one a plain step wakes when nothing else can run."""
+        return [task for _, _, task in sorted(self._sleepers)]
+
     def task_of(self, dispatch_id: int) -> Task | None:
         """The task in flight serving dispatch ``dispatch_id``, if there is one."""
         for task in self._live:
@@ -524,6 +534,16 @@ class Scheduler:
     ) -> None:
         for handler, match in calls:
             task.start_run(causes)
+            if HandlerStarted in self._wanted:
+                reporter = self.reporter
+                reporter.publish(
+                    HandlerStarted(
+                        seq=reporter.next_seq(),
+                        component=task.component,
+                        handler=getattr(handler, "__name__", None) or callable_name(handler),
+                        dispatch=task.dispatch,
+                    )
+                )
             try:
                 result = handler() if match is None else handler(match)
                 if hasattr(result, "__await__"):

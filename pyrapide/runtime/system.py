@@ -19,6 +19,7 @@ from pyrapide.architecture import (
 from pyrapide.architecture.description import describe_hierarchy
 from pyrapide.constraints import ConstraintMonitor, ConstraintViolation
 from pyrapide.core import Computation, Event
+from pyrapide.runtime.choices import WAKE, Choice, choices_now
 from pyrapide.runtime.clock import LogicalClock, RealTimeClock, RunClock
 from pyrapide.runtime.context import CONTEXT_ATTR, EmitError, ModuleContext
 from pyrapide.runtime.dispatch import Dispatch
@@ -38,8 +39,6 @@ from pyrapide.types.payloads import check_payload
 
 DEFAULT_MAX_EVENTS = 1_000_000
 DEFAULT_MAX_CONNECT_DEPTH = 100
-WAKE = "wake"
-"""The step target that resumes the next task woken or asleep (see ``System.step``)."""
 
 StepTarget = str | int | ConnectionKind | Dispatch | None
 
@@ -271,6 +270,21 @@ class System:
         ValueError for an unknown kind.
         """
         return self.scheduler.queues.peek(_kind(kind, "next_dispatch()"))
+
+    def choices(self) -> list[Choice]:
+        """Every step that may be taken now, each with the ``target`` that
+        ``step(target)`` takes to take it, and which one a plain ``step()`` would take
+        (its ``default``): the queued dispatches that may start (only the connect
+        delivery on top when one is queued: calls run first), the tasks woken, and the
+        sleepers, whose wake-ups may be chosen before their time. Changes nothing and
+        draws nothing from the seed; see :mod:`pyrapide.runtime.choices`."""
+        return choices_now(self.scheduler)
+
+    def outstanding_violations(self) -> list[ConstraintViolation]:
+        """The constraint violations that would stand if the run ended now and were not
+        reported yet: an unmet ``must_match``, an unanswered ``leads_to``, a hand-written
+        constraint's findings. Asking changes nothing: later events may still meet them."""
+        return self._monitor.finish() if self._monitor is not None else []
 
     # ----------------------------------------------------------- lifecycle
     async def start(self) -> None:

@@ -37,6 +37,13 @@ class ArgKind(Enum):
     """The path of a component that is itself an architecture, e.g. ``payments``."""
     MAP_NAME = "map-name"
     """The name of a map the architecture file defines (a module-level ``ArchitectureMap``)."""
+    BRANCH = "branch"
+    """The name of a branch of the history, as ``branches`` lists them."""
+    HISTORY_POINT = "history-point"
+    """A step of the current branch (its number, as ``history`` lists them), or an
+    address as ``where`` prints it."""
+    SECONDS = "seconds"
+    """A number of seconds, such as ``0.5``."""
     TEXT = "text"
     """Free text to the end of the line, such as a line of narration: nothing to complete."""
 

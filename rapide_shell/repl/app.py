@@ -18,6 +18,7 @@ import signal
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from platformdirs import user_data_dir
 from prompt_toolkit import PromptSession
@@ -30,9 +31,13 @@ from rich.text import Text
 
 from pyrapide.core.printable import printable
 from pyrapide.runtime import DEFAULT_HANDLER_TIMEOUT
+from rapide_shell.explorations import EXPLORE_PLUGIN, ExploreCommands
 from rapide_shell.loader import LoadError
 from rapide_shell.render import counted, note, printing_console
 from rapide_shell.session import Session
+
+if TYPE_CHECKING:
+    from rapide_shell.address import Address
 
 EXIT_OK = 0
 EXIT_ERROR = 2
@@ -94,9 +99,11 @@ async def run_repl(
     record: str | None = None,
     force_record: bool = False,
     handler_timeout: float | None = DEFAULT_HANDLER_TIMEOUT,
+    at: Address | None = None,
 ) -> int:
     """Load ``file`` and read commands until the user leaves; return the exit status.
-    ``handler_timeout``: the seconds a handler may keep control (None: no bound)."""
+    ``handler_timeout``: the seconds a handler may keep control (None: no bound);
+    ``at``: the point to start at (see :meth:`Session.open`)."""
     console = printing_console(highlight=False)
     interrupts: _Interrupts | None = None
     try:
@@ -107,14 +114,23 @@ async def run_repl(
             record=record,
             force_record=force_record,
             handler_timeout=handler_timeout,
+            at=at,
         ) as session:
+            explorations = ExploreCommands()
+            session.plugins.register(explorations, name=EXPLORE_PLUGIN)
             _welcome(console, session)
+            if session.arrival is not None:
+                for renderable in session.arrival.output:
+                    console.print(renderable)
             prompt: PromptSession[str] = PromptSession(
                 history=_history(), completer=SessionCompleter(session), complete_while_typing=False
             )
             interrupts = _Interrupts(session, prompt)
             interrupts.install()
-            await _loop(console, session, prompt, interrupts)
+            try:
+                await _loop(console, session, prompt, interrupts)
+            finally:
+                await explorations.close()
     except LoadError as error:
         sys.stderr.write(f"rapide: {printable(str(error))}\n")
         return error.exit_status
@@ -192,7 +208,7 @@ async def _loop(
         finally:
             interrupts.executing = False
         for renderable in outcome.output:
-            console.print(renderable)
+            console.print(renderable, crop=False)  # a WholeLine stays whole
         if outcome.quit:
             return
 

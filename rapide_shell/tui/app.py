@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
 from textual.app import App
@@ -11,12 +12,16 @@ from textual.binding import Binding
 
 from pyrapide.core.printable import printable
 from pyrapide.runtime import DEFAULT_HANDLER_TIMEOUT
+from rapide_shell.explorations import EXPLORE_PLUGIN, ExploreCommands
 from rapide_shell.render import note
 from rapide_shell.session import Session
 from rapide_shell.tui.palette import CommandLanguageProvider
 from rapide_shell.tui.screen_commands import ScreenCommands
 from rapide_shell.tui.screens.main_screen import MainScreen
 from rapide_shell.tui.theme_colours import ThemeTranslation, workbench_variables
+
+if TYPE_CHECKING:
+    from rapide_shell.address import Address
 
 
 class RapideApp(App[None]):
@@ -53,6 +58,7 @@ class RapideApp(App[None]):
         self.main_screen = MainScreen(session, script=self.script, speed=speed)
         """The screen of the panels and the command bar (the first on the stack)."""
         session.plugins.register(ScreenCommands(self), name="rapide-tui")
+        session.plugins.register(ExploreCommands(), name=EXPLORE_PLUGIN)
         session.wait_for_presenter = self.main_screen.wait_for_presenter
 
     def get_css_variables(self) -> dict[str, str]:
@@ -70,6 +76,9 @@ class RapideApp(App[None]):
 
     async def on_unmount(self) -> None:
         """Stops the system (finish hooks run) when the app closes."""
+        explorations = self.session.plugins.get_plugin(EXPLORE_PLUGIN)
+        if isinstance(explorations, ExploreCommands):
+            await explorations.close()
         if not self.session.closed:
             self.session.pause()  # a run in progress ends at its next step
             await self.session.close()
@@ -135,11 +144,13 @@ async def run_shell(
     force_record: bool = False,
     handler_timeout: float | None = DEFAULT_HANDLER_TIMEOUT,
     screenshots: str | Path | None = None,
+    at: Address | None = None,
 ) -> str | None:
     """Open the session of the architecture ``file`` and run the workbench on it until
     the user leaves; the session is closed (and the recording ended) on the way out.
     ``handler_timeout``: the seconds a handler may keep control (None: no bound);
     ``screenshots`` is the folder F12 saves to (see :meth:`RapideApp.screenshot_folder`).
+    ``at``: the point to start at (see :meth:`Session.open`).
     Returns why the recording could not be put in place, if it could not.
 
     Raises :class:`~rapide_shell.loader.LoadError` when the session cannot be opened.
@@ -151,6 +162,7 @@ async def run_shell(
         record=record,
         force_record=force_record,
         handler_timeout=handler_timeout,
+        at=at,
     ) as session:
         await RapideApp(
             session, script=script, speed=speed, screenshots=screenshots

@@ -138,6 +138,8 @@ class NotificationBatch:
     outcomes: list[Any] = field(default_factory=list)
     """Command outcomes (from CommandFinished), in order."""
     expectations: list[notices.ExpectationChecked] = field(default_factory=list)
+    exploration: notices.ExplorationChanged | None = None
+    """How the background exploration stands, when it moved on."""
     reset: str | None = None
     """Why the session was reset (everything must be redrawn), if it was."""
     state_changed: bool = False
@@ -148,6 +150,7 @@ class NotificationBatch:
             self.events or self.problems or self.queue_changed or self.watches_changed
             or self.breakpoints_changed or self.breakpoint_hits or self.outcomes
             or self.expectations or self.reset or self.state_changed or self.closed
+            or self.exploration is not None
         )
 
     def add(self, notification: Any) -> None:
@@ -184,9 +187,14 @@ class NotificationBatch:
             self.state_changed = True
         elif isinstance(notification, notices.ExpectationChecked):
             self.expectations.append(notification)
+        elif isinstance(notification, notices.ExplorationChanged):
+            self.exploration = notification
         elif isinstance(notification, notices.SessionReset):
-            # Everything before the reset belongs to the old system: drop it.
-            fresh = NotificationBatch(outcomes=self.outcomes, reset=notification.reason)
+            # Everything before the reset belongs to the old system: drop it (the
+            # exploration runs apart from it).
+            fresh = NotificationBatch(
+                outcomes=self.outcomes, reset=notification.reason, exploration=self.exploration
+            )
             self.__dict__.update(fresh.__dict__)
         elif isinstance(notification, notices.SessionClosed):
             self.closed = True

@@ -24,6 +24,7 @@ from rapide_shell.tui.widgets.connection_graph import ConnectionGraph
 from rapide_shell.tui.widgets.dispatch_queue import DispatchQueue
 from rapide_shell.tui.widgets.error_panel import ErrorPanel
 from rapide_shell.tui.widgets.event_log import EventLog
+from rapide_shell.tui.widgets.history_panel import HistoryPanel
 from rapide_shell.tui.widgets.inspector import Inspector
 from rapide_shell.tui.widgets.output_log import OutputLog
 from rapide_shell.tui.widgets.timeline_panel import TimelinePanel
@@ -103,12 +104,16 @@ PANELS: tuple[Panel, ...] = (
         subtitle="End follows new events",
     ),
     Panel(
-        "timeline", "timeline", TimelinePanel, row="middle", slot="log", key="8",
+        "timeline", "timeline", TimelinePanel, row="middle", slot="log", key="9",
         title="Timeline", subtitle=f"c collapse · h hide · a all lanes · {cause_legend()}",
     ),
     Panel(
-        "inspector", "inspector", Inspector, row="middle", key="4", title="Inspector",
-        subtitle="Enter follows a cause or effect",
+        "inspector", "inspector", Inspector, row="middle", column="detail", key="4",
+        title="Inspector", subtitle="Enter follows a cause or effect",
+    ),
+    Panel(
+        "history", "history", HistoryPanel, row="middle", column="detail", key="8",
+        title="History", subtitle="Enter goes there · F8 back · F9 forward",
     ),
     Panel(
         "console", "output", partial(OutputLog, wrap=True, max_lines=5000, min_width=20),

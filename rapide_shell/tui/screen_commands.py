@@ -46,9 +46,9 @@ ZOOM = CommandSpec(
     usage="zoom [PANEL]",
     summary="Show one panel full screen; zoom alone brings every panel back.",
     details="""\
-Shows PANEL alone on the whole screen (graph, queue, events, timeline, inspector,
+Shows PANEL alone on the whole screen (graph, queue, events, timeline, inspector, history,
 output, watches, errors), for a projector or a long Timeline; `zoom` with no panel,
-F8 or Escape bring the other panels back. F8 shows the panel last focused full
+F11 or Escape bring the other panels back. F11 shows the panel last focused full
 screen. Only the TUI has this command.""",
     args=(ArgSpec("PANEL", ArgKind.CHOICE, optional=True, choices=PANEL_IDS),),
     while_running=True,

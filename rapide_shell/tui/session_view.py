@@ -20,7 +20,10 @@ from textual.widgets import RichLog, Static
 
 from pyrapide.core.printable import printable
 from pyrapide.runtime import RunState
+from rapide_shell import notices
 from rapide_shell.causes import CAUSE_LOOKS, DeliveryKind, causes_of, wiring_deliveries
+from rapide_shell.explorations import EXPLORE_PLUGIN, status_lines
+from rapide_shell.explore_report import tally
 from rapide_shell.render import counted, note
 from rapide_shell.runtime_link import SessionState
 from rapide_shell.tui.live import NotificationBatch
@@ -124,6 +127,8 @@ class SessionView:
         self.note = ""
         """A last piece of the status line, shown while there is room (where the last
         screenshot went)."""
+        self._exploration: notices.ExplorationChanged | None = None
+        """How the background exploration stood when it last moved on."""
 
     @property
     def output(self) -> RichLog:
@@ -210,6 +215,10 @@ class SessionView:
             self.screen.query_one(EventLog).select_id(hit.event.id)
         for outcome in batch.outcomes:
             self._print_outcome(outcome)
+        if batch.exploration is not None:
+            self._exploration = batch.exploration
+            if batch.exploration.ended:
+                self._exploration_ended()
         self._redraw_status()
 
     def _session_panels(self) -> list[SessionPanel]:
@@ -258,8 +267,18 @@ class SessionView:
         return asyncio.get_running_loop().time()
 
     def _redraw_all(self) -> None:
-        self._delivered.clear()
-        self._started.clear()
+        # The deliveries the history says were made up to the point the run is at:
+        # none after a fresh start, as many as there were after going back or forth.
+        self._delivered = (
+            Counter(self.session.delivered()) if self.session.inspected is None else Counter()
+        )
+        # Started: those, and the deliveries in flight at that point (running).
+        running = {
+            task.dispatch.id: task.dispatch.connection.index
+            for task in (self.session.in_flight() if self.session.inspected is None else ())
+            if task.dispatch is not None
+        }
+        self._started = self._delivered + Counter(running.values())
         self._active_dispatch_connection = None
         # What the system reported before this redraw (its start hooks, say) is kept
         # by the session: each panel draws it from there.
@@ -295,6 +314,38 @@ class SessionView:
         if self.session.system is not None:
             self._redraw_status()
 
+    def _exploration_ended(self) -> None:
+        """Print the exploration's answer, its failures numbered, and say it ended."""
+        plugin = self.session.plugins.get_plugin(EXPLORE_PLUGIN)
+        exploration = getattr(plugin, "exploration", None)
+        if exploration is None:
+            return
+        lines = status_lines(exploration)
+        for line in lines:
+            self.output.write(line)
+        failed = exploration.error is not None or (
+            exploration.result is not None and exploration.result.failed
+        )
+        self.screen.notify(
+            lines[0].plain if isinstance(lines[0], Text) else "the exploration ended",
+            title="explore", severity="error" if failed else "information", timeout=8,
+            markup=False,
+        )
+
+    def _exploration_status(self) -> Text | None:
+        """The status line's part about the background exploration, if there is one."""
+        exploring = self._exploration
+        if exploring is None:
+            return None
+        progress = exploring.progress
+        word = "explored" if exploring.ended else "exploring"
+        failures = tally(progress.failures, "failure")
+        return Text(
+            f"{word}: {progress.schedules:,} schedules, "
+            f"{tally(progress.distinct, 'poset')}, {failures}",
+            style=f"bold {self._colour('error')}" if progress.failures else "",
+        )
+
     def _redraw_status(self) -> None:
         session = self.session
         if session.running != self._was_running:
@@ -308,6 +359,8 @@ class SessionView:
         state = session.state
         error_style = f"bold {self._colour('error')}" if errors else ""
         flying = session.in_flight_count
+        tree = session.decisions
+        every = getattr(self.screen, "every", None)
         parts = [
             StatusPart(Text(f" {printable(session.description.name)} ", "bold"), 4,
                        joined=False),
@@ -315,12 +368,18 @@ class SessionView:
             StatusPart(Text(f"seed {session.seed}"), 7),
             StatusPart(Text(f" {state} ", self._badge(_STATE_COLOURS.get(state, "muted"))), 0,
                        joined=False),
+            StatusPart(Text.assemble((f"step {tree.point.number}", "bold"),
+                                     f" of {printable(tree.branch.name)}"), 4),
+            *([StatusPart(Text(f"slow {every:g}s", "bold"), 2)] if every is not None else []),
             StatusPart(Text(f"{session.pending_count} pending"), 1),
             *([StatusPart(Text(f"{flying} in flight", "bold"), 1)] if flying else []),
             StatusPart(Text(counted(events, "event")), 2),
             StatusPart(Text(counted(breaks, "breakpoint")), 6 if not breaks else 3),
             StatusPart(Text(counted(errors, "error"), error_style), 1 if errors else 5),
         ]
+        exploring = self._exploration_status()
+        if exploring is not None:
+            parts.append(StatusPart(exploring, 3))
         if self.note:
             parts.append(StatusPart(Text(self.note, "italic"), 3))
         status = self.screen.query_one("#status", Static)

@@ -177,7 +177,7 @@ class ThemeTranslation:
         if colour is not None and colour.number is not None and not colour.is_default:
             number = colour.number % 8 if colour.number < 16 else None
             if number in self._colours:
-                changes["color"] = self._colours[number]
+                changes["color"] = self._readable_on(style.bgcolor, self._colours[number])
             elif number in (0, 7):
                 changes["color"] = None  # black or white text: the theme's own text
         if style.bgcolor is not None and style.bgcolor.number is not None and (
@@ -187,15 +187,19 @@ class ThemeTranslation:
         if style.dim:
             # Muted, or on a background the muted colour does not read on (a cursor's),
             # black or white, whichever reads.
-            ground = style.bgcolor
-            muted = self._muted
-            if ground is not None and ground.triplet is not None:
-                readable_text = text_on(Color(*ground.triplet), Color(*muted.get_truecolor()))
-                muted = RichColor.from_rgb(*readable_text.rgb)
-            changes["color"], changes["dim"] = muted, False
+            changes["color"], changes["dim"] = self._readable_on(style.bgcolor, self._muted), False
         if not changes:
             return style
         return Style(**{**_fields(style), **changes})
+
+    @staticmethod
+    def _readable_on(ground: RichColor | None, colour: RichColor) -> RichColor:
+        """``colour``, or black or white where it is drawn on a ground it does not read
+        on (a list's cursor: the theme's colours are made readable on its panels)."""
+        if ground is None or ground.triplet is None:
+            return colour
+        readable_text = text_on(Color(*ground.triplet), Color(*colour.get_truecolor()))
+        return RichColor.from_rgb(*readable_text.rgb)
 
     def strip(self, strip: Strip) -> Strip:
         """``strip`` with its styles translated."""

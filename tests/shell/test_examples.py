@@ -17,7 +17,7 @@ def rapide(*args: str | Path) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.parametrize(
-    "name", ["seed_system", "connection_kinds", "nested_payments", "payments_map"]
+    "name", ["seed_system", "connection_kinds", "nested_payments", "payments_map", "lost_update"]
 )
 def test_example_script_runs_and_every_expect_holds(name: str) -> None:
     result = rapide("run", EXAMPLES / f"{name}.py", "--script", EXAMPLES / f"{name}.rapide")
@@ -44,3 +44,10 @@ def test_the_seed_graph_shows_every_kind() -> None:
         "#3 agent   db  ~~> notifications",
     ):
         assert line in result.stdout
+
+
+def test_the_lost_updates_counterexample_replays_to_its_failure() -> None:
+    counterexample = EXAMPLES / "lost_update.counterexample.rapide"
+    result = rapide("run", EXAMPLES / "lost_update.py", "--script", counterexample)
+    assert result.returncode == 1
+    assert "expect failed: constraints: expected no violation, no_lost_update" in result.stderr

@@ -235,7 +235,8 @@ def test_bad_arguments(line: str, message: str) -> None:
 
 def test_every_command_has_help_a_parser_and_a_handler() -> None:
     assert BUILTIN.names == [
-        "inject", "step", "run", "continue", "pause", "break", "unbreak", "breaks", "watch",
+        "inject", "step", "run", "continue", "pause", "history", "back", "forward", "goto",
+        "where", "branches", "switch", "fork", "diff", "break", "unbreak", "breaks", "watch",
         "unwatch", "matches", "expect", "show", "why", "whynot", "effects", "export", "save",
         "map", "load", "seed", "reset", "reload", "say", "wait", "help", "quit",
     ]

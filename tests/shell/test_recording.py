@@ -30,7 +30,7 @@ def snapshot(session: Session) -> list[tuple[Any, ...]]:
 
 
 async def recorded(path: Path, file: Path, seed: int) -> Session:
-    session = Session.load(file, seed=seed, recorder=Recorder(path, source=file, seed=seed))
+    session = Session.load(file, seed=seed, recorder=Recorder(path, source=file))
     await session.start()
     return session
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from rapide_shell.commands.builtin import (
+    branching,
     general,
     injecting,
     inspecting,
@@ -21,12 +22,15 @@ from rapide_shell.commands.builtin import (
     observing,
     restarting,
     running,
+    travelling,
 )
 from rapide_shell.commands.registry import CommandCatalog
 
 BUILTIN_PLUGINS: tuple[ModuleType, ...] = (
     injecting,
     running,
+    travelling,
+    branching,
     observing,
     inspecting,
     mapping,

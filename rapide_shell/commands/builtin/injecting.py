@@ -18,7 +18,6 @@ from rapide_shell.commands.registry import Command, CommandCatalog
 from rapide_shell.commands.spec import ArgKind, ArgSpec, CommandSpec
 from rapide_shell.hookspecs import hookimpl
 from rapide_shell.outcome import CommandOutcome
-from rapide_shell.recording import inject_line
 from rapide_shell.report import activity
 from rapide_shell.suggestions import close_matches
 
@@ -85,7 +84,6 @@ async def inject(
     values = checked_payload(session.actions, name, command.args.payload)
     with session.capture() as seen:
         event = session.inject(name, values)
-    session.record(inject_line(name, values))
     report = activity(seen, session.computation, show_events=False)
     queued = report.queued
     output: list[RenderableType] = [Text("injected ").append_text(render.event_text(event))]

@@ -104,13 +104,21 @@ number, lists that watch's matches: the events of each and the placeholders boun
 
 EXPECT = CommandSpec(
     name="expect",
-    usage="expect PATTERN [count=N | none]",
+    usage="expect PATTERN [count=N | none] [sometimes] | expect constraints",
     summary="Check that PATTERN matches now (at least once, exactly N times, or never).",
     details="""\
 Checks the computation recorded so far: `expect P` holds when P has at least one match,
 `expect P count=N` when it has exactly N, `expect P none` when it has none. The result
 says what was expected and what was seen. In `rapide run`, a failed expect makes the
 command exit with status 1 (the rest of the script still runs).
+
+`expect constraints` holds when no constraint of the architecture has been violated so
+far and none would stand if the run ended now (a `must_match` not yet met, a `leads_to`
+not yet answered).
+
+`sometimes` asks for the expectation in some schedule rather than in every one: it is
+for `rapide explore`, which fails it only when no schedule it ran meets it. A single
+run is one schedule, so there it is reported, and never fails the run.
 
 """
     + PATTERN_SYNTAX,
@@ -121,6 +129,8 @@ command exit with status 1 (the rest of the script still runs).
     examples=(
         "expect DatabaseService.result count=1",
         "expect DatabaseService.error none",
+        "expect Auction.sold(bidder=\"bea\") sometimes",
+        "expect constraints",
     ),
     while_running=True,
 )
@@ -159,22 +169,34 @@ def parse_matches(text: ArgumentText) -> MatchesArguments:
 @dataclass(frozen=True)
 class ExpectArguments:
     """A pattern, and how many matches it must have: ``count`` exactly, none at all
-    (``none``), or at least one when neither is given."""
+    (``none``), or at least one when neither is given; ``sometimes``: in some schedule,
+    not every one. ``constraints`` is True for ``expect constraints`` (no pattern)."""
 
-    pattern: Pattern
+    pattern: Pattern | None
     pattern_text: str
-    count: int | None
-    none: bool
+    count: int | None = None
+    none: bool = False
+    sometimes: bool = False
+    constraints: bool = False
 
 
 _EXPECT_OPTION = re.compile(r"\s+(?:count=(?P<count>\S*)|(?P<none>none))\s*\Z")
+_SOMETIMES = re.compile(r"\s+sometimes\s*\Z")
+CONSTRAINTS = "constraints"
+"""``expect constraints``: the word that stands for the architecture's constraints."""
 
 
 def parse_expect(text: ArgumentText) -> ExpectArguments:
-    """A pattern, then ``count=N`` or ``none`` or nothing."""
+    """A pattern, then ``count=N`` or ``none`` or nothing, then ``sometimes`` or
+    nothing; or ``constraints`` alone."""
+    if text.text.strip() == CONSTRAINTS:
+        return ExpectArguments(None, CONSTRAINTS, constraints=True)
     pattern_text = text.text
     count: int | None = None
     none = False
+    sometimes = _SOMETIMES.search(pattern_text)
+    if sometimes:
+        pattern_text = pattern_text[: sometimes.start()]
     option = _EXPECT_OPTION.search(pattern_text)
     if option:
         if option.group("none"):
@@ -189,7 +211,7 @@ def parse_expect(text: ArgumentText) -> ExpectArguments:
             count = int(raw)
         pattern_text = pattern_text[: option.start()]
     read = read_pattern(pattern_text, text.column)
-    return ExpectArguments(read.pattern, read.pattern_text, count, none)
+    return ExpectArguments(read.pattern, read.pattern_text, count, none, sometimes is not None)
 
 
 async def break_(
@@ -308,32 +330,93 @@ async def expect(
     session: Session, command: Command[ExpectArguments], line: str
 ) -> CommandOutcome:
     """Check the pattern's match count against what is expected."""
-    pattern_text: str = command.args.pattern_text
-    seen = len(command.args.pattern.match_in(session.computation.poset))
-    count: int | None = command.args.count
-    if command.args.none:
+    args = command.args
+    if args.constraints:
+        return _expect_constraints(session, command, line)
+    assert args.pattern is not None
+    pattern_text: str = args.pattern_text
+    seen = len(args.pattern.match_in(session.computation.poset))
+    count: int | None = args.count
+    if args.none:
         expected, held = "no match", seen == 0
     elif count is not None:
         expected, held = f"exactly {_matches(count)}", seen == count
     else:
         expected, held = "at least 1 match", seen >= 1
+    if args.sometimes:
+        expected += ", in some schedule"
     result = notices.ExpectationChecked(
         pattern_text=pattern_text, expected=expected, seen=seen, held=held, line=command.text
     )
+    return _checked(session, command, line, result, args, failed=not held and not args.sometimes)
+
+
+def _expect_constraints(
+    session: Session, command: Command[ExpectArguments], line: str
+) -> CommandOutcome:
+    """``expect constraints``: none violated so far, none standing if the run ended now."""
+    system = session.system
+    standing = system.outstanding_violations() if system is not None else []
+    violations = [*session.violations, *standing]
+    first = violations[0] if violations else None
+    result = notices.ExpectationChecked(
+        pattern_text=CONSTRAINTS,
+        expected="no violation",
+        seen=len(violations),
+        held=first is None,
+        line=command.text,
+    )
+    detail = None
+    if first is not None:
+        more = f" (and {len(violations) - 1} more)" if len(violations) > 1 else ""
+        detail = f"{first.constraint_name}: {first.description}{more}"
+    return _checked(session, command, line, result, command.args, failed=first is not None,
+                    detail=detail)
+
+
+def _checked(
+    session: Session,
+    command: Command[ExpectArguments],
+    line: str,
+    result: notices.ExpectationChecked,
+    args: ExpectArguments,
+    *,
+    failed: bool,
+    detail: str | None = None,
+) -> CommandOutcome:
+    """Note an expectation's result, and the outcome that says it (``detail``: what
+    broke the constraints)."""
     session.expectations.append(result)
     session.notify(result)
-    session.record(command.text)
-    if held:
+    session.record(command.text, here=True)
+    seen, shown = result.seen, result.pattern_text
+    if detail is not None:
+        text = render.note(f"FAILED: constraints: {detail}", style="bold red")
+    elif args.constraints:
+        text = render.note("ok: constraints: no violation", style="green")
+    elif result.held:
         text = render.note(
-            f"ok: {pattern_text}: {_matches(seen)} (expected {expected})", style="green"
+            f"ok: {shown}: {_matches(seen)} (expected {result.expected})", style="green"
+        )
+    elif args.sometimes:
+        text = render.note(
+            f"not in this run: {shown}: expected {result.expected}, saw {_matches(seen)} "
+            "(`rapide explore` looks for it among many schedules)",
+            style="yellow",
         )
     else:
         text = render.note(
-            f"FAILED: {pattern_text}: expected {expected}, saw {_matches(seen)}", style="bold red"
+            f"FAILED: {shown}: expected {result.expected}, saw {_matches(seen)}",
+            style="bold red",
         )
-    data = {"pattern": pattern_text, "expected": expected, "seen": seen, "held": held}
-    output = (text, *_undeclared_names(session, command.args.pattern))
-    return CommandOutcome(line, "expect", output=output, data=data, failed_expectation=not held)
+    data = {"pattern": shown, "expected": result.expected, "seen": seen, "held": result.held}
+    if args.sometimes:
+        data["sometimes"] = True
+    if detail is not None:
+        data["violation"] = detail
+    notes = _undeclared_names(session, args.pattern) if args.pattern is not None else []
+    output = (text, *notes)
+    return CommandOutcome(line, "expect", output=output, data=data, failed_expectation=failed)
 
 
 def _undeclared_names(session: Session, pattern: Any) -> list[Text]:

@@ -101,7 +101,7 @@ async def load(session: Session, command: Command[PathArguments], line: str) -> 
             )
         raise CommandError(message) from None
     session.inspect(computation)
-    session.record(f"load {path}")
+    session.record(f"load {path}", here=True)
     text = (
         f"loaded {render.counted(len(computation), 'event')} from {path} "
         "(read-only; `reset` returns to the system)"
@@ -115,7 +115,6 @@ async def seed(session: Session, command: Command[SeedArguments], line: str) -> 
     """Start over with a new seed."""
     session.seed = command.args.value
     await session.rebuild("seed")
-    session.record(f"seed {session.seed}")
     text = f"seed {session.seed}: started over with a fresh system"
     return CommandOutcome(line, "seed", output=(Text(text),), data={"seed": session.seed})
 
@@ -123,7 +122,6 @@ async def seed(session: Session, command: Command[SeedArguments], line: str) -> 
 async def reset(session: Session, command: Command[NoArguments], line: str) -> CommandOutcome:
     """Start over from the same architecture."""
     await session.rebuild("reset")
-    session.record("reset")
     text = f"started over (seed {session.seed}); {_kept(session)}"
     return CommandOutcome(line, "reset", output=(Text(text),), data={"seed": session.seed})
 
@@ -135,7 +133,6 @@ async def reload(session: Session, command: Command[NoArguments], line: str) -> 
     except LoadError as error:
         raise CommandError(f"reload failed, the session keeps its system: {error}") from None
     await session.rebuild("reload", loaded=loaded)
-    session.record("reload")
     text = f"reloaded {session.path} ({loaded.name}); {_kept(session)}"
     return CommandOutcome(
         line, "reload", output=(render.note(text),), data={"architecture": loaded.name}

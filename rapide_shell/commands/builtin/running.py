@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -15,6 +16,7 @@ from rapide_shell import render
 from rapide_shell.commands.arguments import (
     ArgumentText,
     NoArguments,
+    Word,
     no_arguments,
     number,
     one_of,
@@ -32,6 +34,10 @@ if TYPE_CHECKING:
 CONNECTION_KINDS = tuple(str(kind) for kind in ConnectionKind)
 STEP_KINDS = (*CONNECTION_KINDS, WAKE)
 """What ``step KIND`` takes: a connection kind, or ``wake`` (the next wake-up)."""
+EVERY = "--every"
+"""The option of ``run`` that plays it in slow motion."""
+SLOWEST = 60.0
+"""The most seconds ``run --every`` waits between steps."""
 
 STEP = CommandSpec(
     name="step",
@@ -59,7 +65,7 @@ kind can run, the step says why (a pipe delivery waits behind one in flight)."""
 
 RUN = CommandSpec(
     name="run",
-    usage="run [N]",
+    usage="run [N] [--every SECONDS]",
     summary="Run until nothing is pending or in flight, a breakpoint, or N steps.",
     details="""\
 Runs the pending dispatches, and everything they cause, until the system is quiet
@@ -69,9 +75,18 @@ stopped it; `continue` goes on from there. In the REPL, Ctrl-C pauses a run.
 
 `run N` takes at most N steps: a bound for a system that may never go quiet. When the
 N steps are taken with work still pending, it says so; in `rapide run` that ends the
-script with exit status 1, as `--max-steps` and `--timeout` do.""",
-    args=(ArgSpec("N", ArgKind.INTEGER, optional=True),),
-    examples=("run", "run 1000"),
+script with exit status 1, as `--max-steps` and `--timeout` do.
+
+`run --every SECONDS` is slow motion, for showing a run: one step, then a wait of
+SECONDS, and so on, the TUI's graph lighting each delivery as it starts; `pause` stops
+it at once, even in the middle of a wait (in the TUI, `[` and `]` make it slower or
+faster as it goes). The steps are the same as a plain `run`'s.""",
+    args=(
+        ArgSpec("N", ArgKind.INTEGER, optional=True),
+        ArgSpec("--every", ArgKind.CHOICE, optional=True, choices=(EVERY,)),
+        ArgSpec("SECONDS", ArgKind.SECONDS, optional=True),
+    ),
+    examples=("run", "run 1000", "run --every 0.5", "run 20 --every 1"),
 )
 
 CONTINUE = CommandSpec(
@@ -148,20 +163,50 @@ def parse_step(text: ArgumentText) -> StepArguments:
 
 @dataclass(frozen=True)
 class RunArguments:
-    """At most how many steps the run may take (None: until it stops by itself)."""
+    """At most how many steps the run may take (None: until it stops by itself), and
+    the seconds between them in slow motion (None: as fast as it goes)."""
 
     max_steps: int | None
+    every: float | None = None
 
 
 def parse_run(text: ArgumentText) -> RunArguments:
-    """Nothing, or a number of steps of at least 1."""
-    words = text.at_most(1)
+    """Nothing, or a number of steps of at least 1; ``--every SECONDS`` anywhere."""
+    words = text.words
+    every = None
+    for index, word in enumerate(words):
+        if word.text == EVERY:
+            if index + 1 >= len(words):
+                raise CommandSyntaxError(
+                    f"{EVERY} needs the seconds between steps (say `{EVERY} 0.5`)",
+                    column=text.end,
+                )
+            every = seconds(words[index + 1], f"{EVERY}")
+            words = words[:index] + words[index + 2 :]
+            break
+    if len(words) > 1:
+        raise CommandSyntaxError(f"unexpected {words[1].text!r}", column=words[1].column)
     if not words:
-        return RunArguments(None)
+        return RunArguments(None, every)
     steps = number(words[0], "a number of steps")
     if steps < 1:
         raise CommandSyntaxError("run needs at least 1 step", column=words[0].column)
-    return RunArguments(steps)
+    return RunArguments(steps, every)
+
+
+def seconds(word: Word, what: str) -> float:
+    """``word`` as seconds between slow steps: more than 0, at most :data:`SLOWEST`."""
+    try:
+        value = float(word.text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or not 0 < value <= SLOWEST:
+        raise CommandSyntaxError(
+            f"{what} takes seconds between steps, more than 0 and at most {SLOWEST:g}, "
+            f"not {word.text!r}",
+            column=word.column,
+        )
+    return value
 
 
 async def step(session: Session, command: Command[StepArguments], line: str) -> CommandOutcome:
@@ -177,8 +222,6 @@ async def step(session: Session, command: Command[StepArguments], line: str) -> 
             )
         if bound is None:  # else the session's bounds allow no more steps
             await _take_steps(session, target)
-    # Replaying the line as typed repeats the same choices: the system is deterministic.
-    session.record(command.text)
     report = activity(seen, session.computation)
     steps = [render.step_text(note) for note in seen if _is_step(note)]
     output: list[RenderableType] = list(steps)
@@ -272,17 +315,17 @@ async def run(
     and ``continue``)."""
     session.require_live(command.name)
     max_steps = getattr(command.args, "max_steps", None)
+    every = getattr(command.args, "every", None)
     bound = _bound_reached(session)
     with session.capture() as seen:
-        outcome = None if bound is not None else await session.run(max_steps)
+        outcome = None if bound is not None else await session.run(max_steps, every)
     report = activity(seen, session.computation)
     stopped = session.stopped_by
     paused_by_user = session.paused_by_user
-    if paused_by_user and outcome is not None:
-        # A user's pause falls at no reproducible point; the steps it allowed are one.
-        session.record(f"step {outcome.steps}")
-    else:
-        session.record(command.text)
+    if not paused_by_user:
+        # A user's pause falls at no reproducible point: a script takes its steps.
+        limit = f" {max_steps}" if max_steps is not None else ""
+        session.travel.write_as("continue" if command.name == "continue" else f"run{limit}")
     output: list[RenderableType] = [
         Text(
             f"ran {render.counted(len(report.started), 'dispatch', 'dispatches')}, "

@@ -33,12 +33,12 @@ on their own connects, say), "queued N" what waits in a pipe. A label that does 
 fit is written under the lanes, tagged [N]. A component that is an architecture is
 one box (`PaymentsDept ▸`); x shows the components inside every such one, named by
 path, and folds them again.
-Timeline (8): a lane per component, time running down; each event linked from its
+Timeline (9): a lane per component, time running down; each event linked from its
 causes' lanes and its causes marked: ─ connect, ═ pipe, ┄ agent, ↓ the same handler's
 previous event, ↩ a connect's return, ⇊ the pipe's order, + given. c collapses a lane,
 h hides it, a brings every lane back. Selecting an event marks its causal past and
 future in the Timeline, the event log and the graph.
-F8 (or `zoom PANEL`) shows a panel full screen; Escape brings the others back."""
+F11 (or `zoom PANEL`) shows a panel full screen; Escape brings the others back."""
 
 
 class HelpScreen(ModalScreen[None]):

@@ -18,6 +18,7 @@ from textual.widgets import Footer, Input, RichLog, Static
 
 from pyrapide.core.printable import printable
 from rapide_shell.commands.builtin.narrating import command_word
+from rapide_shell.commands.builtin.running import SLOWEST
 from rapide_shell.outcome import CommandOutcome
 from rapide_shell.render import note
 from rapide_shell.script import script_lines
@@ -32,6 +33,7 @@ from rapide_shell.tui.widgets.connection_graph import ConnectionGraph
 from rapide_shell.tui.widgets.dispatch_queue import DispatchQueue
 from rapide_shell.tui.widgets.error_panel import ErrorPanel
 from rapide_shell.tui.widgets.event_log import EventLog
+from rapide_shell.tui.widgets.history_panel import HistoryPanel
 from rapide_shell.tui.widgets.inspector import Inspector
 from rapide_shell.tui.widgets.narration_banner import NarrationBanner
 from rapide_shell.tui.widgets.timeline_panel import TimelinePanel
@@ -43,6 +45,10 @@ if TYPE_CHECKING:
 
 COMPACT_FOOTER_COLUMNS = 160
 """Below this width the footer packs its keys closer, so that all of them fit."""
+SLOW_START = 1.0
+"""The seconds between steps when `[` first turns slow motion on."""
+FASTEST = 0.05
+"""Below this many seconds between steps, `]` goes back to full speed."""
 
 
 def reading_time(narration: str, speed: float) -> float:
@@ -74,9 +80,17 @@ class MainScreen(Screen[None]):
         Binding("f3", "inject", "Inject", id="inject"),
         Binding("f4", "watch", "Watch", id="watch"),
         Binding("f7", "break", "Break", id="break"),
-        Binding("f8", "full_screen", "Full", id="full_screen"),
+        Binding("f8", "back", "Back", id="back"),
+        Binding("f9", "forward", "Forward", id="forward"),
+        Binding("f11", "full_screen", "Full", id="full_screen"),
         Binding("colon", "focus_bar", "Command bar", show=False, id="focus_bar"),
         Binding("question_mark", "help", "Help", show=False, id="help_key"),
+        # Punctuation no command starts with: these go back and forth in the history
+        # and set slow motion from outside the bar.
+        Binding("less_than_sign", "back", "Back", show=False, id="back_key"),
+        Binding("greater_than_sign", "forward", "Forward", show=False, id="forward_key"),
+        Binding("left_square_bracket", "slower", "Slower", show=False, id="slower"),
+        Binding("right_square_bracket", "faster", "Faster", show=False, id="faster"),
         *(
             Binding(panel.key, f"focus_panel('{panel.id}')", f"Go to the {panel.name}",
                     show=False, id=f"focus_{panel.id}")
@@ -96,6 +110,9 @@ class MainScreen(Screen[None]):
         self.panel_layout = PanelLayout(self)
         """Where the panels go: slots, row heights, full screen."""
         self._last_panel = "events"
+        self.every: float | None = None
+        """Slow motion: the seconds between the steps of a run started with F5
+        (None: full speed); `[` and `]` set it."""
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -223,6 +240,10 @@ class MainScreen(Screen[None]):
     def _dispatch_chosen(self, chosen: DispatchQueue.DispatchChosen) -> None:
         self.submit_command(f"step #{chosen.dispatch_id}")
 
+    @on(HistoryPanel.Chosen)
+    def _history_chosen(self, chosen: HistoryPanel.Chosen) -> None:
+        self.submit_command(chosen.command)
+
     @on(WatchPanel.MatchSelected)
     def _match_selected(self, selected: WatchPanel.MatchSelected) -> None:
         self.query_one(EventLog).mark(selected.event_ids)
@@ -308,6 +329,10 @@ class MainScreen(Screen[None]):
         outcome = await self.session.execute(line)
         if outcome.command == "say" and outcome.ok:
             self.query_one(NarrationBanner).text = outcome.data["text"]
+        if outcome.command == "where" and outcome.ok:
+            # A panel cuts a long line at its edge: the whole address goes to the clipboard.
+            self.app.copy_to_clipboard(outcome.data["address"])
+            self.notify("The address is in the clipboard too.", timeout=3)
         if outcome.quit:
             self.app.exit()
         return outcome
@@ -382,8 +407,38 @@ class MainScreen(Screen[None]):
         self.submit_command("step")
 
     def action_run(self) -> None:
-        """Runs until quiet or a breakpoint (continues after one)."""
-        self.submit_command("run")
+        """Runs until quiet or a breakpoint (continues after one), in slow motion when
+        a speed is set."""
+        self.submit_command("run" if self.every is None else f"run --every {self.every:g}")
+
+    def action_back(self) -> None:
+        """Goes back one step of the history."""
+        self.submit_command("back")
+
+    def action_forward(self) -> None:
+        """Goes forward one step of the current branch."""
+        self.submit_command("forward")
+
+    def action_slower(self) -> None:
+        """Slow motion, or slower: twice the wait between steps (a slow run in progress
+        slows down at once)."""
+        self._set_speed(SLOW_START if self.every is None else min(self.every * 2, SLOWEST))
+
+    def action_faster(self) -> None:
+        """Half the wait between steps; below the shortest, full speed again."""
+        if self.every is None:
+            self.notify("Full speed already; `[` slows runs down.", timeout=2)
+            return
+        faster = self.every / 2
+        self._set_speed(faster if faster >= FASTEST else None)
+
+    def _set_speed(self, every: float | None) -> None:
+        self.every = every
+        if self.session.runtime.every is not None:  # a slow run in progress follows
+            self.session.runtime.every = every if every is not None else 0
+        said = "full speed" if every is None else f"slow motion: a step every {every:g}s"
+        self.notify(f"Runs go at {said}.", timeout=2)
+        self.view.redraw_status()
 
     def action_pause(self) -> None:
         """Pauses a run in progress after the current dispatch."""
@@ -456,9 +511,11 @@ class MainScreen(Screen[None]):
         first_key, last_key = key_range()
         keys += [
             (": / Escape", "Go to / leave the command bar (typing outside it goes to it)"),
+            ("< >", "Back, forward one step of the history (outside the bar)"),
+            ("[ ]", "Slower, faster: slow motion for runs (outside the bar)"),
             (f"{first_key} … {last_key}",
              "Go to a panel: " + ", ".join(panel.name for panel in by_key())),
-            ("Escape", "Leave full screen (F8 or `zoom` shows a panel alone)"),
+            ("Escape", "Leave full screen (F11 or `zoom` shows a panel alone)"),
             ("ctrl+p", "Command palette: every command of the language"),
         ]
         commands = [(spec.usage, spec.summary) for spec in self.session.catalog]

@@ -92,7 +92,7 @@ async def test_panel_letter_keys_are_in_the_footer_only_where_they_act(shop_path
                     if active.binding.show}
 
         assert not {"c", "h", "a"} & footer_keys()
-        await pilot.press("escape", "8")
+        await pilot.press("escape", "9")
         assert isinstance(app.focused, TimelinePanel)
         assert {"c", "h", "a"} <= footer_keys()
         # No letter key of the screen itself: every letter outside a panel's own is text.
@@ -151,9 +151,9 @@ async def test_a_panel_goes_full_screen_and_back(shop_path) -> None:
         assert timeline.region.height > SIZE[1] - 6
         await pilot.press("escape")
         assert app.screen.maximized is None
-        await pilot.press("escape", "3", "f8")  # the panel focused goes full screen
+        await pilot.press("escape", "3", "f11")  # the panel focused goes full screen
         assert app.screen.maximized is app.query_one(EventLog)
-        await pilot.press("f8")
+        await pilot.press("f11")
         assert app.screen.maximized is None
         await type_command(pilot, "zoom errors")
         assert app.screen.maximized is None

@@ -36,7 +36,7 @@ def test_timeline(snap_compare):
 
     async def timeline(pilot) -> None:
         await type_command(pilot, "run")
-        await pilot.press("escape", "8", "home", *["down"] * 12)  # e13, the pipe's first
+        await pilot.press("escape", "9", "home", *["down"] * 12)  # e13, the pipe's first
         await settle(pilot)
 
     assert snap_compare(make_app(example), terminal_size=SIZE, run_before=timeline)

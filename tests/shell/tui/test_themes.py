@@ -57,7 +57,7 @@ async def test_every_text_segment_reads_in_every_builtin_theme(shop_path) -> Non
         await check("main screen")
         log = app.query_one(EventLog)
         log.select_id("e3")
-        await pilot.press("8")
+        await pilot.press("9")
         await settle(pilot)
         timeline = app.query_one(TimelinePanel)
         assert app.focused is timeline

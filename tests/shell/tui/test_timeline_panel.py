@@ -145,7 +145,7 @@ async def test_selecting_an_event_marks_its_causal_past_and_future_everywhere() 
     app = make_app(KINDS)
     async with app.run_test(size=WIDE) as pilot:
         await type_command(pilot, "run")
-        await pilot.press("escape", "8")
+        await pilot.press("escape", "9")
         timeline = app.query_one(TimelinePanel)
         assert app.focused is timeline
         await pilot.press("home")

@@ -1,0 +1,64 @@
+"""How to explore: the strategy, its bounds, how time is treated, and what to keep."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+DEFAULT_MAX_STEPS = 10_000
+"""Steps one ``run`` of a schedule may take before it counts as not going quiet."""
+
+
+class Strategy(StrEnum):
+    """How schedules are chosen."""
+
+    DFS = "dfs"
+    """Systematic: every choice at every choice point, depth first, the seed's own
+    choice first (so the first schedule is the plain run)."""
+    RANDOM = "random"
+    """One random walk per seed: at each choice point, a choice drawn from the seed."""
+
+
+class Timing(StrEnum):
+    """What a sleep (``ctx.sleep``) promises about the order of steps."""
+
+    FREE = "free"
+    """A sleep lasts an unknown while: a sleeper's wake-up may come before or after any
+    other step (as ``step #ID`` may choose it in the workbench). The clock moves to the
+    wake-up's time when it is taken."""
+    LOGICAL = "logical"
+    """Sleeps end in the order of logical time: wake-ups come after everything that can
+    run at the current instant, earliest first; only wake-ups due at the same instant
+    are choices among themselves."""
+
+
+@dataclass(frozen=True)
+class ExploreOptions:
+    """The knobs of one exploration (every field has the command line's default).
+
+    ``max_schedules`` bounds the schedules run (None: until the space is exhausted, or
+    the seeds are used up); ``seeds`` is the inclusive range of seeds of the random
+    strategy; ``prune`` lets the systematic search skip orders that cannot change the
+    poset (see :mod:`pyrapide.exploration.search`); ``all_failures`` keeps exploring
+    after a failure, keeping one counterexample per distinct failing poset;
+    ``max_steps`` bounds each ``run`` of a schedule; ``shrink`` shrinks the
+    counterexamples found.
+    """
+
+    strategy: Strategy = Strategy.DFS
+    max_schedules: int | None = None
+    seeds: tuple[int, int] = (0, 99)
+    prune: bool = True
+    timing: Timing = Timing.FREE
+    all_failures: bool = False
+    max_steps: int = DEFAULT_MAX_STEPS
+    shrink: bool = True
+
+    def __post_init__(self) -> None:
+        if self.max_schedules is not None and self.max_schedules < 1:
+            raise ValueError(f"max_schedules must be at least 1, not {self.max_schedules}")
+        first, last = self.seeds
+        if last < first:
+            raise ValueError(f"the seeds {first}..{last} are an empty range")
+        if self.max_steps < 1:
+            raise ValueError(f"max_steps must be at least 1, not {self.max_steps}")

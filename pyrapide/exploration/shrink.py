@@ -1,0 +1,147 @@
+"""Shrinking a failing schedule: the fewest forced choices, then the fewest injections.
+
+A failing schedule is replayed with parts of it taken away, and a part stays away
+while the same property still fails. First the forced choices (the steps that were not
+the seed's own), removed by delta debugging (Zeller's ddmin): what remains is a set of
+choices none of which can go. Then each injected event, removed with everything it
+caused (the scenario without that ``inject``); after each removal, the forced choices
+again. A forced choice is found again in a changed run by what it does (its identity:
+the component, the connection and the shapes of the events it delivers), at the same
+position among the run's choices; where it no longer exists, the seed's choice is taken.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pyrapide.exploration.runner import Options, ScheduleRunner
+from pyrapide.exploration.scenario import Inject, Scenario
+from pyrapide.exploration.schedule import Failure
+from pyrapide.exploration.tracking import Footprint, Identity
+
+ForcedPick = tuple[int, int, Identity]
+"""A forced choice: which ``run`` of the scenario, its position among that run's
+choices, and its identity."""
+
+DEFAULT_SHRINK_RUNS = 400
+"""At most this many replays are spent shrinking one failure."""
+
+
+class Replay:
+    """A chooser that forces the choices named by ``forced`` and takes the seed's own
+    everywhere else."""
+
+    def __init__(self, forced: list[ForcedPick]) -> None:
+        self._wanted = {(run, pick): identity for run, pick, identity in forced}
+
+    def pick(self, options: Options) -> int | None:
+        """The choice with the wanted identity at this position, else the default."""
+        identity = self._wanted.get((options.run, options.pick))
+        if identity is not None:
+            for index in range(len(options.choices)):
+                if options.identity(index) == identity:
+                    return index
+        return 0
+
+    def took(self, footprint: Footprint) -> None:
+        """Nothing to remember."""
+
+
+@dataclass(frozen=True)
+class Shrunk:
+    """A shrunk failure, the ``scenario`` it fails in (some injections may be gone),
+    and the ``runs`` spent shrinking it."""
+
+    failure: Failure
+    scenario: Scenario
+    runs: int
+
+
+async def shrink(
+    runner: ScheduleRunner,
+    scenario: Scenario,
+    failure: Failure,
+    *,
+    max_runs: int = DEFAULT_SHRINK_RUNS,
+    should_stop: Callable[[], bool] = lambda: False,
+) -> Shrunk:
+    """``failure`` (found playing ``scenario`` on ``runner``) shrunk while it still fails;
+    see the module docstring. Stops early, with what it has, after ``max_runs`` replays
+    or when ``should_stop()`` says so."""
+    state = _State(runner, failure, scenario, max_runs, should_stop)
+    await state.fewer_choices()
+    changed = True
+    while changed and not state.spent():
+        changed = False
+        injections = [i for i, step in enumerate(state.scenario.steps) if isinstance(step, Inject)]
+        for index in reversed(injections):
+            if state.spent():
+                break
+            smaller = state.scenario.without({index})
+            if await state.accept(smaller, state.best.schedule.forced_picks()):
+                changed = True
+                await state.fewer_choices()
+    return Shrunk(state.best, state.scenario, state.runs)
+
+
+class _State:
+    def __init__(
+        self,
+        runner: ScheduleRunner,
+        failure: Failure,
+        scenario: Scenario,
+        max_runs: int,
+        should_stop: Callable[[], bool],
+    ) -> None:
+        self.runner = runner
+        self.best = failure
+        self.scenario = scenario
+        self.max_runs = max_runs
+        self.should_stop = should_stop
+        self.runs = 0
+
+    def spent(self) -> bool:
+        return self.runs >= self.max_runs or self.should_stop()
+
+    async def fails(self, scenario: Scenario, forced: list[ForcedPick]) -> Failure | None:
+        """The same property's failure when ``scenario`` is played forcing ``forced``."""
+        self.runs += 1
+        outcome = await self.runner.play(Replay(forced), seed=self.best.schedule.seed,
+                                         scenario=scenario)
+        for found in outcome.failures:
+            if found.key == self.best.key:
+                return found
+        return None
+
+    async def accept(self, scenario: Scenario, forced: list[ForcedPick]) -> bool:
+        """Keep ``scenario`` and ``forced`` if the failure is still there, no larger."""
+        found = await self.fails(scenario, forced)
+        if found is None or found.schedule.forced_count > self.best.schedule.forced_count:
+            return False
+        self.best, self.scenario = found, scenario
+        return True
+
+    async def fewer_choices(self) -> None:
+        """ddmin over the forced choices of the best failing schedule."""
+        items = self.best.schedule.forced_picks()
+        if not items or self.spent():
+            return
+        if await self.accept(self.scenario, []):
+            return
+        chunks = 2
+        while len(items) >= 2 and not self.spent():
+            size = -(-len(items) // chunks)
+            for start in range(0, len(items), size):
+                kept = items[:start] + items[start + size :]
+                if await self.accept(self.scenario, kept):
+                    items = self.best.schedule.forced_picks()
+                    chunks = max(chunks - 1, 2)
+                    break
+                if self.spent():
+                    return
+            else:
+                if chunks >= len(items):
+                    return
+                chunks = min(len(items), chunks * 2)
+

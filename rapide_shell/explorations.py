@@ -1,0 +1,394 @@
+"""The workbench's ``explore``: an exploration of the session's architecture run in the
+background, on worker processes, telling its progress as session notices.
+
+:class:`ExploreCommands` is the plugin a front end registers (the TUI and the REPL do)
+to have the ``explore`` command: ``explore SCRIPT [options]`` starts a
+:class:`BackgroundExploration`, ``explore`` says how it stands or lists its failures,
+``explore open N`` replays failure N's counterexample in the session, up to its
+failing step, and ``explore stop`` stops it.
+
+The search runs in worker processes (one at least, so that the front end's event loop
+stays free to draw and to take keys); the loop only hands out shards and merges what
+comes back. Each change is a :class:`~rapide_shell.notices.ExplorationChanged` notice,
+at most every tenth of a second; the last one has ``ended`` set, and the
+exploration's ``result``, ``written`` counterexamples or ``error`` are then there.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rich.console import RenderableType
+
+from pyrapide.exploration import (
+    ExplorationError,
+    ExplorationResult,
+    ExploreOptions,
+    Explorer,
+    Progress,
+    Scenario,
+    StepBound,
+    Strategy,
+)
+from rapide_shell import notices, render
+from rapide_shell.commands import (
+    ArgKind,
+    ArgSpec,
+    Command,
+    CommandCatalog,
+    CommandError,
+    CommandSpec,
+)
+from rapide_shell.commands.arguments import ArgumentText
+from rapide_shell.commands.errors import CommandSyntaxError
+from rapide_shell.commands.lexer import Word
+from rapide_shell.explore_report import Written, progress_line, verdict_line
+from rapide_shell.explore_run import local_pool, write_counterexamples
+from rapide_shell.exploring import (
+    ArchitectureSource,
+    ScenarioError,
+    command_words,
+    default_out,
+    read_scenario,
+    seed_range,
+)
+from rapide_shell.hookspecs import hookimpl
+from rapide_shell.loader import LoadError
+from rapide_shell.outcome import CommandOutcome
+from rapide_shell.render import counted
+from rapide_shell.script_file import ScriptFileError, read_script
+
+if TYPE_CHECKING:
+    from rapide_shell.session import Session
+
+
+@dataclass(frozen=True)
+class ExploreSettings:
+    """What ``explore`` was asked: the ``script`` (its scenario), the options, how many
+    worker processes, and where counterexamples go (None: beside the script)."""
+
+    script: str
+    options: ExploreOptions
+    workers: int = 1
+    out: str | None = None
+
+
+class BackgroundExploration:
+    """One exploration running in the background (see the module docstring)."""
+
+    def __init__(
+        self,
+        source: ArchitectureSource,
+        file: str,
+        scenario: Scenario,
+        settings: ExploreSettings,
+        notify: Callable[[Any], None],
+    ) -> None:
+        self.source = source
+        self.file = file
+        self.scenario = scenario
+        self.settings = settings
+        self._notify = notify
+        self.progress = Progress(0, 0, 0, 0, 0.0)
+        """How it stands (the last progress heard)."""
+        self.result: ExplorationResult | None = None
+        """Its answer, once it has ended."""
+        self.written: list[Written] = []
+        """The counterexamples written, once it has ended."""
+        self.problems: list[str] = []
+        """Counterexamples that could not be written, one line each."""
+        self.error: str | None = None
+        """Why it could not run, if it could not."""
+        self._explorer: Explorer | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def running(self) -> bool:
+        """True until it has ended."""
+        return self._task is not None and not self._task.done()
+
+    def start(self) -> None:
+        """Start it on the running event loop."""
+        self._task = asyncio.get_running_loop().create_task(self._run())
+
+    def stop(self) -> bool:
+        """Stop it soon (what was explored is kept); False when it is not running."""
+        if not self.running or self._explorer is None:
+            return False
+        self._explorer.stop()
+        return True
+
+    async def wait(self) -> None:
+        """Return once it has ended."""
+        if self._task is not None:
+            await asyncio.shield(self._task)
+
+    async def _run(self) -> None:
+        settings = self.settings
+        pool: ProcessPoolExecutor | None = None
+        try:
+            pool = local_pool(max(1, settings.workers))
+            self._explorer = Explorer(
+                self.source, self.scenario, settings.options, executor=pool,
+                width=max(1, settings.workers), progress=self._progressed,
+            )
+            self.result = await self._explorer.run()
+            out = Path(settings.out) if settings.out else default_out(settings.script)
+            self.written, self.problems = write_counterexamples(
+                self.result, file=self.file, script=settings.script, out=out
+            )
+        except (ExplorationError, LoadError, OSError) as error:
+            self.error = str(error)
+        except Exception as error:  # a worker that died: said, never a crash of the front end
+            self.error = f"the exploration failed: {type(error).__name__}: {error}"
+        finally:
+            if pool is not None:
+                pool.shutdown(wait=False, cancel_futures=True)
+            self._notify(notices.ExplorationChanged(progress=self.progress, ended=True))
+
+    def _progressed(self, progress: Progress) -> None:
+        self.progress = progress
+        self._notify(notices.ExplorationChanged(progress=progress))
+
+
+# -- the `explore` command ---------------------------------------------------------------
+
+EXPLORE = CommandSpec(
+    name="explore",
+    usage="explore SCRIPT [random A..B] [max=N] [no-prune] [all-failures] [workers=N] "
+    "| explore [stop | open N]",
+    summary="Explore a script's schedules in the background; list and open its failures.",
+    details="""\
+Plays SCRIPT (its injections, `run` lines and expectations) under every schedule that
+can change the poset (depth first), or one random walk per seed (`random A..B`), as
+`rapide explore` does, in worker processes (`workers=N`, 1 by default) while you go
+on working; the status line shows the schedules run, the distinct posets and the
+failures. `max=N` stops after N schedules, `no-prune` tries every order, and
+`all-failures` keeps one counterexample per failing poset. Each counterexample is
+written beside SCRIPT as a script that `rapide run` replays.
+
+`explore` alone says how it stands, or, once it has ended, the verdict and the
+failures, numbered; `explore open N` starts the session over on failure N's
+schedule, step by step, up to its failing step. `explore stop` stops it (what was
+explored is reported).""",
+    args=(ArgSpec("SCRIPT", ArgKind.FILE, optional=True),),
+    while_running=True,
+    examples=("explore race.rapide", "explore race.rapide random 0..999 workers=2",
+              "explore", "explore open 1", "explore stop"),
+)
+
+
+@dataclass(frozen=True)
+class ExploreArguments:
+    """``explore``'s arguments: ``action`` is "start" (with ``settings``), "status",
+    "stop" or "open" (``failure``, from 1)."""
+
+    action: str
+    settings: ExploreSettings | None = None
+    failure: int = 0
+
+
+def parse_explore(text: ArgumentText) -> ExploreArguments:
+    """``explore``, ``explore stop``, ``explore open N``, or a script and its options."""
+    words = text.words
+    if not words:
+        return ExploreArguments("status")
+    first = words[0]
+    if first.text == "stop":
+        text.at_most(1)
+        return ExploreArguments("stop")
+    if first.text == "open":
+        if len(words) != 2 or not words[1].text.isdigit() or int(words[1].text) < 1:
+            column = words[1].column if len(words) > 1 else text.end
+            raise CommandSyntaxError("explore open needs a failure's number, like 1",
+                                     column=column)
+        return ExploreArguments("open", failure=int(words[1].text))
+    return ExploreArguments("start", settings=_settings(first.text, words[1:]))
+
+
+def _settings(script: str, words: list[Word]) -> ExploreSettings:
+    options: dict[str, Any] = {}
+    workers = 1
+    position = 0
+    while position < len(words):
+        word = words[position]
+        key, equals, value = word.text.partition("=")
+        if word.text == "random":
+            if position + 1 >= len(words):
+                raise CommandSyntaxError("random needs its seeds, like 0..99", column=word.column)
+            seeds = words[position + 1]
+            options["strategy"] = Strategy.RANDOM
+            options["seeds"] = _seed_range(seeds)
+            position += 2
+            continue
+        if word.text == "no-prune":
+            options["prune"] = False
+        elif word.text == "all-failures":
+            options["all_failures"] = True
+        elif equals and key in ("max", "workers"):
+            if not value.isdigit() or int(value) < 1:
+                raise CommandSyntaxError(f"{key}= takes a whole number from 1, not {value!r}",
+                                         column=word.column)
+            if key == "max":
+                options["max_schedules"] = int(value)
+            else:
+                workers = int(value)
+        else:
+            raise CommandSyntaxError(
+                f"unexpected {word.text!r}: explore takes random A..B, max=N, no-prune, "
+                "all-failures and workers=N",
+                column=word.column,
+            )
+        position += 1
+    return ExploreSettings(script, ExploreOptions(**options), workers=workers)
+
+
+def _seed_range(word: Word) -> tuple[int, int]:
+    try:
+        return seed_range(word.text)
+    except ValueError as error:
+        raise CommandSyntaxError(f"random {error}", column=word.column) from None
+
+
+CLOSE_SECONDS = 10.0
+"""How long a closing front end waits for a stopped exploration to end."""
+
+EXPLORE_PLUGIN = "rapide-explore"
+"""The name a front end registers :class:`ExploreCommands` under."""
+
+
+class ExploreCommands:
+    """The plugin a front end registers to have ``explore``: it holds the session's one
+    background exploration (the last one, once it has ended)."""
+
+    def __init__(self) -> None:
+        self.exploration: BackgroundExploration | None = None
+
+    async def close(self) -> None:
+        """Stop the exploration running, if one is, and wait for it to end (its worker
+        processes finish the shard at hand): for a front end that is closing."""
+        exploration = self.exploration
+        if exploration is not None and exploration.stop():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(exploration.wait(), CLOSE_SECONDS)
+
+    @hookimpl
+    def rapide_add_commands(self, catalog: CommandCatalog, session: Session) -> None:
+        """Adds ``explore``."""
+        catalog.register(EXPLORE, self.explore, parse=parse_explore)
+
+    async def explore(
+        self, session: Session, command: Command[ExploreArguments], line: str
+    ) -> CommandOutcome:
+        """Runs ``explore ...``."""
+        args = command.args
+        if args.action == "start":
+            assert args.settings is not None
+            return self._start(session, args.settings, line)
+        exploration = self.exploration
+        if exploration is None:
+            raise CommandError("nothing explored yet: `explore SCRIPT` starts an exploration")
+        if args.action == "stop":
+            if not exploration.stop():
+                raise CommandError("the exploration has ended already")
+            return CommandOutcome(line, "explore", output=(
+                render.note("stopping the exploration; what was explored is reported"),))
+        if args.action == "open":
+            return await self._open(session, exploration, args.failure, line)
+        return CommandOutcome(line, "explore", output=tuple(status_lines(exploration)),
+                              data=_status_data(exploration))
+
+    def _start(self, session: Session, settings: ExploreSettings, line: str) -> CommandOutcome:
+        if self.exploration is not None and self.exploration.running:
+            raise CommandError("an exploration is running: `explore stop` first")
+        try:
+            lines = read_script(settings.script)
+            scenario = read_scenario(
+                [(item.number, item.text) for item in lines], script=settings.script,
+                catalog=session.catalog, actions=session.actions, seed=session.seed,
+            )
+        except (ScriptFileError, ScenarioError) as error:
+            raise CommandError(str(error)) from None
+        source = ArchitectureSource.of(session.loaded, session.runtime.handler_timeout)
+        file = command_words(str(session.path), session.loaded.chosen)
+        exploration = BackgroundExploration(source, file, scenario, settings, session.notify)
+        self.exploration = exploration
+        exploration.start()
+        workers = counted(settings.workers, "worker process", "worker processes")
+        text = (f"exploring {settings.script} in the background on {workers}; `explore` "
+                "says how it stands, `explore stop` stops it")
+        return CommandOutcome(line, "explore", output=(render.note(text),),
+                              data={"script": settings.script, "workers": settings.workers})
+
+    async def _open(
+        self, session: Session, exploration: BackgroundExploration, number: int, line: str
+    ) -> CommandOutcome:
+        if exploration.running:
+            raise CommandError("the exploration is still running: `explore stop`, or wait")
+        written = exploration.written
+        if not 1 <= number <= len(written):
+            raise CommandError(
+                f"no failure {number}: the exploration found {counted(len(written), 'failure')}"
+            )
+        item = written[number - 1]
+        # The last line is the property that fails, but for a run that never went quiet:
+        # then it is that run, and replaying it is reaching the failure.
+        bound = isinstance(item.example.shrunk.property, StepBound)
+        steps = item.lines if bound else item.lines[:-1]
+        # Replayed as the counterexample's script would be, each line a command of its own.
+        for step in steps:
+            outcome = await session.execute(step)
+            if outcome.error is not None:
+                raise CommandError(f"failure {number} did not replay: {step}: {outcome.error}")
+        replayed = render.note(
+            f"replayed {item.path}: {'; '.join(steps)} "
+            f"({counted(len(session.computation), 'event')} recorded)"
+        )
+        text = (
+            f"at failure {number}'s failing step ({item.address}): "
+            + ("the run did not go quiet" if bound else f"`{item.lines[-1]}` fails here")
+        )
+        return CommandOutcome(line, "explore",
+                              output=(replayed, render.note(text, style="bold")),
+                              data={"failure": number, "address": item.address})
+
+
+def status_lines(exploration: BackgroundExploration) -> list[RenderableType]:
+    """How ``exploration`` stands: its progress, or its answer once it has ended."""
+    if exploration.error is not None:
+        return [render.note(f"the exploration failed: {exploration.error}", style="bold red")]
+    result = exploration.result
+    if exploration.running or result is None:
+        return [render.note(f"exploring {exploration.settings.script}: "
+                            f"{progress_line(exploration.progress)}")]
+    shown: list[RenderableType] = [render.note(verdict_line(result))]
+    for number, item in enumerate(exploration.written, 1):
+        shown.append(render.note(f"failure {number}: {item.example.shrunk.message}",
+                                 style="bold red"))
+        shown.append(render.note(f"  {item.path}; `explore open {number}` goes to it"))
+    shown.extend(render.note(problem, style="yellow") for problem in exploration.problems)
+    for sometimes in result.unmet:
+        shown.append(render.note(f"FAILED: {sometimes.expect.text} (line "
+                                 f"{sometimes.expect.line}): held in no schedule",
+                                 style="bold red"))
+    if not result.failed:
+        shown.append(render.note("ok: every property held in every schedule explored",
+                                 style="green"))
+    return shown
+
+
+def _status_data(exploration: BackgroundExploration) -> dict[str, Any]:
+    progress = exploration.progress
+    return {
+        "running": exploration.running,
+        "schedules": progress.schedules,
+        "distinct_posets": progress.distinct,
+        "failures": [item.path for item in exploration.written],
+        "error": exploration.error,
+    }

@@ -1,0 +1,213 @@
+"""``rapide explore``: many schedules of a script, live progress, counterexamples written,
+exit 0 (every property held), 1 (a failure; its counterexample's path said), 2 (a load,
+script or usage error), 130 (interrupted before any failure was found)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import signal
+import threading
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import Progress as RichProgress
+from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from pyrapide.exploration import (
+    ExplorationError,
+    ExplorationResult,
+    ExploreOptions,
+    Explorer,
+    Progress,
+)
+from pyrapide.runtime import DEFAULT_HANDLER_TIMEOUT
+from rapide_shell.error_output import fail, print_error, say_at_once
+from rapide_shell.explore_report import Written, progress_line, summary, to_json
+from rapide_shell.explore_run import ExploreSetupError, workers_for, write_counterexamples
+from rapide_shell.exploring import (
+    ArchitectureSource,
+    ScenarioError,
+    command_words,
+    default_out,
+    read_scenario,
+)
+from rapide_shell.loader import LoadError
+from rapide_shell.render import transcript_console
+from rapide_shell.script import (
+    EXIT_ERROR,
+    EXIT_EXPECTATION_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    ScriptFileError,
+    play,
+    read_script,
+)
+from rapide_shell.session import Session
+
+
+@dataclasses.dataclass(frozen=True)
+class ExploreRequest:
+    """What ``rapide explore`` was asked: the files, the options, where it runs and
+    where counterexamples go (``out`` None: beside the script)."""
+
+    file: str
+    script: str
+    options: ExploreOptions
+    arch: str | None = None
+    seed: int | None = None
+    workers: int = 1
+    cluster: str | None = None
+    out: str | None = None
+    force: bool = False
+    json_output: bool = False
+    handler_timeout: float | None = DEFAULT_HANDLER_TIMEOUT
+
+
+async def run_explore(request: ExploreRequest) -> int:
+    """Explore as ``request`` says; print the answer; return the exit status."""
+    try:
+        lines = read_script(request.script)
+        session = Session.load(request.file, arch=request.arch)
+        scenario = read_scenario(
+            [(line.number, line.text) for line in lines],
+            script=request.script,
+            catalog=session.catalog,
+            actions=session.actions,
+            seed=request.seed or 0,
+        )
+    except (ScriptFileError, ScenarioError) as error:
+        return fail(str(error), request.json_output, EXIT_ERROR)
+    except LoadError as error:
+        return fail(str(error), request.json_output, error.exit_status)
+    source = ArchitectureSource.of(session.loaded, request.handler_timeout)
+    console = Console(stderr=True)
+    try:
+        with workers_for(request.workers, request.cluster) as workers, _Display(
+            console, enabled=console.is_terminal
+        ) as display:
+            explorer = Explorer(
+                source,
+                scenario,
+                request.options,
+                executor=workers.executor,
+                width=workers.width,
+                progress=display.update,
+            )
+            with _Interrupts(explorer):
+                result = await explorer.run()
+    except ExploreSetupError as error:
+        return fail(str(error), request.json_output, EXIT_ERROR)
+    except (ExplorationError, LoadError) as error:
+        return fail(str(error), request.json_output, EXIT_ERROR)
+    out = Path(request.out) if request.out else default_out(request.script)
+    written, problems = write_counterexamples(
+        result, file=command_words(request.file, request.arch), script=request.script,
+        out=out, force=request.force,
+    )
+    written = [await _checked(item, request) for item in written]
+    return _report(result, written, problems, request, workers.width)
+
+
+def _report(
+    result: ExplorationResult,
+    written: list[Written],
+    problems: list[str],
+    request: ExploreRequest,
+    width: int,
+) -> int:
+    status = (
+        EXIT_EXPECTATION_FAILED if result.failed
+        else EXIT_INTERRUPTED if result.interrupted
+        else EXIT_OK
+    )
+    if request.json_output:
+        document = to_json(result, written, file=request.file, script=request.script,
+                           workers=width, cluster=request.cluster)
+        document["exit_status"] = status
+        document["problems"] = problems
+        print(json.dumps(document, indent=2))
+    else:
+        console = transcript_console()
+        for renderable in summary(result, written,
+                                  file=command_words(request.file, request.arch)):
+            # A line that must not be folded (an address) is left to the terminal.
+            console.print(renderable, soft_wrap=getattr(renderable, "no_wrap", None) is True)
+    for problem in problems:
+        print_error(problem)
+    return status
+
+
+async def _checked(item: Written, request: ExploreRequest) -> Written:
+    """``item``, once its file was replayed as ``rapide run`` would: True when the run
+    ended on its last line, a failed expectation (exit 1)."""
+    try:
+        lines = read_script(item.path)
+        async with Session.open(request.file, arch=request.arch,
+                                handler_timeout=request.handler_timeout) as session:
+            replay = await play(session, lines, script=item.path)
+    except (ScriptFileError, LoadError):
+        return dataclasses.replace(item, replays=False)
+    # It fails on its last line: the property's, or the run that did not go quiet.
+    failed = replay.failed_expectations
+    stopped = failed[-1][0] if failed else replay.bound[0] if replay.bound else None
+    replays = (
+        replay.exit_status == EXIT_EXPECTATION_FAILED
+        and stopped is not None
+        and stopped.number == lines[-1].number
+    )
+    return dataclasses.replace(item, replays=replays)
+
+
+class _Display:
+    """The live progress line on a terminal (nothing elsewhere)."""
+
+    def __init__(self, console: Console, *, enabled: bool) -> None:
+        self._progress = RichProgress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+            disable=not enabled,
+        )
+        self._task = self._progress.add_task("exploring", total=None)
+
+    def __enter__(self) -> _Display:
+        self._progress.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._progress.stop()
+
+    def update(self, progress: Progress) -> None:
+        self._progress.update(self._task, description=progress_line(progress))
+
+
+class _Interrupts:
+    """Ctrl-C stops the exploration (what was explored is reported; a failure already
+    found is written, its shrinking cut short); a second one leaves at once."""
+
+    def __init__(self, explorer: Explorer) -> None:
+        self.explorer = explorer
+        self._previous: Any = None
+
+    def __enter__(self) -> _Interrupts:
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._on_sigint)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+
+    def _on_sigint(self, number: int, frame: Any) -> None:
+        if self.explorer.stopping:
+            say_at_once("rapide: interrupted again: leaving now\n")
+            raise KeyboardInterrupt
+        self.explorer.stop()
+        say_at_once(
+            "rapide: interrupted: stopping; what was explored is reported "
+            "(Ctrl-C again leaves at once)\n"
+        )

@@ -1,0 +1,204 @@
+"""An exploration's answer as every front end shows it: the verdict, the counterexamples,
+the ``sometimes`` expectations, the coverage (Rich renderables), and as JSON."""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from rich.console import RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from pyrapide.exploration import Counterexample, ExplorationResult, Progress
+from rapide_shell.render import counted, note
+
+
+@dataclass(frozen=True)
+class Written:
+    """A counterexample as written: where, its ``lines``, the ``address`` of its failing
+    step, and whether replaying the file failed as it should (None: not checked)."""
+
+    example: Counterexample
+    path: str
+    lines: tuple[str, ...]
+    address: str
+    replays: bool | None = None
+
+
+def tally(count: int, noun: str) -> str:
+    """``1 failure``, ``12,345 distinct posets``: :func:`counted` with thousands grouped,
+    for counts that run into the thousands."""
+    return counted(count, noun).replace(str(count), f"{count:,}", 1)
+
+
+def progress_line(progress: Progress) -> str:
+    """``1,234 schedules run, 12 distinct posets, 1 failure, 850/s``."""
+    if progress.phase == "shrinking":
+        return (
+            f"{tally(progress.schedules, 'schedule')} run, "
+            f"{tally(progress.distinct, 'distinct poset')}"
+            f"; shrinking {counted(progress.failures, 'counterexample')}"
+        )
+    return (
+        f"{tally(progress.schedules, 'schedule')} run, "
+        f"{tally(progress.distinct, 'distinct poset')}, "
+        f"{tally(progress.failures, 'failure')}, {progress.rate:,.0f}/s"
+    )
+
+
+def verdict_line(result: ExplorationResult) -> str:
+    """``38 schedules run, 3 distinct posets (9 runs pruned); the space was exhausted``."""
+    pruned = f" ({tally(result.pruned, 'run')} pruned)" if result.pruned else ""
+    head = f"{tally(result.schedules, 'schedule')} run, {tally(result.distinct, 'distinct poset')}"
+    return f"{head}{pruned}; {_how_far(result)}"
+
+
+def _how_far(result: ExplorationResult) -> str:
+    options = result.options
+    if result.interrupted:
+        return "interrupted (Ctrl-C): the space was not exhausted"
+    if result.ended == "failure":
+        return "stopped at the first failure (--all-failures goes on)"
+    if result.ended == "bound":
+        return f"stopped at --max-schedules {options.max_schedules:,}: not exhausted"
+    if options.strategy == "random":
+        first, last = options.seeds
+        return f"every seed {first}..{last} run (a random search never exhausts the space)"
+    return "the space was exhausted"
+
+
+def summary(
+    result: ExplorationResult, written: Sequence[Written], *, file: str
+) -> list[RenderableType]:
+    """The verdict, each failure with its counterexample, the ``sometimes``
+    expectations, errors and limits met, then the coverage."""
+    shown: list[RenderableType] = [Text(verdict_line(result))]
+    for item in written:
+        shown.extend(_failure(item, file))
+    for sometimes in result.sometimes:
+        expect = sometimes.expect
+        if sometimes.held:
+            shown.append(note(f"ok: {expect.text} (line {expect.line}): held in schedule "
+                              f"{sometimes.number}", style="green"))
+        elif sometimes in result.unmet:
+            where = "any schedule" if result.exhausted else "any schedule explored"
+            shown.append(note(f"FAILED: {expect.text} (line {expect.line}): held in no "
+                              f"{where.removeprefix('any ')}", style="bold red"))
+    if result.with_errors:
+        shown.append(note(f"a handler raised in {tally(result.with_errors, 'schedule')}; "
+                          f"the first: {result.first_error}", style="yellow"))
+    if result.limited:
+        shown.append(note(f"a bound of the system (max_events, connect depth) stopped "
+                          f"{tally(result.limited, 'schedule')}", style="yellow"))
+    if not result.failed:
+        held = "in every schedule explored" if not result.exhausted else "in every schedule"
+        shown.append(note(f"ok: every property held {held}", style="green"))
+    shown.append(Text(f"coverage: in how many of the {tally(result.schedules, 'schedule')}"))
+    shown.append(coverage_table(result))
+    return shown
+
+
+def _failure(item: Written, file: str) -> list[RenderableType]:
+    example = item.example
+    found, shrunk = example.found, example.shrunk
+    lines: list[RenderableType] = [note(f"FAILED: {shrunk.message}", style="bold red")]
+    found_choices = counted(found.schedule.forced_count, "forced choice")
+    lines.append(Text(
+        f"  found in schedule {example.number} ({found_choices}"
+        f", {counted(found.schedule.injections, 'injection')}); shrunk to "
+        f"{counted(shrunk.schedule.forced_count, 'forced choice')}, "
+        f"{counted(shrunk.schedule.injections, 'injection')} "
+        f"({counted(example.shrink_runs, 'replay')})"
+    ))
+    lines.append(note(f"  counterexample: {item.path}"))
+    lines.append(note(
+        f"  replay (exits 1): rapide run {file} --script {shlex.quote(item.path)}"
+    ))
+    # An address is copied whole: never folded at the console's width.
+    address = note(f"  failing step: {item.address}", style="dim")
+    address.no_wrap, address.overflow = True, "ignore"
+    lines.append(address)
+    if item.replays is False:
+        lines.append(note("  warning: replaying the file did not fail as the schedule did; "
+                          "is the architecture deterministic?", style="yellow"))
+    return lines
+
+
+def coverage_table(result: ExplorationResult) -> Table:
+    """The coverage: connections, handlers and patterns, each with its schedule count."""
+    table = Table(box=None, show_header=False, pad_edge=False)
+    table.add_column("part", style="bold")
+    table.add_column("what")
+    table.add_column("schedules", justify="right")
+    coverage = result.coverage
+    for part, rows in (
+        ("delivered", coverage.connections),
+        ("ran", coverage.handlers),
+        ("matched", coverage.patterns),
+    ):
+        for position, row in enumerate(rows):
+            style = "yellow" if row.schedules == 0 else ""
+            table.add_row(part if position == 0 else "", Text(row.name, style=style),
+                          Text(f"{row.schedules:,}", style=style))
+    return table
+
+
+def to_json(
+    result: ExplorationResult, written: Sequence[Written], *, file: str, script: str,
+    workers: int, cluster: str | None,
+) -> dict[str, Any]:
+    """One JSON-safe object for ``rapide explore --json``."""
+    options = result.options
+    return {
+        "file": file,
+        "script": script,
+        "ok": not result.failed,
+        "strategy": str(options.strategy),
+        "pruning": options.prune,
+        "timing": str(options.timing),
+        "workers": workers,
+        "cluster": cluster,
+        "schedules": result.schedules,
+        "distinct_posets": result.distinct,
+        "pruned_runs": result.pruned,
+        "ended": result.ended,
+        "exhausted": result.exhausted,
+        "elapsed_seconds": round(result.elapsed, 3),
+        "schedules_per_second": round(result.rate, 1),
+        "failures": [_failure_json(item) for item in written],
+        "sometimes": [
+            {
+                "line": item.expect.line,
+                "expect": item.expect.text,
+                "held": item.held,
+                "schedule": item.number,
+            }
+            for item in result.sometimes
+        ],
+        "handler_errors": {"schedules": result.with_errors, "first": result.first_error},
+        "limited_schedules": result.limited,
+        "coverage": result.coverage.to_json(),
+    }
+
+
+def _failure_json(item: Written) -> dict[str, Any]:
+    example = item.example
+    shrunk, found = example.shrunk, example.found
+    return {
+        "property": shrunk.message,
+        "key": list(shrunk.key),
+        "schedule": example.number,
+        "poset": example.digest,
+        "forced_choices": {"found": found.schedule.forced_count,
+                           "shrunk": shrunk.schedule.forced_count},
+        "injections": {"found": found.schedule.injections,
+                       "shrunk": shrunk.schedule.injections},
+        "shrink_replays": example.shrink_runs,
+        "counterexample": item.path,
+        "address": item.address,
+        "lines": list(item.lines),
+        "replays": item.replays,
+    }

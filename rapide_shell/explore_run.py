@@ -1,0 +1,138 @@
+"""Running an exploration for a front end: the workers or the cluster it runs on, and
+the counterexamples written as scripts.
+
+``--workers N`` runs shards in N local processes (started fresh, not forked, so a
+front end's threads never leak into them); ``--cluster ADDRESS`` sends them to a Dask
+distributed cluster that already runs there, through its ``concurrent.futures``
+executor (``Client.get_executor()``). Dask comes with the optional extra
+``pyrapide[cluster]``, and is imported only here, only when asked for. The cluster's
+workers must be able to import ``pyrapide`` and ``rapide_shell``; the architecture file
+travels with the work (a worker that cannot read it at the same path loads a copy, so a
+file that imports its own sibling modules needs them on the workers' path too).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import sys
+from collections.abc import Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass
+from multiprocessing import resource_tracker
+from pathlib import Path
+from typing import Any
+
+from pyrapide.core.atomic import WriteError, write_atomically
+from pyrapide.exploration import Counterexample, ExplorationResult, ignore_interrupts
+from rapide_shell.explore_report import Written
+from rapide_shell.exploring import (
+    address_of,
+    counterexample_lines,
+    counterexample_paths,
+    counterexample_text,
+)
+
+CLUSTER_TIMEOUT = 10.0
+"""Seconds to wait for a cluster's scheduler to answer before giving up."""
+
+
+class ExploreSetupError(Exception):
+    """The workers or the cluster cannot be had; ``str(error)`` is one line for the user."""
+
+
+@dataclass
+class Workers:
+    """Where the shards run: ``executor`` (None: in this process) and about how many
+    run at once (``width``); ``cluster`` is the cluster's address when there is one."""
+
+    executor: Executor | None
+    width: int
+    cluster: str | None = None
+
+
+@contextlib.contextmanager
+def workers_for(workers: int, cluster: str | None) -> Iterator[Workers]:
+    """The workers of ``--workers`` or ``--cluster``, shut down when the block ends
+    (without waiting for a shard past the answer's end). Raises ExploreSetupError."""
+    if cluster is not None:
+        with _cluster(cluster) as found:
+            yield found
+        return
+    if workers <= 1:
+        yield Workers(None, 1)
+        return
+    pool = local_pool(workers)
+    try:
+        yield Workers(pool, workers)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def local_pool(workers: int) -> ProcessPoolExecutor:
+    """``workers`` fresh worker processes (spawned, not forked, so that a front end's
+    threads never leak into them), deaf to Ctrl-C (the coordinator handles it)."""
+    # The pool's queues start multiprocessing's resource tracker, which hands it the
+    # process's stderr; under a TUI, sys.stderr is a capture with no file descriptor.
+    with contextlib.redirect_stderr(sys.__stderr__):
+        resource_tracker.ensure_running()
+    return ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=ignore_interrupts,
+    )
+
+
+@contextlib.contextmanager
+def _cluster(address: str) -> Iterator[Workers]:
+    try:
+        from distributed import Client
+    except ImportError:
+        raise ExploreSetupError(
+            "--cluster needs Dask distributed, which is not installed: "
+            "pip install 'pyrapide[cluster]'"
+        ) from None
+    try:
+        client: Any = Client(address, timeout=CLUSTER_TIMEOUT, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as error:
+        raise ExploreSetupError(f"cannot reach the cluster at {address}: {error}") from None
+    try:
+        width = max(1, sum(client.nthreads().values()))
+        yield Workers(client.get_executor(pure=False), width, address)
+    finally:
+        client.close()
+
+
+def write_counterexamples(
+    result: ExplorationResult,
+    *,
+    file: str,
+    script: str,
+    out: Path,
+    force: bool = False,
+) -> tuple[list[Written], list[str]]:
+    """Write each counterexample of ``result`` (``out``, then ``out``-2, ...); the files
+    written, and one line for each that could not be."""
+    written: list[Written] = []
+    problems: list[str] = []
+    strategy = str(result.options.strategy)
+    paths = counterexample_paths(out, len(result.counterexamples))
+    for example, path in zip(result.counterexamples, paths, strict=True):
+        text = counterexample_text(example, file=file, script=script, out=str(path),
+                                   strategy=strategy)
+        try:
+            write_atomically(path, text, force=force)
+        except WriteError as error:
+            problems.append(str(error))
+            continue
+        written.append(_written(example, str(path)))
+    return written, problems
+
+
+def _written(example: Counterexample, path: str) -> Written:
+    return Written(
+        example,
+        path,
+        tuple(counterexample_lines(example.shrunk)),
+        address_of(example.shrunk).to_text(),
+    )

@@ -1,0 +1,49 @@
+"""Script files: reading one as numbered lines, as ``rapide run`` and ``rapide explore`` do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rapide_shell.commands.lexer import strip_comment
+
+
+class ScriptFileError(Exception):
+    """The script file cannot be read; ``str(error)`` is one line for the user."""
+
+
+@dataclass
+class ScriptLine:
+    """One line of a script: its number (from 1) and its text."""
+
+    number: int
+    text: str
+
+    @property
+    def is_command(self) -> bool:
+        """False for blank lines and comments."""
+        return bool(strip_comment(self.text).strip())
+
+
+def read_script(path: str | Path) -> list[ScriptLine]:
+    """The lines of the script at ``path``; ScriptFileError if it cannot be read."""
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScriptFileError(f"{file}: no such script") from None
+    except IsADirectoryError:
+        raise ScriptFileError(f"{file}: is a directory, not a script") from None
+    except UnicodeDecodeError:
+        raise ScriptFileError(f"{file}: not a text file (UTF-8)") from None
+    except OSError as error:
+        raise ScriptFileError(f"{file}: cannot be read ({error.strerror})") from None
+    return [ScriptLine(number, line) for number, line in enumerate(script_lines(text), 1)]
+
+
+def script_lines(text: str) -> list[str]:
+    """The lines of a script's ``text``: split at line feeds only (``\\r\\n`` too), not
+    at the other characters ``str.splitlines`` takes for line ends (``\\x85``,
+    ``\\u2028``, ...), which a payload's string may hold."""
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
+    return lines[:-1] if lines and lines[-1] == "" else lines

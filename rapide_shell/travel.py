@@ -1,0 +1,402 @@
+"""Time travel: recording the decisions that shape a session's run, and replaying them.
+
+A :class:`TimeMachine` keeps the session's :class:`~rapide_shell.decisions.DecisionTree`.
+The session makes every decision through it (``with travel.deciding(...)`` around an
+injection or a fresh system, ``with travel.stepping(choice)`` around a step or a run),
+and it hears from the system what each step ran and recorded, so each decision becomes
+a point of the tree.
+
+:meth:`TimeMachine.travel` takes the run to any point of the tree by deterministic
+re-execution: forward from where it is when the point lies ahead in the same system,
+else on a fresh system (the current one stopped, its finish hooks run, modules built
+anew, start hooks run again) with the seed that point's system had, replaying each
+decision. The run is a function of the architecture, the seed and the decisions, so
+the point is reached with the same computation, the same ids, the same queue and work
+in flight. Handlers that act on the world outside the process (write files, call
+services, read the clock or a random generator not seeded by the run) act again on
+each replay, and a handler whose behaviour depends on such things may replay
+differently: the machine notices when the computation does not come out as recorded
+and says so (:attr:`TimeMachine.divergence`).
+
+No checkpoint of a system is kept: a handler in flight is a suspended Python coroutine,
+which cannot be copied, and a module may hold anything (a database connection, a
+socket), so a system's state can only be rebuilt, never saved. Replaying is fast
+enough for that (``benchmarks/bench_timetravel.py``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections import Counter
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from pyrapide.runtime import (
+    DispatchStarted,
+    EventRecorded,
+    Notification,
+    RunState,
+    TaskResumed,
+)
+from rapide_shell.decisions import (
+    Branch,
+    Decision,
+    DecisionKind,
+    DecisionTree,
+    Point,
+    points_between,
+)
+
+if TYPE_CHECKING:
+    from pyrapide.runtime import System
+    from rapide_shell.runtime_link import RuntimeLink
+    from rapide_shell.watches import Watchlist
+
+_HEARD = (EventRecorded, DispatchStarted, TaskResumed)
+
+
+class ReplayError(Exception):
+    """A recorded decision could not be made again: the run did not repeat itself.
+    ``str(error)`` is one line for the user; ``reached`` is the last point replayed."""
+
+    def __init__(self, message: str, reached: Point) -> None:
+        super().__init__(message)
+        self.reached = reached
+
+
+class _StepInProgress:
+    """What the step under way has done so far."""
+
+    __slots__ = ("connection", "events", "ran")
+
+    def __init__(self, ran: str, connection: int | None) -> None:
+        self.ran = ran
+        self.connection = connection
+        self.events: list[str] = []
+
+
+class TimeMachine:
+    """A session's history of decisions, and the replays that move its run along it.
+
+    It drives the session's :class:`~rapide_shell.runtime_link.RuntimeLink` and keeps
+    its :class:`~rapide_shell.watches.Watchlist` following the system: the watches
+    count their matches afresh over a replayed run, as they would have counted them
+    live, and each breakpoint's hits are those of the runs it stopped up to the point
+    reached.
+    """
+
+    def __init__(self, runtime: RuntimeLink, watchlist: Watchlist) -> None:
+        self.runtime = runtime
+        self.watchlist = watchlist
+        self.tree = DecisionTree(runtime.seed, runtime.loaded)
+        """The points and branches of the session."""
+        self.divergence: str | None = None
+        """How the last replay (or a decision taken again) came out unlike what was
+        recorded, in words; None when it came out the same."""
+        self.travelling = False
+        """True while the run is being replayed to a point."""
+        self.segment = 0
+        """The number of the command in progress: the points one command made are
+        written as one line (see :meth:`begin_command`)."""
+        self._commands = 0
+        self._unsubscribe: Callable[[], None] | None = None
+        self._system: System | None = None
+        self._events: list[str] | None = None
+        self._stepping = False
+        self._choice: Any = None
+        self._step: _StepInProgress | None = None
+
+    # -- following a system ---------------------------------------------------------
+
+    async def start_system(self) -> None:
+        """Start the runtime's system (building it first if needed), the watchlist and
+        this machine following it before its start hooks record anything."""
+        system = self.runtime.prepare()
+        self.watchlist.follow(system, system.computation)
+        self._follow(system)
+        await self.runtime.start()
+
+    def _follow(self, system: System | None) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        self._system = system
+        if system is not None:
+            self._unsubscribe = system.subscribe(self._heard, kinds=_HEARD)
+
+    def _heard(self, note: Notification) -> None:
+        if type(note) is EventRecorded:
+            if self._step is not None:
+                self._step.events.append(note.event.id)  # type: ignore[attr-defined]
+            elif self._events is not None:
+                self._events.append(note.event.id)  # type: ignore[attr-defined]
+            return
+        if not self._stepping:
+            return  # a finish hook's connect deliveries, stepped while the system stops
+        self._end_step()
+        if type(note) is DispatchStarted:
+            dispatch = note.dispatch  # type: ignore[attr-defined]
+            event = dispatch.event
+            ran = f"#{dispatch.id} {dispatch.kind} {event.id} {event.name} -> {dispatch.target}"
+            self._step = _StepInProgress(ran, getattr(dispatch.connection, "index", None))
+        else:
+            task = note.task  # type: ignore[attr-defined]
+            self._step = _StepInProgress(f"resumed {task.label}", None)
+
+    # -- recording decisions ----------------------------------------------------------
+
+    def begin_command(self) -> int:
+        """A command begins: its points get a number of their own. Returns the number
+        in progress before, for :meth:`end_command` (commands nest: ``goto``'s lines)."""
+        outer = self.segment
+        self._commands += 1
+        self.segment = self._commands
+        return outer
+
+    def end_command(self, outer: int) -> None:
+        """The command begun when ``outer`` was in progress ended."""
+        self.segment = outer
+
+    @contextlib.contextmanager
+    def deciding(self, decision: Decision) -> Iterator[None]:
+        """Around an injection or the start of a fresh system (``seed``, ``reset``,
+        ``reload``): once the block ends without an exception, ``decision`` is a point,
+        with the events recorded meanwhile."""
+        self._events = []
+        try:
+            yield
+            events = tuple(self._events)
+        finally:
+            self._events = None
+        self._settle(decision, "", events, None)
+
+    @contextlib.contextmanager
+    def started(self) -> Iterator[None]:
+        """Around the session's first start: the start hooks' events are the start's."""
+        self._events = []
+        try:
+            yield
+            self.tree.root.events = tuple(self._events)
+            self.tree.root.total_events = self._total()
+        finally:
+            self._events = None
+
+    @contextlib.contextmanager
+    def stepping(self, choice: Any = None) -> Iterator[None]:
+        """Around a step or a run: each step the system takes inside the block is a
+        point, its decision ``step`` with ``choice`` (None: the scheduler's choice, as
+        every step of a run is)."""
+        self._stepping, self._choice = True, choice
+        try:
+            yield
+        finally:
+            self._end_step()
+            self._stepping, self._choice = False, None
+
+    def write_as(self, line: str) -> None:
+        """Write the steps the command in progress made as ``line`` in a script (``run``),
+        where the script holds all of them."""
+        self.tree.write_as(self.segment, line)
+
+    def stopped_by(self, break_id: int) -> None:
+        """Breakpoint ``break_id`` stopped the run right after the current point."""
+        self.tree.point.stopped_by = break_id
+
+    def _end_step(self) -> None:
+        step, self._step = self._step, None
+        if step is not None:
+            decision = Decision.step(self._choice)
+            self._settle(decision, step.ran, tuple(step.events), step.connection)
+
+    def _settle(
+        self, decision: Decision, ran: str, events: tuple[str, ...], connection: int | None
+    ) -> None:
+        tree = self.tree
+        total = self._total()
+        known = tree.next_point(decision)
+        if known is None and decision.kind is DecisionKind.STEP:
+            known = tree.step_that_ran(ran, events)
+        if known is None:
+            tree.add(
+                Point(
+                    decision,
+                    tree.point,
+                    segment=self.segment,
+                    ran=ran,
+                    events=events,
+                    total_events=total,
+                    connection=connection,
+                )
+            )
+            return
+        tree.take(known, self.segment)
+        if (known.events, known.total_events) != (events, total) and self.divergence is None:
+            self.divergence = (
+                f"step {known.number} ({decision.line}) recorded "
+                f"{_ids(events)} where it recorded {_ids(known.events)} before"
+            )
+
+    def _total(self) -> int:
+        system = self.runtime.system
+        return len(system.computation) if system is not None else 0
+
+    # -- travelling ------------------------------------------------------------------
+
+    async def travel(
+        self, point: Point, branch: Branch | None = None, *, fresh: bool = False
+    ) -> None:
+        """Take the run to ``point`` on ``branch`` (the current branch by default, or the
+        branch used last that holds the point), replaying what leads there; with
+        ``fresh``, on a fresh system even when the point lies ahead (the system is not
+        where the tree says it is).
+
+        Raises :class:`ReplayError` when a recorded decision cannot be made again; the
+        run is then at the last point it reached, which is the current point.
+        """
+        tree = self.tree
+        if branch is None:
+            branch = tree.branch if tree.holds(point) else tree.branches_holding(point)[0]
+        here = tree.point
+        self.divergence = None
+        self.travelling = True
+        try:
+            with self.runtime.muted(), self._unheard():
+                if not fresh and self._can_go_forward(here, point):
+                    to_replay = points_between(here, point)
+                else:
+                    await self._start_over(point.epoch)
+                    here = point.epoch
+                    to_replay = points_between(here, point)
+                await self._replay(here, to_replay)
+        except ReplayError as error:
+            tree.go(error.reached, branch)
+            self._restore_breakpoints()
+            raise
+        finally:
+            self.travelling = False
+        tree.go(point, branch)
+        self._restore_breakpoints()
+        if len(self.runtime.computation) != point.total_events and self.divergence is None:
+            self.divergence = (
+                f"step {point.number} has {len(self.runtime.computation)} events where it "
+                f"had {point.total_events}"
+            )
+
+    def _can_go_forward(self, here: Point, point: Point) -> bool:
+        system = self.runtime.system
+        return (
+            system is not None
+            and self.runtime.inspected is None
+            and system.state not in (RunState.IDLE, RunState.STOPPED)
+            and here.epoch is point.epoch
+            and here.leads_to(point)
+        )
+
+    async def _start_over(self, epoch: Point) -> None:
+        runtime = self.runtime
+        decision = epoch.decision
+        runtime.seed = decision.seed
+        loaded = decision.loaded
+        await runtime.replace(None if loaded is runtime.loaded else loaded)
+        system = runtime.prepare()
+        self.watchlist.follow(system, system.computation)
+        await runtime.start()
+        if len(system.computation) != epoch.total_events and self.divergence is None:
+            self.divergence = (
+                f"the start hooks recorded {len(system.computation)} events where they "
+                f"recorded {epoch.total_events}"
+            )
+
+    async def _replay(self, here: Point, to_replay: list[Point]) -> None:
+        system = self.runtime.live
+        index = 0
+        while index < len(to_replay):
+            point = to_replay[index]
+            decision = point.decision
+            if decision.plain_step:
+                end = index
+                while end < len(to_replay) and to_replay[end].decision.plain_step:
+                    end += 1
+                await self._plain_steps(system, here, to_replay[index:end])
+                here, index = to_replay[end - 1], end
+                continue
+            try:
+                if decision.event:
+                    system.inject(decision.event, decision.payload)
+                else:
+                    before = system.steps
+                    await system.step(decision.choice)
+                    if system.steps == before:
+                        raise ValueError("nothing could run")
+            except (ValueError, RuntimeError) as error:
+                raise ReplayError(
+                    f"step {point.number} ({decision.line}) could not be made again: {error}",
+                    here,
+                ) from None
+            here, index = point, index + 1
+
+    async def _plain_steps(self, system: System, here: Point, points: list[Point]) -> None:
+        """Take len(points) steps of the scheduler's choice: through the library's run
+        loop, and one at a time where a bound halts the loop (as ``step`` goes on)."""
+        left = len(points)
+        while left:
+            before = system.steps
+            await system.run_until_quiet(left)
+            left -= system.steps - before
+            if left and system.steps == before:
+                await system.step()
+                if system.steps == before:
+                    reached = points[len(points) - left - 1] if len(points) > left else here
+                    missing = points[len(points) - left]
+                    raise ReplayError(
+                        f"step {missing.number} could not be made again: nothing could run",
+                        reached,
+                    )
+                left -= 1
+
+    @contextlib.contextmanager
+    def _unheard(self) -> Iterator[None]:
+        """Stop hearing the system while a replay retakes known steps (it may start a
+        new one: the machine follows whichever system is there after)."""
+        self._follow(None)
+        try:
+            yield
+        finally:
+            self._follow(self.runtime.system)
+
+    def _restore_breakpoints(self) -> None:
+        """Each breakpoint's hits: the runs it stopped between the start of the current
+        system and the current point."""
+        stops: Counter[int] = Counter()
+        point: Point | None = self.tree.point
+        while point is not None and point.number > self.tree.point.epoch.number:
+            if point.stopped_by is not None:
+                stops[point.stopped_by] += 1
+            point = point.parent
+        for breakpoint_ in self.watchlist.breakpoints:
+            breakpoint_.hits = stops[breakpoint_.id]
+
+    # -- what the session reports --------------------------------------------------------
+
+    def delivered(self) -> Counter[int]:
+        """Deliveries finished per connection index since the current system started:
+        those the steps up to the current point started, less those still in flight."""
+        counts: Counter[int] = Counter()
+        point: Point | None = self.tree.point
+        epoch = self.tree.point.epoch
+        while point is not None and point is not epoch:
+            if point.connection is not None:
+                counts[point.connection] += 1
+            point = point.parent
+        for flight in self.runtime.in_flight():
+            index = getattr(getattr(flight.dispatch, "connection", None), "index", None)
+            if index is not None:
+                counts[index] -= 1
+        return +counts
+
+
+def _ids(events: tuple[str, ...]) -> str:
+    if not events:
+        return "no event"
+    shown = " ".join(events[:6])
+    return shown + (f" and {len(events) - 6} more" if len(events) > 6 else "")

@@ -1,0 +1,194 @@
+"""The explorer on architectures whose schedules and behaviours are counted by hand."""
+
+from __future__ import annotations
+
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from itertools import permutations
+
+import pytest
+
+from pyrapide.exploration import (
+    ExplorationError,
+    ExploreOptions,
+    Explorer,
+    Progress,
+    Scenario,
+    ScheduleRunner,
+    Strategy,
+    ignore_interrupts,
+)
+from pyrapide.exploration.shrink import Replay
+from tests.pyrapide.exploration import parts
+from tests.pyrapide.exploration.parts import expect, three_notes
+
+
+async def explore(factory, scenario: Scenario, **options) -> object:
+    return await Explorer(factory, scenario, ExploreOptions(**options)).run()
+
+
+async def test_three_deliveries_to_a_stateless_target_are_6_orders_and_1_poset():
+    result = await explore(parts.quiet, three_notes(expect(5, "Clerk.answered", count=3)))
+    assert (result.schedules, result.distinct, result.ended) == (6, 1, "exhausted")
+    assert result.exhausted and not result.failed
+
+
+async def test_a_target_that_appends_to_a_list_it_emits_has_6_posets():
+    result = await explore(parts.ledger, three_notes())
+    assert (result.schedules, result.distinct, result.exhausted) == (6, 6, True)
+
+
+async def test_pruning_tries_one_order_of_deliveries_that_commute():
+    scenario = three_notes(expect(5, "Clerk.answered", count=3))
+    pruned = await explore(parts.apart, scenario)
+    full = await explore(parts.apart, scenario, prune=False)
+    assert (pruned.schedules, pruned.distinct, pruned.exhausted) == (1, 1, True)
+    assert (full.schedules, full.distinct, full.exhausted) == (6, 1, True)
+    assert pruned.pruned > 0 and full.pruned == 0
+
+
+async def test_pruning_keeps_every_distinct_poset():
+    # Deliveries to one component never commute: nothing is pruned, nothing lost.
+    pruned = await explore(parts.ledger, three_notes())
+    full = await explore(parts.ledger, three_notes(), prune=False)
+    assert pruned.distinct == full.distinct == 6
+
+
+async def test_max_schedules_stops_short_and_says_so():
+    result = await explore(parts.ledger, three_notes(), max_schedules=4)
+    assert (result.schedules, result.ended, result.exhausted) == (4, "bound", False)
+
+
+async def test_random_walks_one_schedule_per_seed():
+    result = await explore(parts.ledger, three_notes(), strategy=Strategy.RANDOM, seeds=(0, 39))
+    assert result.schedules == 40
+    assert 1 < result.distinct <= 6
+    assert result.ended == "exhausted" and not result.exhausted  # seeds used up, not the space
+
+
+async def test_the_first_failure_is_found_and_shrunk_to_what_it_needs():
+    # "note 3 is never the first served" fails in the 2 orders that start with 3; with
+    # note 3 alone injected it fails with no choice forced at all.
+    scenario = three_notes(expect(5, "Clerk.first(n=3)", none=True))
+    result = await explore(parts.race, scenario)
+    assert result.ended == "failure" and result.failed
+    (example,) = result.counterexamples
+    assert example.found.schedule.injections == 3
+    assert example.found.schedule.forced_count >= 1
+    assert example.shrunk.schedule.forced_count == 0
+    assert [step.payload for step in example.scenario.steps if hasattr(step, "payload")] == [
+        {"n": 3}
+    ]
+    assert "Clerk.first(n=3): expected no match, saw 1 match" in example.shrunk.message
+
+
+async def test_all_failures_keeps_one_counterexample_per_failing_poset():
+    scenario = three_notes(expect(5, "Clerk.first(n=1)"))
+    first = await explore(parts.race, scenario, shrink=False)
+    every = await explore(parts.race, scenario, shrink=False, all_failures=True)
+    assert len(first.counterexamples) == 1
+    # Note 2 first, or note 3 first: two failing posets among the 6 orders.
+    assert len(every.counterexamples) == 2 and every.exhausted
+    assert len({example.digest for example in every.counterexamples}) == 2
+
+
+async def test_sometimes_holds_when_one_schedule_meets_it():
+    scenario = three_notes(expect(5, "Clerk.first(n=3)", sometimes=True),
+                           expect(6, "Clerk.first(n=4)", sometimes=True))
+    result = await explore(parts.race, scenario)
+    held, unmet = result.sometimes
+    assert held.held and held.number is not None
+    assert not unmet.held and result.unmet == (unmet,) and result.failed
+
+
+async def test_coverage_counts_schedules_per_connection_handler_and_pattern():
+    scenario = three_notes(expect(5, "Clerk.first(n=2)", sometimes=True))
+    result = await explore(parts.race, scenario)
+    coverage = result.coverage
+    assert [(row.name, row.schedules) for row in coverage.connections] == [
+        ("agent Desk.note -> clerk", 6)
+    ]
+    assert ("clerk.answer", 6) in [(row.name, row.schedules) for row in coverage.handlers]
+    # Note 2 is served first in 2 of the 6 orders.
+    assert [(row.line, row.schedules) for row in coverage.patterns] == [(5, 2)]
+
+
+async def test_a_replayed_schedule_records_the_poset_it_recorded():
+    runner = ScheduleRunner(parts.ledger(), three_notes())
+    seen = set()
+    for order in permutations((1, 2, 3)):
+        outcome = await runner.play(_Order(order))
+        seen.add(outcome.digest)
+        again = await runner.play(Replay(outcome.schedule.forced_picks()))
+        assert again.digest == outcome.digest
+    assert len(seen) == 6
+
+
+async def test_progress_is_reported_and_ends_with_the_totals():
+    heard: list[Progress] = []
+    explorer = Explorer(parts.ledger, three_notes(), progress=heard.append, progress_every=0)
+    result = await explorer.run()
+    assert heard[-1].schedules == result.schedules and heard[-1].distinct == 6
+    assert heard[-1].phase == "done"
+
+
+async def test_stopping_reports_what_was_explored():
+    explorer = Explorer(parts.ledger, three_notes(), progress_every=0)
+    explorer.progress = lambda progress: explorer.stop() if progress.schedules >= 2 else None
+    result = await explorer.run()
+    assert result.interrupted and 2 <= result.schedules < 6 and not result.exhausted
+
+
+async def test_a_module_instance_bound_is_refused_with_the_reason():
+    from pyrapide.runtime import System
+    from tests.shell.fixtures.deliveries import Appender, Counter, Front
+
+    def shared() -> System:
+        return System(Counter, {"desk": Front, "clerk": Appender()})
+
+    with pytest.raises(ExplorationError, match="bound to a module instance"):
+        await explore(shared, three_notes())
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("strategy", [Strategy.DFS, Strategy.RANDOM])
+async def test_two_worker_processes_give_the_same_answer_as_one(strategy):
+    scenario = three_notes(expect(5, "Clerk.first(n=1)"), expect(6, "Clerk.first(n=2)",
+                                                                 sometimes=True))
+    options = ExploreOptions(strategy=strategy, seeds=(0, 59), all_failures=True)
+    alone = await Explorer(parts.race, scenario, options).run()
+    with ProcessPoolExecutor(
+        2, mp_context=multiprocessing.get_context("spawn"), initializer=ignore_interrupts
+    ) as pool:
+        shared = await Explorer(parts.race, scenario, options, executor=pool, width=2).run()
+    assert answer(shared) == answer(alone)
+
+
+def answer(result) -> tuple:
+    return (
+        result.schedules,
+        result.distinct,
+        result.ended,
+        [(c.number, c.digest, c.shrunk.schedule, c.scenario) for c in result.counterexamples],
+        [(s.number, s.schedule) for s in result.sometimes],
+        result.coverage,
+    )
+
+
+class _Order:
+    """A chooser that delivers the notes in ``order``."""
+
+    def __init__(self, order: tuple[int, ...]) -> None:
+        self.order = list(order)
+
+    def pick(self, options) -> int:
+        for index, choice in enumerate(options.choices):
+            if choice.dispatch is not None and choice.dispatch.match.events[0].payload["n"] == (
+                self.order[0]
+            ):
+                self.order.pop(0)
+                return index
+        return 0
+
+    def took(self, footprint) -> None:
+        pass

@@ -1,0 +1,277 @@
+"""``rapide explore`` as a user runs it: verdicts, counterexamples that replay, exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from tests.shell.cli_process import REPO, run_rapide
+
+FIXTURES = Path(__file__).parent / "fixtures"
+DELIVERIES = FIXTURES / "deliveries.py"
+BANK = REPO / "examples" / "lost_update.py"
+BANK_SCRIPT = REPO / "examples" / "lost_update.rapide"
+THREE_NOTES = "inject Desk.note n=1\ninject Desk.note n=2\ninject Desk.note n=3\nrun\n"
+
+
+def rapide(*args: str | Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    result = run_rapide(*args, timeout=timeout)
+    assert "Traceback" not in result.stdout + result.stderr
+    return result
+
+
+def script(tmp_path: Path, text: str, name: str = "scenario.rapide") -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def explore_json(*args: str | Path) -> dict:
+    result = rapide("explore", *args, "--json")
+    document = json.loads(result.stdout)
+    assert document["exit_status"] == result.returncode
+    return document
+
+
+def test_three_deliveries_to_a_stateless_target_6_orders_1_poset(tmp_path: Path) -> None:
+    scenario = script(tmp_path, THREE_NOTES + "expect Clerk.answered count=3\n")
+    result = rapide("explore", DELIVERIES, "--arch", "quiet", "--script", scenario)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "6 schedules run, 1 distinct poset; the space was exhausted"
+    assert "ok: every property held in every schedule" in lines
+
+
+def test_a_target_appending_to_a_list_it_emits_6_posets(tmp_path: Path) -> None:
+    scenario = script(tmp_path, THREE_NOTES)
+    document = explore_json(DELIVERIES, "--arch", "ledger", "--script", scenario)
+    assert (document["schedules"], document["distinct_posets"]) == (6, 6)
+    assert (document["ok"], document["exhausted"], document["exit_status"]) == (True, True, 0)
+
+
+def test_no_prune_tries_every_order_pruning_one(tmp_path: Path) -> None:
+    scenario = script(tmp_path, THREE_NOTES)
+    pruned = explore_json(DELIVERIES, "--arch", "apart", "--script", scenario)
+    full = explore_json(DELIVERIES, "--arch", "apart", "--script", scenario, "--no-prune")
+    assert (pruned["schedules"], pruned["distinct_posets"], pruned["pruning"]) == (1, 1, True)
+    assert (full["schedules"], full["distinct_posets"], full["pruning"]) == (6, 1, False)
+    assert pruned["exhausted"] and full["exhausted"]
+
+
+def test_max_schedules_and_random_seeds_say_the_space_was_not_exhausted(tmp_path: Path) -> None:
+    scenario = script(tmp_path, THREE_NOTES)
+    bounded = rapide("explore", DELIVERIES, "--arch", "ledger", "--script", scenario,
+                     "--max-schedules", "2")
+    assert bounded.returncode == 0
+    assert bounded.stdout.splitlines()[0] == (
+        "2 schedules run, 2 distinct posets; stopped at --max-schedules 2: not exhausted"
+    )
+    walked = explore_json(DELIVERIES, "--arch", "ledger", "--script", scenario,
+                          "--strategy", "random", "--seeds", "10..29")
+    assert walked["schedules"] == 20 and not walked["exhausted"]
+
+
+def test_the_lost_update_is_found_shrunk_and_replays_to_exit_1(tmp_path: Path) -> None:
+    out = tmp_path / "lost.rapide"
+    result = rapide("explore", BANK, "--script", BANK_SCRIPT, "--out", out)
+    assert result.returncode == 1
+    assert "FAILED: constraint no_lost_update: two updates were worked out" in result.stdout
+    assert f"counterexample: {out}" in result.stdout
+    address = next(line for line in result.stdout.splitlines() if "failing step:" in line)
+    assert address.split("failing step: ")[1].startswith("r1-")
+    text = out.read_text()
+    assert text.splitlines()[-1] == "expect constraints"
+    assert "step #" in text  # the forced choice that loses the deposit
+    replay = rapide("run", BANK, "--script", out)
+    assert replay.returncode == 1
+    assert "expect failed: constraints: expected no violation, no_lost_update" in replay.stderr
+
+
+def test_logical_timing_keeps_wake_ups_in_time_order(tmp_path: Path) -> None:
+    # The cheque clears at t=1, after everything due at t=0: no deposit is lost then.
+    result = rapide("explore", BANK, "--script", BANK_SCRIPT, "--timing", "logical",
+                    "--out", tmp_path / "none.rapide")
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.splitlines()[0].endswith("; the space was exhausted")
+    assert not (tmp_path / "none.rapide").exists()
+
+
+def test_a_run_that_never_goes_quiet_fails_and_replays_to_its_bound(tmp_path: Path) -> None:
+    notes = "".join(f"inject Desk.note n={n}\n" for n in range(8))
+    scenario = script(tmp_path, notes + "run\n")
+    out = tmp_path / "bound.rapide"
+    document = explore_json(DELIVERIES, "--arch", "ledger", "--script", scenario,
+                            "--max-steps", "5", "--out", out)
+    (failure,) = document["failures"]
+    assert failure["property"] == "the run at line 9 did not go quiet within 5 steps"
+    # Six notes are enough to take more than five steps: shrinking drops the other two.
+    assert failure["injections"] == {"found": 8, "shrunk": 6}
+    assert failure["lines"][-1] == "run 5" and failure["replays"] is True
+    assert f"rapide run {DELIVERIES} --arch ledger --script {out}" in out.read_text()
+    replay = rapide("run", DELIVERIES, "--arch", "ledger", "--script", out)
+    assert replay.returncode == 1 and "took its 5 steps with work pending" in replay.stderr
+
+
+def test_all_failures_writes_one_counterexample_per_failing_poset(tmp_path: Path) -> None:
+    scenario = script(tmp_path, THREE_NOTES + "expect Clerk.first(n=1)\n", "first.rapide")
+    document = explore_json(DELIVERIES, "--arch", "race", "--script", scenario,
+                            "--all-failures")
+    assert document["exit_status"] == 1 and document["exhausted"]
+    paths = [failure["counterexample"] for failure in document["failures"]]
+    assert paths == [str(tmp_path / "first.counterexample.rapide"),
+                     str(tmp_path / "first.counterexample-2.rapide")]
+    for failure in document["failures"]:
+        # Shrunk: with no note at all, no note 1 comes first either; it still fails replayed.
+        assert failure["injections"] == {"found": 3, "shrunk": 0}
+        assert failure["forced_choices"]["shrunk"] == 0
+        assert failure["replays"] is True
+        replay = rapide("run", DELIVERIES, "--arch", "race", "--script", failure["counterexample"])
+        assert replay.returncode == 1
+
+
+def test_sometimes_fails_only_when_no_schedule_meets_it(tmp_path: Path) -> None:
+    scenario = script(tmp_path, THREE_NOTES + "expect Clerk.first(n=3) sometimes\n"
+                      "expect Clerk.first(n=4) sometimes\n")
+    result = rapide("explore", DELIVERIES, "--arch", "race", "--script", scenario)
+    assert result.returncode == 1
+    assert "ok: expect Clerk.first(n=3) sometimes (line 5): held in schedule" in result.stdout
+    assert "FAILED: expect Clerk.first(n=4) sometimes (line 6): held in no schedule" in (
+        result.stdout
+    )
+
+
+def test_coverage_is_printed_and_in_json(tmp_path: Path) -> None:
+    scenario = script(tmp_path, THREE_NOTES + "expect Clerk.first(n=2) sometimes\n"
+                      "watch Clerk.first(n=3)\n")
+    result = rapide("explore", DELIVERIES, "--arch", "race", "--script", scenario)
+    assert "coverage: in how many of the 6 schedules" in result.stdout
+    assert "delivered  agent Desk.note -> clerk" in result.stdout
+    document = explore_json(DELIVERIES, "--arch", "race", "--script", scenario)
+    coverage = document["coverage"]
+    assert coverage["connections"] == [{"name": "agent Desk.note -> clerk", "schedules": 6}]
+    assert {"name": "clerk.answer", "schedules": 6} in coverage["handlers"]
+    assert coverage["patterns"] == [
+        {"name": "expect Clerk.first(n=2) sometimes", "schedules": 2, "line": 5},
+        {"name": "watch Clerk.first(n=3)", "schedules": 2, "line": 6},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("inject Desk.note n=1\nstep\n", "{s}:2: explore chooses every step itself"),
+        ("inject Desk.note n=1\n", "{s}: the script has no `run` line"),
+        ("inject Desk.nope n=1\nrun\n", "{s}:1: unknown event 'Desk.nope'"),
+        ("inject Desk.note n=x\nrun\n", '{s}:1: Desk.note: n is declared int, got "x"'),
+    ],
+)
+def test_a_script_explore_cannot_play_exits_2_naming_the_line(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    scenario = script(tmp_path, text)
+    result = rapide("explore", DELIVERIES, "--arch", "quiet", "--script", scenario)
+    assert result.returncode == 2
+    assert result.stderr.startswith("rapide: " + message.format(s=scenario))
+    assert len(result.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--strategy", "bfs"], "unknown --strategy 'bfs': use dfs or random"),
+        (["--seeds", "1..5"], "--seeds is for --strategy random"),
+        (["--strategy", "random", "--seeds", "5..1"], "--seeds 5..1: the range is empty"),
+        (["--strategy", "random", "--seeds", "five"], "--seeds takes a range A..B"),
+        (["--workers", "2", "--cluster", "tcp://x:1"], "--workers and --cluster do not go"),
+    ],
+)
+def test_bad_options_exit_2(tmp_path: Path, args: list[str], message: str) -> None:
+    scenario = script(tmp_path, THREE_NOTES)
+    result = rapide("explore", DELIVERIES, "--arch", "quiet", "--script", scenario, *args)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"rapide: {message}")
+
+
+def test_a_missing_file_or_script_exits_2(tmp_path: Path) -> None:
+    scenario = script(tmp_path, THREE_NOTES)
+    missing_file = rapide("explore", tmp_path / "none.py", "--script", scenario, "--json")
+    assert missing_file.returncode == 2
+    assert json.loads(missing_file.stdout)["error"]["message"].endswith("no such file")
+    missing_script = rapide("explore", DELIVERIES, "--script", tmp_path / "none.rapide")
+    assert (missing_script.returncode, missing_script.stderr) == (
+        2, f"rapide: {tmp_path / 'none.rapide'}: no such script\n"
+    )
+
+
+@pytest.mark.slow
+def test_two_workers_give_the_answer_one_gives(tmp_path: Path) -> None:
+    scenario = script(tmp_path, THREE_NOTES + "expect Clerk.first(n=1)\n")
+    answers = []
+    for workers in ("1", "2"):
+        document = explore_json(DELIVERIES, "--arch", "race", "--script", scenario,
+                                "--all-failures", "--workers", workers,
+                                "--out", tmp_path / f"w{workers}.rapide")
+        assert document["workers"] == int(workers)
+        answers.append(_answer(document))
+    assert answers[0] == answers[1]
+
+
+@pytest.mark.slow
+def test_a_local_dask_cluster_gives_the_same_answer(tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    scenario = script(tmp_path, THREE_NOTES + "expect Clerk.first(n=1)\n")
+    alone = explore_json(DELIVERIES, "--arch", "race", "--script", scenario, "--all-failures",
+                         "--out", tmp_path / "alone.rapide")
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        document = explore_json(DELIVERIES, "--arch", "race", "--script", scenario,
+                                "--all-failures", "--cluster", cluster.scheduler_address,
+                                "--out", tmp_path / "cluster.rapide")
+    assert document["cluster"] == cluster.scheduler_address and document["workers"] == 2
+    assert _answer(document) == _answer(alone)
+    replay = rapide("run", DELIVERIES, "--arch", "race", "--script",
+                    document["failures"][0]["counterexample"])
+    assert replay.returncode == 1
+
+
+def _answer(document: dict) -> tuple:
+    failures = [
+        (f["schedule"], f["poset"], f["lines"], f["address"], f["forced_choices"])
+        for f in document["failures"]
+    ]
+    return (document["schedules"], document["distinct_posets"], document["ended"], failures,
+            document["coverage"], document["exit_status"])
+
+
+def test_progress_on_a_terminal_then_ctrl_c_reports_what_was_explored(tmp_path: Path) -> None:
+    # 8 notes to one clerk: 40,320 orders, far more than the test waits for.
+    notes = "".join(f"inject Desk.note n={n}\n" for n in range(8))
+    scenario = script(tmp_path, notes + "run\n")
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "rapide_shell.cli", "explore", str(DELIVERIES), "--arch", "ledger",
+         "--script", str(scenario)],
+        env={**os.environ, "TERM": "xterm", "NO_COLOR": "1"},
+        cwd=str(REPO), encoding="utf-8", dimensions=(24, 120), timeout=60,
+    )
+    child.expect(r"[\d,]+ schedules run, [\d,]+ distinct posets, 0 failures, [\d,]+/s")
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    # What the terminal shows, styles aside.
+    shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", child.before).replace("\r", "")
+    assert "interrupted: stopping; what was explored is reported" in shown
+    verdict = re.search(r"\n([\d,]+) schedules run, [\d,]+ distinct posets; interrupted "
+                        r"\(Ctrl-C\): the space was not\s+exhausted\n", shown)
+    assert verdict is not None, shown
+    assert 0 < int(verdict.group(1).replace(",", "")) < 40_320
+    assert "ok: every property held in every schedule explored" in shown

@@ -1,0 +1,58 @@
+"""Going back, branching and switching in ``rapide repl``, in a pseudo-terminal (pexpect)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rapide_shell.address import Address
+from tests.shell.test_repl import FIXTURES, User
+
+
+def test_back_branches_and_switch_in_the_repl(tmp_path: Path) -> None:
+    user = User(FIXTURES / "shop.py", tmp_path)
+    try:
+        user.sees("[quiet]>")
+        user.enters("inject Web.order item=apple")
+        user.enters("run")
+        user.sees("[quiet]>")
+        user.enters("back 2")
+        user.sees("at step ")
+        user.sees("[paused")
+        user.enters("back 999")
+        user.sees("error: back 999: you are at step ")
+        user.enters("inject Web.order item=pear")
+        user.sees('injected ')
+        user.enters("branches")
+        user.sees("main  steps 0 to ")
+        user.sees("* b2  leaves main after step ")
+        user.types("swi\t")
+        user.sees("switch")
+        user.types("ma\t")
+        user.sees("main")
+        user.enters("")
+        user.sees("(the last) of main")
+        user.sees("[quiet]>")
+        user.enters("switch nowhere")
+        user.sees("error: no branch 'nowhere' (branches: main, b2)")
+        user.enters("history 2")
+        user.sees("main: steps 0 to ")
+        user.enters("quit")
+        assert user.leaves() == 0
+    finally:
+        if user.child.isalive():
+            user.child.terminate(force=True)
+
+
+def test_the_repl_opens_at_an_address(tmp_path: Path) -> None:
+    address = Address(0, ("inject Web.order {\"item\": \"fig\"}", "step")).to_text()
+    user = User(FIXTURES / "shop.py", tmp_path, "--at", address)
+    try:
+        user.sees("at step 2 (the last) of main (0 steps retraced, 2 made anew)")
+        user.sees("[paused")
+        user.enters("where")
+        user.sees(address)
+        user.enters("quit")
+        assert user.leaves() == 0
+    finally:
+        if user.child.isalive():
+            user.child.terminate(force=True)

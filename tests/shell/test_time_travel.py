@@ -1,0 +1,483 @@
+"""Going back and forth in a session's history reaches exactly the state each step had."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import itertools
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rich.console import Console
+
+from pyrapide.runtime import DispatchStarted
+from rapide_shell.address import Address
+from rapide_shell.recording import Recorder
+from rapide_shell.session import Session
+from tests.shell.cli_process import run_rapide
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLES = REPO / "examples"
+FIXTURES = Path(__file__).parent / "fixtures"
+
+# What each architecture is driven through: the steps of these commands are the points
+# compared. A `run` is one command whose steps are points too (checked through `goto`).
+DRIVES: dict[str, tuple[Path, list[str]]] = {
+    "connection_kinds": (
+        EXAMPLES / "connection_kinds.py",
+        [
+            "watch Worker.done from \"pipe_worker\" -> Worker.done from \"pipe_worker\"",
+            "step connect",
+            "step pipe",
+            "step #7",
+            "step", "step", "step", "step", "step",
+            "inject Source.job n=9",
+            "step", "step", "step",
+        ],
+    ),
+    "seed_system": (
+        EXAMPLES / "seed_system.py",
+        [
+            "watch APIService.request(type=\"query\", key=?k) => DatabaseService.result(key=?k)",
+            "step #1",
+            "step", "step", "step", "step", "step", "step",
+            "inject APIService.request type=query key=users/2",
+            "step", "step", "step", "step",
+        ],
+    ),
+    "composite": (
+        FIXTURES / "composite.py",
+        [
+            "watch Echo.echo & Log.saw",
+            "step", "step agent", "step", "step pipe",
+            "inject Counter.poke n=1",
+            "step", "step", "step", "step", "step", "step", "step", "step",
+        ],
+    ),
+}
+
+
+async def state(session: Session, directory: Path) -> dict[str, Any]:
+    """What must be the same at a step: the saved computation's bytes, the queue, the
+    work in flight, the watches' matches, the breakpoints' hits, the graph's counts."""
+    path = directory / "saved.json"
+    outcome = await session.execute(f"save {path} --force")
+    assert outcome.ok, outcome.error
+    return {
+        "saved": path.read_bytes(),
+        "pending": [(d.id, d.kind, d.event.id, d.target) for d in session.pending()],
+        "in_flight": [flight.label for flight in session.in_flight()],
+        "watches": [[m.events for m in watch.matches] for watch in session.watches],
+        "hits": [breakpoint_.hits for breakpoint_ in session.breakpoints],
+        "delivered": dict(session.delivered()),
+        "errors": len(session.errors),
+    }
+
+
+def plain(outcome: Any) -> str:
+    """The text of an outcome, as the console shows it, without styles."""
+    console = Console(width=200, record=True, file=io.StringIO())
+    for renderable in outcome.output:
+        console.print(renderable)
+    return console.export_text()
+
+
+async def ok(session: Session, line: str) -> Any:
+    outcome = await session.execute(line)
+    assert outcome.ok, f"{line}: {outcome.error}"
+    return outcome
+
+
+@pytest.mark.parametrize("name", sorted(DRIVES))
+async def test_back_and_forward_reach_the_state_each_step_had(name: str, tmp_path: Path) -> None:
+    file, lines = DRIVES[name]
+    session = Session.load(file, seed=0)
+    await session.start()
+    try:
+        seen = {0: await state(session, tmp_path)}
+        for line in lines:
+            await ok(session, line)
+            seen[session.decisions.point.number] = await state(session, tmp_path)
+        last = session.decisions.point.number
+        assert last > 9
+        # Back one step at a time, then in strides, then forward: the same state each time.
+        for number in range(last - 1, last - 4, -1):
+            await ok(session, "back")
+            assert session.decisions.point.number == number
+            assert await state(session, tmp_path) == seen[number], f"back to {number}"
+        await ok(session, "back 5")
+        assert await state(session, tmp_path) == seen[last - 8]
+        await ok(session, "forward 2")
+        assert await state(session, tmp_path) == seen[last - 6]
+        await ok(session, "goto 0")
+        assert await state(session, tmp_path) == seen[0]
+        await ok(session, f"forward {last}")
+        assert await state(session, tmp_path) == seen[last]
+        assert len(session.decisions.branches) == 1
+    finally:
+        await session.close()
+
+
+async def test_a_run_s_steps_are_each_a_point_to_go_back_to(tmp_path: Path) -> None:
+    """A run is many steps: going back into it reaches what stepping one by one reached."""
+    file = EXAMPLES / "connection_kinds.py"
+    stepped = Session.load(file, seed=0)
+    await stepped.start()
+    ran = Session.load(file, seed=0)
+    await ran.start()
+    try:
+        seen = {}
+        for number in range(1, 19):
+            await ok(stepped, "step")
+            seen[number] = await state(stepped, tmp_path)
+        await ok(ran, "run")
+        assert ran.decisions.point.number == 18
+        assert await state(ran, tmp_path) == seen[18]
+        for number in (17, 9, 1):
+            await ok(ran, f"goto {number}")
+            assert await state(ran, tmp_path) == seen[number]
+    finally:
+        await stepped.close()
+        await ran.close()
+
+
+async def test_a_breakpoint_s_hits_are_those_of_the_point(tmp_path: Path) -> None:
+    session = Session.load(EXAMPLES / "seed_system.py", seed=0)
+    await session.start()
+    try:
+        await ok(session, "break DatabaseService.error")
+        await ok(session, "run")
+        stop = session.decisions.point.number
+        assert session.breakpoints[0].hits == 1
+        await ok(session, "continue")
+        await ok(session, "back")
+        assert session.breakpoints[0].hits == 1
+        await ok(session, f"goto {stop - 1}")
+        assert session.breakpoints[0].hits == 0
+        await ok(session, f"goto {stop}")
+        assert session.breakpoints[0].hits == 1
+        history = await ok(session, "history all")
+        assert "(breakpoint 1 stopped the run)" in plain(history)
+    finally:
+        await session.close()
+
+
+async def test_a_new_choice_after_back_makes_a_branch_and_diff_names_where(
+    tmp_path: Path,
+) -> None:
+    session = Session.load(FIXTURES / "composite.py", seed=0)
+    await session.start()
+    try:
+        await ok(session, "run")
+        main_end = await state(session, tmp_path)
+        last = session.decisions.point.number
+        await ok(session, "goto 0")
+        await ok(session, "inject Counter.poke n=1")
+        await ok(session, "run")
+        assert session.decisions.branch.name == "b2"
+        branches = await ok(session, "branches")
+        assert branches.data["branches"][1] == {
+            "name": "b2", "parent": "main", "forks_at": 0,
+            "last_step": session.decisions.point.number,
+        }
+        diff = await ok(session, "diff main")
+        assert diff.data["parts_at"] == 1
+        assert diff.data["first_step"]["decision"] == "inject Counter.poke {\"n\": 1}"
+        assert diff.data["second_step"]["decision"] == "step"
+        # The poke and what it caused are b2's alone; the ids the later events name
+        # differ with them, so main has events of its own too.
+        names = {session.computation.get(event_id).name for event_id in diff.data["only_first"]}
+        assert "Counter.poke" in names
+        assert diff.data["only_second"]
+        text = plain(diff)
+        assert "share steps 0 to 0; they part at step 1" in text
+        assert "Counter.poke" in text
+        # The main branch was kept whole: switching to it reaches its end exactly.
+        b2_end = await state(session, tmp_path)
+        await ok(session, "switch main")
+        assert session.decisions.point.number == last
+        assert await state(session, tmp_path) == main_end
+        await ok(session, "switch b2")
+        assert await state(session, tmp_path) == b2_end
+    finally:
+        await session.close()
+
+
+async def test_retaking_a_recorded_decision_follows_its_branch(tmp_path: Path) -> None:
+    session = Session.load(EXAMPLES / "connection_kinds.py", seed=0)
+    await session.start()
+    try:
+        for line in ("step connect", "step pipe", "step"):
+            await ok(session, line)
+        await ok(session, "back 2")
+        await ok(session, "step pipe")
+        assert session.decisions.branch.name == "main"
+        assert session.decisions.point.number == 2
+        await ok(session, "fork other")
+        await ok(session, "step #7")
+        assert [b for b in session.decisions.branches] == ["main", "other"]
+        await ok(session, "switch main")
+        assert session.decisions.point.number == 3
+    finally:
+        await session.close()
+
+
+async def test_choosing_by_id_what_the_seed_chose_is_no_new_branch(tmp_path: Path) -> None:
+    session = Session.load(EXAMPLES / "connection_kinds.py", seed=0)
+    await session.start()
+    try:
+        await ok(session, "step")
+        taken = session.decisions.point.ran.split()[0]  # "#6", the seed's pick
+        await ok(session, "back")
+        await ok(session, f"step {taken}")
+        assert [b for b in session.decisions.branches] == ["main"]
+        assert session.decisions.point.number == 1
+    finally:
+        await session.close()
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("back 999", "back 999: you are at step 3; `back 3` goes to the start"),
+        ("forward", "forward: step 3 is the last of main; nothing to go forward to"),
+        ("goto 40", "no step 40 on main: its steps are 0 to 3"),
+        ("switch mian", "no branch 'mian' (branches: main)"),
+        ("diff nowhere", "no branch 'nowhere' (branches: main)"),
+        ("diff main", "diff main main: a branch is the same as itself"),
+        ("fork 9lives", "'9lives' is not a branch name"),
+        ("goto r1-AAAA", "the address is damaged"),
+        ("goto somewhere", "goto takes a step number"),
+        ("back 0", "the number of steps is at least 1"),
+        ("history 0", "history lists at least 1 step"),
+    ],
+)
+async def test_a_bad_argument_is_one_line(line: str, message: str) -> None:
+    session = Session.load(EXAMPLES / "connection_kinds.py", seed=0)
+    await session.start()
+    try:
+        for step in ("step", "step", "step"):
+            await ok(session, step)
+        before = session.decisions.point
+        outcome = await session.execute(line)
+        assert not outcome.ok
+        error = outcome.error or ""
+        assert message in error and "\n" not in error, error
+        assert session.decisions.point is before
+    finally:
+        await session.close()
+
+
+async def test_an_address_that_does_not_fit_leaves_the_session_where_it_was(
+    tmp_path: Path,
+) -> None:
+    session = Session.load(EXAMPLES / "connection_kinds.py", seed=0)
+    await session.start()
+    try:
+        await ok(session, "step")
+        before = await state(session, tmp_path)
+        for lines, says in (
+            # Refused as it is read, before anything is replayed.
+            (("inject Nobody.home",), "its line 1 (inject Nobody.home): unknown event"),
+            # Refused as it is replayed: what it made is undone.
+            (("step", "step #999"), "at its line 2 (step #999): dispatch #999 is not pending"),
+        ):
+            outcome = await session.execute(f"goto {Address(0, lines).to_text()}")
+            assert not outcome.ok and says in (outcome.error or ""), outcome.error
+            assert await state(session, tmp_path) == before
+            assert list(session.decisions.branches) == ["main"]
+    finally:
+        await session.close()
+
+
+@pytest.mark.parametrize("name", sorted(DRIVES))
+async def test_where_names_a_point_another_process_reaches(name: str, tmp_path: Path) -> None:
+    file, lines = DRIVES[name]
+    session = Session.load(file, seed=2)
+    await session.start()
+    try:
+        for line in lines:
+            await ok(session, line)
+        await ok(session, "back 3")
+        address = (await ok(session, "where")).data["address"]
+        await ok(session, f"save {tmp_path / 'here.json'}")
+    finally:
+        await session.close()
+    script = tmp_path / "go.rapide"
+    script.write_text(f"goto {address}\nsave {tmp_path / 'there.json'}\n")
+    result = run_rapide("run", file, "--script", script, timeout=120)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr
+    assert (tmp_path / "there.json").read_bytes() == (tmp_path / "here.json").read_bytes()
+
+
+async def test_the_recording_is_the_current_branch_and_replays_to_its_point(
+    tmp_path: Path,
+) -> None:
+    file = EXAMPLES / "connection_kinds.py"
+    record = tmp_path / "out.rapide"
+    session = Session.load(file, seed=0, recorder=Recorder(record, source=file))
+    await session.start()
+    try:
+        for line in ("watch Worker.done", "step connect", "step pipe", "run", "back 14"):
+            await ok(session, line)
+        assert session.system is not None
+        pending = next(  # a step this branch did not take next: another branch
+            choice.target for choice in session.system.choices() if not choice.default
+        )
+        await ok(session, f"step #{pending}")
+        await ok(session, "step 2")
+        await ok(session, f"save {tmp_path / 'here.json'}")
+    finally:
+        await session.close()
+    lines = [line for line in record.read_text().splitlines() if not line.startswith("#")]
+    assert lines == [
+        "seed 0", "watch Worker.done", "step connect", "step pipe", "step 2",
+        f"step #{pending}", "step 2",
+    ]
+    replay = tmp_path / "replay.rapide"
+    replay.write_text(record.read_text() + f"save {tmp_path / 'there.json'}\n")
+    result = run_rapide("run", file, "--script", replay, timeout=120)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr
+    assert (tmp_path / "there.json").read_bytes() == (tmp_path / "here.json").read_bytes()
+
+
+async def test_run_at_an_address_starts_there(tmp_path: Path) -> None:
+    file = EXAMPLES / "connection_kinds.py"
+    session = Session.load(file, seed=1)
+    await session.start()
+    try:
+        for line in ("step connect", "step #7", "step 4"):
+            await ok(session, line)
+        address = (await ok(session, "where")).data["address"]
+        await ok(session, f"save {tmp_path / 'here.json'}")
+    finally:
+        await session.close()
+    shown = run_rapide("run", file, "--at", address)
+    assert shown.returncode == 0, shown.stderr
+    assert "at step 6 (the last) of main" in shown.stdout
+    script = tmp_path / "save.rapide"
+    script.write_text(f"save {tmp_path / 'there.json'}\nhistory all\n")
+    saved = run_rapide("run", file, "--at", address, "--script", script)
+    assert saved.returncode == 0, saved.stderr
+    assert (tmp_path / "there.json").read_bytes() == (tmp_path / "here.json").read_bytes()
+    assert "fresh system, seed 1" in saved.stdout
+
+
+@pytest.mark.parametrize("command", ["run", "shell", "repl"])
+def test_a_bad_address_on_the_command_line_is_one_line(command: str) -> None:
+    result = run_rapide(command, EXAMPLES / "connection_kinds.py", "--at", "r1-cut")
+    assert result.returncode == 2
+    assert result.stderr == (
+        "rapide: --at: the address is damaged (cut short or mistyped?): paste it whole, "
+        "as `where` printed it\n"
+    )
+
+
+def test_an_address_of_another_file_is_refused_with_the_line_that_does_not_fit() -> None:
+    address = Address(0, ("step #7",)).to_text()
+    result = run_rapide("run", EXAMPLES / "seed_system.py", "--at", address)
+    assert result.returncode == 2
+    assert result.stderr == (
+        "rapide: --at: the address does not fit seed_system.py at its line 1 (step #7): "
+        "dispatch #7 is not pending, nor in flight\n"
+    )
+    assert run_rapide("run", EXAMPLES / "seed_system.py").stderr == (
+        "rapide: run needs --script SCRIPT (the commands to run), or --at ADDRESS\n"
+    )
+
+
+async def test_a_slow_run_takes_the_steps_a_run_takes_one_at_a_time(tmp_path: Path) -> None:
+    file = EXAMPLES / "connection_kinds.py"
+    slow = Session.load(file, seed=0)
+    await slow.start()
+    fast = Session.load(file, seed=0)
+    await fast.start()
+    try:
+        started: list[float] = []
+        slow.subscribe(lambda note: started.append(time.monotonic()), kinds=(DispatchStarted,))
+        await ok(slow, "run 6 --every 0.05")
+        await ok(fast, "run 6")
+        assert await state(slow, tmp_path) == await state(fast, tmp_path)
+        gaps = [later - earlier for earlier, later in itertools.pairwise(started)]
+        assert gaps and min(gaps) >= 0.04, gaps
+
+        async def pause_soon() -> bool:
+            await asyncio.sleep(0.2)
+            return slow.pause()
+
+        before = slow.decisions.point.number
+        outcome, paused = await asyncio.gather(slow.execute("run --every 10"), pause_soon())
+        assert paused and outcome.ok
+        # Paused in the middle of its first wait: one step, not a wait of ten seconds.
+        assert slow.decisions.point.number == before + 1
+        assert slow.paused_by_user
+    finally:
+        await slow.close()
+        await fast.close()
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("run --every", "--every needs the seconds between steps"),
+        ("run --every 0", "--every takes seconds between steps, more than 0 and at most 60"),
+        ("run --every soon", "not 'soon'"),
+        ("run 3 --every 1 4", "unexpected '4'"),
+    ],
+)
+async def test_a_bad_slow_run_is_one_line(line: str, message: str) -> None:
+    session = Session.load(EXAMPLES / "connection_kinds.py", seed=0)
+    await session.start()
+    try:
+        outcome = await session.execute(line)
+        assert not outcome.ok and message in (outcome.error or ""), outcome.error
+    finally:
+        await session.close()
+
+
+async def test_completion_offers_the_new_commands_arguments() -> None:
+    session = Session.load(EXAMPLES / "connection_kinds.py", seed=0)
+    await session.start()
+    try:
+        await ok(session, "step 3")
+        await ok(session, "back 2")
+        await ok(session, "fork other")
+
+        def texts(line: str) -> list[str]:
+            return [completion.text for completion in session.completions(line)]
+
+        assert texts("run ") == ["--every"]
+        assert texts("run 5 --every ") == ["0.5", "1", "2"]
+        assert texts("switch ") == ["main", "other"]
+        assert texts("diff main ") == ["main", "other"]
+        assert texts("goto ") == ["0", "1"]  # other has no step of its own yet
+        assert {"history", "back", "forward", "goto", "where", "branches", "switch", "fork",
+                "diff"} <= {text.strip() for text in texts("")}
+    finally:
+        await session.close()
+
+
+def test_the_failing_step_explore_names_is_reached_with_at(tmp_path: Path) -> None:
+    file = EXAMPLES / "connection_kinds.py"
+    scenario = tmp_path / "scenario.rapide"
+    scenario.write_text(
+        "run\n"
+        'expect Worker.done(n=1) from "agent_worker" -> Worker.done(n=2) from "agent_worker"\n'
+    )
+    explored = run_rapide("explore", file, "--script", scenario, "--max-schedules", "50",
+                          timeout=300)
+    assert explored.returncode == 1, explored.stdout[-2000:] + explored.stderr
+    found = [line.split("failing step: ")[1] for line in explored.stdout.splitlines()
+             if "failing step: " in line]
+    assert found, explored.stdout[-2000:]
+    address = Address.from_text(found[0])
+    reached = run_rapide("run", file, "--at", found[0])
+    assert reached.returncode == 0, reached.stderr
+    # One step of the history per decision: `step N` is N of them.
+    decisions = sum(
+        int(words[1]) if words[0] == "step" and words[1:] and words[1].isdigit() else 1
+        for words in (line.split() for line in address.lines)
+    )
+    assert f"at step {decisions} (the last) of main" in reached.stdout

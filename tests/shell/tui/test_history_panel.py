@@ -1,0 +1,146 @@
+"""The History panel and the keys that go back and forth, driven as a user would."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from rapide_shell.address import Address
+from rapide_shell.tui.widgets.connection_graph import ConnectionGraph
+from rapide_shell.tui.widgets.event_log import EventLog
+from rapide_shell.tui.widgets.history_panel import HistoryPanel
+from tests.shell.tui.conftest import SIZE, make_app, settle, type_command, wait_until
+
+ROOT = Path(__file__).resolve().parents[3]
+EXAMPLES = ROOT / "examples"
+RAPIDE = Path(sys.executable).with_name("rapide")
+
+
+def _drawn(app) -> dict[str, object]:
+    """What the screen shows of the run: the graph (its counts), the event log, the status."""
+    return {
+        "graph": app.query_one(ConnectionGraph).picture.text(),
+        "events": app.query_one(EventLog).event_count,
+        "status": str(app.query_one("#status").render()),
+    }
+
+
+def _prompts(panel: HistoryPanel) -> list[str]:
+    return [str(panel.get_option_at_index(i).prompt) for i in range(panel.option_count)]
+
+
+async def test_back_and_forward_keys_redraw_the_state_of_each_step() -> None:
+    app = make_app(EXAMPLES / "connection_kinds.py")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        seen = {}
+        for _ in range(6):
+            await type_command(pilot, "step")
+            seen[app.session.decisions.point.number] = _drawn(app)
+        await type_command(pilot, "run")
+        last = app.session.decisions.point.number
+        seen[last] = _drawn(app)
+        assert f"step {last} of main" in seen[last]["status"]
+        await pilot.press("escape")  # out of the command bar: the keys are the screen's
+        await pilot.press("f8")
+        await settle(pilot)
+        assert app.session.decisions.point.number == last - 1
+        await pilot.press("f9")
+        await settle(pilot)
+        assert _drawn(app) == seen[last]
+        await type_command(pilot, "goto 6")
+        assert _drawn(app) == seen[6]
+        await pilot.press("escape")
+        await pilot.press("f8")
+        await settle(pilot)
+        assert _drawn(app) == seen[5]
+        await pilot.press("less_than_sign")
+        await settle(pilot)
+        assert _drawn(app) == seen[4]
+        await pilot.press("greater_than_sign", "less_than_sign")
+        await settle(pilot)
+        panel = app.query_one(HistoryPanel)
+        assert panel.border_title == f"History · step 4 of {last} on main"
+        current = str(panel.get_option_at_index(panel.highlighted).prompt)
+        assert current.startswith(">     4")
+
+
+async def test_enter_on_a_step_goes_there_and_on_a_branch_switches() -> None:
+    app = make_app(EXAMPLES / "connection_kinds.py")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_command(pilot, "step 3")
+        await type_command(pilot, "back 2")
+        assert app.session.system is not None
+        pending = next(  # a step main did not take here: a new branch
+            choice.target for choice in app.session.system.choices() if not choice.default
+        )
+        await type_command(pilot, f"step #{pending}")
+        panel = app.query_one(HistoryPanel)
+        prompts = _prompts(panel)
+        assert prompts[0].startswith("  main  steps 0 to 3")
+        assert prompts[1].startswith("  * b2  leaves main after step 1")
+        assert "step 2 of b2" in str(app.query_one("#status").render())
+        # Enter on step 1 of the list goes there.
+        panel.focus()
+        panel.highlighted = panel.get_option_index("step:1")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.session.decisions.point.number == 1
+        assert app.session.decisions.branch.name == "b2"
+        # Enter on the main branch switches to its end, b2 kept.
+        panel.highlighted = panel.get_option_index("branch:main")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert (app.session.decisions.branch.name, app.session.decisions.point.number) == (
+            "main", 3)
+        assert list(app.session.decisions.branches) == ["main", "b2"]
+        assert panel.border_title == "History · step 3 (the last) of main"
+        # The panel may cut a long address: `where` puts it in the clipboard whole.
+        await type_command(pilot, "where")
+        assert app.clipboard == app.session.decisions.address().to_text()
+
+
+async def test_the_speed_keys_set_slow_motion_for_runs() -> None:
+    app = make_app(EXAMPLES / "connection_kinds.py")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("escape")
+        await pilot.press("left_square_bracket", "left_square_bracket", "right_square_bracket")
+        await pilot.pause()
+        assert app.main_screen.every == 1.0
+        assert "slow 1s" in str(app.query_one("#status").render())
+        for _ in range(5):
+            await pilot.press("right_square_bracket")
+        assert app.main_screen.every is None
+        await pilot.press("left_square_bracket")
+        app.main_screen.every = 0.1  # quicker than a user would choose, for the test
+        await pilot.press("f5")
+        await wait_until(pilot, lambda: app.session.decisions.point.number >= 2)
+        assert app.session.running
+        assert "running" in str(app.query_one("#status").render())
+        await pilot.press("f6")
+        await settle(pilot)
+        assert not app.session.running
+        assert app.session.paused_by_user
+        assert app.session.decisions.point.number < 18
+
+
+@pytest.mark.slow
+def test_the_shell_opens_at_an_address_in_a_terminal() -> None:
+    address = Address(0, ("step #1", "step")).to_text()
+    child = pexpect.spawn(
+        str(RAPIDE), ["shell", "examples/seed_system.py", "--at", address], cwd=str(ROOT),
+        dimensions=(36, 120), encoding="utf-8", timeout=30,
+        env={"TERM": "xterm-256color", "PATH": str(RAPIDE.parent)},
+    )
+    try:
+        child.expect("step 2")
+        child.expect("of main")
+        child.sendcontrol("q")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
