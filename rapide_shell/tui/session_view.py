@@ -273,11 +273,11 @@ class SessionView:
             Counter(self.session.delivered()) if self.session.inspected is None else Counter()
         )
         # Started: those, and the deliveries in flight at that point (running).
-        running = {
-            task.dispatch.id: task.dispatch.connection.index
-            for task in (self.session.in_flight() if self.session.inspected is None else ())
-            if task.dispatch is not None
-        }
+        running: dict[int, int] = {}
+        for task in self.session.in_flight() if self.session.inspected is None else ():
+            index = task.dispatch.connection.index if task.dispatch is not None else None
+            if task.dispatch is not None and index is not None:
+                running[task.dispatch.id] = index
         self._started = self._delivered + Counter(running.values())
         self._active_dispatch_connection = None
         # What the system reported before this redraw (its start hooks, say) is kept
