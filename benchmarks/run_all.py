@@ -27,6 +27,13 @@ BENCHMARKS: dict[str, tuple[str, list[str], list[str]]] = {
     "constraints": ("bench_constraints.py", ["--quick"], []),
     "maps": ("bench_maps.py", ["--quick"], []),
     "runtime": ("bench_runtime.py", ["--quick"], []),
+    "limit": (
+        "bench_limit.py",
+        ["--items", "2000", "--rounds", "2"],
+        ["--gc-pauses", "200000", "--idle-pipes", "400"],
+    ),
+    "workbench-memory": ("bench_workbench_memory.py", ["--events", "200000"], []),
+    "startup": ("bench_startup.py", ["--runs", "5"], []),
     "files": ("bench_files.py", ["--quick"], ["--brackets-mb", "1024"]),
     "tui": ("bench_tui.py", [], []),
     "tui-large": ("bench_tui_large.py", ["--sizes", "100", "1000"], []),

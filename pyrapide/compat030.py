@@ -233,7 +233,8 @@ def _resolve(target: str, name: str) -> Any:
 def _lookup(module: types.ModuleType, name: str, fallback: Any) -> Any:
     """Module ``__getattr__``: a name of the table, resolved once and kept in the module."""
     target = MODULES.get(module.__name__, {}).get(name)
-    if target is None:
+    if target is None or (fallback is not None and target == module.__name__):
+        # A name the module itself loads on first use (pyrapide.runtime's) is its own.
         if fallback is not None:
             return fallback(name)
         raise AttributeError(f"module {module.__name__!r} has no attribute {name!r}")

@@ -1,100 +1,42 @@
-"""The ``rapide`` command line (Typer); each front end is imported only inside its command.
+"""The ``rapide`` command line; each front end is imported only inside its command.
+
+Built on :mod:`argparse`, and importing neither asyncio nor the runtime, so that
+``rapide --help`` and ``rapide check`` start about as fast as ``import pyrapide``.
 
 Exit statuses: 0 success; 1 an ``expect`` of a script failed, or a bound the user set
 (``--timeout``, ``--max-steps``, ``run N``) ended it with work pending; 2 a load error,
-a script error or bad usage; 130 interrupted (Ctrl-C). Errors are one line on stderr, made
-printable, never a traceback (set ``RAPIDE_DEBUG=1`` to see the traceback of an
-internal error). ``RAPIDE_IMPORT_TIMEOUT`` bounds the import of an architecture file
-(seconds, 60 by default, 0 for no bound).
+a script error or bad usage; 3 a start or finish hook raised or reached a limit, or a
+plugin failed as the session started (``rapide run``); 130 interrupted (Ctrl-C).
+Errors are one line on stderr, made printable, never a traceback (set
+``RAPIDE_DEBUG=1`` to see the traceback of an internal error).
+``RAPIDE_IMPORT_TIMEOUT`` bounds the import of an architecture file (seconds, 60 by
+default, 0 for no bound).
 """
 
 from __future__ import annotations
 
-import asyncio
+import argparse
 import json
 import os
 import sys
 import traceback
-from typing import TYPE_CHECKING, Annotated
-
-import typer
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from pyrapide.__about__ import __version__
 from pyrapide.core.printable import printable
-from pyrapide.exploration.options import DEFAULT_MAX_STEPS
-from pyrapide.runtime.watchdog import DEFAULT_HANDLER_TIMEOUT
+from pyrapide.runtime.watchdog import DEFAULT_HANDLER_TIMEOUT  # the runtime is not imported
 
 if TYPE_CHECKING:
     from rapide_shell.address import Address
     from rapide_shell.loader import LoadedArchitecture
 
-app = typer.Typer(
-    name="rapide",
-    help="Model, run and understand causal event-driven architectures.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-
 EXIT_ERROR = 2
 
-FileArgument = Annotated[
-    str, typer.Argument(metavar="FILE", help="The architecture file (Python).")
-]
-ArchOption = Annotated[
-    str | None,
-    typer.Option(
-        "--arch", metavar="NAME", help="Which architecture or System, when the file has several."
-    ),
-]
-SeedOption = Annotated[
-    int | None,
-    typer.Option("--seed", metavar="N", help="The seed that orders agent deliveries (default 0)."),
-]
-PlayScriptOption = Annotated[
-    str | None,
-    typer.Option(
-        "--script", "-s", metavar="SCRIPT", help="Play this script visibly, then hand over."
-    ),
-]
-SpeedOption = Annotated[
-    float,
-    typer.Option(
-        "--speed", min=0.0, metavar="SECONDS", help="Seconds between the script's commands."
-    ),
-]
-RecordOption = Annotated[
-    str | None,
-    typer.Option(
-        "--record", metavar="OUT", help="Write what is done as a script that `rapide run` replays."
-    ),
-]
-HandlerTimeoutOption = Annotated[
-    float,
-    typer.Option(
-        "--handler-timeout",
-        min=0.0,
-        metavar="SECONDS",
-        help="Stop a handler that keeps control this long without awaiting (0: never).",
-    ),
-]
-ForceRecordOption = Annotated[
-    bool,
-    typer.Option(
-        "--force-record",
-        help="Let --record replace a symbolic link, FIFO, device or read-only file at OUT.",
-    ),
-]
-
-AtOption = Annotated[
-    str | None,
-    typer.Option(
-        "--at",
-        metavar="ADDRESS",
-        help="Start at the point this address names (as `where` prints it).",
-    ),
-]
-
+EXPLORE_MAX_STEPS = 10_000
+"""The default of ``explore --max-steps`` as help shows it: the explorer's
+``DEFAULT_MAX_STEPS`` (not imported here, which would import the runtime; a test
+keeps the two equal)."""
 
 def _address(text: str | None) -> Address | None:
     """The address ``--at`` gives, read before anything is loaded (exit 2 when it is not one)."""
@@ -108,31 +50,24 @@ def _address(text: str | None) -> Address | None:
         raise fail(f"--at: {error}") from None
 
 
-def _print_version(value: bool) -> None:
-    if value:
-        typer.echo(f"rapide {__version__}")
-        raise typer.Exit()
+class Exit(Exception):
+    """Ends the command with exit status ``status``."""
+
+    def __init__(self, status: int = 0) -> None:
+        super().__init__(status)
+        self.status = status
 
 
-@app.callback()
-def _root(
-    version: bool = typer.Option(
-        False, "--version", callback=_print_version, is_eager=True, help="Print the version."
-    ),
-) -> None:
-    """Model, run and understand causal event-driven architectures."""
-
-
-def fail(message: str, status: int = EXIT_ERROR) -> typer.Exit:
+def fail(message: str, status: int = EXIT_ERROR) -> Exit:
     """Print ``message`` as one line on stderr, made printable; the Exit (``status``, 2
     by default) to raise."""
-    typer.echo(f"rapide: {printable(message)}", err=True)
-    return typer.Exit(status)
+    sys.stderr.write(f"rapide: {printable(message)}\n")
+    return Exit(status)
 
 
 def echo(text: str) -> None:
     """Print ``text`` (lines drawn from a user's file) made printable, line breaks kept."""
-    typer.echo(printable(text, keep_newlines=True))
+    print(printable(text, keep_newlines=True))
 
 
 def _load(file: str, arch: str | None) -> LoadedArchitecture:
@@ -144,175 +79,78 @@ def _load(file: str, arch: str | None) -> LoadedArchitecture:
         raise fail(str(error), error.exit_status) from None
 
 
-@app.command()
-def run(
-    file: FileArgument,
-    script: Annotated[
-        str | None,
-        typer.Option("--script", "-s", metavar="SCRIPT", help="The script of commands to run."),
-    ] = None,
-    seed: SeedOption = None,
-    json_output: Annotated[
-        bool, typer.Option("--json", help="Print one JSON object of results, no transcript.")
-    ] = False,
-    arch: ArchOption = None,
-    record: RecordOption = None,
-    force_record: ForceRecordOption = False,
-    timeout: Annotated[
-        float | None,
-        typer.Option(
-            "--timeout",
-            min=0.0,
-            metavar="SECONDS",
-            help="End the script after this many seconds of wall time (exit 1).",
-        ),
-    ] = None,
-    max_steps: Annotated[
-        int | None,
-        typer.Option(
-            "--max-steps",
-            min=1,
-            metavar="N",
-            help="Let every step and run of the script take N steps in all (exit 1 beyond).",
-        ),
-    ] = None,
-    handler_timeout: HandlerTimeoutOption = DEFAULT_HANDLER_TIMEOUT,
-    at: AtOption = None,
-) -> None:
+# -- the commands ------------------------------------------------------------------------
+
+
+def run(options: argparse.Namespace) -> None:
     """Run a script of commands headless (from the point --at names, if given: with
     no script, show that point); exit 0 if every expect held, 1 if one failed or a
     bound (--timeout, --max-steps, `run N`) ended it with work pending, 2 on a load or
-    script error or an address that does not fit, 130 when interrupted (Ctrl-C)."""
+    script error or an address that does not fit, 3 when a start or finish hook raised
+    or reached a limit (or a plugin failed at the start), 130 when interrupted (Ctrl-C)."""
+    import asyncio
+
     from rapide_shell.headless import run_headless
 
-    if script is None and at is None:
+    if options.script is None and options.at is None:
         raise fail("run needs --script SCRIPT (the commands to run), or --at ADDRESS")
-    if timeout is not None and timeout <= 0:
-        raise fail(f"--timeout must be more than 0 seconds, not {timeout:g}")
-    raise typer.Exit(
+    if options.timeout is not None and options.timeout <= 0:
+        raise fail(f"--timeout must be more than 0 seconds, not {options.timeout:g}")
+    raise Exit(
         asyncio.run(
             run_headless(
-                file,
-                script,
-                seed=seed,
-                json_output=json_output,
-                arch=arch,
-                record=record,
-                force_record=force_record,
-                timeout=timeout,
-                max_steps=max_steps,
-                handler_timeout=handler_timeout or None,
-                at=_address(at),
+                options.file,
+                options.script,
+                seed=options.seed,
+                json_output=options.json_output,
+                arch=options.arch,
+                record=options.record,
+                force_record=options.force_record,
+                timeout=options.timeout,
+                max_steps=options.max_steps,
+                handler_timeout=options.handler_timeout or None,
+                at=_address(options.at),
             )
         )
     )
 
 
-@app.command()
-def explore(
-    file: FileArgument,
-    script: Annotated[
-        str,
-        typer.Option(
-            "--script", "-s", metavar="SCRIPT",
-            help="The scenario: its injections, `run` lines and expectations.",
-        ),
-    ],
-    strategy: Annotated[
-        str,
-        typer.Option("--strategy", metavar="dfs|random",
-                     help="Every schedule, depth first (dfs), or one random walk per seed."),
-    ] = "dfs",
-    seeds: Annotated[
-        str | None,
-        typer.Option("--seeds", metavar="A..B",
-                     help="The seeds of the random strategy, both ends included (0..99)."),
-    ] = None,
-    max_schedules: Annotated[
-        int | None,
-        typer.Option("--max-schedules", min=1, metavar="N",
-                     help="Stop after N schedules (default: until the space is exhausted)."),
-    ] = None,
-    no_prune: Annotated[
-        bool,
-        typer.Option("--no-prune",
-                     help="Try every order, even of steps that cannot change the poset."),
-    ] = False,
-    timing: Annotated[
-        str,
-        typer.Option("--timing", metavar="free|logical",
-                     help="free: a wake-up may come before any step; logical: in time order."),
-    ] = "free",
-    all_failures: Annotated[
-        bool,
-        typer.Option("--all-failures",
-                     help="Go on after a failure: one counterexample per failing poset."),
-    ] = False,
-    workers: Annotated[
-        int, typer.Option("--workers", min=1, metavar="N", help="Run on N local processes.")
-    ] = 1,
-    cluster: Annotated[
-        str | None,
-        typer.Option("--cluster", metavar="ADDRESS",
-                     # Brackets escaped: the help is Rich markup.
-                     help="Run on the Dask cluster at ADDRESS "
-                     "(pip install 'pyrapide\\[cluster]')."),
-    ] = None,
-    out: Annotated[
-        str | None,
-        typer.Option("--out", metavar="FILE",
-                     help="Where the counterexample goes "
-                     "(default: SCRIPT's name.counterexample.rapide)."),
-    ] = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="Let --out replace a link, FIFO or read-only file.")
-    ] = False,
-    max_steps: Annotated[
-        int,
-        typer.Option("--max-steps", min=1, metavar="N",
-                     help="A run that takes more steps than this fails (it never goes quiet)."),
-    ] = DEFAULT_MAX_STEPS,
-    no_shrink: Annotated[
-        bool, typer.Option("--no-shrink", help="Write counterexamples as found, unshrunk.")
-    ] = False,
-    json_output: Annotated[
-        bool, typer.Option("--json", help="Print one JSON object of results.")
-    ] = False,
-    seed: SeedOption = None,
-    arch: ArchOption = None,
-    handler_timeout: HandlerTimeoutOption = DEFAULT_HANDLER_TIMEOUT,
-) -> None:
+def explore(options: argparse.Namespace) -> None:
     """Run the script under many schedules and check its expectations and the
     architecture's constraints in each; exit 0 if they all held, 1 on a failure (its
     shrunk counterexample written as a script), 2 on a load, script or usage error,
     130 when interrupted first."""
-    from pyrapide.exploration import ExploreOptions, Strategy, Timing
+    import asyncio
+
+    from pyrapide.exploration import DEFAULT_MAX_STEPS, ExploreOptions, Strategy, Timing
     from rapide_shell.explore_cli import ExploreRequest, run_explore
 
+    strategy, timing = options.strategy, options.timing
     if strategy not in tuple(Strategy):
         raise fail(f"unknown --strategy {strategy!r}: use dfs or random")
     if timing not in tuple(Timing):
         raise fail(f"unknown --timing {timing!r}: use free or logical")
-    if seeds is not None and strategy != Strategy.RANDOM:
+    if options.seeds is not None and strategy != Strategy.RANDOM:
         raise fail("--seeds is for --strategy random")
-    if cluster is not None and workers != 1:
+    if options.cluster is not None and options.workers != 1:
         raise fail("--workers and --cluster do not go together: a cluster has its own workers")
-    options = ExploreOptions(
+    explored = ExploreOptions(
         strategy=Strategy(strategy),
-        max_schedules=max_schedules,
-        seeds=_seeds(seeds) if seeds is not None else (0, 99),
-        prune=not no_prune,
+        max_schedules=options.max_schedules,
+        seeds=_seeds(options.seeds) if options.seeds is not None else (0, 99),
+        prune=not options.no_prune,
         timing=Timing(timing),
-        all_failures=all_failures,
-        max_steps=max_steps,
-        shrink=not no_shrink,
+        all_failures=options.all_failures,
+        max_steps=DEFAULT_MAX_STEPS if options.max_steps is None else options.max_steps,
+        shrink=not options.no_shrink,
     )
     request = ExploreRequest(
-        file=file, script=script, options=options, arch=arch, seed=seed, workers=workers,
-        cluster=cluster, out=out, force=force, json_output=json_output,
-        handler_timeout=handler_timeout or None,
+        file=options.file, script=options.script, options=explored, arch=options.arch,
+        seed=options.seed, workers=options.workers, cluster=options.cluster, out=options.out,
+        force=options.force, json_output=options.json_output,
+        handler_timeout=options.handler_timeout or None,
     )
-    raise typer.Exit(asyncio.run(run_explore(request)))
+    raise Exit(asyncio.run(run_explore(request)))
 
 
 def _seeds(text: str) -> tuple[int, int]:
@@ -325,70 +163,41 @@ def _seeds(text: str) -> tuple[int, int]:
         raise fail(f"--seeds {error}") from None
 
 
-@app.command()
-def repl(
-    file: FileArgument,
-    seed: SeedOption = None,
-    arch: ArchOption = None,
-    record: RecordOption = None,
-    force_record: ForceRecordOption = False,
-    handler_timeout: HandlerTimeoutOption = DEFAULT_HANDLER_TIMEOUT,
-    at: AtOption = None,
-) -> None:
+def repl(options: argparse.Namespace) -> None:
     """Drive the architecture interactively, with completion and history."""
+    import asyncio
+
     from rapide_shell.repl import run_repl
 
-    address = _address(at)
-    raise typer.Exit(
+    address = _address(options.at)
+    raise Exit(
         asyncio.run(
             run_repl(
-                file,
-                seed=seed,
-                arch=arch,
-                record=record,
-                force_record=force_record,
-                handler_timeout=handler_timeout or None,
+                options.file,
+                seed=options.seed,
+                arch=options.arch,
+                record=options.record,
+                force_record=options.force_record,
+                handler_timeout=options.handler_timeout or None,
                 at=address,
             )
         )
     )
 
 
-ScreenshotsOption = Annotated[
-    str | None,
-    typer.Option(
-        "--screenshots", metavar="DIR",
-        help="Where F12 saves SVG pictures (default: $RAPIDE_SCREENSHOTS, else "
-        "'rapide' in your pictures folder).",
-    ),
-]
-
-
-@app.command()
-def shell(
-    file: FileArgument,
-    seed: SeedOption = None,
-    arch: ArchOption = None,
-    script: PlayScriptOption = None,
-    speed: SpeedOption = 1.0,
-    record: RecordOption = None,
-    force_record: ForceRecordOption = False,
-    handler_timeout: HandlerTimeoutOption = DEFAULT_HANDLER_TIMEOUT,
-    screenshots: ScreenshotsOption = None,
-    at: AtOption = None,
-) -> None:
+def shell(options: argparse.Namespace) -> None:
     """Open the Textual workbench on the architecture."""
     _open_workbench(
-        file,
-        seed=seed,
-        arch=arch,
-        script=script,
-        speed=speed,
-        record=record,
-        force_record=force_record,
-        handler_timeout=handler_timeout or None,
-        screenshots=screenshots,
-        at=_address(at),
+        options.file,
+        seed=options.seed,
+        arch=options.arch,
+        script=options.script,
+        speed=options.speed,
+        record=options.record,
+        force_record=options.force_record,
+        handler_timeout=options.handler_timeout or None,
+        screenshots=options.screenshots,
+        at=_address(options.at),
     )
 
 
@@ -405,6 +214,8 @@ def _open_workbench(
     screenshots: str | None = None,
     at: Address | None = None,
 ) -> None:
+    import asyncio
+
     from rapide_shell.loader import LoadError
     from rapide_shell.tui.app import run_shell
 
@@ -430,30 +241,17 @@ def _open_workbench(
         raise fail(problem)
 
 
-HostOption = Annotated[
-    str,
-    typer.Option(
-        "--host", metavar="ADDRESS",
-        help="Where to listen; any address but this machine's own lets others in.",
-    ),
-]
-PortOption = Annotated[
-    int, typer.Option("--port", min=1, max=65535, metavar="PORT", help="The port to listen on.")
-]
-
-
-@app.command()
-def serve(
-    file: FileArgument,
-    host: HostOption = "127.0.0.1",
-    port: PortOption = 8000,
-    script: PlayScriptOption = None,
-    speed: SpeedOption = 1.0,
-    seed: SeedOption = None,
-    arch: ArchOption = None,
-) -> None:
+def serve(options: argparse.Namespace) -> None:
     """Serve the workbench to web browsers, one session per tab, until Ctrl-C."""
-    _serve(file, host=host, port=port, script=script, speed=speed, seed=seed, arch=arch)
+    _serve(
+        options.file,
+        host=options.host,
+        port=options.port,
+        script=options.script,
+        speed=options.speed,
+        seed=options.seed,
+        arch=options.arch,
+    )
 
 
 def _serve(
@@ -484,43 +282,25 @@ def _serve(
         )
     except OSError as error:
         raise fail(f"cannot serve at {url_of(host, port)}: {bind_error_text(error)}") from None
-    typer.echo("rapide serve: stopped", err=True)
+    sys.stderr.write("rapide serve: stopped\n")
 
 
-@app.command()
-def lessons(
-    name: Annotated[
-        str | None,
-        typer.Argument(metavar="NAME", help="The lesson to play: its name or number."),
-    ] = None,
-    speed: Annotated[
-        float,
-        typer.Option(
-            "--speed", min=0.0, metavar="SECONDS", help="Seconds between the lesson's commands."
-        ),
-    ] = 1.5,
-    serve_it: Annotated[
-        bool,
-        typer.Option("--serve", help="Serve the lesson to web browsers instead (see `serve`)."),
-    ] = False,
-    host: HostOption = "127.0.0.1",
-    port: PortOption = 8000,
-) -> None:
+def lessons(options: argparse.Namespace) -> None:
     """List the lessons, or play one in the workbench at a readable pace."""
     from rapide_shell.lessons import LessonNotFound, find_lesson, find_lessons, lessons_listing
 
-    if name is None:
-        typer.echo(lessons_listing(find_lessons()))
+    if options.name is None:
+        print(lessons_listing(find_lessons()))
         return
     try:
-        lesson = find_lesson(name)
+        lesson = find_lesson(options.name)
     except LessonNotFound as error:
         raise fail(str(error)) from None
     file, script = str(lesson.architecture), str(lesson.script)
-    if serve_it:
-        _serve(file, host=host, port=port, script=script, speed=speed)
+    if options.serve:
+        _serve(file, host=options.host, port=options.port, script=script, speed=options.speed)
     else:
-        _open_workbench(file, script=script, speed=speed)
+        _open_workbench(file, script=script, speed=options.speed)
 
 
 def _check_script(script: str | None) -> None:
@@ -534,14 +314,7 @@ def _check_script(script: str | None) -> None:
             raise fail(str(error)) from None
 
 
-@app.command()
-def graph(
-    file: FileArgument,
-    format: Annotated[
-        str, typer.Option("--format", "-f", metavar="FORMAT", help="text, dot or mermaid.")
-    ] = "text",
-    arch: ArchOption = None,
-) -> None:
+def graph(options: argparse.Namespace) -> None:
     """Print the architecture's components and connections as text, DOT or Mermaid."""
     from rapide_shell import architecture_view
 
@@ -550,19 +323,18 @@ def graph(
         "dot": architecture_view.graph_dot,
         "mermaid": architecture_view.graph_mermaid,
     }
-    if format not in renderers:
-        raise fail(f"unknown format {format!r}: use text, dot or mermaid")
-    loaded = _load(file, arch)
-    echo(renderers[format](loaded.description))
+    if options.format not in renderers:
+        raise fail(f"unknown format {options.format!r}: use text, dot or mermaid")
+    loaded = _load(options.file, options.arch)
+    echo(renderers[options.format](loaded.description))
 
 
-@app.command()
-def check(file: FileArgument, arch: ArchOption = None) -> None:
+def check(options: argparse.Namespace) -> None:
     """Load and validate the architecture: components, connections, bindings, warnings."""
     from rapide_shell.architecture_check import check_architecture
     from rapide_shell.render import counted
 
-    loaded = _load(file, arch)
+    loaded = _load(options.file, options.arch)
     report = check_architecture(loaded)
     echo(report.summary)
     for warning in report.warnings:
@@ -580,10 +352,270 @@ def check(file: FileArgument, arch: ArchOption = None) -> None:
     )
 
 
-def main() -> None:
+# -- the parser --------------------------------------------------------------------------
+
+
+def _number(
+    kind: Callable[[str], Any], what: str, low: float, high: float | None = None
+) -> Callable[[str], Any]:
+    """An argument type: a ``kind`` (int or float) from ``low`` to ``high``."""
+
+    def convert(text: str) -> Any:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
+        if value < low or (high is not None and value > high):
+            bounds = f"at least {low:g}" if high is None else f"from {low:g} to {high:g}"
+            raise argparse.ArgumentTypeError(f"{text} is not {bounds}")
+        return value
+
+    return convert
+
+
+_SECONDS = _number(float, "a number of seconds", 0.0)
+
+
+def _add_file(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", metavar="FILE", help="The architecture file (Python).")
+
+
+def _add_arch(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--arch", metavar="NAME", help="Which architecture or System, when the file has several."
+    )
+
+
+def _add_seed(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--seed", type=_number(int, "a whole number", -(2**63)), metavar="N",
+        help="The seed that orders agent deliveries (default 0).",
+    )
+
+
+def _add_recording(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--record", metavar="OUT",
+        help="Write what is done as a script that `rapide run` replays.",
+    )
+    parser.add_argument(
+        "--force-record", action="store_true",
+        help="Let --record replace a symbolic link, FIFO, device or read-only file at OUT.",
+    )
+
+
+def _add_handler_timeout(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--handler-timeout", type=_SECONDS, default=DEFAULT_HANDLER_TIMEOUT, metavar="SECONDS",
+        help="Stop a handler that keeps control this long without awaiting (0: never; "
+        f"default {DEFAULT_HANDLER_TIMEOUT:g}).",
+    )
+
+
+def _add_play(parser: argparse.ArgumentParser, speed: float, speed_help: str) -> None:
+    parser.add_argument(
+        "--script", "-s", metavar="SCRIPT", help="Play this script visibly, then hand over."
+    )
+    parser.add_argument(
+        "--speed", type=_SECONDS, default=speed, metavar="SECONDS",
+        help=f"{speed_help} (default {speed:g}).",
+    )
+
+
+def _add_at(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--at", metavar="ADDRESS",
+        help="Start at the point this address names (as `where` prints it).",
+    )
+
+
+def _add_address(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--host", default="127.0.0.1", metavar="ADDRESS",
+        help="Where to listen; any address but this machine's own lets others in "
+        "(default 127.0.0.1).",
+    )
+    parser.add_argument(
+        "--port", type=_number(int, "a port number", 1, 65535), default=8000, metavar="PORT",
+        help="The port to listen on (default 8000).",
+    )
+
+
+def _command(
+    commands: Any, function: Callable[[argparse.Namespace], None]
+) -> argparse.ArgumentParser:
+    """A subcommand named after ``function``, its help the function's docstring."""
+    doc = function.__doc__ or ""
+    parser: argparse.ArgumentParser = commands.add_parser(
+        function.__name__, help=doc.split(".")[0].replace("\n", " ") + ".", description=doc
+    )
+    parser.set_defaults(action=function)
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser of the ``rapide`` command line, with a subparser per command."""
+    parser = argparse.ArgumentParser(
+        prog="rapide", description="Model, run and understand causal event-driven architectures."
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"rapide {__version__}", help="Print the version."
+    )
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    command = _command(commands, run)
+    _add_file(command)
+    command.add_argument(
+        "--script", "-s", metavar="SCRIPT", help="The script of commands to run."
+    )
+    _add_seed(command)
+    command.add_argument(
+        "--json", dest="json_output", action="store_true",
+        help="Print one JSON object of results, no transcript.",
+    )
+    _add_arch(command)
+    _add_recording(command)
+    command.add_argument(
+        "--timeout", type=_SECONDS, metavar="SECONDS",
+        help="End the script after this many seconds of wall time (exit 1).",
+    )
+    command.add_argument(
+        "--max-steps", type=_number(int, "a whole number", 1), metavar="N",
+        help="Let every step and run of the script take N steps in all (exit 1 beyond).",
+    )
+    _add_handler_timeout(command)
+    _add_at(command)
+
+    command = _command(commands, explore)
+    _add_file(command)
+    command.add_argument(
+        "--script", "-s", metavar="SCRIPT", required=True,
+        help="The scenario: its injections, `run` lines and expectations.",
+    )
+    command.add_argument(
+        "--strategy", default="dfs", metavar="dfs|random",
+        help="Every schedule, depth first (dfs), or one random walk per seed (default dfs).",
+    )
+    command.add_argument(
+        "--seeds", metavar="A..B",
+        help="The seeds of the random strategy, both ends included (0..99).",
+    )
+    command.add_argument(
+        "--max-schedules", type=_number(int, "a whole number", 1), metavar="N",
+        help="Stop after N schedules (default: until the space is exhausted).",
+    )
+    command.add_argument(
+        "--no-prune", action="store_true",
+        help="Try every order, even of steps that cannot change the poset.",
+    )
+    command.add_argument(
+        "--timing", default="free", metavar="free|logical",
+        help="free: a wake-up may come before any step; logical: in time order "
+        "(default free).",
+    )
+    command.add_argument(
+        "--all-failures", action="store_true",
+        help="Go on after a failure: one counterexample per failing poset.",
+    )
+    command.add_argument(
+        "--workers", type=_number(int, "a whole number", 1), default=1, metavar="N",
+        help="Run on N local processes (default 1).",
+    )
+    command.add_argument(
+        "--cluster", metavar="ADDRESS",
+        help="Run on the Dask cluster at ADDRESS (pip install 'pyrapide[cluster]').",
+    )
+    command.add_argument(
+        "--out", metavar="FILE",
+        help="Where the counterexample goes (default: SCRIPT's name.counterexample.rapide).",
+    )
+    command.add_argument(
+        "--force", action="store_true", help="Let --out replace a link, FIFO or read-only file."
+    )
+    command.add_argument(
+        "--max-steps", type=_number(int, "a whole number", 1), metavar="N",
+        help="A run that takes more steps than this fails: it never goes quiet "
+        f"(default {EXPLORE_MAX_STEPS:,}).",
+    )
+    command.add_argument(
+        "--no-shrink", action="store_true", help="Write counterexamples as found, unshrunk."
+    )
+    command.add_argument(
+        "--json", dest="json_output", action="store_true",
+        help="Print one JSON object of results.",
+    )
+    _add_seed(command)
+    _add_arch(command)
+    _add_handler_timeout(command)
+
+    command = _command(commands, repl)
+    _add_file(command)
+    _add_seed(command)
+    _add_arch(command)
+    _add_recording(command)
+    _add_handler_timeout(command)
+    _add_at(command)
+
+    command = _command(commands, shell)
+    _add_file(command)
+    _add_seed(command)
+    _add_arch(command)
+    _add_play(command, 1.0, "Seconds between the script's commands")
+    _add_recording(command)
+    _add_handler_timeout(command)
+    _add_at(command)
+    command.add_argument(
+        "--screenshots", metavar="DIR",
+        help="Where F12 saves SVG pictures (default: $RAPIDE_SCREENSHOTS, else "
+        "'rapide' in your pictures folder).",
+    )
+
+    command = _command(commands, serve)
+    _add_file(command)
+    _add_address(command)
+    _add_play(command, 1.0, "Seconds between the script's commands")
+    _add_seed(command)
+    _add_arch(command)
+
+    command = _command(commands, lessons)
+    command.add_argument(
+        "name", nargs="?", metavar="NAME", help="The lesson to play: its name or number."
+    )
+    command.add_argument(
+        "--speed", type=_SECONDS, default=1.5, metavar="SECONDS",
+        help="Seconds between the lesson's commands (default 1.5).",
+    )
+    command.add_argument(
+        "--serve", action="store_true",
+        help="Serve the lesson to web browsers instead (see `serve`).",
+    )
+    _add_address(command)
+
+    command = _command(commands, graph)
+    _add_file(command)
+    command.add_argument(
+        "--format", "-f", default="text", metavar="FORMAT", help="text, dot or mermaid."
+    )
+    _add_arch(command)
+
+    command = _command(commands, check)
+    _add_file(command)
+    _add_arch(command)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``rapide`` console script."""
+    parser = build_parser()
     try:
-        app()
+        options = parser.parse_args(argv)
+        action = getattr(options, "action", None)
+        if action is None:  # no command: what there is to do
+            parser.print_help(sys.stderr)
+            sys.exit(EXIT_ERROR)
+        action(options)
+    except Exit as done:
+        sys.exit(done.status)
     except KeyboardInterrupt:
         sys.stderr.write("rapide: interrupted\n")
         sys.exit(130)

@@ -19,22 +19,73 @@ EVENTS_SHOWN = 30
 
 @dataclass
 class Activity:
-    """The notifications of one command, sorted by what they say."""
+    """What the runtime reported while one command ran, summed up as it arrives.
+
+    Given to ``Session.capture``, it takes each notification in turn (``append``)
+    and keeps what a command's output shows, not the notifications: the events
+    recorded (which the computation holds anyway), how many dispatches started,
+    and, only with ``keep_dispatches``, the dispatches queued and started and the
+    steps themselves (``step`` and ``inject`` show them; a ``run`` of a million
+    deliveries would keep a million of each).
+    """
 
     computation: Any
     show_events: bool = True
+    keep_dispatches: bool = True
     events: list[Any] = field(default_factory=list)
     queued: list[Any] = field(default_factory=list)
     started: list[Any] = field(default_factory=list)
-    resumed: list[Any] = field(default_factory=list)
-    """The tasks in flight a step resumed (``InFlight``, as they stood before)."""
+    started_count: int = 0
+    steps: list[Any] = field(default_factory=list)
+    """The DispatchStarted and TaskResumed notifications, in order (``keep_dispatches``)."""
+    resumed: list[str] = field(default_factory=list)
+    """The labels of the tasks in flight a step resumed."""
     problems: list[RenderableType] = field(default_factory=list)
     error_texts: list[str] = field(default_factory=list)
+
+    def append(self, notification: Any) -> None:
+        """Take one notification (runtime or session) into the summary."""
+        kind = type(notification).__name__
+        if kind == "EventRecorded":
+            self.events.append(notification.event)
+        elif kind == "DispatchQueued":
+            if self.keep_dispatches:
+                self.queued.append(notification.dispatch)
+        elif kind == "DispatchStarted":
+            self.started_count += 1
+            if self.keep_dispatches:
+                self.started.append(notification.dispatch)
+                self.steps.append(notification)
+        elif kind == "TaskResumed":
+            self.resumed.append(notification.task.label)
+            if self.keep_dispatches:
+                self.steps.append(notification)
+        elif kind == "HandlerError":
+            self.add_problem(_handler_error(notification))
+        elif kind == "GuardError":
+            self.add_problem(_guard_error(notification))
+        elif kind == "ConstraintViolated":
+            self.add_problem(f"constraint violated: {_violation(notification.violation)}")
+        elif kind == "PluginFailed":
+            text = f"error in plugin {notification.plugin!r} ({notification.hook})"
+            self.add_problem(
+                _placed(f"{text}: {error_text(notification.error)}", notification.traceback)
+            )
+        elif kind == "LimitReached":
+            self.add_problem(
+                f"limit reached ({notification.limit}): {notification.message}", "bold yellow"
+            )
 
     def add_problem(self, text: str, style: str = "bold red") -> None:
         """Record one problem: its plain ``text`` and the line shown for it."""
         self.error_texts.append(text)
         self.problems.append(render.note(text, style=style))
+
+    def problems_under(self, heading: str) -> list[RenderableType]:
+        """``heading`` and the problems under it; nothing when there are none."""
+        if not self.problems:
+            return []
+        return [render.note(heading, style="bold"), *self.problems]
 
     def renderables(self) -> list[RenderableType]:
         """The events recorded (at most :data:`EVENTS_SHOWN`), then the problems."""
@@ -45,36 +96,12 @@ class Activity:
         return output
 
 
-def activity(notifications: list[Any], computation: Any, *, show_events: bool = True) -> Activity:
-    """Sort ``notifications`` (runtime and session ones, in order) into an :class:`Activity`."""
-    report = Activity(computation, show_events)
-    for notification in notifications:
-        kind = type(notification).__name__
-        if kind == "EventRecorded":
-            report.events.append(notification.event)
-        elif kind == "DispatchQueued":
-            report.queued.append(notification.dispatch)
-        elif kind == "DispatchStarted":
-            report.started.append(notification.dispatch)
-        elif kind == "TaskResumed":
-            report.resumed.append(notification.task)
-        elif kind == "HandlerError":
-            report.add_problem(_handler_error(notification))
-        elif kind == "GuardError":
-            report.add_problem(_guard_error(notification))
-        elif kind == "ConstraintViolated":
-            report.add_problem(f"constraint violated: {_violation(notification.violation)}")
-        elif kind == "LimitReached":
-            report.add_problem(
-                f"limit reached ({notification.limit}): {notification.message}", "bold yellow"
-            )
-    return report
-
-
 def _handler_error(notification: Any) -> str:
     where = notification.component
     if notification.event is not None:
         where += f" handling {notification.event.id} {notification.event.name}"
+    elif notification.hook is not None:
+        where = f"the {notification.hook} hook of {where}"
     return _placed(f"error in {where}: {error_text(notification.error)}", notification.traceback)
 
 

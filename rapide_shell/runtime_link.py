@@ -16,8 +16,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from pyrapide.core.interrupts import contained
 from pyrapide.runtime import (
     DEFAULT_HANDLER_TIMEOUT,
     ConstraintViolated,
@@ -46,6 +47,15 @@ if TYPE_CHECKING:
     from pyrapide.types import ActionSpec
 
 Listener = Callable[[Any], None]
+
+
+class NotificationSink(Protocol):
+    """What ``capture`` hands notifications to: a list, or a summary built as they come."""
+
+    def append(self, notification: Any, /) -> None: ...
+
+
+Sink = TypeVar("Sink", bound=NotificationSink)
 
 # What the session itself reads from the runtime (command output, watches, limits).
 _SESSION_KINDS = (
@@ -141,7 +151,7 @@ class RuntimeLink:
         self._run_began_at = 0
         self._listeners: list[tuple[Listener, tuple[type, ...] | None]] = []
         self._unsubscribe_system: Callable[[], None] | None = None
-        self._captures: list[list[Any]] = []
+        self._captures: list[NotificationSink] = []
         self._halted = False
         self._muted = 0
         self.every: float | None = None
@@ -365,8 +375,11 @@ class RuntimeLink:
                 continue
             try:
                 listener(notification)
-            except Exception:
-                # A broken front-end listener must not take the run down with it.
+            except BaseException as error:
+                # A broken listener (a plugin's, a front end's) must not take the run
+                # down with it, whatever it raises but the user's Ctrl-C.
+                if not contained(error):
+                    raise
                 with contextlib.suppress(ValueError):
                     self._listeners.remove(entry)
 
@@ -384,14 +397,14 @@ class RuntimeLink:
             self._resubscribe()
 
     @contextlib.contextmanager
-    def capture(self) -> Iterator[list[Any]]:
-        """Collect the notifications delivered while the ``with`` block runs."""
-        captured: list[Any] = []
-        self._captures.append(captured)
+    def capture(self, sink: Sink) -> Iterator[Sink]:
+        """Hand ``sink`` every notification delivered while the ``with`` block runs,
+        through its ``append`` (a list keeps them all)."""
+        self._captures.append(sink)
         try:
-            yield captured
+            yield sink
         finally:
-            self._captures.remove(captured)
+            self._captures.remove(sink)
 
     def _on_runtime(self, notification: Notification) -> None:
         if type(notification) is LimitReached:

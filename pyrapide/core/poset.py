@@ -139,6 +139,13 @@ class Poset:
                 if found_one is None:
                     self._refuse_unknown_cause(event, caused_by)
             return (found_one,)
+        if type(caused_by) is list and len(caused_by) == 2:
+            # Two causes (a pipe delivery's event and its lane's tip), also inlined.
+            first, second = caused_by
+            if type(first) is Event and type(second) is Event:
+                one, two = self._position(first.id), self._position(second.id)
+                if one is not None and two is not None:
+                    return (one, two) if one < two else (two, one) if two < one else (one,)
         if isinstance(caused_by, Event | str):
             caused_by = (caused_by,)  # one cause given without a list
         elif not isinstance(caused_by, Collection):

@@ -25,16 +25,17 @@ undo, so an event that gained causes after it was fed can be fed again exactly.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
+from pyrapide.core.interrupts import contained
 from pyrapide.patterns import algebra as alg
 from pyrapide.patterns import operators as ops
 from pyrapide.patterns.independence import IndependenceProbe
 from pyrapide.patterns.join import Context, JoinProbe, SequenceProbe, Store
 from pyrapide.patterns.match import GrowingMatch, PatternMatch, Placeholder, freeze
 
-__all__ = ["Matcher", "match_all"]
+__all__ = ["Matcher", "match_all", "one_event_test"]
 
 
 def _poset_of(poset_or_computation: Any) -> Any:
@@ -384,7 +385,9 @@ class _FilterNode(_Node):
         for found in matches:
             try:
                 accepted = predicate(found)
-            except Exception as error:  # a broken guard is a non-match, reported
+            except BaseException as error:  # a broken guard is a non-match, reported
+                if not contained(error):
+                    raise  # the user's Ctrl-C
                 record = _record_guard_error(pattern, found, error, self.context.warns_guard_errors)
                 journal = self.context.journal
                 if journal is not None:
@@ -403,8 +406,8 @@ class _FilterNode(_Node):
 
 
 def _record_guard_error(
-    pattern: ops.GuardedPattern, found: PatternMatch, error: Exception, warn: bool
-) -> tuple[PatternMatch, Exception]:
+    pattern: ops.GuardedPattern, found: PatternMatch, error: BaseException, warn: bool
+) -> tuple[PatternMatch, BaseException]:
     record = (found, error)
     pattern.guard_errors.append(record)
     pattern.guard_error_count += 1
@@ -420,7 +423,7 @@ def _record_guard_error(
 
 
 def _forget_guard_error(
-    pattern: ops.GuardedPattern, record: tuple[PatternMatch, Exception]
+    pattern: ops.GuardedPattern, record: tuple[PatternMatch, BaseException]
 ) -> None:
     # A retracted feed's guard calls did not happen: the refeed calls the guard again.
     pattern.guard_error_count -= 1
@@ -477,6 +480,16 @@ class _RepeatNode(_Node):
         if group:
             grown.append(self._grow(group))
         return grown
+
+
+def one_event_test(
+    pattern: alg.BasicPattern, scope: str = ""
+) -> Callable[[Any], PatternMatch | None]:
+    """The match of the basic pattern ``pattern`` on one event, or None: what
+    ``pattern.matcher(scope=scope).feed`` would return, without a matcher's
+    bookkeeping (a basic pattern keeps no state between events, so each call
+    stands alone)."""
+    return _BasicNode(pattern, Context(None, scope)).match_event
 
 
 def compile_node(pattern: alg.Pattern, context: Context) -> _Node:

@@ -1,71 +1,140 @@
-"""Modules, contexts, the deterministic scheduler, System, the 0.3.0-style Engine, streaming."""
+"""Modules, contexts, the deterministic scheduler, System, the 0.3.0-style Engine, streaming.
 
-from pyrapide.runtime.choices import WAKE, Choice
-from pyrapide.runtime.clock import LogicalClock, RealTimeClock, RunClock
-from pyrapide.runtime.context import EmitError, ModuleContext, get_context
-from pyrapide.runtime.dispatch import Dispatch, DispatchState
-from pyrapide.runtime.engine import Engine
-from pyrapide.runtime.explain import RouteDecision, Verdict
-from pyrapide.runtime.modules import ModuleDefinitionError, module, when
-from pyrapide.runtime.notifications import (
-    ConstraintViolated,
-    DispatchFinished,
-    DispatchQueued,
-    DispatchStarted,
-    EventRecorded,
-    GuardError,
-    HandlerError,
-    HandlerStarted,
-    LimitReached,
-    Notification,
-    StateChanged,
-    SubscriberError,
-    TaskResumed,
-)
-from pyrapide.runtime.running import RunOutcome, RunState, StopReason
-from pyrapide.runtime.streaming import InMemoryEventSource, StreamProcessor
-from pyrapide.runtime.system import System
-from pyrapide.runtime.tasks import InFlight, WaitReason
-from pyrapide.runtime.watchdog import DEFAULT_HANDLER_TIMEOUT, HandlerTimeout
+Every public name is importable from here; each is loaded on first use, so that
+importing one of the package's modules (``pyrapide.runtime.watchdog``, say) does
+not import them all.
+"""
 
-__all__ = [
-    "DEFAULT_HANDLER_TIMEOUT",
-    "WAKE",
-    "Choice",
-    "ConstraintViolated",
-    "Dispatch",
-    "DispatchFinished",
-    "DispatchQueued",
-    "DispatchStarted",
-    "DispatchState",
-    "EmitError",
-    "Engine",
-    "EventRecorded",
-    "GuardError",
-    "HandlerError",
-    "HandlerStarted",
-    "HandlerTimeout",
-    "InFlight",
-    "InMemoryEventSource",
-    "LimitReached",
-    "LogicalClock",
-    "ModuleContext",
-    "ModuleDefinitionError",
-    "Notification",
-    "RealTimeClock",
-    "RouteDecision",
-    "RunClock",
-    "RunOutcome",
-    "RunState",
-    "StateChanged",
-    "StopReason",
-    "StreamProcessor",
-    "SubscriberError",
-    "System",
-    "TaskResumed",
-    "Verdict",
-    "WaitReason",
-    "get_context",
-    "module",
-    "when",
-]
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+# Public name -> the module that defines it.
+_EXPORTS: dict[str, str] = {
+    "DEFAULT_HANDLER_TIMEOUT": "pyrapide.runtime.watchdog",
+    "WAKE": "pyrapide.runtime.choices",
+    "Choice": "pyrapide.runtime.choices",
+    "ConstraintViolated": "pyrapide.runtime.notifications",
+    "Dispatch": "pyrapide.runtime.dispatch",
+    "DispatchFinished": "pyrapide.runtime.notifications",
+    "DispatchQueued": "pyrapide.runtime.notifications",
+    "DispatchStarted": "pyrapide.runtime.notifications",
+    "DispatchState": "pyrapide.runtime.dispatch",
+    "EmitError": "pyrapide.runtime.context",
+    "Engine": "pyrapide.runtime.engine",
+    "EventRecorded": "pyrapide.runtime.notifications",
+    "GuardError": "pyrapide.runtime.notifications",
+    "HandlerError": "pyrapide.runtime.notifications",
+    "HandlerStarted": "pyrapide.runtime.notifications",
+    "HandlerTimeout": "pyrapide.runtime.watchdog",
+    "InFlight": "pyrapide.runtime.tasks",
+    "InMemoryEventSource": "pyrapide.runtime.streaming",
+    "LimitReached": "pyrapide.runtime.notifications",
+    "LogicalClock": "pyrapide.runtime.clock",
+    "ModuleContext": "pyrapide.runtime.context",
+    "ModuleDefinitionError": "pyrapide.runtime.modules",
+    "Notification": "pyrapide.runtime.notifications",
+    "RealTimeClock": "pyrapide.runtime.clock",
+    "RouteDecision": "pyrapide.runtime.explain",
+    "RunClock": "pyrapide.runtime.clock",
+    "RunOutcome": "pyrapide.runtime.running",
+    "RunState": "pyrapide.runtime.running",
+    "StateChanged": "pyrapide.runtime.notifications",
+    "StopReason": "pyrapide.runtime.running",
+    "StreamProcessor": "pyrapide.runtime.streaming",
+    "SubscriberError": "pyrapide.runtime.notifications",
+    "System": "pyrapide.runtime.system",
+    "TaskResumed": "pyrapide.runtime.notifications",
+    "Verdict": "pyrapide.runtime.explain",
+    "WaitReason": "pyrapide.runtime.tasks",
+    "get_context": "pyrapide.runtime.context",
+    "module": "pyrapide.runtime.modules",
+    "when": "pyrapide.runtime.modules",
+}
+
+__all__ = list(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _EXPORTS.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'pyrapide.runtime' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module_name), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
+    # "X as X" re-exports each name, so `mypy --strict` accepts `from pyrapide.runtime import X`.
+    # isort: off
+    from pyrapide.runtime.watchdog import (
+        DEFAULT_HANDLER_TIMEOUT as DEFAULT_HANDLER_TIMEOUT,
+        HandlerTimeout as HandlerTimeout,
+    )
+    from pyrapide.runtime.choices import (
+        WAKE as WAKE,
+        Choice as Choice,
+    )
+    from pyrapide.runtime.notifications import (
+        ConstraintViolated as ConstraintViolated,
+        DispatchFinished as DispatchFinished,
+        DispatchQueued as DispatchQueued,
+        DispatchStarted as DispatchStarted,
+        EventRecorded as EventRecorded,
+        GuardError as GuardError,
+        HandlerError as HandlerError,
+        HandlerStarted as HandlerStarted,
+        LimitReached as LimitReached,
+        Notification as Notification,
+        StateChanged as StateChanged,
+        SubscriberError as SubscriberError,
+        TaskResumed as TaskResumed,
+    )
+    from pyrapide.runtime.dispatch import (
+        Dispatch as Dispatch,
+        DispatchState as DispatchState,
+    )
+    from pyrapide.runtime.context import (
+        EmitError as EmitError,
+        ModuleContext as ModuleContext,
+        get_context as get_context,
+    )
+    from pyrapide.runtime.engine import (
+        Engine as Engine,
+    )
+    from pyrapide.runtime.tasks import (
+        InFlight as InFlight,
+        WaitReason as WaitReason,
+    )
+    from pyrapide.runtime.streaming import (
+        InMemoryEventSource as InMemoryEventSource,
+        StreamProcessor as StreamProcessor,
+    )
+    from pyrapide.runtime.clock import (
+        LogicalClock as LogicalClock,
+        RealTimeClock as RealTimeClock,
+        RunClock as RunClock,
+    )
+    from pyrapide.runtime.modules import (
+        ModuleDefinitionError as ModuleDefinitionError,
+        module as module,
+        when as when,
+    )
+    from pyrapide.runtime.explain import (
+        RouteDecision as RouteDecision,
+        Verdict as Verdict,
+    )
+    from pyrapide.runtime.running import (
+        RunOutcome as RunOutcome,
+        RunState as RunState,
+        StopReason as StopReason,
+    )
+    from pyrapide.runtime.system import (
+        System as System,
+    )
+    # isort: on

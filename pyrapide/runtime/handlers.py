@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from pyrapide.patterns import BasicPattern
+from pyrapide.patterns.engine import one_event_test
 from pyrapide.runtime.modules import module_spec
 from pyrapide.runtime.routing import Router, guards_in
 
@@ -12,7 +14,6 @@ if TYPE_CHECKING:
     from pyrapide.architecture import Connection
     from pyrapide.core import Computation, Event
     from pyrapide.patterns import Pattern, PatternMatch
-    from pyrapide.patterns.engine import Matcher
     from pyrapide.patterns.operators import GuardedPattern
 
 HandlerCall = tuple[Callable[..., Any], Any]
@@ -22,7 +23,7 @@ HandlerCall = tuple[Callable[..., Any], Any]
 class _Plan:
     """One handler of one component, as a delivery through one connection meets it."""
 
-    __slots__ = ("guards", "method", "names", "one_event_matcher", "pattern", "same_pattern")
+    __slots__ = ("guards", "method", "names", "one_event", "pattern", "same_pattern")
 
     def __init__(
         self,
@@ -37,11 +38,10 @@ class _Plan:
         # A handler whose pattern is the connection's gets the delivered match as is
         # (its guards, if any, were judged and reported when the event was routed).
         self.same_pattern = pattern == connection.pattern
-        # One whose pattern is a single basic pattern keeps a matcher for this
-        # connection: a connection delivers a one-event match of an event once, so
-        # each event reaches that matcher at most once, as a matcher expects.
-        self.one_event_matcher: Matcher | None = (
-            None if pattern.children() else pattern.matcher(warn_guard_errors=False)
+        # One whose pattern is a single basic pattern tests a one-event delivery
+        # directly (a basic pattern's matcher keeps no state between events).
+        self.one_event: Callable[[Event], PatternMatch | None] | None = (
+            one_event_test(pattern) if isinstance(pattern, BasicPattern) else None
         )
         self.guards: tuple[GuardedPattern, ...] = guards_in(pattern)
 
@@ -85,21 +85,21 @@ class HandlerTable:
             ]
         calls: list[HandlerCall] = []
         events = match.events
-        poset = self._computation.poset
         for plan in plans:
             if plan.same_pattern:
                 calls.append((plan.method, match))  # the same pattern finds the same match
+                continue
+            if plan.one_event is not None and len(events) == 1:
+                own = plan.one_event(events[0])  # a basic pattern: no guards; it tests the name
+                if own is not None:
+                    calls.append((plan.method, own))
                 continue
             names = plan.names
             if names is not None and not any(e.name in names for e in events):
                 continue
             guards = plan.guards
             failed = [guard.guard_error_count for guard in guards] if guards else None
-            if plan.one_event_matcher is not None and len(events) == 1:
-                found = plan.one_event_matcher.feed(events[0], poset)
-                own = found[-1] if found else None
-            else:
-                own = self._match_among(plan.pattern, events)
+            own = self._match_among(plan.pattern, events)
             if failed is not None:
                 self._router.report_guard_errors(
                     guards, failed, component, events[-1], connection

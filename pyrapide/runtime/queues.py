@@ -26,9 +26,11 @@ _QUEUED = DispatchState.QUEUED
 class PipeLane:
     """The FIFO of one pipe: deliveries wait here; one at most is in flight."""
 
-    __slots__ = ("carried", "in_flight", "queue", "tips")
+    __slots__ = ("carried", "in_flight", "order", "queue", "tips")
 
-    def __init__(self) -> None:
+    def __init__(self, order: int = 0) -> None:
+        # Its place among the system's lanes: runnable heads are offered in this order.
+        self.order = order
         self.queue: deque[Dispatch] = deque()
         self.in_flight: Dispatch | None = None
         # What the next delivery's events causally follow: the tips of the latest
@@ -70,12 +72,25 @@ class DispatchQueues:
       agent deliveries to them wait (connect deliveries, being nested calls, do not).
     """
 
-    __slots__ = ("_agent_hint", "agents", "busy_serial", "connects", "lanes", "rng")
+    __slots__ = (
+        "_agent_hint",
+        "_open",
+        "_piped",
+        "agents",
+        "busy_serial",
+        "connects",
+        "lanes",
+        "rng",
+    )
 
     def __init__(self, seed: int, pipe_indexes: Iterable[int]) -> None:
         self.rng = random.Random(seed)
         self.connects: list[Dispatch] = []
-        self.lanes = {index: PipeLane() for index in pipe_indexes}
+        self.lanes = {index: PipeLane(order) for order, index in enumerate(pipe_indexes)}
+        # Invariant: the lanes whose head may start (something queued, nothing in
+        # flight), by ``order``; so that choosing a step does not look at every pipe.
+        self._open: dict[int, PipeLane] = {}
+        self._piped = 0  # dispatches queued in all lanes
         self.agents: list[Dispatch] = []
         self._agent_hint = 0  # where select() found the agent delivery it chose
         self.busy_serial: set[str] = set()
@@ -87,7 +102,18 @@ class DispatchQueues:
     def add(self, dispatch: Dispatch, lane: PipeLane | None) -> None:
         """Queue a delivery that is not a call: in ``lane``, its pipe's (the route
         knows it), or with the independent ones."""
-        (self.agents if lane is None else lane.queue).append(dispatch)
+        if lane is None:
+            self.agents.append(dispatch)
+            return
+        lane.queue.append(dispatch)
+        self._piped += 1
+        if lane.in_flight is None and len(lane.queue) == 1:
+            self._open[lane.order] = lane
+
+    def lane_done(self, lane: PipeLane) -> None:
+        """``lane``'s delivery in flight finished (its ``in_flight`` is None again)."""
+        if lane.queue:
+            self._open[lane.order] = lane
 
     def lane_of(self, dispatch: Dispatch) -> PipeLane:
         """The lane of a pipe dispatch."""
@@ -101,7 +127,7 @@ class DispatchQueues:
         return sorted(queued, key=lambda d: d.id)
 
     def __bool__(self) -> bool:
-        return bool(self.connects or self.agents or any(lane.queue for lane in self.lanes.values()))
+        return bool(self.connects or self.agents or self._piped)
 
     def has_runnable(self) -> bool:
         """True when some queued dispatch could start now: unlike ``bool(self)``,
@@ -124,9 +150,13 @@ class DispatchQueues:
         return sorted([*self._pipe_heads(), *free], key=lambda d: d.id)
 
     def _pipe_heads(self) -> list[Dispatch]:
-        heads = [
-            lane.queue[0] for lane in self.lanes.values() if lane.queue and lane.in_flight is None
-        ]
+        lanes = self._open
+        if not lanes:
+            return []
+        if len(lanes) == 1:
+            heads = [lane.queue[0] for lane in lanes.values()]
+        else:
+            heads = [lanes[order].queue[0] for order in sorted(lanes)]
         if self.busy_serial:
             heads = [d for d in heads if d.target not in self.busy_serial]
         return heads
@@ -206,7 +236,10 @@ class DispatchQueues:
             else:
                 self.connects.remove(dispatch)
         elif delivery is _FIFO:
-            self.lanes[dispatch.connection.index].queue.popleft()  # type: ignore[index]
+            lane = self.lanes[dispatch.connection.index]  # type: ignore[index]
+            lane.queue.popleft()
+            self._piped -= 1
+            self._open.pop(lane.order, None)  # its head starts now: the lane is in flight
         else:
             agents = self.agents
             position = self._agent_hint

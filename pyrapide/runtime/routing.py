@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from pyrapide.architecture import Connection, ConnectionKind, Delivery
 from pyrapide.patterns import BasicPattern, Pattern
 from pyrapide.patterns.algebra import is_from, scoped_source
+from pyrapide.patterns.engine import one_event_test
 from pyrapide.patterns.operators import GuardedPattern
 from pyrapide.runtime.notifications import GuardError
 
@@ -55,6 +56,7 @@ class Route:
         "lane",
         "matcher",
         "names",
+        "one_event",
         "pattern",
         "scope",
         "source",
@@ -78,6 +80,11 @@ class Route:
         self.lane = lane
         # Routing reports guard errors as GuardError notifications (see Router.feed).
         self.matcher = pattern.matcher(warn_guard_errors=False, scope=scope)
+        # A basic pattern (most routes) keeps no state between events: its match
+        # of an event is tested directly, without the matcher's bookkeeping.
+        self.one_event: Callable[[Event], PatternMatch | None] | None = (
+            one_event_test(pattern, scope) if isinstance(pattern, BasicPattern) else None
+        )
         # What an event must have for this route to be worth feeding it: one of
         # ``names`` (None: any) and, for a basic pattern naming one, ``source`` (a
         # path: the component of that name in the route's architecture, or inside it).
@@ -201,6 +208,10 @@ class Router:
         """The new matches ``event`` completes for ``route``, its guards' errors reported."""
         guards = route.guards
         if not guards:
+            test = route.one_event
+            if test is not None:
+                found = test(event)
+                return [] if found is None else [found]
             return route.matcher.feed(event, poset)
         failed = [guard.guard_error_count for guard in guards]
         matches = route.matcher.feed(event, poset)

@@ -47,6 +47,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from pyrapide.architecture import Delivery
+from pyrapide.core.interrupts import contained
 from pyrapide.runtime.dispatch import Dispatch, DispatchState
 from pyrapide.runtime.notifications import (
     ConstraintViolated,
@@ -132,6 +133,8 @@ class Scheduler:
         self.advances = 0
         self.overran = 0  # the ``advances`` a watchdog found over handler_timeout
         self.halted: str | None = None
+        self.closing = False
+        """True while :meth:`close_tasks` ends the tasks in flight, and after."""
         self.recorded_count = 0
         self.errors: list[HandlerError] = router.errors
         self.violations: list[ConstraintViolation] = []
@@ -230,7 +233,13 @@ class Scheduler:
         if routes is None:
             routes = router.routes_for(event)
         for route in routes:
-            if route.guards:
+            test = route.one_event
+            if test is not None:
+                found = test(event)
+                if found is None:
+                    continue
+                matches: Iterable[PatternMatch] = (found,)
+            elif route.guards:
                 matches = router.feed(route, event, self.poset)
             else:
                 matches = route.matcher.feed(event, self.poset)
@@ -548,11 +557,19 @@ class Scheduler:
                 result = handler() if match is None else handler(match)
                 if hasattr(result, "__await__"):
                     await result
-            except (Exception, asyncio.CancelledError) as exc:
+            except Exception as exc:
                 self.handler_error(task, exc, match)
-            except HandlerTimeout as exc:
-                exc.name_handler(callable_name(handler), self.handler_timeout)
+            except BaseException as exc:
+                # SystemExit, KeyboardInterrupt, CancelledError, GeneratorExit... raised
+                # by the handler are its errors like any other; what passes through is
+                # the user's Ctrl-C, and the GeneratorExit of close_tasks ending it.
+                if (self.closing and isinstance(exc, GeneratorExit)) or not contained(exc):
+                    raise
+                if isinstance(exc, HandlerTimeout):
+                    exc.name_handler(callable_name(handler), self.handler_timeout)
                 self.handler_error(task, exc, match)
+            if self.closing:
+                return  # the run is over: what the task was to call next is not called
 
     def handler_error(self, task: Task, exc: BaseException, match: PatternMatch | None) -> None:
         """Report an exception raised by a handler; the run goes on."""
@@ -567,6 +584,7 @@ class Scheduler:
             dispatch=task.dispatch,
             error=exc,
             traceback=text,
+            hook=task.hook,
         )
         self.reporter.publish(note)
         self.errors.append(note)
@@ -679,6 +697,7 @@ class Scheduler:
                     lane.tips, lane.carried = tuple(tips), None
                 else:
                     self._carry(lane, dispatch)
+                self.queues.lane_done(lane)
             if DispatchFinished in self._wanted:
                 reporter = self.reporter
                 reporter.publish(DispatchFinished(seq=reporter.next_seq(), dispatch=dispatch))
@@ -785,6 +804,7 @@ class Scheduler:
 
     def close_tasks(self) -> None:
         """Abandon every task that has not finished (the run is over)."""
+        self.closing = True
         for task in list(self._live):
             coro = task.coro
             if coro is not None:

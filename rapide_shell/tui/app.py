@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import platformdirs
 from textual.app import App
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
+from textual.widgets import Input
 
 from pyrapide.core.printable import printable
 from pyrapide.runtime import DEFAULT_HANDLER_TIMEOUT
@@ -36,10 +37,14 @@ class RapideApp(App[None]):
     """
 
     TITLE = "rapide shell"
-    # On the app, not the main screen: a screenshot can be taken over any dialog too.
-    BINDINGS = [Binding("f12", "screenshot", "SVG", id="screenshot", priority=True)]
     CSS_PATH = ["app.tcss", "dialogs.tcss", "narration.tcss"]
     COMMANDS = App.COMMANDS | {CommandLanguageProvider}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # On the app, not the main screen: a screenshot can be taken over any dialog too.
+        Binding("f12", "screenshot", "SVG", id="screenshot", priority=True),
+        Binding("ctrl+c", "interrupt", "Pause, then quit", show=False, priority=True,
+                id="interrupt"),
+    ]
 
     def __init__(
         self,
@@ -60,6 +65,8 @@ class RapideApp(App[None]):
         session.plugins.register(ScreenCommands(self), name="rapide-tui")
         session.plugins.register(ExploreCommands(), name=EXPLORE_PLUGIN)
         session.wait_for_presenter = self.main_screen.wait_for_presenter
+        self._interrupted_at: int | None = None
+        """How many commands the session had run at the last Ctrl-C (None: none yet)."""
 
     def get_css_variables(self) -> dict[str, str]:
         """The theme's variables, and the ``rapide-*`` colours derived from them so that
@@ -122,6 +129,28 @@ class RapideApp(App[None]):
             return
         output.write(note(f"screenshot saved to {saved}", style="green"))
         self.notify(printable(f"saved {saved}"), title="screenshot", markup=False)
+
+    async def action_interrupt(self) -> None:
+        """Ctrl-C, as at any terminal: pauses a run in progress (after its current step),
+        and a second Ctrl-C with no command in between quits (the session closes as with
+        Ctrl-Q: finish hooks run, the recording is kept). Each says so. In an input with
+        text selected, Ctrl-C copies it instead."""
+        focused = self.focused
+        if isinstance(focused, Input) and not focused.selection.is_empty:
+            focused.action_copy()
+            return
+        commands = len(self.session.history)
+        if self._interrupted_at == commands:
+            self.main_screen.output.write(note("Ctrl-C again: quitting", style="bold yellow"))
+            await self.action_quit()
+            return
+        self._interrupted_at = commands
+        if self.session.pause():
+            message = "Ctrl-C: pausing the run after the current step; Ctrl-C again quits"
+        else:
+            message = "Ctrl-C again quits (so does Ctrl-Q)"
+        self.main_screen.output.write(note(message, style="bold yellow"))
+        self.notify(message, title="Ctrl-C", markup=False)
 
     async def action_quit(self) -> None:
         """Stops any run, closes the session and leaves."""

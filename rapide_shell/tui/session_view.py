@@ -183,11 +183,12 @@ class SessionView:
             return
         batch, self._batch = self._batch, NotificationBatch()
         if batch.reset is not None:
-            # Handler errors and violations are drawn from the session there.
+            # Handler errors, violations and the start hooks' limits are drawn from the
+            # session there.
             self._redraw_all()
             batch.problems = [
                 problem for problem in batch.problems
-                if problem.kind not in ("error", "violation")
+                if problem.kind not in ("error", "violation", "limit")
             ]
             batch.failed_event_ids.clear()
         self._apply(batch)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from pyrapide.__about__ import __version__
-from tests.shell.cli_process import run_rapide
+from tests.shell.cli_process import REPO, run_rapide
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHOP = FIXTURES / "shop.py"
@@ -307,3 +308,53 @@ def test_usage_errors_exit_2() -> None:
     result = rapide("run", SHOP)
     assert result.returncode == 2
     assert "--script" in result.stderr
+
+
+def test_help_lists_every_command_and_each_command_has_its_own() -> None:
+    top = rapide("--help")
+    assert top.returncode == 0
+    for command in ("run", "repl", "shell", "serve", "lessons", "graph", "check"):
+        assert f"    {command} " in top.stdout
+    run_help = rapide("run", "--help")
+    assert run_help.returncode == 0
+    assert "--script SCRIPT" in run_help.stdout and "--max-steps N" in run_help.stdout
+    nothing = rapide()
+    assert nothing.returncode == 2 and "COMMAND" in nothing.stderr
+
+
+def test_bad_numbers_name_the_option_and_exit_2(tmp_path: Path) -> None:
+    lines = script(tmp_path, "run\n")
+    port = rapide("serve", SHOP, "--port", "70000")
+    assert port.returncode == 2
+    assert "argument --port: 70000 is not from 1 to 65535" in port.stderr
+    seed = rapide("run", SHOP, "--script", lines, "--seed", "x")
+    assert seed.returncode == 2
+    assert "argument --seed: 'x' is not a whole number" in seed.stderr
+
+
+def test_help_and_check_import_neither_asyncio_nor_the_runtime_before_they_need_it() -> None:
+    # What `rapide --help` imports is what every command pays before it starts.
+    probe = (
+        "import sys\n"
+        "from rapide_shell import cli\n"
+        "try:\n"
+        "    cli.main(['--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = ('asyncio', 'pyrapide.runtime.system', 'typer', 'rich', 'textual', 'pydantic')\n"
+        "print(sorted(name for name in heavy if name in sys.modules), file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO, timeout=60
+    )
+    assert result.stderr.strip() == "[]"
+
+
+def test_explore_help_shows_the_explorers_own_step_bound() -> None:
+    from pyrapide.exploration import DEFAULT_MAX_STEPS
+    from rapide_shell import cli
+
+    assert cli.EXPLORE_MAX_STEPS == DEFAULT_MAX_STEPS
+    shown = rapide("explore", "--help")
+    assert shown.returncode == 0
+    assert f"(default {DEFAULT_MAX_STEPS:,})" in " ".join(shown.stdout.split())

@@ -150,17 +150,15 @@ async def test_ctrl_c_between_two_prompts_waits_for_the_next_prompt(shop_session
     # Out of raw mode (no prompt showing, no command running), Ctrl-C is a signal.
     from prompt_toolkit import PromptSession
 
-    from rapide_shell.repl.app import _Interrupts
+    from rapide_shell.interrupts import CtrlC
+    from rapide_shell.repl.app import _AtPrompt
 
-    interrupts = _Interrupts(shop_session, PromptSession())
-    interrupts.install()
-    try:
+    at_prompt = _AtPrompt(PromptSession())
+    with CtrlC(shop_session, pausing="", leaving="", idle=at_prompt):
         os.kill(os.getpid(), signal.SIGINT)
-        await asyncio.sleep(0.05)  # the loop reads the signal on its next turn
-    finally:
-        interrupts.uninstall()
-    assert interrupts.take_pending()
-    assert not interrupts.take_pending()
+        await asyncio.sleep(0.05)  # the loop takes it on its next turn
+    assert at_prompt.take_pending()
+    assert not at_prompt.take_pending()
 
 
 def test_ctrl_c_pauses_a_long_run(tmp_path: Path) -> None:

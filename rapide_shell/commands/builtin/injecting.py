@@ -18,7 +18,7 @@ from rapide_shell.commands.registry import Command, CommandCatalog
 from rapide_shell.commands.spec import ArgKind, ArgSpec, CommandSpec
 from rapide_shell.hookspecs import hookimpl
 from rapide_shell.outcome import CommandOutcome
-from rapide_shell.report import activity
+from rapide_shell.report import Activity
 from rapide_shell.suggestions import close_matches
 
 if TYPE_CHECKING:
@@ -82,9 +82,8 @@ async def inject(
     session.require_live("inject")
     name = command.args.event
     values = checked_payload(session.actions, name, command.args.payload)
-    with session.capture() as seen:
+    with session.capture(Activity(session.computation, show_events=False)) as report:
         event = session.inject(name, values)
-    report = activity(seen, session.computation, show_events=False)
     queued = report.queued
     output: list[RenderableType] = [Text("injected ").append_text(render.event_text(event))]
     if queued:

@@ -11,7 +11,7 @@ from rich.console import RenderableType
 from rich.text import Text
 
 from pyrapide.architecture import ConnectionKind
-from pyrapide.runtime import WAKE, DispatchStarted, StopReason, TaskResumed
+from pyrapide.runtime import WAKE, StopReason
 from rapide_shell import render
 from rapide_shell.commands.arguments import (
     ArgumentText,
@@ -26,7 +26,7 @@ from rapide_shell.commands.registry import Command, CommandCatalog
 from rapide_shell.commands.spec import ArgKind, ArgSpec, CommandSpec
 from rapide_shell.hookspecs import hookimpl
 from rapide_shell.outcome import CommandOutcome
-from rapide_shell.report import activity
+from rapide_shell.report import Activity
 
 if TYPE_CHECKING:
     from rapide_shell.session import Session
@@ -71,7 +71,8 @@ RUN = CommandSpec(
 Runs the pending dispatches, and everything they cause, until the system is quiet
 (nothing pending, nothing in flight). When an event matching a breakpoint is recorded,
 the run pauses after the current dispatch and says which breakpoint and which event
-stopped it; `continue` goes on from there. In the REPL, Ctrl-C pauses a run.
+stopped it; `continue` goes on from there. In the REPL and the TUI, Ctrl-C pauses a
+run (a second leaves).
 
 `run N` takes at most N steps: a bound for a system that may never go quiet. When the
 N steps are taken with work still pending, it says so; in `rapide run` that ends the
@@ -214,7 +215,7 @@ async def step(session: Session, command: Command[StepArguments], line: str) -> 
     session.require_live("step")
     target = command.args.target
     bound = _bound_reached(session)
-    with session.capture() as seen:
+    with session.capture(Activity(session.computation)) as report:
         if target.no_such_dispatch is not None:
             raise CommandError(
                 f"no dispatch {target.no_such_dispatch}; dispatch ids are numbers, as "
@@ -222,8 +223,7 @@ async def step(session: Session, command: Command[StepArguments], line: str) -> 
             )
         if bound is None:  # else the session's bounds allow no more steps
             await _take_steps(session, target)
-    report = activity(seen, session.computation)
-    steps = [render.step_text(note) for note in seen if _is_step(note)]
+    steps = [render.step_text(note) for note in report.steps]
     output: list[RenderableType] = list(steps)
     if not steps and bound is None:
         output.append(Text(_nothing_to_step(session), style="dim"))
@@ -234,7 +234,7 @@ async def step(session: Session, command: Command[StepArguments], line: str) -> 
     output.append(state_line(session))
     data: dict[str, Any] = {
         "dispatches": [d.id for d in report.started],
-        "resumed": [r.label for r in report.resumed],
+        "resumed": list(report.resumed),
         "events": [event.id for event in report.events],
         "errors": report.error_texts,
         "pending": session.pending_count,
@@ -256,10 +256,6 @@ async def _take_steps(session: Session, target: StepTarget) -> None:
             if session.quiet or _bound_reached(session):
                 break
             await session.step_once(None)
-
-
-def _is_step(note: Any) -> bool:
-    return isinstance(note, (DispatchStarted, TaskResumed))
 
 
 async def _step_chosen(session: Session, dispatch_id: int) -> None:
@@ -317,9 +313,9 @@ async def run(
     max_steps = getattr(command.args, "max_steps", None)
     every = getattr(command.args, "every", None)
     bound = _bound_reached(session)
-    with session.capture() as seen:
+    # Summed up as the run goes: a long run keeps no notification, dispatch or match.
+    with session.capture(Activity(session.computation, keep_dispatches=False)) as report:
         outcome = None if bound is not None else await session.run(max_steps, every)
-    report = activity(seen, session.computation)
     stopped = session.stopped_by
     paused_by_user = session.paused_by_user
     if not paused_by_user:
@@ -328,12 +324,12 @@ async def run(
         session.travel.write_as("continue" if command.name == "continue" else f"run{limit}")
     output: list[RenderableType] = [
         Text(
-            f"ran {render.counted(len(report.started), 'dispatch', 'dispatches')}, "
+            f"ran {render.counted(report.started_count, 'dispatch', 'dispatches')}, "
             f"recorded {render.counted(len(report.events), 'event')}"
         )
     ]
     if report.resumed:
-        output.append(Text(f"resumed {', '.join(r.label for r in report.resumed)}", style="dim"))
+        output.append(Text(f"resumed {', '.join(report.resumed)}", style="dim"))
     output.extend(report.renderables())
     if stopped is not None:
         output.append(
@@ -353,7 +349,7 @@ async def run(
         output.append(Text(f"stopped: {bound} with work pending", style="bold yellow"))
     output.append(state_line(session))
     data: dict[str, Any] = {
-        "dispatches": len(report.started),
+        "dispatches": report.started_count,
         "steps": 0 if outcome is None else outcome.steps,
         "stopped": "bound" if outcome is None else str(outcome.stopped),
         "events": [event.id for event in report.events],

@@ -1,0 +1,111 @@
+"""Start-up: ``rapide --help``, ``rapide check`` and the shell's first full frame, in wall time.
+
+Usage:  python benchmarks/bench_startup.py [--runs N] [--no-shell] [--tree DIR]
+
+Each command runs in a fresh interpreter (the one running this script), ``--runs``
+times, the commands taking turns so that a busy phase of the machine falls on all
+of them alike; the median and the range are printed, and each command's median
+minus that of ``python -c 'import pyrapide'``. The ``rapide`` commands run as
+``python -m rapide_shell.cli`` from ``--tree`` (this repository by default), so a
+copy of another version of the tree can be measured the same way.
+
+The shell's figure is the time from starting ``rapide shell
+examples/seed_system.py`` in a 160x48 pseudo-terminal to the moment the terminal
+has received the first frame holding every panel (the header's counts, the first
+pending dispatch in the queue, and the key bar), read from what the app writes
+with its escape sequences removed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+# CSI sequences, OSC strings, charset selections and the one-character escapes.
+ESCAPES = re.compile(
+    rb"\x1b(\[[0-9;?<=>]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[()][0-9A-B]|[=>78])"
+)
+# What the shell's first full frame shows, each drawn by a different panel.
+FRAME_MARKS = (b"0 errors", b"APIService.request (e1)", b"f12")
+
+
+def timed(command: list[str], tree: Path) -> float:
+    """Seconds from starting ``command`` to its exit (it must succeed)."""
+    start = time.perf_counter()
+    subprocess.run(command, cwd=tree, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def shell_first_frame(tree: Path, timeout: float = 20.0) -> float:
+    """Seconds from starting the shell to the first full frame it writes."""
+    import pexpect
+
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "160", "LINES": "48"}
+    start = time.perf_counter()
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "rapide_shell.cli", "shell", "examples/seed_system.py"],
+        cwd=str(tree),
+        env=env,
+        dimensions=(48, 160),
+    )
+    seen = b""
+    try:
+        while True:
+            if time.perf_counter() - start > timeout:
+                raise TimeoutError("the shell showed no full frame in time")
+            try:
+                seen += child.read_nonblocking(65536, timeout=0.05)
+            except pexpect.TIMEOUT:
+                continue
+            text = ESCAPES.sub(b"", seen)
+            if all(mark in text for mark in FRAME_MARKS):
+                return time.perf_counter() - start
+    finally:
+        child.terminate(force=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15, help="runs of each command")
+    parser.add_argument("--no-shell", action="store_true", help="leave the shell out")
+    parser.add_argument("--tree", type=Path, default=ROOT, help="the tree to run rapide from")
+    options = parser.parse_args()
+    tree = options.tree.resolve()
+
+    python = sys.executable
+    cli = [python, "-m", "rapide_shell.cli"]
+    commands: dict[str, Any] = {
+        "python -c pass": lambda: timed([python, "-c", "pass"], tree),
+        "python -c 'import pyrapide'": lambda: timed([python, "-c", "import pyrapide"], tree),
+        "rapide --help": lambda: timed([*cli, "--help"], tree),
+        "rapide check examples/seed_system.py": lambda: timed(
+            [*cli, "check", "examples/seed_system.py"], tree
+        ),
+    }
+    if not options.no_shell:
+        commands["rapide shell: first full frame"] = lambda: shell_first_frame(tree)
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(options.runs):
+        for name, run in commands.items():
+            times[name].append(run())
+
+    base = statistics.median(times["python -c 'import pyrapide'"])
+    print(f"{tree}: {options.runs} runs each, wall time, milliseconds")
+    print(f"  {'command':<40} {'median':>7} {'range':>15} {'- import pyrapide':>18}")
+    for name, values in times.items():
+        median = statistics.median(values)
+        spread = f"{min(values) * 1e3:.0f}-{max(values) * 1e3:.0f}"
+        print(f"  {name:<40} {median * 1e3:>7.0f} {spread:>15} {(median - base) * 1e3:>+18.0f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,82 @@
+"""Full garbage collections held off while a run records, and restored after."""
+
+from __future__ import annotations
+
+import gc
+
+import pytest
+
+from pyrapide import Pattern, action, architecture, connect, get_context, interface, module, when
+from pyrapide.runtime import System
+from pyrapide.runtime.collector import full_collections_held
+
+
+@interface
+class Echo:
+    @action
+    async def said(self, n: int) -> None: ...
+
+
+seen: list[tuple[int, int, int]] = []
+
+
+@module(implements=Echo)
+class Speaker:
+    async def start(self):
+        if get_context(self).component == "a":
+            seen.append(gc.get_threshold())
+            await get_context(self).emit("Echo.said", n=1)
+
+    @when(Pattern.match("Echo.said"))
+    async def on_said(self, match):
+        seen.append(gc.get_threshold())
+
+
+@architecture
+class Pair:
+    a = Echo
+    b = Echo
+    connections = [connect(Pattern.match("Echo.said", source="a"), target="b")]
+
+
+@pytest.fixture(autouse=True)
+def thresholds():
+    before = gc.get_threshold()
+    seen.clear()
+    yield
+    gc.set_threshold(*before)
+
+
+async def test_a_run_makes_no_full_collection_and_restores_the_threshold():
+    gc.set_threshold(700, 10, 10)
+    await System(Pair, {"a": Speaker, "b": Speaker}).run()
+    assert len(seen) == 2
+    assert all(young == 700 and middle == 10 and oldest > 10**9 for young, middle, oldest in seen)
+    assert gc.get_threshold() == (700, 10, 10)
+
+
+def test_nested_holds_restore_once_and_survive_an_exception():
+    gc.set_threshold(500, 7, 9)
+    with pytest.raises(ValueError), full_collections_held():
+        with full_collections_held():
+            assert gc.get_threshold()[2] > 10**9
+        assert gc.get_threshold()[2] > 10**9  # the outer hold still holds
+        raise ValueError
+    assert gc.get_threshold() == (500, 7, 9)
+
+
+def test_a_threshold_changed_during_the_hold_is_left_as_set():
+    gc.set_threshold(700, 10, 10)
+    with full_collections_held():
+        gc.set_threshold(1000, 20, 30)
+    assert gc.get_threshold() == (1000, 20, 30)
+
+
+def test_a_disabled_collector_is_left_alone():
+    gc.set_threshold(700, 10, 10)
+    gc.disable()
+    try:
+        with full_collections_held():
+            assert gc.get_threshold() == (700, 10, 10)
+    finally:
+        gc.enable()
