@@ -196,6 +196,7 @@ def shell(options: argparse.Namespace) -> None:
         record=options.record,
         force_record=options.force_record,
         handler_timeout=options.handler_timeout or None,
+        screenshots=options.screenshots,
         at=_address(options.at),
     )
 
@@ -210,6 +211,7 @@ def _open_workbench(
     record: str | None = None,
     force_record: bool = False,
     handler_timeout: float | None = DEFAULT_HANDLER_TIMEOUT,
+    screenshots: str | None = None,
     at: Address | None = None,
 ) -> None:
     import asyncio
@@ -229,6 +231,7 @@ def _open_workbench(
                 record=record,
                 force_record=force_record,
                 handler_timeout=handler_timeout,
+                screenshots=screenshots,
                 at=at,
             )
         )
@@ -561,6 +564,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_recording(command)
     _add_handler_timeout(command)
     _add_at(command)
+    command.add_argument(
+        "--screenshots", metavar="DIR",
+        help="Where F12 saves SVG pictures (default: $RAPIDE_SCREENSHOTS, else "
+        "'rapide' in your pictures folder).",
+    )
 
     command = _command(commands, serve)
     _add_file(command)

@@ -34,7 +34,7 @@ from pyrapide.runtime import DEFAULT_HANDLER_TIMEOUT
 from rapide_shell.explorations import EXPLORE_PLUGIN, ExploreCommands
 from rapide_shell.interrupts import CtrlC
 from rapide_shell.loader import LoadError
-from rapide_shell.render import note, printing_console
+from rapide_shell.render import counted, note, printing_console
 from rapide_shell.session import Session
 
 if TYPE_CHECKING:
@@ -224,8 +224,8 @@ def _welcome(console: Console, session: Session) -> None:
             ("rapide repl", "bold"),
             note(f": {session.loaded.name} from {session.path} "),
             (
-                f"({len(description.components)} components, "
-                f"{len(description.connections)} connections, seed {session.seed})",
+                f"({counted(len(description.components), 'component')}, "
+                f"{counted(len(description.connections), 'connection')}, seed {session.seed})",
                 "dim",
             ),
         )

@@ -144,6 +144,8 @@ class NotificationBatch:
     """Events whose delivery raised in a handler."""
     delivered: Counter[int] = field(default_factory=Counter)
     """Finished deliveries per connection index."""
+    started: Counter[int] = field(default_factory=Counter)
+    """Deliveries started per connection index (their handlers began)."""
     queue_changed: bool = False
     last_started: Any = None
     """The last dispatch that started (its connection is shown as active)."""
@@ -179,6 +181,9 @@ class NotificationBatch:
         elif isinstance(notification, DispatchStarted):
             self.queue_changed = True
             self.last_started = notification.dispatch
+            index = getattr(notification.dispatch.connection, "index", None)
+            if index is not None:
+                self.started[index] += 1
         elif isinstance(notification, TaskResumed):
             self.queue_changed = True
         elif isinstance(notification, DispatchFinished):

@@ -192,6 +192,15 @@ def test_a_recorded_repl_session_is_a_script(tmp_path: Path) -> None:
     assert lines == ["seed 9", 'inject Web.order {"item": "apple"}', "run"]
 
 
+def test_the_welcome_counts_in_english(tmp_path: Path) -> None:
+    user = User(FIXTURES / "room.py", tmp_path)
+    user.sees("[quiet]>")
+    # The welcome wraps where the terminal ends: read it as one line.
+    assert "(1 component, 0 connections, seed 0)" in " ".join(user.screen.split())
+    user.enters("quit")
+    assert user.leaves() == 0
+
+
 def test_a_file_that_does_not_load(tmp_path: Path) -> None:
     broken = tmp_path / "broken.py"
     broken.write_text("import nowhere_to_be_found\n")
