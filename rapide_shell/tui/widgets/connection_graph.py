@@ -203,17 +203,20 @@ class ConnectionGraph(ScrollView):
         picture = self._picture
         listed = self._list
         if listed is not None and connection_index in listed.row_of:
-            self.scroll_to_region(
-                Region(0, listed.row_of[connection_index], 1, 1), animate=False, immediate=True
-            )
+            self.call_after_refresh(self._reveal, listed.row_of[connection_index])
         elif picture is not None and connection_index in picture.lane_rows:
             # Its first track only: scrolling to a legend line far below would hide
             # the boxes for little gain.
-            lane_row = min(picture.lane_rows[connection_index])
-            self.scroll_to_region(
-                Region(0, lane_row, 1, 1), animate=False, immediate=True
-            )
+            self.call_after_refresh(self._reveal, min(picture.lane_rows[connection_index]))
         self.refresh()
+
+    def _reveal(self, row: int) -> None:
+        """Scroll so that ``row`` shows, and only if it does not, the boxes' tops kept in
+        view where they can be (called after a refresh: the panel's height is settled)."""
+        top, height = round(self.scroll_y), self.scrollable_content_region.height
+        if height <= 0 or top <= row < top + height:
+            return
+        self.scroll_to_region(Region(0, row, 1, 1), animate=False, immediate=True)
 
     def mark_cone(self, component: str, past: set[str], future: set[str]) -> None:
         """Marks the box of ``component`` (the selected event's), and those of the

@@ -102,3 +102,13 @@ async def test_the_rows_are_sized_by_what_they_hold(size: tuple[int, int]) -> No
         # The middle row (the event log) keeps the most room.
         middle = app.query_one("#middle").outer_size.height
         assert middle >= app.query_one("#bottom").outer_size.height
+
+
+@pytest.mark.parametrize("example", list(EXAMPLES), ids=list(EXAMPLES))
+async def test_the_graph_opens_with_the_top_of_its_boxes_in_view(example: str) -> None:
+    # The queue's first dispatch highlights its connection as the screen opens; its
+    # track already shows, so the graph must not scroll the boxes' top border away.
+    app = make_app(EXAMPLES[example])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert app.query_one(ConnectionGraph).scroll_y == 0
