@@ -187,7 +187,8 @@ class Scheduler:
             self.report_violations(self.constraints.observe(event, self.computation))
         self.recorded_count += 1
         if self.max_events is not None and self.recorded_count >= self.max_events:
-            self.halt("max_events", f"stopped after {self.recorded_count} events (max_events)")
+            count = self.recorded_count
+            self.halt("max_events", f"stopped after {count} event{'s' * (count != 1)} (max_events)")
 
     def report_violations(self, violations: list[ConstraintViolation]) -> None:
         """Keep and report constraint violations."""
