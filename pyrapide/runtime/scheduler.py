@@ -36,11 +36,11 @@ the clock, the reporter, and the constraint monitor if there is one.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import functools
 import heapq
 import itertools
+import sys
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -71,6 +71,8 @@ _INSIDE = WaitReason.INSIDE
 _STARTED, _DONE = DispatchState.RUNNING, DispatchState.DONE
 
 if TYPE_CHECKING:
+    import asyncio
+
     from pyrapide.architecture import ConnectionKind
     from pyrapide.constraints import ConstraintMonitor, ConstraintViolation
     from pyrapide.core import Computation, Event
@@ -554,10 +556,14 @@ class Scheduler:
                 result = handler() if match is None else handler(match)
                 if hasattr(result, "__await__"):
                     await result
-            except (Exception, asyncio.CancelledError) as exc:
+            except Exception as exc:
                 self.handler_error(task, exc, match)
             except HandlerTimeout as exc:
                 exc.name_handler(callable_name(handler), self.handler_timeout)
+                self.handler_error(task, exc, match)
+            except BaseException as exc:
+                if not _cancelled(exc):
+                    raise
                 self.handler_error(task, exc, match)
 
     def handler_error(self, task: Task, exc: BaseException, match: PatternMatch | None) -> None:
@@ -773,6 +779,8 @@ class Scheduler:
                 timeout = due_in
                 if due_in <= 0:
                     return True
+        import asyncio  # a System is built without it; waiting in real time runs on it
+
         self._wakeup = asyncio.get_running_loop().create_future()
         try:
             if timeout is None:
@@ -802,3 +810,10 @@ class Scheduler:
         self._suspended.clear()
         self._ready.clear()
         self._sleepers.clear()
+
+
+def _cancelled(exc: BaseException) -> bool:
+    """True when ``exc`` is asyncio's CancelledError. Without asyncio imported there
+    can be none, and building or stepping a System does not import it."""
+    asyncio = sys.modules.get("asyncio")
+    return asyncio is not None and isinstance(exc, asyncio.CancelledError)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import difflib
 import itertools
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pyrapide.architecture import (
     ArchitectureDescription,
@@ -37,6 +36,9 @@ from pyrapide.runtime.tasks import InFlight, Task
 from pyrapide.runtime.watchdog import DEFAULT_HANDLER_TIMEOUT, WATCHDOG
 from pyrapide.types import action_spec, interface_actions
 from pyrapide.types.payloads import check_payload
+
+if TYPE_CHECKING:
+    import asyncio
 
 DEFAULT_MAX_EVENTS = 1_000_000
 DEFAULT_MAX_CONNECT_DEPTH = 100
@@ -358,6 +360,10 @@ class System:
         the run, it waits for ``resume()``. With ``raise_errors``, an exception
         raised by a handler is re-raised at the end (several: an ExceptionGroup).
         """
+        # Imported by the run, not at import: an architecture file binds a System
+        # at import, and `rapide check` loads one without ever running it.
+        import asyncio
+
         if max_events is not None:
             self.max_events = max_events
         loop = asyncio.get_running_loop()
@@ -478,6 +484,8 @@ class System:
         scheduler = self.scheduler
         if scheduler.current is not None:
             raise RuntimeError("run_until_quiet() cannot be called from inside a handler")
+        import asyncio  # see run()
+
         loop = asyncio.get_running_loop()
         deadline = None if timeout is None else loop.time() + timeout
         if deadline is None or loop.time() < deadline:
@@ -495,6 +503,8 @@ class System:
         # Invariant: each turn takes one step, or waits for real-time work, or returns.
         # ``self.steps`` is brought up to date before each ``await`` and at the end, so
         # a front end, which can only look while the loop awaits, sees the run progress.
+        import asyncio  # see run()
+
         scheduler = self.scheduler
         counted = self.steps
         steps = 0
@@ -637,6 +647,8 @@ class System:
             self.scheduler.halt("timeout", "run stopped: timeout reached with work still pending")
 
     async def _wait_for_resume(self) -> None:
+        import asyncio  # see run()
+
         self._resumed = asyncio.Event()
         try:
             await self._resumed.wait()

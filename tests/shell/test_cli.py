@@ -299,6 +299,32 @@ def test_help_and_check_import_neither_asyncio_nor_the_runtime_before_they_need_
     assert result.stderr.strip() == "[]"
 
 
+def _modules_after(argv: list[str]) -> list[str]:
+    """The heavy modules in ``sys.modules`` after ``rapide ARGV`` ran in a fresh process."""
+    probe = (
+        "import sys\n"
+        "from rapide_shell import cli\n"
+        "try:\n"
+        f"    cli.main({argv!r})\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = ('asyncio', 'rich', 'textual', 'prompt_toolkit', 'pyrapide.architecture.maps')\n"
+        "print(sorted(name for name in heavy if name in sys.modules), file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO, timeout=60
+    )
+    return result.stderr.strip().splitlines()
+
+
+def test_check_and_graph_import_neither_asyncio_nor_rich() -> None:
+    # They print plain text about a file they load but never run: asyncio and Rich are
+    # some 80 ms of start-up they do not need.
+    seed = "examples/seed_system.py"
+    assert _modules_after(["check", seed]) == ["[]"]
+    assert _modules_after(["graph", seed, "--format", "mermaid"]) == ["[]"]
+
+
 def test_explore_help_shows_the_explorers_own_step_bound() -> None:
     from pyrapide.exploration import DEFAULT_MAX_STEPS
     from rapide_shell import cli
