@@ -48,16 +48,21 @@ def test_every_public_name_resolves() -> None:
     assert missing == []
 
 
+def _printed(probe: str) -> object:
+    """What ``probe``, run in a fresh interpreter, prints as JSON."""
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    return json.loads(result.stdout)
+
+
 def test_the_architecture_layer_loads_without_the_runtime_above_it() -> None:
     probe = (
         "import json, sys\n"
         "import pyrapide.architecture\n"
         "print(json.dumps(sorted(m for m in sys.modules if m.startswith('pyrapide.runtime'))))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
-    )
-    assert json.loads(result.stdout) == []
+    assert _printed(probe) == []
 
 
 # Imported where they are first needed, never at the top: asyncio is what a system
@@ -117,7 +122,4 @@ def test_declaring_and_binding_an_architecture_imports_neither_asyncio_nor_the_s
         "heavy = ('asyncio', 'pyrapide.runtime.scheduler', 'pyrapide.runtime.notifications')\n"
         "print(json.dumps([m for m in heavy if m in sys.modules]))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
-    )
-    assert json.loads(result.stdout) == []
+    assert _printed(probe) == []
