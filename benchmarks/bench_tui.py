@@ -3,10 +3,15 @@
 Run ``python benchmarks/bench_tui.py`` (``--events N`` and ``--requests N`` change the
 sizes). Each figure is the time from a key event entering the app to the next frame
 the app writes out (measured on the app's own display hook, at 120x36, headless), so
-it includes the key's handling, the redraw and the compositor, not the terminal.
+it includes the key's handling, the redraw and the compositor, not the terminal. Beside
+it, the CPU time the process spent from key to frame: on a shared machine the wall
+time also holds the time the app waited for a core. ``--only`` runs one part.
 
 1. Event log with N events recorded: cursor keys, page keys, home/end, and a key in the
    command bar.
+1b. The Timeline with N events of the teaching example (requests, queries, results,
+   cache hits, in four lanes, with their causes): cursor and page keys, home/end, a key
+   after a jump, and collapsing and bringing back a lane (the rows are filtered again).
 2. ``run`` on the teaching example (``examples/seed_system.py``) with many requests
    injected first: keys pressed while the run works must still be answered promptly
    (the run yields to the UI).
@@ -30,9 +35,12 @@ sys.path.insert(0, str(ROOT))
 from rapide_shell.session import Session  # noqa: E402
 from rapide_shell.tui.app import RapideApp  # noqa: E402
 from rapide_shell.tui.widgets.event_log import EventLog  # noqa: E402
+from rapide_shell.tui.widgets.timeline_panel import TimelinePanel  # noqa: E402
 
 SEED_EXAMPLE = ROOT / "examples" / "seed_system.py"
 SIZE = (120, 36)
+#: The keys that move a cursor: up, page up, home and end in turn, then up again.
+MOVES = ["up"] * 30 + ["pageup"] * 20 + ["home", "end"] * 5 + ["up"] * 10
 
 
 class FrameClock:
@@ -41,6 +49,9 @@ class FrameClock:
     def __init__(self, app: RapideApp) -> None:
         self.app = app
         self.frame = asyncio.Event()
+        self.cpu: list[float] = []
+        """The process's CPU seconds from each key to its frame: on a machine shared
+        with other work, what the app spent, apart from the time it waited its turn."""
         original = app._display
 
         def display(screen, renderable):
@@ -52,7 +63,7 @@ class FrameClock:
     async def key_to_frame(self, key: str, handled) -> float:
         """Seconds from sending ``key`` to the first frame written after ``handled()``
         holds (the key's effect is then on that frame)."""
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         event = events.Key(key, key if len(key) == 1 else None)
         event.set_sender(self.app)
         self.app._driver.send_message(event)
@@ -60,14 +71,42 @@ class FrameClock:
             self.frame.clear()
             await asyncio.wait_for(self.frame.wait(), timeout=10)
             if handled():
+                self.cpu.append(time.process_time() - cpu_start)
                 return time.perf_counter() - start
 
 
-def _summary(label: str, seconds: list[float]) -> str:
+async def timed_keys(clock: FrameClock, pilot, keys, value) -> list[float]:  # type: ignore[no-untyped-def]
+    """Seconds from each of ``keys`` to the frame that shows ``value()`` changed by it."""
+    seconds = []
+    for key in keys:
+        before = value()
+        seconds.append(await clock.key_to_frame(key, lambda b=before: value() != b))
+        await pilot.pause(0.01)
+    return seconds
+
+
+async def key_after_jumps(clock: FrameClock, pilot, panel, event_id: str) -> list[float]:  # type: ignore[no-untyped-def]
+    """Ten times: ``panel`` (the log or the Timeline) jumps to ``event_id``, then a key
+    moves its cursor down; seconds from each key to its frame."""
+    seconds = []
+    for _ in range(10):
+        panel.select_id(event_id)
+        await pilot.pause(0.02)
+        before = panel.cursor
+        seconds.append(await clock.key_to_frame("down", lambda b=before: panel.cursor != b))
+    return seconds
+
+
+def _summary(label: str, seconds: list[float], clock: FrameClock | None = None) -> str:
+    """The median, p95 and max of ``seconds``, and with ``clock`` (which timed them,
+    last) the median CPU time the process spent on those keys."""
     ms = sorted(s * 1000 for s in seconds)
     p95 = ms[max(0, round(0.95 * len(ms)) - 1)]
+    cpu = ""
+    if clock is not None:
+        cpu = f"   cpu median {statistics.median(clock.cpu[-len(seconds):]) * 1000:5.1f} ms"
     return (f"{label:<44} median {statistics.median(ms):6.1f} ms   p95 {p95:6.1f} ms   "
-            f"max {ms[-1]:6.1f} ms   ({len(ms)} keys)")
+            f"max {ms[-1]:6.1f} ms   ({len(ms)} keys){cpu}")
 
 
 async def bench_big_log(event_count: int) -> None:
@@ -87,19 +126,10 @@ async def bench_big_log(event_count: int) -> None:
         clock = FrameClock(app)
         log.focus()
         await pilot.pause(0.1)
-        moves = []
-        for key in ["up"] * 30 + ["pageup"] * 20 + ["home", "end"] * 5 + ["up"] * 10:
-            before = log.cursor
-            moves.append(await clock.key_to_frame(key, lambda b=before: log.cursor != b))
-            await pilot.pause(0.01)
-        print(_summary(f"event log ({log.event_count:,} events): move", moves))
-        jump = []
-        for _ in range(10):
-            log.select_id(f"e{event_count // 2}")
-            await pilot.pause(0.02)
-            before = log.cursor
-            jump.append(await clock.key_to_frame("down", lambda b=before: log.cursor != b))
-        print(_summary("event log: key after a jump to the middle", jump))
+        moves = await timed_keys(clock, pilot, MOVES, lambda: log.cursor)
+        print(_summary(f"event log ({log.event_count:,} events): move", moves, clock))
+        jump = await key_after_jumps(clock, pilot, log, f"e{event_count // 2}")
+        print(_summary("event log: key after a jump to the middle", jump, clock))
         bar = app.query_one("#bar")
         bar.focus()
         await pilot.pause(0.05)
@@ -108,7 +138,37 @@ async def bench_big_log(event_count: int) -> None:
             before = bar.value
             typing.append(await clock.key_to_frame(ch, lambda b=before: bar.value != b))
             await pilot.pause(0.01)
-        print(_summary("command bar: typing (with completion)", typing))
+        print(_summary("command bar: typing (with completion)", typing, clock))
+
+
+async def bench_timeline(event_count: int) -> None:
+    """Key latency in the Timeline with about ``event_count`` events of the seed example."""
+    session = Session.load(SEED_EXAMPLE, seed=0)
+    await session.start()
+    started = time.perf_counter()
+    system = session.system
+    while len(session.computation) < event_count:
+        for number in range(500):
+            system.inject("APIService.request", {"type": "query", "key": f"users/{number % 5}"})
+        await session.execute("run")
+    print(f"ran {len(session.computation):,} events of {SEED_EXAMPLE.name} in "
+          f"{time.perf_counter() - started:.1f} s")
+    app = RapideApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.2)
+        timeline = app.query_one(TimelinePanel)
+        await pilot.press("escape", "9")
+        await pilot.pause(0.2)
+        assert app.focused is timeline and timeline.row_count == len(session.computation)
+        clock = FrameClock(app)
+        moves = await timed_keys(clock, pilot, MOVES, lambda: timeline.cursor)
+        print(_summary(f"timeline ({timeline.row_count:,} events): move", moves, clock))
+        jump = await key_after_jumps(clock, pilot, timeline, f"e{event_count // 2}")
+        print(_summary("timeline: key after a jump to the middle", jump, clock))
+        lanes = await timed_keys(
+            clock, pilot, ["c", "c", "h", "a"] * 3, lambda: (timeline.collapsed, timeline.hidden)
+        )
+        print(_summary("timeline: collapse, hide, all lanes", lanes, clock))
 
 
 async def bench_run(request_count: int) -> None:
@@ -204,10 +264,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=3_000)
+    parser.add_argument("--only", choices=["log", "timeline", "run", "pause"])
     options = parser.parse_args()
-    asyncio.run(bench_big_log(options.events))
-    asyncio.run(bench_run(options.requests))
-    asyncio.run(bench_pause(2.0))
+    parts = {
+        "log": lambda: bench_big_log(options.events),
+        "timeline": lambda: bench_timeline(options.events),
+        "run": lambda: bench_run(options.requests),
+        "pause": lambda: bench_pause(2.0),
+    }
+    for name, part in parts.items():
+        if options.only in (None, name):
+            asyncio.run(part())
 
 
 if __name__ == "__main__":

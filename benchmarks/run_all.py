@@ -36,6 +36,7 @@ BENCHMARKS: dict[str, tuple[str, list[str], list[str]]] = {
     "startup": ("bench_startup.py", ["--runs", "5"], []),
     "files": ("bench_files.py", ["--quick"], ["--brackets-mb", "1024"]),
     "tui": ("bench_tui.py", [], []),
+    "tui-large": ("bench_tui_large.py", ["--sizes", "100", "1000"], []),
     "explore": ("bench_explore.py", ["--quick", "--repeat", "1"], []),
     "pyrapide-0.3.0": ("compare_pyrapide030.py", ["--repeat", "3"], []),
 }

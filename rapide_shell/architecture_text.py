@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pyrapide.analysis._escape import dot_string, mermaid_string
 from pyrapide.architecture import ConnectionKind
 from rapide_shell.looks import look
 
@@ -91,18 +92,19 @@ def graph_dot(description: Any) -> str:
     """The architecture as Graphviz DOT: components as boxes, one edge per source; a
     nested architecture is a cluster holding its components and a box for itself,
     which what comes in and goes out passes through."""
-    lines = [f'digraph "{_escape(description.name)}" {{', "  rankdir=LR;", "  node [shape=box];"]
+    lines = [f"digraph {dot_string(description.name)} {{", "  rankdir=LR;", "  node [shape=box];"]
     _dot_components(description.components, lines, "  ")
     extra_nodes: set[str] = set()
     for connection in description.connections:
         target = _node_id(connection.target)
         if not connection.target_is_component and connection.target not in extra_nodes:
             extra_nodes.add(connection.target)
-            lines.append(f'  {target} [label="{_escape(connection.target)}()", shape=ellipse];')
+            label = dot_string(f"{connection.target}()")
+            lines.append(f"  {target} [label={label}, shape=ellipse];")
         for source in _edge_sources(connection, extra_nodes, lines):
-            label = f"{connection.kind}: {connection.pattern}"
+            label = dot_string(f"{connection.kind}: {connection.pattern}")
             lines.append(
-                f'  {source} -> {target} [label="{_escape(label)}", '
+                f"  {source} -> {target} [label={label}, "
                 f"style={look(connection.kind).dot_style}];"
             )
     lines.append("}")
@@ -112,14 +114,14 @@ def graph_dot(description: Any) -> str:
 def _dot_components(components: Any, lines: list[str], indent: str) -> None:
     for component in components:
         node = _node_id(component.path)
-        label = _escape_label(f"{component.name}\\n{component.interface}")
+        label = dot_string(f"{component.name}\n{component.interface}")
         if component.architecture is None:
-            lines.append(f'{indent}{node} [label="{label}"];')
+            lines.append(f"{indent}{node} [label={label}];")
             continue
         lines.append(f"{indent}subgraph cluster_{node} {{")
-        title = _escape(f"{component.path}: {component.architecture}")
-        lines.append(f'{indent}  label="{title}";')
-        lines.append(f'{indent}  {node} [label="{label}", style=dashed];')
+        title = dot_string(f"{component.path}: {component.architecture}")
+        lines.append(f"{indent}  label={title};")
+        lines.append(f"{indent}  {node} [label={label}, style=dashed];")
         _dot_components(component.children, lines, indent + "  ")
         lines.append(f"{indent}}}")
 
@@ -137,14 +139,6 @@ def _edge_sources(connection: Any, extra_nodes: set[str], lines: list[str]) -> l
     return [_node_id(_ENVIRONMENT)]
 
 
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"')
-
-
-def _escape_label(text: str) -> str:
-    return text.replace('"', '\\"')
-
-
 def graph_mermaid(description: Any) -> str:
     """The architecture as a Mermaid flowchart; a nested architecture is a subgraph."""
     lines = ["flowchart LR"]
@@ -154,21 +148,25 @@ def graph_mermaid(description: Any) -> str:
             sources: Any = [connection.scope]
         else:
             sources = connection.sources or [_ENVIRONMENT]
-        label = f"{connection.kind}: {connection.pattern}".replace('"', "#quot;")
+        # Patterns may hold markup (a guard reads "<python guard ...<lambda>>"): the one
+        # escaping of Mermaid labels writes it as text.
+        label = mermaid_string(f"{connection.kind}: {connection.pattern}")
         for source in sources:
             arrow = look(connection.kind).mermaid_arrow
-            lines.append(f'  {_node_id(source)} {arrow}|"{label}"| {_node_id(connection.target)}')
+            lines.append(f"  {_node_id(source)} {arrow}|{label}| {_node_id(connection.target)}")
     return "\n".join(lines)
 
 
 def _mermaid_components(components: Any, lines: list[str], indent: str) -> None:
     for component in components:
         node = _node_id(component.path)
-        box = f'{indent}{node}["{component.name}<br/>{component.interface}"]'
+        label = mermaid_string(f"{component.name}\n{component.interface}")
+        box = f"{indent}{node}[{label}]"
         if component.architecture is None:
             lines.append(box)
             continue
-        lines.append(f'{indent}subgraph s_{node}["{component.path}: {component.architecture}"]')
+        title = mermaid_string(f"{component.path}: {component.architecture}")
+        lines.append(f"{indent}subgraph s_{node}[{title}]")
         lines.append("  " + box)
         _mermaid_components(component.children, lines, indent + "  ")
         lines.append(f"{indent}end")

@@ -5,10 +5,12 @@ Built on :mod:`argparse`, and importing neither asyncio nor the runtime, so that
 
 Exit statuses: 0 success; 1 an ``expect`` of a script failed, or a bound the user set
 (``--timeout``, ``--max-steps``, ``run N``) ended it with work pending; 2 a load error,
-a script error or bad usage; 130 interrupted (Ctrl-C). Errors are one line on stderr, made
-printable, never a traceback (set ``RAPIDE_DEBUG=1`` to see the traceback of an
-internal error). ``RAPIDE_IMPORT_TIMEOUT`` bounds the import of an architecture file
-(seconds, 60 by default, 0 for no bound).
+a script error or bad usage; 3 a start or finish hook raised or reached a limit, or a
+plugin failed as the session started (``rapide run``); 130 interrupted (Ctrl-C).
+Errors are one line on stderr, made printable, never a traceback (set
+``RAPIDE_DEBUG=1`` to see the traceback of an internal error).
+``RAPIDE_IMPORT_TIMEOUT`` bounds the import of an architecture file (seconds, 60 by
+default, 0 for no bound).
 """
 
 from __future__ import annotations
@@ -84,7 +86,8 @@ def run(options: argparse.Namespace) -> None:
     """Run a script of commands headless (from the point --at names, if given: with
     no script, show that point); exit 0 if every expect held, 1 if one failed or a
     bound (--timeout, --max-steps, `run N`) ended it with work pending, 2 on a load or
-    script error or an address that does not fit, 130 when interrupted (Ctrl-C)."""
+    script error or an address that does not fit, 3 when a start or finish hook raised
+    or reached a limit (or a plugin failed at the start), 130 when interrupted (Ctrl-C)."""
     import asyncio
 
     from rapide_shell.headless import run_headless
@@ -193,6 +196,7 @@ def shell(options: argparse.Namespace) -> None:
         record=options.record,
         force_record=options.force_record,
         handler_timeout=options.handler_timeout or None,
+        screenshots=options.screenshots,
         at=_address(options.at),
     )
 
@@ -207,6 +211,7 @@ def _open_workbench(
     record: str | None = None,
     force_record: bool = False,
     handler_timeout: float | None = DEFAULT_HANDLER_TIMEOUT,
+    screenshots: str | None = None,
     at: Address | None = None,
 ) -> None:
     import asyncio
@@ -226,6 +231,7 @@ def _open_workbench(
                 record=record,
                 force_record=force_record,
                 handler_timeout=handler_timeout,
+                screenshots=screenshots,
                 at=at,
             )
         )
@@ -558,6 +564,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_recording(command)
     _add_handler_timeout(command)
     _add_at(command)
+    command.add_argument(
+        "--screenshots", metavar="DIR",
+        help="Where F12 saves SVG pictures (default: $RAPIDE_SCREENSHOTS, else "
+        "'rapide' in your pictures folder).",
+    )
 
     command = _command(commands, serve)
     _add_file(command)

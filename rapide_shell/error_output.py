@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -13,8 +14,9 @@ from pyrapide.core.printable import printable
 def say_at_once(text: str) -> None:
     """Write ``text`` to stderr at once, from a signal handler too."""
     # Straight to the file descriptor: a signal handler may run in the middle of a
-    # buffered write to stderr, which Python would refuse to re-enter.
-    sys.stdout.flush()
+    # buffered write to stderr (or stdout), which Python would refuse to re-enter.
+    with contextlib.suppress(RuntimeError, OSError):
+        sys.stdout.flush()
     os.write(2, text.encode())
 
 

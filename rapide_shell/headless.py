@@ -1,18 +1,17 @@
-"""``rapide run``: load, play a script, print a transcript (or one JSON object), exit 0/1/2
+"""``rapide run``: load, play a script, print a transcript (or one JSON object), exit 0/1/2/3
 (130 when interrupted)."""
 
 from __future__ import annotations
 
 import json
-import signal
-import threading
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
 from pyrapide.runtime import DEFAULT_HANDLER_TIMEOUT
 from rapide_shell.commands.builtin.narrating import command_word
-from rapide_shell.error_output import fail, print_error, say_at_once
+from rapide_shell.error_output import fail, print_error
+from rapide_shell.interrupts import CtrlC
 from rapide_shell.loader import LoadError
 from rapide_shell.outcome import CommandOutcome
 from rapide_shell.render import counted, note, printing_console, transcript_console
@@ -28,6 +27,13 @@ from rapide_shell.session import Session
 
 if TYPE_CHECKING:
     from rapide_shell.address import Address
+
+PAUSING = (
+    "rapide: interrupted: pausing; the script stops after the current command "
+    "(Ctrl-C again leaves at once)\n"
+)
+LEAVING = "rapide: interrupted again: leaving now\n"
+"""What ``rapide run`` says at a first Ctrl-C, and at a second."""
 
 
 async def run_headless(
@@ -85,21 +91,28 @@ async def run_headless(
             bounds=Bounds(timeout=timeout, max_steps=max_steps),
             at=at,
         ) as session:
+            if not json_output:
+                for problem in session.hook_problems("start"):
+                    console.print(problem)
             if session.arrival is not None and not json_output:
                 console.print(note(f"> goto {session.arrival.line[5:]}", style="bold"))
                 for renderable in session.arrival.output:
                     console.print(renderable)
-            with _Interrupts(session) as interrupts:
+            with CtrlC(session, pausing=PAUSING, leaving=LEAVING) as interrupts:
                 result = await play(
                     session,
                     lines,
                     script=script,
                     on_line=show_line,
                     on_outcome=show_outcome,
-                    interrupted=interrupts.happened,
+                    interrupted=lambda: interrupts.count > 0,
                 )
     except LoadError as error:
         return fail(str(error), json_output, error.exit_status)
+    if not json_output:
+        for problem in session.hook_problems("finish"):
+            console.print(problem)
+    result.hooks_failed = session.hooks_failed
     if session.recording_problem is not None:
         print_error(session.recording_problem)
     if json_output:
@@ -124,6 +137,11 @@ async def run_headless(
     if bound is not None:
         print_error(f"{bound} (the rest of the script was not run)")
         return result.exit_status
+    if result.hooks_failed:
+        print_error(
+            "a start or finish hook raised an error or reached a limit (shown above); "
+            f"exit status {result.exit_status}"
+        )
     failed = result.failed_expectations
     if failed:
         for line, outcome in failed:
@@ -133,46 +151,9 @@ async def run_headless(
                 f"{script}:{line.number}: expect failed: {data['pattern']}: "
                 f"expected {data['expected']}, {seen}"
             )
-    else:
+    elif not result.hooks_failed:
         held = sum(1 for _, outcome in result.outcomes if outcome.command == "expect")
         summary = f"{counted(held, 'expectation')} held" if held else "no expect"
         console.print(Text(f"ok: {summary}", style="green"))
     return result.exit_status
 
-
-class _Interrupts:
-    """Ctrl-C while a script plays: the first pauses the command in progress (a ``run``
-    stops after its current dispatch) and the script stops after it, the session closing
-    as usual (a recording is kept); a second one leaves at once. Each says so on stderr.
-
-    A Python signal handler, not the event loop's: it acts even while a handler of the
-    user's keeps the loop busy."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-        self.count = 0
-        self._previous: Any = None
-
-    def happened(self) -> bool:
-        """True once the user pressed Ctrl-C."""
-        return self.count > 0
-
-    def __enter__(self) -> _Interrupts:
-        if threading.current_thread() is threading.main_thread():
-            self._previous = signal.signal(signal.SIGINT, self._on_sigint)
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        if self._previous is not None:
-            signal.signal(signal.SIGINT, self._previous)
-
-    def _on_sigint(self, number: int, frame: Any) -> None:
-        self.count += 1
-        if self.count > 1:
-            say_at_once("rapide: interrupted again: leaving now\n")
-            raise KeyboardInterrupt
-        self.session.pause()
-        say_at_once(
-            "rapide: interrupted: pausing; the script stops after the current command "
-            "(Ctrl-C again leaves at once)\n"
-        )

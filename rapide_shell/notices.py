@@ -114,3 +114,14 @@ class ExplorationChanged(SessionNotice):
 
     progress: Progress
     ended: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class PluginFailed(SessionNotice):
+    """Plugin ``plugin``'s implementation of ``hook`` raised ``error`` (any exception
+    but the user's Ctrl-C); the session went on without it. ``traceback`` is its text."""
+
+    plugin: str
+    hook: str
+    error: BaseException
+    traceback: str

@@ -66,6 +66,11 @@ class Activity:
             self.add_problem(_guard_error(notification))
         elif kind == "ConstraintViolated":
             self.add_problem(f"constraint violated: {_violation(notification.violation)}")
+        elif kind == "PluginFailed":
+            text = f"error in plugin {notification.plugin!r} ({notification.hook})"
+            self.add_problem(
+                _placed(f"{text}: {error_text(notification.error)}", notification.traceback)
+            )
         elif kind == "LimitReached":
             self.add_problem(
                 f"limit reached ({notification.limit}): {notification.message}", "bold yellow"
@@ -75,6 +80,12 @@ class Activity:
         """Record one problem: its plain ``text`` and the line shown for it."""
         self.error_texts.append(text)
         self.problems.append(render.note(text, style=style))
+
+    def problems_under(self, heading: str) -> list[RenderableType]:
+        """``heading`` and the problems under it; nothing when there are none."""
+        if not self.problems:
+            return []
+        return [render.note(heading, style="bold"), *self.problems]
 
     def renderables(self) -> list[RenderableType]:
         """The events recorded (at most :data:`EVENTS_SHOWN`), then the problems."""
@@ -89,6 +100,8 @@ def _handler_error(notification: Any) -> str:
     where = notification.component
     if notification.event is not None:
         where += f" handling {notification.event.id} {notification.event.name}"
+    elif notification.hook is not None:
+        where = f"the {notification.hook} hook of {where}"
     return _placed(f"error in {where}: {error_text(notification.error)}", notification.traceback)
 
 

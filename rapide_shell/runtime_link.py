@@ -18,6 +18,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from pyrapide.core.interrupts import contained
 from pyrapide.runtime import (
     DEFAULT_HANDLER_TIMEOUT,
     ConstraintViolated,
@@ -374,8 +375,11 @@ class RuntimeLink:
                 continue
             try:
                 listener(notification)
-            except Exception:
-                # A broken front-end listener must not take the run down with it.
+            except BaseException as error:
+                # A broken listener (a plugin's, a front end's) must not take the run
+                # down with it, whatever it raises but the user's Ctrl-C.
+                if not contained(error):
+                    raise
                 with contextlib.suppress(ValueError):
                     self._listeners.remove(entry)
 

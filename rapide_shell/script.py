@@ -34,6 +34,7 @@ __all__ = [
 EXIT_OK = 0
 EXIT_EXPECTATION_FAILED = 1
 EXIT_ERROR = 2
+EXIT_HOOK_FAILED = 3
 EXIT_INTERRUPTED = 130
 
 
@@ -52,6 +53,8 @@ class ScriptResult:
     """True when ``error`` is a line that does not parse, found before any command ran."""
     interrupted_after: ScriptLine | None = None
     """The last line run when the user interrupted the script (Ctrl-C), if they did."""
+    hooks_failed: bool = False
+    """True when a start or finish hook raised or met a limit (outside any command)."""
 
     @property
     def failed_expectations(self) -> list[tuple[ScriptLine, CommandOutcome]]:
@@ -60,12 +63,14 @@ class ScriptResult:
 
     @property
     def exit_status(self) -> int:
-        """130 when interrupted, 2 for a script error, 1 for a failed expect or a bound
-        reached, else 0."""
+        """130 when interrupted, 2 for a script error, 3 when a start or finish hook
+        raised or met a limit, 1 for a failed expect or a bound reached, else 0."""
         if self.interrupted_after is not None:
             return EXIT_INTERRUPTED
         if self.error is not None:
             return EXIT_ERROR
+        if self.hooks_failed:
+            return EXIT_HOOK_FAILED
         failed = self.failed_expectations or self.bound is not None
         return EXIT_EXPECTATION_FAILED if failed else EXIT_OK
 
@@ -116,6 +121,9 @@ class ScriptResult:
             "interrupted_after_line": None
             if self.interrupted_after is None
             else self.interrupted_after.number,
+            "hooks": {
+                hook: session.hook_report(hook).error_texts for hook in ("start", "finish")
+            },
             "events": len(session.computation),
             "handler_errors": len(session.errors),
         }

@@ -143,17 +143,21 @@ file.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import dataclasses
+import traceback
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rich.console import RenderableType
 from rich.text import Text
 
+from pyrapide.core.interrupts import contained
 from pyrapide.core.printable import printable
-from pyrapide.runtime import DEFAULT_HANDLER_TIMEOUT, RunOutcome
+from pyrapide.runtime import DEFAULT_HANDLER_TIMEOUT, HandlerError, LimitReached, RunOutcome
 from rapide_shell import notices, render
 from rapide_shell.commands import Command, CommandCatalog, CommandError, parse_command
 from rapide_shell.completion import Completion, complete
@@ -169,7 +173,7 @@ from rapide_shell.loader import LoadedArchitecture, LoadError, load_architecture
 from rapide_shell.outcome import CommandOutcome
 from rapide_shell.plugins import plugin_manager
 from rapide_shell.recording import Recorder
-from rapide_shell.report import error_text
+from rapide_shell.report import Activity, error_text
 from rapide_shell.runtime_link import Bounds, RuntimeLink, SessionState, Sink
 from rapide_shell.travel import ReplayError, TimeMachine
 from rapide_shell.watches import Breakpoint, Watch, Watchlist
@@ -179,7 +183,7 @@ if TYPE_CHECKING:
     from pyrapide.constraints import ConstraintViolation
     from pyrapide.core import Computation, Event
     from pyrapide.patterns import Pattern
-    from pyrapide.runtime import Dispatch, HandlerError, InFlight, RunState, System
+    from pyrapide.runtime import Dispatch, InFlight, RunState, System
     from pyrapide.types import ActionSpec
     from rapide_shell.address import Address
 
@@ -234,6 +238,11 @@ class Session:
         """What going to the point ``--at`` named said (see :meth:`open`)."""
         self._recorded: Point | None = None
         """The point the recording was last written up to (None: write it all again)."""
+        self._hook_notes: dict[str, list[Any]] = {"start": [], "finish": []}
+        self.hooks_failed = False
+        """True once a start or finish hook raised or met a limit, or a plugin raised as
+        the session started, at any point of the session (see :meth:`hook_report`);
+        ``rapide run`` then exits with status 3."""
 
     @classmethod
     def load(
@@ -315,19 +324,52 @@ class Session:
     # -- lifecycle ---------------------------------------------------------------
 
     async def start(self) -> None:
-        """Build the system, run the modules' start hooks, then tell the plugins."""
+        """Build the system, run the modules' start hooks, then tell the plugins (one
+        that raises is reported among the start hooks' problems, and the others are
+        told all the same)."""
         with self.travel.started():
-            await self.travel.start_system()
+            await self._start_system()
         self._write_recording()
-        self.plugins.hook.rapide_session_started(session=self)
+        seen: list[Any] = []
+        with self.capture(seen):
+            self._tell_plugins_started()
+        self._keep_hook_notes("start", [*self._hook_notes["start"], *seen])
+
+    def _tell_plugins_started(self) -> None:
+        caller = self.plugins.hook.rapide_session_started
+        # In the order pluggy would call them; each on its own, so that one that raises
+        # is named and the rest are still told.
+        for hook in reversed(caller.get_hookimpls()):
+            try:
+                hook.function(session=self)
+            except BaseException as error:
+                if not contained(error):
+                    raise  # the user's Ctrl-C
+                text = "".join(traceback.format_exception(error))
+                self.notify(notices.PluginFailed(
+                    plugin=hook.plugin_name, hook=caller.name, error=error, traceback=text
+                ))
+
+    async def _start_system(self) -> None:
+        seen: list[Any] = []
+        with self.capture(seen):
+            await self.travel.start_system()
+        self._keep_hook_notes("start", seen)
 
     async def close(self) -> None:
         """Stop the system (finish hooks run) and end the recording; the session takes no
         more commands after. Closing a closed session does nothing."""
         try:
-            await self.runtime.close()
+            if not self.closed:
+                seen: list[Any] = []
+                with self.capture(seen):
+                    await self.runtime.close()
+                self._keep_hook_notes("finish", seen)
         finally:
             if self.recorder is not None:
+                # A command left midway (the user's second Ctrl-C) has not written what
+                # it did yet: the steps it took are kept.
+                self._write_recording()
                 self.recording_problem = self.recorder.close()
 
     async def rebuild(self, reason: str, *, loaded: LoadedArchitecture | None = None) -> None:
@@ -338,11 +380,40 @@ class Session:
         otherwise the same System is reset with ``self.seed``. Watches and breakpoints
         are primed again, their counts started again.
         """
-        await self.runtime.replace(loaded)
+        seen: list[Any] = []
+        with self.capture(seen):
+            await self.runtime.replace(loaded)
+        self._keep_hook_notes("finish", seen)
         decision = Decision.starting_over(DecisionKind(reason), self.seed, self.loaded)
         with self.travel.deciding(decision):
-            await self.travel.start_system()
+            await self._start_system()
         self.notify(notices.SessionReset(reason=reason))
+
+    def hook_report(self, hook: str) -> Activity:
+        """What the system reported while its ``hook`` hooks ("start" or "finish") last
+        ran, outside any command: at the session's start (or the latest ``reset``,
+        ``seed`` or ``reload``), and at its close (or as that command finished the run
+        before). Its ``problems`` are the lines a front end shows for them: handler
+        errors (naming the hook), limits reached, constraints violated."""
+        report = Activity(self.computation, show_events=False, keep_dispatches=False)
+        for note in self._hook_notes[hook]:
+            report.append(note)
+        return report
+
+    def hook_notes(self, hook: str) -> list[Any]:
+        """The notifications behind :meth:`hook_report`, in order."""
+        return list(self._hook_notes[hook])
+
+    def hook_problems(self, hook: str) -> list[RenderableType]:
+        """The lines that say what went wrong while the ``hook`` hooks ran (see
+        :meth:`hook_report`), under a heading; nothing when nothing did."""
+        return self.hook_report(hook).problems_under(f"while the {hook} hooks ran:")
+
+    def _keep_hook_notes(self, hook: str, notes: list[Any]) -> None:
+        self._hook_notes[hook] = notes
+        failures = (HandlerError, LimitReached, notices.PluginFailed)
+        if any(isinstance(note, failures) for note in notes):
+            self.hooks_failed = True
 
     def inspect(self, computation: Computation) -> None:
         """Show ``computation`` (read-only) instead of the live one; watches re-primed."""
@@ -538,8 +609,11 @@ class Session:
             command = parse_command(line, self.catalog)
         except CommandError as error:
             return self._finish(_failure(line, "", error))
-        except Exception as error:
-            # A plugin's parser that breaks must not end the session either.
+        except BaseException as error:
+            # A plugin's parser that breaks (SystemExit included) must not end the
+            # session either; only the user's Ctrl-C goes through.
+            if not contained(error):
+                raise
             failure = CommandError(f"cannot read the line: {error_text(error)}")
             return self._finish(_failure(line, "", failure))
         if command is None:
@@ -564,9 +638,13 @@ class Session:
             outcome = await definition.handler(self, command, line)
         except CommandError as error:
             outcome = _failure(line, command.name, error)
-        except Exception as error:
-            # A fault below the command (the runtime, a file system) must not end the
-            # session: report it in one line and go on.
+        except BaseException as error:
+            # A fault below the command (the runtime, a file system, a plugin's command
+            # raising SystemExit) must not end the session: report it in one line and
+            # go on. The user's Ctrl-C goes through, and so does the cancellation of
+            # the task the command runs in (a front end closing).
+            if isinstance(error, asyncio.CancelledError) or not contained(error):
+                raise
             failure = CommandError(f"{command.name} failed: {error_text(error)}")
             outcome = _failure(line, command.name, failure)
         finally:

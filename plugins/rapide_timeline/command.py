@@ -32,11 +32,16 @@ TIMELINE = CommandSpec(
     details="""\
 Draws the last N recorded events (30 when N is left out) as swimlanes: one column per
 component that sent one of them, plus 'env' for injected events, time running down.
-Each event stands in its source's lane as its id and short name; the column on the
-right lists the events that caused it ('<- e4, e6'). Under each lane's name is the kind
-of connection that delivers to it (connect, pipe or agent), so the same work delivered
-three ways can be compared row by row. When the lanes do not fit the terminal, the
-last one gathers the remaining components, and a line under the drawing names them.""",
+Each event stands in its source's lane as its id and short name, linked from the lane
+of each cause in the line of the cause's kind; the column on the right lists its causes
+marked with their kinds ('← ═e3 ⇊e13'): delivered through a connect (─), a pipe (═) or
+an agent (┄), emitted just before by the same handler run (↓), the end of a connect
+the emitter waited on (↩), the pipe's order (⇊), or given by the emitter (+). A line
+under the drawing names the marks it used. Under each lane's name is the kind of
+connection that delivers to it, so the same work delivered three ways can be compared
+row by row. When the lanes do not fit the terminal, the last one gathers the remaining
+components, and a line under the drawing names them. The TUI's Timeline panel draws
+the whole run the same way.""",
     args=(ArgSpec("N", ArgKind.INTEGER, optional=True),),
     while_running=True,
     examples=("timeline", "timeline 10"),

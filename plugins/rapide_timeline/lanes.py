@@ -1,8 +1,8 @@
-"""Laying events out as swimlanes: one column per source, one row per event, time down."""
+"""The ``timeline`` command's drawing: the workbench's swimlanes as Rich text."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,32 +10,48 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 
 from pyrapide.core.printable import printable
-from rapide_shell.render import shorten
+from rapide_shell.causes import CAUSE_LOOKS, Cause, causes_of, wiring_deliveries
+from rapide_shell.render import counted
+from rapide_shell.timeline import (
+    ENV,
+    OTHERS,
+    LaneGrid,
+    Role,
+    cause_marks,
+    lane_feeds,
+    lane_order,
+    merge,
+    time_text,
+)
 
-ENV = "env"
-"""The lane of events injected from outside the system (their source)."""
-
-LANE_MIN = 9
-"""Narrowest lane: room for an id and a few letters of a name (``e17 done``)."""
-
-LANE_MAX = 16
-"""Widest lane: wider lanes only spread the drawing out."""
-
-CAUSES_MAX = 18
+CAUSES_MAX = 40
 """The causes column is cut (with an ellipsis) beyond this width."""
 
-OTHERS = "others"
-"""The name of the lane that gathers the components that did not fit."""
+CAUSES_KEPT = 18
+"""Room kept for the causes when lanes compete for the width: lanes come first, and the
+causes take what the lanes leave, up to CAUSES_MAX."""
+
+#: How each role of the shared drawing looks in a transcript.
+STYLES: dict[str, str] = {
+    "time": "dim",
+    "rule": "dim",
+    "event": "bold",
+    "lane": "bold",
+    "feed": "cyan",
+    "note": "dim",
+    "cause": "yellow",
+}
+#: Links in the colours the transcript gives each connection kind; others dim.
+LINK_STYLES: dict[str, str] = {"connect": "blue", "pipe": "green", "agent": "magenta"}
 
 
 @dataclass(frozen=True)
 class Row:
-    """One event as drawn: when, in which source, its label and its causes' ids."""
+    """One event as drawn: the event, its time and its causes with their kinds."""
 
+    event: Any
     time: str
-    source: str
-    label: str
-    causes: str
+    causes: tuple[Cause, ...]
 
 
 @dataclass(frozen=True)
@@ -54,33 +70,14 @@ class Timeline:
     def of(cls, events: Sequence[Any], computation: Any, description: Any) -> Timeline:
         """The timeline of ``events`` (in recording order) of ``computation``, with lanes
         in ``description``'s component order (None when no architecture is known)."""
-        components = [c.name for c in description.components] if description else []
-        feeds: dict[str, list[str]] = {}
-        for connection in description.connections if description else ():
-            kinds = feeds.setdefault(connection.target, [])
-            if connection.kind not in kinds:
-                kinds.append(connection.kind)
-        # A connection's sources sit just left of its target, so what is sent and what
-        # is delivered are read side by side; components no connection names follow.
-        ordered = [ENV]
-        for connection in description.connections if description else ():
-            ordered += [name for name in components if name in (connection.sources or ())]
-            ordered.append(connection.target)
-        ordered += components
-        # Sources, ids and names are data: drawn printable (lanes are named by them).
-        sources = {printable(event.source) or ENV for event in events}
-        lanes = list(dict.fromkeys(name for name in ordered if name in sources))
-        lanes += sorted(sources.difference(lanes))
+        poset = computation.poset
+        delivered = wiring_deliveries(description)
+        lanes = lane_order(description, (event.source or ENV for event in events))
         rows = tuple(
-            Row(
-                time=_time(event.timestamp),
-                source=printable(event.source) or ENV,
-                label=printable(f"{event.id} {event.name.rsplit('.', 1)[-1]}"),
-                causes=", ".join(printable(c.id) for c in computation.poset.causes(event)),
-            )
+            Row(event, time_text(event.timestamp), tuple(causes_of(event, poset, delivered)))
             for event in events
         )
-        return cls(tuple(lanes), {lane: "/".join(kinds) for lane, kinds in feeds.items()}, rows)
+        return cls(tuple(lanes), lane_feeds(description), rows)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         yield from self.lines(options.max_width)
@@ -88,82 +85,56 @@ class Timeline:
     def lines(self, width: int) -> Iterator[Text]:
         """The drawing as lines of at most ``width`` cells (at least one lane's worth)."""
         time_width = max(1, *(len(row.time) for row in self.rows))
-        causes_width = min(CAUSES_MAX, max(len(_causes(row)) for row in self.rows))
-        room = width - time_width - causes_width - 1
-        shown = max(1, min(len(self.lanes), room // (LANE_MIN + 1)))
-        if shown < len(self.lanes):
-            lanes, gathered = [*self.lanes[: shown - 1], OTHERS], self.lanes[shown - 1 :]
-        else:
-            lanes, gathered = list(self.lanes), ()
-        lane_width = max(LANE_MIN, min(LANE_MAX, room // len(lanes) - 1))
-        column = {lane: index for index, lane in enumerate(lanes)}
-        column.update(dict.fromkeys(gathered, len(lanes) - 1))
-
-        names = [_fold(lane, lane_width) for lane in lanes]
-        for depth in range(max(len(name) for name in names)):
-            header = Text(" " * time_width, style="bold")
-            for name in names:
-                header.append(" " + (name[depth] if depth < len(name) else "").ljust(lane_width))
-            yield _trimmed(header)
-        kinds = Text("t".rjust(time_width), style="dim")
-        for lane in lanes:
-            kinds.append(" " + self.feeds.get(lane, "")[:lane_width].ljust(lane_width), "cyan")
-        yield _trimmed(kinds)
-
+        marks = {row.event.id: cause_marks(row.causes) for row in self.rows}
+        causes_width = min(CAUSES_MAX, max(_width(cells) for cells in marks.values()))
+        grid = LaneGrid.fitting(
+            self.lanes, width, time_width=time_width,
+            reserve=min(causes_width, CAUSES_KEPT) + 1, feeds=self.feeds,
+        )
+        causes_width = max(1, min(causes_width, width - grid.width - 1))
+        for header in grid.header():
+            yield _trimmed(_text(header))
         last_time = None
         for row in self.rows:
-            line = Text(
-                row.time.rjust(time_width) if row.time != last_time else " " * time_width,
-                style="dim",
-            )
+            time = row.time if row.time != last_time else ""
             last_time = row.time
-            for index in range(len(lanes)):
-                if index == column[row.source]:
-                    cell = shorten(row.label, lane_width).ljust(lane_width)
-                    line.append(" ")
-                    line.append(cell, style="bold")
-                else:
-                    line.append(" " + "│".ljust(lane_width), style="dim")
-            line.append(" " + shorten(_causes(row), causes_width), style="yellow")
+            line = _text(grid.row(row.event, time, row.causes))
+            causes = _text(marks[row.event.id])
+            if causes:
+                causes.truncate(causes_width, overflow="ellipsis")
+                line.append(" ").append_text(causes)
             yield _trimmed(line)
-        if gathered:
+        seen = {cause.kind for row in self.rows for cause in row.causes}
+        if seen:
+            yield Text("causes: " + "  ".join(
+                f"{look.mark} {look.short}" for kind, look in CAUSE_LOOKS.items() if kind in seen
+            ), style="dim")
+        if grid.gathered:
             yield Text(
-                f"{len(gathered)} components left out of their own lane, "
-                f"drawn in '{OTHERS}': {', '.join(gathered)}",
+                f"{counted(len(grid.gathered), 'component')} left out of their own lane, "
+                f"drawn in '{OTHERS}': {', '.join(printable(lane) for lane in grid.gathered)}",
                 style="dim",
             )
 
 
-def _time(timestamp: float | None) -> str:
-    return "" if timestamp is None else f"{timestamp:g}"
+def _style(role: Role) -> str:
+    if role is None:
+        return ""
+    if isinstance(role, str):
+        return STYLES[role]
+    family, kind = role
+    return LINK_STYLES.get(kind, "dim") if family == "link" else STYLES[family]
 
 
-def _causes(row: Row) -> str:
-    return f"<- {row.causes}" if row.causes else ""
+def _text(cells: list[tuple[str, Role]]) -> Text:
+    text = Text()
+    for run, role in merge(cells):
+        text.append(run, style=_style(role))
+    return text
 
 
-def _fold(name: str, width: int) -> list[str]:
-    """``name`` on as many lines as it needs, broken after '_' or '.' where possible."""
-    pieces: list[str] = []
-    current = ""
-    for part in _parts(name):
-        if current and len(current) + len(part) > width:
-            pieces.append(current)
-            current = ""
-        current += part
-    pieces.append(current)
-    return [shorten(piece, width) for piece in pieces]
-
-
-def _parts(name: str) -> Iterable[str]:
-    part = ""
-    for char in name:
-        part += char
-        if char in "_.":
-            yield part
-            part = ""
-    if part:
-        yield part
+def _width(cells: list[tuple[str, Role]]) -> int:
+    return sum(len(text) for text, _ in cells)
 
 
 def _trimmed(line: Text) -> Text:

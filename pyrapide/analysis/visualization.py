@@ -86,7 +86,7 @@ def to_ascii(
     view = select(poset, max_events)
     if not view.events:
         return "(empty computation)"
-    header = f"Computation: {view.size} events"
+    header = f"Computation: {_count(view.size, 'event')}"
     if view.truncated:
         header += f" ({view.note()})"
     lines = _wrap(header, max_width, "", "  ")
@@ -95,7 +95,8 @@ def to_ascii(
         lines += _ascii_entry(index, view, labels, max_width)
     if view.truncated:
         hidden = view.eligible - len(view.events)
-        lines += _wrap(f"... {hidden} more events not shown ({view.note()})", max_width, "", "    ")
+        more = f"... {_count(hidden, 'more event')} not shown ({view.note()})"
+        lines += _wrap(more, max_width, "", "    ")
     return "\n".join(lines)
 
 

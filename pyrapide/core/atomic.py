@@ -9,7 +9,8 @@ scripts) goes through :class:`AtomicWriter` or :func:`write_atomically`:
 - it is flushed and ``fsync``-ed, then renamed over the target, and the directory is
   ``fsync``-ed so the rename itself survives a crash;
 - on any failure, an interrupt included, the temporary file is removed and the
-  target is left as it was;
+  target is left as it was; one left by a process killed outright (which ran no
+  clean-up) is removed by the next write to the same path;
 - a path that holds something other than a regular file the user may write is not
   replaced: a directory never, and a symbolic link, a FIFO, a device, a socket or a
   read-only file only when ``force`` is given, in which case that entry itself is
@@ -61,7 +62,31 @@ def current_umask() -> int:
 
 
 def _refusal(path: str, entry: os.stat_result) -> WriteError | None:
-    """Why the entry at ``path`` is not replaced without ``force`` (None: a regular file)."""
+    """Why the entry at ``path`` is not replaced without ``force`` (None: a regular file).
+    Where its directory cannot be written, ``force`` could not replace it either, and
+    the refusal says so instead of offering it."""
+    refusal = _kind_refusal(path, entry)
+    if refusal is None or not refusal.forceable:
+        return refusal
+    if not _can_create_in(os.path.dirname(path) or "."):
+        return WriteError(path, f"{refusal.reason}, in a directory no file can be made in")
+    return refusal
+
+
+def _can_create_in(directory: str) -> bool:
+    """True if a file can be made in ``directory`` (tried, since permissions do not tell:
+    root passes every check, and /proc or a read-only mount still say no)."""
+    try:
+        handle, probe = tempfile.mkstemp(dir=directory, prefix=".rapide-probe.")
+    except OSError:
+        return False
+    os.close(handle)
+    with contextlib.suppress(OSError):
+        os.unlink(probe)
+    return True
+
+
+def _kind_refusal(path: str, entry: os.stat_result) -> WriteError | None:
     if stat.S_ISREG(entry.st_mode):
         # No write bit at all is the owner's word, even to root, who may write anything.
         if entry.st_mode & 0o222 and os.access(path, os.W_OK):
@@ -108,9 +133,10 @@ class AtomicWriter:
         directory = self.path.parent
         if not directory.is_dir():
             raise WriteError(shown, f"there is no directory {directory}")
+        _remove_leftovers(directory, self.path.name)
         try:
             handle, temporary = tempfile.mkstemp(
-                dir=directory, prefix=f".{self.path.name}.", suffix=".tmp"
+                dir=directory, prefix=f".{self.path.name}.", suffix=f".{os.getpid()}.tmp"
             )
         except OSError as error:
             raise WriteError(
@@ -202,6 +228,34 @@ class AtomicWriter:
             self.commit()
         else:
             self.discard()
+
+
+def _remove_leftovers(directory: Path, name: str) -> None:
+    """Remove the temporary files earlier writes of ``name`` left in ``directory`` when
+    their process was killed outright (SIGKILL, a power cut: nothing ran to clean up).
+    A temporary file names the process that made it; one whose process is alive is
+    another write in progress, and is left alone."""
+    prefix = f".{name}."
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(directory):
+            parts = entry.name[len(prefix):].split(".")
+            if not entry.name.startswith(prefix) or len(parts) != 3 or parts[2] != "tmp":
+                continue
+            if not parts[1].isdigit() or _alive(int(parts[1])):
+                continue
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+
+
+def _alive(pid: int) -> bool:
+    """True if process ``pid`` exists (or might: one that is not ours counts as alive)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def _sync_directory(directory: Path) -> None:

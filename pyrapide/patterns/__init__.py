@@ -48,7 +48,9 @@ guard NAME>`` or ``... within <...>``. These forms say what they are, and
 
 A text may nest operators, guard conditions and JSON values inside one another at
 most ``MAX_PATTERN_DEPTH`` (100) deep; a deeper one is refused with a
-:class:`PatternSyntaxError` that says where and how deep.
+:class:`PatternSyntaxError` that says where and how deep. A pattern built with the
+operators and methods nests at most as deep: the operator that would go deeper
+raises a ValueError, where the pattern is built.
 """
 
 from pyrapide.patterns.algebra import BasicPattern, Pattern

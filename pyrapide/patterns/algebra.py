@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 from pyrapide.patterns.condition import Condition
 from pyrapide.patterns.match import PatternMatch, Placeholder, freeze, merge_bindings
+from pyrapide.patterns.syntax import MAX_PATTERN_DEPTH
 
 if TYPE_CHECKING:
     from pyrapide.patterns.engine import Matcher
@@ -70,6 +71,8 @@ class Pattern:
 
     __slots__ = ()
     level = ATOM
+    depth = 0
+    """How many operators this pattern nests inside one another (see :func:`nesting`)."""
 
     # --- construction -------------------------------------------------------------
 
@@ -235,6 +238,22 @@ def is_from(source: str, wanted: str) -> bool:
     """Whether an event of ``source`` is from ``wanted``: the same component, or one
     inside it (``payments.ledger`` is from ``payments``)."""
     return source == wanted or source.startswith(f"{wanted}.")
+
+
+def nesting(operands: tuple[Pattern, ...], operator_name: str) -> int:
+    """How deep an operator over ``operands`` nests patterns (a basic pattern is 0).
+
+    Patterns built in Python nest at most ``MAX_PATTERN_DEPTH`` deep, as texts do, so
+    that matching, printing and comparing them never meet Python's recursion limit:
+    a deeper one is refused here, where it is built, with a ValueError saying so."""
+    depth = 1 + max(operand.depth for operand in operands)
+    if depth > MAX_PATTERN_DEPTH:
+        raise ValueError(
+            f"`{operator_name}` would nest patterns {depth} deep; at most "
+            f"{MAX_PATTERN_DEPTH} (MAX_PATTERN_DEPTH): match a long sequence in parts, "
+            "or with a watch per step"
+        )
+    return depth
 
 
 def check_operand(other: Any, operator_name: str) -> Pattern:

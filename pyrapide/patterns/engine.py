@@ -28,6 +28,7 @@ import warnings
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from pyrapide.core.interrupts import contained
 from pyrapide.patterns import algebra as alg
 from pyrapide.patterns import operators as ops
 from pyrapide.patterns.independence import IndependenceProbe
@@ -384,7 +385,9 @@ class _FilterNode(_Node):
         for found in matches:
             try:
                 accepted = predicate(found)
-            except Exception as error:  # a broken guard is a non-match, reported
+            except BaseException as error:  # a broken guard is a non-match, reported
+                if not contained(error):
+                    raise  # the user's Ctrl-C
                 record = _record_guard_error(pattern, found, error, self.context.warns_guard_errors)
                 journal = self.context.journal
                 if journal is not None:
@@ -403,8 +406,8 @@ class _FilterNode(_Node):
 
 
 def _record_guard_error(
-    pattern: ops.GuardedPattern, found: PatternMatch, error: Exception, warn: bool
-) -> tuple[PatternMatch, Exception]:
+    pattern: ops.GuardedPattern, found: PatternMatch, error: BaseException, warn: bool
+) -> tuple[PatternMatch, BaseException]:
     record = (found, error)
     pattern.guard_errors.append(record)
     pattern.guard_error_count += 1
@@ -420,7 +423,7 @@ def _record_guard_error(
 
 
 def _forget_guard_error(
-    pattern: ops.GuardedPattern, record: tuple[PatternMatch, Exception]
+    pattern: ops.GuardedPattern, record: tuple[PatternMatch, BaseException]
 ) -> None:
     # A retracted feed's guard calls did not happen: the refeed calls the guard again.
     pattern.guard_error_count -= 1

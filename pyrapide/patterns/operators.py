@@ -19,6 +19,7 @@ from pyrapide.patterns.algebra import (
     BasicPattern,
     Pattern,
     check_operand,
+    nesting,
 )
 from pyrapide.patterns.condition import Condition
 from pyrapide.patterns.match import PatternMatch
@@ -36,13 +37,14 @@ __all__ = [
 
 
 class _Binary(Pattern):
-    __slots__ = ("left", "right")
+    __slots__ = ("depth", "left", "right")
     symbol = ""
     tag = ""
 
     def __init__(self, left: Pattern, right: Pattern) -> None:
         self.left = check_operand(left, self.symbol)
         self.right = check_operand(right, self.symbol)
+        self.depth = nesting((self.left, self.right), self.symbol)
 
     def children(self) -> tuple[Pattern, ...]:
         return (self.left, self.right)
@@ -109,7 +111,7 @@ class DisjunctionPattern(_Binary):
 class _Unary(Pattern):
     """An operator on one pattern: it matches its operand's event names and binds its names."""
 
-    __slots__ = ("pattern",)
+    __slots__ = ("depth", "pattern")
     pattern: Pattern
 
     def children(self) -> tuple[Pattern, ...]:
@@ -141,6 +143,7 @@ class GuardedPattern(_Unary):
 
     def __init__(self, pattern: Pattern, predicate: Callable[[PatternMatch], Any]) -> None:
         self.pattern = check_operand(pattern, "where")
+        self.depth = nesting((self.pattern,), "where")
         self.predicate = predicate
         self.guard_errors: deque[tuple[PatternMatch, BaseException]] = deque(maxlen=100)
         self.guard_error_count = 0
@@ -180,6 +183,7 @@ class TimedPattern(_Unary):
         before: float | None = None,
     ) -> None:
         self.pattern = check_operand(pattern, "timed")
+        self.depth = nesting((self.pattern,), "timed")
         for label, bound in (("max_duration", max_duration), ("after", after), ("before", before)):
             if bound is not None and not isinstance(bound, (int, float)):
                 raise TypeError(f"timed({label}=...) must be a number, got {bound!r}")
@@ -238,6 +242,7 @@ class IterationPattern(_Unary):
 
     def __init__(self, pattern: Pattern) -> None:
         self.pattern = check_operand(pattern, "repeat")
+        self.depth = nesting((self.pattern,), "repeat")
 
     def _key(self) -> tuple[Any, ...]:
         return ("repeat", self.pattern._key())

@@ -94,8 +94,10 @@ class ModuleContext:
 
         Called outside the system's handlers (say, from an asyncio task of your
         own), it records the event as a root and returns at once; its deliveries
-        run with the rest of the queue.
+        run with the rest of the queue. Once the system is stopped (its run is
+        over, or it was reset), it raises EmitError and records nothing.
         """
+        self._refuse_if_stopped(name)
         scheduler = self._scheduler
         task = scheduler.current
         if task is not None:
@@ -121,8 +123,10 @@ class ModuleContext:
         handler's next ``await`` (its next ``emit`` included, or its end) waits
         for them, and the event it emits next follows what they emitted, as
         after ``emit``. (Events generated before that, with no ``await`` in
-        between, cannot follow them: they have not run yet.)
+        between, cannot follow them: they have not run yet.) Raises EmitError, as
+        ``emit`` does, once the system is stopped.
         """
+        self._refuse_if_stopped(name)
         if self._scheduler.over_event_limit():
             raise EmitError(f"{self.component} cannot emit {name!r}: the run reached max_events")
         return self._record(name, payload, {}, caused_by)
@@ -164,6 +168,15 @@ class ModuleContext:
         check_payload(action_spec(self.interface, qualified), qualified, data)
         scheduler = self._scheduler
         return scheduler.record(qualified, data, self.component, extra, scheduler.current)
+
+    def _refuse_if_stopped(self, name: object) -> None:
+        # Once the tasks are closed nothing would run what the event is delivered to:
+        # it would lie in a finished computation with its dispatches pending forever.
+        if self._scheduler.closing:
+            raise EmitError(
+                f"{self.component} cannot emit {name!r}: the system is stopped "
+                "(its run is over; reset() starts it over)"
+            )
 
     def _qualify(self, name: str) -> str:
         if not isinstance(name, str):

@@ -86,8 +86,12 @@ class HandlerError(Notification):
     """A handler (or a start/finish hook) raised; the run went on without it.
 
     ``component`` is the component whose code raised, ``event`` the event being
-    handled (None for hooks), ``dispatch`` the delivery (None for hooks),
-    ``error`` the exception and ``traceback`` its formatted text.
+    handled (None for hooks), ``dispatch`` the delivery (None for hooks), ``hook``
+    the hook that raised ("start" or "finish"; None for a handler), ``error`` the
+    exception and ``traceback`` its formatted text. ``error`` may be any
+    BaseException the code raised (SystemExit, KeyboardInterrupt, GeneratorExit,
+    asyncio.CancelledError, a HandlerTimeout): the run contains all of them but the
+    user's own Ctrl-C (see :mod:`pyrapide.core.interrupts`).
     """
 
     component: str
@@ -95,6 +99,7 @@ class HandlerError(Notification):
     dispatch: Dispatch | None
     error: BaseException
     traceback: str
+    hook: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -8,6 +8,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
+from pyrapide.core.interrupts import contained
 from pyrapide.runtime.notifications import NOTIFICATION_KINDS, Notification, SubscriberError
 
 Callback = Callable[[Notification], Any]
@@ -80,13 +81,15 @@ class Reporter:
                 for callback in self._by_kind.get(type(queued), ()):
                     try:
                         callback(queued)
-                    except Exception as exc:
+                    except BaseException as exc:  # SystemExit and the like too
+                        if not contained(exc):
+                            raise  # the user's Ctrl-C
                         self._drop(callback, exc)
         finally:
             self._delivering = False
         return note
 
-    def _drop(self, callback: Callback, exc: Exception) -> None:
+    def _drop(self, callback: Callback, exc: BaseException) -> None:
         self._subscriptions = [s for s in self._subscriptions if s[0] is not callback]
         self._rebuild()
         text = "".join(traceback.format_exception(exc))

@@ -40,13 +40,13 @@ import contextlib
 import functools
 import heapq
 import itertools
-import sys
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from pyrapide.architecture import Delivery
+from pyrapide.core.interrupts import contained
 from pyrapide.runtime.dispatch import Dispatch, DispatchState
 from pyrapide.runtime.notifications import (
     ConstraintViolated,
@@ -134,6 +134,8 @@ class Scheduler:
         self.advances = 0
         self.overran = 0  # the ``advances`` a watchdog found over handler_timeout
         self.halted: str | None = None
+        self.closing = False
+        """True while :meth:`close_tasks` ends the tasks in flight, and after."""
         self.recorded_count = 0
         self.errors: list[HandlerError] = router.errors
         self.violations: list[ConstraintViolation] = []
@@ -558,13 +560,17 @@ class Scheduler:
                     await result
             except Exception as exc:
                 self.handler_error(task, exc, match)
-            except HandlerTimeout as exc:
-                exc.name_handler(callable_name(handler), self.handler_timeout)
-                self.handler_error(task, exc, match)
             except BaseException as exc:
-                if not _cancelled(exc):
+                # SystemExit, KeyboardInterrupt, CancelledError, GeneratorExit... raised
+                # by the handler are its errors like any other; what passes through is
+                # the user's Ctrl-C, and the GeneratorExit of close_tasks ending it.
+                if (self.closing and isinstance(exc, GeneratorExit)) or not contained(exc):
                     raise
+                if isinstance(exc, HandlerTimeout):
+                    exc.name_handler(callable_name(handler), self.handler_timeout)
                 self.handler_error(task, exc, match)
+            if self.closing:
+                return  # the run is over: what the task was to call next is not called
 
     def handler_error(self, task: Task, exc: BaseException, match: PatternMatch | None) -> None:
         """Report an exception raised by a handler; the run goes on."""
@@ -579,6 +585,7 @@ class Scheduler:
             dispatch=task.dispatch,
             error=exc,
             traceback=text,
+            hook=task.hook,
         )
         self.reporter.publish(note)
         self.errors.append(note)
@@ -800,6 +807,7 @@ class Scheduler:
 
     def close_tasks(self) -> None:
         """Abandon every task that has not finished (the run is over)."""
+        self.closing = True
         for task in list(self._live):
             coro = task.coro
             if coro is not None:
@@ -810,10 +818,3 @@ class Scheduler:
         self._suspended.clear()
         self._ready.clear()
         self._sleepers.clear()
-
-
-def _cancelled(exc: BaseException) -> bool:
-    """True when ``exc`` is asyncio's CancelledError. Without asyncio imported there
-    can be none, and building or stepping a System does not import it."""
-    asyncio = sys.modules.get("asyncio")
-    return asyncio is not None and isinstance(exc, asyncio.CancelledError)

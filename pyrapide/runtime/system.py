@@ -531,10 +531,12 @@ class System:
             scheduler.lift_halt()
         self._pause_requested = False
         self._set_state(RunState.RUNNING)
-        with WATCHDOG.watching(scheduler), full_collections_held():
-            outcome = await self._loop(max_steps, deadline, loop)
-        self._set_state(RunState.PAUSED if scheduler.has_work() else RunState.QUIET)
-        return outcome
+        try:
+            with WATCHDOG.watching(scheduler), full_collections_held():
+                return await self._loop(max_steps, deadline, loop)
+        finally:
+            # Also when the user's Ctrl-C (or a cancellation) leaves the loop mid-run.
+            self._set_state(RunState.PAUSED if scheduler.has_work() else RunState.QUIET)
 
     async def _loop(
         self, max_steps: int | None, deadline: float | None, loop: asyncio.AbstractEventLoop
@@ -547,33 +549,37 @@ class System:
         scheduler = self.scheduler
         counted = self.steps
         steps = 0
-        while True:
-            if self._pause_requested:
-                stopped = StopReason.PAUSED
-            elif scheduler.halted is not None:
-                timed_out = scheduler.halted == "timeout"
-                stopped = StopReason.TIMEOUT if timed_out else StopReason.LIMIT
-            elif max_steps is not None and steps >= max_steps:
-                stopped = StopReason.BUDGET if scheduler.has_work() else StopReason.QUIET
-            elif scheduler.step() is not None:
-                steps += 1
-                if steps % STEPS_BETWEEN_YIELDS == 0:
+        try:
+            while True:
+                if self._pause_requested:
+                    stopped = StopReason.PAUSED
+                elif scheduler.halted is not None:
+                    timed_out = scheduler.halted == "timeout"
+                    stopped = StopReason.TIMEOUT if timed_out else StopReason.LIMIT
+                elif max_steps is not None and steps >= max_steps:
+                    stopped = StopReason.BUDGET if scheduler.has_work() else StopReason.QUIET
+                elif scheduler.step() is not None:
+                    steps += 1
+                    if steps % STEPS_BETWEEN_YIELDS == 0:
+                        self.steps = counted + steps
+                        await asyncio.sleep(0)
+                        self._check_deadline(loop, deadline)
+                    continue
+                elif not scheduler.waits_in_real_time():
+                    stopped = StopReason.STALLED if scheduler.has_work() else StopReason.QUIET
+                else:
+                    # Only tasks waiting in real time can go on: wait for one (or a pause).
                     self.steps = counted + steps
-                    await asyncio.sleep(0)
-                    self._check_deadline(loop, deadline)
-                continue
-            elif not scheduler.waits_in_real_time():
-                stopped = StopReason.STALLED if scheduler.has_work() else StopReason.QUIET
-            else:
-                # Only tasks waiting in real time can go on: wait for one (or a pause).
+                    remaining = None if deadline is None else deadline - loop.time()
+                    timed_out = remaining is not None and remaining <= 0
+                    if timed_out or not await scheduler.wait_foreign(remaining):
+                        self._check_deadline(loop, deadline)
+                    continue
                 self.steps = counted + steps
-                remaining = None if deadline is None else deadline - loop.time()
-                timed_out = remaining is not None and remaining <= 0
-                if timed_out or not await scheduler.wait_foreign(remaining):
-                    self._check_deadline(loop, deadline)
-                continue
-            self.steps = counted + steps
-            return RunOutcome(steps, stopped)
+                return RunOutcome(steps, stopped)
+        except BaseException:
+            self.steps = counted + steps  # the steps taken before the user's Ctrl-C
+            raise
 
     async def wait_for_wakeup(self, timeout: float | None = None) -> bool:
         """When only tasks waiting in real time remain (on asyncio, or ``ctx.sleep``

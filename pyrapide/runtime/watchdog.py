@@ -53,6 +53,8 @@ from pathlib import Path
 from types import FrameType, TracebackType
 from typing import TYPE_CHECKING, Any
 
+from pyrapide.core.interrupts import USER_INTERRUPTS
+
 if TYPE_CHECKING:
     from pyrapide.runtime.scheduler import Scheduler
 
@@ -103,15 +105,18 @@ class Watchdog:
 
     @contextlib.contextmanager
     def watching(self, scheduler: Scheduler) -> Iterator[None]:
-        """Watch ``scheduler``'s handlers while the ``with`` block drives them."""
-        if scheduler.handler_timeout is None or not self.can_watch():
-            yield
-            return
-        self._arm(scheduler)
-        try:
-            yield
-        finally:
-            self._disarm(scheduler)
+        """Watch ``scheduler``'s handlers while the ``with`` block drives them (and
+        tell the user's Ctrl-C from a KeyboardInterrupt they raise: see
+        :mod:`pyrapide.core.interrupts`)."""
+        with USER_INTERRUPTS.tracking():
+            if scheduler.handler_timeout is None or not self.can_watch():
+                yield
+                return
+            self._arm(scheduler)
+            try:
+                yield
+            finally:
+                self._disarm(scheduler)
 
     def _arm(self, scheduler: Scheduler) -> None:
         if self._installed == 0:

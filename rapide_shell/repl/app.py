@@ -2,8 +2,10 @@
 
 The prompt and the system share one asyncio loop (``prompt_async``): while a command
 runs, the prompt is not shown, and Ctrl-C pauses a ``run`` in progress instead of
-killing the program. At the prompt, Ctrl-C clears the line (twice in a row leaves),
-Ctrl-D and ``quit`` leave; the system's finish hooks run on the way out.
+killing the program (a second Ctrl-C during the same command leaves, even when a
+handler keeps the loop busy; see :mod:`rapide_shell.interrupts`). At the prompt,
+Ctrl-C clears the line (twice in a row leaves), Ctrl-D and ``quit`` leave; the
+system's finish hooks run on the way out, and the recording is kept.
 
 The REPL handles SIGINT itself for its whole life: between two prompts the terminal is
 out of raw mode, so a Ctrl-C typed then (while output is printed, or just before the
@@ -13,8 +15,6 @@ the prompt rather than kill the program.
 
 from __future__ import annotations
 
-import asyncio
-import signal
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,8 +32,9 @@ from rich.text import Text
 from pyrapide.core.printable import printable
 from pyrapide.runtime import DEFAULT_HANDLER_TIMEOUT
 from rapide_shell.explorations import EXPLORE_PLUGIN, ExploreCommands
+from rapide_shell.interrupts import CtrlC
 from rapide_shell.loader import LoadError
-from rapide_shell.render import note, printing_console
+from rapide_shell.render import counted, note, printing_console
 from rapide_shell.session import Session
 
 if TYPE_CHECKING:
@@ -41,6 +42,10 @@ if TYPE_CHECKING:
 
 EXIT_OK = 0
 EXIT_ERROR = 2
+EXIT_INTERRUPTED = 130
+PAUSING = "rapide: interrupted: pausing after the current step (Ctrl-C again leaves at once)\n"
+LEAVING = "rapide: interrupted again: leaving now (the session closes as usual)\n"
+"""What the REPL says at a first Ctrl-C during a command, and at a second."""
 
 
 class SessionCompleter(Completer):
@@ -105,7 +110,8 @@ async def run_repl(
     ``handler_timeout``: the seconds a handler may keep control (None: no bound);
     ``at``: the point to start at (see :meth:`Session.open`)."""
     console = printing_console(highlight=False)
-    interrupts: _Interrupts | None = None
+    interrupts: CtrlC | None = None
+    status = EXIT_OK
     try:
         async with Session.open(
             file,
@@ -119,59 +125,53 @@ async def run_repl(
             explorations = ExploreCommands()
             session.plugins.register(explorations, name=EXPLORE_PLUGIN)
             _welcome(console, session)
+            for problem in session.hook_problems("start"):
+                console.print(problem)
             if session.arrival is not None:
                 for renderable in session.arrival.output:
                     console.print(renderable)
             prompt: PromptSession[str] = PromptSession(
                 history=_history(), completer=SessionCompleter(session), complete_while_typing=False
             )
-            interrupts = _Interrupts(session, prompt)
-            interrupts.install()
+            at_prompt = _AtPrompt(prompt)
+            interrupts = CtrlC(session, pausing=PAUSING, leaving=LEAVING, idle=at_prompt)
+            interrupts.__enter__()
             try:
-                await _loop(console, session, prompt, interrupts)
+                await _loop(console, session, prompt, at_prompt, interrupts)
             finally:
                 await explorations.close()
     except LoadError as error:
         sys.stderr.write(f"rapide: {printable(str(error))}\n")
         return error.exit_status
+    except KeyboardInterrupt:
+        if interrupts is None:
+            raise  # Ctrl-C while the session was being opened: the CLI says so
+        # The second Ctrl-C of a command: the session closed on the way here (its
+        # finish hooks ran, its recording was kept).
+        status = EXIT_INTERRUPTED
     finally:
         # Only now: a Ctrl-C while the finish hooks run must not kill the program.
         if interrupts is not None:
-            interrupts.uninstall()
+            interrupts.__exit__()
+    for problem in session.hook_problems("finish"):
+        console.print(problem)
     if session.recording_problem is not None:
         sys.stderr.write(f"rapide: {printable(session.recording_problem)}\n")
         return EXIT_ERROR
-    return EXIT_OK
+    return status
 
 
-class _Interrupts:
-    """Where a Ctrl-C (SIGINT) goes: a run in progress pauses; otherwise it is a Ctrl-C at
-    the prompt, whether the prompt is showing or about to be."""
+class _AtPrompt:
+    """A Ctrl-C while no command runs: a Ctrl-C at the prompt, whether the prompt is
+    showing or about to be (called on the event loop)."""
 
-    def __init__(self, session: Session, prompt: PromptSession[str]) -> None:
-        self.session = session
+    def __init__(self, prompt: PromptSession[str]) -> None:
         self.prompt = prompt
-        self.executing = False
         self.pending = False
         """A Ctrl-C came between two prompts; the next prompt takes it as typed there."""
-        self._installed = False
 
-    def install(self) -> None:
-        try:
-            asyncio.get_running_loop().add_signal_handler(signal.SIGINT, self._on_sigint)
-        except (NotImplementedError, RuntimeError):
-            return  # no signal handlers here (not the main thread): Ctrl-C stays a key
-        self._installed = True
-
-    def uninstall(self) -> None:
-        if self._installed:
-            asyncio.get_running_loop().remove_signal_handler(signal.SIGINT)
-            self._installed = False
-
-    def _on_sigint(self) -> None:
-        if self.executing:
-            self.session.pause()
-        elif self.prompt.app.is_running and not self.prompt.app.is_done:
+    def __call__(self) -> None:
+        if self.prompt.app.is_running and not self.prompt.app.is_done:
             self.prompt.app.exit(exception=KeyboardInterrupt, style="class:aborting")
         else:
             self.pending = True
@@ -183,12 +183,16 @@ class _Interrupts:
 
 
 async def _loop(
-    console: Console, session: Session, prompt: PromptSession[str], interrupts: _Interrupts
+    console: Console,
+    session: Session,
+    prompt: PromptSession[str],
+    at_prompt: _AtPrompt,
+    interrupts: CtrlC,
 ) -> None:
     interrupted = False
     while True:
         try:
-            if interrupts.take_pending():
+            if at_prompt.take_pending():
                 raise KeyboardInterrupt
             # handle_sigint=False: our handler stays in place; prompt-toolkit's would
             # replace it and, on leaving, leave SIGINT to Python's default (a crash).
@@ -202,11 +206,11 @@ async def _loop(
         except EOFError:
             return
         interrupted = False
-        interrupts.executing = True
+        interrupts.start_command()
         try:
             outcome = await session.execute(line)
         finally:
-            interrupts.executing = False
+            interrupts.end_command()
         for renderable in outcome.output:
             console.print(renderable, crop=False)  # a WholeLine stays whole
         if outcome.quit:
@@ -220,8 +224,8 @@ def _welcome(console: Console, session: Session) -> None:
             ("rapide repl", "bold"),
             note(f": {session.loaded.name} from {session.path} "),
             (
-                f"({len(description.components)} components, "
-                f"{len(description.connections)} connections, seed {session.seed})",
+                f"({counted(len(description.components), 'component')}, "
+                f"{counted(len(description.connections), 'connection')}, seed {session.seed})",
                 "dim",
             ),
         )

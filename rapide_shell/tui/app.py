@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
+import platformdirs
 from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.widgets import Input
 
 from pyrapide.core.printable import printable
 from pyrapide.runtime import DEFAULT_HANDLER_TIMEOUT
@@ -15,6 +19,7 @@ from rapide_shell.session import Session
 from rapide_shell.tui.palette import CommandLanguageProvider
 from rapide_shell.tui.screen_commands import ScreenCommands
 from rapide_shell.tui.screens.main_screen import MainScreen
+from rapide_shell.tui.theme_colours import ThemeTranslation, workbench_variables
 
 if TYPE_CHECKING:
     from rapide_shell.address import Address
@@ -34,6 +39,12 @@ class RapideApp(App[None]):
     TITLE = "rapide shell"
     CSS_PATH = ["app.tcss", "dialogs.tcss", "narration.tcss"]
     COMMANDS = App.COMMANDS | {CommandLanguageProvider}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # On the app, not the main screen: a screenshot can be taken over any dialog too.
+        Binding("f12", "screenshot", "SVG", id="screenshot", priority=True),
+        Binding("ctrl+c", "interrupt", "Pause, then quit", show=False, priority=True,
+                id="interrupt"),
+    ]
 
     def __init__(
         self,
@@ -41,9 +52,12 @@ class RapideApp(App[None]):
         *,
         script: str | Path | None = None,
         speed: float = 1.0,
+        screenshots: str | Path | None = None,
     ) -> None:
         super().__init__()
         self.session = session
+        self.screenshots = Path(screenshots) if screenshots is not None else None
+        """Where F12 saves its pictures (None: see :meth:`screenshot_folder`)."""
         self.script = Path(script) if script is not None else None
         self.speed = speed
         self.main_screen = MainScreen(session, script=self.script, speed=speed)
@@ -51,6 +65,17 @@ class RapideApp(App[None]):
         session.plugins.register(ScreenCommands(self), name="rapide-tui")
         session.plugins.register(ExploreCommands(), name=EXPLORE_PLUGIN)
         session.wait_for_presenter = self.main_screen.wait_for_presenter
+        self._interrupted_at: int | None = None
+        """How many commands the session had run at the last Ctrl-C (None: none yet)."""
+
+    def get_css_variables(self) -> dict[str, str]:
+        """The theme's variables, and the ``rapide-*`` colours derived from them so that
+        every text the workbench draws reads well in this theme."""
+        variables = super().get_css_variables()
+        variables.update(workbench_variables(variables))
+        self.theme_variables = variables
+        self.theme_translation = ThemeTranslation(variables)
+        return variables
 
     def get_default_screen(self) -> MainScreen:
         """The main screen is the first on the stack."""
@@ -65,16 +90,38 @@ class RapideApp(App[None]):
             self.session.pause()  # a run in progress ends at its next step
             await self.session.close()
 
+    def screenshot_folder(self) -> Path:
+        """Where F12 saves its pictures: the folder given to the app, else the one
+        ``RAPIDE_SCREENSHOTS`` names, else ``rapide`` in the user's pictures folder."""
+        if self.screenshots is not None:
+            return self.screenshots
+        named = os.environ.get("RAPIDE_SCREENSHOTS")
+        if named:
+            return Path(named)
+        return platformdirs.user_pictures_path() / "rapide"
+
     def save_screenshot_file(self, filename: str | None = None) -> Path:
         """Saves an SVG picture of the screen to ``filename`` (default: a name with the
-        time, in the current directory) and returns the full path; OSError if it cannot."""
-        return Path(self.save_screenshot(filename)).resolve()
+        time, in :meth:`screenshot_folder`, made if need be) and returns the full path;
+        OSError if it cannot. The status line says where it went."""
+        if filename is None:
+            folder = self.screenshot_folder()
+            folder.mkdir(parents=True, exist_ok=True)
+            saved = Path(self.save_screenshot(path=str(folder))).resolve()
+        else:
+            saved = Path(self.save_screenshot(filename)).resolve()
+        self.main_screen.view.note = f"SVG saved in {_home_relative(saved.parent)}"
+        self.main_screen.view.redraw_status()
+        return saved
 
     def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
-        """Saves an SVG picture of the screen (in the current directory by default)."""
+        """Saves an SVG picture of the screen (see :meth:`save_screenshot_file`;
+        ``path``, a folder, joins ``filename`` when both are given)."""
         output = self.main_screen.output
+        if filename is not None and path is not None:
+            filename = str(Path(path) / filename)
         try:
-            saved = Path(self.save_screenshot(filename, path)).resolve()
+            saved = self.save_screenshot_file(filename)
         except OSError as error:
             output.write(note(
                 f"error: cannot save the screenshot: {error.strerror} ({error.filename})",
@@ -82,6 +129,28 @@ class RapideApp(App[None]):
             return
         output.write(note(f"screenshot saved to {saved}", style="green"))
         self.notify(printable(f"saved {saved}"), title="screenshot", markup=False)
+
+    async def action_interrupt(self) -> None:
+        """Ctrl-C, as at any terminal: pauses a run in progress (after its current step),
+        and a second Ctrl-C with no command in between quits (the session closes as with
+        Ctrl-Q: finish hooks run, the recording is kept). Each says so. In an input with
+        text selected, Ctrl-C copies it instead."""
+        focused = self.focused
+        if isinstance(focused, Input) and not focused.selection.is_empty:
+            focused.action_copy()
+            return
+        commands = len(self.session.history)
+        if self._interrupted_at == commands:
+            self.main_screen.output.write(note("Ctrl-C again: quitting", style="bold yellow"))
+            await self.action_quit()
+            return
+        self._interrupted_at = commands
+        if self.session.pause():
+            message = "Ctrl-C: pausing the run after the current step; Ctrl-C again quits"
+        else:
+            message = "Ctrl-C again quits (so does Ctrl-Q)"
+        self.main_screen.output.write(note(message, style="bold yellow"))
+        self.notify(message, title="Ctrl-C", markup=False)
 
     async def action_quit(self) -> None:
         """Stops any run, closes the session and leaves."""
@@ -103,11 +172,13 @@ async def run_shell(
     record: str | Path | None = None,
     force_record: bool = False,
     handler_timeout: float | None = DEFAULT_HANDLER_TIMEOUT,
+    screenshots: str | Path | None = None,
     at: Address | None = None,
 ) -> str | None:
     """Open the session of the architecture ``file`` and run the workbench on it until
     the user leaves; the session is closed (and the recording ended) on the way out.
     ``handler_timeout``: the seconds a handler may keep control (None: no bound);
+    ``screenshots`` is the folder F12 saves to (see :meth:`RapideApp.screenshot_folder`).
     ``at``: the point to start at (see :meth:`Session.open`).
     Returns why the recording could not be put in place, if it could not.
 
@@ -122,5 +193,21 @@ async def run_shell(
         handler_timeout=handler_timeout,
         at=at,
     ) as session:
-        await RapideApp(session, script=script, speed=speed).run_async()
+        await RapideApp(
+            session, script=script, speed=speed, screenshots=screenshots
+        ).run_async()
     return session.recording_problem
+
+
+def _home_relative(folder: Path, width: int = 40) -> str:
+    """``folder`` with the user's home written ``~``, as a person reads it (printable: a
+    path is data); a long one keeps its start and its last two folders
+    (``/tmp/…/run/pictures``)."""
+    try:
+        shown = "~/" + str(folder.relative_to(Path.home()))
+    except ValueError:
+        shown = str(folder)
+    parts = Path(shown).parts
+    if len(shown) > width and len(parts) > 3:
+        shown = str(Path(parts[0], parts[1] if parts[0] == "/" else "", "…", *parts[-2:]))
+    return printable(shown)

@@ -26,6 +26,9 @@ class Canvas:
         """The cells, ``height`` rows of ``width``."""
         self.crossings = 0
         """How many cells of one edge's line were drawn over another edge's line."""
+        self.far_labels = 0
+        """How many labels had to go further along their track's row, past other lines,
+        rather than right beside the track or inside it."""
 
     def put(self, x: int, y: int, ch: str, role: Role) -> None:
         """Sets one cell (the last write wins)."""
@@ -109,6 +112,9 @@ class Canvas:
             if start is not None:
                 for i, cell in enumerate(label):
                     self.put(start + i, track_y[track], *cell)
+                low, high = min(track[1:]), max(track[1:])
+                if not (start == high + 2 or low < start < high or start + len(label) == low - 1):
+                    self.far_labels += 1
                 return True
         return False
 

@@ -80,6 +80,8 @@ class GraphPicture:
     """How many labels did not fit beside their track and went to the legend."""
     crossings: int = 0
     """Cells where a line crosses another edge's line (fewer reads more easily)."""
+    far_labels: int = 0
+    """Labels written further along their track's row than beside or inside it."""
     layout: list[list[str]] = field(default_factory=list)
     """The rows of boxes, top to bottom, each left to right."""
     routes: list[list[tuple[int, int]]] = field(default_factory=list)
@@ -110,28 +112,36 @@ def draw_graph(
     max_width: int | None = None,
     compact: bool = False,
     layout: Sequence[Sequence[str]] | None = None,
+    gap: int | None = None,
+    running: Mapping[int, int] | None = None,
 ) -> GraphPicture:
     """Draws ``spec`` with per-connection delivery counts and pipe queue depths.
 
-    ``delivered`` and ``queued`` map connection indexes to counts (missing means 0);
-    pipes always show their queue depth. With ``show_interfaces`` each box also names
+    ``delivered`` (deliveries whose handlers finished, ``✓N``), ``running`` (delivered,
+    their handlers not finished yet, ``▸N running``, shown when there are any) and
+    ``queued`` map connection indexes to counts (missing means 0); pipes always show
+    their queue depth. With ``show_interfaces`` each box also names
     its interface, which costs width. ``max_width`` (the room on screen; None: no limit)
     is what the rows of boxes are wrapped to, and a label that would reach past it is put
     inside or left of its track, or else in a legend. ``compact`` draws tighter boxes.
     ``layout`` (a previous picture's ``layout``) keeps the boxes where they were.
+    ``gap`` (columns between boxes; BOX_GAP by default) spreads the boxes, so that the
+    tracks between them are long enough to hold their labels.
     """
     names = _all_names(spec)
     interfaces = dict.fromkeys(names, "") | dict(spec.components)
     if not show_interfaces:
         interfaces = dict.fromkeys(names, "")
-    gap = BOX_GAP - 1 if compact else BOX_GAP
+    if gap is None:
+        gap = BOX_GAP - 1 if compact else BOX_GAP
     if layout is None:
         layout = _choose_layout(spec, names, interfaces, gap, compact, max_width)
     plan = _Plan(spec, [list(row) for row in layout], interfaces, gap, compact)
     pictures = [
-        plan.draw(order, delivered or {}, queued or {}, max_width) for order in TRACK_ORDERS
+        plan.draw(order, delivered or {}, queued or {}, max_width, running or {})
+        for order in TRACK_ORDERS
     ]
-    return min(pictures, key=lambda p: (p.legend_size, p.crossings))
+    return min(pictures, key=lambda p: (p.legend_size, p.far_labels, p.crossings))
 
 
 def _all_names(spec: GraphSpec) -> list[str]:
@@ -163,7 +173,7 @@ def _choose_layout(
     return layout
 
 
-def _label(edge: GraphEdge, delivered: int, queued: int | None) -> list[Cell]:
+def _label(edge: GraphEdge, delivered: int, queued: int | None, running: int = 0) -> list[Cell]:
     pattern = edge.pattern
     if len(pattern) > MAX_PATTERN_CHARS:
         pattern = pattern[: MAX_PATTERN_CHARS - 1] + "…"
@@ -171,6 +181,7 @@ def _label(edge: GraphEdge, delivered: int, queued: int | None) -> list[Cell]:
     for text, role in (
         (f"{edge.kind} {pattern}", ("label", edge.index, edge.kind)),
         (f" ✓{delivered}", ("count", edge.index, edge.kind)),
+        (f" ▸{running} running" if running else "", ("count", edge.index, edge.kind)),
         (f" queued {queued}" if queued is not None else "", ("count", edge.index, edge.kind)),
     ):
         cells.extend((ch, role) for ch in text)
@@ -262,6 +273,7 @@ class _Plan:
     def draw(
         self, order: Callable[[tuple[int, int, int]], tuple[int, ...]],
         delivered: Mapping[int, int], queued: Mapping[int, int], max_width: int | None,
+        running: Mapping[int, int],
     ) -> GraphPicture:
         """The picture with each channel's tracks stacked by ``order``."""
         edges = self.spec.edges
@@ -298,7 +310,8 @@ class _Plan:
 
         labels = {
             k: _label(edge, delivered.get(edge.index, 0),
-                      queued.get(edge.index, 0) if _queues(edge.kind) else None)
+                      queued.get(edge.index, 0) if _queues(edge.kind) else None,
+                      running.get(edge.index, 0))
             for k, edge in enumerate(edges)
         }
         right = max((self.box_left[n] + self.box_width[n] for n in self.row_of), default=0)
@@ -353,7 +366,8 @@ class _Plan:
         }
         return GraphPicture(
             width=used, rows=rows, lane_rows=lane_rows, boxes=boxes, legend_size=len(legend),
-            crossings=grid.crossings, layout=[list(row) for row in self.layout],
+            crossings=grid.crossings, far_labels=grid.far_labels,
+            layout=[list(row) for row in self.layout],
             routes=[paths[k] for k in range(len(edges))],
         )
 

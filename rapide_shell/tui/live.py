@@ -62,11 +62,17 @@ def violation_problem(violation: Any) -> Problem:
 
 
 def session_problems(session: Any) -> list[Problem]:
-    """The handler errors and constraint violations the session holds, in the order the
+    """The handler errors and constraint violations the session holds, the limits its
+    start hooks reached and the plugins that failed as it started, in the order the
     events involved were recorded (those with no event, such as a ``must_match`` that
     never matched, last): what the problems panel lists after a redraw."""
     problems = [problem_from(error) for error in session.errors]
     problems += [violation_problem(violation) for violation in session.violations]
+    problems += [
+        problem_from(note)
+        for note in session.hook_notes("start")
+        if isinstance(note, (LimitReached, notices.PluginFailed))
+    ]
     known = [problem for problem in problems if problem is not None]
     poset = session.computation.poset
     last = len(poset)
@@ -95,7 +101,10 @@ def problem_from(notification: Any) -> Problem | None:
         )
     if isinstance(notification, HandlerError):
         event = notification.event
-        where = f" handling {event.name} ({event.id})" if event is not None else ""
+        if event is not None:
+            where = f" handling {event.name} ({event.id})"
+        else:
+            where = f" in its {notification.hook} hook" if notification.hook else ""
         error = notification.error
         return Problem(
             kind="error",
@@ -107,6 +116,14 @@ def problem_from(notification: Any) -> Problem | None:
         return violation_problem(notification.violation)
     if isinstance(notification, LimitReached):
         return Problem(kind="limit", summary=notification.message, details=notification.message)
+    if isinstance(notification, notices.PluginFailed):
+        error = notification.error
+        return Problem(
+            kind="plugin",
+            summary=f"plugin {notification.plugin!r} raised {type(error).__name__}: {error} "
+            f"in {notification.hook}",
+            details=notification.traceback,
+        )
     if isinstance(notification, SubscriberError):
         return Problem(
             kind="observer",
@@ -127,6 +144,8 @@ class NotificationBatch:
     """Events whose delivery raised in a handler."""
     delivered: Counter[int] = field(default_factory=Counter)
     """Finished deliveries per connection index."""
+    started: Counter[int] = field(default_factory=Counter)
+    """Deliveries started per connection index (their handlers began)."""
     queue_changed: bool = False
     last_started: Any = None
     """The last dispatch that started (its connection is shown as active)."""
@@ -162,6 +181,9 @@ class NotificationBatch:
         elif isinstance(notification, DispatchStarted):
             self.queue_changed = True
             self.last_started = notification.dispatch
+            index = getattr(notification.dispatch.connection, "index", None)
+            if index is not None:
+                self.started[index] += 1
         elif isinstance(notification, TaskResumed):
             self.queue_changed = True
         elif isinstance(notification, DispatchFinished):

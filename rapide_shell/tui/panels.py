@@ -4,9 +4,10 @@ A panel is a widget (one file in ``tui/widgets/``) and one :class:`Panel` entry 
 :data:`PANELS`: where it goes, what it is called, its border title and the number key
 that focuses it. The main screen composes the panels in the order of :data:`PANELS`
 (rows top to bottom, left to right within a row, a ``column`` stacking panels inside a
-row), gives each the ``panel`` class (its border, in ``app.tcss``), binds its key,
-lists it in the help, and, when its widget implements :class:`SessionPanel`, has it
-draw the session as the session reports what happened.
+row, panels of one ``slot`` sharing one place), gives each the ``panel`` class (its
+border, in ``app.tcss``), binds its key, lists it in the help, and, when its widget
+implements :class:`SessionPanel`, has it draw the session as the session reports what
+happened.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from textual.widget import Widget
 
+from rapide_shell.causes import cause_legend
 from rapide_shell.tui.widgets.connection_graph import ConnectionGraph
 from rapide_shell.tui.widgets.dispatch_queue import DispatchQueue
 from rapide_shell.tui.widgets.error_panel import ErrorPanel
@@ -25,6 +27,7 @@ from rapide_shell.tui.widgets.event_log import EventLog
 from rapide_shell.tui.widgets.history_panel import HistoryPanel
 from rapide_shell.tui.widgets.inspector import Inspector
 from rapide_shell.tui.widgets.output_log import OutputLog
+from rapide_shell.tui.widgets.timeline_panel import TimelinePanel
 from rapide_shell.tui.widgets.watch_panel import WatchPanel
 
 if TYPE_CHECKING:
@@ -71,6 +74,10 @@ class Panel:
     hidden_note: str = ""
     """What its key says while the panel is hidden (the errors panel shows only once
     there is an error), instead of focusing it."""
+    slot: str | None = None
+    """A place of its row that it shares with the other panels of the same slot: on a
+    narrow screen one of them shows at a time (the first, until another's key brings
+    it), on a wide one they stand side by side."""
 
     def build(self) -> Widget:
         """The panel's widget, with its id and the ``panel`` class."""
@@ -86,15 +93,19 @@ class Panel:
 PANELS: tuple[Panel, ...] = (
     Panel(
         "graph", "graph", ConnectionGraph, row="top", key="1", title="Graph",
-        subtitle="──▶ connect  ══▶ pipe  ┄┄▶ agent  ✓ delivered",
+        subtitle="──▶ connect  ══▶ pipe  ┄┄▶ agent  ✓ finished  ▸ running",
     ),
     Panel(
         "queue", "queue", DispatchQueue, row="top", key="2", title="Queue",
         subtitle="Enter runs the highlighted one",
     ),
     Panel(
-        "events", "event log", EventLog, row="middle", key="3", title="Events",
+        "events", "event log", EventLog, row="middle", slot="log", key="3", title="Events",
         subtitle="End follows new events",
+    ),
+    Panel(
+        "timeline", "timeline", TimelinePanel, row="middle", slot="log", key="9",
+        title="Timeline", subtitle=f"c collapse · h hide · a all lanes · {cause_legend()}",
     ),
     Panel(
         "inspector", "inspector", Inspector, row="middle", column="detail", key="4",
@@ -129,6 +140,14 @@ def key_range() -> tuple[str, str]:
     """The first and the last panel key, for the help and the welcome line ("1", "7")."""
     keys = [panel.key for panel in by_key()]
     return keys[0], keys[-1]
+
+
+def slot_mates(panel: Panel) -> list[Panel]:
+    """The panels sharing ``panel``'s slot, itself included, in layout order (itself
+    alone when it has no slot)."""
+    if panel.slot is None:
+        return [panel]
+    return [other for other in PANELS if other.row == panel.row and other.slot == panel.slot]
 
 
 def find(panel_id: str) -> Panel:

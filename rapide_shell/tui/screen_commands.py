@@ -17,10 +17,13 @@ from rapide_shell.commands import (
 )
 from rapide_shell.hookspecs import hookimpl
 from rapide_shell.outcome import CommandOutcome
+from rapide_shell.tui.panels import PANELS, find
 
 if TYPE_CHECKING:
     from rapide_shell.session import Session
     from rapide_shell.tui.app import RapideApp
+
+PANEL_IDS = tuple(panel.id for panel in PANELS)
 
 SCREENSHOT = CommandSpec(
     name="screenshot",
@@ -28,11 +31,28 @@ SCREENSHOT = CommandSpec(
     summary="Save an SVG picture of the screen.",
     details="""\
 Saves what the screen shows now as an SVG file: FILE.svg, or a file named after the
-app and the time in the current directory. F12 does the same. The message says the
-full path written. Only the TUI has this command.""",
+app and the time in the screenshot folder (rapide shell --screenshots DIR, else
+$RAPIDE_SCREENSHOTS, else 'rapide' in your pictures folder), made if need be. F12
+does the same, over dialogs too. The message and the status line say where it went.
+Only the TUI has this command.""",
     args=(ArgSpec("FILE", ArgKind.FILE, optional=True),),
     while_running=True,
     examples=("screenshot", "screenshot run.svg"),
+)
+
+
+ZOOM = CommandSpec(
+    name="zoom",
+    usage="zoom [PANEL]",
+    summary="Show one panel full screen; zoom alone brings every panel back.",
+    details="""\
+Shows PANEL alone on the whole screen (graph, queue, events, timeline, inspector, history,
+output, watches, errors), for a projector or a long Timeline; `zoom` with no panel,
+F11 or Escape bring the other panels back. F11 shows the panel last focused full
+screen. Only the TUI has this command.""",
+    args=(ArgSpec("PANEL", ArgKind.CHOICE, optional=True, choices=PANEL_IDS),),
+    while_running=True,
+    examples=("zoom timeline", "zoom"),
 )
 
 
@@ -44,8 +64,21 @@ class ScreenCommands:
 
     @hookimpl
     def rapide_add_commands(self, catalog: CommandCatalog, session: Session) -> None:
-        """Adds ``screenshot``."""
+        """Adds ``screenshot`` and ``zoom``."""
         catalog.register(SCREENSHOT, self.screenshot)
+        catalog.register(ZOOM, self.zoom)
+
+    async def zoom(
+        self, session: Session, command: Command[DeclaredArguments], line: str
+    ) -> CommandOutcome:
+        """Runs ``zoom [PANEL]``."""
+        panel = command.args["PANEL"]
+        if not self.app.main_screen.full_screen(panel):
+            raise CommandError(f"the {panel} panel is hidden: {find(panel).hidden_note}")
+        said = f"{panel} full screen (Escape or zoom brings the panels back)" if panel else (
+            "every panel is back"
+        )
+        return CommandOutcome(line, "zoom", output=(Text(said),), data={"panel": panel})
 
     async def screenshot(
         self, session: Session, command: Command[DeclaredArguments], line: str

@@ -10,27 +10,32 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
+from textual.color import Color
 from textual.screen import Screen
 from textual.widgets import RichLog, Static
 
 from pyrapide.core.printable import printable
 from pyrapide.runtime import RunState
 from rapide_shell import notices
+from rapide_shell.causes import CAUSE_LOOKS, DeliveryKind, causes_of, wiring_deliveries
 from rapide_shell.explorations import EXPLORE_PLUGIN, status_lines
 from rapide_shell.explore_report import tally
 from rapide_shell.render import counted, note
 from rapide_shell.runtime_link import SessionState
 from rapide_shell.tui.live import NotificationBatch
 from rapide_shell.tui.panels import PANELS, SessionPanel
+from rapide_shell.tui.status import StatusPart, fit_status
+from rapide_shell.tui.theme_colours import text_on
 from rapide_shell.tui.widgets.connection_graph import ConnectionGraph
 from rapide_shell.tui.widgets.dispatch_queue import DispatchQueue
 from rapide_shell.tui.widgets.error_panel import ErrorPanel
 from rapide_shell.tui.widgets.event_log import EventLog
 from rapide_shell.tui.widgets.inspector import Inspector, causal_history
+from rapide_shell.tui.widgets.timeline_panel import TimelinePanel
 
 if TYPE_CHECKING:
     from pyrapide.core import Event
@@ -45,29 +50,69 @@ BUSY_REDRAW_SECONDS = {"queue": 0.25, "inspector": 1.0}
 #: Lines of one command's output printed in the output panel (a long run reports every
 #: event it recorded; the event log has them all).
 OUTPUT_LINES_SHOWN = 200
-_STATE_STYLES = {
-    RunState.RUNNING: "green",
-    RunState.PAUSED: "yellow",
-    RunState.QUIET: "blue",
-    SessionState.CLOSED: "red",
+#: The theme colour of each state's badge in the status line.
+_STATE_COLOURS = {
+    RunState.RUNNING: "success",
+    RunState.PAUSED: "warning",
+    RunState.QUIET: "primary",
+    SessionState.CLOSED: "error",
 }
 
 
+#: At most this many events of a selected event's causal past (and as many of its
+#: future) are walked to find the components they went through.
+CONE_WALK = 2000
+#: Seconds after a selection that the graph marks its cone: the frame that moved the
+#: cursor goes out first, and keys held down mark only where the cursor stops.
+CONE_DELAY = 0.05
+
+
+def causal_cone(
+    event: Event, poset: Any, limit: int = CONE_WALK, every: Collection[str] = ()
+) -> tuple[set[str], set[str]]:
+    """The sources of ``event``'s causal past and of its future, each found by walking
+    at most ``limit`` events back (or forward) from it, nearest first; a walk stops
+    early once it has found each source in ``every`` (nothing more could be marked)."""
+    found: list[set[str]] = []
+    wanted = set(every)
+    for step in (poset.direct_causes, poset.direct_effects):
+        sources: set[str] = set()
+        seen = {event.id}
+        frontier = list(step(event))
+        while frontier and len(seen) <= limit and not (wanted and wanted <= sources):
+            nearer: list[Any] = []
+            for other in frontier:
+                if other.id in seen:
+                    continue
+                seen.add(other.id)
+                sources.add(other.source or "")
+                nearer.extend(step(other))
+            frontier = nearer
+        found.append(sources)
+    return found[0], found[1]
+
+
 class SessionView:
-    """Redraws ``screen``'s panels from ``session``'s notifications.
+    """Redraws ``screen``'s panels from ``session``'s notifications; ``fit`` sizes the
+    panels to their content when the queue or the graph changed.
 
     :meth:`attach` subscribes to the session (before it starts, so that nothing it
     reports is missed), :meth:`redraw_all` draws everything from the session's state,
     :meth:`detach` unsubscribes.
     """
 
-    def __init__(self, screen: Screen[Any], session: Session) -> None:
+    def __init__(
+        self, screen: Screen[Any], session: Session, fit: Callable[[], None] = lambda: None
+    ) -> None:
         self.screen = screen
         self.session = session
+        self._fit = fit
+        """Sizes the panels to what they hold again (the queue and the graph changed)."""
         self._unsubscribe: Callable[[], None] | None = None
         self._batch = NotificationBatch()
         self._draw_scheduled = False
         self._delivered: Counter[int] = Counter()
+        self._started: Counter[int] = Counter()
         self._active_dispatch_connection: int | None = None
         self._queue_connection: int | None = None
         self._throttled: dict[str, float] = {}
@@ -75,6 +120,13 @@ class SessionView:
         self._deferred: set[str] = set()
         """Throttled redraws waiting for their turn."""
         self._panels: list[SessionPanel] | None = None
+        self._was_running = False
+        self._wiring: tuple[Any, DeliveryKind] | None = None
+        self._cone_event: Event | None = None
+        """The event whose cone the graph marks next (None: no marking waits)."""
+        self.note = ""
+        """A last piece of the status line, shown while there is room (where the last
+        screenshot went)."""
         self._exploration: notices.ExplorationChanged | None = None
         """How the background exploration stood when it last moved on."""
 
@@ -99,13 +151,18 @@ class SessionView:
         self._batch = NotificationBatch()
         self._redraw_all()
 
-    def inspect(self, event: Event, *, followed: bool = False) -> None:
-        """Shows ``event`` in the inspector; while following a run, now and then only."""
+    def inspect(
+        self, event: Event, *, followed: bool = False, move_timeline: bool = True
+    ) -> None:
+        """Shows ``event`` in the inspector and its causal past and future in the
+        Timeline (which moves onto it, unless ``move_timeline`` is False: it was chosen
+        there) and the graph; while following a run, now and then only."""
         if followed:
             # Following a run: show the newest event now and then, not per frame.
             self._throttle("inspector", self._inspect_selected)
         else:
             self._show_in_inspector(event)
+            self._show_cone(event, move_timeline=move_timeline)
 
     def highlight_queue_connection(self, connection_index: int | None) -> None:
         """Highlights in the graph the connection of the dispatch highlighted in the queue."""
@@ -126,11 +183,12 @@ class SessionView:
             return
         batch, self._batch = self._batch, NotificationBatch()
         if batch.reset is not None:
-            # Handler errors and violations are drawn from the session there.
+            # Handler errors, violations and the start hooks' limits are drawn from the
+            # session there.
             self._redraw_all()
             batch.problems = [
                 problem for problem in batch.problems
-                if problem.kind not in ("error", "violation")
+                if problem.kind not in ("error", "violation", "limit")
             ]
             batch.failed_event_ids.clear()
         self._apply(batch)
@@ -144,11 +202,12 @@ class SessionView:
                 latest.summary, title=latest.kind, severity="error", timeout=6, markup=False
             )
         self._delivered.update(batch.delivered)
+        self._started.update(batch.started)
         if batch.last_started is not None:
             self._active_dispatch_connection = getattr(
                 batch.last_started.connection, "index", None
             )
-        if batch.queue_changed or batch.delivered:
+        if batch.queue_changed or batch.delivered or batch.started:
             self._throttle("queue", self._redraw_queue_and_counts)
         for hit in batch.breakpoint_hits:
             self.output.write(note(
@@ -208,16 +267,19 @@ class SessionView:
     def _loop_time() -> float:
         return asyncio.get_running_loop().time()
 
-    def redraw_status(self) -> None:
-        """Draws the status line again (the screen's speed changed, say)."""
-        self._redraw_status()
-
     def _redraw_all(self) -> None:
         # The deliveries the history says were made up to the point the run is at:
         # none after a fresh start, as many as there were after going back or forth.
         self._delivered = (
             Counter(self.session.delivered()) if self.session.inspected is None else Counter()
         )
+        # Started: those, and the deliveries in flight at that point (running).
+        running: dict[int, int] = {}
+        for task in self.session.in_flight() if self.session.inspected is None else ():
+            index = task.dispatch.connection.index if task.dispatch is not None else None
+            if task.dispatch is not None and index is not None:
+                running[task.dispatch.id] = index
+        self._started = self._delivered + Counter(running.values())
         self._active_dispatch_connection = None
         # What the system reported before this redraw (its start hooks, say) is kept
         # by the session: each panel draws it from there.
@@ -233,18 +295,25 @@ class SessionView:
             index = getattr(dispatch.connection, "index", None)
             if index is not None:
                 queued[index] += 1
+        running = self._started - self._delivered
         self.screen.query_one(DispatchQueue).show_pending(
             pending, self.session.next_dispatch(), self.session.in_flight(), self.session.blocked
         )
         graph = self.screen.query_one(ConnectionGraph)
-        graph.update_counts(self._delivered, queued)
+        graph.update_counts(self._delivered, queued, running)
         self._redraw_highlight()
+        self._fit()  # the queue and the graph take the room their content asks for
 
     def _redraw_highlight(self) -> None:
         connection = self._queue_connection
         if connection is None:
             connection = self._active_dispatch_connection
         self.screen.query_one(ConnectionGraph).highlight(connection)
+
+    def redraw_status(self) -> None:
+        """Draws the status line again (the screen's width or the note changed)."""
+        if self.session.system is not None:
+            self._redraw_status()
 
     def _exploration_ended(self) -> None:
         """Print the exploration's answer, its failures numbered, and say it ended."""
@@ -264,61 +333,124 @@ class SessionView:
             markup=False,
         )
 
-    def _exploration_status(self) -> Text | str:
+    def _exploration_status(self) -> Text | None:
         """The status line's part about the background exploration, if there is one."""
         exploring = self._exploration
         if exploring is None:
-            return ""
+            return None
         progress = exploring.progress
         word = "explored" if exploring.ended else "exploring"
         failures = tally(progress.failures, "failure")
         return Text(
-            f" · {word}: {progress.schedules:,} schedules, "
+            f"{word}: {progress.schedules:,} schedules, "
             f"{tally(progress.distinct, 'poset')}, {failures}",
-            style="bold red" if progress.failures else "",
+            style=f"bold {self._colour('error')}" if progress.failures else "",
         )
 
     def _redraw_status(self) -> None:
         session = self.session
+        if session.running != self._was_running:
+            self._was_running = session.running
+            self.screen.refresh_bindings()  # run and pause take turns in the footer
         errors = len(self.screen.query_one(ErrorPanel).problems)
         breaks = len(session.breakpoints)
         events = self.screen.query_one(EventLog).event_count
         # Drawn every frame of a run: ``state`` and ``pending_count`` each gather and
         # sort the whole queue, so each is read once.
         state = session.state
+        error_style = f"bold {self._colour('error')}" if errors else ""
         flying = session.in_flight_count
         tree = session.decisions
         every = getattr(self.screen, "every", None)
-        status = Text.assemble(
-            (f" {session.description.name} ", "bold"),
-            f" from {printable(session.path.name)} · seed {session.seed}  ",
-            (f" {state} ", f"bold reverse {_STATE_STYLES.get(state, '')}"),
-            (f" step {tree.point.number}", "bold"),
-            f" of {printable(tree.branch.name)}",
-            (f" · slow {every:g}s", "bold magenta") if every is not None else "",
-            " ·",
-            f" {session.pending_count} pending",
-            (f" · {flying} in flight", "bold") if flying else "",
-            f" · {counted(events, 'event')}",
-            f" · {counted(breaks, 'breakpoint')}",
-            (f" · {counted(errors, 'error')}", "bold red" if errors else ""),
-            self._exploration_status(),
-        )
-        self.screen.query_one("#status", Static).update(status, layout=False)  # always one line
+        parts = [
+            StatusPart(Text(f" {printable(session.description.name)} ", "bold"), 4,
+                       joined=False),
+            StatusPart(Text(f"from {printable(session.path.name)}"), 8, joined=False),
+            StatusPart(Text(f"seed {session.seed}"), 7),
+            StatusPart(Text(f" {state} ", self._badge(_STATE_COLOURS.get(state, "muted"))), 0,
+                       joined=False),
+            StatusPart(Text.assemble((f"step {tree.point.number}", "bold"),
+                                     f" of {printable(tree.branch.name)}"), 4),
+            *([StatusPart(Text(f"slow {every:g}s", "bold"), 2)] if every is not None else []),
+            StatusPart(Text(f"{session.pending_count} pending"), 1),
+            *([StatusPart(Text(f"{flying} in flight", "bold"), 1)] if flying else []),
+            StatusPart(Text(counted(events, "event")), 2),
+            StatusPart(Text(counted(breaks, "breakpoint")), 6 if not breaks else 3),
+            StatusPart(Text(counted(errors, "error"), error_style), 1 if errors else 5),
+        ]
+        exploring = self._exploration_status()
+        if exploring is not None:
+            parts.append(StatusPart(exploring, 3))
+        if self.note:
+            parts.append(StatusPart(Text(self.note, "italic"), 3))
+        status = self.screen.query_one("#status", Static)
+        width = status.size.width or self.screen.size.width
+        # Always one line: no layout needed.
+        status.update(fit_status(parts, max(1, width - 1)), layout=False)
+
+    def _colour(self, name: str) -> str:
+        """The theme's readable colour ``name`` (see ``theme_colours``), as a hex string."""
+        return self.screen.app.theme_variables.get(f"rapide-{name}", "")
+
+    def _badge(self, name: str) -> str:
+        """A bold badge in the theme's colour ``name``, its text readable on it."""
+        ground = self._colour(name)
+        if not ground:
+            return "bold reverse"
+        text = text_on(Color.parse(ground), Color.parse(self._colour("text")))
+        return f"bold {text.hex} on {ground}"
 
     def _inspect_selected(self) -> None:
         event = self.screen.query_one(EventLog).selected_event
         if event is not None:
             self._show_in_inspector(event)
+            self._show_cone(event, move_timeline=False)  # it follows the run by itself
+
+    def _show_cone(self, event: Event, *, move_timeline: bool = True) -> None:
+        """The event's causal past and future: the Timeline moves onto it, the graph
+        marks the components they went through."""
+        timelines = self.screen.query(TimelinePanel)
+        poset = self.session.computation.poset
+        if not timelines or event not in poset:
+            return
+        if move_timeline:
+            timelines.first().select_id(event.id)
+        # The graph marks the cone once the frame that moved the cursor is out, and only
+        # for the latest event: keys held down move the cursor without waiting for walks.
+        if self._cone_event is None:
+            self.screen.set_timer(CONE_DELAY, self._mark_cone)
+        self._cone_event = event
+
+    def _mark_cone(self) -> None:
+        event, self._cone_event = self._cone_event, None
+        poset = self.session.computation.poset
+        graphs = self.screen.query(ConnectionGraph)
+        if event is None or not graphs or event not in poset:
+            return
+        # Events come from the components that are no architecture, named by path.
+        description = self.session.description
+        components = [c.path for c in description.walk() if c.architecture is None]
+        past, future = causal_cone(event, poset, every=components)
+        graphs.first().mark_cone(event.source or "", past, future)
 
     def _show_in_inspector(self, event: Event) -> None:
         inspectors = self.screen.query(Inspector)  # empty while the app shuts down
         poset = self.session.computation.poset
         if not inspectors or event not in poset:
             return
+        causes = causes_of(event, poset, self._deliveries())
         inspectors.first().show_event(
             event,
-            list(poset.causes(event)),
+            [cause.event for cause in causes],
             list(poset.effects(event)),
             causal_history(event, poset.direct_causes),
+            [f"{CAUSE_LOOKS[cause.kind].mark} {CAUSE_LOOKS[cause.kind].meaning}"
+             for cause in causes],
         )
+
+    def _deliveries(self) -> DeliveryKind:
+        """Which kind of connection delivers what to whom, in the session's architecture."""
+        description = self.session.description
+        if self._wiring is None or self._wiring[0] is not description:
+            self._wiring = (description, wiring_deliveries(description))
+        return self._wiring[1]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -13,6 +12,7 @@ from rapide_timeline.lanes import Timeline
 from rich.console import Console
 
 from pyrapide import Computation
+from pyrapide.architecture import ArchitectureDescription, ComponentDescription
 from rapide_shell import plugins
 from rapide_shell.session import Session
 from tests.shell.cli_process import REPO, run_rapide
@@ -59,10 +59,19 @@ async def test_timeline_draws_one_lane_per_component_with_causes(kinds_session: 
     lines = drawn(outcome.output)
     kinds_row = next(line for line in lines if line.startswith("t "))
     assert kinds_row.split() == ["t", "connect", "pipe", "agent"]
-    # A pipe's done is caused by the previous done; it stands in the pipe worker's lane.
+    # A pipe's done is caused by the job the pipe delivered and, in the pipe's order, by
+    # the previous done; it stands in the pipe worker's lane, linked from the source's.
     pipe_done = next(line for line in lines if "e16 done" in line)
-    assert pipe_done.rstrip().endswith("<- e3, e13")
+    assert pipe_done.rstrip().endswith("← ═e3 ⇊e13")
     assert pipe_done.index("e16 done") == kinds_row.index("pipe")
+    assert "═▶e16 done" in pipe_done
+    # A connect's worker is linked by a plain line, an agent's by a dotted one; the
+    # source's own jobs follow one another in handler order.
+    assert next(line for line in lines if "e10 done" in line).rstrip().endswith("← ─e1")
+    assert "┄▶e8 done" in next(line for line in lines if "e8 done" in line)
+    assert next(line for line in lines if "e3 job" in line).rstrip().endswith("← ↓e2")
+    assert next(line for line in lines if "e11 job" in line).rstrip().endswith("← ↩e10")
+    assert lines[-1] == "causes: ─ connect  ═ pipe  ┄ agent  ↓ then  ↩ return  ⇊ pipe order"
 
 
 async def test_timeline_n_draws_only_the_last_n_events(kinds_session: Session) -> None:
@@ -83,8 +92,13 @@ def test_lanes_beyond_the_width_are_gathered_and_named() -> None:
     computation = Computation()
     for n in range(10):
         computation.new_event(f"Part.tick{n}", source=f"component_{n}", timestamp=float(n))
-    description = SimpleNamespace(
-        components=[SimpleNamespace(name=f"component_{n}") for n in range(10)], connections=[]
+    description = ArchitectureDescription(
+        name="Parts",
+        components=tuple(
+            ComponentDescription(name=f"component_{n}", interface="Part", actions=())
+            for n in range(10)
+        ),
+        connections=(),
     )
     timeline = Timeline.of(list(computation), computation, description)
     lines = drawn([timeline], width=80)
@@ -131,7 +145,7 @@ def test_rapide_run_draws_the_timeline_in_a_script(tmp_path: Path) -> None:
     script.write_text("run\ntimeline 4\n")
     result = run_rapide("run", CONNECTION_KINDS, "--script", script)
     assert result.returncode == 0, result.stderr
-    assert "e18 done" in result.stdout and "<- e4, e16" in result.stdout
+    assert "e18 done" in result.stdout and "← ═e4 ⇊e16" in result.stdout
     assert "e14 done" not in result.stdout.split("> timeline 4")[1]
 
 
@@ -144,5 +158,5 @@ async def test_the_tui_command_bar_draws_the_timeline() -> None:
         await type_command(pilot, "timeline 3")
         shown = [line.text.rstrip() for line in app.main_screen.output.lines]
         pipe_done = next(line for line in shown if "e18 done" in line)
-        assert pipe_done.endswith("<- e4, e16")
+        assert pipe_done.endswith("← ═e4 ⇊e16")
         assert any(line.split() == ["t", "connect", "pipe"] for line in shown)

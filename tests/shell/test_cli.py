@@ -180,6 +180,57 @@ def test_graph_formats() -> None:
     assert "unknown format 'svg'" in bad.stderr
 
 
+GUARDED = """
+from pyrapide import Pattern, action, architecture, connect, interface, module, when
+
+@interface
+class Order:
+    @action
+    async def placed(self, total: int) -> None: ...
+
+@interface
+class Till:
+    @action
+    async def paid(self, total: int) -> None: ...
+
+@module(implements=Order)
+class Web:
+    pass
+
+@module(implements=Till)
+class Shop:
+    @when(Pattern.match("Order.placed"))
+    async def on_order(self, match): ...
+
+@architecture
+class OrderSystem:
+    web = Order
+    till = Till
+    connections = [
+        connect(Pattern.match("Order.placed").where(lambda e: e.payload["total"] > 0),
+                target=till),
+    ]
+"""
+
+
+def test_graph_labels_are_escaped_for_their_format(tmp_path: Path) -> None:
+    """A guard's pattern reads '<python guard ...<lambda>>': markup to Mermaid."""
+    path = tmp_path / "guarded.py"
+    path.write_text(GUARDED, encoding="utf-8")
+    mermaid = rapide("graph", path, "--format", "mermaid")
+    assert mermaid.returncode == 0, mermaid.stderr
+    edge = next(line for line in mermaid.stdout.splitlines() if "-->" in line)
+    assert edge == (
+        '  n_web -->|"connect: Order.placed where #lt;python guard '
+        'OrderSystem.#lt;lambda#gt;#gt;"| n_till'
+    )
+    dot = rapide("graph", path, "--format", "dot")
+    assert (
+        'n_web -> n_till [label="connect: Order.placed where <python guard '
+        'OrderSystem.<lambda>>", style=solid];'
+    ) in dot.stdout
+
+
 def test_check_reports_bindings_and_warnings(tmp_path: Path) -> None:
     clean = rapide("check", SHOP)
     assert clean.returncode == 0

@@ -7,6 +7,7 @@ from pathlib import Path
 from pyrapide.architecture import ConnectionKind
 from rapide_shell.commands.builtin.running import CONNECTION_KINDS, STEP_KINDS
 from rapide_shell.render import KIND_LOOKS, look
+from rapide_shell.tui.theme_colours import KIND_COLOURS
 from rapide_shell.tui.widgets.connection_graph import ConnectionGraph
 from tests.shell.cli_process import run_rapide
 
@@ -19,9 +20,12 @@ def test_every_kind_has_a_look_a_colour_and_a_name_in_the_language() -> None:
         drawn = look(kind)
         assert drawn.theme_colour.startswith("$") and len(drawn.lines) == 6
         assert f"connection-graph--{kind}" in ConnectionGraph.COMPONENT_CLASSES
-        assert f".connection-graph--{kind} {{ color: {drawn.theme_colour}; }}" in (
+        # The graph draws each kind in its look's theme colour, made readable in every
+        # theme ($rapide-connect is derived from $primary, and so on).
+        assert f".connection-graph--{kind} {{ color: $rapide-{kind}; }}" in (
             ConnectionGraph.DEFAULT_CSS
         )
+        assert KIND_COLOURS[str(kind)] == drawn.theme_colour.removeprefix("$")
         assert str(kind) in CONNECTION_KINDS and str(kind) in STEP_KINDS
     arrows = [look(kind).arrow for kind in ConnectionKind]
     assert len(set(arrows)) == len(arrows)  # the kinds are told apart in text

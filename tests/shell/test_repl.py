@@ -150,17 +150,15 @@ async def test_ctrl_c_between_two_prompts_waits_for_the_next_prompt(shop_session
     # Out of raw mode (no prompt showing, no command running), Ctrl-C is a signal.
     from prompt_toolkit import PromptSession
 
-    from rapide_shell.repl.app import _Interrupts
+    from rapide_shell.interrupts import CtrlC
+    from rapide_shell.repl.app import _AtPrompt
 
-    interrupts = _Interrupts(shop_session, PromptSession())
-    interrupts.install()
-    try:
+    at_prompt = _AtPrompt(PromptSession())
+    with CtrlC(shop_session, pausing="", leaving="", idle=at_prompt):
         os.kill(os.getpid(), signal.SIGINT)
-        await asyncio.sleep(0.05)  # the loop reads the signal on its next turn
-    finally:
-        interrupts.uninstall()
-    assert interrupts.take_pending()
-    assert not interrupts.take_pending()
+        await asyncio.sleep(0.05)  # the loop takes it on its next turn
+    assert at_prompt.take_pending()
+    assert not at_prompt.take_pending()
 
 
 def test_ctrl_c_pauses_a_long_run(tmp_path: Path) -> None:
@@ -192,6 +190,15 @@ def test_a_recorded_repl_session_is_a_script(tmp_path: Path) -> None:
     assert user.leaves() == 0
     lines = [line for line in recording.read_text().splitlines() if not line.startswith("#")]
     assert lines == ["seed 9", 'inject Web.order {"item": "apple"}', "run"]
+
+
+def test_the_welcome_counts_in_english(tmp_path: Path) -> None:
+    user = User(FIXTURES / "room.py", tmp_path)
+    user.sees("[quiet]>")
+    # The welcome wraps where the terminal ends: read it as one line.
+    assert "(1 component, 0 connections, seed 0)" in " ".join(user.screen.split())
+    user.enters("quit")
+    assert user.leaves() == 0
 
 
 def test_a_file_that_does_not_load(tmp_path: Path) -> None:

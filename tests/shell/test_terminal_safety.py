@@ -225,6 +225,9 @@ async def test_the_tui_draws_every_sequence_written_out(hostile: dict[str, Path]
         await type_command(pilot, f"why {_quoted('OSC' + SEQUENCES['OSC'])}")
         await type_command(pilot, "show events")
         screens.append(_screen_text(app))
+        await pilot.press("escape", "9")  # the Timeline: lanes named by sources, labels
+        await settle(pilot)
+        screens.append(_screen_text(app))
         await pilot.press("f7")  # the problems panel, listing the handler's error
         await settle(pilot)
         screens.append(_screen_text(app))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from rich.console import RenderableType
 from rich.text import Text
 
 from pyrapide.core import Computation, ComputationFileError
@@ -116,14 +117,18 @@ async def seed(session: Session, command: Command[SeedArguments], line: str) -> 
     session.seed = command.args.value
     await session.rebuild("seed")
     text = f"seed {session.seed}: started over with a fresh system"
-    return CommandOutcome(line, "seed", output=(Text(text),), data={"seed": session.seed})
+    return CommandOutcome(
+        line, "seed", output=(Text(text), *_hook_problems(session)), data={"seed": session.seed}
+    )
 
 
 async def reset(session: Session, command: Command[NoArguments], line: str) -> CommandOutcome:
     """Start over from the same architecture."""
     await session.rebuild("reset")
     text = f"started over (seed {session.seed}); {_kept(session)}"
-    return CommandOutcome(line, "reset", output=(Text(text),), data={"seed": session.seed})
+    return CommandOutcome(
+        line, "reset", output=(Text(text), *_hook_problems(session)), data={"seed": session.seed}
+    )
 
 
 async def reload(session: Session, command: Command[NoArguments], line: str) -> CommandOutcome:
@@ -135,8 +140,17 @@ async def reload(session: Session, command: Command[NoArguments], line: str) -> 
     await session.rebuild("reload", loaded=loaded)
     text = f"reloaded {session.path} ({loaded.name}); {_kept(session)}"
     return CommandOutcome(
-        line, "reload", output=(render.note(text),), data={"architecture": loaded.name}
+        line,
+        "reload",
+        output=(render.note(text), *_hook_problems(session)),
+        data={"architecture": loaded.name},
     )
+
+
+def _hook_problems(session: Session) -> list[RenderableType]:
+    """What the finish hooks of the system left behind and the start hooks of the new one
+    reported (errors, limits, violations), as a command's output says them."""
+    return [*session.hook_problems("finish"), *session.hook_problems("start")]
 
 
 def _kept(session: Session) -> str:

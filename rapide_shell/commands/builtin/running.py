@@ -71,7 +71,8 @@ RUN = CommandSpec(
 Runs the pending dispatches, and everything they cause, until the system is quiet
 (nothing pending, nothing in flight). When an event matching a breakpoint is recorded,
 the run pauses after the current dispatch and says which breakpoint and which event
-stopped it; `continue` goes on from there. In the REPL, Ctrl-C pauses a run.
+stopped it; `continue` goes on from there. In the REPL and the TUI, Ctrl-C pauses a
+run (a second leaves).
 
 `run N` takes at most N steps: a bound for a system that may never go quiet. When the
 N steps are taken with work still pending, it says so; in `rapide run` that ends the

@@ -21,14 +21,24 @@ Event log: ↑/↓/PgUp/PgDn/Home pick an event (the inspector shows it), Enter 
 into the inspector; End follows new events again.
 Inspector: ↑/↓ pick a cause or effect, Enter shows that event.
 Queue: Enter (or a double click) runs the highlighted dispatch (`step #ID`); its
-connection is highlighted in the graph.
+connection is highlighted in the graph. The first line says why ▶ is next: connects
+run first (their emitter waits), a pipe delivers in order from its head, and among
+agent deliveries and ready pipe heads the seed picks.
 Watches: Enter expands a watch; Enter on a match highlights its events in the log.
 Errors: Enter shows the details.
 
-Graph: ──▶ connect, ══▶ pipe, ┄┄▶ agent; ✓N counts deliveries, "queued N" what
-waits in a pipe. A label that does not fit is written under the lanes, tagged #N.
-A component that is an architecture is one box (`PaymentsDept ▸`); x shows the
-components inside every such one, named by path, and folds them again."""
+Graph: ──▶ connect, ══▶ pipe, ┄┄▶ agent; ✓N counts the deliveries whose handlers
+finished, "▸N running" those delivered whose handlers have not finished yet (waiting
+on their own connects, say), "queued N" what waits in a pipe. A label that does not
+fit is written under the lanes, tagged [N]. A component that is an architecture is
+one box (`PaymentsDept ▸`); x shows the components inside every such one, named by
+path, and folds them again.
+Timeline (9): a lane per component, time running down; each event linked from its
+causes' lanes and its causes marked: ─ connect, ═ pipe, ┄ agent, ↓ the same handler's
+previous event, ↩ a connect's return, ⇊ the pipe's order, + given. c collapses a lane,
+h hides it, a brings every lane back. Selecting an event marks its causal past and
+future in the Timeline, the event log and the graph.
+F11 (or `zoom PANEL`) shows a panel full screen; Escape brings the others back."""
 
 
 class HelpScreen(ModalScreen[None]):

@@ -63,6 +63,8 @@ class InjectDialog(ModalScreen[str | None]):
         self._actions = dict(actions)
         self._initial_name = initial_name
         self._shown_action: str | None = None
+        self._error_about: dict[str, str] | None = None
+        """What each field held when the error shown was found (None: no error)."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="inject-box"):
@@ -88,6 +90,21 @@ class InjectDialog(ModalScreen[str | None]):
     @on(Input.Changed, "#inject-name")
     async def _name_changed(self, changed: Input.Changed) -> None:
         await self._show_fields(changed.value.strip())
+
+    @on(Input.Changed)
+    def _clear_error(self, changed: Input.Changed) -> None:
+        """An error says what was wrong with what was typed: once that is changed, the
+        error goes (a change reported late, of the text the error was about, does not)."""
+        if self._error_about is None:
+            return
+        if self._error_about.get(changed.input.id or "") != changed.value:
+            self._error_about = None
+            self.query_one("#inject-error", Static).update("")
+
+    def _show_error(self, message: str) -> None:
+        # The message quotes what was typed: drawn printable.
+        self.query_one("#inject-error", Static).update(note(message))
+        self._error_about = {field.id or "": field.value for field in self.query(Input)}
 
     async def _show_fields(self, name: str) -> None:
         if name == self._shown_action:
@@ -117,22 +134,21 @@ class InjectDialog(ModalScreen[str | None]):
     def _command(self) -> str | None:
         name = self.query_one("#inject-name", Input).value.strip()
         spec = self._actions.get(name)
-        error = self.query_one("#inject-error", Static)
         if spec is None:
-            error.update(note(f"unknown event {name!r}: choose one of the interfaces' actions"))
+            self._show_error(f"unknown event {name!r}: choose one of the interfaces' actions")
             return None
         payload: dict[str, Any] = {}
         for param in spec.params:
             text = self.query_one(f"#field-{param.name}", Input).value
             if text == "":
                 if param.required:
-                    error.update(note(f"{param.name} is required"))
+                    self._show_error(f"{param.name} is required")
                     return None
                 continue
             try:
                 payload[param.name] = field_value(text, param.annotation)
             except ValueError as refused:
-                error.update(note(f"{param.name}: {refused}"))
+                self._show_error(f"{param.name}: {refused}")
                 self.query_one(f"#field-{param.name}", Input).focus()
                 return None
         return inject_command(name, payload)

@@ -8,12 +8,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, RichLog, Static
+from textual.widget import Widget
+from textual.widgets import Footer, Input, RichLog, Static
 
 from pyrapide.core.printable import printable
 from rapide_shell.commands.builtin.narrating import command_word
@@ -24,21 +25,26 @@ from rapide_shell.script import script_lines
 from rapide_shell.tui.panels import PANELS, by_key, find, key_range
 from rapide_shell.tui.screens.help_screen import HelpScreen
 from rapide_shell.tui.screens.inject_dialog import InjectDialog
+from rapide_shell.tui.screens.panel_layout import PanelLayout
 from rapide_shell.tui.screens.wait_screen import WaitScreen
 from rapide_shell.tui.session_view import SessionView
 from rapide_shell.tui.widgets.command_bar import CommandBar
+from rapide_shell.tui.widgets.connection_graph import ConnectionGraph
 from rapide_shell.tui.widgets.dispatch_queue import DispatchQueue
 from rapide_shell.tui.widgets.error_panel import ErrorPanel
 from rapide_shell.tui.widgets.event_log import EventLog
 from rapide_shell.tui.widgets.history_panel import HistoryPanel
 from rapide_shell.tui.widgets.inspector import Inspector
 from rapide_shell.tui.widgets.narration_banner import NarrationBanner
+from rapide_shell.tui.widgets.timeline_panel import TimelinePanel
 from rapide_shell.tui.widgets.watch_panel import WatchPanel
 
 if TYPE_CHECKING:
     from rapide_shell.session import Session
 
 
+COMPACT_FOOTER_COLUMNS = 160
+"""Below this width the footer packs its keys closer, so that all of them fit."""
 SLOW_START = 1.0
 """The seconds between steps when `[` first turns slow motion on."""
 FASTEST = 0.05
@@ -62,27 +68,25 @@ class MainScreen(Screen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        # Quitting and screenshots are the app's actions; they are listed here so that
-        # the footer shows every key of this screen, in this order.
+        # Quitting is the app's action, listed here so that the footer shows it first
+        # (F12, a screenshot, is the app's own key: it works over dialogs too). No
+        # letter key of this screen changes the run: a letter typed outside the command
+        # bar goes to the bar (see on_key), so typing a command never steps or runs.
         Binding("ctrl+q", "app.quit", "Quit", id="quit", priority=True),
+        Binding("f1", "help", "Help", id="help"),
         Binding("f2", "step", "Step", id="step"),
-        Binding("f5", "run", "Run/continue", id="run"),
+        Binding("f5", "run", "Run", id="run"),
         Binding("f6", "pause", "Pause", id="pause"),
         Binding("f3", "inject", "Inject", id="inject"),
         Binding("f4", "watch", "Watch", id="watch"),
         Binding("f7", "break", "Break", id="break"),
         Binding("f8", "back", "Back", id="back"),
         Binding("f9", "forward", "Forward", id="forward"),
-        Binding("f1", "help", "Help", id="help"),
-        Binding("f12", "app.screenshot", "SVG", id="screenshot"),
+        Binding("f11", "full_screen", "Full", id="full_screen"),
         Binding("colon", "focus_bar", "Command bar", show=False, id="focus_bar"),
         Binding("question_mark", "help", "Help", show=False, id="help_key"),
-        Binding("s", "step", "Step", show=False, id="step_key"),
-        Binding("r", "run", "Run", show=False, id="run_key"),
-        Binding("p", "pause", "Pause", show=False, id="pause_key"),
-        Binding("i", "inject", "Inject", show=False, id="inject_key"),
-        Binding("w", "watch", "Watch", show=False, id="watch_key"),
-        Binding("b", "break", "Break", show=False, id="break_key"),
+        # Punctuation no command starts with: these go back and forth in the history
+        # and set slow motion from outside the bar.
         Binding("less_than_sign", "back", "Back", show=False, id="back_key"),
         Binding("greater_than_sign", "forward", "Forward", show=False, id="forward_key"),
         Binding("left_square_bracket", "slower", "Slower", show=False, id="slower"),
@@ -101,10 +105,13 @@ class MainScreen(Screen[None]):
         self.session = session
         self.script = script
         self.speed = speed
-        self.view = SessionView(self, session)
+        self.view = SessionView(self, session, fit=self.fit_panels)
         """Draws what the session reports on this screen's panels."""
+        self.panel_layout = PanelLayout(self)
+        """Where the panels go: slots, row heights, full screen."""
+        self._last_panel = "events"
         self.every: float | None = None
-        """Slow motion: the seconds between the steps of a run started with F5 or `r`
+        """Slow motion: the seconds between the steps of a run started with F5
         (None: full speed); `[` and `]` set it."""
 
     # -- layout ----------------------------------------------------------------------------
@@ -112,15 +119,21 @@ class MainScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static("", id="status")
         yield NarrationBanner(id="narration")
-        # The panels, row by row, as the registry lays them out.
+        # The panels, row by row, as the registry lays them out: a column stacks its
+        # panels, a slot holds its panels side by side (one shows when narrow).
         for row, in_row in groupby(PANELS, key=lambda panel: panel.row):
             with Horizontal(id=row):
-                for column, in_column in groupby(in_row, key=lambda panel: panel.column):
-                    if column is None:
-                        yield from (panel.build() for panel in in_column)
-                    else:
+                for (column, slot), together in groupby(
+                    in_row, key=lambda panel: (panel.column, panel.slot)
+                ):
+                    if column is not None:
                         with Vertical(id=column):
-                            yield from (panel.build() for panel in in_column)
+                            yield from (panel.build() for panel in together)
+                    elif slot is not None:
+                        with Horizontal(id=slot, classes="slot"):
+                            yield from (panel.build() for panel in together)
+                    else:
+                        yield from (panel.build() for panel in together)
         yield Static("", id="completions")
         yield CommandBar(self.complete, id="bar")
         yield Footer()
@@ -128,6 +141,8 @@ class MainScreen(Screen[None]):
     async def on_mount(self) -> None:
         """Starts the session's system if it has not started, draws it, focuses the bar."""
         self.view.attach()
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.view.redraw_status())
+        self.panel_layout.apply_slots()
         if self.session.system is None:
             await self.session.start()
         self.view.redraw_all()
@@ -148,6 +163,48 @@ class MainScreen(Screen[None]):
         """Stops listening to the session."""
         self.view.detach()
 
+    def on_resize(self) -> None:
+        """Lays the panels out again for the new size."""
+        self.panel_layout.apply_slots()
+        footer = self.query_one(Footer)
+        footer.compact = self.size.width < COMPACT_FOOTER_COLUMNS
+        footer.show_command_palette = not footer.compact  # ctrl+p is in the help
+        self.view.redraw_status()
+        self.call_after_refresh(self.fit_panels)
+
+    def fit_panels(self) -> None:
+        """Gives the queue and the rows the room their panels' content asks for."""
+        queue = self.query_one(DispatchQueue)
+        self.panel_layout.fit_queue(queue.content_width)
+        self.panel_layout.fit_rows(self.query_one(ConnectionGraph).content_height,
+                                   queue.option_count)
+
+    def on_screen_resume(self) -> None:
+        """After a dialog, the help or the palette, typing goes to the command bar."""
+        if self.is_mounted and self.query(CommandBar):
+            self.query_one(CommandBar).focus()
+
+    def on_descendant_focus(self, focused: events.DescendantFocus) -> None:
+        """Remembers the last panel focused (what the full-screen key shows)."""
+        for node in (focused.widget, *focused.widget.ancestors):
+            if isinstance(node, Widget) and node.has_class("panel") and node.id:
+                self._last_panel = node.id
+                return
+
+    def on_key(self, key: events.Key) -> None:
+        """A printable key that no panel or screen key takes, pressed outside the
+        command bar, starts a command: it goes to the bar (which takes the focus). So
+        typing ``watch ...`` after leaving the bar never fires a key."""
+        if isinstance(self.focused, Input) or not key.is_printable or key.character is None:
+            return
+        if key.key in self.active_bindings:
+            return
+        key.stop()
+        key.prevent_default()
+        bar = self.query_one(CommandBar)
+        bar.focus()
+        bar.insert_text_at_cursor(key.character)
+
     @property
     def output(self) -> RichLog:
         """The output panel where commands and their results are printed."""
@@ -158,6 +215,13 @@ class MainScreen(Screen[None]):
     @on(EventLog.EventSelected)
     def _inspect(self, selected: EventLog.EventSelected) -> None:
         self.view.inspect(selected.event, followed=selected.followed)
+
+    @on(TimelinePanel.EventSelected)
+    def _timeline_selected(self, selected: TimelinePanel.EventSelected) -> None:
+        # The log moves with the Timeline's cursor, quietly: the Timeline is where the
+        # choice was made, so it is not moved again by the echo.
+        self.query_one(EventLog).select_id(selected.event.id, announce=False)
+        self.view.inspect(selected.event, move_timeline=False)
 
     @on(EventLog.EventChosen)
     def _look_into(self, chosen: EventLog.EventChosen) -> None:
@@ -330,6 +394,14 @@ class MainScreen(Screen[None]):
 
     # -- actions -------------------------------------------------------------------------
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Run and pause take turns in the footer: pause only while a run works."""
+        if action == "pause":
+            return self.session.running
+        if action == "run":
+            return not self.session.running
+        return True
+
     def action_step(self) -> None:
         """Runs the next pending dispatch."""
         self.submit_command("step")
@@ -394,14 +466,40 @@ class MainScreen(Screen[None]):
         self.query_one(CommandBar).focus()
 
     def action_focus_panel(self, panel_id: str) -> None:
-        """Moves the focus to one panel (one that is hidden says why instead)."""
+        """Moves the focus to one panel, bringing it into its slot (one that is hidden
+        says why instead). With a panel full screen, that panel is shown full screen."""
+        panel = find(panel_id)
+        self.panel_layout.bring(panel)
         widget = self.query_one(f"#{panel_id}")
         if widget.display:
+            if self.maximized is not None and self.maximized is not widget:
+                self.maximize(widget, container=False)
             widget.focus()
             return
-        hidden_note = find(panel_id).hidden_note
-        if hidden_note:
-            self.notify(hidden_note, timeout=2)
+        if panel.hidden_note:
+            self.notify(panel.hidden_note, timeout=2)
+
+    def action_full_screen(self) -> None:
+        """Shows the focused panel (or the last one focused) alone, or all of them again."""
+        shown = self.panel_layout.toggle_full_screen(
+            None if self.maximized is not None else self._last_panel
+        )
+        if shown is not None:
+            shown.focus()
+
+    def full_screen(self, panel_id: str | None) -> bool:
+        """Shows panel ``panel_id`` alone (None: every panel again); False if it is
+        hidden (the errors panel before any error)."""
+        if panel_id is None:
+            self.minimize()
+            return True
+        if self.maximized is not None:
+            self.minimize()
+        shown = self.panel_layout.toggle_full_screen(panel_id)
+        if shown is None:
+            return False
+        shown.focus()
+        return True
 
     def action_help(self) -> None:
         """Shows the key bindings and the commands."""
@@ -412,12 +510,12 @@ class MainScreen(Screen[None]):
         ]
         first_key, last_key = key_range()
         keys += [
-            (": / Escape", "Go to / leave the command bar"),
-            ("s r p i w b", "Step, run, pause, inject, watch, break (outside the bar)"),
+            (": / Escape", "Go to / leave the command bar (typing outside it goes to it)"),
             ("< >", "Back, forward one step of the history (outside the bar)"),
             ("[ ]", "Slower, faster: slow motion for runs (outside the bar)"),
             (f"{first_key} … {last_key}",
              "Go to a panel: " + ", ".join(panel.name for panel in by_key())),
+            ("Escape", "Leave full screen (F11 or `zoom` shows a panel alone)"),
             ("ctrl+p", "Command palette: every command of the language"),
         ]
         commands = [(spec.usage, spec.summary) for spec in self.session.catalog]

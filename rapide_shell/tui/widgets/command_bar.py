@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from textual import on
+from textual import events, on
 from textual.binding import Binding
 from textual.message import Message
 from textual.suggester import Suggester
@@ -75,6 +75,15 @@ class CommandBar(PrintableInput):
         self._history_position = 0
         self._cycle: list[str] = []
         self._cycle_position = 0
+
+    async def _on_key(self, event: events.Key) -> None:
+        # No command starts with ":": one typed into an empty bar is the habit of
+        # pressing ":" to reach the bar, not text (inside a command, it is text).
+        if event.character == ":" and not self.value:
+            event.stop()
+            event.prevent_default()
+            return
+        await super()._on_key(event)
 
     def action_complete(self) -> None:
         """Completes the line; pressing Tab again cycles through the other candidates."""

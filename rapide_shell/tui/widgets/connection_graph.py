@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING, Any
 
 from rich.segment import Segment
@@ -16,8 +16,9 @@ from textual.strip import Strip
 
 from rapide_shell.render import KIND_LOOKS
 from rapide_shell.tui.graph_canvas import Role
+from rapide_shell.tui.graph_list import NAME_WIDTH, GraphList, too_large_to_draw
 from rapide_shell.tui.graph_model import GraphSpec, spec_from_description
-from rapide_shell.tui.graph_picture import GraphPicture, draw_graph
+from rapide_shell.tui.graph_picture import BOX_GAP, GraphPicture, draw_graph
 
 if TYPE_CHECKING:
     from rapide_shell.session import Session
@@ -41,6 +42,7 @@ class ConnectionGraph(ScrollView):
             "x", "toggle_inside", "Show or fold the inside of nested architectures",
             show=False, id="graph.inside",
         ),
+        Binding("slash", "search", "Search", id="graph.search"),
     ]
 
     COMPONENT_CLASSES = {
@@ -49,11 +51,15 @@ class ConnectionGraph(ScrollView):
         *(f"connection-graph--{kind}" for kind in KIND_LOOKS),
         "connection-graph--count",
         "connection-graph--highlight",
+        "connection-graph--selected",
+        "connection-graph--past",
+        "connection-graph--future",
     }
-    # Each kind's colour comes from its look, a theme variable (app.tcss styles the rest).
+    # Each kind's colour comes from its look's theme variable, made readable in every
+    # theme (``$rapide-connect``..., see theme_colours; app.tcss styles the rest).
     DEFAULT_CSS = "\n".join(
-        f"ConnectionGraph > .connection-graph--{kind} {{ color: {look.theme_colour}; }}"
-        for kind, look in KIND_LOOKS.items()
+        f"ConnectionGraph > .connection-graph--{kind} {{ color: $rapide-{kind}; }}"
+        for kind in KIND_LOOKS
     )
 
     highlighted: reactive[int | None] = reactive(None, repaint=False)
@@ -69,16 +75,35 @@ class ConnectionGraph(ScrollView):
         """The paths of the nested architectures drawn open (the others are one box)."""
         self._delivered: dict[int, int] = {}
         self._queued: dict[int, int] = {}
+        self._unfinished: dict[int, int] = {}
         self._picture: GraphPicture | None = None
         self._drawn_for_width = -1
         # How the last full choice drew it (interfaces?, compact?, rows of boxes): new
         # counts are drawn the same way, so boxes do not move as the counts change.
-        self._drawing: tuple[bool, bool, list[list[str]]] | None = None
+        self._drawing: tuple[bool, bool, int | None, list[list[str]]] | None = None
+        self._cone: tuple[str, frozenset[str], frozenset[str]] = ("", frozenset(), frozenset())
+        self._list: GraphList | None = None
+        """The architecture listed, when it is too large to draw (None: drawn)."""
+        self._searching = False
+        self._legend = ""
 
     @property
     def picture(self) -> GraphPicture | None:
-        """The current drawing (None before an architecture is shown)."""
+        """The current drawing (None before an architecture is shown, or when it is
+        listed instead)."""
         return self._picture
+
+    @property
+    def listing(self) -> GraphList | None:
+        """The architecture as a list, when it is too large to draw (else None)."""
+        return self._list
+
+    @property
+    def content_height(self) -> int:
+        """Lines of the drawing or of the list."""
+        if self._list is not None:
+            return self._list.height
+        return self._picture.height if self._picture is not None else 0
 
     def show_session(self, session: Session) -> None:
         """Draws the session's architecture, every count at zero."""
@@ -120,21 +145,52 @@ class ConnectionGraph(ScrollView):
         self._spec = spec
         self._delivered.clear()
         self._queued.clear()
+        self._unfinished.clear()
+        self._picture = None
+        self._list = None
+        if too_large_to_draw(spec):
+            self._show_list()
+            return
         self._redraw()
         # Before the first layout the width is unknown: draw again once it is.
         self.call_after_refresh(self._redraw_for_new_width)
 
-    def update_counts(self, delivered: Mapping[int, int], queued: Mapping[int, int]) -> None:
-        """Sets the deliveries done and the deliveries waiting, per connection index."""
-        if dict(delivered) == self._delivered and dict(queued) == self._queued:
+    def _show_list(self, search: str = "") -> None:
+        assert self._spec is not None
+        self._list = GraphList(
+            self._spec, search, self._delivered, self._queued, self._unfinished
+        )
+        widest = max((len(edge.pattern) + len(edge.kind) for edge in self._spec.edges),
+                     default=0)
+        width = 2 * NAME_WIDTH + 5 + widest + 32
+        self.virtual_size = Size(width, self._list.height)
+        self.scroll_to(0, 0, animate=False)
+        self.refresh()
+
+    def update_counts(
+        self, delivered: Mapping[int, int], queued: Mapping[int, int],
+        running: Mapping[int, int] | None = None,
+    ) -> None:
+        """Sets the deliveries finished, waiting and running (delivered, their handlers
+        not finished), per connection index."""
+        running = {index: count for index, count in (running or {}).items() if count > 0}
+        if (dict(delivered), dict(queued), running) == (
+            self._delivered, self._queued, self._unfinished
+        ):
             return
         self._delivered = dict(delivered)
         self._queued = dict(queued)
-        if self._spec is not None and self._drawing is not None:
-            show_interfaces, compact, layout = self._drawing
+        self._unfinished = running
+        if self._list is not None:
+            self._list.delivered, self._list.queued = self._delivered, self._queued
+            self._list.running = self._unfinished
+            self.refresh()
+        elif self._spec is not None and self._drawing is not None:
+            show_interfaces, compact, gap, layout = self._drawing
             self._set_picture(draw_graph(
                 self._spec, self._delivered, self._queued, show_interfaces=show_interfaces,
                 compact=compact, max_width=self._drawn_for_width or None, layout=layout,
+                gap=gap, running=self._unfinished,
             ))
         else:
             self._redraw()
@@ -145,7 +201,12 @@ class ConnectionGraph(ScrollView):
             return
         self.highlighted = connection_index
         picture = self._picture
-        if picture is not None and connection_index in picture.lane_rows:
+        listed = self._list
+        if listed is not None and connection_index in listed.row_of:
+            self.scroll_to_region(
+                Region(0, listed.row_of[connection_index], 1, 1), animate=False, immediate=True
+            )
+        elif picture is not None and connection_index in picture.lane_rows:
             # Its first track only: scrolling to a legend line far below would hide
             # the boxes for little gain.
             lane_row = min(picture.lane_rows[connection_index])
@@ -154,29 +215,99 @@ class ConnectionGraph(ScrollView):
             )
         self.refresh()
 
+    def mark_cone(self, component: str, past: set[str], future: set[str]) -> None:
+        """Marks the box of ``component`` (the selected event's), and those of the
+        components its causal ``past`` and ``future`` went through."""
+        cone = (component, frozenset(past), frozenset(future))
+        if cone != self._cone:
+            self._cone = cone
+            self.refresh()
+
+    # -- searching a list ---------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``/`` searches only a list (a drawing shows everything at once)."""
+        if action == "search":
+            return self._list is not None
+        return True
+
+    def on_mount(self) -> None:
+        """Keeps the legend the panel's subtitle shows, to put back after a search."""
+        self._legend = str(self.border_subtitle or "")
+
+    def action_search(self) -> None:
+        """Starts typing a search: the list keeps the rows that mention it."""
+        self._searching = True
+        self._show_search()
+
+    def on_key(self, key: events.Key) -> None:
+        """While searching: letters add to the search, Backspace takes one off, Enter
+        keeps it, Escape drops it."""
+        if not self._searching or self._list is None:
+            return
+        key.stop()
+        key.prevent_default()
+        search = self._list.search
+        if key.key == "enter":
+            self._searching = False
+        elif key.key == "escape":
+            self._searching, search = False, ""
+        elif key.key == "backspace":
+            search = search[:-1]
+        elif key.is_printable and key.character:
+            search += key.character
+        self._show_list(search)
+        self._show_search()
+
+    def _show_search(self) -> None:
+        search = self._list.search if self._list is not None else ""
+        self.border_subtitle = (
+            f"/{search}▏ Enter keeps it, Escape drops it" if self._searching
+            else f"search: {search} (/ changes it)" if search else self._legend
+        )
+
     def _redraw(self) -> None:
-        if self._spec is None:
+        if self._spec is None or self._list is not None:
             return
         available = self.scrollable_content_region.width
         visible_rows = self.scrollable_content_region.height
         # Of the drawings that fit the width: the one with the fewest labels sent to the
-        # legend, then the fewest rows below the panel's bottom (it is short), then the
-        # most informative (interface names, roomy boxes).
+        # legend, then the fewest written away from their track, then the fewest rows
+        # below the panel's bottom (it is short), then the most informative (interface
+        # names, roomy boxes). Spreading the boxes makes tracks long enough to hold
+        # their labels, where the width allows.
         candidates = []
-        for preference, (show_interfaces, compact) in enumerate(
-            ((True, False), (False, False), (False, True))
+        spread = self._spread_gap(available)
+        for preference, (show_interfaces, compact, gap) in enumerate(
+            ((True, False, None), (False, False, None), (False, True, None),
+             *(((True, False, spread), (False, False, spread)) if spread else ()))
         ):
             picture = draw_graph(
-                self._spec, self._delivered, self._queued,
-                show_interfaces=show_interfaces, compact=compact, max_width=available or None,
+                self._spec, self._delivered, self._queued, show_interfaces=show_interfaces,
+                compact=compact, max_width=available or None, gap=gap, running=self._unfinished,
             )
-            rank = (picture.width > available, picture.legend_size,
+            rank = (picture.width > available, picture.legend_size, picture.far_labels,
                     max(picture.height - visible_rows, 0), preference)
-            candidates.append((rank, show_interfaces, compact, picture))
-        _, show_interfaces, compact, picture = min(candidates, key=lambda c: c[0])
-        self._drawing = (show_interfaces, compact, picture.layout)
+            candidates.append((rank, show_interfaces, compact, gap, picture))
+        _, show_interfaces, compact, gap, picture = min(candidates, key=lambda c: c[0])
+        self._drawing = (show_interfaces, compact, gap, picture.layout)
         self._drawn_for_width = available
         self._set_picture(picture)
+
+    def _spread_gap(self, available: int) -> int | None:
+        """Columns between boxes that spread one row of them over ``available``, long
+        enough for the longest label (None: no room to spread)."""
+        spec = self._spec
+        if spec is None or not spec.edges or available <= 0:
+            return None
+        names = {name for name, _ in spec.components} | {
+            end for edge in spec.edges for end in (edge.source, edge.target)
+        }
+        boxes = sum(len(name) + 6 for name in names)
+        room = (available - boxes - 2 * len(spec.edges)) // max(1, len(names) - 1)
+        longest = max(len(edge.pattern) + len(edge.kind) + 12 for edge in spec.edges)
+        gap = min(room, longest)
+        return gap if gap > BOX_GAP + 2 else None
 
     def _set_picture(self, picture: GraphPicture) -> None:
         self._picture = picture
@@ -204,6 +335,12 @@ class ConnectionGraph(ScrollView):
         kind = role[0]
         if kind == "box":
             style = self.get_component_rich_style("connection-graph--box", partial=True)
+            selected, past, future = self._cone
+            name = role[1]
+            mark = ("selected" if _holds(name, (selected,)) else "past" if _holds(name, past)
+                    else "future" if _holds(name, future) else None)
+            if mark is not None:
+                style += self.get_component_rich_style(f"connection-graph--{mark}", partial=True)
         elif kind == "interface":
             style = self.get_component_rich_style("connection-graph--interface", partial=True)
         else:
@@ -216,17 +353,23 @@ class ConnectionGraph(ScrollView):
         return base + style
 
     def render_line(self, y: int) -> Strip:
-        """Draws one row of the picture, shifted by the scroll position."""
+        """Draws one row of the picture (or of the list), shifted by the scroll position."""
         width = self.scrollable_content_region.width
         base = self.rich_style
         picture = self._picture
         row_index = round(self.scroll_y) + y
-        if picture is None or not 0 <= row_index < picture.height:
+        if self._list is not None and 0 <= row_index < self._list.height:
+            cells = self._list.row(row_index)
+            content_width = self.virtual_size.width
+        elif picture is not None and 0 <= row_index < picture.height:
+            cells = picture.rows[row_index]
+            content_width = picture.width
+        else:
             return Strip.blank(width, base)
         segments: list[Segment] = []
         run_chars: list[str] = []
         run_role: Role = None
-        for ch, role in picture.rows[row_index]:
+        for ch, role in cells:
             if role != run_role and run_chars:
                 segments.append(Segment("".join(run_chars), self._style_for(run_role, base)))
                 run_chars = []
@@ -235,4 +378,14 @@ class ConnectionGraph(ScrollView):
         if run_chars:
             segments.append(Segment("".join(run_chars), self._style_for(run_role, base)))
         scroll_x = round(self.scroll_x)
-        return Strip(segments, picture.width).crop_extend(scroll_x, scroll_x + width, base)
+        strip = Strip(segments).extend_cell_length(content_width, base)
+        return strip.crop_extend(scroll_x, scroll_x + width, base)
+
+
+def _holds(box: str, sources: Collection[str]) -> bool:
+    """Whether the component drawn as ``box`` is one of ``sources`` or, a nested
+    architecture drawn folded, holds one of them (``payments`` holds ``payments.ledger``)."""
+    if box in sources:
+        return True
+    inside = box + "."
+    return any(source.startswith(inside) for source in sources)

@@ -14,6 +14,8 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from pyrapide.architecture import ConnectionKind
 from pyrapide.core.printable import printable
+from rapide_shell.tui.theme_colours import ThemedLines
+from rapide_shell.tui.widgets.output_log import Hanging
 
 if TYPE_CHECKING:
     from pyrapide.runtime import Dispatch, InFlight
@@ -25,7 +27,21 @@ SHOWN_PER_KIND = 25
 NEXT_MARK = "▶"
 
 
-class DispatchQueue(OptionList):
+def why_next(next_dispatch: Dispatch, pending: Sequence[Dispatch]) -> str:
+    """Why a plain step runs ``next_dispatch`` of ``pending``: a connect runs before
+    anything else (its emitter waits for it); otherwise the seed picks among the
+    agent deliveries and the pipe heads ready to start (a pipe delivers in order, so
+    only its head is ready), and with no agent delivery the oldest pipe head goes."""
+    if next_dispatch.kind == "connect":
+        return "connects run first"
+    agents = sum(1 for dispatch in pending if dispatch.kind == "agent")
+    pipes = len({getattr(d.connection, "index", d.id) for d in pending if d.kind == "pipe"})
+    if not agents:
+        return "the oldest pipe head" if pipes > 1 else "its pipe's head"
+    return f"the seed's pick of {agents + pipes} ready"
+
+
+class DispatchQueue(ThemedLines, OptionList):
     """Lists pending dispatches under a heading per kind, each with id, event and target.
 
     The dispatch a plain step would run (the scheduler's choice) is marked ``▶``, and
@@ -60,6 +76,8 @@ class DispatchQueue(OptionList):
         self._shown_ids: list[int] = []
         self._shown_state: tuple[object, ...] | None = None  # None: nothing shown yet
         self._next_id: int | None = None
+        self.content_width = 0
+        """The width of the longest line listed (the screen sizes the panel by it)."""
 
     @property
     def dispatch_ids(self) -> list[int]:
@@ -99,6 +117,12 @@ class DispatchQueue(OptionList):
                 dispatches.insert(SHOWN_PER_KIND - 1, next_dispatch)
         self._next_id = next_id if next_id in ids else None
         options: list[Option] = []
+        if self._next_id is not None and next_dispatch is not None:
+            why = Text.assemble(
+                (f"{NEXT_MARK} #{self._next_id} next: ", "bold"), why_next(next_dispatch, pending)
+            )
+            why.no_wrap, why.overflow = True, "ellipsis"
+            options.append(Option(why, id="why-next", disabled=True))
         self._connection_of = {}
         self._shown_ids = []
         for kind, dispatches in by_kind.items():
@@ -122,7 +146,7 @@ class DispatchQueue(OptionList):
                 waits = blocked(dispatch) if blocked is not None else None
                 if waits:
                     label.append(f"  {printable(waits.split(' ', 1)[1])}", "italic")
-                options.append(Option(label, id=f"dispatch:{dispatch.id}"))
+                options.append(Option(Hanging(label), id=f"dispatch:{dispatch.id}"))
             if len(dispatches) > SHOWN_PER_KIND:
                 more = len(dispatches) - SHOWN_PER_KIND
                 options.append(Option(Text(f"   … {more} more", "dim"), disabled=True))
@@ -132,6 +156,8 @@ class DispatchQueue(OptionList):
                 Option(Text("nothing pending, nothing in flight", "dim"), id="empty", disabled=True)
             )
         self.set_options(options)
+        texts = [_text(option.prompt) for option in options]
+        self.content_width = max((text.cell_len for text in texts if text is not None), default=0)
         flying = f", {len(in_flight)} in flight" if in_flight else ""
         self.border_title = f"Queue ({len(pending)}{flying})"
         if previous is not None and previous.startswith("dispatch:"):
@@ -172,9 +198,9 @@ class DispatchQueue(OptionList):
             if dispatch is not None and reason in ("sleeping", "ready"):
                 self._connection_of[dispatch.id] = dispatch.connection.index
                 self._shown_ids.append(dispatch.id)
-                options.append(Option(label, id=f"dispatch:{dispatch.id}"))
+                options.append(Option(Hanging(label), id=f"dispatch:{dispatch.id}"))
             else:
-                options.append(Option(label, disabled=True))
+                options.append(Option(Hanging(label), disabled=True))
         return options
 
     async def _on_click(self, click: events.Click) -> None:
@@ -213,3 +239,10 @@ class DispatchQueue(OptionList):
         dispatch_id = self._dispatch_id(selected.option)
         if dispatch_id is not None:
             self.post_message(self.DispatchChosen(dispatch_id))
+
+
+def _text(prompt: object) -> Text | None:
+    """The text of a row's prompt (a row too long for the panel goes on set in)."""
+    if isinstance(prompt, Hanging):
+        return prompt.text
+    return prompt if isinstance(prompt, Text) else None

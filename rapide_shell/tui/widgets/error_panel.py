@@ -11,13 +11,14 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from rapide_shell.tui.live import Problem, session_problems
+from rapide_shell.tui.theme_colours import ThemedLines
 
 if TYPE_CHECKING:
     from rapide_shell.session import Session
     from rapide_shell.tui.live import NotificationBatch
 
 
-class ErrorPanel(OptionList):
+class ErrorPanel(ThemedLines, OptionList):
     """Lists problems as they are reported; the panel is flagged while it holds any.
 
     Selecting a problem posts :class:`ProblemSelected` (the app selects its event and

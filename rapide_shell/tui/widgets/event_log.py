@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.segment import Segment
 from rich.style import Style
@@ -36,9 +36,30 @@ def _time(event: Event) -> str:
     return f"{timestamp:g}" if isinstance(timestamp, int | float) else ""
 
 
+#: When the panel is narrow, these columns give up room (in this order) down to these
+#: widths, so that the payload keeps PAYLOAD_MIN columns.
+SHRINKABLE = {"name": 12, "source": 8}
+PAYLOAD_MIN = 12
+
+
 def _cell(text: str, width: int) -> str:
-    # One blank at least before the next column, even for a text cut to fit.
+    """``text`` (data: drawn printable) in a column ``width`` wide, cut with "…" to leave
+    a blank before the next."""
     return shorten(printable(text), width - 1).ljust(width)
+
+
+def fitted_widths(widths: dict[str, int], room: int) -> dict[str, int]:
+    """The column widths to draw in ``room`` cells: ``widths`` as they are when the
+    payload keeps PAYLOAD_MIN columns, else with the SHRINKABLE columns narrowed."""
+    fitted = dict(widths)
+    excess = 1 + sum(fitted.values()) + PAYLOAD_MIN - room
+    for column, narrowest in SHRINKABLE.items():
+        if excess <= 0:
+            break
+        give = min(excess, max(0, fitted[column] - narrowest))
+        fitted[column] -= give
+        excess -= give
+    return fitted
 
 
 class EventLog(ScrollView, can_focus=True):
@@ -54,6 +75,8 @@ class EventLog(ScrollView, can_focus=True):
         "event-log--header",
         "event-log--cursor",
         "event-log--marked",
+        "event-log--past",
+        "event-log--future",
         "event-log--id",
         "event-log--source",
         "event-log--name",
@@ -99,6 +122,9 @@ class EventLog(ScrollView, can_focus=True):
         self._index_of: dict[str, int] = {}
         self._marked: frozenset[str] = frozenset()
         self._failed: set[str] = set()
+        self._poset: Any = None
+        """The poset the events belong to: the selected event's causal past and future
+        are marked from it."""
         # Drawn lines by event index; emptied whenever the width or the styles change.
         self._line_cache: LRUCache[int, Strip] = LRUCache(512)
         self._widths = {column: len(column) + 2 for column in MAX_WIDTHS}
@@ -139,6 +165,7 @@ class EventLog(ScrollView, can_focus=True):
         """Shows every event of the session's computation, those whose handler raised
         marked."""
         self.clear()
+        self._poset = session.computation.poset
         self.add_events(list(session.computation))
         for problem in session_problems(session):
             if problem.kind == "error" and problem.event_id is not None:
@@ -183,13 +210,14 @@ class EventLog(ScrollView, can_focus=True):
             self._line_cache.discard(index)
             self.refresh()
 
-    def select_id(self, event_id: str) -> bool:
-        """Moves the cursor to the event with ``event_id``; False if it is not in the log."""
+    def select_id(self, event_id: str, *, announce: bool = True) -> bool:
+        """Moves the cursor to the event with ``event_id`` (posting EventSelected unless
+        ``announce`` is False); False if it is not in the log."""
         index = self._index_of.get(event_id)
         if index is None:
             return False
         self.following = index == len(self._events) - 1
-        self._move_cursor(index)
+        self._move_cursor(index, announce=announce)
         return True
 
     def _widen_columns(self, added: list[Event]) -> None:
@@ -218,16 +246,17 @@ class EventLog(ScrollView, can_focus=True):
             # Until the layout shows the scrollbar the log cannot scroll: try again then.
             self.call_after_refresh(self._scroll_cursor_into_view)
 
-    def _move_cursor(self, index: int, followed: bool = False) -> None:
+    def _move_cursor(self, index: int, followed: bool = False, announce: bool = True) -> None:
         if not self._events:
             return
         index = max(0, min(index, len(self._events) - 1))
         old = self.cursor
         self.cursor = index
         if old != index:
-            self._line_cache.discard(old)
-            self._line_cache.discard(index)
-            self.post_message(self.EventSelected(self._events[index], followed))
+            # Every line may change: the marks of the causal past and future move too.
+            self._line_cache.clear()
+            if announce:
+                self.post_message(self.EventSelected(self._events[index], followed))
         self._scroll_cursor_into_view()
         self.refresh()
 
@@ -319,30 +348,51 @@ class EventLog(ScrollView, can_focus=True):
         return strip
 
     def _header(self, width: int) -> Strip:
-        text = " " + "".join(_cell(column, width) for column, width in self._widths.items())
+        widths = fitted_widths(self._widths, width)
+        text = " " + "".join(_cell(column, width) for column, width in widths.items())
         text += "payload"
         style = self.get_component_rich_style("event-log--header")
         return Strip([Segment(text, style)]).crop_extend(0, width, style)
 
+    def _cone_of(self, event: Event) -> str | None:
+        """``past`` or ``future`` when ``event`` is in the selected event's causal past
+        or future, else None."""
+        selected = self.selected_event
+        poset = self._poset
+        if selected is None or poset is None or event not in poset or selected not in poset:
+            return None
+        if poset.is_ancestor(event, selected):
+            return "past"
+        if poset.is_ancestor(selected, event):
+            return "future"
+        return None
+
     def _event_line(self, index: int, width: int) -> Strip:
         event = self._events[index]
-        base = self.rich_style
+        # The row's own look (the cursor, a watch's mark, the causal cone) goes over the
+        # columns' colours, so that the cursor's text stands out on the cursor.
+        row = Style()
         if index == self.cursor:
-            base = base + self.get_component_rich_style("event-log--cursor")
+            row = self.get_component_rich_style("event-log--cursor")
         elif event.id in self._marked:
-            base = base + self.get_component_rich_style("event-log--marked")
+            row = self.get_component_rich_style("event-log--marked")
+        elif (cone := self._cone_of(event)) is not None:
+            row = self.get_component_rich_style(f"event-log--{cone}")
+        rich_style = self.rich_style  # worked out from the CSS at every reading: once
+        base = rich_style + row
 
         def part(component: str) -> Style:
-            return base + self.get_component_rich_style(component, partial=True)
+            return rich_style + self.get_component_rich_style(component, partial=True) + row
 
         failed = event.id in self._failed
-        widths = self._widths
+        widths = fitted_widths(self._widths, width)
+        payload_room = max(PAYLOAD_MIN, width - 1 - sum(widths.values()))
         segments = [
             Segment("✗" if failed else " ", part("event-log--error")),
             Segment(_cell(event.id, widths["id"]), part("event-log--id")),
             Segment(_cell(_time(event), widths["time"]), base),
             Segment(_cell(event.source or "", widths["source"]), part("event-log--source")),
             Segment(_cell(event.name, widths["name"]), part("event-log--name")),
-            Segment(payload_text(event.payload, max(10, width)), base),
+            Segment(payload_text(event.payload, payload_room), base),
         ]
         return Strip(segments).crop_extend(0, width, base)

@@ -13,6 +13,7 @@ from textual.widgets.option_list import Option
 from rapide_shell.commands.builtin.branching import branch_label
 from rapide_shell.commands.builtin.travelling import position_text, step_line
 from rapide_shell.render import counted
+from rapide_shell.tui.theme_colours import ThemedLines
 
 if TYPE_CHECKING:
     from rapide_shell.decisions import Branch, DecisionTree
@@ -24,11 +25,12 @@ STEPS_SHOWN = 200
 (`history all` in the command bar lists every one)."""
 
 
-class HistoryPanel(OptionList):
+class HistoryPanel(ThemedLines, OptionList):
     """The branches as a tree (``*`` the current one), then the steps of the current
     branch around the current point (``>``; the steps after it, where ``forward`` goes,
     dimmed). Enter on a step posts :class:`Chosen` with ``goto N``, on a branch with
-    ``switch NAME``; the screen runs it."""
+    ``switch NAME``; the screen runs it. Its lines draw the named colours of shared
+    text in the theme's readable colours."""
 
     class Chosen(Message):
         """The user chose a point of the history: ``command`` goes there."""

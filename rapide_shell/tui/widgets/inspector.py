@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 from rich.console import RenderableType
 from rich.highlighter import JSONHighlighter
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
@@ -134,6 +136,7 @@ class Inspector(ScrollView, can_focus=True):
         self._link_rows: list[int] = []
         """Line index of each link, in link order."""
         self._link_ids: list[str] = []
+        self._cause_notes: list[str] = []
 
     @property
     def link_ids(self) -> list[str]:
@@ -146,9 +149,12 @@ class Inspector(ScrollView, can_focus=True):
         causes: Sequence[Event],
         effects: Sequence[Event],
         history: Sequence[str],
+        cause_notes: Sequence[str] = (),
     ) -> None:
-        """Shows ``event`` with its direct ``causes`` and ``effects`` and history lines."""
+        """Shows ``event`` with its direct ``causes`` and ``effects`` and history lines;
+        ``cause_notes`` (one per cause, if given) say why each cause is one."""
         self._shown = (event, list(causes), list(effects), list(history))
+        self._cause_notes = list(cause_notes)
         self._link_ids = [f"cause:{c.id}" for c in causes] + [f"effect:{e.id}" for e in effects]
         self.set_reactive(Inspector.link_cursor, 0)
         self._build()
@@ -180,22 +186,42 @@ class Inspector(ScrollView, can_focus=True):
         lines: list[Strip] = []
         self._link_rows = []
 
+        translation = getattr(self.app, "theme_translation", None)
+        # Read once: the widget's style is worked out from its CSS at every reading.
+        rich_style = self.rich_style
+
         def add(renderable: RenderableType, component: str | None = None) -> None:
             render_style = style(component) if component else None
+            if isinstance(renderable, Text) and renderable.no_wrap and not renderable.spans:
+                # One line in one style (a link, a line of history): no need to render
+                # it through the console, which costs a history of 60 lines dearly.
+                line = renderable.copy()
+                line.truncate(width, overflow="ellipsis")
+                own = line.style if isinstance(line.style, Style) else Style.parse(line.style)
+                drawn = rich_style + (render_style or Style()) + own
+                strip = Strip([Segment(line.plain, drawn)])
+                lines.append(strip.crop_extend(0, width, rich_style))
+                return
             options = self.app.console.options.update_width(width)
             for segments in self.app.console.render_lines(
                 renderable, options, style=render_style, pad=False
             ):
-                lines.append(Strip(segments).crop_extend(0, width, self.rich_style))
+                # Under the widget's own colours, so no segment shows the terminal's.
+                strip = Strip(Segment.apply_style(segments, rich_style))
+                strip = strip.crop_extend(0, width, rich_style)
+                # JSON and shared text carry the terminal's named colours: the theme's.
+                lines.append(strip if translation is None else translation.strip(strip))
 
         if self._shown is None:
             add(Text("Select an event in the log."), "inspector--hint")
         else:
             event, causes, effects, history = self._shown
-            add(Text.assemble(
+            title = Text.assemble(
                 (printable(event.id), "bold"), "  ", (printable(event.name), "bold"),
                 "  from ", (printable(event.source) or "?", "italic"),
-            ), "inspector--title")
+            )
+            title.no_wrap, title.overflow = True, "ellipsis"
+            add(title, "inspector--title")
             add(payload_view(event.payload))
             links = [("← cause  ", e) for e in causes] + [("→ effect ", e) for e in effects]
             if not links:
@@ -206,6 +232,9 @@ class Inspector(ScrollView, can_focus=True):
                 component = "inspector--cursor" if cursor else "inspector--link"
                 add(Text(f"{arrow} {_label(linked)}", no_wrap=True, overflow="ellipsis"),
                     component)
+                if number < len(causes) and number < len(self._cause_notes):
+                    add(Text(f"   {self._cause_notes[number]}", no_wrap=True,
+                             overflow="ellipsis"), "inspector--hint")
             add(Text("causal history"), "inspector--heading")
             for line in history:
                 add(Text(line, no_wrap=True, overflow="ellipsis"), "inspector--history")
@@ -225,10 +254,10 @@ class Inspector(ScrollView, can_focus=True):
         self._build()
 
     def notify_style_update(self) -> None:
-        """Draws again with the new theme's colours."""
+        """Draws again with the new theme's colours (once the styles are applied)."""
         super().notify_style_update()
         if self.is_mounted:
-            self._build()
+            self.call_after_refresh(self._build)
 
     def on_focus(self) -> None:
         """Shows the link cursor."""

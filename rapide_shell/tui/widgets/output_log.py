@@ -1,22 +1,65 @@
-"""The output panel: commands and what they printed, every line made printable."""
+"""The output panel: commands and what they printed, printable and in the theme's colours."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.text import Text
 from textual.widgets import RichLog
 
 from rapide_shell.render import drawn_printable
+from rapide_shell.tui.theme_colours import ThemedLines
+
+HANGING_INDENT = 4
+"""How far a long line's continuation is set in, so it never reads as a line of its own."""
 
 
-class OutputLog(RichLog):
+class Hanging:
+    """A line of text that, too long for the panel, goes on below set in by
+    HANGING_INDENT cells, broken between words."""
+
+    def __init__(self, text: Text) -> None:
+        self.text = text
+
+    def __str__(self) -> str:
+        return self.text.plain
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = options.max_width
+        if self.text.cell_len <= width or width <= HANGING_INDENT + 8:
+            yield self.text
+            return
+        hanging = Text(end=self.text.end)
+        for number, line in enumerate(self.text.wrap(console, width - HANGING_INDENT)):
+            if number:
+                hanging.append("\n" + " " * HANGING_INDENT)
+            line.rstrip()
+            hanging.append_text(line)
+        hanging.no_wrap = True
+        yield hanging
+
+
+class OutputLog(ThemedLines, RichLog):
     """A RichLog that draws what it is given with every control character written out
     (see :func:`pyrapide.core.printable.printable`): what commands print quotes names,
-    paths and messages drawn from files, and none of it may reach the terminal raw."""
+    paths and messages drawn from files, and none of it may reach the terminal raw. Its
+    lines draw the named colours of shared text (what commands print for the REPL as
+    well) in the theme's readable colours, and a long line of text goes on set in (see
+    :class:`Hanging`)."""
 
     def write(self, content: Any, *args: Any, **options: Any) -> OutputLog:
         """Write ``content`` (a renderable or a string) at the bottom, made printable."""
         if isinstance(content, str):
             content = self._make_renderable(content)
-        super().write(drawn_printable(content), *args, **options)
+        super().write(drawn_printable(_hanging(content)), *args, **options)
         return self
+
+
+def _hanging(content: RenderableType) -> RenderableType:
+    """``content`` with each of its one-line texts (its own, or a group's) hanging."""
+    if isinstance(content, Text) and "\n" not in content.plain:
+        return Hanging(content)
+    if isinstance(content, Group):
+        return Group(*(_hanging(part) for part in content.renderables))
+    return content

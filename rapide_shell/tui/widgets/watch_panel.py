@@ -13,11 +13,14 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from pyrapide.core.printable import printable
+from rapide_shell.tui.theme_colours import ThemedLines
 
 if TYPE_CHECKING:
     from rapide_shell.session import Session
     from rapide_shell.tui.live import NotificationBatch
 
+#: Cells left of a watch's label (the tree's guide and expander).
+LABEL_INDENT = 3
 #: Matches listed under an expanded watch; older ones are counted, not listed.
 SHOWN_MATCHES = 500
 
@@ -36,7 +39,7 @@ class WatchEntry:
     matches: Sequence[Any]
 
 
-class WatchPanel(Tree[tuple[str, ...] | int]):
+class WatchPanel(ThemedLines, Tree[tuple[str, ...] | int]):
     """A tree of watches (``w1 [count] PATTERN``) whose children are their matches.
 
     Children are only built when a watch is expanded, so a watch with many matches
@@ -105,16 +108,25 @@ class WatchPanel(Tree[tuple[str, ...] | int]):
         if self.cursor_line < 0 and self.root.children:
             self.cursor_line = 0
 
-    @staticmethod
-    def _label(entry: WatchEntry) -> Text:
+    def _label(self, entry: WatchEntry) -> Text:
         count = entry.count
-        # The count first: a long pattern is cut at the panel's edge, the count never.
-        return Text.assemble(
+        # The count first: a long pattern is cut with "…" at the panel's edge, the
+        # count never.
+        label = Text.assemble(
             (f"w{entry.watch_id} ", "bold"),
             (f"[{count}]", "bold reverse" if count else "dim"),
             " ",
             printable(entry.pattern),
         )
+        room = self.scrollable_content_region.width - LABEL_INDENT
+        if room > 0:
+            label.truncate(room, overflow="ellipsis")
+        return label
+
+    def on_resize(self) -> None:
+        """Cuts the watches' patterns again to the new width."""
+        for watch_id, node in self._watch_nodes.items():
+            node.set_label(self._label(self._watch_entries[watch_id]))
 
     def _fill(self, node: TreeNode, entry: WatchEntry) -> None:
         node.remove_children()

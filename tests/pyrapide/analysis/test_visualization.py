@@ -112,6 +112,10 @@ def test_to_ascii_says_when_it_truncated():
     assert len(lines) == 22
     assert "showing" not in to_ascii(chain(20), max_events=20)
     assert len(to_ascii(chain(300), max_events=None).splitlines()) == 301
+    # One event, one left out: in the singular.
+    assert to_ascii(chain(1)).splitlines()[0] == "Computation: 1 event"
+    last = to_ascii(chain(3), max_events=2).splitlines()[-1]
+    assert last.startswith("... 1 more event not shown")
 
 
 def test_bad_bounds_are_refused_with_the_name_of_the_argument(small):

@@ -122,10 +122,13 @@ def test_paths_that_cannot_be_written_say_why():
         write_atomically("", "x")
     with pytest.raises(WriteError, match="there is no directory /no/such"):
         write_atomically("/no/such/file.json", "x")
-    with pytest.raises(WriteError, match="cannot write /proc/version: it is read-only"):
-        write_atomically("/proc/version", "x")
-    with pytest.raises(WriteError, match=r"cannot create a file in /proc \("):
-        write_atomically("/proc/version", "x", force=True)
+    # Read-only, where force could not replace it either: no hint to use force.
+    for force in (False, True):
+        with pytest.raises(WriteError) as refused:
+            write_atomically("/proc/version", "x", force=force)
+        assert str(refused.value) == (
+            "cannot write /proc/version: it is read-only, in a directory no file can be made in"
+        )
 
 
 def test_a_writer_commits_at_the_end_of_its_block_and_discards_on_error(tmp_path):
@@ -139,3 +142,31 @@ def test_a_writer_commits_at_the_end_of_its_block_and_discards_on_error(tmp_path
         writer.write("run\n")
         raise ValueError("stop")
     assert path.read_text() == "seed 0\n" and _leftovers(tmp_path) == []
+
+
+def test_what_a_killed_save_left_is_removed_by_the_next_save_and_a_live_one_is_not(tmp_path):
+    import subprocess
+    import sys
+
+    target = tmp_path / "run.json"
+    target.write_text("old")
+    # A save killed outright (SIGKILL) between writing its temporary file and renaming it.
+    killed = subprocess.run(
+        [sys.executable, "-c", (
+            "import os, signal, sys\n"
+            "from pyrapide.core.atomic import AtomicWriter\n"
+            "writer = AtomicWriter(sys.argv[1])\n"
+            "writer.write('half')\n"
+            "writer.flush()\n"
+            "os.kill(os.getpid(), signal.SIGKILL)\n"
+        ), str(target)],
+        check=False,
+    )
+    assert killed.returncode == -9
+    left = _leftovers(tmp_path)
+    assert len(left) == 1 and left[0].startswith(".run.json.")
+    in_progress = tmp_path / f".run.json.abcd1234.{os.getpid()}.tmp"  # this process: alive
+    in_progress.write_text("another save, still writing")
+    write_atomically(target, "new")
+    assert target.read_text() == "new"
+    assert _leftovers(tmp_path) == [in_progress.name]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pyrapide import Computation, Event
+from pyrapide import Computation, Event, Pattern
 from pyrapide.patterns import MAX_PATTERN_DEPTH, PatternSyntaxError, parse_pattern
 
 
@@ -74,3 +74,31 @@ def test_a_deep_pattern_on_a_later_line_is_placed_by_line_and_column():
         parse_pattern(text)
     assert (refused.value.line, refused.value.column) == (2, 9 + MAX_PATTERN_DEPTH)
     assert refused.value.message.startswith(f"Invalid pattern at line 2, column {9 + 100}:")
+
+
+def _built(kind: str, depth: int):
+    """A pattern ``depth`` operators deep, built with Python's operators and methods."""
+    pattern = Pattern.match("A.b")
+    for _ in range(depth):
+        if kind == "sequence":
+            pattern = pattern >> Pattern.match("A.b")
+        elif kind == "join":
+            pattern = pattern & Pattern.match("A.b")
+        elif kind == "or":
+            pattern = pattern.or_(Pattern.match("A.b"))
+        elif kind == "guard":
+            pattern = pattern.where(lambda match: True)
+        else:
+            pattern = pattern.repeat()
+    return pattern
+
+
+@pytest.mark.parametrize("kind", ["sequence", "join", "or", "guard", "repeat"])
+def test_a_pattern_built_in_python_nests_as_deep_as_a_text_and_no_deeper(kind):
+    deepest = _built(kind, MAX_PATTERN_DEPTH)
+    assert deepest.depth == MAX_PATTERN_DEPTH
+    computation = Computation()
+    computation.record(Event("A.b", {"x": 1}))
+    _deep_stack(250, lambda: deepest.match_in(computation))
+    with pytest.raises(ValueError, match=rf"would nest patterns {MAX_PATTERN_DEPTH + 1} deep"):
+        _built(kind, MAX_PATTERN_DEPTH + 1)

@@ -198,9 +198,18 @@ async def test_the_queue_marks_the_dispatch_a_plain_step_runs_and_keeps_it_curre
             assert marked is not None and queue.next_id == marked.id
             prompts = {option.id: str(option.prompt) for option in queue.options}
             assert [i for i, text in prompts.items() if text.startswith(NEXT_MARK)] == [
-                f"dispatch:{marked.id}"
+                "why-next", f"dispatch:{marked.id}"
             ]
             assert f"{NEXT_MARK} next #{marked.id}" in prompts[f"kind:{marked.kind}"]
+            # The first line says why it is next.
+            why = prompts["why-next"]
+            assert why.startswith(f"{NEXT_MARK} #{marked.id} next: ")
+            if marked.kind == "connect":
+                assert why.endswith("connects run first")
+            elif any(d.kind == "agent" for d in app.session.pending()):
+                assert "the seed's pick of" in why
+            else:
+                assert "pipe head" in why
             await pilot.press("escape", "f2")  # a plain step runs exactly the marked one
             await settle(pilot)
             assert marked.state == "done"
@@ -213,7 +222,7 @@ async def test_a_breakpoint_stops_a_run(shop_path):
         await type_command(pilot, "break DatabaseService.result")
         await type_command(pilot, "inject APIService.request type=query key=1")
         await type_command(pilot, "inject APIService.request type=query key=2")
-        await pilot.press("escape", "r")
+        await pilot.press("escape", "f5")
         await settle(pilot)
         results = app.session.computation.events_by_name("DatabaseService.result")
         assert len(results) == 1
@@ -313,7 +322,7 @@ async def test_screenshot_is_a_command_of_the_tui_with_help_and_completion(shop_
         shown = "\n".join(line.text for line in app.main_screen.output.lines)
         assert "screenshot [FILE.svg]" in shown and "Save an SVG picture" in shown
         await type_command(pilot, "help screenshot")
-        shown = "\n".join(line.text for line in app.main_screen.output.lines)
+        shown = " ".join(" ".join(line.text for line in app.main_screen.output.lines).split())
         assert "Only the TUI has this" in shown
         assert app.main_screen.complete("scr") == ["screenshot "]
         assert [hit.text async for hit in _palette(app).search("screenshot")]
@@ -496,11 +505,11 @@ async def test_a_click_on_a_dispatch_only_moves_onto_it(shop_path):
         await type_command(pilot, "inject APIService.request type=query key=1")
         queue = app.query_one(DispatchQueue)
         pending = len(app.session.pending())
-        await pilot.click(DispatchQueue, offset=(5, 3))  # border, heading, #1, #2
+        await pilot.click(DispatchQueue, offset=(5, 4))  # border, why, heading, #1, #2
         await settle(pilot)
         assert len(app.session.pending()) == pending
-        assert queue.highlighted == 2
-        await pilot.click(DispatchQueue, offset=(5, 3), times=2)
+        assert queue.highlighted == 3
+        await pilot.click(DispatchQueue, offset=(5, 4), times=2)
         await settle(pilot)
         assert not app.session.computation.events_by_name("DatabaseService.result")
         assert app.session.computation.events_by_name("CacheService.stored")
@@ -570,21 +579,24 @@ async def test_a_long_queue_lists_the_first_of_each_kind_and_counts_the_rest(sho
         assert queue.dispatch_ids == [*connect_ids[: SHOWN_PER_KIND - 1], next_id]
         assert queue.next_id == next_id
         prompts = [str(option.prompt) for option in queue.options]
-        assert f"connect  {2 * SHOWN_PER_KIND} pending" in prompts[0]
+        assert prompts[0].endswith("connects run first")
+        assert f"connect  {2 * SHOWN_PER_KIND} pending" in prompts[1]
         assert f"… {SHOWN_PER_KIND} more" in prompts[-1]
 
 
-async def test_the_screenshot_key_saves_an_svg_in_the_current_folder(
+async def test_the_screenshot_key_saves_an_svg_in_the_screenshot_folder(
     shop_path, tmp_path, monkeypatch
 ):
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("RAPIDE_SCREENSHOTS", str(tmp_path / "shots"))
     app = make_app(shop_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("f12")
         await pilot.pause()
-        (saved,) = tmp_path.glob("*.svg")
+        (saved,) = (tmp_path / "shots").glob("*.svg")
         assert saved.read_text(encoding="utf-8").startswith("<svg")
+        assert not list(tmp_path.glob("*.svg"))  # nothing left where the shell started
 
 
 async def test_a_screenshot_that_cannot_be_written_is_an_error_line(shop_path, tmp_path):
@@ -710,3 +722,64 @@ async def test_a_sixteen_component_plant_fits_the_graph_panels_width_in_layers()
         assert graph.highlighted == selected.connection.index
         track_row = min(picture.lane_rows[selected.connection.index])
         assert graph.scroll_y <= track_row < graph.scroll_y + graph.scrollable_content_region.height
+
+
+async def test_the_graph_counts_finished_and_running_deliveries_apart() -> None:
+    """A delivery whose handler waits on its own connect is delivered, not finished."""
+    from tests.shell.tui.conftest import ARCHITECTURES
+
+    app = make_app(ARCHITECTURES / "relay.py")
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, "inject Door.visitor who=ada")
+        await type_command(pilot, "step")  # the desk asks the clerk, and waits
+        drawn = app.query_one(ConnectionGraph).picture.text()
+        assert "connect Door.visitor ✓0 ▸1 running" in drawn
+        assert "connect Desk.ask ✓0" in drawn
+        await type_command(pilot, "step")  # the clerk answers; the desk goes on, done
+        drawn = app.query_one(ConnectionGraph).picture.text()
+        assert "connect Door.visitor ✓1" in drawn and "running" not in drawn
+        assert "connect Desk.ask ✓1" in drawn
+
+
+async def test_a_pipe_delivery_that_must_wait_says_for_what():
+    from pathlib import Path
+
+    from rapide_shell.tui.widgets.dispatch_queue import DispatchQueue
+
+    kinds = Path(__file__).resolve().parents[3] / "examples" / "connection_kinds.py"
+    app = make_app(kinds)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        queue = app.query_one(DispatchQueue)
+        pipes = [d.id for d in app.session.pending() if d.kind == "pipe"]
+        assert len(pipes) == 3
+
+        def said(dispatch_id: int) -> str:
+            return str(queue.get_option(f"dispatch:{dispatch_id}").prompt)
+
+        head, *behind = pipes
+        assert "waits" not in said(head)
+        assert all(said(d).endswith(f"waits behind #{head} (pipes are FIFO)") for d in behind)
+        # The head starts; its worker sleeps: the next one waits for it to finish.
+        await type_command(pilot, f"step #{head}")
+        assert said(behind[0]).endswith(f"waits behind #{head}, in flight: asleep until t=2")
+        assert said(behind[1]).endswith(f"waits behind #{behind[0]} (pipes are FIFO)")
+
+
+async def test_a_queue_row_too_long_for_the_panel_goes_on_set_in():
+    from pathlib import Path
+
+    from rapide_shell.tui.widgets.output_log import HANGING_INDENT
+
+    kinds = Path(__file__).resolve().parents[3] / "examples" / "connection_kinds.py"
+    app = make_app(kinds)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        queue = app.query_one(DispatchQueue)
+        lines = [queue.render_line(y).text.rstrip() for y in range(queue.size.height)]
+        # Each dispatch's row starts with its mark and id; what did not fit goes on
+        # below, set in, never as a line of its own that reads like another row.
+        starts = ("▶", " #", "connect ", "pipe ", "agent ", "in flight", " " * HANGING_INDENT)
+        assert all(line.startswith(starts) for line in lines if line), lines
+        assert any(line.startswith(" " * HANGING_INDENT + "pipe_worker") for line in lines)
+

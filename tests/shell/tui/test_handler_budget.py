@@ -35,7 +35,7 @@ async def test_an_overrunning_handler_is_an_error_and_the_app_goes_on(kind: str)
         log = app.query_one(EventLog)
         await wait_until(pilot, lambda: log.event_count == 3)
         assert [e.name for e in app.session.computation][-1] == "Desk.done"
-        await pilot.press("escape", "s")  # the step key, outside the bar: nothing to step
+        await pilot.press("escape", "f2")  # the step key, outside the bar: nothing to step
         await wait_until(pilot, lambda: "nothing to step" in _output(app))
 
 

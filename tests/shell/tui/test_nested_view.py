@@ -7,7 +7,7 @@ from pathlib import Path
 
 from rapide_shell.tui.widgets.connection_graph import ConnectionGraph
 from rapide_shell.tui.widgets.event_log import EventLog
-from tests.shell.tui.conftest import SIZE, make_app, settle, type_command
+from tests.shell.tui.conftest import SIZE, make_app, settle, type_command, wait_until
 
 NESTED = Path(__file__).resolve().parents[3] / "examples" / "nested_payments.py"
 
@@ -62,3 +62,42 @@ async def test_the_event_log_shows_paths_in_full():
         lines = [log.render_line(y).text for y in range(log.size.height)]
         (auditor,) = [line for line in lines if "Auditor.checked" in line]
         assert " payments.auditor  Auditor.checked " in auditor
+
+
+async def test_a_folded_architecture_is_marked_when_the_cone_goes_through_it():
+    app = make_app(NESTED)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, "run")
+        log = app.query_one(EventLog)
+        inside = next(e for e in app.session.computation if e.source == "payments.auditor")
+        log.select_id(inside.id)  # the log announces it: the panels follow
+        graph = app.query_one(ConnectionGraph)
+        await wait_until(pilot, lambda: graph._cone[0] == "payments.auditor")
+        assert "front" in graph._cone[1]
+
+        def mark(box: str) -> object:
+            return graph._style_for(("box", box), graph.rich_style)
+
+        def look(name: str) -> object:
+            return graph.rich_style + graph.get_component_rich_style(
+                "connection-graph--box", partial=True
+            ) + graph.get_component_rich_style(f"connection-graph--{name}", partial=True)
+
+        # Folded, the department's box stands for the auditor inside it; the storefront
+        # the order came from is in its causal past; shipping is in neither.
+        assert mark("payments") == look("selected")
+        assert mark("front") == look("past")
+        assert mark("shipping") not in (look("selected"), look("past"), look("future"))
+
+
+async def test_the_timeline_gives_the_components_inside_lanes_in_declaration_order():
+    from rapide_shell.tui.widgets.timeline_panel import TimelinePanel
+
+    app = make_app(NESTED)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        # Before anything ran: no lane for the department's box, one for each of its
+        # components, where the storefront's connection delivers to it.
+        lanes = app.query_one(TimelinePanel).lanes
+        assert lanes == ["front", "payments.ledger", "payments.desk", "payments.auditor",
+                         "shipping"]

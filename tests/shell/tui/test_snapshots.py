@@ -26,3 +26,17 @@ def test_main_screen_light(snap_compare, shop_path):
         await _inject_and_step(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=light)
+
+
+def test_timeline(snap_compare):
+    """The Timeline of the three kinds side by side, an event's causal cone marked."""
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parents[3] / "examples" / "connection_kinds.py"
+
+    async def timeline(pilot) -> None:
+        await type_command(pilot, "run")
+        await pilot.press("escape", "9", "home", *["down"] * 12)  # e13, the pipe's first
+        await settle(pilot)
+
+    assert snap_compare(make_app(example), terminal_size=SIZE, run_before=timeline)

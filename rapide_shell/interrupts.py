@@ -1,0 +1,96 @@
+"""Ctrl-C at a terminal while a command runs: the first pauses the run, the second leaves.
+
+Used by ``rapide run`` and ``rapide repl``, whose terminals send Ctrl-C as a signal
+while a command runs (the TUI's terminal is in raw mode: there it is a key). A Python
+signal handler, not the event loop's, so that it acts even while a handler of the
+user's keeps the loop busy: the first Ctrl-C pauses the session's run in progress
+(it stops after the current step; the recording and the computation are kept) and
+says so; a second one says so and raises the user's KeyboardInterrupt, which every
+handler it lands in lets through (see :mod:`pyrapide.core.interrupts`), so that the
+front end closes its session (finish hooks run, the recording is kept) and leaves.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import threading
+from collections.abc import Callable
+from types import FrameType
+from typing import TYPE_CHECKING, Any
+
+from pyrapide.core.interrupts import USER_INTERRUPTS
+from rapide_shell.error_output import say_at_once
+
+if TYPE_CHECKING:
+    from rapide_shell.session import Session
+
+
+class CtrlC:
+    """The SIGINT handler of a front end, installed for a ``with`` block.
+
+    ``busy`` says whether a command is running; while it is not, a Ctrl-C is handed to
+    ``idle`` on the event loop (the REPL takes it as a Ctrl-C at its prompt). ``count``
+    is the number of Ctrl-C pressed while busy, since :meth:`start_command`. ``pausing``
+    and ``leaving`` are the lines said on stderr at the first and at the second.
+    """
+
+    def __init__(
+        self,
+        session: Session,
+        *,
+        pausing: str,
+        leaving: str,
+        idle: Callable[[], None] | None = None,
+    ) -> None:
+        self.session = session
+        self.pausing = pausing
+        self.leaving = leaving
+        self.idle = idle
+        self.busy = idle is None
+        self.count = 0
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._previous: Any = None
+        self._installed = False
+
+    def start_command(self) -> None:
+        """A command starts: Ctrl-C pauses it, then leaves, counting from here."""
+        self.busy = True
+        self.count = 0
+
+    def end_command(self) -> None:
+        """The command ended: a Ctrl-C is the front end's idle one again."""
+        self.busy = self.idle is None
+
+    def __enter__(self) -> CtrlC:
+        if threading.current_thread() is threading.main_thread():
+            self._loop = asyncio.get_running_loop()
+            self._previous = signal.signal(signal.SIGINT, self._on_sigint)
+            self._installed = True
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._installed:
+            signal.signal(signal.SIGINT, self._previous)
+            self._installed = False
+
+    def _on_sigint(self, number: int, frame: FrameType | None) -> None:
+        loop = self._loop
+        if not self.busy:
+            if loop is not None and self.idle is not None:
+                loop.call_soon_threadsafe(self.idle)
+            return
+        self.count += 1
+        if self.count > 1:
+            say_at_once(self.leaving)
+            USER_INTERRUPTS.interrupt()
+        self.session.pause()
+        if loop is not None:
+            # The loop may be waiting in select() for real-time work: wake it to pause.
+            loop.call_soon_threadsafe(_nothing)
+        say_at_once(self.pausing)
+
+
+def _nothing() -> None:
+    pass
+

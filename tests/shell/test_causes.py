@@ -1,0 +1,100 @@
+"""The kind of each cause, told apart from the poset and the wiring, on posets built by hand."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from pyrapide import Computation
+from rapide_shell.causes import CAUSE_LOOKS, CauseKind, causes_of, wiring_deliveries
+
+
+def _wiring(*connections: tuple[str, str, str]) -> SimpleNamespace:
+    """A description with connections (kind, pattern, target)."""
+    return SimpleNamespace(connections=[
+        SimpleNamespace(kind=kind, pattern=pattern, target=target, target_is_component=True)
+        for kind, pattern, target in connections
+    ])
+
+
+def _kinds(computation: Computation, event, description) -> list[tuple[str, CauseKind]]:
+    delivered = wiring_deliveries(description)
+    return [(c.event.id, c.kind) for c in causes_of(event, computation.poset, delivered)]
+
+
+def test_every_kind_has_a_look() -> None:
+    assert set(CAUSE_LOOKS) == set(CauseKind)
+    assert len({look.mark for look in CAUSE_LOOKS.values()}) == len(CauseKind)
+
+
+def test_a_connect_delivery_its_handlers_next_event_and_the_return() -> None:
+    # The desk handles a visitor (connect), asks the clerk (connect) and, once the clerk
+    # has answered, welcomes: the welcome follows the ask and the clerk's answer.
+    wiring = _wiring(("connect", "Door.visitor", "desk"), ("connect", "Desk.ask", "clerk"))
+    run = Computation()
+    visitor = run.new_event("Door.visitor", source="env")
+    ask = run.new_event("Desk.ask", source="desk", caused_by=[visitor])
+    answer = run.new_event("Clerk.answer", source="clerk", caused_by=[ask])
+    welcome = run.new_event("Desk.welcome", source="desk", caused_by=[ask, answer])
+    assert _kinds(run, ask, wiring) == [(visitor.id, CauseKind.CONNECT)]
+    assert _kinds(run, answer, wiring) == [(ask.id, CauseKind.CONNECT)]
+    assert _kinds(run, welcome, wiring) == [(ask.id, CauseKind.THEN),
+                                            (answer.id, CauseKind.RETURN)]
+
+
+def test_a_return_when_the_emitters_previous_event_is_no_direct_cause() -> None:
+    # Causes kept as a frontier: the welcome follows the clerk's answer alone (the ask
+    # is its ancestor). The answer is a return all the same, and so is a second
+    # connect's answer that a connection could also deliver to the desk.
+    wiring = _wiring(("connect", "Door.visitor", "desk"), ("connect", "Desk.ask", "clerk"),
+                     ("connect", "Desk.ask", "porter"), ("pipe", "Porter.said", "desk"))
+    run = Computation()
+    visitor = run.new_event("Door.visitor", source="env")
+    ask = run.new_event("Desk.ask", source="desk", caused_by=[visitor])
+    answer = run.new_event("Clerk.answer", source="clerk", caused_by=[ask])
+    said = run.new_event("Porter.said", source="porter", caused_by=[ask])
+    welcome = run.new_event("Desk.welcome", source="desk", caused_by=[answer, said])
+    assert _kinds(run, welcome, wiring) == [(answer.id, CauseKind.RETURN),
+                                            (said.id, CauseKind.RETURN)]
+    # The porter's words piped to the desk later start a run of their own.
+    noted = run.new_event("Desk.noted", source="desk", caused_by=[said])
+    assert _kinds(run, noted, wiring) == [(said.id, CauseKind.PIPE)]
+
+
+def test_a_pipes_delivery_and_its_order_through_a_silent_delivery() -> None:
+    # Three sales piped to the ledger; the ledger wrote nothing for the second, so the
+    # third entry follows the second sale (what the silent delivery was delivered).
+    wiring = _wiring(("pipe", "Till.sale", "ledger"))
+    run = Computation()
+    sales = [run.new_event("Till.sale", {"n": n}, source="till") for n in (1, 2, 3)]
+    first = run.new_event("Ledger.entry", source="ledger", caused_by=[sales[0]])
+    third = run.new_event("Ledger.entry", source="ledger", caused_by=[sales[2], sales[1]])
+    assert _kinds(run, first, wiring) == [(sales[0].id, CauseKind.PIPE)]
+    assert _kinds(run, third, wiring) == [(sales[1].id, CauseKind.PIPE_ORDER),
+                                          (sales[2].id, CauseKind.PIPE)]
+    # The next delivery's first event follows the last event the pipe's last run emitted.
+    fourth_sale = run.new_event("Till.sale", {"n": 4}, source="till")
+    fourth = run.new_event("Ledger.entry", source="ledger", caused_by=[fourth_sale, third])
+    assert _kinds(run, fourth, wiring) == [(third.id, CauseKind.PIPE_ORDER),
+                                           (fourth_sale.id, CauseKind.PIPE)]
+
+
+def test_an_agent_delivery_and_a_cause_the_emitter_named() -> None:
+    wiring = _wiring(("agent", 'Desk.letter from "desk"', "post"))
+    run = Computation()
+    letter = run.new_event("Desk.letter", source="desk")
+    note = run.new_event("Desk.note", source="desk")
+    sent = run.new_event("Post.sent", source="post", caused_by=[letter, note])
+    assert _kinds(run, sent, wiring) == [(letter.id, CauseKind.AGENT),
+                                         (note.id, CauseKind.GIVEN)]
+    # A source the pattern does not name is not delivered through it.
+    other = run.new_event("Desk.letter", source="elsewhere")
+    stray = run.new_event("Post.sent", source="post", caused_by=[other])
+    assert _kinds(run, stray, wiring) == [(other.id, CauseKind.GIVEN)]
+
+
+def test_a_pattern_naming_any_event_delivers_any() -> None:
+    wiring = _wiring(("connect", "*", "audit"))
+    run = Computation()
+    anything = run.new_event("Shop.sold", source="shop")
+    seen = run.new_event("Audit.seen", source="audit", caused_by=[anything])
+    assert _kinds(run, seen, wiring) == [(anything.id, CauseKind.CONNECT)]

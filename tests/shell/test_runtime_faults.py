@@ -1,0 +1,380 @@
+"""Runtime faults as the user meets them: handlers and guards raising what ends a Python
+program, hooks and plugins failing, Ctrl-C in the middle of a run. One clear message
+each, the documented exit status, no traceback, and what was recorded before the fault
+is still saved and loadable afterwards."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from pyrapide import Computation
+from rapide_shell.hookspecs import hookimpl
+from rapide_shell.session import Session
+from tests.shell.cli_process import REPO, run_rapide
+from tests.shell.test_repl import User
+from tests.shell.tui.conftest import SIZE, settle, type_command, wait_until
+
+FIXTURES = Path(__file__).parent / "fixtures"
+HOSTILE = FIXTURES / "hostile.py"
+HOOKED = FIXTURES / "hooked.py"
+FOREVER = Path(__file__).parent / "tui" / "architectures" / "forever.py"
+
+# What the desk's handler raises for each kind, as the error line names it.
+RAISED = {
+    "interrupt": "KeyboardInterrupt",
+    "exit": "SystemExit",
+    "generator-exit": "GeneratorExit",
+    "cancelled": "CancelledError",
+    "base": "BaseException",
+}
+
+
+def handler_error(event: str, kind: str) -> str:
+    return (
+        f"error in desk handling {event} Panel.press: {RAISED[kind]}: raised by the clerk: "
+        f"{kind} (at hostile.py:"
+    )
+
+
+def saved_events(path: Path) -> list[str]:
+    return [event.name for event in Computation.load(path)]
+
+
+# -- handlers and guards: rapide run ------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", RAISED)
+def test_a_handler_raising_it_is_one_line_and_the_script_goes_on(kind, tmp_path) -> None:
+    saved = tmp_path / "after.json"
+    script = tmp_path / "s.rapide"
+    script.write_text(
+        f"inject Panel.press kind=first\nrun\ninject Panel.press kind={kind}\nrun\n"
+        f"inject Panel.press kind=last\nrun\nsave {saved}\n"
+    )
+    done = run_rapide("run", HOSTILE, "--script", script)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    assert handler_error("e3", kind) in done.stdout
+    assert "Traceback" not in done.stdout
+    assert done.stdout.rstrip().endswith("ok: no expect")
+    assert saved_events(saved) == ["Panel.press", "Desk.done", "Panel.press", "Panel.press",
+                                   "Desk.done"]
+
+
+def test_a_guard_raising_system_exit_is_one_line_and_the_script_goes_on(tmp_path) -> None:
+    saved = tmp_path / "after.json"
+    script = tmp_path / "s.rapide"
+    script.write_text(f"inject Panel.press kind=guard-exit\nrun\nsave {saved}\n")
+    done = run_rapide("run", HOSTILE, "--script", script)
+    assert done.returncode == 0, done.stderr
+    assert (
+        "error in the guard of connection #1 (agent Panel.press where <python guard "
+        "_worth_logging>) on e1 Panel.press: \nSystemExit: raised by the guard; not delivered "
+        "to log (at hostile.py:"
+    ) in done.stdout
+    assert saved_events(saved) == ["Panel.press", "Desk.done"]
+
+
+# -- handlers and guards: the REPL and the TUI --------------------------------------------
+
+
+def test_the_repl_lives_through_every_kind_and_saves(tmp_path) -> None:
+    saved = tmp_path / "after.json"
+    user = User(HOSTILE, tmp_path)
+    user.sees("[quiet]>")
+    for number, kind in enumerate(RAISED, 1):
+        user.enters(f"inject Panel.press kind={kind}")
+        user.enters("run")
+        # The line may wrap at the terminal's width: read it in two parts.
+        user.sees(f"error in desk handling e{number} Panel.press: {RAISED[kind]}:")
+        user.sees("hostile.py:")
+        user.sees("[quiet]>")
+    user.enters("inject Panel.press kind=guard-exit")
+    user.sees("SystemExit: raised by the guard")
+    user.enters(f"save {saved}")
+    user.sees("saved 6 events")
+    user.enters("quit")
+    assert user.leaves() == 0
+    assert len(saved_events(saved)) == 6
+
+
+async def test_the_tui_lists_them_as_problems_and_goes_on() -> None:
+    from rapide_shell.tui.app import RapideApp
+    from rapide_shell.tui.widgets.error_panel import ErrorPanel
+
+    app = RapideApp(Session.load(HOSTILE))
+    async with app.run_test(size=SIZE) as pilot:
+        for kind in ("exit", "base", "interrupt"):
+            await type_command(pilot, f"inject Panel.press kind={kind}")
+            await type_command(pilot, "run")
+        await type_command(pilot, "inject Panel.press kind=ok")
+        await type_command(pilot, "run")
+        await settle(pilot)
+        summaries = [problem.summary for problem in app.query_one(ErrorPanel).problems]
+        assert summaries == [
+            f"desk raised {RAISED[kind]}: raised by the clerk: {kind} handling Panel.press "
+            f"(e{number})"
+            for number, kind in enumerate(("exit", "base", "interrupt"), 1)
+        ]
+        assert app.session.computation.events_by_source("desk")[-1].payload == {"kind": "ok"}
+        assert app.is_running
+
+
+# -- start and finish hooks, plugins -------------------------------------------------------
+
+HOOK_FAULTS = {
+    "start_raises": (
+        "while the start hooks ran:\nerror in the start hook of meter: ValueError: the meter "
+        "is unplugged (at hooked.py:",
+        1,
+    ),
+    "start_exits": (
+        "while the start hooks ran:\nerror in the start hook of meter: SystemExit: 4 "
+        "(at hooked.py:",
+        1,
+    ),
+    "finish_raises": (
+        "while the finish hooks ran:\nerror in the finish hook of meter: RuntimeError: cannot "
+        "park the needle (at hooked.py:",
+        1,
+    ),
+    "start_storm": (
+        "while the start hooks ran:\nlimit reached (max_events): stopped after 50 events "
+        "(max_events)",
+        50,
+    ),
+}
+
+
+@pytest.mark.parametrize("arch", HOOK_FAULTS)
+def test_rapide_run_says_what_a_hook_did_and_exits_3(arch, tmp_path) -> None:
+    message, events = HOOK_FAULTS[arch]
+    saved = tmp_path / "after.json"
+    script = tmp_path / "s.rapide"
+    script.write_text(f"save {saved}\n")
+    done = run_rapide("run", HOOKED, "--arch", arch, "--script", script)
+    assert done.returncode == 3
+    assert message in done.stdout
+    assert done.stderr == (
+        "rapide: a start or finish hook raised an error or reached a limit (shown above); "
+        "exit status 3\n"
+    )
+    assert "ok:" not in done.stdout and "Traceback" not in done.stdout
+    assert len(saved_events(saved)) == events
+
+
+def test_rapide_run_json_lists_the_hooks_problems(tmp_path) -> None:
+    script = tmp_path / "s.rapide"
+    script.write_text("show events\n")
+    done = run_rapide("run", HOOKED, "--arch", "start_raises", "--script", script, "--json")
+    result = json.loads(done.stdout)
+    assert done.returncode == result["exit_status"] == 3
+    assert result["hooks"]["finish"] == []
+    (problem,) = result["hooks"]["start"]
+    assert problem.startswith("error in the start hook of meter: ValueError: the meter is")
+
+
+def test_a_reset_says_what_the_start_hooks_did_again(tmp_path) -> None:
+    script = tmp_path / "s.rapide"
+    script.write_text("reset\n")
+    done = run_rapide("run", HOOKED, "--arch", "start_raises", "--script", script)
+    assert done.returncode == 3
+    assert done.stdout.count("error in the start hook of meter: ValueError") == 2
+
+
+def test_the_repl_says_what_the_hooks_did(tmp_path) -> None:
+    user = User(HOOKED, tmp_path, "--arch", "start_raises")
+    user.sees("while the start hooks ran:")
+    user.sees("error in the start hook of meter: ValueError: the meter is unplugged")
+    user.sees("[quiet]>")
+    user.enters("quit")
+    assert user.leaves() == 0
+    user = User(HOOKED, tmp_path, "--arch", "finish_raises")
+    user.sees("[quiet]>")
+    user.enters("quit")
+    user.sees("while the finish hooks ran:")
+    user.sees("error in the finish hook of meter: RuntimeError: cannot park the needle")
+    assert user.leaves() == 0
+
+
+@pytest.mark.parametrize(
+    ("arch", "problem"),
+    [
+        ("start_raises", "meter raised ValueError: the meter is unplugged in its start hook"),
+        ("start_storm", "stopped after 50 events (max_events)"),
+    ],
+)
+async def test_the_tui_lists_what_the_start_hooks_did(arch, problem) -> None:
+    from rapide_shell.tui.app import RapideApp
+    from rapide_shell.tui.widgets.error_panel import ErrorPanel
+
+    session = Session.load(HOOKED, arch=arch)
+    await session.start()
+    app = RapideApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        (shown,) = app.query_one(ErrorPanel).problems
+        assert shown.summary == problem
+        await type_command(pilot, "reset")
+        assert [p.summary for p in app.query_one(ErrorPanel).problems] == [problem]
+
+
+async def test_a_plugin_failing_at_the_start_is_named_and_the_others_are_told() -> None:
+    told = []
+
+    class Leaves:
+        @hookimpl
+        def rapide_session_started(self, session) -> None:
+            raise SystemExit("the plugin leaves")
+
+    class Listens:
+        @hookimpl
+        def rapide_session_started(self, session) -> None:
+            told.append(session)
+
+    session = Session.load(HOOKED, arch="finish_raises")
+    session.plugins.register(Listens(), name="listens")
+    session.plugins.register(Leaves(), name="leaves")
+    await session.start()
+    (problem,) = session.hook_report("start").error_texts
+    assert problem.startswith(
+        "error in plugin 'leaves' (rapide_session_started): SystemExit: the plugin leaves "
+        "(at test_runtime_faults.py:"
+    )
+    assert told == [session] and session.hooks_failed
+    outcome = await session.execute("show events")
+    assert outcome.ok
+    await session.close()
+
+
+# -- Ctrl-C ----------------------------------------------------------------------------------
+
+
+def test_ctrl_c_in_the_repl_pauses_a_run_and_the_session_goes_on(tmp_path) -> None:
+    saved = tmp_path / "after.json"
+    user = User(FOREVER, tmp_path)
+    user.sees("[quiet]>")
+    user.enters("inject Ticker.tick n=0")
+    user.enters("run")
+    user.sees("> run\n")
+    time.sleep(0.5)
+    user.child.sendcontrol("c")
+    user.sees("rapide: interrupted: pausing after the current step (Ctrl-C again leaves at once)")
+    user.sees("[paused · 1 pending]>")
+    user.enters(f"save {saved}")
+    user.sees("saved ")
+    user.enters("quit")
+    assert user.leaves() == 0
+    assert len(saved_events(saved)) > 1
+
+
+def test_a_second_ctrl_c_in_the_repl_leaves_a_stuck_handler(tmp_path) -> None:
+    # No handler timeout: only the user can end the handler that spins.
+    recording = tmp_path / "rec.rapide"
+    user = User(HOSTILE, tmp_path, "--handler-timeout", "0", "--record", str(recording))
+    try:
+        user.sees("[quiet]>")
+        for kind in ("spin", "ok", "ok"):  # connect deliveries run last in, first out
+            user.enters(f"inject Panel.press kind={kind}")
+        user.enters("run")
+        user.sees("> run\n")
+        time.sleep(0.5)
+        user.child.sendcontrol("c")
+        user.sees("rapide: interrupted: pausing after the current step")
+        time.sleep(0.3)
+        user.child.sendcontrol("c")
+        user.sees("rapide: interrupted again: leaving now (the session closes as usual)")
+        assert user.leaves() == 130
+    finally:
+        if user.child.isalive():  # never leave a spinning process behind
+            user.child.terminate(force=True)
+    recorded = [line for line in recording.read_text().splitlines() if not line.startswith("#")]
+    assert recorded[-1] == "step 3"  # the two steps the run took, and the stuck one
+    # Replayed with a handler timeout, the stuck handler is stopped where it was.
+    replay = run_rapide("run", HOSTILE, "--script", recording, "--handler-timeout", "0.5")
+    assert replay.returncode == 0, replay.stderr
+    assert replay.stdout.count("Desk.done from desk") == 2
+    assert "error in desk handling e1 Panel.press: HandlerTimeout:" in replay.stdout
+
+
+def test_a_second_ctrl_c_in_rapide_run_leaves_a_stuck_handler(tmp_path) -> None:
+    script = tmp_path / "spin.rapide"
+    script.write_text("inject Panel.press kind=spin\nrun\nsave never.json\n")
+    recording = tmp_path / "rec.rapide"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rapide_shell.cli", "run", str(HOSTILE), "--script",
+         str(script), "--record", str(recording), "--handler-timeout", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin", "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        assert process.stdout is not None
+        read = ""
+        while "> run\n" not in read:  # the transcript says the run (the spinning) began
+            line = process.stdout.readline()
+            assert line, f"the script never got to its run: {read!r}"
+            read += line
+        time.sleep(0.5)
+        process.send_signal(signal.SIGINT)
+        time.sleep(0.5)
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+    finally:
+        process.kill()  # whatever happened, never leave a spinning process behind
+    assert process.returncode == 130
+    assert err.startswith(
+        "rapide: interrupted: pausing; the script stops after the current command "
+        "(Ctrl-C again leaves at once)\nrapide: interrupted again: leaving now\n"
+    )
+    assert "Traceback" not in read + out + err
+    assert not (tmp_path / "never.json").exists()
+    assert 'inject Panel.press {"kind": "spin"}' in recording.read_text()
+
+
+async def test_ctrl_c_in_the_tui_pauses_then_quits() -> None:
+    from rapide_shell.tui.app import RapideApp
+
+    session = Session.load(FOREVER)
+    app = RapideApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, "inject Ticker.tick n=0")
+        app.main_screen.submit_command("run")
+        await wait_until(pilot, lambda: len(session.computation) > 200)
+        await pilot.press("ctrl+c")
+        await wait_until(pilot, lambda: not session.running, timeout=2)
+        await settle(pilot)
+        shown = "\n".join(str(line.text) for line in app.main_screen.output.lines)
+        assert "Ctrl-C: pausing the run after the current step; Ctrl-C again quits" in shown
+        assert session.state == "paused" and not session.closed
+        await pilot.press("ctrl+c")
+        await pilot.pause(0.3)
+        assert not app.is_running
+    assert session.closed and len(session.computation) > 200
+
+
+async def test_ctrl_c_in_the_tui_between_commands_asks_first() -> None:
+    from rapide_shell.tui.app import RapideApp
+
+    session = Session.load(FOREVER)
+    app = RapideApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+c")
+        await settle(pilot)
+        assert not session.closed
+        await type_command(pilot, "inject Ticker.tick n=0")
+        await pilot.press("ctrl+c")  # a command came between: this one asks again
+        await settle(pilot)
+        assert not session.closed
+        await pilot.press("ctrl+c")
+        await pilot.pause(0.3)
+        assert not app.is_running
+    assert session.closed

@@ -1,0 +1,162 @@
+"""Keys that cannot surprise: typing never fires a key, dialogs hand the focus back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input
+
+from rapide_shell.tui.screens.help_screen import HelpScreen
+from rapide_shell.tui.screens.inject_dialog import InjectDialog
+from rapide_shell.tui.widgets.command_bar import CommandBar
+from rapide_shell.tui.widgets.dispatch_queue import DispatchQueue
+from rapide_shell.tui.widgets.event_log import EventLog
+from rapide_shell.tui.widgets.timeline_panel import TimelinePanel
+from tests.shell.tui.conftest import SIZE, make_app, settle, type_command, wait_until
+
+
+async def _type(pilot, text: str) -> None:
+    for character in text:
+        await pilot.press("space" if character == " " else character)
+
+
+async def test_typing_after_escape_a_panel_key_and_a_dialog_runs_nothing(shop_path) -> None:
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, "inject APIService.request type=query key=1")
+        recorded = len(app.session.computation)
+        pending = [d.id for d in app.session.pending()]
+        await pilot.press("escape", "2")
+        assert isinstance(app.focused, DispatchQueue)
+        # A dialog, closed: the focus goes back to the bar, not to the panel.
+        await pilot.press("f1")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.focused, CommandBar)
+        await pilot.press("escape", "3")
+        assert isinstance(app.focused, EventLog)
+        # Typed in a panel: "w" (watch), "r" (run), "i" (inject), "s" (step), "b" (break)
+        # all go to the command bar as text.
+        await _type(pilot, "watch DatabaseService.result")
+        await settle(pilot)
+        bar = app.query_one(CommandBar)
+        assert isinstance(app.focused, CommandBar)
+        assert bar.value == "watch DatabaseService.result"
+        assert len(app.session.computation) == recorded
+        assert [d.id for d in app.session.pending()] == pending
+        assert not isinstance(app.screen, InjectDialog)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert [watch.pattern_text for watch in app.session.watches] == [
+            "DatabaseService.result"
+        ]
+        assert len(app.session.computation) == recorded
+
+
+async def test_the_inject_dialog_hands_the_focus_back_to_the_bar(shop_path) -> None:
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("escape", "2", "f3")
+        await wait_until(pilot, lambda: isinstance(app.screen, InjectDialog))
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.focused, CommandBar)
+        await _type(pilot, "step")
+        assert app.query_one(CommandBar).value == "step"
+        assert not app.session.computation.events
+
+
+async def test_colon_focuses_the_bar_without_typing_itself(shop_path) -> None:
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("escape", "3", "colon")
+        bar = app.query_one(CommandBar)
+        assert isinstance(app.focused, CommandBar) and bar.value == ""
+        await pilot.press("colon")  # the vim reflex, in an empty bar
+        assert bar.value == ""
+        await _type(pilot, "inject")
+        await pilot.press("space", "colon")  # a colon inside a command is text
+        assert bar.value == "inject :"
+
+
+async def test_panel_letter_keys_are_in_the_footer_only_where_they_act(shop_path) -> None:
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, "inject APIService.request type=query key=1")
+
+        def footer_keys() -> set[str]:
+            return {key for key, active in app.screen.active_bindings.items()
+                    if active.binding.show}
+
+        assert not {"c", "h", "a"} & footer_keys()
+        await pilot.press("escape", "9")
+        assert isinstance(app.focused, TimelinePanel)
+        assert {"c", "h", "a"} <= footer_keys()
+        # No letter key of the screen itself: every letter outside a panel's own is text.
+        assert not [key for key in footer_keys() if len(key) == 1 and key.isalpha()
+                    and key not in ("c", "h", "a")]
+        await pilot.press("3")
+        assert not {"c", "h", "a"} & footer_keys()
+
+
+async def test_the_inject_dialog_forgets_an_error_once_the_name_is_fixed(shop_path) -> None:
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await wait_until(pilot, lambda: isinstance(app.screen, InjectDialog))
+        name = app.screen.query_one("#inject-name", Input)
+        name.value = "APIService.reqest"
+        await pilot.pause()
+        app.screen.action_inject()
+        await pilot.pause()
+        error = app.screen.query_one("#inject-error")
+        assert "unknown event 'APIService.reqest'" in str(error.render())
+        name.value = "APIService.request"
+        await pilot.pause()
+        assert str(error.render()).strip() == ""
+
+
+async def test_f12_saves_a_screenshot_over_the_dialog_where_the_status_says(
+    shop_path, tmp_path: Path
+) -> None:
+    app = make_app(shop_path, screenshots=tmp_path / "pictures")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await wait_until(pilot, lambda: isinstance(app.screen, InjectDialog))
+        await pilot.press("f12")
+        await pilot.pause()
+        saved = list((tmp_path / "pictures").glob("*.svg"))
+        assert len(saved) == 1
+        assert "Inject an event" in saved[0].read_text(encoding="utf-8").replace("&#160;", " ")
+        await pilot.press("escape")
+        await settle(pilot)
+        status = str(app.query_one("#status").render())
+        assert "SVG saved in /tmp/…/" in status and status.endswith("/pictures")
+        said = "".join(line.text.strip() for line in app.main_screen.output.lines)  # hanging
+        assert "screenshot saved to" in said and str(saved[0]) in said
+
+
+async def test_a_panel_goes_full_screen_and_back(shop_path) -> None:
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, "inject APIService.request type=query key=1")
+        await type_command(pilot, "zoom timeline")
+        timeline = app.query_one(TimelinePanel)
+        assert app.screen.maximized is timeline
+        assert timeline.region.height > SIZE[1] - 6
+        await pilot.press("escape")
+        assert app.screen.maximized is None
+        await pilot.press("escape", "3", "f11")  # the panel focused goes full screen
+        assert app.screen.maximized is app.query_one(EventLog)
+        await pilot.press("f11")
+        assert app.screen.maximized is None
+        await type_command(pilot, "zoom errors")
+        assert app.screen.maximized is None
+        assert "the errors panel is hidden: No errors so far." in "\n".join(
+            line.text for line in app.main_screen.output.lines
+        )

@@ -1,0 +1,80 @@
+"""Large architectures: the graph becomes a list with a search, the Timeline grows lanes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rapide_shell.tui.graph_list import DRAW_LIMIT
+from rapide_shell.tui.widgets.connection_graph import ConnectionGraph
+from rapide_shell.tui.widgets.timeline_panel import TimelinePanel
+from tests.shell.tui.architectures.chain import write_chain
+from tests.shell.tui.conftest import SIZE, make_app, settle, type_command
+
+
+@pytest.fixture
+def chain_path(tmp_path: Path) -> Path:
+    """A chain of 300 components, connect, pipe and agent in turn."""
+    return write_chain(tmp_path, 300, hops=20)
+
+
+def _lines(graph: ConnectionGraph) -> list[str]:
+    listing = graph.listing
+    assert listing is not None
+    return ["".join(ch for ch, _ in listing.row(n)) for n in range(listing.height)]
+
+
+async def test_a_large_architecture_is_listed_and_searched(chain_path: Path) -> None:
+    app = make_app(chain_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        graph = app.query_one(ConnectionGraph)
+        assert DRAW_LIMIT < 300 and graph.picture is None and graph.listing is not None
+        lines = _lines(graph)
+        assert lines[0].startswith("300 components, 299 connections: listed")
+        # Every connection and component has its row, reachable by scrolling the panel.
+        assert len(lines) == 1 + 299 + 0
+        assert graph.virtual_size.height == len(lines) and graph.show_vertical_scrollbar
+        row = next(line for line in lines if line.startswith("s14 "))
+        assert "┄┄▶ s15" in row and 'agent Stage.out from "s14" ✓0' in row
+        row = next(line for line in lines if line.startswith("s13 "))
+        assert "══▶ s14" in row and 'pipe Stage.out from "s13" ✓0 queued 0' in row
+        # "/" searches: the rows that mention the text stay.
+        await pilot.press("escape", "1", "slash", "s", "2", "9", "9")
+        assert graph.listing.search == "s299"
+        assert _lines(graph)[0] == "1 row mentions 's299'; / again"  # s298 ──▶ s299
+        await pilot.press("backspace", "backspace")
+        assert graph.listing.search == "s2"
+        await pilot.press("9", "8", "enter")
+        lines = _lines(graph)
+        assert lines[0] == "2 rows mention 's298'; / again"
+        assert [line.split()[0] for line in lines[1:]] == ["s297", "s298"]
+        assert "search: s298" in str(graph.border_subtitle)
+        # Letters typed once the search is kept go to the command bar again.
+        await pilot.press("s")
+        assert app.query_one("#bar").value == "s"
+        await pilot.press("escape", "1", "slash", "escape")
+        assert graph.listing.search == "" and len(_lines(graph)) == 300
+        assert app.query_one("#bar").value == "s"
+
+
+async def test_the_queue_highlights_a_listed_connection_and_the_timeline_grows_lanes(
+    chain_path: Path,
+) -> None:
+    app = make_app(chain_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        timeline = app.query_one(TimelinePanel)
+        assert timeline.lanes == []  # no lane for each of 300 silent components
+        app.session.system.inject("Stage.out", {"n": 0}, source="s0")
+        await type_command(pilot, "step 12")
+        graph = app.query_one(ConnectionGraph)
+        highlighted = graph.highlighted
+        assert highlighted is not None and highlighted > 5
+        row = graph.listing.row_of[highlighted]
+        assert graph.scroll_y <= row < graph.scroll_y + graph.scrollable_content_region.height
+        await type_command(pilot, "run")
+        # A lane for each component that sent an event, in the chain's order.
+        assert timeline.lanes == [f"s{n}" for n in range(21)]
+        assert timeline.row_count == len(app.session.computation) == 21

@@ -1,0 +1,104 @@
+"""Every size: the examples' components and connections reachable, status and footer whole."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets._footer import FooterKey
+
+from rapide_shell.tui.graph_picture import MAX_PATTERN_CHARS
+from rapide_shell.tui.widgets.connection_graph import ConnectionGraph
+from rapide_shell.tui.widgets.event_log import EventLog
+from tests.shell.tui.conftest import make_app, settle, type_command
+
+ROOT = Path(__file__).resolve().parents[3]
+EXAMPLES = {
+    "seed_system": ROOT / "examples" / "seed_system.py",
+    "connection_kinds": ROOT / "examples" / "connection_kinds.py",
+}
+SIZES = [(100, 30), (120, 36), (160, 48), (220, 60)]
+
+
+def _label(connection) -> str:
+    pattern = connection.pattern
+    if len(pattern) > MAX_PATTERN_CHARS:
+        pattern = pattern[: MAX_PATTERN_CHARS - 1] + "…"
+    return f"{connection.kind} {pattern}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+@pytest.mark.parametrize("example", list(EXAMPLES), ids=list(EXAMPLES))
+async def test_everything_is_on_screen_or_reachable_and_nothing_is_cut(
+    example: str, size: tuple[int, int]
+) -> None:
+    app = make_app(EXAMPLES[example])
+    width = size[0]
+    async with app.run_test(size=size) as pilot:
+        await type_command(pilot, "run")
+        await pilot.press("escape")
+        await settle(pilot)
+        description = app.session.description
+
+        # The graph: every component and every connection's label in its picture, the
+        # picture the panel's whole scrollable area, with a scrollbar where it is larger.
+        graph = app.query_one(ConnectionGraph)
+        picture = graph.picture
+        drawn = picture.text()
+        for component in description.components:
+            assert component.name in drawn, (component.name, drawn)
+        for connection in description.connections:
+            assert _label(connection) in drawn, (_label(connection), drawn)
+        assert graph.virtual_size.height == picture.height
+        visible = graph.scrollable_content_region
+        if picture.height > visible.height:
+            assert graph.show_vertical_scrollbar
+        if picture.width > visible.width:
+            assert graph.show_horizontal_scrollbar
+        # Labels sit beside their edges where there is room between the lines: none
+        # sent further along its row, past other lines (narrower, a label that does not
+        # fit beside its edge still goes on its edge's row, or under a tag).
+        if width >= 160:
+            assert picture.far_labels == 0, drawn
+
+        # The status line: whole pieces only, within the screen.
+        status = str(app.query_one("#status").render()).rstrip()
+        assert len(status) <= width and "…" not in status
+        for piece in ("quiet", "0 pending", "events"):
+            assert piece in status
+        if width >= 120:
+            assert "0 errors" in status
+
+        # The footer: every key whole, within the screen.
+        keys = list(app.screen.query(FooterKey))
+        assert keys
+        for key in keys:
+            assert key.region.width > 0 and key.region.right <= width, key.description
+
+        # The event log: its columns fit, cut with an ellipsis where they must.
+        log = app.query_one(EventLog)
+        header = log.render_line(0).text
+        assert "payload" in header
+        rows = [log.render_line(y).text for y in range(1, log.size.height)]
+        assert all(len(row) == log.scrollable_content_region.width for row in rows)
+        shown_events = [row for row in rows if row.strip()]
+        assert shown_events
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+async def test_the_rows_are_sized_by_what_they_hold(size: tuple[int, int]) -> None:
+    app = make_app(EXAMPLES["connection_kinds"])
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        top = app.query_one("#top")
+        graph = app.query_one(ConnectionGraph)
+        queue = app.query_one("#queue")
+        room = sum(app.query_one(f"#{row}").outer_size.height
+                   for row in ("top", "middle", "bottom"))
+        # The top row is as tall as the graph or the queue needs, within its share.
+        needed = max(graph.picture.height, queue.option_count) + 2
+        assert top.outer_size.height == min(max(needed, 6), int(room * 0.45))
+        # The middle row (the event log) keeps the most room.
+        middle = app.query_one("#middle").outer_size.height
+        assert middle >= app.query_one("#bottom").outer_size.height
