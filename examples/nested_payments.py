@@ -26,7 +26,6 @@ order over 100:
 
 from __future__ import annotations
 
-
 from pyrapide import (
     ArchitectureMap,
     MapRule,

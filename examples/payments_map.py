@@ -13,7 +13,6 @@ turns a run of the shop into a run of Payments and checks it:
 
 from __future__ import annotations
 
-
 from pyrapide import (
     ArchitectureMap,
     MapRule,
