@@ -26,7 +26,6 @@ where stepping shows the three queues fill and drain.
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from pyrapide import (
@@ -126,4 +125,6 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
+    import asyncio  # here, not at the top: loading the file (`rapide check`) needs none
+
     asyncio.run(main())

@@ -26,8 +26,6 @@ order over 100:
 
 from __future__ import annotations
 
-import asyncio
-
 from pyrapide import (
     ArchitectureMap,
     MapRule,
@@ -254,4 +252,6 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
+    import asyncio  # here, not at the top: loading the file (`rapide check`) needs none
+
     asyncio.run(main())

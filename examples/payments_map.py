@@ -13,8 +13,6 @@ turns a run of the shop into a run of Payments and checks it:
 
 from __future__ import annotations
 
-import asyncio
-
 from pyrapide import (
     ArchitectureMap,
     MapRule,
@@ -179,4 +177,6 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
+    import asyncio  # here, not at the top: loading the file (`rapide check`) needs none
+
     asyncio.run(main())

@@ -20,7 +20,6 @@ four connections:
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 from typing import Any
 
@@ -259,4 +258,6 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
+    import asyncio  # here, not at the top: loading the file (`rapide check`) needs none
+
     asyncio.run(main())

@@ -9,7 +9,7 @@ from pyrapide.architecture.hierarchy import parent_path
 from pyrapide.architecture.wiring import unrelated_parts
 from pyrapide.runtime.modules import module_spec
 from pyrapide.types import interface_actions, interface_name
-from rapide_shell.architecture_view import graph_text
+from rapide_shell.architecture_text import graph_text
 from rapide_shell.suggestions import close_matches
 
 if TYPE_CHECKING:

@@ -316,12 +316,12 @@ def _check_script(script: str | None) -> None:
 
 def graph(options: argparse.Namespace) -> None:
     """Print the architecture's components and connections as text, DOT or Mermaid."""
-    from rapide_shell import architecture_view
+    from rapide_shell import architecture_text
 
     renderers = {
-        "text": architecture_view.graph_text,
-        "dot": architecture_view.graph_dot,
-        "mermaid": architecture_view.graph_mermaid,
+        "text": architecture_text.graph_text,
+        "dot": architecture_text.graph_dot,
+        "mermaid": architecture_text.graph_mermaid,
     }
     if options.format not in renderers:
         raise fail(f"unknown format {options.format!r}: use text, dot or mermaid")
@@ -332,7 +332,7 @@ def graph(options: argparse.Namespace) -> None:
 def check(options: argparse.Namespace) -> None:
     """Load and validate the architecture: components, connections, bindings, warnings."""
     from rapide_shell.architecture_check import check_architecture
-    from rapide_shell.render import counted
+    from rapide_shell.looks import counted
 
     loaded = _load(options.file, options.arch)
     report = check_architecture(loaded)

@@ -226,12 +226,16 @@ def _module_systems(module: ModuleType) -> dict[str, Any]:
 
 
 def _module_maps(module: ModuleType) -> dict[str, Any]:
-    from pyrapide.architecture.maps import ArchitectureMap
-
+    # A file that made an ArchitectureMap imported its module; one that did not has
+    # none, and loading it need not import the map machinery (`rapide check` starts
+    # sooner for it).
+    maps = sys.modules.get("pyrapide.architecture.maps")
+    if maps is None:
+        return {}
     return {
         name: value
         for name, value in vars(module).items()
-        if isinstance(value, ArchitectureMap) and not name.startswith("_")
+        if isinstance(value, maps.ArchitectureMap) and not name.startswith("_")
     }
 
 

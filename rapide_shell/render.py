@@ -10,9 +10,8 @@ from __future__ import annotations
 import json
 import shutil
 import sys
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, Final
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderHook, RenderResult
 from rich.measure import Measurement
@@ -23,60 +22,14 @@ from rich.tree import Tree
 
 from pyrapide.architecture import ConnectionKind
 from pyrapide.core.printable import printable
+from rapide_shell.looks import KIND_LOOKS as KIND_LOOKS
+from rapide_shell.looks import KindLook as KindLook
+from rapide_shell.looks import counted as counted
+from rapide_shell.looks import look as look
 
 PAYLOAD_WIDTH = 60
 TREE_LIMIT = 400
 """At most this many events in a ``why``/``effects`` tree; the rest is counted."""
-
-
-@dataclass(frozen=True)
-class KindLook:
-    """How the workbench shows one connection kind, in every view: one convention, a
-    plain line for connect, a heavy one for pipe (a buffered channel), a dotted one
-    for agent."""
-
-    meaning: str
-    """What it does, in a word or two (legends)."""
-    arrow: str
-    """Its arrow in text (``rapide graph``, ``show graph``)."""
-    mermaid_arrow: str
-    dot_style: str
-    """The Graphviz edge style."""
-    style: str
-    """Its Rich style, in the REPL and transcripts."""
-    theme_colour: str
-    """Its colour in the TUI, a theme variable (so light themes stay readable)."""
-    lines: tuple[str, str, str, str, str, str]
-    """The TUI graph's line characters: horizontal, vertical, then the corners
-    joining up and right, up and left, down and right, down and left."""
-
-
-KIND_LOOKS: Final[Mapping[ConnectionKind, KindLook]] = {
-    ConnectionKind.CONNECT: KindLook(
-        "synchronous", "-->", "-->", "solid", "bold blue", "$primary",
-        ("─", "│", "└", "┘", "┌", "┐"),
-    ),
-    ConnectionKind.PIPE: KindLook(
-        "FIFO", "==>", "==>", "bold", "bold green", "$success",
-        ("═", "║", "╚", "╝", "╔", "╗"),
-    ),
-    ConnectionKind.AGENT: KindLook(
-        "independent", "~~>", "-.->", "dashed", "bold magenta", "$warning",
-        ("┄", "┆", "╰", "╯", "╭", "╮"),
-    ),
-}  # fmt: skip
-"""Every connection kind's look; a test checks it has every ConnectionKind."""
-
-
-def look(kind: str) -> KindLook:
-    """The look of ``kind`` (a ConnectionKind or its name)."""
-    return KIND_LOOKS[ConnectionKind.named(kind)]
-
-
-def counted(count: int, noun: str, plural: str | None = None) -> str:
-    """``1 event``, ``2 events`` (``plural`` when adding "s" is wrong): reads as English
-    at every count."""
-    return f"{count} {noun}" if count == 1 else f"{count} {plural or noun + 's'}"
 
 
 def shorten(text: str, width: int) -> str:

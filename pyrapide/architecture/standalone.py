@@ -15,11 +15,10 @@ its own and records the pair.
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import inspect
 from collections.abc import Callable
-from typing import Any, ClassVar, Final
+from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 from pyrapide.architecture.connections import Connection, target_label
 from pyrapide.core import Event
@@ -27,6 +26,9 @@ from pyrapide.patterns import Pattern, PatternMatch, parse_pattern
 from pyrapide.patterns.completion import CompletionFinder
 from pyrapide.types import conformance_problems, is_interface
 from pyrapide.types.interface import class_label
+
+if TYPE_CHECKING:
+    import asyncio
 
 __all__ = [
     "AgentConnection",
@@ -146,12 +148,18 @@ class PipeConnection(_HandFired, kind="pipe"):
         self._errors: list[BaseException] = []
 
     def _pending(self) -> asyncio.Queue[Any]:
+        # asyncio is imported by the first pipe fired by hand, not by every
+        # architecture file that declares a connection.
+        import asyncio
+
         if self._queue is None:
             self._queue = asyncio.Queue()
         return self._queue
 
     async def start(self) -> None:
         """Start handling queued matches, one at a time (does nothing if started)."""
+        import asyncio
+
         if self._consumer is None or self._consumer.done():
             self._consumer = asyncio.create_task(self._consume())
 
@@ -208,6 +216,8 @@ class AgentConnection(_HandFired, kind="agent"):
 
         Await the task for the handler to finish (and for its error, if any).
         """
+        import asyncio
+
         handler = self._handler()
         matches = self.matches_of(event, computation)
 

@@ -36,7 +36,6 @@ the clock, the reporter, and the constraint monitor if there is one.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import functools
 import heapq
@@ -72,6 +71,8 @@ _INSIDE = WaitReason.INSIDE
 _STARTED, _DONE = DispatchState.RUNNING, DispatchState.DONE
 
 if TYPE_CHECKING:
+    import asyncio
+
     from pyrapide.architecture import ConnectionKind
     from pyrapide.constraints import ConstraintMonitor, ConstraintViolation
     from pyrapide.core import Computation, Event
@@ -786,6 +787,8 @@ class Scheduler:
                 timeout = due_in
                 if due_in <= 0:
                     return True
+        import asyncio  # a System is built without it; waiting in real time runs on it
+
         self._wakeup = asyncio.get_running_loop().create_future()
         try:
             if timeout is None:

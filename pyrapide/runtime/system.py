@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import difflib
 import itertools
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pyrapide.architecture import (
     ArchitectureDescription,
@@ -24,19 +23,22 @@ from pyrapide.runtime.clock import LogicalClock, RealTimeClock, RunClock
 from pyrapide.runtime.collector import full_collections_held
 from pyrapide.runtime.context import CONTEXT_ATTR, EmitError, ModuleContext
 from pyrapide.runtime.dispatch import Dispatch
-from pyrapide.runtime.explain import RouteDecision, explain_routing
-from pyrapide.runtime.handlers import HandlerTable
 from pyrapide.runtime.modules import module_spec
-from pyrapide.runtime.notifications import HandlerError, Notification, StateChanged
 from pyrapide.runtime.queues import DispatchQueues
-from pyrapide.runtime.reporting import Reporter
-from pyrapide.runtime.routing import Router
 from pyrapide.runtime.running import STEPS_BETWEEN_YIELDS, RunOutcome, RunState, StopReason
-from pyrapide.runtime.scheduler import Scheduler
 from pyrapide.runtime.tasks import InFlight, Task
 from pyrapide.runtime.watchdog import DEFAULT_HANDLER_TIMEOUT, WATCHDOG
 from pyrapide.types import action_spec, interface_actions
 from pyrapide.types.payloads import check_payload
+
+if TYPE_CHECKING:
+    import asyncio
+
+    from pyrapide.runtime.explain import RouteDecision
+    from pyrapide.runtime.handlers import HandlerTable
+    from pyrapide.runtime.notifications import HandlerError, Notification
+    from pyrapide.runtime.reporting import Reporter
+    from pyrapide.runtime.scheduler import Scheduler
 
 DEFAULT_MAX_EVENTS = 1_000_000
 DEFAULT_MAX_CONNECT_DEPTH = 100
@@ -76,6 +78,9 @@ class System:
     nothing in flight) or "stopped".
     """
 
+    _scheduler: Scheduler | None
+    _handler_table: HandlerTable | None
+
     def __init__(
         self,
         architecture: type,
@@ -107,10 +112,57 @@ class System:
         if clock is None:
             clock = RealTimeClock() if real_time else LogicalClock()
         self.clock: RunClock = clock
-        self._reporter = Reporter()
+        self._built_reporter: Reporter | None = None
         # Event name -> the interface declaring it, at any level of nesting.
         self._alphabet = self._hierarchy.alphabet
         self._reset(seed)
+
+    @property
+    def scheduler(self) -> Scheduler:
+        """The scheduler running this system (built on first use)."""
+        scheduler = self._scheduler
+        return scheduler if scheduler is not None else self._build_scheduler()
+
+    @property
+    def _handlers(self) -> HandlerTable:
+        if self._handler_table is None:
+            self._build_scheduler()
+        assert self._handler_table is not None
+        return self._handler_table
+
+    @property
+    def _reporter(self) -> Reporter:
+        reporter = self._built_reporter
+        if reporter is None:
+            from pyrapide.runtime import machinery
+
+            reporter = self._built_reporter = machinery.Reporter()
+        return reporter
+
+    def _build_scheduler(self) -> Scheduler:
+        from pyrapide.runtime import machinery
+
+        seed, computation, clock, max_connect_depth = self._built_from
+        connections = self._hierarchy.connections
+        pipes = (c.index for c in connections if c.kind.delivery is Delivery.FIFO)
+        queues = DispatchQueues(seed, pipes)  # type: ignore[arg-type]
+        router = machinery.Router(
+            connections, self._reporter, errors=[], lanes=queues.lanes, hierarchy=self._hierarchy
+        )
+        self._handler_table = machinery.HandlerTable(computation, router)
+        self._scheduler = machinery.Scheduler(
+            computation,
+            router=router,
+            handlers=self._handler_table,
+            queues=queues,
+            clock=clock,
+            reporter=self._reporter,
+            constraints=self._monitor,
+            max_events=self._max_events,
+            max_connect_depth=max_connect_depth,
+            handler_timeout=self._handler_timeout,
+        )
+        return self._scheduler
 
     @property
     def real_time(self) -> bool:
@@ -121,26 +173,13 @@ class System:
         self.seed = seed
         self.computation = Computation()
         self.clock.start()
-        connections = self._hierarchy.connections
-        pipes = (c.index for c in connections if c.kind.delivery is Delivery.FIFO)
-        queues = DispatchQueues(seed, pipes)  # type: ignore[arg-type]
-        router = Router(
-            connections, self._reporter, errors=[], lanes=queues.lanes, hierarchy=self._hierarchy
-        )
-        self._handlers = HandlerTable(self.computation, router)
         self._monitor = self._constraint_monitor()
-        self.scheduler = Scheduler(
-            self.computation,
-            router=router,
-            handlers=self._handlers,
-            queues=queues,
-            clock=self.clock,
-            reporter=self._reporter,
-            constraints=self._monitor,
-            max_events=self._max_events,
-            max_connect_depth=self.max_connect_depth,
-            handler_timeout=self._handler_timeout,
-        )
+        # Built on first use (``scheduler``), from what they are now: a System bound
+        # at an architecture file's import and only described (``rapide check``)
+        # never imports the scheduler and its notifications.
+        self._scheduler = None
+        self._handler_table = None
+        self._built_from = (seed, self.computation, self.clock, self.max_connect_depth)
         self.modules: dict[str, Any] = {}
         self._pause_requested = False
         self._resumed: asyncio.Event | None = None
@@ -258,7 +297,9 @@ class System:
         found = self.computation.get(event.id if isinstance(event, Event) else event)
         if found is None:
             raise KeyError(event)
-        return explain_routing(self.scheduler, found)
+        from pyrapide.runtime import machinery
+
+        return machinery.explain_routing(self.scheduler, found)
 
     def next_dispatch(self, kind: str | ConnectionKind | None = None) -> Dispatch | None:
         """The queued dispatch ``step(kind)`` would run now, or None, changing nothing.
@@ -358,6 +399,10 @@ class System:
         the run, it waits for ``resume()``. With ``raise_errors``, an exception
         raised by a handler is re-raised at the end (several: an ExceptionGroup).
         """
+        # Imported by the run, not at import: an architecture file binds a System
+        # at import, and `rapide check` loads one without ever running it.
+        import asyncio
+
         if max_events is not None:
             self.max_events = max_events
         loop = asyncio.get_running_loop()
@@ -478,6 +523,8 @@ class System:
         scheduler = self.scheduler
         if scheduler.current is not None:
             raise RuntimeError("run_until_quiet() cannot be called from inside a handler")
+        import asyncio  # see run()
+
         loop = asyncio.get_running_loop()
         deadline = None if timeout is None else loop.time() + timeout
         if deadline is None or loop.time() < deadline:
@@ -497,6 +544,8 @@ class System:
         # Invariant: each turn takes one step, or waits for real-time work, or returns.
         # ``self.steps`` is brought up to date before each ``await`` and at the end, so
         # a front end, which can only look while the loop awaits, sees the run progress.
+        import asyncio  # see run()
+
         scheduler = self.scheduler
         counted = self.steps
         steps = 0
@@ -643,6 +692,8 @@ class System:
             self.scheduler.halt("timeout", "run stopped: timeout reached with work still pending")
 
     async def _wait_for_resume(self) -> None:
+        import asyncio  # see run()
+
         self._resumed = asyncio.Event()
         try:
             await self._resumed.wait()
@@ -661,9 +712,13 @@ class System:
             self._state_changed(state)
 
     def _state_changed(self, state: RunState) -> None:
-        reporter = self._reporter
-        if reporter.wants(StateChanged):
-            reporter.publish(StateChanged(seq=reporter.next_seq(), state=state))
+        reporter = self._built_reporter
+        if reporter is None:
+            return  # nobody subscribed, and no run has reported anything yet
+        from pyrapide.runtime import machinery
+
+        if reporter.wants(machinery.StateChanged):
+            reporter.publish(machinery.StateChanged(seq=reporter.next_seq(), state=state))
 
     def __repr__(self) -> str:
         return f"<System {self.architecture.__qualname__} {self.state} seed={self.seed}>"

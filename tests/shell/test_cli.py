@@ -334,20 +334,36 @@ def test_bad_numbers_name_the_option_and_exit_2(tmp_path: Path) -> None:
 
 def test_help_and_check_import_neither_asyncio_nor_the_runtime_before_they_need_it() -> None:
     # What `rapide --help` imports is what every command pays before it starts.
+    heavy = ("asyncio", "pyrapide.runtime.system", "typer", "rich", "textual", "pydantic")
+    assert _modules_after(["--help"], heavy) == []
+
+
+def _modules_after(argv: list[str], heavy: tuple[str, ...]) -> list[str]:
+    """Which of ``heavy`` are in ``sys.modules`` after ``rapide ARGV`` ran in a fresh
+    process."""
     probe = (
-        "import sys\n"
+        "import json, sys\n"
         "from rapide_shell import cli\n"
         "try:\n"
-        "    cli.main(['--help'])\n"
+        f"    cli.main({argv!r})\n"
         "except SystemExit:\n"
         "    pass\n"
-        "heavy = ('asyncio', 'pyrapide.runtime.system', 'typer', 'rich', 'textual', 'pydantic')\n"
-        "print(sorted(name for name in heavy if name in sys.modules), file=sys.stderr)\n"
+        f"print(json.dumps([name for name in {heavy!r} if name in sys.modules]), file=sys.stderr)\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO, timeout=60
     )
-    assert result.stderr.strip() == "[]"
+    return json.loads(result.stderr.strip().splitlines()[-1])
+
+
+def test_check_and_graph_import_neither_asyncio_nor_rich() -> None:
+    # They print plain text about a file they load but never run: asyncio and Rich are
+    # some 80 ms of start-up they do not need.
+    # Nor the scheduler: the System the example binds at import is never run.
+    heavy = ("asyncio", "rich", "textual", "prompt_toolkit", "pyrapide.runtime.scheduler")
+    seed = "examples/seed_system.py"
+    assert _modules_after(["check", seed], heavy) == []
+    assert _modules_after(["graph", seed, "--format", "mermaid"], heavy) == []
 
 
 def test_explore_help_shows_the_explorers_own_step_bound() -> None:

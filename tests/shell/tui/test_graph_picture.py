@@ -219,7 +219,7 @@ def test_a_named_source_draws_only_that_components_edge():
 
 
 def test_a_named_source_that_is_no_component_is_drawn_from_outside():
-    from rapide_shell.architecture_view import graph_text
+    from rapide_shell.architecture_text import graph_text
 
     description = _described("nowhere")
     assert description.connections[0].unknown_sources == ("nowhere",)
@@ -232,7 +232,7 @@ def test_a_named_source_that_is_no_component_is_drawn_from_outside():
 def test_the_picture_and_rapide_graph_draw_the_same_edges():
     from pathlib import Path
 
-    from rapide_shell.architecture_view import graph_dot
+    from rapide_shell.architecture_text import graph_dot
     from rapide_shell.loader import load_architecture
 
     example = Path(__file__).resolve().parents[3] / "examples" / "connection_kinds.py"
@@ -248,7 +248,7 @@ def test_every_view_draws_the_kinds_alike():
     import re
     from pathlib import Path
 
-    from rapide_shell.architecture_view import graph_dot, graph_mermaid, graph_text
+    from rapide_shell.architecture_text import graph_dot, graph_mermaid, graph_text
     from rapide_shell.loader import load_architecture
     from rapide_shell.render import look
 

@@ -1,0 +1,63 @@
+"""How the workbench shows connection kinds, and counts, in plain strings: no Rich.
+
+Every view reads these (the Rich ones through :mod:`rapide_shell.render`), and
+``rapide check`` and ``rapide graph`` print with them without importing Rich.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Final
+
+from pyrapide.architecture import ConnectionKind
+
+
+@dataclass(frozen=True)
+class KindLook:
+    """How the workbench shows one connection kind, in every view: one convention, a
+    plain line for connect, a heavy one for pipe (a buffered channel), a dotted one
+    for agent."""
+
+    meaning: str
+    """What it does, in a word or two (legends)."""
+    arrow: str
+    """Its arrow in text (``rapide graph``, ``show graph``)."""
+    mermaid_arrow: str
+    dot_style: str
+    """The Graphviz edge style."""
+    style: str
+    """Its Rich style, in the REPL and transcripts."""
+    theme_colour: str
+    """Its colour in the TUI, a theme variable (so light themes stay readable)."""
+    lines: tuple[str, str, str, str, str, str]
+    """The TUI graph's line characters: horizontal, vertical, then the corners
+    joining up and right, up and left, down and right, down and left."""
+
+
+KIND_LOOKS: Final[Mapping[ConnectionKind, KindLook]] = {
+    ConnectionKind.CONNECT: KindLook(
+        "synchronous", "-->", "-->", "solid", "bold blue", "$primary",
+        ("─", "│", "└", "┘", "┌", "┐"),
+    ),
+    ConnectionKind.PIPE: KindLook(
+        "FIFO", "==>", "==>", "bold", "bold green", "$success",
+        ("═", "║", "╚", "╝", "╔", "╗"),
+    ),
+    ConnectionKind.AGENT: KindLook(
+        "independent", "~~>", "-.->", "dashed", "bold magenta", "$warning",
+        ("┄", "┆", "╰", "╯", "╭", "╮"),
+    ),
+}  # fmt: skip
+"""Every connection kind's look; a test checks it has every ConnectionKind."""
+
+
+def look(kind: str) -> KindLook:
+    """The look of ``kind`` (a ConnectionKind or its name)."""
+    return KIND_LOOKS[ConnectionKind.named(kind)]
+
+
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """``1 event``, ``2 events`` (``plural`` when adding "s" is wrong): reads as English
+    at every count."""
+    return f"{count} {noun}" if count == 1 else f"{count} {plural or noun + 's'}"
