@@ -24,7 +24,13 @@ from collections.abc import Callable
 from concurrent.futures import Executor
 from typing import Any
 
-from pyrapide.exploration.jobs import SystemFactory, Work, run_shard_job, shrink_job
+from pyrapide.exploration.jobs import (
+    SystemFactory,
+    Work,
+    run_shard_job,
+    shrink_job,
+    take_prepared,
+)
 from pyrapide.exploration.merging import ShardBook, Totals, total
 from pyrapide.exploration.options import ExploreOptions, Strategy
 from pyrapide.exploration.results import (
@@ -124,7 +130,9 @@ class Explorer:
     def _here(self) -> ScheduleRunner:
         if self._runner is None:
             work = self.work
-            self._runner = ScheduleRunner(
+            # Built already when workers were forked from here after prepare().
+            prepared = take_prepared(work) if self.executor is not None else None
+            self._runner = prepared or ScheduleRunner(
                 work.factory(), work.scenario,
                 timing=work.options.timing, max_steps=work.options.max_steps,
             )
@@ -156,7 +164,7 @@ class Explorer:
                 shard = book.next_waiting()
                 if shard is None:
                     break
-                budget = Budget(schedules=options.max_schedules, runs=runs)
+                budget = Budget(schedules=book.schedules_left(shard.order), runs=runs)
                 future = executor.submit(run_shard_job, self.work, shard, budget)
                 running[asyncio.wrap_future(future, loop=loop)] = shard
             if not running:
