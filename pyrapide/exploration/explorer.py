@@ -209,13 +209,20 @@ class Explorer:
         running.clear()
 
     def _shard_runs(self) -> int:
-        """How many runs a shard should take to last about SHARD_SECONDS on a worker."""
+        """How many runs a shard should take to last about SHARD_SECONDS on a worker,
+        and, near ``max_schedules``, no more than the jobs handed out can share of the
+        runs likely left (work past the bound is thrown away)."""
         elapsed = time.perf_counter() - self._started
         live = self._live
         if elapsed <= 0 or live.runs == 0:
             return 8
         per_worker = live.runs / elapsed / self.width
-        return max(8, min(5_000, int(per_worker * SHARD_SECONDS)))
+        runs = min(5_000, int(per_worker * SHARD_SECONDS))
+        bound = self.options.max_schedules
+        if bound is not None and live.schedules:
+            runs_left = (bound - live.schedules) * live.runs / live.schedules
+            runs = min(runs, int(runs_left / (2 * self.width)))
+        return max(8, runs)
 
     async def _rerun(self, shard: Shard, before: list[ShardResult]) -> ShardResult:
         """``shard`` again, with only the schedules left under ``max_schedules``."""

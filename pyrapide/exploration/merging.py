@@ -11,6 +11,7 @@ one process, many workers or a cluster.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -147,8 +148,14 @@ class ShardBook:
             if result.failures and not self.all_failures:
                 return Settled(results, "failure")
             if limit is not None and counted >= limit:
+                # One search stops at its bound's last schedule, and says "bound" when
+                # anything came after it, even runs the sleep sets abandoned (which
+                # are past the answer, not in it).
                 more = (position + 1 < len(orders) or result.stopped == "budget"
-                        or self._past_bound)
+                        or result.pruned_since > 0 or self._past_bound)
+                results[-1] = dataclasses.replace(
+                    result, pruned=result.pruned - result.pruned_since, pruned_since=0
+                )
                 return Settled(results, "bound" if more else "exhausted")
         return Settled(results, "exhausted")
 
