@@ -14,6 +14,7 @@ file that imports its own sibling modules needs them on the workers' path too).
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import sys
 import threading
@@ -116,8 +117,11 @@ def local_pool(
         pool = ProcessPoolExecutor(workers, mp_context=context, initializer=ignore_interrupts)
         if forking:
             # Fork them all now, while this is the only thread (the pool's own thread
-            # and a progress display come next).
+            # and a progress display come next). What is here already is frozen out of
+            # their collections, which would otherwise copy every page they touch.
+            gc.freeze()
             pool.submit(int)
+            gc.unfreeze()
     return pool
 
 
