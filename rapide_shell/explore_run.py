@@ -75,17 +75,17 @@ def workers_for(
 
 
 WARM_MODULES = ("rapide_shell.exploring",)
-"""What a worker imports before its first job (with it, everything a job needs)."""
+"""What the fork server imports once for the workers forked from it (with it,
+everything a job needs)."""
 
 
 def local_pool(
     workers: int, *, prepare: Callable[[], object] | None = None
 ) -> ProcessPoolExecutor:
-    """``workers`` local worker processes, deaf to Ctrl-C (the coordinator handles it),
-    started now.
+    """``workers`` local worker processes, deaf to Ctrl-C (the coordinator handles it).
 
     In a process with no other thread (``rapide explore``) on Linux they are forked
-    from this one after ``prepare()`` ran (see
+    from this one at once, after ``prepare()`` ran (see
     :func:`pyrapide.exploration.jobs.prepare`): they start with everything imported, the
     file loaded and the System built, at no cost of their own. Elsewhere (the workbench,
     whose threads must not leak into a fork) they are forked from a server process that
