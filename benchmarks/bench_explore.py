@@ -3,11 +3,12 @@
 Usage:  python benchmarks/bench_explore.py [--quick] [--repeat N]
 
 1. Throughput. ``rapide explore --json`` (a fresh process, as a user runs it) on
-   workloads bounded by ``--max-schedules``, with ``--workers 1`` (the search in the
-   one process) and ``--workers 2`` (two worker processes, the first process handing
-   out shards and merging). Reported: schedules per second of wall time over the
-   exploration (worker start-up included, the file's load before it not), and the CPU
-   seconds of the whole process tree per 1,000 schedules. Best of ``--repeat`` runs.
+   workloads bounded by ``--max-schedules`` and one run to exhaustion, with
+   ``--workers 1`` (the search in the one process) and ``--workers 2`` (two worker
+   processes, the first process handing out shards and merging). Reported: schedules
+   per second of wall time over the exploration (worker start-up included, the file's
+   load before it not), and the CPU seconds of the whole process tree per 1,000
+   schedules. Best of ``--repeat`` runs.
 2. Pruning. The systematic search on clerks that keep the notes handed to them in
    order (benchmarks/explore_shapes.py), with and without pruning: schedules run to
    exhaustion, runs the sleep sets abandoned, and the schedules needed before every
@@ -45,11 +46,14 @@ def notes_script(clerks: int, per_clerk: int) -> str:
     return "\n".join([*lines, "run", ""])
 
 
-def workloads(quick: bool) -> list[tuple[str, Path, list[str], str, int]]:
-    """(name, file, extra arguments, script text, max schedules)."""
+def workloads(quick: bool) -> list[tuple[str, Path, list[str], str, int | None]]:
+    """(name, file, extra arguments, script text, max schedules: None, to exhaustion)."""
     bound = 600 if quick else 3000
+    notes = 6 if quick else 7  # all of their orders: 720 or 5,040
     return [
         ("one clerk, 7 notes", SHAPES, ["--arch", "one_clerk"], notes_script(1, 7), bound),
+        (f"one clerk, {notes} notes, all", SHAPES, ["--arch", "one_clerk"],
+         notes_script(1, notes), None),
         ("connection_kinds example", ROOT / "examples" / "connection_kinds.py", [], "run\n",
          bound // 3),
         ("lost_update example", ROOT / "examples" / "lost_update.py", [],
@@ -57,13 +61,15 @@ def workloads(quick: bool) -> list[tuple[str, Path, list[str], str, int]]:
     ]
 
 
-def explore_once(file: Path, extra: list[str], script: Path, bound: int, workers: int,
+def explore_once(file: Path, extra: list[str], script: Path, bound: int | None, workers: int,
                  out: Path) -> tuple[dict, float]:
-    """One ``rapide explore --json`` run: its document and the CPU seconds it took."""
+    """One ``rapide explore --json`` run: its document and the CPU seconds it took (its
+    workers' included: it waits for them before it ends)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    limit = [] if bound is None else ["--max-schedules", str(bound)]
     done = subprocess.run(
         [sys.executable, "-m", "rapide_shell.cli", "explore", str(file), *extra,
-         "--script", str(script), "--max-schedules", str(bound), "--workers", str(workers),
+         "--script", str(script), *limit, "--workers", str(workers),
          "--all-failures", "--no-shrink", "--out", str(out), "--json"],
         capture_output=True, text=True, cwd=ROOT, check=False,
     )

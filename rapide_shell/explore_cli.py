@@ -5,6 +5,7 @@ script or usage error), 130 (interrupted before any failure was found)."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import signal
 import threading
@@ -21,6 +22,7 @@ from pyrapide.exploration import (
     ExploreOptions,
     Explorer,
     Progress,
+    prepare,
 )
 from pyrapide.runtime import DEFAULT_HANDLER_TIMEOUT
 from rapide_shell.error_output import fail, print_error, say_at_once
@@ -84,7 +86,8 @@ async def run_explore(request: ExploreRequest) -> int:
     source = ArchitectureSource.of(session.loaded, request.handler_timeout)
     console = Console(stderr=True)
     try:
-        with workers_for(request.workers, request.cluster) as workers, _Display(
+        ready = functools.partial(prepare, source, scenario, request.options)
+        with workers_for(request.workers, request.cluster, prepare=ready) as workers, _Display(
             console, enabled=console.is_terminal
         ) as display:
             explorer = Explorer(

@@ -1,8 +1,8 @@
 """Running an exploration for a front end: the workers or the cluster it runs on, and
 the counterexamples written as scripts.
 
-``--workers N`` runs shards in N local processes (started fresh, not forked, so a
-front end's threads never leak into them); ``--cluster ADDRESS`` sends them to a Dask
+``--workers N`` runs shards in N local processes (forked ready to work, see
+:func:`local_pool`); ``--cluster ADDRESS`` sends them to a Dask
 distributed cluster that already runs there, through its ``concurrent.futures``
 executor (``Client.get_executor()``). Dask comes with the optional extra
 ``pyrapide[cluster]``, and is imported only here, only when asked for. The cluster's
@@ -14,12 +14,14 @@ file that imports its own sibling modules needs them on the workers' path too).
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import sys
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
-from multiprocessing import resource_tracker
+from multiprocessing import forkserver, resource_tracker
 from pathlib import Path
 from typing import Any
 
@@ -52,9 +54,12 @@ class Workers:
 
 
 @contextlib.contextmanager
-def workers_for(workers: int, cluster: str | None) -> Iterator[Workers]:
+def workers_for(
+    workers: int, cluster: str | None, *, prepare: Callable[[], object] | None = None
+) -> Iterator[Workers]:
     """The workers of ``--workers`` or ``--cluster``, shut down when the block ends
-    (without waiting for a shard past the answer's end). Raises ExploreSetupError."""
+    (without waiting for a shard past the answer's end); ``prepare`` as
+    :func:`local_pool` takes it. Raises ExploreSetupError."""
     if cluster is not None:
         with _cluster(cluster) as found:
             yield found
@@ -62,25 +67,62 @@ def workers_for(workers: int, cluster: str | None) -> Iterator[Workers]:
     if workers <= 1:
         yield Workers(None, 1)
         return
-    pool = local_pool(workers)
+    pool = local_pool(workers, prepare=prepare)
     try:
         yield Workers(pool, workers)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def local_pool(workers: int) -> ProcessPoolExecutor:
-    """``workers`` fresh worker processes (spawned, not forked, so that a front end's
-    threads never leak into them), deaf to Ctrl-C (the coordinator handles it)."""
-    # The pool's queues start multiprocessing's resource tracker, which hands it the
-    # process's stderr; under a TUI, sys.stderr is a capture with no file descriptor.
-    with contextlib.redirect_stderr(sys.__stderr__):
-        resource_tracker.ensure_running()
-    return ProcessPoolExecutor(
-        workers,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=ignore_interrupts,
+WARM_MODULES = ("rapide_shell.exploring",)
+"""What the fork server imports once for the workers forked from it (with it,
+everything a job needs)."""
+
+
+def local_pool(
+    workers: int, *, prepare: Callable[[], object] | None = None
+) -> ProcessPoolExecutor:
+    """``workers`` local worker processes, deaf to Ctrl-C (the coordinator handles it).
+
+    In a process with no other thread (``rapide explore``) on Linux they are forked
+    from this one at once, after ``prepare()`` ran (see
+    :func:`pyrapide.exploration.jobs.prepare`): they start with everything imported, the
+    file loaded and the System built, at no cost of their own. Elsewhere (the workbench,
+    whose threads must not leak into a fork) they are forked from a server process that
+    imported :data:`WARM_MODULES` once, kept for this process's later explorations;
+    where neither can be had, they are spawned fresh.
+    """
+    methods = multiprocessing.get_all_start_methods()
+    forking = (
+        sys.platform == "linux" and "fork" in methods and threading.active_count() == 1
     )
+    context: multiprocessing.context.BaseContext
+    if forking:
+        if prepare is not None:
+            prepare()
+        context = multiprocessing.get_context("fork")
+    elif "forkserver" in methods:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(list(WARM_MODULES))
+    else:
+        context = multiprocessing.get_context("spawn")
+    # The server and the pool's queues start multiprocessing's resource tracker, which
+    # is handed the process's stderr; under a TUI, sys.stderr is a capture with no file
+    # descriptor.
+    with contextlib.redirect_stderr(sys.__stderr__):
+        if context.get_start_method() == "forkserver":
+            forkserver.ensure_running()
+        elif not forking:
+            resource_tracker.ensure_running()
+        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=ignore_interrupts)
+        if forking:
+            # Fork them all now, while this is the only thread (the pool's own thread
+            # and a progress display come next). What is here already is frozen out of
+            # their collections, which would otherwise copy every page they touch.
+            gc.freeze()
+            pool.submit(int)
+            gc.unfreeze()
+    return pool
 
 
 @contextlib.contextmanager

@@ -19,7 +19,7 @@ cluster, with the same answer (:mod:`~pyrapide.exploration.merging`)::
 """
 
 from pyrapide.exploration.explorer import Explorer
-from pyrapide.exploration.jobs import SystemFactory, ignore_interrupts
+from pyrapide.exploration.jobs import SystemFactory, ignore_interrupts, prepare
 from pyrapide.exploration.options import DEFAULT_MAX_STEPS, ExploreOptions, Strategy, Timing
 from pyrapide.exploration.results import (
     Counterexample,
@@ -68,4 +68,5 @@ __all__ = [
     "Timing",
     "Watch",
     "ignore_interrupts",
+    "prepare",
 ]

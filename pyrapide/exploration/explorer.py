@@ -24,7 +24,13 @@ from collections.abc import Callable
 from concurrent.futures import Executor
 from typing import Any
 
-from pyrapide.exploration.jobs import SystemFactory, Work, run_shard_job, shrink_job
+from pyrapide.exploration.jobs import (
+    SystemFactory,
+    Work,
+    run_shard_job,
+    shrink_job,
+    take_prepared,
+)
 from pyrapide.exploration.merging import ShardBook, Totals, total
 from pyrapide.exploration.options import ExploreOptions, Strategy
 from pyrapide.exploration.results import (
@@ -124,7 +130,9 @@ class Explorer:
     def _here(self) -> ScheduleRunner:
         if self._runner is None:
             work = self.work
-            self._runner = ScheduleRunner(
+            # Built already when workers were forked from here after prepare().
+            prepared = take_prepared(work) if self.executor is not None else None
+            self._runner = prepared or ScheduleRunner(
                 work.factory(), work.scenario,
                 timing=work.options.timing, max_steps=work.options.max_steps,
             )
@@ -156,7 +164,7 @@ class Explorer:
                 shard = book.next_waiting()
                 if shard is None:
                     break
-                budget = Budget(schedules=options.max_schedules, runs=runs)
+                budget = Budget(schedules=book.schedules_left(shard.order), runs=runs)
                 future = executor.submit(run_shard_job, self.work, shard, budget)
                 running[asyncio.wrap_future(future, loop=loop)] = shard
             if not running:
@@ -201,13 +209,20 @@ class Explorer:
         running.clear()
 
     def _shard_runs(self) -> int:
-        """How many runs a shard should take to last about SHARD_SECONDS on a worker."""
+        """How many runs a shard should take to last about SHARD_SECONDS on a worker,
+        and, near ``max_schedules``, no more than the jobs handed out can share of the
+        runs likely left (work past the bound is thrown away)."""
         elapsed = time.perf_counter() - self._started
         live = self._live
         if elapsed <= 0 or live.runs == 0:
             return 8
         per_worker = live.runs / elapsed / self.width
-        return max(8, min(5_000, int(per_worker * SHARD_SECONDS)))
+        runs = min(5_000, int(per_worker * SHARD_SECONDS))
+        bound = self.options.max_schedules
+        if bound is not None and live.schedules:
+            runs_left = (bound - live.schedules) * live.runs / live.schedules
+            runs = min(runs, int(runs_left / (2 * self.width)))
+        return max(8, runs)
 
     async def _rerun(self, shard: Shard, before: list[ShardResult]) -> ShardResult:
         """``shard`` again, with only the schedules left under ``max_schedules``."""

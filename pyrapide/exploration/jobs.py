@@ -4,7 +4,9 @@ A job carries everything it needs, pickled: the system factory (a picklable call
 that returns a fresh, unstarted System: a top-level function or a ``functools.partial``
 of one), the scenario and the options. A worker builds its runner once per factory and
 keeps it for the jobs that follow (one per thread, for clusters that run tasks in
-threads), so a file is loaded once per worker, not once per shard.
+threads), so a file is loaded once per worker, not once per shard. Workers forked
+from a thread that called :func:`prepare` start with that thread's runner: the file
+loaded and the System built once, before the fork, for all of them.
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ _local = threading.local()
 
 def runner_for(work: Work) -> ScheduleRunner:
     """This thread's runner for ``work`` (built at the first job, then kept)."""
-    key = pickle.dumps((work.factory, work.scenario, work.options.timing, work.options.max_steps))
+    key = _key(work)
     cache: dict[bytes, ScheduleRunner] | None = getattr(_local, "runners", None)
     if cache is None:
         cache = _local.runners = {}
@@ -58,6 +60,30 @@ def runner_for(work: Work) -> ScheduleRunner:
             max_steps=work.options.max_steps,
         )
     return runner
+
+
+def _key(work: Work) -> bytes:
+    """What tells runners apart: the System they build and what they play."""
+    return pickle.dumps((work.factory, work.scenario, work.options.timing,
+                         work.options.max_steps))
+
+
+def prepare(factory: SystemFactory, scenario: Scenario, options: ExploreOptions) -> None:
+    """Build this thread's runner for an exploration now (the System from ``factory``,
+    for ``scenario`` and ``options``), as its first job would.
+
+    Worker processes forked from this thread afterwards inherit it and start work at
+    once. The explorer of that exploration, run in this thread, takes it over for its
+    own use (coverage, what runs here), so the thread does not keep it afterwards.
+    """
+    runner_for(Work(factory, scenario, options))
+
+
+def take_prepared(work: Work) -> ScheduleRunner | None:
+    """The runner :func:`prepare` built in this thread for ``work`` (None: none),
+    which the thread then forgets."""
+    cache: dict[bytes, ScheduleRunner] | None = getattr(_local, "runners", None)
+    return None if cache is None else cache.pop(_key(work), None)
 
 
 def run_shard_job(work: Work, shard: Shard, budget: Budget) -> ShardResult:

@@ -11,6 +11,7 @@ one process, many workers or a cluster.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -87,6 +88,7 @@ class ShardBook:
         self.max_schedules = max_schedules
         self._entries: dict[tuple[int, ...], _Entry] = {first.order: _Entry(first)}
         self._waiting: set[tuple[int, ...]] = {first.order}
+        self._past_bound = False  # a shard was dropped: it lay past max_schedules
 
     def next_waiting(self) -> Shard | None:
         """The waiting shard that comes first, taken off the waiting list (None: none),
@@ -95,10 +97,22 @@ class ShardBook:
         while self._waiting:
             order = min(self._waiting)
             self._waiting.discard(order)
-            if end is None or order < end:
+            left = self.schedules_left(order)
+            if (end is None or order < end) and (left is None or left > 0):
                 return self._entries[order].shard
+            self._past_bound = self._past_bound or left == 0
             del self._entries[order]
         return None
+
+    def schedules_left(self, order: tuple[int, ...]) -> int | None:
+        """At most how many schedules of the shard at ``order`` can count under
+        ``max_schedules`` (None: no bound), given the shards before it done so far:
+        its budget, so that it stops where the bound falls when they are all done."""
+        if self.max_schedules is None:
+            return None
+        before = sum(entry.result.schedules for key, entry in self._entries.items()
+                     if key < order and entry.result is not None)
+        return max(0, self.max_schedules - before)
 
     def done(self, result: ShardResult) -> None:
         """Record a shard's result; the rest it handed back waits to be run."""
@@ -134,7 +148,14 @@ class ShardBook:
             if result.failures and not self.all_failures:
                 return Settled(results, "failure")
             if limit is not None and counted >= limit:
-                more = position + 1 < len(orders) or result.stopped == "budget"
+                # One search stops at its bound's last schedule, and says "bound" when
+                # anything came after it, even runs the sleep sets abandoned (which
+                # are past the answer, not in it).
+                more = (position + 1 < len(orders) or result.stopped == "budget"
+                        or result.pruned_since > 0 or self._past_bound)
+                results[-1] = dataclasses.replace(
+                    result, pruned=result.pruned - result.pruned_since, pruned_since=0
+                )
                 return Settled(results, "bound" if more else "exhausted")
         return Settled(results, "exhausted")
 

@@ -104,6 +104,8 @@ class ShardResult:
     first_error: str | None = None
     limited: int = 0
     remaining: list[Shard] = field(default_factory=list)
+    pruned_since: int = 0
+    """Of the ``pruned`` runs, those after its last complete schedule."""
     stopped: str | None = None
     """Why it stopped before the end of its subtree: "failure" (at its first failure),
     "budget" (``Budget.schedules`` reached); None when it ran it all, or handed the
@@ -114,6 +116,7 @@ class ShardResult:
         kept so far had (then it is kept)."""
         index = self.schedules
         self.schedules += 1
+        self.pruned_since = 0
         self.digests.add(outcome.digest)
         self.connections.update(outcome.connections)
         self.handlers.update(outcome.handlers)
@@ -324,6 +327,7 @@ async def run_shard(
             on_schedule(outcome)
         if outcome.blocked:
             result.pruned += 1
+            result.pruned_since += 1
         elif result.add(outcome) and not all_failures:
             result.stopped = "failure"
             return result

@@ -251,14 +251,17 @@ def _answer(document: dict) -> tuple:
             document["coverage"], document["exit_status"])
 
 
-def test_progress_on_a_terminal_then_ctrl_c_reports_what_was_explored(tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_progress_on_a_terminal_then_ctrl_c_reports_what_was_explored(
+    tmp_path: Path, workers: str
+) -> None:
     # 8 notes to one clerk: 40,320 orders, far more than the test waits for.
     notes = "".join(f"inject Desk.note n={n}\n" for n in range(8))
     scenario = script(tmp_path, notes + "run\n")
     child = pexpect.spawn(
         sys.executable,
         ["-m", "rapide_shell.cli", "explore", str(DELIVERIES), "--arch", "ledger",
-         "--script", str(scenario)],
+         "--script", str(scenario), "--workers", workers],
         env={**os.environ, "TERM": "xterm", "NO_COLOR": "1"},
         cwd=str(REPO), encoding="utf-8", dimensions=(24, 120), timeout=60,
     )
