@@ -7,11 +7,11 @@ program that only needs posets never imports the runtime.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pyrapide import compat030
 from pyrapide.__about__ import __version__
+from pyrapide._lazy import lazy_exports
 
 # PyRapide 0.3.0's module paths (pyrapide.executable.module, ...) import from here on.
 compat030.install()
@@ -94,19 +94,7 @@ _MODULE_EXPORTS: dict[str, str] = {
 __all__ = ["__version__", *_EXPORTS, *_MODULE_EXPORTS]
 
 
-def __getattr__(name: str) -> Any:
-    if name in _MODULE_EXPORTS:
-        value = importlib.import_module(_MODULE_EXPORTS[name])
-    elif name in _EXPORTS:
-        value = getattr(importlib.import_module(_EXPORTS[name]), name)
-    else:
-        raise AttributeError(f"module 'pyrapide' has no attribute {name!r}")
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, _MODULE_EXPORTS)
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only

@@ -7,20 +7,16 @@ graph uses its DOT and Mermaid escaping) does not import them all.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from pyrapide._lazy import lazy_exports
 
 __all__ = ["queries", "structure", "visualization"]
 
 
-def __getattr__(name: str) -> Any:
-    if name not in __all__:
-        raise AttributeError(f"module 'pyrapide.analysis' has no attribute {name!r}")
-    return importlib.import_module(f"{__name__}.{name}")
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = lazy_exports(
+    __name__, {}, {name: f"{__name__}.{name}" for name in __all__}
+)
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only

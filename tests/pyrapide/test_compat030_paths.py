@@ -210,4 +210,4 @@ def test_importing_pyrapide_imports_none_of_the_aliased_modules() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     )
     loaded = [name for name in json.loads(result.stdout) if name.startswith("pyrapide.")]
-    assert loaded == ["pyrapide.__about__", "pyrapide.compat030"]
+    assert loaded == ["pyrapide.__about__", "pyrapide._lazy", "pyrapide.compat030"]
