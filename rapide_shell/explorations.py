@@ -12,6 +12,11 @@ stays free to draw and to take keys); the loop only hands out shards and merges 
 comes back. Each change is a :class:`~rapide_shell.notices.ExplorationChanged` notice,
 at most every tenth of a second; the last one has ``ended`` set, and the
 exploration's ``result``, ``written`` counterexamples or ``error`` are then there.
+
+The exploration machinery (:mod:`pyrapide.exploration`, the worker pools, the
+reports) is imported by the functions that use it, when an exploration is asked for:
+this module is loaded with every workbench, and the machinery would otherwise be a
+tenth of the shell's start.
 """
 
 from __future__ import annotations
@@ -26,16 +31,6 @@ from typing import TYPE_CHECKING, Any
 
 from rich.console import RenderableType
 
-from pyrapide.exploration import (
-    ExplorationError,
-    ExplorationResult,
-    ExploreOptions,
-    Explorer,
-    Progress,
-    Scenario,
-    StepBound,
-    Strategy,
-)
 from rapide_shell import notices, render
 from rapide_shell.commands import (
     ArgKind,
@@ -48,16 +43,6 @@ from rapide_shell.commands import (
 from rapide_shell.commands.arguments import ArgumentText
 from rapide_shell.commands.errors import CommandSyntaxError
 from rapide_shell.commands.lexer import Word
-from rapide_shell.explore_report import Written, progress_line, verdict_line
-from rapide_shell.explore_run import local_pool, write_counterexamples
-from rapide_shell.exploring import (
-    ArchitectureSource,
-    ScenarioError,
-    command_words,
-    default_out,
-    read_scenario,
-    seed_range,
-)
 from rapide_shell.hookspecs import hookimpl
 from rapide_shell.loader import LoadError
 from rapide_shell.outcome import CommandOutcome
@@ -65,6 +50,15 @@ from rapide_shell.render import counted
 from rapide_shell.script_file import ScriptFileError, read_script
 
 if TYPE_CHECKING:
+    from pyrapide.exploration import (
+        ExplorationResult,
+        ExploreOptions,
+        Explorer,
+        Progress,
+        Scenario,
+    )
+    from rapide_shell.explore_report import Written
+    from rapide_shell.exploring import ArchitectureSource
     from rapide_shell.session import Session
 
 
@@ -95,6 +89,8 @@ class BackgroundExploration:
         self.scenario = scenario
         self.settings = settings
         self._notify = notify
+        from pyrapide.exploration import Progress
+
         self.progress = Progress(0, 0, 0, 0, 0.0)
         """How it stands (the last progress heard)."""
         self.result: ExplorationResult | None = None
@@ -130,6 +126,10 @@ class BackgroundExploration:
             await asyncio.shield(self._task)
 
     async def _run(self) -> None:
+        from pyrapide.exploration import ExplorationError, Explorer
+        from rapide_shell.explore_run import local_pool, write_counterexamples
+        from rapide_shell.exploring import default_out
+
         settings = self.settings
         pool: ProcessPoolExecutor | None = None
         try:
@@ -213,6 +213,8 @@ def parse_explore(text: ArgumentText) -> ExploreArguments:
 
 
 def _settings(script: str, words: list[Word]) -> ExploreSettings:
+    from pyrapide.exploration import ExploreOptions, Strategy
+
     options: dict[str, Any] = {}
     workers = 1
     position = 0
@@ -250,6 +252,8 @@ def _settings(script: str, words: list[Word]) -> ExploreSettings:
 
 
 def _seed_range(word: Word) -> tuple[int, int]:
+    from rapide_shell.exploring import seed_range
+
     try:
         return seed_range(word.text)
     except ValueError as error:
@@ -307,6 +311,13 @@ class ExploreCommands:
     def _start(self, session: Session, settings: ExploreSettings, line: str) -> CommandOutcome:
         if self.exploration is not None and self.exploration.running:
             raise CommandError("an exploration is running: `explore stop` first")
+        from rapide_shell.exploring import (
+            ArchitectureSource,
+            ScenarioError,
+            command_words,
+            read_scenario,
+        )
+
         try:
             lines = read_script(settings.script)
             scenario = read_scenario(
@@ -337,6 +348,8 @@ class ExploreCommands:
                 f"no failure {number}: the exploration found {counted(len(written), 'failure')}"
             )
         item = written[number - 1]
+        from pyrapide.exploration import StepBound
+
         # The last line is the property that fails, but for a run that never went quiet:
         # then it is that run, and replaying it is reaching the failure.
         bound = isinstance(item.example.shrunk.property, StepBound)
@@ -361,6 +374,8 @@ class ExploreCommands:
 
 def status_lines(exploration: BackgroundExploration) -> list[RenderableType]:
     """How ``exploration`` stands: its progress, or its answer once it has ended."""
+    from rapide_shell.explore_report import progress_line, verdict_line
+
     if exploration.error is not None:
         return [render.note(f"the exploration failed: {exploration.error}", style="bold red")]
     result = exploration.result

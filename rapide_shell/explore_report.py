@@ -6,14 +6,16 @@ from __future__ import annotations
 import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from pyrapide.exploration import Counterexample, ExplorationResult, Progress
 from rapide_shell.render import counted, note
+
+if TYPE_CHECKING:  # only named here: the workbench draws progress without the machinery
+    from pyrapide.exploration import Counterexample, ExplorationResult, Progress
 
 
 @dataclass(frozen=True)

@@ -374,3 +374,18 @@ def test_explore_help_shows_the_explorers_own_step_bound() -> None:
     shown = rapide("explore", "--help")
     assert shown.returncode == 0
     assert f"(default {DEFAULT_MAX_STEPS:,})" in " ".join(shown.stdout.split())
+
+
+def test_the_workbench_loads_the_exploration_machinery_only_when_asked_to_explore() -> None:
+    # Every workbench registers `explore`; the search, its worker pools and reports are
+    # a tenth of the shell's start, paid only by an exploration.
+    probe = (
+        "import sys\n"
+        "import rapide_shell.tui.app, rapide_shell.repl.app\n"
+        "print(sorted(name for name in sys.modules if name.startswith('pyrapide.exploration')))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO, timeout=60,
+        check=True,
+    )
+    assert result.stdout.strip() == "[]"
