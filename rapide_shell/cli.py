@@ -38,6 +38,19 @@ EXPLORE_MAX_STEPS = 10_000
 ``DEFAULT_MAX_STEPS`` (not imported here, which would import the runtime; a test
 keeps the two equal)."""
 
+def _session_options(options: argparse.Namespace) -> dict[str, Any]:
+    """What ``run``, ``repl`` and ``shell`` pass alike to the session they open: the
+    seed, the architecture, the recording, the handler budget and the ``--at`` point."""
+    return {
+        "seed": options.seed,
+        "arch": options.arch,
+        "record": options.record,
+        "force_record": options.force_record,
+        "handler_timeout": options.handler_timeout or None,
+        "at": _address(options.at),
+    }
+
+
 def _address(text: str | None) -> Address | None:
     """The address ``--at`` gives, read before anything is loaded (exit 2 when it is not one)."""
     from rapide_shell.address import Address, AddressError
@@ -101,15 +114,10 @@ def run(options: argparse.Namespace) -> None:
             run_headless(
                 options.file,
                 options.script,
-                seed=options.seed,
                 json_output=options.json_output,
-                arch=options.arch,
-                record=options.record,
-                force_record=options.force_record,
                 timeout=options.timeout,
                 max_steps=options.max_steps,
-                handler_timeout=options.handler_timeout or None,
-                at=_address(options.at),
+                **_session_options(options),
             )
         )
     )
@@ -169,35 +177,17 @@ def repl(options: argparse.Namespace) -> None:
 
     from rapide_shell.repl import run_repl
 
-    address = _address(options.at)
-    raise Exit(
-        asyncio.run(
-            run_repl(
-                options.file,
-                seed=options.seed,
-                arch=options.arch,
-                record=options.record,
-                force_record=options.force_record,
-                handler_timeout=options.handler_timeout or None,
-                at=address,
-            )
-        )
-    )
+    raise Exit(asyncio.run(run_repl(options.file, **_session_options(options))))
 
 
 def shell(options: argparse.Namespace) -> None:
     """Open the Textual workbench on the architecture."""
     _open_workbench(
         options.file,
-        seed=options.seed,
-        arch=options.arch,
         script=options.script,
         speed=options.speed,
-        record=options.record,
-        force_record=options.force_record,
-        handler_timeout=options.handler_timeout or None,
         screenshots=options.screenshots,
-        at=_address(options.at),
+        **_session_options(options),
     )
 
 

@@ -177,13 +177,6 @@ class LaneGrid:
         """How many cells ``lane`` takes (not counting the blank before it)."""
         return COLLAPSED_WIDTH if lane in self.collapsed else self.lane_width
 
-    def lane_at(self, x: int) -> str | None:
-        """The lane drawn at column ``x`` (None: the time column or past the lanes)."""
-        for lane in self.lanes:
-            if self.left[lane] <= x < self.left[lane] + self.width_of(lane):
-                return lane
-        return None
-
     # -- header -------------------------------------------------------------------------
 
     def header(self, fold: bool = True) -> list[list[Cell]]:

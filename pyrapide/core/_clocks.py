@@ -63,11 +63,6 @@ def _guards(fields: int) -> int:
     return int.from_bytes(_GUARD_UNIT * fields, "little")
 
 
-def field_of(clock: int, field: int) -> int:
-    """The reach (position + 1, 0 for none) that ``clock`` records in ``field``."""
-    return (clock >> (FIELD_BITS * field)) & FIELD_MASK
-
-
 class ChainLog:
     """What one chain keeps beyond its running clock: joins and snapshots."""
 

@@ -197,11 +197,6 @@ class AtomicWriter:
             self._stream = None
         self._remove_temporary()
 
-    @property
-    def committed_or_discarded(self) -> bool:
-        """True once :meth:`commit` or :meth:`discard` ran."""
-        return self._stream is None
-
     def _wrap(self, operation: Callable[..., object], *args: str) -> None:
         try:
             operation(*args)

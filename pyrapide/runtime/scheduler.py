@@ -394,13 +394,6 @@ class Scheduler:
                 return task
         return None
 
-    def hook_task(self, component: str) -> Task | None:
-        """The start or finish hook of ``component`` in flight, if there is one."""
-        for task in self._live:
-            if task.dispatch is None and task.component == component:
-                return task
-        return None
-
     # ------------------------------------------------------------- stepping
     def step(
         self, kind: ConnectionKind | None = None, dispatch: Dispatch | None = None
