@@ -31,12 +31,16 @@ from rapide_shell import notices
 @dataclass(frozen=True)
 class Problem:
     """One reported problem: a one-line ``summary``, the full ``details`` (a traceback,
-    the violation's events) and the id of the event involved, if there is one."""
+    the violation's events), the id of the event involved and the command that goes
+    to it, where there are some."""
 
     kind: str
     summary: str
     details: str = ""
     event_id: str | None = None
+    command: str | None = None
+    """The command selecting the problem runs, where it has one (a failure an
+    exploration found: ``explore open N`` goes to it)."""
 
     def __post_init__(self) -> None:
         # Messages quote names, payloads and exceptions: shown printable in every panel.

@@ -26,7 +26,7 @@ from rapide_shell.explorations import EXPLORE_PLUGIN, status_lines
 from rapide_shell.explore_report import tally
 from rapide_shell.render import counted, note
 from rapide_shell.runtime_link import SessionState
-from rapide_shell.tui.live import NotificationBatch
+from rapide_shell.tui.live import NotificationBatch, Problem
 from rapide_shell.tui.panels import PANELS, SessionPanel
 from rapide_shell.tui.status import StatusPart, fit_status
 from rapide_shell.tui.theme_colours import text_on
@@ -324,6 +324,15 @@ class SessionView:
         lines = status_lines(exploration)
         for line in lines:
             self.output.write(line)
+        self.screen.query_one(ErrorPanel).add_problems([
+            Problem(
+                kind="explored",
+                summary=f"failure {number}: {item.example.shrunk.message}",
+                details=f"{item.path}; `explore open {number}` goes to it",
+                command=f"explore open {number}",
+            )
+            for number, item in enumerate(exploration.written, 1)
+        ])
         failed = exploration.error is not None or (
             exploration.result is not None and exploration.result.failed
         )
@@ -352,7 +361,8 @@ class SessionView:
         if session.running != self._was_running:
             self._was_running = session.running
             self.screen.refresh_bindings()  # run and pause take turns in the footer
-        errors = len(self.screen.query_one(ErrorPanel).problems)
+        # The run's own: failures an exploration found elsewhere are listed, not counted.
+        errors = sum(p.command is None for p in self.screen.query_one(ErrorPanel).problems)
         breaks = len(session.breakpoints)
         events = self.screen.query_one(EventLog).event_count
         # Drawn every frame of a run: ``state`` and ``pending_count`` each gather and

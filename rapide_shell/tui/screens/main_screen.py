@@ -251,6 +251,9 @@ class MainScreen(Screen[None]):
     @on(ErrorPanel.ProblemSelected)
     def _problem_selected(self, selected: ErrorPanel.ProblemSelected) -> None:
         problem = selected.problem  # its texts are printable already
+        if problem.command is not None:  # a failure an exploration found: go to it
+            self.submit_command(problem.command)
+            return
         self.output.write(Text(f"{problem.kind}: {problem.summary}", style="bold red"))
         if problem.details and problem.details != problem.summary:
             self.output.write(Text(problem.details.rstrip()))

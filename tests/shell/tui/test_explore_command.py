@@ -9,6 +9,7 @@ import pytest
 
 from rapide_shell.session import Session
 from rapide_shell.tui.app import RapideApp
+from rapide_shell.tui.widgets.error_panel import ErrorPanel
 from tests.shell.tui.conftest import SIZE, settle, type_command, wait_until
 
 DELIVERIES = Path(__file__).resolve().parents[1] / "fixtures" / "deliveries.py"
@@ -51,6 +52,25 @@ async def test_explore_runs_in_the_background_lists_failures_and_opens_one(tmp_p
         assert [e.name for e in app.session.computation] == []  # seed 0, no injection left
         await type_command(pilot, "explore")
         assert says(app, "failure 2:")
+
+
+@pytest.mark.slow
+async def test_a_failure_selected_in_the_errors_panel_goes_to_its_failing_step(tmp_path: Path):
+    scenario = tmp_path / "first.rapide"
+    scenario.write_text(THREE_NOTES + "expect Clerk.first(n=1)\n")
+    app = RapideApp(Session.load(DELIVERIES, arch="race", seed=0))
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, f"explore {scenario}")
+        await wait_until(pilot, lambda: "explored:" in status(app), timeout=60)
+        await settle(pilot)
+        panel = app.query_one(ErrorPanel)
+        (listed,) = [p for p in panel.problems if p.kind == "explored"]
+        assert listed.summary.startswith("failure 1: Clerk.first(n=1)")
+        panel.focus()
+        panel.highlighted = panel.get_option_index("problem:0")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert says(app, "at failure 1's failing step (r1-")
 
 
 async def test_explore_says_what_is_wrong_in_one_line(tmp_path: Path):
