@@ -12,6 +12,7 @@ from typing import Any, Protocol, runtime_checkable
 from pyrapide.constraints import Constraint, ConstraintMonitor, ConstraintViolation
 from pyrapide.constraints.violation import violation_key
 from pyrapide.core import Computation, Event
+from pyrapide.core.interrupts import contained
 from pyrapide.patterns import Pattern
 
 __all__ = ["CallbackError", "EventSource", "InMemoryEventSource", "StreamProcessor"]
@@ -366,7 +367,9 @@ class StreamProcessor:
             result = callback(argument)
             if inspect.isawaitable(result):
                 await result
-        except Exception as error:  # a failing callback is reported, never fatal
+        except BaseException as error:  # a failing callback is reported, never fatal
+            if not contained(error) or _cancelled_here(error):
+                raise  # the user's Ctrl-C, or this processor's own task being stopped
             self._record_error(kind, callback, error, event)
 
     def _record_error(self, kind: str, callback: Any, error: BaseException, event: Any) -> None:
@@ -379,3 +382,12 @@ class StreamProcessor:
         state = "running" if self._running else "idle"
         sizes = f"{len(self._sources)} sources, {len(self._computation)} events"
         return f"<StreamProcessor {state}, {sizes}>"
+
+
+def _cancelled_here(error: BaseException) -> bool:
+    """True when ``error`` is the cancellation of the running task itself, not one a
+    callback raised of its own accord."""
+    if not isinstance(error, asyncio.CancelledError):
+        return False
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0

@@ -293,3 +293,25 @@ async def test_a_match_never_reaches_outside_the_window() -> None:
     await asyncio.wait_for(processor.run(window_size=4), 5)
     assert [m.events[0] for m in found] == [late]
     assert all(e in processor.computation for m in found for e in m.events)
+
+
+@pytest.mark.parametrize(
+    "raised", [SystemExit(3), KeyboardInterrupt(), GeneratorExit(), asyncio.CancelledError()]
+)
+async def test_a_callback_raising_a_base_exception_is_reported_and_processing_goes_on(
+    raised: BaseException,
+) -> None:
+    source = InMemoryEventSource("s")
+    processor = StreamProcessor()
+    processor.add_source("s", source)
+
+    def hostile(event: Any) -> None:
+        raise raised
+
+    processor.on_event(hostile)
+    seen: list[str] = []
+    processor.on_event(lambda e: seen.append(e.name))
+    await feed(source, Event("A"), Event("B"))
+    await asyncio.wait_for(processor.run(), 5)
+    assert seen == ["A", "B"]
+    assert [type(error.error) for error in processor.errors] == [type(raised)] * 2
