@@ -143,7 +143,13 @@ class Poset:
             # Two causes (a pipe delivery's event and its lane's tip), also inlined.
             first, second = caused_by
             if type(first) is Event and type(second) is Event:
-                one, two = self._position(first.id), self._position(second.id)
+                index, run = self._index, self._run  # _position, inlined for both
+                one, two = index.get(first.id), index.get(second.id)
+                if run is not None:
+                    if one is None:
+                        one = run.find(first.id)
+                    if two is None:
+                        two = run.find(second.id)
                 if one is not None and two is not None:
                     return (one, two) if one < two else (two, one) if two < one else (one,)
         if isinstance(caused_by, Event | str):

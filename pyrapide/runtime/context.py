@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 from pyrapide.runtime.tasks import SUSPEND, WAIT, Sleep, trap
 from pyrapide.types import action_spec
-from pyrapide.types.payloads import check_payload
+from pyrapide.types.payloads import payload_checker
 
 if TYPE_CHECKING:
     from pyrapide.core import Computation, Event
@@ -29,7 +29,15 @@ class ModuleContext:
     scheduler it emits through is given to it by the system that built it.
     """
 
-    __slots__ = ("_qualified", "_scheduler", "component", "instance", "interface", "system")
+    __slots__ = (
+        "_emits",
+        "_qualified",
+        "_scheduler",
+        "component",
+        "instance",
+        "interface",
+        "system",
+    )
 
     def __init__(
         self,
@@ -56,6 +64,8 @@ class ModuleContext:
         # Accepted name -> qualified event name; empty when the interface declares
         # no actions, and then any name may be emitted.
         self._qualified = qualified
+        # Name as emitted -> its qualified name and payload check (see _plan_emit).
+        self._emits: dict[str, tuple[str, Callable[[Mapping[str, Any]], None]]] = {}
 
     @property
     def now(self) -> float:
@@ -97,11 +107,13 @@ class ModuleContext:
         run with the rest of the queue. Once the system is stopped (its run is
         over, or it was reset), it raises EmitError and records nothing.
         """
-        self._refuse_if_stopped(name)
         scheduler = self._scheduler
+        if scheduler.closing:
+            self._refuse_if_stopped(name)
         task = scheduler.current
         if task is not None:
-            if scheduler.over_event_limit():
+            limit = scheduler.max_events  # over_event_limit(), inlined: every emit asks
+            if limit is not None and scheduler.recorded_count >= limit:
                 await trap(SUSPEND)  # held until the bound is raised, or closed at stop()
             if task.outstanding:
                 # generate_event's connect deliveries run first: this event follows them.
@@ -147,12 +159,15 @@ class ModuleContext:
         self,
         name: str,
         payload: Mapping[str, Any] | None,
-        fields: Mapping[str, Any],
+        fields: dict[str, Any],
         caused_by: Any,
     ) -> Event:
-        qualified = self._qualify(name)
+        plan = self._emits.get(name) if type(name) is str else None
+        if plan is None:
+            plan = self._plan_emit(name)
+        qualified, check = plan
         if payload is None:
-            data = dict(fields)
+            data = fields  # a dict of its own: the ``**fields`` of this call, or {}
         elif isinstance(payload, Mapping):
             data = {**payload, **fields}
         else:
@@ -165,9 +180,17 @@ class ModuleContext:
             if caused_by is None
             else self.system.resolve_events(caused_by, f"{self.component} emitting {qualified}")
         )
-        check_payload(action_spec(self.interface, qualified), qualified, data)
+        check(data)
         scheduler = self._scheduler
         return scheduler.record(qualified, data, self.component, extra, scheduler.current)
+
+    def _plan_emit(self, name: str) -> tuple[str, Callable[[Mapping[str, Any]], None]]:
+        """The qualified name of event ``name`` and the check of its payloads, worked out
+        on its first emit (EmitError for a name the interface does not declare)."""
+        qualified = self._qualify(name)
+        plan = qualified, payload_checker(action_spec(self.interface, qualified), qualified)
+        self._emits[name] = plan
+        return plan
 
     def _refuse_if_stopped(self, name: object) -> None:
         # Once the tasks are closed nothing would run what the event is delivered to:

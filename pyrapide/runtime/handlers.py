@@ -23,7 +23,7 @@ HandlerCall = tuple[Callable[..., Any], Any]
 class _Plan:
     """One handler of one component, as a delivery through one connection meets it."""
 
-    __slots__ = ("guards", "method", "names", "one_event", "pattern", "same_pattern")
+    __slots__ = ("guards", "method", "name_only", "names", "one_event", "pattern", "same_pattern")
 
     def __init__(
         self,
@@ -44,6 +44,16 @@ class _Plan:
             one_event_test(pattern) if isinstance(pattern, BasicPattern) else None
         )
         self.guards: tuple[GuardedPattern, ...] = guards_in(pattern)
+        # A basic pattern that asks only for an event name ("*": any) matches a
+        # one-event delivery of that name as the match delivered, when that binds
+        # nothing: it is handed that match, not one made again.
+        self.name_only: str | None = (
+            pattern.event_name
+            if isinstance(pattern, BasicPattern)
+            and pattern.source_matcher is None
+            and not pattern.field_matchers
+            else None
+        )
 
 
 class HandlerTable:
@@ -88,6 +98,11 @@ class HandlerTable:
         for plan in plans:
             if plan.same_pattern:
                 calls.append((plan.method, match))  # the same pattern finds the same match
+                continue
+            name = plan.name_only
+            if name is not None and len(events) == 1 and not match.bindings:
+                if name == "*" or events[0].name == name:
+                    calls.append((plan.method, match))
                 continue
             if plan.one_event is not None and len(events) == 1:
                 own = plan.one_event(events[0])  # a basic pattern: no guards; it tests the name

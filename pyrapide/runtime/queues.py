@@ -177,6 +177,17 @@ class DispatchQueues:
                 return self._draw(heads, free, delivery)
         return self._draw(heads, agents, delivery)
 
+    def take(self) -> Dispatch | None:
+        """``select(None)``, then ``remove`` of what it chose: the dispatch a plain step
+        runs, taken off its queue (None when nothing can start)."""
+        connects = self.connects
+        if connects:
+            return connects.pop()  # calls first, the latest on top
+        dispatch = self.select(None)
+        if dispatch is not None:
+            self.remove(dispatch)
+        return dispatch
+
     def peek(self, kind: ConnectionKind | None) -> Dispatch | None:
         """What :meth:`select` would return now, leaving every state as it was: the
         seed's generator is rewound, so the run that follows is the same as without it."""

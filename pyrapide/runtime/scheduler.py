@@ -39,10 +39,11 @@ from __future__ import annotations
 import contextlib
 import functools
 import heapq
+import inspect
 import itertools
 import traceback
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from pyrapide.architecture import Delivery
@@ -127,6 +128,7 @@ class Scheduler:
         self._suspended: list[Task] = []  # stopped at an emit by max_events
         # Components bound to ``@module(serial=True)`` -> deliveries in progress.
         self.serial_load: dict[str, int] = {}
+        self._async_functions: dict[Callable[..., Any], bool] = {}
         # Invariant: ``current`` is the task inside ``send`` (None between steps);
         # ``advances`` counts the times a task was entered, so that a watchdog
         # reading both can tell one long stretch from many short ones.
@@ -162,27 +164,34 @@ class Scheduler:
             causes = list(task.chain)
             lane = task.lane
             if lane is not None and not task.chained:  # a pipe run's first emit
-                for tip in lane.tips:
-                    if tip not in causes:
+                # By identity: a poset holds one Event object per id (and ``in`` would
+                # call Event.__eq__ for each cause that is not the same object).
+                for tip in (*lane.tips, *lane.carried) if lane.carried else lane.tips:
+                    for cause in causes:
+                        if cause is tip:
+                            break
+                    else:
                         causes.append(tip)
-                if lane.carried:
-                    causes.extend(tip for tip in lane.carried if tip not in causes)
-        for cause in extra_causes:
-            if cause not in causes:
-                causes.append(cause)
+        if extra_causes:
+            for cause in extra_causes:
+                if cause not in causes:
+                    causes.append(cause)
         event = self.computation.new_event(
             name, payload, source=source, caused_by=causes, timestamp=self._timestamp()
         )
         if task is not None:
-            task.emitted(event)
-        self.recorded(event, tuple(causes), task)
+            task.chain = (event,)  # Task.emitted, inlined: the next emit follows this one
+            task.chained = True
+        self.recorded(event, causes, task)
         return event
 
-    def recorded(self, event: Event, causes: tuple[Event, ...], task: Task | None) -> None:
+    def recorded(self, event: Event, causes: Sequence[Event], task: Task | None) -> None:
         """Report, route and check a just-recorded event."""
         if EventRecorded in self._wanted:
             reporter = self.reporter
-            reporter.publish(EventRecorded(seq=reporter.next_seq(), event=event, causes=causes))
+            reporter.publish(
+                EventRecorded(seq=reporter.next_seq(), event=event, causes=tuple(causes))
+            )
         self._route(event, task)
         if self.constraints is not None:
             self.report_violations(self.constraints.observe(event, self.computation))
@@ -401,9 +410,15 @@ class Scheduler:
         """Run one unit of work; return the Dispatch started, the Task resumed, or
         None when nothing could run now."""
         if dispatch is None:
-            dispatch = self.queues.select(kind)
-        if dispatch is not None:
+            if kind is None:
+                dispatch = self.queues.take()
+            else:
+                dispatch = self.queues.select(kind)
+                if dispatch is not None:
+                    self.queues.remove(dispatch)
+        else:
             self.queues.remove(dispatch)
+        if dispatch is not None:
             self.run_dispatch(dispatch)
             return dispatch
         if kind is not None:
@@ -487,8 +502,56 @@ class Scheduler:
             calls = self.handlers.calls_for(target, dispatch.match, dispatch.connection)
         else:
             calls = [(target, dispatch.match)]
-        task.coro = self._deliver(task, calls, causes)
-        self.drive(task)
+        if len(calls) == 1 and self._is_async_function(calls[0][0]):
+            self._call(task, *calls[0], causes)  # the usual case: one ``async def`` handler
+        else:
+            task.coro = self._deliver(task, calls, causes)
+            self.drive(task)
+
+    def _is_async_function(self, handler: Callable[..., Any]) -> bool:
+        """Whether ``handler`` is an ``async def`` function or method: calling it runs
+        none of its code, so the coroutine it returns can be driven as the task."""
+        known = self._async_functions.get(handler)
+        if known is None:
+            code = getattr(getattr(handler, "__func__", handler), "__code__", None)
+            known = code is not None and bool(code.co_flags & inspect.CO_COROUTINE)
+            self._async_functions[handler] = known
+        return known
+
+    def _call(
+        self,
+        task: Task,
+        handler: Callable[..., Any],
+        match: PatternMatch,
+        causes: tuple[Event, ...],
+    ) -> None:
+        """Run one ``async def`` handler as ``task``: its coroutine is the task's, with no
+        wrapper between (what it raises is caught in :meth:`_advance`)."""
+        self._live[task] = None
+        task.chain = causes  # start_run, on a task that has not run
+        task.handler = handler
+        task.match = match
+        if HandlerStarted in self._wanted:
+            self.current = task  # as if published from inside the task, as _deliver does
+            try:
+                self._handler_started(task, handler)
+            finally:
+                self.current = None
+        task.coro = handler(match)
+        runnable = [task]
+        while runnable:
+            self._advance(runnable.pop(), runnable)
+
+    def _handler_started(self, task: Task, handler: Callable[..., Any]) -> None:
+        reporter = self.reporter
+        reporter.publish(
+            HandlerStarted(
+                seq=reporter.next_seq(),
+                component=task.component,
+                handler=getattr(handler, "__name__", None) or callable_name(handler),
+                dispatch=task.dispatch,
+            )
+        )
 
     def _deliver_inside(self, task: Task, dispatch: Dispatch) -> None:
         """Run ``dispatch``, a delivery to a nested architecture: queue the deliveries
@@ -539,32 +602,32 @@ class Scheduler:
         for handler, match in calls:
             task.start_run(causes)
             if HandlerStarted in self._wanted:
-                reporter = self.reporter
-                reporter.publish(
-                    HandlerStarted(
-                        seq=reporter.next_seq(),
-                        component=task.component,
-                        handler=getattr(handler, "__name__", None) or callable_name(handler),
-                        dispatch=task.dispatch,
-                    )
-                )
+                self._handler_started(task, handler)
             try:
                 result = handler() if match is None else handler(match)
                 if hasattr(result, "__await__"):
                     await result
-            except Exception as exc:
-                self.handler_error(task, exc, match)
             except BaseException as exc:
-                # SystemExit, KeyboardInterrupt, CancelledError, GeneratorExit... raised
-                # by the handler are its errors like any other; what passes through is
-                # the user's Ctrl-C, and the GeneratorExit of close_tasks ending it.
-                if (self.closing and isinstance(exc, GeneratorExit)) or not contained(exc):
+                if not self._contain(task, exc, handler, match):
                     raise
-                if isinstance(exc, HandlerTimeout):
-                    exc.name_handler(callable_name(handler), self.handler_timeout)
-                self.handler_error(task, exc, match)
             if self.closing:
                 return  # the run is over: what the task was to call next is not called
+
+    def _contain(
+        self, task: Task, exc: BaseException, handler: Callable[..., Any], match: Any
+    ) -> bool:
+        """Report ``exc``, raised by ``handler``, as its error, and return True; or
+        return False for what must pass through: the user's Ctrl-C, and the
+        GeneratorExit of :meth:`close_tasks` ending the task. (SystemExit,
+        KeyboardInterrupt, CancelledError... raised by the handler itself are its
+        errors like any other.)"""
+        if not isinstance(exc, Exception):
+            if (self.closing and isinstance(exc, GeneratorExit)) or not contained(exc):
+                return False
+            if isinstance(exc, HandlerTimeout):
+                exc.name_handler(callable_name(handler), self.handler_timeout)
+        self.handler_error(task, exc, match)
+        return True
 
     def handler_error(self, task: Task, exc: BaseException, match: PatternMatch | None) -> None:
         """Report an exception raised by a handler; the run goes on."""
@@ -607,6 +670,13 @@ class Scheduler:
                     else:
                         yielded = coro.send(None)
                 except StopIteration:
+                    break
+                except BaseException as exc:
+                    # A handler driven as the task (see _call) raised; what the
+                    # scheduler's own wrapper lets through is not a handler's error.
+                    handler = task.handler
+                    if handler is None or not self._contain(task, exc, handler, task.match):
+                        raise
                     break
                 if task.outstanding:
                     # Its connect deliveries are not all finished: the last one resumes it.

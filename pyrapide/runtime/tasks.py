@@ -14,7 +14,7 @@ the system; bound a wait with ``asyncio.wait_for`` instead.
 from __future__ import annotations
 
 import types
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -96,8 +96,10 @@ class Task:
         "deferred",
         "depth",
         "dispatch",
+        "handler",
         "hook",
         "lane",
+        "match",
         "outstanding",
         "returned",
         "throw",
@@ -110,6 +112,10 @@ class Task:
         self, component: str, dispatch: Dispatch | None, depth: int, hook: str | None = None
     ) -> None:
         self.coro: Coroutine[Any, Any, Any] | None = None
+        # The handler whose own coroutine ``coro`` is, and the match it was given;
+        # None when ``coro`` is the scheduler's wrapper calling the handlers in turn.
+        self.handler: Callable[..., Any] | None = None
+        self.match: Any = None
         self.component = component
         self.dispatch = dispatch
         self.hook = hook

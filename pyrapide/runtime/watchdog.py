@@ -64,8 +64,11 @@ DEFAULT_HANDLER_TIMEOUT = 5.0
 _SIGNAL = getattr(signal, "SIGUSR2", None)
 _PYRAPIDE = str(Path(__file__).resolve().parents[1]) + os.sep
 _HERE = str(Path(__file__).resolve())
-# The coroutine in which the scheduler calls handlers (Scheduler._deliver).
-_DELIVERY = (str(Path(__file__).resolve().with_name("scheduler.py")), "_deliver")
+# Where the scheduler runs handlers: the coroutine that calls them in turn
+# (Scheduler._deliver), and the loop that drives a lone handler's own coroutine
+# (Scheduler._advance, through ``send``).
+_SCHEDULER = str(Path(__file__).resolve().with_name("scheduler.py"))
+_DELIVERY = frozenset({(_SCHEDULER, "_deliver"), (_SCHEDULER, "_advance")})
 
 
 class HandlerTimeout(BaseException):
@@ -188,14 +191,14 @@ class Watchdog:
 
 def _in_handler_code(frame: FrameType | None) -> bool:
     """True when the frames from ``frame`` up are the user's, and the first of
-    pyrapide's above them is the scheduler's delivery coroutine: raising there
+    pyrapide's above them is where the scheduler runs handlers: raising there
     unwinds the user's code and nothing else."""
     from_user = False
     while frame is not None:
         code = frame.f_code
         filename = _real_path(code.co_filename)
         if filename.startswith(_PYRAPIDE):
-            return from_user and (filename, code.co_name) == _DELIVERY
+            return from_user and (filename, code.co_name) in _DELIVERY
         from_user = True
         frame = frame.f_back
     return False

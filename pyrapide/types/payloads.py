@@ -75,16 +75,35 @@ _CONTAINERS: Final[frozenset[type]] = frozenset({list, dict})
 _NOTHING: Final[frozenset[type]] = frozenset()
 
 
+def payload_checker(spec: ActionSpec | None, name: str) -> Callable[[Mapping[str, Any]], None]:
+    """``check_payload(spec, name, payload)`` as a function of the payload alone, with
+    what the check needs worked out now: what a module's context calls on each emit."""
+    plan = None if spec is None else _plan(spec)
+
+    def check(payload: Mapping[str, Any]) -> None:
+        if not _fits(plan, payload):
+            for problem in payload_problems(spec, name, payload):
+                raise problem
+
+    return check
+
+
 def _fits_at_a_glance(spec: ActionSpec | None, payload: Mapping[str, Any]) -> bool:
     """True for the usual payload (declared fields holding plain values of their
     declared types): the quick test every emit pays. False says only "look closer"."""
-    fits_of: Mapping[str, Fits]
     if spec is None:
+        return _fits(None, payload)
+    known = _PLANS.get(id(spec))
+    return _fits(known[1] if known is not None and known[0] is spec else _plan(spec), payload)
+
+
+def _fits(plan: _Plan | None, payload: Mapping[str, Any]) -> bool:
+    """``_fits_at_a_glance`` with the spec's plan (None: no spec) looked up."""
+    fits_of: Mapping[str, Fits]
+    if plan is None:
         admitted: Mapping[str, frozenset[type]] = {}
         others, fits_of = _PLAIN, {}
     else:
-        known = _PLANS.get(id(spec))
-        plan = known[1] if known is not None and known[0] is spec else _plan(spec)
         if not plan.required.issubset(payload):
             return False
         admitted, others, fits_of = plan.admitted, plan.others, plan.fits_of
