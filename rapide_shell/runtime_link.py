@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from pyrapide.architecture import ArchitectureDescription
     from pyrapide.constraints import ConstraintViolation
     from pyrapide.core import Computation, Event
-    from pyrapide.runtime import Dispatch, InFlight
+    from pyrapide.runtime import Dispatch, InFlight, PendingSummary
     from pyrapide.types import ActionSpec
 
 Listener = Callable[[Any], None]
@@ -225,8 +225,17 @@ class RuntimeLink:
 
     @property
     def pending_count(self) -> int:
-        """How many dispatches are waiting."""
-        return len(self.pending())
+        """How many dispatches are waiting (cheap: nothing is listed)."""
+        if self.system is None or self.inspected is not None:
+            return 0
+        return self.system.pending_count
+
+    def pending_summary(self, shown: int) -> PendingSummary | None:
+        """The queue at a glance (see System.pending_summary), or None when nothing
+        live is shown (a saved computation)."""
+        if self.system is None or self.inspected is not None:
+            return None
+        return self.system.pending_summary(shown)
 
     def in_flight(self) -> list[InFlight]:
         """The tasks started and not finished (asleep, waiting on their connects or an
