@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import statistics
 import sys
 import time
@@ -202,6 +203,31 @@ async def events_per_request() -> float:
     return (len(session.computation) - before) / EVENTS_PER_REQUEST_SAMPLE
 
 
+class CollectorPauses:
+    """Times the garbage collector's full (oldest generation) collections from now on."""
+
+    def __init__(self) -> None:
+        self.seconds: list[float] = []
+        self._started = 0.0
+        gc.callbacks.append(self._heard)
+
+    def _heard(self, phase: str, info: dict[str, int]) -> None:
+        if info.get("generation") != 2:
+            return
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.seconds.append(time.perf_counter() - self._started)
+
+    def summary(self) -> str:
+        """How many full collections ran, and the longest."""
+        longest = max(self.seconds, default=0.0) * 1000
+        return f"{len(self.seconds)} full collections (longest {longest:,.0f} ms)"
+
+    def stop(self) -> None:
+        gc.callbacks.remove(self._heard)
+
+
 def _peak_memory_mb() -> float:
     """The process's peak resident memory so far, in MB (Linux reports kilobytes)."""
     import resource
@@ -227,7 +253,8 @@ async def bench_run(request_count: int) -> None:
         log.focus()
         clock = FrameClock(app)
         before = len(session.computation)
-        started = time.perf_counter()
+        pauses = CollectorPauses()
+        started, cpu_started = time.perf_counter(), time.process_time()
         app.main_screen.submit_command("run")
         await pilot.pause(0.05)
         latencies: list[float] = []
@@ -240,8 +267,10 @@ async def bench_run(request_count: int) -> None:
             recorded_at.append(len(session.computation) - before)
             await asyncio.sleep(0.02)
         recorded = len(session.computation) - before
-        print(f"the run recorded {recorded:,} events in {time.perf_counter() - started:.1f} s; "
-              f"peak memory {_peak_memory_mb():,.0f} MB")
+        print(f"the run recorded {recorded:,} events in {time.perf_counter() - started:.1f} s "
+              f"(CPU {time.process_time() - cpu_started:.1f} s); peak memory "
+              f"{_peak_memory_mb():,.0f} MB; {pauses.summary()}")
+        pauses.stop()
         if not latencies:
             print("the run ended before a key could be pressed: raise --requests")
             return
