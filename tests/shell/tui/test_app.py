@@ -764,7 +764,8 @@ async def test_the_queue_counts_kept_during_runs_agree_with_the_session(shop_pat
     async with app.run_test(size=SIZE) as pilot:
         for round_ in range(2):
             for key in range(6):
-                app.session.system.inject("APIService.request", {"type": "query", "key": str(key % 4)})
+                payload = {"type": "query", "key": str(key % 4)}
+                app.session.system.inject("APIService.request", payload)
             for _ in range(3):
                 await type_command(pilot, "run 5")
                 agree()
