@@ -42,7 +42,8 @@ def why_next(next_dispatch: Dispatch, pending: PendingSummary) -> str:
 
 
 class DispatchQueue(ThemedLines, OptionList):
-    """Lists pending dispatches under a heading per kind, each with id, event and target.
+    """Lists pending dispatches under a heading per kind, each with id, event and target:
+    the first of each kind in the order steps take them, the rest counted.
 
     The dispatch a plain step would run (the scheduler's choice) is marked ``▶``, and
     its kind's heading says ``▶ next #N``; a pipe delivery that must wait says behind
