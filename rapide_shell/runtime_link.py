@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
     from pyrapide.architecture import ArchitectureDescription
     from pyrapide.constraints import ConstraintViolation
     from pyrapide.core import Computation, Event
-    from pyrapide.runtime import Dispatch, InFlight
+    from pyrapide.runtime import Dispatch, InFlight, PendingSummary
     from pyrapide.types import ActionSpec
 
 Listener = Callable[[Any], None]
@@ -225,8 +226,17 @@ class RuntimeLink:
 
     @property
     def pending_count(self) -> int:
-        """How many dispatches are waiting."""
-        return len(self.pending())
+        """How many dispatches are waiting (cheap: nothing is listed)."""
+        if self.system is None or self.inspected is not None:
+            return 0
+        return self.system.pending_count
+
+    def pending_summary(self, shown: int) -> PendingSummary | None:
+        """The queue at a glance (see System.pending_summary), or None when nothing
+        live is shown (a saved computation)."""
+        if self.system is None or self.inspected is not None:
+            return None
+        return self.system.pending_summary(shown)
 
     def in_flight(self) -> list[InFlight]:
         """The tasks started and not finished (asleep, waiting on their connects or an
@@ -294,6 +304,7 @@ class RuntimeLink:
         if self.system is not None:
             await self.system.stop()
             self._detach()
+        gc.unfreeze()
         self.closed = True
         self.notify(notices.SessionClosed())
 
@@ -301,6 +312,7 @@ class RuntimeLink:
         """Finish the current run and make a fresh, unstarted system: ``loaded``'s when
         given (``reload``), else the same one reset with ``self.seed``."""
         await self.live.stop()
+        gc.unfreeze()  # the system replaced may now be dropped, cycles and all
         if loaded is not None:
             self._detach()
             self.loaded = loaded
@@ -482,6 +494,11 @@ class RuntimeLink:
             self.running = False
             self.every = None
             self.bounds.steps += system.steps - self._run_began_at
+            # What the run recorded is kept while the session shows it: out of the
+            # collector's full collections from now on, the first of which would walk
+            # all of it (a second or more at a million events, between two keys).
+            # ``replace`` and ``close`` give it back to them.
+            gc.freeze()
             self.notify(notices.RunEnded(stopped_by=self.stopped_by))
         return outcome
 

@@ -183,7 +183,7 @@ if TYPE_CHECKING:
     from pyrapide.constraints import ConstraintViolation
     from pyrapide.core import Computation, Event
     from pyrapide.patterns import Pattern
-    from pyrapide.runtime import Dispatch, InFlight, RunState, System
+    from pyrapide.runtime import Dispatch, InFlight, PendingSummary, RunState, System
     from pyrapide.types import ActionSpec
     from rapide_shell.address import Address
 
@@ -540,6 +540,12 @@ class Session:
     def pending(self) -> list[Dispatch]:
         """The dispatches waiting to run, by id."""
         return self.runtime.pending()
+
+    def pending_summary(self, shown: int) -> PendingSummary | None:
+        """How many dispatches wait of each kind and the first ``shown`` of each in the
+        order steps take them, in time that does not grow with the queue (None while a
+        saved computation is shown)."""
+        return self.runtime.pending_summary(shown)
 
     def in_flight(self) -> list[InFlight]:
         """The tasks started and not finished, with why each waits."""

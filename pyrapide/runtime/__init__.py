@@ -36,6 +36,7 @@ _EXPORTS: dict[str, str] = {
     "ModuleContext": "pyrapide.runtime.context",
     "ModuleDefinitionError": "pyrapide.runtime.modules",
     "Notification": "pyrapide.runtime.notifications",
+    "PendingSummary": "pyrapide.runtime.queues",
     "RealTimeClock": "pyrapide.runtime.clock",
     "RouteDecision": "pyrapide.runtime.explain",
     "RunClock": "pyrapide.runtime.clock",
@@ -89,6 +90,9 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from pyrapide.runtime.dispatch import (
         Dispatch as Dispatch,
         DispatchState as DispatchState,
+    )
+    from pyrapide.runtime.queues import (
+        PendingSummary as PendingSummary,
     )
     from pyrapide.runtime.context import (
         EmitError as EmitError,

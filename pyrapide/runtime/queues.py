@@ -8,9 +8,13 @@ nothing here; a new delivery needs its queue here, and nothing else in the runti
 
 from __future__ import annotations
 
+import heapq
 import random
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from itertools import islice
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from pyrapide.architecture import ConnectionKind, Delivery
@@ -22,6 +26,9 @@ if TYPE_CHECKING:
 # Module constants: an enum member read from its class costs a lookup on every use.
 _CALL, _FIFO, _INDEPENDENT = Delivery.CALL, Delivery.FIFO, Delivery.INDEPENDENT
 _QUEUED = DispatchState.QUEUED
+_BY_ID = attrgetter("id")
+#: The kind whose deliveries wait in each queue (one kind per delivery).
+_KIND_OF = {kind.delivery: kind for kind in ConnectionKind}
 
 class PipeLane:
     """The FIFO of one pipe: deliveries wait here; one at most is in flight."""
@@ -43,6 +50,29 @@ class PipeLane:
     def frontier(self) -> list[Event]:
         """Everything the next delivery's events follow, in order."""
         return [*self.tips, *(self.carried or ())]
+
+
+@dataclass(frozen=True, slots=True)
+class PendingSummary:
+    """The queue at a glance, without going through a long queue: how many
+    dispatches of each kind wait, the first few of each in the order steps take
+    them, and how many pipes have deliveries waiting."""
+
+    counts: Mapping[ConnectionKind, int]
+    """Queued dispatches per kind (every kind, zero included)."""
+    first: Mapping[ConnectionKind, tuple[Dispatch, ...]]
+    """At most the number asked for of each kind, in the order steps take them:
+    connects from the top of their stack (the one a plain step runs first, then
+    the next: depth first, the newest event's first); pipe deliveries each pipe's
+    in its order, the pipes merged by id; agent deliveries, which the seed picks
+    among, by id."""
+    pipes_waiting: int
+    """How many pipes have deliveries queued."""
+
+    @property
+    def total(self) -> int:
+        """Every queued dispatch (``len(pending())``)."""
+        return sum(self.counts.values())
 
 
 class Blocked:
@@ -128,6 +158,28 @@ class DispatchQueues:
 
     def __bool__(self) -> bool:
         return bool(self.connects or self.agents or self._piped)
+
+    def __len__(self) -> int:
+        return len(self.connects) + len(self.agents) + self._piped
+
+    def summary(self, shown: int) -> PendingSummary:
+        """How many wait of each kind, and the first ``shown`` of each in the order
+        steps take them, without sorting the queues (see :class:`PendingSummary`).
+        Costs ``shown`` for connects, ``shown`` times the log of the pipes with
+        deliveries waiting for pipes, and the length of their queue for agents."""
+        connects, agents = self.connects, self.agents
+        lanes = [lane.queue for lane in self.lanes.values() if lane.queue]
+        first = {
+            _CALL: tuple(connects[: -shown - 1 : -1]) if shown > 0 else (),
+            _FIFO: tuple(islice(heapq.merge(*lanes, key=_BY_ID), shown)),
+            _INDEPENDENT: tuple(heapq.nsmallest(shown, agents, key=_BY_ID)),
+        }
+        counts = {_CALL: len(connects), _FIFO: self._piped, _INDEPENDENT: len(agents)}
+        return PendingSummary(
+            counts={kind: counts[delivery] for delivery, kind in _KIND_OF.items()},
+            first={kind: first[delivery] for delivery, kind in _KIND_OF.items()},
+            pipes_waiting=len(lanes),
+        )
 
     def has_runnable(self) -> bool:
         """True when some queued dispatch could start now: unlike ``bool(self)``,

@@ -359,12 +359,33 @@ class Scheduler:
         return [self._describe(task, {}) for _, _, task in sorted(self._sleepers)]
 
     def _waits(self) -> dict[Task, list[Dispatch]]:
-        """Task -> the deliveries it waits on (queued, or in flight), by id: its connect
-        deliveries, or those inside the nested architecture it delivered to."""
+        """Task -> the deliveries it waits on (queued, or in flight): its connect
+        deliveries, or those inside the nested architecture it delivered to. Looks
+        through the queue only until it has found them all (each such task counts
+        them), from the top of the connect stack, where a waiter's calls are."""
+        waiting = {
+            task: task.outstanding
+            for task in self._live
+            if task.waiting is _CONNECTS or task.waiting is _INSIDE
+        }
         waits: dict[Task, list[Dispatch]] = {}
-        for dispatch in (*self.queues.pending(), *(t.dispatch for t in self._live)):
-            if dispatch is not None and dispatch.waiter is not None:
-                waits.setdefault(dispatch.waiter, []).append(dispatch)
+        left = sum(waiting.values())
+        if not left:
+            return waits
+        queues = self.queues
+        candidates: Iterable[Dispatch] = itertools.chain(
+            (task.dispatch for task in self._live if task.dispatch is not None),
+            reversed(queues.connects),
+            *(lane.queue for lane in queues.lanes.values()),
+            queues.agents,
+        )
+        for dispatch in candidates:
+            waiter = dispatch.waiter
+            if waiter is not None and waiter in waiting:
+                waits.setdefault(waiter, []).append(dispatch)
+                left -= 1
+                if not left:
+                    break
         return waits
 
     def _describe(self, task: Task, waits: dict[Task, list[Dispatch]] | None = None) -> InFlight:

@@ -24,7 +24,7 @@ from pyrapide.runtime.collector import full_collections_held
 from pyrapide.runtime.context import CONTEXT_ATTR, EmitError, ModuleContext
 from pyrapide.runtime.dispatch import Dispatch
 from pyrapide.runtime.modules import module_spec
-from pyrapide.runtime.queues import DispatchQueues
+from pyrapide.runtime.queues import DispatchQueues, PendingSummary
 from pyrapide.runtime.running import STEPS_BETWEEN_YIELDS, RunOutcome, RunState, StopReason
 from pyrapide.runtime.tasks import InFlight, Task
 from pyrapide.runtime.watchdog import DEFAULT_HANDLER_TIMEOUT, WATCHDOG
@@ -259,6 +259,18 @@ class System:
         """The queued dispatches, by id (pipe deliveries behind another included:
         ``blocked(dispatch)`` says why such a one may not start)."""
         return self.scheduler.queues.pending()
+
+    @property
+    def pending_count(self) -> int:
+        """How many dispatches are queued (``len(pending())``, without listing them)."""
+        return len(self.scheduler.queues)
+
+    def pending_summary(self, shown: int) -> PendingSummary:
+        """The queue at a glance: how many dispatches of each kind are queued, and the
+        first ``shown`` of each in the order steps take them (see PendingSummary). Its
+        cost does not grow with the queue (but for agent deliveries, which are picked
+        among by the seed and listed by id): a front end may draw it per frame."""
+        return self.scheduler.queues.summary(shown)
 
     def blocked(self, dispatch: Dispatch) -> str | None:
         """Why the queued ``dispatch`` may not start now, in words (None: it may):

@@ -150,6 +150,8 @@ class NotificationBatch:
     """Finished deliveries per connection index."""
     started: Counter[int] = field(default_factory=Counter)
     """Deliveries started per connection index (their handlers began)."""
+    queued: Counter[int] = field(default_factory=Counter)
+    """Deliveries queued per connection index (each leaves the queue as it starts)."""
     queue_changed: bool = False
     last_started: Any = None
     """The last dispatch that started (its connection is shown as active)."""
@@ -182,6 +184,9 @@ class NotificationBatch:
             return
         if isinstance(notification, DispatchQueued):
             self.queue_changed = True
+            index = getattr(notification.dispatch.connection, "index", None)
+            if index is not None:
+                self.queued[index] += 1
         elif isinstance(notification, DispatchStarted):
             self.queue_changed = True
             self.last_started = notification.dispatch

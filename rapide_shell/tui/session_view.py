@@ -31,7 +31,7 @@ from rapide_shell.tui.panels import PANELS, SessionPanel
 from rapide_shell.tui.status import StatusPart, fit_status
 from rapide_shell.tui.theme_colours import text_on
 from rapide_shell.tui.widgets.connection_graph import ConnectionGraph
-from rapide_shell.tui.widgets.dispatch_queue import DispatchQueue
+from rapide_shell.tui.widgets.dispatch_queue import SHOWN_PER_KIND, DispatchQueue
 from rapide_shell.tui.widgets.error_panel import ErrorPanel
 from rapide_shell.tui.widgets.event_log import EventLog
 from rapide_shell.tui.widgets.inspector import Inspector, causal_history
@@ -113,6 +113,9 @@ class SessionView:
         self._draw_scheduled = False
         self._delivered: Counter[int] = Counter()
         self._started: Counter[int] = Counter()
+        self._queued: Counter[int] = Counter()
+        """Deliveries waiting per connection index, kept from the notifications (the
+        queue is not gone through per frame: a run may queue hundreds of thousands)."""
         self._active_dispatch_connection: int | None = None
         self._queue_connection: int | None = None
         self._throttled: dict[str, float] = {}
@@ -191,6 +194,10 @@ class SessionView:
                 if problem.kind not in ("error", "violation", "limit")
             ]
             batch.failed_event_ids.clear()
+            # Counted from the session's state, which holds what came after the reset.
+            batch.delivered.clear()
+            batch.started.clear()
+            batch.queued.clear()
         self._apply(batch)
 
     def _apply(self, batch: NotificationBatch) -> None:
@@ -203,6 +210,8 @@ class SessionView:
             )
         self._delivered.update(batch.delivered)
         self._started.update(batch.started)
+        self._queued.update(batch.queued)
+        self._queued.subtract(batch.started)
         if batch.last_started is not None:
             self._active_dispatch_connection = getattr(
                 batch.last_started.connection, "index", None
@@ -280,6 +289,11 @@ class SessionView:
             if task.dispatch is not None and index is not None:
                 running[task.dispatch.id] = index
         self._started = self._delivered + Counter(running.values())
+        self._queued = Counter(
+            index
+            for index in (getattr(d.connection, "index", None) for d in self.session.pending())
+            if index is not None
+        )
         self._active_dispatch_connection = None
         # What the system reported before this redraw (its start hooks, say) is kept
         # by the session: each panel draws it from there.
@@ -289,18 +303,14 @@ class SessionView:
         self._redraw_status()
 
     def _redraw_queue_and_counts(self) -> None:
-        pending = self.session.pending()
-        queued: Counter[int] = Counter()
-        for dispatch in pending:
-            index = getattr(dispatch.connection, "index", None)
-            if index is not None:
-                queued[index] += 1
+        session = self.session
         running = self._started - self._delivered
         self.screen.query_one(DispatchQueue).show_pending(
-            pending, self.session.next_dispatch(), self.session.in_flight(), self.session.blocked
+            session.pending_summary(SHOWN_PER_KIND), session.next_dispatch(),
+            session.in_flight(), session.blocked,
         )
         graph = self.screen.query_one(ConnectionGraph)
-        graph.update_counts(self._delivered, queued, running)
+        graph.update_counts(self._delivered, +self._queued, running)
         self._redraw_highlight()
         self._fit()  # the queue and the graph take the room their content asks for
 
@@ -365,8 +375,8 @@ class SessionView:
         errors = sum(p.command is None for p in self.screen.query_one(ErrorPanel).problems)
         breaks = len(session.breakpoints)
         events = self.screen.query_one(EventLog).event_count
-        # Drawn every frame of a run: ``state`` and ``pending_count`` each gather and
-        # sort the whole queue, so each is read once.
+        # Drawn every frame of a run: each part is read once, and none goes through
+        # the queue or the events.
         state = session.state
         error_style = f"bold {self._colour('error')}" if errors else ""
         flying = session.in_flight_count

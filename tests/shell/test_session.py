@@ -592,3 +592,24 @@ def test_an_error_is_placed_in_the_users_code_not_in_a_library() -> None:
     )
     assert raised_at(text) == "arch.py:31 in on_order"
     assert raised_at(f'  File "{stdlib}", line 346, in loads\n') is None
+
+
+async def test_what_a_run_recorded_is_kept_out_of_full_collections_until_the_system_goes():
+    """The first full collection after a long run would walk every event it recorded
+    (seconds at a million events, while the user presses keys): the session freezes
+    what it holds when a run ends, and thaws it when the system is replaced or closed."""
+    import gc
+
+    session = Session.load(Path(__file__).parent / "fixtures" / "ticker.py", seed=0)
+    await session.start()
+    gc.unfreeze()
+    session.inject("Clock.tick", {"n": 0, "limit": 50})
+    await session.run()
+    assert len(session.computation) == 51 and gc.get_freeze_count() > 0
+    await session.execute("reset")
+    assert gc.get_freeze_count() == 0
+    session.inject("Clock.tick", {"n": 0, "limit": 5})
+    await session.run()
+    assert gc.get_freeze_count() > 0
+    await session.close()
+    assert gc.get_freeze_count() == 0

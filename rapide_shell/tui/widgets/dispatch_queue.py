@@ -18,7 +18,7 @@ from rapide_shell.tui.theme_colours import ThemedLines
 from rapide_shell.tui.widgets.output_log import Hanging
 
 if TYPE_CHECKING:
-    from pyrapide.runtime import Dispatch, InFlight
+    from pyrapide.runtime import Dispatch, InFlight, PendingSummary
 
 #: Dispatches listed per kind; the rest are counted in one line (the queue can be long).
 SHOWN_PER_KIND = 25
@@ -27,22 +27,23 @@ SHOWN_PER_KIND = 25
 NEXT_MARK = "▶"
 
 
-def why_next(next_dispatch: Dispatch, pending: Sequence[Dispatch]) -> str:
+def why_next(next_dispatch: Dispatch, pending: PendingSummary) -> str:
     """Why a plain step runs ``next_dispatch`` of ``pending``: a connect runs before
     anything else (its emitter waits for it); otherwise the seed picks among the
     agent deliveries and the pipe heads ready to start (a pipe delivers in order, so
     only its head is ready), and with no agent delivery the oldest pipe head goes."""
     if next_dispatch.kind == "connect":
         return "connects run first"
-    agents = sum(1 for dispatch in pending if dispatch.kind == "agent")
-    pipes = len({getattr(d.connection, "index", d.id) for d in pending if d.kind == "pipe"})
+    agents = pending.counts[ConnectionKind.AGENT]
+    pipes = pending.pipes_waiting
     if not agents:
         return "the oldest pipe head" if pipes > 1 else "its pipe's head"
     return f"the seed's pick of {agents + pipes} ready"
 
 
 class DispatchQueue(ThemedLines, OptionList):
-    """Lists pending dispatches under a heading per kind, each with id, event and target.
+    """Lists pending dispatches under a heading per kind, each with id, event and target:
+    the first of each kind in the order steps take them, the rest counted.
 
     The dispatch a plain step would run (the scheduler's choice) is marked ``▶``, and
     its kind's heading says ``▶ next #N``; a pipe delivery that must wait says behind
@@ -91,33 +92,40 @@ class DispatchQueue(ThemedLines, OptionList):
 
     def show_pending(
         self,
-        pending: Sequence[Dispatch],
+        pending: PendingSummary | None,
         next_dispatch: Dispatch | None = None,
         in_flight: Sequence[InFlight] = (),
         blocked: Callable[[Dispatch], str | None] | None = None,
     ) -> None:
-        """Replaces the list with ``pending`` and ``in_flight``, keeping the cursor on the
-        same dispatch; marks ``next_dispatch`` (the one a plain step runs) when it is
-        listed, and says why a dispatch waits (``blocked(dispatch)``)."""
-        ids = [dispatch.id for dispatch in pending]
+        """Replaces the list with ``pending`` (the queue at a glance: its first
+        dispatches of each kind, the rest counted; None: nothing live) and
+        ``in_flight``, keeping the cursor on the same dispatch; marks ``next_dispatch``
+        (the one a plain step runs) and says why a dispatch waits (``blocked(dispatch)``)."""
+        counts = dict(pending.counts) if pending is not None else {}
+        first = dict(pending.first) if pending is not None else {}
         next_id = next_dispatch.id if next_dispatch is not None else None
-        shown = (ids, next_id, [(f.label, f.reason, f.until) for f in in_flight])
+        shown = (
+            counts, {kind: [d.id for d in listed] for kind, listed in first.items()}, next_id,
+            [(f.label, f.reason, f.until) for f in in_flight],
+        )
         if shown == self._shown_state:
             return
         self._shown_state = shown
         previous = self.highlighted_option.id if self.highlighted_option is not None else None
-        by_kind: dict[str, list[Dispatch]] = {kind: [] for kind in ConnectionKind}
-        for dispatch in pending:
-            by_kind.setdefault(dispatch.kind, []).append(dispatch)
-        if next_dispatch is not None:
+        by_kind = {kind: list(first.get(kind, ())) for kind in ConnectionKind}
+        if next_dispatch is not None and counts.get(next_dispatch.kind):
             # Listed even when it is far down its kind, so the mark is never cut off.
             dispatches = by_kind[next_dispatch.kind]
-            if next_dispatch in dispatches[SHOWN_PER_KIND:]:
-                dispatches.remove(next_dispatch)
+            if next_dispatch not in dispatches[:SHOWN_PER_KIND]:
+                if next_dispatch in dispatches:
+                    dispatches.remove(next_dispatch)
                 dispatches.insert(SHOWN_PER_KIND - 1, next_dispatch)
-        self._next_id = next_id if next_id in ids else None
+                del dispatches[SHOWN_PER_KIND:]
+            self._next_id = next_id
+        else:
+            self._next_id = None
         options: list[Option] = []
-        if self._next_id is not None and next_dispatch is not None:
+        if self._next_id is not None and next_dispatch is not None and pending is not None:
             why = Text.assemble(
                 (f"{NEXT_MARK} #{self._next_id} next: ", "bold"), why_next(next_dispatch, pending)
             )
@@ -126,9 +134,10 @@ class DispatchQueue(ThemedLines, OptionList):
         self._connection_of = {}
         self._shown_ids = []
         for kind, dispatches in by_kind.items():
-            if not dispatches:
+            count = counts.get(kind, 0)
+            if not count:
                 continue
-            heading = Text.assemble((kind, "bold"), f"  {len(dispatches)} pending")
+            heading = Text.assemble((kind, "bold"), f"  {count} pending")
             if self._next_id is not None and next_dispatch in dispatches:
                 heading.append(f"  {NEXT_MARK} next #{self._next_id}", "bold")
             options.append(Option(heading, id=f"kind:{kind}", disabled=True))
@@ -147,9 +156,9 @@ class DispatchQueue(ThemedLines, OptionList):
                 if waits:
                     label.append(f"  {printable(waits.split(' ', 1)[1])}", "italic")
                 options.append(Option(Hanging(label), id=f"dispatch:{dispatch.id}"))
-            if len(dispatches) > SHOWN_PER_KIND:
-                more = len(dispatches) - SHOWN_PER_KIND
-                options.append(Option(Text(f"   … {more} more", "dim"), disabled=True))
+            listed = min(count, SHOWN_PER_KIND)
+            if count > listed:
+                options.append(Option(Text(f"   … {count - listed} more", "dim"), disabled=True))
         options.extend(self._in_flight_options(in_flight))
         if not options:
             options.append(
@@ -159,7 +168,7 @@ class DispatchQueue(ThemedLines, OptionList):
         texts = [_text(option.prompt) for option in options]
         self.content_width = max((text.cell_len for text in texts if text is not None), default=0)
         flying = f", {len(in_flight)} in flight" if in_flight else ""
-        self.border_title = f"Queue ({len(pending)}{flying})"
+        self.border_title = f"Queue ({sum(counts.values())}{flying})"
         if previous is not None and previous.startswith("dispatch:"):
             try:
                 self.highlighted = self.get_option_index(previous)

@@ -572,16 +572,18 @@ async def test_a_long_queue_lists_the_first_of_each_kind_and_counts_the_rest(sho
         queue = app.query_one(DispatchQueue)
         connect_ids = [d.id for d in app.session.pending() if d.kind == "connect"]
         assert len(connect_ids) == 2 * SHOWN_PER_KIND
-        # The first ones, and last the one a plain step runs (of the newest event), so
-        # that its mark is on screen even though it is far down the list.
-        next_id = app.session.next_dispatch().id
-        assert next_id in connect_ids[-2:]
-        assert queue.dispatch_ids == [*connect_ids[: SHOWN_PER_KIND - 1], next_id]
-        assert queue.next_id == next_id
+        # The ones the next steps run, in that order: connects depth first, so those of
+        # the newest event first, the one a plain step runs on top.
+        listed = queue.dispatch_ids
+        assert listed[0] == queue.next_id == app.session.next_dispatch().id
         prompts = [str(option.prompt) for option in queue.options]
         assert prompts[0].endswith("connects run first")
         assert f"connect  {2 * SHOWN_PER_KIND} pending" in prompts[1]
         assert f"… {SHOWN_PER_KIND} more" in prompts[-1]
+        stepped = []
+        for _ in range(SHOWN_PER_KIND):
+            stepped.append((await app.session.system.step("connect")).id)
+        assert listed == stepped
 
 
 async def test_the_screenshot_key_saves_an_svg_in_the_screenshot_folder(
@@ -739,6 +741,40 @@ async def test_the_graph_counts_finished_and_running_deliveries_apart() -> None:
         drawn = app.query_one(ConnectionGraph).picture.text()
         assert "connect Door.visitor ✓1" in drawn and "running" not in drawn
         assert "connect Desk.ask ✓1" in drawn
+
+
+async def test_the_queue_counts_kept_during_runs_agree_with_the_session(shop_path):
+    """The graph's pipe depths, the queue's title and the status line are kept from what
+    the session reports as it runs (not by going through the queue): after runs that
+    stop midway, a reset and a run to the end, they are what the session holds."""
+    import re
+
+    app = make_app(shop_path)
+
+    def pipe_depth() -> int:
+        drawn = app.query_one(ConnectionGraph).picture.text()
+        return int(re.search(r"pipe DatabaseService.result ✓\d+ queued (\d+)", drawn)[1])
+
+    def agree() -> None:
+        pending = app.session.pending()
+        assert pipe_depth() == sum(d.kind == "pipe" for d in pending)
+        assert app.query_one(DispatchQueue).border_title == f"Queue ({len(pending)})"
+        assert f"· {len(pending)} pending ·" in str(app.query_one("#status").render())
+
+    async with app.run_test(size=SIZE) as pilot:
+        for round_ in range(2):
+            for key in range(6):
+                payload = {"type": "query", "key": str(key % 4)}
+                app.session.system.inject("APIService.request", payload)
+            for _ in range(3):
+                await type_command(pilot, "run 5")
+                agree()
+            if round_ == 0:
+                await type_command(pilot, "reset")
+                agree()
+        await type_command(pilot, "run")
+        agree()
+        assert pipe_depth() == 0 and app.session.pending() == []
 
 
 async def test_a_pipe_delivery_that_must_wait_says_for_what():
