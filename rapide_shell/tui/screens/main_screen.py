@@ -14,7 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, RichLog, Static
+from textual.widgets import Input, RichLog, Static
 
 from pyrapide.core.printable import printable
 from rapide_shell.commands.builtin.narrating import command_word
@@ -35,6 +35,7 @@ from rapide_shell.tui.widgets.error_panel import ErrorPanel
 from rapide_shell.tui.widgets.event_log import EventLog
 from rapide_shell.tui.widgets.history_panel import HistoryPanel
 from rapide_shell.tui.widgets.inspector import Inspector
+from rapide_shell.tui.widgets.key_bar import KeyBar
 from rapide_shell.tui.widgets.narration_banner import NarrationBanner
 from rapide_shell.tui.widgets.timeline_panel import TimelinePanel
 from rapide_shell.tui.widgets.watch_panel import WatchPanel
@@ -136,7 +137,8 @@ class MainScreen(Screen[None]):
                         yield from (panel.build() for panel in together)
         yield Static("", id="completions")
         yield CommandBar(self.complete, id="bar")
-        yield Footer()
+        # Its style from the start, so that the first frame has it (see on_resize).
+        yield KeyBar(compact=self.app.size.width < COMPACT_FOOTER_COLUMNS)
 
     async def on_mount(self) -> None:
         """Starts the session's system if it has not started, draws it, focuses the bar."""
@@ -166,9 +168,8 @@ class MainScreen(Screen[None]):
     def on_resize(self) -> None:
         """Lays the panels out again for the new size."""
         self.panel_layout.apply_slots()
-        footer = self.query_one(Footer)
-        footer.compact = self.size.width < COMPACT_FOOTER_COLUMNS
-        footer.show_command_palette = not footer.compact  # ctrl+p is in the help
+        # Narrow, the keys pack closer, without ctrl+p (the help lists it).
+        self.query_one(KeyBar).set_compact(self.size.width < COMPACT_FOOTER_COLUMNS)
         self.view.redraw_status()
         self.call_after_refresh(self.fit_panels)
 
