@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -37,7 +38,13 @@ class KeyBar(Footer):
 
     def compose(self) -> ComposeResult:
         self._shown = self.shown_keys()
-        yield from super().compose()
+        for widget in super().compose():
+            if isinstance(widget, FooterKey):
+                # A key starts compact and is then told the bar's style, which styles
+                # it once more when the bar is not compact; told before it is mounted,
+                # it is styled once.
+                widget.set_reactive(FooterKey.compact, self.compact)
+            yield widget
 
     def shown_keys(self) -> ShownKeys:
         """What the bar would show now: whether the palette's key is there, and each
