@@ -111,6 +111,7 @@ class MainScreen(Screen[None]):
         self.panel_layout = PanelLayout(self)
         """Where the panels go: slots, row heights, full screen."""
         self._last_panel = "events"
+        self._resumed_before = False
         self.every: float | None = None
         """Slow motion: the seconds between the steps of a run started with F5
         (None: full speed); `[` and `]` set it."""
@@ -180,8 +181,14 @@ class MainScreen(Screen[None]):
         self.panel_layout.fit_rows(self.query_one(ConnectionGraph).content_height,
                                    queue.option_count)
 
-    def on_screen_resume(self) -> None:
+    def on_screen_resume(self, resumed: events.ScreenResume) -> None:
         """After a dialog, the help or the palette, typing goes to the command bar."""
+        if not self._resumed_before:
+            # Shown for the first time: every widget was styled as it was mounted and
+            # nothing has changed since, so Textual's styling of them all again on
+            # resuming would only add to the wait for the first frame.
+            self._resumed_before = True
+            resumed.refresh_styles = False
         if self.is_mounted and self.query(CommandBar):
             self.query_one(CommandBar).focus()
 
