@@ -23,10 +23,7 @@ from rapide_shell.outcome import CommandOutcome
 from rapide_shell.render import note
 from rapide_shell.script import script_lines
 from rapide_shell.tui.panels import PANELS, by_key, find, key_range
-from rapide_shell.tui.screens.help_screen import HelpScreen
-from rapide_shell.tui.screens.inject_dialog import InjectDialog
 from rapide_shell.tui.screens.panel_layout import PanelLayout
-from rapide_shell.tui.screens.wait_screen import WaitScreen
 from rapide_shell.tui.session_view import SessionView
 from rapide_shell.tui.widgets.command_bar import CommandBar
 from rapide_shell.tui.widgets.connection_graph import ConnectionGraph
@@ -358,6 +355,9 @@ class MainScreen(Screen[None]):
             if not pressed.done():
                 pressed.set_result(None)
 
+        # The dialogs are imported when first opened: the first frame needs none of them.
+        from rapide_shell.tui.screens.wait_screen import WaitScreen
+
         try:
             self.app.push_screen(WaitScreen(), go_on)
             await pressed
@@ -462,6 +462,8 @@ class MainScreen(Screen[None]):
             if command:
                 self.submit_command(command)
 
+        from rapide_shell.tui.screens.inject_dialog import InjectDialog  # see wait_for_presenter
+
         self.app.push_screen(InjectDialog(self.session.actions), injected)
 
     def action_watch(self) -> None:
@@ -530,4 +532,6 @@ class MainScreen(Screen[None]):
             ("ctrl+p", "Command palette: every command of the language"),
         ]
         commands = [(spec.usage, spec.summary) for spec in self.session.catalog]
+        from rapide_shell.tui.screens.help_screen import HelpScreen  # see wait_for_presenter
+
         self.app.push_screen(HelpScreen(keys, commands, panel_keys=(first_key, last_key)))
