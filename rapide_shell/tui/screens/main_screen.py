@@ -12,6 +12,7 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.geometry import Size
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, RichLog, Static
@@ -109,6 +110,8 @@ class MainScreen(Screen[None]):
         """Where the panels go: slots, row heights, full screen."""
         self._last_panel = "events"
         self._resumed_before = False
+        self._laid_out_for: Size | None = None
+        """The size the panels were last laid out for (None: none yet)."""
         self.every: float | None = None
         """Slow motion: the seconds between the steps of a run started with F5
         (None: full speed); `[` and `]` set it."""
@@ -163,12 +166,23 @@ class MainScreen(Screen[None]):
         """Stops listening to the session."""
         self.view.detach()
 
-    def on_resize(self) -> None:
+    def on_resize(self, resized: events.Resize) -> None:
         """Lays the panels out again for the new size."""
+        if resized.size == self._laid_out_for:
+            # Textual sends the screen the terminal's size more than once as it starts,
+            # laying the whole screen out again and drawing it each time: for the size
+            # the panels are laid out for already, neither is needed.
+            resized.prevent_default()
+            return
+        self._laid_out_for = resized.size
         self.panel_layout.apply_slots()
         # Narrow, the keys pack closer, without ctrl+p (the help lists it).
         self.query_one(KeyBar).set_compact(self.size.width < COMPACT_FOOTER_COLUMNS)
         self.view.redraw_status()
+        # The rows are fitted now, with the sizes this layout gave (so that Textual's
+        # layout for the new size has them, and the panels draw themselves once for
+        # it), and again once they have (the graph's height depends on its width).
+        self.fit_panels()
         self.call_after_refresh(self.fit_panels)
 
     def fit_panels(self) -> None:
