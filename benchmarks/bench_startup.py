@@ -92,9 +92,10 @@ def shell_first_frame(tree: Path) -> Timing:
     import pyte
 
     env = {**ENVIRONMENT, "TERM": "xterm-256color", "COLUMNS": "160", "LINES": "48"}
-    screen = pyte.Screen(160, 48)
-    stream = pyte.ByteStream(screen)
-    shown: list[tuple[float, float | None, list[str]]] = []  # after each piece of output
+    # Each piece of output as it arrives, with when and the CPU time used by then. The
+    # screen is worked out afterwards: emulating the terminal meanwhile would slow the
+    # reading down, and the shell waits for a terminal that does not read.
+    pieces: list[tuple[float, float | None, bytes]] = []
     start = time.perf_counter()
     child = pexpect.spawn(
         sys.executable,
@@ -106,24 +107,30 @@ def shell_first_frame(tree: Path) -> Timing:
     try:
         while time.perf_counter() - start < SETTLE_SECONDS:
             try:
-                stream.feed(child.read_nonblocking(65536, timeout=0.05))
+                data = child.read_nonblocking(65536, timeout=0.05)
             except pexpect.TIMEOUT:
                 continue
-            shown.append((time.perf_counter() - start, _cpu_of(child.pid), screen.display))
+            pieces.append((time.perf_counter() - start, _cpu_of(child.pid), data))
     finally:
         child.terminate(force=True)
-    if not shown:
+    if not pieces:
         raise TimeoutError("the shell showed nothing")
-    final = shown[-1][2]
+    screen = pyte.Screen(160, 48)
+    stream = pyte.ByteStream(screen)
+    shown = []  # the screen after each piece
+    for _, _, data in pieces:
+        stream.feed(data)
+        shown.append(screen.display)
+    final = shown[-1]
     text = "\n".join(final)
     missing = [mark for mark in FRAME_MARKS if mark not in text]
     if missing:
         raise RuntimeError(f"the shell's settled screen lacks {missing}:\n{text}")
     # The first piece of output after which the screen no longer changed.
     settled = len(shown) - 1
-    while settled > 0 and shown[settled - 1][2] == final:
+    while settled > 0 and shown[settled - 1] == final:
         settled -= 1
-    wall, cpu, _ = shown[settled]
+    wall, cpu, _ = pieces[settled]
     return wall, cpu
 
 
