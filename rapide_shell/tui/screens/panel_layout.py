@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from textual.css.scalar import Unit
 from textual.widget import Widget
 
 from rapide_shell.tui.panels import PANELS, Panel, find, slot_mates
@@ -23,8 +22,6 @@ BOTTOM_SHARE = 0.34
 QUEUE_COLUMNS, QUEUE_SHARE, QUEUE_STEP = 30, 0.38, 8
 """The queue is at least QUEUE_COLUMNS wide, at most QUEUE_SHARE of the screen, and
 grows or shrinks QUEUE_STEP columns at a time."""
-ROWS = ("top", "middle", "bottom")
-"""The rows of panels, top to bottom (their ids)."""
 MIN_TOP, MIN_BOTTOM = 6, 5
 """The fewest lines the top and bottom rows get (borders included)."""
 
@@ -96,7 +93,10 @@ class PanelLayout:
         """Sizes the rows: the top one to the taller of the graph's picture and the
         queue's lines (within TOP_SHARE), the bottom one to BOTTOM_SHARE of the rest."""
         screen = self.screen
-        room = self.room()
+        room = sum(
+            screen.query_one(f"#{row}", Widget).outer_size.height
+            for row in ("top", "middle", "bottom")
+        )
         if room <= 0:
             return
         top = max(MIN_TOP, min(max(graph_lines, queue_lines) + BORDERS,
@@ -106,27 +106,6 @@ class PanelLayout:
             widget = screen.query_one(f"#{row}", Widget)
             if widget.styles.height is None or widget.styles.height.value != height:
                 widget.styles.height = height
-
-    def room(self) -> int:
-        """The lines the three rows share (0: not known yet).
-
-        Once the screen is laid out, the rows' own heights; before, the screen's height
-        less the lines its other children take, when each has a height in lines: the
-        rows can then be sized before the first frame, which is drawn with them."""
-        screen = self.screen
-        rows = [screen.query_one(f"#{row}", Widget) for row in ROWS]
-        laid_out = sum(row.outer_size.height for row in rows)
-        if laid_out > 0:
-            return laid_out
-        fixed = 0
-        for child in screen.children:
-            if child in rows or not child.display:
-                continue
-            height = child.styles.height
-            if height is None or height.unit is not Unit.CELLS:
-                return 0
-            fixed += int(height.value) + child.styles.margin.height
-        return max(0, screen.size.height - fixed)
 
     def toggle_full_screen(self, panel_id: str | None) -> Widget | None:
         """Shows panel ``panel_id`` alone on the screen, or, when one already is (or no
