@@ -179,10 +179,8 @@ class MainScreen(Screen[None]):
         # Narrow, the keys pack closer, without ctrl+p (the help lists it).
         self.query_one(KeyBar).set_compact(self.size.width < COMPACT_FOOTER_COLUMNS)
         self.view.redraw_status()
-        # The rows are fitted now, with the sizes this layout gave (so that Textual's
-        # layout for the new size has them, and the panels draw themselves once for
-        # it), and again once they have (the graph's height depends on its width).
-        self.fit_panels()
+        # Once the panels have drawn themselves for their new sizes (the graph chooses
+        # its drawing for its width and height, and the top row is then fitted to it).
         self.call_after_refresh(self.fit_panels)
 
     def fit_panels(self) -> None:

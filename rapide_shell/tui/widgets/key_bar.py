@@ -39,10 +39,10 @@ class KeyBar(Footer):
     def compose(self) -> ComposeResult:
         self._shown = self.shown_keys()
         for widget in super().compose():
-            if isinstance(widget, FooterKey):
+            if isinstance(widget, FooterKey) and not widget.has_class("-command-palette"):
                 # A key starts compact and is then told the bar's style, which styles
                 # it once more when the bar is not compact; told before it is mounted,
-                # it is styled once.
+                # it is styled once. (The palette's key is not told: it stays compact.)
                 widget.set_reactive(FooterKey.compact, self.compact)
             yield widget
 
