@@ -183,7 +183,9 @@ class MainScreen(Screen[None]):
         # its drawing for its width and height, and the top row is then fitted to it).
         self.call_after_refresh(self.fit_panels)
 
-    def on_connection_graph_resized(self, _resized: ConnectionGraph.Resized) -> None:
+    def on_connection_graph_drawing_resized(
+        self, _resized: ConnectionGraph.DrawingResized
+    ) -> None:
         """The graph drew itself anew (for a new width, or another architecture): the
         rows are fitted to it before the next layout, not one frame after it."""
         self.fit_panels()

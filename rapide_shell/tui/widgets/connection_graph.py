@@ -313,7 +313,7 @@ class ConnectionGraph(ScrollView):
         gap = min(room, longest)
         return gap if gap > BOX_GAP + 2 else None
 
-    class Resized(Message):
+    class DrawingResized(Message):
         """The drawing's height changed: the panel may ask for another height."""
 
     def _set_picture(self, picture: GraphPicture) -> None:
@@ -321,7 +321,7 @@ class ConnectionGraph(ScrollView):
         size = Size(picture.width, picture.height)
         if size != self.virtual_size:
             if size.height != self.virtual_size.height:
-                self.post_message(self.Resized())
+                self.post_message(self.DrawingResized())
             self.virtual_size = size
         self.refresh()
 
