@@ -204,13 +204,17 @@ def _open_workbench(
     screenshots: str | None = None,
     at: Address | None = None,
 ) -> None:
+    from rapide_shell.tui.collector import first_frame_shown, hold_until_first_frame
+
+    # Everything made from here to the first frame stays: the collector is off until then.
+    hold_until_first_frame()
     import asyncio
 
     from rapide_shell.loader import LoadError
     from rapide_shell.tui.app import run_shell
 
-    _check_script(script)  # before the screen opens
     try:
+        _check_script(script)  # before the screen opens
         problem = asyncio.run(
             run_shell(
                 file,
@@ -227,6 +231,8 @@ def _open_workbench(
         )
     except LoadError as error:
         raise fail(str(error), error.exit_status) from None
+    finally:
+        first_frame_shown()  # if the app never showed one
     if problem is not None:
         raise fail(problem)
 

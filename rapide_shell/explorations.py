@@ -24,7 +24,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -50,6 +49,8 @@ from rapide_shell.render import counted
 from rapide_shell.script_file import ScriptFileError, read_script
 
 if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
     from pyrapide.exploration import (
         ExplorationResult,
         ExploreOptions,

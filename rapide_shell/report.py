@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import functools
 import re
-import sysconfig
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -134,13 +134,21 @@ def _placed(text: str, traceback_text: str) -> str:
 
 
 _FRAME = re.compile(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+), in (?P<function>\S+)', re.M)
-_NOT_THE_USERS = tuple(
-    Path(directory).resolve()
-    for directory in {
-        *(sysconfig.get_paths()[key] for key in ("stdlib", "platstdlib", "purelib", "platlib")),
-        str(Path(pyrapide.__file__).parent),
-    }
-)
+
+
+@functools.cache
+def _not_the_users() -> tuple[Path, ...]:
+    """The folders of Python's library, the installed packages and pyrapide (worked out
+    when a traceback is first read: sysconfig is not imported by every start)."""
+    import sysconfig
+
+    return tuple(
+        Path(directory).resolve()
+        for directory in {
+            *(sysconfig.get_paths()[key] for key in ("stdlib", "platstdlib", "purelib", "platlib")),
+            str(Path(pyrapide.__file__).parent),
+        }
+    )
 
 
 def raised_at(traceback_text: str) -> str | None:
@@ -151,7 +159,7 @@ def raised_at(traceback_text: str) -> str | None:
         if file.startswith("<"):
             continue
         path = Path(file).resolve()
-        if any(path.is_relative_to(directory) for directory in _NOT_THE_USERS):
+        if any(path.is_relative_to(directory) for directory in _not_the_users()):
             continue
         return f"{path.name}:{frame['line']} in {frame['function']}"
     return None

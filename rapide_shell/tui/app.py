@@ -16,6 +16,7 @@ from pyrapide.runtime import DEFAULT_HANDLER_TIMEOUT
 from rapide_shell.explorations import EXPLORE_PLUGIN, ExploreCommands
 from rapide_shell.render import note
 from rapide_shell.session import Session
+from rapide_shell.tui.collector import first_frame_shown
 from rapide_shell.tui.palette import CommandLanguageProvider
 from rapide_shell.tui.screen_commands import ScreenCommands
 from rapide_shell.tui.screens.main_screen import MainScreen
@@ -76,6 +77,11 @@ class RapideApp(App[None]):
         self.theme_variables = variables
         self.theme_translation = ThemeTranslation(variables)
         return variables
+
+    def on_ready(self) -> None:
+        """The first frame is on the screen: the collector may run again (see
+        :mod:`rapide_shell.tui.collector`)."""
+        first_frame_shown()
 
     def get_default_screen(self) -> MainScreen:
         """The main screen is the first on the stack."""

@@ -60,7 +60,7 @@ class Panel:
     name: str
     """How the help and its key's description call it ("event log")."""
     widget: Callable[..., Widget]
-    """Builds the widget; called with ``id=`` the panel's id."""
+    """Builds the widget; called with ``id=`` the panel's id and ``classes="panel"``."""
     row: str
     """The row of the screen it goes in (``top``, ``middle``, ``bottom``)."""
     key: str
@@ -81,8 +81,9 @@ class Panel:
 
     def build(self) -> Widget:
         """The panel's widget, with its id and the ``panel`` class."""
-        widget = self.widget(id=self.id)
-        widget.add_class("panel")
+        # The class given to the constructor, not added after: adding a class styles
+        # the widget at once, and it is styled again when it is mounted.
+        widget = self.widget(id=self.id, classes="panel")
         if self.title:
             widget.border_title = self.title
         if self.subtitle:

@@ -23,7 +23,6 @@ from pyrapide.runtime import RunState
 from rapide_shell import notices
 from rapide_shell.causes import CAUSE_LOOKS, DeliveryKind, causes_of, wiring_deliveries
 from rapide_shell.explorations import EXPLORE_PLUGIN, status_lines
-from rapide_shell.explore_report import tally
 from rapide_shell.render import counted, note
 from rapide_shell.runtime_link import SessionState
 from rapide_shell.tui.live import NotificationBatch, Problem
@@ -357,6 +356,9 @@ class SessionView:
         exploring = self._exploration
         if exploring is None:
             return None
+        # Imported once an exploration is under way (with its tables: not at start).
+        from rapide_shell.explore_report import tally
+
         progress = exploring.progress
         word = "explored" if exploring.ended else "exploring"
         failures = tally(progress.failures, "failure")

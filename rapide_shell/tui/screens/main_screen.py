@@ -12,9 +12,10 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.geometry import Size
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, RichLog, Static
+from textual.widgets import Input, RichLog, Static
 
 from pyrapide.core.printable import printable
 from rapide_shell.commands.builtin.narrating import command_word
@@ -23,10 +24,7 @@ from rapide_shell.outcome import CommandOutcome
 from rapide_shell.render import note
 from rapide_shell.script import script_lines
 from rapide_shell.tui.panels import PANELS, by_key, find, key_range
-from rapide_shell.tui.screens.help_screen import HelpScreen
-from rapide_shell.tui.screens.inject_dialog import InjectDialog
 from rapide_shell.tui.screens.panel_layout import PanelLayout
-from rapide_shell.tui.screens.wait_screen import WaitScreen
 from rapide_shell.tui.session_view import SessionView
 from rapide_shell.tui.widgets.command_bar import CommandBar
 from rapide_shell.tui.widgets.connection_graph import ConnectionGraph
@@ -35,6 +33,7 @@ from rapide_shell.tui.widgets.error_panel import ErrorPanel
 from rapide_shell.tui.widgets.event_log import EventLog
 from rapide_shell.tui.widgets.history_panel import HistoryPanel
 from rapide_shell.tui.widgets.inspector import Inspector
+from rapide_shell.tui.widgets.key_bar import KeyBar
 from rapide_shell.tui.widgets.narration_banner import NarrationBanner
 from rapide_shell.tui.widgets.timeline_panel import TimelinePanel
 from rapide_shell.tui.widgets.watch_panel import WatchPanel
@@ -110,6 +109,9 @@ class MainScreen(Screen[None]):
         self.panel_layout = PanelLayout(self)
         """Where the panels go: slots, row heights, full screen."""
         self._last_panel = "events"
+        self._resumed_before = False
+        self._laid_out_for: Size | None = None
+        """The size the panels were last laid out for (None: none yet)."""
         self.every: float | None = None
         """Slow motion: the seconds between the steps of a run started with F5
         (None: full speed); `[` and `]` set it."""
@@ -136,7 +138,8 @@ class MainScreen(Screen[None]):
                         yield from (panel.build() for panel in together)
         yield Static("", id="completions")
         yield CommandBar(self.complete, id="bar")
-        yield Footer()
+        # Its style from the start, so that the first frame has it (see on_resize).
+        yield KeyBar(compact=self.app.size.width < COMPACT_FOOTER_COLUMNS)
 
     async def on_mount(self) -> None:
         """Starts the session's system if it has not started, draws it, focuses the bar."""
@@ -163,14 +166,29 @@ class MainScreen(Screen[None]):
         """Stops listening to the session."""
         self.view.detach()
 
-    def on_resize(self) -> None:
+    def on_resize(self, resized: events.Resize) -> None:
         """Lays the panels out again for the new size."""
+        if resized.size == self._laid_out_for:
+            # Textual sends the screen the terminal's size more than once as it starts,
+            # laying the whole screen out again and drawing it each time: for the size
+            # the panels are laid out for already, neither is needed.
+            resized.prevent_default()
+            return
+        self._laid_out_for = resized.size
         self.panel_layout.apply_slots()
-        footer = self.query_one(Footer)
-        footer.compact = self.size.width < COMPACT_FOOTER_COLUMNS
-        footer.show_command_palette = not footer.compact  # ctrl+p is in the help
+        # Narrow, the keys pack closer, without ctrl+p (the help lists it).
+        self.query_one(KeyBar).set_compact(self.size.width < COMPACT_FOOTER_COLUMNS)
         self.view.redraw_status()
+        # Once the panels have drawn themselves for their new sizes (the graph chooses
+        # its drawing for its width and height, and the top row is then fitted to it).
         self.call_after_refresh(self.fit_panels)
+
+    def on_connection_graph_drawing_resized(
+        self, _resized: ConnectionGraph.DrawingResized
+    ) -> None:
+        """The graph drew itself anew (for a new width, or another architecture): the
+        rows are fitted to it before the next layout, not one frame after it."""
+        self.fit_panels()
 
     def fit_panels(self) -> None:
         """Gives the queue and the rows the room their panels' content asks for."""
@@ -179,8 +197,14 @@ class MainScreen(Screen[None]):
         self.panel_layout.fit_rows(self.query_one(ConnectionGraph).content_height,
                                    queue.option_count)
 
-    def on_screen_resume(self) -> None:
+    def on_screen_resume(self, resumed: events.ScreenResume) -> None:
         """After a dialog, the help or the palette, typing goes to the command bar."""
+        if not self._resumed_before:
+            # Shown for the first time: every widget was styled as it was mounted and
+            # nothing has changed since, so Textual's styling of them all again on
+            # resuming would only add to the wait for the first frame.
+            self._resumed_before = True
+            resumed.refresh_styles = False
         if self.is_mounted and self.query(CommandBar):
             self.query_one(CommandBar).focus()
 
@@ -350,6 +374,9 @@ class MainScreen(Screen[None]):
             if not pressed.done():
                 pressed.set_result(None)
 
+        # The dialogs are imported when first opened: the first frame needs none of them.
+        from rapide_shell.tui.screens.wait_screen import WaitScreen
+
         try:
             self.app.push_screen(WaitScreen(), go_on)
             await pressed
@@ -454,6 +481,8 @@ class MainScreen(Screen[None]):
             if command:
                 self.submit_command(command)
 
+        from rapide_shell.tui.screens.inject_dialog import InjectDialog  # see wait_for_presenter
+
         self.app.push_screen(InjectDialog(self.session.actions), injected)
 
     def action_watch(self) -> None:
@@ -522,4 +551,6 @@ class MainScreen(Screen[None]):
             ("ctrl+p", "Command palette: every command of the language"),
         ]
         commands = [(spec.usage, spec.summary) for spec in self.session.catalog]
+        from rapide_shell.tui.screens.help_screen import HelpScreen  # see wait_for_presenter
+
         self.app.push_screen(HelpScreen(keys, commands, panel_keys=(first_key, last_key)))

@@ -10,6 +10,7 @@ from rich.style import Style
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Region, Size
+from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -312,10 +313,15 @@ class ConnectionGraph(ScrollView):
         gap = min(room, longest)
         return gap if gap > BOX_GAP + 2 else None
 
+    class DrawingResized(Message):
+        """The drawing's height changed: the panel may ask for another height."""
+
     def _set_picture(self, picture: GraphPicture) -> None:
         self._picture = picture
         size = Size(picture.width, picture.height)
         if size != self.virtual_size:
+            if size.height != self.virtual_size.height:
+                self.post_message(self.DrawingResized())
             self.virtual_size = size
         self.refresh()
 

@@ -181,7 +181,10 @@ class Inspector(ScrollView, can_focus=True):
     # -- drawing ------------------------------------------------------------------------
 
     def _build(self) -> None:
-        width = max(1, self.scrollable_content_region.width)
+        if not self.scrollable_content_region.width:
+            # Not laid out yet: its first size comes with a resize, which draws it.
+            return
+        width = self.scrollable_content_region.width
         style = self.get_component_rich_style
         lines: list[Strip] = []
         self._link_rows = []

@@ -101,3 +101,28 @@ async def test_the_timeline_gives_the_components_inside_lanes_in_declaration_ord
         lanes = app.query_one(TimelinePanel).lanes
         assert lanes == ["front", "payments.ledger", "payments.desk", "payments.auditor",
                          "shipping"]
+
+
+async def test_the_top_row_follows_the_graph_as_it_opens_and_folds():
+    app = make_app(NESTED)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        graph = app.query_one(ConnectionGraph)
+        queue = app.query_one("#queue")
+
+        def fitted() -> bool:
+            room = sum(app.query_one(f"#{row}").outer_size.height
+                       for row in ("top", "middle", "bottom"))
+            needed = max(graph.picture.height, queue.option_count) + 2
+            return app.query_one("#top").outer_size.height == min(
+                max(needed, 6), int(room * 0.45))
+
+        assert fitted()
+        folded = app.query_one("#top").outer_size.height
+        await pilot.press("escape", "1", "x")
+        await wait_until(pilot, lambda: graph.expanded == {"payments"})
+        await settle(pilot)
+        assert fitted() and app.query_one("#top").outer_size.height > folded
+        await pilot.press("x")
+        await settle(pilot)
+        assert fitted() and app.query_one("#top").outer_size.height == folded

@@ -112,3 +112,26 @@ async def test_the_graph_opens_with_the_top_of_its_boxes_in_view(example: str) -
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         assert app.query_one(ConnectionGraph).scroll_y == 0
+
+
+async def test_a_resized_terminal_gets_the_panels_laid_out_for_its_new_size() -> None:
+    # The screen lays itself out once for a size it is told more than once: a real
+    # change of size still moves the slots, the rows and the graph.
+    app = make_app(EXAMPLES["connection_kinds"])
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        for width, height in ((220, 60), (120, 36), (220, 60)):
+            await pilot.resize_terminal(width, height)
+            await settle(pilot)
+            await pilot.pause(0.1)
+            graph = app.query_one(ConnectionGraph)
+            queue = app.query_one("#queue")
+            assert queue.outer_size.width >= 30
+            assert app.query_one("#timeline").display is (width >= 180)
+            room = sum(app.query_one(f"#{row}").outer_size.height
+                       for row in ("top", "middle", "bottom"))
+            assert room == height - 4  # the status, completion and command lines, keys
+            needed = max(graph.picture.height, queue.option_count) + 2
+            top = app.query_one("#top").outer_size.height
+            assert min(needed, 6) <= top <= int(room * 0.45) + 1
+            assert graph.scrollable_content_region.width == graph._drawn_for_width
