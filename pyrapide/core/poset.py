@@ -96,10 +96,18 @@ class Poset:
         """``add`` an event whose id "e<number>" is not recorded (see ``_has_id``), as
         ``Computation.new_event`` makes them: such ids take no entry of the id index."""
         events = self._events
-        last = events[-1] if events else None
-        if type(caused_by) is list and len(caused_by) == 1 and caused_by[0] is last:
-            causes: tuple[int, ...] = (self._newest,)  # the event recorded last (inlined)
-        else:
+        causes: tuple[int, ...] | None = None
+        if type(caused_by) is list and len(caused_by) == 1:  # one cause: inlined
+            cause = caused_by[0]
+            if events and cause is events[-1]:
+                causes = (self._newest,)  # the event recorded last
+            elif type(cause) is Event:
+                found = self._index.get(cause.id)
+                if found is None and self._run is not None:
+                    found = self._run.find(cause.id)
+                if found is not None:
+                    causes = (found,)
+        if causes is None:
             causes = self._cause_positions(event, caused_by)
         events.append(event)  # first: placing it may read its name
         position = self._newest = self._order.append(causes)

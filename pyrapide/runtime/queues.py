@@ -235,6 +235,12 @@ class DispatchQueues:
         connects = self.connects
         if connects:
             return connects.pop()  # calls first, the latest on top
+        if not self.busy_serial:
+            lanes, agents = self._open, self.agents
+            if not lanes:  # agent deliveries alone: the draw select() makes among them
+                return self._swap_out(self.rng.randrange(len(agents))) if agents else None
+            if not agents and len(lanes) == 1:  # one pipe's head: no draw
+                return self._start_head(next(iter(lanes.values())))
         dispatch = self.select(None)
         if dispatch is not None:
             self.remove(dispatch)
@@ -299,15 +305,25 @@ class DispatchQueues:
             else:
                 self.connects.remove(dispatch)
         elif delivery is _FIFO:
-            lane = self.lanes[dispatch.connection.index]  # type: ignore[index]
-            lane.queue.popleft()
-            self._piped -= 1
-            self._open.pop(lane.order, None)  # its head starts now: the lane is in flight
+            self._start_head(self.lanes[dispatch.connection.index])  # type: ignore[index]
         else:
             agents = self.agents
             position = self._agent_hint
             if position >= len(agents) or agents[position] is not dispatch:
                 position = agents.index(dispatch)  # chosen by id, not by select()
-            # Swap-remove: O(1), and the list's order is irrelevant (pending() sorts).
-            agents[position] = agents[-1]
-            agents.pop()
+            self._swap_out(position)
+
+    def _start_head(self, lane: PipeLane) -> Dispatch:
+        """Take ``lane``'s head off: it starts now, so the lane is in flight."""
+        self._piped -= 1
+        self._open.pop(lane.order, None)
+        return lane.queue.popleft()
+
+    def _swap_out(self, position: int) -> Dispatch:
+        """Take the agent delivery at ``position`` off, by swap-remove: O(1), and the
+        list's order is irrelevant (pending() sorts)."""
+        agents = self.agents
+        chosen = agents[position]
+        agents[position] = agents[-1]
+        agents.pop()
+        return chosen
