@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from pyrapide.core.clock import Clock, ClockManager
-from pyrapide.core.event import Event
+from pyrapide.core.event import Event, checked_event
 from pyrapide.core.eventset import EventSet
 from pyrapide.core.poset import EventRef, Poset
 
@@ -82,6 +82,30 @@ class Computation:
         Ids continue past the highest such id already present (after ``load``
         or ``merge`` too), so a replay of the same run gets the same ids.
         """
+        number, event_id = self._free_number()
+        event = Event(name, payload, source, event_id, timestamp, metadata)
+        self._poset._add_numbered(event, number, caused_by)
+        self._next_number = number + 1
+        return event
+
+    def new_emitted(
+        self, name: str, payload: dict[str, Any], source: str, causes: list[Event], timestamp: float
+    ) -> Event:
+        """``new_event`` for what a running system records as its modules emit: ``name``
+        non-empty, ``source`` a string, ``payload`` a plain dict, ``causes`` recorded
+        events, ``timestamp`` a float (else it is checked as ``new_event`` checks it)."""
+        if not name or type(timestamp) is not float:
+            return self.new_event(
+                name, payload, source=source, caused_by=causes, timestamp=timestamp
+            )
+        number, event_id = self._free_number()
+        event = checked_event(name, payload, source, event_id, timestamp)
+        self._poset._add_numbered(event, number, causes)
+        self._next_number = number + 1
+        return event
+
+    def _free_number(self) -> tuple[int, str]:
+        """The next number N, and "eN", such that no recorded event has that id."""
         number = self._next_number
         if number is None:
             number = 1 + max((_counter_number(e.id) for e in self._poset), default=0)
@@ -91,10 +115,7 @@ class Computation:
         while event_id in index or (run is not None and 0 <= number - run.first < run.length):
             number += 1  # an "eN" recorded by hand since
             event_id = f"e{number}"
-        event = Event(name, payload, source, event_id, timestamp, metadata)
-        poset._add_numbered(event, number, caused_by)
-        self._next_number = number + 1
-        return event
+        return number, event_id
 
     # -- membership -------------------------------------------------------
 

@@ -30,6 +30,23 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_reseed_after_fork)
 
 
+def checked_event(
+    name: str, payload: dict[str, Any], source: str, event_id: str, timestamp: float
+) -> Event:
+    """``Event(name, payload, source, event_id, timestamp)`` for fields its caller has
+    already checked (a non-empty name, a string source and id, a float timestamp, a
+    plain dict): what a running system records on every emit, without the checks."""
+    fields = _EventFields()
+    fields.id = event_id
+    fields.name = name
+    fields.payload = FrozenDict(payload) if payload else EMPTY
+    fields.source = source
+    fields.timestamp = timestamp
+    fields.metadata = EMPTY
+    fields.__class__ = Event
+    return fields  # type: ignore[return-value]
+
+
 def _freeze(value: Mapping[str, Any], field: str) -> FrozenDict:
     # Event() handles None and plain dicts inline; this is for everything else.
     if type(value) is FrozenDict:

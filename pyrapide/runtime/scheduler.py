@@ -176,10 +176,12 @@ class Scheduler:
             for cause in extra_causes:
                 if cause not in causes:
                     causes.append(cause)
-        event = self.computation.new_event(
-            name, payload, source=source, caused_by=causes, timestamp=self._timestamp()
-        )
-        if task is not None:
+        if task is None:  # injected: the name, payload and source come from outside
+            event = self.computation.new_event(
+                name, payload, source=source, caused_by=causes, timestamp=self._timestamp()
+            )
+        else:  # emitted: the module's context checked them
+            event = self.computation.new_emitted(name, payload, source, causes, self._timestamp())
             task.chain = (event,)  # Task.emitted, inlined: the next emit follows this one
             task.chained = True
         self.recorded(event, causes, task)
@@ -307,9 +309,7 @@ class Scheduler:
             f"exceed max_connect_depth={self.max_connect_depth} (a synchronous cycle?)",
         )
 
-    def _enter(
-        self, scope: str, event: Event, outer: Dispatch, position: int
-    ) -> list[Dispatch]:
+    def _enter(self, scope: str, event: Event, outer: Dispatch, position: int) -> list[Dispatch]:
         """The deliveries inside the nested architecture at ``scope`` that ``event``
         makes as ``outer`` delivers it there. They are made now, since routing is
         decided as events are recorded (so the delivery log stays in event order),
@@ -523,11 +523,13 @@ class Scheduler:
             calls = self.handlers.calls_for(target, dispatch.match, dispatch.connection)
         else:
             calls = [(target, dispatch.match)]
-        if len(calls) == 1 and self._is_async_function(calls[0][0]):
-            self._call(task, *calls[0], causes)  # the usual case: one ``async def`` handler
-        else:
-            task.coro = self._deliver(task, calls, causes)
-            self.drive(task)
+        if len(calls) == 1:
+            handler, match = calls[0]
+            if self._is_async_function(handler):
+                self._call(task, handler, match, causes)  # the usual case: one ``async def``
+                return
+        task.coro = self._deliver(task, calls, causes)
+        self.drive(task)
 
     def _is_async_function(self, handler: Callable[..., Any]) -> bool:
         """Whether ``handler`` is an ``async def`` function or method: calling it runs

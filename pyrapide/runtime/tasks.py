@@ -149,11 +149,6 @@ class Task:
                 tips.extend(self.chain)
             self.chained = False
 
-    def emitted(self, event: Event) -> None:
-        """Note that this task emitted ``event``: the next emit follows it."""
-        self.chain = (event,)
-        self.chained = True
-
     @property
     def label(self) -> str:
         """``#12``, or ``start of clock`` for a hook."""

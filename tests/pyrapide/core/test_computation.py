@@ -37,6 +37,24 @@ def test_new_event_skips_ids_already_taken() -> None:
     assert computation.new_event("next").id == "e10"
 
 
+def test_an_emitted_event_is_the_event_new_event_would_record() -> None:
+    made, emitted = Computation(), Computation()
+    for computation, record in ((made, made.new_event), (emitted, None)):
+        first = computation.new_event("A.x", {"k": 1}, source="a")
+        computation.poset.add(Event("direct", id="e2"), caused_by=[first])
+        if record is not None:
+            last = record("A.y", {"k": 2}, source="b", caused_by=[first], timestamp=2.0)
+        else:
+            last = emitted.new_emitted("A.y", {"k": 2}, "b", [first], 2.0)
+        assert last.id == "e3" and list(computation.direct_causes(last)) == [first]
+    assert made.get("e3").to_dict() == emitted.get("e3").to_dict()
+    assert type(emitted.get("e3")) is Event
+    # A clock giving whole numbers, or an empty name, goes through new_event's checks.
+    assert emitted.new_emitted("A.z", {}, "b", [], 3).timestamp == 3.0  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="non-empty string"):
+        emitted.new_emitted("", {}, "b", [], 4.0)
+
+
 def test_ids_continue_past_the_highest_after_load_and_merge(tmp_path) -> None:
     computation = Computation()
     for _ in range(3):

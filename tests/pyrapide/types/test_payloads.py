@@ -11,7 +11,12 @@ from hypothesis import strategies as st
 
 from pyrapide import Pattern, action, architecture, connect, get_context, interface, module, when
 from pyrapide.types import interface_actions
-from pyrapide.types.payloads import PayloadError, check_payload, payload_problems
+from pyrapide.types.payloads import (
+    PayloadError,
+    check_payload,
+    payload_checker,
+    payload_problems,
+)
 
 
 @interface
@@ -40,17 +45,25 @@ SIGNATURE = ORDER.signature_text()
 
 
 def refusal(payload: dict[Any, Any], spec=ORDER) -> PayloadError:
+    name = spec.name if spec else "Any.thing"
     with pytest.raises(PayloadError) as refused:
-        check_payload(spec, spec.name if spec else "Any.thing", payload)
+        check_payload(spec, name, payload)
+    # The checker a module's context builds once per event name refuses alike.
+    with pytest.raises(PayloadError) as by_checker:
+        payload_checker(spec, name)(payload)
+    assert str(by_checker.value) == str(refused.value)
     return refused.value
 
 
 def test_a_payload_that_fits_passes():
-    check_payload(ORDER, "Shop.order", {
+    payload = {
         "item": "apple", "quantity": 2, "price": 3, "tags": ["a"], "sizes": {"m": 1},
         "pair": [2, "b"], "mode": "slow", "note": None, "row": {"any": [1, "json"]},
         "extra": 1.5,
-    })
+    }
+    check_payload(ORDER, "Shop.order", payload)
+    payload_checker(ORDER, "Shop.order")(payload)
+    payload_checker(None, "Any.thing")({"free": "form"})
 
 
 @pytest.mark.parametrize(
