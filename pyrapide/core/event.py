@@ -31,18 +31,24 @@ if hasattr(os, "register_at_fork"):
 
 
 def checked_event(
-    name: str, payload: dict[str, Any], source: str, event_id: str, timestamp: float
+    name: str,
+    payload: dict[str, Any],
+    source: str,
+    event_id: str,
+    timestamp: float,
+    metadata: dict[str, Any] | None = None,
 ) -> Event:
-    """``Event(name, payload, source, event_id, timestamp)`` for fields its caller has
-    already checked (a non-empty name, a string source and id, a float timestamp, a
-    plain dict): what a running system records on every emit, without the checks."""
+    """``Event(name, payload, source, event_id, timestamp, metadata)`` for fields its
+    caller has already checked (a non-empty name, a string source and id, a float
+    timestamp, plain dicts): what a running system records on every emit, and a file
+    read a column at a time holds, without the per-event checks."""
     fields = _EventFields()
     fields.id = event_id
     fields.name = name
     fields.payload = FrozenDict(payload) if payload else EMPTY
     fields.source = source
     fields.timestamp = timestamp
-    fields.metadata = EMPTY
+    fields.metadata = FrozenDict(metadata) if metadata else EMPTY
     fields.__class__ = Event
     return fields  # type: ignore[return-value]
 
@@ -220,21 +226,12 @@ def events_from_columns(
     payloads and metadata plain ``dict``s.  Reading a file checks these a column
     at a time, so the per-event checks of ``Event()`` would only repeat them.
     """
-    events: list[_EventFields] = []
-    append = events.append
-    for event_id, name, payload, source, stamp, meta in zip(
-        ids, names, payloads, sources, timestamps, metadata, strict=True
-    ):
-        fields = _EventFields()
-        fields.id = event_id
-        fields.name = name
-        fields.payload = FrozenDict(payload) if payload else EMPTY
-        fields.source = source
-        fields.timestamp = stamp
-        fields.metadata = FrozenDict(meta) if meta else EMPTY
-        fields.__class__ = Event
-        append(fields)
-    return events  # type: ignore[return-value]
+    return [
+        checked_event(name, payload, source, event_id, stamp, meta)
+        for event_id, name, payload, source, stamp, meta in zip(
+            ids, names, payloads, sources, timestamps, metadata, strict=True
+        )
+    ]
 
 
 def _copy_into(event: Event, fields: _EventFields) -> Event:
