@@ -69,6 +69,7 @@ from pyrapide.runtime.watchdog import HandlerTimeout
 _RUNNING, _READY, _SLEEPING = WaitReason.RUNNING, WaitReason.READY, WaitReason.SLEEPING
 _CONNECTS, _OUTSIDE, _HELD = WaitReason.CONNECTS, WaitReason.OUTSIDE, WaitReason.HELD
 _INSIDE = WaitReason.INSIDE
+_COROUTINE = inspect.CO_COROUTINE
 _STARTED, _DONE = DispatchState.RUNNING, DispatchState.DONE
 
 if TYPE_CHECKING:
@@ -128,7 +129,6 @@ class Scheduler:
         self._suspended: list[Task] = []  # stopped at an emit by max_events
         # Components bound to ``@module(serial=True)`` -> deliveries in progress.
         self.serial_load: dict[str, int] = {}
-        self._async_functions: dict[Callable[..., Any], bool] = {}
         # Invariant: ``current`` is the task inside ``send`` (None between steps);
         # ``advances`` counts the times a task was entered, so that a watchdog
         # reading both can tell one long stretch from many short ones.
@@ -531,15 +531,13 @@ class Scheduler:
         task.coro = self._deliver(task, calls, causes)
         self.drive(task)
 
-    def _is_async_function(self, handler: Callable[..., Any]) -> bool:
+    @staticmethod
+    def _is_async_function(handler: Callable[..., Any]) -> bool:
         """Whether ``handler`` is an ``async def`` function or method: calling it runs
-        none of its code, so the coroutine it returns can be driven as the task."""
-        known = self._async_functions.get(handler)
-        if known is None:
-            code = getattr(getattr(handler, "__func__", handler), "__code__", None)
-            known = code is not None and bool(code.co_flags & inspect.CO_COROUTINE)
-            self._async_functions[handler] = known
-        return known
+        none of its code, so the coroutine it returns can be driven as the task (read
+        off its code's flags, as cheap as a lookup would be)."""
+        code = getattr(getattr(handler, "__func__", handler), "__code__", None)
+        return code is not None and bool(code.co_flags & _COROUTINE)
 
     def _call(
         self,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 
 import pytest
@@ -109,6 +110,63 @@ async def test_emit_merges_payload_and_fields_qualifies_short_names_and_adds_cau
     # Chained after `saved`; caused_by adds e1 (already the delivered event's id).
     assert set(computation.poset.causes(tick)) == {saved, put}
     assert tick.payload["at"] == 2.5 and tick.timestamp == 2.5 and saved.timestamp == 0.0
+
+
+@module(implements=Store)
+@dataclasses.dataclass
+class DataclassStore:
+    """A dataclass (equal by fields, so unhashable) with two handlers for one event."""
+
+    saved_keys: list[str] = dataclasses.field(default_factory=list)
+
+    def flush(self, force):
+        pass
+
+    @when("Client.put")
+    async def on_put(self, match):
+        self.saved_keys.append(match.payload["key"])
+        if match.payload["key"] == "bad":
+            raise KeyError("no room for bad")  # line named in the traceback
+        await get_context(self).emit("Store.saved", key=match.payload["key"])
+
+    @when("Client.put")
+    def also_counted(self, match):  # a plain function beside the coroutine
+        self.saved_keys.append("counted")
+
+
+@module(implements=Store)
+@dataclasses.dataclass
+class LoneHandlerStore:
+    def flush(self, force):
+        pass
+
+    @when("Client.put")
+    async def on_put(self, match):
+        if match.payload["key"] == "bad":
+            raise KeyError("no room for bad")  # the lone handler's error
+        await get_context(self).emit("Store.saved", key=match.payload["key"])
+
+
+@module(implements=Client)
+class QuietClient:
+    """Emits nothing itself: the test injects its puts."""
+
+
+@pytest.mark.parametrize("store", [DataclassStore, LoneHandlerStore])
+async def test_handlers_run_and_their_errors_are_reported_without_the_schedulers_frames(store):
+    instance = store()
+    system = System(Shop, {"client": QuietClient, "store": instance})
+    await system.start()
+    for key in ("a", "bad", "c"):
+        system.inject("Client.put", {"key": key})
+    computation = await system.run()
+    assert sorted(e.payload["key"] for e in computation if e.name == "Store.saved") == ["a", "c"]
+    (error,) = system.errors
+    assert isinstance(error.error, KeyError) and error.event.payload["key"] == "bad"
+    assert 'raise KeyError("no room for bad")' in error.traceback
+    assert "_advance" not in error.traceback and "_deliver" not in error.traceback
+    if store is DataclassStore:
+        assert instance.saved_keys.count("counted") == 3
 
 
 async def test_caused_by_an_unknown_event_is_refused():
