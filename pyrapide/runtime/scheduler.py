@@ -771,11 +771,12 @@ class Scheduler:
             if dispatch is None:
                 return
             dispatch.state = _DONE
-            load = self.serial_load.get(dispatch.target)
-            if load is not None:
-                self.serial_load[dispatch.target] = load - 1
-                if load == 1:
-                    self.queues.busy_serial.discard(dispatch.target)
+            if self.serial_load:  # only a system with serial modules keeps loads
+                load = self.serial_load.get(dispatch.target)
+                if load is not None:
+                    self.serial_load[dispatch.target] = load - 1
+                    if load == 1:
+                        self.queues.busy_serial.discard(dispatch.target)
             lane = task.lane
             if lane is not None:
                 lane.in_flight = None
