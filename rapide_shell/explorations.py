@@ -375,7 +375,7 @@ class ExploreCommands:
 
 def status_lines(exploration: BackgroundExploration) -> list[RenderableType]:
     """How ``exploration`` stands: its progress, or its answer once it has ended."""
-    from rapide_shell.explore_report import progress_line, verdict_line
+    from rapide_shell.explore_report import WORKBENCH, progress_line, verdict_line
 
     if exploration.error is not None:
         return [render.note(f"the exploration failed: {exploration.error}", style="bold red")]
@@ -383,7 +383,7 @@ def status_lines(exploration: BackgroundExploration) -> list[RenderableType]:
     if exploration.running or result is None:
         return [render.note(f"exploring {exploration.settings.script}: "
                             f"{progress_line(exploration.progress)}")]
-    shown: list[RenderableType] = [render.note(verdict_line(result))]
+    shown: list[RenderableType] = [render.note(verdict_line(result, WORKBENCH))]
     for number, item in enumerate(exploration.written, 1):
         shown.append(render.note(f"failure {number}: {item.example.shrunk.message}",
                                  style="bold red"))

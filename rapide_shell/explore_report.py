@@ -4,7 +4,7 @@ the ``sometimes`` expectations, the coverage (Rich renderables), and as JSON."""
 from __future__ import annotations
 
 import shlex
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -51,21 +51,29 @@ def progress_line(progress: Progress) -> str:
     )
 
 
-def verdict_line(result: ExplorationResult) -> str:
-    """``38 schedules run, 3 distinct posets (9 runs pruned); the space was exhausted``."""
+COMMAND_LINE = {"all": "--all-failures", "max": "--max-schedules {:,}"}
+"""How ``rapide explore`` spells the options a verdict names."""
+WORKBENCH = {"all": "all-failures", "max": "max={}"}
+"""How the workbench's ``explore`` command spells them."""
+
+
+def verdict_line(result: ExplorationResult, spelling: Mapping[str, str] = COMMAND_LINE) -> str:
+    """``38 schedules run, 3 distinct posets (9 runs pruned); the space was exhausted``,
+    naming the options that would go further as ``spelling`` writes them."""
     pruned = f" ({tally(result.pruned, 'run')} pruned)" if result.pruned else ""
     head = f"{tally(result.schedules, 'schedule')} run, {tally(result.distinct, 'distinct poset')}"
-    return f"{head}{pruned}; {_how_far(result)}"
+    return f"{head}{pruned}; {_how_far(result, spelling)}"
 
 
-def _how_far(result: ExplorationResult) -> str:
+def _how_far(result: ExplorationResult, spelling: Mapping[str, str]) -> str:
     options = result.options
     if result.interrupted:
         return "interrupted (Ctrl-C): the space was not exhausted"
     if result.ended == "failure":
-        return "stopped at the first failure (--all-failures goes on)"
+        return f"stopped at the first failure ({spelling['all']} goes on)"
     if result.ended == "bound":
-        return f"stopped at --max-schedules {options.max_schedules:,}: not exhausted"
+        bound = spelling["max"].format(options.max_schedules)
+        return f"stopped at {bound}: not exhausted"
     if options.strategy == "random":
         first, last = options.seeds
         return f"every seed {first}..{last} run (a random search never exhausts the space)"

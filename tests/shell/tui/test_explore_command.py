@@ -63,6 +63,8 @@ async def test_a_failure_selected_in_the_errors_panel_goes_to_its_failing_step(t
         await type_command(pilot, f"explore {scenario}")
         await wait_until(pilot, lambda: "explored:" in status(app), timeout=60)
         await settle(pilot)
+        # The way on is named as this command bar spells it, not as the command line.
+        assert says(app, "stopped at the first failure (all-failures goes on)")
         panel = app.query_one(ErrorPanel)
         (listed,) = [p for p in panel.problems if p.kind == "explored"]
         assert listed.summary.startswith("failure 1: Clerk.first(n=1)")
