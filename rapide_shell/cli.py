@@ -328,24 +328,16 @@ def graph(options: argparse.Namespace) -> None:
 def check(options: argparse.Namespace) -> None:
     """Load and validate the architecture: components, connections, bindings, warnings."""
     from rapide_shell.architecture_check import check_architecture
-    from rapide_shell.looks import counted
+    from rapide_shell.looks import architecture_counts, counted
 
     loaded = _load(options.file, options.arch)
     report = check_architecture(loaded)
     echo(report.summary)
     for warning in report.warnings:
         echo(f"warning: {warning}")
-    description = loaded.description
-    everywhere = len(list(description.walk()))
-    nested = f", {everywhere} with those nested" if everywhere > len(description.components) else ""
-    counts = (
-        f"{counted(len(description.components), 'component')}{nested}, "
-        f"{counted(len(description.connections), 'connection')}"
-    )
-    echo(
-        f"{loaded.path}: {loaded.name} loads and binds ({counts}); "
-        f"{counted(len(report.warnings), 'warning')}"
-    )
+    counts = architecture_counts(loaded.description)
+    warnings = counted(len(report.warnings), "warning")
+    echo(f"{loaded.path}: {loaded.name} loads and binds ({counts}); {warnings}")
 
 
 # -- the parser --------------------------------------------------------------------------

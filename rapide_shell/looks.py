@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from pyrapide.architecture import ConnectionKind
+
+if TYPE_CHECKING:
+    from pyrapide.architecture import ArchitectureDescription
 
 
 @dataclass(frozen=True)
@@ -61,3 +64,16 @@ def counted(count: int, noun: str, plural: str | None = None) -> str:
     """``1 event``, ``2 events`` (``plural`` when adding "s" is wrong): reads as English
     at every count."""
     return f"{count} {noun}" if count == 1 else f"{count} {plural or noun + 's'}"
+
+
+def architecture_counts(description: ArchitectureDescription) -> str:
+    """``3 components, 6 with those nested, 6 connections``: how big an architecture
+    is, its nested architectures' components counted apart (connections are counted
+    at every level)."""
+    top = len(description.components)
+    everywhere = sum(1 for _ in description.walk())
+    nested = f", {everywhere} with those nested" if everywhere > top else ""
+    return (
+        f"{counted(top, 'component')}{nested}, "
+        f"{counted(len(description.connections), 'connection')}"
+    )

@@ -34,7 +34,8 @@ from pyrapide.runtime import DEFAULT_HANDLER_TIMEOUT
 from rapide_shell.explorations import EXPLORE_PLUGIN, ExploreCommands
 from rapide_shell.interrupts import CtrlC
 from rapide_shell.loader import LoadError
-from rapide_shell.render import counted, note, printing_console
+from rapide_shell.looks import architecture_counts
+from rapide_shell.render import note, printing_console
 from rapide_shell.session import Session
 
 if TYPE_CHECKING:
@@ -218,16 +219,11 @@ async def _loop(
 
 
 def _welcome(console: Console, session: Session) -> None:
-    description = session.description
     console.print(
         Text.assemble(
             ("rapide repl", "bold"),
             note(f": {session.loaded.name} from {session.path} "),
-            (
-                f"({counted(len(description.components), 'component')}, "
-                f"{counted(len(description.connections), 'connection')}, seed {session.seed})",
-                "dim",
-            ),
+            (f"({architecture_counts(session.description)}, seed {session.seed})", "dim"),
         )
     )
     console.print(

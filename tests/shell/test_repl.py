@@ -14,6 +14,7 @@ import pexpect
 import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 # Terminal control sequences, so that assertions read what the user reads.
 ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[()][A-Za-z0-9]|\x1b[=>]|\r")
 
@@ -197,6 +198,16 @@ def test_the_welcome_counts_in_english(tmp_path: Path) -> None:
     user.sees("[quiet]>")
     # The welcome wraps where the terminal ends: read it as one line.
     assert "(1 component, 0 connections, seed 0)" in " ".join(user.screen.split())
+    user.enters("quit")
+    assert user.leaves() == 0
+
+
+def test_the_welcome_counts_the_components_inside_nested_architectures(tmp_path: Path) -> None:
+    user = User(EXAMPLES / "nested_payments.py", tmp_path)
+    user.sees("in flight]>")
+    # As `rapide check` counts them: 3 at the top, 6 in all; connections at every level.
+    welcome = " ".join(user.screen.split())
+    assert "(3 components, 6 with those nested, 6 connections, seed 0)" in welcome
     user.enters("quit")
     assert user.leaves() == 0
 
