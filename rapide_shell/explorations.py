@@ -387,7 +387,8 @@ def status_lines(exploration: BackgroundExploration) -> list[RenderableType]:
     for number, item in enumerate(exploration.written, 1):
         shown.append(render.note(f"failure {number}: {item.example.shrunk.message}",
                                  style="bold red"))
-        shown.append(render.note(f"  {item.path}; `explore open {number}` goes to it"))
+        shared = f" (as failure {item.same_as})" if item.same_as is not None else ""
+        shown.append(render.note(f"  {item.path}{shared}; `explore open {number}` goes to it"))
     shown.extend(render.note(problem, style="yellow") for problem in exploration.problems)
     for sometimes in result.unmet:
         shown.append(render.note(f"FAILED: {sometimes.expect.text} (line "

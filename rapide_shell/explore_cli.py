@@ -109,7 +109,13 @@ async def run_explore(request: ExploreRequest) -> int:
         result, file=command_words(request.file, request.arch), script=request.script,
         out=out, force=request.force,
     )
-    written = [await _checked(item, request) for item in written]
+    checked: list[Written] = []
+    for item in written:
+        if item.same_as is None:
+            checked.append(await _checked(item, request))
+        else:  # its file is an earlier failure's, replayed already
+            checked.append(dataclasses.replace(item, replays=checked[item.same_as - 1].replays))
+    written = checked
     return _report(result, written, problems, request, workers.width)
 
 

@@ -21,13 +21,16 @@ if TYPE_CHECKING:  # only named here: the workbench draws progress without the m
 @dataclass(frozen=True)
 class Written:
     """A counterexample as written: where, its ``lines``, the ``address`` of its failing
-    step, and whether replaying the file failed as it should (None: not checked)."""
+    step, whether replaying the file failed as it should (None: not checked), and
+    ``same_as``, the number (from 1) of an earlier failure that shrank to the same
+    script, whose file this one shares (None: the file is its own)."""
 
     example: Counterexample
     path: str
     lines: tuple[str, ...]
     address: str
     replays: bool | None = None
+    same_as: int | None = None
 
 
 def tally(count: int, noun: str) -> str:
@@ -123,7 +126,11 @@ def _failure(item: Written, file: str) -> list[RenderableType]:
         f"{counted(shrunk.schedule.injections, 'injection')} "
         f"({counted(example.shrink_runs, 'replay')})"
     ))
-    lines.append(note(f"  counterexample: {item.path}"))
+    if item.same_as is not None:
+        lines.append(note(f"  counterexample: {item.path}, as failure {item.same_as}: "
+                          "it shrinks to the same script"))
+    else:
+        lines.append(note(f"  counterexample: {item.path}"))
     lines.append(note(
         f"  replay (exits 1): rapide run {file} --script {shlex.quote(item.path)}"
     ))
@@ -211,4 +218,5 @@ def _failure_json(item: Written) -> dict[str, Any]:
         "address": item.address,
         "lines": list(item.lines),
         "replays": item.replays,
+        "same_as": item.same_as,
     }

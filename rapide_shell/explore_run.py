@@ -20,7 +20,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing import forkserver, resource_tracker
 from pathlib import Path
 from typing import Any
@@ -154,12 +154,20 @@ def write_counterexamples(
     force: bool = False,
 ) -> tuple[list[Written], list[str]]:
     """Write each counterexample of ``result`` (``out``, then ``out``-2, ...); the files
-    written, and one line for each that could not be."""
+    written, and one line for each that could not be. Failures that shrink to the same
+    script share its file: the later ones are listed with ``same_as`` the first's number."""
     written: list[Written] = []
     problems: list[str] = []
     strategy = str(result.options.strategy)
-    paths = counterexample_paths(out, len(result.counterexamples))
-    for example, path in zip(result.counterexamples, paths, strict=True):
+    first_of: dict[tuple[str, ...], Written] = {}  # a shrunk script -> its first failure
+    for example in result.counterexamples:
+        lines = tuple(counterexample_lines(example.shrunk))
+        first = first_of.get(lines)
+        if first is not None:
+            same_as = written.index(first) + 1
+            written.append(replace(first, example=example, same_as=same_as))
+            continue
+        path = counterexample_paths(out, len(first_of) + 1)[-1]
         text = counterexample_text(example, file=file, script=script, out=str(path),
                                    strategy=strategy)
         try:
@@ -167,14 +175,10 @@ def write_counterexamples(
         except WriteError as error:
             problems.append(str(error))
             continue
-        written.append(_written(example, str(path)))
+        first_of[lines] = _written(example, str(path), lines)
+        written.append(first_of[lines])
     return written, problems
 
 
-def _written(example: Counterexample, path: str) -> Written:
-    return Written(
-        example,
-        path,
-        tuple(counterexample_lines(example.shrunk)),
-        address_of(example.shrunk).to_text(),
-    )
+def _written(example: Counterexample, path: str, lines: tuple[str, ...]) -> Written:
+    return Written(example, path, lines, address_of(example.shrunk).to_text())

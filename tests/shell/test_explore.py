@@ -119,14 +119,24 @@ def test_a_run_that_never_goes_quiet_fails_and_replays_to_its_bound(tmp_path: Pa
     assert replay.returncode == 1 and "took its 5 steps with work pending" in replay.stderr
 
 
-def test_all_failures_writes_one_counterexample_per_failing_poset(tmp_path: Path) -> None:
+def test_all_failures_lists_each_failing_poset_and_writes_each_shrunk_script_once(
+    tmp_path: Path,
+) -> None:
     scenario = script(tmp_path, THREE_NOTES + "expect Clerk.first(n=1)\n", "first.rapide")
     document = explore_json(DELIVERIES, "--arch", "race", "--script", scenario,
                             "--all-failures")
     assert document["exit_status"] == 1 and document["exhausted"]
+    # Two failing posets, both shrunk to the same script: one file, the second shares it.
     paths = [failure["counterexample"] for failure in document["failures"]]
-    assert paths == [str(tmp_path / "first.counterexample.rapide"),
-                     str(tmp_path / "first.counterexample-2.rapide")]
+    assert paths == [str(tmp_path / "first.counterexample.rapide")] * 2
+    assert [failure["same_as"] for failure in document["failures"]] == [None, 1]
+    assert len({failure["poset"] for failure in document["failures"]}) == 2
+    assert not (tmp_path / "first.counterexample-2.rapide").exists()
+    text = rapide("explore", DELIVERIES, "--arch", "race", "--script", scenario,
+                  "--all-failures", "--force").stdout
+    assert "first.counterexample.rapide, as failure 1: it shrinks to the same script" in (
+        " ".join(text.split())
+    )
     for failure in document["failures"]:
         # Shrunk: with no note at all, no note 1 comes first either; it still fails replayed.
         assert failure["injections"] == {"found": 3, "shrunk": 0}
