@@ -15,6 +15,7 @@ the prompt rather than kill the program.
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from platformdirs import user_data_dir
 from prompt_toolkit import PromptSession
+from prompt_toolkit.application import run_in_terminal
 from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
 from prompt_toolkit.formatted_text import HTML
@@ -31,7 +33,8 @@ from rich.text import Text
 
 from pyrapide.core.printable import printable
 from pyrapide.runtime import DEFAULT_HANDLER_TIMEOUT
-from rapide_shell.explorations import EXPLORE_PLUGIN, ExploreCommands
+from rapide_shell import notices
+from rapide_shell.explorations import EXPLORE_PLUGIN, ExploreCommands, status_lines
 from rapide_shell.interrupts import CtrlC
 from rapide_shell.loader import LoadError
 from rapide_shell.looks import architecture_counts
@@ -135,6 +138,10 @@ async def run_repl(
                 history=_history(), completer=SessionCompleter(session), complete_while_typing=False
             )
             at_prompt = _AtPrompt(prompt)
+            session.subscribe(
+                functools.partial(_announce_end, console, prompt, explorations),
+                (notices.ExplorationChanged,),
+            )
             interrupts = CtrlC(session, pausing=PAUSING, leaving=LEAVING, idle=at_prompt)
             interrupts.__enter__()
             try:
@@ -160,6 +167,29 @@ async def run_repl(
         sys.stderr.write(f"rapide: {printable(session.recording_problem)}\n")
         return EXIT_ERROR
     return status
+
+
+def _announce_end(
+    console: Console,
+    prompt: PromptSession[str],
+    explorations: ExploreCommands,
+    notice: notices.ExplorationChanged,
+) -> None:
+    """Print the answer of a background exploration as it ends, as ``explore`` would
+    show it: above the prompt when one is waiting for a command (which is then drawn
+    again), else at once, between the lines of the command running."""
+    exploration = explorations.exploration
+    if not notice.ended or exploration is None:
+        return
+
+    def show() -> None:
+        for renderable in status_lines(exploration):
+            console.print(renderable)
+
+    if prompt.app.is_running:
+        run_in_terminal(show)  # scheduled on the loop; the prompt comes back after it
+    else:
+        show()
 
 
 class _AtPrompt:

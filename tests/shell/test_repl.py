@@ -245,3 +245,22 @@ def test_a_handler_that_keeps_control_is_stopped_and_the_repl_answers(
     finally:
         if user.child.isalive():
             user.child.terminate(force=True)
+
+
+@pytest.mark.slow
+def test_a_background_exploration_says_its_answer_when_it_ends(tmp_path: Path) -> None:
+    scenario = tmp_path / "first.rapide"
+    scenario.write_text(
+        "inject Desk.note n=1\ninject Desk.note n=2\ninject Desk.note n=3\nrun\n"
+        "expect Clerk.first(n=1)\n"
+    )
+    user = User(FIXTURES / "deliveries.py", tmp_path, "--arch", "race")
+    user.sees("]>")
+    user.enters(f"explore {scenario}")
+    user.sees("in the background")
+    # Nothing typed since: the answer comes by itself, above a prompt drawn again.
+    user.sees("stopped at the first failure (all-failures goes on)", timeout=60)
+    user.sees("failure 1: Clerk.first(n=1)")
+    user.sees("]>")
+    user.enters("quit")
+    assert user.leaves() == 0
