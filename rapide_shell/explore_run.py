@@ -159,13 +159,12 @@ def write_counterexamples(
     written: list[Written] = []
     problems: list[str] = []
     strategy = str(result.options.strategy)
-    first_of: dict[tuple[str, ...], Written] = {}  # a shrunk script -> its first failure
+    first_of: dict[tuple[str, ...], int] = {}  # a shrunk script -> its first failure's place
     for example in result.counterexamples:
         lines = tuple(counterexample_lines(example.shrunk))
         first = first_of.get(lines)
         if first is not None:
-            same_as = written.index(first) + 1
-            written.append(replace(first, example=example, same_as=same_as))
+            written.append(replace(written[first], example=example, same_as=first + 1))
             continue
         path = counterexample_paths(out, len(first_of) + 1)[-1]
         text = counterexample_text(example, file=file, script=script, out=str(path),
@@ -175,8 +174,8 @@ def write_counterexamples(
         except WriteError as error:
             problems.append(str(error))
             continue
-        first_of[lines] = _written(example, str(path), lines)
-        written.append(first_of[lines])
+        first_of[lines] = len(written)
+        written.append(_written(example, str(path), lines))
     return written, problems
 
 
