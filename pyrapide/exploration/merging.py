@@ -12,54 +12,30 @@ one process, many workers or a cluster.
 from __future__ import annotations
 
 import dataclasses
-from collections import Counter
 from dataclasses import dataclass, field
 
-from pyrapide.exploration.schedule import Schedule
-from pyrapide.exploration.search import FailureFound, Shard, ShardResult
+from pyrapide.exploration.search import Counts, FailureFound, Shard, ShardResult
 
 
 @dataclass
-class Totals:
+class Totals(Counts):
     """Everything counted over a run of shard results, in the canonical order.
 
     ``failures`` holds (schedule number from 0, found) for each distinct failing poset,
-    the first of each; ``witnesses`` the first schedule where each ``sometimes``
-    expectation held.
+    the first of each (see :class:`Counts` for the rest).
     """
 
-    schedules: int = 0
-    pruned: int = 0
-    digests: set[str] = field(default_factory=set)
     failures: list[tuple[int, FailureFound]] = field(default_factory=list)
-    witnesses: dict[int, tuple[int, Schedule]] = field(default_factory=dict)
-    connections: Counter[int] = field(default_factory=Counter)
-    handlers: Counter[tuple[str, str]] = field(default_factory=Counter)
-    matched: Counter[int] = field(default_factory=Counter)
-    with_errors: int = 0
-    first_error: str | None = None
-    limited: int = 0
 
     def add(self, result: ShardResult) -> None:
         """Count ``result``, which comes after everything counted so far."""
         offset = self.schedules
-        self.schedules += result.schedules
-        self.pruned += result.pruned
-        self.digests |= result.digests
-        failing = {digest for _, found in self.failures for digest in (found.digest,)}
+        self.add_counts(result, offset)
+        failing = {found.digest for _, found in self.failures}
         for found in result.failures:
             if found.digest not in failing:
                 failing.add(found.digest)
                 self.failures.append((offset + found.index, found))
-        for line, (index, schedule) in result.witnesses.items():
-            self.witnesses.setdefault(line, (offset + index, schedule))
-        self.connections.update(result.connections)
-        self.handlers.update(result.handlers)
-        self.matched.update(result.matched)
-        self.with_errors += result.with_errors
-        if self.first_error is None:
-            self.first_error = result.first_error
-        self.limited += result.limited
 
 
 @dataclass

@@ -78,24 +78,21 @@ class FailureFound:
     failures: tuple[Failure, ...]
 
 
-@dataclass
-class ShardResult:
-    """What a shard found, in the shard's own order.
+@dataclass(kw_only=True)
+class Counts:
+    """What a search counts over its schedules, a shard's or a whole exploration's.
 
     ``schedules`` complete schedules ran and ``pruned`` more were abandoned by the sleep
-    sets; ``digests`` are the distinct posets seen; ``failures`` the first failing
-    schedule of each distinct failing poset (only the first of all unless every failure
-    is kept); ``witnesses`` the first schedule where each ``sometimes`` expectation
-    held; the counters are the coverage (in how many schedules each connection
-    delivered, each handler ran, each expect or watch pattern matched); ``remaining``
-    is the rest of the subtree, as shards, when the budget ran out first.
+    sets; ``digests`` are the distinct posets seen; ``witnesses`` the first schedule
+    (its number, from 0, and the schedule) where each ``sometimes`` expectation held;
+    the counters are the coverage (in how many schedules each connection delivered,
+    each handler ran, each expect or watch pattern matched); ``with_errors`` schedules
+    had a handler raise (``first_error`` the first), ``limited`` ones a bound stopped.
     """
 
-    shard: Shard
     schedules: int = 0
     pruned: int = 0
     digests: set[str] = field(default_factory=set)
-    failures: list[FailureFound] = field(default_factory=list)
     witnesses: dict[int, tuple[int, Schedule]] = field(default_factory=dict)
     connections: Counter[int] = field(default_factory=Counter)
     handlers: Counter[tuple[str, str]] = field(default_factory=Counter)
@@ -103,6 +100,35 @@ class ShardResult:
     with_errors: int = 0
     first_error: str | None = None
     limited: int = 0
+
+    def add_counts(self, other: Counts, offset: int) -> None:
+        """Add what ``other`` counted, whose schedules come after these: its schedule
+        numbers move on by ``offset``."""
+        self.schedules += other.schedules
+        self.pruned += other.pruned
+        self.digests |= other.digests
+        for line, (index, schedule) in other.witnesses.items():
+            self.witnesses.setdefault(line, (offset + index, schedule))
+        self.connections.update(other.connections)
+        self.handlers.update(other.handlers)
+        self.matched.update(other.matched)
+        self.with_errors += other.with_errors
+        if self.first_error is None:
+            self.first_error = other.first_error
+        self.limited += other.limited
+
+
+@dataclass
+class ShardResult(Counts):
+    """What a shard found, in the shard's own order (see :class:`Counts`).
+
+    ``failures`` holds the first failing schedule of each distinct failing poset (only
+    the first of all unless every failure is kept); ``remaining`` is the rest of the
+    subtree, as shards, when the budget ran out first.
+    """
+
+    shard: Shard
+    failures: list[FailureFound] = field(default_factory=list)
     remaining: list[Shard] = field(default_factory=list)
     pruned_since: int = 0
     """Of the ``pruned`` runs, those after its last complete schedule."""
