@@ -112,7 +112,20 @@ class Decision:
 
     @classmethod
     def step(cls, choice: StepChoice) -> Decision:
-        """One step, of the scheduler's choice (None) or the one ``choice`` names."""
+        """One step, of the scheduler's choice (None) or the one ``choice`` names.
+
+        A decision is immutable: every step of the scheduler's choice, or of a kind's,
+        shares one (a run of a million steps would otherwise hold a million alike).
+        """
+        if not isinstance(choice, int):
+            shared = _SHARED_STEPS.get(choice)
+            if shared is None:
+                shared = _SHARED_STEPS[choice] = cls._new_step(choice)
+            return shared
+        return cls._new_step(choice)
+
+    @classmethod
+    def _new_step(cls, choice: StepChoice) -> Decision:
         if choice is None:
             line = "step"
         elif isinstance(choice, int):
@@ -136,6 +149,10 @@ class Decision:
     def plain_step(self) -> bool:
         """True for a step of the scheduler's own choice."""
         return self.kind is DecisionKind.STEP and self.choice is None
+
+
+_SHARED_STEPS: dict[StepChoice, Decision] = {}
+"""The decisions of the steps that name no dispatch (see :meth:`Decision.step`)."""
 
 
 class Point:
@@ -184,7 +201,8 @@ class Point:
         self.epoch: Point = (
             self if parent is None or decision.kind.starts_over else parent.epoch
         )
-        self.children: list[Point] = []
+        # A tuple: nearly every point has one child, or none (a list would cost twice).
+        self.children: tuple[Point, ...] = ()
         self.segment = segment
         self.ran = ran
         self.events = events
@@ -384,7 +402,7 @@ class DecisionTree:
         """
         if point.parent is not self.point:
             raise ValueError(f"{point!r} does not follow the current point")
-        self.point.children.append(point)
+        self.point.children += (point,)
         self._created.append(point)
         text, made = self._written_as.get(point.segment, ("", 0))
         self._written_as[point.segment] = (text, made + 1)
@@ -425,8 +443,9 @@ class DecisionTree:
     def undo(self, mark: Mark) -> None:
         """Forget every point and branch made since ``mark``; back to its current point."""
         for point in reversed(self._created[mark.created :]):
-            if point.parent is not None and point in point.parent.children:
-                point.parent.children.remove(point)
+            parent = point.parent
+            if parent is not None:
+                parent.children = tuple(child for child in parent.children if child is not point)
         del self._created[mark.created :]
         self.branches = {branch.name: branch for branch, _ in mark.tips}
         for branch, tip in mark.tips:

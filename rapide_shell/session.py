@@ -157,7 +157,14 @@ from rich.text import Text
 
 from pyrapide.core.interrupts import contained
 from pyrapide.core.printable import printable
-from pyrapide.runtime import DEFAULT_HANDLER_TIMEOUT, HandlerError, LimitReached, RunOutcome
+from pyrapide.runtime import (
+    DEFAULT_HANDLER_TIMEOUT,
+    ConstraintViolated,
+    GuardError,
+    HandlerError,
+    LimitReached,
+    RunOutcome,
+)
 from rapide_shell import notices, render
 from rapide_shell.commands import Command, CommandCatalog, CommandError, parse_command
 from rapide_shell.completion import Completion, complete
@@ -188,6 +195,24 @@ if TYPE_CHECKING:
     from rapide_shell.address import Address
 
 Listener = Callable[[Any], None]
+
+
+class _HookProblems:
+    """What is kept of the notifications while hooks run: the problems, as they arrive.
+
+    A start hook may emit a whole run's events; keeping every notification until the
+    hooks ended would hold one per event and per dispatch, for a report that lists
+    only what went wrong.
+    """
+
+    KINDS = (HandlerError, GuardError, ConstraintViolated, LimitReached, notices.PluginFailed)
+
+    def __init__(self) -> None:
+        self.notes: list[Any] = []
+
+    def append(self, notification: Any) -> None:
+        if isinstance(notification, self.KINDS):
+            self.notes.append(notification)
 
 
 class Session:
@@ -239,6 +264,8 @@ class Session:
         self._recorded: Point | None = None
         """The point the recording was last written up to (None: write it all again)."""
         self._hook_notes: dict[str, list[Any]] = {"start": [], "finish": []}
+        """The problems reported while the start and finish hooks last ran (see
+        :class:`_HookProblems`)."""
         self.hooks_failed = False
         """True once a start or finish hook raised or met a limit, or a plugin raised as
         the session started, at any point of the session (see :meth:`hook_report`);
@@ -330,10 +357,10 @@ class Session:
         with self.travel.started():
             await self._start_system()
         self._write_recording()
-        seen: list[Any] = []
+        seen = _HookProblems()
         with self.capture(seen):
             self._tell_plugins_started()
-        self._keep_hook_notes("start", [*self._hook_notes["start"], *seen])
+        self._keep_hook_notes("start", [*self._hook_notes["start"], *seen.notes])
 
     def _tell_plugins_started(self) -> None:
         caller = self.plugins.hook.rapide_session_started
@@ -351,20 +378,20 @@ class Session:
                 ))
 
     async def _start_system(self) -> None:
-        seen: list[Any] = []
+        seen = _HookProblems()
         with self.capture(seen):
             await self.travel.start_system()
-        self._keep_hook_notes("start", seen)
+        self._keep_hook_notes("start", seen.notes)
 
     async def close(self) -> None:
         """Stop the system (finish hooks run) and end the recording; the session takes no
         more commands after. Closing a closed session does nothing."""
         try:
             if not self.closed:
-                seen: list[Any] = []
+                seen = _HookProblems()
                 with self.capture(seen):
                     await self.runtime.close()
-                self._keep_hook_notes("finish", seen)
+                self._keep_hook_notes("finish", seen.notes)
         finally:
             if self.recorder is not None:
                 # A command left midway (the user's second Ctrl-C) has not written what
@@ -380,10 +407,10 @@ class Session:
         otherwise the same System is reset with ``self.seed``. Watches and breakpoints
         are primed again, their counts started again.
         """
-        seen: list[Any] = []
+        seen = _HookProblems()
         with self.capture(seen):
             await self.runtime.replace(loaded)
-        self._keep_hook_notes("finish", seen)
+        self._keep_hook_notes("finish", seen.notes)
         decision = Decision.starting_over(DecisionKind(reason), self.seed, self.loaded)
         with self.travel.deciding(decision):
             await self._start_system()
@@ -401,7 +428,8 @@ class Session:
         return report
 
     def hook_notes(self, hook: str) -> list[Any]:
-        """The notifications behind :meth:`hook_report`, in order."""
+        """The notifications behind :meth:`hook_report`, in order: those that report a
+        problem (handler and guard errors, violations, limits, failed plugins)."""
         return list(self._hook_notes[hook])
 
     def hook_problems(self, hook: str) -> list[RenderableType]:
