@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.widgets._footer import FooterKey
+from rapide_shell.tui.widgets.key_bar import BarKey
 
 from rapide_shell.tui.widgets.event_log import EventLog
 from rapide_shell.tui.widgets.key_bar import KeyBar
@@ -11,7 +11,7 @@ from tests.shell.tui.conftest import make_app, settle
 
 
 def _keys(app) -> list[str]:
-    return [key.key for key in app.screen.query_one(KeyBar).query(FooterKey)]
+    return [key.shown.key for key in app.screen.query_one(KeyBar).query(BarKey)]
 
 
 async def test_the_keys_are_laid_out_with_the_first_frame(shop_path) -> None:
@@ -19,8 +19,8 @@ async def test_the_keys_are_laid_out_with_the_first_frame(shop_path) -> None:
     async with app.run_test(size=(160, 48)):
         # As the screen first shows (the pilot has not let anything else run): the
         # keys are there and placed, as the panels are.
-        keys = app.main_screen.query_one(KeyBar).query(FooterKey)
-        placed = [key.key for key in keys if key.region.width > 0]
+        keys = app.main_screen.query_one(KeyBar).query(BarKey)
+        placed = [key.shown.key for key in keys if key.region.width > 0]
         assert app.main_screen.query_one(EventLog).region.width > 0
     assert placed[:3] == ["ctrl+q", "f1", "f2"]
     assert "f12" in placed and "ctrl+p" in placed
@@ -31,12 +31,12 @@ async def test_the_bar_is_composed_again_only_when_its_keys_change(shop_path) ->
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         bar = app.screen.query_one(KeyBar)
-        first = list(bar.query(FooterKey))
+        first = list(bar.query(BarKey))
         # The event log adds no key of its own: the same keys stay.
         await pilot.press("escape", "3")
         assert isinstance(app.focused, EventLog)
         await settle(pilot)
-        assert list(bar.query(FooterKey)) == first
+        assert list(bar.query(BarKey)) == first
         # The timeline has keys of its own: they show while it has the focus, and go.
         await pilot.press("9")
         assert isinstance(app.focused, TimelinePanel)
@@ -44,7 +44,7 @@ async def test_the_bar_is_composed_again_only_when_its_keys_change(shop_path) ->
         assert {"c", "h", "a"} <= set(_keys(app))
         await pilot.press("3")
         await settle(pilot)
-        assert _keys(app) == [key.key for key in first]
+        assert _keys(app) == [key.shown.key for key in first]
 
 
 async def test_a_narrow_screen_packs_the_keys_without_the_palette(shop_path) -> None:
