@@ -126,9 +126,9 @@ class KeyBar(HorizontalScroll, can_focus=False, can_focus_children=False):
                 keys.append(self._shown_key(found, found.tooltip))
         palette = None
         if not self.compact and self.app.ENABLE_COMMAND_PALETTE:
-            found = active.get(self.app.COMMAND_PALETTE_BINDING)
-            if found is not None:
-                palette = self._shown_key(found, found.tooltip or found.binding.description)
+            opens = active.get(self.app.COMMAND_PALETTE_BINDING)
+            if opens is not None:
+                palette = self._shown_key(opens, opens.tooltip or opens.binding.description)
         return ShownKeys(self.compact, tuple(keys), palette)
 
     def _shown_key(self, found: ActiveBinding, tooltip: str) -> ShownKey:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rapide_shell.tui.widgets.key_bar import BarKey
 
 from rapide_shell.tui.graph_picture import MAX_PATTERN_CHARS
 from rapide_shell.tui.widgets.connection_graph import ConnectionGraph
 from rapide_shell.tui.widgets.event_log import EventLog
+from rapide_shell.tui.widgets.key_bar import BarKey
 from tests.shell.tui.conftest import make_app, settle, type_command
 
 ROOT = Path(__file__).resolve().parents[3]
