@@ -157,15 +157,17 @@ class KeyBar(HorizontalScroll, can_focus=False, can_focus_children=False):
             self._refresh_if_changed()
 
     def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
-        """The wheel moves along keys that do not all fit."""
-        if self.allow_horizontal_scroll:
-            self.scroll_right(animate=True)
-            event.stop()
+        """The wheel moves along keys that do not all fit, as far as it moves a panel."""
+        self._move_along(event, self.app.scroll_sensitivity_x)
 
     def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
-        """The wheel moves along keys that do not all fit."""
+        """The wheel moves back along keys that do not all fit."""
+        self._move_along(event, -self.app.scroll_sensitivity_x)
+
+    def _move_along(self, event: events.MouseEvent, columns: float) -> None:
         if self.allow_horizontal_scroll:
-            self.scroll_left(animate=True)
+            # At once, so that a flick of many notches adds them all up.
+            self.scroll_to(x=self.scroll_target_x + columns, animate=True, immediate=True)
             event.stop()
 
     def _refresh_if_changed(self) -> None:

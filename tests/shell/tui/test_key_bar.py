@@ -5,6 +5,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from textual import events
+
 from rapide_shell.tui.panels import by_key
 from rapide_shell.tui.screens.help_screen import HelpScreen
 from rapide_shell.tui.screens.inject_dialog import InjectDialog
@@ -178,6 +180,27 @@ async def test_a_narrow_screen_packs_the_keys_without_the_palette(shop_path) -> 
         await pilot.pause(0.1)
         assert bar.compact and "ctrl+p" not in _keys(app)
 
+
+async def test_the_wheel_reaches_keys_that_do_not_fit(shop_path) -> None:
+    app = make_app(shop_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("escape", "9")  # the timeline's keys come first: too many
+        await settle(pilot)
+        bar = app.screen.query_one(KeyBar)
+        svg = next(key for key in bar.query(BarKey) if key.shown.key == "f12")
+        assert svg.region.right > bar.region.right and bar.scroll_x == 0
+
+        def wheel(kind: type[events.MouseScrollDown | events.MouseScrollUp]) -> None:
+            bar.post_message(kind(bar, 10, 0, 0, 1, 0, False, False, False))
+
+        for _ in range(10):
+            wheel(events.MouseScrollDown)
+        await wait_until(pilot, lambda: bar.scroll_x == bar.max_scroll_x > 0)
+        assert bar.region.x <= svg.region.x and svg.region.right <= bar.region.right
+        for _ in range(10):
+            wheel(events.MouseScrollUp)
+        await wait_until(pilot, lambda: bar.scroll_x == 0)
 
 def test_the_bar_uses_only_what_textual_makes_public() -> None:
     # A private module or name of Textual may change in any release, and the bar is
