@@ -91,7 +91,9 @@ class KeyBar(HorizontalScroll, can_focus=False, can_focus_children=False):
     panel. When the screen reports new bindings (the focus moved, an action was enabled
     or disabled), the bar is composed again only if what it shows changed: moving
     between panels seldom changes the keys. ``compact`` packs the keys closer and leaves
-    out the command palette's key (the help lists it). Styled in app.tcss.
+    out the command palette's key (the help lists it). The keys of a binding group
+    show one by one, each with its words (no binding here is in a group). Styled in
+    app.tcss.
     """
 
     def __init__(self, *, compact: bool = False, id: str | None = None) -> None:

@@ -32,7 +32,7 @@ def _keys(app) -> list[str]:
 
 def _drawn(app) -> str:
     """The bar's line as drawn: each key's text where it is placed (the palette's rule
-    left out); a key not placed, or placed off the bar, is not there."""
+    left out); a key not placed is not there, one placed past an end is cut there."""
     bar = app.screen.query_one(KeyBar)
     line = [" "] * bar.region.width
     for key in bar.query(BarKey):
@@ -40,7 +40,9 @@ def _drawn(app) -> str:
         if place.width and place.y == bar.region.y:
             text = key.render().plain
             assert len(text) == place.width, (text, place)
-            line[place.x - bar.region.x:place.right - bar.region.x] = text
+            for column, character in enumerate(text, start=place.x - bar.region.x):
+                if 0 <= column < len(line):
+                    line[column] = character
     return "".join(line)
 
 
