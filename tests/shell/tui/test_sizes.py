@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets._footer import FooterKey
 
 from rapide_shell.tui.graph_picture import MAX_PATTERN_CHARS
 from rapide_shell.tui.widgets.connection_graph import ConnectionGraph
 from rapide_shell.tui.widgets.event_log import EventLog
+from rapide_shell.tui.widgets.key_bar import BarKey
 from tests.shell.tui.conftest import make_app, settle, type_command
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -71,10 +71,10 @@ async def test_everything_is_on_screen_or_reachable_and_nothing_is_cut(
             assert "0 errors" in status
 
         # The footer: every key whole, within the screen.
-        keys = list(app.screen.query(FooterKey))
+        keys = list(app.screen.query(BarKey))
         assert keys
         for key in keys:
-            assert key.region.width > 0 and key.region.right <= width, key.description
+            assert key.region.width > 0 and key.region.right <= width, key.shown.description
 
         # The event log: its columns fit, cut with an ellipsis where they must.
         log = app.query_one(EventLog)
