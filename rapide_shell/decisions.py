@@ -28,7 +28,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from rapide_shell.address import Address
 from rapide_shell.recording import inject_line
@@ -155,14 +155,43 @@ _SHARED_STEPS: dict[StepChoice, Decision] = {}
 """The decisions of the steps that name no dispatch (see :meth:`Decision.step`)."""
 
 
+class Route(NamedTuple):
+    """The way a step's dispatch went: alike for every delivery of events of one name
+    through one connection, so the points of a run share one."""
+
+    kind: str
+    event_name: str
+    target: str
+    connection: int | None
+    """The connection's index (None: a connection that has none)."""
+
+
+class Ran(NamedTuple):
+    """The dispatch a step started: its number, the event it delivered, and its route."""
+
+    dispatch: int
+    event_id: str
+    route: Route
+
+    def text(self) -> str:
+        """``#12 pipe e7 Source.item -> sink``: what the history lists."""
+        route = self.route
+        return f"#{self.dispatch} {route.kind} {self.event_id} {route.event_name} -> {route.target}"
+
+
+def ran_text(ran: str | Ran) -> str:
+    """What a step ran, in words (a task it resumed, or the dispatch it started)."""
+    return ran if isinstance(ran, str) else ran.text()
+
+
 class Point:
     """A point of the history: where ``decision`` led from ``parent`` (None for the start).
 
     What the decision did is kept for the listing and for checking a replay: ``ran``
-    (the dispatch started or the task resumed, in words), ``events`` (the ids of the
-    events it recorded), ``total_events`` (the size of the computation after it),
-    ``connection`` (the index of the connection whose delivery it started, if it
-    started one) and ``stopped_by`` (the breakpoint that stopped a run right after it).
+    (the dispatch started or the task resumed, in words; made of a :class:`Ran`), ``events``
+    (the ids of the events it recorded), ``total_events`` (the size of the computation
+    after it), ``connection`` (the index of the connection whose delivery it started, if
+    it started one) and ``stopped_by`` (the breakpoint that stopped a run right after it).
     ``segment`` numbers the command that made it: the steps of one command are written
     as one line. ``notes`` are lines a script replays at this point (``expect``).
     ``epoch`` is the point where this point's system started (itself, for a decision
@@ -170,15 +199,16 @@ class Point:
     """
 
     __slots__ = (
-        "children",
-        "connection",
+        "_children",
+        "_delivered",
+        "_dispatch",
+        "_events",
+        "_ran",
         "decision",
         "epoch",
-        "events",
         "notes",
         "number",
         "parent",
-        "ran",
         "segment",
         "stopped_by",
         "total_events",
@@ -190,10 +220,9 @@ class Point:
         parent: Point | None,
         *,
         segment: int = 0,
-        ran: str = "",
+        ran: str | Ran = "",
         events: tuple[str, ...] = (),
         total_events: int = 0,
-        connection: int | None = None,
     ) -> None:
         self.decision = decision
         self.parent = parent
@@ -201,15 +230,70 @@ class Point:
         self.epoch: Point = (
             self if parent is None or decision.kind.starts_over else parent.epoch
         )
-        # A tuple: nearly every point has one child, or none (a list would cost twice).
-        self.children: tuple[Point, ...] = ()
+        # A point is kept for every step of every run: what it holds is kept small.
+        # Nearly every point has one child, held as is; none or several, as a tuple.
+        self._children: Point | tuple[Point, ...] = ()
         self.segment = segment
-        self.ran = ran
-        self.events = events
-        self.total_events = total_events
-        self.connection = connection
+        # A dispatch started: its number and event apart, the route shared (see Ran).
+        self._ran: str | Route
+        if isinstance(ran, Ran):
+            self._dispatch, self._delivered, self._ran = ran
+        else:
+            self._dispatch, self._delivered, self._ran = 0, "", ran
+        self._events: int | tuple[str, ...] = ()
+        self.total_events = 0
+        self.set_events(events, total_events)
         self.stopped_by: int | None = None
         self.notes: list[str] | None = None
+
+    @property
+    def children(self) -> tuple[Point, ...]:
+        """The points decisions taken here led to, in the order they were taken."""
+        children = self._children
+        return (children,) if type(children) is Point else children  # type: ignore[return-value]
+
+    def add_child(self, child: Point) -> None:
+        """``child`` is where a new decision taken here led."""
+        children = self._children
+        self._children = child if children == () else (*self.children, child)
+
+    def remove_child(self, child: Point) -> None:
+        """Forget ``child`` (the decision that led there is undone)."""
+        kept = tuple(point for point in self.children if point is not child)
+        self._children = kept[0] if len(kept) == 1 else kept
+
+    @property
+    def ran(self) -> str:
+        """What the decision ran, in words: the dispatch started or the task resumed."""
+        ran = self._ran
+        if isinstance(ran, Route):
+            return Ran(self._dispatch, self._delivered, ran).text()
+        return ran
+
+    @property
+    def connection(self) -> int | None:
+        """The index of the connection whose delivery the decision started, if it did."""
+        ran = self._ran
+        return ran.connection if isinstance(ran, Route) else None
+
+    @property
+    def events(self) -> tuple[str, ...]:
+        """The ids of the events the decision recorded, in order."""
+        events, total = self._events, self.total_events
+        if type(events) is int:
+            return tuple(f"e{number}" for number in range(total - events + 1, total + 1))
+        return events  # type: ignore[return-value]
+
+    def set_events(self, events: tuple[str, ...], total_events: int) -> None:
+        """The decision recorded ``events``, and the computation held ``total_events``
+        after it. Ids numbered as a computation numbers its events, the last ending at
+        its size ("e1" to "e5" of five events: the usual case), are kept as a count."""
+        self.total_events = total_events
+        first = total_events - len(events) + 1
+        numbered = bool(events) and all(
+            event_id == f"e{first + offset}" for offset, event_id in enumerate(events)
+        )
+        self._events = len(events) if numbered else events
 
     def ancestor(self, number: int) -> Point:
         """The point numbered ``number`` on the way from the start to this one."""
@@ -402,7 +486,7 @@ class DecisionTree:
         """
         if point.parent is not self.point:
             raise ValueError(f"{point!r} does not follow the current point")
-        self.point.children += (point,)
+        self.point.add_child(point)
         self._created.append(point)
         text, made = self._written_as.get(point.segment, ("", 0))
         self._written_as[point.segment] = (text, made + 1)
@@ -443,9 +527,8 @@ class DecisionTree:
     def undo(self, mark: Mark) -> None:
         """Forget every point and branch made since ``mark``; back to its current point."""
         for point in reversed(self._created[mark.created :]):
-            parent = point.parent
-            if parent is not None:
-                parent.children = tuple(child for child in parent.children if child is not point)
+            if point.parent is not None:
+                point.parent.remove_child(point)
         del self._created[mark.created :]
         self.branches = {branch.name: branch for branch, _ in mark.tips}
         for branch, tip in mark.tips:

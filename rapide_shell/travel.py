@@ -44,7 +44,10 @@ from rapide_shell.decisions import (
     DecisionKind,
     DecisionTree,
     Point,
+    Ran,
+    Route,
     points_between,
+    ran_text,
 )
 
 if TYPE_CHECKING:
@@ -67,11 +70,10 @@ class ReplayError(Exception):
 class _StepInProgress:
     """What the step under way has done so far."""
 
-    __slots__ = ("connection", "events", "ran")
+    __slots__ = ("events", "ran")
 
-    def __init__(self, ran: str, connection: int | None) -> None:
+    def __init__(self, ran: str | Ran) -> None:
         self.ran = ran
-        self.connection = connection
         self.events: list[str] = []
 
 
@@ -105,6 +107,7 @@ class TimeMachine:
         self._stepping = False
         self._choice: Any = None
         self._step: _StepInProgress | None = None
+        self._routes: dict[Route, Route] = {}
 
     # -- following a system ---------------------------------------------------------
 
@@ -137,11 +140,13 @@ class TimeMachine:
         if type(note) is DispatchStarted:
             dispatch = note.dispatch  # type: ignore[attr-defined]
             event = dispatch.event
-            ran = f"#{dispatch.id} {dispatch.kind} {event.id} {event.name} -> {dispatch.target}"
-            self._step = _StepInProgress(ran, getattr(dispatch.connection, "index", None))
+            index = getattr(dispatch.connection, "index", None)
+            route = Route(dispatch.kind, event.name, dispatch.target, index)
+            route = self._routes.setdefault(route, route)  # one for all the steps alike
+            self._step = _StepInProgress(Ran(dispatch.id, event.id, route))
         else:
             task = note.task  # type: ignore[attr-defined]
-            self._step = _StepInProgress(f"resumed {task.label}", None)
+            self._step = _StepInProgress(f"resumed {task.label}")
 
     # -- recording decisions ----------------------------------------------------------
 
@@ -168,7 +173,7 @@ class TimeMachine:
             events = tuple(self._events)
         finally:
             self._events = None
-        self._settle(decision, "", events, None)
+        self._settle(decision, "", events)
 
     @contextlib.contextmanager
     def started(self) -> Iterator[None]:
@@ -176,8 +181,7 @@ class TimeMachine:
         self._events = []
         try:
             yield
-            self.tree.root.events = tuple(self._events)
-            self.tree.root.total_events = self._total()
+            self.tree.root.set_events(tuple(self._events), self._total())
         finally:
             self._events = None
 
@@ -206,16 +210,14 @@ class TimeMachine:
         step, self._step = self._step, None
         if step is not None:
             decision = Decision.step(self._choice)
-            self._settle(decision, step.ran, tuple(step.events), step.connection)
+            self._settle(decision, step.ran, tuple(step.events))
 
-    def _settle(
-        self, decision: Decision, ran: str, events: tuple[str, ...], connection: int | None
-    ) -> None:
+    def _settle(self, decision: Decision, ran: str | Ran, events: tuple[str, ...]) -> None:
         tree = self.tree
         total = self._total()
         known = tree.next_point(decision)
         if known is None and decision.kind is DecisionKind.STEP:
-            known = tree.step_that_ran(ran, events)
+            known = tree.step_that_ran(ran_text(ran), events)
         if known is None:
             tree.add(
                 Point(
@@ -225,7 +227,6 @@ class TimeMachine:
                     ran=ran,
                     events=events,
                     total_events=total,
-                    connection=connection,
                 )
             )
             return

@@ -613,3 +613,32 @@ async def test_what_a_run_recorded_is_kept_out_of_full_collections_until_the_sys
     assert gc.get_freeze_count() > 0
     await session.close()
     assert gc.get_freeze_count() == 0
+
+
+async def test_of_what_the_hooks_reported_only_the_problems_are_kept(tmp_path: Path) -> None:
+    # A start hook that emits a whole run's worth of events, then one that raises.
+    file = tmp_path / "busy_start.py"
+    file.write_text(
+        "from pyrapide import action, architecture, get_context, interface, module\n"
+        "@interface\n"
+        "class Source:\n"
+        "    @action\n"
+        "    async def item(self, n: int) -> None: ...\n"
+        "@module(implements=Source)\n"
+        "class Busy:\n"
+        "    async def start(self):\n"
+        "        for n in range(200):\n"
+        "            await get_context(self).emit('Source.item', n=n)\n"
+        "        raise RuntimeError('done emitting')\n"
+        "@architecture\n"
+        "class Arch:\n"
+        "    busy: Source\n"
+    )
+    async with Session.open(file) as session:
+        assert len(session.computation) == 200
+        kept = session.hook_notes("start")
+        assert [type(note).__name__ for note in kept] == ["HandlerError"]
+        assert session.hook_report("start").error_texts == [
+            "error in the start hook of busy: RuntimeError: done emitting"
+            " (at busy_start.py:11 in start)"
+        ]
