@@ -8,10 +8,10 @@ import pytest
 
 from rapide_shell.causes import CauseKind, causes_of, wiring_deliveries
 from rapide_shell.session import Session
+from rapide_shell.timeline import LANE_MIN
 from rapide_shell.tui.widgets.connection_graph import ConnectionGraph
 from rapide_shell.tui.widgets.event_log import EventLog
 from rapide_shell.tui.widgets.inspector import Inspector
-from rapide_shell.timeline import LANE_MIN
 from rapide_shell.tui.widgets.timeline_panel import CAUSES_ROOM, TimelinePanel
 from tests.shell.tui.conftest import SIZE, make_app, settle, type_command, wait_until
 
