@@ -128,8 +128,9 @@ class ConnectionGraph(ScrollView):
         self.show(spec_from_description(session.description, self.expanded))
 
     def _show_hint(self) -> None:
-        """The panel's subtitle, with what ``x`` and ``X`` do when some component is
-        nested (``x open billing · X open all``)."""
+        """The panel's subtitle, led by what ``x`` and ``X`` do when some component is
+        nested (``x open billing · X open all``): on a narrow panel the legend after it
+        is cut rather than the name of what ``x`` opens."""
         keys = []
         if self._nested:
             target = self._inside_target()
@@ -137,7 +138,7 @@ class ConnectionGraph(ScrollView):
                 doing = "fold" if target in self.expanded else "open"
                 keys.append(f"x {doing} {printable(target)}")
             keys.append("X fold all" if self.expanded else "X open all")
-        self.border_subtitle = "  ".join(filter(None, (self._subtitle, " · ".join(keys))))
+        self.border_subtitle = "  ".join(filter(None, (" · ".join(keys), self._subtitle)))
 
     def _inside_target(self) -> str | None:
         """The nested architecture ``x`` opens or folds, for the selected event's
