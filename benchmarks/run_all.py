@@ -37,6 +37,7 @@ BENCHMARKS: dict[str, tuple[str, list[str], list[str]]] = {
     "files": ("bench_files.py", ["--quick"], ["--brackets-mb", "1024"]),
     "tui": ("bench_tui.py", [], []),
     "tui-large": ("bench_tui_large.py", ["--sizes", "100", "1000"], []),
+    "status": ("bench_status.py", ["--errors", "10", "1000"], []),
     "explore": ("bench_explore.py", ["--quick", "--repeat", "1"], []),
     "pyrapide-0.3.0": ("compare_pyrapide030.py", ["--repeat", "3"], []),
 }

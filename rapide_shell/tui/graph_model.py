@@ -253,3 +253,29 @@ def spec_from_description(description: Any, expanded: Collection[str] = ()) -> G
                 )
             )
     return GraphSpec(components=tuple(components), edges=tuple(edges))
+
+
+def nested_paths(description: Any) -> frozenset[str]:
+    """The paths of the components of ``description`` that are architectures."""
+    if not description.is_nested:
+        return frozenset()
+    return frozenset(c.path for c in description.walk() if c.architecture is not None)
+
+
+def architecture_to_toggle(
+    component: str, nested: Collection[str], expanded: Collection[str]
+) -> str | None:
+    """The nested architecture to open or fold for ``component`` (a path, or "" when
+    none is selected): of the ones holding it (``nested`` lists every one,
+    ``expanded`` those drawn open), the outermost folded one, the one whose box stands
+    for it; else the innermost open one. Holding none, the only nested architecture
+    if there is a single one, else None."""
+    parts = component.split(".") if component else []
+    holding = [path for path in (".".join(parts[:n]) for n in range(1, len(parts) + 1))
+               if path in nested]
+    folded = [path for path in holding if path not in expanded]
+    if folded:
+        return folded[0]
+    if holding:
+        return holding[-1]
+    return next(iter(nested)) if len(nested) == 1 else None

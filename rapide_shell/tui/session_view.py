@@ -374,7 +374,7 @@ class SessionView:
             self._was_running = session.running
             self.screen.refresh_bindings()  # run and pause take turns in the footer
         # The run's own: failures an exploration found elsewhere are listed, not counted.
-        errors = sum(p.command is None for p in self.screen.query_one(ErrorPanel).problems)
+        errors = self.screen.query_one(ErrorPanel).run_problem_count
         breaks = len(session.breakpoints)
         events = self.screen.query_one(EventLog).event_count
         # Drawn every frame of a run: each part is read once, and none goes through

@@ -145,8 +145,17 @@ def _grow(tree: DecisionTree, node: Tree, branch: Branch) -> None:
 
 def branch_label(tree: DecisionTree, branch: Branch) -> Text:
     """One branch as `branches` lists it: its name, where it leaves its parent, its steps."""
+    marker, label = branch_parts(tree, branch)
+    return marker.append_text(label)
+
+
+def branch_parts(tree: DecisionTree, branch: Branch) -> tuple[Text, Text]:
+    """:func:`branch_label` in its two parts: the mark of the current branch (``* ``)
+    and the rest, for a list that sets a long label's wrapped lines under the second."""
     current = branch is tree.branch
-    label = Text("* " if current else "  ", style="bold green" if current else "")
+    style = "bold green" if current else ""
+    marker = Text("* " if current else "  ", style=style)
+    label = Text(style=style)
     label.append(branch.name, style="bold" if current else "")
     fork = tree.fork_point(branch)
     last = branch.tip.number
@@ -162,7 +171,7 @@ def branch_label(tree: DecisionTree, branch: Branch) -> Text:
         )
     if current:
         label.append(f"  <- you are at step {tree.point.number}", style="bold")
-    return label
+    return marker, label
 
 
 def _branch_data(tree: DecisionTree, branch: Branch) -> dict[str, Any]:

@@ -184,8 +184,18 @@ def step_line(
 ) -> Text:
     """One step of the history: ``> 12  step #7  ran #7 agent e7 ... -> w   e15 e16``
     (``compact``: no column for the decision, and none written for a plain step)."""
-    marker = ">" if current else " "
-    text = Text(f"{marker} {point.number:>5}  ", style="bold" if current else "")
+    number, text = step_parts(point, current=current, ahead=ahead, compact=compact)
+    return number.append_text(text)
+
+
+def step_parts(
+    point: Point, *, current: bool = False, ahead: bool = False, compact: bool = False
+) -> tuple[Text, Text]:
+    """:func:`step_line` in its two parts: the number column (``> 12  ``) and what the
+    step did, for a list that sets a long step's wrapped lines under the second."""
+    marker, style = (">", "bold") if current else (" ", "")
+    number = Text(f"{marker} {point.number:>5}  ", style=style)
+    text = Text(style=style)
     decision = point.decision
     line = "start" if decision.kind is DecisionKind.START else decision.line
     if not (compact and decision.plain_step):
@@ -204,8 +214,9 @@ def step_line(
     if point.stopped_by is not None:
         text.append(f"  (breakpoint {point.stopped_by} stopped the run)", style="bold yellow")
     if ahead:
+        number.stylize("dim")
         text.stylize("dim")
-    return text
+    return number, text
 
 
 def step_data(point: Point) -> dict[str, Any]:

@@ -31,8 +31,8 @@ Graph: ──▶ connect, ══▶ pipe, ┄┄▶ agent; ✓N counts the deliv
 finished, "▸N running" those delivered whose handlers have not finished yet (waiting
 on their own connects, say), "queued N" what waits in a pipe. A label that does not
 fit is written under the lanes, tagged [N]. A component that is an architecture is
-one box (`PaymentsDept ▸`); x shows the components inside every such one, named by
-path, and folds them again.
+one box (`PaymentsDept ▸`); x opens the one the selected event comes from, showing
+its components by path, and folds it again; X opens every one, or folds them all.
 Timeline (9): a lane per component, time running down; each event linked from its
 causes' lanes and its causes marked: ─ connect, ═ pipe, ┄ agent, ↓ the same handler's
 previous event, ↩ a connect's return, ⇊ the pipe's order, + given. c collapses a lane,

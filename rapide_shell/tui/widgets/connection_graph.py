@@ -15,15 +15,24 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from pyrapide.core.printable import printable
 from rapide_shell.render import KIND_LOOKS
 from rapide_shell.tui.graph_canvas import Role
 from rapide_shell.tui.graph_list import NAME_WIDTH, GraphList, too_large_to_draw
-from rapide_shell.tui.graph_model import GraphSpec, spec_from_description
+from rapide_shell.tui.graph_model import (
+    GraphSpec,
+    architecture_to_toggle,
+    nested_paths,
+    spec_from_description,
+)
 from rapide_shell.tui.graph_picture import BOX_GAP, GraphPicture, draw_graph
 
 if TYPE_CHECKING:
     from rapide_shell.session import Session
     from rapide_shell.tui.live import NotificationBatch
+
+NOT_NESTED = "No component of this architecture is an architecture."
+"""What ``x`` and ``X`` say in the graph of an architecture without nested ones."""
 
 
 class ConnectionGraph(ScrollView):
@@ -34,15 +43,15 @@ class ConnectionGraph(ScrollView):
     wider than the panel). Each connection's label shows its kind and pattern, its
     delivery count and, for a pipe, how many deliveries wait in its queue. The one given to
     :meth:`highlight` (the one carrying the selected dispatch) is drawn emphasised. A
-    component that is an architecture is one box; ``x`` shows inside every such one (its
-    components and connections), and folds them again.
+    component that is an architecture is one box; ``x`` shows the inside (its
+    components and connections) of the one holding the selected event's component
+    (see :meth:`mark_cone`), or folds it again; ``X`` opens every such one, or folds
+    them all.
     """
 
     BINDINGS = [
-        Binding(
-            "x", "toggle_inside", "Show or fold the inside of nested architectures",
-            show=False, id="graph.inside",
-        ),
+        Binding("x", "toggle_inside", "Open/fold selected", id="graph.inside"),
+        Binding("X", "toggle_all_inside", "Open/fold all", id="graph.inside_all"),
         Binding("slash", "search", "Search", id="graph.search"),
     ]
 
@@ -74,6 +83,8 @@ class ConnectionGraph(ScrollView):
         self._subtitle: str | None = None  # the panel's own, before a hint was added
         self.expanded: frozenset[str] = frozenset()
         """The paths of the nested architectures drawn open (the others are one box)."""
+        self._nested: frozenset[str] = frozenset()
+        """The paths of the components that are architectures."""
         self._delivered: dict[int, int] = {}
         self._queued: dict[int, int] = {}
         self._unfinished: dict[int, int] = {}
@@ -111,31 +122,53 @@ class ConnectionGraph(ScrollView):
         self._description = session.description
         if self._subtitle is None:
             self._subtitle = str(self.border_subtitle or "")
-        if not session.description.is_nested:
-            self.expanded = frozenset()
+        self._nested = nested_paths(session.description)
+        self.expanded &= self._nested
         self._show_hint()
         self.show(spec_from_description(session.description, self.expanded))
 
     def _show_hint(self) -> None:
-        """The panel's subtitle, with what ``x`` does when some component is nested."""
-        description = self._description
-        hint = ""
-        if description is not None and description.is_nested:
-            hint = "  x fold ▾" if self.expanded else "  x inside ▸"
-        self.border_subtitle = f"{self._subtitle or ''}{hint}".strip()
+        """The panel's subtitle, led by what ``x`` and ``X`` do when some component is
+        nested (``x open billing · X open all``): on a narrow panel the legend after it
+        is cut rather than the name of what ``x`` opens."""
+        keys = []
+        if self._nested:
+            target = self._inside_target()
+            if target is not None:
+                doing = "fold" if target in self.expanded else "open"
+                keys.append(f"x {doing} {printable(target)}")
+            keys.append("X fold all" if self.expanded else "X open all")
+        self.border_subtitle = "  ".join(filter(None, (" · ".join(keys), self._subtitle)))
+
+    def _inside_target(self) -> str | None:
+        """The nested architecture ``x`` opens or folds, for the selected event's
+        component (see :func:`architecture_to_toggle`)."""
+        return architecture_to_toggle(self._cone[0], self._nested, self.expanded)
 
     def action_toggle_inside(self) -> None:
+        """Opens the nested architecture the selected event comes from, or folds it
+        (see :func:`architecture_to_toggle`); the counts are kept."""
+        target = self._inside_target()
+        if target is None:
+            selected = self._cone[0]
+            why = (f"{printable(selected)} is in no nested architecture" if selected
+                   else "No event is selected")
+            self.notify(f"{why}: x opens or folds the one the selected event comes from, "
+                        "X every one.", timeout=4)
+            return
+        self._open(self.expanded ^ {target})
+
+    def action_toggle_all_inside(self) -> None:
         """Opens every nested architecture, or folds them all if any is open; the
         counts are kept."""
-        description = self._description
-        if description is None or not description.is_nested:
-            self.notify("No component of this architecture is an architecture.", timeout=2)
-            return
-        nested = frozenset(c.path for c in description.walk() if c.architecture is not None)
-        self.expanded = frozenset() if self.expanded else nested
+        self._open(frozenset() if self.expanded else self._nested)
+
+    def _open(self, expanded: frozenset[str]) -> None:
+        """Draws the nested architectures in ``expanded`` open, the others folded."""
+        self.expanded = expanded
         self._show_hint()
         delivered, queued = dict(self._delivered), dict(self._queued)
-        self.show(spec_from_description(description, self.expanded))
+        self.show(spec_from_description(self._description, self.expanded))
         self.update_counts(delivered, queued)
 
     def show_batch(self, batch: NotificationBatch, session: Session) -> None:
@@ -225,14 +258,20 @@ class ConnectionGraph(ScrollView):
         cone = (component, frozenset(past), frozenset(future))
         if cone != self._cone:
             self._cone = cone
+            searched = self._searching or (self._list is not None and self._list.search)
+            if self._nested and not searched:  # a search keeps the subtitle to itself
+                self._show_hint()
             self.refresh()
 
     # -- searching a list ---------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """``/`` searches only a list (a drawing shows everything at once)."""
+        """``/`` searches only a list (a drawing shows everything at once); ``x`` and
+        ``X`` are keys only where some component is an architecture."""
         if action == "search":
             return self._list is not None
+        if action in ("toggle_inside", "toggle_all_inside"):
+            return bool(self._nested)
         return True
 
     def on_mount(self) -> None:
@@ -246,8 +285,13 @@ class ConnectionGraph(ScrollView):
 
     def on_key(self, key: events.Key) -> None:
         """While searching: letters add to the search, Backspace takes one off, Enter
-        keeps it, Escape drops it."""
+        keeps it, Escape drops it. Otherwise, ``x`` or ``X`` where no component is an
+        architecture says so (rather than going to the command bar)."""
         if not self._searching or self._list is None:
+            if not self._nested and key.character in ("x", "X"):
+                key.stop()
+                key.prevent_default()
+                self.notify(NOT_NESTED, timeout=2)
             return
         key.stop()
         key.prevent_default()

@@ -35,11 +35,20 @@ class ErrorPanel(ThemedLines, OptionList):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._problems: list[Problem] = []
+        self._run_problems = 0
 
     @property
     def problems(self) -> list[Problem]:
         """Every problem shown, oldest first."""
         return list(self._problems)
+
+    @property
+    def run_problem_count(self) -> int:
+        """How many of the problems shown are the run's own (handler errors,
+        violations, limits, plugin failures), not failures an exploration found in
+        other schedules (those have a command): counted as they are added, so reading
+        it costs the same however many there are (the status line does, every frame)."""
+        return self._run_problems
 
     def on_mount(self) -> None:
         """Starts with a calm placeholder line."""
@@ -67,6 +76,7 @@ class ErrorPanel(ThemedLines, OptionList):
             self.clear_options()
         for problem in problems:
             self._problems.append(problem)
+            self._run_problems += problem.command is None
             label = Text.assemble((f"{problem.kind}: ", "bold"), problem.summary)
             self.add_option(Option(label, id=f"problem:{len(self._problems) - 1}"))
         self.border_title = f"Errors ({len(self._problems)})"
@@ -76,6 +86,7 @@ class ErrorPanel(ThemedLines, OptionList):
     def clear(self) -> None:
         """Forgets every problem (after a reset)."""
         self._problems.clear()
+        self._run_problems = 0
         self._show_placeholder()
 
     @on(OptionList.OptionSelected)

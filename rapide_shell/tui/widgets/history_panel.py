@@ -10,10 +10,11 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from rapide_shell.commands.builtin.branching import branch_label
-from rapide_shell.commands.builtin.travelling import position_text, step_line
+from rapide_shell.commands.builtin.branching import branch_parts
+from rapide_shell.commands.builtin.travelling import position_text, step_parts
 from rapide_shell.render import counted
 from rapide_shell.tui.theme_colours import ThemedLines
+from rapide_shell.tui.widgets.output_log import Hanging
 
 if TYPE_CHECKING:
     from rapide_shell.decisions import Branch, DecisionTree
@@ -28,9 +29,11 @@ STEPS_SHOWN = 200
 class HistoryPanel(ThemedLines, OptionList):
     """The branches as a tree (``*`` the current one), then the steps of the current
     branch around the current point (``>``; the steps after it, where ``forward`` goes,
-    dimmed). Enter on a step posts :class:`Chosen` with ``goto N``, on a branch with
-    ``switch NAME``; the screen runs it. Its lines draw the named colours of shared
-    text in the theme's readable colours."""
+    dimmed). A line too long for the panel goes on under its text, clear of the step
+    numbers and the branch marks (see :class:`Hanging`). Enter on a step posts
+    :class:`Chosen` with ``goto N``, on a branch with ``switch NAME``; the screen runs
+    it. Its lines draw the named colours of shared text in the theme's readable
+    colours."""
 
     class Chosen(Message):
         """The user chose a point of the history: ``command`` goes there."""
@@ -63,8 +66,9 @@ class HistoryPanel(ThemedLines, OptionList):
         self._drawn = drawn
         options: list[Option | None] = []
         for depth, listed in _branches(tree, None, 0):
-            label = Text("  " * depth).append_text(branch_label(tree, listed))
-            options.append(Option(label, id=f"branch:{listed.name}"))
+            marker, label = branch_parts(tree, listed)
+            head = Text("  " * depth).append_text(marker)
+            options.append(Option(Hanging(label, head), id=f"branch:{listed.name}"))
         options.append(None)  # a divider between the branches and the steps
         path = tree.path()
         first = max(0, min(point.number - STEPS_SHOWN // 2, len(path) - STEPS_SHOWN))
@@ -73,10 +77,10 @@ class HistoryPanel(ThemedLines, OptionList):
             earlier = Text(f"  … {counted(first, 'earlier step')}", "dim")
             options.append(Option(earlier, disabled=True))
         for step in path[first:last]:
-            line = step_line(
+            number, text = step_parts(
                 step, current=step is point, ahead=step.number > point.number, compact=True
             )
-            options.append(Option(line, id=f"step:{step.number}"))
+            options.append(Option(Hanging(text, number), id=f"step:{step.number}"))
         if last < len(path):
             later = len(path) - last
             options.append(Option(Text(f"  … {counted(later, 'later step')}", "dim"),

@@ -17,23 +17,32 @@ HANGING_INDENT = 4
 
 class Hanging:
     """A line of text that, too long for the panel, goes on below set in by
-    HANGING_INDENT cells, broken between words."""
+    HANGING_INDENT cells, broken between words.
 
-    def __init__(self, text: Text) -> None:
+    With a ``head`` (a step's number, a branch's mark), the line is the head then the
+    text, and the text goes on under its own first line: the heads keep their column
+    to themselves, as in a log. Its ``str`` is the whole line."""
+
+    def __init__(self, text: Text, head: Text | None = None) -> None:
         self.text = text
+        self.head = head
 
     def __str__(self) -> str:
-        return self.text.plain
+        return self.text.plain if self.head is None else self.head.plain + self.text.plain
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         width = options.max_width
-        if self.text.cell_len <= width or width <= HANGING_INDENT + 8:
-            yield self.text
+        head = Text() if self.head is None else self.head
+        indent = HANGING_INDENT if self.head is None else head.cell_len
+        if head.cell_len + self.text.cell_len <= width or width <= indent + 8:
+            yield self.text if self.head is None else head + self.text
             return
         hanging = Text(end=self.text.end)
-        for number, line in enumerate(self.text.wrap(console, width - HANGING_INDENT)):
+        for number, line in enumerate(self.text.wrap(console, width - indent)):
             if number:
-                hanging.append("\n" + " " * HANGING_INDENT)
+                hanging.append("\n" + " " * indent)
+            else:
+                hanging.append_text(head)
             line.rstrip()
             hanging.append_text(line)
         hanging.no_wrap = True

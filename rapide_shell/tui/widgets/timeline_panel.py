@@ -386,6 +386,16 @@ class TimelinePanel(ScrollView, can_focus=True):
 
     def on_resize(self, _event: events.Resize) -> None:
         """Lanes widen or narrow with the panel."""
+        self._refit()
+
+    def _watch_show_vertical_scrollbar(self) -> None:
+        # The scrollbar takes its column from the lanes' room without resizing the
+        # panel (no Resize comes): lanes fitted to the width before it would overflow
+        # by its width and show a horizontal scrollbar for nothing.
+        self._refit()
+
+    def _refit(self) -> None:
+        """Fits the lanes and the scrollable width to the room the panel has now."""
         self._grid = self._header = None
         self._line_cache.clear()
         self._resize()

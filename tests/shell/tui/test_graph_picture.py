@@ -11,6 +11,7 @@ from rapide_shell.tui.graph_model import (
     OUTSIDE_SOURCE,
     GraphEdge,
     GraphSpec,
+    architecture_to_toggle,
     assign_layers,
     count_crossings,
     order_layers,
@@ -393,3 +394,20 @@ def test_a_nested_architecture_is_one_box_until_expanded():
     ]
     text = draw_graph(opened).text()
     assert "payments.auditor" in text and "agent Ledger.posted" in text
+
+
+def test_the_architecture_x_opens_or_folds_for_a_selected_component():
+    nested = {"a", "a.b", "c"}
+    # Folded, the outermost holding it (its box is the one drawn); open, the innermost.
+    assert architecture_to_toggle("a.b.worker", nested, set()) == "a"
+    assert architecture_to_toggle("a.b.worker", nested, {"a"}) == "a.b"
+    assert architecture_to_toggle("a.b.worker", nested, {"a", "a.b"}) == "a.b"
+    assert architecture_to_toggle("a.worker", nested, {"a", "a.b"}) == "a"
+    assert architecture_to_toggle("c.worker", nested, {"a"}) == "c"
+    # Inside none, or nothing selected: nothing, unless one architecture is nested.
+    assert architecture_to_toggle("front", nested, set()) is None
+    assert architecture_to_toggle("", nested, set()) is None
+    assert architecture_to_toggle("front", {"payments"}, set()) == "payments"
+    assert architecture_to_toggle("", {"payments"}, {"payments"}) == "payments"
+    # A name that only starts like a nested architecture's is not inside it.
+    assert architecture_to_toggle("cc.worker", nested, set()) is None

@@ -144,3 +144,54 @@ def test_the_shell_opens_at_an_address_in_a_terminal() -> None:
         child.expect(pexpect.EOF)
     finally:
         child.close(force=True)
+
+
+def _lines(panel: HistoryPanel) -> list[str]:
+    return [panel.render_line(y).text for y in range(panel.scrollable_content_region.height)]
+
+
+def _goes_on_under(lines: list[str], start: str) -> int:
+    """The column where the line holding ``start`` has it, after checking that the line
+    wraps and that its next line starts in that same column."""
+    at = next(number for number, line in enumerate(lines) if start in line)
+    column = lines[at].index(start)
+    after = lines[at + 1]
+    assert not after[:column].strip() and after[column] != " ", (lines[at], after)
+    return column
+
+
+async def test_a_long_line_goes_on_under_its_text_clear_of_the_step_numbers() -> None:
+    app = make_app(EXAMPLES / "seed_system.py")
+    async with app.run_test(size=(64, 36)) as pilot:
+        await settle(pilot)
+        await type_command(pilot, "zoom history")
+        await type_command(pilot, "step 2")
+        await type_command(pilot, "back 1")
+        # Another step 2 than main's: a branch, whose label is long.
+        await type_command(
+            pilot, "inject APIService.request type=query key=users/123456789 value=more"
+        )
+        await type_command(pilot, "step")
+        panel = app.query_one(HistoryPanel)
+        lines = _lines(panel)
+        # A branch's label goes on under its name, clear of the current branch's mark.
+        branch = next(line for line in lines if "b2" in line)
+        assert branch.startswith("  * b2  leaves main after step 1")
+        assert _goes_on_under(lines, "b2  leaves") == branch.index("b2")
+        # A step goes on under what it did, clear of the step numbers.
+        injected = next(line for line in lines if "inject" in line)
+        assert injected.startswith("      2  inject APIService.request")
+        assert _goes_on_under(lines, "inject") == injected.index("inject")
+        assert str(panel.get_option("step:2").prompt).startswith("      2  inject APIService")
+        # Highlighted, a wrapped step is one block: its indent in the cursor's colours.
+        panel.highlighted = panel.get_option_index("step:2")
+        await pilot.pause()
+        at = next(y for y, line in enumerate(_lines(panel)) if "inject" in line)
+        first, after, below = (panel.render_line(y) for y in (at, at + 1, at + 2))
+        cursor = _background(first)
+        assert _background(after) == cursor != _background(below)
+
+
+def _background(strip) -> object:
+    """The background colour of a drawn line's first cell."""
+    return next(iter(strip.crop(0, 1))).style.bgcolor

@@ -57,6 +57,9 @@ async def test_a_large_architecture_is_listed_and_searched(chain_path: Path) -> 
         await pilot.press("escape", "1", "slash", "escape")
         assert graph.listing.search == "" and len(_lines(graph)) == 300
         assert app.query_one("#bar").value == "s"
+        # x and X, which open nested architectures elsewhere, are letters of a search.
+        await pilot.press("escape", "1", "slash", "x", "X")
+        assert graph.listing.search == "xX"
 
 
 async def test_the_queue_highlights_a_listed_connection_and_the_timeline_grows_lanes(

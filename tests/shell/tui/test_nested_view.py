@@ -10,6 +10,7 @@ from rapide_shell.tui.widgets.event_log import EventLog
 from tests.shell.tui.conftest import SIZE, make_app, settle, type_command, wait_until
 
 NESTED = Path(__file__).resolve().parents[3] / "examples" / "nested_payments.py"
+DEPOT = Path(__file__).parent / "architectures" / "depot.py"
 
 
 async def test_x_in_the_graph_opens_and_folds_the_nested_architecture():
@@ -19,7 +20,8 @@ async def test_x_in_the_graph_opens_and_folds_the_nested_architecture():
         graph = app.query_one(ConnectionGraph)
         folded = graph.picture.text()
         assert "payments ▸" in folded and "payments.ledger" not in folded
-        assert str(graph.border_subtitle).endswith("x inside ▸")
+        # The only nested architecture: x opens it whatever is selected.
+        assert str(graph.border_subtitle).startswith("x open payments · X open all  ──▶ connect")
         await type_command(pilot, "run")
         await pilot.press("escape", "1")
         assert app.focused is graph
@@ -32,7 +34,7 @@ async def test_x_in_the_graph_opens_and_folds_the_nested_architecture():
         # The counts survive the redrawing: both orders went into the department.
         assert "connect Storefront.order ✓2" in opened
         assert "agent Ledger.posted ✓1" in opened
-        assert str(graph.border_subtitle).endswith("x fold ▾")
+        assert str(graph.border_subtitle).startswith("x fold payments · X fold all  ")
         await pilot.press("x")
         await pilot.pause()
         assert graph.expanded == set()
@@ -44,9 +46,14 @@ async def test_x_on_a_flat_architecture_says_there_is_nothing_inside(shop_path):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         graph = app.query_one(ConnectionGraph)
-        assert "x inside" not in str(graph.border_subtitle)
+        assert "x open" not in str(graph.border_subtitle)
         before = graph.picture.text()
-        await pilot.press("escape", "1", "x")
+        await pilot.press("escape", "1")
+        # No key of the key bar for what the graph does not have.
+        shown = {key for key, active in app.screen.active_bindings.items()
+                 if active.binding.show}
+        assert app.focused is graph and not {"x", "X"} & shown
+        await pilot.press("x")
         await pilot.pause()
         assert graph.picture.text() == before
         assert [n.message for n in app._notifications] == [
@@ -126,3 +133,75 @@ async def test_the_top_row_follows_the_graph_as_it_opens_and_folds():
         await pilot.press("x")
         await settle(pilot)
         assert fitted() and app.query_one("#top").outer_size.height == folded
+
+
+async def _select(pilot, source: str) -> None:
+    """Selects the last event from ``source`` in the event log, as a user picks one."""
+    app = pilot.app
+    event = [e for e in app.session.computation if e.source == source][-1]
+    app.query_one(EventLog).select_id(event.id)
+    graph = app.query_one(ConnectionGraph)
+    await wait_until(pilot, lambda: graph._cone[0] == source)
+
+
+async def test_x_opens_and_folds_the_architecture_of_the_selected_event_and_X_all():
+    app = make_app(DEPOT)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await type_command(pilot, "run")
+        graph = app.query_one(ConnectionGraph)
+        # The run's last event was shipped by the warehouse's dock: x is for the
+        # warehouse, and the keys say so while the graph has the focus.
+        await _select(pilot, "warehouse.dock")
+        await pilot.press("escape", "1")
+        assert app.focused is graph
+        assert {"x", "X"} <= {key for key, active in app.screen.active_bindings.items()
+                              if active.binding.show}
+        assert str(graph.border_subtitle).startswith("x open warehouse · X open all  ")
+        await pilot.press("x")
+        await pilot.pause()
+        assert graph.expanded == {"warehouse"}
+        drawn = graph.picture.text()
+        assert "warehouse ▾" in drawn and "warehouse.dock" in drawn
+        assert "billing ▸" in drawn and "billing.clerk" not in drawn
+        assert "connect Picker.picked ✓2" in drawn  # the counts survive the redrawing
+        # An event of billing's clerk: x opens billing too, then folds it alone.
+        await _select(pilot, "billing.clerk")
+        assert str(graph.border_subtitle).startswith("x open billing · X fold all  ")
+        await pilot.press("x")
+        await pilot.pause()
+        assert graph.expanded == {"warehouse", "billing"}
+        await pilot.press("x")
+        await pilot.pause()
+        assert graph.expanded == {"warehouse"}
+        # X folds every one while any is open, and opens every one.
+        await pilot.press("X")
+        await pilot.pause()
+        assert graph.expanded == set() and "warehouse.dock" not in graph.picture.text()
+        await pilot.press("X")
+        await pilot.pause()
+        assert graph.expanded == {"warehouse", "billing"}
+        # An event from outside both: x says what it is for, and nothing moves.
+        await _select(pilot, "front")
+        assert str(graph.border_subtitle).startswith("X fold all  ")
+        await pilot.press("x")
+        await pilot.pause()
+        assert graph.expanded == {"warehouse", "billing"}
+        assert app._notifications and list(app._notifications)[-1].message == (
+            "front is in no nested architecture: x opens or folds the one the selected "
+            "event comes from, X every one."
+        )
+
+
+async def test_the_help_says_what_x_and_X_do_in_the_graph():
+    from textual.widgets import Static
+
+    app = make_app(DEPOT)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("escape", "f1")
+        await pilot.pause()
+        shown = " ".join(
+            " ".join(str(static.render()).split()) for static in app.screen.query(Static)
+        )
+        assert "x opens the one the selected event comes from" in shown
+        assert "X opens every one, or folds them all" in shown

@@ -8,10 +8,11 @@ import pytest
 
 from rapide_shell.causes import CauseKind, causes_of, wiring_deliveries
 from rapide_shell.session import Session
+from rapide_shell.timeline import LANE_MIN
 from rapide_shell.tui.widgets.connection_graph import ConnectionGraph
 from rapide_shell.tui.widgets.event_log import EventLog
 from rapide_shell.tui.widgets.inspector import Inspector
-from rapide_shell.tui.widgets.timeline_panel import TimelinePanel
+from rapide_shell.tui.widgets.timeline_panel import CAUSES_ROOM, TimelinePanel
 from tests.shell.tui.conftest import SIZE, make_app, settle, type_command, wait_until
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -265,3 +266,51 @@ def test_the_command_and_the_panel_draw_the_same_rows(example: Path) -> None:
 
     asyncio.run(run())
 
+
+
+def _fits_without_scrolling_sideways(timeline: TimelinePanel) -> bool:
+    room = timeline.scrollable_content_region.width
+    return (
+        not timeline.show_horizontal_scrollbar
+        and timeline.virtual_size.width <= room
+        and timeline.grid.width + CAUSES_ROOM <= room
+    )
+
+
+async def test_the_vertical_scrollbar_narrows_the_lanes_instead_of_overflowing() -> None:
+    """The scrollbar that comes with a long run takes its column from the lanes."""
+    app = make_app(SEED)
+    async with app.run_test(size=(220, 50)) as pilot:
+        await settle(pilot)
+        timeline = app.query_one(TimelinePanel)
+        assert not timeline.show_vertical_scrollbar and _fits_without_scrolling_sideways(timeline)
+        await type_command(pilot, "run")
+        await wait_until(pilot, lambda: timeline.show_vertical_scrollbar)
+        await pilot.pause()
+        assert _fits_without_scrolling_sideways(timeline)
+        # Each row ends in its causes, inside the panel.
+        assert _row_of(app, "e42 response").rstrip().endswith("← ═e33 ⇊e41")
+        # When the scrollbar goes, the lanes take its column back.
+        narrow_lanes = timeline.grid.lane_width
+        await type_command(pilot, "reset")
+        await wait_until(pilot, lambda: not timeline.show_vertical_scrollbar)
+        await pilot.pause()
+        assert _fits_without_scrolling_sideways(timeline)
+        assert timeline.grid.lane_width > narrow_lanes
+
+
+async def test_lanes_too_many_for_a_narrow_panel_still_scroll_sideways() -> None:
+    app = make_app(SEED)
+    async with app.run_test(size=(90, 30)) as pilot:
+        await type_command(pilot, "run")
+        await pilot.press("escape", "9")
+        await pilot.pause()
+        timeline = app.query_one(TimelinePanel)
+        assert timeline.grid.lane_width == LANE_MIN
+        assert timeline.show_horizontal_scrollbar and timeline.max_scroll_x > 0
+        # Lanes at their narrowest ("e42 resp…"): the causes run past the edge until
+        # the panel is scrolled right.
+        assert "⇊e41" not in _row_of(app, "e42 resp")
+        timeline.scroll_to(x=timeline.max_scroll_x, animate=False)
+        await pilot.pause()
+        assert _row_of(app, "42 resp").rstrip().endswith("═e33 ⇊e41")
