@@ -34,6 +34,10 @@ async def test_inject_queues_the_matching_dispatches(shop_session: Session) -> N
 async def test_a_str_field_keeps_the_text_as_typed(shop_session: Session) -> None:
     await ok(shop_session, "inject Web.order item=42")
     assert shop_session.computation.get("e1").payload["item"] == "42"
+    await ok(shop_session, 'inject Web.order item="big apple"')
+    assert shop_session.computation.get("e2").payload["item"] == "big apple"
+    await ok(shop_session, "inject Web.order item=true")
+    assert shop_session.computation.get("e3").payload["item"] == "true"
 
 
 async def test_unknown_event_names_the_close_matches(shop_session: Session) -> None:

@@ -107,7 +107,9 @@ def checked_payload(
     The event name must be one an interface declares (close matches offered); the
     payload then goes through the checker ``System.inject`` and ``ctx.emit`` use
     (:func:`pyrapide.types.payloads.check_payload`), so the three refuse alike. A field
-    declared ``str`` keeps the text as typed (``key=42`` is ``"42"``). An architecture
+    declared ``str`` keeps the text as typed where it would read as another JSON value
+    (``key=42`` is ``"42"``), and a quoted string without its quotes (``key="a b"`` is
+    ``"a b"``). An architecture
     whose interfaces declare no actions accepts any name and fields (values must still
     be ones a file can hold). Raises CommandError, with the column of the field at fault.
     """
@@ -122,7 +124,8 @@ def checked_payload(
             )
         for param in spec.params:
             typed = payload.typed_as.get(param.name)
-            if param.annotation == "str" and typed is not None:
+            read = values.get(param.name)
+            if param.annotation == "str" and typed is not None and not isinstance(read, str):
                 values[param.name] = typed
     try:
         check_payload(spec, name, values)
