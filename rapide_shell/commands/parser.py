@@ -12,10 +12,20 @@ import re
 from typing import Any
 
 from rapide_shell.commands.arguments import ArgumentText, unknown_command
+from rapide_shell.commands.errors import CommandSyntaxError
 from rapide_shell.commands.lexer import Word, strip_comment
 from rapide_shell.commands.registry import Command, CommandCatalog
 
 _HEAD = re.compile(r"\S+")
+
+ELSEWHERE = {
+    "explore": "explore works in the TUI and the REPL (rapide shell, rapide repl); "
+    "from a terminal, rapide explore FILE --script SCRIPT does the same",
+    "screenshot": "screenshot works only in the TUI (rapide shell)",
+    "zoom": "zoom works only in the TUI (rapide shell)",
+}
+"""The commands only some front ends have, and where they work: named where another
+front end meets them, instead of an unknown command."""
 
 
 def parse_command(line: str, catalog: CommandCatalog) -> Command[Any] | None:
@@ -35,6 +45,8 @@ def parse_command(line: str, catalog: CommandCatalog) -> Command[Any] | None:
     head = Word(first.group(), first.start())
     spec = catalog.lookup(head.text)
     if spec is None:
+        if head.text in ELSEWHERE:
+            raise CommandSyntaxError(ELSEWHERE[head.text], column=head.column)
         raise unknown_command("unknown command", head, catalog.words)
     rest_column = head.column + len(head.text)
     arguments = ArgumentText(spec, text[rest_column:], rest_column, catalog)

@@ -153,6 +153,15 @@ def test_unknown_command_offers_close_matches() -> None:
     assert "did you mean 'inject'" in error.describe()
 
 
+def test_a_command_of_another_front_end_says_where_it_works() -> None:
+    error = syntax_error("explore race.rapide")
+    assert error.message.startswith("explore works in the TUI and the REPL")
+    assert "rapide explore FILE --script SCRIPT" in error.message
+    assert (error.column, error.suggestions) == (0, ())
+    assert syntax_error("  zoom timeline").message == "zoom works only in the TUI (rapide shell)"
+    assert syntax_error("zoomm").message.startswith("unknown command 'zoomm'")
+
+
 def test_aliases_resolve_to_the_command() -> None:
     command = parse_command("exit")
     assert command is not None and command.name == "quit"
