@@ -73,7 +73,7 @@ def test_nesting_is_bounded_by_the_documented_limit(tmp_path):
         f"nests lists and objects more than {MAX_DEPTH} deep (the limit)"
     )
     # Deeper than the parser goes: found in the text, with its line and column.
-    message = _load_error(tmp_path, _document(nested(5000)))
+    message = _load_error(tmp_path, _document(nested(100_000)))
     assert message.startswith("FILE:4:") and "nested too deeply" in message
     assert f"payloads may nest {MAX_DEPTH} deep" in message
 
