@@ -26,6 +26,7 @@ from pyrapide.runtime.notifications import (
     TaskResumed,
 )
 from rapide_shell import notices
+from rapide_shell.explorations import EXPLORE_PLUGIN
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,24 @@ def session_problems(session: Any) -> list[Problem]:
         return poset.seq(poset.get(problem.event_id))
 
     return sorted(known, key=position)
+
+
+def explored_problems(session: Any) -> list[Problem]:
+    """The failures the session's exploration found, numbered as ``explore`` lists them,
+    each going to its failing step (``explore open N``): none before it has ended. They
+    belong to the exploration, not to the run: they stand until another replaces it."""
+    exploration = getattr(session.plugins.get_plugin(EXPLORE_PLUGIN), "exploration", None)
+    if exploration is None:
+        return []
+    return [
+        Problem(
+            kind="explored",
+            summary=f"failure {number}: {item.example.shrunk.message}",
+            details=f"{item.path}; `explore open {number}` goes to it",
+            command=f"explore open {number}",
+        )
+        for number, item in enumerate(exploration.written, 1)
+    ]
 
 
 def problem_from(notification: Any) -> Problem | None:

@@ -25,7 +25,7 @@ from rapide_shell.causes import CAUSE_LOOKS, DeliveryKind, causes_of, wiring_del
 from rapide_shell.explorations import EXPLORE_PLUGIN, status_lines
 from rapide_shell.render import counted, note
 from rapide_shell.runtime_link import SessionState
-from rapide_shell.tui.live import NotificationBatch, Problem
+from rapide_shell.tui.live import NotificationBatch
 from rapide_shell.tui.panels import PANELS, SessionPanel
 from rapide_shell.tui.status import StatusPart, fit_status
 from rapide_shell.tui.theme_colours import text_on
@@ -325,7 +325,8 @@ class SessionView:
             self._redraw_status()
 
     def _exploration_ended(self) -> None:
-        """Print the exploration's answer, its failures numbered, and say it ended."""
+        """Print the exploration's answer, its failures numbered, and say it ended (the
+        errors panel lists the failures)."""
         plugin = self.session.plugins.get_plugin(EXPLORE_PLUGIN)
         exploration = getattr(plugin, "exploration", None)
         if exploration is None:
@@ -333,15 +334,6 @@ class SessionView:
         lines = status_lines(exploration)
         for line in lines:
             self.output.write(line)
-        self.screen.query_one(ErrorPanel).add_problems([
-            Problem(
-                kind="explored",
-                summary=f"failure {number}: {item.example.shrunk.message}",
-                details=f"{item.path}; `explore open {number}` goes to it",
-                command=f"explore open {number}",
-            )
-            for number, item in enumerate(exploration.written, 1)
-        ])
         failed = exploration.error is not None or (
             exploration.result is not None and exploration.result.failed
         )

@@ -80,7 +80,9 @@ class ConnectionGraph(ScrollView):
         super().__init__(name=name, id=id, classes=classes)
         self._spec: GraphSpec | None = None
         self._description: Any = None
-        self._subtitle: str | None = None  # the panel's own, before a hint was added
+        self._legend: str | None = None
+        """The panel's own subtitle (the kinds' legend), before keys or a search were
+        added to it (None: not read yet)."""
         self.expanded: frozenset[str] = frozenset()
         """The paths of the nested architectures drawn open (the others are one box)."""
         self._nested: frozenset[str] = frozenset()
@@ -96,8 +98,11 @@ class ConnectionGraph(ScrollView):
         self._cone: tuple[str, frozenset[str], frozenset[str]] = ("", frozenset(), frozenset())
         self._list: GraphList | None = None
         """The architecture listed, when it is too large to draw (None: drawn)."""
+        self._search = ""
+        """The search narrowing the list: kept when the list is drawn again (a reset,
+        time travel, ``x``), until the user changes or drops it."""
         self._searching = False
-        self._legend = ""
+        """Whether the search is being typed (keys go to it)."""
 
     @property
     def picture(self) -> GraphPicture | None:
@@ -120,17 +125,20 @@ class ConnectionGraph(ScrollView):
     def show_session(self, session: Session) -> None:
         """Draws the session's architecture, every count at zero."""
         self._description = session.description
-        if self._subtitle is None:
-            self._subtitle = str(self.border_subtitle or "")
         self._nested = nested_paths(session.description)
         self.expanded &= self._nested
-        self._show_hint()
         self.show(spec_from_description(session.description, self.expanded))
 
-    def _show_hint(self) -> None:
-        """The panel's subtitle, led by what ``x`` and ``X`` do when some component is
-        nested (``x open billing · X open all``): on a narrow panel the legend after it
-        is cut rather than the name of what ``x`` opens."""
+    def _show_subtitle(self) -> None:
+        """The panel's subtitle, from what it shows: the search being typed; or what
+        ``x`` and ``X`` do when some component is nested (``x open billing · X open
+        all``), then the search kept, or else the legend. On a narrow panel what comes
+        last is cut rather than the name of what ``x`` opens."""
+        if self._legend is None:
+            self._legend = str(self.border_subtitle or "")
+        if self._searching:
+            self.border_subtitle = f"/{self._search}▏ Enter keeps it, Escape drops it"
+            return
         keys = []
         if self._nested:
             target = self._inside_target()
@@ -138,7 +146,8 @@ class ConnectionGraph(ScrollView):
                 doing = "fold" if target in self.expanded else "open"
                 keys.append(f"x {doing} {printable(target)}")
             keys.append("X fold all" if self.expanded else "X open all")
-        self.border_subtitle = "  ".join(filter(None, (" · ".join(keys), self._subtitle)))
+        then = f"search: {self._search} (/ changes it)" if self._search else self._legend
+        self.border_subtitle = "  ".join(filter(None, (" · ".join(keys), then)))
 
     def _inside_target(self) -> str | None:
         """The nested architecture ``x`` opens or folds, for the selected event's
@@ -166,7 +175,6 @@ class ConnectionGraph(ScrollView):
     def _open(self, expanded: frozenset[str]) -> None:
         """Draws the nested architectures in ``expanded`` open, the others folded."""
         self.expanded = expanded
-        self._show_hint()
         delivered, queued = dict(self._delivered), dict(self._queued)
         self.show(spec_from_description(self._description, self.expanded))
         self.update_counts(delivered, queued)
@@ -175,24 +183,29 @@ class ConnectionGraph(ScrollView):
         """Nothing to do: the screen updates the counts with the queue's."""
 
     def show(self, spec: GraphSpec) -> None:
-        """Draws a new architecture with all counts at zero."""
+        """Draws a new architecture with all counts at zero; listed, it is narrowed by
+        the search kept (a drawing, which shows everything, drops it)."""
         self._spec = spec
         self._delivered.clear()
         self._queued.clear()
         self._unfinished.clear()
         self._picture = None
         self._list = None
-        if too_large_to_draw(spec):
+        listed = too_large_to_draw(spec)
+        if not listed:
+            self._search, self._searching = "", False
+        self._show_subtitle()
+        if listed:
             self._show_list()
             return
         self._redraw()
         # Before the first layout the width is unknown: draw again once it is.
         self.call_after_refresh(self._redraw_for_new_width)
 
-    def _show_list(self, search: str = "") -> None:
+    def _show_list(self) -> None:
         assert self._spec is not None
         self._list = GraphList(
-            self._spec, search, self._delivered, self._queued, self._unfinished
+            self._spec, self._search, self._delivered, self._queued, self._unfinished
         )
         widest = max((len(edge.pattern) + len(edge.kind) for edge in self._spec.edges),
                      default=0)
@@ -258,9 +271,8 @@ class ConnectionGraph(ScrollView):
         cone = (component, frozenset(past), frozenset(future))
         if cone != self._cone:
             self._cone = cone
-            searched = self._searching or (self._list is not None and self._list.search)
-            if self._nested and not searched:  # a search keeps the subtitle to itself
-                self._show_hint()
+            if self._nested:  # what x opens follows the selected event
+                self._show_subtitle()
             self.refresh()
 
     # -- searching a list ---------------------------------------------------------------
@@ -274,14 +286,10 @@ class ConnectionGraph(ScrollView):
             return bool(self._nested)
         return True
 
-    def on_mount(self) -> None:
-        """Keeps the legend the panel's subtitle shows, to put back after a search."""
-        self._legend = str(self.border_subtitle or "")
-
     def action_search(self) -> None:
         """Starts typing a search: the list keeps the rows that mention it."""
         self._searching = True
-        self._show_search()
+        self._show_subtitle()
 
     def on_key(self, key: events.Key) -> None:
         """While searching: letters add to the search, Backspace takes one off, Enter
@@ -295,24 +303,16 @@ class ConnectionGraph(ScrollView):
             return
         key.stop()
         key.prevent_default()
-        search = self._list.search
         if key.key == "enter":
             self._searching = False
         elif key.key == "escape":
-            self._searching, search = False, ""
+            self._searching, self._search = False, ""
         elif key.key == "backspace":
-            search = search[:-1]
+            self._search = self._search[:-1]
         elif key.is_printable and key.character:
-            search += key.character
-        self._show_list(search)
-        self._show_search()
-
-    def _show_search(self) -> None:
-        search = self._list.search if self._list is not None else ""
-        self.border_subtitle = (
-            f"/{search}▏ Enter keeps it, Escape drops it" if self._searching
-            else f"search: {search} (/ changes it)" if search else self._legend
-        )
+            self._search += key.character
+        self._show_list()
+        self._show_subtitle()
 
     def _redraw(self) -> None:
         if self._spec is None or self._list is not None:

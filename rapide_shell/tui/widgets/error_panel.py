@@ -1,4 +1,5 @@
-"""The problems panel: handler errors, constraint violations and limits, newest last."""
+"""The problems panel: handler errors, constraint violations and limits, newest last, and
+the failures the last exploration found."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from rapide_shell.tui.live import Problem, session_problems
+from rapide_shell.tui.live import Problem, explored_problems, session_problems
 from rapide_shell.tui.theme_colours import ThemedLines
 
 if TYPE_CHECKING:
@@ -22,7 +23,8 @@ class ErrorPanel(ThemedLines, OptionList):
     """Lists problems as they are reported; the panel is flagged while it holds any.
 
     Selecting a problem posts :class:`ProblemSelected` (the app selects its event and
-    prints its details).
+    prints its details). The failures an exploration found stay listed when the run is
+    replaced (a reset, a reload, time travel), until another exploration starts.
     """
 
     class ProblemSelected(Message):
@@ -36,6 +38,8 @@ class ErrorPanel(ThemedLines, OptionList):
         super().__init__(id=id, classes=classes)
         self._problems: list[Problem] = []
         self._run_problems = 0
+        self._explored: list[Problem] = []
+        """The failures of the session's exploration listed (see :func:`explored_problems`)."""
 
     @property
     def problems(self) -> list[Problem]:
@@ -60,13 +64,24 @@ class ErrorPanel(ThemedLines, OptionList):
         self.remove_class("has-problems")
 
     def show_session(self, session: Session) -> None:
-        """Shows the handler errors and violations the session holds, and nothing else."""
-        self.clear()
-        self.add_problems(session_problems(session))
+        """Shows the handler errors and violations the session holds, then the failures
+        its exploration found: the run is replaced, not the exploration."""
+        self._show(session_problems(session), explored_problems(session))
 
     def show_batch(self, batch: NotificationBatch, session: Session) -> None:
-        """Adds the problems reported since the last frame."""
+        """Adds the problems reported since the last frame; when the exploration moved
+        on, its failures replace those listed (none while a new one runs)."""
+        if batch.exploration is not None:
+            explored = explored_problems(session)
+            if explored != self._explored:
+                self._show([p for p in self._problems if p.command is None], explored)
         self.add_problems(batch.problems)
+
+    def _show(self, problems: list[Problem], explored: list[Problem]) -> None:
+        """Lists ``problems`` (the run's), then the exploration's failures ``explored``."""
+        self.clear()
+        self._explored = explored
+        self.add_problems([*problems, *explored])
 
     def add_problems(self, problems: list[Problem]) -> None:
         """Appends problems and scrolls to the newest."""
@@ -84,9 +99,10 @@ class ErrorPanel(ThemedLines, OptionList):
         self.highlighted = self.option_count - 1
 
     def clear(self) -> None:
-        """Forgets every problem (after a reset)."""
+        """Forgets every problem."""
         self._problems.clear()
         self._run_problems = 0
+        self._explored = []
         self._show_placeholder()
 
     @on(OptionList.OptionSelected)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from rapide_shell.explorations import EXPLORE_PLUGIN
 from rapide_shell.session import Session
 from rapide_shell.tui.app import RapideApp
 from rapide_shell.tui.widgets.error_panel import ErrorPanel
@@ -93,3 +94,63 @@ async def test_explore_says_what_is_wrong_in_one_line(tmp_path: Path):
         assert says(app, "unexpected 'fast': explore takes random A..B, max=N")
         await type_command(pilot, "explore open x")
         assert says(app, "explore open needs a failure's number")
+
+
+LOST_UPDATE = Path(__file__).resolve().parents[3] / "examples" / "lost_update.py"
+
+
+async def explore(pilot, script: Path) -> None:
+    """Explores ``script`` and waits until the end is drawn."""
+    await type_command(pilot, f"explore {script}")
+    exploration = pilot.app.session.plugins.get_plugin(EXPLORE_PLUGIN).exploration
+    await wait_until(pilot, lambda: not exploration.running, timeout=60)
+    await settle(pilot)
+    assert "explored:" in status(pilot.app)
+
+
+@pytest.mark.slow
+async def test_the_failures_found_stay_listed_as_the_run_is_replaced(tmp_path: Path):
+    example = tmp_path / "lost_update.py"
+    example.write_text(LOST_UPDATE.read_text())
+    scenario = tmp_path / "lost_update.rapide"
+    scenario.write_text(LOST_UPDATE.with_suffix(".rapide").read_text())
+    app = RapideApp(Session.load(example, seed=0))
+    async with app.run_test(size=SIZE) as pilot:
+        panel = app.query_one(ErrorPanel)
+
+        def listed() -> list[str]:
+            return [problem.kind for problem in panel.problems]
+
+        await explore(pilot, scenario)
+        assert listed() == ["explored"] and "0 errors" in status(app)
+        # Going to the failure replays it (a reset, then steps): the run's violation
+        # is listed and counted, the failure stays listed, not counted.
+        await type_command(pilot, "explore open 1")
+        assert listed() == ["violation", "explored"]
+        assert panel.run_problem_count == 1 and "1 error" in status(app)
+        # Starting over, travelling in time and reloading replace the run, not the
+        # exploration (whose failure `explore open 1` still goes to).
+        for command, run in (("reset", []), ("back 1", ["violation"]), ("goto 2", []),
+                             ("reload", [])):
+            await type_command(pilot, command)
+            assert listed() == [*run, "explored"], command
+            assert panel.run_problem_count == len(run), command
+            assert f"{len(run)} error" in status(app), command
+        # Chosen in the panel, the failure is gone to, and is still there after.
+        panel.focus()
+        panel.highlighted = panel.get_option_index(f"problem:{len(panel.problems) - 1}")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert says(app, "at failure 1's failing step")
+        assert listed() == ["violation", "explored"] and panel.run_problem_count == 1
+        # A new exploration replaces the failures: this one finds none.
+        one = tmp_path / "one.rapide"
+        one.write_text("inject Teller.deposit amount=50\nrun\nexpect Ledger.recorded count=1\n")
+        await explore(pilot, one)
+        assert listed() == ["violation"] and panel.run_problem_count == 1
+        await type_command(pilot, "reset")
+        assert listed() == [] and panel.border_title == "Errors"
+        # And one that fails lists its own, once each.
+        await explore(pilot, scenario)
+        await explore(pilot, scenario)
+        assert listed() == ["explored"]

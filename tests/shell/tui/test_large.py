@@ -62,6 +62,76 @@ async def test_a_large_architecture_is_listed_and_searched(chain_path: Path) -> 
         assert graph.listing.search == "xX"
 
 
+def _searched(graph: ConnectionGraph) -> list[str]:
+    """The sources of the rows listed, once the subtitle is checked to say the search
+    that narrows them."""
+    search = graph.listing.search
+    subtitle = str(graph.border_subtitle)
+    assert subtitle.endswith(f"search: {search} (/ changes it)" if search else "▸ running")
+    return [line.split()[0] for line in _lines(graph)[1:]]
+
+
+async def test_a_kept_search_stays_when_the_list_is_drawn_again(
+    chain_path: Path, tmp_path: Path
+) -> None:
+    app = make_app(chain_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.session.system.inject("Stage.out", {"n": 0}, source="s0")
+        await type_command(pilot, "step 3")
+        graph = app.query_one(ConnectionGraph)
+        await pilot.press("escape", "1", "slash", "s", "2", "9", "8", "enter")
+        assert _searched(graph) == ["s297", "s298"]
+        # Starting over, travelling in time, another seed: the list is drawn anew,
+        # narrowed as it was.
+        for command in ("reset", "step 2", "back 1", "goto 0", "seed 3", "reload"):
+            await type_command(pilot, command)
+            assert _searched(graph) == ["s297", "s298"], command
+        # Escape while typing drops it; so does keeping an empty search.
+        await pilot.press("escape", "1", "slash", "escape")
+        assert _searched(graph) == [f"s{n}" for n in range(299)]
+        await pilot.press("slash", "s", "2", "9", "8", "enter")
+        assert _searched(graph) == ["s297", "s298"]
+        await pilot.press("slash", *["backspace"] * 4, "enter")
+        assert len(_searched(graph)) == 299
+        # A file small enough to draw has nothing to search: the search goes, said so.
+        await pilot.press("slash", "s", "1", "enter")
+        large = chain_path.read_text()
+        chain_path.write_text(write_chain(tmp_path, 12, hops=5).read_text())
+        await type_command(pilot, "reload")
+        assert graph.listing is None and graph.picture is not None
+        assert str(graph.border_subtitle).startswith("──▶ connect")
+        # Dropped, not put aside: the list that comes back is whole.
+        chain_path.write_text(large)
+        await type_command(pilot, "reload")
+        assert len(_searched(graph)) == 299
+
+
+async def test_a_kept_search_stays_as_nested_architectures_open_and_fold(
+    tmp_path: Path,
+) -> None:
+    app = make_app(write_chain(tmp_path, 60, hops=20, department=True))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        graph = app.query_one(ConnectionGraph)
+        assert graph.listing is not None
+        await pilot.press("escape", "1", "slash", "s", "5", "9", "enter")
+        assert _searched(graph) == ["s58", "s59"]
+        assert str(graph.border_subtitle).startswith("x open dept · X open all  search: s59")
+        await pilot.press("X")
+        await pilot.pause()
+        assert graph.expanded == {"dept"}
+        assert _searched(graph) == ["s58", "s59"]  # s59 ──▶ dept.first now
+        assert str(graph.border_subtitle).startswith("x fold dept · X fold all  search: s59")
+        await pilot.press("X")
+        await pilot.pause()
+        assert graph.expanded == set() and _searched(graph) == ["s58", "s59"]
+        # Dropping the search brings back the keys and the legend, not the legend alone.
+        await pilot.press("slash", "escape")
+        assert str(graph.border_subtitle).startswith("x open dept · X open all  ──▶ connect")
+        assert len(_searched(graph)) == 60
+
+
 async def test_the_queue_highlights_a_listed_connection_and_the_timeline_grows_lanes(
     chain_path: Path,
 ) -> None:

@@ -1,5 +1,6 @@
 """Writes architectures of any size: N components in a chain, connect, pipe and agent in
-turn, each connection naming its source, the first event travelling ``hops`` of them."""
+turn, each connection naming its source, the first event travelling ``hops`` of them; the
+chain may end in a department, an architecture of two components of its own."""
 
 from __future__ import annotations
 
@@ -33,9 +34,28 @@ _ns["connections"] = [
 Chain = architecture(type("Chain", (), _ns))
 '''
 
+DEPARTMENT = '''
+@architecture(implements=Stage)
+class Department:
+    first = Stage
+    second = Stage
+    connections = [connect(Pattern.match("Stage.out", source="first"), target="second")]
 
-def write_chain(folder: Path, components: int, hops: int) -> Path:
-    """Writes a chain of ``components`` in ``folder``; returns the file's path."""
+_ns["dept"] = Department
+_ns["connections"].append(connect(Pattern.match("Stage.out", source="s{last}"), target="dept"))
+Chain = architecture(type("Chain", (), _ns))
+system = Chain.bind(
+    dept={{"first": Worker, "second": Worker}}, **{{f"s{{i}}": Worker for i in range({n})}}
+)
+'''
+
+
+def write_chain(folder: Path, components: int, hops: int, *, department: bool = False) -> Path:
+    """Writes a chain of ``components`` in ``folder`` (and, with ``department``, a
+    last one, ``dept``, that is an architecture); returns the file's path."""
     path = folder / f"chain_{components}.py"
-    path.write_text(SOURCE.format(n=components, hops=hops), encoding="utf-8")
+    source = SOURCE.format(n=components, hops=hops)
+    if department:
+        source += DEPARTMENT.format(n=components, last=components - 1)
+    path.write_text(source, encoding="utf-8")
     return path
