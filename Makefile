@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test test-pythons lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("PyRapide needs Python 3.11 or newer" if sys.version_info < (3, 11) else 0)'
@@ -19,6 +19,20 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -q
 
+# The suite on other Pythons too, each in a venv of its own (.venv-3.12, ...): a run is
+# a function of the architecture, the seed and the decisions on every interpreter.
+# PYTHONS names the interpreters (paths or commands); one that does not run is skipped.
+PYTHONS ?= python3.11 python3.12 python3.13 python3.14
+test-pythons:
+	@for py in $(PYTHONS); do \
+		if ! $$py -c '' 2>/dev/null; then echo "== $$py: not found, skipped"; continue; fi; \
+		venv=.venv-$$($$py -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
+		echo "== $$py ($$venv)"; \
+		test -x $$venv/bin/python || $$py -m venv $$venv || exit 1; \
+		$$venv/bin/python -m pip install --quiet -e '.[dev]' || exit 1; \
+		$$venv/bin/python -m pytest -n 2 -q -p no:cacheprovider || exit 1; \
+	done
+
 lint: $(STAMP)
 	$(BIN)/ruff check pyrapide rapide_shell plugins tests benchmarks examples
 	$(BIN)/mypy
@@ -28,4 +42,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis .grimp_cache .import_linter_cache
+	rm -rf $(VENV) .venv-3.* .pytest_cache .mypy_cache .ruff_cache .hypothesis .grimp_cache .import_linter_cache
