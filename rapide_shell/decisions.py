@@ -289,11 +289,13 @@ class Point:
         after it. Ids numbered as a computation numbers its events, the last ending at
         its size ("e1" to "e5" of five events: the usual case), are kept as a count."""
         self.total_events = total_events
-        first = total_events - len(events) + 1
-        numbered = bool(events) and all(
-            event_id == f"e{first + offset}" for offset, event_id in enumerate(events)
-        )
-        self._events = len(events) if numbered else events
+        count = len(events)
+        if count == 1:  # most steps record one event
+            numbered = events[0] == f"e{total_events}"
+        else:
+            first = total_events - count + 1
+            numbered = count > 0 and list(events) == [f"e{n}" for n in range(first, first + count)]
+        self._events = count if numbered else events
 
     def ancestor(self, number: int) -> Point:
         """The point numbered ``number`` on the way from the start to this one."""

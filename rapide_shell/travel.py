@@ -216,7 +216,7 @@ class TimeMachine:
         tree = self.tree
         total = self._total()
         known = tree.next_point(decision)
-        if known is None and decision.kind is DecisionKind.STEP:
+        if known is None and decision.kind is DecisionKind.STEP and tree.point.children:
             known = tree.step_that_ran(ran_text(ran), events)
         if known is None:
             tree.add(
