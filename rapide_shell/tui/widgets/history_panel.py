@@ -70,19 +70,19 @@ class HistoryPanel(ThemedLines, OptionList):
             head = Text("  " * depth).append_text(marker)
             options.append(Option(Hanging(label, head), id=f"branch:{listed.name}"))
         options.append(None)  # a divider between the branches and the steps
-        path = tree.path()
-        first = max(0, min(point.number - STEPS_SHOWN // 2, len(path) - STEPS_SHOWN))
-        last = min(len(path), first + STEPS_SHOWN)
+        length = branch.tip.number + 1  # the branch's points (not copied: a run has many)
+        first = max(0, min(point.number - STEPS_SHOWN // 2, length - STEPS_SHOWN))
+        last = min(length, first + STEPS_SHOWN)
         if first:
             earlier = Text(f"  … {counted(first, 'earlier step')}", "dim")
             options.append(Option(earlier, disabled=True))
-        for step in path[first:last]:
+        for step in (tree.at(number) for number in range(first, last)):
             number, text = step_parts(
                 step, current=step is point, ahead=step.number > point.number, compact=True
             )
             options.append(Option(Hanging(text, number), id=f"step:{step.number}"))
-        if last < len(path):
-            later = len(path) - last
+        if last < length:
+            later = length - last
             options.append(Option(Text(f"  … {counted(later, 'later step')}", "dim"),
                                   disabled=True))
         self.clear_options()
