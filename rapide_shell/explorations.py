@@ -373,6 +373,29 @@ class ExploreCommands:
                               data={"failure": number, "address": item.address})
 
 
+@dataclass(frozen=True)
+class FailureLine:
+    """A failure an exploration wrote, as the workbench lists it: ``number`` (what
+    ``explore open N`` takes), ``summary`` (what failed) and ``where`` (its file)."""
+
+    number: int
+    summary: str
+    where: str
+
+
+def failure_lines(exploration: BackgroundExploration) -> list[FailureLine]:
+    """The failures ``exploration`` wrote, numbered (none before it has ended)."""
+    lines = []
+    for number, item in enumerate(exploration.written, 1):
+        shared = f" (as failure {item.same_as})" if item.same_as is not None else ""
+        lines.append(FailureLine(
+            number,
+            f"failure {number}: {item.example.shrunk.message}",
+            f"{item.path}{shared}; `explore open {number}` goes to it",
+        ))
+    return lines
+
+
 def status_lines(exploration: BackgroundExploration) -> list[RenderableType]:
     """How ``exploration`` stands: its progress, or its answer once it has ended."""
     from rapide_shell.explore_report import WORKBENCH, progress_line, verdict_line
@@ -384,11 +407,9 @@ def status_lines(exploration: BackgroundExploration) -> list[RenderableType]:
         return [render.note(f"exploring {exploration.settings.script}: "
                             f"{progress_line(exploration.progress)}")]
     shown: list[RenderableType] = [render.note(verdict_line(result, WORKBENCH))]
-    for number, item in enumerate(exploration.written, 1):
-        shown.append(render.note(f"failure {number}: {item.example.shrunk.message}",
-                                 style="bold red"))
-        shared = f" (as failure {item.same_as})" if item.same_as is not None else ""
-        shown.append(render.note(f"  {item.path}{shared}; `explore open {number}` goes to it"))
+    for failure in failure_lines(exploration):
+        shown.append(render.note(failure.summary, style="bold red"))
+        shown.append(render.note(f"  {failure.where}"))
     shown.extend(render.note(problem, style="yellow") for problem in exploration.problems)
     for sometimes in result.unmet:
         shown.append(render.note(f"FAILED: {sometimes.expect.text} (line "

@@ -170,6 +170,12 @@ class RuntimeLink:
         return self.system
 
     @property
+    def _shown_live(self) -> System | None:
+        """The live system when it is what is shown (None before ``start``, or while a
+        saved computation is shown): what the queue and the tasks in flight are read off."""
+        return self.system if self.inspected is None else None
+
+    @property
     def path(self) -> Path:
         """The architecture file."""
         return self.loaded.path
@@ -220,37 +226,32 @@ class RuntimeLink:
     def pending(self) -> list[Dispatch]:
         """The dispatches waiting to run, by id (``step`` takes the scheduler's choice,
         which may be another: a connect delivery first, agents in the seed's order)."""
-        if self.system is None or self.inspected is not None:
-            return []
-        return self.system.pending()  # already a fresh list
+        system = self._shown_live
+        return system.pending() if system is not None else []  # already a fresh list
 
     @property
     def pending_count(self) -> int:
         """How many dispatches are waiting (cheap: nothing is listed)."""
-        if self.system is None or self.inspected is not None:
-            return 0
-        return self.system.pending_count
+        system = self._shown_live
+        return system.pending_count if system is not None else 0
 
     def pending_summary(self, shown: int) -> PendingSummary | None:
         """The queue at a glance (see System.pending_summary), or None when nothing
         live is shown (a saved computation)."""
-        if self.system is None or self.inspected is not None:
-            return None
-        return self.system.pending_summary(shown)
+        system = self._shown_live
+        return system.pending_summary(shown) if system is not None else None
 
     def in_flight(self) -> list[InFlight]:
         """The tasks started and not finished (asleep, waiting on their connects or an
         outside future, or woken), with the dispatch each serves; see System.in_flight."""
-        if self.system is None or self.inspected is not None:
-            return []
-        return self.system.in_flight()
+        system = self._shown_live
+        return system.in_flight() if system is not None else []
 
     @property
     def in_flight_count(self) -> int:
         """How many tasks are in flight (cheap: nothing is described)."""
-        if self.system is None or self.inspected is not None:
-            return 0
-        return self.system.in_flight_count
+        system = self._shown_live
+        return system.in_flight_count if system is not None else 0
 
     def blocked(self, dispatch: Dispatch) -> str | None:
         """Why a pending ``dispatch`` may not start now (None: it may)."""

@@ -102,9 +102,7 @@ class Poset:
             if events and cause is events[-1]:
                 causes = (self._newest,)  # the event recorded last
             elif type(cause) is Event:
-                found = self._index.get(cause.id)
-                if found is None and self._run is not None:
-                    found = self._run.find(cause.id)
+                found = self._position(cause.id)
                 if found is not None:
                     causes = (found,)
         if causes is None:
@@ -151,13 +149,7 @@ class Poset:
             # Two causes (a pipe delivery's event and its lane's tip), also inlined.
             first, second = caused_by
             if type(first) is Event and type(second) is Event:
-                index, run = self._index, self._run  # _position, inlined for both
-                one, two = index.get(first.id), index.get(second.id)
-                if run is not None:
-                    if one is None:
-                        one = run.find(first.id)
-                    if two is None:
-                        two = run.find(second.id)
+                one, two = self._position(first.id), self._position(second.id)
                 if one is not None and two is not None:
                     return (one, two) if one < two else (two, one) if two < one else (one,)
         if isinstance(caused_by, Event | str):

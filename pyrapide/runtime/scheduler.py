@@ -182,7 +182,7 @@ class Scheduler:
             )
         else:  # emitted: the module's context checked them
             event = self.computation.new_emitted(name, payload, source, causes, self._timestamp())
-            task.chain = (event,)  # Task.emitted, inlined: the next emit follows this one
+            task.chain = (event,)  # the task's next emit follows this one
             task.chained = True
         self.recorded(event, causes, task)
         return event
@@ -559,9 +559,7 @@ class Scheduler:
             finally:
                 self.current = None
         task.coro = handler(match)
-        runnable = [task]
-        while runnable:
-            self._advance(runnable.pop(), runnable)
+        self.drive(task)
 
     def _handler_started(self, task: Task, handler: Callable[..., Any]) -> None:
         reporter = self.reporter

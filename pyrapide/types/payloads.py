@@ -91,10 +91,7 @@ def payload_checker(spec: ActionSpec | None, name: str) -> Callable[[Mapping[str
 def _fits_at_a_glance(spec: ActionSpec | None, payload: Mapping[str, Any]) -> bool:
     """True for the usual payload (declared fields holding plain values of their
     declared types): the quick test every emit pays. False says only "look closer"."""
-    if spec is None:
-        return _fits(None, payload)
-    known = _PLANS.get(id(spec))
-    return _fits(known[1] if known is not None and known[0] is spec else _plan(spec), payload)
+    return _fits(None if spec is None else _plan(spec), payload)
 
 
 def _fits(plan: _Plan | None, payload: Mapping[str, Any]) -> bool:

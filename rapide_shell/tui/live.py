@@ -26,7 +26,7 @@ from pyrapide.runtime.notifications import (
     TaskResumed,
 )
 from rapide_shell import notices
-from rapide_shell.explorations import EXPLORE_PLUGIN
+from rapide_shell.explorations import EXPLORE_PLUGIN, failure_lines
 
 
 @dataclass(frozen=True)
@@ -100,11 +100,11 @@ def explored_problems(session: Any) -> list[Problem]:
     return [
         Problem(
             kind="explored",
-            summary=f"failure {number}: {item.example.shrunk.message}",
-            details=f"{item.path}; `explore open {number}` goes to it",
-            command=f"explore open {number}",
+            summary=failure.summary,
+            details=failure.where,
+            command=f"explore open {failure.number}",
         )
-        for number, item in enumerate(exploration.written, 1)
+        for failure in failure_lines(exploration)
     ]
 
 

@@ -388,7 +388,8 @@ class TimelinePanel(ScrollView, can_focus=True):
         """Lanes widen or narrow with the panel."""
         self._refit()
 
-    def _watch_show_vertical_scrollbar(self) -> None:
+    def watch_show_vertical_scrollbar(self) -> None:
+        """The vertical scrollbar came or went: the lanes are fitted to the room left."""
         # The scrollbar takes its column from the lanes' room without resizing the
         # panel (no Resize comes): lanes fitted to the width before it would overflow
         # by its width and show a horizontal scrollbar for nothing.
