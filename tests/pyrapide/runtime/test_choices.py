@@ -7,14 +7,7 @@ import pytest
 from pyrapide import Pattern, agent, architecture, get_context, module
 from pyrapide import when as on
 from pyrapide.runtime import WAKE, HandlerStarted, System
-from tests.pyrapide.runtime.kinds_parts import LOG, Echo, Fan, Silent, Sink, Source
-
-
-@pytest.fixture(autouse=True)
-def fresh_log():
-    LOG.clear()
-    yield
-    LOG.clear()
+from tests.pyrapide.runtime.kinds_parts import Echo, Fan, Silent, Sink, Source
 
 
 async def fan(seed: int, pings: int = 3) -> System:

@@ -5,16 +5,9 @@ from __future__ import annotations
 import pytest
 
 from pyrapide.runtime import System
-from tests.pyrapide.runtime.kinds_parts import LOG, Echo, Fan, Silent
+from tests.pyrapide.runtime.kinds_parts import Echo, Fan, Silent
 
 PINGS = 6
-
-
-@pytest.fixture(autouse=True)
-def fresh_log():
-    LOG.clear()
-    yield
-    LOG.clear()
 
 
 async def fan_with_pings(seed: int) -> System:

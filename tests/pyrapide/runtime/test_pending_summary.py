@@ -8,15 +8,8 @@ import pytest
 
 from pyrapide.architecture import ConnectionKind
 from pyrapide.runtime import System
-from tests.pyrapide.runtime.kinds_parts import LOG, Echo, Fan, Silent
+from tests.pyrapide.runtime.kinds_parts import Echo, Fan, Silent
 from tests.pyrapide.runtime.test_nesting import bind
-
-
-@pytest.fixture(autouse=True)
-def fresh_log():
-    LOG.clear()
-    yield
-    LOG.clear()
 
 
 async def paused_fan(pings: int) -> System:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import asyncio
 import itertools
 
-import pytest
-
 from pyrapide import Pattern, agent, architecture, connect, pipe
 from tests.pyrapide.runtime.seed_parts import (
     LOG,
@@ -59,13 +57,6 @@ class RoutedSystem:
                 .where(lambda e: e.payload.get("type") == "cache"),
                 target=cache),
     ]
-
-
-@pytest.fixture(autouse=True)
-def fresh_log():
-    LOG.clear()
-    yield
-    LOG.clear()
 
 
 def run_page():

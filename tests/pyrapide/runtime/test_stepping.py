@@ -18,13 +18,6 @@ from tests.pyrapide.runtime.kinds_parts import (
 )
 
 
-@pytest.fixture(autouse=True)
-def fresh_log():
-    LOG.clear()
-    yield
-    LOG.clear()
-
-
 async def started_fan() -> System:
     system = System(Fan, {"source": Silent, "sync": Echo, "queue": Echo, "free": Echo})
     await system.start()

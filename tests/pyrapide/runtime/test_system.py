@@ -17,13 +17,6 @@ from pyrapide.runtime import (
 from tests.pyrapide.runtime.kinds_parts import LOG, Echo, Fan, Silent
 
 
-@pytest.fixture(autouse=True)
-def fresh_log():
-    LOG.clear()
-    yield
-    LOG.clear()
-
-
 def fan(**options) -> System:
     return System(Fan, {"source": Silent, "sync": Echo, "queue": Echo, "free": Echo}, **options)
 
