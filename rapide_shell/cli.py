@@ -6,7 +6,8 @@ Built on :mod:`argparse`, and importing neither asyncio nor the runtime, so that
 Exit statuses: 0 success; 1 an ``expect`` of a script failed, or a bound the user set
 (``--timeout``, ``--max-steps``, ``run N``) ended it with work pending; 2 a load error,
 a script error or bad usage; 3 a start or finish hook raised or reached a limit, or a
-plugin failed as the session started (``rapide run``); 130 interrupted (Ctrl-C).
+plugin failed as the session started (``rapide run``); 130 interrupted (Ctrl-C); 141
+what read the output closed it (``rapide lessons | head``), as after SIGPIPE.
 Errors are one line on stderr, made printable, never a traceback (set
 ``RAPIDE_DEBUG=1`` to see the traceback of an internal error).
 ``RAPIDE_IMPORT_TIMEOUT`` bounds the import of an architecture file (seconds, 60 by
@@ -607,6 +608,11 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         sys.stderr.write("rapide: interrupted\n")
         sys.exit(130)
+    except BrokenPipeError:
+        # What reads the output went away (``rapide lessons | head``): stop quietly, as
+        # a command killed by SIGPIPE does, without a second error as Python flushes.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(141)
     except Exception as error:
         # A bug of ours, not the user's: one line, and the traceback on request.
         if os.environ.get("RAPIDE_DEBUG"):

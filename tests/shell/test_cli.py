@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -389,3 +390,18 @@ def test_the_workbench_loads_the_exploration_machinery_only_when_asked_to_explor
         check=True,
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_output_to_a_closed_pipe_ends_quietly_with_141() -> None:
+    # What reads the output has gone (``rapide graph ... | head`` once head has its line).
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "rapide_shell.cli", "graph", "examples/seed_system.py",
+             "--format", "mermaid"],
+            stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=60, cwd=REPO,
+        )
+    finally:
+        os.close(write_end)
+    assert (done.returncode, done.stderr) == (141, "")
