@@ -325,9 +325,17 @@ def printing_console(**options: Any) -> Console:
     """A Rich Console (``options`` as Console takes them) that makes whatever it prints
     printable once more as it is drawn: the renderables above already are, and this
     keeps a terminal safe from any text that reached a renderable another way."""
-    console = Console(**options)
+    console = _Console(**options)
     console.push_render_hook(_PrintableHook())
     return console
+
+
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        # Rich's own answer is exit status 1, which `rapide run` gives a failed expect;
+        # raised, the session closes as usual and the command line ends with 141.
+        self.quiet = True
+        raise BrokenPipeError
 
 
 class _PrintableHook(RenderHook):

@@ -333,6 +333,18 @@ def test_bad_numbers_name_the_option_and_exit_2(tmp_path: Path) -> None:
     assert "argument --seed: 'x' is not a whole number" in seed.stderr
 
 
+@pytest.mark.parametrize("option", ["--timeout", "--handler-timeout"])
+@pytest.mark.parametrize("value", ["nan", "NaN"])
+def test_seconds_that_are_not_a_number_are_refused_as_usage(
+    tmp_path: Path, option: str, value: str
+) -> None:
+    # float("nan") parses; it compares false with every bound, so it slipped past them.
+    result = rapide("run", SHOP, "--script", script(tmp_path, "run\n"), option, value)
+    assert result.returncode == 2
+    assert f"argument {option}: {value!r} is not a number of seconds" in result.stderr
+    assert "internal error" not in result.stderr
+
+
 def test_help_and_check_import_neither_asyncio_nor_the_runtime_before_they_need_it() -> None:
     # What `rapide --help` imports is what every command pays before it starts.
     heavy = ("asyncio", "pyrapide.runtime.system", "typer", "rich", "textual", "pydantic")
@@ -392,14 +404,25 @@ def test_the_workbench_loads_the_exploration_machinery_only_when_asked_to_explor
     assert result.stdout.strip() == "[]"
 
 
-def test_output_to_a_closed_pipe_ends_quietly_with_141() -> None:
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["graph", "examples/seed_system.py", "--format", "mermaid"],
+        # A transcript, printed through Rich, whose own answer to a closed pipe is exit 1:
+        # the status of a failed expect, which a pipeline would take for one.
+        ["run", "examples/seed_system.py", "--script", "examples/seed_system.rapide"],
+        ["explore", "examples/lost_update.py", "--script", "examples/lost_update.rapide",
+         "--max-schedules", "1"],
+    ],
+    ids=["graph", "run", "explore"],
+)
+def test_output_to_a_closed_pipe_ends_quietly_with_141(args: list[str]) -> None:
     # What reads the output has gone (``rapide graph ... | head`` once head has its line).
     read_end, write_end = os.pipe()
     os.close(read_end)
     try:
         done = subprocess.run(
-            [sys.executable, "-m", "rapide_shell.cli", "graph", "examples/seed_system.py",
-             "--format", "mermaid"],
+            [sys.executable, "-m", "rapide_shell.cli", *args],
             stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=60, cwd=REPO,
         )
     finally:
