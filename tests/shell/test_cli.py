@@ -94,6 +94,24 @@ def test_lines_after_quit_are_not_checked(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.parametrize(
+    "encoded",
+    [
+        # As a Windows editor saves it: a byte order mark first, CRLF line ends.
+        "\ufeffinject Web.order item=apple\r\nrun\r\nexpect Ledger.entry count=1\r\n",
+        "inject Web.order item=apple\r\nrun\r\nexpect Ledger.entry count=1",
+    ],
+    ids=["bom-crlf", "crlf-no-final-newline"],
+)
+def test_a_script_saved_on_windows_runs_as_written(tmp_path: Path, encoded: str) -> None:
+    demo = tmp_path / "windows.rapide"
+    demo.write_bytes(encoded.encode("utf-8"))
+    result = rapide("run", SHOP, "--script", demo)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "> inject Web.order item=apple"
+    assert "ok: Ledger.entry: 1 match (expected exactly 1 match)" in result.stdout
+
+
 def test_a_pattern_error_in_a_script_points_at_the_column(tmp_path: Path) -> None:
     demo = script(tmp_path, "watch Web.order ->\n")
     result = rapide("run", SHOP, "--script", demo)
