@@ -127,10 +127,12 @@ def queue_table(
     pending: list[Any],
     in_flight: Sequence[Any] = (),
     blocked: Any = None,
+    limit: int | None = None,
 ) -> RenderableType:
     """The pending dispatches grouped by connection kind, each with why it must wait
     (``blocked(dispatch)``, when given), then the tasks in flight and what each waits
-    for: a wake-up is a step of its own (``step #7``)."""
+    for: a wake-up is a step of its own (``step #7``). With ``limit``, the first
+    ``limit`` dispatches and a count of the rest."""
     if not pending and not in_flight:
         return Text("nothing pending, nothing in flight", style="dim")
     parts: list[RenderableType] = []
@@ -139,7 +141,8 @@ def queue_table(
         for column in ("id", "kind", "event", "name", "target", ""):
             table.add_column(column, style="bold" if column == "id" else None)
         order = {kind: position for position, kind in enumerate(ConnectionKind)}
-        for dispatch in sorted(pending, key=lambda d: (order[d.kind], d.id)):
+        ordered = sorted(pending, key=lambda d: (order[d.kind], d.id))
+        for dispatch in ordered if limit is None else ordered[:limit]:
             why = blocked(dispatch) if blocked is not None else None
             table.add_row(
                 f"#{dispatch.id}",
@@ -150,6 +153,14 @@ def queue_table(
                 data(_waits_text(why), style="yellow") if why else "",
             )
         parts.append(table)
+        if limit is not None and len(pending) > limit:
+            parts.append(
+                Text(
+                    f"… {len(pending) - limit} more pending "
+                    f"(`show queue {len(pending)}` lists them all)",
+                    style="dim",
+                )
+            )
     else:
         parts.append(Text("nothing pending", style="dim"))
     if in_flight:
