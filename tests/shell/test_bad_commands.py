@@ -91,6 +91,21 @@ BAD_LINES = [
     ),
     ("seed x1", "a seed is a whole number (negative ones too), not 'x1'", 5),
     ("show events 0", "show events needs a count of at least 1 (no count: the last 200)", 12),
+    ("show queue 0", "show queue needs a count of at least 1 (no count: the first 200)", 11),
+    # Read as a pattern, `constraints` was an event no interface declares: a failed
+    # expect (exit 1) where the line itself is wrong (exit 2).
+    (
+        "expect constraints count=1",
+        "`expect constraints` takes no count=, none or sometimes: it holds when no "
+        "constraint is violated",
+        19,
+    ),
+    (
+        "expect constraints  sometimes",
+        "`expect constraints` takes no count=, none or sometimes: it holds when no "
+        "constraint is violated",
+        20,
+    ),
     ("save ''", "'' is an empty file name", 5),
     ("export dot \"\"", '"" is an empty file name', 11),
 ]

@@ -245,6 +245,29 @@ async def test_show_queue_lists_a_long_queue_in_part_and_counts_the_rest(
     assert refused.error == "show queue needs a count of at least 1 (no count: the first 200)"
 
 
+async def test_a_guard_on_a_placeholder_nothing_binds_is_pointed_out(
+    shop_session: Session,
+) -> None:
+    # `?quantity` reads like the field, but only `quantity=?quantity` binds it: as
+    # written, the guard compares nothing and the pattern never matches.
+    await ok(shop_session, "inject Web.order item=apple quantity=2")
+    note = (
+        "note: nothing in Web.order binds ?quantity, so `?quantity > 1` never holds "
+        "(bind it with a field: quantity=?quantity)"
+    )
+    for command in ("watch", "break", "expect"):
+        outcome = await shop_session.execute(f"{command} Web.order where ?quantity > 1")
+        assert drawn(outcome)[-1] == note
+    bound = await ok(shop_session, "expect Web.order(quantity=?quantity) where ?quantity > 1")
+    assert drawn(bound) == [
+        "ok: Web.order(quantity=?quantity) where ?quantity > 1: 1 match (expected at least "
+        "1 match)"
+    ]
+    # Bound on one side of an `or` is bound: the guard holds for that side's matches.
+    either = await ok(shop_session, "watch (Web.order(quantity=?q) or Store.reserved) where ?q > 1")
+    assert len(drawn(either)) == 1
+
+
 async def test_show_topics(shop_session: Session) -> None:
     await ok(shop_session, "inject Web.order item=apple")
     missing = await shop_session.execute("show event e9")
