@@ -44,6 +44,7 @@ from rapide_shell.commands.errors import CommandSyntaxError
 from rapide_shell.commands.lexer import Word
 from rapide_shell.hookspecs import hookimpl
 from rapide_shell.loader import LoadError
+from rapide_shell.looks import command_words
 from rapide_shell.outcome import CommandOutcome
 from rapide_shell.render import counted
 from rapide_shell.script_file import ScriptFileError, read_script
@@ -312,12 +313,7 @@ class ExploreCommands:
     def _start(self, session: Session, settings: ExploreSettings, line: str) -> CommandOutcome:
         if self.exploration is not None and self.exploration.running:
             raise CommandError("an exploration is running: `explore stop` first")
-        from rapide_shell.exploring import (
-            ArchitectureSource,
-            ScenarioError,
-            command_words,
-            read_scenario,
-        )
+        from rapide_shell.exploring import ArchitectureSource, ScenarioError, read_scenario
 
         try:
             lines = read_script(settings.script)

@@ -334,7 +334,7 @@ class Session:
         )
         if record is not None:
             try:
-                session.recorder = Recorder(record, source=path, force=force_record)
+                session.recorder = Recorder(record, source=path, arch=arch, force=force_record)
             except OSError as error:
                 raise LoadError(str(error)) from None
         try:

@@ -25,6 +25,7 @@ from rapide_shell.commands.registry import Command, CommandCatalog
 from rapide_shell.commands.spec import ArgKind, ArgSpec, CommandSpec
 from rapide_shell.decisions import Decision, DecisionKind, HistoryError, Point
 from rapide_shell.hookspecs import hookimpl
+from rapide_shell.looks import command_words
 from rapide_shell.outcome import CommandOutcome
 
 if TYPE_CHECKING:
@@ -362,7 +363,7 @@ async def where(session: Session, command: Command[NoArguments], line: str) -> C
         render.note(
             f"{position_text(session)} (seed {address.seed}, "
             f"{render.counted(len(address.lines), 'decision')}): `goto` it, or "
-            f"`rapide shell {session.path.name} --at` it",
+            f"`rapide shell {command_words(str(session.path), session.loaded.chosen)} --at` it",
             style="dim",
         ),
     )
