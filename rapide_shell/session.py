@@ -146,6 +146,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import re
 import traceback
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -851,8 +852,21 @@ def _warned(outcome: CommandOutcome, divergence: str) -> CommandOutcome:
     )
 
 
+QUOTED_WIDTH = 60
+"""An error message quotes at most about this many characters of any one thing typed."""
+
+_LONG_QUOTE = re.compile(rf"'([^'\n]{{{QUOTED_WIDTH + 1},}})'")
+
+
+def _shortened(message: str) -> str:
+    """``message`` with each long quoted piece (a word of the line, as the messages quote
+    them: ``no event 'eeee…'``) cut to end in "…", so that a paste gone wrong still gets
+    a message of one line."""
+    return _LONG_QUOTE.sub(lambda quoted: f"'{quoted.group(1)[: QUOTED_WIDTH - 1]}…'", message)
+
+
 def _failure(line: str, command: str, error: CommandError) -> CommandOutcome:
-    message = error.describe()
+    message = _shortened(error.describe())
     output = [render.note(f"error: {message}", style="bold red")]
     if error.column is not None and 0 <= error.column <= len(line):
         # Point at the problem under the line as typed; the caret must stay under it,

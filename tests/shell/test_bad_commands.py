@@ -92,6 +92,13 @@ BAD_LINES = [
     ("seed x1", "a seed is a whole number (negative ones too), not 'x1'", 5),
     ("show events 0", "show events needs a count of at least 1 (no count: the last 200)", 12),
     ("show queue 0", "show queue needs a count of at least 1 (no count: the first 200)", 11),
+    # A paste gone wrong: what the message quotes of it is cut, so it stays one line.
+    ("why " + "e" * 5000, "no event '" + "e" * 59 + "…' (events are e1 to e4)", None),
+    (
+        "seed " + "7x" * 5000,
+        "a seed is a whole number (negative ones too), not '" + ("7x" * 30)[:59] + "…'",
+        5,
+    ),
     # Read as a pattern, `constraints` was an event no interface declares: a failed
     # expect (exit 1) where the line itself is wrong (exit 2).
     (
