@@ -17,7 +17,7 @@ from pyrapide.runtime import WaitReason
 from rapide_shell.commands.arguments import FORCE
 from rapide_shell.commands.builtin.running import CONNECTION_KINDS, EVERY
 from rapide_shell.commands.errors import CommandSyntaxError
-from rapide_shell.commands.lexer import Word, split_words
+from rapide_shell.commands.lexer import Word, split_words, strip_comment
 from rapide_shell.commands.spec import ArgKind
 
 if TYPE_CHECKING:
@@ -43,6 +43,8 @@ class Completion:
 def complete(session: Session, line: str, cursor: int) -> list[Completion]:
     """The candidates for the word that ends at ``cursor`` in ``line``."""
     before = line[:cursor]
+    if len(strip_comment(before + "x")) < len(before.rstrip()):
+        return []  # the cursor is in a comment (the "x" stands for what comes next)
     words = _words(before)
     if not words or (len(words) == 1 and not before[-1:].isspace()):
         prefix = words[0].text if words else ""

@@ -42,6 +42,16 @@ async def test_dispatch_ids_and_kinds_for_step(shop_session: Session) -> None:
     assert meta == "connect Web.order -> store"
 
 
+async def test_nothing_is_offered_inside_a_comment(shop_session: Session) -> None:
+    await shop_session.execute("inject Web.order item=apple")
+    assert texts(shop_session, "inject Web.order item=apple # then ") == []
+    assert texts(shop_session, "# a note about st") == []
+    assert texts(shop_session, "step  # the next ") == []
+    # A `#` that starts a word is a dispatch id, not a comment.
+    assert texts(shop_session, "step #") == ["#1"]
+    assert texts(shop_session, "inject Web.order item=apple ") == ["quantity="]
+
+
 async def test_watch_break_and_event_ids(shop_session: Session) -> None:
     await shop_session.execute("inject Web.order item=apple")
     await shop_session.execute("run")
