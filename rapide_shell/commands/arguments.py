@@ -187,11 +187,17 @@ def _zero_based(column: int) -> int:
     return max(column - 1, 0)
 
 
+def is_whole_number(text: str) -> bool:
+    """Whether ``text`` is a whole number of 0 or more in ASCII digits: ``str.isdigit``
+    alone also takes ``²`` (which ``int`` refuses) and the digits of other scripts."""
+    return text.isascii() and text.isdigit()
+
+
 def number(word: Word, what: str) -> int:
     """``word`` as a number of 0 or more (a leading ``#`` allowed); ``what`` names it,
     article included ("a seed"), for the error."""
     digits = word.text.removeprefix("#")
-    if not digits.isdigit():
+    if not is_whole_number(digits):
         raise CommandSyntaxError(
             f"{what} must be a whole number, not {word.text!r}", column=word.column
         )

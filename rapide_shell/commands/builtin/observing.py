@@ -16,6 +16,7 @@ from rapide_shell.commands.arguments import (
     ArgumentText,
     NoArguments,
     PatternArguments,
+    is_whole_number,
     no_arguments,
     number,
     pattern_arguments,
@@ -203,7 +204,7 @@ def parse_expect(text: ArgumentText) -> ExpectArguments:
             none = True
         else:
             raw = option.group("count")
-            if not raw.isdigit():
+            if not is_whole_number(raw):
                 raise CommandSyntaxError(
                     f"count= needs a whole number, not {raw!r}",
                     column=text.column + option.start("count"),

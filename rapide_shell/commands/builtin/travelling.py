@@ -14,6 +14,7 @@ from rapide_shell.address import PREFIX, Address, AddressError
 from rapide_shell.commands.arguments import (
     ArgumentText,
     NoArguments,
+    is_whole_number,
     no_arguments,
     number,
 )
@@ -163,7 +164,7 @@ def parse_goto(text: ArgumentText) -> GotoArguments:
     word = text.only_word(
         "goto needs a step number (`history` lists them) or an address (`where` prints one)"
     )
-    if word.text.isdigit():
+    if is_whole_number(word.text):
         return GotoArguments(step=int(word.text))
     if word.text.startswith(PREFIX):
         try:
