@@ -8,6 +8,7 @@ numbers, event ids, topics and file names.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -229,9 +230,12 @@ def _pattern(
 
 
 def _files(prefix: str, start: int) -> list[Completion]:
-    typed = Path(prefix) if prefix else Path()
-    directory = typed if prefix.endswith("/") else typed.parent
-    stem = "" if prefix.endswith("/") else typed.name
+    # `~/` is the home directory, as the commands read it, and stays `~/` in what is offered.
+    home = prefix.partition("/")[0] if prefix.startswith("~") else ""
+    expanded = os.path.expanduser(home) + prefix[len(home) :] if home else prefix
+    typed = Path(expanded) if expanded else Path()
+    directory = typed if expanded.endswith("/") else typed.parent
+    stem = "" if expanded.endswith("/") else typed.name
     try:
         entries = sorted(directory.iterdir()) if str(directory) else sorted(Path().iterdir())
     except OSError:
@@ -243,5 +247,7 @@ def _files(prefix: str, start: int) -> list[Completion]:
         text = str(entry) + ("/" if entry.is_dir() else "")
         if not prefix.startswith("./") and text.startswith("./"):
             text = text[2:]
+        if home:
+            text = home + text[len(os.path.expanduser(home)) :]
         found.append(Completion(text, start, entry.name, "directory" if entry.is_dir() else ""))
     return found

@@ -39,7 +39,7 @@ from rapide_shell.commands import (
     CommandError,
     CommandSpec,
 )
-from rapide_shell.commands.arguments import ArgumentText, is_whole_number
+from rapide_shell.commands.arguments import ArgumentText, file_name, is_whole_number
 from rapide_shell.commands.errors import CommandSyntaxError
 from rapide_shell.commands.lexer import Word
 from rapide_shell.hookspecs import hookimpl
@@ -211,7 +211,7 @@ def parse_explore(text: ArgumentText) -> ExploreArguments:
             raise CommandSyntaxError("explore open needs a failure's number, like 1",
                                      column=column)
         return ExploreArguments("open", failure=int(words[1].text))
-    return ExploreArguments("start", settings=_settings(first.text, words[1:]))
+    return ExploreArguments("start", settings=_settings(file_name(first), words[1:]))
 
 
 def _settings(script: str, words: list[Word]) -> ExploreSettings:

@@ -10,6 +10,7 @@ in its spec (:func:`declared_arguments`).
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -113,11 +114,12 @@ def path_arguments(text: ArgumentText) -> PathArguments:
 
 
 def file_name(word: Word) -> str:
-    """``word`` as a file name, quotes removed; CommandSyntaxError when that leaves none."""
+    """``word`` as a file name, quotes removed, and a ``~`` it starts with (unquoted, as a
+    shell reads it) the home directory; CommandSyntaxError when that leaves none."""
     name = unquote(word.text)
     if not name.strip():
         raise CommandSyntaxError(f"{word.text} is an empty file name", column=word.column)
-    return name
+    return os.path.expanduser(name) if word.text.startswith("~") else name
 
 
 FORCE = "--force"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from rapide_shell.session import Session
 
@@ -80,3 +81,13 @@ async def test_file_names(shop_session: Session, tmp_path: Path) -> None:
     found = texts(shop_session, f"save {tmp_path}/")
     assert found == [f"{tmp_path}/run.dot", f"{tmp_path}/sub/"]
     assert texts(shop_session, f"export dot {tmp_path}/r") == [f"{tmp_path}/run.dot"]
+
+
+async def test_file_names_under_home(
+    shop_session: Session, tmp_path: Path, monkeypatch: Any
+) -> None:
+    (tmp_path / "run.dot").write_text("")
+    (tmp_path / "sub").mkdir()
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert texts(shop_session, "load ~/") == ["~/run.dot", "~/sub/"]
+    assert texts(shop_session, "save ~/s") == ["~/sub/"]

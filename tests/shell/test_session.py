@@ -268,6 +268,35 @@ async def test_a_guard_on_a_placeholder_nothing_binds_is_pointed_out(
     assert len(drawn(either)) == 1
 
 
+async def test_file_names_start_at_home_with_a_tilde(
+    shop_session: Session, tmp_path: Path, monkeypatch: Any
+) -> None:
+    # As a shell reads `~/run.json`; "there is no directory ~" before.
+    monkeypatch.setenv("HOME", str(tmp_path))
+    await ok(shop_session, "inject Web.order item=apple")
+    saved = await ok(shop_session, "save ~/run.json")
+    assert (tmp_path / "run.json").is_file(), saved.output
+    await ok(shop_session, "export dot ~/run.dot")
+    assert (tmp_path / "run.dot").read_text().startswith("digraph")
+    assert (await ok(shop_session, "load ~/run.json")).data["events"] == 1
+    # Quoted, the tilde is the file name's own, as in a shell.
+    quoted = await shop_session.execute('save "~/run.json"')
+    assert quoted.error == "cannot write ~/run.json: there is no directory ~"
+
+
+async def test_explore_reads_its_script_name_as_save_and_load_do(
+    shop_session: Session, tmp_path: Path, monkeypatch: Any
+) -> None:
+    from rapide_shell.explorations import EXPLORE_PLUGIN, ExploreCommands
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    shop_session.plugins.register(ExploreCommands(), name=EXPLORE_PLUGIN)
+    quoted = await shop_session.execute('explore "my scenario.rapide" max=3')
+    assert quoted.error == "my scenario.rapide: no such script"
+    home = await shop_session.execute("explore ~/scenario.rapide")
+    assert home.error == f"{tmp_path}/scenario.rapide: no such script"
+
+
 async def test_show_topics(shop_session: Session) -> None:
     await ok(shop_session, "inject Web.order item=apple")
     missing = await shop_session.execute("show event e9")
