@@ -510,6 +510,10 @@ class RuntimeLink:
         steps = 0
         try:
             while True:
+                # A turn of one step ends before the loop looks at the clock: the
+                # session's --timeout is checked here, and bounds the wait too.
+                if self.bounds.timed_out():
+                    return RunOutcome(steps, StopReason.TIMEOUT)
                 turn = await system.run_until_quiet(1, timeout=self.bounds.time_left())
                 steps += turn.steps
                 if turn.stopped is not StopReason.BUDGET:
@@ -517,8 +521,11 @@ class RuntimeLink:
                 if budget is not None and steps >= budget:
                     quiet = system.state is RunState.QUIET
                     return RunOutcome(steps, StopReason.QUIET if quiet else StopReason.BUDGET)
+                wait, left = self.every or 0, self.bounds.time_left()
+                if left is not None:
+                    wait = min(wait, left)
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._slow_pause.wait(), self.every or 0)
+                    await asyncio.wait_for(self._slow_pause.wait(), wait)
                 if self._slow_pause.is_set() or self.stopped_by is not None:
                     return RunOutcome(steps, StopReason.PAUSED)
         finally:

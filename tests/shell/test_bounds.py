@@ -42,6 +42,21 @@ def test_timeout_ends_a_run_that_never_goes_quiet_with_status_1(tmp_path: Path) 
     assert result.stderr.count("\n") == 1  # one line, no traceback
 
 
+@pytest.mark.parametrize("every", ["0.2", "60"])
+def test_timeout_ends_a_slow_motion_run_too(tmp_path: Path, every: str) -> None:
+    # One step a turn: the run loop never met the deadline, so the script never ended.
+    began = time.monotonic()
+    result = run_rapide(
+        "run", FIXTURES / "rally.py", "--script",
+        script(tmp_path, f"run --every {every}", "expect Ball.hit"), "--timeout", "3",
+    )
+    assert time.monotonic() - began < 30
+    assert result.returncode == 1, result.stderr
+    assert re.search(
+        r"script\.rapide:1: stopped: --timeout of 3 s reached with work pending", result.stderr
+    )
+
+
 def test_max_steps_bounds_the_whole_script(tmp_path: Path) -> None:
     result = run_rapide(
         "run", FIXTURES / "rally.py", "--script", script(tmp_path, "step 30", "run"),
