@@ -100,6 +100,12 @@ class Bounds:
         if self._started is None:
             self._started = time.monotonic()
 
+    def restart(self) -> None:
+        """Count the steps and the time from now on, as if nothing had been taken: a
+        session opened at an address replays its way there first, which is not the
+        work of the script that follows."""
+        self.steps, self.reached, self._started = 0, None, time.monotonic()
+
     def time_left(self) -> float | None:
         """Seconds left (None: no timeout)."""
         if self.timeout is None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from rapide_shell.address import Address
 from tests.shell.cli_process import run_rapide
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -66,6 +67,20 @@ def test_max_steps_bounds_the_whole_script(tmp_path: Path) -> None:
     report = json.loads(result.stdout)
     assert report["bound"] == {"line": 2, "message": "--max-steps 50 reached with work pending"}
     assert report["commands"][1]["result"]["steps"] == 20  # what was left of the 50
+
+
+def test_the_bounds_are_the_scripts_not_what_reaching_at_took(tmp_path: Path) -> None:
+    # The 30 steps that reach the --at point once used up the script's --max-steps.
+    at = Address(0, ("step 30",)).to_text()
+    result = run_rapide(
+        "run", FIXTURES / "rally.py", "--at", at, "--script", script(tmp_path, "step 3", "run"),
+        "--max-steps", "5", "--json",
+    )
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert report["bound"] == {"line": 2, "message": "--max-steps 5 reached with work pending"}
+    assert [command["ok"] for command in report["commands"]] == [True, True]
+    assert report["commands"][1]["result"]["steps"] == 2  # what was left of the 5
 
 
 def test_run_n_in_a_script_ends_it_with_status_1(tmp_path: Path) -> None:
