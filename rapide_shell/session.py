@@ -318,10 +318,11 @@ class Session:
         ``force_record`` lets it replace a link, FIFO, device or read-only file);
         ``handler_timeout`` the seconds a handler may keep control (None: no bound);
         ``bounds`` what every step and run together may take (``rapide run --timeout
-        --max-steps``), counted once the ``at`` point is reached. Raises :class:`~rapide_shell.loader.LoadError` with one line
-        for the user when the file (or an installed plugin) cannot be loaded or the
-        recording cannot be written. After the block, ``recording_problem`` says why
-        the recording could not be put in place, if it could not.
+        --max-steps``), counted once the ``at`` point is reached. Raises
+        :class:`~rapide_shell.loader.LoadError` with one line for the user when the file
+        (or an installed plugin) cannot be loaded or the recording cannot be written.
+        After the block, ``recording_problem`` says why the recording could not be put
+        in place, if it could not.
 
         ``at`` (an address, as ``where`` prints it) takes the session to that point once
         it has started, with the address's seed unless ``seed`` says otherwise; when

@@ -323,6 +323,73 @@ def test_check_warns_of_a_source_that_is_no_component(tmp_path: Path) -> None:
     assert sum("connection #1 " in line for line in warnings) == 1
 
 
+CYCLE = """\
+from pyrapide import (
+    Pattern, action, agent, architecture, connect, get_context, interface, module, when,
+)
+
+
+@interface
+class Ping:
+    @action
+    async def ping(self, n: int) -> None: ...
+
+
+@interface
+class Pong:
+    @action
+    async def pong(self, n: int) -> None: ...
+
+
+@module(implements=Ping)
+class Pinger:
+    async def start(self):
+        await get_context(self).emit("Ping.ping", n=0)
+
+    @when(Pattern.match("Pong.pong"))
+    async def on_pong(self, match):
+        await get_context(self).emit("Ping.ping", n=match.payload["n"] + 1)
+
+
+@module(implements=Pong)
+class Ponger:
+    @when(Pattern.match("Ping.ping"))
+    async def on_ping(self, match):
+        await get_context(self).emit("Pong.pong", n=match.payload["n"] + 1)
+
+
+@architecture
+class Rally:
+    left = Ping
+    right = Pong
+    echo = Pong
+    connections = [
+        connect(Pattern.match("Ping.ping"), target="right"),
+        connect(Pattern.match("Pong.pong").or_(Pattern.match("Ping.ping")), target="left"),
+        agent(Pattern.match("Pong.pong"), target="echo"),
+    ]
+"""
+
+
+def test_check_warns_of_a_synchronous_cycle(tmp_path: Path) -> None:
+    # Each emit waits for the next handler, which emits and waits in turn: a run of it
+    # ends only at max_connect_depth. An agent (or a pipe) in the loop breaks the wait.
+    path = tmp_path / "rally.py"
+    path.write_text(CYCLE, encoding="utf-8")
+    result = rapide("check", path)
+    assert result.returncode == 0, result.stderr
+    warnings = [line for line in result.stdout.splitlines() if line.startswith("warning:")]
+    assert warnings == [
+        "warning: connection #1 (connect Pong.pong or Ping.ping) delivers the events of "
+        "left back to it: each waits until its own delivery is handled, so an exchange "
+        "that goes on nests until max_connect_depth stops it",
+        "warning: connections #0 and #1 make a synchronous cycle, left --> right --> left: "
+        "each emit waits until the next handler returns, so an exchange that goes on nests "
+        "until max_connect_depth stops it",
+    ]
+    assert "warning" not in rapide("check", SHOP).stdout.split("bindings:")[0]
+
+
 def test_usage_errors_exit_2() -> None:
     result = rapide("run", SHOP)
     assert result.returncode == 2
