@@ -390,6 +390,19 @@ def test_check_warns_of_a_synchronous_cycle(tmp_path: Path) -> None:
     assert "warning" not in rapide("check", SHOP).stdout.split("bindings:")[0]
 
 
+def test_a_transcript_to_an_ascii_only_output_escapes_what_it_cannot_write() -> None:
+    # The lessons narrate with "»" and draw trees with "└──": an internal error before.
+    done = subprocess.run(
+        [sys.executable, "-m", "rapide_shell.cli", "run", "examples/lessons/02_causality.py",
+         "--script", "examples/lessons/02_causality.rapide"],
+        capture_output=True, text=True, timeout=60, cwd=REPO,
+        env={**os.environ, "PYTHONIOENCODING": "ascii"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert "\\xbb Every event records why it happened." in done.stdout
+    assert done.stdout.splitlines()[-1] == "ok: 7 expectations held"
+
+
 def test_usage_errors_exit_2() -> None:
     result = rapide("run", SHOP)
     assert result.returncode == 2
