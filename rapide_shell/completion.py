@@ -215,6 +215,16 @@ def _pattern(
     prefix = before[start:cursor]
     if "=" in prefix or '"' in prefix:
         return []
+    bracket = _bracketed_event(before[:start])
+    if bracket is not None:  # inside `Web.order(...)`: a field of the event goes here
+        event, given = bracket
+        action = session.actions.get(event)
+        fields = action.params if action is not None else ()
+        return [
+            Completion(f"{field.name}=", start, f"{field.name}=", str(field))
+            for field in fields
+            if field.name.startswith(prefix) and field.name not in given
+        ]
     candidates = [(name, spec.signature_text()) for name, spec in session.actions.items()]
     if command == "expect" and position > 1 and before[start - 1 : start].isspace():
         candidates += [
@@ -227,6 +237,34 @@ def _pattern(
     return [
         Completion(text, start, text, meta) for text, meta in candidates if text.startswith(prefix)
     ]
+
+
+_EVENT_BEFORE_BRACKET = re.compile(r"(\*|[\w]+\.[\w.]+)\Z")
+
+
+def _bracketed_event(text: str) -> tuple[str, set[str]] | None:
+    """The event name whose ``(`` is the innermost one still open at the end of
+    ``text``, and the fields given in it so far (``Web.order(item="x", `` gives
+    ``Web.order`` and ``{"item"}``); None when that bracket groups patterns, or none
+    is open. Brackets inside quoted values do not count."""
+    opened: list[int] = []
+    quote = ""
+    for position, char in enumerate(text):
+        if quote:
+            quote = "" if char == quote and text[position - 1] != "\\" else quote
+        elif char in "\"'":
+            quote = char
+        elif char == "(":
+            opened.append(position)
+        elif char == ")" and opened:
+            opened.pop()
+    if not opened:
+        return None
+    name = _EVENT_BEFORE_BRACKET.search(text[: opened[-1]])
+    if name is None:
+        return None
+    given = set(re.findall(r"(\w+)\s*=", text[opened[-1] + 1 :]))
+    return name.group(1), given
 
 
 def _files(prefix: str, start: int) -> list[Completion]:

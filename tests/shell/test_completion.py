@@ -75,6 +75,20 @@ async def test_topics_and_event_names_inside_patterns(shop_session: Session) -> 
     assert "count=" in texts(shop_session, "expect Web.order ")
 
 
+async def test_fields_inside_an_event_patterns_brackets(shop_session: Session) -> None:
+    # Event names were offered there, where only a field can go.
+    assert texts(shop_session, "watch Web.order(") == ["item=", "quantity="]
+    assert texts(shop_session, "watch Web.order(q") == ["quantity="]
+    assert texts(shop_session, 'expect Web.order(item="x", ') == ["quantity="]
+    assert texts(shop_session, "break Store.refused(item=?i) -> Web.order(it") == ["item="]
+    candidate = shop_session.completions("watch Web.order(it")[0]
+    assert (candidate.start, candidate.meta) == (len("watch Web.order("), "item: str")
+    assert texts(shop_session, "watch *(") == []
+    assert texts(shop_session, "watch Nope.none(") == []
+    # A bracket that groups patterns is not an event's: names go there.
+    assert texts(shop_session, "break (Ledg") == ["Ledger.entry"]
+
+
 async def test_file_names(shop_session: Session, tmp_path: Path) -> None:
     (tmp_path / "run.dot").write_text("")
     (tmp_path / "sub").mkdir()
