@@ -390,6 +390,19 @@ def test_check_warns_of_a_synchronous_cycle(tmp_path: Path) -> None:
     assert "warning" not in rapide("check", SHOP).stdout.split("bindings:")[0]
 
 
+def test_a_transcript_has_no_blanks_at_the_ends_of_its_lines() -> None:
+    # Tables and narration were padded to their width: a transcript kept as a reference
+    # in a repository (whose hooks strip trailing blanks) never matched again.
+    done = rapide("run", "examples/lessons/02_causality.py", "--script",
+                  "examples/lessons/02_causality.rapide")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.split("\n")
+    assert [line for line in lines if line != line.rstrip()] == []
+    assert "0  connect  counter  -->  kitchen  Counter.order" in lines
+    assert lines[1:3] == ["", "» Every event records why it happened. In this café the counter "
+                          "phones orders to the kitchen (connect); the till sends"]
+
+
 def test_a_transcript_to_an_ascii_only_output_escapes_what_it_cannot_write() -> None:
     # The lessons narrate with "»" and draw trees with "└──": an internal error before.
     done = subprocess.run(
