@@ -156,6 +156,11 @@ def parse_payload(text: str, offset: int = 0) -> Payload:
             raise CommandSyntaxError(f"{key!r} is not a field name", column=word.column)
         if key in values:
             raise CommandSyntaxError(f"field {key!r} is given twice", column=word.column)
+        if not raw:
+            raise CommandSyntaxError(
+                f'{key}= has no value (for an empty text, write {key}="")',
+                column=word.column + len(word.text),
+            )
         values[key] = _literal(key, raw, word.column + len(key) + 1)
         typed_as[key] = raw
         columns[key] = word.column

@@ -105,6 +105,10 @@ BAD_LINES = [
     ("expect Web.order count=²", "count= needs a whole number, not '²'", 23),
     ("step \u0661", "step takes a count, connect|pipe|agent|wake or a dispatch id like #12, "
      "not '\u0661'", 5),  # an Arabic-Indic one
+    # Nothing after `=`: not "malformed JSON ... looks truncated", which it is not.
+    ("inject Web.order item=", 'item= has no value (for an empty text, write item="")', 22),
+    ("inject Web.order item= quantity=2", 'item= has no value (for an empty text, write '
+     'item="")', 22),
     # A paste gone wrong: what the message quotes of it is cut, so it stays one line.
     ("why " + "e" * 5000, "no event '" + "e" * 59 + "…' (events are e1 to e4)", None),
     (
