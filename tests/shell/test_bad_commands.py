@@ -105,6 +105,12 @@ BAD_LINES = [
     ("expect Web.order count=²", "count= needs a whole number, not '²'", 23),
     ("step \u0661", "step takes a count, connect|pipe|agent|wake or a dispatch id like #12, "
      "not '\u0661'", 5),  # an Arabic-Indic one
+    (
+        'inject Web.order {"item": "x"} quantity=2',
+        "unexpected 'quantity=2' after the JSON payload (a payload is one JSON object, or "
+        "key=value pairs)",
+        31,
+    ),
     # Nothing after `=`: not "malformed JSON ... looks truncated", which it is not.
     ("inject Web.order item=", 'item= has no value (for an empty text, write item="")', 22),
     ("inject Web.order item= quantity=2", 'item= has no value (for an empty text, write '
