@@ -35,8 +35,10 @@ def check_architecture(loaded: LoadedArchitecture) -> CheckReport:
     delivers into it); a composite pattern whose parts the wiring never relates; a
     component that no connection reaches and whose events nothing listens to (it takes
     no part); a component that nothing reaches whose module has no start hook (it never
-    runs), or has ``@when`` handlers (they never run). At every level of nesting,
-    components named by path.
+    runs), or has ``@when`` handlers (they never run); a synchronous cycle, connects
+    that lead from a component back to it (each emit waits for the next handler, so an
+    exchange that goes on ends only at ``max_connect_depth``). At every level of
+    nesting, components named by path.
     """
     description = loaded.description
     hierarchy = loaded.hierarchy
@@ -58,6 +60,7 @@ def check_architecture(loaded: LoadedArchitecture) -> CheckReport:
                 f"only injected events can fire it{_undeclared_names(loaded, declared)}"
             )
     warnings.extend(_unrelated(loaded))
+    warnings.extend(_synchronous_cycles(description))
     for component in description.walk():
         path = component.path
         if description.connections_into(path) or _listened_to(description, hierarchy, path):
@@ -136,6 +139,73 @@ def _unrelated(loaded: LoadedArchitecture) -> list[str]:
             pattern = loaded.description.connections[index].pattern  # type: ignore[index]
             found.append(f"connection #{index} ({connection.kind} {pattern}): {problem}")
     return found
+
+
+_NESTS = "so an exchange that goes on nests until max_connect_depth stops it"
+
+
+def _synchronous_cycles(description: Any) -> list[str]:
+    """A warning for each set of ``connect`` connections that lead from a component
+    back to it, one per set of components, each shown as its shortest cycle from the
+    first of them (in component order)."""
+    order = [component.path for component in description.walk()]
+    rank = {path: position for position, path in enumerate(order)}
+    edges: dict[str, list[tuple[str, int]]] = {}
+    for connection in description.connections:
+        if connection.kind != "connect" or not connection.target_is_component:
+            continue
+        sources = connection.sources
+        if sources is None:  # any event: whatever a component of its architecture emits
+            sources = [path for path in order if parent_path(path) == connection.scope]
+        for source in sources:
+            edges.setdefault(source, []).append((connection.target, connection.index))
+    found: list[str] = []
+    seen: set[frozenset[str]] = set()
+    for start in order:
+        cycle = _shortest_cycle(start, edges)
+        members = frozenset(target for target, _ in cycle)
+        if not cycle or members in seen:
+            continue
+        seen.add(members)
+        indexes = sorted({index for _, index in cycle})
+        if len(cycle) == 1:
+            connection = description.connections[indexes[0]]
+            found.append(
+                f"connection #{connection.index} ({connection.kind} {connection.pattern}) "
+                f"delivers the events of {start} back to it: each waits until its own "
+                f"delivery is handled, {_NESTS}"
+            )
+            continue
+        numbers = [f"#{index}" for index in indexes]
+        listed = ", ".join(numbers[:-1]) + " and " + numbers[-1]
+        # Shown from the first of its components: the same cycle reads the same way.
+        nodes = [start, *(target for target, _ in cycle[:-1])]
+        first = min(range(len(nodes)), key=lambda position: rank[nodes[position]])
+        nodes = nodes[first:] + nodes[:first]
+        chain = " --> ".join([*nodes, nodes[0]])
+        found.append(
+            f"connections {listed} make a synchronous cycle, {chain}: each emit waits "
+            f"until the next handler returns, {_NESTS}"
+        )
+    return found
+
+
+def _shortest_cycle(start: str, edges: dict[str, list[tuple[str, int]]]) -> list[tuple[str, int]]:
+    """The shortest way from ``start`` back to it through ``edges`` (each step the
+    component reached and the connection taken), or [] when there is none."""
+    ways: dict[str, list[tuple[str, int]]] = {start: []}
+    frontier = [start]
+    while frontier:
+        following = []
+        for node in frontier:
+            for target, index in edges.get(node, ()):
+                if target == start:
+                    return [*ways[node], (target, index)]
+                if target not in ways:
+                    ways[target] = [*ways[node], (target, index)]
+                    following.append(target)
+        frontier = following
+    return []
 
 
 def _never_runs(component: str, module: type | None) -> list[str]:

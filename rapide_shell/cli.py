@@ -17,6 +17,7 @@ default, 0 for no bound).
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import sys
@@ -353,7 +354,9 @@ def _number(
         try:
             value = kind(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
+            value = None
+        if value is None or value != value:  # NaN passes float() and fails every bound test
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what}")
         if value < low or (high is not None and value > high):
             bounds = f"at least {low:g}" if high is None else f"from {low:g} to {high:g}"
             raise argparse.ArgumentTypeError(f"{text} is not {bounds}")
@@ -596,6 +599,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``rapide`` console script."""
     parser = build_parser()
+    # An output that cannot write every character (PYTHONIOENCODING=ascii, an old
+    # console) gets what it cannot write as escapes, as stderr does, not an error.
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(errors="backslashreplace")
     try:
         options = parser.parse_args(argv)
         action = getattr(options, "action", None)

@@ -8,6 +8,7 @@ numbers, event ids, topics and file names.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,7 @@ from pyrapide.runtime import WaitReason
 from rapide_shell.commands.arguments import FORCE
 from rapide_shell.commands.builtin.running import CONNECTION_KINDS, EVERY
 from rapide_shell.commands.errors import CommandSyntaxError
-from rapide_shell.commands.lexer import Word, split_words
+from rapide_shell.commands.lexer import Word, split_words, strip_comment
 from rapide_shell.commands.spec import ArgKind
 
 if TYPE_CHECKING:
@@ -43,6 +44,8 @@ class Completion:
 def complete(session: Session, line: str, cursor: int) -> list[Completion]:
     """The candidates for the word that ends at ``cursor`` in ``line``."""
     before = line[:cursor]
+    if len(strip_comment(before + "x")) < len(before.rstrip()):
+        return []  # the cursor is in a comment (the "x" stands for what comes next)
     words = _words(before)
     if not words or (len(words) == 1 and not before[-1:].isspace()):
         prefix = words[0].text if words else ""
@@ -212,6 +215,16 @@ def _pattern(
     prefix = before[start:cursor]
     if "=" in prefix or '"' in prefix:
         return []
+    bracket = _bracketed_event(before[:start])
+    if bracket is not None:  # inside `Web.order(...)`: a field of the event goes here
+        event, given = bracket
+        action = session.actions.get(event)
+        fields = action.params if action is not None else ()
+        return [
+            Completion(f"{field.name}=", start, f"{field.name}=", str(field))
+            for field in fields
+            if field.name.startswith(prefix) and field.name not in given
+        ]
     candidates = [(name, spec.signature_text()) for name, spec in session.actions.items()]
     if command == "expect" and position > 1 and before[start - 1 : start].isspace():
         candidates += [
@@ -226,10 +239,41 @@ def _pattern(
     ]
 
 
+_EVENT_BEFORE_BRACKET = re.compile(r"(\*|[\w]+\.[\w.]+)\Z")
+
+
+def _bracketed_event(text: str) -> tuple[str, set[str]] | None:
+    """The event name whose ``(`` is the innermost one still open at the end of
+    ``text``, and the fields given in it so far (``Web.order(item="x", `` gives
+    ``Web.order`` and ``{"item"}``); None when that bracket groups patterns, or none
+    is open. Brackets inside quoted values do not count."""
+    opened: list[int] = []
+    quote = ""
+    for position, char in enumerate(text):
+        if quote:
+            quote = "" if char == quote and text[position - 1] != "\\" else quote
+        elif char in "\"'":
+            quote = char
+        elif char == "(":
+            opened.append(position)
+        elif char == ")" and opened:
+            opened.pop()
+    if not opened:
+        return None
+    name = _EVENT_BEFORE_BRACKET.search(text[: opened[-1]])
+    if name is None:
+        return None
+    given = set(re.findall(r"(\w+)\s*=", text[opened[-1] + 1 :]))
+    return name.group(1), given
+
+
 def _files(prefix: str, start: int) -> list[Completion]:
-    typed = Path(prefix) if prefix else Path()
-    directory = typed if prefix.endswith("/") else typed.parent
-    stem = "" if prefix.endswith("/") else typed.name
+    # `~/` is the home directory, as the commands read it, and stays `~/` in what is offered.
+    home = prefix.partition("/")[0] if prefix.startswith("~") else ""
+    expanded = os.path.expanduser(home) + prefix[len(home) :] if home else prefix
+    typed = Path(expanded) if expanded else Path()
+    directory = typed if expanded.endswith("/") else typed.parent
+    stem = "" if expanded.endswith("/") else typed.name
     try:
         entries = sorted(directory.iterdir()) if str(directory) else sorted(Path().iterdir())
     except OSError:
@@ -241,5 +285,7 @@ def _files(prefix: str, start: int) -> list[Completion]:
         text = str(entry) + ("/" if entry.is_dir() else "")
         if not prefix.startswith("./") and text.startswith("./"):
             text = text[2:]
+        if home:
+            text = home + text[len(os.path.expanduser(home)) :]
         found.append(Completion(text, start, entry.name, "directory" if entry.is_dir() else ""))
     return found

@@ -39,11 +39,12 @@ from rapide_shell.commands import (
     CommandError,
     CommandSpec,
 )
-from rapide_shell.commands.arguments import ArgumentText
+from rapide_shell.commands.arguments import ArgumentText, file_name, is_whole_number
 from rapide_shell.commands.errors import CommandSyntaxError
 from rapide_shell.commands.lexer import Word
 from rapide_shell.hookspecs import hookimpl
 from rapide_shell.loader import LoadError
+from rapide_shell.looks import command_words
 from rapide_shell.outcome import CommandOutcome
 from rapide_shell.render import counted
 from rapide_shell.script_file import ScriptFileError, read_script
@@ -205,12 +206,12 @@ def parse_explore(text: ArgumentText) -> ExploreArguments:
         text.at_most(1)
         return ExploreArguments("stop")
     if first.text == "open":
-        if len(words) != 2 or not words[1].text.isdigit() or int(words[1].text) < 1:
+        if len(words) != 2 or not is_whole_number(words[1].text) or int(words[1].text) < 1:
             column = words[1].column if len(words) > 1 else text.end
             raise CommandSyntaxError("explore open needs a failure's number, like 1",
                                      column=column)
         return ExploreArguments("open", failure=int(words[1].text))
-    return ExploreArguments("start", settings=_settings(first.text, words[1:]))
+    return ExploreArguments("start", settings=_settings(file_name(first), words[1:]))
 
 
 def _settings(script: str, words: list[Word]) -> ExploreSettings:
@@ -235,7 +236,7 @@ def _settings(script: str, words: list[Word]) -> ExploreSettings:
         elif word.text == "all-failures":
             options["all_failures"] = True
         elif equals and key in ("max", "workers"):
-            if not value.isdigit() or int(value) < 1:
+            if not is_whole_number(value) or int(value) < 1:
                 raise CommandSyntaxError(f"{key}= takes a whole number from 1, not {value!r}",
                                          column=word.column)
             if key == "max":
@@ -312,12 +313,7 @@ class ExploreCommands:
     def _start(self, session: Session, settings: ExploreSettings, line: str) -> CommandOutcome:
         if self.exploration is not None and self.exploration.running:
             raise CommandError("an exploration is running: `explore stop` first")
-        from rapide_shell.exploring import (
-            ArchitectureSource,
-            ScenarioError,
-            command_words,
-            read_scenario,
-        )
+        from rapide_shell.exploring import ArchitectureSource, ScenarioError, read_scenario
 
         try:
             lines = read_script(settings.script)

@@ -31,11 +31,11 @@ from rapide_shell.explore_run import ExploreSetupError, workers_for, write_count
 from rapide_shell.exploring import (
     ArchitectureSource,
     ScenarioError,
-    command_words,
     default_out,
     read_scenario,
 )
 from rapide_shell.loader import LoadError
+from rapide_shell.looks import command_words
 from rapide_shell.render import transcript_console
 from rapide_shell.script import (
     EXIT_ERROR,

@@ -283,18 +283,12 @@ def _step_lines(decisions: Iterable[Decision]) -> list[str]:
     return lines
 
 
-def command_words(file: str, arch: str | None) -> str:
-    """The architecture as a command line names it: ``FILE``, or ``FILE --arch NAME``,
-    quoted for a shell where needed."""
-    return shlex.join([file, *(("--arch", arch) if arch else ())])
-
-
 def counterexample_text(
     example: Counterexample, *, file: str, script: str, out: str, strategy: str
 ) -> str:
     """The counterexample file: a header saying what fails, where it was found, how it
-    was shrunk and how to replay it (``file`` as :func:`command_words` gives it), then
-    :func:`counterexample_lines`."""
+    was shrunk and how to replay it (``file`` as
+    :func:`~rapide_shell.looks.command_words` gives it), then :func:`counterexample_lines`."""
     shrunk, found = example.shrunk, example.found
     address = address_of(shrunk).to_text()
     header = [

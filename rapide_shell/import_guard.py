@@ -8,7 +8,7 @@ becomes an exception the loader turns into one line for the user:
 - Ctrl-C raises :class:`ImportInterrupted` at once (``asyncio.run`` would only cancel
   a task that never yields);
 - after :func:`import_seconds` (``RAPIDE_IMPORT_TIMEOUT`` in the environment, 60 by
-  default, 0 for no bound) :class:`ImportTooLong` is raised where the file is;
+  default, 0 or ``inf`` for no bound) :class:`ImportTooLong` is raised where the file is;
 - ``os._exit(code)`` raises :class:`ImportExited` instead of ending the process.
 
 The first two need the main thread, where Python delivers signals; elsewhere only
@@ -26,6 +26,9 @@ from typing import Any, NoReturn
 
 DEFAULT_IMPORT_SECONDS = 60.0
 """How long importing an architecture file may take unless RAPIDE_IMPORT_TIMEOUT says."""
+LONGEST_IMPORT_SECONDS = 1e9
+"""A bound longer than this (some 30 years; ``inf`` too) is no bound: the interval timer
+that keeps it refuses much more with an OverflowError."""
 
 
 class ImportStopped(BaseException):
@@ -60,7 +63,7 @@ def import_seconds() -> float | None:
         seconds = float(text) if text else DEFAULT_IMPORT_SECONDS
     except ValueError:
         seconds = DEFAULT_IMPORT_SECONDS
-    return seconds if seconds > 0 else None
+    return seconds if 0 < seconds <= LONGEST_IMPORT_SECONDS else None
 
 
 @contextmanager

@@ -75,7 +75,7 @@ def find_lesson(wanted: str, directory: Path | None = None) -> Lesson:
     lessons = find_lessons(directory)
     for lesson in lessons:
         if wanted in (lesson.name, lesson.file_stem) or (
-            wanted.isdigit() and int(wanted) == lesson.number
+            wanted.isascii() and wanted.isdigit() and int(wanted) == lesson.number
         ):
             return lesson
     names = [lesson.name for lesson in lessons]

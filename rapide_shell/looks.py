@@ -6,6 +6,7 @@ Every view reads these (the Rich ones through :mod:`rapide_shell.render`), and
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
@@ -77,3 +78,9 @@ def architecture_counts(description: ArchitectureDescription) -> str:
         f"{counted(top, 'component')}{nested}, "
         f"{counted(len(description.connections), 'connection')}"
     )
+
+
+def command_words(file: str, arch: str | None) -> str:
+    """The architecture as a command line names it: ``FILE``, or ``FILE --arch NAME``,
+    quoted for a shell where needed."""
+    return shlex.join([file, *(("--arch", arch) if arch else ())])

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import shlex
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from pyrapide.core.atomic import AtomicWriter, WriteError
+from rapide_shell.looks import command_words
 
 
 class Recorder:
@@ -23,12 +25,17 @@ class Recorder:
     device or read-only file at ``path`` is replaced only with ``force``.
     """
 
-    def __init__(self, path: str | Path, *, source: str | Path, force: bool = False) -> None:
+    def __init__(
+        self, path: str | Path, *, source: str | Path, arch: str | None = None, force: bool = False
+    ) -> None:
         self.path = Path(path)
         self.force = force
         stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        # The replay command is for pasting: the architecture chosen, paths quoted.
+        file = command_words(str(source), arch)
+        script = shlex.quote(str(self.path))
         self.header = (
-            f"# recorded from {source} on {stamp}; replay: rapide run {source} --script {self.path}"
+            f"# recorded from {file} on {stamp}; replay: rapide run {file} --script {script}"
         )
         self._file: AtomicWriter | None = self._open()
         self._problem: str | None = None

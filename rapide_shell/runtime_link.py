@@ -100,6 +100,12 @@ class Bounds:
         if self._started is None:
             self._started = time.monotonic()
 
+    def restart(self) -> None:
+        """Count the steps and the time from now on, as if nothing had been taken: a
+        session opened at an address replays its way there first, which is not the
+        work of the script that follows."""
+        self.steps, self.reached, self._started = 0, None, time.monotonic()
+
     def time_left(self) -> float | None:
         """Seconds left (None: no timeout)."""
         if self.timeout is None:
@@ -510,6 +516,10 @@ class RuntimeLink:
         steps = 0
         try:
             while True:
+                # A turn of one step ends before the loop looks at the clock: the
+                # session's --timeout is checked here, and bounds the wait too.
+                if self.bounds.timed_out():
+                    return RunOutcome(steps, StopReason.TIMEOUT)
                 turn = await system.run_until_quiet(1, timeout=self.bounds.time_left())
                 steps += turn.steps
                 if turn.stopped is not StopReason.BUDGET:
@@ -517,8 +527,11 @@ class RuntimeLink:
                 if budget is not None and steps >= budget:
                     quiet = system.state is RunState.QUIET
                     return RunOutcome(steps, StopReason.QUIET if quiet else StopReason.BUDGET)
+                wait, left = self.every or 0, self.bounds.time_left()
+                if left is not None:
+                    wait = min(wait, left)
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._slow_pause.wait(), self.every or 0)
+                    await asyncio.wait_for(self._slow_pause.wait(), wait)
                 if self._slow_pause.is_set() or self.stopped_by is not None:
                     return RunOutcome(steps, StopReason.PAUSED)
         finally:

@@ -44,6 +44,8 @@ def read_script(path: str | Path) -> list[ScriptLine]:
 def script_lines(text: str) -> list[str]:
     """The lines of a script's ``text``: split at line feeds only (``\\r\\n`` too), not
     at the other characters ``str.splitlines`` takes for line ends (``\\x85``,
-    ``\\u2028``, ...), which a payload's string may hold."""
+    ``\\u2028``, ...), which a payload's string may hold. A byte order mark that opens
+    the text (as some editors save UTF-8) is no part of the first line."""
+    text = text.removeprefix("\ufeff")
     lines = [line.removesuffix("\r") for line in text.split("\n")]
     return lines[:-1] if lines and lines[-1] == "" else lines

@@ -146,6 +146,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import re
 import traceback
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -317,10 +318,11 @@ class Session:
         ``force_record`` lets it replace a link, FIFO, device or read-only file);
         ``handler_timeout`` the seconds a handler may keep control (None: no bound);
         ``bounds`` what every step and run together may take (``rapide run --timeout
-        --max-steps``). Raises :class:`~rapide_shell.loader.LoadError` with one line
-        for the user when the file (or an installed plugin) cannot be loaded or the
-        recording cannot be written. After the block, ``recording_problem`` says why
-        the recording could not be put in place, if it could not.
+        --max-steps``), counted once the ``at`` point is reached. Raises
+        :class:`~rapide_shell.loader.LoadError` with one line for the user when the file
+        (or an installed plugin) cannot be loaded or the recording cannot be written.
+        After the block, ``recording_problem`` says why the recording could not be put
+        in place, if it could not.
 
         ``at`` (an address, as ``where`` prints it) takes the session to that point once
         it has started, with the address's seed unless ``seed`` says otherwise; when
@@ -334,7 +336,7 @@ class Session:
         )
         if record is not None:
             try:
-                session.recorder = Recorder(record, source=path, force=force_record)
+                session.recorder = Recorder(record, source=path, arch=arch, force=force_record)
             except OSError as error:
                 raise LoadError(str(error)) from None
         try:
@@ -344,6 +346,7 @@ class Session:
                 if not session.arrival.ok:
                     misfit = str(session.arrival.error).removesuffix(_STAYS)
                     raise LoadError(f"--at: {misfit}")
+                session.bounds.restart()
             yield session
         finally:
             await session.close()
@@ -851,8 +854,21 @@ def _warned(outcome: CommandOutcome, divergence: str) -> CommandOutcome:
     )
 
 
+QUOTED_WIDTH = 60
+"""An error message quotes at most about this many characters of any one thing typed."""
+
+_LONG_QUOTE = re.compile(rf"'([^'\n]{{{QUOTED_WIDTH + 1},}})'")
+
+
+def _shortened(message: str) -> str:
+    """``message`` with each long quoted piece (a word of the line, as the messages quote
+    them: ``no event 'eeee…'``) cut to end in "…", so that a paste gone wrong still gets
+    a message of one line."""
+    return _LONG_QUOTE.sub(lambda quoted: f"'{quoted.group(1)[: QUOTED_WIDTH - 1]}…'", message)
+
+
 def _failure(line: str, command: str, error: CommandError) -> CommandOutcome:
-    message = error.describe()
+    message = _shortened(error.describe())
     output = [render.note(f"error: {message}", style="bold red")]
     if error.column is not None and 0 <= error.column <= len(line):
         # Point at the problem under the line as typed; the caret must stay under it,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import operator
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from pyrapide.patterns.match import Placeholder, freeze
@@ -25,6 +25,10 @@ class Condition:
 
     def holds(self, bindings: Mapping[str, Any]) -> bool:
         """Whether the condition is true for these bindings."""
+        raise NotImplementedError
+
+    def comparisons(self) -> Iterator[Comparison]:
+        """The comparisons the condition is made of, left to right."""
         raise NotImplementedError
 
     def _key(self) -> tuple[Any, ...]:
@@ -77,6 +81,14 @@ class Comparison(Condition):
             return bindings.get(operand.name, _MISSING)
         return operand
 
+    def placeholder_names(self) -> frozenset[str]:
+        """The names of the placeholders compared (none, one or two)."""
+        sides = (self.left, self.right)
+        return frozenset(side.name for side in sides if isinstance(side, Placeholder))
+
+    def comparisons(self) -> Iterator[Comparison]:
+        yield self
+
     def holds(self, bindings: Mapping[str, Any]) -> bool:
         left = self._value(self.left, bindings)
         right = self._value(self.right, bindings)
@@ -111,6 +123,9 @@ class Not(Condition):
     def holds(self, bindings: Mapping[str, Any]) -> bool:
         return not self.condition.holds(bindings)
 
+    def comparisons(self) -> Iterator[Comparison]:
+        return self.condition.comparisons()
+
     def _key(self) -> tuple[Any, ...]:
         return ("not", self.condition._key())
 
@@ -126,6 +141,10 @@ class _Connective(Condition):
 
     def __init__(self, left: Condition, right: Condition) -> None:
         self.left, self.right = left, right
+
+    def comparisons(self) -> Iterator[Comparison]:
+        yield from self.left.comparisons()
+        yield from self.right.comparisons()
 
     def _key(self) -> tuple[Any, ...]:
         return (self.word, self.left._key(), self.right._key())

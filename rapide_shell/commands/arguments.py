@@ -10,6 +10,7 @@ in its spec (:func:`declared_arguments`).
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -113,11 +114,12 @@ def path_arguments(text: ArgumentText) -> PathArguments:
 
 
 def file_name(word: Word) -> str:
-    """``word`` as a file name, quotes removed; CommandSyntaxError when that leaves none."""
+    """``word`` as a file name, quotes removed, and a ``~`` it starts with (unquoted, as a
+    shell reads it) the home directory; CommandSyntaxError when that leaves none."""
     name = unquote(word.text)
     if not name.strip():
         raise CommandSyntaxError(f"{word.text} is an empty file name", column=word.column)
-    return name
+    return os.path.expanduser(name) if word.text.startswith("~") else name
 
 
 FORCE = "--force"
@@ -187,11 +189,17 @@ def _zero_based(column: int) -> int:
     return max(column - 1, 0)
 
 
+def is_whole_number(text: str) -> bool:
+    """Whether ``text`` is a whole number of 0 or more in ASCII digits: ``str.isdigit``
+    alone also takes ``²`` (which ``int`` refuses) and the digits of other scripts."""
+    return text.isascii() and text.isdigit()
+
+
 def number(word: Word, what: str) -> int:
     """``word`` as a number of 0 or more (a leading ``#`` allowed); ``what`` names it,
     article included ("a seed"), for the error."""
     digits = word.text.removeprefix("#")
-    if not digits.isdigit():
+    if not is_whole_number(digits):
         raise CommandSyntaxError(
             f"{what} must be a whole number, not {word.text!r}", column=word.column
         )

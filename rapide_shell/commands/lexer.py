@@ -136,6 +136,12 @@ def parse_payload(text: str, offset: int = 0) -> Payload:
         except JSONTextError as error:
             if error.kind == "depth":
                 message = f"the payload nests lists and objects more than {MAX_DEPTH} deep"
+            elif error.kind == "syntax" and error.message.endswith("Extra data"):
+                rest = stripped[error.offset :]
+                message = (
+                    f"unexpected {rest!r} after the JSON payload (a payload is one JSON "
+                    "object, or key=value pairs)"
+                )
             elif error.kind == "syntax":
                 reason = error.message.removeprefix("not valid JSON: ")
                 message = f"malformed JSON payload: {reason}"
@@ -156,6 +162,11 @@ def parse_payload(text: str, offset: int = 0) -> Payload:
             raise CommandSyntaxError(f"{key!r} is not a field name", column=word.column)
         if key in values:
             raise CommandSyntaxError(f"field {key!r} is given twice", column=word.column)
+        if not raw:
+            raise CommandSyntaxError(
+                f'{key}= has no value (for an empty text, write {key}="")',
+                column=word.column + len(word.text),
+            )
         values[key] = _literal(key, raw, word.column + len(key) + 1)
         typed_as[key] = raw
         columns[key] = word.column

@@ -23,9 +23,24 @@ ELSEWHERE = {
     "from a terminal, rapide explore FILE --script SCRIPT does the same",
     "screenshot": "screenshot works only in the TUI (rapide shell)",
     "zoom": "zoom works only in the TUI (rapide shell)",
+    # The command line's own commands, typed (or pasted) at a prompt.
+    "rapide": "`rapide ...` is typed in a terminal; here, type what follows `rapide` "
+    "(`help` lists the commands)",
+    "check": "`rapide check FILE` checks a file from a terminal; here, `reload` reads it again",
+    "graph": "the graph is `show graph` here (`rapide graph FILE` prints it from a terminal)",
+    "lessons": "`rapide lessons` lists the lessons from a terminal",
+    **{
+        front: f"`rapide {front} FILE` opens the {what} from a terminal"
+        for front, what in (("shell", "TUI"), ("repl", "REPL"), ("serve", "TUI in browsers"))
+    },
+    # What `show` shows, asked for by its name alone.
+    "queue": "the queue is `show queue` here",
+    "events": "the events are `show events` here",
+    "components": "the components are `show components` here",
 }
-"""The commands only some front ends have, and where they work: named where another
-front end meets them, instead of an unknown command."""
+"""The commands only some front ends have, and where they work, and the words that are
+commands elsewhere (the command line's) or topics of one (`show`): named where a user
+meets them, instead of an unknown command."""
 
 
 def parse_command(line: str, catalog: CommandCatalog) -> Command[Any] | None:

@@ -91,6 +91,51 @@ BAD_LINES = [
     ),
     ("seed x1", "a seed is a whole number (negative ones too), not 'x1'", 5),
     ("show events 0", "show events needs a count of at least 1 (no count: the last 200)", 12),
+    ("show queue 0", "show queue needs a count of at least 1 (no count: the first 200)", 11),
+    # Digits that str.isdigit() takes and int() does not: "cannot read the line:
+    # ValueError" before, without a column.
+    ("step ²", "step takes a count, connect|pipe|agent|wake or a dispatch id like #12, not "
+     "'²'", 5),
+    ("run ²", "a number of steps must be a whole number, not '²'", 4),
+    ("back ²", "the number of steps must be a whole number, not '²'", 5),
+    ("goto ²", "goto takes a step number (`history` lists them) or an address starting with "
+     "'r1-' (`where` prints one), not '²'", 5),
+    ("seed -²", "a seed is a whole number (negative ones too), not '-²'", 5),
+    ("unwatch ²", "a watch id must be a whole number, not '²'", 8),
+    ("expect Web.order count=²", "count= needs a whole number, not '²'", 23),
+    ("step \u0661", "step takes a count, connect|pipe|agent|wake or a dispatch id like #12, "
+     "not '\u0661'", 5),  # an Arabic-Indic one
+    (
+        'inject Web.order {"item": "x"} quantity=2',
+        "unexpected 'quantity=2' after the JSON payload (a payload is one JSON object, or "
+        "key=value pairs)",
+        31,
+    ),
+    # Nothing after `=`: not "malformed JSON ... looks truncated", which it is not.
+    ("inject Web.order item=", 'item= has no value (for an empty text, write item="")', 22),
+    ("inject Web.order item= quantity=2", 'item= has no value (for an empty text, write '
+     'item="")', 22),
+    # A paste gone wrong: what the message quotes of it is cut, so it stays one line.
+    ("why " + "e" * 5000, "no event '" + "e" * 59 + "…' (events are e1 to e4)", None),
+    (
+        "seed " + "7x" * 5000,
+        "a seed is a whole number (negative ones too), not '" + ("7x" * 30)[:59] + "…'",
+        5,
+    ),
+    # Read as a pattern, `constraints` was an event no interface declares: a failed
+    # expect (exit 1) where the line itself is wrong (exit 2).
+    (
+        "expect constraints count=1",
+        "`expect constraints` takes no count=, none or sometimes: it holds when no "
+        "constraint is violated",
+        19,
+    ),
+    (
+        "expect constraints  sometimes",
+        "`expect constraints` takes no count=, none or sometimes: it holds when no "
+        "constraint is violated",
+        20,
+    ),
     ("save ''", "'' is an empty file name", 5),
     ("export dot \"\"", '"" is an empty file name', 11),
 ]

@@ -244,6 +244,20 @@ def test_an_import_that_never_ends_is_stopped_at_the_bound(tmp_path: Path) -> No
     )
 
 
+@pytest.mark.parametrize("bound", ["inf", "1e12", "0", "nan"])
+def test_an_import_bound_too_long_for_a_timer_is_no_bound(bound: str) -> None:
+    # `inf` reads as "no bound"; handed to the interval timer it was an OverflowError
+    # that refused every file.
+    result = subprocess.run(
+        [sys.executable, "-m", "rapide_shell.cli", "check", str(SHOP)],
+        capture_output=True, text=True, cwd=REPO, timeout=60,
+        env={**os.environ, "RAPIDE_IMPORT_TIMEOUT": bound},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].endswith(": Shop loads and binds (4 components, 4 "
+                                                   "connections); 1 warning")
+
+
 @pytest.mark.parametrize("command", ["check", "run"])
 def test_ctrl_c_while_importing_says_so_and_exits_130(tmp_path: Path, command: str) -> None:
     endless = tmp_path / "endless.py"

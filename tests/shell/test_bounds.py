@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from rapide_shell.address import Address
 from tests.shell.cli_process import run_rapide
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -42,6 +43,21 @@ def test_timeout_ends_a_run_that_never_goes_quiet_with_status_1(tmp_path: Path) 
     assert result.stderr.count("\n") == 1  # one line, no traceback
 
 
+@pytest.mark.parametrize("every", ["0.2", "60"])
+def test_timeout_ends_a_slow_motion_run_too(tmp_path: Path, every: str) -> None:
+    # One step a turn: the run loop never met the deadline, so the script never ended.
+    began = time.monotonic()
+    result = run_rapide(
+        "run", FIXTURES / "rally.py", "--script",
+        script(tmp_path, f"run --every {every}", "expect Ball.hit"), "--timeout", "3",
+    )
+    assert time.monotonic() - began < 30
+    assert result.returncode == 1, result.stderr
+    assert re.search(
+        r"script\.rapide:1: stopped: --timeout of 3 s reached with work pending", result.stderr
+    )
+
+
 def test_max_steps_bounds_the_whole_script(tmp_path: Path) -> None:
     result = run_rapide(
         "run", FIXTURES / "rally.py", "--script", script(tmp_path, "step 30", "run"),
@@ -51,6 +67,20 @@ def test_max_steps_bounds_the_whole_script(tmp_path: Path) -> None:
     report = json.loads(result.stdout)
     assert report["bound"] == {"line": 2, "message": "--max-steps 50 reached with work pending"}
     assert report["commands"][1]["result"]["steps"] == 20  # what was left of the 50
+
+
+def test_the_bounds_are_the_scripts_not_what_reaching_at_took(tmp_path: Path) -> None:
+    # The 30 steps that reach the --at point once used up the script's --max-steps.
+    at = Address(0, ("step 30",)).to_text()
+    result = run_rapide(
+        "run", FIXTURES / "rally.py", "--at", at, "--script", script(tmp_path, "step 3", "run"),
+        "--max-steps", "5", "--json",
+    )
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert report["bound"] == {"line": 2, "message": "--max-steps 5 reached with work pending"}
+    assert [command["ok"] for command in report["commands"]] == [True, True]
+    assert report["commands"][1]["result"]["steps"] == 2  # what was left of the 5
 
 
 def test_run_n_in_a_script_ends_it_with_status_1(tmp_path: Path) -> None:

@@ -94,6 +94,24 @@ def test_lines_after_quit_are_not_checked(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.parametrize(
+    "encoded",
+    [
+        # As a Windows editor saves it: a byte order mark first, CRLF line ends.
+        "\ufeffinject Web.order item=apple\r\nrun\r\nexpect Ledger.entry count=1\r\n",
+        "inject Web.order item=apple\r\nrun\r\nexpect Ledger.entry count=1",
+    ],
+    ids=["bom-crlf", "crlf-no-final-newline"],
+)
+def test_a_script_saved_on_windows_runs_as_written(tmp_path: Path, encoded: str) -> None:
+    demo = tmp_path / "windows.rapide"
+    demo.write_bytes(encoded.encode("utf-8"))
+    result = rapide("run", SHOP, "--script", demo)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "> inject Web.order item=apple"
+    assert "ok: Ledger.entry: 1 match (expected exactly 1 match)" in result.stdout
+
+
 def test_a_pattern_error_in_a_script_points_at_the_column(tmp_path: Path) -> None:
     demo = script(tmp_path, "watch Web.order ->\n")
     result = rapide("run", SHOP, "--script", demo)
@@ -305,6 +323,39 @@ def test_check_warns_of_a_source_that_is_no_component(tmp_path: Path) -> None:
     assert sum("connection #1 " in line for line in warnings) == 1
 
 
+def test_check_warns_of_a_synchronous_cycle(tmp_path: Path) -> None:
+    # Each emit waits for the next handler, which emits and waits in turn: a run of it
+    # ends only at max_connect_depth. Through agents, the same rally is no cycle.
+    rally = (FIXTURES / "rally.py").read_text(encoding="utf-8")
+    variants = {
+        "connects": rally.replace("agent", "connect"),
+        "echo": rally.replace("agent", "connect").replace(
+            'source="left"), target="right"', 'source="left"), target="left"'
+        ),
+        "agents": rally,
+    }
+    said = {}
+    for name, text in variants.items():
+        path = tmp_path / f"{name}.py"
+        path.write_text(text, encoding="utf-8")
+        result = rapide("check", path)
+        assert result.returncode == 0, result.stderr
+        said[name] = [line for line in result.stdout.splitlines()
+                      if line.startswith("warning: ") and "max_connect_depth" in line]
+    nests = "so an exchange that goes on nests until max_connect_depth stops it"
+    assert said == {
+        "connects": [
+            "warning: connections #0 and #1 make a synchronous cycle, left --> right --> "
+            f"left: each emit waits until the next handler returns, {nests}"
+        ],
+        "echo": [
+            'warning: connection #0 (connect Ball.hit from "left") delivers the events of '
+            f"left back to it: each waits until its own delivery is handled, {nests}"
+        ],
+        "agents": [],
+    }
+
+
 def test_usage_errors_exit_2() -> None:
     result = rapide("run", SHOP)
     assert result.returncode == 2
@@ -331,6 +382,18 @@ def test_bad_numbers_name_the_option_and_exit_2(tmp_path: Path) -> None:
     seed = rapide("run", SHOP, "--script", lines, "--seed", "x")
     assert seed.returncode == 2
     assert "argument --seed: 'x' is not a whole number" in seed.stderr
+
+
+@pytest.mark.parametrize("option", ["--timeout", "--handler-timeout"])
+@pytest.mark.parametrize("value", ["nan", "NaN"])
+def test_seconds_that_are_not_a_number_are_refused_as_usage(
+    tmp_path: Path, option: str, value: str
+) -> None:
+    # float("nan") parses; it compares false with every bound, so it slipped past them.
+    result = rapide("run", SHOP, "--script", script(tmp_path, "run\n"), option, value)
+    assert result.returncode == 2
+    assert f"argument {option}: {value!r} is not a number of seconds" in result.stderr
+    assert "internal error" not in result.stderr
 
 
 def test_help_and_check_import_neither_asyncio_nor_the_runtime_before_they_need_it() -> None:
@@ -392,14 +455,25 @@ def test_the_workbench_loads_the_exploration_machinery_only_when_asked_to_explor
     assert result.stdout.strip() == "[]"
 
 
-def test_output_to_a_closed_pipe_ends_quietly_with_141() -> None:
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["graph", "examples/seed_system.py", "--format", "mermaid"],
+        # A transcript, printed through Rich, whose own answer to a closed pipe is exit 1:
+        # the status of a failed expect, which a pipeline would take for one.
+        ["run", "examples/seed_system.py", "--script", "examples/seed_system.rapide"],
+        ["explore", "examples/lost_update.py", "--script", "examples/lost_update.rapide",
+         "--max-schedules", "1"],
+    ],
+    ids=["graph", "run", "explore"],
+)
+def test_output_to_a_closed_pipe_ends_quietly_with_141(args: list[str]) -> None:
     # What reads the output has gone (``rapide graph ... | head`` once head has its line).
     read_end, write_end = os.pipe()
     os.close(read_end)
     try:
         done = subprocess.run(
-            [sys.executable, "-m", "rapide_shell.cli", "graph", "examples/seed_system.py",
-             "--format", "mermaid"],
+            [sys.executable, "-m", "rapide_shell.cli", *args],
             stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=60, cwd=REPO,
         )
     finally:

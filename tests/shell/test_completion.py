@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from rapide_shell.session import Session
 
@@ -42,6 +43,16 @@ async def test_dispatch_ids_and_kinds_for_step(shop_session: Session) -> None:
     assert meta == "connect Web.order -> store"
 
 
+async def test_nothing_is_offered_inside_a_comment(shop_session: Session) -> None:
+    await shop_session.execute("inject Web.order item=apple")
+    assert texts(shop_session, "inject Web.order item=apple # then ") == []
+    assert texts(shop_session, "# a note about st") == []
+    assert texts(shop_session, "step  # the next ") == []
+    # A `#` that starts a word is a dispatch id, not a comment.
+    assert texts(shop_session, "step #") == ["#1"]
+    assert texts(shop_session, "inject Web.order item=apple ") == ["quantity="]
+
+
 async def test_watch_break_and_event_ids(shop_session: Session) -> None:
     await shop_session.execute("inject Web.order item=apple")
     await shop_session.execute("run")
@@ -64,9 +75,33 @@ async def test_topics_and_event_names_inside_patterns(shop_session: Session) -> 
     assert "count=" in texts(shop_session, "expect Web.order ")
 
 
+async def test_fields_inside_an_event_patterns_brackets(shop_session: Session) -> None:
+    # Event names were offered there, where only a field can go.
+    assert texts(shop_session, "watch Web.order(") == ["item=", "quantity="]
+    assert texts(shop_session, "watch Web.order(q") == ["quantity="]
+    assert texts(shop_session, 'expect Web.order(item="x", ') == ["quantity="]
+    assert texts(shop_session, "break Store.refused(item=?i) -> Web.order(it") == ["item="]
+    candidate = shop_session.completions("watch Web.order(it")[0]
+    assert (candidate.start, candidate.meta) == (len("watch Web.order("), "item: str")
+    assert texts(shop_session, "watch *(") == []
+    assert texts(shop_session, "watch Nope.none(") == []
+    # A bracket that groups patterns is not an event's: names go there.
+    assert texts(shop_session, "break (Ledg") == ["Ledger.entry"]
+
+
 async def test_file_names(shop_session: Session, tmp_path: Path) -> None:
     (tmp_path / "run.dot").write_text("")
     (tmp_path / "sub").mkdir()
     found = texts(shop_session, f"save {tmp_path}/")
     assert found == [f"{tmp_path}/run.dot", f"{tmp_path}/sub/"]
     assert texts(shop_session, f"export dot {tmp_path}/r") == [f"{tmp_path}/run.dot"]
+
+
+async def test_file_names_under_home(
+    shop_session: Session, tmp_path: Path, monkeypatch: Any
+) -> None:
+    (tmp_path / "run.dot").write_text("")
+    (tmp_path / "sub").mkdir()
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert texts(shop_session, "load ~/") == ["~/run.dot", "~/sub/"]
+    assert texts(shop_session, "save ~/s") == ["~/sub/"]

@@ -111,10 +111,11 @@ def test_rapide_lessons_lists_them_with_a_summary_each() -> None:
     assert "rapide lessons connections" in result.stdout
 
 
-def test_an_unknown_lesson_is_one_line_and_status_2() -> None:
-    result = run_rapide("lessons", "pipes")
+@pytest.mark.parametrize("name", ["pipes", "²", "9"])
+def test_an_unknown_lesson_is_one_line_and_status_2(name: str) -> None:
+    result = run_rapide("lessons", name)
     assert result.returncode == 2
-    assert result.stderr.startswith("rapide: no lesson 'pipes'")
+    assert result.stderr.startswith(f"rapide: no lesson {name!r}")
     assert result.stderr.count("\n") == 1
 
 

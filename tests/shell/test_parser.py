@@ -162,6 +162,32 @@ def test_a_command_of_another_front_end_says_where_it_works() -> None:
     assert syntax_error("zoomm").message.startswith("unknown command 'zoomm'")
 
 
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        # A command line of the terminal, pasted at the prompt.
+        (
+            "rapide run shop.py --script demo.rapide",
+            "`rapide ...` is typed in a terminal; here, type what follows `rapide` "
+            "(`help` lists the commands)",
+        ),
+        ("check", "`rapide check FILE` checks a file from a terminal; here, `reload` reads "
+         "it again"),
+        ("graph", "the graph is `show graph` here (`rapide graph FILE` prints it from a "
+         "terminal)"),
+        ("lessons", "`rapide lessons` lists the lessons from a terminal"),
+        ("shell", "`rapide shell FILE` opens the TUI from a terminal"),
+        # What `show` shows, asked for by its name alone.
+        ("queue", "the queue is `show queue` here"),
+        ("events 5", "the events are `show events` here"),
+        ("components", "the components are `show components` here"),
+    ],
+)
+def test_a_word_that_is_another_command_somewhere_says_which(line: str, message: str) -> None:
+    error = syntax_error(line)
+    assert (error.message, error.column) == (message, 0)
+
+
 def test_aliases_resolve_to_the_command() -> None:
     command = parse_command("exit")
     assert command is not None and command.name == "quit"

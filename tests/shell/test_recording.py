@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import shlex
 from pathlib import Path
 from typing import Any
 
@@ -125,3 +126,21 @@ def test_rapide_run_records_and_replays(tmp_path: Path, shop_file: Path) -> None
     # The same events, in the same order, with the same causes: the transcripts agree.
     events = [line for line in first.stdout.splitlines() if line.startswith("e")]
     assert events and events == [line for line in again.stdout.splitlines() if line.startswith("e")]
+
+
+def test_the_replay_line_of_a_recording_names_the_architecture_it_was_made_with(
+    tmp_path: Path,
+) -> None:
+    # deliveries.py holds several systems: the replay line must pick the one recorded.
+    script = tmp_path / "the notes.rapide"
+    script.write_text("inject Desk.note n=1\ninject Desk.note n=2\nrun\n")
+    recording = tmp_path / "my recording.rapide"
+    file = FIXTURES / "deliveries.py"
+    first = run_rapide("run", file, "--arch", "ledger", "--script", script, "--record", recording)
+    assert first.returncode == 0, first.stderr
+    header = recording.read_text().splitlines()[0]
+    assert f"# recorded from {file} --arch ledger on " in header
+    replay = shlex.split(header.partition("; replay: ")[2])
+    assert replay == ["rapide", "run", str(file), "--arch", "ledger", "--script", str(recording)]
+    again = run_rapide(*replay[1:])
+    assert again.returncode == 0, again.stderr

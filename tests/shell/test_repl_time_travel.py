@@ -51,6 +51,10 @@ def test_the_repl_opens_at_an_address(tmp_path: Path) -> None:
         user.sees("[paused")
         user.enters("where")
         user.sees(address)
+        # What to type elsewhere names the file as given, not only its name.
+        user.sees("--at` it")
+        said = " ".join(user.screen.split())  # however the terminal wrapped it
+        assert f"`rapide shell {FIXTURES / 'shop.py'} --at` it" in said
         user.enters("quit")
         assert user.leaves() == 0
     finally:

@@ -76,7 +76,7 @@ def test_a_guard_raising_system_exit_is_one_line_and_the_script_goes_on(tmp_path
     assert done.returncode == 0, done.stderr
     assert (
         "error in the guard of connection #1 (agent Panel.press where <python guard "
-        "_worth_logging>) on e1 Panel.press: \nSystemExit: raised by the guard; not delivered "
+        "_worth_logging>) on e1 Panel.press:\nSystemExit: raised by the guard; not delivered "
         "to log (at hostile.py:"
     ) in done.stdout
     assert saved_events(saved) == ["Panel.press", "Desk.done"]

@@ -218,6 +218,85 @@ async def test_why_and_effects_walk_the_causes(shop_session: Session) -> None:
     assert "no event 'e40' (events are e1 to e4)" in unknown.error
 
 
+def drawn(outcome: Any) -> list[str]:
+    console = Console(width=120, record=True)
+    for renderable in outcome.output:
+        console.print(renderable)
+    return console.export_text().splitlines()
+
+
+async def test_show_queue_lists_a_long_queue_in_part_and_counts_the_rest(
+    shop_session: Session,
+) -> None:
+    # A storm leaves tens of thousands pending: drawn whole, the table took minutes.
+    for number in range(250):
+        await ok(shop_session, f"inject Web.order item=apple{number}")
+    queue = await ok(shop_session, "show queue")
+    rows = drawn(queue)
+    assert rows[1].split()[:2] == ["#1", "connect"]
+    assert rows[200].split()[0] == "#200"
+    assert rows[201:] == ["… 50 more pending (`show queue 250` lists them all)"]
+    assert queue.data["pending"] == list(range(1, 251))  # all of them, for --json
+    assert drawn(await ok(shop_session, "show queue 250"))[-1].split()[0] == "#250"
+    three = drawn(await ok(shop_session, "show queue 3"))
+    assert [row.split()[0] for row in three[1:4]] == ["#1", "#2", "#3"]
+    assert three[4:] == ["… 247 more pending (`show queue 250` lists them all)"]
+    refused = await shop_session.execute("show queue 0")
+    assert refused.error == "show queue needs a count of at least 1 (no count: the first 200)"
+
+
+async def test_a_guard_on_a_placeholder_nothing_binds_is_pointed_out(
+    shop_session: Session,
+) -> None:
+    # `?quantity` reads like the field, but only `quantity=?quantity` binds it: as
+    # written, the guard compares nothing and the pattern never matches.
+    await ok(shop_session, "inject Web.order item=apple quantity=2")
+    note = (
+        "note: nothing in Web.order binds ?quantity, so `?quantity > 1` never holds "
+        "(bind it with a field: quantity=?quantity)"
+    )
+    for command in ("watch", "break", "expect"):
+        outcome = await shop_session.execute(f"{command} Web.order where ?quantity > 1")
+        assert drawn(outcome)[-1] == note
+    bound = await ok(shop_session, "expect Web.order(quantity=?quantity) where ?quantity > 1")
+    assert drawn(bound) == [
+        "ok: Web.order(quantity=?quantity) where ?quantity > 1: 1 match (expected at least "
+        "1 match)"
+    ]
+    # Bound on one side of an `or` is bound: the guard holds for that side's matches.
+    either = await ok(shop_session, "watch (Web.order(quantity=?q) or Store.reserved) where ?q > 1")
+    assert len(drawn(either)) == 1
+
+
+async def test_file_names_start_at_home_with_a_tilde(
+    shop_session: Session, tmp_path: Path, monkeypatch: Any
+) -> None:
+    # As a shell reads `~/run.json`; "there is no directory ~" before.
+    monkeypatch.setenv("HOME", str(tmp_path))
+    await ok(shop_session, "inject Web.order item=apple")
+    saved = await ok(shop_session, "save ~/run.json")
+    assert (tmp_path / "run.json").is_file(), saved.output
+    await ok(shop_session, "export dot ~/run.dot")
+    assert (tmp_path / "run.dot").read_text().startswith("digraph")
+    assert (await ok(shop_session, "load ~/run.json")).data["events"] == 1
+    # Quoted, the tilde is the file name's own, as in a shell.
+    quoted = await shop_session.execute('save "~/run.json"')
+    assert quoted.error == "cannot write ~/run.json: there is no directory ~"
+
+
+async def test_explore_reads_its_script_name_as_save_and_load_do(
+    shop_session: Session, tmp_path: Path, monkeypatch: Any
+) -> None:
+    from rapide_shell.explorations import EXPLORE_PLUGIN, ExploreCommands
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    shop_session.plugins.register(ExploreCommands(), name=EXPLORE_PLUGIN)
+    quoted = await shop_session.execute('explore "my scenario.rapide" max=3')
+    assert quoted.error == "my scenario.rapide: no such script"
+    home = await shop_session.execute("explore ~/scenario.rapide")
+    assert home.error == f"{tmp_path}/scenario.rapide: no such script"
+
+
 async def test_show_topics(shop_session: Session) -> None:
     await ok(shop_session, "inject Web.order item=apple")
     missing = await shop_session.execute("show event e9")
@@ -230,10 +309,7 @@ async def test_show_topics(shop_session: Session) -> None:
     assert events.data["count"] == 1
     for topic in ("graph", "components"):
         assert (await ok(shop_session, f"show {topic}")).output
-    console = Console(width=120, record=True)
-    for renderable in (await ok(shop_session, "show graph")).output:
-        console.print(renderable)
-    graph = console.export_text().splitlines()
+    graph = drawn(await ok(shop_session, "show graph"))
     assert graph[0] == "architecture Shop"
     assert graph[1].startswith("components: web (Web)")
 
@@ -371,7 +447,7 @@ async def test_full_help_leaves_the_wrapping_to_the_terminal(shop_session: Sessi
     assert any("connection kind; `step #12` runs dispatch 12" in line for line in step)
     show = lines(await ok(shop_session, "help show"))
     # Items of a list stay one a line.
-    assert any(line.startswith("`show queue`: ") for line in show)
+    assert any(line.startswith("`show queue [N]`: ") for line in show)
     assert any(line.startswith("`show event ID`: ") for line in show)
 
 

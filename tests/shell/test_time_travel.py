@@ -312,6 +312,19 @@ async def test_where_names_a_point_another_process_reaches(name: str, tmp_path: 
     assert (tmp_path / "there.json").read_bytes() == (tmp_path / "here.json").read_bytes()
 
 
+async def test_where_says_how_to_open_the_point_with_the_architecture_chosen() -> None:
+    # deliveries.py holds several systems: without --arch, the command would not load.
+    file = FIXTURES / "deliveries.py"
+    session = Session.load(file, arch="ledger")
+    await session.start()
+    try:
+        await ok(session, "inject Desk.note n=1")
+        said = [item.plain for item in (await ok(session, "where")).output]
+    finally:
+        await session.close()
+    assert said[1].endswith(f"`goto` it, or `rapide shell {file} --arch ledger --at` it")
+
+
 async def test_the_recording_is_the_current_branch_and_replays_to_its_point(
     tmp_path: Path,
 ) -> None:

@@ -34,23 +34,31 @@ if TYPE_CHECKING:
 
 EVENTS_LISTED = 200
 """``show events`` lists at most this many (the latest) unless given a count."""
+QUEUE_LISTED = 200
+"""``show queue`` lists at most this many pending dispatches (the first) unless given a
+count: a storm leaves tens of thousands, which a table takes minutes to draw."""
+LISTED = {
+    "events": ("an event count", f"the last {EVENTS_LISTED}"),
+    "queue": ("a dispatch count", f"the first {QUEUE_LISTED}"),
+}
+"""The topics ``show`` takes a count for: what the count is, and what no count shows."""
 
 SHOW_TOPICS = ("graph", "queue", "events", "event", "components")
 EXPORT_FORMATS = ("dot", "mermaid", "json")
 
 SHOW = CommandSpec(
     name="show",
-    usage="show graph [PATH]|queue|events [N]|event ID|components",
+    usage="show graph [PATH]|queue [N]|events [N]|event ID|components",
     summary="Show the connection graph, the queue, the events, one event or the components.",
     details="""\
 `show graph`: the components and the connections between them, with kinds and patterns.
 A component that is itself an architecture is one component there; `show graph PATH`
 shows inside it (`show graph payments`): its components, named by path, and its own
 connections, those fed by what comes in from around it marked `(outside)`.
-`show queue`: the pending dispatches, grouped by kind, with their ids (`#12`) and why
-any of them must wait; then the work in flight: each task started and not finished,
-with the dispatch it serves and what it waits for (a wake-up at a time, its connect
-deliveries, an outside future).
+`show queue [N]`: the pending dispatches, grouped by kind, with their ids (`#12`) and why
+any of them must wait (no N: up to the first 200, the rest counted); then the work in
+flight: each task started and not finished, with the dispatch it serves and what it
+waits for (a wake-up at a time, its connect deliveries, an outside future).
 `show events [N]`: the last N recorded events, N at least 1 (no N: up to the last 200).
 `show event ID`: one event: name, source, payload, causes and effects.
 `show components`: each component, its interface, its module and its actions; the
@@ -160,17 +168,18 @@ def parse_show(text: ArgumentText) -> ShowArguments:
             )
         text.at_most(2)
         return ShowArguments("event", unquote(words[1].text))
-    if topic == "events":
+    if topic in LISTED:
         text.at_most(2)
         if len(words) == 2:
-            count = number(words[1], "an event count")
+            what, default = LISTED[topic]
+            count = number(words[1], what)
             if count < 1:
                 raise CommandSyntaxError(
-                    "show events needs a count of at least 1 (no count: the last 200)",
+                    f"show {topic} needs a count of at least 1 (no count: {default})",
                     column=words[1].column,
                 )
-            return ShowArguments("events", str(count))
-        return ShowArguments("events", None)
+            return ShowArguments(topic, str(count))
+        return ShowArguments(topic, None)
     if topic == "graph" and len(words) == 2:
         return ShowArguments("graph", unquote(words[1].text))
     text.at_most(1)
@@ -252,7 +261,8 @@ async def show(session: Session, command: Command[ShowArguments], line: str) -> 
     elif topic == "queue":
         pending = session.pending()
         in_flight = session.in_flight()
-        output = render.queue_table(pending, in_flight, session.blocked)
+        limit = QUEUE_LISTED if arg is None else int(arg)
+        output = render.queue_table(pending, in_flight, session.blocked, limit=limit)
         data["pending"] = [dispatch.id for dispatch in pending]
         data["blocked"] = {
             f"#{dispatch.id}": reason

@@ -9,13 +9,14 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from pyrapide.patterns import Pattern
+from pyrapide.patterns import Condition, GuardedPattern, Pattern
 from rapide_shell import notices, render
 from rapide_shell.commands.arguments import (
     ArgumentParser,
     ArgumentText,
     NoArguments,
     PatternArguments,
+    is_whole_number,
     no_arguments,
     number,
     pattern_arguments,
@@ -203,13 +204,21 @@ def parse_expect(text: ArgumentText) -> ExpectArguments:
             none = True
         else:
             raw = option.group("count")
-            if not raw.isdigit():
+            if not is_whole_number(raw):
                 raise CommandSyntaxError(
                     f"count= needs a whole number, not {raw!r}",
                     column=text.column + option.start("count"),
                 )
             count = int(raw)
         pattern_text = pattern_text[: option.start()]
+    if pattern_text.strip() == CONSTRAINTS:
+        after = pattern_text.index(CONSTRAINTS) + len(CONSTRAINTS)
+        extra = after + len(text.text[after:]) - len(text.text[after:].lstrip())
+        raise CommandSyntaxError(
+            f"`expect {CONSTRAINTS}` takes no count=, none or sometimes: it holds when no "
+            "constraint is violated",
+            column=text.column + extra,
+        )
     read = read_pattern(pattern_text, text.column)
     return ExpectArguments(read.pattern, read.pattern_text, count, none, sometimes is not None)
 
@@ -221,7 +230,7 @@ async def break_(
     breakpoint_ = session.add_breakpoint(command.args.pattern, command.args.pattern_text)
     session.record(command.text)
     text = f"breakpoint {breakpoint_.id}: {breakpoint_.pattern_text}"
-    output = (render.note(text), *_undeclared_names(session, command.args.pattern))
+    output = (render.note(text), *_pattern_notes(session, command.args.pattern))
     return CommandOutcome(line, "break", output=output, data={"breakpoint": breakpoint_.id})
 
 
@@ -260,7 +269,7 @@ async def watch(
     session.record(command.text)
     text = f"watch {added.id}: {added.pattern_text}  ({_matches(added.count)} so far)"
     data = {"watch": added.id, "count": added.count}
-    output = (render.note(text), *_undeclared_names(session, command.args.pattern))
+    output = (render.note(text), *_pattern_notes(session, command.args.pattern))
     return CommandOutcome(line, "watch", output=output, data=data)
 
 
@@ -414,9 +423,36 @@ def _checked(
         data["sometimes"] = True
     if detail is not None:
         data["violation"] = detail
-    notes = _undeclared_names(session, args.pattern) if args.pattern is not None else []
+    notes = _pattern_notes(session, args.pattern) if args.pattern is not None else []
     output = (text, *notes)
     return CommandOutcome(line, "expect", output=output, data=data, failed_expectation=failed)
+
+
+def _pattern_notes(session: Session, pattern: Any) -> list[Text]:
+    """What a pattern given to ``watch``, ``break`` or ``expect`` keeps to itself by never
+    matching: names no interface declares, guards on placeholders nothing binds."""
+    return [*_undeclared_names(session, pattern), *_unbound_guards(pattern)]
+
+
+def _unbound_guards(pattern: Pattern) -> list[Text]:
+    """A note for each comparison of a ``where`` on a placeholder that the pattern it
+    guards never binds (``Web.order where ?quantity > 1``): such a comparison is false
+    for every match, most likely meant as ``Web.order(quantity=?quantity)``."""
+    notes: dict[str, None] = {}
+    parts = [pattern]
+    while parts:
+        part = parts.pop()
+        parts.extend(reversed(part.children()))
+        if not isinstance(part, GuardedPattern) or not isinstance(part.predicate, Condition):
+            continue
+        bound = part.pattern.placeholder_names()
+        for comparison in part.predicate.comparisons():
+            for name in sorted(comparison.placeholder_names() - bound):
+                notes[
+                    f"note: nothing in {part.pattern} binds ?{name}, so `{comparison}` never "
+                    f"holds (bind it with a field: {name}=?{name})"
+                ] = None
+    return [render.note(note, style="yellow") for note in notes]
 
 
 def _undeclared_names(session: Session, pattern: Any) -> list[Text]:

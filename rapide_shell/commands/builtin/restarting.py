@@ -14,6 +14,7 @@ from rapide_shell.commands.arguments import (
     ArgumentText,
     NoArguments,
     PathArguments,
+    is_whole_number,
     no_arguments,
     path_arguments,
 )
@@ -80,7 +81,7 @@ class SeedArguments:
 def parse_seed(text: ArgumentText) -> SeedArguments:
     """One whole number, negative ones included (as ``--seed`` takes them)."""
     word = text.only_word("seed needs a number")
-    if not word.text.removeprefix("-").isdigit():
+    if not is_whole_number(word.text.removeprefix("-")):
         raise CommandSyntaxError(
             f"a seed is a whole number (negative ones too), not {word.text!r}", column=word.column
         )

@@ -17,6 +17,7 @@ from rapide_shell.commands.arguments import (
     ArgumentText,
     NoArguments,
     Word,
+    is_whole_number,
     no_arguments,
     number,
     one_of,
@@ -143,7 +144,7 @@ def parse_step(text: ArgumentText) -> StepArguments:
     if not words:
         return StepArguments(StepTarget())
     word = words[0]
-    if word.text.isdigit():
+    if is_whole_number(word.text):
         count = int(word.text)
         if count < 1:
             raise CommandSyntaxError("step needs a count of at least 1", column=word.column)

@@ -14,6 +14,7 @@ from rapide_shell.address import PREFIX, Address, AddressError
 from rapide_shell.commands.arguments import (
     ArgumentText,
     NoArguments,
+    is_whole_number,
     no_arguments,
     number,
 )
@@ -25,6 +26,7 @@ from rapide_shell.commands.registry import Command, CommandCatalog
 from rapide_shell.commands.spec import ArgKind, ArgSpec, CommandSpec
 from rapide_shell.decisions import Decision, DecisionKind, HistoryError, Point
 from rapide_shell.hookspecs import hookimpl
+from rapide_shell.looks import command_words
 from rapide_shell.outcome import CommandOutcome
 
 if TYPE_CHECKING:
@@ -162,7 +164,7 @@ def parse_goto(text: ArgumentText) -> GotoArguments:
     word = text.only_word(
         "goto needs a step number (`history` lists them) or an address (`where` prints one)"
     )
-    if word.text.isdigit():
+    if is_whole_number(word.text):
         return GotoArguments(step=int(word.text))
     if word.text.startswith(PREFIX):
         try:
@@ -362,7 +364,7 @@ async def where(session: Session, command: Command[NoArguments], line: str) -> C
         render.note(
             f"{position_text(session)} (seed {address.seed}, "
             f"{render.counted(len(address.lines), 'decision')}): `goto` it, or "
-            f"`rapide shell {session.path.name} --at` it",
+            f"`rapide shell {command_words(str(session.path), session.loaded.chosen)} --at` it",
             style="dim",
         ),
     )
