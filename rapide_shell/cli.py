@@ -100,7 +100,8 @@ def _load(file: str, arch: str | None) -> LoadedArchitecture:
 def run(options: argparse.Namespace) -> None:
     """Run a script of commands headless (from the point --at names, if given: with
     no script, show that point); exit 0 if every expect held, 1 if one failed or a
-    bound (--timeout, --max-steps, `run N`) ended it with work pending, 2 on a load or
+    bound (--timeout, --max-steps, `run N`, or the system's own max_events or
+    max_connect_depth) ended it with work pending, 2 on a load or
     script error or an address that does not fit, 3 when a start or finish hook raised
     or reached a limit (or a plugin failed at the start), 130 when interrupted (Ctrl-C)."""
     import asyncio

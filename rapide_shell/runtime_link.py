@@ -70,6 +70,9 @@ _SESSION_KINDS = (
     SubscriberError,
 )
 
+# A limit as LimitReached names it -> the System option that sets it, where they differ.
+_LIMIT_OPTIONS = {"connect_depth": "max_connect_depth"}
+
 
 class SessionState(StrEnum):
     """The states a session has beside its system's RunState."""
@@ -159,7 +162,7 @@ class RuntimeLink:
         self._listeners: list[tuple[Listener, tuple[type, ...] | None]] = []
         self._unsubscribe_system: Callable[[], None] | None = None
         self._captures: list[NotificationSink] = []
-        self._halted = False
+        self._halted_by: str | None = None
         self._muted = 0
         self.every: float | None = None
         """While a slow run is in progress (``run --every``), the seconds between its
@@ -276,14 +279,20 @@ class RuntimeLink:
     @property
     def halted(self) -> bool:
         """True once a limit (max_events, connect depth) stopped the system; ``reset`` clears it."""
-        return self._halted
+        return self._halted_by is not None
+
+    @property
+    def halted_by(self) -> str | None:
+        """The limit that stopped the system last, as its option is named
+        (``max_events``, ``max_connect_depth``, ``timeout``); None while none did."""
+        return self._halted_by
 
     @property
     def paused_by_user(self) -> bool:
         """True when the last run ended on ``pause`` (not quiet, a breakpoint or a limit)."""
         run = self.last_run
         paused = run is not None and run.stopped is StopReason.PAUSED
-        return paused and self.stopped_by is None and not self._halted
+        return paused and self.stopped_by is None and self._halted_by is None
 
     # -- lifecycle -------------------------------------------------------------------
 
@@ -329,7 +338,7 @@ class RuntimeLink:
         self.inspected = None
         self.stopped_by = None
         self.last_run = None
-        self._halted = False
+        self._halted_by = None
 
     def _attach(self, system: System) -> None:
         self.system = system
@@ -428,7 +437,7 @@ class RuntimeLink:
     def _on_runtime(self, notification: Notification) -> None:
         if type(notification) is LimitReached:
             # A limit ends the run that met it, as a breakpoint does; `reset` clears it.
-            self._halted = True
+            self._halted_by = _LIMIT_OPTIONS.get(notification.limit, notification.limit)
             if self.running:
                 self.live.pause()
         self.notify(notification)

@@ -534,6 +534,11 @@ class Session:
         return self.runtime.halted
 
     @property
+    def halted_by(self) -> str | None:
+        """Which limit stopped the system (``max_events``, ...), while one has."""
+        return self.runtime.halted_by
+
+    @property
     def stopped_by(self) -> notices.BreakpointHit | None:
         """The breakpoint hit that ended the last run."""
         return self.runtime.stopped_by

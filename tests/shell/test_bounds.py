@@ -136,3 +136,30 @@ def test_a_handler_that_keeps_control_is_stopped_and_the_script_goes_on(
     place = re.search(r"\(at stuck\.py:(\d+) in on_job\)", out)
     assert place is not None and int(place[1]) in lines_of("stuck.py", where)
     assert "ok: 1 expectation held" in out
+
+
+def test_a_run_the_systems_own_limit_halts_with_work_pending_ends_the_script_with_1(
+    tmp_path: Path,
+) -> None:
+    # An event storm halted at max_events is not a run that finished: a pipeline
+    # checking the script learns of it from the status, not only from the transcript.
+    lines = script(tmp_path, "inject Echo.ping n=0", "run", "expect Echo.ping")
+    result = run_rapide("run", FIXTURES / "storms.py", "--arch", "doubling", "--script", lines)
+    assert result.returncode == 1, result.stderr
+    assert "script.rapide:2: stopped: the system's max_events with work pending" in result.stderr
+    report = json.loads(run_rapide(
+        "run", FIXTURES / "storms.py", "--arch", "doubling", "--script", lines, "--json"
+    ).stdout)
+    assert report["bound"] == {
+        "line": 2, "message": "the system's max_events with work pending"
+    }
+    assert report["events"] == 200  # what was recorded is all there
+
+
+def test_a_cycle_cut_by_max_connect_depth_that_goes_quiet_is_no_bound(tmp_path: Path) -> None:
+    # The cut is reported; nothing is left pending, so the script goes on.
+    lines = script(tmp_path, "inject Echo.ping n=0", "run", "expect Echo.ping")
+    result = run_rapide("run", FIXTURES / "storms.py", "--arch", "cycle", "--script", lines)
+    assert result.returncode == 0, result.stderr
+    assert "exceed max_connect_depth=20 (a synchronous cycle?)" in " ".join(result.stdout.split())
+    assert "1 expectation held" in result.stdout

@@ -229,7 +229,7 @@ async def step(session: Session, command: Command[StepArguments], line: str) -> 
     if not steps and bound is None:
         output.append(Text(_nothing_to_step(session), style="dim"))
     output.extend(report.renderables())
-    bound = bound or _bound_reached(session)
+    bound = bound or _bound_reached(session) or _halt_reached(session)
     if bound is not None:
         output.append(Text(f"stopped: {bound} with work pending", style="bold yellow"))
     output.append(state_line(session))
@@ -343,7 +343,7 @@ async def run(
         output.append(Text("paused", style="bold yellow"))
     if session.halted:
         output.append(Text("halted by a limit: `reset` starts over", style="bold yellow"))
-    bound = bound or _bound_reached(session)
+    bound = bound or _bound_reached(session) or _halt_reached(session)
     if bound is None and outcome is not None and outcome.stopped is StopReason.BUDGET:
         bound = f"`run {max_steps}` took its {render.counted(outcome.steps, 'step')}"
     if bound is not None:
@@ -369,6 +369,14 @@ async def run(
 def _bound_reached(session: Session) -> str | None:
     """Which of the session's bounds ran out, when one did with work still pending."""
     return None if session.quiet else session.bounds.check()
+
+
+def _halt_reached(session: Session) -> str | None:
+    """The system's own limit (max_events, max_connect_depth) that halted the
+    command's run, when work is still pending: a script ends there, as at a bound
+    of its own, instead of passing over it (and ``rapide run`` says so in its status)."""
+    limit = session.halted_by
+    return None if limit is None or session.quiet else f"the system's {limit}"
 
 
 def state_line(session: Session) -> Text:
