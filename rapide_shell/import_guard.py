@@ -57,13 +57,23 @@ class ImportExited(ImportStopped):
 
 
 def import_seconds() -> float | None:
-    """The bound on an import, in seconds (None: no bound), from RAPIDE_IMPORT_TIMEOUT."""
+    """The bound on an import, in seconds (None: no bound), from RAPIDE_IMPORT_TIMEOUT.
+    Raises ValueError, its message for the user, when that is not a number of seconds."""
     text = os.environ.get("RAPIDE_IMPORT_TIMEOUT", "").strip()
     try:
         seconds = float(text) if text else DEFAULT_IMPORT_SECONDS
     except ValueError:
-        seconds = DEFAULT_IMPORT_SECONDS
+        seconds = float("nan")
+    if seconds != seconds or seconds < 0:  # NaN would pass as no bound, unsaid
+        raise ValueError(
+            f"RAPIDE_IMPORT_TIMEOUT={_shortened(text)!r} is not a number of seconds "
+            f"(the bound on importing an architecture file; 0 lifts it)"
+        )
     return seconds if 0 < seconds <= LONGEST_IMPORT_SECONDS else None
+
+
+def _shortened(text: str) -> str:
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 @contextmanager

@@ -32,6 +32,7 @@ from rapide_shell.import_guard import (
     ImportStopped,
     ImportTooLong,
     guarded_import,
+    import_seconds,
 )
 from rapide_shell.suggestions import close_matches
 
@@ -99,6 +100,10 @@ def load_architecture(path: str | Path, *, arch: str | None = None) -> LoadedArc
         raise LoadError(f"{file}: is a directory, not an architecture file")
     if file.suffix != ".py":
         raise LoadError(f"{file}: an architecture file is a Python file (.py)")
+    try:
+        import_seconds()  # read before the file runs: a bound that makes no sense is said
+    except ValueError as error:
+        raise LoadError(str(error)) from None
     module = _import(file)
     maps = _module_maps(module)
     loaded = _find_system(file, module, arch, maps)

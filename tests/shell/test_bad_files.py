@@ -244,7 +244,7 @@ def test_an_import_that_never_ends_is_stopped_at_the_bound(tmp_path: Path) -> No
     )
 
 
-@pytest.mark.parametrize("bound", ["inf", "1e12", "0", "nan"])
+@pytest.mark.parametrize("bound", ["inf", "1e12", "0"])
 def test_an_import_bound_too_long_for_a_timer_is_no_bound(bound: str) -> None:
     # `inf` reads as "no bound"; handed to the interval timer it was an OverflowError
     # that refused every file.
@@ -256,6 +256,28 @@ def test_an_import_bound_too_long_for_a_timer_is_no_bound(bound: str) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1].endswith(": Shop loads and binds (4 components, 4 "
                                                    "connections); 1 warning")
+
+
+@pytest.mark.parametrize("bound", ["sixty", "nan", "-5"])
+def test_an_import_bound_that_is_no_number_of_seconds_is_said_before_the_file_runs(
+    tmp_path: Path, bound: str
+) -> None:
+    # It was read as the default (a word) or as no bound at all (NaN, a negative
+    # number), without a word to the user who had set it.
+    ran = tmp_path / "ran"
+    noting = tmp_path / "noting.py"
+    noting.write_text(f"open({str(ran)!r}, 'w').close()\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "rapide_shell.cli", "check", str(noting)],
+        capture_output=True, text=True, cwd=REPO, timeout=60,
+        env={**os.environ, "RAPIDE_IMPORT_TIMEOUT": bound},
+    )
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"rapide: RAPIDE_IMPORT_TIMEOUT={bound!r} is not a number of seconds (the bound on "
+        "importing an architecture file; 0 lifts it)\n"
+    )
+    assert not ran.exists()
 
 
 @pytest.mark.parametrize("command", ["check", "run"])
