@@ -143,6 +143,7 @@ def explore(options: argparse.Namespace) -> None:
         raise fail(f"unknown --timing {timing!r}: use free or logical")
     if options.seeds is not None and strategy != Strategy.RANDOM:
         raise fail("--seeds is for --strategy random")
+    _not_stdin(options.script)
     if options.cluster is not None and options.workers != 1:
         raise fail("--workers and --cluster do not go together: a cluster has its own workers")
     explored = ExploreOptions(
@@ -306,11 +307,22 @@ def _check_script(script: str | None) -> None:
     """The checks and messages of `rapide run` for a script to play (exit 2 if bad)."""
     from rapide_shell.script import ScriptFileError, read_script
 
+    _not_stdin(script)
     if script is not None:
         try:
             read_script(script)
         except ScriptFileError as error:
             raise fail(str(error)) from None
+
+
+def _not_stdin(script: str | None) -> None:
+    """Refuse ``-`` (the standard input) as the script of a command that cannot take
+    it: the workbench reads its keys there, and explore reads the script again."""
+    from rapide_shell.script_file import STDIN
+
+    if script == STDIN:
+        raise fail("--script - (read from the standard input) is for rapide run; "
+                   "give a script file")
 
 
 def graph(options: argparse.Namespace) -> None:
@@ -459,7 +471,8 @@ def build_parser() -> argparse.ArgumentParser:
     command = _command(commands, run)
     _add_file(command)
     command.add_argument(
-        "--script", "-s", metavar="SCRIPT", help="The script of commands to run."
+        "--script", "-s", metavar="SCRIPT",
+        help="The script of commands to run (- reads it from the standard input)."
     )
     _add_seed(command)
     command.add_argument(

@@ -23,6 +23,7 @@ from rapide_shell.script import (
     play,
     read_script,
 )
+from rapide_shell.script_file import STDIN, STDIN_NAME
 from rapide_shell.session import Session
 
 if TYPE_CHECKING:
@@ -64,7 +65,7 @@ async def run_headless(
         lines = read_script(script) if script is not None else []
     except ScriptFileError as error:
         return fail(str(error), json_output, EXIT_ERROR)
-    script = script if script is not None else "--at"
+    script = "--at" if script is None else STDIN_NAME if script == STDIN else script
 
     def show_line(line: ScriptLine) -> None:
         if json_output or command_word(line.text) == "say":

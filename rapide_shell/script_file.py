@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,11 +26,22 @@ class ScriptLine:
         return bool(strip_comment(self.text).strip())
 
 
+STDIN = "-"
+"""The script name that stands for the standard input (``rapide run --script -``)."""
+STDIN_NAME = "<stdin>"
+"""How messages name a script read from the standard input."""
+
+
 def read_script(path: str | Path) -> list[ScriptLine]:
-    """The lines of the script at ``path``; ScriptFileError if it cannot be read."""
+    """The lines of the script at ``path`` (:data:`STDIN`: read from the standard
+    input, to its end); ScriptFileError if it cannot be read."""
     file = Path(path)
     try:
-        text = file.read_text(encoding="utf-8")
+        if str(path) == STDIN:
+            file = Path(STDIN_NAME)
+            text = sys.stdin.buffer.read().decode("utf-8")
+        else:
+            text = file.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ScriptFileError(f"{file}: no such script") from None
     except IsADirectoryError:

@@ -175,6 +175,32 @@ def test_load_errors_are_one_line_and_exit_2(tmp_path: Path, command: str, case:
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+def test_run_reads_the_script_from_standard_input_given_as_a_dash() -> None:
+    # As a pipeline writes it: `generate-scenario | rapide run shop.py --script -`.
+    lines = "inject Web.order item=apple\nrun\nexpect Mailer.sent count=2\n"
+    result = run_rapide("run", SHOP, "--script", "-", stdin=lines)
+    assert result.returncode == 1
+    assert "> inject Web.order item=apple" in result.stdout
+    assert result.stderr.startswith(
+        "rapide: <stdin>:3: expect failed: Mailer.sent: expected exactly 2 matches, saw 1"
+    )
+    broken = run_rapide("run", SHOP, "--script", "-", stdin="run\ninject Web.ordr\n")
+    assert broken.returncode == 2
+    assert broken.stderr.startswith("rapide: <stdin>:2: unknown event 'Web.ordr'")
+
+
+@pytest.mark.parametrize("command", ["shell", "serve", "explore"])
+def test_a_dash_script_is_for_run_alone(command: str) -> None:
+    # The workbench reads its keys from the standard input, and explore reads its
+    # script again for each worker: neither can take the script from there.
+    result = rapide(command, SHOP, "--script", "-")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        "rapide: --script - (read from the standard input) is for rapide run; "
+        "give a script file\n"
+    )
+
+
 def test_missing_script_and_missing_file(tmp_path: Path) -> None:
     no_script = rapide("run", SHOP, "--script", tmp_path / "none.rapide")
     assert no_script.returncode == 2
