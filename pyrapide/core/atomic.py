@@ -236,7 +236,7 @@ def _remove_leftovers(directory: Path, name: str) -> None:
             parts = entry.name[len(prefix):].split(".")
             if not entry.name.startswith(prefix) or len(parts) != 3 or parts[2] != "tmp":
                 continue
-            if not parts[1].isdigit() or _alive(int(parts[1])):
+            if not (parts[1].isdigit() and parts[1].isascii()) or _alive(int(parts[1])):
                 continue
             with contextlib.suppress(OSError):
                 os.unlink(entry.path)

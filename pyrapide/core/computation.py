@@ -14,8 +14,9 @@ from pyrapide.core.poset import EventRef, Poset
 
 def _counter_number(event_id: str) -> int:
     """Return N for an id of the form "eN" (as ``new_event`` makes), else 0."""
-    if event_id[:1] == "e" and event_id[1:].isdigit() and event_id[1:2] != "0":
-        return int(event_id[1:])
+    digits = event_id[1:]
+    if event_id[:1] == "e" and digits.isdigit() and digits.isascii() and digits[:1] != "0":
+        return int(digits)
     return 0
 
 

@@ -496,8 +496,10 @@ class System:
 
     def _step(self, target: StepTarget) -> Dispatch | Task | None:
         scheduler = self.scheduler
-        if isinstance(target, str) and target.startswith("#") and target[1:].isdigit():
-            target = int(target[1:])  # "#12", as dispatches are shown
+        if isinstance(target, str) and target[:1] == "#":
+            digits = target[1:]
+            if digits.isdigit() and digits.isascii():
+                target = int(digits)  # "#12", as dispatches are shown
         if target == WAKE:
             try:
                 return scheduler.wake_next()

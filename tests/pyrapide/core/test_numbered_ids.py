@@ -41,6 +41,17 @@ def test_an_id_recorded_by_hand_is_skipped_and_both_kinds_stay_found() -> None:
     assert loaded.new_event("C").id == "e4" and loaded.is_ancestor("e2", "e3")
 
 
+def test_an_id_of_other_digits_than_ascii_is_an_id_like_any_other() -> None:
+    # "e²" passes str.isdigit(); read as a number it stopped the numbering with a
+    # ValueError once a computation holding it was loaded.
+    computation = Computation()
+    computation.record(Event("Hand", id="e\u00b2"))
+    computation.record(Event("Hand", id="e\u0663"))
+    loaded = Computation.from_dict(computation.to_dict())
+    assert loaded.new_event("C").id == "e1"
+    assert [e.id for e in loaded] == ["e\u00b2", "e\u0663", "e1"]
+
+
 @settings(max_examples=150, deadline=None)
 @given(
     st.lists(
