@@ -51,7 +51,7 @@ async def test_the_summary_counts_each_kind_and_lists_the_connects_in_the_order_
     assert_agrees(system, 4)
     listed = [d.id for d in system.pending_summary(4).first[ConnectionKind.CONNECT]]
     ran = [(await system.step("connect")).id for _ in range(4)]
-    assert listed == ran  # depth first: the newest ping's delivery first
+    assert listed == ran  # calls one after another: the first ping's delivery first
     assert_agrees(system, 4)
     await system.run_until_quiet()
     summary = system.pending_summary(4)
