@@ -266,8 +266,8 @@ def _check_depth(text: str, tree: Tree[Token]) -> None:
         return
     line, column = _place(too_deep)
     raise PatternSyntaxError(
-        f"Invalid pattern at {_where(text, line, column)}: nested {deepest} deep (operators, conditions and "
-        f"values inside one another); at most {MAX_PATTERN_DEPTH}",
+        f"Invalid pattern at {_where(text, line, column)}: nested {deepest} deep (operators, "
+        f"conditions and values inside one another); at most {MAX_PATTERN_DEPTH}",
         text,
         column,
         (),

@@ -13,7 +13,7 @@ import random
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from itertools import islice
+from itertools import islice, pairwise
 from operator import attrgetter
 from typing import TYPE_CHECKING
 
@@ -175,7 +175,7 @@ class DispatchQueues:
             pushed = [connects.pop() for _ in range(len(connects) - base)]
             pushed.reverse()  # bottom to top, as pushed
             bounds = [0, *(start - base for start in starts), len(pushed)]
-            for low, high in reversed(list(zip(bounds, bounds[1:]))):
+            for low, high in reversed(list(pairwise(bounds))):
                 connects.extend(pushed[low:high])
             starts.clear()
         self.burst_owner = None

@@ -99,7 +99,7 @@ async def test_generated_events_are_delivered_in_the_order_they_were_generated()
     HEARD.clear()
     system = System(Calls, {"caller": Burst, "callee": Answers, "logger": Logs})
     await system.run()
-    assert HEARD == [f"{what} {n}" for n in range(4) for what in ("answer", "log")]
+    assert [f"{what} {n}" for n in range(4) for what in ("answer", "log")] == HEARD
     assert answered(system) == [0, 1, 2, 3]
     # The emit after the burst follows what the burst's deliveries emitted.
     (last_call,) = [e for e in system.computation if e.payload == {"n": 3} and e.source == "caller"]
