@@ -151,6 +151,13 @@ def test_a_map_that_does_not_fit_its_architectures_is_refused(
         ArchitectureMap(Shop, Payments, rules)
 
 
+@pytest.mark.parametrize("run", ["run.json", 5, None, [Event("Checkout.paid")]])
+def test_a_map_over_what_is_not_a_run_says_what_it_takes(run: Any) -> None:
+    for use in (TO_PAYMENTS.trace, TO_PAYMENTS.apply, TO_PAYMENTS.check):
+        with pytest.raises(TypeError, match=r"runs over a Computation or a Poset, got"):
+            use(run)
+
+
 def test_a_match_that_cannot_fill_its_abstract_event_is_a_map_error() -> None:
     mapping = ArchitectureMap(Shop, Payments, [(Pattern.match("Ledger.refused"), "Client.pay")])
     with pytest.raises(MapError, match=r"rule 1: the match of e\d+ cannot make Client.pay: "
