@@ -18,6 +18,13 @@ from pyrapide.architecture import (
 from pyrapide.architecture.description import describe_hierarchy
 from pyrapide.constraints import ConstraintMonitor, ConstraintViolation
 from pyrapide.core import Computation, Event
+from pyrapide.runtime.bounds import (
+    checked_clock,
+    checked_count,
+    checked_seed,
+    checked_steps,
+    checked_timeout,
+)
 from pyrapide.runtime.choices import WAKE, Choice, choices_now
 from pyrapide.runtime.clock import LogicalClock, RealTimeClock, RunClock
 from pyrapide.runtime.collector import full_collections_held
@@ -105,11 +112,13 @@ class System:
         self._spec = architecture_spec(arch_cls)
         self._hierarchy = bound.hierarchy
         self.bindings: dict[str, Any] = bound.modules
-        self._max_events = max_events
-        self.max_connect_depth = max_connect_depth
+        self._max_events = checked_count(max_events, "max_events")
+        self.max_connect_depth = checked_count(
+            max_connect_depth, "max_connect_depth", optional=False
+        )
         self._handler_timeout = handler_timeout
         self._description: ArchitectureDescription | None = None
-        if clock is None:
+        if checked_clock(clock) is None:
             clock = RealTimeClock() if real_time else LogicalClock()
         self.clock: RunClock = clock
         self._built_reporter: Reporter | None = None
@@ -170,7 +179,7 @@ class System:
         return isinstance(self.clock, RealTimeClock)
 
     def _reset(self, seed: int) -> None:
-        self.seed = seed
+        self.seed = checked_seed(seed)
         self.computation = Computation()
         self.clock.start()
         self._monitor = self._constraint_monitor()
@@ -196,7 +205,7 @@ class System:
 
     @max_events.setter
     def max_events(self, value: int | None) -> None:
-        self._max_events = self.scheduler.max_events = value
+        self._max_events = self.scheduler.max_events = checked_count(value, "max_events")
 
     @property
     def handler_timeout(self) -> float | None:
@@ -415,6 +424,7 @@ class System:
         # at import, and `rapide check` loads one without ever running it.
         import asyncio
 
+        checked_timeout(timeout)
         if max_events is not None:
             self.max_events = max_events
         loop = asyncio.get_running_loop()
@@ -440,9 +450,10 @@ class System:
     def reset(self, seed: int | None = None) -> None:
         """Forget the run: new computation, new module instances at the next
         ``start``, the same subscribers. ``seed`` replaces the seed if given."""
+        seed = self.seed if seed is None else checked_seed(seed)  # refused before closing
         if self.state not in (RunState.IDLE, RunState.STOPPED):
             self.scheduler.close_tasks()
-        self._reset(self.seed if seed is None else seed)
+        self._reset(seed)
         self._state_changed(RunState.IDLE)
 
     # ------------------------------------------------------- stepping
@@ -528,6 +539,8 @@ class System:
         until ``pause()`` or the timeout). A timeout is reported as LimitReached
         "timeout", as ``run(timeout=)`` does.
         """
+        checked_steps(max_steps)
+        checked_timeout(timeout)
         if self.state is RunState.IDLE:
             await self.start()
         if self.state is RunState.STOPPED:
