@@ -281,9 +281,17 @@ class System:
         among by the seed and listed by id): a front end may draw it per frame."""
         return self.scheduler.queues.summary(shown)
 
-    def blocked(self, dispatch: Dispatch) -> str | None:
-        """Why the queued ``dispatch`` may not start now, in words (None: it may):
-        "#3 waits behind #2, in flight: asleep until t=2", ..."""
+    def blocked(self, dispatch: Dispatch | int) -> str | None:
+        """Why the queued ``dispatch`` (a Dispatch or its id) may not start now, in
+        words (None: it may): "#3 waits behind #2, in flight: asleep until t=2", ...
+        Raises ValueError for an id no queued dispatch has."""
+        if isinstance(dispatch, int) and not isinstance(dispatch, bool):
+            dispatch = self._pending_by_id(dispatch, "blocked")
+        elif not isinstance(dispatch, Dispatch):
+            raise TypeError(
+                f"blocked() takes a Dispatch or its id, got {type(dispatch).__name__} "
+                f"{dispatch!r}"
+            )
         blocked = self.scheduler.queues.blocked(dispatch)
         if blocked is None:
             return None
@@ -315,9 +323,14 @@ class System:
         raised, its composite pattern waits for a part, or it delivered the event
         (the dispatch ids). One RouteDecision per connection, in declaration order.
         Raises KeyError for an event not in the computation."""
-        found = self.computation.get(event.id if isinstance(event, Event) else event)
+        if not isinstance(event, Event | str):
+            raise TypeError(
+                f"why_not() takes an Event or its id, got {type(event).__name__} {event!r}"
+            )
+        event_id = event.id if isinstance(event, Event) else event
+        found = self.computation.get(event_id)
         if found is None:
-            raise KeyError(event)
+            raise KeyError(f"why_not(): no event {event_id!r} in the computation")
         from pyrapide.runtime import machinery
 
         return machinery.explain_routing(self.scheduler, found)
@@ -698,15 +711,23 @@ class System:
         return monitor
 
     def _find_pending(self, wanted: int) -> Dispatch:
+        dispatch = self._pending_by_id(wanted, "step")
+        blocked = self.blocked(dispatch)
+        if blocked:
+            raise ValueError(f"step(#{wanted}): {blocked}")
+        return dispatch
+
+    def _pending_by_id(self, wanted: int, caller: str) -> Dispatch:
+        """The queued dispatch numbered ``wanted``; ValueError naming ``caller`` and the
+        queued ids when there is none."""
         queues = self.scheduler.queues
         for dispatch in queues.pending():
             if dispatch.id == wanted:
-                blocked = self.blocked(dispatch)
-                if blocked:
-                    raise ValueError(f"step(#{wanted}): {blocked}")
                 return dispatch
         ids = ", ".join(f"#{d.id}" for d in itertools.islice(queues.pending(), 20))
-        raise ValueError(f"step(#{wanted}): no such pending dispatch (pending: {ids or 'none'})")
+        raise ValueError(
+            f"{caller}(#{wanted}): no such pending dispatch (pending: {ids or 'none'})"
+        )
 
     def _refuse_if_stopped(self, what: str) -> None:
         if self.state is RunState.STOPPED:
