@@ -9,8 +9,8 @@ from typing import Any, Final
 
 from pyrapide.patterns import Pattern, parse_pattern
 from pyrapide.types import conformance_problems, interface_name, is_interface
-from pyrapide.types.interface import class_label
 from pyrapide.types.conformance import MODULE_ATTR as MODULE_ATTR
+from pyrapide.types.interface import class_label
 
 # Where @when keeps a method's patterns (@module keeps a class's ModuleSpec at MODULE_ATTR).
 WHEN_ATTR: Final = "__rapide_when__"
