@@ -108,6 +108,7 @@ class DispatchQueues:
 
     __slots__ = (
         "_agent_hint",
+        "_agents_first",
         "_burst_base",
         "_burst_starts",
         "_open",
@@ -130,6 +131,11 @@ class DispatchQueues:
         self._piped = 0  # dispatches queued in all lanes
         self.agents: list[Dispatch] = []
         self._agent_hint = 0  # where select() found the agent delivery it chose
+        # The agent deliveries of lowest id, as summary() last listed them, while that
+        # still holds (None: to be found again): an agent delivery is rarely among
+        # them as it is taken, so a front end drawing the queue per frame does not
+        # go through the whole of it each time.
+        self._agents_first: tuple[Dispatch, ...] | None = None
         self.busy_serial: set[str] = set()
         # The task whose events' connects were pushed last (None: none since the last
         # settle_burst), from stack position ``_burst_base`` on, each further event's
@@ -185,6 +191,9 @@ class DispatchQueues:
         knows it), or with the independent ones."""
         if lane is None:
             self.agents.append(dispatch)
+            first = self._agents_first
+            if first is not None and dispatch.id < first[-1].id:
+                self._agents_first = None  # it is among the lowest now
             return
         lane.queue.append(dispatch)
         self._piped += 1
@@ -217,13 +226,15 @@ class DispatchQueues:
         """How many wait of each kind, and the first ``shown`` of each in the order
         steps take them, without sorting the queues (see :class:`PendingSummary`).
         Costs ``shown`` for connects, ``shown`` times the log of the pipes with
-        deliveries waiting for pipes, and the length of their queue for agents."""
+        deliveries waiting for pipes, and for agents ``shown`` while the lowest
+        ids listed last time are still queued (else the length of their queue,
+        once: a delivery taken is among them with odds ``shown`` in its length)."""
         connects, agents = self.connects, self.agents
         lanes = [lane.queue for lane in self.lanes.values() if lane.queue]
         first = {
             _CALL: tuple(islice(reversed(connects), shown)),
             _FIFO: tuple(islice(heapq.merge(*lanes, key=_BY_ID), shown)),
-            _INDEPENDENT: tuple(heapq.nsmallest(shown, agents, key=_BY_ID)),
+            _INDEPENDENT: self._lowest_agents(shown),
         }
         counts = {_CALL: len(connects), _FIFO: self._piped, _INDEPENDENT: len(agents)}
         return PendingSummary(
@@ -231,6 +242,15 @@ class DispatchQueues:
             first={kind: first[delivery] for delivery, kind in _KIND_OF.items()},
             pipes_waiting=len(lanes),
         )
+
+    def _lowest_agents(self, shown: int) -> tuple[Dispatch, ...]:
+        first = self._agents_first
+        if first is None or len(first) < min(shown, len(self.agents)):
+            first = tuple(heapq.nsmallest(shown, self.agents, key=_BY_ID))
+            # Kept while it can tell what adding and taking do to it: with none
+            # listed, it cannot.
+            self._agents_first = first if first else None
+        return first[:shown]
 
     def has_runnable(self) -> bool:
         """True when some queued dispatch could start now: unlike ``bool(self)``,
@@ -377,4 +397,7 @@ class DispatchQueues:
         chosen = agents[position]
         agents[position] = agents[-1]
         agents.pop()
+        first = self._agents_first
+        if first is not None and chosen.id <= first[-1].id:
+            self._agents_first = None  # it was among the lowest listed
         return chosen

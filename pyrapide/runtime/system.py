@@ -277,8 +277,10 @@ class System:
     def pending_summary(self, shown: int) -> PendingSummary:
         """The queue at a glance: how many dispatches of each kind are queued, and the
         first ``shown`` of each in the order steps take them (see PendingSummary). Its
-        cost does not grow with the queue (but for agent deliveries, which are picked
-        among by the seed and listed by id): a front end may draw it per frame."""
+        cost does not grow with the queue (agent deliveries, which the seed picks
+        among and which are listed by id, are searched for again only when one of
+        those last listed is taken, or one of a lower id queued): a front end may
+        draw it per frame."""
         return self.scheduler.queues.summary(shown)
 
     def blocked(self, dispatch: Dispatch | int) -> str | None:

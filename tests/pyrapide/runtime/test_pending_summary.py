@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
+from types import SimpleNamespace
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pyrapide.architecture import ConnectionKind
 from pyrapide.runtime import System
+from pyrapide.runtime.queues import DispatchQueues
 from tests.pyrapide.runtime.kinds_parts import Echo, Fan, Silent
 from tests.pyrapide.runtime.test_nesting import bind
 
@@ -79,3 +84,34 @@ async def test_the_summary_agrees_with_pending_at_every_step_through_a_nested_ar
             assert_agrees(system, shown)
     await system.run_until_quiet()
     await system.stop()
+
+
+# Queue the next agent delivery, queue one with a low id (as the deliveries inside a
+# nested architecture are: made early, queued late), take the seed's choice, or take
+# the lowest (a step chosen by id); then read the summary with this many shown.
+_AGENT_MOVES = st.lists(
+    st.tuples(
+        st.sampled_from(["add", "add early", "take", "take lowest"]),
+        st.integers(min_value=0, max_value=6),
+    ),
+    max_size=60,
+)
+
+
+@given(_AGENT_MOVES)
+def test_the_agent_deliveries_listed_are_always_the_lowest_ids_queued(moves):
+    # The summary keeps the lowest ids it listed while adding and taking leave them
+    # so: whatever happens between two summaries, it lists what a search would.
+    queues = DispatchQueues(seed=3, pipe_indexes=())
+    ids = iter(range(1000, 2000))
+    early = iter(range(999, 0, -1))
+    for move, shown in moves:
+        if move.startswith("add"):
+            number = next(ids) if move == "add" else next(early)
+            queues.add(SimpleNamespace(id=number, kind=ConnectionKind.AGENT), None)
+        elif move == "take" and queues.agents:
+            queues.take()
+        elif move == "take lowest" and queues.agents:
+            queues.remove(min(queues.agents, key=lambda d: d.id))
+        listed = queues.summary(shown).first[ConnectionKind.AGENT]
+        assert listed == tuple(heapq.nsmallest(shown, queues.agents, key=lambda d: d.id))

@@ -1,0 +1,120 @@
+"""The queue at a glance (``System.pending_summary``), read every frame of a run.
+
+Usage:  python benchmarks/bench_queue_summary.py [--queued N ...] [--frames F]
+
+A paused system has N agent deliveries queued (N pings injected, each delivered
+to one sink through an ``agent`` connection). The workbench's queue panel reads
+``pending_summary(25)`` for each frame it draws, while the run takes dispatches
+between frames. Two figures per size, CPU microseconds per read (median of five
+rounds of F reads):
+
+* **still**: the queue unchanged between reads (the run paused);
+* **stepping**: one step, the seed's choice among the agent deliveries, before
+  each read (the worst a run does: a frame after every step). A step takes one
+  of the 25 listed with odds 25 in N, and only then is the queue gone through.
+
+``search`` is what going through the whole agent queue costs each time (the
+lowest 25 ids by ``heapq.nsmallest``): what every read cost before the summary
+kept its list.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import heapq
+import statistics
+import sys
+import time
+from operator import attrgetter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from pyrapide import Pattern, action, agent, architecture, interface, module, when
+from pyrapide.runtime import System
+
+SHOWN = 25  # what the workbench's queue panel lists of each kind
+
+
+@interface
+class Source:
+    @action
+    async def ping(self, n: int) -> None:
+        """Ping ``n``."""
+
+
+@interface
+class Sink:
+    @action
+    async def pong(self, n: int) -> None:
+        """Never emitted: the sink only takes pings."""
+
+
+@module(implements=Source)
+class Silent:
+    """Emits nothing: the benchmark injects its pings."""
+
+
+@module(implements=Sink)
+class Taker:
+    @when(Pattern.match("Source.ping"))
+    async def on_ping(self, match: object) -> None:
+        """Takes the ping and does nothing more."""
+
+
+@architecture
+class Spread:
+    source = Source
+    sink = Sink
+    connections = [agent(Pattern.match("Source.ping"), target="sink")]
+
+
+async def per_read(queued: int, frames: int) -> tuple[float, float, float]:
+    """CPU µs per summary read: still, stepping, and searching the whole queue."""
+    system = System(Spread, {"source": Silent, "sink": Taker}, seed=1, max_events=None)
+    await system.start()
+    system.pause()
+    for n in range(queued):
+        system.inject("Source.ping", {"n": n})
+    agents = system.scheduler.queues.agents
+
+    def timed(read: object) -> float:
+        rounds = []
+        for _ in range(5):
+            start = time.process_time()
+            for _ in range(frames):
+                read()  # type: ignore[operator]
+            rounds.append((time.process_time() - start) * 1e6 / frames)
+        return statistics.median(rounds)
+
+    still = timed(lambda: system.pending_summary(SHOWN))
+    search = timed(lambda: heapq.nsmallest(SHOWN, agents, key=attrgetter("id")))
+    rounds = []
+    for _ in range(5):  # each read after a step, the step's own time taken out
+        elapsed = 0.0
+        for _ in range(frames):
+            await system.step()
+            stepped = time.process_time()
+            system.pending_summary(SHOWN)
+            elapsed += time.process_time() - stepped
+        rounds.append(elapsed * 1e6 / frames)
+    await system.stop()
+    return still, statistics.median(rounds), search
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--queued", type=int, nargs="+", default=[1_000, 10_000, 100_000])
+    parser.add_argument("--frames", type=int, default=200)
+    args = parser.parse_args()
+    print(f"pending_summary({SHOWN}) with agent deliveries queued, CPU per read "
+          "(median of 5 rounds)")
+    print(f"  {'queued':>9} {'still':>10} {'stepping':>10} {'search':>10}")
+    for queued in args.queued:
+        still, stepping, search = await per_read(queued, args.frames)
+        print(f"  {queued:>9,} {still:>8.1f} µs {stepping:>7.1f} µs {search:>7.1f} µs")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
