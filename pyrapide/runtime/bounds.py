@@ -15,25 +15,30 @@ def checked_seed(seed: Any) -> int:
     return seed
 
 
-def checked_count(value: Any, name: str, *, optional: bool = True) -> int | None:
-    """``value`` if it is a positive integer (or None when ``optional``); else
-    TypeError for what is no integer, ValueError for one below 1."""
-    if value is None and optional:
-        return None
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
-        return value
-    wanted = "a positive integer or None" if optional else "a positive integer"
-    error = ValueError if isinstance(value, int) and not isinstance(value, bool) else TypeError
+def checked_count(value: Any, name: str) -> int | None:
+    """``value`` if it is None or a positive integer; else TypeError or ValueError
+    naming ``name`` (see :func:`checked_positive`)."""
+    return None if value is None else checked_positive(value, name, "a positive integer or None")
+
+
+def checked_positive(value: Any, name: str, wanted: str = "a positive integer") -> int:
+    """``value`` if it is a positive integer; else TypeError for what is no integer,
+    ValueError for one below 1, each naming ``name`` and what it must be."""
+    is_integer = isinstance(value, int) and not isinstance(value, bool)
+    if is_integer and value >= 1:
+        return int(value)
+    error = ValueError if is_integer else TypeError
     raise error(f"{name} must be {wanted}, got {value!r}")
 
 
 def checked_steps(max_steps: Any) -> int | None:
     """``max_steps`` if it is None or an integer of 0 or more; else TypeError or ValueError."""
-    if max_steps is None or (
-        isinstance(max_steps, int) and not isinstance(max_steps, bool) and max_steps >= 0
-    ):
-        return max_steps
-    error = ValueError if isinstance(max_steps, int) else TypeError
+    if max_steps is None:
+        return None
+    is_integer = isinstance(max_steps, int) and not isinstance(max_steps, bool)
+    if is_integer and max_steps >= 0:
+        return int(max_steps)
+    error = ValueError if is_integer else TypeError
     raise error(f"max_steps must be a non-negative integer or None, got {max_steps!r}")
 
 

@@ -21,6 +21,7 @@ from pyrapide.core import Computation, Event
 from pyrapide.runtime.bounds import (
     checked_clock,
     checked_count,
+    checked_positive,
     checked_seed,
     checked_steps,
     checked_timeout,
@@ -113,12 +114,11 @@ class System:
         self._hierarchy = bound.hierarchy
         self.bindings: dict[str, Any] = bound.modules
         self._max_events = checked_count(max_events, "max_events")
-        self.max_connect_depth = checked_count(
-            max_connect_depth, "max_connect_depth", optional=False
-        )
+        self.max_connect_depth = checked_positive(max_connect_depth, "max_connect_depth")
         self._handler_timeout = handler_timeout
         self._description: ArchitectureDescription | None = None
-        if checked_clock(clock) is None:
+        checked_clock(clock)
+        if clock is None:
             clock = RealTimeClock() if real_time else LogicalClock()
         self.clock: RunClock = clock
         self._built_reporter: Reporter | None = None
