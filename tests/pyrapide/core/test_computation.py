@@ -63,8 +63,7 @@ def test_ids_continue_past_the_highest_after_load_and_merge(tmp_path) -> None:
     computation.save(path)
     assert Computation.load(path).new_event("tick").id == "e4"
     other = Computation()
-    for _ in range(5):
-        other.new_event("tock")
+    other.record(Event("tock", id="e5"))
     assert computation.merge(other).new_event("x").id == "e6"
 
 
@@ -139,6 +138,24 @@ def test_merge_unites_events_links_and_clocks() -> None:
     assert merged.is_ancestor(x, y)
     assert merged.clock_manager.get_clock("right-clock") is clock
     assert len(left) == 2 and len(right) == 2  # inputs unchanged
+
+
+def test_merge_refuses_one_id_for_two_different_events() -> None:
+    # Two runs both number their events e1, e2, ...: matched by id, the second run's
+    # events would vanish and its links would join the first run's events.
+    first, second = Computation(), Computation()
+    first.new_event("ping", {"n": 1}, source="a")
+    second.new_event("pong", {"n": 1}, source="b")
+    with pytest.raises(ValueError, match=r"merge\(\): id 'e1' is ping from 'a' here and "
+                                         r"pong from 'b' in the other computation"):
+        first.merge(second)
+    second = Computation()
+    second.record(Event("ping", {"n": 2}, source="a", id="e1", timestamp=first.get("e1").timestamp))
+    with pytest.raises(ValueError, match=r"id 'e1' .* differ in payload"):
+        first.merge(second)
+    same = Computation()
+    same.record(first.get("e1"))  # the very event: shared history, merged once
+    assert len(first.merge(same)) == 1
 
 
 def test_merge_refuses_a_combined_cycle() -> None:
