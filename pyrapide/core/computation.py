@@ -274,12 +274,12 @@ class Computation:
         events = list(self._poset)
         position = {e.id: p for p, e in enumerate(events)}
         for event in other:
-            found = position.get(event.id)
-            if found is None:
+            shared = position.get(event.id)
+            if shared is None:
                 position[event.id] = len(events)
                 events.append(event)
-            elif events[found] is not event:
-                _refuse_another_event(events[found], event)
+            elif events[shared] is not event:
+                _refuse_another_event(events[shared], event)
         causes: list[dict[int, None]] = [{} for _ in events]
         for source in (self._poset, other.poset):
             for event in source:
