@@ -220,6 +220,23 @@ def test_regular_and_slaved_clocks() -> None:
         Clock("base").read()
 
 
+@pytest.mark.parametrize("amount", [float("nan"), float("inf"), -1])
+def test_a_tick_that_would_leave_no_readable_time_is_refused(amount: float) -> None:
+    # A NaN time compares false with everything: every timed pattern and order over
+    # the clock would go quietly wrong, and no file could save it.
+    clock = SynchronousClock("main")
+    with pytest.raises(ValueError, match=r"tick\("):
+        clock.tick(amount)
+    assert clock.read() == 0.0
+    with pytest.raises(ValueError, match="period"):
+        RegularClock("r", period=amount)
+
+
+def test_a_slaved_clock_needs_a_clock_to_follow() -> None:
+    with pytest.raises(TypeError, match="a slaved clock follows a Clock, not None"):
+        SlavedClock("s", None, 2)  # type: ignore[arg-type]
+
+
 def test_clock_manager() -> None:
     manager = ClockManager()
     one, two = SynchronousClock("one"), SynchronousClock("two")
