@@ -280,7 +280,12 @@ class System:
         cost does not grow with the queue (agent deliveries, which the seed picks
         among and which are listed by id, are searched for again only when one of
         those last listed is taken, or one of a lower id queued): a front end may
-        draw it per frame."""
+        draw it per frame. Raises TypeError or ValueError for a ``shown`` that is not
+        an integer of 0 or more."""
+        is_integer = isinstance(shown, int) and not isinstance(shown, bool)
+        if not is_integer or shown < 0:
+            error = ValueError if is_integer else TypeError
+            raise error(f"pending_summary(): shown must be an integer of 0 or more, got {shown!r}")
         return self.scheduler.queues.summary(shown)
 
     def blocked(self, dispatch: Dispatch | int) -> str | None:

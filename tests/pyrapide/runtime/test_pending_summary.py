@@ -115,3 +115,10 @@ def test_the_agent_deliveries_listed_are_always_the_lowest_ids_queued(moves):
             queues.remove(min(queues.agents, key=lambda d: d.id))
         listed = queues.summary(shown).first[ConnectionKind.AGENT]
         assert listed == tuple(heapq.nsmallest(shown, queues.agents, key=lambda d: d.id))
+
+
+@pytest.mark.parametrize("shown", [-1, 2.5, "3", None])
+async def test_a_count_to_show_that_is_no_count_is_refused_by_name(shown):
+    system = await paused_fan(2)
+    with pytest.raises((TypeError, ValueError), match=r"pending_summary\(\): shown must be"):
+        system.pending_summary(shown)
