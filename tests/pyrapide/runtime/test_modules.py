@@ -360,3 +360,29 @@ def test_a_handler_or_hook_that_cannot_be_called_as_the_system_calls_it_is_refus
 
         async def finish(self, reason=None):
             pass
+
+
+@interface
+class Accounts:
+    @action
+    async def opened(self, name: str, source: str) -> None: ...
+
+
+@module(implements=Accounts)
+class Opener:
+    async def start(self):
+        # A field may be called `name` like emit's first argument (and `source`).
+        await get_context(self).emit("Accounts.opened", name="ada", source="web")
+
+
+async def test_a_field_called_name_is_a_field_of_the_event():
+    @architecture
+    class Bank:
+        accounts = Accounts
+
+    system = System(Bank, {"accounts": Opener})
+    (opened,) = await system.run()
+    assert system.errors == []
+    assert opened.name == "Accounts.opened"
+    assert dict(opened.payload) == {"name": "ada", "source": "web"}
+    assert opened.source == "accounts"
