@@ -73,6 +73,10 @@ class Derivation:
         later event to an earlier one) is fed in causal order, from a copy.
         """
         poset = getattr(detailed, "poset", detailed)
+        if not isinstance(poset, Poset):
+            raise TypeError(
+                f"a map runs over a Computation or a Poset, got {type(detailed).__name__}"
+            )
         order = poset.topological_order()
         if any(a is not b for a, b in zip(order, poset, strict=True)):
             poset = _recorded_in(order, poset)

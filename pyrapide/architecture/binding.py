@@ -15,6 +15,7 @@ as above), and a module may be bound in place of a nested architecture
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -22,7 +23,7 @@ from typing import Any
 from pyrapide.architecture.declaration import ArchitectureSpec, architecture_spec, is_architecture
 from pyrapide.architecture.errors import ArchitectureError, close_match_hint, quoted_list
 from pyrapide.architecture.hierarchy import Hierarchy, parent_path
-from pyrapide.types.conformance import conformance_problems, is_subtype
+from pyrapide.types.conformance import conformance_problems, is_subtype, module_record
 from pyrapide.types.interface import class_label, interface_name
 
 ImplementsOf = Callable[[type], "type | None"]
@@ -141,11 +142,38 @@ def _unknown(spec: ArchitectureSpec, hierarchy: Hierarchy, path: str) -> str:
     )
 
 
+def declared_interface(module_cls: type) -> type | None:
+    """The interface a ``@module`` class declares it implements, or None (a plain
+    class, or ``@module()`` without an interface)."""
+    return getattr(module_record(module_cls), "implements", None)
+
+
+def _not_a_module(module: Any) -> str | None:
+    """What is wrong with binding ``module`` at all, or None: a binding is a class of
+    the user's (a ``@module`` or a plain one) or an instance of one, never None, a
+    builtin class, a builtin value or a function."""
+    module_cls = module if isinstance(module, type) else type(module)
+    if module is not None and module_cls.__module__ != "builtins":
+        return None
+    if module is None:
+        shown = "None"
+    elif isinstance(module, type):
+        shown = f"the class {module.__name__}"
+    elif callable(module) and hasattr(module, "__name__"):
+        shown = f"{type(module).__name__} {module.__name__}"
+    else:
+        shown = f"{type(module).__name__} {reprlib.repr(module)}"
+    return f"expected a module class (or an instance of one), got {shown}"
+
+
 def _module_problems(
     path: str, module: Any, iface: type, implements_of: ImplementsOf | None
 ) -> list[str]:
+    refused = _not_a_module(module)
+    if refused is not None:
+        return [f"{path}: {refused}"]
     module_cls = module if isinstance(module, type) else type(module)
-    declared = implements_of(module_cls) if implements_of is not None else None
+    declared = (implements_of or declared_interface)(module_cls)
     if declared is not None and not is_subtype(declared, iface):
         return [
             f"{path}: {class_label(module_cls)} implements {interface_name(declared)}, "
@@ -169,10 +197,11 @@ def binding_problems(
     Reports names that are not components (with a close match), components
     left unbound (unless `partial`), and modules that do not conform to their
     component's interface; an architecture bound to a component must implement
-    its interface. When `implements_of` is given (module class -> the interface
-    it declares, or None), a module declaring an interface that is not a
-    subtype of its component's is refused too. A module may be given as a class
-    or an instance. Returns one line per problem, or `[]`.
+    its interface. A module declaring an interface (``@module(implements=...)``,
+    or what `implements_of` says: module class -> the interface it declares, or
+    None) that is not a subtype of its component's is refused too. A module may be
+    given as a class or an instance; None, a builtin class or value and a function
+    are refused. Returns one line per problem, or `[]`.
     """
     return resolve_bindings(arch, modules, partial=partial, implements_of=implements_of)[1]
 

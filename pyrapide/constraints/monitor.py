@@ -51,6 +51,9 @@ class ConstraintMonitor:
         # Whether rebase() dropped events: their links are gone from the computation,
         # so a re-derivation that misses a violation no longer proves it was withdrawn.
         self._windowed = False
+        # Ids of events record_causal_link checked before the caller did: the caller's
+        # own check of each (0.3.0's order: link, then check) then finds nothing new.
+        self._checked_by_link: set[str] = set()
         for item in constraints:
             self.add_constraint(item)
 
@@ -112,6 +115,9 @@ class ConstraintMonitor:
                 "this monitor observes another computation; use observe(), or reset() first"
             )
         if event in self._own:
+            if event.id in self._checked_by_link:
+                self._checked_by_link.discard(event.id)
+                return []
             raise ValueError(f"event {event.id!r} was already checked by this monitor")
         self._own.record(event, caused_by=list(caused_by) if caused_by else None)
         return self.observe(event, self._own)
@@ -162,7 +168,13 @@ class ConstraintMonitor:
         what ``check(b, caused_by=[a])`` costs: only ``effect`` is checked again.
         Any other link makes the monitor re-derive its state from every event so
         far (cost proportional to them: meant for occasional links).
+
+        An event of the link that was not checked yet is checked first, as PyRapide
+        0.3.0 did (``effect`` as caused by ``cause``); the caller's own ``check`` of
+        it afterwards then finds nothing new.
         """
+        if self._followed is self._own and (cause not in self._own or effect not in self._own):
+            return self._check_for_link(cause, effect)
         poset = poset_of(self._followed)
         incremental = self._only_effect_changes(poset, cause, effect)
         poset.add_causal_link(cause, effect)
@@ -179,6 +191,19 @@ class ConstraintMonitor:
         self._withdraw({violation_key(v) for _, v in self._last_found} - still_found)
         self._last_found = found
         return self._report(found)
+
+    def _check_for_link(self, cause: Event, effect: Event) -> list[ConstraintViolation]:
+        """``record_causal_link`` where the monitor has not checked ``cause`` or
+        ``effect`` yet: check them first, the link included."""
+        found: list[ConstraintViolation] = []
+        if cause not in self._own:
+            found += self.check(cause)
+            self._checked_by_link.add(cause.id)
+        if effect in self._own:
+            return found + self.record_causal_link(cause, effect)
+        found += self.check(effect, caused_by=[cause])
+        self._checked_by_link.add(effect.id)
+        return found
 
     def _only_effect_changes(self, poset: Any, cause: Event, effect: Event) -> bool:
         """Whether linking ``cause`` to ``effect`` changes what the trackers derived for
@@ -254,6 +279,7 @@ class ConstraintMonitor:
         """Forget every event and violation; the constraints stay registered."""
         self._own = Computation()
         self._follow(self._own)
+        self._checked_by_link.clear()
         self._fed = 0
         self._reported = []
         self._reported_keys = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -89,9 +90,12 @@ class SynchronousClock(Clock):
         return self._time
 
     def tick(self, amount: float = 1.0) -> None:
-        """Advance the clock by ``amount``; raises ``ValueError`` if it is negative."""
+        """Advance the clock by ``amount``; raises ``ValueError`` if it is negative, or
+        not a finite number (the time would no longer compare or save)."""
         if amount < 0:
             raise ValueError(f"a clock cannot go back in time (tick({amount!r}))")
+        if not math.isfinite(amount):
+            raise ValueError(f"a clock ticks by a finite amount (tick({amount!r}))")
         self._time += amount
 
 
@@ -105,6 +109,8 @@ class RegularClock(SynchronousClock):
     def __init__(self, name: str, period: float, accuracy: float = 1.0) -> None:
         if not period > 0:
             raise ValueError(f"a regular clock needs a positive period, not {period!r}")
+        if not math.isfinite(period):
+            raise ValueError(f"a regular clock needs a finite period, not {period!r}")
         super().__init__(name)
         self.period = period
         self.accuracy = accuracy
@@ -121,6 +127,8 @@ class SlavedClock(Clock):
     """
 
     def __init__(self, name: str, parent: Clock, divisor: int) -> None:
+        if not isinstance(parent, Clock):
+            raise TypeError(f"a slaved clock follows a Clock, not {parent!r}")
         if not divisor > 0:
             raise ValueError(f"a slaved clock needs a positive divisor, not {divisor!r}")
         super().__init__(name)

@@ -20,6 +20,27 @@ def _counter_number(event_id: str) -> int:
     return 0
 
 
+def _refuse_another_event(mine: Event, theirs: Event) -> None:
+    """Raise ValueError when ``mine`` and ``theirs``, which share an id, are not the
+    same event (name, source, payload, time and metadata)."""
+    if (mine.name, mine.source) != (theirs.name, theirs.source):
+        raise ValueError(
+            f"merge(): id {mine.id!r} is {mine.name} from {mine.source!r} here and "
+            f"{theirs.name} from {theirs.source!r} in the other computation; the events "
+            f"of one must have other ids"
+        )
+    differing = [
+        field
+        for field in ("payload", "timestamp", "metadata")
+        if getattr(mine, field) != getattr(theirs, field)
+    ]
+    if differing:
+        raise ValueError(
+            f"merge(): id {mine.id!r} is {mine.name} from {mine.source!r} in both "
+            f"computations, but they differ in {' and '.join(differing)}"
+        )
+
+
 class Computation:
     """The causal history of a run: a ``Poset`` plus a ``ClockManager``.
 
@@ -245,17 +266,21 @@ class Computation:
     def merge(self, other: Computation) -> Computation:
         """Return a new computation with the events and links of both.
 
-        Events are matched by id (this computation's copy wins); the clocks of
+        Events are matched by id (an event of both is merged once); the clocks of
         both are kept (this computation's wins on a shared name).  Neither
-        input changes.  Raises ``CausalCycleError`` if the links together form a
-        cycle.
+        input changes.  Raises ``ValueError`` when an id names different events
+        in the two (as ``e1`` does in any two runs: give one run's events other
+        ids), and ``CausalCycleError`` if the links together form a cycle.
         """
         events = list(self._poset)
         position = {e.id: p for p, e in enumerate(events)}
         for event in other:
-            if event.id not in position:
+            shared = position.get(event.id)
+            if shared is None:
                 position[event.id] = len(events)
                 events.append(event)
+            elif events[shared] is not event:
+                _refuse_another_event(events[shared], event)
         causes: list[dict[int, None]] = [{} for _ in events]
         for source in (self._poset, other.poset):
             for event in source:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 import os
 import time
 from collections.abc import Mapping
@@ -119,6 +120,8 @@ class Event(_EventFields):
             if isinstance(timestamp, bool) or not isinstance(timestamp, int | float):
                 raise TypeError(f"Event timestamp must be a number, not {timestamp!r}")
             timestamp = float(timestamp)
+        if not math.isfinite(timestamp):  # NaN or an infinity: no file could hold it
+            raise ValueError(f"Event timestamp must be a finite number, not {timestamp!r}")
         fields = _EventFields()
         fields.id = id
         fields.name = name

@@ -107,12 +107,31 @@ def save_computation(
     both cases the file at ``path`` is left as it was.
     """
     document = computation_to_document(computation)
+    _refuse_unsaveable(document["poset"]["events"])
     try:
         write_atomically(path, _document_lines(document, ascii_only=False), force=force)
     except UnicodeEncodeError:
         # A string with a lone surrogate (JSON can carry one as "\ud800") cannot be
         # written as UTF-8; written as \u escapes, it reads back the same.
         write_atomically(path, _document_lines(document, ascii_only=True), force=force)
+
+
+def _refuse_unsaveable(events: list[dict[str, Any]]) -> None:
+    """Raise ``TypeError`` naming the first event whose payload or metadata would not
+    load back as it is: what the encoder refuses (a set, NaN) fails as it writes, but
+    a key that is not a string it writes as one (``{1: "a"}`` as ``{"1": "a"}``)."""
+    payloads = [event["payload"] for event in events]
+    metadata = [event["metadata"] for event in events]
+    if all_saveable(payloads) and all_saveable(metadata):
+        return
+    for index, event in enumerate(events):
+        for field in ("payload", "metadata"):
+            problem = payload_problem(event[field], field)
+            if problem is not None:
+                raise TypeError(
+                    f"cannot save event #{index} ({event['id']!r}): its {field} is not JSON "
+                    f"({problem})"
+                )
 
 
 def _document_lines(document: dict[str, Any], *, ascii_only: bool) -> Iterator[str]:

@@ -120,6 +120,8 @@ def all_saveable(mappings: list[dict[str, Any]], *, parsed: bool = False) -> boo
     False says only "look closer": :func:`payload_problem` on each mapping says
     which and why.
     """
+    if not set(map(type, chain.from_iterable(mappings))) <= {str}:
+        return False  # a key of a mapping itself that is not a string
     values = list(chain.from_iterable(map(dict.values, mappings)))
     depth = 2
     while values:

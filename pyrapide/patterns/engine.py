@@ -40,7 +40,12 @@ __all__ = ["Matcher", "match_all", "one_event_test"]
 
 def _poset_of(poset_or_computation: Any) -> Any:
     inner = getattr(poset_or_computation, "poset", None)
-    return poset_or_computation if inner is None else inner
+    poset = poset_or_computation if inner is None else inner
+    if not callable(getattr(poset, "is_ancestor", None)):  # a Poset, or one that wraps it
+        raise TypeError(
+            f"matching takes a Poset or a Computation, got {type(poset_or_computation).__name__}"
+        )
+    return poset
 
 
 def _unique(matches: list[PatternMatch]) -> list[PatternMatch]:

@@ -185,8 +185,24 @@ class TimedPattern(_Unary):
         self.pattern = check_operand(pattern, "timed")
         self.depth = nesting((self.pattern,), "timed")
         for label, bound in (("max_duration", max_duration), ("after", after), ("before", before)):
-            if bound is not None and not isinstance(bound, (int, float)):
+            if bound is None:
+                continue
+            if not isinstance(bound, (int, float)) or isinstance(bound, bool):
                 raise TypeError(f"timed({label}=...) must be a number, got {bound!r}")
+            if bound != bound:  # NaN compares false with everything: it would bound nothing
+                raise ValueError(f"timed(): {label}={bound!r} is not a number")
+        if max_duration is not None and max_duration < 0:
+            raise ValueError(f"timed(): max_duration={max_duration!r} is negative")
+        if after is not None and before is not None and after > before:
+            raise ValueError(
+                f"timed(): after={after!r} is later than before={before!r}: nothing could match"
+            )
+        if clock is not None and not callable(getattr(clock, "start_time", None)):
+            raise TypeError(
+                f"timed() takes a clock with start_time(event) (a Clock of the "
+                f"computation's ClockManager) or None for the events' timestamps, got "
+                f"{type(clock).__name__} {clock!r}"
+            )
         self.clock, self.max_duration, self.after, self.before = clock, max_duration, after, before
 
     def time_of(self, event: Any) -> float:

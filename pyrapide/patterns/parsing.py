@@ -7,6 +7,8 @@ importing the patterns package does not load Lark.
 from __future__ import annotations
 
 import json
+import math
+import sys
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -124,8 +126,22 @@ class PatternBuilder(Transformer[Token, Any]):
         return json.loads(token)
 
     def number(self, token: Token) -> int | float:
+        # What str(pattern) could not print as JSON, or Python could not read back,
+        # is refused here, at the number, rather than printed as something else.
         text = str(token)
-        return int(text) if text.lstrip("-+").isdigit() else float(text)
+        digits = text.lstrip("-+")
+        if digits.isdigit():
+            limit = sys.get_int_max_str_digits()
+            if limit and len(digits) > limit:
+                raise _SemanticError(
+                    f"a number of {len(digits)} digits, longer than the {limit} Python reads",
+                    token,
+                )
+            return int(text)
+        value = float(text)
+        if not math.isfinite(value):
+            raise _SemanticError(f"{text} is not a finite number", token)
+        return value
 
     def true(self) -> bool:
         return True
@@ -218,8 +234,7 @@ def _syntax_error(text: str, error: UnexpectedInput) -> PatternSyntaxError:
         wanted = expected[0]
     else:
         wanted = ", ".join(expected[:-1]) + " or " + expected[-1]
-    where = f"line {line}, column {column}" if "\n" in text.strip() else f"column {column}"
-    message = f"Invalid pattern at {where}: expected {wanted}, found {found}"
+    message = f"Invalid pattern at {_where(text, line, column)}: expected {wanted}, found {found}"
     return PatternSyntaxError(message, text, column, expected, line)
 
 
@@ -250,10 +265,9 @@ def _check_depth(text: str, tree: Tree[Token]) -> None:
     if too_deep is None:
         return
     line, column = _place(too_deep)
-    where = f"line {line}, column {column}" if "\n" in text.strip() else f"column {column}"
     raise PatternSyntaxError(
-        f"Invalid pattern at {where}: nested {deepest} deep (operators, conditions and "
-        f"values inside one another); at most {MAX_PATTERN_DEPTH}",
+        f"Invalid pattern at {_where(text, line, column)}: nested {deepest} deep (operators, "
+        f"conditions and values inside one another); at most {MAX_PATTERN_DEPTH}",
         text,
         column,
         (),
@@ -280,5 +294,10 @@ def parse(text: str) -> alg.Pattern:
         column, line = getattr(cause, "column", 1), getattr(cause, "line", 1)
         message = getattr(cause, "message", str(cause))
         raise PatternSyntaxError(
-            f"Invalid pattern at column {column}: {message}", text, column, (), line
+            f"Invalid pattern at {_where(text, line, column)}: {message}", text, column, (), line
         ) from None
+
+
+def _where(text: str, line: int, column: int) -> str:
+    """"line L, column C" in a text of several lines, else "column C"."""
+    return f"line {line}, column {column}" if "\n" in text.strip() else f"column {column}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
@@ -9,6 +10,7 @@ from typing import Any, Final
 from pyrapide.patterns import Pattern, parse_pattern
 from pyrapide.types import conformance_problems, interface_name, is_interface
 from pyrapide.types.conformance import MODULE_ATTR as MODULE_ATTR
+from pyrapide.types.interface import class_label
 
 # Where @when keeps a method's patterns (@module keeps a class's ModuleSpec at MODULE_ATTR).
 WHEN_ATTR: Final = "__rapide_when__"
@@ -123,7 +125,10 @@ def _build_spec(cls: Any, implements: type | None, serial: bool) -> ModuleSpec:
             if patterns is None:
                 handlers.pop(name, None)  # overridden by a method that is not a handler
                 continue
+            _refuse_uncallable(cls, name, value, ("match",))
             handlers[name] = tuple(HandlerSpec(name, p) for p in patterns)
+    for hook in ("start", "finish"):
+        _refuse_uncallable(cls, hook, inspect.getattr_static(cls, hook, None), ())
     ordered: list[HandlerSpec] = []
     for specs in handlers.values():
         ordered.extend(specs if isinstance(specs, tuple) else (specs,))
@@ -134,6 +139,27 @@ def _build_spec(cls: Any, implements: type | None, serial: bool) -> ModuleSpec:
         has_start=callable(getattr(cls, "start", None)),
         has_finish=callable(getattr(cls, "finish", None)),
     )
+
+
+def _refuse_uncallable(cls: type, name: str, value: Any, arguments: tuple[str, ...]) -> None:
+    """Refuse the method ``name`` of ``cls`` (``value`` as the class holds it) when the
+    system could not call it with ``arguments`` after ``self``: it would fail at every
+    call, at run time. Static and class methods, and what has no signature, pass."""
+    if not inspect.isfunction(value):
+        return
+    try:
+        signature = inspect.signature(value)
+        signature.bind(None, *arguments)
+    except ValueError:
+        return
+    except TypeError:
+        called = f"{name}({', '.join(('self', *arguments))})"
+        why = (
+            f"cannot take the match: a @when handler is called as {called}"
+            if arguments
+            else f"cannot be called as {called}"
+        )
+        raise ModuleDefinitionError(f"{class_label(cls)}.{name}{signature} {why}") from None
 
 
 def module_spec(cls: type) -> ModuleSpec:

@@ -150,6 +150,7 @@ class LocalContext:
     async def emit(
         self,
         name: str,
+        /,
         payload: Mapping[str, Any] | None = None,
         *,
         caused_by: Any = None,

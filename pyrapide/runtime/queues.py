@@ -13,7 +13,7 @@ import random
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from itertools import islice
+from itertools import islice, pairwise
 from operator import attrgetter
 from typing import TYPE_CHECKING
 
@@ -63,7 +63,7 @@ class PendingSummary:
     first: Mapping[ConnectionKind, tuple[Dispatch, ...]]
     """At most the number asked for of each kind, in the order steps take them:
     connects from the top of their stack (the one a plain step runs first, then
-    the next: depth first, the newest event's first); pipe deliveries each pipe's
+    the next: depth first, successive events in the order recorded); pipe deliveries each pipe's
     in its order, the pipes merged by id; agent deliveries, which the seed picks
     among, by id."""
     pipes_waiting: int
@@ -93,7 +93,11 @@ class DispatchQueues:
     """Queued dispatches by delivery, and the seeded choice among them.
 
     * ``connects`` is a stack: a synchronous delivery runs before anything
-      else, the most recent first (depth first, as nested calls would).
+      else, the most recent first (depth first, as nested calls would); but the
+      events one task records without waiting in between (``generate_event``)
+      are delivered in the order it recorded them, and an event injected from
+      outside after every call already queued, as calls made one after another
+      would be.
     * Each pipe has a lane; only its head may start, and only while nothing
       of that lane is in flight.
     * ``agents`` are independent: ``rng`` (seeded, owned by this instance)
@@ -105,9 +109,12 @@ class DispatchQueues:
     __slots__ = (
         "_agent_hint",
         "_agents_first",
+        "_burst_base",
+        "_burst_starts",
         "_open",
         "_piped",
         "agents",
+        "burst_owner",
         "busy_serial",
         "connects",
         "lanes",
@@ -116,7 +123,7 @@ class DispatchQueues:
 
     def __init__(self, seed: int, pipe_indexes: Iterable[int]) -> None:
         self.rng = random.Random(seed)
-        self.connects: list[Dispatch] = []
+        self.connects: deque[Dispatch] = deque()  # the top is the right end
         self.lanes = {index: PipeLane(order) for order, index in enumerate(pipe_indexes)}
         # Invariant: the lanes whose head may start (something queued, nothing in
         # flight), by ``order``; so that choosing a step does not look at every pipe.
@@ -130,10 +137,54 @@ class DispatchQueues:
         # go through the whole of it each time.
         self._agents_first: tuple[Dispatch, ...] | None = None
         self.busy_serial: set[str] = set()
+        # The task whose events' connects were pushed last (None: none since the last
+        # settle_burst), from stack position ``_burst_base`` on, each further event's
+        # starting at the positions in ``_burst_starts``. The scheduler settles the
+        # burst when that task stops running.
+        self.burst_owner: object = None
+        self._burst_base = 0
+        self._burst_starts: list[int] = []
 
-    def push_connects(self, dispatches: list[Dispatch]) -> None:
-        """Queue one event's connect deliveries, to run in the order given."""
-        self.connects.extend(reversed(dispatches))
+    def push_connects(self, dispatches: list[Dispatch], emitter: object) -> None:
+        """Queue one event's connect deliveries, to run in the order given.
+
+        ``emitter`` is the task that recorded the event (None: injected from
+        outside). An event's deliveries run before those queued before it (depth
+        first, as calls nest), but calls made one after another return in that
+        order: an injected event's run after every call already queued, and the
+        events one run of a task records without waiting in between
+        (``generate_event``) are put back in the order recorded when the run ends
+        (:meth:`settle_burst`)."""
+        connects = self.connects
+        if emitter is None:
+            connects.extendleft(dispatches)  # at the bottom, the first on top
+            pushed = len(dispatches)
+            self._burst_base += pushed
+            if self._burst_starts:  # a handler injecting between its own emits
+                self._burst_starts = [start + pushed for start in self._burst_starts]
+            return
+        if emitter is self.burst_owner:
+            self._burst_starts.append(len(connects))
+        else:
+            if self._burst_starts:
+                self.settle_burst()
+            self.burst_owner, self._burst_base = emitter, len(connects)
+        connects.extend(reversed(dispatches))
+
+    def settle_burst(self) -> None:
+        """The task that pushed connects last has stopped running: when it recorded
+        several events, their deliveries, pushed newest on top, are reordered so that
+        the first event's are on top. Costs the number of those deliveries, once."""
+        starts = self._burst_starts
+        if starts:
+            connects, base = self.connects, self._burst_base
+            pushed = [connects.pop() for _ in range(len(connects) - base)]
+            pushed.reverse()  # bottom to top, as pushed
+            bounds = [0, *(start - base for start in starts), len(pushed)]
+            for low, high in reversed(list(pairwise(bounds))):
+                connects.extend(pushed[low:high])
+            starts.clear()
+        self.burst_owner = None
 
     def add(self, dispatch: Dispatch, lane: PipeLane | None) -> None:
         """Queue a delivery that is not a call: in ``lane``, its pipe's (the route
@@ -160,7 +211,7 @@ class DispatchQueues:
 
     def pending(self) -> list[Dispatch]:
         """Every queued dispatch, by id."""
-        queued = self.connects + self.agents
+        queued = [*self.connects, *self.agents]
         for lane in self.lanes.values():
             queued.extend(lane.queue)
         return sorted(queued, key=lambda d: d.id)
@@ -181,7 +232,7 @@ class DispatchQueues:
         connects, agents = self.connects, self.agents
         lanes = [lane.queue for lane in self.lanes.values() if lane.queue]
         first = {
-            _CALL: tuple(connects[: -shown - 1 : -1]) if shown > 0 else (),
+            _CALL: tuple(islice(reversed(connects), shown)),
             _FIFO: tuple(islice(heapq.merge(*lanes, key=_BY_ID), shown)),
             _INDEPENDENT: self._lowest_agents(shown),
         }

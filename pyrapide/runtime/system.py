@@ -18,6 +18,14 @@ from pyrapide.architecture import (
 from pyrapide.architecture.description import describe_hierarchy
 from pyrapide.constraints import ConstraintMonitor, ConstraintViolation
 from pyrapide.core import Computation, Event
+from pyrapide.runtime.bounds import (
+    checked_clock,
+    checked_count,
+    checked_positive,
+    checked_seed,
+    checked_steps,
+    checked_timeout,
+)
 from pyrapide.runtime.choices import WAKE, Choice, choices_now
 from pyrapide.runtime.clock import LogicalClock, RealTimeClock, RunClock
 from pyrapide.runtime.collector import full_collections_held
@@ -105,10 +113,11 @@ class System:
         self._spec = architecture_spec(arch_cls)
         self._hierarchy = bound.hierarchy
         self.bindings: dict[str, Any] = bound.modules
-        self._max_events = max_events
-        self.max_connect_depth = max_connect_depth
+        self._max_events = checked_count(max_events, "max_events")
+        self.max_connect_depth = checked_positive(max_connect_depth, "max_connect_depth")
         self._handler_timeout = handler_timeout
         self._description: ArchitectureDescription | None = None
+        checked_clock(clock)
         if clock is None:
             clock = RealTimeClock() if real_time else LogicalClock()
         self.clock: RunClock = clock
@@ -170,7 +179,7 @@ class System:
         return isinstance(self.clock, RealTimeClock)
 
     def _reset(self, seed: int) -> None:
-        self.seed = seed
+        self.seed = checked_seed(seed)
         self.computation = Computation()
         self.clock.start()
         self._monitor = self._constraint_monitor()
@@ -196,7 +205,7 @@ class System:
 
     @max_events.setter
     def max_events(self, value: int | None) -> None:
-        self._max_events = self.scheduler.max_events = value
+        self._max_events = self.scheduler.max_events = checked_count(value, "max_events")
 
     @property
     def handler_timeout(self) -> float | None:
@@ -271,12 +280,25 @@ class System:
         cost does not grow with the queue (agent deliveries, which the seed picks
         among and which are listed by id, are searched for again only when one of
         those last listed is taken, or one of a lower id queued): a front end may
-        draw it per frame."""
+        draw it per frame. Raises TypeError or ValueError for a ``shown`` that is not
+        an integer of 0 or more."""
+        is_integer = isinstance(shown, int) and not isinstance(shown, bool)
+        if not is_integer or shown < 0:
+            error = ValueError if is_integer else TypeError
+            raise error(f"pending_summary(): shown must be an integer of 0 or more, got {shown!r}")
         return self.scheduler.queues.summary(shown)
 
-    def blocked(self, dispatch: Dispatch) -> str | None:
-        """Why the queued ``dispatch`` may not start now, in words (None: it may):
-        "#3 waits behind #2, in flight: asleep until t=2", ..."""
+    def blocked(self, dispatch: Dispatch | int) -> str | None:
+        """Why the queued ``dispatch`` (a Dispatch or its id) may not start now, in
+        words (None: it may): "#3 waits behind #2, in flight: asleep until t=2", ...
+        Raises ValueError for an id no queued dispatch has."""
+        if isinstance(dispatch, int) and not isinstance(dispatch, bool):
+            dispatch = self._pending_by_id(dispatch, "blocked")
+        elif not isinstance(dispatch, Dispatch):
+            raise TypeError(
+                f"blocked() takes a Dispatch or its id, got {type(dispatch).__name__} "
+                f"{dispatch!r}"
+            )
         blocked = self.scheduler.queues.blocked(dispatch)
         if blocked is None:
             return None
@@ -308,9 +330,14 @@ class System:
         raised, its composite pattern waits for a part, or it delivered the event
         (the dispatch ids). One RouteDecision per connection, in declaration order.
         Raises KeyError for an event not in the computation."""
-        found = self.computation.get(event.id if isinstance(event, Event) else event)
+        if not isinstance(event, Event | str):
+            raise TypeError(
+                f"why_not() takes an Event or its id, got {type(event).__name__} {event!r}"
+            )
+        event_id = event.id if isinstance(event, Event) else event
+        found = self.computation.get(event_id)
         if found is None:
-            raise KeyError(event)
+            raise KeyError(f"why_not(): no event {event_id!r} in the computation")
         from pyrapide.runtime import machinery
 
         return machinery.explain_routing(self.scheduler, found)
@@ -417,6 +444,7 @@ class System:
         # at import, and `rapide check` loads one without ever running it.
         import asyncio
 
+        checked_timeout(timeout)
         if max_events is not None:
             self.max_events = max_events
         loop = asyncio.get_running_loop()
@@ -442,9 +470,10 @@ class System:
     def reset(self, seed: int | None = None) -> None:
         """Forget the run: new computation, new module instances at the next
         ``start``, the same subscribers. ``seed`` replaces the seed if given."""
+        seed = self.seed if seed is None else checked_seed(seed)  # refused before closing
         if self.state not in (RunState.IDLE, RunState.STOPPED):
             self.scheduler.close_tasks()
-        self._reset(self.seed if seed is None else seed)
+        self._reset(seed)
         self._state_changed(RunState.IDLE)
 
     # ------------------------------------------------------- stepping
@@ -532,6 +561,8 @@ class System:
         until ``pause()`` or the timeout). A timeout is reported as LimitReached
         "timeout", as ``run(timeout=)`` does.
         """
+        checked_steps(max_steps)
+        checked_timeout(timeout)
         if self.state is RunState.IDLE:
             await self.start()
         if self.state is RunState.STOPPED:
@@ -689,15 +720,23 @@ class System:
         return monitor
 
     def _find_pending(self, wanted: int) -> Dispatch:
+        dispatch = self._pending_by_id(wanted, "step")
+        blocked = self.blocked(dispatch)
+        if blocked:
+            raise ValueError(f"step(#{wanted}): {blocked}")
+        return dispatch
+
+    def _pending_by_id(self, wanted: int, caller: str) -> Dispatch:
+        """The queued dispatch numbered ``wanted``; ValueError naming ``caller`` and the
+        queued ids when there is none."""
         queues = self.scheduler.queues
         for dispatch in queues.pending():
             if dispatch.id == wanted:
-                blocked = self.blocked(dispatch)
-                if blocked:
-                    raise ValueError(f"step(#{wanted}): {blocked}")
                 return dispatch
         ids = ", ".join(f"#{d.id}" for d in itertools.islice(queues.pending(), 20))
-        raise ValueError(f"step(#{wanted}): no such pending dispatch (pending: {ids or 'none'})")
+        raise ValueError(
+            f"{caller}(#{wanted}): no such pending dispatch (pending: {ids or 'none'})"
+        )
 
     def _refuse_if_stopped(self, what: str) -> None:
         if self.state is RunState.STOPPED:

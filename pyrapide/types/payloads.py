@@ -155,12 +155,29 @@ def payload_problems(
 
 
 def shown(value: Any, width: int = 80) -> str:
-    """``value`` as JSON (repr for what JSON cannot write), cut to ``width`` characters."""
+    """``value`` as JSON (repr for what JSON cannot write, or would write as something
+    else: ``{1: "a"}``, whose key JSON writes as "1"), cut to ``width`` characters."""
     try:
-        text = json.dumps(value, ensure_ascii=False, default=repr)
+        text = repr(value) if _has_other_keys(value) else json.dumps(
+            value, ensure_ascii=False, default=repr
+        )
     except (TypeError, ValueError, RecursionError):
         text = repr(value)
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _has_other_keys(value: Any) -> bool:
+    """Whether a mapping in ``value`` (at any depth) has a key that is not a string."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Mapping):
+            if any(not isinstance(key, str) for key in item):
+                return True
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+    return False
 
 
 @dataclass(frozen=True)

@@ -281,7 +281,7 @@ def test_a_second_ctrl_c_in_the_repl_leaves_a_stuck_handler(tmp_path) -> None:
     user = User(HOSTILE, tmp_path, "--handler-timeout", "0", "--record", str(recording))
     try:
         user.sees("[quiet]>")
-        for kind in ("spin", "ok", "ok"):  # connect deliveries run last in, first out
+        for kind in ("ok", "ok", "spin"):  # the spinning one last: two steps run first
             user.enters(f"inject Panel.press kind={kind}")
         user.enters("run")
         user.sees("> run\n")
@@ -301,7 +301,7 @@ def test_a_second_ctrl_c_in_the_repl_leaves_a_stuck_handler(tmp_path) -> None:
     replay = run_rapide("run", HOSTILE, "--script", recording, "--handler-timeout", "0.5")
     assert replay.returncode == 0, replay.stderr
     assert replay.stdout.count("Desk.done from desk") == 2
-    assert "error in desk handling e1 Panel.press: HandlerTimeout:" in replay.stdout
+    assert "error in desk handling e3 Panel.press: HandlerTimeout:" in replay.stdout
 
 
 def test_a_second_ctrl_c_in_rapide_run_leaves_a_stuck_handler(tmp_path) -> None:

@@ -90,3 +90,40 @@ def test_binding_checks_refuse_what_is_not_an_architecture():
         binding_problems(FrontEnd, {})
     with pytest.raises(TypeError, match="got a FrontEnd instance"):
         check_bindings(FrontEnd(), {})
+
+
+def test_a_module_declaring_another_interface_is_refused_by_bind():
+    from pyrapide import module
+
+    @module(implements=CacheService)
+    class RedisModule:
+        def connect(self, dsn):
+            pass
+
+    with pytest.raises(ArchitectureError) as caught:
+        Store.bind(api=FrontEnd, db=RedisModule)
+    assert str(caught.value) == (
+        "cannot bind Store: db: RedisModule implements CacheService, "
+        "but component 'db' is a DatabaseService"
+    )
+    assert binding_problems(Store, {"api": FrontEnd, "db": RedisModule()}) == [
+        "db: RedisModule implements CacheService, but component 'db' is a DatabaseService"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (None, "None"),
+        (int, "the class int"),
+        ("Postgres", "str 'Postgres'"),
+        (42, "int 42"),
+        (lambda: Postgres(), "function <lambda>"),
+    ],
+)
+def test_what_is_no_module_is_refused_by_bind_naming_the_component(value, shown):
+    with pytest.raises(ArchitectureError) as caught:
+        Store.bind(api=FrontEnd, db=value)
+    assert str(caught.value) == (
+        f"cannot bind Store: db: expected a module class (or an instance of one), got {shown}"
+    )

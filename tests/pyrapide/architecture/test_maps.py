@@ -72,11 +72,11 @@ def test_abstract_causes_follow_the_causal_order_of_the_matches() -> None:
     settled_a = _abstract(trace, "Bank.settled", "a")
     settled_b = _abstract(trace, "Bank.settled", "b")
     assert abstract.are_independent(pay_a, pay_b)
-    assert abstract.direct_causes(settled_b) == (pay_b,)
-    # The mailer's pipe delivered a's posting after b's, so a's settlement (its mail
-    # included) happened after b's payment too, but not after b's settlement, whose
-    # audit ran independently of a's mail.
-    assert set(abstract.direct_causes(settled_a)) == {pay_a, pay_b}
+    assert abstract.direct_causes(settled_a) == (pay_a,)
+    # The mailer's pipe delivered b's posting after a's, so b's settlement (its mail
+    # included) happened after a's payment too, but not after a's settlement, whose
+    # audit ran independently of b's mail.
+    assert set(abstract.direct_causes(settled_b)) == {pay_a, pay_b}
     assert abstract.are_independent(settled_a, settled_b)
 
 
@@ -149,6 +149,13 @@ def test_a_map_that_does_not_fit_its_architectures_is_refused(
 ) -> None:
     with pytest.raises(ArchitectureError, match=message):
         ArchitectureMap(Shop, Payments, rules)
+
+
+@pytest.mark.parametrize("run", ["run.json", 5, None, [Event("Checkout.paid")]])
+def test_a_map_over_what_is_not_a_run_says_what_it_takes(run: Any) -> None:
+    for use in (TO_PAYMENTS.trace, TO_PAYMENTS.apply, TO_PAYMENTS.check):
+        with pytest.raises(TypeError, match=r"runs over a Computation or a Poset, got"):
+            use(run)
 
 
 def test_a_match_that_cannot_fill_its_abstract_event_is_a_map_error() -> None:

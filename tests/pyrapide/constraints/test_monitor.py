@@ -160,3 +160,19 @@ def test_a_guard_that_raises_does_not_crash_the_monitor() -> None:
         assert monitor.check(Event("X")) == []
     assert broken.guard_error_count == 1
     assert monitor.check(Event("X", {"missing": 1}))[0].constraint_name == "broken"
+
+
+def test_a_link_to_an_event_not_yet_checked_checks_it_first_as_pyrapide_030_did() -> None:
+    # 0.3.0: "If either event hasn't been checked in yet, it is added first."
+    monitor = ConstraintMonitor([never(Pattern.match("A") >> Pattern.match("B"), name="no-ab")])
+    a, b = Event("A"), Event("B")
+    monitor.check(a)
+    (found,) = monitor.record_causal_link(a, b)
+    assert found.constraint_name == "no-ab" and found.matched_events == [a, b]
+    assert monitor.check(b) == []  # then checked as 0.3.0 code goes on: reported once
+    with pytest.raises(ValueError, match="already checked"):
+        monitor.check(b)
+    assert len(monitor.violations) == 1
+    c, d = Event("C"), Event("D")
+    assert monitor.record_causal_link(c, d) == []  # neither checked before
+    assert monitor.computation.is_ancestor(c, d)

@@ -63,8 +63,7 @@ def test_ids_continue_past_the_highest_after_load_and_merge(tmp_path) -> None:
     computation.save(path)
     assert Computation.load(path).new_event("tick").id == "e4"
     other = Computation()
-    for _ in range(5):
-        other.new_event("tock")
+    other.record(Event("tock", id="e5"))
     assert computation.merge(other).new_event("x").id == "e6"
 
 
@@ -141,6 +140,24 @@ def test_merge_unites_events_links_and_clocks() -> None:
     assert len(left) == 2 and len(right) == 2  # inputs unchanged
 
 
+def test_merge_refuses_one_id_for_two_different_events() -> None:
+    # Two runs both number their events e1, e2, ...: matched by id, the second run's
+    # events would vanish and its links would join the first run's events.
+    first, second = Computation(), Computation()
+    first.new_event("ping", {"n": 1}, source="a")
+    second.new_event("pong", {"n": 1}, source="b")
+    with pytest.raises(ValueError, match=r"merge\(\): id 'e1' is ping from 'a' here and "
+                                         r"pong from 'b' in the other computation"):
+        first.merge(second)
+    second = Computation()
+    second.record(Event("ping", {"n": 2}, source="a", id="e1", timestamp=first.get("e1").timestamp))
+    with pytest.raises(ValueError, match=r"id 'e1' .* differ in payload"):
+        first.merge(second)
+    same = Computation()
+    same.record(first.get("e1"))  # the very event: shared history, merged once
+    assert len(first.merge(same)) == 1
+
+
 def test_merge_refuses_a_combined_cycle() -> None:
     a, b = Event("a", id="a"), Event("b", id="b")
     first, second = Computation(), Computation()
@@ -201,6 +218,23 @@ def test_regular_and_slaved_clocks() -> None:
         SlavedClock("bad", regular, 0)
     with pytest.raises(NotImplementedError):
         Clock("base").read()
+
+
+@pytest.mark.parametrize("amount", [float("nan"), float("inf"), -1])
+def test_a_tick_that_would_leave_no_readable_time_is_refused(amount: float) -> None:
+    # A NaN time compares false with everything: every timed pattern and order over
+    # the clock would go quietly wrong, and no file could save it.
+    clock = SynchronousClock("main")
+    with pytest.raises(ValueError, match=r"tick\("):
+        clock.tick(amount)
+    assert clock.read() == 0.0
+    with pytest.raises(ValueError, match="period"):
+        RegularClock("r", period=amount)
+
+
+def test_a_slaved_clock_needs_a_clock_to_follow() -> None:
+    with pytest.raises(TypeError, match="a slaved clock follows a Clock, not None"):
+        SlavedClock("s", None, 2)  # type: ignore[arg-type]
 
 
 def test_clock_manager() -> None:

@@ -103,6 +103,13 @@ def test_bad_fields_are_refused_by_name(kwargs: dict, message: str) -> None:
         Event(**kwargs)
 
 
+@pytest.mark.parametrize("stamp", [float("nan"), float("inf"), float("-inf")])
+def test_a_timestamp_no_file_can_hold_is_refused_when_the_event_is_made(stamp: float) -> None:
+    # Saving such an event failed later, blaming its payload or metadata.
+    with pytest.raises(ValueError, match=r"Event timestamp must be a finite number, not"):
+        Event("a", timestamp=stamp)
+
+
 def test_to_dict_and_from_dict_round_trip() -> None:
     event = Event("A.b", {"rows": [[1, "a"]]}, "db", "e7", 12.5, {"trace": "t"})
     data = event.to_dict()

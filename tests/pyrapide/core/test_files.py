@@ -94,6 +94,37 @@ def test_save_refuses_a_payload_json_cannot_hold_and_keeps_the_old_file(tmp_path
     assert sorted(os.listdir(tmp_path)) == ["run.json"]  # no temporary file left behind
 
 
+
+@pytest.mark.parametrize(
+    ("payload", "metadata", "words"),
+    [
+        ({1: "one"}, {}, r"#1 \('e2'\): its payload is not JSON \(payload key 1 is not a str"),
+        ({"rows": [{2: "x"}]}, {}, r"#1 \('e2'\): .*rows.* has the key 2, which is not a string"),
+        ({}, {("a", 1): True}, r"event #1 \('e2'\): its metadata .*key \('a', 1\) is not a string"),
+    ],
+)
+def test_save_refuses_a_key_json_would_turn_into_a_string(
+    tmp_path: Path, payload: dict, metadata: dict, words: str
+) -> None:
+    # json.dumps writes {1: "one"} as {"1": "one"}: the file would load back other data.
+    computation = Computation()
+    computation.new_event("fine")
+    computation.new_event("keyed", payload, metadata=metadata)
+    with pytest.raises(TypeError, match=words):
+        computation.save(tmp_path / "run.json")
+    assert os.listdir(tmp_path) == []
+
+
+def test_save_refuses_a_payload_too_deep_for_load_to_read_back(tmp_path: Path) -> None:
+    nested: list = []
+    for _ in range(150):
+        nested = [nested]
+    computation = Computation()
+    computation.new_event("deep", {"x": nested})
+    with pytest.raises(TypeError, match=r"event #0 \('e1'\): .*more than 100 deep"):
+        computation.save(tmp_path / "run.json")
+    assert os.listdir(tmp_path) == []
+
 VALID = {
     "format": "pyrapide.computation",
     "version": 1,

@@ -298,3 +298,34 @@ def test_placeholders_and_patterns_survive_pickling():
     pattern = parse_pattern("A(k=?k) -> B(k=?k) where ?k > 1")
     assert pickle.loads(pickle.dumps(pattern)) == pattern
     assert pickle.loads(pickle.dumps(k)) == k
+
+
+@pytest.mark.parametrize(
+    ("arguments", "words"),
+    [
+        ({"max_duration": -1}, "max_duration=-1 is negative"),
+        ({"max_duration": float("nan")}, "max_duration=nan is not a number"),
+        ({"before": float("nan")}, "before=nan is not a number"),
+        ({"max_duration": True}, "must be a number, got True"),
+        ({"after": 5, "before": 1}, "after=5 is later than before=1: nothing could match"),
+    ],
+)
+def test_timing_bounds_that_no_match_could_meet_are_refused(arguments, words):
+    with pytest.raises((TypeError, ValueError), match=words):
+        A.timed(None, **arguments)
+
+
+def test_a_clock_that_gives_no_times_is_refused():
+    # A clock's name, say, would be ignored: every match would be timed by timestamps.
+    with pytest.raises(TypeError, match=r"timed\(\) takes a clock with start_time\(event\)"):
+        A.timed("main", max_duration=5)
+    assert A.timed(None, before=float("inf")).match_in(Poset()) == []  # no bound: allowed
+
+
+@pytest.mark.parametrize("source", [[Event("A")], None, "A", 5])
+def test_matching_in_what_is_not_a_poset_says_what_it_takes(source):
+    with pytest.raises(TypeError, match=r"takes a Poset or a Computation, got"):
+        A.match_in(source)
+    if source is not None:
+        with pytest.raises(TypeError, match=r"takes a Poset or a Computation, got"):
+            A.matcher().feed(Event("A"), source)

@@ -173,3 +173,31 @@ def test_errors_in_a_text_of_several_lines_show_the_offending_line():
 def test_an_unclosed_string_is_named_as_such():
     with pytest.raises(PatternSyntaxError, match="a string with no closing quote"):
         parse_pattern('A(k="abc)')
+
+
+@pytest.mark.parametrize(
+    ("text", "column", "words"),
+    [
+        ("A(k=1e999)", 5, "1e999 is not a finite number"),
+        ("A(k=-1e400)", 5, "-1e400 is not a finite number"),
+        ("A where ?k == 1e999", 15, "1e999 is not a finite number"),
+        ("A(k=[1, 2e308])", 9, "2e308 is not a finite number"),
+        ("A(k=" + "9" * 5000 + ")", 5, "a number of 5000 digits"),
+    ],
+)
+def test_a_number_no_json_file_can_hold_is_refused_where_it_is(text, column, words):
+    # Printed back, such a number would not parse again (inf, or an integer Python
+    # refuses to read), so it is a syntax error at the number, not a pattern.
+    with pytest.raises(PatternSyntaxError, match=words) as caught:
+        parse_pattern(text)
+    assert caught.value.column == column
+    assert "sys.set_int_max_str_digits" not in str(caught.value)
+
+
+def test_a_semantic_error_on_a_later_line_names_the_line():
+    with pytest.raises(PatternSyntaxError) as caught:
+        parse_pattern("A(k=1,\n  k=2)")
+    error = caught.value
+    assert (error.line, error.column) == (2, 3)
+    assert "line 2, column 3: field 'k' is given twice" in str(error)
+    assert str(error).splitlines()[1] == "    k=2)"

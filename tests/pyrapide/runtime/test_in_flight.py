@@ -186,6 +186,29 @@ async def test_a_pipe_delivery_behind_one_in_flight_says_why_it_waits():
         await system.step(behind.id)
 
 
+async def test_blocked_takes_a_dispatch_or_its_id_and_names_what_it_cannot_find():
+    system = await started(pipe, Sleeper)
+    system.inject("Desk.letter", {"n": 2})
+    system.inject("Desk.letter", {"n": 1})
+    head, behind = system.pending()
+    await system.step()
+    assert system.blocked(behind.id) == system.blocked(behind) is not None
+    assert f"#{head.id}" in system.blocked(behind.id)
+    pending = rf"\(pending: #{behind.id}\)"
+    with pytest.raises(ValueError, match=rf"blocked\(#99\): no such pending dispatch {pending}"):
+        system.blocked(99)
+    with pytest.raises(TypeError, match="blocked\\(\\) takes a Dispatch or its id, got str 'x'"):
+        system.blocked("x")
+
+
+async def test_why_not_names_an_event_it_cannot_find():
+    system = await started(pipe, Sleeper)
+    with pytest.raises(KeyError, match="why_not\\(\\): no event 'e99' in the computation"):
+        system.why_not("e99")
+    with pytest.raises(TypeError, match="why_not\\(\\) takes an Event or its id, got int 5"):
+        system.why_not(5)
+
+
 async def test_a_task_waiting_on_an_outside_future_is_in_flight_until_it_is_done():
     system = await started(agent, Waiter)
     system.inject("Desk.letter", {"n": 1})

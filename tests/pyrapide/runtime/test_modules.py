@@ -325,3 +325,64 @@ async def test_sleep_outside_a_handler_is_a_clear_error():
     await system.start()
     with pytest.raises(RuntimeError, match=r"elsewhere use asyncio\.sleep"):
         await get_context(system.modules["clock"]).sleep(1)
+
+
+def test_a_handler_or_hook_that_cannot_be_called_as_the_system_calls_it_is_refused():
+    # Each would only fail at run time, once per delivery, as a handler error.
+    with pytest.raises(ModuleDefinitionError, match=r"Deaf\.on_ping\(self\) cannot take the "
+                                                    r"match: a @when handler is called "
+                                                    r"as on_ping\(self, match\)"):
+        @module()
+        class Deaf:
+            @when(Pattern.match("Node.ping"))
+            async def on_ping(self):
+                pass
+
+    with pytest.raises(ModuleDefinitionError, match=r"Greedy\.on_ping\(self, match, extra\)"):
+        @module()
+        class Greedy:
+            @when(Pattern.match("Node.ping"))
+            def on_ping(self, match, extra):
+                pass
+
+    with pytest.raises(ModuleDefinitionError, match=r"Eager\.start\(self, config\) cannot be "
+                                                    r"called as start\(self\)"):
+        @module()
+        class Eager:
+            async def start(self, config):
+                pass
+
+    @module()
+    class Flexible:  # defaults and *args are fine
+        @when(Pattern.match("Node.ping"))
+        async def on_ping(self, *args):
+            pass
+
+        async def finish(self, reason=None):
+            pass
+
+
+@interface
+class Accounts:
+    @action
+    async def opened(self, name: str, source: str) -> None: ...
+
+
+@module(implements=Accounts)
+class Opener:
+    async def start(self):
+        # A field may be called `name` like emit's first argument (and `source`).
+        await get_context(self).emit("Accounts.opened", name="ada", source="web")
+
+
+async def test_a_field_called_name_is_a_field_of_the_event():
+    @architecture
+    class Bank:
+        accounts = Accounts
+
+    system = System(Bank, {"accounts": Opener})
+    (opened,) = await system.run()
+    assert system.errors == []
+    assert opened.name == "Accounts.opened"
+    assert dict(opened.payload) == {"name": "ada", "source": "web"}
+    assert opened.source == "accounts"

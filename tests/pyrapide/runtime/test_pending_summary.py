@@ -56,7 +56,7 @@ async def test_the_summary_counts_each_kind_and_lists_the_connects_in_the_order_
     assert_agrees(system, 4)
     listed = [d.id for d in system.pending_summary(4).first[ConnectionKind.CONNECT]]
     ran = [(await system.step("connect")).id for _ in range(4)]
-    assert listed == ran  # depth first: the newest ping's delivery first
+    assert listed == ran  # calls one after another: the first ping's delivery first
     assert_agrees(system, 4)
     await system.run_until_quiet()
     summary = system.pending_summary(4)
@@ -115,3 +115,10 @@ def test_the_agent_deliveries_listed_are_always_the_lowest_ids_queued(moves):
             queues.remove(min(queues.agents, key=lambda d: d.id))
         listed = queues.summary(shown).first[ConnectionKind.AGENT]
         assert listed == tuple(heapq.nsmallest(shown, queues.agents, key=lambda d: d.id))
+
+
+@pytest.mark.parametrize("shown", [-1, 2.5, "3", None])
+async def test_a_count_to_show_that_is_no_count_is_refused_by_name(shown):
+    system = await paused_fan(2)
+    with pytest.raises((TypeError, ValueError), match=r"pending_summary\(\): shown must be"):
+        system.pending_summary(shown)

@@ -139,3 +139,38 @@ async def test_a_stepping_caller_can_wait_for_real_time_work_without_polling():
     await system.run_until_quiet()
     assert sorted(LOG) == ["free 1", "queue 1", "sync 1"]
     assert await system.wait_for_wakeup() is False  # nothing waits any more
+
+
+@pytest.mark.parametrize(
+    ("options", "words"),
+    [
+        ({"seed": None}, "seed must be an integer, got None"),
+        ({"seed": 1.5}, "seed must be an integer, got 1.5"),
+        ({"max_events": 0}, "max_events must be a positive integer or None, got 0"),
+        ({"max_events": -5}, "max_events must be a positive integer or None, got -5"),
+        ({"max_events": "10"}, "max_events must be a positive integer or None, got '10'"),
+        ({"max_connect_depth": 0}, "max_connect_depth must be a positive integer, got 0"),
+        ({"max_connect_depth": None}, "max_connect_depth must be a positive integer, got None"),
+        ({"clock": 5}, "clock must be a LogicalClock, a RealTimeClock or None, got int 5"),
+    ],
+)
+def test_options_that_would_break_the_run_or_its_determinism_are_refused(options, words):
+    # A seed of None would seed from the system's entropy: no two runs alike.
+    with pytest.raises((TypeError, ValueError), match=words):
+        fan(**options)
+
+
+async def test_bounds_given_to_a_run_are_checked_before_it_starts():
+    system = fan()
+    with pytest.raises(ValueError, match="timeout must be a non-negative number of seconds"):
+        await system.run(timeout=-1)
+    with pytest.raises(TypeError, match="timeout must be a non-negative number of seconds"):
+        await system.run(timeout="5")
+    with pytest.raises(ValueError, match="max_events must be a positive integer or None, got 0"):
+        await system.run(max_events=0)
+    with pytest.raises(ValueError, match="max_steps must be a non-negative integer or None"):
+        await system.run_until_quiet(max_steps=-1)
+    with pytest.raises(TypeError, match="seed must be an integer"):
+        system.reset(seed="x")
+    assert system.state == "idle"  # nothing was started by a refused call
+    assert len(system.computation) == 0

@@ -94,6 +94,11 @@ def test_a_payload_that_fits_passes():
          "Shop.order: extra is -Infinity: only finite numbers can be saved", "extra"),
         ({"item": "a", "row": object()}, "Shop.order: row is an object, not a JSON value", "row"),
         ({"item": "a", "row": {1, 2}}, "Shop.order: row is a set, not a JSON value", "row"),
+        # Shown as JSON, {2: 1} would read {"2": 1} and seem to fit.
+        ({"item": "a", "sizes": {2: 1}},
+         "Shop.order: sizes is declared dict[str, int] | None, got {2: 1}", "sizes"),
+        ({"item": "a", "tags": ["a", {"deep": {3: "x"}}]},
+         "Shop.order: tags is declared list[str], got ['a', {'deep': {3: 'x'}}]", "tags"),
     ],
 )
 def test_each_problem_has_one_message_naming_the_field(payload, message, field):

@@ -1,0 +1,65 @@
+"""Checks on a system's options and a run's bounds, each refused by name before it is used."""
+
+from __future__ import annotations
+
+from typing import Any
+
+_CLOCK_METHODS = ("start", "now", "timestamp", "seconds_until", "advance_to")
+
+
+def checked_seed(seed: Any) -> int:
+    """``seed`` if it is an integer; else TypeError. (None would seed from the system's
+    entropy, and no two runs would be alike.)"""
+    if not isinstance(seed, int) or isinstance(seed, bool):
+        raise TypeError(f"seed must be an integer, got {seed!r}")
+    return seed
+
+
+def checked_count(value: Any, name: str) -> int | None:
+    """``value`` if it is None or a positive integer; else TypeError or ValueError
+    naming ``name`` (see :func:`checked_positive`)."""
+    return None if value is None else checked_positive(value, name, "a positive integer or None")
+
+
+def checked_positive(value: Any, name: str, wanted: str = "a positive integer") -> int:
+    """``value`` if it is a positive integer; else TypeError for what is no integer,
+    ValueError for one below 1, each naming ``name`` and what it must be."""
+    is_integer = isinstance(value, int) and not isinstance(value, bool)
+    if is_integer and value >= 1:
+        return int(value)
+    error = ValueError if is_integer else TypeError
+    raise error(f"{name} must be {wanted}, got {value!r}")
+
+
+def checked_steps(max_steps: Any) -> int | None:
+    """``max_steps`` if it is None or an integer of 0 or more; else TypeError or ValueError."""
+    if max_steps is None:
+        return None
+    is_integer = isinstance(max_steps, int) and not isinstance(max_steps, bool)
+    if is_integer and max_steps >= 0:
+        return int(max_steps)
+    error = ValueError if is_integer else TypeError
+    raise error(f"max_steps must be a non-negative integer or None, got {max_steps!r}")
+
+
+def checked_timeout(timeout: Any) -> float | None:
+    """``timeout`` if it is None or a number of seconds of 0 or more (not NaN); else
+    TypeError or ValueError."""
+    if timeout is None:
+        return None
+    number = isinstance(timeout, int | float) and not isinstance(timeout, bool)
+    if number and timeout >= 0:
+        return timeout
+    error = ValueError if number else TypeError
+    raise error(f"timeout must be a non-negative number of seconds or None, got {timeout!r}")
+
+
+def checked_clock(clock: Any) -> Any:
+    """``clock`` if it is None or offers what a run clock does (see
+    :class:`pyrapide.runtime.clock.RunClock`); else TypeError."""
+    if clock is None or all(callable(getattr(clock, name, None)) for name in _CLOCK_METHODS):
+        return clock
+    raise TypeError(
+        f"clock must be a LogicalClock, a RealTimeClock or None, got "
+        f"{type(clock).__name__} {clock!r}"
+    )
