@@ -66,7 +66,27 @@ class _Binary(Pattern):
         return f"{left} {self.symbol} {right}"
 
 
-class SequencePattern(_Binary):
+class _Ordered(_Binary):
+    """A binary pattern whose operands come in causal order: ``first`` and ``second``
+    (PyRapide 0.3.0's names, keyword or attribute) are ``left`` and ``right``."""
+
+    __slots__ = ()
+
+    def __init__(self, first: Pattern, second: Pattern) -> None:
+        super().__init__(first, second)
+
+    @property
+    def first(self) -> Pattern:
+        """The pattern whose match comes first (``left``)."""
+        return self.left
+
+    @property
+    def second(self) -> Pattern:
+        """The pattern whose match follows (``right``)."""
+        return self.right
+
+
+class SequencePattern(_Ordered):
     """``P >> Q``: every event of P's match causally precedes every event of Q's match.
 
     Text: ``P -> Q`` (or ``P >> Q``).
@@ -76,7 +96,7 @@ class SequencePattern(_Binary):
     symbol, tag, level = "->", "then", SEQUENCE
 
 
-class ImmediateSequencePattern(_Binary):
+class ImmediateSequencePattern(_Ordered):
     """``P.then_immediately(Q)``: ``P >> Q``, and some event of P's match is a direct
     cause of some event of Q's match. Text: ``P => Q``."""
 
@@ -181,7 +201,13 @@ class TimedPattern(_Unary):
         max_duration: float | None = None,
         after: float | None = None,
         before: float | None = None,
+        *,
+        after_time: float | None = None,
+        before_time: float | None = None,
     ) -> None:
+        # after_time and before_time: PyRapide 0.3.0's names for after and before.
+        after = _one_of(after, after_time, "after")
+        before = _one_of(before, before_time, "before")
         self.pattern = check_operand(pattern, "timed")
         self.depth = nesting((self.pattern,), "timed")
         for label, bound in (("max_duration", max_duration), ("after", after), ("before", before)):
@@ -204,6 +230,16 @@ class TimedPattern(_Unary):
                 f"{type(clock).__name__} {clock!r}"
             )
         self.clock, self.max_duration, self.after, self.before = clock, max_duration, after, before
+
+    @property
+    def after_time(self) -> float | None:
+        """``after`` (PyRapide 0.3.0's name)."""
+        return self.after
+
+    @property
+    def before_time(self) -> float | None:
+        """``before`` (PyRapide 0.3.0's name)."""
+        return self.before
 
     def time_of(self, event: Any) -> float:
         """The time this pattern gives ``event``."""
@@ -240,6 +276,15 @@ class TimedPattern(_Unary):
         )
         clock = getattr(self.clock, "name", None) if self.clock is not None else None
         return f"{self._wrap(self.pattern, OR)} within <clock {clock}: {bounds}>"
+
+
+def _one_of(bound: float | None, alias: float | None, name: str) -> float | None:
+    """The bound given as ``name`` or as ``name_time`` (refused when both are given)."""
+    if alias is None:
+        return bound
+    if bound is not None:
+        raise TypeError(f"timed() takes {name}= or {name}_time=, not both")
+    return alias
 
 
 class IterationPattern(_Unary):

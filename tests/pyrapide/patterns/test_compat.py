@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import pyrapide
 from pyrapide import BasicPattern, Computation, Event, Pattern, PatternMatch, Poset, placeholder
 
@@ -80,3 +82,24 @@ def test_seed_style_guards_over_the_event():
     poset.add(Event(name="APIService.request", payload={"type": "cache"}))
     queries = Pattern.match("APIService.request").where(lambda e: e.payload.get("type") == "query")
     assert [m.payload["type"] for m in queries.match_in(poset)] == ["query"]
+
+
+def test_the_sequence_and_timed_classes_take_their_0_3_0_names():
+    # 0.3.0 built these with first=/second= and after_time=/before_time=, and read
+    # them back under the same names.
+    from pyrapide.patterns import ImmediateSequencePattern, SequencePattern, TimedPattern
+
+    send, receive = Pattern.match("Sender.send"), Pattern.match("Receiver.receive")
+    for kind in (SequencePattern, ImmediateSequencePattern):
+        made = kind(first=send, second=receive)
+        assert (made.first, made.second) == (made.left, made.right) == (send, receive)
+        assert made == kind(send, receive)
+    timed = TimedPattern(send, None, max_duration=5, after_time=1.0, before_time=9.0)
+    assert (timed.after_time, timed.before_time) == (timed.after, timed.before) == (1.0, 9.0)
+    assert timed == send.timed(None, max_duration=5, after=1.0, before=9.0)
+    computation = Computation()
+    computation.record(Event(name="Sender.send", timestamp=0.5))
+    computation.record(Event(name="Sender.send", timestamp=2.0))
+    assert [m.events[0].timestamp for m in timed.match_in(computation)] == [2.0]
+    with pytest.raises(TypeError, match=r"^timed\(\) takes after= or after_time=, not both$"):
+        TimedPattern(send, None, after=1.0, after_time=2.0)
