@@ -95,6 +95,14 @@ class MainScreen(Screen[None]):
                     show=False, id=f"focus_{panel.id}")
             for panel in by_key()
         ),
+        # Alt and a panel's key: the same, from the command bar too. Escape then the
+        # key, pressed quickly, reaches the app as this (see tui/escape_keys.py).
+        *(
+            Binding(f"alt+{panel.key}", f"focus_panel('{panel.id}')",
+                    f"Go to the {panel.name}", show=False, priority=True,
+                    id=f"alt_focus_{panel.id}")
+            for panel in by_key()
+        ),
     ]
 
     def __init__(
@@ -547,6 +555,7 @@ class MainScreen(Screen[None]):
             ("[ ]", "Slower, faster: slow motion for runs (outside the bar)"),
             (f"{first_key} … {last_key}",
              "Go to a panel: " + ", ".join(panel.name for panel in by_key())),
+            (f"alt+{first_key} … alt+{last_key}", "Go to a panel from the command bar too"),
             ("Escape", "Leave full screen (F11 or `zoom` shows a panel alone)"),
             ("ctrl+p", "Command palette: every command of the language"),
         ]
