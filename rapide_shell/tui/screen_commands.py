@@ -23,7 +23,9 @@ if TYPE_CHECKING:
     from rapide_shell.session import Session
     from rapide_shell.tui.app import RapideApp
 
-PANEL_IDS = tuple(panel.id for panel in PANELS)
+PANEL_WORDS = {(panel.title or panel.id).lower(): panel.id for panel in PANELS}
+"""The word ``zoom`` takes for each panel, as its border title calls it ("output" for
+the console), and the panel's id."""
 
 SCREENSHOT = CommandSpec(
     name="screenshot",
@@ -50,7 +52,7 @@ Shows PANEL alone on the whole screen (graph, queue, events, timeline, inspector
 output, watches, errors), for a projector or a long Timeline; `zoom` with no panel,
 F11 or Escape bring the other panels back. F11 shows the panel last focused full
 screen. Only the TUI has this command.""",
-    args=(ArgSpec("PANEL", ArgKind.CHOICE, optional=True, choices=PANEL_IDS),),
+    args=(ArgSpec("PANEL", ArgKind.CHOICE, optional=True, choices=tuple(PANEL_WORDS)),),
     while_running=True,
     examples=("zoom timeline", "zoom"),
 )
@@ -72,10 +74,11 @@ class ScreenCommands:
         self, session: Session, command: Command[DeclaredArguments], line: str
     ) -> CommandOutcome:
         """Runs ``zoom [PANEL]``."""
-        panel = command.args["PANEL"]
-        if not self.app.main_screen.full_screen(panel):
-            raise CommandError(f"the {panel} panel is hidden: {find(panel).hidden_note}")
-        said = f"{panel} full screen (Escape or zoom brings the panels back)" if panel else (
+        word = command.args["PANEL"]
+        panel = None if word is None else PANEL_WORDS[word]
+        if not self.app.main_screen.full_screen(panel) and panel is not None:
+            raise CommandError(f"the {word} panel is hidden: {find(panel).hidden_note}")
+        said = f"{word} full screen (Escape or zoom brings the panels back)" if word else (
             "every panel is back"
         )
         return CommandOutcome(line, "zoom", output=(Text(said),), data={"panel": panel})

@@ -196,3 +196,19 @@ async def test_escape_then_a_panel_key_pressed_quickly_goes_to_the_panel(shop_pa
         await pilot.pause()
         assert app.focused is app.query_one("#inspector")
         assert bar.value == ""
+
+
+async def test_zoom_names_each_panel_as_its_title_does(shop_path) -> None:
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, "zoom output")  # the panel titled "Output"
+        assert app.screen.maximized is app.query_one("#console")
+        said = "\n".join(line.text for line in app.main_screen.output.lines)
+        assert "output full screen" in said and "error" not in said
+        await type_command(pilot, "zoom")
+        assert app.screen.maximized is None
+        assert "zoom output" in app.main_screen.complete("zoom ou")
+        await type_command(pilot, "zoom nowhere")
+        said = "\n".join(line.text for line in app.main_screen.output.lines)
+        assert "zoom takes one of graph, queue, events, timeline, inspector, history, " \
+               "output, errors, watches, not 'nowhere'" in " ".join(said.split())
