@@ -105,6 +105,10 @@ class MainScreen(Screen[None]):
         ),
     ]
 
+    # A panel full screen keeps the lines around it: the status line, a presenter's
+    # narration, and the command bar and its keys, so that what is typed shows.
+    ALLOW_IN_MAXIMIZED_VIEW = "#head, #completions, CommandBar, KeyBar"
+
     def __init__(
         self, session: Session, *, script: Path | None = None, speed: float = 1.0
     ) -> None:
@@ -127,8 +131,9 @@ class MainScreen(Screen[None]):
     # -- layout ----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="status")
-        yield NarrationBanner(id="narration")
+        with Vertical(id="head"):
+            yield Static("", id="status")
+            yield NarrationBanner(id="narration")
         # The panels, row by row, as the registry lays them out: a column stacks its
         # panels, a slot holds its panels side by side (one shows when narrow).
         for row, in_row in groupby(PANELS, key=lambda panel: panel.row):

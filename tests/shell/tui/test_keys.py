@@ -11,6 +11,7 @@ from rapide_shell.tui.screens.inject_dialog import InjectDialog
 from rapide_shell.tui.widgets.command_bar import CommandBar
 from rapide_shell.tui.widgets.dispatch_queue import DispatchQueue
 from rapide_shell.tui.widgets.event_log import EventLog
+from rapide_shell.tui.widgets.key_bar import KeyBar
 from rapide_shell.tui.widgets.timeline_panel import TimelinePanel
 from tests.shell.tui.conftest import SIZE, make_app, settle, type_command, wait_until
 
@@ -212,3 +213,23 @@ async def test_zoom_names_each_panel_as_its_title_does(shop_path) -> None:
         said = "\n".join(line.text for line in app.main_screen.output.lines)
         assert "zoom takes one of graph, queue, events, timeline, inspector, history, " \
                "output, errors, watches, not 'nowhere'" in " ".join(said.split())
+
+
+async def test_a_panel_full_screen_keeps_the_status_line_the_bar_and_the_keys(
+    shop_path,
+) -> None:
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, "zoom history")
+        await pilot.pause()
+        history = app.query_one("#history")
+        assert app.screen.maximized is history
+        # What is typed while a panel is alone shows where it goes, and the keys too.
+        for widget in (app.query_one("#status"), app.query_one(CommandBar),
+                       app.query_one(KeyBar)):
+            assert widget.region.height == 1, widget
+        assert history.region.height >= SIZE[1] - 5
+        await pilot.press("escape", "8", "f11", "s")
+        await pilot.pause()
+        assert app.screen.maximized is history
+        assert app.query_one(CommandBar).value == "s"
