@@ -135,3 +135,27 @@ async def test_a_resized_terminal_gets_the_panels_laid_out_for_its_new_size() ->
             top = app.query_one("#top").outer_size.height
             assert min(needed, 6) <= top <= int(room * 0.45) + 1
             assert graph.scrollable_content_region.width == graph._drawn_for_width
+
+
+async def test_the_output_is_wrapped_again_for_a_new_width(shop_path) -> None:
+    # Written while the output was full screen, then shown in its own place again (or
+    # in a terminal made narrower): its lines wrap to the panel, none runs off its edge.
+    app = make_app(shop_path)
+    async with app.run_test(size=(160, 40)) as pilot:
+        output = app.main_screen.output
+        await type_command(pilot, "inject APIService.request type=query key=1")
+        await type_command(pilot, "zoom output")
+        await type_command(pilot, "whynot e1")
+        await type_command(pilot, "zoom")
+        await settle(pilot)
+        width = output.scrollable_content_region.width
+        assert output.virtual_size.width <= width
+        assert max(line.cell_length for line in output.lines) <= width
+        said = " ".join(" ".join(line.text for line in output.lines).split())
+        assert "its pattern names DatabaseService.result, not APIService.request" in said
+        assert output.is_vertical_scroll_end
+        await pilot.resize_terminal(110, 40)
+        await pilot.pause()
+        assert max(line.cell_length for line in output.lines) <= (
+            output.scrollable_content_region.width
+        )
