@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import events
 from textual.widgets import Input
 
 from rapide_shell.tui.screens.help_screen import HelpScreen
@@ -233,3 +234,21 @@ async def test_a_panel_full_screen_keeps_the_status_line_the_bar_and_the_keys(
         await pilot.pause()
         assert app.screen.maximized is history
         assert app.query_one(CommandBar).value == "s"
+
+
+async def test_a_digit_typed_right_after_a_letter_in_a_panel_goes_to_the_bar(
+    shop_path,
+) -> None:
+    # Keys that arrive together (typed fast, or sent at once by tmux) each see the focus
+    # the one before left: the bar takes the first letter at once, not a moment later,
+    # so "e1" is text, not "e" then the graph's key.
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("escape", "3")
+        assert isinstance(app.focused, EventLog)
+        for key in ("e", "1"):  # one turn of the app's queue, as a burst arrives
+            app.post_message(events.Key(key, key))
+        await pilot.pause()
+        assert app.query_one(CommandBar).value == "e1"
+        assert isinstance(app.focused, CommandBar)
