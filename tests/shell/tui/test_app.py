@@ -819,3 +819,17 @@ async def test_a_queue_row_too_long_for_the_panel_goes_on_set_in():
         assert all(line.startswith(starts) for line in lines if line), lines
         assert any(line.startswith(" " * HANGING_INDENT + "pipe_worker") for line in lines)
 
+
+
+async def test_a_long_dispatch_id_keeps_a_space_before_the_event_name(forever_path) -> None:
+    # After a long run the ids have five digits and more: the name never runs into them.
+    app = make_app(forever_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, "inject Ticker.tick n=1")
+        await type_command(pilot, "run 12000")
+        queue = app.query_one(DispatchQueue)
+        rows = [str(queue.get_option_at_index(index).prompt)
+                for index in range(queue.option_count)]
+        row = next(row for row in rows if "Ticker.tick (" in row)
+        (dispatch_id,) = queue.dispatch_ids
+        assert f"#{dispatch_id} Ticker.tick (" in row
