@@ -43,7 +43,8 @@ class RapideApp(App[None]):
     COMMANDS = App.COMMANDS | {CommandLanguageProvider}
     BINDINGS: ClassVar[list[BindingType]] = [
         # On the app, not the main screen: a screenshot can be taken over any dialog too.
-        Binding("f12", "screenshot", "SVG", id="screenshot", priority=True),
+        Binding("f12", "screenshot", "SVG", id="screenshot", priority=True,
+                tooltip="Save a picture of the screen (SVG)"),
         Binding("ctrl+c", "interrupt", "Pause, then quit", show=False, priority=True,
                 id="interrupt"),
     ]

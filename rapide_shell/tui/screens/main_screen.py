@@ -555,8 +555,8 @@ class MainScreen(Screen[None]):
     def action_help(self) -> None:
         """Shows the key bindings and the commands."""
         keys = [
-            (self.app.get_key_display(binding), binding.description)
-            for binding in self.BINDINGS
+            (self.app.get_key_display(binding), binding.tooltip or binding.description)
+            for binding in (*self.BINDINGS, *self.app.BINDINGS)  # the app's: F12
             if isinstance(binding, Binding) and binding.show
         ]
         first_key, last_key = key_range()

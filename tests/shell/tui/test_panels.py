@@ -77,6 +77,8 @@ async def test_the_help_lists_the_panel_keys(shop_path) -> None:
         assert ("1 … 9", "Go to a panel: graph, queue, event log, inspector, output, "
                 "watches, errors, history, timeline") in app.screen.key_rows
         assert "the keys 1 to 9 move between panels" in app.screen.navigation
+        # Every key of the key bar is in the help, the app's own (F12) included.
+        assert {"^q", "f1", "f12"} <= {key for key, _ in app.screen.key_rows}
 
 
 async def test_the_panels_draw_the_session_they_show(shop_path) -> None:
