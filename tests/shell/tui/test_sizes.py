@@ -159,3 +159,16 @@ async def test_the_output_is_wrapped_again_for_a_new_width(shop_path) -> None:
         assert max(line.cell_length for line in output.lines) <= (
             output.scrollable_content_region.width
         )
+
+
+async def test_on_a_wide_screen_the_inspector_has_its_column_s_width() -> None:
+    # Wide, the event log and the Timeline stand side by side and the inspector's
+    # column gives up room to them: the inspector and the history under it share it.
+    app = make_app(EXAMPLES["seed_system"])
+    async with app.run_test(size=(220, 60)) as pilot:
+        await settle(pilot)
+        inspector, history = app.query_one("#inspector"), app.query_one("#history")
+        assert app.query_one("#timeline").display
+        assert inspector.region.width == history.region.width
+        assert inspector.region.x == history.region.x
+        assert 220 * 0.25 <= inspector.region.width <= 220 * 0.32
