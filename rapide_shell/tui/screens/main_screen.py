@@ -300,7 +300,8 @@ class MainScreen(Screen[None]):
         self.output.write(Text(f"{problem.kind}: {problem.summary}", style="bold red"))
         if problem.details and problem.details != problem.summary:
             self.output.write(Text(problem.details.rstrip()))
-        if problem.event_id is not None:
+        if problem.event_id is not None and self.session.inspected is None:
+            # (A loaded computation is shown: its events are not the live run's.)
             self.query_one(EventLog).select_id(problem.event_id)
 
     @on(CommandBar.CommandSubmitted)

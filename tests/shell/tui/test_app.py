@@ -833,3 +833,32 @@ async def test_a_long_dispatch_id_keeps_a_space_before_the_event_name(forever_pa
         row = next(row for row in rows if "Ticker.tick (" in row)
         (dispatch_id,) = queue.dispatch_ids
         assert f"#{dispatch_id} Ticker.tick (" in row
+
+
+async def test_a_loaded_computation_s_events_are_not_marked_with_the_live_run_s_errors(
+    shop_path, tmp_path
+):
+    # The live run's e1 failed; the loaded computation has an e1 of its own, which did
+    # not: the log shows the loaded one without the live run's mark.
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        saved = tmp_path / "run.json"
+        await type_command(pilot, "inject APIService.request type=query key=1")
+        await type_command(pilot, "run")
+        await type_command(pilot, f"save {saved}")
+        await type_command(pilot, "reset")
+        await type_command(pilot, "inject APIService.request type=query key=boom")
+        await type_command(pilot, "run")
+        log = app.query_one(EventLog)
+        assert log.failed_ids == {"e1"}
+        await type_command(pilot, f"load {saved}")
+        assert app.session.inspected is not None
+        assert log.failed_ids == set()
+        # The problem is still the session's; choosing it does not pick the loaded e1.
+        log.select_id("e2")
+        app.query_one(ErrorPanel).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert log.selected_event is not None and log.selected_event.id == "e2"
+        await type_command(pilot, "reset")
+        assert log.failed_ids == set()  # a fresh system: no error yet
