@@ -123,10 +123,10 @@ class CommandBar(PrintableInput):
         self._cycle = []
         self.post_message(self.CompletionsShown(self._completer(self.value) if self.value else []))
 
-    @on(Input.Submitted)
-    def _submitted(self, submitted: Input.Submitted) -> None:
-        submitted.stop()
-        line = submitted.value.strip()
+    async def action_submit(self) -> None:
+        """Enter: posts the line (see :class:`CommandSubmitted`) and empties the bar at
+        once, not when a message comes back (keys typed right after go to the next line)."""
+        line = self.value.strip()
         self.value = ""
         self._cycle = []
         if not line:

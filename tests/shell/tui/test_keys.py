@@ -252,3 +252,20 @@ async def test_a_digit_typed_right_after_a_letter_in_a_panel_goes_to_the_bar(
         await pilot.pause()
         assert app.query_one(CommandBar).value == "e1"
         assert isinstance(app.focused, CommandBar)
+
+
+async def test_keys_that_arrive_together_act_in_the_order_they_were_typed(shop_path) -> None:
+    # A busy moment (a frame being drawn, a step being run) lets keys queue up: the
+    # bar's own keys (Enter, Backspace, Ctrl+U, Tab ...) still act where they were typed,
+    # not after the letters that came behind them.
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        bar = app.query_one(CommandBar)
+        burst = [*"wherx", "backspace", *"e", "enter", *"helq", "ctrl+u", *"ru"]
+        for key in burst:
+            character = key if len(key) == 1 else {"enter": "\r", "backspace": "\x7f"}.get(key)
+            app.post_message(events.Key(key, character))
+        await settle(pilot)
+        assert bar.history == ["where"]
+        assert bar.value == "ru"
