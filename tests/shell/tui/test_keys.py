@@ -269,3 +269,16 @@ async def test_keys_that_arrive_together_act_in_the_order_they_were_typed(shop_p
         await settle(pilot)
         assert bar.history == ["where"]
         assert bar.value == "ru"
+
+
+async def test_the_inject_dialog_takes_keys_that_arrive_together_in_order(shop_path) -> None:
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await wait_until(pilot, lambda: isinstance(app.screen, InjectDialog))
+        name = app.screen.query_one("#inject-name", Input)
+        for key in [*"Nope", "ctrl+u", *"APIService.request"]:
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await pilot.pause()
+        assert name.value == "APIService.request"
