@@ -48,8 +48,9 @@ ZOOM = CommandSpec(
     usage="zoom [PANEL]",
     summary="Show one panel full screen; zoom alone brings every panel back.",
     details="""\
-Shows PANEL alone on the whole screen (graph, queue, events, timeline, inspector, history,
-output, watches, errors), for a projector or a long Timeline; `zoom` with no panel,
+Shows PANEL alone on the screen, between the status line and the command bar (graph,
+queue, events, timeline, inspector, history, output, watches, errors: the panels'
+titles), for a projector or a long Timeline; `zoom` with no panel,
 F11 or Escape bring the other panels back. F11 shows the panel last focused full
 screen. Only the TUI has this command.""",
     args=(ArgSpec("PANEL", ArgKind.CHOICE, optional=True, choices=tuple(PANEL_WORDS)),),
