@@ -318,7 +318,8 @@ class MainScreen(Screen[None]):
         bar = self.query_one(CommandBar)
         hint_text = Text("  Tab: ", style="dim")
         for candidate in candidates[:12]:
-            word = candidate.rsplit(" ", 1)[-1] or candidate
+            # The last word ("inject " completes with a space after it, for what follows).
+            word = candidate.rstrip().rsplit(" ", 1)[-1] or candidate
             hint_text.append(word, style="bold reverse" if candidate == bar.value else "dim")
             hint_text.append("  ")
         if len(candidates) > 12:

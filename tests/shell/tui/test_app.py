@@ -862,3 +862,16 @@ async def test_a_loaded_computation_s_events_are_not_marked_with_the_live_run_s_
         assert log.selected_event is not None and log.selected_event.id == "e2"
         await type_command(pilot, "reset")
         assert log.failed_ids == set()  # a fresh system: no error yet
+
+
+async def test_the_hint_names_each_alternative_by_its_word(shop_path):
+    # A command that takes arguments completes with a space after it, and the bar may
+    # start with spaces: the hint shows the word alone, not the spaces around it.
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        bar = app.query_one(CommandBar)
+        bar.value = "   "
+        await pilot.pause()
+        hint = str(app.query_one("#completions").render())
+        assert hint.startswith("  Tab: inject  step  run  continue  pause  ")
