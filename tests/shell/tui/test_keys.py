@@ -22,6 +22,23 @@ async def _type(pilot, text: str) -> None:
         await pilot.press("space" if character == " " else character)
 
 
+def _burst(app, keys: list[str]) -> None:
+    """Queues ``keys`` at once, as keys typed while the app is busy (or sent together by
+    tmux) arrive: one turn of the app's queue."""
+    special = {"enter": "\r", "backspace": "\x7f"}
+    for key in keys:
+        app.post_message(events.Key(key, key if len(key) == 1 else special.get(key)))
+
+
+async def _open_inject_dialog(pilot) -> Input:
+    """Opens the inject dialog with F3 and returns its name field."""
+    app = pilot.app
+    await settle(pilot)
+    await pilot.press("f3")
+    await wait_until(pilot, lambda: isinstance(app.screen, InjectDialog))
+    return app.screen.query_one("#inject-name", Input)
+
+
 async def test_typing_after_escape_a_panel_key_and_a_dialog_runs_nothing(shop_path) -> None:
     app = make_app(shop_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -107,10 +124,7 @@ async def test_panel_letter_keys_are_in_the_footer_only_where_they_act(shop_path
 async def test_the_inject_dialog_forgets_an_error_once_the_name_is_fixed(shop_path) -> None:
     app = make_app(shop_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("f3")
-        await wait_until(pilot, lambda: isinstance(app.screen, InjectDialog))
-        name = app.screen.query_one("#inject-name", Input)
+        name = await _open_inject_dialog(pilot)
         name.value = "APIService.reqest"
         await pilot.pause()
         app.screen.action_inject()
@@ -247,8 +261,7 @@ async def test_a_digit_typed_right_after_a_letter_in_a_panel_goes_to_the_bar(
         await settle(pilot)
         await pilot.press("escape", "3")
         assert isinstance(app.focused, EventLog)
-        for key in ("e", "1"):  # one turn of the app's queue, as a burst arrives
-            app.post_message(events.Key(key, key))
+        _burst(app, ["e", "1"])
         await pilot.pause()
         assert app.query_one(CommandBar).value == "e1"
         assert isinstance(app.focused, CommandBar)
@@ -262,10 +275,7 @@ async def test_keys_that_arrive_together_act_in_the_order_they_were_typed(shop_p
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         bar = app.query_one(CommandBar)
-        burst = [*"wherx", "backspace", *"e", "enter", *"helq", "ctrl+u", *"ru"]
-        for key in burst:
-            character = key if len(key) == 1 else {"enter": "\r", "backspace": "\x7f"}.get(key)
-            app.post_message(events.Key(key, character))
+        _burst(app, [*"wherx", "backspace", *"e", "enter", *"helq", "ctrl+u", *"ru"])
         await settle(pilot)
         assert bar.history == ["where"]
         assert bar.value == "ru"
@@ -274,11 +284,7 @@ async def test_keys_that_arrive_together_act_in_the_order_they_were_typed(shop_p
 async def test_the_inject_dialog_takes_keys_that_arrive_together_in_order(shop_path) -> None:
     app = make_app(shop_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("f3")
-        await wait_until(pilot, lambda: isinstance(app.screen, InjectDialog))
-        name = app.screen.query_one("#inject-name", Input)
-        for key in [*"Nope", "ctrl+u", *"APIService.request"]:
-            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        name = await _open_inject_dialog(pilot)
+        _burst(app, [*"Nope", "ctrl+u", *"APIService.request"])
         await pilot.pause()
         assert name.value == "APIService.request"
