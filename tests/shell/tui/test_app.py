@@ -77,6 +77,35 @@ async def test_inject_through_the_dialog_builds_the_payload_from_the_signature(s
         assert dict(event.payload) == {"type": "query", "key": "42"}
 
 
+async def test_the_dialog_keeps_what_was_typed_when_a_value_does_not_fit_its_field(shop_path):
+    # rows is declared list: "abc" is said wrong in the dialog, which stays open with
+    # every field as typed and the focus on rows, instead of closing on an error.
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await pilot.pause()
+        app.screen.query_one("#inject-name", Input).value = "DatabaseService.result"
+        await wait_until(pilot, lambda: bool(app.screen.query("#field-rows")))
+        app.screen.query_one("#field-key", Input).value = "k1"
+        rows = app.screen.query_one("#field-rows", Input)
+        rows.value = "abc"
+        app.screen.action_inject()
+        await settle(pilot)
+        assert isinstance(app.screen, InjectDialog)
+        error = str(app.screen.query_one("#inject-error").render())
+        assert 'rows is declared list, got "abc"' in error
+        assert app.focused is rows and rows.value == "abc"
+        assert app.screen.query_one("#field-key", Input).value == "k1"
+        assert not list(app.session.computation)
+        rows.value = "[]"
+        app.screen.action_inject()
+        await settle(pilot)
+        assert not isinstance(app.screen, InjectDialog)
+        (event,) = list(app.session.computation)
+        assert dict(event.payload) == {"key": "k1", "rows": []}
+
+
 async def test_the_dialog_refuses_a_missing_required_field(shop_path):
     app = make_app(shop_path)
     async with app.run_test(size=SIZE) as pilot:
