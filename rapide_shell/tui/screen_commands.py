@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -32,7 +33,8 @@ SCREENSHOT = CommandSpec(
     usage="screenshot [FILE.svg]",
     summary="Save an SVG picture of the screen.",
     details="""\
-Saves what the screen shows now as an SVG file: FILE.svg, or a file named after the
+Saves what the screen shows now as an SVG file: FILE.svg (a name with no suffix is given
+.svg; another suffix is refused), or a file named after the
 app and the time in the screenshot folder (rapide shell --screenshots DIR, else
 $RAPIDE_SCREENSHOTS, else 'rapide' in your pictures folder), made if need be. F12
 does the same, over dialogs too. The message and the status line say where it went.
@@ -87,9 +89,17 @@ class ScreenCommands:
     async def screenshot(
         self, session: Session, command: Command[DeclaredArguments], line: str
     ) -> CommandOutcome:
-        """Runs ``screenshot [FILE.svg]``."""
+        """Runs ``screenshot [FILE.svg]`` (FILE with no suffix is given ``.svg``)."""
+        filename = command.args["FILE"]
+        if filename is not None:
+            named = Path(filename)
+            if not named.suffix:
+                filename = str(named.with_name(named.name + ".svg"))
+            elif named.suffix.lower() != ".svg":
+                raise CommandError(f"a screenshot is an SVG picture: name it "
+                                   f"{named.stem}.svg, not {named.name}")
         try:
-            saved = self.app.save_screenshot_file(command.args["FILE"])
+            saved = self.app.save_screenshot_file(filename)
         except OSError as error:
             raise CommandError(
                 f"cannot save the screenshot: {error.strerror} ({error.filename})"

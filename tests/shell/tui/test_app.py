@@ -342,6 +342,19 @@ async def test_the_screenshot_command_saves_an_svg(shop_path, tmp_path):
         assert target.read_text(encoding="utf-8").startswith("<svg")
 
 
+async def test_a_screenshot_file_is_named_svg(shop_path, tmp_path):
+    # With no suffix the name gets .svg; another suffix would be a file that lies
+    # about what it holds: refused, saying the name to give.
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, f"screenshot {tmp_path / 'shot'}")
+        assert (tmp_path / "shot.svg").read_text(encoding="utf-8").startswith("<svg")
+        await type_command(pilot, f"screenshot {tmp_path / 'shot.png'}")
+        assert not (tmp_path / "shot.png").exists()
+        said = "\n".join(line.text for line in app.main_screen.output.lines)
+        assert "error: a screenshot is an SVG picture: name it shot.svg, not shot.png" in said
+
+
 async def test_screenshot_is_a_command_of_the_tui_with_help_and_completion(shop_path):
     from rapide_shell.session import Session
 
