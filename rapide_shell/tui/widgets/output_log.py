@@ -16,9 +16,9 @@ from rapide_shell.tui.theme_colours import ThemedLines
 HANGING_INDENT = 4
 """How far a long line's continuation is set in, so it never reads as a line of its own."""
 REWRAPPED_AT_MOST = 200
-"""How many of the latest writes the output wraps again when made narrower: a write
-costs about a millisecond, and the panel shows a dozen lines (an older line wider
-than the panel is still there, scrolled to sideways)."""
+"""How many of the latest writes the output wraps again when its width changes: a
+write costs about a millisecond, and the panel shows a dozen lines (an older line
+wider than the panel is still there, scrolled to sideways)."""
 
 
 class Hanging:
@@ -64,11 +64,12 @@ class OutputLog(ThemedLines, RichLog):
     :class:`Hanging`).
 
     A RichLog wraps what it is given once, for its width then; this one keeps what it
-    was given (as many writes as it keeps lines at most) and, when it is made narrower
-    than a line it holds (a panel full screen and back, a terminal resized), wraps that
-    write and those after it again (of the last REWRAPPED_AT_MOST writes), so that no
-    line runs off its edge and nothing is cut. Made wider, it leaves its lines as they
-    are: they fit."""
+    was given (as many writes as it keeps lines at most) and, when its width changes
+    (a panel full screen and back, a terminal resized), wraps again, of the last
+    REWRAPPED_AT_MOST writes, the first that needs it and those after it: one wider
+    than the panel now, so that no line runs off its edge and nothing is cut, or one
+    of several lines written narrower, so that a table or a long message read full
+    screen takes the room it now has."""
 
     def __init__(self, *args: Any, **options: Any) -> None:
         super().__init__(*args, **options)
@@ -105,6 +106,7 @@ class OutputLog(ThemedLines, RichLog):
         written.lines = len(self.lines) - before + self._start_line - dropped_before
         written.widest = max((line.cell_length for line in self.lines[-written.lines:]),
                              default=0)
+        written.wrapped_for = self.scrollable_content_region.width
         self._written.append(written)
 
     def clear(self) -> OutputLog:
@@ -114,7 +116,7 @@ class OutputLog(ThemedLines, RichLog):
         return self
 
     def on_resize(self, _resized: events.Resize) -> None:
-        """Wraps again, for a narrower width, the first write wider than it and every
+        """Wraps again, for the new width, the first write that needs it and every
         write after it, staying at the end if it was there."""
         width = self.scrollable_content_region.width
         if not self._size_known or width <= 0:
@@ -122,7 +124,7 @@ class OutputLog(ThemedLines, RichLog):
         newest = max(0, len(self._written) - REWRAPPED_AT_MOST)
         first = next(
             (index for index in range(newest, len(self._written))
-             if self._written[index].widest > width),
+             if self._written[index].wraps_otherwise_at(width)),
             None,
         )
         if first is None:
@@ -143,7 +145,7 @@ class OutputLog(ThemedLines, RichLog):
 class _Written:
     """One write to the output: what and how (RichLog's options), and what it took."""
 
-    __slots__ = ("content", "expand", "lines", "shrink", "widest", "width")
+    __slots__ = ("content", "expand", "lines", "shrink", "widest", "width", "wrapped_for")
 
     def __init__(
         self, content: RenderableType, width: int | None, expand: bool, shrink: bool
@@ -156,6 +158,13 @@ class _Written:
         """How many lines it took."""
         self.widest = 0
         """The width of its widest line."""
+        self.wrapped_for = 0
+        """The width of the log it was wrapped for."""
+
+    def wraps_otherwise_at(self, width: int) -> bool:
+        """Whether it would come out otherwise in a log ``width`` wide: it is wider, or
+        it took several lines in a narrower one (a single line was not wrapped)."""
+        return self.widest > width or (self.lines > 1 and self.wrapped_for < width)
 
 
 def _hanging(content: RenderableType) -> RenderableType:

@@ -172,3 +172,22 @@ async def test_on_a_wide_screen_the_inspector_has_its_column_s_width() -> None:
         assert inspector.region.width == history.region.width
         assert inspector.region.x == history.region.x
         assert 220 * 0.25 <= inspector.region.width <= 220 * 0.32
+
+
+async def test_the_output_full_screen_takes_its_width_for_what_was_wrapped(
+    shop_path, monkeypatch
+) -> None:
+    # A table written in the output's own place wraps its last column; shown full
+    # screen to be read, it takes the room it now has. (A table is as wide as the
+    # terminal at most: Rich reads that from COLUMNS where there is no terminal.)
+    monkeypatch.setenv("COLUMNS", "160")
+    app = make_app(shop_path)
+    async with app.run_test(size=(160, 40)) as pilot:
+        output = app.main_screen.output
+        await type_command(pilot, "inject APIService.request type=query key=1")
+        await type_command(pilot, "whynot e1")
+        row = "its pattern names DatabaseService.result, not APIService.request"
+        assert not any(row in line.text for line in output.lines)  # wrapped
+        await type_command(pilot, "zoom output")
+        await settle(pilot)
+        assert any(row in line.text for line in output.lines)
