@@ -75,6 +75,8 @@ class OutputLog(ThemedLines, RichLog):
         super().__init__(*args, **options)
         self._written: deque[_Written] = deque(maxlen=self.max_lines)
         """What was written, oldest first (each write takes a line at least)."""
+        self._shown_height = 0
+        """How many lines the log showed before its latest resize."""
 
     def write(
         self,
@@ -117,8 +119,11 @@ class OutputLog(ThemedLines, RichLog):
 
     def on_resize(self, _resized: events.Resize) -> None:
         """Wraps again, for the new width, the first write that needs it and every
-        write after it, staying at the end if it was there."""
-        width = self.scrollable_content_region.width
+        write after it; a log that showed its last line shows it still."""
+        width, height = self.scrollable_content_region.size
+        # At the end as it was shown, before this resize: the new size moves the end.
+        at_end = self.scroll_offset.y + self._shown_height >= self.virtual_size.height
+        self._shown_height = height
         if not self._size_known or width <= 0:
             return
         newest = max(0, len(self._written) - REWRAPPED_AT_MOST)
@@ -127,9 +132,13 @@ class OutputLog(ThemedLines, RichLog):
              if self._written[index].wraps_otherwise_at(width)),
             None,
         )
-        if first is None:
-            return
-        at_end = self.is_vertical_scroll_end
+        if first is not None:
+            self._wrap_again(first)
+        if at_end:
+            self.scroll_end(animate=False, immediate=False, x_axis=False)
+
+    def _wrap_again(self, first: int) -> None:
+        """Writes again the writes from index ``first`` on, for the width now."""
         again = [self._written.pop() for _ in range(len(self._written) - first)][::-1]
         del self.lines[max(0, len(self.lines) - sum(written.lines for written in again)):]
         self._widest_line_width = max((written.widest for written in self._written),
@@ -138,8 +147,6 @@ class OutputLog(ThemedLines, RichLog):
         for written in again:
             self._write_kept(written, scroll_end=False)
         self.refresh()
-        if at_end:
-            self.scroll_end(animate=False, immediate=False, x_axis=False)
 
 
 class _Written:

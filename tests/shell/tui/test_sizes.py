@@ -191,3 +191,23 @@ async def test_the_output_full_screen_takes_its_width_for_what_was_wrapped(
         await type_command(pilot, "zoom output")
         await settle(pilot)
         assert any(row in line.text for line in output.lines)
+
+
+async def test_the_output_at_its_end_stays_there_after_full_screen(
+    shop_path, monkeypatch
+) -> None:
+    # Everything shows full screen; back in its place (its table wrapped again), the
+    # output shows its last lines (what was just printed), not its first.
+    monkeypatch.setenv("COLUMNS", "160")  # as in the test above
+    app = make_app(shop_path)
+    async with app.run_test(size=(160, 40)) as pilot:
+        output = app.main_screen.output
+        await type_command(pilot, "inject APIService.request type=query key=1")
+        await type_command(pilot, "whynot e1")
+        await type_command(pilot, "zoom output")
+        assert output.max_scroll_y == 0  # it all shows
+        await pilot.press("escape")  # nothing is written after it, as after `zoom`
+        await settle(pilot)
+        assert app.screen.maximized is None
+        assert output.max_scroll_y > 0
+        assert output.is_vertical_scroll_end
