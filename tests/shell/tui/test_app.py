@@ -11,7 +11,7 @@ from rapide_shell.tui.widgets.dispatch_queue import DispatchQueue
 from rapide_shell.tui.widgets.error_panel import ErrorPanel
 from rapide_shell.tui.widgets.event_log import EventLog
 from rapide_shell.tui.widgets.inspector import Inspector
-from rapide_shell.tui.widgets.watch_panel import WatchPanel
+from rapide_shell.tui.widgets.watch_panel import LABEL_INDENT, WatchPanel
 from tests.shell.tui.conftest import SIZE, make_app, settle, type_command, wait_until
 
 
@@ -917,3 +917,23 @@ async def test_the_hint_names_each_alternative_by_its_word(shop_path):
         await pilot.pause()
         hint = str(app.query_one("#completions").render())
         assert hint.startswith("  Tab: inject  step  run  continue  pause  ")
+
+
+async def test_a_long_watch_keeps_its_ellipsis_when_its_matches_bring_a_scrollbar(shop_path):
+    # Cut to the panel with "…", a long pattern is cut again when the list of its
+    # matches, opened, brings a scrollbar that takes two columns of the room.
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, "watch APIService.request(key=?k) -> CacheService.stored(key=?k)")
+        for key in range(8):
+            await type_command(pilot, f"inject APIService.request type=query key={key}")
+        await type_command(pilot, "run")
+        panel = app.query_one(WatchPanel)
+        node = panel.root.children[0]
+        node.expand()
+        await wait_until(pilot, lambda: panel.show_vertical_scrollbar)
+        await pilot.pause()
+        label = str(node.label)
+        assert label.endswith("…")
+        # The label and the tree's guide fit beside the scrollbar.
+        assert len(label) + LABEL_INDENT <= panel.scrollable_content_region.width
