@@ -308,6 +308,18 @@ class MainScreen(Screen[None]):
     def _command_submitted(self, submitted: CommandBar.CommandSubmitted) -> None:
         self.submit_command(submitted.line)
 
+    @on(CommandBar.LinesPasted)
+    def _lines_pasted(self, pasted: CommandBar.LinesPasted) -> None:
+        self._execute_in_turn(pasted.lines)
+
+    @work(group="commands", exit_on_error=False)
+    async def _execute_in_turn(self, lines: list[str]) -> None:
+        """Runs ``lines`` one after the other, each when the one before has finished
+        (a `run` among them included), each echoed as it starts."""
+        for line in lines:
+            self.output.write(note(f"> {line}", style="bold"))
+            await self.execute_line(line)
+
     @on(CommandBar.CompletionsShown)
     def _show_completions(self, shown: CommandBar.CompletionsShown) -> None:
         hint = self.query_one("#completions", Static)

@@ -288,3 +288,28 @@ async def test_the_inject_dialog_takes_keys_that_arrive_together_in_order(shop_p
         _burst(app, [*"Nope", "ctrl+u", *"APIService.request"])
         await pilot.pause()
         assert name.value == "APIService.request"
+
+
+async def test_lines_pasted_into_the_bar_run_one_after_the_other(shop_path) -> None:
+    # A paste of several lines (commands copied from a script or the README) runs each
+    # whole line in turn, as a terminal does; a last line without its end stays in the
+    # bar to be finished.
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        bar = app.query_one(CommandBar)
+        pasted = "inject APIService.request type=query key=1\nrun\nexpect CacheService.stored\nwat"
+        app.post_message(events.Paste(pasted))
+        await wait_until(pilot, lambda: len(app.session.history) == 3)
+        await settle(pilot)
+        assert app.session.history == [
+            "inject APIService.request type=query key=1", "run", "expect CacheService.stored"
+        ]
+        said = "\n".join(line.text for line in app.main_screen.output.lines)
+        assert "ok: CacheService.stored" in said and "error" not in said
+        assert bar.value == "wat"
+        assert bar.history[-3:] == app.session.history
+        app.post_message(events.Paste("ch APIService.request"))  # one line: text
+        await pilot.pause()
+        assert bar.value == "watch APIService.request"
+        assert len(app.session.history) == 3
