@@ -52,6 +52,17 @@ async def test_inject_from_the_command_bar_records_and_queues(shop_path):
         assert app.query_one(ConnectionGraph).highlighted == 0
 
 
+async def _open_dialog_on(pilot, name: str, field: str) -> None:
+    """Opens the inject dialog with F3, names the event ``name`` and waits for its
+    fields (``field`` among them)."""
+    app = pilot.app
+    await settle(pilot)
+    await pilot.press("f3")
+    await pilot.pause()
+    app.screen.query_one("#inject-name", Input).value = name
+    await wait_until(pilot, lambda: bool(app.screen.query(f"#field-{field}")))
+
+
 async def test_inject_through_the_dialog_builds_the_payload_from_the_signature(shop_path):
     app = make_app(shop_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -82,11 +93,7 @@ async def test_the_dialog_keeps_what_was_typed_when_a_value_does_not_fit_its_fie
     # every field as typed and the focus on rows, instead of closing on an error.
     app = make_app(shop_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("f3")
-        await pilot.pause()
-        app.screen.query_one("#inject-name", Input).value = "DatabaseService.result"
-        await wait_until(pilot, lambda: bool(app.screen.query("#field-rows")))
+        await _open_dialog_on(pilot, "DatabaseService.result", "rows")
         app.screen.query_one("#field-key", Input).value = "k1"
         rows = app.screen.query_one("#field-rows", Input)
         rows.value = "abc"
@@ -109,11 +116,7 @@ async def test_the_dialog_keeps_what_was_typed_when_a_value_does_not_fit_its_fie
 async def test_the_dialog_refuses_a_missing_required_field(shop_path):
     app = make_app(shop_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("f3")
-        await pilot.pause()
-        app.screen.query_one("#inject-name", Input).value = "APIService.request"
-        await wait_until(pilot, lambda: bool(app.screen.query("#field-key")))
+        await _open_dialog_on(pilot, "APIService.request", "key")
         app.screen.action_inject()
         await pilot.pause()
         assert "type is required" in str(app.screen.query_one("#inject-error").render())
@@ -125,11 +128,7 @@ async def test_the_dialog_refuses_a_missing_required_field(shop_path):
 async def test_the_dialog_refuses_malformed_json_instead_of_sending_it_as_text(shop_path):
     app = make_app(shop_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("f3")
-        await pilot.pause()
-        app.screen.query_one("#inject-name", Input).value = "DatabaseService.result"
-        await wait_until(pilot, lambda: bool(app.screen.query("#field-rows")))
+        await _open_dialog_on(pilot, "DatabaseService.result", "rows")
         app.screen.query_one("#field-key", Input).value = "k"
         app.screen.query_one("#field-rows", Input).value = "[1, 2"
         app.screen.action_inject()
@@ -148,11 +147,7 @@ async def test_the_dialog_refuses_malformed_json_instead_of_sending_it_as_text(s
 async def test_enter_in_a_field_moves_on_to_the_next_required_one_then_injects(shop_path):
     app = make_app(shop_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("f3")
-        await pilot.pause()
-        app.screen.query_one("#inject-name", Input).value = "APIService.request"
-        await wait_until(pilot, lambda: bool(app.screen.query("#field-key")))
+        await _open_dialog_on(pilot, "APIService.request", "key")
         await pilot.press("enter")  # from the name to the first field
         await pilot.press(*"query", "enter")
         assert app.focused is app.screen.query_one("#field-key", Input)
