@@ -387,7 +387,7 @@ def failure_lines(exploration: BackgroundExploration) -> list[FailureLine]:
         lines.append(FailureLine(
             number,
             f"failure {number}: {item.example.shrunk.message}",
-            f"{item.path}{shared}; `explore open {number}` goes to it",
+            f"counterexample: {item.path}{shared}; `explore open {number}` goes to it",
         ))
     return lines
 

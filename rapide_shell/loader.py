@@ -23,7 +23,7 @@ from typing import Any
 
 from pyrapide.architecture import ArchitectureError, Hierarchy, architecture_spec, is_architecture
 from pyrapide.patterns import PatternSyntaxError
-from pyrapide.runtime import ModuleDefinitionError, System
+from pyrapide.runtime import ModuleDefinitionError, RunState, System
 from pyrapide.runtime.modules import MODULE_ATTR
 from pyrapide.types import interface_actions, interface_name
 from rapide_shell.import_guard import (
@@ -356,5 +356,7 @@ def _loaded(
 
 
 def _apply_seed(system: Any, seed: int) -> None:
-    if system.seed != seed:
+    # A file's own System built again has run already when the session goes back
+    # before a reload of the file (it was stopped then): it starts over as well.
+    if system.seed != seed or system.state is not RunState.IDLE:
         system.reset(seed)

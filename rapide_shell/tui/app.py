@@ -17,6 +17,7 @@ from rapide_shell.explorations import EXPLORE_PLUGIN, ExploreCommands
 from rapide_shell.render import note
 from rapide_shell.session import Session
 from rapide_shell.tui.collector import first_frame_shown
+from rapide_shell.tui.escape_keys import read_escape_digits_as_alt
 from rapide_shell.tui.palette import CommandLanguageProvider
 from rapide_shell.tui.screen_commands import ScreenCommands
 from rapide_shell.tui.screens.main_screen import MainScreen
@@ -42,7 +43,8 @@ class RapideApp(App[None]):
     COMMANDS = App.COMMANDS | {CommandLanguageProvider}
     BINDINGS: ClassVar[list[BindingType]] = [
         # On the app, not the main screen: a screenshot can be taken over any dialog too.
-        Binding("f12", "screenshot", "SVG", id="screenshot", priority=True),
+        Binding("f12", "screenshot", "SVG", id="screenshot", priority=True,
+                tooltip="Save a picture of the screen (SVG)"),
         Binding("ctrl+c", "interrupt", "Pause, then quit", show=False, priority=True,
                 id="interrupt"),
     ]
@@ -56,6 +58,7 @@ class RapideApp(App[None]):
         screenshots: str | Path | None = None,
     ) -> None:
         super().__init__()
+        read_escape_digits_as_alt()  # Escape then a panel's key, pressed quickly
         self.session = session
         self.screenshots = Path(screenshots) if screenshots is not None else None
         """Where F12 saves its pictures (None: see :meth:`screenshot_folder`)."""

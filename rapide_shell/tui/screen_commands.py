@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -23,14 +24,17 @@ if TYPE_CHECKING:
     from rapide_shell.session import Session
     from rapide_shell.tui.app import RapideApp
 
-PANEL_IDS = tuple(panel.id for panel in PANELS)
+PANEL_WORDS = {(panel.title or panel.id).lower(): panel.id for panel in PANELS}
+"""The word ``zoom`` takes for each panel, as its border title calls it ("output" for
+the console), and the panel's id."""
 
 SCREENSHOT = CommandSpec(
     name="screenshot",
     usage="screenshot [FILE.svg]",
     summary="Save an SVG picture of the screen.",
     details="""\
-Saves what the screen shows now as an SVG file: FILE.svg, or a file named after the
+Saves what the screen shows now as an SVG file: FILE.svg (a name with no suffix is given
+.svg; another suffix is refused), or a file named after the
 app and the time in the screenshot folder (rapide shell --screenshots DIR, else
 $RAPIDE_SCREENSHOTS, else 'rapide' in your pictures folder), made if need be. F12
 does the same, over dialogs too. The message and the status line say where it went.
@@ -46,11 +50,12 @@ ZOOM = CommandSpec(
     usage="zoom [PANEL]",
     summary="Show one panel full screen; zoom alone brings every panel back.",
     details="""\
-Shows PANEL alone on the whole screen (graph, queue, events, timeline, inspector, history,
-output, watches, errors), for a projector or a long Timeline; `zoom` with no panel,
+Shows PANEL alone on the screen, between the status line and the command bar (graph,
+queue, events, timeline, inspector, history, output, watches, errors: the panels'
+titles), for a projector or a long Timeline; `zoom` with no panel,
 F11 or Escape bring the other panels back. F11 shows the panel last focused full
 screen. Only the TUI has this command.""",
-    args=(ArgSpec("PANEL", ArgKind.CHOICE, optional=True, choices=PANEL_IDS),),
+    args=(ArgSpec("PANEL", ArgKind.CHOICE, optional=True, choices=tuple(PANEL_WORDS)),),
     while_running=True,
     examples=("zoom timeline", "zoom"),
 )
@@ -72,10 +77,11 @@ class ScreenCommands:
         self, session: Session, command: Command[DeclaredArguments], line: str
     ) -> CommandOutcome:
         """Runs ``zoom [PANEL]``."""
-        panel = command.args["PANEL"]
-        if not self.app.main_screen.full_screen(panel):
-            raise CommandError(f"the {panel} panel is hidden: {find(panel).hidden_note}")
-        said = f"{panel} full screen (Escape or zoom brings the panels back)" if panel else (
+        word = command.args["PANEL"]
+        panel = None if word is None else PANEL_WORDS[word]
+        if not self.app.main_screen.full_screen(panel) and panel is not None:
+            raise CommandError(f"the {word} panel is hidden: {find(panel).hidden_note}")
+        said = f"{word} full screen (Escape or zoom brings the panels back)" if word else (
             "every panel is back"
         )
         return CommandOutcome(line, "zoom", output=(Text(said),), data={"panel": panel})
@@ -83,9 +89,17 @@ class ScreenCommands:
     async def screenshot(
         self, session: Session, command: Command[DeclaredArguments], line: str
     ) -> CommandOutcome:
-        """Runs ``screenshot [FILE.svg]``."""
+        """Runs ``screenshot [FILE.svg]`` (FILE with no suffix is given ``.svg``)."""
+        filename = command.args["FILE"]
+        if filename is not None:
+            named = Path(filename)
+            if not named.suffix:
+                filename = str(named.with_name(named.name + ".svg"))
+            elif named.suffix.lower() != ".svg":
+                raise CommandError(f"a screenshot is an SVG picture: name it "
+                                   f"{named.stem}.svg, not {named.name}")
         try:
-            saved = self.app.save_screenshot_file(command.args["FILE"])
+            saved = self.app.save_screenshot_file(filename)
         except OSError as error:
             raise CommandError(
                 f"cannot save the screenshot: {error.strerror} ({error.filename})"

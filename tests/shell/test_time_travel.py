@@ -494,3 +494,22 @@ def test_the_failing_step_explore_names_is_reached_with_at(tmp_path: Path) -> No
         for words in (line.split() for line in address.lines)
     )
     assert f"at step {decisions} (the last) of main" in reached.stdout
+
+
+async def test_going_back_before_a_reload_of_a_file_s_own_system(tmp_path: Path) -> None:
+    # seed_system.py holds its own System: the one object of the file as first loaded,
+    # stopped by the reload, is started over (reset) to go back before it.
+    session = Session.load(EXAMPLES / "seed_system.py", seed=0)
+    await session.start()
+    try:
+        await ok(session, "step")
+        before = await state(session, tmp_path)
+        await ok(session, "reload")
+        await ok(session, "step")
+        after = await state(session, tmp_path)
+        await ok(session, "goto 1")
+        assert await state(session, tmp_path) == before
+        await ok(session, "goto 3")  # after the reload again: the file as reloaded
+        assert await state(session, tmp_path) == after
+    finally:
+        await session.close()

@@ -16,6 +16,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Static
 
 from pyrapide.core.json_file import JSONTextError
+from pyrapide.types.payloads import payload_problems
 from rapide_shell.commands.lexer import typed_value
 from rapide_shell.render import note
 from rapide_shell.tui.widgets.printable_input import PrintableInput
@@ -151,6 +152,13 @@ class InjectDialog(ModalScreen[str | None]):
                 self._show_error(f"{param.name}: {refused}")
                 self.query_one(f"#field-{param.name}", Input).focus()
                 return None
+        # What `inject` would refuse (a value its annotation does not admit) is said
+        # here, with every field kept as typed, not after the dialog has closed.
+        for problem in payload_problems(spec, name, payload):
+            self._show_error(problem.message)
+            if problem.field is not None and self.query(f"#field-{problem.field}"):
+                self.query_one(f"#field-{problem.field}", Input).focus()
+            return None
         return inject_command(name, payload)
 
     @on(Input.Submitted)

@@ -95,7 +95,19 @@ class MainScreen(Screen[None]):
                     show=False, id=f"focus_{panel.id}")
             for panel in by_key()
         ),
+        # Alt and a panel's key: the same, from the command bar too. Escape then the
+        # key, pressed quickly, reaches the app as this (see tui/escape_keys.py).
+        *(
+            Binding(f"alt+{panel.key}", f"focus_panel('{panel.id}')",
+                    f"Go to the {panel.name}", show=False, priority=True,
+                    id=f"alt_focus_{panel.id}")
+            for panel in by_key()
+        ),
     ]
+
+    # A panel full screen keeps the lines around it: the status line, a presenter's
+    # narration, and the command bar and its keys, so that what is typed shows.
+    ALLOW_IN_MAXIMIZED_VIEW = "#head, #completions, CommandBar, KeyBar"
 
     def __init__(
         self, session: Session, *, script: Path | None = None, speed: float = 1.0
@@ -119,8 +131,9 @@ class MainScreen(Screen[None]):
     # -- layout ----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="status")
-        yield NarrationBanner(id="narration")
+        with Vertical(id="head"):
+            yield Static("", id="status")
+            yield NarrationBanner(id="narration")
         # The panels, row by row, as the registry lays them out: a column stacks its
         # panels, a slot holds its panels side by side (one shows when narrow).
         for row, in_row in groupby(PANELS, key=lambda panel: panel.row):
@@ -219,14 +232,20 @@ class MainScreen(Screen[None]):
         """A printable key that no panel or screen key takes, pressed outside the
         command bar, starts a command: it goes to the bar (which takes the focus). So
         typing ``watch ...`` after leaving the bar never fires a key."""
-        if isinstance(self.focused, Input) or not key.is_printable or key.character is None:
+        if not key.is_printable or key.character is None:
             return
-        if key.key in self.active_bindings:
+        bar = self.query_one(CommandBar)
+        # A key sent to a panel while the bar had the focus is one of a burst (typed
+        # fast, or sent at once by tmux) whose first letter took the bar: text as well,
+        # even a panel's key (the bar takes the printable keys sent to it itself).
+        if self.focused is not bar and (
+            isinstance(self.focused, Input) or key.key in self.active_bindings
+        ):
             return
         key.stop()
         key.prevent_default()
-        bar = self.query_one(CommandBar)
-        bar.focus()
+        # At once, not after the keys already queued (as focus() would).
+        self.set_focus(bar)
         bar.insert_text_at_cursor(key.character)
 
     @property
@@ -281,12 +300,25 @@ class MainScreen(Screen[None]):
         self.output.write(Text(f"{problem.kind}: {problem.summary}", style="bold red"))
         if problem.details and problem.details != problem.summary:
             self.output.write(Text(problem.details.rstrip()))
-        if problem.event_id is not None:
+        if problem.event_id is not None and self.session.inspected is None:
+            # (A loaded computation is shown: its events are not the live run's.)
             self.query_one(EventLog).select_id(problem.event_id)
 
     @on(CommandBar.CommandSubmitted)
     def _command_submitted(self, submitted: CommandBar.CommandSubmitted) -> None:
         self.submit_command(submitted.line)
+
+    @on(CommandBar.LinesPasted)
+    def _lines_pasted(self, pasted: CommandBar.LinesPasted) -> None:
+        self._execute_in_turn(pasted.lines)
+
+    @work(group="commands", exit_on_error=False)
+    async def _execute_in_turn(self, lines: list[str]) -> None:
+        """Runs ``lines`` one after the other, each when the one before has finished
+        (a `run` among them included), each echoed as it starts."""
+        for line in lines:
+            self.output.write(note(f"> {line}", style="bold"))
+            await self.execute_line(line)
 
     @on(CommandBar.CompletionsShown)
     def _show_completions(self, shown: CommandBar.CompletionsShown) -> None:
@@ -298,7 +330,8 @@ class MainScreen(Screen[None]):
         bar = self.query_one(CommandBar)
         hint_text = Text("  Tab: ", style="dim")
         for candidate in candidates[:12]:
-            word = candidate.rsplit(" ", 1)[-1] or candidate
+            # The last word ("inject " completes with a space after it, for what follows).
+            word = candidate.rstrip().rsplit(" ", 1)[-1] or candidate
             hint_text.append(word, style="bold reverse" if candidate == bar.value else "dim")
             hint_text.append("  ")
         if len(candidates) > 12:
@@ -536,8 +569,8 @@ class MainScreen(Screen[None]):
     def action_help(self) -> None:
         """Shows the key bindings and the commands."""
         keys = [
-            (self.app.get_key_display(binding), binding.description)
-            for binding in self.BINDINGS
+            (self.app.get_key_display(binding), binding.tooltip or binding.description)
+            for binding in (*self.BINDINGS, *self.app.BINDINGS)  # the app's: F12
             if isinstance(binding, Binding) and binding.show
         ]
         first_key, last_key = key_range()
@@ -547,6 +580,7 @@ class MainScreen(Screen[None]):
             ("[ ]", "Slower, faster: slow motion for runs (outside the bar)"),
             (f"{first_key} … {last_key}",
              "Go to a panel: " + ", ".join(panel.name for panel in by_key())),
+            (f"alt+{first_key} … alt+{last_key}", "Go to a panel from the command bar too"),
             ("Escape", "Leave full screen (F11 or `zoom` shows a panel alone)"),
             ("ctrl+p", "Command palette: every command of the language"),
         ]

@@ -10,6 +10,7 @@ from textual.message import Message
 from textual.suggester import Suggester
 from textual.widgets import Input
 
+from pyrapide.core.printable import printable
 from rapide_shell.tui.widgets.printable_input import PrintableInput
 
 #: Turns the text typed so far into the full lines it could complete to, best first.
@@ -52,6 +53,13 @@ class CommandBar(PrintableInput):
             self.line = line
             super().__init__()
 
+    class LinesPasted(Message):
+        """Several whole lines were pasted: ``lines`` (none empty), to run in turn."""
+
+        def __init__(self, lines: list[str]) -> None:
+            self.lines = lines
+            super().__init__()
+
     class CompletionsShown(Message):
         """The completions of what is typed are now ``candidates`` (may be empty)."""
 
@@ -84,6 +92,27 @@ class CommandBar(PrintableInput):
             event.prevent_default()
             return
         await super()._on_key(event)
+
+    def _on_paste(self, event: events.Paste) -> None:
+        """A paste of one line goes in as typed. Of several, the first joins what is in
+        the bar, each whole line is entered (see :class:`LinesPasted`) and a last line
+        without its end stays in the bar to be finished, as a terminal does."""
+        lines = event.text.splitlines()
+        if len(lines) <= 1:
+            return  # Input's own handler, called after this one, pastes it
+        event.stop()
+        event.prevent_default()  # not Input's handler too
+        ended = event.text.endswith(("\n", "\r"))
+        whole, rest = (lines, "") if ended else (lines[:-1], lines[-1])
+        self.insert_text_at_cursor(whole[0])
+        entered = [printable(line.strip()) for line in (self.value, *whole[1:])]
+        entered = [line for line in entered if line]
+        for line in entered:
+            self._remember(line)
+        self.value = ""
+        self.insert_text_at_cursor(rest)
+        if entered:
+            self.post_message(self.LinesPasted(entered))
 
     def action_complete(self) -> None:
         """Completes the line; pressing Tab again cycles through the other candidates."""
@@ -123,15 +152,19 @@ class CommandBar(PrintableInput):
         self._cycle = []
         self.post_message(self.CompletionsShown(self._completer(self.value) if self.value else []))
 
-    @on(Input.Submitted)
-    def _submitted(self, submitted: Input.Submitted) -> None:
-        submitted.stop()
-        line = submitted.value.strip()
+    async def action_submit(self) -> None:
+        """Enter: posts the line (see :class:`CommandSubmitted`) and empties the bar at
+        once, not when a message comes back (keys typed right after go to the next line)."""
+        line = self.value.strip()
         self.value = ""
         self._cycle = []
         if not line:
             return
+        self._remember(line)
+        self.post_message(self.CommandSubmitted(line))
+
+    def _remember(self, line: str) -> None:
+        """Adds ``line`` to the lines Up and Down walk (once, if entered again)."""
         if not self.history or self.history[-1] != line:
             self.history.append(line)
         self._history_position = len(self.history)
-        self.post_message(self.CommandSubmitted(line))

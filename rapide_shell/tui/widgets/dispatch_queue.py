@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 #: Dispatches listed per kind; the rest are counted in one line (the queue can be long).
 SHOWN_PER_KIND = 25
+#: The narrowest column of dispatch ids, after the "#": three digits and a space.
+ID_WIDTH = 4
 #: Marks the dispatch a plain step (F2) runs next: on its row, and on its kind's heading
 #: with its id (the row is too narrow to spell it out).
 NEXT_MARK = "▶"
@@ -133,6 +135,10 @@ class DispatchQueue(ThemedLines, OptionList):
             options.append(Option(why, id="why-next", disabled=True))
         self._connection_of = {}
         self._shown_ids = []
+        # The ids in one column, wide enough for the longest listed and a space after it.
+        id_width = max((len(str(d.id)) + 1 for listed in by_kind.values()
+                        for d in listed[:SHOWN_PER_KIND]), default=0)
+        id_width = max(ID_WIDTH, id_width)
         for kind, dispatches in by_kind.items():
             count = counts.get(kind, 0)
             if not count:
@@ -147,7 +153,7 @@ class DispatchQueue(ThemedLines, OptionList):
                 self._shown_ids.append(dispatch.id)
                 label = Text.assemble(
                     (NEXT_MARK if dispatch.id == self._next_id else " ", "bold"),
-                    (f"#{dispatch.id:<4}", "bold"),
+                    (f"#{dispatch.id:<{id_width}}", "bold"),
                     f"{printable(dispatch.event.name)} ",
                     (f"({printable(dispatch.event.id)})", "dim"),
                     f" → {printable(str(dispatch.target))}",

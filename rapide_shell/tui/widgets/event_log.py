@@ -142,6 +142,11 @@ class EventLog(ScrollView, can_focus=True):
         return self._events[self.cursor] if 0 <= self.cursor < len(self._events) else None
 
     @property
+    def failed_ids(self) -> set[str]:
+        """The ids of the events marked as failed (a handler raised on them)."""
+        return set(self._failed)
+
+    @property
     def marked_ids(self) -> frozenset[str]:
         """Ids of the events drawn highlighted (a watch match's events)."""
         return self._marked
@@ -163,10 +168,13 @@ class EventLog(ScrollView, can_focus=True):
 
     def show_session(self, session: Session) -> None:
         """Shows every event of the session's computation, those whose handler raised
-        marked."""
+        marked (none of a loaded computation: the errors are the live run's, and its
+        ids name other events)."""
         self.clear()
         self._poset = session.computation.poset
         self.add_events(list(session.computation))
+        if session.inspected is not None:
+            return
         for problem in session_problems(session):
             if problem.kind == "error" and problem.event_id is not None:
                 self.mark_failed(problem.event_id)

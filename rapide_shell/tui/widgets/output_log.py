@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections import deque
 from typing import Any
 
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.text import Text
+from textual import events
 from textual.widgets import RichLog
 
 from rapide_shell.render import drawn_printable
@@ -13,6 +15,10 @@ from rapide_shell.tui.theme_colours import ThemedLines
 
 HANGING_INDENT = 4
 """How far a long line's continuation is set in, so it never reads as a line of its own."""
+REWRAPPED_AT_MOST = 200
+"""How many of the latest writes the output wraps again when its width changes: a
+write costs about a millisecond, and the panel shows a dozen lines (an older line
+wider than the panel is still there, scrolled to sideways)."""
 
 
 class Hanging:
@@ -55,14 +61,117 @@ class OutputLog(ThemedLines, RichLog):
     paths and messages drawn from files, and none of it may reach the terminal raw. Its
     lines draw the named colours of shared text (what commands print for the REPL as
     well) in the theme's readable colours, and a long line of text goes on set in (see
-    :class:`Hanging`)."""
+    :class:`Hanging`).
 
-    def write(self, content: Any, *args: Any, **options: Any) -> OutputLog:
-        """Write ``content`` (a renderable or a string) at the bottom, made printable."""
+    A RichLog wraps what it is given once, for its width then; this one keeps what it
+    was given (as many writes as it keeps lines at most) and, when its width changes
+    (a panel full screen and back, a terminal resized), wraps again, of the last
+    REWRAPPED_AT_MOST writes, the first that needs it and those after it: one wider
+    than the panel now, so that no line runs off its edge and nothing is cut, or one
+    of several lines written narrower, so that a table or a long message read full
+    screen takes the room it now has."""
+
+    def __init__(self, *args: Any, **options: Any) -> None:
+        super().__init__(*args, **options)
+        self._written: deque[_Written] = deque(maxlen=self.max_lines)
+        """What was written, oldest first (each write takes a line at least)."""
+        self._shown_height = 0
+        """How many lines the log showed before its latest resize."""
+
+    def write(
+        self,
+        content: Any,
+        width: int | None = None,
+        expand: bool = False,
+        shrink: bool = True,
+        scroll_end: bool | None = None,
+        animate: bool = False,
+    ) -> OutputLog:
+        """Write ``content`` (a renderable or a string) at the bottom, made printable
+        (the options are RichLog's)."""
         if isinstance(content, str):
             content = self._make_renderable(content)
-        super().write(drawn_printable(_hanging(content)), *args, **options)
+        shown = drawn_printable(_hanging(content))
+        if not self._size_known:  # RichLog writes it again once the size is known
+            super().write(shown, width, expand, shrink, scroll_end, animate)
+        else:
+            self._write_kept(_Written(shown, width, expand, shrink), scroll_end, animate)
         return self
+
+    def _write_kept(
+        self, written: _Written, scroll_end: bool | None = None, animate: bool = False
+    ) -> None:
+        before, dropped_before = len(self.lines), self._start_line
+        super().write(written.content, written.width, written.expand, written.shrink,
+                      scroll_end, animate)
+        # RichLog drops its oldest lines beyond max_lines, counting them in _start_line.
+        written.lines = len(self.lines) - before + self._start_line - dropped_before
+        written.widest = max((line.cell_length for line in self.lines[-written.lines:]),
+                             default=0)
+        written.wrapped_for = self.scrollable_content_region.width
+        self._written.append(written)
+
+    def clear(self) -> OutputLog:
+        """Empty the log."""
+        self._written.clear()
+        super().clear()
+        return self
+
+    def on_resize(self, _resized: events.Resize) -> None:
+        """Wraps again, for the new width, the first write that needs it and every
+        write after it; a log that showed its last line shows it still."""
+        width, height = self.scrollable_content_region.size
+        # At the end as it was shown, before this resize: the new size moves the end.
+        at_end = self.scroll_offset.y + self._shown_height >= self.virtual_size.height
+        self._shown_height = height
+        if not self._size_known or width <= 0:
+            return
+        newest = max(0, len(self._written) - REWRAPPED_AT_MOST)
+        first = next(
+            (index for index in range(newest, len(self._written))
+             if self._written[index].wraps_otherwise_at(width)),
+            None,
+        )
+        if first is not None:
+            self._wrap_again(first)
+        if at_end:
+            self.scroll_end(animate=False, immediate=False, x_axis=False)
+
+    def _wrap_again(self, first: int) -> None:
+        """Writes again the writes from index ``first`` on, for the width now."""
+        again = [self._written.pop() for _ in range(len(self._written) - first)][::-1]
+        del self.lines[max(0, len(self.lines) - sum(written.lines for written in again)):]
+        self._widest_line_width = max((written.widest for written in self._written),
+                                      default=0)
+        self._line_cache.clear()
+        for written in again:
+            self._write_kept(written, scroll_end=False)
+        self.refresh()
+
+
+class _Written:
+    """One write to the output: what and how (RichLog's options), and what it took."""
+
+    __slots__ = ("content", "expand", "lines", "shrink", "widest", "width", "wrapped_for")
+
+    def __init__(
+        self, content: RenderableType, width: int | None, expand: bool, shrink: bool
+    ) -> None:
+        self.content = content
+        self.width = width
+        self.expand = expand
+        self.shrink = shrink
+        self.lines = 0
+        """How many lines it took."""
+        self.widest = 0
+        """The width of its widest line."""
+        self.wrapped_for = 0
+        """The width of the log it was wrapped for."""
+
+    def wraps_otherwise_at(self, width: int) -> bool:
+        """Whether it would come out otherwise in a log ``width`` wide: it is wider, or
+        it took several lines in a narrower one (a single line was not wrapped)."""
+        return self.widest > width or (self.lines > 1 and self.wrapped_for < width)
 
 
 def _hanging(content: RenderableType) -> RenderableType:

@@ -125,6 +125,14 @@ class WatchPanel(ThemedLines, Tree[tuple[str, ...] | int]):
 
     def on_resize(self) -> None:
         """Cuts the watches' patterns again to the new width."""
+        self._cut_labels()
+
+    def watch_show_vertical_scrollbar(self) -> None:
+        """The vertical scrollbar (the matches of a watch opened) came or went: the
+        patterns are cut again to the room it leaves (no Resize comes for it)."""
+        self._cut_labels()
+
+    def _cut_labels(self) -> None:
         for watch_id, node in self._watch_nodes.items():
             node.set_label(self._label(self._watch_entries[watch_id]))
 

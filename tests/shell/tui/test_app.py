@@ -11,7 +11,7 @@ from rapide_shell.tui.widgets.dispatch_queue import DispatchQueue
 from rapide_shell.tui.widgets.error_panel import ErrorPanel
 from rapide_shell.tui.widgets.event_log import EventLog
 from rapide_shell.tui.widgets.inspector import Inspector
-from rapide_shell.tui.widgets.watch_panel import WatchPanel
+from rapide_shell.tui.widgets.watch_panel import LABEL_INDENT, WatchPanel
 from tests.shell.tui.conftest import SIZE, make_app, settle, type_command, wait_until
 
 
@@ -52,6 +52,17 @@ async def test_inject_from_the_command_bar_records_and_queues(shop_path):
         assert app.query_one(ConnectionGraph).highlighted == 0
 
 
+async def _open_dialog_on(pilot, name: str, field: str) -> None:
+    """Opens the inject dialog with F3, names the event ``name`` and waits for its
+    fields (``field`` among them)."""
+    app = pilot.app
+    await settle(pilot)
+    await pilot.press("f3")
+    await pilot.pause()
+    app.screen.query_one("#inject-name", Input).value = name
+    await wait_until(pilot, lambda: bool(app.screen.query(f"#field-{field}")))
+
+
 async def test_inject_through_the_dialog_builds_the_payload_from_the_signature(shop_path):
     app = make_app(shop_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -77,14 +88,35 @@ async def test_inject_through_the_dialog_builds_the_payload_from_the_signature(s
         assert dict(event.payload) == {"type": "query", "key": "42"}
 
 
+async def test_the_dialog_keeps_what_was_typed_when_a_value_does_not_fit_its_field(shop_path):
+    # rows is declared list: "abc" is said wrong in the dialog, which stays open with
+    # every field as typed and the focus on rows, instead of closing on an error.
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_dialog_on(pilot, "DatabaseService.result", "rows")
+        app.screen.query_one("#field-key", Input).value = "k1"
+        rows = app.screen.query_one("#field-rows", Input)
+        rows.value = "abc"
+        app.screen.action_inject()
+        await settle(pilot)
+        assert isinstance(app.screen, InjectDialog)
+        error = str(app.screen.query_one("#inject-error").render())
+        assert 'rows is declared list, got "abc"' in error
+        assert app.focused is rows and rows.value == "abc"
+        assert app.screen.query_one("#field-key", Input).value == "k1"
+        assert not list(app.session.computation)
+        rows.value = "[]"
+        app.screen.action_inject()
+        await settle(pilot)
+        assert not isinstance(app.screen, InjectDialog)
+        (event,) = list(app.session.computation)
+        assert dict(event.payload) == {"key": "k1", "rows": []}
+
+
 async def test_the_dialog_refuses_a_missing_required_field(shop_path):
     app = make_app(shop_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("f3")
-        await pilot.pause()
-        app.screen.query_one("#inject-name", Input).value = "APIService.request"
-        await wait_until(pilot, lambda: bool(app.screen.query("#field-key")))
+        await _open_dialog_on(pilot, "APIService.request", "key")
         app.screen.action_inject()
         await pilot.pause()
         assert "type is required" in str(app.screen.query_one("#inject-error").render())
@@ -96,11 +128,7 @@ async def test_the_dialog_refuses_a_missing_required_field(shop_path):
 async def test_the_dialog_refuses_malformed_json_instead_of_sending_it_as_text(shop_path):
     app = make_app(shop_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("f3")
-        await pilot.pause()
-        app.screen.query_one("#inject-name", Input).value = "DatabaseService.result"
-        await wait_until(pilot, lambda: bool(app.screen.query("#field-rows")))
+        await _open_dialog_on(pilot, "DatabaseService.result", "rows")
         app.screen.query_one("#field-key", Input).value = "k"
         app.screen.query_one("#field-rows", Input).value = "[1, 2"
         app.screen.action_inject()
@@ -119,11 +147,7 @@ async def test_the_dialog_refuses_malformed_json_instead_of_sending_it_as_text(s
 async def test_enter_in_a_field_moves_on_to_the_next_required_one_then_injects(shop_path):
     app = make_app(shop_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("f3")
-        await pilot.pause()
-        app.screen.query_one("#inject-name", Input).value = "APIService.request"
-        await wait_until(pilot, lambda: bool(app.screen.query("#field-key")))
+        await _open_dialog_on(pilot, "APIService.request", "key")
         await pilot.press("enter")  # from the name to the first field
         await pilot.press(*"query", "enter")
         assert app.focused is app.screen.query_one("#field-key", Input)
@@ -311,6 +335,19 @@ async def test_the_screenshot_command_saves_an_svg(shop_path, tmp_path):
         target = tmp_path / "shot.svg"
         await type_command(pilot, f"screenshot {target}")
         assert target.read_text(encoding="utf-8").startswith("<svg")
+
+
+async def test_a_screenshot_file_is_named_svg(shop_path, tmp_path):
+    # With no suffix the name gets .svg; another suffix would be a file that lies
+    # about what it holds: refused, saying the name to give.
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, f"screenshot {tmp_path / 'shot'}")
+        assert (tmp_path / "shot.svg").read_text(encoding="utf-8").startswith("<svg")
+        await type_command(pilot, f"screenshot {tmp_path / 'shot.png'}")
+        assert not (tmp_path / "shot.png").exists()
+        said = "\n".join(line.text for line in app.main_screen.output.lines)
+        assert "error: a screenshot is an SVG picture: name it shot.svg, not shot.png" in said
 
 
 async def test_screenshot_is_a_command_of_the_tui_with_help_and_completion(shop_path):
@@ -819,3 +856,79 @@ async def test_a_queue_row_too_long_for_the_panel_goes_on_set_in():
         assert all(line.startswith(starts) for line in lines if line), lines
         assert any(line.startswith(" " * HANGING_INDENT + "pipe_worker") for line in lines)
 
+
+
+async def test_a_long_dispatch_id_keeps_a_space_before_the_event_name(forever_path) -> None:
+    # After a long run the ids have five digits and more: the name never runs into them.
+    app = make_app(forever_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, "inject Ticker.tick n=1")
+        await type_command(pilot, "run 12000")
+        queue = app.query_one(DispatchQueue)
+        rows = [str(queue.get_option_at_index(index).prompt)
+                for index in range(queue.option_count)]
+        row = next(row for row in rows if "Ticker.tick (" in row)
+        (dispatch_id,) = queue.dispatch_ids
+        assert f"#{dispatch_id} Ticker.tick (" in row
+
+
+async def test_a_loaded_computation_s_events_are_not_marked_with_the_live_run_s_errors(
+    shop_path, tmp_path
+):
+    # The live run's e1 failed; the loaded computation has an e1 of its own, which did
+    # not: the log shows the loaded one without the live run's mark.
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        saved = tmp_path / "run.json"
+        await type_command(pilot, "inject APIService.request type=query key=1")
+        await type_command(pilot, "run")
+        await type_command(pilot, f"save {saved}")
+        await type_command(pilot, "reset")
+        await type_command(pilot, "inject APIService.request type=query key=boom")
+        await type_command(pilot, "run")
+        log = app.query_one(EventLog)
+        assert log.failed_ids == {"e1"}
+        await type_command(pilot, f"load {saved}")
+        assert app.session.inspected is not None
+        assert log.failed_ids == set()
+        # The problem is still the session's; choosing it does not pick the loaded e1.
+        log.select_id("e2")
+        app.query_one(ErrorPanel).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert log.selected_event is not None and log.selected_event.id == "e2"
+        await type_command(pilot, "reset")
+        assert log.failed_ids == set()  # a fresh system: no error yet
+
+
+async def test_the_hint_names_each_alternative_by_its_word(shop_path):
+    # A command that takes arguments completes with a space after it, and the bar may
+    # start with spaces: the hint shows the word alone, not the spaces around it.
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        bar = app.query_one(CommandBar)
+        bar.value = "   "
+        await pilot.pause()
+        hint = str(app.query_one("#completions").render())
+        assert hint.startswith("  Tab: inject  step  run  continue  pause  ")
+
+
+async def test_a_long_watch_keeps_its_ellipsis_when_its_matches_bring_a_scrollbar(shop_path):
+    # Cut to the panel with "…", a long pattern is cut again when the list of its
+    # matches, opened, brings a scrollbar that takes two columns of the room.
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, "watch APIService.request(key=?k) -> CacheService.stored(key=?k)")
+        for key in range(8):
+            await type_command(pilot, f"inject APIService.request type=query key={key}")
+        await type_command(pilot, "run")
+        panel = app.query_one(WatchPanel)
+        node = panel.root.children[0]
+        node.expand()
+        await wait_until(pilot, lambda: panel.show_vertical_scrollbar)
+        await pilot.pause()
+        label = str(node.label)
+        assert label.endswith("…")
+        # The label and the tree's guide fit beside the scrollbar.
+        assert len(label) + LABEL_INDENT <= panel.scrollable_content_region.width

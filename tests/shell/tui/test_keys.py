@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import events
 from textual.widgets import Input
 
 from rapide_shell.tui.screens.help_screen import HelpScreen
@@ -11,6 +12,7 @@ from rapide_shell.tui.screens.inject_dialog import InjectDialog
 from rapide_shell.tui.widgets.command_bar import CommandBar
 from rapide_shell.tui.widgets.dispatch_queue import DispatchQueue
 from rapide_shell.tui.widgets.event_log import EventLog
+from rapide_shell.tui.widgets.key_bar import KeyBar
 from rapide_shell.tui.widgets.timeline_panel import TimelinePanel
 from tests.shell.tui.conftest import SIZE, make_app, settle, type_command, wait_until
 
@@ -18,6 +20,23 @@ from tests.shell.tui.conftest import SIZE, make_app, settle, type_command, wait_
 async def _type(pilot, text: str) -> None:
     for character in text:
         await pilot.press("space" if character == " " else character)
+
+
+def _burst(app, keys: list[str]) -> None:
+    """Queues ``keys`` at once, as keys typed while the app is busy (or sent together by
+    tmux) arrive: one turn of the app's queue."""
+    special = {"enter": "\r", "backspace": "\x7f"}
+    for key in keys:
+        app.post_message(events.Key(key, key if len(key) == 1 else special.get(key)))
+
+
+async def _open_inject_dialog(pilot) -> Input:
+    """Opens the inject dialog with F3 and returns its name field."""
+    app = pilot.app
+    await settle(pilot)
+    await pilot.press("f3")
+    await wait_until(pilot, lambda: isinstance(app.screen, InjectDialog))
+    return app.screen.query_one("#inject-name", Input)
 
 
 async def test_typing_after_escape_a_panel_key_and_a_dialog_runs_nothing(shop_path) -> None:
@@ -105,10 +124,7 @@ async def test_panel_letter_keys_are_in_the_footer_only_where_they_act(shop_path
 async def test_the_inject_dialog_forgets_an_error_once_the_name_is_fixed(shop_path) -> None:
     app = make_app(shop_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("f3")
-        await wait_until(pilot, lambda: isinstance(app.screen, InjectDialog))
-        name = app.screen.query_one("#inject-name", Input)
+        name = await _open_inject_dialog(pilot)
         name.value = "APIService.reqest"
         await pilot.pause()
         app.screen.action_inject()
@@ -160,3 +176,140 @@ async def test_a_panel_goes_full_screen_and_back(shop_path) -> None:
         assert "the errors panel is hidden: No errors so far." in "\n".join(
             line.text for line in app.main_screen.output.lines
         )
+
+
+def _parsed(data: str) -> list[tuple[str, str | None]]:
+    from textual._xterm_parser import XTermParser
+
+    parser = XTermParser()
+    keys = [*parser.feed(data), *parser.feed("")]  # "" ends the input: ESC stands alone
+    return [(key.key, key.character) for key in keys]
+
+
+def test_escape_then_a_digit_reads_as_alt_and_the_digit_not_as_a_macos_glyph(
+    shop_path,
+) -> None:
+    # Pressed quickly (within tmux's escape-time, or Textual's own wait), Escape then 8
+    # reach the app as ESC 8, which Textual's table turns into "•" (Option+8 on macOS
+    # WezTerm). The workbench reads it as every other terminal program does: Alt+8.
+    make_app(shop_path)
+    assert _parsed("\x1b8") == [("alt+8", "8")]
+    assert _parsed("\x1b1") == [("alt+1", "1")]
+    assert _parsed("•") == [("bullet", "•")]  # the character itself, typed, stays text
+
+
+async def test_escape_then_a_panel_key_pressed_quickly_goes_to_the_panel(shop_path) -> None:
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        bar = app.query_one(CommandBar)
+        assert isinstance(app.focused, CommandBar)
+        await pilot.press("alt+8")  # what ESC 8 reads as
+        await pilot.pause()
+        assert app.focused is app.query_one("#history")
+        assert bar.value == ""
+        await pilot.press("alt+4")  # from a panel as well
+        await pilot.pause()
+        assert app.focused is app.query_one("#inspector")
+        assert bar.value == ""
+
+
+async def test_zoom_names_each_panel_as_its_title_does(shop_path) -> None:
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, "zoom output")  # the panel titled "Output"
+        assert app.screen.maximized is app.query_one("#console")
+        said = "\n".join(line.text for line in app.main_screen.output.lines)
+        assert "output full screen" in said and "error" not in said
+        await type_command(pilot, "zoom")
+        assert app.screen.maximized is None
+        assert "zoom output" in app.main_screen.complete("zoom ou")
+        await type_command(pilot, "zoom nowhere")
+        said = "\n".join(line.text for line in app.main_screen.output.lines)
+        assert "zoom takes one of graph, queue, events, timeline, inspector, history, " \
+               "output, errors, watches, not 'nowhere'" in " ".join(said.split())
+
+
+async def test_a_panel_full_screen_keeps_the_status_line_the_bar_and_the_keys(
+    shop_path,
+) -> None:
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, "zoom history")
+        await pilot.pause()
+        history = app.query_one("#history")
+        assert app.screen.maximized is history
+        # What is typed while a panel is alone shows where it goes, and the keys too.
+        for widget in (app.query_one("#status"), app.query_one(CommandBar),
+                       app.query_one(KeyBar)):
+            assert widget.region.height == 1, widget
+        assert history.region.height >= SIZE[1] - 5
+        await pilot.press("escape", "8", "f11", "s")
+        await pilot.pause()
+        assert app.screen.maximized is history
+        assert app.query_one(CommandBar).value == "s"
+
+
+async def test_a_digit_typed_right_after_a_letter_in_a_panel_goes_to_the_bar(
+    shop_path,
+) -> None:
+    # Keys that arrive together (typed fast, or sent at once by tmux) each see the focus
+    # the one before left: the bar takes the first letter at once, not a moment later,
+    # so "e1" is text, not "e" then the graph's key.
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("escape", "3")
+        assert isinstance(app.focused, EventLog)
+        _burst(app, ["e", "1"])
+        await pilot.pause()
+        assert app.query_one(CommandBar).value == "e1"
+        assert isinstance(app.focused, CommandBar)
+
+
+async def test_keys_that_arrive_together_act_in_the_order_they_were_typed(shop_path) -> None:
+    # A busy moment (a frame being drawn, a step being run) lets keys queue up: the
+    # bar's own keys (Enter, Backspace, Ctrl+U, Tab ...) still act where they were typed,
+    # not after the letters that came behind them.
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        bar = app.query_one(CommandBar)
+        _burst(app, [*"wherx", "backspace", *"e", "enter", *"helq", "ctrl+u", *"ru"])
+        await settle(pilot)
+        assert bar.history == ["where"]
+        assert bar.value == "ru"
+
+
+async def test_the_inject_dialog_takes_keys_that_arrive_together_in_order(shop_path) -> None:
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        name = await _open_inject_dialog(pilot)
+        _burst(app, [*"Nope", "ctrl+u", *"APIService.request"])
+        await pilot.pause()
+        assert name.value == "APIService.request"
+
+
+async def test_lines_pasted_into_the_bar_run_one_after_the_other(shop_path) -> None:
+    # A paste of several lines (commands copied from a script or the README) runs each
+    # whole line in turn, as a terminal does; a last line without its end stays in the
+    # bar to be finished.
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        bar = app.query_one(CommandBar)
+        pasted = "inject APIService.request type=query key=1\nrun\nexpect CacheService.stored\nwat"
+        app.post_message(events.Paste(pasted))
+        await wait_until(pilot, lambda: len(app.session.history) == 3)
+        await settle(pilot)
+        assert app.session.history == [
+            "inject APIService.request type=query key=1", "run", "expect CacheService.stored"
+        ]
+        said = "\n".join(line.text for line in app.main_screen.output.lines)
+        assert "ok: CacheService.stored" in said and "error" not in said
+        assert bar.value == "wat"
+        assert bar.history[-3:] == app.session.history
+        app.post_message(events.Paste("ch APIService.request"))  # one line: text
+        await pilot.pause()
+        assert bar.value == "watch APIService.request"
+        assert len(app.session.history) == 3

@@ -26,7 +26,11 @@ def test_every_panel_has_its_own_id_and_key() -> None:
         for binding in MainScreen.BINDINGS
         if isinstance(binding, Binding) and binding.action.startswith("focus_panel")
     }
-    assert focus_keys == {panel.key: f"focus_panel('{panel.id}')" for panel in PANELS}
+    assert focus_keys == {
+        key: f"focus_panel('{panel.id}')"
+        for panel in PANELS
+        for key in (panel.key, f"alt+{panel.key}")
+    }
 
 
 async def test_the_screen_is_laid_out_from_the_registry(shop_path) -> None:
@@ -73,6 +77,8 @@ async def test_the_help_lists_the_panel_keys(shop_path) -> None:
         assert ("1 … 9", "Go to a panel: graph, queue, event log, inspector, output, "
                 "watches, errors, history, timeline") in app.screen.key_rows
         assert "the keys 1 to 9 move between panels" in app.screen.navigation
+        # Every key of the key bar is in the help, the app's own (F12) included.
+        assert {"^q", "f1", "f12"} <= {key for key, _ in app.screen.key_rows}
 
 
 async def test_the_panels_draw_the_session_they_show(shop_path) -> None:

@@ -135,3 +135,79 @@ async def test_a_resized_terminal_gets_the_panels_laid_out_for_its_new_size() ->
             top = app.query_one("#top").outer_size.height
             assert min(needed, 6) <= top <= int(room * 0.45) + 1
             assert graph.scrollable_content_region.width == graph._drawn_for_width
+
+
+async def test_the_output_is_wrapped_again_for_a_new_width(shop_path) -> None:
+    # Written while the output was full screen, then shown in its own place again (or
+    # in a terminal made narrower): its lines wrap to the panel, none runs off its edge.
+    app = make_app(shop_path)
+    async with app.run_test(size=(160, 40)) as pilot:
+        output = app.main_screen.output
+        await type_command(pilot, "inject APIService.request type=query key=1")
+        await type_command(pilot, "zoom output")
+        await type_command(pilot, "whynot e1")
+        await type_command(pilot, "zoom")
+        await settle(pilot)
+        width = output.scrollable_content_region.width
+        assert output.virtual_size.width <= width
+        assert max(line.cell_length for line in output.lines) <= width
+        said = " ".join(" ".join(line.text for line in output.lines).split())
+        assert "its pattern names DatabaseService.result, not APIService.request" in said
+        assert output.is_vertical_scroll_end
+        await pilot.resize_terminal(110, 40)
+        await pilot.pause()
+        assert max(line.cell_length for line in output.lines) <= (
+            output.scrollable_content_region.width
+        )
+
+
+async def test_on_a_wide_screen_the_inspector_has_its_column_s_width() -> None:
+    # Wide, the event log and the Timeline stand side by side and the inspector's
+    # column gives up room to them: the inspector and the history under it share it.
+    app = make_app(EXAMPLES["seed_system"])
+    async with app.run_test(size=(220, 60)) as pilot:
+        await settle(pilot)
+        inspector, history = app.query_one("#inspector"), app.query_one("#history")
+        assert app.query_one("#timeline").display
+        assert inspector.region.width == history.region.width
+        assert inspector.region.x == history.region.x
+        assert 220 * 0.25 <= inspector.region.width <= 220 * 0.32
+
+
+async def test_the_output_full_screen_takes_its_width_for_what_was_wrapped(
+    shop_path, monkeypatch
+) -> None:
+    # A table written in the output's own place wraps its last column; shown full
+    # screen to be read, it takes the room it now has. (A table is as wide as the
+    # terminal at most: Rich reads that from COLUMNS where there is no terminal.)
+    monkeypatch.setenv("COLUMNS", "160")
+    app = make_app(shop_path)
+    async with app.run_test(size=(160, 40)) as pilot:
+        output = app.main_screen.output
+        await type_command(pilot, "inject APIService.request type=query key=1")
+        await type_command(pilot, "whynot e1")
+        row = "its pattern names DatabaseService.result, not APIService.request"
+        assert not any(row in line.text for line in output.lines)  # wrapped
+        await type_command(pilot, "zoom output")
+        await settle(pilot)
+        assert any(row in line.text for line in output.lines)
+
+
+async def test_the_output_at_its_end_stays_there_after_full_screen(
+    shop_path, monkeypatch
+) -> None:
+    # Everything shows full screen; back in its place (its table wrapped again), the
+    # output shows its last lines (what was just printed), not its first.
+    monkeypatch.setenv("COLUMNS", "160")  # as in the test above
+    app = make_app(shop_path)
+    async with app.run_test(size=(160, 40)) as pilot:
+        output = app.main_screen.output
+        await type_command(pilot, "inject APIService.request type=query key=1")
+        await type_command(pilot, "whynot e1")
+        await type_command(pilot, "zoom output")
+        assert output.max_scroll_y == 0  # it all shows
+        await pilot.press("escape")  # nothing is written after it, as after `zoom`
+        await settle(pilot)
+        assert app.screen.maximized is None
+        assert output.max_scroll_y > 0
+        assert output.is_vertical_scroll_end

@@ -280,7 +280,9 @@ def _fits_without_scrolling_sideways(timeline: TimelinePanel) -> bool:
 async def test_the_vertical_scrollbar_narrows_the_lanes_instead_of_overflowing() -> None:
     """The scrollbar that comes with a long run takes its column from the lanes."""
     app = make_app(SEED)
-    async with app.run_test(size=(220, 50)) as pilot:
+    # Wide enough for the Timeline beside the log, not so wide that its lanes are as
+    # wide as they go with the scrollbar too.
+    async with app.run_test(size=(200, 50)) as pilot:
         await settle(pilot)
         timeline = app.query_one(TimelinePanel)
         assert not timeline.show_vertical_scrollbar and _fits_without_scrolling_sideways(timeline)
