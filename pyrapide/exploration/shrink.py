@@ -8,6 +8,8 @@ caused (the scenario without that ``inject``); after each removal, the forced ch
 again. A forced choice is found again in a changed run by what it does (its identity:
 the component, the connection and the shapes of the events it delivers), at the same
 position among the run's choices; where it no longer exists, the seed's choice is taken.
+Without an injection the run has fewer steps, so the forced choices are also tried
+moved earlier together, one position at a time (each try a replay).
 """
 
 from __future__ import annotations
@@ -78,8 +80,7 @@ async def shrink(
         for index in reversed(injections):
             if state.spent():
                 break
-            smaller = state.scenario.without({index})
-            if await state.accept(smaller, state.best.schedule.forced_picks()):
+            if await state.fewer_injections(index):
                 changed = True
                 await state.fewer_choices()
     return Shrunk(state.best, state.scenario, state.runs)
@@ -121,6 +122,23 @@ class _State:
             return False
         self.best, self.scenario = found, scenario
         return True
+
+    async def fewer_injections(self, index: int) -> bool:
+        """Keep the scenario without its step ``index`` (an injection) if the failure
+        is still there with the forced choices where they were, or all moved earlier
+        by the same number of positions."""
+        smaller = self.scenario.without({index})
+        picks = self.best.schedule.forced_picks()
+        # The steps the removed event caused are gone from the run: a forced choice that
+        # came after some of them now comes that many positions earlier.
+        deepest = max((pick for _, pick, _ in picks), default=0)
+        for shift in range(deepest + 1):
+            moved = [(run, max(0, pick - shift), identity) for run, pick, identity in picks]
+            if await self.accept(smaller, moved):
+                return True
+            if self.spent():
+                break
+        return False
 
     async def fewer_choices(self) -> None:
         """ddmin over the forced choices of the best failing schedule."""

@@ -94,6 +94,28 @@ def test_the_lost_update_is_found_shrunk_and_replays_to_exit_1(tmp_path: Path) -
     assert "expect failed: constraints: expected no violation, no_lost_update" in replay.stderr
 
 
+
+def test_deposits_the_lost_update_does_not_need_are_shrunk_away(tmp_path: Path) -> None:
+    # Deposits injected before the two that race move the losing choice to a later
+    # step; without them it comes earlier, and shrinking must still find it there.
+    scenario = script(tmp_path, (
+        "inject Teller.deposit amount=50\n"
+        "inject Teller.deposit amount=25 clears_in=1\n"
+        "inject Teller.deposit amount=10 clears_in=2\n"
+        "inject Teller.deposit amount=5\n"
+        "inject Teller.deposit amount=1 clears_in=1\n"
+        "run\n"
+    ))
+    out = tmp_path / "lost.rapide"
+    result = rapide("explore", BANK, "--script", scenario, "--out", out)
+    assert result.returncode == 1
+    assert "(1 forced choice, 5 injections); shrunk to 1 forced choice, 2 injections" in (
+        result.stdout
+    )
+    assert sum(line.startswith("inject ") for line in out.read_text().splitlines()) == 2
+    replay = rapide("run", BANK, "--script", out)
+    assert replay.returncode == 1 and "no_lost_update" in replay.stderr
+
 def test_logical_timing_keeps_wake_ups_in_time_order(tmp_path: Path) -> None:
     # The cheque clears at t=1, after everything due at t=0: no deposit is lost then.
     result = rapide("explore", BANK, "--script", BANK_SCRIPT, "--timing", "logical",
