@@ -365,6 +365,22 @@ async def test_run_at_an_address_starts_there(tmp_path: Path) -> None:
     assert "fresh system, seed 1" in saved.stdout
 
 
+def test_a_transcript_shows_an_address_whole_to_be_copied_from_it(tmp_path: Path) -> None:
+    # A counterexample's script names its failing step in a comment, and a transcript
+    # echoes `--at` as a `goto` line: the address on either is one line, not folded
+    # at the transcript's width.
+    file = EXAMPLES / "lost_update.py"
+    example = (EXAMPLES / "lost_update.counterexample.rapide").read_text()
+    address = next(line.split()[-1] for line in example.splitlines() if "failing step" in line)
+    assert len(address) > 120
+    played = run_rapide("run", file, "--script", EXAMPLES / "lost_update.counterexample.rapide")
+    assert played.returncode == 1
+    assert f"# The failing step:     {address}\n" in played.stdout
+    shown = run_rapide("run", file, "--at", address)
+    assert shown.returncode == 0, shown.stderr
+    assert f"> goto {address}\n" in shown.stdout
+
+
 @pytest.mark.parametrize("command", ["run", "shell", "repl"])
 def test_a_bad_address_on_the_command_line_is_one_line(command: str) -> None:
     result = run_rapide(command, EXAMPLES / "connection_kinds.py", "--at", "r1-cut")
