@@ -354,6 +354,8 @@ def _number(
             value = kind(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
+        if value != value:  # NaN, which float() reads and no bound compares against
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what}")
         if value < low or (high is not None and value > high):
             bounds = f"at least {low:g}" if high is None else f"from {low:g} to {high:g}"
             raise argparse.ArgumentTypeError(f"{text} is not {bounds}")
