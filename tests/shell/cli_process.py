@@ -9,12 +9,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 
 
-def run_rapide(*args: str | Path, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    """``rapide ARGS...`` from the repository root, its output captured as text."""
+def run_rapide(
+    *args: str | Path, timeout: float = 60, cwd: Path = REPO
+) -> subprocess.CompletedProcess[str]:
+    """``rapide ARGS...`` from ``cwd`` (the repository root), its output captured as text."""
     return subprocess.run(
         [sys.executable, "-m", "rapide_shell.cli", *map(str, args)],
         capture_output=True,
         text=True,
         timeout=timeout,
-        cwd=REPO,
+        cwd=cwd,
     )

@@ -53,6 +53,19 @@ async def test_each_lesson_plays_headless_and_its_expects_hold(lesson: Lesson) -
         await session.close()
 
 
+def test_a_shell_command_a_lesson_gives_runs_where_it_says() -> None:
+    # The class reads it off the banner while the workbench runs wherever it was
+    # started: it must say where its relative paths are, and run from there.
+    said = [line.text for lesson in LESSONS for line in read_script(lesson.script)
+            if command_word(line.text) == "say" and "`rapide " in line.text]
+    assert said
+    for text in said:
+        assert "in the lessons' folder (`rapide lessons` names it)" in text, text
+        command = text.split("`rapide ")[1].split("`")[0].split()
+        ran = run_rapide(*command, cwd=REPO / "examples" / "lessons")
+        assert ran.returncode == 0, ran.stdout + ran.stderr
+
+
 @pytest.mark.parametrize(
     "expectation",
     [
