@@ -242,6 +242,45 @@ def test_a_missing_file_or_script_exits_2(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.parametrize("which", ["file", "script"])
+def test_out_naming_the_architecture_or_the_script_is_refused_before_exploring(
+    tmp_path: Path, which: str
+) -> None:
+    bank = tmp_path / "bank.py"
+    bank.write_text(BANK.read_text())
+    scenario = script(tmp_path, BANK_SCRIPT.read_text())
+    target = {"file": bank, "script": scenario}[which]
+    before = target.read_text()
+    # Named another way than on the command line: it is the same file.
+    result = rapide("explore", bank, "--script", scenario, "--out",
+                    tmp_path / ".." / tmp_path.name / target.name)
+    assert result.returncode == 2
+    described = {"file": "the architecture file", "script": "the scenario script"}[which]
+    assert result.stderr.startswith("rapide: --out ") and result.stderr.count("\n") == 1
+    assert f"is {described}: a counterexample would replace it" in result.stderr
+    assert result.stdout == "" and target.read_text() == before
+
+
+def test_an_out_that_cannot_be_written_is_refused_before_exploring(tmp_path: Path) -> None:
+    scenario = script(tmp_path, BANK_SCRIPT.read_text())
+    nowhere = rapide("explore", BANK, "--script", scenario, "--out", tmp_path / "no" / "x.rapide")
+    assert (nowhere.returncode, nowhere.stdout) == (2, "")
+    assert nowhere.stderr == (
+        f"rapide: --out: cannot write {tmp_path / 'no' / 'x.rapide'}: "
+        f"there is no directory {tmp_path / 'no'}\n"
+    )
+    kept = tmp_path / "kept.rapide"
+    kept.write_text("mine\n")
+    kept.chmod(0o444)
+    refused = rapide("explore", BANK, "--script", scenario, "--out", kept)
+    assert (refused.returncode, refused.stdout) == (2, "")
+    assert refused.stderr == (
+        f"rapide: --out: cannot write {kept}: it is read-only; --force replaces it\n"
+    )
+    forced = rapide("explore", BANK, "--script", scenario, "--out", kept, "--force")
+    assert forced.returncode == 1 and "expect constraints" in kept.read_text()
+
+
 @pytest.mark.slow
 def test_two_workers_give_the_answer_one_gives(tmp_path: Path) -> None:
     scenario = script(tmp_path, THREE_NOTES + "expect Clerk.first(n=1)\n")
