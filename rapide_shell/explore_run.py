@@ -135,6 +135,7 @@ def _cluster(address: str) -> Iterator[Workers]:
             "pip install 'pyrapide[cluster]'"
         ) from None
     try:
+        _check_address(address)
         client: Any = Client(address, timeout=CLUSTER_TIMEOUT, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as error:
         raise ExploreSetupError(f"cannot reach the cluster at {address}: {error}") from None
@@ -166,6 +167,24 @@ def cannot_write(error: WriteError, forcing: str | None) -> str:
     has one) would replace what is there when it would."""
     hint = f"; {forcing} replaces it" if forcing is not None and error.forceable else ""
     return f"cannot write {error.path}: {error.reason}{hint}"
+
+
+def _check_address(address: str) -> None:
+    """Raises ValueError for an address with no host and port a client could reach. A
+    Client made with one fails half-started, and then spends 20 s failing to close as
+    it is collected, saying so in a traceback."""
+    from distributed.comm.addressing import get_address_host_port, parse_address
+    from distributed.security import Security
+
+    _, port = get_address_host_port(address)
+    if not 0 < port < 1 << 16:
+        raise ValueError(f"port {port} is not a port (1 to 65535)")
+    scheme, _ = parse_address(address)
+    if scheme in ("tls", "wss") and Security().get_connection_args("client")["ssl_context"] is None:
+        raise ValueError(
+            f"a {scheme}:// address needs the TLS settings of Dask's configuration "
+            "(distributed.comm.tls), and there are none"
+        )
 
 
 def write_counterexamples(

@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pexpect
@@ -229,6 +230,29 @@ def test_bad_options_exit_2(tmp_path: Path, args: list[str], message: str) -> No
     result = rapide("explore", DELIVERIES, "--arch", "quiet", "--script", scenario, *args)
     assert result.returncode == 2
     assert result.stderr.startswith(f"rapide: {message}")
+
+
+@pytest.mark.parametrize(
+    ("address", "why"),
+    [
+        ("nonsense", "missing port number in address 'nonsense'"),
+        ("tcp://127.0.0.1:99999", "port 99999 is not a port (1 to 65535)"),
+        ("inproc://x", "don't know how to extract host and port for address 'inproc://x'"),
+        ("tls://127.0.0.1:1", "a tls:// address needs the TLS settings of Dask's configuration"),
+    ],
+)
+def test_a_cluster_address_that_cannot_be_reached_is_one_line_at_once(
+    tmp_path: Path, address: str, why: str
+) -> None:
+    pytest.importorskip("distributed")
+    scenario = script(tmp_path, THREE_NOTES)
+    started = time.monotonic()
+    result = rapide("explore", DELIVERIES, "--arch", "quiet", "--script", scenario,
+                    "--cluster", address)
+    assert time.monotonic() - started < 15  # no wait for a client that never started
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"rapide: cannot reach the cluster at {address}: {why}")
+    assert result.stderr.count("\n") == 1, result.stderr
 
 
 def test_a_missing_file_or_script_exits_2(tmp_path: Path) -> None:
