@@ -205,6 +205,33 @@ async def test_a_new_choice_after_back_makes_a_branch_and_diff_names_where(
         await session.close()
 
 
+async def test_diff_of_branches_that_end_at_one_point_names_no_step_as_either_s_own() -> None:
+    session = Session.load(FIXTURES / "composite.py", seed=0)
+    await session.start()
+    try:
+        await ok(session, "run")
+        await ok(session, "fork a")
+        await ok(session, "fork b")
+        point = session.decisions.point.number
+        for line in ("diff a", "diff main b"):
+            diff = await ok(session, line)
+            first, second = diff.data["first"], diff.data["second"]
+            text = plain(diff)
+            assert text.startswith(
+                f"{first} and {second} end at the same point, step {point}: neither has "
+                "a step of its own\n"
+            ), text
+            assert "goes on to" not in text
+            assert (diff.data["first_step"], diff.data["second_step"]) == (None, None)
+            assert "recorded the same events" in text
+        # One step on b: b goes on, a ends where b parts from it.
+        await ok(session, "inject Counter.poke n=1")
+        text = plain(await ok(session, "diff a"))
+        assert text.startswith(f"a is b up to step {point}; b goes on to step {point + 1}:")
+    finally:
+        await session.close()
+
+
 async def test_retaking_a_recorded_decision_follows_its_branch(tmp_path: Path) -> None:
     session = Session.load(EXAMPLES / "connection_kinds.py", seed=0)
     await session.start()
