@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import itertools
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -228,6 +229,33 @@ async def test_diff_of_branches_that_end_at_one_point_names_no_step_as_either_s_
         await ok(session, "inject Counter.poke n=1")
         text = plain(await ok(session, "diff a"))
         assert text.startswith(f"a is b up to step {point}; b goes on to step {point + 1}:")
+    finally:
+        await session.close()
+
+
+@pytest.mark.parametrize(
+    ("note", "said"),
+    [
+        # The same events, one of them with another payload.
+        ("n=1", r'step 2 \(step\) recorded e2 Clerk\.answered with \{"n": 1, "ticket": '
+                r'\d+\} where it recorded e2 Clerk\.answered with \{"n": 1, "ticket": \d+\} '
+                r"before"),
+        # More events than before.
+        ("n=2 twice=true", r"step 2 has 3 events where it had 2"),
+    ],
+)
+async def test_a_replay_that_comes_out_otherwise_is_warned_of_with_its_step(
+    note: str, said: str
+) -> None:
+    session = Session.load(FIXTURES / "outside.py", seed=0)
+    await session.start()
+    try:
+        await ok(session, f"inject Desk.note {note}")
+        await ok(session, "step")
+        await ok(session, "inject Desk.note n=9")
+        again = await ok(session, "back 1")  # step 2 replayed on a fresh system
+        assert re.fullmatch(said, again.data["divergence"]), again.data["divergence"]
+        assert "warning: the run did not repeat itself: step 2 " in plain(again)
     finally:
         await session.close()
 
