@@ -259,7 +259,7 @@ def _run_lines(steps: RunSteps, *, bound: bool) -> list[str]:
     rest = len(decisions) - last_forced - 1
     if bound:
         lines.append(f"run {max(rest, 1)}")  # takes them all with work still pending
-    elif steps.quiet:
+    elif steps.quiet and decisions:  # a run with nothing to do (shrunk away) says nothing
         lines.append("run")
     elif rest:
         lines.append(f"step {rest}")

@@ -266,6 +266,25 @@ def test_a_missing_file_or_script_exits_2(tmp_path: Path) -> None:
     )
 
 
+def test_a_run_shrinking_left_nothing_to_do_is_not_written(tmp_path: Path) -> None:
+    scenario = script(tmp_path, (
+        "inject Teller.deposit amount=5\n"
+        "run\n"
+        "inject Teller.deposit amount=50\n"
+        "inject Teller.deposit amount=25 clears_in=1\n"
+        "run\n"
+    ))
+    out = tmp_path / "lost.rapide"
+    result = rapide("explore", BANK, "--script", scenario, "--out", out)
+    assert result.returncode == 1
+    lines = [line for line in out.read_text().splitlines() if not line.startswith("#")]
+    # The first run's deposit went with shrinking, and the run with it.
+    assert lines[:3] == ["seed 0", 'inject Teller.deposit {"amount": 50}',
+                         'inject Teller.deposit {"amount": 25, "clears_in": 1}']
+    assert "run" not in lines
+    assert rapide("run", BANK, "--script", out).returncode == 1
+
+
 @pytest.mark.parametrize("which", ["file", "script"])
 def test_out_naming_the_architecture_or_the_script_is_refused_before_exploring(
     tmp_path: Path, which: str
