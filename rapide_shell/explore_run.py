@@ -140,6 +140,14 @@ def _cluster(address: str) -> Iterator[Workers]:
     except (OSError, TimeoutError, ValueError) as error:
         raise ExploreSetupError(f"cannot reach the cluster at {address}: {error}") from None
     try:
+        # Jobs sent to a cluster with no worker would wait for one for ever, unsaid.
+        try:
+            client.wait_for_workers(1, timeout=CLUSTER_TIMEOUT)
+        except TimeoutError:
+            raise ExploreSetupError(
+                f"the cluster at {address} has no worker: none came in "
+                f"{CLUSTER_TIMEOUT:g} s (start some with dask worker ADDRESS)"
+            ) from None
         width = max(1, sum(client.nthreads().values()))
         yield Workers(client.get_executor(pure=False), width, address)
     finally:

@@ -356,6 +356,20 @@ def test_a_local_dask_cluster_gives_the_same_answer(tmp_path: Path) -> None:
     assert replay.returncode == 1
 
 
+@pytest.mark.slow
+def test_a_cluster_without_workers_is_one_line_once_none_came(tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    scenario = script(tmp_path, THREE_NOTES)
+    with distributed.LocalCluster(n_workers=0, processes=True, dashboard_address=None) as cluster:
+        result = rapide("explore", DELIVERIES, "--arch", "quiet", "--script", scenario,
+                        "--cluster", cluster.scheduler_address, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"rapide: the cluster at {cluster.scheduler_address} has no worker: none came in "
+        "10 s (start some with dask worker ADDRESS)\n"
+    )
+
+
 def _answer(document: dict) -> tuple:
     failures = [
         (f["schedule"], f["poset"], f["lines"], f["address"], f["forced_choices"])
