@@ -34,6 +34,13 @@ if TYPE_CHECKING:
 
 EXIT_ERROR = 2
 
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+"""Where ``serve`` and ``lessons --serve`` listen unless told: this machine only."""
+SCRIPT_SPEED = 1.0
+LESSON_SPEED = 1.5
+"""Seconds between a played script's commands, and a lesson's (read at a class's pace)."""
+
 EXPLORE_MAX_STEPS = 10_000
 """The default of ``explore --max-steps`` as help shows it: the explorer's
 ``DEFAULT_MAX_STEPS`` (not imported here, which would import the runtime; a test
@@ -186,7 +193,7 @@ def shell(options: argparse.Namespace) -> None:
     _open_workbench(
         options.file,
         script=options.script,
-        speed=options.speed,
+        speed=_script_speed(options),
         screenshots=options.screenshots,
         **_session_options(options),
     )
@@ -242,20 +249,34 @@ def serve(options: argparse.Namespace) -> None:
     """Serve the workbench to web browsers, one session per tab, until Ctrl-C."""
     _serve(
         options.file,
-        host=options.host,
-        port=options.port,
+        *_listening(options),
         script=options.script,
-        speed=options.speed,
+        speed=_script_speed(options),
         seed=options.seed,
         arch=options.arch,
     )
 
 
+def _listening(options: argparse.Namespace) -> tuple[str, int]:
+    """The host and port ``--host`` and ``--port`` name, or the defaults."""
+    host = DEFAULT_HOST if options.host is None else options.host
+    return host, DEFAULT_PORT if options.port is None else options.port
+
+
+def _script_speed(options: argparse.Namespace) -> float:
+    """The pace ``--speed`` sets for ``--script``, refused without one (exit 2)."""
+    if options.speed is None:
+        return SCRIPT_SPEED
+    if options.script is None:
+        raise fail("--speed is for --script: it is the pace of a script played in the workbench")
+    return float(options.speed)
+
+
 def _serve(
     file: str,
-    *,
     host: str,
     port: int,
+    *,
     script: str | None,
     speed: float,
     seed: int | None = None,
@@ -286,18 +307,31 @@ def lessons(options: argparse.Namespace) -> None:
     """List the lessons, or play one in the workbench at a readable pace."""
     from rapide_shell.lessons import LessonNotFound, find_lesson, find_lessons, lessons_listing
 
+    # An option that would be passed over is refused: a presenter who forgot --serve
+    # would get a workbench in the terminal while the class waits at the address.
+    given = [name for name, value in (("--serve", options.serve or None),
+                                      ("--speed", options.speed), ("--host", options.host),
+                                      ("--port", options.port)) if value is not None]
     if options.name is None:
+        if given:
+            raise fail(f"{given[0]} is for playing a lesson: name one (`rapide lessons` "
+                       "lists them)")
         print(lessons_listing(find_lessons()))
         return
+    serving = [name for name in given if name in ("--host", "--port")]
+    if serving and not options.serve:
+        raise fail(f"{serving[0]} is for --serve: without it the lesson plays here, in this "
+                   "terminal")
     try:
         lesson = find_lesson(options.name)
     except LessonNotFound as error:
         raise fail(str(error)) from None
     file, script = str(lesson.architecture), str(lesson.script)
+    speed = LESSON_SPEED if options.speed is None else options.speed
     if options.serve:
-        _serve(file, host=options.host, port=options.port, script=script, speed=options.speed)
+        _serve(file, *_listening(options), script=script, speed=speed)
     else:
-        _open_workbench(file, script=script, speed=options.speed)
+        _open_workbench(file, script=script, speed=speed)
 
 
 def _check_script(script: str | None) -> None:
@@ -403,13 +437,13 @@ def _add_handler_timeout(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _add_play(parser: argparse.ArgumentParser, speed: float, speed_help: str) -> None:
+def _add_play(parser: argparse.ArgumentParser, speed_help: str) -> None:
     parser.add_argument(
         "--script", "-s", metavar="SCRIPT", help="Play this script visibly, then hand over."
     )
     parser.add_argument(
-        "--speed", type=_SECONDS, default=speed, metavar="SECONDS",
-        help=f"{speed_help} (default {speed:g}).",
+        "--speed", type=_SECONDS, metavar="SECONDS",
+        help=f"{speed_help} (default {SCRIPT_SPEED:g}).",
     )
 
 
@@ -422,13 +456,13 @@ def _add_at(parser: argparse.ArgumentParser) -> None:
 
 def _add_address(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--host", default="127.0.0.1", metavar="ADDRESS",
+        "--host", metavar="ADDRESS",
         help="Where to listen; any address but this machine's own lets others in "
-        "(default 127.0.0.1).",
+        f"(default {DEFAULT_HOST}).",
     )
     parser.add_argument(
-        "--port", type=_number(int, "a port number", 1, 65535), default=8000, metavar="PORT",
-        help="The port to listen on (default 8000).",
+        "--port", type=_number(int, "a port number", 1, 65535), metavar="PORT",
+        help=f"The port to listen on (default {DEFAULT_PORT}).",
     )
 
 
@@ -551,7 +585,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_file(command)
     _add_seed(command)
     _add_arch(command)
-    _add_play(command, 1.0, "Seconds between the script's commands")
+    _add_play(command, "Seconds between the script's commands")
     _add_recording(command)
     _add_handler_timeout(command)
     _add_at(command)
@@ -564,7 +598,7 @@ def build_parser() -> argparse.ArgumentParser:
     command = _command(commands, serve)
     _add_file(command)
     _add_address(command)
-    _add_play(command, 1.0, "Seconds between the script's commands")
+    _add_play(command, "Seconds between the script's commands")
     _add_seed(command)
     _add_arch(command)
 
@@ -573,8 +607,8 @@ def build_parser() -> argparse.ArgumentParser:
         "name", nargs="?", metavar="NAME", help="The lesson to play: its name or number."
     )
     command.add_argument(
-        "--speed", type=_SECONDS, default=1.5, metavar="SECONDS",
-        help="Seconds between the lesson's commands (default 1.5).",
+        "--speed", type=_SECONDS, metavar="SECONDS",
+        help=f"Seconds between the lesson's commands (default {LESSON_SPEED:g}).",
     )
     command.add_argument(
         "--serve", action="store_true",

@@ -115,6 +115,26 @@ def test_only_a_script_with_its_architecture_beside_it_is_a_lesson(tmp_path: Pat
     assert [(lesson.name, lesson.summary) for lesson in find_lessons(tmp_path)] == [("pair", "")]
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--serve"], "--serve is for playing a lesson: name one (`rapide lessons` lists them)"),
+        (["--speed", "3"], "--speed is for playing a lesson: name one (`rapide lessons` lists "
+                           "them)"),
+        (["choices", "--port", "9000"], "--port is for --serve: without it the lesson plays "
+                                        "here, in this terminal"),
+        (["choices", "--host", "0.0.0.0"], "--host is for --serve: without it the lesson plays "
+                                           "here, in this terminal"),
+    ],
+)
+def test_an_option_that_would_be_ignored_is_refused(args: list[str], message: str) -> None:
+    # A presenter who forgot --serve would otherwise get a workbench in the terminal
+    # while the class waits at the address.
+    result = run_rapide("lessons", *args, timeout=30)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == f"rapide: {message}\n"
+
+
 def test_rapide_lessons_lists_them_with_a_summary_each() -> None:
     result = run_rapide("lessons")
     assert result.returncode == 0, result.stderr
