@@ -41,6 +41,16 @@ def explore_json(*args: str | Path) -> dict:
     return document
 
 
+def explore_bank(tmp_path: Path, lines: list[str]) -> tuple[subprocess.CompletedProcess[str], Path]:
+    """``rapide explore`` of the lost update under a scenario of ``lines``, which must
+    fail; the answer and where its counterexample went."""
+    out = tmp_path / "lost.rapide"
+    result = rapide("explore", BANK, "--script", script(tmp_path, "\n".join(lines) + "\n"),
+                    "--out", out)
+    assert result.returncode == 1, result.stdout + result.stderr
+    return result, out
+
+
 def test_three_deliveries_to_a_stateless_target_6_orders_1_poset(tmp_path: Path) -> None:
     scenario = script(tmp_path, THREE_NOTES + "expect Clerk.answered count=3\n")
     result = rapide("explore", DELIVERIES, "--arch", "quiet", "--script", scenario)
@@ -99,17 +109,14 @@ def test_the_lost_update_is_found_shrunk_and_replays_to_exit_1(tmp_path: Path) -
 def test_deposits_the_lost_update_does_not_need_are_shrunk_away(tmp_path: Path) -> None:
     # Deposits injected before the two that race move the losing choice to a later
     # step; without them it comes earlier, and shrinking must still find it there.
-    scenario = script(tmp_path, (
-        "inject Teller.deposit amount=50\n"
-        "inject Teller.deposit amount=25 clears_in=1\n"
-        "inject Teller.deposit amount=10 clears_in=2\n"
-        "inject Teller.deposit amount=5\n"
-        "inject Teller.deposit amount=1 clears_in=1\n"
-        "run\n"
-    ))
-    out = tmp_path / "lost.rapide"
-    result = rapide("explore", BANK, "--script", scenario, "--out", out)
-    assert result.returncode == 1
+    result, out = explore_bank(tmp_path, [
+        "inject Teller.deposit amount=50",
+        "inject Teller.deposit amount=25 clears_in=1",
+        "inject Teller.deposit amount=10 clears_in=2",
+        "inject Teller.deposit amount=5",
+        "inject Teller.deposit amount=1 clears_in=1",
+        "run",
+    ])
     assert "(1 forced choice, 5 injections); shrunk to 1 forced choice, 2 injections" in (
         result.stdout
     )
@@ -267,16 +274,13 @@ def test_a_missing_file_or_script_exits_2(tmp_path: Path) -> None:
 
 
 def test_a_run_shrinking_left_nothing_to_do_is_not_written(tmp_path: Path) -> None:
-    scenario = script(tmp_path, (
-        "inject Teller.deposit amount=5\n"
-        "run\n"
-        "inject Teller.deposit amount=50\n"
-        "inject Teller.deposit amount=25 clears_in=1\n"
-        "run\n"
-    ))
-    out = tmp_path / "lost.rapide"
-    result = rapide("explore", BANK, "--script", scenario, "--out", out)
-    assert result.returncode == 1
+    _, out = explore_bank(tmp_path, [
+        "inject Teller.deposit amount=5",
+        "run",
+        "inject Teller.deposit amount=50",
+        "inject Teller.deposit amount=25 clears_in=1",
+        "run",
+    ])
     lines = [line for line in out.read_text().splitlines() if not line.startswith("#")]
     # The first run's deposit went with shrinking, and the run with it.
     assert lines[:3] == ["seed 0", 'inject Teller.deposit {"amount": 50}',
