@@ -295,18 +295,29 @@ def counterexample_text(
     """The counterexample file: a header saying what fails, where it was found, how it
     was shrunk and how to replay it (``file`` as :func:`command_words` gives it), then
     :func:`counterexample_lines`."""
-    shrunk, found = example.shrunk, example.found
+    shrunk = example.shrunk
     address = address_of(shrunk).to_text()
     header = [
         f"# A counterexample found by `rapide explore` ({strategy}) for {script}:",
         f"#   {shrunk.message}",
-        f"# schedule {example.number}; shrunk from {_choices(found)} to {_choices(shrunk)} "
-        f"and from {_injections(found)} to {_injections(shrunk)}.",
+        f"# schedule {example.number}: {_how_shrunk(example)}",
         f"# Replay it (exits 1):  rapide run {file} --script {shlex.quote(out)}",
         f"# Open it:              rapide shell {file} --script {shlex.quote(out)}",
         f"# The failing step:     {address}",
     ]
     return "\n".join([*header, *counterexample_lines(shrunk)]) + "\n"
+
+
+def _how_shrunk(example: Counterexample) -> str:
+    """``1 forced choice and 5 injections as found, shrunk to 1 and 2.``, or why not."""
+    found, shrunk = example.found, example.shrunk
+    as_found = f"{_choices(found)} and {_injections(found)}"
+    if example.shrink_runs == 0:
+        return f"{as_found}, as found (not shrunk)."
+    counts = (shrunk.schedule.forced_count, shrunk.schedule.injections)
+    if counts == (found.schedule.forced_count, found.schedule.injections):
+        return f"{as_found}, none of which shrinking could take away."
+    return f"{as_found} as found, shrunk to {_choices(shrunk)} and {_injections(shrunk)}."
 
 
 def _choices(failure: Failure) -> str:

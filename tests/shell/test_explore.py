@@ -121,6 +121,8 @@ def test_deposits_the_lost_update_does_not_need_are_shrunk_away(tmp_path: Path) 
         result.stdout
     )
     assert sum(line.startswith("inject ") for line in out.read_text().splitlines()) == 2
+    assert "# schedule 2: 1 forced choice and 5 injections as found, shrunk to 1 forced " \
+        "choice and 2 injections.\n" in out.read_text()
     replay = rapide("run", BANK, "--script", out)
     assert replay.returncode == 1 and "no_lost_update" in replay.stderr
 
@@ -131,6 +133,19 @@ def test_logical_timing_keeps_wake_ups_in_time_order(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout
     assert result.stdout.splitlines()[0].endswith("; the space was exhausted")
     assert not (tmp_path / "none.rapide").exists()
+
+
+def test_a_counterexample_says_whether_shrinking_took_anything_away(tmp_path: Path) -> None:
+    # The example's two deposits both matter: nothing could go.
+    _, out = explore_bank(tmp_path, BANK_SCRIPT.read_text().splitlines())
+    assert ("# schedule 2: 1 forced choice and 2 injections, none of which shrinking could "
+            "take away.\n") in out.read_text()
+    unshrunk = tmp_path / "unshrunk.rapide"
+    result = rapide("explore", BANK, "--script", BANK_SCRIPT, "--no-shrink", "--out", unshrunk)
+    assert result.returncode == 1
+    assert "# schedule 2: 1 forced choice and 2 injections, as found (not shrunk).\n" in (
+        unshrunk.read_text()
+    )
 
 
 def test_a_run_that_never_goes_quiet_fails_and_replays_to_its_bound(tmp_path: Path) -> None:
