@@ -120,12 +120,14 @@ def _failure(item: Written, file: str) -> list[RenderableType]:
     found, shrunk = example.found, example.shrunk
     lines: list[RenderableType] = [note(f"FAILED: {shrunk.message}", style="bold red")]
     found_choices = counted(found.schedule.forced_count, "forced choice")
-    lines.append(Text(
-        f"  found in schedule {example.number} ({found_choices}"
-        f", {counted(found.schedule.injections, 'injection')}); shrunk to "
-        f"{counted(shrunk.schedule.forced_count, 'forced choice')}, "
+    shrinking = "not shrunk" if example.shrink_runs == 0 else (
+        f"shrunk to {counted(shrunk.schedule.forced_count, 'forced choice')}, "
         f"{counted(shrunk.schedule.injections, 'injection')} "
         f"({counted(example.shrink_runs, 'replay')})"
+    )
+    lines.append(Text(
+        f"  found in schedule {example.number} ({found_choices}"
+        f", {counted(found.schedule.injections, 'injection')}); {shrinking}"
     ))
     if item.same_as is not None:
         lines.append(note(f"  counterexample: {item.path}, as failure {item.same_as}: "

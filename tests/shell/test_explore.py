@@ -143,6 +143,9 @@ def test_a_counterexample_says_whether_shrinking_took_anything_away(tmp_path: Pa
     unshrunk = tmp_path / "unshrunk.rapide"
     result = rapide("explore", BANK, "--script", BANK_SCRIPT, "--no-shrink", "--out", unshrunk)
     assert result.returncode == 1
+    assert "  found in schedule 2 (1 forced choice, 2 injections); not shrunk\n" in (
+        result.stdout
+    )
     assert "# schedule 2: 1 forced choice and 2 injections, as found (not shrunk).\n" in (
         unshrunk.read_text()
     )
