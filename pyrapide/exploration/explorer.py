@@ -266,7 +266,8 @@ class Explorer:
         self, executor: Executor, failures: list[Failure]
     ) -> list[Shrunk]:
         """Each of ``failures`` shrunk on a worker. Once :meth:`stop` is called, a
-        failure whose shrinking is not back yet is kept as found, as here."""
+        failure whose shrinking is not back yet is kept as found (a search in this
+        process cuts its shrinking short there too)."""
         scenario = self.work.scenario
         if self._stopping:
             return [Shrunk(failure, scenario, 0) for failure in failures]
