@@ -55,11 +55,11 @@ def _session_options(options: argparse.Namespace) -> dict[str, Any]:
         "record": options.record,
         "force_record": options.force_record,
         "handler_timeout": options.handler_timeout or None,
-        "at": _address(options.at),
+        "at": _address(options.at, json_output=getattr(options, "json_output", False)),
     }
 
 
-def _address(text: str | None) -> Address | None:
+def _address(text: str | None, *, json_output: bool = False) -> Address | None:
     """The address ``--at`` gives, read before anything is loaded (exit 2 when it is not one)."""
     from rapide_shell.address import Address, AddressError
 
@@ -68,7 +68,7 @@ def _address(text: str | None) -> Address | None:
     try:
         return Address.from_text(text)
     except AddressError as error:
-        raise fail(f"--at: {error}") from None
+        raise fail(f"--at: {error}", json_output=json_output) from None
 
 
 class Exit(Exception):
@@ -79,9 +79,12 @@ class Exit(Exception):
         self.status = status
 
 
-def fail(message: str, status: int = EXIT_ERROR) -> Exit:
-    """Print ``message`` as one line on stderr, made printable; the Exit (``status``, 2
-    by default) to raise."""
+def fail(message: str, status: int = EXIT_ERROR, *, json_output: bool = False) -> Exit:
+    """Print ``message`` as one line on stderr, made printable (and, for ``--json``, as
+    the JSON answer on stdout, as a later error would be); the Exit (``status``, 2 by
+    default) to raise."""
+    if json_output:
+        print(json.dumps({"ok": False, "exit_status": status, "error": {"message": message}}))
     sys.stderr.write(f"rapide: {printable(message)}\n")
     return Exit(status)
 
@@ -141,19 +144,22 @@ def explore(options: argparse.Namespace) -> None:
     from pyrapide.exploration import DEFAULT_MAX_STEPS, ExploreOptions, Strategy, Timing
     from rapide_shell.explore_cli import ExploreRequest, run_explore
 
-    strategy, timing = options.strategy, options.timing
+    strategy, timing, json_output = options.strategy, options.timing, options.json_output
+    refusal = None
     if strategy not in tuple(Strategy):
-        raise fail(f"unknown --strategy {strategy!r}: use dfs or random")
-    if timing not in tuple(Timing):
-        raise fail(f"unknown --timing {timing!r}: use free or logical")
-    if options.seeds is not None and strategy != Strategy.RANDOM:
-        raise fail("--seeds is for --strategy random")
-    if options.cluster is not None and options.workers != 1:
-        raise fail("--workers and --cluster do not go together: a cluster has its own workers")
+        refusal = f"unknown --strategy {strategy!r}: use dfs or random"
+    elif timing not in tuple(Timing):
+        refusal = f"unknown --timing {timing!r}: use free or logical"
+    elif options.seeds is not None and strategy != Strategy.RANDOM:
+        refusal = "--seeds is for --strategy random"
+    elif options.cluster is not None and options.workers != 1:
+        refusal = "--workers and --cluster do not go together: a cluster has its own workers"
+    if refusal is not None:
+        raise fail(refusal, json_output=json_output)
     explored = ExploreOptions(
         strategy=Strategy(strategy),
         max_schedules=options.max_schedules,
-        seeds=_seeds(options.seeds) if options.seeds is not None else (0, 99),
+        seeds=_seeds(options.seeds, json_output) if options.seeds is not None else (0, 99),
         prune=not options.no_prune,
         timing=Timing(timing),
         all_failures=options.all_failures,
@@ -169,14 +175,14 @@ def explore(options: argparse.Namespace) -> None:
     raise Exit(asyncio.run(run_explore(request)))
 
 
-def _seeds(text: str) -> tuple[int, int]:
+def _seeds(text: str, json_output: bool) -> tuple[int, int]:
     """``--seeds A..B`` as a pair; exit 2 when it is not a range."""
     from rapide_shell.exploring import seed_range
 
     try:
         return seed_range(text)
     except ValueError as error:
-        raise fail(f"--seeds {error}") from None
+        raise fail(f"--seeds {error}", json_output=json_output) from None
 
 
 def repl(options: argparse.Namespace) -> None:

@@ -280,6 +280,30 @@ def test_a_cluster_address_that_cannot_be_reached_is_one_line_at_once(
     assert result.stderr.count("\n") == 1, result.stderr
 
 
+@pytest.mark.parametrize(
+    ("command", "message"),
+    [
+        (["explore", "--strategy", "bfs"], "unknown --strategy 'bfs': use dfs or random"),
+        (["explore", "--strategy", "random", "--seeds", "five"],
+         "--seeds takes a range A..B of whole numbers (like 0..999), not 'five'"),
+        (["run", "--at", "r1-cut"],
+         "--at: the address is damaged (cut short or mistyped?): paste it whole, as `where` "
+         "printed it"),
+    ],
+)
+def test_with_json_a_refused_option_is_a_json_answer_too(
+    tmp_path: Path, command: list[str], message: str
+) -> None:
+    # What CI reads is stdout: a usage error must be an answer there like a missing file.
+    scenario = script(tmp_path, THREE_NOTES)
+    result = rapide(command[0], DELIVERIES, "--arch", "quiet", "--script", scenario,
+                    *command[1:], "--json")
+    assert result.returncode == 2
+    assert json.loads(result.stdout) == {"ok": False, "exit_status": 2,
+                                         "error": {"message": message}}
+    assert result.stderr == f"rapide: {message}\n"
+
+
 def test_a_missing_file_or_script_exits_2(tmp_path: Path) -> None:
     scenario = script(tmp_path, THREE_NOTES)
     missing_file = rapide("explore", tmp_path / "none.py", "--script", scenario, "--json")
