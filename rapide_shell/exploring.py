@@ -75,6 +75,7 @@ def read_scenario(
     parse, a command a scenario cannot hold, or a script without a ``run``.
     """
     steps: list[Step] = []
+    quit_at: int | None = None
     for number, text in lines:
         try:
             command = parse_command(text, catalog)
@@ -109,12 +110,18 @@ def read_scenario(
                 )
             seed = args.value
         elif name == "quit":
+            quit_at = number
             break
         elif name in PASSED_OVER:
             continue
         else:
             raise ScenarioError(f"{where}: {_refusal(name)}")
     if not any(isinstance(step, Run) for step in steps):
+        if quit_at is not None:
+            raise ScenarioError(
+                f"{script}:{quit_at}: `quit` ends the script before any `run` line, so "
+                "there is nothing to explore"
+            )
         raise ScenarioError(
             f"{script}: the script has no `run` line, so there is nothing to explore: add "
             "`run` where the system should run (explore chooses the order of its steps)"

@@ -226,6 +226,7 @@ def test_coverage_is_printed_and_in_json(tmp_path: Path) -> None:
     [
         ("inject Desk.note n=1\nstep\n", "{s}:2: explore chooses every step itself"),
         ("inject Desk.note n=1\n", "{s}: the script has no `run` line"),
+        ("inject Desk.note n=1\nquit\nrun\n", "{s}:2: `quit` ends the script before any `run`"),
         ("inject Desk.nope n=1\nrun\n", "{s}:1: unknown event 'Desk.nope'"),
         ("inject Desk.note n=x\nrun\n", '{s}:1: Desk.note: n is declared int, got "x"'),
     ],
