@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import itertools
+import json
 import re
 import time
 from pathlib import Path
@@ -418,6 +419,22 @@ async def test_run_at_an_address_starts_there(tmp_path: Path) -> None:
     assert saved.returncode == 0, saved.stderr
     assert (tmp_path / "there.json").read_bytes() == (tmp_path / "here.json").read_bytes()
     assert "fresh system, seed 1" in saved.stdout
+
+
+def test_run_at_with_json_says_where_it_arrived() -> None:
+    example = (EXAMPLES / "lost_update.counterexample.rapide").read_text()
+    address = next(line.split()[-1] for line in example.splitlines() if "failing step" in line)
+    shown = run_rapide("run", EXAMPLES / "lost_update.py", "--at", address, "--json")
+    assert shown.returncode == 0, shown.stderr
+    document = json.loads(shown.stdout)
+    assert document["at"] == {
+        "address": address, "step": 7, "branch": "main", "events": 5, "pending": 2,
+        "in_flight": [], "retraced": 0, "made": 7,
+    }
+    assert document["events"] == 5
+    plain_run = run_rapide("run", EXAMPLES / "lost_update.py", "--script",
+                           EXAMPLES / "lost_update.rapide", "--json")
+    assert json.loads(plain_run.stdout)["at"] is None
 
 
 def test_a_transcript_shows_an_address_whole_to_be_copied_from_it(tmp_path: Path) -> None:
