@@ -49,13 +49,19 @@ keeps the two equal)."""
 def _session_options(options: argparse.Namespace) -> dict[str, Any]:
     """What ``run``, ``repl`` and ``shell`` pass alike to the session they open: the
     seed, the architecture, the recording, the handler budget and the ``--at`` point."""
+    json_output = getattr(options, "json_output", False)
+    at = _address(options.at, json_output=json_output)
+    if at is not None and options.seed is not None:
+        # It would only put a step of its own before the point, whose seed stays.
+        raise fail(f"--seed and --at do not go together: the address holds its point's "
+                   f"seed ({at.seed})", json_output=json_output)
     return {
         "seed": options.seed,
         "arch": options.arch,
         "record": options.record,
         "force_record": options.force_record,
         "handler_timeout": options.handler_timeout or None,
-        "at": _address(options.at, json_output=getattr(options, "json_output", False)),
+        "at": at,
     }
 
 

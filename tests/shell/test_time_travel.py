@@ -454,6 +454,19 @@ def test_a_transcript_shows_an_address_whole_to_be_copied_from_it(tmp_path: Path
 
 
 @pytest.mark.parametrize("command", ["run", "shell", "repl"])
+def test_a_seed_beside_an_address_is_refused(command: str) -> None:
+    # The address holds the seed of the point it names: another one would only add a
+    # step to the history before it, and say nothing of the point.
+    address = Address(seed=1, lines=("step connect",)).to_text()
+    result = run_rapide(command, EXAMPLES / "connection_kinds.py", "--at", address,
+                        "--seed", "5", timeout=30)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        "rapide: --seed and --at do not go together: the address holds its point's seed (1)\n"
+    )
+
+
+@pytest.mark.parametrize("command", ["run", "shell", "repl"])
 def test_a_bad_address_on_the_command_line_is_one_line(command: str) -> None:
     result = run_rapide(command, EXAMPLES / "connection_kinds.py", "--at", "r1-cut")
     assert result.returncode == 2
