@@ -89,11 +89,16 @@ class Address:
             raise AddressError(f"the address is longer than {MAX_TEXT:,} characters")
         body = word[len(PREFIX) :]
         try:
-            packed = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+            # Strictly: a character base64 would skip, or bytes after the packed
+            # lines, is something pasted or typed onto the word, not part of it.
+            packed = base64.b64decode(body + "=" * (-len(body) % 4), altchars=b"-_",
+                                      validate=True)
             inflater = zlib.decompressobj()
             raw = inflater.decompress(packed, MAX_TEXT * 8)
             if inflater.unconsumed_tail:
                 raise AddressError("the address unpacks to more than it may hold")
+            if not inflater.eof or inflater.unused_data:
+                raise ValueError("not one whole packed document")
             document = json.loads(raw.decode("utf-8"))
         except AddressError:
             raise

@@ -35,6 +35,13 @@ if TYPE_CHECKING:
 
 EXIT_ERROR = 2
 
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+"""Where ``serve`` and ``lessons --serve`` listen unless told: this machine only."""
+SCRIPT_SPEED = 1.0
+LESSON_SPEED = 1.5
+"""Seconds between a played script's commands, and a lesson's (read at a class's pace)."""
+
 EXPLORE_MAX_STEPS = 10_000
 """The default of ``explore --max-steps`` as help shows it: the explorer's
 ``DEFAULT_MAX_STEPS`` (not imported here, which would import the runtime; a test
@@ -43,17 +50,23 @@ keeps the two equal)."""
 def _session_options(options: argparse.Namespace) -> dict[str, Any]:
     """What ``run``, ``repl`` and ``shell`` pass alike to the session they open: the
     seed, the architecture, the recording, the handler budget and the ``--at`` point."""
+    json_output = getattr(options, "json_output", False)
+    at = _address(options.at, json_output=json_output)
+    if at is not None and options.seed is not None:
+        # It would only put a step of its own before the point, whose seed stays.
+        raise fail(f"--seed and --at do not go together: the address holds its point's "
+                   f"seed ({at.seed})", json_output=json_output)
     return {
         "seed": options.seed,
         "arch": options.arch,
         "record": options.record,
         "force_record": options.force_record,
         "handler_timeout": options.handler_timeout or None,
-        "at": _address(options.at),
+        "at": at,
     }
 
 
-def _address(text: str | None) -> Address | None:
+def _address(text: str | None, *, json_output: bool = False) -> Address | None:
     """The address ``--at`` gives, read before anything is loaded (exit 2 when it is not one)."""
     from rapide_shell.address import Address, AddressError
 
@@ -62,7 +75,7 @@ def _address(text: str | None) -> Address | None:
     try:
         return Address.from_text(text)
     except AddressError as error:
-        raise fail(f"--at: {error}") from None
+        raise fail(f"--at: {error}", json_output=json_output) from None
 
 
 class Exit(Exception):
@@ -73,9 +86,12 @@ class Exit(Exception):
         self.status = status
 
 
-def fail(message: str, status: int = EXIT_ERROR) -> Exit:
-    """Print ``message`` as one line on stderr, made printable; the Exit (``status``, 2
-    by default) to raise."""
+def fail(message: str, status: int = EXIT_ERROR, *, json_output: bool = False) -> Exit:
+    """Print ``message`` as one line on stderr, made printable (and, for ``--json``, as
+    the JSON answer on stdout, as a later error would be); the Exit (``status``, 2 by
+    default) to raise."""
+    if json_output:
+        print(json.dumps({"ok": False, "exit_status": status, "error": {"message": message}}))
     sys.stderr.write(f"rapide: {printable(message)}\n")
     return Exit(status)
 
@@ -136,20 +152,23 @@ def explore(options: argparse.Namespace) -> None:
     from pyrapide.exploration import DEFAULT_MAX_STEPS, ExploreOptions, Strategy, Timing
     from rapide_shell.explore_cli import ExploreRequest, run_explore
 
-    strategy, timing = options.strategy, options.timing
+    strategy, timing, json_output = options.strategy, options.timing, options.json_output
+    refusal = None
     if strategy not in tuple(Strategy):
-        raise fail(f"unknown --strategy {strategy!r}: use dfs or random")
-    if timing not in tuple(Timing):
-        raise fail(f"unknown --timing {timing!r}: use free or logical")
-    if options.seeds is not None and strategy != Strategy.RANDOM:
-        raise fail("--seeds is for --strategy random")
-    _not_stdin(options.script)
-    if options.cluster is not None and options.workers != 1:
-        raise fail("--workers and --cluster do not go together: a cluster has its own workers")
+        refusal = f"unknown --strategy {strategy!r}: use dfs or random"
+    elif timing not in tuple(Timing):
+        refusal = f"unknown --timing {timing!r}: use free or logical"
+    elif options.seeds is not None and strategy != Strategy.RANDOM:
+        refusal = "--seeds is for --strategy random"
+    elif options.cluster is not None and options.workers != 1:
+        refusal = "--workers and --cluster do not go together: a cluster has its own workers"
+    if refusal is not None:
+        raise fail(refusal, json_output=json_output)
+    _not_stdin(options.script, json_output=json_output)
     explored = ExploreOptions(
         strategy=Strategy(strategy),
         max_schedules=options.max_schedules,
-        seeds=_seeds(options.seeds) if options.seeds is not None else (0, 99),
+        seeds=_seeds(options.seeds, json_output) if options.seeds is not None else (0, 99),
         prune=not options.no_prune,
         timing=Timing(timing),
         all_failures=options.all_failures,
@@ -165,14 +184,14 @@ def explore(options: argparse.Namespace) -> None:
     raise Exit(asyncio.run(run_explore(request)))
 
 
-def _seeds(text: str) -> tuple[int, int]:
+def _seeds(text: str, json_output: bool) -> tuple[int, int]:
     """``--seeds A..B`` as a pair; exit 2 when it is not a range."""
     from rapide_shell.exploring import seed_range
 
     try:
         return seed_range(text)
     except ValueError as error:
-        raise fail(f"--seeds {error}") from None
+        raise fail(f"--seeds {error}", json_output=json_output) from None
 
 
 def repl(options: argparse.Namespace) -> None:
@@ -189,7 +208,7 @@ def shell(options: argparse.Namespace) -> None:
     _open_workbench(
         options.file,
         script=options.script,
-        speed=options.speed,
+        speed=_script_speed(options),
         screenshots=options.screenshots,
         **_session_options(options),
     )
@@ -245,20 +264,34 @@ def serve(options: argparse.Namespace) -> None:
     """Serve the workbench to web browsers, one session per tab, until Ctrl-C."""
     _serve(
         options.file,
-        host=options.host,
-        port=options.port,
+        *_listening(options),
         script=options.script,
-        speed=options.speed,
+        speed=_script_speed(options),
         seed=options.seed,
         arch=options.arch,
     )
 
 
+def _listening(options: argparse.Namespace) -> tuple[str, int]:
+    """The host and port ``--host`` and ``--port`` name, or the defaults."""
+    host = DEFAULT_HOST if options.host is None else options.host
+    return host, DEFAULT_PORT if options.port is None else options.port
+
+
+def _script_speed(options: argparse.Namespace) -> float:
+    """The pace ``--speed`` sets for ``--script``, refused without one (exit 2)."""
+    if options.speed is None:
+        return SCRIPT_SPEED
+    if options.script is None:
+        raise fail("--speed is for --script: it is the pace of a script played in the workbench")
+    return float(options.speed)
+
+
 def _serve(
     file: str,
-    *,
     host: str,
     port: int,
+    *,
     script: str | None,
     speed: float,
     seed: int | None = None,
@@ -289,18 +322,31 @@ def lessons(options: argparse.Namespace) -> None:
     """List the lessons, or play one in the workbench at a readable pace."""
     from rapide_shell.lessons import LessonNotFound, find_lesson, find_lessons, lessons_listing
 
+    # An option that would be passed over is refused: a presenter who forgot --serve
+    # would get a workbench in the terminal while the class waits at the address.
+    given = [name for name, value in (("--serve", options.serve or None),
+                                      ("--speed", options.speed), ("--host", options.host),
+                                      ("--port", options.port)) if value is not None]
     if options.name is None:
+        if given:
+            raise fail(f"{given[0]} is for playing a lesson: name one (`rapide lessons` "
+                       "lists them)")
         print(lessons_listing(find_lessons()))
         return
+    serving = [name for name in given if name in ("--host", "--port")]
+    if serving and not options.serve:
+        raise fail(f"{serving[0]} is for --serve: without it the lesson plays here, in this "
+                   "terminal")
     try:
         lesson = find_lesson(options.name)
     except LessonNotFound as error:
         raise fail(str(error)) from None
     file, script = str(lesson.architecture), str(lesson.script)
+    speed = LESSON_SPEED if options.speed is None else options.speed
     if options.serve:
-        _serve(file, host=options.host, port=options.port, script=script, speed=options.speed)
+        _serve(file, *_listening(options), script=script, speed=speed)
     else:
-        _open_workbench(file, script=script, speed=options.speed)
+        _open_workbench(file, script=script, speed=speed)
 
 
 def _check_script(script: str | None) -> None:
@@ -315,14 +361,16 @@ def _check_script(script: str | None) -> None:
             raise fail(str(error)) from None
 
 
-def _not_stdin(script: str | None) -> None:
+def _not_stdin(script: str | None, *, json_output: bool = False) -> None:
     """Refuse ``-`` (the standard input) as the script of a command that cannot take
     it: the workbench reads its keys there, and explore reads the script again."""
     from rapide_shell.script_file import STDIN
 
     if script == STDIN:
-        raise fail("--script - (read from the standard input) is for rapide run; "
-                   "give a script file")
+        raise fail(
+            "--script - (read from the standard input) is for rapide run; give a script file",
+            json_output=json_output,
+        )
 
 
 def graph(options: argparse.Namespace) -> None:
@@ -367,8 +415,8 @@ def _number(
         try:
             value = kind(text)
         except ValueError:
-            value = None
-        if value is None or value != value:  # NaN passes float() and fails every bound test
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
+        if value != value:  # NaN, which float() reads and no bound compares against
             raise argparse.ArgumentTypeError(f"{text!r} is not {what}")
         if value < low or (high is not None and value > high):
             bounds = f"at least {low:g}" if high is None else f"from {low:g} to {high:g}"
@@ -417,13 +465,13 @@ def _add_handler_timeout(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _add_play(parser: argparse.ArgumentParser, speed: float, speed_help: str) -> None:
+def _add_play(parser: argparse.ArgumentParser, speed_help: str) -> None:
     parser.add_argument(
         "--script", "-s", metavar="SCRIPT", help="Play this script visibly, then hand over."
     )
     parser.add_argument(
-        "--speed", type=_SECONDS, default=speed, metavar="SECONDS",
-        help=f"{speed_help} (default {speed:g}).",
+        "--speed", type=_SECONDS, metavar="SECONDS",
+        help=f"{speed_help} (default {SCRIPT_SPEED:g}).",
     )
 
 
@@ -436,13 +484,13 @@ def _add_at(parser: argparse.ArgumentParser) -> None:
 
 def _add_address(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--host", default="127.0.0.1", metavar="ADDRESS",
+        "--host", metavar="ADDRESS",
         help="Where to listen; any address but this machine's own lets others in "
-        "(default 127.0.0.1).",
+        f"(default {DEFAULT_HOST}).",
     )
     parser.add_argument(
-        "--port", type=_number(int, "a port number", 1, 65535), default=8000, metavar="PORT",
-        help="The port to listen on (default 8000).",
+        "--port", type=_number(int, "a port number", 1, 65535), metavar="PORT",
+        help=f"The port to listen on (default {DEFAULT_PORT}).",
     )
 
 
@@ -566,7 +614,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_file(command)
     _add_seed(command)
     _add_arch(command)
-    _add_play(command, 1.0, "Seconds between the script's commands")
+    _add_play(command, "Seconds between the script's commands")
     _add_recording(command)
     _add_handler_timeout(command)
     _add_at(command)
@@ -579,7 +627,7 @@ def build_parser() -> argparse.ArgumentParser:
     command = _command(commands, serve)
     _add_file(command)
     _add_address(command)
-    _add_play(command, 1.0, "Seconds between the script's commands")
+    _add_play(command, "Seconds between the script's commands")
     _add_seed(command)
     _add_arch(command)
 
@@ -588,8 +636,8 @@ def build_parser() -> argparse.ArgumentParser:
         "name", nargs="?", metavar="NAME", help="The lesson to play: its name or number."
     )
     command.add_argument(
-        "--speed", type=_SECONDS, default=1.5, metavar="SECONDS",
-        help="Seconds between the lesson's commands (default 1.5).",
+        "--speed", type=_SECONDS, metavar="SECONDS",
+        help=f"Seconds between the lesson's commands (default {LESSON_SPEED:g}).",
     )
     command.add_argument(
         "--serve", action="store_true",

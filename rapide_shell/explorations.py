@@ -361,11 +361,13 @@ class ExploreCommands:
             f"({counted(len(session.computation), 'event')} recorded)"
         )
         text = (
-            f"at failure {number}'s failing step ({item.address}): "
+            f"at failure {number}'s failing step: "
             + ("the run did not go quiet" if bound else f"`{item.lines[-1]}` fails here")
         )
+        # The address on a line of its own, drawn whole, to be copied (as `where` does).
         return CommandOutcome(line, "explore",
-                              output=(replayed, render.note(text, style="bold")),
+                              output=(replayed, render.note(text, style="bold"),
+                                      render.WholeLine(item.address)),
                               data={"failure": number, "address": item.address})
 
 

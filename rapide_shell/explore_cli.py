@@ -27,7 +27,12 @@ from pyrapide.exploration import (
 from pyrapide.runtime import DEFAULT_HANDLER_TIMEOUT
 from rapide_shell.error_output import fail, print_error, say_at_once
 from rapide_shell.explore_report import Written, progress_line, summary, to_json
-from rapide_shell.explore_run import ExploreSetupError, workers_for, write_counterexamples
+from rapide_shell.explore_run import (
+    ExploreSetupError,
+    out_refusal,
+    workers_for,
+    write_counterexamples,
+)
 from rapide_shell.exploring import (
     ArchitectureSource,
     ScenarioError,
@@ -83,6 +88,10 @@ async def run_explore(request: ExploreRequest) -> int:
         return fail(str(error), request.json_output, EXIT_ERROR)
     except LoadError as error:
         return fail(str(error), request.json_output, error.exit_status)
+    out = Path(request.out) if request.out else default_out(request.script)
+    refused = out_refusal(out, file=request.file, script=request.script, force=request.force)
+    if refused is not None:
+        return fail(refused, request.json_output, EXIT_ERROR)
     source = ArchitectureSource.of(session.loaded, request.handler_timeout)
     console = Console(stderr=True)
     try:
@@ -104,10 +113,9 @@ async def run_explore(request: ExploreRequest) -> int:
         return fail(str(error), request.json_output, EXIT_ERROR)
     except (ExplorationError, LoadError) as error:
         return fail(str(error), request.json_output, EXIT_ERROR)
-    out = Path(request.out) if request.out else default_out(request.script)
     written, problems = write_counterexamples(
         result, file=command_words(request.file, request.arch), script=request.script,
-        out=out, force=request.force,
+        out=out, force=request.force, forcing="--force",
     )
     checked: list[Written] = []
     for item in written:

@@ -54,9 +54,10 @@ def progress_line(progress: Progress) -> str:
     )
 
 
-COMMAND_LINE = {"all": "--all-failures", "max": "--max-schedules {:,}"}
-"""How ``rapide explore`` spells the options a verdict names."""
-WORKBENCH = {"all": "all-failures", "max": "max={}"}
+COMMAND_LINE = {"all": "--all-failures", "max": "--max-schedules {:,}",
+                "stop": "interrupted (Ctrl-C)"}
+"""How ``rapide explore`` spells the options a verdict names, and what stopped it."""
+WORKBENCH = {"all": "all-failures", "max": "max={}", "stop": "stopped (explore stop)"}
 """How the workbench's ``explore`` command spells them."""
 
 
@@ -71,7 +72,7 @@ def verdict_line(result: ExplorationResult, spelling: Mapping[str, str] = COMMAN
 def _how_far(result: ExplorationResult, spelling: Mapping[str, str]) -> str:
     options = result.options
     if result.interrupted:
-        return "interrupted (Ctrl-C): the space was not exhausted"
+        return f"{spelling['stop']}: the space was not exhausted"
     if result.ended == "failure":
         return f"stopped at the first failure ({spelling['all']} goes on)"
     if result.ended == "bound":
@@ -119,12 +120,14 @@ def _failure(item: Written, file: str) -> list[RenderableType]:
     found, shrunk = example.found, example.shrunk
     lines: list[RenderableType] = [note(f"FAILED: {shrunk.message}", style="bold red")]
     found_choices = counted(found.schedule.forced_count, "forced choice")
-    lines.append(Text(
-        f"  found in schedule {example.number} ({found_choices}"
-        f", {counted(found.schedule.injections, 'injection')}); shrunk to "
-        f"{counted(shrunk.schedule.forced_count, 'forced choice')}, "
+    shrinking = "not shrunk" if example.shrink_runs == 0 else (
+        f"shrunk to {counted(shrunk.schedule.forced_count, 'forced choice')}, "
         f"{counted(shrunk.schedule.injections, 'injection')} "
         f"({counted(example.shrink_runs, 'replay')})"
+    )
+    lines.append(Text(
+        f"  found in schedule {example.number} ({found_choices}"
+        f", {counted(found.schedule.injections, 'injection')}); {shrinking}"
     ))
     if item.same_as is not None:
         lines.append(note(f"  counterexample: {item.path}, as failure {item.same_as}: "

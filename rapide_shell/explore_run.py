@@ -25,7 +25,7 @@ from multiprocessing import forkserver, resource_tracker
 from pathlib import Path
 from typing import Any
 
-from pyrapide.core.atomic import WriteError, write_atomically
+from pyrapide.core.atomic import AtomicWriter, WriteError, write_atomically
 from pyrapide.exploration import Counterexample, ExplorationResult, ignore_interrupts
 from rapide_shell.explore_report import Written
 from rapide_shell.exploring import (
@@ -135,14 +135,64 @@ def _cluster(address: str) -> Iterator[Workers]:
             "pip install 'pyrapide[cluster]'"
         ) from None
     try:
+        _check_address(address)
         client: Any = Client(address, timeout=CLUSTER_TIMEOUT, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as error:
         raise ExploreSetupError(f"cannot reach the cluster at {address}: {error}") from None
     try:
+        # Jobs sent to a cluster with no worker would wait for one for ever, unsaid.
+        try:
+            client.wait_for_workers(1, timeout=CLUSTER_TIMEOUT)
+        except TimeoutError:
+            raise ExploreSetupError(
+                f"the cluster at {address} has no worker: none came in "
+                f"{CLUSTER_TIMEOUT:g} s (start some with dask worker ADDRESS)"
+            ) from None
         width = max(1, sum(client.nthreads().values()))
         yield Workers(client.get_executor(pure=False), width, address)
     finally:
         client.close()
+
+
+def out_refusal(out: Path, *, file: str, script: str, force: bool = False) -> str | None:
+    """Why counterexamples cannot be written to ``out`` (None: they can), in one line:
+    it is the architecture file or the scenario script, or :func:`write_counterexamples`
+    would be refused there. Asked before exploring, so that no search runs for an answer
+    that cannot be kept, or that would replace the files it was made from."""
+    for given, described in ((file, "the architecture file"), (script, "the scenario script")):
+        with contextlib.suppress(OSError):
+            if out.exists() and out.samefile(given):
+                return f"--out {out} is {described}: a counterexample would replace it"
+    try:
+        AtomicWriter(out, force=force).discard()
+    except WriteError as error:
+        return f"--out: {cannot_write(error, '--force')}"
+    return None
+
+
+def cannot_write(error: WriteError, forcing: str | None) -> str:
+    """``cannot write PATH: why``, saying that ``forcing`` (an option, if the front end
+    has one) would replace what is there when it would."""
+    hint = f"; {forcing} replaces it" if forcing is not None and error.forceable else ""
+    return f"cannot write {error.path}: {error.reason}{hint}"
+
+
+def _check_address(address: str) -> None:
+    """Raises ValueError for an address with no host and port a client could reach. A
+    Client made with one fails half-started, and then spends 20 s failing to close as
+    it is collected, saying so in a traceback."""
+    from distributed.comm.addressing import get_address_host_port, parse_address
+    from distributed.security import Security
+
+    _, port = get_address_host_port(address)
+    if not 0 < port < 1 << 16:
+        raise ValueError(f"port {port} is not a port (1 to 65535)")
+    scheme, _ = parse_address(address)
+    if scheme in ("tls", "wss") and Security().get_connection_args("client")["ssl_context"] is None:
+        raise ValueError(
+            f"a {scheme}:// address needs the TLS settings of Dask's configuration "
+            "(distributed.comm.tls), and there are none"
+        )
 
 
 def write_counterexamples(
@@ -152,10 +202,13 @@ def write_counterexamples(
     script: str,
     out: Path,
     force: bool = False,
+    forcing: str | None = None,
 ) -> tuple[list[Written], list[str]]:
     """Write each counterexample of ``result`` (``out``, then ``out``-2, ...); the files
-    written, and one line for each that could not be. Failures that shrink to the same
-    script share its file: the later ones are listed with ``same_as`` the first's number."""
+    written, and one line for each that could not be (naming ``forcing``, the front
+    end's option for ``force``, where it would have been written with it). Failures
+    that shrink to the same script share its file: the later ones are listed with
+    ``same_as`` the first's number."""
     written: list[Written] = []
     problems: list[str] = []
     strategy = str(result.options.strategy)
@@ -172,7 +225,7 @@ def write_counterexamples(
         try:
             write_atomically(path, text, force=force)
         except WriteError as error:
-            problems.append(str(error))
+            problems.append(cannot_write(error, forcing))
             continue
         first_of[lines] = len(written)
         written.append(_written(example, str(path), lines))

@@ -75,6 +75,7 @@ def read_scenario(
     parse, a command a scenario cannot hold, or a script without a ``run``.
     """
     steps: list[Step] = []
+    quit_at: int | None = None
     for number, text in lines:
         try:
             command = parse_command(text, catalog)
@@ -109,12 +110,18 @@ def read_scenario(
                 )
             seed = args.value
         elif name == "quit":
+            quit_at = number
             break
         elif name in PASSED_OVER:
             continue
         else:
             raise ScenarioError(f"{where}: {_refusal(name)}")
     if not any(isinstance(step, Run) for step in steps):
+        if quit_at is not None:
+            raise ScenarioError(
+                f"{script}:{quit_at}: `quit` ends the script before any `run` line, so "
+                "there is nothing to explore"
+            )
         raise ScenarioError(
             f"{script}: the script has no `run` line, so there is nothing to explore: add "
             "`run` where the system should run (explore chooses the order of its steps)"
@@ -259,7 +266,7 @@ def _run_lines(steps: RunSteps, *, bound: bool) -> list[str]:
     rest = len(decisions) - last_forced - 1
     if bound:
         lines.append(f"run {max(rest, 1)}")  # takes them all with work still pending
-    elif steps.quiet:
+    elif steps.quiet and decisions:  # a run with nothing to do (shrunk away) says nothing
         lines.append("run")
     elif rest:
         lines.append(f"step {rest}")
@@ -289,18 +296,29 @@ def counterexample_text(
     """The counterexample file: a header saying what fails, where it was found, how it
     was shrunk and how to replay it (``file`` as
     :func:`~rapide_shell.looks.command_words` gives it), then :func:`counterexample_lines`."""
-    shrunk, found = example.shrunk, example.found
+    shrunk = example.shrunk
     address = address_of(shrunk).to_text()
     header = [
         f"# A counterexample found by `rapide explore` ({strategy}) for {script}:",
         f"#   {shrunk.message}",
-        f"# schedule {example.number}; shrunk from {_choices(found)} to {_choices(shrunk)} "
-        f"and from {_injections(found)} to {_injections(shrunk)}.",
+        f"# schedule {example.number}: {_how_shrunk(example)}",
         f"# Replay it (exits 1):  rapide run {file} --script {shlex.quote(out)}",
         f"# Open it:              rapide shell {file} --script {shlex.quote(out)}",
         f"# The failing step:     {address}",
     ]
     return "\n".join([*header, *counterexample_lines(shrunk)]) + "\n"
+
+
+def _how_shrunk(example: Counterexample) -> str:
+    """``1 forced choice and 5 injections as found, shrunk to 1 and 2.``, or why not."""
+    found, shrunk = example.found, example.shrunk
+    as_found = f"{_choices(found)} and {_injections(found)}"
+    if example.shrink_runs == 0:
+        return f"{as_found}, as found (not shrunk)."
+    counts = (shrunk.schedule.forced_count, shrunk.schedule.injections)
+    if counts == (found.schedule.forced_count, found.schedule.injections):
+        return f"{as_found}, none of which shrinking could take away."
+    return f"{as_found} as found, shrunk to {_choices(shrunk)} and {_injections(shrunk)}."
 
 
 def _choices(failure: Failure) -> str:

@@ -14,7 +14,7 @@ from rapide_shell.error_output import fail, print_error
 from rapide_shell.interrupts import CtrlC
 from rapide_shell.loader import LoadError
 from rapide_shell.outcome import CommandOutcome
-from rapide_shell.render import counted, note, printing_console, transcript_console
+from rapide_shell.render import WholeLine, counted, printing_console, transcript_console
 from rapide_shell.runtime_link import Bounds
 from rapide_shell.script import (
     EXIT_ERROR,
@@ -70,10 +70,11 @@ async def run_headless(
     def show_line(line: ScriptLine) -> None:
         if json_output or command_word(line.text) == "say":
             return  # narration is shown once, as its own line, by its outcome
+        # Echoed whole, as in the file: a line may hold a word to copy (an address).
         if line.is_command:
-            console.print(note(f"> {line.text.strip()}", style="bold"))
+            console.print(WholeLine(f"> {line.text.strip()}", style="bold"), crop=False)
         else:
-            console.print(note(line.text.strip(), style="dim"))
+            console.print(WholeLine(line.text.strip(), style="dim"), crop=False)
 
     def show_outcome(line: ScriptLine, outcome: CommandOutcome) -> None:
         if json_output or not outcome.ok:
@@ -96,7 +97,8 @@ async def run_headless(
                 for problem in session.hook_problems("start"):
                     console.print(problem)
             if session.arrival is not None and not json_output:
-                console.print(note(f"> goto {session.arrival.line[5:]}", style="bold"))
+                console.print(WholeLine(f"> goto {session.arrival.line[5:]}", style="bold"),
+                              crop=False)
                 for renderable in session.arrival.output:
                     console.print(renderable)
             with CtrlC(session, pausing=PAUSING, leaving=LEAVING) as interrupts:

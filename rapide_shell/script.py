@@ -95,6 +95,11 @@ class ScriptResult:
             "file": str(session.path),
             "script": self.script,
             "seed": session.seed,
+            # Where --at took the run before the script, as `goto` says it.
+            "at": None if session.arrival is None else {
+                "address": session.arrival.line.removeprefix("goto "),
+                **session.arrival.data,
+            },
             "exit_status": self.exit_status,
             "ok": self.exit_status == EXIT_OK,
             "commands": [

@@ -16,7 +16,9 @@ in flight. Handlers that act on the world outside the process (write files, call
 services, read the clock or a random generator not seeded by the run) act again on
 each replay, and a handler whose behaviour depends on such things may replay
 differently: the machine notices when the computation does not come out as recorded
-and says so (:attr:`TimeMachine.divergence`).
+and says so (:attr:`TimeMachine.divergence`): always when a step records other events
+or another number of them, and, going back in the same system, when an event comes
+out with another payload (the events it had are at hand then, in the system replaced).
 
 No checkpoint of a system is kept: a handler in flight is a suspended Python coroutine,
 which cannot be copied, and a module may hold anything (a database connection, a
@@ -49,8 +51,10 @@ from rapide_shell.decisions import (
     points_between,
     ran_text,
 )
+from rapide_shell.render import PAYLOAD_WIDTH, payload_text
 
 if TYPE_CHECKING:
+    from pyrapide.core import Computation
     from pyrapide.runtime import System
     from rapide_shell.runtime_link import RuntimeLink
     from rapide_shell.watches import Watchlist
@@ -260,11 +264,13 @@ class TimeMachine:
         here = tree.point
         self.divergence = None
         self.travelling = True
+        recorded: Computation | None = None
         try:
             with self.runtime.muted(), self._unheard():
                 if not fresh and self._can_go_forward(here, point):
                     to_replay = points_between(here, point)
                 else:
+                    recorded = self._recorded_through(here, point)
                     await self._start_over(point.epoch)
                     here = point.epoch
                     to_replay = points_between(here, point)
@@ -282,6 +288,22 @@ class TimeMachine:
                 f"step {point.number} has {len(self.runtime.computation)} events where it "
                 f"had {point.total_events}"
             )
+        if recorded is not None and self.divergence is None:
+            self.divergence = _changed(recorded, self.runtime.computation, point)
+
+    def _recorded_through(self, here: Point, point: Point) -> Computation | None:
+        """The computation about to be replaced, when it holds every event recorded up to
+        ``point`` (which lies behind ``here`` in the same system): the replay is held to
+        it event by event, ids, names, sources and payloads."""
+        system = self.runtime.system
+        if (
+            system is None
+            or self.runtime.inspected is not None
+            or here.epoch is not point.epoch
+            or not point.leads_to(here)
+        ):
+            return None
+        return system.computation
 
     def _can_go_forward(self, here: Point, point: Point) -> bool:
         system = self.runtime.system
@@ -394,6 +416,31 @@ class TimeMachine:
             if index is not None:
                 counts[index] -= 1
         return +counts
+
+
+def _changed(recorded: Computation, replayed: Computation, point: Point) -> str | None:
+    """The first of the events up to ``point`` that ``replayed`` recorded otherwise than
+    ``recorded`` did (another id, name, source or payload), and the step that recorded
+    it, in words; None when they are all the same."""
+    for position, before, now in zip(range(point.total_events), recorded, replayed,
+                                     strict=False):
+        if (before.id, before.name, before.source, before.payload) == (
+            now.id, now.name, now.source, now.payload
+        ):
+            continue
+        step = point
+        while step.parent is not None and step.parent.total_events > position:
+            step = step.parent
+        return (
+            f"step {step.number} ({step.decision.line}) recorded {now.id} {now.name} with "
+            f"{_payload(now.payload)} where it recorded {before.id} {before.name} with "
+            f"{_payload(before.payload)} before"
+        )
+    return None
+
+
+def _payload(payload: Any) -> str:
+    return payload_text(payload, width=PAYLOAD_WIDTH) or "{}"
 
 
 def _ids(events: tuple[str, ...]) -> str:

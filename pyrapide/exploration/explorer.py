@@ -43,6 +43,7 @@ from pyrapide.exploration.results import (
 )
 from pyrapide.exploration.runner import ScheduleOutcome, ScheduleRunner
 from pyrapide.exploration.scenario import Scenario
+from pyrapide.exploration.schedule import Failure
 from pyrapide.exploration.search import Budget, Shard, ShardResult, run_shard
 from pyrapide.exploration.shrink import DEFAULT_SHRINK_RUNS, Shrunk, shrink
 from pyrapide.runtime.modules import module_spec
@@ -253,18 +254,39 @@ class Explorer:
                                            max_runs=self.shrink_runs,
                                            should_stop=lambda: self._stopping))
         else:
-            loop = asyncio.get_running_loop()
-            futures = [
-                asyncio.wrap_future(
-                    self.executor.submit(shrink_job, self.work, failure, self.shrink_runs),
-                    loop=loop,
-                )
-                for _, failure, _ in found
-            ]
-            shrunk = list(await asyncio.gather(*futures))
+            shrunk = await self._shrunk_on_workers(
+                self.executor, [failure for _, failure, _ in found]
+            )
         return [
             Counterexample(failure, small.failure, small.scenario, number + 1, digest, small.runs)
             for (number, failure, digest), small in zip(found, shrunk, strict=True)
+        ]
+
+    async def _shrunk_on_workers(
+        self, executor: Executor, failures: list[Failure]
+    ) -> list[Shrunk]:
+        """Each of ``failures`` shrunk on a worker. Once :meth:`stop` is called, a
+        failure whose shrinking is not back yet is kept as found (a search in this
+        process cuts its shrinking short there too)."""
+        scenario = self.work.scenario
+        if self._stopping:
+            return [Shrunk(failure, scenario, 0) for failure in failures]
+        loop = asyncio.get_running_loop()
+        futures = [
+            asyncio.wrap_future(
+                executor.submit(shrink_job, self.work, failure, self.shrink_runs), loop=loop
+            )
+            for failure in failures
+        ]
+        pending: set[asyncio.Future[Shrunk]] = set(futures)
+        while pending and not self._stopping:
+            _, pending = await asyncio.wait(pending, timeout=self.progress_every)
+        for future in pending:
+            future.cancel()
+        return [
+            future.result() if future.done() and not future.cancelled()
+            else Shrunk(failure, scenario, 0)
+            for future, failure in zip(futures, failures, strict=True)
         ]
 
     # -- the answer ------------------------------------------------------------------------

@@ -8,6 +8,11 @@ caused (the scenario without that ``inject``); after each removal, the forced ch
 again. A forced choice is found again in a changed run by what it does (its identity:
 the component, the connection and the shapes of the events it delivers), at the same
 position among the run's choices; where it no longer exists, the seed's choice is taken.
+Without an injection the seed chooses differently and the run has fewer steps, so an
+injection's removal is first tried taking the steps the failing run took in its
+order, wherever they can still be taken (its seed's choices included), then with the
+forced choices where they were, then moved earlier together, one position at a time
+(each try a replay).
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pyrapide.exploration.runner import Options, ScheduleRunner
+from pyrapide.exploration.runner import Chooser, Options, ScheduleRunner
 from pyrapide.exploration.scenario import Inject, Scenario
 from pyrapide.exploration.schedule import Failure
 from pyrapide.exploration.tracking import Footprint, Identity
@@ -26,6 +31,11 @@ choices, and its identity."""
 
 DEFAULT_SHRINK_RUNS = 400
 """At most this many replays are spent shrinking one failure."""
+
+MAX_SHIFT = 32
+"""How many positions earlier the forced choices are moved, at most, once an injection
+is gone (each a replay): enough for the steps of a few events, not a long run's
+worth of replays spent on one injection that must stay."""
 
 
 class Replay:
@@ -43,6 +53,50 @@ class Replay:
                 if options.identity(index) == identity:
                     return index
         return 0
+
+    def took(self, footprint: Footprint) -> None:
+        """Nothing to remember."""
+
+
+class Projection:
+    """A chooser that takes the steps of an earlier run in the order it took them,
+    wherever they can still be taken: at each choice point, the first of the steps
+    not taken yet that is among the choices (found by identity), else the seed's own.
+    ``taken`` lists each step of that earlier run as (which run, its identity)."""
+
+    def __init__(self, taken: list[tuple[int, Identity]]) -> None:
+        self._wanted: dict[int, list[Identity]] = {}
+        for run, identity in taken:
+            self._wanted.setdefault(run, []).append(identity)
+
+    def pick(self, options: Options) -> int | None:
+        """The earliest wanted step among the choices, else the default."""
+        wanted = self._wanted.get(options.run, [])
+        if wanted:
+            here = {options.identity(index): index for index in range(len(options.choices))}
+            for position, identity in enumerate(wanted):
+                index = here.get(identity)
+                if index is not None:
+                    del wanted[position]
+                    return index
+        return 0
+
+    def took(self, footprint: Footprint) -> None:
+        """Nothing to remember."""
+
+
+class _Recorder:
+    """A chooser that chooses as ``chooser`` does and keeps each step's identity."""
+
+    def __init__(self, chooser: Replay) -> None:
+        self.chooser = chooser
+        self.taken: list[tuple[int, Identity]] = []
+
+    def pick(self, options: Options) -> int | None:
+        index = self.chooser.pick(options)
+        if index is not None:
+            self.taken.append((options.run, options.identity(index)))
+        return index
 
     def took(self, footprint: Footprint) -> None:
         """Nothing to remember."""
@@ -78,8 +132,7 @@ async def shrink(
         for index in reversed(injections):
             if state.spent():
                 break
-            smaller = state.scenario.without({index})
-            if await state.accept(smaller, state.best.schedule.forced_picks()):
+            if await state.fewer_injections(index):
                 changed = True
                 await state.fewer_choices()
     return Shrunk(state.best, state.scenario, state.runs)
@@ -100,27 +153,63 @@ class _State:
         self.max_runs = max_runs
         self.should_stop = should_stop
         self.runs = 0
+        self._taken: tuple[Failure, list[tuple[int, Identity]]] | None = None
 
     def spent(self) -> bool:
         return self.runs >= self.max_runs or self.should_stop()
 
-    async def fails(self, scenario: Scenario, forced: list[ForcedPick]) -> Failure | None:
+    async def fails(
+        self, scenario: Scenario, forced: list[ForcedPick], chooser: Chooser | None = None
+    ) -> Failure | None:
         """The same property's failure when ``scenario`` is played forcing ``forced``."""
         self.runs += 1
-        outcome = await self.runner.play(Replay(forced), seed=self.best.schedule.seed,
-                                         scenario=scenario)
+        outcome = await self.runner.play(chooser or Replay(forced),
+                                         seed=self.best.schedule.seed, scenario=scenario)
         for found in outcome.failures:
             if found.key == self.best.key:
                 return found
         return None
 
-    async def accept(self, scenario: Scenario, forced: list[ForcedPick]) -> bool:
+    async def accept(
+        self, scenario: Scenario, forced: list[ForcedPick], chooser: Chooser | None = None
+    ) -> bool:
         """Keep ``scenario`` and ``forced`` if the failure is still there, no larger."""
-        found = await self.fails(scenario, forced)
+        found = await self.fails(scenario, forced, chooser)
         if found is None or found.schedule.forced_count > self.best.schedule.forced_count:
             return False
         self.best, self.scenario = found, scenario
         return True
+
+    async def taken(self) -> list[tuple[int, Identity]]:
+        """Every step the best failing schedule took, by identity (one replay, once)."""
+        if self._taken is None or self._taken[0] is not self.best:
+            recorder = _Recorder(Replay(self.best.schedule.forced_picks()))
+            self.runs += 1
+            await self.runner.play(recorder, seed=self.best.schedule.seed,
+                                   scenario=self.scenario)
+            self._taken = (self.best, recorder.taken)
+        return self._taken[1]
+
+    async def fewer_injections(self, index: int) -> bool:
+        """Keep the scenario without its step ``index`` (an injection) if the failure
+        is still there when the steps the best schedule took are taken in its order
+        wherever they still can be (the seed's own steps too, which change as events
+        go), or with its forced choices where they were, or all moved earlier by the
+        same number of positions."""
+        smaller = self.scenario.without({index})
+        picks = self.best.schedule.forced_picks()
+        if await self.accept(smaller, [], Projection(await self.taken())):
+            return True
+        # The steps the removed event caused are gone from the run: a forced choice that
+        # came after some of them now comes that many positions earlier.
+        deepest = max((pick for _, pick, _ in picks), default=0)
+        for shift in range(min(deepest, MAX_SHIFT) + 1):
+            moved = [(run, max(0, pick - shift), identity) for run, pick, identity in picks]
+            if await self.accept(smaller, moved):
+                return True
+            if self.spent():
+                break
+        return False
 
     async def fewer_choices(self) -> None:
         """ddmin over the forced choices of the best failing schedule."""

@@ -10,15 +10,15 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def run_rapide(
-    *args: str | Path, timeout: float = 60, stdin: str | None = None
+    *args: str | Path, timeout: float = 60, cwd: Path = REPO, stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """``rapide ARGS...`` from the repository root, its output captured as text
+    """``rapide ARGS...`` from ``cwd`` (the repository root), its output captured as text
     (``stdin``: the text its standard input reads, else nothing)."""
     return subprocess.run(
         [sys.executable, "-m", "rapide_shell.cli", *map(str, args)],
         capture_output=True,
         text=True,
         timeout=timeout,
-        cwd=REPO,
+        cwd=cwd,
         input=stdin if stdin is not None else "",
     )

@@ -55,6 +55,15 @@ def test_what_is_not_an_address_is_refused_in_one_line(text: str, message: str) 
     assert "\n" not in str(refused.value)
 
 
+@pytest.mark.parametrize("tail", ["x", "AAAA", ".", ")", "\u00e9"])
+def test_an_address_with_something_stuck_to_its_end_is_refused(tail: str) -> None:
+    # Pasted with the next character of a sentence, or typed into: it is not the
+    # address `where` printed, so it must not quietly mean that one.
+    text = Address(seed=3, lines=("inject Source.job {\"n\": 1}", "step #2")).to_text()
+    with pytest.raises(AddressError, match="damaged"):
+        Address.from_text(text + tail)
+
+
 def test_a_bomb_is_refused_before_it_is_inflated() -> None:
     bomb = zlib.compress(b'{"seed":1,"lines":["' + b"a" * (20 << 20) + b'"]}', 9)
     with pytest.raises(AddressError, match="more than it may hold"):

@@ -110,6 +110,27 @@ def test_bad_bounds_are_refused_as_usage_errors(tmp_path: Path) -> None:
         assert option in result.stderr
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["run", "--timeout"],
+        ["run", "--handler-timeout"],
+        ["explore", "--handler-timeout"],
+        ["lessons", "choices", "--speed"],
+    ],
+)
+def test_a_number_of_seconds_that_is_not_a_number_is_refused(
+    tmp_path: Path, command: list[str]
+) -> None:
+    # float() reads "nan", which no bound compares against: it must not reach the run.
+    rally, lines = FIXTURES / "rally.py", script(tmp_path, "run")
+    files = [] if command[0] == "lessons" else [rally, "--script", lines]
+    result = run_rapide(command[0], *files, *command[1:], "nan")
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert f"argument {command[-1]}: 'nan' is not a number of seconds" in result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+
+
 @pytest.mark.parametrize(("kind", "where"), [("spin", "spin"), ("block", "time.sleep(60)")])
 def test_a_handler_that_keeps_control_is_stopped_and_the_script_goes_on(
     tmp_path: Path, kind: str, where: str

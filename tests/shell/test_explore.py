@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pexpect
@@ -38,6 +39,16 @@ def explore_json(*args: str | Path) -> dict:
     document = json.loads(result.stdout)
     assert document["exit_status"] == result.returncode
     return document
+
+
+def explore_bank(tmp_path: Path, lines: list[str]) -> tuple[subprocess.CompletedProcess[str], Path]:
+    """``rapide explore`` of the lost update under a scenario of ``lines``, which must
+    fail; the answer and where its counterexample went."""
+    out = tmp_path / "lost.rapide"
+    result = rapide("explore", BANK, "--script", script(tmp_path, "\n".join(lines) + "\n"),
+                    "--out", out)
+    assert result.returncode == 1, result.stdout + result.stderr
+    return result, out
 
 
 def test_three_deliveries_to_a_stateless_target_6_orders_1_poset(tmp_path: Path) -> None:
@@ -94,6 +105,27 @@ def test_the_lost_update_is_found_shrunk_and_replays_to_exit_1(tmp_path: Path) -
     assert "expect failed: constraints: expected no violation, no_lost_update" in replay.stderr
 
 
+
+def test_deposits_the_lost_update_does_not_need_are_shrunk_away(tmp_path: Path) -> None:
+    # Deposits injected before the two that race move the losing choice to a later
+    # step; without them it comes earlier, and shrinking must still find it there.
+    result, out = explore_bank(tmp_path, [
+        "inject Teller.deposit amount=50",
+        "inject Teller.deposit amount=25 clears_in=1",
+        "inject Teller.deposit amount=10 clears_in=2",
+        "inject Teller.deposit amount=5",
+        "inject Teller.deposit amount=1 clears_in=1",
+        "run",
+    ])
+    assert "(1 forced choice, 5 injections); shrunk to 1 forced choice, 2 injections" in (
+        result.stdout
+    )
+    assert sum(line.startswith("inject ") for line in out.read_text().splitlines()) == 2
+    assert "# schedule 2: 1 forced choice and 5 injections as found, shrunk to 1 forced " \
+        "choice and 2 injections.\n" in out.read_text()
+    replay = rapide("run", BANK, "--script", out)
+    assert replay.returncode == 1 and "no_lost_update" in replay.stderr
+
 def test_logical_timing_keeps_wake_ups_in_time_order(tmp_path: Path) -> None:
     # The cheque clears at t=1, after everything due at t=0: no deposit is lost then.
     result = rapide("explore", BANK, "--script", BANK_SCRIPT, "--timing", "logical",
@@ -101,6 +133,22 @@ def test_logical_timing_keeps_wake_ups_in_time_order(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout
     assert result.stdout.splitlines()[0].endswith("; the space was exhausted")
     assert not (tmp_path / "none.rapide").exists()
+
+
+def test_a_counterexample_says_whether_shrinking_took_anything_away(tmp_path: Path) -> None:
+    # The example's two deposits both matter: nothing could go.
+    _, out = explore_bank(tmp_path, BANK_SCRIPT.read_text().splitlines())
+    assert ("# schedule 2: 1 forced choice and 2 injections, none of which shrinking could "
+            "take away.\n") in out.read_text()
+    unshrunk = tmp_path / "unshrunk.rapide"
+    result = rapide("explore", BANK, "--script", BANK_SCRIPT, "--no-shrink", "--out", unshrunk)
+    assert result.returncode == 1
+    assert "  found in schedule 2 (1 forced choice, 2 injections); not shrunk\n" in (
+        result.stdout
+    )
+    assert "# schedule 2: 1 forced choice and 2 injections, as found (not shrunk).\n" in (
+        unshrunk.read_text()
+    )
 
 
 def test_a_run_that_never_goes_quiet_fails_and_replays_to_its_bound(tmp_path: Path) -> None:
@@ -178,6 +226,7 @@ def test_coverage_is_printed_and_in_json(tmp_path: Path) -> None:
     [
         ("inject Desk.note n=1\nstep\n", "{s}:2: explore chooses every step itself"),
         ("inject Desk.note n=1\n", "{s}: the script has no `run` line"),
+        ("inject Desk.note n=1\nquit\nrun\n", "{s}:2: `quit` ends the script before any `run`"),
         ("inject Desk.nope n=1\nrun\n", "{s}:1: unknown event 'Desk.nope'"),
         ("inject Desk.note n=x\nrun\n", '{s}:1: Desk.note: n is declared int, got "x"'),
     ],
@@ -209,6 +258,53 @@ def test_bad_options_exit_2(tmp_path: Path, args: list[str], message: str) -> No
     assert result.stderr.startswith(f"rapide: {message}")
 
 
+@pytest.mark.parametrize(
+    ("address", "why"),
+    [
+        ("nonsense", "missing port number in address 'nonsense'"),
+        ("tcp://127.0.0.1:99999", "port 99999 is not a port (1 to 65535)"),
+        ("inproc://x", "don't know how to extract host and port for address 'inproc://x'"),
+        ("tls://127.0.0.1:1", "a tls:// address needs the TLS settings of Dask's configuration"),
+    ],
+)
+def test_a_cluster_address_that_cannot_be_reached_is_one_line_at_once(
+    tmp_path: Path, address: str, why: str
+) -> None:
+    pytest.importorskip("distributed")
+    scenario = script(tmp_path, THREE_NOTES)
+    started = time.monotonic()
+    result = rapide("explore", DELIVERIES, "--arch", "quiet", "--script", scenario,
+                    "--cluster", address)
+    assert time.monotonic() - started < 15  # no wait for a client that never started
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"rapide: cannot reach the cluster at {address}: {why}")
+    assert result.stderr.count("\n") == 1, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("command", "message"),
+    [
+        (["explore", "--strategy", "bfs"], "unknown --strategy 'bfs': use dfs or random"),
+        (["explore", "--strategy", "random", "--seeds", "five"],
+         "--seeds takes a range A..B of whole numbers (like 0..999), not 'five'"),
+        (["run", "--at", "r1-cut"],
+         "--at: the address is damaged (cut short or mistyped?): paste it whole, as `where` "
+         "printed it"),
+    ],
+)
+def test_with_json_a_refused_option_is_a_json_answer_too(
+    tmp_path: Path, command: list[str], message: str
+) -> None:
+    # What CI reads is stdout: a usage error must be an answer there like a missing file.
+    scenario = script(tmp_path, THREE_NOTES)
+    result = rapide(command[0], DELIVERIES, "--arch", "quiet", "--script", scenario,
+                    *command[1:], "--json")
+    assert result.returncode == 2
+    assert json.loads(result.stdout) == {"ok": False, "exit_status": 2,
+                                         "error": {"message": message}}
+    assert result.stderr == f"rapide: {message}\n"
+
+
 def test_a_missing_file_or_script_exits_2(tmp_path: Path) -> None:
     scenario = script(tmp_path, THREE_NOTES)
     missing_file = rapide("explore", tmp_path / "none.py", "--script", scenario, "--json")
@@ -218,6 +314,61 @@ def test_a_missing_file_or_script_exits_2(tmp_path: Path) -> None:
     assert (missing_script.returncode, missing_script.stderr) == (
         2, f"rapide: {tmp_path / 'none.rapide'}: no such script\n"
     )
+
+
+def test_a_run_shrinking_left_nothing_to_do_is_not_written(tmp_path: Path) -> None:
+    _, out = explore_bank(tmp_path, [
+        "inject Teller.deposit amount=5",
+        "run",
+        "inject Teller.deposit amount=50",
+        "inject Teller.deposit amount=25 clears_in=1",
+        "run",
+    ])
+    lines = [line for line in out.read_text().splitlines() if not line.startswith("#")]
+    # The first run's deposit went with shrinking, and the run with it.
+    assert lines[:3] == ["seed 0", 'inject Teller.deposit {"amount": 50}',
+                         'inject Teller.deposit {"amount": 25, "clears_in": 1}']
+    assert "run" not in lines
+    assert rapide("run", BANK, "--script", out).returncode == 1
+
+
+@pytest.mark.parametrize("which", ["file", "script"])
+def test_out_naming_the_architecture_or_the_script_is_refused_before_exploring(
+    tmp_path: Path, which: str
+) -> None:
+    bank = tmp_path / "bank.py"
+    bank.write_text(BANK.read_text())
+    scenario = script(tmp_path, BANK_SCRIPT.read_text())
+    target = {"file": bank, "script": scenario}[which]
+    before = target.read_text()
+    # Named another way than on the command line: it is the same file.
+    result = rapide("explore", bank, "--script", scenario, "--out",
+                    tmp_path / ".." / tmp_path.name / target.name)
+    assert result.returncode == 2
+    described = {"file": "the architecture file", "script": "the scenario script"}[which]
+    assert result.stderr.startswith("rapide: --out ") and result.stderr.count("\n") == 1
+    assert f"is {described}: a counterexample would replace it" in result.stderr
+    assert result.stdout == "" and target.read_text() == before
+
+
+def test_an_out_that_cannot_be_written_is_refused_before_exploring(tmp_path: Path) -> None:
+    scenario = script(tmp_path, BANK_SCRIPT.read_text())
+    nowhere = rapide("explore", BANK, "--script", scenario, "--out", tmp_path / "no" / "x.rapide")
+    assert (nowhere.returncode, nowhere.stdout) == (2, "")
+    assert nowhere.stderr == (
+        f"rapide: --out: cannot write {tmp_path / 'no' / 'x.rapide'}: "
+        f"there is no directory {tmp_path / 'no'}\n"
+    )
+    kept = tmp_path / "kept.rapide"
+    kept.write_text("mine\n")
+    kept.chmod(0o444)
+    refused = rapide("explore", BANK, "--script", scenario, "--out", kept)
+    assert (refused.returncode, refused.stdout) == (2, "")
+    assert refused.stderr == (
+        f"rapide: --out: cannot write {kept}: it is read-only; --force replaces it\n"
+    )
+    forced = rapide("explore", BANK, "--script", scenario, "--out", kept, "--force")
+    assert forced.returncode == 1 and "expect constraints" in kept.read_text()
 
 
 @pytest.mark.slow
@@ -250,6 +401,20 @@ def test_a_local_dask_cluster_gives_the_same_answer(tmp_path: Path) -> None:
     replay = rapide("run", DELIVERIES, "--arch", "race", "--script",
                     document["failures"][0]["counterexample"])
     assert replay.returncode == 1
+
+
+@pytest.mark.slow
+def test_a_cluster_without_workers_is_one_line_once_none_came(tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    scenario = script(tmp_path, THREE_NOTES)
+    with distributed.LocalCluster(n_workers=0, processes=True, dashboard_address=None) as cluster:
+        result = rapide("explore", DELIVERIES, "--arch", "quiet", "--script", scenario,
+                        "--cluster", cluster.scheduler_address, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"rapide: the cluster at {cluster.scheduler_address} has no worker: none came in "
+        "10 s (start some with dask worker ADDRESS)\n"
+    )
 
 
 def _answer(document: dict) -> tuple:

@@ -53,6 +53,19 @@ async def test_each_lesson_plays_headless_and_its_expects_hold(lesson: Lesson) -
         await session.close()
 
 
+def test_a_shell_command_a_lesson_gives_runs_where_it_says() -> None:
+    # The class reads it off the banner while the workbench runs wherever it was
+    # started: it must say where its relative paths are, and run from there.
+    said = [line.text for lesson in LESSONS for line in read_script(lesson.script)
+            if command_word(line.text) == "say" and "`rapide " in line.text]
+    assert said
+    for text in said:
+        assert "in the lessons' folder (`rapide lessons` names it)" in text, text
+        command = text.split("`rapide ")[1].split("`")[0].split()
+        ran = run_rapide(*command, cwd=REPO / "examples" / "lessons")
+        assert ran.returncode == 0, ran.stdout + ran.stderr
+
+
 @pytest.mark.parametrize(
     "expectation",
     [
@@ -100,6 +113,26 @@ def test_only_a_script_with_its_architecture_beside_it_is_a_lesson(tmp_path: Pat
     (tmp_path / "02_pair.rapide").write_text("say no summary line\n")
     (tmp_path / "02_pair.py").write_text("")
     assert [(lesson.name, lesson.summary) for lesson in find_lessons(tmp_path)] == [("pair", "")]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--serve"], "--serve is for playing a lesson: name one (`rapide lessons` lists them)"),
+        (["--speed", "3"], "--speed is for playing a lesson: name one (`rapide lessons` lists "
+                           "them)"),
+        (["choices", "--port", "9000"], "--port is for --serve: without it the lesson plays "
+                                        "here, in this terminal"),
+        (["choices", "--host", "0.0.0.0"], "--host is for --serve: without it the lesson plays "
+                                           "here, in this terminal"),
+    ],
+)
+def test_an_option_that_would_be_ignored_is_refused(args: list[str], message: str) -> None:
+    # A presenter who forgot --serve would otherwise get a workbench in the terminal
+    # while the class waits at the address.
+    result = run_rapide("lessons", *args, timeout=30)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == f"rapide: {message}\n"
 
 
 def test_rapide_lessons_lists_them_with_a_summary_each() -> None:

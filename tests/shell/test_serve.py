@@ -87,6 +87,15 @@ def test_a_bad_file_or_script_is_refused_before_serving() -> None:
     assert result.stderr == "rapide: nowhere.rapide: no such script\n"
 
 
+@pytest.mark.parametrize("command", ["serve", "shell"])
+def test_a_speed_without_a_script_is_refused(command: str) -> None:
+    result = run_rapide(command, KINDS, "--speed", "2", timeout=30)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        "rapide: --speed is for --script: it is the pace of a script played in the workbench\n"
+    )
+
+
 def test_without_textual_serve_the_command_says_what_to_install() -> None:
     blocker = (
         "import sys, importlib.abc\n"

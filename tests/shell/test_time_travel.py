@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import io
 import itertools
+import json
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -205,6 +207,60 @@ async def test_a_new_choice_after_back_makes_a_branch_and_diff_names_where(
         await session.close()
 
 
+async def test_diff_of_branches_that_end_at_one_point_names_no_step_as_either_s_own() -> None:
+    session = Session.load(FIXTURES / "composite.py", seed=0)
+    await session.start()
+    try:
+        await ok(session, "run")
+        await ok(session, "fork a")
+        await ok(session, "fork b")
+        point = session.decisions.point.number
+        for line in ("diff a", "diff main b"):
+            diff = await ok(session, line)
+            first, second = diff.data["first"], diff.data["second"]
+            text = plain(diff)
+            assert text.startswith(
+                f"{first} and {second} end at the same point, step {point}: neither has "
+                "a step of its own\n"
+            ), text
+            assert "goes on to" not in text
+            assert (diff.data["first_step"], diff.data["second_step"]) == (None, None)
+            assert "recorded the same events" in text
+        # One step on b: b goes on, a ends where b parts from it.
+        await ok(session, "inject Counter.poke n=1")
+        text = plain(await ok(session, "diff a"))
+        assert text.startswith(f"a is b up to step {point}; b goes on to step {point + 1}:")
+    finally:
+        await session.close()
+
+
+@pytest.mark.parametrize(
+    ("note", "said"),
+    [
+        # The same events, one of them with another payload.
+        ("n=1", r'step 2 \(step\) recorded e2 Clerk\.answered with \{"n": 1, "ticket": '
+                r'\d+\} where it recorded e2 Clerk\.answered with \{"n": 1, "ticket": \d+\} '
+                r"before"),
+        # More events than before.
+        ("n=2 twice=true", r"step 2 has 3 events where it had 2"),
+    ],
+)
+async def test_a_replay_that_comes_out_otherwise_is_warned_of_with_its_step(
+    note: str, said: str
+) -> None:
+    session = Session.load(FIXTURES / "outside.py", seed=0)
+    await session.start()
+    try:
+        await ok(session, f"inject Desk.note {note}")
+        await ok(session, "step")
+        await ok(session, "inject Desk.note n=9")
+        again = await ok(session, "back 1")  # step 2 replayed on a fresh system
+        assert re.fullmatch(said, again.data["divergence"]), again.data["divergence"]
+        assert "warning: the run did not repeat itself: step 2 " in plain(again)
+    finally:
+        await session.close()
+
+
 async def test_retaking_a_recorded_decision_follows_its_branch(tmp_path: Path) -> None:
     session = Session.load(EXAMPLES / "connection_kinds.py", seed=0)
     await session.start()
@@ -376,6 +432,51 @@ async def test_run_at_an_address_starts_there(tmp_path: Path) -> None:
     assert saved.returncode == 0, saved.stderr
     assert (tmp_path / "there.json").read_bytes() == (tmp_path / "here.json").read_bytes()
     assert "fresh system, seed 1" in saved.stdout
+
+
+def test_run_at_with_json_says_where_it_arrived() -> None:
+    example = (EXAMPLES / "lost_update.counterexample.rapide").read_text()
+    address = next(line.split()[-1] for line in example.splitlines() if "failing step" in line)
+    shown = run_rapide("run", EXAMPLES / "lost_update.py", "--at", address, "--json")
+    assert shown.returncode == 0, shown.stderr
+    document = json.loads(shown.stdout)
+    assert document["at"] == {
+        "address": address, "step": 7, "branch": "main", "events": 5, "pending": 2,
+        "in_flight": [], "retraced": 0, "made": 7,
+    }
+    assert document["events"] == 5
+    plain_run = run_rapide("run", EXAMPLES / "lost_update.py", "--script",
+                           EXAMPLES / "lost_update.rapide", "--json")
+    assert json.loads(plain_run.stdout)["at"] is None
+
+
+def test_a_transcript_shows_an_address_whole_to_be_copied_from_it(tmp_path: Path) -> None:
+    # A counterexample's script names its failing step in a comment, and a transcript
+    # echoes `--at` as a `goto` line: the address on either is one line, not folded
+    # at the transcript's width.
+    file = EXAMPLES / "lost_update.py"
+    example = (EXAMPLES / "lost_update.counterexample.rapide").read_text()
+    address = next(line.split()[-1] for line in example.splitlines() if "failing step" in line)
+    assert len(address) > 120
+    played = run_rapide("run", file, "--script", EXAMPLES / "lost_update.counterexample.rapide")
+    assert played.returncode == 1
+    assert f"# The failing step:     {address}\n" in played.stdout
+    shown = run_rapide("run", file, "--at", address)
+    assert shown.returncode == 0, shown.stderr
+    assert f"> goto {address}\n" in shown.stdout
+
+
+@pytest.mark.parametrize("command", ["run", "shell", "repl"])
+def test_a_seed_beside_an_address_is_refused(command: str) -> None:
+    # The address holds the seed of the point it names: another one would only add a
+    # step to the history before it, and say nothing of the point.
+    address = Address(seed=1, lines=("step connect",)).to_text()
+    result = run_rapide(command, EXAMPLES / "connection_kinds.py", "--at", address,
+                        "--seed", "5", timeout=30)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        "rapide: --seed and --at do not go together: the address holds its point's seed (1)\n"
+    )
 
 
 @pytest.mark.parametrize("command", ["run", "shell", "repl"])

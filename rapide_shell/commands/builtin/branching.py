@@ -262,7 +262,13 @@ async def diff(session: Session, command: Command[DiffArguments], line: str) -> 
 def _parting(first: Branch, second: Branch, split: Point) -> RenderableType:
     """Where ``first`` and ``second`` part, and what each did there."""
     lines: list[RenderableType] = []
-    if split is first.tip or split is second.tip:
+    if split is first.tip and split is second.tip:  # forked there, neither went on
+        lines.append(render.note(
+            f"{first.name} and {second.name} end at the same point, step {split.number}: "
+            "neither has a step of its own",
+            style="bold",
+        ))
+    elif split is first.tip or split is second.tip:
         shorter, longer = (first, second) if split is first.tip else (second, first)
         lines.append(render.note(
             f"{shorter.name} is {longer.name} up to step {split.number}; {longer.name} goes "

@@ -52,7 +52,7 @@ async def test_explore_runs_in_the_background_lists_failures_and_opens_one(tmp_p
         assert not (tmp_path / "first.counterexample-2.rapide").exists()
         await type_command(pilot, "explore open 1")
         await settle(pilot)
-        assert says(app, "at failure 1's failing step (r1-")
+        assert says(app, "at failure 1's failing step: ")
         assert [e.name for e in app.session.computation] == []  # seed 0, no injection left
         await type_command(pilot, "explore")
         assert says(app, "failure 2:")
@@ -76,7 +76,7 @@ async def test_a_failure_selected_in_the_errors_panel_goes_to_its_failing_step(t
         panel.highlighted = panel.get_option_index("problem:0")
         await pilot.press("enter")
         await settle(pilot)
-        assert says(app, "at failure 1's failing step (r1-")
+        assert says(app, "at failure 1's failing step: ")
 
 
 async def test_explore_says_what_is_wrong_in_one_line(tmp_path: Path):

@@ -1,0 +1,54 @@
+"""``explore`` as the REPL and the TUI run it: what it says of an exploration stopped by
+``explore stop``, and of the failing step ``explore open`` goes to."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from rapide_shell.explorations import EXPLORE_PLUGIN, ExploreCommands
+from rapide_shell.render import WholeLine
+from rapide_shell.session import Session
+
+REPO = Path(__file__).resolve().parents[2]
+BANK = REPO / "examples" / "lost_update.py"
+# Five deposits: far more schedules than the test waits for.
+DEPOSITS = "".join(
+    f"inject Teller.deposit amount={amount} clears_in={clears}\n"
+    for amount, clears in ((50, 0), (25, 1), (10, 2), (5, 0), (1, 1))
+)
+
+
+def texts(outcome) -> list[str]:
+    return [item.plain for item in outcome.output]
+
+
+async def test_stopped_it_says_so_and_opens_a_failure_at_an_address_to_copy(
+    tmp_path: Path,
+) -> None:
+    scenario = tmp_path / "deposits.rapide"
+    scenario.write_text(DEPOSITS + "run\n")
+    session = Session.load(BANK, seed=0)
+    explorations = ExploreCommands()
+    session.plugins.register(explorations, name=EXPLORE_PLUGIN)
+    await session.start()
+    try:
+        started = await session.execute(f"explore {scenario} no-prune all-failures")
+        assert started.ok, started.error
+        exploration = explorations.exploration
+        while exploration.running and not exploration.progress.failures:
+            await asyncio.sleep(0.05)
+        assert (await session.execute("explore stop")).ok
+        await exploration.wait()
+        verdict = texts(await session.execute("explore"))[0]
+        # Nobody pressed Ctrl-C: the command stopped it.
+        assert "; stopped (explore stop): the space was not exhausted" in verdict, verdict
+        opened = await session.execute("explore open 1")
+        assert opened.ok, opened.error
+        address = opened.data["address"]
+        # The address stands alone on a line drawn whole, as `where` draws it.
+        whole = [item.plain for item in opened.output if isinstance(item, WholeLine)]
+        assert whole == [address]
+        assert "at failure 1's failing step: `expect constraints` fails here" in texts(opened)
+    finally:
+        await session.close()
