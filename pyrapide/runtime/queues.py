@@ -110,11 +110,12 @@ class DispatchQueues:
         "_agent_hint",
         "_agents_first",
         "_burst_base",
-        "_burst_starts",
         "_open",
         "_piped",
+        "_pusher",
+        "_pusher_turn",
         "agents",
-        "burst_owner",
+        "burst",
         "busy_serial",
         "connects",
         "lanes",
@@ -137,45 +138,49 @@ class DispatchQueues:
         # go through the whole of it each time.
         self._agents_first: tuple[Dispatch, ...] | None = None
         self.busy_serial: set[str] = set()
-        # The task whose events' connects were pushed last (None: none since the last
-        # settle_burst), from stack position ``_burst_base`` on, each further event's
-        # starting at the positions in ``_burst_starts``. The scheduler settles the
-        # burst when that task stops running.
-        self.burst_owner: object = None
+        # The task whose events' connects were pushed last and the scheduler's turn
+        # (its count of advances) it ran in, and where on the stack they start. When
+        # it pushes again in the same turn (``generate_event`` after
+        # ``generate_event``), ``burst`` holds where each further event's start, and
+        # the scheduler settles it as the turn ends.
+        self._pusher: object = None
+        self._pusher_turn = -1
         self._burst_base = 0
-        self._burst_starts: list[int] = []
+        self.burst: list[int] = []
+        """Open while one turn of a task has pushed the connects of several events:
+        :meth:`settle_burst` is due as the turn ends (empty: nothing to settle)."""
 
-    def push_connects(self, dispatches: list[Dispatch], emitter: object) -> None:
+    def push_connects(self, dispatches: list[Dispatch], emitter: object, turn: int) -> None:
         """Queue one event's connect deliveries, to run in the order given.
 
         ``emitter`` is the task that recorded the event (None: injected from
-        outside). An event's deliveries run before those queued before it (depth
-        first, as calls nest), but calls made one after another return in that
-        order: an injected event's run after every call already queued, and the
-        events one run of a task records without waiting in between
-        (``generate_event``) are put back in the order recorded when the run ends
-        (:meth:`settle_burst`)."""
+        outside), during the scheduler's ``turn``. An event's deliveries run before
+        those queued before it (depth first, as calls nest), but calls made one
+        after another return in that order: an injected event's run after every
+        call already queued, and the events one turn of a task records without
+        waiting in between (``generate_event``) are put back in the order recorded
+        when the turn ends (:meth:`settle_burst`)."""
         connects = self.connects
         if emitter is None:
             connects.extendleft(dispatches)  # at the bottom, the first on top
             pushed = len(dispatches)
             self._burst_base += pushed
-            if self._burst_starts:  # a handler injecting between its own emits
-                self._burst_starts = [start + pushed for start in self._burst_starts]
+            if self.burst:  # a handler injecting between its own emits
+                self.burst = [start + pushed for start in self.burst]
             return
-        if emitter is self.burst_owner:
-            self._burst_starts.append(len(connects))
+        if emitter is self._pusher and turn == self._pusher_turn:
+            self.burst.append(len(connects))
         else:
-            if self._burst_starts:
+            if self.burst:
                 self.settle_burst()
-            self.burst_owner, self._burst_base = emitter, len(connects)
+            self._pusher, self._pusher_turn, self._burst_base = emitter, turn, len(connects)
         connects.extend(reversed(dispatches))
 
     def settle_burst(self) -> None:
-        """The task that pushed connects last has stopped running: when it recorded
-        several events, their deliveries, pushed newest on top, are reordered so that
-        the first event's are on top. Costs the number of those deliveries, once."""
-        starts = self._burst_starts
+        """The turn that pushed the connects of several events has ended: they were
+        pushed newest on top, and are reordered so that the first event's are on
+        top. Costs the number of those deliveries, once."""
+        starts = self.burst
         if starts:
             connects, base = self.connects, self._burst_base
             pushed = [connects.pop() for _ in range(len(connects) - base)]
@@ -184,7 +189,6 @@ class DispatchQueues:
             for low, high in reversed(list(pairwise(bounds))):
                 connects.extend(pushed[low:high])
             starts.clear()
-        self.burst_owner = None
 
     def add(self, dispatch: Dispatch, lane: PipeLane | None) -> None:
         """Queue a delivery that is not a call: in ``lane``, its pipe's (the route

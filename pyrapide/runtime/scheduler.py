@@ -263,7 +263,7 @@ class Scheduler:
                         connects = []
                     connects.append(dispatch)
         if connects is not None:
-            self.queues.push_connects(connects, emitter)
+            self.queues.push_connects(connects, emitter, self.advances)
 
     def _queue(
         self, route: Route, match: PatternMatch, emitter: Task | None, position: int
@@ -599,7 +599,7 @@ class Scheduler:
             if reporter is not None:
                 reporter.publish(DispatchQueued(seq=reporter.next_seq(), dispatch=inner))
         if connects:
-            self.queues.push_connects(connects, task)
+            self.queues.push_connects(connects, task, self.advances)
         if task.outstanding:
             task.waiting = _INSIDE
             return
@@ -707,8 +707,8 @@ class Scheduler:
                 return
         finally:
             self.current = None
-            if self.queues.burst_owner is not None:
-                # It stopped running: what it emitted is queued in the order emitted.
+            if self.queues.burst:
+                # Its turn ended: the calls of what it emitted are in the order emitted.
                 self.queues.settle_burst()
         task.returned = True
         if task.outstanding == 0:
