@@ -392,7 +392,12 @@ class MainScreen(Screen[None]):
         if outcome.command == "where" and outcome.ok:
             # A panel cuts a long line at its edge: the whole address goes to the clipboard.
             self.app.copy_to_clipboard(outcome.data["address"])
-            self.notify("The address is in the clipboard too.", timeout=3)
+            # Sent as the terminal's clipboard sequence (OSC 52), which some terminals
+            # and tmux by default ignore: the notice says so rather than promise it.
+            self.notify(
+                "The address was sent to the clipboard too (if the terminal takes it).",
+                timeout=3,
+            )
         if outcome.quit:
             self.app.exit()
         return outcome
