@@ -15,6 +15,7 @@ import contextlib
 import importlib
 import inspect
 import io
+import itertools
 import re
 import runpy
 import textwrap
@@ -88,7 +89,7 @@ def test_the_readme_blocks_without_a_note_run_in_order_as_one_script() -> None:
 def test_every_output_block_follows_a_python_block() -> None:
     for path in (README, CONTRIBUTING):
         blocks = code_blocks(path)
-        for before, block in zip(blocks, blocks[1:], strict=False):
+        for before, block in itertools.pairwise(blocks):
             if block.note == "output":
                 assert before.language == "python" and before.note is None, block.where
 
@@ -146,8 +147,7 @@ FRAGMENT_CONTEXTS: dict[str, tuple[Callable[[], Namespace], Callable[[Namespace]
 )
 def test_a_readme_fragment_runs_in_the_context_its_note_names(block: Block) -> None:
     assert block.note in FRAGMENT_CONTEXTS, (
-        f"{block.where}: no context for the note {block.note!r}; give it one in "
-        "FRAGMENT_CONTEXTS"
+        f"{block.where}: no context for the note {block.note!r}; give it one in FRAGMENT_CONTEXTS"
     )
     context, check = FRAGMENT_CONTEXTS[block.note]
     namespace = context()
@@ -243,8 +243,7 @@ def test_the_connection_kind_of_contributing_is_a_member_as_the_others_are() -> 
 
     block = _contributing("a member of ConnectionKind in pyrapide/architecture/connections.py")
     members = "".join(
-        f"    {kind.name} = {kind.value!r}, Delivery.{kind.delivery.name}, "
-        f"{kind.legacy_name!r}\n"
+        f"    {kind.name} = {kind.value!r}, Delivery.{kind.delivery.name}, {kind.legacy_name!r}\n"
         for kind in ConnectionKind
     )
     source = (
