@@ -20,12 +20,15 @@ import shlex
 import shutil
 import subprocess
 import sys
+import tomllib
 from functools import cache
 from pathlib import Path
 
 import pytest
 
+from pyrapide.patterns.syntax import parse_pattern
 from rapide_shell.commands.builtin import builtin_catalog
+from rapide_shell.commands.parser import parse_command
 from rapide_shell.explorations import EXPLORE
 from tests.markdown_blocks import Block, code_blocks
 from tests.shell.cli_process import run_rapide
@@ -214,3 +217,31 @@ def test_every_command_of_the_readmes_command_language_exists() -> None:
         usage = line.split("  #")[0]
         for alternative in re.split(r"\s\|\s(?![^\[]*\])", usage):
             assert alternative.split()[0] in names, f"no command {alternative.split()[0]!r}"
+
+
+def test_the_readmes_pattern_and_script_lines_are_read_as_written() -> None:
+    blocks = code_blocks(README)
+    (pattern,) = [block for block in blocks if block.code.startswith("APIService.request(")]
+    parse_pattern(pattern.code.strip())
+    (narration,) = [block for block in blocks if block.code.startswith("say ")]
+    catalog = builtin_catalog()
+    for line in narration.code.splitlines():
+        assert parse_command(line, catalog) is not None, line
+
+
+def test_the_layers_the_readme_lists_are_those_import_linter_checks() -> None:
+    contracts = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["importlinter"]
+    layers = {
+        contract["containers"][0]: [
+            set(re.split(r"\s*\|\s*", layer)) for layer in contract["layers"]
+        ]
+        for contract in contracts["contracts"]
+        if contract.get("containers") in (["pyrapide"], ["rapide_shell"])
+    }
+    (listing,) = [block for block in code_blocks(README) if block.code.startswith("make test ")]
+    text = " ".join(listing.code.split())
+    for package, upper_first in (("pyrapide", False), ("rapide_shell", True)):
+        written = re.search(rf"\b{package}/ (.*?)\(", text)
+        assert written, package
+        listed = [set(re.split(r",\s*", layer.strip())) for layer in written[1].split(";")]
+        assert (listed if upper_first else listed[::-1]) == layers[package], package
