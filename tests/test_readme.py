@@ -273,3 +273,71 @@ def test_the_command_table_of_contributing_is_the_built_in_groups() -> None:
         names = [getattr(plugin, spec).name for spec in registered]
         actual.append((plugin.__name__.rsplit(".", 1)[-1], names))
     assert written == actual
+
+
+# -- names and tables of the prose
+
+
+def _resolve(dotted: str) -> object:
+    """The module, or the attribute of the longest importable module, ``dotted`` names."""
+    parts = dotted.split(".")
+    for end in range(len(parts), 0, -1):
+        try:
+            found: object = importlib.import_module(".".join(parts[:end]))
+        except ImportError:
+            continue
+        for part in parts[end:]:
+            found = getattr(found, part)
+        return found
+    raise ImportError(dotted)
+
+
+def test_every_dotted_name_of_the_readme_and_contributing_resolves() -> None:
+    from pyrapide import System
+
+    text = README.read_text(encoding="utf-8") + CONTRIBUTING.read_text(encoding="utf-8")
+    dotted = set(re.findall(r"`((?:pyrapide|rapide_shell)(?:\.\w+)+)", text))
+    assert len(dotted) > 10
+    for name in sorted(dotted):
+        _resolve(name)
+    methods = set(re.findall(r"\bsystem\.(\w+)\(", text, re.IGNORECASE))
+    assert {"pending", "step", "why_not", "choices"} <= methods
+    assert [name for name in sorted(methods) if not hasattr(System, name)] == []
+
+
+def test_each_row_of_the_pattern_table_means_the_same_in_text_and_python() -> None:
+    from pyrapide import Computation, Pattern, placeholder
+    from pyrapide.patterns.syntax import parse_pattern
+
+    run = Computation()
+    first = run.new_event("A", {"n": 7}, source="x")
+    run.new_event("B", {}, source="x", caused_by=[first])
+    low = run.new_event("A", {"n": 1}, source="y")
+    answer = run.new_event("B", {}, source="y", caused_by=[low])
+    run.new_event("B", {}, source="z", caused_by=[answer])
+    root = run.new_event("B", {}, source="w")
+    run.new_event("B", {}, source="w", caused_by=[root])
+    run.new_event("A", {"n": 9}, source="w", caused_by=[root])
+
+    def matches(pattern: Any) -> list[list[str]]:
+        return sorted(sorted(event.id for event in match.events) for match in pattern.match_in(run))
+
+    table = README.read_text(encoding="utf-8").split("| text | Python | meaning |")[1]
+    rows = re.findall(
+        r"^\| `(.+?)`(?: \(or `(.+?)`\))? \| (.+?) \| .+ \|$", table.split("\n\n")[0], re.MULTILINE
+    )
+    assert len(rows) == 7
+    names = {
+        "P": Pattern.match("A", n=placeholder("n")),
+        "Q": Pattern.match("B"),
+        "predicate": lambda match: match.bindings["n"] > 5,
+    }
+    for text, other_arrow, python in rows:
+        texts = [text.replace("\\|", "|")]
+        if other_arrow:
+            texts.append(texts[0].replace("->", other_arrow))
+        for written in texts:
+            expected = matches(parse_pattern(written.replace("P", "A(n=?n)").replace("Q", "B")))
+            assert expected, written
+            for code in re.findall(r"`([^`]+)`", python):
+                assert matches(eval(code.replace("\\|", "|"), names)) == expected, (written, code)
