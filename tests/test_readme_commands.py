@@ -198,7 +198,7 @@ def test_every_option_the_readme_gives_a_rapide_command_is_in_its_help() -> None
 def test_every_path_the_readme_and_contributing_name_exists() -> None:
     for path in (README, REPO / "CONTRIBUTING.md", REPO / "benchmarks" / "README.md"):
         named = re.findall(
-            r"(?<![\w/.])((?:examples|pyrapide|rapide_shell|plugins|benchmarks|tests)/[\w./-]*\w)",
+            r"(?<![\w/.])((?:examples|pyrapide|rapide_shell|plugins|benchmarks|tests|\.ci)/[\w./-]*\w)",
             path.read_text(encoding="utf-8"),
         )
         assert named
@@ -245,3 +245,10 @@ def test_the_layers_the_readme_lists_are_those_import_linter_checks() -> None:
         assert written, package
         listed = [set(re.split(r",\s*", layer.strip())) for layer in written[1].split(";")]
         assert (listed if upper_first else listed[::-1]) == layers[package], package
+
+
+def test_the_lessons_table_of_the_readme_is_the_lessons_that_ship() -> None:
+    text = README.read_text(encoding="utf-8")
+    written = re.findall(r"^\| (\d) `(\w+)` \|", text, re.MULTILINE)
+    listed = re.findall(r"^\s*(\d+)\s+(\w+)", run_rapide("lessons").stdout, re.MULTILINE)
+    assert written == listed and len(written) == 5
