@@ -351,6 +351,51 @@ def test_out_naming_the_architecture_or_the_script_is_refused_before_exploring(
     assert result.stdout == "" and target.read_text() == before
 
 
+@pytest.mark.parametrize("which", ["file", "script"])
+def test_all_failures_refuses_a_further_counterexample_name_that_is_the_file_or_script(
+    tmp_path: Path, which: str
+) -> None:
+    # Two failing posets kept as found: the second counterexample goes to NAME-2.
+    races = tmp_path / ("races-2.py" if which == "file" else "races.py")
+    races.write_text(DELIVERIES.read_text())
+    scenario = script(tmp_path, THREE_NOTES + "expect Clerk.first(n=1)\n",
+                      "first-2.rapide" if which == "script" else "first.rapide")
+    out = tmp_path / ("races.py" if which == "file" else "first.rapide")
+    target = {"file": races, "script": scenario}[which]
+    before = target.read_text()
+    args = ("explore", races, "--arch", "race", "--script", scenario, "--out", out,
+            "--no-shrink")
+    refused = rapide(*args, "--all-failures")
+    assert (refused.returncode, refused.stdout) == (2, "")
+    described = {"file": "the architecture file", "script": "the scenario script"}[which]
+    assert refused.stderr == (
+        f"rapide: --out {out}: with --all-failures a further counterexample goes to "
+        f"{target}, which is {described}: it would replace it\n"
+    )
+    assert target.read_text() == before
+    # Without --all-failures only NAME itself is written: nothing to refuse.
+    alone = rapide(*args)
+    assert alone.returncode == 1 and target.read_text() == before
+
+
+def test_all_failures_refuses_a_further_name_that_cannot_be_written(tmp_path: Path) -> None:
+    scenario = script(tmp_path, THREE_NOTES + "expect Clerk.first(n=1)\n")
+    out = tmp_path / "first.rapide"
+    kept = tmp_path / "first-2.rapide"
+    kept.write_text("mine\n")
+    kept.chmod(0o444)
+    args = ("explore", DELIVERIES, "--arch", "race", "--script", scenario, "--out", out,
+            "--no-shrink", "--all-failures")
+    refused = rapide(*args)
+    assert (refused.returncode, refused.stdout) == (2, "")
+    assert refused.stderr == (
+        f"rapide: --out: cannot write {kept}: it is read-only; --force replaces it\n"
+    )
+    assert not out.exists() and kept.read_text() == "mine\n"
+    forced = rapide(*args, "--force")
+    assert forced.returncode == 1 and "expect Clerk.first(n=1)" in kept.read_text()
+
+
 def test_an_out_that_cannot_be_written_is_refused_before_exploring(tmp_path: Path) -> None:
     scenario = script(tmp_path, BANK_SCRIPT.read_text())
     nowhere = rapide("explore", BANK, "--script", scenario, "--out", tmp_path / "no" / "x.rapide")
