@@ -229,6 +229,12 @@ def test_coverage_is_printed_and_in_json(tmp_path: Path) -> None:
         ("inject Desk.note n=1\nquit\nrun\n", "{s}:2: `quit` ends the script before any `run`"),
         ("inject Desk.nope n=1\nrun\n", "{s}:1: unknown event 'Desk.nope'"),
         ("inject Desk.note n=x\nrun\n", '{s}:1: Desk.note: n is declared int, got "x"'),
+        ("inject Desk.note n=1\nrun\nsave run.json\n",
+         "{s}:3: `save` writes a file of one run, and explore runs many schedules, so it "
+         "would write none: play the counterexample explore writes (rapide run or rapide "
+         "shell) and `save` there"),
+        ("inject Desk.note n=1\nrun\nexport dot run.dot\n",
+         "{s}:3: `export` writes a file of one run"),
     ],
 )
 def test_a_script_explore_cannot_play_exits_2_naming_the_line(

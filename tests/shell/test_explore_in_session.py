@@ -52,3 +52,26 @@ async def test_stopped_it_says_so_and_opens_a_failure_at_an_address_to_copy(
         assert "at failure 1's failing step: `expect constraints` fails here" in texts(opened)
     finally:
         await session.close()
+
+
+async def test_a_scenario_that_saves_is_refused_by_its_line_before_exploring(
+    tmp_path: Path,
+) -> None:
+    # Passed over, it would have left the user waiting for a file no schedule writes.
+    scenario = tmp_path / "saving.rapide"
+    scenario.write_text("inject Teller.deposit amount=50\nrun\nsave run.json\n")
+    session = Session.load(BANK, seed=0)
+    explorations = ExploreCommands()
+    session.plugins.register(explorations, name=EXPLORE_PLUGIN)
+    await session.start()
+    try:
+        refused = await session.execute(f"explore {scenario}")
+        assert not refused.ok
+        assert refused.error == (
+            f"{scenario}:3: `save` writes a file of one run, and explore runs many schedules, "
+            "so it would write none: play the counterexample explore writes (rapide run or "
+            "rapide shell) and `save` there"
+        )
+        assert explorations.exploration is None
+    finally:
+        await session.close()
