@@ -286,6 +286,55 @@ async def test_a_replay_that_comes_out_otherwise_is_warned_of_with_its_step(
         await session.close()
 
 
+ANSWER_CHANGED = (
+    r'step 2 \(step\) recorded e2 Clerk\.answered with \{"n": 1, "ticket": \d+\} where it '
+    r'recorded e2 Clerk\.answered with \{"n": 1, "ticket": \d+\} before'
+)
+
+
+@pytest.mark.parametrize(
+    "moves",
+    [
+        # Forward in the same system: step 2 replayed where the system stands.
+        ["back 1", "forward 1"],
+        # To another branch's point: main's steps replayed on a fresh system.
+        ["back 1", "inject Desk.note n=5", "switch main"],
+        # Back to a point of the system before a reset.
+        ["reset", "goto 2"],
+        # Forward to a step the live run left behind when it went to another branch.
+        ["back 1", "inject Desk.note n=5", "goto 1", "switch main"],
+    ],
+    ids=["forward", "another-branch", "before-a-reset", "forward-onto-a-left-branch"],
+)
+async def test_every_replay_notices_a_payload_that_came_out_otherwise(moves: list[str]) -> None:
+    session = Session.load(FIXTURES / "outside.py", seed=0)
+    await session.start()
+    try:
+        await ok(session, "inject Desk.note n=1")
+        await ok(session, "step")  # the answer's ticket goes on counting in each replay
+        for line in moves[:-1]:
+            await ok(session, line)
+        again = await ok(session, moves[-1])
+        assert again.data.get("divergence") is not None, moves
+        assert re.fullmatch(ANSWER_CHANGED, again.data["divergence"]), again.data["divergence"]
+        assert "warning: the run did not repeat itself: step 2 " in plain(again)
+    finally:
+        await session.close()
+
+
+async def test_a_replay_that_comes_out_the_same_says_nothing() -> None:
+    session = Session.load(FIXTURES / "composite.py", seed=0)
+    await session.start()
+    try:
+        await ok(session, "run 6")
+        for line in ("back 2", "forward 1", "goto 1", "inject Counter.poke n=1", "switch main",
+                     "reset", "goto 3", "switch b2", "goto 1", "switch main"):
+            moved = await ok(session, line)
+            assert moved.data.get("divergence") is None, (line, moved.data["divergence"])
+    finally:
+        await session.close()
+
+
 async def test_retaking_a_recorded_decision_follows_its_branch(tmp_path: Path) -> None:
     session = Session.load(EXAMPLES / "connection_kinds.py", seed=0)
     await session.start()
