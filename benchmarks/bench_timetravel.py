@@ -14,16 +14,22 @@ Two shapes of run: a clock piping ticks to itself (one event a step, the cheapes
 step) and the seed example (``examples/seed_system.py``) with requests injected, each
 injection a decision of its own (connect, pipe and agent deliveries, several events a
 step, work in flight).
+
+``--memory`` prints instead what the steps left behind cost to keep (their events are
+kept to hold replays to them): the memory traced (tracemalloc) on the pipe clock after
+the run, after ``goto 0`` (every step left behind) and after going halfway forward.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import statistics
 import sys
 import tempfile
 import time
+import tracemalloc
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -129,14 +135,44 @@ async def bench_tui(
         print(f"  TUI F8 (back 1) to its frame  {_ms(keys)}   ({repeat} keys)")
 
 
+async def bench_memory(path: Path, steps: int) -> None:
+    """The memory traced after a run of ``steps``, after ``goto 0`` and halfway back."""
+
+    def traced() -> float:
+        gc.collect()
+        return tracemalloc.get_traced_memory()[0] / 1e6
+
+    session = Session.load(path, seed=0)
+    await session.start()
+    tracemalloc.start()
+    try:
+        base = traced()
+        await clock_run(session, steps)
+        ran = traced() - base
+        await _ok(session, "goto 0")
+        start = traced() - base
+        await _ok(session, f"goto {steps // 2}")
+        middle = traced() - base
+    finally:
+        tracemalloc.stop()
+        await session.close()
+    print(f"pipe clock, {steps:,} steps: traced {ran:.1f} MB after the run, {start:.1f} MB "
+          f"after goto 0, {middle:.1f} MB after goto {steps // 2:,}")
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--steps", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--memory", action="store_true",
+                        help="measure what the steps left behind cost to keep, only")
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         clock = Path(folder) / "forever.py"
         clock.write_text(FOREVER, encoding="utf-8")
+        if options.memory:
+            await bench_memory(clock, options.steps)
+            return
         for label, path, drive in (
             ("pipe clock", clock, clock_run),
             ("seed example", SEED_EXAMPLE, seed_run),

@@ -425,6 +425,15 @@ class DecisionTree:
             return None
         return common_point(branch.tip, branch.parent.tip)
 
+    def first_holding(self, point: Point, branch: Branch) -> Branch:
+        """The branch ``point`` (on ``branch``'s line) first lies on: ``branch``, or the
+        oldest of those it was made from, one from another, whose line holds it too.
+        A branch made at a step it shares with the one it was made from leaves that
+        step's own branch there, which is where the history lists it."""
+        while branch.parent is not None and point.leads_to(branch.parent.tip):
+            branch = branch.parent
+        return branch
+
     def children_of(self, branch: Branch | None) -> list[Branch]:
         """The branches made from ``branch`` (None: the roots), by where they fork."""
         found = [other for other in self.branches.values() if other.parent is branch]

@@ -89,7 +89,8 @@ async def run_explore(request: ExploreRequest) -> int:
     except LoadError as error:
         return fail(str(error), request.json_output, error.exit_status)
     out = Path(request.out) if request.out else default_out(request.script)
-    refused = out_refusal(out, file=request.file, script=request.script, force=request.force)
+    refused = out_refusal(out, file=request.file, script=request.script, force=request.force,
+                          all_failures=request.options.all_failures)
     if refused is not None:
         return fail(refused, request.json_output, EXIT_ERROR)
     source = ArchitectureSource.of(session.loaded, request.handler_timeout)

@@ -16,6 +16,8 @@ from __future__ import annotations
 import contextlib
 import gc
 import multiprocessing
+import os
+import re
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -154,20 +156,46 @@ def _cluster(address: str) -> Iterator[Workers]:
         client.close()
 
 
-def out_refusal(out: Path, *, file: str, script: str, force: bool = False) -> str | None:
+def out_refusal(
+    out: Path, *, file: str, script: str, force: bool = False, all_failures: bool = False
+) -> str | None:
     """Why counterexamples cannot be written to ``out`` (None: they can), in one line:
     it is the architecture file or the scenario script, or :func:`write_counterexamples`
-    would be refused there. Asked before exploring, so that no search runs for an answer
-    that cannot be kept, or that would replace the files it was made from."""
-    for given, described in ((file, "the architecture file"), (script, "the scenario script")):
-        with contextlib.suppress(OSError):
-            if out.exists() and out.samefile(given):
-                return f"--out {out} is {described}: a counterexample would replace it"
-    try:
-        AtomicWriter(out, force=force).discard()
-    except WriteError as error:
-        return f"--out: {cannot_write(error, '--force')}"
+    would be refused there. With ``all_failures``, the further names it may write
+    (``out``-2, ``out``-3, ...) that are there already are asked the same. Asked before
+    exploring, so that no search runs for an answer that cannot be kept, or that would
+    replace the files it was made from."""
+    for path in [out, *(_further_names(out) if all_failures else ())]:
+        for given, described in ((file, "the architecture file"), (script, "the scenario script")):
+            with contextlib.suppress(OSError):
+                if path.exists() and path.samefile(given):
+                    if path == out:
+                        return f"--out {out} is {described}: a counterexample would replace it"
+                    return (
+                        f"--out {out}: with --all-failures a further counterexample goes to "
+                        f"{path}, which is {described}: it would replace it"
+                    )
+        try:
+            AtomicWriter(path, force=force).discard()
+        except WriteError as error:
+            return f"--out: {cannot_write(error, '--force')}"
     return None
+
+
+def _further_names(out: Path) -> list[Path]:
+    """What is there already under the names :func:`counterexample_paths` gives after
+    ``out`` (``out``-2, ``out``-3, ...), in their order. How many of them a search
+    writes is known only once it has ended."""
+    pattern = re.compile(rf"{re.escape(out.stem)}-([1-9][0-9]*){re.escape(out.suffix)}")
+    try:
+        names = os.listdir(out.parent)
+    except OSError:  # no folder: the refusal of out itself says so
+        return []
+    numbered = sorted(
+        (int(found[1]), name) for name in names
+        if (found := pattern.fullmatch(name)) is not None and int(found[1]) >= 2
+    )
+    return [out.with_name(name) for _, name in numbered]
 
 
 def cannot_write(error: WriteError, forcing: str | None) -> str:

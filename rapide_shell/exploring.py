@@ -6,7 +6,8 @@ checks), then kept as a :class:`~pyrapide.exploration.Scenario`: ``inject``, ``r
 (``continue``), ``expect`` (``sometimes`` included, and ``expect constraints``),
 ``watch`` and a leading ``seed``. Commands that only look (``show``, ``why``, ``say``,
 ...) are passed over; ``step`` and the others that would steer one run are refused
-with the line they are on, since the explorer makes those choices itself.
+with the line they are on, since the explorer makes those choices itself, and so are
+``save``, ``export`` and ``screenshot``, which would write a file no schedule writes.
 
 A counterexample goes back the other way: its schedule as the lines ``rapide run``
 replays (``seed``, the injections, ``step #12`` for each forced choice, ``step 3`` for
@@ -50,9 +51,13 @@ if TYPE_CHECKING:
 
 PASSED_OVER = frozenset(
     {"show", "why", "effects", "whynot", "matches", "breaks", "help", "say", "wait",
-     "map", "timeline", "export", "save", "screenshot", "where", "history", "branches"}
+     "map", "timeline", "where", "history", "branches"}
 )
 """Commands a scenario passes over: they look, and change nothing a schedule does."""
+
+WRITES_A_FILE = frozenset({"save", "export", "screenshot"})
+"""Commands that write a file of one run: a scenario refuses them, since passed over they
+would leave the user waiting for a file no schedule writes."""
 
 
 class ScenarioError(Exception):
@@ -162,6 +167,12 @@ def _refusal(name: str) -> str:
         return "a breakpoint pauses one run; explore runs every schedule to its end"
     if name in ("reset", "reload", "load"):
         return f"`{name}` starts over; a scenario is one run from the start"
+    if name in WRITES_A_FILE:
+        return (
+            f"`{name}` writes a file of one run, and explore runs many schedules, so it "
+            "would write none: play the counterexample explore writes (rapide run or "
+            f"rapide shell) and `{name}` there"
+        )
     return f"`{name}` has no place in a scenario (explore plays inject, run, expect and watch)"
 
 

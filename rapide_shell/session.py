@@ -411,6 +411,7 @@ class Session:
         are primed again, their counts started again.
         """
         seen = _HookProblems()
+        self.travel.keep_recorded()
         with self.capture(seen):
             await self.runtime.replace(loaded)
         self._keep_hook_notes("finish", seen.notes)

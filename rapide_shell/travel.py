@@ -16,9 +16,12 @@ in flight. Handlers that act on the world outside the process (write files, call
 services, read the clock or a random generator not seeded by the run) act again on
 each replay, and a handler whose behaviour depends on such things may replay
 differently: the machine notices when the computation does not come out as recorded
-and says so (:attr:`TimeMachine.divergence`): always when a step records other events
-or another number of them, and, going back in the same system, when an event comes
-out with another payload (the events it had are at hand then, in the system replaced).
+and says so (:attr:`TimeMachine.divergence`): when a step records other events or
+another number of them, and when an event comes out with another name, source or
+payload, on every replay (back or forward, to another branch, to before a ``reset``).
+For that it keeps the events a system recorded when it is replaced, for the steps the
+live run does not hold (those ahead of it, the other branches' own): only those
+events, not the computation that linked them, and each step's once.
 
 No checkpoint of a system is kept: a handler in flight is a suspended Python coroutine,
 which cannot be copied, and a module may hold anything (a database connection, a
@@ -30,7 +33,9 @@ from __future__ import annotations
 
 import contextlib
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from itertools import count, islice
 from typing import TYPE_CHECKING, Any
 
 from pyrapide.runtime import (
@@ -48,13 +53,14 @@ from rapide_shell.decisions import (
     Point,
     Ran,
     Route,
+    common_point,
     points_between,
     ran_text,
 )
 from rapide_shell.render import PAYLOAD_WIDTH, payload_text
 
 if TYPE_CHECKING:
-    from pyrapide.core import Computation
+    from pyrapide.core import Event
     from pyrapide.runtime import System
     from rapide_shell.runtime_link import RuntimeLink
     from rapide_shell.watches import Watchlist
@@ -79,6 +85,17 @@ class _StepInProgress:
     def __init__(self, ran: str | Ran) -> None:
         self.ran = ran
         self.events: list[str] = []
+
+
+@dataclass
+class _Kept:
+    """What a replaced system recorded on the line to ``reach``: the events at positions
+    ``start`` to ``reach.total_events`` of its computation (the earlier ones are held
+    by the live run, or by a record kept later)."""
+
+    reach: Point
+    start: int
+    events: list[Event]
 
 
 class TimeMachine:
@@ -112,6 +129,7 @@ class TimeMachine:
         self._choice: Any = None
         self._step: _StepInProgress | None = None
         self._routes: dict[Route, Route] = {}
+        self._kept: list[_Kept] = []
 
     # -- following a system ---------------------------------------------------------
 
@@ -264,14 +282,16 @@ class TimeMachine:
         here = tree.point
         self.divergence = None
         self.travelling = True
-        recorded: Computation | None = None
         try:
             with self.runtime.muted(), self._unheard():
                 if not fresh and self._can_go_forward(here, point):
+                    replayed_from = len(self.runtime.computation)
                     to_replay = points_between(here, point)
                 else:
-                    recorded = self._recorded_through(here, point)
+                    if not fresh:  # else the system is not where the tree says
+                        self.keep_recorded()
                     await self._start_over(point.epoch)
+                    replayed_from = 0
                     here = point.epoch
                     to_replay = points_between(here, point)
                 await self._replay(here, to_replay)
@@ -288,22 +308,58 @@ class TimeMachine:
                 f"step {point.number} has {len(self.runtime.computation)} events where it "
                 f"had {point.total_events}"
             )
-        if recorded is not None and self.divergence is None:
-            self.divergence = _changed(recorded, self.runtime.computation, point)
+        if self.divergence is None:
+            self.divergence = self._unlike_recorded(replayed_from, point)
+        self._trim_kept(point)
 
-    def _recorded_through(self, here: Point, point: Point) -> Computation | None:
-        """The computation about to be replaced, when it holds every event recorded up to
-        ``point`` (which lies behind ``here`` in the same system): the replay is held to
-        it event by event, ids, names, sources and payloads."""
+    def keep_recorded(self) -> None:
+        """The live system is about to be replaced (by a replay, ``reset``, ``seed`` or
+        ``reload``): keep the events it recorded up to the current point, to hold later
+        replays of those steps to them (a record kept before yields the steps this one
+        holds too)."""
         system = self.runtime.system
-        if (
-            system is None
-            or self.runtime.inspected is not None
-            or here.epoch is not point.epoch
-            or not point.leads_to(here)
-        ):
-            return None
-        return system.computation
+        if system is None or self.runtime.inspected is not None:
+            return
+        reach = self.tree.point
+        self._trim_kept(reach)
+        events = list(islice(system.computation, reach.total_events))
+        self._kept.append(_Kept(reach, 0, events))
+
+    def _trim_kept(self, line_end: Point) -> None:
+        """Let go of the kept events of the steps on the line to ``line_end``: the live
+        run holds them now (and a record of them is kept when it is replaced)."""
+        kept = []
+        for record in self._kept:
+            if not _still_held(record):
+                continue
+            if record.reach.epoch is line_end.epoch:
+                cut = common_point(record.reach, line_end).total_events
+                if cut > record.start:
+                    del record.events[: cut - record.start]
+                    record.start = cut
+                if record.start >= record.reach.total_events:
+                    continue
+            kept.append(record)
+        self._kept = kept
+
+    def _unlike_recorded(self, replayed_from: int, point: Point) -> str | None:
+        """The first event the replay recorded (from position ``replayed_from`` up to
+        ``point``) otherwise than it was recorded before, in words (see
+        :func:`_first_unlike`); None when each is the same, or none was kept."""
+        first: tuple[int, str] | None = None
+        computation = self.runtime.computation
+        for record in self._kept:
+            if record.reach.epoch is not point.epoch:
+                continue
+            low = max(record.start, replayed_from)
+            high = min(common_point(record.reach, point).total_events, point.total_events)
+            if low >= high or (first is not None and first[0] <= low):
+                continue
+            recorded = record.events[low - record.start : high - record.start]
+            found = _first_unlike(recorded, islice(computation, low, high), low, point)
+            if found is not None and (first is None or found[0] < first[0]):
+                first = found
+        return None if first is None else first[1]
 
     def _can_go_forward(self, here: Point, point: Point) -> bool:
         system = self.runtime.system
@@ -418,11 +474,30 @@ class TimeMachine:
         return +counts
 
 
-def _changed(recorded: Computation, replayed: Computation, point: Point) -> str | None:
-    """The first of the events up to ``point`` that ``replayed`` recorded otherwise than
-    ``recorded`` did (another id, name, source or payload), and the step that recorded
-    it, in words; None when they are all the same."""
-    for position, before, now in zip(range(point.total_events), recorded, replayed,
+def _still_held(record: _Kept) -> bool:
+    """Cut ``record`` back to the last step of its line the tree still holds (a ``goto``
+    to an address that did not fit undoes the steps it made); False when none of it is
+    left, or its system's start was undone too (its events are another system's)."""
+    reach = record.reach
+    while reach.parent is not None and reach not in reach.parent.children:
+        reach = reach.parent
+    if reach is record.reach:
+        return True
+    if reach.epoch is not record.reach.epoch:
+        return False
+    del record.events[max(reach.total_events - record.start, 0) :]
+    record.reach = reach
+    return record.start < reach.total_events
+
+
+def _first_unlike(
+    recorded: Iterable[Event], replayed: Iterable[Event], first: int, point: Point
+) -> tuple[int, str] | None:
+    """The position of the first event of ``replayed`` (the events from position
+    ``first`` on, up to ``point``) that came out otherwise than its counterpart in
+    ``recorded`` (another id, name, source or payload), and in words that event and
+    the step that recorded it; None when they are all the same."""
+    for position, before, now in zip(count(first), recorded, replayed,
                                      strict=False):
         if (before.id, before.name, before.source, before.payload) == (
             now.id, now.name, now.source, now.payload
@@ -431,7 +506,7 @@ def _changed(recorded: Computation, replayed: Computation, point: Point) -> str 
         step = point
         while step.parent is not None and step.parent.total_events > position:
             step = step.parent
-        return (
+        return position, (
             f"step {step.number} ({step.decision.line}) recorded {now.id} {now.name} with "
             f"{_payload(now.payload)} where it recorded {before.id} {before.name} with "
             f"{_payload(before.payload)} before"

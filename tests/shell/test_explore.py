@@ -229,6 +229,12 @@ def test_coverage_is_printed_and_in_json(tmp_path: Path) -> None:
         ("inject Desk.note n=1\nquit\nrun\n", "{s}:2: `quit` ends the script before any `run`"),
         ("inject Desk.nope n=1\nrun\n", "{s}:1: unknown event 'Desk.nope'"),
         ("inject Desk.note n=x\nrun\n", '{s}:1: Desk.note: n is declared int, got "x"'),
+        ("inject Desk.note n=1\nrun\nsave run.json\n",
+         "{s}:3: `save` writes a file of one run, and explore runs many schedules, so it "
+         "would write none: play the counterexample explore writes (rapide run or rapide "
+         "shell) and `save` there"),
+        ("inject Desk.note n=1\nrun\nexport dot run.dot\n",
+         "{s}:3: `export` writes a file of one run"),
     ],
 )
 def test_a_script_explore_cannot_play_exits_2_naming_the_line(
@@ -349,6 +355,51 @@ def test_out_naming_the_architecture_or_the_script_is_refused_before_exploring(
     assert result.stderr.startswith("rapide: --out ") and result.stderr.count("\n") == 1
     assert f"is {described}: a counterexample would replace it" in result.stderr
     assert result.stdout == "" and target.read_text() == before
+
+
+@pytest.mark.parametrize("which", ["file", "script"])
+def test_all_failures_refuses_a_further_counterexample_name_that_is_the_file_or_script(
+    tmp_path: Path, which: str
+) -> None:
+    # Two failing posets kept as found: the second counterexample goes to NAME-2.
+    races = tmp_path / ("races-2.py" if which == "file" else "races.py")
+    races.write_text(DELIVERIES.read_text())
+    scenario = script(tmp_path, THREE_NOTES + "expect Clerk.first(n=1)\n",
+                      "first-2.rapide" if which == "script" else "first.rapide")
+    out = tmp_path / ("races.py" if which == "file" else "first.rapide")
+    target = {"file": races, "script": scenario}[which]
+    before = target.read_text()
+    args = ("explore", races, "--arch", "race", "--script", scenario, "--out", out,
+            "--no-shrink")
+    refused = rapide(*args, "--all-failures")
+    assert (refused.returncode, refused.stdout) == (2, "")
+    described = {"file": "the architecture file", "script": "the scenario script"}[which]
+    assert refused.stderr == (
+        f"rapide: --out {out}: with --all-failures a further counterexample goes to "
+        f"{target}, which is {described}: it would replace it\n"
+    )
+    assert target.read_text() == before
+    # Without --all-failures only NAME itself is written: nothing to refuse.
+    alone = rapide(*args)
+    assert alone.returncode == 1 and target.read_text() == before
+
+
+def test_all_failures_refuses_a_further_name_that_cannot_be_written(tmp_path: Path) -> None:
+    scenario = script(tmp_path, THREE_NOTES + "expect Clerk.first(n=1)\n")
+    out = tmp_path / "first.rapide"
+    kept = tmp_path / "first-2.rapide"
+    kept.write_text("mine\n")
+    kept.chmod(0o444)
+    args = ("explore", DELIVERIES, "--arch", "race", "--script", scenario, "--out", out,
+            "--no-shrink", "--all-failures")
+    refused = rapide(*args)
+    assert (refused.returncode, refused.stdout) == (2, "")
+    assert refused.stderr == (
+        f"rapide: --out: cannot write {kept}: it is read-only; --force replaces it\n"
+    )
+    assert not out.exists() and kept.read_text() == "mine\n"
+    forced = rapide(*args, "--force")
+    assert forced.returncode == 1 and "expect Clerk.first(n=1)" in kept.read_text()
 
 
 def test_an_out_that_cannot_be_written_is_refused_before_exploring(tmp_path: Path) -> None:

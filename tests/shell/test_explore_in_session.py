@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from rapide_shell.explorations import EXPLORE_PLUGIN, ExploreCommands
@@ -23,16 +25,25 @@ def texts(outcome) -> list[str]:
     return [item.plain for item in outcome.output]
 
 
-async def test_stopped_it_says_so_and_opens_a_failure_at_an_address_to_copy(
-    tmp_path: Path,
-) -> None:
-    scenario = tmp_path / "deposits.rapide"
-    scenario.write_text(DEPOSITS + "run\n")
+@contextlib.asynccontextmanager
+async def bank_session() -> AsyncIterator[tuple[Session, ExploreCommands]]:
+    """A started session of the lost update with the `explore` command, and its plugin."""
     session = Session.load(BANK, seed=0)
     explorations = ExploreCommands()
     session.plugins.register(explorations, name=EXPLORE_PLUGIN)
     await session.start()
     try:
+        yield session, explorations
+    finally:
+        await session.close()
+
+
+async def test_stopped_it_says_so_and_opens_a_failure_at_an_address_to_copy(
+    tmp_path: Path,
+) -> None:
+    scenario = tmp_path / "deposits.rapide"
+    scenario.write_text(DEPOSITS + "run\n")
+    async with bank_session() as (session, explorations):
         started = await session.execute(f"explore {scenario} no-prune all-failures")
         assert started.ok, started.error
         exploration = explorations.exploration
@@ -50,5 +61,20 @@ async def test_stopped_it_says_so_and_opens_a_failure_at_an_address_to_copy(
         whole = [item.plain for item in opened.output if isinstance(item, WholeLine)]
         assert whole == [address]
         assert "at failure 1's failing step: `expect constraints` fails here" in texts(opened)
-    finally:
-        await session.close()
+
+
+async def test_a_scenario_that_saves_is_refused_by_its_line_before_exploring(
+    tmp_path: Path,
+) -> None:
+    # Passed over, it would have left the user waiting for a file no schedule writes.
+    scenario = tmp_path / "saving.rapide"
+    scenario.write_text("inject Teller.deposit amount=50\nrun\nsave run.json\n")
+    async with bank_session() as (session, explorations):
+        refused = await session.execute(f"explore {scenario}")
+        assert not refused.ok
+        assert refused.error == (
+            f"{scenario}:3: `save` writes a file of one run, and explore runs many schedules, "
+            "so it would write none: play the counterexample explore writes (rapide run or "
+            "rapide shell) and `save` there"
+        )
+        assert explorations.exploration is None

@@ -181,7 +181,7 @@ async def test_a_new_choice_after_back_makes_a_branch_and_diff_names_where(
         assert session.decisions.branch.name == "b2"
         branches = await ok(session, "branches")
         assert branches.data["branches"][1] == {
-            "name": "b2", "parent": "main", "forks_at": 0,
+            "name": "b2", "parent": "main", "forks_at": 0, "leaves": "main",
             "last_step": session.decisions.point.number,
         }
         diff = await ok(session, "diff main")
@@ -203,6 +203,31 @@ async def test_a_new_choice_after_back_makes_a_branch_and_diff_names_where(
         assert await state(session, tmp_path) == main_end
         await ok(session, "switch b2")
         assert await state(session, tmp_path) == b2_end
+    finally:
+        await session.close()
+
+
+async def test_branches_names_the_branch_a_shared_step_first_lies_on() -> None:
+    session = Session.load(FIXTURES / "composite.py", seed=0)
+    await session.start()
+    try:
+        await ok(session, "run")
+        await ok(session, "goto 3")
+        await ok(session, "inject Counter.poke n=1")  # b2: main's steps 0 to 3, then its own
+        await ok(session, "goto 1")  # on b2, at a step it shares with main
+        await ok(session, "inject Counter.poke n=2")
+        assert session.decisions.branch.name == "b3"
+        await ok(session, "goto 1")
+        await ok(session, "fork here")
+        listed = await ok(session, "branches")
+        text = plain(listed)
+        # Made from b2, whose own steps start at 4: step 1 is main's, where to look for it.
+        assert "b3  leaves main after step 1; its own steps: 2 to 2" in text, text
+        assert "here  at step 1 of main; no step of its own yet" in text, text
+        assert "b2  leaves main after step 3; its own steps: 4 to 4" in text, text
+        b3 = next(item for item in listed.data["branches"] if item["name"] == "b3")
+        assert b3 == {"name": "b3", "parent": "b2", "forks_at": 1, "leaves": "main",
+                      "last_step": 2}
     finally:
         await session.close()
 
@@ -257,6 +282,55 @@ async def test_a_replay_that_comes_out_otherwise_is_warned_of_with_its_step(
         again = await ok(session, "back 1")  # step 2 replayed on a fresh system
         assert re.fullmatch(said, again.data["divergence"]), again.data["divergence"]
         assert "warning: the run did not repeat itself: step 2 " in plain(again)
+    finally:
+        await session.close()
+
+
+ANSWER_CHANGED = (
+    r'step 2 \(step\) recorded e2 Clerk\.answered with \{"n": 1, "ticket": \d+\} where it '
+    r'recorded e2 Clerk\.answered with \{"n": 1, "ticket": \d+\} before'
+)
+
+
+@pytest.mark.parametrize(
+    "moves",
+    [
+        # Forward in the same system: step 2 replayed where the system stands.
+        ["back 1", "forward 1"],
+        # To another branch's point: main's steps replayed on a fresh system.
+        ["back 1", "inject Desk.note n=5", "switch main"],
+        # Back to a point of the system before a reset.
+        ["reset", "goto 2"],
+        # Forward to a step the live run left behind when it went to another branch.
+        ["back 1", "inject Desk.note n=5", "goto 1", "switch main"],
+    ],
+    ids=["forward", "another-branch", "before-a-reset", "forward-onto-a-left-branch"],
+)
+async def test_every_replay_notices_a_payload_that_came_out_otherwise(moves: list[str]) -> None:
+    session = Session.load(FIXTURES / "outside.py", seed=0)
+    await session.start()
+    try:
+        await ok(session, "inject Desk.note n=1")
+        await ok(session, "step")  # the answer's ticket goes on counting in each replay
+        for line in moves[:-1]:
+            await ok(session, line)
+        again = await ok(session, moves[-1])
+        assert again.data.get("divergence") is not None, moves
+        assert re.fullmatch(ANSWER_CHANGED, again.data["divergence"]), again.data["divergence"]
+        assert "warning: the run did not repeat itself: step 2 " in plain(again)
+    finally:
+        await session.close()
+
+
+async def test_a_replay_that_comes_out_the_same_says_nothing() -> None:
+    session = Session.load(FIXTURES / "composite.py", seed=0)
+    await session.start()
+    try:
+        await ok(session, "run 6")
+        for line in ("back 2", "forward 1", "goto 1", "inject Counter.poke n=1", "switch main",
+                     "reset", "goto 3", "switch b2", "goto 1", "switch main"):
+            moved = await ok(session, line)
+            assert moved.data.get("divergence") is None, (line, moved.data["divergence"])
     finally:
         await session.close()
 

@@ -36,8 +36,10 @@ BRANCHES = CommandSpec(
 The history branches where you went back and decided differently: the steps you left
 stay on their branch (`main` is the first), and the new ones go on a new branch (`b2`,
 `b3`, ...; `fork NAME` starts one with a name of your choosing). Each branch is shown
-under the one it was made from, with the step where it leaves it and how many steps
-are its own; `*` marks the current branch. `switch NAME` goes to the end of one,
+under the one it was made from, with the step where it leaves it and which steps are
+its own; that step is named by the branch it first lies on (`leaves main after step 2`
+for a branch made from `b2` at a step `b2` shares with `main`). `*` marks the current
+branch. `switch NAME` goes to the end of one,
 `diff` compares two.""",
     while_running=True,
 )
@@ -161,14 +163,18 @@ def branch_parts(tree: DecisionTree, branch: Branch) -> tuple[Text, Text]:
     last = branch.tip.number
     if fork is None or branch.parent is None:
         label.append(f"  steps 0 to {last}", style="dim")
-    elif fork.number == last:
-        label.append(f"  at step {last} of {branch.parent.name}; no step of its own yet", "dim")
     else:
-        label.append(
-            f"  leaves {branch.parent.name} after step {fork.number}; its own steps: "
-            f"{fork.number + 1} to {last}",
-            style="dim",
-        )
+        # Named by the branch the step first lies on: the one it was made from may
+        # only share it, its own steps starting later.
+        left = tree.first_holding(fork, branch.parent).name
+        if fork.number == last:
+            label.append(f"  at step {last} of {left}; no step of its own yet", "dim")
+        else:
+            label.append(
+                f"  leaves {left} after step {fork.number}; its own steps: "
+                f"{fork.number + 1} to {last}",
+                style="dim",
+            )
     if current:
         label.append(f"  <- you are at step {tree.point.number}", style="bold")
     return marker, label
@@ -180,6 +186,10 @@ def _branch_data(tree: DecisionTree, branch: Branch) -> dict[str, Any]:
         "name": branch.name,
         "parent": None if branch.parent is None else branch.parent.name,
         "forks_at": None if fork is None else fork.number,
+        "leaves": (
+            None if fork is None or branch.parent is None
+            else tree.first_holding(fork, branch.parent).name
+        ),
         "last_step": branch.tip.number,
     }
 

@@ -156,3 +156,14 @@ async def test_the_failures_found_stay_listed_as_the_run_is_replaced(tmp_path: P
         await explore(pilot, scenario)
         await explore(pilot, scenario)
         assert listed() == ["explored"]
+
+
+async def test_a_scenario_with_a_screenshot_is_refused_by_its_line(tmp_path: Path):
+    scenario = tmp_path / "pictured.rapide"
+    scenario.write_text(THREE_NOTES + "screenshot run.svg\n")
+    app = RapideApp(Session.load(DELIVERIES, arch="race", seed=0))
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, f"explore {scenario}")
+        assert says(app, f"{scenario}:5: `screenshot` writes a file of one run")
+        assert not says(app, "in the background")
+    assert not (tmp_path / "run.svg").exists()
