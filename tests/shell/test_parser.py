@@ -17,6 +17,7 @@ from rapide_shell.commands import (
 from rapide_shell.commands import parse_command as parse_against
 from rapide_shell.commands.builtin import builtin_catalog
 from rapide_shell.commands.builtin.running import StepTarget
+from rapide_shell.commands.lexer import typed_value
 
 BUILTIN = builtin_catalog()
 
@@ -90,6 +91,10 @@ def test_inject_key_values_are_json_literals_else_text() -> None:
     payload = command.args.payload
     assert payload.values == {"type": "query", "key": 42, "ok": True, "x": None, "tags": ["a"]}
     assert payload.typed_as["key"] == "42"
+
+
+def test_a_value_that_does_not_start_like_json_is_text_even_blank() -> None:
+    assert [typed_value(raw) for raw in ("", "  ", "a b", "7")] == ["", "  ", "a b", 7]
 
 
 def test_inject_takes_one_json_object() -> None:
