@@ -39,6 +39,8 @@ EVERY = "--every"
 """The option of ``run`` that plays it in slow motion."""
 SLOWEST = 60.0
 """The most seconds ``run --every`` waits between steps."""
+STEPS = "a number of steps"
+"""What the count of ``step N`` and ``run N`` is, as their errors name it."""
 
 STEP = CommandSpec(
     name="step",
@@ -144,11 +146,8 @@ def parse_step(text: ArgumentText) -> StepArguments:
     if not words:
         return StepArguments(StepTarget())
     word = words[0]
-    if is_whole_number(word.text):
-        count = int(word.text)
-        if count < 1:
-            raise CommandSyntaxError("step needs a count of at least 1", column=word.column)
-        return StepArguments(StepTarget(count=count))
+    if is_whole_number(word.text.removeprefix("-")):  # -5 too: a count, below the least
+        return StepArguments(StepTarget(count=number(word, STEPS, least=1)))
     dispatch = _DISPATCH_ID.match(word.text)
     if dispatch:
         return StepArguments(StepTarget(dispatch_id=int(dispatch.group(1))))
@@ -157,7 +156,7 @@ def parse_step(text: ArgumentText) -> StepArguments:
     kind = one_of(
         word,
         STEP_KINDS,
-        f"step takes a count, {'|'.join(STEP_KINDS)} or a dispatch id like #12, "
+        f"step takes a count of 1 or more, {'|'.join(STEP_KINDS)} or a dispatch id like #12, "
         f"not {word.text!r}",
     )
     return StepArguments(StepTarget(kind=kind))
@@ -190,10 +189,7 @@ def parse_run(text: ArgumentText) -> RunArguments:
         raise CommandSyntaxError(f"unexpected {words[1].text!r}", column=words[1].column)
     if not words:
         return RunArguments(None, every)
-    steps = number(words[0], "a number of steps")
-    if steps < 1:
-        raise CommandSyntaxError("run needs at least 1 step", column=words[0].column)
-    return RunArguments(steps, every)
+    return RunArguments(number(words[0], STEPS, least=1), every)
 
 
 def seconds(word: Word, what: str) -> float:
