@@ -493,6 +493,9 @@ async def test_pause_stops_a_run_in_progress(tmp_path: Path) -> None:
         assert outcome.ok
         assert session.paused_by_user
         assert 200 <= len(session.computation) < 50001
+        # Said once, with what is left: not "paused" and then the state line's "paused:".
+        said = [line for line in drawn(outcome) if "paused" in line]
+        assert said == ["paused by you: 1 pending (step, run or show queue)"]
         assert session.state == "paused"
     finally:
         await session.close()

@@ -335,8 +335,6 @@ async def run(
                 style="bold yellow",
             ).append_text(render.event_text(stopped.event))
         )
-    elif paused_by_user:
-        output.append(Text("paused", style="bold yellow"))
     if session.halted:
         output.append(Text("halted by a limit: `reset` starts over", style="bold yellow"))
     bound = bound or _bound_reached(session) or _halt_reached(session)
@@ -344,7 +342,8 @@ async def run(
         bound = f"`run {max_steps}` took its {render.counted(outcome.steps, 'step')}"
     if bound is not None:
         output.append(Text(f"stopped: {bound} with work pending", style="bold yellow"))
-    output.append(state_line(session))
+    # A user's pause is said by the state line itself: "paused by you: 2 pending ...".
+    output.append(state_line(session, paused_by_user=paused_by_user and stopped is None))
     data: dict[str, Any] = {
         "dispatches": report.started_count,
         "steps": 0 if outcome is None else outcome.steps,
@@ -375,18 +374,21 @@ def _halt_reached(session: Session) -> str | None:
     return None if limit is None or session.quiet else f"the system's {limit}"
 
 
-def state_line(session: Session) -> Text:
-    """``paused: 2 pending, 1 in flight (...)`` or ``quiet: nothing pending, nothing in flight``."""
+def state_line(session: Session, *, paused_by_user: bool = False) -> Text:
+    """``paused: 2 pending, 1 in flight (...)`` or ``quiet: nothing pending, nothing in
+    flight``; ``paused by you: ...``, stood out, after a run the user paused (``pause``,
+    Ctrl-C) with work left."""
     count = session.pending_count
     flights = session.in_flight()
     if not count and not flights:
         return Text("quiet: nothing pending, nothing in flight", style="dim")
+    paused, style = ("paused by you", "bold yellow") if paused_by_user else ("paused", "dim")
     pending = f"{count} pending" if count else "nothing pending"
     if not flights:
-        return Text(f"paused: {pending} (step, run or show queue)", style="dim")
+        return Text(f"{paused}: {pending} (step, run or show queue)", style=style)
     first = flights[0]
     waits = f"{first.label} {first.describe()}" + (", ..." if len(flights) > 1 else "")
-    return Text(f"paused: {pending}, {len(flights)} in flight ({waits})", style="dim")
+    return Text(f"{paused}: {pending}, {len(flights)} in flight ({waits})", style=style)
 
 
 async def pause(session: Session, command: Command[NoArguments], line: str) -> CommandOutcome:
