@@ -456,6 +456,48 @@ async def test_a_script_plays_then_leaves_the_session_live(shop_path, tmp_path):
         assert len(app.session.computation.events_by_name("APIService.request")) == 2
 
 
+async def test_a_played_script_ends_with_what_its_expectations_came_to(
+    shop_path, tmp_path, monkeypatch
+):
+    # As `rapide run` sums a script up: each failed expect, or how many held.
+    monkeypatch.chdir(tmp_path)
+    script = Path("demo.rapide")
+    script.write_text(
+        "inject APIService.request type=query key=1\n"
+        "run\n"
+        "expect APIService.request\n"
+        "# too many, on purpose\n"
+        "expect DatabaseService.result count=2\n"
+    )
+    app = make_app(shop_path, script=script, speed=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: len(app.session.expectations) == 2)
+        await settle(pilot)
+        shown = [line.text.strip() for line in app.main_screen.output.lines]
+        # (The output panel folds the long line in two.)
+        assert " ".join(shown[-2:]) == (
+            "demo.rapide:5: expect failed: DatabaseService.result: expected exactly 2 "
+            "matches, saw 1"
+        )
+    script.write_text("inject APIService.request type=query key=1\nrun\n"
+                      "expect APIService.request\nexpect DatabaseService.result count=1\n")
+    app = make_app(shop_path, script=script, speed=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: len(app.session.expectations) == 2)
+        await settle(pilot)
+        shown = [line.text.rstrip() for line in app.main_screen.output.lines]
+        assert shown[-1] == "ok: 2 expectations held"
+    # A line that fails does not stop a played script: no "ok" at its end.
+    script.write_text("inject APIService.request type=query key=1\nrun 0\nrun\n"
+                      "expect APIService.request\n")
+    app = make_app(shop_path, script=script, speed=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: len(app.session.expectations) == 1)
+        await settle(pilot)
+        shown = [line.text.strip() for line in app.main_screen.output.lines]
+        assert shown[-1] == "script line 2 failed (shown above)"
+
+
 async def test_a_constraint_violation_is_shown_with_its_event(shop_path):
     app = make_app(shop_path)
     async with app.run_test(size=SIZE) as pilot:
