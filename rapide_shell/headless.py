@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 
@@ -14,7 +14,7 @@ from rapide_shell.error_output import fail, print_error
 from rapide_shell.interrupts import CtrlC
 from rapide_shell.loader import LoadError
 from rapide_shell.outcome import CommandOutcome
-from rapide_shell.render import WholeLine, counted, printing_console, transcript_console
+from rapide_shell.render import WholeLine, printing_console, transcript_console
 from rapide_shell.runtime_link import Bounds
 from rapide_shell.script import (
     EXIT_ERROR,
@@ -145,18 +145,10 @@ async def run_headless(
             "a start or finish hook raised an error or reached a limit (shown above); "
             f"exit status {result.exit_status}"
         )
-    failed = result.failed_expectations
-    if failed:
-        for line, outcome in failed:
-            data: dict[str, Any] = outcome.data
-            seen = data.get("violation") or f"saw {data['seen']}"
-            print_error(
-                f"{script}:{line.number}: expect failed: {data['pattern']}: "
-                f"expected {data['expected']}, {seen}"
-            )
-    elif not result.hooks_failed:
-        held = sum(1 for _, outcome in result.outcomes if outcome.command == "expect")
-        summary = f"{counted(held, 'expectation')} held" if held else "no expect"
-        console.print(Text(f"ok: {summary}", style="green"))
+    failures = result.expectation_failures()
+    for failure in failures:
+        print_error(failure)
+    if not failures and not result.hooks_failed:
+        console.print(Text(result.expectations_held(), style="green"))
     return result.exit_status
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from rapide_shell.commands import parse_command
 from rapide_shell.outcome import CommandOutcome
+from rapide_shell.render import counted
 from rapide_shell.script_file import ScriptFileError, ScriptLine, read_script, script_lines
 from rapide_shell.session import Session
 
@@ -73,6 +74,30 @@ class ScriptResult:
             return EXIT_HOOK_FAILED
         failed = self.failed_expectations or self.bound is not None
         return EXIT_EXPECTATION_FAILED if failed else EXIT_OK
+
+    def expectation_failures(self) -> list[str]:
+        """``script:line: expect failed: PATTERN: expected ..., saw ...`` for each
+        ``expect`` that did not hold, in order (how a played script ends, when one did not)."""
+        failures = []
+        for line, outcome in self.failed_expectations:
+            data = outcome.data
+            seen = data.get("violation") or f"saw {data['seen']}"
+            failures.append(
+                f"{self.script}:{line.number}: expect failed: {data['pattern']}: "
+                f"expected {data['expected']}, {seen}"
+            )
+        return failures
+
+    @property
+    def expectations_checked(self) -> int:
+        """How many ``expect`` lines the script ran."""
+        return sum(1 for _, outcome in self.outcomes if outcome.command == "expect")
+
+    def expectations_held(self) -> str:
+        """``ok: 5 expectations held`` (``ok: no expect`` for a script without one): how
+        a played script ends when every expectation held."""
+        held = self.expectations_checked
+        return f"ok: {counted(held, 'expectation')} held" if held else "ok: no expect"
 
     def error_message(self) -> str | None:
         """``script:line: message`` for the error that stopped the script, if any."""

@@ -195,13 +195,15 @@ def is_whole_number(text: str) -> bool:
     return text.isascii() and text.isdigit()
 
 
-def number(word: Word, what: str) -> int:
-    """``word`` as a number of 0 or more (a leading ``#`` allowed); ``what`` names it,
-    article included ("a seed"), for the error."""
+def number(word: Word, what: str, *, least: int = 0) -> int:
+    """``word`` as a whole number of ``least`` or more (a leading ``#`` allowed); ``what``
+    names it, article included ("a number of steps"), for the error, which says what is
+    wanted: ``-5`` is a whole number, and a message saying it is not would mislead."""
     digits = word.text.removeprefix("#")
-    if not is_whole_number(digits):
+    if not is_whole_number(digits) or int(digits) < least:
         raise CommandSyntaxError(
-            f"{what} must be a whole number, not {word.text!r}", column=word.column
+            f"{what} must be a whole number, {least} or more, not {word.text!r}",
+            column=word.column,
         )
     return int(digits)
 
@@ -270,7 +272,7 @@ def declared_arguments(text: ArgumentText) -> DeclaredArguments:
 
 def _declared_value(spec: CommandSpec, arg: ArgSpec, word: Word) -> Any:
     if arg.kind is ArgKind.INTEGER:
-        return number(word, "the number")
+        return number(word, f"{spec.name}'s {arg.name}")
     if arg.kind is ArgKind.CHOICE:
         listed = ", ".join(arg.choices)
         return one_of(word, arg.choices, f"{spec.name} takes one of {listed}, not {word.text!r}")

@@ -181,7 +181,8 @@ def typed_value(raw: str) -> Any:
     try:
         return parse_json(raw, MAX_DEPTH - 1)  # the payload around it is the first level
     except JSONTextError as error:
-        if error.kind == "syntax" and raw.lstrip()[:1] not in '"[{':
+        # (A tuple, not a string: "" is in every string, and empty text is text.)
+        if error.kind == "syntax" and raw.lstrip()[:1] not in ('"', "[", "{"):
             return raw  # plain text
         raise
 

@@ -179,6 +179,12 @@ class SessionView:
             self._draw_scheduled = True
             self.screen.set_timer(FRAME_SECONDS, self._draw_batch)
 
+    def draw_now(self) -> None:
+        """Draws at once what the session reported and the next frame would draw: a line
+        written next (a played script's summary) then comes after the outcomes above it."""
+        if self._draw_scheduled:
+            self._draw_batch()
+
     def _draw_batch(self) -> None:
         self._draw_scheduled = False
         if not self.screen.query(EventLog):  # the screen is being torn down

@@ -90,21 +90,23 @@ BAD_LINES = [
         24,
     ),
     ("seed x1", "a seed is a whole number (negative ones too), not 'x1'", 5),
-    ("show events 0", "show events needs a count of at least 1 (no count: the last 200)", 12),
-    ("show queue 0", "show queue needs a count of at least 1 (no count: the first 200)", 11),
+    ("show events 0", "an event count must be a whole number, 1 or more, not '0' (no count: "
+     "the last 200)", 12),
+    ("show queue 0", "a dispatch count must be a whole number, 1 or more, not '0' (no count: "
+     "the first 200)", 11),
     # Digits that str.isdigit() takes and int() does not: "cannot read the line:
     # ValueError" before, without a column.
-    ("step ²", "step takes a count, connect|pipe|agent|wake or a dispatch id like #12, not "
-     "'²'", 5),
-    ("run ²", "a number of steps must be a whole number, not '²'", 4),
-    ("back ²", "the number of steps must be a whole number, not '²'", 5),
+    ("step ²", "step takes a count of 1 or more, connect|pipe|agent|wake or a dispatch id like "
+     "#12, not '²'", 5),
+    ("run ²", "a number of steps must be a whole number, 1 or more, not '²'", 4),
+    ("back ²", "the number of steps must be a whole number, 1 or more, not '²'", 5),
     ("goto ²", "goto takes a step number (`history` lists them) or an address starting with "
      "'r1-' (`where` prints one), not '²'", 5),
     ("seed -²", "a seed is a whole number (negative ones too), not '-²'", 5),
-    ("unwatch ²", "a watch id must be a whole number, not '²'", 8),
-    ("expect Web.order count=²", "count= needs a whole number, not '²'", 23),
-    ("step \u0661", "step takes a count, connect|pipe|agent|wake or a dispatch id like #12, "
-     "not '\u0661'", 5),  # an Arabic-Indic one
+    ("unwatch ²", "a watch id must be a whole number, 1 or more, not '²'", 8),
+    ("expect Web.order count=²", "count= must be a whole number, 0 or more, not '²'", 23),
+    ("step \u0661", "step takes a count of 1 or more, connect|pipe|agent|wake or a dispatch "
+     "id like #12, not '\u0661'", 5),  # an Arabic-Indic one
     (
         'inject Web.order {"item": "x"} quantity=2',
         "unexpected 'quantity=2' after the JSON payload (a payload is one JSON object, or "

@@ -82,7 +82,7 @@ def test_a_line_that_does_not_parse_stops_the_script_before_anything_runs(
     demo = script(tmp_path, "inject Web.order item=apple\nrun\nexpect Web.order count=\n")
     result = rapide("run", SHOP, "--script", demo)
     assert result.returncode == 2
-    assert f"rapide: {demo}:3: count= needs a whole number" in result.stderr
+    assert f"rapide: {demo}:3: count= must be a whole number, 0 or more, not ''" in result.stderr
     assert "no command was run" in result.stderr
     assert "> inject" not in result.stdout
     assert "> run" not in result.stdout

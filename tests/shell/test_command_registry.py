@@ -153,7 +153,7 @@ async def test_a_command_with_its_own_parser_gets_its_typed_arguments(
     assert parsed is not None and parsed.args == RepeatArguments(3, "ho")
     assert (await shop_session.execute("repeat 2 ho")).data == {"said": "ho ho"}
     refused = await shop_session.execute("repeat x ho")
-    assert refused.error == "the number of times must be a whole number, not 'x'"
+    assert refused.error == "the number of times must be a whole number, 0 or more, not 'x'"
     assert refused.column == 7
     assert (await shop_session.execute("repeat 2 ho hum")).error == "unexpected 'hum'"
 

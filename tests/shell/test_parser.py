@@ -17,6 +17,7 @@ from rapide_shell.commands import (
 from rapide_shell.commands import parse_command as parse_against
 from rapide_shell.commands.builtin import builtin_catalog
 from rapide_shell.commands.builtin.running import StepTarget
+from rapide_shell.commands.lexer import typed_value
 
 BUILTIN = builtin_catalog()
 
@@ -53,7 +54,7 @@ def test_comment_is_stripped_but_not_inside_quotes_or_before_a_dispatch_id() -> 
 def test_a_hash_word_is_a_dispatch_reference_for_step_and_no_comment() -> None:
     command = parse_command("step #abc")
     assert command is not None and command.args.target == StepTarget(no_such_dispatch="#abc")
-    with pytest.raises(CommandSyntaxError, match="a whole number, not '#go'"):
+    with pytest.raises(CommandSyntaxError, match="a whole number, 1 or more, not '#go'"):
         parse_command("run #go")
 
 
@@ -90,6 +91,10 @@ def test_inject_key_values_are_json_literals_else_text() -> None:
     payload = command.args.payload
     assert payload.values == {"type": "query", "key": 42, "ok": True, "x": None, "tags": ["a"]}
     assert payload.typed_as["key"] == "42"
+
+
+def test_a_value_that_does_not_start_like_json_is_text_even_blank() -> None:
+    assert [typed_value(raw) for raw in ("", "  ", "a b", "7")] == ["", "  ", "a b", 7]
 
 
 def test_inject_takes_one_json_object() -> None:
@@ -143,7 +148,7 @@ def test_step_refuses_other_words_and_suggests_a_kind() -> None:
     error = syntax_error("step pipr")
     assert error.suggestions == ("pipe",)
     assert error.column == 5
-    assert "at least 1" in syntax_error("step 0").message
+    assert "1 or more" in syntax_error("step 0").message
 
 
 def test_unknown_command_offers_close_matches() -> None:
@@ -258,7 +263,7 @@ def test_arguments_are_typed(line: str, args: dict[str, object]) -> None:
         ("export svg out.svg", "unknown export format 'svg'"),
         ("export dot", "needs a file"),
         ("seed many", "whole number"),
-        ("run now", "a number of steps must be a whole number, not 'now'"),
+        ("run now", "a number of steps must be a whole number, 1 or more, not 'now'"),
         ("help nothing", "no command 'nothing'"),
         ("unbreak", "breakpoint id is needed"),
         ("watch", "a pattern is needed"),
@@ -266,6 +271,34 @@ def test_arguments_are_typed(line: str, args: dict[str, object]) -> None:
 )
 def test_bad_arguments(line: str, message: str) -> None:
     assert message in syntax_error(line).message
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        # -5 is a whole number: what is wrong with it is that it is below the least.
+        ("run -5", "a number of steps must be a whole number, 1 or more, not '-5'"),
+        ("run 0", "a number of steps must be a whole number, 1 or more, not '0'"),
+        ("step -5", "a number of steps must be a whole number, 1 or more, not '-5'"),
+        ("step 0", "a number of steps must be a whole number, 1 or more, not '0'"),
+        ("back -2", "the number of steps must be a whole number, 1 or more, not '-2'"),
+        ("forward 0", "the number of steps must be a whole number, 1 or more, not '0'"),
+        ("history -3",
+         "the number of steps to list must be a whole number, 1 or more, not '-3'"),
+        ("goto -5", "a step number must be a whole number, 0 or more, not '-5'"),
+        ("show events -5", "an event count must be a whole number, 1 or more, not '-5' "
+         "(no count: the last 200)"),
+        ("show queue 0", "a dispatch count must be a whole number, 1 or more, not '0' "
+         "(no count: the first 200)"),
+        ("expect A.b count=-1", "count= must be a whole number, 0 or more, not '-1'"),
+        ("unwatch -1", "a watch id must be a whole number, 1 or more, not '-1'"),
+        ("unbreak 0", "a breakpoint id must be a whole number, 1 or more, not '0'"),
+        ("matches -1", "a watch id must be a whole number, 1 or more, not '-1'"),
+        ("seed 1.5", "a seed is a whole number (negative ones too), not '1.5'"),
+    ],
+)
+def test_a_number_out_of_range_says_what_is_wanted(line: str, message: str) -> None:
+    assert syntax_error(line).message == message
 
 
 def test_every_command_has_help_a_parser_and_a_handler() -> None:
@@ -287,11 +320,13 @@ def test_every_command_has_help_a_parser_and_a_handler() -> None:
     [
         ("unbreak", "a breakpoint id is needed (`breaks` lists them)"),
         ("unwatch", "a watch id is needed (`matches` lists them)"),
-        ("unbreak x", "a breakpoint id must be a whole number, not 'x'"),
-        ("matches x", "a watch id must be a whole number, not 'x'"),
-        ("show events x", "an event count must be a whole number, not 'x'"),
+        ("unbreak x", "a breakpoint id must be a whole number, 1 or more, not 'x'"),
+        ("matches x", "a watch id must be a whole number, 1 or more, not 'x'"),
+        ("show events x", "an event count must be a whole number, 1 or more, not 'x' "
+         "(no count: the last 200)"),
         ("seed x3", "a seed is a whole number (negative ones too), not 'x3'"),
-        ("show events 0", "show events needs a count of at least 1 (no count: the last 200)"),
+        ("show events 0", "an event count must be a whole number, 1 or more, not '0' "
+         "(no count: the last 200)"),
         ("save ''", "'' is an empty file name"),
         ('export dot ""', '"" is an empty file name'),
     ],

@@ -172,7 +172,7 @@ def test_ctrl_c_pauses_a_long_run(tmp_path: Path) -> None:
     time.sleep(0.3)
     user.child.sendcontrol("c")
     user.sees("ran ")
-    user.sees("paused")
+    user.sees("\npaused by you: 1 pending (step, run or show queue)\n")
     user.sees("[paused · 1 pending]>")
     user.enters("quit")
     assert user.leaves() == 0

@@ -242,7 +242,9 @@ async def test_show_queue_lists_a_long_queue_in_part_and_counts_the_rest(
     assert [row.split()[0] for row in three[1:4]] == ["#1", "#2", "#3"]
     assert three[4:] == ["… 247 more pending (`show queue 250` lists them all)"]
     refused = await shop_session.execute("show queue 0")
-    assert refused.error == "show queue needs a count of at least 1 (no count: the first 200)"
+    assert refused.error == (
+        "a dispatch count must be a whole number, 1 or more, not '0' (no count: the first 200)"
+    )
 
 
 async def test_a_guard_on_a_placeholder_nothing_binds_is_pointed_out(
@@ -491,6 +493,9 @@ async def test_pause_stops_a_run_in_progress(tmp_path: Path) -> None:
         assert outcome.ok
         assert session.paused_by_user
         assert 200 <= len(session.computation) < 50001
+        # Said once, with what is left: not "paused" and then the state line's "paused:".
+        said = [line for line in drawn(outcome) if "paused" in line]
+        assert said == ["paused by you: 1 pending (step, run or show queue)"]
         assert session.state == "paused"
     finally:
         await session.close()

@@ -272,7 +272,7 @@ def test_ctrl_c_in_rapide_run_pauses_says_so_and_keeps_the_recording(tmp_path: P
         f"rapide: {script}:2: interrupted (Ctrl-C) after this line; the rest of the script "
         "was not run\n"
     )
-    assert "\npaused\n" in out
+    assert "\npaused by you: 1 pending (step, run or show queue)\n" in out
     assert not (tmp_path / "never.json").exists()
     recorded = recording.read_text().splitlines()
     assert recorded[1:3] == ["seed 0", 'inject Ticker.tick {"n": 0}']

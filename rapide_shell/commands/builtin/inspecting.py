@@ -172,12 +172,11 @@ def parse_show(text: ArgumentText) -> ShowArguments:
         text.at_most(2)
         if len(words) == 2:
             what, default = LISTED[topic]
-            count = number(words[1], what)
-            if count < 1:
-                raise CommandSyntaxError(
-                    f"show {topic} needs a count of at least 1 (no count: {default})",
-                    column=words[1].column,
-                )
+            try:
+                count = number(words[1], what, least=1)
+            except CommandSyntaxError as error:
+                raise CommandSyntaxError(f"{error.message} (no count: {default})",
+                                         column=error.column) from None
             return ShowArguments(topic, str(count))
         return ShowArguments(topic, None)
     if topic == "graph" and len(words) == 2:

@@ -16,7 +16,7 @@ from rapide_shell.commands.arguments import (
     ArgumentText,
     NoArguments,
     PatternArguments,
-    is_whole_number,
+    Word,
     no_arguments,
     number,
     pattern_arguments,
@@ -149,7 +149,7 @@ def numbered(what: str, lister: str) -> ArgumentParser[NumberArguments]:
 
     def parse(text: ArgumentText) -> NumberArguments:
         word = text.only_word(f"a {what} id is needed (`{lister}` lists them)")
-        return NumberArguments(number(word, f"a {what} id"))
+        return NumberArguments(number(word, f"a {what} id", least=1))
 
     return parse
 
@@ -164,7 +164,7 @@ class MatchesArguments:
 def parse_matches(text: ArgumentText) -> MatchesArguments:
     """Nothing, or a watch's number."""
     words = text.at_most(1)
-    return MatchesArguments(number(words[0], "a watch id") if words else None)
+    return MatchesArguments(number(words[0], "a watch id", least=1) if words else None)
 
 
 @dataclass(frozen=True)
@@ -203,13 +203,8 @@ def parse_expect(text: ArgumentText) -> ExpectArguments:
         if option.group("none"):
             none = True
         else:
-            raw = option.group("count")
-            if not is_whole_number(raw):
-                raise CommandSyntaxError(
-                    f"count= needs a whole number, not {raw!r}",
-                    column=text.column + option.start("count"),
-                )
-            count = int(raw)
+            count = number(Word(option.group("count"), text.column + option.start("count")),
+                           "count=")
         pattern_text = pattern_text[: option.start()]
     if pattern_text.strip() == CONSTRAINTS:
         after = pattern_text.index(CONSTRAINTS) + len(CONSTRAINTS)

@@ -39,6 +39,8 @@ EVERY = "--every"
 """The option of ``run`` that plays it in slow motion."""
 SLOWEST = 60.0
 """The most seconds ``run --every`` waits between steps."""
+STEPS = "a number of steps"
+"""What the count of ``step N`` and ``run N`` is, as their errors name it."""
 
 STEP = CommandSpec(
     name="step",
@@ -144,11 +146,8 @@ def parse_step(text: ArgumentText) -> StepArguments:
     if not words:
         return StepArguments(StepTarget())
     word = words[0]
-    if is_whole_number(word.text):
-        count = int(word.text)
-        if count < 1:
-            raise CommandSyntaxError("step needs a count of at least 1", column=word.column)
-        return StepArguments(StepTarget(count=count))
+    if is_whole_number(word.text.removeprefix("-")):  # -5 too: a count, below the least
+        return StepArguments(StepTarget(count=number(word, STEPS, least=1)))
     dispatch = _DISPATCH_ID.match(word.text)
     if dispatch:
         return StepArguments(StepTarget(dispatch_id=int(dispatch.group(1))))
@@ -157,7 +156,7 @@ def parse_step(text: ArgumentText) -> StepArguments:
     kind = one_of(
         word,
         STEP_KINDS,
-        f"step takes a count, {'|'.join(STEP_KINDS)} or a dispatch id like #12, "
+        f"step takes a count of 1 or more, {'|'.join(STEP_KINDS)} or a dispatch id like #12, "
         f"not {word.text!r}",
     )
     return StepArguments(StepTarget(kind=kind))
@@ -190,10 +189,7 @@ def parse_run(text: ArgumentText) -> RunArguments:
         raise CommandSyntaxError(f"unexpected {words[1].text!r}", column=words[1].column)
     if not words:
         return RunArguments(None, every)
-    steps = number(words[0], "a number of steps")
-    if steps < 1:
-        raise CommandSyntaxError("run needs at least 1 step", column=words[0].column)
-    return RunArguments(steps, every)
+    return RunArguments(number(words[0], STEPS, least=1), every)
 
 
 def seconds(word: Word, what: str) -> float:
@@ -339,8 +335,6 @@ async def run(
                 style="bold yellow",
             ).append_text(render.event_text(stopped.event))
         )
-    elif paused_by_user:
-        output.append(Text("paused", style="bold yellow"))
     if session.halted:
         output.append(Text("halted by a limit: `reset` starts over", style="bold yellow"))
     bound = bound or _bound_reached(session) or _halt_reached(session)
@@ -348,7 +342,8 @@ async def run(
         bound = f"`run {max_steps}` took its {render.counted(outcome.steps, 'step')}"
     if bound is not None:
         output.append(Text(f"stopped: {bound} with work pending", style="bold yellow"))
-    output.append(state_line(session))
+    # A user's pause is said by the state line itself: "paused by you: 2 pending ...".
+    output.append(state_line(session, paused_by_user=paused_by_user and stopped is None))
     data: dict[str, Any] = {
         "dispatches": report.started_count,
         "steps": 0 if outcome is None else outcome.steps,
@@ -379,18 +374,21 @@ def _halt_reached(session: Session) -> str | None:
     return None if limit is None or session.quiet else f"the system's {limit}"
 
 
-def state_line(session: Session) -> Text:
-    """``paused: 2 pending, 1 in flight (...)`` or ``quiet: nothing pending, nothing in flight``."""
+def state_line(session: Session, *, paused_by_user: bool = False) -> Text:
+    """``paused: 2 pending, 1 in flight (...)`` or ``quiet: nothing pending, nothing in
+    flight``; ``paused by you: ...``, stood out, after a run the user paused (``pause``,
+    Ctrl-C) with work left."""
     count = session.pending_count
     flights = session.in_flight()
     if not count and not flights:
         return Text("quiet: nothing pending, nothing in flight", style="dim")
+    paused, style = ("paused by you", "bold yellow") if paused_by_user else ("paused", "dim")
     pending = f"{count} pending" if count else "nothing pending"
     if not flights:
-        return Text(f"paused: {pending} (step, run or show queue)", style="dim")
+        return Text(f"{paused}: {pending} (step, run or show queue)", style=style)
     first = flights[0]
     waits = f"{first.label} {first.describe()}" + (", ..." if len(flights) > 1 else "")
-    return Text(f"paused: {pending}, {len(flights)} in flight ({waits})", style="dim")
+    return Text(f"{paused}: {pending}, {len(flights)} in flight ({waits})", style=style)
 
 
 async def pause(session: Session, command: Command[NoArguments], line: str) -> CommandOutcome:

@@ -127,10 +127,7 @@ def parse_history(text: ArgumentText) -> HistoryArguments:
         return HistoryArguments(HISTORY_SHOWN)
     if words[0].text == "all":
         return HistoryArguments(None)
-    count = number(words[0], "the number of steps to list")
-    if count < 1:
-        raise CommandSyntaxError("history lists at least 1 step", column=words[0].column)
-    return HistoryArguments(count)
+    return HistoryArguments(number(words[0], "the number of steps to list", least=1))
 
 
 @dataclass(frozen=True)
@@ -145,10 +142,7 @@ def parse_count(text: ArgumentText) -> CountArguments:
     words = text.at_most(1)
     if not words:
         return CountArguments(1)
-    count = number(words[0], "the number of steps")
-    if count < 1:
-        raise CommandSyntaxError("the number of steps is at least 1", column=words[0].column)
-    return CountArguments(count)
+    return CountArguments(number(words[0], "the number of steps", least=1))
 
 
 @dataclass(frozen=True)
@@ -164,8 +158,8 @@ def parse_goto(text: ArgumentText) -> GotoArguments:
     word = text.only_word(
         "goto needs a step number (`history` lists them) or an address (`where` prints one)"
     )
-    if is_whole_number(word.text):
-        return GotoArguments(step=int(word.text))
+    if is_whole_number(word.text.removeprefix("-")):  # -5 too: a step, below the least
+        return GotoArguments(step=number(word, "a step number"))
     if word.text.startswith(PREFIX):
         try:
             return GotoArguments(address=Address.from_text(word.text))

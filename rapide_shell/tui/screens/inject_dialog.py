@@ -28,9 +28,13 @@ def field_value(text: str, annotation: str) -> Any:
 
     As in the command language, text that starts like JSON (``"``, ``[``, ``{``) but
     does not parse raises ValueError saying why: it is a typo, not a string to send.
+    Blank text (empty, or spaces) is no value for a field that is not ``str``: a
+    ValueError says that one is needed (the dialog leaves an optional field out).
     """
     if annotation == "str":
         return text
+    if is_blank(text, annotation):
+        raise ValueError("needs a value")
     try:
         return typed_value(text)
     except JSONTextError as error:
@@ -38,6 +42,12 @@ def field_value(text: str, annotation: str) -> Any:
         if error.kind == "syntax":
             reason = f"malformed JSON: {reason}"
         raise ValueError(f"{reason} (character {error.offset + 1})") from None
+
+
+def is_blank(text: str, annotation: str) -> bool:
+    """Whether ``text`` gives a field no value: empty, or only spaces where the field
+    is not ``str`` (for a text field, spaces are the text)."""
+    return text == "" or (annotation != "str" and not text.strip())
 
 
 def inject_command(event_name: str, payload: Mapping[str, Any]) -> str:
@@ -141,7 +151,7 @@ class InjectDialog(ModalScreen[str | None]):
         payload: dict[str, Any] = {}
         for param in spec.params:
             text = self.query_one(f"#field-{param.name}", Input).value
-            if text == "":
+            if is_blank(text, param.annotation):
                 if param.required:
                     self._show_error(f"{param.name} is required")
                     return None
@@ -182,8 +192,11 @@ class InjectDialog(ModalScreen[str | None]):
         spec = self._actions.get(self._shown_action or "")
         if spec is None:
             return []
-        required = {f"field-{param.name}" for param in spec.params if param.required}
-        return [field for field in inputs if field.id in required and field.value == ""]
+        required = {f"field-{param.name}": param for param in spec.params if param.required}
+        return [
+            field for field in inputs
+            if field.id in required and is_blank(field.value, required[field.id].annotation)
+        ]
 
     @on(Button.Pressed, "#inject-ok")
     def action_inject(self) -> None:

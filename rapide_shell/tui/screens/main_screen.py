@@ -22,7 +22,7 @@ from rapide_shell.commands.builtin.narrating import command_word
 from rapide_shell.commands.builtin.running import SLOWEST
 from rapide_shell.outcome import CommandOutcome
 from rapide_shell.render import note
-from rapide_shell.script import script_lines
+from rapide_shell.script import ScriptLine, ScriptResult, script_lines
 from rapide_shell.tui.panels import PANELS, by_key, find, key_range
 from rapide_shell.tui.screens.panel_layout import PanelLayout
 from rapide_shell.tui.session_view import SessionView
@@ -431,6 +431,8 @@ class MainScreen(Screen[None]):
             return
         bar = self.query_one(CommandBar)
         self.output.write(note(f"playing {path} (one command every {self.speed:g}s)", "italic"))
+        played = ScriptResult(str(path))
+        failed_lines: list[int] = []
         for number, raw in enumerate(lines, start=1):
             line = raw.strip()
             if not line:
@@ -444,13 +446,32 @@ class MainScreen(Screen[None]):
                 bar.value = ""
                 self.output.write(note(f"> {line}", style="bold"))
             outcome = await self.execute_line(line)
+            played.outcomes.append((ScriptLine(number, raw), outcome))
             if not outcome.ok:
+                failed_lines.append(number)
+                self.view.draw_now()  # below the error it is about
                 self.output.write(Text(f"script line {number} failed", style="bold red"))
             if outcome.quit:
                 return
             said = outcome.data.get("text") if outcome.command == "say" else None
             await asyncio.sleep(self.speed if said is None else reading_time(said, self.speed))
+        self._sum_up(played, failed_lines)
         self.notify("The script is done: the session is yours.", title="demo")
+
+    def _sum_up(self, played: ScriptResult, failed_lines: list[int]) -> None:
+        """Ends a played script's output as ``rapide run`` ends its transcript: each
+        ``expect`` that failed, or how many held (nothing for a script without any)."""
+        self.view.draw_now()  # below the last command's output
+        failures = played.expectation_failures()
+        for failure in failures:
+            self.output.write(note(failure, style="bold red"))
+        if failed_lines:
+            # A line that failed here did not stop the script, as it stops `rapide run`.
+            lines = "script line" if len(failed_lines) == 1 else "script lines"
+            numbers = ", ".join(map(str, failed_lines))
+            self.output.write(Text(f"{lines} {numbers} failed (shown above)", style="bold red"))
+        elif not failures and played.expectations_checked:
+            self.output.write(Text(played.expectations_held(), style="green"))
 
     async def _type_into(self, bar: CommandBar, line: str) -> None:
         """Types ``line`` into the bar a character at a time, for the audience to read."""

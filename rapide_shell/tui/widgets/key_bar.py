@@ -51,14 +51,39 @@ class BarKey(Widget):
         """The key, its action and words."""
         self.compact = compact
         """Packed closer: no space inside the key's part, one before its words."""
+        self._cut = False
         self.set_class(not shown.enabled, "-disabled", update=False)
         # The bar lays its keys out side by side at their own widths: none gives way.
         self.set_reactive(Widget.shrink, False)
         if shown.tooltip:
             self.tooltip = shown.tooltip
 
+    @property
+    def cut(self) -> bool:
+        """True while an end of the bar would cut the key: it is drawn blank, and neither
+        a click nor its tooltip does anything (the bar keeps its place)."""
+        return self._cut
+
+    @cut.setter
+    def cut(self, cut: bool) -> None:
+        if cut == self._cut:
+            return
+        self._cut = cut
+        self.set_class(cut, "-cut")
+        self.tooltip = None if cut else (self.shown.tooltip or None)
+        self.refresh()
+
     def render(self) -> Text:
-        """The key, and its words beside it (each styled by its part of the bar's css)."""
+        """The key, and its words beside it (each styled by its part of the bar's css);
+        blank while it is cut."""
+        if self._cut:
+            return Text(" " * self._width())
+        return self._drawn()
+
+    def _width(self) -> int:
+        return self._drawn().cell_len
+
+    def _drawn(self) -> Text:
         key, description = self.shown.display, self.shown.description
         if not self.compact:
             key = f" {key} "
@@ -74,6 +99,8 @@ class BarKey(Widget):
 
     def on_mouse_down(self) -> None:
         """Presses the key, as the keyboard would (a disabled key only rings the bell)."""
+        if self._cut:
+            return
         if self.shown.enabled:
             self.app.simulate_key(self.shown.key)
         else:
@@ -115,6 +142,22 @@ class KeyBar(HorizontalScroll, can_focus=False, can_focus_children=False):
         if self._shown.palette is not None:
             # Always packed: it stands apart from the others, on the right.
             yield BarKey(self._shown.palette, compact=True, classes="-command-palette")
+        self.call_after_refresh(self.show_whole_keys_only)  # once the new keys are placed
+
+    def show_whole_keys_only(self) -> None:
+        """Blanks a key that an end of the bar (or the palette's key) would cut: "f11
+        Full" cut to "f1" reads as another key. A blank key keeps its place, so that the
+        wheel brings it in whole, and it shows again then."""
+        keys = [key for key in self.query(BarKey) if not key.has_class("-command-palette")]
+        palette = self.query(".-command-palette")
+        # Where the keys are along the bar, however far it is scrolled (the palette's
+        # key is docked: it stays at the right end).
+        left = round(self.scroll_x)
+        right = left + self.size.width - (palette.first().outer_size.width if palette else 0)
+        for key in keys:
+            place = key.virtual_region
+            if place:  # (a key the bar has not placed yet is seen to when it is)
+                key.cut = not (left <= place.x and place.right <= right)
 
     def shown_keys(self) -> ShownKeys:
         """What the bar would show now, from the screen's active bindings: each action
@@ -147,6 +190,11 @@ class KeyBar(HorizontalScroll, can_focus=False, can_focus_children=False):
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self.bindings_changed)
+        self.watch(self, "scroll_x", self.show_whole_keys_only, init=False)
+
+    def on_resize(self) -> None:
+        """Another width: other keys may be cut by its end (once they are placed anew)."""
+        self.call_after_refresh(self.show_whole_keys_only)
 
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)

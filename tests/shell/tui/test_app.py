@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from textual.widgets import Input
 
-from rapide_shell.tui.screens.inject_dialog import InjectDialog
+from rapide_shell.tui.screens.inject_dialog import InjectDialog, field_value
 from rapide_shell.tui.widgets.command_bar import CommandBar
 from rapide_shell.tui.widgets.connection_graph import ConnectionGraph
 from rapide_shell.tui.widgets.dispatch_queue import DispatchQueue
@@ -13,6 +16,8 @@ from rapide_shell.tui.widgets.event_log import EventLog
 from rapide_shell.tui.widgets.inspector import Inspector
 from rapide_shell.tui.widgets.watch_panel import LABEL_INDENT, WatchPanel
 from tests.shell.tui.conftest import SIZE, make_app, settle, type_command, wait_until
+
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 
 
 def _pending(app):
@@ -142,6 +147,37 @@ async def test_the_dialog_refuses_malformed_json_instead_of_sending_it_as_text(s
         await settle(pilot)
         (event,) = list(app.session.computation)
         assert dict(event.payload) == {"key": "k", "rows": [1, 2]}
+
+
+async def test_a_blank_field_that_is_not_text_is_empty_not_malformed_json(shop_path):
+    # Spaces in a list field are no value at all: a required field says it needs one;
+    # an optional one is left out of the payload (the ticker's limit).
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_dialog_on(pilot, "DatabaseService.result", "rows")
+        app.screen.query_one("#field-key", Input).value = "k"
+        app.screen.query_one("#field-rows", Input).value = "   "
+        app.screen.action_inject()
+        await pilot.pause()
+        assert isinstance(app.screen, InjectDialog)
+        assert str(app.screen.query_one("#inject-error").render()) == "rows is required"
+    app = make_app(FIXTURES / "ticker.py")
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_dialog_on(pilot, "Clock.tick", "limit")
+        app.screen.query_one("#field-n", Input).value = "3"
+        app.screen.query_one("#field-limit", Input).value = " "
+        app.screen.action_inject()
+        await settle(pilot)
+        assert not isinstance(app.screen, InjectDialog)
+        (event,) = list(app.session.computation)
+        assert dict(event.payload) == {"n": 3}
+
+
+def test_an_empty_value_for_a_field_that_is_not_text_asks_for_one():
+    assert field_value("", "str") == ""
+    for blank in ("", "  "):
+        with pytest.raises(ValueError, match=r"^needs a value"):
+            field_value(blank, "int")
 
 
 async def test_enter_in_a_field_moves_on_to_the_next_required_one_then_injects(shop_path):
@@ -418,6 +454,48 @@ async def test_a_script_plays_then_leaves_the_session_live(shop_path, tmp_path):
         assert narration < inject < run
         await type_command(pilot, "inject APIService.request type=query key=2")
         assert len(app.session.computation.events_by_name("APIService.request")) == 2
+
+
+async def test_a_played_script_ends_with_what_its_expectations_came_to(
+    shop_path, tmp_path, monkeypatch
+):
+    # As `rapide run` sums a script up: each failed expect, or how many held.
+    monkeypatch.chdir(tmp_path)
+    script = Path("demo.rapide")
+    script.write_text(
+        "inject APIService.request type=query key=1\n"
+        "run\n"
+        "expect APIService.request\n"
+        "# too many, on purpose\n"
+        "expect DatabaseService.result count=2\n"
+    )
+    app = make_app(shop_path, script=script, speed=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: len(app.session.expectations) == 2)
+        await settle(pilot)
+        shown = [line.text.strip() for line in app.main_screen.output.lines]
+        # (The output panel folds the long line in two.)
+        assert " ".join(shown[-2:]) == (
+            "demo.rapide:5: expect failed: DatabaseService.result: expected exactly 2 "
+            "matches, saw 1"
+        )
+    script.write_text("inject APIService.request type=query key=1\nrun\n"
+                      "expect APIService.request\nexpect DatabaseService.result count=1\n")
+    app = make_app(shop_path, script=script, speed=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: len(app.session.expectations) == 2)
+        await settle(pilot)
+        shown = [line.text.rstrip() for line in app.main_screen.output.lines]
+        assert shown[-1] == "ok: 2 expectations held"
+    # A line that fails does not stop a played script: no "ok" at its end.
+    script.write_text("inject APIService.request type=query key=1\nrun 0\nrun\n"
+                      "expect APIService.request\n")
+    app = make_app(shop_path, script=script, speed=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: len(app.session.expectations) == 1)
+        await settle(pilot)
+        shown = [line.text.strip() for line in app.main_screen.output.lines]
+        assert shown[-1] == "script line 2 failed (shown above)"
 
 
 async def test_a_constraint_violation_is_shown_with_its_event(shop_path):

@@ -127,6 +127,11 @@ async def test_the_speed_keys_set_slow_motion_for_runs() -> None:
         assert not app.session.running
         assert app.session.paused_by_user
         assert app.session.decisions.point.number < 18
+        shown = [line.text.rstrip() for line in app.main_screen.output.lines]
+        said = [line for line in shown[shown.index("pausing after the current dispatch"):]
+                if "paus" in line]
+        assert said[0] == "pausing after the current dispatch"
+        assert len(said) == 2 and said[1].startswith("paused by you: 4 pending")
 
 
 @pytest.mark.slow

@@ -183,6 +183,34 @@ async def test_a_narrow_screen_packs_the_keys_without_the_palette(shop_path) -> 
         assert bar.compact and "ctrl+p" not in _keys(app)
 
 
+def _seen(app) -> str:
+    """The bar's line as a user sees it (a key cut by an end is blank)."""
+    bar = app.screen.query_one(KeyBar)
+    line = [" "] * bar.region.width
+    for key in bar.query(BarKey):
+        place = key.content_region
+        if place.width and place.y == bar.region.y:
+            for column, character in enumerate(key.render().plain, start=place.x - bar.region.x):
+                if 0 <= column < len(line):
+                    line[column] = character
+    return "".join(line).rstrip()
+
+
+async def test_a_key_that_does_not_fit_is_left_out_whole_not_cut(shop_path) -> None:
+    app = make_app(shop_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        # Not "... f9 Forward f1": a key cut at the edge reads as another key.
+        assert _seen(app) == ("^q Quit f1 Help f2 Step f5 Run f3 Inject f4 Watch f7 Break "
+                              "f8 Back f9 Forward")
+        await pilot.resize_terminal(88, 24)
+        await settle(pilot)
+        assert _seen(app).endswith("f9 Forward f11 Full")
+        await pilot.resize_terminal(100, 24)
+        await settle(pilot)
+        assert _seen(app).endswith("f9 Forward f11 Full f12 SVG")
+
+
 async def test_the_wheel_reaches_keys_that_do_not_fit(shop_path) -> None:
     app = make_app(shop_path)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -196,10 +224,13 @@ async def test_the_wheel_reaches_keys_that_do_not_fit(shop_path) -> None:
         def wheel(kind: type[events.MouseScrollDown | events.MouseScrollUp]) -> None:
             bar.post_message(kind(bar, 10, 0, 0, 1, 0, False, False, False))
 
+        assert svg.cut  # by the end of the bar: left out whole
         for _ in range(10):
             wheel(events.MouseScrollDown)
         await wait_until(pilot, lambda: bar.scroll_x == bar.max_scroll_x > 0)
         assert bar.region.x <= svg.region.x and svg.region.right <= bar.region.right
+        await wait_until(pilot, lambda: not svg.cut)
+        assert not _seen(app).startswith(" c Coll")  # the first key, cut at the left: hidden
         for _ in range(10):
             wheel(events.MouseScrollUp)
         await wait_until(pilot, lambda: bar.scroll_x == 0)
