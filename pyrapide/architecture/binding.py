@@ -148,12 +148,21 @@ def declared_interface(module_cls: type) -> type | None:
     return getattr(module_record(module_cls), "implements", None)
 
 
+_HEAP_TYPE = 1 << 9
+"""``Py_TPFLAGS_HEAPTYPE``: set on every class a ``class`` statement makes."""
+
+
 def _not_a_module(module: Any) -> str | None:
     """What is wrong with binding ``module`` at all, or None: a binding is a class of
     the user's (a ``@module`` or a plain one) or an instance of one, never None, a
     builtin class, a builtin value or a function."""
     module_cls = module if isinstance(module, type) else type(module)
-    if module is not None and module_cls.__module__ != "builtins":
+    # Python's own classes (int, function, NoneType...) are built in C; a class a
+    # ``class`` statement made is the user's, even run by exec() with no module name.
+    made_by_python = module_cls.__module__ == "builtins" and not (
+        module_cls.__flags__ & _HEAP_TYPE
+    )
+    if module is not None and not made_by_python:
         return None
     if module is None:
         shown = "None"

@@ -127,3 +127,14 @@ def test_what_is_no_module_is_refused_by_bind_naming_the_component(value, shown)
     assert str(caught.value) == (
         f"cannot bind Store: db: expected a module class (or an instance of one), got {shown}"
     )
+
+
+def test_a_module_class_made_by_exec_without_a_module_name_binds():
+    # Code run by exec() with no __name__ makes classes whose module reads as
+    # "builtins"; they are the user's classes all the same.
+    namespace: dict = {}
+    exec("class ExecPostgres:\n    def connect(self, dsn):\n        pass\n", namespace)
+    made = namespace["ExecPostgres"]
+    assert made.__module__ == "builtins"
+    assert binding_problems(Store, {"api": FrontEnd, "db": made}) == []
+    assert isinstance(Store.bind(api=FrontEnd, db=made), System)
