@@ -228,6 +228,9 @@ async def test_branches_names_the_branch_a_shared_step_first_lies_on() -> None:
         b3 = next(item for item in listed.data["branches"] if item["name"] == "b3")
         assert b3 == {"name": "b3", "parent": "b2", "forks_at": 1, "leaves": "main",
                       "last_step": 2}
+        await ok(session, "switch b3")
+        history = plain(await ok(session, "history"))
+        assert history.startswith("b3: steps 0 to 2, made at step 1 of main; at step 2"), history
     finally:
         await session.close()
 

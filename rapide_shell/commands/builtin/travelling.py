@@ -273,9 +273,10 @@ async def history(
         first = max(0, point.number - (shown - 1 - ahead))
         last = min(len(path) - 1, first + shown - 1)
     fork = tree.fork_point(branch)
-    forks = f", made from {branch.parent.name} at step {fork.number}" if (
-        fork is not None and branch.parent is not None
-    ) else ""
+    forks = ""
+    if fork is not None and branch.parent is not None:
+        # Named as `branches` names it: by the branch the step first lies on.
+        forks = f", made at step {fork.number} of {tree.first_holding(fork, branch.parent).name}"
     output: list[RenderableType] = [
         render.note(
             f"{branch.name}: steps 0 to {branch.tip.number}{forks}; at step {point.number}",
