@@ -17,15 +17,21 @@ def checked_seed(seed: Any) -> int:
 
 def checked_count(value: Any, name: str) -> int | None:
     """``value`` if it is None or a positive integer; else TypeError or ValueError
-    naming ``name`` (see :func:`checked_positive`)."""
-    return None if value is None else checked_positive(value, name, "a positive integer or None")
+    naming ``name`` (see :func:`checked_integer`)."""
+    return None if value is None else checked_integer(value, name, 1, "a positive integer or None")
 
 
-def checked_positive(value: Any, name: str, wanted: str = "a positive integer") -> int:
-    """``value`` if it is a positive integer; else TypeError for what is no integer,
-    ValueError for one below 1, each naming ``name`` and what it must be."""
+def checked_positive(value: Any, name: str) -> int:
+    """``value`` if it is a positive integer; else TypeError or ValueError naming ``name``."""
+    return checked_integer(value, name, 1, "a positive integer")
+
+
+def checked_integer(value: Any, name: str, least: int, wanted: str) -> int:
+    """``value`` if it is an integer (not a bool) of ``least`` or more; else TypeError
+    for what is no integer, ValueError for one below ``least``, each saying ``name``
+    must be ``wanted``."""
     is_integer = isinstance(value, int) and not isinstance(value, bool)
-    if is_integer and value >= 1:
+    if is_integer and value >= least:
         return int(value)
     error = ValueError if is_integer else TypeError
     raise error(f"{name} must be {wanted}, got {value!r}")
@@ -35,11 +41,7 @@ def checked_steps(max_steps: Any) -> int | None:
     """``max_steps`` if it is None or an integer of 0 or more; else TypeError or ValueError."""
     if max_steps is None:
         return None
-    is_integer = isinstance(max_steps, int) and not isinstance(max_steps, bool)
-    if is_integer and max_steps >= 0:
-        return int(max_steps)
-    error = ValueError if is_integer else TypeError
-    raise error(f"max_steps must be a non-negative integer or None, got {max_steps!r}")
+    return checked_integer(max_steps, "max_steps", 0, "a non-negative integer or None")
 
 
 def checked_timeout(timeout: Any) -> float | None:

@@ -21,6 +21,7 @@ from pyrapide.core import Computation, Event
 from pyrapide.runtime.bounds import (
     checked_clock,
     checked_count,
+    checked_integer,
     checked_positive,
     checked_seed,
     checked_steps,
@@ -282,10 +283,7 @@ class System:
         those last listed is taken, or one of a lower id queued): a front end may
         draw it per frame. Raises TypeError or ValueError for a ``shown`` that is not
         an integer of 0 or more."""
-        is_integer = isinstance(shown, int) and not isinstance(shown, bool)
-        if not is_integer or shown < 0:
-            error = ValueError if is_integer else TypeError
-            raise error(f"pending_summary(): shown must be an integer of 0 or more, got {shown!r}")
+        checked_integer(shown, "pending_summary(): shown", 0, "an integer of 0 or more")
         return self.scheduler.queues.summary(shown)
 
     def blocked(self, dispatch: Dispatch | int) -> str | None:
