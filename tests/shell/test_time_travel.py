@@ -19,6 +19,7 @@ from rapide_shell.address import Address
 from rapide_shell.recording import Recorder
 from rapide_shell.session import Session
 from tests.shell.cli_process import run_rapide
+from tests.shell.sessions import started
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"
@@ -95,9 +96,7 @@ async def ok(session: Session, line: str) -> Any:
 @pytest.mark.parametrize("name", sorted(DRIVES))
 async def test_back_and_forward_reach_the_state_each_step_had(name: str, tmp_path: Path) -> None:
     file, lines = DRIVES[name]
-    session = Session.load(file, seed=0)
-    await session.start()
-    try:
+    async with started(file, seed=0) as session:
         seen = {0: await state(session, tmp_path)}
         for line in lines:
             await ok(session, line)
@@ -118,8 +117,6 @@ async def test_back_and_forward_reach_the_state_each_step_had(name: str, tmp_pat
         await ok(session, f"forward {last}")
         assert await state(session, tmp_path) == seen[last]
         assert len(session.decisions.branches) == 1
-    finally:
-        await session.close()
 
 
 async def test_a_run_s_steps_are_each_a_point_to_go_back_to(tmp_path: Path) -> None:
@@ -146,9 +143,7 @@ async def test_a_run_s_steps_are_each_a_point_to_go_back_to(tmp_path: Path) -> N
 
 
 async def test_a_breakpoint_s_hits_are_those_of_the_point(tmp_path: Path) -> None:
-    session = Session.load(EXAMPLES / "seed_system.py", seed=0)
-    await session.start()
-    try:
+    async with started(EXAMPLES / "seed_system.py", seed=0) as session:
         await ok(session, "break DatabaseService.error")
         await ok(session, "run")
         stop = session.decisions.point.number
@@ -162,16 +157,12 @@ async def test_a_breakpoint_s_hits_are_those_of_the_point(tmp_path: Path) -> Non
         assert session.breakpoints[0].hits == 1
         history = await ok(session, "history all")
         assert "(breakpoint 1 stopped the run)" in plain(history)
-    finally:
-        await session.close()
 
 
 async def test_a_new_choice_after_back_makes_a_branch_and_diff_names_where(
     tmp_path: Path,
 ) -> None:
-    session = Session.load(FIXTURES / "composite.py", seed=0)
-    await session.start()
-    try:
+    async with started(FIXTURES / "composite.py", seed=0) as session:
         await ok(session, "run")
         main_end = await state(session, tmp_path)
         last = session.decisions.point.number
@@ -203,14 +194,10 @@ async def test_a_new_choice_after_back_makes_a_branch_and_diff_names_where(
         assert await state(session, tmp_path) == main_end
         await ok(session, "switch b2")
         assert await state(session, tmp_path) == b2_end
-    finally:
-        await session.close()
 
 
 async def test_branches_names_the_branch_a_shared_step_first_lies_on() -> None:
-    session = Session.load(FIXTURES / "composite.py", seed=0)
-    await session.start()
-    try:
+    async with started(FIXTURES / "composite.py", seed=0) as session:
         await ok(session, "run")
         await ok(session, "goto 3")
         await ok(session, "inject Counter.poke n=1")  # b2: main's steps 0 to 3, then its own
@@ -231,14 +218,10 @@ async def test_branches_names_the_branch_a_shared_step_first_lies_on() -> None:
         await ok(session, "switch b3")
         history = plain(await ok(session, "history"))
         assert history.startswith("b3: steps 0 to 2, made at step 1 of main; at step 2"), history
-    finally:
-        await session.close()
 
 
 async def test_diff_of_branches_that_end_at_one_point_names_no_step_as_either_s_own() -> None:
-    session = Session.load(FIXTURES / "composite.py", seed=0)
-    await session.start()
-    try:
+    async with started(FIXTURES / "composite.py", seed=0) as session:
         await ok(session, "run")
         await ok(session, "fork a")
         await ok(session, "fork b")
@@ -258,8 +241,6 @@ async def test_diff_of_branches_that_end_at_one_point_names_no_step_as_either_s_
         await ok(session, "inject Counter.poke n=1")
         text = plain(await ok(session, "diff a"))
         assert text.startswith(f"a is b up to step {point}; b goes on to step {point + 1}:")
-    finally:
-        await session.close()
 
 
 @pytest.mark.parametrize(
@@ -276,17 +257,13 @@ async def test_diff_of_branches_that_end_at_one_point_names_no_step_as_either_s_
 async def test_a_replay_that_comes_out_otherwise_is_warned_of_with_its_step(
     note: str, said: str
 ) -> None:
-    session = Session.load(FIXTURES / "outside.py", seed=0)
-    await session.start()
-    try:
+    async with started(FIXTURES / "outside.py", seed=0) as session:
         await ok(session, f"inject Desk.note {note}")
         await ok(session, "step")
         await ok(session, "inject Desk.note n=9")
         again = await ok(session, "back 1")  # step 2 replayed on a fresh system
         assert re.fullmatch(said, again.data["divergence"]), again.data["divergence"]
         assert "warning: the run did not repeat itself: step 2 " in plain(again)
-    finally:
-        await session.close()
 
 
 ANSWER_CHANGED = (
@@ -310,9 +287,7 @@ ANSWER_CHANGED = (
     ids=["forward", "another-branch", "before-a-reset", "forward-onto-a-left-branch"],
 )
 async def test_every_replay_notices_a_payload_that_came_out_otherwise(moves: list[str]) -> None:
-    session = Session.load(FIXTURES / "outside.py", seed=0)
-    await session.start()
-    try:
+    async with started(FIXTURES / "outside.py", seed=0) as session:
         await ok(session, "inject Desk.note n=1")
         await ok(session, "step")  # the answer's ticket goes on counting in each replay
         for line in moves[:-1]:
@@ -321,27 +296,19 @@ async def test_every_replay_notices_a_payload_that_came_out_otherwise(moves: lis
         assert again.data.get("divergence") is not None, moves
         assert re.fullmatch(ANSWER_CHANGED, again.data["divergence"]), again.data["divergence"]
         assert "warning: the run did not repeat itself: step 2 " in plain(again)
-    finally:
-        await session.close()
 
 
 async def test_a_replay_that_comes_out_the_same_says_nothing() -> None:
-    session = Session.load(FIXTURES / "composite.py", seed=0)
-    await session.start()
-    try:
+    async with started(FIXTURES / "composite.py", seed=0) as session:
         await ok(session, "run 6")
         for line in ("back 2", "forward 1", "goto 1", "inject Counter.poke n=1", "switch main",
                      "reset", "goto 3", "switch b2", "goto 1", "switch main"):
             moved = await ok(session, line)
             assert moved.data.get("divergence") is None, (line, moved.data["divergence"])
-    finally:
-        await session.close()
 
 
 async def test_retaking_a_recorded_decision_follows_its_branch(tmp_path: Path) -> None:
-    session = Session.load(EXAMPLES / "connection_kinds.py", seed=0)
-    await session.start()
-    try:
+    async with started(EXAMPLES / "connection_kinds.py", seed=0) as session:
         for line in ("step connect", "step pipe", "step"):
             await ok(session, line)
         await ok(session, "back 2")
@@ -353,22 +320,16 @@ async def test_retaking_a_recorded_decision_follows_its_branch(tmp_path: Path) -
         assert [b for b in session.decisions.branches] == ["main", "other"]
         await ok(session, "switch main")
         assert session.decisions.point.number == 3
-    finally:
-        await session.close()
 
 
 async def test_choosing_by_id_what_the_seed_chose_is_no_new_branch(tmp_path: Path) -> None:
-    session = Session.load(EXAMPLES / "connection_kinds.py", seed=0)
-    await session.start()
-    try:
+    async with started(EXAMPLES / "connection_kinds.py", seed=0) as session:
         await ok(session, "step")
         taken = session.decisions.point.ran.split()[0]  # "#6", the seed's pick
         await ok(session, "back")
         await ok(session, f"step {taken}")
         assert [b for b in session.decisions.branches] == ["main"]
         assert session.decisions.point.number == 1
-    finally:
-        await session.close()
 
 
 @pytest.mark.parametrize(
@@ -388,9 +349,7 @@ async def test_choosing_by_id_what_the_seed_chose_is_no_new_branch(tmp_path: Pat
     ],
 )
 async def test_a_bad_argument_is_one_line(line: str, message: str) -> None:
-    session = Session.load(EXAMPLES / "connection_kinds.py", seed=0)
-    await session.start()
-    try:
+    async with started(EXAMPLES / "connection_kinds.py", seed=0) as session:
         for step in ("step", "step", "step"):
             await ok(session, step)
         before = session.decisions.point
@@ -399,16 +358,12 @@ async def test_a_bad_argument_is_one_line(line: str, message: str) -> None:
         error = outcome.error or ""
         assert message in error and "\n" not in error, error
         assert session.decisions.point is before
-    finally:
-        await session.close()
 
 
 async def test_an_address_that_does_not_fit_leaves_the_session_where_it_was(
     tmp_path: Path,
 ) -> None:
-    session = Session.load(EXAMPLES / "connection_kinds.py", seed=0)
-    await session.start()
-    try:
+    async with started(EXAMPLES / "connection_kinds.py", seed=0) as session:
         await ok(session, "step")
         before = await state(session, tmp_path)
         for lines, says in (
@@ -421,23 +376,17 @@ async def test_an_address_that_does_not_fit_leaves_the_session_where_it_was(
             assert not outcome.ok and says in (outcome.error or ""), outcome.error
             assert await state(session, tmp_path) == before
             assert list(session.decisions.branches) == ["main"]
-    finally:
-        await session.close()
 
 
 @pytest.mark.parametrize("name", sorted(DRIVES))
 async def test_where_names_a_point_another_process_reaches(name: str, tmp_path: Path) -> None:
     file, lines = DRIVES[name]
-    session = Session.load(file, seed=2)
-    await session.start()
-    try:
+    async with started(file, seed=2) as session:
         for line in lines:
             await ok(session, line)
         await ok(session, "back 3")
         address = (await ok(session, "where")).data["address"]
         await ok(session, f"save {tmp_path / 'here.json'}")
-    finally:
-        await session.close()
     script = tmp_path / "go.rapide"
     script.write_text(f"goto {address}\nsave {tmp_path / 'there.json'}\n")
     result = run_rapide("run", file, "--script", script, timeout=120)
@@ -448,13 +397,9 @@ async def test_where_names_a_point_another_process_reaches(name: str, tmp_path: 
 async def test_where_says_how_to_open_the_point_with_the_architecture_chosen() -> None:
     # deliveries.py holds several systems: without --arch, the command would not load.
     file = FIXTURES / "deliveries.py"
-    session = Session.load(file, arch="ledger")
-    await session.start()
-    try:
+    async with started(file, arch="ledger") as session:
         await ok(session, "inject Desk.note n=1")
         said = [item.plain for item in (await ok(session, "where")).output]
-    finally:
-        await session.close()
     assert said[1].endswith(f"`goto` it, or `rapide shell {file} --arch ledger --at` it")
 
 
@@ -463,9 +408,7 @@ async def test_the_recording_is_the_current_branch_and_replays_to_its_point(
 ) -> None:
     file = EXAMPLES / "connection_kinds.py"
     record = tmp_path / "out.rapide"
-    session = Session.load(file, seed=0, recorder=Recorder(record, source=file))
-    await session.start()
-    try:
+    async with started(file, seed=0, recorder=Recorder(record, source=file)) as session:
         for line in ("watch Worker.done", "step connect", "step pipe", "run", "back 14"):
             await ok(session, line)
         assert session.system is not None
@@ -475,8 +418,6 @@ async def test_the_recording_is_the_current_branch_and_replays_to_its_point(
         await ok(session, f"step #{pending}")
         await ok(session, "step 2")
         await ok(session, f"save {tmp_path / 'here.json'}")
-    finally:
-        await session.close()
     lines = [line for line in record.read_text().splitlines() if not line.startswith("#")]
     assert lines == [
         "seed 0", "watch Worker.done", "step connect", "step pipe", "step 2",
@@ -491,15 +432,11 @@ async def test_the_recording_is_the_current_branch_and_replays_to_its_point(
 
 async def test_run_at_an_address_starts_there(tmp_path: Path) -> None:
     file = EXAMPLES / "connection_kinds.py"
-    session = Session.load(file, seed=1)
-    await session.start()
-    try:
+    async with started(file, seed=1) as session:
         for line in ("step connect", "step #7", "step 4"):
             await ok(session, line)
         address = (await ok(session, "where")).data["address"]
         await ok(session, f"save {tmp_path / 'here.json'}")
-    finally:
-        await session.close()
     shown = run_rapide("run", file, "--at", address)
     assert shown.returncode == 0, shown.stderr
     assert "at step 6 (the last) of main" in shown.stdout
@@ -619,19 +556,13 @@ async def test_a_slow_run_takes_the_steps_a_run_takes_one_at_a_time(tmp_path: Pa
     ],
 )
 async def test_a_bad_slow_run_is_one_line(line: str, message: str) -> None:
-    session = Session.load(EXAMPLES / "connection_kinds.py", seed=0)
-    await session.start()
-    try:
+    async with started(EXAMPLES / "connection_kinds.py", seed=0) as session:
         outcome = await session.execute(line)
         assert not outcome.ok and message in (outcome.error or ""), outcome.error
-    finally:
-        await session.close()
 
 
 async def test_completion_offers_the_new_commands_arguments() -> None:
-    session = Session.load(EXAMPLES / "connection_kinds.py", seed=0)
-    await session.start()
-    try:
+    async with started(EXAMPLES / "connection_kinds.py", seed=0) as session:
         await ok(session, "step 3")
         await ok(session, "back 2")
         await ok(session, "fork other")
@@ -646,8 +577,6 @@ async def test_completion_offers_the_new_commands_arguments() -> None:
         assert texts("goto ") == ["0", "1"]  # other has no step of its own yet
         assert {"history", "back", "forward", "goto", "where", "branches", "switch", "fork",
                 "diff"} <= {text.strip() for text in texts("")}
-    finally:
-        await session.close()
 
 
 def test_the_failing_step_explore_names_is_reached_with_at(tmp_path: Path) -> None:
@@ -677,9 +606,7 @@ def test_the_failing_step_explore_names_is_reached_with_at(tmp_path: Path) -> No
 async def test_going_back_before_a_reload_of_a_file_s_own_system(tmp_path: Path) -> None:
     # seed_system.py holds its own System: the one object of the file as first loaded,
     # stopped by the reload, is started over (reset) to go back before it.
-    session = Session.load(EXAMPLES / "seed_system.py", seed=0)
-    await session.start()
-    try:
+    async with started(EXAMPLES / "seed_system.py", seed=0) as session:
         await ok(session, "step")
         before = await state(session, tmp_path)
         await ok(session, "reload")
@@ -689,5 +616,3 @@ async def test_going_back_before_a_reload_of_a_file_s_own_system(tmp_path: Path)
         assert await state(session, tmp_path) == before
         await ok(session, "goto 3")  # after the reload again: the file as reloaded
         assert await state(session, tmp_path) == after
-    finally:
-        await session.close()

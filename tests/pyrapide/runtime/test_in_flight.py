@@ -110,6 +110,16 @@ async def started(kind, clerk):
     return system
 
 
+async def one_behind_another():
+    """A pipe's two letters: the head in flight (asleep until t=2), the other behind it."""
+    system = await started(pipe, Sleeper)
+    system.inject("Desk.letter", {"n": 2})
+    system.inject("Desk.letter", {"n": 1})
+    head, behind = system.pending()
+    await system.step()
+    return system, head, behind
+
+
 async def test_a_sleeper_is_in_flight_and_the_system_is_not_quiet():
     system = await started(agent, Sleeper)
     system.inject("Desk.letter", {"n": 2})
@@ -173,11 +183,7 @@ async def test_an_emitter_waiting_on_its_connects_says_which():
 
 
 async def test_a_pipe_delivery_behind_one_in_flight_says_why_it_waits():
-    system = await started(pipe, Sleeper)
-    system.inject("Desk.letter", {"n": 2})
-    system.inject("Desk.letter", {"n": 1})
-    head, behind = system.pending()
-    await system.step()
+    system, head, behind = await one_behind_another()
     assert system.blocked(behind) == (
         f"#{behind.id} waits behind #{head.id}, in flight: asleep until t=2"
     )
@@ -187,11 +193,7 @@ async def test_a_pipe_delivery_behind_one_in_flight_says_why_it_waits():
 
 
 async def test_blocked_takes_a_dispatch_or_its_id_and_names_what_it_cannot_find():
-    system = await started(pipe, Sleeper)
-    system.inject("Desk.letter", {"n": 2})
-    system.inject("Desk.letter", {"n": 1})
-    head, behind = system.pending()
-    await system.step()
+    system, head, behind = await one_behind_another()
     assert system.blocked(behind.id) == system.blocked(behind) is not None
     assert f"#{head.id}" in system.blocked(behind.id)
     pending = rf"\(pending: #{behind.id}\)"
