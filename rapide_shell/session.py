@@ -870,7 +870,8 @@ def _shortened(message: str) -> str:
     """``message`` with each long quoted piece (a word of the line, as the messages quote
     them: ``no event 'eeee…'``) cut to end in "…", so that a paste gone wrong still gets
     a message of one line."""
-    return _LONG_QUOTE.sub(lambda quoted: f"'{quoted.group(1)[: QUOTED_WIDTH - 1]}…'", message)
+    return _LONG_QUOTE.sub(lambda quoted: f"'{render.shorten(quoted.group(1), QUOTED_WIDTH)}'",
+                           message)
 
 
 def _failure(line: str, command: str, error: CommandError) -> CommandOutcome:
