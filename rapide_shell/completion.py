@@ -270,7 +270,8 @@ def _bracketed_event(text: str) -> tuple[str, set[str]] | None:
 def _files(prefix: str, start: int) -> list[Completion]:
     # `~/` is the home directory, as the commands read it, and stays `~/` in what is offered.
     home = prefix.partition("/")[0] if prefix.startswith("~") else ""
-    expanded = os.path.expanduser(home) + prefix[len(home) :] if home else prefix
+    home_path = os.path.expanduser(home) if home else ""
+    expanded = home_path + prefix[len(home) :] if home else prefix
     typed = Path(expanded) if expanded else Path()
     directory = typed if expanded.endswith("/") else typed.parent
     stem = "" if expanded.endswith("/") else typed.name
@@ -282,10 +283,11 @@ def _files(prefix: str, start: int) -> list[Completion]:
     for entry in entries:
         if not entry.name.startswith(stem) or entry.name.startswith("."):
             continue
-        text = str(entry) + ("/" if entry.is_dir() else "")
+        is_dir = entry.is_dir()  # one stat for the slash and the note
+        text = str(entry) + ("/" if is_dir else "")
         if not prefix.startswith("./") and text.startswith("./"):
             text = text[2:]
         if home:
-            text = home + text[len(os.path.expanduser(home)) :]
-        found.append(Completion(text, start, entry.name, "directory" if entry.is_dir() else ""))
+            text = home + text[len(home_path) :]
+        found.append(Completion(text, start, entry.name, "directory" if is_dir else ""))
     return found

@@ -149,7 +149,7 @@ import dataclasses
 import re
 import traceback
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -360,10 +360,8 @@ class Session:
         with self.travel.started():
             await self._start_system()
         self._write_recording()
-        seen = _HookProblems()
-        with self.capture(seen):
+        with self._hook_problems("start", adding=True):
             self._tell_plugins_started()
-        self._keep_hook_notes("start", [*self._hook_notes["start"], *seen.notes])
 
     def _tell_plugins_started(self) -> None:
         caller = self.plugins.hook.rapide_session_started
@@ -381,20 +379,16 @@ class Session:
                 ))
 
     async def _start_system(self) -> None:
-        seen = _HookProblems()
-        with self.capture(seen):
+        with self._hook_problems("start"):
             await self.travel.start_system()
-        self._keep_hook_notes("start", seen.notes)
 
     async def close(self) -> None:
         """Stop the system (finish hooks run) and end the recording; the session takes no
         more commands after. Closing a closed session does nothing."""
         try:
             if not self.closed:
-                seen = _HookProblems()
-                with self.capture(seen):
+                with self._hook_problems("finish"):
                     await self.runtime.close()
-                self._keep_hook_notes("finish", seen.notes)
         finally:
             if self.recorder is not None:
                 # A command left midway (the user's second Ctrl-C) has not written what
@@ -410,11 +404,9 @@ class Session:
         otherwise the same System is reset with ``self.seed``. Watches and breakpoints
         are primed again, their counts started again.
         """
-        seen = _HookProblems()
         self.travel.keep_recorded()
-        with self.capture(seen):
+        with self._hook_problems("finish"):
             await self.runtime.replace(loaded)
-        self._keep_hook_notes("finish", seen.notes)
         decision = Decision.starting_over(DecisionKind(reason), self.seed, self.loaded)
         with self.travel.deciding(decision):
             await self._start_system()
@@ -441,7 +433,15 @@ class Session:
         :meth:`hook_report`), under a heading; nothing when nothing did."""
         return self.hook_report(hook).problems_under(f"while the {hook} hooks ran:")
 
-    def _keep_hook_notes(self, hook: str, notes: list[Any]) -> None:
+    @contextlib.contextmanager
+    def _hook_problems(self, hook: str, *, adding: bool = False) -> Iterator[None]:
+        """Keep the problems reported while the block runs as ``hook``'s (see
+        :class:`_HookProblems`): in place of those kept before, or after them with
+        ``adding``."""
+        seen = _HookProblems()
+        with self.capture(seen):
+            yield
+        notes = [*self._hook_notes[hook], *seen.notes] if adding else seen.notes
         self._hook_notes[hook] = notes
         failures = (HandlerError, LimitReached, notices.PluginFailed)
         if any(isinstance(note, failures) for note in notes):
@@ -870,7 +870,8 @@ def _shortened(message: str) -> str:
     """``message`` with each long quoted piece (a word of the line, as the messages quote
     them: ``no event 'eeee…'``) cut to end in "…", so that a paste gone wrong still gets
     a message of one line."""
-    return _LONG_QUOTE.sub(lambda quoted: f"'{quoted.group(1)[: QUOTED_WIDTH - 1]}…'", message)
+    return _LONG_QUOTE.sub(lambda quoted: f"'{render.shorten(quoted.group(1), QUOTED_WIDTH)}'",
+                           message)
 
 
 def _failure(line: str, command: str, error: CommandError) -> CommandOutcome:
