@@ -97,7 +97,7 @@ async def run_headless(
                 for problem in session.hook_problems("start"):
                     console.print(problem)
             if session.arrival is not None and not json_output:
-                console.print(WholeLine(f"> goto {session.arrival.line[5:]}", style="bold"),
+                console.print(WholeLine(f"> {session.arrival.line}", style="bold"),
                               crop=False)
                 for renderable in session.arrival.output:
                     console.print(renderable)
