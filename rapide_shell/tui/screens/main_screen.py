@@ -317,7 +317,7 @@ class MainScreen(Screen[None]):
         """Runs ``lines`` one after the other, each when the one before has finished
         (a `run` among them included), each echoed as it starts."""
         for line in lines:
-            self.output.write(note(f"> {line}", style="bold"))
+            self._echo(line)
             await self.execute_line(line)
 
     @on(CommandBar.CompletionsShown)
@@ -357,11 +357,15 @@ class MainScreen(Screen[None]):
 
     def submit_command(self, line: str) -> None:
         """Echoes ``line`` and runs it in the background (a long ``run`` never blocks)."""
-        self.output.write(note(f"> {line}", style="bold"))
+        self._echo(line)
         if line.split() == ["pause"]:
             self._pause_now()
             return
         self._execute(line)
+
+    def _echo(self, line: str) -> None:
+        """Writes ``line`` into the output as entered: typed, pasted or played."""
+        self.output.write(note(f"> {line}", style="bold"))
 
     def _pause_now(self) -> None:
         # The session's pause only raises a flag that the run reads after its current
@@ -444,7 +448,7 @@ class MainScreen(Screen[None]):
             if not cue:  # the presenter's cues go to the banner, not through the bar
                 await self._type_into(bar, line)
                 bar.value = ""
-                self.output.write(note(f"> {line}", style="bold"))
+                self._echo(line)
             outcome = await self.execute_line(line)
             played.outcomes.append((ScriptLine(number, raw), outcome))
             if not outcome.ok:

@@ -20,7 +20,13 @@ class PrintableInput(Input):
     "steprun"."""
 
     async def _on_key(self, event: events.Key) -> None:
-        found = self.screen.active_bindings.get(event.key) if self.has_focus else None
+        # Only a key the field binds can be its own: a letter is not looked up in the
+        # screen's bindings (each look-up checks every binding of the focus chain).
+        found = (
+            self.screen.active_bindings.get(event.key)
+            if self.has_focus and event.key in self._bindings.key_to_bindings
+            else None
+        )
         if found is not None and found.node is self and found.enabled:
             event.stop()
             event.prevent_default()
