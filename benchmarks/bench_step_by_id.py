@@ -26,10 +26,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench_queue_summary import Silent, Spread, Taker  # noqa: E402
+from bench_queue_summary import Silent, Spread, Taker
 
-from pyrapide.runtime import System  # noqa: E402
-from rapide_shell.session import Session  # noqa: E402
+from pyrapide.runtime import System
+from rapide_shell.session import Session
 
 ARCHITECTURE = Path(__file__).with_name("bench_queue_summary.py")
 
