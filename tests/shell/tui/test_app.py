@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pytest
@@ -490,13 +491,22 @@ async def test_a_played_script_ends_with_what_its_expectations_came_to(
         assert shown[-1] == "ok: 2 expectations held"
 
 
-def _played_to_its_end(app) -> bool:
-    return not any(worker.group == "script" for worker in app.workers)
-
-
 def _output_text(app) -> str:
     """The output panel's lines joined (the panel folds a long line)."""
     return " ".join(line.text.strip() for line in app.main_screen.output.lines)
+
+
+@contextlib.asynccontextmanager
+async def played(shop_path: Path, text: str):
+    """The app and its pilot once ``demo.rapide`` (``text``, in the working folder)
+    has been played to its end, or to where it stopped."""
+    script = Path("demo.rapide")
+    script.write_text(text)
+    app = make_app(shop_path, script=script, speed=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: not any(w.group == "script" for w in app.workers))
+        await settle(pilot)
+        yield app, pilot
 
 
 async def test_a_played_script_stops_at_the_first_line_that_fails(
@@ -504,21 +514,17 @@ async def test_a_played_script_stops_at_the_first_line_that_fails(
 ):
     # As `rapide run` stops: the line, why, and that the rest was not run.
     monkeypatch.chdir(tmp_path)
-    script = Path("demo.rapide")
-    script.write_text(
+    text = (
         "inject APIService.request type=query key=1\n"
         "step #999\n"
         "inject APIService.request type=query key=2\n"
         "run\n"
         "expect APIService.request\n"
     )
-    app = make_app(shop_path, script=script, speed=0)
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: _played_to_its_end(app))
-        await settle(pilot)
+    async with played(shop_path, text) as (app, pilot):
         assert len(app.session.computation.events_by_name("APIService.request")) == 1
         assert not app.session.expectations
-        headless = run_rapide("run", shop_path, "--script", script, cwd=tmp_path)
+        headless = run_rapide("run", shop_path, "--script", "demo.rapide", cwd=tmp_path)
         assert headless.returncode == 2
         stopped = headless.stderr.splitlines()[0].removeprefix("rapide: ")
         assert stopped == (
@@ -536,13 +542,8 @@ async def test_a_played_script_that_does_not_parse_is_refused_before_any_line_ru
     shop_path, tmp_path, monkeypatch
 ):
     monkeypatch.chdir(tmp_path)
-    script = Path("demo.rapide")
-    script.write_text("inject APIService.request type=query key=1\nrun 0\nrun\n"
-                      "expect APIService.request\n")
-    app = make_app(shop_path, script=script, speed=0)
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: _played_to_its_end(app))
-        await settle(pilot)
+    text = "inject APIService.request type=query key=1\nrun 0\nrun\nexpect APIService.request\n"
+    async with played(shop_path, text) as (app, _pilot):
         assert not app.session.computation.events_by_name("APIService.request")
         assert _output_text(app).endswith(
             "demo.rapide:2: a number of steps must be a whole number, 1 or more, not '0' "
@@ -554,17 +555,13 @@ async def test_a_played_script_goes_on_after_a_failed_expect_as_rapide_run_does(
     shop_path, tmp_path, monkeypatch
 ):
     monkeypatch.chdir(tmp_path)
-    script = Path("demo.rapide")
-    script.write_text(
+    text = (
         "inject APIService.request type=query key=1\n"
         "expect APIService.request count=3\n"
         "run\n"
         "expect APIService.request\n"
     )
-    app = make_app(shop_path, script=script, speed=0)
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: _played_to_its_end(app))
-        await settle(pilot)
+    async with played(shop_path, text) as (app, _pilot):
         assert len(app.session.expectations) == 2
         assert _output_text(app).endswith(
             "demo.rapide:2: expect failed: APIService.request: expected exactly 3 matches, "
