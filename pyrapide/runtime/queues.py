@@ -230,13 +230,16 @@ class DispatchQueues:
         made, in id order but for a delivery into a nested architecture (made early,
         queued late): they are searched by halves first, a hit checked. Agent
         deliveries, in no order (see :meth:`_swap_out`), and connects are gone
-        through: the queue's length at worst, in C."""
+        through: the queue's length at worst, in C; the agent delivery found last is
+        looked at first, so that finding it again (then taking it) costs nothing."""
+        agents, hint = self.agents, self._agent_hint
+        if hint < len(agents) and agents[hint].id == wanted:
+            return agents[hint]  # found a moment ago (``step #N`` looks it up twice)
         lanes = [lane.queue for lane in self.lanes.values() if lane.queue]
         for queued in lanes:
             at = bisect_left(queued, wanted, key=_BY_ID)
             if at < len(queued) and queued[at].id == wanted:
                 return queued[at]
-        agents = self.agents
         try:
             position = indexOf(map(_BY_ID, agents), wanted)
         except ValueError:
