@@ -39,6 +39,7 @@ BENCHMARKS: dict[str, tuple[str, list[str], list[str]]] = {
     "tui-large": ("bench_tui_large.py", ["--sizes", "100", "1000"], []),
     "status": ("bench_status.py", ["--errors", "10", "1000"], []),
     "queue-summary": ("bench_queue_summary.py", ["--queued", "1000", "10000"], []),
+    "step-by-id": ("bench_step_by_id.py", ["--queued", "1000", "10000"], []),
     "explore": ("bench_explore.py", ["--quick", "--repeat", "1"], []),
     "pyrapide-0.3.0": ("compare_pyrapide030.py", ["--repeat", "3"], []),
 }

@@ -46,6 +46,9 @@ EXPLORE_MAX_STEPS = 10_000
 """The default of ``explore --max-steps`` as help shows it: the explorer's
 ``DEFAULT_MAX_STEPS`` (not imported here, which would import the runtime; a test
 keeps the two equal)."""
+EXPLORE_MAX_FAILURES = 10
+"""How many failing posets ``explore --all-failures`` shrinks and writes unless told
+(``--max-failures``): a random search over many seeds may find dozens, each a file."""
 
 def _session_options(options: argparse.Namespace) -> dict[str, Any]:
     """What ``run``, ``repl`` and ``shell`` pass alike to the session they open: the
@@ -160,6 +163,8 @@ def explore(options: argparse.Namespace) -> None:
         refusal = f"unknown --timing {timing!r}: use free or logical"
     elif options.seeds is not None and strategy != Strategy.RANDOM:
         refusal = "--seeds is for --strategy random"
+    elif options.max_failures is not None and not options.all_failures:
+        refusal = "--max-failures is for --all-failures: without it the search stops at one"
     elif options.cluster is not None and options.workers != 1:
         refusal = "--workers and --cluster do not go together: a cluster has its own workers"
     if refusal is not None:
@@ -174,6 +179,7 @@ def explore(options: argparse.Namespace) -> None:
         all_failures=options.all_failures,
         max_steps=DEFAULT_MAX_STEPS if options.max_steps is None else options.max_steps,
         shrink=not options.no_shrink,
+        max_failures=options.max_failures or EXPLORE_MAX_FAILURES,
     )
     request = ExploreRequest(
         file=options.file, script=options.script, options=explored, arch=options.arch,
@@ -569,7 +575,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     command.add_argument(
         "--all-failures", action="store_true",
-        help="Go on after a failure: one counterexample per failing poset.",
+        help="Go on after a failure: one counterexample per failing poset (the first "
+        "--max-failures of them).",
+    )
+    command.add_argument(
+        "--max-failures", type=_number(int, "a whole number", 1), metavar="N",
+        help="With --all-failures: shrink and write the counterexamples of the first N "
+        f"failing posets; the rest are counted (default {EXPLORE_MAX_FAILURES}).",
     )
     command.add_argument(
         "--workers", type=_number(int, "a whole number", 1), default=1, metavar="N",

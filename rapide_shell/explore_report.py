@@ -92,6 +92,14 @@ def summary(
     shown: list[RenderableType] = [Text(verdict_line(result))]
     for item in written:
         shown.extend(_failure(item, file))
+    not_kept = result.failures_not_kept
+    if not_kept:
+        bound = result.options.max_failures
+        shown.append(note(
+            f"{tally(not_kept, 'more failing poset')} found, not shrunk nor written: "
+            f"--max-failures {bound} keeps the first {bound} (a larger N keeps more)",
+            style="yellow",
+        ))
     for sometimes in result.sometimes:
         expect = sometimes.expect
         if sometimes.held:
@@ -189,6 +197,8 @@ def to_json(
         "elapsed_seconds": round(result.elapsed, 3),
         "schedules_per_second": round(result.rate, 1),
         "failures": [_failure_json(item) for item in written],
+        "failing_posets": result.failing,
+        "failures_not_kept": result.failures_not_kept,
         "sometimes": [
             {
                 "line": item.expect.line,

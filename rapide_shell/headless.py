@@ -121,24 +121,12 @@ async def run_headless(
     if json_output:
         print(json.dumps(result.to_json(session), indent=2, default=str))
         return result.exit_status
-    if result.interrupted_after is not None:
-        print_error(
-            f"{script}:{result.interrupted_after.number}: interrupted (Ctrl-C) after this "
-            "line; the rest of the script was not run"
-        )
-        return result.exit_status
-    message = result.error_message()
-    if message is not None:
-        if result.refused_before_running:
-            print_error(f"{message} (checked before running: no command was run)")
-        else:
-            print_error(f"{message} (the rest of the script was not run)")
-        for renderable in result.outcomes[-1][1].output[1:]:
-            printing_console(stderr=True, highlight=False).print(renderable)
-        return result.exit_status
-    bound = result.bound_message()
-    if bound is not None:
-        print_error(f"{bound} (the rest of the script was not run)")
+    stopped = result.stop_message()
+    if stopped is not None:
+        print_error(stopped)
+        if result.error is not None and result.interrupted_after is None:
+            for renderable in result.outcomes[-1][1].output[1:]:
+                printing_console(stderr=True, highlight=False).print(renderable)
         return result.exit_status
     if result.hooks_failed:
         print_error(

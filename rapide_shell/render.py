@@ -14,7 +14,15 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderHook, RenderResult
+from rich.console import (
+    Console,
+    ConsoleDimensions,
+    ConsoleOptions,
+    Group,
+    RenderableType,
+    RenderHook,
+    RenderResult,
+)
 from rich.measure import Measurement
 from rich.segment import Segment
 from rich.table import Table
@@ -373,6 +381,21 @@ def printing_console(**options: Any) -> Console:
 
 
 class _Console(Console):
+    @property
+    def size(self) -> ConsoleDimensions:
+        """The console's size; on a dumb terminal (``TERM=dumb``, as editors' shell
+        buffers set it) the one it has, not the 80 columns Rich gives every dumb one."""
+        if self.is_dumb_terminal and (self._width is None or self._height is None):
+            # COLUMNS and LINES first, then the terminal's own size, else 80 by 25;
+            # asked each time, as Rich asks a terminal, so a resize is followed.
+            columns, lines = shutil.get_terminal_size((80, 25))
+            return ConsoleDimensions(self._width or columns, self._height or lines)
+        return super().size
+
+    @size.setter
+    def size(self, new_size: tuple[int, int]) -> None:
+        self._width, self._height = new_size
+
     def on_broken_pipe(self) -> None:
         # Rich's own answer is exit status 1, which `rapide run` gives a failed expect;
         # raised, the session closes as usual and the command line ends with 141.

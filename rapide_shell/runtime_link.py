@@ -238,6 +238,12 @@ class RuntimeLink:
         system = self._shown_live
         return system.pending() if system is not None else []  # already a fresh list
 
+    def pending_dispatch(self, dispatch_id: int) -> Dispatch | None:
+        """The dispatch numbered ``dispatch_id`` if it waits to run (None: it does not),
+        found without listing the queue."""
+        system = self._shown_live
+        return system.pending_dispatch(dispatch_id) if system is not None else None
+
     @property
     def pending_count(self) -> int:
         """How many dispatches are waiting (cheap: nothing is listed)."""

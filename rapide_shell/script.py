@@ -4,12 +4,14 @@ A script is a text file of commands, one a line, ``#`` comments. Every line is p
 before the first one runs, so a typo is reported at once rather than after the work
 of the lines above it. Then each command runs in turn; a line that cannot be carried
 out is a script error that stops the script (the rest is not run); a failed
-``expect`` is noted and the script goes on.
+``expect`` is noted and the script goes on. ``rapide run`` and a script played in the
+workbench both play through :func:`play`, so a script stops at the same line in both.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import inspect
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -125,6 +127,23 @@ class ScriptResult:
         line, bound = self.bound
         return f"{self.script}:{line.number}: stopped: {bound}"
 
+    def stop_message(self) -> str | None:
+        """One line saying where and why the script stopped before its end (an
+        interrupt, a line that failed, a bound reached) and that the rest was not run;
+        None when it ran to its end or to a ``quit``."""
+        if self.interrupted_after is not None:
+            return (
+                f"{self.script}:{self.interrupted_after.number}: interrupted (Ctrl-C) after "
+                "this line; the rest of the script was not run"
+            )
+        message = self.error_message()
+        if message is not None:
+            if self.refused_before_running:
+                return f"{message} (checked before running: no command was run)"
+            return f"{message} (the rest of the script was not run)"
+        bound = self.bound_message()
+        return None if bound is None else f"{bound} (the rest of the script was not run)"
+
     def to_json(self, session: Session) -> dict[str, Any]:
         """One JSON-safe object describing the run (``rapide run --json``)."""
         return {
@@ -176,9 +195,10 @@ async def play(
     lines: list[ScriptLine],
     *,
     script: str,
-    on_line: Callable[[ScriptLine], None] | None = None,
-    on_outcome: Callable[[ScriptLine, CommandOutcome], None] | None = None,
+    on_line: Callable[[ScriptLine], Awaitable[None] | None] | None = None,
+    on_outcome: Callable[[ScriptLine, CommandOutcome], Awaitable[None] | None] | None = None,
     interrupted: Callable[[], bool] | None = None,
+    execute: Callable[[str], Awaitable[CommandOutcome]] | None = None,
 ) -> ScriptResult:
     """Run ``lines`` in ``session``, stopping at the first error, at ``quit``, when a
     bound (``run N``, or the session's ``--max-steps`` or ``--timeout``) is reached with
@@ -186,9 +206,13 @@ async def play(
     each command).
 
     ``on_line`` is called before each line (comments included, blank lines not);
-    ``on_outcome`` after each command with what it returned. The session is not closed.
+    ``on_outcome`` after each command with what it returned; either may be a
+    coroutine function (a front end that plays at a reader's pace), which is awaited.
+    ``execute`` runs one command line (default: ``session.execute``; a front end passes
+    its own, which goes through the session). The session is not closed.
     """
     result = ScriptResult(script)
+    run_line = session.execute if execute is None else execute
     unparsable = _first_unparsable(session, lines)
     if unparsable is not None:
         # Running just that line reports its syntax error as the session reports any.
@@ -198,16 +222,16 @@ async def play(
         if not line.text.strip():
             continue
         if on_line is not None:
-            on_line(line)
+            await _called(on_line(line))
         if not line.is_command:
             continue
         if session.bounds.timed_out():
             result.bound = (line, session.bounds.check() or "--timeout reached")
             break
-        outcome = await session.execute(line.text)
+        outcome = await run_line(line.text)
         result.outcomes.append((line, outcome))
         if on_outcome is not None:
-            on_outcome(line, outcome)
+            await _called(on_outcome(line, outcome))
         if interrupted is not None and interrupted():
             result.interrupted_after = line
         if not outcome.ok:
@@ -219,6 +243,12 @@ async def play(
         if outcome.quit or result.interrupted_after is not None:
             break
     return result
+
+
+async def _called(returned: Awaitable[None] | None) -> None:
+    """Awaits what a callback returned when it is awaitable (a coroutine function's)."""
+    if inspect.isawaitable(returned):
+        await returned
 
 
 def _first_unparsable(session: Session, lines: list[ScriptLine]) -> ScriptLine | None:

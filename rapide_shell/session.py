@@ -584,6 +584,11 @@ class Session:
         saved computation is shown)."""
         return self.runtime.pending_summary(shown)
 
+    def pending_dispatch(self, dispatch_id: int) -> Dispatch | None:
+        """The dispatch numbered ``dispatch_id`` if it waits to run (None: it does not),
+        found without listing (and sorting) the whole queue."""
+        return self.runtime.pending_dispatch(dispatch_id)
+
     def in_flight(self) -> list[InFlight]:
         """The tasks started and not finished, with why each waits."""
         return self.runtime.in_flight()

@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from pyrapide.core._from_dict import NOT_GIVEN, given_document
 from pyrapide.core.clock import Clock, ClockManager
 from pyrapide.core.event import Event, checked_event
 from pyrapide.core.eventset import EventSet
@@ -300,14 +301,18 @@ class Computation:
         return computation_to_document(self)
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Computation:
-        """Rebuild a computation from ``to_dict()`` output or a PyRapide 0.3.0 document.
+    def from_dict(
+        cls, data: Mapping[str, Any] = NOT_GIVEN, *, d: Mapping[str, Any] = NOT_GIVEN
+    ) -> Computation:
+        """Rebuild a computation from ``to_dict()`` output or a PyRapide 0.3.0 document
+        (``data``, or ``d``: 0.3.0's name for it).
 
         Raises ``ComputationFileError`` naming what is wrong.
         """
         from pyrapide.core.serialization import computation_from_document
 
-        return computation_from_document(data, source="computation")
+        document = given_document(data, d, "Computation.from_dict")
+        return computation_from_document(document, source="computation")
 
     def save(self, path: str | os.PathLike[str], *, force: bool = False) -> None:
         """Write the computation to ``path`` as JSON, replacing the file atomically: a

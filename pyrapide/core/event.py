@@ -9,6 +9,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+from pyrapide.core._from_dict import NOT_GIVEN, given_document
 from pyrapide.core.frozendict import EMPTY, FrozenDict
 
 
@@ -187,13 +188,17 @@ class Event(_EventFields):
         }
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Event:
-        """Build an event from ``to_dict()`` output.
+    def from_dict(
+        cls, data: Mapping[str, Any] = NOT_GIVEN, *, d: Mapping[str, Any] = NOT_GIVEN
+    ) -> Event:
+        """Build an event from ``to_dict()`` output (``data``, or ``d``: PyRapide
+        0.3.0's name for it).
 
         Only ``name`` is required; a missing ``id`` or ``timestamp`` gets a fresh
         one.  Raises ``TypeError``/``ValueError`` naming a field that is missing
         or has the wrong type.
         """
+        data = given_document(data, d, "Event.from_dict")
         if not isinstance(data, Mapping):
             raise TypeError(f"an event must be a mapping, not {type(data).__name__}")
         if "name" not in data:

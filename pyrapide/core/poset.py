@@ -6,6 +6,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from typing import Any, NoReturn
 
 from pyrapide.core import _ordering
+from pyrapide.core._from_dict import NOT_GIVEN, given_document
 from pyrapide.core._numbered import _RECENT, NumberedRun
 from pyrapide.core.errors import CausalCycleError
 from pyrapide.core.event import Event
@@ -445,15 +446,18 @@ class Poset:
         return {"events": documents, "edges": edges}
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Poset:
-        """Rebuild a poset from ``to_dict()`` output.
+    def from_dict(
+        cls, data: Mapping[str, Any] = NOT_GIVEN, *, d: Mapping[str, Any] = NOT_GIVEN
+    ) -> Poset:
+        """Rebuild a poset from ``to_dict()`` output (``data``, or ``d``: PyRapide
+        0.3.0's name for it).
 
         Raises ``ComputationFileError`` naming a malformed event or edge, a
         duplicate id, an unknown id or a cycle.
         """
         from pyrapide.core.serialization import poset_from_document
 
-        return poset_from_document(data, where="poset")
+        return poset_from_document(given_document(data, d, "Poset.from_dict"), where="poset")
 
     @classmethod
     def _build(

@@ -243,7 +243,8 @@ class Explorer:
         self._live.phase = "shrinking"
         self._report(force=True)
         scenario = self.work.scenario
-        found = [(number, item.failures[0], item.digest) for number, item in totals.failures]
+        kept = totals.failures[: self.options.max_failures]  # None keeps every one
+        found = [(number, item.failures[0], item.digest) for number, item in kept]
         shrunk: list[Shrunk]
         if not self.options.shrink:
             shrunk = [Shrunk(failure, scenario, 0) for _, failure, _ in found]
@@ -312,6 +313,7 @@ class Explorer:
             first_error=totals.first_error,
             limited=totals.limited,
             elapsed=time.perf_counter() - self._started,
+            failing=len(totals.failures),
         )
         self._live.phase = "done"
         self._report(force=True)

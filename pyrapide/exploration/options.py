@@ -42,7 +42,10 @@ class ExploreOptions:
     poset (see :mod:`pyrapide.exploration.search`); ``all_failures`` keeps exploring
     after a failure, keeping one counterexample per distinct failing poset;
     ``max_steps`` bounds each ``run`` of a schedule; ``shrink`` shrinks the
-    counterexamples found.
+    counterexamples found. ``max_failures`` bounds the counterexamples kept with
+    ``all_failures``: those of the first ``max_failures`` failing posets in the search's
+    order are shrunk and kept (None: every one); the search goes on all the same, and
+    :attr:`ExplorationResult.failing` counts every failing poset it found.
     """
 
     strategy: Strategy = Strategy.DFS
@@ -53,8 +56,11 @@ class ExploreOptions:
     all_failures: bool = False
     max_steps: int = DEFAULT_MAX_STEPS
     shrink: bool = True
+    max_failures: int | None = None
 
     def __post_init__(self) -> None:
+        if self.max_failures is not None and self.max_failures < 1:
+            raise ValueError(f"max_failures must be at least 1, not {self.max_failures}")
         if self.max_schedules is not None and self.max_schedules < 1:
             raise ValueError(f"max_schedules must be at least 1, not {self.max_schedules}")
         first, last = self.seeds

@@ -106,7 +106,9 @@ class ExplorationResult:
     why it stopped: "exhausted" (every schedule that matters was run, or every seed),
     "failure" (at the first failure), "bound" (``max_schedules``), "interrupted" (by
     hand: then the counts are of what ran); ``counterexamples`` one per distinct
-    failing poset kept (the first only, unless ``all_failures``), ``sometimes`` the
+    failing poset kept (the first only, unless ``all_failures``; at most
+    ``max_failures``), ``failing`` how many failing posets the search found (kept or
+    not), ``sometimes`` the
     ``sometimes`` expectations and their witnesses, ``coverage``, ``with_errors``
     schedules in which a handler raised (``first_error`` the first), ``limited``
     schedules a bound of the System stopped, ``elapsed`` seconds of wall time.
@@ -124,11 +126,17 @@ class ExplorationResult:
     first_error: str | None = None
     limited: int = 0
     elapsed: float = 0.0
+    failing: int = 0
 
     @property
     def exhausted(self) -> bool:
         """True when the systematic search ran every schedule that matters."""
         return self.ended == "exhausted" and self.options.strategy == "dfs"
+
+    @property
+    def failures_not_kept(self) -> int:
+        """How many failing posets found have no counterexample (``max_failures``)."""
+        return max(0, self.failing - len(self.counterexamples))
 
     @property
     def interrupted(self) -> bool:

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import heapq
 import random
+from bisect import bisect_left
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from itertools import islice, pairwise
-from operator import attrgetter
+from itertools import chain, islice, pairwise
+from operator import attrgetter, indexOf
 from typing import TYPE_CHECKING
 
 from pyrapide.architecture import ConnectionKind, Delivery
@@ -131,7 +132,7 @@ class DispatchQueues:
         self._open: dict[int, PipeLane] = {}
         self._piped = 0  # dispatches queued in all lanes
         self.agents: list[Dispatch] = []
-        self._agent_hint = 0  # where select() found the agent delivery it chose
+        self._agent_hint = 0  # where select() (or find()) found the agent delivery
         # The agent deliveries of lowest id, as summary() last listed them, while that
         # still holds (None: to be found again): an agent delivery is rarely among
         # them as it is taken, so a front end drawing the queue per frame does not
@@ -219,6 +220,46 @@ class DispatchQueues:
         for lane in self.lanes.values():
             queued.extend(lane.queue)
         return sorted(queued, key=lambda d: d.id)
+
+    def find(self, wanted: int) -> Dispatch | None:
+        """The queued dispatch numbered ``wanted`` (None: none is), without building
+        or sorting a list of the queue (a step by id in a storm of dispatches).
+
+        A dispatch's id is its own (one counter per scheduler), so the one found is
+        the one :meth:`pending` lists. Each pipe's deliveries are queued as they are
+        made, in id order but for a delivery into a nested architecture (made early,
+        queued late): they are searched by halves first, a hit checked. Agent
+        deliveries, in no order (see :meth:`_swap_out`), and connects are gone
+        through: the queue's length at worst, in C; the agent delivery found last is
+        looked at first, so that finding it again (then taking it) costs nothing."""
+        agents, hint = self.agents, self._agent_hint
+        if hint < len(agents) and agents[hint].id == wanted:
+            return agents[hint]  # found a moment ago (``step #N`` looks it up twice)
+        lanes = [lane.queue for lane in self.lanes.values() if lane.queue]
+        for queued in lanes:
+            at = bisect_left(queued, wanted, key=_BY_ID)
+            if at < len(queued) and queued[at].id == wanted:
+                return queued[at]
+        try:
+            position = indexOf(map(_BY_ID, agents), wanted)
+        except ValueError:
+            pass
+        else:
+            self._agent_hint = position  # a step taking it finds it there, not by a search
+            return agents[position]
+        for queued in (self.connects, *lanes):
+            try:
+                return queued[indexOf(map(_BY_ID, queued), wanted)]
+            except ValueError:
+                continue
+        return None
+
+    def lowest(self, count: int) -> list[Dispatch]:
+        """The first ``count`` dispatches :meth:`pending` lists, without sorting the
+        whole queue (it costs the queue's length times the log of ``count``)."""
+        queued = chain(self.connects, self.agents,
+                       *(lane.queue for lane in self.lanes.values()))
+        return heapq.nsmallest(count, queued, key=_BY_ID)
 
     def __bool__(self) -> bool:
         return bool(self.connects or self.agents or self._piped)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import itertools
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -274,6 +273,12 @@ class System:
     def pending_count(self) -> int:
         """How many dispatches are queued (``len(pending())``, without listing them)."""
         return len(self.scheduler.queues)
+
+    def pending_dispatch(self, dispatch_id: int) -> Dispatch | None:
+        """The queued dispatch numbered ``dispatch_id`` (None: none is queued), found
+        without listing the queue: its cost is the queue's length at worst, not the
+        sort :meth:`pending` pays."""
+        return self.scheduler.queues.find(dispatch_id)
 
     def pending_summary(self, shown: int) -> PendingSummary:
         """The queue at a glance: how many dispatches of each kind are queued, and the
@@ -728,10 +733,10 @@ class System:
         """The queued dispatch numbered ``wanted``; ValueError naming ``caller`` and the
         queued ids when there is none."""
         queues = self.scheduler.queues
-        for dispatch in queues.pending():
-            if dispatch.id == wanted:
-                return dispatch
-        ids = ", ".join(f"#{d.id}" for d in itertools.islice(queues.pending(), 20))
+        dispatch = queues.find(wanted)
+        if dispatch is not None:
+            return dispatch
+        ids = ", ".join(f"#{d.id}" for d in queues.lowest(20))
         raise ValueError(
             f"{caller}(#{wanted}): no such pending dispatch (pending: {ids or 'none'})"
         )

@@ -194,6 +194,48 @@ def test_all_failures_lists_each_failing_poset_and_writes_each_shrunk_script_onc
         assert replay.returncode == 1
 
 
+def test_max_failures_bounds_the_counterexamples_kept_and_counts_the_rest(
+    tmp_path: Path,
+) -> None:
+    scenario = script(tmp_path, THREE_NOTES + "expect Clerk.first(n=1)\n", "first.rapide")
+    args = ("explore", DELIVERIES, "--arch", "race", "--script", scenario, "--all-failures",
+            "--no-shrink")
+    every = explore_json(*args[1:])
+    assert every["failing_posets"] == 2 and every["failures_not_kept"] == 0
+    assert len(every["failures"]) == 2
+    (tmp_path / "first.counterexample-2.rapide").unlink()
+    document = explore_json(*args[1:], "--max-failures", "1", "--force")
+    assert document["exit_status"] == 1 and document["exhausted"]
+    assert document["failing_posets"] == 2 and document["failures_not_kept"] == 1
+    (kept,) = document["failures"]
+    assert kept == {**every["failures"][0], "replays": kept["replays"]}
+    assert not (tmp_path / "first.counterexample-2.rapide").exists()
+    text = rapide(*args, "--max-failures", "1", "--force")
+    assert text.returncode == 1
+    assert ("1 more failing poset found, not shrunk nor written: --max-failures 1 keeps the "
+            "first 1 (a larger N keeps more)") in " ".join(text.stdout.split())
+    assert not (tmp_path / "first.counterexample-2.rapide").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "refusal"),
+    [
+        (("--max-failures", "3"),
+         "rapide: --max-failures is for --all-failures: without it the search stops at one"),
+        (("--all-failures", "--max-failures", "0"),
+         "rapide explore: error: argument --max-failures: 0 is not at least 1"),
+    ],
+)
+def test_max_failures_is_refused_without_all_failures_or_below_1(
+    tmp_path: Path, args: tuple[str, ...], refusal: str
+) -> None:
+    scenario = script(tmp_path, THREE_NOTES)
+    refused = rapide("explore", DELIVERIES, "--arch", "race", "--script", scenario, *args)
+    assert refused.returncode == 2
+    assert refused.stderr.splitlines()[-1] == refusal
+    assert not list(tmp_path.glob("*.counterexample*"))
+
+
 def test_sometimes_fails_only_when_no_schedule_meets_it(tmp_path: Path) -> None:
     scenario = script(tmp_path, THREE_NOTES + "expect Clerk.first(n=3) sometimes\n"
                       "expect Clerk.first(n=4) sometimes\n")

@@ -22,21 +22,32 @@ ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[()][A-Za-z0-9]|\x1b[=>]|\r")
 class User:
     """A person at the REPL: types, presses keys, and reads the screen as text."""
 
-    def __init__(self, file: Path, data_home: Path, *extra: str) -> None:
+    def __init__(
+        self,
+        file: Path,
+        data_home: Path,
+        *extra: str,
+        term: str = "xterm",
+        dimensions: tuple[int, int] = (40, 160),
+        columns: str | None = None,
+    ) -> None:
+        """``dimensions``: the terminal's rows and columns; ``columns``: COLUMNS, if set."""
         env = {
-            **os.environ,
+            **{name: value for name, value in os.environ.items()
+               if name not in ("COLUMNS", "LINES")},
             "XDG_DATA_HOME": str(data_home),
-            "TERM": "xterm",
+            "TERM": term,
             "NO_COLOR": "1",
             # pexpect does not answer cursor-position requests; do not wait for them.
             "PROMPT_TOOLKIT_NO_CPR": "1",
+            **({} if columns is None else {"COLUMNS": columns}),
         }
         self.child = pexpect.spawn(
             sys.executable,
             ["-m", "rapide_shell.cli", "repl", str(file), *extra],
             env=env,
             encoding="utf-8",
-            dimensions=(40, 160),
+            dimensions=dimensions,
             timeout=20,
         )
         self.screen = ""
@@ -264,5 +275,32 @@ def test_a_background_exploration_says_its_answer_when_it_ends(tmp_path: Path) -
     shown = " ".join(user.screen.split())
     started = shown.index("in the background on 1 worker process")
     assert shown.index("stopped at the first failure (all-failures goes on)") > started
+    user.enters("quit")
+    assert user.leaves() == 0
+
+
+@pytest.mark.parametrize(
+    ("dimensions", "columns", "width"),
+    [
+        ((40, 160), None, 160),  # the terminal's own size
+        ((40, 100), "150", 150),  # COLUMNS, as a shell sets it, over the size
+        ((40, 0), None, 80),  # nothing known: 80
+    ],
+)
+def test_a_dumb_terminal_is_written_to_its_own_width(
+    tmp_path: Path, dimensions: tuple[int, int], columns: str | None, width: int
+) -> None:
+    # Editors' shell buffers say TERM=dumb; their width is known all the same.
+    user = User(FIXTURES / "shop.py", tmp_path, term="dumb", dimensions=dimensions,
+                columns=columns)
+    user.sees("]> ")
+    user.enters(f"say {'y' * 120}")  # "» " and a word of 120: 122 columns
+    user.sees("]> ")
+    said = [line.rstrip() for line in user.screen.splitlines()
+            if line.startswith("»") or line.startswith("yy")]
+    if width >= 122:
+        assert said == ["» " + "y" * 120]
+    else:
+        assert said == ["» " + "y" * (width - 3) + "…"]  # cut at the terminal's edge
     user.enters("quit")
     assert user.leaves() == 0

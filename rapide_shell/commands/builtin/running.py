@@ -258,7 +258,7 @@ async def _take_steps(session: Session, target: StepTarget) -> None:
 async def _step_chosen(session: Session, dispatch_id: int) -> None:
     in_flight = any(f.dispatch is not None and f.dispatch.id == dispatch_id
                     for f in session.in_flight())
-    if not in_flight and all(dispatch.id != dispatch_id for dispatch in session.pending()):
+    if not in_flight and session.pending_dispatch(dispatch_id) is None:
         raise CommandError(f"no pending dispatch #{dispatch_id}{_pending_hint(session)}")
     await session.step_once(dispatch_id)
 

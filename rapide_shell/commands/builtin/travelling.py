@@ -497,7 +497,7 @@ async def _make(session: Session, step: _Planned) -> None:
 
 
 def _can_choose(session: Session, dispatch_id: int) -> bool:
-    if any(dispatch.id == dispatch_id for dispatch in session.pending()):
+    if session.pending_dispatch(dispatch_id) is not None:
         return True
     return any(
         flight.dispatch is not None and flight.dispatch.id == dispatch_id

@@ -22,7 +22,7 @@ from rapide_shell.commands.builtin.narrating import command_word
 from rapide_shell.commands.builtin.running import SLOWEST
 from rapide_shell.outcome import CommandOutcome
 from rapide_shell.render import note
-from rapide_shell.script import ScriptLine, ScriptResult, script_lines
+from rapide_shell.script import ScriptFileError, ScriptLine, ScriptResult, play, read_script
 from rapide_shell.tui.panels import PANELS, by_key, find, key_range
 from rapide_shell.tui.screens.panel_layout import PanelLayout
 from rapide_shell.tui.session_view import SessionView
@@ -427,54 +427,67 @@ class MainScreen(Screen[None]):
 
     @work(group="script", exit_on_error=False)
     async def play_script(self, path: Path) -> None:
-        """Plays a script visibly, one command every ``speed`` seconds, then hands over."""
-        try:
-            lines = script_lines(path.read_text(encoding="utf-8"))
-        except OSError as error:
-            self.output.write(note(f"cannot read script {path}: {error.strerror}", "bold red"))
-            return
-        bar = self.query_one(CommandBar)
-        self.output.write(note(f"playing {path} (one command every {self.speed:g}s)", "italic"))
-        played = ScriptResult(str(path))
-        failed_lines: list[int] = []
-        for number, raw in enumerate(lines, start=1):
-            line = raw.strip()
-            if not line:
-                continue
-            if line.startswith("#"):
-                self.output.write(note(line.lstrip("# "), style="italic cyan"))
-                continue
-            cue = command_word(line) in ("say", "wait")
-            if not cue:  # the presenter's cues go to the banner, not through the bar
-                await self._type_into(bar, line)
-                bar.value = ""
-                self._echo(line)
-            outcome = await self.execute_line(line)
-            played.outcomes.append((ScriptLine(number, raw), outcome))
-            if not outcome.ok:
-                failed_lines.append(number)
-                self.view.draw_now()  # below the error it is about
-                self.output.write(Text(f"script line {number} failed", style="bold red"))
-            if outcome.quit:
-                return
-            said = outcome.data.get("text") if outcome.command == "say" else None
-            await asyncio.sleep(self.speed if said is None else reading_time(said, self.speed))
-        self._sum_up(played, failed_lines)
-        self.notify("The script is done: the session is yours.", title="demo")
+        """Plays a script visibly, one command every ``speed`` seconds, then hands over.
 
-    def _sum_up(self, played: ScriptResult, failed_lines: list[int]) -> None:
-        """Ends a played script's output as ``rapide run`` ends its transcript: each
-        ``expect`` that failed, or how many held (nothing for a script without any)."""
+        It plays as ``rapide run`` runs it (:func:`play`): a line that does not parse
+        stops it before any runs, a line that fails or a bound reached stops it there,
+        and its end says so as ``rapide run`` does; the session stays live either way."""
+        try:
+            lines = read_script(path)
+        except ScriptFileError as error:
+            self.output.write(note(f"cannot play the script: {error}", "bold red"))
+            return
+        self.output.write(note(f"playing {path} (one command every {self.speed:g}s)", "italic"))
+        played = await play(
+            self.session,
+            lines,
+            script=str(path),
+            on_line=self._show_played_line,
+            on_outcome=self._pace_played_line,
+            execute=self.execute_line,
+        )
+        if played.outcomes and played.outcomes[-1][1].quit:
+            return
+        self._sum_up(played)
+        stopped = played.stop_message() is not None
+        self.notify(
+            "The script stopped early: the session is yours." if stopped
+            else "The script is done: the session is yours.",
+            title="demo",
+        )
+
+    async def _show_played_line(self, line: ScriptLine) -> None:
+        """Shows a comment as narration; types a command into the bar for the room."""
+        text = line.text.strip()
+        if not line.is_command:
+            self.output.write(note(text.lstrip("# "), style="italic cyan"))
+        elif command_word(text) not in ("say", "wait"):
+            # The presenter's cues go to the banner, not through the bar.
+            bar = self.query_one(CommandBar)
+            await self._type_into(bar, text)
+            bar.value = ""
+            self._echo(text)
+
+    async def _pace_played_line(self, _line: ScriptLine, outcome: CommandOutcome) -> None:
+        """Leaves a command's outcome up for the room to read before the next line."""
+        if not outcome.ok or outcome.quit:
+            return  # the script ends here: nothing to wait for
+        said = outcome.data.get("text") if outcome.command == "say" else None
+        await asyncio.sleep(self.speed if said is None else reading_time(said, self.speed))
+
+    def _sum_up(self, played: ScriptResult) -> None:
+        """Ends a played script's output as ``rapide run`` ends its transcript: where
+        and why it stopped early, else each ``expect`` that failed, or how many held
+        (nothing for a script without any)."""
         self.view.draw_now()  # below the last command's output
+        stopped = played.stop_message()
+        if stopped is not None:
+            self.output.write(note(stopped, style="bold red"))
+            return
         failures = played.expectation_failures()
         for failure in failures:
             self.output.write(note(failure, style="bold red"))
-        if failed_lines:
-            # A line that failed here did not stop the script, as it stops `rapide run`.
-            lines = "script line" if len(failed_lines) == 1 else "script lines"
-            numbers = ", ".join(map(str, failed_lines))
-            self.output.write(Text(f"{lines} {numbers} failed (shown above)", style="bold red"))
-        elif not failures and played.expectations_checked:
+        if not failures and played.expectations_checked:
             self.output.write(Text(played.expectations_held(), style="green"))
 
     async def _type_into(self, bar: CommandBar, line: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -77,6 +78,27 @@ def test_to_dict_from_dict_round_trips() -> None:
     again = Computation.from_dict(document)
     assert again.to_dict() == computation.to_dict()
     assert again.is_ancestor(a, c) and len(again.events) == 3
+
+
+def test_from_dict_takes_its_document_by_030s_keyword_d_too() -> None:
+    # 0.3.0 named the document `d`; it is `data` here, and either name works.
+    event = Event(name="x", payload={"n": 1})
+    poset = Poset()
+    poset.add(event)
+    poset.add(Event(name="y"), caused_by=[event])
+    computation = Computation(poset)
+    for kind, value in ((Event, event), (Poset, poset), (Computation, computation)):
+        document = value.to_dict()
+        assert kind.from_dict(d=document).to_dict() == document
+        assert kind.from_dict(data=document).to_dict() == document
+        assert kind.from_dict(document).to_dict() == document
+        name = f"{kind.__name__}.from_dict()"
+        with pytest.raises(TypeError, match=rf"^{re.escape(name)} got the document twice"):
+            kind.from_dict(document, d=document)
+        with pytest.raises(TypeError, match=rf"^{re.escape(name)} missing 1 required argument"):
+            kind.from_dict()
+    with pytest.raises(TypeError, match="an event must be a mapping, not NoneType"):
+        Event.from_dict(d=None)
 
 
 def test_merge_returns_a_new_computation() -> None:

@@ -148,3 +148,32 @@ async def test_state_changes_are_reported_in_order():
     await system.run_until_quiet()
     await system.stop()
     assert states == ["running", "quiet", "paused", "running", "quiet", "stopped"]
+
+
+async def test_a_dispatch_is_found_by_id_without_listing_the_queue(monkeypatch):
+    system = await started_fan()
+    for n in range(30):
+        system.inject("Source.ping", {"n": n})
+    listed = system.pending()  # connects, pipe deliveries and agent deliveries
+    wanted = [d for d in listed if d.id % 7 == 0 or d.kind == "pipe"][:12]
+
+    def no_listing(self):
+        raise AssertionError("the whole queue was listed to find one dispatch")
+
+    monkeypatch.setattr(type(system.scheduler.queues), "pending", no_listing)
+    for dispatch in listed:
+        assert system.pending_dispatch(dispatch.id) is dispatch
+    assert system.pending_dispatch(10_000) is None
+    with pytest.raises(ValueError) as missing:
+        system.blocked(10_000)
+    ids = ", ".join(f"#{d.id}" for d in listed[:20])
+    assert str(missing.value) == f"blocked(#10000): no such pending dispatch (pending: {ids})"
+    pipe_head = next(d for d in listed if d.kind == "pipe")
+    assert system.blocked(pipe_head.id) is None
+    stepped = []
+    for dispatch in wanted:
+        if system.blocked(dispatch.id) is None:
+            assert (await system.step(dispatch.id)) is dispatch
+            assert system.pending_dispatch(dispatch.id) is None
+            stepped.append(dispatch.kind)
+    assert {"connect", "pipe", "agent"} <= set(stepped)

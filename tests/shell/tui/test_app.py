@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from rapide_shell.tui.widgets.error_panel import ErrorPanel
 from rapide_shell.tui.widgets.event_log import EventLog
 from rapide_shell.tui.widgets.inspector import Inspector
 from rapide_shell.tui.widgets.watch_panel import LABEL_INDENT, WatchPanel
+from tests.shell.cli_process import run_rapide
 from tests.shell.tui.conftest import SIZE, make_app, settle, type_command, wait_until
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
@@ -487,15 +489,84 @@ async def test_a_played_script_ends_with_what_its_expectations_came_to(
         await settle(pilot)
         shown = [line.text.rstrip() for line in app.main_screen.output.lines]
         assert shown[-1] == "ok: 2 expectations held"
-    # A line that fails does not stop a played script: no "ok" at its end.
-    script.write_text("inject APIService.request type=query key=1\nrun 0\nrun\n"
-                      "expect APIService.request\n")
+
+
+def _output_text(app) -> str:
+    """The output panel's lines joined (the panel folds a long line)."""
+    return " ".join(line.text.strip() for line in app.main_screen.output.lines)
+
+
+@contextlib.asynccontextmanager
+async def played(shop_path: Path, text: str):
+    """The app and its pilot once ``demo.rapide`` (``text``, in the working folder)
+    has been played to its end, or to where it stopped."""
+    script = Path("demo.rapide")
+    script.write_text(text)
     app = make_app(shop_path, script=script, speed=0)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: len(app.session.expectations) == 1)
+        await wait_until(pilot, lambda: not any(w.group == "script" for w in app.workers))
         await settle(pilot)
-        shown = [line.text.strip() for line in app.main_screen.output.lines]
-        assert shown[-1] == "script line 2 failed (shown above)"
+        yield app, pilot
+
+
+async def test_a_played_script_stops_at_the_first_line_that_fails(
+    shop_path, tmp_path, monkeypatch
+):
+    # As `rapide run` stops: the line, why, and that the rest was not run.
+    monkeypatch.chdir(tmp_path)
+    text = (
+        "inject APIService.request type=query key=1\n"
+        "step #999\n"
+        "inject APIService.request type=query key=2\n"
+        "run\n"
+        "expect APIService.request\n"
+    )
+    async with played(shop_path, text) as (app, pilot):
+        assert len(app.session.computation.events_by_name("APIService.request")) == 1
+        assert not app.session.expectations
+        headless = run_rapide("run", shop_path, "--script", "demo.rapide", cwd=tmp_path)
+        assert headless.returncode == 2
+        stopped = headless.stderr.splitlines()[0].removeprefix("rapide: ")
+        assert stopped == (
+            "demo.rapide:2: no pending dispatch #999 (pending: #1 connect, #2 connect) "
+            "(the rest of the script was not run)"
+        )
+        assert _output_text(app).endswith(stopped)
+        assert "ok:" not in _output_text(app)
+        # The session is the user's again.
+        await type_command(pilot, "inject APIService.request type=query key=3")
+        assert len(app.session.computation.events_by_name("APIService.request")) == 2
+
+
+async def test_a_played_script_that_does_not_parse_is_refused_before_any_line_runs(
+    shop_path, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    text = "inject APIService.request type=query key=1\nrun 0\nrun\nexpect APIService.request\n"
+    async with played(shop_path, text) as (app, _pilot):
+        assert not app.session.computation.events_by_name("APIService.request")
+        assert _output_text(app).endswith(
+            "demo.rapide:2: a number of steps must be a whole number, 1 or more, not '0' "
+            "(checked before running: no command was run)"
+        )
+
+
+async def test_a_played_script_goes_on_after_a_failed_expect_as_rapide_run_does(
+    shop_path, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    text = (
+        "inject APIService.request type=query key=1\n"
+        "expect APIService.request count=3\n"
+        "run\n"
+        "expect APIService.request\n"
+    )
+    async with played(shop_path, text) as (app, _pilot):
+        assert len(app.session.expectations) == 2
+        assert _output_text(app).endswith(
+            "demo.rapide:2: expect failed: APIService.request: expected exactly 3 matches, "
+            "saw 1"
+        )
 
 
 async def test_a_constraint_violation_is_shown_with_its_event(shop_path):
@@ -842,7 +913,6 @@ async def test_a_sixteen_component_plant_fits_the_graph_panels_width_in_layers()
 
 
 async def test_the_graph_counts_finished_and_running_deliveries_apart() -> None:
-    """A delivery whose handler waits on its own connect is delivered, not finished."""
     from tests.shell.tui.conftest import ARCHITECTURES
 
     app = make_app(ARCHITECTURES / "relay.py")
