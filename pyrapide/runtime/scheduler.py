@@ -61,7 +61,8 @@ from pyrapide.runtime.notifications import (
     TaskResumed,
 )
 from pyrapide.runtime.routing import Route, callable_name
-from pyrapide.runtime.tasks import SUSPEND, WAIT, InFlight, Sleep, Task, WaitReason
+from pyrapide.runtime.tasks import InFlight, Task, WaitReason
+from pyrapide.runtime.traps import SUSPEND, WAIT, Sleep
 from pyrapide.runtime.watchdog import HandlerTimeout
 
 # Module constants: an enum member read from its class costs a lookup on every use,
