@@ -34,7 +34,7 @@ test-pythons:
 	done
 
 lint: $(STAMP)
-	$(BIN)/ruff check pyrapide rapide_shell plugins tests benchmarks examples
+	$(BIN)/ruff check pyrapide rapide_shell plugins tests benchmarks examples hatch_build.py
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 

@@ -46,7 +46,7 @@ def _enabled() -> bool:
     return os.environ.get(ENABLE, "") not in ("", "0")
 
 
-class CompileHook(BuildHookInterface):  # type: ignore[misc]
+class CompileHook(BuildHookInterface):
     """Compile the modules named in ``compile`` with mypyc when RAPIDE_COMPILE=1."""
 
     PLUGIN_NAME = "custom"
@@ -60,7 +60,8 @@ class CompileHook(BuildHookInterface):  # type: ignore[misc]
             return
         modules = self.config.get("compile", [])
         if not modules or not all(isinstance(m, str) and m.endswith(".py") for m in modules):
-            raise ValueError("[tool.hatch.build.targets.wheel.hooks.custom] compile: list .py files")
+            where = "pyproject.toml, [tool.hatch.build.targets.wheel.hooks.custom]"
+            raise ValueError(f"{where}: compile must list the .py files to compile")
         self._temp = tempfile.mkdtemp(prefix="rapide-compile-")
         out = Path(self._temp, "lib")
         done = subprocess.run(
@@ -71,6 +72,7 @@ class CompileHook(BuildHookInterface):  # type: ignore[misc]
             text=True,
         )
         if done.returncode:
+            shutil.rmtree(self._temp, ignore_errors=True)
             raise RuntimeError(f"mypyc failed ({ENABLE}=1):\n{done.stdout}")
         built = sorted(out.rglob("*.so")) + sorted(out.rglob("*.pyd"))
         for path in built:
