@@ -51,7 +51,7 @@ CBIN := $(CVENV)/bin
 CTREE := $(CVENV)/tree
 CSTAMP := $(CVENV)/.installed
 
-$(CSTAMP): pyproject.toml $(shell git ls-files 'pyrapide/*.py')
+$(CSTAMP): pyproject.toml hatch_build.py $(shell git ls-files 'pyrapide/*.py')
 	test -x $(CBIN)/python || $(PYTHON) -m venv $(CVENV)
 	$(CBIN)/python -m pip install --quiet --upgrade pip
 	rm -rf $(CTREE) && mkdir -p $(CTREE)

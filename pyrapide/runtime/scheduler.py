@@ -71,11 +71,11 @@ _RUNNING, _READY, _SLEEPING = WaitReason.RUNNING, WaitReason.READY, WaitReason.S
 _CONNECTS, _OUTSIDE, _HELD = WaitReason.CONNECTS, WaitReason.OUTSIDE, WaitReason.HELD
 _INSIDE = WaitReason.INSIDE
 _COROUTINE = inspect.CO_COROUTINE
+_STARTED, _DONE = DispatchState.RUNNING, DispatchState.DONE
 # True when this module runs as Python (its functions have frames): the watchdog then
 # finds _deliver and _advance above a handler's frame. Compiled (mypyc), they have
 # none, and tasks are stepped through traps.resume, a frame it finds instead.
 FRAMED: Final = __file__.endswith(".py")
-_STARTED, _DONE = DispatchState.RUNNING, DispatchState.DONE
 
 if TYPE_CHECKING:
     import asyncio
