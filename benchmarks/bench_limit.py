@@ -2,6 +2,9 @@
 
 Usage:  python benchmarks/bench_limit.py [--items N] [--rounds R] [--gc-pauses N]
 
+The header names the build measured: ``pure`` Python, or ``compiled`` (the
+delivery path compiled by mypyc; ``make bench-compiled`` runs this script there).
+
 A source emits N items into a chain of five stages; each stage takes an item,
 makes one event caused by it and hands it on to the next stage through the
 chain's connection (``connect``, ``pipe``, ``agent``, or connect, pipe, agent,
@@ -62,6 +65,13 @@ CHAINS = {
     "agent": ["agent"] * (STAGES - 1),
     "mix": MIX,
 }
+
+
+def build() -> str:
+    """``compiled`` when the runtime's modules are mypyc's extensions, else ``pure``."""
+    import pyrapide.runtime.scheduler as scheduler
+
+    return "pure" if scheduler.__file__.endswith(".py") else "compiled"
 
 
 # ---------------------------------------------------------------- bare asyncio
@@ -278,7 +288,10 @@ def main() -> None:
                 figure = rate(kinds, options.items)
                 best[side, label] = max(best.get((side, label), 0.0), figure)
 
-    print(f"{options.items:,} items through {STAGES} stages, best of {options.rounds} rounds")
+    print(
+        f"{options.items:,} items through {STAGES} stages, best of {options.rounds} rounds, "
+        f"{build()} build"
+    )
     print(f"  {'chain':<8} {'bare asyncio':>14} {'ours':>12} {'ratio':>7}   (deliveries/s)")
     for label, kinds in chains.items():
         bare, ours = best["bare", label], best["ours", label]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
-from pyrapide.runtime.tasks import SUSPEND, WAIT, Sleep, trap
+from pyrapide.runtime.traps import SUSPEND, WAIT, Sleep, trap
 from pyrapide.types import action_spec
 from pyrapide.types.payloads import payload_checker
 

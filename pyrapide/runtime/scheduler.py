@@ -44,7 +44,7 @@ import itertools
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from pyrapide.architecture import Delivery
 from pyrapide.core.interrupts import contained
@@ -61,7 +61,8 @@ from pyrapide.runtime.notifications import (
     TaskResumed,
 )
 from pyrapide.runtime.routing import Route, callable_name
-from pyrapide.runtime.tasks import SUSPEND, WAIT, InFlight, Sleep, Task, WaitReason
+from pyrapide.runtime.tasks import InFlight, Task, WaitReason
+from pyrapide.runtime.traps import SUSPEND, WAIT, Sleep, resume, resume_throwing
 from pyrapide.runtime.watchdog import HandlerTimeout
 
 # Module constants: an enum member read from its class costs a lookup on every use,
@@ -71,6 +72,10 @@ _CONNECTS, _OUTSIDE, _HELD = WaitReason.CONNECTS, WaitReason.OUTSIDE, WaitReason
 _INSIDE = WaitReason.INSIDE
 _COROUTINE = inspect.CO_COROUTINE
 _STARTED, _DONE = DispatchState.RUNNING, DispatchState.DONE
+# True when this module runs as Python (its functions have frames): the watchdog then
+# finds _deliver and _advance above a handler's frame. Compiled (mypyc), they have
+# none, and tasks are stepped through traps.resume, a frame it finds instead.
+FRAMED: Final = __file__.endswith(".py")
 
 if TYPE_CHECKING:
     import asyncio
@@ -685,9 +690,9 @@ class Scheduler:
                 try:
                     if task.throw is not None:
                         exc, task.throw = task.throw, None
-                        yielded = coro.throw(exc)
+                        yielded = coro.throw(exc) if FRAMED else resume_throwing(coro, exc)
                     else:
-                        yielded = coro.send(None)
+                        yielded = coro.send(None) if FRAMED else resume(coro)
                 except StopIteration:
                     break
                 except BaseException as exc:

@@ -3,8 +3,8 @@
 Handlers are ordinary ``async def`` methods. The scheduler does not give them to
 asyncio: it drives each coroutine itself with ``send``, so exactly one handler
 step runs at a time and the order of steps is the scheduler's alone. A handler
-gives control back by awaiting one of the traps below (``ctx.emit`` when it must
-wait for connect deliveries, ``ctx.sleep``); awaiting anything from asyncio (a
+gives control back by awaiting one of its traps (``ctx.emit`` when it must
+wait for connect deliveries, ``ctx.sleep``; see ``traps``); awaiting anything from asyncio (a
 future, ``asyncio.sleep``) also works, and makes the task wait for it in real time.
 A handler is not an asyncio task of its own, so what acts on "the current task"
 (``asyncio.timeout``, ``asyncio.current_task``) would act on whatever task runs
@@ -13,7 +13,6 @@ the system; bound a wait with ``asyncio.wait_for`` instead.
 
 from __future__ import annotations
 
-import types
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from enum import StrEnum
@@ -23,28 +22,6 @@ if TYPE_CHECKING:
     from pyrapide.core import Event
     from pyrapide.runtime.dispatch import Dispatch
     from pyrapide.runtime.queues import PipeLane
-
-
-class Sleep:
-    """Trap: wake this task ``delay`` units of time from now."""
-
-    __slots__ = ("delay",)
-
-    def __init__(self, delay: float) -> None:
-        self.delay = delay
-
-
-# Trap: continue once every connect delivery of this task's emits is finished.
-# (The scheduler only sees it when something is still outstanding.)
-WAIT = "wait"
-# Trap: never continue; the run hit a bound and this task is parked until stop().
-SUSPEND = "suspend"
-
-
-@types.coroutine
-def trap(value: Any) -> Any:
-    """Yield ``value`` to the scheduler driving the current coroutine."""
-    return (yield value)
 
 
 class WaitReason(StrEnum):

@@ -66,9 +66,18 @@ _PYRAPIDE = str(Path(__file__).resolve().parents[1]) + os.sep
 _HERE = str(Path(__file__).resolve())
 # Where the scheduler runs handlers: the coroutine that calls them in turn
 # (Scheduler._deliver), and the loop that drives a lone handler's own coroutine
-# (Scheduler._advance, through ``send``).
+# (Scheduler._advance, through ``send``); when the scheduler is compiled, neither has
+# a frame, and it steps every task through traps.resume (or resume_throwing).
 _SCHEDULER = str(Path(__file__).resolve().with_name("scheduler.py"))
-_DELIVERY = frozenset({(_SCHEDULER, "_deliver"), (_SCHEDULER, "_advance")})
+_TRAPS = str(Path(__file__).resolve().with_name("traps.py"))
+_DELIVERY = frozenset(
+    {
+        (_SCHEDULER, "_deliver"),
+        (_SCHEDULER, "_advance"),
+        (_TRAPS, "resume"),
+        (_TRAPS, "resume_throwing"),
+    }
+)
 
 
 class HandlerTimeout(BaseException):

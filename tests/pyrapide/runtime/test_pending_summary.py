@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter
-from types import SimpleNamespace
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pyrapide.architecture import ConnectionKind
+from pyrapide import Event, Pattern, PatternMatch
+from pyrapide.architecture import ConnectionKind, agent
 from pyrapide.runtime import System
+from pyrapide.runtime.dispatch import Dispatch
 from pyrapide.runtime.queues import DispatchQueues
 from tests.pyrapide.runtime.kinds_parts import Echo, Fan, Silent
 from tests.pyrapide.runtime.test_nesting import bind
@@ -98,6 +99,15 @@ _AGENT_MOVES = st.lists(
 )
 
 
+_JOBS = agent(Pattern.match("Job.made"), target="worker")
+
+
+def _agent_dispatch(number: int) -> Dispatch:
+    """An agent delivery numbered ``number``, as the scheduler would queue it."""
+    match = PatternMatch((Event("Job.made"),))
+    return Dispatch(number, ConnectionKind.AGENT, match, "worker", _JOBS)
+
+
 @given(_AGENT_MOVES)
 def test_the_agent_deliveries_listed_are_always_the_lowest_ids_queued(moves):
     # The summary keeps the lowest ids it listed while adding and taking leave them
@@ -108,7 +118,7 @@ def test_the_agent_deliveries_listed_are_always_the_lowest_ids_queued(moves):
     for move, shown in moves:
         if move.startswith("add"):
             number = next(ids) if move == "add" else next(early)
-            queues.add(SimpleNamespace(id=number, kind=ConnectionKind.AGENT), None)
+            queues.add(_agent_dispatch(number), None)
         elif move == "take" and queues.agents:
             queues.take()
         elif move == "take lowest" and queues.agents:
