@@ -65,8 +65,10 @@ $(CSTAMP): pyproject.toml hatch_build.py $(shell git ls-files 'pyrapide/*.py')
 
 compiled: $(CSTAMP)
 
+# TESTS narrows the run (CI runs the library's tests there: TESTS=tests/pyrapide).
+TESTS ?=
 test-compiled: $(CSTAMP)
-	cd $(CTREE) && ../bin/python -m pytest -n 2 -q -p no:cacheprovider
+	cd $(CTREE) && ../bin/python -m pytest -n 2 -q -p no:cacheprovider $(TESTS)
 
 bench-compiled: $(CSTAMP)
 	cd $(CTREE) && ../bin/python benchmarks/bench_limit.py
