@@ -64,7 +64,9 @@ class ShardBook:
         self.max_schedules = max_schedules
         self._entries: dict[tuple[int, ...], _Entry] = {first.order: _Entry(first)}
         self._waiting: set[tuple[int, ...]] = {first.order}
-        self._past_bound = False  # a shard was dropped: it lay past max_schedules
+        # A shard was dropped, or forgotten once the answer was known: it lay past the
+        # answer's end, so the search did not run out there.
+        self._past_bound = False
 
     def next_waiting(self) -> Shard | None:
         """The waiting shard that comes first, taken off the waiting list (None: none),
@@ -147,8 +149,10 @@ class ShardBook:
             del self._entries[waiting]
 
     def forget(self, shard: Shard) -> None:
-        """Forget a shard that was cancelled before it ran."""
-        self._entries.pop(shard.order, None)
+        """Forget a shard that was cancelled before it ran (it lies past the answer's
+        end, or the exploration is stopping): the answer still says it was there."""
+        if self._entries.pop(shard.order, None) is not None:
+            self._past_bound = True
         self._waiting.discard(shard.order)
 
 

@@ -33,6 +33,25 @@ def test_a_shard_wholly_past_the_bound_is_not_handed_out_and_the_answer_says_bou
     assert [result.schedules for result in settled.results] == [4]
 
 
+def test_a_shard_forgotten_once_the_answer_is_known_still_makes_it_bound():
+    # The bound falls at the first shard's last schedule while the next one is handed
+    # out: the explorer cancels it and forgets it, and the answer must not turn into
+    # "exhausted" for want of a shard after the bound (one search says "bound").
+    book = ShardBook(Shard(), all_failures=False, max_schedules=4)
+    first = book.next_waiting()
+    assert first is not None
+    book.done(ShardResult(first, schedules=2, remaining=[Shard(start=1), Shard(start=2)]))
+    second, third = book.next_waiting(), book.next_waiting()
+    assert second is not None and third is not None
+    book.done(ShardResult(second, schedules=2))
+    settled = book.settled()
+    assert settled is not None and settled.ended == "bound"
+    book.forget(third)
+    settled = book.settled()
+    assert settled is not None and settled.ended == "bound"
+    assert [result.schedules for result in settled.results] == [2, 2]
+
+
 def test_runs_abandoned_after_the_bounds_last_schedule_are_not_counted():
     book = ShardBook(Shard(), all_failures=False, max_schedules=3)
     first = book.next_waiting()
