@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
+from pyrapide.runtime.emitter import EmitError as EmitError
 from pyrapide.runtime.emitter import Emitter
 from pyrapide.runtime.traps import SUSPEND, WAIT, Sleep, trap
 
@@ -15,10 +16,6 @@ if TYPE_CHECKING:
     from pyrapide.runtime.system import System
 
 CONTEXT_ATTR: Final = "__rapide_context__"
-
-
-class EmitError(ValueError):
-    """A module tried to emit an event its interface does not declare, or bad causes."""
 
 
 class ModuleContext:

@@ -16,16 +16,12 @@ from pyrapide.types.payloads import payload_checker
 
 if TYPE_CHECKING:
     from pyrapide.core import Event
-    from pyrapide.runtime.context import EmitError
     from pyrapide.runtime.scheduler import Scheduler
     from pyrapide.runtime.system import System
 
 
-def _emit_error(message: str) -> EmitError:
-    # Imported here: context.py, which defines EmitError, imports this module.
-    from pyrapide.runtime.context import EmitError
-
-    return EmitError(message)
+class EmitError(ValueError):
+    """A module tried to emit an event its interface does not declare, or bad causes."""
 
 
 class Emitter:
@@ -79,7 +75,7 @@ class Emitter:
         elif isinstance(payload, Mapping):
             data = {**payload, **fields}
         else:
-            raise _emit_error(
+            raise EmitError(
                 f"{self.component} emitting {qualified}: payload must be a dict, "
                 f"got {type(payload).__name__}"
             )
@@ -96,7 +92,7 @@ class Emitter:
         """The qualified name of event ``name`` and the check of its payloads, worked out
         on its first emit (EmitError for a name the interface does not declare)."""
         if not isinstance(name, str):
-            raise _emit_error(f"{self.component}: an event name is a string, got {name!r}")
+            raise EmitError(f"{self.component}: an event name is a string, got {name!r}")
         qualified = self._qualify(name)
         plan = qualified, payload_checker(action_spec(self.interface, qualified), qualified)
         self._emits[name] = plan
@@ -109,7 +105,7 @@ class Emitter:
             return self._qualified[name]
         except KeyError:
             allowed = sorted({v for v in self._qualified.values()})
-            raise _emit_error(
+            raise EmitError(
                 f"{self.component} cannot emit {name!r}: its interface declares "
                 + ", ".join(allowed)
             ) from None
