@@ -168,11 +168,13 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
         behavior as behavior,
         conformance_problems as conformance_problems,
         conforms_to as conforms_to,
-        interface as interface,
         interface_actions as interface_actions,
         interface_name as interface_name,
         is_subtype as is_subtype,
         provides as provides,
         requires as requires,
     )
+    # From its module: "interface" also names that module, which mypy, in the order
+    # mypyc gives it the modules, may bind first (and then calls the function a redefinition).
+    from pyrapide.types.interface import interface as interface
     # isort: on

@@ -433,8 +433,12 @@ def _forget_guard_error(
     # A retracted feed's guard calls did not happen: the refeed calls the guard again.
     pattern.guard_error_count -= 1
     errors = pattern.guard_errors
+    found, error = record
     for index in range(len(errors) - 1, -1, -1):  # recent records are at the end
-        if errors[index] is record:
+        # The record is known by what it holds, not by the tuple itself: compiled, a
+        # tuple is a value, made anew each time it goes into a list.
+        kept_found, kept_error = errors[index]
+        if kept_found is found and kept_error is error:
             del errors[index]
             break
 

@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
+from pyrapide.runtime.emitter import EmitError as EmitError
+from pyrapide.runtime.emitter import Emitter
 from pyrapide.runtime.traps import SUSPEND, WAIT, Sleep, trap
-from pyrapide.types import action_spec
-from pyrapide.types.payloads import payload_checker
 
 if TYPE_CHECKING:
     from pyrapide.core import Computation, Event
+    from pyrapide.runtime.processes import LocalContext
     from pyrapide.runtime.scheduler import Scheduler
     from pyrapide.runtime.system import System
 
 CONTEXT_ATTR: Final = "__rapide_context__"
-
-
-class EmitError(ValueError):
-    """A module tried to emit an event its interface does not declare, or bad causes."""
 
 
 class ModuleContext:
@@ -29,15 +26,7 @@ class ModuleContext:
     scheduler it emits through is given to it by the system that built it.
     """
 
-    __slots__ = (
-        "_emits",
-        "_qualified",
-        "_scheduler",
-        "component",
-        "instance",
-        "interface",
-        "system",
-    )
+    __slots__ = ("_emitter", "_scheduler", "component", "instance", "interface", "system")
 
     def __init__(
         self,
@@ -53,19 +42,9 @@ class ModuleContext:
         self.component = component
         self.instance = instance
         self.interface = interface
-        qualified: dict[str, str] = {}
-        short_names: dict[str, list[str]] = {}
-        for name in alphabet:
-            qualified[name] = name
-            short_names.setdefault(name.rsplit(".", 1)[-1], []).append(name)
-        for short, names in short_names.items():
-            if len(names) == 1:
-                qualified.setdefault(short, names[0])
-        # Accepted name -> qualified event name; empty when the interface declares
-        # no actions, and then any name may be emitted.
-        self._qualified = qualified
-        # Name as emitted -> its qualified name and payload check (see _plan_emit).
-        self._emits: dict[str, tuple[str, Callable[[Mapping[str, Any]], None]]] = {}
+        # Names, checks and records what this component emits (compiled in the
+        # compiled build; emit stays here, see pyrapide.runtime.emitter).
+        self._emitter = Emitter(system, scheduler, component, interface, alphabet)
 
     @property
     def now(self) -> float:
@@ -121,7 +100,7 @@ class ModuleContext:
             if task.outstanding:
                 # generate_event's connect deliveries run first: this event follows them.
                 await trap(WAIT)
-        event = self._record(name, payload, fields, caused_by)
+        event = self._emitter.record(name, payload, fields, caused_by)
         if task is not None and task.outstanding:
             await trap(WAIT)
         return event
@@ -144,7 +123,7 @@ class ModuleContext:
         self._refuse_if_stopped(name)
         if self._scheduler.over_event_limit():
             raise EmitError(f"{self.component} cannot emit {name!r}: the run reached max_events")
-        return self._record(name, payload, {}, caused_by)
+        return self._emitter.record(name, payload, {}, caused_by)
 
     async def sleep(self, delay: float) -> None:
         """Wait ``delay`` units of logical time (deterministic; no wall time passes
@@ -158,43 +137,6 @@ class ModuleContext:
             )
         await trap(Sleep(float(delay)))
 
-    def _record(
-        self,
-        name: str,
-        payload: Mapping[str, Any] | None,
-        fields: dict[str, Any],
-        caused_by: Any,
-    ) -> Event:
-        plan = self._emits.get(name) if type(name) is str else None
-        if plan is None:
-            plan = self._plan_emit(name)
-        qualified, check = plan
-        if payload is None:
-            data = fields  # a dict of its own: the ``**fields`` of this call, or {}
-        elif isinstance(payload, Mapping):
-            data = {**payload, **fields}
-        else:
-            raise EmitError(
-                f"{self.component} emitting {qualified}: payload must be a dict, "
-                f"got {type(payload).__name__}"
-            )
-        extra = (
-            ()
-            if caused_by is None
-            else self.system.resolve_events(caused_by, f"{self.component} emitting {qualified}")
-        )
-        check(data)
-        scheduler = self._scheduler
-        return scheduler.record(qualified, data, self.component, extra, scheduler.current)
-
-    def _plan_emit(self, name: str) -> tuple[str, Callable[[Mapping[str, Any]], None]]:
-        """The qualified name of event ``name`` and the check of its payloads, worked out
-        on its first emit (EmitError for a name the interface does not declare)."""
-        qualified = self._qualify(name)
-        plan = qualified, payload_checker(action_spec(self.interface, qualified), qualified)
-        self._emits[name] = plan
-        return plan
-
     def _refuse_if_stopped(self, name: object) -> None:
         # Once the tasks are closed nothing would run what the event is delivered to:
         # it would lie in a finished computation with its dispatches pending forever.
@@ -204,28 +146,15 @@ class ModuleContext:
                 "(its run is over; reset() starts it over)"
             )
 
-    def _qualify(self, name: str) -> str:
-        if not isinstance(name, str):
-            raise EmitError(f"{self.component}: an event name is a string, got {name!r}")
-        if not self._qualified:
-            return name
-        try:
-            return self._qualified[name]
-        except KeyError:
-            allowed = sorted({v for v in self._qualified.values()})
-            raise EmitError(
-                f"{self.component} cannot emit {name!r}: its interface declares "
-                + ", ".join(allowed)
-            ) from None
-
     def __repr__(self) -> str:
         return f"<ModuleContext {self.component}>"
 
 
-def get_context(instance: Any) -> ModuleContext:
-    """The ModuleContext of a module instance that a System built.
+def get_context(instance: Any) -> ModuleContext | LocalContext:
+    """The context of a module instance: the ModuleContext of one a System built, or
+    the LocalContext of one run by hand (see :mod:`pyrapide.runtime.processes`).
 
-    Raises RuntimeError for an instance no system owns (one you built yourself).
+    Raises RuntimeError for an instance that has neither (one you built yourself).
     """
     context = getattr(instance, CONTEXT_ATTR, None)
     if context is None:

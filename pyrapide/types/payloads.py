@@ -94,7 +94,7 @@ def _fits_at_a_glance(spec: ActionSpec | None, payload: Mapping[str, Any]) -> bo
     return _fits(None if spec is None else _plan(spec), payload)
 
 
-def _fits(plan: _Plan | None, payload: Mapping[str, Any]) -> bool:
+def _fits(plan: _Plan | None, payload: Mapping[Any, Any]) -> bool:
     """``_fits_at_a_glance`` with the spec's plan (None: no spec) looked up."""
     fits_of: Mapping[str, Fits]
     if plan is None:
@@ -122,7 +122,7 @@ def _fits(plan: _Plan | None, payload: Mapping[str, Any]) -> bool:
 
 
 def payload_problems(
-    spec: ActionSpec | None, name: str, payload: Mapping[str, Any]
+    spec: ActionSpec | None, name: str, payload: Mapping[Any, Any]
 ) -> Iterable[PayloadError]:
     """Every way ``payload`` does not fit ``spec``, in the order :func:`check_payload`
     looks: unknown fields, missing ones, values that do not fit their annotation, and

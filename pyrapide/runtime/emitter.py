@@ -1,0 +1,111 @@
+"""Emitter: how one component's emits are named, checked and recorded.
+
+The recording half of ``ModuleContext.emit``, kept apart so that the compiled build
+compiles it: ``emit`` itself stays in :mod:`pyrapide.runtime.context`, plain Python,
+since its signature (``name`` positional only, so that a field may be called
+``name``) is one mypyc does not keep.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from pyrapide.types import action_spec
+from pyrapide.types.payloads import payload_checker
+
+if TYPE_CHECKING:
+    from pyrapide.core import Event
+    from pyrapide.runtime.scheduler import Scheduler
+    from pyrapide.runtime.system import System
+
+
+class EmitError(ValueError):
+    """A module tried to emit an event its interface does not declare, or bad causes."""
+
+
+class Emitter:
+    """Turns what a component emits into recorded events: the qualified name, the
+    payload (checked against the interface's action) and the causes."""
+
+    __slots__ = ("_emits", "_qualified", "_scheduler", "_system", "component", "interface")
+
+    def __init__(
+        self,
+        system: System,
+        scheduler: Scheduler,
+        component: str,
+        interface: type | None,
+        alphabet: Iterable[str],
+    ) -> None:
+        self._system = system
+        self._scheduler = scheduler
+        self.component = component
+        self.interface = interface
+        qualified: dict[str, str] = {}
+        short_names: dict[str, list[str]] = {}
+        for name in alphabet:
+            qualified[name] = name
+            short_names.setdefault(name.rsplit(".", 1)[-1], []).append(name)
+        for short, names in short_names.items():
+            if len(names) == 1:
+                qualified.setdefault(short, names[0])
+        # Accepted name -> qualified event name; empty when the interface declares
+        # no actions, and then any name may be emitted.
+        self._qualified = qualified
+        # Name as emitted -> its qualified name and payload check (see _plan_emit).
+        self._emits: dict[str, tuple[str, Callable[[Mapping[str, Any]], None]]] = {}
+
+    def record(
+        self,
+        name: object,
+        payload: object,
+        fields: dict[str, Any],
+        caused_by: Any,
+    ) -> Event:
+        """Record event ``name`` (payload: ``payload`` updated with ``fields``) as the
+        current task's, or as a root outside the system's handlers; raises EmitError
+        or PayloadError as ``ModuleContext.emit`` says, and records nothing then."""
+        plan = self._emits.get(name) if type(name) is str else None
+        if plan is None:
+            plan = self._plan_emit(name)
+        qualified, check = plan
+        if payload is None:
+            data = fields  # a dict of its own: the ``**fields`` of this call, or {}
+        elif isinstance(payload, Mapping):
+            data = {**payload, **fields}
+        else:
+            raise EmitError(
+                f"{self.component} emitting {qualified}: payload must be a dict, "
+                f"got {type(payload).__name__}"
+            )
+        extra = (
+            ()
+            if caused_by is None
+            else self._system.resolve_events(caused_by, f"{self.component} emitting {qualified}")
+        )
+        check(data)
+        scheduler = self._scheduler
+        return scheduler.record(qualified, data, self.component, extra, scheduler.current)
+
+    def _plan_emit(self, name: object) -> tuple[str, Callable[[Mapping[str, Any]], None]]:
+        """The qualified name of event ``name`` and the check of its payloads, worked out
+        on its first emit (EmitError for a name the interface does not declare)."""
+        if not isinstance(name, str):
+            raise EmitError(f"{self.component}: an event name is a string, got {name!r}")
+        qualified = self._qualify(name)
+        plan = qualified, payload_checker(action_spec(self.interface, qualified), qualified)
+        self._emits[name] = plan
+        return plan
+
+    def _qualify(self, name: str) -> str:
+        if not self._qualified:
+            return name
+        try:
+            return self._qualified[name]
+        except KeyError:
+            allowed = sorted({v for v in self._qualified.values()})
+            raise EmitError(
+                f"{self.component} cannot emit {name!r}: its interface declares "
+                + ", ".join(allowed)
+            ) from None
