@@ -11,7 +11,6 @@ from pyrapide.runtime.traps import SUSPEND, WAIT, Sleep, trap
 
 if TYPE_CHECKING:
     from pyrapide.core import Computation, Event
-    from pyrapide.runtime.processes import LocalContext
     from pyrapide.runtime.scheduler import Scheduler
     from pyrapide.runtime.system import System
 
@@ -150,9 +149,12 @@ class ModuleContext:
         return f"<ModuleContext {self.component}>"
 
 
-def get_context(instance: Any) -> ModuleContext | LocalContext:
+def get_context(instance: Any) -> ModuleContext:
     """The context of a module instance: the ModuleContext of one a System built, or
-    the LocalContext of one run by hand (see :mod:`pyrapide.runtime.processes`).
+    the LocalContext of one run by hand (see :mod:`pyrapide.runtime.processes`), which
+    emits alike but has no clock, sleep or system. It is typed as the first, what a
+    handler's code is written against; this module stays Python in the compiled build,
+    so that annotation is not checked as it returns.
 
     Raises RuntimeError for an instance that has neither (one you built yourself).
     """
