@@ -167,10 +167,15 @@ def shown(value: Any, width: int = 80) -> str:
 
 
 def _has_other_keys(value: Any) -> bool:
-    """Whether a mapping in ``value`` (at any depth) has a key that is not a string."""
+    """Whether a mapping in ``value`` (at any depth) has a key that is not a string.
+    Each container is looked into once: a payload may hold itself."""
     stack = [value]
+    seen: set[int] = set()
     while stack:
         item = stack.pop()
+        if not isinstance(item, Mapping | list | tuple) or id(item) in seen:
+            continue
+        seen.add(id(item))
         if isinstance(item, Mapping):
             if any(not isinstance(key, str) for key in item):
                 return True

@@ -106,6 +106,13 @@ def test_each_problem_has_one_message_naming_the_field(payload, message, field):
     assert (error.message, error.field) == (message, field)
 
 
+def test_a_value_that_holds_itself_is_shown_once_refused():
+    looped: list[Any] = ["a"]
+    looped.append(looped)
+    error = refusal({"item": "a", "tags": looped})
+    assert error.field == "tags" and error.message.endswith("got ['a', [...]]")
+
+
 def test_a_misspelt_field_offers_the_close_one():
     error = refusal({"item": "a", "quantty": 1})
     assert error.suggestions == ("quantity",)
