@@ -51,26 +51,33 @@ CBIN := $(CVENV)/bin
 CTREE := $(CVENV)/tree
 CSTAMP := $(CVENV)/.installed
 
-$(CSTAMP): pyproject.toml hatch_build.py $(shell git ls-files 'pyrapide/*.py')
-	test -x $(CBIN)/python || $(PYTHON) -m venv $(CVENV)
-	$(CBIN)/python -m pip install --quiet --upgrade pip
+# The copy of the checkout as it is now (tests and benchmarks included, which the
+# stamp does not follow), refreshed before each compiled run so none runs stale files.
+define COPY_CHECKOUT
 	rm -rf $(CTREE) && mkdir -p $(CTREE)
 	git ls-files -z --cached --others --exclude-standard \
 		| tar --null --ignore-failed-read -cf - -T - 2>/dev/null | tar -xf - -C $(CTREE)
+endef
+
+$(CSTAMP): pyproject.toml hatch_build.py $(shell git ls-files 'pyrapide/*.py')
+	test -x $(CBIN)/python || $(PYTHON) -m venv $(CVENV)
+	$(CBIN)/python -m pip install --quiet --upgrade pip
+	$(COPY_CHECKOUT)
 	$(CBIN)/python -m pip uninstall --quiet --yes pyrapide
 	cd $(CTREE) && RAPIDE_COMPILE=1 ../bin/python -m pip install --quiet '.[dev]'
-	cd $(CVENV)/lib/python*/site-packages && find . -name '*.so' -path './pyrapide*' \
-		| xargs cp --parents -t $(abspath $(CTREE))
 	touch $(CSTAMP)
 
 compiled: $(CSTAMP)
+	$(COPY_CHECKOUT)
+	cd $(CVENV)/lib/python*/site-packages && find . -name '*.so' -path './pyrapide*' \
+		| xargs cp --parents -t $(abspath $(CTREE))
 
 # TESTS narrows the run (CI runs the library's tests there: TESTS=tests/pyrapide).
 TESTS ?=
-test-compiled: $(CSTAMP)
+test-compiled: compiled
 	cd $(CTREE) && ../bin/python -m pytest -n 2 -q -p no:cacheprovider $(TESTS)
 
-bench-compiled: $(CSTAMP)
+bench-compiled: compiled
 	cd $(CTREE) && ../bin/python benchmarks/bench_limit.py
 
 clean:

@@ -26,6 +26,7 @@ import heapq
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from operator import attrgetter
 from pathlib import Path
 
@@ -70,26 +71,33 @@ class Spread:
     connections = [agent(Pattern.match("Source.ping"), target="sink")]
 
 
-async def per_read(queued: int, frames: int) -> tuple[float, float, float]:
-    """CPU µs per summary read: still, stepping, and searching the whole queue."""
+async def queued_system(queued: int) -> System:
+    """A started, paused system with ``queued`` agent deliveries waiting (pings 0 up)."""
     system = System(Spread, {"source": Silent, "sink": Taker}, seed=1, max_events=None)
     await system.start()
     system.pause()
     for n in range(queued):
         system.inject("Source.ping", {"n": n})
+    return system
+
+
+def timed(calls: int, call: Callable[[], object]) -> float:
+    """CPU µs per call of ``call``, the median of five rounds of ``calls``."""
+    rounds = []
+    for _ in range(5):
+        start = time.process_time()
+        for _ in range(calls):
+            call()
+        rounds.append((time.process_time() - start) * 1e6 / calls)
+    return statistics.median(rounds)
+
+
+async def per_read(queued: int, frames: int) -> tuple[float, float, float]:
+    """CPU µs per summary read: still, stepping, and searching the whole queue."""
+    system = await queued_system(queued)
     agents = system.scheduler.queues.agents
-
-    def timed(read: object) -> float:
-        rounds = []
-        for _ in range(5):
-            start = time.process_time()
-            for _ in range(frames):
-                read()  # type: ignore[operator]
-            rounds.append((time.process_time() - start) * 1e6 / frames)
-        return statistics.median(rounds)
-
-    still = timed(lambda: system.pending_summary(SHOWN))
-    search = timed(lambda: heapq.nsmallest(SHOWN, agents, key=attrgetter("id")))
+    still = timed(frames, lambda: system.pending_summary(SHOWN))
+    search = timed(frames, lambda: heapq.nsmallest(SHOWN, agents, key=attrgetter("id")))
     rounds = []
     for _ in range(5):  # each read after a step, the step's own time taken out
         elapsed = 0.0

@@ -28,23 +28,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench_queue_summary import Silent, Spread, Taker
+from bench_queue_summary import queued_system, timed
 
 from pyrapide.runtime import System
 from rapide_shell.session import Session
 
 ARCHITECTURE = Path(__file__).with_name("bench_queue_summary.py")
-
-
-def timed(lookups: int, look_up: object) -> float:
-    """CPU µs per call of ``look_up``, the median of five rounds of ``lookups``."""
-    rounds = []
-    for _ in range(5):
-        start = time.process_time()
-        for _ in range(lookups):
-            look_up()  # type: ignore[operator]
-        rounds.append((time.process_time() - start) * 1e6 / lookups)
-    return statistics.median(rounds)
 
 
 def missing(system: System) -> None:
@@ -57,11 +46,7 @@ def missing(system: System) -> None:
 
 async def per_lookup(queued: int, lookups: int) -> tuple[float, float]:
     """CPU µs per look-up of the last queued delivery, and of an id none has."""
-    system = System(Spread, {"source": Silent, "sink": Taker}, seed=1, max_events=None)
-    await system.start()
-    system.pause()
-    for n in range(queued):
-        system.inject("Source.ping", {"n": n})
+    system = await queued_system(queued)
     # The last queued, a different one each time (the one found last is looked at first).
     last = itertools.cycle(sorted(d.id for d in system.scheduler.queues.agents)[-lookups - 1:])
     found = timed(lookups, lambda: system.blocked(next(last)))

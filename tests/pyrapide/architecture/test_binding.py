@@ -2,7 +2,7 @@
 
 import pytest
 
-from pyrapide import Pattern, architecture, connect
+from pyrapide import Pattern, architecture, connect, module
 from pyrapide.architecture import ArchitectureError, binding_problems, check_bindings
 from pyrapide.runtime import System
 from tests.pyrapide.architecture.services import APIService, CacheService, DatabaseService
@@ -93,8 +93,6 @@ def test_binding_checks_refuse_what_is_not_an_architecture():
 
 
 def test_a_module_declaring_another_interface_is_refused_by_bind():
-    from pyrapide import module
-
     @module(implements=CacheService)
     class RedisModule:
         def connect(self, dsn):

@@ -14,6 +14,7 @@ from pyrapide import (
     pipe,
 )
 from pyrapide import when as on
+from pyrapide.runtime import System
 
 LOG: list[str] = []
 
@@ -88,3 +89,13 @@ class Listener:
     @on(Pattern.match("Sink.relay"))
     async def on_relay(self, match):
         LOG.append(f"{get_context(self).component} got relay {match.payload['n']}")
+
+
+async def paused_fan(pings: int = 0) -> System:
+    """The fan, an Echo on each sink, started and paused with ``pings`` pings injected."""
+    system = System(Fan, {"source": Silent, "sync": Echo, "queue": Echo, "free": Echo})
+    await system.start()
+    system.pause()
+    for n in range(pings):
+        system.inject("Source.ping", {"n": n})
+    return system

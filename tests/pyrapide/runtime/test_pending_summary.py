@@ -14,17 +14,8 @@ from pyrapide.architecture import ConnectionKind, agent
 from pyrapide.runtime import System
 from pyrapide.runtime.dispatch import Dispatch
 from pyrapide.runtime.queues import DispatchQueues
-from tests.pyrapide.runtime.kinds_parts import Echo, Fan, Silent
+from tests.pyrapide.runtime.kinds_parts import paused_fan
 from tests.pyrapide.runtime.test_nesting import bind
-
-
-async def paused_fan(pings: int) -> System:
-    system = System(Fan, {"source": Silent, "sync": Echo, "queue": Echo, "free": Echo})
-    await system.start()
-    system.pause()
-    for n in range(pings):
-        system.inject("Source.ping", {"n": n})
-    return system
 
 
 def assert_agrees(system: System, shown: int) -> None:

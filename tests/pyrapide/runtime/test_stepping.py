@@ -15,18 +15,12 @@ from tests.pyrapide.runtime.kinds_parts import (
     Relay,
     RelayChain,
     Silent,
+    paused_fan,
 )
 
 
-async def started_fan() -> System:
-    system = System(Fan, {"source": Silent, "sync": Echo, "queue": Echo, "free": Echo})
-    await system.start()
-    system.pause()
-    return system
-
-
 async def test_pending_lists_each_dispatch_with_its_kind_and_step_runs_exactly_one():
-    system = await started_fan()
+    system = await paused_fan()
     event = system.inject("Source.ping", {"n": 1})
     pending = system.pending()
     assert [(d.kind, d.target, d.event, d.state) for d in pending] == [
@@ -48,7 +42,7 @@ async def test_pending_lists_each_dispatch_with_its_kind_and_step_runs_exactly_o
 
 
 async def test_step_by_kind_and_by_id_picks_that_dispatch():
-    system = await started_fan()
+    system = await paused_fan()
     system.inject("Source.ping", {"n": 1})
     agent_dispatch = await system.step("agent")
     assert agent_dispatch.kind == "agent" and LOG == ["free 1"]
@@ -62,7 +56,7 @@ async def test_step_by_kind_and_by_id_picks_that_dispatch():
 
 
 async def test_a_pipe_dispatch_cannot_overtake_an_earlier_one():
-    system = await started_fan()
+    system = await paused_fan()
     system.inject("Source.ping", {"n": 1})
     system.inject("Source.ping", {"n": 2})
     first, second = (d for d in system.pending() if d.kind == "pipe")
@@ -96,7 +90,7 @@ async def test_a_nested_connect_delivery_is_a_pending_dispatch_of_its_own():
 
 
 async def test_a_subscriber_can_pause_the_run_and_it_continues_where_it_stopped():
-    system = await started_fan()
+    system = await paused_fan()
     for n in range(5):
         system.inject("Source.ping", {"n": n})
 
@@ -114,7 +108,7 @@ async def test_a_subscriber_can_pause_the_run_and_it_continues_where_it_stopped(
 
 
 async def test_run_until_quiet_lets_other_asyncio_tasks_run_meanwhile():
-    system = await started_fan()
+    system = await paused_fan()
     for n in range(400):
         system.inject("Source.ping", {"n": n})
     ticks = 0
@@ -151,9 +145,7 @@ async def test_state_changes_are_reported_in_order():
 
 
 async def test_a_dispatch_is_found_by_id_without_listing_the_queue(monkeypatch):
-    system = await started_fan()
-    for n in range(30):
-        system.inject("Source.ping", {"n": n})
+    system = await paused_fan(30)
     listed = system.pending()  # connects, pipe deliveries and agent deliveries
     wanted = [d for d in listed if d.id % 7 == 0 or d.kind == "pipe"][:12]
 
