@@ -16,7 +16,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Static
 
 from pyrapide.core.json_file import JSONTextError
-from pyrapide.types.payloads import payload_problems
+from pyrapide.types.payloads import PayloadError, check_payload
 from rapide_shell.commands.lexer import typed_value
 from rapide_shell.render import note
 from rapide_shell.tui.widgets.printable_input import PrintableInput
@@ -164,10 +164,12 @@ class InjectDialog(ModalScreen[str | None]):
                 return None
         # What `inject` would refuse (a value its annotation does not admit) is said
         # here, with every field kept as typed, not after the dialog has closed.
-        for problem in payload_problems(spec, name, payload):
+        try:
+            check_payload(spec, name, payload)
+        except PayloadError as problem:
             self._show_error(problem.message)
-            if problem.field is not None and self.query(f"#field-{problem.field}"):
-                self.query_one(f"#field-{problem.field}", Input).focus()
+            if problem.field is not None and (field := self.query(f"#field-{problem.field}")):
+                field.first(Input).focus()
             return None
         return inject_command(name, payload)
 

@@ -234,16 +234,16 @@ class MainScreen(Screen[None]):
         typing ``watch ...`` after leaving the bar never fires a key."""
         if not key.is_printable or key.character is None:
             return
-        bar = self.query_one(CommandBar)
         # A key sent to a panel while the bar had the focus is one of a burst (typed
         # fast, or sent at once by tmux) whose first letter took the bar: text as well,
         # even a panel's key (the bar takes the printable keys sent to it itself).
-        if self.focused is not bar and (
+        if not isinstance(self.focused, CommandBar) and (
             isinstance(self.focused, Input) or key.key in self.active_bindings
         ):
             return
         key.stop()
         key.prevent_default()
+        bar = self.query_one(CommandBar)
         # At once, not after the keys already queued (as focus() would).
         self.set_focus(bar)
         bar.insert_text_at_cursor(key.character)

@@ -76,14 +76,6 @@ class BarKey(Widget):
     def render(self) -> Text:
         """The key, and its words beside it (each styled by its part of the bar's css);
         blank while it is cut."""
-        if self._cut:
-            return Text(" " * self._width())
-        return self._drawn()
-
-    def _width(self) -> int:
-        return self._drawn().cell_len
-
-    def _drawn(self) -> Text:
         key, description = self.shown.display, self.shown.description
         if not self.compact:
             key = f" {key} "
@@ -95,7 +87,7 @@ class BarKey(Widget):
             (description, self.get_component_rich_style("bar-key--description")),
         )
         shown.stylize_before(self.rich_style)  # the key's own colours (hover, dim) first
-        return shown
+        return Text(" " * shown.cell_len) if self._cut else shown
 
     def on_mouse_down(self) -> None:
         """Presses the key, as the keyboard would (a disabled key only rings the bell)."""

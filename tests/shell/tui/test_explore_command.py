@@ -17,6 +17,11 @@ DELIVERIES = Path(__file__).resolve().parents[1] / "fixtures" / "deliveries.py"
 THREE_NOTES = "inject Desk.note n=1\ninject Desk.note n=2\ninject Desk.note n=3\nrun\n"
 
 
+def race_app() -> RapideApp:
+    """The workbench on the deliveries' race, seeded: the scenarios' architecture."""
+    return RapideApp(Session.load(DELIVERIES, arch="race", seed=0))
+
+
 def shown(app: RapideApp) -> str:
     """The output panel's text, blanks left out (its lines are wrapped at its width)."""
     return "".join("".join(line.text.split()) for line in app.main_screen.output.lines)
@@ -34,7 +39,7 @@ def status(app: RapideApp) -> str:
 async def test_explore_runs_in_the_background_lists_failures_and_opens_one(tmp_path: Path):
     scenario = tmp_path / "first.rapide"
     scenario.write_text(THREE_NOTES + "expect Clerk.first(n=1)\n")
-    app = RapideApp(Session.load(DELIVERIES, arch="race", seed=0))
+    app = race_app()
     async with app.run_test(size=SIZE) as pilot:
         await type_command(pilot, f"explore {scenario} all-failures")
         assert says(app, f"exploring {scenario} in the background on 1 worker process")
@@ -62,7 +67,7 @@ async def test_explore_runs_in_the_background_lists_failures_and_opens_one(tmp_p
 async def test_a_failure_selected_in_the_errors_panel_goes_to_its_failing_step(tmp_path: Path):
     scenario = tmp_path / "first.rapide"
     scenario.write_text(THREE_NOTES + "expect Clerk.first(n=1)\n")
-    app = RapideApp(Session.load(DELIVERIES, arch="race", seed=0))
+    app = race_app()
     async with app.run_test(size=SIZE) as pilot:
         await type_command(pilot, f"explore {scenario}")
         await wait_until(pilot, lambda: "explored:" in status(app), timeout=60)
@@ -82,7 +87,7 @@ async def test_a_failure_selected_in_the_errors_panel_goes_to_its_failing_step(t
 async def test_explore_says_what_is_wrong_in_one_line(tmp_path: Path):
     bad = tmp_path / "bad.rapide"
     bad.write_text("inject Desk.note n=1\nstep\n")
-    app = RapideApp(Session.load(DELIVERIES, arch="race", seed=0))
+    app = race_app()
     async with app.run_test(size=SIZE) as pilot:
         await type_command(pilot, "explore")
         assert says(app, "nothing explored yet: `explore SCRIPT` starts an exploration")
@@ -161,7 +166,7 @@ async def test_the_failures_found_stay_listed_as_the_run_is_replaced(tmp_path: P
 async def test_a_scenario_with_a_screenshot_is_refused_by_its_line(tmp_path: Path):
     scenario = tmp_path / "pictured.rapide"
     scenario.write_text(THREE_NOTES + "screenshot run.svg\n")
-    app = RapideApp(Session.load(DELIVERIES, arch="race", seed=0))
+    app = race_app()
     async with app.run_test(size=SIZE) as pilot:
         await type_command(pilot, f"explore {scenario}")
         assert says(app, f"{scenario}:5: `screenshot` writes a file of one run")
