@@ -19,7 +19,7 @@ from rapide_shell.commands.arguments import (
     number,
 )
 from rapide_shell.commands.builtin.injecting import InjectArguments, checked_payload
-from rapide_shell.commands.builtin.running import StepArguments, state_line
+from rapide_shell.commands.builtin.running import StepArguments, can_choose, state_line
 from rapide_shell.commands.errors import CommandError, CommandSyntaxError
 from rapide_shell.commands.parser import parse_command
 from rapide_shell.commands.registry import Command, CommandCatalog
@@ -487,22 +487,13 @@ async def _make(session: Session, step: _Planned) -> None:
             system = session.runtime.live
             before = system.steps
             choice = decision.choice
-            if isinstance(choice, int) and not _can_choose(session, choice):
+            if isinstance(choice, int) and not can_choose(session, choice):
                 raise CommandError(f"dispatch #{choice} is not pending, nor in flight")
             await session.step_once(choice)
             if system.steps == before:
                 raise CommandError("nothing could run there")
     finally:
         session.travel.end_command(outer)
-
-
-def _can_choose(session: Session, dispatch_id: int) -> bool:
-    if session.pending_dispatch(dispatch_id) is not None:
-        return True
-    return any(
-        flight.dispatch is not None and flight.dispatch.id == dispatch_id
-        for flight in session.in_flight()
-    )
 
 
 def _misfit(session: Session, step: _Planned | None, error: CommandError) -> str:
