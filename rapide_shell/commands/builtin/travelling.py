@@ -272,11 +272,9 @@ async def history(
         ahead = min(last - point.number, shown // 4)
         first = max(0, point.number - (shown - 1 - ahead))
         last = min(len(path) - 1, first + shown - 1)
-    fork = tree.fork_point(branch)
-    forks = ""
-    if fork is not None and branch.parent is not None:
-        # Named as `branches` names it: by the branch the step first lies on.
-        forks = f", made at step {fork.number} of {tree.first_holding(fork, branch.parent).name}"
+    fork, left = tree.fork_point(branch), tree.left_branch(branch)
+    # Named as `branches` names it: by the branch the step first lies on.
+    forks = "" if fork is None or left is None else f", made at step {fork.number} of {left.name}"
     output: list[RenderableType] = [
         render.note(
             f"{branch.name}: steps 0 to {branch.tip.number}{forks}; at step {point.number}",
