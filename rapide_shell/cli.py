@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from pyrapide.__about__ import __version__
 from pyrapide.core.printable import printable
 from pyrapide.runtime.watchdog import DEFAULT_HANDLER_TIMEOUT  # the runtime is not imported
+from rapide_shell.error_output import fail as report_failure
 
 if TYPE_CHECKING:
     from rapide_shell.address import Address
@@ -93,10 +94,7 @@ def fail(message: str, status: int = EXIT_ERROR, *, json_output: bool = False) -
     """Print ``message`` as one line on stderr, made printable (and, for ``--json``, as
     the JSON answer on stdout, as a later error would be); the Exit (``status``, 2 by
     default) to raise."""
-    if json_output:
-        print(json.dumps({"ok": False, "exit_status": status, "error": {"message": message}}))
-    sys.stderr.write(f"rapide: {printable(message)}\n")
-    return Exit(status)
+    return Exit(report_failure(message, json_output, status))
 
 
 def echo(text: str) -> None:

@@ -425,14 +425,18 @@ class DecisionTree:
             return None
         return common_point(branch.tip, branch.parent.tip)
 
-    def first_holding(self, point: Point, branch: Branch) -> Branch:
-        """The branch ``point`` (on ``branch``'s line) first lies on: ``branch``, or the
-        oldest of those it was made from, one from another, whose line holds it too.
-        A branch made at a step it shares with the one it was made from leaves that
+    def left_branch(self, branch: Branch) -> Branch | None:
+        """The branch ``branch`` leaves at its :meth:`fork_point` (None for ``main``),
+        named by where that step first lies: the branch it was made from, or the oldest
+        of those that one was made from, one from another, whose line holds it too. A
+        branch made at a step it shares with the one it was made from leaves that
         step's own branch there, which is where the history lists it."""
-        while branch.parent is not None and point.leads_to(branch.parent.tip):
-            branch = branch.parent
-        return branch
+        fork, left = self.fork_point(branch), branch.parent
+        if fork is None or left is None:
+            return None
+        while left.parent is not None and fork.leads_to(left.parent.tip):
+            left = left.parent
+        return left
 
     def children_of(self, branch: Branch | None) -> list[Branch]:
         """The branches made from ``branch`` (None: the roots), by where they fork."""

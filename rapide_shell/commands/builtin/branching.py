@@ -159,37 +159,30 @@ def branch_parts(tree: DecisionTree, branch: Branch) -> tuple[Text, Text]:
     marker = Text("* " if current else "  ", style=style)
     label = Text(style=style)
     label.append(branch.name, style="bold" if current else "")
-    fork = tree.fork_point(branch)
+    fork, left = tree.fork_point(branch), tree.left_branch(branch)
     last = branch.tip.number
-    if fork is None or branch.parent is None:
+    if fork is None or left is None:
         label.append(f"  steps 0 to {last}", style="dim")
+    elif fork.number == last:
+        label.append(f"  at step {last} of {left.name}; no step of its own yet", "dim")
     else:
-        # Named by the branch the step first lies on: the one it was made from may
-        # only share it, its own steps starting later.
-        left = tree.first_holding(fork, branch.parent).name
-        if fork.number == last:
-            label.append(f"  at step {last} of {left}; no step of its own yet", "dim")
-        else:
-            label.append(
-                f"  leaves {left} after step {fork.number}; its own steps: "
-                f"{fork.number + 1} to {last}",
-                style="dim",
-            )
+        label.append(
+            f"  leaves {left.name} after step {fork.number}; its own steps: "
+            f"{fork.number + 1} to {last}",
+            style="dim",
+        )
     if current:
         label.append(f"  <- you are at step {tree.point.number}", style="bold")
     return marker, label
 
 
 def _branch_data(tree: DecisionTree, branch: Branch) -> dict[str, Any]:
-    fork = tree.fork_point(branch)
+    fork, left = tree.fork_point(branch), tree.left_branch(branch)
     return {
         "name": branch.name,
         "parent": None if branch.parent is None else branch.parent.name,
         "forks_at": None if fork is None else fork.number,
-        "leaves": (
-            None if fork is None or branch.parent is None
-            else tree.first_holding(fork, branch.parent).name
-        ),
+        "leaves": None if left is None else left.name,
         "last_step": branch.tip.number,
     }
 

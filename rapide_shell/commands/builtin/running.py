@@ -256,11 +256,20 @@ async def _take_steps(session: Session, target: StepTarget) -> None:
 
 
 async def _step_chosen(session: Session, dispatch_id: int) -> None:
-    in_flight = any(f.dispatch is not None and f.dispatch.id == dispatch_id
-                    for f in session.in_flight())
-    if not in_flight and session.pending_dispatch(dispatch_id) is None:
+    if not can_choose(session, dispatch_id):
         raise CommandError(f"no pending dispatch #{dispatch_id}{_pending_hint(session)}")
     await session.step_once(dispatch_id)
+
+
+def can_choose(session: Session, dispatch_id: int) -> bool:
+    """Whether dispatch ``dispatch_id`` can be the next step: it waits to run, or its
+    handler is in flight (stepping resumes it)."""
+    if session.pending_dispatch(dispatch_id) is not None:
+        return True
+    return any(
+        flight.dispatch is not None and flight.dispatch.id == dispatch_id
+        for flight in session.in_flight()
+    )
 
 
 def _nothing_of_kind(session: Session, kind: str) -> str:

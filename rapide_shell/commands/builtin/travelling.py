@@ -19,7 +19,7 @@ from rapide_shell.commands.arguments import (
     number,
 )
 from rapide_shell.commands.builtin.injecting import InjectArguments, checked_payload
-from rapide_shell.commands.builtin.running import StepArguments, state_line
+from rapide_shell.commands.builtin.running import StepArguments, can_choose, state_line
 from rapide_shell.commands.errors import CommandError, CommandSyntaxError
 from rapide_shell.commands.parser import parse_command
 from rapide_shell.commands.registry import Command, CommandCatalog
@@ -272,11 +272,9 @@ async def history(
         ahead = min(last - point.number, shown // 4)
         first = max(0, point.number - (shown - 1 - ahead))
         last = min(len(path) - 1, first + shown - 1)
-    fork = tree.fork_point(branch)
-    forks = ""
-    if fork is not None and branch.parent is not None:
-        # Named as `branches` names it: by the branch the step first lies on.
-        forks = f", made at step {fork.number} of {tree.first_holding(fork, branch.parent).name}"
+    fork, left = tree.fork_point(branch), tree.left_branch(branch)
+    # Named as `branches` names it: by the branch the step first lies on.
+    forks = "" if fork is None or left is None else f", made at step {fork.number} of {left.name}"
     output: list[RenderableType] = [
         render.note(
             f"{branch.name}: steps 0 to {branch.tip.number}{forks}; at step {point.number}",
@@ -487,22 +485,13 @@ async def _make(session: Session, step: _Planned) -> None:
             system = session.runtime.live
             before = system.steps
             choice = decision.choice
-            if isinstance(choice, int) and not _can_choose(session, choice):
+            if isinstance(choice, int) and not can_choose(session, choice):
                 raise CommandError(f"dispatch #{choice} is not pending, nor in flight")
             await session.step_once(choice)
             if system.steps == before:
                 raise CommandError("nothing could run there")
     finally:
         session.travel.end_command(outer)
-
-
-def _can_choose(session: Session, dispatch_id: int) -> bool:
-    if session.pending_dispatch(dispatch_id) is not None:
-        return True
-    return any(
-        flight.dispatch is not None and flight.dispatch.id == dispatch_id
-        for flight in session.in_flight()
-    )
 
 
 def _misfit(session: Session, step: _Planned | None, error: CommandError) -> str:
