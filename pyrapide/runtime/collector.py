@@ -14,6 +14,7 @@ found by the next one after it.
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -23,28 +24,33 @@ _NEVER = 2**31 - 1
 
 _holders = 0
 _saved: int | None = None
+# Holds are taken and released on several threads at once (an exploration's shards on
+# threads, each stepping its own system): the count and the saved threshold change together.
+_lock = threading.Lock()
 
 
 @contextmanager
 def full_collections_held() -> Iterator[None]:
     """Within this block, the collector makes no full collection by itself (an
-    explicit ``gc.collect()`` still does). Nested and concurrent holders share
-    one hold; the threshold in force before the first is restored after the last,
-    unless somebody changed it meanwhile. Does nothing while the collector is
-    disabled."""
+    explicit ``gc.collect()`` still does). Nested and concurrent holders, on any
+    thread, share one hold; the threshold in force before the first is restored
+    after the last, unless somebody changed it meanwhile. Does nothing while the
+    collector is disabled."""
     global _holders, _saved
-    if _holders == 0 and gc.isenabled():
-        young, middle, oldest = gc.get_threshold()
-        if young and oldest != _NEVER:
-            _saved = oldest
-            gc.set_threshold(young, middle, _NEVER)
-    _holders += 1
+    with _lock:
+        if _holders == 0 and gc.isenabled():
+            young, middle, oldest = gc.get_threshold()
+            if young and oldest != _NEVER:
+                _saved = oldest
+                gc.set_threshold(young, middle, _NEVER)
+        _holders += 1
     try:
         yield
     finally:
-        _holders -= 1
-        if _holders == 0 and _saved is not None:
-            young, middle, oldest = gc.get_threshold()
-            if oldest == _NEVER:
-                gc.set_threshold(young, middle, _saved)
-            _saved = None
+        with _lock:
+            _holders -= 1
+            if _holders == 0 and _saved is not None:
+                young, middle, oldest = gc.get_threshold()
+                if oldest == _NEVER:
+                    gc.set_threshold(young, middle, _saved)
+                _saved = None

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import sys
+import threading
 
 import pytest
 
@@ -80,3 +82,31 @@ def test_a_disabled_collector_is_left_alone():
             assert gc.get_threshold() == (700, 10, 10)
     finally:
         gc.enable()
+
+
+def test_holds_taken_and_released_on_many_threads_restore_the_threshold_once():
+    # Explorations run shards on threads, each stepping its own system: the holds
+    # overlap in every order, and a switch may fall between any two lines.
+    gc.set_threshold(700, 10, 10)
+    errors: list[BaseException] = []
+
+    def hold_often() -> None:
+        try:
+            for _ in range(3000):
+                with full_collections_held():
+                    pass
+        except BaseException as error:  # reported by the assertion below
+            errors.append(error)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        threads = [threading.Thread(target=hold_often) for _ in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert errors == []
+    assert gc.get_threshold() == (700, 10, 10)
