@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,16 @@ if TYPE_CHECKING:
 
 HandlerCall = tuple[Callable[..., Any], Any]
 """A handler to call and what to call it with (a match; None for a hook)."""
+
+_COROUTINE = inspect.CO_COROUTINE
+
+
+def is_async_function(handler: Callable[..., Any]) -> bool:
+    """Whether ``handler`` is an ``async def`` function or method: calling it runs
+    none of its code, so the coroutine it returns can be driven as the task (read
+    off its code's flags, as cheap as a lookup would be)."""
+    code = getattr(getattr(handler, "__func__", handler), "__code__", None)
+    return code is not None and bool(code.co_flags & _COROUTINE)
 
 
 class _Plan:
@@ -63,7 +74,7 @@ class HandlerTable:
     guard errors met while choosing handlers are reported through ``router``.
     """
 
-    __slots__ = ("_computation", "_handlers", "_plans", "_router")
+    __slots__ = ("_computation", "_handlers", "_plans", "_router", "_sole")
 
     def __init__(self, computation: Computation, router: Router) -> None:
         self._computation = computation
@@ -72,6 +83,9 @@ class HandlerTable:
         self._handlers = {}
         # (component, connection index) -> its handlers' plans for that connection.
         self._plans: dict[tuple[str, int], list[_Plan]] = {}
+        # (component, connection index) -> its one handler, when that is all a delivery
+        # through that connection runs: an ``async def`` given the delivered match.
+        self._sole: dict[tuple[str, int], Callable[..., Any] | None] = {}
 
     def add_module(self, component: str, instance: Any) -> None:
         """Register the ``@when`` handlers of ``instance``, bound to ``component``."""
@@ -86,16 +100,9 @@ class HandlerTable:
         """The handlers of ``component`` that a delivery of ``match`` through
         ``connection`` runs, each with its own match among the delivered events
         (the last one its pattern completes)."""
-        key = (component, connection.index)
-        plans = self._plans.get(key)  # type: ignore[arg-type]
-        if plans is None:
-            plans = self._plans[key] = [  # type: ignore[index]
-                _Plan(method, pattern, names, connection)
-                for method, pattern, names in self._handlers.get(component, ())
-            ]
         calls: list[HandlerCall] = []
         events = match.events
-        for plan in plans:
+        for plan in self._plans_for(component, connection):
             if plan.same_pattern:
                 calls.append((plan.method, match))  # the same pattern finds the same match
                 continue
@@ -122,6 +129,32 @@ class HandlerTable:
             if own is not None:
                 calls.append((plan.method, own))
         return calls
+
+    def sole_handler(self, component: str, connection: Connection) -> Callable[..., Any] | None:
+        """The one call every delivery through ``connection`` makes to ``component``,
+        when that is all: its only handler, an ``async def`` with the connection's
+        pattern, given the delivered match (``calls_for`` would return just that);
+        else None."""
+        key = (component, connection.index)
+        try:
+            return self._sole[key]  # type: ignore[index]
+        except KeyError:
+            plans = self._plans_for(component, connection)
+            sole = None
+            if len(plans) == 1 and plans[0].same_pattern and is_async_function(plans[0].method):
+                sole = plans[0].method
+            self._sole[key] = sole  # type: ignore[index]
+            return sole
+
+    def _plans_for(self, component: str, connection: Connection) -> list[_Plan]:
+        key = (component, connection.index)
+        plans = self._plans.get(key)  # type: ignore[arg-type]
+        if plans is None:
+            plans = self._plans[key] = [  # type: ignore[index]
+                _Plan(method, pattern, names, connection)
+                for method, pattern, names in self._handlers.get(component, ())
+            ]
+        return plans
 
     def _match_among(self, pattern: Pattern, events: tuple[Event, ...]) -> PatternMatch | None:
         matcher = pattern.matcher(warn_guard_errors=False)  # errors reported as GuardError

@@ -354,13 +354,24 @@ class DispatchQueues:
         if not self.busy_serial:
             lanes, agents = self._open, self.agents
             if not lanes:  # agent deliveries alone: the draw select() makes among them
-                return self._swap_out(self.rng.randrange(len(agents))) if agents else None
+                return self._swap_out(self.below(len(agents))) if agents else None
             if not agents and len(lanes) == 1:  # one pipe's head: no draw
                 return self._start_head(next(iter(lanes.values())))
         dispatch = self.select(None)
         if dispatch is not None:
             self.remove(dispatch)
         return dispatch
+
+    def below(self, count: int) -> int:
+        """``rng.randrange(count)``, for a positive ``count``, drawn as it draws: the same
+        bits from the generator, so the same choice for a seed, without its argument
+        handling (a plain step makes one draw)."""
+        getrandbits = self.rng.getrandbits
+        bits = count.bit_length()
+        drawn = getrandbits(bits)
+        while drawn >= count:
+            drawn = getrandbits(bits)
+        return drawn
 
     def peek(self, kind: ConnectionKind | None) -> Dispatch | None:
         """What :meth:`select` would return now, leaving every state as it was: the
@@ -381,7 +392,7 @@ class DispatchQueues:
             return min(heads, key=lambda d: d.id) if heads else None
         # The seed's choice among the ready agent deliveries (and the pipe heads,
         # when any): one draw, without building the list of candidates.
-        choice = self.rng.randrange(len(heads) + len(agents))
+        choice = self.below(len(heads) + len(agents))
         if choice < len(heads):
             return heads[choice]
         chosen = agents[choice - len(heads)]

@@ -39,7 +39,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import heapq
-import inspect
 import itertools
 import traceback
 from collections import deque
@@ -49,6 +48,7 @@ from typing import TYPE_CHECKING, Any, Final
 from pyrapide.architecture import Delivery
 from pyrapide.core.interrupts import contained
 from pyrapide.runtime.dispatch import Dispatch, DispatchState
+from pyrapide.runtime.handlers import is_async_function
 from pyrapide.runtime.notifications import (
     ConstraintViolated,
     DispatchFinished,
@@ -70,7 +70,6 @@ from pyrapide.runtime.watchdog import HandlerTimeout
 _RUNNING, _READY, _SLEEPING = WaitReason.RUNNING, WaitReason.READY, WaitReason.SLEEPING
 _CONNECTS, _OUTSIDE, _HELD = WaitReason.CONNECTS, WaitReason.OUTSIDE, WaitReason.HELD
 _INSIDE = WaitReason.INSIDE
-_COROUTINE = inspect.CO_COROUTINE
 _STARTED, _DONE = DispatchState.RUNNING, DispatchState.DONE
 # True when this module runs as Python (its functions have frames): the watchdog then
 # finds _deliver and _advance above a handler's frame. Compiled (mypyc), they have
@@ -141,6 +140,10 @@ class Scheduler:
         self.advances = 0
         self.overran = 0  # the ``advances`` a watchdog found over handler_timeout
         self.halted: str | None = None
+        self.pause_requested = False
+        """Set by ``System.pause()``: :meth:`run_steps` stops after the step in progress."""
+        self.stepped = 0
+        """The steps :meth:`run_steps` has taken, over all its calls."""
         self.closing = False
         """True while :meth:`close_tasks` ends the tasks in flight, and after."""
         self.recorded_count = 0
@@ -451,6 +454,21 @@ class Scheduler:
             return None
         return self.resume_next()
 
+    def run_steps(self, budget: int) -> int:
+        """Take plain steps, as a run loop does, until ``budget`` were taken, one finds
+        nothing to run, ``pause_requested`` is set or a bound halts the run; return how
+        many were taken. The pause and the bounds are checked between any two steps, so
+        a run loop taking its steps in these bursts stops where it would one at a time."""
+        start = self.stepped
+        end = start + budget
+        while self.stepped < end:
+            if self.step() is None:
+                break
+            self.stepped += 1  # counted as it ends: a Ctrl-C within a burst loses none
+            if self.pause_requested or self.halted is not None:
+                break
+        return self.stepped - start
+
     def resume_next(self) -> Task | None:
         """Resume the next task woken by a wake-up (moving the clock to the earliest
         wake-up if only sleepers remain and it is due); return it, or None."""
@@ -522,27 +540,24 @@ class Scheduler:
         if dispatch.target in self.serial_load:
             self.serial_load[dispatch.target] += 1
             self.queues.busy_serial.add(dispatch.target)
-        target = dispatch.connection.target
+        connection = dispatch.connection
+        target = connection.target
         calls: list[HandlerCall]
         if isinstance(target, str):
-            calls = self.handlers.calls_for(target, dispatch.match, dispatch.connection)
+            sole = self.handlers.sole_handler(target, connection)
+            if sole is not None:  # the usual case: one ``async def``, the match as is
+                self._call(task, sole, dispatch.match, causes)
+                return
+            calls = self.handlers.calls_for(target, dispatch.match, connection)
         else:
             calls = [(target, dispatch.match)]
         if len(calls) == 1:
             handler, match = calls[0]
-            if self._is_async_function(handler):
-                self._call(task, handler, match, causes)  # the usual case: one ``async def``
+            if is_async_function(handler):
+                self._call(task, handler, match, causes)
                 return
         task.coro = self._deliver(task, calls, causes)
         self.drive(task)
-
-    @staticmethod
-    def _is_async_function(handler: Callable[..., Any]) -> bool:
-        """Whether ``handler`` is an ``async def`` function or method: calling it runs
-        none of its code, so the coroutine it returns can be driven as the task (read
-        off its code's flags, as cheap as a lookup would be)."""
-        code = getattr(getattr(handler, "__func__", handler), "__code__", None)
-        return code is not None and bool(code.co_flags & _COROUTINE)
 
     def _call(
         self,

@@ -190,7 +190,6 @@ class System:
         self._handler_table = None
         self._built_from = (seed, self.computation, self.clock, self.max_connect_depth)
         self.modules: dict[str, Any] = {}
-        self._pause_requested = False
         self._resumed: asyncio.Event | None = None
         self.steps = 0
         """Steps taken since the start: dispatches started and tasks resumed."""
@@ -483,13 +482,15 @@ class System:
     def pause(self) -> None:
         """Stop the run loop after the step in progress, or its wait for real-time
         work (safe from a subscriber: that is how a breakpoint pauses)."""
-        self._pause_requested = True
-        self.scheduler.interrupt_wait()
+        scheduler = self.scheduler
+        scheduler.pause_requested = True
+        scheduler.interrupt_wait()
 
     def resume(self) -> None:
         """Clear a pause; a ``run()`` waiting on it goes on. (A caller driving the
         system itself calls ``run_until_quiet()`` again.)"""
-        self._pause_requested = False
+        if self._scheduler is not None:  # a new scheduler has no pause to clear
+            self._scheduler.pause_requested = False
         if self._resumed is not None:
             self._resumed.set()
 
@@ -579,7 +580,7 @@ class System:
         deadline = None if timeout is None else loop.time() + timeout
         if deadline is None or loop.time() < deadline:
             scheduler.lift_halt()
-        self._pause_requested = False
+        scheduler.pause_requested = False
         self._set_state(RunState.RUNNING)
         try:
             with WATCHDOG.watching(scheduler), full_collections_held():
@@ -591,44 +592,57 @@ class System:
     async def _loop(
         self, max_steps: int | None, deadline: float | None, loop: asyncio.AbstractEventLoop
     ) -> RunOutcome:
-        # Invariant: each turn takes one step, or waits for real-time work, or returns.
-        # ``self.steps`` is brought up to date before each ``await`` and at the end, so
-        # a front end, which can only look while the loop awaits, sees the run progress.
+        # Invariant: each turn takes a burst of steps (the scheduler's run_steps, which
+        # checks the pause and the bounds between any two), or waits for real-time
+        # work, or returns. A burst ends where the asyncio loop is handed back, every
+        # STEPS_BETWEEN_YIELDS steps. ``self.steps`` is brought up to date before each
+        # ``await`` and at the end, so a front end, which can only look while the loop
+        # awaits, sees the run progress.
         import asyncio  # see run()
 
         scheduler = self.scheduler
         counted = self.steps
+        first = scheduler.stepped
         steps = 0
         try:
             while True:
-                if self._pause_requested:
+                if scheduler.pause_requested:
                     stopped = StopReason.PAUSED
                 elif scheduler.halted is not None:
                     timed_out = scheduler.halted == "timeout"
                     stopped = StopReason.TIMEOUT if timed_out else StopReason.LIMIT
                 elif max_steps is not None and steps >= max_steps:
                     stopped = StopReason.BUDGET if scheduler.has_work() else StopReason.QUIET
-                elif scheduler.step() is not None:
-                    steps += 1
-                    if steps % STEPS_BETWEEN_YIELDS == 0:
-                        self.steps = counted + steps
-                        await asyncio.sleep(0)
-                        self._check_deadline(loop, deadline)
-                    continue
-                elif not scheduler.waits_in_real_time():
-                    stopped = StopReason.STALLED if scheduler.has_work() else StopReason.QUIET
                 else:
-                    # Only tasks waiting in real time can go on: wait for one (or a pause).
-                    self.steps = counted + steps
-                    remaining = None if deadline is None else deadline - loop.time()
-                    timed_out = remaining is not None and remaining <= 0
-                    if timed_out or not await scheduler.wait_foreign(remaining):
-                        self._check_deadline(loop, deadline)
-                    continue
+                    budget = STEPS_BETWEEN_YIELDS - steps % STEPS_BETWEEN_YIELDS
+                    if max_steps is not None:
+                        budget = min(budget, max_steps - steps)
+                    taken = scheduler.run_steps(budget)
+                    steps += taken
+                    if taken:
+                        if steps % STEPS_BETWEEN_YIELDS == 0:
+                            self.steps = counted + steps
+                            await asyncio.sleep(0)
+                            self._check_deadline(loop, deadline)
+                        paused = scheduler.pause_requested or scheduler.halted is not None
+                        if taken == budget or paused:
+                            continue  # to the checks above
+                    # The burst's last step found nothing to run now.
+                    if not scheduler.waits_in_real_time():
+                        stopped = StopReason.STALLED if scheduler.has_work() else StopReason.QUIET
+                    else:
+                        # Only tasks waiting in real time can go on: wait for one (or a pause).
+                        self.steps = counted + steps
+                        remaining = None if deadline is None else deadline - loop.time()
+                        timed_out = remaining is not None and remaining <= 0
+                        if timed_out or not await scheduler.wait_foreign(remaining):
+                            self._check_deadline(loop, deadline)
+                        continue
                 self.steps = counted + steps
                 return RunOutcome(steps, stopped)
         except BaseException:
-            self.steps = counted + steps  # the steps taken before the user's Ctrl-C
+            # The steps taken before the user's Ctrl-C, within a burst too.
+            self.steps = counted + scheduler.stepped - first
             raise
 
     async def wait_for_wakeup(self, timeout: float | None = None) -> bool:

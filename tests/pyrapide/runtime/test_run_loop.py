@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import time
 
+import pytest
+
 from pyrapide import (
     Pattern,
     action,
@@ -15,7 +17,9 @@ from pyrapide import (
     module,
     when,
 )
+from pyrapide.core.interrupts import USER_INTERRUPTS
 from pyrapide.runtime import (
+    DispatchStarted,
     EventRecorded,
     LimitReached,
     LogicalClock,
@@ -23,7 +27,9 @@ from pyrapide.runtime import (
     RunState,
     StopReason,
     System,
+    TaskResumed,
 )
+from pyrapide.runtime.running import STEPS_BETWEEN_YIELDS
 
 
 @interface
@@ -130,3 +136,65 @@ async def test_a_run_that_finishes_says_quiet():
     outcome = await system.run_until_quiet()
     assert outcome.finished and outcome.stopped is StopReason.QUIET and outcome.steps == 1
     assert system.state is RunState.QUIET == "quiet"
+
+
+def count_steps(system: System, at: int | None = None, then=None) -> list[int]:
+    """Count the steps as they start (one DispatchStarted or TaskResumed each), calling
+    ``then()`` from within step number ``at``."""
+    taken = [0]
+
+    def counted(_note):
+        taken[0] += 1
+        if taken[0] == at and then is not None:
+            then()
+
+    system.subscribe(counted, kinds=[DispatchStarted, TaskResumed])
+    return taken
+
+
+async def test_a_step_budget_is_exact_wherever_it_falls_among_the_loops_hand_backs():
+    # The loop takes its steps in bursts, between two hand-backs to asyncio: a budget
+    # ending inside a burst, at its end, or just past it stops exactly there.
+    system = rally()
+    taken = count_steps(system)
+    total = 0
+    for budget in (1, 62, 1, 64, 65, 129, 3):
+        outcome = await system.run_until_quiet(max_steps=budget)
+        total += budget
+        assert (outcome.steps, outcome.stopped) == (budget, StopReason.BUDGET)
+        assert system.steps == taken[0] == total
+
+
+async def test_a_pause_from_a_subscriber_stops_the_loop_right_after_that_step():
+    for at in (1, 2, 63, 64, 65, 128, 200):
+        system = rally()
+        taken = count_steps(system, at, system.pause)
+        outcome = await system.run_until_quiet()
+        assert (outcome.steps, outcome.stopped) == (at, StopReason.PAUSED), at
+        assert system.steps == taken[0] == at
+
+
+async def test_the_loop_hands_asyncio_back_every_few_steps():
+    system = rally()
+    turns = 0
+
+    async def other_work():
+        nonlocal turns
+        while True:
+            turns += 1
+            await asyncio.sleep(0)
+
+    other = asyncio.ensure_future(other_work())
+    await asyncio.sleep(0)
+    before = turns
+    await system.run_until_quiet(max_steps=STEPS_BETWEEN_YIELDS * 10)
+    other.cancel()
+    assert turns - before >= 10
+
+
+async def test_a_ctrl_c_within_the_loop_keeps_the_count_of_the_steps_taken_before_it():
+    system = rally()
+    taken = count_steps(system, 100, USER_INTERRUPTS.interrupt)  # as Ctrl-C at step 100
+    with pytest.raises(KeyboardInterrupt):
+        await system.run_until_quiet()
+    assert taken[0] == 100 and system.steps == 99  # the interrupted step is not counted
