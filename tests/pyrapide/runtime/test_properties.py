@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import random
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -20,6 +21,7 @@ from pyrapide import (
     when,
 )
 from pyrapide.runtime import DispatchFinished, DispatchQueued, DispatchStarted, System
+from pyrapide.runtime.queues import DispatchQueues
 
 FACTORIES = {"connect": connect, "pipe": pipe, "agent": agent}
 MAX_HOPS = 3
@@ -188,3 +190,12 @@ def test_different_seeds_give_different_agent_orders():
         orders.add(tuple(index for note, _, _, index, _ in trace if note == "DispatchStarted"))
     assert len(orders) > 1
     assert all(sorted(order) == [0, 1, 2, 3, 4] for order in orders)
+
+
+@given(st.integers(0, 2**64), st.lists(st.integers(1, 2**40), min_size=1, max_size=40))
+def test_the_seeded_draw_among_deliveries_is_randranges(seed, counts):
+    # The queues draw as random.Random.randrange does, bit for bit: a seed picks the
+    # same deliveries on every supported Python as it always has.
+    queues = DispatchQueues(seed, ())
+    reference = random.Random(seed)
+    assert [queues.below(count) for count in counts] == [reference.randrange(n) for n in counts]
