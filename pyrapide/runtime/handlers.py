@@ -66,6 +66,18 @@ class _Plan:
             else None
         )
 
+    def takes_as_delivered(self, match: PatternMatch) -> bool:
+        """Whether this handler is handed ``match`` itself: its pattern is the
+        connection's, or a name alone (or "*") and ``match`` one event of that name
+        that binds nothing."""
+        if self.same_pattern:
+            return True
+        name = self.name_only
+        if name is None or match.bindings:
+            return False
+        events = match.events
+        return len(events) == 1 and (name == "*" or events[0].name == name)
+
 
 class HandlerTable:
     """The handlers of each started module, and the calls a delivery makes.
@@ -83,9 +95,9 @@ class HandlerTable:
         self._handlers = {}
         # (component, connection index) -> its handlers' plans for that connection.
         self._plans: dict[tuple[str, int], list[_Plan]] = {}
-        # (component, connection index) -> its one handler, when that is all a delivery
-        # through that connection runs: an ``async def`` given the delivered match.
-        self._sole: dict[tuple[str, int], Callable[..., Any] | None] = {}
+        # (component, connection index) -> its plan for that connection when it is
+        # the only one and its handler an ``async def`` (else None): see sole_handler.
+        self._sole: dict[tuple[str, int], _Plan | None] = {}
 
     def add_module(self, component: str, instance: Any) -> None:
         """Register the ``@when`` handlers of ``instance``, bound to ``component``."""
@@ -103,14 +115,11 @@ class HandlerTable:
         calls: list[HandlerCall] = []
         events = match.events
         for plan in self._plans_for(component, connection):
-            if plan.same_pattern:
-                calls.append((plan.method, match))  # the same pattern finds the same match
+            if plan.takes_as_delivered(match):
+                calls.append((plan.method, match))
                 continue
-            name = plan.name_only
-            if name is not None and len(events) == 1 and not match.bindings:
-                if name == "*" or events[0].name == name:
-                    calls.append((plan.method, match))
-                continue
+            if plan.name_only is not None and len(events) == 1 and not match.bindings:
+                continue  # an event of another name
             if plan.one_event is not None and len(events) == 1:
                 own = plan.one_event(events[0])  # a basic pattern: no guards; it tests the name
                 if own is not None:
@@ -130,21 +139,19 @@ class HandlerTable:
                 calls.append((plan.method, own))
         return calls
 
-    def sole_handler(self, component: str, connection: Connection) -> Callable[..., Any] | None:
-        """The one call every delivery through ``connection`` makes to ``component``,
-        when that is all: its only handler, an ``async def`` with the connection's
-        pattern, given the delivered match (``calls_for`` would return just that);
-        else None."""
+    def sole_handler(
+        self, component: str, match: PatternMatch, connection: Connection
+    ) -> Callable[..., Any] | None:
+        """The handler to call with ``match`` itself, when that one call is all that
+        ``calls_for`` would return and the handler is an ``async def``; else None."""
         key = (component, connection.index)
         try:
-            return self._sole[key]  # type: ignore[index]
+            plan = self._sole[key]  # type: ignore[index]
         except KeyError:
             plans = self._plans_for(component, connection)
-            sole = None
-            if len(plans) == 1 and plans[0].same_pattern and is_async_function(plans[0].method):
-                sole = plans[0].method
-            self._sole[key] = sole  # type: ignore[index]
-            return sole
+            only = len(plans) == 1 and is_async_function(plans[0].method)
+            plan = self._sole[key] = plans[0] if only else None  # type: ignore[index]
+        return plan.method if plan is not None and plan.takes_as_delivered(match) else None
 
     def _plans_for(self, component: str, connection: Connection) -> list[_Plan]:
         key = (component, connection.index)
