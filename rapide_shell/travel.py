@@ -253,11 +253,15 @@ class TimeMachine:
             )
             return
         tree.take(known, self.segment)
-        if (known.events, known.total_events) != (events, total) and self.divergence is None:
+        if self.divergence is not None:
+            return
+        if (known.events, known.total_events) != (events, total):
             self.divergence = (
                 f"step {known.number} ({decision.line}) recorded "
                 f"{_ids(events)} where it recorded {_ids(known.events)} before"
             )
+        else:  # the same ids: held to what they were recorded with, as a replay is
+            self.divergence = self._unlike_recorded(total - len(events), known)
 
     def _total(self) -> int:
         system = self.runtime.system

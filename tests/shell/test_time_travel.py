@@ -298,6 +298,21 @@ async def test_every_replay_notices_a_payload_that_came_out_otherwise(moves: lis
         assert "warning: the run did not repeat itself: step 2 " in plain(again)
 
 
+async def test_a_live_step_retaking_a_recorded_one_notices_a_payload_that_came_out_otherwise(
+) -> None:
+    # Not a replay: the user steps again where the tree already holds that step. The
+    # ids are the same; the answer's ticket is not.
+    async with started(FIXTURES / "outside.py", seed=0) as session:
+        await ok(session, "inject Desk.note n=1")
+        await ok(session, "step")
+        await ok(session, "back 1")
+        again = await ok(session, "step")
+        assert session.decisions.point.number == 2 and session.decisions.branch.name == "main"
+        assert again.data.get("divergence") is not None
+        assert re.fullmatch(ANSWER_CHANGED, again.data["divergence"]), again.data["divergence"]
+        assert "warning: the run did not repeat itself: step 2 " in plain(again)
+
+
 async def test_a_replay_that_comes_out_the_same_says_nothing() -> None:
     async with started(FIXTURES / "composite.py", seed=0) as session:
         await ok(session, "run 6")
