@@ -32,6 +32,11 @@ N = 200,000) and prints the garbage collector's pauses during it, read with
 ``gc.callbacks``: how many collections of each generation, the longest, and the
 total.
 
+``--recording`` also times recording alone: the events of a chain run, each caused by
+the one before, made by ``Computation.new_emitted`` as a run makes them (the poset's
+part of a delivery, which bare asyncio's list append stands for), per event and per
+delivery (a chain of five stages records five events for four deliveries).
+
 ``--bytecodes N`` also counts, for each chain of N items, the Python bytecodes
 executed and the Python functions called per delivery by each program (read with
 ``sys.settrace``; the same on every machine and under any load, unlike time, so
@@ -55,8 +60,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_runtime import STAGES, chain_architecture, stage_module
 
-from pyrapide import Pattern, architecture, pipe
+from pyrapide import Computation, Pattern, architecture, pipe
 from pyrapide.runtime import System
+from pyrapide.runtime.collector import full_collections_held
 
 MIX = [("connect", "pipe", "agent")[i % 3] for i in range(STAGES - 1)]
 CHAINS = {
@@ -186,6 +192,23 @@ def our_rate(kinds: list[str], count: int) -> float:
     return count * (STAGES - 1) / elapsed
 
 
+def recording_time(count: int) -> float:
+    """Seconds per event of recording alone, as a run records: ``count`` items through
+    the stages' worth of events, each caused by the one before (the connect chain's
+    shape), made by ``Computation.new_emitted`` with full collections held."""
+    events = count * STAGES
+    computation = Computation()
+    record = computation.new_emitted
+    gc.collect()
+    with full_collections_held():
+        start = time.process_time()
+        causes: list[Any] = []
+        for n in range(events):
+            causes = [record("Stage.out", {"n": n}, "s0", causes, 0.0)]
+        elapsed = time.process_time() - start
+    return elapsed / events
+
+
 def idle_pipes_rate(count: int, idle: int) -> float:
     """Deliveries per second of the pipe chain in a system with ``idle`` more pipe
     connections, which never match (what each step costs beside many pipes)."""
@@ -276,6 +299,8 @@ def main() -> None:
     parser.add_argument("--only", choices=sorted(CHAINS), action="append")
     parser.add_argument("--bytecodes", type=int, default=0, metavar="N",
                         help="also count bytecodes and calls per delivery, chains of N items")
+    parser.add_argument("--recording", action="store_true",
+                        help="also time recording the chain's events alone (the poset's part)")
     parser.add_argument("--idle-pipes", type=int, default=0, metavar="N",
                         help="also run the pipe chain beside N pipes that never deliver")
     options = parser.parse_args()
@@ -297,6 +322,13 @@ def main() -> None:
         bare, ours = best["bare", label], best["ours", label]
         print(f"  {label:<8} {bare:>14,.0f} {ours:>12,.0f} {bare / ours:>6.1f}x   "
               f"({' -> '.join(kinds)})")
+    if options.recording:
+        per_event = min(recording_time(options.items) for _ in range(options.rounds))
+        per_delivery = per_event * STAGES / (STAGES - 1)
+        share = per_delivery * best["ours", "connect"] if "connect" in chains else None
+        print(f"recording alone: {per_event * 1e6:.2f} us per event, "
+              f"{per_delivery * 1e6:.2f} us per delivery of a chain"
+              + (f" ({share:.0%} of ours on connect)" if share is not None else ""))
     if options.idle_pipes:
         rounds, idle = range(options.rounds), options.idle_pipes
         few = max(idle_pipes_rate(options.items, 0) for _ in rounds)
