@@ -27,35 +27,13 @@ from math import isfinite
 from typing import TYPE_CHECKING, Any, Final
 
 from pyrapide.core.values import all_saveable, field_problem
+from pyrapide.types.payload_error import PayloadError as PayloadError  # Python when compiled
 
 if TYPE_CHECKING:
     from pyrapide.types.actions import ActionSpec
 
 Fits = Callable[[Any], bool]
 """True when a value fits one annotation."""
-
-
-class PayloadError(ValueError):
-    """A payload its action refuses. ``message`` is one line; ``field`` the payload field
-    at fault (None for a problem of the whole payload); ``suggestions`` the declared
-    field names close to a misspelt one. ``str(error)`` joins the message and the
-    suggestions: ``Web.order has no field 'qty' (its fields: item, quantity); did you
-    mean 'quantity'?``."""
-
-    def __init__(
-        self, message: str, *, field: str | None = None, suggestions: Iterable[str] = ()
-    ) -> None:
-        self.message = message
-        self.field = field
-        self.suggestions = tuple(suggestions)
-        super().__init__(self.__str__())
-
-    def __str__(self) -> str:
-        if not self.suggestions:
-            return self.message
-        quoted = [f"'{word}'" for word in self.suggestions]
-        listed = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
-        return f"{self.message}; did you mean {listed}?"
 
 
 def check_payload(spec: ActionSpec | None, name: str, payload: Mapping[str, Any]) -> None:
