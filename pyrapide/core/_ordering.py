@@ -218,15 +218,24 @@ class CausalOrder:
                 else:
                     self.chains[home] = array("i", (*members, p))
                 return p
-        self.depth.append(0)
-        self.chain.append(0)
-        self.pos.append(0)
-        self._place(p)
+        deepest, home = self._home(p, causes)
+        self.depth.append(deepest)
+        self.chain.append(home if home >= 0 else len(self.chains))
+        self.pos.append(self._join(p, home))
         return p
 
     def _place(self, p: int) -> None:
-        """Set depth, chain and chain position of ``p``, whose causes are placed."""
-        causes = listed(self.causes[p])
+        """Set depth, chain and chain position of ``p`` (its entries exist: a rebuild),
+        whose causes are placed."""
+        deepest, home = self._home(p, listed(self.causes[p]))
+        self.depth[p] = deepest
+        self.chain[p] = home if home >= 0 else len(self.chains)
+        self.pos[p] = self._join(p, home)
+
+    def _home(self, p: int, causes: Sequence[int]) -> tuple[int, int]:
+        """The depth of ``p``, caused by ``causes`` (placed), and the chain it extends:
+        that of the first cause ending its chain, else of a close ancestor ending one
+        (see :meth:`_nearest_tail_chain`), else -1 (a chain of its own)."""
         depth = self.depth
         chain_of = self.chain
         chains = self.chains
@@ -237,23 +246,23 @@ class CausalOrder:
                 deepest = depth[c] + 1
             if home < 0 and chains[chain_of[c]][-1] == c:
                 home = chain_of[c]
-        depth[p] = deepest
-        direct = home >= 0
-        if not direct and causes:
+        if home < 0 and causes:
             home = self._nearest_tail_chain(p, causes)
+        return deepest, home
+
+    def _join(self, p: int, home: int) -> int:
+        """Put ``p`` at the end of chain ``home`` (-1: a new chain); return its position."""
+        chains = self.chains
         if home < 0:
-            chain_of[p] = len(chains)
             chains.append((p,))
-            self.pos[p] = 0
-            return
+            return 0
         members = chains[home]
         position = len(members)
         if type(members) is array:
             members.append(p)
         else:
             chains[home] = array("i", (*members, p))
-        chain_of[p] = home
-        self.pos[p] = position
+        return position
 
     def _nearest_tail_chain(self, p: int, causes: Sequence[int]) -> int:
         """A chain whose last event is a close ancestor of p (bounded search), else -1.
