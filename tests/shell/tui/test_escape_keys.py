@@ -36,22 +36,19 @@ def _parsed(data: str) -> list[tuple[str, str | None]]:
     return [(key.key, key.character) for key in _read(data)]
 
 
-async def _send(pilot, data: str) -> None:
+async def _send(pilot, data: str, *, in_bar: str | None = None) -> None:
     """Sends ``data`` as the terminal does: the keys read from it reach the app together,
-    in one turn of its queue."""
+    in one turn of its queue. ``in_bar``: first puts the focus in the command bar,
+    holding that text (a command half typed)."""
+    if in_bar is not None:
+        bar = pilot.app.query_one(CommandBar)
+        bar.focus()
+        bar.value = in_bar
+        bar.cursor_position = len(in_bar)
+        await pilot.pause()
     for key in _read(data):
         pilot.app.post_message(key)
     await settle(pilot)
-
-
-async def _bar_with(pilot, text: str) -> CommandBar:
-    """Puts the focus in the command bar, holding ``text`` (a command half typed)."""
-    bar = pilot.app.query_one(CommandBar)
-    bar.focus()
-    bar.value = text
-    bar.cursor_position = len(text)
-    await pilot.pause()
-    return bar
 
 
 def test_the_keys_tested_are_every_printable_key_of_the_main_screen() -> None:
@@ -84,61 +81,48 @@ def test_escape_then_a_key_reads_as_alt_and_the_key(shop_path) -> None:
 async def test_escape_then_a_screen_key_pressed_quickly_leaves_the_bar_and_acts() -> None:
     app = make_app(CONNECTION_KINDS)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        for _ in range(5):
-            await type_command(pilot, "step")
-        point = app.session.decisions
-        assert point.point.number == 5
-        bar = await _bar_with(pilot, "wat")
-        await _send(pilot, "\x1b<")
-        assert point.point.number == 4
+        await type_command(pilot, "step 5")
+        decisions = app.session.decisions
+        assert decisions.point.number == 5
+        await _send(pilot, "\x1b<", in_bar="wat")
+        assert decisions.point.number == 4
         assert isinstance(app.focused, EventLog)  # out of the bar, as Escape leaves it
+        bar = app.query_one(CommandBar)
         assert bar.value == "wat"  # the half-typed command kept, no "<" in it
-        await _bar_with(pilot, "wat")
-        await _send(pilot, "\x1b<<")  # Escape, <, <: back twice
-        assert point.point.number == 2
-        await _bar_with(pilot, "wat")
-        await _send(pilot, "\x1b>")
-        assert point.point.number == 3
-        await _bar_with(pilot, "wat")
-        await _send(pilot, "\x1b[")
+        await _send(pilot, "\x1b<<", in_bar="wat")  # Escape, <, <: back twice
+        assert decisions.point.number == 2
+        await _send(pilot, "\x1b>", in_bar="wat")
+        assert decisions.point.number == 3
+        await _send(pilot, "\x1b[", in_bar="wat")
         assert app.main_screen.every == 1.0
-        await _bar_with(pilot, "wat")
-        await _send(pilot, "\x1b]")
+        await _send(pilot, "\x1b]", in_bar="wat")
         assert app.main_screen.every == 0.5
-        await _bar_with(pilot, "wat")
-        await _send(pilot, "\x1b3")
+        await _send(pilot, "\x1b3", in_bar="wat")
         assert isinstance(app.focused, EventLog)
-        await _bar_with(pilot, "wat")
-        await _send(pilot, "\x1b8")
+        await _send(pilot, "\x1b8", in_bar="wat")
         assert app.focused is app.query_one("#history")
-        await _bar_with(pilot, "wat")
-        await _send(pilot, "\x1b:")  # leaves the bar and comes back: ":" not typed
+        await _send(pilot, "\x1b:", in_bar="wat")  # leaves the bar and comes back: ":" not typed
         assert isinstance(app.focused, CommandBar)
-        await _bar_with(pilot, "wat")
-        await _send(pilot, "\x1b?")
+        await _send(pilot, "\x1b?", in_bar="wat")
         await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
         await _send(pilot, "\x1b?")  # the help's own key closes it
         await wait_until(pilot, lambda: app.screen is app.main_screen)
         assert bar.value == "wat"
-        assert point.point.number == 3
+        assert decisions.point.number == 3
 
 
 async def test_the_same_characters_typed_in_the_bar_are_text() -> None:
     app = make_app(CONNECTION_KINDS)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        for _ in range(3):
-            await type_command(pilot, "step")
-        bar = await _bar_with(pilot, "")
-        await _send(pilot, "a" + SCREEN_KEYS + "A")
+        await type_command(pilot, "step 3")
+        await _send(pilot, "a" + SCREEN_KEYS + "A", in_bar="")
+        bar = app.query_one(CommandBar)
         assert isinstance(app.focused, CommandBar)
         assert bar.value == "a" + SCREEN_KEYS + "A"
         assert app.session.decisions.point.number == 3
         assert app.main_screen.every is None
         # Escape then a letter: the letter goes back to the bar, as typed slowly.
-        await _bar_with(pilot, "wat")
-        await _send(pilot, "\x1bc")
+        await _send(pilot, "\x1bc", in_bar="wat")
         assert isinstance(app.focused, CommandBar)
         assert bar.value == "watc"
 
@@ -175,10 +159,8 @@ async def test_escape_then_a_panel_key_with_a_panel_full_screen_keeps_it_full_sc
         await type_command(pilot, "zoom history")
         history = app.query_one("#history")
         assert app.screen.maximized is history
-        await _bar_with(pilot, "")
-        await _send(pilot, "\x1b3")
+        await _send(pilot, "\x1b3", in_bar="")
         assert app.screen.maximized is app.query_one(EventLog)
         assert isinstance(app.focused, EventLog)
-        await _bar_with(pilot, "")
-        await _send(pilot, "\x1b]")  # out of the bar to the panel shown, not behind it
+        await _send(pilot, "\x1b]", in_bar="")  # out of the bar to the panel shown, not behind it
         assert app.focused is app.screen.maximized
