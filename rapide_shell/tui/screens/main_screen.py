@@ -626,8 +626,8 @@ class MainScreen(Screen[None]):
             ("[ ]", "Slower, faster: slow motion for runs (outside the bar)"),
             (f"{first_key} … {last_key}",
              "Go to a panel: " + ", ".join(panel.name for panel in by_key())),
-            ("alt+KEY", f"Any of these keys from the command bar too (alt+{first_key}, alt+<, "
-                        "alt+?); so does Escape then the key, pressed quickly"),
+            ("alt+KEY", f"The keys {first_key} … {last_key} < > [ ] ? : from the command bar "
+                        "too; so does Escape then the key, pressed quickly"),
             ("Escape", "Leave full screen (F11 or `zoom` shows a panel alone)"),
             ("ctrl+p", "Command palette: every command of the language"),
         ]

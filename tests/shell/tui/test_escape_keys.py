@@ -105,6 +105,8 @@ async def test_escape_then_a_screen_key_pressed_quickly_leaves_the_bar_and_acts(
         assert isinstance(app.focused, CommandBar)
         await _send(pilot, "\x1b?", in_bar="wat")
         await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        said = dict(app.screen.key_rows)["alt+KEY"]
+        assert "< > [ ] ? :" in said and "Escape then the key, pressed quickly" in said
         await _send(pilot, "\x1b?")  # the help's own key closes it
         await wait_until(pilot, lambda: app.screen is app.main_screen)
         assert bar.value == "wat"
