@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 import platformdirs
+from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.widgets import Input
@@ -17,7 +18,7 @@ from rapide_shell.explorations import EXPLORE_PLUGIN, ExploreCommands
 from rapide_shell.render import note
 from rapide_shell.session import Session
 from rapide_shell.tui.collector import first_frame_shown
-from rapide_shell.tui.escape_keys import read_escape_digits_as_alt
+from rapide_shell.tui.escape_keys import after_escape, read_escape_keys_as_alt
 from rapide_shell.tui.palette import CommandLanguageProvider
 from rapide_shell.tui.screen_commands import ScreenCommands
 from rapide_shell.tui.screens.main_screen import MainScreen
@@ -58,7 +59,7 @@ class RapideApp(App[None]):
         screenshots: str | Path | None = None,
     ) -> None:
         super().__init__()
-        read_escape_digits_as_alt()  # Escape then a panel's key, pressed quickly
+        read_escape_keys_as_alt()  # Escape then a key, pressed quickly: see on_event
         self.session = session
         self.screenshots = Path(screenshots) if screenshots is not None else None
         """Where F12 saves its pictures (None: see :meth:`screenshot_folder`)."""
@@ -80,6 +81,20 @@ class RapideApp(App[None]):
         self.theme_variables = variables
         self.theme_translation = ThemeTranslation(variables)
         return variables
+
+    async def on_event(self, event: events.Event) -> None:
+        """Escape then a key, pressed quickly, arrives as Alt and the key (see
+        :mod:`rapide_shell.tui.escape_keys`), and so does Alt and the key: unless
+        something binds that Alt key, it is read as Escape then the key. The command bar
+        is left at once, before the keys queued behind it are read (so that Escape, `<`,
+        `<` goes back twice), then the key goes where it would have gone alone."""
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            typed = after_escape(event)
+            if typed is not None and event.key not in self.screen.active_bindings:
+                if self.screen is self.main_screen:
+                    self.main_screen.leave_bar()
+                event = typed
+        await super().on_event(event)
 
     def on_ready(self) -> None:
         """The first frame is on the screen: the collector may run again (see

@@ -95,14 +95,8 @@ class MainScreen(Screen[None]):
                     show=False, id=f"focus_{panel.id}")
             for panel in by_key()
         ),
-        # Alt and a panel's key: the same, from the command bar too. Escape then the
-        # key, pressed quickly, reaches the app as this (see tui/escape_keys.py).
-        *(
-            Binding(f"alt+{panel.key}", f"focus_panel('{panel.id}')",
-                    f"Go to the {panel.name}", show=False, priority=True,
-                    id=f"alt_focus_{panel.id}")
-            for panel in by_key()
-        ),
+        # Alt and any of these keys (as Escape then the key, pressed quickly, arrives)
+        # leaves the command bar and acts as the key: see RapideApp.on_event.
     ]
 
     # A panel full screen keeps the lines around it: the status line, a presenter's
@@ -340,7 +334,16 @@ class MainScreen(Screen[None]):
 
     @on(CommandBar.Left)
     def _leave_bar(self) -> None:
-        self.query_one(EventLog).focus()
+        self.leave_bar()
+
+    def leave_bar(self) -> None:
+        """Moves the focus from the command bar to the panels (the event log, or the
+        panel shown full screen) at once: the keys queued behind go to the panel. Does
+        nothing if the bar does not have the focus."""
+        if not isinstance(self.focused, CommandBar):
+            return
+        shown = self.maximized
+        self.set_focus(shown if shown is not None and shown.focusable else self.query_one(EventLog))
 
     # -- commands ------------------------------------------------------------------------
 
@@ -623,7 +626,8 @@ class MainScreen(Screen[None]):
             ("[ ]", "Slower, faster: slow motion for runs (outside the bar)"),
             (f"{first_key} … {last_key}",
              "Go to a panel: " + ", ".join(panel.name for panel in by_key())),
-            (f"alt+{first_key} … alt+{last_key}", "Go to a panel from the command bar too"),
+            ("alt+KEY", f"The keys {first_key} … {last_key} < > [ ] ? : from the command bar "
+                        "too; so does Escape then the key, pressed quickly"),
             ("Escape", "Leave full screen (F11 or `zoom` shows a panel alone)"),
             ("ctrl+p", "Command palette: every command of the language"),
         ]

@@ -178,42 +178,6 @@ async def test_a_panel_goes_full_screen_and_back(shop_path) -> None:
         )
 
 
-def _parsed(data: str) -> list[tuple[str, str | None]]:
-    from textual._xterm_parser import XTermParser
-
-    parser = XTermParser()
-    keys = [*parser.feed(data), *parser.feed("")]  # "" ends the input: ESC stands alone
-    return [(key.key, key.character) for key in keys]
-
-
-def test_escape_then_a_digit_reads_as_alt_and_the_digit_not_as_a_macos_glyph(
-    shop_path,
-) -> None:
-    # Pressed quickly (within tmux's escape-time, or Textual's own wait), Escape then 8
-    # reach the app as ESC 8, which Textual's table turns into "•" (Option+8 on macOS
-    # WezTerm). The workbench reads it as every other terminal program does: Alt+8.
-    make_app(shop_path)
-    assert _parsed("\x1b8") == [("alt+8", "8")]
-    assert _parsed("\x1b1") == [("alt+1", "1")]
-    assert _parsed("•") == [("bullet", "•")]  # the character itself, typed, stays text
-
-
-async def test_escape_then_a_panel_key_pressed_quickly_goes_to_the_panel(shop_path) -> None:
-    app = make_app(shop_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        bar = app.query_one(CommandBar)
-        assert isinstance(app.focused, CommandBar)
-        await pilot.press("alt+8")  # what ESC 8 reads as
-        await pilot.pause()
-        assert app.focused is app.query_one("#history")
-        assert bar.value == ""
-        await pilot.press("alt+4")  # from a panel as well
-        await pilot.pause()
-        assert app.focused is app.query_one("#inspector")
-        assert bar.value == ""
-
-
 async def test_zoom_names_each_panel_as_its_title_does(shop_path) -> None:
     app = make_app(shop_path)
     async with app.run_test(size=SIZE) as pilot:

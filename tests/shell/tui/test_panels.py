@@ -26,11 +26,7 @@ def test_every_panel_has_its_own_id_and_key() -> None:
         for binding in MainScreen.BINDINGS
         if isinstance(binding, Binding) and binding.action.startswith("focus_panel")
     }
-    assert focus_keys == {
-        key: f"focus_panel('{panel.id}')"
-        for panel in PANELS
-        for key in (panel.key, f"alt+{panel.key}")
-    }
+    assert focus_keys == {panel.key: f"focus_panel('{panel.id}')" for panel in PANELS}
 
 
 async def test_the_screen_is_laid_out_from_the_registry(shop_path) -> None:

@@ -1,0 +1,168 @@
+"""Escape then a key, pressed quickly, does what the two do pressed slowly, from the bytes up."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from textual import constants, events
+from textual.binding import Binding
+from textual.keys import key_to_character
+
+from rapide_shell.tui.panels import by_key
+from rapide_shell.tui.screens.help_screen import HelpScreen
+from rapide_shell.tui.screens.main_screen import MainScreen
+from rapide_shell.tui.widgets.command_bar import CommandBar
+from rapide_shell.tui.widgets.event_log import EventLog
+from tests.shell.tui.conftest import SIZE, make_app, settle, type_command, wait_until
+
+CONNECTION_KINDS = Path(__file__).parents[3] / "examples" / "connection_kinds.py"
+SCREEN_KEYS = ":?<>[]" + "".join(panel.key for panel in by_key())
+"""Every printable key the main screen binds."""
+
+
+def _read(data: str) -> list:
+    """What Textual's parser reads from ``data``, sent at once by a terminal (or tmux),
+    once its wait for the rest of an escape sequence is over."""
+    from textual._xterm_parser import XTermParser
+
+    parser = XTermParser()
+    keys = list(parser.feed(data))
+    time.sleep(constants.ESCAPE_DELAY * 1.5)
+    return [*keys, *parser.tick()]
+
+
+def _parsed(data: str) -> list[tuple[str, str | None]]:
+    return [(key.key, key.character) for key in _read(data)]
+
+
+async def _send(pilot, data: str, *, in_bar: str | None = None) -> None:
+    """Sends ``data`` as the terminal does: the keys read from it reach the app together,
+    in one turn of its queue. ``in_bar``: first puts the focus in the command bar,
+    holding that text (a command half typed)."""
+    if in_bar is not None:
+        bar = pilot.app.query_one(CommandBar)
+        bar.focus()
+        bar.value = in_bar
+        bar.cursor_position = len(in_bar)
+        await pilot.pause()
+    for key in _read(data):
+        pilot.app.post_message(key)
+    await settle(pilot)
+
+
+def test_the_keys_tested_are_every_printable_key_of_the_main_screen() -> None:
+    bound = {
+        key_to_character(binding.key)
+        for binding in MainScreen.BINDINGS
+        if isinstance(binding, Binding)
+    }
+    assert bound - {None} == set(SCREEN_KEYS)
+
+
+def test_escape_then_a_key_reads_as_alt_and_the_key(shop_path) -> None:
+    make_app(shop_path)  # the app sets Textual's parser up
+    for character in SCREEN_KEYS:
+        [(typed, _)] = _parsed(character)
+        assert _parsed("\x1b" + character) == [(f"alt+{typed}", character)], character
+    # Not as the macOS Option glyph Textual's table holds for ESC 8 ("•", WezTerm).
+    assert _parsed("\x1b8") == [("alt+8", "8")]
+    assert _parsed("•") == [("bullet", "•")]  # the character itself, typed, stays text
+    assert _parsed("\x1ba") == [("alt+a", "a")]
+    assert _parsed("\x1b<<") == [("alt+less_than_sign", "<"), ("less_than_sign", "<")]
+    # ESC [ starts the terminal's sequences: alone it is Escape then [, with more after
+    # it what the terminal means.
+    assert _parsed("\x1b[A") == [("up", None)]
+    [pasted] = _read("\x1b[200~<?\x1b[201~")
+    assert isinstance(pasted, events.Paste) and pasted.text == "<?"
+    assert _parsed("\x1b\x1b") == [("escape", "\x1b"), ("escape", "\x1b")]
+
+
+async def test_escape_then_a_screen_key_pressed_quickly_leaves_the_bar_and_acts() -> None:
+    app = make_app(CONNECTION_KINDS)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, "step 5")
+        decisions = app.session.decisions
+        assert decisions.point.number == 5
+        await _send(pilot, "\x1b<", in_bar="wat")
+        assert decisions.point.number == 4
+        assert isinstance(app.focused, EventLog)  # out of the bar, as Escape leaves it
+        bar = app.query_one(CommandBar)
+        assert bar.value == "wat"  # the half-typed command kept, no "<" in it
+        await _send(pilot, "\x1b<<", in_bar="wat")  # Escape, <, <: back twice
+        assert decisions.point.number == 2
+        await _send(pilot, "\x1b>", in_bar="wat")
+        assert decisions.point.number == 3
+        await _send(pilot, "\x1b[", in_bar="wat")
+        assert app.main_screen.every == 1.0
+        await _send(pilot, "\x1b]", in_bar="wat")
+        assert app.main_screen.every == 0.5
+        await _send(pilot, "\x1b3", in_bar="wat")
+        assert isinstance(app.focused, EventLog)
+        await _send(pilot, "\x1b8", in_bar="wat")
+        assert app.focused is app.query_one("#history")
+        await _send(pilot, "\x1b:", in_bar="wat")  # leaves the bar and comes back: ":" not typed
+        assert isinstance(app.focused, CommandBar)
+        await _send(pilot, "\x1b?", in_bar="wat")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        said = dict(app.screen.key_rows)["alt+KEY"]
+        assert "< > [ ] ? :" in said and "Escape then the key, pressed quickly" in said
+        await _send(pilot, "\x1b?")  # the help's own key closes it
+        await wait_until(pilot, lambda: app.screen is app.main_screen)
+        assert bar.value == "wat"
+        assert decisions.point.number == 3
+
+
+async def test_the_same_characters_typed_in_the_bar_are_text() -> None:
+    app = make_app(CONNECTION_KINDS)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, "step 3")
+        await _send(pilot, "a" + SCREEN_KEYS + "A", in_bar="")
+        bar = app.query_one(CommandBar)
+        assert isinstance(app.focused, CommandBar)
+        assert bar.value == "a" + SCREEN_KEYS + "A"
+        assert app.session.decisions.point.number == 3
+        assert app.main_screen.every is None
+        # Escape then a letter: the letter goes back to the bar, as typed slowly.
+        await _send(pilot, "\x1bc", in_bar="wat")
+        assert isinstance(app.focused, CommandBar)
+        assert bar.value == "watc"
+
+
+async def test_alt_and_a_screen_key_acts_from_the_bar_and_from_a_panel(shop_path) -> None:
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        bar = app.query_one(CommandBar)
+        assert isinstance(app.focused, CommandBar)
+        await pilot.press("alt+8")
+        await pilot.pause()
+        assert app.focused is app.query_one("#history")
+        await pilot.press("alt+4")  # from a panel as well
+        await pilot.pause()
+        assert app.focused is app.query_one("#inspector")
+        await pilot.press("alt+left_square_bracket")
+        assert app.main_screen.every == 1.0
+        await pilot.press("alt+colon")
+        await pilot.pause()
+        assert isinstance(app.focused, CommandBar)
+        await pilot.press("alt+right_square_bracket")
+        await pilot.pause()
+        assert app.main_screen.every == 0.5
+        assert isinstance(app.focused, EventLog)
+        assert bar.value == ""
+
+
+async def test_escape_then_a_panel_key_with_a_panel_full_screen_keeps_it_full_screen(
+    shop_path,
+) -> None:
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, "zoom history")
+        history = app.query_one("#history")
+        assert app.screen.maximized is history
+        await _send(pilot, "\x1b3", in_bar="")
+        assert app.screen.maximized is app.query_one(EventLog)
+        assert isinstance(app.focused, EventLog)
+        await _send(pilot, "\x1b]", in_bar="")  # out of the bar to the panel shown, not behind it
+        assert app.focused is app.screen.maximized
