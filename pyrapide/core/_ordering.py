@@ -581,8 +581,9 @@ class CausalOrder:
         self.slow_queries = 0
         self.catch_up(self.canonical_order())
 
-    def catch_up(self, order: Sequence[int] | None = None) -> None:
-        """Give the clocks the events recorded since they last caught up.
+    def catch_up(self, order: Sequence[int] | None = None, limit: int | None = None) -> bool:
+        """Give the clocks the events recorded since they last caught up (at most
+        ``limit`` of them, the earliest); return True once they have all.
 
         Clocks are kept up to date only when a query reads them, so that recording
         costs nothing for them: a run that asks no ancestry question pays nothing.
@@ -593,7 +594,9 @@ class CausalOrder:
         n = len(self.causes)
         if order is None:
             if clocks.caught == n:
-                return
+                return True
+            if limit is not None and clocks.caught + limit < n:
+                n = clocks.caught + limit  # the clocks stop there: a later call goes on
             order = range(clocks.caught, n)
         chains, chain_of, pos, causes = self.chains, self.chain, self.pos, self.causes
         while len(clocks.clock) < len(chains):
@@ -621,6 +624,7 @@ class CausalOrder:
             else:
                 clocks.joined(home, at, joined)
         clocks.caught = n
+        return n == len(self.causes)
 
     def closure(self, p: int, adjacency: Sequence[Links]) -> set[int]:
         """Return every event reachable from p through ``adjacency`` (p excluded)."""

@@ -319,6 +319,18 @@ class Poset:
             y = self._seq(b)
         return self._order.reaches(x, y)
 
+    def prepare_ancestry(self, limit: int | None = None) -> bool:
+        """Take in, for ancestry queries, the events recorded since the last query (at
+        most ``limit`` of them, the earliest first); return True once all are.
+
+        Queries do this themselves: recording costs nothing for them, and the first
+        query after many recordings takes in all of them at once (a merge of chain
+        clocks for each event with a cause off its chain). A program that queries while a long
+        run records, such as an interactive view, calls this now and then with a limit,
+        so that no one query pays for the whole run.
+        """
+        return self._order.catch_up(limit=limit)
+
     def are_independent(self, a: EventRef, b: EventRef) -> bool:
         """Return True if neither event precedes the other (False when a is b)."""
         x, y = self._seq(a), self._seq(b)

@@ -46,6 +46,11 @@ FRAME_SECONDS = 1 / 30
 #: leaving the loop to keys and the run. The inspector following the newest event is
 #: the costliest (its panel is laid out again), so it moves least often.
 BUSY_REDRAW_SECONDS = {"queue": 0.25, "inspector": 1.0}
+#: While a run works, each frame takes in this many of the events recorded since for
+#: ancestry queries (Poset.prepare_ancestry), far more than a frame's worth of a run:
+#: the inspector's next query (a key that moves the log's cursor) then never pays for
+#: the whole run so far, which at a million events took a second.
+ANCESTRY_PER_FRAME = 5_000
 #: Lines of one command's output printed in the output panel (a long run reports every
 #: event it recorded; the event log has them all).
 OUTPUT_LINES_SHOWN = 200
@@ -190,6 +195,8 @@ class SessionView:
         if not self.screen.query(EventLog):  # the screen is being torn down
             return
         batch, self._batch = self._batch, NotificationBatch()
+        if self.session.running:
+            self.session.computation.poset.prepare_ancestry(ANCESTRY_PER_FRAME)
         if batch.reset is not None:
             # Handler errors, violations and the start hooks' limits are drawn from the
             # session there.

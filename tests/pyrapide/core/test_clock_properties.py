@@ -116,3 +116,36 @@ def test_a_link_to_the_newest_event_keeps_the_clocks_exact(shape) -> None:
             edges.add((c, i))
     assert not poset._order.stale
     _check(poset, events, edges)
+
+
+@SETTINGS
+@given(laned(), st.lists(st.integers(0, 5), min_size=1, max_size=30), st.data())
+def test_ancestry_taken_in_a_slice_at_a_time_answers_as_all_at_once(
+    shape, slices, data
+) -> None:
+    # prepare_ancestry(k) now and then between recordings (and links) takes in at most k
+    # events; queries in between, and after, answer as a plain search does.
+    n, causes, late = shape
+    events = [Event(f"L{i % 3}", id=f"e{i}") for i in range(n)]
+    poset = Poset()
+    edges: set[tuple[int, int]] = set()
+    recorded = 0
+    for i, (event, mine) in enumerate(zip(events, causes, strict=True)):
+        poset.add(event, caused_by=[events[c] for c in mine])
+        edges.update((c, i) for c in mine)
+        recorded += 1
+        limit = slices[i % len(slices)]
+        taken_before = poset._order.clocks.caught
+        done = poset.prepare_ancestry(limit)
+        taken = poset._order.clocks.caught - taken_before
+        assert taken <= limit and done == (poset._order.clocks.caught == recorded)
+        if data.draw(st.booleans()):
+            a, b = data.draw(st.integers(0, i)), data.draw(st.integers(0, i))
+            below = _closure(i + 1, edges)
+            assert poset.is_ancestor(events[a], events[b]) == (b in below[a])
+    for cause, effect in late:
+        poset.add_causal_link(events[cause], events[effect])
+        edges.add((cause, effect))
+        poset.prepare_ancestry(1)
+    assert poset.prepare_ancestry() is True
+    _check(poset, events, edges)

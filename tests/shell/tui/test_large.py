@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 
 from rapide_shell.tui.graph_list import DRAW_LIMIT
+from rapide_shell.tui.session_view import ANCESTRY_PER_FRAME
+from rapide_shell.tui.widgets.event_log import EventLog
 from rapide_shell.tui.widgets.connection_graph import ConnectionGraph
 from rapide_shell.tui.widgets.timeline_panel import TimelinePanel
 from tests.shell.tui.architectures.chain import write_chain
@@ -151,3 +153,28 @@ async def test_the_queue_highlights_a_listed_connection_and_the_timeline_grows_l
         # A lane for each component that sent an event, in the chain's order.
         assert timeline.lanes == [f"s{n}" for n in range(21)]
         assert timeline.row_count == len(app.session.computation) == 21
+
+
+async def test_a_long_run_keeps_ancestry_taken_in_so_no_key_pays_for_all_of_it() -> None:
+    # The inspector answers a key that moves the log's cursor with ancestry queries;
+    # the events a run records are taken in for them a slice per frame, not all at
+    # once by the first such key after the run (a second at a million events).
+    app = make_app(Path(__file__).parents[3] / "examples" / "seed_system.py")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        session = app.session
+        session.system.max_events = None
+        for number in range(6_000):  # about 25,000 events
+            session.system.inject(
+                "APIService.request", {"type": "query", "key": f"users/{number % 5}"}
+            )
+        app.query_one(EventLog).focus()  # moved off the newest: the inspector rests
+        await pilot.press("up")
+        app.main_screen.submit_command("run")
+        await pilot.pause(0.1)
+        while session.running:
+            await pilot.pause(0.05)
+        poset = session.computation.poset
+        assert len(poset) > 4 * ANCESTRY_PER_FRAME
+        # What is left to take in is at most the last frame's worth of the run.
+        assert poset.prepare_ancestry(ANCESTRY_PER_FRAME)
