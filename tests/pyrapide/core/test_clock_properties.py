@@ -129,11 +129,10 @@ def test_ancestry_taken_in_a_slice_at_a_time_answers_as_all_at_once(
     events = [Event(f"L{i % 3}", id=f"e{i}") for i in range(n)]
     poset = Poset()
     edges: set[tuple[int, int]] = set()
-    recorded = 0
     for i, (event, mine) in enumerate(zip(events, causes, strict=True)):
         poset.add(event, caused_by=[events[c] for c in mine])
         edges.update((c, i) for c in mine)
-        recorded += 1
+        recorded = i + 1
         limit = slices[i % len(slices)]
         taken_before = poset._order.clocks.caught
         done = poset.prepare_ancestry(limit)

@@ -8,8 +8,8 @@ import pytest
 
 from rapide_shell.tui.graph_list import DRAW_LIMIT
 from rapide_shell.tui.session_view import ANCESTRY_PER_FRAME
-from rapide_shell.tui.widgets.event_log import EventLog
 from rapide_shell.tui.widgets.connection_graph import ConnectionGraph
+from rapide_shell.tui.widgets.event_log import EventLog
 from rapide_shell.tui.widgets.timeline_panel import TimelinePanel
 from tests.shell.tui.architectures.chain import write_chain
 from tests.shell.tui.conftest import SIZE, make_app, settle, type_command
