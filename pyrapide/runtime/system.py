@@ -602,7 +602,7 @@ class System:
 
         scheduler = self.scheduler
         counted = self.steps
-        first = scheduler.stepped
+        first = scheduler.stepped  # the loop's steps are the scheduler's since then
         steps = 0
         try:
             while True:
@@ -618,7 +618,7 @@ class System:
                     if max_steps is not None:
                         budget = min(budget, max_steps - steps)
                     taken = scheduler.run_steps(budget)
-                    steps += taken
+                    steps = scheduler.stepped - first
                     if taken:
                         if steps % STEPS_BETWEEN_YIELDS == 0:
                             self.steps = counted + steps
@@ -642,7 +642,7 @@ class System:
                 return RunOutcome(steps, stopped)
         except BaseException:
             # The steps taken before the user's Ctrl-C, within a burst too.
-            self.steps = counted + scheduler.stepped - first
+            self.steps = counted + (scheduler.stepped - first)
             raise
 
     async def wait_for_wakeup(self, timeout: float | None = None) -> bool:
