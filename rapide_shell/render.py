@@ -81,14 +81,17 @@ def event_text(event: Any) -> Text:
 
 
 def event_lines(
-    events: Iterable[Any], computation: Any, limit: int | None = None
+    events: Iterable[Any], computation: Any, limit: int | None = None, *, earlier: int = 0
 ) -> RenderableType:
-    """One line per event, each with its direct causes (``<- e1, e2``)."""
+    """One line per event, each with its direct causes (``<- e1, e2``): the last
+    ``limit`` of ``events``, after a line counting the others and the ``earlier``
+    events left out before them."""
     events = list(events)
     shown = events if limit is None or len(events) <= limit else events[-limit:]
+    earlier += len(events) - len(shown)
     lines: list[RenderableType] = []
-    if len(shown) < len(events):
-        lines.append(Text(f"… {len(events) - len(shown)} earlier events", style="dim"))
+    if earlier:
+        lines.append(Text(f"… {earlier} earlier events", style="dim"))
     poset = computation.poset
     for event in shown:
         line = event_text(event)

@@ -22,8 +22,10 @@ class Activity:
     """What the runtime reported while one command ran, summed up as it arrives.
 
     Given to ``Session.capture``, it takes each notification in turn (``append``)
-    and keeps what a command's output shows, not the notifications: the events
-    recorded (which the computation holds anyway), how many dispatches started,
+    and keeps what a command's output shows, not the notifications: the ids of the
+    events recorded (the computation holds the events themselves; read as each event
+    arrives, an id costs next to nothing, where reading a million of them off the
+    events as a long run ends held the workbench up), how many dispatches started,
     and, only with ``keep_dispatches``, the dispatches queued and started and the
     steps themselves (``step`` and ``inject`` show them; a ``run`` of a million
     deliveries would keep a million of each).
@@ -32,7 +34,7 @@ class Activity:
     computation: Any
     show_events: bool = True
     keep_dispatches: bool = True
-    events: list[Any] = field(default_factory=list)
+    event_ids: list[str] = field(default_factory=list)
     queued: list[Any] = field(default_factory=list)
     started: list[Any] = field(default_factory=list)
     started_count: int = 0
@@ -47,7 +49,7 @@ class Activity:
         """Take one notification (runtime or session) into the summary."""
         kind = type(notification).__name__
         if kind == "EventRecorded":
-            self.events.append(notification.event)
+            self.event_ids.append(notification.event.id)
         elif kind == "DispatchQueued":
             if self.keep_dispatches:
                 self.queued.append(notification.dispatch)
@@ -87,11 +89,22 @@ class Activity:
             return []
         return [render.note(heading, style="bold"), *self.problems]
 
+    @property
+    def events(self) -> list[Any]:
+        """The events recorded, in order, looked up in the computation by id."""
+        get = self.computation.get
+        return [get(event_id) for event_id in self.event_ids]
+
     def renderables(self) -> list[RenderableType]:
-        """The events recorded (at most :data:`EVENTS_SHOWN`), then the problems."""
+        """The events recorded (at most :data:`EVENTS_SHOWN`, the last), then the problems."""
         output: list[RenderableType] = []
-        if self.show_events and self.events:
-            output.append(render.event_lines(self.events, self.computation, limit=EVENTS_SHOWN))
+        ids = self.event_ids
+        if self.show_events and ids:
+            get = self.computation.get
+            shown = [get(event_id) for event_id in ids[-EVENTS_SHOWN:]]
+            output.append(
+                render.event_lines(shown, self.computation, earlier=len(ids) - len(shown))
+            )
         output.extend(self.problems)
         return output
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pyrapide import Pattern, action, architecture, get_context, interface, module, pipe, when
 from pyrapide.runtime import DispatchStarted, System
-from rapide_shell.report import Activity
+from rapide_shell.report import EVENTS_SHOWN, Activity
+from tests.shell.test_command_registry import plain
 
 
 @interface
@@ -15,9 +16,11 @@ class Counter:
 
 @module(implements=Counter)
 class Ticker:
+    count = 5
+
     async def start(self):
         if get_context(self).component == "a":
-            for n in range(5):
+            for n in range(self.count):
                 await get_context(self).emit("Counter.tick", n=n)
 
     @when(Pattern.match("Counter.tick", source="a"))
@@ -44,6 +47,7 @@ async def summed(keep_dispatches: bool) -> tuple[Activity, list[DispatchStarted]
 
 async def test_a_run_keeps_its_events_and_a_count_not_its_dispatches():
     report, started, system = await summed(keep_dispatches=False)
+    assert report.event_ids == [event.id for event in system.computation]
     assert report.events == list(system.computation)
     assert report.started_count == len(started) == 5
     assert report.queued == [] and report.started == [] and report.steps == []
@@ -54,3 +58,19 @@ async def test_a_step_keeps_each_dispatch_and_step_in_order():
     assert report.started == [note.dispatch for note in started]
     assert report.steps == started
     assert [d.id for d in report.queued] == [1, 2, 3, 4, 5]
+
+
+async def test_a_long_run_shows_its_last_events_after_a_count_of_the_others():
+    class ManyTicks(Ticker):
+        count = EVENTS_SHOWN
+
+    system = System(Pair, {"a": ManyTicks, "b": ManyTicks})
+    report = Activity(system.computation, keep_dispatches=False)
+    system.subscribe(report.append)
+    await system.run()
+    recorded = list(system.computation)
+    assert len(recorded) == 2 * EVENTS_SHOWN
+    lines = plain(report.renderables()).splitlines()
+    assert lines[0] == f"… {EVENTS_SHOWN} earlier events"
+    assert len(lines) == 1 + EVENTS_SHOWN
+    assert [line.split()[0] for line in lines[1:]] == [e.id for e in recorded[-EVENTS_SHOWN:]]

@@ -232,7 +232,7 @@ async def step(session: Session, command: Command[StepArguments], line: str) -> 
     data: dict[str, Any] = {
         "dispatches": [d.id for d in report.started],
         "resumed": list(report.resumed),
-        "events": [event.id for event in report.events],
+        "events": report.event_ids,
         "errors": report.error_texts,
         "pending": session.pending_count,
         "in_flight": [f.label for f in session.in_flight()],
@@ -331,7 +331,7 @@ async def run(
     output: list[RenderableType] = [
         Text(
             f"ran {render.counted(report.started_count, 'dispatch', 'dispatches')}, "
-            f"recorded {render.counted(len(report.events), 'event')}"
+            f"recorded {render.counted(len(report.event_ids), 'event')}"
         )
     ]
     if report.resumed:
@@ -357,7 +357,7 @@ async def run(
         "dispatches": report.started_count,
         "steps": 0 if outcome is None else outcome.steps,
         "stopped": "bound" if outcome is None else str(outcome.stopped),
-        "events": [event.id for event in report.events],
+        "events": report.event_ids,
         "errors": report.error_texts,
         "pending": session.pending_count,
         "in_flight": [f.label for f in session.in_flight()],
