@@ -89,12 +89,6 @@ class Activity:
             return []
         return [render.note(heading, style="bold"), *self.problems]
 
-    @property
-    def events(self) -> list[Any]:
-        """The events recorded, in order, looked up in the computation by id."""
-        get = self.computation.get
-        return [get(event_id) for event_id in self.event_ids]
-
     def renderables(self) -> list[RenderableType]:
         """The events recorded (at most :data:`EVENTS_SHOWN`, the last), then the problems."""
         output: list[RenderableType] = []
