@@ -85,16 +85,35 @@ class RapideApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         """Escape then a key, pressed quickly, arrives as Alt and the key (see
         :mod:`rapide_shell.tui.escape_keys`), and so does Alt and the key: unless
-        something binds that Alt key, it is read as Escape then the key. The command bar
-        is left at once, before the keys queued behind it are read (so that Escape, `<`,
-        `<` goes back twice), then the key goes where it would have gone alone."""
+        something binds that Alt key, it is read as Escape then the key. The Escape acts
+        at once (see :meth:`escape_at_once`), before the keys queued behind it are read
+        (so that Escape, `<`, `<` goes back twice), then the key goes where it would
+        have gone alone: to the screen below a dialog the Escape closed."""
         if isinstance(event, events.Key) and not event.is_forwarded:
             typed = after_escape(event)
             if typed is not None and event.key not in self.screen.active_bindings:
-                if self.screen is self.main_screen:
-                    self.main_screen.leave_bar()
+                await self.escape_at_once()
                 event = typed
         await super().on_event(event)
+
+    async def escape_at_once(self) -> None:
+        """Does what Escape pressed alone does on the screen on top, now rather than
+        when the key would reach it through the message queues. On the main screen it
+        leaves the command bar (the bar's own Escape asks for that by a message). On any
+        other screen (the inject dialog, the help, the command palette, a script's wait)
+        it runs the action Escape is bound to there, the focused widget's first, as
+        Textual does: the dialog closes, with the result its Escape gives; back on the
+        main screen, the bar takes the focus as it does on resuming, but at once, so
+        that the keys after the Escape are typed there, as they are pressed slowly."""
+        screen = self.screen
+        if screen is self.main_screen:
+            self.main_screen.leave_bar()
+            return
+        escape = screen.active_bindings.get("escape")
+        if escape is not None and escape.enabled:
+            await self.run_action(escape.binding.action, escape.node)
+        if self.screen is self.main_screen:
+            self.main_screen.take_typing()
 
     def on_ready(self) -> None:
         """The first frame is on the screen: the collector may run again (see

@@ -19,7 +19,8 @@ in the way twice:
 :func:`read_escape_keys_as_alt` makes the parser read ESC and any printable character
 that does not start a longer sequence as Alt and that key, as every other terminal
 program does, and :func:`after_escape` gives the app the key that followed the Escape
-(the app leaves the command bar, then reads that key; see ``RapideApp.on_event``).
+(the app does what Escape does at once, leaving the command bar or closing a dialog,
+then reads that key; see ``RapideApp.escape_at_once``).
 The characters themselves, typed or pasted, are text as before.
 
 ESC ``[`` starts the terminal's control sequences (the arrows send ESC ``[`` ``A``):

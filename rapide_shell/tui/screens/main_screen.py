@@ -212,8 +212,14 @@ class MainScreen(Screen[None]):
             # resuming would only add to the wait for the first frame.
             self._resumed_before = True
             resumed.refresh_styles = False
+        self.take_typing()
+
+    def take_typing(self) -> None:
+        """Gives the command bar the focus at once, as after a dialog, the help or the
+        palette: the keys queued behind go to it (Escape then a key pressed quickly, in
+        a dialog, closes it and types the key here: see ``RapideApp.escape_at_once``)."""
         if self.is_mounted and self.query(CommandBar):
-            self.query_one(CommandBar).focus()
+            self.set_focus(self.query_one(CommandBar))
 
     def on_descendant_focus(self, focused: events.DescendantFocus) -> None:
         """Remembers the last panel focused (what the full-screen key shows)."""

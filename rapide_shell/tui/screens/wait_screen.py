@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual import events
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.screen import ModalScreen
 
 
@@ -15,13 +16,24 @@ class WaitScreen(ModalScreen[None]):
     app's priority bindings (Ctrl+Q) still work.
     """
 
+    BINDINGS = [
+        # Escape is taken as any key is (on_key); bound as well for the app, which runs
+        # a screen's Escape at once when Escape and a key come together (the key then
+        # goes to the workbench, as when the two are pressed slowly).
+        Binding("escape", "go_on", "Go on", show=False, id="wait.go_on"),
+    ]
+
     def compose(self) -> ComposeResult:
         return iter(())
 
     def on_key(self, event: events.Key) -> None:
         event.stop()
-        self.dismiss(None)
+        self.action_go_on()
 
     def on_click(self, event: events.Click) -> None:
         event.stop()
+        self.action_go_on()
+
+    def action_go_on(self) -> None:
+        """Closes the layer: the script goes on."""
         self.dismiss(None)

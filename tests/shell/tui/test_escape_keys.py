@@ -5,15 +5,22 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
 from textual import constants, events
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.keys import key_to_character
+from textual.screen import Screen
+from textual.widgets import Input
 
 from rapide_shell.tui.panels import by_key
 from rapide_shell.tui.screens.help_screen import HelpScreen
+from rapide_shell.tui.screens.inject_dialog import InjectDialog
 from rapide_shell.tui.screens.main_screen import MainScreen
+from rapide_shell.tui.screens.wait_screen import WaitScreen
 from rapide_shell.tui.widgets.command_bar import CommandBar
 from rapide_shell.tui.widgets.event_log import EventLog
+from rapide_shell.tui.widgets.narration_banner import NarrationBanner
 from tests.shell.tui.conftest import SIZE, make_app, settle, type_command, wait_until
 
 CONNECTION_KINDS = Path(__file__).parents[3] / "examples" / "connection_kinds.py"
@@ -107,7 +114,7 @@ async def test_escape_then_a_screen_key_pressed_quickly_leaves_the_bar_and_acts(
         await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
         said = dict(app.screen.key_rows)["alt+KEY"]
         assert "< > [ ] ? :" in said and "Escape then the key, pressed quickly" in said
-        await _send(pilot, "\x1b?")  # the help's own key closes it
+        await _send(pilot, "\x1b")
         await wait_until(pilot, lambda: app.screen is app.main_screen)
         assert bar.value == "wat"
         assert decisions.point.number == 3
@@ -166,3 +173,81 @@ async def test_escape_then_a_panel_key_with_a_panel_full_screen_keeps_it_full_sc
         assert isinstance(app.focused, EventLog)
         await _send(pilot, "\x1b]", in_bar="")  # out of the bar to the panel shown, not behind it
         assert app.focused is app.screen.maximized
+
+
+async def _open_dialog(pilot, data: str, dialog: type[Screen]) -> None:
+    """Opens ``dialog`` with the key ``data`` reads as, pressed outside the bar; fills
+    the inject dialog in, so that anything but a cancel would inject."""
+    app = pilot.app
+    await _send(pilot, "\x1b", in_bar="")
+    await _send(pilot, data)
+    await wait_until(pilot, lambda: isinstance(app.screen, dialog))
+    if isinstance(app.screen, InjectDialog):
+        app.screen.query_one("#inject-name", Input).value = "Source.job"
+        await wait_until(pilot, lambda: bool(app.screen.query("#field-n")))
+        app.screen.query_one("#field-n", Input).value = "7"
+
+
+async def _escape_then(pilot, keys: str, *, quickly: bool) -> tuple:
+    """Sends Escape then ``keys``, together (as a terminal sends them typed quickly) or
+    apart; returns what the user then sees: the screen on top, the point in the
+    history, the widget focused, what the bar holds and the commands run so far."""
+    if quickly:
+        await _send(pilot, "\x1b" + keys)
+    else:
+        await _send(pilot, "\x1b")
+        await _send(pilot, keys)
+    app = pilot.app
+    return (
+        type(app.screen).__name__,
+        app.session.decisions.point.number,
+        type(app.focused).__name__,
+        app.main_screen.query_one(CommandBar).value,
+        list(app.session.history),
+    )
+
+
+@pytest.mark.parametrize(
+    ("opening", "dialog"),
+    [("\x1b[13~", InjectDialog), ("?", HelpScreen), ("\x10", CommandPalette)],
+    ids=["inject (F3)", "help (?)", "palette (Ctrl+P)"],
+)
+async def test_escape_then_keys_pressed_quickly_in_a_dialog_act_as_pressed_slowly(
+    opening: str, dialog: type[Screen]
+) -> None:
+    app = make_app(CONNECTION_KINDS)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, "step 5")
+        for keys in ("<", "<<", "s?"):
+            seen = []
+            for quickly in (False, True):
+                await _open_dialog(pilot, opening, dialog)
+                seen.append(await _escape_then(pilot, keys, quickly=quickly))
+            slowly, quickly_ = seen
+            assert quickly_ == slowly, keys
+            # The dialog closed as its Escape closes it (the inject dialog injecting
+            # nothing), the bar took the focus as after any dialog, and the keys after
+            # the Escape went into it, in order.
+            assert quickly_ == ("MainScreen", 5, "CommandBar", keys, ["step 5"]), keys
+        # Escape then "<" in the bar outside any dialog: leaves it and goes back.
+        assert await _escape_then(pilot, "<", quickly=True) == (
+            "MainScreen", 4, "EventLog", "s?", ["step 5", "back"])
+
+
+async def test_escape_then_a_key_pressed_quickly_ends_a_wait_as_pressed_slowly(
+    shop_path,
+) -> None:
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        bar = app.query_one(CommandBar)
+        seen = []
+        for quickly in (False, True):
+            bar.value = "wait"
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: isinstance(app.screen, WaitScreen))
+            seen.append(await _escape_then(pilot, "<", quickly=quickly))
+            bar.value = ""
+        assert seen[1][:4] == seen[0][:4]
+        # The Escape went on; the "<" went into the bar (where the wait was asked for).
+        assert seen[1] == ("MainScreen", 0, "CommandBar", "<", ["wait", "wait"])
+        assert not app.query_one(NarrationBanner).waiting
