@@ -104,10 +104,13 @@ class RapideApp(App[None]):
         it runs the action Escape is bound to there, the focused widget's first, as
         Textual does: the dialog closes, with the result its Escape gives; back on the
         main screen, the bar takes the focus as it does on resuming, but at once, so
-        that the keys after the Escape are typed there, as they are pressed slowly."""
+        that the keys after the Escape are typed there, as they are pressed slowly.
+        With a panel focused, the panel takes the Escape before the key, in order (the
+        graph's search ends, and the key acts on the graph)."""
         screen = self.screen
         if screen is self.main_screen:
-            self.main_screen.leave_bar()
+            if not self.main_screen.leave_bar():
+                await super().on_event(events.Key("escape", "\x1b"))
             return
         escape = screen.active_bindings.get("escape")
         if escape is not None and escape.enabled:

@@ -342,14 +342,15 @@ class MainScreen(Screen[None]):
     def _leave_bar(self) -> None:
         self.leave_bar()
 
-    def leave_bar(self) -> None:
+    def leave_bar(self) -> bool:
         """Moves the focus from the command bar to the panels (the event log, or the
         panel shown full screen) at once: the keys queued behind go to the panel. Does
-        nothing if the bar does not have the focus."""
+        nothing, and returns False, if the bar does not have the focus."""
         if not isinstance(self.focused, CommandBar):
-            return
+            return False
         shown = self.maximized
         self.set_focus(shown if shown is not None and shown.focusable else self.query_one(EventLog))
+        return True
 
     # -- commands ------------------------------------------------------------------------
 

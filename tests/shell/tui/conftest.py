@@ -24,6 +24,14 @@ def forever_path() -> Path:
     return ARCHITECTURES / "forever.py"
 
 
+@pytest.fixture
+def chain_path(tmp_path: Path) -> Path:
+    """A chain of 300 components, connect, pipe and agent in turn: the graph lists them."""
+    from tests.shell.tui.architectures.chain import write_chain
+
+    return write_chain(tmp_path, 300, hops=20)
+
+
 def make_app(path: Path, **options):
     """A RapideApp on a fresh session of the file at ``path``."""
     from rapide_shell.session import Session

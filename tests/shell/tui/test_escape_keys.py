@@ -19,6 +19,7 @@ from rapide_shell.tui.screens.inject_dialog import InjectDialog
 from rapide_shell.tui.screens.main_screen import MainScreen
 from rapide_shell.tui.screens.wait_screen import WaitScreen
 from rapide_shell.tui.widgets.command_bar import CommandBar
+from rapide_shell.tui.widgets.connection_graph import ConnectionGraph
 from rapide_shell.tui.widgets.event_log import EventLog
 from rapide_shell.tui.widgets.narration_banner import NarrationBanner
 from tests.shell.tui.conftest import SIZE, make_app, settle, type_command, wait_until
@@ -251,3 +252,26 @@ async def test_escape_then_a_key_pressed_quickly_ends_a_wait_as_pressed_slowly(
         # The Escape went on; the "<" went into the bar (where the wait was asked for).
         assert seen[1] == ("MainScreen", 0, "CommandBar", "<", ["wait", "wait"])
         assert not app.query_one(NarrationBanner).waiting
+
+
+async def test_escape_then_a_key_pressed_quickly_in_the_graphs_search_ends_it_first(
+    chain_path: Path,
+) -> None:
+    app = make_app(chain_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        graph = app.query_one(ConnectionGraph)
+        seen = []
+        for quickly in (False, True):
+            await _send(pilot, "\x1b", in_bar="")
+            for keys in ("1", "/", "s2"):
+                await _send(pilot, keys)
+            assert app.focused is graph and graph.listing.search == "s2"
+            if quickly:
+                await _send(pilot, "\x1b8")
+            else:
+                await _send(pilot, "\x1b")
+                await _send(pilot, "8")
+            # The search dropped, then "8" chose the history panel.
+            seen.append((graph.listing.search, app.focused.id))
+        assert seen[1] == seen[0] == ("", "history")

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from rapide_shell.tui.graph_list import DRAW_LIMIT
 from rapide_shell.tui.session_view import ANCESTRY_PER_FRAME
 from rapide_shell.tui.widgets.connection_graph import ConnectionGraph
@@ -13,12 +11,6 @@ from rapide_shell.tui.widgets.event_log import EventLog
 from rapide_shell.tui.widgets.timeline_panel import TimelinePanel
 from tests.shell.tui.architectures.chain import write_chain
 from tests.shell.tui.conftest import SIZE, make_app, settle, type_command
-
-
-@pytest.fixture
-def chain_path(tmp_path: Path) -> Path:
-    """A chain of 300 components, connect, pipe and agent in turn."""
-    return write_chain(tmp_path, 300, hops=20)
 
 
 def _lines(graph: ConnectionGraph) -> list[str]:
