@@ -109,8 +109,8 @@ class RapideApp(App[None]):
         graph's search ends, and the key acts on the graph)."""
         screen = self.screen
         if screen is self.main_screen:
-            if not self.main_screen.leave_bar():
-                await super().on_event(events.Key("escape", "\x1b"))
+            if not self.main_screen.leave_bar() and screen.focused is not None:
+                screen.focused.post_message(events.Key("escape", "\x1b"))
             return
         escape = screen.active_bindings.get("escape")
         if escape is not None and escape.enabled:

@@ -174,6 +174,10 @@ async def test_escape_then_a_panel_key_with_a_panel_full_screen_keeps_it_full_sc
         assert isinstance(app.focused, EventLog)
         await _send(pilot, "\x1b]", in_bar="")  # out of the bar to the panel shown, not behind it
         assert app.focused is app.screen.maximized
+        # From the panel shown, outside the bar, the Escape leaves full screen, as it
+        # does pressed slowly; then the key acts.
+        await _send(pilot, "\x1b8")
+        assert app.screen.maximized is None and app.focused is history
 
 
 async def _open_dialog(pilot, data: str, dialog: type[Screen]) -> None:
