@@ -17,6 +17,7 @@ from pyrapide.architecture import (
 from pyrapide.architecture.description import describe_hierarchy
 from pyrapide.constraints import ConstraintMonitor, ConstraintViolation
 from pyrapide.core import Computation, Event
+from pyrapide.core.frozendict import freeze_values
 from pyrapide.runtime.bounds import (
     checked_clock,
     checked_count,
@@ -683,7 +684,7 @@ class System:
             )
         check_payload(self._action_spec(name), name, payload or {})
         causes = self.resolve_events(caused_by, f"inject({name!r})")
-        event = self.scheduler.record(name, dict(payload or {}), source, causes, None)
+        event = self.scheduler.record(name, freeze_values(dict(payload or {})), source, causes, None)
         self._settle()
         return event
 
