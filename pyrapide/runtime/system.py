@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 
     from pyrapide.runtime.explain import RouteDecision
     from pyrapide.runtime.handlers import HandlerTable
-    from pyrapide.runtime.notifications import HandlerError, Notification
+    from pyrapide.runtime.notifications import HandlerError, LimitReached, Notification
     from pyrapide.runtime.reporting import Reporter
     from pyrapide.runtime.scheduler import Scheduler
 
@@ -66,7 +66,8 @@ class System:
     when agents are ready too); the same architecture, seed and injections give
     the same computation. ``max_events`` bounds a run (an event storm stops
     there, reported as LimitReached); ``max_connect_depth`` bounds nested
-    connect deliveries (a synchronous cycle stops there); ``handler_timeout``
+    connect deliveries (a synchronous cycle stops there, reported the same way);
+    ``limits`` keeps those reports. ``handler_timeout``
     bounds, in seconds of wall time, how long a handler may run without handing
     control back (None: no bound; see :mod:`pyrapide.runtime.watchdog`). ``clock``
     is the time the system runs in: a :class:`LogicalClock` by default (sleeping
@@ -240,6 +241,12 @@ class System:
     def errors(self) -> list[HandlerError]:
         """HandlerError notifications for every handler that raised, in order."""
         return self.scheduler.errors
+
+    @property
+    def limits(self) -> list[LimitReached]:
+        """LimitReached notifications for every bound that cut work short (``max_events``,
+        ``max_connect_depth``, a timeout), in order: what ``run()`` left undone."""
+        return self.scheduler.limits
 
     @property
     def violations(self) -> list[ConstraintViolation]:
@@ -439,7 +446,8 @@ class System:
         """Start, run until quiescent, stop; return the computation.
 
         ``timeout`` (seconds of wall time) and ``max_events`` bound the run; a
-        bound that stops it is reported as LimitReached. If a subscriber pauses
+        bound that stops it is reported as LimitReached (and kept in ``limits``, as
+        a connect delivery ``max_connect_depth`` refused is). If a subscriber pauses
         the run, it waits for ``resume()``. With ``raise_errors``, an exception
         raised by a handler is re-raised at the end (several: an ExceptionGroup).
         """

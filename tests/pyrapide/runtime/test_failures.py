@@ -211,6 +211,21 @@ async def test_an_event_storm_is_stopped_by_max_events():
     assert system.state == "stopped"
 
 
+async def test_what_a_bound_cut_short_is_kept_for_a_run_nobody_watched():
+    cycle = System(ping_pong("connect"), {"a": Pinger, "b": EndlessPonger}, max_connect_depth=10)
+    await cycle.run()
+    (limit,) = cycle.limits
+    assert limit.limit == "connect_depth" and "max_connect_depth=10" in limit.message
+    storm = System(ping_pong("agent"), {"a": Pinger, "b": EndlessPonger})
+    await storm.run(max_events=500)
+    assert [note.limit for note in storm.limits] == ["max_events"]
+    waiting = System(ping_pong("agent"), {"a": Waiter, "b": EndlessPonger})
+    await asyncio.wait_for(waiting.run(timeout=0.05), 5)
+    assert [note.limit for note in waiting.limits] == ["timeout"]
+    cycle.reset()  # a fresh run: nothing cut short yet
+    assert cycle.limits == []
+
+
 @module(implements=Ping)
 class Chatterbox:
     async def start(self):
