@@ -456,6 +456,7 @@ class System:
         import asyncio
 
         checked_timeout(timeout)
+        self._refuse_if_stopped("run()")
         if max_events is not None:
             self.max_events = max_events
         loop = asyncio.get_running_loop()
@@ -578,8 +579,7 @@ class System:
         checked_timeout(timeout)
         if self.state is RunState.IDLE:
             await self.start()
-        if self.state is RunState.STOPPED:
-            raise RuntimeError("run_until_quiet(): the system is stopped")
+        self._refuse_if_stopped("run_until_quiet()")
         scheduler = self.scheduler
         if scheduler.current is not None:
             raise RuntimeError("run_until_quiet() cannot be called from inside a handler")
