@@ -109,8 +109,8 @@ def _walk(value: Any, depth: int, where: str | None) -> str | None:
 
 _PLAIN: Final = frozenset({str, int, bool, float, type(None)})
 # The read-only kinds are what a running system records inside payloads.
-_LISTS: Final = frozenset({list, FrozenList})
-_OBJECTS: Final = frozenset({dict, FrozenDict})
+_LISTS: Final[frozenset[type]] = frozenset({list, FrozenList})
+_OBJECTS: Final[frozenset[type]] = frozenset((dict, FrozenDict))
 _CONTAINERS: Final = _LISTS | _OBJECTS
 
 

@@ -692,7 +692,8 @@ class System:
             )
         check_payload(self._action_spec(name), name, payload or {})
         causes = self.resolve_events(caused_by, f"inject({name!r})")
-        event = self.scheduler.record(name, freeze_values(dict(payload or {})), source, causes, None)
+        recorded = freeze_values(dict(payload or {}))
+        event = self.scheduler.record(name, recorded, source, causes, None)
         self._settle()
         return event
 

@@ -131,7 +131,7 @@ def test_a_poset_document_is_told_apart_from_a_to_json_view(tmp_path):
         Computation.load(path)
     assert not error.value.to_json_view
     assert str(error.value).count(str(path)) == 1
-    with pytest.raises(ComputationFileError, match="Poset.from_dict"):
+    with pytest.raises(ComputationFileError, match=r"Poset\.from_dict"):
         Computation.from_dict(poset.to_dict())
 
 
