@@ -699,10 +699,17 @@ class System:
 
     def inject_event(self, event: Event, caused_by: Any = None) -> Event:
         """Record a ready-made Event (its id kept) and queue its deliveries; its payload
-        is checked as :meth:`inject` checks one."""
+        is checked as :meth:`inject` checks one. Returns the event recorded: ``event``
+        itself, or, when its payload holds lists or objects, a copy holding them
+        read-only (as :meth:`inject` records them)."""
         self._refuse_if_stopped(f"inject({event.name!r})")
         check_payload(self._action_spec(event.name), event.name, event.payload)
         causes = self.resolve_events(caused_by, f"inject({event.name!r})")
+        payload = freeze_values(dict(event.payload))
+        if any(payload[key] is not value for key, value in event.payload.items()):
+            event = Event(
+                event.name, payload, event.source, event.id, event.timestamp, event.metadata
+            )
         self.computation.record(event, caused_by=causes)
         self.scheduler.recorded(event, tuple(causes), None)
         self._settle()

@@ -10,6 +10,8 @@ import pickle
 
 from pyrapide import (
     Computation,
+    Engine,
+    Event,
     Pattern,
     action,
     agent,
@@ -99,6 +101,32 @@ def test_the_injector_cannot_change_a_payload_it_injected() -> None:
     rows[0]["tags"].append("later")
     rows.append("later")
     assert event.payload["rows"] == [{"id": 0, "tags": []}]
+
+
+def test_an_event_injected_ready_made_is_recorded_read_only_too() -> None:
+    rows = [{"id": 0, "tags": []}]
+    given = Event("Producer.batch", {"key": "given", "rows": rows}, source="env", id="given")
+    system = Batches.bind(producer=ReusingProducer, consumer=MutatingConsumer)
+    recorded = system.inject_event(given)
+    rows.append("changed by its maker")
+    computation = _run(system)
+    assert computation.get("given") is recorded
+    assert recorded == given  # the same event: its id kept
+    assert recorded.payload == {"key": "given", "rows": [{"id": 0, "tags": []}]}
+    assert [type(note.error) for note in system.errors] == [TypeError, TypeError]
+    flat = Event("Producer.batch", {"key": "flat", "rows": ()}, source="env")
+    again = Batches.bind(producer=ReusingProducer, consumer=MutatingConsumer)
+    assert again.inject_event(flat) is flat  # nothing to copy: recorded as given
+
+
+def test_an_engine_records_what_it_was_given_to_inject_read_only() -> None:
+    engine = Engine()
+    engine.bind(Batches, "consumer", MutatingConsumer)
+    rows = [{"id": 0, "tags": []}]
+    engine.inject(Event("Producer.batch", {"key": "given", "rows": rows}, id="given"))
+    computation = asyncio.run(engine.run(Batches, timeout=5))
+    assert computation.get("given").payload["rows"] == [{"id": 0, "tags": []}]
+    assert [type(note.error) for note in engine.system.errors] == [TypeError]
 
 
 def test_recorded_payloads_are_plain_json_values_to_their_readers(tmp_path) -> None:
