@@ -448,7 +448,8 @@ class System:
         ``timeout`` (seconds of wall time) and ``max_events`` bound the run; a
         bound that stops it is reported as LimitReached (and kept in ``limits``, as
         a connect delivery ``max_connect_depth`` refused is). If a subscriber pauses
-        the run, it waits for ``resume()``. With ``raise_errors``, an exception
+        the run, it waits for ``resume()`` (within the timeout, which counts the
+        wait). With ``raise_errors``, an exception
         raised by a handler is re-raised at the end (several: an ExceptionGroup).
         """
         # Imported by the run, not at import: an architecture file binds a System
@@ -467,9 +468,10 @@ class System:
             while True:
                 remaining = None if deadline is None else max(0.0, deadline - loop.time())
                 outcome = await self.run_until_quiet(timeout=remaining)
-                if outcome.stopped is not StopReason.PAUSED:
+                if outcome.stopped is not StopReason.PAUSED or not await self._wait_for_resume(
+                    loop, deadline
+                ):
                     break
-                await self._wait_for_resume()
         finally:
             await self.stop()
         if raise_errors and self.errors:
@@ -780,14 +782,23 @@ class System:
         if deadline is not None and loop.time() >= deadline:
             self.scheduler.halt("timeout", "run stopped: timeout reached with work still pending")
 
-    async def _wait_for_resume(self) -> None:
+    async def _wait_for_resume(
+        self, loop: asyncio.AbstractEventLoop, deadline: float | None
+    ) -> bool:
+        """Wait for ``resume()``; False when the run's deadline passes first (reported
+        as LimitReached "timeout": a paused run is bounded like a running one)."""
         import asyncio  # see run()
 
         self._resumed = asyncio.Event()
+        remaining = None if deadline is None else max(0.0, deadline - loop.time())
         try:
-            await self._resumed.wait()
+            await asyncio.wait_for(self._resumed.wait(), remaining)
+        except TimeoutError:
+            self.scheduler.halt("timeout", "run stopped: timeout reached while paused")
+            return False
         finally:
             self._resumed = None
+        return True
 
     def _settle(self) -> None:
         """Set the state after a step, an injection or the end of a run loop."""

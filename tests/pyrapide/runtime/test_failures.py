@@ -256,6 +256,15 @@ async def test_a_timeout_stops_a_run_that_waits_forever():
     assert system.state == "stopped"
 
 
+async def test_a_timeout_stops_a_run_paused_by_a_subscriber_and_never_resumed():
+    system = System(ping_pong("agent"), {"a": Pinger, "b": EndlessPonger})
+    system.subscribe(lambda note: system.pause(), kinds=["DispatchFinished"])
+    computation = await asyncio.wait_for(system.run(timeout=0.05), 5)
+    assert [note.limit for note in system.limits] == ["timeout"]
+    assert "while paused" in system.limits[0].message
+    assert system.state == "stopped" and len(computation) == 2
+
+
 async def test_a_raising_subscriber_is_removed_and_reported_and_the_run_goes_on():
     calls = []
     reports = []
