@@ -463,15 +463,20 @@ class System:
         loop = asyncio.get_running_loop()
         deadline = None if timeout is None else loop.time() + timeout
         try:
+            going = True
             if self.state is RunState.IDLE:
+                # A pause asked before the run is dropped, as run_until_quiet drops it; one
+                # a subscriber asks on an event of the start hooks holds the run there.
+                self.scheduler.pause_requested = False
                 await self.start()
-            while True:
+                if self.scheduler.pause_requested:
+                    going = await self._wait_for_resume(loop, deadline)
+            while going:
                 remaining = None if deadline is None else max(0.0, deadline - loop.time())
                 outcome = await self.run_until_quiet(timeout=remaining)
-                if outcome.stopped is not StopReason.PAUSED or not await self._wait_for_resume(
+                going = outcome.stopped is StopReason.PAUSED and await self._wait_for_resume(
                     loop, deadline
-                ):
-                    break
+                )
         finally:
             await self.stop()
         if raise_errors and self.errors:

@@ -265,6 +265,34 @@ async def test_a_timeout_stops_a_run_paused_by_a_subscriber_and_never_resumed():
     assert system.state == "stopped" and len(computation) == 2
 
 
+async def test_a_pause_on_an_event_of_the_start_hooks_holds_the_run_until_resumed():
+    system = System(ping_pong("agent"), {"a": Pinger, "b": EndlessPonger}, max_events=20)
+    paused_at = []
+
+    def breakpoint_on_the_first_ping(note):
+        if note.event.id == "e1":
+            system.pause()
+
+    async def look_then_resume():
+        await asyncio.sleep(0.02)
+        paused_at.append((system.state, len(system.computation)))
+        system.resume()
+
+    system.subscribe(breakpoint_on_the_first_ping, kinds=["EventRecorded"])
+    looking = asyncio.create_task(look_then_resume())
+    computation = await asyncio.wait_for(system.run(), 5)
+    await looking
+    assert paused_at == [("paused", 1)]  # held right after the start hook's event
+    assert len(computation) == 20  # then resumed, until max_events
+
+
+async def test_a_pause_asked_before_run_is_dropped_as_the_run_loop_drops_it():
+    system = System(ping_pong("agent"), {"a": Pinger, "b": EndlessPonger}, max_events=20)
+    system.pause()
+    computation = await asyncio.wait_for(system.run(), 5)
+    assert len(computation) == 20
+
+
 async def test_a_raising_subscriber_is_removed_and_reported_and_the_run_goes_on():
     calls = []
     reports = []
