@@ -449,8 +449,8 @@ class System:
         bound that stops it is reported as LimitReached (and kept in ``limits``, as
         a connect delivery ``max_connect_depth`` refused is). If a subscriber pauses
         the run, it waits for ``resume()`` (within the timeout, which counts the
-        wait). With ``raise_errors``, an exception
-        raised by a handler is re-raised at the end (several: an ExceptionGroup).
+        wait). With ``raise_errors``, an exception raised by a handler is re-raised
+        at the end (several: an ExceptionGroup).
         """
         # Imported by the run, not at import: an architecture file binds a System
         # at import, and `rapide check` loads one without ever running it.
