@@ -23,7 +23,7 @@ class Poset:
     position in it (their *sequence number*, see ``seq``).  Every set returned
     is an ``EventSet`` iterating in recording order.  Methods taking an event
     also accept its id; an event not in the poset raises ``ValueError`` naming
-    the id.
+    the id, and anything else ``TypeError``.
 
     Costs: ``add`` is O(number of causes) whatever the size of the poset.
     ``is_ancestor`` and ``are_independent`` read the chain clocks of the later
@@ -61,7 +61,8 @@ class Poset:
         ``caused_by`` is an iterable of events or ids, or a single one.
         Costs O(number of causes): a new event has no effects yet, so it cannot
         close a cycle.  Raises ``ValueError`` naming a cause that is not in the
-        poset, and then records nothing.  Adding an event that is already
+        poset (``TypeError`` for one that is no event or id), and then records
+        nothing.  Adding an event that is already
         recorded adds only the new causal links, one by one, as
         ``add_causal_link`` does.
         """
@@ -159,6 +160,11 @@ class Poset:
         if isinstance(caused_by, Event | str):
             caused_by = (caused_by,)  # one cause given without a list
         elif not isinstance(caused_by, Collection):
+            if not isinstance(caused_by, Iterable):
+                raise TypeError(
+                    f"caused_by takes an Event, an event id or a list of them, "
+                    f"not {type(caused_by).__name__}"
+                )
             caused_by = tuple(caused_by)  # read twice if a cause is unknown
         position = self._position
         found = [
@@ -185,6 +191,11 @@ class Poset:
     def _refuse_unknown_cause(self, event: Event, caused_by: Iterable[EventRef]) -> NoReturn:
         for cause in caused_by:
             cause_id = cause.id if isinstance(cause, Event) else cause
+            if not isinstance(cause_id, str):
+                raise TypeError(
+                    f"a cause of event {event.id!r} is {type(cause).__name__} {cause!r}, "
+                    "not an Event or an event id"
+                )
             if self._position(cause_id) is None:
                 if cause_id == event.id:
                     raise CausalCycleError(f"event {event.id!r} cannot cause itself")
@@ -262,6 +273,10 @@ class Poset:
         if position is None:
             position = self._numbered(event_id)
             if position is None:
+                if not isinstance(event_id, str):
+                    raise TypeError(
+                        f"expected an Event or an event id, got {type(event).__name__} {event!r}"
+                    )
                 raise ValueError(f"event {event_id!r} is not in the poset")
         return position
 

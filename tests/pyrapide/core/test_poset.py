@@ -71,6 +71,22 @@ def test_queries_accept_ids_and_name_unknown_events() -> None:
         poset.is_ancestor(Event("x", id="ghost"), "top")
 
 
+def test_what_is_no_event_or_id_is_refused_by_type() -> None:
+    poset, ev = diamond()
+    before = poset.to_dict()
+    with pytest.raises(TypeError, match="expected an Event or an event id, got int 123"):
+        poset.ancestors(123)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="got NoneType None"):
+        poset.add_causal_link(None, "top")  # type: ignore[arg-type]
+    newcomer = Event("new", id="new")
+    with pytest.raises(TypeError, match="caused_by takes an Event, an event id or a list"):
+        poset.add(newcomer, caused_by=5)  # type: ignore[arg-type]
+    for causes in ([None], [ev["top"], 3], (cause for cause in [ev["top"], 3.5])):
+        with pytest.raises(TypeError, match="a cause of event 'new' is .*, not an Event"):
+            poset.add(newcomer, caused_by=causes)  # type: ignore[arg-type]
+    assert poset.to_dict() == before
+
+
 def test_causal_chain_is_a_shortest_path() -> None:
     poset, ev = diamond()
     extra = Event("extra", id="extra")
