@@ -74,9 +74,10 @@ def test_queries_accept_ids_and_name_unknown_events() -> None:
 def test_what_is_no_event_or_id_is_refused_by_type() -> None:
     poset, ev = diamond()
     before = poset.to_dict()
-    with pytest.raises(TypeError, match="expected an Event or an event id, got int 123"):
+    # (The compiled build refuses these where the method is called, in mypyc's words.)
+    with pytest.raises(TypeError, match=r"expected.* got int"):
         poset.ancestors(123)  # type: ignore[arg-type]
-    with pytest.raises(TypeError, match="got NoneType None"):
+    with pytest.raises(TypeError, match=r"expected.* got (NoneType )?None"):
         poset.add_causal_link(None, "top")  # type: ignore[arg-type]
     newcomer = Event("new", id="new")
     with pytest.raises(TypeError, match="caused_by takes an Event, an event id or a list"):
