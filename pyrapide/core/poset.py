@@ -62,9 +62,10 @@ class Poset:
         Costs O(number of causes): a new event has no effects yet, so it cannot
         close a cycle.  Raises ``ValueError`` naming a cause that is not in the
         poset (``TypeError`` for one that is no event or id), and then records
-        nothing.  Adding an event that is already
-        recorded adds only the new causal links, one by one, as
-        ``add_causal_link`` does.
+        nothing.  Adding an event that is already recorded adds only the new
+        causal links, as ``add_causal_link`` does, all or none: a cause that is
+        unknown or would close a cycle (``CausalCycleError``) leaves the poset as
+        it was.
         """
         if not isinstance(event, Event):
             raise TypeError(f"Poset.add expects an Event, not {type(event).__name__}")
@@ -73,10 +74,14 @@ class Poset:
         if existing is None and self._run is not None:
             existing = self._run.find(event.id)
         if existing is not None:
-            if isinstance(caused_by, Event | str):
-                caused_by = (caused_by,)
-            for cause in caused_by or ():
-                self.add_causal_link(cause, self._events[existing])
+            linked = self._cause_positions(event, caused_by)  # refuses unknown causes
+            # Every new link ends at this event, so none opens a path from it to another
+            # cause: checking each against the poset as it is finds every cycle.
+            for position in linked:
+                if position == existing or self._order.reaches(existing, position):
+                    raise self._cycle_error(position, existing)
+            for position in linked:
+                self.add_causal_link(self._events[position], self._events[existing])
             return
         events = self._events
         causes: tuple[int, ...] | None = None
@@ -210,13 +215,17 @@ class Poset:
         events already linked directly does nothing.
         """
         c, e = self._seq(cause), self._seq(effect)
+        if c == e or not self._order.link(c, e):
+            raise self._cycle_error(c, e)
+
+    def _cycle_error(self, c: int, e: int) -> CausalCycleError:
+        """The error of a link from position ``c`` to ``e`` that would close a cycle."""
         if c == e:
-            raise CausalCycleError(f"event {self._events[c].id!r} cannot cause itself")
-        if not self._order.link(c, e):
-            raise CausalCycleError(
-                f"linking {self._events[c].id!r} -> {self._events[e].id!r} would close a "
-                f"cycle: {self._events[e].id!r} already precedes {self._events[c].id!r}"
-            )
+            return CausalCycleError(f"event {self._events[c].id!r} cannot cause itself")
+        return CausalCycleError(
+            f"linking {self._events[c].id!r} -> {self._events[e].id!r} would close a "
+            f"cycle: {self._events[e].id!r} already precedes {self._events[c].id!r}"
+        )
 
     # -- membership and lookup -------------------------------------------
 

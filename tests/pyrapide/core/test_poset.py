@@ -132,6 +132,24 @@ def test_adding_again_only_adds_new_links() -> None:
         poset.add(ev["top"], caused_by=[ev["bottom"]])
 
 
+def test_adding_again_adds_all_its_links_or_none() -> None:
+    poset, ev = diamond()
+    extra = Event("extra", id="extra")
+    poset.add(extra)
+    before = poset.to_dict()
+    refusals = [
+        (CausalCycleError, "'top' already precedes 'bottom'", [extra, ev["bottom"]]),
+        (CausalCycleError, "cannot cause itself", [extra, ev["top"]]),
+        (ValueError, "cause 'ghost' of event 'top' is not in the poset", [extra, "ghost"]),
+    ]
+    for error, message, causes in refusals:
+        with pytest.raises(error, match=message):
+            poset.add(ev["top"], caused_by=causes)
+        assert poset.to_dict() == before  # the link from extra was not made either
+    poset.add(ev["top"], caused_by=[extra, "extra"])
+    assert names(poset.causes(ev["top"])) == ["extra"]
+
+
 def test_add_causal_link_refuses_cycles_and_ignores_duplicates() -> None:
     poset, ev = diamond()
     with pytest.raises(CausalCycleError, match="'top' already precedes 'bottom'"):
