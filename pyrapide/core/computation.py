@@ -273,6 +273,11 @@ class Computation:
         in the two (as ``e1`` does in any two runs: give one run's events other
         ids), and ``CausalCycleError`` if the links together form a cycle.
         """
+        if not isinstance(other, Computation):
+            raise TypeError(
+                f"merge() takes a Computation, not {type(other).__name__} "
+                "(a Poset p merges as Computation(p))"
+            )
         events = list(self._poset)
         position = {e.id: p for p, e in enumerate(events)}
         for event in other:

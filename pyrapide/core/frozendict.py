@@ -1,8 +1,10 @@
-"""A read-only dict, used for event payloads and metadata."""
+"""Read-only dicts and lists, used for event payloads and metadata."""
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
+import operator
+from collections.abc import Mapping
+from typing import Any, Final, NoReturn
 
 
 class FrozenDict(dict[str, Any]):
@@ -39,3 +41,75 @@ class FrozenDict(dict[str, Any]):
 
 
 EMPTY = FrozenDict()
+
+
+class FrozenList(list[Any]):
+    """A ``list`` whose items cannot be changed after construction: a list inside
+    the payload of an event a running system recorded (see :func:`freeze_values`).
+
+    Like ``FrozenDict`` it is a real ``list`` subclass (``json.dumps``, ``==`` with
+    a plain list and ``isinstance(x, list)`` work); every mutating method raises
+    ``TypeError``. ``list(value)`` is a copy a handler may change.
+    """
+
+    __slots__ = ()
+
+    def _refuse(self, *_args: object, **_kwargs: object) -> NoReturn:
+        raise TypeError(
+            "a list in an event payload is read-only; change a copy of it (list(value))"
+        )
+
+    __setitem__ = _refuse
+    __delitem__ = _refuse
+    __iadd__ = _refuse
+    __imul__ = _refuse
+    append = _refuse
+    clear = _refuse
+    extend = _refuse
+    insert = _refuse
+    pop = _refuse
+    remove = _refuse
+    reverse = _refuse
+    sort = _refuse
+
+    def __reduce__(self) -> tuple[type[FrozenList], tuple[list[Any]]]:
+        # list's default pickling replays append/extend, which are refused here.
+        return (FrozenList, (list(self),))
+
+    def __copy__(self) -> FrozenList:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> FrozenList:
+        return self
+
+
+_SCALARS: Final = frozenset({str, int, float, bool, type(None)})
+
+
+def freeze_values(payload: dict[str, Any]) -> dict[str, Any]:
+    """Make every list and mapping inside ``payload`` (a plain dict of JSON values, as
+    the payload checks leave it) a read-only copy, in place; return ``payload``.
+
+    A running system records payloads this way, so that neither the emitter, which
+    may reuse its list, nor a handler, which is given the recorded payload, can
+    change what was recorded. Flat payloads cost one type test per field.
+    """
+    nested = [key for key, value in payload.items() if type(value) not in _SCALARS]
+    for key in nested:
+        payload[key] = _frozen(payload[key])
+    return payload
+
+
+def _frozen(value: Any) -> Any:
+    """``value`` with its lists and mappings, at every level, copied read-only."""
+    kind = type(value)
+    if kind in _SCALARS or kind is FrozenList:  # a FrozenList is frozen all the way down
+        return value
+    if isinstance(value, list):
+        return FrozenList(map(_frozen, value))
+    if isinstance(value, Mapping):
+        return FrozenDict({key: _frozen(item) for key, item in value.items()})
+    if isinstance(value, tuple):
+        items = tuple(map(_frozen, value))
+        return value if all(map(operator.is_, items, value)) else items
+    return value

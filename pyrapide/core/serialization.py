@@ -188,6 +188,11 @@ def computation_from_document(document: Any, source: str, *, parsed: bool = Fals
         if version != VERSION:
             fail(f"unsupported version {version!r} of {FORMAT!r} (this PyRapide reads {VERSION})")
     elif "poset" not in document:
+        if {"events", "edges"} <= document.keys() and "metadata" not in document:
+            fail(
+                "not a saved computation: it is a poset (Poset.to_dict()); read it with "
+                "Poset.from_dict(), or wrap that in Computation(...)"
+            )
         if {"events", "edges"} <= document.keys():
             raise ComputationFileError(
                 f"{source}: not a saved computation: it is a view written by to_json(), "

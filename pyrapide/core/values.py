@@ -17,6 +17,8 @@ from itertools import chain, compress, repeat
 from operator import is_
 from typing import Any, Final
 
+from pyrapide.core.frozendict import FrozenDict, FrozenList
+
 MAX_DEPTH: Final = 100
 """How deep lists and objects may nest in a payload, the payload itself counting as the
 first level: ``{"a": [[1]]}`` is 3 deep. Deeper payloads are refused wherever they come
@@ -106,7 +108,10 @@ def _walk(value: Any, depth: int, where: str | None) -> str | None:
 
 
 _PLAIN: Final = frozenset({str, int, bool, float, type(None)})
-_CONTAINERS: Final = frozenset({list, dict})
+# The read-only kinds are what a running system records inside payloads.
+_LISTS: Final[frozenset[type]] = frozenset({list, FrozenList})
+_OBJECTS: Final[frozenset[type]] = frozenset((dict, FrozenDict))
+_CONTAINERS: Final = _LISTS | _OBJECTS
 
 
 def all_saveable(mappings: list[dict[str, Any]], *, parsed: bool = False) -> bool:
@@ -136,8 +141,10 @@ def all_saveable(mappings: list[dict[str, Any]], *, parsed: bool = False) -> boo
             return False
         if not kinds & _CONTAINERS:
             return True
-        lists = _of_type(values, types, list) if list in kinds else ()
-        objects = list(_of_type(values, types, dict)) if dict in kinds else []
+        lists = chain.from_iterable(_of_type(values, types, kind) for kind in kinds & _LISTS)
+        objects = [
+            item for kind in kinds & _OBJECTS for item in _of_type(values, types, kind)
+        ]
         if objects and not set(map(type, chain.from_iterable(objects))) <= {str}:
             return False  # a key that is not a string
         values = list(chain(chain.from_iterable(lists), *map(dict.values, objects)))

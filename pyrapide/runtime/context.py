@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
@@ -126,9 +127,13 @@ class ModuleContext:
 
     async def sleep(self, delay: float) -> None:
         """Wait ``delay`` units of logical time (deterministic; no wall time passes
-        unless the system runs in real time)."""
-        if not isinstance(delay, (int, float)) or delay < 0:
-            raise ValueError(f"sleep() needs a non-negative number of time units, got {delay!r}")
+        unless the system runs in real time). ``delay`` is a finite number, 0 or more:
+        NaN would never come due, and infinity would move the clock where no event
+        stamped after it could be saved. Raises ValueError for anything else."""
+        if not isinstance(delay, (int, float)) or not 0 <= delay < math.inf:
+            raise ValueError(
+                f"sleep() needs a finite, non-negative number of time units, got {delay!r}"
+            )
         if self._scheduler.current is None:
             raise RuntimeError(
                 "ctx.sleep() works inside the system's handlers and hooks; "

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from pyrapide.core.frozendict import freeze_values
 from pyrapide.types import action_spec
 from pyrapide.types.payloads import payload_checker
 
@@ -86,7 +87,9 @@ class Emitter:
         )
         check(data)
         scheduler = self._scheduler
-        return scheduler.record(qualified, data, self.component, extra, scheduler.current)
+        return scheduler.record(
+            qualified, freeze_values(data), self.component, extra, scheduler.current
+        )
 
     def _plan_emit(self, name: object) -> tuple[str, Callable[[Mapping[str, Any]], None]]:
         """The qualified name of event ``name`` and the check of its payloads, worked out

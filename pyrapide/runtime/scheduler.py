@@ -149,6 +149,8 @@ class Scheduler:
         self.recorded_count = 0
         self.errors: list[HandlerError] = router.errors
         self.violations: list[ConstraintViolation] = []
+        self.limits: list[LimitReached] = []
+        """Every bound that cut work short, in order, whether or not anybody subscribed."""
 
     # ----------------------------------------------------------------- time
     @property
@@ -234,9 +236,10 @@ class Scheduler:
         self._suspended.clear()
 
     def _limit_reached(self, limit: str, message: str) -> None:
-        if LimitReached in self._wanted:
-            reporter = self.reporter
-            reporter.publish(LimitReached(seq=reporter.next_seq(), limit=limit, message=message))
+        reporter = self.reporter
+        note = LimitReached(seq=reporter.next_seq(), limit=limit, message=message)
+        self.limits.append(note)
+        reporter.publish(note)
 
     def halt(self, limit: str, message: str) -> None:
         """Stop scheduling (a bound was hit) and report why, once."""

@@ -217,7 +217,7 @@ class StreamProcessor:
         pump = self._pumps.pop(name, None)
         if pump is not None:
             pump.cancel()
-            self._inbox.put_nowait((name, _CLOSED))  # type: ignore[union-attr]
+            self._wake_run(name)
 
     def watch(self, pattern: Pattern, callback: Callable[..., Any]) -> None:
         """Call ``callback(match)`` for each new match of ``pattern`` from now on."""
@@ -285,8 +285,15 @@ class StreamProcessor:
     async def stop(self) -> None:
         """Stop consuming: ``run`` returns after the event in hand."""
         self._stopping = True
-        if self._inbox is not None:
-            self._inbox.put_nowait(("", _CLOSED))
+        self._wake_run("")
+
+    def _wake_run(self, name: str) -> None:
+        """Make ``run`` look at its sources again (one was removed, or it is stopping)."""
+        inbox = self._inbox
+        # A loop waiting on the inbox waits on an empty one; a full inbox (a fast
+        # source) wakes it anyway, and has no room for the note.
+        if inbox is not None and not inbox.full():
+            inbox.put_nowait((name, _CLOSED))
 
     def _start_pump(self, name: str) -> None:
         self._pumps[name] = asyncio.ensure_future(self._pump(name, self._sources[name]))

@@ -17,6 +17,7 @@ from pyrapide.architecture import (
 from pyrapide.architecture.description import describe_hierarchy
 from pyrapide.constraints import ConstraintMonitor, ConstraintViolation
 from pyrapide.core import Computation, Event
+from pyrapide.core.frozendict import freeze_values
 from pyrapide.runtime.bounds import (
     checked_clock,
     checked_count,
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
 
     from pyrapide.runtime.explain import RouteDecision
     from pyrapide.runtime.handlers import HandlerTable
-    from pyrapide.runtime.notifications import HandlerError, Notification
+    from pyrapide.runtime.notifications import HandlerError, LimitReached, Notification
     from pyrapide.runtime.reporting import Reporter
     from pyrapide.runtime.scheduler import Scheduler
 
@@ -65,7 +66,8 @@ class System:
     when agents are ready too); the same architecture, seed and injections give
     the same computation. ``max_events`` bounds a run (an event storm stops
     there, reported as LimitReached); ``max_connect_depth`` bounds nested
-    connect deliveries (a synchronous cycle stops there); ``handler_timeout``
+    connect deliveries (a synchronous cycle stops there, reported the same way);
+    ``limits`` keeps those reports. ``handler_timeout``
     bounds, in seconds of wall time, how long a handler may run without handing
     control back (None: no bound; see :mod:`pyrapide.runtime.watchdog`). ``clock``
     is the time the system runs in: a :class:`LogicalClock` by default (sleeping
@@ -239,6 +241,12 @@ class System:
     def errors(self) -> list[HandlerError]:
         """HandlerError notifications for every handler that raised, in order."""
         return self.scheduler.errors
+
+    @property
+    def limits(self) -> list[LimitReached]:
+        """LimitReached notifications for every bound that cut work short (``max_events``,
+        ``max_connect_depth``, a timeout), in order: what ``run()`` left undone."""
+        return self.scheduler.limits
 
     @property
     def violations(self) -> list[ConstraintViolation]:
@@ -438,28 +446,37 @@ class System:
         """Start, run until quiescent, stop; return the computation.
 
         ``timeout`` (seconds of wall time) and ``max_events`` bound the run; a
-        bound that stops it is reported as LimitReached. If a subscriber pauses
-        the run, it waits for ``resume()``. With ``raise_errors``, an exception
-        raised by a handler is re-raised at the end (several: an ExceptionGroup).
+        bound that stops it is reported as LimitReached (and kept in ``limits``, as
+        a connect delivery ``max_connect_depth`` refused is). If a subscriber pauses
+        the run, it waits for ``resume()`` (within the timeout, which counts the
+        wait). With ``raise_errors``, an exception raised by a handler is re-raised
+        at the end (several: an ExceptionGroup).
         """
         # Imported by the run, not at import: an architecture file binds a System
         # at import, and `rapide check` loads one without ever running it.
         import asyncio
 
         checked_timeout(timeout)
+        self._refuse_if_stopped("run()")
         if max_events is not None:
             self.max_events = max_events
         loop = asyncio.get_running_loop()
         deadline = None if timeout is None else loop.time() + timeout
         try:
+            going = True
             if self.state is RunState.IDLE:
+                # A pause asked before the run is dropped, as run_until_quiet drops it; one
+                # a subscriber asks on an event of the start hooks holds the run there.
+                self.scheduler.pause_requested = False
                 await self.start()
-            while True:
+                if self.scheduler.pause_requested:
+                    going = await self._wait_for_resume(loop, deadline)
+            while going:
                 remaining = None if deadline is None else max(0.0, deadline - loop.time())
                 outcome = await self.run_until_quiet(timeout=remaining)
-                if outcome.stopped is not StopReason.PAUSED:
-                    break
-                await self._wait_for_resume()
+                going = outcome.stopped is StopReason.PAUSED and await self._wait_for_resume(
+                    loop, deadline
+                )
         finally:
             await self.stop()
         if raise_errors and self.errors:
@@ -569,8 +586,7 @@ class System:
         checked_timeout(timeout)
         if self.state is RunState.IDLE:
             await self.start()
-        if self.state is RunState.STOPPED:
-            raise RuntimeError("run_until_quiet(): the system is stopped")
+        self._refuse_if_stopped("run_until_quiet()")
         scheduler = self.scheduler
         if scheduler.current is not None:
             raise RuntimeError("run_until_quiet() cannot be called from inside a handler")
@@ -683,16 +699,24 @@ class System:
             )
         check_payload(self._action_spec(name), name, payload or {})
         causes = self.resolve_events(caused_by, f"inject({name!r})")
-        event = self.scheduler.record(name, dict(payload or {}), source, causes, None)
+        recorded = freeze_values(dict(payload or {}))
+        event = self.scheduler.record(name, recorded, source, causes, None)
         self._settle()
         return event
 
     def inject_event(self, event: Event, caused_by: Any = None) -> Event:
         """Record a ready-made Event (its id kept) and queue its deliveries; its payload
-        is checked as :meth:`inject` checks one."""
+        is checked as :meth:`inject` checks one. Returns the event recorded: ``event``
+        itself, or, when its payload holds lists or objects, a copy holding them
+        read-only (as :meth:`inject` records them)."""
         self._refuse_if_stopped(f"inject({event.name!r})")
         check_payload(self._action_spec(event.name), event.name, event.payload)
         causes = self.resolve_events(caused_by, f"inject({event.name!r})")
+        payload = freeze_values(dict(event.payload))
+        if any(payload[key] is not value for key, value in event.payload.items()):
+            event = Event(
+                event.name, payload, event.source, event.id, event.timestamp, event.metadata
+            )
         self.computation.record(event, caused_by=causes)
         self.scheduler.recorded(event, tuple(causes), None)
         self._settle()
@@ -763,14 +787,23 @@ class System:
         if deadline is not None and loop.time() >= deadline:
             self.scheduler.halt("timeout", "run stopped: timeout reached with work still pending")
 
-    async def _wait_for_resume(self) -> None:
+    async def _wait_for_resume(
+        self, loop: asyncio.AbstractEventLoop, deadline: float | None
+    ) -> bool:
+        """Wait for ``resume()``; False when the run's deadline passes first (reported
+        as LimitReached "timeout": a paused run is bounded like a running one)."""
         import asyncio  # see run()
 
         self._resumed = asyncio.Event()
+        remaining = None if deadline is None else max(0.0, deadline - loop.time())
         try:
-            await self._resumed.wait()
+            await asyncio.wait_for(self._resumed.wait(), remaining)
+        except TimeoutError:
+            self.scheduler.halt("timeout", "run stopped: timeout reached while paused")
+            return False
         finally:
             self._resumed = None
+        return True
 
     def _settle(self) -> None:
         """Set the state after a step, an injection or the end of a run loop."""

@@ -26,6 +26,7 @@ from functools import lru_cache
 from math import isfinite
 from typing import TYPE_CHECKING, Any, Final
 
+from pyrapide.core.frozendict import FrozenDict, FrozenList
 from pyrapide.core.values import all_saveable, field_problem
 from pyrapide.types.payload_error import PayloadError as PayloadError  # Python when compiled
 
@@ -49,7 +50,7 @@ def check_payload(spec: ActionSpec | None, name: str, payload: Mapping[str, Any]
 
 
 _PLAIN: Final[frozenset[type]] = frozenset({str, int, bool, float, type(None)})
-_CONTAINERS: Final[frozenset[type]] = frozenset({list, dict})
+_CONTAINERS: Final[frozenset[type]] = frozenset({list, dict, FrozenList, FrozenDict})
 _NOTHING: Final[frozenset[type]] = frozenset()
 
 

@@ -156,6 +156,8 @@ def test_merge_refuses_one_id_for_two_different_events() -> None:
     same = Computation()
     same.record(first.get("e1"))  # the very event: shared history, merged once
     assert len(first.merge(same)) == 1
+    with pytest.raises(TypeError, match=r"Computation.*Poset"):  # compiled: mypyc's words
+        first.merge(same.poset)  # type: ignore[arg-type]
 
 
 def test_merge_refuses_a_combined_cycle() -> None:

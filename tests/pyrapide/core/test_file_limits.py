@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pyrapide.core import Computation, ComputationFileError, Event
+from pyrapide.core import Computation, ComputationFileError, Event, Poset
 from pyrapide.core.values import MAX_DEPTH, payload_problem
 
 
@@ -120,6 +120,19 @@ def test_a_to_json_view_is_told_apart(tmp_path):
     with pytest.raises(ComputationFileError, match="a view written by to_json") as error:
         Computation.load(path)
     assert error.value.to_json_view
+
+
+def test_a_poset_document_is_told_apart_from_a_to_json_view(tmp_path):
+    poset = Poset()
+    poset.add(Event("A.x"))
+    path = tmp_path / "poset.json"
+    path.write_text(json.dumps(poset.to_dict()), encoding="utf-8")
+    with pytest.raises(ComputationFileError, match=r"it is a poset \(Poset.to_dict\(\)\)") as error:
+        Computation.load(path)
+    assert not error.value.to_json_view
+    assert str(error.value).count(str(path)) == 1
+    with pytest.raises(ComputationFileError, match=r"Poset\.from_dict"):
+        Computation.from_dict(poset.to_dict())
 
 
 def test_a_bad_parent_clock_names_the_file_once(tmp_path):

@@ -71,6 +71,23 @@ def test_queries_accept_ids_and_name_unknown_events() -> None:
         poset.is_ancestor(Event("x", id="ghost"), "top")
 
 
+def test_what_is_no_event_or_id_is_refused_by_type() -> None:
+    poset, ev = diamond()
+    before = poset.to_dict()
+    # (The compiled build refuses these where the method is called, in mypyc's words.)
+    with pytest.raises(TypeError, match=r"expected.* got int"):
+        poset.ancestors(123)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"expected.* got (NoneType )?None"):
+        poset.add_causal_link(None, "top")  # type: ignore[arg-type]
+    newcomer = Event("new", id="new")
+    with pytest.raises(TypeError, match="caused_by takes an Event, an event id or a list"):
+        poset.add(newcomer, caused_by=5)  # type: ignore[arg-type]
+    for causes in ([None], [ev["top"], 3], (cause for cause in [ev["top"], 3.5])):
+        with pytest.raises(TypeError, match=r"a cause of event 'new' is .*, not an Event|expected"):
+            poset.add(newcomer, caused_by=causes)  # type: ignore[arg-type]
+    assert poset.to_dict() == before
+
+
 def test_causal_chain_is_a_shortest_path() -> None:
     poset, ev = diamond()
     extra = Event("extra", id="extra")
@@ -113,6 +130,24 @@ def test_adding_again_only_adds_new_links() -> None:
     assert names(poset.causes(ev["side"])) == ["top"]
     with pytest.raises(CausalCycleError):
         poset.add(ev["top"], caused_by=[ev["bottom"]])
+
+
+def test_adding_again_adds_all_its_links_or_none() -> None:
+    poset, ev = diamond()
+    extra = Event("extra", id="extra")
+    poset.add(extra)
+    before = poset.to_dict()
+    refusals = [
+        (CausalCycleError, "'top' already precedes 'bottom'", [extra, ev["bottom"]]),
+        (CausalCycleError, "cannot cause itself", [extra, ev["top"]]),
+        (ValueError, "cause 'ghost' of event 'top' is not in the poset", [extra, "ghost"]),
+    ]
+    for error, message, causes in refusals:
+        with pytest.raises(error, match=message):
+            poset.add(ev["top"], caused_by=causes)
+        assert poset.to_dict() == before  # the link from extra was not made either
+    poset.add(ev["top"], caused_by=[extra, "extra"])
+    assert names(poset.causes(ev["top"])) == ["extra"]
 
 
 def test_add_causal_link_refuses_cycles_and_ignores_duplicates() -> None:

@@ -211,6 +211,21 @@ async def test_an_event_storm_is_stopped_by_max_events():
     assert system.state == "stopped"
 
 
+async def test_what_a_bound_cut_short_is_kept_for_a_run_nobody_watched():
+    cycle = System(ping_pong("connect"), {"a": Pinger, "b": EndlessPonger}, max_connect_depth=10)
+    await cycle.run()
+    (limit,) = cycle.limits
+    assert limit.limit == "connect_depth" and "max_connect_depth=10" in limit.message
+    storm = System(ping_pong("agent"), {"a": Pinger, "b": EndlessPonger})
+    await storm.run(max_events=500)
+    assert [note.limit for note in storm.limits] == ["max_events"]
+    waiting = System(ping_pong("agent"), {"a": Waiter, "b": EndlessPonger})
+    await asyncio.wait_for(waiting.run(timeout=0.05), 5)
+    assert [note.limit for note in waiting.limits] == ["timeout"]
+    cycle.reset()  # a fresh run: nothing cut short yet
+    assert cycle.limits == []
+
+
 @module(implements=Ping)
 class Chatterbox:
     async def start(self):
@@ -239,6 +254,43 @@ async def test_a_timeout_stops_a_run_that_waits_forever():
     await asyncio.wait_for(system.run(timeout=0.05), 5)
     assert [n.limit for n in limits] == ["timeout"]
     assert system.state == "stopped"
+
+
+async def test_a_timeout_stops_a_run_paused_by_a_subscriber_and_never_resumed():
+    system = System(ping_pong("agent"), {"a": Pinger, "b": EndlessPonger})
+    system.subscribe(lambda note: system.pause(), kinds=["DispatchFinished"])
+    computation = await asyncio.wait_for(system.run(timeout=0.05), 5)
+    assert [note.limit for note in system.limits] == ["timeout"]
+    assert "while paused" in system.limits[0].message
+    assert system.state == "stopped" and len(computation) == 2
+
+
+async def test_a_pause_on_an_event_of_the_start_hooks_holds_the_run_until_resumed():
+    system = System(ping_pong("agent"), {"a": Pinger, "b": EndlessPonger}, max_events=20)
+    paused_at = []
+
+    def breakpoint_on_the_first_ping(note):
+        if note.event.id == "e1":
+            system.pause()
+
+    async def look_then_resume():
+        await asyncio.sleep(0.02)
+        paused_at.append((system.state, len(system.computation)))
+        system.resume()
+
+    system.subscribe(breakpoint_on_the_first_ping, kinds=["EventRecorded"])
+    looking = asyncio.create_task(look_then_resume())
+    computation = await asyncio.wait_for(system.run(), 5)
+    await looking
+    assert paused_at == [("paused", 1)]  # held right after the start hook's event
+    assert len(computation) == 20  # then resumed, until max_events
+
+
+async def test_a_pause_asked_before_run_is_dropped_as_the_run_loop_drops_it():
+    system = System(ping_pong("agent"), {"a": Pinger, "b": EndlessPonger}, max_events=20)
+    system.pause()
+    computation = await asyncio.wait_for(system.run(), 5)
+    assert len(computation) == 20
 
 
 async def test_a_raising_subscriber_is_removed_and_reported_and_the_run_goes_on():

@@ -240,6 +240,45 @@ async def test_sleep_refuses_a_negative_delay():
     assert "non-negative" in str(error.error)
 
 
+@pytest.mark.parametrize("delay", [float("nan"), float("inf")])
+async def test_sleep_refuses_a_delay_that_never_comes_due(delay, tmp_path):
+    @interface
+    class Napper:
+        @action
+        async def woke(self, n: float) -> None: ...
+
+    @module(implements=Napper)
+    class Nappers:
+        async def start(self):
+            ctx = get_context(self)
+            # Other work sleeps too: a NaN among the sleepers kept them from waking.
+            for nap in (2.0, 1.0):
+                ctx.generate_event("Napper.woke", {"n": -nap})
+            await ctx.sleep(delay)
+
+        @when(Pattern.match("Napper.woke"))
+        async def nap(self, match):
+            ctx = get_context(self)
+            await ctx.sleep(-match.payload["n"])
+            await ctx.emit("Napper.woke", n=ctx.now)
+
+    @architecture
+    class Naps:
+        nappers = Napper
+        connections = [
+            agent(Pattern.match("Napper.woke").where(lambda e: e.payload["n"] < 0), nappers)
+        ]
+
+    system = System(Naps, {"nappers": Nappers})
+    computation = await asyncio.wait_for(system.run(), 5)
+    (error,) = system.errors
+    assert isinstance(error.error, ValueError)
+    assert "finite, non-negative number of time units" in str(error.error)
+    assert sorted(e.payload["n"] for e in computation if e.payload["n"] > 0) == [1.0, 2.0]
+    assert system.now == 2.0
+    computation.save(tmp_path / "naps.json")  # every time stamped is one a file holds
+
+
 @interface
 class Job:
     @action

@@ -196,6 +196,27 @@ async def test_stop_ends_run_while_sources_are_open() -> None:
     assert processor.stats["event_count"] == 1
 
 
+async def test_stop_and_remove_source_while_a_fast_source_fills_the_inbox() -> None:
+    fast, other = InMemoryEventSource("fast"), InMemoryEventSource("other")
+    for number in range(3000):
+        fast.put_nowait(Event("A", {"n": number}))
+    processor = StreamProcessor()
+    processor.add_source("fast", fast)
+    processor.add_source("other", other)
+
+    async def slow(event: Event) -> None:
+        await asyncio.sleep(0)  # the fast source's pump fills the inbox meanwhile
+        if event.payload["n"] == 5:
+            processor.remove_source("other")
+        if event.payload["n"] == 10:
+            await processor.stop()
+
+    processor.on_event(slow)
+    await asyncio.wait_for(processor.run(), 5)
+    assert processor.errors == []
+    assert processor.stats["event_count"] == 11
+
+
 async def test_sources_added_and_removed_while_running() -> None:
     first, late = InMemoryEventSource("first"), InMemoryEventSource("late")
     processor = StreamProcessor()

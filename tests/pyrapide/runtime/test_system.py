@@ -118,6 +118,8 @@ async def test_lifecycle_misuse_is_refused_clearly():
         await system.run_until_quiet()
     with pytest.raises(RuntimeError, match="the system is stopped"):
         system.inject("Source.ping", {"n": 1})
+    with pytest.raises(RuntimeError, match=r"^run\(\): the system is stopped \(reset\(\) starts"):
+        await system.run()
 
 
 async def test_a_stepping_caller_can_wait_for_real_time_work_without_polling():
