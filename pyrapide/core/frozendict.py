@@ -83,7 +83,8 @@ class FrozenList(list[Any]):
         return self
 
 
-_SCALARS: Final = frozenset({str, int, float, bool, type(None)})
+SCALARS: Final = frozenset({str, int, float, bool, type(None)})
+"""The types of the values a payload holds as they are: nothing inside them to freeze."""
 
 
 def freeze_values(payload: dict[str, Any]) -> dict[str, Any]:
@@ -94,7 +95,7 @@ def freeze_values(payload: dict[str, Any]) -> dict[str, Any]:
     may reuse its list, nor a handler, which is given the recorded payload, can
     change what was recorded. Flat payloads cost one type test per field.
     """
-    nested = [key for key, value in payload.items() if type(value) not in _SCALARS]
+    nested = [key for key, value in payload.items() if type(value) not in SCALARS]
     for key in nested:
         payload[key] = _frozen(payload[key])
     return payload
@@ -103,7 +104,7 @@ def freeze_values(payload: dict[str, Any]) -> dict[str, Any]:
 def _frozen(value: Any) -> Any:
     """``value`` with its lists and mappings, at every level, copied read-only."""
     kind = type(value)
-    if kind in _SCALARS or kind is FrozenList:  # a FrozenList is frozen all the way down
+    if kind in SCALARS or kind is FrozenList:  # a FrozenList is frozen all the way down
         return value
     if isinstance(value, list):
         return FrozenList(map(_frozen, value))

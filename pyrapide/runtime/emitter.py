@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from pyrapide.core.frozendict import freeze_values
+from pyrapide.core.frozendict import SCALARS, freeze_values
 from pyrapide.types import action_spec
 from pyrapide.types.payloads import payload_checker
 
@@ -86,10 +86,12 @@ class Emitter:
             else self._system.resolve_events(caused_by, f"{self.component} emitting {qualified}")
         )
         check(data)
+        for value in data.values():  # the usual payload holds scalars alone: no call
+            if type(value) not in SCALARS:
+                freeze_values(data)  # the lists and objects inside, recorded read-only
+                break
         scheduler = self._scheduler
-        return scheduler.record(
-            qualified, freeze_values(data), self.component, extra, scheduler.current
-        )
+        return scheduler.record(qualified, data, self.component, extra, scheduler.current)
 
     def _plan_emit(self, name: object) -> tuple[str, Callable[[Mapping[str, Any]], None]]:
         """The qualified name of event ``name`` and the check of its payloads, worked out
