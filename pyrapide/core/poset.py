@@ -35,9 +35,9 @@ class Poset:
     of a few milliseconds.  The first query after events were recorded first
     brings the clocks up to date for them: a merge of chain clocks for each event
     with a cause on another chain, whose cost grows with how many chains feed one
-    another: about 5 microseconds each with 16 chains, 10 to 15 with 1,000 to
-    4,000, and up to about 60 when such causes reach back to random old events
-    (once; a query after each event pays for that event only).
+    another and how far back those causes reach (``benchmarks/bench_poset.py``
+    times it on the cross-linked shape: about 11 microseconds each, at 1,000
+    chains), once: a query after each event pays for that event only.
     ``add_causal_link`` reorders only the region between the two events; a link
     into an event that already has effects makes queries search without clocks
     until enough of them paid for rebuilding the clocks.
