@@ -380,6 +380,7 @@ def _not_stdin(script: str | None, *, json_output: bool = False) -> None:
 def graph(options: argparse.Namespace) -> None:
     """Print the architecture's components and connections as text, DOT or Mermaid."""
     from rapide_shell import architecture_text
+    from rapide_shell.error_output import prints_to_stderr
 
     renderers = {
         "text": architecture_text.graph_text,
@@ -388,7 +389,8 @@ def graph(options: argparse.Namespace) -> None:
     }
     if options.format not in renderers:
         raise fail(f"unknown format {options.format!r}: use text, dot or mermaid")
-    loaded = _load(options.file, options.arch)
+    with prints_to_stderr():  # what the file prints as it is imported: stdout is the drawing
+        loaded = _load(options.file, options.arch)
     echo(renderers[options.format](loaded.description))
 
 
