@@ -8,12 +8,14 @@ numbers, event ids, topics and file names.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pyrapide.patterns import name_text
 from pyrapide.runtime import WaitReason
 from rapide_shell.commands.arguments import FORCE
 from rapide_shell.commands.builtin.running import CONNECTION_KINDS, EVERY
@@ -213,7 +215,10 @@ def _pattern(
     while start > 0 and not _PATTERN_BREAK.match(before[start - 1]):
         start -= 1
     prefix = before[start:cursor]
-    if "=" in prefix or '"' in prefix:
+    # A name the text syntax quotes (`"Café.crème"`) is offered quoted, for what is
+    # typed of it with or without its opening quote; a quote anywhere else starts a
+    # value or a source, which nothing completes.
+    if "=" in prefix or '"' in prefix[1:] or re.search(r"\bfrom\s*\Z", before[:start]):
         return []
     bracket = _bracketed_event(before[:start])
     if bracket is not None:  # inside `Web.order(...)`: a field of the event goes here
@@ -221,25 +226,34 @@ def _pattern(
         action = session.actions.get(event)
         fields = action.params if action is not None else ()
         return [
-            Completion(f"{field.name}=", start, f"{field.name}=", str(field))
+            Completion(text, start, text, str(field))
             for field in fields
-            if field.name.startswith(prefix) and field.name not in given
+            if field.name not in given
+            for text in [name_text(field.name, field=True) + "="]
+            if text.startswith(prefix) or field.name.startswith(prefix)
         ]
-    candidates = [(name, spec.signature_text()) for name, spec in session.actions.items()]
+    candidates = [
+        (name_text(name), name, spec.signature_text())
+        for name, spec in session.actions.items()
+    ]
     if command == "expect" and position > 1 and before[start - 1 : start].isspace():
         candidates += [
-            ("count=", "exactly N matches"),
-            ("none", "no match"),
-            ("sometimes", "in some schedule (rapide explore)"),
+            ("count=", "count=", "exactly N matches"),
+            ("none", "none", "no match"),
+            ("sometimes", "sometimes", "in some schedule (rapide explore)"),
         ]
     if command == "expect" and position == 1:
-        candidates.append(("constraints", "the architecture's constraints hold"))
+        candidates.append(("constraints", "constraints", "the architecture's constraints hold"))
     return [
-        Completion(text, start, text, meta) for text, meta in candidates if text.startswith(prefix)
+        Completion(text, start, text, meta)
+        for text, name, meta in candidates
+        if text.startswith(prefix) or name.startswith(prefix)
     ]
 
 
-_EVENT_BEFORE_BRACKET = re.compile(r"(\*|[\w]+\.[\w.]+)\Z")
+_EVENT_BEFORE_BRACKET = re.compile(r'(\*|[\w]+\.[\w.]+|"(?:[^"\\]|\\.)*")\Z')
+# A field given in brackets: `item=`, or quoted, `"größe"=`.
+_GIVEN_FIELD = re.compile(r'(\w+|"(?:[^"\\]|\\.)*")\s*=')
 
 
 def _bracketed_event(text: str) -> tuple[str, set[str]] | None:
@@ -263,8 +277,19 @@ def _bracketed_event(text: str) -> tuple[str, set[str]] | None:
     name = _EVENT_BEFORE_BRACKET.search(text[: opened[-1]])
     if name is None:
         return None
-    given = set(re.findall(r"(\w+)\s*=", text[opened[-1] + 1 :]))
-    return name.group(1), given
+    given = {_unquoted(field) for field in _GIVEN_FIELD.findall(text[opened[-1] + 1 :])}
+    return _unquoted(name.group(1)), given
+
+
+def _unquoted(text: str) -> str:
+    """A name as a pattern writes it, bare or quoted (``"Café.crème"``), as it is."""
+    if not text.startswith('"'):
+        return text
+    try:
+        name = json.loads(text)
+    except ValueError:
+        return text
+    return name if isinstance(name, str) else text
 
 
 def _files(prefix: str, start: int) -> list[Completion]:

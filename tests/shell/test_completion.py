@@ -89,6 +89,32 @@ async def test_fields_inside_an_event_patterns_brackets(shop_session: Session) -
     assert texts(shop_session, "break (Ledg") == ["Ledger.entry"]
 
 
+async def test_a_name_the_pattern_syntax_quotes_is_offered_quoted() -> None:
+    # `Café.crème` is Python; unquoted, a pattern refuses it, so completion quotes it,
+    # whether the quote was typed or not, and its fields too.
+    session = Session.load(Path(__file__).parent / "fixtures" / "patisserie.py", seed=0)
+    await session.start()
+    try:
+        assert texts(session, "expect Ca") == ['"Café.crème"']
+        assert texts(session, 'watch "Ca') == ['"Café.crème"']
+        assert texts(session, "break Café.crème -> B") == ['"Bar.ö"']
+        assert texts(session, 'expect "Café.crème"(') == ['"größe"=']
+        assert texts(session, 'expect "Café.crème"(gr') == ['"größe"=']
+        assert texts(session, 'expect "Café.crème"("größe"=1, ') == []
+        # A source is a component's name, never an event's.
+        assert texts(session, 'watch "Bar.ö" from "b') == []
+        # `inject` takes the name as Python spells it.
+        assert texts(session, "inject Ca") == ["Café.crème "]
+        candidate = session.completions("expect Ca")[0]
+        outcome = await session.execute("inject Café.crème größe=2")
+        assert outcome.ok
+        await session.execute("run")
+        line = f"expect {candidate.text} -> {texts(session, 'expect X -> B')[0]}"
+        assert (await session.execute(line)).ok
+    finally:
+        await session.close()
+
+
 async def test_file_names(shop_session: Session, tmp_path: Path) -> None:
     (tmp_path / "run.dot").write_text("")
     (tmp_path / "sub").mkdir()

@@ -121,6 +121,24 @@ def test_tab_completes_commands_events_and_fields(shop_user: User, tmp_path: Pat
     assert "+step #1" in history
 
 
+def test_tab_quotes_a_name_the_pattern_syntax_takes_quoted(tmp_path: Path) -> None:
+    user = User(FIXTURES / "patisserie.py", tmp_path)
+    user.sees("[quiet]>")
+    user.enters("inject Café.crème größe=2")
+    user.enters("run")
+    user.sees('e2 Bar.ö from bar {"n": 2}')
+    user.types("expect Ca\t")
+    user.sees('"Café.crème"')
+    user.types("(\t")
+    user.sees('"größe"=')
+    user.types("2) -> B\t")
+    user.sees('"Bar.ö"')
+    user.enters("")
+    user.sees('ok: "Café.crème"("größe"=2) -> "Bar.ö": 1 match')
+    user.enters("quit")
+    assert user.leaves() == 0
+
+
 def test_a_bad_command_is_an_error_and_the_session_goes_on(shop_user: User) -> None:
     shop_user.enters("injct Web.order")
     shop_user.sees("error: unknown command 'injct'; did you mean 'inject'?")
