@@ -144,3 +144,40 @@ def test_the_replay_line_of_a_recording_names_the_architecture_it_was_made_with(
     assert replay == ["rapide", "run", str(file), "--arch", "ledger", "--script", str(recording)]
     again = run_rapide(*replay[1:])
     assert again.returncode == 0, again.stderr
+
+
+def test_nothing_is_written_over_the_architecture_file(tmp_path: Path) -> None:
+    # A slip of Tab (`--record shop.py`, `save shop.py`) must not turn the code into a
+    # script or a computation: it is refused, with --force too, and through a link.
+    file = tmp_path / "shop.py"
+    code = (FIXTURES / "shop.py").read_text()
+    file.write_text(code)
+    (tmp_path / "link.py").symlink_to(file)
+    for record in (file, tmp_path / "link.py"):
+        result = run_rapide("run", file, "--script", "-", "--record", record, "--force-record",
+                            stdin="inject Web.order item=apple\n")
+        assert result.returncode == 2
+        assert result.stderr == (
+            f"rapide: cannot write the recording {record}: it is the architecture file\n"
+        )
+    for line in (f"save {file}", f"export dot --force {tmp_path}/link.py", "save ~/shop.py"):
+        result = run_rapide("run", file, "--script", "-", stdin=f"run\n{line}\n",
+                            env={"HOME": str(tmp_path)})
+        assert result.returncode == 2
+        assert "it is the architecture file (the rest of the script was not run)" in result.stderr
+    assert file.read_text() == code
+
+
+async def test_save_and_export_leave_the_recording_to_the_session(tmp_path: Path) -> None:
+    # The recording is put in place as the session ends, over whatever is there then.
+    path = tmp_path / "session.rapide"
+    session = await recorded(path, FIXTURES / "shop.py", seed=0)
+    await ok(session, "inject Web.order item=apple")
+    for line in (f"save {path}", f"export json {tmp_path}/../{tmp_path.name}/session.rapide"):
+        outcome = await session.execute(line)
+        assert not outcome.ok
+        assert "it is the recording, which is written there as the session ends" in str(
+            outcome.error
+        )
+    await session.close()
+    assert 'inject Web.order {"item": "apple"}' in path.read_text()
