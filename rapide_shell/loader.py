@@ -34,6 +34,7 @@ from rapide_shell.import_guard import (
     guarded_import,
     import_seconds,
 )
+from rapide_shell.looks import message_of
 from rapide_shell.suggestions import close_matches
 
 _module_counter = itertools.count(1)
@@ -212,7 +213,8 @@ def _describe(error: BaseException) -> str:
     if isinstance(error, PatternSyntaxError):
         # str() would add the pattern and a caret on lines of their own.
         return f"pattern syntax error in {error.text!r}: {error.message}"
-    text = "; ".join(line.strip(" -") for line in str(error).strip().splitlines() if line.strip())
+    lines = message_of(error).strip().splitlines()
+    text = "; ".join(line.strip(" -") for line in lines if line.strip())
     if isinstance(error, ModuleNotFoundError):
         return f"cannot import {error.name!r} ({text})"
     if isinstance(error, ArchitectureError):
