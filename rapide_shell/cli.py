@@ -60,6 +60,7 @@ def _session_options(options: argparse.Namespace) -> dict[str, Any]:
         # It would only put a step of its own before the point, whose seed stays.
         raise fail(f"--seed and --at do not go together: the address holds its point's "
                    f"seed ({at.seed})", json_output=json_output)
+    _not_the_script(options.record, getattr(options, "script", None), json_output=json_output)
     return {
         "seed": options.seed,
         "arch": options.arch,
@@ -68,6 +69,16 @@ def _session_options(options: argparse.Namespace) -> dict[str, Any]:
         "handler_timeout": options.handler_timeout or None,
         "at": at,
     }
+
+
+def _not_the_script(record: str | None, script: str | None, *, json_output: bool) -> None:
+    """Refuse a recording over the script being played: its comments, narration and
+    expectations would be replaced by what the session did."""
+    from rapide_shell.recording import same_file
+
+    if record is not None and script is not None and same_file(record, script):
+        raise fail(f"--record {record} is the script: the recording would replace it",
+                   json_output=json_output)
 
 
 def _address(text: str | None, *, json_output: bool = False) -> Address | None:

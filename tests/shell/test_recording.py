@@ -181,3 +181,18 @@ async def test_save_and_export_leave_the_recording_to_the_session(tmp_path: Path
         )
     await session.close()
     assert 'inject Web.order {"item": "apple"}' in path.read_text()
+
+
+def test_a_recording_is_not_written_over_the_script_it_plays(tmp_path: Path) -> None:
+    script = tmp_path / "notes.rapide"
+    text = "# what I meant to show\ninject Web.order item=apple\nrun\n"
+    script.write_text(text)
+    for command in ("run", "shell"):
+        result = run_rapide(command, FIXTURES / "shop.py", "--script", script,
+                            "--record", f"{tmp_path}/./notes.rapide")
+        assert result.returncode == 2
+        assert result.stderr == (
+            f"rapide: --record {tmp_path}/./notes.rapide is the script: the recording would "
+            "replace it\n"
+        )
+    assert script.read_text() == text
