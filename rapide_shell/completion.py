@@ -3,7 +3,9 @@
 :func:`complete` looks at the word under the cursor and what comes before it, and
 offers what fits there: command names, event names (from the interfaces), payload
 fields (from the action signatures, as ``field=``), dispatch ids, watch and breakpoint
-numbers, event ids, topics and file names.
+numbers, event ids, topics and file names. What it offers is written as the command
+reads it: a name the pattern syntax quotes (``"Café.crème"``) and a file name with a
+blank (``"my runs/a.json"``) are quoted.
 """
 
 from __future__ import annotations
@@ -91,8 +93,12 @@ def _words(text: str) -> list[Word]:
     try:
         return split_words(text)
     except CommandSyntaxError:
-        # Half-typed quotes or brackets: complete on plain blanks instead.
-        return [Word(match.group(), match.start()) for match in re.finditer(r"\S+", text)]
+        # Half-typed quotes or brackets: complete on plain blanks instead, but a quote
+        # left open at the end (a file name being typed: "my runs/) keeps its blanks.
+        return [Word(match.group(), match.start()) for match in _LOOSE_WORD.finditer(text)]
+
+
+_LOOSE_WORD = re.compile(r"""["'][^"']*\Z|\S+""")
 
 
 def _for_kind(
@@ -293,7 +299,11 @@ def _unquoted(text: str) -> str:
 
 
 def _files(prefix: str, start: int) -> list[Completion]:
-    # `~/` is the home directory, as the commands read it, and stays `~/` in what is offered.
+    # A name begun with a quote goes on inside it.
+    quote = prefix[:1] if prefix[:1] in ("'", '"') else ""
+    prefix = prefix[len(quote) :]
+    # `~/` is the home directory, as the commands read it, and stays `~/` in what is
+    # offered, where it is not quoted (a quoted `~` is a `~`).
     home = prefix.partition("/")[0] if prefix.startswith("~") else ""
     home_path = os.path.expanduser(home) if home else ""
     expanded = home_path + prefix[len(home) :] if home else prefix
@@ -312,7 +322,18 @@ def _files(prefix: str, start: int) -> list[Completion]:
         text = str(entry) + ("/" if is_dir else "")
         if not prefix.startswith("./") and text.startswith("./"):
             text = text[2:]
-        if home:
-            text = home + text[len(home_path) :]
-        found.append(Completion(text, start, entry.name, "directory" if is_dir else ""))
+        word = _file_word(text, quote, closed=not is_dir)
+        if home and word == text:
+            word = home + text[len(home_path) :]
+        found.append(Completion(word, start, entry.name, "directory" if is_dir else ""))
     return found
+
+
+def _file_word(path: str, quote: str, *, closed: bool) -> str:
+    """``path`` as one word of a command line: quoted when it was begun with a quote or
+    holds a blank or a quote (closed after a file, left open after a directory, for
+    the name to go on)."""
+    if not quote and not any(char.isspace() or char in "\"'" for char in path):
+        return path
+    quote = quote or ("'" if '"' in path else '"')
+    return quote + path + (quote if closed else "")

@@ -123,6 +123,24 @@ async def test_file_names(shop_session: Session, tmp_path: Path) -> None:
     assert texts(shop_session, f"export dot {tmp_path}/r") == [f"{tmp_path}/run.dot"]
 
 
+async def test_a_file_name_with_a_blank_is_offered_quoted(
+    shop_session: Session, tmp_path: Path
+) -> None:
+    # Offered bare, `my runs/a.json` was two words, and `save` refused the second.
+    (tmp_path / "my runs").mkdir()
+    (tmp_path / "my runs" / "first run.json").write_text("")
+    assert texts(shop_session, f"save {tmp_path}/my") == [f'"{tmp_path}/my runs/']
+    # Inside the open quote it goes on, and closes after a file.
+    inside = f'"{tmp_path}/my runs/first run.json"'
+    assert texts(shop_session, f'save "{tmp_path}/my runs/f') == [inside]
+    assert texts(shop_session, f"export dot --force '{tmp_path}/my runs/") == [
+        f"'{tmp_path}/my runs/first run.json'"
+    ]
+    outcome = await shop_session.execute(f"save --force {inside}")
+    assert outcome.ok, outcome.error
+    assert (tmp_path / "my runs" / "first run.json").read_text().startswith("{")
+
+
 async def test_file_names_under_home(
     shop_session: Session, tmp_path: Path, monkeypatch: Any
 ) -> None:
