@@ -22,7 +22,7 @@ from pyrapide.runtime import WaitReason
 from rapide_shell.commands.arguments import FORCE
 from rapide_shell.commands.builtin.running import CONNECTION_KINDS, EVERY
 from rapide_shell.commands.errors import CommandSyntaxError
-from rapide_shell.commands.lexer import Word, split_words, strip_comment
+from rapide_shell.commands.lexer import Word, quoted_word, split_words, strip_comment
 from rapide_shell.commands.spec import ArgKind
 
 if TYPE_CHECKING:
@@ -322,18 +322,11 @@ def _files(prefix: str, start: int) -> list[Completion]:
         text = str(entry) + ("/" if is_dir else "")
         if not prefix.startswith("./") and text.startswith("./"):
             text = text[2:]
-        word = _file_word(text, quote, closed=not is_dir)
-        if home and word == text:
+        word = quoted_word(text, quote)
+        if word == text and home:
             word = home + text[len(home_path) :]
+        elif word != text and is_dir:
+            word = word[:-1]  # the quote left open, for the name to go on inside it
         found.append(Completion(word, start, entry.name, "directory" if is_dir else ""))
     return found
 
-
-def _file_word(path: str, quote: str, *, closed: bool) -> str:
-    """``path`` as one word of a command line: quoted when it was begun with a quote or
-    holds a blank or a quote (closed after a file, left open after a directory, for
-    the name to go on)."""
-    if not quote and not any(char.isspace() or char in "\"'" for char in path):
-        return path
-    quote = quote or ("'" if '"' in path else '"')
-    return quote + path + (quote if closed else "")

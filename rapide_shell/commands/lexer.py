@@ -198,6 +198,16 @@ def _field_given_twice(document: str, fields: int) -> str | None:
     return None
 
 
+def quoted_word(text: str, quote: str = "") -> str:
+    """``text`` (a file name) as one word of a command line, as :func:`split_words` and
+    ``unquote`` read it back: as it is, or in quotes when it holds a blank or a quote
+    or ``quote`` is given (``'`` when it holds ``"``)."""
+    if not quote and not any(char.isspace() or char in "\"'" for char in text):
+        return text
+    quote = quote or ("'" if '"' in text else '"')
+    return quote + text + quote
+
+
 def typed_value(raw: str) -> Any:
     """What ``raw`` stands for as the value of a field: a JSON literal (``42``, ``true``,
     ``[1]``), else the text itself. Raises JSONTextError when ``raw`` starts like JSON

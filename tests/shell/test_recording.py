@@ -196,3 +196,16 @@ def test_a_recording_is_not_written_over_the_script_it_plays(tmp_path: Path) -> 
             "replace it\n"
         )
     assert script.read_text() == text
+
+
+def test_a_loaded_file_with_a_blank_in_its_name_replays(tmp_path: Path) -> None:
+    saved = tmp_path / "my runs" / "first run.json"
+    saved.parent.mkdir()
+    recording = tmp_path / "session.rapide"
+    first = run_rapide("run", FIXTURES / "shop.py", "--script", "-", "--record", recording,
+                       stdin=f'inject Web.order item=apple\nrun\nsave "{saved}"\nload "{saved}"\n')
+    assert first.returncode == 0, first.stderr
+    assert f'load "{saved}"' in recording.read_text().splitlines()
+    again = run_rapide("run", FIXTURES / "shop.py", "--script", recording)
+    assert again.returncode == 0, again.stderr
+    assert f"loaded 4 events from {saved}" in again.stdout
