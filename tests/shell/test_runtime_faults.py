@@ -82,60 +82,26 @@ def test_a_guard_raising_system_exit_is_one_line_and_the_script_goes_on(tmp_path
     assert saved_events(saved) == ["Panel.press", "Desk.done"]
 
 
-UNREADABLE = '''
-from pyrapide import Pattern, action, architecture, connect, interface, module, when
-
-class Unreadable(Exception):
-    """An error whose message cannot be read: its __str__ raises."""
-
-    def __str__(self):
-        raise ValueError("no message")
-
-@interface
-class Bell:
-    @action
-    async def rang(self, n: int) -> None: ...
-
-@interface
-class Ear:
-    @action
-    async def heard(self, n: int) -> None: ...
-
-@module(implements=Bell)
-class BellModule:
-    pass
-
-@module(implements=Ear)
-class EarModule:
-    @when(Pattern.match("Bell.rang"))
-    async def on_rang(self, match):
-        raise Unreadable()
-
-@architecture
-class Belfry:
-    bell = Bell
-    ear = Ear
-    connections = [connect(Pattern.match("Bell.rang"), ear)]
-'''
-
-
 def test_an_error_whose_message_cannot_be_read_is_still_told(tmp_path) -> None:
     # Its __str__ raising made the handler's error vanish from the transcript.
-    file = tmp_path / "belfry.py"
-    file.write_text(UNREADABLE)
-    done = run_rapide("run", file, "--script", "-", stdin="inject Bell.rang n=1\nrun\n")
+    done = run_rapide("run", HOSTILE, "--script", "-",
+                      stdin="inject Panel.press kind=unreadable\nrun\n")
     assert done.returncode == 0, done.stderr
     assert (
-        "error in ear handling e1 Bell.rang: Unreadable: <its message could not be read: "
-        "str() raised> (at belfry.py:"
+        "error in desk handling e1 Panel.press: Unreadable: <its message could not be read: "
+        "str() raised> (at hostile.py:"
     ) in done.stdout
     raised = tmp_path / "raised.py"
-    raised.write_text(UNREADABLE + "raise Unreadable()\n")
+    raised.write_text(
+        "class Unreadable(Exception):\n"
+        "    def __str__(self):\n"
+        "        raise ValueError('no message')\n"
+        "raise Unreadable()\n"
+    )
     refused = run_rapide("check", raised)
     assert refused.returncode == 2
-    line = UNREADABLE.count("\n") + 1  # the raise, after the classes
     assert refused.stderr == (
-        f"rapide: {raised}:{line}: Unreadable: <its message could not be read: str() raised>\n"
+        f"rapide: {raised}:4: Unreadable: <its message could not be read: str() raised>\n"
     )
 
 
