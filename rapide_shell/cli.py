@@ -130,8 +130,9 @@ def run(options: argparse.Namespace) -> None:
     no script, show that point); exit 0 if every expect held, 1 if one failed or a
     bound (--timeout, --max-steps, `run N`, or the system's own max_events or
     max_connect_depth) ended it with work pending, 2 on a load or
-    script error or an address that does not fit, 3 when a start or finish hook raised
-    or reached a limit (or a plugin failed at the start), 130 when interrupted (Ctrl-C)."""
+    script error, an address that does not fit or a recording that could not be
+    written, 3 when a start or finish hook raised or reached a limit (or a plugin
+    failed at the start), 130 when interrupted (Ctrl-C)."""
     import asyncio
 
     from rapide_shell.headless import run_headless

@@ -119,6 +119,7 @@ async def run_headless(
         for problem in session.hook_problems("finish"):
             console.print(problem)
     result.hooks_failed = session.hooks_failed
+    result.recording_problem = session.recording_problem
     if session.recording_problem is not None:
         print_error(session.recording_problem)
     if json_output:
@@ -139,7 +140,7 @@ async def run_headless(
     failures = result.expectation_failures()
     for failure in failures:
         print_error(failure)
-    if not failures and not result.hooks_failed:
+    if not failures and not result.hooks_failed and result.recording_problem is None:
         console.print(Text(result.expectations_held(), style="green"))
     return result.exit_status
 

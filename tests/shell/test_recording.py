@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import shlex
 from pathlib import Path
 from typing import Any
@@ -209,3 +210,44 @@ def test_a_loaded_file_with_a_blank_in_its_name_replays(tmp_path: Path) -> None:
     again = run_rapide("run", FIXTURES / "shop.py", "--script", recording)
     assert again.returncode == 0, again.stderr
     assert f"loaded 4 events from {saved}" in again.stdout
+
+
+SWEEPER = """
+import os, shutil
+from pyrapide import action, architecture, interface, module
+
+@interface
+class Janitor:
+    @action
+    async def swept(self) -> None: ...
+
+@module(implements=Janitor)
+class Sweeper:
+    async def start(self):
+        shutil.rmtree(os.environ["SWEPT"])  # the folder the recording goes to
+
+@architecture
+class Hall:
+    janitor = Janitor
+    connections = []
+"""
+
+
+def test_rapide_run_fails_when_its_recording_cannot_be_written(tmp_path: Path) -> None:
+    # As the REPL and the TUI do (exit 2): a CI job must not take a run whose
+    # recording is missing for a good one.
+    file = tmp_path / "hall.py"
+    file.write_text(SWEEPER)
+    folder = tmp_path / "records"
+    for extra in ((), ("--json",)):
+        folder.mkdir()
+        result = run_rapide("run", file, "--script", "-", "--record", folder / "r.rapide",
+                            *extra, env={"SWEPT": str(folder)})
+        assert result.returncode == 2
+        assert f"rapide: cannot write the recording {folder}/r.rapide: " in result.stderr
+        if extra:
+            report = json.loads(result.stdout)
+            assert (report["exit_status"], report["ok"]) == (2, False)
+            assert report["recording_problem"].startswith("cannot write the recording")
+        else:
+            assert "ok:" not in result.stdout
