@@ -288,7 +288,7 @@ def _bracketed_event(text: str) -> tuple[str, set[str]] | None:
 
 
 def _unquoted(text: str) -> str:
-    """A name as a pattern writes it, bare or quoted (``"Café.crème"``), as it is."""
+    """The name a pattern writes bare or quoted (``"Café.crème"``), its quotes read."""
     if not text.startswith('"'):
         return text
     try:
@@ -329,4 +329,3 @@ def _files(prefix: str, start: int) -> list[Completion]:
             word = word[:-1]  # the quote left open, for the name to go on inside it
         found.append(Completion(word, start, entry.name, "directory" if is_dir else ""))
     return found
-
