@@ -233,6 +233,11 @@ def test_expect_options() -> None:
     assert (counted.args.count, counted.args.pattern_text) == (3, "A.b -> C.d")
     assert (never.args.none, never.args.pattern_text) == (True, "A.b")
     assert "whole number" in syntax_error("expect A.b count=x").message
+    # Two of them: the first was read as part of the pattern, a puzzling syntax error.
+    for line in ("expect A.b count=1 count=2", "expect A.b none count=1 sometimes"):
+        error = syntax_error(line)
+        assert error.message == "expect takes one of count=N and none, once"
+        assert error.column == len("expect A.b ")
 
 
 @pytest.mark.parametrize(
