@@ -5,9 +5,10 @@ Built on :mod:`argparse`, and importing neither asyncio nor the runtime, so that
 
 Exit statuses: 0 success; 1 an ``expect`` of a script failed, or a bound the user set
 (``--timeout``, ``--max-steps``, ``run N``) ended it with work pending; 2 a load error,
-a script error or bad usage; 3 a start or finish hook raised or reached a limit, or a
-plugin failed as the session started (``rapide run``); 130 interrupted (Ctrl-C); 141
-what read the output closed it (``rapide lessons | head``), as after SIGPIPE.
+a script error, bad usage, or a write with no room left (a full disk); 3 a start or
+finish hook raised or reached a limit, or a plugin failed as the session started
+(``rapide run``); 130 interrupted (Ctrl-C); 141 what read the output closed it
+(``rapide lessons | head``), as after SIGPIPE.
 Errors are one line on stderr, made printable, never a traceback (set
 ``RAPIDE_DEBUG=1`` to see the traceback of an internal error).
 ``RAPIDE_IMPORT_TIMEOUT`` bounds the import of an architecture file (seconds, 60 by
@@ -17,6 +18,7 @@ default, 0 for no bound).
 from __future__ import annotations
 
 import argparse
+import errno
 import io
 import json
 import os
@@ -682,6 +684,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+"""The errors of a write that found no room: a full disk, a quota, a file size limit."""
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``rapide`` console script."""
     parser = build_parser()
@@ -707,6 +713,12 @@ def main(argv: list[str] | None = None) -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(141)
     except Exception as error:
+        if isinstance(error, OSError) and error.errno in _NO_ROOM:
+            # A write with no room left (a full disk, >/dev/full): the user's to mend.
+            # The output that could not be written is dropped, not tried again at exit.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.stderr.write(f"rapide: cannot write: {error.strerror}\n")
+            sys.exit(EXIT_ERROR)
         # A bug of ours, not the user's: one line, and the traceback on request.
         if os.environ.get("RAPIDE_DEBUG"):
             traceback.print_exc()
