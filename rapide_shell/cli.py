@@ -5,9 +5,10 @@ Built on :mod:`argparse`, and importing neither asyncio nor the runtime, so that
 
 Exit statuses: 0 success; 1 an ``expect`` of a script failed, or a bound the user set
 (``--timeout``, ``--max-steps``, ``run N``) ended it with work pending; 2 a load error,
-a script error or bad usage; 3 a start or finish hook raised or reached a limit, or a
-plugin failed as the session started (``rapide run``); 130 interrupted (Ctrl-C); 141
-what read the output closed it (``rapide lessons | head``), as after SIGPIPE.
+a script error, bad usage, or a write with no room left (a full disk); 3 a start or
+finish hook raised or reached a limit, or a plugin failed as the session started
+(``rapide run``); 130 interrupted (Ctrl-C); 141 what read the output closed it
+(``rapide lessons | head``), as after SIGPIPE.
 Errors are one line on stderr, made printable, never a traceback (set
 ``RAPIDE_DEBUG=1`` to see the traceback of an internal error).
 ``RAPIDE_IMPORT_TIMEOUT`` bounds the import of an architecture file (seconds, 60 by
@@ -17,6 +18,7 @@ default, 0 for no bound).
 from __future__ import annotations
 
 import argparse
+import errno
 import io
 import json
 import os
@@ -60,6 +62,7 @@ def _session_options(options: argparse.Namespace) -> dict[str, Any]:
         # It would only put a step of its own before the point, whose seed stays.
         raise fail(f"--seed and --at do not go together: the address holds its point's "
                    f"seed ({at.seed})", json_output=json_output)
+    _not_the_script(options.record, getattr(options, "script", None), json_output=json_output)
     return {
         "seed": options.seed,
         "arch": options.arch,
@@ -68,6 +71,16 @@ def _session_options(options: argparse.Namespace) -> dict[str, Any]:
         "handler_timeout": options.handler_timeout or None,
         "at": at,
     }
+
+
+def _not_the_script(record: str | None, script: str | None, *, json_output: bool) -> None:
+    """Refuse a recording over the script being played: its comments, narration and
+    expectations would be replaced by what the session did."""
+    from rapide_shell.recording import same_file
+
+    if record is not None and script is not None and same_file(record, script):
+        raise fail(f"--record {record} is the script: the recording would replace it",
+                   json_output=json_output)
 
 
 def _address(text: str | None, *, json_output: bool = False) -> Address | None:
@@ -119,8 +132,9 @@ def run(options: argparse.Namespace) -> None:
     no script, show that point); exit 0 if every expect held, 1 if one failed or a
     bound (--timeout, --max-steps, `run N`, or the system's own max_events or
     max_connect_depth) ended it with work pending, 2 on a load or
-    script error or an address that does not fit, 3 when a start or finish hook raised
-    or reached a limit (or a plugin failed at the start), 130 when interrupted (Ctrl-C)."""
+    script error, an address that does not fit or a recording that could not be
+    written, 3 when a start or finish hook raised or reached a limit (or a plugin
+    failed at the start), 130 when interrupted (Ctrl-C)."""
     import asyncio
 
     from rapide_shell.headless import run_headless
@@ -380,6 +394,7 @@ def _not_stdin(script: str | None, *, json_output: bool = False) -> None:
 def graph(options: argparse.Namespace) -> None:
     """Print the architecture's components and connections as text, DOT or Mermaid."""
     from rapide_shell import architecture_text
+    from rapide_shell.error_output import prints_to_stderr
 
     renderers = {
         "text": architecture_text.graph_text,
@@ -388,7 +403,8 @@ def graph(options: argparse.Namespace) -> None:
     }
     if options.format not in renderers:
         raise fail(f"unknown format {options.format!r}: use text, dot or mermaid")
-    loaded = _load(options.file, options.arch)
+    with prints_to_stderr():  # what the file prints as it is imported: stdout is the drawing
+        loaded = _load(options.file, options.arch)
     echo(renderers[options.format](loaded.description))
 
 
@@ -668,6 +684,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+"""The errors of a write that found no room: a full disk, a quota, a file size limit."""
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``rapide`` console script."""
     parser = build_parser()
@@ -693,6 +713,12 @@ def main(argv: list[str] | None = None) -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(141)
     except Exception as error:
+        if isinstance(error, OSError) and error.errno in _NO_ROOM:
+            # A write with no room left (a full disk, >/dev/full): the user's to mend.
+            # The output that could not be written is dropped, not tried again at exit.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.stderr.write(f"rapide: cannot write: {error.strerror}\n")
+            sys.exit(EXIT_ERROR)
         # A bug of ours, not the user's: one line, and the traceback on request.
         if os.environ.get("RAPIDE_DEBUG"):
             traceback.print_exc()

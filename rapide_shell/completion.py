@@ -3,22 +3,26 @@
 :func:`complete` looks at the word under the cursor and what comes before it, and
 offers what fits there: command names, event names (from the interfaces), payload
 fields (from the action signatures, as ``field=``), dispatch ids, watch and breakpoint
-numbers, event ids, topics and file names.
+numbers, event ids, topics and file names. What it offers is written as the command
+reads it: a name the pattern syntax quotes (``"Café.crème"``) and a file name with a
+blank (``"my runs/a.json"``) are quoted.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pyrapide.patterns import name_text
 from pyrapide.runtime import WaitReason
 from rapide_shell.commands.arguments import FORCE
 from rapide_shell.commands.builtin.running import CONNECTION_KINDS, EVERY
 from rapide_shell.commands.errors import CommandSyntaxError
-from rapide_shell.commands.lexer import Word, split_words, strip_comment
+from rapide_shell.commands.lexer import Word, quoted_word, split_words, strip_comment
 from rapide_shell.commands.spec import ArgKind
 
 if TYPE_CHECKING:
@@ -89,8 +93,12 @@ def _words(text: str) -> list[Word]:
     try:
         return split_words(text)
     except CommandSyntaxError:
-        # Half-typed quotes or brackets: complete on plain blanks instead.
-        return [Word(match.group(), match.start()) for match in re.finditer(r"\S+", text)]
+        # Half-typed quotes or brackets: complete on plain blanks instead, but a quote
+        # left open at the end (a file name being typed: "my runs/) keeps its blanks.
+        return [Word(match.group(), match.start()) for match in _LOOSE_WORD.finditer(text)]
+
+
+_LOOSE_WORD = re.compile(r"""["'][^"']*\Z|\S+""")
 
 
 def _for_kind(
@@ -213,7 +221,10 @@ def _pattern(
     while start > 0 and not _PATTERN_BREAK.match(before[start - 1]):
         start -= 1
     prefix = before[start:cursor]
-    if "=" in prefix or '"' in prefix:
+    # A name the text syntax quotes (`"Café.crème"`) is offered quoted, for what is
+    # typed of it with or without its opening quote; a quote anywhere else starts a
+    # value or a source, which nothing completes.
+    if "=" in prefix or '"' in prefix[1:] or re.search(r"\bfrom\s*\Z", before[:start]):
         return []
     bracket = _bracketed_event(before[:start])
     if bracket is not None:  # inside `Web.order(...)`: a field of the event goes here
@@ -221,25 +232,34 @@ def _pattern(
         action = session.actions.get(event)
         fields = action.params if action is not None else ()
         return [
-            Completion(f"{field.name}=", start, f"{field.name}=", str(field))
+            Completion(text, start, text, str(field))
             for field in fields
-            if field.name.startswith(prefix) and field.name not in given
+            if field.name not in given
+            for text in [name_text(field.name, field=True) + "="]
+            if text.startswith(prefix) or field.name.startswith(prefix)
         ]
-    candidates = [(name, spec.signature_text()) for name, spec in session.actions.items()]
+    candidates = [
+        (name_text(name), name, spec.signature_text())
+        for name, spec in session.actions.items()
+    ]
     if command == "expect" and position > 1 and before[start - 1 : start].isspace():
         candidates += [
-            ("count=", "exactly N matches"),
-            ("none", "no match"),
-            ("sometimes", "in some schedule (rapide explore)"),
+            ("count=", "count=", "exactly N matches"),
+            ("none", "none", "no match"),
+            ("sometimes", "sometimes", "in some schedule (rapide explore)"),
         ]
     if command == "expect" and position == 1:
-        candidates.append(("constraints", "the architecture's constraints hold"))
+        candidates.append(("constraints", "constraints", "the architecture's constraints hold"))
     return [
-        Completion(text, start, text, meta) for text, meta in candidates if text.startswith(prefix)
+        Completion(text, start, text, meta)
+        for text, name, meta in candidates
+        if text.startswith(prefix) or name.startswith(prefix)
     ]
 
 
-_EVENT_BEFORE_BRACKET = re.compile(r"(\*|[\w]+\.[\w.]+)\Z")
+_EVENT_BEFORE_BRACKET = re.compile(r'(\*|[\w]+\.[\w.]+|"(?:[^"\\]|\\.)*")\Z')
+# A field given in brackets: `item=`, or quoted, `"größe"=`.
+_GIVEN_FIELD = re.compile(r'(\w+|"(?:[^"\\]|\\.)*")\s*=')
 
 
 def _bracketed_event(text: str) -> tuple[str, set[str]] | None:
@@ -263,12 +283,27 @@ def _bracketed_event(text: str) -> tuple[str, set[str]] | None:
     name = _EVENT_BEFORE_BRACKET.search(text[: opened[-1]])
     if name is None:
         return None
-    given = set(re.findall(r"(\w+)\s*=", text[opened[-1] + 1 :]))
-    return name.group(1), given
+    given = {_unquoted(field) for field in _GIVEN_FIELD.findall(text[opened[-1] + 1 :])}
+    return _unquoted(name.group(1)), given
+
+
+def _unquoted(text: str) -> str:
+    """The name a pattern writes bare or quoted (``"Café.crème"``), its quotes read."""
+    if not text.startswith('"'):
+        return text
+    try:
+        name = json.loads(text)
+    except ValueError:
+        return text
+    return name if isinstance(name, str) else text
 
 
 def _files(prefix: str, start: int) -> list[Completion]:
-    # `~/` is the home directory, as the commands read it, and stays `~/` in what is offered.
+    # A name begun with a quote goes on inside it.
+    quote = prefix[:1] if prefix[:1] in ("'", '"') else ""
+    prefix = prefix[len(quote) :]
+    # `~/` is the home directory, as the commands read it, and stays `~/` in what is
+    # offered, where it is not quoted (a quoted `~` is a `~`).
     home = prefix.partition("/")[0] if prefix.startswith("~") else ""
     home_path = os.path.expanduser(home) if home else ""
     expanded = home_path + prefix[len(home) :] if home else prefix
@@ -287,7 +322,10 @@ def _files(prefix: str, start: int) -> list[Completion]:
         text = str(entry) + ("/" if is_dir else "")
         if not prefix.startswith("./") and text.startswith("./"):
             text = text[2:]
-        if home:
-            text = home + text[len(home_path) :]
-        found.append(Completion(text, start, entry.name, "directory" if is_dir else ""))
+        word = quoted_word(text, quote)
+        if word == text and home:
+            word = home + text[len(home_path) :]
+        elif word != text and is_dir:
+            word = word[:-1]  # the quote left open, for the name to go on inside it
+        found.append(Completion(word, start, entry.name, "directory" if is_dir else ""))
     return found

@@ -1,5 +1,6 @@
 """What the headless commands (``rapide run``, ``rapide explore``) write to stderr: one
-``rapide: ...`` line per error, printable, and a signal handler's words at once."""
+``rapide: ...`` line per error, printable, a signal handler's words at once, and what
+the user's code prints while stdout is kept for a document."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import contextlib
 import json
 import os
 import sys
+from collections.abc import Iterator
 
 from pyrapide.core.printable import printable
 
@@ -34,3 +36,29 @@ def fail(message: str, json_output: bool, status: int) -> int:
         print(json.dumps({"ok": False, "exit_status": status, "error": {"message": message}}))
     print_error(message)
     return status
+
+
+@contextlib.contextmanager
+def prints_to_stderr(enabled: bool = True) -> Iterator[None]:
+    """While the block runs (the architecture file imported, its modules run), send what
+    is written to stdout to stderr, so that the document the command prints after it
+    (``--json``, DOT, Mermaid) is all of stdout: a ``print`` in a handler would spoil
+    it. File descriptor 1 itself is moved, so a child process (an exploration's worker)
+    or a C extension writing there is moved too. ``enabled`` False: nothing changes."""
+    if not enabled:
+        yield
+        return
+    sys.stdout.flush()
+    try:
+        kept = os.dup(1)
+    except OSError:  # stdout is closed: there is no document to keep clean
+        yield
+        return
+    os.dup2(2, 1)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError, ValueError):
+            sys.stdout.flush()  # what the block printed, still buffered, goes to stderr
+        os.dup2(kept, 1)
+        os.close(kept)

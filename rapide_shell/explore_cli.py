@@ -25,7 +25,7 @@ from pyrapide.exploration import (
     prepare,
 )
 from pyrapide.runtime import DEFAULT_HANDLER_TIMEOUT
-from rapide_shell.error_output import fail, print_error, say_at_once
+from rapide_shell.error_output import fail, print_error, prints_to_stderr, say_at_once
 from rapide_shell.explore_report import Written, progress_line, summary, to_json
 from rapide_shell.explore_run import (
     ExploreSetupError,
@@ -74,9 +74,13 @@ class ExploreRequest:
 
 async def run_explore(request: ExploreRequest) -> int:
     """Explore as ``request`` says; print the answer; return the exit status."""
+    # With --json, what the file's own code prints (as it is imported, in a handler or
+    # a hook, in any schedule) goes to stderr: stdout holds the JSON object alone.
+    quiet = functools.partial(prints_to_stderr, request.json_output)
     try:
         lines = read_script(request.script)
-        session = Session.load(request.file, arch=request.arch)
+        with quiet():
+            session = Session.load(request.file, arch=request.arch)
         scenario = read_scenario(
             [(line.number, line.text) for line in lines],
             script=request.script,
@@ -97,9 +101,9 @@ async def run_explore(request: ExploreRequest) -> int:
     console = Console(stderr=True)
     try:
         ready = functools.partial(prepare, source, scenario, request.options)
-        with workers_for(request.workers, request.cluster, prepare=ready) as workers, _Display(
-            console, enabled=console.is_terminal
-        ) as display:
+        with quiet(), workers_for(
+            request.workers, request.cluster, prepare=ready
+        ) as workers, _Display(console, enabled=console.is_terminal) as display:
             explorer = Explorer(
                 source,
                 scenario,
@@ -119,11 +123,13 @@ async def run_explore(request: ExploreRequest) -> int:
         out=out, force=request.force, forcing="--force",
     )
     checked: list[Written] = []
-    for item in written:
-        if item.same_as is None:
-            checked.append(await _checked(item, request))
-        else:  # its file is an earlier failure's, replayed already
-            checked.append(dataclasses.replace(item, replays=checked[item.same_as - 1].replays))
+    with quiet():
+        for item in written:
+            if item.same_as is None:
+                checked.append(await _checked(item, request))
+            else:  # its file is an earlier failure's, replayed already
+                replays = checked[item.same_as - 1].replays
+                checked.append(dataclasses.replace(item, replays=replays))
     written = checked
     return _report(result, written, problems, request, workers.width)
 

@@ -10,7 +10,7 @@ from rich.text import Text
 
 from pyrapide.runtime import DEFAULT_HANDLER_TIMEOUT
 from rapide_shell.commands.builtin.narrating import command_word
-from rapide_shell.error_output import fail, print_error
+from rapide_shell.error_output import fail, print_error, prints_to_stderr
 from rapide_shell.interrupts import CtrlC
 from rapide_shell.loader import LoadError
 from rapide_shell.outcome import CommandOutcome
@@ -83,39 +83,43 @@ async def run_headless(
             console.print(renderable, crop=False)  # a WholeLine stays whole
 
     try:
-        async with Session.open(
-            file,
-            arch=arch,
-            seed=seed,
-            record=record,
-            force_record=force_record,
-            handler_timeout=handler_timeout,
-            bounds=Bounds(timeout=timeout, max_steps=max_steps),
-            at=at,
-        ) as session:
-            if not json_output:
-                for problem in session.hook_problems("start"):
-                    console.print(problem)
-            if session.arrival is not None and not json_output:
-                console.print(WholeLine(f"> {session.arrival.line}", style="bold"),
-                              crop=False)
-                for renderable in session.arrival.output:
-                    console.print(renderable)
-            with CtrlC(session, pausing=PAUSING, leaving=LEAVING) as interrupts:
-                result = await play(
-                    session,
-                    lines,
-                    script=script,
-                    on_line=show_line,
-                    on_outcome=show_outcome,
-                    interrupted=lambda: interrupts.count > 0,
-                )
+        # With --json, what the file's own code prints (as it is imported, in a handler
+        # or a hook) goes to stderr: stdout holds the JSON object alone.
+        with prints_to_stderr(json_output):
+            async with Session.open(
+                file,
+                arch=arch,
+                seed=seed,
+                record=record,
+                force_record=force_record,
+                handler_timeout=handler_timeout,
+                bounds=Bounds(timeout=timeout, max_steps=max_steps),
+                at=at,
+            ) as session:
+                if not json_output:
+                    for problem in session.hook_problems("start"):
+                        console.print(problem)
+                if session.arrival is not None and not json_output:
+                    console.print(WholeLine(f"> {session.arrival.line}", style="bold"),
+                                  crop=False)
+                    for renderable in session.arrival.output:
+                        console.print(renderable)
+                with CtrlC(session, pausing=PAUSING, leaving=LEAVING) as interrupts:
+                    result = await play(
+                        session,
+                        lines,
+                        script=script,
+                        on_line=show_line,
+                        on_outcome=show_outcome,
+                        interrupted=lambda: interrupts.count > 0,
+                    )
     except LoadError as error:
         return fail(str(error), json_output, error.exit_status)
     if not json_output:
         for problem in session.hook_problems("finish"):
             console.print(problem)
     result.hooks_failed = session.hooks_failed
+    result.recording_problem = session.recording_problem
     if session.recording_problem is not None:
         print_error(session.recording_problem)
     if json_output:
@@ -136,7 +140,7 @@ async def run_headless(
     failures = result.expectation_failures()
     for failure in failures:
         print_error(failure)
-    if not failures and not result.hooks_failed:
+    if not failures and not result.hooks_failed and result.recording_problem is None:
         console.print(Text(result.expectations_held(), style="green"))
     return result.exit_status
 

@@ -12,6 +12,7 @@ architecture are bound the same way, by path (``payments.ledger``). Every failur
 from __future__ import annotations
 
 import importlib.util
+import inspect
 import itertools
 import sys
 import traceback
@@ -34,6 +35,7 @@ from rapide_shell.import_guard import (
     guarded_import,
     import_seconds,
 )
+from rapide_shell.looks import message_of
 from rapide_shell.suggestions import close_matches
 
 _module_counter = itertools.count(1)
@@ -167,8 +169,39 @@ def _import(file: Path) -> ModuleType:
         raise LoadError(f"{file}: exited while being imported (SystemExit {error.code})") from None
     except Exception as error:
         sys.modules.pop(module_name, None)
-        raise LoadError(f"{_failure_place(file, error)}: {_describe(error)}") from None
+        message = f"{_failure_place(file, error)}: {_describe(error)}"
+        if _runs_a_loop_at_import(error):
+            message += (
+                ": the file runs its system as it is imported, and rapide runs it itself;"
+                ' put that under `if __name__ == "__main__":`'
+            )
+        raise LoadError(message) from None
     return module
+
+
+def _runs_a_loop_at_import(error: Exception) -> bool:
+    """Whether ``error`` is the file starting an event loop (``asyncio.run(system.run())``
+    at the top level, as a script does) inside the one the workbench runs in. The
+    coroutines it meant to run are closed, unstarted, so that Python adds no warning
+    that they were never awaited to the one-line error."""
+    asyncio = sys.modules.get("asyncio")  # not imported: no loop runs (rapide check)
+    if not isinstance(error, RuntimeError) or asyncio is None:
+        return False
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    frames = [frame for frame, _ in traceback.walk_tb(error.__traceback__)]
+    # Raised by asyncio itself (asyncio.run, run_until_complete), not by the file.
+    if not frames or not str(frames[-1].f_globals.get("__name__")).startswith("asyncio."):
+        return False
+    for frame in frames:
+        for value in frame.f_locals.values():
+            if inspect.iscoroutine(value) and (
+                inspect.getcoroutinestate(value) == inspect.CORO_CREATED
+            ):
+                value.close()
+    return True
 
 
 def _stopped(file: Path, stopped: ImportStopped) -> LoadError:
@@ -212,7 +245,8 @@ def _describe(error: BaseException) -> str:
     if isinstance(error, PatternSyntaxError):
         # str() would add the pattern and a caret on lines of their own.
         return f"pattern syntax error in {error.text!r}: {error.message}"
-    text = "; ".join(line.strip(" -") for line in str(error).strip().splitlines() if line.strip())
+    lines = message_of(error).strip().splitlines()
+    text = "; ".join(line.strip(" -") for line in lines if line.strip())
     if isinstance(error, ModuleNotFoundError):
         return f"cannot import {error.name!r} ({text})"
     if isinstance(error, ArchitectureError):

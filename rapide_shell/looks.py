@@ -1,4 +1,4 @@
-"""How the workbench shows connection kinds, and counts, in plain strings: no Rich.
+"""How the workbench shows connection kinds, counts and errors, in plain strings: no Rich.
 
 Every view reads these (the Rich ones through :mod:`rapide_shell.render`), and
 ``rapide check`` and ``rapide graph`` print with them without importing Rich.
@@ -59,6 +59,18 @@ KIND_LOOKS: Final[Mapping[ConnectionKind, KindLook]] = {
 def look(kind: str) -> KindLook:
     """The look of ``kind`` (a ConnectionKind or its name)."""
     return KIND_LOOKS[ConnectionKind.named(kind)]
+
+
+UNREADABLE_MESSAGE: Final = "<its message could not be read: str() raised>"
+
+
+def message_of(error: BaseException) -> str:
+    """``str(error)``, or :data:`UNREADABLE_MESSAGE` when the error's own ``__str__``
+    raises (a class of the user's may), so that the error is still told."""
+    try:
+        return str(error)
+    except Exception:
+        return UNREADABLE_MESSAGE
 
 
 def counted(count: int, noun: str, plural: str | None = None) -> str:

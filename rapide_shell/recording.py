@@ -30,6 +30,9 @@ class Recorder:
     ) -> None:
         self.path = Path(path)
         self.force = force
+        if same_file(self.path, source):
+            # The recording would replace the code it records, with no way back.
+            raise OSError(f"cannot write the recording {self.path}: it is the architecture file")
         stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
         # The replay command is for pasting: the architecture chosen, paths quoted.
         file = command_words(str(source), arch)
@@ -88,6 +91,15 @@ class Recorder:
         except WriteError as error:
             return f"cannot write the recording {self.path}: {error.reason}"
         return None
+
+
+def same_file(path: str | Path, other: str | Path) -> bool:
+    """Whether ``path`` names the file ``other`` is (a link to it, another spelling of
+    it, ``~`` read as the home directory); False when either is not there."""
+    try:
+        return Path(path).expanduser().samefile(Path(other).expanduser())
+    except OSError:
+        return False
 
 
 def inject_line(name: str, payload: dict[str, Any]) -> str:

@@ -12,6 +12,7 @@ from rich.console import RenderableType
 
 import pyrapide
 from rapide_shell import render
+from rapide_shell.looks import message_of
 
 EVENTS_SHOWN = 30
 """A command's output lists at most this many of the events it recorded."""
@@ -124,7 +125,7 @@ def _guard_error(notification: Any) -> str:
 
 def error_text(error: BaseException) -> str:
     """``KeyError: 'sku'``: an error's type and the first line of its message, if any."""
-    message = first_line(str(error))
+    message = first_line(message_of(error))
     return f"{type(error).__name__}: {message}" if message else type(error).__name__
 
 

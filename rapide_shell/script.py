@@ -58,6 +58,8 @@ class ScriptResult:
     """The last line run when the user interrupted the script (Ctrl-C), if they did."""
     hooks_failed: bool = False
     """True when a start or finish hook raised or met a limit (outside any command)."""
+    recording_problem: str | None = None
+    """Why the recording (``--record``) could not be put in place, if it could not."""
 
     @property
     def failed_expectations(self) -> list[tuple[ScriptLine, CommandOutcome]]:
@@ -66,8 +68,11 @@ class ScriptResult:
 
     @property
     def exit_status(self) -> int:
-        """130 when interrupted, 2 for a script error, 3 when a start or finish hook
+        """2 when the recording could not be written (as the REPL and the TUI say it),
+        130 when interrupted, 2 for a script error, 3 when a start or finish hook
         raised or met a limit, 1 for a failed expect or a bound reached, else 0."""
+        if self.recording_problem is not None:
+            return EXIT_ERROR
         if self.interrupted_after is not None:
             return EXIT_INTERRUPTED
         if self.error is not None:
@@ -187,6 +192,7 @@ class ScriptResult:
             },
             "events": len(session.computation),
             "handler_errors": len(session.errors),
+            "recording_problem": self.recording_problem,
         }
 
 

@@ -39,12 +39,12 @@ A basic pattern is an event name, ``*`` for any name, or a quoted name
     Sensor.reading(level=3.5, tags=["a", "b"], meta={"x": null}) from "probe-1"
     Worker.done from ?who
 
-Field values are JSON literals or ``?name`` placeholders; a field name that is not
-an identifier (or is a keyword) is quoted. A field value that is not JSON (a
-Python object given to ``Pattern.match``) prints as ``<python value ...>``;
-patterns with a Python guard or a timing bound print as ``... where <python
-guard NAME>`` or ``... within <...>``. These forms say what they are, and
-:func:`parse_pattern` refuses them.
+Field values are JSON literals or ``?name`` placeholders; an event or field name that
+is not an ASCII identifier (or is a keyword) is quoted, as :func:`name_text` writes
+it. A field value that is not JSON (a Python object given to ``Pattern.match``)
+prints as ``<python value ...>``; patterns with a Python guard or a timing bound
+print as ``... where <python guard NAME>`` or ``... within <...>``. These forms
+say what they are, and :func:`parse_pattern` refuses them.
 
 A text may nest operators, guard conditions and JSON values inside one another at
 most ``MAX_PATTERN_DEPTH`` (100) deep; a deeper one is refused with a
@@ -53,7 +53,7 @@ operators and methods nests at most as deep: the operator that would go deeper
 raises a ValueError, where the pattern is built.
 """
 
-from pyrapide.patterns.algebra import BasicPattern, Pattern
+from pyrapide.patterns.algebra import BasicPattern, Pattern, name_text
 from pyrapide.patterns.condition import Condition
 from pyrapide.patterns.engine import Matcher
 from pyrapide.patterns.match import PatternMatch, Placeholder, placeholder
@@ -86,6 +86,7 @@ __all__ = [
     "Placeholder",
     "SequencePattern",
     "TimedPattern",
+    "name_text",
     "parse_pattern",
     "placeholder",
 ]

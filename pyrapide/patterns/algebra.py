@@ -44,7 +44,7 @@ from pyrapide.patterns.syntax import MAX_PATTERN_DEPTH
 if TYPE_CHECKING:
     from pyrapide.patterns.engine import Matcher
 
-__all__ = ["BasicPattern", "Pattern", "check_operand"]
+__all__ = ["BasicPattern", "Pattern", "check_operand", "name_text"]
 
 # Binding strength in the text syntax, loosest first; see pyrapide.patterns.
 WHERE, OR, INDEPENDENT, JOIN, SEQUENCE, REPEAT, ATOM = range(7)
@@ -55,6 +55,15 @@ _KEYWORDS = frozenset({"or", "and", "not", "where", "from", "true", "false", "nu
 
 def _is_bare(name: str) -> bool:
     return bool(_BARE_NAME.match(name)) and name not in _KEYWORDS
+
+
+def name_text(name: str, *, field: bool = False) -> str:
+    """``name`` as the text syntax writes an event name (``field``: a field name): bare
+    when it is an ASCII identifier, dotted for an event, and no keyword, else quoted
+    (``"Café.crème"``, ``"order-placed"``), as ``str(pattern)`` writes it."""
+    if _is_bare(name) and not (field and "." in name):
+        return name
+    return json.dumps(name, ensure_ascii=False)
 
 
 def _value_text(value: Any) -> str:
@@ -308,10 +317,10 @@ class BasicPattern(Pattern):
 
     def _text(self) -> str:
         name = self.event_name
-        text = name if name == "*" or _is_bare(name) else json.dumps(name, ensure_ascii=False)
+        text = name if name == "*" else name_text(name)
         if self.field_matchers:
             fields = ", ".join(
-                f"{key if _is_bare(key) and '.' not in key else json.dumps(key)}={_value_text(v)}"
+                f"{name_text(key, field=True)}={_value_text(v)}"
                 for key, v in self.field_matchers.items()
             )
             text += f"({fields})"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import sys
 from functools import cache
 from importlib import resources
@@ -235,7 +236,25 @@ def _syntax_error(text: str, error: UnexpectedInput) -> PatternSyntaxError:
     else:
         wanted = ", ".join(expected[:-1]) + " or " + expected[-1]
     message = f"Invalid pattern at {_where(text, line, column)}: expected {wanted}, found {found}"
-    return PatternSyntaxError(message, text, column, expected, line)
+    return PatternSyntaxError(message + _quoting_hint(text, line, column), text, column,
+                              expected, line)
+
+
+_NAME_LIKE = re.compile(r"[\w.]+")
+
+
+def _quoting_hint(text: str, line: int, column: int) -> str:
+    """What to write instead when the error falls in a name Python allows but the
+    syntax takes only quoted (``Café.crème``: its letters are not all ASCII)."""
+    lines = text.splitlines() or [""]
+    row = lines[min(line, len(lines)) - 1]
+    for word in _NAME_LIKE.finditer(row):
+        name = word.group()
+        if word.start() < column <= word.end() and not name.isascii() and all(
+            part.isidentifier() for part in name.split(".")
+        ):
+            return f" (a name that is not ASCII is quoted: {alg.name_text(name)})"
+    return ""
 
 
 # The rules that put one thing inside another: what MAX_PATTERN_DEPTH counts.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -123,7 +124,8 @@ def parse_payload(text: str, offset: int = 0) -> Payload:
     malformed is an error rather than text, since that is nearly always a typo; so are
     NaN and the infinities (no saved computation can hold them), integers too long to
     read and lists and objects nested more than ``MAX_DEPTH`` (100) deep, the payload
-    itself counting as one. A field name is any identifier, in any script (``größe=3``).
+    itself counting as one. A field name is any identifier, in any script (``größe=3``),
+    given once in either form.
     Raises :class:`CommandSyntaxError` naming the word and column that are wrong.
     """
     stripped = text.strip()
@@ -150,6 +152,9 @@ def parse_payload(text: str, offset: int = 0) -> Payload:
             raise CommandSyntaxError(message, column=lead + error.offset) from None
         if not isinstance(document, dict):
             raise CommandSyntaxError("the JSON payload must be one object", column=lead)
+        twice = _field_given_twice(stripped, len(document))
+        if twice is not None:
+            raise CommandSyntaxError(f"field {twice!r} is given twice", column=lead)
         return Payload(document)
     values: dict[str, Any] = {}
     typed_as: dict[str, str] = {}
@@ -171,6 +176,36 @@ def parse_payload(text: str, offset: int = 0) -> Payload:
         typed_as[key] = raw
         columns[key] = word.column
     return Payload(values, typed_as, columns)
+
+
+def _field_given_twice(document: str, fields: int) -> str | None:
+    """The first field the JSON object ``document`` names twice, or None. ``json`` keeps
+    the last value of such a field and drops the others unsaid; ``fields`` (how many
+    it kept) spares a second reading of the usual payload, which names each once."""
+    if document.count(":") <= fields:
+        return None  # each field has its colon: none can be there twice
+    outermost: list[tuple[str, Any]] = []
+
+    def keep(pairs: list[tuple[str, Any]]) -> None:
+        outermost[:] = pairs  # inner objects are read first: the payload's come last
+
+    json.loads(document, object_pairs_hook=keep)
+    seen: set[str] = set()
+    for name, _ in outermost:
+        if name in seen:
+            return name
+        seen.add(name)
+    return None
+
+
+def quoted_word(text: str, quote: str = "") -> str:
+    """``text`` (a file name) as one word of a command line, as :func:`split_words` and
+    ``unquote`` read it back: as it is, or in quotes when it holds a blank or a quote
+    or ``quote`` is given (``'`` when it holds ``"``)."""
+    if not quote and not any(char.isspace() or char in "\"'" for char in text):
+        return text
+    quote = quote or ("'" if '"' in text else '"')
+    return quote + text + quote
 
 
 def typed_value(raw: str) -> Any:

@@ -5,7 +5,10 @@ runs, the prompt is not shown, and Ctrl-C pauses a ``run`` in progress instead o
 killing the program (a second Ctrl-C during the same command leaves, even when a
 handler keeps the loop busy; see :mod:`rapide_shell.interrupts`). At the prompt,
 Ctrl-C clears the line (twice in a row leaves), Ctrl-D and ``quit`` leave; the
-system's finish hooks run on the way out, and the recording is kept.
+system's finish hooks run on the way out, and the recording is kept. Lines pasted at
+the prompt are entered one after the other, as typed, and a last one without its end
+waits at the prompt to be finished, as in the TUI's command bar; a Ctrl-C drops the
+lines not entered yet.
 
 The REPL handles SIGINT itself for its whole life: between two prompts the terminal is
 out of raw mode, so a Ctrl-C typed then (while output is printed, or just before the
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import sys
+from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,8 +30,11 @@ from prompt_toolkit import PromptSession
 from prompt_toolkit.application import run_in_terminal
 from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
-from prompt_toolkit.formatted_text import HTML
+from prompt_toolkit.formatted_text import HTML, FormattedText, to_formatted_text
 from prompt_toolkit.history import FileHistory, History, InMemoryHistory
+from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
+from prompt_toolkit.keys import Keys
+from prompt_toolkit.shortcuts import print_formatted_text
 from rich.console import Console
 from rich.text import Text
 
@@ -134,8 +141,12 @@ async def run_repl(
             if session.arrival is not None:
                 for renderable in session.arrival.output:
                     console.print(renderable)
+            pasted = _Pasted()
             prompt: PromptSession[str] = PromptSession(
-                history=_history(), completer=SessionCompleter(session), complete_while_typing=False
+                history=_history(),
+                completer=SessionCompleter(session),
+                complete_while_typing=False,
+                key_bindings=pasted.bindings(),
             )
             at_prompt = _AtPrompt(prompt)
             session.subscribe(
@@ -145,7 +156,7 @@ async def run_repl(
             interrupts = CtrlC(session, pausing=PAUSING, leaving=LEAVING, idle=at_prompt)
             interrupts.__enter__()
             try:
-                await _loop(console, session, prompt, at_prompt, interrupts)
+                await _loop(console, session, prompt, at_prompt, interrupts, pasted)
             finally:
                 await explorations.close()
     except LoadError as error:
@@ -213,22 +224,66 @@ class _AtPrompt:
         return pending
 
 
+class _Pasted:
+    """Lines pasted at the prompt: the first is entered at once, as Enter would; the
+    others wait in ``lines`` to be entered in turn, and what followed the last line end
+    (``rest``) is the text of the prompt after them."""
+
+    def __init__(self) -> None:
+        self.lines: deque[str] = deque()
+        self.rest = ""
+
+    def bindings(self) -> KeyBindings:
+        """The prompt's key binding for a paste (a terminal's bracketed paste)."""
+        bindings = KeyBindings()
+
+        @bindings.add(Keys.BracketedPaste)
+        def _paste(event: KeyPressEvent) -> None:
+            # Line ends as terminals paste them: \n, \r\n or \r.
+            text = event.data.replace("\r\n", "\n").replace("\r", "\n")
+            first, *others = text.split("\n")
+            event.current_buffer.insert_text(first)
+            if others:
+                self.rest = others.pop()
+                self.lines.extend(line for line in others if line.strip())
+                event.current_buffer.validate_and_handle()
+
+        return bindings
+
+    def clear(self) -> None:
+        """Drop what is waiting (a Ctrl-C)."""
+        self.lines.clear()
+        self.rest = ""
+
+
 async def _loop(
     console: Console,
     session: Session,
     prompt: PromptSession[str],
     at_prompt: _AtPrompt,
     interrupts: CtrlC,
+    pasted: _Pasted,
 ) -> None:
     interrupted = False
     while True:
         try:
             if at_prompt.take_pending():
                 raise KeyboardInterrupt
-            # handle_sigint=False: our handler stays in place; prompt-toolkit's would
-            # replace it and, on leaving, leave SIGINT to Python's default (a crash).
-            line = await prompt.prompt_async(lambda: prompt_text(session), handle_sigint=False)
+            if pasted.lines:
+                # The next pasted line, shown as if typed at the prompt.
+                line = pasted.lines.popleft()
+                prompt.history.append_string(line)
+                shown = [*to_formatted_text(prompt_text(session)), ("", printable(line))]
+                print_formatted_text(FormattedText(shown))
+            else:
+                rest, pasted.rest = pasted.rest, ""
+                # handle_sigint=False: our handler stays in place; prompt-toolkit's would
+                # replace it and, on leaving, leave SIGINT to Python's default (a crash).
+                line = await prompt.prompt_async(
+                    lambda: prompt_text(session), handle_sigint=False, default=rest
+                )
         except KeyboardInterrupt:
+            pasted.clear()
             if interrupted:
                 return
             interrupted = True
@@ -242,6 +297,8 @@ async def _loop(
             outcome = await session.execute(line)
         finally:
             interrupts.end_command()
+        if interrupts.count:
+            pasted.clear()  # a Ctrl-C during the command: the rest of a paste is not wanted
         for renderable in outcome.output:
             console.print(renderable, crop=False)  # a WholeLine stays whole
         if outcome.quit:

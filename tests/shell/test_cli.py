@@ -481,18 +481,18 @@ def test_the_workbench_loads_the_exploration_machinery_only_when_asked_to_explor
     assert result.stdout.strip() == "[]"
 
 
-@pytest.mark.parametrize(
-    "args",
-    [
-        ["graph", "examples/seed_system.py", "--format", "mermaid"],
-        # A transcript, printed through Rich, whose own answer to a closed pipe is exit 1:
-        # the status of a failed expect, which a pipeline would take for one.
-        ["run", "examples/seed_system.py", "--script", "examples/seed_system.rapide"],
-        ["explore", "examples/lost_update.py", "--script", "examples/lost_update.rapide",
-         "--max-schedules", "1"],
-    ],
-    ids=["graph", "run", "explore"],
-)
+OUTPUT_RUNS = [
+    ["graph", "examples/seed_system.py", "--format", "mermaid"],
+    # A transcript, printed through Rich, whose own answer to a closed pipe is exit 1:
+    # the status of a failed expect, which a pipeline would take for one.
+    ["run", "examples/seed_system.py", "--script", "examples/seed_system.rapide"],
+    ["explore", "examples/lost_update.py", "--script", "examples/lost_update.rapide",
+     "--max-schedules", "1"],
+]
+"""Commands that print more than a line, each of another kind."""
+
+
+@pytest.mark.parametrize("args", OUTPUT_RUNS, ids=["graph", "run", "explore"])
 def test_output_to_a_closed_pipe_ends_quietly_with_141(args: list[str]) -> None:
     # What reads the output has gone (``rapide graph ... | head`` once head has its line).
     read_end, write_end = os.pipe()
@@ -505,6 +505,18 @@ def test_output_to_a_closed_pipe_ends_quietly_with_141(args: list[str]) -> None:
     finally:
         os.close(write_end)
     assert (done.returncode, done.stderr) == (141, "")
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("args", OUTPUT_RUNS, ids=["graph", "run", "explore"])
+def test_output_with_no_room_left_is_one_line_and_exit_2(args: list[str]) -> None:
+    # A full disk under a redirected transcript is the user's to mend, not our bug.
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "rapide_shell.cli", *args],
+            stdout=full, stderr=subprocess.PIPE, text=True, timeout=60, cwd=REPO,
+        )
+    assert (done.returncode, done.stderr) == (2, "rapide: cannot write: No space left on device\n")
 
 
 def test_a_sometimes_expect_this_run_did_not_meet_is_not_counted_as_held() -> None:

@@ -89,12 +89,56 @@ async def test_fields_inside_an_event_patterns_brackets(shop_session: Session) -
     assert texts(shop_session, "break (Ledg") == ["Ledger.entry"]
 
 
+async def test_a_name_the_pattern_syntax_quotes_is_offered_quoted() -> None:
+    # `Café.crème` is Python; unquoted, a pattern refuses it, so completion quotes it,
+    # whether the quote was typed or not, and its fields too.
+    session = Session.load(Path(__file__).parent / "fixtures" / "patisserie.py", seed=0)
+    await session.start()
+    try:
+        assert texts(session, "expect Ca") == ['"Café.crème"']
+        assert texts(session, 'watch "Ca') == ['"Café.crème"']
+        assert texts(session, "break Café.crème -> B") == ['"Bar.ö"']
+        assert texts(session, 'expect "Café.crème"(') == ['"größe"=']
+        assert texts(session, 'expect "Café.crème"(gr') == ['"größe"=']
+        assert texts(session, 'expect "Café.crème"("größe"=1, ') == []
+        # A source is a component's name, never an event's.
+        assert texts(session, 'watch "Bar.ö" from "b') == []
+        # `inject` takes the name as Python spells it.
+        assert texts(session, "inject Ca") == ["Café.crème "]
+        candidate = session.completions("expect Ca")[0]
+        outcome = await session.execute("inject Café.crème größe=2")
+        assert outcome.ok
+        await session.execute("run")
+        line = f"expect {candidate.text} -> {texts(session, 'expect X -> B')[0]}"
+        assert (await session.execute(line)).ok
+    finally:
+        await session.close()
+
+
 async def test_file_names(shop_session: Session, tmp_path: Path) -> None:
     (tmp_path / "run.dot").write_text("")
     (tmp_path / "sub").mkdir()
     found = texts(shop_session, f"save {tmp_path}/")
     assert found == [f"{tmp_path}/run.dot", f"{tmp_path}/sub/"]
     assert texts(shop_session, f"export dot {tmp_path}/r") == [f"{tmp_path}/run.dot"]
+
+
+async def test_a_file_name_with_a_blank_is_offered_quoted(
+    shop_session: Session, tmp_path: Path
+) -> None:
+    # Offered bare, `my runs/a.json` was two words, and `save` refused the second.
+    (tmp_path / "my runs").mkdir()
+    (tmp_path / "my runs" / "first run.json").write_text("")
+    assert texts(shop_session, f"save {tmp_path}/my") == [f'"{tmp_path}/my runs/']
+    # Inside the open quote it goes on, and closes after a file.
+    inside = f'"{tmp_path}/my runs/first run.json"'
+    assert texts(shop_session, f'save "{tmp_path}/my runs/f') == [inside]
+    assert texts(shop_session, f"export dot --force '{tmp_path}/my runs/") == [
+        f"'{tmp_path}/my runs/first run.json'"
+    ]
+    outcome = await shop_session.execute(f"save --force {inside}")
+    assert outcome.ok, outcome.error
+    assert (tmp_path / "my runs" / "first run.json").read_text().startswith("{")
 
 
 async def test_file_names_under_home(

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from rapide_shell.loader import LoadError, load_architecture
+from tests.shell.cli_process import run_rapide
 
 HEADER = """\
 from pyrapide import Pattern, action, architecture, connect, interface, module, when
@@ -131,6 +132,32 @@ def test_import_error_names_the_missing_module(tmp_path: Path) -> None:
 def test_an_exception_while_importing_names_the_line(tmp_path: Path) -> None:
     path = write(tmp_path, "x = 1\nraise ValueError('bad configuration')\n")
     assert load_error(path) == f"{path}:2: ValueError: bad configuration"
+
+
+def test_a_file_that_runs_its_system_as_a_script_is_told_what_to_write(
+    tmp_path: Path,
+) -> None:
+    # The ending the README's first example has: fine for `python FILE` and for
+    # `rapide check`, which imports it outside any event loop; `rapide run`, `repl` and
+    # `shell` import it inside theirs, where asyncio.run() cannot start another.
+    path = write(tmp_path, HEADER + ARCH + MODULES + (
+        "\nimport asyncio\n"
+        "system = Game.bind(left=Pinger, right=Ponger)\n"
+        "computation = asyncio.run(system.run())\n"
+    ))
+    line = len(path.read_text().splitlines())
+    result = run_rapide("run", path, "--script", "-", stdin="run\n")
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"rapide: {path}:{line}: RuntimeError: asyncio.run() cannot be called from a "
+        "running event loop: the file runs its system as it is imported, and rapide runs "
+        'it itself; put that under `if __name__ == "__main__":`\n'
+    )  # one line: no warning of a coroutine never awaited either
+    assert run_rapide("check", path).returncode == 0
+    # Any other RuntimeError is the file's own, said as it is.
+    plain = write(tmp_path, "raise RuntimeError('no database')\n", name="plain.py")
+    refused = run_rapide("run", plain, "--script", "-", stdin="run\n")
+    assert refused.stderr == f"rapide: {plain}:1: RuntimeError: no database\n"
 
 
 def test_system_exit_while_importing(tmp_path: Path) -> None:

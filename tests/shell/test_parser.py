@@ -112,6 +112,8 @@ def test_inject_takes_one_json_object() -> None:
         ("inject A.b rows=[1,", "unclosed '['", 16),
         ("inject A.b rows=[1,,2]", "malformed JSON in the value of 'rows'", 19),
         ("inject A.b key=1 key=2", "given twice", 17),
+        # JSON keeps the last of two and drops the first without a word.
+        ('inject A.b {"key": 1, "rows": [], "key": 2}', "field 'key' is given twice", 11),
         ("inject key=1", "event name first", 7),
         ("inject", "needs an event name", 6),
     ],
@@ -125,6 +127,10 @@ def test_malformed_payloads_say_what_and_where(line: str, message: str, column: 
 def test_payload_parser_alone() -> None:
     assert parse_payload("").values == {}
     assert parse_payload('  {"a": 1}').values == {"a": 1}
+    # A field named twice inside a value is the value's affair; colons in text are text.
+    assert parse_payload('{"a": {"b": 1, "b": 2}, "c": "x:y"}').values == {
+        "a": {"b": 2}, "c": "x:y"
+    }
     assert parse_payload("name=Ada age=36").values == {"name": "Ada", "age": 36}
 
 
@@ -227,6 +233,11 @@ def test_expect_options() -> None:
     assert (counted.args.count, counted.args.pattern_text) == (3, "A.b -> C.d")
     assert (never.args.none, never.args.pattern_text) == (True, "A.b")
     assert "whole number" in syntax_error("expect A.b count=x").message
+    # Two of them: the first was read as part of the pattern, a puzzling syntax error.
+    for line in ("expect A.b count=1 count=2", "expect A.b none count=1 sometimes"):
+        error = syntax_error(line)
+        assert error.message == "expect takes one of count=N and none, once"
+        assert error.column == len("expect A.b ")
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import shlex
 from pathlib import Path
 from typing import Any
@@ -144,3 +145,109 @@ def test_the_replay_line_of_a_recording_names_the_architecture_it_was_made_with(
     assert replay == ["rapide", "run", str(file), "--arch", "ledger", "--script", str(recording)]
     again = run_rapide(*replay[1:])
     assert again.returncode == 0, again.stderr
+
+
+def test_nothing_is_written_over_the_architecture_file(tmp_path: Path) -> None:
+    # A slip of Tab (`--record shop.py`, `save shop.py`) must not turn the code into a
+    # script or a computation: it is refused, with --force too, and through a link.
+    file = tmp_path / "shop.py"
+    code = (FIXTURES / "shop.py").read_text()
+    file.write_text(code)
+    (tmp_path / "link.py").symlink_to(file)
+    for record in (file, tmp_path / "link.py"):
+        result = run_rapide("run", file, "--script", "-", "--record", record, "--force-record",
+                            stdin="inject Web.order item=apple\n")
+        assert result.returncode == 2
+        assert result.stderr == (
+            f"rapide: cannot write the recording {record}: it is the architecture file\n"
+        )
+    for line in (f"save {file}", f"export dot --force {tmp_path}/link.py", "save ~/shop.py"):
+        result = run_rapide("run", file, "--script", "-", stdin=f"run\n{line}\n",
+                            env={"HOME": str(tmp_path)})
+        assert result.returncode == 2
+        assert "it is the architecture file (the rest of the script was not run)" in result.stderr
+    assert file.read_text() == code
+
+
+async def test_save_and_export_leave_the_recording_to_the_session(tmp_path: Path) -> None:
+    # The recording is put in place as the session ends, over whatever is there then.
+    path = tmp_path / "session.rapide"
+    session = await recorded(path, FIXTURES / "shop.py", seed=0)
+    await ok(session, "inject Web.order item=apple")
+    for line in (f"save {path}", f"export json {tmp_path}/../{tmp_path.name}/session.rapide"):
+        outcome = await session.execute(line)
+        assert not outcome.ok
+        assert "it is the recording, which is written there as the session ends" in str(
+            outcome.error
+        )
+    await session.close()
+    assert 'inject Web.order {"item": "apple"}' in path.read_text()
+
+
+def test_a_recording_is_not_written_over_the_script_it_plays(tmp_path: Path) -> None:
+    script = tmp_path / "notes.rapide"
+    text = "# what I meant to show\ninject Web.order item=apple\nrun\n"
+    script.write_text(text)
+    for command in ("run", "shell"):
+        result = run_rapide(command, FIXTURES / "shop.py", "--script", script,
+                            "--record", f"{tmp_path}/./notes.rapide")
+        assert result.returncode == 2
+        assert result.stderr == (
+            f"rapide: --record {tmp_path}/./notes.rapide is the script: the recording would "
+            "replace it\n"
+        )
+    assert script.read_text() == text
+
+
+def test_a_loaded_file_with_a_blank_in_its_name_replays(tmp_path: Path) -> None:
+    saved = tmp_path / "my runs" / "first run.json"
+    saved.parent.mkdir()
+    recording = tmp_path / "session.rapide"
+    first = run_rapide("run", FIXTURES / "shop.py", "--script", "-", "--record", recording,
+                       stdin=f'inject Web.order item=apple\nrun\nsave "{saved}"\nload "{saved}"\n')
+    assert first.returncode == 0, first.stderr
+    assert f'load "{saved}"' in recording.read_text().splitlines()
+    again = run_rapide("run", FIXTURES / "shop.py", "--script", recording)
+    assert again.returncode == 0, again.stderr
+    assert f"loaded 4 events from {saved}" in again.stdout
+
+
+SWEEPER = """
+import os, shutil
+from pyrapide import action, architecture, interface, module
+
+@interface
+class Janitor:
+    @action
+    async def swept(self) -> None: ...
+
+@module(implements=Janitor)
+class Sweeper:
+    async def start(self):
+        shutil.rmtree(os.environ["SWEPT"])  # the folder the recording goes to
+
+@architecture
+class Hall:
+    janitor = Janitor
+    connections = []
+"""
+
+
+def test_rapide_run_fails_when_its_recording_cannot_be_written(tmp_path: Path) -> None:
+    # As the REPL and the TUI do (exit 2): a CI job must not take a run whose
+    # recording is missing for a good one.
+    file = tmp_path / "hall.py"
+    file.write_text(SWEEPER)
+    folder = tmp_path / "records"
+    for extra in ((), ("--json",)):
+        folder.mkdir()
+        result = run_rapide("run", file, "--script", "-", "--record", folder / "r.rapide",
+                            *extra, env={"SWEPT": str(folder)})
+        assert result.returncode == 2
+        assert f"rapide: cannot write the recording {folder}/r.rapide: " in result.stderr
+        if extra:
+            report = json.loads(result.stdout)
+            assert (report["exit_status"], report["ok"]) == (2, False)
+            assert report["recording_problem"].startswith("cannot write the recording")
+        else:
+            assert "ok:" not in result.stdout

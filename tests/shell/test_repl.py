@@ -121,6 +121,60 @@ def test_tab_completes_commands_events_and_fields(shop_user: User, tmp_path: Pat
     assert "+step #1" in history
 
 
+def test_tab_quotes_a_name_the_pattern_syntax_takes_quoted(tmp_path: Path) -> None:
+    user = User(FIXTURES / "patisserie.py", tmp_path)
+    user.sees("[quiet]>")
+    user.enters("inject Café.crème größe=2")
+    user.enters("run")
+    user.sees('e2 Bar.ö from bar {"n": 2}')
+    user.types("expect Ca\t")
+    user.sees('"Café.crème"')
+    user.types("(\t")
+    user.sees('"größe"=')
+    user.types("2) -> B\t")
+    user.sees('"Bar.ö"')
+    user.enters("")
+    user.sees('ok: "Café.crème"("größe"=2) -> "Bar.ö": 1 match')
+    user.enters("quit")
+    assert user.leaves() == 0
+
+
+PASTE_START, PASTE_END = "\x1b[200~", "\x1b[201~"
+"""How a terminal sends a paste (bracketed paste)."""
+
+
+def test_pasted_lines_are_entered_one_after_the_other(shop_user: User, tmp_path: Path) -> None:
+    # As at a terminal: each whole line runs, and the unfinished last one waits.
+    lines = "inject Web.order item=apple\r\n\r\nbad line\r\nstep\r\nshow que"
+    shop_user.types(PASTE_START + lines + PASTE_END)
+    shop_user.sees('injected e1 Web.order from env {"item": "apple"}')
+    shop_user.sees("error: unknown command 'bad'")
+    shop_user.sees("[paused · 1 pending]> step\n")
+    shop_user.sees("ran #1 connect e1 Web.order -> store")
+    shop_user.sees("show que")
+    shop_user.enters("ue")
+    shop_user.sees("#2  pipe")
+    shop_user.enters("quit")
+    assert shop_user.leaves() == 0
+    history = (tmp_path / "rapide" / "repl_history").read_text()
+    assert "+bad line\n" in history and "+step\n" in history and "+show queue\n" in history
+
+
+def test_ctrl_c_drops_the_pasted_lines_not_run_yet(tmp_path: Path) -> None:
+    user = User(FIXTURES / "ticker.py", tmp_path)
+    user.sees("[quiet]>")
+    user.types(PASTE_START + "inject Clock.tick n=0 limit=1000000\nrun\ninject Clock.tick n=5\n"
+               + PASTE_END)
+    user.sees("> run\n")
+    time.sleep(0.3)
+    user.child.sendcontrol("c")
+    user.sees("paused by you: 1 pending")
+    user.sees("[paused · 1 pending]>")
+    user.enters("quit")
+    assert user.leaves() == 0
+    assert "n=5" not in user.screen.partition("paused by you")[2]
+
+
 def test_a_bad_command_is_an_error_and_the_session_goes_on(shop_user: User) -> None:
     shop_user.enters("injct Web.order")
     shop_user.sees("error: unknown command 'injct'; did you mean 'inject'?")

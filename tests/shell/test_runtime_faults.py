@@ -82,6 +82,29 @@ def test_a_guard_raising_system_exit_is_one_line_and_the_script_goes_on(tmp_path
     assert saved_events(saved) == ["Panel.press", "Desk.done"]
 
 
+def test_an_error_whose_message_cannot_be_read_is_still_told(tmp_path) -> None:
+    # Its __str__ raising made the handler's error vanish from the transcript.
+    done = run_rapide("run", HOSTILE, "--script", "-",
+                      stdin="inject Panel.press kind=unreadable\nrun\n")
+    assert done.returncode == 0, done.stderr
+    assert (
+        "error in desk handling e1 Panel.press: Unreadable: <its message could not be read: "
+        "str() raised> (at hostile.py:"
+    ) in done.stdout
+    raised = tmp_path / "raised.py"
+    raised.write_text(
+        "class Unreadable(Exception):\n"
+        "    def __str__(self):\n"
+        "        raise ValueError('no message')\n"
+        "raise Unreadable()\n"
+    )
+    refused = run_rapide("check", raised)
+    assert refused.returncode == 2
+    assert refused.stderr == (
+        f"rapide: {raised}:4: Unreadable: <its message could not be read: str() raised>\n"
+    )
+
+
 # -- handlers and guards: the REPL and the TUI --------------------------------------------
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.console import RenderableType
@@ -25,6 +26,7 @@ from rapide_shell.commands.registry import Command, CommandCatalog
 from rapide_shell.commands.spec import ArgKind, ArgSpec, CommandSpec
 from rapide_shell.hookspecs import hookimpl
 from rapide_shell.outcome import CommandOutcome
+from rapide_shell.recording import same_file
 from rapide_shell.suggestions import close_matches
 
 if TYPE_CHECKING:
@@ -392,6 +394,7 @@ async def export(
     else:
         text = json.dumps(visualization.to_json(computation), indent=2, default=str)
     path = command.args.path
+    _not_in_use(session, path)
     try:
         write_atomically(
             path, text if text.endswith("\n") else text + "\n", force=command.args.force
@@ -407,6 +410,7 @@ async def export(
 async def save(session: Session, command: Command[SaveArguments], line: str) -> CommandOutcome:
     """Save the computation for ``load``."""
     path = command.args.path
+    _not_in_use(session, path)
     try:
         session.computation.save(path, force=command.args.force)
     except WriteError as error:
@@ -415,6 +419,19 @@ async def save(session: Session, command: Command[SaveArguments], line: str) -> 
         raise CommandError(f"cannot save: {error}") from None
     note = f"saved {render.counted(len(session.computation), 'event')} to {path}"
     return CommandOutcome(line, "save", output=(render.note(note),), data={"path": path})
+
+
+def _not_in_use(session: Session, path: str) -> None:
+    """Refuse to write over the architecture file (its code would be lost, ``--force``
+    or not) or the session's recording (which replaces what is there as it ends)."""
+    if same_file(path, session.path):
+        raise CommandError(f"cannot write {path}: it is the architecture file")
+    recorder = session.recorder
+    if recorder is not None and Path(path).expanduser().resolve() == recorder.path.resolve():
+        raise CommandError(
+            f"cannot write {path}: it is the recording, which is written there as the "
+            "session ends"
+        )
 
 
 def _cannot_write(error: WriteError, command: str) -> str:

@@ -206,6 +206,12 @@ def parse_expect(text: ArgumentText) -> ExpectArguments:
             count = number(Word(option.group("count"), text.column + option.start("count")),
                            "count=")
         pattern_text = pattern_text[: option.start()]
+        again = _EXPECT_OPTION.search(pattern_text)
+        if again:  # `count=1 none`: which was meant is not for us to guess
+            first = len(pattern_text) - len(pattern_text[again.start() :].lstrip())
+            raise CommandSyntaxError(
+                "expect takes one of count=N and none, once", column=text.column + first
+            )
     if pattern_text.strip() == CONSTRAINTS:
         after = pattern_text.index(CONSTRAINTS) + len(CONSTRAINTS)
         extra = after + len(text.text[after:]) - len(text.text[after:].lstrip())

@@ -19,6 +19,7 @@ from rapide_shell.commands.arguments import (
     path_arguments,
 )
 from rapide_shell.commands.errors import CommandError, CommandSyntaxError
+from rapide_shell.commands.lexer import quoted_word
 from rapide_shell.commands.registry import Command, CommandCatalog
 from rapide_shell.commands.spec import ArgKind, ArgSpec, CommandSpec
 from rapide_shell.hookspecs import hookimpl
@@ -103,7 +104,7 @@ async def load(session: Session, command: Command[PathArguments], line: str) -> 
             )
         raise CommandError(message) from None
     session.inspect(computation)
-    session.record(f"load {path}", here=True)
+    session.record(f"load {quoted_word(path)}", here=True)
     text = (
         f"loaded {render.counted(len(computation), 'event')} from {path} "
         "(read-only; `reset` returns to the system)"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pyrapide.patterns import Pattern, PatternSyntaxError, parse_pattern, placeholder
+from pyrapide.patterns import Pattern, PatternSyntaxError, name_text, parse_pattern, placeholder
 from pyrapide.patterns.condition import AllOf, AnyOf, Comparison, Not
 
 A, B, C, D, E = (Pattern.match(name) for name in "ABCDE")
@@ -201,3 +201,35 @@ def test_a_semantic_error_on_a_later_line_names_the_line():
     assert (error.line, error.column) == (2, 3)
     assert "line 2, column 3: field 'k' is given twice" in str(error)
     assert str(error).splitlines()[1] == "    k=2)"
+
+
+def test_a_name_python_allows_but_not_ascii_is_written_quoted():
+    # `class Café` with `async def crème` is Python; the syntax's bare names are ASCII.
+    crème = Pattern.match("Café.crème", größe=3)
+    assert name_text("Café.crème") == '"Café.crème"'
+    assert name_text("größe", field=True) == '"größe"'
+    assert name_text("Web.order") == "Web.order"
+    assert name_text("where") == '"where"'
+    assert name_text("a.b", field=True) == '"a.b"'
+    assert str(crème) == '"Café.crème"("größe"=3)'
+    assert parse_pattern(str(crème)) == crème
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted"),
+    [
+        ("Café.crème -> B", '"Café.crème"'),
+        ('"Café.crème"(größe=1)', '"größe"'),
+        ("A -> Bar.ö", '"Bar.ö"'),
+    ],
+)
+def test_an_error_in_a_name_that_is_not_ascii_says_to_quote_it(text, quoted):
+    with pytest.raises(PatternSyntaxError) as caught:
+        parse_pattern(text)
+    assert f"(a name that is not ASCII is quoted: {quoted})" in str(caught.value)
+
+
+def test_other_errors_say_nothing_of_quoting():
+    with pytest.raises(PatternSyntaxError) as caught:
+        parse_pattern("A -> -> B")
+    assert "not ASCII" not in str(caught.value)
