@@ -27,6 +27,7 @@ from pyrapide.runtime.notifications import (
 )
 from rapide_shell import notices
 from rapide_shell.explorations import EXPLORE_PLUGIN, failure_lines
+from rapide_shell.looks import message_of
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,7 @@ def problem_from(notification: Any) -> Problem | None:
             kind="error",
             summary=(
                 f"guard of connection [{connection.index}] raised {type(error).__name__}: "
-                f"{error}{on_event}; not delivered to {notification.component}"
+                f"{message_of(error)}{on_event}; not delivered to {notification.component}"
             ),
             details=notification.traceback,
             event_id=event.id if event is not None else None,
@@ -131,7 +132,10 @@ def problem_from(notification: Any) -> Problem | None:
         error = notification.error
         return Problem(
             kind="error",
-            summary=f"{notification.component} raised {type(error).__name__}: {error}{where}",
+            summary=(
+                f"{notification.component} raised {type(error).__name__}: "
+                f"{message_of(error)}{where}"
+            ),
             details=notification.traceback,
             event_id=event.id if event is not None else None,
         )

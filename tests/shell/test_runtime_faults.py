@@ -134,7 +134,7 @@ async def test_the_tui_lists_them_as_problems_and_goes_on() -> None:
 
     app = RapideApp(Session.load(HOSTILE))
     async with app.run_test(size=SIZE) as pilot:
-        for kind in ("exit", "base", "interrupt"):
+        for kind in ("exit", "base", "interrupt", "unreadable"):
             await type_command(pilot, f"inject Panel.press kind={kind}")
             await type_command(pilot, "run")
         await type_command(pilot, "inject Panel.press kind=ok")
@@ -142,9 +142,13 @@ async def test_the_tui_lists_them_as_problems_and_goes_on() -> None:
         await settle(pilot)
         summaries = [problem.summary for problem in app.query_one(ErrorPanel).problems]
         assert summaries == [
-            f"desk raised {RAISED[kind]}: raised by the clerk: {kind} handling Panel.press "
-            f"(e{number})"
-            for number, kind in enumerate(("exit", "base", "interrupt"), 1)
+            *(
+                f"desk raised {RAISED[kind]}: raised by the clerk: {kind} handling Panel.press "
+                f"(e{number})"
+                for number, kind in enumerate(("exit", "base", "interrupt"), 1)
+            ),
+            "desk raised Unreadable: <its message could not be read: str() raised> handling "
+            "Panel.press (e4)",
         ]
         assert app.session.computation.events_by_source("desk")[-1].payload == {"kind": "ok"}
         assert app.is_running
