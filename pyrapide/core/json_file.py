@@ -102,7 +102,9 @@ def read_json_file(path: str) -> Any:
         return parse_json(text, MAX_DEPTH + DOCUMENT_DEPTH, exact_depth=False)
     except JSONTextError as error:
         message = error.message.replace("the text looks", "the file looks")
-        raise ComputationFileError(f"{path}:{error.line}:{error.column}: {message}") from None
+        raise ComputationFileError(
+            f"{path}:{error.line}:{error.column}: {message}", not_json=error.kind == "syntax"
+        ) from None
     except MemoryError:
         raise ComputationFileError(f"{path}: too large to load into memory") from None
 

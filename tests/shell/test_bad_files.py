@@ -116,6 +116,26 @@ async def test_a_fifo_or_a_directory_is_refused_without_being_read(
     assert outcome.error == f"{tmp_path}: is a directory, not a saved computation"
 
 
+@pytest.mark.parametrize(
+    ("name", "text", "what"),
+    [
+        ("shop.py", SHOP.read_text(), "it is an architecture file"),
+        ("shop.rapide", "inject Web.order item=pear\nrun\n", "it is a script of commands"),
+    ],
+    ids=["architecture", "script"],
+)
+async def test_an_architecture_or_a_script_given_to_load_is_named(
+    shop_with_work: Session, tmp_path: Path, name: str, text: str, what: str
+) -> None:
+    # What a user mixes up: not "not valid JSON: Extra data", but what the file is.
+    path = tmp_path / name
+    path.write_text(text, "utf-8")
+    outcome = await shop_with_work.execute(f"load {path}")
+    assert outcome.error.startswith(f"{path}: not a saved computation: {what} ("), outcome.error
+    assert outcome.error.endswith("; `save FILE` writes what `load` reads")
+    assert shop_with_work.state != "inspecting"
+
+
 async def test_a_saved_file_with_odd_strings_loads_and_saves_again(
     shop_with_work: Session, tmp_path: Path
 ) -> None:

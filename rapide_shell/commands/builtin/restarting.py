@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.console import RenderableType
@@ -71,6 +72,13 @@ Loads the architecture file again (after you edited it) and builds a fresh syste
 system it had.""",
 )
 
+_NOT_COMPUTATIONS = {
+    ".py": "an architecture file (`reload` reads the session's again, `rapide shell FILE` "
+    "opens another)",
+    ".rapide": "a script of commands (`rapide run ARCHITECTURE --script FILE` plays it)",
+}
+"""What ``load`` says a file is when its text is not JSON and its suffix tells."""
+
 
 @dataclass(frozen=True)
 class SeedArguments:
@@ -101,6 +109,11 @@ async def load(session: Session, command: Command[PathArguments], line: str) -> 
             message = (
                 f"{path}: not a saved computation: it is an `export json` view, which keeps "
                 "too little to load back; `save FILE` writes what `load` reads"
+            )
+        elif error.not_json and Path(path).suffix in _NOT_COMPUTATIONS:
+            message = (
+                f"{path}: not a saved computation: it is {_NOT_COMPUTATIONS[Path(path).suffix]}; "
+                "`save FILE` writes what `load` reads"
             )
         raise CommandError(message) from None
     session.inspect(computation)
