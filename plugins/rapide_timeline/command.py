@@ -11,7 +11,6 @@ from rapide_shell.commands import (
     ArgSpec,
     Command,
     CommandCatalog,
-    CommandError,
     CommandSpec,
     DeclaredArguments,
 )
@@ -42,7 +41,7 @@ connection that delivers to it, so the same work delivered three ways can be com
 row by row. When the lanes do not fit the terminal, the last one gathers the remaining
 components, and a line under the drawing names them. The TUI's Timeline panel draws
 the whole run the same way.""",
-    args=(ArgSpec("N", ArgKind.INTEGER, optional=True),),
+    args=(ArgSpec("N", ArgKind.INTEGER, optional=True, least=1),),
     while_running=True,
     examples=("timeline", "timeline 10"),
 )
@@ -60,8 +59,6 @@ async def timeline(
     """Runs ``timeline [N]``: the last N events of the session's computation as lanes."""
     count = command.args["N"]
     count = DEFAULT_COUNT if count is None else count
-    if count < 1:
-        raise CommandError(f"timeline N must be 1 or more, not {count}")
     computation = session.computation
     events = list(computation)[-count:]
     if not events:

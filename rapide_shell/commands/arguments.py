@@ -243,10 +243,10 @@ def declared_arguments(text: ArgumentText) -> DeclaredArguments:
     """The arguments as the command's ``args`` declare them (how a command registered
     without a parser of its own is read).
 
-    One word each (quotes removed), an ``INTEGER`` as an int, a ``CHOICE`` checked
-    against its choices, and a ``rest_of_line`` argument (the last one) taking the rest
-    of the line as written; an optional argument left out is None. Any other kind
-    arrives as the text typed.
+    One word each (quotes removed), an ``INTEGER`` as an int (its ``least`` or more), a
+    ``CHOICE`` checked against its choices, and a ``rest_of_line`` argument (the last
+    one) taking the rest of the line as written; an optional argument left out is None.
+    Any other kind arrives as the text typed.
     """
     spec, words = text.spec, text.words
     values: dict[str, Any] = {}
@@ -272,7 +272,7 @@ def declared_arguments(text: ArgumentText) -> DeclaredArguments:
 
 def _declared_value(spec: CommandSpec, arg: ArgSpec, word: Word) -> Any:
     if arg.kind is ArgKind.INTEGER:
-        return number(word, f"{spec.name}'s {arg.name}")
+        return number(word, f"{spec.name}'s {arg.name}", least=arg.least)
     if arg.kind is ArgKind.CHOICE:
         listed = ", ".join(arg.choices)
         return one_of(word, arg.choices, f"{spec.name} takes one of {listed}, not {word.text!r}")

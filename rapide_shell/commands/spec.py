@@ -58,6 +58,9 @@ class ArgSpec:
     choices: tuple[str, ...] = ()
     rest_of_line: bool = False
     """True when the argument takes everything to the end of the line (patterns, payloads)."""
+    least: int = 0
+    """The smallest an ``INTEGER`` argument may be (a line with less is refused as it is
+    read, so a script with one is refused before it runs)."""
 
 
 @dataclass(frozen=True)

@@ -79,7 +79,21 @@ async def test_timeline_n_draws_only_the_last_n_events(kinds_session: Session) -
     assert outcome.data["events"] == ["e16", "e17", "e18"]
     assert outcome.data["lanes"] == ["connect_worker", "pipe_worker"]
     wrong = await kinds_session.execute("timeline 0")
-    assert not wrong.ok and "timeline N must be 1 or more, not 0" in wrong.error
+    assert not wrong.ok
+    assert wrong.error == "timeline's N must be a whole number, 1 or more, not '0'"
+
+
+def test_a_script_with_timeline_0_is_refused_before_it_runs(tmp_path: Path) -> None:
+    # As every other line that cannot be right, whatever the system does.
+    script = tmp_path / "bad.rapide"
+    script.write_text("run\ntimeline 0\n", "utf-8")
+    result = run_rapide("run", CONNECTION_KINDS, "--script", script)
+    assert result.returncode == 2
+    assert result.stderr.startswith(
+        f"rapide: {script}:2: timeline's N must be a whole number, 1 or more, not '0' "
+        "(checked before running: no command was run)"
+    ), result.stderr
+    assert "> run" not in result.stdout
 
 
 async def test_six_components_fit_80_columns(kinds_session: Session) -> None:
