@@ -24,7 +24,7 @@ import json
 import os
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
 from pyrapide.__about__ import __version__
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from rapide_shell.loader import LoadedArchitecture
 
 EXIT_ERROR = 2
+EXIT_INTERRUPTED = 130
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -110,6 +111,20 @@ def fail(message: str, status: int = EXIT_ERROR, *, json_output: bool = False) -
     return Exit(report_failure(message, json_output, status))
 
 
+def headless(main: Coroutine[Any, Any, int], *, json_output: bool) -> Exit:
+    """The Exit of a headless command's ``main`` (its exit status) run to its end. With
+    ``--json``, a second Ctrl-C, which leaves at once, still leaves the one object on
+    stdout that the command promises, saying so."""
+    import asyncio
+
+    try:
+        return Exit(asyncio.run(main))
+    except KeyboardInterrupt:
+        if not json_output:
+            raise  # said as every other interrupted command is
+        return fail("interrupted", EXIT_INTERRUPTED, json_output=True)
+
+
 def echo(text: str) -> None:
     """Print ``text`` (lines drawn from a user's file) made printable, line breaks kept."""
     print(printable(text, keep_newlines=True))
@@ -135,25 +150,22 @@ def run(options: argparse.Namespace) -> None:
     script error, an address that does not fit or a recording that could not be
     written, 3 when a start or finish hook raised or reached a limit (or a plugin
     failed at the start), 130 when interrupted (Ctrl-C)."""
-    import asyncio
-
     from rapide_shell.headless import run_headless
 
     if options.script is None and options.at is None:
         raise fail("run needs --script SCRIPT (the commands to run), or --at ADDRESS")
     if options.timeout is not None and options.timeout <= 0:
         raise fail(f"--timeout must be more than 0 seconds, not {options.timeout:g}")
-    raise Exit(
-        asyncio.run(
-            run_headless(
-                options.file,
-                options.script,
-                json_output=options.json_output,
-                timeout=options.timeout,
-                max_steps=options.max_steps,
-                **_session_options(options),
-            )
-        )
+    raise headless(
+        run_headless(
+            options.file,
+            options.script,
+            json_output=options.json_output,
+            timeout=options.timeout,
+            max_steps=options.max_steps,
+            **_session_options(options),
+        ),
+        json_output=options.json_output,
     )
 
 
@@ -162,8 +174,6 @@ def explore(options: argparse.Namespace) -> None:
     architecture's constraints in each; exit 0 if they all held, 1 on a failure (its
     shrunk counterexample written as a script), 2 on a load, script or usage error,
     130 when interrupted first."""
-    import asyncio
-
     from pyrapide.exploration import DEFAULT_MAX_STEPS, ExploreOptions, Strategy, Timing
     from rapide_shell.explore_cli import ExploreRequest, run_explore
 
@@ -199,7 +209,7 @@ def explore(options: argparse.Namespace) -> None:
         force=options.force, json_output=options.json_output,
         handler_timeout=options.handler_timeout or None,
     )
-    raise Exit(asyncio.run(run_explore(request)))
+    raise headless(run_explore(request), json_output=json_output)
 
 
 def _seeds(text: str, json_output: bool) -> tuple[int, int]:

@@ -366,6 +366,59 @@ def test_a_second_ctrl_c_in_rapide_run_leaves_a_stuck_handler(tmp_path) -> None:
     assert 'inject Panel.press {"kind": "spin"}' in recording.read_text()
 
 
+SAYS_IT_SPINS = """\
+from pyrapide import Pattern, action, architecture, connect, interface, module, when
+
+@interface
+class Panel:
+    @action
+    async def press(self) -> None: ...
+
+@module(implements=Panel)
+class Buttons:
+    @when(Pattern.match("Panel.press"))
+    async def spin(self, match):
+        print("spinning", flush=True)  # under --json, on stderr
+        while True:
+            pass
+
+@architecture
+class Office:
+    panel = Panel
+    connections = [connect(Pattern.match("Panel.press"), panel)]
+"""
+
+
+@pytest.mark.parametrize("command", ["run", "explore"])
+def test_a_second_ctrl_c_under_json_leaves_the_object_on_stdout(
+    tmp_path: Path, command: str
+) -> None:
+    # A CI job that reads stdout as JSON gets one after a second Ctrl-C too.
+    (tmp_path / "spins.py").write_text(SAYS_IT_SPINS)
+    (tmp_path / "spins.rapide").write_text("inject Panel.press\nrun\n")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rapide_shell.cli", command, "spins.py", "--script",
+         "spins.rapide", "--json", "--handler-timeout", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin", "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        assert process.stderr is not None
+        assert process.stderr.readline() == "spinning\n"
+        time.sleep(0.5)
+        process.send_signal(signal.SIGINT)
+        time.sleep(0.5)
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == 130, err
+    assert json.loads(out) == {"ok": False, "exit_status": 130,
+                               "error": {"message": "interrupted"}}
+    assert err.endswith("rapide: interrupted again: leaving now\nrapide: interrupted\n"), err
+
+
 async def test_ctrl_c_in_the_tui_pauses_then_quits() -> None:
     from rapide_shell.tui.app import RapideApp
 
