@@ -8,8 +8,9 @@ to have the ``explore`` command: ``explore SCRIPT [options]`` starts a
 failing step, and ``explore stop`` stops it.
 
 The search runs in worker processes (one at least, so that the front end's event loop
-stays free to draw and to take keys); the loop only hands out shards and merges what
-comes back. Each change is a :class:`~rapide_shell.notices.ExplorationChanged` notice,
+stays free to draw and to take keys), whose output is dropped (see
+:func:`~rapide_shell.explore_run.quiet_worker`); the loop only hands out shards and
+merges what comes back. Each change is a :class:`~rapide_shell.notices.ExplorationChanged` notice,
 at most every tenth of a second; the last one has ``ended`` set, and the
 exploration's ``result``, ``written`` counterexamples or ``error`` are then there.
 
@@ -135,7 +136,7 @@ class BackgroundExploration:
         settings = self.settings
         pool: ProcessPoolExecutor | None = None
         try:
-            pool = local_pool(max(1, settings.workers))
+            pool = local_pool(max(1, settings.workers), quiet=True)
             self._explorer = Explorer(
                 self.source, self.scenario, settings.options, executor=pool,
                 width=max(1, settings.workers), progress=self._progressed,

@@ -82,9 +82,10 @@ everything a job needs)."""
 
 
 def local_pool(
-    workers: int, *, prepare: Callable[[], object] | None = None
+    workers: int, *, prepare: Callable[[], object] | None = None, quiet: bool = False
 ) -> ProcessPoolExecutor:
-    """``workers`` local worker processes, deaf to Ctrl-C (the coordinator handles it).
+    """``workers`` local worker processes, deaf to Ctrl-C (the coordinator handles it);
+    ``quiet`` ones (see :func:`quiet_worker`) for an exploration in the background.
 
     In a process with no other thread (``rapide explore``) on Linux they are forked
     from this one at once, after ``prepare()`` ran (see
@@ -116,7 +117,9 @@ def local_pool(
             forkserver.ensure_running()
         elif not forking:
             resource_tracker.ensure_running()
-        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=ignore_interrupts)
+        pool = ProcessPoolExecutor(
+            workers, mp_context=context, initializer=quiet_worker if quiet else ignore_interrupts
+        )
         if forking:
             # Fork them all now, while this is the only thread (the pool's own thread
             # and a progress display come next). What is here already is frozen out of
@@ -125,6 +128,17 @@ def local_pool(
             pool.submit(int)
             gc.unfreeze()
     return pool
+
+
+def quiet_worker() -> None:
+    """A background exploration's worker: deaf to Ctrl-C, and what the file's own code
+    prints there (the same lines again in every schedule) is dropped, where it would be
+    written over the REPL's prompt or the TUI's screen."""
+    ignore_interrupts()
+    nowhere = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(nowhere, 1)
+    os.dup2(nowhere, 2)
+    os.close(nowhere)
 
 
 @contextlib.contextmanager

@@ -333,6 +333,59 @@ def test_a_background_exploration_says_its_answer_when_it_ends(tmp_path: Path) -
     assert user.leaves() == 0
 
 
+LOUD_CLERK = """\
+from pyrapide import Pattern, action, agent, architecture, get_context, interface, module, when
+
+@interface
+class Desk:
+    @action
+    async def note(self, n: int) -> None: ...
+
+@interface
+class Clerk:
+    @action
+    async def answered(self, n: int) -> None: ...
+
+@module(implements=Desk)
+class Front:
+    pass
+
+@module(implements=Clerk)
+class Loud:
+    @when(Pattern.match("Desk.note"))
+    async def answer(self, match):
+        print("the clerk answers", match.payload["n"])
+        await get_context(self).emit("Clerk.answered", n=match.payload["n"])
+
+@architecture
+class Office:
+    desk = Desk
+    clerk = Clerk
+    connections = [agent(Pattern.match("Desk.note"), clerk)]
+"""
+
+
+@pytest.mark.slow
+def test_what_a_background_exploration_prints_is_not_written_over_the_prompt(
+    tmp_path: Path,
+) -> None:
+    loud = tmp_path / "loud.py"
+    loud.write_text(LOUD_CLERK)
+    scenario = tmp_path / "notes.rapide"
+    scenario.write_text("inject Desk.note n=1\ninject Desk.note n=2\nrun\n")
+    user = User(loud, tmp_path)
+    user.sees("[quiet]>")
+    user.enters(f"explore {scenario}")
+    user.sees("ok: every property held in every schedule explored", timeout=60)
+    user.sees("]>")
+    user.enters("inject Desk.note n=7")  # the session's own run prints, as the file says
+    user.enters("run")
+    user.sees("the clerk answers 7")
+    user.enters("quit")
+    assert user.leaves() == 0
+    assert "the clerk answers 1" not in user.screen
+
+
 @pytest.mark.parametrize(
     ("dimensions", "columns", "width"),
     [
