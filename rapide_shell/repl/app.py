@@ -8,7 +8,8 @@ Ctrl-C clears the line (twice in a row leaves), Ctrl-D and ``quit`` leave; the
 system's finish hooks run on the way out, and the recording is kept. Lines pasted at
 the prompt are entered one after the other, as typed, and a last one without its end
 waits at the prompt to be finished, as in the TUI's command bar; a Ctrl-C drops the
-lines not entered yet.
+lines not entered yet. A standard input that is not a terminal is read line by line,
+each line shown after the prompt as if typed.
 
 The REPL handles SIGINT itself for its whole life: between two prompts the terminal is
 out of raw mode, so a Ctrl-C typed then (while output is printed, or just before the
@@ -18,8 +19,10 @@ the prompt rather than kill the program.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import sys
+import threading
 from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,6 +35,7 @@ from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
 from prompt_toolkit.formatted_text import HTML, FormattedText, to_formatted_text
 from prompt_toolkit.history import FileHistory, History, InMemoryHistory
+from prompt_toolkit.input import DummyInput
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
 from prompt_toolkit.keys import Keys
 from prompt_toolkit.shortcuts import print_formatted_text
@@ -97,6 +101,10 @@ def _history() -> History:
 def prompt_text(session: Session) -> HTML:
     """``rapide [paused · 3 pending · 1 in flight]>`` (or quiet, inspecting): what the
     system is doing."""
+    return HTML(f"<b>rapide</b> [<ansiyellow>{_status(session)}</ansiyellow>]&gt; ")
+
+
+def _status(session: Session) -> str:
     state = session.state
     status = str(state)
     if state == "paused":
@@ -104,7 +112,7 @@ def prompt_text(session: Session) -> HTML:
         flying = session.in_flight_count
         if flying:
             status += f" · {flying} in flight"
-    return HTML(f"<b>rapide</b> [<ansiyellow>{status}</ansiyellow>]&gt; ")
+    return status
 
 
 async def run_repl(
@@ -142,13 +150,17 @@ async def run_repl(
                 for renderable in session.arrival.output:
                     console.print(renderable)
             pasted = _Pasted()
+            # Standard input that is no terminal (a pipe, a file) is read line by line:
+            # prompt-toolkit would warn and draw its prompt around what it never saw typed.
+            piped = None if sys.stdin.isatty() else _PipedLines()
             prompt: PromptSession[str] = PromptSession(
                 history=_history(),
                 completer=SessionCompleter(session),
                 complete_while_typing=False,
                 key_bindings=pasted.bindings(),
+                input=DummyInput() if piped else None,
             )
-            at_prompt = _AtPrompt(prompt)
+            at_prompt = _AtPrompt(prompt, piped)
             session.subscribe(
                 functools.partial(_announce_end, console, prompt, explorations),
                 (notices.ExplorationChanged,),
@@ -156,7 +168,7 @@ async def run_repl(
             interrupts = CtrlC(session, pausing=PAUSING, leaving=LEAVING, idle=at_prompt)
             interrupts.__enter__()
             try:
-                await _loop(console, session, prompt, at_prompt, interrupts, pasted)
+                await _loop(console, session, prompt, at_prompt, interrupts, pasted, piped)
             finally:
                 await explorations.close()
     except LoadError as error:
@@ -205,15 +217,19 @@ def _announce_end(
 
 class _AtPrompt:
     """A Ctrl-C while no command runs: a Ctrl-C at the prompt, whether the prompt is
-    showing or about to be (called on the event loop)."""
+    showing or about to be, or while the next piped line is awaited (called on the
+    event loop)."""
 
-    def __init__(self, prompt: PromptSession[str]) -> None:
+    def __init__(self, prompt: PromptSession[str], piped: _PipedLines | None = None) -> None:
         self.prompt = prompt
+        self.piped = piped
         self.pending = False
         """A Ctrl-C came between two prompts; the next prompt takes it as typed there."""
 
     def __call__(self) -> None:
-        if self.prompt.app.is_running and not self.prompt.app.is_done:
+        if self.piped is not None:
+            self.piped.interrupt()
+        elif self.prompt.app.is_running and not self.prompt.app.is_done:
             self.prompt.app.exit(exception=KeyboardInterrupt, style="class:aborting")
         else:
             self.pending = True
@@ -256,6 +272,45 @@ class _Pasted:
         self.rest = ""
 
 
+class _PipedLines:
+    """The lines of a standard input that is not a terminal, read by a thread of their
+    own as they come, so that the event loop runs (and Ctrl-C is heard) meanwhile."""
+
+    def __init__(self) -> None:
+        self._lines: asyncio.Queue[str | BaseException] = asyncio.Queue()
+        loop = asyncio.get_running_loop()
+
+        def put(item: str | BaseException) -> bool:
+            try:
+                loop.call_soon_threadsafe(self._lines.put_nowait, item)
+            except RuntimeError:  # the REPL has left, its loop closed
+                return False
+            return True
+
+        def read() -> None:
+            try:
+                for line in sys.stdin:
+                    if not put(line.rstrip("\r\n")):
+                        return
+            except (OSError, ValueError):  # unreadable, or not text: the input ends there
+                pass
+            put(EOFError())
+
+        # A daemon: the REPL may leave (`quit`) while it waits for more input.
+        threading.Thread(target=read, name="rapide-repl-stdin", daemon=True).start()
+
+    def interrupt(self) -> None:
+        """A Ctrl-C while the next line is awaited (called on the event loop)."""
+        self._lines.put_nowait(KeyboardInterrupt())
+
+    async def next_line(self) -> str:
+        """The next line; EOFError at the end of the input."""
+        line = await self._lines.get()
+        if isinstance(line, BaseException):
+            raise line
+        return line
+
+
 async def _loop(
     console: Console,
     session: Session,
@@ -263,13 +318,22 @@ async def _loop(
     at_prompt: _AtPrompt,
     interrupts: CtrlC,
     pasted: _Pasted,
+    piped: _PipedLines | None,
 ) -> None:
     interrupted = False
     while True:
         try:
             if at_prompt.take_pending():
                 raise KeyboardInterrupt
-            if pasted.lines:
+            if piped is not None:
+                # The next line, shown after the prompt as if typed (the output may be
+                # a file, where prompt-toolkit's line ends would not do).
+                line = await piped.next_line()
+                console.print(Text.assemble(
+                    ("rapide", "bold"), " [", (_status(session), "yellow"), "]> ",
+                    printable(line),
+                ), crop=False)
+            elif pasted.lines:
                 # The next pasted line, shown as if typed at the prompt.
                 line = pasted.lines.popleft()
                 prompt.history.append_string(line)

@@ -13,6 +13,8 @@ from pathlib import Path
 import pexpect
 import pytest
 
+from tests.shell.cli_process import run_rapide
+
 FIXTURES = Path(__file__).parent / "fixtures"
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 # Terminal control sequences, so that assertions read what the user reads.
@@ -331,6 +333,33 @@ def test_a_background_exploration_says_its_answer_when_it_ends(tmp_path: Path) -
     assert shown.index("stopped at the first failure (all-failures goes on)") > started
     user.enters("quit")
     assert user.leaves() == 0
+
+
+def test_commands_piped_in_are_read_line_by_line(tmp_path: Path) -> None:
+    # As a line reader does: each shown after the prompt, no terminal warnings or
+    # drawing, an error said and the next line read, the end of the input leaves.
+    result = run_rapide(
+        "repl", FIXTURES / "shop.py",
+        stdin="inject Web.order item=apple\nfrobnicate\nrun\nwhy e2\n",
+        env={"XDG_DATA_HOME": str(tmp_path)},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    lines = result.stdout.splitlines()
+    first = lines.index("rapide [quiet]> inject Web.order item=apple")
+    assert lines[first : first + 3] == [
+        "rapide [quiet]> inject Web.order item=apple",
+        'injected e1 Web.order from env {"item": "apple"}',
+        "queued #1 connect -> store",
+    ]
+    assert "rapide [paused · 1 pending]> frobnicate" in lines
+    assert "error: unknown command 'frobnicate' (`help` lists the commands)" in lines
+    assert "rapide [paused · 1 pending]> run" in lines
+    assert "rapide [quiet]> why e2" in lines
+    assert lines[-1] == '└── e1 Web.order from env {"item": "apple"}'
+    assert "\r" not in result.stdout and "\x1b" not in result.stdout
+    history = tmp_path / "rapide" / "repl_history"  # typed lines only
+    assert not history.exists() or "frobnicate" not in history.read_text()
 
 
 LOUD_CLERK = """\
