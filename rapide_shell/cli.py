@@ -18,6 +18,7 @@ default, 0 for no bound).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
 import io
 import json
@@ -153,9 +154,11 @@ def run(options: argparse.Namespace) -> None:
     from rapide_shell.headless import run_headless
 
     if options.script is None and options.at is None:
-        raise fail("run needs --script SCRIPT (the commands to run), or --at ADDRESS")
+        raise fail("run needs --script SCRIPT (the commands to run), or --at ADDRESS",
+                   json_output=options.json_output)
     if options.timeout is not None and options.timeout <= 0:
-        raise fail(f"--timeout must be more than 0 seconds, not {options.timeout:g}")
+        raise fail(f"--timeout must be more than 0 seconds, not {options.timeout:g}",
+                   json_output=options.json_output)
     raise headless(
         run_headless(
             options.file,
@@ -698,6 +701,22 @@ _NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
 """The errors of a write that found no room: a full disk, a quota, a file size limit."""
 
 
+def _parsed(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:
+    """``argv`` parsed; a usage error asked for ``--json`` is also the JSON answer on
+    stdout, as every later error is (argparse says it on stderr and exits 2)."""
+    said = io.StringIO()
+    try:
+        with contextlib.redirect_stderr(said):
+            return parser.parse_args(argv)
+    except SystemExit as refused:
+        sys.stderr.write(said.getvalue())
+        if refused.code == EXIT_ERROR and "--json" in argv:
+            message = said.getvalue().rstrip().rpartition(": error: ")[2]
+            answer = {"ok": False, "exit_status": EXIT_ERROR, "error": {"message": message}}
+            print(json.dumps(answer))
+        raise
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``rapide`` console script."""
     parser = build_parser()
@@ -706,7 +725,7 @@ def main(argv: list[str] | None = None) -> None:
     if isinstance(sys.stdout, io.TextIOWrapper):
         sys.stdout.reconfigure(errors="backslashreplace")
     try:
-        options = parser.parse_args(argv)
+        options = _parsed(parser, sys.argv[1:] if argv is None else argv)
         action = getattr(options, "action", None)
         if action is None:  # no command: what there is to do
             parser.print_help(sys.stderr)

@@ -121,6 +121,29 @@ def test_a_pattern_error_in_a_script_points_at_the_column(tmp_path: Path) -> Non
     assert result.stderr.rstrip().endswith("^")
 
 
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (("run", "--timeout", "0"), "--timeout must be more than 0 seconds, not 0"),
+        (("run", "--bogus"), "unrecognized arguments: --bogus"),
+        (("run", "--seed", "x"), "argument --seed: 'x' is not a whole number"),
+        (("explore", "--workers", "0"), "argument --workers: 0 is not at least 1"),
+    ],
+)
+def test_a_usage_error_under_json_is_a_json_answer_too(
+    tmp_path: Path, arguments: tuple[str, ...], message: str
+) -> None:
+    # As a missing file or a bad --strategy is: CI reads stdout as JSON whatever went wrong.
+    demo = script(tmp_path, "run\n")
+    command, *options = arguments
+    result = rapide(command, SHOP, "--script", demo, "--json", *options)
+    assert result.returncode == 2
+    assert json.loads(result.stdout) == {
+        "ok": False, "exit_status": 2, "error": {"message": message},
+    }
+    assert message in result.stderr
+
+
 def test_json_output_is_one_object(tmp_path: Path) -> None:
     demo = script(tmp_path, "inject Web.order item=apple\nrun\nexpect Mailer.sent none\n")
     result = rapide("run", SHOP, "--script", demo, "--json", "--seed", "2")
