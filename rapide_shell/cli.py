@@ -306,6 +306,9 @@ def serve(options: argparse.Namespace) -> None:
 def _listening(options: argparse.Namespace) -> tuple[str, int]:
     """The host and port ``--host`` and ``--port`` name, or the defaults."""
     host = DEFAULT_HOST if options.host is None else options.host
+    if not host.strip():  # an unset variable (--host "$HOST"): not a silent "every address"
+        raise fail(f"--host needs an address: {DEFAULT_HOST} (the default) for this machine "
+                   "only, 0.0.0.0 for every one")
     return host, DEFAULT_PORT if options.port is None else options.port
 
 

@@ -78,6 +78,17 @@ def test_a_taken_port_is_one_line_and_status_2() -> None:
     )
 
 
+@pytest.mark.parametrize("command", [("serve", KINDS), ("lessons", "1", "--serve")])
+def test_an_empty_host_is_refused_not_served_on_every_address(command: tuple) -> None:
+    # --host "$HOST" with HOST unset: the server would listen on every address.
+    result = run_rapide(*command, "--host", "", "--port", str(free_port()), timeout=30)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        "rapide: --host needs an address: 127.0.0.1 (the default) for this machine only, "
+        "0.0.0.0 for every one\n"
+    )
+
+
 def test_a_bad_file_or_script_is_refused_before_serving() -> None:
     result = run_rapide("serve", "no/such/architecture.py", "--port", str(free_port()))
     assert result.returncode == 2
