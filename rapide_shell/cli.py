@@ -112,14 +112,14 @@ def fail(message: str, status: int = EXIT_ERROR, *, json_output: bool = False) -
     return Exit(report_failure(message, json_output, status))
 
 
-def headless(main: Coroutine[Any, Any, int], *, json_output: bool) -> Exit:
-    """The Exit of a headless command's ``main`` (its exit status) run to its end. With
+def headless(command: Coroutine[Any, Any, int], *, json_output: bool) -> Exit:
+    """The Exit of a headless ``command`` (its exit status) run to its end. With
     ``--json``, a second Ctrl-C, which leaves at once, still leaves the one object on
     stdout that the command promises, saying so."""
     import asyncio
 
     try:
-        return Exit(asyncio.run(main))
+        return Exit(asyncio.run(command))
     except KeyboardInterrupt:
         if not json_output:
             raise  # said as every other interrupted command is

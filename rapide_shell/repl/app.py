@@ -152,7 +152,7 @@ async def run_repl(
             pasted = _Pasted()
             # Standard input that is no terminal (a pipe, a file) is read line by line:
             # prompt-toolkit would warn and draw its prompt around what it never saw typed.
-            piped = None if sys.stdin.isatty() else _PipedLines()
+            piped = None if sys.stdin is not None and sys.stdin.isatty() else _PipedLines()
             prompt: PromptSession[str] = PromptSession(
                 history=_history(),
                 completer=SessionCompleter(session),
@@ -289,7 +289,7 @@ class _PipedLines:
 
         def read() -> None:
             try:
-                for line in sys.stdin:
+                for line in sys.stdin or ():  # None: closed
                     if not put(line.rstrip("\r\n")):
                         return
             except (OSError, ValueError):  # unreadable, or not text: the input ends there

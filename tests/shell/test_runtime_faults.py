@@ -331,6 +331,14 @@ def test_a_second_ctrl_c_in_the_repl_leaves_a_stuck_handler(tmp_path) -> None:
     assert "error in desk handling e3 Panel.press: HandlerTimeout:" in replay.stdout
 
 
+def ctrl_c_twice(process: subprocess.Popen[str]) -> tuple[str, str]:
+    """Ctrl-C, then Ctrl-C again, half a second apart; what ``process`` then printed."""
+    for _ in range(2):
+        time.sleep(0.5)
+        process.send_signal(signal.SIGINT)
+    return process.communicate(timeout=30)
+
+
 def test_a_second_ctrl_c_in_rapide_run_leaves_a_stuck_handler(tmp_path) -> None:
     script = tmp_path / "spin.rapide"
     script.write_text("inject Panel.press kind=spin\nrun\nsave never.json\n")
@@ -349,11 +357,7 @@ def test_a_second_ctrl_c_in_rapide_run_leaves_a_stuck_handler(tmp_path) -> None:
             line = process.stdout.readline()
             assert line, f"the script never got to its run: {read!r}"
             read += line
-        time.sleep(0.5)
-        process.send_signal(signal.SIGINT)
-        time.sleep(0.5)
-        process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=30)
+        out, err = ctrl_c_twice(process)
     finally:
         process.kill()  # whatever happened, never leave a spinning process behind
     assert process.returncode == 130
@@ -406,11 +410,7 @@ def test_a_second_ctrl_c_under_json_leaves_the_object_on_stdout(
     try:
         assert process.stderr is not None
         assert process.stderr.readline() == "spinning\n"
-        time.sleep(0.5)
-        process.send_signal(signal.SIGINT)
-        time.sleep(0.5)
-        process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=30)
+        out, err = ctrl_c_twice(process)
     finally:
         process.kill()
     assert process.returncode == 130, err
