@@ -463,6 +463,9 @@ def _number(
 
 
 _SECONDS = _number(float, "a number of seconds", 0.0)
+_PACE = _number(float, "a number of seconds", 0.0, 60.0)
+"""``--speed``: at most a minute between a played script's commands, as ``run --every``
+waits at most between steps (``inf`` would stop the script where it began)."""
 
 
 def _add_file(parser: argparse.ArgumentParser) -> None:
@@ -506,7 +509,7 @@ def _add_play(parser: argparse.ArgumentParser, speed_help: str) -> None:
         "--script", "-s", metavar="SCRIPT", help="Play this script visibly, then hand over."
     )
     parser.add_argument(
-        "--speed", type=_SECONDS, metavar="SECONDS",
+        "--speed", type=_PACE, metavar="SECONDS",
         help=f"{speed_help} (default {SCRIPT_SPEED:g}).",
     )
 
@@ -678,7 +681,7 @@ def build_parser() -> argparse.ArgumentParser:
         "name", nargs="?", metavar="NAME", help="The lesson to play: its name or number."
     )
     command.add_argument(
-        "--speed", type=_SECONDS, metavar="SECONDS",
+        "--speed", type=_PACE, metavar="SECONDS",
         help=f"Seconds between the lesson's commands (default {LESSON_SPEED:g}).",
     )
     command.add_argument(

@@ -135,6 +135,20 @@ def test_an_option_that_would_be_ignored_is_refused(args: list[str], message: st
     assert result.stderr == f"rapide: {message}\n"
 
 
+@pytest.mark.parametrize(
+    "command",
+    [("lessons", "choices"), ("shell", REPO / "examples" / "seed_system.py", "--script",
+                              REPO / "examples" / "seed_system.rapide")],
+    ids=["lessons", "shell"],
+)
+@pytest.mark.parametrize("speed", ["inf", "61"])
+def test_a_pace_that_would_never_go_on_is_refused(command: tuple, speed: str) -> None:
+    # It would open the workbench on a script that never plays its second line.
+    result = run_rapide(*command, "--speed", speed, timeout=30)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert f"argument --speed: {speed} is not from 0 to 60" in result.stderr
+
+
 def test_rapide_lessons_lists_them_with_a_summary_each() -> None:
     result = run_rapide("lessons")
     assert result.returncode == 0, result.stderr
