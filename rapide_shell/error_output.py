@@ -48,17 +48,37 @@ def prints_to_stderr(enabled: bool = True) -> Iterator[None]:
     if not enabled:
         yield
         return
+    with _stdout_to(2):
+        yield
+
+
+@contextlib.contextmanager
+def prints_dropped() -> Iterator[None]:
+    """While the block runs, drop what is written to stdout (file descriptor 1, so a
+    worker process forked meanwhile drops it too): the prints of an architecture file
+    in every schedule an exploration runs, the same lines again and again."""
+    nowhere = os.open(os.devnull, os.O_WRONLY)
+    try:
+        with _stdout_to(nowhere):
+            yield
+    finally:
+        os.close(nowhere)
+
+
+@contextlib.contextmanager
+def _stdout_to(target: int) -> Iterator[None]:
+    """File descriptor 1 made a copy of ``target`` while the block runs, then put back."""
     sys.stdout.flush()
     try:
         kept = os.dup(1)
-    except OSError:  # stdout is closed: there is no document to keep clean
+    except OSError:  # stdout is closed: there is nothing to keep clean
         yield
         return
-    os.dup2(2, 1)
+    os.dup2(target, 1)
     try:
         yield
     finally:
         with contextlib.suppress(OSError, ValueError):
-            sys.stdout.flush()  # what the block printed, still buffered, goes to stderr
+            sys.stdout.flush()  # what the block printed, still buffered, goes there too
         os.dup2(kept, 1)
         os.close(kept)

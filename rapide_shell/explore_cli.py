@@ -25,7 +25,13 @@ from pyrapide.exploration import (
     prepare,
 )
 from pyrapide.runtime import DEFAULT_HANDLER_TIMEOUT
-from rapide_shell.error_output import fail, print_error, prints_to_stderr, say_at_once
+from rapide_shell.error_output import (
+    fail,
+    print_error,
+    prints_dropped,
+    prints_to_stderr,
+    say_at_once,
+)
 from rapide_shell.explore_report import Written, progress_line, summary, to_json
 from rapide_shell.explore_run import (
     ExploreSetupError,
@@ -74,8 +80,9 @@ class ExploreRequest:
 
 async def run_explore(request: ExploreRequest) -> int:
     """Explore as ``request`` says; print the answer; return the exit status."""
-    # With --json, what the file's own code prints (as it is imported, in a handler or
-    # a hook, in any schedule) goes to stderr: stdout holds the JSON object alone.
+    # What the file's own code prints in the schedules explored (the same lines again in
+    # each) is dropped; as it is imported, and as a counterexample is replayed, it is
+    # shown, on stderr with --json, where stdout holds the JSON object alone.
     quiet = functools.partial(prints_to_stderr, request.json_output)
     try:
         lines = read_script(request.script)
@@ -101,7 +108,7 @@ async def run_explore(request: ExploreRequest) -> int:
     console = Console(stderr=True)
     try:
         ready = functools.partial(prepare, source, scenario, request.options)
-        with quiet(), workers_for(
+        with prints_dropped(), workers_for(
             request.workers, request.cluster, prepare=ready
         ) as workers, _Display(console, enabled=console.is_terminal) as display:
             explorer = Explorer(

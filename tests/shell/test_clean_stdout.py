@@ -99,6 +99,23 @@ def test_explore_json_is_the_whole_of_stdout(tmp_path: Path) -> None:
         assert text in result.stderr
 
 
+def test_explore_drops_the_prints_of_the_schedules_and_shows_the_counterexamples(
+    tmp_path: Path,
+) -> None:
+    two_rings = "inject Bell.rang n=1\ninject Bell.rang n=2\nrun\nexpect Ear.heard none\n"
+    file, script = chatty(tmp_path, two_rings)
+    for workers in ("1", "2"):
+        out = tmp_path / f"found-{workers}.rapide"
+        result = run_rapide("explore", file, "--script", script, "--workers", workers,
+                            "--out", out)
+        assert result.returncode == 1, result.stderr
+        # The counterexample, shrunk to one ring, is replayed with its prints; the
+        # schedules explored and shrunk (two rings, then one, again and again) print none.
+        assert result.stdout.count("heard 1") == 1, result.stdout
+        assert "heard 2" not in result.stdout
+        assert "replay (exits 1)" in result.stdout
+
+
 def test_graph_prints_the_drawing_alone(tmp_path: Path) -> None:
     file, _ = chatty(tmp_path)
     for form, first in (("dot", 'digraph "Belfry" {'), ("mermaid", "flowchart LR")):
