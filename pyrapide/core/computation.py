@@ -116,8 +116,10 @@ class Computation:
     ) -> Event:
         """``new_event`` for what a running system records as its modules emit: ``name``
         non-empty, ``source`` a string, ``payload`` a plain dict, ``causes`` recorded
-        events, ``timestamp`` a float (else it is checked as ``new_event`` checks it)."""
-        if not name or type(timestamp) is not float:
+        events, ``timestamp`` a finite float (else it is checked as ``new_event`` checks
+        it: a run clock of the user's making may give NaN or an infinity)."""
+        # timestamp - timestamp is 0.0 for a finite float, NaN for NaN or an infinity.
+        if not name or type(timestamp) is not float or timestamp - timestamp != 0.0:
             return self.new_event(
                 name, payload, source=source, caused_by=causes, timestamp=timestamp
             )

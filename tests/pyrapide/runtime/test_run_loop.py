@@ -198,3 +198,29 @@ async def test_a_ctrl_c_within_the_loop_keeps_the_count_of_the_steps_taken_befor
     with pytest.raises(KeyboardInterrupt):
         await system.run_until_quiet()
     assert taken[0] == 100 and system.steps == 99  # the interrupted step is not counted
+
+
+class _BrokenClock(LogicalClock):
+    """A clock of the user's making whose event timestamps are not finite."""
+
+    __slots__ = ("stamp",)
+
+    def __init__(self, stamp: float) -> None:
+        super().__init__()
+        self.stamp = stamp
+
+    def timestamp(self) -> float:
+        return self.stamp
+
+
+@pytest.mark.parametrize("stamp", [float("inf"), float("-inf"), float("nan")])
+async def test_a_clock_that_gives_a_non_finite_timestamp_is_refused_where_it_is_used(stamp):
+    # Recorded, such an event made the run unsaveable, and the save blamed its payload.
+    system = rally(clock=_BrokenClock(stamp))
+    with pytest.raises(ValueError, match="Event timestamp must be a finite number"):
+        await system.run(max_events=3, raise_errors=True)
+    assert len(system.computation) == 0
+    system = rally(clock=_BrokenClock(stamp))
+    with pytest.raises(ValueError, match="Event timestamp must be a finite number"):
+        system.inject("Ball.hit", {"n": 7})
+    assert len(system.computation) == 0
