@@ -200,17 +200,26 @@ async def test_a_ctrl_c_within_the_loop_keeps_the_count_of_the_steps_taken_befor
     assert taken[0] == 100 and system.steps == 99  # the interrupted step is not counted
 
 
-class _BrokenClock(LogicalClock):
-    """A clock of the user's making whose event timestamps are not finite."""
-
-    __slots__ = ("stamp",)
+class _BrokenClock:
+    """A logical clock of the user's making whose event timestamps are not finite."""
 
     def __init__(self, stamp: float) -> None:
-        super().__init__()
-        self.stamp = stamp
+        self.stamp, self.time = stamp, 0.0
+
+    def start(self) -> None:
+        self.time = 0.0
+
+    def now(self) -> float:
+        return self.time
 
     def timestamp(self) -> float:
         return self.stamp
+
+    def seconds_until(self, when: float) -> float:
+        return 0.0
+
+    def advance_to(self, when: float) -> None:
+        self.time = max(self.time, when)
 
 
 @pytest.mark.parametrize("stamp", [float("inf"), float("-inf"), float("nan")])
