@@ -302,7 +302,9 @@ class Computation:
         return Computation(poset, clocks)
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the computation as a JSON-ready dict (format name and version included)."""
+        """Return the computation as a dict (format name and version included), JSON-ready
+        when its payloads and metadata are: an event made by hand may hold a set or NaN,
+        which ``save`` refuses naming the event."""
         from pyrapide.core.serialization import computation_to_document
 
         return computation_to_document(self)
