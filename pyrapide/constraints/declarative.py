@@ -125,6 +125,9 @@ class _RuleSetTracker(Tracker):
         return [v for tracker in self.trackers for v in tracker.outstanding()]
 
     def rebase(self, events: list[Any], poset: Any) -> list[ConstraintViolation]:
+        # The computation now holds the latest events only: checking it whole would find
+        # a must_match unmet that an event left behind met. The trackers answer alone.
+        self.admits_late = False
         if self.filter is not None:
             kept = {event.id for event in events}
             self.passing.intersection_update(kept)
