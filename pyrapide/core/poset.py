@@ -90,8 +90,8 @@ class Poset:
             cause = caused_by[0]
             if events and cause is events[-1]:
                 causes = (self._newest,)
-            elif type(cause) is Event or type(cause) is str:  # else refused below, by name
-                found = index.get(cause.id if type(cause) is Event else cause)
+            elif isinstance(cause, Event | str):  # else refused below, by name
+                found = index.get(cause.id if isinstance(cause, Event) else cause)
                 if found is not None:
                     causes = (found,)
         if causes is None:

@@ -9,6 +9,7 @@ import sys
 import warnings
 from collections import deque
 from collections.abc import Callable
+from types import FrameType
 from typing import Any
 
 from pyrapide.patterns.algebra import (
@@ -207,7 +208,8 @@ def _warn_of_unbound_placeholders(pattern: Pattern, condition: Condition) -> Non
 def _first_caller_outside() -> int:
     """The ``stacklevel`` of the first caller outside the pattern package and the
     parser, so that a warning names the user's line that built the pattern."""
-    frame, level = sys._getframe(2), 2
+    frame: FrameType | None = sys._getframe(2)
+    level = 2
     while frame is not None and frame.f_globals.get("__name__", "").startswith(_INSIDE):
         frame, level = frame.f_back, level + 1
     return level
