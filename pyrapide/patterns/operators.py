@@ -206,8 +206,9 @@ def _warn_of_unbound_placeholders(pattern: Pattern, condition: Condition) -> Non
 
 
 def _first_caller_outside() -> int:
-    """The ``stacklevel`` of the first caller outside the pattern package and the
-    parser, so that a warning names the user's line that built the pattern."""
+    """The ``stacklevel`` of the first caller outside the library and the parser, so
+    that a warning names the user's line that built the pattern (a ``never("...")``
+    or an ``@when("...")`` included)."""
     frame: FrameType | None = sys._getframe(2)
     level = 2
     while frame is not None and frame.f_globals.get("__name__", "").startswith(_INSIDE):
@@ -215,7 +216,7 @@ def _first_caller_outside() -> int:
     return level
 
 
-_INSIDE = ("pyrapide.patterns", "lark")
+_INSIDE = ("pyrapide.", "lark")
 
 
 class TimedPattern(_Unary):
