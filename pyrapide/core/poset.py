@@ -90,8 +90,11 @@ class Poset:
             cause = caused_by[0]
             if events and cause is events[-1]:
                 causes = (self._newest,)
-            elif isinstance(cause, Event | str):  # else refused below, by name
-                found = index.get(cause.id if isinstance(cause, Event) else cause)
+            else:
+                try:
+                    found = index.get(cause.id if isinstance(cause, Event) else cause)
+                except TypeError:  # unhashable (a list): refused below, by name
+                    found = None
                 if found is not None:
                     causes = (found,)
         if causes is None:
