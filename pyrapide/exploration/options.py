@@ -86,7 +86,7 @@ class ExploreOptions:
             raise ValueError(f"max_steps must be at least 1, not {self.max_steps}")
 
 
-def _member(kind: type[StrEnum], value: object, field: str) -> Any:
+def _member(kind: type[StrEnum], value: Any, field: str) -> Any:
     """The member of ``kind`` that ``value`` (a member or its text) names; else ValueError."""
     try:
         return kind(value)

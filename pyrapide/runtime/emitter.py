@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from pyrapide.core.frozendict import SCALARS, freeze_values
+from pyrapide.runtime.modules import module_spec
 from pyrapide.types import action_spec, interface_actions
 from pyrapide.types.payloads import payload_checker
 
@@ -120,8 +121,6 @@ class Emitter:
         """Why a name the module's own interface declares is refused: the architecture
         declares the component with another interface (a base of the module's, say),
         and a component emits the actions of the interface it is declared with."""
-        from pyrapide.runtime.modules import module_spec
-
         instance = self._system.modules.get(self.component)
         implements = None if instance is None else module_spec(type(instance)).implements
         if implements is None or implements is self.interface or self.interface is None:
