@@ -17,8 +17,9 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from pyrapide.analysis._inputs import poset_of
 from pyrapide.core import Computation, Event, Poset
@@ -92,14 +93,30 @@ def _unmatched(poset: Poset, own: dict[str, str], other: Counter[str]) -> tuple[
 def event_shape(event: Event, cause_shapes: list[str]) -> str:
     """The shape of ``event`` whose direct causes have ``cause_shapes``, sorted: for one
     who keeps shapes as events are recorded (each event's causes come before it)."""
-    text = json.dumps(
-        [event.name, event.source, dict(event.payload), cause_shapes],
-        sort_keys=True,
-        ensure_ascii=False,
-        separators=(",", ":"),
-        default=repr,
-    )
+    try:
+        text = _shape_text([event.name, event.source, dict(event.payload), cause_shapes])
+    except TypeError:
+        # A payload made by hand may mix key types ({1: "a", "b": 2}), which cannot be
+        # sorted: its mappings become lists of (key text, value), in a five-item form
+        # no payload of string keys gives.
+        described = [event.name, event.source, _keyed(event.payload), cause_shapes, "keys"]
+        text = _shape_text(described)
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def _shape_text(described: list[Any]) -> str:
+    return json.dumps(
+        described, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=repr
+    )
+
+
+def _keyed(value: Any) -> Any:
+    """``value`` with each mapping inside turned into its (key text, value) pairs, sorted."""
+    if isinstance(value, Mapping):
+        return sorted([repr(key), _keyed(item)] for key, item in value.items())
+    if isinstance(value, list | tuple):
+        return [_keyed(item) for item in value]
+    return value
 
 
 def digest_of_shapes(all_shapes: Iterable[str]) -> str:

@@ -41,6 +41,7 @@ from pyrapide.architecture.errors import ArchitectureError, close_match_hint, qu
 from pyrapide.constraints.checking import check_conformance
 from pyrapide.constraints.violation import ConstraintViolation
 from pyrapide.core import Computation, Event
+from pyrapide.core.frozendict import freeze_values
 from pyrapide.patterns import Pattern, PatternMatch, Placeholder, parse_pattern
 from pyrapide.types import ActionSpec, interface_actions
 from pyrapide.types.interface import class_label
@@ -237,7 +238,12 @@ class ArchitectureMap:
             f"{', '.join(e.id for e in found.events)} cannot make {rule.event}"
         )
         if callable(rule.payload) and not isinstance(rule.payload, Mapping):
-            made = rule.payload(found)
+            try:
+                made = rule.payload(found)
+            except Exception as error:
+                raise MapError(
+                    f"{where}: its payload function raised {type(error).__name__}: {error}"
+                ) from error
             if not isinstance(made, Mapping):
                 raise MapError(f"{where}: its payload function returned {made!r}, not a dict")
             payload = dict(made)
@@ -252,7 +258,9 @@ class ArchitectureMap:
             problems = target.action.payload_problems(payload)
             if problems:
                 raise MapError(f"{where}: {'; '.join(problems)}")
-        return payload
+        # Read-only copies of the lists and objects inside, as a running system records
+        # them: a rule's literal value or a bound list is not shared with the event.
+        return freeze_values(payload)
 
     def __repr__(self) -> str:
         return f"<ArchitectureMap {self.name}: {len(self.rules)} rules>"

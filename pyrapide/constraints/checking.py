@@ -20,9 +20,20 @@ def check_conformance(
     """Every violation of every constraint in `computation` (or a poset), constraint by constraint.
 
     Each constraint is checked over the whole computation (``constraint.check``),
-    so requirements that are still unmet count as violations.
+    so requirements that are still unmet count as violations. A ``@constraint`` class
+    may be given instead of an instance, as to a monitor; anything else that is not a
+    Constraint is refused with a TypeError naming it.
     """
-    return [violation for item in constraints for violation in item.check(computation)]
+    return [violation for item in constraints for violation in _instance(item).check(computation)]
+
+
+def _instance(item: Any) -> Constraint:
+    if isinstance(item, type) and issubclass(item, Constraint):
+        return item()
+    if not isinstance(item, Constraint):
+        kind = type(item).__name__
+        raise TypeError(f"check_conformance expects Constraints, got {kind} {item!r}")
+    return item
 
 
 class AsyncConstraintMonitor(ConstraintMonitor):

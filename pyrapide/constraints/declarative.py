@@ -15,7 +15,14 @@ from pyrapide.constraints.base import (
 )
 from pyrapide.constraints.rules import PatternConstraint
 from pyrapide.constraints.violation import ConstraintViolation
-from pyrapide.patterns import Pattern, PatternMatch
+from pyrapide.patterns import (
+    BasicPattern,
+    DisjunctionPattern,
+    GuardedPattern,
+    Pattern,
+    PatternMatch,
+    TimedPattern,
+)
 
 __all__ = ["RuleSet", "constraint"]
 
@@ -27,6 +34,11 @@ class RuleSet(Constraint):
     that was given a name of its own reports as ``"<name>.<rule>"``) and, when a
     rule has no description, the class's description. With a ``filter`` (a
     pattern), only matches whose events all match the filter count.
+
+    A monitor checks the rules as events arrive. A filter whose matches hold several
+    events (``A >> B``) may let an event through only once a later one arrives: what
+    the rules then find among the events let through late, a monitor reports among
+    the violations that stand at the end (``finish``), from a check of the whole run.
     """
 
     rules_list: list[PatternConstraint]
@@ -47,6 +59,18 @@ class RuleSet(Constraint):
         return _RuleSetTracker(self)
 
 
+def _one_event(pattern: Pattern) -> bool:
+    """Whether every match of ``pattern`` is one event, complete when it is recorded:
+    a filter of that kind lets each event through (or not) as it arrives."""
+    if isinstance(pattern, BasicPattern):
+        return True
+    if isinstance(pattern, GuardedPattern | TimedPattern):
+        return _one_event(pattern.pattern)
+    if isinstance(pattern, DisjunctionPattern):
+        return _one_event(pattern.left) and _one_event(pattern.right)
+    return False
+
+
 def _admit_within(passing: set[str]) -> Admit:
     def admit(found: PatternMatch) -> bool:
         return all(event.id in passing for event in found.events)
@@ -56,7 +80,12 @@ def _admit_within(passing: set[str]) -> Admit:
 
 class _RuleSetTracker(Tracker):
     def __init__(self, rule_set: RuleSet) -> None:
+        self.rule_set = rule_set
         self.filter = rule_set.filter_pattern
+        # A filter of several events lets an event through late: the violations among
+        # such events are found by checking the whole run (see RuleSet).
+        self.admits_late = self.filter is not None and not _one_event(self.filter)
+        self.computation: Any = None
         self.filter_matcher = self.filter.matcher() if self.filter is not None else None
         self.passing: set[str] = set()
         self.newly_passing: list[str] = []  # the ids the last feed added to ``passing``
@@ -86,10 +115,19 @@ class _RuleSetTracker(Tracker):
             self.newly_passing = []
         return True
 
+    def bind(self, computation: Any) -> None:
+        self.computation = computation
+
     def outstanding(self) -> list[ConstraintViolation]:
+        if self.admits_late and self.computation is not None:
+            # Every violation of the run; the monitor leaves out those it reported.
+            return self.rule_set.check(self.computation)
         return [v for tracker in self.trackers for v in tracker.outstanding()]
 
     def rebase(self, events: list[Any], poset: Any) -> list[ConstraintViolation]:
+        # The computation now holds the latest events only: checking it whole would find
+        # a must_match unmet that an event left behind met. The trackers answer alone.
+        self.admits_late = False
         if self.filter is not None:
             kept = {event.id for event in events}
             self.passing.intersection_update(kept)

@@ -45,6 +45,11 @@ class PatternFilter:
         """
         if isinstance(filter_patterns, Pattern | str):
             filter_patterns = [filter_patterns]
+        elif not isinstance(filter_patterns, Iterable):
+            raise TypeError(
+                "PatternFilter.filter_computation expects a Pattern, pattern text or a list "
+                f"of them, got {type(filter_patterns).__name__}"
+            )
         patterns = [as_pattern(p, "PatternFilter.filter_computation") for p in filter_patterns]
         kept: set[str] = set()
         for pattern in patterns:

@@ -116,8 +116,10 @@ class Computation:
     ) -> Event:
         """``new_event`` for what a running system records as its modules emit: ``name``
         non-empty, ``source`` a string, ``payload`` a plain dict, ``causes`` recorded
-        events, ``timestamp`` a float (else it is checked as ``new_event`` checks it)."""
-        if not name or type(timestamp) is not float:
+        events, ``timestamp`` a finite float (else it is checked as ``new_event`` checks
+        it: a run clock of the user's making may give NaN or an infinity)."""
+        # timestamp - timestamp is 0.0 for a finite float, NaN for NaN or an infinity.
+        if not name or type(timestamp) is not float or timestamp - timestamp != 0.0:
             return self.new_event(
                 name, payload, source=source, caused_by=causes, timestamp=timestamp
             )
@@ -300,7 +302,9 @@ class Computation:
         return Computation(poset, clocks)
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the computation as a JSON-ready dict (format name and version included)."""
+        """Return the computation as a dict (format name and version included), JSON-ready
+        when its payloads and metadata are: an event made by hand may hold a set or NaN,
+        which ``save`` refuses naming the event."""
         from pyrapide.core.serialization import computation_to_document
 
         return computation_to_document(self)

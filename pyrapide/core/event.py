@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from pyrapide.core._from_dict import NOT_GIVEN, given_document
-from pyrapide.core.frozendict import EMPTY, FrozenDict
+from pyrapide.core.frozendict import EMPTY, FrozenDict, freeze_values
 
 
 def _new_id_source() -> tuple[str, itertools.count[int]]:
@@ -50,7 +50,7 @@ def checked_event(
     fields.payload = FrozenDict(payload) if payload else EMPTY
     fields.source = source
     fields.timestamp = timestamp
-    fields.metadata = FrozenDict(metadata) if metadata else EMPTY
+    fields.metadata = _frozen_metadata(metadata) if metadata else EMPTY
     fields.__class__ = Event
     return fields  # type: ignore[return-value]
 
@@ -62,6 +62,14 @@ def _freeze(value: Mapping[str, Any], field: str) -> FrozenDict:
     if not isinstance(value, Mapping):
         raise TypeError(f"Event {field} must be a mapping, not {type(value).__name__}")
     return FrozenDict(value) if value else EMPTY
+
+
+def _frozen_metadata(metadata: Mapping[str, Any]) -> FrozenDict:
+    """Metadata read-only all the way down: the lists and mappings inside it copied
+    frozen, as a running system records payloads (metadata is rare: no fast path)."""
+    if not isinstance(metadata, Mapping):
+        raise TypeError(f"Event metadata must be a mapping, not {type(metadata).__name__}")
+    return FrozenDict(freeze_values(dict(metadata))) if metadata else EMPTY
 
 
 class _EventFields:
@@ -89,7 +97,9 @@ class Event(_EventFields):
     ``Event("Api.request", {"key": 1})`` and the keyword form
     ``Event(name="Api.request", payload={"key": 1})`` are the same.  Events are
     immutable (assigning an attribute raises ``AttributeError``; ``payload`` and
-    ``metadata`` are read-only dicts), hashable, and equal when their ``id`` is.
+    ``metadata`` are read-only dicts, and the lists and dicts inside ``metadata``
+    are read-only copies; a running system records a payload's the same way),
+    hashable, and equal when their ``id`` is.
 
     ``id`` defaults to a fresh unique string; ``timestamp`` to the wall time
     (``time.time()``).  Causality is not stored on the event: it belongs to the
@@ -135,12 +145,7 @@ class Event(_EventFields):
             fields.payload = _freeze(payload, "payload")
         fields.source = source
         fields.timestamp = timestamp
-        if metadata is None:
-            fields.metadata = EMPTY
-        elif type(metadata) is dict:
-            fields.metadata = FrozenDict(metadata) if metadata else EMPTY
-        else:
-            fields.metadata = _freeze(metadata, "metadata")
+        fields.metadata = EMPTY if metadata is None else _frozen_metadata(metadata)
         if cls is Event:
             fields.__class__ = Event
             return fields  # type: ignore[return-value]

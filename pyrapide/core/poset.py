@@ -91,7 +91,10 @@ class Poset:
             if events and cause is events[-1]:
                 causes = (self._newest,)
             else:
-                found = index.get(cause.id if isinstance(cause, Event) else cause)
+                try:
+                    found = index.get(cause.id if isinstance(cause, Event) else cause)
+                except TypeError:  # unhashable (a list): refused below, by name
+                    found = None
                 if found is not None:
                     causes = (found,)
         if causes is None:
@@ -149,7 +152,10 @@ class Poset:
             if events and cause is events[-1]:
                 return (self._newest,)  # the event recorded last
             cause_id = cause.id if isinstance(cause, Event) else cause
-            found_one = self._index.get(cause_id)
+            try:
+                found_one = self._index.get(cause_id)
+            except TypeError:  # unhashable (a list): refused below, by name
+                found_one = None
             if found_one is None:
                 found_one = self._numbered(cause_id)
                 if found_one is None:
@@ -183,7 +189,10 @@ class Poset:
 
     def _position(self, event_id: object) -> int | None:
         """The recording position of the event with this id, or None."""
-        position = self._index.get(event_id)  # type: ignore[call-overload]
+        try:
+            position = self._index.get(event_id)  # type: ignore[call-overload]
+        except TypeError:  # unhashable (a list, a set): not an id
+            return None
         if position is None and self._run is not None:
             return self._run.find(event_id)
         return position
@@ -191,7 +200,7 @@ class Poset:
     def _numbered(self, event_id: object) -> int | None:
         """The position of ``event_id`` if it is one of the run's ids (see ``_run``)."""
         run = self._run
-        return None if run is None else run.find(event_id)
+        return None if run is None or not isinstance(event_id, str) else run.find(event_id)
 
     def _refuse_unknown_cause(self, event: Event, caused_by: Iterable[EventRef]) -> NoReturn:
         for cause in caused_by:
@@ -278,14 +287,14 @@ class Poset:
 
     def _seq(self, event: EventRef) -> int:
         event_id = event.id if isinstance(event, Event) else event
-        position = self._index.get(event_id)  # type: ignore[arg-type]
+        if not isinstance(event_id, str):  # a list or a set is refused here, not unhashed
+            raise TypeError(
+                f"expected an Event or an event id, got {type(event).__name__} {event!r}"
+            )
+        position = self._index.get(event_id)
         if position is None:
             position = self._numbered(event_id)
             if position is None:
-                if not isinstance(event_id, str):
-                    raise TypeError(
-                        f"expected an Event or an event id, got {type(event).__name__} {event!r}"
-                    )
                 raise ValueError(f"event {event_id!r} is not in the poset")
         return position
 
@@ -308,7 +317,10 @@ class Poset:
         The cheap form of ``causes``: no set is built, so it suits code that
         only iterates (pattern matching, the runtime).
         """
-        position = self._index.get(event.id if isinstance(event, Event) else event)  # type: ignore[arg-type]
+        try:
+            position = self._index.get(event.id if isinstance(event, Event) else event)  # type: ignore[arg-type]
+        except TypeError:  # unhashable: _seq refuses it by name
+            position = None
         if position is None:
             position = self._seq(event)  # an id of the numbered run, or raises naming it
         causes = self._order.causes[position]  # type: ignore[index]
@@ -318,7 +330,10 @@ class Poset:
 
     def direct_effects(self, event: EventRef) -> tuple[Event, ...]:
         """Return the events the event causes directly, as a tuple in recording order."""
-        position = self._index.get(event.id if isinstance(event, Event) else event)  # type: ignore[arg-type]
+        try:
+            position = self._index.get(event.id if isinstance(event, Event) else event)  # type: ignore[arg-type]
+        except TypeError:  # unhashable: _seq refuses it by name
+            position = None
         if position is None:
             position = self._seq(event)  # an id of the numbered run, or raises naming it
         effects = self._order.effects[position]  # type: ignore[index]
@@ -338,8 +353,11 @@ class Poset:
         """Return True if ``a`` causally precedes ``b`` (strictly: False when a is b)."""
         index = self._index
         # Inlined lookups: this is the hottest query of pattern matching.
-        x = index.get(a.id if isinstance(a, Event) else a)  # type: ignore[arg-type]
-        y = index.get(b.id if isinstance(b, Event) else b)  # type: ignore[arg-type]
+        try:
+            x = index.get(a.id if isinstance(a, Event) else a)  # type: ignore[arg-type]
+            y = index.get(b.id if isinstance(b, Event) else b)  # type: ignore[arg-type]
+        except TypeError:  # unhashable: _seq refuses it by name
+            x = y = None
         if x is None:
             x = self._seq(a)  # an id of the numbered run, or raises naming it
         if y is None:

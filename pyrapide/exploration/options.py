@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 DEFAULT_MAX_STEPS = 10_000
 """Steps one ``run`` of a schedule may take before it counts as not going quiet."""
@@ -59,6 +60,21 @@ class ExploreOptions:
     max_failures: int | None = None
 
     def __post_init__(self) -> None:
+        # "random" given as text is Strategy.RANDOM: the search tests members by identity.
+        object.__setattr__(self, "strategy", _member(Strategy, self.strategy, "strategy"))
+        object.__setattr__(self, "timing", _member(Timing, self.timing, "timing"))
+        if isinstance(self.seeds, list):
+            object.__setattr__(self, "seeds", tuple(self.seeds))
+        if not (
+            isinstance(self.seeds, tuple)
+            and len(self.seeds) == 2
+            and all(isinstance(seed, int) and not isinstance(seed, bool) for seed in self.seeds)
+        ):
+            raise ValueError(f"seeds must be a pair of integers (first, last), not {self.seeds!r}")
+        for name in ("max_schedules", "max_steps", "max_failures"):
+            value = getattr(self, name)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+                raise ValueError(f"{name} must be an integer, not {value!r}")
         if self.max_failures is not None and self.max_failures < 1:
             raise ValueError(f"max_failures must be at least 1, not {self.max_failures}")
         if self.max_schedules is not None and self.max_schedules < 1:
@@ -68,3 +84,12 @@ class ExploreOptions:
             raise ValueError(f"the seeds {first}..{last} are an empty range")
         if self.max_steps < 1:
             raise ValueError(f"max_steps must be at least 1, not {self.max_steps}")
+
+
+def _member(kind: type[StrEnum], value: Any, field: str) -> Any:
+    """The member of ``kind`` that ``value`` (a member or its text) names; else ValueError."""
+    try:
+        return kind(value)
+    except ValueError:
+        known = ", ".join(repr(member.value) for member in kind)
+        raise ValueError(f"{field} must be one of {known}, not {value!r}") from None

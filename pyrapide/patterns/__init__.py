@@ -66,6 +66,7 @@ from pyrapide.patterns.operators import (
     JoinPattern,
     SequencePattern,
     TimedPattern,
+    UnboundPlaceholderWarning,
 )
 from pyrapide.patterns.syntax import MAX_PATTERN_DEPTH, PatternSyntaxError, parse_pattern
 
@@ -86,6 +87,7 @@ __all__ = [
     "Placeholder",
     "SequencePattern",
     "TimedPattern",
+    "UnboundPlaceholderWarning",
     "name_text",
     "parse_pattern",
     "placeholder",

@@ -5,8 +5,11 @@ Their semantics are set out in :mod:`pyrapide.patterns.algebra`.
 
 from __future__ import annotations
 
+import sys
+import warnings
 from collections import deque
 from collections.abc import Callable
+from types import FrameType
 from typing import Any
 
 from pyrapide.patterns.algebra import (
@@ -33,6 +36,7 @@ __all__ = [
     "JoinPattern",
     "SequencePattern",
     "TimedPattern",
+    "UnboundPlaceholderWarning",
 ]
 
 
@@ -165,6 +169,8 @@ class GuardedPattern(_Unary):
         self.pattern = check_operand(pattern, "where")
         self.depth = nesting((self.pattern,), "where")
         self.predicate = predicate
+        if isinstance(predicate, Condition):
+            _warn_of_unbound_placeholders(self.pattern, predicate)
         self.guard_errors: deque[tuple[PatternMatch, BaseException]] = deque(maxlen=100)
         self.guard_error_count = 0
         self.warned = False  # whether a matcher that warns has warned of an error yet
@@ -179,6 +185,38 @@ class GuardedPattern(_Unary):
             name = getattr(self.predicate, "__qualname__", type(self.predicate).__name__)
             guard = f"<python guard {name}>"
         return f"{self._wrap(self.pattern, OR)} where {guard}"
+
+
+class UnboundPlaceholderWarning(UserWarning):
+    """A ``where`` compares a placeholder that the pattern it guards never binds."""
+
+
+def _warn_of_unbound_placeholders(pattern: Pattern, condition: Condition) -> None:
+    """Warn of each comparison on a placeholder ``pattern`` never binds (``A where ?m >
+    1``): the guard reads only the match's bindings, so it is false for every match."""
+    bound = pattern.placeholder_names()
+    for comparison in condition.comparisons():
+        for name in sorted(comparison.placeholder_names() - bound):
+            warnings.warn(
+                f"nothing in {pattern} binds ?{name}, so `{comparison}` is false for every "
+                f"match (bind it with a field: {name}=?{name})",
+                UnboundPlaceholderWarning,
+                stacklevel=_first_caller_outside(),
+            )
+
+
+def _first_caller_outside() -> int:
+    """The ``stacklevel`` of the first caller outside the library and the parser, so
+    that a warning names the user's line that built the pattern (a ``never("...")``
+    or an ``@when("...")`` included)."""
+    frame: FrameType | None = sys._getframe(2)
+    level = 2
+    while frame is not None and frame.f_globals.get("__name__", "").startswith(_INSIDE):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+_INSIDE = ("pyrapide.", "lark")
 
 
 class TimedPattern(_Unary):

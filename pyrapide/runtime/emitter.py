@@ -12,7 +12,8 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from pyrapide.core.frozendict import SCALARS, freeze_values
-from pyrapide.types import action_spec
+from pyrapide.runtime.modules import module_spec
+from pyrapide.types import action_spec, interface_actions
 from pyrapide.types.payloads import payload_checker
 
 if TYPE_CHECKING:
@@ -113,4 +114,28 @@ class Emitter:
             raise EmitError(
                 f"{self.component} cannot emit {name!r}: its interface declares "
                 + ", ".join(allowed)
+                + self._narrower_interface_hint(name)
             ) from None
+
+    def _narrower_interface_hint(self, name: str) -> str:
+        """Why a name the module's own interface declares is refused: the architecture
+        declares the component with another interface (a base of the module's, say),
+        and a component emits the actions of the interface it is declared with."""
+        instance = self._system.modules.get(self.component)
+        implements = None if instance is None else module_spec(type(instance)).implements
+        if implements is None or implements is self.interface or self.interface is None:
+            return ""
+        short = name.rsplit(".", 1)[-1]
+        declared = [own for own in interface_actions(implements) if own.rsplit(".", 1)[-1] == short]
+        if not declared or ("." in name and name not in declared):
+            return ""
+        if short in self._qualified:  # an action the declared interface has too
+            return (
+                f" (the architecture declares {self.component} as "
+                f"{self.interface.__qualname__}: emit it as {self._qualified[short]})"
+            )
+        return (
+            f" (its module implements {implements.__qualname__}, which declares {declared[0]}, "
+            f"but the architecture declares {self.component} as "
+            f"{self.interface.__qualname__}: declare it as {implements.__qualname__} to emit it)"
+        )

@@ -16,6 +16,7 @@ from pyrapide.core.atomic import WriteError
 from pyrapide.core.errors import CausalCycleError, ComputationFileError
 from pyrapide.core.json_file import JSONTextError
 from pyrapide.exploration.runner import ExplorationError
+from pyrapide.patterns.operators import UnboundPlaceholderWarning
 from pyrapide.patterns.syntax import PatternSyntaxError
 from pyrapide.runtime.emitter import EmitError
 from pyrapide.runtime.modules import ModuleDefinitionError
@@ -33,6 +34,7 @@ BUILT = {
     JSONTextError: (("bad JSON", "{", 1), {}),
     ExplorationError: (("cannot explore",), {}),
     PatternSyntaxError: (("unexpected )", "A -> )", 5), {}),
+    UnboundPlaceholderWarning: (("nothing in A binds ?m",), {}),
     EmitError: (("cannot emit",), {}),
     ModuleDefinitionError: (("not a module",), {}),
     ModuleStateError: (("not started",), {}),

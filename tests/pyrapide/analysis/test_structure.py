@@ -83,3 +83,18 @@ def test_timestamps_and_ids_are_not_part_of_a_shape() -> None:
     first.record(Event("A", {"k": 1}, source="x", id="left", timestamp=1.0))
     second.record(Event("A", {"k": 1}, source="x", id="right", timestamp=9.0))
     assert shapes(first)["left"] == shapes(second)["right"]
+
+
+def test_payloads_made_by_hand_with_keys_of_mixed_types_have_shapes_too() -> None:
+    # Sorting {1: "x", "b": 2} by key raised "'<' not supported between 'str' and 'int'".
+    def one(payload: dict) -> Computation:
+        computation = Computation()
+        computation.record(Event("A", payload))
+        return computation
+
+    mixed = one({"d": {1: "x", "b": [{2: 3}]}})
+    assert digest(mixed) == digest(one({"d": {"b": [{2: 3}], 1: "x"}}))
+    assert digest(mixed) != digest(one({"d": {"1": "x", "b": [{2: 3}]}}))
+    assert digest(one({1: "x", "b": 2})) != digest(one({"b": 2}))
+    assert difference(mixed, one({"d": {"b": [{2: 3}], 1: "x"}})).same
+    assert len(shapes(mixed)) == 1

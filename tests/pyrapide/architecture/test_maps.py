@@ -166,6 +166,31 @@ def test_a_match_that_cannot_fill_its_abstract_event_is_a_map_error() -> None:
         mapping.apply(_run_shop(("big", 500)))
 
 
+def test_a_payload_function_that_raises_is_a_map_error_naming_the_rule() -> None:
+    mapping = ArchitectureMap(Shop, Payments, [
+        MapRule(Pattern.match("Checkout.paid"), "Client.pay",
+                lambda match: {"order": match.bindings["order"], "amount": 1}),
+    ])
+    with pytest.raises(MapError, match=r"rule 1: the match of e\d+ cannot make Client.pay: "
+                                       r"its payload function raised KeyError: 'order'"):
+        mapping.apply(_run_shop(("a", 5)))
+
+
+def test_abstract_payloads_share_no_list_with_the_rule_or_with_one_another() -> None:
+    tags = ["paid"]
+    mapping = ArchitectureMap("Shop", "Audit", [
+        MapRule(Pattern.match("Checkout.paid"), "Audit.seen", {"tags": tags}),
+        MapRule(Pattern.match("Checkout.paid"), "Audit.told", lambda match: {"tags": tags}),
+    ])
+    abstract = mapping.apply(_run_shop(("a", 5), ("b", 7)))
+    assert len(abstract) == 4
+    for event in abstract:
+        with pytest.raises(TypeError, match="read-only"):
+            event.payload["tags"].append("changed")
+    tags.append("later")  # the rule's own list: the events took copies
+    assert [list(e.payload["tags"]) for e in abstract] == [["paid"]] * 4
+
+
 # -- derived causality against a brute-force oracle -------------------------------
 
 NAMES = ("A", "B", "C")

@@ -87,6 +87,24 @@ def test_filter_applies_incrementally_too(comp: Computation) -> None:
     assert NotFromCli().check(comp) == []
 
 
+def test_a_filter_that_lets_an_event_through_later_counts_it_incrementally_too(
+    comp: Computation,
+) -> None:
+    @constraint
+    class AnsweredRequests:
+        filter = Pattern.match("Req") >> Pattern.match("Res")  # a Req passes once answered
+
+        def define(self) -> None:
+            never("Req", name="no_answered_request")
+
+    monitor = ConstraintMonitor([AnsweredRequests()])
+    for event in comp:
+        monitor.observe(event, comp)
+    found = [(v.constraint_name, [e.id for e in v.matched_events]) for v in monitor.finish()]
+    assert found == [("AnsweredRequests.no_answered_request", ["e1"])]
+    assert [v.matched_events for v in AnsweredRequests().check(comp)] == [[comp.get("e1")]]
+
+
 def test_a_class_with_its_own_check_is_checked_by_it(comp: Computation) -> None:
     @constraint
     class AtMostThree:

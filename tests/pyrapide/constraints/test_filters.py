@@ -77,3 +77,6 @@ def test_a_filter_refuses_what_is_not_a_pattern() -> None:
     computation, _ = _run()
     with pytest.raises(TypeError, match="expects a Pattern or pattern text, got int"):
         PatternFilter.filter_computation(computation, [42])
+    for nothing in (None, 42):
+        with pytest.raises(TypeError, match="a Pattern, pattern text or a list of them, got"):
+            PatternFilter.filter_computation(computation, nothing)

@@ -9,7 +9,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pyrapide.constraints import ConstraintMonitor, ConstraintViolation, every, must_match, never
+from pyrapide.constraints import (
+    ConstraintMonitor,
+    ConstraintViolation,
+    constraint,
+    every,
+    must_match,
+    never,
+)
 from pyrapide.constraints.violation import violation_key
 from pyrapide.core import Computation
 from pyrapide.patterns import PatternMatch
@@ -50,6 +57,31 @@ def test_the_monitors_own_computation_gives_the_same_answers(poset: Any, rule: A
     for event in poset:
         monitor.check(event, caused_by=list(poset.causes(event)))
     assert keys(monitor.violations) == keys(rule.check(poset))
+
+
+def _filtered(filter_pattern: Any, rules: list) -> Any:
+    @constraint
+    class Filtered:
+        filter = filter_pattern
+
+        def define(self) -> list:
+            return rules
+
+    return Filtered()
+
+
+@settings(max_examples=100, deadline=None)
+@given(posets(), patterns, constraints)
+def test_a_filtered_constraint_class_observed_equals_it_checked(
+    poset: Any, filter_pattern: Any, rule: Any
+) -> None:
+    # A filter A >> B lets an A through only once the B arrives: the monitor must
+    # still count the A's matches, as checking the whole poset does.
+    rule_set = _filtered(filter_pattern, [rule])
+    monitor = ConstraintMonitor([rule_set])
+    for event in poset:
+        monitor.observe(event, poset)
+    assert keys(monitor.violations) == keys(rule_set.check(poset))
 
 
 def _answers(poset: Any, trigger: PatternMatch, response: PatternMatch) -> bool:

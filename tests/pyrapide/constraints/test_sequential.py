@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from pyrapide import (
     Computation,
     Event,
@@ -13,6 +15,7 @@ from pyrapide import (
     never,
     placeholder,
 )
+from pyrapide.constraints import constraint
 from pyrapide.constraints.checking import AsyncConstraintMonitor, check_conformance
 
 request, response = Pattern.match("Request"), Pattern.match("Response")
@@ -69,6 +72,18 @@ def test_check_conformance_gathers_every_constraint() -> None:
     ]
     violations = check_conformance(_pairs(False, False), rules)
     assert sorted(v.constraint_name for v in violations) == ["a", "b"]
+
+
+def test_check_conformance_takes_a_constraint_class_as_a_monitor_does() -> None:
+    @constraint
+    class NoFirstRequest:
+        def define(self) -> None:
+            never(Pattern.match("Request", n=1))
+
+    violations = check_conformance(_pairs(False, False), [NoFirstRequest])
+    assert [v.constraint_name for v in violations] == ["NoFirstRequest"]
+    with pytest.raises(TypeError, match="check_conformance expects Constraints, got str 'Request'"):
+        check_conformance(_pairs(False, False), ["Request"])
 
 
 def test_an_async_monitor_follows_a_stream_to_its_end() -> None:

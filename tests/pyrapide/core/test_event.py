@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from pyrapide.core import Event, EventSet, FrozenDict
+from pyrapide.core import Computation, Event, EventSet, FrozenDict
 
 
 def test_positional_and_keyword_forms_are_the_same() -> None:
@@ -189,3 +189,36 @@ def test_event_set_from_a_tuple_or_a_generator_keeps_first_occurrences() -> None
         chosen = EventSet(given)
         assert list(chosen) == [b, a, c] and len(chosen) == 3 and chosen == {a, b, c}
     assert list(EventSet((c, a))) == [c, a] and list(EventSet()) == []
+
+
+def saved_and_loaded(computation: Computation, path) -> Computation:
+    computation.save(path)
+    return Computation.load(path)
+
+
+def test_metadata_is_read_only_all_the_way_down_whichever_way_the_event_is_made(
+    tmp_path,
+) -> None:
+    tags = ["a"]
+    nested = {"tags": tags, "origin": {"hops": [1, 2]}}
+    recorded = Computation()
+    recorded.record(Event("A.b", metadata=nested))
+    made = [
+        Event("A.b", metadata=nested),
+        Event("A.b", metadata=FrozenDict(nested)),
+        Event.from_dict({"name": "A.b", "metadata": nested}),
+        *Computation.from_dict(recorded.to_dict()).events,
+        *saved_and_loaded(recorded, tmp_path / "run.json").events,
+        pickle.loads(pickle.dumps(Event("A.b", metadata=nested))),
+    ]
+    tags.append("b")  # each event took a copy
+    for event in made:
+        assert event.metadata == {"tags": ["a"], "origin": {"hops": [1, 2]}}
+        metadata = event.metadata
+        with pytest.raises(TypeError, match="read-only"):
+            metadata["tags"].append("c")
+        with pytest.raises(TypeError, match="read-only"):
+            metadata["origin"]["hops"].append(3)
+        with pytest.raises(TypeError, match="read-only"):
+            metadata["origin"]["x"] = 1
+    assert json.loads(json.dumps(made[0].metadata)) == {"tags": ["a"], "origin": {"hops": [1, 2]}}

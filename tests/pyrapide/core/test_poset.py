@@ -290,3 +290,35 @@ def test_an_unknown_cause_among_a_generator_of_causes_is_named() -> None:
     assert "b" not in poset
     poset.add(Event("c", id="c"), caused_by=(ref for ref in ["a"]))
     assert poset.direct_causes("c") == (poset.get("a"),)
+
+
+# What a query given a list, a set or a dict says: in Python, and, in the compiled
+# build, where the method is called, in mypyc's words ("str object expected; got list").
+WHAT_A_QUERY_TAKES = r"expected(?: an Event or an event id,|;) got (list|set|dict)"
+
+
+@pytest.mark.parametrize("numbered", [False, True])
+def test_an_unhashable_event_reference_is_refused_by_what_a_query_takes(numbered: bool) -> None:
+    poset = Poset()
+    ids = ("e1", "e2") if numbered else ("a", "b")  # "e<n>" ids take the numbered run
+    first, second = (Event("x", id=event_id) for event_id in ids)
+    poset.add(first)
+    poset.add(second, caused_by=[first])
+    for wrong in ([first], {first.id}, {"id": first.id}):
+        for query in ("causes", "effects", "ancestors", "descendants", "seq"):
+            with pytest.raises(TypeError, match=WHAT_A_QUERY_TAKES):
+                getattr(poset, query)(wrong)
+        for query in ("direct_causes", "direct_effects"):
+            with pytest.raises(TypeError, match=WHAT_A_QUERY_TAKES):
+                getattr(poset, query)(wrong)
+        for query in ("is_ancestor", "are_independent", "common_ancestors", "causal_chain"):
+            with pytest.raises(TypeError, match=WHAT_A_QUERY_TAKES):
+                getattr(poset, query)(wrong, second)
+            with pytest.raises(TypeError, match=WHAT_A_QUERY_TAKES):
+                getattr(poset, query)(first, wrong)
+        with pytest.raises(TypeError, match=WHAT_A_QUERY_TAKES):
+            poset.add_causal_link(wrong, second)
+        with pytest.raises(TypeError, match=r"not an Event or an event id|expected; got"):
+            poset.add(Event("y", id="y"), caused_by=[wrong])
+        assert wrong not in poset
+    assert len(poset) == 2

@@ -18,6 +18,7 @@ from pyrapide.exploration import (
     Scenario,
     ScheduleRunner,
     Strategy,
+    Timing,
     ignore_interrupts,
 )
 from pyrapide.exploration.shrink import Replay
@@ -66,6 +67,30 @@ async def test_random_walks_one_schedule_per_seed():
     assert result.schedules == 40
     assert 1 < result.distinct <= 6
     assert result.ended == "exhausted" and not result.exhausted  # seeds used up, not the space
+
+
+async def test_a_strategy_and_timing_given_as_text_are_the_members_they_name():
+    # "random" as text was not Strategy.RANDOM to the search: it explored depth first.
+    result = await explore(parts.ledger, three_notes(), strategy="random", seeds=[0, 39])
+    assert result.schedules == 40 and not result.exhausted
+    options = ExploreOptions(strategy="random", timing="logical")
+    assert options.strategy is Strategy.RANDOM and options.timing is Timing.LOGICAL
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"strategy": "bfs"}, r"strategy must be one of 'dfs', 'random', not 'bfs'"),
+        ({"timing": "real"}, r"timing must be one of 'free', 'logical', not 'real'"),
+        ({"seeds": (5,)}, r"seeds must be a pair of integers \(first, last\), not \(5,\)"),
+        ({"seeds": 5}, r"seeds must be a pair of integers"),
+        ({"max_steps": "10"}, r"max_steps must be an integer, not '10'"),
+        ({"max_schedules": 2.5}, r"max_schedules must be an integer, not 2.5"),
+    ],
+)
+def test_options_that_mean_nothing_are_refused_by_name(options, message):
+    with pytest.raises(ValueError, match=message):
+        ExploreOptions(**options)
 
 
 async def test_the_first_failure_is_found_and_shrunk_to_what_it_needs():

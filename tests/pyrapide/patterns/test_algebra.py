@@ -12,6 +12,7 @@ from pyrapide.patterns import (
     Pattern,
     PatternMatch,
     Placeholder,
+    UnboundPlaceholderWarning,
     parse_pattern,
     placeholder,
 )
@@ -160,7 +161,8 @@ def test_a_matcher_told_not_to_warn_records_guard_errors_silently(diamond):
 def test_condition_guards_read_bindings_and_treat_unbound_as_false(diamond):
     bigger = Pattern.match("*", k=k).where(Comparison(k, ">", 1))
     assert ids(both_ways(bigger, diamond)) == [["a2"], ["b2"]]
-    unbound = A.where(Comparison(placeholder("nope"), "==", 1))
+    with pytest.warns(UnboundPlaceholderWarning, match=r"nothing in A binds \?nope"):
+        unbound = A.where(Comparison(placeholder("nope"), "==", 1))
     assert both_ways(unbound, diamond) == []
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 from collections import Counter
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -74,6 +75,7 @@ def test_a_computation_matches_like_its_poset(pattern, poset):
 
 @settings(max_examples=200, deadline=None)
 @given(pattern=textual_patterns)
+@pytest.mark.filterwarnings("ignore::pyrapide.patterns.UnboundPlaceholderWarning")
 def test_printed_patterns_parse_back_to_equal_patterns(pattern):
     text = str(pattern)
     parsed = parse_pattern(text)

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import warnings
+
 import pytest
 
-from pyrapide.patterns import Pattern, PatternSyntaxError, name_text, parse_pattern, placeholder
+from pyrapide.constraints import never
+from pyrapide.core import Poset
+from pyrapide.patterns import (
+    Pattern,
+    PatternSyntaxError,
+    UnboundPlaceholderWarning,
+    name_text,
+    parse_pattern,
+    placeholder,
+)
 from pyrapide.patterns.condition import AllOf, AnyOf, Comparison, Not
 
 A, B, C, D, E = (Pattern.match(name) for name in "ABCDE")
@@ -74,12 +85,13 @@ def test_where_conditions_apply_to_everything_before_them():
     assert parse_pattern("A(n=?n) -> B where ?n > 5") == (Pattern.match("A", n=n) >> B).where(
         Comparison(n, ">", 5)
     )
-    parsed = parse_pattern('A where not ?n == "x" and (?n < 3 or ?n >= [1])')
+    parsed = parse_pattern('A(n=?n) where not ?n == "x" and (?n < 3 or ?n >= [1])')
     condition = AllOf(
         Not(Comparison(n, "==", "x")), AnyOf(Comparison(n, "<", 3), Comparison(n, ">=", [1]))
     )
-    assert parsed == A.where(condition)
-    assert parse_pattern("(A where ?n != 1) -> B") == A.where(Comparison(n, "!=", 1)) >> B
+    an_a = Pattern.match("A", n=n)
+    assert parsed == an_a.where(condition)
+    assert parse_pattern("(A(n=?n) where ?n != 1) -> B") == an_a.where(Comparison(n, "!=", 1)) >> B
 
 
 @pytest.mark.parametrize(
@@ -89,8 +101,8 @@ def test_where_conditions_apply_to_everything_before_them():
         "A -> (B -> C)",
         "(A or B) -> C",
         "A || (B || C)",
-        "(A where ?x == 1) or B",
-        "A where ?x < 1 or ?y > 2 and not (?x == ?y or ?y == null)",
+        "(A(x=?x) where ?x == 1) or B",
+        "A(x=?x, y=?y) where ?x < 1 or ?y > 2 and not (?x == ?y or ?y == null)",
         '"and"(x=1) from "src"',
         '"true"("from"=1)',
         "(A from ?s)+",
@@ -233,3 +245,34 @@ def test_other_errors_say_nothing_of_quoting():
     with pytest.raises(PatternSyntaxError) as caught:
         parse_pattern("A -> -> B")
     assert "not ASCII" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "unbound"),
+    [
+        ("A where ?m > 1", ["?m > 1"]),
+        ("A(k=?k) -> B where ?k > 1 and not ?n == 2", ["?n == 2"]),
+        ("(A where ?x == ?y) -> B(x=?x, y=?y)", ["?x == ?y", "?x == ?y"]),
+    ],
+)
+def test_a_guard_on_a_placeholder_nothing_binds_is_warned_where_it_is_parsed(text, unbound):
+    # Such a comparison reads no binding: it is false for every match, silently.
+    with pytest.warns(UnboundPlaceholderWarning) as caught:
+        pattern = parse_pattern(text)
+    assert [str(w.message).split("`")[1] for w in caught] == unbound
+    assert all(w.filename == __file__ for w in caught)  # the line that parsed it
+    assert "(bind it with a field: " in str(caught[0].message)
+    with pytest.warns(UnboundPlaceholderWarning, match=r"nothing in A binds \?m") as caught:
+        Pattern.match("A").where(Comparison(placeholder("m"), ">", 1))
+        never("A where ?m > 1")  # built inside the library: the warning names this line
+    assert [w.filename for w in caught] == [__file__] * 2
+    assert pattern.match_in(Poset()) == []
+
+
+def test_a_guard_on_placeholders_its_pattern_binds_is_not_warned() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        parse_pattern("A(k=?k) -> B(n=?n) where ?k > 1 and not ?n == 2")
+        parse_pattern("A(k=?k) where ?k > 1")
+        Pattern.match("A", k=placeholder("k")).where(Comparison(placeholder("k"), ">", 1))
+        Pattern.match("A").where(lambda match: match.bindings.get("m", 0) > 1)

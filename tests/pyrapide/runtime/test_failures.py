@@ -325,6 +325,46 @@ async def test_emitting_an_undeclared_event_is_a_clear_handler_error():
     assert "a cannot emit 'Ping.pingg': its interface declares Ping.ping" in str(error.error)
 
 
+@interface
+class LoudPing(Ping):
+    @action
+    async def shout(self, n: int) -> None: ...
+
+
+@module(implements=LoudPing)
+class Shouter:
+    """A module of an interface derived from Ping, bound to a component declared Ping."""
+
+    async def start(self):
+        ctx = get_context(self)
+        await ctx.emit("ping", n=0)  # an action of Ping, which the component is declared as
+        for name in ("LoudPing.shout", "shout", "LoudPing.ping"):
+            try:
+                await ctx.emit(name, n=1)
+            except Exception as error:
+                self.refused = [*getattr(self, "refused", []), str(error)]
+
+
+async def test_a_module_of_a_derived_interface_emits_what_its_component_is_declared_with():
+    # The component's alphabet is its declared interface's: what the architecture and
+    # its connections know of it. The refusal says why the module's own action is refused.
+    system = System(ping_pong("agent"), {"a": Shouter, "b": EndlessPonger}, max_events=3)
+    await system.run()
+    assert system.computation.events_by_name("Ping.ping")
+    assert not system.computation.events_by_name("LoudPing.shout")
+    narrower = (
+        "its interface declares Ping.ping (its module implements LoudPing, which declares "
+        "LoudPing.shout, but the architecture declares a as Ping: declare it as LoudPing "
+        "to emit it)"
+    )
+    assert system.modules["a"].refused == [
+        f"a cannot emit 'LoudPing.shout': {narrower}",
+        f"a cannot emit 'shout': {narrower}",
+        "a cannot emit 'LoudPing.ping': its interface declares Ping.ping (the architecture "
+        "declares a as Ping: emit it as Ping.ping)",
+    ]
+
+
 async def test_raising_max_events_lets_a_stopped_run_go_on_where_it_stopped():
     system = System(ping_pong("agent"), {"a": Chatterbox, "b": EndlessPonger}, max_events=100)
     await system.start()

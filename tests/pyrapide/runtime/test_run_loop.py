@@ -198,3 +198,38 @@ async def test_a_ctrl_c_within_the_loop_keeps_the_count_of_the_steps_taken_befor
     with pytest.raises(KeyboardInterrupt):
         await system.run_until_quiet()
     assert taken[0] == 100 and system.steps == 99  # the interrupted step is not counted
+
+
+class _BrokenClock:
+    """A logical clock of the user's making whose event timestamps are not finite."""
+
+    def __init__(self, stamp: float) -> None:
+        self.stamp, self.time = stamp, 0.0
+
+    def start(self) -> None:
+        self.time = 0.0
+
+    def now(self) -> float:
+        return self.time
+
+    def timestamp(self) -> float:
+        return self.stamp
+
+    def seconds_until(self, when: float) -> float:
+        return 0.0
+
+    def advance_to(self, when: float) -> None:
+        self.time = max(self.time, when)
+
+
+@pytest.mark.parametrize("stamp", [float("inf"), float("-inf"), float("nan")])
+async def test_a_clock_that_gives_a_non_finite_timestamp_is_refused_where_it_is_used(stamp):
+    # Recorded, such an event made the run unsaveable, and the save blamed its payload.
+    system = rally(clock=_BrokenClock(stamp))
+    with pytest.raises(ValueError, match="Event timestamp must be a finite number"):
+        await system.run(max_events=3, raise_errors=True)
+    assert len(system.computation) == 0
+    system = rally(clock=_BrokenClock(stamp))
+    with pytest.raises(ValueError, match="Event timestamp must be a finite number"):
+        system.inject("Ball.hit", {"n": 7})
+    assert len(system.computation) == 0
