@@ -12,13 +12,19 @@ from __future__ import annotations
 
 import os
 import re
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from types import MappingProxyType
 from typing import Any, Protocol, TypeVar
 
-from pyrapide.patterns import Pattern, PatternSyntaxError, parse_pattern
+from pyrapide.patterns import (
+    Pattern,
+    PatternSyntaxError,
+    UnboundPlaceholderWarning,
+    parse_pattern,
+)
 from rapide_shell.commands.errors import CommandSyntaxError
 from rapide_shell.commands.lexer import Word, split_words
 from rapide_shell.commands.spec import ArgKind, ArgSpec, CommandSpec
@@ -159,7 +165,10 @@ def read_pattern(pattern_text: str, column: int) -> PatternArguments:
         )
     start = column + len(pattern_text) - len(pattern_text.lstrip())
     try:
-        pattern = parse_pattern(stripped)
+        with warnings.catch_warnings():
+            # The command says so itself, in its own output (a note under the line).
+            warnings.simplefilter("ignore", UnboundPlaceholderWarning)
+            pattern = parse_pattern(stripped)
     except PatternSyntaxError as error:
         where = getattr(error, "column", None)
         raise CommandSyntaxError(
