@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input
 
 from rapide_shell.tui.graph_picture import MAX_PATTERN_CHARS
 from rapide_shell.tui.widgets.connection_graph import ConnectionGraph
 from rapide_shell.tui.widgets.event_log import EventLog
 from rapide_shell.tui.widgets.key_bar import BarKey
-from tests.shell.tui.conftest import make_app, settle, type_command
+from tests.shell.tui.conftest import make_app, settle, type_command, wait_until
 
 ROOT = Path(__file__).resolve().parents[3]
 EXAMPLES = {
@@ -211,3 +212,28 @@ async def test_the_output_at_its_end_stays_there_after_full_screen(
         assert app.screen.maximized is None
         assert output.max_scroll_y > 0
         assert output.is_vertical_scroll_end
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 24)], ids=["80x24", "60x24"])
+async def test_the_inject_dialog_keeps_its_error_and_buttons_in_a_small_terminal(
+    shop_path, size: tuple[int, int]
+) -> None:
+    # Two fields and an error make the dialog taller than a small terminal: the fields
+    # scroll, and what was wrong and the buttons stay in the box, on the screen.
+    app = make_app(shop_path)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await pilot.pause()
+        app.screen.query_one("#inject-name", Input).value = "DatabaseService.result"
+        await wait_until(pilot, lambda: bool(app.screen.query("#field-rows")))
+        app.screen.action_inject()
+        await settle(pilot)
+        box = app.screen.query_one("#inject-box")
+        assert app.screen.region.contains_region(box.region)
+        inner = box.content_region  # inside its border and padding
+        error = app.screen.query_one("#inject-error")
+        assert "key is required" in str(error.render())
+        for widget in (error, app.screen.query_one("#inject-ok"),
+                       app.screen.query_one("#inject-cancel")):
+            assert widget.region.height >= 1 and inner.contains_region(widget.region), widget
