@@ -22,8 +22,11 @@ BOTTOM_SHARE = 0.34
 QUEUE_COLUMNS, QUEUE_SHARE, QUEUE_STEP = 30, 0.38, 8
 """The queue is at least QUEUE_COLUMNS wide, at most QUEUE_SHARE of the screen, and
 grows or shrinks QUEUE_STEP columns at a time."""
-MIN_TOP, MIN_BOTTOM = 6, 5
-"""The fewest lines the top and bottom rows get (borders included)."""
+MIN_TOP, MIN_BOTTOM, MIN_MIDDLE = 6, 5, 6
+"""The fewest lines the top, bottom and middle rows get (borders included)."""
+MIN_BOTTOM_SHARED = 8
+"""The fewest lines of the bottom row while the errors share its side column with the
+watches: two lines of each besides their borders, where the middle row can spare them."""
 
 
 def panel_widget(screen: Screen[Any], panel: Panel) -> Widget:
@@ -91,7 +94,8 @@ class PanelLayout:
 
     def fit_rows(self, graph_lines: int, queue_lines: int) -> None:
         """Sizes the rows: the top one to the taller of the graph's picture and the
-        queue's lines (within TOP_SHARE), the bottom one to BOTTOM_SHARE of the rest."""
+        queue's lines (within TOP_SHARE), the bottom one to BOTTOM_SHARE of the rest
+        (at least MIN_BOTTOM_SHARED lines while it shows the errors too)."""
         screen = self.screen
         room = sum(
             screen.query_one(f"#{row}", Widget).outer_size.height
@@ -102,6 +106,8 @@ class PanelLayout:
         top = max(MIN_TOP, min(max(graph_lines, queue_lines) + BORDERS,
                                        int(room * TOP_SHARE)))
         bottom = max(MIN_BOTTOM, round((room - top) * BOTTOM_SHARE))
+        if screen.query_one("#errors", Widget).has_class("has-problems"):
+            bottom = max(bottom, min(MIN_BOTTOM_SHARED, room - top - MIN_MIDDLE))
         for row, height in (("top", top), ("bottom", bottom)):
             widget = screen.query_one(f"#{row}", Widget)
             if widget.styles.height is None or widget.styles.height.value != height:

@@ -9,8 +9,10 @@ from textual.widgets import Input
 
 from rapide_shell.tui.graph_picture import MAX_PATTERN_CHARS
 from rapide_shell.tui.widgets.connection_graph import ConnectionGraph
+from rapide_shell.tui.widgets.error_panel import ErrorPanel
 from rapide_shell.tui.widgets.event_log import EventLog
 from rapide_shell.tui.widgets.key_bar import BarKey
+from rapide_shell.tui.widgets.watch_panel import WatchPanel
 from tests.shell.tui.conftest import make_app, settle, type_command, wait_until
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -237,3 +239,25 @@ async def test_the_inject_dialog_keeps_its_error_and_buttons_in_a_small_terminal
         for widget in (error, app.screen.query_one("#inject-ok"),
                        app.screen.query_one("#inject-cancel")):
             assert widget.region.height >= 1 and inner.contains_region(widget.region), widget
+
+
+@pytest.mark.parametrize("size", [(100, 30), (120, 36)], ids=["100x30", "120x36"])
+async def test_an_error_shows_in_the_errors_panel_on_a_small_screen(
+    shop_path, size: tuple[int, int]
+) -> None:
+    # The errors share the bottom row's side column with the watches: the row grows so
+    # that each of the two shows lines of its own, not a border alone.
+    app = make_app(shop_path)
+    async with app.run_test(size=size) as pilot:
+        await type_command(pilot, "inject APIService.request type=query key=boom")
+        await type_command(pilot, "watch CacheService.stored")
+        await type_command(pilot, "run")
+        await settle(pilot)
+        errors = app.query_one(ErrorPanel)
+        assert errors.problems
+        assert errors.scrollable_content_region.height >= 2
+        assert app.query_one(WatchPanel).scrollable_content_region.height >= 2
+        assert "raised ValueError" in errors.render_line(0).text
+        middle = app.query_one("#middle").outer_size.height
+        assert middle >= 6
+
