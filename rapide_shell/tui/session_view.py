@@ -411,7 +411,9 @@ class SessionView:
         if self.note:
             parts.append(StatusPart(Text(self.note, "italic"), 3))
         status = self.screen.query_one("#status", Static)
-        width = status.size.width or self.screen.size.width
+        # The line spans the screen: its width, not the line's own, which is the old
+        # one until the layout after a resize (the status is fitted as it resizes).
+        width = self.screen.size.width
         # Always one line: no layout needed.
         status.update(fit_status(parts, max(1, width - 1)), layout=False)
 

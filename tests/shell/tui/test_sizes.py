@@ -261,3 +261,23 @@ async def test_an_error_shows_in_the_errors_panel_on_a_small_screen(
         middle = app.query_one("#middle").outer_size.height
         assert middle >= 6
 
+
+async def test_the_status_line_is_fitted_to_the_new_width_of_a_resized_terminal(
+    shop_path,
+) -> None:
+    # Narrower, the least important pieces go (not the error count at the end, cut off
+    # at the old width); wider again, they come back.
+    app = make_app(shop_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await type_command(pilot, "inject APIService.request type=query key=boom")
+        await type_command(pilot, "run")
+        status = app.query_one("#status")
+        wide = str(status.render()).rstrip()
+        assert "seed 0" in wide and wide.endswith("1 error")
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        narrow = str(status.render()).rstrip()
+        assert narrow.endswith("1 error") and len(narrow) < 80, narrow
+        await pilot.resize_terminal(100, 30)
+        await settle(pilot)
+        assert str(status.render()).rstrip() == wide
