@@ -141,11 +141,15 @@ class RapideApp(App[None]):
             await self.session.close()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """Textual's commands of the palette, its "Screenshot" being F12's: saved in
-        :meth:`screenshot_folder` and said where, not left to Textual's own saving."""
+        """Textual's commands of the palette, with the workbench's keys behind them:
+        "Screenshot" is F12's (saved in :meth:`screenshot_folder`, and said where, not
+        left to Textual's own saving), "Maximize" and "Minimize" are F11's (the panel
+        last focused: once the palette closes, the command bar has the focus again)."""
         for command in super().get_system_commands(screen):
             if command.title == "Screenshot":
                 command = command._replace(callback=self.action_screenshot)
+            elif command.title in ("Maximize", "Minimize") and isinstance(screen, MainScreen):
+                command = command._replace(callback=screen.action_full_screen)
             yield command
 
     def screenshot_folder(self) -> Path:

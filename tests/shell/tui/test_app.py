@@ -805,6 +805,28 @@ async def test_the_palette_s_screenshot_saves_an_svg_in_the_screenshot_folder(
         assert "SVG saved in" in str(app.query_one("#status").render())
 
 
+async def test_the_palette_s_maximize_shows_the_panel_alone_not_the_command_bar(shop_path):
+    # The palette closes before its command runs, and the command bar then has the
+    # focus again: "Maximize" is F11's, for the panel last focused.
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, "inject APIService.request type=query key=1")
+        await pilot.press("escape", "3")
+        assert isinstance(app.focused, EventLog)
+        (maximize,) = [command for command in app.get_system_commands(app.screen)
+                       if command.title == "Maximize"]
+        app.query_one(CommandBar).focus()
+        await pilot.pause()
+        maximize.callback()
+        await settle(pilot)
+        assert isinstance(app.screen.maximized, EventLog)
+        (minimize,) = [command for command in app.get_system_commands(app.screen)
+                       if command.title == "Minimize"]
+        minimize.callback()
+        await settle(pilot)
+        assert app.screen.maximized is None
+
+
 async def test_a_screenshot_that_cannot_be_written_is_an_error_line(shop_path, tmp_path):
     app = make_app(shop_path)
     async with app.run_test(size=SIZE) as pilot:
