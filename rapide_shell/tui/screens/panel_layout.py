@@ -24,6 +24,10 @@ QUEUE_COLUMNS, QUEUE_SHARE, QUEUE_STEP = 30, 0.38, 8
 grows or shrinks QUEUE_STEP columns at a time."""
 MIN_TOP, MIN_BOTTOM, MIN_MIDDLE = 6, 5, 6
 """The fewest lines the top, bottom and middle rows get (borders included)."""
+SHORT_LINES, MIN_SHORT_ROW = 24, 3
+"""A screen of fewer than SHORT_LINES lines has no room for the rows' least heights
+above: each row then keeps MIN_SHORT_ROW lines at least (one line inside its borders),
+so that the screen does not scroll the status line away."""
 MIN_BOTTOM_SHARED = 8
 """The fewest lines of the bottom row while the errors share its side column with the
 watches: two lines of each besides their borders, where the middle row can spare them."""
@@ -70,6 +74,7 @@ class PanelLayout:
         which key brings its hidden neighbours."""
         self.wide = self.screen.size.width >= WIDE_COLUMNS
         self.screen.set_class(self.wide, "wide")
+        self.screen.set_class(self.screen.size.height < SHORT_LINES, "short")
         for panel in PANELS:
             if panel.slot is None:
                 continue
@@ -97,17 +102,23 @@ class PanelLayout:
         queue's lines (within TOP_SHARE), the bottom one to BOTTOM_SHARE of the rest
         (at least MIN_BOTTOM_SHARED lines while it shows the errors too)."""
         screen = self.screen
-        room = sum(
-            screen.query_one(f"#{row}", Widget).outer_size.height
-            for row in ("top", "middle", "bottom")
+        # What the status line, the command bar and the keys leave (not what the rows
+        # hold now: more than that while they overflow a screen made shorter).
+        room = screen.size.height - sum(
+            widget.outer_size.height for widget in screen.children
+            if widget.id not in ("top", "middle", "bottom") and widget.display
         )
         if room <= 0:
             return
-        top = max(MIN_TOP, min(max(graph_lines, queue_lines) + BORDERS,
-                                       int(room * TOP_SHARE)))
-        bottom = max(MIN_BOTTOM, round((room - top) * BOTTOM_SHARE))
+        least_top, least_middle, least_bottom = (
+            (MIN_SHORT_ROW,) * 3 if screen.has_class("short")
+            else (MIN_TOP, MIN_MIDDLE, MIN_BOTTOM)
+        )
+        top = max(least_top, min(max(graph_lines, queue_lines) + BORDERS,
+                                 int(room * TOP_SHARE)))
+        bottom = max(least_bottom, round((room - top) * BOTTOM_SHARE))
         if screen.query_one("#errors", Widget).has_class("has-problems"):
-            bottom = max(bottom, min(MIN_BOTTOM_SHARED, room - top - MIN_MIDDLE))
+            bottom = max(bottom, min(MIN_BOTTOM_SHARED, room - top - least_middle))
         for row, height in (("top", top), ("bottom", bottom)):
             widget = screen.query_one(f"#{row}", Widget)
             if widget.styles.height is None or widget.styles.height.value != height:

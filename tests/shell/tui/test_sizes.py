@@ -8,6 +8,7 @@ import pytest
 from textual.widgets import Input
 
 from rapide_shell.tui.graph_picture import MAX_PATTERN_CHARS
+from rapide_shell.tui.widgets.command_bar import CommandBar
 from rapide_shell.tui.widgets.connection_graph import ConnectionGraph
 from rapide_shell.tui.widgets.error_panel import ErrorPanel
 from rapide_shell.tui.widgets.event_log import EventLog
@@ -281,3 +282,22 @@ async def test_the_status_line_is_fitted_to_the_new_width_of_a_resized_terminal(
         await pilot.resize_terminal(100, 30)
         await settle(pilot)
         assert str(status.render()).rstrip() == wide
+
+
+async def test_a_short_terminal_keeps_the_status_line_and_every_row_on_screen(shop_path) -> None:
+    # Sixteen lines cannot give each row its usual least height: the rows shrink
+    # instead, so that the screen does not scroll the status line away.
+    app = make_app(shop_path)
+    async with app.run_test(size=(60, 16)) as pilot:
+        await type_command(pilot, "inject APIService.request type=query key=1")
+        await settle(pilot)
+        screen = app.screen
+        assert screen.scroll_y == 0 and screen.max_scroll_y == 0
+        assert app.query_one("#status").region.y == 0
+        for row in ("top", "middle", "bottom"):
+            assert app.query_one(f"#{row}").outer_size.height >= 3, row
+        assert screen.region.contains_region(app.query_one(CommandBar).region)
+        await pilot.resize_terminal(100, 30)
+        await settle(pilot)
+        assert app.query_one("#top").outer_size.height >= 6
+        assert app.query_one("#middle").outer_size.height >= 6
