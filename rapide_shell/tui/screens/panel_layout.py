@@ -24,10 +24,10 @@ QUEUE_COLUMNS, QUEUE_SHARE, QUEUE_STEP = 30, 0.38, 8
 grows or shrinks QUEUE_STEP columns at a time."""
 MIN_TOP, MIN_BOTTOM, MIN_MIDDLE = 6, 5, 6
 """The fewest lines the top, bottom and middle rows get (borders included)."""
-SHORT_LINES, MIN_SHORT_ROW = 24, 3
-"""A screen of fewer than SHORT_LINES lines has no room for the rows' least heights
-above: each row then keeps MIN_SHORT_ROW lines at least (one line inside its borders),
-so that the screen does not scroll the status line away."""
+MIN_SHORT_ROW = 3
+"""Where the rows have less room than their least heights above take (a short terminal,
+or narration over a small one), each keeps this many lines at least (one inside its
+borders), so that the screen does not scroll the status line or the command bar away."""
 MIN_BOTTOM_SHARED = 8
 """The fewest lines of the bottom row while the errors share its side column with the
 watches: two lines of each besides their borders, where the middle row can spare them."""
@@ -74,7 +74,6 @@ class PanelLayout:
         which key brings its hidden neighbours."""
         self.wide = self.screen.size.width >= WIDE_COLUMNS
         self.screen.set_class(self.wide, "wide")
-        self.screen.set_class(self.screen.size.height < SHORT_LINES, "short")
         for panel in PANELS:
             if panel.slot is None:
                 continue
@@ -110,9 +109,10 @@ class PanelLayout:
         )
         if room <= 0:
             return
+        short = room < MIN_TOP + MIN_MIDDLE + MIN_BOTTOM
+        screen.set_class(short, "short")
         least_top, least_middle, least_bottom = (
-            (MIN_SHORT_ROW,) * 3 if screen.has_class("short")
-            else (MIN_TOP, MIN_MIDDLE, MIN_BOTTOM)
+            (MIN_SHORT_ROW,) * 3 if short else (MIN_TOP, MIN_MIDDLE, MIN_BOTTOM)
         )
         top = max(least_top, min(max(graph_lines, queue_lines) + BORDERS,
                                  int(room * TOP_SHARE)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.console import RenderableType
 from rich.text import Text
+from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Static
 
@@ -38,5 +39,9 @@ class NarrationBanner(Static):
         self.set_class(self.waiting, "waiting")
         self._show_when_needed()
 
+    class Changed(Message):
+        """The banner was laid out anew: the panels under it are fitted to what it left."""
+
     def _show_when_needed(self) -> None:
         self.display = bool(self.text) or self.waiting
+        self.call_after_refresh(self.post_message, self.Changed())

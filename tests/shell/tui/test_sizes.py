@@ -301,3 +301,21 @@ async def test_a_short_terminal_keeps_the_status_line_and_every_row_on_screen(sh
         await settle(pilot)
         assert app.query_one("#top").outer_size.height >= 6
         assert app.query_one("#middle").outer_size.height >= 6
+
+
+async def test_narration_on_an_80x24_screen_leaves_the_command_bar_on_screen(shop_path) -> None:
+    # The banner takes lines from the rows: they shrink as it shows, and grow back
+    # once it is gone.
+    app = make_app(shop_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        middle = app.query_one("#middle").outer_size.height
+        await type_command(pilot, "say " + "Three clients each send two requests. " * 4)
+        await settle(pilot)
+        screen = app.screen
+        assert app.query_one("#narration").outer_size.height >= 4
+        assert screen.max_scroll_y == 0
+        assert screen.region.contains_region(app.query_one(CommandBar).region)
+        await type_command(pilot, "say")
+        await settle(pilot)
+        assert app.query_one("#middle").outer_size.height == middle
