@@ -378,7 +378,9 @@ class MainScreen(Screen[None]):
         self._execute(line)
 
     def _echo(self, line: str) -> None:
-        """Writes ``line`` into the output as entered: typed, pasted or played."""
+        """Writes ``line`` into the output as entered: typed, pasted or played, under
+        what the commands before it did (drawn now, not at the next frame)."""
+        self.view.draw_now()
         self.output.write(note(f"> {line}", style="bold"))
 
     def _pause_now(self) -> None:
