@@ -101,11 +101,14 @@ class PanelLayout:
         queue's lines (within TOP_SHARE), the bottom one to BOTTOM_SHARE of the rest
         (at least MIN_BOTTOM_SHARED lines while it shows the errors too)."""
         screen = self.screen
+        rows = ("top", "middle", "bottom")
+        if not any(screen.query_one(f"#{row}", Widget).outer_size.height for row in rows):
+            return  # not laid out yet
         # What the status line, the command bar and the keys leave (not what the rows
         # hold now: more than that while they overflow a screen made shorter).
         room = screen.size.height - sum(
             widget.outer_size.height for widget in screen.children
-            if widget.id not in ("top", "middle", "bottom") and widget.display
+            if widget.id not in rows and widget.display
         )
         if room <= 0:
             return

@@ -18,6 +18,9 @@ class NarrationBanner(Static):
     there is none. While a played script waits for the presenter, it says how to go on.
     """
 
+    class Changed(Message):
+        """The banner was laid out anew: the panels under it are fitted to what it left."""
+
     text: reactive[str] = reactive("", layout=True)
     """The narration shown; "" when there is none."""
     waiting: reactive[bool] = reactive(False, layout=True)
@@ -38,9 +41,6 @@ class NarrationBanner(Static):
     def watch_waiting(self) -> None:
         self.set_class(self.waiting, "waiting")
         self._show_when_needed()
-
-    class Changed(Message):
-        """The banner was laid out anew: the panels under it are fitted to what it left."""
 
     def _show_when_needed(self) -> None:
         self.display = bool(self.text) or self.waiting
