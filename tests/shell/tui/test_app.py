@@ -772,36 +772,26 @@ async def test_a_long_queue_lists_the_first_of_each_kind_and_counts_the_rest(sho
         assert listed == stepped
 
 
+@pytest.mark.parametrize("way", ["f12", "palette"])
 async def test_the_screenshot_key_saves_an_svg_in_the_screenshot_folder(
-    shop_path, tmp_path, monkeypatch
+    shop_path, tmp_path, monkeypatch, way
 ):
+    # The command palette's "Screenshot", Textual's own, is the workbench's: F12's.
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("RAPIDE_SCREENSHOTS", str(tmp_path / "shots"))
     app = make_app(shop_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("f12")
-        await pilot.pause()
+        if way == "f12":
+            await pilot.press("f12")
+        else:
+            (screenshot,) = [command for command in app.get_system_commands(app.screen)
+                             if command.title == "Screenshot"]
+            screenshot.callback()
+        await settle(pilot)
         (saved,) = (tmp_path / "shots").glob("*.svg")
         assert saved.read_text(encoding="utf-8").startswith("<svg")
         assert not list(tmp_path.glob("*.svg"))  # nothing left where the shell started
-
-
-async def test_the_palette_s_screenshot_saves_an_svg_in_the_screenshot_folder(
-    shop_path, tmp_path, monkeypatch
-):
-    # Textual's own "Screenshot" of the command palette is the workbench's: F12's.
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("RAPIDE_SCREENSHOTS", str(tmp_path / "shots"))
-    app = make_app(shop_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        (screenshot,) = [command for command in app.get_system_commands(app.screen)
-                         if command.title == "Screenshot"]
-        screenshot.callback()
-        await settle(pilot)
-        (saved,) = (tmp_path / "shots").glob("*.svg")
-        assert saved.read_text(encoding="utf-8").startswith("<svg")
         assert "SVG saved in" in str(app.query_one("#status").render())
 
 
