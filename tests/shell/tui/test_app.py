@@ -729,6 +729,41 @@ async def test_an_error_in_a_start_hook_is_shown_at_once(tmp_path):
         assert "cannot start" in problem.summary
 
 
+async def test_a_long_error_message_is_toasted_short_and_listed_whole(tmp_path):
+    # A toast of thousands of characters would cover the screen for seconds: it says
+    # the beginning, and the errors panel has it all.
+    path = tmp_path / "long_error.py"
+    path.write_text(
+        "from pyrapide import Pattern, action, architecture, connect, interface, module, when\n"
+        "@interface\n"
+        "class A:\n"
+        "    @action\n"
+        "    async def go(self) -> None: ...\n"
+        "@module(implements=A)\n"
+        "class Loud:\n"
+        "    @when(Pattern.match('A.go'))\n"
+        "    async def on_go(self, match):\n"
+        "        raise ValueError('y' * 5000)\n"
+        "@architecture\n"
+        "class Long:\n"
+        "    a = A\n"
+        "    b = A\n"
+        "    connections = [connect(Pattern.match('A.go'), target='b')]\n"
+        "system = Long.bind(a=Loud, b=Loud)\n",
+        encoding="utf-8",
+    )
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, "inject A.go")
+        await type_command(pilot, "run")
+        (problem,) = app.query_one(ErrorPanel).problems
+        assert "y" * 5000 in problem.summary
+        toast = list(app._notifications)[-1]
+        assert toast.title == "error"
+        assert toast.message.startswith("b raised ValueError: yyy") and toast.message.endswith("…")
+        assert len(toast.message) <= 200
+
+
 async def test_the_cursor_line_is_redrawn_as_the_cursor_moves(shop_path):
     app = make_app(shop_path)
     async with app.run_test(size=SIZE) as pilot:
