@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import platformdirs
 from textual import events
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.widgets import Input
 
@@ -25,6 +25,10 @@ from rapide_shell.tui.screens.main_screen import MainScreen
 from rapide_shell.tui.theme_colours import ThemeTranslation, workbench_variables
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from textual.screen import Screen
+
     from rapide_shell.address import Address
 
 
@@ -135,6 +139,18 @@ class RapideApp(App[None]):
         if not self.session.closed:
             self.session.pause()  # a run in progress ends at its next step
             await self.session.close()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's commands of the palette, with the workbench's keys behind them:
+        "Screenshot" is F12's (saved in :meth:`screenshot_folder`, and said where, not
+        left to Textual's own saving), "Maximize" and "Minimize" are F11's (the panel
+        last focused: once the palette closes, the command bar has the focus again)."""
+        for command in super().get_system_commands(screen):
+            if command.title == "Screenshot":
+                command = command._replace(callback=self.action_screenshot)
+            elif command.title in ("Maximize", "Minimize") and isinstance(screen, MainScreen):
+                command = command._replace(callback=screen.action_full_screen)
+            yield command
 
     def screenshot_folder(self) -> Path:
         """Where F12 saves its pictures: the folder given to the app, else the one

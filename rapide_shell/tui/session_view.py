@@ -23,7 +23,7 @@ from pyrapide.runtime import RunState
 from rapide_shell import notices
 from rapide_shell.causes import CAUSE_LOOKS, DeliveryKind, causes_of, wiring_deliveries
 from rapide_shell.explorations import EXPLORE_PLUGIN, status_lines
-from rapide_shell.render import counted, note
+from rapide_shell.render import counted, note, shorten
 from rapide_shell.runtime_link import SessionState
 from rapide_shell.tui.live import NotificationBatch
 from rapide_shell.tui.panels import PANELS, SessionPanel
@@ -51,6 +51,9 @@ BUSY_REDRAW_SECONDS = {"queue": 0.25, "inspector": 1.0}
 #: the inspector's next query (a key that moves the log's cursor) then never pays for
 #: the whole run so far, which at a million events took a second.
 ANCESTRY_PER_FRAME = 5_000
+#: Characters of a problem said in its toast: a message of thousands would cover the
+#: screen for as long as the toast shows; the errors panel lists it whole.
+TOAST_CHARS = 200
 #: Lines of one command's output printed in the output panel (a long run reports every
 #: event it recorded; the event log has them all).
 OUTPUT_LINES_SHOWN = 200
@@ -218,7 +221,8 @@ class SessionView:
         if batch.problems:
             latest = batch.problems[-1]
             self.screen.notify(
-                latest.summary, title=latest.kind, severity="error", timeout=6, markup=False
+                shorten(latest.summary, TOAST_CHARS), title=latest.kind, severity="error",
+                timeout=6, markup=False,
             )
         self._delivered.update(batch.delivered)
         self._started.update(batch.started)
@@ -411,7 +415,9 @@ class SessionView:
         if self.note:
             parts.append(StatusPart(Text(self.note, "italic"), 3))
         status = self.screen.query_one("#status", Static)
-        width = status.size.width or self.screen.size.width
+        # The line spans the screen: its width, not the line's own, which is the old
+        # one until the layout after a resize (the status is fitted as it resizes).
+        width = self.screen.size.width
         # Always one line: no layout needed.
         status.update(fit_status(parts, max(1, width - 1)), layout=False)
 

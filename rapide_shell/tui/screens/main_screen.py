@@ -197,6 +197,10 @@ class MainScreen(Screen[None]):
         rows are fitted to it before the next layout, not one frame after it."""
         self.fit_panels()
 
+    def on_narration_banner_changed(self, _changed: NarrationBanner.Changed) -> None:
+        """Narration came or went: the rows are fitted to the room it leaves them."""
+        self.fit_panels()
+
     def fit_panels(self) -> None:
         """Gives the queue and the rows the room their panels' content asks for."""
         queue = self.query_one(DispatchQueue)
@@ -374,7 +378,9 @@ class MainScreen(Screen[None]):
         self._execute(line)
 
     def _echo(self, line: str) -> None:
-        """Writes ``line`` into the output as entered: typed, pasted or played."""
+        """Writes ``line`` into the output as entered: typed, pasted or played, under
+        what the commands before it did (drawn now, not at the next frame)."""
+        self.view.draw_now()
         self.output.write(note(f"> {line}", style="bold"))
 
     def _pause_now(self) -> None:

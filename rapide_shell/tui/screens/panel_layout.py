@@ -22,8 +22,15 @@ BOTTOM_SHARE = 0.34
 QUEUE_COLUMNS, QUEUE_SHARE, QUEUE_STEP = 30, 0.38, 8
 """The queue is at least QUEUE_COLUMNS wide, at most QUEUE_SHARE of the screen, and
 grows or shrinks QUEUE_STEP columns at a time."""
-MIN_TOP, MIN_BOTTOM = 6, 5
-"""The fewest lines the top and bottom rows get (borders included)."""
+MIN_TOP, MIN_BOTTOM, MIN_MIDDLE = 6, 5, 6
+"""The fewest lines the top, bottom and middle rows get (borders included)."""
+MIN_SHORT_ROW = 3
+"""Where the rows have less room than their least heights above take (a short terminal,
+or narration over a small one), each keeps this many lines at least (one inside its
+borders), so that the screen does not scroll the status line or the command bar away."""
+MIN_BOTTOM_SHARED = 8
+"""The fewest lines of the bottom row while the errors share its side column with the
+watches: two lines of each besides their borders, where the middle row can spare them."""
 
 
 def panel_widget(screen: Screen[Any], panel: Panel) -> Widget:
@@ -91,17 +98,30 @@ class PanelLayout:
 
     def fit_rows(self, graph_lines: int, queue_lines: int) -> None:
         """Sizes the rows: the top one to the taller of the graph's picture and the
-        queue's lines (within TOP_SHARE), the bottom one to BOTTOM_SHARE of the rest."""
+        queue's lines (within TOP_SHARE), the bottom one to BOTTOM_SHARE of the rest
+        (at least MIN_BOTTOM_SHARED lines while it shows the errors too)."""
         screen = self.screen
-        room = sum(
-            screen.query_one(f"#{row}", Widget).outer_size.height
-            for row in ("top", "middle", "bottom")
+        rows = ("top", "middle", "bottom")
+        if not any(screen.query_one(f"#{row}", Widget).outer_size.height for row in rows):
+            return  # not laid out yet
+        # What the status line, the command bar and the keys leave (not what the rows
+        # hold now: more than that while they overflow a screen made shorter).
+        room = screen.size.height - sum(
+            widget.outer_size.height for widget in screen.children
+            if widget.id not in rows and widget.display
         )
         if room <= 0:
             return
-        top = max(MIN_TOP, min(max(graph_lines, queue_lines) + BORDERS,
-                                       int(room * TOP_SHARE)))
-        bottom = max(MIN_BOTTOM, round((room - top) * BOTTOM_SHARE))
+        short = room < MIN_TOP + MIN_MIDDLE + MIN_BOTTOM
+        screen.set_class(short, "short")
+        least_top, least_middle, least_bottom = (
+            (MIN_SHORT_ROW,) * 3 if short else (MIN_TOP, MIN_MIDDLE, MIN_BOTTOM)
+        )
+        top = max(least_top, min(max(graph_lines, queue_lines) + BORDERS,
+                                 int(room * TOP_SHARE)))
+        bottom = max(least_bottom, round((room - top) * BOTTOM_SHARE))
+        if screen.query_one("#errors", Widget).has_class("has-problems"):
+            bottom = max(bottom, min(MIN_BOTTOM_SHARED, room - top - least_middle))
         for row, height in (("top", top), ("bottom", bottom)):
             widget = screen.query_one(f"#{row}", Widget)
             if widget.styles.height is None or widget.styles.height.value != height:

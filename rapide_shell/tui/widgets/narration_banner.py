@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.console import RenderableType
 from rich.text import Text
+from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Static
 
@@ -16,6 +17,9 @@ class NarrationBanner(Static):
     """Shows narration in bold, high-contrast type the width of the screen; hidden while
     there is none. While a played script waits for the presenter, it says how to go on.
     """
+
+    class Changed(Message):
+        """The banner was laid out anew: the panels under it are fitted to what it left."""
 
     text: reactive[str] = reactive("", layout=True)
     """The narration shown; "" when there is none."""
@@ -40,3 +44,4 @@ class NarrationBanner(Static):
 
     def _show_when_needed(self) -> None:
         self.display = bool(self.text) or self.waiting
+        self.call_after_refresh(self.post_message, self.Changed())

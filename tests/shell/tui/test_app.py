@@ -729,6 +729,41 @@ async def test_an_error_in_a_start_hook_is_shown_at_once(tmp_path):
         assert "cannot start" in problem.summary
 
 
+async def test_a_long_error_message_is_toasted_short_and_listed_whole(tmp_path):
+    # A toast of thousands of characters would cover the screen for seconds: it says
+    # the beginning, and the errors panel has it all.
+    path = tmp_path / "long_error.py"
+    path.write_text(
+        "from pyrapide import Pattern, action, architecture, connect, interface, module, when\n"
+        "@interface\n"
+        "class A:\n"
+        "    @action\n"
+        "    async def go(self) -> None: ...\n"
+        "@module(implements=A)\n"
+        "class Loud:\n"
+        "    @when(Pattern.match('A.go'))\n"
+        "    async def on_go(self, match):\n"
+        "        raise ValueError('y' * 5000)\n"
+        "@architecture\n"
+        "class Long:\n"
+        "    a = A\n"
+        "    b = A\n"
+        "    connections = [connect(Pattern.match('A.go'), target='b')]\n"
+        "system = Long.bind(a=Loud, b=Loud)\n",
+        encoding="utf-8",
+    )
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, "inject A.go")
+        await type_command(pilot, "run")
+        (problem,) = app.query_one(ErrorPanel).problems
+        assert "y" * 5000 in problem.summary
+        toast = list(app._notifications)[-1]
+        assert toast.title == "error"
+        assert toast.message.startswith("b raised ValueError: yyy") and toast.message.endswith("…")
+        assert len(toast.message) <= 200
+
+
 async def test_the_cursor_line_is_redrawn_as_the_cursor_moves(shop_path):
     app = make_app(shop_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -772,19 +807,49 @@ async def test_a_long_queue_lists_the_first_of_each_kind_and_counts_the_rest(sho
         assert listed == stepped
 
 
+@pytest.mark.parametrize("way", ["f12", "palette"])
 async def test_the_screenshot_key_saves_an_svg_in_the_screenshot_folder(
-    shop_path, tmp_path, monkeypatch
+    shop_path, tmp_path, monkeypatch, way
 ):
+    # The command palette's "Screenshot", Textual's own, is the workbench's: F12's.
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("RAPIDE_SCREENSHOTS", str(tmp_path / "shots"))
     app = make_app(shop_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("f12")
-        await pilot.pause()
+        if way == "f12":
+            await pilot.press("f12")
+        else:
+            (screenshot,) = [command for command in app.get_system_commands(app.screen)
+                             if command.title == "Screenshot"]
+            screenshot.callback()
+        await settle(pilot)
         (saved,) = (tmp_path / "shots").glob("*.svg")
         assert saved.read_text(encoding="utf-8").startswith("<svg")
         assert not list(tmp_path.glob("*.svg"))  # nothing left where the shell started
+        assert "SVG saved in" in str(app.query_one("#status").render())
+
+
+async def test_the_palette_s_maximize_shows_the_panel_alone_not_the_command_bar(shop_path):
+    # The palette closes before its command runs, and the command bar then has the
+    # focus again: "Maximize" is F11's, for the panel last focused.
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, "inject APIService.request type=query key=1")
+        await pilot.press("escape", "3")
+        assert isinstance(app.focused, EventLog)
+        (maximize,) = [command for command in app.get_system_commands(app.screen)
+                       if command.title == "Maximize"]
+        app.query_one(CommandBar).focus()
+        await pilot.pause()
+        maximize.callback()
+        await settle(pilot)
+        assert isinstance(app.screen.maximized, EventLog)
+        (minimize,) = [command for command in app.get_system_commands(app.screen)
+                       if command.title == "Minimize"]
+        minimize.callback()
+        await settle(pilot)
+        assert app.screen.maximized is None
 
 
 async def test_a_screenshot_that_cannot_be_written_is_an_error_line(shop_path, tmp_path):

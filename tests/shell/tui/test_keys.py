@@ -277,3 +277,25 @@ async def test_lines_pasted_into_the_bar_run_one_after_the_other(shop_path) -> N
         await pilot.pause()
         assert bar.value == "watch APIService.request"
         assert len(app.session.history) == 3
+
+
+
+async def test_each_pasted_line_s_output_follows_its_own_echo(shop_path) -> None:
+    # As at a terminal: "> step", what it did, then "> bogus", its error, and so on,
+    # not the lines all echoed first and what they did after them.
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, "inject APIService.request type=query key=1")
+        app.post_message(events.Paste("step\nbogus\nstep\n"))
+        await wait_until(pilot, lambda: app.session.history[-1:] == ["step"] and len(
+            app.session.history) >= 3)
+        await settle(pilot)
+        said = [line.text.rstrip() for line in app.main_screen.output.lines]
+        said = said[next(i for i, line in enumerate(said) if line == "> step"):]
+        echoed = [i for i, line in enumerate(said) if line.startswith("> ")]
+        assert [said[i] for i in echoed] == ["> step", "> bogus", "> step"]
+        ends = [*echoed[1:], None]
+        first, bogus, second = (said[a + 1:b] for a, b in zip(echoed, ends, strict=True))
+        assert first and first[0].startswith("ran #1 connect"), said
+        assert bogus and bogus[0].startswith("error: unknown command 'bogus'"), said
+        assert second and second[0].startswith("ran #2 connect"), said

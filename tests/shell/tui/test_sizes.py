@@ -5,12 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input
 
 from rapide_shell.tui.graph_picture import MAX_PATTERN_CHARS
+from rapide_shell.tui.widgets.command_bar import CommandBar
 from rapide_shell.tui.widgets.connection_graph import ConnectionGraph
+from rapide_shell.tui.widgets.error_panel import ErrorPanel
 from rapide_shell.tui.widgets.event_log import EventLog
 from rapide_shell.tui.widgets.key_bar import BarKey
-from tests.shell.tui.conftest import make_app, settle, type_command
+from rapide_shell.tui.widgets.watch_panel import WatchPanel
+from tests.shell.tui.conftest import make_app, settle, type_command, wait_until
 
 ROOT = Path(__file__).resolve().parents[3]
 EXAMPLES = {
@@ -211,3 +215,107 @@ async def test_the_output_at_its_end_stays_there_after_full_screen(
         assert app.screen.maximized is None
         assert output.max_scroll_y > 0
         assert output.is_vertical_scroll_end
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 24)], ids=["80x24", "60x24"])
+async def test_the_inject_dialog_keeps_its_error_and_buttons_in_a_small_terminal(
+    shop_path, size: tuple[int, int]
+) -> None:
+    # Two fields and an error make the dialog taller than a small terminal: the fields
+    # scroll, and what was wrong and the buttons stay in the box, on the screen.
+    app = make_app(shop_path)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await pilot.pause()
+        app.screen.query_one("#inject-name", Input).value = "DatabaseService.result"
+        await wait_until(pilot, lambda: bool(app.screen.query("#field-rows")))
+        app.screen.action_inject()
+        await settle(pilot)
+        box = app.screen.query_one("#inject-box")
+        assert app.screen.region.contains_region(box.region)
+        inner = box.content_region  # inside its border and padding
+        error = app.screen.query_one("#inject-error")
+        assert "key is required" in str(error.render())
+        for widget in (error, app.screen.query_one("#inject-ok"),
+                       app.screen.query_one("#inject-cancel")):
+            assert widget.region.height >= 1 and inner.contains_region(widget.region), widget
+
+
+@pytest.mark.parametrize("size", [(100, 30), (120, 36)], ids=["100x30", "120x36"])
+async def test_an_error_shows_in_the_errors_panel_on_a_small_screen(
+    shop_path, size: tuple[int, int]
+) -> None:
+    # The errors share the bottom row's side column with the watches: the row grows so
+    # that each of the two shows lines of its own, not a border alone.
+    app = make_app(shop_path)
+    async with app.run_test(size=size) as pilot:
+        await type_command(pilot, "inject APIService.request type=query key=boom")
+        await type_command(pilot, "watch CacheService.stored")
+        await type_command(pilot, "run")
+        await settle(pilot)
+        errors = app.query_one(ErrorPanel)
+        assert errors.problems
+        assert errors.scrollable_content_region.height >= 2
+        assert app.query_one(WatchPanel).scrollable_content_region.height >= 2
+        assert "raised ValueError" in errors.render_line(0).text
+        middle = app.query_one("#middle").outer_size.height
+        assert middle >= 6
+
+
+async def test_the_status_line_is_fitted_to_the_new_width_of_a_resized_terminal(
+    shop_path,
+) -> None:
+    # Narrower, the least important pieces go (not the error count at the end, cut off
+    # at the old width); wider again, they come back.
+    app = make_app(shop_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await type_command(pilot, "inject APIService.request type=query key=boom")
+        await type_command(pilot, "run")
+        status = app.query_one("#status")
+        wide = str(status.render()).rstrip()
+        assert "seed 0" in wide and wide.endswith("1 error")
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        narrow = str(status.render()).rstrip()
+        assert narrow.endswith("1 error") and len(narrow) < 80, narrow
+        await pilot.resize_terminal(100, 30)
+        await settle(pilot)
+        assert str(status.render()).rstrip() == wide
+
+
+async def test_a_short_terminal_keeps_the_status_line_and_every_row_on_screen(shop_path) -> None:
+    # Sixteen lines cannot give each row its usual least height: the rows shrink
+    # instead, so that the screen does not scroll the status line away.
+    app = make_app(shop_path)
+    async with app.run_test(size=(60, 16)) as pilot:
+        await type_command(pilot, "inject APIService.request type=query key=1")
+        await settle(pilot)
+        screen = app.screen
+        assert screen.scroll_y == 0 and screen.max_scroll_y == 0
+        assert app.query_one("#status").region.y == 0
+        for row in ("top", "middle", "bottom"):
+            assert app.query_one(f"#{row}").outer_size.height >= 3, row
+        assert screen.region.contains_region(app.query_one(CommandBar).region)
+        await pilot.resize_terminal(100, 30)
+        await settle(pilot)
+        assert app.query_one("#top").outer_size.height >= 6
+        assert app.query_one("#middle").outer_size.height >= 6
+
+
+async def test_narration_on_an_80x24_screen_leaves_the_command_bar_on_screen(shop_path) -> None:
+    # The banner takes lines from the rows: they shrink as it shows, and grow back
+    # once it is gone.
+    app = make_app(shop_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        middle = app.query_one("#middle").outer_size.height
+        await type_command(pilot, "say " + "Three clients each send two requests. " * 4)
+        await settle(pilot)
+        screen = app.screen
+        assert app.query_one("#narration").outer_size.height >= 4
+        assert screen.max_scroll_y == 0
+        assert screen.region.contains_region(app.query_one(CommandBar).region)
+        await type_command(pilot, "say")
+        await settle(pilot)
+        assert app.query_one("#middle").outer_size.height == middle
