@@ -371,6 +371,8 @@ def test_a_second_ctrl_c_in_rapide_run_leaves_a_stuck_handler(tmp_path) -> None:
 
 
 SAYS_IT_SPINS = """\
+import sys
+
 from pyrapide import Pattern, action, architecture, connect, interface, module, when
 
 @interface
@@ -382,7 +384,8 @@ class Panel:
 class Buttons:
     @when(Pattern.match("Panel.press"))
     async def spin(self, match):
-        print("spinning", flush=True)  # under --json, on stderr
+        # On stderr: an exploration drops what its schedules print on stdout.
+        print("spinning", file=sys.stderr, flush=True)
         while True:
             pass
 
