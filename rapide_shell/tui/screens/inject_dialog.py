@@ -145,6 +145,9 @@ class InjectDialog(ModalScreen[str | None]):
     def _command(self) -> str | None:
         name = self.query_one("#inject-name", Input).value.strip()
         spec = self._actions.get(name)
+        if not name:
+            self._show_error("an event name is needed: type one (→ completes it)")
+            return None
         if spec is None:
             self._show_error(f"unknown event {name!r}: choose one of the interfaces' actions")
             return None

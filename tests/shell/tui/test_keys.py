@@ -125,11 +125,16 @@ async def test_the_inject_dialog_forgets_an_error_once_the_name_is_fixed(shop_pa
     app = make_app(shop_path)
     async with app.run_test(size=SIZE) as pilot:
         name = await _open_inject_dialog(pilot)
-        name.value = "APIService.reqest"
+        name.value = ""
         await pilot.pause()
         app.screen.action_inject()
         await pilot.pause()
         error = app.screen.query_one("#inject-error")
+        assert "an event name is needed" in str(error.render())
+        name.value = "APIService.reqest"
+        await pilot.pause()
+        app.screen.action_inject()
+        await pilot.pause()
         assert "unknown event 'APIService.reqest'" in str(error.render())
         name.value = "APIService.request"
         await pilot.pause()
