@@ -41,8 +41,8 @@ def _joined(parts: Sequence[StatusPart]) -> Text:
     for part in parts:
         if part.joined and previous_joined:
             line.append(SEPARATOR)
-        elif line:
-            line.append(" ")
+        elif line and not (line.plain.endswith(" ") and part.text.plain.startswith(" ")):
+            line.append(" ")  # two padded pieces side by side (the name, the state) need none
         line.append_text(part.text)
         previous_joined = part.joined
     return line
