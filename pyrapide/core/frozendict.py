@@ -83,7 +83,7 @@ class FrozenList(list[Any]):
         return self
 
 
-SCALARS: Final = frozenset({str, int, float, bool, type(None)})
+SCALARS: Final[frozenset[type]] = frozenset({str, int, float, bool, type(None)})
 """The types of the values a payload holds as they are: nothing inside them to freeze."""
 
 

@@ -17,7 +17,7 @@ from itertools import chain, compress, repeat
 from operator import is_
 from typing import Any, Final
 
-from pyrapide.core.frozendict import FrozenDict, FrozenList
+from pyrapide.core.frozendict import SCALARS, FrozenDict, FrozenList
 
 MAX_DEPTH: Final = 100
 """How deep lists and objects may nest in a payload, the payload itself counting as the
@@ -107,11 +107,11 @@ def _walk(value: Any, depth: int, where: str | None) -> str | None:
     return None
 
 
-_PLAIN: Final = frozenset({str, int, bool, float, type(None)})
 # The read-only kinds are what a running system records inside payloads.
 _LISTS: Final[frozenset[type]] = frozenset({list, FrozenList})
 _OBJECTS: Final[frozenset[type]] = frozenset((dict, FrozenDict))
-_CONTAINERS: Final = _LISTS | _OBJECTS
+CONTAINERS: Final = _LISTS | _OBJECTS
+"""The types of the lists and objects a payload may hold, plain or read-only."""
 
 
 def all_saveable(mappings: list[dict[str, Any]], *, parsed: bool = False) -> bool:
@@ -131,7 +131,7 @@ def all_saveable(mappings: list[dict[str, Any]], *, parsed: bool = False) -> boo
     depth = 2
     while values:
         kinds = set(map(type, values))
-        if not kinds <= _PLAIN | _CONTAINERS or (depth > MAX_DEPTH and kinds & _CONTAINERS):
+        if not kinds <= SCALARS | CONTAINERS or (depth > MAX_DEPTH and kinds & CONTAINERS):
             return False
         # One kind at this level (a list of ints, say) needs no picking out.
         types = list(map(type, values)) if len(kinds) > 1 else None
@@ -139,7 +139,7 @@ def all_saveable(mappings: list[dict[str, Any]], *, parsed: bool = False) -> boo
             return False
         if not parsed and int in kinds and not _short_ints(_of_type(values, types, int)):
             return False
-        if not kinds & _CONTAINERS:
+        if not kinds & CONTAINERS:
             return True
         lists = chain.from_iterable(_of_type(values, types, kind) for kind in kinds & _LISTS)
         objects = [

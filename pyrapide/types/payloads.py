@@ -26,8 +26,8 @@ from functools import lru_cache
 from math import isfinite
 from typing import TYPE_CHECKING, Any, Final
 
-from pyrapide.core.frozendict import FrozenDict, FrozenList
-from pyrapide.core.values import all_saveable, field_problem
+from pyrapide.core.frozendict import SCALARS
+from pyrapide.core.values import CONTAINERS, all_saveable, field_problem
 from pyrapide.types.payload_error import PayloadError as PayloadError  # Python when compiled
 
 if TYPE_CHECKING:
@@ -49,8 +49,6 @@ def check_payload(spec: ActionSpec | None, name: str, payload: Mapping[str, Any]
         raise problem
 
 
-_PLAIN: Final[frozenset[type]] = frozenset({str, int, bool, float, type(None)})
-_CONTAINERS: Final[frozenset[type]] = frozenset({list, dict, FrozenList, FrozenDict})
 _NOTHING: Final[frozenset[type]] = frozenset()
 
 
@@ -78,7 +76,7 @@ def _fits(plan: _Plan | None, payload: Mapping[Any, Any]) -> bool:
     fits_of: Mapping[str, Fits]
     if plan is None:
         admitted: Mapping[str, frozenset[type]] = {}
-        others, fits_of = _PLAIN, {}
+        others, fits_of = SCALARS, {}
     else:
         if not plan.required.issubset(payload):
             return False
@@ -87,7 +85,7 @@ def _fits(plan: _Plan | None, payload: Mapping[Any, Any]) -> bool:
         kind = type(value)
         if type(key) is not str:
             return False
-        if kind in _CONTAINERS:
+        if kind in CONTAINERS:
             # A list or an object: its annotation says what it must hold, and whether a
             # file can hold it is answered by C loops.
             if key not in admitted and others is _NOTHING:
@@ -192,7 +190,7 @@ def _plan(spec: ActionSpec) -> _Plan:
         if fits is not None:
             checks.append((param.name, param.annotation, fits))
         if fits is None:
-            admitted[param.name] = _PLAIN
+            admitted[param.name] = SCALARS
         else:
             admitted[param.name] = _plain_types(param.annotation) or _NOTHING
     plan = _Plan(
@@ -201,7 +199,7 @@ def _plan(spec: ActionSpec) -> _Plan:
         tuple(checks),
         admitted,
         {field: fits for field, _, fits in checks},
-        _PLAIN if spec.extra_fields else _NOTHING,
+        SCALARS if spec.extra_fields else _NOTHING,
     )
     _PLANS[id(spec)] = (spec, plan)
     return plan
