@@ -32,6 +32,7 @@ from pyrapide.__about__ import __version__
 from pyrapide.core.printable import printable
 from pyrapide.runtime.watchdog import DEFAULT_HANDLER_TIMEOUT  # the runtime is not imported
 from rapide_shell.error_output import fail as report_failure
+from rapide_shell.error_output import print_json_failure
 
 if TYPE_CHECKING:
     from rapide_shell.address import Address
@@ -718,8 +719,7 @@ def _parsed(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namesp
         sys.stderr.write(said.getvalue())
         if refused.code == EXIT_ERROR and "--json" in argv:
             message = said.getvalue().rstrip().rpartition(": error: ")[2]
-            answer = {"ok": False, "exit_status": EXIT_ERROR, "error": {"message": message}}
-            print(json.dumps(answer))
+            print_json_failure(message, EXIT_ERROR)
         raise
 
 

@@ -33,9 +33,14 @@ def fail(message: str, json_output: bool, status: int) -> int:
     """Report an error that ends the command (as JSON on stdout too, for ``--json``);
     return ``status``, the exit status."""
     if json_output:
-        print(json.dumps({"ok": False, "exit_status": status, "error": {"message": message}}))
+        print_json_failure(message, status)
     print_error(message)
     return status
+
+
+def print_json_failure(message: str, status: int) -> None:
+    """The ``--json`` answer of a command that failed before its result: on stdout."""
+    print(json.dumps({"ok": False, "exit_status": status, "error": {"message": message}}))
 
 
 @contextlib.contextmanager
