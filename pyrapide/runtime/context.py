@@ -100,7 +100,7 @@ class ModuleContext:
             if task.outstanding:
                 # generate_event's connect deliveries run first: this event follows them.
                 await trap(WAIT)
-        event = self._emitter.record(name, payload, fields, caused_by)
+        event = self._emitter.record(name, payload, fields, caused_by, True)
         if task is not None and task.outstanding:
             await trap(WAIT)
         return event

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
     from pyrapide.architecture import Connection, ConnectionKind
@@ -23,8 +23,9 @@ class DispatchState(StrEnum):
     """Its handlers returned (or raised), and every connect delivery they made finished."""
 
 
-# Read on every dispatch made: a module constant, not a lookup through the enum class.
-_QUEUED = DispatchState.QUEUED
+# Read on every dispatch made: a Final module constant, not a lookup through the enum
+# class (see the scheduler's constants).
+_QUEUED: Final = DispatchState.QUEUED
 
 
 class Dispatch:

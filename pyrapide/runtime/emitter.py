@@ -9,12 +9,15 @@ since its signature (``name`` positional only, so that a field may be called
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from pyrapide.core.frozendict import SCALARS, freeze_values
 from pyrapide.runtime.modules import module_spec
 from pyrapide.types import action_spec, interface_actions
 from pyrapide.types.payloads import payload_checker
+
+# Read on every emit: Final, a C static in the compiled build (see the scheduler's constants).
+_SCALARS: Final = SCALARS
 
 if TYPE_CHECKING:
     from pyrapide.core import Event
@@ -64,10 +67,13 @@ class Emitter:
         payload: object,
         fields: dict[str, Any],
         caused_by: Any,
+        awaited: bool = False,
     ) -> Event:
         """Record event ``name`` (payload: ``payload`` updated with ``fields``) as the
         current task's, or as a root outside the system's handlers; raises EmitError
-        or PayloadError as ``ModuleContext.emit`` says, and records nothing then."""
+        or PayloadError as ``ModuleContext.emit`` says, and records nothing then.
+        ``awaited``: the emitter waits on the event's connect deliveries (``emit``,
+        not ``generate_event``), which may then run at once (Scheduler.call_connects)."""
         plan = self._emits.get(name) if type(name) is str else None
         if plan is None:
             plan = self._plan_emit(name)
@@ -88,11 +94,15 @@ class Emitter:
         )
         check(data)
         for value in data.values():  # the usual payload holds scalars alone: no call
-            if type(value) not in SCALARS:
+            if type(value) not in _SCALARS:
                 freeze_values(data)  # the lists and objects inside, recorded read-only
                 break
         scheduler = self._scheduler
-        return scheduler.record(qualified, data, self.component, extra, scheduler.current)
+        task = scheduler.current
+        event = scheduler.record(qualified, data, self.component, extra, task)
+        if awaited and task is not None and task.outstanding and scheduler.call_until:
+            scheduler.call_connects(task)
+        return event
 
     def _plan_emit(self, name: object) -> tuple[str, Callable[[Mapping[str, Any]], None]]:
         """The qualified name of event ``name`` and the check of its payloads, worked out

@@ -15,6 +15,11 @@ The model is Trio's run loop. The invariants it keeps, stated where they hold:
   is in no queue: the last of those deliveries to finish resumes it, within the
   same step, so "the emitter resumes only after its deliveries" holds by
   construction.
+* Within a burst of the run loop (:meth:`Scheduler.run_steps`), an ``emit`` runs
+  the connect deliveries it waits on itself (:meth:`Scheduler.call_connects`): the
+  steps the loop would take next, in the same order, each counted as a step, with
+  the emitter waiting on its connects meanwhile as it would. The run is the same;
+  a caller stepping one step at a time sees each connect delivery as a step.
 * Every task that started and has not finished is in ``_live`` (in flight),
   and its ``waiting`` says why it is not running; a sleeper is also in
   ``_sleepers`` (its wake-up, a step of its own), a woken task in ``_ready``.
@@ -65,16 +70,39 @@ from pyrapide.runtime.tasks import InFlight, Task, WaitReason
 from pyrapide.runtime.traps import SUSPEND, WAIT, Sleep, resume, resume_throwing
 from pyrapide.runtime.watchdog import HandlerTimeout
 
-# Module constants: an enum member read from its class costs a lookup on every use,
-# and the hot paths below use these on every delivery.
-_RUNNING, _READY, _SLEEPING = WaitReason.RUNNING, WaitReason.READY, WaitReason.SLEEPING
-_CONNECTS, _OUTSIDE, _HELD = WaitReason.CONNECTS, WaitReason.OUTSIDE, WaitReason.HELD
-_INSIDE = WaitReason.INSIDE
-_STARTED, _DONE = DispatchState.RUNNING, DispatchState.DONE
+# Module constants for the hot paths below, which read them on every delivery: an enum
+# member read from its class costs a lookup on every use, and so does any module name
+# the compiled build reads, an import included, unless it is Final (a C static then).
+_RUNNING: Final = WaitReason.RUNNING
+_READY: Final = WaitReason.READY
+_SLEEPING: Final = WaitReason.SLEEPING
+_CONNECTS: Final = WaitReason.CONNECTS
+_OUTSIDE: Final = WaitReason.OUTSIDE
+_HELD: Final = WaitReason.HELD
+_INSIDE: Final = WaitReason.INSIDE
+_STARTED: Final = DispatchState.RUNNING
+_DONE: Final = DispatchState.DONE
+_WAIT: Final = WAIT
+_SUSPEND: Final = SUSPEND
+_resume: Final = resume
+_resume_throwing: Final = resume_throwing
+# The notification kinds asked about on every delivery (is anybody subscribed?).
+_EVENT_RECORDED: Final = EventRecorded
+_DISPATCH_QUEUED: Final = DispatchQueued
+_DISPATCH_STARTED: Final = DispatchStarted
+_HANDLER_STARTED: Final = HandlerStarted
+_DISPATCH_FINISHED: Final = DispatchFinished
 # True when this module runs as Python (its functions have frames): the watchdog then
 # finds _deliver and _advance above a handler's frame. Compiled (mypyc), they have
 # none, and tasks are stepped through traps.resume, a frame it finds instead.
 FRAMED: Final = __file__.endswith(".py")
+# How deep in nested connect deliveries an emit still calls its own (see call_connects):
+# each level nests the handlers' frames inside the emitter's, where a step of its own
+# would not.
+CALL_DEPTH: Final = 12
+# An emitter's ``deferred`` while its emit calls its connect deliveries itself: the
+# last to finish leaves it to go on in that emit (see _finish).
+_CALLING: Final = "calling"
 
 if TYPE_CHECKING:
     import asyncio
@@ -144,6 +172,9 @@ class Scheduler:
         """Set by ``System.pause()``: :meth:`run_steps` stops after the step in progress."""
         self.stepped = 0
         """The steps :meth:`run_steps` has taken, over all its calls."""
+        self.call_until = 0
+        """While :meth:`run_steps` takes a burst: the ``stepped`` count up to which an
+        emit may call its connect deliveries itself (0 between bursts)."""
         self.closing = False
         """True while :meth:`close_tasks` ends the tasks in flight, and after."""
         self.recorded_count = 0
@@ -199,7 +230,7 @@ class Scheduler:
 
     def recorded(self, event: Event, causes: Sequence[Event], task: Task | None) -> None:
         """Report, route and check a just-recorded event."""
-        if EventRecorded in self._wanted:
+        if _EVENT_RECORDED in self._wanted:
             reporter = self.reporter
             reporter.publish(
                 EventRecorded(seq=reporter.next_seq(), event=event, causes=tuple(causes))
@@ -304,7 +335,7 @@ class Scheduler:
         self._log.append(position << self._log_shift | route.index)
         if route.enters is not None:
             dispatch.inner = self._enter(route.enters, match.events[-1], dispatch, position)
-        if DispatchQueued in self._wanted:
+        if _DISPATCH_QUEUED in self._wanted:
             reporter = self.reporter
             reporter.publish(DispatchQueued(seq=reporter.next_seq(), dispatch=dispatch))
         return dispatch
@@ -464,13 +495,55 @@ class Scheduler:
         a run loop taking its steps in these bursts stops where it would one at a time."""
         start = self.stepped
         end = start + budget
-        while self.stepped < end:
-            if self.step() is None:
-                break
-            self.stepped += 1  # counted as it ends: a Ctrl-C within a burst loses none
-            if self.pause_requested or self.halted is not None:
-                break
+        # The step in progress is counted as it ends: the steps its emits call (see
+        # call_connects) leave room for it in the budget.
+        self.call_until = end - 1
+        try:
+            while self.stepped < end:
+                if self.step() is None:
+                    break
+                self.stepped += 1  # counted as it ends: a Ctrl-C within a burst loses none
+                if self.pause_requested or self.halted is not None:
+                    break
+        finally:
+            self.call_until = 0
         return self.stepped - start
+
+    def call_connects(self, task: Task) -> None:
+        """Run the connect deliveries of the event ``task``, running, has just emitted
+        and waits on, from within its ``emit``: each the step a run loop would take
+        next (the top of the connect stack), counted as one, until they are all
+        finished or one of them waits (then ``task`` waits for it, as it would have),
+        or the burst of :meth:`run_steps`, a pause or a bound ends the steps. The run
+        is the same, step for step and notification for notification, as when the run
+        loop takes each; the emitter's trip back to the loop and out again is saved.
+
+        ``task`` stays in flight waiting on its connects meanwhile, as it would be.
+        Called only within a burst of :meth:`run_steps` (``call_until``), and not
+        deeper than ``CALL_DEPTH`` nested connect deliveries."""
+        if task.depth >= CALL_DEPTH:
+            return
+        connects = self.queues.connects
+        base = len(connects) - task.outstanding  # what was pushed before its emit
+        task.waiting = _CONNECTS
+        task.deferred = _CALLING
+        try:
+            while (
+                len(connects) > base
+                and self.stepped < self.call_until
+                and not self.pause_requested
+                and self.halted is None
+            ):
+                self.stepped += 1
+                self.run_dispatch(connects.pop())  # Scheduler.step, as queues.take() picks
+                if not task.outstanding:
+                    break
+        finally:
+            self.current = task
+            task.waiting = _RUNNING
+            task.deferred = None
+        if not task.outstanding:
+            self.advances += 1  # it goes on: a turn of its own, as when resumed by the last
 
     def resume_next(self) -> Task | None:
         """Resume the next task woken by a wake-up (moving the clock to the earliest
@@ -528,7 +601,7 @@ class Scheduler:
     def run_dispatch(self, dispatch: Dispatch) -> None:
         """Start ``dispatch``'s handlers and drive them until they finish or wait."""
         dispatch.state = _STARTED
-        if DispatchStarted in self._wanted:
+        if _DISPATCH_STARTED in self._wanted:
             reporter = self.reporter
             reporter.publish(DispatchStarted(seq=reporter.next_seq(), dispatch=dispatch))
         causes = dispatch.causes  # a tuple
@@ -575,7 +648,7 @@ class Scheduler:
         task.chain = causes  # start_run, on a task that has not run
         task.handler = handler
         task.match = match
-        if HandlerStarted in self._wanted:
+        if _HANDLER_STARTED in self._wanted:
             self.current = task  # as if published from inside the task, as _deliver does
             try:
                 self._handler_started(task, handler)
@@ -609,7 +682,7 @@ class Scheduler:
         if lane is not None:
             follows = tuple(dict.fromkeys((*follows, *lane.frontier())))
         connects: list[Dispatch] = []
-        reporter = self.reporter if DispatchQueued in self._wanted else None
+        reporter = self.reporter if _DISPATCH_QUEUED in self._wanted else None
         for inner in dispatch.inner or ():
             inner.waiter = task
             task.outstanding += 1
@@ -643,7 +716,7 @@ class Scheduler:
     ) -> None:
         for handler, match in calls:
             task.start_run(causes)
-            if HandlerStarted in self._wanted:
+            if _HANDLER_STARTED in self._wanted:
                 self._handler_started(task, handler)
             try:
                 result = handler() if match is None else handler(match)
@@ -708,9 +781,9 @@ class Scheduler:
                 try:
                     if task.throw is not None:
                         exc, task.throw = task.throw, None
-                        yielded = coro.throw(exc) if FRAMED else resume_throwing(coro, exc)
+                        yielded = coro.throw(exc) if FRAMED else _resume_throwing(coro, exc)
                     else:
-                        yielded = coro.send(None) if FRAMED else resume(coro)
+                        yielded = coro.send(None) if FRAMED else _resume(coro)
                 except StopIteration:
                     break
                 except BaseException as exc:
@@ -725,7 +798,7 @@ class Scheduler:
                     task.deferred = yielded
                     task.waiting = _CONNECTS
                     return
-                if yielded is WAIT or not self._park(task, yielded):
+                if yielded is _WAIT or not self._park(task, yielded):
                     continue
                 return
         finally:
@@ -747,9 +820,9 @@ class Scheduler:
             task.wake_at = wake_at
             heapq.heappush(self._sleepers, (wake_at, next(self._sleep_order), task))
             return True
-        if yielded is WAIT:
+        if yielded is _WAIT:
             return False
-        if yielded is SUSPEND:
+        if yielded is _SUSPEND:
             task.waiting = _HELD
             self._suspended.append(task)
             return True
@@ -809,7 +882,7 @@ class Scheduler:
                 else:
                     self._carry(lane, dispatch)
                 self.queues.lane_done(lane)
-            if DispatchFinished in self._wanted:
+            if _DISPATCH_FINISHED in self._wanted:
                 reporter = self.reporter
                 reporter.publish(DispatchFinished(seq=reporter.next_seq(), dispatch=dispatch))
             waiter = dispatch.waiter
@@ -825,8 +898,10 @@ class Scheduler:
             if waiter.outstanding:
                 return
             if not waiter.returned:
+                if waiter.deferred is _CALLING:
+                    return  # it goes on in the emit that called its deliveries
                 yielded, waiter.deferred = waiter.deferred, None
-                if yielded is WAIT or not self._park(waiter, yielded):
+                if yielded is _WAIT or not self._park(waiter, yielded):
                     runnable.append(waiter)
                 return
             if waiter.coro is None:

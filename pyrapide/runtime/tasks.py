@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
     from pyrapide.core import Event
@@ -45,7 +45,8 @@ class WaitReason(StrEnum):
     """Stopped at an emit by a bound (``max_events``); it goes on if the bound is raised."""
 
 
-_RUNNING = WaitReason.RUNNING  # every task starts running: not read through the enum class
+# Every task starts running: a Final name, not read through the enum class (see scheduler).
+_RUNNING: Final = WaitReason.RUNNING
 
 
 class Task:

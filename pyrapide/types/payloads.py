@@ -50,6 +50,12 @@ def check_payload(spec: ActionSpec | None, name: str, payload: Mapping[str, Any]
 
 
 _NOTHING: Final[frozenset[type]] = frozenset()
+# What _fits reads on every emit: Final, C statics in the compiled build, where any other
+# module name (an import included) costs a dict lookup on each use.
+_SCALARS: Final = SCALARS
+_CONTAINERS: Final = CONTAINERS
+_isfinite: Final = isfinite
+_all_saveable: Final = all_saveable
 
 
 def payload_checker(spec: ActionSpec | None, name: str) -> Callable[[Mapping[str, Any]], None]:
@@ -76,7 +82,7 @@ def _fits(plan: _Plan | None, payload: Mapping[Any, Any]) -> bool:
     fits_of: Mapping[str, Fits]
     if plan is None:
         admitted: Mapping[str, frozenset[type]] = {}
-        others, fits_of = SCALARS, {}
+        others, fits_of = _SCALARS, {}
     else:
         if not plan.required.issubset(payload):
             return False
@@ -85,15 +91,15 @@ def _fits(plan: _Plan | None, payload: Mapping[Any, Any]) -> bool:
         kind = type(value)
         if type(key) is not str:
             return False
-        if kind in CONTAINERS:
+        if kind in _CONTAINERS:
             # A list or an object: its annotation says what it must hold, and whether a
             # file can hold it is answered by C loops.
             if key not in admitted and others is _NOTHING:
                 return False
             fits = fits_of.get(key)
-            if (fits is not None and not fits(value)) or not all_saveable([{key: value}]):
+            if (fits is not None and not fits(value)) or not _all_saveable([{key: value}]):
                 return False
-        elif kind not in admitted.get(key, others) or (kind is float and not isfinite(value)):
+        elif kind not in admitted.get(key, others) or (kind is float and not _isfinite(value)):
             return False
     return True
 
