@@ -6,12 +6,13 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
+from pyrapide.core.event import Event
 from pyrapide.runtime.emitter import EmitError as EmitError
 from pyrapide.runtime.emitter import Emitter
-from pyrapide.runtime.traps import SUSPEND, WAIT, Sleep, trap
+from pyrapide.runtime.traps import WAIT, Sleep, trap
 
 if TYPE_CHECKING:
-    from pyrapide.core import Computation, Event
+    from pyrapide.core import Computation
     from pyrapide.runtime.scheduler import Scheduler
     from pyrapide.runtime.system import System
 
@@ -89,21 +90,31 @@ class ModuleContext:
         run with the rest of the queue. Once the system is stopped (its run is
         over, or it was reset), it raises EmitError and records nothing.
         """
-        scheduler = self._scheduler
-        if scheduler.closing:
-            self._refuse_if_stopped(name)
-        task = scheduler.current
-        if task is not None:
-            limit = scheduler.max_events  # over_event_limit(), inlined: every emit asks
-            if limit is not None and scheduler.recorded_count >= limit:
-                await trap(SUSPEND)  # held until the bound is raised, or closed at stop()
-            if task.outstanding:
-                # generate_event's connect deliveries run first: this event follows them.
-                await trap(WAIT)
-        event = self._emitter.record(name, payload, fields, caused_by, True)
-        if task is not None and task.outstanding:
-            await trap(WAIT)
+        event = self._emitter.emit(name, payload, fields, caused_by)
+        if not isinstance(event, Event):  # it waits: before it records, or on its connects
+            event = await self._emit_waiting(event, name, payload, fields, caused_by)
         return event
+
+    async def _emit_waiting(
+        self,
+        outcome: Event | str | tuple[Event],
+        name: str,
+        payload: Mapping[str, Any] | None,
+        fields: dict[str, Any],
+        caused_by: Any,
+    ) -> Event:
+        """``emit`` when its event must wait (see Emitter.emit): ``outcome`` is the trap
+        to wait on before recording (held by ``max_events`` until the bound is raised,
+        or this handler's ``generate_event`` deliveries running first: the event follows
+        them), or the event recorded, in a 1-tuple, whose connect deliveries run on."""
+        emitter = self._emitter
+        while isinstance(outcome, str):
+            await trap(outcome)
+            outcome = emitter.emit(name, payload, fields, caused_by)
+        if isinstance(outcome, tuple):
+            await trap(WAIT)
+            return outcome[0]
+        return outcome
 
     def generate_event(
         self,
@@ -142,13 +153,8 @@ class ModuleContext:
         await trap(Sleep(float(delay)))
 
     def _refuse_if_stopped(self, name: object) -> None:
-        # Once the tasks are closed nothing would run what the event is delivered to:
-        # it would lie in a finished computation with its dispatches pending forever.
         if self._scheduler.closing:
-            raise EmitError(
-                f"{self.component} cannot emit {name!r}: the system is stopped "
-                "(its run is over; reset() starts it over)"
-            )
+            raise self._emitter.stopped(name)
 
     def __repr__(self) -> str:
         return f"<ModuleContext {self.component}>"

@@ -13,16 +13,23 @@ from typing import TYPE_CHECKING, Any, Final
 
 from pyrapide.core.frozendict import SCALARS, freeze_values
 from pyrapide.runtime.modules import module_spec
+from pyrapide.runtime.traps import SUSPEND, WAIT
 from pyrapide.types import action_spec, interface_actions
 from pyrapide.types.payloads import payload_checker
 
 # Read on every emit: Final, a C static in the compiled build (see the scheduler's constants).
 _SCALARS: Final = SCALARS
+_WAIT: Final = WAIT
+_SUSPEND: Final = SUSPEND
 
 if TYPE_CHECKING:
     from pyrapide.core import Event
+    from pyrapide.runtime.routing import Route
     from pyrapide.runtime.scheduler import Scheduler
     from pyrapide.runtime.system import System
+
+# An event name as emitted: its qualified name, the check of its payloads, its routes.
+_Plan = tuple[str, Callable[[Mapping[str, Any]], None], "tuple[Route, ...]"]
 
 
 class EmitError(ValueError):
@@ -58,8 +65,41 @@ class Emitter:
         # Accepted name -> qualified event name; empty when the interface declares
         # no actions, and then any name may be emitted.
         self._qualified = qualified
-        # Name as emitted -> its qualified name and payload check (see _plan_emit).
-        self._emits: dict[str, tuple[str, Callable[[Mapping[str, Any]], None]]] = {}
+        # Name as emitted -> its qualified name, payload check and routes (see _plan_emit).
+        self._emits: dict[str, _Plan] = {}
+
+    def emit(
+        self, name: object, payload: object, fields: dict[str, Any], caused_by: Any
+    ) -> Event | str | tuple[Event]:
+        """What ``ModuleContext.emit`` does short of waiting: the recorded event; or,
+        when it must wait first, the trap to wait on before calling again (SUSPEND:
+        ``max_events`` was reached; WAIT: connect deliveries of the handler's
+        ``generate_event`` calls are still running); or the recorded event in a 1-tuple
+        when its own connect deliveries did not all finish at once (see
+        Scheduler.call_connects). Raises EmitError once the system is stopped."""
+        scheduler = self._scheduler
+        if scheduler.closing:
+            raise self.stopped(name)
+        task = scheduler.current
+        if task is not None:
+            limit = scheduler.max_events
+            if limit is not None and scheduler.recorded_count >= limit:
+                return _SUSPEND  # held until the bound is raised, or closed at stop()
+            if task.outstanding:
+                return _WAIT  # generate_event's deliveries first: this event follows them
+        event = self.record(name, payload, fields, caused_by, True)
+        if task is not None and task.outstanding:
+            return (event,)
+        return event
+
+    def stopped(self, name: object) -> EmitError:
+        """Why ``name`` cannot be emitted once the system is stopped: its tasks are
+        closed, so nothing would run what the event is delivered to, and it would lie
+        in a finished computation with its dispatches pending forever."""
+        return EmitError(
+            f"{self.component} cannot emit {name!r}: the system is stopped "
+            "(its run is over; reset() starts it over)"
+        )
 
     def record(
         self,
@@ -77,7 +117,7 @@ class Emitter:
         plan = self._emits.get(name) if type(name) is str else None
         if plan is None:
             plan = self._plan_emit(name)
-        qualified, check = plan
+        qualified, check, routes = plan
         if payload is None:
             data = fields  # a dict of its own: the ``**fields`` of this call, or {}
         elif isinstance(payload, Mapping):
@@ -99,18 +139,21 @@ class Emitter:
                 break
         scheduler = self._scheduler
         task = scheduler.current
-        event = scheduler.record(qualified, data, self.component, extra, task)
+        event = scheduler.record(qualified, data, self.component, extra, task, routes)
         if awaited and task is not None and task.outstanding and scheduler.call_until:
             scheduler.call_connects(task)
         return event
 
-    def _plan_emit(self, name: object) -> tuple[str, Callable[[Mapping[str, Any]], None]]:
-        """The qualified name of event ``name`` and the check of its payloads, worked out
-        on its first emit (EmitError for a name the interface does not declare)."""
+    def _plan_emit(self, name: object) -> _Plan:
+        """The qualified name of event ``name``, the check of its payloads and the routes
+        its events take, worked out on its first emit (EmitError for a name the
+        interface does not declare)."""
         if not isinstance(name, str):
             raise EmitError(f"{self.component}: an event name is a string, got {name!r}")
         qualified = self._qualify(name)
-        plan = qualified, payload_checker(action_spec(self.interface, qualified), qualified)
+        check = payload_checker(action_spec(self.interface, qualified), qualified)
+        routes = self._scheduler.router.routes_of(qualified, self.component)
+        plan = qualified, check, routes
         self._emits[name] = plan
         return plan
 

@@ -175,7 +175,10 @@ class DispatchQueues:
             if self.burst:
                 self.settle_burst()
             self._pusher, self._pusher_turn, self._burst_base = emitter, turn, len(connects)
-        connects.extend(reversed(dispatches))
+        if len(dispatches) == 1:
+            connects.append(dispatches[0])  # the usual event: one call
+        else:
+            connects.extend(reversed(dispatches))
 
     def settle_burst(self) -> None:
         """The turn that pushed the connects of several events has ended: they were

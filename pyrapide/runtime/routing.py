@@ -169,22 +169,28 @@ class Router:
 
     def routes_for(self, event: Event) -> tuple[Route, ...]:
         """The routes an event of this name and source is offered to, in order."""
-        key = (event.name, event.source)
+        return self.routes_of(event.name, event.source)
+
+    def routes_of(self, name: str, source: str) -> tuple[Route, ...]:
+        """The routes an event ``name`` from ``source`` is offered to, in order (the
+        same for the life of the router: an emitter may keep them)."""
+        key = (name, source)
         routes = self.route_cache.get(key)
         if routes is None:
-            scopes = self.scopes_reached(event)
-            routes = tuple(
-                r for r in self.routes if r.scope in scopes and r.offered(event.name, event.source)
-            )
+            scopes = self._scopes_reached(name, source)
+            routes = tuple(r for r in self.routes if r.scope in scopes and r.offered(name, source))
             self.route_cache[key] = routes
         return routes
 
     def scopes_reached(self, event: Event) -> tuple[str, ...]:
         """The architectures (by path) whose connections ``event`` is offered to as it
         is recorded: ``("",)`` in a flat system (see ``Hierarchy.offered_in``)."""
+        return self._scopes_reached(event.name, event.source)
+
+    def _scopes_reached(self, name: str, source: str) -> tuple[str, ...]:
         if self.hierarchy is None:
             return ("",)
-        return self.hierarchy.offered_in(event.source, event.name)
+        return self.hierarchy.offered_in(source, name)
 
     def entry_routes(self, scope: str, event: Event) -> tuple[Route, ...]:
         """The routes of the nested architecture at ``scope`` that ``event`` is offered

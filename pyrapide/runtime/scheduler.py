@@ -151,7 +151,7 @@ class Scheduler:
         self._route_cache = router.route_cache
         self._log, self._log_shift = router.delivered, router.log_shift
         self._lanes = queues.lanes
-        self._dispatch_ids = itertools.count(1)
+        self._dispatches_made = 0  # the id of the last (dispatch ids count from 1)
         self._ready: deque[Task] = deque()
         self._sleepers: list[tuple[float, int, Task]] = []
         self._sleep_order = itertools.count()
@@ -197,8 +197,10 @@ class Scheduler:
         source: str,
         extra_causes: Iterable[Event],
         task: Task | None,
+        routes: tuple[Route, ...] | None = None,
     ) -> Event:
-        """Record an event emitted by ``task`` (None: injected) and route it."""
+        """Record an event emitted by ``task`` (None: injected) and route it (along
+        ``routes``, those of its name and source, if the caller kept them)."""
         if task is None:
             causes: list[Event] = []
         else:
@@ -225,17 +227,23 @@ class Scheduler:
             event = self.computation.new_emitted(name, payload, source, causes, self._timestamp())
             task.chain = (event,)  # the task's next emit follows this one
             task.chained = True
-        self.recorded(event, causes, task)
+        self.recorded(event, causes, task, routes)
         return event
 
-    def recorded(self, event: Event, causes: Sequence[Event], task: Task | None) -> None:
-        """Report, route and check a just-recorded event."""
+    def recorded(
+        self,
+        event: Event,
+        causes: Sequence[Event],
+        task: Task | None,
+        routes: tuple[Route, ...] | None = None,
+    ) -> None:
+        """Report, route (along ``routes``, if given) and check a just-recorded event."""
         if _EVENT_RECORDED in self._wanted:
             reporter = self.reporter
             reporter.publish(
                 EventRecorded(seq=reporter.next_seq(), event=event, causes=tuple(causes))
             )
-        self._route(event, task)
+        self._route(event, task, routes)
         if self.constraints is not None:
             self.report_violations(self.constraints.observe(event, self.computation))
         self.recorded_count += 1
@@ -279,22 +287,32 @@ class Scheduler:
             self._limit_reached(limit, message)
 
     # -------------------------------------------------------------- routing
-    def _route(self, event: Event, emitter: Task | None) -> None:
+    def _route(
+        self, event: Event, emitter: Task | None, routes: tuple[Route, ...] | None
+    ) -> None:
         router = self.router
         connects: list[Dispatch] | None = None
         # Every event is routed as it is recorded: the count so far is its position.
         position = self.recorded_count
-        routes = self._route_cache.get((event.name, event.source))
         if routes is None:
-            routes = router.routes_for(event)
+            routes = self._route_cache.get((event.name, event.source))
+            if routes is None:
+                routes = router.routes_for(event)
         for route in routes:
             test = route.one_event
-            if test is not None:
+            if test is not None:  # the usual route: one event, at most one match
                 found = test(event)
                 if found is None:
                     continue
-                matches: Iterable[PatternMatch] = (found,)
-            elif route.guards:
+                dispatch = self._queue(route, found, emitter, position)
+                if dispatch is not None and route.calls:
+                    if connects is None:
+                        connects = [dispatch]
+                    else:
+                        connects.append(dispatch)
+                continue
+            matches: Iterable[PatternMatch]
+            if route.guards:
                 matches = router.feed(route, event, self.poset)
             else:
                 matches = route.matcher.feed(event, self.poset)
@@ -315,8 +333,9 @@ class Scheduler:
             if depth > self.max_connect_depth:
                 self._refuse(route, match, depth)
                 return None
+            self._dispatches_made += 1
             dispatch = Dispatch(
-                next(self._dispatch_ids),
+                self._dispatches_made,
                 route.kind,
                 match,
                 route.target_name,
@@ -327,8 +346,9 @@ class Scheduler:
             if emitter is not None:
                 emitter.outstanding += 1
         else:
+            self._dispatches_made += 1
             dispatch = Dispatch(
-                next(self._dispatch_ids), route.kind, match, route.target_name, route.connection
+                self._dispatches_made, route.kind, match, route.target_name, route.connection
             )
             self.queues.add(dispatch, route.lane)
         # The delivery log (see Router.delivered): dispatch n is entry n - 1.
@@ -367,8 +387,9 @@ class Scheduler:
                         continue
                 else:
                     depth = 0
+                self._dispatches_made += 1
                 dispatch = Dispatch(
-                    next(self._dispatch_ids),
+                    self._dispatches_made,
                     route.kind,
                     match,
                     route.target_name,
@@ -655,7 +676,9 @@ class Scheduler:
             finally:
                 self.current = None
         task.coro = handler(match)
-        self.drive(task)
+        runnable = [task]  # drive(), the task already in flight
+        while runnable:
+            self._advance(runnable.pop(), runnable)
 
     def _handler_started(self, task: Task, handler: Callable[..., Any]) -> None:
         reporter = self.reporter
@@ -857,12 +880,12 @@ class Scheduler:
         # Iterative: finishing a connect delivery may finish its emitter, and so on up.
         while True:
             self._live.pop(task, None)
-            tips = task.tips
+            tips: Sequence[Event] | None = task.tips
             if task.chained:  # its last run emitted: that run's chain is a tip too
                 if tips:
                     task.end_run()
-                else:  # the usual case of end_run, inlined
-                    tips = task.tips = list(task.chain)
+                else:  # the usual case of end_run: its one run's chain (it is done)
+                    tips = task.chain
                     task.chained = False
             dispatch = task.dispatch
             if dispatch is None:
@@ -878,7 +901,7 @@ class Scheduler:
             if lane is not None:
                 lane.in_flight = None
                 if tips:
-                    lane.tips, lane.carried = tuple(tips), None
+                    lane.tips, lane.carried = tuple(tips), None  # the same tuple if one
                 else:
                     self._carry(lane, dispatch)
                 self.queues.lane_done(lane)
@@ -911,7 +934,7 @@ class Scheduler:
                 waiter.chained = waiter.chain is not waiter.dispatch.causes  # type: ignore[union-attr]
             task = waiter
 
-    def _return_edges(self, waiter: Task, dispatch: Dispatch, tips: list[Event]) -> None:
+    def _return_edges(self, waiter: Task, dispatch: Dispatch, tips: Sequence[Event]) -> None:
         """``dispatch``, a connect delivery ``waiter`` waited on, finished, its handler
         runs ending at ``tips``: the waiter's next event follows them. What they
         already follow is dropped from its chain, so that its causes stay a frontier,

@@ -101,7 +101,7 @@ class Task:
         self.lane: PipeLane | None = None
         self.chain: tuple[Event, ...] = ()
         self.chained = False
-        self.tips: list[Event] = []
+        self.tips: list[Event] | None = None  # made by the first run that emits
         self.outstanding = 0
         self.returned = False
         self.deferred: Any = None
@@ -124,7 +124,7 @@ class Task:
             if tips:
                 tips.extend(event for event in self.chain if event not in tips)
             else:
-                tips.extend(self.chain)
+                self.tips = list(self.chain)
             self.chained = False
 
     @property
