@@ -67,7 +67,7 @@ from pyrapide.runtime.notifications import (
 )
 from pyrapide.runtime.routing import Route, callable_name
 from pyrapide.runtime.tasks import InFlight, Task, WaitReason
-from pyrapide.runtime.traps import SUSPEND, WAIT, Sleep, resume, resume_throwing
+from pyrapide.runtime.traps import FINISHED, SUSPEND, WAIT, Sleep, resume, resume_throwing
 from pyrapide.runtime.watchdog import HandlerTimeout
 
 # Module constants for the hot paths below, which read them on every delivery: an enum
@@ -85,6 +85,7 @@ _DONE: Final = DispatchState.DONE
 _WAIT: Final = WAIT
 _SUSPEND: Final = SUSPEND
 _resume: Final = resume
+_FINISHED: Final = FINISHED
 _resume_throwing: Final = resume_throwing
 # The notification kinds asked about on every delivery (is anybody subscribed?).
 _EVENT_RECORDED: Final = EventRecorded
@@ -807,7 +808,7 @@ class Scheduler:
                         yielded = coro.throw(exc) if FRAMED else _resume_throwing(coro, exc)
                     else:
                         yielded = coro.send(None) if FRAMED else _resume(coro)
-                except StopIteration:
+                except StopIteration:  # as Python: compiled, traps.resume catches it
                     break
                 except BaseException as exc:
                     # A handler driven as the task (see _call) raised; what the
@@ -815,6 +816,8 @@ class Scheduler:
                     handler = task.handler
                     if handler is None or not self._contain(task, exc, handler, task.match):
                         raise
+                    break
+                if yielded is _FINISHED:
                     break
                 if task.outstanding:
                     # Its connect deliveries are not all finished: the last one resumes it.

@@ -37,11 +37,32 @@ def trap(value: Any) -> Any:
     return (yield value)
 
 
+class _Finished:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "FINISHED"
+
+
+FINISHED = _Finished()
+"""What :func:`resume` returns when the coroutine returned, instead of raising."""
+
+
 def resume(coro: Coroutine[Any, Any, Any]) -> Any:
-    """``coro.send(None)``, called from this module's frame (see the module docstring)."""
-    return coro.send(None)
+    """``coro.send(None)``, called from this module's frame (see the module docstring),
+    or FINISHED when the coroutine returns. Its StopIteration is caught here: caught in
+    compiled code instead, it would cost a traceback entry there, made with a code object
+    of its own, at the end of every handler."""
+    try:
+        return coro.send(None)
+    except StopIteration:
+        return FINISHED
 
 
 def resume_throwing(coro: Coroutine[Any, Any, Any], exc: BaseException) -> Any:
-    """``coro.throw(exc)``, called from this module's frame (see the module docstring)."""
-    return coro.throw(exc)
+    """``coro.throw(exc)``, called from this module's frame (see the module docstring),
+    or FINISHED when the coroutine returns (see :func:`resume`)."""
+    try:
+        return coro.throw(exc)
+    except StopIteration:
+        return FINISHED
