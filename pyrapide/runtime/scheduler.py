@@ -52,6 +52,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from pyrapide.architecture import Delivery
 from pyrapide.core.interrupts import contained
+from pyrapide.runtime import traps
 from pyrapide.runtime.dispatch import Dispatch, DispatchState
 from pyrapide.runtime.handlers import is_async_function
 from pyrapide.runtime.notifications import (
@@ -67,7 +68,7 @@ from pyrapide.runtime.notifications import (
 )
 from pyrapide.runtime.routing import Route, callable_name
 from pyrapide.runtime.tasks import InFlight, Task, WaitReason
-from pyrapide.runtime.traps import FINISHED, SUSPEND, WAIT, Sleep, resume, resume_throwing
+from pyrapide.runtime.traps import FINISHED, SUSPEND, WAIT, Pump, Sleep, pump
 from pyrapide.runtime.watchdog import HandlerTimeout
 
 # Module constants for the hot paths below, which read them on every delivery: an enum
@@ -84,19 +85,17 @@ _STARTED: Final = DispatchState.RUNNING
 _DONE: Final = DispatchState.DONE
 _WAIT: Final = WAIT
 _SUSPEND: Final = SUSPEND
-_resume: Final = resume
 _FINISHED: Final = FINISHED
-_resume_throwing: Final = resume_throwing
+_pump: Final = pump
+# Where a handler's traceback starts that is not the user's: this module (as Python, or
+# the entries the compiled build adds under its source's name) and the pump's.
+_OWN_FILES: Final = frozenset({__file__, "pyrapide/runtime/scheduler.py", traps.__file__})
 # The notification kinds asked about on every delivery (is anybody subscribed?).
 _EVENT_RECORDED: Final = EventRecorded
 _DISPATCH_QUEUED: Final = DispatchQueued
 _DISPATCH_STARTED: Final = DispatchStarted
 _HANDLER_STARTED: Final = HandlerStarted
 _DISPATCH_FINISHED: Final = DispatchFinished
-# True when this module runs as Python (its functions have frames): the watchdog then
-# finds _deliver and _advance above a handler's frame. Compiled (mypyc), they have
-# none, and tasks are stepped through traps.resume, a frame it finds instead.
-FRAMED: Final = __file__.endswith(".py")
 # How deep in nested connect deliveries an emit still calls its own (see call_connects):
 # each level nests the handlers' frames inside the emitter's, where a step of its own
 # would not.
@@ -160,6 +159,7 @@ class Scheduler:
         self._wakeup: asyncio.Future[None] | None = None
         self._live: dict[Task, None] = {}
         self._suspended: list[Task] = []  # stopped at an emit by max_events
+        self._pumps: list[Pump] = []  # idle, each ready for a task's coroutine
         # Components bound to ``@module(serial=True)`` -> deliveries in progress.
         self.serial_load: dict[str, int] = {}
         # Invariant: ``current`` is the task inside ``send`` (None between steps);
@@ -770,8 +770,10 @@ class Scheduler:
 
     def handler_error(self, task: Task, exc: BaseException, match: PatternMatch | None) -> None:
         """Report an exception raised by a handler; the run goes on."""
-        # Drop the scheduler's own frame: the user's code starts one level down.
-        tb = exc.__traceback__.tb_next if exc.__traceback__ is not None else None
+        # Drop the scheduler's own frames and the pump's: the user's code starts below.
+        tb = exc.__traceback__
+        while tb is not None and tb.tb_frame.f_code.co_filename in _OWN_FILES:
+            tb = tb.tb_next
         text = "".join(traceback.format_exception(type(exc), exc, tb))
         event = match.events[-1] if match is not None else None
         note = HandlerError(
@@ -795,8 +797,12 @@ class Scheduler:
             self._advance(runnable.pop(), runnable)
 
     def _advance(self, task: Task, runnable: list[Task]) -> None:
-        coro = task.coro
-        assert coro is not None
+        pump = task.pump
+        sent: Any = None
+        if pump is None:  # its first step: a pump is sent its coroutine (see traps.pump)
+            pumps = self._pumps
+            pump = task.pump = pumps.pop() if pumps else _pump()
+            sent = task.coro
         task.waiting = _RUNNING
         self.advances += 1
         self.current = task
@@ -805,12 +811,12 @@ class Scheduler:
                 try:
                     if task.throw is not None:
                         exc, task.throw = task.throw, None
-                        yielded = coro.throw(exc) if FRAMED else _resume_throwing(coro, exc)
+                        yielded = pump.throw(exc)
                     else:
-                        yielded = coro.send(None) if FRAMED else _resume(coro)
-                except StopIteration:  # as Python: compiled, traps.resume catches it
-                    break
+                        yielded = pump.send(sent)
+                        sent = None
                 except BaseException as exc:
+                    task.pump = None  # it ended with the coroutine
                     # A handler driven as the task (see _call) raised; what the
                     # scheduler's own wrapper lets through is not a handler's error.
                     handler = task.handler
@@ -818,6 +824,8 @@ class Scheduler:
                         raise
                     break
                 if yielded is _FINISHED:
+                    task.pump = None
+                    self._pumps.append(pump)  # for the next task
                     break
                 if task.outstanding:
                     # Its connect deliveries are not all finished: the last one resumes it.

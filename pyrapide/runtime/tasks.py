@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from pyrapide.core import Event
     from pyrapide.runtime.dispatch import Dispatch
     from pyrapide.runtime.queues import PipeLane
+    from pyrapide.runtime.traps import Pump
 
 
 class WaitReason(StrEnum):
@@ -79,6 +80,7 @@ class Task:
         "lane",
         "match",
         "outstanding",
+        "pump",
         "returned",
         "throw",
         "tips",
@@ -90,6 +92,8 @@ class Task:
         self, component: str, dispatch: Dispatch | None, depth: int, hook: str | None = None
     ) -> None:
         self.coro: Coroutine[Any, Any, Any] | None = None
+        # What drives ``coro`` while it runs (see traps.pump); None before and after.
+        self.pump: Pump | None = None
         # The handler whose own coroutine ``coro`` is, and the match it was given;
         # None when ``coro`` is the scheduler's wrapper calling the handlers in turn.
         self.handler: Callable[..., Any] | None = None

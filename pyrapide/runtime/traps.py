@@ -1,17 +1,18 @@
 """The traps by which a handler hands control back to the scheduler driving it.
 
 A handler awaits one of these (``ctx.emit`` when it must wait for connect
-deliveries, ``ctx.sleep``); the scheduler reads what it yielded. This module stays
-plain Python in the compiled build: ``trap`` is a generator-based coroutine
-(``types.coroutine``), which compiled could not be awaited; and ``resume`` is how a
-compiled scheduler steps a task, so that a Python frame of pyrapide's sits right
-above the handler's, where the watchdog looks for it (compiled code has none).
+deliveries, ``ctx.sleep``); the scheduler reads what it yielded, through the
+:func:`pump` that drives the handler. This module stays plain Python in the compiled
+build: ``trap`` and the pump are generator-based coroutines (``types.coroutine``),
+which compiled could not be awaited, and the pump's frame is the one of pyrapide's
+that sits right above the handler's, where the watchdog looks for it (compiled code
+has none).
 """
 
 from __future__ import annotations
 
 import types
-from collections.abc import Coroutine
+from collections.abc import Generator
 from typing import Any
 
 
@@ -45,24 +46,29 @@ class _Finished:
 
 
 FINISHED = _Finished()
-"""What :func:`resume` returns when the coroutine returned, instead of raising."""
+"""What a pump answers when the coroutine it drives has returned."""
+
+Pump = Generator[Any, Any, None]
 
 
-def resume(coro: Coroutine[Any, Any, Any]) -> Any:
-    """``coro.send(None)``, called from this module's frame (see the module docstring),
-    or FINISHED when the coroutine returns. Its StopIteration is caught here: caught in
-    compiled code instead, it would cost a traceback entry there, made with a code object
-    of its own, at the end of every handler."""
-    try:
-        return coro.send(None)
-    except StopIteration:
-        return FINISHED
+def pump() -> Pump:
+    """A driver of handler coroutines, one after another, ready to be sent its first.
+
+    Sent a coroutine, it runs it (``yield from``: what the coroutine yields, the
+    scheduler gets, and what the scheduler sends or throws goes on to the coroutine);
+    when the coroutine returns it answers FINISHED and waits for the next. A handler's
+    end so raises no StopIteration: an exception object and a traceback entry per
+    delivery otherwise (the compiled scheduler makes that entry with a code object of its
+    own). A coroutine that raises ends its pump too. The pump's frame sits right above
+    the handler's, where the watchdog looks for it."""
+    driver = _pump()
+    driver.send(None)
+    return driver
 
 
-def resume_throwing(coro: Coroutine[Any, Any, Any], exc: BaseException) -> Any:
-    """``coro.throw(exc)``, called from this module's frame (see the module docstring),
-    or FINISHED when the coroutine returns (see :func:`resume`)."""
-    try:
-        return coro.throw(exc)
-    except StopIteration:
-        return FINISHED
+@types.coroutine
+def _pump() -> Pump:
+    coro = yield None
+    while True:
+        yield from coro  # type: ignore[misc]  # a coroutine: types.coroutine allows it
+        coro = yield FINISHED

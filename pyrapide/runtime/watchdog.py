@@ -64,20 +64,12 @@ DEFAULT_HANDLER_TIMEOUT = 5.0
 _SIGNAL = getattr(signal, "SIGUSR2", None)
 _PYRAPIDE = str(Path(__file__).resolve().parents[1]) + os.sep
 _HERE = str(Path(__file__).resolve())
-# Where the scheduler runs handlers: the coroutine that calls them in turn
-# (Scheduler._deliver), and the loop that drives a lone handler's own coroutine
-# (Scheduler._advance, through ``send``); when the scheduler is compiled, neither has
-# a frame, and it steps every task through traps.resume (or resume_throwing).
+# Where the scheduler runs handlers: the pump that drives each task's coroutine
+# (traps.pump), and the coroutine that calls a delivery's handlers in turn
+# (Scheduler._deliver; compiled, it has no frame, and the pump is right above them).
 _SCHEDULER = str(Path(__file__).resolve().with_name("scheduler.py"))
 _TRAPS = str(Path(__file__).resolve().with_name("traps.py"))
-_DELIVERY = frozenset(
-    {
-        (_SCHEDULER, "_deliver"),
-        (_SCHEDULER, "_advance"),
-        (_TRAPS, "resume"),
-        (_TRAPS, "resume_throwing"),
-    }
-)
+_DELIVERY = frozenset({(_SCHEDULER, "_deliver"), (_TRAPS, "_pump")})
 
 
 class HandlerTimeout(BaseException):
