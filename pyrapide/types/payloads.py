@@ -79,13 +79,19 @@ def _fits_at_a_glance(spec: ActionSpec | None, payload: Mapping[str, Any]) -> bo
 
 def _fits(plan: _Plan | None, payload: Mapping[Any, Any]) -> bool:
     """``_fits_at_a_glance`` with the spec's plan (None: no spec) looked up."""
-    fits_of: Mapping[str, Fits]
+    # An emit's payload is a plain dict: read as one, compiled, without a copy.
+    return _fits_dict(plan, payload if type(payload) is dict else dict(payload))
+
+
+def _fits_dict(plan: _Plan | None, payload: dict[Any, Any]) -> bool:
+    fits_of: dict[str, Fits]
     if plan is None:
-        admitted: Mapping[str, frozenset[type]] = {}
+        admitted: dict[str, frozenset[type]] = {}
         others, fits_of = _SCALARS, {}
     else:
-        if not plan.required.issubset(payload):
-            return False
+        for name in plan.required:
+            if name not in payload:
+                return False
         admitted, others, fits_of = plan.admitted, plan.others, plan.fits_of
     for key, value in payload.items():
         kind = type(value)
@@ -99,8 +105,12 @@ def _fits(plan: _Plan | None, payload: Mapping[Any, Any]) -> bool:
             fits = fits_of.get(key)
             if (fits is not None and not fits(value)) or not _all_saveable([{key: value}]):
                 return False
-        elif kind not in admitted.get(key, others) or (kind is float and not _isfinite(value)):
-            return False
+        else:
+            allowed = admitted.get(key)
+            if allowed is None:
+                allowed = others
+            if kind not in allowed or (kind is float and not _isfinite(value)):
+                return False
     return True
 
 
