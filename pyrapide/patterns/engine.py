@@ -251,14 +251,14 @@ class _BasicNode(_Node):
     def match_event(self, event: Any) -> PatternMatch | None:
         if self.name is not None and event.name != self.name:
             return None
-        bindings: dict[str, Any] = {}
+        bindings: dict[str, Any] | None = None  # made by the first placeholder bound
         source = self.source
         if source is not None:
             if isinstance(source, str):
                 if event.source != source and not event.source.startswith(self.inside):
                     return None
             else:
-                bindings[source.name] = event.source
+                bindings = {source.name: event.source}
         if self.checks:
             payload = event.payload
             for key, bound_name, expected, frozen in self.checks:
@@ -271,6 +271,8 @@ class _BasicNode(_Node):
                             return None
                     elif freeze(value) != frozen:
                         return None
+                elif bindings is None:
+                    bindings = {bound_name: value}
                 elif bound_name in bindings:
                     if freeze(bindings[bound_name]) != freeze(value):
                         return None

@@ -101,7 +101,8 @@ class PatternMatch:
 
     def __init__(self, events: Iterable[Any], bindings: Mapping[str, Any] | None = None) -> None:
         self._events = tuple(events)
-        self._bindings = dict(bindings) if bindings else {}
+        # None until read, for a match that binds nothing (the usual delivery's).
+        self._bindings: dict[str, Any] | None = dict(bindings) if bindings else None
         self._hash: int | None = None
         self._identity_key: Any = None
 
@@ -113,7 +114,13 @@ class PatternMatch:
     @property
     def bindings(self) -> dict[str, Any]:
         """Placeholder name -> the value it bound."""
+        if self._bindings is None:
+            self._bindings = {}
         return self._bindings
+
+    def binds_nothing(self) -> bool:
+        """True when no placeholder bound a value (asked without making ``bindings``)."""
+        return not self._bindings
 
     @property
     def event(self) -> Any:
@@ -217,7 +224,10 @@ class GrowingMatch(PatternMatch):
         """Placeholder name -> list of the values it bound, one per occurrence."""
         if self._seq_of is not None:
             self._build()
-        return self._bindings
+        return super().bindings
+
+    def binds_nothing(self) -> bool:
+        return not self.bindings
 
     @property
     def occurrences(self) -> tuple[PatternMatch, ...]:

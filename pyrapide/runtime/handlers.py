@@ -73,7 +73,7 @@ class _Plan:
         if self.same_pattern:
             return True
         name = self.name_only
-        if name is None or match.bindings:
+        if name is None or not match.binds_nothing():
             return False
         events = match.events
         return len(events) == 1 and (name == "*" or events[0].name == name)
@@ -118,7 +118,7 @@ class HandlerTable:
             if plan.takes_as_delivered(match):
                 calls.append((plan.method, match))
                 continue
-            if plan.name_only is not None and len(events) == 1 and not match.bindings:
+            if plan.name_only is not None and len(events) == 1 and match.binds_nothing():
                 continue  # an event of another name
             if plan.one_event is not None and len(events) == 1:
                 own = plan.one_event(events[0])  # a basic pattern: no guards; it tests the name
