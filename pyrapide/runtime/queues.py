@@ -358,8 +358,13 @@ class DispatchQueues:
             lanes, agents = self._open, self.agents
             if not lanes:  # agent deliveries alone: the draw select() makes among them
                 return self._swap_out(self.below(len(agents))) if agents else None
-            if not agents and len(lanes) == 1:  # one pipe's head: no draw
-                return self._start_head(next(iter(lanes.values())))
+            if not agents:  # pipe heads alone: the oldest, as select() picks, no draw
+                oldest: PipeLane | None = None
+                for lane in lanes.values():
+                    if oldest is None or lane.queue[0].id < oldest.queue[0].id:
+                        oldest = lane
+                assert oldest is not None
+                return self._start_head(oldest)
         dispatch = self.select(None)
         if dispatch is not None:
             self.remove(dispatch)
