@@ -169,7 +169,12 @@ def get_context(instance: Any) -> ModuleContext:
 
     Raises RuntimeError for an instance that has neither (one you built yourself).
     """
-    context = getattr(instance, CONTEXT_ATTR, None)
+    try:
+        # CONTEXT_ATTR, read as an attribute: the interpreter specializes the load (a
+        # handler asks on every delivery), where getattr() is a call.
+        context = instance.__rapide_context__
+    except AttributeError:
+        context = None
     if context is None:
         raise RuntimeError(
             f"{type(instance).__qualname__} instance has no runtime context: only the "
