@@ -26,7 +26,7 @@ NAME_WIDTH = 18
 """Columns of the source and target names at most (longer ones are cut with "…" in
 their middle)."""
 MIN_NAME_WIDTH = 6
-"""Columns a name keeps however narrow the panel (``s12345``, ``stage…``)."""
+"""Columns a name keeps however narrow the panel (``s12345``, ``st…_12``)."""
 LABEL_ROOM = 16
 """Columns the names leave the connection's kind and pattern before they shrink
 (``connect Stage.o…``); the counts after them are always whole."""

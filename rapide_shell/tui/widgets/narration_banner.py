@@ -28,7 +28,8 @@ class NarrationBanner(Static):
     waiting: reactive[bool] = reactive(False, layout=True)
     """True while a played script waits for the presenter to press a key."""
     compact: reactive[bool] = reactive(False, layout=True)
-    """True while the banner is one line (see ``PanelLayout.fit_rows``)."""
+    """True while the banner is one line, on a screen too short for it (see
+    ``PanelLayout.fit_rows``)."""
 
     def render(self) -> RenderableType:
         """The narration, then the hint to go on while the script waits."""
