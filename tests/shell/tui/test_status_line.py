@@ -115,7 +115,7 @@ async def test_the_screenshot_note_goes_at_the_next_command_or_after_a_while(
         assert "SVG saved in" not in _status(app)
 
         # The screenshot command's own note stays after it, then goes by itself.
-        monkeypatch.setattr(session_view, "NOTE_SECONDS", 0.3)
+        monkeypatch.setattr(session_view, "NOTE_SECONDS", 1.5)  # time to read it here
         await type_command(pilot, f"screenshot {tmp_path / 'shot.svg'}")
         assert "SVG saved in" in _status(app)
         await wait_until(pilot, lambda: "SVG saved in" not in _status(app))
