@@ -151,6 +151,15 @@ def test_the_shell_opens_at_an_address_in_a_terminal() -> None:
         child.close(force=True)
 
 
+async def _branch_off(pilot, fields: str) -> None:
+    """Two steps of the seed system, back one, then another step 2 than main's (an
+    injected request with ``fields``): branch b2, at its step 3."""
+    await type_command(pilot, "step 2")
+    await type_command(pilot, "back 1")
+    await type_command(pilot, f"inject APIService.request type=query {fields}")
+    await type_command(pilot, "step")
+
+
 def _lines(panel: HistoryPanel) -> list[str]:
     return [panel.render_line(y).text for y in range(panel.scrollable_content_region.height)]
 
@@ -170,13 +179,7 @@ async def test_a_long_line_goes_on_under_its_text_clear_of_the_step_numbers() ->
     async with app.run_test(size=(64, 36)) as pilot:
         await settle(pilot)
         await type_command(pilot, "zoom history")
-        await type_command(pilot, "step 2")
-        await type_command(pilot, "back 1")
-        # Another step 2 than main's: a branch.
-        await type_command(
-            pilot, "inject APIService.request type=query key=users/123456789 value=more"
-        )
-        await type_command(pilot, "step")
+        await _branch_off(pilot, "key=users/123456789 value=more")
         panel = app.query_one(HistoryPanel)
         lines = _lines(panel)
         # A branch is one line (see test_each_branch_is_one_line_cut_where_too_long).
@@ -206,11 +209,7 @@ async def test_each_branch_is_one_line_cut_where_too_long() -> None:
     app = make_app(EXAMPLES / "seed_system.py")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await type_command(pilot, "step 2")
-        await type_command(pilot, "back 1")
-        # Another step 2 than main's: a branch.
-        await type_command(pilot, "inject APIService.request type=query key=users/1")
-        await type_command(pilot, "step")
+        await _branch_off(pilot, "key=users/1")
         panel = app.query_one(HistoryPanel)
         panel.scroll_to(0, 0, animate=False)
         await pilot.pause()
