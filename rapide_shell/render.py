@@ -46,6 +46,18 @@ def shorten(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def shorten_middle(text: str, width: int) -> str:
+    """``text`` itself when it fits in ``width`` characters, else its start and its end
+    with "…" between: names that differ at the end (``stage_11``, ``stage_12``) stay
+    told apart."""
+    if len(text) <= width:
+        return text
+    if width <= 1:
+        return "…"[:width]
+    head = (width - 1) // 2
+    return text[:head] + "…" + text[len(text) - (width - 1 - head):]
+
+
 def payload_text(payload: Any, width: int = PAYLOAD_WIDTH) -> str:
     """A payload as compact one-line JSON cut to ``width`` characters ("" when empty),
     printable; what JSON cannot hold (non-string keys, a payload containing itself) is

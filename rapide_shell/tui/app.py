@@ -165,15 +165,14 @@ class RapideApp(App[None]):
     def save_screenshot_file(self, filename: str | None = None) -> Path:
         """Saves an SVG picture of the screen to ``filename`` (default: a name with the
         time, in :meth:`screenshot_folder`, made if need be) and returns the full path;
-        OSError if it cannot. The status line says where it went."""
+        OSError if it cannot. The status line says where it went, for a while."""
         if filename is None:
             folder = self.screenshot_folder()
             folder.mkdir(parents=True, exist_ok=True)
             saved = Path(self.save_screenshot(path=str(folder))).resolve()
         else:
             saved = Path(self.save_screenshot(filename)).resolve()
-        self.main_screen.view.note = f"SVG saved in {_home_relative(saved.parent)}"
-        self.main_screen.view.redraw_status()
+        self.main_screen.view.show_note(f"SVG saved in {_home_relative(saved.parent)}")
         return saved
 
     def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:

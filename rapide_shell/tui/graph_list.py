@@ -2,7 +2,9 @@
 
 One row per connection (``s12 ──▶ s13  connect Stage.out ✓3``), grouped by source
 in component order, then the components no connection names; a search narrows the
-rows to those that mention the text. Rows are built when drawn, so a list of 10,000
+rows to those that mention the text. A row fits the panel's width: its counts stay
+whole, the pattern and then the names are cut with "…" (a name in its middle, so that
+``stage_11`` and ``stage_12`` stay apart). Rows are built when drawn, so a list of 10,000
 connections costs memory for what is on screen, not for a picture of it. Cells carry
 the same roles as a drawing's (see :mod:`rapide_shell.tui.graph_canvas`), so the
 widget colours kinds, highlights a connection and marks a causal cone the same way.
@@ -14,14 +16,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from pyrapide.core.printable import printable
-from rapide_shell.render import counted, look, shorten
+from rapide_shell.render import counted, look, shorten, shorten_middle
 from rapide_shell.tui.graph_canvas import Cell
 from rapide_shell.tui.graph_model import GraphEdge, GraphSpec
 
 DRAW_LIMIT = 40
 """Beyond this many components (or twice as many connections) the graph is listed."""
 NAME_WIDTH = 18
-"""Columns of the source and target names (longer ones are cut with "…")."""
+"""Columns of the source and target names at most (longer ones are cut with "…" in
+their middle)."""
+MIN_NAME_WIDTH = 6
+"""Columns a name keeps however narrow the panel (``s12345``, ``st…_12``)."""
+LABEL_ROOM = 16
+"""Columns the names leave the connection's kind and pattern before they shrink
+(``connect Stage.o…``); the counts after them are always whole."""
+ARROW = 5
+"""Columns of the arrow between the names (`` ──▶ ``)."""
 
 
 def too_large_to_draw(spec: GraphSpec) -> bool:
@@ -58,29 +68,45 @@ class GraphList:
         for row, entry in enumerate(self.entries, start=1):
             if isinstance(entry, GraphEdge):
                 self.row_of.setdefault(entry.index, row)
+        self.name_width = min(NAME_WIDTH, max(
+            (len(printable(name)) for name, _ in self.spec.components), default=1))
+        """Columns of the names: the longest one's, within NAME_WIDTH."""
 
     @property
     def height(self) -> int:
         """Rows: the heading and one per entry."""
         return 1 + len(self.entries)
 
-    def heading(self) -> list[Cell]:
-        """What the list is and how to narrow it."""
+    def heading(self, width: int | None = None) -> list[Cell]:
+        """What the list is and how to narrow it (cut to ``width`` with "…")."""
         components = counted(len(self.spec.components), "component")
         connections = counted(len({edge.index for edge in self.spec.edges}), "connection")
         text = f"{components}, {connections}: listed (too many to draw); / searches"
         if self.search:
             verb = "mentions" if len(self.entries) == 1 else "mention"
             text = f"{counted(len(self.entries), 'row')} {verb} {printable(self.search)!r}; / again"
-        return [(ch, None) for ch in text]
+        return _plain(_cut(text, width))
 
-    def row(self, number: int) -> list[Cell]:
-        """Row ``number`` (0 is the heading) as cells."""
+    def columns(self, width: int | None) -> int:
+        """Columns of each name in a row ``width`` wide (None: as wide as the row needs):
+        the names shrink, down to MIN_NAME_WIDTH, where they would leave the kind and
+        the pattern less than LABEL_ROOM beside the counts (of a pipe, the widest)."""
+        if width is None:
+            return self.name_width
+        counts = len(" ✓0 queued 0")
+        fitted = (width - ARROW - LABEL_ROOM - counts) // 2
+        return max(min(self.name_width, MIN_NAME_WIDTH), min(self.name_width, fitted))
+
+    def row(self, number: int, width: int | None = None) -> list[Cell]:
+        """Row ``number`` (0 is the heading) as cells, fitted to ``width`` columns (None:
+        as wide as it needs): the counts whole, the pattern then the names cut."""
         if number == 0:
-            return self.heading()
+            return self.heading(width)
+        names = self.columns(width)
         entry = self.entries[number - 1]
         if isinstance(entry, str):
-            return [*_name(entry, NAME_WIDTH), *_plain("  (no connections)")]
+            return [*_name(entry, names), *_plain(_cut("  (no connections)",
+                                                       None if width is None else width - names))]
         edge = entry
         line = ("edge", edge.index, edge.kind)
         label = ("label", edge.index, edge.kind)
@@ -90,18 +116,28 @@ class GraphList:
             counts += f" ▸{self.running[edge.index]} running"
         if edge.kind == "pipe":
             counts += f" queued {self.queued.get(edge.index, 0)}"
+        said = f"  {edge.kind} {printable(edge.pattern)}"
+        if width is not None:
+            said = _cut(said, width - 2 * names - ARROW - len(counts))
         return [
-            *_name(edge.source, NAME_WIDTH),
+            *_name(edge.source, names),
             *((ch, line) for ch in f" {look(edge.kind).lines[0] * 2}▶ "),
-            *_name(edge.target, NAME_WIDTH),
-            *((ch, label) for ch in f"  {edge.kind} {printable(edge.pattern)}"),
+            *_name(edge.target, names),
+            *((ch, label) for ch in said),
             *((ch, count) for ch in counts),
         ]
 
 
+def _cut(text: str, width: int | None) -> str:
+    """``text`` cut to ``width`` with "…" (None: whole; no room: nothing)."""
+    if width is None:
+        return text
+    return shorten(text, width) if width > 0 else ""
+
+
 def _name(name: str, width: int) -> list[Cell]:
     role = ("box", name)
-    return [(ch, role) for ch in shorten(printable(name), width).ljust(width)]
+    return [(ch, role) for ch in shorten_middle(printable(name), width).ljust(width)]
 
 
 def _plain(text: str) -> list[Cell]:

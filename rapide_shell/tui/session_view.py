@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual.color import Color
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import RichLog, Static
 
 from pyrapide.core.printable import printable
@@ -42,6 +43,9 @@ if TYPE_CHECKING:
 
 #: Notifications are drawn at most this often (seconds): a fast run redraws per frame.
 FRAME_SECONDS = 1 / 30
+#: A note on the status line (where a screenshot went) stays this long (seconds), or
+#: until the next command, as the notices in the corner do.
+NOTE_SECONDS = 5.0
 #: While a run works, the costlier panels are redrawn at most this often (seconds),
 #: leaving the loop to keys and the run. The inspector following the newest event is
 #: the costliest (its panel is laid out again), so it moves least often.
@@ -136,7 +140,8 @@ class SessionView:
         """The event whose cone the graph marks next (None: no marking waits)."""
         self.note = ""
         """A last piece of the status line, shown while there is room (where the last
-        screenshot went)."""
+        screenshot went) until the next command or for NOTE_SECONDS: see show_note."""
+        self._note_timer: Timer | None = None
         self._exploration: notices.ExplorationChanged | None = None
         """How the background exploration stood when it last moved on."""
 
@@ -340,6 +345,24 @@ class SessionView:
         """Draws the status line again (the screen's width or the note changed)."""
         if self.session.system is not None:
             self._redraw_status()
+
+    def show_note(self, text: str) -> None:
+        """Shows ``text`` at the end of the status line until the next command, or for
+        NOTE_SECONDS (see ``clear_note``)."""
+        if self._note_timer is not None:
+            self._note_timer.stop()
+        self.note = text
+        self._note_timer = self.screen.set_timer(NOTE_SECONDS, self.clear_note)
+        self.redraw_status()
+
+    def clear_note(self) -> None:
+        """Takes the note off the status line (a command starts, or its time is up)."""
+        if self._note_timer is not None:
+            self._note_timer.stop()
+            self._note_timer = None
+        if self.note:
+            self.note = ""
+            self.redraw_status()
 
     def _exploration_ended(self) -> None:
         """Print the exploration's answer, its failures numbered, and say it ended (the

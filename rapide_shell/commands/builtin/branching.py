@@ -151,9 +151,13 @@ def branch_label(tree: DecisionTree, branch: Branch) -> Text:
     return marker.append_text(label)
 
 
-def branch_parts(tree: DecisionTree, branch: Branch) -> tuple[Text, Text]:
+def branch_parts(
+    tree: DecisionTree, branch: Branch, *, compact: bool = False
+) -> tuple[Text, Text]:
     """:func:`branch_label` in its two parts: the mark of the current branch (``* ``)
-    and the rest, for a list that sets a long label's wrapped lines under the second."""
+    and the rest, for a list that sets a long label's wrapped lines under the second.
+    ``compact`` says it in fewer words (``b2  from step 1 of main: 2 to 5``), without
+    where you are, for a panel that shows that beside it."""
     current = branch is tree.branch
     style = "bold green" if current else ""
     marker = Text("* " if current else "  ", style=style)
@@ -163,6 +167,9 @@ def branch_parts(tree: DecisionTree, branch: Branch) -> tuple[Text, Text]:
     last = branch.tip.number
     if fork is None or left is None:
         label.append(f"  steps 0 to {last}", style="dim")
+    elif compact:
+        own = "no step yet" if fork.number == last else f"{fork.number + 1} to {last}"
+        label.append(f"  from step {fork.number} of {left.name}: {own}", style="dim")
     elif fork.number == last:
         label.append(f"  at step {last} of {left.name}; no step of its own yet", "dim")
     else:
@@ -171,7 +178,7 @@ def branch_parts(tree: DecisionTree, branch: Branch) -> tuple[Text, Text]:
             f"{fork.number + 1} to {last}",
             style="dim",
         )
-    if current:
+    if current and not compact:
         label.append(f"  <- you are at step {tree.point.number}", style="bold")
     return marker, label
 

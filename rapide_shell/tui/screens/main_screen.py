@@ -373,6 +373,7 @@ class MainScreen(Screen[None]):
         """Echoes ``line`` and runs it in the background (a long ``run`` never blocks)."""
         self._echo(line)
         if line.split() == ["pause"]:
+            self.view.clear_note()
             self._pause_now()
             return
         self._execute(line)
@@ -406,6 +407,7 @@ class MainScreen(Screen[None]):
 
     async def execute_line(self, line: str) -> CommandOutcome:
         """Runs one line through the session (the TUI's own commands included)."""
+        self.view.clear_note()  # the last command's note (a screenshot's) is old now
         outcome = await self.session.execute(line)
         if outcome.command == "say" and outcome.ok:
             self.query_one(NarrationBanner).text = outcome.data["text"]

@@ -7,10 +7,13 @@ from typing import TYPE_CHECKING, Any
 from textual.widget import Widget
 
 from rapide_shell.tui.panels import PANELS, Panel, find, slot_mates
+from rapide_shell.tui.widgets.narration_banner import NarrationBanner
 
 if TYPE_CHECKING:
     from textual.screen import Screen
 
+ROWS = ("top", "middle", "bottom")
+"""The rows of panels, top to bottom."""
 WIDE_COLUMNS = 180
 """From this width on, the panels of a slot stand side by side."""
 #: Lines a row needs beyond what its panels hold (their borders).
@@ -101,15 +104,15 @@ class PanelLayout:
         queue's lines (within TOP_SHARE), the bottom one to BOTTOM_SHARE of the rest
         (at least MIN_BOTTOM_SHARED lines while it shows the errors too)."""
         screen = self.screen
-        rows = ("top", "middle", "bottom")
-        if not any(screen.query_one(f"#{row}", Widget).outer_size.height for row in rows):
+        if not any(screen.query_one(f"#{row}", Widget).outer_size.height for row in ROWS):
             return  # not laid out yet
         # What the status line, the command bar and the keys leave (not what the rows
         # hold now: more than that while they overflow a screen made shorter).
         room = screen.size.height - sum(
             widget.outer_size.height for widget in screen.children
-            if widget.id not in rows and widget.display
+            if widget.id not in ROWS and widget.display
         )
+        room = self._fit_narration(room)
         if room <= 0:
             return
         short = room < MIN_TOP + MIN_MIDDLE + MIN_BOTTOM
@@ -117,8 +120,9 @@ class PanelLayout:
         least_top, least_middle, least_bottom = (
             (MIN_SHORT_ROW,) * 3 if short else (MIN_TOP, MIN_MIDDLE, MIN_BOTTOM)
         )
+        # Never so tall that the middle and bottom rows get less than their least.
         top = max(least_top, min(max(graph_lines, queue_lines) + BORDERS,
-                                 int(room * TOP_SHARE)))
+                                 int(room * TOP_SHARE), room - least_middle - least_bottom))
         bottom = max(least_bottom, round((room - top) * BOTTOM_SHARE))
         if screen.query_one("#errors", Widget).has_class("has-problems"):
             bottom = max(bottom, min(MIN_BOTTOM_SHARED, room - top - least_middle))
@@ -126,6 +130,25 @@ class PanelLayout:
             widget = screen.query_one(f"#{row}", Widget)
             if widget.styles.height is None or widget.styles.height.value != height:
                 widget.styles.height = height
+
+    def _fit_narration(self, room: int) -> int:
+        """Makes the narration one line where, at its tallest, it would leave the rows
+        less than MIN_SHORT_ROW lines each (a tiny screen: the status line and the
+        command bar stay in view, and no row is lost); returns the rows' room then.
+
+        Decided by the screen's height alone, not by the narration's current height,
+        so that a banner made shorter does not make itself tall again."""
+        banner = self.screen.query_one(NarrationBanner)
+        if not banner.display:
+            return room
+        shown = banner.outer_size.height
+        tallest = banner.styles.max_height
+        compact = tallest is not None and (
+            room + shown - int(tallest.value) < len(ROWS) * MIN_SHORT_ROW
+        )
+        banner.compact = compact
+        # Just made compact, the banner is one line at the next layout.
+        return room + shown - 1 if compact else room
 
     def toggle_full_screen(self, panel_id: str | None) -> Widget | None:
         """Shows panel ``panel_id`` alone on the screen, or, when one already is (or no

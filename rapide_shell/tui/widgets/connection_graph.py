@@ -18,7 +18,7 @@ from textual.strip import Strip
 from pyrapide.core.printable import printable
 from rapide_shell.render import KIND_LOOKS
 from rapide_shell.tui.graph_canvas import Role
-from rapide_shell.tui.graph_list import NAME_WIDTH, GraphList, too_large_to_draw
+from rapide_shell.tui.graph_list import GraphList, too_large_to_draw
 from rapide_shell.tui.graph_model import (
     GraphSpec,
     architecture_to_toggle,
@@ -207,12 +207,15 @@ class ConnectionGraph(ScrollView):
         self._list = GraphList(
             self._spec, self._search, self._delivered, self._queued, self._unfinished
         )
-        widest = max((len(edge.pattern) + len(edge.kind) for edge in self._spec.edges),
-                     default=0)
-        width = 2 * NAME_WIDTH + 5 + widest + 32
-        self.virtual_size = Size(width, self._list.height)
+        self._size_list()
         self.scroll_to(0, 0, animate=False)
         self.refresh()
+
+    def _size_list(self) -> None:
+        """The list's rows fit the panel's width (see ``GraphList.row``): it scrolls
+        up and down only, and a row's counts are never past the edge."""
+        assert self._list is not None
+        self.virtual_size = Size(self.scrollable_content_region.width, self._list.height)
 
     def update_counts(
         self, delivered: Mapping[int, int], queued: Mapping[int, int],
@@ -370,7 +373,10 @@ class ConnectionGraph(ScrollView):
         self.refresh()
 
     def on_resize(self, _event: events.Resize) -> None:
-        """Redraws when the width changes (interface names come and go with room)."""
+        """Redraws when the width changes (interface names come and go with room; a
+        list's rows are fitted to the width anew)."""
+        if self._list is not None:
+            self._size_list()
         self._redraw_for_new_width()
 
     def _redraw_for_new_width(self) -> None:
@@ -412,8 +418,8 @@ class ConnectionGraph(ScrollView):
         picture = self._picture
         row_index = round(self.scroll_y) + y
         if self._list is not None and 0 <= row_index < self._list.height:
-            cells = self._list.row(row_index)
-            content_width = self.virtual_size.width
+            cells = self._list.row(row_index, width)
+            content_width = width
         elif picture is not None and 0 <= row_index < picture.height:
             cells = picture.rows[row_index]
             content_width = picture.width

@@ -14,7 +14,7 @@ from rapide_shell.commands.builtin.branching import branch_parts
 from rapide_shell.commands.builtin.travelling import position_text, step_parts
 from rapide_shell.render import counted
 from rapide_shell.tui.theme_colours import ThemedLines
-from rapide_shell.tui.widgets.output_log import Hanging
+from rapide_shell.tui.widgets.output_log import Hanging, OneLine
 
 if TYPE_CHECKING:
     from rapide_shell.decisions import Branch, DecisionTree
@@ -27,10 +27,11 @@ STEPS_SHOWN = 200
 
 
 class HistoryPanel(ThemedLines, OptionList):
-    """The branches as a tree (``*`` the current one), then the steps of the current
-    branch around the current point (``>``; the steps after it, where ``forward`` goes,
-    dimmed). A line too long for the panel goes on under its text, clear of the step
-    numbers and the branch marks (see :class:`Hanging`). Enter on a step posts
+    """The branches as a tree (``*`` the current one), one line each, cut with "…"
+    where too long; then the steps of the current branch around the current point
+    (``>``; the steps after it, where ``forward`` goes, dimmed). A step too long for
+    the panel goes on under its text, clear of the step numbers (see
+    :class:`Hanging`). Enter on a step posts
     :class:`Chosen` with ``goto N``, on a branch with ``switch NAME``; the screen runs
     it. Its lines draw the named colours of shared text in the theme's readable
     colours."""
@@ -66,9 +67,11 @@ class HistoryPanel(ThemedLines, OptionList):
         self._drawn = drawn
         options: list[Option | None] = []
         for depth, listed in _branches(tree, None, 0):
-            marker, label = branch_parts(tree, listed)
-            head = Text("  " * depth).append_text(marker)
-            options.append(Option(Hanging(label, head), id=f"branch:{listed.name}"))
+            marker, label = branch_parts(tree, listed, compact=True)
+            # One line each, cut with "…" where too long, so that the tree reads as one
+            # (`branches` in the command bar says it all).
+            line = Text("  " * depth).append_text(marker).append_text(label)
+            options.append(Option(OneLine(line), id=f"branch:{listed.name}"))
         options.append(None)  # a divider between the branches and the steps
         length = branch.tip.number + 1  # the branch's points (not copied: a run has many)
         first = max(0, min(point.number - STEPS_SHOWN // 2, length - STEPS_SHOWN))

@@ -16,6 +16,8 @@ GO_ON_HINT = "▶ press any key to go on"
 class NarrationBanner(Static):
     """Shows narration in bold, high-contrast type the width of the screen; hidden while
     there is none. While a played script waits for the presenter, it says how to go on.
+    Compact (on a screen too short for it beside the panels), it is one line: the
+    narration cut with an ellipsis, then the hint.
     """
 
     class Changed(Message):
@@ -25,10 +27,18 @@ class NarrationBanner(Static):
     """The narration shown; "" when there is none."""
     waiting: reactive[bool] = reactive(False, layout=True)
     """True while a played script waits for the presenter to press a key."""
+    compact: reactive[bool] = reactive(False, layout=True)
+    """True while the banner is one line, on a screen too short for it (see
+    ``PanelLayout.fit_rows``)."""
 
     def render(self) -> RenderableType:
         """The narration, then the hint to go on while the script waits."""
         shown = Text(printable(self.text))  # a script's words: data, shown printable
+        if self.compact:
+            hint = Text(GO_ON_HINT, style="italic") if self.waiting else Text()
+            room = self.content_size.width - hint.cell_len - (2 if shown and hint else 0)
+            shown.truncate(max(room, 1), overflow="ellipsis")
+            return Text("  ").join(part for part in (shown, hint) if part)
         if self.waiting:
             if self.text:
                 shown.append("\n")
@@ -41,6 +51,10 @@ class NarrationBanner(Static):
     def watch_waiting(self) -> None:
         self.set_class(self.waiting, "waiting")
         self._show_when_needed()
+
+    def watch_compact(self) -> None:
+        self.set_class(self.compact, "compact")
+        self.call_after_refresh(self.post_message, self.Changed())
 
     def _show_when_needed(self) -> None:
         self.display = bool(self.text) or self.waiting

@@ -55,6 +55,24 @@ class Hanging:
         yield hanging
 
 
+class OneLine:
+    """A line of text that, too long for the panel, is cut with "…" rather than going
+    on below (a list whose rows must each stay one line). Its ``str`` is the whole
+    line."""
+
+    def __init__(self, text: Text) -> None:
+        self.text = text
+
+    def __str__(self) -> str:
+        return self.text.plain
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        line = self.text.copy()
+        line.truncate(options.max_width, overflow="ellipsis")
+        line.no_wrap = True
+        yield line
+
+
 class OutputLog(ThemedLines, RichLog):
     """A RichLog that draws what it is given with every control character written out
     (see :func:`pyrapide.core.printable.printable`): what commands print quotes names,

@@ -82,7 +82,7 @@ async def test_enter_on_a_step_goes_there_and_on_a_branch_switches() -> None:
         panel = app.query_one(HistoryPanel)
         prompts = _prompts(panel)
         assert prompts[0].startswith("  main  steps 0 to 3")
-        assert prompts[1].startswith("  * b2  leaves main after step 1")
+        assert prompts[1].startswith("  * b2  from step 1 of main: 2 to ")
         assert "step 2 of b2" in str(app.query_one("#status").render())
         # Enter on step 1 of the list goes there.
         panel.focus()
@@ -151,6 +151,15 @@ def test_the_shell_opens_at_an_address_in_a_terminal() -> None:
         child.close(force=True)
 
 
+async def _branch_off(pilot, fields: str) -> None:
+    """Two steps of the seed system, back one, then another step 2 than main's (an
+    injected request with ``fields``): branch b2, at its step 3."""
+    await type_command(pilot, "step 2")
+    await type_command(pilot, "back 1")
+    await type_command(pilot, f"inject APIService.request type=query {fields}")
+    await type_command(pilot, "step")
+
+
 def _lines(panel: HistoryPanel) -> list[str]:
     return [panel.render_line(y).text for y in range(panel.scrollable_content_region.height)]
 
@@ -170,19 +179,13 @@ async def test_a_long_line_goes_on_under_its_text_clear_of_the_step_numbers() ->
     async with app.run_test(size=(64, 36)) as pilot:
         await settle(pilot)
         await type_command(pilot, "zoom history")
-        await type_command(pilot, "step 2")
-        await type_command(pilot, "back 1")
-        # Another step 2 than main's: a branch, whose label is long.
-        await type_command(
-            pilot, "inject APIService.request type=query key=users/123456789 value=more"
-        )
-        await type_command(pilot, "step")
+        await _branch_off(pilot, "key=users/123456789 value=more")
         panel = app.query_one(HistoryPanel)
         lines = _lines(panel)
-        # A branch's label goes on under its name, clear of the current branch's mark.
-        branch = next(line for line in lines if "b2" in line)
-        assert branch.startswith("  * b2  leaves main after step 1")
-        assert _goes_on_under(lines, "b2  leaves") == branch.index("b2")
+        # A branch is one line (see test_each_branch_is_one_line_cut_where_too_long).
+        at = next(number for number, line in enumerate(lines) if "b2" in line)
+        assert lines[at].rstrip() == "  * b2  from step 1 of main: 2 to 3"
+        assert lines[at + 1].startswith("──")
         # A step goes on under what it did, clear of the step numbers.
         injected = next(line for line in lines if "inject" in line)
         assert injected.startswith("      2  inject APIService.request")
@@ -200,3 +203,29 @@ async def test_a_long_line_goes_on_under_its_text_clear_of_the_step_numbers() ->
 def _background(strip) -> object:
     """The background colour of a drawn line's first cell."""
     return next(iter(strip.crop(0, 1))).style.bgcolor
+
+
+async def test_each_branch_is_one_line_cut_where_too_long() -> None:
+    app = make_app(EXAMPLES / "seed_system.py")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await _branch_off(pilot, "key=users/1")
+        panel = app.query_one(HistoryPanel)
+        panel.scroll_to(0, 0, animate=False)
+        await pilot.pause()
+        lines = [line.rstrip() for line in _lines(panel)]
+        assert lines[:2] == ["  main  steps 0 to 2", "  * b2  from step 1 of main: 2 to 3"]
+        # A name too long for the panel: its line is cut, the next branch on the next.
+        await type_command(pilot, "fork the-agent-goes-first-then-the-pipe-again")
+        await type_command(pilot, "switch b2")
+        panel.scroll_to(0, 0, animate=False)
+        await pilot.pause()
+        lines = [line.rstrip() for line in _lines(panel)]
+        assert lines[1] == "  * b2  from step 1 of main: 2 to 3", lines
+        assert lines[2].startswith("      the-agent-goes-first") and lines[2].endswith("…"), (
+            lines, _prompts(panel))
+        assert len(lines[2]) == panel.scrollable_content_region.width
+        # The command bar's `branches` says it all.
+        await type_command(pilot, "branches")
+        shown = " ".join(line.text.strip() for line in app.main_screen.output.lines)
+        assert "the-agent-goes-first-then-the-pipe-again" in shown

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+import pytest
 
 from rapide_shell.tui.graph_list import DRAW_LIMIT
 from rapide_shell.tui.session_view import ANCESTRY_PER_FRAME
@@ -170,3 +173,39 @@ async def test_a_long_run_keeps_ancestry_taken_in_so_no_key_pays_for_all_of_it()
         assert len(poset) > 4 * ANCESTRY_PER_FRAME
         # What is left to take in is at most the last frame's worth of the run.
         assert poset.prepare_ancestry(ANCESTRY_PER_FRAME)
+
+
+COUNTS = re.compile(r"✓\d+( ▸\d+ running)?( queued \d+)?$")
+
+
+def _shown_rows(graph: ConnectionGraph) -> list[str]:
+    """The list's rows as the panel draws them."""
+    return [graph.render_line(y).text for y in range(graph.scrollable_content_region.height)]
+
+
+@pytest.mark.parametrize("size", [(120, 36), (80, 24)], ids=["120x36", "80x24"])
+async def test_a_listed_row_keeps_its_counts_whole_within_the_panel(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    name = "inventory_reconciliation_stage_"
+    app = make_app(write_chain(tmp_path, 45, hops=20, name=name))
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        app.session.system.inject("Stage.out", {"n": 0}, source=f"{name}0")
+        await type_command(pilot, "step 4")
+        graph = app.query_one(ConnectionGraph)
+        assert graph.listing is not None
+        assert not graph.show_horizontal_scrollbar and graph.max_scroll_x == 0
+        width = graph.scrollable_content_region.width
+        rows = [row for row in _shown_rows(graph) if "▶" in row]
+        assert len(rows) > 3
+        for row in rows:
+            assert len(row) == width
+            # The counts whole at the end, the names and the pattern before them cut.
+            assert COUNTS.search(row.rstrip()), row
+            assert row.startswith("in") and "…" in row, row
+        # A name is cut in its middle: the rows' sources, each a number, stay apart.
+        sources = [row.split()[0] for row in rows]
+        assert len(set(sources)) == len(sources), sources
+        assert any("✓1" in row for row in rows)  # counted as the run went
+        assert any(row.rstrip().endswith("queued 0") for row in rows)  # a pipe's

@@ -7,8 +7,16 @@ import re
 import shutil
 from pathlib import Path
 
+from rapide_shell.tui import session_view
 from rapide_shell.tui.widgets.error_panel import ErrorPanel
-from tests.shell.tui.conftest import ARCHITECTURES, SIZE, make_app, type_command
+from tests.shell.tui.conftest import (
+    ARCHITECTURES,
+    SIZE,
+    make_app,
+    settle,
+    type_command,
+    wait_until,
+)
 
 # A start hook that raises once the file is edited: a reloaded system's own error.
 RAISING_START = '''
@@ -87,3 +95,28 @@ async def test_a_frame_reads_the_error_count_without_walking_the_errors(shop_pat
             app.main_screen.view.redraw_status()
         assert _Walked.walks == 0
         assert _status_errors(app) == 50
+
+
+def _status(app) -> str:
+    return str(app.query_one("#status").render())
+
+
+async def test_the_screenshot_note_goes_at_the_next_command_or_after_a_while(
+    shop_path, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("RAPIDE_SCREENSHOTS", str(tmp_path / "shots"))
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f12")
+        await settle(pilot)
+        assert "SVG saved in" in _status(app)
+        await type_command(pilot, "inject APIService.request type=query key=1")
+        assert "SVG saved in" not in _status(app)
+
+        # The screenshot command's own note stays after it, then goes by itself.
+        monkeypatch.setattr(session_view, "NOTE_SECONDS", 1.5)  # time to read it here
+        await type_command(pilot, f"screenshot {tmp_path / 'shot.svg'}")
+        assert "SVG saved in" in _status(app)
+        await wait_until(pilot, lambda: "SVG saved in" not in _status(app))
+        assert "pending" in _status(app)  # the rest of the line stays

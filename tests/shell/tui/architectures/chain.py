@@ -26,9 +26,9 @@ class Worker:
             await get_context(self).emit("Stage.out", n=n + 1)
 
 _KINDS = (connect, pipe, agent)
-_ns = {{f"s{{i}}": Stage for i in range({n})}}
+_ns = {{f"{name}{{i}}": Stage for i in range({n})}}
 _ns["connections"] = [
-    _KINDS[i % 3](Pattern.match("Stage.out", source=f"s{{i}}"), target=f"s{{i + 1}}")
+    _KINDS[i % 3](Pattern.match("Stage.out", source=f"{name}{{i}}"), target=f"{name}{{i + 1}}")
     for i in range({n} - 1)
 ]
 Chain = architecture(type("Chain", (), _ns))
@@ -42,20 +42,24 @@ class Department:
     connections = [connect(Pattern.match("Stage.out", source="first"), target="second")]
 
 _ns["dept"] = Department
-_ns["connections"].append(connect(Pattern.match("Stage.out", source="s{last}"), target="dept"))
+_ns["connections"].append(connect(Pattern.match("Stage.out", source="{name}{last}"),
+                                  target="dept"))
 Chain = architecture(type("Chain", (), _ns))
 system = Chain.bind(
-    dept={{"first": Worker, "second": Worker}}, **{{f"s{{i}}": Worker for i in range({n})}}
+    dept={{"first": Worker, "second": Worker}}, **{{f"{name}{{i}}": Worker for i in range({n})}}
 )
 '''
 
 
-def write_chain(folder: Path, components: int, hops: int, *, department: bool = False) -> Path:
-    """Writes a chain of ``components`` in ``folder`` (and, with ``department``, a
-    last one, ``dept``, that is an architecture); returns the file's path."""
+def write_chain(
+    folder: Path, components: int, hops: int, *, department: bool = False, name: str = "s"
+) -> Path:
+    """Writes a chain of ``components`` in ``folder``, named ``name`` and a number (and,
+    with ``department``, a last one, ``dept``, that is an architecture); returns the
+    file's path."""
     path = folder / f"chain_{components}.py"
-    source = SOURCE.format(n=components, hops=hops)
+    source = SOURCE.format(n=components, hops=hops, name=name)
     if department:
-        source += DEPARTMENT.format(n=components, last=components - 1)
+        source += DEPARTMENT.format(n=components, last=components - 1, name=name)
     path.write_text(source, encoding="utf-8")
     return path
