@@ -151,6 +151,9 @@ class CausalOrder:
         "effects",
         "events",
         "forward_only",
+        "last",
+        "last_chain",
+        "last_depth",
         "pos",
         "slow_queries",
         "stale",
@@ -183,6 +186,12 @@ class CausalOrder:
         self.slow_queries = 0
         # True while every link goes from an earlier to a later recording position.
         self.forward_only = True
+        # The event appended last, its chain and its depth, for ``append_after``; -1
+        # once a link may have changed its depth or given it an effect.  Being the
+        # newest, it ends its chain.
+        self.last = -1
+        self.last_chain = 0
+        self.last_depth = 0
 
     # -- building ---------------------------------------------------------
 
@@ -191,6 +200,41 @@ class CausalOrder:
 
         Returns its number.  Costs O(number of causes).
         """
+        if len(causes) == 1:
+            return self.append_after(causes[0])
+        return self._append(causes)
+
+    def append_after(self, c: int) -> int:
+        """``append((c,))``: add the next event, caused by ``c`` alone; return its number.
+
+        The common case of a run, an event caused by the one appended last, reads
+        none of the arrays: where that one was placed is kept (``last``).
+        """
+        effects = self.effects
+        if c != self.last or effects[c] is not None:
+            return self._append((c,))
+        causes_of = self.causes
+        p = len(causes_of)
+        causes_of.append(c)
+        effects.append(None)
+        effects[c] = p
+        if self.topo is not _IDENTITY:
+            self.topo.append(p)  # type: ignore[union-attr]  # an array once reordered
+        home = self.last_chain
+        depth = self.last_depth + 1
+        members = self.chains[home]
+        self.depth.append(depth)
+        self.chain.append(home)
+        self.pos.append(len(members))
+        if isinstance(members, tuple):
+            self.chains[home] = array(_INTS, (*members, p))
+        else:
+            members.append(p)
+        self.last = p
+        self.last_depth = depth
+        return p
+
+    def _append(self, causes: tuple[int, ...]) -> int:
         causes_of, effects = self.causes, self.effects
         p = len(causes_of)
         causes_of.append(causes[0] if len(causes) == 1 else causes)
@@ -218,18 +262,22 @@ class CausalOrder:
             home = chain_of[c]
             members = self.chains[home]
             if members[-1] == c:
-                self.depth.append(self.depth[c] + 1)
+                deepest = self.depth[c] + 1
+                self.depth.append(deepest)
                 chain_of.append(home)
                 self.pos.append(len(members))
                 if type(members) is array:
                     members.append(p)
                 else:
                     self.chains[home] = array(_INTS, (*members, p))
+                self.last, self.last_chain, self.last_depth = p, home, deepest
                 return p
         deepest, home = self._home(p, causes)
+        chain = home if home >= 0 else len(self.chains)
         self.depth.append(deepest)
-        self.chain.append(home if home >= 0 else len(self.chains))
+        self.chain.append(chain)
         self.pos.append(self._join(p, home))
+        self.last, self.last_chain, self.last_depth = p, chain, deepest
         return p
 
     def _place(self, p: int) -> None:
@@ -391,6 +439,7 @@ class CausalOrder:
             return True
         if self.topo[c] > self.topo[e] and not self._reorder(c, e):
             return False
+        self.last = -1  # c gains an effect, e perhaps depth: append_after reads them again
         self.causes[e] = tuple(sorted((*known, c)))
         self.effects[c] = _with_effect(self.effects[c], e)
         home, position = self.chain[e], self.pos[e]

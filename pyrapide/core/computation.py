@@ -54,9 +54,9 @@ class Computation:
     def __init__(self, poset: Poset | None = None, clock_manager: ClockManager | None = None):
         self._poset = poset if poset is not None else Poset()
         self._clock_manager = clock_manager if clock_manager is not None else ClockManager()
-        # The next "eN" to try; None until first needed, so that wrapping or
-        # loading a large poset does not read every id up front.
-        self._next_number: int | None = None if len(self._poset) else 1
+        # The next "eN" to try; 0 until first needed, so that wrapping or loading a
+        # large poset does not read every id up front.
+        self._next_number = 0 if len(self._poset) else 1
 
     # -- recording --------------------------------------------------------
 
@@ -83,7 +83,7 @@ class Computation:
         """
         stamping: Clock | None = None if clock is None else self._clock_manager.get_clock(clock)
         self._poset.add(event, caused_by)
-        if self._next_number is not None and event.id[:1] == "e":
+        if self._next_number and event.id[:1] == "e":
             number = _counter_number(event.id)
             if number >= self._next_number:
                 self._next_number = number + 1
@@ -107,7 +107,7 @@ class Computation:
         """
         number, event_id = self._free_number()
         event = Event(name, payload, source, event_id, timestamp, metadata)
-        self._poset._add_numbered(event, number, caused_by)
+        self._poset._add_numbered(event, event_id, number, caused_by)
         self._next_number = number + 1
         return event
 
@@ -125,14 +125,14 @@ class Computation:
             )
         number, event_id = self._free_number()
         event = checked_event(name, payload, source, event_id, timestamp)
-        self._poset._add_numbered(event, number, causes)
+        self._poset._add_numbered(event, event_id, number, causes)
         self._next_number = number + 1
         return event
 
     def _free_number(self) -> tuple[int, str]:
         """The next number N, and "eN", such that no recorded event has that id."""
         number = self._next_number
-        if number is None:
+        if not number:
             number = 1 + max((_counter_number(e.id) for e in self._poset), default=0)
         poset = self._poset
         event_id = f"e{number}"

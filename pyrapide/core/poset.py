@@ -104,24 +104,35 @@ class Poset:
         index[event.id] = position
 
     def _add_numbered(
-        self, event: Event, number: int, caused_by: Iterable[EventRef] | EventRef | None
+        self,
+        event: Event,
+        event_id: str,
+        number: int,
+        caused_by: Iterable[EventRef] | EventRef | None,
     ) -> None:
-        """``add`` an event whose id "e<number>" is not recorded (see ``_has_id``), as
-        ``Computation.new_event`` makes them: such ids take no entry of the id index."""
+        """``add`` an event whose id ``event_id``, "e<number>", is not recorded (see
+        ``_has_id``), as ``Computation.new_event`` makes them: such ids take no entry
+        of the id index."""
         events = self._events
-        causes: tuple[int, ...] | None = None
-        if type(caused_by) is list and len(caused_by) == 1:  # one cause: inlined
-            cause = caused_by[0]
-            if events and cause is events[-1]:
-                causes = (self._newest,)  # the event recorded last
-            elif type(cause) is Event:
-                found = self._position(cause.id)
+        if (
+            type(caused_by) is list
+            and len(caused_by) == 1
+            and events
+            and caused_by[0] is events[-1]
+        ):
+            # The common case, inlined: caused by the event recorded last alone.
+            events.append(event)  # first: placing it may read its name
+            position = self._newest = self._order.append_after(self._newest)
+        else:
+            causes: tuple[int, ...] | None = None
+            if type(caused_by) is list and len(caused_by) == 1 and type(caused_by[0]) is Event:
+                found = self._position(caused_by[0].id)  # one cause: inlined
                 if found is not None:
                     causes = (found,)
-        if causes is None:
-            causes = self._cause_positions(event, caused_by)
-        events.append(event)  # first: placing it may read its name
-        position = self._newest = self._order.append(causes)
+            if causes is None:
+                causes = self._cause_positions(event, caused_by)
+            events.append(event)
+            position = self._newest = self._order.append(causes)
         run = self._run
         if run is None:
             run = self._run = NumberedRun(number, position)
@@ -131,9 +142,9 @@ class Poset:
             recent = run.recent
             if len(recent) >= _RECENT:
                 recent = run.rotate()
-            recent[event.id] = position
+            recent[event_id] = position
         else:
-            self._index[event.id] = position
+            self._index[event_id] = position
 
     def _has_id(self, event_id: str, number: int) -> bool:
         """Whether ``event_id``, which is "e<number>", is recorded."""
