@@ -75,7 +75,7 @@ _WALK_BUDGET = 24
 _NEAR = 2048
 """Pairs this close in topological rank are walked before the clocks are read."""
 
-_IDENTITY = range(sys.maxsize)
+_IDENTITY: Final = range(sys.maxsize)
 """Every event's topological rank while it is its recording position."""
 
 _SMALL = 8
@@ -111,6 +111,10 @@ _INTS: Final = "I"
 Positions, ranks, depths and chain numbers are never negative, and an unsigned
 array converts an int it is given directly, where a signed one parses it as a
 function's argument: appending costs about half as much (four appends an event)."""
+
+
+_append: Final = array.append
+"""``array.append``, looked up once: recording appends to four arrays an event."""
 
 
 def _ints(length: int = 0) -> array[int]:
@@ -223,13 +227,13 @@ class CausalOrder:
         home = self.last_chain
         depth = self.last_depth + 1
         members = self.chains[home]
-        self.depth.append(depth)
-        self.chain.append(home)
-        self.pos.append(len(members))
+        _append(self.depth, depth)
+        _append(self.chain, home)
+        _append(self.pos, len(members))
         if isinstance(members, tuple):
             self.chains[home] = array(_INTS, (*members, p))
         else:
-            members.append(p)
+            _append(members, p)
         self.last = p
         self.last_depth = depth
         return p
