@@ -53,7 +53,7 @@ import heapq
 import sys
 from array import array
 from bisect import insort
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Final, Protocol
 
 from pyrapide.core._clocks import FIELD_BITS, FIELD_MASK, ChainClocks
@@ -113,8 +113,9 @@ array converts an int it is given directly, where a signed one parses it as a
 function's argument: appending costs about half as much (four appends an event)."""
 
 
-_append: Final = array.append
-"""``array.append``, looked up once: recording appends to four arrays an event."""
+_append: Final[Callable[..., None]] = array.append
+"""``array.append``, looked up once: recording appends to four arrays an event.  (Typed
+to take any object: ``append_after`` appends a number it holds as one.)"""
 
 
 def _ints(length: int = 0) -> array[int]:
@@ -158,6 +159,7 @@ class CausalOrder:
         "last",
         "last_chain",
         "last_depth",
+        "last_entry",
         "pos",
         "slow_queries",
         "stale",
@@ -192,10 +194,13 @@ class CausalOrder:
         self.forward_only = True
         # The event appended last, its chain and its depth, for ``append_after``; -1
         # once a link may have changed its depth or given it an effect.  Being the
-        # newest, it ends its chain.
+        # newest, it ends its chain.  ``last_entry`` is its number as stored in its
+        # cause's effects, to be stored as the next event's cause: one int object for
+        # both (the compiled build makes a new one each time it stores a number).
         self.last = -1
         self.last_chain = 0
         self.last_depth = 0
+        self.last_entry: Links = None
 
     # -- building ---------------------------------------------------------
 
@@ -219,9 +224,10 @@ class CausalOrder:
             return self._append((c,))
         causes_of = self.causes
         p = len(causes_of)
-        causes_of.append(c)
+        entry: Links = p  # stored three times, made once (see last_entry)
+        causes_of.append(self.last_entry)
         effects.append(None)
-        effects[c] = p
+        effects[c] = entry
         if self.topo is not _IDENTITY:
             self.topo.append(p)  # type: ignore[union-attr]  # an array once reordered
         home = self.last_chain
@@ -233,9 +239,10 @@ class CausalOrder:
         if isinstance(members, tuple):
             self.chains[home] = array(_INTS, (*members, p))
         else:
-            _append(members, p)
+            _append(members, entry)
         self.last = p
         self.last_depth = depth
+        self.last_entry = entry
         return p
 
     def _append(self, causes: tuple[int, ...]) -> int:
@@ -274,15 +281,22 @@ class CausalOrder:
                     members.append(p)
                 else:
                     self.chains[home] = array(_INTS, (*members, p))
-                self.last, self.last_chain, self.last_depth = p, home, deepest
+                self._appended(p, home, deepest)
                 return p
         deepest, home = self._home(p, causes)
         chain = home if home >= 0 else len(self.chains)
         self.depth.append(deepest)
         self.chain.append(chain)
         self.pos.append(self._join(p, home))
-        self.last, self.last_chain, self.last_depth = p, chain, deepest
+        self._appended(p, chain, deepest)
         return p
+
+    def _appended(self, p: int, chain: int, depth: int) -> None:
+        """Keep where ``p``, just appended, was placed (see ``last``)."""
+        self.last = p
+        self.last_chain = chain
+        self.last_depth = depth
+        self.last_entry = p
 
     def _place(self, p: int) -> None:
         """Set depth, chain and chain position of ``p`` (its entries exist: a rebuild),
