@@ -145,7 +145,10 @@ class Computation:
         poset = self._poset
         event_id = f"e{number}"
         index, run = poset._index, poset._run  # Poset._has_id, inlined
-        while event_id in index or (run is not None and 0 <= number - run.first < run.length):
+        # (The index is empty while every id recorded is the run's: no lookup then.)
+        while (index and event_id in index) or (
+            run is not None and 0 <= number - run.first < run.length
+        ):
             number += 1  # an "eN" recorded by hand since
             event_id = f"e{number}"
         return number, event_id
