@@ -131,9 +131,21 @@ class Computation:
             return self.new_event(
                 name, payload, source=source, caused_by=causes, timestamp=timestamp
             )
-        number, event_id = self._free_number()
+        # The next number, as _free_number finds it, inlined: its id is free unless an
+        # "eN" was recorded by hand (Poset._has_id; the index is empty while every id
+        # recorded is the run's).
+        number = self._next_number
+        event_id = f"e{number}"
+        poset = self._poset
+        index, run = poset._index, poset._run
+        if (
+            not number
+            or (index and event_id in index)
+            or (run is not None and 0 <= number - run.first < run.length)
+        ):
+            number, event_id = self._free_number()
         event = _checked_event(name, payload, source, event_id, timestamp)
-        self._poset._add_numbered(event, event_id, number, causes)
+        poset._add_numbered(event, event_id, number, causes)
         self._next_number = number + 1
         return event
 
@@ -142,13 +154,8 @@ class Computation:
         number = self._next_number
         if not number:
             number = 1 + max((_counter_number(e.id) for e in self._poset), default=0)
-        poset = self._poset
         event_id = f"e{number}"
-        index, run = poset._index, poset._run  # Poset._has_id, inlined
-        # (The index is empty while every id recorded is the run's: no lookup then.)
-        while (index and event_id in index) or (
-            run is not None and 0 <= number - run.first < run.length
-        ):
+        while self._poset._has_id(event_id, number):
             number += 1  # an "eN" recorded by hand since
             event_id = f"e{number}"
         return number, event_id
