@@ -274,20 +274,20 @@ class CausalOrder:
             members = self.chains[home]
             if members[-1] == c:
                 deepest = self.depth[c] + 1
-                self.depth.append(deepest)
-                chain_of.append(home)
-                self.pos.append(len(members))
-                if type(members) is array:
-                    members.append(p)
-                else:
+                _append(self.depth, deepest)
+                _append(chain_of, home)
+                _append(self.pos, len(members))
+                if isinstance(members, tuple):
                     self.chains[home] = array(_INTS, (*members, p))
+                else:
+                    _append(members, p)
                 self._appended(p, home, deepest)
                 return p
         deepest, home = self._home(p, causes)
         chain = home if home >= 0 else len(self.chains)
-        self.depth.append(deepest)
-        self.chain.append(chain)
-        self.pos.append(self._join(p, home))
+        _append(self.depth, deepest)
+        _append(self.chain, chain)
+        _append(self.pos, self._join(p, home))
         self._appended(p, chain, deepest)
         return p
 
@@ -316,10 +316,13 @@ class CausalOrder:
         deepest = 0
         home = -1
         for c in causes:
-            if depth[c] >= deepest:
-                deepest = depth[c] + 1
-            if home < 0 and chains[chain_of[c]][-1] == c:
-                home = chain_of[c]
+            below = depth[c] + 1
+            if below > deepest:
+                deepest = below
+            if home < 0:
+                chain = chain_of[c]
+                if chains[chain][-1] == c:
+                    home = chain
         if home < 0 and causes:
             home = self._nearest_tail_chain(p, causes)
         return deepest, home
@@ -332,10 +335,10 @@ class CausalOrder:
             return 0
         members = chains[home]
         position = len(members)
-        if type(members) is array:
-            members.append(p)
-        else:
+        if isinstance(members, tuple):
             chains[home] = array(_INTS, (*members, p))
+        else:
+            _append(members, p)
         return position
 
     def _nearest_tail_chain(self, p: int, causes: Sequence[int]) -> int:

@@ -176,7 +176,10 @@ class Poset:
             # Two causes (a pipe delivery's event and its lane's tip), also inlined.
             first, second = caused_by
             if type(first) is Event and type(second) is Event:
-                one, two = self._position(first.id), self._position(second.id)
+                # The tip is mostly the event recorded last: known without a lookup.
+                newest = self._events[-1] if self._events else None
+                one = self._newest if first is newest else self._position(first.id)
+                two = self._newest if second is newest else self._position(second.id)
                 if one is not None and two is not None:
                     return (one, two) if one < two else (two, one) if two < one else (one,)
         if isinstance(caused_by, Event | str):
