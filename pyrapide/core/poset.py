@@ -126,7 +126,7 @@ class Poset:
         else:
             causes: tuple[int, ...] | None = None
             if type(caused_by) is list and len(caused_by) == 1 and type(caused_by[0]) is Event:
-                found = self._position(caused_by[0].id)  # one cause: inlined
+                found = self._event_position(caused_by[0])  # one cause: inlined
                 if found is not None:
                     causes = (found,)
             if causes is None:
@@ -178,8 +178,8 @@ class Poset:
             if type(first) is Event and type(second) is Event:
                 # The tip is mostly the event recorded last: known without a lookup.
                 newest = self._events[-1] if self._events else None
-                one = self._newest if first is newest else self._position(first.id)
-                two = self._newest if second is newest else self._position(second.id)
+                one = self._newest if first is newest else self._event_position(first)
+                two = self._newest if second is newest else self._event_position(second)
                 if one is not None and two is not None:
                     return (one, two) if one < two else (two, one) if two < one else (one,)
         if isinstance(caused_by, Event | str):
@@ -210,6 +210,26 @@ class Poset:
         if position is None and self._run is not None:
             return self._run.find(event_id)
         return position
+
+    def _event_position(self, event: Event) -> int | None:
+        """``_position(event.id)`` for a cause a running system hands over, mostly one of
+        the run's: looked for where its number puts it, and taken if it is this very
+        event, which parses less than the id and leaves the remembered ids alone."""
+        run = self._run
+        if run is not None:
+            event_id = event.id
+            position = run.recent.get(event_id)
+            if position is not None:
+                return position
+            digits = event_id[1:]
+            if digits.isdigit():
+                try:
+                    offset = int(digits) - run.first
+                except ValueError:  # digits int() does not read, as "²"
+                    offset = -1
+                if 0 <= offset < run.length and self._events[run.start + offset] is event:
+                    return run.start + offset
+        return self._position(event.id)
 
     def _numbered(self, event_id: object) -> int | None:
         """The position of ``event_id`` if it is one of the run's ids (see ``_run``)."""
