@@ -86,7 +86,7 @@ def test_causes_handed_over_as_events_are_found_however_far_back() -> None:
     # last, or one far back (a pipe's delivered event), past the ids remembered.
     computation = Computation()
     events = [computation.new_emitted("A", {}, "s", [], 0.0)]
-    for n in range(1, 5000):
+    while len(events) < 5000:
         events.append(computation.new_emitted("A", {}, "s", [events[-1]], 0.0))
     hand = [Event("H", id="e0012"), Event("H", id="e\u0663"), Event("H", id="x7")]
     for event in hand:
