@@ -113,7 +113,7 @@ array converts an int it is given directly, where a signed one parses it as a
 function's argument: appending costs about half as much (four appends an event)."""
 
 
-_append: Final[Callable[..., None]] = array.append
+_array_append: Final[Callable[..., None]] = array.append
 """``array.append``, looked up once: recording appends to four arrays an event.  (Typed
 to take any object: ``append_after`` appends a number it holds as one.)"""
 
@@ -233,19 +233,21 @@ class CausalOrder:
         home = self.last_chain
         depth = self.last_depth + 1
         members = self.chains[home]
-        _append(self.depth, depth)
-        _append(self.chain, home)
-        _append(self.pos, len(members))
+        _array_append(self.depth, depth)
+        _array_append(self.chain, home)
+        _array_append(self.pos, len(members))
         if isinstance(members, tuple):
             self.chains[home] = array(_INTS, (*members, p))
         else:
-            _append(members, entry)
+            _array_append(members, entry)
         self.last = p
         self.last_depth = depth
         self.last_entry = entry
         return p
 
     def _append(self, causes: tuple[int, ...]) -> int:
+        """``append``, whatever the causes: any number, and the one cause not the event
+        whose placement ``last`` keeps."""
         causes_of, effects = self.causes, self.effects
         p = len(causes_of)
         causes_of.append(causes[0] if len(causes) == 1 else causes)
@@ -274,20 +276,20 @@ class CausalOrder:
             members = self.chains[home]
             if members[-1] == c:
                 deepest = self.depth[c] + 1
-                _append(self.depth, deepest)
-                _append(chain_of, home)
-                _append(self.pos, len(members))
+                _array_append(self.depth, deepest)
+                _array_append(chain_of, home)
+                _array_append(self.pos, len(members))
                 if isinstance(members, tuple):
                     self.chains[home] = array(_INTS, (*members, p))
                 else:
-                    _append(members, p)
+                    _array_append(members, p)
                 self._appended(p, home, deepest)
                 return p
         deepest, home = self._home(p, causes)
         chain = home if home >= 0 else len(self.chains)
-        _append(self.depth, deepest)
-        _append(self.chain, chain)
-        _append(self.pos, self._join(p, home))
+        _array_append(self.depth, deepest)
+        _array_append(self.chain, chain)
+        _array_append(self.pos, self._join(p, home))
         self._appended(p, chain, deepest)
         return p
 
@@ -338,7 +340,7 @@ class CausalOrder:
         if isinstance(members, tuple):
             chains[home] = array(_INTS, (*members, p))
         else:
-            _append(members, p)
+            _array_append(members, p)
         return position
 
     def _nearest_tail_chain(self, p: int, causes: Sequence[int]) -> int:
