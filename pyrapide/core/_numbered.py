@@ -10,7 +10,9 @@ last are remembered, since the events looked up are mostly the recent ones.
 
 from __future__ import annotations
 
-_RECENT = 2048
+from typing import Final
+
+_RECENT: Final = 2048
 """How many ids of the run are remembered in each of two generations (the ids
 recorded or looked up last): looking those up costs a dict lookup."""
 

@@ -53,8 +53,8 @@ import heapq
 import sys
 from array import array
 from bisect import insort
-from collections.abc import Sequence
-from typing import Protocol
+from collections.abc import Callable, Sequence
+from typing import Final, Protocol
 
 from pyrapide.core._clocks import FIELD_BITS, FIELD_MASK, ChainClocks
 
@@ -75,7 +75,7 @@ _WALK_BUDGET = 24
 _NEAR = 2048
 """Pairs this close in topological rank are walked before the clocks are read."""
 
-_IDENTITY = range(sys.maxsize)
+_IDENTITY: Final = range(sys.maxsize)
 """Every event's topological rank while it is its recording position."""
 
 _SMALL = 8
@@ -105,15 +105,28 @@ def _with_effect(known: Links, p: int) -> Links:
     return tuple(grown) if len(grown) <= _SMALL else grown
 
 
+_INTS: Final = "I"
+"""The type code of the order's arrays: unsigned 32-bit integers.
+
+Positions, ranks, depths and chain numbers are never negative, and an unsigned
+array converts an int it is given directly, where a signed one parses it as a
+function's argument: appending costs about half as much (four appends an event)."""
+
+
+_array_append: Final[Callable[..., None]] = array.append
+"""``array.append``, looked up once: recording appends to four arrays an event.  (Typed
+to take any object: ``append_after`` appends a number it holds as one.)"""
+
+
 def _ints(length: int = 0) -> array[int]:
-    """A compact array of 32-bit integers, ``length`` zeros.
+    """A compact array of 32-bit unsigned integers, ``length`` zeros.
 
     Four bytes an event instead of a pointer plus an int object (about 40): at a
     million events the indices stay a tenth the size, and the garbage collector
     never walks them.  (Positions, ranks, depths and chain numbers stay far below
-    2**31: a poset that large would not fit in memory.)
+    2**32: a poset that large would not fit in memory.)
     """
-    return array("i", bytes(4 * length))
+    return array(_INTS, bytes(4 * length))
 
 
 class Labelled(Protocol):
@@ -143,6 +156,10 @@ class CausalOrder:
         "effects",
         "events",
         "forward_only",
+        "last",
+        "last_chain",
+        "last_depth",
+        "last_entry",
         "pos",
         "slow_queries",
         "stale",
@@ -175,6 +192,15 @@ class CausalOrder:
         self.slow_queries = 0
         # True while every link goes from an earlier to a later recording position.
         self.forward_only = True
+        # The event appended last, its chain and its depth, for ``append_after``; -1
+        # once a link may have changed its depth or given it an effect.  Being the
+        # newest, it ends its chain.  ``last_entry`` is its number as stored in its
+        # cause's effects, to be stored as the next event's cause: one int object for
+        # both (the compiled build makes a new one each time it stores a number).
+        self.last = -1
+        self.last_chain = 0
+        self.last_depth = 0
+        self.last_entry: Links = None
 
     # -- building ---------------------------------------------------------
 
@@ -183,6 +209,45 @@ class CausalOrder:
 
         Returns its number.  Costs O(number of causes).
         """
+        if len(causes) == 1:
+            return self.append_after(causes[0])
+        return self._append(causes)
+
+    def append_after(self, c: int) -> int:
+        """``append((c,))``: add the next event, caused by ``c`` alone; return its number.
+
+        The common case of a run, an event caused by the one appended last, reads
+        none of the arrays: where that one was placed is kept (``last``).
+        """
+        effects = self.effects
+        if c != self.last or effects[c] is not None:
+            return self._append((c,))
+        causes_of = self.causes
+        p = len(causes_of)
+        entry: Links = p  # stored three times, made once (see last_entry)
+        causes_of.append(self.last_entry)
+        effects.append(None)
+        effects[c] = entry
+        if self.topo is not _IDENTITY:
+            self.topo.append(p)  # type: ignore[union-attr]  # an array once reordered
+        home = self.last_chain
+        depth = self.last_depth + 1
+        members = self.chains[home]
+        _array_append(self.depth, depth)
+        _array_append(self.chain, home)
+        _array_append(self.pos, len(members))
+        if isinstance(members, tuple):
+            self.chains[home] = array(_INTS, (*members, p))
+        else:
+            _array_append(members, entry)
+        self.last = p
+        self.last_depth = depth
+        self.last_entry = entry
+        return p
+
+    def _append(self, causes: tuple[int, ...]) -> int:
+        """``append``, whatever the causes: any number, and the one cause not the event
+        whose placement ``last`` keeps."""
         causes_of, effects = self.causes, self.effects
         p = len(causes_of)
         causes_of.append(causes[0] if len(causes) == 1 else causes)
@@ -210,19 +275,30 @@ class CausalOrder:
             home = chain_of[c]
             members = self.chains[home]
             if members[-1] == c:
-                self.depth.append(self.depth[c] + 1)
-                chain_of.append(home)
-                self.pos.append(len(members))
-                if type(members) is array:
-                    members.append(p)
+                deepest = self.depth[c] + 1
+                _array_append(self.depth, deepest)
+                _array_append(chain_of, home)
+                _array_append(self.pos, len(members))
+                if isinstance(members, tuple):
+                    self.chains[home] = array(_INTS, (*members, p))
                 else:
-                    self.chains[home] = array("i", (*members, p))
+                    _array_append(members, p)
+                self._appended(p, home, deepest)
                 return p
         deepest, home = self._home(p, causes)
-        self.depth.append(deepest)
-        self.chain.append(home if home >= 0 else len(self.chains))
-        self.pos.append(self._join(p, home))
+        chain = home if home >= 0 else len(self.chains)
+        _array_append(self.depth, deepest)
+        _array_append(self.chain, chain)
+        _array_append(self.pos, self._join(p, home))
+        self._appended(p, chain, deepest)
         return p
+
+    def _appended(self, p: int, chain: int, depth: int) -> None:
+        """Keep where ``p``, just appended, was placed (see ``last``)."""
+        self.last = p
+        self.last_chain = chain
+        self.last_depth = depth
+        self.last_entry = p
 
     def _place(self, p: int) -> None:
         """Set depth, chain and chain position of ``p`` (its entries exist: a rebuild),
@@ -242,10 +318,13 @@ class CausalOrder:
         deepest = 0
         home = -1
         for c in causes:
-            if depth[c] >= deepest:
-                deepest = depth[c] + 1
-            if home < 0 and chains[chain_of[c]][-1] == c:
-                home = chain_of[c]
+            below = depth[c] + 1
+            if below > deepest:
+                deepest = below
+            if home < 0:
+                chain = chain_of[c]
+                if chains[chain][-1] == c:
+                    home = chain
         if home < 0 and causes:
             home = self._nearest_tail_chain(p, causes)
         return deepest, home
@@ -258,10 +337,10 @@ class CausalOrder:
             return 0
         members = chains[home]
         position = len(members)
-        if type(members) is array:
-            members.append(p)
+        if isinstance(members, tuple):
+            chains[home] = array(_INTS, (*members, p))
         else:
-            chains[home] = array("i", (*members, p))
+            _array_append(members, p)
         return position
 
     def _nearest_tail_chain(self, p: int, causes: Sequence[int]) -> int:
@@ -383,6 +462,7 @@ class CausalOrder:
             return True
         if self.topo[c] > self.topo[e] and not self._reorder(c, e):
             return False
+        self.last = -1  # c gains an effect, e perhaps depth: append_after reads them again
         self.causes[e] = tuple(sorted((*known, c)))
         self.effects[c] = _with_effect(self.effects[c], e)
         home, position = self.chain[e], self.pos[e]
@@ -439,7 +519,7 @@ class CausalOrder:
         forward.sort(key=topo.__getitem__)
         moved = backward + forward
         if not isinstance(topo, array):  # the first reordering: ranks are stored from now on
-            topo = self.topo = array("i", range(len(self.causes)))
+            topo = self.topo = array(_INTS, range(len(self.causes)))
         for p, rank in zip(moved, sorted(topo[p] for p in moved), strict=True):
             topo[p] = rank
         return True

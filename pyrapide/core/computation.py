@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, Final
 
 from pyrapide.core._from_dict import NOT_GIVEN, given_document
 from pyrapide.core.clock import Clock, ClockManager
@@ -19,6 +19,11 @@ def _counter_number(event_id: str) -> int:
     if event_id[:1] == "e" and digits.isdigit() and digits.isascii() and digits[:1] != "0":
         return int(digits)
     return 0
+
+
+_checked_event: Final[Callable[..., Event]] = checked_event
+"""``checked_event`` as the compiled build calls it fastest: without a lookup of the
+name, and handed the timestamp's float as it is rather than a copy."""
 
 
 def _refuse_another_event(mine: Event, theirs: Event) -> None:
@@ -54,9 +59,9 @@ class Computation:
     def __init__(self, poset: Poset | None = None, clock_manager: ClockManager | None = None):
         self._poset = poset if poset is not None else Poset()
         self._clock_manager = clock_manager if clock_manager is not None else ClockManager()
-        # The next "eN" to try; None until first needed, so that wrapping or
-        # loading a large poset does not read every id up front.
-        self._next_number: int | None = None if len(self._poset) else 1
+        # The next "eN" to try; 0 until first needed, so that wrapping or loading a
+        # large poset does not read every id up front.
+        self._next_number = 0 if len(self._poset) else 1
 
     # -- recording --------------------------------------------------------
 
@@ -83,7 +88,7 @@ class Computation:
         """
         stamping: Clock | None = None if clock is None else self._clock_manager.get_clock(clock)
         self._poset.add(event, caused_by)
-        if self._next_number is not None and event.id[:1] == "e":
+        if self._next_number and event.id[:1] == "e":
             number = _counter_number(event.id)
             if number >= self._next_number:
                 self._next_number = number + 1
@@ -107,37 +112,50 @@ class Computation:
         """
         number, event_id = self._free_number()
         event = Event(name, payload, source, event_id, timestamp, metadata)
-        self._poset._add_numbered(event, number, caused_by)
+        self._poset._add_numbered(event, event_id, number, caused_by)
         self._next_number = number + 1
         return event
 
     def new_emitted(
-        self, name: str, payload: dict[str, Any], source: str, causes: list[Event], timestamp: float
+        self, name: str, payload: dict[str, Any], source: str, causes: list[Event], timestamp: Any
     ) -> Event:
         """``new_event`` for what a running system records as its modules emit: ``name``
         non-empty, ``source`` a string, ``payload`` a plain dict, ``causes`` recorded
         events, ``timestamp`` a finite float (else it is checked as ``new_event`` checks
         it: a run clock of the user's making may give NaN or an infinity)."""
-        # timestamp - timestamp is 0.0 for a finite float, NaN for NaN or an infinity.
-        if not name or type(timestamp) is not float or timestamp - timestamp != 0.0:
+        # ``timestamp`` is Any, not float, and checked under another name, so that the
+        # compiled build hands the event the float it was given, not a copy of it.
+        # t - t is 0.0 for a finite float, NaN for NaN or an infinity.
+        stamp = timestamp
+        if not name or type(stamp) is not float or stamp - stamp != 0.0:
             return self.new_event(
                 name, payload, source=source, caused_by=causes, timestamp=timestamp
             )
-        number, event_id = self._free_number()
-        event = checked_event(name, payload, source, event_id, timestamp)
-        self._poset._add_numbered(event, number, causes)
+        # The next number, as _free_number finds it, inlined: its id is free unless an
+        # "eN" was recorded by hand (Poset._has_id; the index is empty while every id
+        # recorded is the run's).
+        number = self._next_number
+        event_id = f"e{number}"
+        poset = self._poset
+        index, run = poset._index, poset._run
+        if (
+            not number
+            or (index and event_id in index)
+            or (run is not None and 0 <= number - run.first < run.length)
+        ):
+            number, event_id = self._free_number()
+        event = _checked_event(name, payload, source, event_id, timestamp)
+        poset._add_numbered(event, event_id, number, causes)
         self._next_number = number + 1
         return event
 
     def _free_number(self) -> tuple[int, str]:
         """The next number N, and "eN", such that no recorded event has that id."""
         number = self._next_number
-        if number is None:
+        if not number:
             number = 1 + max((_counter_number(e.id) for e in self._poset), default=0)
-        poset = self._poset
         event_id = f"e{number}"
-        index, run = poset._index, poset._run  # Poset._has_id, inlined
-        while event_id in index or (run is not None and 0 <= number - run.first < run.length):
+        while self._poset._has_id(event_id, number):
             number += 1  # an "eN" recorded by hand since
             event_id = f"e{number}"
         return number, event_id

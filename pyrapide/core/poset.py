@@ -104,24 +104,35 @@ class Poset:
         index[event.id] = position
 
     def _add_numbered(
-        self, event: Event, number: int, caused_by: Iterable[EventRef] | EventRef | None
+        self,
+        event: Event,
+        event_id: str,
+        number: int,
+        caused_by: Iterable[EventRef] | EventRef | None,
     ) -> None:
-        """``add`` an event whose id "e<number>" is not recorded (see ``_has_id``), as
-        ``Computation.new_event`` makes them: such ids take no entry of the id index."""
+        """``add`` an event whose id ``event_id``, "e<number>", is not recorded (see
+        ``_has_id``), as ``Computation.new_event`` makes them: such ids take no entry
+        of the id index."""
         events = self._events
-        causes: tuple[int, ...] | None = None
-        if type(caused_by) is list and len(caused_by) == 1:  # one cause: inlined
-            cause = caused_by[0]
-            if events and cause is events[-1]:
-                causes = (self._newest,)  # the event recorded last
-            elif type(cause) is Event:
-                found = self._position(cause.id)
+        if (
+            type(caused_by) is list
+            and len(caused_by) == 1
+            and events
+            and caused_by[0] is events[-1]
+        ):
+            # The common case, inlined: caused by the event recorded last alone.
+            events.append(event)  # first: placing it may read its name
+            position = self._newest = self._order.append_after(self._newest)
+        else:
+            causes: tuple[int, ...] | None = None
+            if type(caused_by) is list and len(caused_by) == 1 and type(caused_by[0]) is Event:
+                found = self._event_position(caused_by[0])  # one cause: inlined
                 if found is not None:
                     causes = (found,)
-        if causes is None:
-            causes = self._cause_positions(event, caused_by)
-        events.append(event)  # first: placing it may read its name
-        position = self._newest = self._order.append(causes)
+            if causes is None:
+                causes = self._cause_positions(event, caused_by)
+            events.append(event)
+            position = self._newest = self._order.append(causes)
         run = self._run
         if run is None:
             run = self._run = NumberedRun(number, position)
@@ -131,9 +142,9 @@ class Poset:
             recent = run.recent
             if len(recent) >= _RECENT:
                 recent = run.rotate()
-            recent[event.id] = position
+            recent[event_id] = position
         else:
-            self._index[event.id] = position
+            self._index[event_id] = position
 
     def _has_id(self, event_id: str, number: int) -> bool:
         """Whether ``event_id``, which is "e<number>", is recorded."""
@@ -165,7 +176,10 @@ class Poset:
             # Two causes (a pipe delivery's event and its lane's tip), also inlined.
             first, second = caused_by
             if type(first) is Event and type(second) is Event:
-                one, two = self._position(first.id), self._position(second.id)
+                # The tip is mostly the event recorded last: known without a lookup.
+                newest = self._events[-1] if self._events else None
+                one = self._newest if first is newest else self._event_position(first)
+                two = self._newest if second is newest else self._event_position(second)
                 if one is not None and two is not None:
                     return (one, two) if one < two else (two, one) if two < one else (one,)
         if isinstance(caused_by, Event | str):
@@ -196,6 +210,26 @@ class Poset:
         if position is None and self._run is not None:
             return self._run.find(event_id)
         return position
+
+    def _event_position(self, event: Event) -> int | None:
+        """``_position(event.id)`` for a cause a running system hands over, mostly one of
+        the run's: looked for where its number puts it, and taken if it is this very
+        event, which parses less than the id and leaves the remembered ids alone."""
+        run = self._run
+        if run is not None:
+            event_id = event.id
+            position = run.recent.get(event_id)
+            if position is not None:
+                return position
+            digits = event_id[1:]
+            if digits.isdigit():
+                try:
+                    offset = int(digits) - run.first
+                except ValueError:  # digits int() does not read, as "²"
+                    offset = -1
+                if 0 <= offset < run.length and self._events[run.start + offset] is event:
+                    return run.start + offset
+        return self._position(event.id)
 
     def _numbered(self, event_id: object) -> int | None:
         """The position of ``event_id`` if it is one of the run's ids (see ``_run``)."""

@@ -79,3 +79,32 @@ def test_lookups_agree_with_a_plain_dict(steps) -> None:
     for other in ("e0", "e99", "e01", "z"):
         assert (other in computation) == (other in ids)
     assert len(set(ids)) == len(ids)
+
+
+def test_causes_handed_over_as_events_are_found_however_far_back() -> None:
+    # A running system hands causes over as the events it recorded: the event recorded
+    # last, or one far back (a pipe's delivered event), past the ids remembered.
+    computation = Computation()
+    events = [computation.new_emitted("A", {}, "s", [], 0.0)]
+    while len(events) < 5000:
+        events.append(computation.new_emitted("A", {}, "s", [events[-1]], 0.0))
+    hand = [Event("H", id="e0012"), Event("H", id="e\u0663"), Event("H", id="x7")]
+    for event in hand:
+        computation.record(event, caused_by=[events[-1]])
+    copy = Event.from_dict(events[3].to_dict())  # equal to the recorded event, not it
+    for causes in (
+        [events[10], events[-1]],
+        [events[0]],
+        [copy],
+        [copy, hand[0]],
+        [hand[1], events[4999]],
+        [hand[2]],
+    ):
+        made = computation.new_emitted("B", {}, "s", causes, 0.0)
+        expected = sorted({computation.seq(c.id) for c in causes})
+        assert [computation.seq(c) for c in computation.direct_causes(made)] == expected
+    stranger = Event("S", id="e12")  # the id of a recorded event, but another event
+    made = computation.new_emitted("B", {}, "s", [stranger], 0.0)
+    assert computation.direct_causes(made) == (events[11],)
+    with pytest.raises(ValueError, match="cause 'e99999' of event"):
+        computation.new_emitted("B", {}, "s", [Event("S", id="e99999"), events[1]], 0.0)
