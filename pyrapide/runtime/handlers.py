@@ -34,7 +34,16 @@ def is_async_function(handler: Callable[..., Any]) -> bool:
 class _Plan:
     """One handler of one component, as a delivery through one connection meets it."""
 
-    __slots__ = ("guards", "method", "name_only", "names", "one_event", "pattern", "same_pattern")
+    __slots__ = (
+        "always",
+        "guards",
+        "method",
+        "name_only",
+        "names",
+        "one_event",
+        "pattern",
+        "same_pattern",
+    )
 
     def __init__(
         self,
@@ -65,12 +74,22 @@ class _Plan:
             and not pattern.field_matchers
             else None
         )
+        # Every match the connection delivers is one event of that name binding nothing
+        # (the usual handler, on the event name a source-filtered connection carries):
+        # it takes each as delivered, without a look at the match.
+        delivered = connection.pattern
+        self.always = self.same_pattern or (
+            self.name_only is not None
+            and isinstance(delivered, BasicPattern)
+            and not delivered.placeholder_names()
+            and self.name_only in ("*", delivered.event_name)
+        )
 
     def takes_as_delivered(self, match: PatternMatch) -> bool:
         """Whether this handler is handed ``match`` itself: its pattern is the
         connection's, or a name alone (or "*") and ``match`` one event of that name
         that binds nothing."""
-        if self.same_pattern:
+        if self.always:
             return True
         name = self.name_only
         if name is None or not match.binds_nothing():

@@ -889,8 +889,10 @@ class Scheduler:
 
     def _finish(self, task: Task, runnable: list[Task]) -> None:
         # Iterative: finishing a connect delivery may finish its emitter, and so on up.
+        live = self._live
         while True:
-            self._live.pop(task, None)
+            if task in live:  # a dict's pop is a method call, compiled; these are not
+                del live[task]
             tips: Sequence[Event] | None = task.tips
             if task.chained:  # its last run emitted: that run's chain is a tip too
                 if tips:
