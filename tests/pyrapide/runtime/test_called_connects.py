@@ -169,3 +169,33 @@ def test_a_connect_chain_deeper_than_the_calls_go_runs_as_stepped(length, kind):
         results.append(outcome(system, trace, pauses))
         assert len(system.computation) == 3 * (length + 1)
     assert results[0] == results[1]
+
+
+@module(implements=Link)
+class Flaky:
+    """Passes items on, but raises on the second, and sleeps on the third."""
+
+    @when(Pattern.match("*"))
+    async def on_item(self, match):
+        ctx = get_context(self)
+        n = match.payload["n"]
+        if n == 1:
+            raise ValueError("no second item")
+        if n == 2:
+            await ctx.sleep(1)
+        await ctx.emit("Link.item", n=n)
+
+
+def test_a_called_delivery_that_raises_or_sleeps_runs_as_stepped():
+    # The handler in the middle of the connect chain raises on one item (reported,
+    # and its emitter goes on) and sleeps on another (its emitter waits, as stepped).
+    results = []
+    for max_steps in (None, 1):
+        modules = {"r0": Opener, "r1": Relay, "r2": Flaky, "r3": Relay}
+        system = System(deep_chain(3, connect), modules)
+        trace = watched(system, 0)
+        pauses = run(system, trace, max_steps)
+        errors = [(note.component, str(note.error)) for note in system.errors]
+        results.append((outcome(system, trace, pauses), errors))
+    assert results[0] == results[1]
+    assert results[0][1] == [("r2", "no second item")]
