@@ -32,16 +32,26 @@ STDIN_NAME = "<stdin>"
 """How messages name a script read from the standard input."""
 
 
+SCRIPT_LIMIT = 64 * 1024 * 1024
+"""The most a script may hold (64 MiB): a longer one is refused, not read on (a
+pipe or a device such as ``/dev/zero`` may never end)."""
+
+
 def read_script(path: str | Path) -> list[ScriptLine]:
     """The lines of the script at ``path`` (:data:`STDIN`: read from the standard
-    input, to its end); ScriptFileError if it cannot be read."""
+    input, to its end); ScriptFileError if it cannot be read, or holds more than
+    :data:`SCRIPT_LIMIT` bytes."""
     file = Path(path)
     try:
         if str(path) == STDIN:
             file = Path(STDIN_NAME)
-            text = sys.stdin.buffer.read().decode("utf-8")
+            data = sys.stdin.buffer.read(SCRIPT_LIMIT + 1)
         else:
-            text = file.read_text(encoding="utf-8")
+            with file.open("rb") as stream:  # a named pipe too: read as it comes
+                data = stream.read(SCRIPT_LIMIT + 1)
+        if len(data) > SCRIPT_LIMIT:
+            raise ScriptFileError(f"{file}: more than 64 MiB, too large for a script")
+        text = data.decode("utf-8")
     except FileNotFoundError:
         raise ScriptFileError(f"{file}: no such script") from None
     except IsADirectoryError:

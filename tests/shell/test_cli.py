@@ -233,6 +233,24 @@ def test_missing_script_and_missing_file(tmp_path: Path) -> None:
     assert "none.py: no such file" in no_file.stderr
 
 
+def test_a_script_that_never_ends_is_refused_and_a_named_pipe_still_plays(
+    tmp_path: Path,
+) -> None:
+    endless = rapide("run", SHOP, "--script", "/dev/zero")
+    assert endless.returncode == 2
+    assert "/dev/zero: more than 64 MiB, too large for a script" in endless.stderr
+    fifo = tmp_path / "script.fifo"
+    os.mkfifo(fifo)
+    # The writer blocks until rapide opens the pipe, then closes it: the script ends.
+    writer = subprocess.Popen(
+        ["sh", "-c", f"printf 'inject Web.order item=pear\\nrun\\n' > '{fifo}'"]
+    )
+    played = rapide("run", SHOP, "--script", fifo)
+    writer.wait(timeout=30)
+    assert played.returncode == 0, played.stderr
+    assert "inject Web.order item=pear" in played.stdout
+
+
 def test_graph_formats() -> None:
     text = rapide("graph", SHOP)
     assert text.returncode == 0
