@@ -17,6 +17,15 @@ _RECENT: Final = 2048
 recorded or looked up last): looking those up costs a dict lookup."""
 
 
+def id_number(event_id: str) -> int:
+    """N for an id "eN" as the counter writes it ("e" and ``str(N)``: no sign, space,
+    "_" or leading 0), else 0."""
+    digits = event_id[1:]
+    if event_id[:1] == "e" and digits.isdigit() and digits.isascii() and digits[:1] != "0":
+        return int(digits)
+    return 0
+
+
 class NumberedRun:
     """Ids "e<first>" ... "e<first + length - 1>" at positions start ... start + length - 1."""
 
@@ -60,18 +69,18 @@ class NumberedRun:
             position = self.older.get(event_id)  # type: ignore[call-overload]
         if position is not None:
             return position
-        if type(event_id) is not str or event_id[:1] != "e":
+        if type(event_id) is not str:
             return None
-        digits = event_id[1:]
-        # "e" and a number as str(number) writes it: no sign, space, "_" or leading 0.
-        if not (digits.isdigit() and digits.isascii()) or digits[0] == "0":
-            return None
-        offset = int(digits) - self.first
-        if not 0 <= offset < self.length:
-            return None
-        position = self.start + offset
-        self._remember(event_id, position)
+        position = self.numbered(event_id)
+        if position is not None:
+            self._remember(event_id, position)
         return position
+
+    def numbered(self, event_id: str) -> int | None:
+        """The position the number of ``event_id`` gives, if it is an id of the run;
+        nothing is remembered."""
+        offset = id_number(event_id) - self.first
+        return self.start + offset if 0 <= offset < self.length else None
 
     def positions(self) -> range:
         """The positions of the run's events."""

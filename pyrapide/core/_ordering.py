@@ -278,11 +278,7 @@ class CausalOrder:
                 deepest = self.depth[c] + 1
                 _array_append(self.depth, deepest)
                 _array_append(chain_of, home)
-                _array_append(self.pos, len(members))
-                if isinstance(members, tuple):
-                    self.chains[home] = array(_INTS, (*members, p))
-                else:
-                    _array_append(members, p)
+                _array_append(self.pos, self._join(p, home))
                 self._appended(p, home, deepest)
                 return p
         deepest, home = self._home(p, causes)

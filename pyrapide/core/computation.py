@@ -7,19 +7,11 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, Final
 
 from pyrapide.core._from_dict import NOT_GIVEN, given_document
+from pyrapide.core._numbered import id_number
 from pyrapide.core.clock import Clock, ClockManager
 from pyrapide.core.event import Event, checked_event
 from pyrapide.core.eventset import EventSet
 from pyrapide.core.poset import EventRef, Poset
-
-
-def _counter_number(event_id: str) -> int:
-    """Return N for an id of the form "eN" (as ``new_event`` makes), else 0."""
-    digits = event_id[1:]
-    if event_id[:1] == "e" and digits.isdigit() and digits.isascii() and digits[:1] != "0":
-        return int(digits)
-    return 0
-
 
 _checked_event: Final[Callable[..., Event]] = checked_event
 """``checked_event`` as the compiled build calls it fastest: without a lookup of the
@@ -89,7 +81,7 @@ class Computation:
         stamping: Clock | None = None if clock is None else self._clock_manager.get_clock(clock)
         self._poset.add(event, caused_by)
         if self._next_number and event.id[:1] == "e":
-            number = _counter_number(event.id)
+            number = id_number(event.id)
             if number >= self._next_number:
                 self._next_number = number + 1
         if stamping is not None:
@@ -153,7 +145,7 @@ class Computation:
         """The next number N, and "eN", such that no recorded event has that id."""
         number = self._next_number
         if not number:
-            number = 1 + max((_counter_number(e.id) for e in self._poset), default=0)
+            number = 1 + max((id_number(e.id) for e in self._poset), default=0)
         event_id = f"e{number}"
         while self._poset._has_id(event_id, number):
             number += 1  # an "eN" recorded by hand since

@@ -221,14 +221,9 @@ class Poset:
             position = run.recent.get(event_id)
             if position is not None:
                 return position
-            digits = event_id[1:]
-            if digits.isdigit():
-                try:
-                    offset = int(digits) - run.first
-                except ValueError:  # digits int() does not read, as "²"
-                    offset = -1
-                if 0 <= offset < run.length and self._events[run.start + offset] is event:
-                    return run.start + offset
+            position = run.numbered(event_id)
+            if position is not None and self._events[position] is event:
+                return position
         return self._position(event.id)
 
     def _numbered(self, event_id: object) -> int | None:

@@ -42,7 +42,6 @@ class _Plan:
         "names",
         "one_event",
         "pattern",
-        "same_pattern",
     )
 
     def __init__(
@@ -55,9 +54,6 @@ class _Plan:
         self.method = method
         self.pattern = pattern
         self.names = names
-        # A handler whose pattern is the connection's gets the delivered match as is
-        # (its guards, if any, were judged and reported when the event was routed).
-        self.same_pattern = pattern == connection.pattern
         # One whose pattern is a single basic pattern tests a one-event delivery
         # directly (a basic pattern's matcher keeps no state between events).
         self.one_event: Callable[[Event], PatternMatch | None] | None = (
@@ -74,11 +70,13 @@ class _Plan:
             and not pattern.field_matchers
             else None
         )
-        # Every match the connection delivers is one event of that name binding nothing
-        # (the usual handler, on the event name a source-filtered connection carries):
-        # it takes each as delivered, without a look at the match.
+        # It takes every match the connection delivers as is, without a look at it:
+        # its pattern is the connection's (the guards, if any, were judged and
+        # reported when the event was routed), or each such match is one event of its
+        # name binding nothing (the usual handler, on the event name a source-filtered
+        # connection carries).
         delivered = connection.pattern
-        self.always = self.same_pattern or (
+        self.always = pattern == delivered or (
             self.name_only is not None
             and isinstance(delivered, BasicPattern)
             and not delivered.placeholder_names()
