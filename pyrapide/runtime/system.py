@@ -34,7 +34,13 @@ from pyrapide.runtime.context import CONTEXT_ATTR, EmitError, ModuleContext
 from pyrapide.runtime.dispatch import Dispatch
 from pyrapide.runtime.modules import module_spec
 from pyrapide.runtime.queues import DispatchQueues, PendingSummary
-from pyrapide.runtime.running import STEPS_BETWEEN_YIELDS, RunOutcome, RunState, StopReason
+from pyrapide.runtime.running import (
+    STEPS_BETWEEN_YIELDS,
+    YIELD_INTERVAL,
+    RunOutcome,
+    RunState,
+    StopReason,
+)
 from pyrapide.runtime.tasks import InFlight, Task
 from pyrapide.runtime.watchdog import DEFAULT_HANDLER_TIMEOUT, WATCHDOG
 from pyrapide.types import action_spec, interface_actions
@@ -610,16 +616,18 @@ class System:
     ) -> RunOutcome:
         # Invariant: each turn takes a burst of steps (the scheduler's run_steps, which
         # checks the pause and the bounds between any two), or waits for real-time
-        # work, or returns. A burst ends where the asyncio loop is handed back, every
-        # STEPS_BETWEEN_YIELDS steps. ``self.steps`` is brought up to date before each
-        # ``await`` and at the end, so a front end, which can only look while the loop
-        # awaits, sees the run progress.
+        # work, or returns. A burst ends every STEPS_BETWEEN_YIELDS steps; after one,
+        # the asyncio loop is handed back if YIELD_INTERVAL has passed since it last
+        # was. ``self.steps`` is brought up to date before each ``await`` and at the
+        # end, so a front end, which can only look while the loop awaits, sees the
+        # run progress.
         import asyncio  # see run()
 
         scheduler = self.scheduler
         counted = self.steps
         first = scheduler.stepped  # the loop's steps are the scheduler's since then
         steps = 0
+        hand_back_at = loop.time() + YIELD_INTERVAL
         try:
             while True:
                 if scheduler.pause_requested:
@@ -636,10 +644,11 @@ class System:
                     taken = scheduler.run_steps(budget)
                     steps = scheduler.stepped - first
                     if taken:
-                        if steps % STEPS_BETWEEN_YIELDS == 0:
+                        if steps % STEPS_BETWEEN_YIELDS == 0 and loop.time() >= hand_back_at:
                             self.steps = counted + steps
                             await asyncio.sleep(0)
                             self._check_deadline(loop, deadline)
+                            hand_back_at = loop.time() + YIELD_INTERVAL
                         paused = scheduler.pause_requested or scheduler.halted is not None
                         if taken == budget or paused:
                             continue  # to the checks above

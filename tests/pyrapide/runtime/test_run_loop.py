@@ -174,8 +174,8 @@ async def test_a_pause_from_a_subscriber_stops_the_loop_right_after_that_step():
         assert system.steps == taken[0] == at
 
 
-async def test_the_loop_hands_asyncio_back_every_few_steps():
-    system = rally()
+async def turns_of_other_work_during(system: System, max_steps: int) -> int:
+    """How many times another asyncio task ran while ``system`` took ``max_steps``."""
     turns = 0
 
     async def other_work():
@@ -187,9 +187,33 @@ async def test_the_loop_hands_asyncio_back_every_few_steps():
     other = asyncio.ensure_future(other_work())
     await asyncio.sleep(0)
     before = turns
-    await system.run_until_quiet(max_steps=STEPS_BETWEEN_YIELDS * 10)
+    outcome = await system.run_until_quiet(max_steps=max_steps)
     other.cancel()
-    assert turns - before >= 10
+    assert outcome.steps == max_steps
+    return turns - before
+
+
+@pytest.mark.parametrize("interval", [0.0, 1000.0])
+async def test_the_loop_hands_asyncio_back_after_a_burst_once_the_interval_passed(
+    monkeypatch, interval
+):
+    # The interval as the loop reads it; 0: after every burst, 1000 s: never in this run.
+    monkeypatch.setattr("pyrapide.runtime.system.YIELD_INTERVAL", interval)
+    turns = await turns_of_other_work_during(rally(), STEPS_BETWEEN_YIELDS * 10)
+    assert turns == (10 if interval == 0 else 0)
+
+
+async def test_a_run_of_slow_steps_hands_asyncio_back_after_each_burst():
+    # Each burst takes longer than YIELD_INTERVAL: the other task runs after each.
+    @module(implements=Ball)
+    class SlowPlayer(Player):
+        @when(Pattern.match("Ball.hit"))
+        async def on_hit(self, match):
+            time.sleep(0.0005)
+            await get_context(self).emit("Ball.hit", n=match.payload["n"] + 1)
+
+    system = System(Rally, {"left": SlowPlayer, "right": SlowPlayer})
+    assert await turns_of_other_work_during(system, STEPS_BETWEEN_YIELDS * 10) >= 9
 
 
 async def test_a_ctrl_c_within_the_loop_keeps_the_count_of_the_steps_taken_before_it():

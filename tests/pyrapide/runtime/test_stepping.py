@@ -107,7 +107,10 @@ async def test_a_subscriber_can_pause_the_run_and_it_continues_where_it_stopped(
     assert system.state == "quiet" and len(LOG) == 15
 
 
-async def test_run_until_quiet_lets_other_asyncio_tasks_run_meanwhile():
+async def test_run_until_quiet_lets_other_asyncio_tasks_run_meanwhile(monkeypatch):
+    # Handed back after every burst (not only once YIELD_INTERVAL has passed), as a
+    # run much longer than this one is.
+    monkeypatch.setattr("pyrapide.runtime.system.YIELD_INTERVAL", 0.0)
     system = await paused_fan()
     for n in range(400):
         system.inject("Source.ping", {"n": n})
