@@ -181,7 +181,8 @@ def _has_other_keys(value: Any) -> bool:
 @dataclass(frozen=True)
 class _Plan:
     names: frozenset[str] | None  # None: any field is accepted
-    required: frozenset[str]
+    required: tuple[str, ...]
+    """The fields a payload must have (a tuple: compiled, read without an iterator object)."""
     checks: tuple[tuple[str, str, Fits], ...]
     admitted: dict[str, frozenset[type]]
     """For each declared field, the plain types (exactly) its annotation admits."""
@@ -211,7 +212,7 @@ def _plan(spec: ActionSpec) -> _Plan:
             admitted[param.name] = _plain_types(param.annotation) or _NOTHING
     plan = _Plan(
         None if spec.extra_fields else frozenset(spec.field_names),
-        frozenset(spec.required_fields),
+        spec.required_fields,
         tuple(checks),
         admitted,
         {field: fits for field, _, fits in checks},
