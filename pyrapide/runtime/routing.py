@@ -162,7 +162,9 @@ class Router:
         # shifted left by ``log_shift``, or-ed with the index of the connection that
         # made it. 8 bytes a dispatch, appended by the scheduler in id order, and so
         # in event order too (an event's dispatches are all made while it is routed).
-        self.delivered = array("q")
+        # Unsigned: an "I"/"Q" array converts an appended int directly, where a signed
+        # one parses it as a function's argument (a quarter of queueing a dispatch).
+        self.delivered = array("Q")
         self.log_shift = max(1, len(self.routes).bit_length())
         # (route index, event) of deliveries a bound refused (rare).
         self.refused: list[tuple[int, Event]] = []
