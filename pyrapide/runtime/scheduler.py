@@ -147,7 +147,8 @@ class Scheduler:
         self.max_connect_depth = max_connect_depth
         self.handler_timeout = handler_timeout
         self._wanted = reporter.wanted  # live: the kinds somebody subscribed to
-        self._timestamp = clock.timestamp
+        # Any: the clock's float handed on as it is (compiled, a float would be copied).
+        self._timestamp: Callable[[], Any] = clock.timestamp
         self._route_cache = router.route_cache
         self._log, self._log_shift = router.delivered, router.log_shift
         self._lanes = queues.lanes
