@@ -4,8 +4,9 @@ A poset maps each id to its recording position.  A dict entry and an int object
 cost about 60 bytes an event; but the ids ``Computation.new_event`` gives are
 "e" and a counter, recorded one after another, so one run (first number, first
 position, length) answers for all of them.  Looking an id of the run up parses
-its number, which costs a few times a dict lookup; the ids recorded or looked up
-last are remembered, since the events looked up are mostly the recent ones.
+its number, which costs a few times a dict lookup; the ids looked up last are
+remembered, since the events looked up are mostly the recent ones. (Recording an
+id does not remember it: that would hash and store every id, looked up or not.)
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Final
 
 _RECENT: Final = 2048
 """How many ids of the run are remembered in each of two generations (the ids
-recorded or looked up last): looking those up costs a dict lookup."""
+looked up last): looking those up again costs a dict lookup."""
 
 
 def id_number(event_id: str) -> int:
@@ -41,14 +42,6 @@ class NumberedRun:
     def covers(self, number: int) -> bool:
         """Whether "e<number>" is an id of the run."""
         return 0 <= number - self.first < self.length
-
-    def extend(self, event_id: str, number: int, position: int) -> bool:
-        """Take ``event_id``, "e<number>", recorded at ``position`` if it continues the run."""
-        if number - self.first == self.length == position - self.start:
-            self.length += 1
-            self._remember(event_id, position)
-            return True
-        return False
 
     def _remember(self, event_id: str, position: int) -> None:
         recent = self.recent

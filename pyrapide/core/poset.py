@@ -7,7 +7,7 @@ from typing import Any, NoReturn
 
 from pyrapide.core import _ordering
 from pyrapide.core._from_dict import NOT_GIVEN, given_document
-from pyrapide.core._numbered import _RECENT, NumberedRun
+from pyrapide.core._numbered import NumberedRun
 from pyrapide.core.errors import CausalCycleError
 from pyrapide.core.event import Event
 from pyrapide.core.eventset import EventSet
@@ -136,13 +136,9 @@ class Poset:
         run = self._run
         if run is None:
             run = self._run = NumberedRun(number, position)
-        # NumberedRun.extend, inlined: this is every event of a run.
+        # The event continues the run (every event of a run does): no entry of its own.
         if number - run.first == run.length == position - run.start:
             run.length += 1
-            recent = run.recent
-            if len(recent) >= _RECENT:
-                recent = run.rotate()
-            recent[event_id] = position
         else:
             self._index[event_id] = position
 
