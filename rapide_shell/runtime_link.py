@@ -70,6 +70,11 @@ _SESSION_KINDS = (
     SubscriberError,
 )
 
+YIELD_EVERY = 0.0
+"""``yield_every`` of a session's runs: the run loop hands the asyncio loop back after
+every burst of steps, since a front end on the same loop answers a key in several turns
+of it (the library's default, 10 ms, made the TUI's keys wait a median 150 ms)."""
+
 # A limit as LimitReached names it -> the System option that sets it, where they differ.
 _LIMIT_OPTIONS = {"connect_depth": "max_connect_depth"}
 
@@ -508,7 +513,9 @@ class RuntimeLink:
         self.notify(notices.RunStarted())
         try:
             if every is None:
-                outcome = await system.run_until_quiet(budget, timeout=self.bounds.time_left())
+                outcome = await system.run_until_quiet(
+                    budget, timeout=self.bounds.time_left(), yield_every=YIELD_EVERY
+                )
             else:
                 outcome = await self._run_slowly(system, budget)
             self.last_run = outcome

@@ -58,6 +58,7 @@ from rapide_shell.decisions import (
     ran_text,
 )
 from rapide_shell.render import PAYLOAD_WIDTH, payload_text
+from rapide_shell.runtime_link import YIELD_EVERY
 
 if TYPE_CHECKING:
     from pyrapide.core import Event
@@ -424,7 +425,7 @@ class TimeMachine:
         left = len(points)
         while left:
             before = system.steps
-            await system.run_until_quiet(left)
+            await system.run_until_quiet(left, yield_every=YIELD_EVERY)
             left -= system.steps - before
             if left and system.steps == before:
                 await system.step()

@@ -49,11 +49,19 @@ def checked_timeout(timeout: Any) -> float | None:
     TypeError or ValueError."""
     if timeout is None:
         return None
-    number = isinstance(timeout, int | float) and not isinstance(timeout, bool)
-    if number and timeout >= 0:
-        return timeout
+    return checked_seconds(timeout, "timeout", "a non-negative number of seconds or None")
+
+
+def checked_seconds(
+    value: Any, name: str, wanted: str = "a non-negative number of seconds"
+) -> float:
+    """``value`` if it is a number of seconds of 0 or more (not NaN); else TypeError for
+    what is no number, ValueError for one below 0, each saying ``name`` must be ``wanted``."""
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if number and value >= 0:
+        return value  # type: ignore[no-any-return]
     error = ValueError if number else TypeError
-    raise error(f"timeout must be a non-negative number of seconds or None, got {timeout!r}")
+    raise error(f"{name} must be {wanted}, got {value!r}")
 
 
 def checked_clock(clock: Any) -> Any:

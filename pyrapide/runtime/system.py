@@ -23,6 +23,7 @@ from pyrapide.runtime.bounds import (
     checked_count,
     checked_integer,
     checked_positive,
+    checked_seconds,
     checked_seed,
     checked_steps,
     checked_timeout,
@@ -576,20 +577,28 @@ class System:
             raise ValueError(f"{where}: {error}") from None
 
     async def run_until_quiet(
-        self, max_steps: int | None = None, *, timeout: float | None = None
+        self,
+        max_steps: int | None = None,
+        *,
+        timeout: float | None = None,
+        yield_every: float = YIELD_INTERVAL,
     ) -> RunOutcome:
         """The run loop: take steps until the system is quiet, ``pause()`` is called,
         ``max_steps`` steps were taken, ``timeout`` seconds of wall time passed, or a
         bound of the system stops it; return how many steps it took and why it stopped.
 
-        It hands the asyncio loop back every few steps, so that a user interface on
-        the same loop keeps answering; when only work in real time remains (an
-        outside future, a real-time sleeper), it waits for it without polling (or
-        until ``pause()`` or the timeout). A timeout is reported as LimitReached
-        "timeout", as ``run(timeout=)`` does.
+        It takes its steps in bursts of 64 and, after a burst, hands the asyncio loop
+        back if ``yield_every`` seconds (10 ms by default) passed since it last did, so
+        that other tasks on the loop go on; 0 hands it back after every burst, as a user
+        interface on the same loop wants, whose every key takes several turns of the
+        loop (see ``running.YIELD_INTERVAL`` for what handing back costs). When only
+        work in real time remains (an outside future, a real-time sleeper), it waits
+        for it without polling (or until ``pause()`` or the timeout). A timeout is
+        reported as LimitReached "timeout", as ``run(timeout=)`` does.
         """
         checked_steps(max_steps)
         checked_timeout(timeout)
+        checked_seconds(yield_every, "yield_every")
         if self.state is RunState.IDLE:
             await self.start()
         self._refuse_if_stopped("run_until_quiet()")
@@ -606,19 +615,23 @@ class System:
         self._set_state(RunState.RUNNING)
         try:
             with WATCHDOG.watching(scheduler), full_collections_held():
-                return await self._loop(max_steps, deadline, loop)
+                return await self._loop(max_steps, deadline, yield_every, loop)
         finally:
             # Also when the user's Ctrl-C (or a cancellation) leaves the loop mid-run.
             self._set_state(RunState.PAUSED if scheduler.has_work() else RunState.QUIET)
 
     async def _loop(
-        self, max_steps: int | None, deadline: float | None, loop: asyncio.AbstractEventLoop
+        self,
+        max_steps: int | None,
+        deadline: float | None,
+        yield_every: float,
+        loop: asyncio.AbstractEventLoop,
     ) -> RunOutcome:
         # Invariant: each turn takes a burst of steps (the scheduler's run_steps, which
         # checks the pause and the bounds between any two), or waits for real-time
         # work, or returns. A burst ends every STEPS_BETWEEN_YIELDS steps; after one,
-        # the asyncio loop is handed back if YIELD_INTERVAL has passed since it last
-        # was. ``self.steps`` is brought up to date before each ``await`` and at the
+        # the asyncio loop is handed back if ``yield_every`` seconds have passed since
+        # it last was. ``self.steps`` is brought up to date before each ``await`` and at the
         # end, so a front end, which can only look while the loop awaits, sees the
         # run progress.
         import asyncio  # see run()
@@ -627,7 +640,7 @@ class System:
         counted = self.steps
         first = scheduler.stepped  # the loop's steps are the scheduler's since then
         steps = 0
-        hand_back_at = loop.time() + YIELD_INTERVAL
+        hand_back_at = loop.time() + yield_every
         try:
             while True:
                 if scheduler.pause_requested:
@@ -648,7 +661,7 @@ class System:
                             self.steps = counted + steps
                             await asyncio.sleep(0)
                             self._check_deadline(loop, deadline)
-                            hand_back_at = loop.time() + YIELD_INTERVAL
+                            hand_back_at = loop.time() + yield_every
                         paused = scheduler.pause_requested or scheduler.halted is not None
                         if taken == budget or paused:
                             continue  # to the checks above

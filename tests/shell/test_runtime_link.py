@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from rapide_shell.session import Session
+from tests.shell.sessions import started
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -56,3 +57,24 @@ async def test_pause_ends_a_run_that_waits_in_real_time(office: Session) -> None
     assert not office.computation.events_by_name("Desk.answered")
     assert office.paused_by_user
     assert not office.running
+
+
+async def test_a_run_hands_the_asyncio_loop_back_after_every_burst_of_steps() -> None:
+    # A front end on the same loop answers a key in several turns of it: a session's
+    # run does not wait the library's 10 ms between turns, however fast its steps are.
+    turns = 0
+
+    async def other_work() -> None:
+        nonlocal turns
+        while True:
+            turns += 1
+            await asyncio.sleep(0)
+
+    async with started(FIXTURES / "rally.py", seed=0) as session:
+        other = asyncio.ensure_future(other_work())
+        await asyncio.sleep(0)
+        before = turns
+        outcome = await session.run(64 * 10)
+        other.cancel()
+    assert outcome.steps == 640
+    assert turns - before >= 10

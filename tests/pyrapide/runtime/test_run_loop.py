@@ -174,7 +174,7 @@ async def test_a_pause_from_a_subscriber_stops_the_loop_right_after_that_step():
         assert system.steps == taken[0] == at
 
 
-async def turns_of_other_work_during(system: System, max_steps: int) -> int:
+async def turns_of_other_work_during(system: System, max_steps: int, **options) -> int:
     """How many times another asyncio task ran while ``system`` took ``max_steps``."""
     turns = 0
 
@@ -187,20 +187,28 @@ async def turns_of_other_work_during(system: System, max_steps: int) -> int:
     other = asyncio.ensure_future(other_work())
     await asyncio.sleep(0)
     before = turns
-    outcome = await system.run_until_quiet(max_steps=max_steps)
+    outcome = await system.run_until_quiet(max_steps=max_steps, **options)
     other.cancel()
     assert outcome.steps == max_steps
     return turns - before
 
 
-@pytest.mark.parametrize("interval", [0.0, 1000.0])
-async def test_the_loop_hands_asyncio_back_after_a_burst_once_the_interval_passed(
-    monkeypatch, interval
-):
-    # The interval as the loop reads it; 0: after every burst, 1000 s: never in this run.
-    monkeypatch.setattr("pyrapide.runtime.system.YIELD_INTERVAL", interval)
-    turns = await turns_of_other_work_during(rally(), STEPS_BETWEEN_YIELDS * 10)
+@pytest.mark.parametrize("interval", [0, 1000.0])
+async def test_the_loop_hands_asyncio_back_after_a_burst_once_the_interval_passed(interval):
+    # 0: after every burst; 1000 s: never within this run.
+    turns = await turns_of_other_work_during(
+        rally(), STEPS_BETWEEN_YIELDS * 10, yield_every=interval
+    )
     assert turns == (10 if interval == 0 else 0)
+
+
+@pytest.mark.parametrize("interval", [-1, float("nan"), "10ms", None, True])
+async def test_a_yield_interval_that_is_no_number_of_seconds_is_refused_by_name(interval):
+    system = rally()
+    error = ValueError if isinstance(interval, float | int) and interval is not True else TypeError
+    with pytest.raises(error, match="yield_every must be a non-negative number of seconds"):
+        await system.run_until_quiet(max_steps=1, yield_every=interval)
+    assert system.steps == 0
 
 
 async def test_a_run_of_slow_steps_hands_asyncio_back_after_each_burst():

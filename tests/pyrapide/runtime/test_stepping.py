@@ -107,10 +107,7 @@ async def test_a_subscriber_can_pause_the_run_and_it_continues_where_it_stopped(
     assert system.state == "quiet" and len(LOG) == 15
 
 
-async def test_run_until_quiet_lets_other_asyncio_tasks_run_meanwhile(monkeypatch):
-    # Handed back after every burst (not only once YIELD_INTERVAL has passed), as a
-    # run much longer than this one is.
-    monkeypatch.setattr("pyrapide.runtime.system.YIELD_INTERVAL", 0.0)
+async def test_run_until_quiet_lets_other_asyncio_tasks_run_meanwhile():
     system = await paused_fan()
     for n in range(400):
         system.inject("Source.ping", {"n": n})
@@ -128,7 +125,9 @@ async def test_run_until_quiet_lets_other_asyncio_tasks_run_meanwhile(monkeypatc
 
     ticking = asyncio.create_task(ticker())
     await asyncio.sleep(0)
-    await system.run_until_quiet()
+    # Handed back after every burst, not only once 10 ms have passed, as a front end
+    # asks (and as a run much longer than this one is by default).
+    await system.run_until_quiet(yield_every=0)
     await ticking
     assert len(started) == 1200
     # The ticker ran many times while the run was in progress.
