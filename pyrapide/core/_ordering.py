@@ -348,11 +348,30 @@ class CausalOrder:
         """
         chains, chain_of, all_causes, events = self.chains, self.chain, self.causes, self.events
         name = events[p].name
-        frontier = list(causes)
-        seen = set(frontier)
         budget = _TAIL_SEARCH_BUDGET
         levels = _TAIL_SEARCH_LEVELS
         nearest = -1
+        # Up a line of single causes first (an answer to one of a producer's chained
+        # events, the usual shape), without the sets and lists of the search below; where
+        # the line forks, that search goes on from there.
+        if len(causes) == 1:
+            x = causes[0]
+            while budget > 0 and levels > 0:
+                y = all_causes[x]
+                if type(y) is not int:
+                    break
+                levels -= 1
+                budget -= 1
+                if chains[chain_of[y]][-1] == y:
+                    if events[y].name == name:
+                        return chain_of[y]
+                    if nearest < 0:
+                        nearest = chain_of[y]
+                x = y
+            frontier = [x]
+        else:
+            frontier = list(causes)
+        seen = set(frontier)
         while frontier and budget > 0 and levels > 0:
             levels -= 1
             following = []
