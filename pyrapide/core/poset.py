@@ -210,16 +210,19 @@ class Poset:
     def _event_position(self, event: Event) -> int | None:
         """``_position(event.id)`` for a cause a running system hands over, mostly one of
         the run's: looked for where its number puts it, and taken if it is this very
-        event, which parses less than the id and leaves the remembered ids alone."""
+        event. The number is read loosely (``int`` of what follows the first character:
+        "e01" reads as 1), since no other event than the one with its id is at that
+        position; it leaves the remembered ids alone."""
         run = self._run
         if run is not None:
-            event_id = event.id
-            position = run.recent.get(event_id)
-            if position is not None:
-                return position
-            position = run.numbered(event_id)
-            if position is not None and self._events[position] is event:
-                return position
+            try:
+                offset = int(event.id[1:]) - run.first
+            except ValueError:
+                offset = -1
+            if 0 <= offset < run.length:
+                position = run.start + offset
+                if self._events[position] is event:
+                    return position
         return self._position(event.id)
 
     def _numbered(self, event_id: object) -> int | None:
