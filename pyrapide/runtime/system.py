@@ -631,9 +631,9 @@ class System:
         # checks the pause and the bounds between any two), or waits for real-time
         # work, or returns. A burst ends every STEPS_BETWEEN_YIELDS steps; after one,
         # the asyncio loop is handed back if ``yield_every`` seconds have passed since
-        # it last was. ``self.steps`` is brought up to date before each ``await`` and at the
-        # end, so a front end, which can only look while the loop awaits, sees the
-        # run progress.
+        # it last was, and the deadline is checked. ``self.steps`` is brought up to
+        # date before each ``await`` and at the end, so a front end, which can only
+        # look while the loop awaits, sees the run progress.
         import asyncio  # see run()
 
         scheduler = self.scheduler
@@ -657,11 +657,12 @@ class System:
                     taken = scheduler.run_steps(budget)
                     steps = scheduler.stepped - first
                     if taken:
-                        if steps % STEPS_BETWEEN_YIELDS == 0 and loop.time() >= hand_back_at:
-                            self.steps = counted + steps
-                            await asyncio.sleep(0)
+                        if steps % STEPS_BETWEEN_YIELDS == 0:  # a whole burst
+                            if loop.time() >= hand_back_at:
+                                self.steps = counted + steps
+                                await asyncio.sleep(0)
+                                hand_back_at = loop.time() + yield_every
                             self._check_deadline(loop, deadline)
-                            hand_back_at = loop.time() + yield_every
                         paused = scheduler.pause_requested or scheduler.halted is not None
                         if taken == budget or paused:
                             continue  # to the checks above

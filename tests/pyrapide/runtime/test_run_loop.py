@@ -89,6 +89,14 @@ async def test_a_timeout_stops_a_run_that_never_ends_by_itself():
     assert (await system.run_until_quiet(max_steps=3)).steps == 3
 
 
+async def test_the_timeout_holds_however_seldom_the_loop_is_handed_back():
+    system = rally()
+    began = time.perf_counter()
+    outcome = await system.run_until_quiet(timeout=0.2, yield_every=1000)
+    assert outcome.stopped is StopReason.TIMEOUT
+    assert time.perf_counter() - began < 5
+
+
 async def test_a_subscriber_pause_stops_the_loop_with_the_steps_it_took():
     system = rally()
 
