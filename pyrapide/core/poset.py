@@ -345,26 +345,14 @@ class Poset:
         The cheap form of ``causes``: no set is built, so it suits code that
         only iterates (pattern matching, the runtime).
         """
-        try:
-            position = self._index.get(event.id if isinstance(event, Event) else event)  # type: ignore[arg-type]
-        except TypeError:  # unhashable: _seq refuses it by name
-            position = None
-        if position is None:
-            position = self._seq(event)  # an id of the numbered run, or raises naming it
-        causes = self._order.causes[position]  # type: ignore[index]
+        causes = self._order.causes[self._seq(event)]
         if type(causes) is int:
             return (self._events[causes],)
         return tuple(map(self._events.__getitem__, causes))  # type: ignore[arg-type]
 
     def direct_effects(self, event: EventRef) -> tuple[Event, ...]:
         """Return the events the event causes directly, as a tuple in recording order."""
-        try:
-            position = self._index.get(event.id if isinstance(event, Event) else event)  # type: ignore[arg-type]
-        except TypeError:  # unhashable: _seq refuses it by name
-            position = None
-        if position is None:
-            position = self._seq(event)  # an id of the numbered run, or raises naming it
-        effects = self._order.effects[position]  # type: ignore[index]
+        effects = self._order.effects[self._seq(event)]
         if type(effects) is int:
             return (self._events[effects],)
         return () if effects is None else tuple(map(self._events.__getitem__, effects))  # type: ignore[arg-type]
