@@ -270,3 +270,39 @@ def test_a_hand_written_constraint_is_checked_over_the_last_window(poset: Any, s
     last = windows(stream, size)[-1]
     assert got.keys("slide", "event") == set()
     assert got.keys("end") == {violation_key(v) for v in _NoLoneB().check(last)}
+
+
+def _names(delivered: list[tuple[int, str, ConstraintViolation]]) -> list[tuple[int, str, Any]]:
+    return [(index, stage, [e.id for e in v.matched_events]) for index, stage, v in delivered]
+
+
+def test_the_event_arriving_at_the_slide_is_checked_after_it_in_the_window_kept() -> None:
+    # A window of 4 is full when "b" arrives: "a0" leaves first (its obligation is
+    # reported then), and "b" is checked with "a1", kept, as its cause.
+    a0, a1 = Event("A", id="a0"), Event("A", id="a1")
+    stream: Stream = [(a0, []), (Event("X", id="x1"), []), (Event("X", id="x2"), []), (a1, [])]
+    stream.append((Event("B", id="b"), [a0, a1]))
+    got = run_windowed(stream, [never(A >> B, name="ab"), every(A).leads_to(B)], 4)
+    assert _names(got.delivered) == [(4, "slide", ["a0"]), (4, "event", ["a1", "b"])]
+
+
+def test_the_first_event_after_a_slide_lets_a_kept_event_through() -> None:
+    @constraint
+    class Answered:
+        filter = Pattern.match("Req") >> Pattern.match("Res")  # a Req passes once answered
+
+        def define(self) -> None:
+            never("Req", name="answered")
+            must_match("Req", name="some")
+            every("Req").leads_to("Done", name="done")
+
+    requests = [Event("Req", id=f"r{i}") for i in range(3)]
+    stream: Stream = [(request, []) for request in requests]
+    stream.append((Event("X", id="x"), []))
+    # The window of 4 slides as "s2" arrives: r0 leaves unanswered by the filter
+    # (nothing to report: it never counted); r1 and r2 stay, and "s2" lets r2 through.
+    stream.append((Event("Res", id="s2"), [requests[2]]))
+    stream.append((Event("Res", id="s0"), [requests[0]]))  # its cause is gone: no match
+    got = run_windowed(stream, [Answered()], 4)
+    assert _names(got.delivered) == [(4, "event", ["r2"]), (5, "end", ["r2"])]
+    assert [v.constraint_name for _, _, v in got.delivered] == ["Answered.answered", "Answered.done"]
