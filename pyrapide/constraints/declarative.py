@@ -36,9 +36,11 @@ class RuleSet(Constraint):
     pattern), only matches whose events all match the filter count.
 
     A monitor checks the rules as events arrive. A filter whose matches hold several
-    events (``A >> B``) may let an event through only once a later one arrives: what
-    the rules then find among the events let through late, a monitor reports among
-    the violations that stand at the end (``finish``), from a check of the whole run.
+    events (``A >> B``) may let an event through only once a later one arrives: the
+    rules' matches it refused until then count from that event on (a ``never`` match
+    is reported by it, a ``leads_to`` trigger opens then, already answered if a
+    response counted so far follows it). Meanwhile the monitor keeps the refused
+    matches, and under such a filter every response of a ``leads_to`` rule.
     """
 
     rules_list: list[PatternConstraint]

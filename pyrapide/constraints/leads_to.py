@@ -121,6 +121,10 @@ class _LeadsToTracker(MatchTracker):
     indexed by the values they bound there, and a response tests only those
     that agree with it. Multi-event triggers are tested against each response.
 
+    Under a filter that lets events through late, every response is walked and
+    kept: a one-event trigger let through late is answered when a walk covered it,
+    any other is tested against each response kept.
+
     What a feed changes is logged (``undo``) so that ``retract_last`` can take it
     back when the event gains a cause.
     """
@@ -141,7 +145,9 @@ class _LeadsToTracker(MatchTracker):
 
     def feed(self, event: Any, poset: Any) -> list[ConstraintViolation]:
         self.undo.clear()
-        self._take_responses(self.new_matches(1, event, poset), poset)
+        responses = self.new_matches(1, event, poset)
+        if responses and (self.open or self.passing is not None):
+            self._take_responses(responses, poset)
         for found in self.new_matches(0, event, poset):
             self._open(found)
             self.undo.append((self._unopen, found))
@@ -154,18 +160,17 @@ class _LeadsToTracker(MatchTracker):
         for index, found in accepted:
             if index == 0 and not self._answered_already(found, poset):
                 self._open(found)
-        self._take_responses([found for index, found in accepted if index == 1], poset)
+        responses = [found for index, found in accepted if index == 1]
+        if responses:
+            self._take_responses(responses, poset)
         return []
 
     def _take_responses(self, responses: list[PatternMatch], poset: Any) -> None:
-        if not responses:
-            return
+        """Answer the open triggers ``responses`` follow; under a filter that lets events
+        through late, keep them too: a trigger let through later may follow them."""
         if self.passing is not None:
-            # Every response is walked and kept: a trigger let through later may follow it.
             self.responses.extend(responses)
             self.undo.append((self._forget_responses, len(responses)))
-        elif not self.open:
-            return
         for response in responses:
             self._answer(response, poset)
 
