@@ -17,7 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from pyrapide import (
     ConstraintMonitor,
@@ -62,24 +62,14 @@ def monitor_cost(events: int, keyed: bool) -> float:
 
 
 def stream_cost(events: int, window: int) -> float:
-    """Seconds per event for a StreamProcessor draining a closed in-memory source."""
+    """Seconds per event for a StreamProcessor with a watch and two constraints."""
 
-    async def drain() -> float:
-        source = InMemoryEventSource("pairs")
-        processor = StreamProcessor()
-        processor.add_source("pairs", source)
+    def setup(processor: StreamProcessor) -> None:
         processor.watch(Pattern.match("Req") >> Pattern.match("Res"), lambda match: None)
         processor.enforce(never(Pattern.match("Err")))
         processor.enforce(every("Req").leads_to("Res"))
-        for request, response in request_pairs(events):
-            source.put_nowait(request)
-            source.put_nowait(response, caused_by=[request])
-        await source.close()
-        start = time.process_time()
-        await processor.run(window_size=window)
-        return (time.process_time() - start) / events
 
-    return asyncio.run(drain())
+    return drain_cost(events, window, setup)
 
 
 def filtered_stream_cost(events: int, window: int) -> float:
@@ -94,11 +84,18 @@ def filtered_stream_cost(events: int, window: int) -> float:
             never(Pattern.match("Req", k=-1), name="no_bad_request")
             every("Req").leads_to("Res", name="answered")
 
+    return drain_cost(events, window, lambda processor: processor.enforce(Answered()))
+
+
+def drain_cost(events: int, window: int, setup: Callable[[StreamProcessor], None]) -> float:
+    """Seconds per event for a StreamProcessor, prepared by ``setup``, draining a closed
+    in-memory source of the request pairs."""
+
     async def drain() -> float:
         source = InMemoryEventSource("pairs")
         processor = StreamProcessor()
         processor.add_source("pairs", source)
-        processor.enforce(Answered())
+        setup(processor)
         for request, response in request_pairs(events):
             source.put_nowait(request)
             source.put_nowait(response, caused_by=[request])
