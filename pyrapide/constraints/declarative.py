@@ -36,9 +36,11 @@ class RuleSet(Constraint):
     pattern), only matches whose events all match the filter count.
 
     A monitor checks the rules as events arrive. A filter whose matches hold several
-    events (``A >> B``) may let an event through only once a later one arrives: what
-    the rules then find among the events let through late, a monitor reports among
-    the violations that stand at the end (``finish``), from a check of the whole run.
+    events (``A >> B``) may let an event through only once a later one arrives: the
+    rules' matches it refused until then count from that event on (a ``never`` match
+    is reported by it, a ``leads_to`` trigger opens then, already answered if a
+    response counted so far follows it). Meanwhile the monitor keeps the refused
+    matches, and under such a filter every response of a ``leads_to`` rule.
     """
 
     rules_list: list[PatternConstraint]
@@ -82,17 +84,21 @@ class _RuleSetTracker(Tracker):
     def __init__(self, rule_set: RuleSet) -> None:
         self.rule_set = rule_set
         self.filter = rule_set.filter_pattern
-        # A filter of several events lets an event through late: the violations among
-        # such events are found by checking the whole run (see RuleSet).
-        self.admits_late = self.filter is not None and not _one_event(self.filter)
-        self.computation: Any = None
         self.filter_matcher = self.filter.matcher() if self.filter is not None else None
         self.passing: set[str] = set()
         self.newly_passing: list[str] = []  # the ids the last feed added to ``passing``
         admit = _admit_within(self.passing) if self.filter is not None else None
         self.trackers = [rule.tracker(admit) for rule in rule_set.rules_list]
+        # A filter of several events lets an event through late, once a later one
+        # arrives: the rules keep the matches it refused until then (see RuleSet).
+        self.admits_late = self.filter is not None and not _one_event(self.filter)
+        self.admitted_late = False  # whether the last feed counted such matches
+        if self.admits_late:
+            for tracker in self.trackers:
+                tracker.wait_for(self.passing)
 
     def feed(self, event: Any, poset: Any) -> list[ConstraintViolation]:
+        violations: list[ConstraintViolation] = []
         if self.filter_matcher is not None:
             newly_passing = self.newly_passing = []
             passing = self.passing
@@ -101,12 +107,21 @@ class _RuleSetTracker(Tracker):
                     if passed.id not in passing:
                         passing.add(passed.id)
                         newly_passing.append(passed.id)
-        violations: list[ConstraintViolation] = []
+            if self.admits_late:
+                self.admitted_late = False
+                late = [passed for passed in newly_passing if passed != event.id]
+                for tracker in self.trackers:
+                    tracker.start_feed()
+                    if late:
+                        self.admitted_late = True
+                        violations.extend(tracker.admit_late(late, poset))
         for tracker in self.trackers:
             violations.extend(tracker.feed(event, poset))
         return violations
 
     def retract_last(self) -> bool:
+        if self.admitted_late:
+            return False  # what earlier events' matches became is not logged
         if not all([tracker.retract_last() for tracker in self.trackers]):
             return False
         if self.filter_matcher is not None:
@@ -115,20 +130,12 @@ class _RuleSetTracker(Tracker):
             self.newly_passing = []
         return True
 
-    def bind(self, computation: Any) -> None:
-        self.computation = computation
-
     def outstanding(self) -> list[ConstraintViolation]:
-        if self.admits_late and self.computation is not None:
-            # Every violation of the run; the monitor leaves out those it reported.
-            return self.rule_set.check(self.computation)
         return [v for tracker in self.trackers for v in tracker.outstanding()]
 
     def rebase(self, events: list[Any], poset: Any) -> list[ConstraintViolation]:
-        # The computation now holds the latest events only: checking it whole would find
-        # a must_match unmet that an event left behind met. The trackers answer alone.
-        self.admits_late = False
         if self.filter is not None:
+            # An event let through stays through, though the match that did it was dropped.
             kept = {event.id for event in events}
             self.passing.intersection_update(kept)
             self.filter_matcher = self.filter.matcher()

@@ -6,7 +6,6 @@ from typing import Any
 
 from pyrapide.constraints.base import (
     Admit,
-    Tracker,
     admitted,
     as_pattern,
 )
@@ -80,7 +79,7 @@ class LeadsTo(PatternConstraint):
                 violations.append(self._unanswered(found))
         return violations
 
-    def tracker(self, admit: Admit = None) -> Tracker:
+    def tracker(self, admit: Admit = None) -> MatchTracker:
         return _LeadsToTracker(self, admit)
 
 
@@ -122,6 +121,10 @@ class _LeadsToTracker(MatchTracker):
     indexed by the values they bound there, and a response tests only those
     that agree with it. Multi-event triggers are tested against each response.
 
+    Under a filter that lets events through late, every response is walked and
+    kept: a one-event trigger let through late is answered when a walk covered it,
+    any other is tested against each response kept.
+
     What a feed changes is logged (``undo``) so that ``retract_last`` can take it
     back when the event gains a cause.
     """
@@ -136,17 +139,49 @@ class _LeadsToTracker(MatchTracker):
         self.open_by_key: dict[Any, list[PatternMatch]] = {}  # keyed, or tested one by one
         self.covered: set[str] = set()
         self.undo: list[tuple[Any, ...]] = []  # (undo, *arguments) for the last feed
+        # While waiting for admissions (see MatchTracker): the responses counted so far,
+        # which a trigger let through later may follow.
+        self.responses: list[PatternMatch] = []
 
     def feed(self, event: Any, poset: Any) -> list[ConstraintViolation]:
         self.undo.clear()
         responses = self.new_matches(1, event, poset)
-        if responses and self.open:
-            for response in responses:
-                self._answer(response, poset)
+        if responses and (self.open or self.passing is not None):
+            self._take_responses(responses, poset)
         for found in self.new_matches(0, event, poset):
             self._open(found)
             self.undo.append((self._unopen, found))
         return []
+
+    def accept_late(
+        self, accepted: list[tuple[int, PatternMatch]], poset: Any
+    ) -> list[ConstraintViolation]:
+        # Triggers first: a response let through at the same time may answer them.
+        for index, found in accepted:
+            if index == 0 and not self._answered_already(found, poset):
+                self._open(found)
+        responses = [found for index, found in accepted if index == 1]
+        if responses:
+            self._take_responses(responses, poset)
+        return []
+
+    def _take_responses(self, responses: list[PatternMatch], poset: Any) -> None:
+        """Answer the open triggers ``responses`` follow; under a filter that lets events
+        through late, keep them too: a trigger let through later may follow them."""
+        if self.passing is not None:
+            self.responses.extend(responses)
+            self.undo.append((self._forget_responses, len(responses)))
+        for response in responses:
+            self._answer(response, poset)
+
+    def _forget_responses(self, count: int) -> None:
+        del self.responses[-count:]
+
+    def _answered_already(self, found: PatternMatch, poset: Any) -> bool:
+        """Whether a response counted so far answers ``found``, a trigger let through late."""
+        if not self.shared and len(found.events) == 1:
+            return found.events[0].id in self.covered
+        return any(agree(found, r) and answers(poset, found, r) for r in self.responses)
 
     def retract_last(self) -> bool:
         undo = self.undo
@@ -187,7 +222,7 @@ class _LeadsToTracker(MatchTracker):
 
     def _answer(self, response: PatternMatch, poset: Any) -> None:
         undo = self.undo
-        if self.open_by_event:
+        if self.open_by_event or self.passing is not None:
             added = strict_ancestor_ids(poset, list(response.events), self.covered)
             undo.append((self.covered.difference_update, added))
             for event_id in added:
@@ -233,6 +268,7 @@ class _LeadsToTracker(MatchTracker):
         for found in remaining:
             self._open(found)
         self.covered &= kept
+        self.responses = [r for r in self.responses if all(e.id in kept for e in r.events)]
         self.replay(events, poset)
         return [self.rule._unanswered(found) for found in expired]
 

@@ -260,7 +260,12 @@ class ConstraintMonitor:
 
         For sliding windows: the dropped events are forgotten; an open obligation
         (an unanswered ``leads_to`` trigger) that involved one can no longer be
-        answered and is returned, and recorded, as a violation now.
+        answered and is returned, and recorded, as a violation now. From here on a
+        pattern matches inside ``computation`` only; what is settled stays settled: a
+        violation reported is not reported again, a ``must_match`` met stays met, and
+        an event a constraint class's filter let through stays through (a match of
+        the rules waiting for its events to be let through waits on if they are all
+        kept). A hand-written constraint (``check`` only) sees ``computation`` alone.
         """
         kept = list(computation)
         self._followed = computation

@@ -52,7 +52,7 @@ class PatternConstraint(Constraint):
         """Every violation in ``poset``, counting only the matches ``admit`` accepts."""
         raise NotImplementedError
 
-    def tracker(self, admit: Admit = None) -> Tracker:
+    def tracker(self, admit: Admit = None) -> MatchTracker:
         """Fresh incremental state counting only the matches ``admit`` accepts."""
         raise NotImplementedError
 
@@ -74,30 +74,96 @@ class PatternConstraint(Constraint):
 
 
 class MatchTracker(Tracker):
-    """Shared machinery: one incremental matcher per pattern, restarted on rebase."""
+    """Shared machinery: one incremental matcher per pattern, restarted on rebase.
+
+    A match ``admit`` refuses is dropped, unless the tracker waits for admissions
+    (``wait_for``): under a filter of several events, an event is let through only
+    once a later one arrives, and the matches refused until then are counted when
+    it is (``admit_late``).
+    """
 
     def __init__(self, patterns: tuple[Pattern, ...], admit: Admit) -> None:
         self.patterns = patterns
         self.admit = admit
         self.matchers = [pattern.matcher() for pattern in patterns]
+        # While waiting: the events let through so far, and the refused matches
+        # (pattern index, match) by the id of an event of theirs not let through yet.
+        self.passing: set[str] | None = None
+        self.waiting: dict[str, list[tuple[int, PatternMatch]]] = {}
+        self.held: list[str] = []  # where the last feed put matches to wait
+
+    def wait_for(self, passing: set[str]) -> None:
+        """Keep the matches whose events are not all in ``passing`` (the set ``admit``
+        tests, which grows as events are let through) until they are."""
+        self.passing = passing
 
     def new_matches(self, index: int, event: Any, poset: Any) -> list[PatternMatch]:
         found = self.matchers[index].feed(event, poset)
         if found and self.admit is not None:
-            found = [match for match in found if self.admit(match)]
+            if self.passing is None:
+                found = [match for match in found if self.admit(match)]
+            else:
+                found = [match for match in found if not self._held(index, match)]
         return found
+
+    def _held(self, index: int, match: PatternMatch) -> bool:
+        """Put ``match`` to wait for an event of its not let through yet, if any."""
+        passing = self.passing
+        assert passing is not None
+        for event in match.events:
+            if event.id not in passing:
+                self.waiting.setdefault(event.id, []).append((index, match))
+                self.held.append(event.id)
+                return True
+        return False
+
+    def admit_late(self, passed: list[str], poset: Any) -> list[ConstraintViolation]:
+        """Count the waiting matches that the events ``passed`` (just let through) complete;
+        the violations that makes certain."""
+        accepted: list[tuple[int, PatternMatch]] = []
+        for event_id in passed:
+            for index, match in self.waiting.pop(event_id, ()):
+                if not self._held(index, match):
+                    accepted.append((index, match))
+        return self.accept_late(accepted, poset) if accepted else []
+
+    def accept_late(
+        self, accepted: list[tuple[int, PatternMatch]], poset: Any
+    ) -> list[ConstraintViolation]:
+        """Take matches that were refused when found and are admitted now, in the order
+        found: (pattern index, match) pairs."""
+        return []
+
+    def start_feed(self) -> None:
+        """Forget what the previous feed put to wait: it can no longer be retracted."""
+        self.held.clear()
 
     def retract_last(self) -> bool:
         for matcher in self.matchers:
             matcher.retract_last()
+        waiting, held = self.waiting, self.held
+        while held:
+            event_id = held.pop()
+            waiting[event_id].pop()
+            if not waiting[event_id]:
+                del waiting[event_id]
         return True
 
     def replay(self, events: list[Any], poset: Any) -> None:
-        # Fresh matchers learn the kept events; their matches were reported already.
+        # Fresh matchers learn the kept events; their matches were reported already,
+        # or wait (those wholly kept) to be let through.
         self.matchers = [pattern.matcher() for pattern in self.patterns]
         for event in events:
             for matcher in self.matchers:
                 matcher.feed(event, poset)
+        if self.waiting:
+            kept = {event.id for event in events}
+            self.waiting = {
+                event_id: still
+                for event_id, matches in self.waiting.items()
+                if (still := [(i, m) for i, m in matches if all(e.id in kept for e in m.events)])
+            }
+        self.held.clear()
 
 
 class SinglePatternConstraint(PatternConstraint):
@@ -134,7 +200,7 @@ class Never(SinglePatternConstraint):
     def _forbidden(self, found: PatternMatch) -> ConstraintViolation:
         return self.violation(self.kind, found, f"forbidden pattern {self.pattern} matched")
 
-    def tracker(self, admit: Admit = None) -> Tracker:
+    def tracker(self, admit: Admit = None) -> MatchTracker:
         return _NeverTracker(self, admit)
 
 
@@ -146,6 +212,11 @@ class _NeverTracker(MatchTracker):
     def feed(self, event: Any, poset: Any) -> list[ConstraintViolation]:
         found = self.new_matches(0, event, poset)
         return [self.rule._forbidden(match) for match in found] if found else []
+
+    def accept_late(
+        self, accepted: list[tuple[int, PatternMatch]], poset: Any
+    ) -> list[ConstraintViolation]:
+        return [self.rule._forbidden(match) for _, match in accepted]
 
     def rebase(self, events: list[Any], poset: Any) -> list[ConstraintViolation]:
         self.replay(events, poset)
@@ -170,7 +241,7 @@ class MustMatch(SinglePatternConstraint):
     def _unmet(self) -> ConstraintViolation:
         return self.violation(self.kind, None, f"required pattern {self.pattern} never matched")
 
-    def tracker(self, admit: Admit = None) -> Tracker:
+    def tracker(self, admit: Admit = None) -> MatchTracker:
         return _MustMatchTracker(self, admit)
 
 
@@ -189,6 +260,14 @@ class _MustMatchTracker(MatchTracker):
         if not self.satisfied and self.new_matches(0, event, poset):
             self.satisfied = True
             self.retired, self.matchers = self.matchers, []
+        return []
+
+    def accept_late(
+        self, accepted: list[tuple[int, PatternMatch]], poset: Any
+    ) -> list[ConstraintViolation]:
+        if not self.satisfied:
+            self.satisfied = True
+            self.matchers, self.waiting = [], {}
         return []
 
     def retract_last(self) -> bool:

@@ -140,12 +140,28 @@ class StreamProcessor:
 
     The window: ``computation`` keeps at most ``window_size`` of the most recent
     events; when it is full the oldest quarter is dropped at once (so the cost
-    per event stays constant). A match needs all its events (and for ``&`` their
-    common ancestor) inside the window: a pattern whose parts arrive further
-    apart than the window is not matched, and a cause outside the window is
-    ignored. ``leads_to`` obligations whose trigger leaves the window unanswered
-    are reported then. When ``run`` returns, the end-of-run violations (unmet
-    ``must_match``, unanswered ``leads_to``) go to the violation callbacks.
+    per event stays constant), before the arriving event is recorded. A match
+    needs all its events (and for ``&`` their common ancestor) inside the window:
+    a pattern whose parts arrive further apart than the window is not matched, a
+    repetition (``P.repeat()``) holds the occurrences in the window only, and a
+    cause outside the window is ignored. What the window does to each kind of
+    constraint:
+
+    - ``never``: each match is reported by the event that completes it, once;
+    - ``must_match``: met by a match inside the window, and met for good;
+    - ``every(P).leads_to(Q)``: a P match is answered by a Q match arriving while
+      it is in the window; one whose events leave the window unanswered is
+      reported as they leave, before the arriving event's own violations;
+    - a ``@constraint`` class: its rules as above, counting only the matches its
+      ``filter`` lets through. A filter of several events (``A >> B``) lets an
+      event through when an event completing the filter's match arrives inside
+      the window; what its rules match among earlier events counts from then on,
+      and an event let through stays through once the filter's match is dropped;
+    - a hand-written constraint (``check`` only): checked when ``run`` returns,
+      over the window then.
+
+    When ``run`` returns, the end-of-run violations (unmet ``must_match``,
+    unanswered ``leads_to``, hand-written findings) go to the violation callbacks.
 
     Callbacks may be plain functions or coroutines. One that raises is logged
     and recorded in ``errors``; processing goes on.

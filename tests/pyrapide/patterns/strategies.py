@@ -66,14 +66,14 @@ conditions = st.recursive(
 )
 
 
-def _textual_operators(children: Any) -> Any:
+def _textual_operators(children: Any, repeat: bool = True) -> Any:
     return st.one_of(
         st.builds(lambda p, q: p >> q, children, children),
         st.builds(lambda p, q: p.then_immediately(q), children, children),
         st.builds(lambda p, q: p & q, children, children),
         st.builds(lambda p, q: p | q, children, children),
         st.builds(lambda p, q: p.or_(q), children, children),
-        st.builds(lambda p: p.repeat(), children),
+        *([st.builds(lambda p: p.repeat(), children)] if repeat else []),
         st.builds(_guarded, children, conditions),
     )
 
@@ -95,9 +95,9 @@ _python_guards = [
 ]
 
 
-def _all_operators(children: Any) -> Any:
+def _all_operators(children: Any, repeat: bool = True) -> Any:
     return st.one_of(
-        _textual_operators(children),
+        _textual_operators(children, repeat),
         st.builds(lambda p, g: p.where(g), children, st.sampled_from(_python_guards)),
         st.builds(lambda p, d: p.timed(None, max_duration=d), children, st.sampled_from([0, 2, 5])),
     )
@@ -111,3 +111,9 @@ patterns = st.recursive(basic_patterns(), _all_operators, max_leaves=4)
 
 small_patterns = st.recursive(basic_patterns(), _all_operators, max_leaves=3)
 """Patterns of at most three basic patterns, for larger posets."""
+
+unrepeated_patterns = st.recursive(
+    basic_patterns(), lambda children: _all_operators(children, repeat=False), max_leaves=4
+)
+"""Patterns using every operator but repetition, whose one match holds every
+occurrence so far: over a sliding window it is cut at the window's edge."""
