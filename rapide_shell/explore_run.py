@@ -18,6 +18,7 @@ import gc
 import multiprocessing
 import os
 import re
+import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -114,7 +115,8 @@ def local_pool(
     # descriptor.
     with contextlib.redirect_stderr(sys.__stderr__):
         if context.get_start_method() == "forkserver":
-            forkserver.ensure_running()
+            with _deaf_to_ctrl_c():
+                forkserver.ensure_running()
         elif not forking:
             resource_tracker.ensure_running()
         pool = ProcessPoolExecutor(
@@ -128,6 +130,26 @@ def local_pool(
             pool.submit(int)
             gc.unfreeze()
     return pool
+
+
+@contextlib.contextmanager
+def _deaf_to_ctrl_c() -> Iterator[None]:
+    """SIGINT ignored for the block, which starts the fork server. A process started
+    then keeps ignoring it (an ignored signal stays ignored across exec, where a handler
+    does not), and the fork server hands that on to every worker it forks: a Ctrl-C the
+    terminal sends the front end's whole process group (the REPL's, while no prompt
+    shows) never reaches a worker in the moment before its initializer makes it deaf,
+    where it would break the pool. Off the main thread, where it cannot be set, nothing
+    changes."""
+    previous = signal.getsignal(signal.SIGINT)
+    if threading.current_thread() is not threading.main_thread() or previous is None:
+        yield
+        return
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def quiet_worker() -> None:
