@@ -104,23 +104,31 @@ class BackgroundExploration:
         """Counterexamples that could not be written, one line each."""
         self.error: str | None = None
         """Why it could not run, if it could not."""
+        self.stopped_by: str | None = None
+        """What stopped it before its end, as its verdict names it (``explore stop``,
+        ``Ctrl-C``, ``quit``); None while nothing did."""
         self._explorer: Explorer | None = None
         self._task: asyncio.Task[None] | None = None
+        self._ended = False
 
     @property
     def running(self) -> bool:
-        """True until it has ended."""
-        return self._task is not None and not self._task.done()
+        """True until it has ended (false already for those its end notice calls)."""
+        return self._task is not None and not self._ended and not self._task.done()
 
     def start(self) -> None:
         """Start it on the running event loop."""
         self._task = asyncio.get_running_loop().create_task(self._run())
 
-    def stop(self) -> bool:
-        """Stop it soon (what was explored is kept); False when it is not running."""
-        if not self.running or self._explorer is None:
+    def stop(self, by: str = "explore stop") -> bool:
+        """Stop it soon (what was explored is kept), saying it was stopped ``by`` (the
+        first stop's words are kept); False when it is not running."""
+        if not self.running:
             return False
-        self._explorer.stop()
+        if self.stopped_by is None:
+            self.stopped_by = by
+        if self._explorer is not None:  # else it stops as soon as it has one
+            self._explorer.stop()
         return True
 
     async def wait(self) -> None:
@@ -141,6 +149,8 @@ class BackgroundExploration:
                 self.source, self.scenario, settings.options, executor=pool,
                 width=max(1, settings.workers), progress=self._progressed,
             )
+            if self.stopped_by is not None:  # stopped while its workers were starting
+                self._explorer.stop()
             self.result = await self._explorer.run()
             out = Path(settings.out) if settings.out else default_out(settings.script)
             self.written, self.problems = write_counterexamples(
@@ -149,10 +159,11 @@ class BackgroundExploration:
         except (ExplorationError, LoadError, OSError) as error:
             self.error = str(error)
         except Exception as error:  # a worker that died: said, never a crash of the front end
-            self.error = f"the exploration failed: {type(error).__name__}: {error}"
+            self.error = f"{type(error).__name__}: {error}"
         finally:
             if pool is not None:
                 pool.shutdown(wait=False, cancel_futures=True)
+            self._ended = True  # its end notice's listeners read the answer, not progress
             self._notify(notices.ExplorationChanged(progress=self.progress, ended=True))
 
     def _progressed(self, progress: Progress) -> None:
@@ -179,7 +190,9 @@ written beside SCRIPT as a script that `rapide run` replays.
 `explore` alone says how it stands, or, once it has ended, the verdict and the
 failures, numbered; `explore open N` starts the session over on failure N's
 schedule, step by step, up to its failing step. `explore stop` stops it (what was
-explored is reported).""",
+explored is reported). At the end of the REPL's input (Ctrl-D, or the end of piped
+commands) an exploration still running is waited for (Ctrl-C stops it), and its
+answer is the REPL's exit status, as it is `rapide explore`'s.""",
     args=(ArgSpec("SCRIPT", ArgKind.FILE, optional=True),),
     while_running=True,
     examples=("explore race.rapide", "explore race.rapide random 0..999 workers=2",
@@ -277,11 +290,12 @@ class ExploreCommands:
     def __init__(self) -> None:
         self.exploration: BackgroundExploration | None = None
 
-    async def close(self) -> None:
-        """Stop the exploration running, if one is, and wait for it to end (its worker
-        processes finish the shard at hand): for a front end that is closing."""
+    async def close(self, by: str = "the workbench closed") -> None:
+        """Stop the exploration running, if one is, saying it was stopped ``by``, and
+        wait for it to end (its worker processes finish the shard at hand; at most
+        :data:`CLOSE_SECONDS`): for a front end that is closing."""
         exploration = self.exploration
-        if exploration is not None and exploration.stop():
+        if exploration is not None and exploration.stop(by):
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(exploration.wait(), CLOSE_SECONDS)
 
@@ -405,7 +419,10 @@ def status_lines(exploration: BackgroundExploration) -> list[RenderableType]:
     if exploration.running or result is None:
         return [render.note(f"exploring {exploration.settings.script}: "
                             f"{progress_line(exploration.progress)}")]
-    shown: list[RenderableType] = [render.note(verdict_line(result, WORKBENCH))]
+    spelling = WORKBENCH
+    if exploration.stopped_by is not None:
+        spelling = {**WORKBENCH, "stop": f"stopped ({exploration.stopped_by})"}
+    shown: list[RenderableType] = [render.note(verdict_line(result, spelling))]
     for failure in failure_lines(exploration):
         shown.append(render.note(failure.summary, style="bold red"))
         shown.append(render.note(f"  {failure.where}"))
@@ -414,7 +431,7 @@ def status_lines(exploration: BackgroundExploration) -> list[RenderableType]:
         shown.append(render.note(f"FAILED: {sometimes.expect.text} (line "
                                  f"{sometimes.expect.line}): held in no schedule",
                                  style="bold red"))
-    if not result.failed:
+    if not result.failed and result.schedules:  # none: stopped before any ran
         shown.append(render.note("ok: every property held in every schedule explored",
                                  style="green"))
     return shown

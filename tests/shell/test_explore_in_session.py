@@ -1,5 +1,6 @@
 """``explore`` as the REPL and the TUI run it: what it says of an exploration stopped by
-``explore stop``, and of the failing step ``explore open`` goes to."""
+``explore stop`` (or before its workers are up), of the failing step ``explore open``
+goes to, and as it ends."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import contextlib
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-from rapide_shell.explorations import EXPLORE_PLUGIN, ExploreCommands
+from rapide_shell import notices
+from rapide_shell.explorations import EXPLORE_PLUGIN, ExploreCommands, status_lines
 from rapide_shell.render import WholeLine
 from rapide_shell.session import Session
 
@@ -78,3 +80,35 @@ async def test_a_scenario_that_saves_is_refused_by_its_line_before_exploring(
             "rapide shell) and `save` there"
         )
         assert explorations.exploration is None
+
+
+async def test_its_end_notice_finds_it_ended_with_its_answer(tmp_path: Path) -> None:
+    # A front end prints the answer as the notice comes (the REPL between two lines of
+    # a command): by then it must read as ended, with its verdict, not its progress.
+    scenario = tmp_path / "one.rapide"
+    scenario.write_text("inject Teller.deposit amount=50\nrun\nexpect Account.balance(value=50)\n")
+    async with bank_session() as (session, explorations):
+        seen: list[tuple[bool, str]] = []
+
+        def ended(notice: notices.ExplorationChanged) -> None:
+            if notice.ended:
+                exploration = explorations.exploration
+                seen.append((exploration.running, status_lines(exploration)[0].plain))
+
+        session.subscribe(ended, (notices.ExplorationChanged,))
+        assert (await session.execute(f"explore {scenario}")).ok
+        await explorations.exploration.wait()
+        assert seen == [(False, "1 schedule run, 1 distinct poset; the space was exhausted")]
+
+
+async def test_stopped_before_its_workers_are_up_it_stops_all_the_same(tmp_path: Path) -> None:
+    scenario = tmp_path / "deposits.rapide"
+    scenario.write_text(DEPOSITS + "run\n")
+    async with bank_session() as (session, explorations):
+        assert (await session.execute(f"explore {scenario}")).ok
+        exploration = explorations.exploration
+        assert exploration.stop("Ctrl-C")  # at once: its worker process is not up yet
+        await asyncio.wait_for(exploration.wait(), 30)
+        verdict = status_lines(exploration)[0].plain
+        assert "; stopped (Ctrl-C): the space was not exhausted" in verdict, verdict
+
