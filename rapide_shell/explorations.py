@@ -398,9 +398,13 @@ class FailureLine:
 
 def failure_lines(exploration: BackgroundExploration) -> list[FailureLine]:
     """The failures ``exploration`` wrote, numbered (none before it has ended)."""
+    from rapide_shell.explore_report import stands_for
+
     lines = []
-    for number, item in enumerate(exploration.written, 1):
-        shared = f" (as failure {item.same_as})" if item.same_as is not None else ""
+    written = exploration.written
+    for number, item in enumerate(written, 1):
+        shared = (stands_for(written, number) if item.same_as is None
+                  else f" (as failure {item.same_as})")
         lines.append(FailureLine(
             number,
             f"failure {number}: {item.example.shrunk.message}",

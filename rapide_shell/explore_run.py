@@ -271,25 +271,32 @@ def write_counterexamples(
     """Write each counterexample of ``result`` (``out``, then ``out``-2, ...); the files
     written, and one line for each that could not be (naming ``forcing``, the front
     end's option for ``force``, where it would have been written with it). Failures
-    that shrink to the same script share its file: the later ones are listed with
-    ``same_as`` the first's number."""
+    that shrink to the same script share one file, whose header says how many it
+    stands for: the later ones are listed with ``same_as`` the first's number."""
     written: list[Written] = []
     problems: list[str] = []
     strategy = str(result.options.strategy)
-    first_of: dict[tuple[str, ...], int] = {}  # a shrunk script -> its first failure's place
-    for example in result.counterexamples:
-        lines = tuple(counterexample_lines(example.shrunk))
-        first = first_of.get(lines)
-        if first is not None:
-            written.append(replace(written[first], example=example, same_as=first + 1))
+    scripts = [tuple(counterexample_lines(example.shrunk)) for example in result.counterexamples]
+    alike: dict[tuple[str, ...], list[Counterexample]] = {}  # a shrunk script -> its failures
+    for example, lines in zip(result.counterexamples, scripts, strict=True):
+        alike.setdefault(lines, []).append(example)
+    # A shrunk script -> the place of its first failure in `written` (None: not written).
+    first_of: dict[tuple[str, ...], int | None] = {}
+    for example, lines in zip(result.counterexamples, scripts, strict=True):
+        if lines in first_of:
+            first = first_of[lines]
+            if first is not None:
+                written.append(replace(written[first], example=example, same_as=first + 1))
             continue
-        path = counterexample_paths(out, len(first_of) + 1)[-1]
+        files = sum(first is not None for first in first_of.values())
+        path = counterexample_paths(out, files + 1)[-1]
         text = counterexample_text(example, file=file, script=script, out=str(path),
-                                   strategy=strategy)
+                                   strategy=strategy, alike=alike[lines][1:])
         try:
             write_atomically(path, text, force=force)
         except WriteError as error:
-            problems.append(cannot_write(error, forcing))
+            problems.append(cannot_write(error, forcing))  # once for all that share it
+            first_of[lines] = None
             continue
         first_of[lines] = len(written)
         written.append(_written(example, str(path), lines))

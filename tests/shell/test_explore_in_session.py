@@ -16,6 +16,8 @@ from rapide_shell.session import Session
 
 REPO = Path(__file__).resolve().parents[2]
 BANK = REPO / "examples" / "lost_update.py"
+DELIVERIES = REPO / "tests" / "shell" / "fixtures" / "deliveries.py"
+THREE_NOTES = "inject Desk.note n=1\ninject Desk.note n=2\ninject Desk.note n=3\nrun\n"
 # Five deposits: far more schedules than the test waits for.
 DEPOSITS = "".join(
     f"inject Teller.deposit amount={amount} clears_in={clears}\n"
@@ -112,3 +114,24 @@ async def test_stopped_before_its_workers_are_up_it_stops_all_the_same(tmp_path:
         verdict = status_lines(exploration)[0].plain
         assert "; stopped (Ctrl-C): the space was not exhausted" in verdict, verdict
 
+
+async def test_failures_sharing_a_file_that_cannot_be_written_say_so_once(
+    tmp_path: Path,
+) -> None:
+    scenario = tmp_path / "first.rapide"
+    scenario.write_text(THREE_NOTES + "expect Clerk.first(n=1)\n")
+    (tmp_path / "first.counterexample.rapide").mkdir()  # where the file would go
+    session = Session.load(DELIVERIES, arch="race", seed=0)
+    explorations = ExploreCommands()
+    session.plugins.register(explorations, name=EXPLORE_PLUGIN)
+    await session.start()
+    try:
+        assert (await session.execute(f"explore {scenario} all-failures")).ok
+        exploration = explorations.exploration
+        await exploration.wait()
+        assert exploration.result is not None and len(exploration.result.counterexamples) == 2
+        assert exploration.written == []
+        (problem,) = exploration.problems
+        assert problem.startswith(f"cannot write {tmp_path / 'first.counterexample.rapide'}")
+    finally:
+        await session.close()
