@@ -44,6 +44,7 @@ from prompt_toolkit.document import Document
 from prompt_toolkit.formatted_text import HTML, FormattedText, to_formatted_text
 from prompt_toolkit.history import FileHistory, History, InMemoryHistory
 from prompt_toolkit.input import DummyInput
+from prompt_toolkit.input.typeahead import get_typeahead
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
 from prompt_toolkit.keys import Keys
 from prompt_toolkit.shortcuts import print_formatted_text
@@ -256,6 +257,8 @@ async def _see_through(
             console.print(note("stopping the exploration; what was explored is reported"))
 
     at_prompt.waiting = stop
+    if at_prompt.take_last():
+        stop()
     try:
         await exploration.wait()
     finally:
@@ -316,6 +319,14 @@ class _AtPrompt:
         """True (once) when a Ctrl-C arrived between prompts."""
         pending, self.pending = self.pending, False
         return pending
+
+    def take_last(self) -> bool:
+        """True when a Ctrl-C came after the last prompt: between prompts, or as a key
+        the prompt read after the one that ended it (a loop kept busy handles the keys
+        typed meanwhile in one batch; those after the end wait as typeahead, dropped
+        here: there is no next prompt)."""
+        typed = get_typeahead(self.prompt.input)
+        return self.take_pending() or any(press.key == Keys.ControlC for press in typed)
 
 
 class _Pasted:

@@ -128,3 +128,24 @@ def test_ctrl_d_waits_for_the_exploration_and_ctrl_c_stops_it(tmp_path: Path) ->
     finally:
         if user.child.isalive():
             user.child.terminate(force=True)
+
+
+@pytest.mark.slow
+def test_a_ctrl_c_typed_right_after_ctrl_d_stops_it_too(tmp_path: Path) -> None:
+    # Typed together, the prompt reads both keys at once: the Ctrl-D ends it and the
+    # Ctrl-C after it is left unread, where no other prompt comes to read it.
+    script = scenario(tmp_path, "eight.rapide", EIGHT_NOTES)
+    user = User(DELIVERIES, tmp_path, "--arch", "ledger", term="dumb")
+    try:
+        user.sees("]>")
+        user.enters(f"explore {script}")
+        user.sees("in the background")
+        user.sees("]>")
+        assert user.child.waitnoecho(timeout=10)
+        user.child.send("\x04\x03")
+        user.sees("waiting for the exploration of")
+        user.sees("stopped (Ctrl-C): the space was not exhausted")
+        assert user.leaves() == 130
+    finally:
+        if user.child.isalive():
+            user.child.terminate(force=True)
