@@ -282,13 +282,13 @@ def write_counterexamples(
         alike.setdefault(lines, []).append(example)
     # A shrunk script -> the place of its first failure in `written` (None: not written).
     first_of: dict[tuple[str, ...], int | None] = {}
+    files = 0
     for example, lines in zip(result.counterexamples, scripts, strict=True):
         if lines in first_of:
             first = first_of[lines]
             if first is not None:
                 written.append(replace(written[first], example=example, same_as=first + 1))
             continue
-        files = sum(first is not None for first in first_of.values())
         path = counterexample_paths(out, files + 1)[-1]
         text = counterexample_text(example, file=file, script=script, out=str(path),
                                    strategy=strategy, alike=alike[lines][1:])
@@ -298,6 +298,7 @@ def write_counterexamples(
             problems.append(cannot_write(error, forcing))  # once for all that share it
             first_of[lines] = None
             continue
+        files += 1
         first_of[lines] = len(written)
         written.append(_written(example, str(path), lines))
     return written, problems

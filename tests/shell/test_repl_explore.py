@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -106,8 +107,9 @@ def test_quit_while_it_runs_stops_it_and_says_so(tmp_path: Path) -> None:
     assert result.returncode == 0  # leaving by quit is no failure
 
 
-@pytest.mark.slow
-def test_ctrl_d_waits_for_the_exploration_and_ctrl_c_stops_it(tmp_path: Path) -> None:
+@pytest.fixture
+def exploring(tmp_path: Path) -> Iterator[User]:
+    """A user at the REPL's prompt, ready for keys, while eight notes are explored."""
     script = scenario(tmp_path, "eight.rapide", EIGHT_NOTES)
     user = User(DELIVERIES, tmp_path, "--arch", "ledger", term="dumb")
     try:
@@ -118,34 +120,28 @@ def test_ctrl_d_waits_for_the_exploration_and_ctrl_c_stops_it(tmp_path: Path) ->
         # A dumb terminal's prompt is written before it takes the terminal: a Ctrl-D typed
         # sooner would be the terminal's own end of a line, not a key.
         assert user.child.waitnoecho(timeout=10)
-        user.child.sendeof()
-        user.sees("waiting for the exploration of")
-        user.sees("to end (Ctrl-C stops it)")
-        user.child.sendintr()  # the prompt has left: the terminal sends it as a signal
-        user.sees("stopping the exploration; what was explored is reported")
-        user.sees("stopped (Ctrl-C): the space was not exhausted")
-        assert user.leaves() == 130
+        yield user
     finally:
         if user.child.isalive():
             user.child.terminate(force=True)
 
 
 @pytest.mark.slow
-def test_a_ctrl_c_typed_right_after_ctrl_d_stops_it_too(tmp_path: Path) -> None:
+def test_ctrl_d_waits_for_the_exploration_and_ctrl_c_stops_it(exploring: User) -> None:
+    exploring.child.sendeof()
+    exploring.sees("waiting for the exploration of")
+    exploring.sees("to end (Ctrl-C stops it)")
+    exploring.child.sendintr()  # the prompt has left: the terminal sends it as a signal
+    exploring.sees("stopping the exploration; what was explored is reported")
+    exploring.sees("stopped (Ctrl-C): the space was not exhausted")
+    assert exploring.leaves() == 130
+
+
+@pytest.mark.slow
+def test_a_ctrl_c_typed_right_after_ctrl_d_stops_it_too(exploring: User) -> None:
     # Typed together, the prompt reads both keys at once: the Ctrl-D ends it and the
     # Ctrl-C after it is left unread, where no other prompt comes to read it.
-    script = scenario(tmp_path, "eight.rapide", EIGHT_NOTES)
-    user = User(DELIVERIES, tmp_path, "--arch", "ledger", term="dumb")
-    try:
-        user.sees("]>")
-        user.enters(f"explore {script}")
-        user.sees("in the background")
-        user.sees("]>")
-        assert user.child.waitnoecho(timeout=10)
-        user.child.send("\x04\x03")
-        user.sees("waiting for the exploration of")
-        user.sees("stopped (Ctrl-C): the space was not exhausted")
-        assert user.leaves() == 130
-    finally:
-        if user.child.isalive():
-            user.child.terminate(force=True)
+    exploring.child.send("\x04\x03")
+    exploring.sees("waiting for the exploration of")
+    exploring.sees("stopped (Ctrl-C): the space was not exhausted")
+    assert exploring.leaves() == 130
