@@ -117,8 +117,14 @@ class BackgroundExploration:
         return self._task is not None and not self._ended and not self._task.done()
 
     def start(self) -> None:
-        """Start it on the running event loop."""
-        self._task = asyncio.get_running_loop().create_task(self._run())
+        """Start it: its worker processes at once (OSError when they cannot be had), the
+        search on the running event loop. The workers' server starts here, within the
+        command, where a Ctrl-C it cannot hear for a moment has nothing to stop (see
+        :func:`~rapide_shell.explore_run.local_pool`)."""
+        from rapide_shell.explore_run import local_pool
+
+        pool = local_pool(max(1, self.settings.workers), quiet=True)
+        self._task = asyncio.get_running_loop().create_task(self._run(pool))
 
     def stop(self, by: str = "explore stop") -> bool:
         """Stop it soon (what was explored is kept), saying it was stopped ``by`` (the
@@ -136,15 +142,13 @@ class BackgroundExploration:
         if self._task is not None:
             await asyncio.shield(self._task)
 
-    async def _run(self) -> None:
+    async def _run(self, pool: ProcessPoolExecutor) -> None:
         from pyrapide.exploration import ExplorationError, Explorer
-        from rapide_shell.explore_run import local_pool, write_counterexamples
+        from rapide_shell.explore_run import write_counterexamples
         from rapide_shell.exploring import default_out
 
         settings = self.settings
-        pool: ProcessPoolExecutor | None = None
         try:
-            pool = local_pool(max(1, settings.workers), quiet=True)
             self._explorer = Explorer(
                 self.source, self.scenario, settings.options, executor=pool,
                 width=max(1, settings.workers), progress=self._progressed,
@@ -161,8 +165,7 @@ class BackgroundExploration:
         except Exception as error:  # a worker that died: said, never a crash of the front end
             self.error = f"{type(error).__name__}: {error}"
         finally:
-            if pool is not None:
-                pool.shutdown(wait=False, cancel_futures=True)
+            pool.shutdown(wait=False, cancel_futures=True)
             self._ended = True  # its end notice's listeners read the answer, not progress
             self._notify(notices.ExplorationChanged(progress=self.progress, ended=True))
 
@@ -341,8 +344,11 @@ class ExploreCommands:
         source = ArchitectureSource.of(session.loaded, session.runtime.handler_timeout)
         file = command_words(str(session.path), session.loaded.chosen)
         exploration = BackgroundExploration(source, file, scenario, settings, session.notify)
+        try:
+            exploration.start()
+        except OSError as error:
+            raise CommandError(f"cannot start the worker processes: {error}") from None
         self.exploration = exploration
-        exploration.start()
         workers = counted(settings.workers, "worker process", "worker processes")
         text = (f"exploring {settings.script} in the background on {workers}; `explore` "
                 "says how it stands, `explore stop` stops it")
