@@ -104,23 +104,37 @@ class BackgroundExploration:
         """Counterexamples that could not be written, one line each."""
         self.error: str | None = None
         """Why it could not run, if it could not."""
+        self.stopped_by: str | None = None
+        """What stopped it before its end, as its verdict names it (``explore stop``,
+        ``Ctrl-C``, ``quit``); None while nothing did."""
         self._explorer: Explorer | None = None
         self._task: asyncio.Task[None] | None = None
+        self._ended = False
 
     @property
     def running(self) -> bool:
-        """True until it has ended."""
-        return self._task is not None and not self._task.done()
+        """True until it has ended (false already for those its end notice calls)."""
+        return self._task is not None and not self._ended and not self._task.done()
 
     def start(self) -> None:
-        """Start it on the running event loop."""
-        self._task = asyncio.get_running_loop().create_task(self._run())
+        """Start it: its worker processes at once (OSError when they cannot be had), the
+        search on the running event loop. The workers' server starts here, within the
+        command, where a Ctrl-C it cannot hear for a moment has nothing to stop (see
+        :func:`~rapide_shell.explore_run.local_pool`)."""
+        from rapide_shell.explore_run import local_pool
 
-    def stop(self) -> bool:
-        """Stop it soon (what was explored is kept); False when it is not running."""
-        if not self.running or self._explorer is None:
+        pool = local_pool(max(1, self.settings.workers), quiet=True)
+        self._task = asyncio.get_running_loop().create_task(self._run(pool))
+
+    def stop(self, by: str = "explore stop") -> bool:
+        """Stop it soon (what was explored is kept), saying it was stopped ``by`` (the
+        first stop's words are kept); False when it is not running."""
+        if not self.running:
             return False
-        self._explorer.stop()
+        if self.stopped_by is None:
+            self.stopped_by = by
+        if self._explorer is not None:  # else it stops as soon as it has one
+            self._explorer.stop()
         return True
 
     async def wait(self) -> None:
@@ -128,19 +142,19 @@ class BackgroundExploration:
         if self._task is not None:
             await asyncio.shield(self._task)
 
-    async def _run(self) -> None:
+    async def _run(self, pool: ProcessPoolExecutor) -> None:
         from pyrapide.exploration import ExplorationError, Explorer
-        from rapide_shell.explore_run import local_pool, write_counterexamples
+        from rapide_shell.explore_run import write_counterexamples
         from rapide_shell.exploring import default_out
 
         settings = self.settings
-        pool: ProcessPoolExecutor | None = None
         try:
-            pool = local_pool(max(1, settings.workers), quiet=True)
             self._explorer = Explorer(
                 self.source, self.scenario, settings.options, executor=pool,
                 width=max(1, settings.workers), progress=self._progressed,
             )
+            if self.stopped_by is not None:  # stopped while its workers were starting
+                self._explorer.stop()
             self.result = await self._explorer.run()
             out = Path(settings.out) if settings.out else default_out(settings.script)
             self.written, self.problems = write_counterexamples(
@@ -149,10 +163,10 @@ class BackgroundExploration:
         except (ExplorationError, LoadError, OSError) as error:
             self.error = str(error)
         except Exception as error:  # a worker that died: said, never a crash of the front end
-            self.error = f"the exploration failed: {type(error).__name__}: {error}"
+            self.error = f"{type(error).__name__}: {error}"
         finally:
-            if pool is not None:
-                pool.shutdown(wait=False, cancel_futures=True)
+            pool.shutdown(wait=False, cancel_futures=True)
+            self._ended = True  # its end notice's listeners read the answer, not progress
             self._notify(notices.ExplorationChanged(progress=self.progress, ended=True))
 
     def _progressed(self, progress: Progress) -> None:
@@ -179,7 +193,9 @@ written beside SCRIPT as a script that `rapide run` replays.
 `explore` alone says how it stands, or, once it has ended, the verdict and the
 failures, numbered; `explore open N` starts the session over on failure N's
 schedule, step by step, up to its failing step. `explore stop` stops it (what was
-explored is reported).""",
+explored is reported). At the end of the REPL's input (Ctrl-D, or the end of piped
+commands) an exploration still running is waited for (Ctrl-C stops it), and its
+answer is the REPL's exit status, as it is `rapide explore`'s.""",
     args=(ArgSpec("SCRIPT", ArgKind.FILE, optional=True),),
     while_running=True,
     examples=("explore race.rapide", "explore race.rapide random 0..999 workers=2",
@@ -277,11 +293,12 @@ class ExploreCommands:
     def __init__(self) -> None:
         self.exploration: BackgroundExploration | None = None
 
-    async def close(self) -> None:
-        """Stop the exploration running, if one is, and wait for it to end (its worker
-        processes finish the shard at hand): for a front end that is closing."""
+    async def close(self, by: str = "the workbench closed") -> None:
+        """Stop the exploration running, if one is, saying it was stopped ``by``, and
+        wait for it to end (its worker processes finish the shard at hand; at most
+        :data:`CLOSE_SECONDS`): for a front end that is closing."""
         exploration = self.exploration
-        if exploration is not None and exploration.stop():
+        if exploration is not None and exploration.stop(by):
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(exploration.wait(), CLOSE_SECONDS)
 
@@ -327,8 +344,11 @@ class ExploreCommands:
         source = ArchitectureSource.of(session.loaded, session.runtime.handler_timeout)
         file = command_words(str(session.path), session.loaded.chosen)
         exploration = BackgroundExploration(source, file, scenario, settings, session.notify)
+        try:
+            exploration.start()
+        except OSError as error:
+            raise CommandError(f"cannot start the worker processes: {error}") from None
         self.exploration = exploration
-        exploration.start()
         workers = counted(settings.workers, "worker process", "worker processes")
         text = (f"exploring {settings.script} in the background on {workers}; `explore` "
                 "says how it stands, `explore stop` stops it")
@@ -384,9 +404,13 @@ class FailureLine:
 
 def failure_lines(exploration: BackgroundExploration) -> list[FailureLine]:
     """The failures ``exploration`` wrote, numbered (none before it has ended)."""
+    from rapide_shell.explore_report import stands_for
+
     lines = []
-    for number, item in enumerate(exploration.written, 1):
-        shared = f" (as failure {item.same_as})" if item.same_as is not None else ""
+    written = exploration.written
+    for number, item in enumerate(written, 1):
+        shared = (stands_for(written, number) if item.same_as is None
+                  else f" (as failure {item.same_as})")
         lines.append(FailureLine(
             number,
             f"failure {number}: {item.example.shrunk.message}",
@@ -405,7 +429,10 @@ def status_lines(exploration: BackgroundExploration) -> list[RenderableType]:
     if exploration.running or result is None:
         return [render.note(f"exploring {exploration.settings.script}: "
                             f"{progress_line(exploration.progress)}")]
-    shown: list[RenderableType] = [render.note(verdict_line(result, WORKBENCH))]
+    spelling = WORKBENCH
+    if exploration.stopped_by is not None:
+        spelling = {**WORKBENCH, "stop": f"stopped ({exploration.stopped_by})"}
+    shown: list[RenderableType] = [render.note(verdict_line(result, spelling))]
     for failure in failure_lines(exploration):
         shown.append(render.note(failure.summary, style="bold red"))
         shown.append(render.note(f"  {failure.where}"))
@@ -414,7 +441,7 @@ def status_lines(exploration: BackgroundExploration) -> list[RenderableType]:
         shown.append(render.note(f"FAILED: {sometimes.expect.text} (line "
                                  f"{sometimes.expect.line}): held in no schedule",
                                  style="bold red"))
-    if not result.failed:
+    if not result.failed and result.schedules:  # none: stopped before any ran
         shown.append(render.note("ok: every property held in every schedule explored",
                                  style="green"))
     return shown

@@ -33,6 +33,16 @@ class Written:
     same_as: int | None = None
 
 
+def stands_for(written: Sequence[Written], number: int) -> str:
+    """`` (2 failures shrink to it: 1 and 2)`` when later failures share failure
+    ``number``'s file (numbered from 1 in ``written``), else ""."""
+    numbers = [number, *(later for later, item in enumerate(written, 1) if item.same_as == number)]
+    if len(numbers) == 1:
+        return ""
+    listed = f"{', '.join(map(str, numbers[:-1]))} and {numbers[-1]}"
+    return f" ({len(numbers)} failures shrink to it: {listed})"
+
+
 def tally(count: int, noun: str) -> str:
     """``1 failure``, ``12,345 distinct posets``: :func:`counted` with thousands grouped,
     for counts that run into the thousands."""
@@ -90,8 +100,8 @@ def summary(
     """The verdict, each failure with its counterexample, the ``sometimes``
     expectations, errors and limits met, then the coverage."""
     shown: list[RenderableType] = [Text(verdict_line(result))]
-    for item in written:
-        shown.extend(_failure(item, file))
+    for number, item in enumerate(written, 1):
+        shown.extend(_failure(item, file, stands_for(written, number)))
     not_kept = result.failures_not_kept
     if not_kept:
         bound = result.options.max_failures
@@ -123,7 +133,7 @@ def summary(
     return shown
 
 
-def _failure(item: Written, file: str) -> list[RenderableType]:
+def _failure(item: Written, file: str, shared: str) -> list[RenderableType]:
     example = item.example
     found, shrunk = example.found, example.shrunk
     lines: list[RenderableType] = [note(f"FAILED: {shrunk.message}", style="bold red")]
@@ -141,7 +151,7 @@ def _failure(item: Written, file: str) -> list[RenderableType]:
         lines.append(note(f"  counterexample: {item.path}, as failure {item.same_as}: "
                           "it shrinks to the same script"))
     else:
-        lines.append(note(f"  counterexample: {item.path}"))
+        lines.append(note(f"  counterexample: {item.path}{shared}"))
     lines.append(note(
         f"  replay (exits 1): rapide run {file} --script {shlex.quote(item.path)}"
     ))

@@ -18,6 +18,7 @@ import gc
 import multiprocessing
 import os
 import re
+import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -114,7 +115,8 @@ def local_pool(
     # descriptor.
     with contextlib.redirect_stderr(sys.__stderr__):
         if context.get_start_method() == "forkserver":
-            forkserver.ensure_running()
+            with _deaf_to_ctrl_c():
+                forkserver.ensure_running()
         elif not forking:
             resource_tracker.ensure_running()
         pool = ProcessPoolExecutor(
@@ -128,6 +130,26 @@ def local_pool(
             pool.submit(int)
             gc.unfreeze()
     return pool
+
+
+@contextlib.contextmanager
+def _deaf_to_ctrl_c() -> Iterator[None]:
+    """SIGINT ignored for the block, which starts the fork server. A process started
+    then keeps ignoring it (an ignored signal stays ignored across exec, where a handler
+    does not), and the fork server hands that on to every worker it forks: a Ctrl-C the
+    terminal sends the front end's whole process group (the REPL's, while no prompt
+    shows) never reaches a worker in the moment before its initializer makes it deaf,
+    where it would break the pool. Off the main thread, where it cannot be set, nothing
+    changes."""
+    previous = signal.getsignal(signal.SIGINT)
+    if threading.current_thread() is not threading.main_thread() or previous is None:
+        yield
+        return
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def quiet_worker() -> None:
@@ -249,26 +271,34 @@ def write_counterexamples(
     """Write each counterexample of ``result`` (``out``, then ``out``-2, ...); the files
     written, and one line for each that could not be (naming ``forcing``, the front
     end's option for ``force``, where it would have been written with it). Failures
-    that shrink to the same script share its file: the later ones are listed with
-    ``same_as`` the first's number."""
+    that shrink to the same script share one file, whose header says how many it
+    stands for: the later ones are listed with ``same_as`` the first's number."""
     written: list[Written] = []
     problems: list[str] = []
     strategy = str(result.options.strategy)
-    first_of: dict[tuple[str, ...], int] = {}  # a shrunk script -> its first failure's place
-    for example in result.counterexamples:
-        lines = tuple(counterexample_lines(example.shrunk))
-        first = first_of.get(lines)
-        if first is not None:
-            written.append(replace(written[first], example=example, same_as=first + 1))
+    scripts = [tuple(counterexample_lines(example.shrunk)) for example in result.counterexamples]
+    alike: dict[tuple[str, ...], list[Counterexample]] = {}  # a shrunk script -> its failures
+    for example, lines in zip(result.counterexamples, scripts, strict=True):
+        alike.setdefault(lines, []).append(example)
+    # A shrunk script -> the place of its first failure in `written` (None: not written).
+    first_of: dict[tuple[str, ...], int | None] = {}
+    files = 0
+    for example, lines in zip(result.counterexamples, scripts, strict=True):
+        if lines in first_of:
+            first = first_of[lines]
+            if first is not None:
+                written.append(replace(written[first], example=example, same_as=first + 1))
             continue
-        path = counterexample_paths(out, len(first_of) + 1)[-1]
+        path = counterexample_paths(out, files + 1)[-1]
         text = counterexample_text(example, file=file, script=script, out=str(path),
-                                   strategy=strategy)
+                                   strategy=strategy, alike=alike[lines][1:])
         try:
             write_atomically(path, text, force=force)
         except WriteError as error:
-            problems.append(cannot_write(error, forcing))
+            problems.append(cannot_write(error, forcing))  # once for all that share it
+            first_of[lines] = None
             continue
+        files += 1
         first_of[lines] = len(written)
         written.append(_written(example, str(path), lines))
     return written, problems

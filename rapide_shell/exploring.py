@@ -21,7 +21,7 @@ import hashlib
 import shlex
 import tempfile
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -302,17 +302,32 @@ def _step_lines(decisions: Iterable[Decision]) -> list[str]:
 
 
 def counterexample_text(
-    example: Counterexample, *, file: str, script: str, out: str, strategy: str
+    example: Counterexample,
+    *,
+    file: str,
+    script: str,
+    out: str,
+    strategy: str,
+    alike: Sequence[Counterexample] = (),
 ) -> str:
     """The counterexample file: a header saying what fails, where it was found, how it
-    was shrunk and how to replay it (``file`` as
-    :func:`~rapide_shell.looks.command_words` gives it), then :func:`counterexample_lines`."""
+    was shrunk (and which ``alike`` failures, of other posets, shrank to the same
+    script) and how to replay it (``file`` as :func:`~rapide_shell.looks.command_words`
+    gives it), then :func:`counterexample_lines`."""
     shrunk = example.shrunk
     address = address_of(shrunk).to_text()
     header = [
         f"# A counterexample found by `rapide explore` ({strategy}) for {script}:",
         f"#   {shrunk.message}",
         f"# schedule {example.number}: {_how_shrunk(example)}",
+    ]
+    if alike:
+        numbers = [str(other.number) for other in (example, *alike)]
+        header.append(
+            f"# It stands for {len(numbers)} failing posets, found in schedules "
+            f"{', '.join(numbers[:-1])} and {numbers[-1]}: each shrinks to this script."
+        )
+    header += [
         f"# Replay it (exits 1):  rapide run {file} --script {shlex.quote(out)}",
         f"# Open it:              rapide shell {file} --script {shlex.quote(out)}",
         f"# The failing step:     {address}",

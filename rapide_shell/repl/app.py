@@ -11,6 +11,13 @@ waits at the prompt to be finished, as in the TUI's command bar; a Ctrl-C drops 
 lines not entered yet. A standard input that is not a terminal is read line by line,
 each line shown after the prompt as if typed.
 
+A background exploration (``explore``) says its answer above the prompt as it ends.
+At the end of the input (Ctrl-D, or the end of piped commands) one still running is
+waited for and its answer printed, unless a Ctrl-C stops it; ``quit`` and a Ctrl-C
+that leaves stop it, saying so. The exit status is the last exploration's, as
+``rapide explore`` gives it: 1 when a property failed, 2 when it could not run, 130
+when a Ctrl-C cut it short.
+
 The REPL handles SIGINT itself for its whole life: between two prompts the terminal is
 out of raw mode, so a Ctrl-C typed then (while output is printed, or just before the
 next prompt takes the terminal) is a signal, not a key, and must count as a Ctrl-C at
@@ -24,7 +31,8 @@ import functools
 import sys
 import threading
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,6 +44,7 @@ from prompt_toolkit.document import Document
 from prompt_toolkit.formatted_text import HTML, FormattedText, to_formatted_text
 from prompt_toolkit.history import FileHistory, History, InMemoryHistory
 from prompt_toolkit.input import DummyInput
+from prompt_toolkit.input.typeahead import get_typeahead
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
 from prompt_toolkit.keys import Keys
 from prompt_toolkit.shortcuts import print_formatted_text
@@ -50,14 +59,24 @@ from rapide_shell.interrupts import CtrlC
 from rapide_shell.loader import LoadError
 from rapide_shell.looks import architecture_counts
 from rapide_shell.render import note, printing_console
+from rapide_shell.script import EXIT_ERROR, EXIT_EXPECTATION_FAILED, EXIT_INTERRUPTED, EXIT_OK
 from rapide_shell.session import Session
 
 if TYPE_CHECKING:
     from rapide_shell.address import Address
 
-EXIT_OK = 0
-EXIT_ERROR = 2
-EXIT_INTERRUPTED = 130
+
+class Leaving(StrEnum):
+    """How the user left the prompt, as a stopped exploration's verdict names it."""
+
+    END_OF_INPUT = "end of input"
+    """Ctrl-D, or the end of piped input: a running exploration is waited for."""
+    CTRL_C = "Ctrl-C"
+    """A Ctrl-C twice at the prompt, or a second one during a command."""
+    QUIT = "quit"
+    """The ``quit`` command."""
+
+
 PAUSING = "rapide: interrupted: pausing after the current step (Ctrl-C again leaves at once)\n"
 LEAVING = "rapide: interrupted again: leaving now (the session closes as usual)\n"
 """What the REPL says at a first Ctrl-C during a command, and at a second."""
@@ -167,10 +186,16 @@ async def run_repl(
             )
             interrupts = CtrlC(session, pausing=PAUSING, leaving=LEAVING, idle=at_prompt)
             interrupts.__enter__()
+            left_by = Leaving.CTRL_C  # unless the loop returns: a second Ctrl-C of a command
             try:
-                await _loop(console, session, prompt, at_prompt, interrupts, pasted, piped)
+                left_by = await _loop(
+                    console, session, prompt, at_prompt, interrupts, pasted, piped
+                )
+                if left_by == Leaving.END_OF_INPUT:
+                    await _see_through(console, explorations, at_prompt)
             finally:
-                await explorations.close()
+                await _stop_exploration(console, explorations, left_by)
+            status = _exploration_status(explorations)
     except LoadError as error:
         sys.stderr.write(f"rapide: {printable(str(error))}\n")
         return error.exit_status
@@ -215,19 +240,75 @@ def _announce_end(
         show()
 
 
+async def _see_through(
+    console: Console, explorations: ExploreCommands, at_prompt: _AtPrompt
+) -> None:
+    """At the end of the input, a background exploration still running is waited for;
+    its answer is printed as it ends (see :func:`_announce_end`). A Ctrl-C stops it
+    (what was explored is reported: its workers finish the schedules at hand)."""
+    exploration = explorations.exploration
+    if exploration is None or not exploration.running:
+        return
+    console.print(note(f"waiting for the exploration of {exploration.settings.script} to "
+                       "end (Ctrl-C stops it)"))
+
+    def stop() -> None:
+        if exploration.stopped_by is None and exploration.stop(Leaving.CTRL_C):
+            console.print(note("stopping the exploration; what was explored is reported"))
+
+    at_prompt.waiting = stop
+    if at_prompt.take_last():
+        stop()
+    try:
+        await exploration.wait()
+    finally:
+        at_prompt.waiting = None
+
+
+async def _stop_exploration(
+    console: Console, explorations: ExploreCommands, by: Leaving
+) -> None:
+    """Leaving while an exploration runs: it is stopped, saying so, and its answer is
+    printed as it ends (what was explored)."""
+    exploration = explorations.exploration
+    if exploration is not None and exploration.running:
+        console.print(note(f"{by}: stopping the exploration of {exploration.settings.script}; "
+                           "what was explored is reported"))
+    await explorations.close(by)
+
+
+def _exploration_status(explorations: ExploreCommands) -> int:
+    """The exit status the session's last exploration calls for, as ``rapide explore``
+    would end with its answer: 2 when it could not run, 1 when a property failed, 130
+    when a Ctrl-C stopped it short, else 0 (none, or stopped by ``explore stop`` or
+    ``quit``)."""
+    exploration = explorations.exploration
+    if exploration is None or exploration.running:
+        return EXIT_OK
+    if exploration.error is not None:
+        return EXIT_ERROR
+    if exploration.result is not None and exploration.result.failed:
+        return EXIT_EXPECTATION_FAILED
+    return EXIT_INTERRUPTED if exploration.stopped_by == Leaving.CTRL_C else EXIT_OK
+
+
 class _AtPrompt:
     """A Ctrl-C while no command runs: a Ctrl-C at the prompt, whether the prompt is
-    showing or about to be, or while the next piped line is awaited (called on the
-    event loop)."""
+    showing or about to be, or while the next piped line is awaited, or, once the input
+    has ended, while an exploration is seen through (called on the event loop)."""
 
     def __init__(self, prompt: PromptSession[str], piped: _PipedLines | None = None) -> None:
         self.prompt = prompt
         self.piped = piped
         self.pending = False
         """A Ctrl-C came between two prompts; the next prompt takes it as typed there."""
+        self.waiting: Callable[[], None] | None = None
+        """What a Ctrl-C does while the REPL waits for an exploration at the end."""
 
     def __call__(self) -> None:
-        if self.piped is not None:
+        if self.waiting is not None:
+            self.waiting()
+        elif self.piped is not None:
             self.piped.interrupt()
         elif self.prompt.app.is_running and not self.prompt.app.is_done:
             self.prompt.app.exit(exception=KeyboardInterrupt, style="class:aborting")
@@ -238,6 +319,14 @@ class _AtPrompt:
         """True (once) when a Ctrl-C arrived between prompts."""
         pending, self.pending = self.pending, False
         return pending
+
+    def take_last(self) -> bool:
+        """True when a Ctrl-C came after the last prompt: between prompts, or as a key
+        the prompt read after the one that ended it (a loop kept busy handles the keys
+        typed meanwhile in one batch; those after the end wait as typeahead, dropped
+        here: there is no next prompt)."""
+        typed = get_typeahead(self.prompt.input)
+        return self.take_pending() or any(press.key == Keys.ControlC for press in typed)
 
 
 class _Pasted:
@@ -319,7 +408,8 @@ async def _loop(
     interrupts: CtrlC,
     pasted: _Pasted,
     piped: _PipedLines | None,
-) -> None:
+) -> Leaving:
+    """Read and run commands until the user leaves; how they left (a :class:`Leaving`)."""
     interrupted = False
     while True:
         try:
@@ -349,12 +439,12 @@ async def _loop(
         except KeyboardInterrupt:
             pasted.clear()
             if interrupted:
-                return
+                return Leaving.CTRL_C
             interrupted = True
             console.print(Text("(Ctrl-C again, Ctrl-D or `quit` leaves)", style="dim"))
             continue
         except EOFError:
-            return
+            return Leaving.END_OF_INPUT
         interrupted = False
         interrupts.start_command()
         try:
@@ -366,7 +456,7 @@ async def _loop(
         for renderable in outcome.output:
             console.print(renderable, crop=False)  # a WholeLine stays whole
         if outcome.quit:
-            return
+            return Leaving.QUIT
 
 
 def _welcome(console: Console, session: Session) -> None:

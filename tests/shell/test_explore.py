@@ -180,11 +180,15 @@ def test_all_failures_lists_each_failing_poset_and_writes_each_shrunk_script_onc
     assert [failure["same_as"] for failure in document["failures"]] == [None, 1]
     assert len({failure["poset"] for failure in document["failures"]}) == 2
     assert not (tmp_path / "first.counterexample-2.rapide").exists()
-    text = rapide("explore", DELIVERIES, "--arch", "race", "--script", scenario,
-                  "--all-failures", "--force").stdout
-    assert "first.counterexample.rapide, as failure 1: it shrinks to the same script" in (
-        " ".join(text.split())
-    )
+    # The file and the report say how many failures it stands for.
+    header = (tmp_path / "first.counterexample.rapide").read_text()
+    schedules = [failure["schedule"] for failure in document["failures"]]
+    assert (f"# It stands for 2 failing posets, found in schedules {schedules[0]} and "
+            f"{schedules[1]}: each shrinks to this script.\n") in header
+    text = " ".join(rapide("explore", DELIVERIES, "--arch", "race", "--script", scenario,
+                           "--all-failures", "--force").stdout.split())
+    assert "first.counterexample.rapide (2 failures shrink to it: 1 and 2)" in text
+    assert "first.counterexample.rapide, as failure 1: it shrinks to the same script" in text
     for failure in document["failures"]:
         # Shrunk: with no note at all, no note 1 comes first either; it still fails replayed.
         assert failure["injections"] == {"found": 3, "shrunk": 0}

@@ -1,5 +1,6 @@
 """``explore`` as the REPL and the TUI run it: what it says of an exploration stopped by
-``explore stop``, and of the failing step ``explore open`` goes to."""
+``explore stop`` (or before its workers are up), of the failing step ``explore open``
+goes to, and as it ends."""
 
 from __future__ import annotations
 
@@ -8,12 +9,15 @@ import contextlib
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-from rapide_shell.explorations import EXPLORE_PLUGIN, ExploreCommands
+from rapide_shell import notices
+from rapide_shell.explorations import EXPLORE_PLUGIN, ExploreCommands, status_lines
 from rapide_shell.render import WholeLine
 from rapide_shell.session import Session
 
 REPO = Path(__file__).resolve().parents[2]
 BANK = REPO / "examples" / "lost_update.py"
+DELIVERIES = REPO / "tests" / "shell" / "fixtures" / "deliveries.py"
+THREE_NOTES = "inject Desk.note n=1\ninject Desk.note n=2\ninject Desk.note n=3\nrun\n"
 # Five deposits: far more schedules than the test waits for.
 DEPOSITS = "".join(
     f"inject Teller.deposit amount={amount} clears_in={clears}\n"
@@ -78,3 +82,56 @@ async def test_a_scenario_that_saves_is_refused_by_its_line_before_exploring(
             "rapide shell) and `save` there"
         )
         assert explorations.exploration is None
+
+
+async def test_its_end_notice_finds_it_ended_with_its_answer(tmp_path: Path) -> None:
+    # A front end prints the answer as the notice comes (the REPL between two lines of
+    # a command): by then it must read as ended, with its verdict, not its progress.
+    scenario = tmp_path / "one.rapide"
+    scenario.write_text("inject Teller.deposit amount=50\nrun\nexpect Account.balance(value=50)\n")
+    async with bank_session() as (session, explorations):
+        seen: list[tuple[bool, str]] = []
+
+        def ended(notice: notices.ExplorationChanged) -> None:
+            if notice.ended:
+                exploration = explorations.exploration
+                seen.append((exploration.running, status_lines(exploration)[0].plain))
+
+        session.subscribe(ended, (notices.ExplorationChanged,))
+        assert (await session.execute(f"explore {scenario}")).ok
+        await explorations.exploration.wait()
+        assert seen == [(False, "1 schedule run, 1 distinct poset; the space was exhausted")]
+
+
+async def test_stopped_before_its_workers_are_up_it_stops_all_the_same(tmp_path: Path) -> None:
+    scenario = tmp_path / "deposits.rapide"
+    scenario.write_text(DEPOSITS + "run\n")
+    async with bank_session() as (session, explorations):
+        assert (await session.execute(f"explore {scenario}")).ok
+        exploration = explorations.exploration
+        assert exploration.stop("Ctrl-C")  # at once: its worker process is not up yet
+        await asyncio.wait_for(exploration.wait(), 30)
+        verdict = status_lines(exploration)[0].plain
+        assert "; stopped (Ctrl-C): the space was not exhausted" in verdict, verdict
+
+
+async def test_failures_sharing_a_file_that_cannot_be_written_say_so_once(
+    tmp_path: Path,
+) -> None:
+    scenario = tmp_path / "first.rapide"
+    scenario.write_text(THREE_NOTES + "expect Clerk.first(n=1)\n")
+    (tmp_path / "first.counterexample.rapide").mkdir()  # where the file would go
+    session = Session.load(DELIVERIES, arch="race", seed=0)
+    explorations = ExploreCommands()
+    session.plugins.register(explorations, name=EXPLORE_PLUGIN)
+    await session.start()
+    try:
+        assert (await session.execute(f"explore {scenario} all-failures")).ok
+        exploration = explorations.exploration
+        await exploration.wait()
+        assert exploration.result is not None and len(exploration.result.counterexamples) == 2
+        assert exploration.written == []
+        (problem,) = exploration.problems
+        assert problem.startswith(f"cannot write {tmp_path / 'first.counterexample.rapide'}")
+    finally:
+        await session.close()

@@ -53,6 +53,8 @@ async def test_explore_runs_in_the_background_lists_failures_and_opens_one(tmp_p
         # The second failure shrinks to the first's script: it shares that file.
         # Its file is named as `rapide explore` names it.
         assert says(app, "counterexample: ")
+        assert says(app, "first.counterexample.rapide (2 failures shrink to it: 1 and 2); "
+                         "`explore open 1` goes to it")
         assert says(app, "first.counterexample.rapide (as failure 1); `explore open 2` goes to it")
         assert not (tmp_path / "first.counterexample-2.rapide").exists()
         await type_command(pilot, "explore open 1")

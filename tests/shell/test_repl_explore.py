@@ -1,0 +1,147 @@
+"""A background exploration in ``rapide repl`` seen through to its end: at the end of
+piped input and at Ctrl-D it is waited for and its verdict said (a Ctrl-C stops it),
+and the exit status says what it found."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.shell.cli_process import REPO, run_rapide
+from tests.shell.test_repl import FIXTURES, User
+
+DELIVERIES = FIXTURES / "deliveries.py"
+THREE_NOTES = "inject Desk.note n=1\ninject Desk.note n=2\ninject Desk.note n=3\nrun\n"
+# Eight notes to a clerk that lists them: 40,320 schedules, far more than a test waits for.
+EIGHT_NOTES = "".join(f"inject Desk.note n={n}\n" for n in range(1, 9)) + "run\n"
+
+
+def scenario(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def joined(text: str) -> str:
+    """Lines wrap where the console ends: read them as one."""
+    return " ".join(text.split())
+
+
+def piped_env(tmp_path: Path) -> dict[str, str]:
+    """A history of the test's own, and lines wide enough for a temporary path whole."""
+    return {"XDG_DATA_HOME": str(tmp_path), "COLUMNS": "500"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("arch", "expect", "status", "verdict"),
+    [
+        ("race", "expect Clerk.first(n=1)", 1,
+         "stopped at the first failure (all-failures goes on)"),
+        ("quiet", "expect Clerk.answered count=3", 0, "the space was exhausted"),
+    ],
+)
+def test_at_the_end_of_piped_input_the_exploration_is_seen_through(
+    tmp_path: Path, arch: str, expect: str, status: int, verdict: str
+) -> None:
+    # The input ends while it runs: it is waited for, its verdict said, and the exit
+    # status is what `rapide explore` would give its answer.
+    script = scenario(tmp_path, "notes.rapide", THREE_NOTES + expect + "\n")
+    result = run_rapide("repl", DELIVERIES, "--arch", arch, stdin=f"explore {script}\n",
+                        env=piped_env(tmp_path))
+    shown = joined(result.stdout)
+    assert result.stderr == ""
+    assert f"waiting for the exploration of {script} to end (Ctrl-C stops it)" in shown
+    assert shown.index(verdict) > shown.index("waiting for the exploration")
+    assert result.returncode == status, result.stdout
+    if status:
+        assert "failure 1: Clerk.first(n=1): expected at least 1 match, saw 0 matches" in shown
+        assert (tmp_path / "notes.counterexample.rapide").exists()
+    else:
+        assert "ok: every property held in every schedule explored" in shown
+
+
+@pytest.mark.slow
+def test_a_ctrl_c_while_piped_input_waits_for_the_exploration_stops_it(tmp_path: Path) -> None:
+    script = scenario(tmp_path, "eight.rapide", EIGHT_NOTES)
+    repl = subprocess.Popen(
+        [sys.executable, "-m", "rapide_shell.cli", "repl", str(DELIVERIES), "--arch", "ledger"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=REPO, env={**os.environ, **piped_env(tmp_path)},
+    )
+    try:
+        assert repl.stdin is not None and repl.stdout is not None and repl.stderr is not None
+        repl.stdin.write(f"explore {script}\n")
+        repl.stdin.close()
+        seen = ""
+        while "waiting for the exploration" not in seen:
+            line = repl.stdout.readline()
+            assert line, f"the REPL ended without waiting: {seen!r}"
+            seen += line
+        repl.send_signal(signal.SIGINT)
+        assert repl.wait(timeout=30) == 130  # as `rapide explore` exits when interrupted
+        shown = joined(seen + repl.stdout.read())
+        assert repl.stderr.read() == ""
+    finally:
+        if repl.poll() is None:
+            repl.kill()
+            repl.wait()
+    assert "stopping the exploration; what was explored is reported" in shown
+    assert "distinct posets; stopped (Ctrl-C): the space was not exhausted" in shown
+
+
+@pytest.mark.slow
+def test_quit_while_it_runs_stops_it_and_says_so(tmp_path: Path) -> None:
+    script = scenario(tmp_path, "eight.rapide", EIGHT_NOTES)
+    result = run_rapide("repl", DELIVERIES, "--arch", "ledger",
+                        stdin=f"explore {script}\nquit\n", env=piped_env(tmp_path))
+    shown = joined(result.stdout)
+    assert f"quit: stopping the exploration of {script}; what was explored is reported" in shown
+    assert "; stopped (quit): the space was not exhausted" in shown
+    assert result.returncode == 0  # leaving by quit is no failure
+
+
+@pytest.fixture
+def exploring(tmp_path: Path) -> Iterator[User]:
+    """A user at the REPL's prompt, ready for keys, while eight notes are explored."""
+    script = scenario(tmp_path, "eight.rapide", EIGHT_NOTES)
+    user = User(DELIVERIES, tmp_path, "--arch", "ledger", term="dumb")
+    try:
+        user.sees("]>")
+        user.enters(f"explore {script}")
+        user.sees("in the background")
+        user.sees("]>")
+        # A dumb terminal's prompt is written before it takes the terminal: a Ctrl-D typed
+        # sooner would be the terminal's own end of a line, not a key.
+        assert user.child.waitnoecho(timeout=10)
+        yield user
+    finally:
+        if user.child.isalive():
+            user.child.terminate(force=True)
+
+
+@pytest.mark.slow
+def test_ctrl_d_waits_for_the_exploration_and_ctrl_c_stops_it(exploring: User) -> None:
+    exploring.child.sendeof()
+    exploring.sees("waiting for the exploration of")
+    exploring.sees("to end (Ctrl-C stops it)")
+    exploring.child.sendintr()  # the prompt has left: the terminal sends it as a signal
+    exploring.sees("stopping the exploration; what was explored is reported")
+    exploring.sees("stopped (Ctrl-C): the space was not exhausted")
+    assert exploring.leaves() == 130
+
+
+@pytest.mark.slow
+def test_a_ctrl_c_typed_right_after_ctrl_d_stops_it_too(exploring: User) -> None:
+    # Typed together, the prompt reads both keys at once: the Ctrl-D ends it and the
+    # Ctrl-C after it is left unread, where no other prompt comes to read it.
+    exploring.child.send("\x04\x03")
+    exploring.sees("waiting for the exploration of")
+    exploring.sees("stopped (Ctrl-C): the space was not exhausted")
+    assert exploring.leaves() == 130
