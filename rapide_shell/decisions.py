@@ -192,8 +192,9 @@ class Note(NamedTuple):
     line: str
     loaded: bool = False
     """True for a line given while a loaded computation was shown (the ``load`` and what
-    was checked in it): a script leaves it out where a step follows the point, since a
-    loaded computation takes none."""
+    was checked in it): a script leaves it out where the run goes on from the point (a
+    step follows it, or a line given on the live run there again), since a loaded
+    computation takes no steps and cannot be left but by starting over."""
 
 
 class Point:
@@ -633,8 +634,8 @@ def decision_lines(
     """The command lines that take a system from ``start`` to ``end``: one a decision,
     but the plain steps one command took together are one ``step N`` (or, given the
     ``tree``, the line the command asked for: ``run``). With ``notes``, each point's
-    notes follow it (those given on a loaded computation only when nothing but a fresh
-    system follows it, since a loaded computation takes no steps). With ``setup`` (a
+    notes follow it (those given on a loaded computation only where the run does not
+    go on from there: see :attr:`Note.loaded`). With ``setup`` (a
     whole script), the start's notes too, and the tree's setup lines where they were
     given among the decisions and notes, those given after the last of them at the end."""
     lines: list[str] = []
@@ -650,8 +651,11 @@ def decision_lines(
 
     def notes_of(point: Point) -> None:
         following = points[point.number - start.number] if point is not end else None
-        for note in point.notes or ():
-            if note.loaded and following is not None and not following.decision.kind.starts_over:
+        notes = point.notes or []
+        steps_follow = following is not None and not following.decision.kind.starts_over
+        live = max((index for index, note in enumerate(notes) if not note.loaded), default=-1)
+        for index, note in enumerate(notes):
+            if note.loaded and (steps_follow or index < live):
                 continue
             # The setup lines given before the note, but none given after the decision
             # that follows was made (a point gone back to and noted again): that

@@ -179,3 +179,30 @@ async def test_a_computation_loaded_at_the_start_and_gone_on_from_is_left_out(
         'expect Web.order(item="apple") none',
     ]
     assert replay_saying(record) == (0, said[1:])
+
+
+async def test_what_was_checked_in_a_loaded_computation_is_left_out_once_the_run_is_back(
+    tmp_path: Path,
+) -> None:
+    # Gone back to the live run at the same point and checked there: the replay must
+    # check the run, not the file.
+    saved = tmp_path / "apple.json"
+    first = run_rapide("run", SHOP, "--script", "-",
+                       stdin=f"{APPLE}\nrun\nsave {saved}\n")
+    assert first.returncode == 0, first.stderr
+    record = tmp_path / "session.rapide"
+    said = await session_saying(record, [
+        'inject Web.order {"item": "pear"}',
+        f"load {saved}",
+        "expect Web.order(item=\"apple\")",
+        "back 1",
+        "forward 1",
+        "expect Web.order(item=\"pear\")",
+        f"load {saved}",
+        "expect Store.reserved",
+    ])
+    assert recorded_lines(record) == [
+        "seed 0", 'inject Web.order {"item": "pear"}', 'expect Web.order(item="pear")',
+        f"load {saved}", "expect Store.reserved",
+    ]
+    assert replay_saying(record) == (0, said[1:])
