@@ -635,9 +635,9 @@ def decision_lines(
     but the plain steps one command took together are one ``step N`` (or, given the
     ``tree``, the line the command asked for: ``run``). With ``notes``, each point's
     notes follow it (those given on a loaded computation only where the run does not
-    go on from there: see :attr:`Note.loaded`). With ``setup`` (a
-    whole script), the start's notes too, and the tree's setup lines where they were
-    given among the decisions and notes, those given after the last of them at the end."""
+    go on from there: see :attr:`Note.loaded`). With ``setup`` (a whole script), the
+    start's notes too, and the tree's setup lines where they were given among the
+    decisions and notes, those given after the last of them at the end."""
     lines: list[str] = []
     setup_written = 0
     points = points_between(start, end)
