@@ -184,6 +184,19 @@ def ran_text(ran: str | Ran) -> str:
     return ran if isinstance(ran, str) else ran.text()
 
 
+class Note(NamedTuple):
+    """A line a script replays at a point of the history (``expect``, ``load``)."""
+
+    given: int
+    """The number of the command that gave it (see :attr:`Point.segment`)."""
+    line: str
+    loaded: bool = False
+    """True for a line given while a loaded computation was shown (the ``load`` and what
+    was checked in it): a script leaves it out where the run goes on from the point (a
+    step follows it, or a line given on the live run there again), since a loaded
+    computation takes no steps and cannot be left but by starting over."""
+
+
 class Point:
     """A point of the history: where ``decision`` led from ``parent`` (None for the start).
 
@@ -244,7 +257,7 @@ class Point:
         self.total_events = 0
         self.set_events(events, total_events)
         self.stopped_by: int | None = None
-        self.notes: list[str] | None = None
+        self.notes: list[Note] | None = None
 
     @property
     def children(self) -> tuple[Point, ...]:
@@ -366,7 +379,8 @@ class DecisionTree:
     ``setup`` holds the lines that set things up rather than decide (``watch``,
     ``break``, ...), each with the number of the command that gave it: a script writes
     each before the first decision made after it (so that a ``run`` meets the
-    breakpoints it met), in the order they were given.
+    breakpoints it met), in the order they were given, and before the notes of a point
+    given after it (a ``watch`` typed before an ``expect`` comes before it).
     """
 
     def __init__(self, seed: int, loaded: Any) -> None:
@@ -595,8 +609,8 @@ class DecisionTree:
         by default): the first seed, then every decision from the start with the notes
         made at each point, and the setup lines where they were given."""
         point = point or self.point
-        lines = [self.root.decision.line, *(self.root.notes or ())]
-        return lines + decision_lines(self.root, point, notes=True, tree=self, setup=True)
+        lines = decision_lines(self.root, point, notes=True, tree=self, setup=True)
+        return [self.root.decision.line, *lines]
 
     def setup_before(self, segment: int | None, written: int) -> list[str]:
         """The setup lines from index ``written`` on that were given before command
@@ -620,35 +634,49 @@ def decision_lines(
     """The command lines that take a system from ``start`` to ``end``: one a decision,
     but the plain steps one command took together are one ``step N`` (or, given the
     ``tree``, the line the command asked for: ``run``). With ``notes``, each point's
-    notes follow it (a ``load`` only when nothing but a fresh system follows it, since
-    a loaded computation takes no steps). With ``setup``, the tree's setup lines go
-    where they were given, and those given after the last decision at the end."""
+    notes follow it (those given on a loaded computation only where the run does not
+    go on from there: see :attr:`Note.loaded`). With ``setup`` (a whole script), the
+    start's notes too, and the tree's setup lines where they were given among the
+    decisions and notes, those given after the last of them at the end."""
     lines: list[str] = []
     setup_written = 0
     points = points_between(start, end)
-    for group, last in _groups(points, notes):
-        first = group[0].decision
+
+    def setup_before(segment: int | None) -> None:
+        nonlocal setup_written
         if tree is not None and setup:
-            given = tree.setup_before(group[0].segment, setup_written)
+            given = tree.setup_before(segment, setup_written)
             lines.extend(given)
             setup_written += len(given)
+
+    def notes_of(point: Point) -> None:
+        following = points[point.number - start.number] if point is not end else None
+        notes = point.notes or []
+        steps_follow = following is not None and not following.decision.kind.starts_over
+        live = max((index for index, note in enumerate(notes) if not note.loaded), default=-1)
+        for index, note in enumerate(notes):
+            if note.loaded and (steps_follow or index < live):
+                continue
+            # The setup lines given before the note, but none given after the decision
+            # that follows was made (a point gone back to and noted again): that
+            # decision's `run` would meet a breakpoint the session's did not.
+            given = note.given if following is None else min(note.given, following.segment)
+            setup_before(given)
+            lines.append(note.line)
+
+    if notes and setup:
+        notes_of(start)
+    for group, last in _groups(points, notes):
+        setup_before(group[0].segment)
+        first = group[0].decision
         if first.plain_step:
             asked = tree.line_of(group) if tree is not None else None
             lines.append(asked or ("step" if len(group) == 1 else f"step {len(group)}"))
         else:
             lines.append(first.line)
-        if notes and last.notes:
-            following = last.number + 1 <= end.number
-            next_starts_over = following and end.ancestor(
-                last.number + 1
-            ).decision.kind.starts_over
-            lines.extend(
-                note
-                for note in last.notes
-                if not note.startswith("load ") or not following or next_starts_over
-            )
-    if tree is not None and setup:
-        lines.extend(tree.setup_before(None, setup_written))
+        if notes:
+            notes_of(last)
+    setup_before(None)
     return lines
 
 

@@ -174,6 +174,7 @@ from rapide_shell.decisions import (
     Decision,
     DecisionKind,
     DecisionTree,
+    Note,
     Point,
     decision_lines,
 )
@@ -713,16 +714,20 @@ class Session:
         The decisions (injections, steps, ``seed``, ``reset``, ``reload``) are recorded
         by the session itself, as steps of the history (a command may say how its steps
         are written: :meth:`TimeMachine.write_as`). Lines that set things up (``watch``,
-        ``break``, ...) are written before the first decision made after them. With
-        ``here``, the lines belong to the current point (``expect`` checks what is
-        there): a script replays them after the decisions that lead to it, and a script
-        of a branch that does not pass through that point leaves them out.
+        ``break``, ...) are written before the first decision made after them, and before
+        the lines of the point that were noted after them. With ``here``, the lines
+        belong to the current point (``expect`` checks what is there): a script replays
+        them after the decisions that lead to it, and a script of a branch that does not
+        pass through that point leaves them out (and one that goes on past it, those
+        given while a computation ``load`` read was shown there).
         """
+        segment = self.travel.segment
         if here:
+            loaded = self.inspected is not None
             point = self.travel.tree.point
-            point.notes = [*(point.notes or ()), *lines]
+            point.notes = [*(point.notes or ()), *(Note(segment, line, loaded) for line in lines)]
         else:
-            self.travel.tree.setup.extend((self.travel.segment, line) for line in lines)
+            self.travel.tree.setup.extend((segment, line) for line in lines)
         self._recorded = None  # the script changed before its end: written again
 
     def _write_recording(self) -> None:
