@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 
 from rapide_shell.tui.panels import PANELS, by_key
-from rapide_shell.tui.widgets.command_bar import CommandBar
-from tests.shell.tui.conftest import make_app, settle, type_command
+from tests.shell.tui.conftest import assert_screen_whole, make_app, settle, type_command
 
 ROOT = Path(__file__).resolve().parents[3]
 SEED_SYSTEM = ROOT / "examples" / "seed_system.py"
@@ -19,14 +18,6 @@ def _in_view(app, panel_id: str) -> bool:
     """Whether the panel is laid out on the screen (not hidden by its slot or column)."""
     widget = app.query_one(f"#{panel_id}")
     return widget.display and widget.region.height > 0
-
-
-def _everything_fits(app) -> None:
-    """The screen does not scroll: status line on top, command bar on screen."""
-    screen = app.screen
-    assert screen.scroll_y == 0 and screen.max_scroll_y == 0
-    assert app.query_one("#status").region.y == 0
-    assert screen.region.contains_region(app.query_one(CommandBar).region)
 
 
 def _sharing_its_place(panel) -> list:
@@ -47,7 +38,7 @@ async def test_on_a_60x16_screen_every_panel_shown_has_lines_of_its_own() -> Non
     app = make_app(SEED_SYSTEM)
     async with app.run_test(size=SMALL) as pilot:
         await settle(pilot)
-        _everything_fits(app)
+        assert_screen_whole(app)
         for panel in _shown_panels(app):
             widget = app.query_one(f"#{panel.id}")
             assert widget.content_region.height >= 1, panel.id
@@ -80,7 +71,7 @@ async def test_on_a_60x16_screen_each_panel_key_brings_its_panel_with_lines_in_i
             assert _in_view(app, panel.id), panel.id
             assert widget.content_region.height >= 1, panel.id
             assert app.screen.region.contains_region(widget.region), panel.id
-            _everything_fits(app)
+            assert_screen_whole(app)
             hint = f"{widget.border_title} {widget.border_subtitle}"
             for mate in _sharing_its_place(panel):
                 assert not _in_view(app, mate.id), (panel.id, mate.id)
@@ -133,7 +124,7 @@ async def test_narration_on_a_60x16_screen_leaves_one_panel_with_lines_in_the_co
         await type_command(pilot, "say " + "Three clients each send two requests. " * 4)
         await type_command(pilot, "back 1")
         await settle(pilot)
-        _everything_fits(app)
+        assert_screen_whole(app)
         assert _in_view(app, "narration")
         assert _in_view(app, "history") and not _in_view(app, "inspector")
         assert app.query_one("#history").content_region.height >= 1
@@ -145,7 +136,7 @@ async def test_at_80x24_the_inspector_takes_the_column_the_history_had_no_line_i
     app = make_app(SEED_SYSTEM)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        _everything_fits(app)
+        assert_screen_whole(app)
         heights = [app.query_one(f"#{row}").outer_size.height
                    for row in ("top", "middle", "bottom")]
         assert heights == [9, 6, 5]
