@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from rapide_shell.tui.panels import PANELS, by_key
+from rapide_shell.tui.panels import PANELS, by_key, find
 from tests.shell.tui.conftest import assert_screen_whole, make_app, settle, type_command
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -168,3 +168,25 @@ async def test_where_there_is_room_the_inspector_and_the_history_stand_one_above
         await pilot.press("escape", "8")
         await settle(pilot)
         assert _in_view(app, "inspector") and _in_view(app, "history")
+
+
+async def test_a_resized_terminal_stacks_the_column_again_and_folds_it_back() -> None:
+    # The panel last brought is the one shown again; full screen, it has every line.
+    app = make_app(SEED_SYSTEM)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await type_command(pilot, "zoom history")
+        assert app.screen.maximized is app.query_one("#history")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert _in_view(app, "history") and not _in_view(app, "inspector")
+        await pilot.resize_terminal(160, 48)
+        await settle(pilot)
+        await pilot.pause(0.1)
+        assert _in_view(app, "inspector") and _in_view(app, "history")
+        assert app.query_one("#history").border_subtitle == find("history").subtitle
+        await pilot.resize_terminal(*SMALL)
+        await settle(pilot)
+        await pilot.pause(0.1)
+        assert _in_view(app, "history") and not _in_view(app, "inspector")
+        assert_screen_whole(app)
