@@ -116,7 +116,7 @@ class MainScreen(Screen[None]):
         )
         """Draws what the session reports on this screen's panels."""
         self.panel_layout = PanelLayout(self)
-        """Where the panels go: slots, row heights, full screen."""
+        """Where the panels go: slots, columns, row heights, full screen."""
         self._last_panel = "events"
         self._resumed_before = False
         self._laid_out_for: Size | None = None
