@@ -70,7 +70,8 @@ class Panel:
     subtitle: str = ""
     """Its border subtitle: a hint of what its keys do."""
     column: str | None = None
-    """A column of its row that stacks panels one above the other, if it is in one."""
+    """A column of its row that stacks panels one above the other, if it is in one; on
+    a screen too short for them, the column shows one at a time, as a slot does."""
     hidden_note: str = ""
     """What its key says while the panel is hidden (the errors panel shows only once
     there is an error), instead of focusing it."""
@@ -89,6 +90,12 @@ class Panel:
         if self.subtitle:
             widget.border_subtitle = self.subtitle
         return widget
+
+    @property
+    def place(self) -> str | None:
+        """Its slot or its column: the place it shares with other panels (None: it has
+        one of its own)."""
+        return self.slot or self.column
 
 
 PANELS: tuple[Panel, ...] = (
@@ -143,12 +150,12 @@ def key_range() -> tuple[str, str]:
     return keys[0], keys[-1]
 
 
-def slot_mates(panel: Panel) -> list[Panel]:
-    """The panels sharing ``panel``'s slot, itself included, in layout order (itself
-    alone when it has no slot)."""
-    if panel.slot is None:
+def place_mates(panel: Panel) -> list[Panel]:
+    """The panels sharing ``panel``'s slot or column, itself included, in layout order
+    (itself alone when it has neither)."""
+    if panel.place is None:
         return [panel]
-    return [other for other in PANELS if other.row == panel.row and other.slot == panel.slot]
+    return [other for other in PANELS if other.row == panel.row and other.place == panel.place]
 
 
 def find(panel_id: str) -> Panel:

@@ -105,7 +105,9 @@ def causal_cone(
 
 class SessionView:
     """Redraws ``screen``'s panels from ``session``'s notifications; ``fit`` sizes the
-    panels to their content when the queue or the graph changed.
+    panels to their content when the queue or the graph changed, ``bring`` (a panel's
+    id) shows a panel where it shares its place with others: the inspector as the user
+    chooses an event, the history after a trip through it.
 
     :meth:`attach` subscribes to the session (before it starts, so that nothing it
     reports is missed), :meth:`redraw_all` draws everything from the session's state,
@@ -113,12 +115,18 @@ class SessionView:
     """
 
     def __init__(
-        self, screen: Screen[Any], session: Session, fit: Callable[[], None] = lambda: None
+        self,
+        screen: Screen[Any],
+        session: Session,
+        fit: Callable[[], None] = lambda: None,
+        bring: Callable[[str], object] = lambda _panel_id: None,
     ) -> None:
         self.screen = screen
         self.session = session
         self._fit = fit
         """Sizes the panels to what they hold again (the queue and the graph changed)."""
+        self._bring = bring
+        """Shows a panel (by id) in the place it shares with others."""
         self._unsubscribe: Callable[[], None] | None = None
         self._batch = NotificationBatch()
         self._draw_scheduled = False
@@ -169,13 +177,16 @@ class SessionView:
     def inspect(
         self, event: Event, *, followed: bool = False, move_timeline: bool = True
     ) -> None:
-        """Shows ``event`` in the inspector and its causal past and future in the
-        Timeline (which moves onto it, unless ``move_timeline`` is False: it was chosen
-        there) and the graph; while following a run, now and then only."""
+        """Shows ``event`` in the inspector (brought into view: the user chose the
+        event) and its causal past and future in the Timeline (which moves onto it,
+        unless ``move_timeline`` is False: it was chosen there) and the graph; while
+        following a run (``followed``), now and then only."""
         if followed:
-            # Following a run: show the newest event now and then, not per frame.
+            # Following a run: show the newest event now and then, not per frame (and
+            # leave the panel shown beside the log: the user is not choosing).
             self._throttle("inspector", self._inspect_selected)
         else:
+            self._bring("inspector")
             self._show_in_inspector(event)
             self._show_cone(event, move_timeline=move_timeline)
 
@@ -218,6 +229,8 @@ class SessionView:
             batch.delivered.clear()
             batch.started.clear()
             batch.queued.clear()
+            if batch.reset == "travel":
+                self._bring("history")  # where the run now is, and where it can go
         self._apply(batch)
 
     def _apply(self, batch: NotificationBatch) -> None:

@@ -110,10 +110,13 @@ class MainScreen(Screen[None]):
         self.session = session
         self.script = script
         self.speed = speed
-        self.view = SessionView(self, session, fit=self.fit_panels)
+        self.view = SessionView(
+            self, session, fit=self.fit_panels,
+            bring=lambda panel_id: self.panel_layout.bring(find(panel_id)),
+        )
         """Draws what the session reports on this screen's panels."""
         self.panel_layout = PanelLayout(self)
-        """Where the panels go: slots, row heights, full screen."""
+        """Where the panels go: slots, columns, row heights, full screen."""
         self._last_panel = "events"
         self._resumed_before = False
         self._laid_out_for: Size | None = None

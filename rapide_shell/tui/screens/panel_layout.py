@@ -1,4 +1,4 @@
-"""Where the main screen's panels go: rows sized by what they hold, slots, full screen."""
+"""Where the main screen's panels go: rows sized by what they hold, slots, columns, full screen."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.widget import Widget
 
-from rapide_shell.tui.panels import PANELS, Panel, find, slot_mates
+from rapide_shell.tui.panels import PANELS, Panel, find, place_mates
 from rapide_shell.tui.widgets.narration_banner import NarrationBanner
 
 if TYPE_CHECKING:
@@ -31,9 +31,12 @@ MIN_SHORT_ROW = 3
 """Where the rows have less room than their least heights above take (a short terminal,
 or narration over a small one), each keeps this many lines at least (one inside its
 borders), so that the screen does not scroll the status line or the command bar away."""
-MIN_BOTTOM_SHARED = 8
-"""The fewest lines of the bottom row while the errors share its side column with the
-watches: two lines of each besides their borders, where the middle row can spare them."""
+STACKED_LINES = 2
+"""The fewest lines inside its borders that each panel of a column gets while the column
+stacks them: in a row shorter than that, the column shows one panel at a time (the one
+last brought), as a slot does on a narrow screen, rather than frames with nothing in them."""
+COLUMN_ROWS = {panel.column: panel.row for panel in PANELS if panel.column is not None}
+"""The row each column of panels stands in."""
 
 
 def panel_widget(screen: Screen[Any], panel: Panel) -> Widget:
@@ -47,46 +50,83 @@ class PanelLayout:
     A slot shows its ``current`` panel (the first at the start) unless the screen is at
     least WIDE_COLUMNS wide; the top row is as tall as the graph or the queue needs,
     within TOP_SHARE of the room; the bottom row takes BOTTOM_SHARE of the rest and the
-    middle row (the event log, the Timeline, the inspector) what remains.
+    middle row (the event log, the Timeline, the inspector) what remains. A column
+    stacks its panels where its row gives each STACKED_LINES, else it shows its
+    ``current`` one as a slot does.
     """
 
     def __init__(self, screen: Screen[Any]) -> None:
         self.screen = screen
         self.current: dict[str, str] = {}
-        """The panel each slot shows on a narrow screen: slot -> panel id."""
+        """The panel each slot shows on a narrow screen, and each column on a short
+        one: slot or column -> panel id."""
         for panel in PANELS:
-            if panel.slot is not None:
-                self.current.setdefault(panel.slot, panel.id)
+            if panel.place is not None:
+                self.current.setdefault(panel.place, panel.id)
         self.wide = False
         """Whether the screen is wide enough for every panel of a slot."""
+        self.folded: frozenset[str] = frozenset()
+        """The columns whose rows are too short to stack their panels."""
 
     def shows(self, panel: Panel) -> bool:
-        """Whether ``panel`` is laid out now (its slot shows it, or the screen is wide)."""
-        return panel.slot is None or self.wide or self.current[panel.slot] == panel.id
+        """Whether ``panel`` is laid out now: its slot or its column shows it, or shows
+        every panel (the screen is wide, the row tall)."""
+        place = panel.place
+        one_at_a_time = place in self.folded if panel.column is not None else not self.wide
+        return place is None or not one_at_a_time or self._shown_in(place) == panel.id
+
+    def has_content(self, panel: Panel) -> bool:
+        """Whether ``panel`` has anything to show: one hidden until it has (its key says
+        its ``hidden_note`` instead: the errors panel) only once it has."""
+        return not panel.hidden_note or panel_widget(self.screen, panel).has_class(
+            "has-problems"
+        )
+
+    def _shown_in(self, place: str) -> str:
+        """The panel that ``place`` shows while it shows one at a time: its current one,
+        or while that has nothing to show (no errors yet), the first that has."""
+        chosen = find(self.current[place])
+        return next(
+            (mate.id for mate in (chosen, *place_mates(chosen)) if self.has_content(mate)),
+            chosen.id,
+        )
 
     def bring(self, panel: Panel) -> bool:
-        """Makes ``panel`` the one its slot shows; True if that changed anything."""
-        if panel.slot is None or self.current[panel.slot] == panel.id:
+        """Makes ``panel`` the one its slot or column shows (now, or once it shows one
+        at a time); True if that changed anything."""
+        if panel.place is None or self.current[panel.place] == panel.id:
             return False
-        self.current[panel.slot] = panel.id
-        self.apply_slots()
+        self.current[panel.place] = panel.id
+        self.show_places()
         return True
 
     def apply_slots(self) -> None:
-        """Shows and hides the panels of each slot, and says in each shown panel's title
-        which key brings its hidden neighbours."""
+        """Shows every panel of a slot on a wide screen, one at a time on a narrow one
+        (see :meth:`show_places`)."""
         self.wide = self.screen.size.width >= WIDE_COLUMNS
         self.screen.set_class(self.wide, "wide")
+        self.show_places()
+
+    def show_places(self) -> None:
+        """Shows and hides the panels of each slot and column, and says in each shown
+        panel's title (a slot's) or under it (a column's: those panels keep a title of
+        their own up to date) which key brings its hidden neighbours."""
         for panel in PANELS:
-            if panel.slot is None:
+            if panel.place is None:
                 continue
             widget = panel_widget(self.screen, panel)
-            widget.display = self.shows(panel)
-            others = [
-                f"{other.key} {other.title}" for other in slot_mates(panel)
-                if other is not panel and not self.shows(other)
-            ]
-            widget.border_title = panel.title + (f"  ({', '.join(others)})" if others else "")
+            # Shown, the panel's own style decides (the errors panel's hides it until
+            # there is an error).
+            widget.styles.display = None if self.shows(panel) else "none"
+            hint = ", ".join(
+                f"{other.key} {other.title or other.name.capitalize()}"
+                for other in place_mates(panel)
+                if other is not panel and self.has_content(other) and not self.shows(other)
+            )
+            if panel.slot is not None:
+                widget.border_title = panel.title + (f"  ({hint})" if hint else "")
+            else:
+                widget.border_subtitle = " · ".join(filter(None, (hint, panel.subtitle)))
 
     def fit_queue(self, queue_width: int) -> None:
         """Sizes the queue to its longest line (in steps, so that a run does not make
@@ -102,7 +142,9 @@ class PanelLayout:
     def fit_rows(self, graph_lines: int, queue_lines: int) -> None:
         """Sizes the rows: the top one to the taller of the graph's picture and the
         queue's lines (within TOP_SHARE), the bottom one to BOTTOM_SHARE of the rest
-        (at least MIN_BOTTOM_SHARED lines while it shows the errors too)."""
+        (more while the errors share its side column with the watches, for each to keep
+        STACKED_LINES, where the middle row can spare them); then folds the columns
+        whose rows are too short to stack their panels (see STACKED_LINES)."""
         screen = self.screen
         if not any(screen.query_one(f"#{row}", Widget).outer_size.height for row in ROWS):
             return  # not laid out yet
@@ -124,12 +166,35 @@ class PanelLayout:
         top = max(least_top, min(max(graph_lines, queue_lines) + BORDERS,
                                  int(room * TOP_SHARE), room - least_middle - least_bottom))
         bottom = max(least_bottom, round((room - top) * BOTTOM_SHARE))
-        if screen.query_one("#errors", Widget).has_class("has-problems"):
-            bottom = max(bottom, min(MIN_BOTTOM_SHARED, room - top - least_middle))
+        # The bottom row grows for its side column to stack the errors over the watches
+        # where the middle row can spare the lines; fewer would be taken from the
+        # middle row for frames with nothing in them: the column shows one instead.
+        stacked = max((self._lines_to_stack(column) for column in COLUMN_ROWS
+                       if COLUMN_ROWS[column] == "bottom"), default=0)
+        if bottom < stacked <= room - top - least_middle:
+            bottom = stacked
         for row, height in (("top", top), ("bottom", bottom)):
             widget = screen.query_one(f"#{row}", Widget)
             if widget.styles.height is None or widget.styles.height.value != height:
                 widget.styles.height = height
+        heights = {"top": top, "middle": room - top - bottom, "bottom": bottom}
+        folded = frozenset(
+            column for column, row in COLUMN_ROWS.items()
+            if heights[row] < self._lines_to_stack(column)
+        )
+        if folded != self.folded:
+            self.folded = folded
+            for column in COLUMN_ROWS:
+                screen.query_one(f"#{column}", Widget).set_class(column in folded, "folded")
+            self.show_places()
+
+    def _lines_to_stack(self, column: str) -> int:
+        """The lines a row needs for ``column`` to stack the panels in it that have
+        something to show, STACKED_LINES of each inside their borders (0: one has)."""
+        shown = [
+            panel for panel in PANELS if panel.column == column and self.has_content(panel)
+        ]
+        return len(shown) * (BORDERS + STACKED_LINES) if len(shown) > 1 else 0
 
     def _fit_narration(self, room: int) -> int:
         """Makes the narration one line where, at its tallest, it would leave the rows

@@ -58,6 +58,22 @@ async def wait_until(pilot, condition: Callable[[], bool], timeout: float = 5.0)
         await pilot.pause(0.02)
 
 
+def assert_screen_whole(app) -> None:
+    """The status line on top, the command bar above the keys at the foot, every row
+    of panels on screen with a line inside its borders: nothing scrolled away."""
+    from rapide_shell.tui.widgets.key_bar import KeyBar
+
+    screen, height = app.main_screen, app.size.height
+    assert screen.scroll_y == 0 and screen.max_scroll_y == 0
+    assert screen.virtual_size.height <= height
+    assert app.query_one("#status").region.y == 0
+    bar = app.query_one("#bar").region
+    keys = app.query_one(KeyBar).region
+    assert bar.height == 1 and bar.bottom <= keys.y and keys.bottom == height
+    for row in ("top", "middle", "bottom"):
+        assert app.query_one(f"#{row}").outer_size.height >= 3, row
+
+
 async def type_command(pilot, line: str) -> None:
     """Puts ``line`` in the command bar, presses Enter and waits for the result."""
     bar = pilot.app.query_one("#bar")

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from rapide_shell.tui.screens.main_screen import reading_time
 from rapide_shell.tui.screens.wait_screen import WaitScreen
-from rapide_shell.tui.widgets.key_bar import KeyBar
 from rapide_shell.tui.widgets.narration_banner import GO_ON_HINT, NarrationBanner
-from tests.shell.tui.conftest import SIZE, make_app, settle, type_command, wait_until
+from tests.shell.tui.conftest import (
+    SIZE,
+    assert_screen_whole,
+    make_app,
+    settle,
+    type_command,
+    wait_until,
+)
 
 
 def _banner(app) -> NarrationBanner:
@@ -101,18 +107,6 @@ def test_narration_is_left_up_longer_the_longer_it_is():
 LONG_SAY = "say The API asks the database, and waits for its answer before it goes on"
 
 
-def _assert_bottom_whole(app, size: tuple[int, int]) -> None:
-    """The status line on top, the command bar above the keys, nothing scrolled away."""
-    screen = app.main_screen
-    assert screen.max_scroll_y == 0 and screen.virtual_size.height <= size[1]
-    assert app.query_one("#status").region.y == 0
-    bar = app.query_one("#bar").region
-    keys = app.query_one(KeyBar).region
-    assert bar.height == 1 and bar.bottom <= keys.y and keys.bottom == size[1]
-    for row in ("top", "middle", "bottom"):
-        assert app.query_one(f"#{row}").outer_size.height >= 3, row
-
-
 async def test_on_a_tiny_screen_the_narration_is_one_line_and_the_bar_stays(shop_path):
     size = (60, 16)
     app = make_app(shop_path)
@@ -120,7 +114,7 @@ async def test_on_a_tiny_screen_the_narration_is_one_line_and_the_bar_stays(shop
         banner = _banner(app)
         await type_command(pilot, LONG_SAY)
         await settle(pilot)
-        _assert_bottom_whole(app, size)
+        assert_screen_whole(app)
         assert banner.outer_size.height == 1
         line = banner.render_line(0).text.strip()
         assert line.startswith("The API asks the database") and line.endswith("…")
@@ -133,7 +127,7 @@ async def test_on_a_tiny_screen_the_narration_is_one_line_and_the_bar_stays(shop
         await pilot.pause(0.1)
         line = banner.render_line(0).text.strip()
         assert line.startswith("The API") and line.endswith(GO_ON_HINT)
-        _assert_bottom_whole(app, size)
+        assert_screen_whole(app)
         await pilot.press("x")
         await settle(pilot)
 
@@ -141,5 +135,5 @@ async def test_on_a_tiny_screen_the_narration_is_one_line_and_the_bar_stays(shop
         await pilot.resize_terminal(80, 24)
         await settle(pilot)
         await settle(pilot)
-        _assert_bottom_whole(app, (80, 24))
+        assert_screen_whole(app)
         assert not banner.compact and banner.styles.padding.top == 1

@@ -8,13 +8,18 @@ import pytest
 from textual.widgets import Input
 
 from rapide_shell.tui.graph_picture import MAX_PATTERN_CHARS
-from rapide_shell.tui.widgets.command_bar import CommandBar
 from rapide_shell.tui.widgets.connection_graph import ConnectionGraph
 from rapide_shell.tui.widgets.error_panel import ErrorPanel
 from rapide_shell.tui.widgets.event_log import EventLog
 from rapide_shell.tui.widgets.key_bar import BarKey
 from rapide_shell.tui.widgets.watch_panel import WatchPanel
-from tests.shell.tui.conftest import make_app, settle, type_command, wait_until
+from tests.shell.tui.conftest import (
+    assert_screen_whole,
+    make_app,
+    settle,
+    type_command,
+    wait_until,
+)
 
 ROOT = Path(__file__).resolve().parents[3]
 EXAMPLES = {
@@ -291,12 +296,7 @@ async def test_a_short_terminal_keeps_the_status_line_and_every_row_on_screen(sh
     async with app.run_test(size=(60, 16)) as pilot:
         await type_command(pilot, "inject APIService.request type=query key=1")
         await settle(pilot)
-        screen = app.screen
-        assert screen.scroll_y == 0 and screen.max_scroll_y == 0
-        assert app.query_one("#status").region.y == 0
-        for row in ("top", "middle", "bottom"):
-            assert app.query_one(f"#{row}").outer_size.height >= 3, row
-        assert screen.region.contains_region(app.query_one(CommandBar).region)
+        assert_screen_whole(app)
         await pilot.resize_terminal(100, 30)
         await settle(pilot)
         assert app.query_one("#top").outer_size.height >= 6
@@ -312,10 +312,8 @@ async def test_narration_on_an_80x24_screen_leaves_the_command_bar_on_screen(sho
         middle = app.query_one("#middle").outer_size.height
         await type_command(pilot, "say " + "Three clients each send two requests. " * 4)
         await settle(pilot)
-        screen = app.screen
         assert app.query_one("#narration").outer_size.height >= 4
-        assert screen.max_scroll_y == 0
-        assert screen.region.contains_region(app.query_one(CommandBar).region)
+        assert_screen_whole(app)
         await type_command(pilot, "say")
         await settle(pilot)
         assert app.query_one("#middle").outer_size.height == middle

@@ -1,0 +1,192 @@
+"""Small terminals: a column too short to stack its panels shows one at a time, by its key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rapide_shell.tui.panels import PANELS, by_key, find
+from tests.shell.tui.conftest import assert_screen_whole, make_app, settle, type_command
+
+ROOT = Path(__file__).resolve().parents[3]
+SEED_SYSTEM = ROOT / "examples" / "seed_system.py"
+SMALL = (60, 16)
+
+
+def _in_view(app, panel_id: str) -> bool:
+    """Whether the panel is laid out on the screen (not hidden by its slot or column)."""
+    widget = app.query_one(f"#{panel_id}")
+    return widget.display and widget.region.height > 0
+
+
+def _sharing_its_place(panel) -> list:
+    """The other panels of ``panel``'s slot or column."""
+    place = panel.slot or panel.column
+    return [other for other in PANELS
+            if other is not panel and place is not None and (other.slot or other.column) == place]
+
+
+def _shown_panels(app) -> list:
+    return [panel for panel in PANELS if _in_view(app, panel.id)]
+
+
+async def test_on_a_60x16_screen_every_panel_shown_has_lines_of_its_own() -> None:
+    # The middle row's four lines cannot stack the inspector and the history with a
+    # line inside each: the inspector alone takes them, and says which key brings
+    # the history.
+    app = make_app(SEED_SYSTEM)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        assert_screen_whole(app)
+        for panel in _shown_panels(app):
+            widget = app.query_one(f"#{panel.id}")
+            assert widget.content_region.height >= 1, panel.id
+        inspector = app.query_one("#inspector")
+        assert _in_view(app, "inspector") and not _in_view(app, "history")
+        assert inspector.region == app.query_one("#detail").region
+        assert inspector.content_region.height >= 2
+        assert "e1" in inspector.render_line(0).text
+        assert inspector.border_subtitle.startswith("8 History · ")
+
+
+async def test_on_a_60x16_screen_each_panel_key_brings_its_panel_with_lines_in_it(
+    shop_path,
+) -> None:
+    # With an error, the errors share the bottom row's side column with the watches:
+    # each key brings its panel (and hides the others of its place), which has lines
+    # of its own, and names the keys of those it hides; nothing leaves the screen.
+    app = make_app(shop_path)
+    async with app.run_test(size=SMALL) as pilot:
+        await type_command(pilot, "inject APIService.request type=query key=boom")
+        await type_command(pilot, "run")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert _in_view(app, "errors") and not _in_view(app, "watches")  # the news first
+        for panel in by_key():
+            await pilot.press(panel.key)
+            await settle(pilot)
+            widget = app.query_one(f"#{panel.id}")
+            assert app.focused is widget, panel.id
+            assert _in_view(app, panel.id), panel.id
+            assert widget.content_region.height >= 1, panel.id
+            assert app.screen.region.contains_region(widget.region), panel.id
+            assert_screen_whole(app)
+            hint = f"{widget.border_title} {widget.border_subtitle}"
+            for mate in _sharing_its_place(panel):
+                assert not _in_view(app, mate.id), (panel.id, mate.id)
+                assert f"{mate.key} " in hint, (panel.id, hint)
+        assert "db raised" in app.query_one("#errors").render_line(0).text
+
+
+async def test_before_any_error_the_watches_have_their_column_and_the_errors_key_says_so(
+    shop_path,
+) -> None:
+    app = make_app(shop_path)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await pilot.press("escape", "7")
+        await pilot.pause()
+        assert [n.message for n in app._notifications][-1] == "No errors so far."
+        assert _in_view(app, "watches") and not _in_view(app, "errors")
+        assert "7 " not in str(app.query_one("#watches").border_subtitle)
+
+
+async def test_time_travel_brings_the_history_and_choosing_an_event_the_inspector(
+    shop_path,
+) -> None:
+    app = make_app(shop_path)
+    async with app.run_test(size=SMALL) as pilot:
+        await type_command(pilot, "inject APIService.request type=query key=1")
+        await type_command(pilot, "run")
+        assert _in_view(app, "inspector")
+        await type_command(pilot, "back 2")
+        assert _in_view(app, "history") and not _in_view(app, "inspector")
+        history = app.query_one("#history")
+        assert history.content_region.height >= 2
+        assert history.border_subtitle.startswith("4 Inspector · ")
+        # A step follows the new event in the log by itself: the history stays.
+        await type_command(pilot, "step")
+        assert _in_view(app, "history")
+        # Moving through the log chooses an event: the inspector shows it.
+        await pilot.press("escape", "3", "home")
+        await settle(pilot)
+        assert _in_view(app, "inspector") and not _in_view(app, "history")
+        assert "e1" in app.query_one("#inspector").render_line(0).text
+
+
+async def test_narration_on_a_60x16_screen_leaves_one_panel_with_lines_in_the_column(
+    shop_path,
+) -> None:
+    app = make_app(shop_path)
+    async with app.run_test(size=SMALL) as pilot:
+        await type_command(pilot, "inject APIService.request type=query key=1")
+        await type_command(pilot, "say " + "Three clients each send two requests. " * 4)
+        await type_command(pilot, "back 1")
+        await settle(pilot)
+        assert_screen_whole(app)
+        assert _in_view(app, "narration")
+        assert _in_view(app, "history") and not _in_view(app, "inspector")
+        assert app.query_one("#history").content_region.height >= 1
+
+
+async def test_at_80x24_the_inspector_takes_the_column_the_history_had_no_line_in() -> None:
+    # Six lines would leave the history its border alone under the inspector: the
+    # inspector has them all, the rows keep their heights.
+    app = make_app(SEED_SYSTEM)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert_screen_whole(app)
+        heights = [app.query_one(f"#{row}").outer_size.height
+                   for row in ("top", "middle", "bottom")]
+        assert heights == [9, 6, 5]
+        assert app.query_one("#inspector").region == app.query_one("#detail").region
+        assert not _in_view(app, "history")
+        await pilot.press("escape", "8")
+        await settle(pilot)
+        assert app.query_one("#history").region == app.query_one("#detail").region
+
+
+@pytest.mark.parametrize("size", [(100, 30), (160, 48)], ids=["100x30", "160x48"])
+async def test_where_there_is_room_the_inspector_and_the_history_stand_one_above_the_other(
+    size: tuple[int, int],
+) -> None:
+    app = make_app(SEED_SYSTEM)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        inspector, history = app.query_one("#inspector"), app.query_one("#history")
+        assert _in_view(app, "inspector") and _in_view(app, "history")
+        assert history.region.y == inspector.region.bottom
+        assert inspector.region.height + history.region.height == (
+            app.query_one("#middle").region.height
+        )
+        # The history keeps its share (45%) of the column, each panel lines of its own.
+        assert history.region.height == int(app.query_one("#middle").region.height * 0.45)
+        for widget in (inspector, history):
+            assert widget.content_region.height >= 2
+            assert not str(widget.border_subtitle)[:1].isdigit()  # no key to bring another
+        await pilot.press("escape", "8")
+        await settle(pilot)
+        assert _in_view(app, "inspector") and _in_view(app, "history")
+
+
+async def test_a_resized_terminal_stacks_the_column_again_and_folds_it_back() -> None:
+    # The panel last brought is the one shown again; full screen, it has every line.
+    app = make_app(SEED_SYSTEM)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await type_command(pilot, "zoom history")
+        assert app.screen.maximized is app.query_one("#history")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert _in_view(app, "history") and not _in_view(app, "inspector")
+        await pilot.resize_terminal(160, 48)
+        await settle(pilot)
+        await pilot.pause(0.1)
+        assert _in_view(app, "inspector") and _in_view(app, "history")
+        assert app.query_one("#history").border_subtitle == find("history").subtitle
+        await pilot.resize_terminal(*SMALL)
+        await settle(pilot)
+        await pilot.pause(0.1)
+        assert _in_view(app, "history") and not _in_view(app, "inspector")
+        assert_screen_whole(app)
