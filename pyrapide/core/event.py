@@ -122,8 +122,9 @@ class Event(_EventFields):
     ``list(value)`` or ``dict(value)`` is a copy to change). They are still a
     ``list`` and a ``dict`` to ``isinstance``, ``==`` and ``json``. Tuples stay
     tuples of frozen items; an object of another kind (a set, an instance of a class
-    of your own: nothing a file can hold) is kept as it is. Events are hashable, and
-    equal when their ``id`` is.
+    of your own: nothing a file can hold) is kept as it is. A payload nesting lists
+    and mappings deeper than Python can copy (thousands of levels) is refused with
+    ``ValueError``. Events are hashable, and equal when their ``id`` is.
 
     ``id`` defaults to a fresh unique string; ``timestamp`` to the wall time
     (``time.time()``).  Causality is not stored on the event: it belongs to the

@@ -17,8 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pyrapide import action, architecture, interface, module
-from pyrapide.core import Computation, Event, FrozenDict, Poset
-from pyrapide.core.frozendict import FrozenList
+from pyrapide.core import Computation, Event, FrozenDict, FrozenList, Poset
 from pyrapide.core.interchange import (
     deserialize_computation,
     deserialize_event,
