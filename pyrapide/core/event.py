@@ -6,11 +6,10 @@ import itertools
 import os
 import time
 from collections.abc import Mapping
-from itertools import chain
 from typing import Any
 
 from pyrapide.core._from_dict import NOT_GIVEN, given_document
-from pyrapide.core.frozendict import EMPTY, SCALARS, FrozenDict, freeze_values, frozen_mapping
+from pyrapide.core.frozendict import EMPTY, SCALARS, FrozenDict, frozen_mapping
 from pyrapide.core.values import MAX_DEPTH
 
 
@@ -269,19 +268,11 @@ def events_from_columns(
     """Build many events at once from fields whose types the caller has checked.
 
     ids and names are non-empty ``str``, sources ``str``, timestamps ``float``,
-    payloads and metadata plain ``dict``s.  Reading a file checks these a column
+    payloads and metadata plain ``dict``s, the lists and mappings inside the
+    payloads already read-only (as :func:`~pyrapide.core.frozendict.freeze_values`
+    leaves them; see :func:`checked_event`).  Reading a file checks these a column
     at a time, so the per-event checks of ``Event()`` would only repeat them.
-    The lists and mappings inside the payloads are copied read-only, as ``Event()``
-    copies them (``payloads`` and its dicts are left as they are).
     """
-    # One C loop over every value says whether any payload holds more than scalars.
-    if not SCALARS.issuperset(map(type, chain.from_iterable(map(dict.values, payloads)))):
-        payloads = [
-            payload
-            if SCALARS.issuperset(map(type, payload.values()))
-            else freeze_values(dict(payload))
-            for payload in payloads
-        ]
     return [
         checked_event(name, payload, source, event_id, stamp, meta)
         for event_id, name, payload, source, stamp, meta in zip(
