@@ -141,10 +141,10 @@ def _frozen(value: Any) -> Any:
     if kind is FrozenDict and SCALARS.issuperset(map(type, value.values())):
         return value
     if isinstance(value, Mapping):
-        items = {key: _frozen(item) for key, item in value.items()}
-        if kind is FrozenDict and all(map(operator.is_, items.values(), value.values())):
+        fields = {key: _frozen(item) for key, item in value.items()}
+        if kind is FrozenDict and all(map(operator.is_, fields.values(), value.values())):
             return value
-        return FrozenDict(items)
+        return FrozenDict(fields)
     if isinstance(value, tuple):
         items = tuple(map(_frozen, value))
         return value if all(map(operator.is_, items, value)) else items
