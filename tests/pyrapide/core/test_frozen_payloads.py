@@ -7,7 +7,7 @@ import copy
 import importlib
 import json
 import pickle
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -24,24 +24,12 @@ from pyrapide.core.interchange import (
     serialize_computation,
     serialize_event,
 )
+from tests.pyrapide.core.test_frozen_values import containers
 
 
 def given_payload() -> dict[str, Any]:
     """A fresh payload with a list, a mapping and a list of mappings inside."""
     return {"key": "k", "rows": [1, [2, 3]], "origin": {"hops": [1, 2]}, "items": [{"id": 1}]}
-
-
-def containers(value: Any) -> Iterator[Any]:
-    """Every list and mapping inside ``value``, itself included."""
-    if isinstance(value, dict):
-        yield value
-        for item in value.values():
-            yield from containers(item)
-    elif isinstance(value, list | tuple):
-        if isinstance(value, list):
-            yield value
-        for item in value:
-            yield from containers(item)
 
 
 def changes_let_through(event: Event, expected: dict[str, Any]) -> list[str]:
