@@ -41,7 +41,6 @@ from pyrapide.architecture.errors import ArchitectureError, close_match_hint, qu
 from pyrapide.constraints.checking import check_conformance
 from pyrapide.constraints.violation import ConstraintViolation
 from pyrapide.core import Computation, Event
-from pyrapide.core.frozendict import freeze_values
 from pyrapide.patterns import Pattern, PatternMatch, Placeholder, parse_pattern
 from pyrapide.types import ActionSpec, interface_actions
 from pyrapide.types.interface import class_label
@@ -258,9 +257,9 @@ class ArchitectureMap:
             problems = target.action.payload_problems(payload)
             if problems:
                 raise MapError(f"{where}: {'; '.join(problems)}")
-        # Read-only copies of the lists and objects inside, as a running system records
-        # them: a rule's literal value or a bound list is not shared with the event.
-        return freeze_values(payload)
+        # The event holds read-only copies of the lists and objects inside: a rule's
+        # literal value or a bound list is not shared with it.
+        return payload
 
     def __repr__(self) -> str:
         return f"<ArchitectureMap {self.name}: {len(self.rules)} rules>"

@@ -12,7 +12,7 @@ from pyrapide.core.computation import Computation
 from pyrapide.core.errors import CausalCycleError, ComputationFileError
 from pyrapide.core.event import Event
 from pyrapide.core.eventset import EventSet
-from pyrapide.core.frozendict import FrozenDict
+from pyrapide.core.frozendict import FrozenDict, FrozenList
 from pyrapide.core.poset import Poset
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "Event",
     "EventSet",
     "FrozenDict",
+    "FrozenList",
     "Poset",
     "RegularClock",
     "SlavedClock",

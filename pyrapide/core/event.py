@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import itertools
-import math
 import os
 import time
 from collections.abc import Mapping
 from typing import Any
 
 from pyrapide.core._from_dict import NOT_GIVEN, given_document
-from pyrapide.core.frozendict import EMPTY, FrozenDict, freeze_values
+from pyrapide.core.frozendict import EMPTY, SCALARS, FrozenDict, frozen_mapping
+from pyrapide.core.values import MAX_DEPTH
 
 
 def _new_id_source() -> tuple[str, itertools.count[int]]:
@@ -43,33 +43,50 @@ def checked_event(
     """``Event(name, payload, source, event_id, timestamp, metadata)`` for fields its
     caller has already checked (a non-empty name, a string source and id, a float
     timestamp, plain dicts): what a running system records on every emit, and a file
-    read a column at a time holds, without the per-event checks."""
+    read a column at a time holds, without the per-event checks.
+
+    The lists and mappings inside ``payload`` must already be read-only (FrozenList,
+    FrozenDict, as :func:`~pyrapide.core.frozendict.freeze_values` leaves them): what
+    is emitted was frozen as it was checked, and nothing here looks again."""
     fields = _EventFields()
     fields.id = event_id
     fields.name = name
     fields.payload = FrozenDict(payload) if payload else EMPTY
     fields.source = source
     fields.timestamp = timestamp
-    fields.metadata = _frozen_metadata(metadata) if metadata else EMPTY
+    fields.metadata = _frozen_metadata(metadata, name) if metadata else EMPTY
     fields.__class__ = Event
     return fields  # type: ignore[return-value]
 
 
-def _freeze(value: Mapping[str, Any], field: str) -> FrozenDict:
-    # Event() handles None and plain dicts inline; this is for everything else.
-    if type(value) is FrozenDict:
-        return value
-    if not isinstance(value, Mapping):
-        raise TypeError(f"Event {field} must be a mapping, not {type(value).__name__}")
-    return FrozenDict(value) if value else EMPTY
+def _freeze(payload: Mapping[str, Any], name: str) -> FrozenDict:
+    """A payload read-only all the way down. Event() handles None and plain dicts of
+    scalars inline; this is for everything else."""
+    if type(payload) is FrozenDict:  # another event's payload, or an unpickled one
+        return _read_only(payload, "payload", name)  # itself, unless something inside is not
+    if not isinstance(payload, Mapping):
+        raise TypeError(f"Event payload must be a mapping, not {type(payload).__name__}")
+    return _read_only(payload, "payload", name) if payload else EMPTY
 
 
-def _frozen_metadata(metadata: Mapping[str, Any]) -> FrozenDict:
-    """Metadata read-only all the way down: the lists and mappings inside it copied
-    frozen, as a running system records payloads (metadata is rare: no fast path)."""
+def _frozen_metadata(metadata: Mapping[str, Any], name: str) -> FrozenDict:
+    """Metadata read-only all the way down, as payloads are (metadata is rare: no fast
+    path)."""
     if not isinstance(metadata, Mapping):
         raise TypeError(f"Event metadata must be a mapping, not {type(metadata).__name__}")
-    return FrozenDict(freeze_values(dict(metadata))) if metadata else EMPTY
+    return _read_only(metadata, "metadata", name) if metadata else EMPTY
+
+
+def _read_only(mapping: Mapping[str, Any], field: str, name: str) -> FrozenDict:
+    """``frozen_mapping(mapping)``; ValueError naming the event and the field when the
+    lists and mappings inside nest deeper than Python can copy them."""
+    try:
+        return frozen_mapping(mapping)
+    except RecursionError:
+        raise ValueError(
+            f"Event {name!r}: its {field} nests lists and mappings too deeply to be "
+            f"copied read-only (a file holds at most {MAX_DEPTH} levels)"
+        ) from None
 
 
 class _EventFields:
@@ -96,10 +113,17 @@ class Event(_EventFields):
 
     ``Event("Api.request", {"key": 1})`` and the keyword form
     ``Event(name="Api.request", payload={"key": 1})`` are the same.  Events are
-    immutable (assigning an attribute raises ``AttributeError``; ``payload`` and
-    ``metadata`` are read-only dicts, and the lists and dicts inside ``metadata``
-    are read-only copies; a running system records a payload's the same way),
-    hashable, and equal when their ``id`` is.
+    immutable, however they are made (by hand, by a running system, read from a
+    file, unpickled): assigning an attribute raises ``AttributeError``, and
+    ``payload`` and ``metadata`` are read-only all the way down, a ``FrozenDict``
+    whose lists and mappings, at every level, are read-only copies of those given
+    (``FrozenList``, ``FrozenDict``; changing one raises ``TypeError``, and
+    ``list(value)`` or ``dict(value)`` is a copy to change). They are still a
+    ``list`` and a ``dict`` to ``isinstance``, ``==`` and ``json``. Tuples stay
+    tuples of frozen items; an object of another kind (a set, an instance of a class
+    of your own: nothing a file can hold) is kept as it is. A payload nesting lists
+    and mappings deeper than Python can copy (thousands of levels) is refused with
+    ``ValueError``. Events are hashable, and equal when their ``id`` is.
 
     ``id`` defaults to a fresh unique string; ``timestamp`` to the wall time
     (``time.time()``).  Causality is not stored on the event: it belongs to the
@@ -127,25 +151,33 @@ class Event(_EventFields):
             raise TypeError(f"Event id must be a non-empty string, not {id!r}")
         if timestamp is None:
             timestamp = time.time()
-        elif type(timestamp) is not float:
-            if isinstance(timestamp, bool) or not isinstance(timestamp, int | float):
-                raise TypeError(f"Event timestamp must be a number, not {timestamp!r}")
-            timestamp = float(timestamp)
-        if not math.isfinite(timestamp):  # NaN or an infinity: no file could hold it
-            raise ValueError(f"Event timestamp must be a finite number, not {timestamp!r}")
+        else:
+            if type(timestamp) is not float:
+                if isinstance(timestamp, bool) or not isinstance(timestamp, int | float):
+                    raise TypeError(f"Event timestamp must be a number, not {timestamp!r}")
+                timestamp = float(timestamp)
+            # NaN or an infinity, which no file could hold (t - t is 0.0 for any other
+            # float). time.time() gives neither: it needs no look.
+            if timestamp - timestamp != 0.0:
+                raise ValueError(f"Event timestamp must be a finite number, not {timestamp!r}")
         fields = _EventFields()
         fields.id = id
         fields.name = name
-        # The common cases inline (no call): nothing, a plain dict, a frozen one.
+        # The common cases inline (no call): nothing, a plain dict of scalars.
         if payload is None:
             fields.payload = EMPTY
         elif type(payload) is dict:
-            fields.payload = FrozenDict(payload) if payload else EMPTY
+            for value in payload.values():
+                if type(value) not in SCALARS:  # a list or a mapping: copied read-only
+                    fields.payload = _read_only(payload, "payload", name)
+                    break
+            else:
+                fields.payload = FrozenDict(payload) if payload else EMPTY
         else:
-            fields.payload = _freeze(payload, "payload")
+            fields.payload = _freeze(payload, name)
         fields.source = source
         fields.timestamp = timestamp
-        fields.metadata = EMPTY if metadata is None else _frozen_metadata(metadata)
+        fields.metadata = EMPTY if metadata is None else _frozen_metadata(metadata, name)
         if cls is Event:
             fields.__class__ = Event
             return fields  # type: ignore[return-value]
@@ -236,7 +268,9 @@ def events_from_columns(
     """Build many events at once from fields whose types the caller has checked.
 
     ids and names are non-empty ``str``, sources ``str``, timestamps ``float``,
-    payloads and metadata plain ``dict``s.  Reading a file checks these a column
+    payloads and metadata plain ``dict``s, the lists and mappings inside the
+    payloads already read-only (as :func:`~pyrapide.core.frozendict.freeze_values`
+    leaves them; see :func:`checked_event`).  Reading a file checks these a column
     at a time, so the per-event checks of ``Event()`` would only repeat them.
     """
     return [

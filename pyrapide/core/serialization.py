@@ -20,9 +20,10 @@ from pyrapide.core.atomic import write_atomically
 from pyrapide.core.clock import Clock, ClockManager, RegularClock, SlavedClock, SynchronousClock
 from pyrapide.core.errors import CausalCycleError, ComputationFileError
 from pyrapide.core.event import EVENT_FIELDS, Event, events_from_columns
+from pyrapide.core.frozendict import freeze_values
 from pyrapide.core.json_file import read_json_file
 from pyrapide.core.poset import Poset
-from pyrapide.core.values import all_saveable, payload_problem
+from pyrapide.core.values import all_saveable, payload_problem, saveable_depth
 
 if TYPE_CHECKING:
     from pyrapide.core.computation import Computation
@@ -274,7 +275,7 @@ def _events_in_bulk(
         or _types(metadata) - {dict}
         or _types(stamps) - {float, int}  # not bool: its type is not int
         or not all(map(math.isfinite, stamps))
-        or not all_saveable(payloads, parsed=parsed)
+        or (depth := saveable_depth(payloads, parsed=parsed)) is None
         or not all_saveable(metadata, parsed=parsed)
     ):
         return None
@@ -287,6 +288,9 @@ def _events_in_bulk(
         # The document is the loader's own: its event objects go now rather than
         # after the events are built, which keeps the peak memory of loading down.
         raw_events.clear()
+    if depth > 1:  # lists or objects inside: held read-only, as by every event
+        # The parsed document's payloads are the loader's own to freeze in place.
+        payloads = [freeze_values(payload if parsed else dict(payload)) for payload in payloads]
     return events_from_columns(ids, names, payloads, sources, stamps, metadata), position
 
 

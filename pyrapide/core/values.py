@@ -125,31 +125,38 @@ def all_saveable(mappings: list[dict[str, Any]], *, parsed: bool = False) -> boo
     False says only "look closer": :func:`payload_problem` on each mapping says
     which and why.
     """
+    return saveable_depth(mappings, parsed=parsed) is not None
+
+
+def saveable_depth(mappings: list[dict[str, Any]], *, parsed: bool = False) -> int | None:
+    """:func:`all_saveable` saying more: how deep the values of ``mappings`` nest when
+    they can all be saved (1 when every value is a scalar: nothing inside to freeze;
+    ``{"a": [[1]]}`` is 3 deep), None when one may not."""
     if not set(map(type, chain.from_iterable(mappings))) <= {str}:
-        return False  # a key of a mapping itself that is not a string
+        return None  # a key of a mapping itself that is not a string
     values = list(chain.from_iterable(map(dict.values, mappings)))
     depth = 2
     while values:
         kinds = set(map(type, values))
         if not kinds <= SCALARS | CONTAINERS or (depth > MAX_DEPTH and kinds & CONTAINERS):
-            return False
+            return None
         # One kind at this level (a list of ints, say) needs no picking out.
         types = list(map(type, values)) if len(kinds) > 1 else None
         if float in kinds and not all(map(math.isfinite, _of_type(values, types, float))):
-            return False
+            return None
         if not parsed and int in kinds and not _short_ints(_of_type(values, types, int)):
-            return False
+            return None
         if not kinds & CONTAINERS:
-            return True
+            return depth - 1
         lists = chain.from_iterable(_of_type(values, types, kind) for kind in kinds & _LISTS)
         objects = [
             item for kind in kinds & _OBJECTS for item in _of_type(values, types, kind)
         ]
         if objects and not set(map(type, chain.from_iterable(objects))) <= {str}:
-            return False  # a key that is not a string
+            return None  # a key that is not a string
         values = list(chain(chain.from_iterable(lists), *map(dict.values, objects)))
         depth += 1
-    return True
+    return depth - 1
 
 
 def _of_type(values: list[Any], types: list[type] | None, kind: type) -> Iterable[Any]:

@@ -17,7 +17,6 @@ from pyrapide.architecture import (
 from pyrapide.architecture.description import describe_hierarchy
 from pyrapide.constraints import ConstraintMonitor, ConstraintViolation
 from pyrapide.core import Computation, Event
-from pyrapide.core.frozendict import freeze_values
 from pyrapide.runtime.bounds import (
     checked_clock,
     checked_count,
@@ -722,24 +721,18 @@ class System:
             )
         check_payload(self._action_spec(name), name, payload or {})
         causes = self.resolve_events(caused_by, f"inject({name!r})")
-        recorded = freeze_values(dict(payload or {}))
-        event = self.scheduler.record(name, recorded, source, causes, None)
+        # A copy: the event holds read-only copies of the lists and objects inside.
+        event = self.scheduler.record(name, dict(payload or {}), source, causes, None)
         self._settle()
         return event
 
     def inject_event(self, event: Event, caused_by: Any = None) -> Event:
         """Record a ready-made Event (its id kept) and queue its deliveries; its payload
-        is checked as :meth:`inject` checks one. Returns the event recorded: ``event``
-        itself, or, when its payload holds lists or objects, a copy holding them
-        read-only (as :meth:`inject` records them)."""
+        is checked as :meth:`inject` checks one. Returns ``event``, recorded as it is:
+        its payload is read-only all the way down, as every event's is."""
         self._refuse_if_stopped(f"inject({event.name!r})")
         check_payload(self._action_spec(event.name), event.name, event.payload)
         causes = self.resolve_events(caused_by, f"inject({event.name!r})")
-        payload = freeze_values(dict(event.payload))
-        if any(payload[key] is not value for key, value in event.payload.items()):
-            event = Event(
-                event.name, payload, event.source, event.id, event.timestamp, event.metadata
-            )
         self.computation.record(event, caused_by=causes)
         self.scheduler.recorded(event, tuple(causes), None)
         self._settle()

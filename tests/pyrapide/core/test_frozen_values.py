@@ -23,28 +23,28 @@ json_values = st.recursive(
 payloads = st.dictionaries(st.text(max_size=3), json_values, max_size=4)
 
 
-def _containers(value):
+def containers(value):
     """Every list and mapping inside ``value``, itself included."""
     if isinstance(value, dict):
         yield value
         for item in value.values():
-            yield from _containers(item)
+            yield from containers(item)
     elif isinstance(value, list | tuple):
         if isinstance(value, list):
             yield value
         for item in value:
-            yield from _containers(item)
+            yield from containers(item)
 
 
 @given(payloads)
 def test_frozen_payloads_equal_the_original_and_share_no_container_with_it(payload) -> None:
     original = copy.deepcopy(payload)
-    given_containers = {id(c) for value in payload.values() for c in _containers(value)}
+    given_containers = {id(c) for value in payload.values() for c in containers(value)}
     frozen = freeze_values(dict(payload))
     assert frozen == original
     assert json.dumps(frozen, sort_keys=True) == json.dumps(original, sort_keys=True)
     for value in frozen.values():
-        for container in _containers(value):
+        for container in containers(value):
             assert type(container) in (FrozenList, FrozenDict)
             assert id(container) not in given_containers
     assert all_saveable([frozen]) == all_saveable([original])
