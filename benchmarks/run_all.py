@@ -21,6 +21,7 @@ HERE = Path(__file__).resolve().parent
 # name -> (script, arguments for the quick run, arguments for the full run)
 BENCHMARKS: dict[str, tuple[str, list[str], list[str]]] = {
     "poset": ("bench_poset.py", ["--quick"], []),
+    "events": ("bench_events.py", ["--calls", "50000", "--events", "20000", "--repeat", "3"], []),
     "analysis": ("bench_analysis.py", [], ["--chains", "100", "--length", "1000"]),
     "patterns": ("bench_patterns.py", ["--max-events", "100000", "--repeat", "1"], []),
     "memory": ("bench_memory.py", ["--events", "200000"], []),
