@@ -317,7 +317,7 @@ def counterexample_text(
     shrunk = example.shrunk
     address = address_of(shrunk).to_text()
     header = [
-        f"# A counterexample found by `rapide explore` ({strategy}) for {script}:",
+        f"# A counterexample found exploring the schedules of {script} ({strategy}):",
         f"#   {shrunk.message}",
         f"# schedule {example.number}: {_how_shrunk(example)}",
     ]
