@@ -12,6 +12,7 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from rapide_shell.looks import and_listed
 from rapide_shell.render import counted, note
 
 if TYPE_CHECKING:  # only named here: the workbench draws progress without the machinery
@@ -39,8 +40,7 @@ def stands_for(written: Sequence[Written], number: int) -> str:
     numbers = [number, *(later for later, item in enumerate(written, 1) if item.same_as == number)]
     if len(numbers) == 1:
         return ""
-    listed = f"{', '.join(map(str, numbers[:-1]))} and {numbers[-1]}"
-    return f" ({len(numbers)} failures shrink to it: {listed})"
+    return f" ({len(numbers)} failures shrink to it: {and_listed([str(n) for n in numbers])})"
 
 
 def tally(count: int, noun: str) -> str:

@@ -42,6 +42,7 @@ from rapide_shell.address import Address
 from rapide_shell.commands import CommandCatalog, CommandError, parse_command
 from rapide_shell.commands.builtin.injecting import checked_payload
 from rapide_shell.loader import LoadedArchitecture, load_architecture
+from rapide_shell.looks import and_listed
 from rapide_shell.recording import inject_line
 
 if TYPE_CHECKING:
@@ -325,7 +326,7 @@ def counterexample_text(
         numbers = [str(other.number) for other in (example, *alike)]
         header.append(
             f"# It stands for {len(numbers)} failing posets, found in schedules "
-            f"{', '.join(numbers[:-1])} and {numbers[-1]}: each shrinks to this script."
+            f"{and_listed(numbers)}: each shrinks to this script."
         )
     header += [
         f"# Replay it (exits 1):  rapide run {file} --script {shlex.quote(out)}",

@@ -7,7 +7,7 @@ Every view reads these (the Rich ones through :mod:`rapide_shell.render`), and
 from __future__ import annotations
 
 import shlex
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
@@ -77,6 +77,13 @@ def counted(count: int, noun: str, plural: str | None = None) -> str:
     """``1 event``, ``2 events`` (``plural`` when adding "s" is wrong): reads as English
     at every count."""
     return f"{count} {noun}" if count == 1 else f"{count} {plural or noun + 's'}"
+
+
+def and_listed(words: Sequence[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``: ``words`` listed as a sentence lists them."""
+    if len(words) < 2:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} and {words[-1]}"
 
 
 def architecture_counts(description: ArchitectureDescription) -> str:
