@@ -33,13 +33,11 @@ from pyrapide.core.printable import printable
 from pyrapide.runtime.watchdog import DEFAULT_HANDLER_TIMEOUT  # the runtime is not imported
 from rapide_shell.error_output import fail as report_failure
 from rapide_shell.error_output import print_json_failure
+from rapide_shell.exit_status import EXIT_ERROR, EXIT_INTERRUPTED
 
 if TYPE_CHECKING:
     from rapide_shell.address import Address
     from rapide_shell.loader import LoadedArchitecture
-
-EXIT_ERROR = 2
-EXIT_INTERRUPTED = 130
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -741,7 +739,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(done.status)
     except KeyboardInterrupt:
         sys.stderr.write("rapide: interrupted\n")
-        sys.exit(130)
+        sys.exit(EXIT_INTERRUPTED)
     except BrokenPipeError:
         # What reads the output went away (``rapide lessons | head``): stop quietly, as
         # a command killed by SIGPIPE does, without a second error as Python flushes.

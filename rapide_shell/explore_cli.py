@@ -32,6 +32,11 @@ from rapide_shell.error_output import (
     prints_to_stderr,
     say_at_once,
 )
+from rapide_shell.exit_status import (
+    EXIT_ERROR,
+    EXIT_EXPECTATION_FAILED,
+    exploration_exit_status,
+)
 from rapide_shell.explore_report import Written, progress_line, summary, to_json
 from rapide_shell.explore_run import (
     ExploreSetupError,
@@ -48,15 +53,7 @@ from rapide_shell.exploring import (
 from rapide_shell.loader import LoadError
 from rapide_shell.looks import command_words
 from rapide_shell.render import transcript_console
-from rapide_shell.script import (
-    EXIT_ERROR,
-    EXIT_EXPECTATION_FAILED,
-    EXIT_INTERRUPTED,
-    EXIT_OK,
-    ScriptFileError,
-    play,
-    read_script,
-)
+from rapide_shell.script import ScriptFileError, play, read_script
 from rapide_shell.session import Session
 
 
@@ -148,11 +145,7 @@ def _report(
     request: ExploreRequest,
     width: int,
 ) -> int:
-    status = (
-        EXIT_EXPECTATION_FAILED if result.failed
-        else EXIT_INTERRUPTED if result.interrupted
-        else EXIT_OK
-    )
+    status = exploration_exit_status(failed=result.failed, interrupted=result.interrupted)
     if request.json_output:
         document = to_json(result, written, file=request.file, script=request.script,
                            workers=width, cluster=request.cluster)

@@ -11,18 +11,13 @@ from rich.text import Text
 from pyrapide.runtime import DEFAULT_HANDLER_TIMEOUT
 from rapide_shell.commands.builtin.narrating import command_word
 from rapide_shell.error_output import fail, print_error, prints_to_stderr
+from rapide_shell.exit_status import EXIT_ERROR, HOOKS_FAILED
 from rapide_shell.interrupts import CtrlC
 from rapide_shell.loader import LoadError
 from rapide_shell.outcome import CommandOutcome
 from rapide_shell.render import WholeLine, printing_console, transcript_console
 from rapide_shell.runtime_link import Bounds
-from rapide_shell.script import (
-    EXIT_ERROR,
-    ScriptFileError,
-    ScriptLine,
-    play,
-    read_script,
-)
+from rapide_shell.script import ScriptFileError, ScriptLine, play, read_script
 from rapide_shell.script_file import STDIN, STDIN_NAME
 from rapide_shell.session import Session
 
@@ -133,10 +128,7 @@ async def run_headless(
                 printing_console(stderr=True, highlight=False).print(renderable)
         return result.exit_status
     if result.hooks_failed:
-        print_error(
-            "a start or finish hook raised an error or reached a limit (shown above); "
-            f"exit status {result.exit_status}"
-        )
+        print_error(f"{HOOKS_FAILED}; exit status {result.exit_status}")
     failures = result.expectation_failures()
     for failure in failures:
         print_error(failure)

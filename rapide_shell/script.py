@@ -11,21 +11,25 @@ workbench both play through :func:`play`, so a script stops at the same line in 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from rapide_shell.commands import parse_command
+from rapide_shell.exit_status import (
+    EXIT_ERROR,
+    EXIT_EXPECTATION_FAILED,
+    EXIT_HOOK_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    session_exit_status,
+)
 from rapide_shell.outcome import CommandOutcome
 from rapide_shell.render import counted
 from rapide_shell.script_file import ScriptFileError, ScriptLine, read_script, script_lines
 from rapide_shell.session import Session
 
 __all__ = [
-    "EXIT_ERROR",
-    "EXIT_EXPECTATION_FAILED",
-    "EXIT_INTERRUPTED",
-    "EXIT_OK",
     "ScriptFileError",
     "ScriptLine",
     "ScriptResult",
@@ -33,12 +37,6 @@ __all__ = [
     "read_script",
     "script_lines",
 ]
-
-EXIT_OK = 0
-EXIT_EXPECTATION_FAILED = 1
-EXIT_ERROR = 2
-EXIT_HOOK_FAILED = 3
-EXIT_INTERRUPTED = 130
 
 
 @dataclass
@@ -68,19 +66,25 @@ class ScriptResult:
 
     @property
     def exit_status(self) -> int:
-        """2 when the recording could not be written (as the REPL and the TUI say it),
-        130 when interrupted, 2 for a script error, 3 when a start or finish hook
-        raised or met a limit, 1 for a failed expect or a bound reached, else 0."""
-        if self.recording_problem is not None:
-            return EXIT_ERROR
+        """The most serious of what the script met (see
+        :func:`~rapide_shell.exit_status.session_exit_status`): 2 when the recording
+        could not be written, else 130 when interrupted, 2 for a script error, 3 when a
+        start or finish hook raised or met a limit, 1 for a failed expect or a bound
+        reached, else 0."""
+        return session_exit_status(
+            self._statuses_met(), recording_lost=self.recording_problem is not None
+        )
+
+    def _statuses_met(self) -> Iterator[int]:
+        """The exit status each thing the script met calls for."""
         if self.interrupted_after is not None:
-            return EXIT_INTERRUPTED
+            yield EXIT_INTERRUPTED
         if self.error is not None:
-            return EXIT_ERROR
+            yield EXIT_ERROR
         if self.hooks_failed:
-            return EXIT_HOOK_FAILED
-        failed = self.failed_expectations or self.bound is not None
-        return EXIT_EXPECTATION_FAILED if failed else EXIT_OK
+            yield EXIT_HOOK_FAILED
+        if self.failed_expectations or self.bound is not None:
+            yield EXIT_EXPECTATION_FAILED
 
     def expectation_failures(self) -> list[str]:
         """``script:line: expect failed: PATTERN: expected ..., saw ...`` for each

@@ -54,12 +54,19 @@ from rich.text import Text
 from pyrapide.core.printable import printable
 from pyrapide.runtime import DEFAULT_HANDLER_TIMEOUT
 from rapide_shell import notices
-from rapide_shell.explorations import EXPLORE_PLUGIN, ExploreCommands, status_lines
+from rapide_shell.error_output import print_error
+from rapide_shell.exit_status import EXIT_ERROR, exploration_exit_status
+from rapide_shell.explorations import (
+    EXPLORE_PLUGIN,
+    BackgroundExploration,
+    ExploreCommands,
+    status_lines,
+)
 from rapide_shell.interrupts import CtrlC
 from rapide_shell.loader import LoadError
 from rapide_shell.looks import architecture_counts
 from rapide_shell.render import note, printing_console
-from rapide_shell.script import EXIT_ERROR, EXIT_EXPECTATION_FAILED, EXIT_INTERRUPTED, EXIT_OK
+from rapide_shell.repl.tally import SessionTally
 from rapide_shell.session import Session
 
 if TYPE_CHECKING:
@@ -149,7 +156,7 @@ async def run_repl(
     ``at``: the point to start at (see :meth:`Session.open`)."""
     console = printing_console(highlight=False)
     interrupts: CtrlC | None = None
-    status = EXIT_OK
+    tally = SessionTally()
     try:
         async with Session.open(
             file,
@@ -180,22 +187,22 @@ async def run_repl(
                 input=DummyInput() if piped else None,
             )
             at_prompt = _AtPrompt(prompt, piped)
-            session.subscribe(
+            for listener in (
                 functools.partial(_announce_end, console, prompt, explorations),
-                (notices.ExplorationChanged,),
-            )
+                functools.partial(_count_answer, tally, explorations),
+            ):
+                session.subscribe(listener, (notices.ExplorationChanged,))
             interrupts = CtrlC(session, pausing=PAUSING, leaving=LEAVING, idle=at_prompt)
             interrupts.__enter__()
             left_by = Leaving.CTRL_C  # unless the loop returns: a second Ctrl-C of a command
             try:
                 left_by = await _loop(
-                    console, session, prompt, at_prompt, interrupts, pasted, piped
+                    console, session, prompt, at_prompt, interrupts, pasted, piped, tally
                 )
                 if left_by == Leaving.END_OF_INPUT:
                     await _see_through(console, explorations, at_prompt)
             finally:
                 await _stop_exploration(console, explorations, left_by)
-            status = _exploration_status(explorations)
     except LoadError as error:
         sys.stderr.write(f"rapide: {printable(str(error))}\n")
         return error.exit_status
@@ -204,7 +211,7 @@ async def run_repl(
             raise  # Ctrl-C while the session was being opened: the CLI says so
         # The second Ctrl-C of a command: the session closed on the way here (its
         # finish hooks ran, its recording was kept).
-        status = EXIT_INTERRUPTED
+        tally.cut_short()
     finally:
         # Only now: a Ctrl-C while the finish hooks run must not kill the program.
         if interrupts is not None:
@@ -212,9 +219,15 @@ async def run_repl(
     for problem in session.hook_problems("finish"):
         console.print(problem)
     if session.recording_problem is not None:
-        sys.stderr.write(f"rapide: {printable(session.recording_problem)}\n")
-        return EXIT_ERROR
-    return status
+        print_error(session.recording_problem)
+    ended = {
+        "hooks_failed": session.hooks_failed,
+        "recording_lost": session.recording_problem is not None,
+    }
+    summary = tally.summary(**ended)
+    if summary is not None:
+        print_error(summary)
+    return tally.exit_status(**ended)
 
 
 def _announce_end(
@@ -277,19 +290,27 @@ async def _stop_exploration(
     await explorations.close(by)
 
 
-def _exploration_status(explorations: ExploreCommands) -> int:
-    """The exit status the session's last exploration calls for, as ``rapide explore``
-    would end with its answer: 2 when it could not run, 1 when a property failed, 130
-    when a Ctrl-C stopped it short, else 0 (none, or stopped by ``explore stop`` or
-    ``quit``)."""
+def _count_answer(
+    tally: SessionTally, explorations: ExploreCommands, notice: notices.ExplorationChanged
+) -> None:
+    """Count the answer of a background exploration as it ends (see
+    :func:`_answer_status`)."""
     exploration = explorations.exploration
-    if exploration is None or exploration.running:
-        return EXIT_OK
+    if notice.ended and exploration is not None:
+        tally.explored(exploration.settings.script, _answer_status(exploration))
+
+
+def _answer_status(exploration: BackgroundExploration) -> int:
+    """The exit status an ended exploration's answer calls for, as ``rapide explore``
+    would end with it: 2 when it could not run, 1 when a property failed, 130 when a
+    Ctrl-C stopped it short, else 0 (stopped by ``explore stop`` or ``quit`` included:
+    the user chose to)."""
     if exploration.error is not None:
         return EXIT_ERROR
-    if exploration.result is not None and exploration.result.failed:
-        return EXIT_EXPECTATION_FAILED
-    return EXIT_INTERRUPTED if exploration.stopped_by == Leaving.CTRL_C else EXIT_OK
+    failed = exploration.result is not None and exploration.result.failed
+    return exploration_exit_status(
+        failed=failed, interrupted=exploration.stopped_by == Leaving.CTRL_C
+    )
 
 
 class _AtPrompt:
@@ -408,8 +429,10 @@ async def _loop(
     interrupts: CtrlC,
     pasted: _Pasted,
     piped: _PipedLines | None,
+    tally: SessionTally,
 ) -> Leaving:
-    """Read and run commands until the user leaves; how they left (a :class:`Leaving`)."""
+    """Read and run commands until the user leaves, counting what each met in
+    ``tally``; how they left (a :class:`Leaving`)."""
     interrupted = False
     while True:
         try:
@@ -451,6 +474,7 @@ async def _loop(
             outcome = await session.execute(line)
         finally:
             interrupts.end_command()
+        tally.ran(outcome)
         if interrupts.count:
             pasted.clear()  # a Ctrl-C during the command: the rest of a paste is not wanted
         for renderable in outcome.output:

@@ -85,8 +85,12 @@ class User:
         self.child.send(line + "\r")
 
     def leaves(self) -> int:
+        """Wait for the REPL to end; its exit status. What it printed last can still be
+        :meth:`sees`."""
         self.child.expect(pexpect.EOF, timeout=20)
-        self.screen += ANSI.sub("", self.child.before or "")
+        last = ANSI.sub("", self.child.before or "")
+        self.screen += last
+        self.unread += last
         self.child.close()
         assert "Traceback" not in self.screen
         return self.child.exitstatus
@@ -157,7 +161,8 @@ def test_pasted_lines_are_entered_one_after_the_other(shop_user: User, tmp_path:
     shop_user.enters("ue")
     shop_user.sees("#2  pipe")
     shop_user.enters("quit")
-    assert shop_user.leaves() == 0
+    assert shop_user.leaves() == 2  # the blank line is not entered: `bad line` is the second
+    shop_user.sees("rapide: exit status 2: 1 command error (line 2)")
     history = (tmp_path / "rapide" / "repl_history").read_text()
     assert "+bad line\n" in history and "+step\n" in history and "+show queue\n" in history
 
@@ -186,7 +191,8 @@ def test_a_bad_command_is_an_error_and_the_session_goes_on(shop_user: User) -> N
     shop_user.enters("inject Web.order item=pear")
     shop_user.sees("injected e1 Web.order")
     shop_user.types("\x04")  # Ctrl-D
-    assert shop_user.leaves() == 0
+    assert shop_user.leaves() == 2  # the session went on; its status says what it met
+    shop_user.sees("rapide: exit status 2: 2 command errors (lines 1 and 2)")
 
 
 def test_a_breakpoint_stops_a_run(shop_user: User) -> None:
@@ -343,8 +349,8 @@ def test_commands_piped_in_are_read_line_by_line(tmp_path: Path) -> None:
         stdin="inject Web.order item=apple\nfrobnicate\nrun\nwhy e2\n",
         env={"XDG_DATA_HOME": str(tmp_path)},
     )
-    assert result.returncode == 0, result.stderr
-    assert result.stderr == ""
+    assert result.returncode == 2, result.stderr  # as `frobnicate` is in a script
+    assert result.stderr == "rapide: exit status 2: 1 command error (line 2)\n"
     lines = result.stdout.splitlines()
     first = lines.index("rapide [quiet]> inject Web.order item=apple")
     assert lines[first : first + 3] == [

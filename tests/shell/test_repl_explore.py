@@ -56,15 +56,18 @@ def test_at_the_end_of_piped_input_the_exploration_is_seen_through(
     result = run_rapide("repl", DELIVERIES, "--arch", arch, stdin=f"explore {script}\n",
                         env=piped_env(tmp_path))
     shown = joined(result.stdout)
-    assert result.stderr == ""
     assert f"waiting for the exploration of {script} to end (Ctrl-C stops it)" in shown
     assert shown.index(verdict) > shown.index("waiting for the exploration")
     assert result.returncode == status, result.stdout
     if status:
         assert "failure 1: Clerk.first(n=1): expected at least 1 match, saw 0 matches" in shown
+        assert result.stderr == (
+            f"rapide: exit status 1: the exploration of {script} found a failure\n"
+        )
         assert (tmp_path / "notes.counterexample.rapide").exists()
     else:
         assert "ok: every property held in every schedule explored" in shown
+        assert result.stderr == ""
 
 
 @pytest.mark.slow
@@ -87,7 +90,10 @@ def test_a_ctrl_c_while_piped_input_waits_for_the_exploration_stops_it(tmp_path:
         repl.send_signal(signal.SIGINT)
         assert repl.wait(timeout=30) == 130  # as `rapide explore` exits when interrupted
         shown = joined(seen + repl.stdout.read())
-        assert repl.stderr.read() == ""
+        assert repl.stderr.read() == (
+            f"rapide: exit status 130: the exploration of {script} was stopped by Ctrl-C "
+            "before it found a failure\n"
+        )
     finally:
         if repl.poll() is None:
             repl.kill()

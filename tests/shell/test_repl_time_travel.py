@@ -37,7 +37,9 @@ def test_back_branches_and_switch_in_the_repl(tmp_path: Path) -> None:
         user.enters("history 2")
         user.sees("main: steps 0 to ")
         user.enters("quit")
-        assert user.leaves() == 0
+        # `back 999` (line 4) and `switch nowhere` (line 8) were errors, said as met.
+        assert user.leaves() == 2
+        user.sees("rapide: exit status 2: 2 command errors (lines 4 and 8)")
     finally:
         if user.child.isalive():
             user.child.terminate(force=True)

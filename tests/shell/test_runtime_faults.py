@@ -222,13 +222,15 @@ def test_the_repl_says_what_the_hooks_did(tmp_path) -> None:
     user.sees("error in the start hook of meter: ValueError: the meter is unplugged")
     user.sees("[quiet]>")
     user.enters("quit")
-    assert user.leaves() == 0
+    assert user.leaves() == 3  # as `rapide run` exits
+    user.sees("rapide: exit status 3: a start or finish hook raised an error or reached a "
+              "limit (shown above)")
     user = User(HOOKED, tmp_path, "--arch", "finish_raises")
     user.sees("[quiet]>")
     user.enters("quit")
     user.sees("while the finish hooks ran:")
     user.sees("error in the finish hook of meter: RuntimeError: cannot park the needle")
-    assert user.leaves() == 0
+    assert user.leaves() == 3
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,124 @@
+"""What a REPL session met, summed up as its exit status and one line saying why.
+
+The REPL goes on where a script stops (after a command error, a failed expectation,
+an exploration's answer), so its exit status sums up the whole session by the rule
+``rapide run`` follows (:func:`~rapide_shell.exit_status.session_exit_status`): the
+most serious of what it met. A failed expectation stays a failure when later ones
+hold, and every exploration's answer counts, as ``rapide explore`` would exit with it.
+Lines are counted as they are entered or read, blank ones and comments included, so
+that piped input is numbered as a script's lines are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rapide_shell.exit_status import (
+    EXIT_ERROR,
+    EXIT_EXPECTATION_FAILED,
+    EXIT_HOOK_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    HOOKS_FAILED,
+    SERIOUSNESS,
+    session_exit_status,
+)
+from rapide_shell.looks import and_listed, counted
+from rapide_shell.outcome import CommandOutcome
+
+_LISTED = 3
+"""How many line numbers a reason lists; beyond that it names the first."""
+
+
+@dataclass
+class SessionTally:
+    """The lines a REPL session ran and what they met (see the module docstring)."""
+
+    lines: int = 0
+    """How many lines were entered (or read) and run."""
+    errors: list[int] = field(default_factory=list)
+    """The lines whose command could not be parsed or carried out."""
+    failed_expectations: list[int] = field(default_factory=list)
+    """The lines whose ``expect`` did not hold."""
+    interrupted_line: int | None = None
+    """The line a second Ctrl-C cut short (the REPL left there)."""
+    explorations: list[tuple[str, int]] = field(default_factory=list)
+    """Each exploration that ended: its script, and the status its answer calls for."""
+
+    def ran(self, outcome: CommandOutcome) -> None:
+        """Count the line just run and what its ``outcome`` met."""
+        self.lines += 1
+        if not outcome.ok:
+            self.errors.append(self.lines)
+        elif outcome.failed_expectation:
+            self.failed_expectations.append(self.lines)
+
+    def cut_short(self) -> None:
+        """A second Ctrl-C left during the line being run (counted: it was entered)."""
+        self.lines += 1
+        self.interrupted_line = self.lines
+
+    def explored(self, script: str, status: int) -> None:
+        """An exploration of ``script`` ended with an answer calling for ``status``."""
+        self.explorations.append((script, status))
+
+    def exit_status(self, *, hooks_failed: bool, recording_lost: bool) -> int:
+        """The session's exit status: the most serious of what it met, its start and
+        finish hooks' trouble (``hooks_failed``) and a recording that could not be
+        written (``recording_lost``) included."""
+        return session_exit_status(
+            (status for status, _ in self._reasons(hooks_failed)), recording_lost=recording_lost
+        )
+
+    def summary(self, *, hooks_failed: bool, recording_lost: bool) -> str | None:
+        """``exit status 2: 1 command error (line 1); 1 expectation failed (line 2)``:
+        the status and everything that called for one other than 0, most serious
+        first; None for a session that exits 0."""
+        status = self.exit_status(hooks_failed=hooks_failed, recording_lost=recording_lost)
+        if status == EXIT_OK:
+            return None
+        reasons = [text for _, text in self._reasons(hooks_failed)]
+        if recording_lost:
+            reasons.insert(0, "the recording could not be written (said above)")
+        return f"exit status {status}: " + "; ".join(reasons)
+
+    def _reasons(self, hooks_failed: bool) -> list[tuple[int, str]]:
+        """Each thing the session met that calls for a status other than 0, with the
+        words that say it, most serious first."""
+        reasons = []
+        if self.interrupted_line is not None:
+            reasons.append(
+                (EXIT_INTERRUPTED, f"line {self.interrupted_line} was cut short (Ctrl-C twice)")
+            )
+        if self.errors:
+            errors = counted(len(self.errors), "command error")
+            reasons.append((EXIT_ERROR, f"{errors} ({_where(self.errors)})"))
+        if hooks_failed:
+            reasons.append((EXIT_HOOK_FAILED, HOOKS_FAILED))
+        if self.failed_expectations:
+            failed = counted(len(self.failed_expectations), "expectation")
+            where = _where(self.failed_expectations)
+            reasons.append((EXIT_EXPECTATION_FAILED, f"{failed} failed ({where})"))
+        reasons.extend(
+            (status, f"the exploration of {script} {_ANSWERS[status]}")
+            for script, status in self.explorations
+            if status != EXIT_OK
+        )
+        # Stable: an exploration's answer comes after the commands' of its status.
+        return sorted(reasons, key=lambda reason: SERIOUSNESS.index(reason[0]))
+
+
+_ANSWERS = {
+    EXIT_EXPECTATION_FAILED: "found a failure",
+    EXIT_ERROR: "could not run",
+    EXIT_INTERRUPTED: "was stopped by Ctrl-C before it found a failure",
+}
+"""What an exploration's answer was, by the status it calls for."""
+
+
+def _where(lines: list[int]) -> str:
+    """``line 2``, ``lines 2 and 5``, ``lines 2, 5 and 7``, or ``the first at line 2``
+    when there are more than a few."""
+    if len(lines) > _LISTED:
+        return f"the first at line {lines[0]}"
+    return f"{'line' if len(lines) == 1 else 'lines'} {and_listed([str(n) for n in lines])}"
