@@ -3,12 +3,14 @@
 Built on :mod:`argparse`, and importing neither asyncio nor the runtime, so that
 ``rapide --help`` and ``rapide check`` start about as fast as ``import pyrapide``.
 
-Exit statuses: 0 success; 1 an ``expect`` of a script failed, or a bound the user set
-(``--timeout``, ``--max-steps``, ``run N``) ended it with work pending; 2 a load error,
-a script error, bad usage, or a write with no room left (a full disk); 3 a start or
-finish hook raised or reached a limit, or a plugin failed as the session started
-(``rapide run``); 130 interrupted (Ctrl-C); 141 what read the output closed it
-(``rapide lessons | head``), as after SIGPIPE.
+Exit statuses (:mod:`rapide_shell.exit_status`): 0 success; 1 an ``expect`` failed,
+or a bound the user set (``--timeout``, ``--max-steps``, ``run N``) ended a script
+with work pending; 2 a load error, a script or command error, bad usage, or a write
+with no room left (a full disk); 3 a start or finish hook raised or reached a limit,
+or a plugin failed as the session started (``rapide run``, ``rapide repl``); 130
+interrupted (Ctrl-C); 141 what read the output closed it (``rapide lessons | head``),
+as after SIGPIPE. ``rapide repl``, which goes on after an error, exits with the most
+serious one its session met.
 Errors are one line on stderr, made printable, never a traceback (set
 ``RAPIDE_DEBUG=1`` to see the traceback of an internal error).
 ``RAPIDE_IMPORT_TIMEOUT`` bounds the import of an architecture file (seconds, 60 by
@@ -225,7 +227,18 @@ def _seeds(text: str, json_output: bool) -> tuple[int, int]:
 
 
 def repl(options: argparse.Namespace) -> None:
-    """Drive the architecture interactively, with completion and history."""
+    """Drive the architecture interactively, with completion and history. An error or
+    a failed expect does not stop the session; the exit status sums it up with the
+    meanings of `rapide run`, the most serious thing met first: 130 when a second Ctrl-C
+    cut a command short or a Ctrl-C stopped an exploration before it found a failure;
+    else 2 when a command could not be carried out (an unknown command, a pattern
+    syntax error, ...), the file did not load or the recording could not be written;
+    else 3 when a start or finish hook raised or reached a limit; else 1 when an expect
+    failed (later ones that held change nothing) or an exploration found a failure;
+    else 0, however the session is left (`quit`, Ctrl-D, the end of piped input). A
+    `run N` that stops with work pending fails nothing here: the session goes on from
+    it. Any status but 0 is explained by a line on stderr that names the lines (counted
+    as entered)."""
     import asyncio
 
     from rapide_shell.repl import run_repl

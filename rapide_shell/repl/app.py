@@ -14,9 +14,14 @@ each line shown after the prompt as if typed.
 A background exploration (``explore``) says its answer above the prompt as it ends.
 At the end of the input (Ctrl-D, or the end of piped commands) one still running is
 waited for and its answer printed, unless a Ctrl-C stops it; ``quit`` and a Ctrl-C
-that leaves stop it, saying so. The exit status is the last exploration's, as
-``rapide explore`` gives it: 1 when a property failed, 2 when it could not run, 130
-when a Ctrl-C cut it short.
+that leaves stop it, saying so.
+
+The exit status sums up the session (see :mod:`rapide_shell.repl.tally`): the most
+serious thing it met, with the meanings ``rapide run`` gives its statuses. A command
+error (2) or a failed ``expect`` (1) does not stop the session, but it stays in its
+status; every exploration's answer counts as ``rapide explore`` would exit with it;
+130 is for a Ctrl-C that cut a command or an exploration short, not for one that
+paused a run or left an idle prompt.
 
 The REPL handles SIGINT itself for its whole life: between two prompts the terminal is
 out of raw mode, so a Ctrl-C typed then (while output is printed, or just before the
