@@ -225,14 +225,12 @@ async def run_repl(
         console.print(problem)
     if session.recording_problem is not None:
         print_error(session.recording_problem)
-    ended = {
-        "hooks_failed": session.hooks_failed,
-        "recording_lost": session.recording_problem is not None,
-    }
-    summary = tally.summary(**ended)
+    tally.hooks_failed = session.hooks_failed
+    tally.recording_lost = session.recording_problem is not None
+    summary = tally.summary()
     if summary is not None:
         print_error(summary)
-    return tally.exit_status(**ended)
+    return tally.exit_status
 
 
 def _announce_end(

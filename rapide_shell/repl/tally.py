@@ -44,6 +44,10 @@ class SessionTally:
     """The line a second Ctrl-C cut short (the REPL left there)."""
     explorations: list[tuple[str, int]] = field(default_factory=list)
     """Each exploration that ended: its script, and the status its answer calls for."""
+    hooks_failed: bool = False
+    """A start or finish hook raised or reached a limit (set as the session closes)."""
+    recording_lost: bool = False
+    """The recording could not be written (set as the session closes)."""
 
     def ran(self, outcome: CommandOutcome) -> None:
         """Count the line just run and what its ``outcome`` met."""
@@ -62,27 +66,26 @@ class SessionTally:
         """An exploration of ``script`` ended with an answer calling for ``status``."""
         self.explorations.append((script, status))
 
-    def exit_status(self, *, hooks_failed: bool, recording_lost: bool) -> int:
-        """The session's exit status: the most serious of what it met, its start and
-        finish hooks' trouble (``hooks_failed``) and a recording that could not be
-        written (``recording_lost``) included."""
+    @property
+    def exit_status(self) -> int:
+        """The session's exit status: the most serious of what it met."""
         return session_exit_status(
-            (status for status, _ in self._reasons(hooks_failed)), recording_lost=recording_lost
+            (status for status, _ in self._reasons()), recording_lost=self.recording_lost
         )
 
-    def summary(self, *, hooks_failed: bool, recording_lost: bool) -> str | None:
+    def summary(self) -> str | None:
         """``exit status 2: 1 command error (line 1); 1 expectation failed (line 2)``:
         the status and everything that called for one other than 0, most serious
         first; None for a session that exits 0."""
-        status = self.exit_status(hooks_failed=hooks_failed, recording_lost=recording_lost)
+        status = self.exit_status
         if status == EXIT_OK:
             return None
-        reasons = [text for _, text in self._reasons(hooks_failed)]
-        if recording_lost:
+        reasons = [text for _, text in self._reasons()]
+        if self.recording_lost:
             reasons.insert(0, "the recording could not be written (said above)")
         return f"exit status {status}: " + "; ".join(reasons)
 
-    def _reasons(self, hooks_failed: bool) -> list[tuple[int, str]]:
+    def _reasons(self) -> list[tuple[int, str]]:
         """Each thing the session met that calls for a status other than 0, with the
         words that say it, most serious first."""
         reasons = []
@@ -93,7 +96,7 @@ class SessionTally:
         if self.errors:
             errors = counted(len(self.errors), "command error")
             reasons.append((EXIT_ERROR, f"{errors} ({_where(self.errors)})"))
-        if hooks_failed:
+        if self.hooks_failed:
             reasons.append((EXIT_HOOK_FAILED, HOOKS_FAILED))
         if self.failed_expectations:
             failed = counted(len(self.failed_expectations), "expectation")
