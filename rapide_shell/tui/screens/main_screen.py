@@ -232,11 +232,10 @@ class MainScreen(Screen[None]):
             return
         self._hidden_hint = said
         hint = Text()
-        if hidden:
-            hint.append("  Escape, then", style="dim")
-            for panel in hidden:
-                hint.append(f"  {panel.key}", style="bold")
-                hint.append(f" {panel.heading}", style="dim")
+        for number, panel in enumerate(hidden):
+            hint.append(", " if number else "  Escape, then ", style="dim")
+            hint.append(panel.key, style="bold")
+            hint.append(f" {panel.heading}", style="dim")
         self.query_one("#completions", Static).update(hint, layout=False)
 
     def on_screen_resume(self, resumed: events.ScreenResume) -> None:
