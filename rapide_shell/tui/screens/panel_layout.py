@@ -63,7 +63,10 @@ class PanelLayout:
     within TOP_SHARE of the room; the bottom row takes BOTTOM_SHARE of the rest and the
     middle row (the event log, the Timeline, the inspector) what remains. A column
     stacks its panels where its row gives each STACKED_LINES, else it shows its
-    ``current`` one as a slot does.
+    ``current`` one as a slot does. Where the rows cannot each have MIN_SHORT_ROW
+    lines, only those that can show, the ``chosen_row`` first; where not one can, or
+    the screen is narrower than MIN_COLUMNS, a message over everything says how large
+    the screen must be.
     """
 
     def __init__(self, screen: Screen[Any]) -> None:
