@@ -236,7 +236,7 @@ class MainScreen(Screen[None]):
             hint.append(", " if number else "  Escape, then ", style="dim")
             hint.append(panel.key, style="bold")
             hint.append(f" {panel.heading}", style="dim")
-        self.query_one("#completions", Static).update(hint, layout=False)
+        self.query_one("#completions", Static).update(hint, layout=False)  # one line
 
     def on_screen_resume(self, resumed: events.ScreenResume) -> None:
         """After a dialog, the help or the palette, typing goes to the command bar."""
