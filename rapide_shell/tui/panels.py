@@ -92,6 +92,11 @@ class Panel:
         return widget
 
     @property
+    def heading(self) -> str:
+        """What a hint naming its key calls it: its title, else its name ("Errors")."""
+        return self.title or self.name.capitalize()
+
+    @property
     def place(self) -> str | None:
         """Its slot or its column: the place it shares with other panels (None: it has
         one of its own)."""

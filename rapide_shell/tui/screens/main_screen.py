@@ -24,7 +24,7 @@ from rapide_shell.outcome import CommandOutcome
 from rapide_shell.render import note
 from rapide_shell.script import ScriptFileError, ScriptLine, ScriptResult, play, read_script
 from rapide_shell.tui.panels import PANELS, by_key, find, key_range
-from rapide_shell.tui.screens.panel_layout import PanelLayout
+from rapide_shell.tui.screens.panel_layout import TOO_SMALL, PanelLayout
 from rapide_shell.tui.session_view import SessionView
 from rapide_shell.tui.widgets.command_bar import CommandBar
 from rapide_shell.tui.widgets.connection_graph import ConnectionGraph
@@ -99,9 +99,14 @@ class MainScreen(Screen[None]):
         # leaves the command bar and acts as the key: see RapideApp.on_event.
     ]
 
+    # Typing goes to the command bar from the first frame: no panel has had the focus
+    # yet (Textual's default gives it to the first one, the graph), so F11 shows the
+    # event log, and a screen too short for every row keeps the output's first.
+    AUTO_FOCUS = "#bar"
+
     # A panel full screen keeps the lines around it: the status line, a presenter's
     # narration, and the command bar and its keys, so that what is typed shows.
-    ALLOW_IN_MAXIMIZED_VIEW = "#head, #completions, CommandBar, KeyBar"
+    ALLOW_IN_MAXIMIZED_VIEW = f"#head, #completions, CommandBar, KeyBar, #{TOO_SMALL}"
 
     def __init__(
         self, session: Session, *, script: Path | None = None, speed: float = 1.0
@@ -121,6 +126,9 @@ class MainScreen(Screen[None]):
         self._resumed_before = False
         self._laid_out_for: Size | None = None
         """The size the panels were last laid out for (None: none yet)."""
+        self._hidden_hint: str | None = ""
+        """What the completions line says of the panels left out on a short screen (""
+        none are; None: it shows the completions of what is typed instead)."""
         self.every: float | None = None
         """Slow motion: the seconds between the steps of a run started with F5
         (None: full speed); `[` and `]` set it."""
@@ -150,6 +158,8 @@ class MainScreen(Screen[None]):
         yield CommandBar(self.complete, id="bar")
         # Its style from the start, so that the first frame has it (see on_resize).
         yield KeyBar(compact=self.app.size.width < COMPACT_FOOTER_COLUMNS)
+        # Over everything, on a screen too small for the panels (see PanelLayout).
+        yield Static("", id=TOO_SMALL)
 
     async def on_mount(self) -> None:
         """Starts the session's system if it has not started, draws it, focuses the bar."""
@@ -210,6 +220,23 @@ class MainScreen(Screen[None]):
         self.panel_layout.fit_queue(queue.content_width)
         self.panel_layout.fit_rows(self.query_one(ConnectionGraph).content_height,
                                    queue.option_count)
+        self._show_hidden_panels()
+
+    def _show_hidden_panels(self, *, completed: bool = False) -> None:
+        """Names, on the completions line while it shows no completions, a key that
+        brings each row of panels a short screen leaves out (``completed``: the
+        completions it showed are gone)."""
+        hidden = self.panel_layout.hidden_rows_panels()
+        said = " ".join(f"{panel.key} {panel.heading}" for panel in hidden)
+        if said == self._hidden_hint or (self._hidden_hint is None and not completed):
+            return
+        self._hidden_hint = said
+        hint = Text()
+        for number, panel in enumerate(hidden):
+            hint.append(", " if number else "  Escape, then ", style="dim")
+            hint.append(panel.key, style="bold")
+            hint.append(f" {panel.heading}", style="dim")
+        self.query_one("#completions", Static).update(hint, layout=False)  # one line
 
     def on_screen_resume(self, resumed: events.ScreenResume) -> None:
         """After a dialog, the help or the palette, typing goes to the command bar."""
@@ -229,10 +256,13 @@ class MainScreen(Screen[None]):
             self.set_focus(self.query_one(CommandBar))
 
     def on_descendant_focus(self, focused: events.DescendantFocus) -> None:
-        """Remembers the last panel focused (what the full-screen key shows)."""
+        """Remembers the last panel focused (what the full-screen key shows); on a
+        screen too short for every row of panels, its row is one of those shown."""
         for node in (focused.widget, *focused.widget.ancestors):
             if isinstance(node, Widget) and node.has_class("panel") and node.id:
                 self._last_panel = node.id
+                if self.panel_layout.choose_row(find(node.id).row):
+                    self.fit_panels()
                 return
 
     def on_key(self, key: events.Key) -> None:
@@ -332,8 +362,9 @@ class MainScreen(Screen[None]):
         hint = self.query_one("#completions", Static)
         candidates = shown.candidates
         if len(candidates) <= 1 and (not candidates or candidates[0].strip() == ""):
-            hint.update("", layout=False)  # the hint is always one line
+            self._show_hidden_panels(completed=True)
             return
+        self._hidden_hint = None
         bar = self.query_one(CommandBar)
         hint_text = Text("  Tab: ", style="dim")
         for candidate in candidates[:12]:
@@ -599,6 +630,8 @@ class MainScreen(Screen[None]):
         says why instead). With a panel full screen, that panel is shown full screen."""
         panel = find(panel_id)
         self.panel_layout.bring(panel)
+        if self.panel_layout.choose_row(panel.row):  # its row shows before it has the focus
+            self.fit_panels()
         widget = self.query_one(f"#{panel_id}")
         if widget.display:
             if self.maximized is not None and self.maximized is not widget:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from textual.widget import Widget
+from textual.widgets import Static
 
 from rapide_shell.tui.panels import PANELS, Panel, find, place_mates
 from rapide_shell.tui.widgets.narration_banner import NarrationBanner
@@ -37,6 +38,16 @@ stacks them: in a row shorter than that, the column shows one panel at a time (t
 last brought), as a slot does on a narrow screen, rather than frames with nothing in them."""
 COLUMN_ROWS = {panel.column: panel.row for panel in PANELS if panel.column is not None}
 """The row each column of panels stands in."""
+ROWS_GIVING_WAY = ("bottom", "middle", "top")
+"""Where the rows have less room than MIN_SHORT_ROW lines each, only those that fit
+show: the row of the panel last focused, then the others in this order (the output,
+where commands answer, first; the graph last)."""
+MIN_COLUMNS = 30
+"""Narrower than this, the screen says that it is too small instead of drawing panels
+too narrow to read (the queue and the graph share the top row half and half)."""
+TOO_SMALL = "too-small"
+"""The id of the message that covers a screen too small for one row of panels (with a
+line inside its borders) and the lines around the rows, or narrower than MIN_COLUMNS."""
 
 
 def panel_widget(screen: Screen[Any], panel: Panel) -> Widget:
@@ -52,7 +63,10 @@ class PanelLayout:
     within TOP_SHARE of the room; the bottom row takes BOTTOM_SHARE of the rest and the
     middle row (the event log, the Timeline, the inspector) what remains. A column
     stacks its panels where its row gives each STACKED_LINES, else it shows its
-    ``current`` one as a slot does.
+    ``current`` one as a slot does. Where the rows cannot each have MIN_SHORT_ROW
+    lines, only those that can show, the ``chosen_row`` first; where not one can, or
+    the screen is narrower than MIN_COLUMNS, a message over everything says how large
+    the screen must be.
     """
 
     def __init__(self, screen: Screen[Any]) -> None:
@@ -67,6 +81,13 @@ class PanelLayout:
         """Whether the screen is wide enough for every panel of a slot."""
         self.folded: frozenset[str] = frozenset()
         """The columns whose rows are too short to stack their panels."""
+        self.chosen_row = ROWS_GIVING_WAY[0]
+        """The row of the panel last focused: the one that shows where not every row
+        fits (see ROWS_GIVING_WAY)."""
+        self.hidden_rows: tuple[str, ...] = ()
+        """The rows left out for want of lines, top to bottom (none on most screens)."""
+        self.too_small = False
+        """Whether the screen is below MIN_LINES or MIN_COLUMNS (it says so instead)."""
 
     def shows(self, panel: Panel) -> bool:
         """Whether ``panel`` is laid out now: its slot or its column shows it, or shows
@@ -100,6 +121,19 @@ class PanelLayout:
         self.show_places()
         return True
 
+    def choose_row(self, row: str) -> bool:
+        """Makes ``row`` (the focused panel's) the one that shows first where not every
+        row fits; True if it was not already."""
+        changed = row != self.chosen_row
+        self.chosen_row = row
+        return changed
+
+    def hidden_rows_panels(self) -> list[Panel]:
+        """A panel of each row left out for want of lines (its first by key): its key
+        brings the row, whose panels then name the keys of those they hide."""
+        return [min((panel for panel in PANELS if panel.row == row), key=lambda p: p.key)
+                for row in self.hidden_rows]
+
     def apply_slots(self) -> None:
         """Shows every panel of a slot on a wide screen, one at a time on a narrow one
         (see :meth:`show_places`)."""
@@ -119,7 +153,7 @@ class PanelLayout:
             # there is an error).
             widget.styles.display = None if self.shows(panel) else "none"
             hint = ", ".join(
-                f"{other.key} {other.title or other.name.capitalize()}"
+                f"{other.key} {other.heading}"
                 for other in place_mates(panel)
                 if other is not panel and self.has_content(other) and not self.shows(other)
             )
@@ -134,7 +168,8 @@ class PanelLayout:
         QUEUE_SHARE of the screen: the graph gets what the queue does not need."""
         screen = self.screen
         wanted = -(-(queue_width + BORDERS + 2) // QUEUE_STEP) * QUEUE_STEP
-        width = max(QUEUE_COLUMNS, min(wanted, int(screen.size.width * QUEUE_SHARE)))
+        width = min(max(QUEUE_COLUMNS, min(wanted, int(screen.size.width * QUEUE_SHARE))),
+                    screen.size.width // 2)  # a narrow screen's graph keeps half of it
         queue = screen.query_one("#queue", Widget)
         if queue.styles.width is None or queue.styles.width.value != width:
             queue.styles.width = width
@@ -143,22 +178,50 @@ class PanelLayout:
         """Sizes the rows: the top one to the taller of the graph's picture and the
         queue's lines (within TOP_SHARE), the bottom one to BOTTOM_SHARE of the rest
         (more while the errors share its side column with the watches, for each to keep
-        STACKED_LINES, where the middle row can spare them); then folds the columns
+        STACKED_LINES, where the middle row can spare them); where the rows do not
+        each get MIN_SHORT_ROW, only those that do show (see ROWS_GIVING_WAY), and
+        where not one does, the screen says it is too small. Then folds the columns
         whose rows are too short to stack their panels (see STACKED_LINES)."""
         screen = self.screen
-        if not any(screen.query_one(f"#{row}", Widget).outer_size.height for row in ROWS):
+        if not screen.query_one("#bar", Widget).outer_size.height:
             return  # not laid out yet
         # What the status line, the command bar and the keys leave (not what the rows
         # hold now: more than that while they overflow a screen made shorter).
         room = screen.size.height - sum(
             widget.outer_size.height for widget in screen.children
-            if widget.id not in ROWS and widget.display
+            if widget.id not in (*ROWS, TOO_SMALL) and widget.display
         )
         room = self._fit_narration(room)
-        if room <= 0:
-            return
+        self._say_if_too_small(room)
+        if self.too_small:
+            heights = dict.fromkeys(ROWS, 0)
+        elif room < len(ROWS) * MIN_SHORT_ROW:
+            heights = self._rows_that_fit(room)
+        else:
+            heights = self._row_heights(room, graph_lines, queue_lines)
+        self.hidden_rows = tuple(row for row in ROWS if not heights[row])
+        for row, height in heights.items():
+            widget = screen.query_one(f"#{row}", Widget)
+            widget.display = height > 0
+            # The middle row takes what the others leave.
+            if row != "middle" and height and (
+                widget.styles.height is None or widget.styles.height.value != height
+            ):
+                widget.styles.height = height
+        folded = frozenset(
+            column for column, row in COLUMN_ROWS.items()
+            if heights[row] < self._lines_to_stack(column)
+        )
+        if folded != self.folded:
+            self.folded = folded
+            for column in COLUMN_ROWS:
+                screen.query_one(f"#{column}", Widget).set_class(column in folded, "folded")
+            self.show_places()
+
+    def _row_heights(self, room: int, graph_lines: int, queue_lines: int) -> dict[str, int]:
+        """The heights of the three rows within ``room`` (see :meth:`fit_rows`)."""
         short = room < MIN_TOP + MIN_MIDDLE + MIN_BOTTOM
-        screen.set_class(short, "short")
+        self.screen.set_class(short, "short")
         least_top, least_middle, least_bottom = (
             (MIN_SHORT_ROW,) * 3 if short else (MIN_TOP, MIN_MIDDLE, MIN_BOTTOM)
         )
@@ -173,20 +236,34 @@ class PanelLayout:
                        if COLUMN_ROWS[column] == "bottom"), default=0)
         if bottom < stacked <= room - top - least_middle:
             bottom = stacked
-        for row, height in (("top", top), ("bottom", bottom)):
-            widget = screen.query_one(f"#{row}", Widget)
-            if widget.styles.height is None or widget.styles.height.value != height:
-                widget.styles.height = height
-        heights = {"top": top, "middle": room - top - bottom, "bottom": bottom}
-        folded = frozenset(
-            column for column, row in COLUMN_ROWS.items()
-            if heights[row] < self._lines_to_stack(column)
-        )
-        if folded != self.folded:
-            self.folded = folded
-            for column in COLUMN_ROWS:
-                screen.query_one(f"#{column}", Widget).set_class(column in folded, "folded")
-            self.show_places()
+        return {"top": top, "middle": room - top - bottom, "bottom": bottom}
+
+    def _rows_that_fit(self, room: int) -> dict[str, int]:
+        """The heights of the rows on a screen too short for all three (0: left out):
+        as many as get MIN_SHORT_ROW lines, the chosen row first (with any line left
+        over), then the others in the order of ROWS_GIVING_WAY."""
+        self.screen.set_class(True, "short")
+        shown = list(dict.fromkeys((self.chosen_row, *ROWS_GIVING_WAY)))[
+            : room // MIN_SHORT_ROW
+        ]
+        heights = {row: room // len(shown) if row in shown else 0 for row in ROWS}
+        heights[self.chosen_row] += room % len(shown)
+        return heights
+
+    def _say_if_too_small(self, room: int) -> None:
+        """Shows, over everything, that the screen is too small, where ``room`` lines
+        (what the lines around the rows leave) hold no row, or the screen is narrower
+        than MIN_COLUMNS; takes the message away once it is large enough again."""
+        screen = self.screen
+        size = screen.size
+        needed = (max(size.width, MIN_COLUMNS), size.height - room + MIN_SHORT_ROW)
+        self.too_small = room < MIN_SHORT_ROW or size.width < MIN_COLUMNS
+        screen.set_class(self.too_small, "too-small")
+        if self.too_small:
+            screen.query_one(f"#{TOO_SMALL}", Static).update(
+                f"This terminal is {size.width}x{size.height}: the workbench needs "
+                f"{needed[0]}x{needed[1]} at least. Make it larger (Ctrl+Q quits)."
+            )
 
     def _lines_to_stack(self, column: str) -> int:
         """The lines a row needs for ``column`` to stack the panels in it that have

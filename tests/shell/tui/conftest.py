@@ -58,20 +58,29 @@ async def wait_until(pilot, condition: Callable[[], bool], timeout: float = 5.0)
         await pilot.pause(0.02)
 
 
-def assert_screen_whole(app) -> None:
-    """The status line on top, the command bar above the keys at the foot, every row
-    of panels on screen with a line inside its borders: nothing scrolled away."""
+def assert_screen_whole(app, rows: tuple[str, ...] = ("top", "middle", "bottom")) -> None:
+    """The status line on top, the command bar above the keys at the foot, each of
+    ``rows`` (every row of panels, unless a short screen leaves some out) on screen with
+    a line inside its borders and the others left out: nothing scrolled away, and
+    nothing over the status line or the command bar."""
     from rapide_shell.tui.widgets.key_bar import KeyBar
 
     screen, height = app.main_screen, app.size.height
     assert screen.scroll_y == 0 and screen.max_scroll_y == 0
     assert screen.virtual_size.height <= height
-    assert app.query_one("#status").region.y == 0
-    bar = app.query_one("#bar").region
+    status, bar = app.query_one("#status"), app.query_one("#bar")
+    assert status.region.y == 0
     keys = app.query_one(KeyBar).region
-    assert bar.height == 1 and bar.bottom <= keys.y and keys.bottom == height
+    assert bar.region.height == 1 and bar.region.bottom <= keys.y and keys.bottom == height
+    for widget in (status, bar):  # what is drawn there is the widget itself
+        assert screen.get_widget_at(widget.region.x, widget.region.y)[0] is widget
     for row in ("top", "middle", "bottom"):
-        assert app.query_one(f"#{row}").outer_size.height >= 3, row
+        widget = app.query_one(f"#{row}")
+        if row in rows:
+            assert widget.display and widget.outer_size.height >= 3, row
+            assert screen.region.contains_region(widget.region), row
+        else:
+            assert not widget.display, row
 
 
 async def type_command(pilot, line: str) -> None:

@@ -1,4 +1,5 @@
-"""Small terminals: a column too short to stack its panels shows one at a time, by its key."""
+"""Small terminals: a column too short to stack its panels shows one at a time, by its key;
+a row of panels with no room gives way, and a screen too small for any row says so."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from rapide_shell.tui.panels import PANELS, by_key, find
+from rapide_shell.tui.widgets.command_bar import CommandBar
 from tests.shell.tui.conftest import assert_screen_whole, make_app, settle, type_command
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -190,3 +192,176 @@ async def test_a_resized_terminal_stacks_the_column_again_and_folds_it_back() ->
         await pilot.pause(0.1)
         assert _in_view(app, "history") and not _in_view(app, "inspector")
         assert_screen_whole(app)
+
+
+# Tiny terminals: under 13 lines the three rows of panels cannot each keep a line inside
+# their borders under the status line and above the command bar: those that can show.
+
+ROWS = ("top", "middle", "bottom")
+TINY = [(80, 12), (80, 10), (80, 8), (80, 7), (40, 10), (40, 7), (30, 12)]
+
+
+def _rows_fitting(height: int) -> tuple[str, ...]:
+    """The rows a screen ``height`` lines tall shows before any panel has the focus:
+    those that get three lines under the status line and above the completions line,
+    the command bar and the keys, the output's first."""
+    return ("middle", "bottom") if height - 4 >= 6 else ("bottom",)
+
+
+def _text(app, selector: str) -> str:
+    return str(app.query_one(selector).render())
+
+
+def _output(app) -> str:
+    """The output's words, whatever its width wrapped."""
+    return " ".join(" ".join(line.text for line in app.main_screen.output.lines).split())
+
+
+@pytest.mark.parametrize("size", TINY, ids=[f"{w}x{h}" for w, h in TINY])
+async def test_a_tiny_terminal_keeps_the_status_line_and_the_command_bar_in_use(
+    size: tuple[int, int],
+) -> None:
+    app = make_app(SEED_SYSTEM)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        shown = _rows_fitting(size[1])
+        assert_screen_whole(app, shown)
+        assert isinstance(app.focused, CommandBar)
+        # The line over the command bar names a key that brings each row left out.
+        hint = _text(app, "#completions")
+        assert hint.startswith("  Escape, then 1 Graph"), hint
+        assert ("3 Events" in hint) is ("middle" not in shown)
+        await pilot.press(*"run", "enter")
+        await settle(pilot)
+        assert " quiet " in _text(app, "#status")
+        assert "quiet: nothing pending" in _output(app)
+        assert_screen_whole(app, shown)
+
+
+async def test_on_a_tiny_terminal_a_panel_key_brings_its_row() -> None:
+    # Eight lines hold one row: the focused panel's, whichever key or Escape focused it.
+    app = make_app(SEED_SYSTEM)
+    async with app.run_test(size=(80, 8)) as pilot:
+        await settle(pilot)
+        assert_screen_whole(app, ("bottom",))
+        for keys, row, focused, hint in (
+            (("escape",), "middle", "events", "1 Graph, 5 Output"),
+            (("1",), "top", "graph", "3 Events, 5 Output"),
+            (("5",), "bottom", "console", "1 Graph, 3 Events"),
+            (("8",), "middle", "history", "1 Graph, 5 Output"),
+        ):
+            await pilot.press(*keys)
+            await settle(pilot)
+            assert app.focused is app.query_one(f"#{focused}"), keys
+            assert _in_view(app, focused), keys
+            assert_screen_whole(app, (row,))
+            assert _text(app, "#completions") == f"  Escape, then {hint}", keys
+        # Back in the bar, what is typed completes on the line, then the keys again.
+        await pilot.press("colon", *"wh", "tab")
+        await settle(pilot)
+        assert "whynot" in _text(app, "#completions")
+        await pilot.press("ctrl+u", "backspace")
+        await settle(pilot)
+        assert _text(app, "#completions") == "  Escape, then 1 Graph, 5 Output"
+
+
+async def test_ten_lines_show_the_focused_panel_s_row_and_the_output_s() -> None:
+    app = make_app(SEED_SYSTEM)
+    async with app.run_test(size=(80, 10)) as pilot:
+        await settle(pilot)
+        await pilot.press("escape", "1")
+        await settle(pilot)
+        assert_screen_whole(app, ("top", "bottom"))
+        assert app.focused is app.query_one("#graph")
+        # Six lines, three each; a seventh goes to the focused panel's row.
+        assert [app.query_one(f"#{row}").outer_size.height for row in ("top", "bottom")] == [3, 3]
+        await pilot.resize_terminal(80, 11)
+        await settle(pilot)
+        await pilot.pause(0.1)
+        assert [app.query_one(f"#{row}").outer_size.height for row in ("top", "bottom")] == [4, 3]
+
+
+@pytest.mark.parametrize(
+    ("size", "needed"), [((80, 6), "80x7"), ((80, 3), "80x7"), ((29, 24), "30x7")],
+    ids=["80x6", "80x3", "29x24"],
+)
+async def test_a_terminal_too_small_for_a_row_says_so_until_it_is_large_enough(
+    size: tuple[int, int], needed: str
+) -> None:
+    app = make_app(SEED_SYSTEM)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        message = app.query_one("#too-small")
+        assert message.display and message.region == app.screen.region
+        assert app.screen.get_widget_at(0, 0)[0] is message
+        said = " ".join(_text(app, "#too-small").split())
+        assert said == (f"This terminal is {size[0]}x{size[1]}: the workbench needs "
+                        f"{needed} at least. Make it larger (Ctrl+Q quits).")
+        await pilot.resize_terminal(80, 7)
+        await settle(pilot)
+        await pilot.pause(0.1)
+        assert not message.display
+        assert_screen_whole(app, ("bottom",))
+        await pilot.press(*"run", "enter")
+        await settle(pilot)
+        assert " quiet " in _text(app, "#status")
+
+
+async def test_narration_on_a_tiny_terminal_takes_a_line_or_asks_for_one_more() -> None:
+    app = make_app(SEED_SYSTEM)
+    async with app.run_test(size=(80, 8)) as pilot:
+        await type_command(pilot, "say " + "Three clients each send two requests. " * 4)
+        await settle(pilot)
+        assert app.query_one("#narration").outer_size.height == 1
+        assert_screen_whole(app, ("bottom",))
+        await pilot.resize_terminal(80, 7)
+        await settle(pilot)
+        await pilot.pause(0.1)
+        assert "needs 80x8 at least" in _text(app, "#too-small")
+        await type_command(pilot, "say")
+        await settle(pilot)
+        await pilot.pause(0.1)
+        assert not app.query_one("#too-small").display
+        assert_screen_whole(app, ("bottom",))
+
+
+def _layout(app) -> dict[str, object]:
+    """Where every row and panel is, and what the line over the command bar says."""
+    return {
+        **{row: app.query_one(f"#{row}").region for row in ROWS},
+        **{panel.id: (_in_view(app, panel.id), app.query_one(f"#{panel.id}").region)
+           for panel in PANELS},
+        "completions": _text(app, "#completions"),
+    }
+
+
+@pytest.mark.parametrize("size", [(100, 30), (160, 48)], ids=["100x30", "160x48"])
+async def test_a_terminal_made_tiny_then_large_again_has_its_usual_layout_back(
+    size: tuple[int, int],
+) -> None:
+    app = make_app(SEED_SYSTEM)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        usual = _layout(app)
+        assert usual["completions"] == ""
+        for tiny in ((80, 8), (80, 5), (40, 10)):
+            await pilot.resize_terminal(*tiny)
+            await settle(pilot)
+            await pilot.pause(0.1)
+            await pilot.press("escape", "5", "colon")  # the rows that fit change
+            await settle(pilot)
+        await pilot.resize_terminal(*size)
+        await settle(pilot)
+        await pilot.pause(0.1)
+        assert_screen_whole(app)
+        assert _layout(app) == usual
+
+
+async def test_on_a_40_column_screen_the_graph_keeps_half_the_top_row() -> None:
+    app = make_app(SEED_SYSTEM)
+    async with app.run_test(size=(40, 24)) as pilot:
+        await settle(pilot)
+        assert_screen_whole(app)
+        graph, queue = app.query_one("#graph"), app.query_one("#queue")
+        assert graph.outer_size.width == queue.outer_size.width == 20
+        assert app.screen.region.contains_region(queue.region)
