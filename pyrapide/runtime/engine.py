@@ -22,8 +22,9 @@ class Engine:
         computation = await engine.run(arch, timeout=2.0)
 
     ``run`` returns as soon as the system is quiescent (``timeout`` only bounds
-    a run that would not end). Components left unbound receive nothing. Options
-    of System (``seed``, ``max_events``, ...) may be given to the constructor.
+    a run that would not end), and raises what a handler raised, as 0.3.0's did.
+    Components left unbound receive nothing. Options of System (``seed``,
+    ``max_events``, ...) may be given to the constructor.
     """
 
     def __init__(self, **system_options: Any) -> None:
