@@ -520,7 +520,10 @@ class _OwnNode(_Node):
     def batch(self) -> list[PatternMatch]:
         seq = self.context.seq
         found = []
-        for given in self.pattern.match_in(self.context.poset):
+        # Any: compiled, a loop over list[PatternMatch] would refuse another item itself,
+        # before the check below could say whose match_in gave it.
+        returned: Any = self.pattern.match_in(self.context.poset)
+        for given in returned:
             if not isinstance(given, PatternMatch):
                 raise TypeError(
                     f"{type(self.pattern).__name__}.match_in() must return PatternMatch "
