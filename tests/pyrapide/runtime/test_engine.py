@@ -269,3 +269,14 @@ async def test_an_emit_the_interface_does_not_declare_is_an_error_not_silence():
     with pytest.raises(EmitError, match=r"sender cannot emit 'Sender.shout'.*Sender.send"):
         await engine.run(MessagingArch, timeout=2.0)
     assert len(engine.computation) == 0
+
+
+async def test_events_are_stamped_with_logical_time_unless_the_engine_runs_in_real_time():
+    stamps = {}
+    for real_time in (False, True):
+        engine = Engine(real_time=real_time)
+        engine.bind(MessagingArch, "sender", TwoSends)
+        computation = await engine.run(MessagingArch, timeout=2.0)
+        stamps[real_time] = [event.timestamp for event in computation.topological_order()]
+    assert stamps[False] == [0.0, 0.0]
+    assert all(stamp > 1e9 for stamp in stamps[True])  # seconds since the epoch, as 0.3.0's
