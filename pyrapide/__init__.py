@@ -94,7 +94,8 @@ _MODULE_EXPORTS: dict[str, str] = {
 __all__ = ["__version__", *_EXPORTS, *_MODULE_EXPORTS]
 
 
-__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, _MODULE_EXPORTS)
+_exported, __dir__ = lazy_exports(__name__, _EXPORTS, _MODULE_EXPORTS)
+__getattr__ = compat030.refusing(__name__, _exported)
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only

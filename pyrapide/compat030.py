@@ -12,7 +12,10 @@ says where each name lives in this package. An import finder (installed when
   are looked up on first use as well.
 
 Nothing is imported until it is used, so importing ``pyrapide`` stays cheap.
-(0.3.0's MCP, LLM, prediction and agent-framework adapters are not offered.)
+
+0.3.0's MCP, LLM, prediction and agent-framework adapters are not offered:
+importing one of their paths or names (``NOT_OFFERED``) raises an ImportError
+that says so, rather than one that reads like a typing mistake.
 """
 
 from __future__ import annotations
@@ -22,10 +25,10 @@ import importlib.abc
 import importlib.machinery
 import sys
 import types
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Final
 
-__all__ = ["MODULES", "install"]
+__all__ = ["MODULES", "NOT_OFFERED", "install", "refusing"]
 
 _CORE: Final = "pyrapide.core"
 _PATTERNS: Final = "pyrapide.patterns"
@@ -218,6 +221,62 @@ MODULES: Final[dict[str, dict[str, str]]] = {
 }
 """0.3.0 module path -> {public name -> where it lives: "module" or "module:attribute.path"}."""
 
+NOT_OFFERED: Final[dict[str, tuple[str, dict[str, tuple[str, ...]]]]] = {
+    # 0.3.0 package -> (what it held, {module that offered names of it -> the names})
+    "pyrapide.integrations": (
+        "MCP and LLM adapters",
+        {
+            "pyrapide": (
+                "LLMEventAdapter", "LLMEventTypes", "MCPEventAdapter", "MCPEventTypes",
+                "MCPPatterns",
+            ),
+        },
+    ),
+    "pyrapide.agent_templates": ("agent-framework adapters", {}),
+    "pyrapide.analysis.prediction": (
+        "prediction and anomaly detection",
+        {
+            "pyrapide": ("AnomalyDetector", "CausalPredictor"),
+            "pyrapide.analysis": ("Anomaly", "AnomalyDetector", "CausalPredictor", "Prediction"),
+        },
+    ),
+}
+"""The parts of 0.3.0 not offered here: each package (with every module under it),
+what it held, and the names other modules offered from it."""
+
+_REFUSED_NAMES: Final = {
+    (module, name): package
+    for package, (_, offered_by) in NOT_OFFERED.items()
+    for module, names in offered_by.items()
+    for name in names
+}
+
+
+def _not_offered(package: str, what: str) -> ModuleNotFoundError:
+    """The error for importing `what`, a module or name of the 0.3.0 part `package`."""
+    where = what if what == package else f"{what} (of {package})"
+    return ModuleNotFoundError(
+        f"{where}: PyRapide 0.3.0's {NOT_OFFERED[package][0]} are not offered by this "
+        "PyRapide (see its README, 'Coming from PyRapide 0.3.0')",
+        name=package,
+    )
+
+
+def refusing(module_name: str, getattr_: Callable[[str], Any]) -> Callable[[str], Any]:
+    """A module ``__getattr__``: ``getattr_``, except that a name 0.3.0 offered from
+    a part not offered here raises ModuleNotFoundError saying so (an ImportError,
+    which ``from module import name`` passes on as it is; an AttributeError would
+    become "cannot import name")."""
+
+    def __getattr__(name: str) -> Any:
+        package = _REFUSED_NAMES.get((module_name, name))
+        if package is not None:
+            raise _not_offered(package, f"{module_name}.{name}")
+        return getattr_(name)
+
+    return __getattr__
+
+
 _MISSING: Final = object()
 
 
@@ -252,7 +311,7 @@ def _serve_names(module: types.ModuleType) -> None:
     names = MODULES[module.__name__]
     own = vars(module)
     fallback = own.get("__getattr__")
-    own["__getattr__"] = lambda name: _lookup(module, name, fallback)
+    own["__getattr__"] = refusing(module.__name__, lambda name: _lookup(module, name, fallback))
     if "__all__" in own:
         own["__all__"] = [*own["__all__"], *(n for n in names if n not in own["__all__"])]
     elif isinstance(module, _AliasModule):
@@ -311,6 +370,9 @@ class _AliasFinder(importlib.abc.MetaPathFinder):
         path: Sequence[str] | None,
         target: types.ModuleType | None = None,
     ) -> importlib.machinery.ModuleSpec | None:
+        for package in NOT_OFFERED:
+            if fullname == package or fullname.startswith(f"{package}."):
+                raise _not_offered(package, fullname)
         if fullname not in MODULES:
             return None
         spec = importlib.machinery.PathFinder.find_spec(fullname, path, target)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import time
 from collections.abc import Mapping
@@ -251,6 +252,52 @@ class Event(_EventFields):
             data.get("timestamp"),
             data.get("metadata"),
         )
+
+    # PyRapide 0.3.0's Event was a pydantic model: code written for it calls these.
+
+    def model_dump(self, *, mode: str = "python") -> dict[str, Any]:
+        """``to_dict()``, under the pydantic name 0.3.0's Event answered to.
+
+        ``mode`` ("python" or "json") changes nothing: the fields are JSON values
+        already. Raises ValueError for another mode.
+        """
+        if mode not in ("python", "json"):
+            raise ValueError(f"model_dump() mode must be 'python' or 'json', not {mode!r}")
+        return self.to_dict()
+
+    def model_dump_json(self, *, indent: int | None = None) -> str:
+        """The event as JSON text (pydantic's name), as pydantic writes it: compact
+        unless ``indent`` is given, other than ASCII kept as it is."""
+        separators = (",", ":") if indent is None else None
+        return json.dumps(
+            self.to_dict(), indent=indent, separators=separators, ensure_ascii=False
+        )
+
+    def model_copy(
+        self, *, update: Mapping[str, Any] | None = None, deep: bool = False
+    ) -> Event:
+        """This event with the fields ``update`` gives replaced (pydantic's name).
+
+        As with 0.3.0's Event the id is kept unless ``update`` gives one, so the
+        copy equals the original. ``deep`` changes nothing: an event is read-only
+        all the way down. The new fields are checked as ``Event()`` checks them;
+        a field events do not have raises TypeError.
+        """
+        if not update:
+            return self
+        unknown = sorted(set(update) - EVENT_FIELDS)
+        if unknown:
+            raise TypeError(
+                f"model_copy() cannot update {', '.join(map(repr, unknown))}: "
+                f"an event's fields are {', '.join(sorted(EVENT_FIELDS))}"
+            )
+        fields = {field: getattr(self, field) for field in EVENT_FIELDS}
+        return type(self)(**{**fields, **update})
+
+    @classmethod
+    def model_validate(cls, obj: Any) -> Event:
+        """``from_dict(obj)`` under pydantic's name; an event is returned as it is."""
+        return obj if isinstance(obj, cls) else cls.from_dict(obj)
 
 
 EVENT_FIELDS = frozenset(("id", "name", "payload", "source", "timestamp", "metadata"))

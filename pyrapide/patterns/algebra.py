@@ -76,7 +76,18 @@ def _value_text(value: Any) -> str:
 
 
 class Pattern:
-    """A pattern over causal events; build one with :meth:`Pattern.match` and the operators."""
+    """A pattern over causal events; build one with :meth:`Pattern.match` and the operators.
+
+    A pattern of your own, as PyRapide 0.3.0 allowed, subclasses Pattern and
+    defines ``match_in(self, poset, bindings=None)``, returning a list of
+    :class:`PatternMatch`. It combines with the operators and serves constraints,
+    watches and connections like any other; matching it incrementally calls its
+    ``match_in`` over the whole poset for each new event (so a new event costs what
+    that costs), and reports each match it has not reported before. It equals only
+    itself, prints as its class name, may match any event name and binds no
+    placeholder the operators can join on, unless it overrides ``event_names``,
+    ``placeholder_names``, ``_key`` or ``_text``.
+    """
 
     __slots__ = ()
     level = ATOM
@@ -202,21 +213,22 @@ class Pattern:
 
     def event_names(self) -> frozenset[str] | None:
         """The event names this pattern can match, or None when it can match any name."""
-        raise NotImplementedError
+        return None
 
     def placeholder_names(self) -> frozenset[str]:
         """The names of the placeholders a match of this pattern may bind."""
-        raise NotImplementedError
+        return frozenset()
 
     def children(self) -> tuple[Pattern, ...]:
         """The patterns this one is built from."""
         return ()
 
     def _key(self) -> tuple[Any, ...]:
-        raise NotImplementedError
+        # A pattern of one's own is itself: equal only to itself.
+        return ("own", type(self).__qualname__, id(self))
 
     def _text(self) -> str:
-        raise NotImplementedError
+        return f"{type(self).__name__}()"
 
     def _wrap(self, child: Pattern, min_level: int) -> str:
         text = child._text()

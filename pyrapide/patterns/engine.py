@@ -493,6 +493,70 @@ class _RepeatNode(_Node):
         return grown
 
 
+class _OwnNode(_Node):
+    """A pattern of the user's own: a Pattern subclass with its own ``match_in``.
+
+    Its ``match_in`` is called over the whole poset; its matches are put in the
+    form the other nodes rely on (events in recording order, the list in
+    completion order). ``step(event)`` reports the matches not reported before
+    that are completed by ``event`` or an event recorded before it: such a pattern
+    need not be monotone, and events recorded after ``event`` (a finished run's,
+    when one of its events is asked about alone) are left for later.
+    """
+
+    __slots__ = ("pattern", "reported")
+
+    def __init__(self, pattern: alg.Pattern, context: Context) -> None:
+        super().__init__(context)
+        if type(pattern).match_in is alg.Pattern.match_in:
+            raise TypeError(
+                f"cannot match {type(pattern).__name__}: a Pattern subclass of your own "
+                "must define match_in(self, poset, bindings=None), returning PatternMatch "
+                "objects; or build the pattern with Pattern.match(...) and the operators"
+            )
+        self.pattern = pattern
+        self.reported: set[PatternMatch] = set()
+
+    def batch(self) -> list[PatternMatch]:
+        seq = self.context.seq
+        found = []
+        # Any: compiled, a loop over list[PatternMatch] would refuse another item itself,
+        # before the check below could say whose match_in gave it.
+        returned: Any = self.pattern.match_in(self.context.poset)
+        for given in returned:
+            if not isinstance(given, PatternMatch):
+                raise TypeError(
+                    f"{type(self.pattern).__name__}.match_in() must return PatternMatch "
+                    f"objects, not {type(given).__name__}"
+                )
+            if not given.events:
+                raise ValueError(
+                    f"{type(self.pattern).__name__}.match_in() returned a match of no events"
+                )
+            events = sorted(given.events, key=seq)
+            found.append(PatternMatch(events, given.bindings))
+        found.sort(key=lambda match: (seq(match.events[-1]), [seq(e) for e in match.events]))
+        return _unique_in_order(found)
+
+    def _forget(self, new: list[PatternMatch]) -> None:
+        self.reported.difference_update(new)
+
+    def step(self, event: Any) -> list[PatternMatch]:
+        seq = self.context.seq
+        now = seq(event)
+        new = [
+            found
+            for found in self.batch()
+            if seq(found.events[-1]) <= now and found not in self.reported
+        ]
+        if new:
+            self.reported.update(new)
+            journal = self.context.journal
+            if journal is not None:
+                journal.append((self._forget, new))
+        return new
+
+
 def one_event_test(
     pattern: alg.BasicPattern, scope: str = ""
 ) -> Callable[[Any], PatternMatch | None]:
@@ -521,4 +585,6 @@ def compile_node(pattern: alg.Pattern, context: Context) -> _Node:
         return _FilterNode(pattern, context)
     if isinstance(pattern, ops.IterationPattern):
         return _RepeatNode(pattern, context)
-    raise TypeError(f"cannot match {type(pattern).__name__}: not a pattern of this algebra")
+    if type(pattern).__module__ in (alg.__name__, ops.__name__):
+        raise TypeError(f"cannot match {type(pattern).__name__}: not a pattern of this algebra")
+    return _OwnNode(pattern, context)

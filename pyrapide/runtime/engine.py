@@ -22,8 +22,9 @@ class Engine:
         computation = await engine.run(arch, timeout=2.0)
 
     ``run`` returns as soon as the system is quiescent (``timeout`` only bounds
-    a run that would not end). Components left unbound receive nothing. Options
-    of System (``seed``, ``max_events``, ...) may be given to the constructor.
+    a run that would not end), and raises what a handler raised, as 0.3.0's did.
+    Components left unbound receive nothing. Options of System (``seed``,
+    ``max_events``, ...) may be given to the constructor.
     """
 
     def __init__(self, **system_options: Any) -> None:
@@ -40,9 +41,20 @@ class Engine:
         check_bindings(arch_cls, {component_name: module_class}, partial=True)
         self._bindings.setdefault(arch_cls, {})[component_name] = module_class
 
-    async def run(self, arch: Any, timeout: float | None = None) -> Computation:
+    async def run(
+        self, arch: Any, timeout: float | None = None, *, raise_errors: bool = True
+    ) -> Computation:
         """Start the modules, run until quiescent (or ``timeout`` seconds), stop them,
-        and return the computation."""
+        and return the computation.
+
+        As in PyRapide 0.3.0, an exception raised by a handler or a hook comes out
+        of ``run``, so ``except`` clauses written for it still catch it; an emit
+        the runtime refuses (a name the interface does not declare, a payload that
+        does not fit its action) is such an exception. The run goes on to the end
+        first, so ``engine.computation`` holds everything recorded; then the first
+        exception is raised, with a note counting them when there are others. With
+        ``raise_errors=False`` they are only kept, in ``engine.system.errors``.
+        """
         arch_cls = arch if isinstance(arch, type) else type(arch)
         system = System(
             arch_cls, self._bindings.get(arch_cls, {}), allow_unbound=True, **self._options
@@ -51,7 +63,15 @@ class Engine:
         for event, caused_by in self._early:
             system.inject_event(event, caused_by)
         self._early.clear()
-        return await system.run(timeout=timeout)
+        computation = await system.run(timeout=timeout)
+        if raise_errors and system.errors:
+            first = system.errors[0].error
+            if len(system.errors) > 1:
+                first.add_note(
+                    f"the first of {len(system.errors)} handler errors, all in engine.system.errors"
+                )
+            raise first
+        return computation
 
     def inject(self, event: Event, caused_by: Event | None = None) -> None:
         """Record ``event`` from outside (caused by ``caused_by`` if given) and

@@ -7,7 +7,7 @@ also drive one module directly, as PyRapide 0.3.0's executable layer does::
     context = LocalContext(sensor)             # or local_context(sensor)
     await context.run_start()                  # state RUNNING; start() ran
     reading = Event("Reading", {"level": 9})
-    context.computation.record(reading)
+    context.computation.record(reading)        # with its causes (unrecorded: a root)
     registry = WhenRegistry.scan(sensor)       # one ReactiveProcess per @when handler
     emitted = await registry.fire_all(reading, context)
 
@@ -211,10 +211,15 @@ class ReactiveProcess:
     async def check_and_fire(self, event: Event, ctx: LocalContext) -> list[Event]:
         """Call the handler for each match `event` completes in ``ctx.computation``.
 
-        Returns the events the handler emitted, each caused by its match.
+        An event the computation does not hold yet is recorded first, as a root
+        (PyRapide 0.3.0 fired events without recording them), so that what the
+        handler emits can be caused by it. Returns the events the handler emitted,
+        each caused by its match.
         """
         if not self.active:
             return []
+        if event not in ctx.computation:
+            ctx.computation.record(event)
         bound = (
             self.handler
             if inspect.ismethod(self.handler)

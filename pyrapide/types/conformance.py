@@ -116,9 +116,13 @@ def conformance_problems(module_cls: type, iface: type) -> list[str]:
     return problems
 
 
-def conforms_to(module_class: type, interface_class: type) -> bool:
+def conforms_to(module_class: type | object, interface_class: type) -> bool:
     """Whether `module_class` implements every `@requires` method of `interface_class`.
 
-    `conformance_problems` says what is missing when this is false.
+    An instance may be given for `module_class`, as PyRapide 0.3.0 allowed: its
+    class is checked. `conformance_problems` says what is missing when this is
+    false. Raises TypeError when `interface_class` is not a class.
     """
+    if not isinstance(module_class, type):
+        module_class = type(module_class)
     return not conformance_problems(module_class, interface_class)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
 import subprocess
 import sys
 import types
@@ -211,3 +212,50 @@ def test_importing_pyrapide_imports_none_of_the_aliased_modules() -> None:
     )
     loaded = [name for name in json.loads(result.stdout) if name.startswith("pyrapide.")]
     assert loaded == ["pyrapide.__about__", "pyrapide._lazy", "pyrapide.compat030"]
+
+
+@pytest.mark.parametrize(
+    ("statement", "message"),
+    [
+        (
+            "from pyrapide import MCPEventAdapter",
+            "pyrapide.MCPEventAdapter (of pyrapide.integrations): "
+            "PyRapide 0.3.0's MCP and LLM adapters are not offered",
+        ),
+        (
+            "from pyrapide.integrations.mcp import MockMCPClient",
+            "pyrapide.integrations: PyRapide 0.3.0's MCP and LLM adapters are not offered",
+        ),
+        (
+            "from pyrapide.agent_templates.langgraph import LangGraphAdapter",
+            "pyrapide.agent_templates: PyRapide 0.3.0's agent-framework adapters are not offered",
+        ),
+        (
+            "from pyrapide.analysis import CausalPredictor",
+            "pyrapide.analysis.CausalPredictor (of pyrapide.analysis.prediction): "
+            "PyRapide 0.3.0's prediction and anomaly detection are not offered",
+        ),
+        (
+            "import pyrapide.analysis.prediction",
+            "pyrapide.analysis.prediction: PyRapide 0.3.0's prediction",
+        ),
+    ],
+)
+def test_an_030_adapter_is_refused_saying_it_is_not_offered(statement: str, message: str) -> None:
+    # Not "cannot import name", which reads like a typing mistake.
+    with pytest.raises(ModuleNotFoundError, match=re.escape(message)) as refused:
+        exec(statement, {})
+    assert "see its README, 'Coming from PyRapide 0.3.0'" in str(refused.value)
+
+
+def test_only_names_missing_here_are_refused() -> None:
+    import pyrapide
+    from pyrapide.compat030 import NOT_OFFERED
+
+    for _, offered_by in NOT_OFFERED.values():
+        for module_name, names in offered_by.items():
+            module = importlib.import_module(module_name)
+            assert set(names).isdisjoint(dir(module)), module_name
+    # Any other unknown name is an AttributeError still, as hasattr expects.
+    assert not hasattr(pyrapide, "NoSuchThing")
+    assert not hasattr(importlib.import_module("pyrapide.analysis"), "NoSuchThing")

@@ -145,3 +145,28 @@ def test_pyrapide_030_reads_our_files(tmp_path: Path) -> None:
         cwd=tmp_path,
     )
     assert result.stdout.split() == ["2", "True"]
+
+
+def test_the_pydantic_methods_of_030s_event_answer() -> None:
+    # 0.3.0's Event was a pydantic model; code written for it dumps, copies and
+    # validates events by pydantic's names.
+    event = Event(name="Café.order", payload={"items": [1, 2]}, source="till", id="o1",
+                  timestamp=1.0)
+    assert event.model_dump() == event.model_dump(mode="json") == event.to_dict()
+    assert event.model_dump_json() == (
+        '{"id":"o1","name":"Café.order","payload":{"items":[1,2]},"source":"till",'
+        '"timestamp":1.0,"metadata":{}}'
+    )
+    assert json.loads(event.model_dump_json(indent=2)) == event.to_dict()
+    renamed = event.model_copy(update={"name": "Café.refund", "payload": {"items": []}})
+    assert (renamed.name, renamed.payload, renamed.source) == ("Café.refund", {"items": []}, "till")
+    assert renamed == event  # the id is kept, as pydantic's copy kept it
+    assert event.model_copy() is event and event.name == "Café.order"
+    assert Event.model_validate(event.model_dump()).to_dict() == event.to_dict()
+    assert Event.model_validate(event) is event
+    with pytest.raises(TypeError, match=r"model_copy\(\) cannot update 'nmae': an event's fields"):
+        event.model_copy(update={"nmae": "x"})
+    with pytest.raises(TypeError, match="Event name must be a non-empty string"):
+        event.model_copy(update={"name": ""})
+    with pytest.raises(ValueError, match="mode must be 'python' or 'json', not 'xml'"):
+        event.model_dump(mode="xml")

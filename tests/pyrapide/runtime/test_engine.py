@@ -24,7 +24,7 @@ from pyrapide import (
     when,
 )
 from pyrapide.architecture import ArchitectureError
-from pyrapide.runtime import ConstraintViolated, System
+from pyrapide.runtime import ConstraintViolated, EmitError, System
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -207,3 +207,76 @@ async def test_engine_reports_the_violations_of_its_run():
     engine.bind(arch, "receiver", ReceiverModule)
     await engine.run(arch, timeout=2.0)
     assert [v.constraint_name for v in engine.violations] == ["no secrets", "says goodbye"]
+
+
+@module(implements=Sender)
+class TwoSends:
+    async def start(self):
+        ctx = get_context(self)
+        ctx.generate_event("Sender.send", payload={"msg": "one"})
+        ctx.generate_event("Sender.send", payload={"msg": "two"})
+
+
+@module(implements=Receiver)
+class FailingReceiver:
+    @when(Pattern.match("Sender.send"))
+    async def on_send(self, match):
+        raise RuntimeError(f"cannot take {match.payload['msg']}")
+
+
+async def test_a_handler_error_comes_out_of_run_as_in_0_3_0_after_the_run_ends():
+    engine = Engine()
+    engine.bind(MessagingArch, "sender", TwoSends)
+    engine.bind(MessagingArch, "receiver", FailingReceiver)
+    with pytest.raises(RuntimeError) as raised:
+        await engine.run(MessagingArch(), timeout=2.0)
+    # The first error is raised, as 0.3.0 would; the other is counted, and kept.
+    assert str(raised.value) == "cannot take one"
+    assert raised.value.__notes__ == [
+        "the first of 2 handler errors, all in engine.system.errors"
+    ]
+    assert len(engine.system.errors) == 2
+    # Nothing recorded is lost: both sends are in the computation.
+    assert [e.payload["msg"] for e in engine.computation.events_by_name("Sender.send")] == [
+        "one",
+        "two",
+    ]
+
+
+async def test_raise_errors_false_keeps_the_errors_and_returns_the_computation():
+    engine = Engine()
+    engine.bind(MessagingArch, "sender", TwoSends)
+    engine.bind(MessagingArch, "receiver", FailingReceiver)
+    computation = await engine.run(MessagingArch, timeout=2.0, raise_errors=False)
+    assert len(computation.events_by_name("Sender.send")) == 2
+    assert [str(note.error) for note in engine.system.errors] == [
+        "cannot take one",
+        "cannot take two",
+    ]
+
+
+@module(implements=Sender)
+class OffScript:
+    async def start(self):
+        ctx = get_context(self)
+        ctx.generate_event("Sender.shout", payload={"msg": "hi"})
+
+
+async def test_an_emit_the_interface_does_not_declare_is_an_error_not_silence():
+    # 0.3.0 recorded any name; here it is refused, and an Engine user must hear so.
+    engine = Engine()
+    engine.bind(MessagingArch, "sender", OffScript)
+    with pytest.raises(EmitError, match=r"sender cannot emit 'Sender.shout'.*Sender.send"):
+        await engine.run(MessagingArch, timeout=2.0)
+    assert len(engine.computation) == 0
+
+
+async def test_events_are_stamped_with_logical_time_unless_the_engine_runs_in_real_time():
+    stamps = {}
+    for real_time in (False, True):
+        engine = Engine(real_time=real_time)
+        engine.bind(MessagingArch, "sender", TwoSends)
+        computation = await engine.run(MessagingArch, timeout=2.0)
+        stamps[real_time] = [event.timestamp for event in computation.topological_order()]
+    assert stamps[False] == [0.0, 0.0]
+    assert all(stamp > 1e9 for stamp in stamps[True])  # seconds since the epoch, as 0.3.0's

@@ -95,6 +95,21 @@ def test_handlers_fire_for_what_matches_and_what_they_emit_is_caused_by_it() -> 
     assert context.module_events == emitted
 
 
+def test_an_event_fired_unrecorded_is_recorded_as_a_root_as_0_3_0_code_fires_them() -> None:
+    async def scenario() -> tuple[LocalContext, list[Event], Event]:
+        instance = EchoModule()
+        context = local_context(instance)
+        await context.run_start()
+        request = Event("Request", {"data": "hi"})  # never recorded by the caller
+        emitted = await WhenRegistry.scan(instance).fire_all(request, context)
+        return context, emitted, request
+
+    context, emitted, request = asyncio.run(scenario())
+    assert [e.name for e in emitted] == ["Echo.reply", "Echo.done"]
+    assert context.computation.root_events() == {request}
+    assert context.computation.direct_causes(emitted[0]) == (request,)
+
+
 def test_a_handler_may_not_emit_outside_its_interface() -> None:
     @module(implements=Echo)
     class Rogue:

@@ -212,6 +212,14 @@ def test_an_extending_interface_requires_what_its_base_requires():
 
 def test_conformance_refuses_non_classes():
     with pytest.raises(TypeError, match=r"expects a class as module_class, got FileStore"):
-        conforms_to(FileStore(), Store)
+        conformance_problems(FileStore(), Store)
     with pytest.raises(TypeError, match=r"as interface_class, got int 3"):
         conformance_problems(FileStore, 3)
+    with pytest.raises(TypeError, match=r"as interface_class, got str 'Store'"):
+        conforms_to(FileStore, "Store")
+
+
+def test_conforms_to_checks_an_instance_by_its_class_as_0_3_0_did():
+    assert conforms_to(FileStore(), Store)
+    assert not conforms_to(object(), Store)
+    assert not conforms_to(3, Store)
