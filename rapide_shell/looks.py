@@ -79,6 +79,12 @@ def counted(count: int, noun: str, plural: str | None = None) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {plural or noun + 's'}"
 
 
+def steps_span(first: int, last: int) -> str:
+    """``step 3`` or ``steps 0 to 3``: a run of history steps as a sentence names it
+    (never ``steps 0 to 0``)."""
+    return f"step {first}" if first == last else f"steps {first} to {last}"
+
+
 def and_listed(words: Sequence[str]) -> str:
     """``a``, ``a and b``, ``a, b and c``: ``words`` listed as a sentence lists them."""
     if len(words) < 2:
