@@ -119,6 +119,9 @@ class MainScreen(Screen[None]):
         """Where the panels go: slots, columns, row heights, full screen."""
         self._last_panel = "events"
         self._resumed_before = False
+        self.playing = False
+        """True while a script plays: the session is the script's until it ends or stops,
+        so what the user enters meanwhile is refused (see :meth:`refused_while_playing`)."""
         self._laid_out_for: Size | None = None
         """The size the panels were last laid out for (None: none yet)."""
         self.every: float | None = None
@@ -317,7 +320,8 @@ class MainScreen(Screen[None]):
 
     @on(CommandBar.LinesPasted)
     def _lines_pasted(self, pasted: CommandBar.LinesPasted) -> None:
-        self._execute_in_turn(pasted.lines)
+        if not self.refused_while_playing(pasted.lines[0]):
+            self._execute_in_turn(pasted.lines)
 
     @work(group="commands", exit_on_error=False)
     async def _execute_in_turn(self, lines: list[str]) -> None:
@@ -372,8 +376,26 @@ class MainScreen(Screen[None]):
                 lines.append(line)
         return lines
 
+    def refused_while_playing(self, line: str) -> bool:
+        """Whether ``line``, entered by the user, must wait for the script playing (saying
+        so if it must): a command that steps, injects or travels in the middle of a lesson
+        would leave its next lines acting on another state, and stop it further on with an
+        error that is not its own. ``pause`` goes through, to stop a run the script began."""
+        if not self.playing or line.split() == ["pause"]:
+            return False
+        self.notify(
+            f"The script is playing: `{printable(line)}` can wait for its end, when the "
+            "session is yours. (Ctrl+Q quits.)",
+            title="script",
+            severity="warning",
+        )
+        return True
+
     def submit_command(self, line: str) -> None:
-        """Echoes ``line`` and runs it in the background (a long ``run`` never blocks)."""
+        """Echoes ``line`` and runs it in the background (a long ``run`` never blocks);
+        refused while a script plays (see :meth:`refused_while_playing`)."""
+        if self.refused_while_playing(line):
+            return
         self._echo(line)
         if line.split() == ["pause"]:
             self.view.clear_note()
@@ -459,14 +481,18 @@ class MainScreen(Screen[None]):
             self.output.write(note(f"cannot play the script: {error}", "bold red"))
             return
         self.output.write(note(f"playing {path} (one command every {self.speed:g}s)", "italic"))
-        played = await play(
-            self.session,
-            lines,
-            script=str(path),
-            on_line=self._show_played_line,
-            on_outcome=self._pace_played_line,
-            execute=self.execute_line,
-        )
+        self.playing = True
+        try:
+            played = await play(
+                self.session,
+                lines,
+                script=str(path),
+                on_line=self._show_played_line,
+                on_outcome=self._pace_played_line,
+                execute=self.execute_line,
+            )
+        finally:
+            self.playing = False
         if played.outcomes and played.outcomes[-1][1].quit:
             return
         self._sum_up(played)
@@ -474,7 +500,7 @@ class MainScreen(Screen[None]):
         self.notify(
             "The script stopped early: the session is yours." if stopped
             else "The script is done: the session is yours.",
-            title="demo",
+            title="script",
         )
 
     async def _show_played_line(self, line: ScriptLine) -> None:
