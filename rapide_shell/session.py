@@ -260,6 +260,10 @@ class Session:
         function returning once a key is pressed; None where nobody is there to press
         one (``rapide run``, the REPL), and ``wait`` goes on at once."""
         self.history: list[str] = []
+        self.addresses: list[str] = []
+        """The addresses ``where`` printed in this session, the latest last: ``goto``
+        completes them, so that going back to a point after a ``reload`` (or in another
+        branch) never means typing one out."""
         self.expectations: list[notices.ExpectationChecked] = []
         self.arrival: CommandOutcome | None = None
         """What going to the point ``--at`` named said (see :meth:`open`)."""

@@ -351,6 +351,9 @@ async def where(session: Session, command: Command[NoArguments], line: str) -> C
     """Print the address of the current point."""
     address = session.decisions.address()
     text = address.to_text()
+    if text in session.addresses:
+        session.addresses.remove(text)
+    session.addresses.append(text)
     output = (
         # One line however narrow the terminal: a wrapped address would not paste whole.
         render.WholeLine(text, style="bold"),
