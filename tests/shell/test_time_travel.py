@@ -353,7 +353,7 @@ async def test_choosing_by_id_what_the_seed_chose_is_no_new_branch(tmp_path: Pat
     [
         ("back 999", "back 999: you are at step 3; `back 3` goes to the start"),
         ("forward", "forward: step 3 is the last of main; nothing to go forward to"),
-        ("goto 40", "no step 40 on main: its steps are 0 to 3"),
+        ("goto 40", "no step 40 on main: it has steps 0 to 3"),
         ("switch mian", "no branch 'mian' (branches: main)"),
         ("diff nowhere", "no branch 'nowhere' (branches: main)"),
         ("diff main", "diff main main: a branch is the same as itself"),
@@ -639,3 +639,4 @@ async def test_a_single_step_is_named_as_one_not_as_a_range() -> None:
     async with started(FIXTURES / "composite.py", seed=0) as session:
         assert plain(await ok(session, "history")).startswith("main: step 0; at step 0")
         assert "main  step 0" in plain(await ok(session, "branches"))
+        assert (await session.execute("goto 1")).error == "no step 1 on main: it has step 0"
