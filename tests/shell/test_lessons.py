@@ -216,7 +216,7 @@ async def test_the_patterns_lesson_accounts_for_all_six_matches() -> None:
         pairs = {(before.payload["id"], after.payload["id"]) for before in placed
                  for after in packed if session.computation.is_ancestor(before, after)}
         assert pairs == {(1, 1), (2, 2), (3, 3), (1, 2), (1, 3), (2, 3)}
-        assert "order 1 those of orders 2 and 3, order 2 that of order 3" in said
+        assert "(order 1 those of orders 2 and 3, order 2 that of order 3)" in said
     finally:
         await session.close()
 
