@@ -15,7 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.geometry import Size
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Input, RichLog, Static
+from textual.widgets import Input, Static
 
 from pyrapide.core.printable import printable
 from rapide_shell.commands.builtin.narrating import command_word
@@ -35,6 +35,7 @@ from rapide_shell.tui.widgets.history_panel import HistoryPanel
 from rapide_shell.tui.widgets.inspector import Inspector
 from rapide_shell.tui.widgets.key_bar import KeyBar
 from rapide_shell.tui.widgets.narration_banner import NarrationBanner
+from rapide_shell.tui.widgets.output_log import OutputLog
 from rapide_shell.tui.widgets.timeline_panel import TimelinePanel
 from rapide_shell.tui.widgets.watch_panel import WatchPanel
 
@@ -119,6 +120,8 @@ class MainScreen(Screen[None]):
         """Where the panels go: slots, columns, row heights, full screen."""
         self._last_panel = "events"
         self._resumed_before = False
+        self._echoed_at = 0
+        """Where in the output the last command echoed begins (see ``OutputLog.mark``)."""
         self.playing = False
         """True while a script plays: the session is the script's until it ends or stops,
         so what the user enters meanwhile is refused (see :meth:`refused_while_playing`)."""
@@ -259,9 +262,9 @@ class MainScreen(Screen[None]):
         bar.insert_text_at_cursor(key.character)
 
     @property
-    def output(self) -> RichLog:
+    def output(self) -> OutputLog:
         """The output panel where commands and their results are printed."""
-        return self.query_one("#console", RichLog)
+        return self.query_one("#console", OutputLog)
 
     # -- widgets talking ---------------------------------------------------------------
 
@@ -407,6 +410,8 @@ class MainScreen(Screen[None]):
         """Writes ``line`` into the output as entered: typed, pasted or played, under
         what the commands before it did (drawn now, not at the next frame)."""
         self.view.draw_now()
+        self.output.follow()
+        self._echoed_at = self.output.mark()
         self.output.write(note(f"> {line}", style="bold"))
 
     def _pause_now(self) -> None:
@@ -519,6 +524,11 @@ class MainScreen(Screen[None]):
         """Leaves a command's outcome up for the room to read before the next line."""
         if not outcome.ok or outcome.quit:
             return  # the script ends here: nothing to wait for
+        if outcome.command not in ("say", "wait"):
+            # Too long for the panel (a `why` tree, a timeline), it is shown from its
+            # first line while the room reads it, the narration after it too.
+            self.view.draw_now()
+            self.output.hold_from(self._echoed_at)
         said = outcome.data.get("text") if outcome.command == "say" else None
         await asyncio.sleep(self.speed if said is None else reading_time(said, self.speed))
 
@@ -527,6 +537,7 @@ class MainScreen(Screen[None]):
         and why it stopped early, else each ``expect`` that failed, or how many held
         (nothing for a script without any)."""
         self.view.draw_now()  # below the last command's output
+        self.output.follow()
         stopped = played.stop_message()
         if stopped is not None:
             self.output.write(note(stopped, style="bold red"))

@@ -178,3 +178,29 @@ async def test_what_the_user_enters_while_a_script_plays_waits_for_its_end(shop_
         # Once it has ended, the session is the user's.
         await type_command(pilot, "run")
         assert len(app.session.computation.events_by_name("CacheService.stored")) == 1
+
+
+async def test_a_played_output_too_long_for_the_panel_is_shown_from_its_start(
+    shop_path, tmp_path
+):
+    # A lesson's `why` tree is read from its root: following the panel's end, the room
+    # saw its last branches only, and the narration after it pushed it further up.
+    script = tmp_path / "lesson.rapide"
+    script.write_text("help\nsay Read them from the first.\nwait\nshow components\n")
+    app = make_app(shop_path, script=script, speed=0)
+    async with app.run_test(size=SIZE) as pilot:
+        output = app.main_screen.output
+        await wait_until(pilot, lambda: isinstance(app.screen, WaitScreen))
+        await pilot.pause(0.2)
+        shown = _shown(app)
+        echoed = shown.index("> help")
+        assert len(shown) - echoed > output.scrollable_content_region.height
+        assert output.scroll_offset.y == echoed
+        assert shown[-1] == "» Read them from the first."  # written, below, not scrolled to
+        # The next command is followed again, from the end.
+        await pilot.press("space")
+        await wait_until(pilot, lambda: any(
+            toast.message.startswith("The script is done") for toast in app._notifications
+        ))
+        await settle(pilot)
+        assert output.scroll_offset.y == output.max_scroll_y > echoed
