@@ -175,7 +175,8 @@ def _run(words: list[Word], position: int, current: Word) -> list[Completion]:
 
 def _history_points(session: Session) -> list[tuple[str, str]]:
     """For ``goto``: the start, the steps before and after the current one, the last
-    step of the branch, and the steps where a breakpoint stopped a run."""
+    step of the branch, the steps where a breakpoint stopped a run, then the addresses
+    ``where`` printed, the latest first."""
     tree = session.decisions
     here, last = tree.point.number, tree.branch.tip.number
     wanted = {0: "the start", last: f"the last step of {tree.branch.name}"}
@@ -186,7 +187,8 @@ def _history_points(session: Session) -> list[tuple[str, str]]:
     for point in tree.path():
         if point.stopped_by is not None:
             wanted.setdefault(point.number, f"breakpoint {point.stopped_by} stopped a run here")
-    return [(str(number), meta) for number, meta in sorted(wanted.items())]
+    steps = [(str(number), meta) for number, meta in sorted(wanted.items())]
+    return steps + [(address, "printed by `where`") for address in reversed(session.addresses)]
 
 
 def _event_ids(session: Session) -> list[tuple[str, str]]:

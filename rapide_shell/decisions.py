@@ -31,6 +31,7 @@ from enum import StrEnum
 from typing import Any, NamedTuple
 
 from rapide_shell.address import Address
+from rapide_shell.looks import steps_span
 from rapide_shell.recording import inject_line
 
 MAIN = "main"
@@ -420,7 +421,7 @@ class DecisionTree:
         branch = branch or self.branch
         if not 0 <= number <= branch.tip.number:
             raise HistoryError(
-                f"no step {number} on {branch.name}: its steps are 0 to {branch.tip.number}"
+                f"no step {number} on {branch.name}: it has {steps_span(0, branch.tip.number)}"
             )
         if branch is self.branch:
             return self._line[number]

@@ -15,6 +15,7 @@ from pyrapide.architecture import ConnectionKind
 
 if TYPE_CHECKING:
     from pyrapide.architecture import ArchitectureDescription
+    from pyrapide.constraints import ConstraintViolation
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,25 @@ def counted(count: int, noun: str, plural: str | None = None) -> str:
     """``1 event``, ``2 events`` (``plural`` when adding "s" is wrong): reads as English
     at every count."""
     return f"{count} {noun}" if count == 1 else f"{count} {plural or noun + 's'}"
+
+
+def violation_text(violation: ConstraintViolation) -> str:
+    """``no_overdraft: a balance never goes below zero (events e10)``: a constraint
+    violation as the workbench writes it everywhere, in words (the library's own
+    ``str`` keeps PyRapide 0.3.0's form, with its type, ``never_violated``)."""
+    text = violation.constraint_name
+    if violation.description:
+        text += f": {violation.description}"
+    ids = ", ".join(event.id for event in violation.matched_events)
+    if ids:
+        text += f" (events {ids})"
+    return text
+
+
+def steps_span(first: int, last: int) -> str:
+    """``step 3`` or ``steps 0 to 3``: a run of history steps as a sentence names it
+    (never ``steps 0 to 0``)."""
+    return f"step {first}" if first == last else f"steps {first} to {last}"
 
 
 def and_listed(words: Sequence[str]) -> str:

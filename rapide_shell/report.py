@@ -12,7 +12,7 @@ from rich.console import RenderableType
 
 import pyrapide
 from rapide_shell import render
-from rapide_shell.looks import message_of
+from rapide_shell.looks import message_of, violation_text
 
 EVENTS_SHOWN = 30
 """A command's output lists at most this many of the events it recorded."""
@@ -68,7 +68,7 @@ class Activity:
         elif kind == "GuardError":
             self.add_problem(_guard_error(notification))
         elif kind == "ConstraintViolated":
-            self.add_problem(f"constraint violated: {_violation(notification.violation)}")
+            self.add_problem(f"constraint violated: {violation_text(notification.violation)}")
         elif kind == "PluginFailed":
             text = f"error in plugin {notification.plugin!r} ({notification.hook})"
             self.add_problem(
@@ -171,16 +171,3 @@ def raised_at(traceback_text: str) -> str | None:
             continue
         return f"{path.name}:{frame['line']} in {frame['function']}"
     return None
-
-
-def _violation(violation: Any) -> str:
-    """``name: description (events e3, e7)`` for a ConstraintViolation."""
-    name = violation.constraint_name
-    description = violation.description
-    ids = ", ".join(event.id for event in violation.matched_events)
-    text = f"{name}"
-    if description:
-        text += f": {description}"
-    if ids:
-        text += f" (events {ids})"
-    return text

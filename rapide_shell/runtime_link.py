@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -77,6 +78,9 @@ of it (the library's default, 10 ms, made the TUI's keys wait a median 150 ms)."
 
 # A limit as LimitReached names it -> the System option that sets it, where they differ.
 _LIMIT_OPTIONS = {"connect_depth": "max_connect_depth"}
+
+# How System.step names itself in the errors it raises: `step(): `, `step(#3): `.
+_STEP_CALL = re.compile(r"\Astep\([^)]*\): ")
 
 
 class SessionState(StrEnum):
@@ -491,7 +495,8 @@ class RuntimeLink:
         try:
             return await system.step(target)
         except ValueError as error:
-            raise CommandError(str(error).removeprefix("step(): ")) from None
+            # Said for the `step` typed, without the library's call (`step(#3): ...`).
+            raise CommandError(_STEP_CALL.sub("", str(error), count=1)) from None
         finally:
             self.bounds.steps += system.steps - before
 

@@ -260,6 +260,10 @@ class Session:
         function returning once a key is pressed; None where nobody is there to press
         one (``rapide run``, the REPL), and ``wait`` goes on at once."""
         self.history: list[str] = []
+        self.addresses: list[str] = []
+        """The addresses ``where`` printed in this session, the latest last: ``goto``
+        completes them, so that going back to a point after a ``reload`` (or in another
+        branch) never means typing one out."""
         self.expectations: list[notices.ExpectationChecked] = []
         self.arrival: CommandOutcome | None = None
         """What going to the point ``--at`` named said (see :meth:`open`)."""
@@ -873,15 +877,18 @@ def _warned(outcome: CommandOutcome, divergence: str) -> CommandOutcome:
 QUOTED_WIDTH = 60
 """An error message quotes at most about this many characters of any one thing typed."""
 
-_LONG_QUOTE = re.compile(rf"'([^'\n]{{{QUOTED_WIDTH + 1},}})'")
+_QUOTE = re.compile(r"(?<!\w)'([^'\n]*)'(?!\w)")
+"""A quoted piece of a message, read left to right so that the text between two quotes
+(``'evnts': one of ...; did you mean 'events'``) is never taken for one; an apostrophe
+inside a word (``pipe's``) opens none."""
 
 
 def _shortened(message: str) -> str:
     """``message`` with each long quoted piece (a word of the line, as the messages quote
     them: ``no event 'eeee…'``) cut to end in "…", so that a paste gone wrong still gets
     a message of one line."""
-    return _LONG_QUOTE.sub(lambda quoted: f"'{render.shorten(quoted.group(1), QUOTED_WIDTH)}'",
-                           message)
+    return _QUOTE.sub(lambda quoted: f"'{render.shorten(quoted.group(1), QUOTED_WIDTH)}'",
+                      message)
 
 
 def _failure(line: str, command: str, error: CommandError) -> CommandOutcome:

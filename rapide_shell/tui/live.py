@@ -27,7 +27,7 @@ from pyrapide.runtime.notifications import (
 )
 from rapide_shell import notices
 from rapide_shell.explorations import EXPLORE_PLUGIN, failure_lines
-from rapide_shell.looks import message_of
+from rapide_shell.looks import message_of, violation_text
 
 
 @dataclass(frozen=True)
@@ -61,8 +61,8 @@ def violation_problem(violation: Any) -> Problem:
     events = getattr(violation, "events", ()) or ()
     return Problem(
         kind="violation",
-        summary=str(violation),
-        details=str(violation),
+        summary=violation_text(violation),
+        details=violation_text(violation),
         event_id=events[-1].id if events else None,
     )
 

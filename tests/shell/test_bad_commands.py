@@ -138,6 +138,9 @@ BAD_LINES = [
         "constraint is violated",
         20,
     ),
+    # Two short quotes far apart: the text between them is no quote to shorten.
+    ("show evnts", "cannot show 'evnts': one of graph, queue, events, event, components; did "
+     "you mean 'events' or 'event'?", 5),
     ("save ''", "'' is an empty file name", 5),
     ("export dot \"\"", '"" is an empty file name', 11),
 ]

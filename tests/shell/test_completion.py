@@ -149,3 +149,20 @@ async def test_file_names_under_home(
     monkeypatch.setenv("HOME", str(tmp_path))
     assert texts(shop_session, "load ~/") == ["~/run.dot", "~/sub/"]
     assert texts(shop_session, "save ~/s") == ["~/sub/"]
+
+
+async def test_goto_completes_the_addresses_where_printed(shop_session: Session) -> None:
+    # An address is a long word to copy out of a panel: after a `reload` (an empty
+    # system), `goto` + Tab brings back the point `where` named.
+    await shop_session.execute("inject Web.order item=apple")
+    first = (await shop_session.execute("where")).data["address"]
+    await shop_session.execute("run")
+    second = (await shop_session.execute("where")).data["address"]
+    await shop_session.execute("reload")
+    assert texts(shop_session, "goto r") == [second, first]
+    assert shop_session.completions("goto r")[0].meta == "printed by `where`"
+    assert texts(shop_session, "goto ")[-2:] == [second, first]
+    assert (await shop_session.execute("where")).data["address"] not in (first, second)
+    assert texts(shop_session, f"goto {first[:-1]}") == [first]
+    outcome = await shop_session.execute(f"goto {second}")
+    assert outcome.ok, outcome.error

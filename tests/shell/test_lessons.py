@@ -183,3 +183,86 @@ def test_rapide_lessons_name_plays_it_in_the_workbench_and_waits_for_the_present
     finally:
         child.close(force=True)
     assert child.exitstatus == 0
+
+
+def _said(lesson: Lesson, beginning: str) -> str:
+    """The lesson's ``say`` line that begins with ``beginning``."""
+    (text,) = [line.text for line in read_script(lesson.script)
+               if line.text.startswith(f"say {beginning}")]
+    return text
+
+
+async def test_the_causality_lesson_names_each_direct_cause_of_entry_3() -> None:
+    # `why e9` shows three causes on the screen: the narration beside it names them all.
+    lesson = find_lesson("causality")
+    said = _said(lesson, "Entry 3 (e9)")
+    session, _ = await _played(lesson)
+    try:
+        causes = session.computation.direct_causes("e9")
+        assert sorted(event.id for event in causes) == ["e6", "e7", "e8"]
+        for event in causes:
+            assert f"({event.id})" in said, event.id
+    finally:
+        await session.close()
+
+
+async def test_the_patterns_lesson_accounts_for_all_six_matches() -> None:
+    # "Without ?o it counts 6": the narration's pairs, counted, make the six.
+    said = _said(find_lesson("patterns"), "With ?o")
+    session, _ = await _played(find_lesson("patterns"))
+    try:
+        placed = session.computation.events_by_name("Customer.placed")
+        packed = session.computation.events_by_name("Packer.packed")
+        pairs = {(before.payload["id"], after.payload["id"]) for before in placed
+                 for after in packed if session.computation.is_ancestor(before, after)}
+        assert pairs == {(1, 1), (2, 2), (3, 3), (1, 2), (1, 3), (2, 3)}
+        assert "(order 1 those of orders 2 and 3, order 2 that of order 3)" in said
+    finally:
+        await session.close()
+
+
+async def test_the_connections_lesson_is_right_that_step_3_is_refused_before_step_2() -> None:
+    lesson = find_lesson("connections")
+    assert "try `step #3` before `step #2`: it is refused" in _said(lesson, "A pipe delivers")
+    session = Session.load(lesson.architecture)
+    await session.start()
+    try:
+        refused = await session.execute("step #3")
+        # Said for the `step #3` typed, not as the library's call `step(#3)` names it.
+        assert refused.error == "#3 waits behind #2 (pipes are FIFO)"
+        assert (await session.execute("step #2")).ok
+        assert (await session.execute("step #3")).ok
+    finally:
+        await session.close()
+
+
+async def test_the_constraints_lesson_turn_replays_the_withdrawals_on_the_fixed_check(
+    tmp_path: Path,
+) -> None:
+    # Its last line: `where`, fix the check, `reload`, `goto` the address. Without the
+    # address a reload leaves an empty system, the six withdrawals to be typed again.
+    lesson = find_lesson("constraints")
+    turn = _said(lesson, "Your turn")
+    assert all(word in turn for word in ("`where`", "`reload`", "`goto`"))
+    copy = tmp_path / lesson.architecture.name
+    copy.write_text(lesson.architecture.read_text(encoding="utf-8"), encoding="utf-8")
+    session = Session.load(copy)
+    await session.start()
+    try:
+        result = await play(session, read_script(lesson.script), script=str(lesson.script))
+        assert result.error is None and result.failed_expectations == []
+        address = (await session.execute("where")).data["address"]
+        buggy = "if self.balance - amount < -OLD_OVERDRAFT_ALLOWANCE:"
+        source = copy.read_text(encoding="utf-8")
+        assert buggy in source
+        copy.write_text(source.replace(buggy, "if self.balance - amount < 0:"), encoding="utf-8")
+        for line in ("reload", f"goto {address}"):
+            outcome = await session.execute(line)
+            assert outcome.ok, outcome.error
+        debits = session.computation.events_by_name("Account.debited")
+        assert [event.payload["balance"] for event in debits] == [6, 3, 1, 0]
+        refusals = session.computation.events_by_name("Account.refused")
+        assert [event.payload["amount"] for event in refusals] == [5, 9]
+        assert session.state == "quiet"
+    finally:
+        await session.close()

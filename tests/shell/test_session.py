@@ -368,6 +368,27 @@ async def test_a_pattern_naming_an_undeclared_event_gets_a_note(shop_session: Se
     assert notes(await ok(shop_session, "expect Store.refused none")) == []
 
 
+async def test_a_pattern_asking_a_field_its_event_lacks_gets_a_note(
+    shop_session: Session,
+) -> None:
+    # inject and emit refuse a field the action does not take, so such a pattern never
+    # matches: without a note, `expect ... none` would hold for the wrong reason.
+    def notes(outcome: Any) -> list[str]:
+        return [item.plain for item in outcome.output if item.plain.startswith("note:")]
+
+    note = ("note: Web.order has no field 'quantty', so it may never match; did you mean "
+            "'quantity'? (its fields: item, quantity)")
+    for command in ("watch", "break", "expect"):
+        outcome = await ok(shop_session, f"{command} Web.order(quantty=2) -> Store.reserved")
+        assert notes(outcome) == [note], command
+    inside = await ok(shop_session, "expect (Web.order(colour=?c) or Store.reserved) none")
+    assert notes(inside) == [
+        "note: Web.order has no field 'colour', so it may never match (its fields: item, "
+        "quantity)"
+    ]
+    assert notes(await ok(shop_session, "watch Web.order(item=?i, quantity=2)")) == []
+
+
 async def test_reset_and_seed_keep_watches_and_start_over(shop_session: Session) -> None:
     await ok(shop_session, "watch Web.order")
     await ok(shop_session, "inject Web.order item=apple")

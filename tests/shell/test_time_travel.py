@@ -185,7 +185,8 @@ async def test_a_new_choice_after_back_makes_a_branch_and_diff_names_where(
         assert "Counter.poke" in names
         assert diff.data["only_second"]
         text = plain(diff)
-        assert "share steps 0 to 0; they part at step 1" in text
+        # One step shared is named as one, not as "steps 0 to 0".
+        assert "share step 0; they part at step 1" in text
         assert "Counter.poke" in text
         # The main branch was kept whole: switching to it reaches its end exactly.
         b2_end = await state(session, tmp_path)
@@ -209,9 +210,9 @@ async def test_branches_names_the_branch_a_shared_step_first_lies_on() -> None:
         listed = await ok(session, "branches")
         text = plain(listed)
         # Made from b2, whose own steps start at 4: step 1 is main's, where to look for it.
-        assert "b3  leaves main after step 1; its own steps: 2 to 2" in text, text
+        assert "b3  leaves main after step 1; its own step 2" in text, text
         assert "here  at step 1 of main; no step of its own yet" in text, text
-        assert "b2  leaves main after step 3; its own steps: 4 to 4" in text, text
+        assert "b2  leaves main after step 3; its own step 4" in text, text
         b3 = next(item for item in listed.data["branches"] if item["name"] == "b3")
         assert b3 == {"name": "b3", "parent": "b2", "forks_at": 1, "leaves": "main",
                       "last_step": 2}
@@ -352,7 +353,7 @@ async def test_choosing_by_id_what_the_seed_chose_is_no_new_branch(tmp_path: Pat
     [
         ("back 999", "back 999: you are at step 3; `back 3` goes to the start"),
         ("forward", "forward: step 3 is the last of main; nothing to go forward to"),
-        ("goto 40", "no step 40 on main: its steps are 0 to 3"),
+        ("goto 40", "no step 40 on main: it has steps 0 to 3"),
         ("switch mian", "no branch 'mian' (branches: main)"),
         ("diff nowhere", "no branch 'nowhere' (branches: main)"),
         ("diff main", "diff main main: a branch is the same as itself"),
@@ -631,3 +632,11 @@ async def test_going_back_before_a_reload_of_a_file_s_own_system(tmp_path: Path)
         assert await state(session, tmp_path) == before
         await ok(session, "goto 3")  # after the reload again: the file as reloaded
         assert await state(session, tmp_path) == after
+
+
+async def test_a_single_step_is_named_as_one_not_as_a_range() -> None:
+    # A fresh session has step 0 alone: "steps 0 to 0" reads as a slip.
+    async with started(FIXTURES / "composite.py", seed=0) as session:
+        assert plain(await ok(session, "history")).startswith("main: step 0; at step 0")
+        assert "main  step 0" in plain(await ok(session, "branches"))
+        assert (await session.execute("goto 1")).error == "no step 1 on main: it has step 0"

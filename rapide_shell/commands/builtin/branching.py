@@ -19,6 +19,7 @@ from rapide_shell.commands.registry import Command, CommandCatalog
 from rapide_shell.commands.spec import ArgKind, ArgSpec, CommandSpec
 from rapide_shell.decisions import Branch, DecisionTree, HistoryError, Point, common_point
 from rapide_shell.hookspecs import hookimpl
+from rapide_shell.looks import steps_span
 from rapide_shell.outcome import CommandOutcome
 from rapide_shell.suggestions import close_matches
 
@@ -166,7 +167,7 @@ def branch_parts(
     fork, left = tree.fork_point(branch), tree.left_branch(branch)
     last = branch.tip.number
     if fork is None or left is None:
-        label.append(f"  steps 0 to {last}", style="dim")
+        label.append(f"  {steps_span(0, last)}", style="dim")
     elif compact:
         own = "no step yet" if fork.number == last else f"{fork.number + 1} to {last}"
         label.append(f"  from step {fork.number} of {left.name}: {own}", style="dim")
@@ -174,8 +175,8 @@ def branch_parts(
         label.append(f"  at step {last} of {left.name}; no step of its own yet", "dim")
     else:
         label.append(
-            f"  leaves {left.name} after step {fork.number}; its own steps: "
-            f"{fork.number + 1} to {last}",
+            f"  leaves {left.name} after step {fork.number}; its own "
+            f"{steps_span(fork.number + 1, last)}",
             style="dim",
         )
     if current and not compact:
@@ -288,7 +289,7 @@ def _parting(first: Branch, second: Branch, split: Point) -> RenderableType:
         lines.append(_named(longer, longer.tip.ancestor(split.number + 1)))
     else:
         lines.append(render.note(
-            f"{first.name} and {second.name} share steps 0 to {split.number}; they part at "
+            f"{first.name} and {second.name} share {steps_span(0, split.number)}; they part at "
             f"step {split.number + 1}:",
             style="bold",
         ))

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from pyrapide.patterns import Condition, GuardedPattern, Pattern
+from pyrapide.patterns import BasicPattern, Condition, GuardedPattern, Pattern
 from rapide_shell import notices, render
 from rapide_shell.commands.arguments import (
     ArgumentParser,
@@ -432,8 +433,22 @@ def _checked(
 
 def _pattern_notes(session: Session, pattern: Any) -> list[Text]:
     """What a pattern given to ``watch``, ``break`` or ``expect`` keeps to itself by never
-    matching: names no interface declares, guards on placeholders nothing binds."""
-    return [*_undeclared_names(session, pattern), *_unbound_guards(pattern)]
+    matching: names no interface declares, fields their action does not take, guards
+    on placeholders nothing binds."""
+    return [
+        *_undeclared_names(session, pattern),
+        *_undeclared_fields(session, pattern),
+        *_unbound_guards(pattern),
+    ]
+
+
+def _parts(pattern: Pattern) -> Iterator[Pattern]:
+    """``pattern`` and every pattern inside it, outermost first."""
+    parts = [pattern]
+    while parts:
+        part = parts.pop()
+        parts.extend(reversed(part.children()))
+        yield part
 
 
 def _unbound_guards(pattern: Pattern) -> list[Text]:
@@ -441,10 +456,7 @@ def _unbound_guards(pattern: Pattern) -> list[Text]:
     guards never binds (``Web.order where ?quantity > 1``): such a comparison is false
     for every match, most likely meant as ``Web.order(quantity=?quantity)``."""
     notes: dict[str, None] = {}
-    parts = [pattern]
-    while parts:
-        part = parts.pop()
-        parts.extend(reversed(part.children()))
+    for part in _parts(pattern):
         if not isinstance(part, GuardedPattern) or not isinstance(part.predicate, Condition):
             continue
         bound = part.pattern.placeholder_names()
@@ -454,6 +466,31 @@ def _unbound_guards(pattern: Pattern) -> list[Text]:
                     f"note: nothing in {part.pattern} binds ?{name}, so `{comparison}` never "
                     f"holds (bind it with a field: {name}=?{name})"
                 ] = None
+    return [render.note(note, style="yellow") for note in notes]
+
+
+def _undeclared_fields(session: Session, pattern: Pattern) -> list[Text]:
+    """A note for each field a pattern asks of a declared event that its action does not
+    take (``Customer.placed(order=1)`` for ``placed(id)``): ``inject`` and ``emit`` refuse
+    such a field, so the pattern would otherwise keep the slip to itself by never
+    matching (and an ``expect ... none`` would hold for the wrong reason)."""
+    notes: dict[str, None] = {}
+    for part in _parts(pattern):
+        if not isinstance(part, BasicPattern):
+            continue
+        action = session.actions.get(part.event_name)
+        if action is None or action.extra_fields:
+            continue
+        for field in part.field_matchers:
+            if field in action.field_names:
+                continue
+            hint = close_matches(field, action.field_names)
+            suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
+            fields = ", ".join(action.field_names) or "none"
+            notes[
+                f"note: {action.name} has no field {field!r}, so it may never match"
+                f"{suggestion} (its fields: {fields})"
+            ] = None
     return [render.note(note, style="yellow") for note in notes]
 
 

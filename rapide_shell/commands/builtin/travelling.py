@@ -26,7 +26,7 @@ from rapide_shell.commands.registry import Command, CommandCatalog
 from rapide_shell.commands.spec import ArgKind, ArgSpec, CommandSpec
 from rapide_shell.decisions import Decision, DecisionKind, HistoryError, Point
 from rapide_shell.hookspecs import hookimpl
-from rapide_shell.looks import command_words
+from rapide_shell.looks import command_words, steps_span
 from rapide_shell.outcome import CommandOutcome
 
 if TYPE_CHECKING:
@@ -277,7 +277,7 @@ async def history(
     forks = "" if fork is None or left is None else f", made at step {fork.number} of {left.name}"
     output: list[RenderableType] = [
         render.note(
-            f"{branch.name}: steps 0 to {branch.tip.number}{forks}; at step {point.number}",
+            f"{branch.name}: {steps_span(0, branch.tip.number)}{forks}; at step {point.number}",
             style="bold",
         )
     ]
@@ -351,6 +351,9 @@ async def where(session: Session, command: Command[NoArguments], line: str) -> C
     """Print the address of the current point."""
     address = session.decisions.address()
     text = address.to_text()
+    if text in session.addresses:
+        session.addresses.remove(text)
+    session.addresses.append(text)
     output = (
         # One line however narrow the terminal: a wrapped address would not paste whole.
         render.WholeLine(text, style="bold"),

@@ -15,7 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.geometry import Size
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Input, RichLog, Static
+from textual.widgets import Input, Static
 
 from pyrapide.core.printable import printable
 from rapide_shell.commands.builtin.narrating import command_word
@@ -35,6 +35,7 @@ from rapide_shell.tui.widgets.history_panel import HistoryPanel
 from rapide_shell.tui.widgets.inspector import Inspector
 from rapide_shell.tui.widgets.key_bar import KeyBar
 from rapide_shell.tui.widgets.narration_banner import NarrationBanner
+from rapide_shell.tui.widgets.output_log import OutputLog
 from rapide_shell.tui.widgets.timeline_panel import TimelinePanel
 from rapide_shell.tui.widgets.watch_panel import WatchPanel
 
@@ -124,6 +125,11 @@ class MainScreen(Screen[None]):
         """Where the panels go: slots, columns, row heights, full screen."""
         self._last_panel = "events"
         self._resumed_before = False
+        self._echoed_at = 0
+        """Where in the output the last command echoed begins (see ``OutputLog.mark``)."""
+        self.playing = False
+        """True while a script plays: the session is the script's until it ends or stops,
+        so what the user enters meanwhile is refused (see :meth:`refused_while_playing`)."""
         self._laid_out_for: Size | None = None
         """The size the panels were last laid out for (None: none yet)."""
         self._hidden_hint: str | None = ""
@@ -286,9 +292,9 @@ class MainScreen(Screen[None]):
         bar.insert_text_at_cursor(key.character)
 
     @property
-    def output(self) -> RichLog:
+    def output(self) -> OutputLog:
         """The output panel where commands and their results are printed."""
-        return self.query_one("#console", RichLog)
+        return self.query_one("#console", OutputLog)
 
     # -- widgets talking ---------------------------------------------------------------
 
@@ -347,7 +353,8 @@ class MainScreen(Screen[None]):
 
     @on(CommandBar.LinesPasted)
     def _lines_pasted(self, pasted: CommandBar.LinesPasted) -> None:
-        self._execute_in_turn(pasted.lines)
+        if not self.refused_while_playing(pasted.lines[0]):
+            self._execute_in_turn(pasted.lines)
 
     @work(group="commands", exit_on_error=False)
     async def _execute_in_turn(self, lines: list[str]) -> None:
@@ -403,8 +410,26 @@ class MainScreen(Screen[None]):
                 lines.append(line)
         return lines
 
+    def refused_while_playing(self, line: str) -> bool:
+        """Whether ``line``, entered by the user, must wait for the script playing (saying
+        so if it must): a command that steps, injects or travels in the middle of a lesson
+        would leave its next lines acting on another state, and stop it further on with an
+        error that is not its own. ``pause`` goes through, to stop a run the script began."""
+        if not self.playing or line.split() == ["pause"]:
+            return False
+        self.notify(
+            f"The script is playing: `{printable(line)}` can wait for its end, when the "
+            "session is yours. (Ctrl+Q quits.)",
+            title="script",
+            severity="warning",
+        )
+        return True
+
     def submit_command(self, line: str) -> None:
-        """Echoes ``line`` and runs it in the background (a long ``run`` never blocks)."""
+        """Echoes ``line`` and runs it in the background (a long ``run`` never blocks);
+        refused while a script plays (see :meth:`refused_while_playing`)."""
+        if self.refused_while_playing(line):
+            return
         self._echo(line)
         if line.split() == ["pause"]:
             self.view.clear_note()
@@ -416,6 +441,8 @@ class MainScreen(Screen[None]):
         """Writes ``line`` into the output as entered: typed, pasted or played, under
         what the commands before it did (drawn now, not at the next frame)."""
         self.view.draw_now()
+        self.output.follow()
+        self._echoed_at = self.output.mark()
         self.output.write(note(f"> {line}", style="bold"))
 
     def _pause_now(self) -> None:
@@ -490,14 +517,18 @@ class MainScreen(Screen[None]):
             self.output.write(note(f"cannot play the script: {error}", "bold red"))
             return
         self.output.write(note(f"playing {path} (one command every {self.speed:g}s)", "italic"))
-        played = await play(
-            self.session,
-            lines,
-            script=str(path),
-            on_line=self._show_played_line,
-            on_outcome=self._pace_played_line,
-            execute=self.execute_line,
-        )
+        self.playing = True
+        try:
+            played = await play(
+                self.session,
+                lines,
+                script=str(path),
+                on_line=self._show_played_line,
+                on_outcome=self._pace_played_line,
+                execute=self.execute_line,
+            )
+        finally:
+            self.playing = False
         if played.outcomes and played.outcomes[-1][1].quit:
             return
         self._sum_up(played)
@@ -505,7 +536,7 @@ class MainScreen(Screen[None]):
         self.notify(
             "The script stopped early: the session is yours." if stopped
             else "The script is done: the session is yours.",
-            title="demo",
+            title="script",
         )
 
     async def _show_played_line(self, line: ScriptLine) -> None:
@@ -524,6 +555,11 @@ class MainScreen(Screen[None]):
         """Leaves a command's outcome up for the room to read before the next line."""
         if not outcome.ok or outcome.quit:
             return  # the script ends here: nothing to wait for
+        if outcome.command not in ("say", "wait"):
+            # Too long for the panel (a `why` tree, a timeline), it is shown from its
+            # first line while the room reads it, the narration after it too.
+            self.view.draw_now()
+            self.output.hold_from(self._echoed_at)
         said = outcome.data.get("text") if outcome.command == "say" else None
         await asyncio.sleep(self.speed if said is None else reading_time(said, self.speed))
 
@@ -532,6 +568,7 @@ class MainScreen(Screen[None]):
         and why it stopped early, else each ``expect`` that failed, or how many held
         (nothing for a script without any)."""
         self.view.draw_now()  # below the last command's output
+        self.output.follow()
         stopped = played.stop_message()
         if stopped is not None:
             self.output.write(note(stopped, style="bold red"))

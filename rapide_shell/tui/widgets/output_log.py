@@ -129,6 +129,30 @@ class OutputLog(ThemedLines, RichLog):
         written.wrapped_for = self.scrollable_content_region.width
         self._written.append(written)
 
+    def mark(self) -> int:
+        """Where the next line written goes, counted from the first line ever written
+        (those dropped off the top included): for :meth:`hold_from`."""
+        return self._start_line + len(self.lines)
+
+    def hold_from(self, mark: int) -> bool:
+        """When the lines written since ``mark`` are more than the log shows, shows them
+        from their first and stops following what is written next, until
+        :meth:`follow`: a room then reads a ``why`` tree from its root, not its last
+        branches. False, and nothing changed, when they fit."""
+        first = mark - self._start_line
+        if first < 0 or len(self.lines) - first <= self.scrollable_content_region.height:
+            return False
+        self.auto_scroll = False
+        # The writes above scroll to their end after the next refresh: this goes after.
+        self.call_after_refresh(self.scroll_to, y=first, animate=False)
+        return True
+
+    def follow(self) -> None:
+        """Follows what is written again, from the last line (after :meth:`hold_from`)."""
+        if not self.auto_scroll:
+            self.auto_scroll = True
+            self.scroll_end(animate=False, immediate=False, x_axis=False)
+
     def clear(self) -> OutputLog:
         """Empty the log."""
         self._written.clear()
@@ -152,7 +176,7 @@ class OutputLog(ThemedLines, RichLog):
         )
         if first is not None:
             self._wrap_again(first)
-        if at_end:
+        if at_end and self.auto_scroll:  # (held, it stays where it was: see hold_from)
             self.scroll_end(animate=False, immediate=False, x_axis=False)
 
     def _wrap_again(self, first: int) -> None:

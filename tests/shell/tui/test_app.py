@@ -576,8 +576,14 @@ async def test_a_constraint_violation_is_shown_with_its_event(shop_path):
         await type_command(pilot, "run")
         errors = app.query_one(ErrorPanel)
         (violation,) = [p for p in errors.problems if p.kind == "violation"]
-        assert "no_lookup_fails" in violation.summary
         (error_event,) = app.session.computation.events_by_name("DatabaseService.error")
+        # In words, as the transcript says it: not the library's type (never_violated).
+        assert f"constraint violated: {violation.summary}" in _output_text(app)
+        assert violation.summary.startswith("no_lookup_fails: ")
+        assert "never_violated" not in violation.summary + violation.details
+        assert violation.summary.endswith(f"(events {error_event.id})")
+        toast = [toast for toast in app._notifications if toast.title == "violation"][-1]
+        assert toast.message == violation.summary
         assert violation.event_id == error_event.id
         errors.focus()
         await pilot.pause()

@@ -137,3 +137,70 @@ async def test_on_a_tiny_screen_the_narration_is_one_line_and_the_bar_stays(shop
         await settle(pilot)
         assert_screen_whole(app)
         assert not banner.compact and banner.styles.padding.top == 1
+
+
+async def test_what_the_user_enters_while_a_script_plays_waits_for_its_end(shop_path, tmp_path):
+    # A presenter's stray F5, or a command typed mid-lesson, would otherwise run between
+    # the script's lines, which then act on another state and stop with an error (or a
+    # failed expect) that is not the script's own.
+    script = tmp_path / "lesson.rapide"
+    script.write_text(
+        "inject APIService.request type=query key=1\n"
+        "say The database answers first; the cache waits its turn, and so does the api.\n"
+        "step\n"
+        "expect DatabaseService.result count=1\n"
+        "expect CacheService.stored none\n"
+    )
+    app = make_app(shop_path, script=script, speed=0.4)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: _banner(app).text.startswith("The database answers"))
+        await pilot.press("f5")
+        bar = app.query_one("#bar")
+        bar.focus()
+        bar.value = "inject APIService.request type=query key=2"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: any(
+            toast.message.startswith("The script is done") for toast in app._notifications
+        ), timeout=15)
+        await settle(pilot)
+        shown = _shown(app)
+        assert "ok: 2 expectations held" in shown, shown
+        assert len(app.session.computation.events_by_name("APIService.request")) == 1
+        assert "> run" not in shown
+        said = [toast.message for toast in app._notifications if toast.title == "script"]
+        assert said == [
+            "The script is playing: `run` can wait for its end, when the session is yours. "
+            "(Ctrl+Q quits.)",
+            "The script is playing: `inject APIService.request type=query key=2` can wait for "
+            "its end, when the session is yours. (Ctrl+Q quits.)",
+            "The script is done: the session is yours.",
+        ]
+        # Once it has ended, the session is the user's.
+        await type_command(pilot, "run")
+        assert len(app.session.computation.events_by_name("CacheService.stored")) == 1
+
+
+async def test_a_played_output_too_long_for_the_panel_is_shown_from_its_start(
+    shop_path, tmp_path
+):
+    # A lesson's `why` tree is read from its root: following the panel's end, the room
+    # saw its last branches only, and the narration after it pushed it further up.
+    script = tmp_path / "lesson.rapide"
+    script.write_text("help\nsay Read them from the first.\nwait\nshow components\n")
+    app = make_app(shop_path, script=script, speed=0)
+    async with app.run_test(size=SIZE) as pilot:
+        output = app.main_screen.output
+        await wait_until(pilot, lambda: isinstance(app.screen, WaitScreen))
+        await pilot.pause(0.2)
+        shown = _shown(app)
+        echoed = shown.index("> help")
+        assert len(shown) - echoed > output.scrollable_content_region.height
+        assert output.scroll_offset.y == echoed
+        assert shown[-1] == "» Read them from the first."  # written, below, not scrolled to
+        # The next command is followed again, from the end.
+        await pilot.press("space")
+        await wait_until(pilot, lambda: any(
+            toast.message.startswith("The script is done") for toast in app._notifications
+        ))
+        await settle(pilot)
+        assert output.scroll_offset.y == output.max_scroll_y > echoed
