@@ -151,30 +151,37 @@ async def test_what_the_user_enters_while_a_script_plays_waits_for_its_end(shop_
         "expect DatabaseService.result count=1\n"
         "expect CacheService.stored none\n"
     )
-    app = make_app(shop_path, script=script, speed=0.4)
+    # A second and a half a line: the keys below land while the script plays, however loaded
+    # the machine (at 0.4 s the script could end before they were read).
+    app = make_app(shop_path, script=script, speed=1.5)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: _banner(app).text.startswith("The database answers"))
+        await wait_until(
+            pilot, lambda: _banner(app).text.startswith("The database answers"), timeout=15
+        )
         await pilot.press("f5")
         bar = app.query_one("#bar")
         bar.focus()
         bar.value = "inject APIService.request type=query key=2"
         await pilot.press("enter")
-        await wait_until(pilot, lambda: any(
-            toast.message.startswith("The script is done") for toast in app._notifications
-        ), timeout=15)
+        refused = [
+            "The script is playing: `run` can wait for its end, when the session is yours. "
+            "(Ctrl+Q quits.)",
+            "The script is playing: `inject APIService.request type=query key=2` can wait for "
+            "its end, when the session is yours. (Ctrl+Q quits.)",
+        ]
+
+        def said() -> list[str]:
+            return [toast.message for toast in app._notifications if toast.title == "script"]
+
+        # Read while the script plays: a notice leaves the screen after a few seconds.
+        await wait_until(pilot, lambda: said() == refused, timeout=10)
+        await wait_until(pilot, lambda: "The script is done: the session is yours." in said(),
+                         timeout=30)
         await settle(pilot)
         shown = _shown(app)
         assert "ok: 2 expectations held" in shown, shown
         assert len(app.session.computation.events_by_name("APIService.request")) == 1
         assert "> run" not in shown
-        said = [toast.message for toast in app._notifications if toast.title == "script"]
-        assert said == [
-            "The script is playing: `run` can wait for its end, when the session is yours. "
-            "(Ctrl+Q quits.)",
-            "The script is playing: `inject APIService.request type=query key=2` can wait for "
-            "its end, when the session is yours. (Ctrl+Q quits.)",
-            "The script is done: the session is yours.",
-        ]
         # Once it has ended, the session is the user's.
         await type_command(pilot, "run")
         assert len(app.session.computation.events_by_name("CacheService.stored")) == 1
