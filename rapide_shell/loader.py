@@ -167,7 +167,12 @@ def _import(file: Path) -> ModuleType:
     except SystemExit as error:
         sys.modules.pop(module_name, None)
         raise LoadError(f"{file}: exited while being imported (SystemExit {error.code})") from None
-    except Exception as error:
+    except KeyboardInterrupt:
+        sys.modules.pop(module_name, None)
+        raise
+    except BaseException as error:
+        # Whatever else the file raises, BaseExceptions of its own (GeneratorExit, a
+        # class of the user's) included, is the file's failure, said in one line.
         sys.modules.pop(module_name, None)
         message = f"{_failure_place(file, error)}: {_describe(error)}"
         if _runs_a_loop_at_import(error):
@@ -179,7 +184,7 @@ def _import(file: Path) -> ModuleType:
     return module
 
 
-def _runs_a_loop_at_import(error: Exception) -> bool:
+def _runs_a_loop_at_import(error: BaseException) -> bool:
     """Whether ``error`` is the file starting an event loop (``asyncio.run(system.run())``
     at the top level, as a script does) inside the one the workbench runs in. The
     coroutines it meant to run are closed, unstarted, so that Python adds no warning

@@ -165,6 +165,24 @@ def test_system_exit_while_importing(tmp_path: Path) -> None:
     assert "exited while being imported" in load_error(path)
 
 
+@pytest.mark.parametrize(
+    ("raised", "said"),
+    [
+        ("class Odd(BaseException):\n    pass\n\nraise Odd('not an Exception')\n",
+         "4: Odd: not an Exception"),
+        ("raise GeneratorExit\n", "1: GeneratorExit"),
+    ],
+    ids=["its-own-class", "GeneratorExit"],
+)
+def test_a_base_exception_while_importing_is_one_line(
+    tmp_path: Path, raised: str, said: str
+) -> None:
+    path = write(tmp_path, raised)
+    for command in ("check", "graph"):
+        result = run_rapide(command, path)
+        assert (result.returncode, result.stderr) == (2, f"rapide: {path}:{said}\n")
+
+
 def test_no_architecture(tmp_path: Path) -> None:
     assert "no architecture found" in load_error(write(tmp_path, HEADER))
 
