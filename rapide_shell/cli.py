@@ -180,6 +180,7 @@ def explore(options: argparse.Namespace) -> None:
     130 when interrupted first."""
     from pyrapide.exploration import DEFAULT_MAX_STEPS, ExploreOptions, Strategy, Timing
     from rapide_shell.explore_cli import ExploreRequest, run_explore
+    from rapide_shell.explore_run import too_many_workers
 
     strategy, timing, json_output = options.strategy, options.timing, options.json_output
     refusal = None
@@ -193,6 +194,8 @@ def explore(options: argparse.Namespace) -> None:
         refusal = "--max-failures is for --all-failures: without it the search stops at one"
     elif options.cluster is not None and options.workers != 1:
         refusal = "--workers and --cluster do not go together: a cluster has its own workers"
+    elif (too_many := too_many_workers(options.workers)) is not None:
+        refusal = f"--workers {options.workers}: {too_many}"
     if refusal is not None:
         raise fail(refusal, json_output=json_output)
     _not_stdin(options.script, json_output=json_output)
@@ -619,7 +622,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     command.add_argument(
         "--workers", type=_number(int, "a whole number", 1), default=1, metavar="N",
-        help="Run on N local processes (default 1).",
+        help="Run on N local processes, at most 4 for each CPU (default 1).",
     )
     command.add_argument(
         "--cluster", metavar="ADDRESS",

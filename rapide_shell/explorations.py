@@ -233,6 +233,7 @@ def parse_explore(text: ArgumentText) -> ExploreArguments:
 
 def _settings(script: str, words: list[Word]) -> ExploreSettings:
     from pyrapide.exploration import ExploreOptions, Strategy
+    from rapide_shell.explore_run import too_many_workers
 
     options: dict[str, Any] = {}
     workers = 1
@@ -260,6 +261,9 @@ def _settings(script: str, words: list[Word]) -> ExploreSettings:
                 options["max_schedules"] = int(value)
             else:
                 workers = int(value)
+                too_many = too_many_workers(workers)
+                if too_many is not None:
+                    raise CommandSyntaxError(f"workers={value}: {too_many}", column=word.column)
         else:
             raise CommandSyntaxError(
                 f"unexpected {word.text!r}: explore takes random A..B, max=N, no-prune, "

@@ -310,6 +310,26 @@ def test_bad_options_exit_2(tmp_path: Path, args: list[str], message: str) -> No
     assert result.stderr.startswith(f"rapide: {message}")
 
 
+def most_workers() -> int:
+    """Four worker processes for each CPU this process may use (each CPU of the machine
+    where a process is not told which)."""
+    if hasattr(os, "sched_getaffinity"):
+        return 4 * len(os.sched_getaffinity(0))
+    return 4 * (os.cpu_count() or 1)
+
+
+def test_more_workers_than_the_cpus_can_use_are_refused_before_one_starts(
+    tmp_path: Path,
+) -> None:
+    # They were all forked at once: 100000 of them, for a mistyped count.
+    scenario = script(tmp_path, THREE_NOTES)
+    most = most_workers()
+    result = rapide("explore", DELIVERIES, "--arch", "quiet", "--script", scenario,
+                    "--workers", str(most + 1))
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.startswith(f"rapide: --workers {most + 1}: at most {most} here (4 for ")
+
+
 @pytest.mark.parametrize(
     ("address", "why"),
     [
