@@ -24,7 +24,7 @@ from typing import Any
 
 from pyrapide.architecture import ArchitectureError, Hierarchy, architecture_spec, is_architecture
 from pyrapide.patterns import PatternSyntaxError
-from pyrapide.runtime import ModuleDefinitionError, RunState, System
+from pyrapide.runtime import ModuleBuildError, ModuleDefinitionError, RunState, System
 from pyrapide.runtime.modules import MODULE_ATTR
 from pyrapide.types import interface_actions, interface_name
 from rapide_shell.import_guard import (
@@ -207,6 +207,13 @@ def _runs_a_loop_at_import(error: BaseException) -> bool:
             ):
                 value.close()
     return True
+
+
+def build_failure(file: Path, error: ModuleBuildError) -> LoadError:
+    """The error for a module class of ``file`` that raised as the system was built:
+    where in ``file`` it raised (when it was there) and what."""
+    cause = error.__cause__
+    return LoadError(f"{_failure_place(file, cause) if cause else file}: {error}")
 
 
 def _stopped(file: Path, stopped: ImportStopped) -> LoadError:

@@ -164,6 +164,7 @@ from pyrapide.runtime import (
     GuardError,
     HandlerError,
     LimitReached,
+    ModuleBuildError,
     RunOutcome,
 )
 from rapide_shell import notices, render
@@ -178,7 +179,7 @@ from rapide_shell.decisions import (
     Point,
     decision_lines,
 )
-from rapide_shell.loader import LoadedArchitecture, LoadError, load_architecture
+from rapide_shell.loader import LoadedArchitecture, LoadError, build_failure, load_architecture
 from rapide_shell.outcome import CommandOutcome
 from rapide_shell.plugins import plugin_manager
 from rapide_shell.recording import Recorder
@@ -359,7 +360,10 @@ class Session:
         that raises is reported among the start hooks' problems, and the others are
         told all the same)."""
         with self.travel.started():
-            await self._start_system()
+            try:
+                await self._start_system()
+            except ModuleBuildError as error:
+                raise build_failure(self.path, error) from None
         self._write_recording()
         with self._hook_problems("start", adding=True):
             self._tell_plugins_started()

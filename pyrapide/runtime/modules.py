@@ -20,6 +20,23 @@ class ModuleDefinitionError(TypeError):
     """A class given to @module, or a method given to @when, cannot serve as one."""
 
 
+class ModuleBuildError(RuntimeError):
+    """A component's module class raised as it was built (``System.start`` calls it with
+    no arguments); ``component`` names the component, and what the class raised is the
+    ``__cause__``."""
+
+    def __init__(self, component: str, module: type, error: BaseException) -> None:
+        try:
+            message = str(error).strip().split("\n", 1)[0]
+        except Exception:  # a message of the user's own that cannot be read
+            message = ""
+        raised = f"{type(error).__name__}: {message}" if message else type(error).__name__
+        super().__init__(
+            f"cannot build component {component!r}: {module.__qualname__}() raised {raised}"
+        )
+        self.component = component
+
+
 @dataclass(frozen=True, slots=True)
 class HandlerSpec:
     """One ``@when`` handler: the method's name and the pattern it reacts to."""

@@ -225,6 +225,31 @@ def test_a_refused_module_level_binding(tmp_path: Path) -> None:
     assert "right" in message
 
 
+@pytest.mark.parametrize(
+    ("init", "said"),
+    [
+        ("raise KeyError('no such setting')",
+         "cannot build component 'left': Pinger() raised KeyError: 'no such setting'"),
+        ("raise GeneratorExit", "cannot build component 'left': Pinger() raised GeneratorExit"),
+    ],
+    ids=["KeyError", "GeneratorExit"],
+)
+def test_a_module_raising_as_it_is_built_is_a_load_error(
+    tmp_path: Path, init: str, said: str
+) -> None:
+    # It was an "internal error" (a traceback wall for a BaseException).
+    building = MODULES.replace(
+        "class Pinger:\n    pass\n", f"class Pinger:\n    def __init__(self):\n        {init}\n"
+    )
+    path = write(tmp_path, HEADER + ARCH + building)
+    line = path.read_text().splitlines().index(f"        {init}") + 1
+    ran = run_rapide("run", path, "--script", "-", stdin="run\n")
+    assert (ran.returncode, ran.stdout, ran.stderr) == (2, "", f"rapide: {path}:{line}: {said}\n")
+    (tmp_path / "s.rapide").write_text("run\n")
+    explored = run_rapide("explore", path, "--script", tmp_path / "s.rapide")
+    assert (explored.returncode, explored.stderr) == (2, f"rapide: {said}\n")
+
+
 def test_a_module_that_does_not_conform(tmp_path: Path) -> None:
     strict = HEADER.replace(
         "class Pong:\n", "class Pong:\n    @requires\n    def serve(self) -> None: ...\n\n"
