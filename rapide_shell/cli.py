@@ -472,8 +472,18 @@ _PACE = _number(float, "a number of seconds", 0.0, 60.0)
 waits at most between steps (``inf`` would stop the script where it began)."""
 
 
+def _path(text: str) -> str:
+    """An argument type: a path, which an empty word is not (Python reads it as the
+    current directory, and the error would name a directory the user never wrote)."""
+    if not text:
+        raise argparse.ArgumentTypeError("an empty path (is the shell variable set?)")
+    return text
+
+
 def _add_file(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", metavar="FILE", help="The architecture file (Python).")
+    parser.add_argument(
+        "file", type=_path, metavar="FILE", help="The architecture file (Python)."
+    )
 
 
 def _add_arch(parser: argparse.ArgumentParser) -> None:
@@ -491,7 +501,7 @@ def _add_seed(parser: argparse.ArgumentParser) -> None:
 
 def _add_recording(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--record", metavar="OUT",
+        "--record", type=_path, metavar="OUT",
         help="Write what is done as a script that `rapide run` replays.",
     )
     parser.add_argument(
@@ -510,7 +520,8 @@ def _add_handler_timeout(parser: argparse.ArgumentParser) -> None:
 
 def _add_play(parser: argparse.ArgumentParser, speed_help: str) -> None:
     parser.add_argument(
-        "--script", "-s", metavar="SCRIPT", help="Play this script visibly, then hand over."
+        "--script", "-s", type=_path, metavar="SCRIPT",
+        help="Play this script visibly, then hand over."
     )
     parser.add_argument(
         "--speed", type=_PACE, metavar="SECONDS",
@@ -562,7 +573,7 @@ def build_parser() -> argparse.ArgumentParser:
     command = _command(commands, run)
     _add_file(command)
     command.add_argument(
-        "--script", "-s", metavar="SCRIPT",
+        "--script", "-s", type=_path, metavar="SCRIPT",
         help="The script of commands to run (- reads it from the standard input)."
     )
     _add_seed(command)
@@ -586,7 +597,7 @@ def build_parser() -> argparse.ArgumentParser:
     command = _command(commands, explore)
     _add_file(command)
     command.add_argument(
-        "--script", "-s", metavar="SCRIPT", required=True,
+        "--script", "-s", type=_path, metavar="SCRIPT", required=True,
         help="The scenario: its injections, `run` lines and expectations.",
     )
     command.add_argument(
@@ -629,7 +640,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="Run on the Dask cluster at ADDRESS (pip install 'pyrapide[cluster]').",
     )
     command.add_argument(
-        "--out", metavar="FILE",
+        "--out", type=_path, metavar="FILE",
         help="Where the counterexample goes (default: SCRIPT's name.counterexample.rapide).",
     )
     command.add_argument(

@@ -144,6 +144,31 @@ def test_a_usage_error_under_json_is_a_json_answer_too(
     assert message in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("arguments", "named"),
+    [
+        (("check", ""), "FILE"),
+        (("graph", ""), "FILE"),
+        (("run", "SHOP", "--script", ""), "--script/-s"),
+        (("run", "SHOP", "--script", "SCRIPT", "--record", ""), "--record"),
+        (("explore", "SHOP", "--script", ""), "--script/-s"),
+        (("explore", "SHOP", "--script", "SCRIPT", "--out", ""), "--out"),
+    ],
+)
+def test_an_empty_path_is_named_as_the_argument_it_was(
+    tmp_path: Path, arguments: tuple[str, ...], named: str
+) -> None:
+    # Read as ".", it was "rapide: .: is a directory", a path the user never wrote (an
+    # explore --out of "" was not even refused).
+    demo = script(tmp_path, "run\n")
+    given = [{"SHOP": str(SHOP), "SCRIPT": str(demo)}.get(word, word) for word in arguments]
+    result = rapide(*given)
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1].endswith(
+        f": error: argument {named}: an empty path (is the shell variable set?)"
+    )
+
+
 def test_json_output_is_one_object(tmp_path: Path) -> None:
     demo = script(tmp_path, "inject Web.order item=apple\nrun\nexpect Mailer.sent none\n")
     result = rapide("run", SHOP, "--script", demo, "--json", "--seed", "2")
