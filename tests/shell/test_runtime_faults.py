@@ -105,6 +105,20 @@ def test_an_error_whose_message_cannot_be_read_is_still_told(tmp_path) -> None:
     )
 
 
+def test_a_message_of_a_megabyte_is_cut_in_its_one_line(tmp_path) -> None:
+    # It was printed whole: a megabyte of transcript for one error.
+    saved = tmp_path / "after.json"
+    done = run_rapide("run", HOSTILE, "--script", "-", stdin=(
+        f"inject Panel.press kind=long\nrun\ninject Panel.press kind=last\nrun\nsave {saved}\n"
+    ))
+    assert (done.returncode, done.stderr) == (0, "")
+    assert len(done.stdout) < 3000
+    said = " ".join(done.stdout.split())
+    assert "error in desk handling e1 Panel.press: ValueError: too long too long" in said
+    assert "… (at hostile.py:" in said
+    assert saved_events(saved) == ["Panel.press", "Panel.press", "Desk.done"]
+
+
 HUGE_EMITTER = '''
 from pyrapide import Pattern, action, architecture, connect, get_context, interface, module, when
 
