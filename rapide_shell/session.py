@@ -261,6 +261,9 @@ class Session:
         function returning once a key is pressed; None where nobody is there to press
         one (``rapide run``, the REPL), and ``wait`` goes on at once."""
         self.history: list[str] = []
+        self.playing: str | None = None
+        """The script file being played (see :func:`rapide_shell.script.play`), which
+        ``save`` and ``export`` refuse to write over; None between scripts."""
         self.expectations: list[notices.ExpectationChecked] = []
         self.arrival: CommandOutcome | None = None
         """What going to the point ``--at`` named said (see :meth:`open`)."""

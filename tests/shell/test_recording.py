@@ -169,6 +169,27 @@ def test_nothing_is_written_over_the_architecture_file(tmp_path: Path) -> None:
     assert file.read_text() == code
 
 
+def test_save_and_export_do_not_write_over_the_script_being_played(tmp_path: Path) -> None:
+    # The script, read whole before it ran, was replaced by a DOT graph or a computation.
+    script = tmp_path / "notes.rapide"
+    for line in ("export dot notes.rapide", "save --force ./notes.rapide"):
+        text = f"# what I meant to show\ninject Web.order item=apple\n{line}\nrun\n"
+        script.write_text(text)
+        result = run_rapide("run", FIXTURES / "shop.py", "--script", script, cwd=tmp_path)
+        assert result.returncode == 2
+        path = line.split()[-1]
+        assert result.stderr == (
+            f"rapide: {script}:3: cannot write {path}: it is the script being played "
+            "(the rest of the script was not run)\n"
+        )
+        assert script.read_text() == text
+    # Once it has ended, the file is the user's to replace.
+    done = run_rapide("run", FIXTURES / "shop.py", "--script", "-",
+                      stdin=f"run\nexport dot {script}\n")
+    assert done.returncode == 0, done.stderr
+    assert script.read_text().startswith("digraph")
+
+
 async def test_save_and_export_leave_the_recording_to_the_session(tmp_path: Path) -> None:
     # The recording is put in place as the session ends, over whatever is there then.
     path = tmp_path / "session.rapide"
