@@ -105,6 +105,23 @@ def test_the_lost_update_is_found_shrunk_and_replays_to_exit_1(tmp_path: Path) -
     assert "expect failed: constraints: expected no violation, no_lost_update" in replay.stderr
 
 
+def test_a_counterexample_named_with_a_line_break_still_replays(tmp_path: Path) -> None:
+    # The header's comments held the paths as they were: a line break in the script's
+    # name or --out's made the rest of that comment a command, and the replay exit 2.
+    scenario = tmp_path / "bank\nscript.rapide"
+    scenario.write_text(BANK_SCRIPT.read_text())
+    out = tmp_path / "lost\nupdate.rapide"
+    assert rapide("explore", BANK, "--script", scenario, "--out", out).returncode == 1
+    header = out.read_text().splitlines()[:5]
+    assert header[0] == (
+        f"# A counterexample found exploring the schedules of {tmp_path}/bank\\nscript.rapide "
+        "(dfs):"
+    )
+    assert header[3].endswith(f"--script '{tmp_path}/lost\\nupdate.rapide'")
+    replay = rapide("run", BANK, "--script", out)
+    assert replay.returncode == 1, replay.stderr
+
+
 
 def test_deposits_the_lost_update_does_not_need_are_shrunk_away(tmp_path: Path) -> None:
     # Deposits injected before the two that race move the losing choice to a later
