@@ -455,6 +455,12 @@ def _number(
         try:
             value = kind(text)
         except ValueError:
+            digits = text.strip().lstrip("+-")
+            if digits.isascii() and digits.isdigit():  # int() reads only so many
+                raise argparse.ArgumentTypeError(
+                    f"a number of {len(digits)} digits, longer than the "
+                    f"{sys.get_int_max_str_digits()} Python reads"
+                ) from None
             raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
         if value != value:  # NaN, which float() reads and no bound compares against
             raise argparse.ArgumentTypeError(f"{text!r} is not {what}")

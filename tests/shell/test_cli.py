@@ -128,7 +128,11 @@ def test_a_pattern_error_in_a_script_points_at_the_column(tmp_path: Path) -> Non
         (("run", "--bogus"), "unrecognized arguments: --bogus"),
         (("run", "--seed", "x"), "argument --seed: 'x' is not a whole number"),
         (("explore", "--workers", "0"), "argument --workers: 0 is not at least 1"),
+        # It was "'9999…' is not a whole number", the 5000 digits echoed.
+        (("run", "--seed", "-" + "9" * 5000),
+         "argument --seed: a number of 5000 digits, longer than the 4300 Python reads"),
     ],
+    ids=["timeout", "unknown", "seed", "workers", "seed-of-5000-digits"],
 )
 def test_a_usage_error_under_json_is_a_json_answer_too(
     tmp_path: Path, arguments: tuple[str, ...], message: str
