@@ -136,6 +136,24 @@ async def test_an_architecture_or_a_script_given_to_load_is_named(
     assert shop_with_work.state != "inspecting"
 
 
+@pytest.mark.parametrize("command", ["run", "explore"])
+def test_an_architecture_or_a_computation_given_as_the_script_is_named(
+    tmp_path: Path, command: str
+) -> None:
+    # The mix-up load already names: it was "unknown command 'from'" at line 1.
+    saved = tmp_path / "work.json"
+    made = run_rapide("run", SHOP, "--script", "-", stdin=f"run\nsave {saved}\n")
+    assert made.returncode == 0, made.stderr
+    for script, what in (
+        (SHOP, "an architecture file, not a script of commands (the architecture comes "
+               "first: rapide run ARCHITECTURE --script SCRIPT)"),
+        (saved, "a saved computation or a JSON document, not a script of commands (`load "
+                "FILE` reads a saved computation into a session)"),
+    ):
+        result = run_rapide(command, SHOP, "--script", script)
+        assert (result.returncode, result.stderr) == (2, f"rapide: {script}: {what}\n")
+
+
 async def test_a_saved_file_with_odd_strings_loads_and_saves_again(
     shop_with_work: Session, tmp_path: Path
 ) -> None:
