@@ -173,6 +173,31 @@ def test_an_empty_path_is_named_as_the_argument_it_was(
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [("inject Web.order item=apple\nrun\n", 0), ("inject Web.order item=apple\nfly\n", 2),
+     ("inject Web.order item=apple\nrun\nexpect Mailer.sent none\n", 1)],
+    ids=["held", "script-error", "expect-failed"],
+)
+def test_the_exit_status_holds_with_stdout_and_stderr_closed(
+    tmp_path: Path, text: str, status: int
+) -> None:
+    # `rapide run ... >&- 2>&-` (a cron job's): the first write to a closed stream was a
+    # fault of its own, "internal error" at exit status 2, or 1 with stderr closed too.
+    demo = script(tmp_path, text)
+
+    def close_both() -> None:
+        os.close(1)
+        os.close(2)
+
+    for closing in (lambda: os.close(1), close_both):
+        done = subprocess.run(
+            [sys.executable, "-m", "rapide_shell.cli", "run", SHOP, "--script", demo],
+            cwd=REPO, timeout=60, preexec_fn=closing, check=False,
+        )
+        assert done.returncode == status
+
+
 def test_json_output_is_one_object(tmp_path: Path) -> None:
     demo = script(tmp_path, "inject Web.order item=apple\nrun\nexpect Mailer.sent none\n")
     result = rapide("run", SHOP, "--script", demo, "--json", "--seed", "2")
