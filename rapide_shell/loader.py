@@ -268,11 +268,18 @@ def _describe(error: BaseException) -> str:
     return f"{name}: {text}" if text else name
 
 
+def _of_type(value: Any, kind: type) -> bool:
+    """``isinstance(value, kind)`` without asking ``value``: its type alone. A proxy
+    among the file's names (Flask's ``request``, whose ``__class__`` raises outside a
+    request) is passed over, where ``isinstance`` would raise its error."""
+    return issubclass(type(value), kind)
+
+
 def _module_systems(module: ModuleType) -> dict[str, Any]:
     return {
         name: value
         for name, value in vars(module).items()
-        if isinstance(value, System) and not name.startswith("_")
+        if _of_type(value, System) and not name.startswith("_")
     }
 
 
@@ -286,7 +293,7 @@ def _module_maps(module: ModuleType) -> dict[str, Any]:
     return {
         name: value
         for name, value in vars(module).items()
-        if isinstance(value, maps.ArchitectureMap) and not name.startswith("_")
+        if _of_type(value, maps.ArchitectureMap) and not name.startswith("_")
     }
 
 
@@ -294,7 +301,7 @@ def _module_architectures(module: ModuleType) -> dict[str, Any]:
     found: dict[str, Any] = {}
     seen: set[int] = set()
     for name, value in vars(module).items():
-        if isinstance(value, type) and is_architecture(value) and id(value) not in seen:
+        if _of_type(value, type) and is_architecture(value) and id(value) not in seen:
             seen.add(id(value))
             found[name] = value
     return found
@@ -327,7 +334,7 @@ def _bindings(file: Path, module: ModuleType, architecture: Any) -> dict[str, ty
         {
             id(value): value
             for value in vars(module).values()
-            if isinstance(value, type) and _implemented_interface(value) is not None
+            if _of_type(value, type) and _implemented_interface(value) is not None
         }.values()
     )
     bindings: dict[str, type] = {}

@@ -86,6 +86,21 @@ def test_a_module_level_system_is_used_as_it_is(tmp_path: Path) -> None:
     assert loaded.bindings["right"].__name__ == "Ponger"
 
 
+def test_a_proxy_among_the_files_names_is_passed_over(tmp_path: Path) -> None:
+    # Flask's `request` imported at the top: its __class__ raises outside a request, and
+    # looking for Systems with isinstance() made loading the file an "internal error".
+    proxy = (
+        "\n\nclass Proxy:\n    @property\n    def __class__(self):\n"
+        "        raise RuntimeError('working outside of request context')\n\n\n"
+        "request = Proxy()\n"
+    )
+    path = write(tmp_path, HEADER + ARCH + MODULES + proxy)
+    assert load_architecture(path).name == "Game"
+    for command in ("check", "graph"):
+        result = run_rapide(command, path)
+        assert (result.returncode, result.stderr) == (0, ""), result.stderr
+
+
 def test_the_file_is_never_run_as_main(shop_file: Path) -> None:
     # shop.py raises SystemExit under `if __name__ == "__main__":`.
     assert load_architecture(shop_file).name == "Shop"
