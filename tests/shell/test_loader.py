@@ -265,6 +265,20 @@ def test_a_module_raising_as_it_is_built_is_a_load_error(
     assert (explored.returncode, explored.stderr) == (2, f"rapide: {said}\n")
 
 
+def test_a_handler_with_a_stray_yield_is_refused_by_check(tmp_path: Path) -> None:
+    # `check` passed it, and `run` ran it without running a line of it.
+    stray = MODULES.replace("        pass\n", "        yield\n")
+    path = write(tmp_path, HEADER + ARCH + stray)
+    result = run_rapide("check", path)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"rapide: {path}:")
+    assert result.stderr.endswith(
+        ": module refused: Ponger.on_ping is an async generator function (it holds a "
+        "`yield`), so calling it would run none of its body: a @when handler is a plain or "
+        "async function\n"
+    )
+
+
 def test_a_module_that_does_not_conform(tmp_path: Path) -> None:
     strict = HEADER.replace(
         "class Pong:\n", "class Pong:\n    @requires\n    def serve(self) -> None: ...\n\n"
