@@ -40,6 +40,10 @@ from rapide_shell.suggestions import close_matches
 
 _module_counter = itertools.count(1)
 
+ARCHITECTURE_LIMIT = 64 * 1024 * 1024
+"""The most an architecture file may hold (64 MiB), as a script may: Python reads the
+whole file into memory before running a line of it."""
+
 
 class LoadError(Exception):
     """An architecture file that cannot be loaded; ``str(error)`` is one line for the user.
@@ -102,6 +106,11 @@ def load_architecture(path: str | Path, *, arch: str | None = None) -> LoadedArc
         raise LoadError(f"{file}: is a directory, not an architecture file")
     if file.suffix != ".py":
         raise LoadError(f"{file}: an architecture file is a Python file (.py)")
+    if not file.is_file():
+        # Python would read it to its end: a FIFO may never give one, /dev/zero has none.
+        raise LoadError(f"{file}: not a regular file (a device, FIFO or socket), so not read")
+    if file.stat().st_size > ARCHITECTURE_LIMIT:
+        raise LoadError(f"{file}: more than 64 MiB, too large for an architecture file")
     try:
         import_seconds()  # read before the file runs: a bound that makes no sense is said
     except ValueError as error:

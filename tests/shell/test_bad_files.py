@@ -260,6 +260,33 @@ def test_record_refuses_a_link_and_replaces_it_when_forced(tmp_path: Path) -> No
 # -- architecture files -----------------------------------------------------------------
 
 
+def test_a_device_fifo_or_huge_file_is_not_read_as_an_architecture(tmp_path: Path) -> None:
+    # Python reads the whole file before running it: /dev/zero filled the memory without
+    # end (the import bound cannot stop a read in C), a FIFO waited out that bound.
+    zero = tmp_path / "zero.py"
+    zero.symlink_to("/dev/zero")
+    fifo = tmp_path / "fifo.py"
+    os.mkfifo(fifo)
+    huge = tmp_path / "huge.py"
+    with huge.open("wb") as sparse:
+        sparse.truncate(65 * 1024 * 1024)
+
+    def bounded() -> None:  # without the refusal, MemoryError rather than the machine's
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+    for path, why in ((zero, "not a regular file (a device, FIFO or socket), so not read"),
+                      (fifo, "not a regular file (a device, FIFO or socket), so not read"),
+                      (huge, "more than 64 MiB, too large for an architecture file")):
+        result = subprocess.run(
+            [sys.executable, "-m", "rapide_shell.cli", "check", path], capture_output=True,
+            text=True, timeout=60, cwd=REPO, preexec_fn=bounded,
+            env={**os.environ, "RAPIDE_IMPORT_TIMEOUT": "20"},
+        )
+        assert (result.returncode, result.stderr) == (2, f"rapide: {path}: {why}\n")
+
+
 def test_os_exit_at_import_is_a_load_error(tmp_path: Path) -> None:
     leaving = tmp_path / "leaving.py"
     leaving.write_text("import os\nos._exit(0)\n")
