@@ -108,7 +108,9 @@ def load_architecture(path: str | Path, *, arch: str | None = None) -> LoadedArc
         raise LoadError(f"{file}: an architecture file is a Python file (.py)")
     if not file.is_file():
         # Python would read it to its end: a FIFO may never give one, /dev/zero has none.
-        raise LoadError(f"{file}: not a regular file (a device, FIFO or socket), so not read")
+        raise LoadError(
+            f"{file}: not a regular file (a FIFO or a device), so not an architecture file"
+        )
     if file.stat().st_size > ARCHITECTURE_LIMIT:
         raise LoadError(f"{file}: more than 64 MiB, too large for an architecture file")
     try:

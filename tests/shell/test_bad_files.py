@@ -276,8 +276,8 @@ def test_a_device_fifo_or_huge_file_is_not_read_as_an_architecture(tmp_path: Pat
 
         resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
 
-    for path, why in ((zero, "not a regular file (a device, FIFO or socket), so not read"),
-                      (fifo, "not a regular file (a device, FIFO or socket), so not read"),
+    unread = "not a regular file (a FIFO or a device), so not an architecture file"
+    for path, why in ((zero, unread), (fifo, unread),
                       (huge, "more than 64 MiB, too large for an architecture file")):
         result = subprocess.run(
             [sys.executable, "-m", "rapide_shell.cli", "check", path], capture_output=True,
