@@ -24,9 +24,10 @@ import io
 import json
 import os
 import sys
+import threading
 import traceback
 from collections.abc import Callable, Coroutine
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from pyrapide.__about__ import __version__
 from pyrapide.core.printable import printable
@@ -775,7 +776,7 @@ def main(argv: list[str] | None = None) -> None:
             sys.exit(EXIT_ERROR)
         action(options)
     except Exit as done:
-        sys.exit(done.status)
+        _leave(action, done.status)
     except KeyboardInterrupt:
         sys.stderr.write("rapide: interrupted\n")
         sys.exit(130)
@@ -800,6 +801,30 @@ def main(argv: list[str] | None = None) -> None:
             "(set RAPIDE_DEBUG=1 for the traceback)\n"
         )
         sys.exit(EXIT_ERROR)
+    _leave(action, 0)
+
+
+def _leave(action: object, status: int) -> NoReturn:
+    """Exit with ``status``. The work of ``check``, ``graph`` and ``run`` is done once
+    they return, but a thread the architecture's code started and left running (a
+    client library's, started as the file was imported) would keep the process alive
+    for ever: the output is flushed and the process ends without waiting for it,
+    saying so."""
+    if action in (check, graph, run):
+        from rapide_shell.looks import counted
+
+        main_thread = threading.main_thread()
+        left = [thread.name for thread in threading.enumerate()
+                if thread is not main_thread and not thread.daemon and thread.is_alive()]
+        if left:
+            sys.stdout.flush()
+            sys.stderr.write(
+                f"rapide: not waiting for the {counted(len(left), 'thread')} the "
+                f"architecture's code left running ({printable(', '.join(left))})\n"
+            )
+            sys.stderr.flush()
+            os._exit(status)
+    sys.exit(status)
 
 
 if __name__ == "__main__":

@@ -287,6 +287,24 @@ def test_a_device_fifo_or_huge_file_is_not_read_as_an_architecture(tmp_path: Pat
         assert (result.returncode, result.stderr) == (2, f"rapide: {path}: {why}\n")
 
 
+def test_a_thread_the_file_leaves_running_does_not_keep_the_command(tmp_path: Path) -> None:
+    # A client library's thread, started as the file is imported: `check` printed its
+    # report, then waited for the thread for ever.
+    lingering = tmp_path / "lingering.py"
+    lingering.write_text(
+        SHOP.read_text() + "\n\nimport threading\nimport time\n\n"
+        "threading.Thread(target=time.sleep, args=(600,), name='metrics').start()\n"
+    )
+    note = "rapide: not waiting for the 1 thread the architecture's code left running (metrics)\n"
+    for command, status in ((("check",), 0), (("run", "--script", "-"), 1)):
+        began = time.monotonic()
+        result = run_rapide(command[0], lingering, *command[1:], timeout=60,
+                            stdin="expect Web.order\n")
+        assert time.monotonic() - began < 30
+        assert result.returncode == status
+        assert result.stderr.endswith(note)
+
+
 def test_os_exit_at_import_is_a_load_error(tmp_path: Path) -> None:
     leaving = tmp_path / "leaving.py"
     leaving.write_text("import os\nos._exit(0)\n")
