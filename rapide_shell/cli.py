@@ -26,9 +26,10 @@ import io
 import json
 import os
 import sys
+import threading
 import traceback
 from collections.abc import Callable, Coroutine
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from pyrapide.__about__ import __version__
 from pyrapide.core.printable import printable
@@ -180,6 +181,7 @@ def explore(options: argparse.Namespace) -> None:
     130 when interrupted first."""
     from pyrapide.exploration import DEFAULT_MAX_STEPS, ExploreOptions, Strategy, Timing
     from rapide_shell.explore_cli import ExploreRequest, run_explore
+    from rapide_shell.explore_run import too_many_workers
 
     strategy, timing, json_output = options.strategy, options.timing, options.json_output
     refusal = None
@@ -193,6 +195,8 @@ def explore(options: argparse.Namespace) -> None:
         refusal = "--max-failures is for --all-failures: without it the search stops at one"
     elif options.cluster is not None and options.workers != 1:
         refusal = "--workers and --cluster do not go together: a cluster has its own workers"
+    elif (too_many := too_many_workers(options.workers)) is not None:
+        refusal = f"--workers {options.workers}: {too_many}"
     if refusal is not None:
         raise fail(refusal, json_output=json_output)
     _not_stdin(options.script, json_output=json_output)
@@ -463,6 +467,12 @@ def _number(
         try:
             value = kind(text)
         except ValueError:
+            digits = text.strip().lstrip("+-")
+            if digits.isascii() and digits.isdigit():  # int() reads only so many
+                raise argparse.ArgumentTypeError(
+                    f"a number of {len(digits)} digits, longer than the "
+                    f"{sys.get_int_max_str_digits()} Python reads"
+                ) from None
             raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
         if value != value:  # NaN, which float() reads and no bound compares against
             raise argparse.ArgumentTypeError(f"{text!r} is not {what}")
@@ -480,8 +490,18 @@ _PACE = _number(float, "a number of seconds", 0.0, 60.0)
 waits at most between steps (``inf`` would stop the script where it began)."""
 
 
+def _path(text: str) -> str:
+    """An argument type: a path, which an empty word is not (Python reads it as the
+    current directory, and the error would name a directory the user never wrote)."""
+    if not text:
+        raise argparse.ArgumentTypeError("an empty path (is the shell variable set?)")
+    return text
+
+
 def _add_file(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", metavar="FILE", help="The architecture file (Python).")
+    parser.add_argument(
+        "file", type=_path, metavar="FILE", help="The architecture file (Python)."
+    )
 
 
 def _add_arch(parser: argparse.ArgumentParser) -> None:
@@ -499,7 +519,7 @@ def _add_seed(parser: argparse.ArgumentParser) -> None:
 
 def _add_recording(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--record", metavar="OUT",
+        "--record", type=_path, metavar="OUT",
         help="Write what is done as a script that `rapide run` replays.",
     )
     parser.add_argument(
@@ -518,7 +538,8 @@ def _add_handler_timeout(parser: argparse.ArgumentParser) -> None:
 
 def _add_play(parser: argparse.ArgumentParser, speed_help: str) -> None:
     parser.add_argument(
-        "--script", "-s", metavar="SCRIPT", help="Play this script visibly, then hand over."
+        "--script", "-s", type=_path, metavar="SCRIPT",
+        help="Play this script visibly, then hand over."
     )
     parser.add_argument(
         "--speed", type=_PACE, metavar="SECONDS",
@@ -570,7 +591,7 @@ def build_parser() -> argparse.ArgumentParser:
     command = _command(commands, run)
     _add_file(command)
     command.add_argument(
-        "--script", "-s", metavar="SCRIPT",
+        "--script", "-s", type=_path, metavar="SCRIPT",
         help="The script of commands to run (- reads it from the standard input)."
     )
     _add_seed(command)
@@ -594,7 +615,7 @@ def build_parser() -> argparse.ArgumentParser:
     command = _command(commands, explore)
     _add_file(command)
     command.add_argument(
-        "--script", "-s", metavar="SCRIPT", required=True,
+        "--script", "-s", type=_path, metavar="SCRIPT", required=True,
         help="The scenario: its injections, `run` lines and expectations.",
     )
     command.add_argument(
@@ -630,14 +651,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     command.add_argument(
         "--workers", type=_number(int, "a whole number", 1), default=1, metavar="N",
-        help="Run on N local processes (default 1).",
+        help="Run on N local processes, at most 4 for each CPU (default 1).",
     )
     command.add_argument(
         "--cluster", metavar="ADDRESS",
         help="Run on the Dask cluster at ADDRESS (pip install 'pyrapide[cluster]').",
     )
     command.add_argument(
-        "--out", metavar="FILE",
+        "--out", type=_path, metavar="FILE",
         help="Where the counterexample goes (default: SCRIPT's name.counterexample.rapide).",
     )
     command.add_argument(
@@ -734,8 +755,25 @@ def _parsed(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namesp
         raise
 
 
+def _closed_streams_made_nowhere() -> None:
+    """A standard output or error the shell closed (``>&-``) made /dev/null, which is
+    how Python's own ``print`` takes it: the command runs, and its exit status still
+    says how it went, where the first write would have ended it with a fault."""
+    for descriptor, name in ((1, "stdout"), (2, "stderr")):
+        if getattr(sys, name) is not None:
+            continue
+        nowhere = os.open(os.devnull, os.O_WRONLY)  # the lowest free descriptor: this one
+        if nowhere != descriptor:
+            os.dup2(nowhere, descriptor)
+            os.close(nowhere)
+        # Kept open for the life of the process, as the stream it stands for would be.
+        stream = open(descriptor, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
+        setattr(sys, name, stream)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``rapide`` console script."""
+    _closed_streams_made_nowhere()
     parser = build_parser()
     # An output that cannot write every character (PYTHONIOENCODING=ascii, an old
     # console) gets what it cannot write as escapes, as stderr does, not an error.
@@ -749,7 +787,7 @@ def main(argv: list[str] | None = None) -> None:
             sys.exit(EXIT_ERROR)
         action(options)
     except Exit as done:
-        sys.exit(done.status)
+        _leave(action, done.status)
     except KeyboardInterrupt:
         sys.stderr.write("rapide: interrupted\n")
         sys.exit(EXIT_INTERRUPTED)
@@ -774,6 +812,30 @@ def main(argv: list[str] | None = None) -> None:
             "(set RAPIDE_DEBUG=1 for the traceback)\n"
         )
         sys.exit(EXIT_ERROR)
+    _leave(action, 0)
+
+
+def _leave(action: object, status: int) -> NoReturn:
+    """Exit with ``status``. The work of ``check``, ``graph`` and ``run`` is done once
+    they return, but a thread the architecture's code started and left running (a
+    client library's, started as the file was imported) would keep the process alive
+    for ever: the output is flushed and the process ends without waiting for it,
+    saying so."""
+    if action in (check, graph, run):
+        from rapide_shell.looks import counted
+
+        main_thread = threading.main_thread()
+        left = [thread.name for thread in threading.enumerate()
+                if thread is not main_thread and not thread.daemon and thread.is_alive()]
+        if left:
+            sys.stdout.flush()
+            sys.stderr.write(
+                f"rapide: not waiting for the {counted(len(left), 'thread')} the "
+                f"architecture's code left running ({printable(', '.join(left))})\n"
+            )
+            sys.stderr.flush()
+            os._exit(status)
+    sys.exit(status)
 
 
 if __name__ == "__main__":

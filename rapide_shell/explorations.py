@@ -40,7 +40,12 @@ from rapide_shell.commands import (
     CommandError,
     CommandSpec,
 )
-from rapide_shell.commands.arguments import ArgumentText, file_name, is_whole_number
+from rapide_shell.commands.arguments import (
+    ArgumentText,
+    digits_value,
+    file_name,
+    is_whole_number,
+)
 from rapide_shell.commands.errors import CommandSyntaxError
 from rapide_shell.commands.lexer import Word
 from rapide_shell.hookspecs import hookimpl
@@ -225,7 +230,11 @@ def parse_explore(text: ArgumentText) -> ExploreArguments:
         text.at_most(1)
         return ExploreArguments("stop")
     if first.text == "open":
-        if len(words) != 2 or not is_whole_number(words[1].text) or int(words[1].text) < 1:
+        if (
+            len(words) != 2
+            or not is_whole_number(words[1].text)
+            or digits_value(words[1].text, words[1]) < 1
+        ):
             column = words[1].column if len(words) > 1 else text.end
             raise CommandSyntaxError("explore open needs a failure's number, like 1",
                                      column=column)
@@ -235,6 +244,7 @@ def parse_explore(text: ArgumentText) -> ExploreArguments:
 
 def _settings(script: str, words: list[Word]) -> ExploreSettings:
     from pyrapide.exploration import ExploreOptions, Strategy
+    from rapide_shell.explore_run import too_many_workers
 
     options: dict[str, Any] = {}
     workers = 1
@@ -255,13 +265,16 @@ def _settings(script: str, words: list[Word]) -> ExploreSettings:
         elif word.text == "all-failures":
             options["all_failures"] = True
         elif equals and key in ("max", "workers"):
-            if not is_whole_number(value) or int(value) < 1:
+            if not is_whole_number(value) or digits_value(value, word) < 1:
                 raise CommandSyntaxError(f"{key}= takes a whole number from 1, not {value!r}",
                                          column=word.column)
             if key == "max":
                 options["max_schedules"] = int(value)
             else:
                 workers = int(value)
+                too_many = too_many_workers(workers)
+                if too_many is not None:
+                    raise CommandSyntaxError(f"workers={value}: {too_many}", column=word.column)
         else:
             raise CommandSyntaxError(
                 f"unexpected {word.text!r}: explore takes random A..B, max=N, no-prune, "

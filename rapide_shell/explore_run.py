@@ -37,9 +37,32 @@ from rapide_shell.exploring import (
     counterexample_paths,
     counterexample_text,
 )
+from rapide_shell.looks import counted
 
 CLUSTER_TIMEOUT = 10.0
 """Seconds to wait for a cluster's scheduler to answer before giving up."""
+
+WORKERS_PER_CPU = 4
+"""The most local worker processes an exploration starts for each CPU it may use."""
+
+
+def too_many_workers(workers: int) -> str | None:
+    """Why ``workers`` local worker processes are refused, as words to follow the count,
+    or None when they are not: at most :data:`WORKERS_PER_CPU` for each CPU this process
+    may use. The search keeps every CPU busy, so more would only wait their turn, each
+    holding a system of its own; and the pool starts them all at once, so a count
+    mistyped by a few digits would start that many processes."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not every system says which CPUs a process has
+        cpus = os.cpu_count() or 1
+    most = WORKERS_PER_CPU * cpus
+    if workers <= most:
+        return None
+    return (
+        f"at most {most} here ({WORKERS_PER_CPU} for each of the "
+        f"{counted(cpus, 'CPU')} this process may use)"
+    )
 
 
 class ExploreSetupError(Exception):

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pyrapide.core.printable import printable
 from pyrapide.exploration import (
     Expect,
     ExpectConstraints,
@@ -333,7 +334,9 @@ def counterexample_text(
         f"# Open it:              rapide shell {file} --script {shlex.quote(out)}",
         f"# The failing step:     {address}",
     ]
-    return "\n".join([*header, *counterexample_lines(shrunk)]) + "\n"
+    # Made printable: a line break in a path or a message would make the rest of its
+    # comment a command, and bytes that are not UTF-8 cannot be written.
+    return "\n".join([*map(printable, header), *counterexample_lines(shrunk)]) + "\n"
 
 
 def _how_shrunk(example: Counterexample) -> str:

@@ -74,8 +74,9 @@ def find_lesson(wanted: str, directory: Path | None = None) -> Lesson:
     stem (``02_causality``). Raises :class:`LessonNotFound` with the close names."""
     lessons = find_lessons(directory)
     for lesson in lessons:
+        # The number compared as digits: int() refuses more than 4300 of them.
         if wanted in (lesson.name, lesson.file_stem) or (
-            wanted.isascii() and wanted.isdigit() and int(wanted) == lesson.number
+            wanted.isascii() and wanted.isdigit() and wanted.lstrip("0") == str(lesson.number)
         ):
             return lesson
     names = [lesson.name for lesson in lessons]

@@ -24,7 +24,7 @@ from typing import Any
 
 from pyrapide.architecture import ArchitectureError, Hierarchy, architecture_spec, is_architecture
 from pyrapide.patterns import PatternSyntaxError
-from pyrapide.runtime import ModuleDefinitionError, RunState, System
+from pyrapide.runtime import ModuleBuildError, ModuleDefinitionError, RunState, System
 from pyrapide.runtime.modules import MODULE_ATTR
 from pyrapide.types import interface_actions, interface_name
 from rapide_shell.import_guard import (
@@ -39,6 +39,10 @@ from rapide_shell.looks import message_of
 from rapide_shell.suggestions import close_matches
 
 _module_counter = itertools.count(1)
+
+ARCHITECTURE_LIMIT = 64 * 1024 * 1024
+"""The most an architecture file may hold (64 MiB), as a script may: Python reads the
+whole file into memory before running a line of it."""
 
 
 class LoadError(Exception):
@@ -102,6 +106,13 @@ def load_architecture(path: str | Path, *, arch: str | None = None) -> LoadedArc
         raise LoadError(f"{file}: is a directory, not an architecture file")
     if file.suffix != ".py":
         raise LoadError(f"{file}: an architecture file is a Python file (.py)")
+    if not file.is_file():
+        # Python would read it to its end: a FIFO may never give one, /dev/zero has none.
+        raise LoadError(
+            f"{file}: not a regular file (a FIFO or a device), so not an architecture file"
+        )
+    if file.stat().st_size > ARCHITECTURE_LIMIT:
+        raise LoadError(f"{file}: more than 64 MiB, too large for an architecture file")
     try:
         import_seconds()  # read before the file runs: a bound that makes no sense is said
     except ValueError as error:
@@ -167,7 +178,12 @@ def _import(file: Path) -> ModuleType:
     except SystemExit as error:
         sys.modules.pop(module_name, None)
         raise LoadError(f"{file}: exited while being imported (SystemExit {error.code})") from None
-    except Exception as error:
+    except KeyboardInterrupt:
+        sys.modules.pop(module_name, None)
+        raise
+    except BaseException as error:
+        # Whatever else the file raises, BaseExceptions of its own (GeneratorExit, a
+        # class of the user's) included, is the file's failure, said in one line.
         sys.modules.pop(module_name, None)
         message = f"{_failure_place(file, error)}: {_describe(error)}"
         if _runs_a_loop_at_import(error):
@@ -179,7 +195,7 @@ def _import(file: Path) -> ModuleType:
     return module
 
 
-def _runs_a_loop_at_import(error: Exception) -> bool:
+def _runs_a_loop_at_import(error: BaseException) -> bool:
     """Whether ``error`` is the file starting an event loop (``asyncio.run(system.run())``
     at the top level, as a script does) inside the one the workbench runs in. The
     coroutines it meant to run are closed, unstarted, so that Python adds no warning
@@ -202,6 +218,13 @@ def _runs_a_loop_at_import(error: Exception) -> bool:
             ):
                 value.close()
     return True
+
+
+def build_failure(file: Path, error: ModuleBuildError) -> LoadError:
+    """The error for a module class of ``file`` that raised as the system was built:
+    where in ``file`` it raised (when it was there) and what."""
+    cause = error.__cause__
+    return LoadError(f"{_failure_place(file, cause) if cause else file}: {error}")
 
 
 def _stopped(file: Path, stopped: ImportStopped) -> LoadError:
@@ -256,11 +279,18 @@ def _describe(error: BaseException) -> str:
     return f"{name}: {text}" if text else name
 
 
+def _of_type(value: Any, kind: type) -> bool:
+    """``isinstance(value, kind)`` without asking ``value``: its type alone. A proxy
+    among the file's names (Flask's ``request``, whose ``__class__`` raises outside a
+    request) is passed over, where ``isinstance`` would raise its error."""
+    return issubclass(type(value), kind)
+
+
 def _module_systems(module: ModuleType) -> dict[str, Any]:
     return {
         name: value
         for name, value in vars(module).items()
-        if isinstance(value, System) and not name.startswith("_")
+        if _of_type(value, System) and not name.startswith("_")
     }
 
 
@@ -274,7 +304,7 @@ def _module_maps(module: ModuleType) -> dict[str, Any]:
     return {
         name: value
         for name, value in vars(module).items()
-        if isinstance(value, maps.ArchitectureMap) and not name.startswith("_")
+        if _of_type(value, maps.ArchitectureMap) and not name.startswith("_")
     }
 
 
@@ -282,7 +312,7 @@ def _module_architectures(module: ModuleType) -> dict[str, Any]:
     found: dict[str, Any] = {}
     seen: set[int] = set()
     for name, value in vars(module).items():
-        if isinstance(value, type) and is_architecture(value) and id(value) not in seen:
+        if _of_type(value, type) and is_architecture(value) and id(value) not in seen:
             seen.add(id(value))
             found[name] = value
     return found
@@ -315,7 +345,7 @@ def _bindings(file: Path, module: ModuleType, architecture: Any) -> dict[str, ty
         {
             id(value): value
             for value in vars(module).values()
-            if isinstance(value, type) and _implemented_interface(value) is not None
+            if _of_type(value, type) and _implemented_interface(value) is not None
         }.values()
     )
     bindings: dict[str, type] = {}

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 import shlex
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from pyrapide.core.atomic import AtomicWriter, WriteError
+from pyrapide.core.printable import printable
 from rapide_shell.looks import command_words
 
 
@@ -37,7 +39,9 @@ class Recorder:
         # The replay command is for pasting: the architecture chosen, paths quoted.
         file = command_words(str(source), arch)
         script = shlex.quote(str(self.path))
-        self.header = (
+        # Made printable: a path may hold a line break (the rest of the header would be
+        # read as a command) or bytes that are not UTF-8 (which the file cannot hold).
+        self.header = printable(
             f"# recorded from {file} on {stamp}; replay: rapide run {file} --script {script}"
         )
         self._file: AtomicWriter | None = self._open()
@@ -56,12 +60,19 @@ class Recorder:
         return writer
 
     def append(self, *lines: str) -> None:
-        """Add ``lines`` at the end of the script."""
+        """Add ``lines`` at the end of the script. A write that fails (a full disk, a
+        file size limit) ends the recording, not the session: :meth:`close` says why."""
         if self._file is None or not lines:
             return
-        for line in lines:
-            self._file.write(line + "\n")
-        self._file.flush()
+        try:
+            for line in lines:
+                self._file.write(line + "\n")
+            self._file.flush()
+        except (WriteError, UnicodeError) as error:  # the temporary file is gone with it
+            self._file = None
+            reason = error.reason if isinstance(error, WriteError) else str(error)
+            self._problem = f"cannot write the recording {self.path}: {reason}"
+            return
         self.written.extend(lines)
 
     def rewrite(self, lines: list[str]) -> None:
@@ -102,8 +113,14 @@ def same_file(path: str | Path, other: str | Path) -> bool:
         return False
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def inject_line(name: str, payload: dict[str, Any]) -> str:
     """The ``inject`` line that records exactly ``payload`` (as one JSON object)."""
     if not payload:
         return f"inject {name}"
-    return f"inject {name} {json.dumps(payload, ensure_ascii=False, default=str)}"
+    text = json.dumps(payload, ensure_ascii=False, default=str)
+    # A lone surrogate (a payload's "\udcfe", read from JSON) has no UTF-8 to be written
+    # in, in a script or an address: its JSON escape reads back as the same string.
+    return f"inject {name} {_LONE_SURROGATE.sub(lambda found: ascii(found[0])[1:-1], text)}"

@@ -123,9 +123,15 @@ def _guard_error(notification: Any) -> str:
     return _placed(text, notification.traceback)
 
 
+MESSAGE_SHOWN = 500
+"""At most this many characters of an error's message in its one line; the rest is cut."""
+
+
 def error_text(error: BaseException) -> str:
-    """``KeyError: 'sku'``: an error's type and the first line of its message, if any."""
-    message = first_line(message_of(error))
+    """``KeyError: 'sku'``: an error's type and the first line of its message, if any,
+    cut to :data:`MESSAGE_SHOWN` characters (a message of megabytes would fill the
+    terminal; the traceback kept with a handler's error holds it whole)."""
+    message = render.shorten(first_line(message_of(error)), MESSAGE_SHOWN)
     return f"{type(error).__name__}: {message}" if message else type(error).__name__
 
 

@@ -143,6 +143,13 @@ class Bounds:
         return self.timeout is not None and self.time_left() == 0
 
 
+def _at_most(seconds: float | None, bound: float | None) -> float | None:
+    """The smaller of two bounds in seconds, where None is no bound."""
+    if seconds is None or bound is None:
+        return bound if seconds is None else seconds
+    return min(seconds, bound)
+
+
 class RuntimeLink:
     """A System built from a loaded architecture, kept paused between commands."""
 
@@ -156,8 +163,11 @@ class RuntimeLink:
     ) -> None:
         self.loaded = loaded
         self.seed = 0 if seed is None else seed
-        self.handler_timeout = handler_timeout
         self.bounds = bounds if bounds is not None else Bounds()
+        self.handler_timeout = _at_most(handler_timeout, self.bounds.timeout)
+        """The seconds one stretch of a handler may keep control (None: no bound): no
+        more than the session's ``timeout``, which a handler that never hands control
+        back would otherwise outlast (for ever, with no handler bound of its own)."""
         self.system: System | None = None
         self.inspected: Computation | None = None
         """A computation loaded with ``load`` (read-only), or None when the live one is shown."""

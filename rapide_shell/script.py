@@ -228,30 +228,34 @@ async def play(
         # Running just that line reports its syntax error as the session reports any.
         lines = [unparsable]
         result.refused_before_running = True
-    for line in lines:
-        if not line.text.strip():
-            continue
-        if on_line is not None:
-            await _called(on_line(line))
-        if not line.is_command:
-            continue
-        if session.bounds.timed_out():
-            result.bound = (line, session.bounds.check() or "--timeout reached")
-            break
-        outcome = await run_line(line.text)
-        result.outcomes.append((line, outcome))
-        if on_outcome is not None:
-            await _called(on_outcome(line, outcome))
-        if interrupted is not None and interrupted():
-            result.interrupted_after = line
-        if not outcome.ok:
-            result.error = (line, outcome.error or "error")
-            break
-        if outcome.data.get("bound"):
-            result.bound = (line, f"{outcome.data['bound']} with work pending")
-            break
-        if outcome.quit or result.interrupted_after is not None:
-            break
+    outer, session.playing = session.playing, script  # not to be written over
+    try:
+        for line in lines:
+            if not line.text.strip():
+                continue
+            if on_line is not None:
+                await _called(on_line(line))
+            if not line.is_command:
+                continue
+            if session.bounds.timed_out():
+                result.bound = (line, session.bounds.check() or "--timeout reached")
+                break
+            outcome = await run_line(line.text)
+            result.outcomes.append((line, outcome))
+            if on_outcome is not None:
+                await _called(on_outcome(line, outcome))
+            if interrupted is not None and interrupted():
+                result.interrupted_after = line
+            if not outcome.ok:
+                result.error = (line, outcome.error or "error")
+                break
+            if outcome.data.get("bound"):
+                result.bound = (line, f"{outcome.data['bound']} with work pending")
+                break
+            if outcome.quit or result.interrupted_after is not None:
+                break
+    finally:
+        session.playing = outer
     return result
 
 

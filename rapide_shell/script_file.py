@@ -37,10 +37,21 @@ SCRIPT_LIMIT = 64 * 1024 * 1024
 pipe or a device such as ``/dev/zero`` may never end)."""
 
 
+_NOT_SCRIPTS = {
+    ".py": "an architecture file, not a script of commands (the architecture comes first: "
+    "rapide run ARCHITECTURE --script SCRIPT)",
+    ".json": "a saved computation or a JSON document, not a script of commands (`load FILE` "
+    "reads a saved computation into a session)",
+}
+"""What a file given as a script is, by its suffix, when it cannot be one: its first
+line would be refused as an unknown command (``from``, ``{"format":``)."""
+
+
 def read_script(path: str | Path) -> list[ScriptLine]:
     """The lines of the script at ``path`` (:data:`STDIN`: read from the standard
-    input, to its end); ScriptFileError if it cannot be read, or holds more than
-    :data:`SCRIPT_LIMIT` bytes."""
+    input, to its end); ScriptFileError if it cannot be read, is a Python or JSON file
+    (an architecture file or a saved computation given in its place), or holds more
+    than :data:`SCRIPT_LIMIT` bytes."""
     file = Path(path)
     try:
         if str(path) == STDIN:
@@ -51,6 +62,9 @@ def read_script(path: str | Path) -> list[ScriptLine]:
                 data = stream.read(SCRIPT_LIMIT + 1)
         if len(data) > SCRIPT_LIMIT:
             raise ScriptFileError(f"{file}: more than 64 MiB, too large for a script")
+        not_a_script = _NOT_SCRIPTS.get(file.suffix.lower()) if str(path) != STDIN else None
+        if not_a_script is not None:
+            raise ScriptFileError(f"{file}: {not_a_script}")
         text = data.decode("utf-8")
     except FileNotFoundError:
         raise ScriptFileError(f"{file}: no such script") from None

@@ -6,8 +6,7 @@ into the scheduler. This module holds no UI code: output is Rich renderables plu
 JSON-safe data, and front ends decide where to draw them.
 
 How a front end uses a session
-==============================
-
+=======================
 Open it, then feed it lines (everything runs on the caller's asyncio loop)::
 
     async with Session.open("examples/seed_system.py", seed=0, record=None) as session:
@@ -164,6 +163,7 @@ from pyrapide.runtime import (
     GuardError,
     HandlerError,
     LimitReached,
+    ModuleBuildError,
     RunOutcome,
 )
 from rapide_shell import notices, render
@@ -178,7 +178,7 @@ from rapide_shell.decisions import (
     Point,
     decision_lines,
 )
-from rapide_shell.loader import LoadedArchitecture, LoadError, load_architecture
+from rapide_shell.loader import LoadedArchitecture, LoadError, build_failure, load_architecture
 from rapide_shell.outcome import CommandOutcome
 from rapide_shell.plugins import plugin_manager
 from rapide_shell.recording import Recorder
@@ -264,6 +264,9 @@ class Session:
         """The addresses ``where`` printed in this session, the latest last: ``goto``
         completes them, so that going back to a point after a ``reload`` (or in another
         branch) never means typing one out."""
+        self.playing: str | None = None
+        """The script file being played (see :func:`rapide_shell.script.play`), which
+        ``save`` and ``export`` refuse to write over; None between scripts."""
         self.expectations: list[notices.ExpectationChecked] = []
         self.arrival: CommandOutcome | None = None
         """What going to the point ``--at`` named said (see :meth:`open`)."""
@@ -363,7 +366,10 @@ class Session:
         that raises is reported among the start hooks' problems, and the others are
         told all the same)."""
         with self.travel.started():
-            await self._start_system()
+            try:
+                await self._start_system()
+            except ModuleBuildError as error:
+                raise build_failure(self.path, error) from None
         self._write_recording()
         with self._hook_problems("start", adding=True):
             self._tell_plugins_started()

@@ -23,7 +23,10 @@ def id_number(event_id: str) -> int:
     "_" or leading 0), else 0."""
     digits = event_id[1:]
     if event_id[:1] == "e" and digits.isdigit() and digits.isascii() and digits[:1] != "0":
-        return int(digits)
+        try:
+            return int(digits)
+        except ValueError:  # more digits than Python reads: no counter gets there
+            return 0
     return 0
 
 

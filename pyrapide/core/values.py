@@ -28,6 +28,9 @@ _SCALARS: Final = frozenset({str, bool, type(None)})
 _SEQUENCES: Final = frozenset({list, tuple})
 # Python refuses to turn an int of more digits than this into text, so JSON cannot hold it.
 _INT_BITS_SAFE: Final = 14_000
+INT_BOUND: Final = 1 << _INT_BITS_SAFE
+"""Every integer strictly between ``-INT_BOUND`` and ``INT_BOUND`` can be written as text;
+one beyond may be too long to (:func:`payload_problem` says whether it is)."""
 
 
 def payload_problem(payload: Mapping[Any, Any], what: str = "payload") -> str | None:
@@ -165,13 +168,10 @@ def _of_type(values: list[Any], types: list[type] | None, kind: type) -> Iterabl
     return values if types is None else compress(values, map(is_, types, repeat(kind)))
 
 
-_TOO_BIG: Final = 1 << _INT_BITS_SAFE
-
-
 def _short_ints(numbers: Iterable[int]) -> bool:
     """True when no integer of ``numbers`` is long enough to need a closer look."""
     numbers = list(numbers)
-    return not numbers or (max(numbers) < _TOO_BIG and min(numbers) > -_TOO_BIG)
+    return not numbers or (max(numbers) < INT_BOUND and min(numbers) > -INT_BOUND)
 
 
 def _non_finite(number: float) -> str:

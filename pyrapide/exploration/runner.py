@@ -25,6 +25,7 @@ from pyrapide.exploration.schedule import (
     StepBound,
 )
 from pyrapide.exploration.tracking import Footprint, Identity, Tracker
+from pyrapide.runtime.modules import ModuleBuildError
 
 if TYPE_CHECKING:
     from pyrapide.constraints import ConstraintViolation
@@ -149,7 +150,10 @@ class ScheduleRunner:
         tracker.reset()
         play = _Play(seed)
         try:
-            await system.start()
+            try:
+                await system.start()
+            except ModuleBuildError as error:
+                raise ExplorationError(str(error)) from None
             await self._steps(scenario, play, chooser)
         except _Blocked:
             # Nothing of it counts; the next reset abandons what is in flight.

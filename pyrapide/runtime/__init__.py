@@ -34,6 +34,7 @@ _EXPORTS: dict[str, str] = {
     "LimitReached": "pyrapide.runtime.notifications",
     "LogicalClock": "pyrapide.runtime.clock",
     "ModuleContext": "pyrapide.runtime.context",
+    "ModuleBuildError": "pyrapide.runtime.modules",
     "ModuleDefinitionError": "pyrapide.runtime.modules",
     "Notification": "pyrapide.runtime.notifications",
     "PendingSummary": "pyrapide.runtime.queues",
@@ -116,6 +117,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
         RunClock as RunClock,
     )
     from pyrapide.runtime.modules import (
+        ModuleBuildError as ModuleBuildError,
         ModuleDefinitionError as ModuleDefinitionError,
         module as module,
         when as when,

@@ -20,6 +20,23 @@ class ModuleDefinitionError(TypeError):
     """A class given to @module, or a method given to @when, cannot serve as one."""
 
 
+class ModuleBuildError(RuntimeError):
+    """A component's module class raised as it was built (``System.start`` calls it with
+    no arguments); ``component`` names the component, and what the class raised is the
+    ``__cause__``."""
+
+    def __init__(self, component: str, module: type, error: BaseException) -> None:
+        try:
+            message = str(error).strip().split("\n", 1)[0]
+        except Exception:  # a message of the user's own that cannot be read
+            message = ""
+        raised = f"{type(error).__name__}: {message}" if message else type(error).__name__
+        super().__init__(
+            f"cannot build component {component!r}: {module.__qualname__}() raised {raised}"
+        )
+        self.component = component
+
+
 @dataclass(frozen=True, slots=True)
 class HandlerSpec:
     """One ``@when`` handler: the method's name and the pattern it reacts to."""
@@ -143,10 +160,22 @@ def _build_spec(cls: Any, implements: type | None, serial: bool) -> ModuleSpec:
 
 def _refuse_uncallable(cls: type, name: str, value: Any, arguments: tuple[str, ...]) -> None:
     """Refuse the method ``name`` of ``cls`` (``value`` as the class holds it) when the
-    system could not call it with ``arguments`` after ``self``: it would fail at every
-    call, at run time. Static and class methods, and what has no signature, pass."""
+    system could not call it with ``arguments`` after ``self`` (it would fail at every
+    call, at run time), or when it is a generator function (a stray ``yield``: a call
+    would run none of its body, and say nothing). Static and class methods, and what
+    has no signature, pass."""
     if not inspect.isfunction(value):
         return
+    awaitable = value.__code__.co_flags & inspect.CO_ITERABLE_COROUTINE  # @types.coroutine
+    if (inspect.isgeneratorfunction(value) and not awaitable) or inspect.isasyncgenfunction(
+        value
+    ):
+        kind = "an async generator" if inspect.isasyncgenfunction(value) else "a generator"
+        role = "a @when handler" if arguments else f"the {name} hook"
+        raise ModuleDefinitionError(
+            f"{class_label(cls)}.{name} is {kind} function (it holds a `yield`), so calling "
+            f"it would run none of its body: {role} is a plain or async function"
+        )
     try:
         signature = inspect.signature(value)
         signature.bind(None, *arguments)

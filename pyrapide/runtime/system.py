@@ -32,7 +32,7 @@ from pyrapide.runtime.clock import LogicalClock, RealTimeClock, RunClock
 from pyrapide.runtime.collector import full_collections_held
 from pyrapide.runtime.context import CONTEXT_ATTR, EmitError, ModuleContext
 from pyrapide.runtime.dispatch import Dispatch
-from pyrapide.runtime.modules import module_spec
+from pyrapide.runtime.modules import ModuleBuildError, module_spec
 from pyrapide.runtime.queues import DispatchQueues, PendingSummary
 from pyrapide.runtime.running import (
     STEPS_BETWEEN_YIELDS,
@@ -388,14 +388,21 @@ class System:
     # ----------------------------------------------------------- lifecycle
     async def start(self) -> None:
         """Build the modules and run their ``start`` hooks (each until it ends or
-        waits on a delivery). Raises RuntimeError if already started."""
+        waits on a delivery). Raises RuntimeError if already started, and
+        :class:`~pyrapide.runtime.modules.ModuleBuildError` when a module class raises
+        as it is built."""
         if self.state is not RunState.IDLE:
             raise RuntimeError(f"start(): the system is already {self.state}")
         for component, iface in self._hierarchy.leaves.items():
             bound = self.bindings.get(component)
             if bound is None:
                 continue
-            instance = bound() if isinstance(bound, type) else bound
+            try:
+                instance = bound() if isinstance(bound, type) else bound
+            except KeyboardInterrupt:
+                raise
+            except BaseException as error:  # the class's own code: the user's to mend
+                raise ModuleBuildError(component, bound, error) from error
             context = ModuleContext(
                 self, self.scheduler, component, instance, iface, interface_actions(iface)
             )

@@ -20,6 +20,7 @@ from __future__ import annotations
 import ast
 import difflib
 import json
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -27,7 +28,7 @@ from math import isfinite
 from typing import TYPE_CHECKING, Any, Final
 
 from pyrapide.core.frozendict import SCALARS
-from pyrapide.core.values import CONTAINERS, all_saveable, field_problem
+from pyrapide.core.values import CONTAINERS, INT_BOUND, all_saveable, field_problem
 from pyrapide.types.payload_error import PayloadError as PayloadError  # Python when compiled
 
 if TYPE_CHECKING:
@@ -55,6 +56,7 @@ _NOTHING: Final[frozenset[type]] = frozenset()
 _SCALARS: Final = SCALARS
 _CONTAINERS: Final = CONTAINERS
 _isfinite: Final = isfinite
+_INT_BOUND: Final = INT_BOUND
 _all_saveable: Final = all_saveable
 
 
@@ -111,6 +113,8 @@ def _fits_dict(plan: _Plan | None, payload: dict[Any, Any]) -> bool:
                 allowed = others
             if kind not in allowed or (kind is float and not _isfinite(value)):
                 return False
+            if kind is int and not -_INT_BOUND < value < _INT_BOUND:
+                return False  # perhaps too long to write: the slow path says
     return True
 
 
@@ -155,8 +159,19 @@ def shown(value: Any, width: int = 80) -> str:
             value, ensure_ascii=False, default=repr
         )
     except (TypeError, ValueError, RecursionError):
-        text = repr(value)
+        text = _repr(value)
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _repr(value: Any) -> str:
+    """``repr(value)``, or what the value is when it has no text: an integer too long for
+    Python to write, an object whose ``__repr__`` raises."""
+    try:
+        return repr(value)
+    except Exception:
+        if isinstance(value, int):
+            return f"an integer of more than {sys.get_int_max_str_digits()} digits"
+        return f"a value of type {type(value).__name__} that cannot be shown"
 
 
 def _has_other_keys(value: Any) -> bool:

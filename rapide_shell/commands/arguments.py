@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -209,12 +210,27 @@ def number(word: Word, what: str, *, least: int = 0) -> int:
     names it, article included ("a number of steps"), for the error, which says what is
     wanted: ``-5`` is a whole number, and a message saying it is not would mislead."""
     digits = word.text.removeprefix("#")
-    if not is_whole_number(digits) or int(digits) < least:
+    if not is_whole_number(digits) or (value := digits_value(digits, word)) < least:
         raise CommandSyntaxError(
             f"{what} must be a whole number, {least} or more, not {word.text!r}",
             column=word.column,
         )
-    return int(digits)
+    return value
+
+
+def digits_value(digits: str, word: Word) -> int:
+    """``digits`` (whole-number text found in ``word``, a sign allowed) as an int; a
+    CommandSyntaxError at ``word`` when they are more than Python reads (4300 by
+    default), where ``int`` would raise a ValueError of its own words."""
+    try:
+        return int(digits)
+    except ValueError:
+        limit = sys.get_int_max_str_digits()
+        raise CommandSyntaxError(
+            f"a number of {len(digits.lstrip('+-'))} digits, longer than the {limit} Python "
+            "reads",
+            column=word.column,
+        ) from None
 
 
 def one_of(word: Word, choices: tuple[str, ...], message: str) -> str:

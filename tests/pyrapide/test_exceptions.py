@@ -19,7 +19,7 @@ from pyrapide.exploration.runner import ExplorationError
 from pyrapide.patterns.operators import UnboundPlaceholderWarning
 from pyrapide.patterns.syntax import PatternSyntaxError
 from pyrapide.runtime.emitter import EmitError
-from pyrapide.runtime.modules import ModuleDefinitionError
+from pyrapide.runtime.modules import ModuleBuildError, ModuleDefinitionError
 from pyrapide.runtime.processes import ModuleStateError
 from pyrapide.runtime.watchdog import HandlerTimeout
 from pyrapide.types.payloads import PayloadError
@@ -37,6 +37,7 @@ BUILT = {
     UnboundPlaceholderWarning: (("nothing in A binds ?m",), {}),
     EmitError: (("cannot emit",), {}),
     ModuleDefinitionError: (("not a module",), {}),
+    ModuleBuildError: (("ear", dict, ValueError("no ear today")), {}),
     ModuleStateError: (("not started",), {}),
     HandlerTimeout: ((), {}),
     PayloadError: (("Web.order has no field 'qty'",), {"field": "qty"}),

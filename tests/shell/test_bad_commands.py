@@ -258,6 +258,40 @@ def test_rapide_run_names_the_line_of_a_deep_pattern_and_keeps_what_was_saved(
     assert len(Computation.load(saved)) == 4
 
 
+LONG_NUMBER = "9" * 5000
+
+
+@pytest.mark.parametrize(
+    "line",
+    [f"seed -{LONG_NUMBER}", f"step {LONG_NUMBER}", f"step #{LONG_NUMBER}",
+     f"run {LONG_NUMBER}", f"goto {LONG_NUMBER}", f"back {LONG_NUMBER}",
+     f"expect Web.order count={LONG_NUMBER}", f"unwatch {LONG_NUMBER}"],
+    ids=lambda line: line.split()[0] + (" #" if "#" in line else ""),
+)
+def test_a_number_longer_than_python_reads_is_said_at_its_column(
+    tmp_path: Path, line: str
+) -> None:
+    # int() refused it with Python's own words about sys.set_int_max_str_digits.
+    script = tmp_path / "long.rapide"
+    script.write_text(f"inject Web.order item=apple\n{line}\n", encoding="utf-8")
+    result = run_rapide("run", SHOP, "--script", script)
+    assert result.returncode == 2
+    assert result.stderr.startswith(
+        f"rapide: {script}:2: a number of 5000 digits, longer than the 4300 Python reads "
+        "(checked before running: no command was run)\n"
+    )
+    caret = result.stderr.splitlines()[-1]
+    assert caret.strip() == "^" and line[len(caret) - 3] in "-#9"
+
+
+def test_an_event_id_longer_than_python_reads_is_no_event(tmp_path: Path) -> None:
+    script = tmp_path / "long.rapide"
+    script.write_text(f"inject Web.order item=apple\nshow event e{LONG_NUMBER}\n")
+    result = run_rapide("run", SHOP, "--script", script)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"rapide: {script}:2: no event 'e999")
+
+
 def test_the_json_report_of_a_refused_line_is_json(tmp_path: Path) -> None:
     script = tmp_path / "nan.rapide"
     script.write_text('inject Web.order {"item": "x", "quantity": NaN}\n', encoding="utf-8")

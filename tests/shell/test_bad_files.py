@@ -136,6 +136,24 @@ async def test_an_architecture_or_a_script_given_to_load_is_named(
     assert shop_with_work.state != "inspecting"
 
 
+@pytest.mark.parametrize("command", ["run", "explore"])
+def test_an_architecture_or_a_computation_given_as_the_script_is_named(
+    tmp_path: Path, command: str
+) -> None:
+    # The mix-up load already names: it was "unknown command 'from'" at line 1.
+    saved = tmp_path / "work.json"
+    made = run_rapide("run", SHOP, "--script", "-", stdin=f"run\nsave {saved}\n")
+    assert made.returncode == 0, made.stderr
+    for script, what in (
+        (SHOP, "an architecture file, not a script of commands (the architecture comes "
+               "first: rapide run ARCHITECTURE --script SCRIPT)"),
+        (saved, "a saved computation or a JSON document, not a script of commands (`load "
+                "FILE` reads a saved computation into a session)"),
+    ):
+        result = run_rapide(command, SHOP, "--script", script)
+        assert (result.returncode, result.stderr) == (2, f"rapide: {script}: {what}\n")
+
+
 async def test_a_saved_file_with_odd_strings_loads_and_saves_again(
     shop_with_work: Session, tmp_path: Path
 ) -> None:
@@ -240,6 +258,51 @@ def test_record_refuses_a_link_and_replaces_it_when_forced(tmp_path: Path) -> No
 
 
 # -- architecture files -----------------------------------------------------------------
+
+
+def test_a_device_fifo_or_huge_file_is_not_read_as_an_architecture(tmp_path: Path) -> None:
+    # Python reads the whole file before running it: /dev/zero filled the memory without
+    # end (the import bound cannot stop a read in C), a FIFO waited out that bound.
+    zero = tmp_path / "zero.py"
+    zero.symlink_to("/dev/zero")
+    fifo = tmp_path / "fifo.py"
+    os.mkfifo(fifo)
+    huge = tmp_path / "huge.py"
+    with huge.open("wb") as sparse:
+        sparse.truncate(65 * 1024 * 1024)
+
+    def bounded() -> None:  # without the refusal, MemoryError rather than the machine's
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+    unread = "not a regular file (a FIFO or a device), so not an architecture file"
+    for path, why in ((zero, unread), (fifo, unread),
+                      (huge, "more than 64 MiB, too large for an architecture file")):
+        result = subprocess.run(
+            [sys.executable, "-m", "rapide_shell.cli", "check", path], capture_output=True,
+            text=True, timeout=60, cwd=REPO, preexec_fn=bounded,
+            env={**os.environ, "RAPIDE_IMPORT_TIMEOUT": "20"},
+        )
+        assert (result.returncode, result.stderr) == (2, f"rapide: {path}: {why}\n")
+
+
+def test_a_thread_the_file_leaves_running_does_not_keep_the_command(tmp_path: Path) -> None:
+    # A client library's thread, started as the file is imported: `check` printed its
+    # report, then waited for the thread for ever.
+    lingering = tmp_path / "lingering.py"
+    lingering.write_text(
+        SHOP.read_text() + "\n\nimport threading\nimport time\n\n"
+        "threading.Thread(target=time.sleep, args=(600,), name='metrics').start()\n"
+    )
+    note = "rapide: not waiting for the 1 thread the architecture's code left running (metrics)\n"
+    for command, status in ((("check",), 0), (("run", "--script", "-"), 1)):
+        began = time.monotonic()
+        result = run_rapide(command[0], lingering, *command[1:], timeout=60,
+                            stdin="expect Web.order\n")
+        assert time.monotonic() - began < 30
+        assert result.returncode == status
+        assert result.stderr.endswith(note)
 
 
 def test_os_exit_at_import_is_a_load_error(tmp_path: Path) -> None:

@@ -159,6 +159,27 @@ def test_a_handler_that_keeps_control_is_stopped_and_the_script_goes_on(
     assert "ok: 1 expectation held" in out
 
 
+@pytest.mark.parametrize("handler_timeout", ["0", "600"])
+def test_timeout_ends_a_handler_that_keeps_control_too(
+    tmp_path: Path, handler_timeout: str
+) -> None:
+    # --timeout was looked at between steps only: a handler spinning inside one kept the
+    # script for ever with no handler bound, and past the timeout with a longer one.
+    lines = script(tmp_path, "inject Desk.job kind=spin", "run", "expect Desk.done")
+    began = time.monotonic()
+    result = run_rapide("run", FIXTURES / "stuck.py", "--script", lines, "--timeout", "3",
+                        "--handler-timeout", handler_timeout, timeout=60)
+    assert time.monotonic() - began < 30
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Worker.on_job ran for more than 3 s without handing control back" in " ".join(
+        result.stdout.split()
+    )
+    assert result.stderr == (
+        f"rapide: {lines}:3: stopped: --timeout of 3 s reached (the rest of the script was "
+        "not run)\n"
+    )
+
+
 def test_a_run_the_systems_own_limit_halts_with_work_pending_ends_the_script_with_1(
     tmp_path: Path,
 ) -> None:

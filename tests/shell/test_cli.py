@@ -128,7 +128,11 @@ def test_a_pattern_error_in_a_script_points_at_the_column(tmp_path: Path) -> Non
         (("run", "--bogus"), "unrecognized arguments: --bogus"),
         (("run", "--seed", "x"), "argument --seed: 'x' is not a whole number"),
         (("explore", "--workers", "0"), "argument --workers: 0 is not at least 1"),
+        # It was "'9999…' is not a whole number", the 5000 digits echoed.
+        (("run", "--seed", "-" + "9" * 5000),
+         "argument --seed: a number of 5000 digits, longer than the 4300 Python reads"),
     ],
+    ids=["timeout", "unknown", "seed", "workers", "seed-of-5000-digits"],
 )
 def test_a_usage_error_under_json_is_a_json_answer_too(
     tmp_path: Path, arguments: tuple[str, ...], message: str
@@ -142,6 +146,56 @@ def test_a_usage_error_under_json_is_a_json_answer_too(
         "ok": False, "exit_status": 2, "error": {"message": message},
     }
     assert message in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("arguments", "named"),
+    [
+        (("check", ""), "FILE"),
+        (("graph", ""), "FILE"),
+        (("run", "SHOP", "--script", ""), "--script/-s"),
+        (("run", "SHOP", "--script", "SCRIPT", "--record", ""), "--record"),
+        (("explore", "SHOP", "--script", ""), "--script/-s"),
+        (("explore", "SHOP", "--script", "SCRIPT", "--out", ""), "--out"),
+    ],
+)
+def test_an_empty_path_is_named_as_the_argument_it_was(
+    tmp_path: Path, arguments: tuple[str, ...], named: str
+) -> None:
+    # Read as ".", it was "rapide: .: is a directory", a path the user never wrote (an
+    # explore --out of "" was not even refused).
+    demo = script(tmp_path, "run\n")
+    given = [{"SHOP": str(SHOP), "SCRIPT": str(demo)}.get(word, word) for word in arguments]
+    result = rapide(*given)
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1].endswith(
+        f": error: argument {named}: an empty path (is the shell variable set?)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [("inject Web.order item=apple\nrun\n", 0), ("inject Web.order item=apple\nfly\n", 2),
+     ("inject Web.order item=apple\nrun\nexpect Mailer.sent none\n", 1)],
+    ids=["held", "script-error", "expect-failed"],
+)
+def test_the_exit_status_holds_with_stdout_and_stderr_closed(
+    tmp_path: Path, text: str, status: int
+) -> None:
+    # `rapide run ... >&- 2>&-` (a cron job's): the first write to a closed stream was a
+    # fault of its own, "internal error" at exit status 2, or 1 with stderr closed too.
+    demo = script(tmp_path, text)
+
+    def close_both() -> None:
+        os.close(1)
+        os.close(2)
+
+    for closing in (lambda: os.close(1), close_both):
+        done = subprocess.run(
+            [sys.executable, "-m", "rapide_shell.cli", "run", SHOP, "--script", demo],
+            cwd=REPO, timeout=60, preexec_fn=closing, check=False,
+        )
+        assert done.returncode == status
 
 
 def test_json_output_is_one_object(tmp_path: Path) -> None:

@@ -105,6 +105,23 @@ def test_the_lost_update_is_found_shrunk_and_replays_to_exit_1(tmp_path: Path) -
     assert "expect failed: constraints: expected no violation, no_lost_update" in replay.stderr
 
 
+def test_a_counterexample_named_with_a_line_break_still_replays(tmp_path: Path) -> None:
+    # The header's comments held the paths as they were: a line break in the script's
+    # name or --out's made the rest of that comment a command, and the replay exit 2.
+    scenario = tmp_path / "bank\nscript.rapide"
+    scenario.write_text(BANK_SCRIPT.read_text())
+    out = tmp_path / "lost\nupdate.rapide"
+    assert rapide("explore", BANK, "--script", scenario, "--out", out).returncode == 1
+    header = out.read_text().splitlines()[:5]
+    assert header[0] == (
+        f"# A counterexample found exploring the schedules of {tmp_path}/bank\\nscript.rapide "
+        "(dfs):"
+    )
+    assert header[3].endswith(f"--script '{tmp_path}/lost\\nupdate.rapide'")
+    replay = rapide("run", BANK, "--script", out)
+    assert replay.returncode == 1, replay.stderr
+
+
 
 def test_deposits_the_lost_update_does_not_need_are_shrunk_away(tmp_path: Path) -> None:
     # Deposits injected before the two that race move the losing choice to a later
@@ -308,6 +325,26 @@ def test_bad_options_exit_2(tmp_path: Path, args: list[str], message: str) -> No
     result = rapide("explore", DELIVERIES, "--arch", "quiet", "--script", scenario, *args)
     assert result.returncode == 2
     assert result.stderr.startswith(f"rapide: {message}")
+
+
+def most_workers() -> int:
+    """Four worker processes for each CPU this process may use (each CPU of the machine
+    where a process is not told which)."""
+    if hasattr(os, "sched_getaffinity"):
+        return 4 * len(os.sched_getaffinity(0))
+    return 4 * (os.cpu_count() or 1)
+
+
+def test_more_workers_than_the_cpus_can_use_are_refused_before_one_starts(
+    tmp_path: Path,
+) -> None:
+    # They were all forked at once: 100000 of them, for a mistyped count.
+    scenario = script(tmp_path, THREE_NOTES)
+    most = most_workers()
+    result = rapide("explore", DELIVERIES, "--arch", "quiet", "--script", scenario,
+                    "--workers", str(most + 1))
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.startswith(f"rapide: --workers {most + 1}: at most {most} here (4 for ")
 
 
 @pytest.mark.parametrize(

@@ -158,7 +158,9 @@ def test_rapide_lessons_lists_them_with_a_summary_each() -> None:
     assert "rapide lessons connections" in result.stdout
 
 
-@pytest.mark.parametrize("name", ["pipes", "²", "9"])
+@pytest.mark.parametrize(
+    "name", ["pipes", "²", "9", pytest.param("9" * 5000, id="more-digits-than-int-reads")]
+)
 def test_an_unknown_lesson_is_one_line_and_status_2(name: str) -> None:
     result = run_rapide("lessons", name)
     assert result.returncode == 2

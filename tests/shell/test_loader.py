@@ -86,6 +86,21 @@ def test_a_module_level_system_is_used_as_it_is(tmp_path: Path) -> None:
     assert loaded.bindings["right"].__name__ == "Ponger"
 
 
+def test_a_proxy_among_the_files_names_is_passed_over(tmp_path: Path) -> None:
+    # Flask's `request` imported at the top: its __class__ raises outside a request, and
+    # looking for Systems with isinstance() made loading the file an "internal error".
+    proxy = (
+        "\n\nclass Proxy:\n    @property\n    def __class__(self):\n"
+        "        raise RuntimeError('working outside of request context')\n\n\n"
+        "request = Proxy()\n"
+    )
+    path = write(tmp_path, HEADER + ARCH + MODULES + proxy)
+    assert load_architecture(path).name == "Game"
+    for command in ("check", "graph"):
+        result = run_rapide(command, path)
+        assert (result.returncode, result.stderr) == (0, ""), result.stderr
+
+
 def test_the_file_is_never_run_as_main(shop_file: Path) -> None:
     # shop.py raises SystemExit under `if __name__ == "__main__":`.
     assert load_architecture(shop_file).name == "Shop"
@@ -165,6 +180,24 @@ def test_system_exit_while_importing(tmp_path: Path) -> None:
     assert "exited while being imported" in load_error(path)
 
 
+@pytest.mark.parametrize(
+    ("raised", "said"),
+    [
+        ("class Odd(BaseException):\n    pass\n\nraise Odd('not an Exception')\n",
+         "4: Odd: not an Exception"),
+        ("raise GeneratorExit\n", "1: GeneratorExit"),
+    ],
+    ids=["its-own-class", "GeneratorExit"],
+)
+def test_a_base_exception_while_importing_is_one_line(
+    tmp_path: Path, raised: str, said: str
+) -> None:
+    path = write(tmp_path, raised)
+    for command in ("check", "graph"):
+        result = run_rapide(command, path)
+        assert (result.returncode, result.stderr) == (2, f"rapide: {path}:{said}\n")
+
+
 def test_no_architecture(tmp_path: Path) -> None:
     assert "no architecture found" in load_error(write(tmp_path, HEADER))
 
@@ -205,6 +238,45 @@ def test_a_refused_module_level_binding(tmp_path: Path) -> None:
     message = load_error(write(tmp_path, text))
     assert "architecture refused" in message
     assert "right" in message
+
+
+@pytest.mark.parametrize(
+    ("init", "said"),
+    [
+        ("raise KeyError('no such setting')",
+         "cannot build component 'left': Pinger() raised KeyError: 'no such setting'"),
+        ("raise GeneratorExit", "cannot build component 'left': Pinger() raised GeneratorExit"),
+    ],
+    ids=["KeyError", "GeneratorExit"],
+)
+def test_a_module_raising_as_it_is_built_is_a_load_error(
+    tmp_path: Path, init: str, said: str
+) -> None:
+    # It was an "internal error" (a traceback wall for a BaseException).
+    building = MODULES.replace(
+        "class Pinger:\n    pass\n", f"class Pinger:\n    def __init__(self):\n        {init}\n"
+    )
+    path = write(tmp_path, HEADER + ARCH + building)
+    line = path.read_text().splitlines().index(f"        {init}") + 1
+    ran = run_rapide("run", path, "--script", "-", stdin="run\n")
+    assert (ran.returncode, ran.stdout, ran.stderr) == (2, "", f"rapide: {path}:{line}: {said}\n")
+    (tmp_path / "s.rapide").write_text("run\n")
+    explored = run_rapide("explore", path, "--script", tmp_path / "s.rapide")
+    assert (explored.returncode, explored.stderr) == (2, f"rapide: {said}\n")
+
+
+def test_a_handler_with_a_stray_yield_is_refused_by_check(tmp_path: Path) -> None:
+    # `check` passed it, and `run` ran it without running a line of it.
+    stray = MODULES.replace("        pass\n", "        yield\n")
+    path = write(tmp_path, HEADER + ARCH + stray)
+    result = run_rapide("check", path)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"rapide: {path}:")
+    assert result.stderr.endswith(
+        ": module refused: Ponger.on_ping is an async generator function (it holds a "
+        "`yield`), so calling it would run none of its body: a @when handler is a plain or "
+        "async function\n"
+    )
 
 
 def test_a_module_that_does_not_conform(tmp_path: Path) -> None:

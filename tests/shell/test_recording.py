@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import resource
 import shlex
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -169,6 +172,27 @@ def test_nothing_is_written_over_the_architecture_file(tmp_path: Path) -> None:
     assert file.read_text() == code
 
 
+def test_save_and_export_do_not_write_over_the_script_being_played(tmp_path: Path) -> None:
+    # The script, read whole before it ran, was replaced by a DOT graph or a computation.
+    script = tmp_path / "notes.rapide"
+    for line in ("export dot notes.rapide", "save --force ./notes.rapide"):
+        text = f"# what I meant to show\ninject Web.order item=apple\n{line}\nrun\n"
+        script.write_text(text)
+        result = run_rapide("run", FIXTURES / "shop.py", "--script", script, cwd=tmp_path)
+        assert result.returncode == 2
+        path = line.split()[-1]
+        assert result.stderr == (
+            f"rapide: {script}:3: cannot write {path}: it is the script being played "
+            "(the rest of the script was not run)\n"
+        )
+        assert script.read_text() == text
+    # Once it has ended, the file is the user's to replace.
+    done = run_rapide("run", FIXTURES / "shop.py", "--script", "-",
+                      stdin=f"run\nexport dot {script}\n")
+    assert done.returncode == 0, done.stderr
+    assert script.read_text().startswith("digraph")
+
+
 async def test_save_and_export_leave_the_recording_to_the_session(tmp_path: Path) -> None:
     # The recording is put in place as the session ends, over whatever is there then.
     path = tmp_path / "session.rapide"
@@ -251,3 +275,55 @@ def test_rapide_run_fails_when_its_recording_cannot_be_written(tmp_path: Path) -
             assert report["recording_problem"].startswith("cannot write the recording")
         else:
             assert "ok:" not in result.stdout
+
+
+def test_a_payload_holding_a_lone_surrogate_is_recorded_and_addressed(tmp_path: Path) -> None:
+    # JSON reads "\udcfe" as a lone surrogate, which UTF-8 cannot write: `where` failed
+    # and the recording was lost with an internal error as the session ended.
+    recording = tmp_path / "session.rapide"
+    typed = 'inject Web.order {"item": "\\udcfe"}\nrun\nwhere\n'
+    first = run_rapide("run", FIXTURES / "shop.py", "--script", "-", "--record", recording,
+                       stdin=typed)
+    assert (first.returncode, first.stderr) == (0, "")
+    assert 'inject Web.order {"item": "\\udcfe"}' in recording.read_text(encoding="utf-8")
+    address = first.stdout.split("> where\n")[1].split()[0]
+    replayed = run_rapide("run", FIXTURES / "shop.py", "--script", recording)
+    assert replayed.returncode == 0, replayed.stderr
+    there = run_rapide("run", FIXTURES / "shop.py", "--at", address, "--script", "-",
+                       stdin="show event e1\n")
+    assert there.returncode == 0, there.stderr
+    assert '"item": "\\udcfe"' in there.stdout
+
+
+def test_a_recording_named_with_a_line_break_or_bytes_not_utf8_replays(tmp_path: Path) -> None:
+    # The header's replay command held the name as it was: a line break in it made the
+    # rest of the header a command, and bytes not UTF-8 could not be written at all.
+    for name, shown in (("two\nlines.rapide", "two\\nlines.rapide"),
+                        ("latin\udce9.rapide", "latin\\udce9.rapide")):
+        recording = tmp_path / name
+        first = run_rapide("run", FIXTURES / "shop.py", "--script", "-",
+                           "--record", recording, stdin="inject Web.order item=apple\nrun\n")
+        assert (first.returncode, first.stderr) == (0, "")
+        header = recording.read_text(encoding="utf-8").splitlines()[0]
+        assert header.endswith(f"--script '{tmp_path}/{shown}'")
+        again = run_rapide("run", FIXTURES / "shop.py", "--script", recording)
+        assert again.returncode == 0, again.stderr
+
+
+def test_a_recording_that_meets_a_file_size_limit_ends_and_the_script_goes_on(
+    tmp_path: Path,
+) -> None:
+    # A full disk, as a limit on the size of files shows it: the first write that failed
+    # was followed by an internal error at the next, which ended the script.
+    recording = tmp_path / "session.rapide"
+    lines = "".join(f"inject Web.order item=apple quantity={n}\n" for n in range(200))
+    done = subprocess.run(
+        [sys.executable, "-m", "rapide_shell.cli", "run", FIXTURES / "shop.py", "--script", "-",
+         "--record", recording],
+        input=lines + "run\nshow events 1\n", capture_output=True, text=True, timeout=60,
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096)),
+    )
+    assert done.returncode == 2
+    assert done.stderr == f"rapide: cannot write the recording {recording}: File too large\n"
+    assert "> show events 1" in done.stdout  # the script ran to its end
+    assert not recording.exists() and list(tmp_path.iterdir()) == []

@@ -105,6 +105,79 @@ def test_an_error_whose_message_cannot_be_read_is_still_told(tmp_path) -> None:
     )
 
 
+def test_a_message_of_a_megabyte_is_cut_in_its_one_line(tmp_path) -> None:
+    # It was printed whole: a megabyte of transcript for one error.
+    saved = tmp_path / "after.json"
+    done = run_rapide("run", HOSTILE, "--script", "-", stdin=(
+        f"inject Panel.press kind=long\nrun\ninject Panel.press kind=last\nrun\nsave {saved}\n"
+    ))
+    assert (done.returncode, done.stderr) == (0, "")
+    assert len(done.stdout) < 3000
+    said = " ".join(done.stdout.split())
+    assert "error in desk handling e1 Panel.press: ValueError: too long too long" in said
+    assert "… (at hostile.py:" in said
+    assert saved_events(saved) == ["Panel.press", "Panel.press", "Desk.done"]
+
+
+HUGE_EMITTER = '''
+from pyrapide import Pattern, action, architecture, connect, get_context, interface, module, when
+
+
+@interface
+class Dial:
+    @action
+    async def turned(self, field: str) -> None: ...
+
+
+@interface
+class Meter:
+    @action
+    async def read(self, count: int = 0, label: str = "") -> None: ...
+
+
+@architecture
+class Gauge:
+    dial = Dial
+    meter = Meter
+    connections = [connect(Pattern.match("Dial.turned"), target=meter)]
+
+
+@module(implements=Dial)
+class Knob:
+    pass
+
+
+@module(implements=Meter)
+class Needle:
+    @when(Pattern.match("Dial.turned"))
+    async def on_turned(self, match):
+        field = match.payload["field"]
+        value = 10**5000 if field != "none" else 1
+        await get_context(self).emit("Meter.read", **({} if field == "none" else {field: value}))
+'''
+
+
+def test_an_integer_too_long_to_write_is_refused_where_it_is_emitted(tmp_path) -> None:
+    # It was recorded, then every view of it raised: the script ended at the `run`.
+    architecture = tmp_path / "gauge.py"
+    architecture.write_text(HUGE_EMITTER)
+    saved = tmp_path / "after.json"
+    done = run_rapide("run", architecture, "--script", "-", stdin=(
+        "inject Dial.turned field=count\nrun\ninject Dial.turned field=label\nrun\n"
+        f"inject Dial.turned field=none\nrun\nsave {saved}\n"
+    ))
+    assert (done.returncode, done.stderr) == (0, "")
+    assert (
+        "error in meter handling e1 Dial.turned: PayloadError: Meter.read: count is an "
+        "integer of more than 4300 digits, too long to write (at gauge.py:"
+    ) in done.stdout.replace("\n", " ")
+    assert (
+        "error in meter handling e2 Dial.turned: PayloadError: Meter.read: label is declared "
+        "str, got an integer of more than 4300 digits (at gauge.py:"
+    ) in done.stdout.replace("\n", " ")
+    assert saved_events(saved) == ["Dial.turned", "Dial.turned", "Dial.turned", "Meter.read"]
+
+
 # -- handlers and guards: the REPL and the TUI --------------------------------------------
 
 

@@ -422,10 +422,13 @@ async def save(session: Session, command: Command[SaveArguments], line: str) -> 
 
 
 def _not_in_use(session: Session, path: str) -> None:
-    """Refuse to write over the architecture file (its code would be lost, ``--force``
-    or not) or the session's recording (which replaces what is there as it ends)."""
+    """Refuse to write over the architecture file or the script being played (their
+    lines would be lost, ``--force`` or not) or the session's recording (which replaces
+    what is there as it ends)."""
     if same_file(path, session.path):
         raise CommandError(f"cannot write {path}: it is the architecture file")
+    if session.playing is not None and same_file(path, session.playing):
+        raise CommandError(f"cannot write {path}: it is the script being played")
     recorder = session.recorder
     if recorder is not None and Path(path).expanduser().resolve() == recorder.path.resolve():
         raise CommandError(

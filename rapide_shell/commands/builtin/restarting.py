@@ -15,6 +15,7 @@ from rapide_shell.commands.arguments import (
     ArgumentText,
     NoArguments,
     PathArguments,
+    digits_value,
     is_whole_number,
     no_arguments,
     path_arguments,
@@ -94,7 +95,7 @@ def parse_seed(text: ArgumentText) -> SeedArguments:
         raise CommandSyntaxError(
             f"a seed is a whole number (negative ones too), not {word.text!r}", column=word.column
         )
-    return SeedArguments(int(word.text))
+    return SeedArguments(digits_value(word.text, word))
 
 
 async def load(session: Session, command: Command[PathArguments], line: str) -> CommandOutcome:

@@ -17,6 +17,7 @@ from rapide_shell.commands.arguments import (
     ArgumentText,
     NoArguments,
     Word,
+    digits_value,
     is_whole_number,
     no_arguments,
     number,
@@ -150,7 +151,7 @@ def parse_step(text: ArgumentText) -> StepArguments:
         return StepArguments(StepTarget(count=number(word, STEPS, least=1)))
     dispatch = _DISPATCH_ID.match(word.text)
     if dispatch:
-        return StepArguments(StepTarget(dispatch_id=int(dispatch.group(1))))
+        return StepArguments(StepTarget(dispatch_id=digits_value(dispatch.group(1), word)))
     if word.text.startswith("#"):
         return StepArguments(StepTarget(no_such_dispatch=word.text))
     kind = one_of(

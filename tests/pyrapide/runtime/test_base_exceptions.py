@@ -21,7 +21,14 @@ from pyrapide import (
     module,
     when,
 )
-from pyrapide.runtime import EmitError, GuardError, HandlerError, SubscriberError, System
+from pyrapide.runtime import (
+    EmitError,
+    GuardError,
+    HandlerError,
+    ModuleBuildError,
+    SubscriberError,
+    System,
+)
 
 RAISED = [KeyboardInterrupt, SystemExit, GeneratorExit, asyncio.CancelledError, BaseException]
 
@@ -112,6 +119,28 @@ async def test_a_start_hook_raising_system_exit_is_reported_with_its_hook() -> N
     assert error.hook == "start" and error.event is None
     assert isinstance(error.error, SystemExit)
     assert len(system.computation) == 3  # the ring, and what it was heard as
+
+
+@pytest.mark.parametrize("raised", [ValueError, SystemExit, GeneratorExit],
+                         ids=lambda kind: kind.__name__)
+async def test_a_module_raising_as_it_is_built_names_its_component(raised) -> None:
+    @module(implements=Ear)
+    class Unbuildable:
+        def __init__(self) -> None:
+            raise raised("no ear today")
+
+    @module(implements=Bell)
+    class Ringer:
+        pass
+
+    system = System(Belfry, {"bell": Ringer, "ear": Unbuildable})
+    with pytest.raises(ModuleBuildError) as refused:
+        await system.start()
+    assert str(refused.value) == (
+        f"cannot build component 'ear': {Unbuildable.__qualname__}() raised "
+        f"{raised.__name__}: no ear today"
+    )
+    assert refused.value.component == "ear" and type(refused.value.__cause__) is raised
 
 
 async def test_a_subscriber_raising_system_exit_is_dropped_and_reported() -> None:

@@ -401,6 +401,27 @@ def test_a_handler_or_hook_that_cannot_be_called_as_the_system_calls_it_is_refus
             pass
 
 
+def test_a_handler_or_hook_with_a_stray_yield_is_refused():
+    # Called, it only made a generator: its body never ran, and nothing was said.
+    with pytest.raises(ModuleDefinitionError, match=(
+        r"Echo\.on_ping is an async generator function \(it holds a `yield`\), so calling it "
+        r"would run none of its body: a @when handler is a plain or async function"
+    )):
+        @module()
+        class Echo:
+            @when(Pattern.match("Node.ping"))
+            async def on_ping(self, match):
+                yield match
+
+    with pytest.raises(ModuleDefinitionError, match=(
+        r"Starter\.start is a generator function .*: the start hook is a plain or async"
+    )):
+        @module()
+        class Starter:
+            def start(self):
+                yield
+
+
 @interface
 class Accounts:
     @action

@@ -11,6 +11,7 @@ from rapide_shell.explorations import EXPLORE_PLUGIN
 from rapide_shell.session import Session
 from rapide_shell.tui.app import RapideApp
 from rapide_shell.tui.widgets.error_panel import ErrorPanel
+from tests.shell.test_explore import most_workers
 from tests.shell.tui.conftest import SIZE, settle, type_command, wait_until
 
 DELIVERIES = Path(__file__).resolve().parents[1] / "fixtures" / "deliveries.py"
@@ -97,6 +98,9 @@ async def test_explore_says_what_is_wrong_in_one_line(tmp_path: Path):
         assert says(app, f"{bad}:2: explore chooses every step itself")
         await type_command(pilot, f"explore {bad} workers=0")
         assert says(app, "workers= takes a whole number from 1, not '0'")
+        many = most_workers() + 1
+        await type_command(pilot, f"explore {bad} workers={many}")
+        assert says(app, f"workers={many}: at most {many - 1} here (4 for each of the ")
         await type_command(pilot, f"explore {bad} random 5..1")
         assert says(app, "random 5..1: the range is empty (1 comes before 5)")
         await type_command(pilot, f"explore {bad} fast")
