@@ -43,6 +43,7 @@ from rapide_shell.commands import (
 from rapide_shell.commands.arguments import ArgumentText, file_name, is_whole_number
 from rapide_shell.commands.errors import CommandSyntaxError
 from rapide_shell.commands.lexer import Word
+from rapide_shell.exit_status import EXIT_ERROR, exploration_exit_status
 from rapide_shell.hookspecs import hookimpl
 from rapide_shell.loader import LoadError
 from rapide_shell.looks import command_words
@@ -63,6 +64,11 @@ if TYPE_CHECKING:
     from rapide_shell.explore_report import Written
     from rapide_shell.exploring import ArchitectureSource
     from rapide_shell.session import Session
+
+
+STOPPED_BY_CTRL_C = "Ctrl-C"
+"""What a front end says stopped an exploration when a Ctrl-C did (see
+:attr:`BackgroundExploration.exit_status`)."""
 
 
 @dataclass(frozen=True)
@@ -115,6 +121,19 @@ class BackgroundExploration:
     def running(self) -> bool:
         """True until it has ended (false already for those its end notice calls)."""
         return self._task is not None and not self._ended and not self._task.done()
+
+    @property
+    def exit_status(self) -> int:
+        """The exit status its answer calls for once it has ended, as ``rapide explore``
+        would end with it: 2 when it could not run, 1 when a property failed, 130 when a
+        Ctrl-C stopped it short (:data:`STOPPED_BY_CTRL_C`), else 0 (stopped by
+        ``explore stop`` or ``quit`` included: the user chose to)."""
+        if self.error is not None:
+            return EXIT_ERROR
+        return exploration_exit_status(
+            failed=self.result is not None and self.result.failed,
+            interrupted=self.stopped_by == STOPPED_BY_CTRL_C,
+        )
 
     def start(self) -> None:
         """Start it: its worker processes at once (OSError when they cannot be had), the
