@@ -281,7 +281,7 @@ def _open_workbench(
 
     try:
         _check_script(script)  # before the screen opens
-        problem = asyncio.run(
+        status = asyncio.run(
             run_shell(
                 file,
                 arch=arch,
@@ -299,8 +299,7 @@ def _open_workbench(
         raise fail(str(error), error.exit_status) from None
     finally:
         first_frame_shown()  # if the app never showed one
-    if problem is not None:
-        raise fail(problem)
+    raise Exit(status)
 
 
 def serve(options: argparse.Namespace) -> None:
