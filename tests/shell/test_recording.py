@@ -251,3 +251,25 @@ def test_rapide_run_fails_when_its_recording_cannot_be_written(tmp_path: Path) -
             assert report["recording_problem"].startswith("cannot write the recording")
         else:
             assert "ok:" not in result.stdout
+
+
+def test_a_lost_recording_is_still_said_after_the_session_is_closed_again(
+    tmp_path: Path, monkeypatch
+) -> None:
+    # The TUI's app closes its session as it exits, then the block that opened it does.
+    file = tmp_path / "hall.py"
+    file.write_text(SWEEPER)
+    folder = tmp_path / "records"
+    folder.mkdir()
+    monkeypatch.setenv("SWEPT", str(folder))
+
+    async def main() -> Session:
+        async with Session.open(file, record=folder / "r.rapide") as session:
+            await session.close()
+            assert session.recording_problem is not None
+        return session
+
+    session = asyncio.run(main())
+    assert (session.recording_problem or "").startswith(
+        f"cannot write the recording {folder}/r.rapide: "
+    )
