@@ -20,6 +20,7 @@ from tests.shell.test_recording import SWEEPER
 from tests.shell.test_repl import ANSI, FIXTURES
 from tests.shell.test_repl_exit_status import ORDERED, SHOP
 from tests.shell.tui.conftest import SIZE, make_app, settle, type_command, wait_until
+from tests.shell.tui.test_explore_command import THREE_NOTES, race_app
 
 LEFT_THE_SCREEN = "\x1b[?1049l"
 """What the TUI writes as it gives the terminal back: what follows is said after it."""
@@ -229,4 +230,32 @@ async def test_a_second_ctrl_c_during_a_script_s_wait_cuts_it_short(tmp_path: Pa
     assert app.tally.exit_status == 130
     assert app.tally.summary() == (
         "exit status 130: line 2 was cut short (Ctrl-C twice); 1 expectation failed (line 1)"
+    )
+
+
+@pytest.mark.slow
+async def test_an_exploration_s_failure_counts_as_in_the_repl(tmp_path: Path) -> None:
+    failing = tmp_path / "first.rapide"
+    failing.write_text(THREE_NOTES + "expect Clerk.first(n=1)\n")
+    app = race_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, f"explore {failing}")
+        await wait_until(pilot, lambda: bool(app.tally.explorations), timeout=60)
+        await pilot.press("ctrl+q")
+    assert app.tally.summary() == f"exit status 1: the exploration of {failing} found a failure"
+
+
+@pytest.mark.slow
+async def test_a_second_ctrl_c_stops_an_exploration_short_as_in_the_repl(tmp_path: Path) -> None:
+    holding = tmp_path / "any.rapide"
+    holding.write_text(THREE_NOTES + "expect Clerk.first\n")
+    app = race_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, f"explore {holding} random 0..999999")
+        await pilot.press("ctrl+c")
+        await pilot.press("ctrl+c")
+        await wait_until(pilot, lambda: not app.is_running, timeout=30)
+    assert app.tally.summary() == (
+        f"exit status 130: the exploration of {holding} was stopped by Ctrl-C before it "
+        "found a failure"
     )
