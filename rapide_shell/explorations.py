@@ -214,9 +214,9 @@ failures, numbered; `explore open N` starts the session over on failure N's
 schedule, step by step, up to its failing step. `explore stop` stops it (what was
 explored is reported). At the end of the REPL's input (Ctrl-D, or the end of piped
 commands) an exploration still running is waited for (Ctrl-C stops it). Each
-exploration's answer counts in the REPL's exit status as `rapide explore` exits with
-it: 1 for a failure found, 2 when it could not run, 130 when a Ctrl-C stopped it
-before it found one.""",
+exploration's answer counts in the exit status of the REPL and of the workbench as
+`rapide explore` exits with it: 1 for a failure found, 2 when it could not run, 130
+when a Ctrl-C stopped it before it found one.""",
     args=(ArgSpec("SCRIPT", ArgKind.FILE, optional=True),),
     while_running=True,
     examples=("explore race.rapide", "explore race.rapide random 0..999 workers=2",
