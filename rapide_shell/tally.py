@@ -67,8 +67,8 @@ class SessionTally:
     """The recording could not be written (set as the session closes)."""
 
     def entered(self, number: int | None = None) -> int:
-        """A line was entered and its command starts now: its number, the next one, or
-        ``number`` for a line read with others before it that ran nothing (a played
+        """A line was entered and its command starts now; its number: the next one, or
+        ``number``, the line's own where lines that ran nothing came before it (a played
         script's comments and blank lines count too)."""
         self.lines = self.lines + 1 if number is None else number
         self.under_way.append(self.lines)
