@@ -7,10 +7,10 @@ Exit statuses (:mod:`rapide_shell.exit_status`): 0 success; 1 an ``expect`` fail
 or a bound the user set (``--timeout``, ``--max-steps``, ``run N``) ended a script
 with work pending; 2 a load error, a script or command error, bad usage, or a write
 with no room left (a full disk); 3 a start or finish hook raised or reached a limit,
-or a plugin failed as the session started (``rapide run``, ``rapide repl``); 130
-interrupted (Ctrl-C); 141 what read the output closed it (``rapide lessons | head``),
-as after SIGPIPE. ``rapide repl``, which goes on after an error, exits with the most
-serious one its session met.
+or a plugin failed as the session started (``rapide run``, ``rapide repl``, ``rapide
+shell``); 130 interrupted (Ctrl-C); 141 what read the output closed it (``rapide
+lessons | head``), as after SIGPIPE. ``rapide repl`` and ``rapide shell``, which go on
+after an error, exit with the most serious one their session met.
 Errors are one line on stderr, made printable, never a traceback (set
 ``RAPIDE_DEBUG=1`` to see the traceback of an internal error).
 ``RAPIDE_IMPORT_TIMEOUT`` bounds the import of an architecture file (seconds, 60 by
@@ -251,7 +251,19 @@ def repl(options: argparse.Namespace) -> None:
 
 
 def shell(options: argparse.Namespace) -> None:
-    """Open the Textual workbench on the architecture."""
+    """Open the Textual workbench on the architecture. It exits as `rapide repl` does
+    for the same commands: the status sums up the session, the most serious thing met
+    first: 130 when a second Ctrl-C cut a command short (a played script's `wait`) or
+    stopped an exploration before it found a failure; else 2 when a command could not
+    be carried out, the file did not load or the recording could not be written; else
+    3 when a start or finish hook raised or reached a limit; else 1 when an expect
+    failed (later ones that held change nothing) or an exploration found a failure;
+    else 0, however the workbench is left (Ctrl-Q, `quit`, Ctrl-C twice with nothing
+    under way). The lines of a --script count as they are numbered in its file, the
+    lines entered after it (typed, pasted, or sent by a key such as F2) as they come;
+    a `run N` that stops the script with work pending fails nothing: the session is
+    yours from there. Once the screen is gone, the terminal shows what the hooks
+    reported and a line on stderr explains any status but 0."""
     _open_workbench(
         options.file,
         script=options.script,
@@ -285,7 +297,7 @@ def _open_workbench(
 
     try:
         _check_script(script)  # before the screen opens
-        problem = asyncio.run(
+        status = asyncio.run(
             run_shell(
                 file,
                 arch=arch,
@@ -303,8 +315,7 @@ def _open_workbench(
         raise fail(str(error), error.exit_status) from None
     finally:
         first_frame_shown()  # if the app never showed one
-    if problem is not None:
-        raise fail(problem)
+    raise Exit(status)
 
 
 def serve(options: argparse.Namespace) -> None:

@@ -48,6 +48,7 @@ from rapide_shell.commands.arguments import (
 )
 from rapide_shell.commands.errors import CommandSyntaxError
 from rapide_shell.commands.lexer import Word
+from rapide_shell.exit_status import EXIT_ERROR, exploration_exit_status
 from rapide_shell.hookspecs import hookimpl
 from rapide_shell.loader import LoadError
 from rapide_shell.looks import command_words
@@ -68,6 +69,11 @@ if TYPE_CHECKING:
     from rapide_shell.explore_report import Written
     from rapide_shell.exploring import ArchitectureSource
     from rapide_shell.session import Session
+
+
+STOPPED_BY_CTRL_C = "Ctrl-C"
+"""What a front end says stopped an exploration when a Ctrl-C did (see
+:attr:`BackgroundExploration.exit_status`)."""
 
 
 @dataclass(frozen=True)
@@ -120,6 +126,19 @@ class BackgroundExploration:
     def running(self) -> bool:
         """True until it has ended (false already for those its end notice calls)."""
         return self._task is not None and not self._ended and not self._task.done()
+
+    @property
+    def exit_status(self) -> int:
+        """The exit status its answer calls for once it has ended, as ``rapide explore``
+        would end with it: 2 when it could not run, 1 when a property failed, 130 when a
+        Ctrl-C stopped it short (:data:`STOPPED_BY_CTRL_C`), else 0 (stopped by
+        ``explore stop`` or ``quit`` included: the user chose to)."""
+        if self.error is not None:
+            return EXIT_ERROR
+        return exploration_exit_status(
+            failed=self.result is not None and self.result.failed,
+            interrupted=self.stopped_by == STOPPED_BY_CTRL_C,
+        )
 
     def start(self) -> None:
         """Start it: its worker processes at once (OSError when they cannot be had), the
@@ -200,9 +219,9 @@ failures, numbered; `explore open N` starts the session over on failure N's
 schedule, step by step, up to its failing step. `explore stop` stops it (what was
 explored is reported). At the end of the REPL's input (Ctrl-D, or the end of piped
 commands) an exploration still running is waited for (Ctrl-C stops it). Each
-exploration's answer counts in the REPL's exit status as `rapide explore` exits with
-it: 1 for a failure found, 2 when it could not run, 130 when a Ctrl-C stopped it
-before it found one.""",
+exploration's answer counts in the exit status of the REPL and of the workbench as
+`rapide explore` exits with it: 1 for a failure found, 2 when it could not run, 130
+when a Ctrl-C stopped it before it found one.""",
     args=(ArgSpec("SCRIPT", ArgKind.FILE, optional=True),),
     while_running=True,
     examples=("explore race.rapide", "explore race.rapide random 0..999 workers=2",

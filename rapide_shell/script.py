@@ -208,7 +208,7 @@ async def play(
     on_line: Callable[[ScriptLine], Awaitable[None] | None] | None = None,
     on_outcome: Callable[[ScriptLine, CommandOutcome], Awaitable[None] | None] | None = None,
     interrupted: Callable[[], bool] | None = None,
-    execute: Callable[[str], Awaitable[CommandOutcome]] | None = None,
+    execute: Callable[[ScriptLine], Awaitable[CommandOutcome]] | None = None,
 ) -> ScriptResult:
     """Run ``lines`` in ``session``, stopping at the first error, at ``quit``, when a
     bound (``run N``, or the session's ``--max-steps`` or ``--timeout``) is reached with
@@ -218,11 +218,12 @@ async def play(
     ``on_line`` is called before each line (comments included, blank lines not);
     ``on_outcome`` after each command with what it returned; either may be a
     coroutine function (a front end that plays at a reader's pace), which is awaited.
-    ``execute`` runs one command line (default: ``session.execute``; a front end passes
-    its own, which goes through the session). The session is not closed.
+    ``execute`` runs one command line (default: its text through ``session.execute``;
+    a front end passes its own, which goes through the session, and may count the line
+    by its number). The session is not closed.
     """
     result = ScriptResult(script)
-    run_line = session.execute if execute is None else execute
+    run_line = execute or (lambda line: session.execute(line.text))
     unparsable = _first_unparsable(session, lines)
     if unparsable is not None:
         # Running just that line reports its syntax error as the session reports any.
@@ -240,7 +241,7 @@ async def play(
             if session.bounds.timed_out():
                 result.bound = (line, session.bounds.check() or "--timeout reached")
                 break
-            outcome = await run_line(line.text)
+            outcome = await run_line(line)
             result.outcomes.append((line, outcome))
             if on_outcome is not None:
                 await _called(on_outcome(line, outcome))

@@ -405,7 +405,11 @@ class Session:
                 # A command left midway (the user's second Ctrl-C) has not written what
                 # it did yet: the steps it took are kept.
                 self._write_recording()
-                self.recording_problem = self.recorder.close()
+                problem = self.recorder.close()
+                # Closed again (the TUI's app closes it, then its `with` block), the
+                # recorder has nothing more to say: what it said first stands.
+                if problem is not None:
+                    self.recording_problem = problem
 
     async def rebuild(self, reason: str, *, loaded: LoadedArchitecture | None = None) -> None:
         """Start over: finish the current run, then a fresh computation and modules.

@@ -16,7 +16,7 @@ At the end of the input (Ctrl-D, or the end of piped commands) one still running
 waited for and its answer printed, unless a Ctrl-C stops it; ``quit`` and a Ctrl-C
 that leaves stop it, saying so.
 
-The exit status sums up the session (see :mod:`rapide_shell.repl.tally`): the most
+The exit status sums up the session (see :mod:`rapide_shell.tally`): the most
 serious thing it met, with the meanings ``rapide run`` gives its statuses. A command
 error (2) or a failed ``expect`` (1) does not stop the session, but it stays in its
 status; every exploration's answer counts as ``rapide explore`` would exit with it;
@@ -59,11 +59,9 @@ from rich.text import Text
 from pyrapide.core.printable import printable
 from pyrapide.runtime import DEFAULT_HANDLER_TIMEOUT
 from rapide_shell import notices
-from rapide_shell.error_output import print_error
-from rapide_shell.exit_status import EXIT_ERROR, exploration_exit_status
 from rapide_shell.explorations import (
     EXPLORE_PLUGIN,
-    BackgroundExploration,
+    STOPPED_BY_CTRL_C,
     ExploreCommands,
     status_lines,
 )
@@ -71,8 +69,8 @@ from rapide_shell.interrupts import CtrlC
 from rapide_shell.loader import LoadError
 from rapide_shell.looks import architecture_counts
 from rapide_shell.render import note, printing_console
-from rapide_shell.repl.tally import SessionTally
 from rapide_shell.session import Session
+from rapide_shell.tally import SessionTally
 
 if TYPE_CHECKING:
     from rapide_shell.address import Address
@@ -83,7 +81,7 @@ class Leaving(StrEnum):
 
     END_OF_INPUT = "end of input"
     """Ctrl-D, or the end of piped input: a running exploration is waited for."""
-    CTRL_C = "Ctrl-C"
+    CTRL_C = STOPPED_BY_CTRL_C
     """A Ctrl-C twice at the prompt, or a second one during a command."""
     QUIT = "quit"
     """The ``quit`` command."""
@@ -192,11 +190,11 @@ async def run_repl(
                 input=DummyInput() if piped else None,
             )
             at_prompt = _AtPrompt(prompt, piped)
-            for listener in (
+            session.subscribe(
                 functools.partial(_announce_end, console, prompt, explorations),
-                functools.partial(_count_answer, tally, explorations),
-            ):
-                session.subscribe(listener, (notices.ExplorationChanged,))
+                (notices.ExplorationChanged,),
+            )
+            tally.follow_explorations(session, explorations)
             interrupts = CtrlC(session, pausing=PAUSING, leaving=LEAVING, idle=at_prompt)
             interrupts.__enter__()
             left_by = Leaving.CTRL_C  # unless the loop returns: a second Ctrl-C of a command
@@ -221,16 +219,7 @@ async def run_repl(
         # Only now: a Ctrl-C while the finish hooks run must not kill the program.
         if interrupts is not None:
             interrupts.__exit__()
-    for problem in session.hook_problems("finish"):
-        console.print(problem)
-    if session.recording_problem is not None:
-        print_error(session.recording_problem)
-    tally.hooks_failed = session.hooks_failed
-    tally.recording_lost = session.recording_problem is not None
-    summary = tally.summary()
-    if summary is not None:
-        print_error(summary)
-    return tally.exit_status
+    return tally.sum_up(session, console)
 
 
 def _announce_end(
@@ -291,29 +280,6 @@ async def _stop_exploration(
         console.print(note(f"{by}: stopping the exploration of {exploration.settings.script}; "
                            "what was explored is reported"))
     await explorations.close(by)
-
-
-def _count_answer(
-    tally: SessionTally, explorations: ExploreCommands, notice: notices.ExplorationChanged
-) -> None:
-    """Count the answer of a background exploration as it ends (see
-    :func:`_answer_status`)."""
-    exploration = explorations.exploration
-    if notice.ended and exploration is not None:
-        tally.explored(exploration.settings.script, _answer_status(exploration))
-
-
-def _answer_status(exploration: BackgroundExploration) -> int:
-    """The exit status an ended exploration's answer calls for, as ``rapide explore``
-    would end with it: 2 when it could not run, 1 when a property failed, 130 when a
-    Ctrl-C stopped it short, else 0 (stopped by ``explore stop`` or ``quit`` included:
-    the user chose to)."""
-    if exploration.error is not None:
-        return EXIT_ERROR
-    failed = exploration.result is not None and exploration.result.failed
-    return exploration_exit_status(
-        failed=failed, interrupted=exploration.stopped_by == Leaving.CTRL_C
-    )
 
 
 class _AtPrompt:
@@ -472,12 +438,13 @@ async def _loop(
         except EOFError:
             return Leaving.END_OF_INPUT
         interrupted = False
+        number = tally.entered()
         interrupts.start_command()
         try:
             outcome = await session.execute(line)
         finally:
             interrupts.end_command()
-        tally.ran(outcome)
+        tally.ran(number, outcome)
         if interrupts.count:
             pasted.clear()  # a Ctrl-C during the command: the rest of a paste is not wanted
         for renderable in outcome.output:

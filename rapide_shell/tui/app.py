@@ -14,9 +14,10 @@ from textual.widgets import Input
 
 from pyrapide.core.printable import printable
 from pyrapide.runtime import DEFAULT_HANDLER_TIMEOUT
-from rapide_shell.explorations import EXPLORE_PLUGIN, ExploreCommands
-from rapide_shell.render import note
+from rapide_shell.explorations import EXPLORE_PLUGIN, STOPPED_BY_CTRL_C, ExploreCommands
+from rapide_shell.render import note, printing_console
 from rapide_shell.session import Session
+from rapide_shell.tally import SessionTally
 from rapide_shell.tui.collector import first_frame_shown
 from rapide_shell.tui.escape_keys import after_escape, read_escape_keys_as_alt
 from rapide_shell.tui.palette import CommandLanguageProvider
@@ -40,7 +41,9 @@ class RapideApp(App[None]):
     :class:`~rapide_shell.tui.screens.main_screen.MainScreen` holds the panels, their
     keys and the command bar. A session given unstarted is started when the screen
     opens; the session is closed when the app exits. ``script`` (a path) is played one
-    command at a time, ``speed`` seconds apart, before the user takes over.
+    command at a time, ``speed`` seconds apart, before the user takes over. What the
+    session met is counted in ``tally``, as the REPL counts it, for the exit status of
+    ``rapide shell`` (see :func:`run_shell`).
     """
 
     TITLE = "rapide shell"
@@ -69,13 +72,23 @@ class RapideApp(App[None]):
         """Where F12 saves its pictures (None: see :meth:`screenshot_folder`)."""
         self.script = Path(script) if script is not None else None
         self.speed = speed
-        self.main_screen = MainScreen(session, script=self.script, speed=speed)
+        self.tally = SessionTally()
+        """What the session met: the lines entered and what each met, every
+        exploration's answer, a second Ctrl-C that cut a line short."""
+        self.main_screen = MainScreen(session, self.tally, script=self.script, speed=speed)
         """The screen of the panels and the command bar (the first on the stack)."""
         session.plugins.register(ScreenCommands(self), name="rapide-tui")
-        session.plugins.register(ExploreCommands(), name=EXPLORE_PLUGIN)
+        explorations = ExploreCommands()
+        session.plugins.register(explorations, name=EXPLORE_PLUGIN)
+        self.tally.follow_explorations(session, explorations)
         session.wait_for_presenter = self.main_screen.wait_for_presenter
         self._interrupted_at: int | None = None
         """How many commands the session had run at the last Ctrl-C (None: none yet)."""
+        self._left_by = "the workbench closed"
+        """What stops an exploration still running as the app closes, as its verdict
+        (and the exit status) names it: a second Ctrl-C, or a plain leaving."""
+        self.served = False
+        """The app was drawn in a web browser (``rapide serve``), not in a terminal."""
 
     def get_css_variables(self) -> dict[str, str]:
         """The theme's variables, and the ``rapide-*`` colours derived from them so that
@@ -126,6 +139,7 @@ class RapideApp(App[None]):
         """The first frame is on the screen: the collector may run again (see
         :mod:`rapide_shell.tui.collector`)."""
         first_frame_shown()
+        self.served = self.is_web
 
     def get_default_screen(self) -> MainScreen:
         """The main screen is the first on the stack."""
@@ -135,7 +149,7 @@ class RapideApp(App[None]):
         """Stops the system (finish hooks run) when the app closes."""
         explorations = self.session.plugins.get_plugin(EXPLORE_PLUGIN)
         if isinstance(explorations, ExploreCommands):
-            await explorations.close()
+            await explorations.close(self._left_by)
         if not self.session.closed:
             self.session.pause()  # a run in progress ends at its next step
             await self.session.close()
@@ -194,8 +208,10 @@ class RapideApp(App[None]):
     async def action_interrupt(self) -> None:
         """Ctrl-C, as at any terminal: pauses a run in progress (after its current step),
         and a second Ctrl-C with no command in between quits (the session closes as with
-        Ctrl-Q: finish hooks run, the recording is kept). Each says so. In an input with
-        text selected, Ctrl-C copies it instead."""
+        Ctrl-Q: finish hooks run, the recording is kept), cutting short, as in the REPL,
+        a command still under way (a script's ``wait``) and an exploration still
+        running: the exit status says so (130). Each says so. In an input with text
+        selected, Ctrl-C copies it instead."""
         focused = self.focused
         if isinstance(focused, Input) and not focused.selection.is_empty:
             focused.action_copy()
@@ -203,6 +219,8 @@ class RapideApp(App[None]):
         commands = len(self.session.history)
         if self._interrupted_at == commands:
             self.main_screen.output.write(note("Ctrl-C again: quitting", style="bold yellow"))
+            self.tally.cut_short()
+            self._left_by = STOPPED_BY_CTRL_C
             await self.action_quit()
             return
         self._interrupted_at = commands
@@ -235,13 +253,19 @@ async def run_shell(
     handler_timeout: float | None = DEFAULT_HANDLER_TIMEOUT,
     screenshots: str | Path | None = None,
     at: Address | None = None,
-) -> str | None:
+) -> int:
     """Open the session of the architecture ``file`` and run the workbench on it until
     the user leaves; the session is closed (and the recording ended) on the way out.
     ``handler_timeout``: the seconds a handler may keep control (None: no bound);
     ``screenshots`` is the folder F12 saves to (see :meth:`RapideApp.screenshot_folder`).
     ``at``: the point to start at (see :meth:`Session.open`).
-    Returns why the recording could not be put in place, if it could not.
+
+    Returns the exit status, the most serious thing the session met, as ``rapide
+    repl`` sums its own up (:meth:`SessionTally.sum_up`). Once the screen is gone, the
+    terminal shows what the hooks reported (the start hooks' too: the panels that
+    listed them are gone), why the recording could not be written, and the line on
+    stderr that explains a status other than 0; a tab of ``rapide serve``, whose
+    output is not a terminal, says nothing.
 
     Raises :class:`~rapide_shell.loader.LoadError` when the session cannot be opened.
     """
@@ -254,10 +278,10 @@ async def run_shell(
         handler_timeout=handler_timeout,
         at=at,
     ) as session:
-        await RapideApp(
-            session, script=script, speed=speed, screenshots=screenshots
-        ).run_async()
-    return session.recording_problem
+        app = RapideApp(session, script=script, speed=speed, screenshots=screenshots)
+        await app.run_async()
+    console = None if app.served else printing_console(highlight=False)
+    return app.tally.sum_up(session, console, hooks=("start", "finish"))
 
 
 def _home_relative(folder: Path, width: int = 40) -> str:

@@ -327,3 +327,25 @@ def test_a_recording_that_meets_a_file_size_limit_ends_and_the_script_goes_on(
     assert done.stderr == f"rapide: cannot write the recording {recording}: File too large\n"
     assert "> show events 1" in done.stdout  # the script ran to its end
     assert not recording.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_a_lost_recording_is_still_said_after_the_session_is_closed_again(
+    tmp_path: Path, monkeypatch
+) -> None:
+    # The TUI's app closes its session as it exits, then the block that opened it does.
+    file = tmp_path / "hall.py"
+    file.write_text(SWEEPER)
+    folder = tmp_path / "records"
+    folder.mkdir()
+    monkeypatch.setenv("SWEPT", str(folder))
+
+    async def main() -> Session:
+        async with Session.open(file, record=folder / "r.rapide") as session:
+            await session.close()
+            assert session.recording_problem is not None
+        return session
+
+    session = asyncio.run(main())
+    assert (session.recording_problem or "").startswith(
+        f"cannot write the recording {folder}/r.rapide: "
+    )

@@ -40,11 +40,16 @@ def test_a_browser_tab_shows_the_workbench_and_runs_typed_commands(tmp_path: Pat
         other.wait_for("ran #2 pipe", "e2 Source.job -> pipe_worker")
         assert "ran #2" not in tab.text()
         assert "6 pending" in tab.text()
+        other.enter("expect Source.nothing")
+        other.wait_for("FAILED: Source.nothing")
 
-        # Ctrl-C: the server stops, every tab's session ends, no process is left.
-        status, _out, err = server.interrupt()
+        # Ctrl-C: the server stops, every tab's session ends, no process is left. A tab's
+        # session that met a failure says nothing in the server's terminal: it is not
+        # that user's (`rapide shell` says it in its own).
+        status, out, err = server.interrupt()
         assert status == 0, err
         assert "Traceback" not in err
+        assert "exit status" not in out + err
         assert err.rstrip().endswith("rapide serve: stopped")
         tab.page.wait_for_selector("body.-closed", timeout=10_000)
         assert "Session ended." in tab.page.inner_text("body")

@@ -111,9 +111,9 @@ EXPECT = CommandSpec(
     details="""\
 Checks the computation recorded so far: `expect P` holds when P has at least one match,
 `expect P count=N` when it has exactly N, `expect P none` when it has none. The result
-says what was expected and what was seen. In `rapide run` and `rapide repl`, a failed
-expect makes the command exit with status 1, even when later ones hold (the rest of
-the script still runs; the REPL goes on).
+says what was expected and what was seen. In `rapide run`, `rapide repl` and `rapide
+shell`, a failed expect makes the command exit with status 1, even when later ones
+hold (the rest of the script still runs; the REPL and the workbench go on).
 
 `expect constraints` holds when no constraint of the architecture has been violated so
 far and none would stand if the run ended now (a `must_match` not yet met, a `leads_to`

@@ -41,6 +41,7 @@ from rapide_shell.tui.widgets.watch_panel import WatchPanel
 
 if TYPE_CHECKING:
     from rapide_shell.session import Session
+    from rapide_shell.tally import SessionTally
 
 
 COMPACT_FOOTER_COLUMNS = 160
@@ -63,8 +64,10 @@ class MainScreen(Screen[None]):
 
     The screen starts the session if it was given one unstarted, draws only what the
     session reports (through a :class:`~rapide_shell.tui.session_view.SessionView`) and
-    runs every command through the session. ``script`` (a path) is played one command at
-    a time, ``speed`` seconds apart, before the user takes over.
+    runs every command through the session, counting each line entered (typed, pasted,
+    sent by a key, a dialog or the palette, or played) and what it met in ``tally``, as
+    the REPL counts its own. ``script`` (a path) is played one command at a time,
+    ``speed`` seconds apart, before the user takes over.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -110,10 +113,17 @@ class MainScreen(Screen[None]):
     ALLOW_IN_MAXIMIZED_VIEW = f"#head, #completions, CommandBar, KeyBar, #{TOO_SMALL}"
 
     def __init__(
-        self, session: Session, *, script: Path | None = None, speed: float = 1.0
+        self,
+        session: Session,
+        tally: SessionTally,
+        *,
+        script: Path | None = None,
+        speed: float = 1.0,
     ) -> None:
         super().__init__()
         self.session = session
+        self.tally = tally
+        """What the lines entered met, for the exit status (see :mod:`rapide_shell.tally`)."""
         self.script = script
         self.speed = speed
         self.view = SessionView(
@@ -434,6 +444,8 @@ class MainScreen(Screen[None]):
         if line.split() == ["pause"]:
             self.view.clear_note()
             self._pause_now()
+            # A line entered like any other, which cannot fail.
+            self.tally.ran(self.tally.entered(), CommandOutcome(line, "pause"))
             return
         self._execute(line)
 
@@ -466,10 +478,14 @@ class MainScreen(Screen[None]):
     async def _execute(self, line: str) -> None:
         await self.execute_line(line)
 
-    async def execute_line(self, line: str) -> CommandOutcome:
-        """Runs one line through the session (the TUI's own commands included)."""
+    async def execute_line(self, line: str, *, number: int | None = None) -> CommandOutcome:
+        """Runs one line through the session (the TUI's own commands included), counted
+        in the tally as the next line entered (``number``: a played script's line, by its
+        own number)."""
         self.view.clear_note()  # the last command's note (a screenshot's) is old now
+        entered = self.tally.entered(number)
         outcome = await self.session.execute(line)
+        self.tally.ran(entered, outcome)
         if outcome.command == "say" and outcome.ok:
             self.query_one(NarrationBanner).text = outcome.data["text"]
         if outcome.command == "where" and outcome.ok:
@@ -525,7 +541,7 @@ class MainScreen(Screen[None]):
                 script=str(path),
                 on_line=self._show_played_line,
                 on_outcome=self._pace_played_line,
-                execute=self.execute_line,
+                execute=lambda played: self.execute_line(played.text, number=played.number),
             )
         finally:
             self.playing = False
