@@ -86,6 +86,16 @@ def find_lesson(wanted: str, directory: Path | None = None) -> Lesson:
     raise LessonNotFound(f"no lesson {wanted!r}{hint} (lessons: {listed})")
 
 
+def lesson_played_by(script: Path, directory: Path | None = None) -> Lesson | None:
+    """The lesson whose script ``script`` is (however the path is written), or None: a
+    lesson stopped part way says how to play it again by its name."""
+    played = script.resolve()
+    return next(
+        (lesson for lesson in find_lessons(directory) if lesson.script.resolve() == played),
+        None,
+    )
+
+
 def lessons_listing(lessons: list[Lesson]) -> str:
     """What ``rapide lessons`` prints: one line per lesson, then how to play or run one."""
     if not lessons:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 import platformdirs
-from textual import events
+from textual import events, on
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.widgets import Input
@@ -206,8 +206,10 @@ class RapideApp(App[None]):
         self.notify(printable(f"saved {saved}"), title="screenshot", markup=False)
 
     async def action_interrupt(self) -> None:
-        """Ctrl-C, as at any terminal: pauses a run in progress (after its current step),
-        and a second Ctrl-C with no command in between quits (the session closes as with
+        """Ctrl-C, as at any terminal: pauses a run in progress (after its current step)
+        and stops a script playing after its line in progress, as ``rapide run`` does,
+        leaving the session to the user (see :meth:`MainScreen.take_over`); a second
+        Ctrl-C with no command in between quits (the session closes as with
         Ctrl-Q: finish hooks run, the recording is kept), cutting short, as in the REPL,
         a command still under way (a script's ``wait``) and an exploration still
         running: the exit status says so (130). Each says so. In an input with text
@@ -217,19 +219,30 @@ class RapideApp(App[None]):
             focused.action_copy()
             return
         commands = len(self.session.history)
-        if self._interrupted_at == commands:
+        # A script still finishing the line it was stopped at has run nothing in between.
+        if self._interrupted_at == commands or self.main_screen.taking_over:
             self.main_screen.output.write(note("Ctrl-C again: quitting", style="bold yellow"))
             self.tally.cut_short()
             self._left_by = STOPPED_BY_CTRL_C
             await self.action_quit()
             return
         self._interrupted_at = commands
+        stopping = self.main_screen.take_over()
         if self.session.pause():
-            message = "Ctrl-C: pausing the run after the current step; Ctrl-C again quits"
+            stopped = ", and stopping the script" if stopping else ""
+            message = f"Ctrl-C: pausing the run after the current step{stopped}; Ctrl-C again quits"
+        elif stopping:
+            message = "Ctrl-C: stopping the script after the line in progress; Ctrl-C again quits"
         else:
             message = "Ctrl-C again quits (so does Ctrl-Q)"
         self.main_screen.output.write(note(message, style="bold yellow"))
         self.notify(message, title="Ctrl-C", markup=False)
+
+    @on(MainScreen.TookOver)
+    def _script_taken_over(self) -> None:
+        # The script's last line ended after the Ctrl-C that stopped it: the next Ctrl-C
+        # still comes with nothing in between, and quits.
+        self._interrupted_at = len(self.session.history)
 
     async def action_quit(self) -> None:
         """Stops any run, closes the session and leaves."""

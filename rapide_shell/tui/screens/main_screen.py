@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from itertools import groupby
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -13,6 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.geometry import Size
+from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, Static
@@ -20,6 +22,7 @@ from textual.widgets import Input, Static
 from pyrapide.core.printable import printable
 from rapide_shell.commands.builtin.narrating import command_word
 from rapide_shell.commands.builtin.running import SLOWEST
+from rapide_shell.lessons import lesson_played_by
 from rapide_shell.outcome import CommandOutcome
 from rapide_shell.render import note
 from rapide_shell.script import ScriptFileError, ScriptLine, ScriptResult, play, read_script
@@ -42,6 +45,7 @@ from rapide_shell.tui.widgets.watch_panel import WatchPanel
 if TYPE_CHECKING:
     from rapide_shell.session import Session
     from rapide_shell.tally import SessionTally
+    from rapide_shell.tui.screens.wait_screen import WaitScreen
 
 
 COMPACT_FOOTER_COLUMNS = 160
@@ -67,8 +71,13 @@ class MainScreen(Screen[None]):
     runs every command through the session, counting each line entered (typed, pasted,
     sent by a key, a dialog or the palette, or played) and what it met in ``tally``, as
     the REPL counts its own. ``script`` (a path) is played one command at a time,
-    ``speed`` seconds apart, before the user takes over.
+    ``speed`` seconds apart, before the user takes over: at its end, or sooner, after
+    the line in progress, when the user asks (Ctrl-C: see :meth:`take_over`).
     """
+
+    class TookOver(Message):
+        """A played script stopped because the user took over (see :meth:`take_over`):
+        the session is theirs from here, and a Ctrl-C counts from here too."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         # Quitting is the app's action, listed here so that the footer shows it first
@@ -140,6 +149,11 @@ class MainScreen(Screen[None]):
         self.playing = False
         """True while a script plays: the session is the script's until it ends or stops,
         so what the user enters meanwhile is refused (see :meth:`refused_while_playing`)."""
+        self._take_over = asyncio.Event()
+        """Set when the user asks the script playing to stop (:meth:`take_over`): the
+        script reads it after each command, and its pauses end at once."""
+        self._waiting: WaitScreen | None = None
+        """The layer a ``wait`` holds the script on, while it does."""
         self._laid_out_for: Size | None = None
         """The size the panels were last laid out for (None: none yet)."""
         self._hidden_hint: str | None = ""
@@ -429,7 +443,7 @@ class MainScreen(Screen[None]):
             return False
         self.notify(
             f"The script is playing: `{printable(line)}` can wait for its end, when the "
-            "session is yours. (Ctrl+Q quits.)",
+            "session is yours. (Ctrl+C takes it over now; Ctrl+Q quits.)",
             title="script",
             severity="warning",
         )
@@ -514,11 +528,29 @@ class MainScreen(Screen[None]):
         # The dialogs are imported when first opened: the first frame needs none of them.
         from rapide_shell.tui.screens.wait_screen import WaitScreen
 
+        self._waiting = WaitScreen()
         try:
-            self.app.push_screen(WaitScreen(), go_on)
+            self.app.push_screen(self._waiting, go_on)
             await pressed
         finally:
             banner.waiting = False
+            self._waiting = None
+
+    def take_over(self) -> bool:
+        """Asks the script playing to stop after the line in progress, as ``rapide run``
+        stops at a first Ctrl-C (a ``wait`` it holds at ends now, and so does the pause
+        after a line); the session is then the user's. False when no script plays."""
+        if not self.playing:
+            return False
+        self._take_over.set()
+        if self._waiting is not None and self._waiting.is_current:
+            self._waiting.dismiss(None)
+        return True
+
+    @property
+    def taking_over(self) -> bool:
+        """The user asked the script playing to stop, and it has not stopped yet."""
+        return self.playing and self._take_over.is_set()
 
     @work(group="script", exit_on_error=False)
     async def play_script(self, path: Path) -> None:
@@ -534,6 +566,7 @@ class MainScreen(Screen[None]):
             return
         self.output.write(note(f"playing {path} (one command every {self.speed:g}s)", "italic"))
         self.playing = True
+        self._take_over.clear()
         try:
             played = await play(
                 self.session,
@@ -541,11 +574,15 @@ class MainScreen(Screen[None]):
                 script=str(path),
                 on_line=self._show_played_line,
                 on_outcome=self._pace_played_line,
+                interrupted=self._take_over.is_set,
                 execute=lambda played: self.execute_line(played.text, number=played.number),
             )
         finally:
             self.playing = False
         if played.outcomes and played.outcomes[-1][1].quit:
+            return
+        if played.interrupted_after is not None:
+            self._hand_over(path, played.interrupted_after)
             return
         self._sum_up(played)
         stopped = played.stop_message() is not None
@@ -554,6 +591,27 @@ class MainScreen(Screen[None]):
             else "The script is done: the session is yours.",
             title="script",
         )
+
+    def _hand_over(self, path: Path, line: ScriptLine) -> None:
+        """Ends a script the user took over: says where it stopped and, for a lesson, how
+        to play it again; what its lines met stays counted in the tally."""
+        self.view.draw_now()  # below the last command's output
+        self.output.follow()
+        said = f"script stopped at line {line.number} of {path}: the session is yours"
+        self.output.write(note(said, style="bold yellow"))
+        lesson = lesson_played_by(path)
+        if lesson is not None:
+            again = ("reload the page" if self.app.is_web
+                     else f"rapide lessons {lesson.name} (after Ctrl+Q)")
+            self.output.write(note(f"to play the lesson again from its start: {again}",
+                                   style="italic"))
+        self.notify("The script stopped: the session is yours.", title="script")
+        self.post_message(self.TookOver())
+
+    async def _hold(self, seconds: float) -> None:
+        """Waits ``seconds`` for the room, less if the user takes over meanwhile."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._take_over.wait(), seconds)
 
     async def _show_played_line(self, line: ScriptLine) -> None:
         """Shows a comment as narration; types a command into the bar for the room."""
@@ -577,7 +635,7 @@ class MainScreen(Screen[None]):
             self.view.draw_now()
             self.output.hold_from(self._echoed_at)
         said = outcome.data.get("text") if outcome.command == "say" else None
-        await asyncio.sleep(self.speed if said is None else reading_time(said, self.speed))
+        await self._hold(self.speed if said is None else reading_time(said, self.speed))
 
     def _sum_up(self, played: ScriptResult) -> None:
         """Ends a played script's output as ``rapide run`` ends its transcript: where
@@ -600,8 +658,8 @@ class MainScreen(Screen[None]):
         per_character = min(self.speed / 2, 1.5) / max(1, len(line))
         for end in range(1, len(line) + 1):
             bar.value = line[:end]
-            await asyncio.sleep(per_character)
-        await asyncio.sleep(min(self.speed / 4, 0.5))
+            await self._hold(per_character)
+        await self._hold(min(self.speed / 4, 0.5))
 
     # -- actions -------------------------------------------------------------------------
 
@@ -734,6 +792,8 @@ class MainScreen(Screen[None]):
                         "too; so does Escape then the key, pressed quickly"),
             ("Escape", "Leave full screen (F11 or `zoom` shows a panel alone)"),
             ("ctrl+p", "Command palette: every command of the language"),
+            ("ctrl+c", "Pause a run, and stop a script playing after its line in progress "
+                       "(the session is yours); twice: quit"),
         ]
         commands = [(spec.usage, spec.summary) for spec in self.session.catalog]
         from rapide_shell.tui.screens.help_screen import HelpScreen  # see wait_for_presenter

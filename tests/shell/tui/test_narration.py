@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from rapide_shell.tui.screens.main_screen import reading_time
 from rapide_shell.tui.screens.wait_screen import WaitScreen
 from rapide_shell.tui.widgets.narration_banner import GO_ON_HINT, NarrationBanner
@@ -165,9 +169,9 @@ async def test_what_the_user_enters_while_a_script_plays_waits_for_its_end(shop_
         await pilot.press("enter")
         refused = [
             "The script is playing: `run` can wait for its end, when the session is yours. "
-            "(Ctrl+Q quits.)",
+            "(Ctrl+C takes it over now; Ctrl+Q quits.)",
             "The script is playing: `inject APIService.request type=query key=2` can wait for "
-            "its end, when the session is yours. (Ctrl+Q quits.)",
+            "its end, when the session is yours. (Ctrl+C takes it over now; Ctrl+Q quits.)",
         ]
 
         def said() -> list[str]:
@@ -211,3 +215,116 @@ async def test_a_played_output_too_long_for_the_panel_is_shown_from_its_start(
         ))
         await settle(pilot)
         assert output.scroll_offset.y == output.max_scroll_y > echoed
+
+
+# -- taking a played script over: Ctrl-C, as `rapide run` stops one ------------------------
+
+
+def _read(app) -> str:
+    """The output as one text, its wrapped lines joined again."""
+    return " ".join(line.strip() for line in _shown(app))
+
+
+def _stopped_at(app) -> list[str]:
+    return [line for line in _shown(app) if line.startswith("script stopped at line")]
+
+
+@pytest.fixture
+def here(tmp_path, monkeypatch) -> Path:
+    """A folder to play scripts from, by a name short enough for a line of the output."""
+    monkeypatch.chdir(tmp_path)
+    return Path()
+
+
+async def test_ctrl_c_stops_a_played_script_after_its_line_and_the_session_is_yours(
+    shop_path, here
+):
+    # A presenter who wants to show something else takes the session over, rather than
+    # wait for the lesson to end or quit it.
+    script = here / "lesson.rapide"
+    script.write_text(
+        "expect DatabaseService.result\n"
+        "inject APIService.request type=query key=1\n"
+        "say The database answers first.\n"
+        "wait\n"
+        "step\n"
+        "expect DatabaseService.result count=1\n"
+    )
+    app = make_app(shop_path, script=script, speed=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, WaitScreen))
+        await pilot.press("ctrl+c")
+        await wait_until(pilot, lambda: bool(_stopped_at(app)))
+        assert _stopped_at(app) == [f"script stopped at line 4 of {script}: the session is yours"]
+        assert not isinstance(app.screen, WaitScreen)  # the wait it held at has ended
+        assert "Ctrl-C: stopping the script after the line in progress; Ctrl-C again quits" \
+            in _read(app)
+        await settle(pilot)
+        assert _results(app) == []  # the lines after it were not played
+        # From here the session is the user's: what is typed runs.
+        await type_command(pilot, "step")
+        assert len(_results(app)) == 1
+        assert app.is_running
+    # What the script's lines met still counts; the Ctrl-C that took over, nothing.
+    assert app.tally.summary() == "exit status 1: 1 expectation failed (line 1)"
+
+
+async def test_a_second_ctrl_c_after_taking_a_script_over_quits(shop_path, here):
+    script = here / "lesson.rapide"
+    script.write_text("expect DatabaseService.result\nwait\nstep\n")
+    app = make_app(shop_path, script=script, speed=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, WaitScreen))
+        await pilot.press("ctrl+c")
+        await wait_until(pilot, lambda: bool(_stopped_at(app)))
+        await pilot.press("ctrl+c")
+        await wait_until(pilot, lambda: not app.is_running)
+    assert app.tally.summary() == "exit status 1: 1 expectation failed (line 1)"
+
+
+async def test_ctrl_c_pauses_a_run_the_script_began_and_stops_the_script(forever_path, here):
+    script = here / "ticks.rapide"
+    script.write_text("inject Ticker.tick n=0\nrun\nexpect Ticker.tick count=1\n")
+    app = make_app(forever_path, script=script, speed=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.session.running)
+        await pilot.press("ctrl+c")
+        await wait_until(pilot, lambda: bool(_stopped_at(app)))
+        assert "Ctrl-C: pausing the run after the current step, and stopping the script; " \
+            "Ctrl-C again quits" in _read(app)
+        assert _stopped_at(app) == [f"script stopped at line 2 of {script}: the session is yours"]
+        assert not app.session.running
+        assert app.tally.lines == 2  # the expect after the run was not played
+    assert app.tally.exit_status == 0
+
+
+async def test_ctrl_c_cuts_the_pause_after_a_played_line_short(shop_path, here):
+    # At a slow speed the narration is left up for a long while: taking over does not
+    # wait for its end.
+    script = here / "lesson.rapide"
+    script.write_text("say Read this slowly.\nstep\n")
+    app = make_app(shop_path, script=script, speed=60)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: _banner(app).text == "Read this slowly.")
+        await pilot.press("ctrl+c")
+        await wait_until(pilot, lambda: bool(_stopped_at(app)))
+        assert _stopped_at(app) == [f"script stopped at line 1 of {script}: the session is yours"]
+        assert app.session.history == ["say Read this slowly."]
+
+
+async def test_a_lesson_taken_over_says_how_to_play_it_again(monkeypatch):
+    from rapide_shell.lessons import find_lesson
+
+    lesson = find_lesson("causality")
+    monkeypatch.chdir(lesson.script.parent)
+    script = Path(lesson.script.name)
+    app = make_app(lesson.architecture, script=script, speed=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, WaitScreen), timeout=15)
+        await pilot.press("ctrl+c")
+        await wait_until(pilot, lambda: bool(_stopped_at(app)))
+        assert _stopped_at(app) == [
+            f"script stopped at line 4 of {script}: the session is yours"
+        ]
+        assert "to play the lesson again from its start: rapide lessons causality " \
+            "(after Ctrl+Q)" in _read(app)

@@ -29,10 +29,13 @@ LEFT_THE_SCREEN = "\x1b[?1049l"
 class Workbench:
     """``rapide shell FILE ARGS`` in a real terminal: typed into, read, then left."""
 
-    def __init__(self, file: Path, *args: str | Path, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, file: Path, *args: str | Path, env: dict[str, str] | None = None,
+        cwd: Path = REPO,
+    ) -> None:
         self.child = pexpect.spawn(
             sys.executable, ["-m", "rapide_shell.cli", "shell", str(file), *map(str, args)],
-            cwd=str(REPO), dimensions=(SIZE[1], SIZE[0]), encoding="utf-8", timeout=30,
+            cwd=str(cwd), dimensions=(SIZE[1], SIZE[0]), encoding="utf-8", timeout=30,
             # The terminal's own size: COLUMNS and LINES (pytest-xdist sets them) would
             # override it.
             env={**{name: value for name, value in os.environ.items()
@@ -218,11 +221,15 @@ async def test_keys_pastes_and_a_typed_pause_are_lines_as_typed_ones_are() -> No
     assert repl_says(typed) == (2, f"rapide: {said}\n")
 
 
-async def test_a_second_ctrl_c_during_a_script_s_wait_cuts_it_short(tmp_path: Path) -> None:
-    script = tmp_path / "talk.rapide"
-    script.write_text("expect Web.order\nwait\nexpect Web.order none\n")
-    app = make_app(SHOP, script=script, speed=0)
+async def test_a_second_ctrl_c_during_a_wait_cuts_it_short() -> None:
+    # (A played script's wait ends at the first Ctrl-C, which stops the script: see
+    # test_narration.py.)
+    app = make_app(SHOP)
     async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, "expect Web.order")
+        bar = app.main_screen.query_one(CommandBar)
+        bar.value = "wait"
+        await pilot.press("enter")
         await wait_until(pilot, lambda: app.tally.under_way == [2])  # the wait holds
         await pilot.press("ctrl+c")
         await pilot.press("ctrl+c")
@@ -231,6 +238,23 @@ async def test_a_second_ctrl_c_during_a_script_s_wait_cuts_it_short(tmp_path: Pa
     assert app.tally.summary() == (
         "exit status 130: line 2 was cut short (Ctrl-C twice); 1 expectation failed (line 1)"
     )
+
+
+@pytest.mark.slow
+def test_ctrl_c_takes_a_played_script_over_and_its_lines_still_count(
+    opened, tmp_path: Path
+) -> None:
+    (tmp_path / "talk.rapide").write_text("expect Store.refused\nwait\nexpect Store.refused none\n")
+    # Played from its folder, by a name short enough for a line of the output.
+    shop = opened(SHOP, "--script", "talk.rapide", "--speed", "0", cwd=tmp_path,
+                  first="press any key")
+    shop.child.sendcontrol("c")
+    shop.sees("script stopped at line 2 of talk.rapide: the session is yours")
+    # The session is the user's: what is typed is no longer refused.
+    shop.enters("frobnicate", "unknown command")  # entered after line 2: line 3
+    status, shown = shop.quits()
+    said = "rapide: exit status 2: 1 command error (line 3); 1 expectation failed (line 1)\n"
+    assert (status, shown.lstrip()) == (2, said)
 
 
 @pytest.mark.slow
