@@ -253,7 +253,7 @@ def repl(options: argparse.Namespace) -> None:
 def shell(options: argparse.Namespace) -> None:
     """Open the Textual workbench on the architecture. It exits as `rapide repl` does
     for the same commands: the status sums up the session, the most serious thing met
-    first: 130 when a second Ctrl-C cut a command short (a played script's `wait`) or
+    first: 130 when a second Ctrl-C cut a command short (a `wait`) or
     stopped an exploration before it found a failure; else 2 when a command could not
     be carried out, the file did not load or the recording could not be written; else
     3 when a start or finish hook raised or reached a limit; else 1 when an expect
@@ -261,8 +261,8 @@ def shell(options: argparse.Namespace) -> None:
     else 0, however the workbench is left (Ctrl-Q, `quit`, Ctrl-C twice with nothing
     under way). The lines of a --script count as they are numbered in its file, the
     lines entered after it (typed, pasted, or sent by a key such as F2) as they come;
-    a `run N` that stops the script with work pending fails nothing: the session is
-    yours from there. Once the screen is gone, the terminal shows what the hooks
+    a `run N` that stops the script with work pending fails nothing, nor does a first
+    Ctrl-C, which stops it after its line in progress: the session is yours from there. Once the screen is gone, the terminal shows what the hooks
     reported and a line on stderr explains any status but 0."""
     _open_workbench(
         options.file,
@@ -550,7 +550,7 @@ def _add_handler_timeout(parser: argparse.ArgumentParser) -> None:
 def _add_play(parser: argparse.ArgumentParser, speed_help: str) -> None:
     parser.add_argument(
         "--script", "-s", type=_path, metavar="SCRIPT",
-        help="Play this script visibly, then hand over."
+        help="Play this script visibly, then hand over (Ctrl-C takes over sooner)."
     )
     parser.add_argument(
         "--speed", type=_PACE, metavar="SECONDS",
