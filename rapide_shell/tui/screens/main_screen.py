@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from itertools import groupby
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -149,9 +148,11 @@ class MainScreen(Screen[None]):
         self.playing = False
         """True while a script plays: the session is the script's until it ends or stops,
         so what the user enters meanwhile is refused (see :meth:`refused_while_playing`)."""
-        self._take_over = asyncio.Event()
-        """Set when the user asks the script playing to stop (:meth:`take_over`): the
-        script reads it after each command, and its pauses end at once."""
+        self._take_over = False
+        """True once the user asks the script playing to stop (:meth:`take_over`): the
+        script reads it after each command."""
+        self._holding: asyncio.Future[None] | None = None
+        """The pause a played script is in for the room (see :meth:`_hold`), while it is."""
         self._waiting: WaitScreen | None = None
         """The layer a ``wait`` holds the script on, while it does."""
         self._laid_out_for: Size | None = None
@@ -542,7 +543,9 @@ class MainScreen(Screen[None]):
         after a line); the session is then the user's. False when no script plays."""
         if not self.playing:
             return False
-        self._take_over.set()
+        self._take_over = True
+        if self._holding is not None and not self._holding.done():
+            self._holding.set_result(None)
         if self._waiting is not None and self._waiting.is_current:
             self._waiting.dismiss(None)
         return True
@@ -550,7 +553,7 @@ class MainScreen(Screen[None]):
     @property
     def taking_over(self) -> bool:
         """The user asked the script playing to stop, and it has not stopped yet."""
-        return self.playing and self._take_over.is_set()
+        return self.playing and self._take_over
 
     @work(group="script", exit_on_error=False)
     async def play_script(self, path: Path) -> None:
@@ -566,7 +569,7 @@ class MainScreen(Screen[None]):
             return
         self.output.write(note(f"playing {path} (one command every {self.speed:g}s)", "italic"))
         self.playing = True
-        self._take_over.clear()
+        self._take_over = False
         try:
             played = await play(
                 self.session,
@@ -574,7 +577,7 @@ class MainScreen(Screen[None]):
                 script=str(path),
                 on_line=self._show_played_line,
                 on_outcome=self._pace_played_line,
-                interrupted=self._take_over.is_set,
+                interrupted=lambda: self._take_over,
                 execute=lambda played: self.execute_line(played.text, number=played.number),
             )
         finally:
@@ -609,9 +612,18 @@ class MainScreen(Screen[None]):
         self.post_message(self.TookOver())
 
     async def _hold(self, seconds: float) -> None:
-        """Waits ``seconds`` for the room, less if the user takes over meanwhile."""
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._take_over.wait(), seconds)
+        """Waits ``seconds`` for the room, less if the user takes over meanwhile (as
+        cheap as a sleep: a script played fast holds many times a second)."""
+        if self._take_over:
+            return
+        loop = asyncio.get_running_loop()
+        self._holding = holding = loop.create_future()
+        timer = loop.call_later(seconds, lambda: holding.done() or holding.set_result(None))
+        try:
+            await holding
+        finally:
+            timer.cancel()
+            self._holding = None
 
     async def _show_played_line(self, line: ScriptLine) -> None:
         """Shows a comment as narration; types a command into the bar for the room."""
