@@ -262,8 +262,9 @@ def shell(options: argparse.Namespace) -> None:
     under way). The lines of a --script count as they are numbered in its file, the
     lines entered after it (typed, pasted, or sent by a key such as F2) as they come;
     a `run N` that stops the script with work pending fails nothing, nor does a first
-    Ctrl-C, which stops it after its line in progress: the session is yours from there. Once the screen is gone, the terminal shows what the hooks
-    reported and a line on stderr explains any status but 0."""
+    Ctrl-C, which stops it after its line in progress: the session is yours from there.
+    Once the screen is gone, the terminal shows what the hooks reported and a line on
+    stderr explains any status but 0."""
     _open_workbench(
         options.file,
         script=options.script,

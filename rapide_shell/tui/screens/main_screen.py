@@ -61,6 +61,12 @@ def reading_time(narration: str, speed: float) -> float:
     return speed * (1 + len(narration.split()) / 5)
 
 
+def _end(pause: asyncio.Future[None]) -> None:
+    """Ends a played script's pause (see ``MainScreen._hold``), unless it has ended."""
+    if not pause.done():
+        pause.set_result(None)
+
+
 class MainScreen(Screen[None]):
     """The panels of one :class:`~rapide_shell.session.Session`, its command bar and the
     keys that drive it.
@@ -544,8 +550,8 @@ class MainScreen(Screen[None]):
         if not self.playing:
             return False
         self._take_over = True
-        if self._holding is not None and not self._holding.done():
-            self._holding.set_result(None)
+        if self._holding is not None:
+            _end(self._holding)
         if self._waiting is not None and self._waiting.is_current:
             self._waiting.dismiss(None)
         return True
@@ -618,7 +624,7 @@ class MainScreen(Screen[None]):
             return
         loop = asyncio.get_running_loop()
         self._holding = holding = loop.create_future()
-        timer = loop.call_later(seconds, lambda: holding.done() or holding.set_result(None))
+        timer = loop.call_later(seconds, _end, holding)
         try:
             await holding
         finally:
