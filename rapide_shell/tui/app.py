@@ -211,7 +211,7 @@ class RapideApp(App[None]):
         leaving the session to the user (see :meth:`MainScreen.take_over`); a second
         Ctrl-C with no command in between quits (the session closes as with
         Ctrl-Q: finish hooks run, the recording is kept), cutting short, as in the REPL,
-        a command still under way (a script's ``wait``) and an exploration still
+        a command still under way (a ``wait``) and an exploration still
         running: the exit status says so (130). Each says so. In an input with text
         selected, Ctrl-C copies it instead."""
         focused = self.focused
