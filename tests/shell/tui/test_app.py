@@ -447,8 +447,11 @@ async def test_a_script_plays_then_leaves_the_session_live(shop_path, tmp_path):
     script.write_text("# a request\ninject APIService.request type=query key=1\nrun\n")
     app = make_app(shop_path, script=script, speed=0.01)
     async with app.run_test(size=SIZE) as pilot:
+        # Until the script has ended (after its last line's pause): till then what is
+        # typed waits for it.
         await wait_until(pilot, lambda: app.session.state == "quiet"
-                         and len(app.session.computation) >= 3)
+                         and len(app.session.computation) >= 3
+                         and not app.main_screen.playing)
         shown = [line.text.rstrip() for line in app.main_screen.output.lines]
         narration = shown.index("a request")
         inject = shown.index("> inject APIService.request type=query key=1")
