@@ -11,7 +11,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.suggester import SuggestFromList
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Static
 
@@ -19,7 +18,7 @@ from pyrapide.core.json_file import JSONTextError
 from pyrapide.types.payloads import PayloadError, check_payload
 from rapide_shell.commands.lexer import typed_value
 from rapide_shell.render import note
-from rapide_shell.tui.widgets.printable_input import PrintableInput
+from rapide_shell.tui.widgets.printable_input import PrintableInput, suggest_from
 
 
 def field_value(text: str, annotation: str) -> Any:
@@ -84,7 +83,7 @@ class InjectDialog(ModalScreen[str | None]):
             yield PrintableInput(
                 value=self._initial_name,
                 placeholder=next(iter(self._actions), "Service.action"),
-                suggester=SuggestFromList(sorted(self._actions), case_sensitive=True),
+                suggest=suggest_from(sorted(self._actions)),
                 id="inject-name",
             )
             yield VerticalScroll(id="inject-fields")
