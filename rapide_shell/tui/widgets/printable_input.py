@@ -50,6 +50,20 @@ class PrintableInput(Input):
         if suggestion is not None:
             self.post_message(SuggestionReady(value, suggestion))
 
+    def action_cursor_right(self, select: bool = False) -> None:
+        """→ at the end takes the completion offered, even one that is not drawn yet
+        (the keys were typed together: "APIService.re→⏎"); elsewhere it moves on."""
+        suggestion = (
+            self._suggest(self.value)
+            if self._suggest is not None and self.value and self.cursor_at_end and not select
+            else None
+        )
+        if suggestion is not None and suggestion != self.value:
+            self.value = suggestion
+            self.cursor_position = len(suggestion)
+            return
+        super().action_cursor_right(select)
+
     async def _on_key(self, event: events.Key) -> None:
         # Only a key the field binds can be its own: a letter is not looked up in the
         # screen's bindings (each look-up checks every binding of the focus chain).
