@@ -158,3 +158,23 @@ async def test_the_help_shows_lines_of_its_own_and_scrolls_to_its_end_at_any_siz
         assert not isinstance(app.screen, HelpScreen)
         assert isinstance(app.focused, CommandBar)
 
+
+
+async def test_the_help_says_its_bracketed_words_as_written_in_paragraphs_of_its_width() -> None:
+    app = make_app(SEED_SYSTEM)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await settle(pilot)
+        box = app.screen.query_one("#help-box")
+        for _ in range(60):
+            lines = _help_lines(app)
+            if any("tagged" in line for line in lines):
+                break
+            await pilot.press("down")
+            await settle(pilot)
+        said = " ".join(" ".join(lines).split())
+        assert "is written under the lanes, tagged [N]. A component" in said
+        # A paragraph fills the lines of the box (not the source's line breaks).
+        assert max(len(line) for line in lines) > box.content_region.width - 12
