@@ -6,12 +6,12 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from textual import on
+from rich.text import Text
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.suggester import SuggestFromList
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Static
 
@@ -19,7 +19,8 @@ from pyrapide.core.json_file import JSONTextError
 from pyrapide.types.payloads import PayloadError, check_payload
 from rapide_shell.commands.lexer import typed_value
 from rapide_shell.render import note
-from rapide_shell.tui.widgets.printable_input import PrintableInput
+from rapide_shell.tui.screens.short_dialogs import DIALOG_BREAKPOINTS
+from rapide_shell.tui.widgets.printable_input import PrintableInput, suggest_from
 
 
 def field_value(text: str, annotation: str) -> Any:
@@ -57,6 +58,30 @@ def inject_command(event_name: str, payload: Mapping[str, Any]) -> str:
     return f"inject {event_name} {json.dumps(dict(payload), ensure_ascii=False)}"
 
 
+def reveal_field(field: Widget | None) -> None:
+    """Scrolls ``field``, if it is one of an action's fields, into view with its name
+    above it (a short screen's fields show a few lines at a time)."""
+    row = field.parent if field is not None and field.has_class("field-input") else None
+    if isinstance(row, Widget):
+        row.scroll_visible(animate=False)
+
+
+def focus_field(field: Input) -> None:
+    """Focuses ``field``, leaving the scrolling to :func:`reveal_field` (the dialog does
+    so once the field has its place): Textual would centre a field not laid out yet in
+    an animation, hiding its name above it on a short screen."""
+    field.focus(scroll_visible=False)
+
+
+class ActionFields(VerticalScroll):
+    """The fields of the action chosen; they scroll where there are more than fit.
+    Made shorter (an error shown under them, the terminal resized), it keeps the
+    focused field in view."""
+
+    def on_resize(self, _resized: events.Resize) -> None:
+        reveal_field(self.screen.focused)
+
+
 class InjectDialog(ModalScreen[str | None]):
     """Asks for an event to inject; dismisses with the ``inject`` command line or None.
 
@@ -68,6 +93,7 @@ class InjectDialog(ModalScreen[str | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="inject.cancel"),
     ]
+    VERTICAL_BREAKPOINTS = DIALOG_BREAKPOINTS
 
     def __init__(self, actions: Mapping[str, Any], initial_name: str = "") -> None:
         super().__init__()
@@ -78,17 +104,18 @@ class InjectDialog(ModalScreen[str | None]):
         """What each field held when the error shown was found (None: no error)."""
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="inject-box"):
-            yield Static("Inject an event", id="inject-heading")
-            yield Label("Event name (→ completes, Enter moves to the fields):")
+        with Vertical(id="inject-box") as box:
+            box.border_title = "Inject an event"
+            yield Label("Event name (→ completes, Enter moves to the fields):",
+                        id="inject-name-label")
             yield PrintableInput(
                 value=self._initial_name,
                 placeholder=next(iter(self._actions), "Service.action"),
-                suggester=SuggestFromList(sorted(self._actions), case_sensitive=True),
+                suggest=suggest_from(sorted(self._actions)),
                 id="inject-name",
             )
-            yield VerticalScroll(id="inject-fields")
-            yield Static("", id="inject-error")
+            yield ActionFields(id="inject-fields")
+            yield Static("", id="inject-error", classes="-empty")
             with Horizontal(id="inject-buttons"):
                 yield Button("Inject", variant="primary", id="inject-ok")
                 yield Button("Cancel", id="inject-cancel")
@@ -110,12 +137,24 @@ class InjectDialog(ModalScreen[str | None]):
             return
         if self._error_about.get(changed.input.id or "") != changed.value:
             self._error_about = None
-            self.query_one("#inject-error", Static).update("")
+            self._say("")
 
     def _show_error(self, message: str) -> None:
         # The message quotes what was typed: drawn printable.
-        self.query_one("#inject-error", Static).update(note(message))
+        self._say(note(message))
         self._error_about = {field.id or "": field.value for field in self.query(Input)}
+
+    def _say(self, error: Text | str) -> None:
+        """Shows ``error`` under the fields (empty: none; a short screen then gives its
+        line to the fields)."""
+        said = self.query_one("#inject-error", Static)
+        said.update(error)
+        said.set_class(not error, "-empty")
+
+    @on(events.DescendantFocus, ".field-input")
+    def _field_focused(self, focused: events.DescendantFocus) -> None:
+        # After the layout: a field focused as it is mounted has no place yet.
+        self.call_after_refresh(reveal_field, focused.widget)
 
     async def _show_fields(self, name: str) -> None:
         if name == self._shown_action:
@@ -133,11 +172,12 @@ class InjectDialog(ModalScreen[str | None]):
             annotation = param.annotation or "any"
             marker = "" if param.required else " (optional)"
             default = "" if param.required else f"default {param.default!r}"
-            rows.append(Label(note(f"{param.name}: {annotation}{marker}"), classes="field-label"))
-            rows.append(
+            rows.append(Vertical(
+                Label(note(f"{param.name}: {annotation}{marker}"), classes="field-label"),
                 PrintableInput(placeholder=default or annotation, id=f"field-{param.name}",
-                      classes="field-input")
-            )
+                               classes="field-input"),
+                classes="field-row",
+            ))
         if not rows:
             rows.append(Static("this action takes no fields", classes="hint"))
         await fields.mount_all(rows)
@@ -163,7 +203,7 @@ class InjectDialog(ModalScreen[str | None]):
                 payload[param.name] = field_value(text, param.annotation)
             except ValueError as refused:
                 self._show_error(f"{param.name}: {refused}")
-                self.query_one(f"#field-{param.name}", Input).focus()
+                focus_field(self.query_one(f"#field-{param.name}", Input))
                 return None
         # What `inject` would refuse (a value its annotation does not admit) is said
         # here, with every field kept as typed, not after the dialog has closed.
@@ -172,7 +212,7 @@ class InjectDialog(ModalScreen[str | None]):
         except PayloadError as problem:
             self._show_error(problem.message)
             if problem.field is not None and (field := self.query(f"#field-{problem.field}")):
-                field.first(Input).focus()
+                focus_field(field.first(Input))
             return None
         return inject_command(name, payload)
 
@@ -183,7 +223,7 @@ class InjectDialog(ModalScreen[str | None]):
         submitted.stop()
         inputs = list(self.query(".field-input").results(Input))
         if submitted.input.id == "inject-name" and inputs:
-            inputs[0].focus()
+            focus_field(inputs[0])
             return
         missing = self._empty_required(inputs)
         if not missing or submitted.input in missing:
@@ -191,7 +231,7 @@ class InjectDialog(ModalScreen[str | None]):
             return
         here = inputs.index(submitted.input)
         later = [field for field in missing if inputs.index(field) > here]
-        (later or missing)[0].focus()
+        focus_field((later or missing)[0])
 
     def _empty_required(self, inputs: list[Input]) -> list[Input]:
         spec = self._actions.get(self._shown_action or "")

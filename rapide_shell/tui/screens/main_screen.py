@@ -26,7 +26,7 @@ from rapide_shell.outcome import CommandOutcome
 from rapide_shell.render import note
 from rapide_shell.script import ScriptFileError, ScriptLine, ScriptResult, play, read_script
 from rapide_shell.tui.panels import PANELS, by_key, find, key_range
-from rapide_shell.tui.screens.panel_layout import TOO_SMALL, PanelLayout
+from rapide_shell.tui.screens.panel_layout import BORDERS, TOO_SMALL, PanelLayout
 from rapide_shell.tui.session_view import SessionView
 from rapide_shell.tui.widgets.command_bar import CommandBar
 from rapide_shell.tui.widgets.connection_graph import ConnectionGraph
@@ -253,10 +253,12 @@ class MainScreen(Screen[None]):
 
     def fit_panels(self) -> None:
         """Gives the queue and the rows the room their panels' content asks for."""
-        queue = self.query_one(DispatchQueue)
+        queue, graph = self.query_one(DispatchQueue), self.query_one(ConnectionGraph)
         self.panel_layout.fit_queue(queue.content_width)
-        self.panel_layout.fit_rows(self.query_one(ConnectionGraph).content_height,
-                                   queue.option_count)
+        self.panel_layout.fit_rows(graph.content_height, queue.option_count)
+        if self.panel_layout.top_room:
+            # A drawing of another height asks for the rows to be fitted again.
+            graph.fit_to_room(self.panel_layout.top_room - BORDERS)
         self._show_hidden_panels()
 
     def _show_hidden_panels(self, *, completed: bool = False) -> None:

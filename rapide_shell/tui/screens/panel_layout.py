@@ -88,6 +88,9 @@ class PanelLayout:
         """The rows left out for want of lines, top to bottom (none on most screens)."""
         self.too_small = False
         """Whether the screen is below MIN_LINES or MIN_COLUMNS (it says so instead)."""
+        self.top_room = 0
+        """The most lines the top row can have at the screen's size, whatever its panels
+        hold (0: the row is left out): what the graph chooses its drawing for."""
 
     def shows(self, panel: Panel) -> bool:
         """Whether ``panel`` is laid out now: its slot or its column shows it, or shows
@@ -195,8 +198,10 @@ class PanelLayout:
         self._say_if_too_small(room)
         if self.too_small:
             heights = dict.fromkeys(ROWS, 0)
+            self.top_room = 0
         elif room < len(ROWS) * MIN_SHORT_ROW:
             heights = self._rows_that_fit(room)
+            self.top_room = heights["top"]
         else:
             heights = self._row_heights(room, graph_lines, queue_lines)
         self.hidden_rows = tuple(row for row in ROWS if not heights[row])
@@ -226,8 +231,9 @@ class PanelLayout:
             (MIN_SHORT_ROW,) * 3 if short else (MIN_TOP, MIN_MIDDLE, MIN_BOTTOM)
         )
         # Never so tall that the middle and bottom rows get less than their least.
-        top = max(least_top, min(max(graph_lines, queue_lines) + BORDERS,
-                                 int(room * TOP_SHARE), room - least_middle - least_bottom))
+        self.top_room = max(least_top, min(int(room * TOP_SHARE),
+                                           room - least_middle - least_bottom))
+        top = min(max(least_top, max(graph_lines, queue_lines) + BORDERS), self.top_room)
         bottom = max(least_bottom, round((room - top) * BOTTOM_SHARE))
         # The bottom row grows for its side column to stack the errors over the watches
         # where the middle row can spare the lines; fewer would be taken from the

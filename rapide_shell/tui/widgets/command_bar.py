@@ -7,7 +7,6 @@ from collections.abc import Callable
 from textual import events, on
 from textual.binding import Binding
 from textual.message import Message
-from textual.suggester import Suggester
 from textual.widgets import Input
 
 from pyrapide.core.printable import printable
@@ -15,21 +14,6 @@ from rapide_shell.tui.widgets.printable_input import PrintableInput
 
 #: Turns the text typed so far into the full lines it could complete to, best first.
 Completer = Callable[[str], list[str]]
-
-
-class _CompleterSuggester(Suggester):
-    """Shows the best completion as grey text after the cursor."""
-
-    def __init__(self, completer: Completer) -> None:
-        # Not cached: completions depend on the session (event ids, watches, ...).
-        super().__init__(use_cache=False, case_sensitive=True)
-        self._completer = completer
-
-    async def get_suggestion(self, value: str) -> str | None:
-        if not value:
-            return None
-        candidates = self._completer(value)
-        return candidates[0] if candidates else None
 
 
 class CommandBar(PrintableInput):
@@ -73,7 +57,7 @@ class CommandBar(PrintableInput):
     def __init__(self, completer: Completer, *, id: str | None = None) -> None:
         super().__init__(
             placeholder="type a command (help, inject, step, run, watch ...) — Tab completes",
-            suggester=_CompleterSuggester(completer),
+            suggest=self._best_completion,
             select_on_focus=False,
             id=id,
         )
@@ -83,6 +67,12 @@ class CommandBar(PrintableInput):
         self._history_position = 0
         self._cycle: list[str] = []
         self._cycle_position = 0
+
+    def _best_completion(self, typed: str) -> str | None:
+        """The best completion of ``typed``, shown as grey text after the cursor (asked
+        anew each time: completions depend on the session's event ids, watches ...)."""
+        candidates = self._completer(typed)
+        return candidates[0] if candidates else None
 
     async def _on_key(self, event: events.Key) -> None:
         # No command starts with ":": one typed into an empty bar is the habit of

@@ -92,6 +92,9 @@ class ConnectionGraph(ScrollView):
         self._unfinished: dict[int, int] = {}
         self._picture: GraphPicture | None = None
         self._drawn_for_width = -1
+        self._room: int | None = None
+        """The most lines the panel can be given at the terminal's size (see
+        :meth:`fit_to_room`; None: not told yet, its own height counts)."""
         # How the last full choice drew it (interfaces?, compact?, rows of boxes): new
         # counts are drawn the same way, so boxes do not move as the counts change.
         self._drawing: tuple[bool, bool, int | None, list[list[str]]] | None = None
@@ -317,11 +320,22 @@ class ConnectionGraph(ScrollView):
         self._show_list()
         self._show_subtitle()
 
+    def fit_to_room(self, lines: int) -> None:
+        """Chooses the drawing anew for ``lines``, the most lines the panel can be given
+        at the terminal's size, if that changed. Its height now would not do: the row it
+        stands in is fitted to the drawing, so a drawing chosen for the height a smaller
+        terminal left would keep the row short once the terminal is large again."""
+        if lines != self._room:
+            self._room = lines
+            self._redraw()
+
     def _redraw(self) -> None:
         if self._spec is None or self._list is not None:
             return
         available = self.scrollable_content_region.width
-        visible_rows = self.scrollable_content_region.height
+        visible_rows = (
+            self.scrollable_content_region.height if self._room is None else self._room
+        )
         # Of the drawings that fit the width: the one with the fewest labels sent to the
         # legend, then the fewest written away from their track, then the fewest rows
         # below the panel's bottom (it is short), then the most informative (interface

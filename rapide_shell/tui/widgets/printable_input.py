@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import Any
+
 from textual import events
+from textual.suggester import SuggestionReady
 from textual.widgets import Input
 
 from pyrapide.core.printable import printable
+
+Suggest = Callable[[str], str | None]
+"""The completion to offer, as grey text after the cursor, for what is typed (None: none)."""
+
+
+def suggest_from(choices: Iterable[str]) -> Suggest:
+    """Offers the first of ``choices`` (in their order) that starts with what is typed."""
+    offered = list(choices)
+    return lambda typed: next((choice for choice in offered if choice.startswith(typed)), None)
 
 
 class PrintableInput(Input):
@@ -17,7 +30,39 @@ class PrintableInput(Input):
     letters. Textual runs a focused widget's key bindings only once the key has gone up
     to the app, so when keys arrive together (typed while the app is busy, or sent at
     once by tmux) the letters behind one were typed in first: "step⏎run" submitted
-    "steprun"."""
+    "steprun".
+
+    ``suggest`` offers a completion of what is typed (→ takes it), found at once as the
+    value changes: a Textual ``Suggester`` is run in a worker, and one that a quit just
+    after a keystroke cancels before it starts leaves its coroutine never awaited (Python
+    warns of it after the shell has exited)."""
+
+    def __init__(self, *args: Any, suggest: Suggest | None = None, **kwargs: Any) -> None:
+        self._suggest = suggest
+        super().__init__(*args, **kwargs)
+
+    def watch_value(self, value: str) -> None:
+        """Offers the completion of ``value``, in the message a suggester sends (Input
+        shows it if the value is still the same when it arrives)."""
+        if self._suggest is None or not value:
+            return
+        suggestion = self._suggest(value)
+        if suggestion is not None:
+            self.post_message(SuggestionReady(value, suggestion))
+
+    def action_cursor_right(self, select: bool = False) -> None:
+        """→ at the end takes the completion offered, even one that is not drawn yet
+        (the keys were typed together: "APIService.re→⏎"); elsewhere it moves on."""
+        suggestion = (
+            self._suggest(self.value)
+            if self._suggest is not None and self.value and self.cursor_at_end and not select
+            else None
+        )
+        if suggestion is not None and suggestion != self.value:
+            self.value = suggestion
+            self.cursor_position = len(suggestion)
+            return
+        super().action_cursor_right(select)
 
     async def _on_key(self, event: events.Key) -> None:
         # Only a key the field binds can be its own: a letter is not looked up in the

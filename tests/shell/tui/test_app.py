@@ -95,6 +95,26 @@ async def test_inject_through_the_dialog_builds_the_payload_from_the_signature(s
         assert dict(event.payload) == {"type": "query", "key": "42"}
 
 
+async def test_right_takes_the_completion_of_a_name_typed_in_the_same_frame(shop_path):
+    # Keys typed together ("APIService.re→⏎", from tmux or a paste) reach the field
+    # before any completion was drawn: → takes the completion all the same.
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await wait_until(pilot, lambda: isinstance(app.screen, InjectDialog))
+        name = app.screen.query_one("#inject-name", Input)
+        name.insert_text_at_cursor("APIService.re")
+        name.action_cursor_right()
+        assert name.value == "APIService.request"
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not isinstance(app.screen, InjectDialog))
+        bar = app.query_one(CommandBar)
+        bar.insert_text_at_cursor("inj")
+        bar.action_cursor_right()
+        assert bar.value == "inject "  # the best completion: the command, ready for more
+
+
 async def test_the_dialog_keeps_what_was_typed_when_a_value_does_not_fit_its_field(shop_path):
     # rows is declared list: "abc" is said wrong in the dialog, which stays open with
     # every field as typed and the focus on rows, instead of closing on an error.

@@ -6,9 +6,11 @@ is entered (the pilot)."""
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import pexpect
@@ -75,9 +77,6 @@ class Workbench:
 
     def quits(self) -> tuple[int, str]:
         """Ctrl-Q, then :meth:`leaves`."""
-        # As a person does, not in the frame of the last answer: leaving then can leave a
-        # suggestion of the command bar's unawaited, and Python warns of it on stderr.
-        time.sleep(0.5)
         self.child.sendcontrol("q")
         return self.leaves()
 
@@ -283,3 +282,26 @@ async def test_a_second_ctrl_c_stops_an_exploration_short_as_in_the_repl(tmp_pat
         f"exit status 130: the exploration of {holding} was stopped by Ctrl-C before it "
         "found a failure"
     )
+
+
+async def test_leaving_in_the_frame_of_a_keystroke_leaves_no_completion_unawaited() -> None:
+    # Each letter asks the command bar for its completion. A quit cancels the app's
+    # workers: one cancelled before it ran left its coroutine never awaited, and Python
+    # said so on stderr after the screen was gone.
+    app = make_app(SHOP)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        bar = app.query_one(CommandBar)
+        await pilot.press(*"inj")
+        await pilot.pause()
+        assert bar.render_line(0).text.strip().startswith("inject")  # the completion
+        with warnings.catch_warnings(record=True) as said:
+            warnings.simplefilter("always")
+            bar.insert_text_at_cursor("e")
+            app.workers.cancel_all()  # as the quit does, in the same frame
+            await pilot.pause()
+            gc.collect()
+        assert [str(warning.message) for warning in said] == []
+        await pilot.press("right", "enter")
+        await settle(pilot)
+        assert bar.history == ["inject"]

@@ -357,6 +357,32 @@ async def test_a_terminal_made_tiny_then_large_again_has_its_usual_layout_back(
         assert _layout(app) == usual
 
 
+@pytest.mark.parametrize("size", [(100, 30), (160, 48)], ids=["100x30", "160x48"])
+async def test_the_graph_drawn_on_a_small_terminal_is_drawn_as_at_the_start_once_large(
+    size: tuple[int, int],
+) -> None:
+    # Focused on a small terminal, the graph is drawn for the few lines its row has
+    # there; the terminal made large again, it is drawn for the room it has at that size,
+    # as at the start, not for the lines it had a moment before.
+    app = make_app(SEED_SYSTEM)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        usual, drawn = _layout(app), app.query_one("#graph").picture.rows
+        for small in ((80, 8), (60, 16)):
+            await pilot.resize_terminal(*small)
+            await settle(pilot)
+            await pilot.pause(0.1)
+            await pilot.press("escape", "1")
+            await settle(pilot)
+            assert app.focused is app.query_one("#graph")
+            await pilot.resize_terminal(*size)
+            await settle(pilot)
+            await pilot.pause(0.1)
+            assert_screen_whole(app)
+            assert _layout(app) == usual, small
+            assert app.query_one("#graph").picture.rows == drawn, small
+
+
 async def test_on_a_40_column_screen_the_graph_keeps_half_the_top_row() -> None:
     app = make_app(SEED_SYSTEM)
     async with app.run_test(size=(40, 24)) as pilot:
