@@ -37,6 +37,8 @@ from rapide_shell.looks import counted as counted
 from rapide_shell.looks import look as look
 
 PAYLOAD_WIDTH = 60
+QUOTED_WIDTH = 60
+"""An error message quotes at most about this many characters of any one thing typed."""
 TREE_LIMIT = 400
 """At most this many events in a ``why``/``effects`` tree; the rest is counted."""
 

@@ -884,9 +884,6 @@ def _warned(outcome: CommandOutcome, divergence: str) -> CommandOutcome:
     )
 
 
-QUOTED_WIDTH = 60
-"""An error message quotes at most about this many characters of any one thing typed."""
-
 _QUOTE = re.compile(r"(?<!\w)'([^'\n]*)'(?!\w)")
 """A quoted piece of a message, read left to right so that the text between two quotes
 (``'evnts': one of ...; did you mean 'events'``) is never taken for one; an apostrophe
@@ -897,8 +894,9 @@ def _shortened(message: str) -> str:
     """``message`` with each long quoted piece (a word of the line, as the messages quote
     them: ``no event 'eeee…'``) cut to end in "…", so that a paste gone wrong still gets
     a message of one line."""
-    return _QUOTE.sub(lambda quoted: f"'{render.shorten(quoted.group(1), QUOTED_WIDTH)}'",
-                      message)
+    return _QUOTE.sub(
+        lambda quoted: f"'{render.shorten(quoted.group(1), render.QUOTED_WIDTH)}'", message
+    )
 
 
 def _failure(line: str, command: str, error: CommandError) -> CommandOutcome:
