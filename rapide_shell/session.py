@@ -701,6 +701,11 @@ class Session:
             outcome = await definition.handler(self, command, line)
         except CommandError as error:
             outcome = _failure(line, command.name, error)
+        except ModuleBuildError as error:
+            # A command that builds the system anew (reset, reload, seed, going back)
+            # says it as loading the file does: file, line, component and what raised.
+            failure = CommandError(str(build_failure(self.path, error)))
+            outcome = _failure(line, command.name, failure)
         except BaseException as error:
             # A fault below the command (the runtime, a file system, a plugin's command
             # raising SystemExit) must not end the session: report it in one line and

@@ -265,6 +265,26 @@ def test_a_module_raising_as_it_is_built_is_a_load_error(
     assert (explored.returncode, explored.stderr) == (2, f"rapide: {said}\n")
 
 
+@pytest.mark.parametrize("command", ["reset", "reload"])
+def test_a_module_raising_as_it_is_built_again_is_said_as_the_load_error(
+    tmp_path: Path, command: str
+) -> None:
+    # It was "reset failed: ModuleBuildError: cannot build ...", with no line.
+    once = "import sys\n" + MODULES.replace(
+        "class Pinger:\n    pass\n",
+        "class Pinger:\n    def __init__(self):\n"
+        "        sys.pinger_builds = getattr(sys, 'pinger_builds', 0) + 1\n"
+        "        if sys.pinger_builds > 1:\n"
+        "            raise ValueError('built once')\n",
+    )
+    path = write(tmp_path, HEADER + ARCH + once)
+    line = path.read_text().splitlines().index("            raise ValueError('built once')") + 1
+    said = f"{path}:{line}: cannot build component 'left': Pinger() raised ValueError: built once"
+    ran = run_rapide("run", path, "--script", "-", stdin=f"{command}\n")
+    assert ran.returncode == 2
+    assert ran.stderr == f"rapide: <stdin>:1: {said} (the rest of the script was not run)\n"
+
+
 def test_a_handler_with_a_stray_yield_is_refused_by_check(tmp_path: Path) -> None:
     # `check` passed it, and `run` ran it without running a line of it.
     stray = MODULES.replace("        pass\n", "        yield\n")
