@@ -460,7 +460,7 @@ def check(options: argparse.Namespace) -> None:
     report = check_architecture(loaded)
     echo(report.summary)
     for warning in report.warnings:
-        echo(f"warning: {warning}")
+        echo(f"warning: {printable(warning)}")  # one line each, names in it escaped
     counts = architecture_counts(loaded.description)
     warnings = counted(len(report.warnings), "warning")
     echo(f"{loaded.path}: {loaded.name} loads and binds ({counts}); {warnings}")
