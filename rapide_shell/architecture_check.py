@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from pyrapide.architecture.hierarchy import parent_path
 from pyrapide.architecture.wiring import unrelated_parts
+from pyrapide.core.printable import printable
 from pyrapide.runtime.modules import module_spec
 from pyrapide.types import interface_actions, interface_name
 from rapide_shell.architecture_text import graph_text
@@ -90,7 +91,9 @@ def _summary(loaded: LoadedArchitecture) -> str:
         for spec in interface_actions(iface).values():
             lines.append(f"    {spec.signature_text()}")
     if loaded.description.constraints:
-        lines.append("constraints: " + ", ".join(loaded.description.constraints))
+        # Names are the file's own text: shown escaped, so that each stays on its line.
+        names = (printable(name) for name in loaded.description.constraints)
+        lines.append("constraints: " + ", ".join(names))
     return "\n".join(lines)
 
 

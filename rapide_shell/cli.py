@@ -461,7 +461,7 @@ def check(options: argparse.Namespace) -> None:
     report = check_architecture(loaded)
     echo(report.summary)
     for warning in report.warnings:
-        echo(f"warning: {warning}")
+        echo(f"warning: {printable(warning)}")  # one line each, names in it escaped
     counts = architecture_counts(loaded.description)
     warnings = counted(len(report.warnings), "warning")
     echo(f"{loaded.path}: {loaded.name} loads and binds ({counts}); {warnings}")
@@ -771,16 +771,11 @@ def _closed_streams_made_nowhere() -> None:
     """A standard output or error the shell closed (``>&-``) made /dev/null, which is
     how Python's own ``print`` takes it: the command runs, and its exit status still
     says how it went, where the first write would have ended it with a fault."""
-    for descriptor, name in ((1, "stdout"), (2, "stderr")):
-        if getattr(sys, name) is not None:
-            continue
-        nowhere = os.open(os.devnull, os.O_WRONLY)  # the lowest free descriptor: this one
-        if nowhere != descriptor:
-            os.dup2(nowhere, descriptor)
-            os.close(nowhere)
-        # Kept open for the life of the process, as the stream it stands for would be.
-        stream = open(descriptor, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
-        setattr(sys, name, stream)
+    from rapide_shell.std_streams import STREAMS, stream_on
+
+    for name, descriptor in STREAMS:
+        if getattr(sys, name) is None:
+            stream_on(name, descriptor)
 
 
 def main(argv: list[str] | None = None) -> None:

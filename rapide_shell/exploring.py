@@ -45,6 +45,7 @@ from rapide_shell.commands.builtin.injecting import checked_payload
 from rapide_shell.loader import LoadedArchitecture, load_architecture
 from rapide_shell.looks import and_listed
 from rapide_shell.recording import inject_line
+from rapide_shell.render import QUOTED_WIDTH, shorten
 
 if TYPE_CHECKING:
     from pyrapide.exploration import Counterexample
@@ -140,16 +141,21 @@ def seed_range(text: str) -> tuple[int, int]:
     """``A..B`` (both ends included; negative seeds too) as a pair; ValueError, whose
     text follows the option's name (``--seeds``, ``random``), when it is not one."""
     first, dots, last = text.partition("..")
+    # What was typed is quoted cut short: a paste gone wrong still gets one line.
+    shown = shorten(printable(text), QUOTED_WIDTH)
     try:
         if not dots:
             raise ValueError
         low, high = int(first), int(last)
     except ValueError:
         raise ValueError(
-            f"takes a range A..B of whole numbers (like 0..999), not {text!r}"
+            f"takes a range A..B of whole numbers (like 0..999), not {shown!r}"
         ) from None
     if high < low:
-        raise ValueError(f"{text}: the range is empty ({high} comes before {low})")
+        raise ValueError(
+            f"{shown}: the range is empty ({shorten(last, QUOTED_WIDTH)} comes before "
+            f"{shorten(first, QUOTED_WIDTH)})"
+        )
     return low, high
 
 

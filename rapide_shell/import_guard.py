@@ -11,6 +11,10 @@ becomes an exception the loader turns into one line for the user:
   default, 0 or ``inf`` for no bound) :class:`ImportTooLong` is raised where the file is;
 - ``os._exit(code)`` raises :class:`ImportExited` instead of ending the process.
 
+A file that closes ``sys.stdout`` or ``sys.stderr``, or puts there what cannot be
+written to, would leave the workbench unable to say anything: the stream is put back
+and :class:`StreamBroken` says what the file did.
+
 The first two need the main thread, where Python delivers signals; elsewhere only
 ``os._exit`` is guarded. Everything is put back as it was afterwards.
 """
@@ -19,10 +23,13 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, NoReturn
+
+from rapide_shell.std_streams import STREAMS, descriptor_of, stream_on, writable
 
 DEFAULT_IMPORT_SECONDS = 60.0
 """How long importing an architecture file may take unless RAPIDE_IMPORT_TIMEOUT says."""
@@ -56,6 +63,12 @@ class ImportExited(ImportStopped):
         self.code = code
 
 
+class StreamBroken(Exception):
+    """The file closed ``sys.stdout`` or ``sys.stderr`` as it was imported, or replaced
+    one with what cannot be written to (it has been put back); ``str(error)`` says what
+    it did."""
+
+
 def import_seconds() -> float | None:
     """The bound on an import, in seconds (None: no bound), from RAPIDE_IMPORT_TIMEOUT.
     Raises ValueError, its message for the user, when that is not a number of seconds."""
@@ -79,7 +92,9 @@ def _shortened(text: str) -> str:
 @contextmanager
 def guarded_import() -> Iterator[None]:
     """Run the ``with`` block (the import) with Ctrl-C, the time bound and ``os._exit``
-    turned into :class:`ImportStopped` exceptions; the previous handlers come back."""
+    turned into :class:`ImportStopped` exceptions; the previous handlers come back, and
+    so do ``sys.stdout`` and ``sys.stderr``: :class:`StreamBroken` when the block
+    closed one, or left there what cannot be written to."""
     real_exit = os._exit
 
     def refuse_exit(code: Any = 0) -> NoReturn:
@@ -87,6 +102,11 @@ def guarded_import() -> Iterator[None]:
 
     os._exit = refuse_exit  # type: ignore[assignment]
     restore: list[Callable[[], object]] = [lambda: setattr(os, "_exit", real_exit)]
+    kept = [
+        (name, stream, descriptor_of(stream) or descriptor)
+        for name, descriptor in STREAMS
+        for stream in [getattr(sys, name)]
+    ]
     try:
         if threading.current_thread() is threading.main_thread():
             restore += _signals(import_seconds())
@@ -94,6 +114,27 @@ def guarded_import() -> Iterator[None]:
     finally:
         for undo in reversed(restore):
             undo()
+        broken = [said for stream in kept if (said := _put_back(*stream))]
+    # Only once the file's code is done: what it raised meanwhile is the news.
+    if broken:
+        raise StreamBroken(" and ".join(broken))
+
+
+def _put_back(name: str, original: Any, descriptor: int) -> str | None:
+    """Make ``sys.<name>`` the stream it was before the import (``original``, writing
+    to file ``descriptor``), or a new one on that descriptor when the file closed it;
+    what the file did wrong, if it did."""
+    current = getattr(sys, name)
+    if original is not None and not writable(original):
+        stream_on(name, descriptor, like=original)
+        return f"closed sys.{name}"
+    setattr(sys, name, original)
+    if current is original or writable(current):
+        return None  # a working stream of its own: the workbench's output stays where it was
+    if current is None:
+        return f"replaced sys.{name} with None"
+    kind = type(current).__name__
+    return f"replaced sys.{name} with an object of type {kind}, which cannot be written to"
 
 
 def _signals(seconds: float | None) -> list[Callable[[], object]]:

@@ -32,6 +32,7 @@ from rapide_shell.import_guard import (
     ImportInterrupted,
     ImportStopped,
     ImportTooLong,
+    StreamBroken,
     guarded_import,
     import_seconds,
 )
@@ -181,6 +182,12 @@ def _import(file: Path) -> ModuleType:
     except KeyboardInterrupt:
         sys.modules.pop(module_name, None)
         raise
+    except StreamBroken as broken:
+        sys.modules.pop(module_name, None)
+        raise LoadError(
+            f"{file}: {broken} while being imported; the workbench writes its output "
+            "there, so it must stay open and writable"
+        ) from None
     except BaseException as error:
         # Whatever else the file raises, BaseExceptions of its own (GeneratorExit, a
         # class of the user's) included, is the file's failure, said in one line.

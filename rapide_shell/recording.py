@@ -117,7 +117,9 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def inject_line(name: str, payload: dict[str, Any]) -> str:
-    """The ``inject`` line that records exactly ``payload`` (as one JSON object)."""
+    """The ``inject`` line that records exactly ``payload`` (as one JSON object): the
+    line a recording, an address and a counterexample hold, and the one the TUI's inject
+    dialog enters, so that what the command bar recalls can be written anywhere."""
     if not payload:
         return f"inject {name}"
     text = json.dumps(payload, ensure_ascii=False, default=str)

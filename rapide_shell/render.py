@@ -37,6 +37,8 @@ from rapide_shell.looks import counted as counted
 from rapide_shell.looks import look as look
 
 PAYLOAD_WIDTH = 60
+QUOTED_WIDTH = 60
+"""An error message quotes at most about this many characters of any one thing typed."""
 TREE_LIMIT = 400
 """At most this many events in a ``why``/``effects`` tree; the rest is counted."""
 
@@ -349,38 +351,53 @@ TRANSCRIPT_WIDTH = 120
 def transcript_console() -> Console:
     """A Console for transcripts (``rapide run``, ``rapide explore``): the terminal's
     width, or a fixed one for files and pipes; what it prints is made printable (see
-    :func:`printing_console`)."""
+    :func:`printing_console`), each line without blanks at its end."""
     if sys.stdout.isatty():
-        return printing_console()
+        return terminal_console()
     width = shutil.get_terminal_size((TRANSCRIPT_WIDTH, 24)).columns
     return printing_console(
-        file=_TrimmedLines(sys.stdout), width=max(width, TRANSCRIPT_WIDTH), highlight=False
+        file=_TrimmedLines(), width=max(width, TRANSCRIPT_WIDTH), highlight=False
     )
 
 
-_TRAILING_BLANKS = re.compile(r"[ \t]+\n")
+def terminal_console(**options: Any) -> Console:
+    """A Console (``options`` as Console takes them) printing to standard output,
+    printable, each line without blanks at its end: the REPL's, and a transcript's in a
+    terminal. What is shown does not change; a line copied from it has nothing more."""
+    return printing_console(file=_TrimmedLines(), **options)
+
+
+_TRAILING_BLANKS = re.compile(r"(?:[ \t]|\x1b\[[0-9;]*m)+(?=\n)")
+"""The blanks at the end of a line, with the colour codes among them (a table's padded
+cell is drawn in its style, spaces included)."""
+_BLANK = re.compile(r"[ \t]")
 
 
 class _TrimmedLines:
-    """A transcript's file, which drops the blanks at the end of each line: Rich pads
-    table cells and grids to their width, and a transcript kept to compare with (in a
-    repository whose hooks strip trailing blanks) must read the same every time."""
+    """Standard output (as it is at each write) without the blanks at the end of each
+    line: Rich pads table cells and grids to their width, and a blank line to the width
+    of what it sets apart. A transcript kept to compare with (in a repository whose
+    hooks strip trailing blanks) must read the same every time, and a line copied from
+    the REPL must be the line shown. The colour codes among the blanks are kept; no
+    style of the workbench's draws a background, which a blank would show."""
 
-    def __init__(self, file: Any) -> None:
-        self.file = file
+    @property
+    def file(self) -> Any:
+        return sys.stdout
 
     @property
     def encoding(self) -> str:
         return str(getattr(self.file, "encoding", None) or "utf-8")
 
     def write(self, text: str) -> int:
-        return int(self.file.write(_TRAILING_BLANKS.sub("\n", text)))
+        trimmed = _TRAILING_BLANKS.sub(lambda blanks: _BLANK.sub("", blanks[0]), text)
+        return int(self.file.write(trimmed))
 
     def flush(self) -> None:
         self.file.flush()
 
     def isatty(self) -> bool:
-        return False
+        return bool(self.file.isatty())
 
     def fileno(self) -> int:
         return int(self.file.fileno())

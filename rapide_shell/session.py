@@ -701,6 +701,11 @@ class Session:
             outcome = await definition.handler(self, command, line)
         except CommandError as error:
             outcome = _failure(line, command.name, error)
+        except ModuleBuildError as error:
+            # A command that builds the system anew (reset, reload, seed, going back)
+            # says it as loading the file does: file, line, component and what raised.
+            failure = CommandError(str(build_failure(self.path, error)))
+            outcome = _failure(line, command.name, failure)
         except BaseException as error:
             # A fault below the command (the runtime, a file system, a plugin's command
             # raising SystemExit) must not end the session: report it in one line and
@@ -884,9 +889,6 @@ def _warned(outcome: CommandOutcome, divergence: str) -> CommandOutcome:
     )
 
 
-QUOTED_WIDTH = 60
-"""An error message quotes at most about this many characters of any one thing typed."""
-
 _QUOTE = re.compile(r"(?<!\w)'([^'\n]*)'(?!\w)")
 """A quoted piece of a message, read left to right so that the text between two quotes
 (``'evnts': one of ...; did you mean 'events'``) is never taken for one; an apostrophe
@@ -897,8 +899,9 @@ def _shortened(message: str) -> str:
     """``message`` with each long quoted piece (a word of the line, as the messages quote
     them: ``no event 'eeee…'``) cut to end in "…", so that a paste gone wrong still gets
     a message of one line."""
-    return _QUOTE.sub(lambda quoted: f"'{render.shorten(quoted.group(1), QUOTED_WIDTH)}'",
-                      message)
+    return _QUOTE.sub(
+        lambda quoted: f"'{render.shorten(quoted.group(1), render.QUOTED_WIDTH)}'", message
+    )
 
 
 def _failure(line: str, command: str, error: CommandError) -> CommandOutcome:

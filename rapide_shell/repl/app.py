@@ -68,7 +68,7 @@ from rapide_shell.explorations import (
 from rapide_shell.interrupts import CtrlC
 from rapide_shell.loader import LoadError
 from rapide_shell.looks import architecture_counts
-from rapide_shell.render import note, printing_console
+from rapide_shell.render import note, terminal_console
 from rapide_shell.session import Session
 from rapide_shell.tally import SessionTally
 
@@ -157,7 +157,7 @@ async def run_repl(
     """Load ``file`` and read commands until the user leaves; return the exit status.
     ``handler_timeout``: the seconds a handler may keep control (None: no bound);
     ``at``: the point to start at (see :meth:`Session.open`)."""
-    console = printing_console(highlight=False)
+    console = terminal_console(highlight=False)
     interrupts: CtrlC | None = None
     tally = SessionTally()
     try:

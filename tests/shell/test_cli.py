@@ -419,6 +419,31 @@ def test_check_names_a_misspelt_event_in_a_connection(tmp_path: Path) -> None:
     ) in result.stdout
 
 
+def test_check_shows_a_constraint_name_from_the_file_on_its_line(tmp_path: Path) -> None:
+    # A name holding a line break was printed on two lines, the second one looking
+    # like a line of the report of its own.
+    named = tmp_path / "named.py"
+    named.write_text(
+        (FIXTURES / "alarm.py").read_text().replace('name="no alarms"', 'name="no\\nalarms"')
+    )
+    result = rapide("check", named)
+    assert result.returncode == 0, result.stderr
+    assert "\nconstraints: no\\nalarms\n" in result.stdout
+
+
+def test_check_says_each_warning_on_one_line(tmp_path: Path) -> None:
+    # A source named with a line break was quoted as it was, the warning split in two.
+    named = tmp_path / "sourced.py"
+    named.write_text(SHOP.read_text().replace(
+        'pipe(Pattern.match("Store.reserved"), target=ledger)',
+        'pipe(Pattern.match("Store.reserved", source="led\\nger"), target=ledger)',
+    ))
+    result = rapide("check", named)
+    assert result.returncode == 0, result.stderr
+    assert ('\nwarning: connection #1 (pipe Store.reserved from "led\\nger"): source '
+            '"led\\nger" is no component (did you mean "ledger"?)') in result.stdout
+
+
 def test_check_warns_of_a_source_that_is_no_component(tmp_path: Path) -> None:
     misspelt = tmp_path / "misspelt.py"
     misspelt.write_text(

@@ -327,6 +327,20 @@ def test_bad_options_exit_2(tmp_path: Path, args: list[str], message: str) -> No
     assert result.stderr.startswith(f"rapide: {message}")
 
 
+@pytest.mark.parametrize("seeds", ["0..{n}", "{n}..0", "{m}..0"])
+def test_a_seed_range_of_thousands_of_digits_is_quoted_cut_short(
+    tmp_path: Path, seeds: str
+) -> None:
+    # The whole value was echoed back: 5,000 digits of error message.
+    scenario = script(tmp_path, THREE_NOTES)
+    seeds = seeds.format(n="9" * 5000, m="9" * 4000)
+    result = rapide("explore", DELIVERIES, "--arch", "quiet", "--script", scenario,
+                    "--strategy", "random", "--seeds", seeds)
+    assert result.returncode == 2
+    assert result.stderr.startswith("rapide: --seeds ")
+    assert "999…" in result.stderr and len(result.stderr) < 300
+
+
 def most_workers() -> int:
     """Four worker processes for each CPU this process may use (each CPU of the machine
     where a process is not told which)."""

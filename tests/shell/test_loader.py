@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
 from pathlib import Path
 
@@ -263,6 +264,61 @@ def test_a_module_raising_as_it_is_built_is_a_load_error(
     (tmp_path / "s.rapide").write_text("run\n")
     explored = run_rapide("explore", path, "--script", tmp_path / "s.rapide")
     assert (explored.returncode, explored.stderr) == (2, f"rapide: {said}\n")
+
+
+@pytest.mark.parametrize("command", ["reset", "reload"])
+def test_a_module_raising_as_it_is_built_again_is_said_as_the_load_error(
+    tmp_path: Path, command: str
+) -> None:
+    # It was "reset failed: ModuleBuildError: cannot build ...", with no line.
+    once = "import sys\n" + MODULES.replace(
+        "class Pinger:\n    pass\n",
+        "class Pinger:\n    def __init__(self):\n"
+        "        sys.pinger_builds = getattr(sys, 'pinger_builds', 0) + 1\n"
+        "        if sys.pinger_builds > 1:\n"
+        "            raise ValueError('built once')\n",
+    )
+    path = write(tmp_path, HEADER + ARCH + once)
+    line = path.read_text().splitlines().index("            raise ValueError('built once')") + 1
+    said = f"{path}:{line}: cannot build component 'left': Pinger() raised ValueError: built once"
+    ran = run_rapide("run", path, "--script", "-", stdin=f"{command}\n")
+    assert ran.returncode == 2
+    assert ran.stderr == f"rapide: <stdin>:1: {said} (the rest of the script was not run)\n"
+
+
+@pytest.mark.parametrize(
+    ("spoiler", "said"),
+    [
+        ("sys.stdout.close()", "closed sys.stdout"),
+        ("sys.stdout.close(); sys.stderr.close()", "closed sys.stdout and closed sys.stderr"),
+        ("sys.stdout = None", "replaced sys.stdout with None"),
+        ("sys.stderr = 42",
+         "replaced sys.stderr with an object of type int, which cannot be written to"),
+    ],
+    ids=["closed", "both-closed", "None", "int"],
+)
+def test_a_file_that_spoils_the_standard_streams_is_a_load_error(
+    tmp_path: Path, spoiler: str, said: str
+) -> None:
+    # It was an "internal error" as the workbench wrote its first line, or nothing at all
+    # (`check` printed into None and exited 0).
+    path = write(tmp_path, f"import sys\n{spoiler}\n" + HEADER + ARCH + MODULES)
+    message = (f"{path}: {said} while being imported; the workbench writes its output "
+               "there, so it must stay open and writable")
+    checked = run_rapide("check", path)
+    assert (checked.returncode, checked.stdout, checked.stderr) == (2, "", f"rapide: {message}\n")
+    ran = run_rapide("run", path, "--json", "--script", "-", stdin="run\n")
+    assert ran.returncode == 2 and ran.stderr == f"rapide: {message}\n"
+    assert json.loads(ran.stdout)["error"]["message"] == message
+
+
+def test_a_file_may_put_a_working_stream_of_its_own_in_sys_stdout(tmp_path: Path) -> None:
+    # It took what `check` printed; the workbench's output goes where the user sent it.
+    swapped = "import io, sys\nsys.stdout = io.StringIO()\n"
+    path = write(tmp_path, swapped + HEADER + ARCH + MODULES)
+    checked = run_rapide("check", path)
+    assert checked.returncode == 0, checked.stderr
+    assert f"{path}: Game loads and binds (2 components, 1 connection)" in checked.stdout
 
 
 def test_a_handler_with_a_stray_yield_is_refused_by_check(tmp_path: Path) -> None:

@@ -446,3 +446,22 @@ def test_a_dumb_terminal_is_written_to_its_own_width(
         assert said == ["» " + "y" * (width - 3) + "…"]  # cut at the terminal's edge
     user.enters("quit")
     assert user.leaves() == 0
+
+
+def test_no_line_the_repl_prints_ends_in_blanks(shop_user: User) -> None:
+    # A table's padded cells and the blank line before a narration were drawn as
+    # spaces: a line copied from the terminal came with them, where `rapide run`
+    # prints none.
+    shop_user.enters("inject Web.order item=x")
+    shop_user.sees("queued #1")
+    shop_user.enters("show queue")
+    shop_user.sees("Web.order")
+    shop_user.enters("say hello there")
+    shop_user.sees("» hello there")
+    shop_user.enters("quit")
+    shop_user.leaves()
+    printed = shop_user.screen.split("> say hello there\n")[0].split("> show queue\n")[1]
+    assert printed.split("\n")[1].split() == ["#1", "connect", "e1", "Web.order", "store"]
+    screen = shop_user.screen.split("\n")
+    assert "» hello there" in screen
+    assert [line for line in screen if line != line.rstrip() and not line.endswith("]> ")] == []

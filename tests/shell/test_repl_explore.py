@@ -151,3 +151,22 @@ def test_a_ctrl_c_typed_right_after_ctrl_d_stops_it_too(exploring: User) -> None
     exploring.sees("waiting for the exploration of")
     exploring.sees("stopped (Ctrl-C): the space was not exhausted")
     assert exploring.leaves() == 130
+
+
+def test_a_relative_script_is_read_from_the_folder_the_repl_started_in(tmp_path: Path) -> None:
+    # `help explore` did not say which folder; it is the current directory, not the
+    # architecture file's.
+    scenario(tmp_path, "notes.rapide", THREE_NOTES + "expect Clerk.answered count=3\n")
+    helped = run_rapide("repl", DELIVERIES, "--arch", "quiet", stdin="help explore\n",
+                        env=piped_env(tmp_path))
+    assert ("A relative SCRIPT is read from the folder the workbench was started in (its "
+            "current directory), not the architecture file's.") in joined(helped.stdout)
+    here = run_rapide("repl", DELIVERIES, "--arch", "quiet", stdin="explore notes.rapide\n",
+                      env=piped_env(tmp_path), cwd=tmp_path)
+    assert here.returncode == 0, here.stderr
+    assert "ok: every property held in every schedule explored" in joined(here.stdout)
+    beside = tmp_path / "deliveries.py"  # the script beside it, the REPL started elsewhere
+    beside.write_text(DELIVERIES.read_text())
+    elsewhere = run_rapide("repl", beside, "--arch", "quiet",
+                           stdin="explore notes.rapide\n", env=piped_env(tmp_path))
+    assert "error: notes.rapide: no such script" in elsewhere.stdout

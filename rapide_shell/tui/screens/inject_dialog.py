@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -18,6 +17,7 @@ from textual.widgets import Button, Input, Label, Static
 from pyrapide.core.json_file import JSONTextError
 from pyrapide.types.payloads import PayloadError, check_payload
 from rapide_shell.commands.lexer import typed_value
+from rapide_shell.recording import inject_line
 from rapide_shell.render import note
 from rapide_shell.tui.screens.short_dialogs import DIALOG_BREAKPOINTS
 from rapide_shell.tui.widgets.printable_input import PrintableInput, suggest_from
@@ -49,13 +49,6 @@ def is_blank(text: str, annotation: str) -> bool:
     """Whether ``text`` gives a field no value: empty, or only spaces where the field
     is not ``str`` (for a text field, spaces are the text)."""
     return text == "" or (annotation != "str" and not text.strip())
-
-
-def inject_command(event_name: str, payload: Mapping[str, Any]) -> str:
-    """The ``inject`` command line for ``event_name`` with ``payload`` (a JSON object)."""
-    if not payload:
-        return f"inject {event_name}"
-    return f"inject {event_name} {json.dumps(dict(payload), ensure_ascii=False)}"
 
 
 def reveal_field(field: Widget | None) -> None:
@@ -214,7 +207,7 @@ class InjectDialog(ModalScreen[str | None]):
             if problem.field is not None and (field := self.query(f"#field-{problem.field}")):
                 focus_field(field.first(Input))
             return None
-        return inject_command(name, payload)
+        return inject_line(name, payload)
 
     @on(Input.Submitted)
     def _submitted(self, submitted: Input.Submitted) -> None:

@@ -304,3 +304,46 @@ async def test_each_pasted_line_s_output_follows_its_own_echo(shop_path) -> None
         assert first and first[0].startswith("ran #1 connect"), said
         assert bogus and bogus[0].startswith("error: unknown command 'bogus'"), said
         assert second and second[0].startswith("ran #2 connect"), said
+
+
+_NOTE_TAKER = '''
+from pyrapide import action, architecture, interface, module
+
+
+@interface
+class Desk:
+    @action
+    async def note(self, tags: list) -> None: ...
+
+
+@architecture
+class Office:
+    desk = Desk
+    connections = []
+
+
+@module(implements=Desk)
+class Clerk:
+    pass
+'''
+
+
+async def test_the_inject_dialog_enters_the_line_a_recording_writes(tmp_path: Path) -> None:
+    # JSON typed in a field reads "\udcfe" as a lone surrogate. The dialog entered it
+    # raw, in a line of its own making that UTF-8 cannot hold, where the recording, an
+    # address and a counterexample write the same injection escaped.
+    file = tmp_path / "office.py"
+    file.write_text(_NOTE_TAKER, encoding="utf-8")
+    app = make_app(file)
+    async with app.run_test(size=SIZE) as pilot:
+        name = await _open_inject_dialog(pilot)
+        name.value = "Desk.note"
+        await pilot.press("enter")
+        await pilot.pause()
+        app.screen.query_one("#field-tags", Input).value = '["\\udcfe"]'
+        await pilot.press("enter")
+        await settle(pilot)
+        assert [event.payload for event in app.session.computation] == [{"tags": ["\udcfe"]}]
+        entered = app.session.history[-1]
+        assert entered == 'inject Desk.note {"tags": ["\\udcfe"]}'
+        entered.encode("utf-8")
