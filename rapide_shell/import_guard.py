@@ -6,7 +6,8 @@ forever, wait on something that never comes, or end the process with ``os._exit`
 becomes an exception the loader turns into one line for the user:
 
 - Ctrl-C raises :class:`ImportInterrupted` at once (``asyncio.run`` would only cancel
-  a task that never yields);
+  a task that never yields), unless the process ignores Ctrl-C, as an exploration's
+  workers do: then it goes on ignoring it;
 - after :func:`import_seconds` (``RAPIDE_IMPORT_TIMEOUT`` in the environment, 60 by
   default, 0 or ``inf`` for no bound) :class:`ImportTooLong` is raised where the file is;
 - ``os._exit(code)`` raises :class:`ImportExited` instead of ending the process.
@@ -142,8 +143,11 @@ def _signals(seconds: float | None) -> list[Callable[[], object]]:
         raise ImportInterrupted
 
     undo: list[Callable[[], object]] = []
-    previous_int = signal.signal(signal.SIGINT, interrupted)
-    undo.append(lambda: signal.signal(signal.SIGINT, previous_int))
+    # A process deaf to Ctrl-C (an exploration's worker, a shell's background job)
+    # stays deaf: the Ctrl-C the terminal sends its group is for the one in front.
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+        previous_int = signal.signal(signal.SIGINT, interrupted)
+        undo.append(lambda: signal.signal(signal.SIGINT, previous_int))
     if seconds is not None and hasattr(signal, "setitimer"):
 
         def too_long(number: int, frame: Any) -> NoReturn:

@@ -391,6 +391,32 @@ def test_ctrl_c_while_importing_says_so_and_exits_130(tmp_path: Path, command: s
     )
 
 
+def test_a_process_deaf_to_ctrl_c_stays_deaf_while_it_imports(tmp_path: Path) -> None:
+    # An exploration's workers ignore Ctrl-C (the front end handles it); a worker
+    # importing the file when the terminal sent one to the whole group took it as the
+    # user's, and the exploration "could not run".
+    slow = tmp_path / "slow.py"
+    started = tmp_path / "started"
+    slow.write_text(
+        "import time\n"
+        f"open({str(started)!r}, 'w').close()\n"
+        "time.sleep(1.5)\n"
+        + SHOP.read_text()
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rapide_shell.cli", "check", str(slow)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )
+    deadline = time.monotonic() + 60
+    while not started.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert (process.returncode, err) == (0, ""), err
+    assert "loads and binds" in out
+
+
 def test_check_counts_in_english() -> None:
     single = FIXTURES / "room.py"
     result = run_rapide("check", single)
