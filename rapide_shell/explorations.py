@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -189,7 +190,15 @@ class BackgroundExploration:
         except Exception as error:  # a worker that died: said, never a crash of the front end
             self.error = f"{type(error).__name__}: {error}"
         finally:
-            pool.shutdown(wait=False, cancel_futures=True)
+            # Shut down in a thread of the loop's default executor, which asyncio.run
+            # joins before it returns: the workers finish the shard at hand meanwhile
+            # and nothing here waits for them, but the pool's manager thread is done
+            # before the interpreter exits. One still closing its pipes then raced
+            # concurrent.futures' own exit hook (an OSError, "Bad file descriptor",
+            # printed after the front end's last line on Python 3.11).
+            asyncio.get_running_loop().run_in_executor(
+                None, functools.partial(pool.shutdown, wait=True, cancel_futures=True)
+            )
             self._ended = True  # its end notice's listeners read the answer, not progress
             self._notify(notices.ExplorationChanged(progress=self.progress, ended=True))
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -135,3 +136,27 @@ async def test_failures_sharing_a_file_that_cannot_be_written_say_so_once(
         assert problem.startswith(f"cannot write {tmp_path / 'first.counterexample.rapide'}")
     finally:
         await session.close()
+
+
+def test_its_workers_pool_has_shut_down_once_the_event_loop_has(tmp_path: Path) -> None:
+    # The pool was shut down without waiting: its manager thread could still be closing
+    # its pipes as the interpreter exited, racing concurrent.futures' own exit hook
+    # (Python 3.11 then printed an OSError "Bad file descriptor" after the REPL's last line).
+    scenario = tmp_path / "notes.rapide"
+    scenario.write_text(THREE_NOTES + "expect Clerk.first(n=1)\n")  # fails at once
+
+    async def explore() -> None:
+        session = Session.load(DELIVERIES, arch="race", seed=0)
+        explorations = ExploreCommands()
+        session.plugins.register(explorations, name=EXPLORE_PLUGIN)
+        await session.start()
+        try:
+            assert (await session.execute(f"explore {scenario} workers=2")).ok
+            await asyncio.wait_for(explorations.exploration.wait(), 60)
+            assert explorations.exploration.result.failed
+        finally:
+            await session.close()
+
+    asyncio.run(explore())
+    managers = [t for t in threading.enumerate() if type(t).__name__ == "_ExecutorManagerThread"]
+    assert managers == []
