@@ -479,13 +479,11 @@ def _number(
         try:
             value = kind(text)
         except ValueError:
-            digits = text.strip().lstrip("+-")
-            if digits.isascii() and digits.isdigit():  # int() reads only so many
-                raise argparse.ArgumentTypeError(
-                    f"a number of {len(digits)} digits, longer than the "
-                    f"{sys.get_int_max_str_digits()} Python reads"
-                ) from None
-            raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
+            from pyrapide.core.values import too_many_digits  # int() reads only so many
+
+            raise argparse.ArgumentTypeError(
+                too_many_digits(text) or f"{text!r} is not {what}"
+            ) from None
         if value != value:  # NaN, which float() reads and no bound compares against
             raise argparse.ArgumentTypeError(f"{text!r} is not {what}")
         if value < low or (high is not None and value > high):

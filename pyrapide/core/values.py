@@ -33,6 +33,16 @@ INT_BOUND: Final = 1 << _INT_BITS_SAFE
 one beyond may be too long to (:func:`payload_problem` says whether it is)."""
 
 
+def too_many_digits(text: str) -> str | None:
+    """``a number of 5000 digits, longer than the 4300 Python reads`` when ``text`` is a
+    whole number (a sign allowed) of more digits than ``int()`` reads; else None."""
+    digits = text.strip().lstrip("+-")
+    limit = sys.get_int_max_str_digits()
+    if not limit or len(digits) <= limit or not (digits.isascii() and digits.isdigit()):
+        return None
+    return f"a number of {len(digits)} digits, longer than the {limit} Python reads"
+
+
 def payload_problem(payload: Mapping[Any, Any], what: str = "payload") -> str | None:
     """What keeps ``payload`` from being saved, as a phrase naming the field and where in
     it (``"rows[2] is NaN"``), or None when every value is a JSON value, nested at most

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import sys
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -23,6 +22,7 @@ from lark.exceptions import (
     VisitError,
 )
 
+from pyrapide.core.values import too_many_digits
 from pyrapide.patterns import algebra as alg
 from pyrapide.patterns import operators as ops
 from pyrapide.patterns.condition import AllOf, AnyOf, Comparison, Condition, Not
@@ -132,12 +132,9 @@ class PatternBuilder(Transformer[Token, Any]):
         text = str(token)
         digits = text.lstrip("-+")
         if digits.isdigit():
-            limit = sys.get_int_max_str_digits()
-            if limit and len(digits) > limit:
-                raise _SemanticError(
-                    f"a number of {len(digits)} digits, longer than the {limit} Python reads",
-                    token,
-                )
+            too_long = too_many_digits(text)
+            if too_long is not None:
+                raise _SemanticError(too_long, token)
             return int(text)
         value = float(text)
         if not math.isfinite(value):

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import Any, Protocol, TypeVar
 
+from pyrapide.core.values import too_many_digits
 from pyrapide.patterns import (
     Pattern,
     PatternSyntaxError,
@@ -225,11 +225,8 @@ def digits_value(digits: str, word: Word) -> int:
     try:
         return int(digits)
     except ValueError:
-        limit = sys.get_int_max_str_digits()
         raise CommandSyntaxError(
-            f"a number of {len(digits.lstrip('+-'))} digits, longer than the {limit} Python "
-            "reads",
-            column=word.column,
+            too_many_digits(digits) or f"{digits!r} is not a whole number", column=word.column
         ) from None
 
 
