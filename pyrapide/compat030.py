@@ -21,12 +21,18 @@ that says so, rather than one that reads like a typing mistake.
 from __future__ import annotations
 
 import importlib
-import importlib.abc
 import importlib.machinery
 import sys
 import types
 from collections.abc import Callable, Sequence
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
+
+if TYPE_CHECKING:
+    from importlib.abc import Loader
+else:
+    # importlib.abc imports importlib.resources (some 10 ms): the import system asks a
+    # loader only for its methods, so the base class is for the type checker alone.
+    Loader = object
 
 __all__ = ["MODULES", "NOT_OFFERED", "install", "refusing"]
 
@@ -333,7 +339,7 @@ class _AliasModule(types.ModuleType):
         return namesake(*args, **kwargs)
 
 
-class _AliasLoader(importlib.abc.Loader):
+class _AliasLoader(Loader):
     """Makes the alias module of a 0.3.0 path."""
 
     def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType:
@@ -343,7 +349,7 @@ class _AliasLoader(importlib.abc.Loader):
         _serve_names(module)
 
 
-class _ServingLoader(importlib.abc.Loader):
+class _ServingLoader(Loader):
     """Runs a module of this package as usual, then serves the 0.3.0 names it lacks."""
 
     def __init__(self, loader: Any) -> None:
@@ -361,7 +367,7 @@ class _ServingLoader(importlib.abc.Loader):
         return getattr(self._loader, name)
 
 
-class _AliasFinder(importlib.abc.MetaPathFinder):
+class _AliasFinder:
     """Finds the modules of the table: this package's own, or an alias module."""
 
     def find_spec(
