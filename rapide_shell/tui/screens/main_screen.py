@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -19,12 +20,14 @@ from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from pyrapide.core.printable import printable
+from rapide_shell.address import Address
 from rapide_shell.commands.builtin.narrating import command_word
 from rapide_shell.commands.builtin.running import SLOWEST
 from rapide_shell.lessons import lesson_played_by
 from rapide_shell.outcome import CommandOutcome
 from rapide_shell.render import note
 from rapide_shell.script import ScriptFileError, ScriptLine, ScriptResult, play, read_script
+from rapide_shell.script_parts import part_holding, script_parts
 from rapide_shell.tui.panels import PANELS, by_key, find, key_range
 from rapide_shell.tui.screens.panel_layout import BORDERS, TOO_SMALL, PanelLayout
 from rapide_shell.tui.session_view import SessionView
@@ -61,6 +64,31 @@ def reading_time(narration: str, speed: float) -> float:
     return speed * (1 + len(narration.split()) / 5)
 
 
+@dataclass(frozen=True)
+class StoppedScript:
+    """A played script the user took over (Ctrl-C), which ``resume`` can play on."""
+
+    path: Path
+    lines: list[ScriptLine]
+    """All its lines, as they were read when it began to play."""
+    next_line: int
+    """The line after the one it stopped at: where ``resume`` goes on."""
+    address: Address
+    """Where the run was when it stopped: ``resume`` goes back there first if it moved."""
+    played: ScriptResult
+    """What its lines met so far, summed up with the rest's at its end."""
+
+    def where(self) -> str:
+        """``line 8 (part 2 of 5)``: where the rest begins, as ``--from`` names it."""
+        part = part_holding(self.lines, self.next_line)
+        return f"line {self.next_line} ({part_of(part.number, self.lines)})"
+
+
+def part_of(number: int, lines: list[ScriptLine]) -> str:
+    """``part 2 of 5``: part ``number`` of the script ``lines``."""
+    return f"part {number} of {len(script_parts(lines))}"
+
+
 def _end(pause: asyncio.Future[None]) -> None:
     """Ends a played script's pause (see ``MainScreen._hold``), unless it has ended."""
     if not pause.done():
@@ -76,8 +104,10 @@ class MainScreen(Screen[None]):
     runs every command through the session, counting each line entered (typed, pasted,
     sent by a key, a dialog or the palette, or played) and what it met in ``tally``, as
     the REPL counts its own. ``script`` (a path) is played one command at a time,
-    ``speed`` seconds apart, before the user takes over: at its end, or sooner, after
-    the line in progress, when the user asks (Ctrl-C: see :meth:`take_over`).
+    ``speed`` seconds apart, from line ``start`` (the lines above it replayed quickly
+    first), before the user takes over: at its end, or sooner, after the line in
+    progress, when the user asks (Ctrl-C: see :meth:`take_over`); ``resume`` then
+    plays the rest (:meth:`resume_script`).
     """
 
     class TookOver(Message):
@@ -133,6 +163,7 @@ class MainScreen(Screen[None]):
         *,
         script: Path | None = None,
         speed: float = 1.0,
+        start: int = 1,
     ) -> None:
         super().__init__()
         self.session = session
@@ -140,6 +171,8 @@ class MainScreen(Screen[None]):
         """What the lines entered met, for the exit status (see :mod:`rapide_shell.tally`)."""
         self.script = script
         self.speed = speed
+        self.start = start
+        """The line of ``script`` it starts playing from (those above are replayed first)."""
         self.view = SessionView(
             self, session, fit=self.fit_panels,
             bring=lambda panel_id: self.panel_layout.bring(find(panel_id)),
@@ -161,6 +194,11 @@ class MainScreen(Screen[None]):
         """The pause a played script is in for the room (see :meth:`_hold`), while it is."""
         self._waiting: WaitScreen | None = None
         """The layer a ``wait`` holds the script on, while it does."""
+        self.stopped_script: StoppedScript | None = None
+        """The script the user took over, while ``resume`` can play the rest of it."""
+        self._script_lines: list[ScriptLine] = []
+        self._line_played = 0
+        """The lines of the script playing, and the number of the line it is at."""
         self._laid_out_for: Size | None = None
         """The size the panels were last laid out for (None: none yet)."""
         self._hidden_hint: str | None = ""
@@ -217,7 +255,7 @@ class MainScreen(Screen[None]):
         ))
         self.query_one(CommandBar).focus()
         if self.script is not None:
-            self.play_script(self.script)
+            self.play_script(self.script, self.start)
 
     def on_unmount(self) -> None:
         """Stops listening to the session."""
@@ -528,6 +566,7 @@ class MainScreen(Screen[None]):
         """Returns once the presenter presses a key (or clicks); the banner says so."""
         banner = self.query_one(NarrationBanner)
         pressed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        banner.next_part = self._next_part()
         banner.waiting = True
 
         def go_on(_: object) -> None:
@@ -543,7 +582,18 @@ class MainScreen(Screen[None]):
             await pressed
         finally:
             banner.waiting = False
+            banner.next_part = ""
             self._waiting = None
+
+    def _next_part(self) -> str:
+        """``part 3 of 7``: the part of the script playing that a ``wait`` at its
+        current line holds before; "" when no script plays or this is its last part."""
+        if not self.playing:
+            return ""
+        part = part_holding(self._script_lines, self._line_played)
+        later = part.number + 1
+        last = len(script_parts(self._script_lines))
+        return part_of(later, self._script_lines) if later <= last else ""
 
     def take_over(self) -> bool:
         """Asks the script playing to stop after the line in progress, as ``rapide run``
@@ -564,36 +614,78 @@ class MainScreen(Screen[None]):
         return self.playing and self._take_over
 
     @work(group="script", exit_on_error=False)
-    async def play_script(self, path: Path) -> None:
+    async def play_script(self, path: Path, start: int = 1) -> None:
         """Plays a script visibly, one command every ``speed`` seconds, then hands over.
 
         It plays as ``rapide run`` runs it (:func:`play`): a line that does not parse
         stops it before any runs, a line that fails or a bound reached stops it there,
-        and its end says so as ``rapide run`` does; the session stays live either way."""
+        and its end says so as ``rapide run`` does; the session stays live either way.
+        From a ``start`` past line 1, the lines above it are replayed first, quickly and
+        without their output (the panels show what they did), so that the run is where
+        playing them would have brought it."""
         try:
             lines = read_script(path)
         except ScriptFileError as error:
             self.output.write(note(f"cannot play the script: {error}", "bold red"))
             return
         self.output.write(note(f"playing {path} (one command every {self.speed:g}s)", "italic"))
+        if start > 1:
+            part = part_holding(lines, start)
+            self.output.write(note(
+                f"replaying lines 1 to {start - 1} quickly, to play on from line {start} "
+                f"({part_of(part.number, lines)})", "italic"))
+            self.view.draw_now()  # what came before is printed; the replay's is not
+            self.view.quiet = True
+        await self._play(path, lines, start=start)
+
+    @work(group="script", exit_on_error=False)
+    async def _play_rest(self, stopped: StoppedScript) -> None:
+        """Plays the rest of a script the user took over (``resume``), once the run is
+        back where the script left it (a ``goto``, echoed, if it has moved since)."""
+        if self.session.decisions.address() != stopped.address:
+            back = f"goto {stopped.address.to_text()}"
+            self._echo(back)
+            if not (await self.execute_line(back)).ok:
+                self.stopped_script = stopped  # the goto said why; resume may be tried again
+                return
+        await self._play(stopped.path, stopped.lines, start=stopped.next_line, after=stopped)
+
+    async def _play(
+        self,
+        path: Path,
+        lines: list[ScriptLine],
+        *,
+        start: int = 1,
+        after: StoppedScript | None = None,
+    ) -> None:
+        """Plays ``lines`` from line ``start``: the lines above it are replayed first or,
+        ``after`` a script taken over, were played already (and what they met is summed
+        up with the rest). Ends as :meth:`play_script` says."""
+        self.stopped_script = None
         self.playing = True
         self._take_over = False
+        self._script_lines = lines
         try:
             played = await play(
                 self.session,
-                lines,
+                lines if after is None else [line for line in lines if line.number >= start],
                 script=str(path),
+                start=start if after is None else 1,
                 on_line=self._show_played_line,
                 on_outcome=self._pace_played_line,
                 interrupted=lambda: self._take_over,
                 execute=lambda played: self.execute_line(played.text, number=played.number),
+                on_caught_up=self._caught_up,
             )
         finally:
             self.playing = False
+            self._caught_up()  # stopped while replaying: what comes next is printed
+        if after is not None:
+            played.outcomes[:0] = after.played.outcomes
         if played.outcomes and played.outcomes[-1][1].quit:
             return
         if played.interrupted_after is not None:
-            self._hand_over(path, played.interrupted_after)
+            self._hand_over(path, lines, played)
             return
         self._sum_up(played)
         stopped = played.stop_message() is not None
@@ -603,20 +695,47 @@ class MainScreen(Screen[None]):
             title="script",
         )
 
-    def _hand_over(self, path: Path, line: ScriptLine) -> None:
-        """Ends a script the user took over: says where it stopped and, for a lesson, how
-        to play it again; what its lines met stays counted in the tally."""
+    def _caught_up(self) -> None:
+        """The replayed lines have run: what the script does next is printed again."""
+        if self.view.quiet:
+            self.view.draw_now()  # the replay's outcomes, left out
+            self.view.quiet = False
+
+    def resume_script(self) -> StoppedScript | None:
+        """Plays the rest of the script the user took over (the ``resume`` command),
+        from the line after the one it stopped at; returns it (None: there is none)."""
+        stopped, self.stopped_script = self.stopped_script, None
+        if stopped is not None:
+            self._play_rest(stopped)
+        return stopped
+
+    def _hand_over(self, path: Path, lines: list[ScriptLine], played: ScriptResult) -> None:
+        """Ends a script the user took over: says where it stopped, how to play the rest
+        (``resume``) and, for a lesson, how to play it again later; what its lines met
+        stays counted in the tally."""
+        line = played.interrupted_after
+        assert line is not None
         self.view.draw_now()  # below the last command's output
         self.output.follow()
         said = f"script stopped at line {line.number} of {path}: the session is yours"
         self.output.write(note(said, style="bold yellow"))
+        stopped = StoppedScript(
+            path, lines, line.number + 1, self.session.decisions.address(), played
+        )
+        rest = any(later.is_command for later in lines if later.number > line.number)
+        if rest:
+            self.stopped_script = stopped
+            self.output.write(note(f"`resume` plays the rest, from {stopped.where()}",
+                                   style="italic"))
         lesson = lesson_played_by(path)
         if lesson is not None:
-            again = ("reload the page" if self.app.is_web
-                     else f"rapide lessons {lesson.name} (after Ctrl+Q)")
-            self.output.write(note(f"to play the lesson again from its start: {again}",
-                                   style="italic"))
-        self.notify("The script stopped: the session is yours.", title="script")
+            part = part_holding(lines, stopped.next_line).number
+            again = ("to play the lesson again: reload the page" if self.app.is_web
+                     else f"after Ctrl+Q, `rapide lessons {lesson.name} --from {part}` plays "
+                     f"the lesson again from part {part} (without --from, from its start)")
+            self.output.write(note(again, style="italic"))
+        resumable = " `resume` plays the rest." if rest else ""
+        self.notify(f"The script stopped: the session is yours.{resumable}", title="script")
         self.post_message(self.TookOver())
 
     async def _hold(self, seconds: float) -> None:
@@ -635,6 +754,7 @@ class MainScreen(Screen[None]):
 
     async def _show_played_line(self, line: ScriptLine) -> None:
         """Shows a comment as narration; types a command into the bar for the room."""
+        self._line_played = line.number
         text = line.text.strip()
         if not line.is_command:
             self.output.write(note(text.lstrip("# "), style="italic cyan"))
