@@ -262,7 +262,8 @@ def shell(options: argparse.Namespace) -> None:
     under way). The lines of a --script count as they are numbered in its file, the
     lines entered after it (typed, pasted, or sent by a key such as F2) as they come;
     a `run N` that stops the script with work pending fails nothing, nor does a first
-    Ctrl-C, which stops it after its line in progress: the session is yours from there.
+    Ctrl-C, which stops it after its line in progress: the session is yours from there
+    (`resume` plays the rest).
     Once the screen is gone, the terminal shows what the hooks reported and a line on
     stderr explains any status but 0."""
     _open_workbench(
@@ -396,7 +397,8 @@ def _serve(
 
 
 def lessons(options: argparse.Namespace) -> None:
-    """List the lessons, or play one in the workbench at a readable pace."""
+    """List the lessons, or play one in the workbench at a readable pace (from a part
+    of it with --from; after a Ctrl-C, `resume` plays the rest)."""
     from rapide_shell.lessons import LessonNotFound, find_lesson, find_lessons, lessons_listing
 
     # An option that would be passed over is refused: a presenter who forgot --serve
