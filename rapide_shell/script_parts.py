@@ -58,6 +58,11 @@ def part_holding(lines: list[ScriptLine], number: int) -> ScriptPart:
     return next((part for part in parts if number <= part.last_line), parts[-1])
 
 
+def part_name(lines: list[ScriptLine], number: int) -> str:
+    """``part 2 of 5``: how the workbench names part ``number`` of the script ``lines``."""
+    return f"part {number} of {len(script_parts(lines))}"
+
+
 def start_line(lines: list[ScriptLine], wanted: str, script: str) -> int:
     """The line number ``wanted`` names in the script ``lines`` (called ``script`` in
     messages, which the caller opens with ``wanted``): a part's number (``3``: its first

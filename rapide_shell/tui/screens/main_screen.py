@@ -27,7 +27,7 @@ from rapide_shell.lessons import lesson_played_by
 from rapide_shell.outcome import CommandOutcome
 from rapide_shell.render import note
 from rapide_shell.script import ScriptFileError, ScriptLine, ScriptResult, play, read_script
-from rapide_shell.script_parts import part_holding, script_parts
+from rapide_shell.script_parts import part_holding, part_name, script_parts
 from rapide_shell.tui.panels import PANELS, by_key, find, key_range
 from rapide_shell.tui.screens.panel_layout import BORDERS, TOO_SMALL, PanelLayout
 from rapide_shell.tui.session_view import SessionView
@@ -78,15 +78,14 @@ class StoppedScript:
     played: ScriptResult
     """What its lines met so far, summed up with the rest's at its end."""
 
+    @property
+    def part(self) -> int:
+        """The part the rest begins in (``--from`` plays that part again from its start)."""
+        return part_holding(self.lines, self.next_line).number
+
     def where(self) -> str:
-        """``line 8 (part 2 of 5)``: where the rest begins, as ``--from`` names it."""
-        part = part_holding(self.lines, self.next_line)
-        return f"line {self.next_line} ({part_of(part.number, self.lines)})"
-
-
-def part_of(number: int, lines: list[ScriptLine]) -> str:
-    """``part 2 of 5``: part ``number`` of the script ``lines``."""
-    return f"part {number} of {len(script_parts(lines))}"
+        """``line 8 (part 2 of 5)``: where the rest begins."""
+        return f"line {self.next_line} ({part_name(self.lines, self.part)})"
 
 
 def _end(pause: asyncio.Future[None]) -> None:
@@ -590,10 +589,9 @@ class MainScreen(Screen[None]):
         current line holds before; "" when no script plays or this is its last part."""
         if not self.playing:
             return ""
-        part = part_holding(self._script_lines, self._line_played)
-        later = part.number + 1
+        later = part_holding(self._script_lines, self._line_played).number + 1
         last = len(script_parts(self._script_lines))
-        return part_of(later, self._script_lines) if later <= last else ""
+        return part_name(self._script_lines, later) if later <= last else ""
 
     def take_over(self) -> bool:
         """Asks the script playing to stop after the line in progress, as ``rapide run``
@@ -630,10 +628,10 @@ class MainScreen(Screen[None]):
             return
         self.output.write(note(f"playing {path} (one command every {self.speed:g}s)", "italic"))
         if start > 1:
-            part = part_holding(lines, start)
+            part = part_holding(lines, start).number
             self.output.write(note(
                 f"replaying lines 1 to {start - 1} quickly, to play on from line {start} "
-                f"({part_of(part.number, lines)})", "italic"))
+                f"({part_name(lines, part)})", "italic"))
             self.view.draw_now()  # what came before is printed; the replay's is not
             self.view.quiet = True
         await self._play(path, lines, start=start)
@@ -665,12 +663,13 @@ class MainScreen(Screen[None]):
         self.playing = True
         self._take_over = False
         self._script_lines = lines
+        rest = lines if after is None else [line for line in lines if line.number >= start]
         try:
             played = await play(
                 self.session,
-                lines if after is None else [line for line in lines if line.number >= start],
+                rest,
                 script=str(path),
-                start=start if after is None else 1,
+                start=start,
                 on_line=self._show_played_line,
                 on_outcome=self._pace_played_line,
                 interrupted=lambda: self._take_over,
@@ -685,7 +684,10 @@ class MainScreen(Screen[None]):
         if played.outcomes and played.outcomes[-1][1].quit:
             return
         if played.interrupted_after is not None:
-            self._hand_over(path, lines, played)
+            self._hand_over(StoppedScript(
+                path, lines, played.interrupted_after.number + 1,
+                self.session.decisions.address(), played,
+            ))
             return
         self._sum_up(played)
         stopped = played.stop_message() is not None
@@ -709,27 +711,23 @@ class MainScreen(Screen[None]):
             self._play_rest(stopped)
         return stopped
 
-    def _hand_over(self, path: Path, lines: list[ScriptLine], played: ScriptResult) -> None:
+    def _hand_over(self, stopped: StoppedScript) -> None:
         """Ends a script the user took over: says where it stopped, how to play the rest
         (``resume``) and, for a lesson, how to play it again later; what its lines met
         stays counted in the tally."""
-        line = played.interrupted_after
-        assert line is not None
         self.view.draw_now()  # below the last command's output
         self.output.follow()
-        said = f"script stopped at line {line.number} of {path}: the session is yours"
+        said = (f"script stopped at line {stopped.next_line - 1} of {stopped.path}: the "
+                "session is yours")
         self.output.write(note(said, style="bold yellow"))
-        stopped = StoppedScript(
-            path, lines, line.number + 1, self.session.decisions.address(), played
-        )
-        rest = any(later.is_command for later in lines if later.number > line.number)
+        rest = any(line.is_command for line in stopped.lines if line.number >= stopped.next_line)
         if rest:
             self.stopped_script = stopped
             self.output.write(note(f"`resume` plays the rest, from {stopped.where()}",
                                    style="italic"))
-        lesson = lesson_played_by(path)
+        lesson = lesson_played_by(stopped.path)
         if lesson is not None:
-            part = part_holding(lines, stopped.next_line).number
+            part = stopped.part
             again = ("to play the lesson again: reload the page" if self.app.is_web
                      else f"after Ctrl+Q, `rapide lessons {lesson.name} --from {part}` plays "
                      f"the lesson again from part {part} (without --from, from its start)")
