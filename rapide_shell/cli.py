@@ -348,9 +348,10 @@ def _listening(options: argparse.Namespace) -> tuple[str, int]:
 
 def _script_start(options: argparse.Namespace) -> str | None:
     """Where ``--from`` starts ``--script``, refused without one (exit 2)."""
-    if options.start is not None and options.script is None:
+    start: str | None = options.start
+    if start is not None and options.script is None:
         raise fail("--from is for --script: it is where the script starts playing")
-    return options.start  # type: ignore[no-any-return]
+    return start
 
 
 def _script_speed(options: argparse.Namespace) -> float:
@@ -422,16 +423,13 @@ def lessons(options: argparse.Namespace) -> None:
     except LessonNotFound as error:
         raise fail(str(error)) from None
     file, script = str(lesson.architecture), str(lesson.script)
-    played = {
-        "script": script,
-        "speed": LESSON_SPEED if options.speed is None else options.speed,
-        "start": options.start,
-        "start_in": f"the lesson {lesson.name}",
-    }
+    speed = LESSON_SPEED if options.speed is None else options.speed
+    start, named = options.start, f"the lesson {lesson.name}"  # as --from's errors call it
     if options.serve:
-        _serve(file, *_listening(options), **played)
+        _serve(file, *_listening(options), script=script, speed=speed, start=start,
+               start_in=named)
     else:
-        _open_workbench(file, **played)
+        _open_workbench(file, script=script, speed=speed, start=start, start_in=named)
 
 
 def _check_script(
