@@ -262,13 +262,15 @@ def shell(options: argparse.Namespace) -> None:
     under way). The lines of a --script count as they are numbered in its file, the
     lines entered after it (typed, pasted, or sent by a key such as F2) as they come;
     a `run N` that stops the script with work pending fails nothing, nor does a first
-    Ctrl-C, which stops it after its line in progress: the session is yours from there.
+    Ctrl-C, which stops it after its line in progress: the session is yours from there
+    (`resume` plays the rest).
     Once the screen is gone, the terminal shows what the hooks reported and a line on
     stderr explains any status but 0."""
     _open_workbench(
         options.file,
         script=options.script,
         speed=_script_speed(options),
+        start=_script_start(options),
         screenshots=options.screenshots,
         **_session_options(options),
     )
@@ -281,6 +283,8 @@ def _open_workbench(
     arch: str | None = None,
     script: str | None = None,
     speed: float = 1.0,
+    start: str | None = None,
+    start_in: str | None = None,
     record: str | None = None,
     force_record: bool = False,
     handler_timeout: float | None = DEFAULT_HANDLER_TIMEOUT,
@@ -297,7 +301,7 @@ def _open_workbench(
     from rapide_shell.tui.app import run_shell
 
     try:
-        _check_script(script)  # before the screen opens
+        start_line = _check_script(script, start, start_in)  # before the screen opens
         status = asyncio.run(
             run_shell(
                 file,
@@ -305,6 +309,7 @@ def _open_workbench(
                 seed=seed,
                 script=script,
                 speed=speed,
+                start=start_line,
                 record=record,
                 force_record=force_record,
                 handler_timeout=handler_timeout,
@@ -326,6 +331,7 @@ def serve(options: argparse.Namespace) -> None:
         *_listening(options),
         script=options.script,
         speed=_script_speed(options),
+        start=_script_start(options),
         seed=options.seed,
         arch=options.arch,
     )
@@ -338,6 +344,14 @@ def _listening(options: argparse.Namespace) -> tuple[str, int]:
         raise fail(f"--host needs an address: {DEFAULT_HOST} (the default) for this machine "
                    "only, 0.0.0.0 for every one")
     return host, DEFAULT_PORT if options.port is None else options.port
+
+
+def _script_start(options: argparse.Namespace) -> str | None:
+    """Where ``--from`` starts ``--script``, refused without one (exit 2)."""
+    start: str | None = options.start
+    if start is not None and options.script is None:
+        raise fail("--from is for --script: it is where the script starts playing")
+    return start
 
 
 def _script_speed(options: argparse.Namespace) -> float:
@@ -356,6 +370,8 @@ def _serve(
     *,
     script: str | None,
     speed: float,
+    start: str | None = None,
+    start_in: str | None = None,
     seed: int | None = None,
     arch: str | None = None,
 ) -> None:
@@ -370,10 +386,11 @@ def _serve(
 
     # Refused here, once, rather than as a broken page in every tab.
     _load(file, arch)
-    _check_script(script)
+    start_line = _check_script(script, start, start_in)
     try:
         serve_workbench(
-            file, host=host, port=port, seed=seed, arch=arch, script=script, speed=speed
+            file, host=host, port=port, seed=seed, arch=arch, script=script, speed=speed,
+            start=start_line,
         )
     except OSError as error:
         raise fail(f"cannot serve at {url_of(host, port)}: {bind_error_text(error)}") from None
@@ -381,14 +398,16 @@ def _serve(
 
 
 def lessons(options: argparse.Namespace) -> None:
-    """List the lessons, or play one in the workbench at a readable pace."""
+    """List the lessons, or play one in the workbench at a readable pace (from a part
+    of it with --from; after a Ctrl-C, `resume` plays the rest)."""
     from rapide_shell.lessons import LessonNotFound, find_lesson, find_lessons, lessons_listing
 
     # An option that would be passed over is refused: a presenter who forgot --serve
     # would get a workbench in the terminal while the class waits at the address.
     given = [name for name, value in (("--serve", options.serve or None),
-                                      ("--speed", options.speed), ("--host", options.host),
-                                      ("--port", options.port)) if value is not None]
+                                      ("--speed", options.speed), ("--from", options.start),
+                                      ("--host", options.host), ("--port", options.port))
+             if value is not None]
     if options.name is None:
         if given:
             raise fail(f"{given[0]} is for playing a lesson: name one (`rapide lessons` "
@@ -405,22 +424,36 @@ def lessons(options: argparse.Namespace) -> None:
         raise fail(str(error)) from None
     file, script = str(lesson.architecture), str(lesson.script)
     speed = LESSON_SPEED if options.speed is None else options.speed
+    start, named = options.start, f"the lesson {lesson.name}"  # as --from's errors call it
     if options.serve:
-        _serve(file, *_listening(options), script=script, speed=speed)
+        _serve(file, *_listening(options), script=script, speed=speed, start=start,
+               start_in=named)
     else:
-        _open_workbench(file, script=script, speed=speed)
+        _open_workbench(file, script=script, speed=speed, start=start, start_in=named)
 
 
-def _check_script(script: str | None) -> None:
-    """The checks and messages of `rapide run` for a script to play (exit 2 if bad)."""
+def _check_script(
+    script: str | None, start: str | None = None, start_in: str | None = None
+) -> int:
+    """The checks and messages of `rapide run` for a script to play (exit 2 if bad), and
+    the line ``start`` (``--from``) names in it (1 without one); ``start_in`` is what a
+    message calls the script (default: its path)."""
     from rapide_shell.script import ScriptFileError, read_script
+    from rapide_shell.script_parts import StartError, start_line
 
     _not_stdin(script)
-    if script is not None:
-        try:
-            read_script(script)
-        except ScriptFileError as error:
-            raise fail(str(error)) from None
+    if script is None:
+        return 1
+    try:
+        lines = read_script(script)
+    except ScriptFileError as error:
+        raise fail(str(error)) from None
+    if start is None:
+        return 1
+    try:
+        return start_line(lines, start, start_in or script)
+    except StartError as error:
+        raise fail(f"--from {printable(start)}: {error}") from None
 
 
 def _not_stdin(script: str | None, *, json_output: bool = False) -> None:
@@ -546,6 +579,14 @@ def _add_handler_timeout(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_from(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument(
+        "--from", dest="start", metavar="PART",
+        help=f"Start {what} at this part (a `wait` ends each; line:N, at line N), replaying "
+        "the lines before it quickly, so the run is where they would have brought it.",
+    )
+
+
 def _add_play(parser: argparse.ArgumentParser, speed_help: str) -> None:
     parser.add_argument(
         "--script", "-s", type=_path, metavar="SCRIPT",
@@ -555,6 +596,7 @@ def _add_play(parser: argparse.ArgumentParser, speed_help: str) -> None:
         "--speed", type=_PACE, metavar="SECONDS",
         help=f"{speed_help} (default {SCRIPT_SPEED:g}).",
     )
+    _add_from(parser, "the script")
 
 
 def _add_at(parser: argparse.ArgumentParser) -> None:
@@ -727,6 +769,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--speed", type=_PACE, metavar="SECONDS",
         help=f"Seconds between the lesson's commands (default {LESSON_SPEED:g}).",
     )
+    _add_from(command, "the lesson")
     command.add_argument(
         "--serve", action="store_true",
         help="Serve the lesson to web browsers instead (see `serve`).",

@@ -105,7 +105,8 @@ def lessons_listing(lessons: list[Lesson]) -> str:
     first = lessons[0]
     lines += [
         "",
-        f"`rapide lessons {first.name}` plays one in the workbench; with --serve, in browsers.",
+        f"`rapide lessons {first.name}` plays one in the workbench; with --serve, in browsers;",
+        "with --from 3, from its part 3 on (a `wait` ends each part; those before are replayed).",
         f"Each is an architecture and a script in {first.script.parent};",
         "to run one headless (as the tests do):",
         f"  rapide run {first.architecture} --script {first.script}",

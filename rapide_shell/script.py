@@ -205,10 +205,12 @@ async def play(
     lines: list[ScriptLine],
     *,
     script: str,
+    start: int = 1,
     on_line: Callable[[ScriptLine], Awaitable[None] | None] | None = None,
     on_outcome: Callable[[ScriptLine, CommandOutcome], Awaitable[None] | None] | None = None,
     interrupted: Callable[[], bool] | None = None,
     execute: Callable[[ScriptLine], Awaitable[CommandOutcome]] | None = None,
+    on_caught_up: Callable[[], Awaitable[None] | None] | None = None,
 ) -> ScriptResult:
     """Run ``lines`` in ``session``, stopping at the first error, at ``quit``, when a
     bound (``run N``, or the session's ``--max-steps`` or ``--timeout``) is reached with
@@ -221,6 +223,13 @@ async def play(
     ``execute`` runs one command line (default: its text through ``session.execute``;
     a front end passes its own, which goes through the session, and may count the line
     by its number). The session is not closed.
+
+    The lines numbered below ``start`` are replayed first, quickly, so that the run is
+    where playing them would have brought it (``rapide lessons --from``): they run as
+    any line does, and stop the script as any line would, but neither ``on_line`` nor
+    ``on_outcome`` hears of them, and a ``wait`` among them goes on at once (nobody
+    waits for a replay). ``on_caught_up`` is called once they have run, before line
+    ``start``.
     """
     result = ScriptResult(script)
     run_line = execute or (lambda line: session.execute(line.text))
@@ -230,11 +239,20 @@ async def play(
         lines = [unparsable]
         result.refused_before_running = True
     outer, session.playing = session.playing, script  # not to be written over
+    presenter = session.wait_for_presenter
+    replaying = start > 1
+    if replaying:
+        session.wait_for_presenter = None
     try:
         for line in lines:
+            if replaying and line.number >= start:
+                replaying = False
+                session.wait_for_presenter = presenter
+                if on_caught_up is not None:
+                    await _called(on_caught_up())
             if not line.text.strip():
                 continue
-            if on_line is not None:
+            if on_line is not None and not replaying:
                 await _called(on_line(line))
             if not line.is_command:
                 continue
@@ -243,7 +261,7 @@ async def play(
                 break
             outcome = await run_line(line)
             result.outcomes.append((line, outcome))
-            if on_outcome is not None:
+            if on_outcome is not None and not replaying:
                 await _called(on_outcome(line, outcome))
             if interrupted is not None and interrupted():
                 result.interrupted_after = line
@@ -257,6 +275,7 @@ async def play(
                 break
     finally:
         session.playing = outer
+        session.wait_for_presenter = presenter
     return result
 
 

@@ -26,6 +26,8 @@ from rich.console import Console
 from rich.text import Text
 from textual_serve.server import Server
 
+from rapide_shell.script_parts import LINE_PREFIX
+
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
 SHUTDOWN_SECONDS = 5.0
 """How long stopping the server waits for the tabs' sessions to end."""
@@ -48,9 +50,11 @@ def shell_command(
     arch: str | None = None,
     script: str | Path | None = None,
     speed: float = 1.0,
+    start: int = 1,
 ) -> str:
     """The shell command line that opens one tab's workbench: ``rapide shell`` on ``file``
-    with the same options, run by this interpreter, paths made absolute."""
+    with the same options (``start``: the line of ``script`` to start from), run by this
+    interpreter, paths made absolute."""
     words = [sys.executable, "-m", "rapide_shell.cli", "shell", str(Path(file).resolve())]
     if seed is not None:
         words += ["--seed", str(seed)]
@@ -58,6 +62,8 @@ def shell_command(
         words += ["--arch", arch]
     if script is not None:
         words += ["--script", str(Path(script).resolve()), "--speed", f"{speed:g}"]
+        if start > 1:
+            words += ["--from", f"{LINE_PREFIX}{start}"]
     return shlex.join(words)
 
 
@@ -170,6 +176,7 @@ def serve_workbench(
     arch: str | None = None,
     script: str | Path | None = None,
     speed: float = 1.0,
+    start: int = 1,
 ) -> None:
     """Serve ``rapide shell FILE`` to browsers until Ctrl-C (or SIGTERM).
 
@@ -178,7 +185,9 @@ def serve_workbench(
     Raises OSError when the address cannot be bound (:func:`bind_error_text` says why
     in a few words).
     """
-    command = shell_command(file, seed=seed, arch=arch, script=script, speed=speed)
+    command = shell_command(
+        file, seed=seed, arch=arch, script=script, speed=speed, start=start
+    )
     title = f"rapide shell {Path(file).name}"
     WorkbenchServer(command, host=host, port=port, title=title).serve()
 

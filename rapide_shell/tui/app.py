@@ -41,7 +41,8 @@ class RapideApp(App[None]):
     :class:`~rapide_shell.tui.screens.main_screen.MainScreen` holds the panels, their
     keys and the command bar. A session given unstarted is started when the screen
     opens; the session is closed when the app exits. ``script`` (a path) is played one
-    command at a time, ``speed`` seconds apart, before the user takes over. What the
+    command at a time, ``speed`` seconds apart, from line ``start`` (the lines above it
+    replayed quickly), before the user takes over. What the
     session met is counted in ``tally``, as the REPL counts it, for the exit status of
     ``rapide shell`` (see :func:`run_shell`).
     """
@@ -63,6 +64,7 @@ class RapideApp(App[None]):
         *,
         script: str | Path | None = None,
         speed: float = 1.0,
+        start: int = 1,
         screenshots: str | Path | None = None,
     ) -> None:
         super().__init__()
@@ -75,7 +77,9 @@ class RapideApp(App[None]):
         self.tally = SessionTally()
         """What the session met: the lines entered and what each met, every
         exploration's answer, a second Ctrl-C that cut a line short."""
-        self.main_screen = MainScreen(session, self.tally, script=self.script, speed=speed)
+        self.main_screen = MainScreen(
+            session, self.tally, script=self.script, speed=speed, start=start
+        )
         """The screen of the panels and the command bar (the first on the stack)."""
         session.plugins.register(ScreenCommands(self), name="rapide-tui")
         explorations = ExploreCommands()
@@ -261,6 +265,7 @@ async def run_shell(
     seed: int | None = None,
     script: str | Path | None = None,
     speed: float = 1.0,
+    start: int = 1,
     record: str | Path | None = None,
     force_record: bool = False,
     handler_timeout: float | None = DEFAULT_HANDLER_TIMEOUT,
@@ -271,7 +276,8 @@ async def run_shell(
     the user leaves; the session is closed (and the recording ended) on the way out.
     ``handler_timeout``: the seconds a handler may keep control (None: no bound);
     ``screenshots`` is the folder F12 saves to (see :meth:`RapideApp.screenshot_folder`).
-    ``at``: the point to start at (see :meth:`Session.open`).
+    ``at``: the point to start at (see :meth:`Session.open`); ``start``: the line of
+    ``script`` to start playing from, the lines above it replayed quickly first.
 
     Returns the exit status, the most serious thing the session met, as ``rapide
     repl`` sums its own up (:meth:`SessionTally.sum_up`). Once the screen is gone, the
@@ -291,7 +297,9 @@ async def run_shell(
         handler_timeout=handler_timeout,
         at=at,
     ) as session:
-        app = RapideApp(session, script=script, speed=speed, screenshots=screenshots)
+        app = RapideApp(
+            session, script=script, speed=speed, start=start, screenshots=screenshots
+        )
         await app.run_async()
     console = None if app.served else printing_console(highlight=False)
     return app.tally.sum_up(session, console, hooks=("start", "finish"))

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
+from pyrapide.core.printable import printable
 from rapide_shell.commands import (
     ArgKind,
     ArgSpec,
@@ -61,6 +62,21 @@ screen. Only the TUI has this command.""",
 )
 
 
+RESUME = CommandSpec(
+    name="resume",
+    usage="resume",
+    summary="Play the rest of a script taken over with Ctrl-C.",
+    details="""\
+Plays on a script (`rapide lessons`, `rapide shell --script`) that a Ctrl-C stopped,
+from the line after the one it stopped at, at the same pace; Ctrl-C takes it over again.
+If the run has moved since (a step, an inject, a goto), it first goes back to where the
+script stopped, with a `goto` shown as it runs: what was done meanwhile stays in the
+history (`branches`). Its expectations are summed up with those played before the stop.
+Only the TUI has this command.""",
+    examples=("resume",),
+)
+
+
 class ScreenCommands:
     """The TUI's plugin: adds the commands that act on ``app``'s screen."""
 
@@ -69,9 +85,24 @@ class ScreenCommands:
 
     @hookimpl
     def rapide_add_commands(self, catalog: CommandCatalog, session: Session) -> None:
-        """Adds ``screenshot`` and ``zoom``."""
+        """Adds ``screenshot``, ``zoom`` and ``resume``."""
         catalog.register(SCREENSHOT, self.screenshot)
         catalog.register(ZOOM, self.zoom)
+        catalog.register(RESUME, self.resume)
+
+    async def resume(
+        self, session: Session, command: Command[DeclaredArguments], line: str
+    ) -> CommandOutcome:
+        """Runs ``resume``: the rest of the script taken over plays from where it stopped."""
+        stopped = self.app.main_screen.resume_script()
+        if stopped is None:
+            raise CommandError(
+                "nothing to resume: `resume` plays the rest of a script stopped by Ctrl-C"
+            )
+        said = f"resuming {printable(str(stopped.path))} at {stopped.where()}"
+        return CommandOutcome(line, "resume", output=(Text(said),), data={
+            "script": str(stopped.path), "line": stopped.next_line,
+        })
 
     async def zoom(
         self, session: Session, command: Command[DeclaredArguments], line: str

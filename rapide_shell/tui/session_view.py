@@ -152,6 +152,9 @@ class SessionView:
         self._note_timer: Timer | None = None
         self._exploration: notices.ExplorationChanged | None = None
         """How the background exploration stood when it last moved on."""
+        self.quiet = False
+        """True while a played script's opening lines are replayed (``--from``): their
+        outcomes are not printed; the panels show what they did."""
 
     @property
     def output(self) -> RichLog:
@@ -276,6 +279,8 @@ class SessionView:
         return self._panels
 
     def _print_outcome(self, outcome: Any) -> None:
+        if self.quiet:
+            return
         output = outcome.output
         for renderable in output[:OUTPUT_LINES_SHOWN]:
             self.output.write(renderable)

@@ -10,7 +10,14 @@ import pytest
 
 from rapide_shell.commands.builtin.narrating import command_word
 from rapide_shell.lessons import Lesson, LessonNotFound, find_lesson, find_lessons
-from rapide_shell.script import play, read_script
+from rapide_shell.script import ScriptLine, play, read_script
+from rapide_shell.script_parts import (
+    ScriptPart,
+    StartError,
+    part_holding,
+    script_parts,
+    start_line,
+)
 from rapide_shell.session import Session
 from tests.shell.cli_process import REPO, run_rapide
 
@@ -268,3 +275,139 @@ async def test_the_constraints_lesson_turn_replays_the_withdrawals_on_the_fixed_
         assert session.state == "quiet"
     finally:
         await session.close()
+
+
+# -- picking a lesson up where it stopped: --from PART ----------------------------------
+
+
+def test_a_wait_ends_each_part_and_from_names_a_part_or_a_line() -> None:
+    lines = read_script(find_lesson("causality").script)
+    parts = script_parts(lines)
+    waits = [line.number for line in lines if command_word(line.text) == "wait"]
+    # A part ends at each wait; the one after the last wait holds the lesson's end.
+    assert [part.last_line for part in parts] == [*waits, len(lines)]
+    assert [part.first_line for part in parts] == [1, *(wait + 1 for wait in waits)]
+    assert start_line(lines, "1", "causality") == 1
+    assert start_line(lines, "3", "causality") == waits[1] + 1
+    assert start_line(lines, "line:17", "causality") == 17
+    assert part_holding(lines, 17).number == 4
+
+
+def test_comments_after_the_last_wait_are_no_part_of_their_own() -> None:
+    lines = [ScriptLine(number, text) for number, text in
+             enumerate(["say one", "wait", "step", "wait", "# the end", ""], 1)]
+    assert [(part.first_line, part.last_line) for part in script_parts(lines)] == [
+        (1, 2), (3, 4),
+    ]
+    lines = [ScriptLine(1, "step"), ScriptLine(2, "step")]
+    assert script_parts(lines) == [ScriptPart(1, 1, 2)]
+    with pytest.raises(StartError, match=r"^s\.rapide has 1 part \(it holds for no `wait`"):
+        start_line(lines, "2", "s.rapide")
+
+
+async def test_a_script_played_from_a_line_replays_those_above_quickly_and_unheard() -> None:
+    # The state the lines from `start` act on is the one playing would have left: the
+    # lines above run (so that `why e9` names the same causes), but the front end's pace
+    # and a presenter's `wait` are spared them.
+    lesson = find_lesson("causality")
+    lines = read_script(lesson.script)
+    start = start_line(lines, "7", "causality")
+    whole, _ = await _played(lesson)
+    session = Session.load(lesson.architecture)
+    await session.start()
+    heard: list[int] = []
+    waited: list[int] = []
+    caught_up: list[list[int]] = []
+
+    async def presenter() -> None:
+        waited.append(heard[-1])
+
+    session.wait_for_presenter = presenter
+    try:
+        result = await play(
+            session, lines, script=str(lesson.script), start=start,
+            on_line=lambda line: heard.append(line.number),
+            on_outcome=lambda line, _outcome: heard.append(line.number),
+            on_caught_up=lambda: caught_up.append(list(heard)),
+        )
+        assert result.error is None and result.failed_expectations == []
+        assert caught_up == [[]]  # once, before any line was heard
+        assert min(heard) == start
+        assert waited == []  # no wait after line `start`; those above went on at once
+        assert session.wait_for_presenter is presenter
+        # Every line ran, those replayed included: the same expectations, the same run.
+        assert len(result.outcomes) == sum(1 for line in lines if line.is_command)
+        assert [e.id for e in session.computation.topological_order()] == \
+            [e.id for e in whole.computation.topological_order()]
+        assert session.decisions.address() == whole.decisions.address()
+    finally:
+        await session.close()
+        await whole.close()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["causality", "--from", "9"],
+         "--from 9: the lesson causality has 7 parts (1 to 7; a `wait` ends each)"),
+        (["causality", "--from", "0"],
+         "--from 0: the lesson causality has 7 parts (1 to 7; a `wait` ends each)"),
+        (["causality", "--from", "9" * 5000],
+         f"--from {'9' * 5000}: the lesson causality has 7 parts (1 to 7; a `wait` ends each)"),
+        (["causality", "--from", "line:35"], "--from line:35: the lesson causality has 34 lines"),
+        (["causality", "--from", "part 2"],
+         "--from part 2: not a part (1 to 7) nor a line (line:N)"),
+        (["--from", "2"], "--from is for playing a lesson: name one (`rapide lessons` lists "
+                          "them)"),
+        (["causalty", "--from", "2"], "no lesson 'causalty'; did you mean 'causality'? "
+                                      "(lessons: connections, causality, patterns, "
+                                      "constraints, choices)"),
+        (["causality", "--from", "9", "--serve"],
+         "--from 9: the lesson causality has 7 parts (1 to 7; a `wait` ends each)"),
+    ],
+    ids=["past-the-last-part", "part-0", "more-digits-than-int-reads", "past-the-last-line",
+         "not-a-part", "no-lesson", "unknown-lesson", "served"],
+)
+def test_a_start_the_lesson_does_not_have_is_one_line_and_status_2(
+    args: list[str], message: str
+) -> None:
+    result = run_rapide("lessons", *args, timeout=30)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == f"rapide: {message}\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--from", "2"], "--from is for --script: it is where the script starts playing"),
+        (["--script", str(REPO / "examples" / "seed_system.rapide"), "--from", "line:999"],
+         f"--from line:999: {REPO / 'examples' / 'seed_system.rapide'} has "),
+    ],
+    ids=["no-script", "past-the-end"],
+)
+@pytest.mark.parametrize("command", ["shell", "serve"])
+def test_from_on_a_played_script_is_checked_before_the_screen_opens(
+    command: str, args: list[str], message: str
+) -> None:
+    result = run_rapide(command, str(REPO / "examples" / "seed_system.py"), *args, timeout=30)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.startswith(f"rapide: {message}")
+    assert result.stderr.count("\n") == 1
+
+
+@pytest.mark.slow
+def test_rapide_lessons_from_a_part_plays_that_part_in_the_workbench() -> None:
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "rapide_shell.cli", "lessons", "choices", "--from", "5", "--speed", "0"],
+        cwd=str(REPO), dimensions=(30, 100), encoding="utf-8", timeout=30,
+        env={"TERM": "xterm-256color", "PATH": str(Path(sys.executable).parent)},
+    )
+    try:
+        child.expect("returns to the first outcome exactly as it was")
+        child.expect("Your turn")
+        child.sendcontrol("q")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    assert child.exitstatus == 0

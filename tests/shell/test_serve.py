@@ -163,6 +163,15 @@ def test_each_tab_runs_rapide_shell_with_the_same_options(tmp_path: Path) -> Non
     assert shlex.split(shell_command("a.py"))[4:] == [str(Path("a.py").resolve())]
 
 
+def test_each_tab_starts_the_script_where_from_said(tmp_path: Path) -> None:
+    # `rapide lessons 2 --serve --from 3`: every tab's lesson begins at part 3, from the
+    # line the part begins on (checked once, at the prompt, before serving).
+    script = tmp_path / "s.rapide"
+    words = shlex.split(shell_command("a.py", script=script, speed=1, start=9))
+    assert words[-4:] == ["--speed", "1", "--from", "line:9"]
+    assert "--from" not in shlex.split(shell_command("a.py", script=script, start=1))
+
+
 @pytest.mark.slow
 def test_a_served_lesson_narrates_in_the_tab_and_waits_for_a_key_there() -> None:
     lesson = REPO / "examples" / "lessons" / "05_choices"

@@ -51,8 +51,10 @@ WAIT = CommandSpec(
     details="""\
 In a script played in the TUI (`rapide shell --script`, `rapide lessons`), waits until a
 key is pressed before the next line, so the presenter sets the pace; the screen says
-so. Where nobody is there to press a key (`rapide run`, the REPL), it does nothing, so
-the same script runs unattended in CI.""",
+so, and names the part of the script a key goes on to (`--from PART` starts there
+another time: the lines before it are replayed, their waits going on at once). Where
+nobody is there to press a key (`rapide run`, the REPL), it does nothing, so the same
+script runs unattended in CI.""",
 )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -19,12 +20,14 @@ from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from pyrapide.core.printable import printable
+from rapide_shell.address import Address
 from rapide_shell.commands.builtin.narrating import command_word
 from rapide_shell.commands.builtin.running import SLOWEST
 from rapide_shell.lessons import lesson_played_by
 from rapide_shell.outcome import CommandOutcome
 from rapide_shell.render import note
 from rapide_shell.script import ScriptFileError, ScriptLine, ScriptResult, play, read_script
+from rapide_shell.script_parts import part_holding, part_name, script_parts
 from rapide_shell.tui.panels import PANELS, by_key, find, key_range
 from rapide_shell.tui.screens.panel_layout import BORDERS, TOO_SMALL, PanelLayout
 from rapide_shell.tui.session_view import SessionView
@@ -61,6 +64,30 @@ def reading_time(narration: str, speed: float) -> float:
     return speed * (1 + len(narration.split()) / 5)
 
 
+@dataclass(frozen=True)
+class StoppedScript:
+    """A played script the user took over (Ctrl-C), which ``resume`` can play on."""
+
+    path: Path
+    lines: list[ScriptLine]
+    """All its lines, as they were read when it began to play."""
+    next_line: int
+    """The line after the one it stopped at: where ``resume`` goes on."""
+    address: Address
+    """Where the run was when it stopped: ``resume`` goes back there first if it moved."""
+    played: ScriptResult
+    """What its lines met so far, summed up with the rest's at its end."""
+
+    @property
+    def part(self) -> int:
+        """The part the rest begins in (``--from`` plays that part again from its start)."""
+        return part_holding(self.lines, self.next_line).number
+
+    def where(self) -> str:
+        """``line 8 (part 2 of 5)``: where the rest begins."""
+        return f"line {self.next_line} ({part_name(self.lines, self.part)})"
+
+
 def _end(pause: asyncio.Future[None]) -> None:
     """Ends a played script's pause (see ``MainScreen._hold``), unless it has ended."""
     if not pause.done():
@@ -76,8 +103,10 @@ class MainScreen(Screen[None]):
     runs every command through the session, counting each line entered (typed, pasted,
     sent by a key, a dialog or the palette, or played) and what it met in ``tally``, as
     the REPL counts its own. ``script`` (a path) is played one command at a time,
-    ``speed`` seconds apart, before the user takes over: at its end, or sooner, after
-    the line in progress, when the user asks (Ctrl-C: see :meth:`take_over`).
+    ``speed`` seconds apart, from line ``start`` (the lines above it replayed quickly
+    first), before the user takes over: at its end, or sooner, after the line in
+    progress, when the user asks (Ctrl-C: see :meth:`take_over`); ``resume`` then
+    plays the rest (:meth:`resume_script`).
     """
 
     class TookOver(Message):
@@ -133,6 +162,7 @@ class MainScreen(Screen[None]):
         *,
         script: Path | None = None,
         speed: float = 1.0,
+        start: int = 1,
     ) -> None:
         super().__init__()
         self.session = session
@@ -140,6 +170,8 @@ class MainScreen(Screen[None]):
         """What the lines entered met, for the exit status (see :mod:`rapide_shell.tally`)."""
         self.script = script
         self.speed = speed
+        self.start = start
+        """The line of ``script`` it starts playing from (those above are replayed first)."""
         self.view = SessionView(
             self, session, fit=self.fit_panels,
             bring=lambda panel_id: self.panel_layout.bring(find(panel_id)),
@@ -161,6 +193,11 @@ class MainScreen(Screen[None]):
         """The pause a played script is in for the room (see :meth:`_hold`), while it is."""
         self._waiting: WaitScreen | None = None
         """The layer a ``wait`` holds the script on, while it does."""
+        self.stopped_script: StoppedScript | None = None
+        """The script the user took over, while ``resume`` can play the rest of it."""
+        self._script_lines: list[ScriptLine] = []
+        self._line_played = 0
+        """The lines of the script playing, and the number of the line it is at."""
         self._laid_out_for: Size | None = None
         """The size the panels were last laid out for (None: none yet)."""
         self._hidden_hint: str | None = ""
@@ -217,7 +254,7 @@ class MainScreen(Screen[None]):
         ))
         self.query_one(CommandBar).focus()
         if self.script is not None:
-            self.play_script(self.script)
+            self.play_script(self.script, self.start)
 
     def on_unmount(self) -> None:
         """Stops listening to the session."""
@@ -528,6 +565,7 @@ class MainScreen(Screen[None]):
         """Returns once the presenter presses a key (or clicks); the banner says so."""
         banner = self.query_one(NarrationBanner)
         pressed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        banner.next_part = self._next_part()
         banner.waiting = True
 
         def go_on(_: object) -> None:
@@ -543,7 +581,17 @@ class MainScreen(Screen[None]):
             await pressed
         finally:
             banner.waiting = False
+            banner.next_part = ""
             self._waiting = None
+
+    def _next_part(self) -> str:
+        """``part 3 of 7``: the part of the script playing that a ``wait`` at its
+        current line holds before; "" when no script plays or this is its last part."""
+        if not self.playing:
+            return ""
+        later = part_holding(self._script_lines, self._line_played).number + 1
+        last = len(script_parts(self._script_lines))
+        return part_name(self._script_lines, later) if later <= last else ""
 
     def take_over(self) -> bool:
         """Asks the script playing to stop after the line in progress, as ``rapide run``
@@ -564,36 +612,82 @@ class MainScreen(Screen[None]):
         return self.playing and self._take_over
 
     @work(group="script", exit_on_error=False)
-    async def play_script(self, path: Path) -> None:
+    async def play_script(self, path: Path, start: int = 1) -> None:
         """Plays a script visibly, one command every ``speed`` seconds, then hands over.
 
         It plays as ``rapide run`` runs it (:func:`play`): a line that does not parse
         stops it before any runs, a line that fails or a bound reached stops it there,
-        and its end says so as ``rapide run`` does; the session stays live either way."""
+        and its end says so as ``rapide run`` does; the session stays live either way.
+        From a ``start`` past line 1, the lines above it are replayed first, quickly and
+        without their output (the panels show what they did), so that the run is where
+        playing them would have brought it."""
         try:
             lines = read_script(path)
         except ScriptFileError as error:
             self.output.write(note(f"cannot play the script: {error}", "bold red"))
             return
         self.output.write(note(f"playing {path} (one command every {self.speed:g}s)", "italic"))
+        if start > 1:
+            part = part_holding(lines, start).number
+            self.output.write(note(
+                f"replaying lines 1 to {start - 1} quickly, to play on from line {start} "
+                f"({part_name(lines, part)})", "italic"))
+            self.view.draw_now()  # what came before is printed; the replay's is not
+            self.view.quiet = True
+        await self._play(path, lines, start=start)
+
+    @work(group="script", exit_on_error=False)
+    async def _play_rest(self, stopped: StoppedScript) -> None:
+        """Plays the rest of a script the user took over (``resume``), once the run is
+        back where the script left it (a ``goto``, echoed, if it has moved since)."""
+        if self.session.decisions.address() != stopped.address:
+            back = f"goto {stopped.address.to_text()}"
+            self._echo(back)
+            if not (await self.execute_line(back)).ok:
+                self.stopped_script = stopped  # the goto said why; resume may be tried again
+                return
+        await self._play(stopped.path, stopped.lines, start=stopped.next_line, after=stopped)
+
+    async def _play(
+        self,
+        path: Path,
+        lines: list[ScriptLine],
+        *,
+        start: int = 1,
+        after: StoppedScript | None = None,
+    ) -> None:
+        """Plays ``lines`` from line ``start``: the lines above it are replayed first or,
+        ``after`` a script taken over, were played already (and what they met is summed
+        up with the rest). Ends as :meth:`play_script` says."""
+        self.stopped_script = None
         self.playing = True
         self._take_over = False
+        self._script_lines = lines
+        rest = lines if after is None else [line for line in lines if line.number >= start]
         try:
             played = await play(
                 self.session,
-                lines,
+                rest,
                 script=str(path),
+                start=start,
                 on_line=self._show_played_line,
                 on_outcome=self._pace_played_line,
                 interrupted=lambda: self._take_over,
                 execute=lambda played: self.execute_line(played.text, number=played.number),
+                on_caught_up=self._caught_up,
             )
         finally:
             self.playing = False
+            self._caught_up()  # stopped while replaying: what comes next is printed
+        if after is not None:
+            played.outcomes[:0] = after.played.outcomes
         if played.outcomes and played.outcomes[-1][1].quit:
             return
         if played.interrupted_after is not None:
-            self._hand_over(path, played.interrupted_after)
+            self._hand_over(StoppedScript(
+                path, lines, played.interrupted_after.number + 1,
+                self.session.decisions.address(), played,
+            ))
             return
         self._sum_up(played)
         stopped = played.stop_message() is not None
@@ -603,20 +697,43 @@ class MainScreen(Screen[None]):
             title="script",
         )
 
-    def _hand_over(self, path: Path, line: ScriptLine) -> None:
-        """Ends a script the user took over: says where it stopped and, for a lesson, how
-        to play it again; what its lines met stays counted in the tally."""
+    def _caught_up(self) -> None:
+        """The replayed lines have run: what the script does next is printed again."""
+        if self.view.quiet:
+            self.view.draw_now()  # the replay's outcomes, left out
+            self.view.quiet = False
+
+    def resume_script(self) -> StoppedScript | None:
+        """Plays the rest of the script the user took over (the ``resume`` command),
+        from the line after the one it stopped at; returns it (None: there is none)."""
+        stopped, self.stopped_script = self.stopped_script, None
+        if stopped is not None:
+            self._play_rest(stopped)
+        return stopped
+
+    def _hand_over(self, stopped: StoppedScript) -> None:
+        """Ends a script the user took over: says where it stopped, how to play the rest
+        (``resume``) and, for a lesson, how to play it again later; what its lines met
+        stays counted in the tally."""
         self.view.draw_now()  # below the last command's output
         self.output.follow()
-        said = f"script stopped at line {line.number} of {path}: the session is yours"
+        said = (f"script stopped at line {stopped.next_line - 1} of {stopped.path}: the "
+                "session is yours")
         self.output.write(note(said, style="bold yellow"))
-        lesson = lesson_played_by(path)
-        if lesson is not None:
-            again = ("reload the page" if self.app.is_web
-                     else f"rapide lessons {lesson.name} (after Ctrl+Q)")
-            self.output.write(note(f"to play the lesson again from its start: {again}",
+        rest = any(line.is_command for line in stopped.lines if line.number >= stopped.next_line)
+        if rest:
+            self.stopped_script = stopped
+            self.output.write(note(f"`resume` plays the rest, from {stopped.where()}",
                                    style="italic"))
-        self.notify("The script stopped: the session is yours.", title="script")
+        lesson = lesson_played_by(stopped.path)
+        if lesson is not None:
+            part = stopped.part
+            again = ("to play the lesson again: reload the page" if self.app.is_web
+                     else f"after Ctrl+Q, `rapide lessons {lesson.name} --from {part}` plays "
+                     f"the lesson again from part {part} (without --from, from its start)")
+            self.output.write(note(again, style="italic"))
+        resumable = " `resume` plays the rest." if rest else ""
+        self.notify(f"The script stopped: the session is yours.{resumable}", title="script")
         self.post_message(self.TookOver())
 
     async def _hold(self, seconds: float) -> None:
@@ -635,6 +752,7 @@ class MainScreen(Screen[None]):
 
     async def _show_played_line(self, line: ScriptLine) -> None:
         """Shows a comment as narration; types a command into the bar for the room."""
+        self._line_played = line.number
         text = line.text.strip()
         if not line.is_command:
             self.output.write(note(text.lstrip("# "), style="italic cyan"))

@@ -27,6 +27,9 @@ class NarrationBanner(Static):
     """The narration shown; "" when there is none."""
     waiting: reactive[bool] = reactive(False, layout=True)
     """True while a played script waits for the presenter to press a key."""
+    next_part: reactive[str] = reactive("", layout=True)
+    """While a played script waits, the part a key goes on to (``part 3 of 7``), which
+    ``rapide lessons --from`` names too; "" for none (the last part, a ``wait`` typed)."""
     compact: reactive[bool] = reactive(False, layout=True)
     """True while the banner is one line, on a screen too short for it (see
     ``PanelLayout.fit_rows``)."""
@@ -34,15 +37,16 @@ class NarrationBanner(Static):
     def render(self) -> RenderableType:
         """The narration, then the hint to go on while the script waits."""
         shown = Text(printable(self.text))  # a script's words: data, shown printable
+        go_on = f"{GO_ON_HINT} to {self.next_part}" if self.next_part else GO_ON_HINT
         if self.compact:
-            hint = Text(GO_ON_HINT, style="italic") if self.waiting else Text()
+            hint = Text(go_on, style="italic") if self.waiting else Text()
             room = self.content_size.width - hint.cell_len - (2 if shown and hint else 0)
             shown.truncate(max(room, 1), overflow="ellipsis")
             return Text("  ").join(part for part in (shown, hint) if part)
         if self.waiting:
             if self.text:
                 shown.append("\n")
-            shown.append(Text(GO_ON_HINT, style="italic"))
+            shown.append(Text(go_on, style="italic"))
         return shown
 
     def watch_text(self) -> None:

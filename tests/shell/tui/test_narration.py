@@ -326,5 +326,6 @@ async def test_a_lesson_taken_over_says_how_to_play_it_again(monkeypatch):
         assert _stopped_at(app) == [
             f"script stopped at line 4 of {script}: the session is yours"
         ]
-        assert "to play the lesson again from its start: rapide lessons causality " \
-            "(after Ctrl+Q)" in _read(app)
+        assert "`resume` plays the rest, from line 5 (part 2 of 7)" in _read(app)
+        assert "after Ctrl+Q, `rapide lessons causality --from 2` plays the lesson again " \
+            "from part 2 (without --from, from its start)" in _read(app)
