@@ -98,6 +98,12 @@ class ConnectionGraph(ScrollView):
         # How the last full choice drew it (interfaces?, compact?, rows of boxes): new
         # counts are drawn the same way, so boxes do not move as the counts change.
         self._drawing: tuple[bool, bool, int | None, list[list[str]]] | None = None
+        self._choices: tuple[int, list[tuple[int, bool, bool, int | None, GraphPicture]]] = (
+            -1, []
+        )
+        """The width the drawings to choose from were last made for, and those drawings
+        (with their order of preference): a new room ranks them anew without drawing them
+        again. Emptied when what they draw changes."""
         self._cone: tuple[str, frozenset[str], frozenset[str]] = ("", frozenset(), frozenset())
         self._list: GraphList | None = None
         """The architecture listed, when it is too large to draw (None: drawn)."""
@@ -189,6 +195,7 @@ class ConnectionGraph(ScrollView):
         """Draws a new architecture with all counts at zero; listed, it is narrowed by
         the search kept (a drawing, which shows everything, drops it)."""
         self._spec = spec
+        self._choices = (-1, [])
         self._delivered.clear()
         self._queued.clear()
         self._unfinished.clear()
@@ -202,7 +209,7 @@ class ConnectionGraph(ScrollView):
             self._show_list()
             return
         self._redraw()
-        # Before the first layout the width is unknown: draw again once it is.
+        # Before the first layout the width is unknown: drawn once it is known.
         self.call_after_refresh(self._redraw_for_new_width)
 
     def _show_list(self) -> None:
@@ -234,6 +241,7 @@ class ConnectionGraph(ScrollView):
         self._delivered = dict(delivered)
         self._queued = dict(queued)
         self._unfinished = running
+        self._choices = (-1, [])
         if self._list is not None:
             self._list.delivered, self._list.queued = self._delivered, self._queued
             self._list.running = self._unfinished
@@ -242,7 +250,7 @@ class ConnectionGraph(ScrollView):
             show_interfaces, compact, gap, layout = self._drawing
             self._set_picture(draw_graph(
                 self._spec, self._delivered, self._queued, show_interfaces=show_interfaces,
-                compact=compact, max_width=self._drawn_for_width or None, layout=layout,
+                compact=compact, max_width=self._drawn_for_width, layout=layout,
                 gap=gap, running=self._unfinished,
             ))
         else:
@@ -330,34 +338,51 @@ class ConnectionGraph(ScrollView):
             self._redraw()
 
     def _redraw(self) -> None:
-        if self._spec is None or self._list is not None:
-            return
         available = self.scrollable_content_region.width
+        if self._spec is None or self._list is not None or not available:
+            return  # with no width yet (before the first layout), drawn once it has one
         visible_rows = (
             self.scrollable_content_region.height if self._room is None else self._room
         )
         # Of the drawings that fit the width: the one with the fewest labels sent to the
         # legend, then the fewest written away from their track, then the fewest rows
         # below the panel's bottom (it is short), then the most informative (interface
-        # names, roomy boxes). Spreading the boxes makes tracks long enough to hold
-        # their labels, where the width allows.
-        candidates = []
-        spread = self._spread_gap(available)
-        for preference, (show_interfaces, compact, gap) in enumerate(
-            ((True, False, None), (False, False, None), (False, True, None),
-             *(((True, False, spread), (False, False, spread)) if spread else ()))
-        ):
-            picture = draw_graph(
-                self._spec, self._delivered, self._queued, show_interfaces=show_interfaces,
-                compact=compact, max_width=available or None, gap=gap, running=self._unfinished,
-            )
-            rank = (picture.width > available, picture.legend_size, picture.far_labels,
-                    max(picture.height - visible_rows, 0), preference)
-            candidates.append((rank, show_interfaces, compact, gap, picture))
-        _, show_interfaces, compact, gap, picture = min(candidates, key=lambda c: c[0])
+        # names, roomy boxes).
+        ranked = (
+            ((picture.width > available, picture.legend_size, picture.far_labels,
+              max(picture.height - visible_rows, 0), preference),
+             show_interfaces, compact, gap, picture)
+            for preference, show_interfaces, compact, gap, picture in self._drawings(available)
+        )
+        _, show_interfaces, compact, gap, picture = min(ranked, key=lambda c: c[0])
         self._drawing = (show_interfaces, compact, gap, picture.layout)
         self._drawn_for_width = available
         self._set_picture(picture)
+
+    def _drawings(
+        self, available: int
+    ) -> list[tuple[int, bool, bool, int | None, GraphPicture]]:
+        """The drawings to choose from at width ``available``, each with its order of
+        preference and how it was drawn (interfaces?, compact?, gap): with and without
+        interface names, roomy and compact, and, where the width allows, with the boxes
+        spread so that the tracks between them are long enough to hold their labels."""
+        assert self._spec is not None
+        width, drawings = self._choices
+        if width == available and drawings:
+            return drawings
+        spread = self._spread_gap(available)
+        drawings = [
+            (preference, show_interfaces, compact, gap, draw_graph(
+                self._spec, self._delivered, self._queued, show_interfaces=show_interfaces,
+                compact=compact, max_width=available, gap=gap, running=self._unfinished,
+            ))
+            for preference, (show_interfaces, compact, gap) in enumerate(
+                ((True, False, None), (False, False, None), (False, True, None),
+                 *(((True, False, spread), (False, False, spread)) if spread else ()))
+            )
+        ]
+        self._choices = (available, drawings)
+        return drawings
 
     def _spread_gap(self, available: int) -> int | None:
         """Columns between boxes that spread one row of them over ``available``, long
