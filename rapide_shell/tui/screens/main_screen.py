@@ -61,6 +61,15 @@ def reading_time(narration: str, speed: float) -> float:
     return speed * (1 + len(narration.split()) / 5)
 
 
+class _TakenOverBefore(Exception):
+    """The user took a played script over (Ctrl-C) before ``line``, a command shown but
+    not entered yet, ran: the script stops there (see ``MainScreen._show_played_line``)."""
+
+    def __init__(self, line: ScriptLine) -> None:
+        super().__init__(line.text)
+        self.line = line
+
+
 def _end(pause: asyncio.Future[None]) -> None:
     """Ends a played script's pause (see ``MainScreen._hold``), unless it has ended."""
     if not pause.done():
@@ -588,6 +597,10 @@ class MainScreen(Screen[None]):
                 interrupted=lambda: self._take_over,
                 execute=lambda played: self.execute_line(played.text, number=played.number),
             )
+        except _TakenOverBefore as taken:
+            self.playing = False
+            self._hand_over(path, taken.line, ran=False)
+            return
         finally:
             self.playing = False
         if played.outcomes and played.outcomes[-1][1].quit:
@@ -603,12 +616,15 @@ class MainScreen(Screen[None]):
             title="script",
         )
 
-    def _hand_over(self, path: Path, line: ScriptLine) -> None:
-        """Ends a script the user took over: says where it stopped and, for a lesson, how
-        to play it again; what its lines met stays counted in the tally."""
+    def _hand_over(self, path: Path, line: ScriptLine, *, ran: bool = True) -> None:
+        """Ends a script the user took over: says where it stopped (after ``line``, or
+        before it when it did not run) and, for a lesson, how to play it again; what its
+        lines met stays counted in the tally."""
         self.view.draw_now()  # below the last command's output
         self.output.follow()
-        said = f"script stopped at line {line.number} of {path}: the session is yours"
+        said = (f"script stopped at line {line.number} of {path}" if ran
+                else f"script stopped before line {line.number} of {path}, which did not run")
+        said += ": the session is yours"
         self.output.write(note(said, style="bold yellow"))
         lesson = lesson_played_by(path)
         if lesson is not None:
@@ -634,15 +650,28 @@ class MainScreen(Screen[None]):
             self._holding = None
 
     async def _show_played_line(self, line: ScriptLine) -> None:
-        """Shows a comment as narration; types a command into the bar for the room."""
+        """Shows a comment as narration; types a command into the bar for the room,
+        unless the user has typed something there (which stays as it is: the command
+        is shown in the output only).
+
+        Once the user has taken the script over (see :meth:`take_over`), a command not
+        entered yet does not run, even one being typed: raises :class:`_TakenOverBefore`,
+        and what the bar holds (that command, or what the user typed) stays there for the
+        user to run with Enter."""
         text = line.text.strip()
         if not line.is_command:
             self.output.write(note(text.lstrip("# "), style="italic cyan"))
-        elif command_word(text) not in ("say", "wait"):
-            # The presenter's cues go to the banner, not through the bar.
-            bar = self.query_one(CommandBar)
+            return
+        cue = command_word(text) in ("say", "wait")  # for the banner, not the bar
+        bar = self.query_one(CommandBar)
+        typed = not cue and not bar.value
+        if typed:
             await self._type_into(bar, text)
+        if self._take_over:
+            raise _TakenOverBefore(line)
+        if typed:
             bar.value = ""
+        if not cue:
             self._echo(text)
 
     async def _pace_played_line(self, _line: ScriptLine, outcome: CommandOutcome) -> None:
