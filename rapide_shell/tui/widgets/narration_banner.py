@@ -16,8 +16,9 @@ GO_ON_HINT = "▶ press any key to go on"
 class NarrationBanner(Static):
     """Shows narration in bold, high-contrast type the width of the screen; hidden while
     there is none. While a played script waits for the presenter, it says how to go on.
-    Compact (on a screen too short for it beside the panels), it is one line: the
-    narration cut with an ellipsis, then the hint.
+    Tight (on a screen a little short for it beside the panels), it leaves out its
+    blank lines and its rule; compact (on a tiny one), it is one line: the narration
+    cut with an ellipsis, then the hint.
     """
 
     class Changed(Message):
@@ -27,6 +28,9 @@ class NarrationBanner(Static):
     """The narration shown; "" when there is none."""
     waiting: reactive[bool] = reactive(False, layout=True)
     """True while a played script waits for the presenter to press a key."""
+    tight: reactive[bool] = reactive(False, layout=True)
+    """True while the banner has no blank lines around it nor a rule under it, on a
+    screen too short for them beside the panels (see ``PanelLayout.fit_rows``)."""
     compact: reactive[bool] = reactive(False, layout=True)
     """True while the banner is one line, on a screen too short for it (see
     ``PanelLayout.fit_rows``)."""
@@ -51,6 +55,10 @@ class NarrationBanner(Static):
     def watch_waiting(self) -> None:
         self.set_class(self.waiting, "waiting")
         self._show_when_needed()
+
+    def watch_tight(self) -> None:
+        self.set_class(self.tight, "tight")
+        self.call_after_refresh(self.post_message, self.Changed())
 
     def watch_compact(self) -> None:
         self.set_class(self.compact, "compact")

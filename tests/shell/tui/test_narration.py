@@ -136,12 +136,14 @@ async def test_on_a_tiny_screen_the_narration_is_one_line_and_the_bar_stays(shop
         await pilot.press("x")
         await settle(pilot)
 
-        # Taller again, the banner is whole again, with its padding.
-        await pilot.resize_terminal(80, 24)
-        await settle(pilot)
-        await settle(pilot)
-        assert_screen_whole(app)
-        assert not banner.compact and banner.styles.padding.top == 1
+        # Taller again, the banner is whole again, without its padding at 80x24 (see
+        # test_sizes), with it on a larger screen.
+        for size, padding in (((80, 24), 0), ((100, 30), 1)):
+            await pilot.resize_terminal(*size)
+            await settle(pilot)
+            await settle(pilot)
+            assert_screen_whole(app)
+            assert not banner.compact and banner.styles.padding.top == padding, size
 
 
 async def test_what_the_user_enters_while_a_script_plays_waits_for_its_end(shop_path, tmp_path):
