@@ -7,13 +7,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import ModalScreen
 
+from rapide_shell.tui.widgets.printable_input import pass_on
+
 
 class WaitScreen(ModalScreen[None]):
     """A clear layer over the workbench that takes the next key or click and closes.
 
     It draws nothing itself (the narration banner says what to press), so the class
-    keeps seeing the workbench; the keys it takes do not reach the command bar. The
-    app's priority bindings (Ctrl+Q) still work.
+    keeps seeing the workbench; the key it takes does not reach the command bar, but
+    the keys sent with it (a key, then a command, typed quickly) do, as they would
+    pressed slowly. The app's priority bindings (Ctrl+Q) still work.
     """
 
     BINDINGS = [
@@ -28,7 +31,10 @@ class WaitScreen(ModalScreen[None]):
 
     def on_key(self, event: events.Key) -> None:
         event.stop()
-        self.action_go_on()
+        if self.app.screen is self:
+            self.action_go_on()
+        else:  # one of the keys sent with the one that went on: not for this layer
+            pass_on(self, event)
 
     def on_click(self, event: events.Click) -> None:
         event.stop()
