@@ -1,9 +1,11 @@
-"""Keys sent together (typed quickly, or by tmux) to a dialog do what they do pressed one
-at a time: an Enter that closes the dialog leaves the keys behind it to the command bar."""
+"""Keys sent together (typed quickly, or by tmux) to a dialog (the inject dialog, a wait,
+the palette) do what they do pressed one at a time: an Enter that closes the dialog
+leaves the keys behind it to the command bar."""
 
 from __future__ import annotations
 
 import pytest
+from textual.command import CommandList, CommandPalette
 from textual.widgets import Button, Input
 
 from rapide_shell.tui.screens.inject_dialog import InjectDialog
@@ -80,3 +82,37 @@ async def test_keys_sent_with_the_one_that_ends_a_wait_go_to_the_command_bar(sho
         assert not isinstance(app.screen, WaitScreen)
         assert isinstance(app.focused, CommandBar) and bar.value == ""
         assert app.session.history == ["wait", "step"]
+
+
+async def _enter_enter_in_the_palette(pilot, *, together: bool) -> tuple:
+    """Opens the palette over a command half typed in the bar ("run"), chooses `step`
+    with Enter and sends a second Enter with it or after it; returns what the user
+    then sees, as :func:`_keys_to_dialog` does."""
+    app = pilot.app
+    bar = app.query_one(CommandBar)
+    bar.value = "run"
+    await pilot.press("ctrl+p")
+    await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette))
+    await pilot.press(*"step")
+    await wait_until(pilot, lambda: app.screen.query_one(CommandList).option_count > 0)
+    await pilot.pause(0.2)
+    await _send(pilot, "\r\r" if together else "\r")
+    if not together:
+        await _send(pilot, "\r")
+    await settle(pilot)
+    return (type(app.screen).__name__, type(app.focused).__name__, bar.value,
+            list(app.session.history))
+
+
+async def test_a_second_enter_sent_with_the_one_that_chooses_in_the_palette_goes_to_the_bar(
+    shop_path,
+) -> None:
+    # The palette chose again after it had closed, and Textual raised.
+    seen = []
+    for together in (False, True):
+        app = make_app(shop_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            seen.append(await _enter_enter_in_the_palette(pilot, together=together))
+    slowly, quickly = seen
+    assert quickly == slowly == ("MainScreen", "CommandBar", "", ["step", "run"])
