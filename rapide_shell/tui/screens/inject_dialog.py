@@ -21,7 +21,11 @@ from rapide_shell.commands.lexer import typed_value
 from rapide_shell.recording import inject_line
 from rapide_shell.render import note
 from rapide_shell.tui.screens.short_dialogs import DIALOG_BREAKPOINTS
-from rapide_shell.tui.widgets.printable_input import PrintableInput, pass_on, suggest_from
+from rapide_shell.tui.widgets.printable_input import (
+    PrintableInput,
+    passed_on_once_closed,
+    suggest_from,
+)
 
 
 def field_value(text: str, annotation: str) -> Any:
@@ -250,10 +254,9 @@ class InjectDialog(ModalScreen[str | None]):
         behind it (a button's own Enter waits for the key to reach the app, after them,
         and its press for a message); a key that reaches the dialog once it has closed
         goes on (see the class's docstring)."""
-        if self.app.screen is not self:
-            key.stop()
-            pass_on(self, key)
-        elif key.key == "enter" and isinstance(self.focused, Button):
+        if passed_on_once_closed(self, key):
+            return
+        if key.key == "enter" and isinstance(self.focused, Button):
             key.stop()
             key.prevent_default()
             if self.focused.id == "inject-cancel":

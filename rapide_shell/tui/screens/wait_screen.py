@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import ModalScreen
 
-from rapide_shell.tui.widgets.printable_input import pass_on
+from rapide_shell.tui.widgets.printable_input import passed_on_once_closed
 
 
 class WaitScreen(ModalScreen[None]):
@@ -30,11 +30,9 @@ class WaitScreen(ModalScreen[None]):
         return iter(())
 
     def on_key(self, event: events.Key) -> None:
-        event.stop()
-        if self.app.screen is self:
+        if not passed_on_once_closed(self, event):
+            event.stop()
             self.action_go_on()
-        else:  # one of the keys sent with the one that went on: not for this layer
-            pass_on(self, event)
 
     def on_click(self, event: events.Click) -> None:
         event.stop()

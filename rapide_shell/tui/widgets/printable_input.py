@@ -8,6 +8,7 @@ from typing import Any
 from textual import events
 from textual.binding import Binding
 from textual.dom import DOMNode
+from textual.screen import Screen
 from textual.suggester import SuggestionReady
 from textual.widgets import Input
 
@@ -32,6 +33,16 @@ def pass_on(node: DOMNode, key: events.Key) -> None:
     dialog uncovered gives the command bar the focus as it resumes)."""
     app = node.app
     app.screen.call_later(app.post_message, events.Key(key.key, key.character))
+
+
+def passed_on_once_closed(dialog: Screen[Any], key: events.Key) -> bool:
+    """Passes ``key`` on (see :func:`pass_on`) if ``dialog`` has closed: a key that
+    reaches a dialog once an earlier key of the same burst closed it. True if it did."""
+    if dialog.app.screen is dialog:
+        return False
+    key.stop()
+    pass_on(dialog, key)
+    return True
 
 
 class PrintableInput(Input):

@@ -1,6 +1,6 @@
 """Keys sent together (typed quickly, or by tmux) to a dialog (the inject dialog, a wait,
-the palette) do what they do pressed one at a time: an Enter that closes the dialog
-leaves the keys behind it to the command bar."""
+the palette, the help) do what they do pressed one at a time: the key that closes the
+dialog leaves the keys behind it to the command bar."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import pytest
 from textual.command import CommandList, CommandPalette
 from textual.widgets import Button, Input
 
+from rapide_shell.tui.screens.help_screen import HelpScreen
 from rapide_shell.tui.screens.inject_dialog import InjectDialog
 from rapide_shell.tui.screens.wait_screen import WaitScreen
 from rapide_shell.tui.widgets.command_bar import CommandBar
@@ -116,3 +117,22 @@ async def test_a_second_enter_sent_with_the_one_that_chooses_in_the_palette_goes
             seen.append(await _enter_enter_in_the_palette(pilot, together=together))
     slowly, quickly = seen
     assert quickly == slowly == ("MainScreen", "CommandBar", "", ["step", "run"])
+
+
+async def test_keys_sent_with_the_one_that_closes_the_help_go_to_the_command_bar(
+    shop_path,
+) -> None:
+    # The help's key closed it once it reached the app, after the keys behind it, which
+    # were lost; an Enter, which the help does not take, leaves it open.
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        bar = app.query_one(CommandBar)
+        await pilot.press("f1")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await _send(pilot, "\r\r")
+        assert isinstance(app.screen, HelpScreen)
+        await _send(pilot, "qstep\r")
+        assert not isinstance(app.screen, HelpScreen)
+        assert isinstance(app.focused, CommandBar) and bar.value == ""
+        assert app.session.history == ["step"]
