@@ -54,6 +54,9 @@ class ScriptResult:
     """True when ``error`` is a line that does not parse, found before any command ran."""
     interrupted_after: ScriptLine | None = None
     """The last line run when the user interrupted the script (Ctrl-C), if they did."""
+    interrupted_before: ScriptLine | None = None
+    """The line the user interrupted the script before (Ctrl-C) as it was being shown,
+    not entered yet: it did not run."""
     hooks_failed: bool = False
     """True when a start or finish hook raised or met a limit (outside any command)."""
     recording_problem: str | None = None
@@ -77,7 +80,7 @@ class ScriptResult:
 
     def _statuses_met(self) -> Iterator[int]:
         """The exit status each thing the script met calls for."""
-        if self.interrupted_after is not None:
+        if self.interrupted_after is not None or self.interrupted_before is not None:
             yield EXIT_INTERRUPTED
         if self.error is not None:
             yield EXIT_ERROR
@@ -145,6 +148,11 @@ class ScriptResult:
                 f"{self.script}:{self.interrupted_after.number}: interrupted (Ctrl-C) after "
                 "this line; the rest of the script was not run"
             )
+        if self.interrupted_before is not None:
+            return (
+                f"{self.script}:{self.interrupted_before.number}: interrupted (Ctrl-C) before "
+                "this line; it and the rest of the script were not run"
+            )
         message = self.error_message()
         if message is not None:
             if self.refused_before_running:
@@ -191,6 +199,9 @@ class ScriptResult:
             "interrupted_after_line": None
             if self.interrupted_after is None
             else self.interrupted_after.number,
+            "interrupted_before_line": None
+            if self.interrupted_before is None
+            else self.interrupted_before.number,
             "hooks": {
                 hook: session.hook_report(hook).error_texts for hook in ("start", "finish")
             },
@@ -254,6 +265,9 @@ async def play(
                 continue
             if on_line is not None and not replaying:
                 await _called(on_line(line))
+                if line.is_command and interrupted is not None and interrupted():
+                    result.interrupted_before = line  # shown, not entered: it does not run
+                    break
             if not line.is_command:
                 continue
             if session.bounds.timed_out():

@@ -10,6 +10,7 @@ import platformdirs
 from textual import events, on
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
 from textual.widgets import Input
 
 from pyrapide.core.printable import printable
@@ -20,7 +21,7 @@ from rapide_shell.session import Session
 from rapide_shell.tally import SessionTally
 from rapide_shell.tui.collector import first_frame_shown
 from rapide_shell.tui.escape_keys import after_escape, read_escape_keys_as_alt
-from rapide_shell.tui.palette import CommandLanguageProvider
+from rapide_shell.tui.palette import CommandLanguageProvider, WorkbenchPalette
 from rapide_shell.tui.screen_commands import ScreenCommands
 from rapide_shell.tui.screens.main_screen import MainScreen
 from rapide_shell.tui.theme_colours import ThemeTranslation, workbench_variables
@@ -138,6 +139,11 @@ class RapideApp(App[None]):
             await self.run_action(escape.binding.action, escape.node)
         if self.screen is self.main_screen:
             self.main_screen.take_typing()
+
+    def action_command_palette(self) -> None:
+        """Shows the command palette (the workbench's: see :class:`WorkbenchPalette`)."""
+        if self.use_command_palette and not isinstance(self.screen, CommandPalette):
+            self.push_screen(WorkbenchPalette(id="--command-palette"))
 
     def on_ready(self) -> None:
         """The first frame is on the screen: the collector may run again (see

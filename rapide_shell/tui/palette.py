@@ -1,14 +1,17 @@
-"""Command palette entries for every command of the command language."""
+"""The command palette: entries for every command of the command language."""
 
 from __future__ import annotations
 
 from functools import partial
 from typing import TYPE_CHECKING, cast
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual import events, on
+from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
+from textual.widgets import Input, OptionList
 
 from rapide_shell.commands import CommandSpec
+from rapide_shell.tui.widgets.printable_input import pass_on
 
 if TYPE_CHECKING:
     from rapide_shell.tui.app import RapideApp
@@ -50,3 +53,19 @@ class CommandLanguageProvider(Provider):
                     text=spec.usage,
                     help=spec.summary,
                 )
+
+
+class WorkbenchPalette(CommandPalette):
+    """Textual's command palette, but an Enter sent with the one that chose a command
+    (typed quickly, or Enter Enter from tmux) goes to the command bar, as it would
+    pressed slowly, rather than choose again in the palette it closed (which raised,
+    and ended the workbench)."""
+
+    @on(Input.Submitted)
+    @on(OptionList.OptionSelected)
+    def _chosen_after_closing(self, chosen: Input.Submitted | OptionList.OptionSelected) -> None:
+        if self.app.screen is self:
+            return  # the palette's own handlers choose
+        chosen.stop()
+        chosen.prevent_default()
+        pass_on(self, events.Key("enter", "\r"))

@@ -128,8 +128,10 @@ PANELS: tuple[Panel, ...] = (
         "history", "history", HistoryPanel, row="middle", column="detail", key="8",
         title="History", subtitle="Enter goes there · F8 back · F9 forward",
     ),
+    # The output's text wraps to the panel however narrow (RichLog's min_width would
+    # lay it out wider, to scroll sideways, its scrollbar taking a tiny screen's line).
     Panel(
-        "console", "output", partial(OutputLog, wrap=True, max_lines=5000, min_width=20),
+        "console", "output", partial(OutputLog, wrap=True, max_lines=5000, min_width=1),
         row="bottom", key="5", title="Output",
     ),
     Panel(

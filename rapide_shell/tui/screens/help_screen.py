@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from rich.table import Table
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -13,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from rapide_shell.tui.screens.short_dialogs import DIALOG_BREAKPOINTS
+from rapide_shell.tui.widgets.printable_input import passed_on_once_closed
 
 NAVIGATION = (
     "The command bar is focused when the shell opens: type a command and press Enter (Tab "
@@ -46,6 +48,9 @@ NAVIGATION = (
 """How to move around the screen: one paragraph a line, which the help wraps to its width
 ("" is a blank line)."""
 
+CLOSING_KEYS = ("escape", "q", "question_mark", "f1")
+"""The keys that close the help."""
+
 USAGE_COLUMNS = 32
 """The widest a command's usage is drawn in the list of commands (a longer one wraps)."""
 
@@ -55,7 +60,7 @@ class HelpScreen(ModalScreen[None]):
     ``panel_keys`` are the first and last keys that focus a panel."""
 
     BINDINGS = [
-        Binding("escape,q,question_mark,f1", "close", "Close help", id="help.close"),
+        Binding(",".join(CLOSING_KEYS), "close", "Close help", id="help.close"),
     ]
     VERTICAL_BREAKPOINTS = DIALOG_BREAKPOINTS
 
@@ -97,6 +102,16 @@ class HelpScreen(ModalScreen[None]):
                               style="bold underline"))
             yield Static(commands)
             yield Static(Text("\nEscape closes this help.", style="dim"))
+
+    def on_key(self, key: events.Key) -> None:
+        """A key that closes the help closes it at once, in order with the keys behind it
+        (its binding waits for the key to reach the app, and the keys typed quickly
+        after it were lost); those go on to the command bar, as pressed slowly."""
+        if passed_on_once_closed(self, key) or key.key not in CLOSING_KEYS:
+            return
+        key.stop()
+        key.prevent_default()
+        self.action_close()
 
     def action_close(self) -> None:
         """Closes the help."""

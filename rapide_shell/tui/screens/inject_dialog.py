@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,7 +21,11 @@ from rapide_shell.commands.lexer import typed_value
 from rapide_shell.recording import inject_line
 from rapide_shell.render import note
 from rapide_shell.tui.screens.short_dialogs import DIALOG_BREAKPOINTS
-from rapide_shell.tui.widgets.printable_input import PrintableInput, suggest_from
+from rapide_shell.tui.widgets.printable_input import (
+    PrintableInput,
+    passed_on_once_closed,
+    suggest_from,
+)
 
 
 def field_value(text: str, annotation: str) -> Any:
@@ -60,10 +65,11 @@ def reveal_field(field: Widget | None) -> None:
 
 
 def focus_field(field: Input) -> None:
-    """Focuses ``field``, leaving the scrolling to :func:`reveal_field` (the dialog does
-    so once the field has its place): Textual would centre a field not laid out yet in
-    an animation, hiding its name above it on a short screen."""
-    field.focus(scroll_visible=False)
+    """Focuses ``field`` at once (the keys typed behind an Enter go to it), leaving the
+    scrolling to :func:`reveal_field` (the dialog does so once the field has its place):
+    Textual would centre a field not laid out yet in an animation, hiding its name above
+    it on a short screen."""
+    field.screen.set_focus(field, scroll_visible=False)
 
 
 class ActionFields(VerticalScroll):
@@ -81,6 +87,11 @@ class InjectDialog(ModalScreen[str | None]):
     ``actions`` maps qualified event names to their ``ActionSpec``; the name field
     completes from them, and choosing one shows one field per parameter of the action,
     with its annotation and default.
+
+    Enter acts at once, in order with the keys typed (see :meth:`_enter_in`), and so
+    does Enter on a button; a key that reaches the dialog once it has closed (one of a
+    burst whose Enter closed it: Enter, Enter sent together) goes to what has the focus
+    after it (the command bar), as it would pressed slowly.
     """
 
     BINDINGS = [
@@ -95,6 +106,8 @@ class InjectDialog(ModalScreen[str | None]):
         self._shown_action: str | None = None
         self._error_about: dict[str, str] | None = None
         """What each field held when the error shown was found (None: no error)."""
+        self._showing = asyncio.Lock()
+        """Held while the fields of a name are being shown."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="inject-box") as box:
@@ -105,6 +118,7 @@ class InjectDialog(ModalScreen[str | None]):
                 value=self._initial_name,
                 placeholder=next(iter(self._actions), "Service.action"),
                 suggest=suggest_from(sorted(self._actions)),
+                submitted=self._enter_in,
                 id="inject-name",
             )
             yield ActionFields(id="inject-fields")
@@ -119,8 +133,10 @@ class InjectDialog(ModalScreen[str | None]):
         await self._show_fields(self._initial_name)
 
     @on(Input.Changed, "#inject-name")
-    async def _name_changed(self, changed: Input.Changed) -> None:
-        await self._show_fields(changed.value.strip())
+    async def _name_changed(self) -> None:
+        # The name as it is now: a change reported late (keys typed quickly, or an
+        # Enter that showed the fields already) shows nothing older.
+        await self._show_fields(self.query_one("#inject-name", Input).value.strip())
 
     @on(Input.Changed)
     def _clear_error(self, changed: Input.Changed) -> None:
@@ -150,6 +166,12 @@ class InjectDialog(ModalScreen[str | None]):
         self.call_after_refresh(reveal_field, focused.widget)
 
     async def _show_fields(self, name: str) -> None:
+        """Shows the fields of the action ``name`` (or says there is none yet), once at
+        a time: an Enter in the name field waits for its fields (see _enter_in)."""
+        async with self._showing:
+            await self._show_fields_now(name)
+
+    async def _show_fields_now(self, name: str) -> None:
         if name == self._shown_action:
             return
         fields = self.query_one("#inject-fields", VerticalScroll)
@@ -168,7 +190,7 @@ class InjectDialog(ModalScreen[str | None]):
             rows.append(Vertical(
                 Label(note(f"{param.name}: {annotation}{marker}"), classes="field-label"),
                 PrintableInput(placeholder=default or annotation, id=f"field-{param.name}",
-                               classes="field-input"),
+                               submitted=self._enter_in, classes="field-input"),
                 classes="field-row",
             ))
         if not rows:
@@ -209,22 +231,38 @@ class InjectDialog(ModalScreen[str | None]):
             return None
         return inject_line(name, payload)
 
-    @on(Input.Submitted)
-    def _submitted(self, submitted: Input.Submitted) -> None:
-        """Enter moves on to the next field still empty that the action requires (from
-        the name: to the first field); when none is left, it injects."""
-        submitted.stop()
+    async def _enter_in(self, field: PrintableInput) -> None:
+        """Enter in ``field`` moves on to the next field still empty that the action
+        requires (from the name: to the first field, once shown); when none is left, it
+        injects."""
+        if field.id == "inject-name":
+            await self._show_fields(field.value.strip())  # typed quickly: not shown yet
         inputs = list(self.query(".field-input").results(Input))
-        if submitted.input.id == "inject-name" and inputs:
+        if field.id == "inject-name" and inputs:
             focus_field(inputs[0])
             return
         missing = self._empty_required(inputs)
-        if not missing or submitted.input in missing:
+        if not missing or field in missing:
             self.action_inject()  # says which field is required, if one is
             return
-        here = inputs.index(submitted.input)
-        later = [field for field in missing if inputs.index(field) > here]
+        here = inputs.index(field)
+        later = [other for other in missing if inputs.index(other) > here]
         focus_field((later or missing)[0])
+
+    def on_key(self, key: events.Key) -> None:
+        """Enter on a button does what the button does, at once, in order with the keys
+        behind it (a button's own Enter waits for the key to reach the app, after them,
+        and its press for a message); a key that reaches the dialog once it has closed
+        goes on (see the class's docstring)."""
+        if passed_on_once_closed(self, key):
+            return
+        if key.key == "enter" and isinstance(self.focused, Button):
+            key.stop()
+            key.prevent_default()
+            if self.focused.id == "inject-cancel":
+                self.action_cancel()
+            else:
+                self.action_inject()
 
     def _empty_required(self, inputs: list[Input]) -> list[Input]:
         spec = self._actions.get(self._shown_action or "")

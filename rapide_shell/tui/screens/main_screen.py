@@ -683,6 +683,12 @@ class MainScreen(Screen[None]):
             played.outcomes[:0] = after.played.outcomes
         if played.outcomes and played.outcomes[-1][1].quit:
             return
+        if played.interrupted_before is not None:  # shown, not entered: resume runs it
+            self._hand_over(StoppedScript(
+                path, lines, played.interrupted_before.number,
+                self.session.decisions.address(), played,
+            ), ran=False)
+            return
         if played.interrupted_after is not None:
             self._hand_over(StoppedScript(
                 path, lines, played.interrupted_after.number + 1,
@@ -711,14 +717,17 @@ class MainScreen(Screen[None]):
             self._play_rest(stopped)
         return stopped
 
-    def _hand_over(self, stopped: StoppedScript) -> None:
-        """Ends a script the user took over: says where it stopped, how to play the rest
-        (``resume``) and, for a lesson, how to play it again later; what its lines met
-        stays counted in the tally."""
+    def _hand_over(self, stopped: StoppedScript, *, ran: bool = True) -> None:
+        """Ends a script the user took over: says where it stopped (after the line before
+        ``stopped.next_line``, or before that line when it was shown but did not run), how
+        to play the rest (``resume``) and, for a lesson, how to play it again later; what
+        its lines met stays counted in the tally."""
         self.view.draw_now()  # below the last command's output
         self.output.follow()
-        said = (f"script stopped at line {stopped.next_line - 1} of {stopped.path}: the "
-                "session is yours")
+        said = (f"script stopped at line {stopped.next_line - 1} of {stopped.path}" if ran
+                else f"script stopped before line {stopped.next_line} of {stopped.path}, "
+                "which did not run")
+        said += ": the session is yours"
         self.output.write(note(said, style="bold yellow"))
         rest = any(line.is_command for line in stopped.lines if line.number >= stopped.next_line)
         if rest:
@@ -751,16 +760,29 @@ class MainScreen(Screen[None]):
             self._holding = None
 
     async def _show_played_line(self, line: ScriptLine) -> None:
-        """Shows a comment as narration; types a command into the bar for the room."""
+        """Shows a comment as narration; types a command into the bar for the room,
+        unless the user has typed something there (which stays as it is: the command
+        is shown in the output only).
+
+        Once the user has taken the script over (see :meth:`take_over`), a command not
+        entered yet does not run, even one being typed: it is left as it is, for
+        :func:`play` to stop before it, and what the bar holds (that command, or what the
+        user typed) stays there for the user to run with Enter."""
         self._line_played = line.number
         text = line.text.strip()
         if not line.is_command:
             self.output.write(note(text.lstrip("# "), style="italic cyan"))
-        elif command_word(text) not in ("say", "wait"):
-            # The presenter's cues go to the banner, not through the bar.
-            bar = self.query_one(CommandBar)
+            return
+        cue = command_word(text) in ("say", "wait")  # for the banner, not the bar
+        bar = self.query_one(CommandBar)
+        typed = not cue and not bar.value
+        if typed:
             await self._type_into(bar, text)
+        if self._take_over:
+            return
+        if typed:
             bar.value = ""
+        if not cue:
             self._echo(text)
 
     async def _pace_played_line(self, _line: ScriptLine, outcome: CommandOutcome) -> None:

@@ -280,9 +280,12 @@ class PanelLayout:
         return len(shown) * (BORDERS + STACKED_LINES) if len(shown) > 1 else 0
 
     def _fit_narration(self, room: int) -> int:
-        """Makes the narration one line where, at its tallest, it would leave the rows
-        less than MIN_SHORT_ROW lines each (a tiny screen: the status line and the
-        command bar stay in view, and no row is lost); returns the rows' room then.
+        """Makes the narration tight (no blank lines nor rule around it) where, at its
+        tallest, it would leave the rows less than their least heights (an 80x24
+        screen: the output keeps lines in which a lesson's commands answer), and one
+        line where it would leave them less than MIN_SHORT_ROW lines each (a tiny
+        screen: the status line and the command bar stay in view, and no row is lost);
+        returns the rows' room then.
 
         Decided by the screen's height alone, not by the narration's current height,
         so that a banner made shorter does not make itself tall again."""
@@ -291,12 +294,12 @@ class PanelLayout:
             return room
         shown = banner.outer_size.height
         tallest = banner.styles.max_height
-        compact = tallest is not None and (
-            room + shown - int(tallest.value) < len(ROWS) * MIN_SHORT_ROW
-        )
-        banner.compact = compact
-        # Just made compact, the banner is one line at the next layout.
-        return room + shown - 1 if compact else room
+        left = room + shown - (int(tallest.value) if tallest is not None else shown)
+        banner.tight = left < MIN_TOP + MIN_MIDDLE + MIN_BOTTOM
+        banner.compact = left < len(ROWS) * MIN_SHORT_ROW
+        # Just made compact, the banner is one line at the next layout (made tight, it
+        # says so once it is laid out: see NarrationBanner.Changed).
+        return room + shown - 1 if banner.compact else room
 
     def toggle_full_screen(self, panel_id: str | None) -> Widget | None:
         """Shows panel ``panel_id`` alone on the screen, or, when one already is (or no

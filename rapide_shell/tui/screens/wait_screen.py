@@ -7,13 +7,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import ModalScreen
 
+from rapide_shell.tui.widgets.printable_input import passed_on_once_closed
+
 
 class WaitScreen(ModalScreen[None]):
     """A clear layer over the workbench that takes the next key or click and closes.
 
     It draws nothing itself (the narration banner says what to press), so the class
-    keeps seeing the workbench; the keys it takes do not reach the command bar. The
-    app's priority bindings (Ctrl+Q) still work.
+    keeps seeing the workbench; the key it takes does not reach the command bar, but
+    the keys sent with it (a key, then a command, typed quickly) do, as they would
+    pressed slowly. The app's priority bindings (Ctrl+Q) still work.
     """
 
     BINDINGS = [
@@ -27,8 +30,9 @@ class WaitScreen(ModalScreen[None]):
         return iter(())
 
     def on_key(self, event: events.Key) -> None:
-        event.stop()
-        self.action_go_on()
+        if not passed_on_once_closed(self, event):
+            event.stop()
+            self.action_go_on()
 
     def on_click(self, event: events.Click) -> None:
         event.stop()

@@ -16,8 +16,9 @@ GO_ON_HINT = "▶ press any key to go on"
 class NarrationBanner(Static):
     """Shows narration in bold, high-contrast type the width of the screen; hidden while
     there is none. While a played script waits for the presenter, it says how to go on.
-    Compact (on a screen too short for it beside the panels), it is one line: the
-    narration cut with an ellipsis, then the hint.
+    Tight (on a screen a little short for it beside the panels), it leaves out its
+    blank lines and its rule; compact (on a tiny one), it is one line: the narration
+    cut with an ellipsis, then the hint.
     """
 
     class Changed(Message):
@@ -30,6 +31,9 @@ class NarrationBanner(Static):
     next_part: reactive[str] = reactive("", layout=True)
     """While a played script waits, the part a key goes on to (``part 3 of 7``), which
     ``rapide lessons --from`` names too; "" for none (the last part, a ``wait`` typed)."""
+    tight: reactive[bool] = reactive(False, layout=True)
+    """True while the banner has no blank lines around it nor a rule under it, on a
+    screen too short for them beside the panels (see ``PanelLayout.fit_rows``)."""
     compact: reactive[bool] = reactive(False, layout=True)
     """True while the banner is one line, on a screen too short for it (see
     ``PanelLayout.fit_rows``)."""
@@ -55,6 +59,10 @@ class NarrationBanner(Static):
     def watch_waiting(self) -> None:
         self.set_class(self.waiting, "waiting")
         self._show_when_needed()
+
+    def watch_tight(self) -> None:
+        self.set_class(self.tight, "tight")
+        self.call_after_refresh(self.post_message, self.Changed())
 
     def watch_compact(self) -> None:
         self.set_class(self.compact, "compact")

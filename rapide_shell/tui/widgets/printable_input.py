@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 from textual import events
+from textual.binding import Binding
+from textual.dom import DOMNode
+from textual.screen import Screen
 from textual.suggester import SuggestionReady
 from textual.widgets import Input
 
@@ -21,6 +24,27 @@ def suggest_from(choices: Iterable[str]) -> Suggest:
     return lambda typed: next((choice for choice in offered if choice.startswith(typed)), None)
 
 
+def pass_on(node: DOMNode, key: events.Key) -> None:
+    """Sends ``key`` to where the focus is now, as if it were pressed now: a key of a
+    burst (typed quickly, or sent at once by tmux) that Textual handed, as it read it,
+    to ``node``, a field or a dialog that an earlier key of the burst has since left
+    (it moved the focus on, or closed the dialog). Pressed slowly, it would have gone
+    there. It goes after what the screen now on top has to do first (a screen that a
+    dialog uncovered gives the command bar the focus as it resumes)."""
+    app = node.app
+    app.screen.call_later(app.post_message, events.Key(key.key, key.character))
+
+
+def passed_on_once_closed(dialog: Screen[Any], key: events.Key) -> bool:
+    """Passes ``key`` on (see :func:`pass_on`) if ``dialog`` has closed: a key that
+    reaches a dialog once an earlier key of the same burst closed it. True if it did."""
+    if dialog.app.screen is dialog:
+        return False
+    key.stop()
+    pass_on(dialog, key)
+    return True
+
+
 class PrintableInput(Input):
     """An Input whose inserted text (a paste included) is made printable first: a field
     shows what it holds raw, so a pasted escape sequence would otherwise reach the
@@ -30,15 +54,32 @@ class PrintableInput(Input):
     letters. Textual runs a focused widget's key bindings only once the key has gone up
     to the app, so when keys arrive together (typed while the app is busy, or sent at
     once by tmux) the letters behind one were typed in first: "step⏎run" submitted
-    "steprun".
+    "steprun". So do Tab and Shift+Tab, which move the focus at once; a key that comes
+    after the field lost the focus (to an earlier key of the same burst) goes where the
+    focus is now (see :func:`pass_on`). ``submitted``, if given, is what Enter does,
+    at once, instead of posting ``Input.Submitted``: a dialog that moves on to its
+    next field, or closes, before the keys behind the Enter are read.
 
     ``suggest`` offers a completion of what is typed (→ takes it), found at once as the
     value changes: a Textual ``Suggester`` is run in a worker, and one that a quit just
     after a keystroke cancels before it starts leaves its coroutine never awaited (Python
     warns of it after the shell has exited)."""
 
-    def __init__(self, *args: Any, suggest: Suggest | None = None, **kwargs: Any) -> None:
+    BINDINGS = [
+        Binding("tab", "app.focus_next", "Next field", show=False, id="field.next"),
+        Binding("shift+tab", "app.focus_previous", "Previous field", show=False,
+                id="field.previous"),
+    ]
+
+    def __init__(
+        self,
+        *args: Any,
+        suggest: Suggest | None = None,
+        submitted: Callable[[PrintableInput], Awaitable[None]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         self._suggest = suggest
+        self._submitted = submitted
         super().__init__(*args, **kwargs)
 
     def watch_value(self, value: str) -> None:
@@ -64,12 +105,24 @@ class PrintableInput(Input):
             return
         super().action_cursor_right(select)
 
+    async def action_submit(self) -> None:
+        """Enter: what ``submitted`` does, at once; without it, posts Input.Submitted."""
+        if self._submitted is None:
+            await super().action_submit()
+        else:
+            await self._submitted(self)
+
     async def _on_key(self, event: events.Key) -> None:
+        if self.app.screen is not self.screen or self.screen.focused is not self:
+            event.stop()
+            event.prevent_default()
+            pass_on(self, event)
+            return
         # Only a key the field binds can be its own: a letter is not looked up in the
         # screen's bindings (each look-up checks every binding of the focus chain).
         found = (
             self.screen.active_bindings.get(event.key)
-            if self.has_focus and event.key in self._bindings.key_to_bindings
+            if event.key in self._bindings.key_to_bindings
             else None
         )
         if found is not None and found.node is self and found.enabled:

@@ -83,6 +83,13 @@ def assert_screen_whole(app, rows: tuple[str, ...] = ("top", "middle", "bottom")
             assert not widget.display, row
 
 
+def drawn_line(app, y: int, region=None) -> str:
+    """What the screen shows on line ``y`` (within ``region``'s columns, if given)."""
+    strip = app.screen._compositor.render_strips()[y]
+    line = "".join(segment.text for segment in strip)
+    return line if region is None else line[region.x : region.right]
+
+
 async def type_command(pilot, line: str) -> None:
     """Puts ``line`` in the command bar, presses Enter and waits for the result."""
     bar = pilot.app.query_one("#bar")

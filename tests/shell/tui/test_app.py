@@ -17,7 +17,14 @@ from rapide_shell.tui.widgets.event_log import EventLog
 from rapide_shell.tui.widgets.inspector import Inspector
 from rapide_shell.tui.widgets.watch_panel import LABEL_INDENT, WatchPanel
 from tests.shell.cli_process import run_rapide
-from tests.shell.tui.conftest import SIZE, make_app, settle, type_command, wait_until
+from tests.shell.tui.conftest import (
+    SIZE,
+    drawn_line,
+    make_app,
+    settle,
+    type_command,
+    wait_until,
+)
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 
@@ -1154,6 +1161,28 @@ async def test_the_hint_names_each_alternative_by_its_word(shop_path):
         await pilot.pause()
         hint = str(app.query_one("#completions").render())
         assert hint.startswith("  Tab: inject  step  run  continue  pause  ")
+
+
+async def test_the_hint_cuts_a_completion_too_long_for_the_line_with_an_ellipsis(shop_path):
+    # An address is longer than an 80-column line: the hint shows its start, then "…",
+    # rather than wrapping it onto a line that is not drawn and showing nothing.
+    app = make_app(shop_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for key in range(5):
+            await type_command(pilot, f"inject APIService.request type=query key=k{key}")
+            await type_command(pilot, "step 2")
+        await type_command(pilot, "where")
+        address = app.session.addresses[-1]
+        assert len(address) > 80
+        hint = app.query_one("#completions")
+        for typed, first in (("goto r", address[:20]), ("goto ", "0  ")):
+            bar = app.query_one(CommandBar)
+            bar.value = typed
+            await pilot.press("tab")
+            await settle(pilot)
+            drawn = drawn_line(app, hint.region.y).rstrip()
+            assert drawn.startswith(f"  Tab: {first}"), drawn
+            assert drawn.endswith("…") and len(drawn) == 80, drawn
 
 
 async def test_a_long_watch_keeps_its_ellipsis_when_its_matches_bring_a_scrollbar(shop_path):

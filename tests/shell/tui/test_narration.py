@@ -8,6 +8,7 @@ import pytest
 
 from rapide_shell.tui.screens.main_screen import reading_time
 from rapide_shell.tui.screens.wait_screen import WaitScreen
+from rapide_shell.tui.widgets.command_bar import CommandBar
 from rapide_shell.tui.widgets.narration_banner import GO_ON_HINT, NarrationBanner
 from tests.shell.tui.conftest import (
     SIZE,
@@ -135,12 +136,14 @@ async def test_on_a_tiny_screen_the_narration_is_one_line_and_the_bar_stays(shop
         await pilot.press("x")
         await settle(pilot)
 
-        # Taller again, the banner is whole again, with its padding.
-        await pilot.resize_terminal(80, 24)
-        await settle(pilot)
-        await settle(pilot)
-        assert_screen_whole(app)
-        assert not banner.compact and banner.styles.padding.top == 1
+        # Taller again, the banner is whole again, without its padding at 80x24 (see
+        # test_sizes), with it on a larger screen.
+        for size, padding in (((80, 24), 0), ((100, 30), 1)):
+            await pilot.resize_terminal(*size)
+            await settle(pilot)
+            await settle(pilot)
+            assert_screen_whole(app)
+            assert not banner.compact and banner.styles.padding.top == padding, size
 
 
 async def test_what_the_user_enters_while_a_script_plays_waits_for_its_end(shop_path, tmp_path):
@@ -310,6 +313,52 @@ async def test_ctrl_c_cuts_the_pause_after_a_played_line_short(shop_path, here):
         await wait_until(pilot, lambda: bool(_stopped_at(app)))
         assert _stopped_at(app) == [f"script stopped at line 1 of {script}: the session is yours"]
         assert app.session.history == ["say Read this slowly."]
+
+
+async def test_ctrl_c_while_a_played_line_is_typed_leaves_it_in_the_bar_unrun(shop_path, here):
+    # The line being typed into the bar has not been entered: taking over stops the
+    # script before it, and it waits in the bar for the user's Enter.
+    script = here / "lesson.rapide"
+    line = "inject APIService.request type=query key=1"
+    script.write_text(f"{line}\nstep\n")
+    app = make_app(shop_path, script=script, speed=20)  # 1.5 s to type the line
+    async with app.run_test(size=SIZE) as pilot:
+        bar = app.query_one(CommandBar)
+        await wait_until(pilot, lambda: bar.value.startswith("inject APIService"))
+        await pilot.press("ctrl+c")
+        await wait_until(pilot, lambda: not app.main_screen.playing)
+        await settle(pilot)
+        assert f"script stopped before line 1 of {script}, which did not run: the " \
+            "session is yours" in _read(app)
+        assert app.session.history == [] and bar.value == line
+        assert f"> {line}" not in _shown(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.session.history == [line]
+    assert app.tally.exit_status == 0
+
+
+async def test_what_the_user_typed_in_the_bar_stays_there_unrun_through_a_ctrl_c(
+    shop_path, here
+):
+    # The script shows its next line in the output alone rather than type it over what
+    # the user has typed; the Ctrl-C stops it, and the user's line is theirs to run.
+    script = here / "lesson.rapide"
+    script.write_text("say Type something.\ninject APIService.request type=query key=1\nstep\n")
+    app = make_app(shop_path, script=script, speed=1)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: _banner(app).text == "Type something.")
+        await pilot.press(*"show queue")
+        bar = app.query_one(CommandBar)
+        await wait_until(pilot, lambda: len(app.session.history) == 2, timeout=10)
+        assert bar.value == "show queue"
+        await pilot.press("ctrl+c")
+        await wait_until(pilot, lambda: not app.main_screen.playing)
+        await settle(pilot)
+        assert _stopped_at(app) == [f"script stopped at line 2 of {script}: the session is yours"]
+        assert bar.value == "show queue"
+        assert app.session.history == ["say Type something.",
+                                        "inject APIService.request type=query key=1"]
 
 
 async def test_a_lesson_taken_over_says_how_to_play_it_again(monkeypatch):

@@ -9,7 +9,13 @@ import pytest
 
 from rapide_shell.tui.panels import PANELS, by_key, find
 from rapide_shell.tui.widgets.command_bar import CommandBar
-from tests.shell.tui.conftest import assert_screen_whole, make_app, settle, type_command
+from tests.shell.tui.conftest import (
+    assert_screen_whole,
+    drawn_line,
+    make_app,
+    settle,
+    type_command,
+)
 
 ROOT = Path(__file__).resolve().parents[3]
 SEED_SYSTEM = ROOT / "examples" / "seed_system.py"
@@ -391,3 +397,18 @@ async def test_on_a_40_column_screen_the_graph_keeps_half_the_top_row() -> None:
         graph, queue = app.query_one("#graph"), app.query_one("#queue")
         assert graph.outer_size.width == queue.outer_size.width == 20
         assert app.screen.region.contains_region(queue.region)
+
+
+async def test_at_30_columns_the_output_s_one_line_shows_text_not_a_scrollbar() -> None:
+    # The output's text wraps to the panel however narrow: laid out wider, it scrolled
+    # sideways, and the scrollbar (its thumb's end, a stray "▎") took the only line.
+    app = make_app(SEED_SYSTEM)
+    async with app.run_test(size=(30, 7)) as pilot:
+        await settle(pilot)
+        output = app.main_screen.output
+        assert output.content_region.height == 1
+        assert not output.show_horizontal_scrollbar
+        shown = drawn_line(app, output.content_region.y, output.content_region)
+        assert shown.split() and not set("▏▎▍▌▋▊▉") & set(shown), shown
+        last = output.lines[-1].text.split()
+        assert shown.split()[: len(last)] == last
