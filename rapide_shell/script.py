@@ -199,9 +199,6 @@ class ScriptResult:
             "interrupted_after_line": None
             if self.interrupted_after is None
             else self.interrupted_after.number,
-            "interrupted_before_line": None
-            if self.interrupted_before is None
-            else self.interrupted_before.number,
             "hooks": {
                 hook: session.hook_report(hook).error_texts for hook in ("start", "finish")
             },

@@ -198,3 +198,25 @@ async def test_a_second_take_over_resumes_again(causality):
         await _go_on_until_done(pilot, app)
         assert _shown(app)[-1] == "ok: 7 expectations held"
         assert _state(app.session) == await _played_through(causality)
+
+
+async def test_resume_runs_first_the_line_a_take_over_stopped_before(shop_path, tmp_path):
+    # Ctrl-C while the script typed its first line stops it before that line, which did
+    # not run: resume plays from that line, so nothing of the script is left out.
+    script = tmp_path / "lesson.rapide"
+    line = "inject APIService.request type=query key=1"
+    script.write_text(f"{line}\nstep\n")
+    app = make_app(shop_path, script=script, speed=20)  # 1.5 s to type the line
+    async with app.run_test(size=SIZE) as pilot:
+        bar = app.query_one("#bar")
+        await wait_until(pilot, lambda: bar.value.startswith("inject APIService"))
+        await pilot.press("ctrl+c")
+        await wait_until(pilot, lambda: app.main_screen.stopped_script is not None)
+        assert "`resume` plays the rest, from line 1 (part 1 of 1)" in _read(app)
+        assert app.session.history == []
+        app.main_screen.speed = 0  # the rest at once: it may end before `playing` is seen
+        bar.value = "resume"
+        await pilot.press("enter")
+        await _go_on_until_done(pilot, app)
+        assert app.session.history == ["resume", line, "step"]
+        assert len(app.session.computation) == 2
