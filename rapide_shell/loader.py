@@ -46,6 +46,13 @@ ARCHITECTURE_LIMIT = 64 * 1024 * 1024
 whole file into memory before running a line of it."""
 
 
+RUNS_ITSELF = (
+    "the file runs its system as it is imported, and rapide runs it itself;"
+    ' put that under `if __name__ == "__main__":`'
+)
+"""What a file that runs its system at import is told, however that showed."""
+
+
 class LoadError(Exception):
     """An architecture file that cannot be loaded; ``str(error)`` is one line for the user.
 
@@ -130,7 +137,12 @@ def _find_system(
 ) -> LoadedArchitecture:
     systems = _module_systems(module)
     if systems:
-        _, system = _pick(file, "System", systems, arch)
+        name, system = _pick(file, "System", systems, arch)
+        if _has_run(system):
+            # Imported outside an event loop (`rapide check`, `rapide graph`), the file
+            # could run it; inside one (`run`, `repl`, `shell`) it could not, and the
+            # import failed. Either way the file is refused alike.
+            raise LoadError(f"{file}: the System {name!r} has run already: {RUNS_ITSELF}")
         return _from_system(file, arch, system)
     architectures = _module_architectures(module)
     if arch is None:
@@ -194,10 +206,7 @@ def _import(file: Path) -> ModuleType:
         sys.modules.pop(module_name, None)
         message = f"{_failure_place(file, error)}: {_describe(error)}"
         if _runs_a_loop_at_import(error):
-            message += (
-                ": the file runs its system as it is imported, and rapide runs it itself;"
-                ' put that under `if __name__ == "__main__":`'
-            )
+            message += f": {RUNS_ITSELF}"
         raise LoadError(message) from None
     return module
 
@@ -299,6 +308,12 @@ def _module_systems(module: ModuleType) -> dict[str, Any]:
         for name, value in vars(module).items()
         if _of_type(value, System) and not name.startswith("_")
     }
+
+
+def _has_run(system: Any) -> bool:
+    """Whether ``system`` was run before the workbench got it: it recorded events, or
+    it ran and stopped (a system whose modules emit nothing records none)."""
+    return system.state is RunState.STOPPED or len(system.computation) > 0
 
 
 def _module_maps(module: ModuleType) -> dict[str, Any]:
