@@ -136,7 +136,13 @@ def _find_system(
     file: Path, module: ModuleType, arch: str | None, maps: dict[str, Any]
 ) -> LoadedArchitecture:
     systems = _module_systems(module)
-    if systems:
+    architectures = _module_architectures(module)
+    # ``--arch`` names a module-level System, or else an @architecture class of the
+    # file, which is then bound to its modules as in a file without a System.
+    if systems and arch is not None and arch not in systems and arch not in architectures:
+        # It names neither: the error lists both kinds.
+        _pick(file, "System or @architecture class", {**systems, **architectures}, arch)
+    if systems and (arch is None or arch in systems):
         name, system = _pick(file, "System", systems, arch)
         if _has_run(system):
             # Imported outside an event loop (`rapide check`, `rapide graph`), the file
@@ -144,7 +150,6 @@ def _find_system(
             # import failed. Either way the file is refused alike.
             raise LoadError(f"{file}: the System {name!r} has run already: {RUNS_ITSELF}")
         return _from_system(file, arch, system)
-    architectures = _module_architectures(module)
     if arch is None:
         # The abstract architecture a map leads to is not what the file runs.
         abstract = [found.range for found in maps.values()]

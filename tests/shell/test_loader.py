@@ -223,6 +223,25 @@ def test_several_architectures_need_arch(tmp_path: Path) -> None:
     )
 
 
+def test_arch_picks_an_architecture_beside_a_module_level_system(tmp_path: Path) -> None:
+    second = ARCH.replace("class Game", "class Rematch")
+    system = "\nsystem = Game.bind(left=Pinger, right=Ponger)\n"
+    path = write(tmp_path, HEADER + ARCH + second + MODULES + system)
+    for arch in (None, "system"):
+        loaded = load_architecture(path, arch=arch)  # the file's own System
+        assert (loaded.name, loaded.build_system(0)) == ("Game", loaded.build_system(0))
+    rematch = load_architecture(path, arch="Rematch")
+    assert rematch.name == "Rematch"
+    assert rematch.build_system(0) is not rematch.build_system(0)  # bound afresh each time
+    assert load_error(path, arch="Remach") == (
+        f"{path}: no System or @architecture class named 'Remach' "
+        "(found: system, Game, Rematch); did you mean 'Rematch'?"
+    )
+    result = run_rapide("check", path, "--arch", "Rematch")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].startswith(f"{path}: Rematch loads and binds")
+
+
 def test_a_component_without_a_module(tmp_path: Path) -> None:
     only_pinger = MODULES.split("@module(implements=Pong)")[0]
     message = load_error(write(tmp_path, HEADER + ARCH + only_pinger))
