@@ -137,18 +137,14 @@ def _find_system(
 ) -> LoadedArchitecture:
     systems = _module_systems(module)
     architectures = _module_architectures(module)
-    # ``--arch`` names a module-level System, or else an @architecture class of the
-    # file, which is then bound to its modules as in a file without a System.
-    if systems and arch is not None and arch not in systems and arch not in architectures:
-        # It names neither: the error lists both kinds.
-        _pick(file, "System or @architecture class", {**systems, **architectures}, arch)
-    if systems and (arch is None or arch in systems):
-        name, system = _pick(file, "System", systems, arch)
+    wanted = _wanted_system(file, systems, architectures, arch) if systems else None
+    if wanted is not None:
+        system = systems[wanted]
         if _has_run(system):
             # Imported outside an event loop (`rapide check`, `rapide graph`), the file
             # could run it; inside one (`run`, `repl`, `shell`) it could not, and the
             # import failed. Either way the file is refused alike.
-            raise LoadError(f"{file}: the System {name!r} has run already: {RUNS_ITSELF}")
+            raise LoadError(f"{file}: the System {wanted!r} has run already: {RUNS_ITSELF}")
         return _from_system(file, arch, system)
     if arch is None:
         # The abstract architecture a map leads to is not what the file runs.
@@ -345,20 +341,41 @@ def _module_architectures(module: ModuleType) -> dict[str, Any]:
     return found
 
 
+def _wanted_system(
+    file: Path, systems: dict[str, Any], architectures: dict[str, Any], arch: str | None
+) -> str | None:
+    """The variable of the module-level System that ``arch`` (``--arch``) picks: by that
+    name, or as the only System of the architecture it names. None when it names an
+    @architecture class of the file instead, bound to the file's modules as in a file
+    without a System; LoadError when it names neither."""
+    if arch is None or arch in systems:
+        return _pick(file, "System", systems, arch)[0]
+    of_arch = [name for name, one in systems.items() if _arch_name(one.architecture) == arch]
+    if len(of_arch) == 1:
+        return of_arch[0]
+    if arch in architectures:
+        return None
+    raise _not_found(file, "System or @architecture class", {**systems, **architectures}, arch)
+
+
 def _pick(file: Path, what: str, candidates: dict[str, Any], wanted: str | None) -> tuple[str, Any]:
     if wanted is not None:
         if wanted in candidates:
             return wanted, candidates[wanted]
-        hint = close_matches(wanted, candidates)
-        suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
-        raise LoadError(
-            f"{file}: no {what} named {wanted!r} (found: {', '.join(candidates)}){suggestion}"
-        )
+        raise _not_found(file, what, candidates, wanted)
     if len(candidates) > 1:
         plural = f"{what}es" if what.endswith("class") else f"{what}s"
         listed = ", ".join(candidates)
         raise LoadError(f"{file}: several {plural} found ({listed}); pick one with --arch NAME")
     return next(iter(candidates.items()))
+
+
+def _not_found(file: Path, what: str, candidates: dict[str, Any], wanted: str) -> LoadError:
+    hint = close_matches(wanted, candidates)
+    suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
+    return LoadError(
+        f"{file}: no {what} named {wanted!r} (found: {', '.join(candidates)}){suggestion}"
+    )
 
 
 def _implemented_interface(cls: type) -> Any:

@@ -227,7 +227,7 @@ def test_arch_picks_an_architecture_beside_a_module_level_system(tmp_path: Path)
     second = ARCH.replace("class Game", "class Rematch")
     system = "\nsystem = Game.bind(left=Pinger, right=Ponger)\n"
     path = write(tmp_path, HEADER + ARCH + second + MODULES + system)
-    for arch in (None, "system"):
+    for arch in (None, "system", "Game"):
         loaded = load_architecture(path, arch=arch)  # the file's own System
         assert (loaded.name, loaded.build_system(0)) == ("Game", loaded.build_system(0))
     rematch = load_architecture(path, arch="Rematch")
