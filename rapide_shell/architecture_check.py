@@ -36,7 +36,8 @@ def check_architecture(loaded: LoadedArchitecture) -> CheckReport:
     delivers into it); a composite pattern whose parts the wiring never relates; a
     component that no connection reaches and whose events nothing listens to (it takes
     no part); a component that nothing reaches whose module has no start hook (it never
-    runs), or has ``@when`` handlers (they never run); a synchronous cycle, connects
+    runs), or has ``@when`` handlers (they never run); a ``@when`` handler whose pattern
+    names an event no interface declares (a misspelling); a synchronous cycle, connects
     that lead from a component back to it (each emit waits for the next handler, so an
     exchange that goes on ends only at ``max_connect_depth``). At every level of
     nesting, components named by path.
@@ -56,14 +57,16 @@ def check_architecture(loaded: LoadedArchitecture) -> CheckReport:
             if scope and _delivered_into(hierarchy, scope, declared):
                 continue  # fed by what the architecture around delivers into it
             inside = f" in {scope}, nor delivered into it," if scope else ""
+            undeclared = _undeclared_names(loaded, declared.pattern)
             warnings.append(
                 f"{where}: no component{inside} emits an event its pattern can match, so "
-                f"only injected events can fire it{_undeclared_names(loaded, declared)}"
+                "only injected events can fire it" + "".join(f"; {part}" for part in undeclared)
             )
     warnings.extend(_unrelated(loaded))
     warnings.extend(_synchronous_cycles(description))
     for component in description.walk():
         path = component.path
+        warnings.extend(_handlers_of_undeclared_names(loaded, path))
         if description.connections_into(path) or _listened_to(description, hierarchy, path):
             if not description.connections_into(path):
                 warnings.extend(_never_runs(path, loaded.bindings.get(path)))
@@ -229,10 +232,25 @@ def _never_runs(component: str, module: type | None) -> list[str]:
     ]
 
 
-def _undeclared_names(loaded: LoadedArchitecture, connection: Connection) -> str:
-    """``; no interface declares 'A.pnig' (did you mean 'A.ping'?)`` for the event names
-    of ``connection`` that no action has: most often a misspelling."""
-    pattern = connection.pattern
+def _handlers_of_undeclared_names(loaded: LoadedArchitecture, component: str) -> list[str]:
+    """A warning for each ``@when`` handler of ``component``'s module whose pattern names
+    an event no interface declares (``I.pnig``): no emit or injection can make one, so
+    the handler never runs for it, and nothing else says so."""
+    module = loaded.bindings.get(component)
+    if module is None:
+        return []
+    return [
+        f"component {component!r}: {module.__qualname__}.{handler.method_name} handles "
+        f"{handler.pattern}, but {'; '.join(undeclared)}, so no such event can reach it"
+        for handler in module_spec(module).handlers
+        if (undeclared := _undeclared_names(loaded, handler.pattern))
+    ]
+
+
+def _undeclared_names(loaded: LoadedArchitecture, pattern: Any) -> list[str]:
+    """``no interface declares 'A.pnig' (did you mean 'A.ping'?)`` for each event name of
+    ``pattern`` (a connection's, a handler's) that no action has: most often a
+    misspelling."""
     names = pattern.event_names() if hasattr(pattern, "event_names") else None
     parts = []
     for name in sorted(names or ()):
@@ -243,7 +261,7 @@ def _undeclared_names(loaded: LoadedArchitecture, connection: Connection) -> str
         parts.append(
             f"no interface declares {name!r}" + (f" (did you mean {suggestion}?)" if hint else "")
         )
-    return "".join(f"; {part}" for part in parts)
+    return parts
 
 
 def _unknown_sources(unknown: tuple[str, ...], components: list[str]) -> str:
