@@ -37,7 +37,8 @@ def check_architecture(loaded: LoadedArchitecture) -> CheckReport:
     component that no connection reaches and whose events nothing listens to (it takes
     no part); a component that nothing reaches whose module has no start hook (it never
     runs), or has ``@when`` handlers (they never run); a ``@when`` handler whose pattern
-    names an event no interface declares (a misspelling); a synchronous cycle, connects
+    names an event no interface declares (a misspelling), or only events no connection
+    delivers to its component; a synchronous cycle, connects
     that lead from a component back to it (each emit waits for the next handler, so an
     exchange that goes on ends only at ``max_connect_depth``). At every level of
     nesting, components named by path.
@@ -66,7 +67,7 @@ def check_architecture(loaded: LoadedArchitecture) -> CheckReport:
     warnings.extend(_synchronous_cycles(description))
     for component in description.walk():
         path = component.path
-        warnings.extend(_handlers_of_undeclared_names(loaded, path))
+        warnings.extend(_handler_warnings(loaded, path))
         if description.connections_into(path) or _listened_to(description, hierarchy, path):
             if not description.connections_into(path):
                 warnings.extend(_never_runs(path, loaded.bindings.get(path)))
@@ -232,19 +233,32 @@ def _never_runs(component: str, module: type | None) -> list[str]:
     ]
 
 
-def _handlers_of_undeclared_names(loaded: LoadedArchitecture, component: str) -> list[str]:
-    """A warning for each ``@when`` handler of ``component``'s module whose pattern names
-    an event no interface declares (``I.pnig``): no emit or injection can make one, so
-    the handler never runs for it, and nothing else says so."""
+def _handler_warnings(loaded: LoadedArchitecture, component: str) -> list[str]:
+    """A warning for each ``@when`` handler of ``component``'s module that can never run
+    though the component is connected: its pattern names an event no interface declares
+    (``I.pnig``: no emit or injection can make one), or only events that no connection
+    delivers to the component. Nothing else says so: the handler just never runs."""
     module = loaded.bindings.get(component)
-    if module is None:
+    into = loaded.description.connections_into(component)
+    if module is None or not into:  # not connected at all: _never_runs says so
         return []
-    return [
-        f"component {component!r}: {module.__qualname__}.{handler.method_name} handles "
-        f"{handler.pattern}, but {'; '.join(undeclared)}, so no such event can reach it"
-        for handler in module_spec(module).handlers
-        if (undeclared := _undeclared_names(loaded, handler.pattern))
-    ]
+    delivered: frozenset[str] | None = frozenset()  # None: any name
+    for connection in into:
+        names = loaded.hierarchy.connections[connection.index].pattern.event_names()
+        delivered = None if names is None or delivered is None else delivered | names
+    warnings = []
+    for handler in module_spec(module).handlers:
+        said = f"component {component!r}: {module.__qualname__}.{handler.method_name} handles "
+        wanted = handler.pattern.event_names()
+        if undeclared := _undeclared_names(loaded, handler.pattern):
+            warnings.append(f"{said}{handler.pattern}, but {'; '.join(undeclared)}, so no "
+                            "such event can reach it")
+        elif delivered is not None and wanted is not None and not wanted & delivered:
+            warnings.append(
+                f"{said}{handler.pattern}, but its connections deliver only "
+                f"{', '.join(sorted(delivered))} to it, so it never runs"
+            )
+    return warnings
 
 
 def _undeclared_names(loaded: LoadedArchitecture, pattern: Any) -> list[str]:
