@@ -38,10 +38,9 @@ def check_architecture(loaded: LoadedArchitecture) -> CheckReport:
     no part); a component that nothing reaches whose module has no start hook (it never
     runs), or has ``@when`` handlers (they never run); a ``@when`` handler whose pattern
     names an event no interface declares (a misspelling), or only events no connection
-    delivers to its component; a synchronous cycle, connects
-    that lead from a component back to it (each emit waits for the next handler, so an
-    exchange that goes on ends only at ``max_connect_depth``). At every level of
-    nesting, components named by path.
+    delivers to its component; a synchronous cycle, connects that lead from a component
+    back to it (each emit waits for the next handler, so an exchange that goes on ends
+    only at ``max_connect_depth``). At every level of nesting, components named by path.
     """
     description = loaded.description
     hierarchy = loaded.hierarchy
@@ -251,8 +250,10 @@ def _handler_warnings(loaded: LoadedArchitecture, component: str) -> list[str]:
         said = f"component {component!r}: {module.__qualname__}.{handler.method_name} handles "
         wanted = handler.pattern.event_names()
         if undeclared := _undeclared_names(loaded, handler.pattern):
-            warnings.append(f"{said}{handler.pattern}, but {'; '.join(undeclared)}, so no "
-                            "such event can reach it")
+            warnings.append(
+                f"{said}{handler.pattern}, but {'; '.join(undeclared)}, so no such event "
+                "can reach it"
+            )
         elif delivered is not None and wanted is not None and not wanted & delivered:
             warnings.append(
                 f"{said}{handler.pattern}, but its connections deliver only "

@@ -475,13 +475,13 @@ def _unbound_guards(pattern: Pattern) -> list[Text]:
 
 
 def _raising_guards(pattern: Pattern) -> list[Text]:
-    """A note for each ``where`` of ``pattern`` that raised on the events matched so far
-    (``?k > 5`` for a text ``?k``): the first error, said once, where the matching would
+    """A note for each ``where`` of ``pattern`` that has raised on the events matched
+    (``?k > 5`` for a text ``?k``): its latest error, said once, where the matching would
     otherwise print Python's warning of it, path and source line included."""
     notes = []
     for part in _parts(pattern):
         if isinstance(part, GuardedPattern) and part.guard_errors:
-            found, error = part.guard_errors[0]
+            found, error = part.guard_errors[-1]
             events = ", ".join(event.id for event in found.events)
             notes.append(render.note(
                 f"note: the guard of {part} raised {error_text(error)} (on {events}); "
