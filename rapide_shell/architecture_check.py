@@ -36,10 +36,11 @@ def check_architecture(loaded: LoadedArchitecture) -> CheckReport:
     delivers into it); a composite pattern whose parts the wiring never relates; a
     component that no connection reaches and whose events nothing listens to (it takes
     no part); a component that nothing reaches whose module has no start hook (it never
-    runs), or has ``@when`` handlers (they never run); a synchronous cycle, connects
-    that lead from a component back to it (each emit waits for the next handler, so an
-    exchange that goes on ends only at ``max_connect_depth``). At every level of
-    nesting, components named by path.
+    runs), or has ``@when`` handlers (they never run); a ``@when`` handler whose pattern
+    names an event no interface declares (a misspelling), or only events no connection
+    delivers to its component; a synchronous cycle, connects that lead from a component
+    back to it (each emit waits for the next handler, so an exchange that goes on ends
+    only at ``max_connect_depth``). At every level of nesting, components named by path.
     """
     description = loaded.description
     hierarchy = loaded.hierarchy
@@ -56,14 +57,16 @@ def check_architecture(loaded: LoadedArchitecture) -> CheckReport:
             if scope and _delivered_into(hierarchy, scope, declared):
                 continue  # fed by what the architecture around delivers into it
             inside = f" in {scope}, nor delivered into it," if scope else ""
+            undeclared = _undeclared_names(loaded, declared.pattern)
             warnings.append(
                 f"{where}: no component{inside} emits an event its pattern can match, so "
-                f"only injected events can fire it{_undeclared_names(loaded, declared)}"
+                "only injected events can fire it" + "".join(f"; {part}" for part in undeclared)
             )
     warnings.extend(_unrelated(loaded))
     warnings.extend(_synchronous_cycles(description))
     for component in description.walk():
         path = component.path
+        warnings.extend(_handler_warnings(loaded, path))
         if description.connections_into(path) or _listened_to(description, hierarchy, path):
             if not description.connections_into(path):
                 warnings.extend(_never_runs(path, loaded.bindings.get(path)))
@@ -229,10 +232,40 @@ def _never_runs(component: str, module: type | None) -> list[str]:
     ]
 
 
-def _undeclared_names(loaded: LoadedArchitecture, connection: Connection) -> str:
-    """``; no interface declares 'A.pnig' (did you mean 'A.ping'?)`` for the event names
-    of ``connection`` that no action has: most often a misspelling."""
-    pattern = connection.pattern
+def _handler_warnings(loaded: LoadedArchitecture, component: str) -> list[str]:
+    """A warning for each ``@when`` handler of ``component``'s module that can never run
+    though the component is connected: its pattern names an event no interface declares
+    (``I.pnig``: no emit or injection can make one), or only events that no connection
+    delivers to the component. Nothing else says so: the handler just never runs."""
+    module = loaded.bindings.get(component)
+    into = loaded.description.connections_into(component)
+    if module is None or not into:  # not connected at all: _never_runs says so
+        return []
+    delivered: frozenset[str] | None = frozenset()  # None: any name
+    for connection in into:
+        names = loaded.hierarchy.connections[connection.index].pattern.event_names()
+        delivered = None if names is None or delivered is None else delivered | names
+    warnings = []
+    for handler in module_spec(module).handlers:
+        said = f"component {component!r}: {module.__qualname__}.{handler.method_name} handles "
+        wanted = handler.pattern.event_names()
+        if undeclared := _undeclared_names(loaded, handler.pattern):
+            warnings.append(
+                f"{said}{handler.pattern}, but {'; '.join(undeclared)}, so no such event "
+                "can reach it"
+            )
+        elif delivered is not None and wanted is not None and not wanted & delivered:
+            warnings.append(
+                f"{said}{handler.pattern}, but its connections deliver only "
+                f"{', '.join(sorted(delivered))} to it, so it never runs"
+            )
+    return warnings
+
+
+def _undeclared_names(loaded: LoadedArchitecture, pattern: Any) -> list[str]:
+    """``no interface declares 'A.pnig' (did you mean 'A.ping'?)`` for each event name of
+    ``pattern`` (a connection's, a handler's) that no action has: most often a
+    misspelling."""
     names = pattern.event_names() if hasattr(pattern, "event_names") else None
     parts = []
     for name in sorted(names or ()):
@@ -243,7 +276,7 @@ def _undeclared_names(loaded: LoadedArchitecture, connection: Connection) -> str
         parts.append(
             f"no interface declares {name!r}" + (f" (did you mean {suggestion}?)" if hint else "")
         )
-    return "".join(f"; {part}" for part in parts)
+    return parts
 
 
 def _unknown_sources(unknown: tuple[str, ...], components: list[str]) -> str:

@@ -46,6 +46,13 @@ ARCHITECTURE_LIMIT = 64 * 1024 * 1024
 whole file into memory before running a line of it."""
 
 
+RUNS_ITSELF = (
+    "the file runs its system as it is imported, and rapide runs it itself;"
+    ' put that under `if __name__ == "__main__":`'
+)
+"""What a file that runs its system at import is told, however that showed."""
+
+
 class LoadError(Exception):
     """An architecture file that cannot be loaded; ``str(error)`` is one line for the user.
 
@@ -129,10 +136,16 @@ def _find_system(
     file: Path, module: ModuleType, arch: str | None, maps: dict[str, Any]
 ) -> LoadedArchitecture:
     systems = _module_systems(module)
-    if systems:
-        _, system = _pick(file, "System", systems, arch)
-        return _from_system(file, arch, system)
     architectures = _module_architectures(module)
+    wanted = _wanted_system(file, systems, architectures, arch) if systems else None
+    if wanted is not None:
+        system = systems[wanted]
+        if _has_run(system):
+            # Imported outside an event loop (`rapide check`, `rapide graph`), the file
+            # could run it; inside one (`run`, `repl`, `shell`) it could not, and the
+            # import failed. Either way the file is refused alike.
+            raise LoadError(f"{file}: the System {wanted!r} has run already: {RUNS_ITSELF}")
+        return _from_system(file, arch, system)
     if arch is None:
         # The abstract architecture a map leads to is not what the file runs.
         abstract = [found.range for found in maps.values()]
@@ -194,10 +207,7 @@ def _import(file: Path) -> ModuleType:
         sys.modules.pop(module_name, None)
         message = f"{_failure_place(file, error)}: {_describe(error)}"
         if _runs_a_loop_at_import(error):
-            message += (
-                ": the file runs its system as it is imported, and rapide runs it itself;"
-                ' put that under `if __name__ == "__main__":`'
-            )
+            message += f": {RUNS_ITSELF}"
         raise LoadError(message) from None
     return module
 
@@ -301,6 +311,12 @@ def _module_systems(module: ModuleType) -> dict[str, Any]:
     }
 
 
+def _has_run(system: Any) -> bool:
+    """Whether ``system`` was run before the workbench got it: it recorded events, or
+    it ran and stopped (a system whose modules emit nothing records none)."""
+    return system.state is RunState.STOPPED or len(system.computation) > 0
+
+
 def _module_maps(module: ModuleType) -> dict[str, Any]:
     # A file that made an ArchitectureMap imported its module; one that did not has
     # none, and loading it need not import the map machinery (`rapide check` starts
@@ -325,20 +341,41 @@ def _module_architectures(module: ModuleType) -> dict[str, Any]:
     return found
 
 
+def _wanted_system(
+    file: Path, systems: dict[str, Any], architectures: dict[str, Any], arch: str | None
+) -> str | None:
+    """The variable of the module-level System that ``arch`` (``--arch``) picks: by that
+    name, or as the only System of the architecture it names. None when it names an
+    @architecture class of the file instead, bound to the file's modules as in a file
+    without a System; LoadError when it names neither."""
+    if arch is None or arch in systems:
+        return _pick(file, "System", systems, arch)[0]
+    of_arch = [name for name, one in systems.items() if _arch_name(one.architecture) == arch]
+    if len(of_arch) == 1:
+        return of_arch[0]
+    if arch in architectures:
+        return None
+    raise _not_found(file, "System or @architecture class", {**systems, **architectures}, arch)
+
+
 def _pick(file: Path, what: str, candidates: dict[str, Any], wanted: str | None) -> tuple[str, Any]:
     if wanted is not None:
         if wanted in candidates:
             return wanted, candidates[wanted]
-        hint = close_matches(wanted, candidates)
-        suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
-        raise LoadError(
-            f"{file}: no {what} named {wanted!r} (found: {', '.join(candidates)}){suggestion}"
-        )
+        raise _not_found(file, what, candidates, wanted)
     if len(candidates) > 1:
         plural = f"{what}es" if what.endswith("class") else f"{what}s"
         listed = ", ".join(candidates)
         raise LoadError(f"{file}: several {plural} found ({listed}); pick one with --arch NAME")
     return next(iter(candidates.items()))
+
+
+def _not_found(file: Path, what: str, candidates: dict[str, Any], wanted: str) -> LoadError:
+    hint = close_matches(wanted, candidates)
+    suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
+    return LoadError(
+        f"{file}: no {what} named {wanted!r} (found: {', '.join(candidates)}){suggestion}"
+    )
 
 
 def _implemented_interface(cls: type) -> Any:

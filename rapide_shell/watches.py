@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from pyrapide.patterns.engine import match_all
 from pyrapide.runtime import EventRecorded, Notification
 from rapide_shell import notices
 
@@ -182,14 +183,16 @@ class Watchlist:
 def prime(pattern: Pattern, computation: Computation) -> tuple[Matcher, list[PatternMatch]]:
     """A fresh matcher for ``pattern`` that has seen ``computation``, and the matches so far.
 
-    The matches already present come from ``pattern.match_in`` (the authoritative answer
-    over a whole poset). The matcher is then fed the recorded events in order, so that
-    later events can complete composite matches that began earlier; what it reports while
-    catching up is already among those matches and is dropped.
+    The matches already present come from matching over the whole poset (the
+    authoritative answer, ``pattern.match_in``'s). The matcher is then fed the recorded
+    events in order, so that later events can complete composite matches that began
+    earlier; what it reports while catching up is already among those matches and is
+    dropped. A guard that raises is not warned of: the commands say it in their own
+    words (see ``guard_errors`` of each guard of ``pattern``).
     """
-    matcher = pattern.matcher()
+    matcher = pattern.matcher(warn_guard_errors=False)
     poset = computation.poset
-    existing = list(pattern.match_in(poset)) if len(poset) else []
+    existing = match_all(pattern, poset, warn_guard_errors=False) if len(poset) else []
     for event in poset:
         matcher.feed(event, poset)
     return matcher, existing

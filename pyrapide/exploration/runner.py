@@ -25,11 +25,13 @@ from pyrapide.exploration.schedule import (
     StepBound,
 )
 from pyrapide.exploration.tracking import Footprint, Identity, Tracker
+from pyrapide.patterns.engine import match_all
 from pyrapide.runtime.modules import ModuleBuildError
+from pyrapide.runtime.routing import guards_in
 
 if TYPE_CHECKING:
     from pyrapide.constraints import ConstraintViolation
-    from pyrapide.patterns import Pattern
+    from pyrapide.patterns import GuardedPattern, Pattern
     from pyrapide.runtime import Choice, System
 
 
@@ -161,7 +163,7 @@ class ScheduleRunner:
         await system.stop()
         poset = system.computation.poset
         for watch in scenario.watches:
-            if self._pattern(watch).match_in(poset):
+            if match_all(self._pattern(watch), poset, warn_guard_errors=False):
                 play.matched.add(watch.line)
         errors = tracker.errors
         return ScheduleOutcome(
@@ -202,7 +204,12 @@ class ScheduleRunner:
         self._violations(play, (), standing=True)
 
     def _expect(self, expect: Expect, play: _Play) -> None:
-        seen = len(self._pattern(expect).match_in(self.system.computation.poset))
+        pattern = self._pattern(expect)
+        guards = guards_in(pattern)
+        before = [guard.guard_error_count for guard in guards]
+        # A guard that raises is said in the failure (below), not warned of.
+        poset = self.system.computation.poset
+        seen = len(match_all(pattern, poset, warn_guard_errors=False))
         if seen:
             play.matched.add(expect.line)
         held = expect.judge(seen)
@@ -212,10 +219,11 @@ class ScheduleRunner:
                 play.witnessed.add(expect.line)
         elif not held:
             matches = f"{seen} match{'' if seen == 1 else 'es'}"
+            raised = _raised_now(guards, before)
             play.fail(
                 expect,
                 ("expect", expect.line),
-                f"{expect.pattern}: expected {expect.expected}, saw {matches}",
+                f"{expect.pattern}: expected {expect.expected}, saw {matches}{raised}",
                 (),
             )
 
@@ -336,6 +344,23 @@ class _Play:
         self.failed.add(key)
         schedule = Schedule(self.seed, (*self.items, *partial))
         self.failures.append(Failure(property, key, message, schedule))
+
+
+def _raised_now(guards: tuple[GuardedPattern, ...], before: list[int]) -> str:
+    """``; its guard raised TypeError: ... on e1 ...`` for the first of ``guards`` that
+    raised since its error count was ``before``, else ""."""
+    for guard, count in zip(guards, before, strict=True):
+        new = guard.guard_error_count - count
+        if new > 0:
+            # guard_errors keeps the latest records (a bounded deque), newest last.
+            errors = guard.guard_errors
+            found, error = errors[max(len(errors) - new, 0)]
+            events = ", ".join(event.id for event in found.events)
+            return (
+                f"; its guard raised {type(error).__name__}: {error} (on {events}), "
+                "and a match it raises on counts as none"
+            )
+    return ""
 
 
 def _violation_line(violation: ConstraintViolation) -> str:

@@ -208,9 +208,15 @@ class Matcher:
         return f"<Matcher for {self.pattern}>"
 
 
-def match_all(pattern: alg.Pattern, poset: Any) -> list[PatternMatch]:
-    """Every match of ``pattern`` in ``poset`` (or a computation), in completion order."""
+def match_all(
+    pattern: alg.Pattern, poset: Any, *, warn_guard_errors: bool = True
+) -> list[PatternMatch]:
+    """Every match of ``pattern`` in ``poset`` (or a computation), in completion order.
+
+    ``warn_guard_errors=False`` is for a caller that reports the errors of the
+    pattern's guards itself, as ``Pattern.matcher`` takes it."""
     context = Context(_poset_of(poset))
+    context.warns_guard_errors = warn_guard_errors
     return context.in_completion_order(compile_node(pattern, context).batch())
 
 

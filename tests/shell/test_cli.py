@@ -419,6 +419,43 @@ def test_check_names_a_misspelt_event_in_a_connection(tmp_path: Path) -> None:
     ) in result.stdout
 
 
+def test_check_names_a_misspelt_event_in_a_handler(tmp_path: Path) -> None:
+    # A @when on a name no interface declares never runs, and nothing said so: the
+    # connections deliver Store.reserved, and the handler waits for another name.
+    misspelt = tmp_path / "misspelt.py"
+    misspelt.write_text(
+        SHOP.read_text().replace(
+            '    @when(Pattern.match("Store.reserved").or_(Pattern.match("Store.refused")))\n',
+            '    @when(Pattern.match("Store.reserved").or_(Pattern.match("Store.refusd")))\n',
+        )
+    )
+    result = rapide("check", misspelt)
+    assert result.returncode == 0, result.stderr
+    assert (
+        "warning: component 'mailer': Postman.on_store handles Store.reserved or "
+        "Store.refusd, but no interface declares 'Store.refusd' (did you mean "
+        "'Store.refused' or 'Store.reserved'?), so no such event can reach it\n"
+    ) in result.stdout
+    assert "handles" not in rapide("check", SHOP).stdout
+
+
+def test_check_names_a_handler_its_connections_never_feed(tmp_path: Path) -> None:
+    # The ledger is piped Store.reserved only: a handler of Store.refused never runs.
+    unfed = tmp_path / "unfed.py"
+    unfed.write_text(
+        SHOP.read_text().replace(
+            '    @when(Pattern.match("Store.reserved"))\n    async def on_reserved',
+            '    @when(Pattern.match("Store.refused"))\n    async def on_reserved',
+        )
+    )
+    result = rapide("check", unfed)
+    assert result.returncode == 0, result.stderr
+    assert (
+        "warning: component 'ledger': Books.on_reserved handles Store.refused, but its "
+        "connections deliver only Store.reserved to it, so it never runs\n"
+    ) in result.stdout
+
+
 def test_check_shows_a_constraint_name_from_the_file_on_its_line(tmp_path: Path) -> None:
     # A name holding a line break was printed on two lines, the second one looking
     # like a line of the report of its own.

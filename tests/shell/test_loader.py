@@ -153,9 +153,9 @@ def test_an_exception_while_importing_names_the_line(tmp_path: Path) -> None:
 def test_a_file_that_runs_its_system_as_a_script_is_told_what_to_write(
     tmp_path: Path,
 ) -> None:
-    # The ending the README's first example has: fine for `python FILE` and for
-    # `rapide check`, which imports it outside any event loop; `rapide run`, `repl` and
-    # `shell` import it inside theirs, where asyncio.run() cannot start another.
+    # The ending the README's first example has: fine for `python FILE`, but `rapide
+    # run`, `repl` and `shell` import it inside their event loop, where asyncio.run()
+    # cannot start another.
     path = write(tmp_path, HEADER + ARCH + MODULES + (
         "\nimport asyncio\n"
         "system = Game.bind(left=Pinger, right=Ponger)\n"
@@ -169,7 +169,15 @@ def test_a_file_that_runs_its_system_as_a_script_is_told_what_to_write(
         "running event loop: the file runs its system as it is imported, and rapide runs "
         'it itself; put that under `if __name__ == "__main__":`\n'
     )  # one line: no warning of a coroutine never awaited either
-    assert run_rapide("check", path).returncode == 0
+    # `rapide check` and `rapide graph` import it outside any loop, where the run at
+    # import succeeds: they refuse the file all the same, not call it fine.
+    for command in ("check", "graph"):
+        checked = run_rapide(command, path)
+        assert (checked.returncode, checked.stderr) == (2, (
+            f"rapide: {path}: the System 'system' has run already: the file runs its system "
+            'as it is imported, and rapide runs it itself; put that under `if __name__ == '
+            '"__main__":`\n'
+        ))
     # Any other RuntimeError is the file's own, said as it is.
     plain = write(tmp_path, "raise RuntimeError('no database')\n", name="plain.py")
     refused = run_rapide("run", plain, "--script", "-", stdin="run\n")
@@ -213,6 +221,25 @@ def test_several_architectures_need_arch(tmp_path: Path) -> None:
     assert "no @architecture class named 'Gam' (found: Game, Rematch); did you mean 'Game'?" in (
         load_error(path, arch="Gam")
     )
+
+
+def test_arch_picks_an_architecture_beside_a_module_level_system(tmp_path: Path) -> None:
+    second = ARCH.replace("class Game", "class Rematch")
+    system = "\nsystem = Game.bind(left=Pinger, right=Ponger)\n"
+    path = write(tmp_path, HEADER + ARCH + second + MODULES + system)
+    for arch in (None, "system", "Game"):
+        loaded = load_architecture(path, arch=arch)  # the file's own System
+        assert (loaded.name, loaded.build_system(0)) == ("Game", loaded.build_system(0))
+    rematch = load_architecture(path, arch="Rematch")
+    assert rematch.name == "Rematch"
+    assert rematch.build_system(0) is not rematch.build_system(0)  # bound afresh each time
+    assert load_error(path, arch="Remach") == (
+        f"{path}: no System or @architecture class named 'Remach' "
+        "(found: system, Game, Rematch); did you mean 'Rematch'?"
+    )
+    result = run_rapide("check", path, "--arch", "Rematch")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].startswith(f"{path}: Rematch loads and binds")
 
 
 def test_a_component_without_a_module(tmp_path: Path) -> None:

@@ -284,6 +284,12 @@ def test_bad_arguments(line: str, message: str) -> None:
     assert message in syntax_error(line).message
 
 
+def test_a_missing_event_id_is_pointed_at_where_it_goes() -> None:
+    # The caret stood under the blank after `show`, as if `event` were wrong.
+    assert syntax_error("show event").column == len("show event")
+    assert syntax_error("why").column == len("why")
+
+
 @pytest.mark.parametrize(
     ("line", "message"),
     [

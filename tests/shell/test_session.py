@@ -272,6 +272,34 @@ async def test_a_guard_on_a_placeholder_nothing_binds_is_pointed_out(
     assert len(drawn(either)) == 1
 
 
+async def test_a_guard_that_raises_is_said_in_a_note_not_warned(
+    shop_session: Session,
+) -> None:
+    # `?item > 1` compares a text with a number: the guard raises, which counts as no
+    # match. The workbench printed Python's RuntimeWarning for it, path and source line.
+    pattern = "Web.order(item=?item) where ?item > 1"
+    note = (
+        f"note: the guard of {pattern} raised TypeError: '>' not supported between "
+        "instances of 'str' and 'int' (on e1); a match it raises on counts as none"
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # said in the note: no Python warning
+        await ok(shop_session, "watch Web.order(item=?i) where ?i < 1")  # nothing to match yet
+        await ok(shop_session, "inject Web.order item=apple quantity=2")
+        for command in ("watch", "break", "expect"):
+            outcome = await shop_session.execute(f"{command} {pattern}")
+            assert said_after_the_first_line(outcome) == note
+        # A guard that first raised on an event recorded after the watch was set.
+        live = await ok(shop_session, "matches 1")
+    assert said_after_the_first_line(live) == note.replace("?item > 1", "?i < 1").replace(
+        "item=?item", "item=?i").replace("'>'", "'<'")
+
+
+def said_after_the_first_line(outcome: Any) -> str:
+    """What ``outcome`` drew under its first line, as one line."""
+    return " ".join(line.strip() for line in drawn(outcome)[1:])
+
+
 async def test_file_names_start_at_home_with_a_tilde(
     shop_session: Session, tmp_path: Path, monkeypatch: Any
 ) -> None:

@@ -166,7 +166,7 @@ def parse_show(text: ArgumentText) -> ShowArguments:
     if topic == "event":
         if len(words) < 2:
             raise CommandSyntaxError(
-                "show event needs an event id, e.g. show event e3", column=text.column
+                "show event needs an event id, e.g. show event e3", column=text.end
             )
         text.at_most(2)
         return ShowArguments("event", unquote(words[1].text))

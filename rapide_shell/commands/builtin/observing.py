@@ -11,6 +11,7 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from pyrapide.patterns import BasicPattern, Condition, GuardedPattern, Pattern
+from pyrapide.patterns.engine import match_all
 from rapide_shell import notices, render
 from rapide_shell.commands.arguments import (
     ArgumentParser,
@@ -28,6 +29,7 @@ from rapide_shell.commands.registry import Command, CommandCatalog
 from rapide_shell.commands.spec import ArgKind, ArgSpec, CommandSpec
 from rapide_shell.hookspecs import hookimpl
 from rapide_shell.outcome import CommandOutcome
+from rapide_shell.report import error_text
 from rapide_shell.suggestions import close_matches
 
 if TYPE_CHECKING:
@@ -313,6 +315,7 @@ async def matches(
         output.append(Text(f"  … {first_shown} earlier matches", style="dim"))
     for position, match in enumerate(found.matches[first_shown:], first_shown + 1):
         output.append(_match_renderable(position, match))
+    output.extend(_raising_guards(found.pattern))  # on events recorded since it was set too
     data: dict[str, Any] = {
         "watch": found.id,
         "matches": [[event.id for event in match.events] for match in found.matches],
@@ -347,7 +350,8 @@ async def expect(
         return _expect_constraints(session, command, line)
     assert args.pattern is not None
     pattern_text: str = args.pattern_text
-    seen = len(args.pattern.match_in(session.computation.poset))
+    # Its guards' errors are said under the result (_pattern_notes), not warned of.
+    seen = len(match_all(args.pattern, session.computation.poset, warn_guard_errors=False))
     count: int | None = args.count
     if args.none:
         expected, held = "no match", seen == 0
@@ -439,6 +443,7 @@ def _pattern_notes(session: Session, pattern: Any) -> list[Text]:
         *_undeclared_names(session, pattern),
         *_undeclared_fields(session, pattern),
         *_unbound_guards(pattern),
+        *_raising_guards(pattern),
     ]
 
 
@@ -467,6 +472,23 @@ def _unbound_guards(pattern: Pattern) -> list[Text]:
                     f"holds (bind it with a field: {name}=?{name})"
                 ] = None
     return [render.note(note, style="yellow") for note in notes]
+
+
+def _raising_guards(pattern: Pattern) -> list[Text]:
+    """A note for each ``where`` of ``pattern`` that has raised on the events matched
+    (``?k > 5`` for a text ``?k``): its latest error, said once, where the matching would
+    otherwise print Python's warning of it, path and source line included."""
+    notes = []
+    for part in _parts(pattern):
+        if isinstance(part, GuardedPattern) and part.guard_errors:
+            found, error = part.guard_errors[-1]
+            events = ", ".join(event.id for event in found.events)
+            notes.append(render.note(
+                f"note: the guard of {part} raised {error_text(error)} (on {events}); "
+                "a match it raises on counts as none",
+                style="yellow",
+            ))
+    return notes
 
 
 def _undeclared_fields(session: Session, pattern: Pattern) -> list[Text]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import warnings
 from concurrent.futures import ProcessPoolExecutor
 from itertools import permutations
 
@@ -121,6 +122,20 @@ async def test_notes_a_failing_order_does_not_need_are_shrunk_away_with_the_seed
     assert sorted(kept) == [3, 5]
     assert example.shrunk.schedule.forced_count <= 1
     assert "Clerk.seen(notes=[5, 3]): expected no match, saw 1 match" in example.shrunk.message
+
+
+async def test_a_guard_that_raises_is_said_in_the_failure_not_warned():
+    # `?n > "x"` compares a number with a text: the guard raises, which counts as no
+    # match. Python's RuntimeWarning for it went to stderr, over `rapide explore`'s report.
+    scenario = three_notes(expect(5, 'Clerk.answered(n=?n) where ?n > "x"'))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = await explore(parts.quiet, scenario, shrink=False)
+    (example,) = result.counterexamples
+    assert example.found.message.endswith(
+        "saw 0 matches; its guard raised TypeError: '>' not supported between instances of "
+        "'int' and 'str' (on e4), and a match it raises on counts as none"
+    ), example.found.message
 
 
 async def test_all_failures_keeps_one_counterexample_per_failing_poset():

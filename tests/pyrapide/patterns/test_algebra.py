@@ -17,6 +17,7 @@ from pyrapide.patterns import (
     placeholder,
 )
 from pyrapide.patterns.condition import Comparison
+from pyrapide.patterns.engine import match_all
 
 
 def ids(matches):
@@ -153,6 +154,11 @@ def test_a_matcher_told_not_to_warn_records_guard_errors_silently(diamond):
         fed = [found for event in diamond for found in matcher.feed(event, diamond)]
     assert ids(fed) == [["a2"], ["b2"]]
     assert guarded.guard_error_count == 3
+    # Over the whole poset at once, the same choice is match_all's to make.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert ids(match_all(guarded, diamond, warn_guard_errors=False)) == [["a2"], ["b2"]]
+    assert guarded.guard_error_count == 6
     # The silent matcher's choice is its own: matched elsewhere, the pattern still warns.
     with pytest.warns(RuntimeWarning, match="ZeroDivisionError"):
         guarded.match_in(diamond)
