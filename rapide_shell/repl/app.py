@@ -68,6 +68,7 @@ from rapide_shell.explorations import (
 from rapide_shell.interrupts import CtrlC
 from rapide_shell.loader import LoadError
 from rapide_shell.looks import architecture_counts
+from rapide_shell.python_warnings import warnings_shown_by
 from rapide_shell.render import note, terminal_console
 from rapide_shell.session import Session
 from rapide_shell.tally import SessionTally
@@ -199,9 +200,10 @@ async def run_repl(
             interrupts.__enter__()
             left_by = Leaving.CTRL_C  # unless the loop returns: a second Ctrl-C of a command
             try:
-                left_by = await _loop(
-                    console, session, prompt, at_prompt, interrupts, pasted, piped, tally
-                )
+                with warnings_shown_by(_warn):
+                    left_by = await _loop(
+                        console, session, prompt, at_prompt, interrupts, pasted, piped, tally
+                    )
                 if left_by == Leaving.END_OF_INPUT:
                     await _see_through(console, explorations, at_prompt)
             finally:
@@ -220,6 +222,11 @@ async def run_repl(
         if interrupts is not None:
             interrupts.__exit__()
     return tally.sum_up(session, console)
+
+
+def _warn(line: str) -> None:
+    """A Python warning the architecture's code raised: one line on stderr."""
+    sys.stderr.write(f"{line}\n")
 
 
 def _announce_end(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -11,11 +12,13 @@ from textual import events, on
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
+from textual.css.query import NoMatches
 from textual.widgets import Input
 
 from pyrapide.core.printable import printable
 from pyrapide.runtime import DEFAULT_HANDLER_TIMEOUT
 from rapide_shell.explorations import EXPLORE_PLUGIN, STOPPED_BY_CTRL_C, ExploreCommands
+from rapide_shell.python_warnings import warnings_shown_by
 from rapide_shell.render import note, printing_console
 from rapide_shell.session import Session
 from rapide_shell.tally import SessionTally
@@ -92,6 +95,8 @@ class RapideApp(App[None]):
         self._left_by = "the workbench closed"
         """What stops an exploration still running as the app closes, as its verdict
         (and the exit status) names it: a second Ctrl-C, or a plain leaving."""
+        self._warnings = ExitStack()
+        """Holds Python's warnings shown in the Output from mounting to unmounting."""
         self.served = False
         """The app was drawn in a web browser (``rapide serve``), not in a terminal."""
 
@@ -155,8 +160,14 @@ class RapideApp(App[None]):
         """The main screen is the first on the stack."""
         return self.main_screen
 
+    def on_mount(self) -> None:
+        """Python's warnings (raised by the architecture's code) are shown in the Output
+        while the app runs: there is no terminal under it to print them on."""
+        self._warnings.enter_context(warnings_shown_by(self.show_python_warning))
+
     async def on_unmount(self) -> None:
         """Stops the system (finish hooks run) when the app closes."""
+        self._warnings.close()
         explorations = self.session.plugins.get_plugin(EXPLORE_PLUGIN)
         if isinstance(explorations, ExploreCommands):
             await explorations.close(self._left_by)
@@ -198,6 +209,17 @@ class RapideApp(App[None]):
             saved = Path(self.save_screenshot(filename)).resolve()
         self.main_screen.view.show_note(f"SVG saved in {_home_relative(saved.parent)}")
         return saved
+
+    def show_python_warning(self, line: str) -> None:
+        """Shows a Python warning the architecture's code raised (a coroutine it never
+        awaited, say) in the Output, where a terminal would have printed it (to Textual's
+        log before the Output is there)."""
+        try:
+            output = self.main_screen.output
+        except NoMatches:
+            self.log.warning(line)
+            return
+        output.write(note(line, style="yellow"))
 
     def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
         """Saves an SVG picture of the screen (see :meth:`save_screenshot_file`;
