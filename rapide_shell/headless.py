@@ -15,6 +15,7 @@ from rapide_shell.exit_status import EXIT_ERROR, HOOKS_FAILED
 from rapide_shell.interrupts import CtrlC
 from rapide_shell.loader import LoadError
 from rapide_shell.outcome import CommandOutcome
+from rapide_shell.python_warnings import on_stderr, warnings_shown_by
 from rapide_shell.render import WholeLine, printing_console, transcript_console
 from rapide_shell.runtime_link import Bounds
 from rapide_shell.script import ScriptFileError, ScriptLine, play, read_script
@@ -80,7 +81,7 @@ async def run_headless(
     try:
         # With --json, what the file's own code prints (as it is imported, in a handler
         # or a hook) goes to stderr: stdout holds the JSON object alone.
-        with prints_to_stderr(json_output):
+        with prints_to_stderr(json_output), warnings_shown_by(on_stderr):
             async with Session.open(
                 file,
                 arch=arch,

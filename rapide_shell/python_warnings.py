@@ -10,6 +10,7 @@ here: its code never ran.
 
 from __future__ import annotations
 
+import sys
 import threading
 import warnings
 from collections.abc import Callable, Iterator
@@ -57,3 +58,9 @@ def warnings_shown_by(show: Callable[[str], None]) -> Iterator[None]:
     finally:
         warnings.showwarning = python_shows
 
+
+
+def on_stderr(line: str) -> None:
+    """Shows a warning's line on stderr (``rapide repl`` and ``rapide run``), where
+    Python would have printed it, without the source line and the tracemalloc hint."""
+    sys.stderr.write(f"{line}\n")

@@ -68,7 +68,7 @@ from rapide_shell.explorations import (
 from rapide_shell.interrupts import CtrlC
 from rapide_shell.loader import LoadError
 from rapide_shell.looks import architecture_counts
-from rapide_shell.python_warnings import warnings_shown_by
+from rapide_shell.python_warnings import on_stderr, warnings_shown_by
 from rapide_shell.render import note, terminal_console
 from rapide_shell.session import Session
 from rapide_shell.tally import SessionTally
@@ -200,7 +200,7 @@ async def run_repl(
             interrupts.__enter__()
             left_by = Leaving.CTRL_C  # unless the loop returns: a second Ctrl-C of a command
             try:
-                with warnings_shown_by(_warn):
+                with warnings_shown_by(on_stderr):
                     left_by = await _loop(
                         console, session, prompt, at_prompt, interrupts, pasted, piped, tally
                     )
@@ -222,11 +222,6 @@ async def run_repl(
         if interrupts is not None:
             interrupts.__exit__()
     return tally.sum_up(session, console)
-
-
-def _warn(line: str) -> None:
-    """A Python warning the architecture's code raised: one line on stderr."""
-    sys.stderr.write(f"{line}\n")
 
 
 def _announce_end(

@@ -43,3 +43,14 @@ def test_the_repl_says_an_emit_without_await_in_one_line() -> None:
         "awaited (its code did not run: `await` it; an emit not awaited records no event)"
     ]
     assert "ran 1 dispatch, recorded 0 events" in done.stdout
+
+
+def test_rapide_run_says_it_on_stderr_in_one_line(tmp_path: Path) -> None:
+    script = tmp_path / "run.rapide"
+    script.write_text("run\n")
+    done = run_rapide("run", FORGOT_AWAIT, "--script", script)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines() == [
+        f"{FORGOT_AWAIT}:28: RuntimeWarning: coroutine 'ModuleContext.emit' was never "
+        "awaited (its code did not run: `await` it; an emit not awaited records no event)"
+    ]
