@@ -392,7 +392,11 @@ class System:
         :class:`~pyrapide.runtime.modules.ModuleBuildError` when a module class raises
         as it is built."""
         if self.state is not RunState.IDLE:
-            raise RuntimeError(f"start(): the system is already {self.state}")
+            # step() and run() start an idle system themselves: say so, not only the state.
+            raise RuntimeError(
+                f"start(): the system has started already (it is {self.state}; step() and "
+                "run() start a system that has not)"
+            )
         for component, iface in self._hierarchy.leaves.items():
             bound = self.bindings.get(component)
             if bound is None:

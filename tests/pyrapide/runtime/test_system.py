@@ -122,6 +122,14 @@ async def test_lifecycle_misuse_is_refused_clearly():
         await system.run()
 
 
+async def test_start_after_a_step_says_the_step_started_the_system():
+    system = fan()
+    await system.step()
+    with pytest.raises(RuntimeError, match=r"^start\(\): the system has started already "
+                       r"\(it is paused; step\(\) and run\(\) start a system that has not\)$"):
+        await system.start()
+
+
 async def test_a_stepping_caller_can_wait_for_real_time_work_without_polling():
     from pyrapide import get_context, module
     from tests.pyrapide.runtime.kinds_parts import Source
