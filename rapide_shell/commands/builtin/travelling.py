@@ -28,12 +28,16 @@ from rapide_shell.decisions import Decision, DecisionKind, HistoryError, Point
 from rapide_shell.hookspecs import hookimpl
 from rapide_shell.looks import command_words, steps_span
 from rapide_shell.outcome import CommandOutcome
+from rapide_shell.report import standing_problems
 
 if TYPE_CHECKING:
     from rapide_shell.session import Session
 
 HISTORY_SHOWN = 20
 """``history`` lists this many steps around the current point unless told otherwise."""
+
+PROBLEMS_SHOWN = 3
+"""A command that moved the run lists this many of the problems standing there, the last."""
 
 HISTORY = CommandSpec(
     name="history",
@@ -241,17 +245,21 @@ def arrived(session: Session, line: str, command: str, how: str = "") -> Command
     heading = render.note(f"at {position_text(session)}", style="bold")
     if how:
         heading.append(f" ({how})", style="dim")
-    output: list[RenderableType] = [
-        heading,
-        step_line(point, current=True),
-        state_line(session),
-    ]
+    output: list[RenderableType] = [heading, step_line(point, current=True)]
+    # What went wrong up to here, said again: the replay that rebuilt it said nothing.
+    problems = standing_problems(session.errors, session.violations, session.computation)
+    if len(problems) > PROBLEMS_SHOWN:
+        earlier = len(problems) - PROBLEMS_SHOWN
+        output.append(Text(f"  … {render.counted(earlier, 'earlier problem')}", "dim"))
+    output += [render.note(text, style="bold red") for text in problems[-PROBLEMS_SHOWN:]]
+    output.append(state_line(session))
     data = {
         "step": point.number,
         "branch": session.decisions.branch.name,
         "events": len(session.computation),
         "pending": session.pending_count,
         "in_flight": [flight.label for flight in session.in_flight()],
+        "problems": problems,
     }
     return CommandOutcome(line, command, output=tuple(output), data=data)
 
