@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rapide_shell.address import Address
-from tests.shell.cli_process import REPO
+from tests.shell.cli_process import REPO, run_rapide
 from tests.shell.test_repl import FIXTURES, User
 
 
@@ -95,3 +95,12 @@ def test_going_back_and_forth_says_the_problems_standing_where_it_arrives(
     finally:
         if user.child.isalive():
             user.child.terminate(force=True)
+
+
+def test_a_step_at_the_end_of_a_quiet_branch_says_it_once() -> None:
+    lessons = REPO / "examples" / "lessons"
+    result = run_rapide("run", lessons / "05_choices.py", "--script", "-",
+                        stdin="run\nback\nforward\nstep\n")
+    assert result.returncode == 0, result.stderr
+    said = result.stdout.split("> step\n")[1].splitlines()
+    assert said[:2] == ["nothing to step", "quiet: nothing pending, nothing in flight"]
