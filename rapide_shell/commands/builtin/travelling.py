@@ -65,9 +65,11 @@ BACK = CommandSpec(
     details="""\
 Takes the run back N steps of the history: the computation, the queue, the work in
 flight, the watches with their matches, each breakpoint's hits and the graph's counts
-are what they were at that step, under the same ids. The steps you leave are kept:
-`forward` replays them, and choosing differently from here (another `step #ID`,
-another `inject`) starts a new branch beside them (`branches`).
+are what they were at that step, under the same ids. It says the step it reached and
+the handler errors and constraint violations standing there (the last three), as
+`forward`, `goto` and `switch` do. The steps you leave are kept: `forward` replays
+them, and choosing differently from here (another `step #ID`, another `inject`)
+starts a new branch beside them (`branches`).
 
 The run is rebuilt by replaying its decisions on a fresh system (modules built anew,
 start hooks run again): a handler that acts outside the process (writes a file, calls
