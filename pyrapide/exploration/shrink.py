@@ -155,7 +155,7 @@ async def shrink(
     state = _State(runner, failure, scenario, max_runs, should_stop)
     await state.fewer_choices()
     changed = True
-    while changed and not state.spent():
+    while changed:  # spent() is asked before each try, so that it says why it ended
         changed = False
         injections = [i for i, step in enumerate(state.scenario.steps) if isinstance(step, Inject)]
         for index in reversed(injections):
