@@ -105,6 +105,15 @@ def test_the_lost_update_is_found_shrunk_and_replays_to_exit_1(tmp_path: Path) -
     assert "expect failed: constraints: expected no violation, no_lost_update" in replay.stderr
 
 
+def test_a_random_search_finds_each_first_note_a_depth_first_one_finds(tmp_path: Path) -> None:
+    scenario = script(tmp_path, THREE_NOTES + "expect Clerk.first(n=3) sometimes\n")
+    every = explore_json(DELIVERIES, "--arch", "race", "--script", scenario)
+    walked = explore_json(DELIVERIES, "--arch", "race", "--script", scenario,
+                          "--strategy", "random", "--seeds", "0..59")
+    assert every["distinct_posets"] == walked["distinct_posets"] == 3
+    assert walked["sometimes"][0]["held"] and walked["exit_status"] == 0
+
+
 def test_a_counterexample_named_with_a_line_break_still_replays(tmp_path: Path) -> None:
     # The header's comments held the paths as they were: a line break in the script's
     # name or --out's made the rest of that comment a command, and the replay exit 2.

@@ -70,6 +70,14 @@ async def test_random_walks_one_schedule_per_seed():
     assert result.ended == "exhausted" and not result.exhausted  # seeds used up, not the space
 
 
+async def test_random_walks_reach_every_behaviour_the_depth_first_search_finds():
+    # Which note the clerk serves first: three behaviours. The walks once drew from the
+    # sequence the system's own choice came from, and note 3 was never served first.
+    every = await explore(parts.race, three_notes())
+    walked = await explore(parts.race, three_notes(), strategy=Strategy.RANDOM, seeds=(0, 59))
+    assert every.distinct == walked.distinct == 3
+
+
 async def test_a_strategy_and_timing_given_as_text_are_the_members_they_name():
     # "random" as text was not Strategy.RANDOM to the search: it explored depth first.
     result = await explore(parts.ledger, three_notes(), strategy="random", seeds=[0, 39])
