@@ -157,9 +157,9 @@ def branch_parts(
 ) -> tuple[Text, Text]:
     """:func:`branch_label` in its two parts: the mark of the current branch (``* ``)
     and the rest, for a list that sets a long label's wrapped lines under the second.
-    ``compact`` says it in fewer words (``b2  from step 1 of main: 2 to 5``, ``: 2``
-    for one step), without
-    where you are, for a panel that shows that beside it."""
+    ``compact`` says it in fewer words (``b2  from step 1 of main: 2 to 5``, or ``: 2``
+    for one step of its own), without where you are, for a panel that shows that
+    beside it."""
     current = branch is tree.branch
     style = "bold green" if current else ""
     marker = Text("* " if current else "  ", style=style)
