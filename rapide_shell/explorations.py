@@ -456,6 +456,9 @@ def failure_lines(exploration: BackgroundExploration) -> list[FailureLine]:
     for number, item in enumerate(written, 1):
         shared = (stands_for(written, number) if item.same_as is None
                   else f" (as failure {item.same_as})")
+        cut_short = item.example.shrink_end.cut_short
+        if cut_short is not None:
+            shared += f" (it may shrink further: {cut_short})"
         lines.append(FailureLine(
             number,
             f"failure {number}: {item.example.shrunk.message}",

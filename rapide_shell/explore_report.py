@@ -138,11 +138,17 @@ def _failure(item: Written, file: str, shared: str) -> list[RenderableType]:
     found, shrunk = example.found, example.shrunk
     lines: list[RenderableType] = [note(f"FAILED: {shrunk.message}", style="bold red")]
     found_choices = counted(found.schedule.forced_count, "forced choice")
-    shrinking = "not shrunk" if example.shrink_runs == 0 else (
-        f"shrunk to {counted(shrunk.schedule.forced_count, 'forced choice')}, "
-        f"{counted(shrunk.schedule.injections, 'injection')} "
-        f"({counted(example.shrink_runs, 'replay')})"
-    )
+    cut_short = example.shrink_end.cut_short
+    if example.shrink_runs == 0:
+        shrinking = "not shrunk" if cut_short is None else f"not shrunk: {cut_short} first"
+    else:
+        shrinking = (
+            f"shrunk to {counted(shrunk.schedule.forced_count, 'forced choice')}, "
+            f"{counted(shrunk.schedule.injections, 'injection')} "
+            f"({counted(example.shrink_runs, 'replay')})"
+        )
+        if cut_short is not None:
+            shrinking += f" until {cut_short}: it may shrink further"
     lines.append(Text(
         f"  found in schedule {example.number} ({found_choices}"
         f", {counted(found.schedule.injections, 'injection')}); {shrinking}"
@@ -237,6 +243,7 @@ def _failure_json(item: Written) -> dict[str, Any]:
         "injections": {"found": found.schedule.injections,
                        "shrunk": shrunk.schedule.injections},
         "shrink_replays": example.shrink_runs,
+        "shrinking": str(example.shrink_end),
         "counterexample": item.path,
         "address": item.address,
         "lines": list(item.lines),

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import logging
 import multiprocessing
 import os
 import re
@@ -200,6 +201,7 @@ def _cluster(address: str) -> Iterator[Workers]:
         client: Any = Client(address, timeout=CLUSTER_TIMEOUT, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as error:
         raise ExploreSetupError(f"cannot reach the cluster at {address}: {error}") from None
+    executor = None
     try:
         # Jobs sent to a cluster with no worker would wait for one for ever, unsaid.
         try:
@@ -210,9 +212,28 @@ def _cluster(address: str) -> Iterator[Workers]:
                 f"{CLUSTER_TIMEOUT:g} s (start some with dask worker ADDRESS)"
             ) from None
         width = max(1, sum(client.nthreads().values()))
-        yield Workers(client.get_executor(pure=False), width, address)
+        executor = client.get_executor(pure=False)
+        yield Workers(executor, width, address)
     finally:
-        client.close()
+        # Shards still out after a Ctrl-C are cancelled, not waited for. Dask's executor
+        # then logs each one's end (cancelled, or its connection closed under it) as an
+        # error with its traceback, through tornado: nothing the user need read.
+        with _logger_off("tornado.application"):
+            if executor is not None:
+                executor.shutdown(wait=False)
+            client.close()
+
+
+@contextlib.contextmanager
+def _logger_off(name: str) -> Iterator[None]:
+    """The logger ``name`` says nothing while the block runs."""
+    logger = logging.getLogger(name)
+    was = logger.disabled
+    logger.disabled = True
+    try:
+        yield
+    finally:
+        logger.disabled = was
 
 
 def out_refusal(

@@ -349,8 +349,16 @@ def _how_shrunk(example: Counterexample) -> str:
     """``1 forced choice and 5 injections as found, shrunk to 1 and 2.``, or why not."""
     found, shrunk = example.found, example.shrunk
     as_found = f"{_choices(found)} and {_injections(found)}"
+    cut_short = example.shrink_end.cut_short
     if example.shrink_runs == 0:
+        if cut_short is not None:
+            return f"{as_found}, as found: not shrunk, {cut_short} first."
         return f"{as_found}, as found (not shrunk)."
+    if cut_short is not None:
+        return (
+            f"{as_found} as found, shrunk to {_choices(shrunk)} and {_injections(shrunk)} "
+            f"until {cut_short}: it may shrink further."
+        )
     counts = (shrunk.schedule.forced_count, shrunk.schedule.injections)
     if counts == (found.schedule.forced_count, found.schedule.injections):
         return f"{as_found}, none of which shrinking could take away."

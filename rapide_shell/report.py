@@ -63,12 +63,10 @@ class Activity:
             self.resumed.append(notification.task.label)
             if self.keep_dispatches:
                 self.steps.append(notification)
-        elif kind == "HandlerError":
-            self.add_problem(_handler_error(notification))
-        elif kind == "GuardError":
-            self.add_problem(_guard_error(notification))
+        elif kind in ("HandlerError", "GuardError"):
+            self.add_problem(_error_line(notification))
         elif kind == "ConstraintViolated":
-            self.add_problem(f"constraint violated: {violation_text(notification.violation)}")
+            self.add_problem(_violation_line(notification.violation))
         elif kind == "PluginFailed":
             text = f"error in plugin {notification.plugin!r} ({notification.hook})"
             self.add_problem(
@@ -102,6 +100,34 @@ class Activity:
             )
         output.extend(self.problems)
         return output
+
+
+def standing_problems(errors: list[Any], violations: list[Any], computation: Any) -> list[str]:
+    """What a run holds that went wrong, each in the line its step said it in as it
+    happened: its handler and guard errors (notifications) and its constraint
+    violations, in the order of the events involved (those with none last)."""
+    poset = computation.poset
+    last = len(poset)
+
+    def position(event: Any) -> int:
+        return poset.seq(event) if event is not None and event in poset else last
+
+    found = [(position(error.event), _error_line(error)) for error in errors]
+    for violation in violations:
+        events = getattr(violation, "events", ()) or ()
+        found.append((position(events[-1] if events else None), _violation_line(violation)))
+    return [text for _, text in sorted(found, key=lambda item: item[0])]
+
+
+def _violation_line(violation: Any) -> str:
+    return f"constraint violated: {violation_text(violation)}"
+
+
+def _error_line(notification: Any) -> str:
+    """The line of a HandlerError or a GuardError notification."""
+    if type(notification).__name__ == "GuardError":
+        return _guard_error(notification)
+    return _handler_error(notification)
 
 
 def _handler_error(notification: Any) -> str:

@@ -16,6 +16,7 @@ numbers), so that what is read from a file is numbered as a script's lines are.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -161,21 +162,30 @@ class SessionTally:
             failed = counted(len(self.failed_expectations), "expectation")
             where = _where(self.failed_expectations)
             reasons.append((EXIT_EXPECTATION_FAILED, f"{failed} failed ({where})"))
-        reasons.extend(
-            (status, f"the exploration of {script} {_ANSWERS[status]}")
-            for script, status in self.explorations
-            if status != EXIT_OK
-        )
+        # Explorations of one script with one answer are said once, counted.
+        answers = Counter(self.explorations)
+        for (script, status), times in answers.items():
+            if status == EXIT_OK:
+                continue
+            one, many = _ANSWERS[status]
+            said = f"the exploration of {script} {one}" if times == 1 else (
+                f"{times} explorations of {script} {many}"
+            )
+            reasons.append((status, said))
         # Stable: an exploration's answer comes after the commands' of its status.
         return sorted(reasons, key=lambda reason: SERIOUSNESS.index(reason[0]))
 
 
 _ANSWERS = {
-    EXIT_EXPECTATION_FAILED: "found a failure",
-    EXIT_ERROR: "could not run",
-    EXIT_INTERRUPTED: "was stopped by Ctrl-C before it found a failure",
+    EXIT_EXPECTATION_FAILED: ("found a failure", "each found a failure"),
+    EXIT_ERROR: ("could not run", "could not run"),
+    EXIT_INTERRUPTED: (
+        "was stopped by Ctrl-C before it found a failure",
+        "were stopped by Ctrl-C before they found a failure",
+    ),
 }
-"""What an exploration's answer was, by the status it calls for."""
+"""What an exploration's answer was, by the status it calls for: said of one, and of
+several explorations of one script."""
 
 
 def _where(lines: list[int]) -> str:

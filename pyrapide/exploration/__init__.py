@@ -39,6 +39,7 @@ from pyrapide.exploration.scenario import (
     Watch,
 )
 from pyrapide.exploration.schedule import Decision, Failure, RunSteps, Schedule, StepBound
+from pyrapide.exploration.shrink import ShrinkEnd
 
 __all__ = [
     "DEFAULT_MAX_STEPS",
@@ -61,6 +62,7 @@ __all__ = [
     "Schedule",
     "ScheduleOutcome",
     "ScheduleRunner",
+    "ShrinkEnd",
     "Sometimes",
     "StepBound",
     "Strategy",

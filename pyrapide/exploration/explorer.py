@@ -45,7 +45,7 @@ from pyrapide.exploration.runner import ScheduleOutcome, ScheduleRunner
 from pyrapide.exploration.scenario import Scenario
 from pyrapide.exploration.schedule import Failure
 from pyrapide.exploration.search import Budget, Shard, ShardResult, run_shard
-from pyrapide.exploration.shrink import DEFAULT_SHRINK_RUNS, Shrunk, shrink
+from pyrapide.exploration.shrink import DEFAULT_SHRINK_RUNS, ShrinkEnd, Shrunk, shrink
 from pyrapide.runtime.modules import module_spec
 
 SHARD_SECONDS = 0.25
@@ -247,7 +247,7 @@ class Explorer:
         found = [(number, item.failures[0], item.digest) for number, item in kept]
         shrunk: list[Shrunk]
         if not self.options.shrink:
-            shrunk = [Shrunk(failure, scenario, 0) for _, failure, _ in found]
+            shrunk = [Shrunk(failure, scenario, 0, ShrinkEnd.SKIPPED) for _, failure, _ in found]
         elif self.executor is None:
             shrunk = []
             for _, failure, _ in found:
@@ -259,7 +259,8 @@ class Explorer:
                 self.executor, [failure for _, failure, _ in found]
             )
         return [
-            Counterexample(failure, small.failure, small.scenario, number + 1, digest, small.runs)
+            Counterexample(failure, small.failure, small.scenario, number + 1, digest, small.runs,
+                           small.ended)
             for (number, failure, digest), small in zip(found, shrunk, strict=True)
         ]
 
@@ -271,7 +272,7 @@ class Explorer:
         process cuts its shrinking short there too)."""
         scenario = self.work.scenario
         if self._stopping:
-            return [Shrunk(failure, scenario, 0) for failure in failures]
+            return [Shrunk(failure, scenario, 0, ShrinkEnd.STOPPED) for failure in failures]
         loop = asyncio.get_running_loop()
         futures = [
             asyncio.wrap_future(
@@ -286,7 +287,7 @@ class Explorer:
             future.cancel()
         return [
             future.result() if future.done() and not future.cancelled()
-            else Shrunk(failure, scenario, 0)
+            else Shrunk(failure, scenario, 0, ShrinkEnd.STOPPED)
             for future, failure in zip(futures, failures, strict=True)
         ]
 

@@ -8,6 +8,7 @@ from typing import Any
 from pyrapide.exploration.options import ExploreOptions
 from pyrapide.exploration.scenario import Expect, Scenario
 from pyrapide.exploration.schedule import Failure, Schedule
+from pyrapide.exploration.shrink import ShrinkEnd
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,8 @@ class Counterexample:
     ``number`` of the canonical order, counted from 1) and shrunk (``shrunk``, which
     fails the same property in ``scenario``, the exploration's scenario less the
     injections shrinking took away); ``digest`` is the poset of the schedule found
-    (what tells failing behaviours apart); ``shrink_runs`` the replays shrinking took."""
+    (what tells failing behaviours apart); ``shrink_runs`` the replays shrinking took,
+    ``shrink_end`` how it ended (cut short, ``shrunk`` may not be the smallest)."""
 
     found: Failure
     shrunk: Failure
@@ -44,6 +46,7 @@ class Counterexample:
     number: int
     digest: str
     shrink_runs: int = 0
+    shrink_end: ShrinkEnd = ShrinkEnd.DONE
 
 
 @dataclass(frozen=True)

@@ -308,10 +308,16 @@ class DepthFirst:
 
 class RandomWalk:
     """The chooser of one random schedule: a uniform choice at each choice point, drawn
-    from ``random.Random(seed)``."""
+    from a generator of its own for ``seed``.
+
+    The system it walks is seeded with ``seed`` too, and its scheduler draws its own
+    choice (the first of the options) from ``random.Random(seed)``. Drawn from that
+    same sequence, the walk's index would follow the system's: among three deliveries
+    ready, the first one taken would never be the last by id, and some behaviours could
+    never be walked. Its own generator keeps the two apart."""
 
     def __init__(self, seed: int) -> None:
-        self._random = random.Random(seed)
+        self._random = random.Random(f"random walk {seed}")
 
     def pick(self, options: Options) -> int | None:
         """See :class:`pyrapide.exploration.runner.Chooser`."""

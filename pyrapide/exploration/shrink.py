@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 
 from pyrapide.exploration.runner import Chooser, Options, ScheduleRunner
 from pyrapide.exploration.scenario import Inject, Scenario
@@ -102,14 +103,42 @@ class _Recorder:
         """Nothing to remember."""
 
 
+class ShrinkEnd(StrEnum):
+    """How shrinking a failure ended: what a user must know before taking it for the
+    smallest."""
+
+    DONE = "done"
+    """Nothing more could be taken away."""
+    BOUND = "bound"
+    """Its replays (``max_runs``) were spent first: it may shrink further."""
+    STOPPED = "stopped"
+    """The exploration was stopped (Ctrl-C, ``explore stop``) first: it may shrink
+    further."""
+    SKIPPED = "skipped"
+    """It was not shrunk, as asked (``--no-shrink``)."""
+
+    @property
+    def cut_short(self) -> str | None:
+        """What ended shrinking before it was done, in words that follow "until" (None
+        when it was done, or not asked for)."""
+        return _CUT_SHORT.get(self)
+
+
+_CUT_SHORT = {
+    ShrinkEnd.BOUND: "shrinking reached its bound of replays",
+    ShrinkEnd.STOPPED: "the exploration was stopped",
+}
+
+
 @dataclass(frozen=True)
 class Shrunk:
     """A shrunk failure, the ``scenario`` it fails in (some injections may be gone),
-    and the ``runs`` spent shrinking it."""
+    the ``runs`` spent shrinking it and how shrinking ``ended``."""
 
     failure: Failure
     scenario: Scenario
     runs: int
+    ended: ShrinkEnd = ShrinkEnd.DONE
 
 
 async def shrink(
@@ -126,7 +155,7 @@ async def shrink(
     state = _State(runner, failure, scenario, max_runs, should_stop)
     await state.fewer_choices()
     changed = True
-    while changed and not state.spent():
+    while changed:  # spent() is asked before each try, so that it says why it ended
         changed = False
         injections = [i for i, step in enumerate(state.scenario.steps) if isinstance(step, Inject)]
         for index in reversed(injections):
@@ -135,7 +164,7 @@ async def shrink(
             if await state.fewer_injections(index):
                 changed = True
                 await state.fewer_choices()
-    return Shrunk(state.best, state.scenario, state.runs)
+    return Shrunk(state.best, state.scenario, state.runs, state.ended)
 
 
 class _State:
@@ -153,10 +182,17 @@ class _State:
         self.max_runs = max_runs
         self.should_stop = should_stop
         self.runs = 0
+        self.ended = ShrinkEnd.DONE
         self._taken: tuple[Failure, list[tuple[int, Identity]]] | None = None
 
     def spent(self) -> bool:
-        return self.runs >= self.max_runs or self.should_stop()
+        """True when shrinking must end before it is done (asked only where there is
+        more to try); :attr:`ended` then says why."""
+        if self.should_stop():
+            self.ended = ShrinkEnd.STOPPED
+        elif self.runs >= self.max_runs:
+            self.ended = ShrinkEnd.BOUND
+        return self.ended is not ShrinkEnd.DONE
 
     async def fails(
         self, scenario: Scenario, forced: list[ForcedPick], chooser: Chooser | None = None
@@ -204,11 +240,11 @@ class _State:
         # came after some of them now comes that many positions earlier.
         deepest = max((pick for _, pick, _ in picks), default=0)
         for shift in range(min(deepest, MAX_SHIFT) + 1):
+            if self.spent():
+                break
             moved = [(run, max(0, pick - shift), identity) for run, pick, identity in picks]
             if await self.accept(smaller, moved):
                 return True
-            if self.spent():
-                break
         return False
 
     async def fewer_choices(self) -> None:
@@ -222,13 +258,13 @@ class _State:
         while len(items) >= 2 and not self.spent():
             size = -(-len(items) // chunks)
             for start in range(0, len(items), size):
+                if self.spent():
+                    return
                 kept = items[:start] + items[start + size :]
                 if await self.accept(self.scenario, kept):
                     items = self.best.schedule.forced_picks()
                     chunks = max(chunks - 1, 2)
                     break
-                if self.spent():
-                    return
             else:
                 if chunks >= len(items):
                     return

@@ -105,6 +105,15 @@ def test_the_lost_update_is_found_shrunk_and_replays_to_exit_1(tmp_path: Path) -
     assert "expect failed: constraints: expected no violation, no_lost_update" in replay.stderr
 
 
+def test_a_random_search_finds_each_first_note_a_depth_first_one_finds(tmp_path: Path) -> None:
+    scenario = script(tmp_path, THREE_NOTES + "expect Clerk.first(n=3) sometimes\n")
+    every = explore_json(DELIVERIES, "--arch", "race", "--script", scenario)
+    walked = explore_json(DELIVERIES, "--arch", "race", "--script", scenario,
+                          "--strategy", "random", "--seeds", "0..59")
+    assert every["distinct_posets"] == walked["distinct_posets"] == 3
+    assert walked["sometimes"][0]["held"] and walked["exit_status"] == 0
+
+
 def test_a_counterexample_named_with_a_line_break_still_replays(tmp_path: Path) -> None:
     # The header's comments held the paths as they were: a line break in the script's
     # name or --out's made the rest of that comment a command, and the replay exit 2.
@@ -166,6 +175,11 @@ def test_a_counterexample_says_whether_shrinking_took_anything_away(tmp_path: Pa
     assert "# schedule 2: 1 forced choice and 2 injections, as found (not shrunk).\n" in (
         unshrunk.read_text()
     )
+    # --json says how shrinking ended: done, skipped, or cut short (bound, stopped).
+    for options, ended in (([], "done"), (["--no-shrink"], "skipped")):
+        document = explore_json(BANK, "--script", BANK_SCRIPT, *options, "--force",
+                                "--out", unshrunk)
+        assert document["failures"][0]["shrinking"] == ended
 
 
 def test_a_run_that_never_goes_quiet_fails_and_replays_to_its_bound(tmp_path: Path) -> None:
@@ -601,3 +615,43 @@ def test_progress_on_a_terminal_then_ctrl_c_reports_what_was_explored(
     assert verdict is not None, shown
     assert 0 < int(verdict.group(1).replace(",", "")) < 40_320
     assert "ok: every property held in every schedule explored" in shown
+
+
+@pytest.mark.parametrize(
+    ("workers", "shrinking", "header"),
+    [
+        ("1", r"; shrunk to 0 forced choices, \d+ injections \(\d+ replays\) until the "
+              r"exploration was stopped: it may shrink further",
+         r" as found, shrunk to 0 forced choices and \d+ injections until the exploration was "
+         r"stopped: it may shrink further\."),
+        # On workers a failure whose shrinking is not back is kept as found.
+        ("2", r"; not shrunk: the exploration was stopped first",
+         r", as found: not shrunk, the exploration was stopped first\."),
+    ],
+)
+def test_ctrl_c_while_shrinking_says_the_counterexample_may_shrink_further(
+    tmp_path: Path, workers: str, shrinking: str, header: str
+) -> None:
+    # A dozen slow notes: each replay takes a quarter of a second, shrinking seconds.
+    notes = "".join(f"inject Desk.note n={n}\n" for n in range(12))
+    scenario = script(tmp_path, notes + "run\nexpect Clerk.first(n=99)\n")
+    out = tmp_path / "cut.rapide"
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "rapide_shell.cli", "explore", str(FIXTURES / "slow_clerk.py"), "--script",
+         str(scenario), "--out", str(out), "--workers", workers],
+        env={**os.environ, "TERM": "xterm", "NO_COLOR": "1", "COLUMNS": "200"},
+        cwd=str(REPO), encoding="utf-8", dimensions=(24, 200), timeout=60,
+    )
+    child.expect("shrinking 1 counterexample")
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 1  # a failure was found: Ctrl-C does not undo it
+    shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", child.before).replace("\r", "")
+    assert re.search(r"\n  found in schedule 1 \(0 forced choices, 12 injections\)"
+                     + shrinking + "\n", shown), shown
+    assert re.search(r"\n# schedule 1: 0 forced choices and 12 injections" + header + "\n",
+                     out.read_text()), out.read_text()
+    replay = rapide("run", FIXTURES / "slow_clerk.py", "--script", out)
+    assert replay.returncode == 1

@@ -4,16 +4,19 @@ that imported the modules once where the process has other threads."""
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import sys
 import textwrap
+import time
 
 import pytest
 
 from pyrapide.exploration import ExploreOptions
 from pyrapide.exploration.jobs import Work, runner_for
 from pyrapide.runtime import System
+from rapide_shell.explore_run import workers_for
 from tests.pyrapide.exploration import parts
 from tests.shell.cli_process import REPO
 
@@ -83,3 +86,23 @@ def test_the_explorer_takes_over_the_runner_prepared_for_its_workers() -> None:
     work = Work(counted_race, scenario, options)
     assert take_prepared(work) is not None
     assert take_prepared(work) is None  # this thread keeps it no longer
+
+
+@pytest.mark.slow
+def test_leaving_a_cluster_with_work_still_out_says_nothing(caplog) -> None:
+    # What a Ctrl-C leaves: shards still out, some ending, as the exploration leaves the
+    # cluster. Closed under them, Dask's executor logged each one's end as an error,
+    # with its traceback, under the report on the user's terminal.
+    distributed = pytest.importorskip("distributed")
+    caplog.set_level(logging.WARNING)
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        for _ in range(5):
+            with workers_for(1, cluster.scheduler_address) as workers:
+                assert workers.executor is not None
+                for n in range(300):
+                    workers.executor.submit(time.sleep, n % 5 / 1000)
+                time.sleep(0.05)
+    assert [record.getMessage() for record in caplog.records
+            if record.name.startswith(("tornado", "distributed.client"))] == []

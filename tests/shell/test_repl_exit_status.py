@@ -228,3 +228,24 @@ def test_a_second_ctrl_c_during_a_command_exits_130_over_a_failed_expect(
     finally:
         if user.child.isalive():  # never leave a spinning process behind
             user.child.terminate(force=True)
+
+
+@pytest.mark.slow
+def test_explorations_of_one_script_with_one_answer_are_said_once_counted(
+    tmp_path: Path,
+) -> None:
+    failing = scenario(tmp_path, "first.rapide", THREE_NOTES + "expect Clerk.first(n=1)\n")
+    user = User(DELIVERIES, tmp_path, "--arch", "race")
+    try:
+        for _ in range(2):
+            user.sees("]>")
+            user.enters(f"explore {failing}")
+            user.sees("failure 1:", timeout=60)
+        user.sees("]>")
+        user.enters("quit")
+        assert user.leaves() == 1
+        user.sees(f"rapide: exit status 1: 2 explorations of {failing} each found a failure\n")
+        assert "the exploration of" not in user.unread
+    finally:
+        if user.child.isalive():
+            user.child.terminate(force=True)

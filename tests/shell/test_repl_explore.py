@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -170,3 +171,34 @@ def test_a_relative_script_is_read_from_the_folder_the_repl_started_in(tmp_path:
     elsewhere = run_rapide("repl", beside, "--arch", "quiet",
                            stdin="explore notes.rapide\n", env=piped_env(tmp_path))
     assert "error: notes.rapide: no such script" in elsewhere.stdout
+
+
+@pytest.mark.slow
+def test_explore_stop_while_it_shrinks_says_the_counterexample_may_shrink_further(
+    tmp_path: Path,
+) -> None:
+    # A dozen slow notes: each replay takes a quarter of a second, shrinking seconds.
+    notes = "".join(f"inject Desk.note n={n}\n" for n in range(12))
+    script = scenario(tmp_path, "slow.rapide", notes + "run\nexpect Clerk.first(n=99)\n")
+    user = User(FIXTURES / "slow_clerk.py", tmp_path)
+    try:
+        user.sees("]>")
+        user.enters(f"explore {script}")
+        user.sees("in the background")
+        deadline = time.monotonic() + 60
+        while "; shrinking 1 counterexample" not in user.screen:
+            assert time.monotonic() < deadline, user.screen[-600:]
+            user.sees("]>")
+            user.enters("explore")
+            time.sleep(0.2)
+        user.sees("]>")
+        user.enters("explore stop")
+        user.sees("failure 1: Clerk.first(n=99)", timeout=30)
+        user.sees("`explore open 1` goes to it")
+        said = " ".join(user.screen.split())  # however the terminal wrapped it
+        assert "(it may shrink further: the exploration was stopped); `explore open 1`" in said
+        user.enters("quit")
+        assert user.leaves() == 1
+    finally:
+        if user.child.isalive():
+            user.child.terminate(force=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rapide_shell.address import Address
+from tests.shell.cli_process import REPO, run_rapide
 from tests.shell.test_repl import FIXTURES, User
 
 
@@ -62,3 +63,44 @@ def test_the_repl_opens_at_an_address(tmp_path: Path) -> None:
     finally:
         if user.child.isalive():
             user.child.terminate(force=True)
+
+
+def test_going_back_and_forth_says_the_problems_standing_where_it_arrives(
+    tmp_path: Path,
+) -> None:
+    # The lost update's failing step, as `rapide explore` names it: a constraint is
+    # violated there, by the step that recorded e5, and not one step before.
+    address = Address(0, (
+        'inject Teller.deposit {"amount": 50}',
+        'inject Teller.deposit {"amount": 25, "clears_in": 1}',
+        "step 4",
+        "step #2",
+    )).to_text()
+    violated = "constraint violated: no_lost_update: two updates were worked out"
+    user = User(REPO / "examples" / "lost_update.py", tmp_path, "--at", address)
+    try:
+        user.sees("at step 7 (the last) of main (0 steps retraced, 7 made anew)")
+        user.sees(violated)
+        user.sees("[paused")
+        user.enters("back")
+        user.sees("at step 6 of 7 on main")
+        user.sees("[paused")
+        assert "violated" not in user.screen.split("at step 6 of 7 on main")[1]
+        user.enters("forward")
+        user.sees("at step 7 (the last) of main")
+        user.sees(violated)
+        user.sees("(events e3, e5)")
+        user.enters("quit")
+        assert user.leaves() == 0
+    finally:
+        if user.child.isalive():
+            user.child.terminate(force=True)
+
+
+def test_a_step_at_the_end_of_a_quiet_branch_says_it_once() -> None:
+    lessons = REPO / "examples" / "lessons"
+    result = run_rapide("run", lessons / "05_choices.py", "--script", "-",
+                        stdin="run\nback\nforward\nstep\n")
+    assert result.returncode == 0, result.stderr
+    said = result.stdout.split("> step\n")[1].splitlines()
+    assert said[:2] == ["nothing to step", "quiet: nothing pending, nothing in flight"]

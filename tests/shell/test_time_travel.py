@@ -473,6 +473,8 @@ def test_run_at_with_json_says_where_it_arrived() -> None:
     assert document["at"] == {
         "address": address, "step": 7, "branch": "main", "events": 5, "pending": 2,
         "in_flight": [], "retraced": 0, "made": 7,
+        "problems": ["constraint violated: no_lost_update: two updates were worked out from "
+                     "the same balance: one deposit is lost (events e3, e5)"],
     }
     assert document["events"] == 5
     plain_run = run_rapide("run", EXAMPLES / "lost_update.py", "--script",

@@ -157,8 +157,9 @@ def branch_parts(
 ) -> tuple[Text, Text]:
     """:func:`branch_label` in its two parts: the mark of the current branch (``* ``)
     and the rest, for a list that sets a long label's wrapped lines under the second.
-    ``compact`` says it in fewer words (``b2  from step 1 of main: 2 to 5``), without
-    where you are, for a panel that shows that beside it."""
+    ``compact`` says it in fewer words (``b2  from step 1 of main: 2 to 5``, or ``: 2``
+    for one step of its own), without where you are, for a panel that shows that
+    beside it."""
     current = branch is tree.branch
     style = "bold green" if current else ""
     marker = Text("* " if current else "  ", style=style)
@@ -169,7 +170,11 @@ def branch_parts(
     if fork is None or left is None:
         label.append(f"  {steps_span(0, last)}", style="dim")
     elif compact:
-        own = "no step yet" if fork.number == last else f"{fork.number + 1} to {last}"
+        own = (
+            "no step yet" if fork.number == last
+            else str(last) if fork.number + 1 == last
+            else f"{fork.number + 1} to {last}"
+        )
         label.append(f"  from step {fork.number} of {left.name}: {own}", style="dim")
     elif fork.number == last:
         label.append(f"  at step {last} of {left.name}; no step of its own yet", "dim")

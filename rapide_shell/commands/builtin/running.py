@@ -285,9 +285,9 @@ def _nothing_of_kind(session: Session, kind: str) -> str:
 
 
 def _nothing_to_step(session: Session) -> str:
-    """What a step that did nothing says."""
+    """What a step that did nothing says (the state line under it says the rest)."""
     if session.quiet:
-        return "quiet: nothing pending, nothing in flight: nothing to step"
+        return "nothing to step"
     flights = session.in_flight()
     if flights:
         waits = "; ".join(f"{f.label} {f.describe()}" for f in flights[:3])

@@ -28,12 +28,16 @@ from rapide_shell.decisions import Decision, DecisionKind, HistoryError, Point
 from rapide_shell.hookspecs import hookimpl
 from rapide_shell.looks import command_words, steps_span
 from rapide_shell.outcome import CommandOutcome
+from rapide_shell.report import standing_problems
 
 if TYPE_CHECKING:
     from rapide_shell.session import Session
 
 HISTORY_SHOWN = 20
 """``history`` lists this many steps around the current point unless told otherwise."""
+
+PROBLEMS_SHOWN = 3
+"""A command that moved the run lists this many of the problems standing there, the last."""
 
 HISTORY = CommandSpec(
     name="history",
@@ -61,9 +65,11 @@ BACK = CommandSpec(
     details="""\
 Takes the run back N steps of the history: the computation, the queue, the work in
 flight, the watches with their matches, each breakpoint's hits and the graph's counts
-are what they were at that step, under the same ids. The steps you leave are kept:
-`forward` replays them, and choosing differently from here (another `step #ID`,
-another `inject`) starts a new branch beside them (`branches`).
+are what they were at that step, under the same ids. It says the step it reached and
+the handler errors and constraint violations standing there (the last three), as
+`forward`, `goto` and `switch` do. The steps you leave are kept: `forward` replays
+them, and choosing differently from here (another `step #ID`, another `inject`)
+starts a new branch beside them (`branches`).
 
 The run is rebuilt by replaying its decisions on a fresh system (modules built anew,
 start hooks run again): a handler that acts outside the process (writes a file, calls
@@ -241,17 +247,21 @@ def arrived(session: Session, line: str, command: str, how: str = "") -> Command
     heading = render.note(f"at {position_text(session)}", style="bold")
     if how:
         heading.append(f" ({how})", style="dim")
-    output: list[RenderableType] = [
-        heading,
-        step_line(point, current=True),
-        state_line(session),
-    ]
+    output: list[RenderableType] = [heading, step_line(point, current=True)]
+    # What went wrong up to here, said again: the replay that rebuilt it said nothing.
+    problems = standing_problems(session.errors, session.violations, session.computation)
+    if len(problems) > PROBLEMS_SHOWN:
+        earlier = len(problems) - PROBLEMS_SHOWN
+        output.append(Text(f"  … {render.counted(earlier, 'earlier problem')}", "dim"))
+    output += [render.note(text, style="bold red") for text in problems[-PROBLEMS_SHOWN:]]
+    output.append(state_line(session))
     data = {
         "step": point.number,
         "branch": session.decisions.branch.name,
         "events": len(session.computation),
         "pending": session.pending_count,
         "in_flight": [flight.label for flight in session.in_flight()],
+        "problems": problems,
     }
     return CommandOutcome(line, command, output=tuple(output), data=data)
 

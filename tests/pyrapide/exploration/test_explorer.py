@@ -18,6 +18,7 @@ from pyrapide.exploration import (
     Run,
     Scenario,
     ScheduleRunner,
+    ShrinkEnd,
     Strategy,
     Timing,
     ignore_interrupts,
@@ -70,6 +71,14 @@ async def test_random_walks_one_schedule_per_seed():
     assert result.ended == "exhausted" and not result.exhausted  # seeds used up, not the space
 
 
+async def test_random_walks_reach_every_behaviour_the_depth_first_search_finds():
+    # Which note the clerk serves first: three behaviours. The walks once drew from the
+    # sequence the system's own choice came from, and note 3 was never served first.
+    every = await explore(parts.race, three_notes())
+    walked = await explore(parts.race, three_notes(), strategy=Strategy.RANDOM, seeds=(0, 59))
+    assert every.distinct == walked.distinct == 3
+
+
 async def test_a_strategy_and_timing_given_as_text_are_the_members_they_name():
     # "random" as text was not Strategy.RANDOM to the search: it explored depth first.
     result = await explore(parts.ledger, three_notes(), strategy="random", seeds=[0, 39])
@@ -108,6 +117,24 @@ async def test_the_first_failure_is_found_and_shrunk_to_what_it_needs():
         {"n": 3}
     ]
     assert "Clerk.first(n=3): expected no match, saw 1 match" in example.shrunk.message
+
+
+async def test_shrinking_says_whether_it_was_done_or_cut_short_and_by_what():
+    scenario = three_notes(expect(5, "Clerk.first(n=3)", none=True))
+    (done,) = (await explore(parts.race, scenario)).counterexamples
+    assert done.shrink_end is ShrinkEnd.DONE and done.shrink_end.cut_short is None
+    bounded = Explorer(parts.race, scenario, ExploreOptions(), shrink_runs=2)
+    (example,) = (await bounded.run()).counterexamples
+    assert example.shrink_end is ShrinkEnd.BOUND and example.shrink_runs <= 3
+    assert example.shrink_end.cut_short == "shrinking reached its bound of replays"
+    # Stopped as shrinking starts (the first failure is its first progress report).
+    explorer = Explorer(parts.race, scenario, progress_every=0)
+    explorer.progress = lambda progress: explorer.stop() if progress.failures else None
+    (stopped,) = (await explorer.run()).counterexamples
+    assert stopped.shrink_end is ShrinkEnd.STOPPED and stopped.shrunk is stopped.found
+    assert stopped.shrink_end.cut_short == "the exploration was stopped"
+    (unshrunk,) = (await explore(parts.race, scenario, shrink=False)).counterexamples
+    assert unshrunk.shrink_end is ShrinkEnd.SKIPPED and unshrunk.shrink_end.cut_short is None
 
 
 async def test_notes_a_failing_order_does_not_need_are_shrunk_away_with_the_seed_s_choices():
@@ -235,6 +262,7 @@ async def test_stopped_on_workers_the_failures_found_are_kept_unshrunk_as_here()
     assert result.interrupted and result.counterexamples
     for example in result.counterexamples:
         assert example.shrink_runs == 0 and example.shrunk is example.found
+        assert example.shrink_end is ShrinkEnd.STOPPED
 
 
 def answer(result) -> tuple:
