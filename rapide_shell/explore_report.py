@@ -128,7 +128,9 @@ def summary(
     if not result.failed:
         held = "in every schedule explored" if not result.exhausted else "in every schedule"
         shown.append(note(f"ok: every property held {held}", style="green"))
-    shown.append(Text(f"coverage: in how many of the {tally(result.schedules, 'schedule')}"))
+    explored = ("the 1 schedule" if result.schedules == 1
+                else f"how many of the {tally(result.schedules, 'schedule')}")
+    shown.append(Text(f"coverage: in {explored}"))
     shown.append(coverage_table(result))
     return shown
 

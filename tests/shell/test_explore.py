@@ -287,6 +287,9 @@ def test_coverage_is_printed_and_in_json(tmp_path: Path) -> None:
                       "watch Clerk.first(n=3)\n")
     result = rapide("explore", DELIVERIES, "--arch", "race", "--script", scenario)
     assert "coverage: in how many of the 6 schedules" in result.stdout
+    one = rapide("explore", DELIVERIES, "--arch", "race", "--script", scenario,
+                 "--max-schedules", "1")
+    assert "coverage: in the 1 schedule\n" in one.stdout
     assert "delivered  agent Desk.note -> clerk" in result.stdout
     document = explore_json(DELIVERIES, "--arch", "race", "--script", scenario)
     coverage = document["coverage"]
