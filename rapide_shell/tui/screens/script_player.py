@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -114,7 +115,7 @@ class ScriptPlayer:
         stays live either way. From a ``start`` past line 1, the lines above it are
         replayed first, quickly and without their output (the panels show what they
         did), so that the run is where playing them would have brought it."""
-        self._in_worker("play_script", lambda: self._play_script(path, start))
+        self._in_worker("play_script", partial(self._play_script, path, start))
 
     async def _play_script(self, path: Path, start: int) -> None:
         output, view = self.screen.output, self.screen.view
@@ -138,7 +139,7 @@ class ScriptPlayer:
         from the line after the one it stopped at; returns it (None: there is none)."""
         stopped, self.stopped_script = self.stopped_script, None
         if stopped is not None:
-            self._in_worker("play_rest", lambda: self._play_rest(stopped))
+            self._in_worker("play_rest", partial(self._play_rest, stopped))
         return stopped
 
     async def _play_rest(self, stopped: StoppedScript) -> None:
@@ -157,7 +158,9 @@ class ScriptPlayer:
         self, name: str, work: Callable[[], Coroutine[None, None, None]]
     ) -> Worker[None]:
         """Runs ``work`` in a worker of the screen's ``script`` group: it ends with the
-        screen, and an error in it ends the worker, not the app."""
+        screen, and an error in it ends the worker, not the app. ``work`` is an async
+        method or a ``partial`` of one: Textual runs a callable as async only if it is a
+        coroutine function, and refuses a lambda that returns a coroutine."""
         return self.screen.run_worker(work, name=name, group="script", exit_on_error=False)
 
     async def _play_lines(
