@@ -59,20 +59,18 @@ class MainScreen(Screen[None]):
     session reports (through a :class:`~rapide_shell.tui.session_view.SessionView`) and
     runs every command through the session, counting each line entered (typed, pasted,
     sent by a key, a dialog or the palette, or played) and what it met in ``tally``, as
-    the REPL counts its own. ``script`` (a path) is played by its
-    :class:`~rapide_shell.tui.screens.script_player.ScriptPlayer`, one command at a
-    time, ``speed`` seconds apart, from line ``start`` (the lines above it replayed
+    the REPL counts its own. ``script`` (a path) is played by the screen's ``player``
+    (a :class:`~rapide_shell.tui.screens.script_player.ScriptPlayer`), one command at
+    a time, ``speed`` seconds apart, from line ``start`` (the lines above it replayed
     quickly first), before the user takes over: at its end, or sooner, after the line
-    in progress, when the user asks (Ctrl-C: see :meth:`ScriptPlayer.take_over
-    <rapide_shell.tui.screens.script_player.ScriptPlayer.take_over>`); ``resume`` then
-    plays the rest.
+    in progress, when the user asks (Ctrl-C); ``resume`` then plays the rest.
     """
 
     class TookOver(Message):
         """A played script stopped because the user took over (see
-        :meth:`ScriptPlayer.take_over
-        <rapide_shell.tui.screens.script_player.ScriptPlayer.take_over>`): the session is
-        theirs from here, and a Ctrl-C counts from here too."""
+        :meth:`~rapide_shell.tui.screens.script_player.ScriptPlayer.take_over`): the
+        session is theirs from here, and a Ctrl-C counts from here too. The player posts
+        it through the screen, which the app listens to."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         # Quitting is the app's action, listed here so that the footer shows it first
@@ -133,7 +131,7 @@ class MainScreen(Screen[None]):
         self.start = start
         """The line of ``script`` it starts playing from (those above are replayed first)."""
         self.player = ScriptPlayer(self, speed=speed)
-        """Plays ``script``, and any other the session is given, for the room."""
+        """Plays ``script`` for the room, and its rest after a take-over (``resume``)."""
         self.view = SessionView(
             self, session, fit=self.fit_panels,
             bring=lambda panel_id: self.panel_layout.bring(find(panel_id)),
@@ -430,8 +428,8 @@ class MainScreen(Screen[None]):
 
     def submit_command(self, line: str) -> None:
         """Echoes ``line`` and runs it in the background (a long ``run`` never blocks);
-        refused while a script plays (see :meth:`ScriptPlayer.refused_while_playing
-        <rapide_shell.tui.screens.script_player.ScriptPlayer.refused_while_playing>`)."""
+        refused while a script plays (see
+        :meth:`~rapide_shell.tui.screens.script_player.ScriptPlayer.refused_while_playing`)."""
         if self.player.refused_while_playing(line):
             return
         self.echo(line)

@@ -79,8 +79,9 @@ class ScriptPlayer:
 
     Its workers are the screen's (group ``script``), so they end with it, and what it
     says goes to the screen's output, banner and notices; each line it plays is entered
-    through :meth:`MainScreen.execute_line <rapide_shell.tui.screens.main_screen.
-    MainScreen.execute_line>`, counted in the tally by its own number.
+    through the screen's
+    :meth:`~rapide_shell.tui.screens.main_screen.MainScreen.execute_line`, counted in
+    the tally by its own number.
     """
 
     def __init__(self, screen: MainScreen, *, speed: float = 1.0) -> None:
@@ -118,6 +119,7 @@ class ScriptPlayer:
         self._in_worker("play_script", partial(self._play_script, path, start))
 
     async def _play_script(self, path: Path, start: int) -> None:
+        """The worker of :meth:`play`: reads the script, says what it plays, plays it."""
         output, view = self.screen.output, self.screen.view
         try:
             lines = read_script(path)
@@ -364,8 +366,7 @@ class ScriptPlayer:
         ``stopped.next_line``, or before that line when it was shown but did not run), how
         to play the rest (``resume``) and, for a lesson, how to play it again later; what
         its lines met stays counted in the tally. The screen then posts
-        :class:`MainScreen.TookOver <rapide_shell.tui.screens.main_screen.MainScreen.
-        TookOver>`."""
+        :class:`~rapide_shell.tui.screens.main_screen.MainScreen.TookOver`."""
         output = self.screen.output
         self.screen.view.draw_now()  # below the last command's output
         output.follow()
