@@ -89,7 +89,7 @@ class RapideApp(App[None]):
         explorations = ExploreCommands()
         session.plugins.register(explorations, name=EXPLORE_PLUGIN)
         self.tally.follow_explorations(session, explorations)
-        session.wait_for_presenter = self.main_screen.wait_for_presenter
+        session.wait_for_presenter = self.main_screen.player.wait_for_presenter
         self._interrupted_at: int | None = None
         """How many commands the session had run at the last Ctrl-C (None: none yet)."""
         self._left_by = "the workbench closed"
@@ -240,7 +240,7 @@ class RapideApp(App[None]):
     async def action_interrupt(self) -> None:
         """Ctrl-C, as at any terminal: pauses a run in progress (after its current step)
         and stops a script playing after its line in progress, as ``rapide run`` does,
-        leaving the session to the user (see :meth:`MainScreen.take_over`); a second
+        leaving the session to the user (see :meth:`ScriptPlayer.take_over`); a second
         Ctrl-C with no command in between quits (the session closes as with
         Ctrl-Q: finish hooks run, the recording is kept), cutting short, as in the REPL,
         a command still under way (a ``wait``) and an exploration still
@@ -252,14 +252,14 @@ class RapideApp(App[None]):
             return
         commands = len(self.session.history)
         # A script still finishing the line it was stopped at has run nothing in between.
-        if self._interrupted_at == commands or self.main_screen.taking_over:
+        if self._interrupted_at == commands or self.main_screen.player.taking_over:
             self.main_screen.output.write(note("Ctrl-C again: quitting", style="bold yellow"))
             self.tally.cut_short()
             self._left_by = STOPPED_BY_CTRL_C
             await self.action_quit()
             return
         self._interrupted_at = commands
-        stopping = self.main_screen.take_over()
+        stopping = self.main_screen.player.take_over()
         if self.session.pause():
             stopped = ", and stopping the script" if stopping else ""
             message = f"Ctrl-C: pausing the run after the current step{stopped}; Ctrl-C again quits"

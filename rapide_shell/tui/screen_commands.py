@@ -94,7 +94,7 @@ class ScreenCommands:
         self, session: Session, command: Command[DeclaredArguments], line: str
     ) -> CommandOutcome:
         """Runs ``resume``: the rest of the script taken over plays from where it stopped."""
-        stopped = self.app.main_screen.resume_script()
+        stopped = self.app.main_screen.player.resume()
         if stopped is None:
             raise CommandError(
                 "nothing to resume: `resume` plays the rest of a script stopped by Ctrl-C"

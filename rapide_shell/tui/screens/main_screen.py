@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -20,16 +18,12 @@ from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from pyrapide.core.printable import printable
-from rapide_shell.address import Address
-from rapide_shell.commands.builtin.narrating import command_word
 from rapide_shell.commands.builtin.running import SLOWEST
-from rapide_shell.lessons import lesson_played_by
 from rapide_shell.outcome import CommandOutcome
 from rapide_shell.render import note
-from rapide_shell.script import ScriptFileError, ScriptLine, ScriptResult, play, read_script
-from rapide_shell.script_parts import part_holding, part_name, script_parts
 from rapide_shell.tui.panels import PANELS, by_key, find, key_range
 from rapide_shell.tui.screens.panel_layout import BORDERS, TOO_SMALL, PanelLayout
+from rapide_shell.tui.screens.script_player import ScriptPlayer
 from rapide_shell.tui.session_view import SessionView
 from rapide_shell.tui.widgets.command_bar import CommandBar
 from rapide_shell.tui.widgets.connection_graph import ConnectionGraph
@@ -47,7 +41,6 @@ from rapide_shell.tui.widgets.watch_panel import WatchPanel
 if TYPE_CHECKING:
     from rapide_shell.session import Session
     from rapide_shell.tally import SessionTally
-    from rapide_shell.tui.screens.wait_screen import WaitScreen
 
 
 COMPACT_FOOTER_COLUMNS = 160
@@ -58,42 +51,6 @@ FASTEST = 0.05
 """Below this many seconds between steps, `]` goes back to full speed."""
 
 
-def reading_time(narration: str, speed: float) -> float:
-    """How long a played script leaves a line of narration before going on: ``speed``
-    seconds, and as much again for every five words."""
-    return speed * (1 + len(narration.split()) / 5)
-
-
-@dataclass(frozen=True)
-class StoppedScript:
-    """A played script the user took over (Ctrl-C), which ``resume`` can play on."""
-
-    path: Path
-    lines: list[ScriptLine]
-    """All its lines, as they were read when it began to play."""
-    next_line: int
-    """The line after the one it stopped at: where ``resume`` goes on."""
-    address: Address
-    """Where the run was when it stopped: ``resume`` goes back there first if it moved."""
-    played: ScriptResult
-    """What its lines met so far, summed up with the rest's at its end."""
-
-    @property
-    def part(self) -> int:
-        """The part the rest begins in (``--from`` plays that part again from its start)."""
-        return part_holding(self.lines, self.next_line).number
-
-    def where(self) -> str:
-        """``line 8 (part 2 of 5)``: where the rest begins."""
-        return f"line {self.next_line} ({part_name(self.lines, self.part)})"
-
-
-def _end(pause: asyncio.Future[None]) -> None:
-    """Ends a played script's pause (see ``MainScreen._hold``), unless it has ended."""
-    if not pause.done():
-        pause.set_result(None)
-
-
 class MainScreen(Screen[None]):
     """The panels of one :class:`~rapide_shell.session.Session`, its command bar and the
     keys that drive it.
@@ -102,16 +59,18 @@ class MainScreen(Screen[None]):
     session reports (through a :class:`~rapide_shell.tui.session_view.SessionView`) and
     runs every command through the session, counting each line entered (typed, pasted,
     sent by a key, a dialog or the palette, or played) and what it met in ``tally``, as
-    the REPL counts its own. ``script`` (a path) is played one command at a time,
-    ``speed`` seconds apart, from line ``start`` (the lines above it replayed quickly
-    first), before the user takes over: at its end, or sooner, after the line in
-    progress, when the user asks (Ctrl-C: see :meth:`take_over`); ``resume`` then
-    plays the rest (:meth:`resume_script`).
+    the REPL counts its own. ``script`` (a path) is played by the screen's ``player``
+    (a :class:`~rapide_shell.tui.screens.script_player.ScriptPlayer`), one command at
+    a time, ``speed`` seconds apart, from line ``start`` (the lines above it replayed
+    quickly first), before the user takes over: at its end, or sooner, after the line
+    in progress, when the user asks (Ctrl-C); ``resume`` then plays the rest.
     """
 
     class TookOver(Message):
-        """A played script stopped because the user took over (see :meth:`take_over`):
-        the session is theirs from here, and a Ctrl-C counts from here too."""
+        """A played script stopped because the user took over (see
+        :meth:`~rapide_shell.tui.screens.script_player.ScriptPlayer.take_over`): the
+        session is theirs from here, and a Ctrl-C counts from here too. The player posts
+        it through the screen, which the app listens to."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         # Quitting is the app's action, listed here so that the footer shows it first
@@ -169,9 +128,10 @@ class MainScreen(Screen[None]):
         self.tally = tally
         """What the lines entered met, for the exit status (see :mod:`rapide_shell.tally`)."""
         self.script = script
-        self.speed = speed
         self.start = start
         """The line of ``script`` it starts playing from (those above are replayed first)."""
+        self.player = ScriptPlayer(self, speed=speed)
+        """Plays ``script`` for the room, and its rest after a take-over (``resume``)."""
         self.view = SessionView(
             self, session, fit=self.fit_panels,
             bring=lambda panel_id: self.panel_layout.bring(find(panel_id)),
@@ -181,23 +141,9 @@ class MainScreen(Screen[None]):
         """Where the panels go: slots, columns, row heights, full screen."""
         self._last_panel = "events"
         self._resumed_before = False
-        self._echoed_at = 0
-        """Where in the output the last command echoed begins (see ``OutputLog.mark``)."""
-        self.playing = False
-        """True while a script plays: the session is the script's until it ends or stops,
-        so what the user enters meanwhile is refused (see :meth:`refused_while_playing`)."""
-        self._take_over = False
-        """True once the user asks the script playing to stop (:meth:`take_over`): the
-        script reads it after each command."""
-        self._holding: asyncio.Future[None] | None = None
-        """The pause a played script is in for the room (see :meth:`_hold`), while it is."""
-        self._waiting: WaitScreen | None = None
-        """The layer a ``wait`` holds the script on, while it does."""
-        self.stopped_script: StoppedScript | None = None
-        """The script the user took over, while ``resume`` can play the rest of it."""
-        self._script_lines: list[ScriptLine] = []
-        self._line_played = 0
-        """The lines of the script playing, and the number of the line it is at."""
+        self.echoed_at = 0
+        """Where in the output the last command echoed begins (see ``OutputLog.mark``):
+        a played command's outcome is held from there while the room reads it."""
         self._laid_out_for: Size | None = None
         """The size the panels were last laid out for (None: none yet)."""
         self._hidden_hint: str | None = ""
@@ -254,7 +200,7 @@ class MainScreen(Screen[None]):
         ))
         self.query_one(CommandBar).focus()
         if self.script is not None:
-            self.play_script(self.script, self.start)
+            self.player.play(self.script, self.start)
 
     def on_unmount(self) -> None:
         """Stops listening to the session."""
@@ -423,7 +369,7 @@ class MainScreen(Screen[None]):
 
     @on(CommandBar.LinesPasted)
     def _lines_pasted(self, pasted: CommandBar.LinesPasted) -> None:
-        if not self.refused_while_playing(pasted.lines[0]):
+        if not self.player.refused_while_playing(pasted.lines[0]):
             self._execute_in_turn(pasted.lines)
 
     @work(group="commands", exit_on_error=False)
@@ -431,7 +377,7 @@ class MainScreen(Screen[None]):
         """Runs ``lines`` one after the other, each when the one before has finished
         (a `run` among them included), each echoed as it starts."""
         for line in lines:
-            self._echo(line)
+            self.echo(line)
             await self.execute_line(line)
 
     @on(CommandBar.CompletionsShown)
@@ -480,27 +426,13 @@ class MainScreen(Screen[None]):
                 lines.append(line)
         return lines
 
-    def refused_while_playing(self, line: str) -> bool:
-        """Whether ``line``, entered by the user, must wait for the script playing (saying
-        so if it must): a command that steps, injects or travels in the middle of a lesson
-        would leave its next lines acting on another state, and stop it further on with an
-        error that is not its own. ``pause`` goes through, to stop a run the script began."""
-        if not self.playing or line.split() == ["pause"]:
-            return False
-        self.notify(
-            f"The script is playing: `{printable(line)}` can wait for its end, when the "
-            "session is yours. (Ctrl+C takes it over now; Ctrl+Q quits.)",
-            title="script",
-            severity="warning",
-        )
-        return True
-
     def submit_command(self, line: str) -> None:
         """Echoes ``line`` and runs it in the background (a long ``run`` never blocks);
-        refused while a script plays (see :meth:`refused_while_playing`)."""
-        if self.refused_while_playing(line):
+        refused while a script plays (see
+        :meth:`~rapide_shell.tui.screens.script_player.ScriptPlayer.refused_while_playing`)."""
+        if self.player.refused_while_playing(line):
             return
-        self._echo(line)
+        self.echo(line)
         if line.split() == ["pause"]:
             self.view.clear_note()
             self._pause_now()
@@ -509,12 +441,12 @@ class MainScreen(Screen[None]):
             return
         self._execute(line)
 
-    def _echo(self, line: str) -> None:
+    def echo(self, line: str) -> None:
         """Writes ``line`` into the output as entered: typed, pasted or played, under
         what the commands before it did (drawn now, not at the next frame)."""
         self.view.draw_now()
         self.output.follow()
-        self._echoed_at = self.output.mark()
+        self.echoed_at = self.output.mark()
         self.output.write(note(f"> {line}", style="bold"))
 
     def _pause_now(self) -> None:
@@ -560,266 +492,6 @@ class MainScreen(Screen[None]):
         if outcome.quit:
             self.app.exit()
         return outcome
-
-    async def wait_for_presenter(self) -> None:
-        """Returns once the presenter presses a key (or clicks); the banner says so."""
-        banner = self.query_one(NarrationBanner)
-        pressed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        banner.next_part = self._next_part()
-        banner.waiting = True
-
-        def go_on(_: object) -> None:
-            if not pressed.done():
-                pressed.set_result(None)
-
-        # The dialogs are imported when first opened: the first frame needs none of them.
-        from rapide_shell.tui.screens.wait_screen import WaitScreen
-
-        self._waiting = WaitScreen()
-        try:
-            self.app.push_screen(self._waiting, go_on)
-            await pressed
-        finally:
-            banner.waiting = False
-            banner.next_part = ""
-            self._waiting = None
-
-    def _next_part(self) -> str:
-        """``part 3 of 7``: the part of the script playing that a ``wait`` at its
-        current line holds before; "" when no script plays or this is its last part."""
-        if not self.playing:
-            return ""
-        later = part_holding(self._script_lines, self._line_played).number + 1
-        last = len(script_parts(self._script_lines))
-        return part_name(self._script_lines, later) if later <= last else ""
-
-    def take_over(self) -> bool:
-        """Asks the script playing to stop after the line in progress, as ``rapide run``
-        stops at a first Ctrl-C (a ``wait`` it holds at ends now, and so does the pause
-        after a line); the session is then the user's. False when no script plays."""
-        if not self.playing:
-            return False
-        self._take_over = True
-        if self._holding is not None:
-            _end(self._holding)
-        if self._waiting is not None and self._waiting.is_current:
-            self._waiting.dismiss(None)
-        return True
-
-    @property
-    def taking_over(self) -> bool:
-        """The user asked the script playing to stop, and it has not stopped yet."""
-        return self.playing and self._take_over
-
-    @work(group="script", exit_on_error=False)
-    async def play_script(self, path: Path, start: int = 1) -> None:
-        """Plays a script visibly, one command every ``speed`` seconds, then hands over.
-
-        It plays as ``rapide run`` runs it (:func:`play`): a line that does not parse
-        stops it before any runs, a line that fails or a bound reached stops it there,
-        and its end says so as ``rapide run`` does; the session stays live either way.
-        From a ``start`` past line 1, the lines above it are replayed first, quickly and
-        without their output (the panels show what they did), so that the run is where
-        playing them would have brought it."""
-        try:
-            lines = read_script(path)
-        except ScriptFileError as error:
-            self.output.write(note(f"cannot play the script: {error}", "bold red"))
-            return
-        self.output.write(note(f"playing {path} (one command every {self.speed:g}s)", "italic"))
-        if start > 1:
-            part = part_holding(lines, start).number
-            self.output.write(note(
-                f"replaying lines 1 to {start - 1} quickly, to play on from line {start} "
-                f"({part_name(lines, part)})", "italic"))
-            self.view.draw_now()  # what came before is printed; the replay's is not
-            self.view.quiet = True
-        await self._play(path, lines, start=start)
-
-    @work(group="script", exit_on_error=False)
-    async def _play_rest(self, stopped: StoppedScript) -> None:
-        """Plays the rest of a script the user took over (``resume``), once the run is
-        back where the script left it (a ``goto``, echoed, if it has moved since)."""
-        if self.session.decisions.address() != stopped.address:
-            back = f"goto {stopped.address.to_text()}"
-            self._echo(back)
-            if not (await self.execute_line(back)).ok:
-                self.stopped_script = stopped  # the goto said why; resume may be tried again
-                return
-        await self._play(stopped.path, stopped.lines, start=stopped.next_line, after=stopped)
-
-    async def _play(
-        self,
-        path: Path,
-        lines: list[ScriptLine],
-        *,
-        start: int = 1,
-        after: StoppedScript | None = None,
-    ) -> None:
-        """Plays ``lines`` from line ``start``: the lines above it are replayed first or,
-        ``after`` a script taken over, were played already (and what they met is summed
-        up with the rest). Ends as :meth:`play_script` says."""
-        self.stopped_script = None
-        self.playing = True
-        self._take_over = False
-        self._script_lines = lines
-        rest = lines if after is None else [line for line in lines if line.number >= start]
-        try:
-            played = await play(
-                self.session,
-                rest,
-                script=str(path),
-                start=start,
-                on_line=self._show_played_line,
-                on_outcome=self._pace_played_line,
-                interrupted=lambda: self._take_over,
-                execute=lambda played: self.execute_line(played.text, number=played.number),
-                on_caught_up=self._caught_up,
-            )
-        finally:
-            self.playing = False
-            self._caught_up()  # stopped while replaying: what comes next is printed
-        if after is not None:
-            played.outcomes[:0] = after.played.outcomes
-        if played.outcomes and played.outcomes[-1][1].quit:
-            return
-        if played.interrupted_before is not None:  # shown, not entered: resume runs it
-            self._hand_over(StoppedScript(
-                path, lines, played.interrupted_before.number,
-                self.session.decisions.address(), played,
-            ), ran=False)
-            return
-        if played.interrupted_after is not None:
-            self._hand_over(StoppedScript(
-                path, lines, played.interrupted_after.number + 1,
-                self.session.decisions.address(), played,
-            ))
-            return
-        self._sum_up(played)
-        stopped = played.stop_message() is not None
-        self.notify(
-            "The script stopped early: the session is yours." if stopped
-            else "The script is done: the session is yours.",
-            title="script",
-        )
-
-    def _caught_up(self) -> None:
-        """The replayed lines have run: what the script does next is printed again."""
-        if self.view.quiet:
-            self.view.draw_now()  # the replay's outcomes, left out
-            self.view.quiet = False
-
-    def resume_script(self) -> StoppedScript | None:
-        """Plays the rest of the script the user took over (the ``resume`` command),
-        from the line after the one it stopped at; returns it (None: there is none)."""
-        stopped, self.stopped_script = self.stopped_script, None
-        if stopped is not None:
-            self._play_rest(stopped)
-        return stopped
-
-    def _hand_over(self, stopped: StoppedScript, *, ran: bool = True) -> None:
-        """Ends a script the user took over: says where it stopped (after the line before
-        ``stopped.next_line``, or before that line when it was shown but did not run), how
-        to play the rest (``resume``) and, for a lesson, how to play it again later; what
-        its lines met stays counted in the tally."""
-        self.view.draw_now()  # below the last command's output
-        self.output.follow()
-        said = (f"script stopped at line {stopped.next_line - 1} of {stopped.path}" if ran
-                else f"script stopped before line {stopped.next_line} of {stopped.path}, "
-                "which did not run")
-        said += ": the session is yours"
-        self.output.write(note(said, style="bold yellow"))
-        rest = any(line.is_command for line in stopped.lines if line.number >= stopped.next_line)
-        if rest:
-            self.stopped_script = stopped
-            self.output.write(note(f"`resume` plays the rest, from {stopped.where()}",
-                                   style="italic"))
-        lesson = lesson_played_by(stopped.path)
-        if lesson is not None:
-            part = stopped.part
-            again = ("to play the lesson again: reload the page" if self.app.is_web
-                     else f"after Ctrl+Q, `rapide lessons {lesson.name} --from {part}` plays "
-                     f"the lesson again from part {part} (without --from, from its start)")
-            self.output.write(note(again, style="italic"))
-        resumable = " `resume` plays the rest." if rest else ""
-        self.notify(f"The script stopped: the session is yours.{resumable}", title="script")
-        self.post_message(self.TookOver())
-
-    async def _hold(self, seconds: float) -> None:
-        """Waits ``seconds`` for the room, less if the user takes over meanwhile (as
-        cheap as a sleep: a script played fast holds many times a second)."""
-        if self._take_over:
-            return
-        loop = asyncio.get_running_loop()
-        self._holding = holding = loop.create_future()
-        timer = loop.call_later(seconds, _end, holding)
-        try:
-            await holding
-        finally:
-            timer.cancel()
-            self._holding = None
-
-    async def _show_played_line(self, line: ScriptLine) -> None:
-        """Shows a comment as narration; types a command into the bar for the room,
-        unless the user has typed something there (which stays as it is: the command
-        is shown in the output only).
-
-        Once the user has taken the script over (see :meth:`take_over`), a command not
-        entered yet does not run, even one being typed: it is left as it is, for
-        :func:`play` to stop before it, and what the bar holds (that command, or what the
-        user typed) stays there for the user to run with Enter."""
-        self._line_played = line.number
-        text = line.text.strip()
-        if not line.is_command:
-            self.output.write(note(text.lstrip("# "), style="italic cyan"))
-            return
-        cue = command_word(text) in ("say", "wait")  # for the banner, not the bar
-        bar = self.query_one(CommandBar)
-        typed = not cue and not bar.value
-        if typed:
-            await self._type_into(bar, text)
-        if self._take_over:
-            return
-        if typed:
-            bar.value = ""
-        if not cue:
-            self._echo(text)
-
-    async def _pace_played_line(self, _line: ScriptLine, outcome: CommandOutcome) -> None:
-        """Leaves a command's outcome up for the room to read before the next line."""
-        if not outcome.ok or outcome.quit:
-            return  # the script ends here: nothing to wait for
-        if outcome.command not in ("say", "wait"):
-            # Too long for the panel (a `why` tree, a timeline), it is shown from its
-            # first line while the room reads it, the narration after it too.
-            self.view.draw_now()
-            self.output.hold_from(self._echoed_at)
-        said = outcome.data.get("text") if outcome.command == "say" else None
-        await self._hold(self.speed if said is None else reading_time(said, self.speed))
-
-    def _sum_up(self, played: ScriptResult) -> None:
-        """Ends a played script's output as ``rapide run`` ends its transcript: where
-        and why it stopped early, else each ``expect`` that failed, or how many held
-        (nothing for a script without any)."""
-        self.view.draw_now()  # below the last command's output
-        self.output.follow()
-        stopped = played.stop_message()
-        if stopped is not None:
-            self.output.write(note(stopped, style="bold red"))
-            return
-        failures = played.expectation_failures()
-        for failure in failures:
-            self.output.write(note(failure, style="bold red"))
-        if not failures and played.expectations_checked:
-            self.output.write(Text(played.expectations_held(), style="green"))
-
-    async def _type_into(self, bar: CommandBar, line: str) -> None:
-        """Types ``line`` into the bar a character at a time, for the audience to read."""
-        per_character = min(self.speed / 2, 1.5) / max(1, len(line))
-        for end in range(1, len(line) + 1):
-            bar.value = line[:end]
-            await self._hold(per_character)
-        await self._hold(min(self.speed / 4, 0.5))
 
     # -- actions -------------------------------------------------------------------------
 
@@ -880,7 +552,8 @@ class MainScreen(Screen[None]):
             if command:
                 self.submit_command(command)
 
-        from rapide_shell.tui.screens.inject_dialog import InjectDialog  # see wait_for_presenter
+        # Imported when first opened: the first frame needs none of the dialogs.
+        from rapide_shell.tui.screens.inject_dialog import InjectDialog
 
         self.app.push_screen(InjectDialog(self.session.actions), injected)
 
@@ -956,6 +629,7 @@ class MainScreen(Screen[None]):
                        "(the session is yours); twice: quit"),
         ]
         commands = [(spec.usage, spec.summary) for spec in self.session.catalog]
-        from rapide_shell.tui.screens.help_screen import HelpScreen  # see wait_for_presenter
+        # Imported when first opened: the first frame needs none of the dialogs.
+        from rapide_shell.tui.screens.help_screen import HelpScreen
 
         self.app.push_screen(HelpScreen(keys, commands, panel_keys=(first_key, last_key)))

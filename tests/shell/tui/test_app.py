@@ -478,7 +478,7 @@ async def test_a_script_plays_then_leaves_the_session_live(shop_path, tmp_path):
         # typed waits for it.
         await wait_until(pilot, lambda: app.session.state == "quiet"
                          and len(app.session.computation) >= 3
-                         and not app.main_screen.playing)
+                         and not app.main_screen.player.playing)
         shown = [line.text.rstrip() for line in app.main_screen.output.lines]
         narration = shown.index("a request")
         inject = shown.index("> inject APIService.request type=query key=1")

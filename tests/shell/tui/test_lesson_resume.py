@@ -56,7 +56,7 @@ async def _resume(pilot, app) -> None:
     bar.focus()
     bar.value = "resume"
     await pilot.press("enter")
-    await wait_until(pilot, lambda: app.main_screen.playing)
+    await wait_until(pilot, lambda: app.main_screen.player.playing)
 
 
 async def _go_on_until_done(pilot, app, *, timeout: float = 60) -> None:
@@ -146,7 +146,7 @@ async def test_resume_goes_back_to_where_the_script_stopped_and_keeps_what_was_d
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, WaitScreen), timeout=15)
         await pilot.press("ctrl+c")
-        await wait_until(pilot, lambda: app.main_screen.stopped_script is not None)
+        await wait_until(pilot, lambda: app.main_screen.player.stopped_script is not None)
         await settle(pilot)
         # The class tries something of its own: the run moves on from where it stopped.
         await type_command(pilot, "inject Till.sale n=9 total=1")
@@ -191,8 +191,8 @@ async def test_a_second_take_over_resumes_again(causality):
         for stopped_at in (5, 10):
             await wait_until(pilot, lambda: isinstance(app.screen, WaitScreen), timeout=15)
             await pilot.press("ctrl+c")
-            await wait_until(pilot, lambda: app.main_screen.stopped_script is not None)
-            assert app.main_screen.stopped_script.next_line == stopped_at
+            await wait_until(pilot, lambda: app.main_screen.player.stopped_script is not None)
+            assert app.main_screen.player.stopped_script.next_line == stopped_at
             await settle(pilot)
             await _resume(pilot, app)
         await _go_on_until_done(pilot, app)
@@ -211,10 +211,10 @@ async def test_resume_runs_first_the_line_a_take_over_stopped_before(shop_path, 
         bar = app.query_one("#bar")
         await wait_until(pilot, lambda: bar.value.startswith("inject APIService"))
         await pilot.press("ctrl+c")
-        await wait_until(pilot, lambda: app.main_screen.stopped_script is not None)
+        await wait_until(pilot, lambda: app.main_screen.player.stopped_script is not None)
         assert "`resume` plays the rest, from line 1 (part 1 of 1)" in _read(app)
         assert app.session.history == []
-        app.main_screen.speed = 0  # the rest at once: it may end before `playing` is seen
+        app.main_screen.player.speed = 0  # the rest at once: it may end before `playing` is seen
         bar.value = "resume"
         await pilot.press("enter")
         await _go_on_until_done(pilot, app)

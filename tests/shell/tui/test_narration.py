@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from rapide_shell.tui.screens.main_screen import reading_time
+from rapide_shell.tui.screens.script_player import reading_time
 from rapide_shell.tui.screens.wait_screen import WaitScreen
 from rapide_shell.tui.widgets.command_bar import CommandBar
 from rapide_shell.tui.widgets.narration_banner import GO_ON_HINT, NarrationBanner
@@ -326,7 +326,7 @@ async def test_ctrl_c_while_a_played_line_is_typed_leaves_it_in_the_bar_unrun(sh
         bar = app.query_one(CommandBar)
         await wait_until(pilot, lambda: bar.value.startswith("inject APIService"))
         await pilot.press("ctrl+c")
-        await wait_until(pilot, lambda: not app.main_screen.playing)
+        await wait_until(pilot, lambda: not app.main_screen.player.playing)
         await settle(pilot)
         assert f"script stopped before line 1 of {script}, which did not run: the " \
             "session is yours" in _read(app)
@@ -353,7 +353,7 @@ async def test_what_the_user_typed_in_the_bar_stays_there_unrun_through_a_ctrl_c
         await wait_until(pilot, lambda: len(app.session.history) == 2, timeout=10)
         assert bar.value == "show queue"
         await pilot.press("ctrl+c")
-        await wait_until(pilot, lambda: not app.main_screen.playing)
+        await wait_until(pilot, lambda: not app.main_screen.player.playing)
         await settle(pilot)
         assert _stopped_at(app) == [f"script stopped at line 2 of {script}: the session is yours"]
         assert bar.value == "show queue"
