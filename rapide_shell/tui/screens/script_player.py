@@ -146,12 +146,22 @@ class ScriptPlayer:
 
     async def _play_rest(self, stopped: StoppedScript) -> None:
         """Plays the rest of a script the user took over (``resume``), once the run is
-        back where the script left it (a ``goto``, echoed, if it has moved since)."""
+        back where the script left it (a ``goto``, echoed, if it has moved since). The
+        ``goto`` is the script's already: what the user enters meanwhile is refused, and
+        a Ctrl-C hands the session back before the rest plays."""
         if self.screen.session.decisions.address() != stopped.address:
             back = f"goto {stopped.address.to_text()}"
             self.screen.echo(back)
-            if not (await self.screen.execute_line(back)).ok:
+            self.playing, self._take_over = True, False
+            try:
+                went_back = (await self.screen.execute_line(back)).ok
+            finally:
+                self.playing = False
+            if not went_back:
                 self.stopped_script = stopped  # the goto said why; resume may be tried again
+                return
+            if self._take_over:
+                self._hand_over(stopped, ran=False)
                 return
         await self._play_lines(stopped.path, stopped.lines, start=stopped.next_line,
                                after=stopped)

@@ -161,6 +161,41 @@ async def test_resume_goes_back_to_where_the_script_stopped_and_keeps_what_was_d
         assert len(branches) == 2
 
 
+async def test_a_ctrl_c_during_resume_s_goto_hands_the_session_back_before_the_rest(
+    causality, monkeypatch
+):
+    app = make_app(causality.architecture, script=causality.script, speed=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, WaitScreen), timeout=15)
+        await pilot.press("ctrl+c")
+        player = app.main_screen.player
+        await wait_until(pilot, lambda: player.stopped_script is not None)
+        await settle(pilot)
+        stopped = player.stopped_script
+        await type_command(pilot, "inject Till.sale n=9 total=1")
+        # The Ctrl-C lands while the goto back runs: the goto is the script's, so the
+        # user's take-over stops the rest from playing.
+        execute_line = app.main_screen.execute_line
+
+        async def goto_with_ctrl_c(line, **options):
+            if line.startswith("goto "):
+                assert player.playing  # what the user enters now is refused
+                assert player.take_over()
+            return await execute_line(line, **options)
+
+        monkeypatch.setattr(app.main_screen, "execute_line", goto_with_ctrl_c)
+        bar = app.query_one("#bar")
+        bar.value = "resume"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: player.stopped_script is not None)
+        await settle(pilot)
+        assert not player.playing
+        assert f"script stopped before line {stopped.next_line} of {stopped.path}, which " \
+            "did not run: the session is yours" in _read(app)
+        assert app.session.decisions.address() == stopped.address
+        assert player.stopped_script.next_line == stopped.next_line  # resume may go on
+
+
 async def test_resume_with_no_script_taken_over_says_so(causality):
     app = make_app(causality.architecture)
     async with app.run_test(size=SIZE) as pilot:
