@@ -243,8 +243,8 @@ class ScriptPlayer:
 
     async def _show_played_line(self, line: ScriptLine) -> None:
         """Shows a comment as narration; types a command into the bar for the room,
-        unless the user has typed something there (which stays as it is: the command
-        is shown in the output only).
+        unless the user has typed something there, before or while it types (which
+        stays as it is: the command is shown in the output only).
 
         Once the user has taken the script over (see :meth:`take_over`), a command not
         entered yet does not run, even one being typed: it is left as it is, for
@@ -259,7 +259,7 @@ class ScriptPlayer:
         bar = self.screen.query_one(CommandBar)
         typed = not cue and not bar.value
         if typed:
-            await self._type_into(bar, text)
+            typed = await self._type_into(bar, text)
         if self._take_over:
             return
         if typed:
@@ -267,13 +267,25 @@ class ScriptPlayer:
         if not cue:
             self.screen.echo(text)
 
-    async def _type_into(self, bar: CommandBar, line: str) -> None:
-        """Types ``line`` into the bar a character at a time, for the audience to read."""
+    async def _type_into(self, bar: CommandBar, line: str) -> bool:
+        """Types ``line`` into the bar a character at a time, for the audience to read;
+        True once it has. False, at once, when the user types in the bar meanwhile: the
+        bar is theirs then, holding what they typed (the part of its line the script
+        had typed taken out)."""
         per_character = min(self.speed / 2, 1.5) / max(1, len(line))
+        shown = ""
         for end in range(1, len(line) + 1):
-            bar.value = line[:end]
+            if bar.value != shown:
+                bar.value = bar.value.removeprefix(shown)
+                return False
+            shown = bar.value = line[:end]
+            bar.cursor_position = end  # as typed: what the user types goes after it
             await self._hold(per_character)
         await self._hold(min(self.speed / 4, 0.5))
+        if bar.value != shown:
+            bar.value = bar.value.removeprefix(shown)
+            return False
+        return True
 
     async def _pace_played_line(self, _line: ScriptLine, outcome: CommandOutcome) -> None:
         """Leaves a command's outcome up for the room to read before the next line."""

@@ -378,3 +378,22 @@ async def test_a_lesson_taken_over_says_how_to_play_it_again(monkeypatch):
         assert "`resume` plays the rest, from line 5 (part 2 of 7)" in _read(app)
         assert "after Ctrl+Q, `rapide lessons causality --from 2` plays the lesson again " \
             "from part 2 (without --from, from its start)" in _read(app)
+
+
+async def test_what_the_user_types_while_the_script_types_its_line_stays_theirs(
+    shop_path, here
+):
+    # The script stops typing its line at the user's first key: the bar holds what the
+    # user typed (the script's part taken out), and the line is shown and run as when
+    # the bar held the user's text before the script began it.
+    script = here / "lesson.rapide"
+    line = "inject APIService.request type=query key=1"
+    script.write_text(f"{line}\n")
+    app = make_app(shop_path, script=script, speed=20)  # 1.5 s to type the line
+    async with app.run_test(size=SIZE) as pilot:
+        bar = app.query_one(CommandBar)
+        await wait_until(pilot, lambda: bar.value.startswith("inject"))
+        await pilot.press(*"show")
+        await wait_until(pilot, lambda: app.session.history == [line], timeout=10)
+        assert bar.value == "show"
+        assert f"> {line}" in _shown(app)
