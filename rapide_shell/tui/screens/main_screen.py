@@ -141,9 +141,6 @@ class MainScreen(Screen[None]):
         """Where the panels go: slots, columns, row heights, full screen."""
         self._last_panel = "events"
         self._resumed_before = False
-        self.echoed_at = 0
-        """Where in the output the last command echoed begins (see ``OutputLog.mark``):
-        a played command's outcome is held from there while the room reads it."""
         self._laid_out_for: Size | None = None
         """The size the panels were last laid out for (None: none yet)."""
         self._hidden_hint: str | None = ""
@@ -441,13 +438,15 @@ class MainScreen(Screen[None]):
             return
         self._execute(line)
 
-    def echo(self, line: str) -> None:
+    def echo(self, line: str) -> int:
         """Writes ``line`` into the output as entered: typed, pasted or played, under
-        what the commands before it did (drawn now, not at the next frame)."""
+        what the commands before it did (drawn now, not at the next frame). Returns
+        where in the output it begins (see ``OutputLog.mark``)."""
         self.view.draw_now()
         self.output.follow()
-        self.echoed_at = self.output.mark()
+        at = self.output.mark()
         self.output.write(note(f"> {line}", style="bold"))
+        return at
 
     def _pause_now(self) -> None:
         # The session's pause only raises a flag that the run reads after its current

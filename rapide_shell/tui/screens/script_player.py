@@ -104,6 +104,10 @@ class ScriptPlayer:
         self._script_lines: list[ScriptLine] = []
         self._line_played = 0
         """The lines of the script playing, and the number of the line it is at."""
+        self._echoed_at = 0
+        """Where in the output the last command played was echoed (see
+        ``OutputLog.mark``): its outcome is held from there while the room reads it,
+        whatever the user entered meanwhile (a ``pause``)."""
 
     # -- playing -------------------------------------------------------------------------
 
@@ -265,7 +269,7 @@ class ScriptPlayer:
         if typed:
             bar.value = ""
         if not cue:
-            self.screen.echo(text)
+            self._echoed_at = self.screen.echo(text)
 
     async def _type_into(self, bar: CommandBar, line: str) -> bool:
         """Types ``line`` into the bar a character at a time, for the audience to read;
@@ -295,7 +299,7 @@ class ScriptPlayer:
             # Too long for the panel (a `why` tree, a timeline), it is shown from its
             # first line while the room reads it, the narration after it too.
             self.screen.view.draw_now()
-            self.screen.output.hold_from(self.screen.echoed_at)
+            self.screen.output.hold_from(self._echoed_at)
         said = outcome.data.get("text") if outcome.command == "say" else None
         await self._hold(self.speed if said is None else reading_time(said, self.speed))
 

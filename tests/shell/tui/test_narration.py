@@ -220,6 +220,32 @@ async def test_a_played_output_too_long_for_the_panel_is_shown_from_its_start(
         assert output.scroll_offset.y == output.max_scroll_y > echoed
 
 
+async def test_a_played_output_is_held_from_its_own_line_after_a_pause_the_user_entered(
+    shop_path, tmp_path, monkeypatch
+):
+    # The user's `pause`, entered while a played command ran, is echoed under it: the
+    # command's output is still shown from the command's own line, not from the pause's.
+    script = tmp_path / "lesson.rapide"
+    script.write_text("help\nsay Read them from the first.\nwait\n")
+    app = make_app(shop_path, script=script, speed=0)
+    screen = app.main_screen
+    execute_line = screen.execute_line
+
+    async def help_then_a_pause(line, **options):
+        outcome = await execute_line(line, **options)
+        if line == "help":
+            screen.echo("pause")  # as the screen echoes a pause the user enters
+        return outcome
+
+    monkeypatch.setattr(screen, "execute_line", help_then_a_pause)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, WaitScreen))
+        await pilot.pause(0.2)
+        shown = _shown(app)
+        assert "> pause" in shown
+        assert screen.output.scroll_offset.y == shown.index("> help")
+
+
 # -- taking a played script over: Ctrl-C, as `rapide run` stops one ------------------------
 
 
