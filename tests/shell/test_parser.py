@@ -301,7 +301,8 @@ def test_a_missing_event_id_is_pointed_at_where_it_goes() -> None:
         ("back -2", "the number of steps must be a whole number, 1 or more, not '-2'"),
         ("forward 0", "the number of steps must be a whole number, 1 or more, not '0'"),
         ("history -3",
-         "the number of steps to list must be a whole number, 1 or more, not '-3'"),
+         "the number of steps to list must be a whole number, 1 or more, not '-3' "
+         "(`all`: every step; no count: 20 around this one)"),
         ("goto -5", "a step number must be a whole number, 0 or more, not '-5'"),
         ("show events -5", "an event count must be a whole number, 1 or more, not '-5' "
          "(no count: the last 200)"),

@@ -361,7 +361,8 @@ async def test_choosing_by_id_what_the_seed_chose_is_no_new_branch(tmp_path: Pat
         ("goto r1-AAAA", "the address is damaged"),
         ("goto somewhere", "goto takes a step number"),
         ("back 0", "the number of steps must be a whole number, 1 or more, not '0'"),
-        ("history 0", "the number of steps to list must be a whole number, 1 or more, not '0'"),
+        ("history 0", "the number of steps to list must be a whole number, 1 or more, not '0' "
+         "(`all`: every step; no count: 20 around this one)"),
     ],
 )
 async def test_a_bad_argument_is_one_line(line: str, message: str) -> None:

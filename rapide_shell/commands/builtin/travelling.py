@@ -133,7 +133,13 @@ def parse_history(text: ArgumentText) -> HistoryArguments:
         return HistoryArguments(HISTORY_SHOWN)
     if words[0].text == "all":
         return HistoryArguments(None)
-    return HistoryArguments(number(words[0], "the number of steps to list", least=1))
+    try:
+        return HistoryArguments(number(words[0], "the number of steps to list", least=1))
+    except CommandSyntaxError as error:  # said as `show events -5` says its default
+        raise CommandSyntaxError(
+            f"{error.message} (`all`: every step; no count: {HISTORY_SHOWN} around this one)",
+            column=error.column,
+        ) from None
 
 
 @dataclass(frozen=True)
