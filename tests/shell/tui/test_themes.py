@@ -24,8 +24,13 @@ def test_the_contrast_ratio_is_wcags() -> None:
     assert WCAG_AA == 4.5
 
 
+# The themes in three shares, one test each: the two workers of the suite share them.
+SHARES = [THEMES[start::3] for start in range(3)]
+
+
 @pytest.mark.slow
-async def test_every_text_segment_reads_in_every_builtin_theme(shop_path) -> None:
+@pytest.mark.parametrize("themes", SHARES, ids=[f"share{n + 1}" for n in range(3)])
+async def test_every_text_segment_reads_in_every_builtin_theme(shop_path, themes) -> None:
     app = make_app(shop_path)
     failures: dict[str, list[str]] = {}
     checked = 0
@@ -33,7 +38,7 @@ async def test_every_text_segment_reads_in_every_builtin_theme(shop_path) -> Non
     async def check(view: str, dialog: str | None = None) -> None:
         # A dialog dims the screen under it on purpose: only the dialog is read there.
         nonlocal checked
-        for theme in THEMES:
+        for theme in themes:
             app.theme = theme
             await pilot.pause(0.05)
             await pilot.pause(0.05)
@@ -72,7 +77,7 @@ async def test_every_text_segment_reads_in_every_builtin_theme(shop_path) -> Non
         await pilot.press("f1")
         await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
         await check("help", "#help-box")
-    assert checked > 10_000
+    assert checked > 3_000  # a third of the more than 10,000 every theme gives
     assert not failures, "\n".join(
         f"{where}:\n  " + "\n  ".join(lines) for where, lines in failures.items()
     )
