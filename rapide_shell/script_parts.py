@@ -54,13 +54,26 @@ def script_parts(lines: list[ScriptLine]) -> list[ScriptPart]:
 
 def part_holding(lines: list[ScriptLine], number: int) -> ScriptPart:
     """The part line ``number`` belongs to (the last part for a line past the end)."""
+    return _holding(script_parts(lines), number)
+
+
+def line_and_part(lines: list[ScriptLine], number: int) -> str:
+    """``line 8 (part 2 of 5)``: how the workbench names line ``number`` of the script
+    ``lines``, with the part it belongs to (what ``--from`` takes)."""
     parts = script_parts(lines)
+    return f"line {number} (part {_holding(parts, number).number} of {len(parts)})"
+
+
+def next_part(lines: list[ScriptLine], number: int) -> str:
+    """``part 3 of 7``: the part after the one line ``number`` of ``lines`` belongs to
+    (where a ``wait`` on that line goes on to); "" when that one is the last."""
+    parts = script_parts(lines)
+    later = _holding(parts, number).number + 1
+    return f"part {later} of {len(parts)}" if later <= len(parts) else ""
+
+
+def _holding(parts: list[ScriptPart], number: int) -> ScriptPart:
     return next((part for part in parts if number <= part.last_line), parts[-1])
-
-
-def part_name(lines: list[ScriptLine], number: int) -> str:
-    """``part 2 of 5``: how the workbench names part ``number`` of the script ``lines``."""
-    return f"part {number} of {len(script_parts(lines))}"
 
 
 def start_line(lines: list[ScriptLine], wanted: str, script: str) -> int:

@@ -25,7 +25,7 @@ from rapide_shell.commands.builtin.narrating import command_word
 from rapide_shell.lessons import lesson_played_by
 from rapide_shell.render import note
 from rapide_shell.script import ScriptFileError, ScriptLine, ScriptResult, play, read_script
-from rapide_shell.script_parts import part_holding, part_name, script_parts
+from rapide_shell.script_parts import line_and_part, next_part, part_holding
 from rapide_shell.tui.widgets.command_bar import CommandBar
 from rapide_shell.tui.widgets.narration_banner import NarrationBanner
 
@@ -64,7 +64,7 @@ class StoppedScript:
 
     def where(self) -> str:
         """``line 8 (part 2 of 5)``: where the rest begins."""
-        return f"line {self.next_line} ({part_name(self.lines, self.part)})"
+        return line_and_part(self.lines, self.next_line)
 
 
 def _end(pause: asyncio.Future[None]) -> None:
@@ -132,10 +132,9 @@ class ScriptPlayer:
             return
         output.write(note(f"playing {path} (one command every {self.speed:g}s)", "italic"))
         if start > 1:
-            part = part_holding(lines, start).number
             output.write(note(
-                f"replaying lines 1 to {start - 1} quickly, to play on from line {start} "
-                f"({part_name(lines, part)})", "italic"))
+                f"replaying lines 1 to {start - 1} quickly, to play on from "
+                f"{line_and_part(lines, start)}", "italic"))
             view.draw_now()  # what came before is printed; the replay's is not
             view.quiet = True
         await self._play_lines(path, lines, start=start)
@@ -216,17 +215,14 @@ class ScriptPlayer:
             played.outcomes[:0] = after.played.outcomes
         if played.outcomes and played.outcomes[-1][1].quit:
             return
-        if played.interrupted_before is not None:  # shown, not entered: resume runs it
+        taken = played.interrupted_before or played.interrupted_after
+        if taken is not None:
+            # Taken over after a line, or before one (shown, not entered: resume runs it).
+            ran = played.interrupted_before is None
             self._hand_over(StoppedScript(
-                path, lines, played.interrupted_before.number,
+                path, lines, taken.number + 1 if ran else taken.number,
                 session.decisions.address(), played,
-            ), ran=False)
-            return
-        if played.interrupted_after is not None:
-            self._hand_over(StoppedScript(
-                path, lines, played.interrupted_after.number + 1,
-                session.decisions.address(), played,
-            ))
+            ), ran=ran)
             return
         self._sum_up(played)
         stopped = played.stop_message() is not None
@@ -280,16 +276,16 @@ class ScriptPlayer:
         shown = ""
         for end in range(1, len(line) + 1):
             if bar.value != shown:
-                bar.value = bar.value.removeprefix(shown)
-                return False
+                break
             shown = bar.value = line[:end]
             bar.cursor_position = end  # as typed: what the user types goes after it
             await self._hold(per_character)
-        await self._hold(min(self.speed / 4, 0.5))
-        if bar.value != shown:
-            bar.value = bar.value.removeprefix(shown)
-            return False
-        return True
+        else:
+            await self._hold(min(self.speed / 4, 0.5))
+        if bar.value == shown:
+            return True
+        bar.value = bar.value.removeprefix(shown)
+        return False
 
     async def _pace_played_line(self, _line: ScriptLine, outcome: CommandOutcome) -> None:
         """Leaves a command's outcome up for the room to read before the next line."""
@@ -344,11 +340,7 @@ class ScriptPlayer:
     def _next_part(self) -> str:
         """``part 3 of 7``: the part of the script playing that a ``wait`` at its
         current line holds before; "" when no script plays or this is its last part."""
-        if not self.playing:
-            return ""
-        later = part_holding(self._script_lines, self._line_played).number + 1
-        last = len(script_parts(self._script_lines))
-        return part_name(self._script_lines, later) if later <= last else ""
+        return next_part(self._script_lines, self._line_played) if self.playing else ""
 
     # -- the user's turn -----------------------------------------------------------------
 
