@@ -12,6 +12,7 @@ from rich.text import Text
 
 from pyrapide.patterns import BasicPattern, Condition, GuardedPattern, Pattern
 from pyrapide.patterns.engine import match_all
+from pyrapide.runtime.routing import guards_in
 from rapide_shell import notices, render
 from rapide_shell.commands.arguments import (
     ArgumentParser,
@@ -479,8 +480,8 @@ def _raising_guards(pattern: Pattern) -> list[Text]:
     (``?k > 5`` for a text ``?k``): its latest error, said once, where the matching would
     otherwise print Python's warning of it, path and source line included."""
     notes = []
-    for part in _parts(pattern):
-        if isinstance(part, GuardedPattern) and part.guard_errors:
+    for part in guards_in(pattern):
+        if part.guard_errors:
             found, error = part.guard_errors[-1]
             events = ", ".join(event.id for event in found.events)
             notes.append(render.note(
