@@ -6,7 +6,7 @@ hooks below. Third-party plugins are found through the ``rapide`` entry point gr
     [project.entry-points.rapide]
     my_plugin = "my_package.rapide_plugin"
 
-and every session loads them (:func:`rapide_shell.plugins.plugin_manager`). A front end
+and every session loads them (:func:`rapide_shell.plugins.register_installed`). A front end
 registers its own plugins on ``session.plugins``; the TUI adds its ``screenshot``
 command that way (:mod:`rapide_shell.tui.screen_commands`).
 """

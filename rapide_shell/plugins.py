@@ -1,53 +1,113 @@
 """Building a session's plugin manager: the hook specifications, the built-in command
-plugins, then the installed plugins."""
+plugins, then the installed plugins, each on its own (one that breaks is named, and
+the session goes on without what it failed to add)."""
 
 from __future__ import annotations
 
+import difflib
 import functools
+import re
+from dataclasses import dataclass
 from importlib.metadata import entry_points
 from typing import Any
 
 import pluggy
 
+from pyrapide.core.interrupts import contained
 from rapide_shell import hookspecs
 from rapide_shell.commands.builtin import BUILTIN_PLUGINS
-from rapide_shell.loader import LoadError
-
-
-class PluginLoadError(LoadError):
-    """An installed plugin (``rapide`` entry point) that cannot be imported; a
-    :class:`~rapide_shell.loader.LoadError`, so every front end reports it in one line."""
 
 
 def plugin_manager() -> pluggy.PluginManager:
-    """A plugin manager with the workbench's hooks, the built-in commands' plugins and
-    every installed plugin registered.
-
-    Raises :class:`PluginLoadError` naming the entry point when a plugin fails to import.
-    """
+    """A plugin manager with the workbench's hooks and the built-in commands' plugins
+    registered; :func:`register_installed` adds the installed ones."""
     manager = pluggy.PluginManager(hookspecs.PROJECT)
     manager.add_hookspecs(hookspecs)
-    # pluggy calls the last registered first (the built-ins' ``tryfirst`` puts them all
-    # before any installed plugin's): registered backwards, they add their commands in
-    # the order ``help`` lists them.
+    # pluggy calls the last registered first: registered backwards, the built-ins add
+    # their commands in the order ``help`` lists them.
     for plugin in reversed(BUILTIN_PLUGINS):
         manager.register(plugin, name=f"rapide-builtin-{plugin.__name__.rsplit('.', 1)[-1]}")
-    for name, plugin in installed_plugins():
-        manager.register(plugin, name=name)
     return manager
+
+
+def register_installed(manager: pluggy.PluginManager) -> list[tuple[str, str, BaseException]]:
+    """Register every installed plugin on ``manager``, one at a time, and return
+    ``(plugin, hook, error)`` for each problem met:
+
+    * a plugin that cannot be imported: left out;
+    * a hook whose arguments the specification does not have, or whose
+      ``rapide_add_commands`` raised (that hook is historic: once the session has
+      called it, a plugin registered later is called at once): the plugin is left out,
+      so that none of its hooks runs half set up (a command it added before it raised
+      stays);
+    * a hook the workbench does not have (a misspelt name), which would never be
+      called: the plugin stays, its other hooks work.
+    """
+    problems: list[tuple[str, str, BaseException]] = []
+    for name, plugin in installed_plugins():
+        if isinstance(plugin, PluginImportFailed):
+            problems.append((name, f"loading {plugin.value}", plugin.error))
+            continue
+        try:
+            manager.register(plugin, name=name)
+        except BaseException as error:
+            if not contained(error):
+                raise  # the user's Ctrl-C
+            if manager.get_plugin(name) is not None:
+                manager.unregister(name=name)
+            problems.append(_refused(name, error))
+            continue
+        problems.extend(
+            (name, caller.name, pluggy.PluginValidationError(plugin, _unknown_hook(caller.name)))
+            for caller in manager.get_hookcallers(plugin) or ()
+            if not caller.has_spec()
+        )
+    return problems
+
+
+_VALIDATION = re.compile(
+    r"for hook '(?P<hook>\w+)'\nhookimpl definition: (?P<definition>.*)\n(?P<why>.*)", re.S
+)
+
+
+def _refused(name: str, error: BaseException) -> tuple[str, str, BaseException]:
+    """``(plugin, hook, error)`` for a plugin that could not be registered; pluggy's
+    validation message (three lines) made one."""
+    if isinstance(error, pluggy.PluginValidationError):
+        found = _VALIDATION.search(str(error))
+        if found is not None:
+            one_line = f"{found['definition']}: {' '.join(found['why'].split())}"
+            return name, found["hook"], pluggy.PluginValidationError(error.plugin, one_line)
+    return name, "rapide_add_commands", error
+
+
+def _unknown_hook(hook: str) -> str:
+    known = [name for name in vars(hookspecs) if name.startswith(f"{hookspecs.PROJECT}_")]
+    close = difflib.get_close_matches(hook, known, n=1)
+    advice = f"did you mean {close[0]!r}?" if close else f"its hooks: {', '.join(known)}"
+    return f"the workbench has no hook {hook!r}, so it is never called ({advice})"
+
+
+@dataclass(frozen=True)
+class PluginImportFailed:
+    """What stands for an installed plugin that could not be imported."""
+
+    value: str
+    """Where its entry point says it is (``my_package.rapide_plugin``)."""
+    error: BaseException
 
 
 @functools.cache
 def installed_plugins() -> tuple[tuple[str, Any], ...]:
     """``(name, plugin)`` for each entry point of the ``rapide`` group, loaded once per
-    process (every session registers the same objects)."""
+    process (every session registers the same objects); the plugin is a
+    :class:`PluginImportFailed` where importing it raised."""
     found = []
     for entry in entry_points(group=hookspecs.PROJECT):
         try:
             found.append((entry.name, entry.load()))
-        except Exception as error:
-            raise PluginLoadError(
-                f"plugin {entry.name!r} ({entry.value}) cannot be loaded: "
-                f"{type(error).__name__}: {error}"
-            ) from None
+        except BaseException as error:
+            if not contained(error):
+                raise
+            found.append((entry.name, PluginImportFailed(entry.value, error)))
     return tuple(found)

@@ -178,8 +178,9 @@ _FRAME = re.compile(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+), in (?P<fun
 
 @functools.cache
 def _not_the_users() -> tuple[Path, ...]:
-    """The folders of Python's library, the installed packages and pyrapide (worked out
-    when a traceback is first read: sysconfig is not imported by every start)."""
+    """The folders of Python's library, the installed packages, pyrapide and the
+    workbench (worked out when a traceback is first read: sysconfig is not imported by
+    every start)."""
     import sysconfig
 
     return tuple(
@@ -187,13 +188,15 @@ def _not_the_users() -> tuple[Path, ...]:
         for directory in {
             *(sysconfig.get_paths()[key] for key in ("stdlib", "platstdlib", "purelib", "platlib")),
             str(Path(pyrapide.__file__).parent),
+            str(Path(__file__).parent),
         }
     )
 
 
 def raised_at(traceback_text: str) -> str | None:
     """``shop.py:77 in on_order``: the deepest frame of ``traceback_text`` in the user's
-    own code (not Python's library, installed packages or pyrapide), if there is one."""
+    own code (not Python's library, installed packages, pyrapide or the workbench), if
+    there is one."""
     for frame in reversed(list(_FRAME.finditer(traceback_text or ""))):
         file = frame["file"]
         if file.startswith("<"):

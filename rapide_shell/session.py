@@ -180,7 +180,7 @@ from rapide_shell.decisions import (
 )
 from rapide_shell.loader import LoadedArchitecture, LoadError, build_failure, load_architecture
 from rapide_shell.outcome import CommandOutcome
-from rapide_shell.plugins import plugin_manager
+from rapide_shell.plugins import plugin_manager, register_installed
 from rapide_shell.recording import Recorder
 from rapide_shell.report import Activity, error_text
 from rapide_shell.runtime_link import Bounds, RuntimeLink, SessionState, Sink
@@ -255,6 +255,10 @@ class Session:
         self.plugins.hook.rapide_add_commands.call_historic(
             kwargs={"catalog": self.catalog, "session": self}
         )
+        self._plugin_problems = register_installed(self.plugins)
+        """What was wrong with the installed plugins as they were registered (see
+        :func:`register_installed`): told among the start hooks' problems, as a plugin
+        that breaks there is."""
         self.wait_for_presenter: Callable[[], Awaitable[None]] | None = None
         """How this front end waits for the presenter to go on (``wait``): a coroutine
         function returning once a key is pressed; None where nobody is there to press
@@ -375,6 +379,9 @@ class Session:
             self._tell_plugins_started()
 
     def _tell_plugins_started(self) -> None:
+        for plugin, hook_name, error in self._plugin_problems:
+            self._plugin_failed(plugin, hook_name, error)
+        self._plugin_problems = []
         caller = self.plugins.hook.rapide_session_started
         # In the order pluggy would call them; each on its own, so that one that raises
         # is named and the rest are still told.
@@ -384,10 +391,11 @@ class Session:
             except BaseException as error:
                 if not contained(error):
                     raise  # the user's Ctrl-C
-                text = "".join(traceback.format_exception(error))
-                self.notify(notices.PluginFailed(
-                    plugin=hook.plugin_name, hook=caller.name, error=error, traceback=text
-                ))
+                self._plugin_failed(hook.plugin_name, caller.name, error)
+
+    def _plugin_failed(self, plugin: str, hook: str, error: BaseException) -> None:
+        text = "".join(traceback.format_exception(error))
+        self.notify(notices.PluginFailed(plugin=plugin, hook=hook, error=error, traceback=text))
 
     async def _start_system(self) -> None:
         with self._hook_problems("start"):
@@ -699,6 +707,11 @@ class Session:
         outer = self.travel.begin_command()
         try:
             outcome = await definition.handler(self, command, line)
+            if not isinstance(outcome, CommandOutcome):
+                raise CommandError(
+                    f"{command.name} failed: its handler returned "
+                    f"{type(outcome).__name__}, not a CommandOutcome"
+                )
         except CommandError as error:
             outcome = _failure(line, command.name, error)
         except ModuleBuildError as error:

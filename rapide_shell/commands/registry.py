@@ -45,6 +45,8 @@ session prints it as an error line and goes on.
 
 from __future__ import annotations
 
+import functools
+import inspect
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
@@ -130,6 +132,12 @@ class CommandCatalog:
                 raise ValueError(f"cannot add command {spec.name!r}: {word!r} is already one")
             if not word or any(char.isspace() or char == "#" for char in word):
                 raise ValueError(f"cannot add command {spec.name!r}: {word!r} is not one word")
+        if not _is_coroutine_function(handler):
+            raise ValueError(
+                f"cannot add command {spec.name!r}: its handler {_named(handler)} is not "
+                "a coroutine function (write `async def handler(session, command, line)`, "
+                "returning a CommandOutcome)"
+            )
         if parse is None and any(arg.rest_of_line for arg in spec.args[:-1]):
             raise ValueError(
                 f"cannot add command {spec.name!r}: only its last argument may take "
@@ -170,3 +178,17 @@ class CommandCatalog:
     def words(self) -> list[str]:
         """Every name and alias: what a line may start with."""
         return [*self._definitions, *self._aliases]
+
+
+def _is_coroutine_function(handler: object) -> bool:
+    """True for ``async def`` functions and methods, partials of them, and objects
+    whose ``__call__`` is one."""
+    while isinstance(handler, functools.partial):
+        handler = handler.func
+    if inspect.iscoroutinefunction(handler):
+        return True
+    return not inspect.isroutine(handler) and inspect.iscoroutinefunction(type(handler).__call__)
+
+
+def _named(handler: object) -> str:
+    return getattr(handler, "__qualname__", None) or type(handler).__qualname__

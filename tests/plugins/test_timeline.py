@@ -43,6 +43,7 @@ def test_the_plugin_is_installed_through_the_rapide_entry_point() -> None:
     plugins.installed_plugins.cache_clear()
     assert ("timeline", rapide_timeline) in plugins.installed_plugins()
     manager = plugins.plugin_manager()
+    assert plugins.register_installed(manager) == []
     manager.check_pending()
     assert manager.get_plugin("timeline") is rapide_timeline
 
