@@ -36,7 +36,7 @@ from pyrapide.core.printable import printable
 from pyrapide.runtime.watchdog import DEFAULT_HANDLER_TIMEOUT  # the runtime is not imported
 from rapide_shell.error_output import fail as report_failure
 from rapide_shell.error_output import print_json_failure
-from rapide_shell.exit_status import EXIT_ERROR, EXIT_INTERRUPTED
+from rapide_shell.exit_status import EXIT_ERROR, EXIT_INTERRUPTED, EndedBySignal
 
 if TYPE_CHECKING:
     from rapide_shell.address import Address
@@ -122,9 +122,11 @@ def headless(command: Coroutine[Any, Any, int], *, json_output: bool) -> Exit:
 
     try:
         return Exit(asyncio.run(command))
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as error:
         if not json_output:
             raise  # said as every other interrupted command is
+        if isinstance(error, EndedBySignal):
+            return fail(error.reason, error.exit_status, json_output=True)
         return fail("interrupted", EXIT_INTERRUPTED, json_output=True)
 
 
@@ -836,7 +838,11 @@ def main(argv: list[str] | None = None) -> None:
         action(options)
     except Exit as done:
         _leave(action, done.status)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as error:
+        if isinstance(error, EndedBySignal):  # its session closed on the way here
+            with contextlib.suppress(OSError):  # a terminal gone (SIGHUP) takes nothing
+                sys.stderr.write(f"rapide: exit status {error.exit_status}: {error.reason}\n")
+            sys.exit(error.exit_status)
         sys.stderr.write("rapide: interrupted\n")
         sys.exit(EXIT_INTERRUPTED)
     except BrokenPipeError:

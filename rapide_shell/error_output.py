@@ -19,7 +19,8 @@ def say_at_once(text: str) -> None:
     # buffered write to stderr (or stdout), which Python would refuse to re-enter.
     with contextlib.suppress(RuntimeError, OSError):
         sys.stdout.flush()
-    os.write(2, text.encode())
+    with contextlib.suppress(OSError):  # a terminal gone (SIGHUP) takes nothing more
+        os.write(2, text.encode())
 
 
 def print_error(message: str) -> None:

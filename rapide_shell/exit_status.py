@@ -10,6 +10,7 @@ before it loads anything.
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Iterable
 from typing import Final
 
@@ -25,6 +26,34 @@ EXIT_HOOK_FAILED: Final = 3
 """A start or finish hook raised or reached a limit (outside any command)."""
 EXIT_INTERRUPTED: Final = 130
 """A Ctrl-C cut the work short, as a shell reports a process ended by SIGINT."""
+
+ENDING_SIGNALS: Final = tuple(
+    getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+"""The signals that end a front end as a second Ctrl-C does (its session closed, its
+recording kept): asked to end (SIGTERM), or its terminal gone (SIGHUP)."""
+
+
+class EndedBySignal(KeyboardInterrupt):
+    """One of :data:`ENDING_SIGNALS` arrived: raised where the user's second Ctrl-C is
+    (a KeyboardInterrupt, so that every run lets it through and every front end closes
+    its session on the way out), and the process exits with ``128 + number``, as a
+    shell reports a process that signal ended."""
+
+    def __init__(self, number: int) -> None:
+        self.number = number
+        self.name = signal.Signals(number).name
+        super().__init__(self.name)
+
+    @property
+    def exit_status(self) -> int:
+        return 128 + self.number
+
+    @property
+    def reason(self) -> str:
+        """``ended by SIGTERM``: what the exit status line says."""
+        return f"ended by {self.name}"
+
 
 SERIOUSNESS: Final = (
     EXIT_INTERRUPTED,

@@ -8,6 +8,11 @@ user's keeps the loop busy: the first Ctrl-C pauses the session's run in progres
 says so; a second one says so and raises the user's KeyboardInterrupt, which every
 handler it lands in lets through (see :mod:`pyrapide.core.interrupts`), so that the
 front end closes its session (finish hooks run, the recording is kept) and leaves.
+
+SIGTERM (asked to end) and SIGHUP (the terminal closed) leave as that second Ctrl-C
+does, at once, raising :class:`~rapide_shell.exit_status.EndedBySignal`; with no
+command running, the ``idle`` callback hears of it as of a Ctrl-C, and
+:attr:`CtrlC.ended_by` says that the front end must leave.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from pyrapide.core.interrupts import USER_INTERRUPTS
 from rapide_shell.error_output import say_at_once
+from rapide_shell.exit_status import ENDING_SIGNALS, EndedBySignal
 
 if TYPE_CHECKING:
     from rapide_shell.session import Session
@@ -49,9 +55,10 @@ class CtrlC:
         self.idle = idle
         self.busy = idle is None
         self.count = 0
+        self.ended_by: EndedBySignal | None = None
+        """The signal that ended the front end (see the module docstring), if one did."""
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._previous: Any = None
-        self._installed = False
+        self._previous: dict[int, Any] = {}
 
     def start_command(self) -> None:
         """A command starts: Ctrl-C pauses it, then leaves, counting from here."""
@@ -65,14 +72,15 @@ class CtrlC:
     def __enter__(self) -> CtrlC:
         if threading.current_thread() is threading.main_thread():
             self._loop = asyncio.get_running_loop()
-            self._previous = signal.signal(signal.SIGINT, self._on_sigint)
-            self._installed = True
+            self._previous[signal.SIGINT] = signal.signal(signal.SIGINT, self._on_sigint)
+            for number in ENDING_SIGNALS:
+                self._previous[number] = signal.signal(number, self._on_ending)
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        if self._installed:
-            signal.signal(signal.SIGINT, self._previous)
-            self._installed = False
+        for number, previous in self._previous.items():
+            signal.signal(number, previous)
+        self._previous.clear()
 
     def _on_sigint(self, number: int, frame: FrameType | None) -> None:
         loop = self._loop
@@ -89,6 +97,18 @@ class CtrlC:
             # The loop may be waiting in select() for real-time work: wake it to pause.
             loop.call_soon_threadsafe(_nothing)
         say_at_once(self.pausing)
+
+
+    def _on_ending(self, number: int, frame: FrameType | None) -> None:
+        if self.ended_by is not None:
+            return  # leaving already
+        self.ended_by = ended = EndedBySignal(number)
+        say_at_once(f"rapide: {ended.reason}: leaving now (the session closes as usual)\n")
+        if self.busy:
+            self.session.pause()
+            USER_INTERRUPTS.interrupt(ended)
+        if self._loop is not None and self.idle is not None:
+            self._loop.call_soon_threadsafe(self.idle)
 
 
 def _nothing() -> None:

@@ -30,6 +30,7 @@ from rapide_shell.exit_status import (
     EXIT_OK,
     HOOKS_FAILED,
     SERIOUSNESS,
+    EndedBySignal,
     session_exit_status,
 )
 from rapide_shell.looks import and_listed, counted
@@ -66,6 +67,8 @@ class SessionTally:
     """A start or finish hook raised or reached a limit (set as the session closes)."""
     recording_lost: bool = False
     """The recording could not be written (set as the session closes)."""
+    ended_by: EndedBySignal | None = None
+    """The signal that ended the front end (SIGTERM, SIGHUP), whose status it exits with."""
 
     def entered(self, number: int | None = None) -> int:
         """A line was entered and its command starts now; its number: the next one, or
@@ -115,6 +118,8 @@ class SessionTally:
         no ``console`` (nobody reads this output) nothing is said."""
         self.hooks_failed = session.hooks_failed
         self.recording_lost = session.recording_problem is not None
+        if self.ended_by is not None and self.ended_by.name == "SIGHUP":
+            console = None  # the terminal is gone: nobody reads this any more
         if console is not None:
             for hook in hooks:
                 for problem in session.hook_problems(hook):
@@ -128,7 +133,10 @@ class SessionTally:
 
     @property
     def exit_status(self) -> int:
-        """The session's exit status: the most serious of what it met."""
+        """The session's exit status: the most serious of what it met, or the one of the
+        signal that ended it."""
+        if self.ended_by is not None:
+            return self.ended_by.exit_status
         return session_exit_status(
             (status for status, _ in self._reasons()), recording_lost=self.recording_lost
         )
@@ -143,6 +151,8 @@ class SessionTally:
         reasons = [text for _, text in self._reasons()]
         if self.recording_lost:
             reasons.insert(0, "the recording could not be written (said above)")
+        if self.ended_by is not None:
+            reasons.insert(0, self.ended_by.reason)
         return f"exit status {status}: " + "; ".join(reasons)
 
     def _reasons(self) -> list[tuple[int, str]]:
@@ -150,8 +160,9 @@ class SessionTally:
         words that say it, most serious first."""
         reasons = []
         if self.interrupted_line is not None:
+            how = "Ctrl-C twice" if self.ended_by is None else self.ended_by.name
             reasons.append(
-                (EXIT_INTERRUPTED, f"line {self.interrupted_line} was cut short (Ctrl-C twice)")
+                (EXIT_INTERRUPTED, f"line {self.interrupted_line} was cut short ({how})")
             )
         if self.errors:
             errors = counted(len(self.errors), "command error")

@@ -76,10 +76,11 @@ class InterruptTracker:
                 self._raised = error
                 raise
 
-    def interrupt(self) -> NoReturn:
-        """Raise the user's Ctrl-C: a KeyboardInterrupt that every run lets through.
-        For a program's own SIGINT handler (one that pauses first, then leaves)."""
-        error = KeyboardInterrupt()
+    def interrupt(self, error: KeyboardInterrupt | None = None) -> NoReturn:
+        """Raise the user's Ctrl-C: a KeyboardInterrupt (``error``, or a new one) that
+        every run lets through. For a program's own signal handlers (one that pauses
+        first, then leaves; one that leaves when the program is asked to end)."""
+        error = KeyboardInterrupt() if error is None else error
         self._raised = error
         raise error
 

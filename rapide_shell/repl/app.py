@@ -198,15 +198,17 @@ async def run_repl(
             tally.follow_explorations(session, explorations)
             interrupts = CtrlC(session, pausing=PAUSING, leaving=LEAVING, idle=at_prompt)
             interrupts.__enter__()
-            left_by = Leaving.CTRL_C  # unless the loop returns: a second Ctrl-C of a command
+            left_by: str = Leaving.CTRL_C  # unless the loop returns: a second Ctrl-C
             try:
                 with warnings_shown_by(on_stderr):
                     left_by = await _loop(
                         console, session, prompt, at_prompt, interrupts, pasted, piped, tally
                     )
-                if left_by == Leaving.END_OF_INPUT:
+                if left_by == Leaving.END_OF_INPUT and interrupts.ended_by is None:
                     await _see_through(console, explorations, at_prompt)
             finally:
+                if interrupts.ended_by is not None:
+                    left_by = interrupts.ended_by.reason
                 await _stop_exploration(console, explorations, left_by)
     except LoadError as error:
         sys.stderr.write(f"rapide: {printable(str(error))}\n")
@@ -214,13 +216,14 @@ async def run_repl(
     except KeyboardInterrupt:
         if interrupts is None:
             raise  # Ctrl-C while the session was being opened: the CLI says so
-        # The second Ctrl-C of a command: the session closed on the way here (its
-        # finish hooks ran, its recording was kept).
+        # The second Ctrl-C of a command (or SIGTERM, SIGHUP): the session closed on the
+        # way here (its finish hooks ran, its recording was kept).
         tally.cut_short()
     finally:
         # Only now: a Ctrl-C while the finish hooks run must not kill the program.
         if interrupts is not None:
             interrupts.__exit__()
+            tally.ended_by = interrupts.ended_by
     return tally.sum_up(session, console)
 
 
@@ -273,7 +276,7 @@ async def _see_through(
 
 
 async def _stop_exploration(
-    console: Console, explorations: ExploreCommands, by: Leaving
+    console: Console, explorations: ExploreCommands, by: str
 ) -> None:
     """Leaving while an exploration runs: it is stopped, saying so, and its answer is
     printed as it ends (what was explored)."""
@@ -432,7 +435,7 @@ async def _loop(
                 )
         except KeyboardInterrupt:
             pasted.clear()
-            if interrupted:
+            if interrupted or interrupts.ended_by is not None:
                 return Leaving.CTRL_C
             interrupted = True
             console.print(Text("(Ctrl-C again, Ctrl-D or `quit` leaves)", style="dim"))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import threading
 from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -13,10 +15,12 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.css.query import NoMatches
+from textual.driver import Driver
 from textual.widgets import Input
 
 from pyrapide.core.printable import printable
 from pyrapide.runtime import DEFAULT_HANDLER_TIMEOUT
+from rapide_shell.exit_status import ENDING_SIGNALS, EndedBySignal
 from rapide_shell.explorations import EXPLORE_PLUGIN, STOPPED_BY_CTRL_C, ExploreCommands
 from rapide_shell.python_warnings import warnings_shown_by
 from rapide_shell.render import note, printing_console
@@ -100,6 +104,16 @@ class RapideApp(App[None]):
         self.served = False
         """The app was drawn in a web browser (``rapide serve``), not in a terminal."""
 
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver for this platform; on Linux and macOS one that outlives its
+        terminal (see :mod:`rapide_shell.tui.hangup`)."""
+        driver = super().get_driver_class()
+        if driver.__name__ == "LinuxDriver":
+            from rapide_shell.tui.hangup import HangupSafeDriver
+
+            return HangupSafeDriver
+        return driver
+
     def get_css_variables(self) -> dict[str, str]:
         """The theme's variables, and the ``rapide-*`` colours derived from them so that
         every text the workbench draws reads well in this theme."""
@@ -162,8 +176,28 @@ class RapideApp(App[None]):
 
     def on_mount(self) -> None:
         """Python's warnings (raised by the architecture's code) are shown in the Output
-        while the app runs: there is no terminal under it to print them on."""
+        while the app runs: there is no terminal under it to print them on. SIGTERM and
+        SIGHUP end the workbench as Ctrl-Q does (see :meth:`end_by_signal`)."""
         self._warnings.enter_context(warnings_shown_by(self.show_python_warning))
+        if threading.current_thread() is threading.main_thread():
+            loop = asyncio.get_running_loop()
+            for number in ENDING_SIGNALS:
+                loop.add_signal_handler(number, self.end_by_signal, number)
+                self._warnings.callback(loop.remove_signal_handler, number)
+
+    def end_by_signal(self, number: int) -> None:
+        """The process was asked to end (SIGTERM) or its terminal closed (SIGHUP): leave
+        as Ctrl-Q does, at once, a script playing stopped and a command under way (a
+        ``wait``) cut short: the finish hooks run, the recording is kept, the terminal
+        is given back as it was, and the exit status is the signal's (128 + its number)."""
+        if self.tally.ended_by is not None:
+            return
+        self.tally.ended_by = ended = EndedBySignal(number)
+        self.tally.cut_short()
+        self._left_by = ended.reason
+        self.main_screen.player.take_over()
+        self.session.pause()
+        self.call_next(self.action_quit)
 
     async def on_unmount(self) -> None:
         """Stops the system (finish hooks run) when the app closes."""
@@ -277,13 +311,21 @@ class RapideApp(App[None]):
         self._interrupted_at = len(self.session.history)
 
     async def action_quit(self) -> None:
-        """Stops any run, closes the session and leaves."""
-        if self.session.running:
-            await self.session.execute("pause")
+        """Stops any run, closes the session and leaves. The command that ran the run
+        ends first (a moment at most), so that it is recorded whole: paused as the
+        `pause` key does, not by a command of its own, which would take the run's last
+        steps as its own."""
+        if self.session.pause():
+            await self.main_screen.commands_ended(timeout=QUIT_WAITS_FOR_A_RUN)
         outcome = await self.session.execute("quit")
         if not outcome.quit:
             await self.session.close()
         self.exit()
+
+
+QUIT_WAITS_FOR_A_RUN = 2.0
+"""The seconds leaving waits for a paused run's command to end (its handler may be in
+the middle of a slow step)."""
 
 
 async def run_shell(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from itertools import groupby
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -468,6 +469,20 @@ class MainScreen(Screen[None]):
     @work(group="commands", exit_on_error=False)
     async def _execute(self, line: str) -> None:
         await self.execute_line(line)
+
+    async def commands_ended(self, timeout: float) -> None:
+        """Returns once the commands running in the background have ended, or after
+        ``timeout`` seconds: a ``run`` just paused ends after its current step, and
+        leaving before that would close the session under it."""
+        running = [
+            asyncio.ensure_future(worker.wait())
+            for worker in self.workers
+            if worker.group == "commands" and worker.is_running
+        ]
+        if running:
+            await asyncio.wait(running, timeout=timeout)
+            for waiting in running:
+                waiting.cancel()
 
     async def execute_line(self, line: str, *, number: int | None = None) -> CommandOutcome:
         """Runs one line through the session (the TUI's own commands included), counted

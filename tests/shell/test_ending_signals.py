@@ -1,0 +1,206 @@
+"""SIGTERM (asked to end) and SIGHUP (the terminal gone) end every front end as a second
+Ctrl-C does: the session closes (its finish hooks run, its recording is put in place),
+the terminal is given back, and the exit status is 128 + the signal's number."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from tests.shell.cli_process import REPO
+from tests.shell.test_repl import User
+from tests.shell.tui.test_shell_exit_status import Workbench
+
+FOREVER = Path(__file__).parent / "tui" / "architectures" / "forever.py"
+ENDLESS_RUN = ["inject Ticker.tick n=0", "run"]
+
+
+def recorded(recording: Path) -> list[str]:
+    """The commands of a recording (its header left out)."""
+    return [line for line in recording.read_text().splitlines() if not line.startswith("#")]
+
+
+def assert_run_recorded(recording: Path) -> None:
+    """The recording holds the injection and the steps the endless run took, as one line."""
+    lines = recorded(recording)
+    assert lines[:2] == ["seed 0", 'inject Ticker.tick {"n": 0}'], lines
+    (steps,) = lines[2:]
+    assert steps.startswith("step ") and int(steps.split()[1]) > 1, lines
+
+
+def hang_up(child: pexpect.spawn) -> int:
+    """Close the terminal under ``child`` (the master side of its pty), as closing a
+    terminal window does: the kernel sends it SIGHUP. Its exit status, once it ended."""
+    os.close(child.child_fd)
+    child.child_fd, child.closed = -1, True  # pexpect must not close it again
+    process = child.ptyproc
+    deadline = time.monotonic() + 30
+    while process.isalive():
+        assert time.monotonic() < deadline, "the program did not end after the hangup"
+        time.sleep(0.05)
+    return process.exitstatus
+
+
+def test_rapide_run_asked_to_end_closes_its_session(tmp_path: Path) -> None:
+    script = tmp_path / "endless.rapide"
+    script.write_text("\n".join(ENDLESS_RUN) + "\n")
+    recording = tmp_path / "rec.rapide"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rapide_shell.cli", "run", str(FOREVER), "--script",
+         str(script), "--record", str(recording)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin", "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        assert process.stdout is not None
+        read = ""
+        while "> run\n" not in read:
+            line = process.stdout.readline()
+            assert line, f"the script never got to its run: {read!r}"
+            read += line
+        time.sleep(0.5)
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == 143
+    assert err == (
+        "rapide: ended by SIGTERM: leaving now (the session closes as usual)\n"
+        "rapide: exit status 143: ended by SIGTERM\n"
+    )
+    assert "Traceback" not in read + out
+    assert_run_recorded(recording)
+
+
+@pytest.fixture
+def repl(tmp_path: Path):
+    """The REPL on the endless clock, recording to ``rec.rapide``."""
+    user = User(FOREVER, tmp_path, "--record", str(tmp_path / "rec.rapide"))
+    user.sees("[quiet]>")
+    yield user
+    if user.child.isalive():
+        user.child.terminate(force=True)
+
+
+def test_the_repl_asked_to_end_at_its_prompt_leaves(repl: User) -> None:
+    repl.child.kill(signal.SIGTERM)
+    repl.sees("rapide: ended by SIGTERM: leaving now (the session closes as usual)")
+    assert repl.leaves() == 143
+    assert repl.screen.rstrip().endswith("rapide: exit status 143: ended by SIGTERM"), repl.screen
+
+
+def test_the_repl_asked_to_end_during_a_run_cuts_it_short(repl: User, tmp_path: Path) -> None:
+    for line in ENDLESS_RUN:
+        repl.enters(line)
+    repl.sees("> run")
+    time.sleep(0.5)
+    repl.child.kill(signal.SIGTERM)
+    assert repl.leaves() == 143
+    repl.sees("rapide: exit status 143: ended by SIGTERM; line 2 was cut short (SIGTERM)")
+    assert_run_recorded(tmp_path / "rec.rapide")
+
+
+def test_the_repl_whose_terminal_closes_during_a_run_keeps_its_recording(
+    repl: User, tmp_path: Path
+) -> None:
+    for line in ENDLESS_RUN:
+        repl.enters(line)
+    repl.sees("> run")
+    time.sleep(0.5)
+    assert hang_up(repl.child) == 129
+    assert_run_recorded(tmp_path / "rec.rapide")
+
+
+@pytest.fixture
+def workbench(tmp_path: Path):
+    """The TUI on the endless clock, recording to ``rec.rapide``, its run started."""
+    shell = Workbench(FOREVER, "--record", tmp_path / "rec.rapide")
+    try:
+        shell.sees("Tab completes")
+        for line in ENDLESS_RUN:
+            shell.child.send(line + "\r")
+        shell.sees("running")
+        time.sleep(0.5)
+        yield shell
+    finally:
+        if shell.child.isalive():
+            shell.child.terminate(force=True)
+
+
+@pytest.mark.slow
+def test_the_workbench_asked_to_end_gives_the_terminal_back(
+    workbench: Workbench, tmp_path: Path
+) -> None:
+    workbench.child.kill(signal.SIGTERM)
+    status, shown = workbench.leaves()
+    assert status == 143
+    assert shown.strip() == (
+        "rapide: exit status 143: ended by SIGTERM; line 2 was cut short (SIGTERM)"
+    )
+    assert_run_recorded(tmp_path / "rec.rapide")
+
+
+@pytest.mark.slow
+def test_the_workbench_whose_terminal_closes_ends_and_keeps_its_recording(
+    workbench: Workbench, tmp_path: Path
+) -> None:
+    assert hang_up(workbench.child) == 129
+    assert_run_recorded(tmp_path / "rec.rapide")
+
+
+async def _app_running_forever(tmp_path: Path):
+    """The app on the endless clock, recording to ``rec.rapide``, its run under way."""
+    from rapide_shell.recording import Recorder
+    from rapide_shell.session import Session
+    from rapide_shell.tui.app import RapideApp
+
+    recording = tmp_path / "rec.rapide"
+    session = Session.load(FOREVER, seed=0, recorder=Recorder(recording, source=FOREVER))
+    await session.start()
+    return RapideApp(session), recording
+
+
+async def _start_the_run(pilot) -> None:
+    from tests.shell.tui.conftest import type_command, wait_until
+
+    await type_command(pilot, ENDLESS_RUN[0])
+    bar = pilot.app.query_one("#bar")
+    bar.value = ENDLESS_RUN[1]
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: len(pilot.app.session.computation) > 50)
+
+
+async def test_ctrl_q_during_a_run_records_the_run_whole(tmp_path: Path) -> None:
+    from tests.shell.tui.conftest import SIZE
+
+    app, recording = await _app_running_forever(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await _start_the_run(pilot)
+        await pilot.press("ctrl+q")
+    await app.session.close()
+    assert app.tally.exit_status == 0
+    assert_run_recorded(recording)  # one line for the run: leaving took no step of its own
+
+
+async def test_a_signal_ends_the_workbench_with_its_status(tmp_path: Path) -> None:
+    from tests.shell.tui.conftest import SIZE
+
+    app, recording = await _app_running_forever(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await _start_the_run(pilot)
+        app.end_by_signal(signal.SIGTERM)
+        app.end_by_signal(signal.SIGTERM)  # a second one while leaving changes nothing
+        await pilot.pause(1)
+    assert app.session.closed
+    assert app.tally.exit_status == 143
+    assert app.tally.summary() == (
+        "exit status 143: ended by SIGTERM; line 2 was cut short (SIGTERM)"
+    )
+    assert_run_recorded(recording)
