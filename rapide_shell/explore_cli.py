@@ -33,11 +33,13 @@ from rapide_shell.error_output import (
     say_at_once,
 )
 from rapide_shell.exit_status import (
+    ENDING_SIGNALS,
     EXIT_ERROR,
     EXIT_EXPECTATION_FAILED,
+    EndedBySignal,
     exploration_exit_status,
 )
-from rapide_shell.explore_report import Written, progress_line, summary, to_json
+from rapide_shell.explore_report import COMMAND_LINE, Written, progress_line, summary, to_json
 from rapide_shell.explore_run import (
     ExploreSetupError,
     out_refusal,
@@ -116,7 +118,7 @@ async def run_explore(request: ExploreRequest) -> int:
                 width=workers.width,
                 progress=display.update,
             )
-            with _Interrupts(explorer):
+            with _Interrupts(explorer) as interrupts:
                 result = await explorer.run()
     except ExploreSetupError as error:
         return fail(str(error), request.json_output, EXIT_ERROR)
@@ -135,7 +137,7 @@ async def run_explore(request: ExploreRequest) -> int:
                 replays = checked[item.same_as - 1].replays
                 checked.append(dataclasses.replace(item, replays=replays))
     written = checked
-    return _report(result, written, problems, request, workers.width)
+    return _report(result, written, problems, request, workers.width, interrupts.ended_by)
 
 
 def _report(
@@ -144,8 +146,14 @@ def _report(
     problems: list[str],
     request: ExploreRequest,
     width: int,
+    ended_by: EndedBySignal | None = None,
 ) -> int:
+    """Print what was explored; the exit status: the answer's, or the signal's that
+    stopped the exploration."""
     status = exploration_exit_status(failed=result.failed, interrupted=result.interrupted)
+    spelling = COMMAND_LINE
+    if ended_by is not None:
+        status, spelling = ended_by.exit_status, {**COMMAND_LINE, "stop": ended_by.reason}
     if request.json_output:
         document = to_json(result, written, file=request.file, script=request.script,
                            workers=width, cluster=request.cluster)
@@ -154,7 +162,7 @@ def _report(
         print(json.dumps(document, indent=2))
     else:
         console = transcript_console()
-        for renderable in summary(result, written,
+        for renderable in summary(result, written, spelling=spelling,
                                   file=command_words(request.file, request.arch)):
             # A line that must not be folded (an address) is left to the terminal.
             console.print(renderable, soft_wrap=getattr(renderable, "no_wrap", None) is True)
@@ -211,20 +219,35 @@ class _Display:
 
 class _Interrupts:
     """Ctrl-C stops the exploration (what was explored is reported; a failure already
-    found is written, its shrinking cut short); a second one leaves at once."""
+    found is written, its shrinking cut short); a second one leaves at once. SIGTERM
+    and SIGHUP stop it the same way, the exit status then the signal's (``ended_by``),
+    and a second signal leaves at once."""
 
     def __init__(self, explorer: Explorer) -> None:
         self.explorer = explorer
-        self._previous: Any = None
+        self.ended_by: EndedBySignal | None = None
+        self._previous: dict[int, Any] = {}
 
     def __enter__(self) -> _Interrupts:
         if threading.current_thread() is threading.main_thread():
-            self._previous = signal.signal(signal.SIGINT, self._on_sigint)
+            self._previous[signal.SIGINT] = signal.signal(signal.SIGINT, self._on_sigint)
+            for number in ENDING_SIGNALS:
+                self._previous[number] = signal.signal(number, self._on_ending)
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        if self._previous is not None:
-            signal.signal(signal.SIGINT, self._previous)
+        for number, previous in self._previous.items():
+            signal.signal(number, previous)
+        self._previous.clear()
+
+    def _on_ending(self, number: int, frame: Any) -> None:
+        ended = EndedBySignal(number)
+        if self.explorer.stopping:
+            say_at_once(f"rapide: {ended.reason}: leaving now\n")
+            raise ended
+        self.ended_by = ended
+        self.explorer.stop()
+        say_at_once(f"rapide: {ended.reason}: stopping; what was explored is reported\n")
 
     def _on_sigint(self, number: int, frame: Any) -> None:
         if self.explorer.stopping:

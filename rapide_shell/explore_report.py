@@ -95,11 +95,15 @@ def _how_far(result: ExplorationResult, spelling: Mapping[str, str]) -> str:
 
 
 def summary(
-    result: ExplorationResult, written: Sequence[Written], *, file: str
+    result: ExplorationResult,
+    written: Sequence[Written],
+    *,
+    file: str,
+    spelling: Mapping[str, str] = COMMAND_LINE,
 ) -> list[RenderableType]:
     """The verdict, each failure with its counterexample, the ``sometimes``
     expectations, errors and limits met, then the coverage."""
-    shown: list[RenderableType] = [Text(verdict_line(result))]
+    shown: list[RenderableType] = [Text(verdict_line(result, spelling))]
     for number, item in enumerate(written, 1):
         shown.extend(_failure(item, file, stands_for(written, number)))
     not_kept = result.failures_not_kept

@@ -31,6 +31,7 @@ from typing import Any
 
 from pyrapide.core.atomic import AtomicWriter, WriteError, write_atomically
 from pyrapide.exploration import Counterexample, ExplorationResult, ignore_interrupts
+from pyrapide.exploration.jobs import INTERRUPTS
 from rapide_shell.explore_report import Written
 from rapide_shell.exploring import (
     address_of,
@@ -158,22 +159,26 @@ def local_pool(
 
 @contextlib.contextmanager
 def _deaf_to_ctrl_c() -> Iterator[None]:
-    """SIGINT ignored for the block, which starts the fork server. A process started
-    then keeps ignoring it (an ignored signal stays ignored across exec, where a handler
-    does not), and the fork server hands that on to every worker it forks: a Ctrl-C the
-    terminal sends the front end's whole process group (the REPL's, while no prompt
-    shows) never reaches a worker in the moment before its initializer makes it deaf,
-    where it would break the pool. Off the main thread, where it cannot be set, nothing
-    changes."""
-    previous = signal.getsignal(signal.SIGINT)
-    if threading.current_thread() is not threading.main_thread() or previous is None:
+    """The interrupts (Ctrl-C, SIGTERM, SIGHUP: :data:`INTERRUPTS`) ignored for the
+    block, which starts the fork server. A process started then keeps ignoring them (an
+    ignored signal stays ignored across exec, where a handler does not), and the fork
+    server hands that on to every worker it forks: what the terminal sends the front
+    end's whole process group (Ctrl-C in the REPL while no prompt shows, the hangup of
+    a terminal closed) never reaches a worker in the moment before its initializer
+    makes it deaf, where it would break the pool. Off the main thread, where they
+    cannot be set, nothing changes."""
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    previous = {number: signal.getsignal(number) for number in INTERRUPTS}
+    for number in previous:
+        signal.signal(number, signal.SIG_IGN)
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for number, handler in previous.items():
+            if handler is not None:
+                signal.signal(number, handler)
 
 
 def quiet_worker() -> None:

@@ -106,7 +106,16 @@ def shrink_job(work: Work, failure: Failure, max_runs: int) -> Shrunk:
     return asyncio.run(shrink(runner, work.scenario, failure, max_runs=max_runs))
 
 
+INTERRUPTS = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+"""The signals a terminal or a process manager sends a whole process group: Ctrl-C, a
+request to end, the terminal gone."""
+
+
 def ignore_interrupts() -> None:
-    """A worker process's initializer: Ctrl-C is the coordinator's to handle (it stops
-    handing out work and reports what was done); the workers finish the shard at hand."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    """A worker process's initializer: :data:`INTERRUPTS` are the coordinator's to
+    handle (it stops handing out work and reports what was done); the workers finish
+    the shard at hand, and end when the coordinator closes the pool."""
+    for number in INTERRUPTS:
+        signal.signal(number, signal.SIG_IGN)

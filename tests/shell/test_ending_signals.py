@@ -204,3 +204,29 @@ async def test_a_signal_ends_the_workbench_with_its_status(tmp_path: Path) -> No
         "exit status 143: ended by SIGTERM; line 2 was cut short (SIGTERM)"
     )
     assert_run_recorded(recording)
+
+
+def test_an_exploration_asked_to_end_reports_what_was_explored(tmp_path: Path) -> None:
+    # Every process of the group is sent SIGHUP, as when the terminal closes: the
+    # workers leave it to the coordinator, which stops and reports.
+    script = tmp_path / "run.rapide"
+    script.write_text("run\n")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rapide_shell.cli", "explore",
+         str(REPO / "examples" / "connection_kinds.py"), "--script", str(script),
+         "--no-prune", "--workers", "2"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+        start_new_session=True,
+        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin", "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        time.sleep(4)  # the workers are exploring by now
+        os.killpg(process.pid, signal.SIGHUP)
+        out, err = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == 129, err
+    assert err.startswith("rapide: ended by SIGHUP: stopping; what was explored is reported\n")
+    assert "Traceback" not in err
+    verdict = out.splitlines()[0]
+    assert verdict.endswith("; ended by SIGHUP: the space was not exhausted"), out
