@@ -5,6 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from pyrapide.constraints.arguments import (
+    causes_given,
+    computation_given,
+    event_given,
+    events_given,
+    followed_given,
+)
 from pyrapide.constraints.base import Constraint, Tracker, constraint_name, poset_of
 from pyrapide.constraints.violation import ConstraintViolation, violation_key
 from pyrapide.core import Computation, Event
@@ -107,9 +114,14 @@ class ConstraintMonitor:
     ) -> list[ConstraintViolation]:
         """Record ``event`` (caused by ``caused_by``) in the monitor's computation and check it.
 
-        Returns the violations it makes certain. Raises ValueError when the monitor
-        is observing another computation, or the event was checked already.
+        ``caused_by`` is an event or an event id, or a list of them, checked already.
+        Returns the violations it makes certain. Raises TypeError for what is not an
+        event (naming the method that takes it: ``check_all`` a whole computation,
+        ``check_batch`` a list), and ValueError when the monitor is observing another
+        computation, or the event was checked already.
         """
+        event_given("check(event)", event)
+        causes_given("check(event, caused_by=...)", caused_by)
         if self._followed is not self._own:
             raise ValueError(
                 "this monitor observes another computation; use observe(), or reset() first"
@@ -119,11 +131,13 @@ class ConstraintMonitor:
                 self._checked_by_link.discard(event.id)
                 return []
             raise ValueError(f"event {event.id!r} was already checked by this monitor")
-        self._own.record(event, caused_by=list(caused_by) if caused_by else None)
-        return self.observe(event, self._own)
+        self._own.record(event, caused_by=caused_by)
+        return self._observe(event, self._own)
 
     def check_batch(self, events: Iterable[Event]) -> list[ConstraintViolation]:
-        """``check`` each event in turn; all the new violations."""
+        """``check`` each event in turn; all the new violations. TypeError for a
+        computation (``check_all`` checks one, with its causes) or a single event."""
+        events_given("check_batch(events)", events)
         return [violation for event in events for violation in self.check(event)]
 
     def observe(self, event: Event, computation: Any) -> list[ConstraintViolation]:
@@ -131,8 +145,15 @@ class ConstraintMonitor:
 
         Feed every event of the computation once, in recording order. Returns the
         violations it makes certain. A monitor follows one computation: observing
-        another one raises ValueError until ``reset()``.
+        another one raises ValueError until ``reset()``. TypeError when ``event`` is
+        not an Event or ``computation`` neither a Computation nor a Poset (the two the
+        other way round included), ValueError when ``event`` is not recorded in it.
         """
+        followed_given("observe(event, computation)", event, computation)
+        return self._observe(event, computation)
+
+    def _observe(self, event: Event, computation: Any) -> list[ConstraintViolation]:
+        """:meth:`observe` with its arguments known to be right."""
         if computation is not self._followed:
             if self._fed:
                 raise ValueError(
@@ -152,7 +173,8 @@ class ConstraintMonitor:
 
     def check_event(self, event: Event, computation: Any) -> list[ConstraintViolation]:
         """PyRapide 0.3.0's name for :meth:`observe`."""
-        return self.observe(event, computation)
+        followed_given("check_event(event, computation)", event, computation)
+        return self._observe(event, computation)
 
     def record_causal_link(self, cause: Event, effect: Event) -> list[ConstraintViolation]:
         """Add a causal link between two events already checked, and re-check.
@@ -346,7 +368,10 @@ class ConstraintMonitor:
         return [*self._reported, *self.finish()]
 
     def check_all(self, computation: Any) -> list[ConstraintViolation]:
-        """Check every constraint over a whole computation (batch; the monitor is unchanged)."""
+        """Check every constraint over a whole computation or poset (batch; the monitor
+        is unchanged). TypeError for anything else (an event: ``check``; a list of
+        events: ``check_batch``)."""
+        computation_given("check_all(computation)", computation)
         return [v for c in self._constraints.values() for v in c.check(computation)]
 
     def __repr__(self) -> str:

@@ -55,8 +55,9 @@ def test_observe_follows_a_computation_it_does_not_own() -> None:
     assert names(monitor.observe(x, comp)) == ["nox"]
     assert monitor.computation is comp
     assert len(comp) == 2  # nothing copied or added
+    other = Computation()
     with pytest.raises(ValueError, match="another computation"):
-        monitor.observe(Event("X"), Computation())
+        monitor.observe(other.new_event("X"), other)
     with pytest.raises(ValueError, match="observes another computation"):
         monitor.check(Event("X"))
     monitor.reset()
