@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from pyrapide.constraints.arguments import (
@@ -13,7 +13,7 @@ from pyrapide.constraints.arguments import (
     followed_given,
 )
 from pyrapide.constraints.base import Constraint, Tracker, constraint_name, poset_of
-from pyrapide.constraints.violation import ConstraintViolation, violation_key
+from pyrapide.constraints.violation import ConstraintViolation, found_where, violation_key
 from pyrapide.core import Computation, Event
 
 __all__ = ["ConstraintMonitor"]
@@ -39,9 +39,20 @@ class ConstraintMonitor:
 
     ``record_causal_link(cause, effect)`` tells the monitor of a link found after
     both events were checked; see there for its cost.
+
+    Each violation it reports says where it was found (``found_by``, ``position``:
+    see :class:`ConstraintViolation`). ``clock``, if given, is called for the time it
+    is stamped with (a running system passes its own, logical unless real-time);
+    otherwise a violation keeps the wall time it was made at, as in PyRapide 0.3.0.
     """
 
-    def __init__(self, constraints: Iterable[Constraint] = ()) -> None:
+    def __init__(
+        self,
+        constraints: Iterable[Constraint] = (),
+        *,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
+        self._clock = clock
         self._constraints: dict[str, Constraint] = {}
         self._trackers: dict[str, Tracker] = {}
         self._own = Computation()
@@ -87,7 +98,8 @@ class ConstraintMonitor:
             poset = poset_of(self._followed)
             self._last_observed = None  # the new tracker was fed in another order
             for event in self._checked_events():
-                self._report([(name, violation) for violation in tracker.feed(event, poset)])
+                found = [(name, violation) for violation in tracker.feed(event, poset)]
+                self._report(found, event)
 
     def remove_constraint(self, name: str) -> None:
         """Unregister the constraint called ``name`` (KeyError naming those registered)."""
@@ -169,7 +181,7 @@ class ConstraintMonitor:
                 found.extend((name, violation) for violation in violations)
         self._last_observed = event
         self._last_found = found
-        return self._report(found)
+        return self._report(found, event)
 
     def check_event(self, event: Event, computation: Any) -> list[ConstraintViolation]:
         """PyRapide 0.3.0's name for :meth:`observe`."""
@@ -203,7 +215,7 @@ class ConstraintMonitor:
         trackers = self._trackers
         # Every tracker retracts (a list, not a generator): a rebuild replaces them all.
         if not incremental or not all([t.retract_last() for t in trackers.values()]):
-            return self._rebuild()
+            return self._rebuild(effect)
         found = [
             (name, violation)
             for name, tracker in trackers.items()
@@ -212,7 +224,7 @@ class ConstraintMonitor:
         still_found = {violation_key(violation) for _, violation in found}
         self._withdraw({violation_key(v) for _, v in self._last_found} - still_found)
         self._last_found = found
-        return self._report(found)
+        return self._report(found, effect)
 
     def _check_for_link(self, cause: Event, effect: Event) -> list[ConstraintViolation]:
         """``record_causal_link`` where the monitor has not checked ``cause`` or
@@ -242,8 +254,9 @@ class ConstraintMonitor:
         fed = self._fed
         return cause_position < fed and all(seq(later) >= fed for later in poset.effects(effect))
 
-    def _rebuild(self) -> list[ConstraintViolation]:
-        """Re-derive every tracker from the events checked so far; the new violations."""
+    def _rebuild(self, linked: Event) -> list[ConstraintViolation]:
+        """Re-derive every tracker from the events checked so far, once a link to
+        ``linked`` changed what they derived; the new violations (found by ``linked``)."""
         self._fresh_trackers()
         self._last_observed, self._last_found = None, []
         poset = poset_of(self._followed)
@@ -261,7 +274,7 @@ class ConstraintMonitor:
                     if source in self._trackers and key not in still_found
                 }
             )
-        return self._report(found)
+        return self._report(found, linked)
 
     def _withdraw(self, keys: set[Any]) -> None:
         """Forget the reported violations under ``keys``: the computation rules them out."""
@@ -300,7 +313,7 @@ class ConstraintMonitor:
         for name, tracker in self._trackers.items():
             tracker.bind(computation)
             found.extend((name, violation) for violation in tracker.rebase(kept, poset))
-        return self._report(found)
+        return self._report(found, None)
 
     def reset(self) -> None:
         """Forget every event and violation; the constraints stay registered."""
@@ -331,16 +344,29 @@ class ConstraintMonitor:
             return poset.topological_order()
         return [event for event in poset.topological_order() if poset.seq(event) < self._fed]
 
-    def _report(self, found: list[tuple[str, ConstraintViolation]]) -> list[ConstraintViolation]:
-        """Record the violations not reported yet, each with the constraint that found it."""
+    def _report(
+        self, found: list[tuple[str, ConstraintViolation]], found_by: Event | None
+    ) -> list[ConstraintViolation]:
+        """Record the violations not reported yet, each with the constraint that found it,
+        saying where they were found: by ``found_by`` (None: by no one event)."""
         new = []
         for source, violation in found:
             key = violation_key(violation)
             if key not in self._reported_keys:
+                violation = self._placed(violation, found_by)
                 self._reported_keys[key] = source
                 self._reported.append(violation)
                 new.append(violation)
         return new
+
+    def _placed(
+        self, violation: ConstraintViolation, found_by: Event | None
+    ) -> ConstraintViolation:
+        """``violation`` saying where it was found: by ``found_by``, at its place in the
+        computation (else after every event checked), stamped by the monitor's clock."""
+        position = self._fed if found_by is None else poset_of(self._followed).seq(found_by) + 1
+        clock = self._clock
+        return found_where(violation, found_by, position, None if clock is None else clock())
 
     # ----------------------------------------------------------------- results
     def finish(self) -> list[ConstraintViolation]:
@@ -356,7 +382,9 @@ class ConstraintMonitor:
                 key = violation_key(violation)
                 if key in self._reported_keys:
                     continue
-                standing.append(self._standing.setdefault(key, violation))
+                if key not in self._standing:
+                    self._standing[key] = self._placed(violation, None)
+                standing.append(self._standing[key])
         return standing
 
     @property

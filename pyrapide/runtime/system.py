@@ -782,7 +782,8 @@ class System:
         )
         if not constraints:
             return None
-        monitor = ConstraintMonitor()
+        # Stamped as the events are: with the run's time, logical unless real-time.
+        monitor = ConstraintMonitor(clock=self.clock.timestamp)
         for item in constraints:
             monitor.add_constraint(item)
         return monitor
