@@ -1,4 +1,5 @@
-"""Running a user's file at import under guard: Ctrl-C, a time bound, and ``os._exit``.
+"""Running a user's file at import under guard: Ctrl-C, a time bound, ``os._exit``, and
+a system started.
 
 An architecture file is Python: importing it runs its top level, which may loop
 forever, wait on something that never comes, or end the process with ``os._exit``
@@ -10,14 +11,20 @@ becomes an exception the loader turns into one line for the user:
   workers do: then it goes on ignoring it;
 - after :func:`import_seconds` (``RAPIDE_IMPORT_TIMEOUT`` in the environment, 60 by
   default, 0 or ``inf`` for no bound) :class:`ImportTooLong` is raised where the file is;
-- ``os._exit(code)`` raises :class:`ImportExited` instead of ending the process.
+- ``os._exit(code)`` raises :class:`ImportExited` instead of ending the process;
+- a System starting (``asyncio.run(Arch.bind(...).run())`` at the top level, as a
+  script does: the workbench runs the system itself) raises :class:`ImportStartedSystem`
+  where the file starts it, before any of its modules is built (pyrapide's
+  :func:`~pyrapide.runtime.starts.watching_starts` says when one starts). One started
+  where that would not stop the import (in a thread of the file's, or swallowed by a
+  bare ``except:``) is refused as the import ends.
 
 A file that closes ``sys.stdout`` or ``sys.stderr``, or puts there what cannot be
 written to, would leave the workbench unable to say anything: the stream is put back
 and :class:`StreamBroken` says what the file did.
 
 The first two need the main thread, where Python delivers signals; elsewhere only
-``os._exit`` is guarded. Everything is put back as it was afterwards.
+``os._exit`` and starts are guarded. Everything is put back as it was afterwards.
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, NoReturn
 
+from pyrapide.runtime.starts import watching_starts
 from rapide_shell.std_streams import STREAMS, descriptor_of, stream_on, writable
 
 DEFAULT_IMPORT_SECONDS = 60.0
@@ -64,6 +72,11 @@ class ImportExited(ImportStopped):
         self.code = code
 
 
+class ImportStartedSystem(ImportStopped):
+    """The file started a System as it was imported; it was stopped before any of its
+    modules was built."""
+
+
 class StreamBroken(Exception):
     """The file closed ``sys.stdout`` or ``sys.stderr`` as it was imported, or replaced
     one with what cannot be written to (it has been put back); ``str(error)`` says what
@@ -92,14 +105,25 @@ def _shortened(text: str) -> str:
 
 @contextmanager
 def guarded_import() -> Iterator[None]:
-    """Run the ``with`` block (the import) with Ctrl-C, the time bound and ``os._exit``
-    turned into :class:`ImportStopped` exceptions; the previous handlers come back, and
-    so do ``sys.stdout`` and ``sys.stderr``: :class:`StreamBroken` when the block
-    closed one, or left there what cannot be written to."""
+    """Run the ``with`` block (the import) with Ctrl-C, the time bound, ``os._exit`` and
+    a System starting turned into :class:`ImportStopped` exceptions; the previous
+    handlers come back, and so do ``sys.stdout`` and ``sys.stderr``:
+    :class:`StreamBroken` when the block closed one, or left there what cannot be
+    written to."""
     real_exit = os._exit
+    started: list[Any] = []
 
     def refuse_exit(code: Any = 0) -> NoReturn:
         raise ImportExited(code)
+
+    importing = threading.current_thread()
+
+    def refuse_start(system: Any) -> None:
+        started.append(system)
+        # Raised in a thread of the file's, it would be that thread's traceback on
+        # stderr, and the import would go on: that start is refused as the import ends.
+        if threading.current_thread() is importing:
+            raise ImportStartedSystem
 
     os._exit = refuse_exit  # type: ignore[assignment]
     restore: list[Callable[[], object]] = [lambda: setattr(os, "_exit", real_exit)]
@@ -111,12 +135,15 @@ def guarded_import() -> Iterator[None]:
     try:
         if threading.current_thread() is threading.main_thread():
             restore += _signals(import_seconds())
-        yield
+        with watching_starts(refuse_start):
+            yield
     finally:
         for undo in reversed(restore):
             undo()
         broken = [said for stream in kept if (said := _put_back(*stream))]
     # Only once the file's code is done: what it raised meanwhile is the news.
+    if started:  # stopped where the import could not hear of it (a thread, a bare except)
+        raise ImportStartedSystem
     if broken:
         raise StreamBroken(" and ".join(broken))
 
