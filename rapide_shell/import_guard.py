@@ -11,7 +11,9 @@ becomes an exception the loader turns into one line for the user:
   workers do: then it goes on ignoring it;
 - after :func:`import_seconds` (``RAPIDE_IMPORT_TIMEOUT`` in the environment, 60 by
   default, 0 or ``inf`` for no bound) :class:`ImportTooLong` is raised where the file is;
-- ``os._exit(code)`` raises :class:`ImportExited` instead of ending the process;
+- ``os._exit(code)`` raises :class:`ImportExited` instead of ending the process (and,
+  while a session drives the architecture's code, :class:`ExitCalled`: see
+  :func:`exit_refused`);
 - a System starting (``asyncio.run(Arch.bind(...).run())`` at the top level, as a
   script does: the workbench runs the system itself) raises :class:`ImportStartedSystem`
   where the file starts it, before any of its modules is built (pyrapide's
@@ -77,6 +79,40 @@ class ImportStartedSystem(ImportStopped):
     modules was built."""
 
 
+class ExitCalled(BaseException):
+    """The architecture's code called ``os._exit(code)`` while a session drove it (in a
+    handler, a hook, a guard); ``code`` is what it passed. A BaseException, as the
+    others here, so that the code's own ``except Exception`` lets it through to the run,
+    which contains and reports it as it does any error of the code's."""
+
+    def __init__(self, code: Any) -> None:
+        super().__init__(
+            f"os._exit({code}) would end the workbench without a word: refused, and the "
+            "session goes on (raise an exception to stop a handler)"
+        )
+        self.code = code
+
+
+@contextmanager
+def exit_refused(refusal: Callable[[Any], BaseException]) -> Iterator[None]:
+    """``os._exit(code)`` raising ``refusal(code)`` in this process while the ``with``
+    block runs (a child forked meanwhile exits for real, as multiprocessing's workers
+    must), and ``os._exit`` put back afterwards. Blocks nest."""
+    real_exit = os._exit
+    process = os.getpid()
+
+    def refuse(code: Any = 0) -> NoReturn:
+        if os.getpid() != process:
+            real_exit(code)
+        raise refusal(code)
+
+    os._exit = refuse  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        os._exit = real_exit
+
+
 class StreamBroken(Exception):
     """The file closed ``sys.stdout`` or ``sys.stderr`` as it was imported, or replaced
     one with what cannot be written to (it has been put back); ``str(error)`` says what
@@ -110,12 +146,7 @@ def guarded_import() -> Iterator[None]:
     handlers come back, and so do ``sys.stdout`` and ``sys.stderr``:
     :class:`StreamBroken` when the block closed one, or left there what cannot be
     written to."""
-    real_exit = os._exit
     started: list[Any] = []
-
-    def refuse_exit(code: Any = 0) -> NoReturn:
-        raise ImportExited(code)
-
     importing = threading.current_thread()
 
     def refuse_start(system: Any) -> None:
@@ -125,8 +156,7 @@ def guarded_import() -> Iterator[None]:
         if threading.current_thread() is importing:
             raise ImportStartedSystem
 
-    os._exit = refuse_exit  # type: ignore[assignment]
-    restore: list[Callable[[], object]] = [lambda: setattr(os, "_exit", real_exit)]
+    restore: list[Callable[[], object]] = []
     kept = [
         (name, stream, descriptor_of(stream) or descriptor)
         for name, descriptor in STREAMS
@@ -135,7 +165,7 @@ def guarded_import() -> Iterator[None]:
     try:
         if threading.current_thread() is threading.main_thread():
             restore += _signals(import_seconds())
-        with watching_starts(refuse_start):
+        with exit_refused(ImportExited), watching_starts(refuse_start):
             yield
     finally:
         for undo in reversed(restore):

@@ -178,8 +178,10 @@ _FRAME = re.compile(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+), in (?P<fun
 
 @functools.cache
 def _not_the_users() -> tuple[Path, ...]:
-    """The folders of Python's library, the installed packages and pyrapide (worked out
-    when a traceback is first read: sysconfig is not imported by every start)."""
+    """The folders of Python's library, the installed packages, pyrapide and the
+    workbench itself (whose guards raise in the user's stead, as ``os._exit`` refused
+    does), worked out when a traceback is first read: sysconfig is not imported by
+    every start."""
     import sysconfig
 
     return tuple(
@@ -187,6 +189,7 @@ def _not_the_users() -> tuple[Path, ...]:
         for directory in {
             *(sysconfig.get_paths()[key] for key in ("stdlib", "platstdlib", "purelib", "platlib")),
             str(Path(pyrapide.__file__).parent),
+            str(Path(__file__).parent),
         }
     )
 
