@@ -224,11 +224,15 @@ def test_the_repl_lives_through_every_kind_and_saves(tmp_path) -> None:
         user.sees("[quiet]>")
     user.enters("inject Panel.press kind=guard-exit")
     user.sees("SystemExit: raised by the guard")
+    user.enters("inject Panel.press kind=os-exit")  # would end the REPL at once, unsaid
+    user.enters("run")
+    user.sees("ExitCalled: os._exit(0) would end the workbench")
+    user.sees("[quiet]>")
     user.enters(f"save {saved}")
-    user.sees("saved 6 events")
+    user.sees("saved 8 events")  # the guard-exit press answered by the run too
     user.enters("quit")
     assert user.leaves() == 0
-    assert len(saved_events(saved)) == 6
+    assert len(saved_events(saved)) == 8
 
 
 async def test_the_tui_lists_them_as_problems_and_goes_on() -> None:
