@@ -52,6 +52,7 @@ from rapide_shell.exploring import (
     default_out,
     read_scenario,
 )
+from rapide_shell.import_guard import ExitCalled, exit_refused
 from rapide_shell.loader import LoadError
 from rapide_shell.looks import command_words
 from rapide_shell.render import transcript_console
@@ -79,6 +80,13 @@ class ExploreRequest:
 
 async def run_explore(request: ExploreRequest) -> int:
     """Explore as ``request`` says; print the answer; return the exit status."""
+    # A handler calling os._exit in a schedule explored here (not in a worker process)
+    # would end the exploration at once, unsaid: it raises instead, an error like any.
+    with exit_refused(ExitCalled):
+        return await _explore(request)
+
+
+async def _explore(request: ExploreRequest) -> int:
     # What the file's own code prints in the schedules explored (the same lines again in
     # each) is dropped; as it is imported, and as a counterexample is replayed, it is
     # shown, on stderr with --json, where stdout holds the JSON object alone.

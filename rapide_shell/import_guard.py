@@ -1,4 +1,5 @@
-"""Running a user's file at import under guard: Ctrl-C, a time bound, and ``os._exit``.
+"""Running a user's file at import under guard: Ctrl-C, a time bound, ``os._exit``, and
+a system started.
 
 An architecture file is Python: importing it runs its top level, which may loop
 forever, wait on something that never comes, or end the process with ``os._exit``
@@ -10,14 +11,22 @@ becomes an exception the loader turns into one line for the user:
   workers do: then it goes on ignoring it;
 - after :func:`import_seconds` (``RAPIDE_IMPORT_TIMEOUT`` in the environment, 60 by
   default, 0 or ``inf`` for no bound) :class:`ImportTooLong` is raised where the file is;
-- ``os._exit(code)`` raises :class:`ImportExited` instead of ending the process.
+- ``os._exit(code)`` raises :class:`ImportExited` instead of ending the process (and,
+  while a session drives the architecture's code, :class:`ExitCalled`: see
+  :func:`exit_refused`);
+- a System starting (``asyncio.run(Arch.bind(...).run())`` at the top level, as a
+  script does: the workbench runs the system itself) raises :class:`ImportStartedSystem`
+  where the file starts it, before any of its modules is built (pyrapide's
+  :func:`~pyrapide.runtime.starts.watching_starts` says when one starts). One started
+  where that would not stop the import (in a thread of the file's, or swallowed by a
+  bare ``except:``) is refused as the import ends.
 
 A file that closes ``sys.stdout`` or ``sys.stderr``, or puts there what cannot be
 written to, would leave the workbench unable to say anything: the stream is put back
 and :class:`StreamBroken` says what the file did.
 
 The first two need the main thread, where Python delivers signals; elsewhere only
-``os._exit`` is guarded. Everything is put back as it was afterwards.
+``os._exit`` and starts are guarded. Everything is put back as it was afterwards.
 """
 
 from __future__ import annotations
@@ -30,6 +39,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, NoReturn
 
+from pyrapide.runtime.starts import watching_starts
 from rapide_shell.std_streams import STREAMS, descriptor_of, stream_on, writable
 
 DEFAULT_IMPORT_SECONDS = 60.0
@@ -64,6 +74,45 @@ class ImportExited(ImportStopped):
         self.code = code
 
 
+class ImportStartedSystem(ImportStopped):
+    """The file started a System as it was imported; it was stopped before any of its
+    modules was built."""
+
+
+class ExitCalled(BaseException):
+    """The architecture's code called ``os._exit(code)`` while a session drove it (in a
+    handler, a hook, a guard); ``code`` is what it passed. A BaseException, as the
+    others here, so that the code's own ``except Exception`` lets it through to the run,
+    which contains and reports it as it does any error of the code's."""
+
+    def __init__(self, code: Any) -> None:
+        super().__init__(
+            f"os._exit({code}) would end the workbench without a word: refused, and the "
+            "session goes on (raise an exception to stop a handler)"
+        )
+        self.code = code
+
+
+@contextmanager
+def exit_refused(refusal: Callable[[Any], BaseException]) -> Iterator[None]:
+    """``os._exit(code)`` raising ``refusal(code)`` in this process while the ``with``
+    block runs (a child forked meanwhile exits for real, as multiprocessing's workers
+    must), and ``os._exit`` put back afterwards. Blocks nest."""
+    real_exit = os._exit
+    process = os.getpid()
+
+    def refuse(code: Any = 0) -> NoReturn:
+        if os.getpid() != process:
+            real_exit(code)
+        raise refusal(code)
+
+    os._exit = refuse  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        os._exit = real_exit
+
+
 class StreamBroken(Exception):
     """The file closed ``sys.stdout`` or ``sys.stderr`` as it was imported, or replaced
     one with what cannot be written to (it has been put back); ``str(error)`` says what
@@ -92,17 +141,22 @@ def _shortened(text: str) -> str:
 
 @contextmanager
 def guarded_import() -> Iterator[None]:
-    """Run the ``with`` block (the import) with Ctrl-C, the time bound and ``os._exit``
-    turned into :class:`ImportStopped` exceptions; the previous handlers come back, and
-    so do ``sys.stdout`` and ``sys.stderr``: :class:`StreamBroken` when the block
-    closed one, or left there what cannot be written to."""
-    real_exit = os._exit
+    """Run the ``with`` block (the import) with Ctrl-C, the time bound, ``os._exit`` and
+    a System starting turned into :class:`ImportStopped` exceptions; the previous
+    handlers come back, and so do ``sys.stdout`` and ``sys.stderr``:
+    :class:`StreamBroken` when the block closed one, or left there what cannot be
+    written to."""
+    started: list[Any] = []
+    importing = threading.current_thread()
 
-    def refuse_exit(code: Any = 0) -> NoReturn:
-        raise ImportExited(code)
+    def refuse_start(system: Any) -> None:
+        started.append(system)
+        # Raised in a thread of the file's, it would be that thread's traceback on
+        # stderr, and the import would go on: that start is refused as the import ends.
+        if threading.current_thread() is importing:
+            raise ImportStartedSystem
 
-    os._exit = refuse_exit  # type: ignore[assignment]
-    restore: list[Callable[[], object]] = [lambda: setattr(os, "_exit", real_exit)]
+    restore: list[Callable[[], object]] = []
     kept = [
         (name, stream, descriptor_of(stream) or descriptor)
         for name, descriptor in STREAMS
@@ -111,12 +165,15 @@ def guarded_import() -> Iterator[None]:
     try:
         if threading.current_thread() is threading.main_thread():
             restore += _signals(import_seconds())
-        yield
+        with exit_refused(ImportExited), watching_starts(refuse_start):
+            yield
     finally:
         for undo in reversed(restore):
             undo()
         broken = [said for stream in kept if (said := _put_back(*stream))]
     # Only once the file's code is done: what it raised meanwhile is the news.
+    if started:  # stopped where the import could not hear of it (a thread, a bare except)
+        raise ImportStartedSystem
     if broken:
         raise StreamBroken(" and ".join(broken))
 

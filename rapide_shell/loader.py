@@ -30,6 +30,7 @@ from pyrapide.types import interface_actions, interface_name
 from rapide_shell.import_guard import (
     ImportExited,
     ImportInterrupted,
+    ImportStartedSystem,
     ImportStopped,
     ImportTooLong,
     StreamBroken,
@@ -245,7 +246,8 @@ def build_failure(file: Path, error: ModuleBuildError) -> LoadError:
 
 
 def _stopped(file: Path, stopped: ImportStopped) -> LoadError:
-    """The error for an import stopped by Ctrl-C, the time bound or ``os._exit``."""
+    """The error for an import stopped by Ctrl-C, the time bound, ``os._exit`` or a
+    system started."""
     where = _failure_place(file, stopped)
     if isinstance(stopped, ImportInterrupted):
         return ImportInterruptedError(
@@ -257,6 +259,8 @@ def _stopped(file: Path, stopped: ImportStopped) -> LoadError:
             "(a loop or a wait at the top level?); RAPIDE_IMPORT_TIMEOUT=SECONDS allows "
             "longer, 0 no bound"
         )
+    if isinstance(stopped, ImportStartedSystem):
+        return LoadError(f"{where}: {RUNS_ITSELF}")
     code = stopped.code if isinstance(stopped, ImportExited) else "?"
     return LoadError(f"{where}: called os._exit({code}) while being imported")
 

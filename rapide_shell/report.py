@@ -179,8 +179,9 @@ _FRAME = re.compile(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+), in (?P<fun
 @functools.cache
 def _not_the_users() -> tuple[Path, ...]:
     """The folders of Python's library, the installed packages, pyrapide and the
-    workbench (worked out when a traceback is first read: sysconfig is not imported by
-    every start)."""
+    workbench itself (whose guards raise in the user's stead, as ``os._exit`` refused
+    does), worked out when a traceback is first read: sysconfig is not imported by
+    every start."""
     import sysconfig
 
     return tuple(

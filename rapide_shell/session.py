@@ -178,6 +178,7 @@ from rapide_shell.decisions import (
     Point,
     decision_lines,
 )
+from rapide_shell.import_guard import ExitCalled, exit_refused
 from rapide_shell.loader import LoadedArchitecture, LoadError, build_failure, load_architecture
 from rapide_shell.outcome import CommandOutcome
 from rapide_shell.plugins import plugin_manager, register_installed
@@ -343,25 +344,30 @@ class Session:
         """
         if at is not None and seed is None:
             seed = at.seed
-        session = cls.load(
-            path, arch=arch, seed=seed, handler_timeout=handler_timeout, bounds=bounds
-        )
-        if record is not None:
+        # A handler, hook or guard calling os._exit would end the workbench at once,
+        # unsaid and with its exit status 0: it raises instead, reported as any error.
+        with exit_refused(ExitCalled):
+            session = cls.load(
+                path, arch=arch, seed=seed, handler_timeout=handler_timeout, bounds=bounds
+            )
+            if record is not None:
+                try:
+                    session.recorder = Recorder(
+                        record, source=path, arch=arch, force=force_record
+                    )
+                except OSError as error:
+                    raise LoadError(str(error)) from None
             try:
-                session.recorder = Recorder(record, source=path, arch=arch, force=force_record)
-            except OSError as error:
-                raise LoadError(str(error)) from None
-        try:
-            await session.start()
-            if at is not None:
-                session.arrival = await session.execute(f"goto {at.to_text()}")
-                if not session.arrival.ok:
-                    misfit = str(session.arrival.error).removesuffix(_STAYS)
-                    raise LoadError(f"--at: {misfit}")
-                session.bounds.restart()
-            yield session
-        finally:
-            await session.close()
+                await session.start()
+                if at is not None:
+                    session.arrival = await session.execute(f"goto {at.to_text()}")
+                    if not session.arrival.ok:
+                        misfit = str(session.arrival.error).removesuffix(_STAYS)
+                        raise LoadError(f"--at: {misfit}")
+                    session.bounds.restart()
+                yield session
+            finally:
+                await session.close()
 
     # -- lifecycle ---------------------------------------------------------------
 

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
+from pyrapide.constraints.arguments import (
+    causes_given,
+    computation_given,
+    event_given,
+    events_given,
+    followed_given,
+)
 from pyrapide.constraints.base import Constraint, Tracker, constraint_name, poset_of
-from pyrapide.constraints.violation import ConstraintViolation, violation_key
+from pyrapide.constraints.violation import ConstraintViolation, found_where, violation_key
 from pyrapide.core import Computation, Event
 
 __all__ = ["ConstraintMonitor"]
@@ -32,9 +39,20 @@ class ConstraintMonitor:
 
     ``record_causal_link(cause, effect)`` tells the monitor of a link found after
     both events were checked; see there for its cost.
+
+    Each violation it reports says where it was found (``found_by``, ``position``:
+    see :class:`ConstraintViolation`). ``clock``, if given, is called for the time it
+    is stamped with (a running system passes its own, logical unless real-time);
+    otherwise a violation keeps the wall time it was made at, as in PyRapide 0.3.0.
     """
 
-    def __init__(self, constraints: Iterable[Constraint] = ()) -> None:
+    def __init__(
+        self,
+        constraints: Iterable[Constraint] = (),
+        *,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
+        self._clock = clock
         self._constraints: dict[str, Constraint] = {}
         self._trackers: dict[str, Tracker] = {}
         self._own = Computation()
@@ -80,7 +98,8 @@ class ConstraintMonitor:
             poset = poset_of(self._followed)
             self._last_observed = None  # the new tracker was fed in another order
             for event in self._checked_events():
-                self._report([(name, violation) for violation in tracker.feed(event, poset)])
+                found = [(name, violation) for violation in tracker.feed(event, poset)]
+                self._report(found, event)
 
     def remove_constraint(self, name: str) -> None:
         """Unregister the constraint called ``name`` (KeyError naming those registered)."""
@@ -107,9 +126,14 @@ class ConstraintMonitor:
     ) -> list[ConstraintViolation]:
         """Record ``event`` (caused by ``caused_by``) in the monitor's computation and check it.
 
-        Returns the violations it makes certain. Raises ValueError when the monitor
-        is observing another computation, or the event was checked already.
+        ``caused_by`` is an event or an event id, or a list of them, checked already.
+        Returns the violations it makes certain. Raises TypeError for what is not an
+        event (naming the method that takes it: ``check_all`` a whole computation,
+        ``check_batch`` a list), and ValueError when the monitor is observing another
+        computation, or the event was checked already.
         """
+        event_given("check(event)", event)
+        causes_given("check(event, caused_by=...)", caused_by)
         if self._followed is not self._own:
             raise ValueError(
                 "this monitor observes another computation; use observe(), or reset() first"
@@ -119,11 +143,13 @@ class ConstraintMonitor:
                 self._checked_by_link.discard(event.id)
                 return []
             raise ValueError(f"event {event.id!r} was already checked by this monitor")
-        self._own.record(event, caused_by=list(caused_by) if caused_by else None)
-        return self.observe(event, self._own)
+        self._own.record(event, caused_by=caused_by)
+        return self._observe(event, self._own)
 
     def check_batch(self, events: Iterable[Event]) -> list[ConstraintViolation]:
-        """``check`` each event in turn; all the new violations."""
+        """``check`` each event in turn; all the new violations. TypeError for a
+        computation (``check_all`` checks one, with its causes) or a single event."""
+        events_given("check_batch(events)", events)
         return [violation for event in events for violation in self.check(event)]
 
     def observe(self, event: Event, computation: Any) -> list[ConstraintViolation]:
@@ -131,8 +157,15 @@ class ConstraintMonitor:
 
         Feed every event of the computation once, in recording order. Returns the
         violations it makes certain. A monitor follows one computation: observing
-        another one raises ValueError until ``reset()``.
+        another one raises ValueError until ``reset()``. TypeError when ``event`` is
+        not an Event or ``computation`` neither a Computation nor a Poset (the two the
+        other way round included), ValueError when ``event`` is not recorded in it.
         """
+        followed_given("observe(event, computation)", event, computation)
+        return self._observe(event, computation)
+
+    def _observe(self, event: Event, computation: Any) -> list[ConstraintViolation]:
+        """:meth:`observe` with its arguments known to be right."""
         if computation is not self._followed:
             if self._fed:
                 raise ValueError(
@@ -148,11 +181,12 @@ class ConstraintMonitor:
                 found.extend((name, violation) for violation in violations)
         self._last_observed = event
         self._last_found = found
-        return self._report(found)
+        return self._report(found, event)
 
     def check_event(self, event: Event, computation: Any) -> list[ConstraintViolation]:
         """PyRapide 0.3.0's name for :meth:`observe`."""
-        return self.observe(event, computation)
+        followed_given("check_event(event, computation)", event, computation)
+        return self._observe(event, computation)
 
     def record_causal_link(self, cause: Event, effect: Event) -> list[ConstraintViolation]:
         """Add a causal link between two events already checked, and re-check.
@@ -181,7 +215,7 @@ class ConstraintMonitor:
         trackers = self._trackers
         # Every tracker retracts (a list, not a generator): a rebuild replaces them all.
         if not incremental or not all([t.retract_last() for t in trackers.values()]):
-            return self._rebuild()
+            return self._rebuild(effect)
         found = [
             (name, violation)
             for name, tracker in trackers.items()
@@ -190,7 +224,7 @@ class ConstraintMonitor:
         still_found = {violation_key(violation) for _, violation in found}
         self._withdraw({violation_key(v) for _, v in self._last_found} - still_found)
         self._last_found = found
-        return self._report(found)
+        return self._report(found, effect)
 
     def _check_for_link(self, cause: Event, effect: Event) -> list[ConstraintViolation]:
         """``record_causal_link`` where the monitor has not checked ``cause`` or
@@ -220,8 +254,9 @@ class ConstraintMonitor:
         fed = self._fed
         return cause_position < fed and all(seq(later) >= fed for later in poset.effects(effect))
 
-    def _rebuild(self) -> list[ConstraintViolation]:
-        """Re-derive every tracker from the events checked so far; the new violations."""
+    def _rebuild(self, linked: Event) -> list[ConstraintViolation]:
+        """Re-derive every tracker from the events checked so far, once a link to
+        ``linked`` changed what they derived; the new violations (found by ``linked``)."""
         self._fresh_trackers()
         self._last_observed, self._last_found = None, []
         poset = poset_of(self._followed)
@@ -239,7 +274,7 @@ class ConstraintMonitor:
                     if source in self._trackers and key not in still_found
                 }
             )
-        return self._report(found)
+        return self._report(found, linked)
 
     def _withdraw(self, keys: set[Any]) -> None:
         """Forget the reported violations under ``keys``: the computation rules them out."""
@@ -278,7 +313,7 @@ class ConstraintMonitor:
         for name, tracker in self._trackers.items():
             tracker.bind(computation)
             found.extend((name, violation) for violation in tracker.rebase(kept, poset))
-        return self._report(found)
+        return self._report(found, None)
 
     def reset(self) -> None:
         """Forget every event and violation; the constraints stay registered."""
@@ -309,16 +344,29 @@ class ConstraintMonitor:
             return poset.topological_order()
         return [event for event in poset.topological_order() if poset.seq(event) < self._fed]
 
-    def _report(self, found: list[tuple[str, ConstraintViolation]]) -> list[ConstraintViolation]:
-        """Record the violations not reported yet, each with the constraint that found it."""
+    def _report(
+        self, found: list[tuple[str, ConstraintViolation]], found_by: Event | None
+    ) -> list[ConstraintViolation]:
+        """Record the violations not reported yet, each with the constraint that found it,
+        saying where they were found: by ``found_by`` (None: by no one event)."""
         new = []
         for source, violation in found:
             key = violation_key(violation)
             if key not in self._reported_keys:
+                violation = self._placed(violation, found_by)
                 self._reported_keys[key] = source
                 self._reported.append(violation)
                 new.append(violation)
         return new
+
+    def _placed(
+        self, violation: ConstraintViolation, found_by: Event | None
+    ) -> ConstraintViolation:
+        """``violation`` saying where it was found: by ``found_by``, at its place in the
+        computation (else after every event checked), stamped by the monitor's clock."""
+        position = self._fed if found_by is None else poset_of(self._followed).seq(found_by) + 1
+        clock = self._clock
+        return found_where(violation, found_by, position, None if clock is None else clock())
 
     # ----------------------------------------------------------------- results
     def finish(self) -> list[ConstraintViolation]:
@@ -334,7 +382,9 @@ class ConstraintMonitor:
                 key = violation_key(violation)
                 if key in self._reported_keys:
                     continue
-                standing.append(self._standing.setdefault(key, violation))
+                if key not in self._standing:
+                    self._standing[key] = self._placed(violation, None)
+                standing.append(self._standing[key])
         return standing
 
     @property
@@ -346,7 +396,10 @@ class ConstraintMonitor:
         return [*self._reported, *self.finish()]
 
     def check_all(self, computation: Any) -> list[ConstraintViolation]:
-        """Check every constraint over a whole computation (batch; the monitor is unchanged)."""
+        """Check every constraint over a whole computation or poset (batch; the monitor
+        is unchanged). TypeError for anything else (an event: ``check``; a list of
+        events: ``check_batch``)."""
+        computation_given("check_all(computation)", computation)
         return [v for c in self._constraints.values() for v in c.check(computation)]
 
     def __repr__(self) -> str:

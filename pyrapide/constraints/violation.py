@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pyrapide.patterns import PatternMatch
 
-__all__ = ["ConstraintViolation", "violation_key"]
+__all__ = ["ConstraintViolation", "found_where", "violation_key"]
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,18 @@ class ConstraintViolation:
     for a ``must_match`` that never matched); ``bindings`` are the placeholder
     values of the match involved, if any. The first five fields are those of
     PyRapide 0.3.0.
+
+    Where in the computation it was found, the same in every run of a deterministic
+    computation, is told by a ``ConstraintMonitor`` (and so by a running system):
+    ``found_by`` is the event whose recording made the violation certain (None for
+    one decided when asked at the end: an unmet ``must_match``, an unanswered
+    ``leads_to``), and ``position`` how many events the computation held then (the
+    place of ``found_by`` in recording order, counted from 1). Both are None for a
+    violation found by ``Constraint.check`` over a whole computation.
+
+    ``timestamp`` is when it was found: the wall time (``time.time()``, as in 0.3.0),
+    except in a running system, which stamps it with its own clock as it stamps its
+    events: the logical time of the run, or the wall time of a real-time one.
     """
 
     constraint_name: str
@@ -31,6 +43,8 @@ class ConstraintViolation:
     matched_events: list[Any] = field(default_factory=list)
     timestamp: float = field(default_factory=time.time)
     bindings: dict[str, Any] = field(default_factory=dict)
+    found_by: Any = None
+    position: int | None = None
 
     @property
     def events(self) -> tuple[Any, ...]:
@@ -38,7 +52,8 @@ class ConstraintViolation:
         return tuple(self.matched_events)
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-safe summary: names, description, event ids and bindings."""
+        """A JSON-safe summary: names, description, event ids, bindings, when and where
+        it was found (``found_by`` as the event's id)."""
         return {
             "constraint": self.constraint_name,
             "type": self.violation_type,
@@ -46,6 +61,8 @@ class ConstraintViolation:
             "events": [event.id for event in self.matched_events],
             "bindings": dict(self.bindings),
             "timestamp": self.timestamp,
+            "found_by": None if self.found_by is None else self.found_by.id,
+            "position": self.position,
         }
 
     def __str__(self) -> str:
@@ -55,8 +72,26 @@ class ConstraintViolation:
         return text
 
 
+def found_where(
+    violation: ConstraintViolation,
+    found_by: Any,
+    position: int,
+    timestamp: float | None = None,
+) -> ConstraintViolation:
+    """``violation`` saying where it was found (and when, if ``timestamp`` is given).
+    A violation of a class of the user's that cannot be copied so is kept as it is."""
+    changes: dict[str, Any] = {"found_by": found_by, "position": position}
+    if timestamp is not None:
+        changes["timestamp"] = timestamp
+    try:
+        return replace(violation, **changes)
+    except (TypeError, ValueError):
+        return violation
+
+
 def violation_key(violation: ConstraintViolation) -> tuple[Any, ...]:
-    """What makes two reports the same violation: constraint, type, events and bindings."""
+    """What makes two reports the same violation: constraint, type, events and bindings
+    (not when or where it was found)."""
     return (
         violation.constraint_name,
         violation.violation_type,

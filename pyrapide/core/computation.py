@@ -339,7 +339,9 @@ class Computation:
         file's mode. A symbolic link, FIFO, device or read-only file at ``path`` is
         replaced only with ``force=True`` (a directory never).
 
-        Raises ``TypeError`` naming an event whose payload JSON cannot hold, and
+        Raises ``TypeError`` naming an event (its place, id and name) whose payload or
+        metadata JSON cannot hold, and where in it (``payload key 1 is an int, not a
+        string``), before anything is written; and
         ``pyrapide.core.atomic.WriteError`` (an ``OSError``) naming the path and why
         it cannot be written.
         """

@@ -119,20 +119,36 @@ def save_computation(
 
 def _refuse_unsaveable(events: list[dict[str, Any]]) -> None:
     """Raise ``TypeError`` naming the first event whose payload or metadata would not
-    load back as it is: what the encoder refuses (a set, NaN) fails as it writes, but
-    a key that is not a string it writes as one (``{1: "a"}`` as ``{"1": "a"}``)."""
+    load back as it is, and how many others would not either: what the encoder refuses
+    (a set, NaN) fails as it writes, but a key that is not a string it writes as one
+    (``{1: "a"}`` as ``{"1": "a"}``)."""
     payloads = [event["payload"] for event in events]
     metadata = [event["metadata"] for event in events]
     if all_saveable(payloads) and all_saveable(metadata):
         return
-    for index, event in enumerate(events):
-        for field in ("payload", "metadata"):
-            problem = payload_problem(event[field], field)
-            if problem is not None:
-                raise TypeError(
-                    f"cannot save event #{index} ({event['id']!r}): its {field} is not JSON "
-                    f"({problem})"
-                )
+    refused = [
+        (index, field, problem)
+        for index, event in enumerate(events)
+        for field in ("payload", "metadata")
+        if (problem := payload_problem(event[field], field)) is not None
+    ]
+    if refused:
+        index, field, problem = refused[0]
+        others = len({index for index, _, _ in refused[1:]} - {index})
+        raise TypeError(_unsaveable(index, events[index], f"its {field}", problem, others))
+
+
+def _unsaveable(
+    index: int, event: dict[str, Any], field: str, problem: str, others: int = 0
+) -> str:
+    """``cannot save event #3 'e4' (Api.request): its payload is not JSON (payload key 1
+    is an int, not a string); nothing was written``: one event that no file can hold,
+    named by place, id and name, with ``others`` more like it counted."""
+    more = f" ({others} more event{'s' * (others != 1)} cannot be saved either)" if others else ""
+    return (
+        f"cannot save event #{index} {event['id']!r} ({event['name']}): {field} is not JSON "
+        f"({problem}); nothing was written{more}"
+    )
 
 
 def _document_lines(document: dict[str, Any], *, ascii_only: bool) -> Iterator[str]:
@@ -143,8 +159,7 @@ def _document_lines(document: dict[str, Any], *, ascii_only: bool) -> Iterator[s
             line = dumps(event)
         except (TypeError, ValueError) as error:
             raise TypeError(
-                f"cannot save event #{index} ({event['id']!r}): its payload or metadata "
-                f"is not JSON ({error})"
+                _unsaveable(index, event, "its payload or metadata", str(error))
             ) from None
         yield line if index == 0 else ",\n" + line
     yield '\n],\n"edges": [\n'

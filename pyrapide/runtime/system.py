@@ -41,6 +41,7 @@ from pyrapide.runtime.running import (
     RunState,
     StopReason,
 )
+from pyrapide.runtime.starts import system_starting
 from pyrapide.runtime.tasks import InFlight, Task
 from pyrapide.runtime.watchdog import DEFAULT_HANDLER_TIMEOUT, WATCHDOG
 from pyrapide.types import action_spec, interface_actions
@@ -390,13 +391,15 @@ class System:
         """Build the modules and run their ``start`` hooks (each until it ends or
         waits on a delivery). Raises RuntimeError if already started, and
         :class:`~pyrapide.runtime.modules.ModuleBuildError` when a module class raises
-        as it is built."""
+        as it is built; and what a :func:`~pyrapide.runtime.starts.watching_starts`
+        callback raises, before anything is built."""
         if self.state is not RunState.IDLE:
             # step() and run() start an idle system themselves: say so, not only the state.
             raise RuntimeError(
                 f"start(): the system has started already (it is {self.state}; step() and "
                 "run() start a system that has not)"
             )
+        system_starting(self)
         for component, iface in self._hierarchy.leaves.items():
             bound = self.bindings.get(component)
             if bound is None:
@@ -782,7 +785,8 @@ class System:
         )
         if not constraints:
             return None
-        monitor = ConstraintMonitor()
+        # Stamped as the events are: with the run's time, logical unless real-time.
+        monitor = ConstraintMonitor(clock=self.clock.timestamp)
         for item in constraints:
             monitor.add_constraint(item)
         return monitor

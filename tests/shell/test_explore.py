@@ -658,3 +658,18 @@ def test_ctrl_c_while_shrinking_says_the_counterexample_may_shrink_further(
                      out.read_text()), out.read_text()
     replay = rapide("run", FIXTURES / "slow_clerk.py", "--script", out)
     assert replay.returncode == 1
+
+
+def test_a_handler_calling_os_exit_in_a_schedule_is_reported_not_the_end(
+    tmp_path: Path,
+) -> None:
+    # Unguarded, os._exit in a handler ended `rapide explore` there, unsaid, status 0.
+    scenario = script(tmp_path, "inject Panel.press kind=os-exit\nrun\n")
+    result = rapide("explore", FIXTURES / "hostile.py", "--script", scenario)
+    assert result.returncode == 0, result.stderr
+    said = " ".join(result.stdout.split())
+    assert (
+        "a handler raised in 1 schedule; the first: desk: ExitCalled: os._exit(0) would end "
+        "the workbench without a word: refused" in said
+    )
+    assert "ok: every property held in every schedule" in said

@@ -170,18 +170,68 @@ def test_a_file_that_runs_its_system_as_a_script_is_told_what_to_write(
         'it itself; put that under `if __name__ == "__main__":`\n'
     )  # one line: no warning of a coroutine never awaited either
     # `rapide check` and `rapide graph` import it outside any loop, where the run at
-    # import succeeds: they refuse the file all the same, not call it fine.
+    # import would succeed: they stop it as it starts and refuse the file all the same,
+    # at the line that runs it, not call it fine.
     for command in ("check", "graph"):
         checked = run_rapide(command, path)
         assert (checked.returncode, checked.stderr) == (2, (
-            f"rapide: {path}: the System 'system' has run already: the file runs its system "
-            'as it is imported, and rapide runs it itself; put that under `if __name__ == '
-            '"__main__":`\n'
+            f"rapide: {path}:{line}: the file runs its system as it is imported, and rapide "
+            'runs it itself; put that under `if __name__ == "__main__":`\n'
         ))
     # Any other RuntimeError is the file's own, said as it is.
     plain = write(tmp_path, "raise RuntimeError('no database')\n", name="plain.py")
     refused = run_rapide("run", plain, "--script", "-", stdin="run\n")
     assert refused.stderr == f"rapide: {plain}:1: RuntimeError: no database\n"
+
+
+STARTING_MODULES = """
+
+@module(implements=Ping)
+class Pinger:
+    async def start(self):
+        print("the system ran")
+
+
+@module(implements=Pong)
+class Ponger:
+    pass
+"""
+
+
+@pytest.mark.parametrize(
+    ("ending", "placed"),
+    [
+        # No System is left at the top level to see: only its start shows it.
+        ("asyncio.run(Game.bind(left=Pinger, right=Ponger).run())\n", True),
+        # Started in a thread of the file's: refused once the import ends, no line.
+        (
+            "import threading\n"
+            "worker = threading.Thread(\n"
+            "    target=lambda: asyncio.run(Game.bind(left=Pinger, right=Ponger).run())\n"
+            ")\n"
+            "worker.start()\n"
+            "worker.join()\n",
+            False,
+        ),
+    ],
+    ids=["inline", "in-a-thread"],
+)
+def test_check_refuses_a_file_that_starts_a_system_it_does_not_keep(
+    tmp_path: Path, ending: str, placed: bool
+) -> None:
+    path = write(tmp_path, HEADER + ARCH + STARTING_MODULES + "\nimport asyncio\n\n" + ending)
+    line = len(path.read_text().splitlines()) if placed else None
+    where = f"{path}:{line}" if placed else str(path)
+    for command in ("check", "graph"):
+        checked = run_rapide(command, path)
+        said = (
+            f"rapide: {where}: the file runs its system as it is imported, and rapide "
+            'runs it itself; put that under `if __name__ == "__main__":`\n'
+        )
+        assert (checked.returncode, checked.stderr.replace("the system ran\n", "")) == (2, said)
+        # Stopped as it started where the file imports it: no module built, no hook run
+        # (a thread's system ran before the import ended).
+        assert ("the system ran" in checked.stdout + checked.stderr) is not placed
 
 
 def test_system_exit_while_importing(tmp_path: Path) -> None:

@@ -68,6 +68,36 @@ def test_a_handler_raising_it_is_one_line_and_the_script_goes_on(kind, tmp_path)
                                    "Desk.done"]
 
 
+@pytest.mark.parametrize("json_output", [False, True], ids=["transcript", "json"])
+def test_a_handler_calling_os_exit_is_one_line_and_the_script_goes_on(
+    json_output, tmp_path
+) -> None:
+    # os._exit ends a process at once, no except can catch it: unguarded, `rapide run`
+    # stopped there with exit status 0, said nothing, and saved nothing.
+    saved = tmp_path / "after.json"
+    script = tmp_path / "s.rapide"
+    script.write_text(
+        "inject Panel.press kind=first\nrun\ninject Panel.press kind=os-exit\nrun\n"
+        f"inject Panel.press kind=last\nrun\nsave {saved}\n"
+    )
+    done = run_rapide("run", HOSTILE, "--script", script, *(["--json"] * json_output))
+    assert (done.returncode, done.stderr) == (0, "")
+    said = (
+        "error in desk handling e3 Panel.press: ExitCalled: os._exit(0) would end the "
+        "workbench without a word: refused, and the session goes on (raise an exception to "
+        "stop a handler) (at hostile.py:"
+    )
+    if json_output:
+        errors = [error for command in json.loads(done.stdout)["commands"]
+                  for error in command["result"].get("errors", [])]
+        assert len(errors) == 1 and errors[0].startswith(said)
+    else:
+        assert said in done.stdout.replace("\n", " ")
+        assert done.stdout.rstrip().endswith("ok: no expect")
+    assert saved_events(saved) == ["Panel.press", "Desk.done", "Panel.press", "Panel.press",
+                                   "Desk.done"]
+
+
 def test_a_guard_raising_system_exit_is_one_line_and_the_script_goes_on(tmp_path) -> None:
     saved = tmp_path / "after.json"
     script = tmp_path / "s.rapide"
@@ -194,11 +224,15 @@ def test_the_repl_lives_through_every_kind_and_saves(tmp_path) -> None:
         user.sees("[quiet]>")
     user.enters("inject Panel.press kind=guard-exit")
     user.sees("SystemExit: raised by the guard")
+    user.enters("inject Panel.press kind=os-exit")  # would end the REPL at once, unsaid
+    user.enters("run")
+    user.sees("ExitCalled: os._exit(0) would end the workbench")
+    user.sees("[quiet]>")
     user.enters(f"save {saved}")
-    user.sees("saved 6 events")
+    user.sees("saved 8 events")  # the guard-exit press answered by the run too
     user.enters("quit")
     assert user.leaves() == 0
-    assert len(saved_events(saved)) == 6
+    assert len(saved_events(saved)) == 8
 
 
 async def test_the_tui_lists_them_as_problems_and_goes_on() -> None:

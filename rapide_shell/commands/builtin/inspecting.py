@@ -416,7 +416,7 @@ async def save(session: Session, command: Command[SaveArguments], line: str) -> 
     except WriteError as error:
         raise CommandError(_cannot_write(error, "save")) from None
     except TypeError as error:
-        raise CommandError(f"cannot save: {error}") from None
+        raise CommandError(str(error)) from None  # it names the event: "cannot save event ..."
     note = f"saved {render.counted(len(session.computation), 'event')} to {path}"
     return CommandOutcome(line, "save", output=(render.note(note),), data={"path": path})
 

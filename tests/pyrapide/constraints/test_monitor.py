@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from pyrapide.constraints import Constraint, ConstraintMonitor, every, must_match, never
@@ -55,8 +57,9 @@ def test_observe_follows_a_computation_it_does_not_own() -> None:
     assert names(monitor.observe(x, comp)) == ["nox"]
     assert monitor.computation is comp
     assert len(comp) == 2  # nothing copied or added
+    other = Computation()
     with pytest.raises(ValueError, match="another computation"):
-        monitor.observe(Event("X"), Computation())
+        monitor.observe(other.new_event("X"), other)
     with pytest.raises(ValueError, match="observes another computation"):
         monitor.check(Event("X"))
     monitor.reset()
@@ -176,3 +179,41 @@ def test_a_link_to_an_event_not_yet_checked_checks_it_first_as_pyrapide_030_did(
     c, d = Event("C"), Event("D")
     assert monitor.record_causal_link(c, d) == []  # neither checked before
     assert monitor.computation.is_ancestor(c, d)
+
+
+def test_a_violation_says_which_event_found_it_and_where_in_the_computation() -> None:
+    checking = ConstraintMonitor([never("X", name="nox"), must_match("Done", name="done")])
+    checking.check(Event("A", id="a"))
+    checking.check(Event("B", id="b"))
+    (forbidden,) = checking.check(Event("X", id="x"), caused_by="a")
+    assert (forbidden.found_by.id, forbidden.position) == ("x", 3)
+    (unmet,) = checking.finish()
+    assert (unmet.found_by, unmet.position) == (None, 3)  # decided when asked, after 3
+    assert checking.finish() == [unmet]  # asked again, the same report
+    assert forbidden.to_dict()["found_by"] == "x" and forbidden.to_dict()["position"] == 3
+    # Standalone, the time is the wall clock's, as in PyRapide 0.3.0.
+    assert abs(forbidden.timestamp - time.time()) < 60
+
+
+def test_a_constraint_added_late_places_what_it_finds_at_the_event_that_found_it() -> None:
+    checking = ConstraintMonitor()
+    for name in "AXB":
+        checking.check(Event(name, id=name.lower()))
+    checking.add_constraint(never("X", name="nox"))
+    (late,) = checking.violations
+    assert (late.found_by.id, late.position) == ("x", 2)
+
+
+def test_a_violation_a_link_makes_certain_is_found_by_the_linked_event() -> None:
+    checking = ConstraintMonitor([never(Pattern.match("A") >> Pattern.match("B"), name="ab")])
+    a, b, c = Event("A"), Event("B"), Event("C")
+    for event in (a, b, c):
+        checking.check(event)
+    (found,) = checking.record_causal_link(a, b)  # b has an event after it: rebuilt
+    assert (found.found_by, found.position) == (b, 2)
+
+
+def test_a_monitor_given_a_clock_stamps_its_violations_with_it() -> None:
+    checking = ConstraintMonitor([never("X")], clock=lambda: 7.5)
+    (found,) = checking.check(Event("X"))
+    assert found.timestamp == 7.5

@@ -163,7 +163,7 @@ def test_payload_problems_name_the_place_inside_the_value():
     assert payload_problem({"n": 10**5000}) == (
         "n is an integer of more than 4300 digits, too long to write"
     )
-    assert payload_problem({"a": {3: "x"}}) == "a has the key 3, which is not a string"
+    assert payload_problem({"a": {3: "x"}}) == "a has the key 3 (an int), which is not a string"
     assert payload_problem({"ok": (1, [2.5, None, True], {"k": "v"})}) is None
     looped: dict[str, object] = {}
     looped["self"] = looped

@@ -88,7 +88,7 @@ def test_save_refuses_a_payload_json_cannot_hold_and_keeps_the_old_file(tmp_path
     before = path.read_text()
     bad = Computation()
     bad.new_event("bad", {"when": object()})
-    with pytest.raises(TypeError, match=r"event #0 \('e1'\).*not JSON"):
+    with pytest.raises(TypeError, match=r"event #0 'e1' \(bad\).*not JSON.*nothing was written"):
         bad.save(path)
     assert path.read_text() == before
     assert sorted(os.listdir(tmp_path)) == ["run.json"]  # no temporary file left behind
@@ -98,9 +98,9 @@ def test_save_refuses_a_payload_json_cannot_hold_and_keeps_the_old_file(tmp_path
 @pytest.mark.parametrize(
     ("payload", "metadata", "words"),
     [
-        ({1: "one"}, {}, r"#1 \('e2'\): its payload is not JSON \(payload key 1 is not a str"),
-        ({"rows": [{2: "x"}]}, {}, r"#1 \('e2'\): .*rows.* has the key 2, which is not a string"),
-        ({}, {("a", 1): True}, r"event #1 \('e2'\): its metadata .*key \('a', 1\) is not a string"),
+        ({1: "one"}, {}, r"#1 'e2' \(keyed\): its payload is not JSON \(payload key 1 is an int,"),
+        ({"rows": [{2: "x"}]}, {}, r"#1 'e2' \(keyed\): .*rows.* has the key 2 \(an int\), which"),
+        ({}, {("a", 1): True}, r"#1 'e2' \(keyed\): its metadata .*key \('a', 1\) is a tuple,"),
     ],
 )
 def test_save_refuses_a_key_json_would_turn_into_a_string(
@@ -121,7 +121,7 @@ def test_save_refuses_a_payload_too_deep_for_load_to_read_back(tmp_path: Path) -
         nested = [nested]
     computation = Computation()
     computation.new_event("deep", {"x": nested})
-    with pytest.raises(TypeError, match=r"event #0 \('e1'\): .*more than 100 deep"):
+    with pytest.raises(TypeError, match=r"event #0 'e1' \(deep\): .*more than 100 deep"):
         computation.save(tmp_path / "run.json")
     assert os.listdir(tmp_path) == []
 
@@ -291,3 +291,27 @@ def test_a_saved_file_gets_the_mode_of_any_new_file(tmp_path) -> None:
         os.umask(previous)
     mode = stat.S_IMODE((tmp_path / "run.json").stat().st_mode)
     assert mode == stat.S_IMODE(plain.stat().st_mode) == 0o644
+
+
+def test_a_payload_made_by_hand_is_kept_in_memory_and_refused_at_save_by_event(
+    tmp_path: Path,
+) -> None:
+    # An event may hold any Python object in memory; only a file needs JSON, so save is
+    # where a key that is not a string is refused: naming the event by place, id and
+    # name, the key and its type, counting the others, and writing nothing.
+    event = Event("Request", payload={1: 2}, id="e12")
+    assert event.payload == {1: 2}
+    computation = Computation()
+    computation.new_event("fine")
+    computation.record(event)
+    computation.new_event("Other", {"tags": {"a"}})
+    path = tmp_path / "run.json"
+    path.write_text("kept")
+    with pytest.raises(TypeError) as refused:
+        computation.save(path)
+    assert str(refused.value) == (
+        "cannot save event #1 'e12' (Request): its payload is not JSON (payload key 1 is an "
+        "int, not a string); nothing was written (1 more event cannot be saved either)"
+    )
+    assert path.read_text() == "kept" and os.listdir(tmp_path) == ["run.json"]
+    assert len(computation) == 3  # nothing recorded is lost

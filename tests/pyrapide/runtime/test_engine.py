@@ -280,3 +280,19 @@ async def test_events_are_stamped_with_logical_time_unless_the_engine_runs_in_re
         stamps[real_time] = [event.timestamp for event in computation.topological_order()]
     assert stamps[False] == [0.0, 0.0]
     assert all(stamp > 1e9 for stamp in stamps[True])  # seconds since the epoch, as 0.3.0's
+
+
+async def test_a_violation_says_where_in_the_run_it_was_found_the_same_in_every_run():
+    async def violations_of_a_run() -> list[dict]:
+        system = System(CheckedArch, {"sender": Chatty, "receiver": ReceiverModule})
+        await system.run()
+        return [violation.to_dict() for violation in system.violations]
+
+    first = await violations_of_a_run()
+    # Found by the fourth event (the secret's receipt), at the run's logical time, not
+    # the wall clock's; the unmet must_match is decided at the end, after six events.
+    assert [(v["constraint"], v["found_by"], v["position"], v["timestamp"]) for v in first] == [
+        ("no secrets", first[0]["events"][-1], 4, 0.0),
+        ("says goodbye", None, 6, 0.0),
+    ]
+    assert await violations_of_a_run() == first

@@ -126,7 +126,7 @@ def test_extra_fields_and_undeclared_events_still_refuse_what_cannot_be_saved():
         "Shop.log: when is Infinity: only finite numbers can be saved"
     )
     check_payload(None, "Any.thing", {"free": "form"})
-    assert refusal({3: "x"}, None).message == "Any.thing: payload key 3 is not a string"
+    assert refusal({3: "x"}, None).message == "Any.thing: payload key 3 is an int, not a string"
     deep: list[Any] = []
     for _ in range(150):
         deep = [deep]

@@ -1,0 +1,102 @@
+"""A ConstraintMonitor given the wrong thing says so at the call, naming what takes it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from pyrapide.constraints import ConstraintMonitor, never
+from pyrapide.core import Computation, Event
+
+COMPUTATION_HINT = (
+    "check_all(computation) checks a whole computation, and observe(event, computation) "
+    "one event recorded in it"
+)
+
+
+def monitor() -> ConstraintMonitor:
+    return ConstraintMonitor([never("Api.error", name="no errors")])
+
+
+def a_computation() -> Computation:
+    computation = Computation()
+    computation.new_event("Api.request")
+    computation.new_event("Api.error", caused_by="e1")
+    return computation
+
+
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        (a_computation(), f"got a Computation; {COMPUTATION_HINT}"),
+        (a_computation().poset, f"got a Poset; {COMPUTATION_HINT}"),
+        ([Event("Api.error")], "got a list; check_batch(events) checks several events"),
+        ("Api.error", "got str 'Api.error'"),
+        (None, "got None"),
+    ],
+)
+def test_check_takes_one_event_and_names_what_takes_the_rest(given: object, said: str) -> None:
+    checking = monitor()
+    with pytest.raises(TypeError) as refused:
+        checking.check(given)  # type: ignore[arg-type]
+    assert str(refused.value) == f"ConstraintMonitor.check(event) takes an Event, {said}"
+    assert checking.violations == [] and len(checking.computation) == 0  # nothing recorded
+
+
+def test_what_check_refuses_the_method_it_names_takes() -> None:
+    computation = a_computation()
+    assert [v.constraint_name for v in monitor().check_all(computation)] == ["no errors"]
+    assert [v.constraint_name for v in monitor().check_batch([Event("Api.error")])] == [
+        "no errors"
+    ]
+
+
+def test_a_cause_is_an_event_or_its_id_alone_or_in_a_list() -> None:
+    checking = monitor()
+    request = Event("Api.request", id="r1")
+    checking.check(request)
+    # One cause given alone, an id or the event, as Computation.record takes it.
+    by_id, by_event = Event("Api.reply"), Event("Api.reply")
+    checking.check(by_id, caused_by="r1")
+    checking.check(by_event, caused_by=request)
+    assert checking.computation.causes(by_id) == checking.computation.causes(by_event) == {
+        request
+    }
+    said = re.escape("got a Computation; observe(event, computation)")
+    with pytest.raises(TypeError, match=said):
+        checking.check(Event("Api.error"), caused_by=a_computation())
+
+
+def test_observe_says_when_its_arguments_are_the_other_way_round() -> None:
+    computation = a_computation()
+    error = computation.get("e2")
+    with pytest.raises(TypeError, match=r"takes the event first, then the computation: got a "
+                       r"Computation, then an Event"):
+        monitor().observe(computation, error)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"check_event\(event, computation\) takes the event first"):
+        monitor().check_event(computation, error)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"takes a Computation or a Poset as its second argument"):
+        monitor().observe(error, [error])  # type: ignore[arg-type]
+    assert [v.constraint_name for v in monitor().observe(error, computation)] == ["no errors"]
+
+
+def test_observe_refuses_an_event_its_computation_does_not_hold() -> None:
+    with pytest.raises(ValueError, match=r"event 'x1' \(Api.error\) is not recorded in the comp"):
+        monitor().observe(Event("Api.error", id="x1"), a_computation())
+
+
+def test_check_batch_refuses_a_computation_whose_causes_it_would_lose() -> None:
+    with pytest.raises(TypeError, match=r"got a Computation; check_all\(computation\) checks a "
+                       r"whole computation with its causes"):
+        monitor().check_batch(a_computation())  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"got an Event; check\(event\) checks one event"):
+        monitor().check_batch(Event("Api.error"))  # type: ignore[arg-type]
+
+
+def test_check_all_takes_a_computation_or_a_poset() -> None:
+    with pytest.raises(TypeError, match=r"check_all\(computation\) takes a Computation or a "
+                       r"Poset, got an Event; check\(event\) checks one event"):
+        monitor().check_all(Event("Api.error"))
+    with pytest.raises(TypeError, match=r"got a list; check_batch\(events\) checks a list"):
+        monitor().check_all([Event("Api.error")])
