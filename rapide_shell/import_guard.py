@@ -33,14 +33,13 @@ from __future__ import annotations
 
 import os
 import signal
-import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, NoReturn
 
 from pyrapide.runtime.starts import watching_starts
-from rapide_shell.std_streams import STREAMS, descriptor_of, stream_on, writable
+from rapide_shell.std_streams import streams_kept
 
 DEFAULT_IMPORT_SECONDS = 60.0
 """How long importing an architecture file may take unless RAPIDE_IMPORT_TIMEOUT says."""
@@ -157,42 +156,21 @@ def guarded_import() -> Iterator[None]:
             raise ImportStartedSystem
 
     restore: list[Callable[[], object]] = []
-    kept = [
-        (name, stream, descriptor_of(stream) or descriptor)
-        for name, descriptor in STREAMS
-        for stream in [getattr(sys, name)]
-    ]
+    broken: list[str] = []
     try:
-        if threading.current_thread() is threading.main_thread():
-            restore += _signals(import_seconds())
-        with exit_refused(ImportExited), watching_starts(refuse_start):
-            yield
+        with streams_kept(broken):
+            if threading.current_thread() is threading.main_thread():
+                restore += _signals(import_seconds())
+            with exit_refused(ImportExited), watching_starts(refuse_start):
+                yield
     finally:
         for undo in reversed(restore):
             undo()
-        broken = [said for stream in kept if (said := _put_back(*stream))]
     # Only once the file's code is done: what it raised meanwhile is the news.
     if started:  # stopped where the import could not hear of it (a thread, a bare except)
         raise ImportStartedSystem
     if broken:
         raise StreamBroken(" and ".join(broken))
-
-
-def _put_back(name: str, original: Any, descriptor: int) -> str | None:
-    """Make ``sys.<name>`` the stream it was before the import (``original``, writing
-    to file ``descriptor``), or a new one on that descriptor when the file closed it;
-    what the file did wrong, if it did."""
-    current = getattr(sys, name)
-    if original is not None and not writable(original):
-        stream_on(name, descriptor, like=original)
-        return f"closed sys.{name}"
-    setattr(sys, name, original)
-    if current is original or writable(current):
-        return None  # a working stream of its own: the workbench's output stays where it was
-    if current is None:
-        return f"replaced sys.{name} with None"
-    kind = type(current).__name__
-    return f"replaced sys.{name} with an object of type {kind}, which cannot be written to"
 
 
 def _signals(seconds: float | None) -> list[Callable[[], object]]:

@@ -117,6 +117,18 @@ class ExplorationChanged(SessionNotice):
 
 
 @dataclass(frozen=True, kw_only=True)
+class StreamsPutBack(SessionNotice):
+    """The architecture's code, in a start or finish hook, broke ``sys.stdout`` or
+    ``sys.stderr`` (``what``: ``closed sys.stdout``); it was put back."""
+
+    what: str
+
+    @property
+    def text(self) -> str:
+        return f"the architecture's code {self.what}: put back, so that output goes on"
+
+
+@dataclass(frozen=True, kw_only=True)
 class PluginFailed(SessionNotice):
     """Plugin ``plugin``'s implementation of ``hook`` raised ``error`` (any exception
     but the user's Ctrl-C); the session went on without it. ``traceback`` is its text."""

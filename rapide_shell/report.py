@@ -72,6 +72,8 @@ class Activity:
             self.add_problem(
                 _placed(f"{text}: {error_text(notification.error)}", notification.traceback)
             )
+        elif kind == "StreamsPutBack":
+            self.add_problem(notification.text, "bold yellow")
         elif kind == "LimitReached":
             self.add_problem(
                 f"limit reached ({notification.limit}): {notification.message}", "bold yellow"

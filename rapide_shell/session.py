@@ -185,6 +185,7 @@ from rapide_shell.plugins import plugin_manager, register_installed
 from rapide_shell.recording import Recorder
 from rapide_shell.report import Activity, error_text
 from rapide_shell.runtime_link import Bounds, RuntimeLink, SessionState, Sink
+from rapide_shell.std_streams import streams_kept
 from rapide_shell.travel import ReplayError, TimeMachine
 from rapide_shell.watches import Breakpoint, Watch, Watchlist
 
@@ -208,7 +209,10 @@ class _HookProblems:
     only what went wrong.
     """
 
-    KINDS = (HandlerError, GuardError, ConstraintViolated, LimitReached, notices.PluginFailed)
+    KINDS = (
+        HandlerError, GuardError, ConstraintViolated, LimitReached, notices.PluginFailed,
+        notices.StreamsPutBack,
+    )
 
     def __init__(self) -> None:
         self.notes: list[Any] = []
@@ -468,8 +472,12 @@ class Session:
         :class:`_HookProblems`): in place of those kept before, or after them with
         ``adding``."""
         seen = _HookProblems()
+        broken: list[str] = []
         with self.capture(seen):
-            yield
+            with streams_kept(broken):
+                yield
+            for what in broken:
+                self.notify(notices.StreamsPutBack(what=what))
         notes = [*self._hook_notes[hook], *seen.notes] if adding else seen.notes
         self._hook_notes[hook] = notes
         failures = (HandlerError, LimitReached, notices.PluginFailed)
@@ -711,8 +719,10 @@ class Session:
             return self._finish(_failure(line, command.name, error))
         self.history.append(command.text)
         outer = self.travel.begin_command()
+        broken: list[str] = []
         try:
-            outcome = await definition.handler(self, command, line)
+            with streams_kept(broken):
+                outcome = await definition.handler(self, command, line)
             if not isinstance(outcome, CommandOutcome):
                 raise CommandError(
                     f"{command.name} failed: its handler returned "
@@ -739,6 +749,8 @@ class Session:
         divergence, self.travel.divergence = self.travel.divergence, None
         if divergence is not None:
             outcome = _warned(outcome, divergence)
+        for what in broken:
+            outcome = _with_warning(outcome, notices.StreamsPutBack(what=what).text)
         self._write_recording()
         return self._finish(outcome)
 
@@ -898,14 +910,17 @@ _STAYS = "; the session stays where it was"
 def _warned(outcome: CommandOutcome, divergence: str) -> CommandOutcome:
     """``outcome`` with a warning that the run did not replay as it was recorded."""
     text = (
-        f"warning: the run did not repeat itself: {divergence} (a handler depends on "
+        f"the run did not repeat itself: {divergence} (a handler depends on "
         "something outside the run: the clock, a file, a service?)"
     )
-    return dataclasses.replace(
-        outcome,
-        output=(*outcome.output, render.note(text, style="bold yellow")),
-        data={**outcome.data, "divergence": divergence},
-    )
+    warned = _with_warning(outcome, text)
+    return dataclasses.replace(warned, data={**warned.data, "divergence": divergence})
+
+
+def _with_warning(outcome: CommandOutcome, text: str) -> CommandOutcome:
+    """``outcome`` with ``warning: TEXT`` as the last line of its output."""
+    warning = render.note(f"warning: {text}", style="bold yellow")
+    return dataclasses.replace(outcome, output=(*outcome.output, warning))
 
 
 _QUOTE = re.compile(r"(?<!\w)'([^'\n]*)'(?!\w)")

@@ -2,9 +2,9 @@
 
 The workbench writes its output and its errors there: a stream the shell closed
 (``>&-``) is made /dev/null, as Python's own ``print`` takes it, and one that an
-architecture file closed or replaced as it was imported is put back (see
-:func:`rapide_shell.import_guard.guarded_import`), so that what the command has to say
-is still said.
+architecture file's code closed or replaced, as it was imported or in a handler or a
+hook, is put back (:func:`streams_kept`), so that what the command has to say is
+still said.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 STREAMS = (("stdout", 1), ("stderr", 2))
@@ -58,3 +59,37 @@ def descriptor_of(stream: Any) -> int | None:
     with contextlib.suppress(Exception):
         return int(stream.fileno())
     return None
+
+
+@contextlib.contextmanager
+def streams_kept(broken: list[str]) -> Iterator[None]:
+    """``sys.stdout`` and ``sys.stderr`` as they were before the block, whatever the
+    code it ran did to them: one closed is opened anew on its descriptor, one replaced
+    by what cannot be written to is put back. What was done is appended to ``broken``
+    (``closed sys.stdout``); a working stream put there by the code stays."""
+    kept = [
+        (name, stream, descriptor_of(stream) or descriptor)
+        for name, descriptor in STREAMS
+        for stream in [getattr(sys, name)]
+    ]
+    try:
+        yield
+    finally:
+        broken.extend(said for stream in kept if (said := _put_back(*stream)))
+
+
+def _put_back(name: str, original: Any, descriptor: int) -> str | None:
+    """Make ``sys.<name>`` the stream it was before (``original``, writing to file
+    ``descriptor``), or a new one on that descriptor when it was closed; what the code
+    did wrong, if it did."""
+    current = getattr(sys, name)
+    if original is not None and not writable(original):
+        stream_on(name, descriptor, like=original)
+        return f"closed sys.{name}"
+    setattr(sys, name, original)
+    if current is original or writable(current):
+        return None  # a working stream of its own: the workbench's output stays where it was
+    if current is None:
+        return f"replaced sys.{name} with None"
+    kind = type(current).__name__
+    return f"replaced sys.{name} with an object of type {kind}, which cannot be written to"

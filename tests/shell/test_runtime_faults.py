@@ -98,6 +98,59 @@ def test_a_handler_calling_os_exit_is_one_line_and_the_script_goes_on(
                                    "Desk.done"]
 
 
+def test_a_handler_breaking_the_standard_streams_is_said_and_the_script_goes_on(
+    tmp_path,
+) -> None:
+    # The transcript is written to sys.stdout as it is at each line: closed by a handler,
+    # `rapide run` ended with an internal error, the rest of its transcript unsaid.
+    saved = tmp_path / "after.json"
+    script = tmp_path / "s.rapide"
+    script.write_text(
+        "inject Panel.press kind=close-stdout\nrun\ninject Panel.press kind=no-stderr\n"
+        f"inject Panel.press kind=last\nrun\nsave {saved}\nshow events\n"
+    )
+    done = run_rapide("run", HOSTILE, "--script", script)
+    assert (done.returncode, done.stderr) == (0, "")
+    warning = "warning: the architecture's code {}: put back, so that output goes on"
+    lines = done.stdout.splitlines()
+    runs = [number for number, line in enumerate(lines) if line == "> run"]
+    # Each said under the run whose handler did it.
+    assert runs[0] < lines.index(warning.format("closed sys.stdout")) < runs[1]
+    assert runs[1] < lines.index(warning.format("replaced sys.stderr with None"))
+    assert "e6 Desk.done" in done.stdout and done.stdout.rstrip().endswith("ok: no expect")
+    assert len(saved_events(saved)) == 6
+
+
+def test_a_start_hook_breaking_a_standard_stream_is_said_among_its_problems(
+    tmp_path,
+) -> None:
+    file = tmp_path / "quiet_start.py"
+    file.write_text(
+        "import sys\n"
+        "from pyrapide import action, architecture, get_context, interface, module\n"
+        "@interface\n"
+        "class Src:\n"
+        "    @action\n"
+        "    async def go(self) -> None: ...\n"
+        "@module(implements=Src)\n"
+        "class Quiet:\n"
+        "    async def start(self):\n"
+        "        sys.stderr = None\n"
+        "        await get_context(self).emit('Src.go')\n"
+        "@architecture\n"
+        "class Arch:\n"
+        "    src = Src\n"
+    )
+    script = tmp_path / "s.rapide"
+    script.write_text("show events\n")
+    done = run_rapide("run", file, "--script", script)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.startswith(
+        "while the start hooks ran:\nthe architecture's code replaced sys.stderr with None: "
+        "put back, so that output goes on\n> show events\ne1 Src.go from src"
+    )
+
+
 def test_a_guard_raising_system_exit_is_one_line_and_the_script_goes_on(tmp_path) -> None:
     saved = tmp_path / "after.json"
     script = tmp_path / "s.rapide"
