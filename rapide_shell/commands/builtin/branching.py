@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +14,12 @@ from pyrapide.analysis.structure import difference
 from pyrapide.core import Computation
 from rapide_shell import render
 from rapide_shell.commands.arguments import ArgumentText, NoArguments, no_arguments
-from rapide_shell.commands.builtin.travelling import arrived, step_line
+from rapide_shell.commands.builtin.travelling import (
+    arrived,
+    step_line,
+    stopped_note,
+    travelled,
+)
 from rapide_shell.commands.errors import CommandError, CommandSyntaxError
 from rapide_shell.commands.registry import Command, CommandCatalog
 from rapide_shell.commands.spec import ArgKind, ArgSpec, CommandSpec
@@ -205,8 +211,7 @@ async def switch(
 ) -> CommandOutcome:
     """Go to the end of a branch."""
     branch = find_branch(session, command.args.name)
-    await session.travel_to(branch.tip, branch)
-    return arrived(session, line, "switch")
+    return await travelled(session, line, "switch", branch.tip, branch)
 
 
 async def fork(session: Session, command: Command[BranchArguments], line: str) -> CommandOutcome:
@@ -238,7 +243,19 @@ async def diff(session: Session, command: Command[DiffArguments], line: str) -> 
     if first is second:
         raise CommandError(f"diff {first.name} {first.name}: a branch is the same as itself")
     split = common_point(first.tip, second.tip)
+    origin, origin_branch = tree.point, tree.branch
     ends = await _ends(session, (first, second))
+    if ends is None:  # the user stopped a replay: the run is where it stopped
+        outcome = arrived(session, line, "diff")
+        note = stopped_note(
+            session,
+            f"step {origin.number} of {origin_branch.name}, where you were"
+            if tree.branch is origin_branch
+            else f"the end of {tree.branch.name}, which diff compares",
+            f"`{command.text}`",
+        )
+        outcome.data["stopped"] = {"step": tree.point.number, "target": None}
+        return dataclasses.replace(outcome, output=(*outcome.output, note))
     found = difference(ends[0], ends[1])
     output: list[RenderableType] = [_parting(first, second, split)]
     for branch, other, events, computation in (
@@ -254,6 +271,10 @@ async def diff(session: Session, command: Command[DiffArguments], line: str) -> 
                 )
             )
             output.append(render.event_lines(events, computation, limit=EVENTS_SHOWN))
+    if tree.point is not origin:  # the user stopped the way back
+        output.append(stopped_note(
+            session, f"step {origin.number} of {origin_branch.name}", f"`goto {origin.number}`"
+        ))
     if found.same:
         output.append(
             render.note(
@@ -315,20 +336,27 @@ def _next_step(branch: Branch, split: Point) -> dict[str, Any] | None:
             "events": list(point.events)}
 
 
-async def _ends(session: Session, compared: tuple[Branch, Branch]) -> list[Computation]:
+async def _ends(
+    session: Session, compared: tuple[Branch, Branch]
+) -> list[Computation] | None:
     """The computations at the ends of the ``compared`` branches, the run back where it was
     after: each end is replayed and copied (going elsewhere stops that system, whose
-    finish hooks may record more), but the one the run is at already."""
+    finish hooks may record more), but the one the run is at already. None when the user
+    stopped a replay (:meth:`Session.pause`) before every end was copied: the run is where
+    it stopped."""
     tree = session.decisions
     origin, origin_branch = tree.point, tree.branch
     ends: dict[int, Computation] = {}
     for index, branch in enumerate(compared):
         if branch.tip is origin and session.inspected is None:
             continue
-        await session.travel_to(branch.tip, branch)
+        if await session.travel_to(branch.tip, branch) is not branch.tip:
+            return None
         ends[index] = Computation.from_dict(session.computation.to_dict())
     if tree.point is not origin or tree.branch is not origin_branch:
-        await session.travel_to(origin, origin_branch)
+        back = await session.travel_to(origin, origin_branch)
+        if back is not origin and len(ends) < len(compared):
+            return None  # the end the run was at is not where the run is now
     return [ends.get(index, session.computation) for index in range(len(compared))]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +25,7 @@ from rapide_shell.commands.errors import CommandError, CommandSyntaxError
 from rapide_shell.commands.parser import parse_command
 from rapide_shell.commands.registry import Command, CommandCatalog
 from rapide_shell.commands.spec import ArgKind, ArgSpec, CommandSpec
-from rapide_shell.decisions import Decision, DecisionKind, HistoryError, Point
+from rapide_shell.decisions import Branch, Decision, DecisionKind, HistoryError, Point
 from rapide_shell.hookspecs import hookimpl
 from rapide_shell.looks import command_words, steps_span
 from rapide_shell.outcome import CommandOutcome
@@ -272,6 +273,35 @@ def arrived(session: Session, line: str, command: str, how: str = "") -> Command
     return CommandOutcome(line, command, output=tuple(output), data=data)
 
 
+def stopped_note(session: Session, target: str, goes_on: str) -> Text:
+    """What a travel the user stopped part-way says under where it stopped: the step
+    reached, on the way to ``target`` (words), and the command that ``goes_on``."""
+    tree = session.decisions
+    return render.note(
+        f"you stopped the travel at step {tree.point.number}, on the way to {target}: "
+        f"{goes_on} goes on",
+        style="bold yellow",
+    )
+
+
+async def travelled(
+    session: Session, line: str, command: str, point: Point, branch: Branch | None = None
+) -> CommandOutcome:
+    """Take the run to ``point`` (on ``branch``: see :meth:`Session.travel_to`) and say
+    where it arrived; a travel the user stopped says where it stopped, and how to go on
+    (see :func:`stopped_note`)."""
+    reached = await session.travel_to(point, branch)
+    outcome = arrived(session, line, command)
+    if reached is point:
+        return outcome
+    branch_name = session.decisions.branch.name
+    note = stopped_note(
+        session, f"step {point.number} of {branch_name}", f"`goto {point.number}`"
+    )
+    outcome.data["stopped"] = {"step": reached.number, "target": point.number}
+    return dataclasses.replace(outcome, output=(*outcome.output, note))
+
+
 # -- the commands ----------------------------------------------------------------------
 
 
@@ -323,8 +353,7 @@ async def back(session: Session, command: Command[CountArguments], line: str) ->
     if count > here:
         where = f"`back {here}` goes to the start" if here else "this is the start"
         raise CommandError(f"back {count}: you are at step {here}; {where}")
-    await session.travel_to(tree.at(here - count))
-    return arrived(session, line, "back")
+    return await travelled(session, line, "back", tree.at(here - count))
 
 
 async def forward(
@@ -342,8 +371,7 @@ async def forward(
             f"forward {count}: {tree.branch.name} has {last - here} "
             f"step{'s' if last - here > 1 else ''} after step {here}"
         )
-    await session.travel_to(tree.at(here + count))
-    return arrived(session, line, "forward")
+    return await travelled(session, line, "forward", tree.at(here + count))
 
 
 async def goto(session: Session, command: Command[GotoArguments], line: str) -> CommandOutcome:
@@ -354,12 +382,16 @@ async def goto(session: Session, command: Command[GotoArguments], line: str) -> 
             point = session.decisions.at(command.args.step or 0)
         except HistoryError as error:
             raise CommandError(str(error)) from None
-        await session.travel_to(point)
-        return arrived(session, line, "goto")
-    retraced, taken = await goto_address(session, address)
-    how = f"{render.counted(retraced, 'step')} retraced, {taken} made anew"
+        return await travelled(session, line, "goto", point)
+    went = await goto_address(session, address)
+    if went.stopped:
+        outcome = arrived(session, line, "goto")
+        outcome.data["stopped"] = {"step": session.decisions.point.number, "target": None}
+        note = stopped_note(session, "the address's point", "the same `goto`")
+        return dataclasses.replace(outcome, output=(*outcome.output, note))
+    how = f"{render.counted(went.retraced, 'step')} retraced, {went.made} made anew"
     outcome = arrived(session, line, "goto", how)
-    outcome.data.update(retraced=retraced, made=taken)
+    outcome.data.update(retraced=went.retraced, made=went.made)
     return outcome
 
 
@@ -400,15 +432,27 @@ class _Planned:
     line: str
 
 
-async def goto_address(session: Session, address: Address) -> tuple[int, int]:
-    """Take the run to the point ``address`` names; return how many steps the history
+@dataclass(frozen=True)
+class AddressTravel:
+    """How ``goto ADDRESS`` went: the decisions the history already held (``retraced``),
+    those made anew (``made``), and whether the user stopped it on the way (then the
+    counts say nothing of where it stopped: the session's current point does)."""
+
+    retraced: int
+    made: int
+    stopped: bool = False
+
+
+async def goto_address(session: Session, address: Address) -> AddressTravel:
+    """Take the run to the point ``address`` names; say how many steps the history
     already held (retraced) and how many were made anew (a ``seed`` step first, when
     the session's system did not start with the address's seed).
 
     The decisions are read first (CommandError for one that does not fit the file); the
     history is followed as far as it holds them, then the rest are made. When one cannot
     be made, everything made for the address is forgotten, the run goes back to where it
-    was, and CommandError says which line of the address did not fit.
+    was, and CommandError says which line of the address did not fit. A stop
+    (:meth:`Session.pause`) leaves the run where it has got to, as ``goto`` to that step.
     """
     planned = _plan(session, address)
     tree = session.decisions
@@ -430,18 +474,21 @@ async def goto_address(session: Session, address: Address) -> tuple[int, int]:
     mark, origin = tree.mark(), (tree.point, tree.branch)
     step: _Planned | None = None
     try:
-        with session.runtime.muted():
+        with session.runtime.muted(), session.travel.journey():
             try:
-                await session.travel_to(reached)
-                for step in planned[retraced:]:
-                    await _make(session, step)
+                if await session.travel_to(reached) is reached:
+                    for step in planned[retraced:]:
+                        if session.travel.stop_requested:
+                            break
+                        await _make(session, step)
             except CommandError as error:
                 tree.undo(mark)
                 await session.travel_to(*origin, fresh=True)
                 raise CommandError(_misfit(session, step, error)) from None
+            stopped = session.travel.stop_requested
     finally:
         session.notify(notices.SessionReset(reason="travel"))
-    return retraced, len(planned) - retraced
+    return AddressTravel(retraced, len(planned) - retraced, stopped)
 
 
 def _plan(session: Session, address: Address) -> list[_Planned]:

@@ -452,8 +452,13 @@ class MainScreen(Screen[None]):
         # The session's pause only raises a flag that the run reads after its current
         # step; doing it here, not in a worker, spares the loop turns a worker needs
         # to start while the run holds the loop, so the run stops at once.
+        travelling = self.session.travelling
         if self.session.pause():
-            self.output.write(Text("pausing after the current dispatch", style="bold yellow"))
+            said = (
+                "stopping the travel at the step it has reached" if travelling
+                else "pausing after the current dispatch"
+            )
+            self.output.write(Text(said, style="bold yellow"))
         else:
             self.output.write(Text("nothing is running (between commands the system is "
                                    "always paused)"))
@@ -495,9 +500,10 @@ class MainScreen(Screen[None]):
     # -- actions -------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Run and pause take turns in the footer: pause only while a run works."""
+        """Run and pause take turns in the footer: pause only while a run works (or a
+        travel through the history replays, which it stops)."""
         if action == "pause":
-            return self.session.running
+            return self.session.running or self.session.travelling
         if action == "run":
             return not self.session.running
         return True
@@ -541,7 +547,8 @@ class MainScreen(Screen[None]):
         self.view.redraw_status()
 
     def action_pause(self) -> None:
-        """Pauses a run in progress after the current dispatch."""
+        """Pauses a run in progress after the current dispatch, or stops a travel
+        through the history at the step its replay has reached."""
         self.submit_command("pause")
 
     def action_inject(self) -> None:
