@@ -39,7 +39,10 @@ dispatches, and nothing runs until ``step`` or ``run``. While a ``run`` is in pr
 ``execute`` again with commands whose spec says ``while_running`` (``pause``, ``show``,
 ``why``, ``watch``, ``break``, ...); others are refused with a message. ``pause``
 stops the run after the current dispatch; so does a breakpoint, and the outcome of
-the ``run`` says which breakpoint and which event stopped it.
+the ``run`` says which breakpoint and which event stopped it. While a travel through
+the history replays (``session.travelling``: ``back``, ``goto``, ``switch``, ...),
+``session.pause()`` stops it at the step it has reached, and the command's outcome says
+so (``data["stopped"]``); every other command is refused until it ends.
 
 State to draw (read-only attributes, always current)
 ----------------------------------------------------

@@ -75,7 +75,9 @@ starts a new branch beside them (`branches`).
 The run is rebuilt by replaying its decisions on a fresh system (modules built anew,
 start hooks run again): a handler that acts outside the process (writes a file, calls
 a service) acts again, and one whose behaviour depends on the outside world may replay
-differently, which is reported.""",
+differently, which is reported. On a long run the replay takes a while: Ctrl-C (in the
+TUI, F6 or `pause` too) stops it, here and in `forward`, `goto`, `switch` and `diff`, at
+the step it has reached, where the run then is, as if you had gone to that step.""",
     args=(ArgSpec("N", ArgKind.INTEGER, optional=True),),
     examples=("back", "back 3"),
 )
