@@ -707,6 +707,7 @@ class Session:
             error = CommandError(f"a run is in progress; `pause` before `{command.name}`")
             return self._finish(_failure(line, command.name, error))
         self.history.append(command.text)
+        self.decisions.along = None
         outer = self.travel.begin_command()
         try:
             outcome = await definition.handler(self, command, line)
@@ -731,6 +732,13 @@ class Session:
         divergence, self.travel.divergence = self.travel.divergence, None
         if divergence is not None:
             outcome = _warned(outcome, divergence)
+        along, self.decisions.along = self.decisions.along, None
+        if along is not None:
+            # Said plainly: a step another branch took is that branch's, not a new one.
+            text = along.text(self.decisions.branch, self.decisions.point)
+            outcome = dataclasses.replace(
+                outcome, output=(*outcome.output, render.note(text, style="bold"))
+            )
         self._write_recording()
         return self._finish(outcome)
 

@@ -69,7 +69,10 @@ FORK = CommandSpec(
     details="""\
 Names the current point as the start of a new branch, and makes it the current one:
 the next decisions go on NAME, and the branch you were on keeps its steps (even the
-ones after this point). A name is a letter, then letters, digits, `_`, `.` or `-`.""",
+ones after this point). A decision that branch made here already (the same step, the
+same injection) is its step, not a new one: NAME goes along it, and the step says so,
+until you decide differently; `history` says where you made NAME and how far it goes
+along. A name is a letter, then letters, digits, `_`, `.` or `-`.""",
     args=(ArgSpec("NAME", ArgKind.TEXT),),
     examples=("fork agent-first",),
 )
@@ -224,7 +227,9 @@ async def fork(session: Session, command: Command[BranchArguments], line: str) -
         raise CommandError(str(error)) from None
     text = (
         f"branch {branch.name} starts at step {tree.point.number} of {left.name}: what you "
-        f"decide next goes on it ({left.name} keeps its steps)"
+        f"decide next goes on it ({left.name} keeps its steps"
+        + (f"; deciding as {left.name} did goes along {left.name})" if tree.point.children
+           else ")")
     )
     return CommandOutcome(
         line, "fork", output=(render.note(text),), data={"branch": branch.name,

@@ -25,7 +25,14 @@ from rapide_shell.commands.errors import CommandError, CommandSyntaxError
 from rapide_shell.commands.parser import parse_command
 from rapide_shell.commands.registry import Command, CommandCatalog
 from rapide_shell.commands.spec import ArgKind, ArgSpec, CommandSpec
-from rapide_shell.decisions import Branch, Decision, DecisionKind, HistoryError, Point
+from rapide_shell.decisions import (
+    Branch,
+    Decision,
+    DecisionKind,
+    DecisionTree,
+    HistoryError,
+    Point,
+)
 from rapide_shell.hookspecs import hookimpl
 from rapide_shell.looks import command_words, steps_span
 from rapide_shell.outcome import CommandOutcome
@@ -304,6 +311,21 @@ async def travelled(
     return dataclasses.replace(outcome, output=(*outcome.output, note))
 
 
+def made_text(tree: DecisionTree, branch: Branch) -> str:
+    """``, made at step 4 of main`` (nothing for ``main``): where the user made ``branch``,
+    and, when it then went along steps its parent had taken, how far it does so
+    (``, made at step 4 of main, the same as main to step 6``)."""
+    fork, made = tree.fork_point(branch), tree.made_at(branch)
+    # Named as `branches` names it: by the branch the step first lies on.
+    left, made_on = tree.left_branch(branch), tree.left_branch(branch, made)
+    if fork is None or made is None or left is None or made_on is None:
+        return ""
+    text = f", made at step {made.number} of {made_on.name}"
+    if made is not fork:
+        text += f", the same as {left.name} to step {fork.number}"
+    return text
+
+
 # -- the commands ----------------------------------------------------------------------
 
 
@@ -320,9 +342,7 @@ async def history(
         ahead = min(last - point.number, shown // 4)
         first = max(0, point.number - (shown - 1 - ahead))
         last = min(len(path) - 1, first + shown - 1)
-    fork, left = tree.fork_point(branch), tree.left_branch(branch)
-    # Named as `branches` names it: by the branch the step first lies on.
-    forks = "" if fork is None or left is None else f", made at step {fork.number} of {left.name}"
+    forks = made_text(session.decisions, branch)
     output: list[RenderableType] = [
         render.note(
             f"{branch.name}: {steps_span(0, branch.tip.number)}{forks}; at step {point.number}",
