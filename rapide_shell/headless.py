@@ -105,7 +105,10 @@ async def run_headless(
                                   crop=False)
                     for renderable in session.arrival.output:
                         console.print(renderable)
-                with CtrlC(session, pausing=PAUSING, stopping=STOPPING, leaving=LEAVING) as interrupts:
+                interrupts = CtrlC(
+                    session, pausing=PAUSING, stopping=STOPPING, leaving=LEAVING
+                )
+                with interrupts:
                     result = await play(
                         session,
                         lines,

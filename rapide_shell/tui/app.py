@@ -240,13 +240,13 @@ class RapideApp(App[None]):
     async def action_interrupt(self) -> None:
         """Ctrl-C, as at any terminal: pauses a run in progress (after its current step),
         stops a travel through the history (``back``, ``goto``, F8, ...) at the step its
-        replay has reached, and stops a script playing after its line in progress, as ``rapide run`` does,
-        leaving the session to the user (see :meth:`ScriptPlayer.take_over`); a second
-        Ctrl-C with no command in between quits (the session closes as with
-        Ctrl-Q: finish hooks run, the recording is kept), cutting short, as in the REPL,
-        a command still under way (a ``wait``) and an exploration still
-        running: the exit status says so (130). Each says so. In an input with text
-        selected, Ctrl-C copies it instead."""
+        replay has reached, and stops a script playing after its line in progress, as
+        ``rapide run`` does, leaving the session to the user (see
+        :meth:`ScriptPlayer.take_over`); a second Ctrl-C with no command in between
+        quits (the session closes as with Ctrl-Q: finish hooks run, the recording is
+        kept), cutting short, as in the REPL, a command still under way (a ``wait``) and
+        an exploration still running: the exit status says so (130). Each says so. In an
+        input with text selected, Ctrl-C copies it instead."""
         focused = self.focused
         if isinstance(focused, Input) and not focused.selection.is_empty:
             focused.action_copy()

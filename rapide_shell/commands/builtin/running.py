@@ -158,7 +158,7 @@ def parse_step(text: ArgumentText) -> StepArguments:
     words = text.at_most(1)
     comment = text.comment
     spaced = None if words or comment is None else _SPACED_ID.match(comment.text)
-    if spaced is not None:
+    if comment is not None and spaced is not None:
         meant = spaced.group(1)
         raise CommandSyntaxError(
             f"`step # {meant}` would be a plain step: a `#` between blanks starts a "
