@@ -12,7 +12,9 @@ else on a fresh system (the current one stopped, its finish hooks run, modules b
 anew, start hooks run again) with the seed that point's system had, replaying each
 decision. The run is a function of the architecture, the seed and the decisions, so
 the point is reached with the same computation, the same ids, the same queue and work
-in flight. Handlers that act on the world outside the process (write files, call
+in flight. A replay can be long; :meth:`TimeMachine.stop` (the user's Ctrl-C) ends it
+after the step in progress, and the run is then at that step exactly as if it had been
+taken there. Handlers that act on the world outside the process (write files, call
 services, read the clock or a random generator not seeded by the run) act again on
 each replay, and a handler whose behaviour depends on such things may replay
 differently: the machine notices when the computation does not come out as recorded
