@@ -49,6 +49,8 @@ SLOW_START = 1.0
 """The seconds between steps when `[` first turns slow motion on."""
 FASTEST = 0.05
 """Below this many seconds between steps, `]` goes back to full speed."""
+TRAVEL_HINT_SECONDS = 0.5
+"""A travel through the history still replaying after this long says how to stop it."""
 
 
 class MainScreen(Screen[None]):
@@ -140,6 +142,9 @@ class MainScreen(Screen[None]):
         self.panel_layout = PanelLayout(self)
         """Where the panels go: slots, columns, row heights, full screen."""
         self._last_panel = "events"
+        self._travel_hinted = False
+        """True once the command in progress said how to stop its travel (and put pause
+        in the footer for it)."""
         self._resumed_before = False
         self._laid_out_for: Size | None = None
         """The size the panels were last laid out for (None: none yet)."""
@@ -480,7 +485,14 @@ class MainScreen(Screen[None]):
         own number)."""
         self.view.clear_note()  # the last command's note (a screenshot's) is old now
         entered = self.tally.entered(number)
-        outcome = await self.session.execute(line)
+        hint = self.set_timer(TRAVEL_HINT_SECONDS, self._hint_travel)
+        try:
+            outcome = await self.session.execute(line)
+        finally:
+            hint.stop()
+        if self._travel_hinted:
+            self._travel_hinted = False
+            self.refresh_bindings()  # pause, shown while the travel replayed, goes
         self.tally.ran(entered, outcome)
         if outcome.command == "say" and outcome.ok:
             self.query_one(NarrationBanner).text = outcome.data["text"]
@@ -496,6 +508,15 @@ class MainScreen(Screen[None]):
         if outcome.quit:
             self.app.exit()
         return outcome
+
+    def _hint_travel(self) -> None:
+        # A long replay shows nothing until it arrives: say that it can be stopped, and
+        # put pause (F6) in the footer while it goes.
+        if self.session.travelling:
+            self._travel_hinted = True
+            self.refresh_bindings()
+            self.notify("Replaying the run to get there: Ctrl-C or F6 stops it at the step "
+                        "it has reached.", title="travel", timeout=4)
 
     # -- actions -------------------------------------------------------------------------
 

@@ -253,6 +253,11 @@ async def test_ctrl_c_or_pause_stops_a_long_travel_where_it_has_got_to(
         await pilot.press("escape")
         await pilot.press("f8")  # back one step: 8000 steps replayed, 1 ms each
         await wait_until(pilot, lambda: app.session.travelling)
+        # A travel that takes a while says how to stop it, and pause is in the footer.
+        await wait_until(pilot, lambda: any(
+            "Ctrl-C or F6 stops it" in str(toast.message) for toast in app._notifications
+        ))
+        assert app.main_screen.check_action("pause", ())
         await pilot.press(key)
         await settle(pilot, timeout=3)  # not the seconds the rest of the replay takes
         reached = app.session.decisions.point.number
