@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -14,12 +13,7 @@ from pyrapide.analysis.structure import difference
 from pyrapide.core import Computation
 from rapide_shell import render
 from rapide_shell.commands.arguments import ArgumentText, NoArguments, no_arguments
-from rapide_shell.commands.builtin.travelling import (
-    arrived,
-    step_line,
-    stopped_note,
-    travelled,
-)
+from rapide_shell.commands.builtin.travelling import arrived, step_line, stopped, travelled
 from rapide_shell.commands.errors import CommandError, CommandSyntaxError
 from rapide_shell.commands.registry import Command, CommandCatalog
 from rapide_shell.commands.spec import ArgKind, ArgSpec, CommandSpec
@@ -251,16 +245,12 @@ async def diff(session: Session, command: Command[DiffArguments], line: str) -> 
     origin, origin_branch = tree.point, tree.branch
     ends = await _ends(session, (first, second))
     if ends is None:  # the user stopped a replay: the run is where it stopped
-        outcome = arrived(session, line, "diff")
-        note = stopped_note(
-            session,
+        target = (
             f"step {origin.number} of {origin_branch.name}, where you were"
             if tree.branch is origin_branch
-            else f"the end of {tree.branch.name}, which diff compares",
-            f"`{command.text}`",
+            else f"the end of {tree.branch.name}, which diff compares"
         )
-        outcome.data["stopped"] = {"step": tree.point.number, "target": None}
-        return dataclasses.replace(outcome, output=(*outcome.output, note))
+        return stopped(arrived(session, line, "diff"), session, target, f"`{command.text}`")
     found = difference(ends[0], ends[1])
     output: list[RenderableType] = [_parting(first, second, split)]
     for branch, other, events, computation in (
@@ -276,10 +266,6 @@ async def diff(session: Session, command: Command[DiffArguments], line: str) -> 
                 )
             )
             output.append(render.event_lines(events, computation, limit=EVENTS_SHOWN))
-    if tree.point is not origin:  # the user stopped the way back
-        output.append(stopped_note(
-            session, f"step {origin.number} of {origin_branch.name}", f"`goto {origin.number}`"
-        ))
     if found.same:
         output.append(
             render.note(
@@ -298,7 +284,11 @@ async def diff(session: Session, command: Command[DiffArguments], line: str) -> 
         "only_first": [event.id for event in found.only_first],
         "only_second": [event.id for event in found.only_second],
     }
-    return CommandOutcome(line, "diff", output=tuple(output), data=data)
+    outcome = CommandOutcome(line, "diff", output=tuple(output), data=data)
+    if tree.point is not origin:  # the user stopped the way back
+        target = f"step {origin.number} of {origin_branch.name}"
+        return stopped(outcome, session, target, f"`goto {origin.number}`", origin.number)
+    return outcome
 
 
 def _parting(first: Branch, second: Branch, split: Point) -> RenderableType:

@@ -282,15 +282,21 @@ def arrived(session: Session, line: str, command: str, how: str = "") -> Command
     return CommandOutcome(line, command, output=tuple(output), data=data)
 
 
-def stopped_note(session: Session, target: str, goes_on: str) -> Text:
-    """What a travel the user stopped part-way says under where it stopped: the step
-    reached, on the way to ``target`` (words), and the command that ``goes_on``."""
-    tree = session.decisions
-    return render.note(
-        f"you stopped the travel at step {tree.point.number}, on the way to {target}: "
-        f"{goes_on} goes on",
+def stopped(
+    outcome: CommandOutcome, session: Session, target: str, goes_on: str,
+    target_step: int | None = None,
+) -> CommandOutcome:
+    """``outcome`` of a command whose travel the user stopped part-way, with what it
+    says under it: the step reached, on the way to ``target`` (words), and the command
+    that ``goes_on``; ``data["stopped"]`` holds the step and ``target_step`` (None: a
+    target that is no step of the branch, such as an address's point)."""
+    reached = session.decisions.point.number
+    note = render.note(
+        f"you stopped the travel at step {reached}, on the way to {target}: {goes_on} goes on",
         style="bold yellow",
     )
+    outcome.data["stopped"] = {"step": reached, "target": target_step}
+    return dataclasses.replace(outcome, output=(*outcome.output, note))
 
 
 async def travelled(
@@ -298,17 +304,13 @@ async def travelled(
 ) -> CommandOutcome:
     """Take the run to ``point`` (on ``branch``: see :meth:`Session.travel_to`) and say
     where it arrived; a travel the user stopped says where it stopped, and how to go on
-    (see :func:`stopped_note`)."""
+    (see :func:`stopped`)."""
     reached = await session.travel_to(point, branch)
     outcome = arrived(session, line, command)
     if reached is point:
         return outcome
-    branch_name = session.decisions.branch.name
-    note = stopped_note(
-        session, f"step {point.number} of {branch_name}", f"`goto {point.number}`"
-    )
-    outcome.data["stopped"] = {"step": reached.number, "target": point.number}
-    return dataclasses.replace(outcome, output=(*outcome.output, note))
+    target = f"step {point.number} of {session.decisions.branch.name}"
+    return stopped(outcome, session, target, f"`goto {point.number}`", point.number)
 
 
 def made_text(tree: DecisionTree, branch: Branch) -> str:
@@ -408,9 +410,7 @@ async def goto(session: Session, command: Command[GotoArguments], line: str) -> 
     went = await goto_address(session, address)
     if went.stopped:
         outcome = arrived(session, line, "goto")
-        outcome.data["stopped"] = {"step": session.decisions.point.number, "target": None}
-        note = stopped_note(session, "the address's point", "the same `goto`")
-        return dataclasses.replace(outcome, output=(*outcome.output, note))
+        return stopped(outcome, session, "the address's point", "the same `goto`")
     how = f"{render.counted(went.retraced, 'step')} retraced, {went.made} made anew"
     outcome = arrived(session, line, "goto", how)
     outcome.data.update(retraced=went.retraced, made=went.made)
