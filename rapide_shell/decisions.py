@@ -361,6 +361,45 @@ class Branch:
     used: int = 0
     """When it was last the current branch (a counter): a decision the tree holds on
     several branches follows the one used last."""
+    made_at: Point | None = None
+    """Where the user made it: the point ``fork`` named, or the one a new decision left
+    ``parent`` at (None for ``main``). It leaves ``parent`` there or later: a branch
+    forked and then taken along a step ``parent`` took already shares that step too
+    (see :meth:`DecisionTree.fork_point`)."""
+
+
+@dataclass
+class Along:
+    """Steps of ``other``'s line that a command took again, ``first`` to ``last``: the
+    decisions ``other`` made there already. ``joined`` True: the session left its branch
+    for ``other`` (it was where its branch leaves ``other``, and took ``other``'s way);
+    False: its branch, at its tip, went along ``other``."""
+
+    other: Branch
+    first: Point
+    last: Point
+    joined: bool
+
+    def text(self, branch: Branch, point: Point) -> str:
+        """What to tell the user, on ``branch`` at ``point`` once the command ended."""
+        if self.first is self.last:
+            steps = f"step {self.first.number} is the one {self.other.name} took"
+        else:
+            steps = (
+                f"steps {self.first.number} to {self.last.number} are the ones "
+                f"{self.other.name} took"
+            )
+        if self.joined:
+            return (
+                f"{steps}: you are on {branch.name} at step {point.number}; a branch starts "
+                "where you decide differently"
+            )
+        if point is self.last:
+            return (
+                f"{steps} already: {branch.name} goes along {self.other.name} until you "
+                "decide differently"
+            )
+        return f"{steps} already; {branch.name} goes its own way from step {self.last.number + 1}"
 
 
 @dataclass(frozen=True)
@@ -395,6 +434,9 @@ class DecisionTree:
         self._mixed: set[int] = set()
         self._created: list[Point] = []
         self._uses = itertools.count(1)
+        self.along: Along | None = None
+        """The steps another branch had taken that the command in progress took again
+        (see :meth:`take`), for the session to say; None when it took none."""
         # Invariant: ``_line`` is the current branch's line, point n at index n, so
         # that following it while a long run replays costs nothing per step.
         self._line: list[Point] = [self.root]
@@ -440,13 +482,24 @@ class DecisionTree:
             return None
         return common_point(branch.tip, branch.parent.tip)
 
-    def left_branch(self, branch: Branch) -> Branch | None:
-        """The branch ``branch`` leaves at its :meth:`fork_point` (None for ``main``),
-        named by where that step first lies: the branch it was made from, or the oldest
-        of those that one was made from, one from another, whose line holds it too. A
-        branch made at a step it shares with the one it was made from leaves that
-        step's own branch there, which is where the history lists it."""
-        fork, left = self.fork_point(branch), branch.parent
+    def made_at(self, branch: Branch) -> Point | None:
+        """Where the user made ``branch`` (None for ``main``): where they forked it, which
+        is its :meth:`fork_point` or, when it then went along steps its parent had taken,
+        before it."""
+        fork = self.fork_point(branch)
+        made = branch.made_at
+        if fork is None or made is None or not made.leads_to(fork):
+            return fork
+        return made
+
+    def left_branch(self, branch: Branch, at: Point | None = None) -> Branch | None:
+        """The branch ``branch`` leaves at its :meth:`fork_point` (None for ``main``), or
+        the one it was on at ``at`` (a point of its line before that), named by where
+        that step first lies: the branch it was made from, or the oldest of those that
+        one was made from, one from another, whose line holds it too. A branch made at a
+        step it shares with the one it was made from leaves that step's own branch
+        there, which is where the history lists it."""
+        fork, left = at or self.fork_point(branch), branch.parent
         if fork is None or left is None:
             return None
         while left.parent is not None and fork.leads_to(left.parent.tip):
@@ -502,11 +555,23 @@ class DecisionTree:
             raise ValueError(f"{point!r} does not follow the current point")
         self._mixed.add(segment)
         if self.point is self.branch.tip:
+            # The point is another branch's: this one goes along it.
+            other = next((b for b in self.branches.values() if point.leads_to(b.tip)), None)
             self.branch.tip = point
             self._line.append(point)
+            if other is not None:
+                self._went_along(other, point, joined=False)
         elif not self.holds(point):
             self._use(self.branches_holding(point)[0])
+            self._went_along(self.branch, point, joined=True)
         self.point = point
+
+    def _went_along(self, other: Branch, point: Point, *, joined: bool) -> None:
+        along = self.along
+        if along is not None and along.last is point.parent and along.other is other:
+            along.last = point
+        else:
+            self.along = Along(other, point, point, joined)
 
     def add(self, point: Point) -> Point:
         """Add ``point`` (made by a new decision at the current point) and move to it.
@@ -524,7 +589,7 @@ class DecisionTree:
             self.branch.tip = point
             self._line.append(point)
         else:
-            branch = Branch(self._new_name(), point, self.branch)
+            branch = Branch(self._new_name(), point, self.branch, made_at=self.point)
             self.branches[branch.name] = branch
             self._use(branch)
         self.point = point
@@ -540,7 +605,7 @@ class DecisionTree:
             )
         if name in self.branches:
             raise HistoryError(f"there is already a branch {name!r}")
-        branch = Branch(name, self.point, self.branch)
+        branch = Branch(name, self.point, self.branch, made_at=self.point)
         self.branches[name] = branch
         self._use(branch)
         return branch

@@ -29,8 +29,13 @@ PAUSING = (
     "rapide: interrupted: pausing; the script stops after the current command "
     "(Ctrl-C again leaves at once)\n"
 )
+STOPPING = (
+    "rapide: interrupted: stopping the travel at the step it has reached; the script stops "
+    "after the current command (Ctrl-C again leaves at once)\n"
+)
 LEAVING = "rapide: interrupted again: leaving now\n"
-"""What ``rapide run`` says at a first Ctrl-C, and at a second."""
+"""What ``rapide run`` says at a first Ctrl-C (during a travel through the history:
+``back``, ``goto``, ...), and at a second."""
 
 
 async def run_headless(
@@ -100,7 +105,10 @@ async def run_headless(
                                   crop=False)
                     for renderable in session.arrival.output:
                         console.print(renderable)
-                with CtrlC(session, pausing=PAUSING, leaving=LEAVING) as interrupts:
+                interrupts = CtrlC(
+                    session, pausing=PAUSING, stopping=STOPPING, leaving=LEAVING
+                )
+                with interrupts:
                     result = await play(
                         session,
                         lines,

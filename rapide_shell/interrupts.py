@@ -1,11 +1,13 @@
-"""Ctrl-C at a terminal while a command runs: the first pauses the run, the second leaves.
+"""Ctrl-C at a terminal while a command runs: the first pauses the run (or stops a travel
+through the history where its replay has got to), the second leaves.
 
 Used by ``rapide run`` and ``rapide repl``, whose terminals send Ctrl-C as a signal
 while a command runs (the TUI's terminal is in raw mode: there it is a key). A Python
 signal handler, not the event loop's, so that it acts even while a handler of the
 user's keeps the loop busy: the first Ctrl-C pauses the session's run in progress
-(it stops after the current step; the recording and the computation are kept) and
-says so; a second one says so and raises the user's KeyboardInterrupt, which every
+(it stops after the current step; the recording and the computation are kept), or
+stops a ``back``, ``goto`` or ``switch`` at the step its replay has reached, and says
+so; a second one says so and raises the user's KeyboardInterrupt, which every
 handler it lands in lets through (see :mod:`pyrapide.core.interrupts`), so that the
 front end closes its session (finish hooks run, the recording is kept) and leaves.
 
@@ -38,7 +40,8 @@ class CtrlC:
     ``busy`` says whether a command is running; while it is not, a Ctrl-C is handed to
     ``idle`` on the event loop (the REPL takes it as a Ctrl-C at its prompt). ``count``
     is the number of Ctrl-C pressed while busy, since :meth:`start_command`. ``pausing``
-    and ``leaving`` are the lines said on stderr at the first and at the second.
+    and ``leaving`` are the lines said on stderr at the first and at the second;
+    ``stopping`` the one said at a first that stops a travel (``pausing`` if not given).
     """
 
     def __init__(
@@ -47,10 +50,12 @@ class CtrlC:
         *,
         pausing: str,
         leaving: str,
+        stopping: str | None = None,
         idle: Callable[[], None] | None = None,
     ) -> None:
         self.session = session
         self.pausing = pausing
+        self.stopping = pausing if stopping is None else stopping
         self.leaving = leaving
         self.idle = idle
         self.busy = idle is None
@@ -92,11 +97,12 @@ class CtrlC:
         if self.count > 1:
             say_at_once(self.leaving)
             USER_INTERRUPTS.interrupt()
+        travelling = self.session.travelling
         self.session.pause()
         if loop is not None:
             # The loop may be waiting in select() for real-time work: wake it to pause.
             loop.call_soon_threadsafe(_nothing)
-        say_at_once(self.pausing)
+        say_at_once(self.stopping if travelling else self.pausing)
 
 
     def _on_ending(self, number: int, frame: FrameType | None) -> None:

@@ -39,7 +39,10 @@ dispatches, and nothing runs until ``step`` or ``run``. While a ``run`` is in pr
 ``execute`` again with commands whose spec says ``while_running`` (``pause``, ``show``,
 ``why``, ``watch``, ``break``, ...); others are refused with a message. ``pause``
 stops the run after the current dispatch; so does a breakpoint, and the outcome of
-the ``run`` says which breakpoint and which event stopped it.
+the ``run`` says which breakpoint and which event stopped it. While a travel through
+the history replays (``session.travelling``: ``back``, ``goto``, ``switch``, ...),
+``session.pause()`` stops it at the step it has reached, and the command's outcome says
+so (``data["stopped"]``); every other command is refused until it ends.
 
 State to draw (read-only attributes, always current)
 ----------------------------------------------------
@@ -683,8 +686,16 @@ class Session:
         return outcome
 
     def pause(self) -> bool:
-        """Pause a run in progress after the current step; False when none is."""
-        return self.runtime.pause()
+        """Pause a run in progress after the current step, or stop a travel in progress
+        (``back``, ``goto``, ``switch``, ...) at the step its replay has reached (see
+        :meth:`travel_to`); False when neither is under way."""
+        return self.runtime.pause() or self.travel.stop()
+
+    @property
+    def travelling(self) -> bool:
+        """True while the run is being taken to a point of the history by replaying it
+        (``back``, ``forward``, ``goto``, ``switch``, ``diff``): :meth:`pause` stops it."""
+        return self.travel.travelling
 
     # -- running commands --------------------------------------------------------
 
@@ -718,6 +729,7 @@ class Session:
             error = CommandError(f"a run is in progress; `pause` before `{command.name}`")
             return self._finish(_failure(line, command.name, error))
         self.history.append(command.text)
+        self.decisions.along = None
         outer = self.travel.begin_command()
         broken: list[str] = []
         try:
@@ -751,6 +763,13 @@ class Session:
             outcome = _warned(outcome, divergence)
         for what in broken:
             outcome = _with_warning(outcome, notices.StreamsPutBack(what=what).text)
+        along, self.decisions.along = self.decisions.along, None
+        if along is not None:
+            # Said plainly: a step another branch took is that branch's, not a new one.
+            text = along.text(self.decisions.branch, self.decisions.point)
+            outcome = dataclasses.replace(
+                outcome, output=(*outcome.output, render.note(text, style="bold"))
+            )
         self._write_recording()
         return self._finish(outcome)
 
@@ -804,22 +823,26 @@ class Session:
 
     async def travel_to(
         self, point: Point, branch: Branch | None = None, *, fresh: bool = False
-    ) -> None:
+    ) -> Point:
         """Take the run to ``point`` of the history, on ``branch`` (the current branch by
         default, else the branch used last that holds it), by replaying the decisions
         that lead there (``fresh``: from a fresh system, whatever the current point);
         a loaded computation is left for the live run. Front ends hear one
-        ``SessionReset`` ("travel") once it is there. CommandError (one line) when a
-        recorded decision cannot be made again; the session is then at the last point
-        the replay reached."""
+        ``SessionReset`` ("travel") once it is there.
+
+        Returns the point reached: ``point``, or an earlier step on the way when
+        :meth:`pause` stopped the replay (the user's Ctrl-C); the session is then at
+        that step of ``branch`` exactly as if it had travelled there. CommandError (one
+        line) when a recorded decision cannot be made again; the session is then at the
+        last point the replay reached."""
         if self.closed:
             raise CommandError("the session is closed")
         if point is self.decisions.point and self.inspected is None and not fresh:
             self.decisions.go(point, branch)
             self.notify(notices.SessionReset(reason="travel"))
-            return
+            return point
         try:
-            await self.travel.travel(point, branch, fresh=fresh)
+            return await self.travel.travel(point, branch, fresh=fresh)
         except ReplayError as error:
             raise CommandError(str(error)) from None
         finally:

@@ -12,7 +12,9 @@ else on a fresh system (the current one stopped, its finish hooks run, modules b
 anew, start hooks run again) with the seed that point's system had, replaying each
 decision. The run is a function of the architecture, the seed and the decisions, so
 the point is reached with the same computation, the same ids, the same queue and work
-in flight. Handlers that act on the world outside the process (write files, call
+in flight. A replay can be long; :meth:`TimeMachine.stop` (the user's Ctrl-C) ends it
+after the step in progress, and the run is then at that step exactly as if it had been
+taken there. Handlers that act on the world outside the process (write files, call
 services, read the clock or a random generator not seeded by the run) act again on
 each replay, and a handler whose behaviour depends on such things may replay
 differently: the machine notices when the computation does not come out as recorded
@@ -68,6 +70,10 @@ if TYPE_CHECKING:
 
 _HEARD = (EventRecorded, DispatchStarted, TaskResumed)
 
+REPLAY_BURST = 4096
+"""The most steps a replay takes in one call of the library's run loop: between two, it
+looks whether it was asked to stop (the loop forgets a pause asked just as it begins)."""
+
 
 class ReplayError(Exception):
     """A recorded decision could not be made again: the run did not repeat itself.
@@ -117,8 +123,8 @@ class TimeMachine:
         self.divergence: str | None = None
         """How the last replay (or a decision taken again) came out unlike what was
         recorded, in words; None when it came out the same."""
-        self.travelling = False
-        """True while the run is being replayed to a point."""
+        self._journeys = 0
+        self._stop = False
         self.segment = 0
         """The number of the command in progress: the points one command made are
         written as one line (see :meth:`begin_command`)."""
@@ -131,6 +137,44 @@ class TimeMachine:
         self._step: _StepInProgress | None = None
         self._routes: dict[Route, Route] = {}
         self._kept: list[_Kept] = []
+
+    # -- moving through the history ------------------------------------------------------
+
+    @property
+    def travelling(self) -> bool:
+        """True while the run is being taken to a point of the history (a replay, or the
+        steps an address makes): :meth:`stop` stops it."""
+        return self._journeys > 0
+
+    @property
+    def stop_requested(self) -> bool:
+        """True once :meth:`stop` asked the travel under way to stop, until it ends."""
+        return self._stop
+
+    @contextlib.contextmanager
+    def journey(self) -> Iterator[None]:
+        """Around a move through the history, which :meth:`stop` may stop part-way
+        (journeys nest: ``goto ADDRESS`` replays, then makes steps); a stop asked is
+        forgotten once the outermost ends."""
+        self._journeys += 1
+        try:
+            yield
+        finally:
+            self._journeys -= 1
+            if not self._journeys:
+                self._stop = False
+
+    def stop(self) -> bool:
+        """Stop the travel under way at the step its replay has reached (the user's
+        Ctrl-C, the TUI's pause): the run stays there, as if it had travelled to exactly
+        that step. False when no travel is under way."""
+        if not self.travelling:
+            return False
+        self._stop = True
+        system = self.runtime.system
+        if system is not None and system.state is RunState.RUNNING:
+            system.pause()  # the burst of replayed steps ends after its current step
+        return True
 
     # -- following a system ---------------------------------------------------------
 
@@ -272,41 +316,46 @@ class TimeMachine:
 
     async def travel(
         self, point: Point, branch: Branch | None = None, *, fresh: bool = False
-    ) -> None:
+    ) -> Point:
         """Take the run to ``point`` on ``branch`` (the current branch by default, or the
         branch used last that holds the point), replaying what leads there; with
         ``fresh``, on a fresh system even when the point lies ahead (the system is not
         where the tree says it is).
 
-        Raises :class:`ReplayError` when a recorded decision cannot be made again; the
-        run is then at the last point it reached, which is the current point.
+        Returns the point reached: ``point``, or the step the replay had reached when
+        :meth:`stop` stopped it, where the run then is, on ``branch``, exactly as if it
+        had been taken there. Raises :class:`ReplayError` when a recorded decision
+        cannot be made again; the run is then at the last point it reached, which is
+        the current point.
         """
         tree = self.tree
         if branch is None:
             branch = tree.branch if tree.holds(point) else tree.branches_holding(point)[0]
         here = tree.point
         self.divergence = None
-        self.travelling = True
         try:
-            with self.runtime.muted(), self._unheard():
+            with self.journey(), self.runtime.muted(), self._unheard():
                 if not fresh and self._can_go_forward(here, point):
                     replayed_from = len(self.runtime.computation)
-                    to_replay = points_between(here, point)
                 else:
                     if not fresh:  # else the system is not where the tree says
                         self.keep_recorded()
                     await self._start_over(point.epoch)
                     replayed_from = 0
                     here = point.epoch
-                    to_replay = points_between(here, point)
-                await self._replay(here, to_replay)
+                reached = await self._replay(here, points_between(here, point))
         except ReplayError as error:
             tree.go(error.reached, branch)
             self._restore_breakpoints()
             raise
-        finally:
-            self.travelling = False
-        tree.go(point, branch)
+        self._arrive(reached, branch, replayed_from)
+        return reached
+
+    def _arrive(self, point: Point, branch: Branch, replayed_from: int) -> None:
+        """The replay reached ``point`` of ``branch``: it is the current point, the
+        breakpoints' hits are those up to it, and the events replayed from position
+        ``replayed_from`` on are held to those recorded there before."""
+        self.tree.go(point, branch)
         self._restore_breakpoints()
         if len(self.runtime.computation) != point.total_events and self.divergence is None:
             self.divergence = (
@@ -391,18 +440,23 @@ class TimeMachine:
                 f"recorded {epoch.total_events}"
             )
 
-    async def _replay(self, here: Point, to_replay: list[Point]) -> None:
+    async def _replay(self, here: Point, to_replay: list[Point]) -> Point:
+        """Make again the decisions of ``to_replay`` (the points after ``here``, in order)
+        and return the last point made: the last of them, or the one the replay had
+        reached when :meth:`stop` stopped it."""
         system = self.runtime.live
         index = 0
-        while index < len(to_replay):
+        while index < len(to_replay) and not self._stop:
             point = to_replay[index]
             decision = point.decision
             if decision.plain_step:
                 end = index
                 while end < len(to_replay) and to_replay[end].decision.plain_step:
                     end += 1
-                await self._plain_steps(system, here, to_replay[index:end])
-                here, index = to_replay[end - 1], end
+                taken = await self._plain_steps(system, here, to_replay[index:end])
+                if taken:
+                    here = to_replay[index + taken - 1]
+                index += taken
                 continue
             try:
                 if decision.event:
@@ -418,25 +472,30 @@ class TimeMachine:
                     here,
                 ) from None
             here, index = point, index + 1
+        return here
 
-    async def _plain_steps(self, system: System, here: Point, points: list[Point]) -> None:
+    async def _plain_steps(self, system: System, here: Point, points: list[Point]) -> int:
         """Take len(points) steps of the scheduler's choice: through the library's run
-        loop, and one at a time where a bound halts the loop (as ``step`` goes on)."""
-        left = len(points)
-        while left:
+        loop, and one at a time where a bound halts the loop (as ``step`` goes on).
+        Returns how many were taken: all of them, unless :meth:`stop` stopped the replay
+        (the run loop pauses after its step in progress, and takes its steps in bursts of
+        at most :data:`REPLAY_BURST`, so that a stop asked as one begins is heard)."""
+        taken = 0
+        while taken < len(points) and not self._stop:
             before = system.steps
-            await system.run_until_quiet(left, yield_every=YIELD_EVERY)
-            left -= system.steps - before
-            if left and system.steps == before:
+            burst = min(len(points) - taken, REPLAY_BURST)
+            await system.run_until_quiet(burst, yield_every=YIELD_EVERY)
+            taken += system.steps - before
+            if system.steps == before and not self._stop:
                 await system.step()
                 if system.steps == before:
-                    reached = points[len(points) - left - 1] if len(points) > left else here
-                    missing = points[len(points) - left]
+                    reached = points[taken - 1] if taken else here
                     raise ReplayError(
-                        f"step {missing.number} could not be made again: nothing could run",
+                        f"step {points[taken].number} could not be made again: nothing could run",
                         reached,
                     )
-                left -= 1
+                taken += 1
+        return taken
 
     @contextlib.contextmanager
     def _unheard(self) -> Iterator[None]:

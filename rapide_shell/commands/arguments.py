@@ -53,13 +53,16 @@ class ArgumentText:
 
     ``text`` is as typed (its comment removed), ``column`` where it starts in the line,
     so that an error can point at the word that is wrong; ``spec`` is the command's;
-    ``commands`` the catalog the line is parsed against.
+    ``commands`` the catalog the line is parsed against; ``comment`` the line's comment,
+    from its ``#``, with its column (None: the line has none), for a command whose
+    argument a comment could be mistaken for (``step # 12``).
     """
 
     spec: CommandSpec
     text: str
     column: int
     commands: CommandIndex
+    comment: Word | None = None
 
     @cached_property
     def words(self) -> list[Word]:

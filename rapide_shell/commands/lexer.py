@@ -44,6 +44,13 @@ def strip_comment(line: str) -> str:
     ``step #12`` and ``step #abc`` reach the command as typed (the second one to be told
     there is no such dispatch, rather than to step the next one).
     """
+    return split_comment(line)[0]
+
+
+def split_comment(line: str) -> tuple[str, Word | None]:
+    """``line`` without its ``#`` comment and trailing blanks (see :func:`strip_comment`),
+    and the comment as typed, from its ``#`` (trailing blanks removed) with its column;
+    None when the line has none."""
     quote = ""
     escaped = False
     for index, char in enumerate(line):
@@ -57,8 +64,8 @@ def strip_comment(line: str) -> str:
         elif char in "\"'":
             quote = char
         elif char == "#" and (not line[:index].strip() or _between_blanks(line, index)):
-            return line[:index].rstrip()
-    return line.rstrip()
+            return line[:index].rstrip(), Word(line[index:].rstrip(), index)
+    return line.rstrip(), None
 
 
 def _between_blanks(line: str, index: int) -> bool:

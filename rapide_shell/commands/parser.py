@@ -13,7 +13,7 @@ from typing import Any
 
 from rapide_shell.commands.arguments import ArgumentText, unknown_command
 from rapide_shell.commands.errors import CommandSyntaxError
-from rapide_shell.commands.lexer import Word, strip_comment
+from rapide_shell.commands.lexer import Word, split_comment
 from rapide_shell.commands.registry import Command, CommandCatalog
 
 _HEAD = re.compile(r"\S+")
@@ -52,7 +52,7 @@ def parse_command(line: str, catalog: CommandCatalog) -> Command[Any] | None:
     close matches where they help) for an unknown command, missing or extra arguments,
     a malformed payload or a pattern syntax error.
     """
-    text = strip_comment(line)
+    text, comment = split_comment(line)
     if not text.strip():
         return None
     first = _HEAD.search(text)
@@ -64,5 +64,5 @@ def parse_command(line: str, catalog: CommandCatalog) -> Command[Any] | None:
             raise CommandSyntaxError(ELSEWHERE[head.text], column=head.column)
         raise unknown_command("unknown command", head, catalog.words)
     rest_column = head.column + len(head.text)
-    arguments = ArgumentText(spec, text[rest_column:], rest_column, catalog)
+    arguments = ArgumentText(spec, text[rest_column:], rest_column, catalog, comment)
     return Command(spec.name, text.strip(), catalog.definition(spec.name).parse(arguments))

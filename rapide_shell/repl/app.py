@@ -89,8 +89,13 @@ class Leaving(StrEnum):
 
 
 PAUSING = "rapide: interrupted: pausing after the current step (Ctrl-C again leaves at once)\n"
+STOPPING = (
+    "rapide: interrupted: stopping the travel at the step it has reached "
+    "(Ctrl-C again leaves at once)\n"
+)
 LEAVING = "rapide: interrupted again: leaving now (the session closes as usual)\n"
-"""What the REPL says at a first Ctrl-C during a command, and at a second."""
+"""What the REPL says at a first Ctrl-C during a command (during a travel through the
+history: ``back``, ``goto``, ...), and at a second."""
 
 
 class SessionCompleter(Completer):
@@ -196,7 +201,9 @@ async def run_repl(
                 (notices.ExplorationChanged,),
             )
             tally.follow_explorations(session, explorations)
-            interrupts = CtrlC(session, pausing=PAUSING, leaving=LEAVING, idle=at_prompt)
+            interrupts = CtrlC(
+                session, pausing=PAUSING, stopping=STOPPING, leaving=LEAVING, idle=at_prompt
+            )
             interrupts.__enter__()
             left_by: str = Leaving.CTRL_C  # unless the loop returns: a second Ctrl-C
             try:

@@ -272,14 +272,15 @@ class RapideApp(App[None]):
         self.notify(printable(f"saved {saved}"), title="screenshot", markup=False)
 
     async def action_interrupt(self) -> None:
-        """Ctrl-C, as at any terminal: pauses a run in progress (after its current step)
-        and stops a script playing after its line in progress, as ``rapide run`` does,
-        leaving the session to the user (see :meth:`ScriptPlayer.take_over`); a second
-        Ctrl-C with no command in between quits (the session closes as with
-        Ctrl-Q: finish hooks run, the recording is kept), cutting short, as in the REPL,
-        a command still under way (a ``wait``) and an exploration still
-        running: the exit status says so (130). Each says so. In an input with text
-        selected, Ctrl-C copies it instead."""
+        """Ctrl-C, as at any terminal: pauses a run in progress (after its current step),
+        stops a travel through the history (``back``, ``goto``, F8, ...) at the step its
+        replay has reached, and stops a script playing after its line in progress, as
+        ``rapide run`` does, leaving the session to the user (see
+        :meth:`ScriptPlayer.take_over`); a second Ctrl-C with no command in between
+        quits (the session closes as with Ctrl-Q: finish hooks run, the recording is
+        kept), cutting short, as in the REPL, a command still under way (a ``wait``) and
+        an exploration still running: the exit status says so (130). Each says so. In an
+        input with text selected, Ctrl-C copies it instead."""
         focused = self.focused
         if isinstance(focused, Input) and not focused.selection.is_empty:
             focused.action_copy()
@@ -294,9 +295,14 @@ class RapideApp(App[None]):
             return
         self._interrupted_at = commands
         stopping = self.main_screen.player.take_over()
+        travelling = self.session.travelling
         if self.session.pause():
             stopped = ", and stopping the script" if stopping else ""
-            message = f"Ctrl-C: pausing the run after the current step{stopped}; Ctrl-C again quits"
+            pausing = (
+                "stopping the travel at the step it has reached" if travelling
+                else "pausing the run after the current step"
+            )
+            message = f"Ctrl-C: {pausing}{stopped}; Ctrl-C again quits"
         elif stopping:
             message = "Ctrl-C: stopping the script after the line in progress; Ctrl-C again quits"
         else:

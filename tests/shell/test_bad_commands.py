@@ -359,3 +359,20 @@ async def test_the_tui_reports_each_bad_line_and_goes_on(tmp_path: Path) -> None
         await type_command(pilot, "inject Web.order item=pear")
         assert len(app.session.computation) == 5
     assert len(Computation.load(tmp_path / "kept.json")) == 4
+
+
+def test_a_script_s_step_with_a_blank_after_its_hash_is_refused_before_anything_runs(
+    tmp_path: Path,
+) -> None:
+    script = tmp_path / "spaced.rapide"
+    script.write_text("inject Web.order item=apple   # an order\nstep # 1\n", encoding="utf-8")
+    result = run_rapide("run", SHOP, "--script", script)
+    assert result.returncode == 2
+    assert result.stderr.startswith(
+        f"rapide: {script}:2: `step # 1` would be a plain step: a `#` between blanks starts a "
+        "comment; for dispatch 1, write `step #1` (for a comment, put words in it) "
+        "(checked before running: no command was run)\n"
+    ), result.stderr
+    script.write_text("inject Web.order item=apple   # an order\nstep #1   # the order\n",
+                      encoding="utf-8")
+    assert run_rapide("run", SHOP, "--script", script).returncode == 0

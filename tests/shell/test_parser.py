@@ -58,6 +58,24 @@ def test_a_hash_word_is_a_dispatch_reference_for_step_and_no_comment() -> None:
         parse_command("run #go")
 
 
+def test_step_with_a_blank_before_its_dispatch_id_is_refused_saying_what_to_write() -> None:
+    for line, number, column in (("step # 1", "1", 5), ("step   #  12  ", "12", 7)):
+        error = syntax_error(line)
+        assert error.column == column
+        assert error.describe() == (
+            f"`step # {number}` would be a plain step: a `#` between blanks starts a comment; "
+            f"for dispatch {number}, write `step #{number}` (for a comment, put words in it)"
+        )
+    # A comment of words, or after an argument, stays a comment; so does a lone number.
+    for line, target in (("step # one more", StepTarget()), ("step # 2nd", StepTarget()),
+                         ("step 2 # 3", StepTarget(count=2)),
+                         ("step #1 # 2", StepTarget(dispatch_id=1))):
+        command = parse_command(line)
+        assert command is not None and command.args.target == target, line
+    assert parse_command("# 1") is None
+    assert parse_command("run # 5") is not None
+
+
 def test_an_unknown_help_topic_offers_only_close_matches() -> None:
     with pytest.raises(CommandSyntaxError) as nothing:
         parse_command("help nothing")

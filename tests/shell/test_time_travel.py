@@ -221,6 +221,60 @@ async def test_branches_names_the_branch_a_shared_step_first_lies_on() -> None:
         assert history.startswith("b3: steps 0 to 2, made at step 1 of main; at step 2"), history
 
 
+def _other_choice(session: Session) -> int:
+    """A pending dispatch the scheduler would not take next, which a step may choose."""
+    assert session.system is not None
+    return next(choice.target for choice in session.system.choices()
+                if not choice.default and isinstance(choice.target, int))
+
+
+async def test_a_fork_that_goes_along_its_parent_says_so_and_where_it_was_made() -> None:
+    async with started(EXAMPLES / "seed_system.py", seed=0) as session:
+        await ok(session, "inject APIService.request type=query key=42")
+        await ok(session, "run")
+        await ok(session, "goto 11")  # where the seed picks among agent deliveries
+        forked = await ok(session, "fork try")
+        assert "branch try starts at step 11 of main" in plain(forked)
+        assert "deciding as main did goes along main" in plain(forked)
+        # The step main took here: try goes along main, and the step says so.
+        along = plain(await ok(session, "step"))
+        assert ("step 12 is the one main took already: try goes along main until you decide "
+                "differently") in " ".join(along.split()), along
+        assert session.decisions.branch.name == "try"
+        history = plain(await ok(session, "history 1"))
+        assert history.startswith(
+            "try: steps 0 to 12, made at step 11 of main, the same as main to step 12; "
+            "at step 12"
+        ), history
+        # Then a step of its own: try leaves main there, and was made where it was forked.
+        own = plain(await ok(session, f"step #{_other_choice(session)}"))
+        assert "took" not in own
+        history = plain(await ok(session, "history 1"))
+        assert history.startswith(
+            "try: steps 0 to 13, made at step 11 of main, the same as main to step 12; "
+            "at step 13"
+        ), history
+        assert "try  leaves main after step 12" in plain(await ok(session, "branches"))
+
+
+async def test_a_step_another_branch_took_at_a_fork_point_says_the_branch_it_is_on() -> None:
+    async with started(EXAMPLES / "seed_system.py", seed=0) as session:
+        await ok(session, "inject APIService.request type=query key=42")
+        await ok(session, "run")
+        await ok(session, "goto 11")
+        await ok(session, f"step #{_other_choice(session)}")  # b2 leaves main
+        history = plain(await ok(session, "history 1"))
+        assert history.startswith("b2: steps 0 to 12, made at step 11 of main; at step 12")
+        await ok(session, "back")
+        joined = plain(await ok(session, "step"))  # main's step, from b2's fork point
+        assert ("step 12 is the one main took: you are on main at step 12; a branch starts "
+                "where you decide differently") in " ".join(joined.split()), joined
+        assert session.decisions.branch.name == "main"
+        # Retracing the branch one is on says nothing.
+        await ok(session, "back")
+        assert "took" not in plain(await ok(session, "step"))
+
+
 async def test_diff_of_branches_that_end_at_one_point_names_no_step_as_either_s_own() -> None:
     async with started(FIXTURES / "composite.py", seed=0) as session:
         await ok(session, "run")

@@ -13,7 +13,7 @@ from pyrapide.analysis.structure import difference
 from pyrapide.core import Computation
 from rapide_shell import render
 from rapide_shell.commands.arguments import ArgumentText, NoArguments, no_arguments
-from rapide_shell.commands.builtin.travelling import arrived, step_line
+from rapide_shell.commands.builtin.travelling import arrived, step_line, stopped, travelled
 from rapide_shell.commands.errors import CommandError, CommandSyntaxError
 from rapide_shell.commands.registry import Command, CommandCatalog
 from rapide_shell.commands.spec import ArgKind, ArgSpec, CommandSpec
@@ -63,7 +63,10 @@ FORK = CommandSpec(
     details="""\
 Names the current point as the start of a new branch, and makes it the current one:
 the next decisions go on NAME, and the branch you were on keeps its steps (even the
-ones after this point). A name is a letter, then letters, digits, `_`, `.` or `-`.""",
+ones after this point). A decision that branch made here already (the same step, the
+same injection) is its step, not a new one: NAME goes along it, and the step says so,
+until you decide differently; `history` says where you made NAME and how far it goes
+along. A name is a letter, then letters, digits, `_`, `.` or `-`.""",
     args=(ArgSpec("NAME", ArgKind.TEXT),),
     examples=("fork agent-first",),
 )
@@ -205,8 +208,7 @@ async def switch(
 ) -> CommandOutcome:
     """Go to the end of a branch."""
     branch = find_branch(session, command.args.name)
-    await session.travel_to(branch.tip, branch)
-    return arrived(session, line, "switch")
+    return await travelled(session, line, "switch", branch.tip, branch)
 
 
 async def fork(session: Session, command: Command[BranchArguments], line: str) -> CommandOutcome:
@@ -219,7 +221,9 @@ async def fork(session: Session, command: Command[BranchArguments], line: str) -
         raise CommandError(str(error)) from None
     text = (
         f"branch {branch.name} starts at step {tree.point.number} of {left.name}: what you "
-        f"decide next goes on it ({left.name} keeps its steps)"
+        f"decide next goes on it ({left.name} keeps its steps"
+        + (f"; deciding as {left.name} did goes along {left.name})" if tree.point.children
+           else ")")
     )
     return CommandOutcome(
         line, "fork", output=(render.note(text),), data={"branch": branch.name,
@@ -238,7 +242,15 @@ async def diff(session: Session, command: Command[DiffArguments], line: str) -> 
     if first is second:
         raise CommandError(f"diff {first.name} {first.name}: a branch is the same as itself")
     split = common_point(first.tip, second.tip)
+    origin, origin_branch = tree.point, tree.branch
     ends = await _ends(session, (first, second))
+    if ends is None:  # the user stopped a replay: the run is where it stopped
+        target = (
+            f"step {origin.number} of {origin_branch.name}, where you were"
+            if tree.branch is origin_branch
+            else f"the end of {tree.branch.name}, which diff compares"
+        )
+        return stopped(arrived(session, line, "diff"), session, target, f"`{command.text}`")
     found = difference(ends[0], ends[1])
     output: list[RenderableType] = [_parting(first, second, split)]
     for branch, other, events, computation in (
@@ -272,7 +284,11 @@ async def diff(session: Session, command: Command[DiffArguments], line: str) -> 
         "only_first": [event.id for event in found.only_first],
         "only_second": [event.id for event in found.only_second],
     }
-    return CommandOutcome(line, "diff", output=tuple(output), data=data)
+    outcome = CommandOutcome(line, "diff", output=tuple(output), data=data)
+    if tree.point is not origin:  # the user stopped the way back
+        target = f"step {origin.number} of {origin_branch.name}"
+        return stopped(outcome, session, target, f"`goto {origin.number}`", origin.number)
+    return outcome
 
 
 def _parting(first: Branch, second: Branch, split: Point) -> RenderableType:
@@ -315,20 +331,27 @@ def _next_step(branch: Branch, split: Point) -> dict[str, Any] | None:
             "events": list(point.events)}
 
 
-async def _ends(session: Session, compared: tuple[Branch, Branch]) -> list[Computation]:
+async def _ends(
+    session: Session, compared: tuple[Branch, Branch]
+) -> list[Computation] | None:
     """The computations at the ends of the ``compared`` branches, the run back where it was
     after: each end is replayed and copied (going elsewhere stops that system, whose
-    finish hooks may record more), but the one the run is at already."""
+    finish hooks may record more), but the one the run is at already. None when the user
+    stopped a replay (:meth:`Session.pause`) before every end was copied: the run is where
+    it stopped."""
     tree = session.decisions
     origin, origin_branch = tree.point, tree.branch
     ends: dict[int, Computation] = {}
     for index, branch in enumerate(compared):
         if branch.tip is origin and session.inspected is None:
             continue
-        await session.travel_to(branch.tip, branch)
+        if await session.travel_to(branch.tip, branch) is not branch.tip:
+            return None
         ends[index] = Computation.from_dict(session.computation.to_dict())
     if tree.point is not origin or tree.branch is not origin_branch:
-        await session.travel_to(origin, origin_branch)
+        back = await session.travel_to(origin, origin_branch)
+        if back is not origin and len(ends) < len(compared):
+            return None  # the end the run was at is not where the run is now
     return [ends.get(index, session.computation) for index in range(len(compared))]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +25,14 @@ from rapide_shell.commands.errors import CommandError, CommandSyntaxError
 from rapide_shell.commands.parser import parse_command
 from rapide_shell.commands.registry import Command, CommandCatalog
 from rapide_shell.commands.spec import ArgKind, ArgSpec, CommandSpec
-from rapide_shell.decisions import Decision, DecisionKind, HistoryError, Point
+from rapide_shell.decisions import (
+    Branch,
+    Decision,
+    DecisionKind,
+    DecisionTree,
+    HistoryError,
+    Point,
+)
 from rapide_shell.hookspecs import hookimpl
 from rapide_shell.looks import command_words, steps_span
 from rapide_shell.outcome import CommandOutcome
@@ -74,7 +82,9 @@ starts a new branch beside them (`branches`).
 The run is rebuilt by replaying its decisions on a fresh system (modules built anew,
 start hooks run again): a handler that acts outside the process (writes a file, calls
 a service) acts again, and one whose behaviour depends on the outside world may replay
-differently, which is reported.""",
+differently, which is reported. On a long run the replay takes a while: Ctrl-C (in the
+TUI, F6 or `pause` too) stops it, here and in `forward`, `goto`, `switch` and `diff`, at
+the step it has reached, where the run then is, as if you had gone to that step.""",
     args=(ArgSpec("N", ArgKind.INTEGER, optional=True),),
     examples=("back", "back 3"),
 )
@@ -272,6 +282,52 @@ def arrived(session: Session, line: str, command: str, how: str = "") -> Command
     return CommandOutcome(line, command, output=tuple(output), data=data)
 
 
+def stopped(
+    outcome: CommandOutcome, session: Session, target: str, goes_on: str,
+    target_step: int | None = None,
+) -> CommandOutcome:
+    """``outcome`` of a command whose travel the user stopped part-way, with what it
+    says under it: the step reached, on the way to ``target`` (words), and the command
+    that ``goes_on``; ``data["stopped"]`` holds the step and ``target_step`` (None: a
+    target that is no step of the branch, such as an address's point)."""
+    reached = session.decisions.point.number
+    note = render.note(
+        f"you stopped the travel at step {reached}, on the way to {target}: {goes_on} goes on",
+        style="bold yellow",
+    )
+    outcome.data["stopped"] = {"step": reached, "target": target_step}
+    return dataclasses.replace(outcome, output=(*outcome.output, note))
+
+
+async def travelled(
+    session: Session, line: str, command: str, point: Point, branch: Branch | None = None
+) -> CommandOutcome:
+    """Take the run to ``point`` (on ``branch``: see :meth:`Session.travel_to`) and say
+    where it arrived; a travel the user stopped says where it stopped, and how to go on
+    (see :func:`stopped`)."""
+    reached = await session.travel_to(point, branch)
+    outcome = arrived(session, line, command)
+    if reached is point:
+        return outcome
+    target = f"step {point.number} of {session.decisions.branch.name}"
+    return stopped(outcome, session, target, f"`goto {point.number}`", point.number)
+
+
+def made_text(tree: DecisionTree, branch: Branch) -> str:
+    """``, made at step 4 of main`` (nothing for ``main``): where the user made ``branch``,
+    and, when it then went along steps its parent had taken, how far it does so
+    (``, made at step 4 of main, the same as main to step 6``)."""
+    fork, made = tree.fork_point(branch), tree.made_at(branch)
+    # Named as `branches` names it: by the branch the step first lies on.
+    left, made_on = tree.left_branch(branch), tree.left_branch(branch, made)
+    if fork is None or made is None or left is None or made_on is None:
+        return ""
+    text = f", made at step {made.number} of {made_on.name}"
+    if made is not fork:
+        text += f", the same as {left.name} to step {fork.number}"
+    return text
+
+
 # -- the commands ----------------------------------------------------------------------
 
 
@@ -288,9 +344,7 @@ async def history(
         ahead = min(last - point.number, shown // 4)
         first = max(0, point.number - (shown - 1 - ahead))
         last = min(len(path) - 1, first + shown - 1)
-    fork, left = tree.fork_point(branch), tree.left_branch(branch)
-    # Named as `branches` names it: by the branch the step first lies on.
-    forks = "" if fork is None or left is None else f", made at step {fork.number} of {left.name}"
+    forks = made_text(session.decisions, branch)
     output: list[RenderableType] = [
         render.note(
             f"{branch.name}: {steps_span(0, branch.tip.number)}{forks}; at step {point.number}",
@@ -323,8 +377,7 @@ async def back(session: Session, command: Command[CountArguments], line: str) ->
     if count > here:
         where = f"`back {here}` goes to the start" if here else "this is the start"
         raise CommandError(f"back {count}: you are at step {here}; {where}")
-    await session.travel_to(tree.at(here - count))
-    return arrived(session, line, "back")
+    return await travelled(session, line, "back", tree.at(here - count))
 
 
 async def forward(
@@ -342,8 +395,7 @@ async def forward(
             f"forward {count}: {tree.branch.name} has {last - here} "
             f"step{'s' if last - here > 1 else ''} after step {here}"
         )
-    await session.travel_to(tree.at(here + count))
-    return arrived(session, line, "forward")
+    return await travelled(session, line, "forward", tree.at(here + count))
 
 
 async def goto(session: Session, command: Command[GotoArguments], line: str) -> CommandOutcome:
@@ -354,12 +406,14 @@ async def goto(session: Session, command: Command[GotoArguments], line: str) -> 
             point = session.decisions.at(command.args.step or 0)
         except HistoryError as error:
             raise CommandError(str(error)) from None
-        await session.travel_to(point)
-        return arrived(session, line, "goto")
-    retraced, taken = await goto_address(session, address)
-    how = f"{render.counted(retraced, 'step')} retraced, {taken} made anew"
+        return await travelled(session, line, "goto", point)
+    went = await goto_address(session, address)
+    if went.stopped:
+        outcome = arrived(session, line, "goto")
+        return stopped(outcome, session, "the address's point", "the same `goto`")
+    how = f"{render.counted(went.retraced, 'step')} retraced, {went.made} made anew"
     outcome = arrived(session, line, "goto", how)
-    outcome.data.update(retraced=retraced, made=taken)
+    outcome.data.update(retraced=went.retraced, made=went.made)
     return outcome
 
 
@@ -400,15 +454,27 @@ class _Planned:
     line: str
 
 
-async def goto_address(session: Session, address: Address) -> tuple[int, int]:
-    """Take the run to the point ``address`` names; return how many steps the history
+@dataclass(frozen=True)
+class AddressTravel:
+    """How ``goto ADDRESS`` went: the decisions the history already held (``retraced``),
+    those made anew (``made``), and whether the user stopped it on the way (then the
+    counts say nothing of where it stopped: the session's current point does)."""
+
+    retraced: int
+    made: int
+    stopped: bool = False
+
+
+async def goto_address(session: Session, address: Address) -> AddressTravel:
+    """Take the run to the point ``address`` names; say how many steps the history
     already held (retraced) and how many were made anew (a ``seed`` step first, when
     the session's system did not start with the address's seed).
 
     The decisions are read first (CommandError for one that does not fit the file); the
     history is followed as far as it holds them, then the rest are made. When one cannot
     be made, everything made for the address is forgotten, the run goes back to where it
-    was, and CommandError says which line of the address did not fit.
+    was, and CommandError says which line of the address did not fit. A stop
+    (:meth:`Session.pause`) leaves the run where it has got to, as ``goto`` to that step.
     """
     planned = _plan(session, address)
     tree = session.decisions
@@ -430,18 +496,21 @@ async def goto_address(session: Session, address: Address) -> tuple[int, int]:
     mark, origin = tree.mark(), (tree.point, tree.branch)
     step: _Planned | None = None
     try:
-        with session.runtime.muted():
+        with session.runtime.muted(), session.travel.journey():
             try:
-                await session.travel_to(reached)
-                for step in planned[retraced:]:
-                    await _make(session, step)
+                if await session.travel_to(reached) is reached:
+                    for step in planned[retraced:]:
+                        if session.travel.stop_requested:
+                            break
+                        await _make(session, step)
             except CommandError as error:
                 tree.undo(mark)
                 await session.travel_to(*origin, fresh=True)
                 raise CommandError(_misfit(session, step, error)) from None
+            stopped = session.travel.stop_requested
     finally:
         session.notify(notices.SessionReset(reason="travel"))
-    return retraced, len(planned) - retraced
+    return AddressTravel(retraced, len(planned) - retraced, stopped)
 
 
 def _plan(session: Session, address: Address) -> list[_Planned]:

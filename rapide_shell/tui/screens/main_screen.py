@@ -50,6 +50,8 @@ SLOW_START = 1.0
 """The seconds between steps when `[` first turns slow motion on."""
 FASTEST = 0.05
 """Below this many seconds between steps, `]` goes back to full speed."""
+TRAVEL_HINT_SECONDS = 0.5
+"""A travel through the history still replaying after this long says how to stop it."""
 
 
 class MainScreen(Screen[None]):
@@ -141,6 +143,9 @@ class MainScreen(Screen[None]):
         self.panel_layout = PanelLayout(self)
         """Where the panels go: slots, columns, row heights, full screen."""
         self._last_panel = "events"
+        self._travel_hinted = False
+        """True once the command in progress said how to stop its travel (and put pause
+        in the footer for it)."""
         self._resumed_before = False
         self._laid_out_for: Size | None = None
         """The size the panels were last laid out for (None: none yet)."""
@@ -453,8 +458,13 @@ class MainScreen(Screen[None]):
         # The session's pause only raises a flag that the run reads after its current
         # step; doing it here, not in a worker, spares the loop turns a worker needs
         # to start while the run holds the loop, so the run stops at once.
+        travelling = self.session.travelling
         if self.session.pause():
-            self.output.write(Text("pausing after the current dispatch", style="bold yellow"))
+            said = (
+                "stopping the travel at the step it has reached" if travelling
+                else "pausing after the current dispatch"
+            )
+            self.output.write(Text(said, style="bold yellow"))
         else:
             self.output.write(Text("nothing is running (between commands the system is "
                                    "always paused)"))
@@ -490,7 +500,14 @@ class MainScreen(Screen[None]):
         own number)."""
         self.view.clear_note()  # the last command's note (a screenshot's) is old now
         entered = self.tally.entered(number)
-        outcome = await self.session.execute(line)
+        hint = self.set_timer(TRAVEL_HINT_SECONDS, self._hint_travel)
+        try:
+            outcome = await self.session.execute(line)
+        finally:
+            hint.stop()
+        if self._travel_hinted:
+            self._travel_hinted = False
+            self.refresh_bindings()  # pause, shown while the travel replayed, goes
         self.tally.ran(entered, outcome)
         if outcome.command == "say" and outcome.ok:
             self.query_one(NarrationBanner).text = outcome.data["text"]
@@ -507,12 +524,22 @@ class MainScreen(Screen[None]):
             self.app.exit()
         return outcome
 
+    def _hint_travel(self) -> None:
+        # A long replay shows nothing until it arrives: say that it can be stopped, and
+        # put pause (F6) in the footer while it goes.
+        if self.session.travelling:
+            self._travel_hinted = True
+            self.refresh_bindings()
+            self.notify("Replaying the run to get there: Ctrl-C or F6 stops it at the step "
+                        "it has reached.", title="travel", timeout=4)
+
     # -- actions -------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Run and pause take turns in the footer: pause only while a run works."""
+        """Run and pause take turns in the footer: pause only while a run works (or a
+        travel through the history replays, which it stops)."""
         if action == "pause":
-            return self.session.running
+            return self.session.running or self.session.travelling
         if action == "run":
             return not self.session.running
         return True
@@ -556,7 +583,8 @@ class MainScreen(Screen[None]):
         self.view.redraw_status()
 
     def action_pause(self) -> None:
-        """Pauses a run in progress after the current dispatch."""
+        """Pauses a run in progress after the current dispatch, or stops a travel
+        through the history at the step its replay has reached."""
         self.submit_command("pause")
 
     def action_inject(self) -> None:

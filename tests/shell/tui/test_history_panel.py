@@ -12,6 +12,7 @@ from rapide_shell.address import Address
 from rapide_shell.tui.widgets.connection_graph import ConnectionGraph
 from rapide_shell.tui.widgets.event_log import EventLog
 from rapide_shell.tui.widgets.history_panel import HistoryPanel
+from tests.shell.test_travel_stop import write_slow_replay
 from tests.shell.tui.conftest import SIZE, make_app, settle, type_command, wait_until
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -232,3 +233,47 @@ async def test_each_branch_is_one_line_cut_where_too_long() -> None:
         await type_command(pilot, "branches")
         shown = " ".join(line.text.strip() for line in app.main_screen.output.lines)
         assert "the-agent-goes-first-then-the-pipe-again" in shown
+
+
+def _said(app) -> str:
+    """The output panel's lines as one text (the panel folds a long line)."""
+    return " ".join(" ".join(line.text.split()) for line in app.main_screen.output.lines)
+
+
+@pytest.mark.parametrize("key", ["ctrl+c", "f6"])
+async def test_ctrl_c_or_pause_stops_a_long_travel_where_it_has_got_to(
+    tmp_path: Path, key: str
+) -> None:
+    app = make_app(write_slow_replay(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_command(pilot, "inject Clock.tick n=0")
+        await type_command(pilot, "run")
+        last = app.session.decisions.point.number
+        await pilot.press("escape")
+        await pilot.press("f8")  # back one step: 8000 steps replayed, 1 ms each
+        await wait_until(pilot, lambda: app.session.travelling)
+        # A travel that takes a while says how to stop it, and pause is in the footer.
+        await wait_until(pilot, lambda: any(
+            "Ctrl-C or F6 stops it" in str(toast.message) for toast in app._notifications
+        ))
+        assert app.main_screen.check_action("pause", ())
+        await pilot.press(key)
+        await settle(pilot, timeout=3)  # not the seconds the rest of the replay takes
+        reached = app.session.decisions.point.number
+        assert 0 < reached < last - 1
+        said = _said(app)
+        assert "stopping the travel at the step it has reached" in said
+        assert (f"you stopped the travel at step {reached}, on the way to step {last - 1} of "
+                f"main: `goto {last - 1}` goes on") in said
+        # Every panel shows that step, as a `goto` there shows it.
+        panel = app.query_one(HistoryPanel)
+        assert panel.border_title == f"History · step {reached} of {last} on main"
+        assert str(panel.get_option_at_index(panel.highlighted).prompt).startswith(
+            f"> {reached:>5}"
+        )
+        stopped = _drawn(app)
+        assert f"step {reached} of main" in stopped["status"]
+        await type_command(pilot, "back")
+        await type_command(pilot, "forward")
+        assert _drawn(app) == stopped
