@@ -317,10 +317,10 @@ class RapideApp(App[None]):
         self._interrupted_at = len(self.session.history)
 
     async def action_quit(self) -> None:
-        """Stops any run, closes the session and leaves. The command that ran the run
-        ends first (a moment at most), so that it is recorded whole: paused as the
-        `pause` key does, not by a command of its own, which would take the run's last
-        steps as its own."""
+        """Stops any run or travel, closes the session and leaves. The command that
+        ran it ends first (a moment at most), so that it is recorded whole and the
+        session is not closed under a replay: paused as the `pause` key does, not by a
+        command of its own, which would take the run's last steps as its own."""
         if self.session.pause():
             await self.main_screen.commands_ended(timeout=QUIT_WAITS_FOR_A_RUN)
         outcome = await self.session.execute("quit")
