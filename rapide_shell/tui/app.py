@@ -106,12 +106,17 @@ class RapideApp(App[None]):
 
     def get_driver_class(self) -> type[Driver]:
         """Textual's driver for this platform; on Linux and macOS one that outlives its
-        terminal (see :mod:`rapide_shell.tui.hangup`)."""
+        terminal, and in a browser one that ends when its server does (see
+        :mod:`rapide_shell.tui.hangup`)."""
         driver = super().get_driver_class()
         if driver.__name__ == "LinuxDriver":
             from rapide_shell.tui.hangup import HangupSafeDriver
 
             return HangupSafeDriver
+        if driver.__name__ == "WebDriver":
+            from rapide_shell.tui.hangup import ServedDriver
+
+            return ServedDriver
         return driver
 
     def get_css_variables(self) -> dict[str, str]:

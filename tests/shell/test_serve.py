@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shlex
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from rapide_shell.serve import exposure_warning, is_loopback, shell_command, startup_lines, url_of
-from tests.shell.browser import REPO, WorkbenchTab, chromium, free_port, served
+from tests.shell.browser import REPO, ServedWorkbench, WorkbenchTab, chromium, free_port, served
 from tests.shell.cli_process import run_rapide
 
 KINDS = REPO / "examples" / "connection_kinds.py"
+LOGBOOK = REPO / "tests" / "shell" / "fixtures" / "logbook.py"
 
 
 @pytest.mark.slow
@@ -55,6 +59,48 @@ def test_a_browser_tab_shows_the_workbench_and_runs_typed_commands(tmp_path: Pat
         assert "Session ended." in tab.page.inner_text("body")
         with pytest.raises(ProcessLookupError):
             os.killpg(server.process.pid, 0)
+
+
+def _ended(pid: int) -> bool:
+    """The process is gone, or a zombie nobody reaps (its parent gone too)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_a_tab_whose_server_is_killed_closes_its_session(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # kill -9, a crash, the OOM killer: no signal reaches the tab's app, only the end of
+    # its input. It closes its session as on a hang-up (the finish hooks run) and exits,
+    # rather than staying on, unreachable, for ever.
+    import aiohttp
+
+    monkeypatch.setenv("RAPIDE_LOGBOOK", str(tmp_path))
+
+    async def open_a_tab_and_kill_the_server(server: ServedWorkbench) -> int:
+        url = f"ws://127.0.0.1:{server.port}/ws?width=120&height=40"
+        async with aiohttp.ClientSession() as client, client.ws_connect(url) as tab:
+            await tab.receive()  # the workbench is drawing
+            deadline = time.monotonic() + 30
+            while not (started := list(tmp_path.glob("*.started"))):
+                assert time.monotonic() < deadline, "the tab's session never started"
+                await asyncio.sleep(0.05)
+            os.kill(server.process.pid, signal.SIGKILL)
+            return int(started[0].stem)
+
+    with served(LOGBOOK) as server:
+        app = asyncio.run(open_a_tab_and_kill_the_server(server))
+        server.process.wait(timeout=10)
+        deadline = time.monotonic() + 30
+        while not _ended(app) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if not _ended(app):
+            os.kill(app, signal.SIGKILL)
+            raise AssertionError("the tab's rapide shell outlived its server")
+        assert (tmp_path / f"{app}.finished").exists()
 
 
 def test_the_server_says_where_it_listens_and_stops_on_ctrl_c() -> None:
