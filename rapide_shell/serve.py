@@ -31,6 +31,8 @@ from rapide_shell.script_parts import LINE_PREFIX
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
 SHUTDOWN_SECONDS = 5.0
 """How long stopping the server waits for the tabs' sessions to end."""
+TAB_PREFIX = "trap '' INT; exec "
+"""What a tab's command line starts with on POSIX (see :func:`shell_command`)."""
 
 
 def is_loopback(host: str) -> bool:
@@ -54,7 +56,12 @@ def shell_command(
 ) -> str:
     """The shell command line that opens one tab's workbench: ``rapide shell`` on ``file``
     with the same options (``start``: the line of ``script`` to start from), run by this
-    interpreter, paths made absolute."""
+    interpreter, paths made absolute. On POSIX the shell that runs it is replaced by it
+    (``exec``): the tab's app is the server's own child, which stopping waits for; and
+    it starts with SIGINT ignored: a Ctrl-C in the server's terminal is the server's,
+    which ends each tab's session in order (the tab soon leaves the terminal's process
+    group, see ``rapide_shell.cli``), where it would end a tab still starting at once
+    and have it say "interrupted" there."""
     words = [sys.executable, "-m", "rapide_shell.cli", "shell", str(Path(file).resolve())]
     if seed is not None:
         words += ["--seed", str(seed)]
@@ -64,7 +71,7 @@ def shell_command(
         words += ["--script", str(Path(script).resolve()), "--speed", f"{speed:g}"]
         if start > 1:
             words += ["--from", f"{LINE_PREFIX}{start}"]
-    return shlex.join(words)
+    return (TAB_PREFIX if os.name == "posix" else "") + shlex.join(words)
 
 
 def url_of(host: str, port: int) -> str:

@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import shlex
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
+import aiohttp
 import pytest
 
-from rapide_shell.serve import exposure_warning, is_loopback, shell_command, startup_lines, url_of
+from rapide_shell.serve import (
+    TAB_PREFIX,
+    exposure_warning,
+    is_loopback,
+    shell_command,
+    startup_lines,
+    url_of,
+)
 from tests.shell.browser import REPO, ServedWorkbench, WorkbenchTab, chromium, free_port, served
 from tests.shell.cli_process import run_rapide
 
@@ -69,6 +80,27 @@ def _ended(pid: int) -> bool:
         return True
 
 
+@asynccontextmanager
+async def _tab(
+    server: ServedWorkbench, *, read: bool = True
+) -> AsyncIterator[aiohttp.ClientWebSocketResponse]:
+    """A tab on the served page, as its script opens it: the websocket that starts its
+    session, read as the browser reads it, or (``read=False``) not read, as by a tab
+    whose network went quiet."""
+    url = f"ws://127.0.0.1:{server.port}/ws?width=120&height=40"
+    async with aiohttp.ClientSession() as client, client.ws_connect(url) as tab:
+
+        async def reading() -> None:
+            async for _message in tab:
+                pass
+
+        reader = asyncio.create_task(reading() if read else asyncio.sleep(0))
+        try:
+            yield tab
+        finally:
+            reader.cancel()
+
+
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
 def test_a_tab_whose_server_is_killed_closes_its_session(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -76,14 +108,10 @@ def test_a_tab_whose_server_is_killed_closes_its_session(
     # kill -9, a crash, the OOM killer: no signal reaches the tab's app, only the end of
     # its input. It closes its session as on a hang-up (the finish hooks run) and exits,
     # rather than staying on, unreachable, for ever.
-    import aiohttp
-
     monkeypatch.setenv("RAPIDE_LOGBOOK", str(tmp_path))
 
     async def open_a_tab_and_kill_the_server(server: ServedWorkbench) -> int:
-        url = f"ws://127.0.0.1:{server.port}/ws?width=120&height=40"
-        async with aiohttp.ClientSession() as client, client.ws_connect(url) as tab:
-            await tab.receive()  # the workbench is drawing
+        async with _tab(server):
             deadline = time.monotonic() + 30
             while not (started := list(tmp_path.glob("*.started"))):
                 assert time.monotonic() < deadline, "the tab's session never started"
@@ -101,6 +129,53 @@ def test_a_tab_whose_server_is_killed_closes_its_session(
             os.kill(app, signal.SIGKILL)
             raise AssertionError("the tab's rapide shell outlived its server")
         assert (tmp_path / f"{app}.finished").exists()
+
+
+def _tab_process() -> subprocess.Popen[bytes]:
+    """A tab's ``rapide shell`` on KINDS, run as the server runs it (its command line, in a
+    group of its own as in the terminal's, textual-serve's driver), without a server:
+    its input and stderr are the test's pipes, its screen goes nowhere."""
+    return subprocess.Popen(
+        shell_command(KINDS), shell=True, cwd=REPO, start_new_session=True,
+        stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        env={**os.environ, "TEXTUAL_DRIVER": "textual.drivers.web_driver:WebDriver"},
+    )
+
+
+def test_a_tab_closed_as_it_opens_ends_without_a_word() -> None:
+    # The tab is closed (or the server stopped) while its workbench is still being put
+    # on the screen: the server's "quit" came as the panels mounted, and laying them
+    # out found them gone, a traceback in the server's terminal.
+    tab = _tab_process()
+    assert tab.stdin is not None and tab.stderr is not None
+    quit = json.dumps({"type": "quit"}).encode()
+    tab.stdin.write(b"M" + len(quit).to_bytes(4, "big") + quit)  # textual-serve's packet
+    tab.stdin.flush()
+    assert tab.wait(timeout=60) == 0
+    assert tab.stderr.read().decode() == ""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a POSIX shell runs the tab's command")
+def test_a_tab_takes_no_ctrl_c_from_the_servers_terminal() -> None:
+    # The terminal's Ctrl-C reaches every process of its group. A tab's app still
+    # starting died of it and said "interrupted" in the server's terminal; it is the
+    # server's to handle (it ends each tab's session in order). The tab's command, run
+    # as the server runs it, in the terminal's group, its input the server's pipe:
+    tab = _tab_process()
+    try:
+        time.sleep(0.3)  # starting: Python is up, the workbench is being imported
+        os.killpg(tab.pid, signal.SIGINT)
+        time.sleep(1)
+        assert tab.poll() is None, "the tab died of the Ctrl-C"
+        assert tab.stdin is not None and tab.stderr is not None
+        tab.stdin.close()  # the server goes: the tab closes its session and ends
+        tab.wait(timeout=60)
+        err = tab.stderr.read()
+    finally:
+        if tab.poll() is None:
+            os.killpg(tab.pid, signal.SIGKILL)
+            tab.wait()
+    assert "interrupted" not in err.decode()
 
 
 def test_the_server_says_where_it_listens_and_stops_on_ctrl_c() -> None:
@@ -197,25 +272,33 @@ def test_another_host_is_served_with_a_plain_warning() -> None:
     assert url_of("::", 8080) == "http://[::]:8080"
 
 
+def _words(command: str) -> list[str]:
+    """A tab's command line, split, less what starts every one on POSIX."""
+    if os.name == "posix":
+        assert command.startswith(TAB_PREFIX)
+        command = command.removeprefix(TAB_PREFIX)
+    return shlex.split(command)
+
+
 def test_each_tab_runs_rapide_shell_with_the_same_options(tmp_path: Path) -> None:
     odd = tmp_path / "my lessons" / "it's.py"
     command = shell_command(odd, seed=3, arch="Shop", script=tmp_path / "s.rapide", speed=0.5)
-    words = shlex.split(command)
+    words = _words(command)
     assert words[:4] == [sys.executable, "-m", "rapide_shell.cli", "shell"]
     assert words[4:] == [
         str(odd.resolve()), "--seed", "3", "--arch", "Shop",
         "--script", str((tmp_path / "s.rapide").resolve()), "--speed", "0.5",
     ]
-    assert shlex.split(shell_command("a.py"))[4:] == [str(Path("a.py").resolve())]
+    assert _words(shell_command("a.py"))[4:] == [str(Path("a.py").resolve())]
 
 
 def test_each_tab_starts_the_script_where_from_said(tmp_path: Path) -> None:
     # `rapide lessons 2 --serve --from 3`: every tab's lesson begins at part 3, from the
     # line the part begins on (checked once, at the prompt, before serving).
     script = tmp_path / "s.rapide"
-    words = shlex.split(shell_command("a.py", script=script, speed=1, start=9))
+    words = _words(shell_command("a.py", script=script, speed=1, start=9))
     assert words[-4:] == ["--speed", "1", "--from", "line:9"]
-    assert "--from" not in shlex.split(shell_command("a.py", script=script, start=1))
+    assert "--from" not in _words(shell_command("a.py", script=script, start=1))
 
 
 @pytest.mark.slow

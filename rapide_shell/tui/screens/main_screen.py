@@ -185,7 +185,11 @@ class MainScreen(Screen[None]):
         yield Static("", id=TOO_SMALL)
 
     async def on_mount(self) -> None:
-        """Starts the session's system if it has not started, draws it, focuses the bar."""
+        """Starts the session's system if it has not started, draws it, focuses the bar;
+        nothing when the app is closing already, its panels gone (a quit that came as
+        it opened: a served tab closed, or its server stopped, as the tab started)."""
+        if not self.is_parent_active:
+            return
         self.view.attach()
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.view.redraw_status())
         self.panel_layout.apply_slots()
@@ -210,7 +214,10 @@ class MainScreen(Screen[None]):
         self.view.detach()
 
     def on_resize(self, resized: events.Resize) -> None:
-        """Lays the panels out again for the new size."""
+        """Lays the panels out again for the new size (not as the app closes: its
+        panels may be gone, see :meth:`on_mount`)."""
+        if not self.is_parent_active:
+            return
         if resized.size == self._laid_out_for:
             # Textual sends the screen the terminal's size more than once as it starts,
             # laying the whole screen out again and drawing it each time: for the size
