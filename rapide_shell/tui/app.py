@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import os
 import threading
 from contextlib import ExitStack
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -236,10 +238,22 @@ class RapideApp(App[None]):
             return Path(named)
         return platformdirs.user_pictures_path() / "rapide"
 
-    def save_screenshot_file(self, filename: str | None = None) -> Path:
+    def save_screenshot_file(self, filename: str | None = None) -> str:
         """Saves an SVG picture of the screen to ``filename`` (default: a name with the
-        time, in :meth:`screenshot_folder`, made if need be) and returns the full path;
-        OSError if it cannot. The status line says where it went, for a while."""
+        time, in :meth:`screenshot_folder`, made if need be) and returns where it went,
+        as the user can find it (the full path); OSError if it cannot. In a browser
+        (``rapide serve``) the picture is sent there as a download instead, under
+        ``filename``'s name: the machine serving the page is not the user's. The status
+        line says where it went, for a while."""
+        if self.served:
+            name = Path(filename).name if filename is not None else (
+                f"rapide_shell_{datetime.now():%Y-%m-%dT%H_%M_%S}.svg")
+            self.deliver_text(
+                io.StringIO(self.export_screenshot()), save_filename=name,
+                mime_type="image/svg+xml",
+            )
+            self.main_screen.view.show_note("SVG sent to the browser's downloads")
+            return f"the browser's downloads ({name})"
         if filename is None:
             folder = self.screenshot_folder()
             folder.mkdir(parents=True, exist_ok=True)
@@ -247,7 +261,7 @@ class RapideApp(App[None]):
         else:
             saved = Path(self.save_screenshot(filename)).resolve()
         self.main_screen.view.show_note(f"SVG saved in {_home_relative(saved.parent)}")
-        return saved
+        return str(saved)
 
     def show_python_warning(self, line: str) -> None:
         """Shows a Python warning the architecture's code raised (a coroutine it never
@@ -274,7 +288,7 @@ class RapideApp(App[None]):
                 style="bold red"))
             return
         output.write(note(f"screenshot saved to {saved}", style="green"))
-        self.notify(printable(f"saved {saved}"), title="screenshot", markup=False)
+        self.notify(printable(f"saved to {saved}"), title="screenshot", markup=False)
 
     async def action_interrupt(self) -> None:
         """Ctrl-C, as at any terminal: pauses a run in progress (after its current step),

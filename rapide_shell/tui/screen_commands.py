@@ -135,7 +135,7 @@ class ScreenCommands:
             raise CommandError(
                 f"cannot save the screenshot: {error.strerror} ({error.filename})"
             ) from None
-        self.app.notify(f"saved {saved}", title="screenshot")
+        self.app.notify(f"saved to {saved}", title="screenshot")
         return CommandOutcome(
             line,
             "screenshot",

@@ -13,6 +13,7 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import pytest
@@ -33,7 +34,11 @@ LOGBOOK = REPO / "tests" / "shell" / "fixtures" / "logbook.py"
 
 
 @pytest.mark.slow
-def test_a_browser_tab_shows_the_workbench_and_runs_typed_commands(tmp_path: Path) -> None:
+def test_a_browser_tab_shows_the_workbench_and_runs_typed_commands(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pictures = tmp_path / "pictures"
+    monkeypatch.setenv("RAPIDE_SCREENSHOTS", str(pictures))  # where F12 saves in a terminal
     with served(KINDS) as server, chromium() as browser:
         tab = WorkbenchTab(browser.new_page(), server.url)
         # The connection graph's components, and the status line of a fresh session.
@@ -47,6 +52,24 @@ def test_a_browser_tab_shows_the_workbench_and_runs_typed_commands(tmp_path: Pat
         tab.wait_for("e4 Source.job from pipe_source", "e2 Source.job from pipe_source")
         tab.page.screenshot(path=str(tmp_path / "workbench.png"))
         assert (tmp_path / "workbench.png").stat().st_size > 10_000
+
+        # F12's picture is the browser's, a download, not a file on the machine serving
+        # the page, which the user may not reach.
+        downloads: list = []
+
+        def keep(page: Any) -> None:  # textual-serve's page opens the download in a new one
+            page.on("download", lambda download: downloads.append(download))
+
+        browser.on("page", keep)
+        keep(tab.page)
+        tab.press("F12")
+        tab.wait_for("SVG sent to the browser's downloads")
+        deadline = time.monotonic() + 30
+        while not downloads and time.monotonic() < deadline:
+            tab.page.wait_for_timeout(100)
+        assert [d.suggested_filename[-4:] for d in downloads] == [".svg"]
+        assert "<svg" in Path(downloads[0].path()).read_text()[:200]
+        assert not pictures.exists()
 
         # A second tab is a session of its own: nothing it does shows in the first.
         other = WorkbenchTab(browser.new_page(), server.url)
