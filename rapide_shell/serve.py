@@ -31,6 +31,11 @@ from rapide_shell.script_parts import LINE_PREFIX
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
 SHUTDOWN_SECONDS = 5.0
 """How long stopping the server waits for the tabs' sessions to end."""
+PAGE = Path(__file__).with_name("serve_page")
+"""The folder of the page each tab opens (``app_index.html``, textual-serve's client
+around the terminal): it fetches nothing from other sites (textual-serve's own asks a
+font of Google's, which a class with no internet waits for), and once the session
+ends it says why as far as it can tell: the workbench quit, or the server stopped."""
 TAB_PREFIX = "trap '' INT; exec "
 """What a tab's command line starts with on POSIX (see :func:`shell_command`)."""
 
@@ -87,11 +92,12 @@ class WorkbenchServer(Server):
     It says where to point a browser once it listens (and what an open address
     means), keeps textual-serve's own logging to warnings, and gives each page the
     address the browser used to reach it for its websocket (the bound address, such
-    as ``0.0.0.0``, is not one a browser can connect to).
+    as ``0.0.0.0``, is not one a browser can connect to). The page is its own (see
+    :data:`PAGE`).
     """
 
     def __init__(self, command: str, *, host: str, port: int, title: str) -> None:
-        super().__init__(command, host=host, port=port, title=title)
+        super().__init__(command, host=host, port=port, title=title, templates_path=PAGE)
         self.console = Console(stderr=True, highlight=False)
         self._tabs: set[asyncio.Task[Any]] = set()
         """The requests serving a tab's session, each running its own app."""

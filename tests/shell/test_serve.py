@@ -40,7 +40,10 @@ def test_a_browser_tab_shows_the_workbench_and_runs_typed_commands(
     pictures = tmp_path / "pictures"
     monkeypatch.setenv("RAPIDE_SCREENSHOTS", str(pictures))  # where F12 saves in a terminal
     with served(KINDS) as server, chromium() as browser:
-        tab = WorkbenchTab(browser.new_page(), server.url)
+        page = browser.new_page()
+        asked: list[str] = []  # the page asks nothing of other sites (a class may be offline)
+        page.on("request", lambda request: asked.append(request.url))
+        tab = WorkbenchTab(page, server.url)
         # The connection graph's components, and the status line of a fresh session.
         tab.wait_for(
             "connect_source", "pipe_worker", "agent_worker", "ConnectionKinds", "7 pending",
@@ -80,17 +83,26 @@ def test_a_browser_tab_shows_the_workbench_and_runs_typed_commands(
         assert "6 pending" in tab.text()
         other.enter("expect Source.nothing")
         other.wait_for("FAILED: Source.nothing")
+        # Its workbench quit: the page says so, the server still there.
+        other.press("Control+q")
+        other.page.wait_for_selector("body.-closed", timeout=10_000)
+        other.page.wait_for_function(
+            "document.getElementById('why').textContent.includes('workbench was closed')"
+        )
 
         # Ctrl-C: the server stops, every tab's session ends, no process is left. A tab's
         # session that met a failure says nothing in the server's terminal: it is not
         # that user's (`rapide shell` says it in its own).
         status, out, err = server.interrupt()
         assert status == 0, err
-        assert "Traceback" not in err
+        assert "Traceback" not in out + err
         assert "exit status" not in out + err
         assert err.rstrip().endswith("rapide serve: stopped")
         tab.page.wait_for_selector("body.-closed", timeout=10_000)
-        assert "Session ended." in tab.page.inner_text("body")
+        tab.page.wait_for_function(
+            "document.getElementById('why').textContent.includes('The server has stopped')"
+        )
+        assert asked and all(url.startswith(server.url) for url in asked), asked
         with pytest.raises(ProcessLookupError):
             os.killpg(server.process.pid, 0)
 
