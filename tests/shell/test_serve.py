@@ -9,6 +9,7 @@ import shlex
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -105,6 +106,34 @@ def test_a_browser_tab_shows_the_workbench_and_runs_typed_commands(
         assert asked and all(url.startswith(server.url) for url in asked), asked
         with pytest.raises(ProcessLookupError):
             os.killpg(server.process.pid, 0)
+
+
+@pytest.mark.slow
+def test_a_tab_whose_network_goes_quiet_says_so() -> None:
+    # Nothing closes: the server's answers stop reaching the page. The screen stayed
+    # as it was, dead to keys, while the server ended the session; the page notices
+    # its pings go unanswered and says the connection was lost.
+    quiet = threading.Event()
+    with served(KINDS) as server, chromium() as browser:
+        page = browser.new_page()
+
+        def relay(socket: Any) -> None:  # between the page and the server
+            upstream = socket.connect_to_server()
+            socket.on_message(lambda message: upstream.send(message))
+            upstream.on_message(
+                lambda message: None if quiet.is_set() else socket.send(message)
+            )
+
+        page.route_web_socket("**/ws*", relay)
+        tab = WorkbenchTab(page, server.url)
+        tab.wait_for("7 pending")
+        quiet.set()
+        page.wait_for_function(
+            "document.getElementById('why').textContent.includes('connection to the server "
+            "was lost')",
+            timeout=40_000,
+        )
+        assert page.is_visible("#ended")
 
 
 def _ended(pid: int) -> bool:
