@@ -215,6 +215,7 @@ async def _escape_then(pilot, keys: str, *, quickly: bool) -> tuple:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("opening", "dialog"),
     [("\x1b[13~", InjectDialog), ("?", HelpScreen), ("\x10", CommandPalette)],

@@ -146,6 +146,7 @@ async def test_on_a_tiny_screen_the_narration_is_one_line_and_the_bar_stays(shop
             assert not banner.compact and banner.styles.padding.top == padding, size
 
 
+@pytest.mark.slow
 async def test_what_the_user_enters_while_a_script_plays_waits_for_its_end(shop_path, tmp_path):
     # A presenter's stray F5, or a command typed mid-lesson, would otherwise run between
     # the script's lines, which then act on another state and stop with an error (or a
