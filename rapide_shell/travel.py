@@ -222,6 +222,10 @@ class TimeMachine:
         """A command begins: its points get a number of their own. Returns the number
         in progress before (0: none), for :meth:`end_command` (commands nest: ``goto``'s
         lines, and a command typed while a ``run`` is in progress)."""
+        # Typed during a run, it comes between two of the run's steps (the library's run
+        # loop hands the asyncio loop back only there): the step taken last is a point
+        # before it, whose place `where` names and a line the command gives follows.
+        self._end_step()
         outer = self.segment
         self._commands += 1
         self.segment = self._commands
