@@ -74,7 +74,7 @@ async def test_a_read_typed_during_a_run_leaves_its_steps_one_line(
         original = snapshot(session)
     assert 300 < len(original) < 5000  # paused (`pause`: as soon as it was typed)
     assert recorded_lines(record) == ["seed 0", INJECT, f"step {steps}"]
-    assert script == recorded_lines(record)  # as `save script` writes it
+    assert script == recorded_lines(record)  # as a recording written anew says it
     replay, _ = await replay_of(record)
     assert snapshot(replay) == original
     await replay.close()
