@@ -25,19 +25,49 @@ ENABLE = "RAPIDE_COMPILE"
 
 # Run in a child process from the project's root, so that mypy reads [tool.mypy] of
 # pyproject.toml; setuptools gets a bare Distribution and never reads that file.
+# multi_file makes one extension of some thirty C files, which setuptools compiles one
+# after the other (its `parallel` builds extensions side by side, not one's files):
+# FilesInParallel compiles an extension's files on every core, then links them as usual
+# (on two cores the build's compiling takes about 24 s rather than 38).
 _BUILD = """
 import os, sys
+from concurrent.futures import ThreadPoolExecutor
 from mypyc.build import mypycify
 from setuptools import Distribution
+from setuptools.command.build_ext import build_ext
+
+JOBS = os.cpu_count() or 1
+
+class FilesInParallel(build_ext):
+    def build_extension(self, ext):
+        compiler = self.compiler
+
+        def compile(sources, output_dir=None, macros=None, include_dirs=None, debug=False,
+                    extra_preargs=None, extra_postargs=None, depends=None):
+            macros, objects, extra_postargs, pp_opts, build = compiler._setup_compile(
+                output_dir, macros, include_dirs, sources, depends, extra_postargs)
+            cc_args = compiler._get_cc_args(pp_opts, debug, extra_preargs)
+
+            def one(obj):
+                source, suffix = build[obj]
+                compiler._compile(obj, source, suffix, cc_args, extra_postargs, pp_opts)
+
+            with ThreadPoolExecutor(JOBS) as pool:
+                list(pool.map(one, objects))
+            return objects
+
+        compiler.compile = compile
+        super().build_extension(ext)
 
 out, temp, *paths = sys.argv[1:]
 extensions = mypycify(paths, opt_level="3", multi_file=True, group_name="pyrapide",
                       target_dir=os.path.join(temp, "c"))
-dist = Distribution({"name": "pyrapide-compiled", "ext_modules": extensions})
+dist = Distribution({"name": "pyrapide-compiled", "ext_modules": extensions,
+                     "cmdclass": {"build_ext": FilesInParallel}})
 command = dist.get_command_obj("build_ext")
 command.build_lib = out
 command.build_temp = os.path.join(temp, "o")
-command.parallel = os.cpu_count() or 1
+command.parallel = JOBS  # and the extensions side by side
 dist.run_command("build_ext")
 """
 

@@ -431,7 +431,9 @@ class DecisionTree:
         self.point = self.root
         self.setup: list[tuple[int, str]] = []
         self._written_as: dict[int, tuple[str, int]] = {}
-        self._mixed: set[int] = set()
+        # The commands whose steps are written as steps (`step N`), whatever line they
+        # asked for: one that retraced steps, one parted by a line given during it.
+        self._as_steps: set[int] = set()
         self._created: list[Point] = []
         self._uses = itertools.count(1)
         self.along: Along | None = None
@@ -553,7 +555,7 @@ class DecisionTree:
         branch that holds it is followed."""
         if point.parent is not self.point:
             raise ValueError(f"{point!r} does not follow the current point")
-        self._mixed.add(segment)
+        self.write_as_steps(segment)
         if self.point is self.branch.tip:
             # The point is another branch's: this one goes along it.
             other = next((b for b in self.branches.values() if point.leads_to(b.tip)), None)
@@ -649,17 +651,24 @@ class DecisionTree:
 
     def write_as(self, segment: int, line: str) -> None:
         """Write the steps command ``segment`` made as ``line`` (``run``), where a script
-        holds every one of them; a command that also retraced steps is written as its
-        steps (``step N``)."""
+        holds every one of them; a command that also retraced steps, or that a line given
+        during it parted (see :meth:`write_as_steps`), is written as its steps
+        (``step N``)."""
         _, made = self._written_as.get(segment, ("", 0))
         self._written_as[segment] = (line, made)
+
+    def write_as_steps(self, segment: int) -> None:
+        """Write the steps command ``segment`` makes as steps (``step N``), whatever line it
+        asks for: it retraced steps, or it is one part of a command that a line given
+        during it parted (a ``run`` a ``watch`` was typed during)."""
+        self._as_steps.add(segment)
 
     def line_of(self, group: list[Point]) -> str | None:
         """The line a command asked its steps to be written as, when ``group`` is all of
         them; None otherwise."""
         segment = group[0].segment
         text, made = self._written_as.get(segment, ("", 0))
-        if not text or made != len(group) or segment in self._mixed:
+        if not text or made != len(group) or segment in self._as_steps:
             return None
         return text
 

@@ -104,7 +104,6 @@ class CtrlC:
             loop.call_soon_threadsafe(_nothing)
         say_at_once(self.stopping if travelling else self.pausing)
 
-
     def _on_ending(self, number: int, frame: FrameType | None) -> None:
         if self.ended_by is not None:
             return  # leaving already

@@ -757,7 +757,7 @@ class Session:
             failure = CommandError(f"{command.name} failed: {error_text(error)}")
             outcome = _failure(line, command.name, failure)
         finally:
-            self.travel.end_command(outer)
+            gave_line = self.travel.end_command(outer)
         divergence, self.travel.divergence = self.travel.divergence, None
         if divergence is not None:
             outcome = _warned(outcome, divergence)
@@ -770,7 +770,11 @@ class Session:
             outcome = dataclasses.replace(
                 outcome, output=(*outcome.output, render.note(text, style="bold"))
             )
-        self._write_recording()
+        if gave_line or not outer:
+            # A command typed during another (`where` during a `run`) leaves the
+            # recording to that one, which writes its steps when it ends, as one line;
+            # a line it gave (`watch`) is written now, after the steps taken before it.
+            self._write_recording()
         return self._finish(outcome)
 
     def _finish(self, outcome: CommandOutcome) -> CommandOutcome:
@@ -790,7 +794,7 @@ class Session:
         pass through that point leaves them out (and one that goes on past it, those
         given while a computation ``load`` read was shown there).
         """
-        segment = self.travel.segment
+        segment = self.travel.line_given()
         if here:
             loaded = self.inspected is not None
             point = self.travel.tree.point

@@ -126,9 +126,10 @@ class TimeMachine:
         self._journeys = 0
         self._stop = False
         self.segment = 0
-        """The number of the command in progress: the points one command made are
-        written as one line (see :meth:`begin_command`)."""
+        """The number of the command in progress (0: none): the points one command made
+        are written as one line (see :meth:`begin_command`)."""
         self._commands = 0
+        self._giving: set[int] = set()  # the commands in progress that gave a line
         self._unsubscribe: Callable[[], None] | None = None
         self._system: System | None = None
         self._events: list[str] | None = None
@@ -219,15 +220,44 @@ class TimeMachine:
 
     def begin_command(self) -> int:
         """A command begins: its points get a number of their own. Returns the number
-        in progress before, for :meth:`end_command` (commands nest: ``goto``'s lines)."""
+        in progress before (0: none), for :meth:`end_command` (commands nest: ``goto``'s
+        lines, and a command typed while a ``run`` is in progress)."""
+        # Typed during a run, it comes between two of the run's steps (the library's run
+        # loop hands the asyncio loop back only there): the step taken last is a point
+        # before it, whose place `where` names and a line the command gives follows.
+        self._end_step()
         outer = self.segment
         self._commands += 1
         self.segment = self._commands
         return outer
 
-    def end_command(self, outer: int) -> None:
-        """The command begun when ``outer`` was in progress ended."""
-        self.segment = outer
+    def end_command(self, outer: int) -> bool:
+        """The command begun when ``outer`` was in progress ended. Returns True when it
+        gave a line (:meth:`line_given`).
+
+        A command that gave a line while another was in progress (a ``watch`` typed
+        during a ``run``) parts that one there: its points from here on get a number of
+        their own, so that a script writes the line between the steps taken before it
+        and those taken after, as it was given. Both parts are written as steps
+        (``step N``): the line the other command asks for (``run``) would stand for all
+        of them, or for a count of them (``run 100``) that neither part took."""
+        gave = self.segment in self._giving
+        self._giving.discard(self.segment)
+        if gave and outer:
+            self._commands += 1
+            self.segment = self._commands
+            self.tree.write_as_steps(outer)
+            self.tree.write_as_steps(self.segment)
+        else:
+            self.segment = outer
+        return gave
+
+    def line_given(self) -> int:
+        """The command in progress gives a line that a script writes (``watch``,
+        ``expect``): returns its number, which the line is written with (see
+        :meth:`end_command`)."""
+        self._giving.add(self.segment)
+        return self.segment
 
     @contextlib.contextmanager
     def deciding(self, decision: Decision) -> Iterator[None]:

@@ -32,7 +32,9 @@ the prompt rather than kill the program.
 from __future__ import annotations
 
 import asyncio
+import errno
 import functools
+import signal
 import sys
 import threading
 from collections import deque
@@ -59,6 +61,7 @@ from rich.text import Text
 from pyrapide.core.printable import printable
 from pyrapide.runtime import DEFAULT_HANDLER_TIMEOUT
 from rapide_shell import notices
+from rapide_shell.exit_status import EndedBySignal
 from rapide_shell.explorations import (
     EXPLORE_PLUGIN,
     STOPPED_BY_CTRL_C,
@@ -220,6 +223,12 @@ async def run_repl(
     except LoadError as error:
         sys.stderr.write(f"rapide: {printable(str(error))}\n")
         return error.exit_status
+    except OSError as error:
+        if interrupts is None or not _terminal_gone(error, interrupts):
+            raise
+        # The terminal went away (its hangup, SIGHUP, comes with it): prompt-toolkit's
+        # last writes failed, and the session closed on the way here.
+        interrupts.ended_by = interrupts.ended_by or EndedBySignal(signal.SIGHUP)
     except KeyboardInterrupt:
         if interrupts is None:
             raise  # Ctrl-C while the session was being opened: the CLI says so
@@ -232,6 +241,13 @@ async def run_repl(
             interrupts.__exit__()
             tally.ended_by = interrupts.ended_by
     return tally.sum_up(session, console)
+
+
+def _terminal_gone(error: OSError, interrupts: CtrlC) -> bool:
+    """Whether ``error`` is the terminal refusing a write because it is gone: after the
+    hangup, or EIO from a terminal closed before its SIGHUP was handled."""
+    hung_up = interrupts.ended_by is not None and interrupts.ended_by.name == "SIGHUP"
+    return hung_up or error.errno == errno.EIO
 
 
 def _announce_end(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import os
+import sys
 import threading
 from contextlib import ExitStack
 from datetime import datetime
@@ -24,6 +25,7 @@ from pyrapide.core.printable import printable
 from pyrapide.runtime import DEFAULT_HANDLER_TIMEOUT
 from rapide_shell.exit_status import ENDING_SIGNALS, EndedBySignal
 from rapide_shell.explorations import EXPLORE_PLUGIN, STOPPED_BY_CTRL_C, ExploreCommands
+from rapide_shell.loader import LoadError
 from rapide_shell.python_warnings import warnings_shown_by
 from rapide_shell.render import note, printing_console
 from rapide_shell.session import Session
@@ -381,7 +383,8 @@ async def run_shell(
     stderr that explains a status other than 0; a tab of ``rapide serve``, whose
     output is not a terminal, says nothing.
 
-    Raises :class:`~rapide_shell.loader.LoadError` when the session cannot be opened.
+    Raises :class:`~rapide_shell.loader.LoadError` when the session cannot be opened, or
+    there is no terminal to draw in.
     """
     async with Session.open(
         file,
@@ -392,12 +395,34 @@ async def run_shell(
         handler_timeout=handler_timeout,
         at=at,
     ) as session:
+        missing = _no_terminal()
+        if missing is not None:  # Textual would draw into it all the same, and wait for keys
+            raise LoadError(
+                f"the workbench draws in a terminal, and {missing} is not one: for a "
+                "script without a terminal, rapide run FILE --script SCRIPT; for commands "
+                "piped in, rapide repl FILE < COMMANDS"
+            )
         app = RapideApp(
             session, script=script, speed=speed, start=start, screenshots=screenshots
         )
         await app.run_async()
     console = None if app.served else printing_console(highlight=False)
     return app.tally.sum_up(session, console, hooks=("start", "finish"))
+
+
+def _no_terminal() -> str | None:
+    """The standard stream the workbench needs a terminal on that is not one (its keys
+    come from standard input; Textual draws on standard error), or None. A tab of
+    ``rapide serve`` (Textual's web driver, named in TEXTUAL_DRIVER) needs none."""
+    if os.environ.get("TEXTUAL_DRIVER"):
+        return None
+    for name, stream in (("standard input", sys.stdin), ("standard error", sys.__stderr__)):
+        try:
+            if stream is None or not stream.isatty():
+                return name
+        except ValueError:  # a stream closed
+            return name
+    return None
 
 
 def _home_relative(folder: Path, width: int = 40) -> str:

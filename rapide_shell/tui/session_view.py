@@ -157,6 +157,13 @@ class SessionView:
         outcomes are not printed; the panels show what they did."""
 
     @property
+    def redraw_waiting(self) -> bool:
+        """True while a redraw waits for its timer: the next frame's batch, the cone the
+        graph marks, or a throttled panel's turn (False: the panels show what the session
+        reported)."""
+        return self._draw_scheduled or self._cone_event is not None or bool(self._deferred)
+
+    @property
     def output(self) -> RichLog:
         """The output panel where commands and their results are printed."""
         return self.screen.query_one("#console", RichLog)

@@ -118,6 +118,15 @@ def test_the_repl_whose_terminal_closes_during_a_run_keeps_its_recording(
     assert_run_recorded(tmp_path / "rec.rapide")
 
 
+def test_the_repl_whose_terminal_closes_at_its_prompt_leaves(repl: User, tmp_path: Path) -> None:
+    # Its prompt's last writes fail on the terminal gone: that is the hangup, not an
+    # internal error (exit 2).
+    repl.enters(ENDLESS_RUN[0])
+    repl.sees("[paused · 1 pending]>")
+    assert hang_up(repl.child) == 129
+    assert recorded(tmp_path / "rec.rapide") == ["seed 0", 'inject Ticker.tick {"n": 0}']
+
+
 @pytest.fixture
 def workbench(tmp_path: Path):
     """The TUI on the endless clock, recording to ``rec.rapide``, its run started."""

@@ -45,7 +45,10 @@ async def settle(pilot, *, timeout: float = 5.0) -> None:
     app = pilot.app
     await pilot.pause()
     await asyncio.wait_for(app.workers.wait_for_complete(), timeout)
-    await pilot.pause(0.08)  # the one-shot redraw timer (a frame) fires
+    # The redraws the session's notifications scheduled (a frame later, or at their
+    # turn) have run, and what they drew is laid out.
+    await wait_until(pilot, lambda: not app.main_screen.view.redraw_waiting, timeout)
+    await pilot.pause()
 
 
 async def wait_until(pilot, condition: Callable[[], bool], timeout: float = 5.0) -> None:

@@ -87,12 +87,16 @@ def disabled_text(app: App[object], background: Color) -> Color:
 
 
 def contrast_failures(
-    app: App[object], minimum: float = WCAG_AA, region: Region | None = None
+    app: App[object],
+    segments: list[Segment] | None = None,
+    minimum: float = WCAG_AA,
+    region: Region | None = None,
 ) -> list[str]:
-    """The segments below ``minimum`` (in ``region``, if given), apart from the theme's
-    disabled text, each as ``row N: 'text' ratio (#fg on #bg)``."""
+    """The ``segments`` (by default, those drawn now, in ``region`` if given) below
+    ``minimum``, apart from the theme's disabled text, each as ``row N: 'text' ratio
+    (#fg on #bg)``."""
     failures = []
-    for segment in drawn_segments(app, region):
+    for segment in drawn_segments(app, region) if segments is None else segments:
         if segment.ratio >= minimum:
             continue
         if _close(segment.foreground, disabled_text(app, segment.background)):

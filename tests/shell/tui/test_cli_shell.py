@@ -35,6 +35,20 @@ def test_a_missing_script_is_refused_before_the_screen_opens():
     assert directory.stderr == "rapide: examples: is a directory, not a script\n"
 
 
+def test_without_a_terminal_it_says_what_to_use_instead():
+    # Textual drew its screen into the pipe all the same and waited for keys for ever.
+    result = subprocess.run(
+        [str(RAPIDE), "shell", "examples/seed_system.py"], capture_output=True, text=True,
+        cwd=ROOT, timeout=60, stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 2
+    assert result.stderr == (
+        "rapide: the workbench draws in a terminal, and standard input is not one: for a "
+        "script without a terminal, rapide run FILE --script SCRIPT; for commands piped "
+        "in, rapide repl FILE < COMMANDS\n"
+    )
+
+
 def test_the_help_names_what_each_option_takes():
     result = _rapide("shell", "--help")
     assert result.returncode == 0

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
+from unittest.mock import patch
 
 import pytest
 from textual import constants, events
@@ -31,13 +31,16 @@ SCREEN_KEYS = ":?<>[]" + "".join(panel.key for panel in by_key())
 
 def _read(data: str) -> list:
     """What Textual's parser reads from ``data``, sent at once by a terminal (or tmux),
-    once its wait for the rest of an escape sequence is over."""
+    once its wait for the rest of an escape sequence is over: its clock is moved on
+    past that wait (``constants.ESCAPE_DELAY``) rather than slept through."""
+    from textual import _parser
     from textual._xterm_parser import XTermParser
 
     parser = XTermParser()
     keys = list(parser.feed(data))
-    time.sleep(constants.ESCAPE_DELAY * 1.5)
-    return [*keys, *parser.tick()]
+    later = _parser.get_time() + constants.ESCAPE_DELAY * 1.5
+    with patch.object(_parser, "get_time", lambda: later):
+        return [*keys, *parser.tick()]
 
 
 def _parsed(data: str) -> list[tuple[str, str | None]]:
@@ -212,6 +215,7 @@ async def _escape_then(pilot, keys: str, *, quickly: bool) -> tuple:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("opening", "dialog"),
     [("\x1b[13~", InjectDialog), ("?", HelpScreen), ("\x10", CommandPalette)],

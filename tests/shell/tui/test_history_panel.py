@@ -9,6 +9,9 @@ import pexpect
 import pytest
 
 from rapide_shell.address import Address
+from rapide_shell.recording import Recorder
+from rapide_shell.session import Session
+from rapide_shell.tui.app import RapideApp
 from rapide_shell.tui.widgets.connection_graph import ConnectionGraph
 from rapide_shell.tui.widgets.event_log import EventLog
 from rapide_shell.tui.widgets.history_panel import HistoryPanel
@@ -277,3 +280,34 @@ async def test_ctrl_c_or_pause_stops_a_long_travel_where_it_has_got_to(
         await type_command(pilot, "back")
         await type_command(pilot, "forward")
         assert _drawn(app) == stopped
+
+
+async def test_where_typed_during_a_run_leaves_the_run_one_line_of_the_recording(
+    tmp_path: Path, forever_path: Path
+) -> None:
+    record = tmp_path / "session.rapide"
+    session = Session.load(forever_path, seed=0, recorder=Recorder(record, source=forever_path))
+    app = RapideApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, "inject Ticker.tick n=0")
+        bar = app.query_one("#bar")
+        bar.value = "run"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: len(session.computation) > 300)
+        bar.value = "where"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "`goto` it" in _said(app))
+        assert session.running
+        where_at = len(session.computation)
+        await wait_until(pilot, lambda: len(session.computation) > where_at + 300)
+        await pilot.press("f6")
+        await wait_until(pilot, lambda: not session.running)
+        await settle(pilot)
+        last = session.decisions.point.number
+        # The History panel lists the run's steps to the last, that one current.
+        panel = app.query_one(HistoryPanel)
+        assert panel.border_title == f"History · step {last} (the last) of main"
+        assert str(panel.get_option_at_index(panel.highlighted).prompt).startswith(f"> {last:>5}")
+    steps = last - 1  # the points after the injection's
+    lines = record.read_text().splitlines()[1:]
+    assert lines == ["seed 0", 'inject Ticker.tick {"n": 0}', f"step {steps}"]

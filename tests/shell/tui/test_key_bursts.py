@@ -47,6 +47,7 @@ async def _keys_to_dialog(pilot, keys: list[str], *, together: bool, on_button: 
             list(app.session.history))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("keys", "on_button"),
     [(["\r", "\r"], True), ([*"APIService.request", "\r", *"query", "\t", *"k1", "\r", "\r"],

@@ -68,6 +68,7 @@ def _searched(graph: ConnectionGraph) -> list[str]:
     return [line.split()[0] for line in _lines(graph)[1:]]
 
 
+@pytest.mark.slow
 async def test_a_kept_search_stays_when_the_list_is_drawn_again(
     chain_path: Path, tmp_path: Path
 ) -> None:

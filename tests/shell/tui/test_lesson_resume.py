@@ -109,6 +109,7 @@ async def test_a_lesson_played_from_a_part_comes_to_the_state_played_through(cho
         assert len(app.session.expectations) == 7
 
 
+@pytest.mark.slow
 async def test_a_lesson_taken_over_and_resumed_comes_to_the_state_played_through(causality):
     app = make_app(causality.architecture, script=causality.script, speed=0)
     async with app.run_test(size=SIZE) as pilot:
@@ -220,6 +221,7 @@ async def test_a_script_that_played_to_its_end_has_nothing_to_resume(shop_path, 
         assert "error: nothing to resume" in _read(app)
 
 
+@pytest.mark.slow
 async def test_a_second_take_over_resumes_again(causality):
     app = make_app(causality.architecture, script=causality.script, speed=0)
     async with app.run_test(size=SIZE) as pilot:

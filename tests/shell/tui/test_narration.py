@@ -146,20 +146,22 @@ async def test_on_a_tiny_screen_the_narration_is_one_line_and_the_bar_stays(shop
             assert not banner.compact and banner.styles.padding.top == padding, size
 
 
+@pytest.mark.slow
 async def test_what_the_user_enters_while_a_script_plays_waits_for_its_end(shop_path, tmp_path):
     # A presenter's stray F5, or a command typed mid-lesson, would otherwise run between
     # the script's lines, which then act on another state and stop with an error (or a
     # failed expect) that is not the script's own.
     script = tmp_path / "lesson.rapide"
     script.write_text(
-        "inject APIService.request type=query key=1\n"
         "say The database answers first; the cache waits its turn, and so does the api.\n"
+        "inject APIService.request type=query key=1\n"
         "step\n"
         "expect DatabaseService.result count=1\n"
         "expect CacheService.stored none\n"
     )
-    # A second and a half a line: the keys below land while the script plays, however loaded
-    # the machine (at 0.4 s the script could end before they were read).
+    # The narration is left up six seconds: the keys below land while the script plays,
+    # however loaded the machine (at 0.4 s a line the script could end before they were
+    # read). Once they have been, the rest of the script plays at full speed.
     app = make_app(shop_path, script=script, speed=1.5)
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(
@@ -182,6 +184,8 @@ async def test_what_the_user_enters_while_a_script_plays_waits_for_its_end(shop_
 
         # Read while the script plays: a notice leaves the screen after a few seconds.
         await wait_until(pilot, lambda: said() == refused, timeout=10)
+        assert app.main_screen.player.playing
+        app.main_screen.player.speed = 0
         await wait_until(pilot, lambda: "The script is done: the session is yours." in said(),
                          timeout=30)
         await settle(pilot)

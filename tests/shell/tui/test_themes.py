@@ -40,11 +40,12 @@ async def test_every_text_segment_reads_in_every_builtin_theme(shop_path, themes
         nonlocal checked
         for theme in themes:
             app.theme = theme
-            await pilot.pause(0.05)
-            await pilot.pause(0.05)
+            await pilot.pause(0)  # the theme's styles applied
+            await pilot.pause(0)  # and drawn
             region = app.screen.query_one(dialog).region if dialog else None
-            checked += len(drawn_segments(app, region))
-            found = contrast_failures(app, region=region)
+            segments = drawn_segments(app, region)
+            checked += len(segments)
+            found = contrast_failures(app, segments)
             if found:
                 failures[f"{view} in {theme}"] = found[:5]
 
