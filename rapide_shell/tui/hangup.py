@@ -18,6 +18,7 @@ here takes that end as a hang-up, and drops what it writes once the pipe is gone
 from __future__ import annotations
 
 import signal
+from collections.abc import Callable
 from typing import IO, Any
 
 from textual.driver import Driver
@@ -25,28 +26,35 @@ from textual.drivers.linux_driver import LinuxDriver
 from textual.drivers.web_driver import WebDriver
 
 
+class WhileThere:
+    """Writes passed through until one fails (OSError: the other end is gone); from
+    then on each is dropped, as if it had been made."""
+
+    def __init__(self) -> None:
+        self.gone = False
+
+    def call(self, write: Callable[..., Any], *args: Any, made: Any = None) -> Any:
+        """``write(*args)`` while the other end is there; ``made`` once it is gone."""
+        if not self.gone:
+            try:
+                return write(*args)
+            except OSError:
+                self.gone = True
+        return made
+
+
 class TerminalOutput:
     """The terminal's output stream, dropping what is written once it is gone."""
 
     def __init__(self, file: IO[str]) -> None:
         self._file = file
-        self.gone = False
-        """A write failed: the terminal is gone, and nothing more is written."""
+        self._there = WhileThere()
 
     def write(self, text: str) -> int:
-        if not self.gone:
-            try:
-                return self._file.write(text)
-            except OSError:
-                self.gone = True
-        return len(text)
+        return int(self._there.call(self._file.write, text, made=len(text)))
 
     def flush(self) -> None:
-        if not self.gone:
-            try:
-                self._file.flush()
-            except OSError:
-                self.gone = True
+        self._there.call(self._file.flush)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._file, name)
@@ -79,17 +87,10 @@ class ServedDriver(WebDriver):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        write = self._write
-        gone = False
+        write, there = self._write, WhileThere()
 
         def write_while_there(data: bytes) -> int:
-            nonlocal gone
-            if not gone:
-                try:
-                    return write(data)
-                except OSError:
-                    gone = True
-            return len(data)
+            return int(there.call(write, data, made=len(data)))
 
         self._write = write_while_there  # type: ignore[assignment]  # a stand-in for it
 
