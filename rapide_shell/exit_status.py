@@ -10,6 +10,7 @@ before it loads anything.
 
 from __future__ import annotations
 
+import os
 import signal
 from collections.abc import Iterable
 from typing import Final
@@ -53,6 +54,14 @@ class EndedBySignal(KeyboardInterrupt):
     def reason(self) -> str:
         """``ended by SIGTERM``: what the exit status line says."""
         return f"ended by {self.name}"
+
+
+def end_at_once(number: int) -> None:
+    """A second of :data:`ENDING_SIGNALS` while leaving (the first could not be heard
+    out, a handler holding the process): end now, as the signal ends a program that
+    does not handle it."""
+    signal.signal(number, signal.SIG_DFL)
+    os.kill(os.getpid(), number)
 
 
 SERIOUSNESS: Final = (

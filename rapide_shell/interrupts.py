@@ -14,7 +14,8 @@ front end closes its session (finish hooks run, the recording is kept) and leave
 SIGTERM (asked to end) and SIGHUP (the terminal closed) leave as that second Ctrl-C
 does, at once, raising :class:`~rapide_shell.exit_status.EndedBySignal`; with no
 command running, the ``idle`` callback hears of it as of a Ctrl-C, and
-:attr:`CtrlC.ended_by` says that the front end must leave.
+:attr:`CtrlC.ended_by` says that the front end must leave. A second one while leaving
+ends the process then and there.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from pyrapide.core.interrupts import USER_INTERRUPTS
 from rapide_shell.error_output import say_at_once
-from rapide_shell.exit_status import ENDING_SIGNALS, EndedBySignal
+from rapide_shell.exit_status import ENDING_SIGNALS, EndedBySignal, end_at_once
 
 if TYPE_CHECKING:
     from rapide_shell.session import Session
@@ -106,7 +107,8 @@ class CtrlC:
 
     def _on_ending(self, number: int, frame: FrameType | None) -> None:
         if self.ended_by is not None:
-            return  # leaving already
+            end_at_once(number)  # asked again while leaving
+            return
         self.ended_by = ended = EndedBySignal(number)
         say_at_once(f"rapide: {ended.reason}: leaving now (the session closes as usual)\n")
         if self.busy:

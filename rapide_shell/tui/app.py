@@ -23,7 +23,7 @@ from textual.widgets import Input
 
 from pyrapide.core.printable import printable
 from pyrapide.runtime import DEFAULT_HANDLER_TIMEOUT
-from rapide_shell.exit_status import ENDING_SIGNALS, EndedBySignal
+from rapide_shell.exit_status import ENDING_SIGNALS, EndedBySignal, end_at_once
 from rapide_shell.explorations import EXPLORE_PLUGIN, STOPPED_BY_CTRL_C, ExploreCommands
 from rapide_shell.loader import LoadError
 from rapide_shell.python_warnings import warnings_shown_by
@@ -198,8 +198,10 @@ class RapideApp(App[None]):
         """The process was asked to end (SIGTERM) or its terminal closed (SIGHUP): leave
         as Ctrl-Q does, at once, a script playing stopped and a command under way (a
         ``wait``) cut short: the finish hooks run, the recording is kept, the terminal
-        is given back as it was, and the exit status is the signal's (128 + its number)."""
+        is given back as it was, and the exit status is the signal's (128 + its number).
+        A second one while leaving (something holds the app) ends the process at once."""
         if self.tally.ended_by is not None:
+            end_at_once(number)
             return
         self.tally.ended_by = ended = EndedBySignal(number)
         self.tally.cut_short()

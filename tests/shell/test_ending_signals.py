@@ -205,7 +205,6 @@ async def test_a_signal_ends_the_workbench_with_its_status(tmp_path: Path) -> No
     async with app.run_test(size=SIZE) as pilot:
         await _start_the_run(pilot)
         app.end_by_signal(signal.SIGTERM)
-        app.end_by_signal(signal.SIGTERM)  # a second one while leaving changes nothing
         await pilot.pause(1)
     assert app.session.closed
     assert app.tally.exit_status == 143
@@ -239,3 +238,40 @@ def test_an_exploration_asked_to_end_reports_what_was_explored(tmp_path: Path) -
     assert "Traceback" not in err
     verdict = out.splitlines()[0]
     assert verdict.endswith("; ended by SIGHUP: the space was not exhausted"), out
+
+
+def test_a_second_signal_while_leaving_ends_the_program_at_once(tmp_path: Path) -> None:
+    # Its finish hook never returns: the first SIGTERM's orderly close waits on it for
+    # ever, and the second ends the program there, as SIGTERM ends one that does not
+    # handle it.
+    file = tmp_path / "stuck_finish.py"
+    file.write_text(
+        "import asyncio\n"
+        "from pyrapide import action, architecture, interface, module\n"
+        "@interface\n"
+        "class Idle:\n"
+        "    @action\n"
+        "    async def nothing(self) -> None: ...\n"
+        "@module(implements=Idle)\n"
+        "class Stuck:\n"
+        "    async def finish(self):\n"
+        "        print('finishing', flush=True)\n"
+        "        await asyncio.sleep(3600)\n"
+        "@architecture\n"
+        "class Arch:\n"
+        "    idle = Idle\n"
+    )
+    user = User(file, tmp_path)
+    try:
+        user.sees("[quiet]>")
+        user.child.kill(signal.SIGTERM)
+        user.sees("finishing")
+        user.child.kill(signal.SIGTERM)
+        deadline = time.monotonic() + 30
+        while user.child.isalive():
+            assert time.monotonic() < deadline, "the second SIGTERM did not end it"
+            time.sleep(0.05)
+        assert user.child.signalstatus == signal.SIGTERM
+    finally:
+        if user.child.isalive():
+            user.child.terminate(force=True)
