@@ -7,8 +7,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
-import signal
-import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +32,6 @@ from rapide_shell.error_output import (
     say_at_once,
 )
 from rapide_shell.exit_status import (
-    ENDING_SIGNALS,
     EXIT_ERROR,
     EXIT_EXPECTATION_FAILED,
     EndedBySignal,
@@ -53,6 +51,7 @@ from rapide_shell.exploring import (
     read_scenario,
 )
 from rapide_shell.import_guard import ExitCalled, exit_refused
+from rapide_shell.interrupts import handle_signals
 from rapide_shell.loader import LoadError
 from rapide_shell.looks import command_words
 from rapide_shell.render import transcript_console
@@ -234,19 +233,16 @@ class _Interrupts:
     def __init__(self, explorer: Explorer) -> None:
         self.explorer = explorer
         self.ended_by: EndedBySignal | None = None
-        self._previous: dict[int, Any] = {}
+        self._restore: Callable[[], None] | None = None
 
     def __enter__(self) -> _Interrupts:
-        if threading.current_thread() is threading.main_thread():
-            self._previous[signal.SIGINT] = signal.signal(signal.SIGINT, self._on_sigint)
-            for number in ENDING_SIGNALS:
-                self._previous[number] = signal.signal(number, self._on_ending)
+        self._restore = handle_signals(self._on_sigint, self._on_ending)
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        for number, previous in self._previous.items():
-            signal.signal(number, previous)
-        self._previous.clear()
+        if self._restore is not None:
+            self._restore()
+            self._restore = None
 
     def _on_ending(self, number: int, frame: Any) -> None:
         ended = EndedBySignal(number)

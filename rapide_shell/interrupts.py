@@ -25,7 +25,7 @@ import signal
 import threading
 from collections.abc import Callable
 from types import FrameType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pyrapide.core.interrupts import USER_INTERRUPTS
 from rapide_shell.error_output import say_at_once
@@ -64,7 +64,7 @@ class CtrlC:
         self.ended_by: EndedBySignal | None = None
         """The signal that ended the front end (see the module docstring), if one did."""
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._previous: dict[int, Any] = {}
+        self._restore: Callable[[], None] = _nothing
 
     def start_command(self) -> None:
         """A command starts: Ctrl-C pauses it, then leaves, counting from here."""
@@ -78,15 +78,12 @@ class CtrlC:
     def __enter__(self) -> CtrlC:
         if threading.current_thread() is threading.main_thread():
             self._loop = asyncio.get_running_loop()
-            self._previous[signal.SIGINT] = signal.signal(signal.SIGINT, self._on_sigint)
-            for number in ENDING_SIGNALS:
-                self._previous[number] = signal.signal(number, self._on_ending)
+        self._restore = handle_signals(self._on_sigint, self._on_ending)
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        for number, previous in self._previous.items():
-            signal.signal(number, previous)
-        self._previous.clear()
+        self._restore()
+        self._restore = _nothing
 
     def _on_sigint(self, number: int, frame: FrameType | None) -> None:
         loop = self._loop
@@ -116,6 +113,25 @@ class CtrlC:
             USER_INTERRUPTS.interrupt(ended)
         if self._loop is not None and self.idle is not None:
             self._loop.call_soon_threadsafe(self.idle)
+
+
+def handle_signals(
+    on_sigint: Callable[[int, FrameType | None], None],
+    on_ending: Callable[[int, FrameType | None], None],
+) -> Callable[[], None]:
+    """Put ``on_sigint`` in place for SIGINT and ``on_ending`` for each of
+    :data:`~rapide_shell.exit_status.ENDING_SIGNALS` (on the main thread only: no other
+    may set them); returns what puts the previous handlers back."""
+    if threading.current_thread() is not threading.main_thread():
+        return _nothing
+    handlers = {signal.SIGINT: on_sigint, **dict.fromkeys(ENDING_SIGNALS, on_ending)}
+    previous = {number: signal.signal(number, handler) for number, handler in handlers.items()}
+
+    def restore() -> None:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+    return restore
 
 
 def _nothing() -> None:
