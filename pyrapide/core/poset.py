@@ -16,6 +16,34 @@ EventRef = Event | str
 """An event, or the id of an event, wherever a poset method takes one."""
 
 
+def cause_refs(caused_by: object, where: str) -> tuple[EventRef, ...]:
+    """The causes a ``caused_by=`` argument names: one Event or event id alone, or an
+    iterable of them (None names none).
+
+    A string is one id, never a sequence of one-letter ids, and anything else (a
+    number, a mapping, a list holding something that is neither an Event nor an id)
+    raises TypeError, its message opening with ``where``: a cause given in the wrong
+    shape is refused by name, never misread or dropped in silence. Whether the causes
+    exist is for the caller to look up."""
+    if caused_by is None:
+        return ()
+    if isinstance(caused_by, Event | str):
+        return (caused_by,)
+    if not isinstance(caused_by, Iterable) or isinstance(caused_by, Mapping):
+        raise TypeError(
+            f"{where}: caused_by takes an Event, an event id or a list of them, "
+            f"not {type(caused_by).__name__} {caused_by!r}"
+        )
+    refs = tuple(caused_by)
+    for ref in refs:
+        if not isinstance(ref, Event | str):
+            raise TypeError(
+                f"{where}: caused_by holds {type(ref).__name__} {ref!r}, "
+                "which is neither an Event nor an event id"
+            )
+    return refs
+
+
 class Poset:
     """A directed acyclic graph of events ordered by causality.
 

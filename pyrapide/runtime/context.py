@@ -78,8 +78,10 @@ class ModuleContext:
         this handler emits follows the last event of each of those deliveries
         (the return edge: the poset shows that it waited); pipe and agent
         deliveries happen later. ``caused_by`` (an Event, an event id or a list
-        of them) adds causes to the automatic ones. Raises EmitError when the
-        component's interface does not declare ``name``, and PayloadError (a
+        of them) adds causes to the automatic ones: one not in the computation
+        raises EmitError, and one in another shape (a number, a mapping) TypeError.
+        Raises EmitError when the component's interface does not declare ``name``,
+        and PayloadError (a
         ValueError) when the payload does not fit the action's signature or could
         not be saved (see :mod:`pyrapide.types.payloads`). ``name`` is positional
         only, so that a field may be called ``name`` (``emit("User.created",

@@ -13,6 +13,7 @@ from pyrapide.constraints import Constraint, ConstraintMonitor, ConstraintViolat
 from pyrapide.constraints.violation import violation_key
 from pyrapide.core import Computation, Event
 from pyrapide.core.interrupts import contained
+from pyrapide.core.poset import cause_refs
 from pyrapide.patterns import Pattern
 
 __all__ = ["CallbackError", "EventSource", "InMemoryEventSource", "StreamProcessor"]
@@ -28,8 +29,10 @@ class EventSource(Protocol):
     """What a :class:`StreamProcessor` consumes: a name and an async stream of events.
 
     ``events()`` yields :class:`Event` objects, or ``(event, caused_by)`` pairs
-    where ``caused_by`` lists earlier events (or their ids) of the stream; the
-    stream ending means the source is closed.
+    where ``caused_by`` is an earlier event of the stream, its id, or a list of
+    them; the stream ending means the source is closed. What is not an Event, and
+    a pair whose causes have another shape, is reported in the processor's
+    ``errors`` and not recorded.
     """
 
     @property
@@ -62,15 +65,22 @@ class InMemoryEventSource:
         """Whether ``close()`` was called."""
         return self._closed
 
-    def put_nowait(self, event: Event, caused_by: Iterable[Event | str] | None = None) -> None:
-        """Enqueue ``event``, caused by earlier events of the stream (or their ids)."""
+    def put_nowait(
+        self, event: Event, caused_by: Iterable[Event | str] | Event | str | None = None
+    ) -> None:
+        """Enqueue ``event``, caused by earlier events of the stream: ``caused_by`` is
+        one Event or event id, or a list of them. Raises TypeError for causes in
+        another shape (see :func:`~pyrapide.core.poset.cause_refs`)."""
         if self._closed:
             raise RuntimeError(f"event source {self._name!r} is closed")
         if not isinstance(event, Event):
             raise TypeError(f"event source {self._name!r} takes Events, got {type(event).__name__}")
-        self._queue.put_nowait((event, tuple(caused_by)) if caused_by else event)
+        causes = cause_refs(caused_by, f"event source {self._name!r}, event {event.id!r}")
+        self._queue.put_nowait((event, causes) if causes else event)
 
-    async def put(self, event: Event, caused_by: Iterable[Event | str] | None = None) -> None:
+    async def put(
+        self, event: Event, caused_by: Iterable[Event | str] | Event | str | None = None
+    ) -> None:
         """Enqueue ``event`` for consumption (see :meth:`put_nowait`)."""
         self.put_nowait(event, caused_by)
 
@@ -327,12 +337,17 @@ class StreamProcessor:
         await inbox.put((name, _CLOSED))
 
     async def _process(self, source_name: str, item: Any) -> None:
-        event, causes = item if isinstance(item, tuple) and len(item) == 2 else (item, ())
+        event, given = item if isinstance(item, tuple) and len(item) == 2 else (item, None)
         source = self._sources.get(source_name, source_name)
         if not isinstance(event, Event):
             kind = type(event).__name__
             problem = f"source {source_name!r} yielded {kind}, not an Event"
             self._record_error("source", source, TypeError(problem), None)
+            return
+        try:
+            causes = cause_refs(given, f"source {source_name!r}, event {event.id!r}")
+        except TypeError as refused:  # the event is refused whole, as a non-event is
+            self._record_error("source", source, refused, event)
             return
         if event in self._computation:
             problem = f"source {source_name!r} sent event {event.id!r} twice"

@@ -17,6 +17,7 @@ from pyrapide.architecture import (
 from pyrapide.architecture.description import describe_hierarchy
 from pyrapide.constraints import ConstraintMonitor, ConstraintViolation
 from pyrapide.core import Computation, Event
+from pyrapide.core.poset import cause_refs
 from pyrapide.runtime.bounds import (
     checked_clock,
     checked_count,
@@ -721,9 +722,15 @@ class System:
         """Record an event from outside (a root unless ``caused_by``) and queue its
         deliveries. Raises ValueError for a name no component's interface declares,
         PayloadError (a ValueError) for a payload that does not fit the action's
-        signature or could not be saved (see :mod:`pyrapide.types.payloads`), and
-        RuntimeError once the system is stopped."""
+        signature or could not be saved (see :mod:`pyrapide.types.payloads`), EmitError
+        (a ValueError) for a cause not in the computation, TypeError for a name that is
+        not a string or causes given in another shape than :meth:`resolve_events`
+        takes, and RuntimeError once the system is stopped."""
         self._refuse_if_stopped(f"inject({name!r})")
+        if not isinstance(name, str):
+            raise TypeError(
+                f"inject(): an event name is a string, got {type(name).__name__} {name!r}"
+            )
         if name not in self._alphabet:
             close = difflib.get_close_matches(name, list(self._alphabet), n=3)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
@@ -757,13 +764,12 @@ class System:
         return action_spec(self._alphabet.get(name), name)
 
     def resolve_events(self, refs: Any, where: str) -> list[Event]:
-        """Events named by ``refs`` (an Event, an id, or an iterable of them)."""
-        if refs is None:
-            return []
-        if isinstance(refs, (Event, str)):
-            refs = [refs]
+        """Events named by ``refs`` (an Event, an id, or an iterable of them; None: none).
+        Raises TypeError for anything else (see :func:`pyrapide.core.poset.cause_refs`)
+        and EmitError for an event or id not in the computation, each opening with
+        ``where``."""
         events = []
-        for ref in refs:
+        for ref in cause_refs(refs, where):
             event = self.computation.get(ref.id if isinstance(ref, Event) else ref)
             if event is None:
                 raise EmitError(

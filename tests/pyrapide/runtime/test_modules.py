@@ -176,6 +176,48 @@ async def test_caused_by_an_unknown_event_is_refused():
         system.inject("Client.put", {"key": "z"}, caused_by="e99")
 
 
+@pytest.mark.parametrize(
+    ("caused_by", "message"),
+    [
+        (5, r"caused_by takes an Event, an event id or a list of them, not int 5"),
+        # A mapping is no list of causes: its keys were once read as ids, e1 included.
+        ({"e1": "why"}, r"caused_by takes an Event, .* not dict \{'e1': 'why'\}"),
+        (["e1", 2.5], r"caused_by holds float 2.5, which is neither an Event nor an event id"),
+    ],
+)
+async def test_caused_by_in_another_shape_is_refused_by_name(caused_by, message):
+    system = System(Shop, {"client": Shopper, "store": Recorder})
+    await system.start()
+    recorded = len(system.computation)
+    with pytest.raises(TypeError, match=r"^inject\('Client.put'\): " + message):
+        system.inject("Client.put", {"key": "z"}, caused_by=caused_by)
+    assert len(system.computation) == recorded
+
+
+@module(implements=Client)
+class MiscausingShopper:
+    async def start(self):
+        await get_context(self).emit("Client.put", key="a", caused_by=5)
+
+
+async def test_an_emit_with_causes_in_another_shape_is_a_handler_error_naming_the_emitter():
+    system = System(Shop, {"client": MiscausingShopper, "store": Recorder})
+    computation = await system.run()
+    assert len(computation) == 0
+    (error,) = system.errors
+    assert isinstance(error.error, TypeError)
+    assert str(error.error) == (
+        "client emitting Client.put: caused_by takes an Event, an event id or a list "
+        "of them, not int 5"
+    )
+
+
+async def test_inject_refuses_a_name_that_is_not_a_string():
+    system = System(Shop, {"client": Shopper, "store": Recorder})
+    with pytest.raises(TypeError, match=r"^inject\(\): an event name is a string, got int 3$"):
+        system.inject(3)  # type: ignore[arg-type]
+
+
 async def test_inject_refuses_an_unknown_name_with_a_suggestion():
     system = System(Shop, {"client": Shopper, "store": Recorder})
     with pytest.raises(ValueError, match=r"declares .Client.putt.; did you mean Client.put"):

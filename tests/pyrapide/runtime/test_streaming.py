@@ -77,6 +77,51 @@ async def test_causes_given_by_the_source_are_recorded() -> None:
     assert processor.stats["match_count"] == 1
 
 
+async def test_a_cause_given_alone_as_an_event_or_an_id_is_recorded() -> None:
+    source = InMemoryEventSource("s")
+    processor = StreamProcessor()
+    processor.add_source("s", source)
+    call, answered_by_event, answered_by_id = Event("Call"), Event("Result"), Event("Result")
+    await source.put(call)
+    await source.put(answered_by_event, caused_by=call)
+    # One id, not a list of one-letter ids: none of it may be ignored.
+    await source.put(answered_by_id, caused_by=call.id)
+    await source.close()
+    await asyncio.wait_for(processor.run(), 5)
+    causes = processor.computation.poset.causes
+    assert list(causes(answered_by_event)) == [call] == list(causes(answered_by_id))
+    assert processor.stats["ignored_causes"] == 0 and processor.errors == []
+
+
+async def test_causes_in_another_shape_are_refused_naming_the_source_and_event() -> None:
+    with pytest.raises(
+        TypeError,
+        match=r"^event source 's', event 'x': caused_by takes an Event, an event id or a "
+        r"list of them, not int 5$",
+    ):
+        InMemoryEventSource("s").put_nowait(Event("A", id="x"), caused_by=5)  # type: ignore[arg-type]
+
+    class Pairs:
+        name = "pairs"
+
+        async def events(self) -> Any:
+            first = Event("A", id="a1")
+            yield first
+            yield (Event("B", id="b1"), first)  # one event: its cause
+            yield (Event("C", id="c1"), 7)  # neither an event nor an id: reported
+
+    processor = StreamProcessor()
+    processor.add_source("pairs", Pairs())  # type: ignore[arg-type]
+    await asyncio.wait_for(processor.run(), 5)
+    assert [event.id for event in processor.computation] == ["a1", "b1"]
+    assert [cause.id for cause in processor.computation.poset.causes("b1")] == ["a1"]
+    (error,) = processor.errors
+    assert str(error) == (
+        "event source 'pairs' failed: TypeError: source 'pairs', event 'c1': caused_by "
+        "takes an Event, an event id or a list of them, not int 7 on event c1"
+    )
+
+
 async def test_enforced_constraints_report_at_once_and_at_the_end() -> None:
     source = InMemoryEventSource("s")
     processor = StreamProcessor()
