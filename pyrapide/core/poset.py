@@ -485,7 +485,9 @@ class Poset:
         """Return a poset of the events for which ``keep(event)`` is true, in causal order.
 
         As for ``filter_by_name``, two kept events are linked when one preceded
-        the other through events left out. Costs one pass over the poset.
+        the other through events left out. Costs one pass over the poset, plus, at
+        each event with several causes, the kept events nearest above them: a chain
+        of events left out costs one step per event, however many kept events feed it.
         """
         return self._filtered(keep)
 
@@ -499,17 +501,25 @@ class Poset:
         new_events: list[Event] = []
         new_causes: dict[int, tuple[int, ...]] = {}
         for p in self._order.canonical_order():
-            above: dict[int, None] = {}
-            for c in _ordering.listed(causes[p]):
-                if kept[c]:
-                    above[c] = None
-                else:
-                    above.update(dict.fromkeys(nearest[c]))
+            direct = _ordering.listed(causes[p])
+            if len(direct) == 1 and not kept[direct[0]]:
+                # One cause, left out: its nearest kept events are this event's too,
+                # shared rather than copied, so a chain of left-out events after a
+                # wide fan-in costs one step per event, not the width of the fan-in.
+                closest = nearest[direct[0]]
+            else:
+                above: dict[int, None] = {}
+                for c in direct:
+                    if kept[c]:
+                        above[c] = None
+                    else:
+                        above.update(dict.fromkeys(nearest[c]))
+                closest = tuple(above)
             if kept[p]:
-                new_causes[p] = tuple(above)
+                new_causes[p] = closest
                 nearest[p] = (p,)
             else:
-                nearest[p] = tuple(above)
+                nearest[p] = closest
         for p, event in enumerate(events):
             if kept[p]:
                 new_index[p] = len(new_events)

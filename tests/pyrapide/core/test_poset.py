@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tracemalloc
 
 import pytest
 
@@ -219,6 +220,43 @@ def test_filters_keep_the_causal_order_among_kept_events() -> None:
     from_b = poset.filter_by_source("b")
     assert [e.id for e in from_b] == ["y", "x2"] and from_b.is_ancestor("y", "x2")
     assert len(poset.filter_by_name("nothing")) == 0
+
+
+def _fan_in_then_chain(width: int) -> Poset:
+    """``width`` workers finish, a barrier waits for all of them, ``width`` steps follow
+    one another, and a last report: only the workers and the report are Worker.done."""
+    poset = Poset()
+    workers = [Event("Worker.done", id=f"w{index}") for index in range(width)]
+    for worker in workers:
+        poset.add(worker)
+    step = Event("Barrier.reached", id="barrier")
+    poset.add(step, caused_by=workers)
+    for index in range(width):
+        following = Event("Step.done", id=f"s{index}")
+        poset.add(following, caused_by=[step])
+        step = following
+    poset.add(Event("Worker.done", id="report"), caused_by=[step])
+    return poset
+
+
+def test_filtering_out_a_chain_after_a_wide_fan_in_costs_memory_in_proportion() -> None:
+    # Each left-out step used to copy the workers above it, so memory (and time) grew
+    # with width times chain length: four times over for twice the width.
+    def peak_bytes(width: int) -> int:
+        poset = _fan_in_then_chain(width)
+        tracemalloc.start()
+        try:
+            workers = poset.filter_by_name("Worker.done")
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        assert len(workers) == width + 1
+        assert [cause.id for cause in workers.causes("report")] == [
+            f"w{index}" for index in range(width)
+        ]
+        return peak
+
+    assert peak_bytes(2000) < 6 * peak_bytes(500)
 
 
 def test_to_dict_layout_and_round_trip() -> None:
