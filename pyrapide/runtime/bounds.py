@@ -52,6 +52,18 @@ def checked_timeout(timeout: Any) -> float | None:
     return checked_seconds(timeout, "timeout", "a non-negative number of seconds or None")
 
 
+def checked_handler_timeout(value: Any) -> float | None:
+    """``value`` if it is None or a positive number of seconds (not NaN); else TypeError
+    for what is no number, ValueError for one of 0 or less."""
+    if value is None:
+        return None
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if number and value > 0:
+        return value  # type: ignore[no-any-return]
+    error = ValueError if number else TypeError
+    raise error(f"handler_timeout must be a positive number of seconds or None, got {value!r}")
+
+
 def checked_seconds(
     value: Any, name: str, wanted: str = "a non-negative number of seconds"
 ) -> float:

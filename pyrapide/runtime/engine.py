@@ -75,7 +75,9 @@ class Engine:
 
     def inject(self, event: Event, caused_by: Event | None = None) -> None:
         """Record ``event`` from outside (caused by ``caused_by`` if given) and
-        deliver it. Before ``run``, it is kept and recorded when the run begins."""
+        deliver it. Before ``run``, it is kept and recorded when the run begins. An
+        event the computation already holds is refused, as
+        :meth:`System.inject_event` refuses it."""
         if not isinstance(event, Event):
             raise TypeError(f"inject() takes an Event, got {type(event).__name__}")
         if self.system is None or self.system.state is RunState.STOPPED:

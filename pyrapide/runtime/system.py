@@ -21,6 +21,7 @@ from pyrapide.core.poset import cause_refs
 from pyrapide.runtime.bounds import (
     checked_clock,
     checked_count,
+    checked_handler_timeout,
     checked_integer,
     checked_positive,
     checked_seconds,
@@ -113,12 +114,13 @@ class System:
         allow_unbound: bool = False,
     ) -> None:
         arch_cls = architecture if isinstance(architecture, type) else type(architecture)
-        bound = bind_hierarchy(arch_cls, modules, partial=allow_unbound)
-        if handler_timeout is not None and not handler_timeout > 0:
-            raise ValueError(
-                f"handler_timeout must be a positive number of seconds or None, "
-                f"got {handler_timeout!r}"
+        if not isinstance(modules, Mapping):
+            raise TypeError(
+                "System() takes the modules as a mapping from component names to modules "
+                f"({{'db': PostgresModule}}), got {type(modules).__name__} {modules!r}"
             )
+        bound = bind_hierarchy(arch_cls, modules, partial=allow_unbound)
+        checked_handler_timeout(handler_timeout)
         self.architecture = arch_cls
         self._spec = architecture_spec(arch_cls)
         self._hierarchy = bound.hierarchy
@@ -224,11 +226,7 @@ class System:
 
     @handler_timeout.setter
     def handler_timeout(self, value: float | None) -> None:
-        if value is not None and not value > 0:
-            raise ValueError(
-                f"handler_timeout must be a positive number of seconds or None, got {value!r}"
-            )
-        self._handler_timeout = self.scheduler.handler_timeout = value
+        self._handler_timeout = self.scheduler.handler_timeout = checked_handler_timeout(value)
 
     @property
     def description(self) -> ArchitectureDescription:
@@ -750,8 +748,19 @@ class System:
     def inject_event(self, event: Event, caused_by: Any = None) -> Event:
         """Record a ready-made Event (its id kept) and queue its deliveries; its payload
         is checked as :meth:`inject` checks one. Returns ``event``, recorded as it is:
-        its payload is read-only all the way down, as every event's is."""
+        its payload is read-only all the way down, as every event's is. Raises TypeError
+        for what is not an Event, and ValueError for an event whose id the computation
+        already holds: each event is recorded, and delivered, once."""
+        if not isinstance(event, Event):
+            raise TypeError(f"inject_event() takes an Event, got {type(event).__name__} {event!r}")
         self._refuse_if_stopped(f"inject({event.name!r})")
+        recorded = self.computation.get(event.id)
+        if recorded is not None:
+            raise ValueError(
+                f"inject_event(): the computation already holds event {event.id!r} "
+                f"({recorded.name}); an event is recorded and delivered once: inject one "
+                "with a new id"
+            )
         check_payload(self._action_spec(event.name), event.name, event.payload)
         causes = self.resolve_events(caused_by, f"inject({event.name!r})")
         self.computation.record(event, caused_by=causes)

@@ -6,6 +6,7 @@ import asyncio
 
 import pytest
 
+from pyrapide import Event
 from pyrapide.runtime import (
     DispatchFinished,
     DispatchQueued,
@@ -162,12 +163,45 @@ async def test_a_stepping_caller_can_wait_for_real_time_work_without_polling():
         ({"max_connect_depth": 0}, "max_connect_depth must be a positive integer, got 0"),
         ({"max_connect_depth": None}, "max_connect_depth must be a positive integer, got None"),
         ({"clock": 5}, "clock must be a LogicalClock, a RealTimeClock or None, got int 5"),
+        ({"handler_timeout": 0}, "handler_timeout must be a positive number of seconds or None"),
+        (
+            {"handler_timeout": "5"},
+            "handler_timeout must be a positive number of seconds or None, got '5'",
+        ),
     ],
 )
 def test_options_that_would_break_the_run_or_its_determinism_are_refused(options, words):
     # A seed of None would seed from the system's entropy: no two runs alike.
     with pytest.raises((TypeError, ValueError), match=words):
         fan(**options)
+
+
+def test_modules_given_other_than_by_name_and_a_timeout_set_later_are_refused_by_name():
+    with pytest.raises(TypeError, match=r"^System\(\) takes the modules as a mapping .* got list"):
+        System(Fan, [Silent, Echo, Echo, Echo])  # type: ignore[arg-type]
+    system = fan()
+    with pytest.raises(TypeError, match=r"handler_timeout must be .* or None, got 'soon'"):
+        system.handler_timeout = "soon"  # type: ignore[assignment]
+    assert system.handler_timeout == fan().handler_timeout
+
+
+async def test_an_event_injected_again_is_refused_and_delivered_once():
+    system = fan()
+    await system.start()
+    ping = Event("Source.ping", {"n": 1}, id="ping")
+    system.inject_event(ping)
+    with pytest.raises(ValueError, match=r"already holds event 'ping' \(Source.ping\)"):
+        system.inject_event(ping)
+    # Another event with that id: the computation and the deliveries would disagree.
+    with pytest.raises(ValueError, match=r"already holds event 'ping'"):
+        system.inject_event(Event("Source.ping", {"n": 2}, id="ping"))
+    with pytest.raises(TypeError, match=r"^inject_event\(\) takes an Event, got str"):
+        system.inject_event("Source.ping")  # type: ignore[arg-type]
+    assert len(system.pending()) == 3  # one delivery per connection, once
+    await system.run_until_quiet()
+    await system.stop()
+    assert sorted(LOG) == ["free 1", "queue 1", "sync 1"]
+    assert [event.id for event in system.computation if event.name == "Source.ping"] == ["ping"]
 
 
 async def test_bounds_given_to_a_run_are_checked_before_it_starts():
