@@ -150,8 +150,13 @@ class PatternBuilder(Transformer[Token, Any]):
     def null(self) -> None:
         return None
 
+    def empty_array(self) -> list[Any]:
+        return []
+
     def array(self, *items: Any) -> list[Any]:
-        return [] if items == (None,) else list(items)
+        # Its own rule, not an optional item list: an absent list and ``[null]`` would
+        # both reach here as (None,).
+        return list(items)
 
     def object(self, *pairs: tuple[str, Any] | None) -> dict[str, Any]:
         return {} if pairs == (None,) else dict(pairs)  # type: ignore[arg-type]
@@ -258,7 +263,7 @@ def _quoting_hint(text: str, line: int, column: int) -> str:
 _NESTING = frozenset(
     {
         "where", "either", "independent", "join", "then", "then_immediately", "repeat",
-        "any_of", "all_of", "negate", "array", "object",
+        "any_of", "all_of", "negate", "array", "empty_array", "object",
     }
 )
 

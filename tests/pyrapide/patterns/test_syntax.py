@@ -7,7 +7,7 @@ import warnings
 import pytest
 
 from pyrapide.constraints import never
-from pyrapide.core import Poset
+from pyrapide.core import Event, Poset
 from pyrapide.patterns import (
     Pattern,
     PatternSyntaxError,
@@ -59,6 +59,26 @@ def test_json_literals_as_field_values():
     assert parsed == expected
     assert parse_pattern("E(n=7)").field_matchers["n"] == 7
     assert type(parse_pattern("E(n=7)").field_matchers["n"]) is int
+
+
+def test_an_array_of_one_null_is_not_the_empty_array():
+    # An optional list of items and a list holding null alone once both arrived as
+    # (None,): [null] was read as [], and matched the events holding x=[].
+    for text, value in [
+        ("E(x=[null])", [None]),
+        ("E(x=[[null]])", [[None]]),
+        ("E(x=[])", []),
+        ("E(x=[[]])", [[]]),
+    ]:
+        parsed = parse_pattern(text)
+        assert parsed.field_matchers["x"] == value and str(parsed) == text
+    poset = Poset()
+    holding_null, empty = Event("E", {"x": [None]}), Event("E", {"x": []})
+    poset.add(holding_null)
+    poset.add(empty)
+    assert [m.event for m in parse_pattern("E(x=[null])").match_in(poset)] == [holding_null]
+    guarded = parse_pattern("E(x=?v) where ?v == [null]")
+    assert [m.event for m in guarded.match_in(poset)] == [holding_null]
 
 
 @pytest.mark.parametrize(
