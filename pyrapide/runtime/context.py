@@ -81,11 +81,11 @@ class ModuleContext:
         of them) adds causes to the automatic ones: one not in the computation
         raises EmitError, and one in another shape (a number, a mapping) TypeError.
         Raises EmitError when the component's interface does not declare ``name``,
-        and PayloadError (a
-        ValueError) when the payload does not fit the action's signature or could
-        not be saved (see :mod:`pyrapide.types.payloads`). ``name`` is positional
-        only, so that a field may be called ``name`` (``emit("User.created",
-        name="ada")``); fields called ``payload`` or ``caused_by`` go in ``payload``.
+        and PayloadError (a ValueError) when the payload does not fit the action's
+        signature or could not be saved (see :mod:`pyrapide.types.payloads`).
+        ``name`` is positional only, so that a field may be called ``name``
+        (``emit("User.created", name="ada")``); fields called ``payload`` or
+        ``caused_by`` go in ``payload``.
 
         Called outside the system's handlers (say, from an asyncio task of your
         own), it records the event as a root and returns at once; its deliveries
