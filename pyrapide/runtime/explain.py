@@ -4,7 +4,9 @@ Deliveries are read from the router's log, guard errors from the system's
 errors; the rest is worked out again from the patterns, which depend only on
 the events recorded: a one-event pattern that matches the event's name, source
 and fields and made no delivery had a guard that returned false; a composite
-pattern that made none is waiting for the part no recorded event fills yet.
+pattern that made none met parts that stand as it relates them but bind a
+placeholder differently (or that its guard refused), or waits for the part no
+recorded event fills yet.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from pyrapide.architecture import Connection
-from pyrapide.patterns import BasicPattern, Pattern, Placeholder
+from pyrapide.patterns import BasicPattern, Pattern, PatternMatch, Placeholder
 from pyrapide.patterns.condition import Condition
+from pyrapide.patterns.match import freeze
 from pyrapide.patterns.operators import (
     DisjunctionPattern,
     GuardedPattern,
@@ -267,6 +270,9 @@ def _decide_composite(
         return RouteDecision(
             connection, Verdict.NO_MATCH, f"it fits no part of {route.pattern}"
         )
+    near_miss = _near_miss(route, pattern, event, poset)
+    if near_miss is not None:
+        return RouteDecision(connection, *near_miss)
     forward, backward = _RELATION.get(type(pattern), ("with {e}", "with {e}"))
     if fits_left:
         detail = f"waiting for {right} {forward.format(e=event.id)}; none is recorded yet"
@@ -280,6 +286,81 @@ def _decide_composite(
         return RouteDecision(connection, Verdict.NO_MATCH, detail)
     detail = f"waiting for {left} {backward.format(e=event.id)}; none is recorded yet"
     return RouteDecision(connection, Verdict.WAITING, detail)
+
+
+def _near_miss(
+    route: Route, pattern: Pattern, event: Event, poset: Poset
+) -> tuple[Verdict, str] | None:
+    """Why a pair of recorded parts around ``event`` made no match though they stand as
+    ``pattern`` (the route's pattern unwrapped) relates its two sides: a placeholder
+    they bind differently, or the guard or time bounds around the pattern. None when
+    no such pair is recorded (the pattern waits for a part, or none can come)."""
+    left, right = pattern.children()
+    lefts = _all_matches(left, poset, route.scope)
+    rights = _all_matches(right, poset, route.scope)
+    pairs = [(own, other) for own in lefts if event in own.events for other in rights]
+    pairs += [(other, own) for own in rights if event in own.events for other in lefts]
+    for first, second in pairs:
+        if _related(pattern, first, second, poset):
+            verdict, detail = _kept_apart(route.pattern, first, second)
+            # Only the later part of a sequence has all it can pair with recorded.
+            later = isinstance(pattern, SequencePattern | ImmediateSequencePattern)
+            if verdict is Verdict.NO_MATCH and not (later and event in second.events):
+                return Verdict.WAITING, f"{detail}; it waits for a part that fits"
+            return verdict, detail
+    return None
+
+
+def _all_matches(pattern: Pattern, poset: Poset, scope: str) -> list[PatternMatch]:
+    """Every match of ``pattern`` in ``poset``, read inside the architecture at ``scope``."""
+    matcher = pattern.matcher(warn_guard_errors=False, scope=scope)
+    return [found for recorded in poset for found in matcher.feed(recorded, poset)]
+
+
+def _related(pattern: Pattern, left: PatternMatch, right: PatternMatch, poset: Poset) -> bool:
+    """Whether the events of ``left`` and ``right`` stand as the operator of ``pattern``
+    relates its sides (its placeholders aside): the meaning each operator documents."""
+    pairs = [(x, y) for x in left.events for y in right.events]
+    if any(x is y for x, y in pairs):
+        return False
+    if isinstance(pattern, SequencePattern | ImmediateSequencePattern):
+        ordered = all(poset.is_ancestor(x, y) for x, y in pairs)
+        if isinstance(pattern, ImmediateSequencePattern):
+            return ordered and any(x in poset.direct_causes(y) for x, y in pairs)
+        return ordered
+    if isinstance(pattern, JoinPattern):
+        return any(poset.common_ancestors(x, y) for x, y in pairs)
+    if isinstance(pattern, IndependencePattern):
+        return all(poset.are_independent(x, y) for x, y in pairs)
+    return False
+
+
+def _kept_apart(
+    pattern: Pattern, left: PatternMatch, right: PatternMatch
+) -> tuple[Verdict, str]:
+    """What kept two related parts from making a match of ``pattern``."""
+    both = f"{_ids(left)} and {_ids(right)}"
+    for name, value in left.bindings.items():
+        if name in right.bindings and freeze(value) != freeze(right.bindings[name]):
+            other = right.bindings[name]
+            return Verdict.NO_MATCH, (
+                f"{both} fit its parts, but bind ?{name} to {_json(value)} and "
+                f"{_json(other)}: a placeholder bound on both sides must agree"
+            )
+    while isinstance(pattern, GuardedPattern | TimedPattern | IterationPattern):
+        if isinstance(pattern, GuardedPattern):
+            return Verdict.GUARD_FALSE, (
+                f"{both} fit its parts, and its guard {_guard_place(pattern)} did not "
+                "accept them"
+            )
+        if isinstance(pattern, TimedPattern):
+            return Verdict.NO_MATCH, f"{both} fit its parts, outside its time bounds"
+        pattern = pattern.pattern
+    return Verdict.NO_MATCH, f"{both} fit its parts, but make no match of {pattern}"
+
+
+def _ids(found: PatternMatch) -> str:
+    return ", ".join(event.id for event in found.events)
 
 
 def _fits(pattern: Pattern, event: Event, poset: Poset, scope: str) -> bool:

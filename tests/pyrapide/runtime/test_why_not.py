@@ -12,6 +12,7 @@ from pyrapide import (
     interface,
     module,
     pipe,
+    placeholder,
     when,
 )
 from pyrapide.runtime import System, Verdict
@@ -119,4 +120,50 @@ async def test_a_later_part_without_its_earlier_one_never_matches():
     assert never.detail == (
         f"no Shop.order causally preceding {paid.id} was recorded, and none can be now "
         f"(what precedes {paid.id} is fixed)"
+    )
+
+
+def never_true(match):
+    return False
+
+
+@architecture
+class MatchedPayments:
+    shop = Shop
+    store = Store
+    connections = [
+        agent(
+            Pattern.match("Shop.order", qty=placeholder("q"))
+            >> Pattern.match("Shop.paid", qty=placeholder("q")),
+            target=store,
+        ),
+        agent(
+            (Pattern.match("Shop.order") >> Pattern.match("Shop.paid")).where(never_true),
+            target=store,
+        ),
+    ]
+
+
+async def test_parts_that_stand_as_the_pattern_wants_but_make_no_match_are_named():
+    # Both connections once said no Shop.order preceding the payment was recorded.
+    system = System(MatchedPayments, {"shop": Counter, "store": Stock})
+    await system.start()
+    order = system.inject("Shop.order", {"qty": 1, "kind": "normal"})
+    paid = system.inject("Shop.paid", {"qty": 2}, caused_by=order)
+    disagreeing, guarded = system.why_not(paid)
+    assert disagreeing.verdict is Verdict.NO_MATCH
+    assert disagreeing.detail == (
+        f"{order.id} and {paid.id} fit its parts, but bind ?q to 1 and 2: "
+        "a placeholder bound on both sides must agree"
+    )
+    assert guarded.verdict is Verdict.GUARD_FALSE
+    assert guarded.detail.startswith(
+        f"{order.id} and {paid.id} fit its parts, and its guard never_true (test_why_not.py:"
+    )
+    # The order may still meet a payment of 1: it waits, and says what it met.
+    waiting = system.why_not(order)[0]
+    assert waiting.verdict is Verdict.WAITING
+    assert waiting.detail == (
+        f"{order.id} and {paid.id} fit its parts, but bind ?q to 1 and 2: a placeholder "
+        "bound on both sides must agree; it waits for a part that fits"
     )
