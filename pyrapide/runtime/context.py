@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, Final
 
 from pyrapide.core.event import Event
@@ -17,6 +19,20 @@ if TYPE_CHECKING:
     from pyrapide.runtime.system import System
 
 CONTEXT_ATTR: Final = "__rapide_context__"
+
+# The component whose module instance a System is building (its class called): a
+# get_context() then, from the class's __init__, is told why there is no context yet.
+_building: ContextVar[str | None] = ContextVar("pyrapide_building", default=None)
+
+
+@contextmanager
+def building(component: str) -> Iterator[None]:
+    """While the module instance of ``component`` is built (see :func:`get_context`)."""
+    token = _building.set(component)
+    try:
+        yield
+    finally:
+        _building.reset(token)
 
 
 class ModuleContext:
@@ -169,7 +185,8 @@ def get_context(instance: Any) -> ModuleContext:
     handler's code is written against; this module stays Python in the compiled build,
     so that annotation is not checked as it returns.
 
-    Raises RuntimeError for an instance that has neither (one you built yourself).
+    Raises RuntimeError for an instance that has neither (one you built yourself, or
+    one whose ``__init__`` asks while the system builds it: the context comes after).
     """
     try:
         # CONTEXT_ATTR, read as an attribute: the interpreter specializes the load (a
@@ -178,6 +195,14 @@ def get_context(instance: Any) -> ModuleContext:
     except AttributeError:
         context = None
     if context is None:
+        component = _building.get()
+        if component is not None:
+            raise RuntimeError(
+                f"{type(instance).__qualname__} instance has no runtime context yet: the "
+                f"system is building component {component!r}, and gives the instance its "
+                "context once built; call get_context() in start() or a handler, not "
+                "in __init__"
+            )
         raise RuntimeError(
             f"{type(instance).__qualname__} instance has no runtime context: only the "
             "instances a System builds have one (bind the architecture and start it)"

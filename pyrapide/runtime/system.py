@@ -32,7 +32,7 @@ from pyrapide.runtime.bounds import (
 from pyrapide.runtime.choices import WAKE, Choice, choices_now
 from pyrapide.runtime.clock import LogicalClock, RealTimeClock, RunClock
 from pyrapide.runtime.collector import full_collections_held
-from pyrapide.runtime.context import CONTEXT_ATTR, EmitError, ModuleContext
+from pyrapide.runtime.context import CONTEXT_ATTR, EmitError, ModuleContext, building
 from pyrapide.runtime.dispatch import Dispatch
 from pyrapide.runtime.modules import ModuleBuildError, module_spec
 from pyrapide.runtime.queues import DispatchQueues, PendingSummary
@@ -404,7 +404,8 @@ class System:
             if bound is None:
                 continue
             try:
-                instance = bound() if isinstance(bound, type) else bound
+                with building(component):
+                    instance = bound() if isinstance(bound, type) else bound
             except KeyboardInterrupt:
                 raise
             except BaseException as error:  # the class's own code: the user's to mend

@@ -20,7 +20,7 @@ from pyrapide import (
     requires,
     when,
 )
-from pyrapide.runtime import EmitError, ModuleDefinitionError, System
+from pyrapide.runtime import EmitError, ModuleBuildError, ModuleDefinitionError, System
 
 
 @interface
@@ -69,6 +69,26 @@ def test_get_context_of_an_instance_no_system_built_is_a_clear_error():
 
     with pytest.raises(RuntimeError, match="Lonely instance has no runtime context"):
         get_context(Lonely())
+
+
+async def test_get_context_in_init_says_the_context_comes_once_the_instance_is_built():
+    # It once said to bind the architecture and start it: what the user had just done.
+    @module(implements=Client)
+    class Eager:
+        def __init__(self):
+            self.context = get_context(self)
+
+    system = System(Shop, {"client": Eager, "store": Recorder})
+    with pytest.raises(ModuleBuildError) as refused:
+        await system.run()
+    assert str(refused.value.__cause__).endswith(
+        ".Eager instance has no runtime context yet: the system is building component "
+        "'client', and gives the instance its context once built; call get_context() in "
+        "start() or a handler, not in __init__"
+    )
+    # Outside a build, the first message stands.
+    with pytest.raises(RuntimeError, match="only the instances a System builds have one"):
+        Eager()
 
 
 @module(implements=Store)
