@@ -141,8 +141,8 @@ class Matcher:
         The matches are ordered by the recording positions of their events,
         compared as tuples with the earliest event first (so ``A -> B``'s matches
         with the first ``A`` come first); matches of the same events (different
-        bindings) stay in the order the pattern's parts found them. No order comes
-        from a hash: a run reports the same list in every interpreter process.
+        bindings) by their bindings as JSON, as ``match_in`` orders them. No order
+        comes from a hash: a run reports the same list in every interpreter process.
         """
         if poset is not self._fed_from:
             self._context.bind(_poset_of(poset))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Iterable
 from itertools import chain
 from typing import Any
@@ -73,13 +74,27 @@ class Context:
         """Matches completed by one event, in the order they are reported.
 
         By the recording positions of their events, compared as tuples (earliest
-        event first); matches with the same events keep the order they were found
-        in, which no hash decides.
+        event first); matches of the same events (their bindings differ) by their
+        bindings written as JSON with sorted keys. The two matching modes find such
+        matches in different orders (``A || B`` pairs the same two events either way
+        round), so neither finding order may decide it; bindings JSON cannot write
+        keep the order found, which no hash decides either.
         """
         if len(matches) < 2:
             return matches
         seq = self.seq
-        return sorted(matches, key=lambda found: tuple(map(seq, found.events)))
+        keys = [tuple(map(seq, found.events)) for found in matches]
+        order = sorted(range(len(matches)), key=keys.__getitem__)
+        ordered = [matches[index] for index in order]
+        start = 0
+        while start < len(order):
+            end = start + 1
+            while end < len(order) and keys[order[end]] == keys[order[start]]:
+                end += 1
+            if end - start > 1:
+                ordered[start:end] = _by_bindings(ordered[start:end])
+            start = end
+        return ordered
 
     def in_completion_order(self, matches: list[PatternMatch]) -> list[PatternMatch]:
         """Matches already in completion order, each group completed by one event put
@@ -155,6 +170,16 @@ class Context:
         if len(events) == 1:
             return self.roots(events[0])
         return frozenset().union(*(self.roots(event) for event in events))
+
+
+def _by_bindings(matches: list[PatternMatch]) -> list[PatternMatch]:
+    """Matches of the same events in the order of their bindings as JSON (sorted keys);
+    as given when a binding is something JSON cannot write."""
+    try:
+        written = [json.dumps(found.bindings, sort_keys=True) for found in matches]
+    except (TypeError, ValueError):
+        return matches
+    return [matches[index] for index in sorted(range(len(matches)), key=written.__getitem__)]
 
 
 class Store:
