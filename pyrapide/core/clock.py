@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
+from numbers import Real
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -78,6 +79,13 @@ class Clock:
         return f"{type(self).__name__}({self.name!r}, time={self.read()!r})"
 
 
+def _number(value: object, what: str) -> None:
+    """Refuse ``value`` with a TypeError naming ``what`` unless it is a number (a bool
+    is not one): compared with 0 below, anything else fails without saying which."""
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise TypeError(f"{what} must be a number, not {value!r}")
+
+
 class SynchronousClock(Clock):
     """A clock every observer reads alike; it moves only when ``tick`` is called."""
 
@@ -91,7 +99,9 @@ class SynchronousClock(Clock):
 
     def tick(self, amount: float = 1.0) -> None:
         """Advance the clock by ``amount``; raises ``ValueError`` if it is negative, or
-        not a finite number (the time would no longer compare or save)."""
+        not a finite number (the time would no longer compare or save), and
+        ``TypeError`` if it is no number."""
+        _number(amount, "a clock's tick")
         if amount < 0:
             raise ValueError(f"a clock cannot go back in time (tick({amount!r}))")
         if not math.isfinite(amount):
@@ -103,10 +113,12 @@ class RegularClock(SynchronousClock):
     """A synchronous clock that advances by a fixed ``period`` at each ``auto_tick``.
 
     ``accuracy`` documents how closely ticks follow the period (1.0: exactly).
-    Raises ``ValueError`` for a period that is not positive.
+    Raises ``ValueError`` for a period that is not positive, ``TypeError`` for one
+    that is no number.
     """
 
     def __init__(self, name: str, period: float, accuracy: float = 1.0) -> None:
+        _number(period, "a regular clock's period")
         if not period > 0:
             raise ValueError(f"a regular clock needs a positive period, not {period!r}")
         if not math.isfinite(period):
@@ -123,12 +135,14 @@ class RegularClock(SynchronousClock):
 class SlavedClock(Clock):
     """A clock that reads its ``parent``'s time divided by ``divisor``.
 
-    Raises ``ValueError`` for a divisor that is not positive.
+    Raises ``ValueError`` for a divisor that is not positive, ``TypeError`` for one
+    that is no number.
     """
 
     def __init__(self, name: str, parent: Clock, divisor: int) -> None:
         if not isinstance(parent, Clock):
             raise TypeError(f"a slaved clock follows a Clock, not {parent!r}")
+        _number(divisor, "a slaved clock's divisor")
         if not divisor > 0:
             raise ValueError(f"a slaved clock needs a positive divisor, not {divisor!r}")
         super().__init__(name)

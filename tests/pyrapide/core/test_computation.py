@@ -222,6 +222,18 @@ def test_regular_and_slaved_clocks() -> None:
         Clock("base").read()
 
 
+def test_a_clock_given_something_that_is_no_number_says_which_and_what() -> None:
+    # Each once failed comparing it with 0: "'>' not supported between ... 'str' and 'int'".
+    regular = RegularClock("r", period=1)
+    with pytest.raises(TypeError, match=r"^a regular clock's period must be a number, not '1s'$"):
+        RegularClock("bad", period="1s")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"^a slaved clock's divisor must be a number, not None$"):
+        SlavedClock("bad", regular, None)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"^a clock's tick must be a number, not True$"):
+        regular.tick(True)
+    assert regular.read() == 0.0
+
+
 @pytest.mark.parametrize("amount", [float("nan"), float("inf"), -1])
 def test_a_tick_that_would_leave_no_readable_time_is_refused(amount: float) -> None:
     # A NaN time compares false with everything: every timed pattern and order over
