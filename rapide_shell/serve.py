@@ -36,7 +36,7 @@ PAGE = Path(__file__).with_name("serve_page")
 around the terminal): it fetches nothing from other sites (textual-serve's own asks a
 font of Google's, which a class with no internet waits for), and once the session
 ends it says why as far as it can tell: the workbench quit, or the server stopped."""
-TAB_PREFIX = "trap '' INT; exec "
+TAB_PREFIX = "trap '' INT; "
 """What a tab's command line starts with on POSIX (see :func:`shell_command`)."""
 
 
@@ -61,22 +61,45 @@ def shell_command(
 ) -> str:
     """The shell command line that opens one tab's workbench: ``rapide shell`` on ``file``
     with the same options (``start``: the line of ``script`` to start from), run by this
-    interpreter, paths made absolute. On POSIX the shell that runs it is replaced by it
-    (``exec``): the tab's app is the server's own child, which stopping waits for; and
-    it starts with SIGINT ignored: a Ctrl-C in the server's terminal is the server's,
-    which ends each tab's session in order (the tab soon leaves the terminal's process
-    group, see ``rapide_shell.cli``), where it would end a tab still starting at once
-    and have it say "interrupted" there."""
-    words = [sys.executable, "-m", "rapide_shell.cli", "shell", str(Path(file).resolve())]
+    interpreter.
+
+    The workbench starts in the folder ``file`` is in, and is given its files by their
+    names from there: what a tab shows of them (``playing 01_connections.rapide``, the
+    line a stopped script stopped at, ``where``'s ``rapide shell 01_connections.py
+    --at``) names the lesson as the folder it lives in does, never the layout of the
+    server's file system, which is not the user's in the browser.
+
+    On POSIX the shell that runs it is replaced by it (``exec``): the tab's app is the
+    server's own child, which stopping waits for; and it starts with SIGINT ignored: a
+    Ctrl-C in the server's terminal is the server's, which ends each tab's session in
+    order (the tab soon leaves the terminal's process group, see ``rapide_shell.cli``),
+    where it would end a tab still starting at once and have it say "interrupted"
+    there."""
+    architecture = Path(file).resolve()
+    home = architecture.parent
+    # -P: the folder it starts in goes on no import path (a lesson's neighbour called
+    # like a module the workbench imports is not that module).
+    words = [sys.executable, "-P", "-m", "rapide_shell.cli", "shell", architecture.name]
     if seed is not None:
         words += ["--seed", str(seed)]
     if arch is not None:
         words += ["--arch", arch]
     if script is not None:
-        words += ["--script", str(Path(script).resolve()), "--speed", f"{speed:g}"]
+        words += ["--script", _named_from(home, Path(script)), "--speed", f"{speed:g}"]
         if start > 1:
             words += ["--from", f"{LINE_PREFIX}{start}"]
-    return (TAB_PREFIX if os.name == "posix" else "") + shlex.join(words)
+    if os.name == "posix":
+        return f"{TAB_PREFIX}cd -- {shlex.quote(str(home))} && exec {shlex.join(words)}"
+    return f'cd /d "{home}" && {shlex.join(words)}'  # a Windows path holds no quote
+
+
+def _named_from(home: Path, file: Path) -> str:
+    """``file`` as a path relative to the folder ``home`` (``../scripts/a.rapide`` when
+    it is elsewhere), or absolute when none leads there (another drive on Windows)."""
+    try:
+        return os.path.relpath(file.resolve(), home)
+    except ValueError:
+        return str(file.resolve())
 
 
 def url_of(host: str, port: int) -> str:

@@ -336,24 +336,30 @@ def test_another_host_is_served_with_a_plain_warning() -> None:
     assert url_of("::", 8080) == "http://[::]:8080"
 
 
-def _words(command: str) -> list[str]:
-    """A tab's command line, split, less what starts every one on POSIX."""
+def _words(command: str, home: Path | None = None) -> list[str]:
+    """A tab's command line, split, less the folder it starts in (``home``, when given,
+    is asserted) and what starts every one on POSIX."""
     if os.name == "posix":
         assert command.startswith(TAB_PREFIX)
         command = command.removeprefix(TAB_PREFIX)
-    return shlex.split(command)
+    words = shlex.split(command, posix=os.name == "posix")
+    went = words.index("&&")
+    if home is not None:
+        assert Path(words[went - 1]) == home.resolve()
+    return words[went + 1 :] if words[went + 1] != "exec" else words[went + 2 :]
 
 
 def test_each_tab_runs_rapide_shell_with_the_same_options(tmp_path: Path) -> None:
     odd = tmp_path / "my lessons" / "it's.py"
     command = shell_command(odd, seed=3, arch="Shop", script=tmp_path / "s.rapide", speed=0.5)
-    words = _words(command)
-    assert words[:4] == [sys.executable, "-m", "rapide_shell.cli", "shell"]
-    assert words[4:] == [
-        str(odd.resolve()), "--seed", "3", "--arch", "Shop",
-        "--script", str((tmp_path / "s.rapide").resolve()), "--speed", "0.5",
+    # It starts where the architecture is, and names its files from there.
+    words = _words(command, home=odd.parent)
+    assert words[:5] == [sys.executable, "-P", "-m", "rapide_shell.cli", "shell"]
+    assert words[5:] == [
+        "it's.py", "--seed", "3", "--arch", "Shop",
+        "--script", str(Path("..") / "s.rapide"), "--speed", "0.5",
     ]
-    assert _words(shell_command("a.py"))[4:] == [str(Path("a.py").resolve())]
+    assert _words(shell_command("a.py"), home=Path.cwd())[5:] == ["a.py"]
 
 
 def test_each_tab_starts_the_script_where_from_said(tmp_path: Path) -> None:
@@ -386,3 +392,22 @@ def test_a_served_lesson_narrates_in_the_tab_and_waits_for_a_key_there() -> None
         tab.page.wait_for_selector("body.-closed", timeout=10_000)
         with pytest.raises(ProcessLookupError):
             os.killpg(server.process.pid, 0)
+
+
+@pytest.mark.slow
+def test_a_served_lesson_names_its_files_as_its_folder_does_not_by_server_paths() -> None:
+    # The student's tab is no place for the layout of the teacher's disk: the script a
+    # student stops (Ctrl-C takes over) and the address `where` gives name the lesson's
+    # files as the lessons folder does.
+    lesson = REPO / "examples" / "lessons" / "01_connections"
+    script = lesson.with_suffix(".rapide")
+    with served(lesson.with_suffix(".py"), "--script", script, "--speed", "0") as server, \
+            chromium() as browser:
+        tab = WorkbenchTab(browser.new_page(), server.url)
+        tab.wait_for("press any key to go on")
+        tab.press("Control+c")
+        tab.wait_for("script stopped at line 4 of 01_connections.rapide: the session is")
+        tab.enter("where")
+        tab.wait_for("rapide shell 01_connections.py --at")
+        shown = tab.text()
+        assert str(REPO) not in shown and "examples/lessons" not in shown, shown
