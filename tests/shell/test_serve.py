@@ -20,7 +20,6 @@ import aiohttp
 import pytest
 
 from rapide_shell.serve import (
-    TAB_PREFIX,
     exposure_warning,
     is_loopback,
     shell_command,
@@ -197,7 +196,7 @@ def test_a_tab_whose_server_is_killed_closes_its_session(
 
 def _tab_process() -> subprocess.Popen[bytes]:
     """A tab's ``rapide shell`` on KINDS, run as the server runs it (its command line, in a
-    group of its own as in the terminal's, textual-serve's driver), without a server:
+    session of its own, textual-serve's driver), without a server:
     its input and stderr are the test's pipes, its screen goes nowhere."""
     return subprocess.Popen(
         shell_command(KINDS), shell=True, cwd=REPO, start_new_session=True,
@@ -219,27 +218,54 @@ def test_a_tab_closed_as_it_opens_ends_without_a_word() -> None:
     assert tab.stderr.read().decode() == ""
 
 
-@pytest.mark.skipif(os.name != "posix", reason="a POSIX shell runs the tab's command")
-def test_a_tab_takes_no_ctrl_c_from_the_servers_terminal() -> None:
-    # The terminal's Ctrl-C reaches every process of its group. A tab's app still
-    # starting died of it and said "interrupted" in the server's terminal; it is the
-    # server's to handle (it ends each tab's session in order). The tab's command, run
-    # as the server runs it, in the terminal's group, its input the server's pipe:
-    tab = _tab_process()
-    try:
-        time.sleep(0.3)  # starting: Python is up, the workbench is being imported
-        os.killpg(tab.pid, signal.SIGINT)
-        time.sleep(1)
-        assert tab.poll() is None, "the tab died of the Ctrl-C"
-        assert tab.stdin is not None and tab.stderr is not None
-        tab.stdin.close()  # the server goes: the tab closes its session and ends
-        tab.wait(timeout=60)
-        err = tab.stderr.read()
-    finally:
-        if tab.poll() is None:
-            os.killpg(tab.pid, signal.SIGKILL)
-            tab.wait()
-    assert "interrupted" not in err.decode()
+def _stat(pid: int) -> list[str]:
+    """The fields of ``/proc/PID/stat`` after the command's name: state, parent, process
+    group, session, ..."""
+    return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+
+
+def _started_child(parent: int) -> int | None:
+    """A process ``parent`` started that runs a program of its own (``exec`` done:
+    what the server's tab runs, not the server's copy of itself), if there is one."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if int(_stat(int(entry.name))[1]) != parent:
+                continue
+            words = (entry / "cmdline").read_bytes().split(b"\0")
+        except (OSError, IndexError, ValueError):
+            continue  # gone meanwhile
+        if b"serve" not in words:
+            return int(entry.name)
+    return None
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_a_ctrl_c_as_a_tab_starts_stops_the_server_quietly() -> None:
+    # The terminal's Ctrl-C reaches every process of its group. A tab caught in its
+    # first milliseconds, its shell not yet running `rapide shell`, died of it, and the
+    # server said "Application failed to start". A tab's process starts in a session of
+    # its own, out of the terminal's reach from its first instruction: the Ctrl-C is
+    # the server's, which ends each tab's session in order.
+    async def ctrl_c_as_a_tab_starts(server: ServedWorkbench) -> tuple[int, int]:
+        async with _tab(server):
+            deadline = time.monotonic() + 30
+            while (child := _started_child(server.process.pid)) is None:
+                assert time.monotonic() < deadline, "the tab's process never started"
+                await asyncio.sleep(0.001)
+            session = int(_stat(child)[3])
+            os.killpg(server.process.pid, signal.SIGINT)
+            return child, session
+
+    with served(KINDS) as server:
+        child, session = asyncio.run(ctrl_c_as_a_tab_starts(server))
+        out, err = server.process.communicate(timeout=30)
+    assert session == child, "the tab's process started in the terminal's session"
+    assert server.process.returncode == 0, err
+    assert "failed to start" not in out + err and "Traceback" not in out + err
+    assert err.rstrip().endswith("rapide serve: stopped")
+    assert _ended(child)
 
 
 def test_the_server_says_where_it_listens_and_stops_on_ctrl_c() -> None:
@@ -338,10 +364,7 @@ def test_another_host_is_served_with_a_plain_warning() -> None:
 
 def _words(command: str, home: Path | None = None) -> list[str]:
     """A tab's command line, split, less the folder it starts in (``home``, when given,
-    is asserted) and what starts every one on POSIX."""
-    if os.name == "posix":
-        assert command.startswith(TAB_PREFIX)
-        command = command.removeprefix(TAB_PREFIX)
+    is asserted)."""
     words = shlex.split(command, posix=os.name == "posix")
     went = words.index("&&")
     if home is not None:
