@@ -241,6 +241,7 @@ def _started_child(parent: int) -> int | None:
     return None
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
 def test_a_ctrl_c_as_a_tab_starts_stops_the_server_quietly() -> None:
     # The terminal's Ctrl-C reaches every process of its group. A tab caught in its
@@ -248,19 +249,19 @@ def test_a_ctrl_c_as_a_tab_starts_stops_the_server_quietly() -> None:
     # server said "Application failed to start". A tab's process starts in a session of
     # its own, out of the terminal's reach from its first instruction: the Ctrl-C is
     # the server's, which ends each tab's session in order.
-    async def ctrl_c_as_a_tab_starts(server: ServedWorkbench) -> tuple[int, int]:
-        async with _tab(server):
-            deadline = time.monotonic() + 30
-            while (child := _started_child(server.process.pid)) is None:
-                assert time.monotonic() < deadline, "the tab's process never started"
-                await asyncio.sleep(0.001)
-            session = int(_stat(child)[3])
-            os.killpg(server.process.pid, signal.SIGINT)
-            return child, session
-
-    with served(KINDS) as server:
-        child, session = asyncio.run(ctrl_c_as_a_tab_starts(server))
+    with served(KINDS) as server, chromium() as browser:
+        tab = WorkbenchTab(browser.new_page(), server.url)
+        deadline = time.monotonic() + 30
+        while (child := _started_child(server.process.pid)) is None:
+            assert time.monotonic() < deadline, "the tab's process never started"
+            time.sleep(0.001)
+        session = int(_stat(child)[3])
+        os.killpg(server.process.pid, signal.SIGINT)
         out, err = server.process.communicate(timeout=30)
+        tab.page.wait_for_selector("body.-closed", timeout=10_000)
+        tab.page.wait_for_function(
+            "document.getElementById('why').textContent.includes('The server has stopped')"
+        )
     assert session == child, "the tab's process started in the terminal's session"
     assert server.process.returncode == 0, err
     assert "failed to start" not in out + err and "Traceback" not in out + err
