@@ -560,6 +560,12 @@ class Session:
         return self.runtime.running
 
     @property
+    def slow_motion(self) -> float | None:
+        """The seconds between the steps of the run in progress when it goes in slow
+        motion (``run --every``); None when it goes at full speed, or none does."""
+        return self.runtime.every
+
+    @property
     def closed(self) -> bool:
         """True once the session closed."""
         return self.runtime.closed
