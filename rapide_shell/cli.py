@@ -268,7 +268,6 @@ def shell(options: argparse.Namespace) -> None:
     (`resume` plays the rest).
     Once the screen is gone, the terminal shows what the hooks reported and a line on
     stderr explains any status but 0."""
-    _leave_the_servers_terminal()
     _open_workbench(
         options.file,
         script=options.script,
@@ -277,17 +276,6 @@ def shell(options: argparse.Namespace) -> None:
         screenshots=options.screenshots,
         **_session_options(options),
     )
-
-
-def _leave_the_servers_terminal() -> None:
-    """A tab of ``rapide serve`` (its app driven by Textual's web driver, which the
-    server names in its environment) leaves the process group of the server's terminal:
-    a Ctrl-C there is the server's, which ends each tab's session in order. Caught by a
-    tab still starting, it would end that tab at once and say "interrupted" in the
-    server's terminal, which is not the tab's."""
-    if "web_driver" in os.environ.get("TEXTUAL_DRIVER", "") and hasattr(os, "setsid"):
-        with contextlib.suppress(OSError):  # already a group's leader: started apart
-            os.setsid()
 
 
 def _open_workbench(

@@ -17,14 +17,17 @@ import os
 import shlex
 import signal
 import socket
+import subprocess
 import sys
+from asyncio.subprocess import PIPE, Process
 from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 from rich.console import Console
 from rich.text import Text
-from textual_serve.server import Server
+from textual_serve.app_service import AppService
+from textual_serve.server import Server, to_int
 
 from rapide_shell.script_parts import LINE_PREFIX
 
@@ -36,8 +39,13 @@ PAGE = Path(__file__).with_name("serve_page")
 around the terminal): it fetches nothing from other sites (textual-serve's own asks a
 font of Google's, which a class with no internet waits for), and once the session
 ends it says why as far as it can tell: the workbench quit, or the server stopped."""
-TAB_PREFIX = "trap '' INT; exec "
-"""What a tab's command line starts with on POSIX (see :func:`shell_command`)."""
+_APART: dict[str, Any] = (
+    {"start_new_session": True} if os.name == "posix"
+    else {"creationflags": getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)}
+)
+"""How a tab's process is started out of reach of the server's terminal's Ctrl-C (see
+:class:`TabService`): in a session of its own, or on Windows a process group of its own,
+for which Ctrl-C is off."""
 
 
 def is_loopback(host: str) -> bool:
@@ -61,22 +69,40 @@ def shell_command(
 ) -> str:
     """The shell command line that opens one tab's workbench: ``rapide shell`` on ``file``
     with the same options (``start``: the line of ``script`` to start from), run by this
-    interpreter, paths made absolute. On POSIX the shell that runs it is replaced by it
-    (``exec``): the tab's app is the server's own child, which stopping waits for; and
-    it starts with SIGINT ignored: a Ctrl-C in the server's terminal is the server's,
-    which ends each tab's session in order (the tab soon leaves the terminal's process
-    group, see ``rapide_shell.cli``), where it would end a tab still starting at once
-    and have it say "interrupted" there."""
-    words = [sys.executable, "-m", "rapide_shell.cli", "shell", str(Path(file).resolve())]
+    interpreter.
+
+    The workbench starts in the folder ``file`` is in, and is given its files by their
+    names from there: what a tab shows of them (``playing 01_connections.rapide``, the
+    line a stopped script stopped at, ``where``'s ``rapide shell 01_connections.py
+    --at``) names the lesson as the folder it lives in does, never the layout of the
+    server's file system, which is not the user's in the browser. On POSIX the shell
+    that runs it is replaced by it (``exec``): the tab's app is the server's own child,
+    which stopping waits for."""
+    architecture = Path(file).resolve()
+    home = architecture.parent
+    # -P: the folder it starts in goes on no import path (a lesson's neighbour called
+    # like a module the workbench imports is not that module).
+    words = [sys.executable, "-P", "-m", "rapide_shell.cli", "shell", architecture.name]
     if seed is not None:
         words += ["--seed", str(seed)]
     if arch is not None:
         words += ["--arch", arch]
     if script is not None:
-        words += ["--script", str(Path(script).resolve()), "--speed", f"{speed:g}"]
+        words += ["--script", _named_from(home, Path(script)), "--speed", f"{speed:g}"]
         if start > 1:
             words += ["--from", f"{LINE_PREFIX}{start}"]
-    return (TAB_PREFIX if os.name == "posix" else "") + shlex.join(words)
+    if os.name == "posix":
+        return f"cd -- {shlex.quote(str(home))} && exec {shlex.join(words)}"
+    return f'cd /d "{home}" && {shlex.join(words)}'  # a Windows path holds no quote
+
+
+def _named_from(home: Path, file: Path) -> str:
+    """``file`` as a path relative to the folder ``home`` (``../scripts/a.rapide`` when
+    it is elsewhere), or absolute when none leads there (another drive on Windows)."""
+    try:
+        return os.path.relpath(file.resolve(), home)
+    except ValueError:
+        return str(file.resolve())
 
 
 def url_of(host: str, port: int) -> str:
@@ -84,6 +110,28 @@ def url_of(host: str, port: int) -> str:
     if ":" in host and not host.startswith("["):
         host = f"[{host}]"
     return f"http://{host}:{port}"
+
+
+class TabService(AppService):
+    """textual-serve's service of one tab, whose process starts apart from the server's
+    terminal (:data:`_APART`): a Ctrl-C there is the server's alone, which ends each
+    tab's session in order. Reaching a tab in its first milliseconds, before its shell
+    runs the workbench, it would kill it, and textual-serve would log that the
+    application failed to start."""
+
+    async def _open_app_process(self, width: int = 80, height: int = 24) -> Process:
+        """textual-serve's own, with the process started apart."""
+        self._process = process = await asyncio.create_subprocess_shell(
+            self.command,
+            stdin=PIPE,
+            stdout=PIPE,
+            stderr=PIPE,
+            env=self._build_environment(width=width, height=height),
+            **_APART,
+        )
+        assert process.stdin is not None
+        self._stdin = process.stdin
+        return process
 
 
 class WorkbenchServer(Server):
@@ -115,15 +163,40 @@ class WorkbenchServer(Server):
             tab.cancel()
 
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
-        """One tab's session, kept track of so that stopping the server ends it at once."""
+        """One tab's session, as textual-serve serves it but for its process, started
+        apart (:class:`TabService`); kept track of, so that stopping the server ends it
+        at once."""
         tab = asyncio.current_task()
-        if tab is None:
-            return await super().handle_websocket(request)
+        assert tab is not None  # each request is served by a task of its own
         self._tabs.add(tab)
+        websocket = web.WebSocketResponse(heartbeat=15)
+        width = to_int(request.query.get("width", "80"), 80)
+        height = to_int(request.query.get("height", "24"), 24)
+        service: TabService | None = None
         try:
-            return await super().handle_websocket(request)
+            await websocket.prepare(request)
+            service = TabService(
+                self.command,
+                write_bytes=websocket.send_bytes,
+                write_str=websocket.send_str,
+                close=websocket.close,  # type: ignore[arg-type]  # as textual-serve's own
+                download_manager=self.download_manager,
+                debug=self.debug,
+            )
+            await service.start(width, height)
+            try:
+                await self._process_messages(websocket, service)
+            finally:
+                await service.stop()  # its app told to quit, before its page is closed
+        except asyncio.CancelledError:
+            await websocket.close()
+        except Exception as error:
+            logging.getLogger("textual-serve").exception(error)
         finally:
+            if service is not None:
+                await service.stop()
             self._tabs.discard(tab)
+        return websocket
 
     def serve(self, debug: bool = False) -> None:
         """Serves until SIGINT or SIGTERM; OSError when the address cannot be bound."""

@@ -560,6 +560,12 @@ class Session:
         return self.runtime.running
 
     @property
+    def slow_motion(self) -> float | None:
+        """The seconds between the steps of the run in progress when it goes in slow
+        motion (``run --every``); None when it goes at full speed, or none does."""
+        return self.runtime.every
+
+    @property
     def closed(self) -> bool:
         """True once the session closed."""
         return self.runtime.closed
@@ -729,8 +735,9 @@ class Session:
             error = CommandError(f"a run is in progress; `pause` before `{command.name}`")
             return self._finish(_failure(line, command.name, error))
         self.history.append(command.text)
-        self.decisions.along = None
         outer = self.travel.begin_command()
+        if not outer:
+            self.decisions.along = None
         broken: list[str] = []
         try:
             with streams_kept(broken):
@@ -758,11 +765,25 @@ class Session:
             outcome = _failure(line, command.name, failure)
         finally:
             gave_line = self.travel.end_command(outer)
+        for what in broken:
+            outcome = _with_warning(outcome, notices.StreamsPutBack(what=what).text)
+        if not outer:
+            outcome = self._with_steps_told(outcome)
+        if gave_line or not outer:
+            # A command typed during another (`where` during a `run`) leaves the
+            # recording to that one, which writes its steps when it ends, as one line;
+            # a line it gave (`watch`) is written now, after the steps taken before it.
+            self._write_recording()
+        return self._finish(outcome)
+
+    def _with_steps_told(self, outcome: CommandOutcome) -> CommandOutcome:
+        """``outcome`` of a command that ended with none around it, with what its steps
+        came to: a warning when a step taken again did not record what it recorded
+        before, and a note when they were another branch's. A command typed during a
+        ``run`` (``where``) leaves both to the run, which says them as it ends."""
         divergence, self.travel.divergence = self.travel.divergence, None
         if divergence is not None:
             outcome = _warned(outcome, divergence)
-        for what in broken:
-            outcome = _with_warning(outcome, notices.StreamsPutBack(what=what).text)
         along, self.decisions.along = self.decisions.along, None
         if along is not None:
             # Said plainly: a step another branch took is that branch's, not a new one.
@@ -770,12 +791,7 @@ class Session:
             outcome = dataclasses.replace(
                 outcome, output=(*outcome.output, render.note(text, style="bold"))
             )
-        if gave_line or not outer:
-            # A command typed during another (`where` during a `run`) leaves the
-            # recording to that one, which writes its steps when it ends, as one line;
-            # a line it gave (`watch`) is written now, after the steps taken before it.
-            self._write_recording()
-        return self._finish(outcome)
+        return outcome
 
     def _finish(self, outcome: CommandOutcome) -> CommandOutcome:
         self.notify(notices.CommandFinished(outcome=outcome))

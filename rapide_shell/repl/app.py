@@ -32,6 +32,7 @@ the prompt rather than kill the program.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import errno
 import functools
 import signal
@@ -60,6 +61,7 @@ from rich.text import Text
 
 from pyrapide.core.printable import printable
 from pyrapide.runtime import DEFAULT_HANDLER_TIMEOUT
+from pyrapide.runtime.notifications import EventRecorded
 from rapide_shell import notices
 from rapide_shell.exit_status import EndedBySignal
 from rapide_shell.explorations import (
@@ -72,7 +74,7 @@ from rapide_shell.interrupts import CtrlC
 from rapide_shell.loader import LoadError
 from rapide_shell.looks import architecture_counts
 from rapide_shell.python_warnings import on_stderr, warnings_shown_by
-from rapide_shell.render import note, terminal_console
+from rapide_shell.render import event_text, note, terminal_console
 from rapide_shell.session import Session
 from rapide_shell.tally import SessionTally
 
@@ -469,7 +471,8 @@ async def _loop(
         number = tally.entered()
         interrupts.start_command()
         try:
-            outcome = await session.execute(line)
+            with _slow_steps_shown(console, session):
+                outcome = await session.execute(line)
         finally:
             interrupts.end_command()
         tally.ran(number, outcome)
@@ -479,6 +482,23 @@ async def _loop(
             console.print(renderable, crop=False)  # a WholeLine stays whole
         if outcome.quit:
             return Leaving.QUIT
+
+
+@contextlib.contextmanager
+def _slow_steps_shown(console: Console, session: Session) -> Iterator[None]:
+    """While the command in the ``with`` block runs, each event a run in slow motion
+    (``run --every``) records is printed as it is recorded: a run's output comes when
+    it ends, and a slow run shown to a class would show nothing until then."""
+
+    def shown(notification: EventRecorded) -> None:
+        if session.slow_motion is not None:
+            console.print(Text.assemble("  ", event_text(notification.event)), crop=False)
+
+    unsubscribe = session.subscribe(shown, (EventRecorded,))
+    try:
+        yield
+    finally:
+        unsubscribe()
 
 
 def _welcome(console: Console, session: Session) -> None:

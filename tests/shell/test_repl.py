@@ -465,3 +465,22 @@ def test_no_line_the_repl_prints_ends_in_blanks(shop_user: User) -> None:
     screen = shop_user.screen.split("\n")
     assert "» hello there" in screen
     assert [line for line in screen if line != line.rstrip() and not line.endswith("]> ")] == []
+
+
+def test_a_run_in_slow_motion_shows_each_event_as_it_is_recorded(tmp_path: Path) -> None:
+    # A run's output comes when it ends; one in slow motion, shown to a class, would
+    # show nothing for its whole length.
+    user = User(EXAMPLES / "connection_kinds.py", tmp_path)
+    try:
+        user.sees("pending · 1 in flight]>")
+        user.enters("run --every 0.3")
+        user.sees("e8 Worker.done from agent_worker")
+        assert "ran 9 dispatches" not in user.screen  # the run goes on
+        user.sees("e18 Worker.done from pipe_worker")
+        user.sees("ran 9 dispatches, recorded 11 events")
+        user.sees("[quiet]>")
+        user.enters("quit")
+        assert user.leaves() == 0
+    finally:
+        if user.child.isalive():
+            user.child.terminate(force=True)

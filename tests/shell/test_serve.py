@@ -20,7 +20,6 @@ import aiohttp
 import pytest
 
 from rapide_shell.serve import (
-    TAB_PREFIX,
     exposure_warning,
     is_loopback,
     shell_command,
@@ -197,7 +196,7 @@ def test_a_tab_whose_server_is_killed_closes_its_session(
 
 def _tab_process() -> subprocess.Popen[bytes]:
     """A tab's ``rapide shell`` on KINDS, run as the server runs it (its command line, in a
-    group of its own as in the terminal's, textual-serve's driver), without a server:
+    session of its own, textual-serve's driver), without a server:
     its input and stderr are the test's pipes, its screen goes nowhere."""
     return subprocess.Popen(
         shell_command(KINDS), shell=True, cwd=REPO, start_new_session=True,
@@ -219,27 +218,55 @@ def test_a_tab_closed_as_it_opens_ends_without_a_word() -> None:
     assert tab.stderr.read().decode() == ""
 
 
-@pytest.mark.skipif(os.name != "posix", reason="a POSIX shell runs the tab's command")
-def test_a_tab_takes_no_ctrl_c_from_the_servers_terminal() -> None:
-    # The terminal's Ctrl-C reaches every process of its group. A tab's app still
-    # starting died of it and said "interrupted" in the server's terminal; it is the
-    # server's to handle (it ends each tab's session in order). The tab's command, run
-    # as the server runs it, in the terminal's group, its input the server's pipe:
-    tab = _tab_process()
-    try:
-        time.sleep(0.3)  # starting: Python is up, the workbench is being imported
-        os.killpg(tab.pid, signal.SIGINT)
-        time.sleep(1)
-        assert tab.poll() is None, "the tab died of the Ctrl-C"
-        assert tab.stdin is not None and tab.stderr is not None
-        tab.stdin.close()  # the server goes: the tab closes its session and ends
-        tab.wait(timeout=60)
-        err = tab.stderr.read()
-    finally:
-        if tab.poll() is None:
-            os.killpg(tab.pid, signal.SIGKILL)
-            tab.wait()
-    assert "interrupted" not in err.decode()
+def _stat(pid: int) -> list[str]:
+    """The fields of ``/proc/PID/stat`` after the command's name: state, parent, process
+    group, session, ..."""
+    return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+
+
+def _started_child(parent: int) -> int | None:
+    """A process ``parent`` started that runs a program of its own (``exec`` done:
+    what the server's tab runs, not the server's copy of itself), if there is one."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if int(_stat(int(entry.name))[1]) != parent:
+                continue
+            words = (entry / "cmdline").read_bytes().split(b"\0")
+        except (OSError, IndexError, ValueError):
+            continue  # gone meanwhile
+        if b"serve" not in words:
+            return int(entry.name)
+    return None
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_a_ctrl_c_as_a_tab_starts_stops_the_server_quietly() -> None:
+    # The terminal's Ctrl-C reaches every process of its group. A tab caught in its
+    # first milliseconds, its shell not yet running `rapide shell`, died of it, and the
+    # server said "Application failed to start". A tab's process starts in a session of
+    # its own, out of the terminal's reach from its first instruction: the Ctrl-C is
+    # the server's, which ends each tab's session in order.
+    with served(KINDS) as server, chromium() as browser:
+        tab = WorkbenchTab(browser.new_page(), server.url)
+        deadline = time.monotonic() + 30
+        while (child := _started_child(server.process.pid)) is None:
+            assert time.monotonic() < deadline, "the tab's process never started"
+            time.sleep(0.001)
+        session = int(_stat(child)[3])
+        os.killpg(server.process.pid, signal.SIGINT)
+        out, err = server.process.communicate(timeout=30)
+        tab.page.wait_for_selector("body.-closed", timeout=10_000)
+        tab.page.wait_for_function(
+            "document.getElementById('why').textContent.includes('The server has stopped')"
+        )
+    assert session == child, "the tab's process started in the terminal's session"
+    assert server.process.returncode == 0, err
+    assert "failed to start" not in out + err and "Traceback" not in out + err
+    assert err.rstrip().endswith("rapide serve: stopped")
+    assert _ended(child)
 
 
 def test_the_server_says_where_it_listens_and_stops_on_ctrl_c() -> None:
@@ -336,24 +363,27 @@ def test_another_host_is_served_with_a_plain_warning() -> None:
     assert url_of("::", 8080) == "http://[::]:8080"
 
 
-def _words(command: str) -> list[str]:
-    """A tab's command line, split, less what starts every one on POSIX."""
-    if os.name == "posix":
-        assert command.startswith(TAB_PREFIX)
-        command = command.removeprefix(TAB_PREFIX)
-    return shlex.split(command)
+def _words(command: str, home: Path | None = None) -> list[str]:
+    """A tab's command line, split, less the folder it starts in (``home``, when given,
+    is asserted)."""
+    words = shlex.split(command, posix=os.name == "posix")
+    went = words.index("&&")
+    if home is not None:
+        assert Path(words[went - 1]) == home.resolve()
+    return words[went + 1 :] if words[went + 1] != "exec" else words[went + 2 :]
 
 
 def test_each_tab_runs_rapide_shell_with_the_same_options(tmp_path: Path) -> None:
     odd = tmp_path / "my lessons" / "it's.py"
     command = shell_command(odd, seed=3, arch="Shop", script=tmp_path / "s.rapide", speed=0.5)
-    words = _words(command)
-    assert words[:4] == [sys.executable, "-m", "rapide_shell.cli", "shell"]
-    assert words[4:] == [
-        str(odd.resolve()), "--seed", "3", "--arch", "Shop",
-        "--script", str((tmp_path / "s.rapide").resolve()), "--speed", "0.5",
+    # It starts where the architecture is, and names its files from there.
+    words = _words(command, home=odd.parent)
+    assert words[:5] == [sys.executable, "-P", "-m", "rapide_shell.cli", "shell"]
+    assert words[5:] == [
+        "it's.py", "--seed", "3", "--arch", "Shop",
+        "--script", str(Path("..") / "s.rapide"), "--speed", "0.5",
     ]
-    assert _words(shell_command("a.py"))[4:] == [str(Path("a.py").resolve())]
+    assert _words(shell_command("a.py"), home=Path.cwd())[5:] == ["a.py"]
 
 
 def test_each_tab_starts_the_script_where_from_said(tmp_path: Path) -> None:
@@ -386,3 +416,22 @@ def test_a_served_lesson_narrates_in_the_tab_and_waits_for_a_key_there() -> None
         tab.page.wait_for_selector("body.-closed", timeout=10_000)
         with pytest.raises(ProcessLookupError):
             os.killpg(server.process.pid, 0)
+
+
+@pytest.mark.slow
+def test_a_served_lesson_names_its_files_as_its_folder_does_not_by_server_paths() -> None:
+    # The student's tab is no place for the layout of the teacher's disk: the script a
+    # student stops (Ctrl-C takes over) and the address `where` gives name the lesson's
+    # files as the lessons folder does.
+    lesson = REPO / "examples" / "lessons" / "01_connections"
+    script = lesson.with_suffix(".rapide")
+    with served(lesson.with_suffix(".py"), "--script", script, "--speed", "0") as server, \
+            chromium() as browser:
+        tab = WorkbenchTab(browser.new_page(), server.url)
+        tab.wait_for("press any key to go on")
+        tab.press("Control+c")
+        tab.wait_for("script stopped at line 4 of 01_connections.rapide: the session is")
+        tab.enter("where")
+        tab.wait_for("rapide shell 01_connections.py --at")
+        shown = tab.text()
+        assert str(REPO) not in shown and "examples/lessons" not in shown, shown

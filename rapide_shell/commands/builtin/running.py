@@ -87,7 +87,8 @@ N steps are taken with work still pending, it says so; in `rapide run` that ends
 script with exit status 1, as `--max-steps` and `--timeout` do.
 
 `run --every SECONDS` is slow motion, for showing a run: one step, then a wait of
-SECONDS, and so on, the TUI's graph lighting each delivery as it starts; `pause` stops
+SECONDS, and so on, the TUI's graph lighting each delivery as it starts (the REPL
+prints each event as it is recorded, then the run's output as usual); `pause` stops
 it at once, even in the middle of a wait (in the TUI, `[` and `]` make it slower or
 faster as it goes). The steps are the same as a plain `run`'s.""",
     args=(
