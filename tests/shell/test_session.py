@@ -12,6 +12,7 @@ from rich.console import Console
 
 from rapide_shell import notices
 from rapide_shell.session import Session
+from tests.shell.sessions import started
 
 
 async def ok(session: Session, line: str) -> Any:
@@ -778,3 +779,14 @@ async def test_of_what_the_hooks_reported_only_the_problems_are_kept(tmp_path: P
             "error in the start hook of busy: RuntimeError: done emitting"
             " (at busy_start.py:11 in start)"
         ]
+
+
+async def test_a_run_that_only_resumed_tasks_says_so_first() -> None:
+    kinds = Path(__file__).parents[2] / "examples" / "connection_kinds.py"
+    async with started(kinds) as session:
+        await ok(session, "step 12")  # the next step resumes the connect's caller
+        outcome = await session.execute("run 1")
+    first, *rest = [str(getattr(item, "plain", "")) for item in outcome.output]
+    # Not "ran 0 dispatches, recorded 2 events" over a separate "resumed #8".
+    assert first == "resumed #8, recorded 2 events"
+    assert not any(line.startswith("resumed") for line in rest)

@@ -352,14 +352,15 @@ async def run(
         # A user's pause falls at no reproducible point: a script takes its steps.
         limit = f" {max_steps}" if max_steps is not None else ""
         session.travel.write_as("continue" if command.name == "continue" else f"run{limit}")
-    output: list[RenderableType] = [
-        Text(
-            f"ran {render.counted(report.started_count, 'dispatch', 'dispatches')}, "
-            f"recorded {render.counted(len(report.event_ids), 'event')}"
-        )
-    ]
-    if report.resumed:
-        output.append(Text(f"resumed {', '.join(report.resumed)}", style="dim"))
+    recorded = f"recorded {render.counted(len(report.event_ids), 'event')}"
+    resumed = f"resumed {', '.join(report.resumed)}"
+    if report.started_count or not report.resumed:
+        ran = render.counted(report.started_count, "dispatch", "dispatches")
+        output: list[RenderableType] = [Text(f"ran {ran}, {recorded}")]
+        if report.resumed:
+            output.append(Text(resumed, style="dim"))
+    else:  # only tasks went on (a connect's caller, a sleeper): no dispatch ran
+        output = [Text(f"{resumed}, {recorded}")]
     output.extend(report.renderables())
     if stopped is not None:
         output.append(
