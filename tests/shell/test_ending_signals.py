@@ -35,6 +35,26 @@ def assert_run_recorded(recording: Path) -> None:
     assert steps.startswith("step ") and int(steps.split()[1]) > 1, lines
 
 
+def run_under_way(pid: int, cpu_seconds: float = 0.3, timeout: float = 30) -> None:
+    """Waits until process ``pid`` has spent ``cpu_seconds`` more of CPU time than now:
+    the endless run it was just given keeps it busy, so by then that run is under way
+    and has taken many steps, on a loaded machine as on an idle one (a fixed sleep is
+    too short under load and too long without). Without /proc, a sleep of 1.5 s."""
+    stat = Path(f"/proc/{pid}/stat")
+    if not stat.exists():
+        time.sleep(1.5)
+        return
+
+    def cpu() -> float:  # utime + stime, the 14th and 15th fields
+        fields = stat.read_text().rpartition(")")[2].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    start, deadline = cpu(), time.monotonic() + timeout
+    while cpu() - start < cpu_seconds:
+        assert time.monotonic() < deadline, "the run did not get under way"
+        time.sleep(0.02)
+
+
 def hang_up(child: pexpect.spawn) -> int:
     """Close the terminal under ``child`` (the master side of its pty), as closing a
     terminal window does: the kernel sends it SIGHUP. Its exit status, once it ended."""
@@ -65,7 +85,7 @@ def test_rapide_run_asked_to_end_closes_its_session(tmp_path: Path) -> None:
             line = process.stdout.readline()
             assert line, f"the script never got to its run: {read!r}"
             read += line
-        time.sleep(1.5)  # its run under way, on a loaded machine too
+        run_under_way(process.pid)
         process.send_signal(signal.SIGTERM)
         out, err = process.communicate(timeout=30)
     finally:
@@ -100,7 +120,7 @@ def test_the_repl_asked_to_end_during_a_run_cuts_it_short(repl: User, tmp_path: 
     for line in ENDLESS_RUN:
         repl.enters(line)
     repl.sees("> run")
-    time.sleep(1.5)  # the line read and its run under way, on a loaded machine too
+    run_under_way(repl.child.pid)
     repl.child.kill(signal.SIGTERM)
     assert repl.leaves() == 143
     said = "rapide: exit status 143: ended by SIGTERM; line 2 was cut short (SIGTERM)"
@@ -114,7 +134,7 @@ def test_the_repl_whose_terminal_closes_during_a_run_keeps_its_recording(
     for line in ENDLESS_RUN:
         repl.enters(line)
     repl.sees("> run")
-    time.sleep(1.5)  # its run under way, on a loaded machine too
+    run_under_way(repl.child.pid)
     assert hang_up(repl.child) == 129
     assert_run_recorded(tmp_path / "rec.rapide")
 
@@ -137,7 +157,7 @@ def workbench(tmp_path: Path):
         for line in ENDLESS_RUN:
             shell.child.send(line + "\r")
         shell.sees("running")
-        time.sleep(0.5)
+        run_under_way(shell.child.pid)
         yield shell
     finally:
         if shell.child.isalive():
@@ -200,13 +220,13 @@ async def test_ctrl_q_during_a_run_records_the_run_whole(tmp_path: Path) -> None
 
 
 async def test_a_signal_ends_the_workbench_with_its_status(tmp_path: Path) -> None:
-    from tests.shell.tui.conftest import SIZE
+    from tests.shell.tui.conftest import SIZE, wait_until
 
     app, recording = await _app_running_forever(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await _start_the_run(pilot)
         app.end_by_signal(signal.SIGTERM)
-        await pilot.pause(1)
+        await wait_until(pilot, lambda: not app.is_running)  # it left by itself
     assert app.session.closed
     assert app.tally.exit_status == 143
     assert app.tally.summary() == (
