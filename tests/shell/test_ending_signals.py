@@ -14,7 +14,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from tests.shell.cli_process import REPO
+from tests.shell.cli_process import REPO, run_under_way
 from tests.shell.test_repl import User
 from tests.shell.tui.test_shell_exit_status import Workbench
 
@@ -33,26 +33,6 @@ def assert_run_recorded(recording: Path) -> None:
     assert lines[:2] == ["seed 0", 'inject Ticker.tick {"n": 0}'], lines
     (steps,) = lines[2:]
     assert steps.startswith("step ") and int(steps.split()[1]) > 1, lines
-
-
-def run_under_way(pid: int, cpu_seconds: float = 0.3, timeout: float = 30) -> None:
-    """Waits until process ``pid`` has spent ``cpu_seconds`` more of CPU time than now:
-    the endless run it was just given keeps it busy, so by then that run is under way
-    and has taken many steps, on a loaded machine as on an idle one (a fixed sleep is
-    too short under load and too long without). Without /proc, a sleep of 1.5 s."""
-    stat = Path(f"/proc/{pid}/stat")
-    if not stat.exists():
-        time.sleep(1.5)
-        return
-
-    def cpu() -> float:  # utime + stime, the 14th and 15th fields
-        fields = stat.read_text().rpartition(")")[2].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-    start, deadline = cpu(), time.monotonic() + timeout
-    while cpu() - start < cpu_seconds:
-        assert time.monotonic() < deadline, "the run did not get under way"
-        time.sleep(0.02)
 
 
 def hang_up(child: pexpect.spawn) -> int:
