@@ -1,10 +1,12 @@
-"""Runs the ``rapide`` command in a fresh Python process, as a user's shell would."""
+"""Runs the ``rapide`` command in a fresh Python process, as a user's shell would, and
+waits for such a process's run to be under way."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -29,3 +31,23 @@ def run_rapide(
         input=stdin if stdin is not None else "",
         env=None if env is None else {**os.environ, **env},
     )
+
+
+def run_under_way(pid: int, cpu_seconds: float = 0.3, timeout: float = 30) -> None:
+    """Waits until process ``pid`` has spent ``cpu_seconds`` more of CPU time than now:
+    the endless run it was just given keeps it busy, so by then that run is under way
+    and has taken many steps, on a loaded machine as on an idle one (a fixed sleep is
+    too short under load and too long without). Without /proc, a sleep of 1.5 s."""
+    stat = Path(f"/proc/{pid}/stat")
+    if not stat.exists():
+        time.sleep(1.5)
+        return
+
+    def cpu() -> float:  # utime + stime, the 14th and 15th fields
+        fields = stat.read_text().rpartition(")")[2].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    start, deadline = cpu(), time.monotonic() + timeout
+    while cpu() - start < cpu_seconds:
+        assert time.monotonic() < deadline, "the run did not get under way"
+        time.sleep(0.02)

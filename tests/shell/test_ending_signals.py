@@ -14,7 +14,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from tests.shell.cli_process import REPO
+from tests.shell.cli_process import REPO, run_under_way
 from tests.shell.test_repl import User
 from tests.shell.tui.test_shell_exit_status import Workbench
 
@@ -65,7 +65,7 @@ def test_rapide_run_asked_to_end_closes_its_session(tmp_path: Path) -> None:
             line = process.stdout.readline()
             assert line, f"the script never got to its run: {read!r}"
             read += line
-        time.sleep(1.5)  # its run under way, on a loaded machine too
+        run_under_way(process.pid)
         process.send_signal(signal.SIGTERM)
         out, err = process.communicate(timeout=30)
     finally:
@@ -100,7 +100,7 @@ def test_the_repl_asked_to_end_during_a_run_cuts_it_short(repl: User, tmp_path: 
     for line in ENDLESS_RUN:
         repl.enters(line)
     repl.sees("> run")
-    time.sleep(1.5)  # the line read and its run under way, on a loaded machine too
+    run_under_way(repl.child.pid)
     repl.child.kill(signal.SIGTERM)
     assert repl.leaves() == 143
     said = "rapide: exit status 143: ended by SIGTERM; line 2 was cut short (SIGTERM)"
@@ -114,7 +114,7 @@ def test_the_repl_whose_terminal_closes_during_a_run_keeps_its_recording(
     for line in ENDLESS_RUN:
         repl.enters(line)
     repl.sees("> run")
-    time.sleep(1.5)  # its run under way, on a loaded machine too
+    run_under_way(repl.child.pid)
     assert hang_up(repl.child) == 129
     assert_run_recorded(tmp_path / "rec.rapide")
 
@@ -137,7 +137,7 @@ def workbench(tmp_path: Path):
         for line in ENDLESS_RUN:
             shell.child.send(line + "\r")
         shell.sees("running")
-        time.sleep(0.5)
+        run_under_way(shell.child.pid)
         yield shell
     finally:
         if shell.child.isalive():
@@ -200,13 +200,13 @@ async def test_ctrl_q_during_a_run_records_the_run_whole(tmp_path: Path) -> None
 
 
 async def test_a_signal_ends_the_workbench_with_its_status(tmp_path: Path) -> None:
-    from tests.shell.tui.conftest import SIZE
+    from tests.shell.tui.conftest import SIZE, wait_until
 
     app, recording = await _app_running_forever(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await _start_the_run(pilot)
         app.end_by_signal(signal.SIGTERM)
-        await pilot.pause(1)
+        await wait_until(pilot, lambda: not app.is_running)  # it left by itself
     assert app.session.closed
     assert app.tally.exit_status == 143
     assert app.tally.summary() == (

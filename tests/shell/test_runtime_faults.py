@@ -17,7 +17,7 @@ import pytest
 from pyrapide import Computation
 from rapide_shell.hookspecs import hookimpl
 from rapide_shell.session import Session
-from tests.shell.cli_process import REPO, run_rapide
+from tests.shell.cli_process import REPO, run_rapide, run_under_way
 from tests.shell.test_repl import User
 from tests.shell.tui.conftest import SIZE, settle, type_command, wait_until
 
@@ -453,7 +453,7 @@ def test_ctrl_c_in_the_repl_pauses_a_run_and_the_session_goes_on(tmp_path) -> No
     user.enters("inject Ticker.tick n=0")
     user.enters("run")
     user.sees("> run\n")
-    time.sleep(0.5)
+    run_under_way(user.child.pid)
     user.child.sendcontrol("c")
     user.sees("rapide: interrupted: pausing after the current step (Ctrl-C again leaves at once)")
     user.sees("[paused · 1 pending]>")

@@ -111,10 +111,13 @@ def test_a_browser_tab_shows_the_workbench_and_runs_typed_commands(
 def test_a_tab_whose_network_goes_quiet_says_so() -> None:
     # Nothing closes: the server's answers stop reaching the page. The screen stayed
     # as it was, dead to keys, while the server ended the session; the page notices
-    # its pings go unanswered and says the connection was lost.
+    # its pings go unanswered and says the connection was lost. The page's clock is
+    # Playwright's: the pings' twenty seconds of silence pass at once, every timer due
+    # in them fired in turn, rather than waited for.
     quiet = threading.Event()
     with served(KINDS) as server, chromium() as browser:
         page = browser.new_page()
+        page.clock.install()
 
         def relay(socket: Any) -> None:  # between the page and the server
             upstream = socket.connect_to_server()
@@ -127,6 +130,7 @@ def test_a_tab_whose_network_goes_quiet_says_so() -> None:
         tab = WorkbenchTab(page, server.url)
         tab.wait_for("7 pending")
         quiet.set()
+        page.clock.run_for(20_000)  # four pings' intervals: three unanswered, then given up
         page.wait_for_function(
             "document.getElementById('why').textContent.includes('connection to the server "
             "was lost')",

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import signal
 import subprocess
 import sys
-import time
 import unicodedata
 from pathlib import Path
 
@@ -17,7 +17,7 @@ import pytest
 
 from pyrapide import Computation, Event
 from pyrapide.core.printable import printable
-from tests.shell.cli_process import run_rapide
+from tests.shell.cli_process import run_rapide, run_under_way
 from tests.shell.test_repl import User
 from tests.shell.tui.conftest import SIZE, settle, type_command
 
@@ -261,10 +261,18 @@ def test_ctrl_c_in_rapide_run_pauses_says_so_and_keeps_the_recording(tmp_path: P
          str(script), "--record", str(recording)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},  # each line echoed as it is read
     )
-    time.sleep(3)
+    assert process.stdout is not None
+    read = ""
+    while "> run\n" not in read:
+        line = process.stdout.readline()
+        assert line, f"the script never got to its run: {read!r}"
+        read += line
+    run_under_way(process.pid)
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=30)
+    out = read + out
     assert process.returncode == 130
     assert err == (
         "rapide: interrupted: pausing; the script stops after the current command "

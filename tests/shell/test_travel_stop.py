@@ -28,14 +28,17 @@ FIXTURES = Path(__file__).parent / "fixtures"
 SLOW_REPLAY = '''\
 """A clock that ticks TICKS times, and takes a while over each tick it has seen before:
 its run is quick, and a replay of it (a travel through the history) slow, so that a
-user can stop one part-way."""
+user can stop one part-way. Once SLOW is gone (the travel under test stopped), the
+replays are quick again."""
 
 import time
+from pathlib import Path
 
 from pyrapide import Pattern, action, architecture, get_context, interface, module, pipe, when
 
 TICKS = {ticks}
 SEEN = set()
+SLOW = Path({slow!r})
 
 
 @interface
@@ -49,7 +52,7 @@ class Pendulum:
     @when(Pattern.match("Clock.tick"))
     async def swing(self, match):
         n = match.payload["n"]
-        if n in SEEN:
+        if n in SEEN and SLOW.exists():
             time.sleep(0.001)  # this tick is being replayed
         SEEN.add(n)
         if n < TICKS:
@@ -65,10 +68,20 @@ class Ticking:
 
 def write_slow_replay(directory: Path, ticks: int = 8000) -> Path:
     """An architecture file whose run of ``ticks`` steps is quick and whose replay takes
-    1 ms a step (see :data:`SLOW_REPLAY`); ``inject Clock.tick n=0`` then ``run`` runs it."""
+    1 ms a step (see :data:`SLOW_REPLAY`) until :func:`quicken` is called;
+    ``inject Clock.tick n=0`` then ``run`` runs it."""
     path = directory / "slow_replay.py"
-    path.write_text(SLOW_REPLAY.format(ticks=ticks), encoding="utf-8")
+    slow = directory / "slow_replay.on"
+    slow.touch()
+    path.write_text(SLOW_REPLAY.format(ticks=ticks, slow=str(slow)), encoding="utf-8")
     return path
+
+
+def quicken(architecture: Path) -> None:
+    """Makes the replays of :func:`write_slow_replay`'s ``architecture`` quick: the
+    travel a test stops is behind it, and those after it need not sit through the
+    rest of the 1 ms steps."""
+    (architecture.parent / "slow_replay.on").unlink()
 
 
 STOPPED = re.compile(r"you stopped the travel at step (\d+), on the way to step (\d+) of main: "
@@ -157,7 +170,8 @@ async def test_a_stopped_diff_says_so_and_shows_no_half_difference() -> None:
 
 
 def test_ctrl_c_stops_a_long_goto_in_the_repl(tmp_path: Path) -> None:
-    user = User(write_slow_replay(tmp_path), tmp_path)
+    architecture = write_slow_replay(tmp_path)
+    user = User(architecture, tmp_path)
     try:
         user.sees("[quiet]>")
         user.enters("inject Clock.tick n=0")
@@ -175,6 +189,7 @@ def test_ctrl_c_stops_a_long_goto_in_the_repl(tmp_path: Path) -> None:
         assert found is not None, user.screen[-600:]
         reached, target, goto = (int(number) for number in found.groups())
         assert 0 < reached < target == goto == 8001
+        quicken(architecture)
         user.enters("history 1")
         user.sees(f"main: steps 0 to 8002; at step {reached}")
         user.enters(f"goto {target}")

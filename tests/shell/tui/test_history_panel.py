@@ -15,7 +15,7 @@ from rapide_shell.tui.app import RapideApp
 from rapide_shell.tui.widgets.connection_graph import ConnectionGraph
 from rapide_shell.tui.widgets.event_log import EventLog
 from rapide_shell.tui.widgets.history_panel import HistoryPanel
-from tests.shell.test_travel_stop import write_slow_replay
+from tests.shell.test_travel_stop import quicken, write_slow_replay
 from tests.shell.tui.conftest import SIZE, make_app, settle, type_command, wait_until
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -247,7 +247,8 @@ def _said(app) -> str:
 async def test_ctrl_c_or_pause_stops_a_long_travel_where_it_has_got_to(
     tmp_path: Path, key: str
 ) -> None:
-    app = make_app(write_slow_replay(tmp_path))
+    architecture = write_slow_replay(tmp_path)
+    app = make_app(architecture)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await type_command(pilot, "inject Clock.tick n=0")
@@ -277,6 +278,7 @@ async def test_ctrl_c_or_pause_stops_a_long_travel_where_it_has_got_to(
         )
         stopped = _drawn(app)
         assert f"step {reached} of main" in stopped["status"]
+        quicken(architecture)
         await type_command(pilot, "back")
         await type_command(pilot, "forward")
         assert _drawn(app) == stopped
