@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Hashable, Iterable
 from itertools import chain
 from typing import Any
 
@@ -11,13 +11,25 @@ from pyrapide.patterns.match import PatternMatch, freeze, merge_bindings
 
 __all__ = ["Context", "JoinProbe", "SequenceProbe", "Store", "pair"]
 
-_NO_ROOTS: frozenset[Any] = frozenset()
+NARROW = 16
+"""The roots above an event, up to this many, are a set of their numbers; more are a
+mask (see :meth:`Context.roots`). A match from a set is filed under each of its roots
+in a join store; one from a mask in the store's one wide list (see :class:`JoinProbe`)."""
+
+_WIDE = -1
+"""The key of the wide list among a join store's per-root lists (roots are 0, 1, ...)."""
+
+Roots = frozenset[int] | int
+"""The roots above an event or match: a set of their numbers, or a mask (bit n: root n)."""
+
+_NO_ROOTS: frozenset[int] = frozenset()
 
 
 class Context:
     """The poset being matched, its operations bound once, and memos shared by the nodes."""
 
     __slots__ = (
+        "_root_numbers",
         "_roots",
         "causes",
         "chain_position",
@@ -35,8 +47,10 @@ class Context:
         # The component path the pattern is read in: a source it names is inside it.
         self.scope = scope
         self.chain_position: Any = None
-        # event id -> ids of the root events that strictly precede it (for ``&``)
-        self._roots: dict[str, frozenset[str]] = {}
+        # For ``&``: event id -> the roots that strictly precede it, numbered in the
+        # order they are first met (see ``roots``); root id -> its number.
+        self._roots: dict[str, Roots] = {}
+        self._root_numbers: dict[str, int] = {}
         # An incremental matcher's undo log for its last feed: (undo, *arguments) entries
         # appended by the stores and nodes as they change, undone in reverse order.
         self.journal: list[tuple[Any, ...]] | None = None
@@ -133,11 +147,16 @@ class Context:
                 frontier.extend(causes(ancestor))
         return list(seen)
 
-    def roots(self, event: Any) -> frozenset[str]:
-        """The ids of the root events strictly preceding ``event`` (memoised, iterative).
+    def roots(self, event: Any) -> Roots:
+        """The root events strictly preceding ``event``, by number (memoised, iterative).
 
         Two events have a common strict ancestor exactly when they have a common
-        strict root ancestor: any root below a shared ancestor is shared too.
+        strict root ancestor (any root below a shared ancestor is shared too). Up to
+        :data:`NARROW` roots are a set of their numbers, more a mask, bit n standing
+        for root n: an event many independent roots feed (a pipe carrying injected
+        events) costs a bit per root, where a set would cost a hash entry per root,
+        copied at every event down the pipe. An event with one cause shares its
+        cause's roots; merging masks is one ``|`` of whole integers, done in C.
         """
         memo = self._roots
         known = memo.get(event.id)
@@ -160,16 +179,54 @@ class Context:
                 stack.extend(pending)
                 continue
             stack.pop()
-            parts = [memo[cause.id] or frozenset((cause.id,)) for cause in direct]
-            memo[current.id] = parts[0] if len(parts) == 1 else frozenset().union(*parts)
+            parts = [memo[cause.id] or self._root_alone(cause) for cause in direct]
+            memo[current.id] = parts[0] if len(parts) == 1 else _merged(parts)
         return memo[event.id]
 
-    def match_roots(self, match: PatternMatch) -> frozenset[str]:
-        """The ids of the root events strictly preceding some event of ``match``."""
+    def _root_alone(self, root: Any) -> Roots:
+        """The roots of an event whose one root is ``root``: its number alone."""
+        numbers = self._root_numbers
+        number = numbers.get(root.id)
+        if number is None:
+            number = numbers[root.id] = len(numbers)
+        return frozenset((number,)) if NARROW else 1 << number
+
+    def match_roots(self, match: PatternMatch) -> Roots:
+        """The roots strictly preceding some event of ``match``."""
         events = match.events
         if len(events) == 1:
             return self.roots(events[0])
-        return frozenset().union(*(self.roots(event) for event in events))
+        return _merged([self.roots(event) for event in events])
+
+
+def _merged(parts: list[Roots]) -> Roots:
+    """The union of ``parts``: a set while it holds at most :data:`NARROW` roots."""
+    if all(isinstance(part, frozenset) for part in parts):
+        union = frozenset().union(*parts)  # type: ignore[arg-type]
+        if len(union) <= NARROW:
+            return union
+    mask = 0
+    for part in parts:
+        mask |= part if isinstance(part, int) else _mask(part)
+    return mask
+
+
+def _mask(numbers: frozenset[int]) -> int:
+    mask = 0
+    for number in numbers:
+        mask |= 1 << number
+    return mask
+
+
+def meet(one: Roots, other: Roots) -> bool:
+    """Whether two sets of roots share one."""
+    if isinstance(one, frozenset):
+        if isinstance(other, frozenset):
+            return not one.isdisjoint(other)
+        one, other = other, one
+    if isinstance(other, frozenset):
+        return any(one >> number & 1 for number in other)
+    return bool(one & other)
 
 
 def _by_bindings(matches: list[PatternMatch]) -> list[PatternMatch]:
@@ -187,7 +244,8 @@ class Store:
 
     Matches are bucketed by the values they bind to the placeholders both sides
     share, so a probe only meets stored matches whose bindings can agree; and
-    indexed by whichever events the operator's probe looks up.
+    indexed by whatever the operator's probe looks up (events' ids, or the numbers
+    of the roots a match descends from for ``&``).
     """
 
     __slots__ = ("buckets", "by_event", "journal", "shared", "size", "unkeyed")
@@ -213,8 +271,8 @@ class Store:
             key.append(freeze(bindings[name]))
         return tuple(key)
 
-    def add(self, match: PatternMatch, index_ids: Collection[str] = ()) -> None:
-        """Keep ``match``, findable under each of the event ids ``index_ids``."""
+    def add(self, match: PatternMatch, index_ids: Collection[Hashable] = ()) -> None:
+        """Keep ``match``, findable under each of the keys ``index_ids``."""
         key = self.key_of(match)
         if key is None:
             self.unkeyed.append(match)
@@ -235,7 +293,7 @@ class Store:
         if self.journal is not None:
             self.journal.append((self.remove_last, match, index_ids))
 
-    def remove_last(self, match: PatternMatch, index_ids: Collection[str] = ()) -> None:
+    def remove_last(self, match: PatternMatch, index_ids: Collection[Hashable] = ()) -> None:
         """Undo ``add(match, index_ids)``, the latest add not undone yet (undo in reverse)."""
         key = self.key_of(match)
         kept = self.unkeyed if key is None else self.buckets[key]
@@ -339,7 +397,15 @@ class SequenceProbe:
 
 
 class JoinProbe:
-    """``&``: pairs a new match with stored matches that share a strict root ancestor."""
+    """``&``: pairs a new match with stored matches that share a strict root ancestor.
+
+    A stored match whose roots are a set (at most :data:`NARROW`) is filed under each;
+    one whose roots are a mask goes to the store's one wide list. A probe with a set
+    of roots looks up their lists and tests the wide list's matches; a probe with a
+    mask, or with fewer candidates than roots, tests each candidate. A test is a
+    set's lookups or one ``&`` of two masks (see :func:`meet`), so a probe costs its
+    candidates, or its roots and the wide list, never a copy of anyone's roots.
+    """
 
     __slots__ = ("context", "store", "stored_on_left")
 
@@ -347,10 +413,11 @@ class JoinProbe:
         self.context, self.store, self.stored_on_left = context, store, stored_on_left
 
     def add(self, match: PatternMatch) -> None:
-        """Store a match under each root it descends from (a match of roots only never joins)."""
+        """Store a match under the roots it descends from (a match of roots only never
+        joins)."""
         roots = self.context.match_roots(match)
         if roots:
-            self.store.add(match, roots)
+            self.store.add(match, sorted(roots) if isinstance(roots, frozenset) else (_WIDE,))
 
     def partners(self, probe: PatternMatch) -> list[PatternMatch]:
         """The new pairs of ``probe`` with each stored match it joins."""
@@ -360,19 +427,21 @@ class JoinProbe:
         if not roots or not store.size:
             return []
         lists = store.candidates(probe)
-        if len(roots) <= sum(map(len, lists)):
+        match_roots = context.match_roots
+        candidates: Iterable[PatternMatch]
+        if isinstance(roots, frozenset) and len(roots) <= sum(map(len, lists)):
             seen: dict[int, PatternMatch] = {}
             by_event = store.by_event
-            # The roots in recording order: a frozenset's own order is the hash seed's.
-            for root in sorted(roots, key=context.seq):
-                for other in by_event.get(root, ()):
+            for number in sorted(roots):  # in the order the roots were met
+                for other in by_event.get(number, ()):
                     seen.setdefault(id(other), other)
-            candidates: Iterable[PatternMatch] = seen.values()
+            for other in by_event.get(_WIDE, ()):
+                if meet(roots, match_roots(other)):
+                    seen.setdefault(id(other), other)
+            candidates = seen.values()
         else:
             candidates = (
-                other
-                for other in chain.from_iterable(lists)
-                if not roots.isdisjoint(context.match_roots(other))
+                other for other in chain.from_iterable(lists) if meet(roots, match_roots(other))
             )
         found = []
         probe_events = set(probe.events)
