@@ -1,7 +1,7 @@
 """Measure pattern matching: whole-poset and incremental, one-event and composite patterns.
 
 Usage:  python benchmarks/bench_patterns.py [--max-events N] [--repeat R]
-        [--only scaling|service|independence|0.3.0 ...]
+        [--only scaling|service|independence|join|0.3.0 ...]
 
 1. Scaling of ``Req >> Res`` over N/2 independent request/response pairs, N from
    20,000 to 400,000: the incremental matcher's cost per event must stay flat
@@ -12,7 +12,11 @@ Usage:  python benchmarks/bench_patterns.py [--max-events N] [--repeat R]
 3. ``A || B`` (independence) on one causal chain of 10,000 to 50,000 events, where
    nothing matches, and on 1,000 and 2,000 root events, where every A matches every
    B: CPU seconds and the peak of memory traced (tracemalloc) while matching.
-4. ``Req >> Res`` at N = 1,000 beside PyRapide 0.3.0, through the subprocess
+4. ``Out & Other`` (join) down a pipe carrying injected events, where the n-th
+   ``Out`` descends from n roots, 2,000 to 8,000 steps, with no ``Other`` and with
+   one every 100 steps (each joins every ``Out``); and on 50,000 independent
+   request trees, each with its own root: CPU seconds and peak memory traced.
+5. ``Req >> Res`` at N = 1,000 beside PyRapide 0.3.0, through the subprocess
    mechanism of ``compare_pyrapide030.py`` (its workload ``pairs_1k_match_req_then_res``).
 
 Times are the least CPU time of ``--repeat`` runs; posets are built untimed, then every
@@ -28,6 +32,7 @@ import sys
 import time
 import tracemalloc
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -223,7 +228,59 @@ def independence(max_events: int, repeat: int) -> None:
         del poset
 
 
-SECTIONS = ("scaling", "service", "independence", "0.3.0")
+def pipe_of_roots(steps: int, other_every: int = 0) -> Poset:
+    """A pipe carrying injected events: each ``Out`` is caused by its own root ``Req``
+    and the ``Out`` before it; an ``Other`` after every ``other_every``-th ``Out``."""
+    poset = Poset()
+    previous: tuple[Event, ...] = ()
+    for i in range(steps):
+        request = Event("Req", {"i": i}, id=f"q{i}")
+        out = Event("Out", {"i": i}, id=f"o{i}")
+        poset.add(request)
+        poset.add(out, caused_by=(request, *previous))
+        previous = (out,)
+        if other_every and i % other_every == 0:
+            poset.add(Event("Other", {"i": i}, id=f"x{i}"), caused_by=previous)
+    return poset
+
+
+def request_trees(trees: int) -> Poset:
+    """Independent trees: a root ``Req`` causing an ``Out`` and an ``Other``."""
+    poset = Poset()
+    for i in range(trees):
+        request = Event("Req", {"i": i}, id=f"q{i}")
+        poset.add(request)
+        poset.add(Event("Out", {"i": i}, id=f"o{i}"), caused_by=(request,))
+        poset.add(Event("Other", {"i": i}, id=f"x{i}"), caused_by=(request,))
+    return poset
+
+
+def join(max_events: int, repeat: int) -> None:
+    print("\nOut & Other (join): CPU seconds, and peak memory traced while matching")
+    pattern = parse_pattern("Out & Other")
+    print(f"{'poset':<32} {'matches':>9} {'mode':<12} {'seconds':>8} {'peak':>10}")
+    cases: list[tuple[str, Callable[[], Poset]]] = []
+    for steps in (2_000, 4_000, 8_000):
+        if 2 * steps <= max_events:
+            cases.append((f"pipe of {steps:,} roots", partial(pipe_of_roots, steps)))
+            cases.append((
+                f"pipe of {steps:,}, Other every 100",
+                partial(pipe_of_roots, steps, other_every=100),
+            ))
+    cases.append(("50,000 request trees", partial(request_trees, 50_000)))
+    for label, build in cases:
+        poset = build()
+        for mode, runner in (("match_in", batch), ("incremental", incremental)):
+            seconds, found = best_of(repeat, runner(pattern, poset))
+            peak, _ = peak_memory(runner(pattern, poset))
+            print(
+                f"{label:<32} {found:>9,} {mode:<12} {seconds:>8.3f} {peak / 2**20:>7.1f} MB",
+                flush=True,
+            )
+        del poset
+
+
+SECTIONS = ("scaling", "service", "independence", "join", "0.3.0")
 
 
 def main() -> None:
@@ -241,6 +298,8 @@ def main() -> None:
         service(options.max_events, options.repeat)
     if "independence" in sections:
         independence(options.max_events, options.repeat)
+    if "join" in sections:
+        join(options.max_events, options.repeat)
     if "0.3.0" in sections:
         beside_030(options.repeat)
 
