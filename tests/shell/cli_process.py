@@ -51,3 +51,16 @@ def run_under_way(pid: int, cpu_seconds: float = 0.3, timeout: float = 30) -> No
     while cpu() - start < cpu_seconds:
         assert time.monotonic() < deadline, "the run did not get under way"
         time.sleep(0.02)
+
+
+def script_at_its_run(process: subprocess.Popen[str]) -> str:
+    """Reads the output of ``rapide run`` (started unbuffered, so that each line is
+    echoed as it is read) up to the echo of its script's ``run``, and returns it: the
+    run is then starting. Fails if the output ends first."""
+    assert process.stdout is not None
+    read = ""
+    while "> run\n" not in read:
+        line = process.stdout.readline()
+        assert line, f"the script never got to its run: {read!r}"
+        read += line
+    return read

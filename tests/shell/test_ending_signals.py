@@ -14,7 +14,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from tests.shell.cli_process import REPO, run_under_way
+from tests.shell.cli_process import REPO, run_under_way, script_at_its_run
 from tests.shell.test_repl import User
 from tests.shell.tui.test_shell_exit_status import Workbench
 
@@ -59,12 +59,7 @@ def test_rapide_run_asked_to_end_closes_its_session(tmp_path: Path) -> None:
         env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin", "PYTHONUNBUFFERED": "1"},
     )
     try:
-        assert process.stdout is not None
-        read = ""
-        while "> run\n" not in read:
-            line = process.stdout.readline()
-            assert line, f"the script never got to its run: {read!r}"
-            read += line
+        read = script_at_its_run(process)
         run_under_way(process.pid)
         process.send_signal(signal.SIGTERM)
         out, err = process.communicate(timeout=30)

@@ -17,7 +17,7 @@ import pytest
 
 from pyrapide import Computation, Event
 from pyrapide.core.printable import printable
-from tests.shell.cli_process import run_rapide, run_under_way
+from tests.shell.cli_process import run_rapide, run_under_way, script_at_its_run
 from tests.shell.test_repl import User
 from tests.shell.tui.conftest import SIZE, settle, type_command
 
@@ -263,12 +263,7 @@ def test_ctrl_c_in_rapide_run_pauses_says_so_and_keeps_the_recording(tmp_path: P
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         env={**os.environ, "PYTHONUNBUFFERED": "1"},  # each line echoed as it is read
     )
-    assert process.stdout is not None
-    read = ""
-    while "> run\n" not in read:
-        line = process.stdout.readline()
-        assert line, f"the script never got to its run: {read!r}"
-        read += line
+    read = script_at_its_run(process)
     run_under_way(process.pid)
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=30)
