@@ -33,7 +33,7 @@ from rapide_shell.tui.widgets.error_panel import ErrorPanel
 from rapide_shell.tui.widgets.event_log import EventLog
 from rapide_shell.tui.widgets.history_panel import HistoryPanel
 from rapide_shell.tui.widgets.inspector import Inspector
-from rapide_shell.tui.widgets.key_bar import KeyBar
+from rapide_shell.tui.widgets.key_bar import KeyBar, compact_for
 from rapide_shell.tui.widgets.narration_banner import NarrationBanner
 from rapide_shell.tui.widgets.output_log import OutputLog
 from rapide_shell.tui.widgets.timeline_panel import TimelinePanel
@@ -44,8 +44,6 @@ if TYPE_CHECKING:
     from rapide_shell.tally import SessionTally
 
 
-COMPACT_FOOTER_COLUMNS = 160
-"""Below this width the footer packs its keys closer, so that all of them fit."""
 SLOW_START = 1.0
 """The seconds between steps when `[` first turns slow motion on."""
 FASTEST = 0.05
@@ -180,7 +178,7 @@ class MainScreen(Screen[None]):
         yield Static("", id="completions")
         yield CommandBar(self.complete, id="bar")
         # Its style from the start, so that the first frame has it (see on_resize).
-        yield KeyBar(compact=self.app.size.width < COMPACT_FOOTER_COLUMNS)
+        yield KeyBar(compact=compact_for(self.app.size.width))
         # Over everything, on a screen too small for the panels (see PanelLayout).
         yield Static("", id=TOO_SMALL)
 
@@ -227,7 +225,7 @@ class MainScreen(Screen[None]):
         self._laid_out_for = resized.size
         self.panel_layout.apply_slots()
         # Narrow, the keys pack closer, without ctrl+p (the help lists it).
-        self.query_one(KeyBar).set_compact(self.size.width < COMPACT_FOOTER_COLUMNS)
+        self.query_one(KeyBar).set_compact(compact_for(self.size.width))
         self.view.redraw_status()
         # Once the panels have drawn themselves for their new sizes (the graph chooses
         # its drawing for its width and height, and the top row is then fitted to it).

@@ -7,16 +7,19 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import ModalScreen
 
+from rapide_shell.tui.widgets.key_bar import KeyBar, compact_for
 from rapide_shell.tui.widgets.printable_input import passed_on_once_closed
 
 
 class WaitScreen(ModalScreen[None]):
     """A clear layer over the workbench that takes the next key or click and closes.
 
-    It draws nothing itself (the narration banner says what to press), so the class
-    keeps seeing the workbench; the key it takes does not reach the command bar, but
-    the keys sent with it (a key, then a command, typed quickly) do, as they would
-    pressed slowly. The app's priority bindings (Ctrl+Q) still work.
+    It draws nothing itself but its key bar, over the workbench's (the narration
+    banner says what to press), so the class keeps seeing the workbench, and the bar
+    says what the keys do now: any key goes on, where the workbench's bar would offer
+    F2 to step. The key it takes does not reach the command bar, but the keys sent
+    with it (a key, then a command, typed quickly) do, as they would pressed slowly.
+    The app's priority bindings (Ctrl+Q) still work.
     """
 
     BINDINGS = [
@@ -24,10 +27,15 @@ class WaitScreen(ModalScreen[None]):
         # a screen's Escape at once when Escape and a key come together (the key then
         # goes to the workbench, as when the two are pressed slowly).
         Binding("escape", "go_on", "Go on", show=False, id="wait.go_on"),
+        # For the key bar: any key goes on (on_key), shown as such.
+        Binding("space", "go_on", "Go on", key_display="any key", id="wait.any_key"),
     ]
 
     def compose(self) -> ComposeResult:
-        return iter(())
+        yield KeyBar(compact=compact_for(self.app.size.width))
+
+    def on_resize(self, resized: events.Resize) -> None:
+        self.query_one(KeyBar).set_compact(compact_for(resized.size.width))
 
     def on_key(self, event: events.Key) -> None:
         if not passed_on_once_closed(self, event):
@@ -39,5 +47,7 @@ class WaitScreen(ModalScreen[None]):
         self.action_go_on()
 
     def action_go_on(self) -> None:
-        """Closes the layer: the script goes on."""
-        self.dismiss(None)
+        """Closes the layer: the script goes on (once, however many ways it was asked:
+        a key bar's click is a click on the layer too)."""
+        if self.is_current:
+            self.dismiss(None)

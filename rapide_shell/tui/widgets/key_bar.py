@@ -15,6 +15,15 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
 
+COMPACT_BELOW = 160
+"""Below this width the bar packs its keys closer, so that all of them fit."""
+
+
+def compact_for(width: int) -> bool:
+    """Whether a bar on a screen ``width`` columns wide is compact."""
+    return width < COMPACT_BELOW
+
+
 class ShownKey(NamedTuple):
     """One key as the bar shows it."""
 

@@ -9,6 +9,7 @@ import pytest
 from rapide_shell.tui.screens.script_player import reading_time
 from rapide_shell.tui.screens.wait_screen import WaitScreen
 from rapide_shell.tui.widgets.command_bar import CommandBar
+from rapide_shell.tui.widgets.key_bar import KeyBar
 from rapide_shell.tui.widgets.narration_banner import GO_ON_HINT, NarrationBanner
 from tests.shell.tui.conftest import (
     SIZE,
@@ -48,6 +49,14 @@ async def test_a_played_script_narrates_then_waits_for_a_key(shop_path, tmp_path
         assert banner.display
         assert banner.text == "The API asks the database, and waits for its answer."
         assert GO_ON_HINT in str(banner.render())
+        # The key bar says what keys do while the script waits: not F2 to step.
+        await pilot.pause()
+        foot = app.screen.query_one(KeyBar).shown_keys()
+        assert [(key.display, key.description) for key in foot.keys][:1] == [
+            ("any key", "Go on")
+        ]
+        assert "Step" not in [key.description for key in foot.keys]
+        assert app.screen.query_one(KeyBar).region.y == SIZE[1] - 1  # over the workbench's
         await pilot.pause(0.2)
         # The script holds: nothing after the wait has run.
         assert len(app.session.computation) == 0
