@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from pyrapide.architecture import Connection
 from pyrapide.patterns import BasicPattern, Pattern, PatternMatch, Placeholder
 from pyrapide.patterns.condition import Condition
+from pyrapide.patterns.join import Context, meet
 from pyrapide.patterns.match import freeze
 from pyrapide.patterns.operators import (
     DisjunctionPattern,
@@ -300,8 +301,9 @@ def _near_miss(
     rights = _all_matches(right, poset, route.scope)
     pairs = [(own, other) for own in lefts if event in own.events for other in rights]
     pairs += [(other, own) for own in rights if event in own.events for other in lefts]
+    roots = Context(poset)  # the roots above each event, worked out once for all pairs
     for first, second in pairs:
-        if _related(pattern, first, second, poset):
+        if _related(pattern, first, second, poset, roots):
             verdict, detail = _kept_apart(route.pattern, first, second)
             # Only the later part of a sequence has all it can pair with recorded.
             later = isinstance(pattern, SequencePattern | ImmediateSequencePattern)
@@ -317,7 +319,9 @@ def _all_matches(pattern: Pattern, poset: Poset, scope: str) -> list[PatternMatc
     return [found for recorded in poset for found in matcher.feed(recorded, poset)]
 
 
-def _related(pattern: Pattern, left: PatternMatch, right: PatternMatch, poset: Poset) -> bool:
+def _related(
+    pattern: Pattern, left: PatternMatch, right: PatternMatch, poset: Poset, roots: Context
+) -> bool:
     """Whether the events of ``left`` and ``right`` stand as the operator of ``pattern``
     relates its sides (its placeholders aside): the meaning each operator documents."""
     pairs = [(x, y) for x in left.events for y in right.events]
@@ -329,7 +333,8 @@ def _related(pattern: Pattern, left: PatternMatch, right: PatternMatch, poset: P
             return ordered and any(x in poset.direct_causes(y) for x, y in pairs)
         return ordered
     if isinstance(pattern, JoinPattern):
-        return any(poset.common_ancestors(x, y) for x, y in pairs)
+        # A common strict ancestor is a common root above them, as the matcher finds it.
+        return meet(roots.match_roots(left), roots.match_roots(right))
     if isinstance(pattern, IndependencePattern):
         return all(poset.are_independent(x, y) for x, y in pairs)
     return False

@@ -167,3 +167,34 @@ async def test_parts_that_stand_as_the_pattern_wants_but_make_no_match_are_named
         f"{order.id} and {paid.id} fit its parts, but bind ?q to 1 and 2: a placeholder "
         "bound on both sides must agree; it waits for a part that fits"
     )
+
+
+@architecture
+class JoinedPayments:
+    shop = Shop
+    store = Store
+    connections = [
+        agent(
+            Pattern.match("Shop.paid", qty=placeholder("q"))
+            & Pattern.match("Shop.order", kind="late", qty=placeholder("q")),
+            target=store,
+        ),
+    ]
+
+
+async def test_joined_parts_that_share_an_ancestor_but_bind_apart_are_named():
+    # Two events with a common strict ancestor stand as `&` relates its sides.
+    system = System(JoinedPayments, {"shop": Counter, "store": Stock})
+    await system.start()
+    order = system.inject("Shop.order", {"qty": 1, "kind": "normal"})
+    paid = system.inject("Shop.paid", {"qty": 2}, caused_by=order)
+    late = system.inject("Shop.order", {"qty": 3, "kind": "late"}, caused_by=order)
+    (joined,) = system.why_not(late)
+    assert joined.verdict is Verdict.WAITING
+    assert joined.detail == (
+        f"{paid.id} and {late.id} fit its parts, but bind ?q to 2 and 3: a placeholder "
+        "bound on both sides must agree; it waits for a part that fits"
+    )
+    # A payment with no ancestor in common with the late order is no near miss.
+    alone = system.inject("Shop.paid", {"qty": 4})
+    assert "fit its parts" not in system.why_not(alone)[0].detail
