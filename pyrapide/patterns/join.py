@@ -9,7 +9,7 @@ from typing import Any
 
 from pyrapide.patterns.match import PatternMatch, freeze, merge_bindings
 
-__all__ = ["Context", "JoinProbe", "SequenceProbe", "Store", "pair"]
+__all__ = ["Context", "JoinProbe", "SequenceProbe", "Store", "meet", "pair"]
 
 NARROW = 16
 """The roots above an event, up to this many, are a set of their numbers; more are a
