@@ -57,20 +57,19 @@ def checked_handler_timeout(value: Any) -> float | None:
     for what is no number, ValueError for one of 0 or less."""
     if value is None:
         return None
-    number = isinstance(value, int | float) and not isinstance(value, bool)
-    if number and value > 0:
-        return value  # type: ignore[no-any-return]
-    error = ValueError if number else TypeError
-    raise error(f"handler_timeout must be a positive number of seconds or None, got {value!r}")
+    wanted = "a positive number of seconds or None"
+    return checked_seconds(value, "handler_timeout", wanted, positive=True)
 
 
 def checked_seconds(
-    value: Any, name: str, wanted: str = "a non-negative number of seconds"
+    value: Any, name: str, wanted: str = "a non-negative number of seconds", *,
+    positive: bool = False,
 ) -> float:
-    """``value`` if it is a number of seconds of 0 or more (not NaN); else TypeError for
-    what is no number, ValueError for one below 0, each saying ``name`` must be ``wanted``."""
+    """``value`` if it is a number of seconds of 0 or more (more than 0 if ``positive``;
+    not NaN); else TypeError for what is no number, ValueError for one out of range,
+    each saying ``name`` must be ``wanted``."""
     number = isinstance(value, int | float) and not isinstance(value, bool)
-    if number and value >= 0:
+    if number and (value > 0 if positive else value >= 0):
         return value  # type: ignore[no-any-return]
     error = ValueError if number else TypeError
     raise error(f"{name} must be {wanted}, got {value!r}")
