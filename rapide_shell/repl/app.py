@@ -467,7 +467,6 @@ async def _loop(
             continue
         except EOFError:
             return Leaving.END_OF_INPUT
-        interrupted = False
         number = tally.entered()
         interrupts.start_command()
         try:
@@ -478,6 +477,9 @@ async def _loop(
         tally.ran(number, outcome)
         if interrupts.count:
             pasted.clear()  # a Ctrl-C during the command: the rest of a paste is not wanted
+        # A Ctrl-C that paused the command is a first one: the next, with no command in
+        # between, leaves (as its line said: "Ctrl-C again leaves at once").
+        interrupted = interrupts.count > 0
         for renderable in outcome.output:
             console.print(renderable, crop=False)  # a WholeLine stays whole
         if outcome.quit:

@@ -251,6 +251,23 @@ def test_ctrl_c_pauses_a_long_run(tmp_path: Path) -> None:
     assert user.leaves() == 0
 
 
+def test_a_ctrl_c_after_the_one_that_paused_a_run_leaves(tmp_path: Path) -> None:
+    # As in the TUI and `rapide run`: the first pauses, the second (no command in
+    # between) leaves, as the pausing line says, even once the run has come back.
+    user = User(FIXTURES / "ticker.py", tmp_path)
+    user.sees("[quiet]>")
+    user.enters("inject Clock.tick n=0 limit=1000000")
+    user.enters("run")
+    user.sees("> run\n")
+    time.sleep(0.3)
+    user.child.sendcontrol("c")
+    user.sees("pausing after the current step (Ctrl-C again leaves at once)")
+    user.sees("[paused · 1 pending]>")
+    user.child.sendcontrol("c")
+    assert user.leaves() == 0  # the pause changed nothing, and nothing was cut short
+    assert "(Ctrl-C again, Ctrl-D or `quit` leaves)" not in user.screen
+
+
 def test_a_recorded_repl_session_is_a_script(tmp_path: Path) -> None:
     recording = tmp_path / "session.rapide"
     user = User(FIXTURES / "shop.py", tmp_path, "--record", str(recording), "--seed", "9")
