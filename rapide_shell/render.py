@@ -14,6 +14,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from rich.cells import cell_len, get_character_cell_size
 from rich.console import (
     Console,
     ConsoleDimensions,
@@ -44,20 +45,59 @@ TREE_LIMIT = 400
 
 
 def shorten(text: str, width: int) -> str:
-    """``text`` itself when it fits in ``width`` characters, else cut to end in "…"."""
-    return text if len(text) <= width else text[: width - 1] + "…"
+    """``text`` itself when it fits in ``width`` cells of a terminal, else cut to end in
+    "…" within them. A wide character (漢, 🎉) takes two cells, so that a column of names
+    or payloads stays a column whatever script they are written in."""
+    if text.isascii():  # a cell a character (printable text): cut by characters, at once
+        return text if len(text) <= width else text[: width - 1] + "…"
+    fitting = _start_within(text, width)
+    if len(fitting) == len(text):
+        return text
+    return _start_within(fitting, width - 1) + "…"
 
 
 def shorten_middle(text: str, width: int) -> str:
-    """``text`` itself when it fits in ``width`` characters, else its start and its end
+    """``text`` itself when it fits in ``width`` cells, else its start and its end
     with "…" between: names that differ at the end (``stage_11``, ``stage_12``) stay
     told apart."""
-    if len(text) <= width:
+    if len(_start_within(text, width)) == len(text):
         return text
     if width <= 1:
         return "…"[:width]
-    head = (width - 1) // 2
-    return text[:head] + "…" + text[len(text) - (width - 1 - head):]
+    head = _start_within(text, (width - 1) // 2)
+    tail = _start_within(text[::-1], width - 1 - cell_len(head))[::-1]
+    return head + "…" + tail
+
+
+def pad(text: str, width: int) -> str:
+    """``text`` with blanks after it to fill ``width`` cells (``str.ljust`` counts
+    characters, and a wide character takes two cells)."""
+    return text + " " * (width - cell_len(text))
+
+
+def terminal_cells(text: str) -> list[str]:
+    """What each cell of a terminal shows of ``text``, for a grid of cells: a character
+    a cell, a wide one followed by "" for the second cell it covers, and one of no width
+    (a combining accent) with the character before it."""
+    cells: list[str] = []
+    for char in text:
+        size = get_character_cell_size(char)
+        if size == 0 and cells:
+            cells[-1 - (cells[-1] == "")] += char
+        else:
+            cells.append(char)
+            cells.extend([""] * (size - 1))
+    return cells
+
+
+def _start_within(text: str, width: int) -> str:
+    """The longest start of ``text`` that takes at most ``width`` cells."""
+    used = 0
+    for index, char in enumerate(text):
+        used += get_character_cell_size(char)
+        if used > width:
+            return text[:index]
+    return text
 
 
 def payload_text(payload: Any, width: int = PAYLOAD_WIDTH) -> str:

@@ -15,9 +15,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from rich.cells import cell_len
+
 from pyrapide.core.printable import printable
 from rapide_shell.causes import CAUSE_LOOKS, Cause, CauseKind
-from rapide_shell.render import look, shorten
+from rapide_shell.render import look, pad, shorten, terminal_cells
 
 ENV = "env"
 """The lane of events injected from outside the system (their source)."""
@@ -196,7 +198,7 @@ class LaneGrid:
             row: list[Cell] = [(" " * self.time_width, None)]
             for lane in self.lanes:
                 text = names[lane][line] if line < len(names[lane]) else ""
-                row += [(" ", None), (text.ljust(self.width_of(lane)), "lane")]
+                row += [(" ", None), (pad(text, self.width_of(lane)), "lane")]
             rows.append(row)
         kinds: list[Cell] = [("t".rjust(self.time_width), "time")]
         for lane in self.lanes:
@@ -244,7 +246,7 @@ class LaneGrid:
             label = shorten(
                 printable(f"{event.id} {event.name.rsplit('.', 1)[-1]}"), own_width
             )
-        for i, ch in enumerate(label):
+        for i, ch in enumerate(terminal_cells(label)):
             cells[start + i] = (ch, "event")
         return cells
 
@@ -283,7 +285,7 @@ def _fold(name: str, width: int) -> list[str]:
     pieces: list[str] = []
     current = ""
     for part in _parts(name):
-        if current and len(current) + len(part) > width:
+        if current and cell_len(current + part) > width:
             pieces.append(current)
             current = ""
         current += part

@@ -15,8 +15,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from rich.cells import cell_len
+
 from pyrapide.core.printable import printable
-from rapide_shell.render import counted, look, shorten, shorten_middle
+from rapide_shell.render import counted, look, pad, shorten, shorten_middle, terminal_cells
 from rapide_shell.tui.graph_canvas import Cell
 from rapide_shell.tui.graph_model import GraphEdge, GraphSpec
 
@@ -69,7 +71,7 @@ class GraphList:
             if isinstance(entry, GraphEdge):
                 self.row_of.setdefault(entry.index, row)
         self.name_width = min(NAME_WIDTH, max(
-            (len(printable(name)) for name, _ in self.spec.components), default=1))
+            (cell_len(printable(name)) for name, _ in self.spec.components), default=1))
         """Columns of the names: the longest one's, within NAME_WIDTH."""
 
     @property
@@ -123,7 +125,7 @@ class GraphList:
             *_name(edge.source, names),
             *((ch, line) for ch in f" {look(edge.kind).lines[0] * 2}▶ "),
             *_name(edge.target, names),
-            *((ch, label) for ch in said),
+            *((ch, label) for ch in terminal_cells(said)),
             *((ch, count) for ch in counts),
         ]
 
@@ -137,11 +139,11 @@ def _cut(text: str, width: int | None) -> str:
 
 def _name(name: str, width: int) -> list[Cell]:
     role = ("box", name)
-    return [(ch, role) for ch in shorten_middle(printable(name), width).ljust(width)]
+    return [(ch, role) for ch in terminal_cells(pad(shorten_middle(printable(name), width), width))]
 
 
 def _plain(text: str) -> list[Cell]:
-    return [(ch, None) for ch in text]
+    return [(ch, None) for ch in terminal_cells(text)]
 
 
 def _words(entry: GraphEdge | str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -17,7 +18,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from pyrapide.core.printable import printable
-from rapide_shell.render import payload_text, shorten
+from rapide_shell.render import pad, payload_text, shorten
 from rapide_shell.tui.live import session_problems
 from rapide_shell.tui.widgets.scrolling import set_virtual_size
 
@@ -45,7 +46,7 @@ PAYLOAD_MIN = 12
 def _cell(text: str, width: int) -> str:
     """``text`` (data: drawn printable) in a column ``width`` wide, cut with "…" to leave
     a blank before the next."""
-    return shorten(printable(text), width - 1).ljust(width)
+    return pad(shorten(printable(text), width - 1), width)
 
 
 def fitted_widths(widths: dict[str, int], room: int) -> dict[str, int]:
@@ -231,10 +232,10 @@ class EventLog(ScrollView, can_focus=True):
     def _widen_columns(self, added: list[Event]) -> None:
         widths = self._widths
         wanted = {
-            "id": max(len(printable(event.id)) for event in added) + 2,
+            "id": max(cell_len(printable(event.id)) for event in added) + 2,
             "time": max(len(_time(event)) for event in added) + 2,
-            "source": max(len(printable(event.source or "")) for event in added) + 2,
-            "name": max(len(printable(event.name)) for event in added) + 2,
+            "source": max(cell_len(printable(event.source or "")) for event in added) + 2,
+            "name": max(cell_len(printable(event.name)) for event in added) + 2,
         }
         grown = False
         for column, width in wanted.items():
