@@ -141,10 +141,12 @@ class InjectDialog(ModalScreen[str | None]):
     @on(Input.Changed)
     def _clear_error(self, changed: Input.Changed) -> None:
         """An error says what was wrong with what was typed: once that is changed, the
-        error goes (a change reported late, of the text the error was about, does not)."""
+        error goes. The field's text now decides, not the change's: keys typed quickly
+        report theirs after the Enter behind them said the error, each with the text as
+        it was then (the first key's, shorter than the text the error is about)."""
         if self._error_about is None:
             return
-        if self._error_about.get(changed.input.id or "") != changed.value:
+        if self._error_about.get(changed.input.id or "") != changed.input.value:
             self._error_about = None
             self._say("")
 

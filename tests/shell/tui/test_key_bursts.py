@@ -137,3 +137,33 @@ async def test_keys_sent_with_the_one_that_closes_the_help_go_to_the_command_bar
         assert not isinstance(app.screen, HelpScreen)
         assert isinstance(app.focused, CommandBar) and bar.value == ""
         assert app.session.history == ["step"]
+
+
+@pytest.mark.parametrize("together", [False, True], ids=["one-at-a-time", "together"])
+async def test_an_error_said_at_an_enter_typed_quickly_stays_until_the_field_changes(
+    shop_path, together: bool
+) -> None:
+    # The keys before the Enter report their changes late, after the Enter has said the
+    # error: the change of the first key ("[") was taken for a new edit, and the error
+    # went as it came, as if the Enter had done nothing.
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3")
+        await wait_until(pilot, lambda: isinstance(app.screen, InjectDialog))
+        dialog = app.screen
+        dialog.query_one("#inject-name", Input).value = "DatabaseService.result"
+        await wait_until(pilot, lambda: bool(dialog.query("#field-rows")))
+        dialog.query_one("#field-key", Input).value = "k1"
+        dialog.query_one("#field-rows", Input).focus()
+        await settle(pilot)
+        keys = ["[", "1", ",", "\r"]
+        if together:
+            await _send(pilot, "".join(keys))
+        else:
+            for key in keys:
+                await _send(pilot, key)
+        error = str(dialog.query_one("#inject-error").render())
+        assert "rows: malformed JSON" in error
+        assert isinstance(app.screen, InjectDialog) and app.session.history == []
+        await _send(pilot, "]")  # a change made after the error: it goes
+        assert str(dialog.query_one("#inject-error").render()) == ""
