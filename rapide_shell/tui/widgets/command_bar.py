@@ -38,7 +38,7 @@ class CommandBar(PrintableInput):
             super().__init__()
 
     class LinesPasted(Message):
-        """Several whole lines were pasted: ``lines`` (none empty), to run in turn."""
+        """Whole lines were pasted (one or more): ``lines`` (none empty), to run in turn."""
 
         def __init__(self, lines: list[str]) -> None:
             self.lines = lines
@@ -84,17 +84,18 @@ class CommandBar(PrintableInput):
         await super()._on_key(event)
 
     def _on_paste(self, event: events.Paste) -> None:
-        """A paste of one line goes in as typed. Of several, the first joins what is in
-        the bar, each whole line is entered (see :class:`LinesPasted`) and a last line
-        without its end stays in the bar to be finished, as a terminal does."""
+        """A paste of part of a line goes in as typed. Otherwise the first line joins
+        what is in the bar, each whole line (one with its end, a single one too) is
+        entered (see :class:`LinesPasted`) and a last line without its end stays in the
+        bar to be finished, as a terminal does."""
         lines = event.text.splitlines()
-        if len(lines) <= 1:
+        ended = event.text.endswith(("\n", "\r"))
+        if len(lines) <= 1 and not ended:
             return  # Input's own handler, called after this one, pastes it
         event.stop()
         event.prevent_default()  # not Input's handler too
-        ended = event.text.endswith(("\n", "\r"))
         whole, rest = (lines, "") if ended else (lines[:-1], lines[-1])
-        self.insert_text_at_cursor(whole[0])
+        self.insert_text_at_cursor(whole[0] if whole else "")  # an end alone: the bar's line
         entered = [printable(line.strip()) for line in (self.value, *whole[1:])]
         entered = [line for line in entered if line]
         for line in entered:

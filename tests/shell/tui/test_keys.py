@@ -285,6 +285,27 @@ async def test_lines_pasted_into_the_bar_run_one_after_the_other(shop_path) -> N
 
 
 
+async def test_one_whole_line_pasted_into_the_bar_runs_as_several_do(shop_path) -> None:
+    # A line copied with its end (a line of a script, triple-clicked in a terminal) is
+    # a whole line, as each of several is: it runs, as at the REPL's prompt, after what
+    # the bar held; an end alone enters the bar's line, as Enter does.
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        bar = app.query_one(CommandBar)
+        bar.value = "inject APIService.request "
+        bar.cursor_position = len(bar.value)
+        app.post_message(events.Paste("type=query key=1\n"))
+        await wait_until(pilot, lambda: len(app.session.history) == 1)
+        await settle(pilot)
+        assert app.session.history == ["inject APIService.request type=query key=1"]
+        assert bar.value == ""
+        bar.value = "step"
+        app.post_message(events.Paste("\n"))
+        await wait_until(pilot, lambda: len(app.session.history) == 2)
+        assert app.session.history[-1] == "step" and bar.value == ""
+
+
 async def test_each_pasted_line_s_output_follows_its_own_echo(shop_path) -> None:
     # As at a terminal: "> step", what it did, then "> bogus", its error, and so on,
     # not the lines all echoed first and what they did after them.
