@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from rapide_shell.commands.arguments import ArgumentText, unknown_command
+from rapide_shell.commands.arguments import ArgumentText, CommandIndex, unknown_command
 from rapide_shell.commands.errors import CommandSyntaxError
 from rapide_shell.commands.lexer import Word, split_comment
 from rapide_shell.commands.registry import Command, CommandCatalog
@@ -23,6 +23,8 @@ ELSEWHERE = {
     "from a terminal, rapide explore FILE --script SCRIPT does the same",
     "screenshot": "screenshot works only in the TUI (rapide shell)",
     "zoom": "zoom works only in the TUI (rapide shell)",
+    "resume": "resume works only in the TUI (rapide shell), where it plays the rest of a "
+    "script that Ctrl-C stopped",
     # The command line's own commands, typed (or pasted) at a prompt.
     "rapide": "`rapide ...` is typed in a terminal; here, type what follows `rapide` "
     "(`help` lists the commands)",
@@ -60,9 +62,15 @@ def parse_command(line: str, catalog: CommandCatalog) -> Command[Any] | None:
     head = Word(first.group(), first.start())
     spec = catalog.lookup(head.text)
     if spec is None:
-        if head.text in ELSEWHERE:
-            raise CommandSyntaxError(ELSEWHERE[head.text], column=head.column)
-        raise unknown_command("unknown command", head, catalog.words)
+        raise not_a_command("unknown command", head, catalog)
     rest_column = head.column + len(head.text)
     arguments = ArgumentText(spec, text[rest_column:], rest_column, catalog, comment)
     return Command(spec.name, text.strip(), catalog.definition(spec.name).parse(arguments))
+
+
+def not_a_command(what: str, word: Word, catalog: CommandIndex) -> CommandSyntaxError:
+    """The error for ``word``, which names no command of ``catalog``: where it works, if
+    it is one of :data:`ELSEWHERE`, else ``what 'word'`` with the close matches."""
+    if word.text in ELSEWHERE:
+        return CommandSyntaxError(ELSEWHERE[word.text], column=word.column)
+    return unknown_command(what, word, catalog.words)

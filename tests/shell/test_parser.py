@@ -189,6 +189,11 @@ def test_a_command_of_another_front_end_says_where_it_works() -> None:
     assert (error.column, error.suggestions) == (0, ())
     assert syntax_error("  zoom timeline").message == "zoom works only in the TUI (rapide shell)"
     assert syntax_error("zoomm").message.startswith("unknown command 'zoomm'")
+    # The TUI's `resume` too, and `help` asked about any of them says the same.
+    assert syntax_error("resume").message.startswith("resume works only in the TUI")
+    error = syntax_error("help zoom")
+    assert (error.message, error.column) == ("zoom works only in the TUI (rapide shell)", 5)
+    assert syntax_error("help explore").message.startswith("explore works in the TUI and")
 
 
 @pytest.mark.parametrize(

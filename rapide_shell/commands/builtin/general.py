@@ -14,8 +14,8 @@ from rapide_shell.commands.arguments import (
     ArgumentText,
     NoArguments,
     no_arguments,
-    unknown_command,
 )
+from rapide_shell.commands.parser import not_a_command
 from rapide_shell.commands.registry import Command, CommandCatalog
 from rapide_shell.commands.spec import ArgKind, ArgSpec, CommandSpec
 from rapide_shell.hookspecs import hookimpl
@@ -65,7 +65,7 @@ def parse_help(text: ArgumentText) -> HelpArguments:
         return HelpArguments(None)
     spec = text.commands.lookup(words[0].text)
     if spec is None:
-        raise unknown_command("no command", words[0], text.commands.words)
+        raise not_a_command("no command", words[0], text.commands)
     return HelpArguments(spec.name)
 
 
