@@ -107,7 +107,7 @@ async def _explore(request: ExploreRequest) -> int:
         return fail(str(error), request.json_output, error.exit_status)
     out = Path(request.out) if request.out else default_out(request.script)
     refused = out_refusal(out, file=request.file, script=request.script, force=request.force,
-                          all_failures=request.options.all_failures)
+                          all_failures=request.options.all_failures, named=bool(request.out))
     if refused is not None:
         return fail(refused, request.json_output, EXIT_ERROR)
     source = ArchitectureSource.of(session.loaded, request.handler_timeout)

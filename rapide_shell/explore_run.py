@@ -242,14 +242,16 @@ def _logger_off(name: str) -> Iterator[None]:
 
 
 def out_refusal(
-    out: Path, *, file: str, script: str, force: bool = False, all_failures: bool = False
+    out: Path, *, file: str, script: str, force: bool = False, all_failures: bool = False,
+    named: bool = True,
 ) -> str | None:
     """Why counterexamples cannot be written to ``out`` (None: they can), in one line:
     it is the architecture file or the scenario script, or :func:`write_counterexamples`
     would be refused there. With ``all_failures``, the further names it may write
     (``out``-2, ``out``-3, ...) that are there already are asked the same. Asked before
     exploring, so that no search runs for an answer that cannot be kept, or that would
-    replace the files it was made from."""
+    replace the files it was made from. ``named``: ``out`` was named with ``--out``;
+    else it is the place beside the script, and the line says how to choose another."""
     for path in [out, *(_further_names(out) if all_failures else ())]:
         for given, described in ((file, "the architecture file"), (script, "the scenario script")):
             with contextlib.suppress(OSError):
@@ -263,7 +265,10 @@ def out_refusal(
         try:
             AtomicWriter(path, force=force).discard()
         except WriteError as error:
-            return f"--out: {cannot_write(error, '--force')}"
+            if named:
+                return f"--out: {cannot_write(error, '--force')}"
+            return (f"{cannot_write(error, '--force')} (a counterexample goes beside the "
+                    "script; --out FILE puts it elsewhere)")
     return None
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
+from rapide_shell.exploring import default_out
 from tests.shell.cli_process import REPO, run_rapide
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -534,6 +535,21 @@ def test_an_out_that_cannot_be_written_is_refused_before_exploring(tmp_path: Pat
     )
     forced = rapide("explore", BANK, "--script", scenario, "--out", kept, "--force")
     assert forced.returncode == 1 and "expect constraints" in kept.read_text()
+
+
+def test_a_place_beside_the_script_that_cannot_be_written_says_so_and_how_to_choose(
+    tmp_path: Path,
+) -> None:
+    # No --out was given: the line blamed it all the same ("--out: cannot write ...").
+    scenario = script(tmp_path, BANK_SCRIPT.read_text())
+    beside = default_out(str(scenario))
+    beside.mkdir()
+    refused = rapide("explore", BANK, "--script", scenario)
+    assert (refused.returncode, refused.stdout) == (2, "")
+    assert refused.stderr == (
+        f"rapide: cannot write {beside}: it is a directory (a counterexample goes beside "
+        "the script; --out FILE puts it elsewhere)\n"
+    )
 
 
 @pytest.mark.slow
