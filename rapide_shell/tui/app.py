@@ -397,13 +397,9 @@ async def run_shell(
         handler_timeout=handler_timeout,
         at=at,
     ) as session:
-        missing = _no_terminal()
-        if missing is not None:  # Textual would draw into it all the same, and wait for keys
-            raise LoadError(
-                f"the workbench draws in a terminal, and {missing} is not one: for a "
-                "script without a terminal, rapide run FILE --script SCRIPT; for commands "
-                "piped in, rapide repl FILE < COMMANDS"
-            )
+        refusal = _no_screen()
+        if refusal is not None:
+            raise LoadError(refusal)
         app = RapideApp(
             session, script=script, speed=speed, start=start, screenshots=screenshots
         )
@@ -412,18 +408,33 @@ async def run_shell(
     return app.tally.sum_up(session, console, hooks=("start", "finish"))
 
 
-def _no_terminal() -> str | None:
-    """The standard stream the workbench needs a terminal on that is not one (its keys
-    come from standard input; Textual draws on standard error), or None. A tab of
-    ``rapide serve`` (Textual's web driver, named in TEXTUAL_DRIVER) needs none."""
+def _no_screen() -> str | None:
+    """Why the workbench cannot draw its screen here, in one line saying what to use
+    instead, or None. Its keys come from standard input and Textual draws on standard
+    error: each must be a terminal (else Textual draws into a pipe all the same and
+    waits for keys), and one that TERM does not call dumb (Textual then takes it for
+    80x25 until it learns its size, and the screen, laid out for both sizes in turn,
+    never settles: the workbench spun without answering a key). A tab of ``rapide
+    serve`` (Textual's web driver, named in TEXTUAL_DRIVER) needs none."""
     if os.environ.get("TEXTUAL_DRIVER"):
         return None
     for name, stream in (("standard input", sys.stdin), ("standard error", sys.__stderr__)):
         try:
-            if stream is None or not stream.isatty():
-                return name
+            terminal = stream is not None and stream.isatty()
         except ValueError:  # a stream closed
-            return name
+            terminal = False
+        if not terminal:
+            return (
+                f"the workbench draws in a terminal, and {name} is not one: for a script "
+                "without a terminal, rapide run FILE --script SCRIPT; for commands piped "
+                "in, rapide repl FILE < COMMANDS"
+            )
+    term = os.environ.get("TERM", "")
+    if term.lower() in ("dumb", "unknown"):
+        return (
+            f"the workbench draws a screen, and this terminal cannot show one "
+            f"(TERM={term}): rapide repl FILE takes the same commands at a prompt"
+        )
     return None
 
 

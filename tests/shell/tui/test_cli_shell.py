@@ -49,6 +49,28 @@ def test_without_a_terminal_it_says_what_to_use_instead():
     )
 
 
+@pytest.mark.parametrize("command", [["shell", "examples/seed_system.py"], ["lessons", "1"]])
+def test_a_dumb_terminal_is_refused_and_the_repl_named(command: list[str]):
+    # Textual took a dumb terminal for 80x25 until it learned its size, and the screen,
+    # laid out for both sizes in turn, never settled: the workbench spun at full speed
+    # and answered no key, not even Ctrl-Q.
+    child = pexpect.spawn(
+        str(RAPIDE), command, cwd=str(ROOT), dimensions=(30, 100), encoding="utf-8",
+        timeout=30, env={"TERM": "dumb", "PATH": str(RAPIDE.parent)},
+    )
+    try:
+        child.expect(pexpect.EOF)
+        child.close()
+        assert child.exitstatus == 2
+        assert " ".join(child.before.split()) == (
+            "rapide: the workbench draws a screen, and this terminal cannot show one "
+            "(TERM=dumb): rapide repl FILE takes the same commands at a prompt"
+        )
+    finally:
+        if child.isalive():
+            child.terminate(force=True)
+
+
 def test_the_help_names_what_each_option_takes():
     result = _rapide("shell", "--help")
     assert result.returncode == 0
