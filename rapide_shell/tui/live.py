@@ -28,13 +28,19 @@ from pyrapide.runtime.notifications import (
 from rapide_shell import notices
 from rapide_shell.explorations import EXPLORE_PLUGIN, failure_lines
 from rapide_shell.looks import message_of, violation_text
+from rapide_shell.render import shorten
+
+SUMMARY_SHOWN = 10_000
+"""At most this many characters of a problem's summary, cut with "…": the errors panel
+wraps a summary whole at each redraw, and one quoting an error message of megabytes
+took it seconds, the screen frozen meanwhile. The details keep the message whole."""
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One reported problem: a one-line ``summary``, the full ``details`` (a traceback,
-    the violation's events), the id of the event involved and the command that goes
-    to it, where there are some."""
+    """One reported problem: a one-line ``summary`` (at most SUMMARY_SHOWN characters),
+    the full ``details`` (a traceback, the violation's events), the id of the event
+    involved and the command that goes to it, where there are some."""
 
     kind: str
     summary: str
@@ -46,7 +52,7 @@ class Problem:
 
     def __post_init__(self) -> None:
         # Messages quote names, payloads and exceptions: shown printable in every panel.
-        object.__setattr__(self, "summary", printable(self.summary))
+        object.__setattr__(self, "summary", printable(shorten(self.summary, SUMMARY_SHOWN)))
         object.__setattr__(self, "details", printable(self.details, keep_newlines=True))
 
 

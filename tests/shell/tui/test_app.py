@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input
 
+from rapide_shell.tui.live import SUMMARY_SHOWN
 from rapide_shell.tui.screens.inject_dialog import InjectDialog, field_value
 from rapide_shell.tui.widgets.command_bar import CommandBar
 from rapide_shell.tui.widgets.connection_graph import ConnectionGraph
@@ -765,9 +766,9 @@ async def test_an_error_in_a_start_hook_is_shown_at_once(tmp_path):
         assert "cannot start" in problem.summary
 
 
-async def test_a_long_error_message_is_toasted_short_and_listed_whole(tmp_path):
-    # A toast of thousands of characters would cover the screen for seconds: it says
-    # the beginning, and the errors panel has it all.
+def _loud_architecture(tmp_path, length: int):
+    """An architecture whose handler raises a ValueError of ``length`` y's (``inject
+    A.go``, then ``run``)."""
     path = tmp_path / "long_error.py"
     path.write_text(
         "from pyrapide import Pattern, action, architecture, connect, interface, module, when\n"
@@ -779,7 +780,7 @@ async def test_a_long_error_message_is_toasted_short_and_listed_whole(tmp_path):
         "class Loud:\n"
         "    @when(Pattern.match('A.go'))\n"
         "    async def on_go(self, match):\n"
-        "        raise ValueError('y' * 5000)\n"
+        f"        raise ValueError('y' * {length})\n"
         "@architecture\n"
         "class Long:\n"
         "    a = A\n"
@@ -788,7 +789,13 @@ async def test_a_long_error_message_is_toasted_short_and_listed_whole(tmp_path):
         "system = Long.bind(a=Loud, b=Loud)\n",
         encoding="utf-8",
     )
-    app = make_app(path)
+    return path
+
+
+async def test_a_long_error_message_is_toasted_short_and_listed_whole(tmp_path):
+    # A toast of thousands of characters would cover the screen for seconds: it says
+    # the beginning, and the errors panel has it all.
+    app = make_app(_loud_architecture(tmp_path, 5000))
     async with app.run_test(size=SIZE) as pilot:
         await type_command(pilot, "inject A.go")
         await type_command(pilot, "run")
@@ -798,6 +805,21 @@ async def test_a_long_error_message_is_toasted_short_and_listed_whole(tmp_path):
         assert toast.title == "error"
         assert toast.message.startswith("b raised ValueError: yyy") and toast.message.endswith("…")
         assert len(toast.message) <= 200
+
+
+async def test_an_error_message_of_megabytes_is_listed_cut_and_kept_whole_in_its_details(
+    tmp_path,
+):
+    # The errors panel wrapped all of it, a hundred thousand lines, at every redraw of
+    # the panel (a run, a reset, a resize): ten seconds each, the screen frozen.
+    app = make_app(_loud_architecture(tmp_path, 3_000_000))
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, "inject A.go")
+        await type_command(pilot, "run")
+        (problem,) = app.query_one(ErrorPanel).problems
+        assert problem.summary.startswith("b raised ValueError: yyy")
+        assert problem.summary.endswith("…") and len(problem.summary) <= SUMMARY_SHOWN
+        assert "y" * 3_000_000 in problem.details
 
 
 async def test_the_cursor_line_is_redrawn_as_the_cursor_moves(shop_path):
