@@ -37,6 +37,13 @@ if TYPE_CHECKING:
     from rapide_shell.tui.screens.wait_screen import WaitScreen
 
 
+TYPED_STEPS = 80
+"""A played line is typed into the bar in at most this many steps: a character a step
+up to that length, a few each past it. Each step puts the line typed so far in the bar,
+and a line of thousands of characters (an ``inject`` of a large payload, as ``--record``
+writes it) typed one character a step took minutes, whatever the pace."""
+
+
 def reading_time(narration: str, speed: float) -> float:
     """How long a played script leaves a line of narration before going on: ``speed``
     seconds, and as much again for every five words."""
@@ -268,18 +275,21 @@ class ScriptPlayer:
             self._echoed_at = self.screen.echo(text)
 
     async def _type_into(self, bar: CommandBar, line: str) -> bool:
-        """Types ``line`` into the bar a character at a time, for the audience to read;
+        """Types ``line`` into the bar a character at a time (a few at a time past
+        TYPED_STEPS characters), for the audience to read;
         True once it has. False, at once, when the user types in the bar meanwhile: the
         bar is theirs then, holding what they typed (the part of its line the script
         had typed taken out)."""
-        per_character = min(self.speed / 2, 1.5) / max(1, len(line))
+        size = -(-len(line) // TYPED_STEPS)  # characters a step: 1 up to TYPED_STEPS
+        ends = [*range(size, len(line), size), len(line)]
+        per_step = min(self.speed / 2, 1.5) / len(ends)
         shown = ""
-        for end in range(1, len(line) + 1):
+        for end in ends:
             if bar.value != shown:
                 break
             shown = bar.value = line[:end]
             bar.cursor_position = end  # as typed: what the user types goes after it
-            await self._hold(per_character)
+            await self._hold(per_step)
         else:
             await self._hold(min(self.speed / 4, 0.5))
         if bar.value == shown:

@@ -377,6 +377,22 @@ async def test_ctrl_c_while_a_played_line_is_typed_leaves_it_in_the_bar_unrun(sh
     assert app.tally.exit_status == 0
 
 
+async def test_a_played_line_of_thousands_of_characters_is_typed_in_as_briefly(
+    shop_path, here
+):
+    # Typed a character a step, each step putting the whole line so far in the bar, a
+    # line of 20,000 characters (an inject of a large payload, as --record writes it)
+    # took minutes to be entered, at any pace.
+    script = here / "recorded.rapide"
+    line = 'inject APIService.request {"type": "query", "key": "' + "k" * 20_000 + '"}'
+    script.write_text(f"{line}\nstep\n")
+    app = make_app(shop_path, script=script, speed=0.5)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: len(app.session.history) == 2, timeout=15)
+        assert app.session.history == [line, "step"]
+        assert app.session.computation.events_by_name("APIService.request")
+
+
 async def test_what_the_user_typed_in_the_bar_stays_there_unrun_through_a_ctrl_c(
     shop_path, here
 ):
