@@ -56,6 +56,16 @@ def shorten(text: str, width: int) -> str:
     return _start_within(fitting, width - 1) + "…"
 
 
+def shorten_start(text: str, width: int) -> str:
+    """``text`` itself when it fits in ``width`` cells, else its end with "…" before it
+    (what leads up to a point in a line: the end is what counts)."""
+    if text.isascii():
+        return text if len(text) <= width else "…" + text[len(text) - (width - 1) :]
+    if len(_start_within(text, width)) == len(text):
+        return text
+    return "…" + _start_within(text[::-1], width - 1)[::-1]
+
+
 def shorten_middle(text: str, width: int) -> str:
     """``text`` itself when it fits in ``width`` cells, else its start and its end
     with "…" between: names that differ at the end (``stage_11``, ``stage_12``) stay

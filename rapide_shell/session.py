@@ -155,6 +155,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rich.cells import cell_len
 from rich.console import RenderableType
 from rich.text import Text
 
@@ -936,14 +937,12 @@ around the column at fault."""
 
 def _echoed(line: str, column: int) -> tuple[str, int]:
     """``line`` made printable for echoing under an error (cut to a window around
-    ``column`` when long, with "…" where it was cut), and where ``column`` is in it."""
-    before, after = printable(line[:column]), printable(line[column:])
+    ``column`` when long, with "…" where it was cut), and the terminal cell ``column``
+    falls on in it, for the caret under it (a wide character, 漢, takes two cells)."""
     half = ECHO_WIDTH // 2
-    if len(before) > half:
-        before = "…" + before[-(half - 1) :]
-    if len(after) > half:
-        after = after[: half - 1] + "…"
-    return before + after, len(before)
+    before = render.shorten_start(printable(line[:column]), half)
+    after = render.shorten(printable(line[column:]), half)
+    return before + after, cell_len(before)
 
 
 _STAYS = "; the session stays where it was"

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 
 from pyrapide import Computation
 from rapide_shell.session import Session
@@ -282,6 +283,26 @@ def test_a_number_longer_than_python_reads_is_said_at_its_column(
     )
     caret = result.stderr.splitlines()[-1]
     assert caret.strip() == "^" and line[len(caret) - 3] in "-#9"
+
+
+@pytest.mark.parametrize(
+    ("line", "pointed"),
+    [('inject Web.order {"item": "抹茶抹茶", bad}', "bad"),
+     ('expect Web.order(item="抹茶") ->> Web.order', "> Web")],
+    ids=["payload", "pattern"],
+)
+def test_the_caret_stays_under_the_problem_after_wide_characters(
+    tmp_path: Path, line: str, pointed: str
+) -> None:
+    # The caret was placed by characters: each wide character (two cells on a terminal)
+    # before the problem left it a cell further left of it.
+    script = tmp_path / "wide.rapide"
+    script.write_text(f"{line}\n", encoding="utf-8")
+    result = run_rapide("run", SHOP, "--script", script)
+    assert result.returncode == 2
+    echoed, caret = result.stderr.splitlines()[-2:]
+    assert caret.strip() == "^"
+    assert cell_len(caret) - 1 == cell_len(echoed[: echoed.index(pointed)])
 
 
 def test_an_event_id_longer_than_python_reads_is_no_event(tmp_path: Path) -> None:
