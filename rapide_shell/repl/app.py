@@ -39,7 +39,7 @@ import signal
 import sys
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -128,14 +128,29 @@ def history_file() -> Path:
     return Path(user_data_dir("rapide", appauthor=False)) / "repl_history"
 
 
+class _FileHistoryOrMemory(FileHistory):
+    """The history in its file, kept in memory alone when the file cannot be read or
+    written (a directory in its place, a file made read-only, a full disk): prompt-toolkit
+    printed its traceback at every line entered, then waited for Enter."""
+
+    def load_history_strings(self) -> Iterable[str]:
+        try:
+            return list(super().load_history_strings())
+        except OSError:
+            return []
+
+    def store_string(self, string: str) -> None:
+        with contextlib.suppress(OSError):
+            super().store_string(string)
+
+
 def _history() -> History:
     path = history_file()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.touch(exist_ok=True)
     except OSError:
         return InMemoryHistory()
-    return FileHistory(str(path))
+    return _FileHistoryOrMemory(str(path))
 
 
 def prompt_text(session: Session) -> HTML:

@@ -268,6 +268,27 @@ def test_a_ctrl_c_after_the_one_that_paused_a_run_leaves(tmp_path: Path) -> None
     assert "(Ctrl-C again, Ctrl-D or `quit` leaves)" not in user.screen
 
 
+def test_a_history_file_that_cannot_be_read_or_written_leaves_the_repl_alone(
+    tmp_path: Path,
+) -> None:
+    # A directory where the history file goes: prompt-toolkit printed its traceback at
+    # every line entered, then "Press ENTER to continue...".
+    (tmp_path / "rapide" / "repl_history").mkdir(parents=True)
+    user = User(FIXTURES / "shop.py", tmp_path)
+    user.sees("[quiet]>")
+    user.enters("inject Web.order item=apple")
+    user.sees("injected e1 Web.order")
+    user.enters("step")
+    user.sees("ran #1")
+    user.child.send("\x1b[A")  # the line before, from the history kept in memory
+    time.sleep(0.3)
+    user.enters("")
+    user.sees("]> step\nran #")
+    user.enters("quit")
+    assert user.leaves() == 0
+    assert "Exception" not in user.screen and "Press ENTER" not in user.screen
+
+
 def test_a_recorded_repl_session_is_a_script(tmp_path: Path) -> None:
     recording = tmp_path / "session.rapide"
     user = User(FIXTURES / "shop.py", tmp_path, "--record", str(recording), "--seed", "9")
