@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import io
 import os
 import sys
@@ -260,6 +261,8 @@ class RapideApp(App[None]):
             return f"the browser's downloads ({name})"
         if filename is None:
             folder = self.screenshot_folder()
+            if folder.exists() and not folder.is_dir():  # mkdir would say "File exists"
+                raise NotADirectoryError(errno.ENOTDIR, "it is a file, not a folder", str(folder))
             folder.mkdir(parents=True, exist_ok=True)
             saved = Path(self.save_screenshot(path=str(folder))).resolve()
         else:

@@ -920,6 +920,23 @@ async def test_a_screenshot_that_cannot_be_written_is_an_error_line(shop_path, t
         assert any("too many arguments; usage: screenshot [FILE.svg]" in line for line in shown)
 
 
+async def test_a_screenshot_folder_that_is_a_file_is_said_to_be_one(shop_path, tmp_path):
+    # mkdir's own words were "File exists", as if the picture were refused for being
+    # there already.
+    taken = tmp_path / "pictures"
+    taken.write_text("not a folder\n")
+    app = make_app(shop_path, screenshots=taken)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, "screenshot")
+        await pilot.press("f12")
+        await settle(pilot)
+        # The Output wraps the lines: compared without their blanks.
+        shown = "".join("".join(line.text.split()) for line in app.main_screen.output.lines)
+        said = f"error: cannot save the screenshot: it is a file, not a folder ({taken})"
+        assert shown.count("".join(said.split())) == 2, shown
+        assert taken.read_text() == "not a folder\n"
+
+
 async def test_the_connection_kinds_example_draws_one_edge_per_connection():
     from pathlib import Path
 
