@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -401,6 +402,56 @@ def test_check_reports_bindings_and_warnings(tmp_path: Path) -> None:
     assert "warning: component 'spare' (Spare) is not connected" in warned.stdout
     assert "warning: connection #4 (agent Audit.done): no component emits" in warned.stdout
     assert warned.stdout.rstrip().endswith("3 warnings")
+
+
+WIDE_NAMES = """\
+from pyrapide import Pattern, action, agent, architecture, interface, module, pipe
+
+
+@interface
+class Order:
+    @action
+    async def placed(self, n: int) -> None: ...
+
+
+@module(implements=Order)
+class Orders:
+    pass
+
+
+@architecture
+class Shop:
+    counter = Order
+    台所 = Order
+    cook = Order
+    connections = [
+        pipe(Pattern.match("Order.placed", source="counter"), target="台所"),
+        agent(Pattern.match("Order.placed", source="counter"), target="cook"),
+    ]
+
+
+system = Shop.bind(counter=Orders, 台所=Orders, cook=Orders)
+"""
+
+
+def test_check_keeps_its_connection_columns_beside_a_wide_component_name(
+    tmp_path: Path,
+) -> None:
+    # Padded by characters, a name of two wide characters (four cells) pushed what
+    # follows it two cells out of line.
+    path = tmp_path / "wide.py"
+    path.write_text(WIDE_NAMES, encoding="utf-8")
+    checked = rapide("check", path)
+    assert checked.returncode == 0, checked.stderr
+    rows = [line for line in checked.stdout.splitlines() if line.startswith("  #")]
+    assert len(rows) == 2
+    assert len({_cells_before(row, " on ") for row in rows}) == 1, rows
+
+
+def _cells_before(line: str, text: str) -> int:
+    """The terminal cells before ``text`` in ``line`` (two for a wide character)."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1
+               for char in line[: line.index(text)])
 
 
 def test_check_names_a_misspelt_event_in_a_connection(tmp_path: Path) -> None:
