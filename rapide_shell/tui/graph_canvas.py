@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 
-from rapide_shell.render import look
+from rapide_shell.render import look, terminal_cells
 from rapide_shell.tui.graph_model import GraphEdge
 
 _CORNER_SLOT = {("up", "right"): 2, ("up", "left"): 3, ("down", "right"): 4, ("down", "left"): 5}
@@ -51,8 +51,9 @@ class Canvas:
         if height == 4 and interface:
             lines.append((interface, ("interface", name)))
         for y, (text, text_role) in enumerate(lines, start=top + 1):
-            start = left + (width - len(text)) // 2
-            for i, ch in enumerate(text):
+            cells = terminal_cells(text)  # a wide character takes two cells of the grid
+            start = left + (width - len(cells)) // 2
+            for i, ch in enumerate(cells):
                 self.put(start + i, y, ch, text_role)
 
     def lines(self, edges: Sequence[GraphEdge], paths: dict[int, list[tuple[int, int]]]) -> None:

@@ -44,7 +44,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from rich.cells import cell_len
+
 from pyrapide.architecture import ConnectionKind, Delivery
+from rapide_shell.render import shorten, terminal_cells
 from rapide_shell.tui.graph_canvas import BLANK, Canvas, Cell
 from rapide_shell.tui.graph_model import (
     GraphEdge,
@@ -174,9 +177,7 @@ def _choose_layout(
 
 
 def _label(edge: GraphEdge, delivered: int, queued: int | None, running: int = 0) -> list[Cell]:
-    pattern = edge.pattern
-    if len(pattern) > MAX_PATTERN_CHARS:
-        pattern = pattern[: MAX_PATTERN_CHARS - 1] + "…"
+    pattern = shorten(edge.pattern, MAX_PATTERN_CHARS)
     cells: list[Cell] = []
     for text, role in (
         (f"{edge.kind} {pattern}", ("label", edge.index, edge.kind)),
@@ -184,7 +185,7 @@ def _label(edge: GraphEdge, delivered: int, queued: int | None, running: int = 0
         (f" ▸{running} running" if running else "", ("count", edge.index, edge.kind)),
         (f" queued {queued}" if queued is not None else "", ("count", edge.index, edge.kind)),
     ):
-        cells.extend((ch, role) for ch in text)
+        cells.extend((ch, role) for ch in terminal_cells(text))
     return cells
 
 
@@ -221,7 +222,7 @@ class _Plan:
         self.box_height = 4 if any(interfaces.values()) else 3
         self.box_width: dict[str, int] = {}
         for name in self.row_of:
-            text = max(len(name), len(interfaces[name]))
+            text = max(cell_len(name), cell_len(interfaces[name]))
             width = max(
                 text + (2 if compact else 4),
                 2 * len(bottom[name]) + 3,

@@ -5,6 +5,7 @@ import itertools
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rich.cells import cell_len
 
 from rapide_shell.tui.graph_model import (
     ANY_SOURCE,
@@ -113,6 +114,24 @@ def test_every_component_gets_a_box_and_every_connection_a_labelled_track():
     assert "agent DatabaseService.error" in text
     assert sorted(picture.lane_rows) == [0, 1, 2, 3]
     assert all(len(row) == picture.width for row in picture.rows)
+
+
+def test_names_in_wide_characters_keep_every_row_of_the_drawing_a_cell_a_cell():
+    # A wide character takes two cells of the terminal: placed as one cell of the grid,
+    # a box's name pushed its right side out, and a label the lines after it.
+    spec = GraphSpec(
+        components=(("お客さん", "注文"), ("台所", "Kitchen"), ("cook", "Kitchen")),
+        edges=(
+            GraphEdge(0, "pipe", '"注文.送信"', "お客さん", "台所"),
+            GraphEdge(1, "agent", '"注文.送信"', "お客さん", "cook"),
+        ),
+    )
+    picture = draw_graph(spec, show_interfaces=True)
+    for row in picture.rows:
+        drawn = "".join(ch for ch, _ in row)
+        assert cell_len(drawn) == len(row) == picture.width, drawn
+    text = picture.text()
+    assert "│ お客さん" in text and "pipe \"注文.送信\"" in text
 
 
 def test_the_three_kinds_are_drawn_with_different_lines():
