@@ -42,6 +42,12 @@ QUOTED_WIDTH = 60
 """An error message quotes at most about this many characters of any one thing typed."""
 TREE_LIMIT = 400
 """At most this many events in a ``why``/``effects`` tree; the rest is counted."""
+PAYLOAD_LINES = 400
+"""At most this many lines of a payload in ``show event``, each cut at PAYLOAD_LINE_WIDTH
+characters; the rest is counted. A payload of megabytes, printed whole, froze the TUI's
+Output for seconds and filled a terminal to no use; ``export json`` and ``rapide run
+--json`` keep it whole."""
+PAYLOAD_LINE_WIDTH = 2_000
 
 
 def shorten(text: str, width: int) -> str:
@@ -307,13 +313,26 @@ def event_detail(event: Any, computation: Any) -> RenderableType:
     table.add_row("id", data(event.id, "cyan"))
     table.add_row("name", data(event.name))
     table.add_row("source", data(event.source or "-"))
-    payload = json.dumps(dict(event.payload), indent=2, ensure_ascii=False, default=str)
-    table.add_row("payload", Text(printable(payload, keep_newlines=True), style="green"))
+    table.add_row("payload", _payload_lines(event.payload))
     if event.metadata:
         table.add_row("metadata", Text(payload_text(event.metadata, 200)))
     table.add_row("causes", _ids(poset.causes(event)))
     table.add_row("effects", _ids(poset.effects(event)))
     return table
+
+
+def _payload_lines(payload: Any) -> Text:
+    """The payload as indented JSON: its first :data:`PAYLOAD_LINES` lines, each cut to
+    :data:`PAYLOAD_LINE_WIDTH`, and a count of the rest."""
+    lines = json.dumps(dict(payload), indent=2, ensure_ascii=False, default=str).split("\n")
+    kept = "\n".join(shorten(line, PAYLOAD_LINE_WIDTH) for line in lines[:PAYLOAD_LINES])
+    shown = Text(printable(kept, keep_newlines=True), style="green")
+    hidden = len(lines) - PAYLOAD_LINES
+    if hidden > 0:
+        shown.append(
+            f"\n… {hidden:,} more lines not shown (export json FILE writes them all)", style="dim"
+        )
+    return shown
 
 
 def _ids(events: Iterable[Any]) -> Text:

@@ -225,6 +225,47 @@ def test_json_output_is_one_object(tmp_path: Path) -> None:
     assert report["events"] == 4
 
 
+
+BIG_PAYLOAD = """\
+from pyrapide import action, architecture, get_context, interface, module
+
+@interface
+class Source:
+    @action
+    async def blob(self, note: str, rows: list) -> None: ...
+
+@module(implements=Source)
+class SourceModule:
+    async def start(self):
+        rows = [{"n": i} for i in range(5000)]
+        await get_context(self).emit("Source.blob", note="y" * 100_000, rows=rows)
+
+@architecture
+class Big:
+    src = Source
+    connections = []
+"""
+
+
+def test_show_event_lists_a_large_payload_in_part_and_counts_the_rest(tmp_path: Path) -> None:
+    # Printed whole, a payload of megabytes froze the TUI's Output for seconds (each of
+    # its lines laid out) and filled a terminal; the --json answer keeps all of it.
+    architecture = tmp_path / "big.py"
+    architecture.write_text(BIG_PAYLOAD)
+    demo = script(tmp_path, "show event e1\n")
+    result = rapide("run", architecture, "--script", demo)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) < 450
+    assert max(len(line) for line in lines) < 2_100
+    assert any("…" in line and "yyyy" in line for line in lines)  # the long line, cut
+    # The payload's lines beyond 400: its braces, the note, "rows": [ and ], 3 a row.
+    hidden = 2 + 1 + 2 + 5000 * 3 - 400
+    assert any(f"… {hidden:,} more lines not shown (export json FILE" in line for line in lines)
+    whole = json.loads(rapide("run", architecture, "--script", demo, "--json").stdout)
+    event = whole["commands"][0]["result"]["event"]
+    assert len(event["payload"]["rows"]) == 5000 and len(event["payload"]["note"]) == 100_000
+
 BROKEN_FILES = {
     "syntax": ("x = (\n", ":1: syntax error"),
     "import": ("import not_a_module_at_all\n", "cannot import 'not_a_module_at_all'"),

@@ -62,7 +62,8 @@ any of them must wait (no N: up to the first 200, the rest counted); then the wo
 flight: each task started and not finished, with the dispatch it serves and what it
 waits for (a wake-up at a time, its connect deliveries, an outside future).
 `show events [N]`: the last N recorded events, N at least 1 (no N: up to the last 200).
-`show event ID`: one event: name, source, payload, causes and effects.
+`show event ID`: one event: name, source, payload, causes and effects (a payload of more
+than 400 lines shows its first 400, the rest counted; `export json FILE` writes it whole).
 `show components`: each component, its interface, its module and its actions; the
 components of a nested architecture under it, by path (`payments.ledger`).""",
     args=(
