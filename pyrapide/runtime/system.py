@@ -451,7 +451,7 @@ class System:
                         stepped = scheduler.step(ConnectionKind.CONNECT)
                         if stepped is None and scheduler.resume_next() is None:
                             break
-        scheduler.close_tasks()
+            scheduler.close_tasks()  # what a handler runs as it is closed is watched too
         if self._monitor is not None:
             # Conditions on the whole run (an unmet must_match) are decided now.
             scheduler.report_violations(self._monitor.finish())
@@ -511,7 +511,8 @@ class System:
         ``start``, the same subscribers. ``seed`` replaces the seed if given."""
         seed = self.seed if seed is None else checked_seed(seed)  # refused before closing
         if self.state not in (RunState.IDLE, RunState.STOPPED):
-            self.scheduler.close_tasks()
+            with WATCHDOG.watching(self.scheduler):
+                self.scheduler.close_tasks()
         self._reset(seed)
         self._state_changed(RunState.IDLE)
 
