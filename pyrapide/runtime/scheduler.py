@@ -286,7 +286,8 @@ class Scheduler:
         self._ready.extend(self._suspended)
         self._suspended.clear()
 
-    def _limit_reached(self, limit: str, message: str) -> None:
+    def report_limit(self, limit: str, message: str) -> None:
+        """Report that the bound ``limit`` cut work short (without halting the run)."""
         reporter = self.reporter
         note = LimitReached(seq=reporter.next_seq(), limit=limit, message=message)
         self.limits.append(note)
@@ -296,7 +297,7 @@ class Scheduler:
         """Stop scheduling (a bound was hit) and report why, once."""
         if self.halted is None:
             self.halted = limit
-            self._limit_reached(limit, message)
+            self.report_limit(limit, message)
 
     # -------------------------------------------------------------- routing
     def _route(
@@ -376,7 +377,7 @@ class Scheduler:
         """Report a connect delivery not made: it would nest deeper than the bound."""
         last = match.events[-1]
         self.router.refused.append((route.index, last))
-        self._limit_reached(
+        self.report_limit(
             "connect_depth",
             f"connect delivery of {last.id} ({last.name}) to "
             f"{route.target_name} not made: {depth} nested connect deliveries "

@@ -160,3 +160,37 @@ async def test_a_handler_blocking_as_it_is_closed_is_stopped_by_the_watchdog() -
     (error,) = system.errors
     assert isinstance(error.error, HandlerTimeout)
     assert "time.sleep(30)  # block" in error.traceback.splitlines()[-3]
+
+
+@module(implements=Clerk)
+class Closing:
+    """Its finish hook flushes to the outside (an asyncio sleep), then says so."""
+
+    async def finish(self):
+        await asyncio.sleep(0.05)
+        await get_context(self).emit("Clerk.gave_up", n=0)
+
+
+async def test_a_finish_hook_awaiting_the_outside_runs_to_its_end() -> None:
+    system = System(Office, {"desk": Counter, "clerk": Closing})
+    computation = await system.run()
+    assert [e.name for e in computation] == ["Clerk.gave_up"]
+    assert system.errors == [] and system.limits == []
+
+
+async def test_a_finish_hook_still_waiting_at_the_timeout_is_closed_and_reported() -> None:
+    @module(implements=Clerk)
+    class Hanging:
+        async def finish(self):
+            await never_done()
+
+    system = System(Office, {"desk": Counter, "clerk": Hanging})
+    began = time.perf_counter()
+    await system.run(timeout=0.2)
+    assert time.perf_counter() - began < 5
+    (limit,) = system.limits
+    assert limit.limit == "timeout" and limit.message == (
+        "the finish hook of clerk was closed: the timeout came while it waited on the "
+        "outside (an asyncio future)"
+    )
+    assert system.state == "stopped"
