@@ -17,6 +17,7 @@ from pyrapide.architecture import (
 from pyrapide.architecture.description import describe_hierarchy
 from pyrapide.constraints import ConstraintMonitor, ConstraintViolation
 from pyrapide.core import Computation, Event
+from pyrapide.core.interrupts import USER_INTERRUPTS, contained
 from pyrapide.core.poset import cause_refs
 from pyrapide.runtime.bounds import (
     checked_clock,
@@ -404,11 +405,11 @@ class System:
             if bound is None:
                 continue
             try:
-                with building(component):
+                with USER_INTERRUPTS.tracking(), building(component):
                     instance = bound() if isinstance(bound, type) else bound
-            except KeyboardInterrupt:
-                raise
             except BaseException as error:  # the class's own code: the user's to mend
+                if not contained(error):
+                    raise  # the user's Ctrl-C, not a KeyboardInterrupt the class raised
                 raise ModuleBuildError(component, bound, error) from error
             context = ModuleContext(
                 self, self.scheduler, component, instance, iface, interface_actions(iface)
