@@ -1038,6 +1038,10 @@ class Scheduler:
         # Through its pump while it has one: the pump closes the coroutine it drives,
         # ends with it (no pump is left to close it again when collected), and its
         # frame is where the watchdog looks for the handler's.
+        if task is self.current:
+            # The handler running now (it reset its system): it cannot be closed, and
+            # the call it made fails with Python's ValueError, raised to it.
+            task.coro.close()  # type: ignore[union-attr]
         closing: Any = task.pump if task.pump is not None else task.coro
         task.pump = None
         self.current = task

@@ -194,3 +194,21 @@ async def test_a_finish_hook_still_waiting_at_the_timeout_is_closed_and_reported
         "outside (an asyncio future)"
     )
     assert system.state == "stopped"
+
+
+async def test_a_handler_resetting_its_own_system_gets_the_error_of_its_call() -> None:
+    systems: list[System] = []
+
+    @module(implements=Clerk)
+    class Resetting:
+        @when(Pattern.match("Desk.ask"))
+        async def on_ask(self, match):
+            systems[0].reset()  # it is running: it cannot be closed
+
+    system = System(Office, {"desk": Counter, "clerk": Resetting})
+    systems.append(system)
+    system.inject("Desk.ask", {"n": 1})
+    await system.run()
+    (error,) = system.errors
+    assert isinstance(error.error, ValueError) and error.component == "clerk"
+    assert "systems[0].reset()" in error.traceback
