@@ -188,6 +188,21 @@ def test_an_error_whose_message_cannot_be_read_is_still_told(tmp_path) -> None:
     )
 
 
+def test_whynot_and_explore_tell_an_error_whose_message_cannot_be_read(tmp_path) -> None:
+    # Both failed on it: `whynot` with the RuntimeError of its __str__, `rapide explore`
+    # as an internal error.
+    unreadable = "Unreadable: <its message could not be read: str() raised>"
+    asked = run_rapide("run", HOSTILE, "--script", "-",
+                       stdin="inject Panel.press kind=guard-unreadable\nrun\nwhynot e1\n")
+    assert (asked.returncode, asked.stderr) == (0, "")
+    assert f"its guard raised {unreadable}" in " ".join(asked.stdout.split())
+    script = tmp_path / "unreadable.rapide"
+    script.write_text("inject Panel.press kind=unreadable\nrun\n")
+    explored = run_rapide("explore", HOSTILE, "--script", script)
+    assert (explored.returncode, explored.stderr) == (0, "")
+    assert f"a handler raised in 1 schedule; the first: desk: {unreadable}" in explored.stdout
+
+
 def test_a_message_of_a_megabyte_is_cut_in_its_one_line(tmp_path) -> None:
     # It was printed whole: a megabyte of transcript for one error.
     saved = tmp_path / "after.json"
