@@ -486,7 +486,10 @@ class System:
                     "while it waited on the outside (an asyncio future)",
                 )
                 return
+            scheduler.pause_requested = False
             await scheduler.wait_foreign(remaining)
+            if scheduler.pause_requested:
+                return  # pause() (a Ctrl-C, say) ends the wait: the hook is closed
 
     async def run(
         self,

@@ -638,3 +638,29 @@ async def test_ctrl_c_in_the_tui_between_commands_asks_first() -> None:
         await pilot.pause(0.3)
         assert not app.is_running
     assert session.closed
+
+
+def test_a_finish_hook_waiting_for_ever_is_closed_after_the_handler_timeout(tmp_path) -> None:
+    file = tmp_path / "stuck.py"
+    file.write_text(
+        "import asyncio\n"
+        "from pyrapide import action, architecture, interface, module\n"
+        "@interface\n"
+        "class Idle:\n"
+        "    @action\n"
+        "    async def nothing(self) -> None: ...\n"
+        "@module(implements=Idle)\n"
+        "class Stuck:\n"
+        "    async def finish(self):\n"
+        "        await asyncio.sleep(3600)\n"
+        "@architecture\n"
+        "class Arch:\n"
+        "    idle = Idle\n"
+    )
+    began = time.monotonic()
+    done = run_rapide("run", file, "--script", "-", "--handler-timeout", "0.3", stdin="run\n")
+    assert time.monotonic() - began < 30
+    assert done.returncode == 3, done.stderr
+    assert "limit reached (timeout): the finish hook of idle was closed" in " ".join(
+        done.stdout.split()
+    )

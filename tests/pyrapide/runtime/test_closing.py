@@ -212,3 +212,19 @@ async def test_a_handler_resetting_its_own_system_gets_the_error_of_its_call() -
     (error,) = system.errors
     assert isinstance(error.error, ValueError) and error.component == "clerk"
     assert "systems[0].reset()" in error.traceback
+
+
+async def test_a_pause_ends_the_wait_on_a_finish_hook() -> None:
+    @module(implements=Clerk)
+    class Hanging:
+        async def finish(self):
+            await never_done()
+
+    system = System(Office, {"desk": Counter, "clerk": Hanging})
+    await system.start()
+    stopping = asyncio.ensure_future(system.stop())
+    await asyncio.sleep(0.05)
+    assert not stopping.done()  # it waits on the hook
+    system.pause()
+    await asyncio.wait_for(stopping, 5)
+    assert system.state == "stopped" and system.limits == [] and system.errors == []
