@@ -142,8 +142,8 @@ def schedule_problems(result: ExplorationResult) -> list[str]:
         problems.append(f"a handler raised in {tally(result.with_errors, 'schedule')}; "
                         f"the first: {result.first_error}")
     if result.limited:
-        problems.append(f"a bound of the system (max_events, connect depth) stopped "
-                        f"{tally(result.limited, 'schedule')}")
+        problems.append("a bound of the system (max_events, connect depth, a finish hook's "
+                        f"wait) stopped {tally(result.limited, 'schedule')}")
     return problems
 
 

@@ -334,12 +334,6 @@ class RuntimeLink:
         self.bounds.start()
         await system.start()
 
-    def finish_timeout(self) -> float | None:
-        """How long the finish hooks may wait on the outside as the system stops: the
-        handler timeout, within what is left of the session's: closing, a reset or a
-        travel never hangs on a hook awaiting what never comes."""
-        return _at_most(self.handler_timeout, self.bounds.time_left())
-
     async def close(self) -> None:
         """Stop the system (finish hooks run); the session takes no more commands after."""
         if self.closed:
@@ -349,7 +343,7 @@ class RuntimeLink:
             self.pause()
             await asyncio.sleep(0)
         if self.system is not None:
-            await self.system.stop(timeout=self.finish_timeout())
+            await self.system.stop(timeout=self.bounds.time_left())
             self._detach()
         gc.unfreeze()
         self.closed = True
@@ -358,7 +352,7 @@ class RuntimeLink:
     async def replace(self, loaded: LoadedArchitecture | None = None) -> None:
         """Finish the current run and make a fresh, unstarted system: ``loaded``'s when
         given (``reload``), else the same one reset with ``self.seed``."""
-        await self.live.stop(timeout=self.finish_timeout())
+        await self.live.stop(timeout=self.bounds.time_left())
         gc.unfreeze()  # the system replaced may now be dropped, cycles and all
         if loaded is not None:
             self._detach()

@@ -439,9 +439,11 @@ class System:
         they await outside: an asyncio future, ``asyncio.sleep``), then abandon whatever
         is still pending. The computation stays readable.
 
-        ``timeout`` (seconds of wall time; ``run`` gives what is left of its own)
-        bounds the waits on the outside: a hook still waiting then is closed there, and
-        that is reported as LimitReached "timeout"."""
+        Those waits on the outside last at most ``handler_timeout`` in all (no longer
+        than ``timeout`` seconds of wall time, when given: ``run`` gives what is left of
+        its own), and ``pause()`` ends them: a stuck hook never hangs the end of a run.
+        A hook still waiting at the bound is closed there, reported as LimitReached
+        "timeout"."""
         checked_timeout(timeout)
         if self.state is RunState.STOPPED:
             return
@@ -451,7 +453,8 @@ class System:
         import asyncio  # see run()
 
         loop = asyncio.get_running_loop()
-        deadline = None if timeout is None else loop.time() + timeout
+        bounds = [s for s in (timeout, self._handler_timeout) if s is not None]
+        deadline = loop.time() + min(bounds) if bounds else None
         scheduler = self.scheduler
         with WATCHDOG.watching(scheduler), full_collections_held():
             for component, instance in self.modules.items():

@@ -228,3 +228,18 @@ async def test_a_pause_ends_the_wait_on_a_finish_hook() -> None:
     system.pause()
     await asyncio.wait_for(stopping, 5)
     assert system.state == "stopped" and system.limits == [] and system.errors == []
+
+
+async def test_the_handler_timeout_bounds_the_wait_on_a_finish_hook_with_no_timeout() -> None:
+    # Else the end of a run, an exploration's schedule or the workbench's quit hung.
+    @module(implements=Clerk)
+    class Hanging:
+        async def finish(self):
+            await never_done()
+
+    system = System(Office, {"desk": Counter, "clerk": Hanging}, handler_timeout=0.2)
+    began = time.perf_counter()
+    await system.run()
+    assert time.perf_counter() - began < 5
+    (limit,) = system.limits
+    assert limit.limit == "timeout" and "the finish hook of clerk was closed" in limit.message
