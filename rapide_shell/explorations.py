@@ -469,7 +469,12 @@ def failure_lines(exploration: BackgroundExploration) -> list[FailureLine]:
 
 def status_lines(exploration: BackgroundExploration) -> list[RenderableType]:
     """How ``exploration`` stands: its progress, or its answer once it has ended."""
-    from rapide_shell.explore_report import WORKBENCH, progress_line, verdict_line
+    from rapide_shell.explore_report import (
+        WORKBENCH,
+        progress_line,
+        schedule_problems,
+        verdict_line,
+    )
 
     if exploration.error is not None:
         return [render.note(f"the exploration failed: {exploration.error}", style="bold red")]
@@ -484,7 +489,8 @@ def status_lines(exploration: BackgroundExploration) -> list[RenderableType]:
     for failure in failure_lines(exploration):
         shown.append(render.note(failure.summary, style="bold red"))
         shown.append(render.note(f"  {failure.where}"))
-    shown.extend(render.note(problem, style="yellow") for problem in exploration.problems)
+    problems = [*exploration.problems, *schedule_problems(result)]
+    shown.extend(render.note(problem, style="yellow") for problem in problems)
     for sometimes in result.unmet:
         shown.append(render.note(f"FAILED: {sometimes.expect.text} (line "
                                  f"{sometimes.expect.line}): held in no schedule",

@@ -123,12 +123,7 @@ def summary(
             where = "any schedule" if result.exhausted else "any schedule explored"
             shown.append(note(f"FAILED: {expect.text} (line {expect.line}): held in no "
                               f"{where.removeprefix('any ')}", style="bold red"))
-    if result.with_errors:
-        shown.append(note(f"a handler raised in {tally(result.with_errors, 'schedule')}; "
-                          f"the first: {result.first_error}", style="yellow"))
-    if result.limited:
-        shown.append(note(f"a bound of the system (max_events, connect depth) stopped "
-                          f"{tally(result.limited, 'schedule')}", style="yellow"))
+    shown.extend(note(problem, style="yellow") for problem in schedule_problems(result))
     if not result.failed:
         held = "in every schedule explored" if not result.exhausted else "in every schedule"
         shown.append(note(f"ok: every property held {held}", style="green"))
@@ -137,6 +132,19 @@ def summary(
     shown.append(Text(f"coverage: in {explored}"))
     shown.append(coverage_table(result))
     return shown
+
+
+def schedule_problems(result: ExplorationResult) -> list[str]:
+    """What went wrong in the schedules short of failing a property (a handler raised,
+    a bound of the system cut one short), said in the report and in the workbench."""
+    problems = []
+    if result.with_errors:
+        problems.append(f"a handler raised in {tally(result.with_errors, 'schedule')}; "
+                        f"the first: {result.first_error}")
+    if result.limited:
+        problems.append("a bound of the system (max_events, connect depth, a finish hook's "
+                        f"wait) stopped {tally(result.limited, 'schedule')}")
+    return problems
 
 
 def _failure(item: Written, file: str, shared: str) -> list[RenderableType]:

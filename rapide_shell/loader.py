@@ -23,6 +23,7 @@ from types import ModuleType
 from typing import Any
 
 from pyrapide.architecture import ArchitectureError, Hierarchy, architecture_spec, is_architecture
+from pyrapide.core.printable import message_of
 from pyrapide.patterns import PatternSyntaxError
 from pyrapide.runtime import ModuleBuildError, ModuleDefinitionError, RunState, System
 from pyrapide.runtime.modules import MODULE_ATTR
@@ -37,7 +38,6 @@ from rapide_shell.import_guard import (
     guarded_import,
     import_seconds,
 )
-from rapide_shell.looks import message_of
 from rapide_shell.suggestions import close_matches
 
 _module_counter = itertools.count(1)

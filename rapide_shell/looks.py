@@ -62,18 +62,6 @@ def look(kind: str) -> KindLook:
     return KIND_LOOKS[ConnectionKind.named(kind)]
 
 
-UNREADABLE_MESSAGE: Final = "<its message could not be read: str() raised>"
-
-
-def message_of(error: BaseException) -> str:
-    """``str(error)``, or :data:`UNREADABLE_MESSAGE` when the error's own ``__str__``
-    raises (a class of the user's may), so that the error is still told."""
-    try:
-        return str(error)
-    except Exception:
-        return UNREADABLE_MESSAGE
-
-
 def counted(count: int, noun: str, plural: str | None = None) -> str:
     """``1 event``, ``2 events`` (``plural`` when adding "s" is wrong): reads as English
     at every count."""

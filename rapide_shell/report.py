@@ -11,8 +11,9 @@ from typing import Any
 from rich.console import RenderableType
 
 import pyrapide
+from pyrapide.core.printable import message_of
 from rapide_shell import render
-from rapide_shell.looks import message_of, violation_text
+from rapide_shell.looks import violation_text
 
 EVENTS_SHOWN = 30
 """A command's output lists at most this many of the events it recorded."""

@@ -343,7 +343,7 @@ class RuntimeLink:
             self.pause()
             await asyncio.sleep(0)
         if self.system is not None:
-            await self.system.stop()
+            await self.system.stop(timeout=self.bounds.time_left())
             self._detach()
         gc.unfreeze()
         self.closed = True
@@ -352,7 +352,7 @@ class RuntimeLink:
     async def replace(self, loaded: LoadedArchitecture | None = None) -> None:
         """Finish the current run and make a fresh, unstarted system: ``loaded``'s when
         given (``reload``), else the same one reset with ``self.seed``."""
-        await self.live.stop()
+        await self.live.stop(timeout=self.bounds.time_left())
         gc.unfreeze()  # the system replaced may now be dropped, cycles and all
         if loaded is not None:
             self._detach()

@@ -16,6 +16,7 @@ from pyrapide.architecture.description import ArchitectureDescription, describe_
 from pyrapide.architecture.errors import ArchitectureError, close_match_hint, quoted_list
 from pyrapide.architecture.hierarchy import Hierarchy
 from pyrapide.architecture.resolution import check_constraints, resolve_connections
+from pyrapide.core.printable import message_of
 from pyrapide.types.actions import marks_of
 from pyrapide.types.conformance import module_record
 from pyrapide.types.interface import class_label, interface_actions, interface_name, is_interface
@@ -280,7 +281,7 @@ def _declared_items(cls: type, arch_name: str, attribute: str, self_: Any) -> li
                 "without __init__, whose attributes are the components)"
             )
         raise ArchitectureError(
-            f"{arch_name}.{attribute}() raised {type(error).__name__}: {error}{hint}",
+            f"{arch_name}.{attribute}() raised {type(error).__name__}: {message_of(error)}{hint}",
             architecture=arch_name,
         ) from error
     if isinstance(value, (str, bytes, Mapping)) or not hasattr(value, "__iter__"):

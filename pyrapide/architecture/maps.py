@@ -41,6 +41,7 @@ from pyrapide.architecture.errors import ArchitectureError, close_match_hint, qu
 from pyrapide.constraints.checking import check_conformance
 from pyrapide.constraints.violation import ConstraintViolation
 from pyrapide.core import Computation, Event
+from pyrapide.core.printable import message_of
 from pyrapide.patterns import Pattern, PatternMatch, Placeholder, parse_pattern
 from pyrapide.types import ActionSpec, interface_actions
 from pyrapide.types.interface import class_label
@@ -241,7 +242,8 @@ class ArchitectureMap:
                 made = rule.payload(found)
             except Exception as error:
                 raise MapError(
-                    f"{where}: its payload function raised {type(error).__name__}: {error}"
+                    f"{where}: its payload function raised {type(error).__name__}: "
+                    f"{message_of(error)}"
                 ) from error
             if not isinstance(made, Mapping):
                 raise MapError(f"{where}: its payload function returned {made!r}, not a dict")

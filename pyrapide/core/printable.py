@@ -77,3 +77,16 @@ def printable(text: str, *, keep_newlines: bool = False) -> str:
     if text.isprintable():
         return text
     return text.translate(_LINES if keep_newlines else _ONE_LINE)
+
+
+UNREADABLE_MESSAGE: Final = "<its message could not be read: str() raised>"
+
+
+def message_of(error: BaseException) -> str:
+    """``str(error)``, or :data:`UNREADABLE_MESSAGE` when the error's own ``__str__``
+    raises (a class of the user's may), so that the error is still told and the
+    report that tells it does not fail in its turn."""
+    try:
+        return str(error)
+    except Exception:
+        return UNREADABLE_MESSAGE

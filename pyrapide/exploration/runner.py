@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from pyrapide.core.printable import message_of
 from pyrapide.exploration.options import DEFAULT_MAX_STEPS, Timing
 from pyrapide.exploration.scenario import Expect, ExpectConstraints, Inject, Run, Scenario, Watch
 from pyrapide.exploration.schedule import (
@@ -357,7 +358,7 @@ def _raised_now(guards: tuple[GuardedPattern, ...], before: list[int]) -> str:
             found, error = errors[max(len(errors) - new, 0)]
             events = ", ".join(event.id for event in found.events)
             return (
-                f"; its guard raised {type(error).__name__}: {error} (on {events}), "
+                f"; its guard raised {type(error).__name__}: {message_of(error)} (on {events}), "
                 "and a match it raises on counts as none"
             )
     return ""
@@ -370,4 +371,5 @@ def _violation_line(violation: ConstraintViolation) -> str:
 def _error_line(note: object) -> str:
     component = getattr(note, "component", "?")
     error = getattr(note, "error", None)
-    return f"{component}: {type(error).__name__}: {error}"
+    message = message_of(error) if isinstance(error, BaseException) else str(error)
+    return f"{component}: {type(error).__name__}: {message}"

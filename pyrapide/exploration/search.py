@@ -236,7 +236,7 @@ class DepthFirst:
         if level < len(self.stack):
             node = self.stack[level]
             if node.keys != keys:
-                raise _diverged(node.keys[node.current], keys)
+                raise _diverged(node.keys[node.current], keys, node.keys)
         else:
             if level == 0:
                 node = _Node(keys, dict(self.shard.sleep), list(self.shard.done))
@@ -401,14 +401,27 @@ async def _run_seeds(
             return
 
 
-def _diverged(expected: Key, found: list[Key]) -> ExplorationError:
-    shown = ", ".join(_key_text(key) for key in found[:8])
+def _diverged(expected: Key, found: list[Key], before: list[Key] | None = None) -> ExplorationError:
+    """The error of a replay that met other choices than the schedule it replays:
+    ``expected`` was to be taken among ``found``; or ``before`` were the choices
+    there the first time."""
+    if before is None or expected not in found:
+        went = (
+            f"{_key_text(expected)} was expected among the choices, which were "
+            f"{_keys_text(found)}"
+        )
+    else:
+        went = f"the choices were {_keys_text(before)} the first time, {_keys_text(found)} now"
     return ExplorationError(
-        f"a schedule replayed from the start went another way: {_key_text(expected)} was "
-        f"expected among the choices, which were {shown}. The architecture is not "
-        "deterministic: does a handler read the wall clock, draw random numbers, or keep "
-        "state in a global or a class attribute from one schedule to the next?"
+        f"a schedule replayed from the start went another way: {went}. The architecture "
+        "is not deterministic: does a handler read the wall clock, await something outside "
+        "(an asyncio future, asyncio.sleep: real time says when it is done), draw random "
+        "numbers, or keep state in a global or a class attribute from one schedule to the next?"
     )
+
+
+def _keys_text(keys: list[Key]) -> str:
+    return ", ".join(_key_text(key) for key in keys[:8]) + (", ..." if len(keys) > 8 else "")
 
 
 def _key_text(key: Key) -> str:

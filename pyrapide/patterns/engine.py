@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from pyrapide.core.interrupts import contained
+from pyrapide.core.printable import message_of
 from pyrapide.patterns import algebra as alg
 from pyrapide.patterns import operators as ops
 from pyrapide.patterns.independence import IndependenceProbe
@@ -427,7 +428,7 @@ def _record_guard_error(
     if warn and not pattern.warned:
         pattern.warned = True
         warnings.warn(
-            f"guard of pattern {pattern} raised {type(error).__name__}: {error} "
+            f"guard of pattern {pattern} raised {type(error).__name__}: {message_of(error)} "
             f"on event {found.id}; treated as a non-match (see pattern.guard_errors)",
             RuntimeWarning,
             stacklevel=2,

@@ -18,6 +18,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from pyrapide.architecture import Connection
+from pyrapide.core.printable import message_of
 from pyrapide.patterns import BasicPattern, Pattern, PatternMatch, Placeholder
 from pyrapide.patterns.condition import Condition
 from pyrapide.patterns.join import Context, meet
@@ -152,7 +153,7 @@ def _decide(scheduler: Scheduler, route: Route, event: Event, poset: Poset) -> R
     for note in scheduler.errors:
         if isinstance(note, GuardError) and note.event is event and note.connection is connection:
             error = note.error
-            detail = f"its guard raised {type(error).__name__}: {error}"
+            detail = f"its guard raised {type(error).__name__}: {message_of(error)}"
             return RouteDecision(connection, Verdict.GUARD_RAISED, detail)
     pattern = _unwrapped(route.pattern)
     if pattern.children() and not isinstance(pattern, DisjunctionPattern):

@@ -41,7 +41,6 @@ the clock, the reporter, and the constraint monitor if there is one.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import heapq
 import itertools
@@ -87,6 +86,17 @@ _WAIT: Final = WAIT
 _SUSPEND: Final = SUSPEND
 _FINISHED: Final = FINISHED
 _pump: Final = pump
+_CLOSE_TRIES: Final = 8
+"""How many times :meth:`Scheduler.close_tasks` closes a handler that awaits again
+as it is closed (in a ``finally``, or catching GeneratorExit) before leaving it."""
+
+
+def _ignored_exit(exc: BaseException) -> bool:
+    """True for the RuntimeError ``close()`` raises when the coroutine it closed awaited
+    again instead of ending (a handler's own RuntimeError is its error)."""
+    return isinstance(exc, RuntimeError) and str(exc).endswith("ignored GeneratorExit")
+
+
 # Where a handler's traceback starts that is not the user's: this module (as Python, or
 # the entries the compiled build adds under its source's name) and the pump's.
 _OWN_FILES: Final = frozenset({__file__, "pyrapide/runtime/scheduler.py", traps.__file__})
@@ -276,7 +286,8 @@ class Scheduler:
         self._ready.extend(self._suspended)
         self._suspended.clear()
 
-    def _limit_reached(self, limit: str, message: str) -> None:
+    def report_limit(self, limit: str, message: str) -> None:
+        """Report that the bound ``limit`` cut work short (without halting the run)."""
         reporter = self.reporter
         note = LimitReached(seq=reporter.next_seq(), limit=limit, message=message)
         self.limits.append(note)
@@ -286,7 +297,7 @@ class Scheduler:
         """Stop scheduling (a bound was hit) and report why, once."""
         if self.halted is None:
             self.halted = limit
-            self._limit_reached(limit, message)
+            self.report_limit(limit, message)
 
     # -------------------------------------------------------------- routing
     def _route(
@@ -366,7 +377,7 @@ class Scheduler:
         """Report a connect delivery not made: it would nest deeper than the bound."""
         last = match.events[-1]
         self.router.refused.append((route.index, last))
-        self._limit_reached(
+        self.report_limit(
             "connect_depth",
             f"connect delivery of {last.id} ({last.name}) to "
             f"{route.target_name} not made: {depth} nested connect deliveries "
@@ -1022,20 +1033,61 @@ class Scheduler:
             self._wakeup = None
         return self.has_ready()
 
+    def _close(self, task: Task) -> None:
+        """Close ``task``'s coroutine (see :meth:`close_tasks`)."""
+        # Through its pump while it has one: the pump closes the coroutine it drives,
+        # ends with it (no pump is left to close it again when collected), and its
+        # frame is where the watchdog looks for the handler's.
+        if task is self.current:
+            # The handler running now (it reset its system): it cannot be closed, and
+            # the call it made fails with Python's ValueError, raised to it.
+            task.coro.close()  # type: ignore[union-attr]
+        closing: Any = task.pump if task.pump is not None else task.coro
+        task.pump = None
+        self.current = task
+        try:
+            for _ in range(_CLOSE_TRIES):
+                self.advances += 1  # a new stretch for the watchdog
+                try:
+                    traps.close(closing)
+                    return
+                except BaseException as exc:
+                    if not _ignored_exit(exc):
+                        handler = task.handler
+                        if handler is None or not self._contain(task, exc, handler, task.match):
+                            raise
+                        return
+                closing = task.coro  # the pump ended with the error; the coroutine did not
+            self.handler_error(
+                task,
+                RuntimeError(
+                    f"{task.component} ({task.label}) went on awaiting after the run ended: "
+                    f"GeneratorExit was raised at its await {_CLOSE_TRIES} times and each time "
+                    "it awaited again; it was left unfinished"
+                ),
+                task.match,
+            )
+        finally:
+            self.current = None
+
     def interrupt_wait(self) -> None:
         """End a :meth:`wait_foreign` in progress (something can run, or a pause)."""
         if self._wakeup is not None and not self._wakeup.done():
             self._wakeup.set_result(None)
 
     def close_tasks(self) -> None:
-        """Abandon every task that has not finished (the run is over)."""
+        """Abandon every task that has not finished (the run is over).
+
+        Each is closed: GeneratorExit is raised at its ``await``, so its ``finally``
+        and ``except`` blocks run, as the handler's code, watched like any stretch of
+        it (the caller arms the watchdog). What they raise is the handler's error,
+        reported as any other (an emit there is refused with an EmitError); the run's
+        end is not. A handler that awaits again there is closed again at that
+        ``await``, up to :data:`_CLOSE_TRIES` times, then reported and left."""
         self.closing = True
         for task in list(self._live):
-            coro = task.coro
-            if coro is not None:
-                # RuntimeError: a handler that awaited in its ``finally``; nothing resumes it.
-                with contextlib.suppress(RuntimeError):
-                    coro.close()
+            if task.coro is not None:
+                self._close(task)
         self._live.clear()
         self._suspended.clear()
         self._ready.clear()

@@ -14,6 +14,7 @@ from pyrapide.constraints.violation import violation_key
 from pyrapide.core import Computation, Event
 from pyrapide.core.interrupts import contained
 from pyrapide.core.poset import cause_refs
+from pyrapide.core.printable import message_of
 from pyrapide.patterns import Pattern
 
 __all__ = ["CallbackError", "EventSource", "InMemoryEventSource", "StreamProcessor"]
@@ -122,7 +123,7 @@ class CallbackError:
 
     def __str__(self) -> str:
         where = f" on event {self.event.id}" if self.event is not None else ""
-        error = f"{type(self.error).__name__}: {self.error}"
+        error = f"{type(self.error).__name__}: {message_of(self.error)}"
         if self.kind == "source":
             source = getattr(self.callback, "name", self.callback)
             return f"event source {source!r} failed: {error}{where}"

@@ -17,6 +17,7 @@ from pyrapide.architecture import (
 from pyrapide.architecture.description import describe_hierarchy
 from pyrapide.constraints import ConstraintMonitor, ConstraintViolation
 from pyrapide.core import Computation, Event
+from pyrapide.core.interrupts import USER_INTERRUPTS, contained
 from pyrapide.core.poset import cause_refs
 from pyrapide.runtime.bounds import (
     checked_clock,
@@ -44,7 +45,7 @@ from pyrapide.runtime.running import (
     StopReason,
 )
 from pyrapide.runtime.starts import system_starting
-from pyrapide.runtime.tasks import InFlight, Task
+from pyrapide.runtime.tasks import InFlight, Task, WaitReason
 from pyrapide.runtime.watchdog import DEFAULT_HANDLER_TIMEOUT, WATCHDOG
 from pyrapide.types import action_spec, interface_actions
 from pyrapide.types.payloads import check_payload
@@ -404,11 +405,11 @@ class System:
             if bound is None:
                 continue
             try:
-                with building(component):
+                with USER_INTERRUPTS.tracking(), building(component):
                     instance = bound() if isinstance(bound, type) else bound
-            except KeyboardInterrupt:
-                raise
             except BaseException as error:  # the class's own code: the user's to mend
+                if not contained(error):
+                    raise  # the user's Ctrl-C, not a KeyboardInterrupt the class raised
                 raise ModuleBuildError(component, bound, error) from error
             context = ModuleContext(
                 self, self.scheduler, component, instance, iface, interface_actions(iface)
@@ -433,29 +434,65 @@ class System:
                     self.scheduler.start_hook(component, hook, "start")
         self._set_state(RunState.PAUSED if self.scheduler.has_work() else RunState.QUIET)
 
-    async def stop(self) -> None:
-        """Run the ``finish`` hooks (and the connect deliveries they wait on), then
-        abandon whatever is still pending. The computation stays readable."""
+    async def stop(self, *, timeout: float | None = None) -> None:
+        """Run the ``finish`` hooks (and the connect deliveries they wait on, and what
+        they await outside: an asyncio future, ``asyncio.sleep``), then abandon whatever
+        is still pending. The computation stays readable.
+
+        Those waits on the outside last at most ``handler_timeout`` in all (no longer
+        than ``timeout`` seconds of wall time, when given: ``run`` gives what is left of
+        its own), and ``pause()`` ends them: a stuck hook never hangs the end of a run.
+        A hook still waiting at the bound is closed there, reported as LimitReached
+        "timeout"."""
+        checked_timeout(timeout)
         if self.state is RunState.STOPPED:
             return
         if self.state is RunState.IDLE:
             self._set_state(RunState.STOPPED)
             return
+        import asyncio  # see run()
+
+        loop = asyncio.get_running_loop()
+        bounds = [s for s in (timeout, self._handler_timeout) if s is not None]
+        deadline = loop.time() + min(bounds) if bounds else None
         scheduler = self.scheduler
         with WATCHDOG.watching(scheduler), full_collections_held():
             for component, instance in self.modules.items():
                 hook = getattr(instance, "finish", None)
                 if callable(hook):
                     task = scheduler.start_hook(component, hook, "finish")
-                    while not task.returned or task.outstanding:
-                        stepped = scheduler.step(ConnectionKind.CONNECT)
-                        if stepped is None and scheduler.resume_next() is None:
-                            break
-        scheduler.close_tasks()
+                    await self._finish_hook(task, loop, deadline)
+            scheduler.close_tasks()  # what a handler runs as it is closed is watched too
         if self._monitor is not None:
             # Conditions on the whole run (an unmet must_match) are decided now.
             scheduler.report_violations(self._monitor.finish())
         self._set_state(RunState.STOPPED)
+
+    async def _finish_hook(
+        self, task: Task, loop: asyncio.AbstractEventLoop, deadline: float | None
+    ) -> None:
+        """Drive the finish hook ``task`` until it is done: its connect deliveries, its
+        wake-ups, and, when only the outside can move it on, a wait for that."""
+        scheduler = self.scheduler
+        while not task.returned or task.outstanding:
+            if scheduler.step(ConnectionKind.CONNECT) is not None:
+                continue
+            if scheduler.resume_next() is not None:
+                continue
+            if task.waiting is WaitReason.HELD or not scheduler.waits_in_real_time():
+                return  # nothing left that could move it on
+            remaining = None if deadline is None else deadline - loop.time()
+            if remaining is not None and remaining <= 0:
+                scheduler.report_limit(
+                    "timeout",
+                    f"the finish hook of {task.component} was closed: the timeout came "
+                    "while it waited on the outside (an asyncio future)",
+                )
+                return
+            scheduler.pause_requested = False
+            await scheduler.wait_foreign(remaining)
+            if scheduler.pause_requested:
+                return  # pause() (a Ctrl-C, say) ends the wait: the hook is closed
 
     async def run(
         self,
@@ -498,7 +535,7 @@ class System:
                     loop, deadline
                 )
         finally:
-            await self.stop()
+            await self.stop(timeout=None if deadline is None else max(0.0, deadline - loop.time()))
         if raise_errors and self.errors:
             exceptions = [note.error for note in self.errors]
             if len(exceptions) == 1:
@@ -511,7 +548,8 @@ class System:
         ``start``, the same subscribers. ``seed`` replaces the seed if given."""
         seed = self.seed if seed is None else checked_seed(seed)  # refused before closing
         if self.state not in (RunState.IDLE, RunState.STOPPED):
-            self.scheduler.close_tasks()
+            with WATCHDOG.watching(self.scheduler):
+                self.scheduler.close_tasks()
         self._reset(seed)
         self._state_changed(RunState.IDLE)
 

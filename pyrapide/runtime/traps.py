@@ -72,3 +72,10 @@ def _pump() -> Pump:
     while True:
         yield from coro  # type: ignore[misc]  # a coroutine: types.coroutine allows it
         coro = yield FINISHED
+
+
+def close(driver: Any) -> None:
+    """Close a handler's pump or coroutine at the end of a run (GeneratorExit at its
+    ``await``). Called from here, this frame sits right above the handler's while its
+    ``finally`` runs, where the watchdog looks for it, as it does the pump's."""
+    driver.close()

@@ -65,11 +65,12 @@ _SIGNAL = getattr(signal, "SIGUSR2", None)
 _PYRAPIDE = str(Path(__file__).resolve().parents[1]) + os.sep
 _HERE = str(Path(__file__).resolve())
 # Where the scheduler runs handlers: the pump that drives each task's coroutine
-# (traps.pump), and the coroutine that calls a delivery's handlers in turn
-# (Scheduler._deliver; compiled, it has no frame, and the pump is right above them).
+# (traps.pump), the coroutine that calls a delivery's handlers in turn
+# (Scheduler._deliver; compiled, it has no frame, and the pump is right above them),
+# and what closes them when the run ends (traps.close).
 _SCHEDULER = str(Path(__file__).resolve().with_name("scheduler.py"))
 _TRAPS = str(Path(__file__).resolve().with_name("traps.py"))
-_DELIVERY = frozenset({(_SCHEDULER, "_deliver"), (_TRAPS, "_pump")})
+_DELIVERY = frozenset({(_SCHEDULER, "_deliver"), (_TRAPS, "_pump"), (_TRAPS, "close")})
 
 
 class HandlerTimeout(BaseException):

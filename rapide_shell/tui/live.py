@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from pyrapide.core.printable import printable
+from pyrapide.core.printable import message_of, printable
 from pyrapide.runtime.notifications import (
     ConstraintViolated,
     DispatchFinished,
@@ -27,7 +27,7 @@ from pyrapide.runtime.notifications import (
 )
 from rapide_shell import notices
 from rapide_shell.explorations import EXPLORE_PLUGIN, failure_lines
-from rapide_shell.looks import message_of, violation_text
+from rapide_shell.looks import violation_text
 from rapide_shell.render import shorten
 
 SUMMARY_SHOWN = 10_000

@@ -160,3 +160,47 @@ def test_its_workers_pool_has_shut_down_once_the_event_loop_has(tmp_path: Path) 
     asyncio.run(explore())
     managers = [t for t in threading.enumerate() if type(t).__name__ == "_ExecutorManagerThread"]
     assert managers == []
+
+
+async def test_its_answer_says_a_handler_raised_in_a_schedule_as_the_report_does(
+    tmp_path: Path,
+) -> None:
+    # A handler raising is no failed property, but the answer must not hide it behind "ok".
+    file = tmp_path / "moody.py"
+    file.write_text(
+        "from pyrapide import Pattern, action, agent, architecture, interface, module, when\n"
+        "@interface\n"
+        "class Desk:\n"
+        "    @action\n"
+        "    async def note(self, n: int) -> None: ...\n"
+        "@module(implements=Desk)\n"
+        "class Front:\n"
+        "    pass\n"
+        "@module(implements=Desk)\n"
+        "class Moody:\n"
+        "    @when(Pattern.match('Desk.note'))\n"
+        "    async def on_note(self, match):\n"
+        "        raise ValueError('not today')\n"
+        "@architecture\n"
+        "class Office:\n"
+        "    front = Desk\n"
+        "    back = Desk\n"
+        "    connections = [agent(Pattern.match('Desk.note', source='env'), target='back')]\n"
+        "system = Office.bind(front=Front, back=Moody)\n"
+    )
+    scenario = tmp_path / "one.rapide"
+    scenario.write_text("inject Desk.note n=1\nrun\n")
+    session = Session.load(file, seed=0)
+    explorations = ExploreCommands()
+    session.plugins.register(explorations, name=EXPLORE_PLUGIN)
+    await session.start()
+    try:
+        assert (await session.execute(f"explore {scenario}")).ok
+        await asyncio.wait_for(explorations.exploration.wait(), 60)
+        answer = texts(await session.execute("explore"))
+    finally:
+        await session.close()
+    assert answer[1].startswith(
+        "a handler raised in 1 schedule; the first: back: ValueError: not today"
+    ), answer
+    assert answer[-1] == "ok: every property held in every schedule explored"

@@ -188,6 +188,21 @@ def test_an_error_whose_message_cannot_be_read_is_still_told(tmp_path) -> None:
     )
 
 
+def test_whynot_and_explore_tell_an_error_whose_message_cannot_be_read(tmp_path) -> None:
+    # Both failed on it: `whynot` with the RuntimeError of its __str__, `rapide explore`
+    # as an internal error.
+    unreadable = "Unreadable: <its message could not be read: str() raised>"
+    asked = run_rapide("run", HOSTILE, "--script", "-",
+                       stdin="inject Panel.press kind=guard-unreadable\nrun\nwhynot e1\n")
+    assert (asked.returncode, asked.stderr) == (0, "")
+    assert f"its guard raised {unreadable}" in " ".join(asked.stdout.split())
+    script = tmp_path / "unreadable.rapide"
+    script.write_text("inject Panel.press kind=unreadable\nrun\n")
+    explored = run_rapide("explore", HOSTILE, "--script", script)
+    assert (explored.returncode, explored.stderr) == (0, "")
+    assert f"a handler raised in 1 schedule; the first: desk: {unreadable}" in explored.stdout
+
+
 def test_a_message_of_a_megabyte_is_cut_in_its_one_line(tmp_path) -> None:
     # It was printed whole: a megabyte of transcript for one error.
     saved = tmp_path / "after.json"
@@ -623,3 +638,29 @@ async def test_ctrl_c_in_the_tui_between_commands_asks_first() -> None:
         await pilot.pause(0.3)
         assert not app.is_running
     assert session.closed
+
+
+def test_a_finish_hook_waiting_for_ever_is_closed_after_the_handler_timeout(tmp_path) -> None:
+    file = tmp_path / "stuck.py"
+    file.write_text(
+        "import asyncio\n"
+        "from pyrapide import action, architecture, interface, module\n"
+        "@interface\n"
+        "class Idle:\n"
+        "    @action\n"
+        "    async def nothing(self) -> None: ...\n"
+        "@module(implements=Idle)\n"
+        "class Stuck:\n"
+        "    async def finish(self):\n"
+        "        await asyncio.sleep(3600)\n"
+        "@architecture\n"
+        "class Arch:\n"
+        "    idle = Idle\n"
+    )
+    began = time.monotonic()
+    done = run_rapide("run", file, "--script", "-", "--handler-timeout", "0.3", stdin="run\n")
+    assert time.monotonic() - began < 30
+    assert done.returncode == 3, done.stderr
+    assert "limit reached (timeout): the finish hook of idle was closed" in " ".join(
+        done.stdout.split()
+    )

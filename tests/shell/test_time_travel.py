@@ -519,6 +519,47 @@ async def test_run_at_an_address_starts_there(tmp_path: Path) -> None:
     assert "fresh system, seed 1" in saved.stdout
 
 
+async def test_run_at_an_address_waits_for_a_wake_up_from_the_outside_as_the_run_did(
+    tmp_path: Path,
+) -> None:
+    # Its plain steps were taken at once: the wake-up of a handler awaiting asyncio.sleep
+    # was not there yet, and the address "did not fit": nothing could run there.
+    file = tmp_path / "outside.py"
+    file.write_text(
+        "import asyncio\n"
+        "from pyrapide import Pattern, action, agent, architecture, get_context, interface\n"
+        "from pyrapide import module, when\n"
+        "@interface\n"
+        "class Desk:\n"
+        "    @action\n"
+        "    async def job(self, n: int) -> None: ...\n"
+        "@module(implements=Desk)\n"
+        "class Front:\n"
+        "    pass\n"
+        "@module(implements=Desk)\n"
+        "class Remote:\n"
+        "    @when(Pattern.match('Desk.job', source='env'))\n"
+        "    async def on_job(self, match):\n"
+        "        await asyncio.sleep(0.2)\n"
+        "        await get_context(self).emit('Desk.job', n=match.payload['n'] + 10)\n"
+        "@architecture\n"
+        "class Office:\n"
+        "    front = Desk\n"
+        "    remote = Desk\n"
+        "    connections = [agent(Pattern.match('Desk.job', source='env'), target='remote')]\n"
+        "system = Office.bind(front=Front, remote=Remote)\n"
+    )
+    async with started(file) as session:
+        await ok(session, "inject Desk.job n=1")
+        await ok(session, "run")
+        address = (await ok(session, "where")).data["address"]
+    assert Address.from_text(address).lines[-1] == "step 2"
+    shown = run_rapide("run", file, "--at", address)
+    assert shown.returncode == 0, shown.stderr
+    assert "at step 3 (the last) of main" in shown.stdout
+    assert "resumed #1" in shown.stdout
+
+
 def test_run_at_with_json_says_where_it_arrived() -> None:
     example = (EXAMPLES / "lost_update.counterexample.rapide").read_text()
     address = next(line.split()[-1] for line in example.splitlines() if "failing step" in line)

@@ -575,6 +575,10 @@ async def _make(session: Session, step: _Planned) -> None:
             choice = decision.choice
             if isinstance(choice, int) and not can_choose(session, choice):
                 raise CommandError(f"dispatch #{choice} is not pending, nor in flight")
+            if choice is None:
+                # The step may be the wake-up of a task awaiting the outside (an asyncio
+                # future): the run that made it waited for it, as a travel's replay does.
+                await system.wait_for_wakeup(session.runtime.bounds.time_left())
             await session.step_once(choice)
             if system.steps == before:
                 raise CommandError("nothing could run there")

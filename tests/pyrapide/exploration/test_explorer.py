@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import warnings
 from concurrent.futures import ProcessPoolExecutor
@@ -9,6 +10,7 @@ from itertools import permutations
 
 import pytest
 
+from pyrapide import Pattern, action, agent, architecture, get_context, interface, module, when
 from pyrapide.exploration import (
     ExplorationError,
     ExploreOptions,
@@ -24,6 +26,7 @@ from pyrapide.exploration import (
     ignore_interrupts,
 )
 from pyrapide.exploration.shrink import Replay
+from pyrapide.runtime import System
 from tests.pyrapide.exploration import parts
 from tests.pyrapide.exploration.parts import expect, three_notes
 
@@ -223,7 +226,6 @@ async def test_stopping_reports_what_was_explored():
 
 
 async def test_a_module_instance_bound_is_refused_with_the_reason():
-    from pyrapide.runtime import System
     from tests.shell.fixtures.deliveries import Appender, Counter, Front
 
     def shared() -> System:
@@ -293,3 +295,56 @@ class _Order:
 
     def took(self, footprint) -> None:
         pass
+
+
+async def test_a_replay_meeting_other_choices_says_which_and_names_outside_waits():
+    # A clerk that keeps count in a global answers note 1 only in the first schedule:
+    # the replay of the second meets one choice fewer. The message said the choice it
+    # expected was missing while naming it among those it met.
+    built = itertools.count()
+
+    @interface
+    class Desk:
+        @action
+        async def note(self, n: int) -> None: ...
+
+    @interface
+    class Clerk:
+        @action
+        async def answered(self, n: int) -> None: ...
+
+    @module(implements=Desk)
+    class Front:
+        pass
+
+    @module(implements=Clerk)
+    class Forgetful:
+        def __init__(self) -> None:
+            self.built = next(built)
+
+        @when(Pattern.match("Desk.note"))
+        async def on_note(self, match):
+            if self.built == 0 or match.payload["n"] != 1:
+                await get_context(self).emit("Clerk.answered", n=match.payload["n"])
+
+    @architecture
+    class Office:
+        desk = Desk
+        clerk = Clerk
+        echo = Clerk
+        connections = [
+            agent(Pattern.match("Desk.note"), target="clerk"),
+            agent(Pattern.match("Clerk.answered"), target="echo"),
+        ]
+
+    def forgetful() -> System:
+        return System(Office, {"desk": Front, "clerk": Forgetful, "echo": Forgetful})
+
+    with pytest.raises(ExplorationError) as diverged:
+        await explore(forgetful, three_notes())
+    assert str(diverged.value).startswith(
+        "a schedule replayed from the start went another way: the choices were #4, #5, #6 "
+        "the first time, #4, #5 now. The architecture is not deterministic: does a handler "
+        "read the wall clock, await something outside (an asyncio future, asyncio.sleep: "
+        "real time says when it is done), draw random numbers,"
+    )

@@ -121,7 +121,7 @@ async def test_a_start_hook_raising_system_exit_is_reported_with_its_hook() -> N
     assert len(system.computation) == 3  # the ring, and what it was heard as
 
 
-@pytest.mark.parametrize("raised", [ValueError, SystemExit, GeneratorExit],
+@pytest.mark.parametrize("raised", [ValueError, SystemExit, GeneratorExit, KeyboardInterrupt],
                          ids=lambda kind: kind.__name__)
 async def test_a_module_raising_as_it_is_built_names_its_component(raised) -> None:
     @module(implements=Ear)
@@ -192,6 +192,32 @@ async def test_the_users_ctrl_c_in_a_handler_leaves_the_run() -> None:
             gc.enable()
     assert system.errors == []
     assert system.state == "paused"  # the delivery to the agent is still queued
+    assert signal.getsignal(signal.SIGINT) is previous
+
+
+async def test_the_users_ctrl_c_as_a_module_is_built_leaves_the_start() -> None:
+    @module(implements=Ear)
+    class SlowToBuild:
+        def __init__(self) -> None:
+            os.kill(os.getpid(), signal.SIGINT)
+            for _ in range(1000):  # the signal is handled between two bytecodes here
+                pass
+
+    @module(implements=Bell)
+    class Ringer:
+        pass
+
+    system = System(Belfry, {"bell": Ringer, "ear": SlowToBuild})
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    collecting = gc.isenabled()
+    gc.disable()  # see test_the_users_ctrl_c_in_a_handler_leaves_the_run
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            await system.start()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if collecting:
+            gc.enable()
     assert signal.getsignal(signal.SIGINT) is previous
 
 

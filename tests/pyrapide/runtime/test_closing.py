@@ -1,0 +1,245 @@
+"""A run's end closes the handlers still in flight: what their ``finally`` and
+``except`` blocks do then is the handlers' own code, contained, reported and watched
+like the rest of it."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gc
+import signal
+import sys
+import time
+
+import pytest
+
+from pyrapide import Pattern, action, agent, architecture, get_context, interface, module, when
+from pyrapide.runtime import EmitError, HandlerError, HandlerTimeout, System
+
+
+@interface
+class Desk:
+    @action
+    async def ask(self, n: int) -> None: ...
+
+
+@interface
+class Clerk:
+    @action
+    async def gave_up(self, n: int) -> None: ...
+
+
+@module(implements=Desk)
+class Counter:
+    pass
+
+
+@architecture
+class Office:
+    desk = Desk
+    clerk = Clerk
+    connections = [agent(Pattern.match("Desk.ask"), target=clerk)]
+
+
+def never_done() -> asyncio.Future[None]:
+    """An outside future nothing completes: the handler awaiting it is in flight at stop()."""
+    return asyncio.get_running_loop().create_future()
+
+
+async def closed_in_flight(clerk: type, **options) -> System:
+    """Start, let the clerk's handler reach its outside future, and stop the system."""
+    system = System(Office, {"desk": Counter, "clerk": clerk}, **options)
+    await system.start()
+    system.inject("Desk.ask", {"n": 1})
+    assert await system.step() is not None
+    assert [task.reason for task in system.in_flight()] == ["outside"]
+    await system.stop()
+    assert system.state == "stopped"
+    return system
+
+
+async def test_what_a_handler_raises_as_it_is_closed_is_its_error() -> None:
+    @module(implements=Clerk)
+    class Grumpy:
+        @when(Pattern.match("Desk.ask"))
+        async def on_ask(self, match):
+            try:
+                await never_done()
+            except BaseException:
+                raise ValueError("nobody answered") from None
+
+    system = await closed_in_flight(Grumpy)
+    (error,) = system.errors
+    assert isinstance(error, HandlerError) and isinstance(error.error, ValueError)
+    assert error.component == "clerk" and error.event.payload == {"n": 1}
+    assert 'raise ValueError("nobody answered")' in error.traceback
+    assert [e.name for e in system.computation] == ["Desk.ask"]
+
+
+async def test_an_emit_in_a_finally_as_the_run_ends_is_refused_and_reported() -> None:
+    @module(implements=Clerk)
+    class Polite:
+        @when(Pattern.match("Desk.ask"))
+        async def on_ask(self, match):
+            try:
+                await never_done()
+            finally:
+                await get_context(self).emit("Clerk.gave_up", n=match.payload["n"])
+
+    system = System(Office, {"desk": Counter, "clerk": Polite})
+    system.inject("Desk.ask", {"n": 1})
+    computation = await system.run(timeout=0.05)  # returns: the emit is the handler's error
+    (error,) = system.errors
+    assert isinstance(error.error, EmitError) and "the system is stopped" in str(error.error)
+    assert [e.name for e in computation] == ["Desk.ask"]
+
+
+async def test_a_handler_awaiting_in_its_finally_is_closed_there_too_and_nothing_is_left(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    cleaned = []
+
+    @module(implements=Clerk)
+    class Tidy:
+        @when(Pattern.match("Desk.ask"))
+        async def on_ask(self, match):
+            try:
+                await never_done()
+            finally:
+                try:
+                    await asyncio.sleep(0)
+                finally:
+                    cleaned.append(match.payload["n"])
+
+    unraisable = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+    system = await closed_in_flight(Tidy)
+    assert system.errors == [] and cleaned == [1]  # by the end of stop()
+    gc.collect()
+    assert unraisable == []  # no coroutine left to complain as it is collected
+
+
+async def test_a_handler_that_will_not_stop_awaiting_is_reported_and_left(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    @module(implements=Clerk)
+    class Stubborn:
+        @when(Pattern.match("Desk.ask"))
+        async def on_ask(self, match):
+            while True:
+                with contextlib.suppress(BaseException):  # the run's end included
+                    await never_done()
+
+    # Python complains once more as it lets go of it: that is the handler's doing.
+    monkeypatch.setattr(sys, "unraisablehook", lambda unraisable: None)
+    system = await closed_in_flight(Stubborn)
+    (error,) = system.errors
+    assert isinstance(error.error, RuntimeError) and error.component == "clerk"
+    assert str(error.error) == (
+        "clerk (#1) went on awaiting after the run ended: GeneratorExit was raised at its "
+        "await 8 times and each time it awaited again; it was left unfinished"
+    )
+
+
+@pytest.mark.skipif(
+    not hasattr(signal, "pthread_kill"), reason="the watchdog needs signal.pthread_kill"
+)
+async def test_a_handler_blocking_as_it_is_closed_is_stopped_by_the_watchdog() -> None:
+    @module(implements=Clerk)
+    class Slow:
+        @when(Pattern.match("Desk.ask"))
+        async def on_ask(self, match):
+            try:
+                await never_done()
+            finally:
+                time.sleep(30)  # block
+
+    began = time.perf_counter()
+    system = await closed_in_flight(Slow, handler_timeout=0.2)
+    assert time.perf_counter() - began < 10
+    (error,) = system.errors
+    assert isinstance(error.error, HandlerTimeout)
+    assert "time.sleep(30)  # block" in error.traceback.splitlines()[-3]
+
+
+@module(implements=Clerk)
+class Closing:
+    """Its finish hook flushes to the outside (an asyncio sleep), then says so."""
+
+    async def finish(self):
+        await asyncio.sleep(0.05)
+        await get_context(self).emit("Clerk.gave_up", n=0)
+
+
+async def test_a_finish_hook_awaiting_the_outside_runs_to_its_end() -> None:
+    system = System(Office, {"desk": Counter, "clerk": Closing})
+    computation = await system.run()
+    assert [e.name for e in computation] == ["Clerk.gave_up"]
+    assert system.errors == [] and system.limits == []
+
+
+async def test_a_finish_hook_still_waiting_at_the_timeout_is_closed_and_reported() -> None:
+    @module(implements=Clerk)
+    class Hanging:
+        async def finish(self):
+            await never_done()
+
+    system = System(Office, {"desk": Counter, "clerk": Hanging})
+    began = time.perf_counter()
+    await system.run(timeout=0.2)
+    assert time.perf_counter() - began < 5
+    (limit,) = system.limits
+    assert limit.limit == "timeout" and limit.message == (
+        "the finish hook of clerk was closed: the timeout came while it waited on the "
+        "outside (an asyncio future)"
+    )
+    assert system.state == "stopped"
+
+
+async def test_a_handler_resetting_its_own_system_gets_the_error_of_its_call() -> None:
+    systems: list[System] = []
+
+    @module(implements=Clerk)
+    class Resetting:
+        @when(Pattern.match("Desk.ask"))
+        async def on_ask(self, match):
+            systems[0].reset()  # it is running: it cannot be closed
+
+    system = System(Office, {"desk": Counter, "clerk": Resetting})
+    systems.append(system)
+    system.inject("Desk.ask", {"n": 1})
+    await system.run()
+    (error,) = system.errors
+    assert isinstance(error.error, ValueError) and error.component == "clerk"
+    assert "systems[0].reset()" in error.traceback
+
+
+async def test_a_pause_ends_the_wait_on_a_finish_hook() -> None:
+    @module(implements=Clerk)
+    class Hanging:
+        async def finish(self):
+            await never_done()
+
+    system = System(Office, {"desk": Counter, "clerk": Hanging})
+    await system.start()
+    stopping = asyncio.ensure_future(system.stop())
+    await asyncio.sleep(0.05)
+    assert not stopping.done()  # it waits on the hook
+    system.pause()
+    await asyncio.wait_for(stopping, 5)
+    assert system.state == "stopped" and system.limits == [] and system.errors == []
+
+
+async def test_the_handler_timeout_bounds_the_wait_on_a_finish_hook_with_no_timeout() -> None:
+    # Else the end of a run, an exploration's schedule or the workbench's quit hung.
+    @module(implements=Clerk)
+    class Hanging:
+        async def finish(self):
+            await never_done()
+
+    system = System(Office, {"desk": Counter, "clerk": Hanging}, handler_timeout=0.2)
+    began = time.perf_counter()
+    await system.run()
+    assert time.perf_counter() - began < 5
+    (limit,) = system.limits
+    assert limit.limit == "timeout" and "the finish hook of clerk was closed" in limit.message
