@@ -620,6 +620,20 @@ def _add_address(parser: argparse.ArgumentParser) -> None:
     )
 
 
+class _CommandParser(argparse.ArgumentParser):
+    """The parser of one command. It refuses an argument it does not know itself, so the
+    error shows this command's usage and names the argument: argparse would hand it back
+    up, to be refused with ``rapide``'s usage, which does not say what the command takes."""
+
+    def parse_known_args(  # type: ignore[override]  # typeshed's overloads
+        self, args: Any = None, namespace: Any = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        options, unknown = super().parse_known_args(args, namespace)
+        if unknown:
+            self.error(f"unrecognized arguments: {' '.join(unknown)}")
+        return options, unknown
+
+
 def _command(
     commands: Any, function: Callable[[argparse.Namespace], None]
 ) -> argparse.ArgumentParser:
@@ -640,7 +654,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--version", action="version", version=f"rapide {__version__}", help="Print the version."
     )
-    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    commands = parser.add_subparsers(
+        title="commands", metavar="COMMAND", parser_class=_CommandParser
+    )
 
     command = _command(commands, run)
     _add_file(command)

@@ -150,6 +150,29 @@ def test_a_usage_error_under_json_is_a_json_answer_too(
 
 
 @pytest.mark.parametrize(
+    "arguments",
+    [("shell", "SHOP"), ("repl", "SHOP"), ("run", "SHOP"), ("check", "SHOP"),
+     ("graph", "SHOP"), ("explore", "SHOP", "--script", "SCRIPT"), ("serve", "SHOP"),
+     ("lessons",)],
+    ids=lambda arguments: arguments[0],
+)
+def test_an_unknown_option_of_a_command_is_refused_with_that_commands_usage(
+    tmp_path: Path, arguments: tuple[str, ...]
+) -> None:
+    # It was refused by `rapide` itself, whose usage names no option of the command.
+    demo = script(tmp_path, "run\n")
+    given = [{"SHOP": str(SHOP), "SCRIPT": str(demo)}.get(word, word) for word in arguments]
+    result = rapide(*given, "--bogus")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    command = arguments[0]
+    assert result.stderr.startswith(f"usage: rapide {command} [-h]")
+    assert result.stderr.splitlines()[-1] == (
+        f"rapide {command}: error: unrecognized arguments: --bogus"
+    )
+
+
+@pytest.mark.parametrize(
     ("arguments", "named"),
     [
         (("check", ""), "FILE"),
