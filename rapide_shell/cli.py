@@ -620,6 +620,34 @@ def _add_address(parser: argparse.ArgumentParser) -> None:
     )
 
 
+class _CommandParser(argparse.ArgumentParser):
+    """The parser of one command. It refuses an argument it does not know itself, so the
+    error shows this command's usage and names the argument: argparse would hand it back
+    up, to be refused with ``rapide``'s usage, which does not say what the command takes.
+
+    A command that takes ``--json`` and is given it answers a usage error in JSON on
+    stdout too, as it answers every later error (argparse says it on stderr and exits
+    2); to one that does not (``check FILE --json``) ``--json`` is only the error."""
+
+    json_asked = False
+    """Whether the arguments being parsed ask this command for a JSON answer."""
+
+    def parse_known_args(  # type: ignore[override]  # typeshed's overloads
+        self, args: Any = None, namespace: Any = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        takes_json = self.get_default("json_output") is not None
+        self.json_asked = takes_json and "--json" in (args or ())
+        options, unknown = super().parse_known_args(args, namespace)
+        if unknown:
+            self.error(f"unrecognized arguments: {' '.join(unknown)}")
+        return options, unknown
+
+    def error(self, message: str) -> NoReturn:
+        if self.json_asked:
+            print_json_failure(message, EXIT_ERROR)
+        super().error(message)
+
+
 def _command(
     commands: Any, function: Callable[[argparse.Namespace], None]
 ) -> argparse.ArgumentParser:
@@ -640,7 +668,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--version", action="version", version=f"rapide {__version__}", help="Print the version."
     )
-    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    commands = parser.add_subparsers(
+        title="commands", metavar="COMMAND", parser_class=_CommandParser
+    )
 
     command = _command(commands, run)
     _add_file(command)
@@ -795,21 +825,6 @@ _NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
 """The errors of a write that found no room: a full disk, a quota, a file size limit."""
 
 
-def _parsed(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:
-    """``argv`` parsed; a usage error asked for ``--json`` is also the JSON answer on
-    stdout, as every later error is (argparse says it on stderr and exits 2)."""
-    said = io.StringIO()
-    try:
-        with contextlib.redirect_stderr(said):
-            return parser.parse_args(argv)
-    except SystemExit as refused:
-        sys.stderr.write(said.getvalue())
-        if refused.code == EXIT_ERROR and "--json" in argv:
-            message = said.getvalue().rstrip().rpartition(": error: ")[2]
-            print_json_failure(message, EXIT_ERROR)
-        raise
-
-
 def _closed_streams_made_nowhere() -> None:
     """A standard output or error the shell closed (``>&-``) made /dev/null, which is
     how Python's own ``print`` takes it: the command runs, and its exit status still
@@ -830,7 +845,7 @@ def main(argv: list[str] | None = None) -> None:
     if isinstance(sys.stdout, io.TextIOWrapper):
         sys.stdout.reconfigure(errors="backslashreplace")
     try:
-        options = _parsed(parser, sys.argv[1:] if argv is None else argv)
+        options = parser.parse_args(sys.argv[1:] if argv is None else argv)
         action = getattr(options, "action", None)
         if action is None:  # no command: what there is to do
             parser.print_help(sys.stderr)

@@ -223,6 +223,10 @@ def _pattern(
     while start > 0 and not _PATTERN_BREAK.match(before[start - 1]):
         start -= 1
     prefix = before[start:cursor]
+    if before[start - 1 : start] == ")":
+        # A whole term ends there (`Web.order(item="x")`, `(A -> B)`): an operator or a
+        # blank comes next, and a name offered would be glued onto it.
+        return []
     # A name the text syntax quotes (`"Café.crème"`) is offered quoted, for what is
     # typed of it with or without its opening quote; a quote anywhere else starts a
     # value or a source, which nothing completes.

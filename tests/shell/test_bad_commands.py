@@ -397,3 +397,19 @@ def test_a_script_s_step_with_a_blank_after_its_hash_is_refused_before_anything_
     script.write_text("inject Web.order item=apple   # an order\nstep #1   # the order\n",
                       encoding="utf-8")
     assert run_rapide("run", SHOP, "--script", script).returncode == 0
+
+
+def test_a_script_s_step_with_nothing_after_its_hash_is_refused_before_anything_runs(
+    tmp_path: Path,
+) -> None:
+    # It took a plain step, the scheduler's choice, where the line meant to choose one.
+    script = tmp_path / "hashed.rapide"
+    script.write_text("inject Web.order item=apple\nstep #\nshow queue\n", encoding="utf-8")
+    result = run_rapide("run", SHOP, "--script", script)
+    assert result.returncode == 2
+    assert result.stderr.startswith(
+        f"rapide: {script}:2: `step #` would be a plain step: a `#` at the end starts a "
+        "comment; a dispatch id goes right after the `#`: `step #12` (for a comment, put "
+        "words in it) (checked before running: no command was run)\n"
+    ), result.stderr
+    assert "ran #1" not in result.stdout

@@ -149,6 +149,36 @@ def test_a_usage_error_under_json_is_a_json_answer_too(
     assert message in result.stderr
 
 
+COMMANDS = [
+    ("shell", "SHOP"), ("repl", "SHOP"), ("run", "SHOP"), ("check", "SHOP"), ("graph", "SHOP"),
+    ("explore", "SHOP", "--script", "SCRIPT"), ("serve", "SHOP"), ("lessons",),
+]
+"""Each command of ``rapide``, with what it needs before any option."""
+
+
+@pytest.mark.parametrize(
+    ("arguments", "unknown"),
+    [(arguments, "--bogus") for arguments in COMMANDS]
+    + [(arguments, "--json") for arguments in COMMANDS if arguments[0] not in ("run", "explore")],
+    ids=lambda value: value if isinstance(value, str) else value[0],
+)
+def test_an_unknown_option_of_a_command_is_refused_with_that_commands_usage(
+    tmp_path: Path, arguments: tuple[str, ...], unknown: str
+) -> None:
+    # It was refused by `rapide` itself, whose usage names no option of the command; and
+    # a --json the command does not take had a JSON answer printed after the error.
+    command = arguments[0]
+    demo = script(tmp_path, "run\n")
+    given = [{"SHOP": str(SHOP), "SCRIPT": str(demo)}.get(word, word) for word in arguments]
+    result = rapide(*given, unknown)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"usage: rapide {command} [-h]")
+    assert result.stderr.splitlines()[-1] == (
+        f"rapide {command}: error: unrecognized arguments: {unknown}"
+    )
+
+
 @pytest.mark.parametrize(
     ("arguments", "named"),
     [

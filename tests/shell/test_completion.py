@@ -89,6 +89,16 @@ async def test_fields_inside_an_event_patterns_brackets(shop_session: Session) -
     assert texts(shop_session, "break (Ledg") == ["Ledger.entry"]
 
 
+async def test_nothing_is_glued_onto_a_closing_bracket(shop_session: Session) -> None:
+    # `watch Web.order(item=1)` and Tab offered `Web.order(item=1)Ledger.entry`.
+    assert texts(shop_session, "watch Web.order(item=1)") == []
+    assert texts(shop_session, 'expect Web.order(item="x")Le') == []
+    assert texts(shop_session, "break (Web.order -> Store.refused)") == []
+    # Names are offered still where a blank or an operator comes between.
+    assert "Ledger.entry" in texts(shop_session, "watch Web.order(item=1) ")
+    assert texts(shop_session, "watch Web.order(item=1) -> (Le") == ["Ledger.entry"]
+
+
 async def test_a_name_the_pattern_syntax_quotes_is_offered_quoted() -> None:
     # `Café.crème` is Python; unquoted, a pattern refuses it, so completion quotes it,
     # whether the quote was typed or not, and its fields too.

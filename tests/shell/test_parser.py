@@ -76,6 +76,22 @@ def test_step_with_a_blank_before_its_dispatch_id_is_refused_saying_what_to_writ
     assert parse_command("run # 5") is not None
 
 
+def test_step_with_nothing_after_its_hash_is_refused_saying_where_the_id_goes() -> None:
+    # `step #` took a plain step, its `#` an empty comment, where `step # 12` was refused.
+    for line in ("step #", "step   #   "):
+        error = syntax_error(line)
+        assert error.column == line.index("#")
+        assert error.describe() == (
+            "`step #` would be a plain step: a `#` at the end starts a comment; a dispatch "
+            "id goes right after the `#`: `step #12` (for a comment, put words in it)"
+        )
+    # After an argument, a lone `#` is an empty comment still.
+    for line, target in (("step 2 #", StepTarget(count=2)),
+                         ("step #1 #", StepTarget(dispatch_id=1))):
+        command = parse_command(line)
+        assert command is not None and command.args.target == target, line
+
+
 def test_an_unknown_help_topic_offers_only_close_matches() -> None:
     with pytest.raises(CommandSyntaxError) as nothing:
         parse_command("help nothing")

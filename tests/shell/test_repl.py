@@ -195,6 +195,21 @@ def test_a_bad_command_is_an_error_and_the_session_goes_on(shop_user: User) -> N
     shop_user.sees("rapide: exit status 2: 2 command errors (lines 1 and 2)")
 
 
+def test_step_with_nothing_after_its_hash_is_refused_and_takes_no_step(
+    shop_user: User,
+) -> None:
+    # `step #` took the scheduler's choice of step, its lone `#` read as a comment.
+    shop_user.enters("inject Web.order item=pear")
+    shop_user.sees("queued #1")
+    shop_user.enters("step #")
+    shop_user.sees("error: `step #` would be a plain step")
+    shop_user.sees("a dispatch id goes right after the `#`: `step #12`")
+    shop_user.enters("step #1")
+    shop_user.sees("ran #1 connect")  # still pending: `step #` took no step
+    shop_user.types("\x04")  # Ctrl-D
+    assert shop_user.leaves() == 2
+
+
 def test_a_breakpoint_stops_a_run(shop_user: User) -> None:
     shop_user.enters("break Store.reserved")
     shop_user.sees("breakpoint 1: Store.reserved")

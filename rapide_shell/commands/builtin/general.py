@@ -34,8 +34,8 @@ With no argument, lists every command; `help NAME` explains one in full.
 Comments: a `#` that is the first thing on a line makes the line a comment, and a `#`
 with a blank before and after it (or at the very end) starts one: `run  # go on` runs.
 Any other `#` is part of a word: `step #12` chooses dispatch 12, and `step #abc` is
-refused as no dispatch. `step # 12` is refused too: its comment, only a number, would
-leave a plain step where `step #12` was meant.""",
+refused as no dispatch. `step # 12` and `step #` are refused too: their comment, only
+a number or nothing, would leave a plain step where `step #12` was meant.""",
     args=(ArgSpec("COMMAND", ArgKind.COMMAND, optional=True),),
     aliases=("?",),
     while_running=True,

@@ -64,9 +64,9 @@ is not always the lowest id: a connect delivery goes first (its emitter is waiti
 it), and the seed picks among the agent deliveries that are ready. When nothing of a
 kind can run, the step says why (a pipe delivery waits behind one in flight).
 
-No blank goes between `#` and the id: a `#` between blanks starts a comment, and
-`step # 12`, a plain step whose comment is only a number, is refused as a mistyped
-`step #12`.""",
+No blank goes between `#` and the id: a `#` between blanks, or at the end, starts a
+comment, and `step # 12` and `step #`, a plain step whose comment is only a number or
+nothing, are refused as a mistyped `step #12`.""",
     args=(ArgSpec("TARGET", ArgKind.STEP_TARGET, optional=True),),
     examples=("step", "step 3", "step agent", "step #12", "step wake"),
 )
@@ -146,25 +146,31 @@ class StepArguments:
 _DISPATCH_ID = re.compile(r"#(\d+)\Z")
 
 
-_SPACED_ID = re.compile(r"#\s+(\d+)\Z")
-"""A comment that is only a number: ``step # 12`` meant ``step #12``."""
+_NO_DISPATCH_ID = re.compile(r"#(?:\s+(\d+))?\Z")
+"""A comment that is empty or only a number: ``step #`` and ``step # 12`` were meant to
+choose a dispatch (``step #12``)."""
 
 
 def parse_step(text: ArgumentText) -> StepArguments:
     """Nothing, a count, a connection kind, ``wake`` or a dispatch id (``#12``).
 
-    A ``#`` between blanks starts a comment, so ``step # 12`` would be a plain step with
-    the comment "12", which is nearly always ``step #12`` mistyped: it is refused,
-    saying so, rather than run as the scheduler's choice."""
+    A ``#`` between blanks, or at the end, starts a comment, so ``step # 12`` and
+    ``step #`` would be a plain step with the comment "12" or none, which is nearly
+    always a dispatch chosen and mistyped: they are refused, saying so, rather than run
+    as the scheduler's choice."""
     words = text.at_most(1)
     comment = text.comment
-    spaced = None if words or comment is None else _SPACED_ID.match(comment.text)
-    if comment is not None and spaced is not None:
-        meant = spaced.group(1)
+    mistyped = None if words or comment is None else _NO_DISPATCH_ID.match(comment.text)
+    if comment is not None and mistyped is not None:
+        meant = mistyped.group(1)
+        typed, where, advice = (
+            (f"step # {meant}", "between blanks", f"for dispatch {meant}, write `step #{meant}`")
+            if meant
+            else ("step #", "at the end", "a dispatch id goes right after the `#`: `step #12`")
+        )
         raise CommandSyntaxError(
-            f"`step # {meant}` would be a plain step: a `#` between blanks starts a "
-            f"comment; for dispatch {meant}, write `step #{meant}` (for a comment, put "
-            "words in it)",
+            f"`{typed}` would be a plain step: a `#` {where} starts a comment; "
+            f"{advice} (for a comment, put words in it)",
             column=comment.column,
         )
     if not words:
