@@ -11,6 +11,7 @@ import math
 import re
 from functools import cache
 from importlib import resources
+from types import SimpleNamespace
 from typing import Any
 
 from lark import Lark, Token, Transformer, Tree, v_args
@@ -76,7 +77,7 @@ class PatternBuilder(Transformer[Token, Any]):
         return str(token)
 
     def quoted_name(self, token: Token) -> str:
-        return json.loads(token)
+        return _json_string(token)
 
     def any_name(self) -> str:
         return "*"
@@ -124,7 +125,7 @@ class PatternBuilder(Transformer[Token, Any]):
     # --- JSON values --------------------------------------------------------------
 
     def string(self, token: Token) -> str:
-        return json.loads(token)
+        return _json_string(token)
 
     def number(self, token: Token) -> int | float:
         # What str(pattern) could not print as JSON, or Python could not read back,
@@ -162,7 +163,20 @@ class PatternBuilder(Transformer[Token, Any]):
         return {} if pairs == (None,) else dict(pairs)  # type: ignore[arg-type]
 
     def pair(self, key: Token, value: Any) -> tuple[str, Any]:
-        return (json.loads(key), value)
+        return (_json_string(key), value)
+
+
+def _json_string(token: Token) -> str:
+    """The string a quoted token holds. The grammar takes any backslash escape and any
+    character but a line break between the quotes; what JSON refuses of those (a raw
+    tab, ``\\q``) is refused at that character, in JSON's words."""
+    try:
+        text: str = json.loads(token)
+    except json.JSONDecodeError as error:
+        message = error.msg.removesuffix(" at").lower()
+        place = SimpleNamespace(line=token.line, column=(token.column or 1) + error.pos)
+        raise _SemanticError(f"{message} in a quoted string", place) from None
+    return text
 
 
 @cache

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -43,7 +44,22 @@ class PatternSyntaxError(ValueError):
     def __str__(self) -> str:
         lines = self.text.splitlines() or [""]
         shown = lines[min(self.line, len(lines)) - 1]
-        return f"{self.message}\n  {shown}\n  {' ' * (self.column - 1)}^"
+        return f"{self.message}\n  {shown}\n  {_indent_under(shown[: self.column - 1])}^"
+
+
+def _indent_under(before: str) -> str:
+    """Blanks as wide on a terminal as ``before``, so that a caret after them stands
+    under the next character: a tab stays a tab, a wide character (日) takes two
+    blanks and a combining one (the accent of e\u0301) none."""
+    blanks = []
+    for char in before:
+        if char == "\t":
+            blanks.append("\t")
+        elif unicodedata.category(char) in ("Mn", "Me", "Cf"):
+            continue
+        else:
+            blanks.append("  " if unicodedata.east_asian_width(char) in ("W", "F") else " ")
+    return "".join(blanks)
 
 
 def parse_pattern(text: str) -> Pattern:

@@ -226,6 +226,50 @@ def test_a_number_no_json_file_can_hold_is_refused_where_it_is(text, column, wor
     assert "sys.set_int_max_str_digits" not in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    ("text", "column", "words"),
+    [
+        ('A(k="tab\there")', 9, "invalid control character in a quoted string"),
+        ('A(k="\\q")', 6, "invalid \\escape in a quoted string"),
+        ('A(k={"a\\z": 1})', 8, "invalid \\escape in a quoted string"),
+        ('"Caf\\é"(k=1)', 5, "invalid \\escape in a quoted string"),
+        ('A("a\tb"=1)', 5, "invalid control character in a quoted string"),
+    ],
+)
+def test_a_quoted_string_json_refuses_is_refused_at_its_character(text, column, words):
+    # The grammar takes any escape and any character but a line break between quotes;
+    # what JSON then refuses is a syntax error at that character, not at column 1 with
+    # JSON's own "line 1 column 5 (char 4)", which counts inside the string.
+    with pytest.raises(PatternSyntaxError) as caught:
+        parse_pattern(text)
+    error = caught.value
+    assert error.column == column
+    assert f"column {column}: {words}" in str(error)
+    assert "(char" not in str(error)
+
+
+@pytest.mark.parametrize(
+    ("text", "before_caret"),
+    [
+        ('"日本語".b(k=) -> B', '  "日本語"'),  # wide: two terminal cells each
+        ('"🙂"(k=1) -> (', '  "🙂"(k=1) -> ('),
+        ('"e\u0301".b(k=)', '  "e\u0301"'),  # a combining accent takes no cell
+        ('A(k=1,\tj=)', '  A(k=1,\tj='),  # a tab stays a tab
+    ],
+)
+def test_the_caret_stands_under_the_column_on_a_terminal(text, before_caret):
+    with pytest.raises(PatternSyntaxError) as caught:
+        parse_pattern(text)
+    shown, caret = str(caught.value).splitlines()[1:3]
+    # The caret line is as wide as the shown line up to the column.
+    assert caret == "".join(
+        "\t" if char == "\t" else "" if char == "\u0301" else
+        "  " if char in "日本語🙂" else " "
+        for char in before_caret
+    ) + "^"
+    assert shown.startswith(before_caret)
+
+
 def test_a_semantic_error_on_a_later_line_names_the_line():
     with pytest.raises(PatternSyntaxError) as caught:
         parse_pattern("A(k=1,\n  k=2)")
