@@ -85,7 +85,9 @@ class ArchitectureMap:
     `domain` and `range` are @architecture classes (then every rule is checked
     against them when the map is made) or plain names. `mapping_rules` holds
     MapRule objects or ``(pattern, event_name)`` / ``(pattern, event_name,
-    payload)`` tuples; patterns may be text. Raises ArchitectureError naming the
+    payload)`` tuples; patterns may be text. Raises TypeError naming the argument
+    for a domain or range of another kind (an @interface class is not an
+    architecture) or rules that are not a list, and ArchitectureError naming the
     rule for an event the abstract architecture does not declare, a pattern
     naming events the detailed one cannot produce, or a payload field or
     placeholder that does not fit.
@@ -99,6 +101,17 @@ class ArchitectureMap:
         *,
         name: str | None = None,
     ) -> None:
+        _check_side("domain", domain)
+        _check_side("range", range)
+        if name is not None and (not isinstance(name, str) or not name):
+            raise TypeError(
+                f"ArchitectureMap(): name must be a non-empty string or None, got {_given(name)}"
+            )
+        if not isinstance(mapping_rules, Iterable) or isinstance(mapping_rules, str | Mapping):
+            raise TypeError(
+                "ArchitectureMap(): mapping_rules must be a list of rules, got "
+                f"{_given(mapping_rules)}"
+            )
         self.domain = domain
         self.range = range
         self.name = name or f"{_label(domain)}->{_label(range)}"
@@ -343,6 +356,27 @@ def _as_rule(item: Any, map_name: str, index: int) -> MapRule:
             architecture=map_name,
         )
     return MapRule(pattern, rule.event, rule.payload, rule.component)
+
+
+def _check_side(argument: str, side: Any) -> None:
+    """Refuse a domain or range that is neither an @architecture class nor a name: taken
+    as a name, a class of another kind (an @interface, a @module) turned off every check
+    of the rules against it."""
+    if is_architecture(side) or (isinstance(side, str) and side):
+        return
+    raise TypeError(
+        f"ArchitectureMap(): {argument} must be an @architecture class or a name, got "
+        f"{_given(side)}"
+    )
+
+
+def _given(value: Any) -> str:
+    """``the class Client``, ``int 5``, ``''``: what was given, as a message names it."""
+    if isinstance(value, type):
+        return f"the class {class_label(value)}"
+    if value is None or isinstance(value, str):
+        return repr(value)
+    return f"{type(value).__name__} {value!r}"[:80]
 
 
 def _label(architecture: Any) -> str:

@@ -151,6 +151,37 @@ def test_a_map_that_does_not_fit_its_architectures_is_refused(
         ArchitectureMap(Shop, Payments, rules)
 
 
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        # A class that is not an architecture was taken as a name, so nothing was
+        # checked: an abstract event no one declares was accepted.
+        ((Shop, example.Client, [(Pattern.match("Checkout.paid"), "Bogus.event")]),
+         r"range must be an @architecture class or a name, got the class Client"),
+        ((example.CheckoutModule, Payments, [(Pattern.match("Nope"), "Client.pay")]),
+         r"domain must be an @architecture class or a name, got the class CheckoutModule"),
+        ((5, Payments, [(Pattern.match("Checkout.paid"), "Client.pay")]),
+         r"domain must be an @architecture class or a name, got int 5"),
+        ((Shop, "", [(Pattern.match("Checkout.paid"), "Client.pay")]),
+         r"range must be an @architecture class or a name, got ''"),
+        ((Shop, Payments, 5), r"mapping_rules must be a list of rules, got int 5"),
+        ((Shop, Payments, None), r"mapping_rules must be a list of rules, got None"),
+        ((Shop, Payments, "Checkout.paid"),
+         r"mapping_rules must be a list of rules, got 'Checkout.paid'"),
+    ],
+)
+def test_a_map_of_what_is_not_an_architecture_or_rules_names_the_argument(
+    arguments: tuple[Any, Any, Any], message: str
+) -> None:
+    with pytest.raises(TypeError, match=message):
+        ArchitectureMap(*arguments)
+
+
+def test_a_map_name_that_is_not_text_is_refused() -> None:
+    with pytest.raises(TypeError, match=r"name must be a non-empty string or None, got int 5"):
+        ArchitectureMap(Shop, Payments, [(Pattern.match("Checkout.paid"), "Client.pay")], name=5)
+
+
 @pytest.mark.parametrize("run", ["run.json", 5, None, [Event("Checkout.paid")]])
 def test_a_map_over_what_is_not_a_run_says_what_it_takes(run: Any) -> None:
     for use in (TO_PAYMENTS.trace, TO_PAYMENTS.apply, TO_PAYMENTS.check):
