@@ -283,6 +283,12 @@ class Event(_EventFields):
         all the way down. The new fields are checked as ``Event()`` checks them;
         a field events do not have raises TypeError.
         """
+        if update is not None and not isinstance(update, Mapping):
+            raise TypeError(
+                "model_copy(): update must be a mapping of event fields to values, got "
+                + (f"{type(update).__name__} {update!r}" if isinstance(update, str | int | float)
+                   else f"a {type(update).__name__}")
+            )
         if not update:
             return self
         unknown = sorted(set(update) - EVENT_FIELDS)

@@ -168,5 +168,11 @@ def test_the_pydantic_methods_of_030s_event_answer() -> None:
         event.model_copy(update={"nmae": "x"})
     with pytest.raises(TypeError, match="Event name must be a non-empty string"):
         event.model_copy(update={"name": ""})
+    # An update that is no mapping is refused as such: a string was taken for the set
+    # of its letters ("cannot update 'a', 'e', 'm', 'n'"), a number was "not iterable".
+    for update, given in (("name", "str 'name'"), (5, "int 5"), ([("name", "B")], "a list")):
+        with pytest.raises(TypeError, match=rf"model_copy\(\): update must be a mapping of "
+                                            rf"event fields to values, got {given}"):
+            event.model_copy(update=update)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="mode must be 'python' or 'json', not 'xml'"):
         event.model_dump(mode="xml")
