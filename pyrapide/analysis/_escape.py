@@ -7,7 +7,8 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from pyrapide.core.printable import printable
+from pyrapide.core.printable import printable, value_repr
+from pyrapide.core.values import INT_BOUND
 
 
 def plain(text: str) -> str:
@@ -31,7 +32,7 @@ def _value_text(value: Any) -> str:
     try:
         return json.dumps(value, ensure_ascii=True, default=repr, separators=(",", ":"))
     except (ValueError, TypeError, RecursionError):  # a cycle, or keys json refuses
-        return plain(repr(value))
+        return plain(value_repr(value))
 
 
 def _lines(text: str) -> str:
@@ -72,6 +73,11 @@ def json_safe(value: Any, depth: int = 0) -> Any:
 
     Depth is bounded so a self-referencing payload cannot recurse forever.
     """
+    if isinstance(value, int) and not -INT_BOUND < value < INT_BOUND:
+        try:
+            str(value)
+        except ValueError:  # too long for Python to write: said in words
+            return value_repr(value)
     if value is None or isinstance(value, (bool, int, str)):
         return value
     if isinstance(value, float):

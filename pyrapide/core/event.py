@@ -11,6 +11,7 @@ from typing import Any
 
 from pyrapide.core._from_dict import NOT_GIVEN, given_document
 from pyrapide.core.frozendict import EMPTY, SCALARS, FrozenDict, frozen_mapping
+from pyrapide.core.printable import value_repr
 from pyrapide.core.values import MAX_DEPTH
 
 
@@ -199,7 +200,7 @@ class Event(_EventFields):
         return hash(self.id)
 
     def __repr__(self) -> str:
-        extra = f", payload={dict(self.payload)!r}" if self.payload else ""
+        extra = f", payload={value_repr(dict(self.payload))}" if self.payload else ""
         return f"Event(id={self.id!r}, name={self.name!r}, source={self.source!r}{extra})"
 
     def __reduce__(self) -> tuple[type[Event], tuple[Any, ...]]:

@@ -12,8 +12,10 @@ valid inside a JSON string, so a payload shown as JSON stays JSON once made prin
 
 from __future__ import annotations
 
+import sys
 import unicodedata
-from typing import Final
+from collections.abc import Mapping
+from typing import Any, Final
 
 # Format characters (category Cf) that are escaped: they are invisible, and the bidi
 # ones reorder what the terminal shows. Zero-width joiners (emoji sequences, Indic and
@@ -80,6 +82,48 @@ def printable(text: str, *, keep_newlines: bool = False) -> str:
 
 
 UNREADABLE_MESSAGE: Final = "<its message could not be read: str() raised>"
+
+
+def value_repr(value: Any) -> str:
+    """``repr(value)``, even when ``value`` holds an integer too long for Python to write
+    as text (``10**5000``; :func:`sys.set_int_max_str_digits`), which an event built by
+    hand may hold: each such integer is written ``<int of more than 4300 digits>``, in
+    the lists, tuples, sets and mappings around it, so that showing the event does not
+    fail where saving it is refused with a message."""
+    try:
+        return repr(value)
+    except ValueError:
+        return repr(_long_ints_marked(value, 0))
+
+
+class _LongInt:
+    """An integer too long to write as text, as a repr shows it."""
+
+    def __repr__(self) -> str:
+        return f"<int of more than {sys.get_int_max_str_digits()} digits>"
+
+
+def _long_ints_marked(value: Any, depth: int) -> Any:
+    """``value`` rebuilt with each too long integer replaced by a :class:`_LongInt`
+    (containers as plain ones of their kind, at most 100 deep)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        try:
+            str(value)
+        except ValueError:
+            return _LongInt()
+        return value
+    if depth >= 100:
+        return ...
+    if isinstance(value, Mapping):
+        return {
+            _long_ints_marked(key, depth + 1): _long_ints_marked(item, depth + 1)
+            for key, item in value.items()
+        }
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [_long_ints_marked(item, depth + 1) for item in value]
+        return items if isinstance(value, list) else tuple(items) if isinstance(
+            value, tuple) else set(items)
+    return value
 
 
 def message_of(error: BaseException) -> str:

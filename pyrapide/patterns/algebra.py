@@ -37,6 +37,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from pyrapide.core.printable import value_repr
 from pyrapide.patterns.condition import Condition
 from pyrapide.patterns.match import PatternMatch, Placeholder, freeze, merge_bindings
 from pyrapide.patterns.syntax import MAX_PATTERN_DEPTH
@@ -72,7 +73,7 @@ def _value_text(value: Any) -> str:
     try:
         return json.dumps(value, ensure_ascii=False, allow_nan=False)
     except (TypeError, ValueError):
-        return f"<python value {value!r}>"
+        return f"<python value {value_repr(value)}>"
 
 
 class Pattern:

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pyrapide import Computation, Event
-from pyrapide.analysis.visualization import summary, to_ascii, to_dot, to_mermaid
+from pyrapide import Computation, Event, Pattern
+from pyrapide.analysis.visualization import summary, to_ascii, to_dot, to_json, to_mermaid
 
 HOSTILE = [
     'say "hi"',
@@ -212,3 +212,22 @@ def test_no_view_carries_a_control_or_invisible_character(texts):
     comp, _ = hostile_computation(texts)
     for view in (to_dot(comp), to_mermaid(comp), to_ascii(comp), summary(comp)):
         assert not any(_acts_on_a_terminal(char) for char in view if ord(char) < 0xE0000)
+
+
+def test_an_integer_too_long_to_write_is_shown_in_words_by_every_view():
+    # An event built by hand may hold any Python value; Python refuses to write an int
+    # of more than 4300 digits as text, and every view, the event's own repr and a
+    # pattern over such a value failed with that ValueError instead of showing it.
+    too_long = 10**5000
+    event = Event("Big.number", {"n": too_long, "inside": [1, {"m": -too_long}]})
+    comp = Computation()
+    comp.record(event)
+    words = "<int of more than 4300 digits>"
+    assert f"'n': {words}" in repr(event)
+    assert f"[1, {{'m': {words}}}]" in repr(event)
+    for view in (to_ascii, to_dot):
+        assert words in view(comp)
+    assert to_json(comp)["events"][0]["payload"]["n"] == words
+    json.dumps(to_json(comp))
+    assert to_mermaid(comp) and summary(comp)
+    assert str(Pattern.match("Big.number", n=too_long)) == f"Big.number(n=<python value {words}>)"
