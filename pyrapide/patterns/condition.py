@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-import operator
 from collections.abc import Callable, Iterator, Mapping
+from functools import total_ordering
 from typing import Any
 
 from pyrapide.patterns.match import Placeholder, freeze
@@ -51,11 +51,47 @@ _MISSING = object()
 _OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
     "==": lambda a, b: freeze(a) == freeze(b),
     "!=": lambda a, b: freeze(a) != freeze(b),
-    "<": operator.lt,
-    "<=": operator.le,
-    ">": operator.gt,
-    ">=": operator.ge,
+    "<": lambda a, b: _orderable(a) < _orderable(b),
+    "<=": lambda a, b: _orderable(a) <= _orderable(b),
+    ">": lambda a, b: _orderable(a) > _orderable(b),
+    ">=": lambda a, b: _orderable(a) >= _orderable(b),
 }
+
+
+def _orderable(value: Any) -> Any:
+    """``value`` ordered as a JSON value, as ``==`` compares it (:func:`freeze`): ``true``
+    is no number, so ``true > 0`` cannot be ordered (as ``"a" < 5`` cannot) where Python
+    takes it for 1 > 0; a tuple is an array, ordered with a list as a list is."""
+    if isinstance(value, bool):
+        return _JsonBool(value)
+    if isinstance(value, list | tuple):
+        return [_orderable(item) for item in value]
+    return value
+
+
+@total_ordering
+class _JsonBool:
+    """A boolean that orders with booleans only (``false < true``); ordering it with
+    anything else raises the ``TypeError`` a guard records as a non-match."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: bool) -> None:
+        self.value = value
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, _JsonBool):  # reached for every operator, either side
+            raise TypeError(f"{self!r} cannot be ordered with {other!r}: a boolean is no number")
+        return self.value < other.value
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _JsonBool) and self.value == other.value
+
+    def __hash__(self) -> int:
+        return hash(self.value)
+
+    def __repr__(self) -> str:
+        return "true" if self.value else "false"
 
 
 def _operand_text(operand: Any) -> str:

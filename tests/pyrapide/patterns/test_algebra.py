@@ -172,6 +172,27 @@ def test_condition_guards_read_bindings_and_treat_unbound_as_false(diamond):
     assert both_ways(unbound, diamond) == []
 
 
+def test_condition_guards_order_values_as_json_compares_them():
+    # `==` holds as JSON's equality does: true is not 1, a tuple is an array. Ordering
+    # followed Python instead, so `?k > 0` held for true (and `?k >= 1 and ?k <= 1` for
+    # true though `?k == 1` did not), and a tuple could not be ordered with a list.
+    poset = Poset()
+    for number, value in enumerate([1, True, False, 1.5, (1, 2), [True]]):
+        poset.add(Event("A", {"k": value}, id=f"a{number}"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # the guard raises on what it skips
+        positive = parse_pattern("A(k=?k) where ?k > 0")
+        assert ids(both_ways(positive, poset)) == [["a0"], ["a3"]]
+        between = parse_pattern("A(k=?k) where ?k >= 1 and ?k <= 1")
+        assert ids(both_ways(between, poset)) == ids(
+            both_ways(parse_pattern("A(k=?k) where ?k == 1"), poset)
+        ) == [["a0"]]
+        assert ids(both_ways(parse_pattern("A(k=?k) where ?k > false"), poset)) == [["a1"]]
+        assert ids(both_ways(parse_pattern("A(k=?k) where ?k < [1, 3]"), poset)) == [["a4"]]
+    _, error = positive.guard_errors[0]
+    assert str(error) == "true cannot be ordered with 0: a boolean is no number"
+
+
 def test_timed_keeps_matches_within_the_bounds():
     poset = Poset()
     first = Event("A", id="a", timestamp=10.0)
