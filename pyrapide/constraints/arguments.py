@@ -73,9 +73,10 @@ def causes_given(call: str, caused_by: Any) -> None:
         )
 
 
-def events_given(call: str, events: Any) -> None:
-    """Refuse ``events`` unless it is an iterable of events, not a computation (checked
-    one by one, its events would lose their causes) nor a single event."""
+def events_given(call: str, events: Any) -> list[Event]:
+    """The events of ``events``, refused unless it is an iterable of events, not a
+    computation (checked one by one, its events would lose their causes) nor a single
+    event: every item is looked at before any is checked, so a bad one changes nothing."""
     if _is_computation(events):
         _refuse(
             call,
@@ -87,6 +88,14 @@ def events_given(call: str, events: Any) -> None:
         _refuse(call, "a list of events", events, "check(event) checks one event")
     if not isinstance(events, Iterable) or isinstance(events, str):
         _refuse(call, "a list of events", events)
+    given = list(events)
+    for index, item in enumerate(given):
+        if not isinstance(item, Event):
+            raise TypeError(
+                f"ConstraintMonitor.{call} takes a list of events, got {_described(item)} "
+                f"at index {index}"
+            )
+    return given
 
 
 def followed_given(call: str, event: Any, computation: Any) -> None:

@@ -149,8 +149,8 @@ class ConstraintMonitor:
     def check_batch(self, events: Iterable[Event]) -> list[ConstraintViolation]:
         """``check`` each event in turn; all the new violations. TypeError for a
         computation (``check_all`` checks one, with its causes) or a single event."""
-        events_given("check_batch(events)", events)
-        return [violation for event in events for violation in self.check(event)]
+        given = events_given("check_batch(events)", events)
+        return [violation for event in given for violation in self.check(event)]
 
     def observe(self, event: Event, computation: Any) -> list[ConstraintViolation]:
         """Check ``event``, already recorded (with its causes) in ``computation``.

@@ -94,6 +94,17 @@ def test_check_batch_refuses_a_computation_whose_causes_it_would_lose() -> None:
         monitor().check_batch(Event("Api.error"))  # type: ignore[arg-type]
 
 
+def test_check_batch_refuses_a_list_holding_no_event_before_checking_any() -> None:
+    # The events before the bad item were checked (and kept in the monitor's own
+    # computation), then check(event) was named as refusing what check_batch was given.
+    checking = monitor()
+    with pytest.raises(TypeError, match=r"ConstraintMonitor.check_batch\(events\) takes a list "
+                       r"of events, got int 5 at index 1"):
+        checking.check_batch([Event("Api.error"), 5, Event("Api.error")])  # type: ignore[list-item]
+    assert checking.violations == []
+    assert len(checking.computation) == 0
+
+
 def test_check_all_takes_a_computation_or_a_poset() -> None:
     with pytest.raises(TypeError, match=r"check_all\(computation\) takes a Computation or a "
                        r"Poset, got an Event; check\(event\) checks one event"):
