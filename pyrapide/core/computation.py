@@ -11,7 +11,7 @@ from pyrapide.core._numbered import id_number
 from pyrapide.core.clock import Clock, ClockManager
 from pyrapide.core.event import Event, checked_event
 from pyrapide.core.eventset import EventSet
-from pyrapide.core.poset import EventRef, Poset
+from pyrapide.core.poset import EventRef, Poset, text_given
 
 _checked_event: Final[Callable[..., Event]] = checked_event
 """``checked_event`` as the compiled build calls it fastest: without a lookup of the
@@ -185,10 +185,12 @@ class Computation:
 
     def events_by_name(self, name: str) -> list[Event]:
         """Return the events with this name, in recording order."""
+        text_given("events_by_name", "name", name)
         return [e for e in self._poset if e.name == name]
 
     def events_by_source(self, source: str) -> list[Event]:
         """Return the events from this source, in recording order."""
+        text_given("events_by_source", "source", source)
         return [e for e in self._poset if e.source == source]
 
     # -- causal queries (see Poset) ---------------------------------------

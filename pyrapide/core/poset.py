@@ -44,6 +44,17 @@ def cause_refs(caused_by: object, where: str) -> tuple[EventRef, ...]:
     return refs
 
 
+def text_given(where: str, argument: str, value: object) -> str:
+    """``value``, refused with a TypeError naming ``where`` and ``argument`` unless it is a
+    string: an event name or source given as a Pattern or a number matches nothing, and
+    an empty answer would not say why."""
+    if not isinstance(value, str):
+        raise TypeError(
+            f"{where}: {argument} must be a string, got {type(value).__name__} {value!r}"[:200]
+        )
+    return value
+
+
 class Poset:
     """A directed acyclic graph of events ordered by causality.
 
@@ -475,10 +486,12 @@ class Poset:
         Two kept events are linked when one preceded the other through events
         that were filtered out, so ``is_ancestor`` answers as in this poset.
         """
+        text_given("filter_by_name", "name", name)
         return self._filtered(lambda event: event.name == name)
 
     def filter_by_source(self, source: str) -> Poset:
         """Return a poset of the events from this source, keeping their causal order."""
+        text_given("filter_by_source", "source", source)
         return self._filtered(lambda event: event.source == source)
 
     def restricted_to(self, keep: Callable[[Event], bool]) -> Poset:

@@ -16,6 +16,7 @@ from pyrapide.core import (
     SlavedClock,
     SynchronousClock,
 )
+from pyrapide.patterns import Pattern
 
 
 def test_new_event_ids_count_per_computation() -> None:
@@ -289,3 +290,23 @@ def test_direct_causes_and_effects_of_a_computation() -> None:
     c = computation.new_event("C", caused_by=[b, a])
     assert computation.direct_causes(c) == (a, b)
     assert computation.direct_effects("e1") == (c,) and computation.direct_effects(c) == ()
+
+
+@pytest.mark.parametrize(
+    ("ask", "said"),
+    [
+        (lambda c: c.events_by_name(Pattern.match("Api.request")),
+         r"events_by_name: name must be a string, got BasicPattern"),
+        (lambda c: c.events_by_source(None), r"events_by_source: source must be a string, got "
+                                             r"NoneType None"),
+        (lambda c: c.poset.filter_by_name(5), r"filter_by_name: name must be a string, got int 5"),
+        (lambda c: c.poset.filter_by_source(["api"]),
+         r"filter_by_source: source must be a string, got list \['api'\]"),
+    ],
+)
+def test_asking_for_events_by_a_name_or_source_that_is_no_text_says_so(ask, said) -> None:
+    # A pattern or a number given for a name matched nothing: an empty answer, no reason.
+    computation = Computation()
+    computation.new_event("Api.request", source="api")
+    with pytest.raises(TypeError, match=said):
+        ask(computation)
