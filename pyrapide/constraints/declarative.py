@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pyrapide.constraints.base import (
@@ -160,8 +161,14 @@ def _collect_rules(instance: Any, class_name: str) -> list[PatternConstraint]:
                 raise
             if isinstance(result, Constraint):
                 returned.append(result)
-            elif result is not None:
+            elif isinstance(result, Iterable) and not isinstance(result, str | Mapping):
                 returned.extend(result)
+            elif result is not None:
+                raise TypeError(
+                    f"constraint class {class_name}: {method_name}() returned "
+                    f"{type(result).__name__} {result!r}; it returns a rule, a list of rules or "
+                    "nothing (rules built with must_match(), never() or every().leads_to())"
+                )
     finally:
         collected_rules.reset(token)
     rules: list[PatternConstraint] = []

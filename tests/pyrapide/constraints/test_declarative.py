@@ -158,6 +158,19 @@ def test_a_rule_that_is_not_a_constraint_is_refused() -> None:
         Wrong()
 
 
+@pytest.mark.parametrize(("returned", "said"), [(5, "int 5"), ("Crash -> Boot", "str 'Crash")])
+def test_define_returning_no_rule_nor_list_names_the_class(returned: object, said: str) -> None:
+    # A number failed with "'int' object is not iterable", naming nothing; a string was
+    # read as its letters ("a rule must be built ..., got 'C'").
+    @constraint
+    class Odd:
+        def define(self) -> object:
+            return returned
+
+    with pytest.raises(TypeError, match=rf"constraint class Odd: define\(\) returned {said}"):
+        Odd()
+
+
 def test_rules_built_outside_a_class_are_not_collected(comp: Computation) -> None:
     shared = never("Crash", name="shared")
 
