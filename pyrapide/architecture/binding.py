@@ -38,16 +38,32 @@ class BoundHierarchy:
     modules: dict[str, Any]
 
 
-def flat_bindings(modules: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    """Bindings by path: ``{"payments": {"ledger": L}}`` becomes ``{"payments.ledger": L}``."""
+def flat_bindings(modules: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """Bindings by path: ``{"payments": {"ledger": L}}`` becomes ``{"payments.ledger": L}``;
+    and a problem for each path bound to two different things (by a mapping and by its
+    dotted path), where one would have replaced the other in silence."""
     flat: dict[str, Any] = {}
-    for key, value in modules.items():
-        path = f"{prefix}.{key}" if prefix else str(key)
-        if isinstance(value, Mapping):
-            flat.update(flat_bindings(value, path))
-        else:
-            flat[path] = value
-    return flat
+    problems: list[str] = []
+
+    def add(bindings: Mapping[str, Any], prefix: str) -> None:
+        for key, value in bindings.items():
+            path = f"{prefix}.{key}" if prefix else str(key)
+            if isinstance(value, Mapping):
+                add(value, path)
+            elif path in flat and flat[path] is not value:
+                problems.append(
+                    f"{path} is bound twice: to {_bound_text(flat[path])} and to "
+                    f"{_bound_text(value)}"
+                )
+            else:
+                flat[path] = value
+
+    add(modules, "")
+    return flat, problems
+
+
+def _bound_text(value: Any) -> str:
+    return value.__name__ if isinstance(value, type) else reprlib.repr(value)
 
 
 def _is_architecture_class(value: Any) -> bool:
@@ -64,8 +80,7 @@ def resolve_bindings(
     """The hierarchy and leaf bindings ``modules`` give ``arch``, and what is wrong
     with them (see :func:`binding_problems`)."""
     spec = architecture_spec(arch)
-    flat = flat_bindings(modules)
-    problems: list[str] = []
+    flat, problems = flat_bindings(modules)
     replaced: dict[str, ArchitectureSpec | None] = {}
     hierarchy = spec.hierarchy
     # Architectures bound to components, outermost first: each may hold the next.

@@ -244,6 +244,23 @@ def test_missing_and_unknown_bindings_are_named_by_path():
     ]
 
 
+def test_a_component_bound_by_mapping_and_by_path_to_two_modules_is_refused():
+    # One replaced the other in silence: the run used whichever came last.
+    @module(implements=Ledger)
+    class OtherLedger:
+        pass
+
+    bindings = {"orders": OrdersModule, "shipping": ShippingModule, "payments": INNER,
+                "payments.ledger": OtherLedger}
+    assert binding_problems(Shop, bindings) == [
+        "payments.ledger is bound twice: to LedgerModule and to OtherLedger"
+    ]
+    with pytest.raises(ArchitectureError, match=r"payments\.ledger is bound twice"):
+        Shop.bind(**bindings)
+    # Said twice the same way, it is one binding.
+    assert binding_problems(Shop, {**bindings, "payments.ledger": LedgerModule}) == []
+
+
 def test_a_path_through_a_module_says_the_component_is_no_architecture():
     problems = binding_problems(Shop, {"orders": {"inner": OrdersModule}}, partial=True)
     assert problems == [
