@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import unicodedata
 from functools import cache
 from importlib import resources
 from types import SimpleNamespace
@@ -28,7 +29,7 @@ from pyrapide.patterns import algebra as alg
 from pyrapide.patterns import operators as ops
 from pyrapide.patterns.condition import AllOf, AnyOf, Comparison, Condition, Not
 from pyrapide.patterns.match import Placeholder
-from pyrapide.patterns.syntax import MAX_PATTERN_DEPTH, PatternSyntaxError
+from pyrapide.patterns.syntax import MAX_PATTERN_DEPTH, PatternSyntaxError, text_line
 
 
 class _SemanticError(Exception):
@@ -220,20 +221,27 @@ def _expected_words(terminals: Any) -> tuple[str, ...]:
 
 
 def _found(text: str, line: int, column: int) -> str:
-    lines = text.splitlines() or [""]
-    rest = lines[min(line, len(lines)) - 1][column - 1 :].strip()
+    rest = text_line(text, line)[column - 1 :]
+    if rest and rest[0] not in _BLANKS and (rest[0].isspace() or not rest[0].isprintable()):
+        # A blank or invisible character the grammar does not skip (U+2028, U+00A0).
+        return f"the character U+{ord(rest[0]):04X} ({unicodedata.name(rest[0], 'unnamed')})"
+    rest = rest.strip()
     if not rest:
-        return "the end of the line" if line < len(lines) else "the end of the pattern"
+        return "the end of the line" if line <= text.count("\n") else "the end of the pattern"
     if rest[0] == '"':
         return "a string with no closing quote"
     return f"'{rest.split()[0][:20]}'"
+
+
+# What the grammar skips between tokens (Lark's WS).
+_BLANKS = frozenset(" \t\n\r\f")
 
 
 def _syntax_error(text: str, error: UnexpectedInput) -> PatternSyntaxError:
     if isinstance(error, UnexpectedEOF) or (
         isinstance(error, UnexpectedToken) and error.token.type == "$END"
     ):
-        lines = text.rstrip().splitlines()
+        lines = text.rstrip().split("\n")
         line, column = len(lines), len(lines[-1]) + 1
         found = "the end of the pattern"
     else:
@@ -262,8 +270,7 @@ _NAME_LIKE = re.compile(r"[\w.]+")
 def _quoting_hint(text: str, line: int, column: int) -> str:
     """What to write instead when the error falls in a name Python allows but the
     syntax takes only quoted (``Café.crème``: its letters are not all ASCII)."""
-    lines = text.splitlines() or [""]
-    row = lines[min(line, len(lines)) - 1]
+    row = text_line(text, line)
     for word in _NAME_LIKE.finditer(row):
         name = word.group()
         if word.start() < column <= word.end() and not name.isascii() and all(
@@ -335,4 +342,4 @@ def parse(text: str) -> alg.Pattern:
 
 def _where(text: str, line: int, column: int) -> str:
     """"line L, column C" in a text of several lines, else "column C"."""
-    return f"line {line}, column {column}" if "\n" in text.strip() else f"column {column}"
+    return f"line {line}, column {column}" if "\n" in text.rstrip() else f"column {column}"

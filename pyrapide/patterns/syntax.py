@@ -42,9 +42,20 @@ class PatternSyntaxError(ValueError):
         super().__init__(message)
 
     def __str__(self) -> str:
-        lines = self.text.splitlines() or [""]
-        shown = lines[min(self.line, len(lines)) - 1]
+        shown = "".join(
+            " " if char != "\t" and unicodedata.category(char) in ("Cc", "Zl", "Zp") else char
+            for char in text_line(self.text, self.line)
+        )  # a control character shown as one blank: the caret stays under the column
         return f"{self.message}\n  {shown}\n  {_indent_under(shown[: self.column - 1])}^"
+
+
+def text_line(text: str, line: int) -> str:
+    """Line ``line`` (from 1; past the end, the last) of ``text`` as the parser counts
+    lines: split at "\n" only, so that a lone "\r", a form feed or U+2028 (which
+    ``str.splitlines`` would split at too) stays inside its line, where the column is
+    counted; without the "\r" of a "\r\n"."""
+    lines = text.split("\n")
+    return lines[min(line, len(lines)) - 1].removesuffix("\r")
 
 
 def _indent_under(before: str) -> str:

@@ -270,6 +270,31 @@ def test_the_caret_stands_under_the_column_on_a_terminal(text, before_caret):
     assert shown.startswith(before_caret)
 
 
+@pytest.mark.parametrize(
+    ("text", "where", "found", "shown"),
+    [
+        # The parser counts lines at "\n" only; the message split the text as
+        # str.splitlines does, at "\r", a form feed or U+2028 too, and so showed
+        # another line than the one the column is on, and said "the end of the line".
+        ("A ->\r  B(k=)", "column 12", "found ')'", "A ->   B(k=)"),
+        ("A ->\f B(k=)", "column 11", "found ')'", "A ->  B(k=)"),
+        ("A ->\r\n  B(k=)", "line 2, column 7", "found ')'", "  B(k=)"),
+        ("A ->\u2028 B", "column 5", "found the character U+2028 (LINE SEPARATOR)", "A ->  B"),
+        ("A ->\u00a0B", "column 5", "found the character U+00A0 (NO-BREAK SPACE)", "A ->\u00a0B"),
+        # Leading blank lines are counted: the error is on line 3.
+        ("\n\nA(", "line 3, column 3", "found the end of the pattern", "A("),
+    ],
+)
+def test_an_error_is_shown_on_the_line_the_parser_counts(text, where, found, shown):
+    with pytest.raises(PatternSyntaxError) as caught:
+        parse_pattern(text)
+    message, line, caret = str(caught.value).splitlines()
+    assert message.startswith(f"Invalid pattern at {where}: expected ")
+    assert message.endswith(found)
+    assert line == f"  {shown}"
+    assert len(caret) == 2 + caught.value.column  # under the column: one cell a character
+
+
 def test_a_semantic_error_on_a_later_line_names_the_line():
     with pytest.raises(PatternSyntaxError) as caught:
         parse_pattern("A(k=1,\n  k=2)")
