@@ -23,6 +23,7 @@ from typing import Any
 
 from pyrapide.analysis._inputs import poset_of
 from pyrapide.core import Computation, Event, Poset
+from pyrapide.core.values import INT_BOUND
 
 __all__ = ["Difference", "difference", "digest", "digest_of_shapes", "event_shape", "shapes"]
 
@@ -95,10 +96,10 @@ def event_shape(event: Event, cause_shapes: list[str]) -> str:
     who keeps shapes as events are recorded (each event's causes come before it)."""
     try:
         text = _shape_text([event.name, event.source, dict(event.payload), cause_shapes])
-    except TypeError:
+    except (TypeError, ValueError):
         # A payload made by hand may mix key types ({1: "a", "b": 2}), which cannot be
-        # sorted: its mappings become lists of (key text, value), in a five-item form
-        # no payload of string keys gives.
+        # sorted, or hold an integer too long to write in decimal: its mappings become
+        # lists of (key text, value), in a five-item form no payload of string keys gives.
         described = [event.name, event.source, _keyed(event.payload), cause_shapes, "keys"]
         text = _shape_text(described)
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
@@ -111,11 +112,15 @@ def _shape_text(described: list[Any]) -> str:
 
 
 def _keyed(value: Any) -> Any:
-    """``value`` with each mapping inside turned into its (key text, value) pairs, sorted."""
+    """``value`` with each mapping inside turned into its (key text, value) pairs, sorted,
+    and each integer perhaps too long to write in decimal into ``["int", its hex]``."""
     if isinstance(value, Mapping):
         return sorted([repr(key), _keyed(item)] for key, item in value.items())
     if isinstance(value, list | tuple):
         return [_keyed(item) for item in value]
+    if isinstance(value, int) and not -INT_BOUND < value < INT_BOUND:
+        # Perhaps too long to write in decimal; in hex it can be written at any length.
+        return ["int", hex(value)]
     return value
 
 

@@ -98,3 +98,14 @@ def test_payloads_made_by_hand_with_keys_of_mixed_types_have_shapes_too() -> Non
     assert digest(one({1: "x", "b": 2})) != digest(one({"b": 2}))
     assert difference(mixed, one({"d": {"b": [{2: 3}], 1: "x"}})).same
     assert len(shapes(mixed)) == 1
+
+
+def test_a_payload_made_by_hand_with_an_integer_too_long_to_write_has_a_shape() -> None:
+    # json.dumps raised int_max_str_digits' ValueError, which its default= never sees.
+    def holding(number: int) -> Computation:
+        computation = Computation()
+        computation.record(Event("Big", {"n": number}))
+        return computation
+
+    assert digest(holding(10**5000)) == digest(holding(10**5000))
+    assert digest(holding(10**5000)) != digest(holding(10**5000 + 1))
