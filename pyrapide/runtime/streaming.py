@@ -226,6 +226,8 @@ class StreamProcessor:
     # ---------------------------------------------------------- registration
     def add_source(self, name: str, source: EventSource) -> None:
         """Register ``source`` under ``name``; if running, start consuming it now."""
+        if not isinstance(name, str):
+            raise TypeError(f"add_source(): name must be a string, got {name!r}")
         if name in self._sources:
             raise ValueError(f"an event source named {name!r} is already registered")
         if not callable(getattr(source, "events", None)):
@@ -250,8 +252,7 @@ class StreamProcessor:
         """Call ``callback(match)`` for each new match of ``pattern`` from now on."""
         if not isinstance(pattern, Pattern):
             raise TypeError(f"watch expects a Pattern, got {type(pattern).__name__}")
-        if not callable(callback):
-            raise TypeError(f"watch callback must be callable, got {callback!r}")
+        _check_callback("watch", callback)
         matcher = pattern.matcher()
         matcher.catch_up(self._computation.poset)  # learn the window so far, reporting nothing
         self._watches.append(_Watch(pattern, callback, matcher))
@@ -269,10 +270,12 @@ class StreamProcessor:
 
     def on_violation(self, callback: Callable[..., Any]) -> None:
         """Call ``callback(violation)`` for each constraint violation."""
+        _check_callback("on_violation", callback)
         self._violation_callbacks.append(callback)
 
     def on_event(self, callback: Callable[..., Any]) -> None:
         """Call ``callback(event)`` for every event processed."""
+        _check_callback("on_event", callback)
         self._event_callbacks.append(callback)
 
     # ------------------------------------------------------------- running
@@ -430,3 +433,10 @@ def _cancelled_here(error: BaseException) -> bool:
         return False
     task = asyncio.current_task()
     return task is not None and task.cancelling() > 0
+
+
+def _check_callback(method: str, callback: Any) -> None:
+    """Refuse, when it is registered, a callback that could not be called: found not
+    callable only at the first event, it would fail the run there."""
+    if not callable(callback):
+        raise TypeError(f"{method} callback must be callable, got {callback!r}")

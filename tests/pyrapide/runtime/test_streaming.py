@@ -316,6 +316,20 @@ async def test_bad_input_is_refused_or_reported() -> None:
     ]
 
 
+async def test_a_callback_that_cannot_be_called_or_a_source_name_no_string_is_refused() -> None:
+    # on_event and on_violation took anything, and the run then reported a callback
+    # error at every event; a source named 5 was listed among names.
+    processor = StreamProcessor()
+    with pytest.raises(TypeError, match="on_event callback must be callable, got 'log'"):
+        processor.on_event("log")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="on_violation callback must be callable, got None"):
+        processor.on_violation(None)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="watch callback must be callable, got 5"):
+        processor.watch(Pattern.match("A"), 5)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="add_source\\(\\): name must be a string, got 5"):
+        processor.add_source(5, InMemoryEventSource("s"))  # type: ignore[arg-type]
+
+
 async def test_an_event_sent_twice_is_reported_and_recorded_once() -> None:
     source = InMemoryEventSource("s")
     processor = StreamProcessor()
