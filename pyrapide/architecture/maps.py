@@ -38,6 +38,7 @@ from typing import Any
 from pyrapide.architecture.abstraction import Derivation
 from pyrapide.architecture.declaration import architecture_spec, is_architecture
 from pyrapide.architecture.errors import ArchitectureError, close_match_hint, quoted_list
+from pyrapide.constraints.base import Constraint
 from pyrapide.constraints.checking import check_conformance
 from pyrapide.constraints.violation import ConstraintViolation
 from pyrapide.core import Computation, Event
@@ -294,17 +295,35 @@ class MapTrace:
 
     def made_from(self, abstract_event: Event | str) -> tuple[Event, ...]:
         """The detailed events whose match made `abstract_event` (an event or its id)."""
-        key = abstract_event.id if isinstance(abstract_event, Event) else abstract_event
-        return self.origins[key][1].events
+        return self._origin("made_from", abstract_event)[1].events
 
     def rule_of(self, abstract_event: Event | str) -> MapRule:
         """The rule that made `abstract_event`."""
+        return self.map.rules[self._origin("rule_of", abstract_event)[0]]
+
+    def _origin(self, method: str, abstract_event: Any) -> tuple[int, PatternMatch]:
+        """What made `abstract_event`: TypeError for what is no event nor id, KeyError
+        naming the id for an event this trace did not make."""
+        if not isinstance(abstract_event, Event | str):
+            raise TypeError(
+                f"{method}() takes an abstract event or its id, got {_given(abstract_event)}"
+            )
         key = abstract_event.id if isinstance(abstract_event, Event) else abstract_event
-        return self.map.rules[self.origins[key][0]]
+        if key not in self.origins:
+            raise KeyError(
+                f"{method}(): the map made no event {key!r} (it made "
+                f"{quoted_list(list(self.origins)[:5]) or 'none'}"
+                f"{', ...' if len(self.origins) > 5 else ''})"
+            )
+        return self.origins[key]
 
     def violations(self, constraints: Iterable[Any] = ()) -> list[ConstraintViolation]:
         """The abstract computation's violations of the abstract architecture's constraints
-        (when the range is an architecture) and of `constraints`."""
+        (when the range is an architecture) and of `constraints`, a list."""
+        if isinstance(constraints, Constraint | str) or not isinstance(constraints, Iterable):
+            raise TypeError(
+                f"constraints must be a list of constraints, got {_given(constraints)}"
+            )
         declared: Sequence[Any] = ()
         if is_architecture(self.map.range):
             declared = architecture_spec(self.map.range).constraints

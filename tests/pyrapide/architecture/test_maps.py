@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pyrapide import ArchitectureError, Computation, Event, Pattern, placeholder
+from pyrapide import ArchitectureError, Computation, Event, Pattern, never, placeholder
 from pyrapide.architecture.maps import ArchitectureMap, MapError, MapRule
 from tests.pyrapide.analysis.dags import build, random_dags, reachable
 from tests.pyrapide.runtime.test_examples import load
@@ -187,6 +187,26 @@ def test_a_map_over_what_is_not_a_run_says_what_it_takes(run: Any) -> None:
     for use in (TO_PAYMENTS.trace, TO_PAYMENTS.apply, TO_PAYMENTS.check):
         with pytest.raises(TypeError, match=r"runs over a Computation or a Poset, got"):
             use(run)
+
+
+def test_a_trace_asked_of_what_the_map_did_not_make_names_it() -> None:
+    # A bare KeyError 'zz' (or 5), and "Value after * must be an iterable, not Never"
+    # for one constraint given where a list is taken.
+    trace = TO_PAYMENTS.trace(_run_shop(("a", 5)))
+    with pytest.raises(KeyError, match=r"made_from\(\): the map made no event 'zz' \(it made "
+                                       r"'a1' and 'a2'\)"):
+        trace.made_from("zz")
+    with pytest.raises(KeyError, match=r"rule_of\(\): the map made no event 'zz'"):
+        trace.rule_of("zz")
+    with pytest.raises(TypeError, match=r"made_from\(\) takes an abstract event or its id, "
+                                        r"got int 5"):
+        trace.made_from(5)  # type: ignore[arg-type]
+    one = never("Client.pay")
+    for check in (trace.violations, lambda c: TO_PAYMENTS.check(_run_shop(("a", 5)), c)):
+        with pytest.raises(TypeError, match=r"constraints must be a list of constraints, got "
+                                            r"Never"):
+            check(one)
+    assert [v.constraint_name for v in trace.violations([one])] == ["never Client.pay"]
 
 
 def test_a_match_that_cannot_fill_its_abstract_event_is_a_map_error() -> None:
