@@ -49,6 +49,15 @@ class Computation:
     """
 
     def __init__(self, poset: Poset | None = None, clock_manager: ClockManager | None = None):
+        if poset is not None and not isinstance(poset, Poset):
+            raise TypeError(
+                f"Computation(): poset must be a Poset or None, got {type(poset).__name__}"
+            )
+        if clock_manager is not None and not isinstance(clock_manager, ClockManager):
+            raise TypeError(
+                "Computation(): clock_manager must be a ClockManager or None, got "
+                f"{type(clock_manager).__name__}"
+            )
         self._poset = poset if poset is not None else Poset()
         self._clock_manager = clock_manager if clock_manager is not None else ClockManager()
         # The next "eN" to try; 0 until first needed, so that wrapping or loading a
@@ -349,7 +358,7 @@ class Computation:
         """
         from pyrapide.core.serialization import save_computation
 
-        save_computation(self, path, force=force)
+        save_computation(self, _path_given("save", path), force=force)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Computation:
@@ -360,4 +369,15 @@ class Computation:
         """
         from pyrapide.core.serialization import load_computation
 
-        return load_computation(path)
+        return load_computation(_path_given("load", path))
+
+
+def _path_given(method: str, path: Any) -> str | os.PathLike[str]:
+    """``path``, refused with a TypeError naming ``method`` unless it is a file path
+    (a string or an os.PathLike), where Python's own error names no argument."""
+    if not isinstance(path, str | os.PathLike):
+        raise TypeError(
+            f"{method}(): path must be a file path (a str or os.PathLike), got "
+            f"{type(path).__name__} {path!r}"[:200]
+        )
+    return path

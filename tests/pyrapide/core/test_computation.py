@@ -310,3 +310,18 @@ def test_asking_for_events_by_a_name_or_source_that_is_no_text_says_so(ask, said
     computation.new_event("Api.request", source="api")
     with pytest.raises(TypeError, match=said):
         ask(computation)
+
+
+def test_a_computation_made_or_saved_with_arguments_of_another_kind_names_them(tmp_path) -> None:
+    # Computation(5) failed with "object of type 'int' has no len()", and save(5) or
+    # load(None) with Python's "expected str, bytes or os.PathLike object".
+    with pytest.raises(TypeError, match=r"Computation\(\): poset must be a Poset or None, got int"):
+        Computation(5)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"clock_manager must be a ClockManager or None, got str"):
+        Computation(Poset(), "clocks")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"save\(\): path must be a file path \(a str or "
+                                        r"os.PathLike\), got int 5"):
+        Computation().save(5)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"load\(\): path must be a file path .*, got NoneType"):
+        Computation.load(None)  # type: ignore[arg-type]
+    assert list(tmp_path.iterdir()) == []
