@@ -6,6 +6,8 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from pyrapide.core.printable import value_repr
+
 __all__ = ["PatternMatch", "Placeholder", "placeholder"]
 
 
@@ -180,7 +182,7 @@ class PatternMatch:
 
     def __repr__(self) -> str:
         ids = ", ".join(str(event.id) for event in self.events)
-        return f"PatternMatch(events=[{ids}], bindings={self.bindings!r})"
+        return f"PatternMatch(events=[{ids}], bindings={value_repr(self.bindings)})"
 
 
 class GrowingMatch(PatternMatch):

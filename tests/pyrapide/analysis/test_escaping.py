@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pyrapide import Computation, Event, Pattern
+from pyrapide import Computation, Event, Pattern, placeholder
 from pyrapide.analysis.visualization import summary, to_ascii, to_dot, to_json, to_mermaid
 
 HOSTILE = [
@@ -231,3 +231,5 @@ def test_an_integer_too_long_to_write_is_shown_in_words_by_every_view():
     json.dumps(to_json(comp))
     assert to_mermaid(comp) and summary(comp)
     assert str(Pattern.match("Big.number", n=too_long)) == f"Big.number(n=<python value {words}>)"
+    (found,) = Pattern.match("Big.number", n=placeholder("n")).match_in(comp)
+    assert f"bindings={{'n': {words}}}" in repr(found)
