@@ -31,6 +31,8 @@ from pyrapide.patterns.condition import AllOf, AnyOf, Comparison, Condition, Not
 from pyrapide.patterns.match import Placeholder
 from pyrapide.patterns.syntax import MAX_PATTERN_DEPTH, PatternSyntaxError, text_line
 
+_JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
+
 
 class _SemanticError(Exception):
     def __init__(self, message: str, meta: Any) -> None:
@@ -131,16 +133,26 @@ class PatternBuilder(Transformer[Token, Any]):
     def number(self, token: Token) -> int | float:
         # What str(pattern) could not print as JSON, or Python could not read back,
         # is refused here, at the number, rather than printed as something else.
+        # So is a number JSON does not write (007, +1, .5, 1.), which the grammar's
+        # number takes: the workbench's inject reads 007 as the text "007", and a
+        # pattern reading it as 7 would not match what inject recorded.
         text = str(token)
         digits = text.lstrip("-+")
         if digits.isdigit():
             too_long = too_many_digits(text)
             if too_long is not None:
                 raise _SemanticError(too_long, token)
-            return int(text)
-        value = float(text)
-        if not math.isfinite(value):
-            raise _SemanticError(f"{text} is not a finite number", token)
+            value: int | float = int(text)
+        else:
+            value = float(text)
+            if not math.isfinite(value):
+                raise _SemanticError(f"{text} is not a finite number", token)
+        if not _JSON_NUMBER.fullmatch(text):
+            raise _SemanticError(
+                f"{text} is not a number as JSON writes it: write {json.dumps(value)}, "
+                f'or "{text}" for text',
+                token,
+            )
         return value
 
     def true(self) -> bool:

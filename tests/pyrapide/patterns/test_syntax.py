@@ -295,6 +295,25 @@ def test_an_error_is_shown_on_the_line_the_parser_counts(text, where, found, sho
     assert len(caret) == 2 + caught.value.column  # under the column: one cell a character
 
 
+@pytest.mark.parametrize(
+    ("text", "column", "words"),
+    [
+        ("A(k=007)", 5, 'write 7, or "007" for text'),
+        ("A(k=+1)", 5, 'write 1, or "+1" for text'),
+        ("A(k=.5)", 5, 'write 0.5, or ".5" for text'),
+        ("A(k=[1, 2.])", 9, 'write 2.0, or "2." for text'),
+        ("A where 1 < -01", 13, 'write -1, or "-01" for text'),
+    ],
+)
+def test_a_number_json_does_not_write_is_refused_where_it_is(text, column, words):
+    # The grammar's number takes them, and 007 became 7; the workbench's inject reads
+    # key=007 as the text "007", so a watch on it matched something else.
+    with pytest.raises(PatternSyntaxError) as caught:
+        parse_pattern(text)
+    assert caught.value.column == column
+    assert "is not a number as JSON writes it: " + words in str(caught.value)
+
+
 def test_a_semantic_error_on_a_later_line_names_the_line():
     with pytest.raises(PatternSyntaxError) as caught:
         parse_pattern("A(k=1,\n  k=2)")
