@@ -241,7 +241,10 @@ def _found(text: str, line: int, column: int) -> str:
     if not rest:
         return "the end of the line" if line <= text.count("\n") else "the end of the pattern"
     if rest[0] == '"':
-        return "a string with no closing quote"
+        closed = _QUOTED.match(rest)
+        if closed is None:
+            return "a string with no closing quote"
+        return f"'{closed.group()[:20]}'"
     return f"'{rest.split()[0][:20]}'"
 
 
@@ -289,7 +292,21 @@ def _quoting_hint(text: str, line: int, column: int) -> str:
             part.isidentifier() for part in name.split(".")
         ):
             return f" (a name that is not ASCII is quoted: {alg.name_text(name)})"
+    before, after = row[: column - 1], row[column - 1 :]
+    quoted = next((q for q in _QUOTED.finditer(before) if q.end() == len(before)), None)
+    dotted = _DOTTED.match(after)
+    if quoted is not None and dotted is not None:
+        # "Café".crème: the quotes hold the whole dotted name.
+        try:
+            whole = json.loads(quoted.group()) + dotted.group()
+        except json.JSONDecodeError:  # an escape JSON refuses: said when it is parsed
+            return ""
+        return f" (the quotes hold the whole name: {alg.name_text(whole)})"
     return ""
+
+
+_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
+_DOTTED = re.compile(r"(?:\.\w+)+")
 
 
 # The rules that put one thing inside another: what MAX_PATTERN_DEPTH counts.

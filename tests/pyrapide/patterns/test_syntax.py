@@ -349,6 +349,28 @@ def test_an_error_in_a_name_that_is_not_ascii_says_to_quote_it(text, quoted):
     assert f"(a name that is not ASCII is quoted: {quoted})" in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    ("text", "whole"),
+    [
+        ('"Café".crème(größe=1)', '"Café.crème"'),
+        ('A -> "Shop".order.placed', "Shop.order.placed"),
+    ],
+)
+def test_quotes_around_part_of_a_name_say_they_hold_the_whole(text, whole):
+    # Quoting only the part that is not ASCII is the natural slip; the error said only
+    # what it expected after the quoted part.
+    with pytest.raises(PatternSyntaxError) as caught:
+        parse_pattern(text)
+    assert str(caught.value).splitlines()[0].endswith(f"(the quotes hold the whole name: {whole})")
+
+
+def test_an_unexpected_string_that_is_closed_is_not_called_unclosed():
+    with pytest.raises(PatternSyntaxError) as caught:
+        parse_pattern('A "b" -> C')
+    assert "found '\"b\"'" in str(caught.value)
+    assert "no closing quote" not in str(caught.value)
+
+
 def test_other_errors_say_nothing_of_quoting():
     with pytest.raises(PatternSyntaxError) as caught:
         parse_pattern("A -> -> B")
