@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Mapping
 from typing import Any
 
 from pyrapide.core.printable import printable, value_repr
-from pyrapide.core.values import INT_BOUND
 
 
 def plain(text: str) -> str:
@@ -66,26 +64,3 @@ _MERMAID = {
 def mermaid_string(text: str) -> str:
     """A double-quoted Mermaid label showing ``text`` (controls written out)."""
     return '"' + _lines(text).translate(_MERMAID) + '"'
-
-
-def json_safe(value: Any, depth: int = 0) -> Any:
-    """``value`` as plain JSON data: other objects become their repr, non-finite floats text.
-
-    Depth is bounded so a self-referencing payload cannot recurse forever.
-    """
-    if isinstance(value, int) and not -INT_BOUND < value < INT_BOUND:
-        try:
-            str(value)
-        except ValueError:  # too long for Python to write: said in words
-            return value_repr(value)
-    if value is None or isinstance(value, (bool, int, str)):
-        return value
-    if isinstance(value, float):
-        return value if math.isfinite(value) else repr(value)
-    if depth >= 50:
-        return repr(value)
-    if isinstance(value, Mapping):
-        return {str(key): json_safe(item, depth + 1) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [json_safe(item, depth + 1) for item in value]
-    return repr(value)

@@ -10,11 +10,12 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from pyrapide.analysis._escape import json_safe, payload_text, plain
+from pyrapide.analysis._escape import payload_text, plain
 from pyrapide.analysis._graphs import to_dot, to_mermaid
 from pyrapide.analysis._inputs import check_bound, poset_of
 from pyrapide.analysis._selection import Selection, select
 from pyrapide.core import Computation, Event, Poset
+from pyrapide.core.values import json_safe
 
 __all__ = ["summary", "to_ascii", "to_dot", "to_json", "to_mermaid"]
 

@@ -6,6 +6,7 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from pyrapide.core.values import json_safe
 from pyrapide.patterns import PatternMatch
 
 __all__ = ["ConstraintViolation", "found_where", "violation_key"]
@@ -59,7 +60,7 @@ class ConstraintViolation:
             "type": self.violation_type,
             "description": self.description,
             "events": [event.id for event in self.matched_events],
-            "bindings": dict(self.bindings),
+            "bindings": json_safe(self.bindings),
             "timestamp": self.timestamp,
             "found_by": None if self.found_by is None else self.found_by.id,
             "position": self.position,

@@ -18,6 +18,7 @@ from operator import is_
 from typing import Any, Final
 
 from pyrapide.core.frozendict import SCALARS, FrozenDict, FrozenList
+from pyrapide.core.printable import value_repr
 
 MAX_DEPTH: Final = 100
 """How deep lists and objects may nest in a payload, the payload itself counting as the
@@ -211,3 +212,26 @@ def _kind_of(value: Any) -> str:
 
 def _article(noun: str) -> str:
     return "an" if noun[:1].lower() in "aeiou" else "a"
+
+
+def json_safe(value: Any, depth: int = 0) -> Any:
+    """``value`` as plain JSON data: other objects become their repr, non-finite floats text,
+    as do integers too long to write in decimal. Depth is bounded so a self-referencing
+    payload cannot recurse forever. What a hand-built event holds (a set, an object)
+    is shown by views and reports this way, never refused there."""
+    if isinstance(value, int) and not -INT_BOUND < value < INT_BOUND:
+        try:
+            str(value)
+        except ValueError:  # too long for Python to write: said in words
+            return value_repr(value)
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else repr(value)
+    if depth >= 50:
+        return value_repr(value)
+    if isinstance(value, Mapping):
+        return {str(key): json_safe(item, depth + 1) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(item, depth + 1) for item in value]
+    return value_repr(value)

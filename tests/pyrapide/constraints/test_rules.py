@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import math
 import warnings
 
 import pytest
@@ -15,7 +17,7 @@ from pyrapide.constraints import (
     must_match,
     never,
 )
-from pyrapide.core import Computation
+from pyrapide.core import Computation, Event
 from pyrapide.patterns import Pattern, PatternSyntaxError, placeholder
 
 
@@ -163,6 +165,19 @@ def test_violation_prints_and_serialises(comp: Computation) -> None:
     data = violation.to_dict()
     assert data["events"] == ["e4"] and data["constraint"] == "no_errors"
     assert data["type"] == "never_violated" and data["bindings"] == {}
+
+
+def test_a_violation_of_a_hand_built_event_serialises_to_json_too() -> None:
+    # to_dict promises JSON-safe data, but the bindings were the payload's values as
+    # they were: a set, NaN or an integer too long to write failed json.dumps.
+    comp = Computation()
+    comp.record(Event("Odd", {"tags": {"a"}, "ratio": math.nan, "big": 10**5000}))
+    fields = {name: placeholder(name) for name in ("tags", "ratio", "big")}
+    (violation,) = never(Pattern.match("Odd", **fields)).check(comp)
+    data = json.loads(json.dumps(violation.to_dict(), allow_nan=False))
+    assert data["bindings"] == {
+        "tags": "{'a'}", "ratio": "nan", "big": "<int of more than 4300 digits>"
+    }
 
 
 def test_leads_to_shared_placeholders_must_agree() -> None:
