@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
+from pyrapide.core.printable import value_repr
 from pyrapide.core.values import json_safe
 from pyrapide.patterns import PatternMatch
 
@@ -65,6 +66,12 @@ class ConstraintViolation:
             "found_by": None if self.found_by is None else self.found_by.id,
             "position": self.position,
         }
+
+    def __repr__(self) -> str:
+        # The dataclass's own form, each value by value_repr: a hand-built event's
+        # bindings may hold an integer too long for repr() to write.
+        shown = ", ".join(f"{f.name}={value_repr(getattr(self, f.name))}" for f in fields(self))
+        return f"{type(self).__name__}({shown})"
 
     def __str__(self) -> str:
         text = f"{self.constraint_name}: {self.violation_type}: {self.description}"

@@ -178,6 +178,7 @@ def test_a_violation_of_a_hand_built_event_serialises_to_json_too() -> None:
     assert data["bindings"] == {
         "tags": "{'a'}", "ratio": "nan", "big": "<int of more than 4300 digits>"
     }
+    assert "'big': <int of more than 4300 digits>" in repr(violation)
 
 
 def test_leads_to_shared_placeholders_must_agree() -> None:
