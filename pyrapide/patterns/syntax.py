@@ -42,11 +42,20 @@ class PatternSyntaxError(ValueError):
         super().__init__(message)
 
     def __str__(self) -> str:
-        shown = "".join(
+        line = "".join(
             " " if char != "\t" and unicodedata.category(char) in ("Cc", "Zl", "Zp") else char
             for char in text_line(self.text, self.line)
         )  # a control character shown as one blank: the caret stays under the column
-        return f"{self.message}\n  {shown}\n  {_indent_under(shown[: self.column - 1])}^"
+        # A long line is shown as the stretch of it around the column, "…" where cut.
+        start = max(0, min(self.column - 1 - SHOWN_WIDTH // 2, len(line) - SHOWN_WIDTH))
+        end = start + SHOWN_WIDTH
+        before = ("…" if start else "") + line[start : self.column - 1]
+        shown = before + line[self.column - 1 : end] + ("…" if end < len(line) else "")
+        return f"{self.message}\n  {shown}\n  {_indent_under(before)}^"
+
+
+SHOWN_WIDTH = 76
+"""How many characters of the offending line a PatternSyntaxError shows at most."""
 
 
 def text_line(text: str, line: int) -> str:

@@ -314,6 +314,19 @@ def test_a_number_json_does_not_write_is_refused_where_it_is(text, column, words
     assert "is not a number as JSON writes it: " + words in str(caught.value)
 
 
+def test_a_long_line_is_shown_around_the_column():
+    # The whole line was shown, and a caret after as many blanks: a 5000-character
+    # value made a message of 10,000 characters, its caret wrapped off the terminal.
+    text = 'A(k="' + "x" * 5000 + '") -> B(k=)'
+    with pytest.raises(PatternSyntaxError) as caught:
+        parse_pattern(text)
+    assert caught.value.column == 5016
+    _, shown, caret = str(caught.value).splitlines()
+    assert shown == "  …" + "x" * 65 + '") -> B(k=)'
+    assert caret == " " * len(shown[:-1]) + "^"  # under the last ")"
+    assert shown[len(caret) - 1] == ")"
+
+
 def test_a_semantic_error_on_a_later_line_names_the_line():
     with pytest.raises(PatternSyntaxError) as caught:
         parse_pattern("A(k=1,\n  k=2)")
