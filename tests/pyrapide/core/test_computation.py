@@ -306,22 +306,28 @@ def test_direct_causes_and_effects_of_a_computation() -> None:
 )
 def test_asking_for_events_by_a_name_or_source_that_is_no_text_says_so(ask, said) -> None:
     # A pattern or a number given for a name matched nothing: an empty answer, no reason.
+    # (The compiled build refuses these where the method is called, in mypyc's words.)
     computation = Computation()
     computation.new_event("Api.request", source="api")
-    with pytest.raises(TypeError, match=said):
+    with pytest.raises(TypeError, match=rf"{said}|str object expected; got"):
         ask(computation)
 
 
 def test_a_computation_made_or_saved_with_arguments_of_another_kind_names_them(tmp_path) -> None:
     # Computation(5) failed with "object of type 'int' has no len()", and save(5) or
     # load(None) with Python's "expected str, bytes or os.PathLike object".
-    with pytest.raises(TypeError, match=r"Computation\(\): poset must be a Poset or None, got int"):
+    # (The compiled build refuses these where the method is called, in mypyc's words.)
+    compiled = r"|expected; got"
+    with pytest.raises(TypeError, match=r"Computation\(\): poset must be a Poset or None, got "
+                                        r"int" + compiled):
         Computation(5)  # type: ignore[arg-type]
-    with pytest.raises(TypeError, match=r"clock_manager must be a ClockManager or None, got str"):
+    with pytest.raises(TypeError, match=r"clock_manager must be a ClockManager or None, got str"
+                                        + compiled):
         Computation(Poset(), "clocks")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=r"save\(\): path must be a file path \(a str or "
-                                        r"os.PathLike\), got int 5"):
+                                        r"os.PathLike\), got int 5" + compiled):
         Computation().save(5)  # type: ignore[arg-type]
-    with pytest.raises(TypeError, match=r"load\(\): path must be a file path .*, got NoneType"):
+    with pytest.raises(TypeError, match=r"load\(\): path must be a file path .*, got NoneType"
+                                        + compiled):
         Computation.load(None)  # type: ignore[arg-type]
     assert list(tmp_path.iterdir()) == []
