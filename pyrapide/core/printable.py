@@ -119,10 +119,12 @@ def _long_ints_marked(value: Any, depth: int) -> Any:
             _long_ints_marked(key, depth + 1): _long_ints_marked(item, depth + 1)
             for key, item in value.items()
         }
-    if isinstance(value, list | tuple | set | frozenset):
-        items = [_long_ints_marked(item, depth + 1) for item in value]
-        return items if isinstance(value, list) else tuple(items) if isinstance(
-            value, tuple) else set(items)
+    if isinstance(value, list):
+        return [_long_ints_marked(item, depth + 1) for item in value]
+    if isinstance(value, tuple):
+        return tuple(_long_ints_marked(item, depth + 1) for item in value)
+    if isinstance(value, set | frozenset):
+        return {_long_ints_marked(item, depth + 1) for item in value}
     return value
 
 
