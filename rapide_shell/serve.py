@@ -32,6 +32,8 @@ from textual_serve.server import Server, to_int
 from rapide_shell.script_parts import LINE_PREFIX
 
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
+EVERY_IPV4_ADDRESS = "0.0.0.0"
+"""The host that listens on each of this machine's IPv4 addresses, itself none to open."""
 SHUTDOWN_SECONDS = 5.0
 """How long stopping the server waits for the tabs' sessions to end."""
 PAGE = Path(__file__).with_name("serve_page")
@@ -239,9 +241,27 @@ def startup_lines(title: str, host: str, port: int) -> list[Text]:
         Text.assemble(("Serving ", ""), (title, "bold"), " at ", (url_of(host, port), "bold")),
         Text("Each browser tab opens its own session. Ctrl-C stops the server.", style="dim"),
     ]
+    if host == EVERY_IPV4_ADDRESS and (address := network_address()) is not None:
+        # 0.0.0.0 is no address a student's browser can open: say the one it can. (On
+        # ``::`` the server listens on IPv6 alone, whose addresses a class rarely types.)
+        lines.append(
+            Text.assemble("Other machines open ", (url_of(address, port), "bold"))
+        )
     if not is_loopback(host):
         lines.append(Text(exposure_warning(host), style="bold yellow"))
     return lines
+
+
+def network_address() -> str | None:
+    """This machine's IPv4 address on its network, the one other machines reach it by,
+    or None when it has none but loopback. Connecting a UDP socket sends nothing: it
+    only asks the system which of its addresses the route out would use."""
+    with contextlib.suppress(OSError), socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.connect(("192.0.2.1", 9))  # TEST-NET-1, which no one answers
+        address = str(probe.getsockname()[0])
+        if not ipaddress.ip_address(address).is_loopback:
+            return address
+    return None
 
 
 def exposure_warning(host: str) -> str:
