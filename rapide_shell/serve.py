@@ -36,6 +36,8 @@ EVERY_IPV4_ADDRESS = "0.0.0.0"
 """The host that listens on each of this machine's IPv4 addresses, itself none to open."""
 SHUTDOWN_SECONDS = 5.0
 """How long stopping the server waits for the tabs' sessions to end."""
+FONT_SIZES = (8, 64)
+"""The smallest and largest font size a page is served with (``?fontsize=24``), in pixels."""
 PAGE = Path(__file__).with_name("serve_page")
 """The folder of the page each tab opens (``app_index.html``, textual-serve's client
 around the terminal): it fetches nothing from other sites (textual-serve's own asks a
@@ -232,6 +234,12 @@ class WorkbenchServer(Server):
         # The template reads ``public_url`` before anything awaits, so no other
         # request can change it in between.
         self.public_url = f"{request.scheme}://{request.host}"
+        if "fontsize" in request.query:
+            # ``?fontsize=1`` would have the tab's workbench draw thousands of columns
+            # (a blank page meanwhile, and a load on this machine); 500, a word a screen.
+            asked = to_int(request.query["fontsize"], 16)
+            size = min(max(asked, FONT_SIZES[0]), FONT_SIZES[1])
+            request = request.clone(rel_url=request.rel_url.update_query(fontsize=size))
         return await super().handle_index(request)
 
 

@@ -390,6 +390,18 @@ def test_a_server_on_every_address_says_the_one_a_class_can_open() -> None:
         server.kill()
 
 
+def test_a_font_size_too_small_to_read_is_served_at_the_smallest_legible_one() -> None:
+    # `?fontsize=1` (or 0, a typo for 12 or 24): the page stayed blank while the tab's
+    # workbench drew a screen of thousands of columns, a load on the serving machine.
+    with served(KINDS) as server:
+        sizes = {}
+        for asked in ("24", "1", "0", "500"):
+            with urllib.request.urlopen(f"{server.url}?fontsize={asked}", timeout=10) as page:
+                html = page.read().decode()
+            sizes[asked] = html.partition('data-font-size="')[2].partition('"')[0]
+    assert sizes == {"24": "24", "1": "8", "0": "8", "500": "64"}
+
+
 def _words(command: str, home: Path | None = None) -> list[str]:
     """A tab's command line, split, less the folder it starts in (``home``, when given,
     is asserted)."""
