@@ -32,8 +32,12 @@ from textual_serve.server import Server, to_int
 from rapide_shell.script_parts import LINE_PREFIX
 
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
+EVERY_IPV4_ADDRESS = "0.0.0.0"
+"""The host that listens on each of this machine's IPv4 addresses, itself none to open."""
 SHUTDOWN_SECONDS = 5.0
 """How long stopping the server waits for the tabs' sessions to end."""
+FONT_SIZES = (8, 64)
+"""The smallest and largest font size a page is served with (``?fontsize=24``), in pixels."""
 PAGE = Path(__file__).with_name("serve_page")
 """The folder of the page each tab opens (``app_index.html``, textual-serve's client
 around the terminal): it fetches nothing from other sites (textual-serve's own asks a
@@ -230,6 +234,12 @@ class WorkbenchServer(Server):
         # The template reads ``public_url`` before anything awaits, so no other
         # request can change it in between.
         self.public_url = f"{request.scheme}://{request.host}"
+        if "fontsize" in request.query:
+            # ``?fontsize=1`` would have the tab's workbench draw thousands of columns
+            # (a blank page meanwhile, and a load on this machine); 500, a word a screen.
+            asked = to_int(request.query["fontsize"], 16)
+            size = min(max(asked, FONT_SIZES[0]), FONT_SIZES[1])
+            request = request.clone(rel_url=request.rel_url.update_query(fontsize=size))
         return await super().handle_index(request)
 
 
@@ -239,9 +249,27 @@ def startup_lines(title: str, host: str, port: int) -> list[Text]:
         Text.assemble(("Serving ", ""), (title, "bold"), " at ", (url_of(host, port), "bold")),
         Text("Each browser tab opens its own session. Ctrl-C stops the server.", style="dim"),
     ]
+    if host == EVERY_IPV4_ADDRESS and (address := network_address()) is not None:
+        # 0.0.0.0 is no address a student's browser can open: say the one it can. (On
+        # ``::`` the server listens on IPv6 alone, whose addresses a class rarely types.)
+        lines.append(
+            Text.assemble("Other machines open ", (url_of(address, port), "bold"))
+        )
     if not is_loopback(host):
         lines.append(Text(exposure_warning(host), style="bold yellow"))
     return lines
+
+
+def network_address() -> str | None:
+    """This machine's IPv4 address on its network, the one other machines reach it by,
+    or None when it has none but loopback. Connecting a UDP socket sends nothing: it
+    only asks the system which of its addresses the route out would use."""
+    with contextlib.suppress(OSError), socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.connect(("192.0.2.1", 9))  # TEST-NET-1, which no one answers
+        address = str(probe.getsockname()[0])
+        if not ipaddress.ip_address(address).is_loopback:
+            return address
+    return None
 
 
 def exposure_warning(host: str) -> str:

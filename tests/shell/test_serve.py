@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -22,6 +23,7 @@ import pytest
 from rapide_shell.serve import (
     exposure_warning,
     is_loopback,
+    network_address,
     shell_command,
     startup_lines,
     url_of,
@@ -365,6 +367,43 @@ def test_another_host_is_served_with_a_plain_warning() -> None:
     assert "anyone who can reach this address can open the workbench and run the " \
         "architecture's Python code on this machine" in lines[-1]
     assert url_of("::", 8080) == "http://[::]:8080"
+
+
+def test_a_server_on_every_address_says_the_one_a_class_can_open() -> None:
+    # `--host 0.0.0.0` for a class: "Serving ... at http://0.0.0.0:8000" is no address
+    # a student's browser can open (it is the student's own machine, or nothing). The
+    # server names this machine's address on its network, and that one answers.
+    server = ServedWorkbench(KINDS, "--host", "0.0.0.0", port=free_port())
+    try:
+        assert server.process.stderr is not None
+        said: list[str] = []
+        while not said or not said[-1].startswith("warning:"):  # the warning is said last
+            said.append(server.process.stderr.readline())
+            assert said[-1], f"rapide serve ended: {said}"
+        opened = [line for line in said if line.startswith("Other machines open ")]
+        if network_address() is None:  # a machine on no network: no address to name
+            assert not opened, said
+            return
+        if not opened:
+            raise AssertionError(f"no address for other machines in {said}")
+        url = opened[0].split()[3]
+        assert "0.0.0.0" not in url and not is_loopback(url.split("//")[1].rsplit(":", 1)[0])
+        with urllib.request.urlopen(url, timeout=10) as page:
+            assert page.status == 200
+    finally:
+        server.kill()
+
+
+def test_a_font_size_too_small_to_read_is_served_at_the_smallest_legible_one() -> None:
+    # `?fontsize=1` (or 0, a typo for 12 or 24): the page stayed blank while the tab's
+    # workbench drew a screen of thousands of columns, a load on the serving machine.
+    with served(KINDS) as server:
+        sizes = {}
+        for asked in ("24", "1", "0", "500"):
+            with urllib.request.urlopen(f"{server.url}?fontsize={asked}", timeout=10) as page:
+                html = page.read().decode()
+            sizes[asked] = html.partition('data-font-size="')[2].partition('"')[0]
+    assert sizes == {"24": "24", "1": "8", "0": "8", "500": "64"}
 
 
 def _words(command: str, home: Path | None = None) -> list[str]:
