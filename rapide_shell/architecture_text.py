@@ -6,11 +6,11 @@ Rich; the coloured views of the workbench are in :mod:`rapide_shell.architecture
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
 from pyrapide.analysis._escape import dot_string, mermaid_string
 from pyrapide.architecture import ConnectionKind
+from pyrapide.core.printable import cells
 from rapide_shell.looks import look
 
 _ENVIRONMENT = "env"
@@ -39,24 +39,13 @@ def _connection_rows(connections: Any) -> list[str]:
         )
         for connection in connections
     ]
-    widths = [max((_cells(row[column]) for row in rows), default=0) for column in range(5)]
+    widths = [max((cells(row[column]) for row in rows), default=0) for column in range(5)]
     lines = []
     for row in rows:
-        cells = [cell + " " * (width - _cells(cell))
-                 for cell, width in zip(row, widths, strict=False)]
-        lines.append("  " + " ".join(cells) + "  " + row[5])
+        padded = [cell + " " * (width - cells(cell))
+                  for cell, width in zip(row, widths, strict=False)]
+        lines.append("  " + " ".join(padded) + "  " + row[5])
     return lines or ["  (none)"]
-
-
-def _cells(text: str) -> int:
-    """How many cells of a terminal ``text`` takes, for columns that stay columns when a
-    name is written in wide characters (``台所``: two cells each; an accent that combines
-    with the letter before it: none)."""
-    return sum(
-        0 if unicodedata.combining(char) else 2 if unicodedata.east_asian_width(char) in "WF"
-        else 1
-        for char in text
-    )
 
 
 def _component_label(component: Any) -> str:

@@ -81,6 +81,24 @@ def printable(text: str, *, keep_newlines: bool = False) -> str:
     return text.translate(_LINES if keep_newlines else _ONE_LINE)
 
 
+def char_cells(char: str) -> int:
+    """How many cells of a terminal ``char`` takes: two for a wide one (日, most emoji),
+    none for one that combines with the character before it (the accent of e\u0301) or
+    is invisible (a zero-width joiner), else one. For columns and carets drawn without
+    Rich (the workbench's own views measure with Rich's cell_len)."""
+    if unicodedata.category(char) in _NO_WIDTH:
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def cells(text: str) -> int:
+    """How many cells of a terminal ``text`` takes (see :func:`char_cells`)."""
+    return len(text) if text.isascii() else sum(char_cells(char) for char in text)
+
+
+_NO_WIDTH: Final = frozenset({"Mn", "Me", "Cf"})
+
+
 UNREADABLE_MESSAGE: Final = "<its message could not be read: str() raised>"
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import unicodedata
 from typing import TYPE_CHECKING
 
+from pyrapide.core.printable import char_cells
+
 if TYPE_CHECKING:
     from pyrapide.patterns.algebra import Pattern
 
@@ -71,15 +73,7 @@ def _indent_under(before: str) -> str:
     """Blanks as wide on a terminal as ``before``, so that a caret after them stands
     under the next character: a tab stays a tab, a wide character (日) takes two
     blanks and a combining one (the accent of e\u0301) none."""
-    blanks = []
-    for char in before:
-        if char == "\t":
-            blanks.append("\t")
-        elif unicodedata.category(char) in ("Mn", "Me", "Cf"):
-            continue
-        else:
-            blanks.append("  " if unicodedata.east_asian_width(char) in ("W", "F") else " ")
-    return "".join(blanks)
+    return "".join("\t" if char == "\t" else " " * char_cells(char) for char in before)
 
 
 def parse_pattern(text: str) -> Pattern:
