@@ -155,8 +155,12 @@ class Watchdog:
             with self._lock:
                 while not self._watched:
                     self._lock.wait()
-                watched = list(self._watched)
-            budgets = [s.handler_timeout for s in watched if s.handler_timeout is not None]
+                # No scheduler is kept in a local across the waits: the thread would
+                # keep the last system watched, its whole computation with it, alive
+                # until another run is watched.
+                budgets = [
+                    s.handler_timeout for s in self._watched if s.handler_timeout is not None
+                ]
             time.sleep(min(0.1, max(0.005, min(budgets, default=1.0) / 20)))
             with self._lock:
                 self._check(main)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import inspect
 import re
 import signal
 import sys
 import time
+import weakref
 from pathlib import Path
 
 import pytest
@@ -154,3 +156,22 @@ def _pyrapide_frame():
     reporter.subscribe(lambda note: frames.append(sys._getframe(1)))
     reporter.publish(pyrapide.runtime.LimitReached(seq=reporter.next_seq(), limit="x", message="y"))
     return frames[0]
+
+
+async def test_a_finished_run_is_not_kept_alive_by_the_watchdog() -> None:
+    # The watchdog's thread kept the list of the systems it last watched in a local
+    # while it waited for the next: a run's system, and every event it recorded, stayed
+    # in memory after the program dropped it, until another run was watched.
+    @module(implements=Work)
+    class Quick:
+        @when(Pattern.match("Work.job"))
+        async def on_job(self, match):
+            await get_context(self).emit("Work.done", n=match.payload["n"])
+
+    system = System(Shop, {"source": Source, "worker": Quick}, handler_timeout=1.0)
+    await system.run()
+    time.sleep(0.3)  # the thread has looked at it, and gone back to waiting
+    dropped = weakref.ref(system.computation)
+    del system
+    gc.collect()
+    assert dropped() is None
