@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from enum import Enum, StrEnum
 from typing import Any, ClassVar, Final
 
+from pyrapide.core.printable import described
 from pyrapide.patterns import Pattern, parse_pattern
 
 
@@ -170,8 +171,7 @@ def _as_pattern(value: Any, factory: str) -> Pattern:
     if isinstance(value, str):
         return parse_pattern(value)
     raise TypeError(
-        f"{factory}() takes a Pattern (or pattern text) first, got {type(value).__name__} "
-        f"{value!r}"
+        f"{factory}() takes a Pattern (or pattern text) first, got {described(value)}"
     )
 
 

@@ -16,7 +16,7 @@ from pyrapide.architecture.description import ArchitectureDescription, describe_
 from pyrapide.architecture.errors import ArchitectureError, close_match_hint, quoted_list
 from pyrapide.architecture.hierarchy import Hierarchy
 from pyrapide.architecture.resolution import check_constraints, resolve_connections
-from pyrapide.core.printable import message_of
+from pyrapide.core.printable import described, described_by_name, message_of
 from pyrapide.types.actions import marks_of
 from pyrapide.types.conformance import module_record
 from pyrapide.types.interface import class_label, interface_actions, interface_name, is_interface
@@ -286,7 +286,7 @@ def _declared_items(cls: type, arch_name: str, attribute: str, self_: Any) -> li
         ) from error
     if isinstance(value, (str, bytes, Mapping)) or not hasattr(value, "__iter__"):
         raise ArchitectureError(
-            f"{arch_name}.{attribute} must be a list, got {type(value).__name__} {value!r}",
+            f"{arch_name}.{attribute} must be a list, got {described(value)}",
             architecture=arch_name,
         )
     return list(value)
@@ -358,10 +358,7 @@ def architecture(cls: type | None = None, /, *, implements: type | None = None) 
 
 def _declare(cls: type, implements: type | None) -> type:
     if not isinstance(cls, type):
-        raise TypeError(
-            f"@architecture decorates a class, got {type(cls).__name__} "
-            f"{getattr(cls, '__name__', cls)!r}"
-        )
+        raise TypeError(f"@architecture decorates a class, got {described_by_name(cls)}")
     arch_name = class_label(cls)
     components, nested = _collect_components(cls, arch_name)
     _check_implemented(arch_name, implements, components)

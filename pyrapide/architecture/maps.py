@@ -42,7 +42,7 @@ from pyrapide.constraints.base import Constraint
 from pyrapide.constraints.checking import check_conformance
 from pyrapide.constraints.violation import ConstraintViolation
 from pyrapide.core import Computation, Event
-from pyrapide.core.printable import message_of
+from pyrapide.core.printable import described, message_of
 from pyrapide.patterns import Pattern, PatternMatch, Placeholder, parse_pattern
 from pyrapide.types import ActionSpec, interface_actions
 from pyrapide.types.interface import class_label
@@ -395,7 +395,7 @@ def _given(value: Any) -> str:
         return f"the class {class_label(value)}"
     if value is None or isinstance(value, str):
         return repr(value)
-    return f"{type(value).__name__} {value!r}"[:80]
+    return described(value)
 
 
 def _label(architecture: Any) -> str:

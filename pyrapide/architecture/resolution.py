@@ -9,6 +9,7 @@ from typing import Any
 from pyrapide.architecture.connections import Connection, pattern_text, target_label
 from pyrapide.architecture.errors import ArchitectureError, close_match_hint, quoted_list
 from pyrapide.constraints import Constraint
+from pyrapide.core.printable import described
 from pyrapide.patterns import Pattern
 from pyrapide.types.interface import class_label, interface_name, is_interface
 
@@ -68,7 +69,7 @@ def _resolve_target(
         return target
     raise ArchitectureError(
         f"{where}: a target is a component, a component's name or a callable, got "
-        f"{type(target).__name__} {target!r}; {_component_list(components)}",
+        f"{described(target)}; {_component_list(components)}",
         architecture=arch_name,
         candidates=names,
     )
@@ -97,8 +98,8 @@ def resolve_connections(
     for index, connection in enumerate(declared):
         if not isinstance(connection, Connection):
             raise ArchitectureError(
-                f"{arch_name}: connection {index} is {type(connection).__name__} "
-                f"{connection!r}; expected connect(...), pipe(...) or agent(...)",
+                f"{arch_name}: connection {index} is {described(connection)}; "
+                "expected connect(...), pipe(...) or agent(...)",
                 architecture=arch_name,
             )
         target = _resolve_target(arch_name, components, holders_of, connection, index)
@@ -133,7 +134,7 @@ def check_constraints(arch_name: str, declared: list[Any]) -> tuple[Any, ...]:
                 what = "every(...) without .leads_to(...); finish it: every(P).leads_to(Q)"
             else:
                 what = (
-                    f"{type(item).__name__} {item!r}; expected must_match(...), never(...), "
+                    f"{described(item)}; expected must_match(...), never(...), "
                     "every(P).leads_to(Q) or a @constraint class"
                 )
             raise ArchitectureError(

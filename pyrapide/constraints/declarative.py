@@ -16,6 +16,7 @@ from pyrapide.constraints.base import (
 )
 from pyrapide.constraints.rules import PatternConstraint
 from pyrapide.constraints.violation import ConstraintViolation
+from pyrapide.core.printable import described
 from pyrapide.patterns import (
     BasicPattern,
     DisjunctionPattern,
@@ -166,7 +167,7 @@ def _collect_rules(instance: Any, class_name: str) -> list[PatternConstraint]:
             elif result is not None:
                 raise TypeError(
                     f"constraint class {class_name}: {method_name}() returned "
-                    f"{type(result).__name__} {result!r}; it returns a rule, a list of rules or "
+                    f"{described(result)}; it returns a rule, a list of rules or "
                     "nothing (rules built with must_match(), never() or every().leads_to())"
                 )
     finally:

@@ -12,6 +12,7 @@ from pyrapide.core.clock import Clock, ClockManager
 from pyrapide.core.event import Event, checked_event
 from pyrapide.core.eventset import EventSet
 from pyrapide.core.poset import EventRef, Poset, text_given
+from pyrapide.core.printable import described
 
 _checked_event: Final[Callable[..., Event]] = checked_event
 """``checked_event`` as the compiled build calls it fastest: without a lookup of the
@@ -378,6 +379,6 @@ def _path_given(method: str, path: Any) -> str | os.PathLike[str]:
     if not isinstance(path, str | os.PathLike):
         raise TypeError(
             f"{method}(): path must be a file path (a str or os.PathLike), got "
-            f"{type(path).__name__} {path!r}"[:200]
+            f"{described(path)}"
         )
     return path

@@ -11,6 +11,7 @@ from pyrapide.core._numbered import NumberedRun
 from pyrapide.core.errors import CausalCycleError
 from pyrapide.core.event import Event
 from pyrapide.core.eventset import EventSet
+from pyrapide.core.printable import described
 
 EventRef = Event | str
 """An event, or the id of an event, wherever a poset method takes one."""
@@ -32,13 +33,13 @@ def cause_refs(caused_by: object, where: str) -> tuple[EventRef, ...]:
     if not isinstance(caused_by, Iterable) or isinstance(caused_by, Mapping):
         raise TypeError(
             f"{where}: caused_by takes an Event, an event id or a list of them, "
-            f"not {type(caused_by).__name__} {caused_by!r}"
+            f"not {described(caused_by)}"
         )
     refs = tuple(caused_by)
     for ref in refs:
         if not isinstance(ref, Event | str):
             raise TypeError(
-                f"{where}: caused_by holds {type(ref).__name__} {ref!r}, "
+                f"{where}: caused_by holds {described(ref)}, "
                 "which is neither an Event nor an event id"
             )
     return refs
@@ -50,7 +51,7 @@ def text_given(where: str, argument: str, value: object) -> str:
     an empty answer would not say why."""
     if not isinstance(value, str):
         raise TypeError(
-            f"{where}: {argument} must be a string, got {type(value).__name__} {value!r}"[:200]
+            f"{where}: {argument} must be a string, got {described(value)}"
         )
     return value
 
@@ -274,7 +275,7 @@ class Poset:
             cause_id = cause.id if isinstance(cause, Event) else cause
             if not isinstance(cause_id, str):
                 raise TypeError(
-                    f"a cause of event {event.id!r} is {type(cause).__name__} {cause!r}, "
+                    f"a cause of event {event.id!r} is {described(cause)}, "
                     "not an Event or an event id"
                 )
             if self._position(cause_id) is None:
@@ -356,7 +357,7 @@ class Poset:
         event_id = event.id if isinstance(event, Event) else event
         if not isinstance(event_id, str):  # a list or a set is refused here, not unhashed
             raise TypeError(
-                f"expected an Event or an event id, got {type(event).__name__} {event!r}"
+                f"expected an Event or an event id, got {described(event)}"
             )
         position = self._index.get(event_id)
         if position is None:

@@ -12,6 +12,8 @@ valid inside a JSON string, so a payload shown as JSON stays JSON once made prin
 
 from __future__ import annotations
 
+import inspect
+import reprlib
 import sys
 import unicodedata
 from collections.abc import Mapping
@@ -154,3 +156,54 @@ def message_of(error: BaseException) -> str:
         return str(error)
     except Exception:
         return UNREADABLE_MESSAGE
+
+
+DESCRIBED_WIDTH: Final = 80
+"""The most characters :func:`described` writes of a value."""
+
+
+def _short_reprs() -> reprlib.Repr:
+    shortened = reprlib.Repr()
+    shortened.maxlevel = 2
+    # Room for the type's name before it: a string or another object is cut once, by
+    # reprlib, which keeps both ends.
+    shortened.maxstring = shortened.maxother = DESCRIBED_WIDTH - 20
+    return shortened
+
+
+_SHORT_REPRS: Final = _short_reprs()
+
+
+def described(value: Any) -> str:
+    """What was given, as a message refusing it names it: ``int 5``, ``str 'B'``,
+    ``list [0, 1, 2, 3, 4, 5, ...]``, ``the class Client``, ``None``.
+
+    The value is shown short (a long list by its first items, a long string by its
+    ends, at most :data:`DESCRIBED_WIDTH` characters in all) without writing it whole,
+    and a value whose ``__repr__`` raises is named by its type alone: the message
+    refusing what was given is told, whatever was given."""
+    if value is None:
+        return "None"
+    if isinstance(value, type):
+        return f"the class {value.__qualname__}"
+    kind = type(value).__name__
+    try:
+        shown = _SHORT_REPRS.repr(value)
+    except ValueError:  # an integer too long to write (see value_repr)
+        shown = value_repr(value)
+    except Exception:
+        return f"{kind} (its repr raised)"
+    text = f"{kind} {shown}"
+    if len(text) > DESCRIBED_WIDTH:
+        text = text[: DESCRIBED_WIDTH - 3] + "..."
+    return text
+
+
+def described_by_name(value: Any) -> str:
+    """``function 'service'``: what was given where a class was wanted, a function (or
+    any object with a name) by its kind and name, anything else as :func:`described`."""
+    name = getattr(value, "__name__", None)
+    if isinstance(value, type) or not isinstance(name, str):
+        return described(value)
+    kind = "function" if inspect.isroutine(value) else type(value).__name__
+    return f"{kind} {name!r}"

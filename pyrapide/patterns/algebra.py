@@ -37,7 +37,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from pyrapide.core.printable import value_repr
+from pyrapide.core.printable import described, value_repr
 from pyrapide.patterns.condition import Condition
 from pyrapide.patterns.match import PatternMatch, Placeholder, freeze, merge_bindings
 from pyrapide.patterns.syntax import MAX_PATTERN_DEPTH
@@ -281,7 +281,7 @@ def nesting(operands: tuple[Pattern, ...], operator_name: str) -> int:
 def check_operand(other: Any, operator_name: str) -> Pattern:
     if not isinstance(other, Pattern):
         raise TypeError(
-            f"{operator_name} needs a Pattern, got {type(other).__name__} {other!r}; "
+            f"{operator_name} needs a Pattern, got {described(other)}; "
             "build one with Pattern.match(...) or parse_pattern(...)"
         )
     return other

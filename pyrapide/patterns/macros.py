@@ -20,6 +20,7 @@ import functools
 from collections.abc import Callable, Iterator
 from typing import Any, Final
 
+from pyrapide.core.printable import described
 from pyrapide.patterns.algebra import Pattern
 
 __all__ = ["PatternLibrary", "is_pattern_macro", "pattern_macro"]
@@ -33,7 +34,7 @@ MACRO_ATTR: Final = "__rapide_pattern_macro__"
 def _checked(name: str, result: Any) -> Pattern:
     if not isinstance(result, Pattern):
         raise TypeError(
-            f"pattern macro {name} returned {type(result).__name__} {result!r}, not a Pattern"
+            f"pattern macro {name} returned {described(result)}, not a Pattern"
         )
     return result
 

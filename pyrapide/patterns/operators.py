@@ -12,6 +12,7 @@ from collections.abc import Callable
 from types import FrameType
 from typing import Any
 
+from pyrapide.core.printable import described
 from pyrapide.patterns.algebra import (
     INDEPENDENT,
     JOIN,
@@ -265,7 +266,7 @@ class TimedPattern(_Unary):
             raise TypeError(
                 f"timed() takes a clock with start_time(event) (a Clock of the "
                 f"computation's ClockManager) or None for the events' timestamps, got "
-                f"{type(clock).__name__} {clock!r}"
+                f"{described(clock)}"
             )
         self.clock, self.max_duration, self.after, self.before = clock, max_duration, after, before
 

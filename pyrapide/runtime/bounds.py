@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pyrapide.core.printable import described
+
 _CLOCK_METHODS = ("start", "now", "timestamp", "seconds_until", "advance_to")
 
 
@@ -82,5 +84,5 @@ def checked_clock(clock: Any) -> Any:
         return clock
     raise TypeError(
         f"clock must be a LogicalClock, a RealTimeClock or None, got "
-        f"{type(clock).__name__} {clock!r}"
+        f"{described(clock)}"
     )

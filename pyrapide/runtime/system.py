@@ -19,6 +19,7 @@ from pyrapide.constraints import ConstraintMonitor, ConstraintViolation
 from pyrapide.core import Computation, Event
 from pyrapide.core.interrupts import USER_INTERRUPTS, contained
 from pyrapide.core.poset import cause_refs
+from pyrapide.core.printable import described
 from pyrapide.runtime.bounds import (
     checked_clock,
     checked_count,
@@ -118,7 +119,7 @@ class System:
         if not isinstance(modules, Mapping):
             raise TypeError(
                 "System() takes the modules as a mapping from component names to modules "
-                f"({{'db': PostgresModule}}), got {type(modules).__name__} {modules!r}"
+                f"({{'db': PostgresModule}}), got {described(modules)}"
             )
         bound = bind_hierarchy(arch_cls, modules, partial=allow_unbound)
         checked_handler_timeout(handler_timeout)
@@ -313,8 +314,7 @@ class System:
             dispatch = self._pending_by_id(dispatch, "blocked")
         elif not isinstance(dispatch, Dispatch):
             raise TypeError(
-                f"blocked() takes a Dispatch or its id, got {type(dispatch).__name__} "
-                f"{dispatch!r}"
+                f"blocked() takes a Dispatch or its id, got {described(dispatch)}"
             )
         blocked = self.scheduler.queues.blocked(dispatch)
         if blocked is None:
@@ -349,7 +349,7 @@ class System:
         Raises KeyError for an event not in the computation."""
         if not isinstance(event, Event | str):
             raise TypeError(
-                f"why_not() takes an Event or its id, got {type(event).__name__} {event!r}"
+                f"why_not() takes an Event or its id, got {described(event)}"
             )
         event_id = event.id if isinstance(event, Event) else event
         found = self.computation.get(event_id)
@@ -766,7 +766,7 @@ class System:
         self._refuse_if_stopped(f"inject({name!r})")
         if not isinstance(name, str):
             raise TypeError(
-                f"inject(): an event name is a string, got {type(name).__name__} {name!r}"
+                f"inject(): an event name is a string, got {described(name)}"
             )
         if name not in self._alphabet:
             close = difflib.get_close_matches(name, list(self._alphabet), n=3)
@@ -791,7 +791,7 @@ class System:
         for what is not an Event, and ValueError for an event whose id the computation
         already holds: each event is recorded, and delivered, once."""
         if not isinstance(event, Event):
-            raise TypeError(f"inject_event() takes an Event, got {type(event).__name__} {event!r}")
+            raise TypeError(f"inject_event() takes an Event, got {described(event)}")
         self._refuse_if_stopped(f"inject({event.name!r})")
         recorded = self.computation.get(event.id)
         if recorded is not None:

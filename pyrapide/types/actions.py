@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final, TypeVar
 
+from pyrapide.core.printable import described
 from pyrapide.types.payloads import payload_problems
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -56,7 +57,7 @@ def _mark(role: str, method: F, decorator: str) -> F:
     function = _underlying_function(method)
     if not callable(function):
         raise TypeError(
-            f"@{decorator} marks a method, got {type(method).__name__} {method!r}"
+            f"@{decorator} marks a method, got {described(method)}"
         )
     marks: frozenset[str] = getattr(function, MARKS_ATTR, frozenset())
     try:

@@ -6,6 +6,7 @@ import inspect
 from collections.abc import Callable
 from typing import Any, Final
 
+from pyrapide.core.printable import described
 from pyrapide.types.interface import class_label, interface_info
 
 _ABSENT = object()
@@ -24,8 +25,7 @@ def module_record(obj: object) -> Any:
 
 def _require_class(value: object, role: str, function: str) -> type:
     if not isinstance(value, type):
-        raise TypeError(f"{function}() expects a class as {role}, got {type(value).__name__} "
-                        f"{value!r}")
+        raise TypeError(f"{function}() expects a class as {role}, got {described(value)}")
     return value
 
 
@@ -95,7 +95,7 @@ def conformance_problems(module_cls: type, iface: type) -> list[str]:
             implementation = implementation.__func__
         if not callable(implementation):
             problems.append(
-                f"{module_name}.{name} is {type(implementation).__name__} {implementation!r}, "
+                f"{module_name}.{name} is {described(implementation)}, "
                 f"not a method; {info.name} requires {wanted}"
             )
             continue

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Final, overload
 
+from pyrapide.core.printable import described, described_by_name
 from pyrapide.types.actions import (
     ACTION,
     BEHAVIOR,
@@ -205,10 +205,7 @@ def interface(cls: type | None = None, /, *, name: str | None = None) -> Any:
 
 def _decorate(cls: Any, name: str | None) -> type:
     if not isinstance(cls, type):
-        kind = "function" if inspect.isroutine(cls) else type(cls).__name__
-        raise TypeError(
-            f"@interface decorates a class, got {kind} {getattr(cls, '__name__', cls)!r}"
-        )
+        raise TypeError(f"@interface decorates a class, got {described_by_name(cls)}")
     info = _build_info(cls, name or cls.__name__)
     setattr(cls, INFO_ATTR, info)
     if "get_interface_info" not in vars(cls):
@@ -225,7 +222,7 @@ def interface_info(iface: type) -> InterfaceInfo:
     TypeError for a non-class.
     """
     if not isinstance(iface, type):
-        raise TypeError(f"expected an interface class, got {type(iface).__name__} {iface!r}")
+        raise TypeError(f"expected an interface class, got {described(iface)}")
     info = vars(iface).get(INFO_ATTR)
     if info is not None:
         return info

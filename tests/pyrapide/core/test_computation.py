@@ -298,7 +298,7 @@ def test_direct_causes_and_effects_of_a_computation() -> None:
         (lambda c: c.events_by_name(Pattern.match("Api.request")),
          r"events_by_name: name must be a string, got BasicPattern"),
         (lambda c: c.events_by_source(None), r"events_by_source: source must be a string, got "
-                                             r"NoneType None"),
+                                             r"None"),
         (lambda c: c.poset.filter_by_name(5), r"filter_by_name: name must be a string, got int 5"),
         (lambda c: c.poset.filter_by_source(["api"]),
          r"filter_by_source: source must be a string, got list \['api'\]"),
@@ -327,7 +327,7 @@ def test_a_computation_made_or_saved_with_arguments_of_another_kind_names_them(t
     with pytest.raises(TypeError, match=r"save\(\): path must be a file path \(a str or "
                                         r"os.PathLike\), got int 5" + compiled):
         Computation().save(5)  # type: ignore[arg-type]
-    with pytest.raises(TypeError, match=r"load\(\): path must be a file path .*, got NoneType"
+    with pytest.raises(TypeError, match=r"load\(\): path must be a file path .*, got None"
                                         + compiled):
         Computation.load(None)  # type: ignore[arg-type]
     assert list(tmp_path.iterdir()) == []

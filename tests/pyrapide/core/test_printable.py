@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pyrapide.core.printable import printable
+from pyrapide import Poset, architecture, connect
+from pyrapide.architecture import ArchitectureError
+from pyrapide.core.printable import DESCRIBED_WIDTH, described, described_by_name, printable
+from pyrapide.runtime import System
 
 # One of each kind of sequence a terminal acts on, and what the reader sees instead.
 SEQUENCES = {
@@ -67,3 +71,64 @@ def test_no_dangerous_character_survives_and_safe_ones_all_do(text: str) -> None
     assert [c for c in shown if not c.isascii()] == [
         c for c in text if not c.isascii() and not _dangerous(c)
     ]
+
+
+# -- what was given, as a refusal names it
+
+
+class _ReprRaises:
+    def __repr__(self) -> str:
+        raise RuntimeError("a repr of the user's that fails")
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (None, "None"),
+        (5, "int 5"),
+        ("B", "str 'B'"),
+        (int, "the class int"),
+        (list(range(100_000)), "list [0, 1, 2, 3, 4, 5, ...]"),
+        (10**5000, "int <int of more than 4300 digits>"),
+    ],
+    ids=["None", "int", "str", "class", "long list", "too long int"],
+)
+def test_a_value_given_is_described_short(value: object, shown: str) -> None:
+    assert described(value) == shown
+
+
+def test_a_described_value_is_never_longer_than_its_width() -> None:
+    for value in ("x" * 10_000, {"k" * 500: "v" * 500}, b"\0" * 10_000, object()):
+        assert len(described(value)) <= DESCRIBED_WIDTH
+
+
+def test_a_value_whose_repr_raises_is_named_by_its_type() -> None:
+    assert described(_ReprRaises()).startswith("_ReprRaises ")
+
+
+def test_a_named_value_is_described_by_its_kind_and_name() -> None:
+    def service() -> None: ...
+
+    assert described_by_name(service) == "function 'service'"
+    assert described_by_name(len) == "function 'len'"
+    assert described_by_name([1]) == "list [1]"
+
+
+@pytest.mark.parametrize(
+    "refused",
+    [
+        lambda value: System(architecture(type("Empty", (), {})), value),
+        lambda value: Poset().ancestors(value),
+        lambda value: connect(value, target="x"),
+        lambda value: architecture(type("Wired", (), {"connections": [value]})),
+    ],
+    ids=["System modules", "Poset.ancestors", "connect", "connections"],
+)
+def test_a_refusal_names_a_huge_or_unprintable_value_briefly(refused: Any) -> None:
+    # The value given was written whole into the message (689,000 characters for a
+    # list of 100,000 numbers), and one whose repr raised replaced the refusal.
+    for value in (list(range(100_000)), _ReprRaises()):
+        with pytest.raises((TypeError, ArchitectureError)) as caught:
+            refused(value)
+        assert len(str(caught.value)) < 400
+        assert "list [0, 1, 2" in str(caught.value) or "_ReprRaises" in str(caught.value)
