@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from pyrapide.architecture.hierarchy import parent_path
 from pyrapide.architecture.wiring import unrelated_parts
 from pyrapide.core.printable import printable
+from pyrapide.patterns import BasicPattern
 from pyrapide.runtime.modules import module_spec
 from pyrapide.types import interface_actions, interface_name
 from rapide_shell.architecture_text import graph_text
@@ -242,9 +243,12 @@ def _handler_warnings(loaded: LoadedArchitecture, component: str) -> list[str]:
     if module is None or not into:  # not connected at all: _never_runs says so
         return []
     delivered: frozenset[str] | None = frozenset()  # None: any name
+    one_at_a_time = True  # every connection into it delivers one event at a time
     for connection in into:
-        names = loaded.hierarchy.connections[connection.index].pattern.event_names()
+        pattern = loaded.hierarchy.connections[connection.index].pattern
+        names = pattern.event_names()
         delivered = None if names is None or delivered is None else delivered | names
+        one_at_a_time = one_at_a_time and isinstance(pattern, BasicPattern)
     warnings = []
     for handler in module_spec(module).handlers:
         said = f"component {component!r}: {module.__qualname__}.{handler.method_name} handles "
@@ -258,6 +262,12 @@ def _handler_warnings(loaded: LoadedArchitecture, component: str) -> list[str]:
             warnings.append(
                 f"{said}{handler.pattern}, but its connections deliver only "
                 f"{', '.join(sorted(delivered))} to it, so it never runs"
+            )
+        elif one_at_a_time and (fewest := handler.pattern.fewest_events()) > 1:
+            # A handler's pattern is matched among the events of one delivery.
+            warnings.append(
+                f"{said}{handler.pattern}, which takes {fewest} events at least, but its "
+                "connections deliver one event at a time, so it never runs"
             )
     return warnings
 

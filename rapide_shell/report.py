@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import RenderableType
+from rich.text import Text
 
 import pyrapide
-from pyrapide.core.printable import message_of
+from pyrapide.core.printable import message_of, printable
 from rapide_shell import render
 from rapide_shell.looks import violation_text
 
@@ -46,6 +47,8 @@ class Activity:
     """The labels of the tasks in flight a step resumed."""
     problems: list[RenderableType] = field(default_factory=list)
     error_texts: list[str] = field(default_factory=list)
+    unhandled: dict[tuple[str, str], Unhandled] = field(default_factory=dict)
+    """(target, event name) -> the deliveries of such events to it that no handler took."""
 
     def append(self, notification: Any) -> None:
         """Take one notification (runtime or session) into the summary."""
@@ -64,6 +67,14 @@ class Activity:
             self.resumed.append(notification.task.label)
             if self.keep_dispatches:
                 self.steps.append(notification)
+        elif kind == "DeliveryUnhandled":
+            dispatch = notification.dispatch
+            key = (str(dispatch.target), dispatch.event.name)
+            seen = self.unhandled.get(key)
+            if seen is None:
+                self.unhandled[key] = Unhandled(dispatch, notification.handlers)
+            else:
+                seen.count += 1
         elif kind in ("HandlerError", "GuardError"):
             self.add_problem(_error_line(notification))
         elif kind == "ConstraintViolated":
@@ -102,7 +113,33 @@ class Activity:
                 render.event_lines(shown, self.computation, earlier=len(ids) - len(shown))
             )
         output.extend(self.problems)
+        output.extend(unhandled.text() for unhandled in self.unhandled.values())
         return output
+
+
+@dataclass
+class Unhandled:
+    """Deliveries of one event name to one target that none of its ``@when`` handlers
+    took (DeliveryUnhandled): the first of them, the handlers, how many."""
+
+    first: Any
+    handlers: tuple[str, ...]
+    count: int = 1
+
+    def text(self) -> Text:
+        """``#1 Source.item -> a: no handler of a took it (StageModule.on handles ...);
+        `whynot e1` tells more``, the later ones counted."""
+        first = self.first
+        target = printable(str(first.target))
+        more = self.count - 1
+        them = "them" if more else "it"
+        told = "; ".join(self.handlers) if self.handlers else "its module has no @when handler"
+        line = Text("", style="dim").append_text(render.dispatch_text(first))
+        if more:
+            line.append(f" and {render.counted(more, 'more delivery', 'more deliveries')}")
+        line.append(f": no handler of {target} took {them} ({printable(told)}); ")
+        line.append(f"`whynot {printable(first.event.id)}` tells more")
+        return line
 
 
 def standing_problems(errors: list[Any], violations: list[Any], computation: Any) -> list[str]:

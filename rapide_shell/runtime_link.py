@@ -24,6 +24,7 @@ from pyrapide.core.interrupts import contained
 from pyrapide.runtime import (
     DEFAULT_HANDLER_TIMEOUT,
     ConstraintViolated,
+    DeliveryUnhandled,
     DispatchQueued,
     DispatchStarted,
     EventRecorded,
@@ -64,6 +65,7 @@ _SESSION_KINDS = (
     EventRecorded,
     DispatchQueued,
     DispatchStarted,
+    DeliveryUnhandled,
     TaskResumed,
     HandlerError,
     ConstraintViolated,

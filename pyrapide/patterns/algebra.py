@@ -220,6 +220,12 @@ class Pattern:
         """The names of the placeholders a match of this pattern may bind."""
         return frozenset()
 
+    def fewest_events(self) -> int:
+        """The fewest events a match of this pattern holds: 1 for ``A``, 2 for ``A -> B``
+        and ``A || B``, which take two events, the smaller side's for ``A or B``. A
+        pattern of the user's own kind says 1 unless it says otherwise."""
+        return 1
+
     def children(self) -> tuple[Pattern, ...]:
         """The patterns this one is built from."""
         return ()

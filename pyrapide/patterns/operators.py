@@ -61,6 +61,11 @@ class _Binary(Pattern):
     def placeholder_names(self) -> frozenset[str]:
         return self.left.placeholder_names() | self.right.placeholder_names()
 
+    def fewest_events(self) -> int:
+        # Each side's events are others than the other side's (they precede them, or
+        # are independent of them); ``&`` and ``or`` say otherwise below.
+        return self.left.fewest_events() + self.right.fewest_events()
+
     def _key(self) -> tuple[Any, ...]:
         return (self.tag, self.left._key(), self.right._key())
 
@@ -116,6 +121,10 @@ class JoinPattern(_Binary):
     __slots__ = ()
     symbol, tag, level = "&", "join", JOIN
 
+    def fewest_events(self) -> int:
+        # The two sides' matches may share events: the larger side's count at least.
+        return max(self.left.fewest_events(), self.right.fewest_events())
+
 
 class IndependencePattern(_Binary):
     """``P | Q``: every event of P's match is causally independent of every event of
@@ -132,6 +141,9 @@ class DisjunctionPattern(_Binary):
     __slots__ = ()
     symbol, tag, level = "or", "or", OR
 
+    def fewest_events(self) -> int:
+        return min(self.left.fewest_events(), self.right.fewest_events())
+
 
 class _Unary(Pattern):
     """An operator on one pattern: it matches its operand's event names and binds its names."""
@@ -147,6 +159,9 @@ class _Unary(Pattern):
 
     def placeholder_names(self) -> frozenset[str]:
         return self.pattern.placeholder_names()
+
+    def fewest_events(self) -> int:
+        return self.pattern.fewest_events()
 
 
 class GuardedPattern(_Unary):

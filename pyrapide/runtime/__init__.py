@@ -17,6 +17,7 @@ _EXPORTS: dict[str, str] = {
     "WAKE": "pyrapide.runtime.choices",
     "Choice": "pyrapide.runtime.choices",
     "ConstraintViolated": "pyrapide.runtime.notifications",
+    "DeliveryUnhandled": "pyrapide.runtime.notifications",
     "Dispatch": "pyrapide.runtime.dispatch",
     "DispatchFinished": "pyrapide.runtime.notifications",
     "DispatchQueued": "pyrapide.runtime.notifications",
@@ -75,6 +76,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     )
     from pyrapide.runtime.notifications import (
         ConstraintViolated as ConstraintViolated,
+        DeliveryUnhandled as DeliveryUnhandled,
         DispatchFinished as DispatchFinished,
         DispatchQueued as DispatchQueued,
         DispatchStarted as DispatchStarted,

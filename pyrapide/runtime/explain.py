@@ -86,9 +86,8 @@ def explain_routing(scheduler: Scheduler, event: Event) -> list[RouteDecision]:
         ids = tuple(dispatch_id for dispatch_id, index in made if index == route.index)
         if ids:
             shown = ", ".join(f"#{i}" for i in ids)
-            decisions.append(
-                RouteDecision(route.connection, Verdict.DELIVERED, f"delivered as {shown}", ids)
-            )
+            detail = f"delivered as {shown}" + _unhandled(scheduler, route, ids)
+            decisions.append(RouteDecision(route.connection, Verdict.DELIVERED, detail, ids))
         elif (route.index, event) in router.refused:
             detail = "matched, but the delivery was refused: max_connect_depth was reached"
             decisions.append(RouteDecision(route.connection, Verdict.REFUSED, detail))
@@ -105,6 +104,19 @@ def explain_routing(scheduler: Scheduler, event: Event) -> list[RouteDecision]:
         else:
             decisions.append(_decide(scheduler, route, event, poset))
     return decisions
+
+
+def _unhandled(scheduler: Scheduler, route: Route, ids: tuple[int, ...]) -> str:
+    """``, which no handler of db took (Db.on_query on ...)``: what the deliveries
+    ``ids`` came to when none of the target's ``@when`` handlers took them; else ""."""
+    unheard = [dispatch_id for dispatch_id in ids if dispatch_id in scheduler.unhandled]
+    if not unheard:
+        return ""
+    which = "which" if len(unheard) == len(ids) else ", ".join(f"#{i}" for i in unheard) + " of"
+    brings = 1 if isinstance(route.pattern, BasicPattern) else None
+    handlers = scheduler.handlers.described(route.target_name, brings)
+    told = "; ".join(handlers) if handlers else "its module has no @when handler"
+    return f", {which} no handler of {route.target_name} took ({told})"
 
 
 def _scopes_reached(

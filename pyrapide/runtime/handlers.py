@@ -123,6 +123,19 @@ class HandlerTable:
             for spec in module_spec(type(instance)).handlers
         ]
 
+    def described(self, component: str, brings: int | None = None) -> tuple[str, ...]:
+        """``component``'s ``@when`` handlers in words, each ``Module.method handles
+        PATTERN`` (what a delivery none of them took is told with); with ``brings``, the
+        events a delivery brought, a pattern that takes more says so."""
+        described = []
+        for method, pattern, _ in self._handlers.get(component, ()):
+            text = f"{getattr(method, '__qualname__', method)} handles {pattern}"
+            fewest = pattern.fewest_events()
+            if brings is not None and fewest > brings:
+                text += f", which takes {fewest} events at least and a delivery brings {brings}"
+            described.append(text)
+        return tuple(described)
+
     def calls_for(
         self, component: str, match: PatternMatch, connection: Connection
     ) -> list[HandlerCall]:

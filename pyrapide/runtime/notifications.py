@@ -61,6 +61,19 @@ class DispatchFinished(Notification):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class DeliveryUnhandled(Notification):
+    """A delivery reached its target and none of the target's ``@when`` handlers took
+    it: each handler's pattern asks for other events than the match delivered (a
+    composite pattern, ``A || B``, asks for more than one delivery brings). Published as
+    the delivery starts, before its DispatchFinished; nothing is an error, and what the
+    event caused ends there. ``handlers`` describes the target's handlers, each as
+    ``Module.method handles PATTERN`` (empty when its module has none)."""
+
+    dispatch: Dispatch
+    handlers: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class HandlerStarted(Notification):
     """One handler of a module began to run: a ``@when`` handler for a delivery
     (``dispatch``), or a start or finish hook (``dispatch`` None). ``component`` is
@@ -159,6 +172,7 @@ NOTIFICATION_KINDS: dict[str, type[Notification]] = {
         DispatchQueued,
         DispatchStarted,
         DispatchFinished,
+        DeliveryUnhandled,
         HandlerStarted,
         TaskResumed,
         HandlerError,

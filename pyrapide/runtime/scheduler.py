@@ -56,6 +56,7 @@ from pyrapide.runtime.dispatch import Dispatch, DispatchState
 from pyrapide.runtime.handlers import is_async_function
 from pyrapide.runtime.notifications import (
     ConstraintViolated,
+    DeliveryUnhandled,
     DispatchFinished,
     DispatchQueued,
     DispatchStarted,
@@ -190,6 +191,8 @@ class Scheduler:
         self.closing = False
         """True while :meth:`close_tasks` ends the tasks in flight, and after."""
         self.recorded_count = 0
+        self.unhandled: set[int] = set()
+        """The ids of the deliveries none of whose target's ``@when`` handlers took them."""
         self.errors: list[HandlerError] = router.errors
         self.violations: list[ConstraintViolation] = []
         self.limits: list[LimitReached] = []
@@ -659,6 +662,8 @@ class Scheduler:
                 self._call(task, sole, dispatch.match, causes)
                 return
             calls = self.handlers.calls_for(target, dispatch.match, connection)
+            if not calls:
+                self._unhandled(dispatch)
         else:
             calls = [(target, dispatch.match)]
         if len(calls) == 1:
@@ -668,6 +673,21 @@ class Scheduler:
                 return
         task.coro = self._deliver(task, calls, causes)
         self.drive(task)
+
+    def _unhandled(self, dispatch: Dispatch) -> None:
+        """Keep and report that none of the target's handlers took ``dispatch``."""
+        self.unhandled.add(dispatch.id)
+        if DeliveryUnhandled in self._wanted:
+            reporter = self.reporter
+            reporter.publish(
+                DeliveryUnhandled(
+                    seq=reporter.next_seq(),
+                    dispatch=dispatch,
+                    handlers=self.handlers.described(
+                        dispatch.target, len(dispatch.match.events)
+                    ),
+                )
+            )
 
     def _call(
         self,

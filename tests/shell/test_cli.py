@@ -578,6 +578,33 @@ def test_check_names_a_handler_its_connections_never_feed(tmp_path: Path) -> Non
     ) in result.stdout
 
 
+def test_check_names_a_handler_whose_pattern_one_delivery_cannot_complete(
+    tmp_path: Path,
+) -> None:
+    # A handler's pattern is matched among the events of one delivery: one of two
+    # independent events never runs where every connection brings one event at a time,
+    # and its names alone gave no sign of it.
+    paired = tmp_path / "paired.py"
+    paired.write_text(
+        SHOP.read_text().replace(
+            '    @when(Pattern.match("Store.reserved"))\n    async def on_reserved',
+            '    @when(Pattern.match("Store.reserved") | Pattern.match("Store.refused"))\n'
+            "    async def on_reserved",
+        )
+    )
+    result = rapide("check", paired)
+    assert result.returncode == 0, result.stderr
+    assert (
+        "warning: component 'ledger': Books.on_reserved handles Store.reserved || "
+        "Store.refused, which takes 2 events at least, but its connections deliver one "
+        "event at a time, so it never runs\n"
+    ) in result.stdout
+    ran = rapide("run", paired, "--script", script(tmp_path, "inject Web.order item=apple\nrun\n"))
+    assert "no handler of ledger took it (Books.on_reserved handles Store.reserved" in " ".join(
+        ran.stdout.split()
+    )
+
+
 def test_check_shows_a_constraint_name_from_the_file_on_its_line(tmp_path: Path) -> None:
     # A name holding a line break was printed on two lines, the second one looking
     # like a line of the report of its own.
