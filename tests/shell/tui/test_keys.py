@@ -135,7 +135,11 @@ async def test_the_inject_dialog_forgets_an_error_once_the_name_is_fixed(shop_pa
         await pilot.pause()
         app.screen.action_inject()
         await pilot.pause()
-        assert "unknown event 'APIService.reqest'" in str(error.render())
+        # The close name is offered, in the words `inject` uses.
+        assert str(error.render()) == (
+            "unknown event 'APIService.reqest': no interface declares it; did you mean "
+            "'APIService.request' or 'DatabaseService.result'?"
+        )
         name.value = "APIService.request"
         await pilot.pause()
         assert str(error.render()).strip() == ""
