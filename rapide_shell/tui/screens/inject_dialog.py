@@ -117,7 +117,9 @@ class InjectDialog(ModalScreen[str | None]):
                         id="inject-name-label")
             yield PrintableInput(
                 value=self._initial_name,
-                placeholder=next(iter(self._actions), "Service.action"),
+                # Said as an example: an event name alone there was taken for one filled
+                # in, and Enter on it said that a name is needed.
+                placeholder=f"e.g. {next(iter(self._actions), 'Service.action')}",
                 suggest=suggest_from(sorted(self._actions)),
                 submitted=self._enter_in,
                 id="inject-name",
