@@ -230,7 +230,7 @@ async def run_repl(
                 interrupts.__enter__()
                 left_by: str = Leaving.CTRL_C  # unless the loop returns: a second Ctrl-C
                 try:
-                    with warnings_shown_by(on_stderr):
+                    with warnings_shown_by(on_stderr, file):
                         left_by = await _loop(
                             console, session, prompt, at_prompt, interrupts, pasted, piped, tally
                         )
