@@ -86,7 +86,7 @@ async def run_headless(
     try:
         # With --json, what the file's own code prints (as it is imported, in a handler
         # or a hook) goes to stderr: stdout holds the JSON object alone.
-        with prints_to_stderr(json_output), warnings_shown_by(on_stderr):
+        with prints_to_stderr(json_output), warnings_shown_by(on_stderr, file):
             async with Session.open(
                 file,
                 arch=arch,

@@ -15,6 +15,7 @@ import threading
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TextIO
 
 from pyrapide.core.printable import printable
@@ -36,13 +37,20 @@ def warning_line(message: Warning | str, category: type[Warning], filename: str,
 
 
 @contextmanager
-def warnings_shown_by(show: Callable[[str], None]) -> Iterator[None]:
+def warnings_shown_by(
+    show: Callable[[str], None], architecture: str | Path | None = None
+) -> Iterator[None]:
     """Within the block, each Python warning that would be printed is handed to
     ``show`` as one line (see :func:`warning_line`) instead, called in the thread that
     entered the block (a warning raised in another thread is printed as Python would);
-    warnings' filters still choose which are shown."""
+    warnings' filters still choose which are shown.
+
+    A warning raised in the ``architecture`` file names it as the user gave it (Python
+    reports it resolved): ``01_connections.py``, not the folder a served lesson lives
+    in on the server."""
     shown_in = threading.get_ident()
     python_shows = warnings.showwarning
+    given = None if architecture is None else (str(architecture), _resolved(architecture))
 
     def show_warning(message: Warning | str, category: type[Warning], filename: str,
                      lineno: int, file: TextIO | None = None, line: str | None = None,
@@ -50,6 +58,8 @@ def warnings_shown_by(show: Callable[[str], None]) -> Iterator[None]:
         if threading.get_ident() != shown_in:
             python_shows(message, category, filename, lineno, file, line)
             return
+        if given is not None and _resolved(filename) == given[1]:
+            filename = given[0]
         show(warning_line(message, category, filename, lineno))
 
     warnings.showwarning = show_warning
@@ -58,6 +68,14 @@ def warnings_shown_by(show: Callable[[str], None]) -> Iterator[None]:
     finally:
         warnings.showwarning = python_shows
 
+
+
+def _resolved(path: str | Path) -> Path | None:
+    """``path`` resolved, or None when it cannot be (a name such as ``<string>``)."""
+    try:
+        return Path(path).resolve()
+    except (OSError, RuntimeError, ValueError):
+        return None
 
 
 def on_stderr(line: str) -> None:

@@ -31,7 +31,8 @@ LANE_MAX = 16
 """Widest lane: wider lanes only spread the drawing out."""
 
 COLLAPSED_WIDTH = 1
-"""A collapsed lane: its events are a dot, its name a letter."""
+"""A collapsed lane: its events are a dot, its name a letter (two cells when the
+letter is a wide one, 漢: see :func:`collapsed_width`)."""
 
 OTHERS = "others"
 """The name of the lane that gathers the components that did not fit."""
@@ -120,6 +121,18 @@ def cause_marks(causes: Sequence[Cause]) -> list[Cell]:
     return cells
 
 
+def initial(lane: str) -> str:
+    """What a collapsed lane shows of its name: its first character (printable), with
+    the accents that combine with it."""
+    cells = terminal_cells(printable(lane))
+    return cells[0] if cells else ""
+
+
+def collapsed_width(lane: str) -> int:
+    """How many cells ``lane`` takes collapsed: its initial's, one or two."""
+    return max(COLLAPSED_WIDTH, cell_len(initial(lane)))
+
+
 @dataclass
 class LaneGrid:
     """Where each lane goes across the drawing, and how its rows are drawn.
@@ -162,7 +175,7 @@ class LaneGrid:
         LANE_MIN are gathered into a last lane called ``others``; without it they are all
         drawn at LANE_MIN and the drawing is wider than ``width``."""
         open_lanes = [lane for lane in lanes if lane not in collapsed]
-        fixed = sum(1 + COLLAPSED_WIDTH for lane in lanes if lane in collapsed)
+        fixed = sum(1 + collapsed_width(lane) for lane in lanes if lane in collapsed)
         room = width - time_width - reserve - fixed
         gathered: list[str] = []
         shown = list(lanes)
@@ -177,7 +190,7 @@ class LaneGrid:
 
     def width_of(self, lane: str) -> int:
         """How many cells ``lane`` takes (not counting the blank before it)."""
-        return COLLAPSED_WIDTH if lane in self.collapsed else self.lane_width
+        return collapsed_width(lane) if lane in self.collapsed else self.lane_width
 
     # -- header -------------------------------------------------------------------------
 
@@ -187,7 +200,7 @@ class LaneGrid:
         a row of the kinds of connection feeding each."""
         shown = {lane: printable(lane) for lane in self.lanes}
         names = {
-            lane: [shown[lane][:1]] if lane in self.collapsed
+            lane: [initial(lane)] if lane in self.collapsed
             else _fold(shown[lane], self.lane_width) if fold
             else [shorten(shown[lane], self.lane_width)]
             for lane in self.lanes
@@ -239,7 +252,7 @@ class LaneGrid:
                 cells[end] = ("◀", role)
                 for x in range(end + 1, origin + 1):
                     cells[x] = (line, role)
-        if own_width == COLLAPSED_WIDTH:
+        if self.lane_for(source) in self.collapsed:
             label = EVENT_MARK
         else:
             # Ids, names and sources are data: drawn printable.

@@ -119,9 +119,12 @@ def check_constraints(arch_name: str, declared: list[Any]) -> tuple[Any, ...]:
             try:
                 item = item()
             except Exception as error:
+                # A TypeError is most often arguments __init__ wants; anything else is
+                # the class's own refusal (two rules of one name), said as it is.
+                how = " without arguments" if isinstance(error, TypeError) else ""
                 raise ArchitectureError(
-                    f"{arch_name}: constraint {index}, {class_label(item)}, cannot be made "
-                    f"without arguments: {error}",
+                    f"{arch_name}: constraint {index}, {class_label(item)}, cannot be "
+                    f"made{how}: {error}",
                     architecture=arch_name,
                 ) from error
         if not isinstance(item, Constraint):

@@ -181,7 +181,24 @@ def _collect_rules(instance: Any, class_name: str) -> list[PatternConstraint]:
             )
         if not any(rule is seen for seen in rules):
             rules.append(rule)
+    _refuse_shared_names(rules, class_name)
     return rules
+
+
+def _refuse_shared_names(rules: list[PatternConstraint], class_name: str) -> None:
+    """Raise ValueError naming two rules given the same name: their violations would be
+    reported under one name, and two alike (same events) counted as one."""
+    named: dict[str, PatternConstraint] = {}
+    for rule in rules:
+        if not rule.named:
+            continue
+        first = named.setdefault(rule.name, rule)
+        if first is not rule:
+            raise ValueError(
+                f"constraint class {class_name}: two rules are named {rule.name!r} "
+                f"({first.statement}; {rule.statement}): give each a name of its own, so "
+                "that their violations can be told apart"
+            )
 
 
 def _description_of(cls: type) -> str:
@@ -202,7 +219,8 @@ def constraint(cls: type) -> type:
     pattern limiting the events the rules may match. A class that defines
     ``check(self, computation)`` itself is checked by it instead (``super().check``
     gives the rules' violations). Instances are :class:`Constraint` objects; the
-    rules are collected when an instance is made, and an error there names the class.
+    rules are collected when an instance is made, and an error there names the class
+    (two rules given one name are refused with ValueError naming both).
     """
     if not isinstance(cls, type):
         raise TypeError(f"@constraint decorates a class, got {type(cls).__name__}")

@@ -42,6 +42,7 @@ class PatternConstraint(Constraint):
         self.name = settle_name(name, default_name, where)
         self.description = settle_description(description, message, where)
         self.named = name is not None  # True when the caller chose the name
+        self.statement = default_name  # the rule as written: "never A.err"
         register_rule(self)
 
     def check(self, computation: Any) -> list[ConstraintViolation]:

@@ -12,7 +12,7 @@ from typing import Any
 from pyrapide.core._from_dict import NOT_GIVEN, given_document
 from pyrapide.core.frozendict import EMPTY, SCALARS, FrozenDict, frozen_mapping
 from pyrapide.core.printable import value_repr
-from pyrapide.core.values import MAX_DEPTH
+from pyrapide.core.values import MAX_DEPTH, payload_problem
 
 
 def _new_id_source() -> tuple[str, itertools.count[int]]:
@@ -268,10 +268,34 @@ class Event(_EventFields):
 
     def model_dump_json(self, *, indent: int | None = None) -> str:
         """The event as JSON text (pydantic's name), as pydantic writes it: compact
-        unless ``indent`` is given, other than ASCII kept as it is."""
+        unless ``indent`` is given, other than ASCII kept as it is.
+
+        Raises ``TypeError`` naming the field when the payload or metadata holds what
+        JSON cannot write (a set, an integer too long to write in decimal), in the
+        words saving a computation uses for it.
+        """
         separators = (",", ":") if indent is None else None
-        return json.dumps(
-            self.to_dict(), indent=indent, separators=separators, ensure_ascii=False
+        try:
+            return json.dumps(
+                self.to_dict(), indent=indent, separators=separators, ensure_ascii=False
+            )
+        except (TypeError, ValueError) as error:
+            raise TypeError(self._not_json(error)) from None
+
+    def _not_json(self, error: Exception) -> str:
+        """Why ``json`` refused this event (``error``), naming the field and the value."""
+        for field in ("payload", "metadata"):
+            mapping = getattr(self, field)
+            try:
+                json.dumps(mapping)
+            except (TypeError, ValueError) as refused:
+                problem = payload_problem(mapping, field) or str(refused)
+                break
+        else:
+            field, problem = "payload or metadata", str(error)
+        return (
+            f"cannot write event {self.id!r} ({self.name}) as JSON: its {field} is not "
+            f"JSON ({problem})"
         )
 
     def model_copy(

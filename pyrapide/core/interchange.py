@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from pyrapide.core.errors import ComputationFileError
 from pyrapide.core.event import Event
+from pyrapide.core.json_file import parse_document
 from pyrapide.core.serialization import computation_from_document, computation_to_document
 
 if TYPE_CHECKING:
@@ -68,13 +69,16 @@ def deserialize_computation(data: str | bytes, format: str = "json") -> Computat
     not a valid computation document.
     """
     _check_format(format)
-    try:
-        text = data.decode("utf-8") if isinstance(data, bytes | bytearray) else data
-        document = json.loads(text)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ComputationFileError(f"serialized computation is not JSON: {error}") from None
-    except TypeError:
+    source = "serialized computation"
+    if isinstance(data, bytes | bytearray):
+        try:
+            data = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise ComputationFileError(
+                f"{source}: not UTF-8 text (bad byte at offset {error.start})"
+            ) from None
+    if not isinstance(data, str):
         raise TypeError(
             f"deserialize_computation needs JSON text (str or bytes), got {type(data).__name__}"
-        ) from None
-    return computation_from_document(document, "serialized computation")
+        )
+    return computation_from_document(parse_document(data, source), source, parsed=True)

@@ -3,9 +3,10 @@
 :func:`parse_json` parses text once with the standard library's C parser and turns
 whatever that refuses into one :class:`JSONTextError` with a line, a column and what
 is wrong: bad JSON, NaN or Infinity (JSON has neither, and a computation holding one
-could not be saved again), an integer too long for Python to read, or nesting deeper
-than a payload may go (:data:`~pyrapide.core.values.MAX_DEPTH`). Only a failure costs
-a second look at the text, to find where it is. The workbench parses typed payloads
+could not be saved again), an integer too long for Python to read, nesting deeper
+than a payload may go (:data:`~pyrapide.core.values.MAX_DEPTH`), or an object naming
+one key twice (the parser would keep the last value and drop the others unsaid). Only
+a failure costs a second look at the text, to find where it is. The workbench parses typed payloads
 with it.
 
 :func:`read_json_file` reads a saved computation whole (its text is the largest thing
@@ -29,22 +30,34 @@ from pyrapide.core.values import MAX_DEPTH
 DOCUMENT_DEPTH: Final = 4
 """How deep a payload sits in the document: ``{"poset": {"events": [{"payload": ...``."""
 
-# Strings (skipped whole), brackets, the constants JSON lacks, and numbers.
+# Strings (read whole, a key with its colon), brackets, the constants JSON lacks, and
+# numbers.
 _TOKEN: Final = re.compile(
-    r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]|-?Infinity|NaN|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?'
+    r'"[^"\\]*(?:\\.[^"\\]*)*"(\s*:)?|[\[\]{}]|-?Infinity|NaN|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?'
 )
+
+
 class JSONTextError(ValueError):
     """JSON text that is refused: ``message`` says why, ``offset`` (0-based), ``line`` and
     ``column`` (1-based) say where. ``kind`` is "syntax" (not JSON at all), "constant"
-    (NaN or an infinity), "integer" (too long to read) or "depth" (nested too deeply)."""
+    (NaN or an infinity), "integer" (too long to read), "depth" (nested too deeply) or
+    "duplicate" (a key given twice in one object: then ``key`` is the key, ``first``
+    the line and column of its first place, and ``nesting`` how many lists and objects
+    hold it, 1 for a key of the outermost object)."""
 
     def __init__(self, message: str, text: str, offset: int, kind: str = "syntax") -> None:
         super().__init__(message)
         self.message = message
         self.kind = kind
         self.offset = offset
-        self.line = text.count("\n", 0, offset) + 1
-        self.column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        self.line, self.column = _line_and_column(text, offset)
+        self.key: str | None = None
+        self.first: tuple[int, int] | None = None
+        self.nesting = 0
+
+
+def _line_and_column(text: str, offset: int) -> tuple[int, int]:
+    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 class _NotJSONConstant(Exception):
@@ -55,23 +68,36 @@ def _refuse_constant(name: str) -> NoReturn:
     raise _NotJSONConstant(name)
 
 
+class _KeyGivenTwice(Exception):
+    """An object naming one key twice, met by the parser."""
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """The dict the parser builds for an object, unless the object names a key twice."""
+    mapping = dict(pairs)
+    if len(mapping) != len(pairs):
+        raise _KeyGivenTwice
+    return mapping
+
+
 def parse_json(text: str, max_depth: int = MAX_DEPTH, *, exact_depth: bool = True) -> Any:
     """The value the JSON ``text`` holds, parsed by the standard library's C parser.
 
     Raises :class:`JSONTextError` for malformed JSON, NaN and the infinities (JSON has
-    neither), an integer longer than Python reads, and lists and objects nested more
-    than ``max_depth`` deep. With ``exact_depth`` False only nesting deep enough to
-    stop the parser is found here (a caller that checks depth itself, as loading a
-    whole file does, spares the second look at the text).
+    neither), an integer longer than Python reads, an object that names a key twice,
+    and lists and objects nested more than ``max_depth`` deep. With ``exact_depth``
+    False only nesting deep enough to stop the parser is found here (a caller that
+    checks depth itself, as loading a whole file does, spares the second look at the
+    text).
     """
     try:
-        value = json.loads(text, parse_constant=_refuse_constant)
+        value = json.loads(text, parse_constant=_refuse_constant, object_pairs_hook=_object)
     except json.JSONDecodeError as error:
         hint = " (the text looks truncated)" if _runs_off_the_end(text, error) else ""
         raise JSONTextError(f"not valid JSON: {error.msg}{hint}", text, error.pos) from None
-    except (_NotJSONConstant, RecursionError, ValueError):
-        # NaN or Infinity, nesting deeper than the parser goes, or an integer longer
-        # than Python reads: found again, this time with its place.
+    except (_NotJSONConstant, _KeyGivenTwice, RecursionError, ValueError):
+        # NaN or Infinity, a key given twice, nesting deeper than the parser goes, or an
+        # integer longer than Python reads: found again, this time with its place.
         raise _located_failure(text, max_depth) from None
     if exact_depth and text.count("[") + text.count("{") > max_depth:
         problem = _first_refused(text, max_depth)
@@ -99,14 +125,27 @@ def read_json_file(path: str) -> Any:
     """
     text = _read_text(path)
     try:
-        return parse_json(text, MAX_DEPTH + DOCUMENT_DEPTH, exact_depth=False)
-    except JSONTextError as error:
-        message = error.message.replace("the text looks", "the file looks")
-        raise ComputationFileError(
-            f"{path}:{error.line}:{error.column}: {message}", not_json=error.kind == "syntax"
-        ) from None
+        return parse_document(text, path, "file")
     except MemoryError:
         raise ComputationFileError(f"{path}: too large to load into memory") from None
+
+
+def parse_document(text: str, source: str, kind: str = "text") -> Any:
+    """The saved computation's document that ``text`` holds (read from ``source``, a
+    ``kind`` of thing: "file", "text"), parsed as :func:`parse_json` parses, leaving
+    the depth of payloads to the caller.
+
+    Raises ComputationFileError ``source:line:column: what is wrong``.
+    """
+    try:
+        return parse_json(text, MAX_DEPTH + DOCUMENT_DEPTH, exact_depth=False)
+    except JSONTextError as error:
+        message = error.message.replace("the text looks", f"the {kind} looks")
+        if error.first is not None:
+            message += f" (first at line {error.first[0]}, column {error.first[1]})"
+        raise ComputationFileError(
+            f"{source}:{error.line}:{error.column}: {message}", not_json=error.kind == "syntax"
+        ) from None
 
 
 def _read_text(path: str) -> str:
@@ -139,7 +178,8 @@ def _read_text(path: str) -> str:
 
 def _located_failure(text: str, max_depth: int) -> JSONTextError:
     """The first place in ``text`` that the parser refuses (a NaN or an Infinity, an
-    integer too long to read, or nesting deeper than ``max_depth``), placed."""
+    integer too long to read, a key given twice, or nesting deeper than ``max_depth``),
+    placed."""
     found = _first_refused(text, max_depth)
     # Else the parser ran out of stack before max_depth (the stack was deep already).
     return found or JSONTextError("nested too deeply to read", text, 0, "depth")
@@ -147,18 +187,27 @@ def _located_failure(text: str, max_depth: int) -> JSONTextError:
 
 def _first_refused(text: str, max_depth: int) -> JSONTextError | None:
     digits = sys.get_int_max_str_digits() or sys.maxsize
-    depth = 0
+    # One entry per list or object the scan is inside: an object's keys (as read, with
+    # where each was), None for a list.
+    inside: list[dict[str, int] | None] = []
     for match in _TOKEN.finditer(text):
         token = match.group()
         first = token[0]
         if first == '"':
+            keys = inside[-1] if inside else None
+            if match.group(1) is not None and keys is not None:
+                twice = _key_given_twice(text, match, keys)
+                if twice is not None:
+                    twice.nesting = len(inside)
+                    return twice
             continue
         if first in "[{":
-            depth += 1
-            if depth > max_depth:
+            inside.append({} if first == "{" else None)
+            if len(inside) > max_depth:
                 return JSONTextError(_too_deep(max_depth), text, match.start(), "depth")
         elif first in "]}":
-            depth -= 1
+            if inside:
+                inside.pop()
         elif token in ("NaN", "Infinity", "-Infinity"):
             return JSONTextError(
                 f"{token} is not a JSON number; only finite numbers can be saved",
@@ -175,6 +224,23 @@ def _first_refused(text: str, max_depth: int) -> JSONTextError | None:
                 "integer",
             )
     return None
+
+
+def _key_given_twice(text: str, match: re.Match[str], keys: dict[str, int]) -> JSONTextError | None:
+    """The error for the key ``match`` reads when ``keys`` (those its object named before
+    it, with their offsets) holds it already; else None, the key added to ``keys``."""
+    try:
+        key = json.loads(match.group()[: match.start(1) - match.start()])
+    except ValueError:  # an escape JSON refuses: the parser says so
+        return None
+    if key not in keys:
+        keys[key] = match.start()
+        return None
+    error = JSONTextError(
+        f"the key {key!r} is given twice in one object", text, match.start(), "duplicate"
+    )
+    error.key, error.first = key, _line_and_column(text, keys[key])
+    return error
 
 
 def _too_deep(max_depth: int) -> str:

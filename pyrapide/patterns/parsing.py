@@ -17,7 +17,6 @@ from typing import Any
 
 from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import (
-    UnexpectedCharacters,
     UnexpectedEOF,
     UnexpectedInput,
     UnexpectedToken,
@@ -28,6 +27,7 @@ from pyrapide.core.values import too_many_digits
 from pyrapide.patterns import algebra as alg
 from pyrapide.patterns import operators as ops
 from pyrapide.patterns.condition import AllOf, AnyOf, Comparison, Condition, Not
+from pyrapide.patterns.expected import expected_after
 from pyrapide.patterns.match import Placeholder
 from pyrapide.patterns.syntax import MAX_PATTERN_DEPTH, PatternSyntaxError, text_line
 
@@ -198,40 +198,6 @@ def _parser() -> Lark:
     return Lark(grammar, parser="lalr", maybe_placeholders=True, propagate_positions=True)
 
 
-# How each terminal is described to a user.
-_TERMINAL_WORDS = {
-    "NAME": "an event name",
-    "ESCAPED_STRING": "a quoted string",
-    "SIGNED_NUMBER": "a number",
-    "PLACEHOLDER": "a placeholder such as ?k",
-    "COMPARATOR": "a comparison (== != < <= > >=)",
-    "$END": "the end of the pattern",
-}
-
-
-def _describe(terminal: str) -> str:
-    if terminal in _TERMINAL_WORDS:
-        return _TERMINAL_WORDS[terminal]
-    try:
-        pattern = _parser().get_terminal(terminal).pattern
-    except KeyError:
-        return terminal
-    return f"'{pattern.value}'" if pattern.type == "str" else terminal
-
-
-# The terminals that start a JSON value, said in two words when all are expected.
-_JSON_STARTS = frozenset(
-    {"'['", "'{'", "'true'", "'false'", "'null'", "a number", "a quoted string"}
-)
-
-
-def _expected_words(terminals: Any) -> tuple[str, ...]:
-    words = {_describe(name) for name in terminals}
-    if words >= _JSON_STARTS:
-        words = (words - _JSON_STARTS) | {"a JSON value"}
-    return tuple(sorted(words, key=lambda word: (word[0] != "'", word)))
-
-
 def _found(text: str, line: int, column: int) -> str:
     rest = text_line(text, line)[column - 1 :]
     if rest and rest[0] not in _BLANKS and (rest[0].isspace() or not rest[0].isprintable()):
@@ -259,15 +225,16 @@ def _syntax_error(text: str, error: UnexpectedInput) -> PatternSyntaxError:
         lines = text.rstrip().split("\n")
         line, column = len(lines), len(lines[-1]) + 1
         found = "the end of the pattern"
+        before = text
     else:
         line = getattr(error, "line", 1) or 1
         column = getattr(error, "column", 1) or 1
         found = _found(text, line, column)
-    if isinstance(error, UnexpectedCharacters):
-        terminals: Any = error.allowed or ()
-    else:
-        terminals = getattr(error, "expected", None) or getattr(error, "accepts", None) or ()
-    expected = _expected_words(terminals)
+        if isinstance(error, UnexpectedToken):
+            before = text[: error.token.start_pos or 0]
+        else:
+            before = text[: getattr(error, "pos_in_stream", 0) or 0]
+    expected = expected_after(_parser(), before) or ()
     if not expected:
         wanted = "something else"
     elif len(expected) == 1:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -154,14 +153,13 @@ def parse_payload(text: str, offset: int = 0) -> Payload:
             elif error.kind == "syntax":
                 reason = error.message.removeprefix("not valid JSON: ")
                 message = f"malformed JSON payload: {reason}"
+            elif error.kind == "duplicate" and error.nesting == 1:
+                message = f"field {error.key!r} is given twice"
             else:
                 message = f"in the payload: {error.message}"
             raise CommandSyntaxError(message, column=lead + error.offset) from None
         if not isinstance(document, dict):
             raise CommandSyntaxError("the JSON payload must be one object", column=lead)
-        twice = _field_given_twice(stripped, len(document))
-        if twice is not None:
-            raise CommandSyntaxError(f"field {twice!r} is given twice", column=lead)
         return Payload(document)
     values: dict[str, Any] = {}
     typed_as: dict[str, str] = {}
@@ -183,26 +181,6 @@ def parse_payload(text: str, offset: int = 0) -> Payload:
         typed_as[key] = raw
         columns[key] = word.column
     return Payload(values, typed_as, columns)
-
-
-def _field_given_twice(document: str, fields: int) -> str | None:
-    """The first field the JSON object ``document`` names twice, or None. ``json`` keeps
-    the last value of such a field and drops the others unsaid; ``fields`` (how many
-    it kept) spares a second reading of the usual payload, which names each once."""
-    if document.count(":") <= fields:
-        return None  # each field has its colon: none can be there twice
-    outermost: list[tuple[str, Any]] = []
-
-    def keep(pairs: list[tuple[str, Any]]) -> None:
-        outermost[:] = pairs  # inner objects are read first: the payload's come last
-
-    json.loads(document, object_pairs_hook=keep)
-    seen: set[str] = set()
-    for name, _ in outermost:
-        if name in seen:
-            return name
-        seen.add(name)
-    return None
 
 
 def quoted_word(text: str, quote: str = "") -> str:

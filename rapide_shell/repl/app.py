@@ -4,7 +4,8 @@ The prompt and the system share one asyncio loop (``prompt_async``): while a com
 runs, the prompt is not shown, and Ctrl-C pauses a ``run`` in progress instead of
 killing the program (a second Ctrl-C during the same command leaves, even when a
 handler keeps the loop busy; see :mod:`rapide_shell.interrupts`). At the prompt,
-Ctrl-C clears the line (twice in a row leaves), Ctrl-D and ``quit`` leave; the
+Ctrl-C clears the line (twice in a row leaves), Ctrl-D and ``quit`` leave (a Ctrl-D
+typed while a command runs, at the next prompt: see :mod:`.typed_ahead`); the
 system's finish hooks run on the way out, and the recording is kept. Lines pasted at
 the prompt are entered one after the other, as typed, and a last one without its end
 waits at the prompt to be finished, as in the TUI's command bar; a Ctrl-C drops the
@@ -75,6 +76,7 @@ from rapide_shell.loader import LoadError
 from rapide_shell.looks import architecture_counts
 from rapide_shell.python_warnings import on_stderr, warnings_shown_by
 from rapide_shell.render import event_text, note, terminal_console
+from rapide_shell.repl.typed_ahead import ctrl_d_kept_as_a_key
 from rapide_shell.session import Session
 from rapide_shell.tally import SessionTally
 
@@ -187,56 +189,57 @@ async def run_repl(
     interrupts: CtrlC | None = None
     tally = SessionTally()
     try:
-        async with Session.open(
-            file,
-            arch=arch,
-            seed=seed,
-            record=record,
-            force_record=force_record,
-            handler_timeout=handler_timeout,
-            at=at,
-        ) as session:
-            explorations = ExploreCommands()
-            session.plugins.register(explorations, name=EXPLORE_PLUGIN)
-            _welcome(console, session)
-            for problem in session.hook_problems("start"):
-                console.print(problem)
-            if session.arrival is not None:
-                for renderable in session.arrival.output:
-                    console.print(renderable)
-            pasted = _Pasted()
-            # Standard input that is no terminal (a pipe, a file) is read line by line:
-            # prompt-toolkit would warn and draw its prompt around what it never saw typed.
-            piped = None if sys.stdin is not None and sys.stdin.isatty() else _PipedLines()
-            prompt: PromptSession[str] = PromptSession(
-                history=_history(),
-                completer=SessionCompleter(session),
-                complete_while_typing=False,
-                key_bindings=pasted.bindings(),
-                input=DummyInput() if piped else None,
-            )
-            at_prompt = _AtPrompt(prompt, piped)
-            session.subscribe(
-                functools.partial(_announce_end, console, prompt, explorations),
-                (notices.ExplorationChanged,),
-            )
-            tally.follow_explorations(session, explorations)
-            interrupts = CtrlC(
-                session, pausing=PAUSING, stopping=STOPPING, leaving=LEAVING, idle=at_prompt
-            )
-            interrupts.__enter__()
-            left_by: str = Leaving.CTRL_C  # unless the loop returns: a second Ctrl-C
-            try:
-                with warnings_shown_by(on_stderr):
-                    left_by = await _loop(
-                        console, session, prompt, at_prompt, interrupts, pasted, piped, tally
-                    )
-                if left_by == Leaving.END_OF_INPUT and interrupts.ended_by is None:
-                    await _see_through(console, explorations, at_prompt)
-            finally:
-                if interrupts.ended_by is not None:
-                    left_by = interrupts.ended_by.reason
-                await _stop_exploration(console, explorations, left_by)
+        with ctrl_d_kept_as_a_key():  # typed between two prompts: kept for the next
+            async with Session.open(
+                file,
+                arch=arch,
+                seed=seed,
+                record=record,
+                force_record=force_record,
+                handler_timeout=handler_timeout,
+                at=at,
+            ) as session:
+                explorations = ExploreCommands()
+                session.plugins.register(explorations, name=EXPLORE_PLUGIN)
+                _welcome(console, session)
+                for problem in session.hook_problems("start"):
+                    console.print(problem)
+                if session.arrival is not None:
+                    for renderable in session.arrival.output:
+                        console.print(renderable)
+                pasted = _Pasted()
+                # Standard input that is no terminal (a pipe, a file) is read line by line:
+                # prompt-toolkit would warn and draw its prompt around what it never saw typed.
+                piped = None if sys.stdin is not None and sys.stdin.isatty() else _PipedLines()
+                prompt: PromptSession[str] = PromptSession(
+                    history=_history(),
+                    completer=SessionCompleter(session),
+                    complete_while_typing=False,
+                    key_bindings=pasted.bindings(),
+                    input=DummyInput() if piped else None,
+                )
+                at_prompt = _AtPrompt(prompt, piped)
+                session.subscribe(
+                    functools.partial(_announce_end, console, prompt, explorations),
+                    (notices.ExplorationChanged,),
+                )
+                tally.follow_explorations(session, explorations)
+                interrupts = CtrlC(
+                    session, pausing=PAUSING, stopping=STOPPING, leaving=LEAVING, idle=at_prompt
+                )
+                interrupts.__enter__()
+                left_by: str = Leaving.CTRL_C  # unless the loop returns: a second Ctrl-C
+                try:
+                    with warnings_shown_by(on_stderr, file):
+                        left_by = await _loop(
+                            console, session, prompt, at_prompt, interrupts, pasted, piped, tally
+                        )
+                    if left_by == Leaving.END_OF_INPUT and interrupts.ended_by is None:
+                        await _see_through(console, explorations, at_prompt)
+                finally:
+                    if interrupts.ended_by is not None:
+                        left_by = interrupts.ended_by.reason
+                    await _stop_exploration(console, explorations, left_by)
     except LoadError as error:
         sys.stderr.write(f"rapide: {printable(str(error))}\n")
         return error.exit_status

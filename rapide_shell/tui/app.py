@@ -188,7 +188,7 @@ class RapideApp(App[None]):
         """Python's warnings (raised by the architecture's code) are shown in the Output
         while the app runs: there is no terminal under it to print them on. SIGTERM and
         SIGHUP end the workbench as Ctrl-Q does (see :meth:`end_by_signal`)."""
-        self._warnings.enter_context(warnings_shown_by(self.show_python_warning))
+        self._warnings.enter_context(warnings_shown_by(self.show_python_warning, self.session.path))
         if threading.current_thread() is threading.main_thread():
             loop = asyncio.get_running_loop()
             for number in ENDING_SIGNALS:

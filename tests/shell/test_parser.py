@@ -147,7 +147,14 @@ def test_inject_takes_one_json_object() -> None:
         ("inject A.b rows=[1,,2]", "malformed JSON in the value of 'rows'", 19),
         ("inject A.b key=1 key=2", "given twice", 17),
         # JSON keeps the last of two and drops the first without a word.
-        ('inject A.b {"key": 1, "rows": [], "key": 2}', "field 'key' is given twice", 11),
+        ('inject A.b {"key": 1, "rows": [], "key": 2}', "field 'key' is given twice", 34),
+        # Inside a value too: the parser kept the last and dropped the others unsaid.
+        (
+            'inject A.b {"rows": [{"a": 1, "a": 2}]}',
+            "in the payload: the key 'a' is given twice in one object",
+            30,
+        ),
+        ('inject A.b rows={"a":1,"a":2}', "in the value of 'rows': the key 'a' is given twice", 23),
         ("inject key=1", "event name first", 7),
         ("inject", "needs an event name", 6),
     ],
@@ -161,9 +168,9 @@ def test_malformed_payloads_say_what_and_where(line: str, message: str, column: 
 def test_payload_parser_alone() -> None:
     assert parse_payload("").values == {}
     assert parse_payload('  {"a": 1}').values == {"a": 1}
-    # A field named twice inside a value is the value's affair; colons in text are text.
-    assert parse_payload('{"a": {"b": 1, "b": 2}, "c": "x:y"}').values == {
-        "a": {"b": 2}, "c": "x:y"
+    # Colons in text are text, a key's colon may stand apart from it.
+    assert parse_payload('{"a": {"b" : 1}, "c": "x:y", "d": "c"}').values == {
+        "a": {"b": 1}, "c": "x:y", "d": "c"
     }
     assert parse_payload("name=Ada age=36").values == {"name": "Ada", "age": 36}
 

@@ -6,7 +6,7 @@ import warnings
 from pathlib import Path
 
 from rapide_shell.python_warnings import warning_line, warnings_shown_by
-from tests.shell.cli_process import run_rapide
+from tests.shell.cli_process import REPO, run_rapide
 
 FORGOT_AWAIT = Path(__file__).parent / "fixtures" / "forgot_await.py"
 
@@ -54,3 +54,17 @@ def test_rapide_run_says_it_on_stderr_in_one_line(tmp_path: Path) -> None:
         f"{FORGOT_AWAIT}:28: RuntimeWarning: coroutine 'ModuleContext.emit' was never "
         "awaited (its code did not run: `await` it; an emit not awaited records no event)"
     ]
+
+
+def test_the_architecture_file_is_named_as_it_was_given(tmp_path: Path) -> None:
+    # Python names it resolved: a served lesson's tab, given `01_connections.py` in the
+    # lesson's folder, showed where that folder is on the server.
+    script = tmp_path / "run.rapide"
+    script.write_text("run\n")
+    for given, cwd in ((FORGOT_AWAIT.name, FORGOT_AWAIT.parent),
+                       (FORGOT_AWAIT.relative_to(REPO), REPO)):
+        done = run_rapide("run", given, "--script", script, cwd=cwd)
+        assert done.returncode == 0, done.stderr
+        assert done.stderr.startswith(f"{given}:28: RuntimeWarning: coroutine "), done.stderr
+    done = run_rapide("repl", FORGOT_AWAIT.name, stdin="run\n", cwd=FORGOT_AWAIT.parent)
+    assert done.stderr.startswith(f"{FORGOT_AWAIT.name}:28: RuntimeWarning:"), done.stderr

@@ -195,6 +195,34 @@ def test_a_bad_command_is_an_error_and_the_session_goes_on(shop_user: User) -> N
     shop_user.sees("rapide: exit status 2: 2 command errors (lines 1 and 2)")
 
 
+def test_a_ctrl_d_typed_while_a_command_runs_leaves_at_the_next_prompt(shop_user: User) -> None:
+    # Between two prompts the terminal is in its line mode, where Ctrl-D was its end of
+    # a line, not a key: the next prompt never saw it (nor one pressed the moment the
+    # prompt was drawn, before it took the terminal).
+    shop_user.enters("inject Web.order item=pear")
+    shop_user.sees("queued #1")
+    shop_user.enters("run --every 0.4")
+    shop_user.sees("Store.reserved")  # the first event of the slow run: it goes on
+    shop_user.types("\x04")  # Ctrl-D
+    shop_user.sees("Ledger.entry")
+    assert shop_user.leaves() == 0
+
+
+def test_the_terminal_s_own_ctrl_d_is_given_back_when_the_repl_leaves(tmp_path: Path) -> None:
+    shell = pexpect.spawn(
+        "/bin/sh",
+        ["-c", '"$0" -m rapide_shell.cli repl "$1"; stty -a', sys.executable,
+         str(FIXTURES / "shop.py")],
+        env={**os.environ, "TERM": "dumb", "XDG_DATA_HOME": str(tmp_path)},
+        encoding="utf-8",
+        timeout=20,
+    )
+    shell.expect_exact("]>")
+    shell.sendline("quit")
+    shell.expect(pexpect.EOF)
+    assert re.search(r"\beof = \^D;", shell.before), shell.before
+
+
 def test_step_with_nothing_after_its_hash_is_refused_and_takes_no_step(
     shop_user: User,
 ) -> None:

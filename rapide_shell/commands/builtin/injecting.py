@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -99,6 +100,15 @@ async def inject(
     return CommandOutcome(line, "inject", output=tuple(output), data=data)
 
 
+def unknown_event(name: str, actions: Mapping[str, ActionSpec]) -> CommandError:
+    """The error for ``name``, which no action in ``actions`` is, with the close names
+    as suggestions: what ``inject`` and the inject dialog both say."""
+    return CommandError(
+        f"unknown event {name!r}: no interface declares it",
+        suggestions=close_matches(name, actions),
+    )
+
+
 def checked_payload(
     actions: dict[str, ActionSpec], name: str, payload: Payload
 ) -> dict[str, Any]:
@@ -118,10 +128,7 @@ def checked_payload(
     if actions:
         spec = actions.get(name)
         if spec is None:
-            raise CommandError(
-                f"unknown event {name!r}: no interface declares it",
-                suggestions=close_matches(name, actions),
-            )
+            raise unknown_event(name, actions)
         for param in spec.params:
             typed = payload.typed_as.get(param.name)
             read = values.get(param.name)

@@ -17,6 +17,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from pyrapide.core.json_file import JSONTextError
 from pyrapide.types.payloads import PayloadError, check_payload
+from rapide_shell.commands.builtin.injecting import unknown_event
 from rapide_shell.commands.lexer import typed_value
 from rapide_shell.recording import inject_line
 from rapide_shell.render import note
@@ -116,7 +117,9 @@ class InjectDialog(ModalScreen[str | None]):
                         id="inject-name-label")
             yield PrintableInput(
                 value=self._initial_name,
-                placeholder=next(iter(self._actions), "Service.action"),
+                # Said as an example: an event name alone there was taken for one filled
+                # in, and Enter on it said that a name is needed.
+                placeholder=f"e.g. {next(iter(self._actions), 'Service.action')}",
                 suggest=suggest_from(sorted(self._actions)),
                 submitted=self._enter_in,
                 id="inject-name",
@@ -206,7 +209,7 @@ class InjectDialog(ModalScreen[str | None]):
             self._show_error("an event name is needed: type one (→ completes it)")
             return None
         if spec is None:
-            self._show_error(f"unknown event {name!r}: choose one of the interfaces' actions")
+            self._show_error(unknown_event(name, self._actions).describe())
             return None
         payload: dict[str, Any] = {}
         for param in spec.params:

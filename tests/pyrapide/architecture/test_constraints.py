@@ -103,6 +103,27 @@ def test_other_objects_are_refused_with_the_accepted_forms():
             constraints = ["no errors"]
 
 
+def test_a_constraint_class_that_refuses_its_rules_is_refused_saying_why():
+    # It was said to be "cannot be made without arguments", which it can.
+    @constraint
+    class Guarded:
+        def define(self):
+            never(REQUEST, name="quiet")
+            must_match(RESULT, name="quiet")
+
+    with pytest.raises(ArchitectureError) as refused:
+
+        @architecture
+        class Strict:
+            api = APIService
+            constraints = [Guarded]
+
+    assert str(refused.value).startswith(
+        "Strict: constraint 0, Guarded, cannot be made: constraint class Guarded: two rules "
+        "are named 'quiet' (never APIService.request; must_match DatabaseService.result)"
+    )
+
+
 def test_a_constraint_class_that_needs_arguments_is_refused():
     @constraint
     class Bounded:

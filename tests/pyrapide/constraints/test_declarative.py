@@ -171,6 +171,32 @@ def test_define_returning_no_rule_nor_list_names_the_class(returned: object, sai
         Odd()
 
 
+def test_two_rules_of_one_name_are_refused_naming_both(comp: Computation) -> None:
+    # Both reported as "Guarded.quiet": a report could not say which was broken, and a
+    # monitor kept one violation of the two the crash caused.
+    @constraint
+    class Guarded:
+        def define(self) -> None:
+            never("Crash", name="quiet")
+            never("*(source=\"db\")", name="quiet")
+
+    with pytest.raises(ValueError) as refused:
+        Guarded()
+    assert str(refused.value) == (
+        "constraint class Guarded: two rules are named 'quiet' (never Crash; "
+        "never *(source=\"db\")): give each a name of its own, so that their violations "
+        "can be told apart"
+    )
+
+    @constraint
+    class Distinct:
+        def rules(self) -> list[Constraint]:
+            # Rules without a name report under the class's, as in PyRapide 0.3.0.
+            return [never("Crash", name="quiet"), never("Crash"), must_match("Crash")]
+
+    assert {v.constraint_name for v in Distinct().check(comp)} == {"Distinct.quiet", "Distinct"}
+
+
 def test_rules_built_outside_a_class_are_not_collected(comp: Computation) -> None:
     shared = never("Crash", name="shared")
 

@@ -176,3 +176,27 @@ def test_the_pydantic_methods_of_030s_event_answer() -> None:
             event.model_copy(update=update)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="mode must be 'python' or 'json', not 'xml'"):
         event.model_dump(mode="xml")
+
+
+def test_model_dump_json_refuses_what_json_cannot_write_by_field_as_saving_does(
+    tmp_path: Path,
+) -> None:
+    # An integer longer than Python writes in decimal raised the interpreter's own
+    # "Exceeds the limit (4300 digits)" ValueError; saving the same event names it.
+    huge = Event("Api.count", {"rows": [1, {"n": 10**5000}]}, id="c1")
+    computation = Computation()
+    computation.record(huge)
+    with pytest.raises(TypeError) as saving:
+        computation.save(tmp_path / "run.json")
+    with pytest.raises(TypeError) as dumping:
+        huge.model_dump_json()
+    problem = "its payload is not JSON (rows[1]['n'] is an integer of more than 4300 digits"
+    assert problem in str(saving.value)
+    assert str(dumping.value).startswith(f"cannot write event 'c1' (Api.count) as JSON: {problem}")
+    tagged = Event("Api.tag", metadata={"seen": {"a", "b"}}, id="t1")
+    with pytest.raises(TypeError) as tagging:
+        tagged.model_dump_json(indent=2)
+    assert str(tagging.value) == (
+        "cannot write event 't1' (Api.tag) as JSON: its metadata is not JSON "
+        "(seen is a set, not a JSON value)"
+    )

@@ -220,6 +220,35 @@ def test_invalid_json_names_line_and_column(tmp_path: Path) -> None:
         Computation.load(path)
 
 
+@pytest.mark.parametrize(
+    ("edit", "place", "key", "first"),
+    [
+        # In a payload, the second value won; at the top, the second version.
+        (('"payload": {}', '"payload": {"n": 1,\n "n": 2}'), "4:2", "n", "3:42"),
+        (('"version": 1,', '"version": 1, "version": 2,'), "1:50", "version", "1:36"),
+        # Keys are compared as JSON reads them: "\u006e" is "n".
+        (('"payload": {}', '"payload": {"n": 1, "\\u006e": 2}'), "3:50", "n", "3:42"),
+    ],
+)
+def test_a_key_given_twice_in_one_object_is_refused_where_it_is(
+    tmp_path: Path, edit: tuple[str, str], place: str, key: str, first: str
+) -> None:
+    computation = Computation()
+    computation.new_event("A.go")
+    path = tmp_path / "twice.json"
+    computation.save(path)
+    text = path.read_text(encoding="utf-8")
+    assert edit[0] in text
+    path.write_text(text.replace(edit[0], edit[1], 1), encoding="utf-8")
+    first_line, first_column = first.split(":")
+    with pytest.raises(ComputationFileError) as caught:
+        Computation.load(path)
+    assert str(caught.value) == (
+        f"{path}:{place}: the key {key!r} is given twice in one object (first at line "
+        f"{first_line}, column {first_column})"
+    )
+
+
 def test_truncated_file_is_reported_as_such(tmp_path: Path) -> None:
     text = (DATA / "computation_v1.json").read_text(encoding="utf-8")
     path = tmp_path / "cut.json"

@@ -41,8 +41,19 @@ def test_a_computation_round_trips_through_json_text() -> None:
 def test_bad_text_and_unknown_formats_are_refused_clearly() -> None:
     with pytest.raises(ValueError, match="unsupported format 'xml'; supported: json"):
         serialize_computation(Computation(), format="xml")
-    with pytest.raises(ComputationFileError, match="serialized computation is not JSON"):
+    with pytest.raises(ComputationFileError, match="serialized computation:1:2: not valid JSON"):
         deserialize_computation("{not json")
+    # The checks Computation.load makes: a key given twice, NaN, bytes not UTF-8.
+    with pytest.raises(ComputationFileError) as caught:
+        deserialize_computation('{"format": "pyrapide.computation",\n "format": 1}')
+    assert str(caught.value) == (
+        "serialized computation:2:2: the key 'format' is given twice in one object "
+        "(first at line 1, column 2)"
+    )
+    with pytest.raises(ComputationFileError, match=r"^serialized computation:1:12: NaN is not"):
+        deserialize_computation('{"clocks": NaN}')
+    with pytest.raises(ComputationFileError, match="not UTF-8 text"):
+        deserialize_computation(b'{"a": "\xff"}')
     with pytest.raises(ComputationFileError, match=r"serialized computation: .*neither a 'format'"):
         deserialize_computation("{}")
 

@@ -176,6 +176,40 @@ def test_syntax_errors_name_the_column_and_what_was_expected(text, column, expec
     assert lines[2].index("^") == lines[1].index(text[:1]) + column - 1
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # After a whole pattern: its operators, fields, a source, a guard or the end;
+        # never a ")" with none open (LALR's shared states listed one).
+        ("A B", ("'&'", "'('", "'+'", "'->'", "'=>'", "'>>'", "'from'", "'or'", "'where'",
+                 "'||'", "the end of the pattern")),
+        # The parser had reduced past everything but the end before it failed.
+        ("A )", ("'&'", "'('", "'+'", "'->'", "'=>'", "'>>'", "'from'", "'or'", "'where'",
+                 "'||'", "the end of the pattern")),
+        ("(A", ("'&'", "'('", "')'", "'+'", "'->'", "'=>'", "'>>'", "'from'", "'or'",
+                "'where'", "'||'")),
+        ("A from \"s\" B", ("'&'", "'+'", "'->'", "'=>'", "'>>'", "'or'", "'where'", "'||'",
+                            "the end of the pattern")),
+        # Inside fields only "," or ")" may follow a value; after a guard, only more guard.
+        ("A(x=1 y=2)", ("')'", "','")),
+        ("A where ?x == 1 B", ("'and'", "'or'", "the end of the pattern")),
+        ("A where ?x = 1", ("a comparison (== != < <= > >=)",)),
+        ("A(x=[1 2]", ("','", "']'")),
+        # A name is said as what it would be there: a field's, an event's, a key.
+        ("A(", ("')'", "a field name")),
+        ("A(x=1,", ("a field name",)),
+        ("A -> ", ("'('", "'*'", "an event name")),
+        ("A(x={", ("'}'", "a key (a quoted string)")),
+    ],
+)
+def test_a_syntax_error_expects_only_what_could_be_typed_there(text, expected):
+    with pytest.raises(PatternSyntaxError) as caught:
+        parse_pattern(text)
+    assert caught.value.expected == expected
+    words = ", ".join(expected[:-1]) + " or " + expected[-1] if len(expected) > 1 else expected[0]
+    assert f": expected {words}, found " in caught.value.message
+
+
 def test_semantic_errors_are_syntax_errors_with_a_column():
     with pytest.raises(PatternSyntaxError, match="field 'k' is given twice") as caught:
         parse_pattern("A(k=1, k=2)")

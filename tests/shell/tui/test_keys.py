@@ -125,6 +125,9 @@ async def test_the_inject_dialog_forgets_an_error_once_the_name_is_fixed(shop_pa
     app = make_app(shop_path)
     async with app.run_test(size=SIZE) as pilot:
         name = await _open_inject_dialog(pilot)
+        # The empty field shows an example, not what looks like a name filled in.
+        first = next(iter(app.session.actions))
+        assert name.placeholder == f"e.g. {first}"
         name.value = ""
         await pilot.pause()
         app.screen.action_inject()
@@ -135,7 +138,11 @@ async def test_the_inject_dialog_forgets_an_error_once_the_name_is_fixed(shop_pa
         await pilot.pause()
         app.screen.action_inject()
         await pilot.pause()
-        assert "unknown event 'APIService.reqest'" in str(error.render())
+        # The close name is offered, in the words `inject` uses.
+        assert str(error.render()) == (
+            "unknown event 'APIService.reqest': no interface declares it; did you mean "
+            "'APIService.request' or 'DatabaseService.result'?"
+        )
         name.value = "APIService.request"
         await pilot.pause()
         assert str(error.render()).strip() == ""

@@ -61,6 +61,29 @@ async def test_the_timeline_keeps_its_lanes_beside_a_wide_event_name() -> None:
         assert _cells_before(welcome, "e2 welcome") == host
 
 
+async def test_a_collapsed_lane_named_in_wide_characters_keeps_the_lanes_in_line() -> None:
+    # A collapsed lane shows its name's first character: 客 takes two cells, and the
+    # header drew it in the one cell the lane had, pushing every name after it right.
+    app = make_app(TEAHOUSE)
+    async with app.run_test(size=WIDE) as pilot:
+        await type_command(pilot, "run")
+        await type_command(pilot, "zoom timeline")
+        await pilot.press("home", "c")
+        timeline = app.query_one(TimelinePanel)
+        assert timeline.collapsed == {"客"}
+        grid = timeline.grid
+        lines = [timeline.render_line(y).text for y in range(timeline.size.height)]
+        names, feeds = lines[0], lines[1]
+        assert _cells_before(names, "客") == grid.left["客"]
+        assert _cells_before(names, "host") == grid.left["host"]
+        assert _cells_before(feeds, "agent") == grid.left["host"]
+        greeting = next(line for line in lines if "●" in line)
+        welcome = next(line for line in lines if "e2 welcome" in line)
+        assert _cells_before(greeting, "●") == grid.left["客"]
+        assert _at_cell(greeting, grid.left["host"]) == "│"
+        assert _cells_before(welcome, "e2 welcome") == grid.left["host"]
+
+
 def test_a_listed_graph_row_is_a_cell_a_character_with_wide_names() -> None:
     # The listed graph (past 40 components) is a grid of cells: a wide character takes
     # two of them, or the row runs past the panel and its colours slide off their text.

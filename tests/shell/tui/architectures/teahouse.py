@@ -1,6 +1,6 @@
 """A teahouse whose events are named and filled in wide characters (two cells each on
-a terminal): a guest greets the host (こんにちは), the host answers in kind; both say
-much more than a column shows."""
+a terminal): a guest (客) greets the host (こんにちは), the host answers in kind; both
+say much more than a column shows."""
 
 from pyrapide import Pattern, action, agent, architecture, get_context, interface, module, when
 
@@ -32,9 +32,9 @@ class Teahouse:
 
 @architecture
 class Tea:
-    guest = Guest
+    客 = Guest
     host = Host
     connections = [agent(Pattern.match("Guest.こんにちは"), target=host)]
 
 
-system = Tea.bind(guest=Visitor, host=Teahouse)
+system = Tea.bind(客=Visitor, host=Teahouse)
