@@ -12,7 +12,7 @@ from typing import Any
 from pyrapide.core._from_dict import NOT_GIVEN, given_document
 from pyrapide.core.frozendict import EMPTY, SCALARS, FrozenDict, frozen_mapping
 from pyrapide.core.printable import value_repr
-from pyrapide.core.values import MAX_DEPTH
+from pyrapide.core.values import MAX_DEPTH, payload_problem
 
 
 def _new_id_source() -> tuple[str, itertools.count[int]]:
@@ -268,7 +268,18 @@ class Event(_EventFields):
 
     def model_dump_json(self, *, indent: int | None = None) -> str:
         """The event as JSON text (pydantic's name), as pydantic writes it: compact
-        unless ``indent`` is given, other than ASCII kept as it is."""
+        unless ``indent`` is given, other than ASCII kept as it is.
+
+        An event built by hand may hold values JSON cannot (a datetime, a set, NaN):
+        that raises TypeError naming the event and the value, as saving does.
+        """
+        for field, mapping in (("payload", self.payload), ("metadata", self.metadata)):
+            problem = payload_problem(mapping, field)
+            if problem is not None:
+                raise TypeError(
+                    f"cannot write event {self.id!r} ({self.name}) as JSON: its {field} "
+                    f"is not JSON ({problem})"
+                )
         separators = (",", ":") if indent is None else None
         return json.dumps(
             self.to_dict(), indent=indent, separators=separators, ensure_ascii=False
