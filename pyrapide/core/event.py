@@ -259,11 +259,14 @@ class Event(_EventFields):
     def model_dump(self, *, mode: str = "python") -> dict[str, Any]:
         """``to_dict()``, under the pydantic name 0.3.0's Event answered to.
 
-        ``mode`` ("python" or "json") changes nothing: the fields are JSON values
-        already. Raises ValueError for another mode.
+        ``mode`` is "python" or "json" (ValueError for another): "json" promises
+        values JSON can write, so an event built by hand with one it cannot (a
+        datetime, a set, NaN) raises TypeError naming the event and the value.
         """
         if mode not in ("python", "json"):
             raise ValueError(f"model_dump() mode must be 'python' or 'json', not {mode!r}")
+        if mode == "json":
+            self._refuse_unwritable()
         return self.to_dict()
 
     def model_dump_json(self, *, indent: int | None = None) -> str:
@@ -273,6 +276,14 @@ class Event(_EventFields):
         An event built by hand may hold values JSON cannot (a datetime, a set, NaN):
         that raises TypeError naming the event and the value, as saving does.
         """
+        self._refuse_unwritable()
+        separators = (",", ":") if indent is None else None
+        return json.dumps(
+            self.to_dict(), indent=indent, separators=separators, ensure_ascii=False
+        )
+
+    def _refuse_unwritable(self) -> None:
+        """Raise TypeError naming this event and its first value JSON cannot write."""
         for field, mapping in (("payload", self.payload), ("metadata", self.metadata)):
             problem = payload_problem(mapping, field)
             if problem is not None:
@@ -280,10 +291,6 @@ class Event(_EventFields):
                     f"cannot write event {self.id!r} ({self.name}) as JSON: its {field} "
                     f"is not JSON ({problem})"
                 )
-        separators = (",", ":") if indent is None else None
-        return json.dumps(
-            self.to_dict(), indent=indent, separators=separators, ensure_ascii=False
-        )
 
     def model_copy(
         self, *, update: Mapping[str, Any] | None = None, deep: bool = False

@@ -158,6 +158,9 @@ def test_an_event_json_cannot_write_is_refused_by_model_dump_json_naming_the_val
         "(at is a datetime, not a JSON value)"
     )):
         event.model_dump_json()
+    with pytest.raises(TypeError, match="cannot write event 'r1'"):
+        event.model_dump(mode="json")
+    assert event.model_dump()["payload"]["at"] == when  # python mode keeps it as it is
     tagged = Event(name="Sensor.reading", metadata={"tags": {"a"}}, id="r2")
     with pytest.raises(TypeError, match=r"its metadata is not JSON \(tags is a set"):
         tagged.model_dump_json(indent=2)
