@@ -6,6 +6,7 @@ import asyncio
 from typing import Any
 
 from pyrapide.architecture import check_bindings
+from pyrapide.architecture.declaration import declared_by
 from pyrapide.core import Computation, Event
 from pyrapide.runtime.notifications import StateChanged
 from pyrapide.runtime.running import RunState
@@ -47,6 +48,10 @@ class Engine:
         """Start the modules, run until quiescent (or ``timeout`` seconds), stop them,
         and return the computation.
 
+        ``arch`` is the architecture class or an instance of it; an instance made
+        with arguments runs the connections and constraints its methods declare
+        for it (see :func:`~pyrapide.architecture.declaration.declared_by`).
+
         As in PyRapide 0.3.0, an exception raised by a handler or a hook comes out
         of ``run``, so ``except`` clauses written for it still catch it; an emit
         the runtime refuses (a name the interface does not declare, a payload that
@@ -57,7 +62,7 @@ class Engine:
         """
         arch_cls = arch if isinstance(arch, type) else type(arch)
         system = System(
-            arch_cls, self._bindings.get(arch_cls, {}), allow_unbound=True, **self._options
+            declared_by(arch), self._bindings.get(arch_cls, {}), allow_unbound=True, **self._options
         )
         self.system = system
         for event, caused_by in self._early:

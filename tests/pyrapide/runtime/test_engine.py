@@ -23,7 +23,7 @@ from pyrapide import (
     never,
     when,
 )
-from pyrapide.architecture import ArchitectureError
+from pyrapide.architecture import ArchitectureError, architecture_spec
 from pyrapide.runtime import ConstraintViolated, EmitError, System
 
 REPO = Path(__file__).resolve().parents[3]
@@ -296,3 +296,88 @@ async def test_a_violation_says_where_in_the_run_it_was_found_the_same_in_every_
         ("says goodbye", None, 6, 0.0),
     ]
     assert await violations_of_a_run() == first
+
+
+# An architecture whose instances are made with arguments, read by what it declares.
+@interface
+class Gauge:
+    @action
+    async def level(self, n: int) -> None: ...
+
+
+@interface
+class Alarm:
+    @action
+    async def raised(self, n: int) -> None: ...
+
+
+@module(implements=Gauge)
+class Rising:
+    async def start(self):
+        for n in range(5):
+            get_context(self).generate_event("Gauge.level", payload={"n": n})
+
+
+@module(implements=Alarm)
+class Siren:
+    @when(Pattern.match("Gauge.level"))
+    async def on_level(self, match):
+        get_context(self).generate_event("Alarm.raised", payload={"n": match.payload["n"]})
+
+
+@architecture
+class Monitored:
+    gauge: Gauge
+    alarm: Alarm
+
+    def __init__(self, threshold, forbidden=None):
+        self.threshold = threshold
+        self.forbidden = forbidden
+
+    def connections(self):
+        over = Pattern.match("Gauge.level").where(lambda e: e.payload["n"] >= self.threshold)
+        return [connect(over, "alarm")]
+
+    def constraints(self):
+        forbidden = Pattern.match("Alarm.raised").where(lambda e: e.payload["n"] == self.forbidden)
+        return [never(forbidden, name="forbidden level")]
+
+
+async def run_monitored(arch):
+    engine = Engine()
+    engine.bind(arch, "gauge", Rising)
+    engine.bind(arch, "alarm", Siren)
+    computation = await engine.run(arch, timeout=2.0)
+    raised = sorted(event.payload["n"] for event in computation.events_by_name("Alarm.raised"))
+    return raised, [v.constraint_name for v in engine.violations]
+
+
+async def test_an_instance_given_to_run_declares_its_connections_and_constraints_for_itself():
+    # connections(self) was called once, at decoration, on an instance made without
+    # __init__: the guard then read no threshold, and every delivery failed.
+    assert await run_monitored(Monitored(threshold=3)) == ([3, 4], [])
+    assert await run_monitored(Monitored(threshold=1, forbidden=2)) == (
+        [1, 2, 3, 4],
+        ["forbidden level"],
+    )
+    # The class itself keeps what it declared when it was decorated.
+    assert architecture_spec(Monitored).cls is Monitored
+    assert len(Monitored.connections_list) == 1
+
+
+@architecture
+class Wired:
+    gauge = Gauge
+    alarm = Alarm
+
+    def __init__(self, wiring="alarm"):
+        self.wiring = wiring
+
+    def connections(self):
+        return [connect(Pattern.match("Gauge.level"), getattr(self, "wiring", "alarm"))]
+
+
+async def test_what_an_instance_declares_is_checked_as_a_class_declaration_is():
+    assert (await run_monitored(Wired()))[0] == [0, 1, 2, 3, 4]
+    with pytest.raises(ArchitectureError, match=r"unknown target 'alrm'.*alarm"):
+        await run_monitored(Wired("alrm"))
