@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import warnings
 from typing import Any
 
 from pyrapide.architecture import check_bindings
@@ -59,6 +60,11 @@ class Engine:
         first, so ``engine.computation`` holds everything recorded; then the first
         exception is raised, with a note counting them when there are others. With
         ``raise_errors=False`` they are only kept, in ``engine.system.errors``.
+
+        A bound that cut the run's work short (a synchronous cycle stopped at
+        ``max_connect_depth``, an event storm at ``max_events``) is a
+        RuntimeWarning saying so, with everything in ``engine.system.limits``; the
+        timeout is not, since ending the run is what it is for.
         """
         arch_cls = arch if isinstance(arch, type) else type(arch)
         system = System(
@@ -69,6 +75,7 @@ class Engine:
             system.inject_event(event, caused_by)
         self._early.clear()
         computation = await system.run(timeout=timeout)
+        _warn_of_cuts(system)
         if raise_errors and system.errors:
             first = system.errors[0].error
             if len(system.errors) > 1:
@@ -117,3 +124,16 @@ class Engine:
     def computation(self) -> Computation | None:
         """The computation of the last run (None before any)."""
         return None if self.system is None else self.system.computation
+
+
+def _warn_of_cuts(system: System) -> None:
+    """A RuntimeWarning for the first bound (other than the timeout) that cut the
+    run's work short, counting the others: the program did less than it says."""
+    cuts = [note for note in system.limits if note.limit != "timeout"]
+    if cuts:
+        more = f" ({len(cuts) - 1} more cuts)" if len(cuts) > 1 else ""
+        warnings.warn(
+            f"engine.run: {cuts[0].message}{more}; all in engine.system.limits",
+            RuntimeWarning,
+            stacklevel=3,
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 import textwrap
@@ -381,3 +382,71 @@ async def test_what_an_instance_declares_is_checked_as_a_class_declaration_is():
     assert (await run_monitored(Wired()))[0] == [0, 1, 2, 3, 4]
     with pytest.raises(ArchitectureError, match=r"unknown target 'alrm'.*alarm"):
         await run_monitored(Wired("alrm"))
+
+
+@interface
+class Ping:
+    @action
+    async def ping(self, n: int) -> None: ...
+
+
+@interface
+class Pong:
+    @action
+    async def pong(self, n: int) -> None: ...
+
+
+@module(implements=Ping)
+class Pinger:
+    async def start(self):
+        get_context(self).generate_event("Ping.ping", payload={"n": 0})
+
+    @when(Pattern.match("Pong.pong"))
+    async def on_pong(self, match):
+        get_context(self).generate_event("Ping.ping", payload={"n": match.payload["n"] + 1})
+
+
+@module(implements=Pong)
+class Ponger:
+    @when(Pattern.match("Ping.ping"))
+    async def on_ping(self, match):
+        get_context(self).generate_event("Pong.pong", payload={"n": match.payload["n"]})
+
+
+@architecture
+class Rally:
+    ping: Ping
+    pong: Pong
+
+    def connections(self):
+        return [
+            connect(Pattern.match("Ping.ping"), "pong"),
+            connect(Pattern.match("Pong.pong"), "ping"),
+        ]
+
+
+async def test_a_synchronous_cycle_cut_short_is_a_warning_not_silence():
+    engine = Engine(max_connect_depth=10)
+    engine.bind(Rally, "ping", Pinger)
+    engine.bind(Rally, "pong", Ponger)
+    with pytest.warns(RuntimeWarning, match=r"engine.run: connect delivery of \S+ \(Ping.ping\) "
+                      r"to pong not made: .*max_connect_depth=10 \(a synchronous cycle\?\)"):
+        computation = await engine.run(Rally, timeout=2.0)
+    assert len(computation) == 11  # nothing recorded is lost
+    assert [note.limit for note in engine.system.limits] == ["connect_depth"]
+
+
+@module(implements=Gauge)
+class Endless:
+    async def start(self):
+        while True:
+            get_context(self).generate_event("Gauge.level", payload={"n": 0})
+            await asyncio.sleep(0.01)  # outside the system: only the timeout ends the run
+
+
+async def test_a_run_ended_by_its_timeout_is_no_warning(recwarn):
+    engine = Engine()
+    engine.bind(Monitored, "gauge", Endless)
+    await engine.run(Monitored(threshold=9), timeout=0.2)
+    assert [note.limit for note in engine.system.limits] == ["timeout"]
+    assert [w for w in recwarn if issubclass(w.category, RuntimeWarning)] == []
