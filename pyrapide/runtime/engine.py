@@ -9,7 +9,7 @@ from typing import Any
 from pyrapide.architecture import check_bindings
 from pyrapide.architecture.declaration import declared_by
 from pyrapide.core import Computation, Event
-from pyrapide.runtime.notifications import StateChanged
+from pyrapide.runtime.notifications import DeliveryUnhandled, StateChanged
 from pyrapide.runtime.running import RunState
 from pyrapide.runtime.system import System
 
@@ -64,7 +64,9 @@ class Engine:
         A bound that cut the run's work short (a synchronous cycle stopped at
         ``max_connect_depth``, an event storm at ``max_events``) is a
         RuntimeWarning saying so, with everything in ``engine.system.limits``; the
-        timeout is not, since ending the run is what it is for.
+        timeout is not, since ending the run is what it is for. So is a delivery
+        none of its target's ``@when`` handlers took (a handler is matched among the
+        events of one delivery: ``A -> B`` where each connection brings one event).
         """
         arch_cls = arch if isinstance(arch, type) else type(arch)
         system = System(
@@ -74,8 +76,12 @@ class Engine:
         for event, caused_by in self._early:
             system.inject_event(event, caused_by)
         self._early.clear()
+        unhandled: list[Any] = []  # DeliveryUnhandled notifications
+        system.subscribe(unhandled.append, kinds=[DeliveryUnhandled])
         computation = await system.run(timeout=timeout)
         _warn_of_cuts(system)
+        # A component left unbound receives nothing, by design: no word for it.
+        _warn_of_unhandled([n for n in unhandled if n.dispatch.target in system.bindings])
         if raise_errors and system.errors:
             first = system.errors[0].error
             if len(system.errors) > 1:
@@ -137,3 +143,28 @@ def _warn_of_cuts(system: System) -> None:
             RuntimeWarning,
             stacklevel=3,
         )
+
+
+def _warn_of_unhandled(unhandled: list[DeliveryUnhandled]) -> None:
+    """A RuntimeWarning naming the first delivery no handler took and its target's
+    handlers, counting the others: what those events would have caused never was."""
+    if not unhandled:
+        return
+    first = unhandled[0].dispatch
+    count = len(unhandled)
+    handlers = unhandled[0].handlers
+    told = "; ".join(handlers) or "its module has no @when handler"
+    more = f" and {count - 1} more" if count > 1 else ""
+    # A handler of a pattern taking more events than one delivery brings says so.
+    why = (
+        "a handler is matched among the events of one delivery, and "
+        if any("a delivery brings" in handler for handler in handlers)
+        else ""
+    )
+    warnings.warn(
+        f"engine.run: no @when handler took the delivery of {first.event.name} "
+        f"({first.event.id}) to {first.target}{more} ({told}); {why}"
+        f"engine.system.why_not({first.event.id!r}) tells more",
+        RuntimeWarning,
+        stacklevel=3,
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import subprocess
 import sys
 import textwrap
@@ -450,3 +451,85 @@ async def test_a_run_ended_by_its_timeout_is_no_warning(recwarn):
     await engine.run(Monitored(threshold=9), timeout=0.2)
     assert [note.limit for note in engine.system.limits] == ["timeout"]
     assert [w for w in recwarn if issubclass(w.category, RuntimeWarning)] == []
+
+
+# A handler whose pattern spans several events, its parts wired to it one connection
+# each, as 0.3.0 code may write it: a handler is matched among the events of one
+# delivery, so it never runs here, and engine.run must say so.
+@interface
+class Tool:
+    @action
+    async def call(self, cid: int) -> None: ...
+
+    @action
+    async def result(self, cid: int) -> None: ...
+
+
+@interface
+class Auditor:
+    @action
+    async def paired(self, cid: int) -> None: ...
+
+
+@module(implements=Tool)
+class OneCall:
+    async def start(self):
+        ctx = get_context(self)
+        call = ctx.generate_event("Tool.call", payload={"cid": 1})
+        ctx.generate_event("Tool.result", payload={"cid": 1}, caused_by=[call])
+
+
+@module(implements=Auditor)
+class Pairing:
+    @when(Pattern.match("Tool.call") >> Pattern.match("Tool.result"))
+    async def on_roundtrip(self, match):
+        get_context(self).generate_event("Auditor.paired", payload={"cid": 1})
+
+
+@architecture
+class Audited:
+    tool: Tool
+    auditor: Auditor
+
+    def connections(self):
+        return [
+            connect(Pattern.match("Tool.call"), "auditor"),
+            connect(Pattern.match("Tool.result"), "auditor"),
+        ]
+
+
+async def test_deliveries_no_handler_took_are_a_warning_not_silence():
+    engine = Engine()
+    engine.bind(Audited, "tool", OneCall)
+    engine.bind(Audited, "auditor", Pairing)
+    with pytest.warns(RuntimeWarning) as warned:
+        computation = await engine.run(Audited, timeout=2.0)
+    (warning,) = warned
+    call = computation.events_by_name("Tool.call")[0]
+    assert str(warning.message) == (
+        f"engine.run: no @when handler took the delivery of Tool.call ({call.id}) to "
+        "auditor and 1 more (Pairing.on_roundtrip handles Tool.call -> Tool.result, which "
+        "takes 2 events at least and a delivery brings 1); a handler is matched among the "
+        f"events of one delivery, and engine.system.why_not({call.id!r}) tells more"
+    )
+    assert computation.events_by_name("Auditor.paired") == []
+
+
+@module(implements=Receiver)
+class Deaf:
+    pass
+
+
+async def test_a_delivery_to_a_module_with_no_handler_is_told_and_to_an_unbound_part_not(
+    recwarn,
+):
+    engine = Engine()
+    engine.bind(MessagingArch, "sender", TwoSends)
+    await engine.run(MessagingArch, timeout=2.0)  # the receiver left unbound: by design
+    assert [w for w in recwarn if issubclass(w.category, RuntimeWarning)] == []
+    engine.bind(MessagingArch, "receiver", Deaf)
+    with pytest.warns(RuntimeWarning, match=re.escape(
+        "no @when handler took the delivery of Sender.send (e1) to receiver and 1 more "
+        "(its module has no @when handler); engine.system.why_not('e1') tells more"
+    )):
+        await engine.run(MessagingArch, timeout=2.0)
