@@ -6,9 +6,10 @@ import asyncio
 import warnings
 from typing import Any
 
-from pyrapide.architecture import check_bindings
+from pyrapide.architecture import check_bindings, is_architecture
 from pyrapide.architecture.declaration import declared_by
 from pyrapide.core import Computation, Event
+from pyrapide.runtime.modules import module_spec
 from pyrapide.runtime.notifications import DeliveryUnhandled, StateChanged
 from pyrapide.runtime.running import RunState
 from pyrapide.runtime.system import System
@@ -65,8 +66,12 @@ class Engine:
         ``max_connect_depth``, an event storm at ``max_events``) is a
         RuntimeWarning saying so, with everything in ``engine.system.limits``; the
         timeout is not, since ending the run is what it is for. So is a delivery
-        none of its target's ``@when`` handlers took (a handler is matched among the
-        events of one delivery: ``A -> B`` where each connection brings one event).
+        that none of its target's ``@when`` handlers could take whatever its fields:
+        none names its event, or those that do take more events than one delivery
+        brings (a handler is matched among the events of one delivery: ``A -> B``
+        where each connection brings one event). A handler that names the event and
+        declines it for its fields or guard is filtering, and a component left
+        unbound receives nothing by design: neither is warned of.
         """
         arch_cls = arch if isinstance(arch, type) else type(arch)
         system = System(
@@ -80,8 +85,7 @@ class Engine:
         system.subscribe(unhandled.append, kinds=[DeliveryUnhandled])
         computation = await system.run(timeout=timeout)
         _warn_of_cuts(system)
-        # A component left unbound receives nothing, by design: no word for it.
-        _warn_of_unhandled([n for n in unhandled if n.dispatch.target in system.bindings])
+        _warn_of_unhandled([note for note in unhandled if _never_takes(system, note.dispatch)])
         if raise_errors and system.errors:
             first = system.errors[0].error
             if len(system.errors) > 1:
@@ -143,6 +147,21 @@ def _warn_of_cuts(system: System) -> None:
             RuntimeWarning,
             stacklevel=3,
         )
+
+
+def _never_takes(system: System, dispatch: Any) -> bool:
+    """Whether no ``@when`` handler of the module bound to ``dispatch``'s target could
+    take a delivery like it, whatever its fields: none names its event, or those that
+    do take more events than it brings. False for an unbound target."""
+    module = system.bindings.get(dispatch.target)
+    if not isinstance(module, type) or is_architecture(module):
+        return False
+    name, brings = dispatch.event.name, len(dispatch.match.events)
+    for handler in module_spec(module).handlers:
+        names = handler.pattern.event_names()
+        if (names is None or name in names) and handler.pattern.fewest_events() <= brings:
+            return False
+    return True
 
 
 def _warn_of_unhandled(unhandled: list[DeliveryUnhandled]) -> None:

@@ -533,3 +533,22 @@ async def test_a_delivery_to_a_module_with_no_handler_is_told_and_to_an_unbound_
         "(its module has no @when handler); engine.system.why_not('e1') tells more"
     )):
         await engine.run(MessagingArch, timeout=2.0)
+
+
+@module(implements=Receiver)
+class Choosy:
+    @when(Pattern.match("Sender.send", msg="three"))
+    async def on_three(self, match): ...
+
+    @when(Pattern.match("Sender.send").where(lambda e: e.payload["msg"] == "four"))
+    async def on_four(self, match): ...
+
+
+async def test_a_handler_declining_a_delivery_for_its_fields_or_guard_is_no_warning(recwarn):
+    # Filtering by a handler's pattern is a choice, not a wiring mistake.
+    engine = Engine()
+    engine.bind(MessagingArch, "sender", TwoSends)
+    engine.bind(MessagingArch, "receiver", Choosy)
+    computation = await engine.run(MessagingArch, timeout=2.0)
+    assert len(computation) == 2
+    assert [w for w in recwarn if issubclass(w.category, RuntimeWarning)] == []
