@@ -71,7 +71,9 @@ class Engine:
         brings (a handler is matched among the events of one delivery: ``A -> B``
         where each connection brings one event). A handler that names the event and
         declines it for its fields or guard is filtering, and a component left
-        unbound receives nothing by design: neither is warned of.
+        unbound receives nothing by design: neither is warned of. A connection whose
+        pattern names a bound module's class as its source (``source="SenderModule"``)
+        is warned of as the run begins: an event's source is its component's name.
         """
         arch_cls = arch if isinstance(arch, type) else type(arch)
         system = System(
@@ -81,6 +83,7 @@ class Engine:
         for event, caused_by in self._early:
             system.inject_event(event, caused_by)
         self._early.clear()
+        _warn_of_module_sources(system)
         unhandled: list[Any] = []  # DeliveryUnhandled notifications
         system.subscribe(unhandled.append, kinds=[DeliveryUnhandled])
         computation = await system.run(timeout=timeout)
@@ -147,6 +150,30 @@ def _warn_of_cuts(system: System) -> None:
             RuntimeWarning,
             stacklevel=3,
         )
+
+
+def _warn_of_module_sources(system: System) -> None:
+    """A RuntimeWarning for each connection whose pattern names, as a source, the class
+    of a module bound here rather than its component: no event carries such a source
+    (a module's events carry its component's name), so the connection never fires."""
+    bound_to = {
+        module.__name__: component
+        for component, module in system.bindings.items()
+        if isinstance(module, type)
+    }
+    for connection in system.description.connections:
+        for source in connection.unknown_sources:
+            component = bound_to.get(source)
+            if component is not None:
+                warnings.warn(
+                    f"engine.run: connection #{connection.index} ({connection.kind} "
+                    f"{connection.pattern} -> {connection.target}) names the source "
+                    f"{source!r}, the module bound "
+                    f"to {component!r}; an event's source is its component's name "
+                    f"({component!r}), so it never fires for that module's events",
+                    RuntimeWarning,
+                    stacklevel=3,
+                )
 
 
 def _never_takes(system: System, dispatch: Any) -> bool:

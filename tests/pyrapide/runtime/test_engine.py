@@ -552,3 +552,26 @@ async def test_a_handler_declining_a_delivery_for_its_fields_or_guard_is_no_warn
     computation = await engine.run(MessagingArch, timeout=2.0)
     assert len(computation) == 2
     assert [w for w in recwarn if issubclass(w.category, RuntimeWarning)] == []
+
+
+@architecture
+class BySourceClass:
+    sender: Sender
+    receiver: Receiver
+
+    def connections(self):
+        # 0.3.0 gave a module's events its class's name as their source.
+        return [connect(Pattern.match("Sender.send", source="TwoSends"), "receiver")]
+
+
+async def test_a_connection_naming_a_module_class_as_its_source_is_a_warning():
+    engine = Engine()
+    engine.bind(BySourceClass, "sender", TwoSends)
+    engine.bind(BySourceClass, "receiver", ReceiverModule)
+    with pytest.warns(RuntimeWarning, match=re.escape(
+        "engine.run: connection #0 (connect Sender.send from \"TwoSends\" -> receiver) "
+        "names the source 'TwoSends', the module bound to 'sender'; an event's source is "
+        "its component's name ('sender'), so it never fires for that module's events"
+    )):
+        computation = await engine.run(BySourceClass, timeout=2.0)
+    assert computation.events_by_name("Receiver.receive") == []
