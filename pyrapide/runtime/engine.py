@@ -7,7 +7,6 @@ import warnings
 from typing import Any
 
 from pyrapide.architecture import check_bindings, is_architecture
-from pyrapide.architecture.declaration import declared_by
 from pyrapide.core import Computation, Event
 from pyrapide.runtime.modules import module_spec
 from pyrapide.runtime.notifications import DeliveryUnhandled, StateChanged
@@ -77,7 +76,7 @@ class Engine:
         """
         arch_cls = arch if isinstance(arch, type) else type(arch)
         system = System(
-            declared_by(arch), self._bindings.get(arch_cls, {}), allow_unbound=True, **self._options
+            arch, self._bindings.get(arch_cls, {}), allow_unbound=True, **self._options
         )
         self.system = system
         for event, caused_by in self._early:

@@ -575,3 +575,9 @@ async def test_a_connection_naming_a_module_class_as_its_source_is_a_warning():
     )):
         computation = await engine.run(BySourceClass, timeout=2.0)
     assert computation.events_by_name("Receiver.receive") == []
+
+
+async def test_a_system_of_an_instance_runs_what_the_instance_declares():
+    system = System(Monitored(threshold=2), {"gauge": Rising, "alarm": Siren})
+    computation = await system.run()
+    assert sorted(e.payload["n"] for e in computation.events_by_name("Alarm.raised")) == [2, 3, 4]
