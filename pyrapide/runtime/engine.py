@@ -87,7 +87,9 @@ class Engine:
         system.subscribe(unhandled.append, kinds=[DeliveryUnhandled])
         computation = await system.run(timeout=timeout)
         _warn_of_cuts(system)
-        _warn_of_unhandled([note for note in unhandled if _never_takes(system, note.dispatch)])
+        _warn_of_unhandled(
+            system, [note for note in unhandled if _never_takes(system, note.dispatch)]
+        )
         if raise_errors and system.errors:
             first = system.errors[0].error
             if len(system.errors) > 1:
@@ -151,14 +153,21 @@ def _warn_of_cuts(system: System) -> None:
         )
 
 
+def _module_class(module: Any) -> type | None:
+    """The module class of a binding (a class, or an instance of one); None for an
+    architecture bound as a component."""
+    cls = module if isinstance(module, type) else type(module)
+    return None if is_architecture(cls) else cls
+
+
 def _warn_of_module_sources(system: System) -> None:
     """A RuntimeWarning for each connection whose pattern names, as a source, the class
     of a module bound here rather than its component: no event carries such a source
     (a module's events carry its component's name), so the connection never fires."""
     bound_to = {
-        module.__name__: component
+        cls.__name__: component
         for component, module in system.bindings.items()
-        if isinstance(module, type)
+        if (cls := _module_class(module)) is not None
     }
     for connection in system.description.connections:
         for source in connection.unknown_sources:
@@ -167,43 +176,47 @@ def _warn_of_module_sources(system: System) -> None:
                 warnings.warn(
                     f"engine.run: connection #{connection.index} ({connection.kind} "
                     f"{connection.pattern} -> {connection.target}) names the source "
-                    f"{source!r}, the module bound "
-                    f"to {component!r}; an event's source is its component's name "
-                    f"({component!r}), so it never fires for that module's events",
+                    f"{source!r}, the module bound to {component!r}; an event's source is "
+                    f"its component's name ({component!r}), so it never fires for that "
+                    "module's events",
                     RuntimeWarning,
                     stacklevel=3,
                 )
+
+
+def _naming(system: System, dispatch: Any) -> list[Any] | None:
+    """The patterns of the ``@when`` handlers of ``dispatch``'s target that name its
+    event (or any); None for a target with no module bound, or an architecture."""
+    module = system.bindings.get(dispatch.target)
+    cls = None if module is None else _module_class(module)
+    if cls is None:
+        return None
+    name = dispatch.event.name
+    patterns = [handler.pattern for handler in module_spec(cls).handlers]
+    return [p for p in patterns if (names := p.event_names()) is None or name in names]
 
 
 def _never_takes(system: System, dispatch: Any) -> bool:
     """Whether no ``@when`` handler of the module bound to ``dispatch``'s target could
     take a delivery like it, whatever its fields: none names its event, or those that
     do take more events than it brings. False for an unbound target."""
-    module = system.bindings.get(dispatch.target)
-    if not isinstance(module, type) or is_architecture(module):
-        return False
-    name, brings = dispatch.event.name, len(dispatch.match.events)
-    for handler in module_spec(module).handlers:
-        names = handler.pattern.event_names()
-        if (names is None or name in names) and handler.pattern.fewest_events() <= brings:
-            return False
-    return True
+    naming = _naming(system, dispatch)
+    brings = len(dispatch.match.events)
+    return naming is not None and all(p.fewest_events() > brings for p in naming)
 
 
-def _warn_of_unhandled(unhandled: list[DeliveryUnhandled]) -> None:
+def _warn_of_unhandled(system: System, unhandled: list[DeliveryUnhandled]) -> None:
     """A RuntimeWarning naming the first delivery no handler took and its target's
     handlers, counting the others: what those events would have caused never was."""
     if not unhandled:
         return
     first = unhandled[0].dispatch
     count = len(unhandled)
-    handlers = unhandled[0].handlers
-    told = "; ".join(handlers) or "its module has no @when handler"
+    told = "; ".join(unhandled[0].handlers) or "its module has no @when handler"
     more = f" and {count - 1} more" if count > 1 else ""
-    # A handler of a pattern taking more events than one delivery brings says so.
     why = (
         "a handler is matched among the events of one delivery, and "
-        if any("a delivery brings" in handler for handler in handlers)
+        if _naming(system, first)  # handlers of its event, wanting more events
         else ""
     )
     warnings.warn(

@@ -527,12 +527,13 @@ async def test_a_delivery_to_a_module_with_no_handler_is_told_and_to_an_unbound_
     engine.bind(MessagingArch, "sender", TwoSends)
     await engine.run(MessagingArch, timeout=2.0)  # the receiver left unbound: by design
     assert [w for w in recwarn if issubclass(w.category, RuntimeWarning)] == []
-    engine.bind(MessagingArch, "receiver", Deaf)
-    with pytest.warns(RuntimeWarning, match=re.escape(
-        "no @when handler took the delivery of Sender.send (e1) to receiver and 1 more "
-        "(its module has no @when handler); engine.system.why_not('e1') tells more"
-    )):
-        await engine.run(MessagingArch, timeout=2.0)
+    for deaf in (Deaf, Deaf()):  # a module bound as a class, or as an instance
+        engine.bind(MessagingArch, "receiver", deaf)
+        with pytest.warns(RuntimeWarning, match=re.escape(
+            "no @when handler took the delivery of Sender.send (e1) to receiver and 1 more "
+            "(its module has no @when handler); engine.system.why_not('e1') tells more"
+        )):
+            await engine.run(MessagingArch, timeout=2.0)
 
 
 @module(implements=Receiver)
