@@ -31,6 +31,7 @@ from pyrapide.architecture.declaration import (
     ArchitectureSpec,
     architecture,
     architecture_spec,
+    declared_by,
     is_architecture,
 )
 from pyrapide.architecture.description import (
@@ -61,6 +62,7 @@ __all__ = [
     "check_bindings",
     "connect",
     "connection",
+    "declared_by",
     "is_architecture",
     "pipe",
 ]

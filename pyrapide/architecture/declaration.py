@@ -257,8 +257,47 @@ def _declaration_self(cls: type, components: Mapping[str, type]) -> Any:
     return instance
 
 
-def _declared_items(cls: type, arch_name: str, attribute: str, self_: Any) -> list[Any]:
-    """The list a class declares as `attribute = [...]` or returns from `def attribute(self)`."""
+def declared_by(arch: object) -> type:
+    """The architecture class to run for ``arch``, an @architecture class or instance.
+
+    A class, or an instance with no attributes of its own, is its class. An
+    instance made with arguments (``Monitored(threshold=5)``) may declare
+    connections or constraints that read them, in ``def connections(self)`` or in
+    a guard it returns (``lambda e: e.payload["level"] > self.threshold``); as
+    PyRapide 0.3.0 ran what the instance given to its engine declared, those
+    methods are called on the instance, and what they return is checked as the
+    declaration of a subclass, named as the class is.
+    """
+    cls = arch if isinstance(arch, type) else type(arch)
+    spec = architecture_spec(cls)
+    if arch is cls or not getattr(arch, "__dict__", None):
+        return cls
+    declared = {
+        attribute: _declared_items(cls, spec.name, attribute, arch, on_instance=True)
+        for attribute in ("connections", "constraints")
+        if inspect.isfunction(raw := inspect.getattr_static(cls, attribute, None))
+        or isinstance(raw, property)
+    }
+    if not declared:
+        return cls
+    own = type(
+        cls.__name__,
+        (cls,),
+        {
+            **declared,
+            "__module__": cls.__module__,
+            "__qualname__": cls.__qualname__,
+            "__doc__": cls.__doc__,
+        },
+    )
+    return _declare(own, spec.implements)
+
+
+def _declared_items(
+    cls: type, arch_name: str, attribute: str, self_: Any, *, on_instance: bool = False
+) -> list[Any]:
+    """The list a class declares as `attribute = [...]` or returns from `def attribute(self)`,
+    called with `self_`: the declaration's own instance, or (``on_instance``) the user's."""
     raw = inspect.getattr_static(cls, attribute, None)
     if raw is None:
         return []
@@ -277,8 +316,10 @@ def _declared_items(cls: type, arch_name: str, attribute: str, self_: Any) -> li
         hint = ""
         if isinstance(error, AttributeError):
             hint = (
-                f" ({attribute}(self) runs when the class is decorated, on an instance made "
-                "without __init__, whose attributes are the components)"
+                f" ({attribute}(self) ran on the {arch_name} instance given to run)"
+                if on_instance
+                else f" ({attribute}(self) runs when the class is decorated, on an instance "
+                "made without __init__, whose attributes are the components)"
             )
         raise ArchitectureError(
             f"{arch_name}.{attribute}() raised {type(error).__name__}: {message_of(error)}{hint}",

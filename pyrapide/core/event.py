@@ -259,44 +259,38 @@ class Event(_EventFields):
     def model_dump(self, *, mode: str = "python") -> dict[str, Any]:
         """``to_dict()``, under the pydantic name 0.3.0's Event answered to.
 
-        ``mode`` ("python" or "json") changes nothing: the fields are JSON values
-        already. Raises ValueError for another mode.
+        ``mode`` is "python" or "json" (ValueError for another): "json" promises
+        values JSON can write, so an event built by hand with one it cannot (a
+        datetime, a set, NaN) raises TypeError naming the event and the value.
         """
         if mode not in ("python", "json"):
             raise ValueError(f"model_dump() mode must be 'python' or 'json', not {mode!r}")
+        if mode == "json":
+            self._refuse_unwritable()
         return self.to_dict()
 
     def model_dump_json(self, *, indent: int | None = None) -> str:
         """The event as JSON text (pydantic's name), as pydantic writes it: compact
         unless ``indent`` is given, other than ASCII kept as it is.
 
-        Raises ``TypeError`` naming the field when the payload or metadata holds what
-        JSON cannot write (a set, an integer too long to write in decimal), in the
-        words saving a computation uses for it.
+        An event built by hand may hold values JSON cannot (a datetime, a set, NaN):
+        that raises TypeError naming the event and the value, as saving does.
         """
+        self._refuse_unwritable()
         separators = (",", ":") if indent is None else None
-        try:
-            return json.dumps(
-                self.to_dict(), indent=indent, separators=separators, ensure_ascii=False
-            )
-        except (TypeError, ValueError) as error:
-            raise TypeError(self._not_json(error)) from None
-
-    def _not_json(self, error: Exception) -> str:
-        """Why ``json`` refused this event (``error``), naming the field and the value."""
-        for field in ("payload", "metadata"):
-            mapping = getattr(self, field)
-            try:
-                json.dumps(mapping)
-            except (TypeError, ValueError) as refused:
-                problem = payload_problem(mapping, field) or str(refused)
-                break
-        else:
-            field, problem = "payload or metadata", str(error)
-        return (
-            f"cannot write event {self.id!r} ({self.name}) as JSON: its {field} is not "
-            f"JSON ({problem})"
+        return json.dumps(
+            self.to_dict(), indent=indent, separators=separators, ensure_ascii=False
         )
+
+    def _refuse_unwritable(self) -> None:
+        """Raise TypeError naming this event and its first value JSON cannot write."""
+        for field, mapping in (("payload", self.payload), ("metadata", self.metadata)):
+            problem = payload_problem(mapping, field)
+            if problem is not None:
+                raise TypeError(
+                    f"cannot write event {self.id!r} ({self.name}) as JSON: its {field} "
+                    f"is not JSON ({problem})"
+                )
 
     def model_copy(
         self, *, update: Mapping[str, Any] | None = None, deep: bool = False

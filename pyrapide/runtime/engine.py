@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import warnings
 from typing import Any
 
-from pyrapide.architecture import check_bindings
+from pyrapide.architecture import check_bindings, is_architecture
 from pyrapide.core import Computation, Event
-from pyrapide.runtime.notifications import StateChanged
+from pyrapide.runtime.modules import module_spec
+from pyrapide.runtime.notifications import DeliveryUnhandled, StateChanged
 from pyrapide.runtime.running import RunState
 from pyrapide.runtime.system import System
 
@@ -47,6 +49,10 @@ class Engine:
         """Start the modules, run until quiescent (or ``timeout`` seconds), stop them,
         and return the computation.
 
+        ``arch`` is the architecture class or an instance of it; an instance made
+        with arguments runs the connections and constraints its methods declare
+        for it (see :func:`~pyrapide.architecture.declaration.declared_by`).
+
         As in PyRapide 0.3.0, an exception raised by a handler or a hook comes out
         of ``run``, so ``except`` clauses written for it still catch it; an emit
         the runtime refuses (a name the interface does not declare, a payload that
@@ -54,16 +60,36 @@ class Engine:
         first, so ``engine.computation`` holds everything recorded; then the first
         exception is raised, with a note counting them when there are others. With
         ``raise_errors=False`` they are only kept, in ``engine.system.errors``.
+
+        A bound that cut the run's work short (a synchronous cycle stopped at
+        ``max_connect_depth``, an event storm at ``max_events``) is a
+        RuntimeWarning saying so, with everything in ``engine.system.limits``; the
+        timeout is not, since ending the run is what it is for. So is a delivery
+        that none of its target's ``@when`` handlers could take whatever its fields:
+        none names its event, or those that do take more events than one delivery
+        brings (a handler is matched among the events of one delivery: ``A -> B``
+        where each connection brings one event). A handler that names the event and
+        declines it for its fields or guard is filtering, and a component left
+        unbound receives nothing by design: neither is warned of. A connection whose
+        pattern names a bound module's class as its source (``source="SenderModule"``)
+        is warned of as the run begins: an event's source is its component's name.
         """
         arch_cls = arch if isinstance(arch, type) else type(arch)
         system = System(
-            arch_cls, self._bindings.get(arch_cls, {}), allow_unbound=True, **self._options
+            arch, self._bindings.get(arch_cls, {}), allow_unbound=True, **self._options
         )
         self.system = system
         for event, caused_by in self._early:
             system.inject_event(event, caused_by)
         self._early.clear()
+        _warn_of_module_sources(system)
+        unhandled: list[Any] = []  # DeliveryUnhandled notifications
+        system.subscribe(unhandled.append, kinds=[DeliveryUnhandled])
         computation = await system.run(timeout=timeout)
+        _warn_of_cuts(system)
+        _warn_of_unhandled(
+            system, [note for note in unhandled if _never_takes(system, note.dispatch)]
+        )
         if raise_errors and system.errors:
             first = system.errors[0].error
             if len(system.errors) > 1:
@@ -112,3 +138,91 @@ class Engine:
     def computation(self) -> Computation | None:
         """The computation of the last run (None before any)."""
         return None if self.system is None else self.system.computation
+
+
+def _warn_of_cuts(system: System) -> None:
+    """A RuntimeWarning for the first bound (other than the timeout) that cut the
+    run's work short, counting the others: the program did less than it says."""
+    cuts = [note for note in system.limits if note.limit != "timeout"]
+    if cuts:
+        more = f" ({len(cuts) - 1} more cuts)" if len(cuts) > 1 else ""
+        warnings.warn(
+            f"engine.run: {cuts[0].message}{more}; all in engine.system.limits",
+            RuntimeWarning,
+            stacklevel=3,
+        )
+
+
+def _module_class(module: Any) -> type | None:
+    """The module class of a binding (a class, or an instance of one); None for an
+    architecture bound as a component."""
+    cls = module if isinstance(module, type) else type(module)
+    return None if is_architecture(cls) else cls
+
+
+def _warn_of_module_sources(system: System) -> None:
+    """A RuntimeWarning for each connection whose pattern names, as a source, the class
+    of a module bound here rather than its component: no event carries such a source
+    (a module's events carry its component's name), so the connection never fires."""
+    bound_to = {
+        cls.__name__: component
+        for component, module in system.bindings.items()
+        if (cls := _module_class(module)) is not None
+    }
+    for connection in system.description.connections:
+        for source in connection.unknown_sources:
+            component = bound_to.get(source)
+            if component is not None:
+                warnings.warn(
+                    f"engine.run: connection #{connection.index} ({connection.kind} "
+                    f"{connection.pattern} -> {connection.target}) names the source "
+                    f"{source!r}, the module bound to {component!r}; an event's source is "
+                    f"its component's name ({component!r}), so it never fires for that "
+                    "module's events",
+                    RuntimeWarning,
+                    stacklevel=3,
+                )
+
+
+def _naming(system: System, dispatch: Any) -> list[Any] | None:
+    """The patterns of the ``@when`` handlers of ``dispatch``'s target that name its
+    event (or any); None for a target with no module bound, or an architecture."""
+    module = system.bindings.get(dispatch.target)
+    cls = None if module is None else _module_class(module)
+    if cls is None:
+        return None
+    name = dispatch.event.name
+    patterns = [handler.pattern for handler in module_spec(cls).handlers]
+    return [p for p in patterns if (names := p.event_names()) is None or name in names]
+
+
+def _never_takes(system: System, dispatch: Any) -> bool:
+    """Whether no ``@when`` handler of the module bound to ``dispatch``'s target could
+    take a delivery like it, whatever its fields: none names its event, or those that
+    do take more events than it brings. False for an unbound target."""
+    naming = _naming(system, dispatch)
+    brings = len(dispatch.match.events)
+    return naming is not None and all(p.fewest_events() > brings for p in naming)
+
+
+def _warn_of_unhandled(system: System, unhandled: list[DeliveryUnhandled]) -> None:
+    """A RuntimeWarning naming the first delivery no handler took and its target's
+    handlers, counting the others: what those events would have caused never was."""
+    if not unhandled:
+        return
+    first = unhandled[0].dispatch
+    count = len(unhandled)
+    told = "; ".join(unhandled[0].handlers) or "its module has no @when handler"
+    more = f" and {count - 1} more" if count > 1 else ""
+    why = (
+        "a handler is matched among the events of one delivery, and "
+        if _naming(system, first)  # handlers of its event, wanting more events
+        else ""
+    )
+    warnings.warn(
+        f"engine.run: no @when handler took the delivery of {first.event.name} "
+        f"({first.event.id}) to {first.target}{more} ({told}); {why}"
+        f"engine.system.why_not({first.event.id!r}) tells more",
+        RuntimeWarning,
+        stacklevel=3,
+    )

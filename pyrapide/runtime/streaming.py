@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
 from pyrapide.constraints import Constraint, ConstraintMonitor, ConstraintViolation
+from pyrapide.constraints.base import as_pattern
 from pyrapide.constraints.violation import violation_key
 from pyrapide.core import Computation, Event
 from pyrapide.core.interrupts import contained
@@ -248,19 +249,23 @@ class StreamProcessor:
             pump.cancel()
             self._wake_run(name)
 
-    def watch(self, pattern: Pattern, callback: Callable[..., Any]) -> None:
-        """Call ``callback(match)`` for each new match of ``pattern`` from now on."""
-        if not isinstance(pattern, Pattern):
-            raise TypeError(f"watch expects a Pattern, got {type(pattern).__name__}")
+    def watch(self, pattern: Pattern | str, callback: Callable[..., Any]) -> None:
+        """Call ``callback(match)`` for each new match of ``pattern`` (a Pattern or its
+        text, ``"Sensor.reading -> Alerter.alert"``) from now on."""
+        pattern = as_pattern(pattern, "watch()")
         _check_callback("watch", callback)
         matcher = pattern.matcher()
         matcher.catch_up(self._computation.poset)  # learn the window so far, reporting nothing
         self._watches.append(_Watch(pattern, callback, matcher))
 
-    def unwatch(self, pattern: Pattern) -> None:
-        """Remove the watches registered with this very pattern object."""
+    def unwatch(self, pattern: Pattern | str) -> None:
+        """Remove the watches registered with this very pattern object, or with this text."""
         before = len(self._watches)
-        self._watches = [w for w in self._watches if w.pattern is not pattern]
+        if isinstance(pattern, str):
+            text = as_pattern(pattern, "unwatch()")
+            self._watches = [w for w in self._watches if w.pattern != text]
+        else:
+            self._watches = [w for w in self._watches if w.pattern is not pattern]
         if len(self._watches) == before:
             raise KeyError(f"no watch registered for pattern {pattern}")
 

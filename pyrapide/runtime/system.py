@@ -13,6 +13,7 @@ from pyrapide.architecture import (
     Hierarchy,
     architecture_spec,
     bind_hierarchy,
+    declared_by,
 )
 from pyrapide.architecture.description import describe_hierarchy
 from pyrapide.constraints import ConstraintMonitor, ConstraintViolation
@@ -71,7 +72,10 @@ class System:
 
     Build one with ``MySystem.bind(api=FastAPIModule, ...)`` (or
     ``System(MySystem, {"api": FastAPIModule, ...})``). Modules may be given as
-    classes (built with no arguments at ``start``) or as instances.
+    classes (built with no arguments at ``start``) or as instances. The
+    architecture may be an instance too: one made with arguments runs the
+    connections and constraints it declares for itself (see
+    :func:`~pyrapide.architecture.declaration.declared_by`).
 
     ``seed`` chooses the order among agent deliveries (and among pipe heads
     when agents are ready too); the same architecture, seed and injections give
@@ -104,7 +108,7 @@ class System:
 
     def __init__(
         self,
-        architecture: type,
+        architecture: type | object,
         modules: Mapping[str, Any],
         *,
         seed: int = 0,
@@ -115,12 +119,12 @@ class System:
         real_time: bool = False,
         allow_unbound: bool = False,
     ) -> None:
-        arch_cls = architecture if isinstance(architecture, type) else type(architecture)
         if not isinstance(modules, Mapping):
             raise TypeError(
                 "System() takes the modules as a mapping from component names to modules "
                 f"({{'db': PostgresModule}}), got {described(modules)}"
             )
+        arch_cls = declared_by(architecture)
         bound = bind_hierarchy(arch_cls, modules, partial=allow_unbound)
         checked_handler_timeout(handler_timeout)
         self.architecture = arch_cls

@@ -149,3 +149,27 @@ async def test_stream_processor_in_the_readme_shape() -> None:
     assert processor.stats["event_count"] == 2
     assert len(violations) == 1
     assert violations[0].description == "No tool errors allowed"
+
+
+async def test_stream_watches_given_as_pattern_text_in_the_0_3_0_docs_shape() -> None:
+    # 0.3.0's documentation watches by keyword, naming the event as text; every other
+    # place that takes a pattern (connect, must_match, @when) takes its text too.
+    source = InMemoryEventSource("sensor-cluster-a")
+    processor = StreamProcessor()
+    processor.add_source("sensors_a", source)
+    readings: list[str] = []
+    chains: list[list[str]] = []
+    processor.watch(pattern="Sensor.reading", callback=lambda event: readings.append(event.name))
+    processor.watch("Sensor.reading -> Alerter.alert", lambda m: chains.append(
+        [e.name for e in m.events]
+    ))
+    processor.watch("Alerter.alert", readings.append)
+    processor.unwatch("Alerter.alert")  # the same text, parsed again
+
+    reading = Event(name="Sensor.reading", payload={"level": 9})
+    await source.put(reading)
+    await source.put(Event(name="Alerter.alert"), caused_by=[reading])
+    await source.close()
+    await asyncio.wait_for(processor.run(), 5)
+    assert readings == ["Sensor.reading"]
+    assert chains == [["Sensor.reading", "Alerter.alert"]]

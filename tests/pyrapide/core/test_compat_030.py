@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import re
@@ -145,6 +146,27 @@ def test_pyrapide_030_reads_our_files(tmp_path: Path) -> None:
         cwd=tmp_path,
     )
     assert result.stdout.split() == ["2", "True"]
+
+
+def test_an_event_json_cannot_write_is_refused_by_model_dump_json_naming_the_value() -> None:
+    # Pydantic wrote a datetime in a payload as text; this Event holds what it is given
+    # and JSON cannot write it. json's own words named neither the event nor the key.
+    when = datetime.datetime(2026, 1, 1, 12, 0)
+    event = Event(name="Sensor.reading", payload={"at": when, "levels": [1, 2]}, id="r1")
+    with pytest.raises(TypeError, match=re.escape(
+        "cannot write event 'r1' (Sensor.reading) as JSON: its payload is not JSON "
+        "(at is a datetime, not a JSON value)"
+    )):
+        event.model_dump_json()
+    with pytest.raises(TypeError, match="cannot write event 'r1'"):
+        event.model_dump(mode="json")
+    assert event.model_dump()["payload"]["at"] == when  # python mode keeps it as it is
+    tagged = Event(name="Sensor.reading", metadata={"tags": {"a"}}, id="r2")
+    with pytest.raises(TypeError, match=r"its metadata is not JSON \(tags is a set"):
+        tagged.model_dump_json(indent=2)
+    # Written as text first, it is JSON like any other value.
+    written = event.model_copy(update={"payload": {"at": when.isoformat()}})
+    assert json.loads(written.model_dump_json())["payload"] == {"at": "2026-01-01T12:00:00"}
 
 
 def test_the_pydantic_methods_of_030s_event_answer() -> None:

@@ -12,6 +12,7 @@ from pyrapide import (
     Event,
     InMemoryEventSource,
     Pattern,
+    PatternSyntaxError,
     StreamProcessor,
     every,
     must_match,
@@ -292,8 +293,10 @@ async def test_bad_input_is_refused_or_reported() -> None:
         processor.add_source("x", object())  # type: ignore[arg-type]
     with pytest.raises(KeyError, match="no event source named 'zz'"):
         processor.remove_source("zz")
-    with pytest.raises(TypeError, match="watch expects a Pattern"):
-        processor.watch("A", print)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"watch\(\) expects a Pattern or pattern text, got int"):
+        processor.watch(5, print)  # type: ignore[arg-type]
+    with pytest.raises(PatternSyntaxError, match="column 5"):
+        processor.watch("A ->", print)
     with pytest.raises(KeyError, match="no watch"):
         processor.unwatch(Pattern.match("A"))
     with pytest.raises(ValueError, match="window_size"):
