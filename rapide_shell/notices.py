@@ -38,6 +38,20 @@ class WatchMatched(SessionNotice):
 
 
 @dataclass(frozen=True, kw_only=True)
+class WatchStopped(SessionNotice):
+    """A watch or a breakpoint (``kind``) stopped following the run: its pattern matches
+    too many ways (see :data:`rapide_shell.watches.MATCH_LIMIT`); ``reason`` says so."""
+
+    kind: str
+    id: int
+    reason: str
+
+    @property
+    def text(self) -> str:
+        return f"{self.kind} {self.id} stopped: {self.reason}"
+
+
+@dataclass(frozen=True, kw_only=True)
 class WatchesChanged(SessionNotice):
     """A watch was added or removed (redraw the watch list from ``session.watches``)."""
 

@@ -84,7 +84,7 @@ class Activity:
             self.add_problem(
                 _placed(f"{text}: {error_text(notification.error)}", notification.traceback)
             )
-        elif kind == "StreamsPutBack":
+        elif kind in ("StreamsPutBack", "WatchStopped"):
             self.add_problem(notification.text, "bold yellow")
         elif kind == "LimitReached":
             self.add_problem(

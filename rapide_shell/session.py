@@ -191,7 +191,7 @@ from rapide_shell.report import Activity, error_text
 from rapide_shell.runtime_link import Bounds, RuntimeLink, SessionState, Sink
 from rapide_shell.std_streams import streams_kept
 from rapide_shell.travel import ReplayError, TimeMachine
-from rapide_shell.watches import Breakpoint, Watch, Watchlist
+from rapide_shell.watches import Breakpoint, Watch, Watchlist, count_matches
 
 if TYPE_CHECKING:
     from pyrapide.architecture import ArchitectureDescription
@@ -887,8 +887,12 @@ class Session:
         return self.watchlist.breakpoints
 
     def add_watch(self, pattern: Pattern, pattern_text: str) -> Watch:
-        """Start counting the matches of ``pattern`` (those already recorded included)."""
-        return self.watchlist.add_watch(pattern, pattern_text, self.computation)
+        """Start counting the matches of ``pattern`` (those already recorded included);
+        CommandError when it matches too many ways to follow."""
+        try:
+            return self.watchlist.add_watch(pattern, pattern_text, self.computation)
+        except ValueError as error:
+            raise CommandError(f"cannot watch: {error}") from None
 
     def remove_watch(self, watch_id: int) -> Watch:
         """Stop and forget watch ``watch_id``; CommandError if there is none."""
@@ -903,9 +907,21 @@ class Session:
             raise CommandError(f"no watch {watch_id}{_existing('watches', self.watches)}")
         return watch
 
+    def count_matches(self, pattern: Pattern, pattern_text: str) -> int:
+        """How many matches ``pattern`` has in the computation; CommandError when it
+        matches too many ways to count (see :data:`rapide_shell.watches.MATCH_LIMIT`)."""
+        try:
+            return count_matches(pattern, pattern_text, self.computation)
+        except ValueError as error:
+            raise CommandError(f"cannot count its matches: {error}") from None
+
     def add_breakpoint(self, pattern: Pattern, pattern_text: str) -> Breakpoint:
-        """Pause future runs when an event completing a match of ``pattern`` is recorded."""
-        return self.watchlist.add_breakpoint(pattern, pattern_text, self.computation)
+        """Pause future runs when an event completing a match of ``pattern`` is recorded;
+        CommandError when it matches too many ways to follow."""
+        try:
+            return self.watchlist.add_breakpoint(pattern, pattern_text, self.computation)
+        except ValueError as error:
+            raise CommandError(f"cannot break on it: {error}") from None
 
     def remove_breakpoint(self, break_id: int) -> Breakpoint:
         """Forget breakpoint ``break_id``; CommandError naming the existing ones if none."""

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from pyrapide.patterns import Matcher, TooManyMatches
 from pyrapide.patterns.engine import match_all
 from pyrapide.runtime import EventRecorded, Notification
 from rapide_shell import notices
@@ -18,8 +19,23 @@ from rapide_shell import notices
 if TYPE_CHECKING:
     from pyrapide.core import Computation, Event, Poset
     from pyrapide.patterns import Pattern, PatternMatch
-    from pyrapide.patterns.engine import Matcher
     from pyrapide.runtime import System
+
+MATCH_LIMIT = 100_000
+"""The most matches of joined parts a watch, a breakpoint or an ``expect`` makes (about
+a fifth of a second's matching): ``A -> A`` over a chain of n A's has n(n-1)/2
+matches, and following a pattern like it through a long run would hold the workbench
+for minutes and fill its memory. Past it, a watch or breakpoint stops following and
+an ``expect`` is refused, each saying so."""
+
+
+def too_many(pattern_text: str) -> str:
+    """Why matching ``pattern_text`` stopped, and what to do."""
+    return (
+        f"{pattern_text} matches too many ways to follow (more than {MATCH_LIMIT:,} "
+        "matches of its parts joined together): narrow it, with a source, a field or "
+        "`=>` (direct causes) for `->`"
+    )
 
 
 @dataclass
@@ -30,6 +46,8 @@ class Watch:
     pattern_text: str
     pattern: Pattern
     matches: list[PatternMatch] = field(default_factory=list)
+    stopped: str | None = None
+    """Why it no longer follows the run (see :data:`MATCH_LIMIT`); None while it does."""
     _matcher: Matcher | None = field(default=None, repr=False)
 
     @property
@@ -39,12 +57,16 @@ class Watch:
 
     def prime(self, computation: Computation) -> None:
         """Start over on ``computation``: its matches so far, and a matcher that has seen it."""
-        self._matcher, existing = prime(self.pattern, computation)
+        self._matcher, existing, self.stopped = prime(self.pattern, self.pattern_text, computation)
         self.matches[:] = existing
 
     def feed(self, event: Event, poset: Poset) -> list[PatternMatch]:
         """The new matches ``event`` completes (kept in ``matches`` too)."""
-        found = feed(self._matcher, event, poset) if self._matcher is not None else []
+        if self._matcher is None:
+            return []
+        found, self.stopped = feed(self._matcher, self.pattern_text, event, poset)
+        if self.stopped is not None:
+            self._matcher = None
         self.matches.extend(found)
         return found
 
@@ -58,15 +80,24 @@ class Breakpoint:
     pattern: Pattern
     hits: int = 0
     """How many times it stopped a run."""
+    stopped: str | None = None
+    """Why it no longer follows the run (see :data:`MATCH_LIMIT`); None while it does."""
     _matcher: Matcher | None = field(default=None, repr=False)
 
     def prime(self, computation: Computation) -> None:
         """Start over on ``computation``, with a matcher that has seen it; no hits yet."""
-        self._matcher, _ = prime(self.pattern, computation)
+        self._matcher, _, self.stopped = prime(
+            self.pattern, self.pattern_text, computation, existing=False
+        )
 
     def feed(self, event: Event, poset: Poset) -> list[PatternMatch]:
         """The new matches ``event`` completes."""
-        return feed(self._matcher, event, poset) if self._matcher is not None else []
+        if self._matcher is None:
+            return []
+        found, self.stopped = feed(self._matcher, self.pattern_text, event, poset)
+        if self.stopped is not None:
+            self._matcher = None
+        return found
 
 
 class Watchlist:
@@ -102,9 +133,11 @@ class Watchlist:
         self._system = system
         for watch in self.watches:
             watch.prime(computation)
+            self._tell_stopped("watch", watch)
         for breakpoint_ in self.breakpoints:
             breakpoint_.hits = 0
             breakpoint_.prime(computation)
+            self._tell_stopped("breakpoint", breakpoint_)
         if system is not None:
             self._unsubscribe = system.subscribe(self._on_event, kinds=[EventRecorded])
 
@@ -115,7 +148,10 @@ class Watchlist:
         event = note.event
         poset = self._system.computation.poset
         for watch in self.watches:
+            if watch.stopped is not None:
+                continue
             found = watch.feed(event, poset)
+            self._tell_stopped("watch", watch)
             if found:
                 self._notify(
                     notices.WatchMatched(
@@ -126,7 +162,10 @@ class Watchlist:
                     )
                 )
         for breakpoint_ in self.breakpoints:
+            if breakpoint_.stopped is not None:
+                continue
             found = breakpoint_.feed(event, poset)
+            self._tell_stopped("breakpoint", breakpoint_)
             if not found:
                 continue
             hit = notices.BreakpointHit(
@@ -139,13 +178,24 @@ class Watchlist:
                 breakpoint_.hits += 1
                 self._notify(hit)
 
+    def _tell_stopped(self, kind: str, followed: Watch | Breakpoint) -> None:
+        """Say that ``followed``, just primed or fed, stopped following the run, if it did."""
+        if followed.stopped is not None:
+            self._notify(notices.WatchStopped(kind=kind, id=followed.id, reason=followed.stopped))
+            self._notify(
+                notices.WatchesChanged() if kind == "watch" else notices.BreakpointsChanged()
+            )
+
     # -- the lists ------------------------------------------------------------------
 
     def add_watch(self, pattern: Pattern, pattern_text: str, computation: Computation) -> Watch:
-        """A new watch of ``pattern``, its matches in ``computation`` already counted."""
+        """A new watch of ``pattern``, its matches in ``computation`` already counted;
+        ValueError, adding none, when it matches too many ways to follow."""
         watch = Watch(self._next_watch_id, pattern_text, pattern)
-        self._next_watch_id += 1
         watch.prime(computation)
+        if watch.stopped is not None:
+            raise ValueError(watch.stopped)
+        self._next_watch_id += 1
         self.watches.append(watch)
         self._notify(notices.WatchesChanged())
         return watch
@@ -153,10 +203,13 @@ class Watchlist:
     def add_breakpoint(
         self, pattern: Pattern, pattern_text: str, computation: Computation
     ) -> Breakpoint:
-        """A new breakpoint on ``pattern``, its matcher past ``computation``."""
+        """A new breakpoint on ``pattern``, its matcher past ``computation``; ValueError,
+        adding none, when it matches too many ways to follow."""
         breakpoint_ = Breakpoint(self._next_break_id, pattern_text, pattern)
-        self._next_break_id += 1
         breakpoint_.prime(computation)
+        if breakpoint_.stopped is not None:
+            raise ValueError(breakpoint_.stopped)
+        self._next_break_id += 1
         self.breakpoints.append(breakpoint_)
         self._notify(notices.BreakpointsChanged())
         return breakpoint_
@@ -180,8 +233,22 @@ class Watchlist:
         self._notify(notices.BreakpointsChanged())
 
 
-def prime(pattern: Pattern, computation: Computation) -> tuple[Matcher, list[PatternMatch]]:
-    """A fresh matcher for ``pattern`` that has seen ``computation``, and the matches so far.
+def count_matches(pattern: Pattern, pattern_text: str, computation: Computation) -> int:
+    """How many matches ``pattern`` has in ``computation``; ValueError saying why past
+    :data:`MATCH_LIMIT`. A guard that raises is not warned of (see :func:`prime`)."""
+    try:
+        return len(
+            match_all(pattern, computation.poset, warn_guard_errors=False, limit=MATCH_LIMIT)
+        )
+    except TooManyMatches:
+        raise ValueError(too_many(pattern_text)) from None
+
+
+def prime(
+    pattern: Pattern, pattern_text: str, computation: Computation, *, existing: bool = True
+) -> tuple[Matcher | None, list[PatternMatch], str | None]:
+    """A fresh matcher for ``pattern`` that has seen ``computation``, the matches so far
+    (with ``existing``) and None; or, past :data:`MATCH_LIMIT`, None, no matches and why.
 
     The matches already present come from matching over the whole poset (the
     authoritative answer, ``pattern.match_in``'s). The matcher is then fed the recorded
@@ -190,14 +257,27 @@ def prime(pattern: Pattern, computation: Computation) -> tuple[Matcher, list[Pat
     dropped. A guard that raises is not warned of: the commands say it in their own
     words (see ``guard_errors`` of each guard of ``pattern``).
     """
-    matcher = pattern.matcher(warn_guard_errors=False)
+    matcher = Matcher(pattern, warn_guard_errors=False, limit=MATCH_LIMIT)
     poset = computation.poset
-    existing = match_all(pattern, poset, warn_guard_errors=False) if len(poset) else []
-    for event in poset:
-        matcher.feed(event, poset)
-    return matcher, existing
+    try:
+        found = (
+            match_all(pattern, poset, warn_guard_errors=False, limit=MATCH_LIMIT)
+            if existing and len(poset)
+            else []
+        )
+        for event in poset:
+            matcher.feed(event, poset)
+    except TooManyMatches:
+        return None, [], too_many(pattern_text)
+    return matcher, found, None
 
 
-def feed(matcher: Matcher, event: Event, poset: Poset) -> list[PatternMatch]:
-    """The new matches that ``event`` (already recorded in ``poset``) completes."""
-    return list(matcher.feed(event, poset))
+def feed(
+    matcher: Matcher, pattern_text: str, event: Event, poset: Poset
+) -> tuple[list[PatternMatch], str | None]:
+    """The new matches that ``event`` (already recorded in ``poset``) completes, and None;
+    or none and why, once ``matcher`` passed :data:`MATCH_LIMIT` (it is done then)."""
+    try:
+        return list(matcher.feed(event, poset)), None
+    except TooManyMatches:
+        return [], too_many(pattern_text)

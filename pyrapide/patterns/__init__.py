@@ -56,6 +56,7 @@ raises a ValueError, where the pattern is built.
 from pyrapide.patterns.algebra import BasicPattern, Pattern, name_text
 from pyrapide.patterns.condition import Condition
 from pyrapide.patterns.engine import Matcher
+from pyrapide.patterns.join import TooManyMatches
 from pyrapide.patterns.match import PatternMatch, Placeholder, placeholder
 from pyrapide.patterns.operators import (
     DisjunctionPattern,
@@ -87,6 +88,7 @@ __all__ = [
     "Placeholder",
     "SequencePattern",
     "TimedPattern",
+    "TooManyMatches",
     "UnboundPlaceholderWarning",
     "name_text",
     "parse_pattern",

@@ -118,11 +118,17 @@ class Matcher:
     )
 
     def __init__(
-        self, pattern: alg.Pattern, *, warn_guard_errors: bool = True, scope: str = ""
+        self,
+        pattern: alg.Pattern,
+        *,
+        warn_guard_errors: bool = True,
+        scope: str = "",
+        limit: int | None = None,
     ) -> None:
         self.pattern = pattern
         self._context = Context(None, scope)
         self._context.warns_guard_errors = warn_guard_errors
+        self._context.bound(limit)
         # The undo log of the last feed (see retract_last), shared with the nodes.
         self._journal: list[tuple[Any, ...]] = []
         self._context.journal = self._journal
@@ -210,14 +216,21 @@ class Matcher:
 
 
 def match_all(
-    pattern: alg.Pattern, poset: Any, *, warn_guard_errors: bool = True
+    pattern: alg.Pattern,
+    poset: Any,
+    *,
+    warn_guard_errors: bool = True,
+    limit: int | None = None,
 ) -> list[PatternMatch]:
     """Every match of ``pattern`` in ``poset`` (or a computation), in completion order.
 
     ``warn_guard_errors=False`` is for a caller that reports the errors of the
-    pattern's guards itself, as ``Pattern.matcher`` takes it."""
+    pattern's guards itself, as ``Pattern.matcher`` takes it. ``limit`` bounds the
+    matches of joined parts made on the way (the answer's, and those of the
+    pattern's parts): past it, :class:`~pyrapide.patterns.join.TooManyMatches`."""
     context = Context(_poset_of(poset))
     context.warns_guard_errors = warn_guard_errors
+    context.bound(limit)
     return context.in_completion_order(compile_node(pattern, context).batch())
 
 

@@ -9,7 +9,21 @@ from typing import Any
 
 from pyrapide.patterns.match import PatternMatch, freeze, merge_bindings
 
-__all__ = ["Context", "JoinProbe", "SequenceProbe", "Store", "meet", "pair"]
+__all__ = ["Context", "JoinProbe", "SequenceProbe", "Store", "TooManyMatches", "meet", "pair"]
+
+
+class TooManyMatches(RuntimeError):
+    """Matching stopped: it made more than ``limit`` matches of parts joined together.
+
+    A pattern such as ``A -> A`` over a chain of n A's has n(n-1)/2 matches, each made
+    in turn: past a few hundred thousand, following them costs seconds and memory
+    that a caller asking for a bound (``match_all(..., limit=)``, ``Matcher(...,
+    limit=)``) would rather not spend. A matcher that raised it is left part way
+    through an event: feed it nothing more."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"more than {limit:,} matches of parts joined together")
+        self.limit = limit
 
 NARROW = 16
 """The roots above an event, up to this many, are a set of their numbers; more are a
@@ -31,11 +45,13 @@ class Context:
     __slots__ = (
         "_root_numbers",
         "_roots",
+        "budget",
         "causes",
         "chain_position",
         "depth",
         "is_ancestor",
         "journal",
+        "limit",
         "poset",
         "scope",
         "seq",
@@ -56,6 +72,10 @@ class Context:
         self.journal: list[tuple[Any, ...]] | None = None
         # Whether a guard's first error is warned (off where the caller reports them).
         self.warns_guard_errors = True
+        # How many more matches of joined parts may be made (None: no bound; see spend),
+        # of ``limit`` in all.
+        self.budget: int | None = None
+        self.limit: int | None = None
         if poset is not None:
             self.bind(poset)
 
@@ -70,6 +90,19 @@ class Context:
         # (chain, position) of an event in the poset's chain decomposition, for ``|``;
         # None for a poset-like object that has none.
         self.chain_position = getattr(poset, "_chain_position", None)
+
+    def bound(self, limit: int | None) -> None:
+        """Make at most ``limit`` matches of joined parts from now on (None: no bound)."""
+        if limit is not None and limit < 0:
+            raise ValueError(f"limit must be a number of matches, 0 or more, not {limit}")
+        self.budget = self.limit = limit
+
+    def spend(self) -> None:
+        """Count one more match of joined parts; TooManyMatches past the bound. Called
+        only where ``budget`` is not None, so an unbounded match pays one test."""
+        if self.budget <= 0:  # type: ignore[operator]
+            raise TooManyMatches(self.limit)  # type: ignore[arg-type]
+        self.budget -= 1  # type: ignore[operator]
 
     def forget(self, event: Any) -> None:
         """Drop what is memoised about ``event``, whose causes are about to change.
@@ -371,6 +404,8 @@ class SequenceProbe:
                         if (single and len(left.events) == 1) or precedes(left, right):
                             bindings = _bindings(left, right)
                             if bindings is not None:
+                                if self.context.budget is not None:
+                                    self.context.spend()
                                 found.append(PatternMatch(left.events + right.events, bindings))
                 return found
             candidates = chain.from_iterable(lists)
@@ -378,6 +413,8 @@ class SequenceProbe:
             if precedes(left, right):
                 bindings = _bindings(left, right)
                 if bindings is not None:
+                    if self.context.budget is not None:
+                        self.context.spend()
                     found.append(PatternMatch(left.events + right.events, bindings))
         return found
 
@@ -461,4 +498,6 @@ def pair(
     bindings = _bindings(left, right)
     if bindings is None:
         return None
+    if context.budget is not None:
+        context.spend()
     return PatternMatch(context.merge_events(left.events, right.events), bindings)

@@ -150,7 +150,9 @@ async def test_a_breakpoint_pauses_the_run_and_says_why(shop_session: Session) -
     await ok(shop_session, "continue")
     assert shop_session.state == "quiet"
     listed = await ok(shop_session, "breaks")
-    assert listed.data["breakpoints"] == [{"id": 1, "pattern": "Store.reserved", "hits": 1}]
+    assert listed.data["breakpoints"] == [
+        {"id": 1, "pattern": "Store.reserved", "hits": 1, "stopped": None}
+    ]
     await ok(shop_session, "unbreak 1")
     assert shop_session.breakpoints == []
     assert "no breakpoint 1" in (await shop_session.execute("unbreak 1")).error
@@ -170,7 +172,7 @@ async def test_watches_count_earlier_and_later_matches(shop_session: Session) ->
     assert listed.data["matches"] == [["e1", "e2"], ["e3", "e4"]]
     summary = await ok(shop_session, "matches")
     assert summary.data["watches"] == [
-        {"id": 1, "pattern": "Web.order -> Store.reserved", "count": 2}
+        {"id": 1, "pattern": "Web.order -> Store.reserved", "count": 2, "stopped": None}
     ]
     await ok(shop_session, "unwatch 1")
     assert shop_session.watches == []

@@ -11,7 +11,6 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from pyrapide.patterns import BasicPattern, Condition, GuardedPattern, Pattern
-from pyrapide.patterns.engine import match_all
 from pyrapide.runtime.routing import guards_in
 from rapide_shell import notices, render
 from rapide_shell.commands.arguments import (
@@ -256,12 +255,13 @@ async def breaks(session: Session, command: Command[NoArguments], line: str) -> 
     if not session.breakpoints:
         return CommandOutcome(line, "breaks", output=(Text("no breakpoints", style="dim"),))
     table = render.key_value_table(
-        ((str(b.id), b.pattern_text, str(b.hits)) for b in session.breakpoints),
+        ((str(b.id), b.pattern_text, _counted(b.hits, b.stopped)) for b in session.breakpoints),
         ("id", "pattern", "stops"),
     )
     data = {
         "breakpoints": [
-            {"id": b.id, "pattern": b.pattern_text, "hits": b.hits} for b in session.breakpoints
+            {"id": b.id, "pattern": b.pattern_text, "hits": b.hits, "stopped": b.stopped}
+            for b in session.breakpoints
         ]
     }
     return CommandOutcome(line, "breaks", output=(table,), data=data)
@@ -298,12 +298,13 @@ async def matches(
         if not session.watches:
             return CommandOutcome(line, "matches", output=(Text("no watches", style="dim"),))
         table = render.key_value_table(
-            ((str(w.id), w.pattern_text, str(w.count)) for w in session.watches),
+            ((str(w.id), w.pattern_text, _counted(w.count, w.stopped)) for w in session.watches),
             ("id", "pattern", "matches"),
         )
         listing: dict[str, Any] = {
             "watches": [
-                {"id": w.id, "pattern": w.pattern_text, "count": w.count} for w in session.watches
+                {"id": w.id, "pattern": w.pattern_text, "count": w.count, "stopped": w.stopped}
+                for w in session.watches
             ]
         }
         return CommandOutcome(line, "matches", output=(table,), data=listing)
@@ -311,6 +312,8 @@ async def matches(
     output: list[RenderableType] = [
         render.note(f"watch {found.id}: {found.pattern_text}  ({_matches(found.count)})")
     ]
+    if found.stopped is not None:
+        output.append(render.note(f"stopped: {found.stopped}", style="bold yellow"))
     first_shown = max(found.count - MATCHES_SHOWN, 0)
     if first_shown:
         output.append(Text(f"  … {first_shown} earlier matches", style="dim"))
@@ -319,9 +322,16 @@ async def matches(
     output.extend(_raising_guards(found.pattern))  # on events recorded since it was set too
     data: dict[str, Any] = {
         "watch": found.id,
+        "stopped": found.stopped,
         "matches": [[event.id for event in match.events] for match in found.matches],
     }
     return CommandOutcome(line, "matches", output=tuple(output), data=data)
+
+
+def _counted(count: int, stopped: str | None) -> str:
+    """A watch's matches or a breakpoint's stops as their lists show them: ``12``, or
+    ``99978, stopped`` once it no longer follows the run."""
+    return f"{count}, stopped" if stopped is not None else str(count)
 
 
 def _match_renderable(position: int, match: Any) -> RenderableType:
@@ -352,7 +362,7 @@ async def expect(
     assert args.pattern is not None
     pattern_text: str = args.pattern_text
     # Its guards' errors are said under the result (_pattern_notes), not warned of.
-    seen = len(match_all(args.pattern, session.computation.poset, warn_guard_errors=False))
+    seen = session.count_matches(args.pattern, pattern_text)
     count: int | None = args.count
     if args.none:
         expected, held = "no match", seen == 0

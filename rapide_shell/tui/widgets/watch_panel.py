@@ -37,6 +37,8 @@ class WatchEntry:
     pattern: str
     count: int
     matches: Sequence[Any]
+    stopped: bool = False
+    """It no longer follows the run (its pattern matches too many ways)."""
 
 
 class WatchPanel(ThemedLines, Tree[tuple[str, ...] | int]):
@@ -69,7 +71,13 @@ class WatchPanel(ThemedLines, Tree[tuple[str, ...] | int]):
         """Shows the session's watches."""
         self.show_watches(
             [
-                WatchEntry(watch.id, watch.pattern_text, watch.count, watch.matches)
+                WatchEntry(
+                    watch.id,
+                    watch.pattern_text,
+                    watch.count,
+                    watch.matches,
+                    stopped=watch.stopped is not None,
+                )
                 for watch in session.watches
             ]
         )
@@ -93,7 +101,8 @@ class WatchPanel(ThemedLines, Tree[tuple[str, ...] | int]):
                 self._watch_nodes[watch_id] = node
             else:
                 old = self._watch_entries[watch_id]
-                if old.count == entry.count and old.pattern == entry.pattern:
+                shown = (old.count, old.pattern, old.stopped)
+                if shown == (entry.count, entry.pattern, entry.stopped):
                     continue
                 node.set_label(self._label(entry))
             self._watch_entries[watch_id] = entry
@@ -115,7 +124,8 @@ class WatchPanel(ThemedLines, Tree[tuple[str, ...] | int]):
         label = Text.assemble(
             (f"w{entry.watch_id} ", "bold"),
             (f"[{count}]", "bold reverse" if count else "dim"),
-            " ",
+            ("[stopped] " if entry.stopped else "", "bold yellow"),
+            " " if not entry.stopped else "",
             printable(entry.pattern),
         )
         room = self.scrollable_content_region.width - LABEL_INDENT
