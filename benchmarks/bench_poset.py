@@ -3,7 +3,7 @@
 Usage:  python benchmarks/bench_poset.py [--quick] [--sizes 10000,100000] [--shapes chains]
                                         [--files-up-to 1000000] [--freeze-inputs]
 
-Four shapes:
+Five shapes:
   chains       16 long chains recorded round-robin; every 100th event also has a
                cause on the neighbouring chain (the runtime's typical trace).
   fanout       one root, 1,000 hubs it causes, every other event caused by a
@@ -14,10 +14,20 @@ Four shapes:
                (staggered) also caused by the latest event of a random other
                chain.  Far pairs are related through long paths, near pairs
                mostly independent: the hard case for ancestry queries.
+  relay        a run's trace of a producer, a pipe and an agent: the producer's
+               chained items (all recorded first), a pipe stage's answer to each
+               (caused by the item and by the stage's answer before), and, half
+               the time at once, else later, an agent stage's answer to it and
+               that one's own answer (connect). The greedy chain decomposition
+               lets the agent's answer take the end of the pipe stage's chain
+               whenever it comes at once, so there are about as many chains as
+               items, each feeding the next: more than the clocks have fields
+               for (see pyrapide/core/_clocks.py), and ancestry queries past
+               them search.
 
 The first query after the adds is timed apart: it brings the chain clocks up to
 date (recording leaves them for the first query that reads them).  For the
-crosslinked shape that time is printed, followed by the distribution of
+crosslinked and relay shapes that time is printed, followed by the distribution of
 single queries (median, mean, max in microseconds of this thread's CPU time,
 ``time.thread_time``) of ``is_ancestor`` and ``are_independent`` over
 ``--queries`` random pairs and as many pairs within 1,000 events of each other.
@@ -133,11 +143,45 @@ def crosslinked(size: int, rng: random.Random) -> Plan:
         yield event, causes  # type: ignore[misc]
 
 
+def relay(size: int, rng: random.Random) -> Plan:
+    items = size // 4
+    produced: list[Event] = []
+    for n in range(items):
+        item = _event(n, "Producer.item")
+        yield item, produced[-1:]
+        produced.append(item)
+    number = items
+    previous: list[Event] = []  # the pipe stage's answer before
+    pending: list[Event] = []  # answers the agent stage has not answered yet
+
+    def agent_answers(answer: Event) -> Plan:
+        nonlocal number
+        second, third = _event(number, "Stage.out"), _event(number + 1, "Stage.out")
+        number += 2
+        yield second, [answer]
+        yield third, [second]
+
+    for n in range(items):
+        answer = _event(number, "Stage.out")
+        number += 1
+        yield answer, [produced[n], *previous]
+        previous = [answer]
+        pending.append(answer)
+        # The agent's queue is short: its answer to this one often comes next.
+        if rng.random() < 0.5:
+            yield from agent_answers(pending.pop())
+        while pending and rng.random() < 0.3:
+            yield from agent_answers(pending.pop(rng.randrange(len(pending))))
+    while pending:
+        yield from agent_answers(pending.pop(rng.randrange(len(pending))))
+
+
 SHAPES: dict[str, Callable[[int, random.Random], Plan]] = {
     "chains": chains,
     "fanout": fanout,
     "diamonds": diamonds,
     "crosslinked": crosslinked,
+    "relay": relay,
 }
 
 
@@ -174,7 +218,7 @@ def measure(
     related = sum(is_ancestor(a, b) for a, b in pairs)
     figures["query"] = (time.process_time() - start) / queries * 1e6
     figures["related"] = related / queries
-    if shape == "crosslinked":
+    if shape in ("crosslinked", "relay"):
         figures["distribution"] = distribution(poset, events, queries, rng)
     if files:
         computation = Computation(poset)

@@ -16,6 +16,7 @@ from pyrapide.core.atomic import WriteError
 from pyrapide.core.errors import CausalCycleError, ComputationFileError
 from pyrapide.core.json_file import JSONTextError
 from pyrapide.exploration.runner import ExplorationError
+from pyrapide.patterns.join import TooManyMatches
 from pyrapide.patterns.operators import UnboundPlaceholderWarning
 from pyrapide.patterns.syntax import PatternSyntaxError
 from pyrapide.runtime.emitter import EmitError
@@ -35,6 +36,7 @@ BUILT = {
     ExplorationError: (("cannot explore",), {}),
     PatternSyntaxError: (("unexpected )", "A -> )", 5), {}),
     UnboundPlaceholderWarning: (("nothing in A binds ?m",), {}),
+    TooManyMatches: ((100_000,), {}),
     EmitError: (("cannot emit",), {}),
     ModuleDefinitionError: (("not a module",), {}),
     ModuleBuildError: (("ear", dict, ValueError("no ear today")), {}),
