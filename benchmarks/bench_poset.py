@@ -18,12 +18,13 @@ Five shapes:
                chained items (all recorded first), a pipe stage's answer to each
                (caused by the item and by the stage's answer before), and, half
                the time at once, else later, an agent stage's answer to it and
-               that one's own answer (connect). The greedy chain decomposition
-               lets the agent's answer take the end of the pipe stage's chain
-               whenever it comes at once, so there are about as many chains as
-               items, each feeding the next: more than the clocks have fields
-               for (see pyrapide/core/_clocks.py), and ancestry queries past
-               them search.
+               that one's own answer (connect). A run tells the poset which
+               events are a pipe's answers, whose chain the pipe's next answer
+               continues (CausalOrder.keep); ``--unkept`` leaves that out, and
+               the agent's answer then takes the end of the pipe stage's chain
+               whenever it comes at once: as many chains as items, each feeding
+               the next, past what the clocks have fields for, and ancestry
+               queries search.
 
 The first query after the adds is timed apart: it brings the chain clocks up to
 date (recording leaves them for the first query that reads them).  For the
@@ -72,8 +73,8 @@ Plan = Iterator[tuple[Event, list[Event]]]
 """A shape: the events to add, in order, each with its causes."""
 
 
-def _event(number: int, name: str) -> Event:
-    return Event(name, {"n": number}, "bench", f"b{number}", float(number))
+def _event(number: int, name: str, source: str = "bench") -> Event:
+    return Event(name, {"n": number}, source, f"b{number}", float(number))
 
 
 def chains(size: int, rng: random.Random) -> Plan:
@@ -143,11 +144,15 @@ def crosslinked(size: int, rng: random.Random) -> Plan:
         yield event, causes  # type: ignore[misc]
 
 
+PIPE_STAGE = "piped"
+"""The source of the relay's pipe stage, whose answers a run keeps on their chain."""
+
+
 def relay(size: int, rng: random.Random) -> Plan:
     items = size // 4
     produced: list[Event] = []
     for n in range(items):
-        item = _event(n, "Producer.item")
+        item = _event(n, "Producer.item", "producer")
         yield item, produced[-1:]
         produced.append(item)
     number = items
@@ -156,13 +161,14 @@ def relay(size: int, rng: random.Random) -> Plan:
 
     def agent_answers(answer: Event) -> Plan:
         nonlocal number
-        second, third = _event(number, "Stage.out"), _event(number + 1, "Stage.out")
+        second = _event(number, "Stage.out", "agent")
+        third = _event(number + 1, "Stage.out", "called")
         number += 2
         yield second, [answer]
         yield third, [second]
 
     for n in range(items):
-        answer = _event(number, "Stage.out")
+        answer = _event(number, "Stage.out", PIPE_STAGE)
         number += 1
         yield answer, [produced[n], *previous]
         previous = [answer]
@@ -186,7 +192,12 @@ SHAPES: dict[str, Callable[[int, random.Random], Plan]] = {
 
 
 def measure(
-    shape: str, size: int, queries: int, files: bool, freeze_inputs: bool = False
+    shape: str,
+    size: int,
+    queries: int,
+    files: bool,
+    freeze_inputs: bool = False,
+    unkept: bool = False,
 ) -> dict[str, Any]:
     """Return microseconds per event (add, save, load) and per query for one poset."""
     rng = random.Random(size)
@@ -198,9 +209,12 @@ def measure(
     for _ in range(3 if size >= 1_000_000 else 9):
         poset = Poset()
         add = poset.add
+        keep = poset._keep_line if shape == "relay" and not unkept else None
         start = time.process_time()
         for event, causes in plan:
             add(event, causes)
+            if keep is not None and event.source == PIPE_STAGE:
+                keep()  # as a run does for a pipe's answer (see CausalOrder.keep)
         best = min(best, time.process_time() - start)
     if freeze_inputs:
         gc.unfreeze()
@@ -280,6 +294,11 @@ def main() -> None:
         action="store_true",
         help="hide the prepared events from the garbage collector while adds are timed",
     )
+    parser.add_argument(
+        "--unkept",
+        action="store_true",
+        help="relay: lay out chains without the runtime's word on a pipe's answers",
+    )
     options = parser.parse_args()
     default_sizes = "10000,20000,100000" if options.quick else "10000,20000,100000,1000000"
     sizes = [int(s) for s in (options.sizes or default_sizes).split(",")]
@@ -292,7 +311,9 @@ def main() -> None:
     for shape in shapes:
         for size in sizes:
             files = size <= options.files_up_to
-            figures = measure(shape, size, options.queries, files, options.freeze_inputs)
+            figures = measure(
+                shape, size, options.queries, files, options.freeze_inputs, options.unkept
+            )
             add_cost[shape, size] = figures["add"]
             save = f"{figures['save']:>8.2f}" if files else f"{'-':>8}"
             load = f"{figures['load']:>8.2f}" if files else f"{'-':>8}"

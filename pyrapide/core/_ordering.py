@@ -18,9 +18,11 @@ without walking the whole graph:
   is the tail of its chain; failing that, the chain of a close ancestor that
   is a tail, preferring one with the new event's name (a search bounded to a
   few events, so a diamond's two sides each keep one chain instead of starting
-  one per diamond); else it starts a chain.  Along a chain every event
-  precedes the next, so a precedes b exactly when the ancestors of b reach a's
-  chain at or after a's position.
+  one per diamond); else it starts a chain.  A chain a run says its source goes
+  on with (a pipe's answer, which the pipe's next answer follows: ``keep``) is
+  left to that source's events.  Along a chain every event precedes the next, so
+  a precedes b exactly when the ancestors of b reach a's chain at or after a's
+  position.
 * Chain clocks (``pyrapide.core._clocks``): for each chain, how far along every
   other chain its ancestors reach, kept as a running clock and a snapshot
   every few dozen positions.  For b on chain C, the snapshot before b bounds
@@ -130,10 +132,13 @@ def _ints(length: int = 0) -> array[int]:
 
 
 class Labelled(Protocol):
-    """What the order reads of an event: its name."""
+    """What the order reads of an event: its name and its source."""
 
     @property
     def name(self) -> str: ...
+
+    @property
+    def source(self) -> str: ...
 
 
 class CycleFound(Exception):
@@ -156,6 +161,7 @@ class CausalOrder:
         "effects",
         "events",
         "forward_only",
+        "kept",
         "last",
         "last_chain",
         "last_depth",
@@ -201,6 +207,10 @@ class CausalOrder:
         self.last_chain = 0
         self.last_depth = 0
         self.last_entry: Links = None
+        # Source -> its latest event that ends a line the source goes on with (a
+        # pipe's answer, which its next delivery follows): another source's event
+        # does not take its chain (see keep).
+        self.kept: dict[str, int] = {}
 
     # -- building ---------------------------------------------------------
 
@@ -222,6 +232,8 @@ class CausalOrder:
         effects = self.effects
         if c != self.last or effects[c] is not None:
             return self._append((c,))
+        if self.kept and not self._may_extend(len(self.causes), c):
+            return self._append((c,))  # c's chain is kept for its own source
         causes_of = self.causes
         p = len(causes_of)
         entry: Links = p  # stored three times, made once (see last_entry)
@@ -274,7 +286,7 @@ class CausalOrder:
             chain_of = self.chain
             home = chain_of[c]
             members = self.chains[home]
-            if members[-1] == c:
+            if members[-1] == c and self._may_extend(p, c):
                 deepest = self.depth[c] + 1
                 _array_append(self.depth, deepest)
                 _array_append(chain_of, home)
@@ -319,11 +331,32 @@ class CausalOrder:
                 deepest = below
             if home < 0:
                 chain = chain_of[c]
-                if chains[chain][-1] == c:
+                if chains[chain][-1] == c and self._may_extend(p, c):
                     home = chain
         if home < 0 and causes:
             home = self._nearest_tail_chain(p, causes)
         return deepest, home
+
+    def keep(self, c: int) -> None:
+        """Keep the chain that ``c`` ends for ``c``'s source, in place of the one that
+        source's event kept before: an event extends it only if it comes from that
+        source too; another starts a chain of its own, or takes another.
+
+        Why: a pipe's answer is followed by the pipe's next answer, but an agent or
+        pipe delivery of it often runs first; taking its chain, that delivery's event
+        left the next answer none, and a pipe's answers then made a chain each,
+        every one feeding the next, past what the chain clocks keep a field for
+        (``pyrapide.core._clocks.MAX_FIELDS``): ancestry queries searched."""
+        self.kept[self.events[c].source] = c
+
+    def _may_extend(self, p: int, c: int) -> bool:
+        """Whether ``p``, being placed, may take the chain that ``c`` ends (see
+        :meth:`keep`)."""
+        if not self.kept:
+            return True
+        events = self.events
+        source = events[c].source
+        return self.kept.get(source) != c or events[p].source == source
 
     def _join(self, p: int, home: int) -> int:
         """Put ``p`` at the end of chain ``home`` (-1: a new chain); return its position."""
@@ -362,7 +395,7 @@ class CausalOrder:
                     break
                 levels -= 1
                 budget -= 1
-                if chains[chain_of[y]][-1] == y:
+                if chains[chain_of[y]][-1] == y and self._may_extend(p, y):
                     if events[y].name == name:
                         return chain_of[y]
                     if nearest < 0:
@@ -380,7 +413,7 @@ class CausalOrder:
                     if y in seen:
                         continue
                     seen.add(y)
-                    if chains[chain_of[y]][-1] == y:
+                    if chains[chain_of[y]][-1] == y and self._may_extend(p, y):
                         if events[y].name == name:
                             return chain_of[y]
                         if nearest < 0:

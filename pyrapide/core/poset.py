@@ -345,6 +345,13 @@ class Poset:
         order = self._order
         return order.chain[position], order.pos[position]
 
+    def _keep_line(self) -> None:
+        """The event recorded last ends a line its source goes on with (a pipe's
+        answer, which the pipe's next delivery follows): see ``CausalOrder.keep``. It
+        changes only how the events to come are laid out in chains, which ancestry
+        queries read."""
+        self._order.keep(self._newest)
+
     def depth(self, event: EventRef) -> int:
         """Return the length of the longest causal chain leading to the event (roots: 0)."""
         return self._order.depth[self._seq(event)]

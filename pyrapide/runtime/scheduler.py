@@ -242,6 +242,8 @@ class Scheduler:
             event = self.computation.new_emitted(name, payload, source, causes, self._timestamp())
             task.chain = (event,)  # the task's next emit follows this one
             task.chained = True
+            if task.lane is not None:  # a pipe's answer: its next delivery follows it
+                self.poset._keep_line()
         self.recorded(event, causes, task, routes)
         return event
 
