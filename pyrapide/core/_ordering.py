@@ -131,6 +131,31 @@ def _ints(length: int = 0) -> array[int]:
     return array(_INTS, bytes(4 * length))
 
 
+def _lines(causes: list[tuple[int, ...]], events: Sequence[Labelled]) -> set[int]:
+    """The events whose chain a run would have kept for their own source (see
+    ``CausalOrder.keep``), told from the whole record where the run was told as it
+    went: an event c whose next event of its own source e follows it, where an event
+    of another source followed c first, and e has no other cause recorded after that
+    one (a pipe's answer and the pipe's next answer; not a connect's caller, whose next
+    event also follows what the call made after it)."""
+    first_other: dict[int, int] = {}  # c -> its first effect of another source
+    lines: set[int] = set()
+    for p, before in enumerate(causes):
+        source = events[p].source
+        for c in before:
+            if events[c].source != source:
+                first_other.setdefault(c, p)
+        for c in before:
+            other = first_other.get(c)
+            if (
+                other is not None
+                and events[c].source == source
+                and all(d == c or d < other for d in before)
+            ):
+                lines.add(c)
+    return lines
+
+
 class Labelled(Protocol):
     """What the order reads of an event: its name and its source."""
 
@@ -443,9 +468,12 @@ class CausalOrder:
         if all(not before or before[-1] < p for p, before in enumerate(causes)):
             # Every link points forward: recording order is a topological order,
             # and appending one event after another is the fastest way to build.
-            append = order.append
-            for event_causes in causes:
+            append, kept = order.append, order.kept
+            lines = _lines(causes, events)
+            for p, event_causes in enumerate(causes):
                 append(event_causes)
+                if p in lines:
+                    kept[events[p].source] = p  # as the run kept it (see keep)
             return order
         effects: list[Links] = [None] * n
         for p, event_causes in enumerate(causes):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from pyrapide import (
+    Computation,
     Pattern,
     action,
     agent,
@@ -81,3 +82,34 @@ async def test_a_pipes_answers_keep_their_chain_whatever_runs_between(seed: int)
         assert poset.is_ancestor(by_item["a", n], by_item["b", n])
         assert poset.is_ancestor(by_item["b", n], by_item["c", n])
         assert not poset.is_ancestor(by_item["b", n], by_item["a", ITEMS - 1])
+
+
+async def test_a_loaded_run_lays_a_pipes_answers_out_as_the_run_did(tmp_path) -> None:
+    modules = {"src": Producer, "a": Relay, "b": Relay, "c": Relay}
+    computation = await System(Relays, modules, seed=1).run()
+    computation.save(tmp_path / "run.json")
+    poset = Computation.load(tmp_path / "run.json").poset
+    answers = [event for event in poset if event.source == "a"]
+    assert len({poset._chain_position(event)[0] for event in answers}) <= 2
+
+
+async def test_a_loaded_connect_chain_stays_one_chain(tmp_path) -> None:
+    # A connect's caller goes on after what the call made: its next event follows the
+    # call's last, on the one chain the call took; nothing is kept from the call.
+    computation = await System(Calls, {"src": Producer, "a": Relay, "b": Relay}).run()
+    computation.save(tmp_path / "run.json")
+    loaded = Computation.load(tmp_path / "run.json").poset
+    chains = {loaded._chain_position(event)[0] for event in loaded if event.source != "src"}
+    ran = computation.poset
+    assert chains == {ran._chain_position(e)[0] for e in ran if e.source != "src"}
+
+
+@architecture
+class Calls:
+    src = Source
+    a = Stage
+    b = Stage
+    connections = [
+        connect(Pattern.match("Source.item"), target="a"),
+        connect(Pattern.match("Stage.out", source="a"), target="b"),
+    ]
