@@ -138,18 +138,23 @@ def _lines(causes: list[tuple[int, ...]], events: Sequence[Labelled]) -> set[int
     of another source followed c first, and e has no other cause recorded after that
     one (a pipe's answer and the pipe's next answer; not a connect's caller, whose next
     event also follows what the call made after it)."""
+    sources = [event.source for event in events]
     first_other: dict[int, int] = {}  # c -> its first effect of another source
     lines: set[int] = set()
     for p, before in enumerate(causes):
-        source = events[p].source
+        if not before:
+            continue
+        source = sources[p]
         for c in before:
-            if events[c].source != source:
-                first_other.setdefault(c, p)
+            if sources[c] != source and c not in first_other:
+                first_other[c] = p
+        if not first_other:
+            continue
         for c in before:
             other = first_other.get(c)
             if (
                 other is not None
-                and events[c].source == source
+                and sources[c] == source
                 and all(d == c or d < other for d in before)
             ):
                 lines.add(c)
