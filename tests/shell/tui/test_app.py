@@ -1049,7 +1049,13 @@ async def test_a_sixteen_component_plant_fits_the_graph_panels_width_in_layers()
         selected = app.session.pending()[0]
         assert graph.highlighted == selected.connection.index
         track_row = min(picture.lane_rows[selected.connection.index])
-        assert graph.scroll_y <= track_row < graph.scroll_y + graph.scrollable_content_region.height
+        # (The scroll is made once the highlight is drawn: a frame after the command.)
+        await wait_until(
+            pilot,
+            lambda: graph.scroll_y
+            <= track_row
+            < graph.scroll_y + graph.scrollable_content_region.height,
+        )
 
 
 async def test_the_graph_counts_finished_and_running_deliveries_apart() -> None:
