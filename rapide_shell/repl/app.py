@@ -492,6 +492,10 @@ async def _loop(
                 outcome = await session.execute(line)
         finally:
             interrupts.end_command()
+        if interrupts.ended_by is not None:
+            # Asked to end while it ran (SIGTERM, SIGHUP): the signal paused it, and the
+            # command may have returned before the interrupt it raises could reach it.
+            tally.cut_short()
         tally.ran(number, outcome)
         if interrupts.count:
             pasted.clear()  # a Ctrl-C during the command: the rest of a paste is not wanted
