@@ -1,7 +1,7 @@
 """Measure pattern matching: whole-poset and incremental, one-event and composite patterns.
 
 Usage:  python benchmarks/bench_patterns.py [--max-events N] [--repeat R]
-        [--only scaling|service|independence|join|0.3.0 ...]
+        [--only scaling|service|independence|join|0.3.0|limit ...]
 
 1. Scaling of ``Req >> Res`` over N/2 independent request/response pairs, N from
    20,000 to 400,000: the incremental matcher's cost per event must stay flat
@@ -18,6 +18,10 @@ Usage:  python benchmarks/bench_patterns.py [--max-events N] [--repeat R]
    request trees, each with its own root: CPU seconds and peak memory traced.
 5. ``Req >> Res`` at N = 1,000 beside PyRapide 0.3.0, through the subprocess
    mechanism of ``compare_pyrapide030.py`` (its workload ``pairs_1k_match_req_then_res``).
+6. The bound a workbench ``watch``, ``break`` or ``expect`` puts on matching
+   (``limit=100_000``): ``A -> B`` on one causal chain of 2,000 events (500,500
+   pairs), until ``TooManyMatches``: ``match_all``, a matcher fed every event, and
+   both in turn, as a new ``watch`` primes itself.
 
 Times are the least CPU time of ``--repeat`` runs; posets are built untimed, then every
 event is fed to a fresh matcher in recording order (what the runtime does
@@ -41,7 +45,8 @@ sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
 from pyrapide.core import Event, Poset  # noqa: E402
-from pyrapide.patterns import Pattern, parse_pattern  # noqa: E402
+from pyrapide.patterns import Matcher, Pattern, TooManyMatches, parse_pattern  # noqa: E402
+from pyrapide.patterns.engine import match_all  # noqa: E402
 
 
 def request_pairs(events: int) -> Poset:
@@ -280,7 +285,38 @@ def join(max_events: int, repeat: int) -> None:
         del poset
 
 
-SECTIONS = ("scaling", "service", "independence", "join", "0.3.0")
+def stopped_at_limit(repeat: int, limit: int = 100_000) -> None:
+    """Section 6: CPU seconds until matching ``A -> B`` stops at ``limit``."""
+    poset = one_chain(2_000)
+    pattern = parse_pattern("A -> B")
+
+    def whole() -> None:
+        try:
+            match_all(pattern, poset, limit=limit)
+        except TooManyMatches:
+            return
+        raise AssertionError("the limit was not reached")
+
+    def fed() -> None:
+        matcher = Matcher(pattern, limit=limit)
+        try:
+            for event in poset:
+                matcher.feed(event, poset)
+        except TooManyMatches:
+            return
+        raise AssertionError("the limit was not reached")
+
+    def primed() -> None:
+        whole()
+        fed()
+
+    print(f"A -> B on one chain of 2,000 events, stopped at limit={limit:,} (CPU seconds)")
+    for label, run in (("match_all", whole), ("matcher fed", fed), ("both (a watch)", primed)):
+        seconds, _ = best_of(repeat, run)
+        print(f"  {label:<15} {seconds:6.3f}")
+
+
+SECTIONS = ("scaling", "service", "independence", "join", "0.3.0", "limit")
 
 
 def main() -> None:
@@ -302,6 +338,8 @@ def main() -> None:
         join(options.max_events, options.repeat)
     if "0.3.0" in sections:
         beside_030(options.repeat)
+    if "limit" in sections:
+        stopped_at_limit(options.repeat)
 
 
 if __name__ == "__main__":

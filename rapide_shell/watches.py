@@ -22,9 +22,10 @@ if TYPE_CHECKING:
     from pyrapide.runtime import System
 
 MATCH_LIMIT = 100_000
-"""The most matches of joined parts a watch, a breakpoint or an ``expect`` makes (about
-a fifth of a second's matching): ``A -> A`` over a chain of n A's has n(n-1)/2
-matches, and following a pattern like it through a long run would hold the workbench
+"""The most matches of joined parts a watch, a breakpoint or an ``expect`` makes (0.2 s
+of matching for an ``expect``, 0.5 s for a new watch, which readies a matcher too:
+``benchmarks/bench_patterns.py --only limit``): ``A -> A`` over a chain of n A's has
+n(n-1)/2 matches, and following a pattern like it through a long run would hold the workbench
 for minutes and fill its memory. Past it, a watch or breakpoint stops following and
 an ``expect`` is refused, each saying so."""
 
