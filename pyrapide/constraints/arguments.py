@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 
 from pyrapide.constraints.base import poset_of
 from pyrapide.core import Event, Poset
+from pyrapide.core.printable import briefly_described
 
 __all__ = [
     "causes_given", "computation_given", "event_given", "events_given", "followed_given",
@@ -27,19 +28,10 @@ def _is_computation(value: Any) -> bool:
     return isinstance(poset_of(value), Poset)
 
 
-def _described(value: Any) -> str:
-    """``a Computation``, ``a list``, ``str 'B'``: what was given, as a message names it."""
-    kind = type(value).__name__
-    if value is None:
-        return "None"
-    if isinstance(value, str | int | float):
-        return f"{kind} {value!r}"
-    return f"{'an' if kind[:1].lower() in 'aeiou' else 'a'} {kind}"
-
-
 def _refuse(call: str, wanted: str, value: Any, instead: str = "") -> NoReturn:
     hint = f"; {instead}" if instead else ""
-    raise TypeError(f"ConstraintMonitor.{call} takes {wanted}, got {_described(value)}{hint}")
+    given = briefly_described(value)
+    raise TypeError(f"ConstraintMonitor.{call} takes {wanted}, got {given}{hint}")
 
 
 def _instead_of_event(value: Any) -> str:
@@ -92,7 +84,7 @@ def events_given(call: str, events: Any) -> list[Event]:
     for index, item in enumerate(given):
         if not isinstance(item, Event):
             raise TypeError(
-                f"ConstraintMonitor.{call} takes a list of events, got {_described(item)} "
+                f"ConstraintMonitor.{call} takes a list of events, got {briefly_described(item)} "
                 f"at index {index}"
             )
     return given

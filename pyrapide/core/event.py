@@ -11,7 +11,7 @@ from typing import Any
 
 from pyrapide.core._from_dict import NOT_GIVEN, given_document
 from pyrapide.core.frozendict import EMPTY, SCALARS, FrozenDict, frozen_mapping
-from pyrapide.core.printable import value_repr
+from pyrapide.core.printable import briefly_described, value_repr
 from pyrapide.core.values import MAX_DEPTH, payload_problem
 
 
@@ -305,8 +305,7 @@ class Event(_EventFields):
         if update is not None and not isinstance(update, Mapping):
             raise TypeError(
                 "model_copy(): update must be a mapping of event fields to values, got "
-                + (f"{type(update).__name__} {update!r}" if isinstance(update, str | int | float)
-                   else f"a {type(update).__name__}")
+                + briefly_described(update)
             )
         if not update:
             return self

@@ -199,6 +199,21 @@ def described(value: Any) -> str:
     return text
 
 
+def kind_named(value: Any) -> str:
+    """``an int``, ``a Computation``: the type of ``value`` as a sentence names it."""
+    name = type(value).__name__
+    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
+
+
+def briefly_described(value: Any) -> str:
+    """``None``, ``int 5``, ``str 'B'`` for a plain value, else its kind alone (``a
+    Computation``, ``a list``): what was given, where its kind is what a message must
+    say and a hint follows."""
+    if value is None or isinstance(value, str | int | float):
+        return described(value)
+    return kind_named(value)
+
+
 def described_by_name(value: Any) -> str:
     """``function 'service'``: what was given where a class was wanted, a function (or
     any object with a name) by its kind and name, anything else as :func:`described`."""

@@ -18,7 +18,7 @@ from operator import is_
 from typing import Any, Final
 
 from pyrapide.core.frozendict import SCALARS, FrozenDict, FrozenList
-from pyrapide.core.printable import value_repr
+from pyrapide.core.printable import kind_named, value_repr
 
 MAX_DEPTH: Final = 100
 """How deep lists and objects may nest in a payload, the payload itself counting as the
@@ -57,7 +57,7 @@ def field_problem(payload: Mapping[Any, Any], what: str = "payload") -> tuple[An
     :func:`payload_problem` gives, or None."""
     for key, value in payload.items():
         if type(key) is not str:
-            return key, f"{what} key {key!r} is {_kind_of(key)}, not a string"
+            return key, f"{what} key {key!r} is {kind_named(key)}, not a string"
         kind = type(value)
         if kind in _SCALARS or (kind is int and value.bit_length() <= _INT_BITS_SAFE):
             continue
@@ -100,13 +100,13 @@ def _walk(value: Any, depth: int, where: str | None) -> str | None:
             continue
         sequence = kind in _SEQUENCES
         if not sequence and kind is not dict and not isinstance(item, Mapping | list | tuple):
-            return f"{place} is {_kind_of(item)}, not a JSON value"
+            return f"{place} is {kind_named(item)}, not a JSON value"
         if level > MAX_DEPTH:
             return f"{_brief(place)} nests lists and objects more than {MAX_DEPTH} deep (the limit)"
         if not sequence and isinstance(item, Mapping):
             for key in item:
                 if type(key) is not str and not isinstance(key, str):
-                    return f"{place} has the key {key!r} ({_kind_of(key)}), which is not a string"
+                    return f"{place} has the key {key!r} ({kind_named(key)}), which is not a string"
             if where is None:
                 stack.extend((inner, level + 1, "") for inner in item.values())
             else:
@@ -203,15 +203,6 @@ def _fits_in_text(number: int) -> bool:
         return False
     return True
 
-
-def _kind_of(value: Any) -> str:
-    """``an int``, ``a tuple``: the type of ``value`` as a sentence names it."""
-    name = type(value).__name__
-    return f"{_article(name)} {name}"
-
-
-def _article(noun: str) -> str:
-    return "an" if noun[:1].lower() in "aeiou" else "a"
 
 
 def json_safe(value: Any, depth: int = 0) -> Any:
