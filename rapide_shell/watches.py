@@ -63,11 +63,7 @@ class Watch:
 
     def feed(self, event: Event, poset: Poset) -> list[PatternMatch]:
         """The new matches ``event`` completes (kept in ``matches`` too)."""
-        if self._matcher is None:
-            return []
-        found, self.stopped = feed(self._matcher, self.pattern_text, event, poset)
-        if self.stopped is not None:
-            self._matcher = None
+        found = follow(self, event, poset)
         self.matches.extend(found)
         return found
 
@@ -93,12 +89,7 @@ class Breakpoint:
 
     def feed(self, event: Event, poset: Poset) -> list[PatternMatch]:
         """The new matches ``event`` completes."""
-        if self._matcher is None:
-            return []
-        found, self.stopped = feed(self._matcher, self.pattern_text, event, poset)
-        if self.stopped is not None:
-            self._matcher = None
-        return found
+        return follow(self, event, poset)
 
 
 class Watchlist:
@@ -273,12 +264,15 @@ def prime(
     return matcher, found, None
 
 
-def feed(
-    matcher: Matcher, pattern_text: str, event: Event, poset: Poset
-) -> tuple[list[PatternMatch], str | None]:
-    """The new matches that ``event`` (already recorded in ``poset``) completes, and None;
-    or none and why, once ``matcher`` passed :data:`MATCH_LIMIT` (it is done then)."""
+def follow(followed: Watch | Breakpoint, event: Event, poset: Poset) -> list[PatternMatch]:
+    """The new matches of ``followed``'s pattern that ``event`` (already recorded in
+    ``poset``) completes; none once it stopped, or as it stops past :data:`MATCH_LIMIT`
+    (its matcher dropped, ``stopped`` saying why)."""
+    matcher = followed._matcher
+    if matcher is None:
+        return []
     try:
-        return list(matcher.feed(event, poset)), None
+        return list(matcher.feed(event, poset))
     except TooManyMatches:
-        return [], too_many(pattern_text)
+        followed._matcher, followed.stopped = None, too_many(followed.pattern_text)
+        return []
