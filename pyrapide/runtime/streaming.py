@@ -15,7 +15,7 @@ from pyrapide.constraints.violation import violation_key
 from pyrapide.core import Computation, Event
 from pyrapide.core.interrupts import contained
 from pyrapide.core.poset import cause_refs
-from pyrapide.core.printable import described, message_of
+from pyrapide.core.printable import message_of
 from pyrapide.patterns import Pattern
 
 __all__ = ["CallbackError", "EventSource", "InMemoryEventSource", "StreamProcessor"]
@@ -228,7 +228,7 @@ class StreamProcessor:
     def add_source(self, name: str, source: EventSource) -> None:
         """Register ``source`` under ``name``; if running, start consuming it now."""
         if not isinstance(name, str):
-            raise TypeError(f"add_source(): name must be a string, got {described(name)}")
+            raise TypeError(f"add_source(): name must be a string, got {name!r}")
         if name in self._sources:
             raise ValueError(f"an event source named {name!r} is already registered")
         if not callable(getattr(source, "events", None)):
