@@ -110,3 +110,46 @@ def test_holds_taken_and_released_on_many_threads_restore_the_threshold_once():
         sys.setswitchinterval(interval)
     assert errors == []
     assert gc.get_threshold() == (700, 10, 10)
+
+
+def test_what_survives_a_young_collection_during_a_hold_is_frozen_until_it_ends():
+    # Each young collection would walk again what the one before left (every event
+    # and payload a run records, two or three times): it is frozen instead.
+    gc.collect()
+    assert gc.get_freeze_count() == 0
+    kept = []
+    with full_collections_held():
+        for _ in range(5):
+            kept.extend([] for _ in range(2000))  # past the young threshold
+            gc.collect(0)
+            assert gc.get_freeze_count() >= len(kept)
+    assert gc.get_freeze_count() == 0  # given back: full collections walk it again
+
+
+def test_cyclic_garbage_made_during_a_hold_is_collected_after_it():
+    class Knot:
+        def __init__(self) -> None:
+            self.me = self
+
+    with full_collections_held():
+        knots = [Knot() for _ in range(1000)]
+        gc.collect(0)  # they survive it, and are frozen
+        del knots  # now cyclic garbage, out of sight until the hold ends
+    assert gc.collect() >= 1000
+
+
+def test_a_hold_leaves_what_somebody_else_froze_frozen():
+    # The workbench freezes what it keeps between runs: a hold cannot give back only
+    # its own, so it freezes nothing, and unfreezes nothing.
+    gc.collect()
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with full_collections_held():
+            garbage = [[] for _ in range(3000)]
+            gc.collect(0)
+            assert gc.get_freeze_count() == frozen
+            del garbage
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
