@@ -20,7 +20,8 @@ is found by the first one after it.
 Freezing moves the whole heap, and unfreezing moves it all back: a hold that begins
 while something is frozen already (the workbench freezes what it keeps between runs,
 a server what it made before forking) does not freeze, since it could not give back
-only its own; it still holds the full collections.
+only its own; it still holds the full collections. (What a program freezes itself
+while a hold lasts is given back with the rest when it ends.)
 """
 
 from __future__ import annotations
