@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 from pyrapide.architecture.hierarchy import parent_path
 from pyrapide.architecture.wiring import unrelated_parts
 from pyrapide.core.printable import printable
-from pyrapide.patterns import BasicPattern
+from pyrapide.patterns import BasicPattern, Pattern
+from pyrapide.patterns.algebra import basic_parts
 from pyrapide.runtime.modules import module_spec
 from pyrapide.types import interface_actions, interface_name
 from rapide_shell.architecture_text import graph_text
@@ -286,6 +287,11 @@ def _undeclared_names(loaded: LoadedArchitecture, pattern: Any) -> list[str]:
         parts.append(
             f"no interface declares {name!r}" + (f" (did you mean {suggestion}?)" if hint else "")
         )
+    for part in basic_parts(pattern) if isinstance(pattern, Pattern) else ():
+        if not isinstance(part, BasicPattern) or part.name_glob is None:
+            continue
+        if not any(map(part.matches_name, loaded.actions)):
+            parts.append(f"no interface declares a name that {part.event_name!r} matches")
     return parts
 
 

@@ -157,6 +157,9 @@ def _not_offered(route: Route, event: Event) -> str:
     names = sorted(route.names or ())
     if route.names is not None and event.name not in route.names:
         return f"its pattern names {' or '.join(names)}, not {event.name}"
+    pattern = route.pattern
+    if isinstance(pattern, BasicPattern) and not pattern.matches_name(event.name):
+        return f"its pattern names {pattern.event_name}, which {event.name} is not"
     return f"its pattern wants events from {route.source}, not from {event.source}"
 
 

@@ -55,6 +55,7 @@ class Route:
         "kind",
         "lane",
         "matcher",
+        "name_glob",
         "names",
         "one_event",
         "pattern",
@@ -89,6 +90,9 @@ class Route:
         # ``names`` (None: any) and, for a basic pattern naming one, ``source`` (a
         # path: the component of that name in the route's architecture, or inside it).
         self.names: frozenset[str] | None = pattern.event_names()
+        # For a basic pattern whose name has "*" in it, the test of a name (so that
+        # the route is offered only the names it completes); else None.
+        self.name_glob = pattern.name_glob if isinstance(pattern, BasicPattern) else None
         source = pattern.source_matcher if isinstance(pattern, BasicPattern) else None
         self.source: str | None = scoped_source(scope, source) if isinstance(source, str) else None
         self.target = connection.target
@@ -102,8 +106,10 @@ class Route:
 
     def offered(self, name: str, source: str) -> bool:
         """Whether an event of this name and source is worth feeding this route."""
-        return (self.names is None or name in self.names) and (
-            self.source is None or is_from(source, self.source)
+        return (
+            (self.names is None or name in self.names)
+            and (self.name_glob is None or self.name_glob.fullmatch(name) is not None)
+            and (self.source is None or is_from(source, self.source))
         )
 
 

@@ -836,3 +836,23 @@ def test_a_sometimes_expect_this_run_did_not_meet_is_not_counted_as_held() -> No
     assert result.stdout.splitlines()[-1] == (
         "ok: 2 expectations held; 1 for some schedule not met in this run"
     )
+
+
+def test_check_names_a_name_with_a_star_that_completes_no_declared_name(
+    tmp_path: Path,
+) -> None:
+    starred = tmp_path / "starred.py"
+    starred.write_text(
+        SHOP.read_text().replace(
+            '        pipe(Pattern.match("Store.reserved"), target=ledger),\n',
+            '        pipe(Pattern.match("Stor.*"), target=ledger),\n',
+        )
+    )
+    result = rapide("check", starred)
+    assert result.returncode == 0, result.stderr
+    assert (
+        "only injected events can fire it; no interface declares a name that 'Stor.*' matches"
+    ) in result.stdout
+    fed = tmp_path / "fed.py"
+    fed.write_text(starred.read_text().replace('"Stor.*"', '"Store.*"'))
+    assert "only injected events" not in rapide("check", fed).stdout
