@@ -199,6 +199,14 @@ def described(value: Any) -> str:
     return text
 
 
+def counted(count: int, noun: str, plural: str | None = None, *, grouped: bool = False) -> str:
+    """``1 event``, ``2 events``, ``0 events`` (``plural`` when adding "s" is wrong):
+    reads as English at every count; ``grouped`` writes thousands apart (``12,345``),
+    for counts that run into the thousands."""
+    number = f"{count:,}" if grouped else str(count)
+    return f"{number} {noun}" if count == 1 else f"{number} {plural or noun + 's'}"
+
+
 def kind_named(value: Any) -> str:
     """``an int``, ``a Computation``: the type of ``value`` as a sentence names it."""
     name = type(value).__name__

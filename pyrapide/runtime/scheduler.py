@@ -51,6 +51,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from pyrapide.architecture import Delivery
 from pyrapide.core.interrupts import contained
+from pyrapide.core.printable import counted
 from pyrapide.runtime import traps
 from pyrapide.runtime.dispatch import Dispatch, DispatchState
 from pyrapide.runtime.handlers import is_async_function
@@ -266,7 +267,7 @@ class Scheduler:
         self.recorded_count += 1
         if self.max_events is not None and self.recorded_count >= self.max_events:
             count = self.recorded_count
-            self.halt("max_events", f"stopped after {count} event{'s' * (count != 1)} (max_events)")
+            self.halt("max_events", f"stopped after {counted(count, 'event')} (max_events)")
 
     def report_violations(self, violations: list[ConstraintViolation]) -> None:
         """Keep and report constraint violations."""

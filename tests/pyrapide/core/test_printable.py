@@ -134,3 +134,27 @@ def test_a_refusal_names_a_huge_or_unprintable_value_briefly(refused: Any) -> No
         assert len(said) < 400
         # (The compiled build refuses a list where a string is typed in its own words.)
         assert "list [0, 1, 2" in said or "_ReprRaises" in said or "expected; got" in said
+
+
+def test_counts_in_words_read_as_english_at_every_count() -> None:
+    from pyrapide import Computation, Event
+    from pyrapide import ArchitectureMap, MapRule
+    from pyrapide.constraints import ConstraintMonitor, never
+    from pyrapide.core.printable import counted
+    from pyrapide.patterns import Pattern
+    from pyrapide.runtime import StreamProcessor
+
+    assert [counted(n, "event") for n in (0, 1, 2)] == ["0 events", "1 event", "2 events"]
+    assert counted(12345, "match", "matches", grouped=True) == "12,345 matches"
+    assert counted(1, "match", "matches", grouped=True) == "1 match"
+    poset, computation = Poset(), Computation()
+    assert repr(poset) == "<Poset of 0 events>"
+    poset.add(Event("A"))
+    computation.record(Event("A"))
+    assert repr(poset) == "<Poset of 1 event>"
+    assert repr(computation) == "<Computation of 1 event>"
+    monitor = ConstraintMonitor([never(Pattern.match("A"))])
+    assert repr(monitor) == "<ConstraintMonitor 1 constraint, 0 events>"
+    assert repr(StreamProcessor()) == "<StreamProcessor idle, 0 sources, 0 events>"
+    one_rule = ArchitectureMap("Detailed", "Abstract", [MapRule(Pattern.match("A"), "B")], name="m")
+    assert repr(one_rule) == "<ArchitectureMap m: 1 rule>"
