@@ -10,10 +10,26 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pyrapide import Poset, architecture, connect
+from pyrapide import (
+    ArchitectureMap,
+    Computation,
+    Event,
+    MapRule,
+    Pattern,
+    Poset,
+    architecture,
+    connect,
+)
 from pyrapide.architecture import ArchitectureError
-from pyrapide.core.printable import DESCRIBED_WIDTH, described, described_by_name, printable
-from pyrapide.runtime import System
+from pyrapide.constraints import ConstraintMonitor, never
+from pyrapide.core.printable import (
+    DESCRIBED_WIDTH,
+    counted,
+    described,
+    described_by_name,
+    printable,
+)
+from pyrapide.runtime import StreamProcessor, System
 
 # One of each kind of sequence a terminal acts on, and what the reader sees instead.
 SEQUENCES = {
@@ -137,13 +153,6 @@ def test_a_refusal_names_a_huge_or_unprintable_value_briefly(refused: Any) -> No
 
 
 def test_counts_in_words_read_as_english_at_every_count() -> None:
-    from pyrapide import Computation, Event
-    from pyrapide import ArchitectureMap, MapRule
-    from pyrapide.constraints import ConstraintMonitor, never
-    from pyrapide.core.printable import counted
-    from pyrapide.patterns import Pattern
-    from pyrapide.runtime import StreamProcessor
-
     assert [counted(n, "event") for n in (0, 1, 2)] == ["0 events", "1 event", "2 events"]
     assert counted(12345, "match", "matches", grouped=True) == "12,345 matches"
     assert counted(1, "match", "matches", grouped=True) == "1 match"
