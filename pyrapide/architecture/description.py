@@ -153,7 +153,8 @@ class ArchitectureDescription:
         component = self.component(path)
         if component.architecture is None:
             raise ValueError(
-                f"{path} is a {component.interface} bound to a module, not an architecture"
+                f"{path} is a component (interface {component.interface}) bound to a module, "
+                "not an architecture"
             )
         return ArchitectureDescription(
             name=component.architecture,

@@ -27,6 +27,7 @@ from pyrapide.core.printable import (
     counted,
     described,
     described_by_name,
+    kind_named,
     printable,
 )
 from pyrapide.runtime import StreamProcessor, System
@@ -167,3 +168,19 @@ def test_counts_in_words_read_as_english_at_every_count() -> None:
     assert repr(StreamProcessor()) == "<StreamProcessor idle, 0 sources, 0 events>"
     one_rule = ArchitectureMap("Detailed", "Abstract", [MapRule(Pattern.match("A"), "B")], name="m")
     assert repr(one_rule) == "<ArchitectureMap m: 1 rule>"
+
+
+def test_a_kind_of_the_users_is_named_without_guessing_its_article() -> None:
+    class S:
+        pass
+
+    class User:
+        pass
+
+    assert kind_named(S()) == "an instance of S"
+    assert kind_named(User()) == "an instance of User"
+    assert [kind_named(v) for v in (1, [], Computation(), Event("A"))] == [
+        "an int", "a list", "a Computation", "an Event",
+    ]
+    with pytest.raises(TypeError, match=r"takes an Event, got an instance of S\Z"):
+        ConstraintMonitor().observe(S(), Computation())  # type: ignore[arg-type]
