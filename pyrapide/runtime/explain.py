@@ -109,7 +109,8 @@ def explain_routing(scheduler: Scheduler, event: Event) -> list[RouteDecision]:
 def _unhandled(scheduler: Scheduler, route: Route, ids: tuple[int, ...]) -> str:
     """``, which no handler of db took (Db.on_query on ...)``: what the deliveries
     ``ids`` came to when none of the target's ``@when`` handlers took them; else ""."""
-    unheard = [dispatch_id for dispatch_id in ids if dispatch_id in scheduler.unhandled]
+    was_unhandled = scheduler.router.was_unhandled
+    unheard = [dispatch_id for dispatch_id in ids if was_unhandled(dispatch_id)]
     if not unheard:
         return ""
     which = "which" if len(unheard) == len(ids) else ", ".join(f"#{i}" for i in unheard) + " of"
