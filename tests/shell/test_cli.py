@@ -856,3 +856,24 @@ def test_check_names_a_name_with_a_star_that_completes_no_declared_name(
     fed = tmp_path / "fed.py"
     fed.write_text(starred.read_text().replace('"Stor.*"', '"Store.*"'))
     assert "only injected events" not in rapide("check", fed).stdout
+
+
+def test_a_script_expects_events_by_a_quoted_name_with_a_star(tmp_path: Path) -> None:
+    # One order: the store reserves and the ledger writes an entry; "Store.*" sees the
+    # first, "*.entry" the second.
+    demo = script(
+        tmp_path,
+        'inject Web.order item=apple\nrun\nexpect "Store.*" count=1\n'
+        'expect "*.entry" count=1\nexpect "Web.*" -> "Ledger.*"\n',
+    )
+    result = rapide("run", SHOP, "--script", demo)
+    assert result.returncode == 0, result.stderr
+    assert 'ok: "Store.*": 1 match (expected exactly 1 match)' in result.stdout
+    assert 'ok: "*.entry": 1 match (expected exactly 1 match)' in result.stdout
+    assert result.stdout.splitlines()[-1] == "ok: 3 expectations held"
+    # Unquoted, the name is a syntax error that says to quote it, before anything runs.
+    unquoted = script(tmp_path, "inject Web.order item=apple\nrun\nexpect Store.* count=1\n")
+    refused = rapide("run", SHOP, "--script", unquoted)
+    assert refused.returncode == 2
+    assert f"{unquoted}:3:" in refused.stderr
+    assert '(a name with * in it is quoted: "Store.*")' in refused.stderr
