@@ -247,13 +247,13 @@ def _handler_warnings(loaded: LoadedArchitecture, component: str) -> list[str]:
     one_at_a_time = True  # every connection into it delivers one event at a time
     for connection in into:
         pattern = loaded.hierarchy.connections[connection.index].pattern
-        names = pattern.event_names()
+        names = _declared_names(loaded, pattern)
         delivered = None if names is None or delivered is None else delivered | names
         one_at_a_time = one_at_a_time and isinstance(pattern, BasicPattern)
     warnings = []
     for handler in module_spec(module).handlers:
         said = f"component {component!r}: {module.__qualname__}.{handler.method_name} handles "
-        wanted = handler.pattern.event_names()
+        wanted = _declared_names(loaded, handler.pattern)
         if undeclared := _undeclared_names(loaded, handler.pattern):
             warnings.append(
                 f"{said}{handler.pattern}, but {'; '.join(undeclared)}, so no such event "
@@ -271,6 +271,15 @@ def _handler_warnings(loaded: LoadedArchitecture, component: str) -> list[str]:
                 "connections deliver one event at a time, so it never runs"
             )
     return warnings
+
+
+def _declared_names(loaded: LoadedArchitecture, pattern: Pattern) -> frozenset[str] | None:
+    """The event names ``pattern`` can match (None: any): for a basic pattern whose name
+    has ``*`` in it, the declared names it completes, since only those can be emitted
+    or injected."""
+    if isinstance(pattern, BasicPattern) and pattern.name_glob is not None:
+        return frozenset(filter(pattern.matches_name, loaded.actions))
+    return pattern.event_names()
 
 
 def _undeclared_names(loaded: LoadedArchitecture, pattern: Any) -> list[str]:

@@ -877,3 +877,26 @@ def test_a_script_expects_events_by_a_quoted_name_with_a_star(tmp_path: Path) ->
     assert refused.returncode == 2
     assert f"{unquoted}:3:" in refused.stderr
     assert '(a name with * in it is quoted: "Store.*")' in refused.stderr
+
+
+def test_check_names_a_handler_on_a_name_with_a_star_its_connections_never_feed(
+    tmp_path: Path,
+) -> None:
+    # The ledger is piped Store.reserved only: a handler of "Web.*" never runs, and one
+    # of "Store.*" does.
+    unfed = tmp_path / "unfed.py"
+    unfed.write_text(
+        SHOP.read_text().replace(
+            '    @when(Pattern.match("Store.reserved"))\n    async def on_reserved',
+            '    @when(Pattern.match("Web.*"))\n    async def on_reserved',
+        )
+    )
+    result = rapide("check", unfed)
+    assert result.returncode == 0, result.stderr
+    assert (
+        "warning: component 'ledger': Books.on_reserved handles \"Web.*\", but its "
+        "connections deliver only Store.reserved to it, so it never runs\n"
+    ) in result.stdout
+    fed = tmp_path / "fed.py"
+    fed.write_text(unfed.read_text().replace('"Web.*"', '"Store.*"'))
+    assert "Books.on_reserved" not in rapide("check", fed).stdout
