@@ -40,8 +40,9 @@ MATCHES_SHOWN = 50
 
 PATTERN_SYNTAX = """\
 Patterns use the text syntax: `Service.action(field=value, other=?x)` matches one
-event (`*` for any name, `?x` binds a placeholder); `A -> B` (or `A >> B`) means A
-causally precedes B; `A || B` independent; `A & B` share a cause; `A or B` either."""
+event (`*` for any name, `"Service.*"` for every name the `*` completes, `?x` binds a
+placeholder); `A -> B` (or `A >> B`) means A causally precedes B; `A || B`
+independent; `A & B` share a cause; `A or B` either."""
 
 BREAK = CommandSpec(
     name="break",
