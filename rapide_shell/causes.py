@@ -19,12 +19,15 @@ Nothing here imports Textual or Rich: the inspector, the Timeline panel and the
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 from typing import Any
+
+from pyrapide.patterns.algebra import name_glob
 
 
 class CauseKind(StrEnum):
@@ -108,14 +111,33 @@ def wiring_deliveries(description: Any) -> DeliveryKind:
 
 def _matches(pattern_text: str, name: str, source: str) -> bool:
     """Whether a pattern written ``pattern_text`` can match an event ``name`` from
-    ``source``: it names the event as a whole word (or any event, ``*``), and the
-    sources it names (``from "api"``), if any, include ``source``. Routing is by pattern
-    alone, so that is all a connection asks."""
+    ``source``: it names the event as a whole word (or any event, ``*``, or in a quoted
+    name with ``*`` that completes it, ``"Sensor.*"``), and the sources it names
+    (``from "api"``), if any, include ``source``. Routing is by pattern alone, so that
+    is all a connection asks."""
     named = re.search(rf"(?<![\w.]){re.escape(name)}(?!\w)", pattern_text)
-    if named is None and re.search(r"(?<![\w.\"])\*", pattern_text) is None:
+    if (
+        named is None
+        and re.search(r"(?<![\w.\"])\*", pattern_text) is None
+        and not any(_completes(quoted, name) for quoted in _QUOTED.findall(pattern_text))
+    ):
         return False
     sources = re.findall(r'from\s+"([^"]*)"', pattern_text)
     return not sources or source in sources
+
+
+_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def _completes(quoted: str, name: str) -> bool:
+    """Whether the quoted text ``quoted`` is a name with ``*`` in it that ``name`` is."""
+    if "*" not in quoted:
+        return False
+    try:
+        glob = name_glob(json.loads(quoted))
+    except ValueError:  # an escape JSON refuses: no name the pattern could hold
+        return False
+    return glob is not None and glob.fullmatch(name) is not None
 
 
 def classify_causes(

@@ -46,7 +46,7 @@ def stands_for(written: Sequence[Written], number: int) -> str:
 def tally(count: int, noun: str) -> str:
     """``1 failure``, ``12,345 distinct posets``: :func:`counted` with thousands grouped,
     for counts that run into the thousands."""
-    return counted(count, noun).replace(str(count), f"{count:,}", 1)
+    return counted(count, noun, grouped=True)
 
 
 def progress_line(progress: Progress) -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from pyrapide.architecture import ConnectionKind
+from pyrapide.core.printable import counted as counted
 
 if TYPE_CHECKING:
     from pyrapide.architecture import ArchitectureDescription
@@ -60,12 +61,6 @@ KIND_LOOKS: Final[Mapping[ConnectionKind, KindLook]] = {
 def look(kind: str) -> KindLook:
     """The look of ``kind`` (a ConnectionKind or its name)."""
     return KIND_LOOKS[ConnectionKind.named(kind)]
-
-
-def counted(count: int, noun: str, plural: str | None = None) -> str:
-    """``1 event``, ``2 events`` (``plural`` when adding "s" is wrong): reads as English
-    at every count."""
-    return f"{count} {noun}" if count == 1 else f"{count} {plural or noun + 's'}"
 
 
 def violation_text(violation: ConstraintViolation) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pyrapide.core.printable import counted
 from rapide_shell.commands.builtin.narrating import command_word
 from rapide_shell.script_file import ScriptLine
 
@@ -93,7 +94,7 @@ def start_line(lines: list[ScriptLine], wanted: str, script: str) -> int:
     number = int(digits) if len(digits.lstrip("0")) <= 9 else 0
     if is_line:
         if not 1 <= number <= len(lines):
-            raise StartError(f"{script} has {len(lines)} lines")
+            raise StartError(f"{script} has {counted(len(lines), 'line')}")
         return number
     if not 1 <= number <= len(parts):
         if len(parts) == 1:

@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from itertools import count, islice
 from typing import TYPE_CHECKING, Any
 
+from pyrapide.core.printable import counted
 from pyrapide.runtime import (
     DispatchStarted,
     EventRecorded,
@@ -388,10 +389,8 @@ class TimeMachine:
         self.tree.go(point, branch)
         self._restore_breakpoints()
         if len(self.runtime.computation) != point.total_events and self.divergence is None:
-            self.divergence = (
-                f"step {point.number} has {len(self.runtime.computation)} events where it "
-                f"had {point.total_events}"
-            )
+            has = counted(len(self.runtime.computation), "event")
+            self.divergence = f"step {point.number} has {has} where it had {point.total_events}"
         if self.divergence is None:
             self.divergence = self._unlike_recorded(replayed_from, point)
         self._trim_kept(point)
@@ -466,7 +465,7 @@ class TimeMachine:
         await runtime.start()
         if len(system.computation) != epoch.total_events and self.divergence is None:
             self.divergence = (
-                f"the start hooks recorded {len(system.computation)} events where they "
+                f"the start hooks recorded {counted(len(system.computation), 'event')} where they "
                 f"recorded {epoch.total_events}"
             )
 

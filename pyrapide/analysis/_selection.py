@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from itertools import islice
 
 from pyrapide.core import Event, Poset
+from pyrapide.core.printable import counted
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class Selection:
         """A plain sentence saying what was left out, or None when nothing was."""
         if not self.truncated:
             return None
-        what = f"{self.eligible} matching events" if self.filtered else f"{self.eligible} events"
+        what = counted(self.eligible, "matching event" if self.filtered else "event")
         return f"showing {len(self.events)} of {what} (max_events={self.max_events})"
 
 

@@ -98,7 +98,7 @@ def resolve_bindings(
                 else "implements no interface (declare it @architecture(implements=...))"
             )
             problems.append(
-                f"{path}: {bound.name} {what}, but component {path!r} is a "
+                f"{path}: {bound.name} {what}, but component {path!r} has the interface "
                 f"{interface_name(iface)}"
             )
             continue
@@ -142,8 +142,8 @@ def _unknown(spec: ArchitectureSpec, hierarchy: Hierarchy, path: str) -> str:
         outer = parent_path(outer)
     if outer and outer in hierarchy.leaves:
         return (
-            f"{spec.name} has no component {path!r}: {outer!r} is a "
-            f"{interface_name(hierarchy.leaves[outer])} bound to a module, not an architecture"
+            f"{spec.name} has no component {path!r}: {outer!r} is a component (interface "
+            f"{interface_name(hierarchy.leaves[outer])}) bound to a module, not an architecture"
         )
     if not outer:
         names = list(spec.components)
@@ -201,7 +201,7 @@ def _module_problems(
     if declared is not None and not is_subtype(declared, iface):
         return [
             f"{path}: {class_label(module_cls)} implements {interface_name(declared)}, "
-            f"but component {path!r} is a {interface_name(iface)}"
+            f"but component {path!r} has the interface {interface_name(iface)}"
         ]
     return [
         f"{path}: {class_label(module_cls)} does not conform to {interface_name(iface)}: {problem}"

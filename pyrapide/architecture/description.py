@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from pyrapide.architecture.connections import pattern_text, target_label
 from pyrapide.architecture.hierarchy import child_path
 from pyrapide.patterns import BasicPattern, Pattern
-from pyrapide.patterns.algebra import is_from, scoped_source
+from pyrapide.patterns.algebra import basic_parts, is_from, scoped_source
 from pyrapide.types.interface import interface_actions, interface_name
 
 if TYPE_CHECKING:
@@ -153,7 +153,8 @@ class ArchitectureDescription:
         component = self.component(path)
         if component.architecture is None:
             raise ValueError(
-                f"{path} is a {component.interface} bound to a module, not an architecture"
+                f"{path} is a component (interface {component.interface}) bound to a module, "
+                "not an architecture"
             )
         return ArchitectureDescription(
             name=component.architecture,
@@ -225,8 +226,11 @@ class _SourceIndex:
         found: set[str] = set()
         unknown: dict[str, None] = {}  # an ordered set: the order the pattern names them
         from_anywhere = False
-        for part in _basic_parts(pattern):
+        for part in basic_parts(pattern):
             names = _event_names(part)
+            if isinstance(part, BasicPattern) and part.name_glob is not None:
+                # ``Sensor.*``: the names it completes that this architecture declares.
+                names = frozenset(filter(part.matches_name, self._emitters))
             source = part.source_matcher if isinstance(part, BasicPattern) else None
             if not isinstance(source, str):  # no source, or a placeholder: any source
                 if names is None:
@@ -248,24 +252,6 @@ class _SourceIndex:
         for name in names:
             emitters.update(self._emitters.get(name, ()))
         return emitters
-
-
-def _basic_parts(pattern: Pattern) -> list[Pattern]:
-    """The leaves of a pattern: its basic patterns, or any pattern with no children
-    (a user-defined kind, read through its `event_names()` only)."""
-    parts: list[Pattern] = []
-    pending = [pattern]
-    while pending:
-        current = pending.pop()
-        try:
-            children = current.children()
-        except Exception:
-            children = ()
-        if isinstance(current, BasicPattern) or not children:
-            parts.append(current)
-        else:
-            pending.extend(reversed(children))
-    return parts
 
 
 def _event_names(pattern: Pattern) -> frozenset[str] | None:

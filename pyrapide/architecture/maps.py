@@ -42,7 +42,7 @@ from pyrapide.constraints.base import Constraint
 from pyrapide.constraints.checking import check_conformance
 from pyrapide.constraints.violation import ConstraintViolation
 from pyrapide.core import Computation, Event
-from pyrapide.core.printable import described, message_of
+from pyrapide.core.printable import counted, described, message_of
 from pyrapide.patterns import Pattern, PatternMatch, Placeholder, parse_pattern
 from pyrapide.types import ActionSpec, interface_actions
 from pyrapide.types.interface import class_label
@@ -278,7 +278,7 @@ class ArchitectureMap:
         return payload
 
     def __repr__(self) -> str:
-        return f"<ArchitectureMap {self.name}: {len(self.rules)} rules>"
+        return f"<ArchitectureMap {self.name}: {counted(len(self.rules), 'rule')}>"
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from pyrapide.constraints.arguments import (
 from pyrapide.constraints.base import Constraint, Tracker, constraint_name, poset_of
 from pyrapide.constraints.violation import ConstraintViolation, found_where, violation_key
 from pyrapide.core import Computation, Event
+from pyrapide.core.printable import counted
 
 __all__ = ["ConstraintMonitor"]
 
@@ -403,4 +404,5 @@ class ConstraintMonitor:
         return [v for c in self._constraints.values() for v in c.check(computation)]
 
     def __repr__(self) -> str:
-        return f"<ConstraintMonitor {len(self._constraints)} constraints, {self._fed} events>"
+        rules = counted(len(self._constraints), "constraint")
+        return f"<ConstraintMonitor {rules}, {counted(self._fed, 'event')}>"

@@ -12,7 +12,7 @@ from pyrapide.core.clock import Clock, ClockManager
 from pyrapide.core.event import Event, checked_event
 from pyrapide.core.eventset import EventSet
 from pyrapide.core.poset import EventRef, Poset, text_given
-from pyrapide.core.printable import described
+from pyrapide.core.printable import counted, described
 
 _checked_event: Final[Callable[..., Event]] = checked_event
 """``checked_event`` as the compiled build calls it fastest: without a lookup of the
@@ -174,7 +174,7 @@ class Computation:
         return item in self._poset
 
     def __repr__(self) -> str:
-        return f"<Computation of {len(self._poset)} events>"
+        return f"<Computation of {counted(len(self._poset), 'event')}>"
 
     @property
     def events(self) -> EventSet:

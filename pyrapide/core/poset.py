@@ -11,7 +11,7 @@ from pyrapide.core._numbered import NumberedRun
 from pyrapide.core.errors import CausalCycleError
 from pyrapide.core.event import Event
 from pyrapide.core.eventset import EventSet
-from pyrapide.core.printable import described
+from pyrapide.core.printable import counted, described
 
 EventRef = Event | str
 """An event, or the id of an event, wherever a poset method takes one."""
@@ -318,7 +318,7 @@ class Poset:
         return isinstance(item, str) and self._position(item) is not None
 
     def __repr__(self) -> str:
-        return f"<Poset of {len(self._events)} events>"
+        return f"<Poset of {counted(len(self._events), 'event')}>"
 
     @property
     def events(self) -> EventSet:

@@ -199,9 +199,28 @@ def described(value: Any) -> str:
     return text
 
 
+def counted(count: int, noun: str, plural: str | None = None, *, grouped: bool = False) -> str:
+    """``1 event``, ``2 events``, ``0 events`` (``plural`` when adding "s" is wrong):
+    reads as English at every count; ``grouped`` writes thousands apart (``12,345``),
+    for counts that run into the thousands."""
+    number = f"{count:,}" if grouped else str(count)
+    return f"{number} {noun}" if count == 1 else f"{number} {plural or noun + 's'}"
+
+
+def class_label(cls: type) -> str:
+    """A class's name as its author wrote it: `Outer.Inner`, without `<locals>` parts."""
+    return cls.__qualname__.rpartition("<locals>.")[2]
+
+
 def kind_named(value: Any) -> str:
-    """``an int``, ``a Computation``: the type of ``value`` as a sentence names it."""
-    name = type(value).__name__
+    """``an int``, ``a datetime``, ``a Computation``: the type of ``value`` as a sentence
+    names it. A class of the user's is ``an instance of Sender``: no article can be
+    chosen surely for a name not known in advance (``a S``, ``an User``)."""
+    kind = type(value)
+    package = kind.__module__.partition(".")[0]
+    if package != "pyrapide" and package not in sys.stdlib_module_names:
+        return f"an instance of {class_label(kind)}"
+    name = kind.__name__
     return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
 
 

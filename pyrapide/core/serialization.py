@@ -23,6 +23,7 @@ from pyrapide.core.event import EVENT_FIELDS, Event, events_from_columns
 from pyrapide.core.frozendict import freeze_values
 from pyrapide.core.json_file import read_json_file
 from pyrapide.core.poset import Poset
+from pyrapide.core.printable import counted
 from pyrapide.core.values import all_saveable, payload_problem, saveable_depth
 
 if TYPE_CHECKING:
@@ -144,7 +145,7 @@ def _unsaveable(
     """``cannot save event #3 'e4' (Api.request): its payload is not JSON (payload key 1
     is an int, not a string); nothing was written``: one event that no file can hold,
     named by place, id and name, with ``others`` more like it counted."""
-    more = f" ({others} more event{'s' * (others != 1)} cannot be saved either)" if others else ""
+    more = f" ({counted(others, 'more event')} cannot be saved either)" if others else ""
     return (
         f"cannot save event #{index} {event['id']!r} ({event['name']}): {field} is not JSON "
         f"({problem}); nothing was written{more}"

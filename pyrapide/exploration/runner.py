@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from pyrapide.core.printable import message_of
+from pyrapide.core.printable import counted, message_of
 from pyrapide.exploration.options import DEFAULT_MAX_STEPS, Timing
 from pyrapide.exploration.scenario import Expect, ExpectConstraints, Inject, Run, Scenario, Watch
 from pyrapide.exploration.schedule import (
@@ -250,7 +250,7 @@ class ScheduleRunner:
                     StepBound(run.line, self.max_steps),
                     ("bound", run.line),
                     f"the run at line {run.line} did not go quiet within "
-                    f"{self.max_steps:,} steps",
+                    f"{counted(self.max_steps, 'step', grouped=True)}",
                     (partial,),
                 )
                 break

@@ -41,8 +41,10 @@ A basic pattern is an event name, ``*`` for any name, or a quoted name
 
 Field values are JSON literals or ``?name`` placeholders; an event or field name that
 is not an ASCII identifier (or is a keyword) is quoted, as :func:`name_text` writes
-it. A field value that is not JSON (a Python object given to ``Pattern.match``)
-prints as ``<python value ...>``; patterns with a Python guard or a timing bound
+it. A quoted name with ``*`` in it matches every name ``*`` completes, dots included
+(``"Sensor.*"``, ``"*.error"``), as ``Pattern.match("Sensor.*")`` does. A field value
+that is not JSON (a Python object given to ``Pattern.match``) prints as ``<python
+value ...>``; patterns with a Python guard or a timing bound
 print as ``... where <python guard NAME>`` or ``... within <...>``. These forms
 say what they are, and :func:`parse_pattern` refuses them.
 

@@ -37,7 +37,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from pyrapide.core.printable import described, value_repr
+from pyrapide.core.printable import described, described_by_name, value_repr
 from pyrapide.patterns.condition import Condition
 from pyrapide.patterns.match import PatternMatch, Placeholder, freeze, merge_bindings
 from pyrapide.patterns.syntax import MAX_PATTERN_DEPTH
@@ -45,7 +45,9 @@ from pyrapide.patterns.syntax import MAX_PATTERN_DEPTH
 if TYPE_CHECKING:
     from pyrapide.patterns.engine import Matcher
 
-__all__ = ["BasicPattern", "Pattern", "check_operand", "name_text"]
+__all__ = [
+    "BasicPattern", "Pattern", "basic_parts", "check_operand", "name_glob", "name_text"
+]
 
 # Binding strength in the text syntax, loosest first; see pyrapide.patterns.
 WHERE, OR, INDEPENDENT, JOIN, SEQUENCE, REPEAT, ATOM = range(7)
@@ -101,9 +103,11 @@ class Pattern:
     def match(
         cls, event_name: str, source: str | Placeholder | None = None, **field_matchers: Any
     ) -> BasicPattern:
-        """One event named ``event_name`` (``"*"``: any name), from ``source`` if given,
-        whose payload has each field of ``field_matchers`` equal to its value; a value
-        that is a :class:`Placeholder` binds to the field's value instead."""
+        """One event named ``event_name`` (``"*"``: any name; ``"Sensor.*"``: any name
+        that ``*`` completes), from ``source`` if given, whose payload has each field of
+        ``field_matchers`` equal to its value; a value that is a :class:`Placeholder`
+        binds to the field's value instead. A function as a field's value is refused
+        (a TypeError): test a field with :meth:`where`."""
         return BasicPattern(event_name, field_matchers, source)
 
     def then(self, other: Pattern) -> operators.SequencePattern:
@@ -213,7 +217,8 @@ class Pattern:
     # --- description --------------------------------------------------------------
 
     def event_names(self) -> frozenset[str] | None:
-        """The event names this pattern can match, or None when it can match any name."""
+        """The event names this pattern can match, or None when it can match names not
+        known in advance (``*``, or a name with ``*`` in it such as ``Sensor.*``)."""
         return None
 
     def placeholder_names(self) -> frozenset[str]:
@@ -284,6 +289,24 @@ def nesting(operands: tuple[Pattern, ...], operator_name: str) -> int:
     return depth
 
 
+def basic_parts(pattern: Pattern) -> list[Pattern]:
+    """The leaves of a pattern: its basic patterns, or any pattern with no children
+    (a user-defined kind, read through its `event_names()` only)."""
+    parts: list[Pattern] = []
+    pending = [pattern]
+    while pending:
+        current = pending.pop()
+        try:
+            children = current.children()
+        except Exception:
+            children = ()
+        if isinstance(current, BasicPattern) or not children:
+            parts.append(current)
+        else:
+            pending.extend(reversed(children))
+    return parts
+
+
 def check_operand(other: Any, operator_name: str) -> Pattern:
     if not isinstance(other, Pattern):
         raise TypeError(
@@ -293,8 +316,36 @@ def check_operand(other: Any, operator_name: str) -> Pattern:
     return other
 
 
+def name_glob(event_name: str) -> re.Pattern[str] | None:
+    """The test of a pattern's event name with ``*`` in it (``Sensor.*``, ``*.error``):
+    each ``*`` stands for any run of characters, dots included; every other character
+    stands for itself. None for a name without ``*`` (and for ``*`` alone, any name,
+    which needs no test)."""
+    if "*" not in event_name or event_name == "*":
+        return None
+    return re.compile(".*".join(re.escape(part) for part in event_name.split("*")), re.DOTALL)
+
+
+def _refuse_function_field(event_name: str, field: str, value: Any) -> None:
+    """Refuse a function (any callable but a class) as a field's expected value: a
+    field is compared with its value, which a function never equals, so the pattern
+    would match nothing. A guard says what was meant, and is reported when it raises,
+    printed and explained as a guard. A class stays a value, compared as one."""
+    if callable(value) and not isinstance(value, (Placeholder, type)):
+        raise TypeError(
+            f"Pattern.match({event_name!r}, {field}=...) was given {described_by_name(value)} as "
+            f"the value of field {field!r}; a field matches a value (or a placeholder), "
+            f"not a test. Test the field with a guard: Pattern.match({event_name!r})"
+            f'.where(lambda e: test(e.payload["{field}"]))'
+        )
+
+
 class BasicPattern(Pattern):
     """One event: by name (``"*"`` for any), optionally by source and payload fields.
+
+    A name with ``*`` in it matches every name that ``*`` completes: ``Sensor.*``
+    matches ``Sensor.reading`` and ``Sensor.fault``, ``*.error`` every action named
+    ``error``; a ``*`` stands for any characters, dots included.
 
     A field's expected value is compared as JSON values are (``1 == 1.0``, but
     ``true`` is not ``1``); a missing field is a non-match. A :class:`Placeholder`
@@ -304,7 +355,7 @@ class BasicPattern(Pattern):
     architecture's, ``payments.ledger`` for ``"payments"``) match.
     """
 
-    __slots__ = ("event_name", "field_matchers", "source_matcher")
+    __slots__ = ("event_name", "field_matchers", "name_glob", "source_matcher")
 
     def __init__(
         self,
@@ -318,10 +369,19 @@ class BasicPattern(Pattern):
             raise TypeError(f"source must be a string or a placeholder, got {source_matcher!r}")
         self.event_name = event_name
         self.field_matchers = dict(field_matchers or {})
+        for field, value in self.field_matchers.items():
+            _refuse_function_field(event_name, field, value)
         self.source_matcher = source_matcher
+        self.name_glob = name_glob(event_name)
 
     def event_names(self) -> frozenset[str] | None:
-        return None if self.event_name == "*" else frozenset((self.event_name,))
+        return None if "*" in self.event_name else frozenset((self.event_name,))
+
+    def matches_name(self, name: str) -> bool:
+        """Whether an event called ``name`` has the name this pattern asks for."""
+        if self.name_glob is not None:
+            return self.name_glob.fullmatch(name) is not None
+        return self.event_name in ("*", name)
 
     def placeholder_names(self) -> frozenset[str]:
         values = [*self.field_matchers.values(), self.source_matcher]

@@ -252,7 +252,8 @@ class _BasicNode(_Node):
 
     def __init__(self, pattern: alg.BasicPattern, context: Context) -> None:
         super().__init__(context)
-        self.name = None if pattern.event_name == "*" else pattern.event_name
+        # None: any name, or a name with ``*`` in it, which _GlobNode tests first.
+        self.name = None if "*" in pattern.event_name else pattern.event_name
         source = pattern.source_matcher
         if isinstance(source, str):
             source = alg.scoped_source(context.scope, source)
@@ -307,6 +308,28 @@ class _BasicNode(_Node):
     def batch(self) -> list[PatternMatch]:
         match_event = self.match_event
         return [found for event in self.context.poset if (found := match_event(event))]
+
+
+class _GlobNode(_BasicNode):
+    """A basic pattern whose name has ``*`` in it (``Sensor.*``): the name is tested by
+    the pattern's glob, the rest as any basic pattern's (an exact name's test stays
+    one comparison)."""
+
+    __slots__ = ("glob",)
+
+    def __init__(self, pattern: alg.BasicPattern, context: Context) -> None:
+        super().__init__(pattern, context)
+        assert pattern.name_glob is not None
+        self.glob = pattern.name_glob.fullmatch
+
+    def match_event(self, event: Any) -> PatternMatch | None:
+        if self.glob(event.name) is None:
+            return None
+        return super().match_event(event)
+
+
+def _basic_node(pattern: alg.BasicPattern, context: Context) -> _BasicNode:
+    return (_BasicNode if pattern.name_glob is None else _GlobNode)(pattern, context)
 
 
 class _PairNode(_Node):
@@ -584,13 +607,13 @@ def one_event_test(
     ``pattern.matcher(scope=scope).feed`` would return, without a matcher's
     bookkeeping (a basic pattern keeps no state between events, so each call
     stands alone)."""
-    return _BasicNode(pattern, Context(None, scope)).match_event
+    return _basic_node(pattern, Context(None, scope)).match_event
 
 
 def compile_node(pattern: alg.Pattern, context: Context) -> _Node:
     """The node tree that matches ``pattern``."""
     if isinstance(pattern, alg.BasicPattern):
-        return _BasicNode(pattern, context)
+        return _basic_node(pattern, context)
     if isinstance(pattern, ops.SequencePattern):
         return _SequenceNode(pattern, context, immediate=False)
     if isinstance(pattern, ops.ImmediateSequencePattern):

@@ -247,12 +247,17 @@ def _syntax_error(text: str, error: UnexpectedInput) -> PatternSyntaxError:
 
 
 _NAME_LIKE = re.compile(r"[\w.]+")
+_GLOB_LIKE = re.compile(r"[\w.]*\*[\w.*]*")
 
 
 def _quoting_hint(text: str, line: int, column: int) -> str:
     """What to write instead when the error falls in a name Python allows but the
-    syntax takes only quoted (``Café.crème``: its letters are not all ASCII)."""
+    syntax takes only quoted (``Café.crème``: its letters are not all ASCII), or in
+    a name with ``*`` in it (``Sensor.*``), which is quoted too."""
     row = text_line(text, line)
+    for word in _GLOB_LIKE.finditer(row):
+        if word.start() < column <= word.end() and word.group() != "*":
+            return f" (a name with * in it is quoted: {alg.name_text(word.group())})"
     for word in _NAME_LIKE.finditer(row):
         name = word.group()
         if word.start() < column <= word.end() and not name.isascii() and all(

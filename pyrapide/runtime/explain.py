@@ -109,7 +109,8 @@ def explain_routing(scheduler: Scheduler, event: Event) -> list[RouteDecision]:
 def _unhandled(scheduler: Scheduler, route: Route, ids: tuple[int, ...]) -> str:
     """``, which no handler of db took (Db.on_query on ...)``: what the deliveries
     ``ids`` came to when none of the target's ``@when`` handlers took them; else ""."""
-    unheard = [dispatch_id for dispatch_id in ids if dispatch_id in scheduler.unhandled]
+    was_unhandled = scheduler.router.was_unhandled
+    unheard = [dispatch_id for dispatch_id in ids if was_unhandled(dispatch_id)]
     if not unheard:
         return ""
     which = "which" if len(unheard) == len(ids) else ", ".join(f"#{i}" for i in unheard) + " of"
@@ -157,6 +158,9 @@ def _not_offered(route: Route, event: Event) -> str:
     names = sorted(route.names or ())
     if route.names is not None and event.name not in route.names:
         return f"its pattern names {' or '.join(names)}, not {event.name}"
+    pattern = route.pattern
+    if isinstance(pattern, BasicPattern) and not pattern.matches_name(event.name):
+        return f"its pattern names {pattern.event_name}, which {event.name} is not"
     return f"its pattern wants events from {route.source}, not from {event.source}"
 
 

@@ -62,10 +62,12 @@ class _Plan:
         self.guards: tuple[GuardedPattern, ...] = guards_in(pattern)
         # A basic pattern that asks only for an event name ("*": any) matches a
         # one-event delivery of that name as the match delivered, when that binds
-        # nothing: it is handed that match, not one made again.
+        # nothing: it is handed that match, not one made again. (A name with "*" in
+        # it, "Sensor.*", is tested by its pattern, through ``one_event``.)
         self.name_only: str | None = (
             pattern.event_name
             if isinstance(pattern, BasicPattern)
+            and pattern.name_glob is None
             and pattern.source_matcher is None
             and not pattern.field_matchers
             else None

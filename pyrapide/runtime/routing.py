@@ -55,6 +55,7 @@ class Route:
         "kind",
         "lane",
         "matcher",
+        "name_glob",
         "names",
         "one_event",
         "pattern",
@@ -89,6 +90,9 @@ class Route:
         # ``names`` (None: any) and, for a basic pattern naming one, ``source`` (a
         # path: the component of that name in the route's architecture, or inside it).
         self.names: frozenset[str] | None = pattern.event_names()
+        # For a basic pattern whose name has "*" in it, the test of a name (so that
+        # the route is offered only the names it completes); else None.
+        self.name_glob = pattern.name_glob if isinstance(pattern, BasicPattern) else None
         source = pattern.source_matcher if isinstance(pattern, BasicPattern) else None
         self.source: str | None = scoped_source(scope, source) if isinstance(source, str) else None
         self.target = connection.target
@@ -102,8 +106,10 @@ class Route:
 
     def offered(self, name: str, source: str) -> bool:
         """Whether an event of this name and source is worth feeding this route."""
-        return (self.names is None or name in self.names) and (
-            self.source is None or is_from(source, self.source)
+        return (
+            (self.names is None or name in self.names)
+            and (self.name_glob is None or self.name_glob.fullmatch(name) is not None)
+            and (self.source is None or is_from(source, self.source))
         )
 
 
@@ -127,6 +133,7 @@ class Router:
         "reporter",
         "route_cache",
         "routes",
+        "unhandled_flag",
     )
 
     def __init__(
@@ -164,8 +171,13 @@ class Router:
         # in event order too (an event's dispatches are all made while it is routed).
         # Unsigned: an "I"/"Q" array converts an appended int directly, where a signed
         # one parses it as a function's argument (a quarter of queueing a dispatch).
+        # The bit above the connection index, ``unhandled_flag``, is set on the entry
+        # of a dispatch none of its target's handlers took (see mark_unhandled): told
+        # by the entry every dispatch has anyway, not by a collection that grows.
         self.delivered = array("Q")
-        self.log_shift = max(1, len(self.routes).bit_length())
+        index_bits = max(1, len(self.routes).bit_length())
+        self.unhandled_flag = 1 << index_bits
+        self.log_shift = index_bits + 1
         # (route index, event) of deliveries a bound refused (rare).
         self.refused: list[tuple[int, Event]] = []
 
@@ -267,8 +279,23 @@ class Router:
         log, shift = self.delivered, self.log_shift
         start = bisect.bisect_left(log, position << shift)
         end = bisect.bisect_left(log, (position + 1) << shift, lo=start)
-        mask = (1 << shift) - 1
+        mask = self.unhandled_flag - 1
         return [(i + 1, log[i] & mask) for i in range(start, end)]
+
+    def mark_unhandled(self, dispatch_id: int) -> None:
+        """Note that none of its target's ``@when`` handlers took dispatch ``dispatch_id``."""
+        self.delivered[dispatch_id - 1] |= self.unhandled_flag
+
+    def was_unhandled(self, dispatch_id: int) -> bool:
+        """Whether none of its target's ``@when`` handlers took dispatch ``dispatch_id``
+        (False for one that has not run yet)."""
+        return bool(self.delivered[dispatch_id - 1] & self.unhandled_flag)
+
+    def unhandled_ids(self) -> set[int]:
+        """The ids of every dispatch none of whose target's handlers took it, read
+        from the whole log (for inspection; :meth:`was_unhandled` asks of one)."""
+        flag = self.unhandled_flag
+        return {i for i, entry in enumerate(self.delivered, 1) if entry & flag}
 
 
 def callable_name(target: Callable[..., Any] | Any) -> str:

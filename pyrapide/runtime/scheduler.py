@@ -51,6 +51,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from pyrapide.architecture import Delivery
 from pyrapide.core.interrupts import contained
+from pyrapide.core.printable import counted
 from pyrapide.runtime import traps
 from pyrapide.runtime.dispatch import Dispatch, DispatchState
 from pyrapide.runtime.handlers import is_async_function
@@ -191,8 +192,6 @@ class Scheduler:
         self.closing = False
         """True while :meth:`close_tasks` ends the tasks in flight, and after."""
         self.recorded_count = 0
-        self.unhandled: set[int] = set()
-        """The ids of the deliveries none of whose target's ``@when`` handlers took them."""
         self.errors: list[HandlerError] = router.errors
         self.violations: list[ConstraintViolation] = []
         self.limits: list[LimitReached] = []
@@ -266,7 +265,7 @@ class Scheduler:
         self.recorded_count += 1
         if self.max_events is not None and self.recorded_count >= self.max_events:
             count = self.recorded_count
-            self.halt("max_events", f"stopped after {count} event{'s' * (count != 1)} (max_events)")
+            self.halt("max_events", f"stopped after {counted(count, 'event')} (max_events)")
 
     def report_violations(self, violations: list[ConstraintViolation]) -> None:
         """Keep and report constraint violations."""
@@ -676,9 +675,16 @@ class Scheduler:
         task.coro = self._deliver(task, calls, causes)
         self.drive(task)
 
+    @property
+    def unhandled(self) -> set[int]:
+        """The ids of the deliveries none of whose target's ``@when`` handlers took them,
+        read from the router's delivery log, where each is marked (nothing is kept per
+        delivery beyond the log's entry; ``router.was_unhandled(id)`` asks of one)."""
+        return self.router.unhandled_ids()
+
     def _unhandled(self, dispatch: Dispatch) -> None:
-        """Keep and report that none of the target's handlers took ``dispatch``."""
-        self.unhandled.add(dispatch.id)
+        """Mark and report that none of the target's handlers took ``dispatch``."""
+        self.router.mark_unhandled(dispatch.id)
         if DeliveryUnhandled in self._wanted:
             reporter = self.reporter
             reporter.publish(

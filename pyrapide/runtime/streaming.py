@@ -15,7 +15,7 @@ from pyrapide.constraints.violation import violation_key
 from pyrapide.core import Computation, Event
 from pyrapide.core.interrupts import contained
 from pyrapide.core.poset import cause_refs
-from pyrapide.core.printable import message_of
+from pyrapide.core.printable import counted, message_of
 from pyrapide.patterns import Pattern
 
 __all__ = ["CallbackError", "EventSource", "InMemoryEventSource", "StreamProcessor"]
@@ -427,7 +427,8 @@ class StreamProcessor:
 
     def __repr__(self) -> str:
         state = "running" if self._running else "idle"
-        sizes = f"{len(self._sources)} sources, {len(self._computation)} events"
+        events = counted(len(self._computation), "event")
+        sizes = f"{counted(len(self._sources), 'source')}, {events}"
         return f"<StreamProcessor {state}, {sizes}>"
 
 

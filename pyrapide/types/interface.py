@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Final, overload
 
+from pyrapide.core.printable import class_label as class_label
 from pyrapide.core.printable import described, described_by_name
 from pyrapide.types.actions import (
     ACTION,
@@ -73,11 +74,6 @@ class InterfaceInfo:
             },
             "event_alphabet": set(self.event_alphabet),
         }
-
-
-def class_label(cls: type) -> str:
-    """A class's name as its author wrote it: `Outer.Inner`, without `<locals>` parts."""
-    return cls.__qualname__.rpartition("<locals>.")[2]
 
 
 def is_interface(obj: object) -> bool:

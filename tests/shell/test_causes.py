@@ -98,3 +98,17 @@ def test_a_pattern_naming_any_event_delivers_any() -> None:
     anything = run.new_event("Shop.sold", source="shop")
     seen = run.new_event("Audit.seen", source="audit", caused_by=[anything])
     assert _kinds(run, seen, wiring) == [(anything.id, CauseKind.CONNECT)]
+
+
+def test_a_delivery_through_a_quoted_name_with_a_star() -> None:
+    # "Sensor.*" pipes every Sensor event to the log and "*.opened" connects every
+    # opening: a note the log writes for one was delivered; Valve.shut is neither.
+    wiring = _wiring(("pipe", '"Sensor.*"', "log"), ("connect", '"*.opened"', "log"))
+    run = Computation()
+    reading = run.new_event("Sensor.reading", source="sensor")
+    opened = run.new_event("Valve.opened", source="valve")
+    shut = run.new_event("Valve.shut", source="valve")
+    for cause, kind in ((reading, CauseKind.PIPE), (opened, CauseKind.CONNECT),
+                        (shut, CauseKind.GIVEN)):
+        noted = run.new_event("Log.noted", source="log", caused_by=[cause])
+        assert _kinds(run, noted, wiring) == [(cause.id, kind)]

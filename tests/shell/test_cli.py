@@ -836,3 +836,67 @@ def test_a_sometimes_expect_this_run_did_not_meet_is_not_counted_as_held() -> No
     assert result.stdout.splitlines()[-1] == (
         "ok: 2 expectations held; 1 for some schedule not met in this run"
     )
+
+
+def test_check_names_a_name_with_a_star_that_completes_no_declared_name(
+    tmp_path: Path,
+) -> None:
+    starred = tmp_path / "starred.py"
+    starred.write_text(
+        SHOP.read_text().replace(
+            '        pipe(Pattern.match("Store.reserved"), target=ledger),\n',
+            '        pipe(Pattern.match("Stor.*"), target=ledger),\n',
+        )
+    )
+    result = rapide("check", starred)
+    assert result.returncode == 0, result.stderr
+    assert (
+        "only injected events can fire it; no interface declares a name that 'Stor.*' matches"
+    ) in result.stdout
+    fed = tmp_path / "fed.py"
+    fed.write_text(starred.read_text().replace('"Stor.*"', '"Store.*"'))
+    assert "only injected events" not in rapide("check", fed).stdout
+
+
+def test_a_script_expects_events_by_a_quoted_name_with_a_star(tmp_path: Path) -> None:
+    # One order: the store reserves and the ledger writes an entry; "Store.*" sees the
+    # first, "*.entry" the second.
+    demo = script(
+        tmp_path,
+        'inject Web.order item=apple\nrun\nexpect "Store.*" count=1\n'
+        'expect "*.entry" count=1\nexpect "Web.*" -> "Ledger.*"\n',
+    )
+    result = rapide("run", SHOP, "--script", demo)
+    assert result.returncode == 0, result.stderr
+    assert 'ok: "Store.*": 1 match (expected exactly 1 match)' in result.stdout
+    assert 'ok: "*.entry": 1 match (expected exactly 1 match)' in result.stdout
+    assert result.stdout.splitlines()[-1] == "ok: 3 expectations held"
+    # Unquoted, the name is a syntax error that says to quote it, before anything runs.
+    unquoted = script(tmp_path, "inject Web.order item=apple\nrun\nexpect Store.* count=1\n")
+    refused = rapide("run", SHOP, "--script", unquoted)
+    assert refused.returncode == 2
+    assert f"{unquoted}:3:" in refused.stderr
+    assert '(a name with * in it is quoted: "Store.*")' in refused.stderr
+
+
+def test_check_names_a_handler_on_a_name_with_a_star_its_connections_never_feed(
+    tmp_path: Path,
+) -> None:
+    # The ledger is piped Store.reserved only: a handler of "Web.*" never runs, and one
+    # of "Store.*" does.
+    unfed = tmp_path / "unfed.py"
+    unfed.write_text(
+        SHOP.read_text().replace(
+            '    @when(Pattern.match("Store.reserved"))\n    async def on_reserved',
+            '    @when(Pattern.match("Web.*"))\n    async def on_reserved',
+        )
+    )
+    result = rapide("check", unfed)
+    assert result.returncode == 0, result.stderr
+    assert (
+        "warning: component 'ledger': Books.on_reserved handles \"Web.*\", but its "
+        "connections deliver only Store.reserved to it, so it never runs\n"
+    ) in result.stdout
+    fed = tmp_path / "fed.py"
+    fed.write_text(unfed.read_text().replace('"Web.*"', '"Store.*"'))
+    assert "Books.on_reserved" not in rapide("check", fed).stdout

@@ -792,3 +792,22 @@ async def test_a_run_that_only_resumed_tasks_says_so_first() -> None:
     # Not "ran 0 dispatches, recorded 2 events" over a separate "resumed #8".
     assert first == "resumed #8, recorded 2 events"
     assert not any(line.startswith("resumed") for line in rest)
+
+
+async def test_a_watch_on_a_quoted_name_with_a_star_matches_the_names_it_completes(
+    shop_session: Session,
+) -> None:
+    def notes(outcome: Any) -> list[str]:
+        return [item.plain for item in outcome.output if item.plain.startswith("note:")]
+
+    watch = await ok(shop_session, 'watch "Store.*"')
+    assert notes(watch) == []
+    await ok(shop_session, "inject Web.order item=apple")
+    await ok(shop_session, "run")
+    listed = await ok(shop_session, "matches 1")
+    assert listed.data["matches"] == [["e2"]]
+    assert notes(await ok(shop_session, 'watch "Stor.*x"')) == [
+        "note: no interface declares a name that 'Stor.*x' matches, so it may never match"
+    ]
+    unquoted = await shop_session.execute("watch Store.*")
+    assert "(a name with * in it is quoted: \"Store.*\")" in unquoted.error

@@ -40,8 +40,9 @@ MATCHES_SHOWN = 50
 
 PATTERN_SYNTAX = """\
 Patterns use the text syntax: `Service.action(field=value, other=?x)` matches one
-event (`*` for any name, `?x` binds a placeholder); `A -> B` (or `A >> B`) means A
-causally precedes B; `A || B` independent; `A & B` share a cause; `A or B` either."""
+event (`*` for any name, `"Service.*"` for every name the `*` completes, `?x` binds a
+placeholder); `A -> B` (or `A >> B`) means A causally precedes B; `A || B`
+independent; `A & B` share a cause; `A or B` either."""
 
 BREAK = CommandSpec(
     name="break",
@@ -528,13 +529,22 @@ def _undeclared_fields(session: Session, pattern: Pattern) -> list[Text]:
 
 
 def _undeclared_names(session: Session, pattern: Any) -> list[Text]:
-    """A note for each event name in ``pattern`` that no interface declares: most likely a
-    misspelling, and one the pattern would otherwise keep to itself by never matching."""
+    """A note for each event name in ``pattern`` that no interface declares (and each
+    name with ``*`` that completes none): most likely a misspelling, and one the
+    pattern would otherwise keep to itself by never matching."""
+    notes = [
+        render.note(
+            f"note: no interface declares a name that {part.event_name!r} matches, so it "
+            "may never match",
+            style="yellow",
+        )
+        for part in _parts(pattern)
+        if isinstance(part, BasicPattern)
+        and part.name_glob is not None
+        and not any(map(part.matches_name, session.actions))
+    ]
     names = pattern.event_names()
-    if not names:
-        return []
-    notes = []
-    for name in sorted(names - session.actions.keys()):
+    for name in sorted((names or frozenset()) - session.actions.keys()):
         hint = [repr(close) for close in close_matches(name, session.actions)]
         either = ", ".join(hint[:-1]) + " or " + hint[-1] if len(hint) > 1 else "".join(hint)
         suggestion = f"; did you mean {either}?" if hint else ""

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from rich.console import RenderableType
 from rich.text import Text
 
-from pyrapide.core.printable import printable
+from pyrapide.core.printable import counted, printable
 from rapide_shell import notices, render
 from rapide_shell.address import PREFIX, Address, AddressError
 from rapide_shell.commands.arguments import (
@@ -392,8 +392,8 @@ async def forward(
         )
     if here + count > last:
         raise CommandError(
-            f"forward {count}: {tree.branch.name} has {last - here} "
-            f"step{'s' if last - here > 1 else ''} after step {here}"
+            f"forward {count}: {tree.branch.name} has {counted(last - here, 'step')} "
+            f"after step {here}"
         )
     return await travelled(session, line, "forward", tree.at(here + count))
 

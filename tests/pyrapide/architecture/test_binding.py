@@ -66,7 +66,10 @@ def test_a_module_declaring_another_interface_is_refused_when_asked():
     declared = {FrontEnd: APIService, Postgres: CacheService}
     assert binding_problems(
         Store, {"api": FrontEnd, "db": Postgres}, implements_of=declared.get
-    ) == ["db: Postgres implements CacheService, but component 'db' is a DatabaseService"]
+    ) == [
+        "db: Postgres implements CacheService, but component 'db' has the interface "
+        "DatabaseService"
+    ]
 
 
 def test_check_bindings_raises_with_every_problem():
@@ -102,10 +105,11 @@ def test_a_module_declaring_another_interface_is_refused_by_bind():
         Store.bind(api=FrontEnd, db=RedisModule)
     assert str(caught.value) == (
         "cannot bind Store: db: RedisModule implements CacheService, "
-        "but component 'db' is a DatabaseService"
+        "but component 'db' has the interface DatabaseService"
     )
     assert binding_problems(Store, {"api": FrontEnd, "db": RedisModule()}) == [
-        "db: RedisModule implements CacheService, but component 'db' is a DatabaseService"
+        "db: RedisModule implements CacheService, but component 'db' has the interface "
+        "DatabaseService"
     ]
 
 

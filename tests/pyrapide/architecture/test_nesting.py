@@ -264,7 +264,8 @@ def test_a_component_bound_by_mapping_and_by_path_to_two_modules_is_refused():
 def test_a_path_through_a_module_says_the_component_is_no_architecture():
     problems = binding_problems(Shop, {"orders": {"inner": OrdersModule}}, partial=True)
     assert problems == [
-        "Shop has no component 'orders.inner': 'orders' is a Orders bound to a module, "
+        "Shop has no component 'orders.inner': 'orders' is a component (interface Orders) "
+        "bound to a module, "
         "not an architecture"
     ]
 
@@ -312,7 +313,8 @@ def test_an_architecture_bound_to_another_interface_is_refused():
     with pytest.raises(ArchitectureError) as caught:
         Plain.bind(orders=OrdersModule, shipping=PaymentsDept)
     assert (
-        "shipping: PaymentsDept implements Payments, but component 'shipping' is a Shipping"
+        "shipping: PaymentsDept implements Payments, but component 'shipping' has the "
+        "interface Shipping"
         in str(caught.value)
     )
 
@@ -349,7 +351,8 @@ def test_inside_describes_one_nested_architecture():
     assert inside.scope == "payments"
     assert [c.path for c in inside.components] == ["payments.ledger", "payments.desk"]
     assert [c.index for c in inside.connections] == [2, 3]
-    with pytest.raises(ValueError, match="orders is a Orders bound to a module"):
+    bound = r"orders is a component \(interface Orders\) bound to a module"
+    with pytest.raises(ValueError, match=bound):
         Shop.describe().inside("orders")
 
 

@@ -10,10 +10,27 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pyrapide import Poset, architecture, connect
+from pyrapide import (
+    ArchitectureMap,
+    Computation,
+    Event,
+    MapRule,
+    Pattern,
+    Poset,
+    architecture,
+    connect,
+)
 from pyrapide.architecture import ArchitectureError
-from pyrapide.core.printable import DESCRIBED_WIDTH, described, described_by_name, printable
-from pyrapide.runtime import System
+from pyrapide.constraints import ConstraintMonitor, never
+from pyrapide.core.printable import (
+    DESCRIBED_WIDTH,
+    counted,
+    described,
+    described_by_name,
+    kind_named,
+    printable,
+)
+from pyrapide.runtime import StreamProcessor, System
 
 # One of each kind of sequence a terminal acts on, and what the reader sees instead.
 SEQUENCES = {
@@ -134,3 +151,36 @@ def test_a_refusal_names_a_huge_or_unprintable_value_briefly(refused: Any) -> No
         assert len(said) < 400
         # (The compiled build refuses a list where a string is typed in its own words.)
         assert "list [0, 1, 2" in said or "_ReprRaises" in said or "expected; got" in said
+
+
+def test_counts_in_words_read_as_english_at_every_count() -> None:
+    assert [counted(n, "event") for n in (0, 1, 2)] == ["0 events", "1 event", "2 events"]
+    assert counted(12345, "match", "matches", grouped=True) == "12,345 matches"
+    assert counted(1, "match", "matches", grouped=True) == "1 match"
+    poset, computation = Poset(), Computation()
+    assert repr(poset) == "<Poset of 0 events>"
+    poset.add(Event("A"))
+    computation.record(Event("A"))
+    assert repr(poset) == "<Poset of 1 event>"
+    assert repr(computation) == "<Computation of 1 event>"
+    monitor = ConstraintMonitor([never(Pattern.match("A"))])
+    assert repr(monitor) == "<ConstraintMonitor 1 constraint, 0 events>"
+    assert repr(StreamProcessor()) == "<StreamProcessor idle, 0 sources, 0 events>"
+    one_rule = ArchitectureMap("Detailed", "Abstract", [MapRule(Pattern.match("A"), "B")], name="m")
+    assert repr(one_rule) == "<ArchitectureMap m: 1 rule>"
+
+
+def test_a_kind_of_the_users_is_named_without_guessing_its_article() -> None:
+    class S:
+        pass
+
+    class User:
+        pass
+
+    assert kind_named(S()) == "an instance of S"
+    assert kind_named(User()) == "an instance of User"
+    assert [kind_named(v) for v in (1, [], Computation(), Event("A"))] == [
+        "an int", "a list", "a Computation", "an Event",
+    ]
+    with pytest.raises(TypeError, match=r"takes an Event, got an instance of S\Z"):
+        ConstraintMonitor().observe(S(), Computation())  # type: ignore[arg-type]

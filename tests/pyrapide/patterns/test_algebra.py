@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import warnings
 
 import pytest
@@ -358,3 +359,51 @@ def test_matching_in_what_is_not_a_poset_says_what_it_takes(source):
     if source is not None:
         with pytest.raises(TypeError, match=r"takes a Poset or a Computation, got"):
             A.matcher().feed(Event("A"), source)
+
+
+def test_a_name_with_a_star_matches_every_name_the_star_completes():
+    poset = Poset()
+    reading = Event("Sensor.reading", {"level": 7}, id="r")
+    fault = Event("Sensor.fault", {"level": 0}, id="f", source="probe")
+    poset.add(reading)
+    poset.add(fault, caused_by=[reading])
+    poset.add(Event("Sensorless", id="x"))
+    poset.add(Event("Valve.error", id="v"))
+    assert ids(both_ways(Pattern.match("Sensor.*"), poset)) == [["r"], ["f"]]
+    assert ids(both_ways(Pattern.match("*.error"), poset)) == [["v"]]
+    assert ids(both_ways(Pattern.match("Sensor.*", level=7), poset)) == [["r"]]
+    assert ids(both_ways(Pattern.match("Sensor.*", source="probe"), poset)) == [["f"]]
+    assert ids(both_ways(Pattern.match("Sensor.*") >> Pattern.match("S*.fault"), poset)) == [
+        ["r", "f"]
+    ]
+    # Every other character stands for itself: a dot is a dot, not "any character".
+    assert ids(both_ways(Pattern.match("Sensor*reading"), poset)) == [["r"]]
+    assert ids(both_ways(Pattern.match("Sensor?reading"), poset)) == []
+    assert Pattern.match("Sensor.*").event_names() is None
+    assert Pattern.match("Sensor.*").fewest_events() == 1
+
+
+@pytest.mark.parametrize(
+    ("test", "given"),
+    [
+        (lambda v: v > 5, "function '<lambda>'"),
+        (abs, "function 'abs'"),
+        (functools.partial(max, 5), "partial functools.partial(<built-in function max>, 5)"),
+    ],
+)
+def test_a_function_as_a_fields_value_is_refused_with_what_to_write(test, given):
+    with pytest.raises(TypeError) as refused:
+        Pattern.match("Sensor.reading", value=test)
+    message = str(refused.value)
+    assert f"Pattern.match('Sensor.reading', value=...) was given {given} as the value " in message
+    assert "a field matches a value (or a placeholder), not a test" in message
+    assert "Pattern.match('Sensor.reading').where(lambda e: test(e.payload[\"value\"]))" in message
+    # A placeholder stays a field's way to bind.
+    assert Pattern.match("Sensor.reading", value=placeholder("v")).placeholder_names() == {"v"}
+
+
+def test_a_class_as_a_fields_value_is_a_value_compared_as_one():
+    poset = Poset()
+    poset.add(Event("E", {"kind": int}, id="i"))
+    poset.add(Event("E", {"kind": str}, id="s"))
+    assert ids(both_ways(Pattern.match("E", kind=str), poset)) == [["s"]]

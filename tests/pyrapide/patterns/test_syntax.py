@@ -453,3 +453,25 @@ def test_a_guard_on_placeholders_its_pattern_binds_is_not_warned() -> None:
         parse_pattern("A(k=?k) where ?k > 1")
         Pattern.match("A", k=placeholder("k")).where(Comparison(placeholder("k"), ">", 1))
         Pattern.match("A").where(lambda match: match.bindings.get("m", 0) > 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted"),
+    [
+        ("Sensor.* -> B", '"Sensor.*"'),
+        ("A -> *.error", '"*.error"'),
+        ("A -> Sensor.*(level=1)", '"Sensor.*"'),
+    ],
+)
+def test_an_error_in_a_name_with_a_star_says_to_quote_it(text, quoted):
+    with pytest.raises(PatternSyntaxError) as caught:
+        parse_pattern(text)
+    assert f"(a name with * in it is quoted: {quoted})" in str(caught.value).splitlines()[0]
+
+
+def test_a_quoted_name_with_a_star_is_the_python_glob_and_prints_back():
+    pattern = parse_pattern('"Sensor.*"(level=?n) -> "*.error"')
+    assert pattern == Pattern.match("Sensor.*", level=placeholder("n")) >> Pattern.match(
+        "*.error"
+    )
+    assert parse_pattern(str(pattern)) == pattern
