@@ -9,7 +9,7 @@ from typing import Any
 from pyrapide.architecture import check_bindings, is_architecture
 from pyrapide.core import Computation, Event
 from pyrapide.runtime.modules import module_spec
-from pyrapide.runtime.notifications import DeliveryUnhandled, StateChanged
+from pyrapide.runtime.notifications import DeliveryUnhandled, Notification, StateChanged
 from pyrapide.runtime.running import RunState
 from pyrapide.runtime.system import System
 
@@ -83,13 +83,11 @@ class Engine:
             system.inject_event(event, caused_by)
         self._early.clear()
         _warn_of_module_sources(system)
-        unhandled: list[Any] = []  # DeliveryUnhandled notifications
-        system.subscribe(unhandled.append, kinds=[DeliveryUnhandled])
+        unhandled = _Unhandled(system)
+        system.subscribe(unhandled.note, kinds=[DeliveryUnhandled])
         computation = await system.run(timeout=timeout)
         _warn_of_cuts(system)
-        _warn_of_unhandled(
-            system, [note for note in unhandled if _never_takes(system, note.dispatch)]
-        )
+        unhandled.warn()
         if raise_errors and system.errors:
             first = system.errors[0].error
             if len(system.errors) > 1:
@@ -205,24 +203,49 @@ def _never_takes(system: System, dispatch: Any) -> bool:
     return naming is not None and all(p.fewest_events() > brings for p in naming)
 
 
-def _warn_of_unhandled(system: System, unhandled: list[DeliveryUnhandled]) -> None:
-    """A RuntimeWarning naming the first delivery no handler took and its target's
-    handlers, counting the others: what those events would have caused never was."""
-    if not unhandled:
-        return
-    first = unhandled[0].dispatch
-    count = len(unhandled)
-    told = "; ".join(unhandled[0].handlers) or "its module has no @when handler"
-    more = f" and {count - 1} more" if count > 1 else ""
-    why = (
-        "a handler is matched among the events of one delivery, and "
-        if _naming(system, first)  # handlers of its event, wanting more events
-        else ""
-    )
-    warnings.warn(
-        f"engine.run: no @when handler took the delivery of {first.event.name} "
-        f"({first.event.id}) to {first.target}{more} ({told}); {why}"
-        f"engine.system.why_not({first.event.id!r}) tells more",
-        RuntimeWarning,
-        stacklevel=3,
-    )
+class _Unhandled:
+    """The deliveries of a run that no handler of their target could ever take (see
+    :func:`_never_takes`), as :meth:`warn` tells of them: the first, and how many. A
+    run may make millions of them: each is decided once per target, event name and
+    number of events, and none is kept."""
+
+    def __init__(self, system: System) -> None:
+        self.system = system
+        self.first: DeliveryUnhandled | None = None
+        self.count = 0
+        self._decided: dict[tuple[str, str, int], bool] = {}
+
+    def note(self, note: Notification) -> None:
+        """Count ``note``'s delivery if no handler could ever take one like it."""
+        if not isinstance(note, DeliveryUnhandled):  # subscribed to those alone
+            return
+        dispatch = note.dispatch
+        kind = (dispatch.target, dispatch.event.name, len(dispatch.match.events))
+        never = self._decided.get(kind)
+        if never is None:
+            never = self._decided[kind] = _never_takes(self.system, dispatch)
+        if never:
+            self.count += 1
+            if self.first is None:
+                self.first = note
+
+    def warn(self) -> None:
+        """A RuntimeWarning naming the first such delivery and its target's handlers,
+        counting the others: what those events would have caused never was."""
+        if self.first is None:
+            return
+        first = self.first.dispatch
+        told = "; ".join(self.first.handlers) or "its module has no @when handler"
+        more = f" and {self.count - 1} more" if self.count > 1 else ""
+        why = (
+            "a handler is matched among the events of one delivery, and "
+            if _naming(self.system, first)  # handlers of its event, wanting more events
+            else ""
+        )
+        warnings.warn(
+            f"engine.run: no @when handler took the delivery of {first.event.name} "
+            f"({first.event.id}) to {first.target}{more} ({told}); {why}"
+            f"engine.system.why_not({first.event.id!r}) tells more",
+            RuntimeWarning,
+            stacklevel=3,
+        )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import re
 import subprocess
 import sys
@@ -513,6 +514,27 @@ async def test_deliveries_no_handler_took_are_a_warning_not_silence():
         f"events of one delivery, and engine.system.why_not({call.id!r}) tells more"
     )
     assert computation.events_by_name("Auditor.paired") == []
+
+
+@module(implements=Tool)
+class ManyCalls:
+    async def start(self):
+        ctx = get_context(self)
+        for cid in range(3000):
+            ctx.generate_event("Tool.call", payload={"cid": cid})
+
+    async def finish(self):
+        # The run's end: every delivery no handler took has been told of by now.
+        ManyCalls.kept = sum(type(o).__name__ == "DeliveryUnhandled" for o in gc.get_objects())
+
+
+async def test_a_storm_of_deliveries_no_handler_took_is_counted_not_kept():
+    engine = Engine()
+    engine.bind(Audited, "tool", ManyCalls)
+    engine.bind(Audited, "auditor", Pairing)
+    with pytest.warns(RuntimeWarning, match=r"to auditor and 2999 more \(Pairing"):
+        await engine.run(Audited, timeout=30.0)
+    assert ManyCalls.kept <= 1  # the first, which the warning names; not 3,000
 
 
 @module(implements=Receiver)
