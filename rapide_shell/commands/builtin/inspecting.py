@@ -24,6 +24,7 @@ from rapide_shell.commands.arguments import (
 from rapide_shell.commands.errors import CommandError, CommandSyntaxError
 from rapide_shell.commands.registry import Command, CommandCatalog
 from rapide_shell.commands.spec import ArgKind, ArgSpec, CommandSpec
+from rapide_shell.downloads import write_file
 from rapide_shell.hookspecs import hookimpl
 from rapide_shell.outcome import CommandOutcome
 from rapide_shell.recording import same_file
@@ -394,15 +395,18 @@ async def export(
         text = visualization.to_mermaid(computation, max_events=size)
     else:
         text = json.dumps(visualization.to_json(computation), indent=2, default=str)
+    text = text if text.endswith("\n") else text + "\n"
+
+    def write(path: str) -> None:
+        _not_in_use(session, path)
+        write_atomically(path, text, force=command.args.force)
+
     path = command.args.path
-    _not_in_use(session, path)
     try:
-        write_atomically(
-            path, text if text.endswith("\n") else text + "\n", force=command.args.force
-        )
+        where = write_file(session.downloads, path, write)
     except WriteError as error:
         raise CommandError(_cannot_write(error, f"export {fmt}")) from None
-    note = f"wrote {render.counted(len(computation), 'event')} as {fmt} to {path}"
+    note = f"wrote {render.counted(len(computation), 'event')} as {fmt} to {where}"
     return CommandOutcome(
         line, "export", output=(render.note(note),), data={"path": path, "format": fmt}
     )
@@ -410,15 +414,19 @@ async def export(
 
 async def save(session: Session, command: Command[SaveArguments], line: str) -> CommandOutcome:
     """Save the computation for ``load``."""
-    path = command.args.path
-    _not_in_use(session, path)
-    try:
+
+    def write(path: str) -> None:
+        _not_in_use(session, path)
         session.computation.save(path, force=command.args.force)
+
+    path = command.args.path
+    try:
+        where = write_file(session.downloads, path, write)
     except WriteError as error:
         raise CommandError(_cannot_write(error, "save")) from None
     except TypeError as error:
         raise CommandError(str(error)) from None  # it names the event: "cannot save event ..."
-    note = f"saved {render.counted(len(session.computation), 'event')} to {path}"
+    note = f"saved {render.counted(len(session.computation), 'event')} to {where}"
     return CommandOutcome(line, "save", output=(render.note(note),), data={"path": path})
 
 
