@@ -20,6 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.css.query import NoMatches
 from textual.driver import Driver
+from textual.drivers.web_driver import WebDriver
 from textual.widgets import Input
 
 from pyrapide.core.atomic import write_atomically
@@ -111,6 +112,8 @@ class RapideApp(App[None]):
         self.served = False
         """The app is drawn in a web browser (``rapide serve``), not in a terminal (see
         :meth:`serve_to_browser`)."""
+        if issubclass(self.driver_class, WebDriver):  # known before a script's first `save`
+            self.serve_to_browser()
 
     def get_driver_class(self) -> type[Driver]:
         """Textual's driver for this platform; on Linux and macOS one that outlives its
@@ -124,7 +127,6 @@ class RapideApp(App[None]):
         if driver.__name__ == "WebDriver":
             from rapide_shell.tui.hangup import ServedDriver
 
-            self.serve_to_browser()  # before anything runs: a script's first `save` too
             return ServedDriver
         return driver
 
