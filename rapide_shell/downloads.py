@@ -21,6 +21,11 @@ from pathlib import Path
 
 from pyrapide.core.atomic import WriteError
 
+IN_A_BROWSER = """\
+In a browser (`rapide serve`) nothing is written on the machine serving the page: the
+file is sent to the browser as a download, under FILE's name (its folders dropped)."""
+"""What the help of each command that writes a file says of it in a browser."""
+
 
 def downloaded_as(name: str) -> str:
     """How a command's message says where a file it wrote went in a browser."""

@@ -228,9 +228,10 @@ can change the poset (depth first), or one random walk per seed (`random A..B`),
 on working; the status line shows the schedules run, the distinct posets and the
 failures. `max=N` stops after N schedules, `no-prune` tries every order, and
 `all-failures` keeps one counterexample per failing poset. Each counterexample is
-written beside SCRIPT as a script that `rapide run` replays. A relative SCRIPT is
-read from the folder the workbench was started in (its current directory), not the
-architecture file's.
+written beside SCRIPT as a script that `rapide run` replays (in a browser, `rapide
+serve`, it is sent there as a download instead). A relative SCRIPT is read from the
+folder the workbench was started in (its current directory), not the architecture
+file's.
 
 `explore` alone says how it stands, or, once it has ended, the verdict and the
 failures, numbered; `explore open N` starts the session over on failure N's

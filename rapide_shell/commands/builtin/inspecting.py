@@ -24,7 +24,7 @@ from rapide_shell.commands.arguments import (
 from rapide_shell.commands.errors import CommandError, CommandSyntaxError
 from rapide_shell.commands.registry import Command, CommandCatalog
 from rapide_shell.commands.spec import ArgKind, ArgSpec, CommandSpec
-from rapide_shell.downloads import write_file
+from rapide_shell.downloads import IN_A_BROWSER, write_file
 from rapide_shell.hookspecs import hookimpl
 from rapide_shell.outcome import CommandOutcome
 from rapide_shell.recording import same_file
@@ -121,7 +121,8 @@ Writes the recorded computation (events and causal links) to FILE in the given f
 DOT and Mermaid are for pictures; JSON holds every event with its payload and causes.
 FILE is replaced whole or not at all, keeping its mode. A symbolic link, a FIFO, a
 device or a read-only file at FILE is left alone unless `--force` is given; then it
-is replaced by a regular file (a link's target is never written).""",
+is replaced by a regular file (a link's target is never written).
+""" + IN_A_BROWSER,
     args=(
         ArgSpec("FORMAT", ArgKind.CHOICE, choices=EXPORT_FORMATS),
         ArgSpec("FILE", ArgKind.FILE),
@@ -140,7 +141,8 @@ written beside FILE and renamed over it once complete, so an interrupted save le
 the old file whole; it keeps the old file's mode (a new one gets your umask's). A
 symbolic link, a FIFO, a device or a read-only file at FILE is left alone unless
 `--force` is given; then it is replaced by a regular file (a link's target is never
-written). A directory is never replaced.""",
+written). A directory is never replaced.
+""" + IN_A_BROWSER,
     args=(ArgSpec("FILE", ArgKind.FILE),),
     examples=("save run.json", "save --force shared/run.json"),
     while_running=True,
