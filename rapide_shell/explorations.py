@@ -67,6 +67,7 @@ if TYPE_CHECKING:
         Progress,
         Scenario,
     )
+    from rapide_shell.downloads import Downloads
     from rapide_shell.explore_report import Written
     from rapide_shell.exploring import ArchitectureSource
     from rapide_shell.session import Session
@@ -98,8 +99,11 @@ class BackgroundExploration:
         scenario: Scenario,
         settings: ExploreSettings,
         notify: Callable[[Any], None],
+        downloads: Downloads | None = None,
     ) -> None:
         self.source = source
+        self.downloads = downloads
+        """Where its counterexamples go in a browser's workbench (None: to files)."""
         self.file = file
         self.scenario = scenario
         self.settings = settings
@@ -182,8 +186,11 @@ class BackgroundExploration:
                 self._explorer.stop()
             self.result = await self._explorer.run()
             out = Path(settings.out) if settings.out else default_out(settings.script)
+            if self.downloads is not None:  # named in its header as the download is
+                out = Path(out.name)
             self.written, self.problems = write_counterexamples(
-                self.result, file=self.file, script=settings.script, out=out
+                self.result, file=self.file, script=settings.script, out=out,
+                downloads=self.downloads,
             )
         except (ExplorationError, LoadError, OSError) as error:
             self.error = str(error)
@@ -221,9 +228,10 @@ can change the poset (depth first), or one random walk per seed (`random A..B`),
 on working; the status line shows the schedules run, the distinct posets and the
 failures. `max=N` stops after N schedules, `no-prune` tries every order, and
 `all-failures` keeps one counterexample per failing poset. Each counterexample is
-written beside SCRIPT as a script that `rapide run` replays. A relative SCRIPT is
-read from the folder the workbench was started in (its current directory), not the
-architecture file's.
+written beside SCRIPT as a script that `rapide run` replays (in a browser, `rapide
+serve`, it is sent there as a download instead). A relative SCRIPT is read from the
+folder the workbench was started in (its current directory), not the architecture
+file's.
 
 `explore` alone says how it stands, or, once it has ended, the verdict and the
 failures, numbered; `explore open N` starts the session over on failure N's
@@ -388,7 +396,9 @@ class ExploreCommands:
             raise CommandError(str(error)) from None
         source = ArchitectureSource.of(session.loaded, session.runtime.handler_timeout)
         file = command_words(str(session.path), session.loaded.chosen)
-        exploration = BackgroundExploration(source, file, scenario, settings, session.notify)
+        exploration = BackgroundExploration(
+            source, file, scenario, settings, session.notify, session.downloads
+        )
         try:
             exploration.start()
         except OSError as error:
@@ -423,7 +433,7 @@ class ExploreCommands:
             if outcome.error is not None:
                 raise CommandError(f"failure {number} did not replay: {step}: {outcome.error}")
         replayed = render.note(
-            f"replayed {item.path}: {'; '.join(steps)} "
+            f"replayed failure {number}'s counterexample: {'; '.join(steps)} "
             f"({counted(len(session.computation), 'event')} recorded)"
         )
         text = (

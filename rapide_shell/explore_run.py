@@ -14,6 +14,7 @@ file that imports its own sibling modules needs them on the workers' path too).
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import logging
 import multiprocessing
@@ -32,6 +33,7 @@ from typing import Any
 from pyrapide.core.atomic import AtomicWriter, WriteError, write_atomically
 from pyrapide.exploration import Counterexample, ExplorationResult, ignore_interrupts
 from pyrapide.exploration.jobs import INTERRUPTS
+from rapide_shell.downloads import Downloads, write_file
 from rapide_shell.explore_report import Written
 from rapide_shell.exploring import (
     address_of,
@@ -321,12 +323,15 @@ def write_counterexamples(
     out: Path,
     force: bool = False,
     forcing: str | None = None,
+    downloads: Downloads | None = None,
 ) -> tuple[list[Written], list[str]]:
     """Write each counterexample of ``result`` (``out``, then ``out``-2, ...); the files
     written, and one line for each that could not be (naming ``forcing``, the front
     end's option for ``force``, where it would have been written with it). Failures
     that shrink to the same script share one file, whose header says how many it
-    stands for: the later ones are listed with ``same_as`` the first's number."""
+    stands for: the later ones are listed with ``same_as`` the first's number. With
+    ``downloads`` (a browser's workbench) each is sent there instead, and listed by
+    where it went (see :func:`~rapide_shell.downloads.write_file`)."""
     written: list[Written] = []
     problems: list[str] = []
     strategy = str(result.options.strategy)
@@ -347,14 +352,16 @@ def write_counterexamples(
         text = counterexample_text(example, file=file, script=script, out=str(path),
                                    strategy=strategy, alike=alike[lines][1:])
         try:
-            write_atomically(path, text, force=force)
+            where = write_file(
+                downloads, path, functools.partial(write_atomically, chunks=text, force=force)
+            )
         except WriteError as error:
             problems.append(cannot_write(error, forcing))  # once for all that share it
             first_of[lines] = None
             continue
         files += 1
         first_of[lines] = len(written)
-        written.append(_written(example, str(path), lines))
+        written.append(_written(example, where, lines))
     return written, problems
 
 

@@ -14,6 +14,7 @@ from rich.text import Text
 import pyrapide
 from pyrapide.core.printable import message_of, printable
 from rapide_shell import render
+from rapide_shell.lessons import lessons_directory
 from rapide_shell.looks import violation_text
 
 EVENTS_SHOWN = 30
@@ -234,16 +235,30 @@ def _not_the_users() -> tuple[Path, ...]:
     )
 
 
+@functools.cache
+def _lessons() -> Path:
+    """The lessons' folder, resolved. Installed, it is inside the workbench's package
+    (among the installed packages), yet a lesson's architecture is code the user runs
+    and reads, as their own file is."""
+    return lessons_directory().resolve()
+
+
+def _is_users_code(path: Path) -> bool:
+    """Whether the file at ``path`` (resolved) is the user's code: a lesson's, or any
+    file outside Python's library, the installed packages, pyrapide and the workbench."""
+    return path.is_relative_to(_lessons()) or not any(
+        path.is_relative_to(directory) for directory in _not_the_users()
+    )
+
+
 def raised_at(traceback_text: str) -> str | None:
     """``shop.py:77 in on_order``: the deepest frame of ``traceback_text`` in the user's
-    own code (not Python's library, installed packages, pyrapide or the workbench), if
-    there is one."""
+    own code (see :func:`_is_users_code`), if there is one."""
     for frame in reversed(list(_FRAME.finditer(traceback_text or ""))):
         file = frame["file"]
         if file.startswith("<"):
             continue
         path = Path(file).resolve()
-        if any(path.is_relative_to(directory) for directory in _not_the_users()):
-            continue
-        return f"{path.name}:{frame['line']} in {frame['function']}"
+        if _is_users_code(path):
+            return f"{path.name}:{frame['line']} in {frame['function']}"
     return None

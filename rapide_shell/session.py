@@ -201,6 +201,7 @@ if TYPE_CHECKING:
     from pyrapide.runtime import Dispatch, InFlight, PendingSummary, RunState, System
     from pyrapide.types import ActionSpec
     from rapide_shell.address import Address
+    from rapide_shell.downloads import Downloads
 
 Listener = Callable[[Any], None]
 
@@ -272,6 +273,10 @@ class Session:
         """How this front end waits for the presenter to go on (``wait``): a coroutine
         function returning once a key is pressed; None where nobody is there to press
         one (``rapide run``, the REPL), and ``wait`` goes on at once."""
+        self.downloads: Downloads | None = None
+        """Where the files ``save``, ``export`` and ``explore`` write go when this front
+        end is a browser's (``rapide serve``): sent there as downloads (see
+        :mod:`rapide_shell.downloads`); None where they are written where asked."""
         self.history: list[str] = []
         self.addresses: list[str] = []
         """The addresses ``where`` printed in this session, the latest last: ``goto``

@@ -20,10 +20,13 @@ from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.css.query import NoMatches
 from textual.driver import Driver
+from textual.drivers.web_driver import WebDriver
 from textual.widgets import Input
 
+from pyrapide.core.atomic import write_atomically
 from pyrapide.core.printable import printable
 from pyrapide.runtime import DEFAULT_HANDLER_TIMEOUT
+from rapide_shell.downloads import Downloads
 from rapide_shell.exit_status import ENDING_SIGNALS, EndedBySignal, end_at_once
 from rapide_shell.explorations import EXPLORE_PLUGIN, STOPPED_BY_CTRL_C, ExploreCommands
 from rapide_shell.loader import LoadError
@@ -107,7 +110,10 @@ class RapideApp(App[None]):
         self._warnings = ExitStack()
         """Holds Python's warnings shown in the Output from mounting to unmounting."""
         self.served = False
-        """The app was drawn in a web browser (``rapide serve``), not in a terminal."""
+        """The app is drawn in a web browser (``rapide serve``), not in a terminal (see
+        :meth:`serve_to_browser`)."""
+        if issubclass(self.driver_class, WebDriver):  # known before a script's first `save`
+            self.serve_to_browser()
 
     def get_driver_class(self) -> type[Driver]:
         """Textual's driver for this platform; on Linux and macOS one that outlives its
@@ -123,6 +129,19 @@ class RapideApp(App[None]):
 
             return ServedDriver
         return driver
+
+    def serve_to_browser(self) -> None:
+        """The app is drawn in a web browser (``rapide serve``), on a machine that is not
+        the user's: from now on F12's pictures and the files the commands write are sent
+        to the browser as downloads (see :mod:`rapide_shell.downloads`)."""
+        self.served = True
+        self.session.downloads = Downloads(self._send_to_browser)
+
+    def _send_to_browser(self, name: str, data: bytes) -> None:
+        """Sends ``data`` to the browser as a download named ``name``."""
+        self.deliver_binary(
+            io.BytesIO(data), save_filename=name, mime_type="application/octet-stream"
+        )
 
     def get_css_variables(self) -> dict[str, str]:
         """The theme's variables, and the ``rapide-*`` colours derived from them so that
@@ -178,7 +197,6 @@ class RapideApp(App[None]):
         """The first frame is on the screen: the collector may run again (see
         :mod:`rapide_shell.tui.collector`)."""
         first_frame_shown()
-        self.served = self.is_web
 
     def get_default_screen(self) -> MainScreen:
         """The main screen is the first on the stack."""
@@ -250,15 +268,14 @@ class RapideApp(App[None]):
         (``rapide serve``) the picture is sent there as a download instead, under
         ``filename``'s name: the machine serving the page is not the user's. The status
         line says where it went, for a while."""
-        if self.served:
-            name = Path(filename).name if filename is not None else (
+        downloads = self.session.downloads
+        if downloads is not None:
+            name = filename if filename is not None else (
                 f"rapide_shell_{datetime.now():%Y-%m-%dT%H_%M_%S}.svg")
-            self.deliver_text(
-                io.StringIO(self.export_screenshot()), save_filename=name,
-                mime_type="image/svg+xml",
-            )
+            picture = self.export_screenshot()
+            sent = downloads.write(name, lambda path: write_atomically(path, picture))
             self.main_screen.view.show_note("SVG sent to the browser's downloads")
-            return f"the browser's downloads ({name})"
+            return sent
         if filename is None:
             folder = self.screenshot_folder()
             if folder.exists() and not folder.is_dir():  # mkdir would say "File exists"

@@ -17,6 +17,7 @@ from rapide_shell.commands import (
     CommandSpec,
     DeclaredArguments,
 )
+from rapide_shell.downloads import IN_A_BROWSER
 from rapide_shell.hookspecs import hookimpl
 from rapide_shell.outcome import CommandOutcome
 from rapide_shell.tui.panels import PANELS, find
@@ -39,7 +40,8 @@ Saves what the screen shows now as an SVG file: FILE.svg (a name with no suffix 
 app and the time in the screenshot folder (rapide shell --screenshots DIR, else
 $RAPIDE_SCREENSHOTS, else 'rapide' in your pictures folder), made if need be. F12
 does the same, over dialogs too. The message and the status line say where it went.
-Only the TUI has this command.""",
+Only the TUI has this command.
+""" + IN_A_BROWSER,
     args=(ArgSpec("FILE", ArgKind.FILE, optional=True),),
     while_running=True,
     examples=("screenshot", "screenshot run.svg"),

@@ -195,6 +195,29 @@ class WorkbenchTab:
         self.page.keyboard.press(key)
 
 
+def downloads_of(browser: Any) -> list[Any]:
+    """The downloads the browser context ``browser`` receives from now on, in its every
+    page (textual-serve's page opens each download in a new one), as they start."""
+    downloads: list[Any] = []
+
+    def keep(page: Any) -> None:
+        page.on("download", lambda download: downloads.append(download))
+
+    browser.on("page", keep)
+    for page in browser.pages:
+        keep(page)
+    return downloads
+
+
+def wait_for_downloads(page: Any, downloads: list[Any], count: int, timeout: float = 30) -> None:
+    """Waits until ``downloads`` holds ``count`` (letting ``page`` run meanwhile)."""
+    deadline = time.monotonic() + timeout
+    while len(downloads) < count:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{len(downloads)} downloads of {count} arrived")
+        page.wait_for_timeout(100)
+
+
 @contextmanager
 def chromium(viewport: tuple[int, int] = (1600, 1000)) -> Iterator[Any]:
     """A browser context of the system's headless Chromium; skips the test without one."""

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -411,3 +414,37 @@ def test_rapide_lessons_from_a_part_plays_that_part_in_the_workbench() -> None:
     finally:
         child.close(force=True)
     assert child.exitstatus == 0
+
+
+def test_an_error_in_an_installed_lessons_handler_names_the_lessons_file_and_line(
+    tmp_path: Path,
+) -> None:
+    # Installed, the lessons are files inside the workbench's package (the wheel puts
+    # them in rapide_shell/lesson_files): a handler of theirs that raises is still the
+    # lesson's code, named by its file and line as a user's architecture's is.
+    site = tmp_path / "site"
+    package = site / "rapide_shell"
+    shutil.copytree(REPO / "rapide_shell", package,
+                    ignore=shutil.ignore_patterns("__pycache__", "lesson_files"))
+    lessons = package / "lesson_files"
+    shutil.copytree(REPO / "examples" / "lessons", lessons,
+                    ignore=shutil.ignore_patterns("__pycache__", "explore"))
+    architecture = lessons / "01_connections.py"
+    reply = 'await get_context(self).emit("Server.reply", n=match.payload["n"])'
+    text = architecture.read_text()
+    architecture.write_text(text.replace(reply, 'raise ValueError("no reply today")'))
+    line = text.splitlines().index(f"        {reply}") + 1
+    script = tmp_path / "s.rapide"
+    script.write_text("step connect\n")
+    installed = {"PYTHONPATH": str(site)}
+    where = subprocess.run(
+        [sys.executable, "-c", "import rapide_shell.lessons as l; print(l.lessons_directory())"],
+        capture_output=True, text=True, env={**os.environ, **installed}, cwd=tmp_path,
+        check=True,
+    )
+    assert where.stdout.strip() == str(lessons)  # the copy is the workbench that runs
+    ran = run_rapide("run", architecture.name, "--script", script, cwd=lessons, env=installed)
+    said = ran.stdout + ran.stderr
+    assert (
+        f"ValueError: no reply today (at 01_connections.py:{line} in on_request)" in said
+    ), said

@@ -6,6 +6,7 @@ import asyncio
 import json
 import os
 import shlex
+import shutil
 import signal
 import subprocess
 import sys
@@ -20,6 +21,7 @@ from typing import Any
 import aiohttp
 import pytest
 
+from pyrapide import Computation
 from rapide_shell.serve import (
     exposure_warning,
     is_loopback,
@@ -28,7 +30,16 @@ from rapide_shell.serve import (
     startup_lines,
     url_of,
 )
-from tests.shell.browser import REPO, ServedWorkbench, WorkbenchTab, chromium, free_port, served
+from tests.shell.browser import (
+    REPO,
+    ServedWorkbench,
+    WorkbenchTab,
+    chromium,
+    downloads_of,
+    free_port,
+    served,
+    wait_for_downloads,
+)
 from tests.shell.cli_process import run_rapide
 
 KINDS = REPO / "examples" / "connection_kinds.py"
@@ -60,18 +71,10 @@ def test_a_browser_tab_shows_the_workbench_and_runs_typed_commands(
 
         # F12's picture is the browser's, a download, not a file on the machine serving
         # the page, which the user may not reach.
-        downloads: list = []
-
-        def keep(page: Any) -> None:  # textual-serve's page opens the download in a new one
-            page.on("download", lambda download: downloads.append(download))
-
-        browser.on("page", keep)
-        keep(tab.page)
+        downloads = downloads_of(browser)
         tab.press("F12")
         tab.wait_for("SVG sent to the browser's downloads")
-        deadline = time.monotonic() + 30
-        while not downloads and time.monotonic() < deadline:
-            tab.page.wait_for_timeout(100)
+        wait_for_downloads(tab.page, downloads, 1)
         assert [d.suggested_filename[-4:] for d in downloads] == [".svg"]
         assert "<svg" in Path(downloads[0].path()).read_text()[:200]
         assert not pictures.exists()
@@ -478,3 +481,42 @@ def test_a_served_lesson_names_its_files_as_its_folder_does_not_by_server_paths(
         tab.wait_for("rapide shell 01_connections.py --at")
         shown = tab.text()
         assert str(REPO) not in shown and "examples/lessons" not in shown, shown
+
+
+@pytest.mark.slow
+def test_the_files_a_tab_writes_go_to_its_browser_and_none_to_the_shared_folder(
+    tmp_path: Path,
+) -> None:
+    # A class on one lesson: each student's `save run.json` is theirs, in their own
+    # browser's downloads; none replaces another's, and the lesson's folder is left as
+    # it was. What is beside the lesson is read there as in a terminal.
+    folder = tmp_path / "lesson"
+    folder.mkdir()
+    shutil.copy(KINDS, folder)
+    with served(folder / KINDS.name) as server, chromium() as browser:
+        downloads = downloads_of(browser)
+        first = WorkbenchTab(browser.new_page(), server.url)
+        second = WorkbenchTab(browser.new_page(), server.url)
+        first.wait_for("7 pending")
+        first.enter("run")
+        first.wait_for("0 pending")
+        first.enter("save run.json")
+        first.wait_for("to run.json, sent to the browser as a download")
+        wait_for_downloads(first.page, downloads, 1)
+        second.wait_for("7 pending")
+        second.enter("save run.json")
+        second.wait_for("saved 7 events to run.json, sent to the browser as a download")
+        wait_for_downloads(second.page, downloads, 2)
+        second.enter("export mermaid run.mmd")
+        second.wait_for("as mermaid to run.mmd, sent to the browser as a download")
+        wait_for_downloads(second.page, downloads, 3)
+        assert [d.suggested_filename for d in downloads] == ["run.json", "run.json", "run.mmd"]
+        ran, started = (len(Computation.load(d.path())) for d in downloads[:2])
+        assert ran > started == 7
+        assert Path(downloads[2].path()).read_text().startswith("graph")
+        assert sorted(os.listdir(folder)) == [KINDS.name]
+        # The first student's run, downloaded, given back to the teacher: beside the
+        # lesson, a tab loads it.
+        shutil.copy(downloads[0].path(), folder / "given.json")
+        second.enter("load given.json")
+        second.wait_for(f"loaded {ran} events from given.json")

@@ -24,6 +24,7 @@ from rapide_shell.commands.arguments import (
 from rapide_shell.commands.errors import CommandError, CommandSyntaxError
 from rapide_shell.commands.registry import Command, CommandCatalog
 from rapide_shell.commands.spec import ArgKind, ArgSpec, CommandSpec
+from rapide_shell.downloads import IN_A_BROWSER, write_file
 from rapide_shell.hookspecs import hookimpl
 from rapide_shell.outcome import CommandOutcome
 from rapide_shell.recording import same_file
@@ -120,7 +121,8 @@ Writes the recorded computation (events and causal links) to FILE in the given f
 DOT and Mermaid are for pictures; JSON holds every event with its payload and causes.
 FILE is replaced whole or not at all, keeping its mode. A symbolic link, a FIFO, a
 device or a read-only file at FILE is left alone unless `--force` is given; then it
-is replaced by a regular file (a link's target is never written).""",
+is replaced by a regular file (a link's target is never written).
+""" + IN_A_BROWSER,
     args=(
         ArgSpec("FORMAT", ArgKind.CHOICE, choices=EXPORT_FORMATS),
         ArgSpec("FILE", ArgKind.FILE),
@@ -139,7 +141,8 @@ written beside FILE and renamed over it once complete, so an interrupted save le
 the old file whole; it keeps the old file's mode (a new one gets your umask's). A
 symbolic link, a FIFO, a device or a read-only file at FILE is left alone unless
 `--force` is given; then it is replaced by a regular file (a link's target is never
-written). A directory is never replaced.""",
+written). A directory is never replaced.
+""" + IN_A_BROWSER,
     args=(ArgSpec("FILE", ArgKind.FILE),),
     examples=("save run.json", "save --force shared/run.json"),
     while_running=True,
@@ -394,15 +397,18 @@ async def export(
         text = visualization.to_mermaid(computation, max_events=size)
     else:
         text = json.dumps(visualization.to_json(computation), indent=2, default=str)
+    text = text if text.endswith("\n") else text + "\n"
+
+    def write(path: str) -> None:
+        _not_in_use(session, path)
+        write_atomically(path, text, force=command.args.force)
+
     path = command.args.path
-    _not_in_use(session, path)
     try:
-        write_atomically(
-            path, text if text.endswith("\n") else text + "\n", force=command.args.force
-        )
+        where = write_file(session.downloads, path, write)
     except WriteError as error:
         raise CommandError(_cannot_write(error, f"export {fmt}")) from None
-    note = f"wrote {render.counted(len(computation), 'event')} as {fmt} to {path}"
+    note = f"wrote {render.counted(len(computation), 'event')} as {fmt} to {where}"
     return CommandOutcome(
         line, "export", output=(render.note(note),), data={"path": path, "format": fmt}
     )
@@ -410,15 +416,19 @@ async def export(
 
 async def save(session: Session, command: Command[SaveArguments], line: str) -> CommandOutcome:
     """Save the computation for ``load``."""
-    path = command.args.path
-    _not_in_use(session, path)
-    try:
+
+    def write(path: str) -> None:
+        _not_in_use(session, path)
         session.computation.save(path, force=command.args.force)
+
+    path = command.args.path
+    try:
+        where = write_file(session.downloads, path, write)
     except WriteError as error:
         raise CommandError(_cannot_write(error, "save")) from None
     except TypeError as error:
         raise CommandError(str(error)) from None  # it names the event: "cannot save event ..."
-    note = f"saved {render.counted(len(session.computation), 'event')} to {path}"
+    note = f"saved {render.counted(len(session.computation), 'event')} to {where}"
     return CommandOutcome(line, "save", output=(render.note(note),), data={"path": path})
 
 

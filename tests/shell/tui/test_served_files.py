@@ -1,0 +1,114 @@
+"""The workbench drawn in a browser (``rapide serve``): the files its commands write are
+sent to that browser as downloads, never written into the folder every tab on the page
+shares; the files it reads are read from there as in a terminal."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pyrapide import Computation
+from rapide_shell.session import Session
+from rapide_shell.tui.app import RapideApp
+from tests.shell.tui.conftest import ARCHITECTURES, SIZE, type_command, wait_until
+from tests.shell.tui.test_explore_command import DELIVERIES, THREE_NOTES, says, status
+
+
+def served(app: RapideApp, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, bytes]]:
+    """The files ``app`` sends to its browser (name, bytes), as textual-serve would be
+    handed them, once it is drawn there (as it is when a tab of ``rapide serve`` runs it)."""
+    sent: list[tuple[str, bytes]] = []
+
+    def deliver_binary(file: Any, *, save_filename: str, **_options: Any) -> None:
+        sent.append((save_filename, file.read()))
+
+    monkeypatch.setattr(app, "deliver_binary", deliver_binary)
+    app.serve_to_browser()
+    return sent
+
+
+@pytest.fixture
+def lesson(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A folder holding an architecture, the workbench started in it (as a tab is)."""
+    folder = tmp_path / "lesson"
+    folder.mkdir()
+    shutil.copy(ARCHITECTURES / "shop.py", folder)
+    monkeypatch.chdir(folder)
+    return folder
+
+
+async def test_save_and_export_in_a_browser_send_the_file_and_write_none(
+    lesson: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = RapideApp(Session.load("shop.py", seed=0))
+    sent = served(app, monkeypatch)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, "inject APIService.request type=query key=1")
+        await type_command(pilot, "run")
+        events = len(app.session.computation)
+        await type_command(pilot, "save run.json")
+        await type_command(pilot, "export dot --force pictures/run.dot")
+        said = [line.text for line in app.main_screen.output.lines]
+    assert f"saved {events} events to run.json, sent to the browser as a download" in said
+    assert (f"wrote {events} events as dot to run.dot, sent to the browser as a download"
+            in said)
+    assert [name for name, _ in sent] == ["run.json", "run.dot"]
+    (lesson.parent / "run.json").write_bytes(sent[0][1])  # as the student downloaded it
+    assert len(Computation.load(lesson.parent / "run.json")) == events
+    assert sent[1][1].startswith(b"digraph")
+    assert sorted(path.name for path in lesson.iterdir()) == ["shop.py"]
+
+
+async def test_a_saved_file_beside_the_architecture_loads_in_a_browser(
+    lesson: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What the teacher saved there (from a terminal) is read as a terminal reads it.
+    async with Session.open("shop.py", seed=0, record=None) as session:
+        await session.execute("inject APIService.request type=query key=1")
+        await session.execute("run")
+        await session.execute("save given.json")
+        events = len(session.computation)
+    app = RapideApp(Session.load("shop.py", seed=0))
+    sent = served(app, monkeypatch)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, "load given.json")
+        assert len(app.session.computation) == events
+    assert sent == []
+
+
+async def test_a_name_that_is_no_file_is_refused_in_a_browser_by_its_name(
+    lesson: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = RapideApp(Session.load("shop.py", seed=0))
+    sent = served(app, monkeypatch)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, "save ..")
+        said = " ".join(line.text for line in app.main_screen.output.lines)
+    assert "cannot write ..: it names a folder, not a file" in said
+    assert sent == []
+
+
+@pytest.mark.slow
+async def test_explore_in_a_browser_sends_its_counterexample_and_opens_it(
+    lesson: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copy(DELIVERIES, lesson)
+    (lesson / "first.rapide").write_text(THREE_NOTES + "expect Clerk.first(n=1)\n")
+    app = RapideApp(Session.load("deliveries.py", arch="race", seed=0))
+    sent = served(app, monkeypatch)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, "explore first.rapide")
+        await wait_until(pilot, lambda: "explored:" in status(app), timeout=60)
+        assert says(app, "counterexample: first.counterexample.rapide, sent to the browser as "
+                         "a download; `explore open 1` goes to it")
+        await type_command(pilot, "explore open 1")
+        assert says(app, "at failure 1's failing step: ")
+    assert [name for name, _ in sent] == ["first.counterexample.rapide"]
+    script = sent[0][1].decode()
+    assert "--script first.counterexample.rapide" in script and str(lesson) not in script
+    assert sorted(path.name for path in lesson.iterdir()) == [
+        "deliveries.py", "first.rapide", "shop.py"
+    ]
