@@ -137,7 +137,7 @@ def _completes(quoted: str, name: str) -> bool:
         glob = name_glob(json.loads(quoted))
     except ValueError:  # an escape JSON refuses: no name the pattern could hold
         return False
-    return glob is not None and glob.fullmatch(name) is not None
+    return glob is not None and glob.matches(name)
 
 
 def classify_causes(

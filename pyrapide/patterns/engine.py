@@ -320,10 +320,10 @@ class _GlobNode(_BasicNode):
     def __init__(self, pattern: alg.BasicPattern, context: Context) -> None:
         super().__init__(pattern, context)
         assert pattern.name_glob is not None
-        self.glob = pattern.name_glob.fullmatch
+        self.glob = pattern.name_glob.matches
 
     def match_event(self, event: Any) -> PatternMatch | None:
-        if self.glob(event.name) is None:
+        if not self.glob(event.name):
             return None
         return super().match_event(event)
 

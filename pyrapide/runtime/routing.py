@@ -108,7 +108,7 @@ class Route:
         """Whether an event of this name and source is worth feeding this route."""
         return (
             (self.names is None or name in self.names)
-            and (self.name_glob is None or self.name_glob.fullmatch(name) is not None)
+            and (self.name_glob is None or self.name_glob.matches(name))
             and (self.source is None or is_from(source, self.source))
         )
 
