@@ -9,19 +9,22 @@ what the one before left, so that every event and payload was walked two or thre
 times on its way to the oldest generation: 5-12% of a run's time.
 
 So while a run loop holds the collector (:func:`full_collections_held`), it makes
-no full collection by itself, and what survives a young collection is frozen
-(:func:`gc.freeze`: out of every collection's sight) at once. The young collections
-go on: each walks only what was made since the one before, and finds the
-short-lived cycles a handler may make. When the outermost hold ends, what was
-frozen goes back to the oldest generation (:func:`gc.unfreeze`) and full
-collections resume: cyclic garbage that survived a young collection during the run
-is found by the first one after it.
+no full collection by itself, and once the hold has lasted :data:`FREEZE_AFTER` young
+collections, what survives each young collection is frozen (:func:`gc.freeze`: out
+of every collection's sight) at once. The young collections go on: each walks only
+what was made since the one before, and finds the short-lived cycles a handler may
+make. When the outermost hold ends, what was frozen goes back to the oldest
+generation (:func:`gc.unfreeze`) and full collections resume: cyclic garbage that
+survived a young collection during the run is found by the first one after it.
 
-Freezing moves the whole heap, and unfreezing moves it all back: a hold that begins
-while something is frozen already (the workbench freezes what it keeps between runs,
-a server what it made before forking) does not freeze, since it could not give back
-only its own; it still holds the full collections. (What a program freezes itself
-while a hold lasts is given back with the rest when it ends.)
+Freezing moves the whole heap, and unfreezing moves it all back: a program that
+freezes what it keeps (the workbench, between runs; a server, before forking) would
+have it given back by the first hold's end. So before a hold first freezes, it asks
+whether anything is frozen already (:func:`gc.get_freeze_count`, which counts every
+frozen object: a few milliseconds a million), and if so, no hold of this process
+freezes again: they still hold the full collections. A hold of a step or two ends
+before it would ask. (What a program freezes itself while a hold freezes is given back
+with the rest when it ends.)
 """
 
 from __future__ import annotations
@@ -36,9 +39,16 @@ from typing import Any
 # that a run never reaches (CPython keeps it in a C int).
 _NEVER = 2**31 - 1
 
+FREEZE_AFTER = 16
+"""The young collections a hold lets run before it freezes what they leave: a run long
+enough for freezing to pay (some hundreds of deliveries), and for the question asked
+before the first freeze (is anything frozen already?) to cost nothing beside it."""
+
 _holders = 0
 _saved: int | None = None
-_freezing = False
+_young = 0  # the young collections of the hold in progress
+_freezing = False  # the hold in progress freezes what each young collection leaves
+_frozen_by_others = False  # found frozen before a hold froze: no hold freezes again
 # Holds are taken and released on several threads at once (an exploration's shards on
 # threads, each stepping its own system): the count and what the first hold changed
 # change together.
@@ -46,44 +56,53 @@ _lock = threading.Lock()
 
 
 def _freeze_survivors(phase: str, info: dict[str, Any]) -> None:
-    """A ``gc.callbacks`` entry while a hold freezes: after each young collection, what
-    it left alive is frozen, so no later collection of the run walks it again."""
-    if phase == "stop" and info["generation"] < 2:
-        gc.freeze()
+    """A ``gc.callbacks`` entry while a hold lasts: after each young collection from the
+    :data:`FREEZE_AFTER`-th on, what it left alive is frozen, so that no later
+    collection of the run walks it again (unless something was frozen already)."""
+    global _young, _freezing, _frozen_by_others
+    if phase != "stop" or info["generation"] == 2:
+        return
+    if not _freezing:
+        _young += 1
+        if _young < FREEZE_AFTER or _frozen_by_others:
+            return
+        if gc.get_freeze_count():
+            _frozen_by_others = True
+            return
+        _freezing = True
+    gc.freeze()
 
 
 @contextmanager
 def full_collections_held() -> Iterator[None]:
     """Within this block the collector makes no full collection by itself (an
-    explicit ``gc.collect()`` still does), and what survives a young collection is
-    frozen until the block ends (unless something was frozen when it began; see the
-    module's docstring). Nested and concurrent holders, on any thread, share one hold;
-    the threshold in force before the first is restored after the last, unless
-    somebody changed it meanwhile. Does nothing while the collector is disabled."""
-    global _holders, _saved, _freezing
+    explicit ``gc.collect()`` still does), and once the block has lasted a while, what
+    survives a young collection is frozen until it ends (see the module's docstring).
+    Nested and concurrent holders, on any thread, share one hold; the threshold in
+    force before the first is restored after the last, unless somebody changed it
+    meanwhile. Does nothing while the collector is disabled."""
+    global _holders, _saved, _young, _freezing
     with _lock:
         if _holders == 0 and gc.isenabled():
             young, middle, oldest = gc.get_threshold()
             if young and oldest != _NEVER:
                 _saved = oldest
                 gc.set_threshold(young, middle, _NEVER)
-                if not gc.get_freeze_count():
-                    _freezing = True
-                    gc.callbacks.append(_freeze_survivors)
+                _young = 0
+                gc.callbacks.append(_freeze_survivors)
         _holders += 1
     try:
         yield
     finally:
         with _lock:
             _holders -= 1
-            if _holders == 0:
+            if _holders == 0 and _saved is not None:
+                if _freeze_survivors in gc.callbacks:  # unless somebody cleared them
+                    gc.callbacks.remove(_freeze_survivors)
                 if _freezing:
                     _freezing = False
-                    if _freeze_survivors in gc.callbacks:  # unless somebody cleared them
-                        gc.callbacks.remove(_freeze_survivors)
                     gc.unfreeze()
-                if _saved is not None:
-                    young, middle, oldest = gc.get_threshold()
-                    if oldest == _NEVER:
-                        gc.set_threshold(young, middle, _saved)
-                    _saved = None
+                young, middle, oldest = gc.get_threshold()
+                if oldest == _NEVER:
+                    gc.set_threshold(young, middle, _saved)
+                _saved = None

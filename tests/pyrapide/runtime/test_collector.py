@@ -9,7 +9,7 @@ import threading
 import pytest
 
 from pyrapide import Pattern, action, architecture, connect, get_context, interface, module, when
-from pyrapide.runtime import System
+from pyrapide.runtime import System, collector
 from pyrapide.runtime.collector import full_collections_held
 
 
@@ -112,44 +112,60 @@ def test_holds_taken_and_released_on_many_threads_restore_the_threshold_once():
     assert gc.get_threshold() == (700, 10, 10)
 
 
-def test_what_survives_a_young_collection_during_a_hold_is_frozen_until_it_ends():
-    # Each young collection would walk again what the one before left (every event
-    # and payload a run records, two or three times): it is frozen instead.
+@pytest.fixture
+def unfrozen(monkeypatch):
+    """Nothing frozen, and no earlier test's freeze remembered (see the collector's
+    docstring): as a program that never freezes starts."""
     gc.collect()
     assert gc.get_freeze_count() == 0
-    kept = []
+    monkeypatch.setattr(collector, "_frozen_by_others", False)
+    gc.set_threshold(10**6, 10, 10)  # the young collections below are the tests' own
+
+
+def young_collections(count: int, kept: list[object]) -> None:
+    """``count`` young collections, each leaving 2,000 new lists alive (in ``kept``)."""
+    for _ in range(count):
+        kept.extend([] for _ in range(2000))
+        gc.collect(0)
+
+
+def test_what_survives_young_collections_during_a_long_hold_is_frozen_until_it_ends(unfrozen):
+    # Each young collection would walk again what the one before left (every event
+    # and payload a run records, two or three times): once the hold has lasted, it is
+    # frozen instead.
+    kept: list[object] = []
     with full_collections_held():
-        for _ in range(5):
-            kept.extend([] for _ in range(2000))  # past the young threshold
-            gc.collect(0)
-            assert gc.get_freeze_count() >= len(kept)
+        young_collections(collector.FREEZE_AFTER - 1, kept)
+        assert gc.get_freeze_count() == 0  # a short hold (a step or two) freezes nothing
+        young_collections(3, kept)
+        assert gc.get_freeze_count() >= len(kept)
     assert gc.get_freeze_count() == 0  # given back: full collections walk it again
 
 
-def test_cyclic_garbage_made_during_a_hold_is_collected_after_it():
+def test_cyclic_garbage_made_during_a_hold_is_collected_after_it(unfrozen):
     class Knot:
         def __init__(self) -> None:
             self.me = self
 
     with full_collections_held():
         knots = [Knot() for _ in range(1000)]
-        gc.collect(0)  # they survive it, and are frozen
+        young_collections(collector.FREEZE_AFTER + 1, [])  # they survive, and are frozen
+        assert gc.get_freeze_count() >= 2000
         del knots  # now cyclic garbage, out of sight until the hold ends
     assert gc.collect() >= 1000
 
 
-def test_a_hold_leaves_what_somebody_else_froze_frozen():
+def test_a_hold_leaves_what_somebody_else_froze_frozen(unfrozen):
     # The workbench freezes what it keeps between runs: a hold cannot give back only
-    # its own, so it freezes nothing, and unfreezes nothing.
-    gc.collect()
+    # its own, so it freezes nothing, and unfreezes nothing; nor does any hold after.
     gc.freeze()
     try:
         frozen = gc.get_freeze_count()
-        with full_collections_held():
-            garbage = [[] for _ in range(3000)]
-            gc.collect(0)
+        for _ in range(2):
+            with full_collections_held():
+                young_collections(collector.FREEZE_AFTER + 2, [])
+                assert gc.get_freeze_count() == frozen
             assert gc.get_freeze_count() == frozen
-            del garbage
-        assert gc.get_freeze_count() == frozen
+        assert collector._frozen_by_others
     finally:
         gc.unfreeze()
