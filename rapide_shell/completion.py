@@ -263,9 +263,11 @@ def _pattern(
     ]
 
 
+NAME_SEEN = 1000
+"""How far before a bracket the name of the event it opens is looked for."""
 _EVENT_BEFORE_BRACKET = re.compile(r'(\*|[\w]+\.[\w.]+|"(?:[^"\\]|\\.)*")\Z')
 # A field given in brackets: `item=`, or quoted, `"größe"=`.
-_GIVEN_FIELD = re.compile(r'(\w+|"(?:[^"\\]|\\.)*")\s*=')
+_GIVEN_FIELD = re.compile(r'((?<!\w)\w+|"(?:[^"\\]|\\.)*")\s*=')  # from a word's beginning
 
 
 def _bracketed_event(text: str) -> tuple[str, set[str]] | None:
@@ -286,7 +288,9 @@ def _bracketed_event(text: str) -> tuple[str, set[str]] | None:
             opened.pop()
     if not opened:
         return None
-    name = _EVENT_BEFORE_BRACKET.search(text[: opened[-1]])
+    # The name just before the bracket, looked for in what precedes it by at most
+    # NAME_SEEN characters: the search reads a long word again from each character.
+    name = _EVENT_BEFORE_BRACKET.search(text[max(0, opened[-1] - NAME_SEEN) : opened[-1]])
     if name is None:
         return None
     given = {_unquoted(field) for field in _GIVEN_FIELD.findall(text[opened[-1] + 1 :])}

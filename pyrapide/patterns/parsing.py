@@ -247,7 +247,9 @@ def _syntax_error(text: str, error: UnexpectedInput) -> PatternSyntaxError:
 
 
 _NAME_LIKE = re.compile(r"[\w.]+")
-_GLOB_LIKE = re.compile(r"[\w.]*\*[\w.*]*")
+# From a word's beginning only (?<!...): tried from each of its characters, a long word
+# with no * in it was read again from every one of them.
+_GLOB_LIKE = re.compile(r"(?<![\w.*])[\w.]*\*[\w.*]*")
 
 
 def _quoting_hint(text: str, line: int, column: int) -> str:

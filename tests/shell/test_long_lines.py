@@ -1,0 +1,77 @@
+"""Long lines pasted or printed: each read once, not again from each of its characters.
+
+A run of tens of thousands of blanks, or a word as long, once took seconds to read
+(every regular expression that sought it from each character in turn): an `expect`
+pasted with a long run of spaces, Tab pressed after a long word, a transcript line of
+spaces. Each case here is one a user meets, with what it must say.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from pyrapide.patterns import PatternSyntaxError, parse_pattern
+from rapide_shell import render
+from rapide_shell.session import Session
+
+LONG = 50_000
+
+
+async def test_an_expect_with_a_long_run_of_blanks_reads_its_count(shop_session: Session) -> None:
+    outcome = await shop_session.execute("expect Web.order" + " " * LONG + "count=0")
+    assert outcome.ok and outcome.data["expected"] == "exactly 0 matches", outcome
+
+
+async def test_an_expect_whose_blanks_end_in_something_else_is_a_pattern_error(
+    shop_session: Session,
+) -> None:
+    outcome = await shop_session.execute("expect Web.order" + " " * LONG + "x")
+    assert not outcome.ok
+    assert "Invalid pattern" in outcome.error or "expected" in outcome.error, outcome.error
+
+
+def test_a_pattern_error_in_a_long_word_points_at_it() -> None:
+    with pytest.raises(PatternSyntaxError) as raised:
+        parse_pattern("A" * LONG + " ->")
+    assert "line 1" in str(raised.value) or "column" in str(raised.value)
+
+
+async def test_completing_after_a_long_word_offers_what_fits(shop_session: Session) -> None:
+    def offered(line: str) -> list[str]:
+        return [candidate.text for candidate in shop_session.completions(line)][:2]
+
+    # As for short words: a bracket after a blank opens a group (event names are
+    # offered), one after a name that name's fields, those not given yet.
+    assert offered("watch " + "w" * LONG + " (") == ["Web.order", "Store.reserved"]
+    assert offered("watch Web.order(" + "x" * LONG) == []
+    assert offered("watch Web.order(item=" + "a" * LONG + ", ") == ["quantity="]
+
+
+def test_a_printed_line_loses_its_trailing_blanks_and_keeps_its_long_inner_runs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    out = io.StringIO()
+    monkeypatch.setattr("sys.stdout", out)
+    console = render.terminal_console(width=80)
+    file = console.file
+    file.write("a" + " " * LONG + "b  \n")
+    file.write("c \x1b[1m  \x1b[0m \n" + " " * LONG)
+    assert out.getvalue() == "a" + " " * LONG + "b\n" + "c\x1b[1m\x1b[0m\n" + " " * LONG
+
+
+@pytest.mark.parametrize(
+    ("line", "trimmed"),
+    [
+        ("form", "form"),
+        ("form  \t", "form"),
+        ("x\x1b[1;31m \t", "x\x1b[1;31m"),
+        ("  ", ""),
+        ("a \x1b[0mb ", "a \x1b[0mb"),
+        (" " * LONG + "x", " " * LONG + "x"),
+    ],
+    ids=["a word", "blanks", "blanks after a code", "blanks alone", "a code inside", "long"],
+)
+def test_a_lines_trailing_blanks(line: str, trimmed: str) -> None:
+    assert render.without_trailing_blanks(line) == trimmed
