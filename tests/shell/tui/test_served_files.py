@@ -86,9 +86,32 @@ async def test_a_name_that_is_no_file_is_refused_in_a_browser_by_its_name(
     sent = served(app, monkeypatch)
     async with app.run_test(size=SIZE) as pilot:
         await type_command(pilot, "save ..")
+        await type_command(pilot, "save runs/")
+        await type_command(pilot, "export dot pictures/")
         said = " ".join(line.text for line in app.main_screen.output.lines)
     assert "cannot write ..: it names a folder, not a file" in said
+    # A name ending in / was sent as the folder's name ("runs"), as a file.
+    assert "cannot write runs/: it names a folder, not a file" in said
+    assert "cannot write pictures/: it names a folder, not a file" in said
     assert sent == []
+
+
+async def test_a_download_is_named_as_the_browser_can_read_its_name(
+    lesson: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The browser reads a download's name from a header that ends at a ";" (so
+    # "run;2.json" came as "run"), where a '"' starts a quoted name.
+    app = RapideApp(Session.load("shop.py", seed=0))
+    sent = served(app, monkeypatch)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, 'save "run;2.json"')
+        await type_command(pilot, """save 'my "best" run.json'""")
+        await type_command(pilot, 'save "été ☀.json"')
+        said = [line.text for line in app.main_screen.output.lines]
+    assert [name for name, _ in sent] == ["run_2.json", "my _best_ run.json", "été ☀.json"]
+    assert "saved 0 events to run_2.json, sent to the browser as a download" in said
+    assert "saved 0 events to my _best_ run.json, sent to the browser as a download" in said
+    assert sorted(path.name for path in lesson.iterdir()) == ["shop.py"]
 
 
 @pytest.mark.slow
