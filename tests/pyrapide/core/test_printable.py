@@ -232,6 +232,28 @@ def test_a_payload_key_is_named_briefly_however_long_or_unprintable() -> None:
         assert len(str(caught.value)) < 300
 
 
+@pytest.mark.parametrize(
+    "refused",
+    [
+        lambda value: Pattern.match(value),
+        lambda value: Pattern.match("A", source=value),
+        lambda value: Pattern.match("A").where(value),
+        lambda value: System(architecture(type("Empty", (), {})), {}, seed=value),
+        lambda value: StreamProcessor().add_source(value, iter(())),
+    ],
+    ids=["event name", "source", "where", "seed", "add_source"],
+)
+def test_every_got_names_what_was_given_briefly(refused: Any) -> None:
+    # "got {value!r}": 689,000 characters for a list of 100,000 numbers, and a value
+    # whose repr raised replaced the refusal with its own error.
+    for value in (list(range(100_000)), _ReprRaises()):
+        with pytest.raises((TypeError, ValueError)) as caught:
+            refused(value)
+        said = str(caught.value)
+        assert len(said) < 300
+        assert "[0, 1, 2, 3, 4, 5, ...]" in said or "_ReprRaises" in said or "expected; got" in said
+
+
 class _ReprRaisesHashed(_ReprRaises):
     def __hash__(self) -> int:
         return 1
