@@ -135,3 +135,22 @@ async def test_explore_in_a_browser_sends_its_counterexample_and_opens_it(
     assert sorted(path.name for path in lesson.iterdir()) == [
         "deliveries.py", "first.rapide", "shop.py"
     ]
+
+
+async def test_a_screenshot_named_as_a_folder_or_too_long_says_why_in_a_browser(
+    lesson: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "screenshot ." failed as ValueError: PosixPath('.') has an empty name, and a
+    # name too long said "None (None)", a download's error having no strerror.
+    app = RapideApp(Session.load("shop.py", seed=0))
+    sent = served(app, monkeypatch)
+    long = "y" * 300
+    async with app.run_test(size=SIZE) as pilot:
+        for name in (".", "..", "shots/", long):
+            await type_command(pilot, f"screenshot {name}")
+        said = "".join("".join(line.text.split()) for line in app.main_screen.output.lines)
+    for name in (".", "..", "shots/"):
+        assert f"error:cannotsavethescreenshot:itnamesafolder,notafile({name})" in said
+    assert f"error:cannotsavethescreenshot:Filenametoolong({long}.svg)" in said
+    assert sent == []
+    assert sorted(path.name for path in lesson.iterdir()) == ["shop.py"]
