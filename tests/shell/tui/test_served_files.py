@@ -154,3 +154,20 @@ async def test_a_screenshot_named_as_a_folder_or_too_long_says_why_in_a_browser(
     assert f"error:cannotsavethescreenshot:Filenametoolong({long}.svg)" in said
     assert sent == []
     assert sorted(path.name for path in lesson.iterdir()) == ["shop.py"]
+
+
+@pytest.mark.slow
+async def test_a_counterexample_sent_to_a_browser_names_itself_as_it_is_downloaded(
+    lesson: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Its header said to replay "first;1.counterexample.rapide", a name the download
+    # does not have (a ";" ends the name a browser reads).
+    shutil.copy(DELIVERIES, lesson)
+    (lesson / "first;1.rapide").write_text(THREE_NOTES + "expect Clerk.first(n=1)\n")
+    app = RapideApp(Session.load("deliveries.py", arch="race", seed=0))
+    sent = served(app, monkeypatch)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, "explore 'first;1.rapide'")
+        await wait_until(pilot, lambda: "explored:" in status(app), timeout=60)
+    assert [name for name, _ in sent] == ["first_1.counterexample.rapide"]
+    assert "--script first_1.counterexample.rapide" in sent[0][1].decode()
