@@ -14,7 +14,9 @@ scripts) goes through :class:`AtomicWriter` or :func:`write_atomically`:
 - a path that holds something other than a regular file the user may write is not
   replaced: a directory never, and a symbolic link, a FIFO, a device, a socket or a
   read-only file only when ``force`` is given, in which case that entry itself is
-  replaced by a regular file (what a link points to is never written).
+  replaced by a regular file (what a link points to is never written);
+- a path that can only name a directory (``out/``, which read as a path is ``out``) is
+  not written at all.
 """
 
 from __future__ import annotations
