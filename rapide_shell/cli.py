@@ -543,6 +543,17 @@ def _path(text: str) -> str:
     return text
 
 
+def _file_path(text: str) -> str:
+    """An argument type: a path a file is written at, which one that can only name a
+    folder is not (``runs/``, read as a path, is ``runs``, and a file of that name was
+    written)."""
+    from pyrapide.core.atomic import NAMES_A_FOLDER, names_a_folder
+
+    if names_a_folder(_path(text)):
+        raise argparse.ArgumentTypeError(f"{text}: {NAMES_A_FOLDER}")
+    return text
+
+
 def _add_file(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "file", type=_path, metavar="FILE", help="The architecture file (Python)."
@@ -564,7 +575,7 @@ def _add_seed(parser: argparse.ArgumentParser) -> None:
 
 def _add_recording(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--record", type=_path, metavar="OUT",
+        "--record", type=_file_path, metavar="OUT",
         help="Write what is done as a script that `rapide run` replays.",
     )
     parser.add_argument(
@@ -742,7 +753,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="Run on the Dask cluster at ADDRESS (pip install 'pyrapide[cluster]').",
     )
     command.add_argument(
-        "--out", type=_path, metavar="FILE",
+        "--out", type=_file_path, metavar="FILE",
         help="Where the counterexample goes (default: SCRIPT's name.counterexample.rapide).",
     )
     command.add_argument(

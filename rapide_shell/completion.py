@@ -228,8 +228,9 @@ def _pattern(
         # blank comes next, and a name offered would be glued onto it.
         return []
     # A name the text syntax quotes (`"Café.crème"`) is offered quoted, for what is
-    # typed of it with or without its opening quote; a quote anywhere else starts a
-    # value or a source, which nothing completes.
+    # typed of it with or without its opening quote, and so is any name after an
+    # opening quote (`"Sensor.`, most often the start of a name with *); a quote
+    # anywhere else starts a value or a source, which nothing completes.
     if "=" in prefix or '"' in prefix[1:] or re.search(r"\bfrom\s*\Z", before[:start]):
         return []
     bracket = _bracketed_event(before[:start])
@@ -244,8 +245,10 @@ def _pattern(
             for text in [name_text(field.name, field=True) + "="]
             if text.startswith(prefix) or field.name.startswith(prefix)
         ]
+    quoted = prefix.startswith('"')
     candidates = [
-        (name_text(name), name, spec.signature_text())
+        (json.dumps(name, ensure_ascii=False) if quoted else name_text(name), name,
+         spec.signature_text())
         for name, spec in session.actions.items()
     ]
     if command == "expect" and position > 1 and before[start - 1 : start].isspace():

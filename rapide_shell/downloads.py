@@ -19,11 +19,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pyrapide.core.atomic import WriteError
+from pyrapide.core.atomic import NAMES_A_FOLDER, WriteError, names_a_folder
 
 IN_A_BROWSER = """\
 In a browser (`rapide serve`) nothing is written on the machine serving the page: the
-file is sent to the browser as a download, under FILE's name (its folders dropped)."""
+file is sent to the browser as a download, under FILE's name (its folders dropped, and
+a `;`, `"` or control character in it made a `_`)."""
 """What the help of each command that writes a file says of it in a browser."""
 
 
@@ -47,9 +48,9 @@ class Downloads:
         ``path``'s name in a temporary folder), sends it, and says where it went (see
         :func:`downloaded_as`). Nothing is sent when it raises; a WriteError then names
         ``path``, as the user gave it, never the temporary place."""
-        name = Path(path).name
-        if name in ("", ".", ".."):
-            raise WriteError(str(path), "it names a folder, not a file")
+        if names_a_folder(str(path)):
+            raise WriteError(str(path), NAMES_A_FOLDER)
+        name = download_name(Path(path).name)
         with tempfile.TemporaryDirectory(prefix="rapide-download-") as folder:
             target = Path(folder) / name
             try:
@@ -59,6 +60,13 @@ class Downloads:
             data = target.read_bytes()
         self.send(name, data)
         return downloaded_as(name)
+
+
+def download_name(name: str) -> str:
+    """``name`` as a download can carry it: the browser reads the name from a header
+    that ends at a ``;``, a ``"`` begins a quoted name there and a line break ends the
+    header, so each of those (and every other control character) is made a ``_``."""
+    return "".join("_" if char in ';"' or not char.isprintable() else char for char in name)
 
 
 def write_file(downloads: Downloads | None, path: str | Path, write: Callable[[str], None]) -> str:

@@ -173,6 +173,7 @@ class BackgroundExploration:
 
     async def _run(self, pool: ProcessPoolExecutor) -> None:
         from pyrapide.exploration import ExplorationError, Explorer
+        from rapide_shell.downloads import download_name
         from rapide_shell.explore_run import write_counterexamples
         from rapide_shell.exploring import default_out
 
@@ -187,7 +188,7 @@ class BackgroundExploration:
             self.result = await self._explorer.run()
             out = Path(settings.out) if settings.out else default_out(settings.script)
             if self.downloads is not None:  # named in its header as the download is
-                out = Path(out.name)
+                out = Path(download_name(out.name))
             self.written, self.problems = write_counterexamples(
                 self.result, file=self.file, script=settings.script, out=out,
                 downloads=self.downloads,

@@ -20,6 +20,10 @@ from rapide_shell.looks import violation_text
 EVENTS_SHOWN = 30
 """A command's output lists at most this many of the events it recorded."""
 
+UNHANDLED_SHOWN = 10
+"""A command's output has a line for at most this many kinds of delivery no handler
+took (an event name to a target); one more line counts the rest."""
+
 
 @dataclass
 class Activity:
@@ -114,7 +118,22 @@ class Activity:
                 render.event_lines(shown, self.computation, earlier=len(ids) - len(shown))
             )
         output.extend(self.problems)
-        output.extend(unhandled.text() for unhandled in self.unhandled.values())
+        kinds = list(self.unhandled.values())
+        output.extend(unhandled.text() for unhandled in kinds[:UNHANDLED_SHOWN])
+        rest = kinds[UNHANDLED_SHOWN:]
+        if rest:
+            more = render.counted(
+                sum(unhandled.count for unhandled in rest), "more delivery", "more deliveries",
+                grouped=True,
+            )
+            kinds_more = render.counted(len(rest), "other kind", grouped=True)
+            output.append(
+                Text(
+                    f"and {more} that no handler took, {kinds_more} (an event name to a "
+                    "target); `whynot` with an event's id tells more",
+                    style="dim",
+                )
+            )
         return output
 
 

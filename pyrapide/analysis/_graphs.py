@@ -8,6 +8,7 @@ from pyrapide.analysis._escape import dot_string, mermaid_string, payload_text
 from pyrapide.analysis._inputs import check_bound, poset_of
 from pyrapide.analysis._selection import select
 from pyrapide.core import Computation, Event, Poset
+from pyrapide.core.printable import brief_repr
 
 _TOOLTIP_CHARS = 300
 
@@ -118,7 +119,8 @@ def _filter(
             start, end = (float(bound) for bound in time_range)
         except (TypeError, ValueError):
             raise ValueError(
-                f"{caller}(): time_range must be a (start, end) pair of numbers, got {time_range!r}"
+                f"{caller}(): time_range must be a (start, end) pair of numbers, "
+                f"got {brief_repr(time_range)}"
             ) from None
 
     def keep(event: Event) -> bool:

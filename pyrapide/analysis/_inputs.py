@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pyrapide.core import Computation, Event, Poset
+from pyrapide.core.printable import brief_repr
 
 
 def poset_of(source: Computation | Poset, caller: str) -> Poset:
@@ -47,5 +48,6 @@ def check_bound(max_events: int | None, caller: str) -> None:
         return
     if isinstance(max_events, bool) or not isinstance(max_events, int) or max_events < 1:
         raise ValueError(
-            f"{caller}(): max_events must be a positive integer or None, got {max_events!r}"
+            f"{caller}(): max_events must be a positive integer or None, "
+            f"got {brief_repr(max_events)}"
         )

@@ -15,6 +15,7 @@ from pyrapide.analysis._graphs import to_dot, to_mermaid
 from pyrapide.analysis._inputs import check_bound, poset_of
 from pyrapide.analysis._selection import Selection, select
 from pyrapide.core import Computation, Event, Poset
+from pyrapide.core.printable import brief_repr
 from pyrapide.core.values import json_safe
 
 __all__ = ["summary", "to_ascii", "to_dot", "to_json", "to_mermaid"]
@@ -82,7 +83,8 @@ def to_ascii(
     check_bound(max_events, "to_ascii")
     if isinstance(max_width, bool) or not isinstance(max_width, int) or max_width < _MIN_WIDTH:
         raise ValueError(
-            f"to_ascii(): max_width must be an integer of at least {_MIN_WIDTH}, got {max_width!r}"
+            f"to_ascii(): max_width must be an integer of at least {_MIN_WIDTH}, "
+            f"got {brief_repr(max_width)}"
         )
     view = select(poset, max_events)
     if not view.events:

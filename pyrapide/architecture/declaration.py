@@ -16,7 +16,7 @@ from pyrapide.architecture.description import ArchitectureDescription, describe_
 from pyrapide.architecture.errors import ArchitectureError, close_match_hint, quoted_list
 from pyrapide.architecture.hierarchy import Hierarchy
 from pyrapide.architecture.resolution import check_constraints, resolve_connections
-from pyrapide.core.printable import described, described_by_name, message_of
+from pyrapide.core.printable import brief_repr, described, described_by_name, message_of
 from pyrapide.types.actions import marks_of
 from pyrapide.types.conformance import module_record
 from pyrapide.types.interface import class_label, interface_actions, interface_name, is_interface
@@ -224,7 +224,7 @@ def _check_implemented(
     if not is_interface(implements):
         raise ArchitectureError(
             f"@architecture(implements=...) for {arch_name} expects an @interface class, "
-            f"got {implements!r}",
+            f"got {brief_repr(implements)}",
             architecture=arch_name,
         )
     declared: set[str] = set()

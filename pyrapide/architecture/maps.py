@@ -42,7 +42,7 @@ from pyrapide.constraints.base import Constraint
 from pyrapide.constraints.checking import check_conformance
 from pyrapide.constraints.violation import ConstraintViolation
 from pyrapide.core import Computation, Event
-from pyrapide.core.printable import counted, described, message_of
+from pyrapide.core.printable import brief_repr, counted, described, message_of
 from pyrapide.patterns import Pattern, PatternMatch, Placeholder, parse_pattern
 from pyrapide.types import ActionSpec, interface_actions
 from pyrapide.types.interface import class_label
@@ -358,20 +358,20 @@ def _as_rule(item: Any, map_name: str, index: int) -> MapRule:
     else:
         raise ArchitectureError(
             f"map {map_name}, rule {index + 1}: expected a MapRule or a (pattern, event name) "
-            f"pair, got {item!r}",
+            f"pair, got {brief_repr(item)}",
             architecture=map_name,
         )
     pattern = parse_pattern(rule.pattern) if isinstance(rule.pattern, str) else rule.pattern
     if not isinstance(pattern, Pattern):
         raise ArchitectureError(
             f"map {map_name}, rule {index + 1}: the pattern must be a Pattern or pattern text, "
-            f"got {rule.pattern!r}",
+            f"got {brief_repr(rule.pattern)}",
             architecture=map_name,
         )
     if not isinstance(rule.event, str) or not rule.event:
         raise ArchitectureError(
             f"map {map_name}, rule {index + 1}: the abstract event must be a name, "
-            f"got {rule.event!r}",
+            f"got {brief_repr(rule.event)}",
             architecture=map_name,
         )
     return MapRule(pattern, rule.event, rule.payload, rule.component)

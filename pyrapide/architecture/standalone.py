@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 from pyrapide.architecture.connections import Connection, target_label
 from pyrapide.core import Event
+from pyrapide.core.printable import brief_repr
 from pyrapide.patterns import Pattern, PatternMatch, parse_pattern
 from pyrapide.patterns.completion import CompletionFinder
 from pyrapide.types import conformance_problems, is_interface
@@ -79,7 +80,9 @@ class _HandFired(Connection):
         if isinstance(chosen_pattern, str):
             chosen_pattern = parse_pattern(chosen_pattern)
         if not isinstance(chosen_pattern, Pattern):
-            raise TypeError(f"{name} needs a Pattern (or pattern text), got {chosen_pattern!r}")
+            raise TypeError(
+                f"{name} needs a Pattern (or pattern text), got {brief_repr(chosen_pattern)}"
+            )
         if chosen_target is None:
             raise TypeError(f"{name} needs a target: a component's name or a callable handler")
         Connection.__init__(
@@ -239,7 +242,7 @@ class ConnectionManager:
     def add_connection(self, connection: Connection) -> None:
         """Add `connection` (made by `connect`, `pipe` or `agent`)."""
         if not isinstance(connection, Connection):
-            raise TypeError(f"add_connection takes a connection, got {connection!r}")
+            raise TypeError(f"add_connection takes a connection, got {brief_repr(connection)}")
         self._connections.append(connection)
 
     @property
@@ -281,9 +284,11 @@ def bind(interface_obj: Any, module_class: type) -> Binding:
     """
     interface_class = interface_obj if isinstance(interface_obj, type) else type(interface_obj)
     if not is_interface(interface_class):
-        raise TypeError(f"bind() needs an interface (or an instance of one), got {interface_obj!r}")
+        raise TypeError(
+            f"bind() needs an interface (or an instance of one), got {brief_repr(interface_obj)}"
+        )
     if not isinstance(module_class, type):
-        raise TypeError(f"bind() needs a module class, got {module_class!r}")
+        raise TypeError(f"bind() needs a module class, got {brief_repr(module_class)}")
     problems = conformance_problems(module_class, interface_class)
     if problems:
         raise TypeError(

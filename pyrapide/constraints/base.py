@@ -7,6 +7,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from pyrapide.constraints.violation import ConstraintViolation
+from pyrapide.core.printable import brief_repr
 from pyrapide.patterns import Pattern, PatternMatch, parse_pattern
 
 __all__ = ["Admit", "Constraint", "Tracker", "constraint_name", "poset_of"]
@@ -139,7 +140,7 @@ def settle_name(name: str | None, default: str, where: str) -> str:
     if name is None:
         return default
     if not isinstance(name, str) or not name:
-        raise TypeError(f"{where}: name must be a non-empty string, got {name!r}")
+        raise TypeError(f"{where}: name must be a non-empty string, got {brief_repr(name)}")
     return name
 
 

@@ -16,7 +16,7 @@ from pyrapide.constraints.base import (
 )
 from pyrapide.constraints.rules import PatternConstraint
 from pyrapide.constraints.violation import ConstraintViolation
-from pyrapide.core.printable import described
+from pyrapide.core.printable import brief_repr, described
 from pyrapide.patterns import (
     BasicPattern,
     DisjunctionPattern,
@@ -177,7 +177,7 @@ def _collect_rules(instance: Any, class_name: str) -> list[PatternConstraint]:
         if not isinstance(rule, PatternConstraint):
             raise TypeError(
                 f"constraint class {class_name}: a rule must be built with must_match(), "
-                f"never() or every().leads_to(), got {rule!r}"
+                f"never() or every().leads_to(), got {brief_repr(rule)}"
             )
         if not any(rule is seen for seen in rules):
             rules.append(rule)

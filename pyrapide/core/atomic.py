@@ -14,7 +14,9 @@ scripts) goes through :class:`AtomicWriter` or :func:`write_atomically`:
 - a path that holds something other than a regular file the user may write is not
   replaced: a directory never, and a symbolic link, a FIFO, a device, a socket or a
   read-only file only when ``force`` is given, in which case that entry itself is
-  replaced by a regular file (what a link points to is never written).
+  replaced by a regular file (what a link points to is never written);
+- a path that can only name a directory (``out/``, which read as a path is ``out``) is
+  not written at all.
 """
 
 from __future__ import annotations
@@ -103,6 +105,16 @@ def _kind_refusal(path: str, entry: os.stat_result) -> WriteError | None:
     return WriteError(path, "it is not a regular file", forceable=True)
 
 
+NAMES_A_FOLDER: Final = "it names a folder, not a file"
+"""Why a path whose last part is empty, ``.`` or ``..`` (``out/``) is not written."""
+
+
+def names_a_folder(path: str) -> bool:
+    """Whether ``path`` can only name a folder: it ends in a separator, ``.`` or ``..``.
+    (Read as a path, ``out/`` is ``out``, which a file would be written as.)"""
+    return path.replace(os.sep, "/").rpartition("/")[2] in ("", ".", "..")
+
+
 class AtomicWriter:
     """A file being written: text goes to a temporary file beside ``path``; :meth:`commit`
     puts it in place, :meth:`discard` (or leaving the ``with`` block by an exception)
@@ -116,6 +128,8 @@ class AtomicWriter:
         shown = os.fspath(path)
         if not shown:
             raise WriteError("", "no file name given")
+        if names_a_folder(shown):
+            raise WriteError(shown, NAMES_A_FOLDER)
         self.path = Path(shown)
         try:
             entry: os.stat_result | None = os.lstat(shown)

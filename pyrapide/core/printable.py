@@ -184,19 +184,28 @@ def described(value: Any) -> str:
     refusing what was given is told, whatever was given."""
     if value is None:
         return "None"
-    if isinstance(value, type):
+    kind = type(value)  # not value.__class__, which an object may make raise or lie
+    if issubclass(kind, type):
         return f"the class {value.__qualname__}"
-    kind = type(value).__name__
+    return _cut(f"{kind.__name__} {brief_repr(value)}")
+
+
+def brief_repr(value: Any) -> str:
+    """``value``'s repr as :func:`described` shows it (a long list by its first items, a
+    long string by its ends, at most :data:`DESCRIBED_WIDTH` characters), or ``(its
+    repr raised)``: for a value a message names without its kind."""
     try:
-        shown = _SHORT_REPRS.repr(value)
-    except ValueError:  # an integer too long to write (see value_repr)
-        shown = value_repr(value)
+        try:
+            shown = _SHORT_REPRS.repr(value)
+        except ValueError:  # an integer too long to write (see value_repr)
+            shown = value_repr(value)
     except Exception:
-        return f"{kind} (its repr raised)"
-    text = f"{kind} {shown}"
-    if len(text) > DESCRIBED_WIDTH:
-        text = text[: DESCRIBED_WIDTH - 3] + "..."
-    return text
+        return "(its repr raised)"
+    return _cut(shown)
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= DESCRIBED_WIDTH else text[: DESCRIBED_WIDTH - 3] + "..."
 
 
 def counted(count: int, noun: str, plural: str | None = None, *, grouped: bool = False) -> str:
@@ -217,7 +226,10 @@ def kind_named(value: Any) -> str:
     names it. A class of the user's is ``an instance of Sender``: no article can be
     chosen surely for a name not known in advance (``a S``, ``an User``)."""
     kind = type(value)
-    package = kind.__module__.partition(".")[0]
+    try:
+        package = kind.__module__.partition(".")[0]
+    except Exception:  # a class may set __module__ to what is no string, or make it raise
+        package = ""
     if package != "pyrapide" and package not in sys.stdlib_module_names:
         return f"an instance of {class_label(kind)}"
     name = kind.__name__
@@ -228,7 +240,7 @@ def briefly_described(value: Any) -> str:
     """``None``, ``int 5``, ``str 'B'`` for a plain value, else its kind alone (``a
     Computation``, ``a list``): what was given, where its kind is what a message must
     say and a hint follows."""
-    if value is None or isinstance(value, str | int | float):
+    if value is None or issubclass(type(value), str | int | float):
         return described(value)
     return kind_named(value)
 
@@ -236,8 +248,12 @@ def briefly_described(value: Any) -> str:
 def described_by_name(value: Any) -> str:
     """``function 'service'``: what was given where a class was wanted, a function (or
     any object with a name) by its kind and name, anything else as :func:`described`."""
-    name = getattr(value, "__name__", None)
-    if isinstance(value, type) or not isinstance(name, str):
+    try:
+        name = getattr(value, "__name__", None)
+        routine = inspect.isroutine(value)
+    except Exception:  # an object whose attributes raise: named as any other value
         return described(value)
-    kind = "function" if inspect.isroutine(value) else type(value).__name__
-    return f"{kind} {name!r}"
+    if issubclass(type(value), type) or not isinstance(name, str):
+        return described(value)
+    kind = "function" if routine else type(value).__name__
+    return f"{kind} {brief_repr(name)}"

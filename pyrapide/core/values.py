@@ -18,7 +18,7 @@ from operator import is_
 from typing import Any, Final
 
 from pyrapide.core.frozendict import SCALARS, FrozenDict, FrozenList
-from pyrapide.core.printable import kind_named, value_repr
+from pyrapide.core.printable import brief_repr, kind_named, value_repr
 
 MAX_DEPTH: Final = 100
 """How deep lists and objects may nest in a payload, the payload itself counting as the
@@ -57,13 +57,13 @@ def field_problem(payload: Mapping[Any, Any], what: str = "payload") -> tuple[An
     :func:`payload_problem` gives, or None."""
     for key, value in payload.items():
         if type(key) is not str:
-            return key, f"{what} key {key!r} is {kind_named(key)}, not a string"
+            return key, f"{what} key {brief_repr(key)} is {kind_named(key)}, not a string"
         kind = type(value)
         if kind in _SCALARS or (kind is int and value.bit_length() <= _INT_BITS_SAFE):
             continue
         if kind is float and math.isfinite(value):
             continue
-        problem = value_problem(value, key)
+        problem = value_problem(value, key if len(key) <= 40 else brief_repr(key))
         if problem is not None:
             return key, problem
     return None
@@ -106,11 +106,16 @@ def _walk(value: Any, depth: int, where: str | None) -> str | None:
         if not sequence and isinstance(item, Mapping):
             for key in item:
                 if type(key) is not str and not isinstance(key, str):
-                    return f"{place} has the key {key!r} ({kind_named(key)}), which is not a string"
+                    return (
+                        f"{place} has the key {brief_repr(key)} ({kind_named(key)}), "
+                        "which is not a string"
+                    )
             if where is None:
                 stack.extend((inner, level + 1, "") for inner in item.values())
             else:
-                stack.extend((inner, level + 1, f"{place}[{key!r}]") for key, inner in item.items())
+                stack.extend(
+                    (inner, level + 1, f"{place}[{brief_repr(key)}]") for key, inner in item.items()
+                )
         elif where is None:
             stack.extend((inner, level + 1, "") for inner in item)
         else:

@@ -58,6 +58,7 @@ def runner_for(work: Work) -> ScheduleRunner:
             work.scenario,
             timing=work.options.timing,
             max_steps=work.options.max_steps,
+            max_matches=work.options.max_matches,
         )
     return runner
 

@@ -9,6 +9,11 @@ from typing import Any
 DEFAULT_MAX_STEPS = 10_000
 """Steps one ``run`` of a schedule may take before it counts as not going quiet."""
 
+DEFAULT_MAX_MATCHES = 100_000
+"""The most matches of joined parts an ``expect`` or ``watch`` of a schedule makes (see
+:class:`~pyrapide.patterns.TooManyMatches`): ``A -> A`` over a run of 3,000 A's has 4.5
+million, half a minute of matching in every schedule."""
+
 
 class Strategy(StrEnum):
     """How schedules are chosen."""
@@ -43,7 +48,9 @@ class ExploreOptions:
     poset (see :mod:`pyrapide.exploration.search`); ``all_failures`` keeps exploring
     after a failure, keeping one counterexample per distinct failing poset;
     ``max_steps`` bounds each ``run`` of a schedule; ``shrink`` shrinks the
-    counterexamples found. ``max_failures`` bounds the counterexamples kept with
+    counterexamples found. ``max_matches`` bounds the matching of each ``expect`` and
+    ``watch``: past it, the exploration stops with an ExplorationError saying which line
+    matches too many ways to follow. ``max_failures`` bounds the counterexamples kept with
     ``all_failures``: those of the first ``max_failures`` failing posets in the search's
     order are shrunk and kept (None: every one); the search goes on all the same, and
     :attr:`ExplorationResult.failing` counts every failing poset it found.
@@ -58,6 +65,7 @@ class ExploreOptions:
     max_steps: int = DEFAULT_MAX_STEPS
     shrink: bool = True
     max_failures: int | None = None
+    max_matches: int = DEFAULT_MAX_MATCHES
 
     def __post_init__(self) -> None:
         # "random" given as text is Strategy.RANDOM: the search tests members by identity.
@@ -71,7 +79,7 @@ class ExploreOptions:
             and all(isinstance(seed, int) and not isinstance(seed, bool) for seed in self.seeds)
         ):
             raise ValueError(f"seeds must be a pair of integers (first, last), not {self.seeds!r}")
-        for name in ("max_schedules", "max_steps", "max_failures"):
+        for name in ("max_schedules", "max_steps", "max_failures", "max_matches"):
             value = getattr(self, name)
             if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
                 raise ValueError(f"{name} must be an integer, not {value!r}")
@@ -84,6 +92,8 @@ class ExploreOptions:
             raise ValueError(f"the seeds {first}..{last} are an empty range")
         if self.max_steps < 1:
             raise ValueError(f"max_steps must be at least 1, not {self.max_steps}")
+        if self.max_matches < 1:
+            raise ValueError(f"max_matches must be at least 1, not {self.max_matches}")
 
 
 def _member(kind: type[StrEnum], value: Any, field: str) -> Any:

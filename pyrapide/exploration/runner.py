@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from pyrapide.core.printable import counted, message_of
-from pyrapide.exploration.options import DEFAULT_MAX_STEPS, Timing
+from pyrapide.exploration.options import DEFAULT_MAX_MATCHES, DEFAULT_MAX_STEPS, Timing
 from pyrapide.exploration.scenario import Expect, ExpectConstraints, Inject, Run, Scenario, Watch
 from pyrapide.exploration.schedule import (
     Decision,
@@ -27,12 +27,14 @@ from pyrapide.exploration.schedule import (
 )
 from pyrapide.exploration.tracking import Footprint, Identity, Tracker
 from pyrapide.patterns.engine import match_all
+from pyrapide.patterns.join import TooManyMatches
 from pyrapide.runtime.modules import ModuleBuildError
 from pyrapide.runtime.routing import guards_in
 
 if TYPE_CHECKING:
     from pyrapide.constraints import ConstraintViolation
-    from pyrapide.patterns import GuardedPattern, Pattern
+    from pyrapide.core import Poset
+    from pyrapide.patterns import GuardedPattern, Pattern, PatternMatch
     from pyrapide.runtime import Choice, System
 
 
@@ -108,7 +110,8 @@ class ScheduleRunner:
 
     The System must run on its logical clock and be bound to module classes (built
     afresh for each schedule), or ExplorationError says why not. ``timing`` says when
-    wake-ups are choices; ``max_steps`` bounds each ``run``.
+    wake-ups are choices; ``max_steps`` bounds each ``run``; ``max_matches`` the matching
+    of each ``expect`` and ``watch`` (see :func:`_matches`).
     """
 
     def __init__(
@@ -118,6 +121,7 @@ class ScheduleRunner:
         *,
         timing: Timing = Timing.FREE,
         max_steps: int = DEFAULT_MAX_STEPS,
+        max_matches: int = DEFAULT_MAX_MATCHES,
     ) -> None:
         if system.real_time:
             raise ExplorationError(
@@ -134,6 +138,7 @@ class ScheduleRunner:
         self.scenario = scenario
         self.timing = timing
         self.max_steps = max_steps
+        self.max_matches = max_matches
         self.tracker = Tracker(system)
         self._patterns: dict[str, Pattern] = {}
         for step in scenario.steps:
@@ -164,7 +169,7 @@ class ScheduleRunner:
         await system.stop()
         poset = system.computation.poset
         for watch in scenario.watches:
-            if match_all(self._pattern(watch), poset, warn_guard_errors=False):
+            if self._matches(watch, poset):
                 play.matched.add(watch.line)
         errors = tracker.errors
         return ScheduleOutcome(
@@ -204,13 +209,27 @@ class ScheduleRunner:
         # What the architecture's constraints say once the script has ended.
         self._violations(play, (), standing=True)
 
+    def _matches(self, step: Expect | Watch, poset: Poset) -> list[PatternMatch]:
+        """The matches of ``step``'s pattern in ``poset``; ExplorationError naming its
+        line past ``max_matches``, as the workbench refuses such an expect or watch:
+        counting them in every schedule would hold the exploration for minutes."""
+        try:
+            return match_all(
+                self._pattern(step), poset, warn_guard_errors=False, limit=self.max_matches
+            )
+        except TooManyMatches as error:
+            raise ExplorationError(
+                f"line {step.line}: {step.pattern} matches too many ways to follow ({error}): "
+                "narrow it, with a source, a field or `=>` (direct causes) for `->`"
+            ) from None
+
     def _expect(self, expect: Expect, play: _Play) -> None:
         pattern = self._pattern(expect)
         guards = guards_in(pattern)
         before = [guard.guard_error_count for guard in guards]
         # A guard that raises is said in the failure (below), not warned of.
         poset = self.system.computation.poset
-        seen = len(match_all(pattern, poset, warn_guard_errors=False))
+        seen = len(self._matches(expect, poset))
         if seen:
             play.matched.add(expect.line)
         held = expect.judge(seen)

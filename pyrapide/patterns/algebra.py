@@ -37,7 +37,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from pyrapide.core.printable import described, described_by_name, value_repr
+from pyrapide.core.printable import brief_repr, described, described_by_name, value_repr
 from pyrapide.patterns.condition import Condition
 from pyrapide.patterns.match import PatternMatch, Placeholder, freeze, merge_bindings
 from pyrapide.patterns.syntax import MAX_PATTERN_DEPTH
@@ -139,7 +139,7 @@ class Pattern:
         error is kept in ``guard_errors`` of the returned pattern and warned once.
         """
         if not callable(predicate):
-            raise TypeError(f"where() needs a callable or a Condition, got {predicate!r}")
+            raise TypeError(f"where() needs a callable or a Condition, got {brief_repr(predicate)}")
         return operators.GuardedPattern(self, predicate)
 
     def timed(
@@ -398,9 +398,13 @@ class BasicPattern(Pattern):
         source_matcher: str | Placeholder | None = None,
     ) -> None:
         if not isinstance(event_name, str) or not event_name:
-            raise ValueError(f"an event name must be a non-empty string, got {event_name!r}")
+            raise ValueError(
+                f"an event name must be a non-empty string, got {brief_repr(event_name)}"
+            )
         if source_matcher is not None and not isinstance(source_matcher, (str, Placeholder)):
-            raise TypeError(f"source must be a string or a placeholder, got {source_matcher!r}")
+            raise TypeError(
+                f"source must be a string or a placeholder, got {brief_repr(source_matcher)}"
+            )
         self.event_name = event_name
         self.field_matchers = dict(field_matchers or {})
         for field, value in self.field_matchers.items():

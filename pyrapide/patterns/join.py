@@ -7,6 +7,7 @@ from collections.abc import Collection, Hashable, Iterable
 from itertools import chain
 from typing import Any
 
+from pyrapide.core.printable import described
 from pyrapide.patterns.match import PatternMatch, freeze, merge_bindings
 
 __all__ = ["Context", "JoinProbe", "SequenceProbe", "Store", "TooManyMatches", "meet", "pair"]
@@ -93,8 +94,14 @@ class Context:
 
     def bound(self, limit: int | None) -> None:
         """Make at most ``limit`` matches of joined parts from now on (None: no bound)."""
-        if limit is not None and limit < 0:
-            raise ValueError(f"limit must be a number of matches, 0 or more, not {limit}")
+        if limit is not None:
+            if not isinstance(limit, int) or isinstance(limit, bool):
+                # "5" failed comparing with 0, and NaN or a float bounded nothing exactly.
+                raise TypeError(
+                    f"limit must be a number of matches (an int) or None, got {described(limit)}"
+                )
+            if limit < 0:
+                raise ValueError(f"limit must be a number of matches, 0 or more, not {limit}")
         self.budget = self.limit = limit
 
     def spend(self) -> None:

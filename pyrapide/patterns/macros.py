@@ -20,7 +20,7 @@ import functools
 from collections.abc import Callable, Iterator
 from typing import Any, Final
 
-from pyrapide.core.printable import described
+from pyrapide.core.printable import brief_repr, described
 from pyrapide.patterns.algebra import Pattern
 
 __all__ = ["PatternLibrary", "is_pattern_macro", "pattern_macro"]
@@ -47,7 +47,7 @@ def pattern_macro(function: MacroFunction) -> MacroFunction:
     Raises TypeError at once when `function` is not callable.
     """
     if not callable(function):
-        raise TypeError(f"@pattern_macro decorates a function, got {function!r}")
+        raise TypeError(f"@pattern_macro decorates a function, got {brief_repr(function)}")
     name = getattr(function, "__qualname__", repr(function))
 
     @functools.wraps(function)
@@ -82,9 +82,11 @@ class PatternLibrary:
         not callable.
         """
         if not isinstance(name, str) or not name:
-            raise TypeError(f"a pattern macro's name must be a non-empty string, got {name!r}")
+            raise TypeError(
+                f"a pattern macro's name must be a non-empty string, got {brief_repr(name)}"
+            )
         if not callable(macro_fn):
-            raise TypeError(f"pattern macro {name!r} must be callable, got {macro_fn!r}")
+            raise TypeError(f"pattern macro {name!r} must be callable, got {brief_repr(macro_fn)}")
         self._macros[name] = macro_fn
         return macro_fn
 

@@ -6,7 +6,7 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from pyrapide.core.printable import value_repr
+from pyrapide.core.printable import brief_repr, value_repr
 
 __all__ = ["PatternMatch", "Placeholder", "placeholder"]
 
@@ -23,7 +23,7 @@ class Placeholder:
 
     def __init__(self, name: str) -> None:
         if not isinstance(name, str) or not name.isidentifier():
-            raise ValueError(f"a placeholder name must be an identifier, got {name!r}")
+            raise ValueError(f"a placeholder name must be an identifier, got {brief_repr(name)}")
         object.__setattr__(self, "name", name)
 
     def __setattr__(self, attr: str, value: Any) -> None:

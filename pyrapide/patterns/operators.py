@@ -12,7 +12,7 @@ from collections.abc import Callable
 from types import FrameType
 from typing import Any
 
-from pyrapide.core.printable import described
+from pyrapide.core.printable import brief_repr, described
 from pyrapide.patterns.algebra import (
     INDEPENDENT,
     JOIN,
@@ -268,7 +268,7 @@ class TimedPattern(_Unary):
             if bound is None:
                 continue
             if not isinstance(bound, (int, float)) or isinstance(bound, bool):
-                raise TypeError(f"timed({label}=...) must be a number, got {bound!r}")
+                raise TypeError(f"timed({label}=...) must be a number, got {brief_repr(bound)}")
             if bound != bound:  # NaN compares false with everything: it would bound nothing
                 raise ValueError(f"timed(): {label}={bound!r} is not a number")
         if max_duration is not None and max_duration < 0:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pyrapide.core.printable import described
+from pyrapide.core.printable import brief_repr, described
 
 _CLOCK_METHODS = ("start", "now", "timestamp", "seconds_until", "advance_to")
 
@@ -13,7 +13,7 @@ def checked_seed(seed: Any) -> int:
     """``seed`` if it is an integer; else TypeError. (None would seed from the system's
     entropy, and no two runs would be alike.)"""
     if not isinstance(seed, int) or isinstance(seed, bool):
-        raise TypeError(f"seed must be an integer, got {seed!r}")
+        raise TypeError(f"seed must be an integer, got {brief_repr(seed)}")
     return seed
 
 
@@ -36,7 +36,7 @@ def checked_integer(value: Any, name: str, least: int, wanted: str) -> int:
     if is_integer and value >= least:
         return int(value)
     error = ValueError if is_integer else TypeError
-    raise error(f"{name} must be {wanted}, got {value!r}")
+    raise error(f"{name} must be {wanted}, got {brief_repr(value)}")
 
 
 def checked_steps(max_steps: Any) -> int | None:
@@ -74,7 +74,7 @@ def checked_seconds(
     if number and (value > 0 if positive else value >= 0):
         return value  # type: ignore[no-any-return]
     error = ValueError if number else TypeError
-    raise error(f"{name} must be {wanted}, got {value!r}")
+    raise error(f"{name} must be {wanted}, got {brief_repr(value)}")
 
 
 def checked_clock(clock: Any) -> Any:

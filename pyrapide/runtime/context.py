@@ -9,6 +9,7 @@ from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, Final
 
 from pyrapide.core.event import Event
+from pyrapide.core.printable import brief_repr
 from pyrapide.runtime.emitter import EmitError as EmitError
 from pyrapide.runtime.emitter import Emitter
 from pyrapide.runtime.traps import WAIT, Sleep, trap
@@ -161,7 +162,8 @@ class ModuleContext:
         stamped after it could be saved. Raises ValueError for anything else."""
         if not isinstance(delay, (int, float)) or not 0 <= delay < math.inf:
             raise ValueError(
-                f"sleep() needs a finite, non-negative number of time units, got {delay!r}"
+                "sleep() needs a finite, non-negative number of time units, "
+                f"got {brief_repr(delay)}"
             )
         if self._scheduler.current is None:
             raise RuntimeError(

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 from pyrapide.core.frozendict import SCALARS, freeze_values
+from pyrapide.core.printable import brief_repr
 from pyrapide.runtime.modules import module_spec
 from pyrapide.runtime.traps import SUSPEND, WAIT
 from pyrapide.types import action_spec, interface_actions
@@ -149,7 +150,7 @@ class Emitter:
         its events take, worked out on its first emit (EmitError for a name the
         interface does not declare)."""
         if not isinstance(name, str):
-            raise EmitError(f"{self.component}: an event name is a string, got {name!r}")
+            raise EmitError(f"{self.component}: an event name is a string, got {brief_repr(name)}")
         qualified = self._qualify(name)
         check = payload_checker(action_spec(self.interface, qualified), qualified)
         routes = self._scheduler.router.routes_of(qualified, self.component)

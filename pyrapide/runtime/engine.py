@@ -8,6 +8,7 @@ from typing import Any
 
 from pyrapide.architecture import check_bindings, is_architecture
 from pyrapide.core import Computation, Event
+from pyrapide.patterns.algebra import BasicPattern, Pattern, basic_parts
 from pyrapide.runtime.modules import module_spec
 from pyrapide.runtime.notifications import DeliveryUnhandled, Notification, StateChanged
 from pyrapide.runtime.running import RunState
@@ -191,7 +192,16 @@ def _naming(system: System, dispatch: Any) -> list[Any] | None:
         return None
     name = dispatch.event.name
     patterns = [handler.pattern for handler in module_spec(cls).handlers]
-    return [p for p in patterns if (names := p.event_names()) is None or name in names]
+    return [p for p in patterns if any(_names(part, name) for part in basic_parts(p))]
+
+
+def _names(part: Pattern, name: str) -> bool:
+    """Whether the basic pattern ``part`` can match an event called ``name``: a name
+    with ``*`` in it (``Valve.*``) only the names it completes."""
+    if isinstance(part, BasicPattern):
+        return part.matches_name(name)
+    names = part.event_names()
+    return names is None or name in names
 
 
 def _never_takes(system: System, dispatch: Any) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from pyrapide.core import Event
+from pyrapide.core.printable import brief_repr
 
 __all__ = ["EventScheduler"]
 
@@ -26,7 +27,7 @@ class EventScheduler:
     def enqueue(self, event: Event) -> None:
         """Add `event` at the end of the queue."""
         if not isinstance(event, Event):
-            raise TypeError(f"EventScheduler.enqueue takes an Event, got {event!r}")
+            raise TypeError(f"EventScheduler.enqueue takes an Event, got {brief_repr(event)}")
         self._queue.put_nowait(event)
 
     async def next(self) -> Event | None:

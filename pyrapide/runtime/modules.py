@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
 
+from pyrapide.core.printable import brief_repr
 from pyrapide.patterns import Pattern, parse_pattern
 from pyrapide.types import conformance_problems, interface_name, is_interface
 from pyrapide.types.conformance import MODULE_ATTR as MODULE_ATTR
@@ -103,7 +104,7 @@ def module(implements: type | None = None, serial: bool = False) -> Any:
         return _make_module(implements, None, serial)
     if implements is not None and not is_interface(implements):
         raise ModuleDefinitionError(
-            f"@module(implements=...) expects an @interface class, got {implements!r}"
+            f"@module(implements=...) expects an @interface class, got {brief_repr(implements)}"
             " (for a module without an interface, write @module())"
         )
 
@@ -201,5 +202,7 @@ def _as_pattern(pattern: Any, where: str) -> Any:
     if isinstance(pattern, str):
         return parse_pattern(pattern)
     if not hasattr(pattern, "matcher"):
-        raise ModuleDefinitionError(f"{where} expects a Pattern or pattern text, got {pattern!r}")
+        raise ModuleDefinitionError(
+            f"{where} expects a Pattern or pattern text, got {brief_repr(pattern)}"
+        )
     return pattern

@@ -26,6 +26,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from pyrapide.core import Computation, Event
+from pyrapide.core.printable import brief_repr
 from pyrapide.patterns.completion import CompletionFinder
 from pyrapide.runtime.context import CONTEXT_ATTR, EmitError
 from pyrapide.runtime.modules import module_spec
@@ -291,7 +292,7 @@ class ProcessManager:
         """Register a coroutine (or other awaitable) to run with the others."""
         if not inspect.isawaitable(coroutine):
             hint = " (call the async function to get one)" if callable(coroutine) else ""
-            raise TypeError(f"add_process takes a coroutine, got {coroutine!r}{hint}")
+            raise TypeError(f"add_process takes a coroutine, got {brief_repr(coroutine)}{hint}")
         self._processes.append(coroutine)
 
     async def run_all(self) -> list[Any]:

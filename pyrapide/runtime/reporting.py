@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 from pyrapide.core.interrupts import contained
+from pyrapide.core.printable import brief_repr
 from pyrapide.runtime.notifications import NOTIFICATION_KINDS, Notification, SubscriberError
 
 Callback = Callable[[Notification], Any]
@@ -45,7 +46,7 @@ class Reporter:
         (classes or class names; None means all). Returns a function that
         unsubscribes. A callback that raises is unsubscribed and reported."""
         if not callable(callback):
-            raise TypeError(f"subscribe() needs a callable, got {callback!r}")
+            raise TypeError(f"subscribe() needs a callable, got {brief_repr(callback)}")
         wanted = None if kinds is None else frozenset(_kind_classes(kinds))
         entry = (callback, wanted)
         self._subscriptions.append(entry)
@@ -122,4 +123,6 @@ def _kind_classes(kinds: Iterable[type | str] | type | str) -> Iterable[type]:
         elif isinstance(kind, type) and kind.__name__ in NOTIFICATION_KINDS:
             yield kind
         else:
-            raise ValueError(f"subscribe(kinds=...) got {kind!r}, not a notification kind")
+            raise ValueError(
+                f"subscribe(kinds=...) got {brief_repr(kind)}, not a notification kind"
+            )

@@ -15,7 +15,7 @@ from pyrapide.constraints.violation import violation_key
 from pyrapide.core import Computation, Event
 from pyrapide.core.interrupts import contained
 from pyrapide.core.poset import cause_refs
-from pyrapide.core.printable import counted, message_of
+from pyrapide.core.printable import brief_repr, counted, message_of
 from pyrapide.patterns import Pattern
 
 __all__ = ["CallbackError", "EventSource", "InMemoryEventSource", "StreamProcessor"]
@@ -52,7 +52,7 @@ class InMemoryEventSource:
 
     def __init__(self, name: str) -> None:
         if not isinstance(name, str) or not name:
-            raise TypeError(f"InMemoryEventSource needs a non-empty name, got {name!r}")
+            raise TypeError(f"InMemoryEventSource needs a non-empty name, got {brief_repr(name)}")
         self._name = name
         self._queue: asyncio.Queue[Any] = asyncio.Queue()
         self._closed = False
@@ -228,7 +228,7 @@ class StreamProcessor:
     def add_source(self, name: str, source: EventSource) -> None:
         """Register ``source`` under ``name``; if running, start consuming it now."""
         if not isinstance(name, str):
-            raise TypeError(f"add_source(): name must be a string, got {name!r}")
+            raise TypeError(f"add_source(): name must be a string, got {brief_repr(name)}")
         if name in self._sources:
             raise ValueError(f"an event source named {name!r} is already registered")
         if not callable(getattr(source, "events", None)):
@@ -290,7 +290,9 @@ class StreamProcessor:
         ``window_size`` bounds how many recent events ``computation`` keeps.
         """
         if isinstance(window_size, bool) or not isinstance(window_size, int) or window_size < 1:
-            raise ValueError(f"window_size must be a positive integer, got {window_size!r}")
+            raise ValueError(
+                f"window_size must be a positive integer, got {brief_repr(window_size)}"
+            )
         if self._running:
             raise RuntimeError("this StreamProcessor is already running")
         self._window_size = window_size
@@ -445,4 +447,4 @@ def _check_callback(method: str, callback: Any) -> None:
     """Refuse, when it is registered, a callback that could not be called: found not
     callable only at the first event, it would fail the run there."""
     if not callable(callback):
-        raise TypeError(f"{method} callback must be callable, got {callback!r}")
+        raise TypeError(f"{method} callback must be callable, got {brief_repr(callback)}")

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Final, overload
 
+from pyrapide.core.printable import brief_repr, described, described_by_name
 from pyrapide.core.printable import class_label as class_label
-from pyrapide.core.printable import described, described_by_name
 from pyrapide.types.actions import (
     ACTION,
     BEHAVIOR,
@@ -194,7 +194,9 @@ def interface(cls: type | None = None, /, *, name: str | None = None) -> Any:
     """
     if cls is None:
         if name is not None and (not isinstance(name, str) or not name.strip()):
-            raise TypeError(f"@interface(name=...) needs a non-empty string, got {name!r}")
+            raise TypeError(
+                f"@interface(name=...) needs a non-empty string, got {brief_repr(name)}"
+            )
         return lambda target: _decorate(target, name)
     return _decorate(cls, name)
 

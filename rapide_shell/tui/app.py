@@ -37,7 +37,7 @@ from rapide_shell.tally import SessionTally
 from rapide_shell.tui.collector import first_frame_shown
 from rapide_shell.tui.escape_keys import after_escape, read_escape_keys_as_alt
 from rapide_shell.tui.palette import CommandLanguageProvider, WorkbenchPalette
-from rapide_shell.tui.screen_commands import ScreenCommands
+from rapide_shell.tui.screen_commands import ScreenCommands, not_saved
 from rapide_shell.tui.screens.main_screen import MainScreen
 from rapide_shell.tui.theme_colours import ThemeTranslation, workbench_variables
 
@@ -307,9 +307,7 @@ class RapideApp(App[None]):
         try:
             saved = self.save_screenshot_file(filename)
         except OSError as error:
-            output.write(note(
-                f"error: cannot save the screenshot: {error.strerror} ({error.filename})",
-                style="bold red"))
+            output.write(note(f"error: {not_saved(error)}", style="bold red"))
             return
         output.write(note(f"screenshot saved to {saved}", style="green"))
         self.notify(printable(f"saved to {saved}"), title="screenshot", markup=False)

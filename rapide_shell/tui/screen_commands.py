@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
+from pyrapide.core.atomic import NAMES_A_FOLDER, WriteError, names_a_folder
 from pyrapide.core.printable import printable
 from rapide_shell.commands import (
     ArgKind,
@@ -79,6 +80,15 @@ Only the TUI has this command.""",
 )
 
 
+def not_saved(error: OSError) -> str:
+    """Why a screenshot was not saved, and where: ``cannot save the screenshot: why
+    (path)``, for an OSError and for a WriteError (a browser's download), which keeps
+    them apart as ``reason`` and ``path``."""
+    if isinstance(error, WriteError):
+        return f"cannot save the screenshot: {error.reason} ({error.path})"
+    return f"cannot save the screenshot: {error.strerror} ({error.filename})"
+
+
 class ScreenCommands:
     """The TUI's plugin: adds the commands that act on ``app``'s screen."""
 
@@ -124,19 +134,19 @@ class ScreenCommands:
     ) -> CommandOutcome:
         """Runs ``screenshot [FILE.svg]`` (FILE with no suffix is given ``.svg``)."""
         filename = command.args["FILE"]
-        if filename is not None:
-            named = Path(filename)
-            if not named.suffix:
-                filename = str(named.with_name(named.name + ".svg"))
-            elif named.suffix.lower() != ".svg":
-                raise CommandError(f"a screenshot is an SVG picture: name it "
-                                   f"{named.stem}.svg, not {named.name}")
         try:
+            if filename is not None:
+                if names_a_folder(filename):  # `.`, `..`, `out/`: no name to give .svg
+                    raise WriteError(filename, NAMES_A_FOLDER)
+                named = Path(filename)
+                if not named.suffix:
+                    filename = str(named.with_name(named.name + ".svg"))
+                elif named.suffix.lower() != ".svg":
+                    raise CommandError(f"a screenshot is an SVG picture: name it "
+                                       f"{named.stem}.svg, not {named.name}")
             saved = self.app.save_screenshot_file(filename)
         except OSError as error:
-            raise CommandError(
-                f"cannot save the screenshot: {error.strerror} ({error.filename})"
-            ) from None
+            raise CommandError(not_saved(error)) from None
         self.app.notify(f"saved to {saved}", title="screenshot")
         return CommandOutcome(
             line,

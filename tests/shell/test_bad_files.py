@@ -257,6 +257,23 @@ def test_record_refuses_a_link_and_replaces_it_when_forced(tmp_path: Path) -> No
     assert _leftovers(tmp_path) == []
 
 
+@pytest.mark.parametrize(
+    ("command", "option"), [("run", "--record"), ("shell", "--record"), ("explore", "--out")]
+)
+def test_a_file_to_write_named_as_a_folder_is_refused_and_nothing_written(
+    tmp_path: Path, command: str, option: str
+) -> None:
+    # Read as a path, "runs/" is "runs": a file of that name was written.
+    script = tmp_path / "s.rapide"
+    script.write_text("inject Web.order item=apple\nrun\n")
+    refused = run_rapide(command, SHOP, "--script", script, option, f"{tmp_path}/runs/")
+    assert refused.returncode == 2
+    assert refused.stderr.endswith(
+        f"error: argument {option}: {tmp_path}/runs/: it names a folder, not a file\n"
+    )
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["s.rapide"]
+
+
 # -- architecture files -----------------------------------------------------------------
 
 

@@ -900,3 +900,62 @@ def test_check_names_a_handler_on_a_name_with_a_star_its_connections_never_feed(
     fed = tmp_path / "fed.py"
     fed.write_text(unfed.read_text().replace('"Web.*"', '"Store.*"'))
     assert "Books.on_reserved" not in rapide("check", fed).stdout
+
+
+SPRAY = '''
+from pyrapide import Pattern, action, architecture, connect, get_context, interface, module
+
+NAMES = ["a", "b", "c", "d", "e", "f"]
+
+
+@interface
+class Src:
+''' + "".join(
+    f"    @action\n    async def {name}(self, n: int) -> None: ...\n" for name in "abcdef"
+) + '''
+
+@interface
+class Sink:
+    @action
+    async def got(self) -> None: ...
+
+
+@architecture
+class Spray:
+    src = Src
+    left = Sink
+    right = Sink
+    connections = [connect(Pattern.match("*"), target="left"),
+                   connect(Pattern.match("*"), target="right")]
+
+
+@module(implements=Src)
+class Sprayer:
+    async def start(self):
+        for name in NAMES:
+            for n in range(2):
+                await get_context(self).emit(f"Src.{name}", n=n)
+
+
+@module(implements=Sink)
+class Deaf:
+    pass
+'''
+
+
+def test_deliveries_no_handler_took_are_told_in_a_bounded_number_of_lines(
+    tmp_path: Path,
+) -> None:
+    # One line for each event name and target: a run spraying many names at many
+    # components printed hundreds of lines.
+    spray = tmp_path / "spray.py"
+    spray.write_text(SPRAY)
+    ran = rapide("run", spray, "--script", script(tmp_path, "run\n"))
+    assert ran.returncode == 0, ran.stderr
+    said = " ".join(ran.stdout.split())
+    assert said.count("no handler of") == 10
+    assert said.count("`whynot e") == 10
+    assert (
+        "and 4 more deliveries that no handler took, 2 other kinds (an event name to a "
+        "target); `whynot` with an event's id tells more"
+    ) in said

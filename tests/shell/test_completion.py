@@ -176,3 +176,12 @@ async def test_goto_completes_the_addresses_where_printed(shop_session: Session)
     assert texts(shop_session, f"goto {first[:-1]}") == [first]
     outcome = await shop_session.execute(f"goto {second}")
     assert outcome.ok, outcome.error
+
+
+async def test_a_name_is_offered_quoted_after_an_opening_quote(shop_session: Session) -> None:
+    # A quote starts a name with * ("Store.*"), whose start Tab completed to nothing.
+    assert texts(shop_session, 'watch "Sto') == ['"Store.reserved"', '"Store.refused"']
+    assert texts(shop_session, 'break "Web.*" -> "Led') == ['"Ledger.entry"']
+    assert texts(shop_session, "watch Sto") == ["Store.reserved", "Store.refused"]
+    outcome = await shop_session.execute('watch "Web.*" -> "Ledger.entry"')
+    assert outcome.ok, outcome.error

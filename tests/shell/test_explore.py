@@ -689,3 +689,22 @@ def test_a_handler_calling_os_exit_in_a_schedule_is_reported_not_the_end(
         "the workbench without a word: refused" in said
     )
     assert "ok: every property held in every schedule" in said
+
+
+@pytest.mark.parametrize("line", ["expect Clock.tick -> Clock.tick count=3",
+                                  "watch Clock.tick -> Clock.tick"])
+def test_a_pattern_matching_too_many_ways_stops_the_exploration_at_once(
+    tmp_path: Path, line: str
+) -> None:
+    # Matched without a bound, as `rapide run` refuses it: 4.5 million matches over
+    # 3,000 ticks took 36 s for one schedule, and as long again for each other.
+    scenario = script(tmp_path, f"inject Clock.tick n=0 limit=3000\nrun\n{line}\n")
+    started = time.monotonic()
+    result = rapide("explore", FIXTURES / "ticker.py", "--script", scenario, "--workers", "1")
+    assert time.monotonic() - started < 20
+    assert result.returncode == 2
+    assert result.stderr == (
+        "rapide: line 3: Clock.tick -> Clock.tick matches too many ways to follow (more than "
+        "100,000 matches of parts joined together): narrow it, with a source, a field or "
+        "`=>` (direct causes) for `->`\n"
+    )

@@ -420,6 +420,24 @@ async def test_a_pattern_asking_a_field_its_event_lacks_gets_a_note(
     assert notes(await ok(shop_session, "watch Web.order(item=?i, quantity=2)")) == []
 
 
+async def test_a_name_with_a_star_asking_a_field_none_of_its_events_takes_gets_a_note(
+    shop_session: Session,
+) -> None:
+    # A field is asked of every declared event the name completes: it was not looked at.
+    def notes(outcome: Any) -> list[str]:
+        return [item.plain for item in outcome.output if item.plain.startswith("note:")]
+
+    assert notes(await ok(shop_session, 'watch "Store.*"(qty=1)')) == [
+        "note: none of the events 'Store.*' names has a field 'qty', so it may never match "
+        "(their fields: item, quantity, reason)"
+    ]
+    assert notes(await ok(shop_session, 'expect "Store.ref*"(reasn="x") none')) == [
+        "note: Store.refused has no field 'reasn', so it may never match; did you mean "
+        "'reason'? (its fields: item, reason)"
+    ]
+    assert notes(await ok(shop_session, 'break "Store.*"(reason="x")')) == []
+
+
 async def test_reset_and_seed_keep_watches_and_start_over(shop_session: Session) -> None:
     await ok(shop_session, "watch Web.order")
     await ok(shop_session, "inject Web.order item=apple")

@@ -509,23 +509,33 @@ def _undeclared_fields(session: Session, pattern: Pattern) -> list[Text]:
     """A note for each field a pattern asks of a declared event that its action does not
     take (``Customer.placed(order=1)`` for ``placed(id)``): ``inject`` and ``emit`` refuse
     such a field, so the pattern would otherwise keep the slip to itself by never
-    matching (and an ``expect ... none`` would hold for the wrong reason)."""
+    matching (and an ``expect ... none`` would hold for the wrong reason). A name with
+    ``*`` asks it of the declared events it completes: a field none of them takes."""
     notes: dict[str, None] = {}
     for part in _parts(pattern):
         if not isinstance(part, BasicPattern):
             continue
-        action = session.actions.get(part.event_name)
-        if action is None or action.extra_fields:
+        actions = [
+            action
+            for name, action in session.actions.items()
+            if name == part.event_name or (part.name_glob is not None and part.matches_name(name))
+        ]
+        if not actions or any(action.extra_fields for action in actions):
             continue
+        taken = list(dict.fromkeys(name for action in actions for name in action.field_names))
         for field in part.field_matchers:
-            if field in action.field_names:
+            if field in taken:
                 continue
-            hint = close_matches(field, action.field_names)
+            hint = close_matches(field, taken)
             suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
-            fields = ", ".join(action.field_names) or "none"
+            fields = ", ".join(taken) or "none"
+            if len(actions) == 1:
+                lacks, their = f"{actions[0].name} has no field {field!r}", "its"
+            else:
+                lacks = f"none of the events {part.event_name!r} names has a field {field!r}"
+                their = "their"
             notes[
-                f"note: {action.name} has no field {field!r}, so it may never match"
-                f"{suggestion} (its fields: {fields})"
+                f"note: {lacks}, so it may never match{suggestion} ({their} fields: {fields})"
             ] = None
     return [render.note(note, style="yellow") for note in notes]
 

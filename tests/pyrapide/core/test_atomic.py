@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from pyrapide import Computation
 from pyrapide.core.atomic import AtomicWriter, WriteError, write_atomically
 
 
@@ -67,6 +68,16 @@ def test_a_directory_is_never_replaced(tmp_path):
             write_atomically(tmp_path / "dir", "x", force=force)
         assert not refused.value.forceable
     assert (tmp_path / "dir").is_dir()
+
+
+def test_a_name_ending_in_a_separator_names_a_folder_and_is_not_written(tmp_path):
+    # Read as a path, "out/" is "out": a file of that name was written in its place.
+    for name in ("out/", "out/.", "out/.."):
+        with pytest.raises(WriteError, match=f"cannot write .*{name}: it names a folder, not a"):
+            write_atomically(f"{tmp_path}/{name}", "x")
+    with pytest.raises(WriteError, match="runs/: it names a folder, not a file"):
+        Computation().save(f"{tmp_path}/runs/")
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_fifo_is_refused_without_blocking(tmp_path):

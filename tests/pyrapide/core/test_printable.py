@@ -24,6 +24,7 @@ from pyrapide.architecture import ArchitectureError
 from pyrapide.constraints import ConstraintMonitor, never
 from pyrapide.core.printable import (
     DESCRIBED_WIDTH,
+    briefly_described,
     counted,
     described,
     described_by_name,
@@ -184,3 +185,75 @@ def test_a_kind_of_the_users_is_named_without_guessing_its_article() -> None:
     ]
     with pytest.raises(TypeError, match=r"takes an Event, got an instance of S\Z"):
         ConstraintMonitor().observe(S(), Computation())  # type: ignore[arg-type]
+
+
+class _Proxy:
+    """A stand-in for a remote object: every attribute it lacks is asked of a server
+    that is not there, and calling it would do the same."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise ConnectionError(f"no server to ask for {name}")
+
+    def __call__(self, *args: Any) -> Any:
+        raise ConnectionError("no server to call")
+
+
+class _ClassRaises:
+    @property  # type: ignore[misc]
+    def __class__(self) -> type:
+        raise RuntimeError("a __class__ of the user's that fails")
+
+
+def test_a_refusal_names_a_value_whose_attributes_raise_by_its_type() -> None:
+    # The refusal asked the value for its __name__ or __class__, whose error replaced it.
+    with pytest.raises(TypeError, match=r"was given _Proxy <[^>]* at 0x\w+> as the value"):
+        Pattern.match("Sensor.reading", value=_Proxy())
+    with pytest.raises(TypeError, match=r"decorates a class, got _Proxy <[^>]* at 0x\w+>\Z"):
+        architecture(_Proxy())  # type: ignore[call-overload]
+    assert described(_ClassRaises()).startswith("_ClassRaises <")
+    assert kind_named(_ClassRaises()) == "an instance of _ClassRaises"
+    assert briefly_described(_ClassRaises()) == "an instance of _ClassRaises"
+    assert described_by_name(_ClassRaises()).startswith("_ClassRaises <")
+
+
+def test_a_payload_key_is_named_briefly_however_long_or_unprintable() -> None:
+    # Written by its repr, whole: a message of 689,000 characters for a tuple of 100,000
+    # numbers, and a repr that raised replaced the refusal.
+    for payload in ({tuple(range(100_000)): 1}, {"a": {tuple(range(100_000)): 1}}):
+        with pytest.raises(TypeError, match=r"key \(0, 1, 2, 3, 4, 5, \.\.\.\)") as caught:
+            Event("A.b", payload=payload).model_dump_json()
+        assert len(str(caught.value)) < 300
+    with pytest.raises(TypeError, match="payload key <_ReprRaisesHashed instance at 0x"):
+        Event("A.b", payload={_ReprRaisesHashed(): 1}).model_dump_json()
+    # A field's name is a string, though it may be a long one.
+    for payload in ({"f" * 100_000: object()}, {"a": {"f" * 100_000: object()}}):
+        with pytest.raises(TypeError, match=r"'fff+\.\.\.fff+'\]? is an object") as caught:
+            Event("A.b", payload=payload).model_dump_json()
+        assert len(str(caught.value)) < 300
+
+
+@pytest.mark.parametrize(
+    "refused",
+    [
+        lambda value: Pattern.match(value),
+        lambda value: Pattern.match("A", source=value),
+        lambda value: Pattern.match("A").where(value),
+        lambda value: System(architecture(type("Empty", (), {})), {}, seed=value),
+        lambda value: StreamProcessor().add_source(value, iter(())),
+    ],
+    ids=["event name", "source", "where", "seed", "add_source"],
+)
+def test_every_got_names_what_was_given_briefly(refused: Any) -> None:
+    # "got {value!r}": 689,000 characters for a list of 100,000 numbers, and a value
+    # whose repr raised replaced the refusal with its own error.
+    for value in (list(range(100_000)), _ReprRaises()):
+        with pytest.raises((TypeError, ValueError)) as caught:
+            refused(value)
+        said = str(caught.value)
+        assert len(said) < 300
+        assert "[0, 1, 2, 3, 4, 5, ...]" in said or "_ReprRaises" in said or "expected; got" in said
+
+
+class _ReprRaisesHashed(_ReprRaises):
+    def __hash__(self) -> int:
+        return 1

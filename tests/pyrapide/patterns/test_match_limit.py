@@ -43,3 +43,11 @@ def test_matching_within_its_limit_finds_what_unbounded_matching_finds() -> None
 def test_a_limit_is_a_number_of_matches() -> None:
     with pytest.raises(ValueError, match="limit must be a number of matches"):
         match_all(parse_pattern("A -> A"), chain(3), limit=-1)
+    # "5" failed in Python's words ('<' not supported), and NaN bounded nothing. (The
+    # compiled build refuses what is no int where the function is called, in its words.)
+    for given, shown in (("5", "str '5'"), (float("nan"), "float nan"), (True, "bool True")):
+        refused = f"limit must be a number of matches .*, got {shown}|int or None .*expected"
+        with pytest.raises(TypeError, match=refused):
+            match_all(parse_pattern("A -> A"), chain(3), limit=given)  # type: ignore[arg-type]
+        with pytest.raises(TypeError, match=refused):
+            Matcher(parse_pattern("A -> A"), limit=given)  # type: ignore[arg-type]

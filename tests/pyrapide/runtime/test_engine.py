@@ -577,6 +577,35 @@ async def test_a_handler_declining_a_delivery_for_its_fields_or_guard_is_no_warn
     assert [w for w in recwarn if issubclass(w.category, RuntimeWarning)] == []
 
 
+@module(implements=Receiver)
+class ValveWatcher:
+    @when(Pattern.match("Valve.*"))
+    async def on_valve(self, match): ...
+
+
+@module(implements=Receiver)
+class AnySend:
+    @when(Pattern.match("*.send", msg="three"))
+    async def on_three(self, match): ...
+
+
+async def test_a_handler_on_a_name_with_a_star_names_only_the_names_it_completes(recwarn):
+    # "Valve.*" takes no Sender.send, as a handler on Valve.opened would not.
+    engine = Engine()
+    engine.bind(MessagingArch, "sender", TwoSends)
+    engine.bind(MessagingArch, "receiver", ValveWatcher)
+    with pytest.warns(RuntimeWarning, match=re.escape(
+        "no @when handler took the delivery of Sender.send (e1) to receiver and 1 more "
+        '(ValveWatcher.on_valve handles "Valve.*"); engine.system.why_not'
+    )):
+        await engine.run(MessagingArch, timeout=2.0)
+    # "*.send" names it, and declines these two for their fields: a choice, not a slip.
+    engine.bind(MessagingArch, "receiver", AnySend)
+    recwarn.clear()
+    await engine.run(MessagingArch, timeout=2.0)
+    assert [w for w in recwarn if issubclass(w.category, RuntimeWarning)] == []
+
+
 @architecture
 class BySourceClass:
     sender: Sender

@@ -920,6 +920,20 @@ async def test_a_screenshot_that_cannot_be_written_is_an_error_line(shop_path, t
         assert any("too many arguments; usage: screenshot [FILE.svg]" in line for line in shown)
 
 
+async def test_a_screenshot_named_as_a_folder_is_refused_as_one(shop_path, tmp_path, monkeypatch):
+    # "screenshot ." failed as ValueError: PosixPath('.') has an empty name, and
+    # "screenshot .." wrote a file called "...svg".
+    monkeypatch.chdir(tmp_path)
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        for name in (".", "..", "/"):
+            await type_command(pilot, f"screenshot {name}")
+        shown = [line.text.rstrip() for line in app.main_screen.output.lines]
+    for name in (".", "..", "/"):
+        assert f"error: cannot save the screenshot: it names a folder, not a file ({name})" in shown
+    assert list(tmp_path.iterdir()) == []
+
+
 async def test_a_screenshot_folder_that_is_a_file_is_said_to_be_one(shop_path, tmp_path):
     # mkdir's own words were "File exists", as if the picture were refused for being
     # there already.

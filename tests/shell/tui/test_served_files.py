@@ -86,9 +86,32 @@ async def test_a_name_that_is_no_file_is_refused_in_a_browser_by_its_name(
     sent = served(app, monkeypatch)
     async with app.run_test(size=SIZE) as pilot:
         await type_command(pilot, "save ..")
+        await type_command(pilot, "save runs/")
+        await type_command(pilot, "export dot pictures/")
         said = " ".join(line.text for line in app.main_screen.output.lines)
     assert "cannot write ..: it names a folder, not a file" in said
+    # A name ending in / was sent as the folder's name ("runs"), as a file.
+    assert "cannot write runs/: it names a folder, not a file" in said
+    assert "cannot write pictures/: it names a folder, not a file" in said
     assert sent == []
+
+
+async def test_a_download_is_named_as_the_browser_can_read_its_name(
+    lesson: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The browser reads a download's name from a header that ends at a ";" (so
+    # "run;2.json" came as "run"), where a '"' starts a quoted name.
+    app = RapideApp(Session.load("shop.py", seed=0))
+    sent = served(app, monkeypatch)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, 'save "run;2.json"')
+        await type_command(pilot, """save 'my "best" run.json'""")
+        await type_command(pilot, 'save "été ☀.json"')
+        said = [line.text for line in app.main_screen.output.lines]
+    assert [name for name, _ in sent] == ["run_2.json", "my _best_ run.json", "été ☀.json"]
+    assert "saved 0 events to run_2.json, sent to the browser as a download" in said
+    assert "saved 0 events to my _best_ run.json, sent to the browser as a download" in said
+    assert sorted(path.name for path in lesson.iterdir()) == ["shop.py"]
 
 
 @pytest.mark.slow
@@ -112,3 +135,39 @@ async def test_explore_in_a_browser_sends_its_counterexample_and_opens_it(
     assert sorted(path.name for path in lesson.iterdir()) == [
         "deliveries.py", "first.rapide", "shop.py"
     ]
+
+
+async def test_a_screenshot_named_as_a_folder_or_too_long_says_why_in_a_browser(
+    lesson: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "screenshot ." failed as ValueError: PosixPath('.') has an empty name, and a
+    # name too long said "None (None)", a download's error having no strerror.
+    app = RapideApp(Session.load("shop.py", seed=0))
+    sent = served(app, monkeypatch)
+    long = "y" * 300
+    async with app.run_test(size=SIZE) as pilot:
+        for name in (".", "..", "shots/", long):
+            await type_command(pilot, f"screenshot {name}")
+        said = "".join("".join(line.text.split()) for line in app.main_screen.output.lines)
+    for name in (".", "..", "shots/"):
+        assert f"error:cannotsavethescreenshot:itnamesafolder,notafile({name})" in said
+    assert f"error:cannotsavethescreenshot:Filenametoolong({long}.svg)" in said
+    assert sent == []
+    assert sorted(path.name for path in lesson.iterdir()) == ["shop.py"]
+
+
+@pytest.mark.slow
+async def test_a_counterexample_sent_to_a_browser_names_itself_as_it_is_downloaded(
+    lesson: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Its header said to replay "first;1.counterexample.rapide", a name the download
+    # does not have (a ";" ends the name a browser reads).
+    shutil.copy(DELIVERIES, lesson)
+    (lesson / "first;1.rapide").write_text(THREE_NOTES + "expect Clerk.first(n=1)\n")
+    app = RapideApp(Session.load("deliveries.py", arch="race", seed=0))
+    sent = served(app, monkeypatch)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, "explore 'first;1.rapide'")
+        await wait_until(pilot, lambda: "explored:" in status(app), timeout=60)
+    assert [name for name, _ in sent] == ["first_1.counterexample.rapide"]
+    assert "--script first_1.counterexample.rapide" in sent[0][1].decode()
