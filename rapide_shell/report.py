@@ -18,6 +18,10 @@ from rapide_shell.lessons import lessons_directory
 from rapide_shell.looks import violation_text
 
 EVENTS_SHOWN = 30
+PROBLEMS_SHOWN = 30
+"""The problems a step or run shows at most, the first (what goes wrong first often
+makes the rest); the others are counted on one line. Every one stays in the outcome's
+data (``rapide run --json``), as every handler error stays in ``System.errors``."""
 """A command's output lists at most this many of the events it recorded."""
 
 UNHANDLED_SHOWN = 10
@@ -105,7 +109,17 @@ class Activity:
         """``heading`` and the problems under it; nothing when there are none."""
         if not self.problems:
             return []
-        return [render.note(heading, style="bold"), *self.problems]
+        return [render.note(heading, style="bold"), *self.shown_problems()]
+
+    def shown_problems(self) -> list[RenderableType]:
+        """The first :data:`PROBLEMS_SHOWN` problems, then a line counting the rest: a
+        storm of handler errors (one a delivery) is not a screen of lines a delivery."""
+        shown = self.problems[:PROBLEMS_SHOWN]
+        rest = len(self.problems) - len(shown)
+        if rest:
+            more = render.counted(rest, "more problem", grouped=True)
+            shown.append(Text(f"… and {more} after these", style="dim"))
+        return shown
 
     def renderables(self) -> list[RenderableType]:
         """The events recorded (at most :data:`EVENTS_SHOWN`, the last), then the problems."""
@@ -117,7 +131,7 @@ class Activity:
             output.append(
                 render.event_lines(shown, self.computation, earlier=len(ids) - len(shown))
             )
-        output.extend(self.problems)
+        output.extend(self.shown_problems())
         kinds = list(self.unhandled.values())
         output.extend(unhandled.text() for unhandled in kinds[:UNHANDLED_SHOWN])
         rest = kinds[UNHANDLED_SHOWN:]

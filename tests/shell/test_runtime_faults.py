@@ -664,3 +664,59 @@ def test_a_finish_hook_waiting_for_ever_is_closed_after_the_handler_timeout(tmp_
     assert "limit reached (timeout): the finish hook of idle was closed" in " ".join(
         done.stdout.split()
     )
+
+
+STORM = '''
+from pyrapide import Pattern, action, architecture, connect, get_context, interface, module, when
+
+
+@interface
+class Source:
+    @action
+    async def item(self, n: int) -> None: ...
+
+
+@interface
+class Sink:
+    @action
+    async def done(self, n: int) -> None: ...
+
+
+@module(implements=Source)
+class SourceModule:
+    async def start(self):
+        for n in range(100):
+            await get_context(self).emit("Source.item", n=n)
+
+
+@module(implements=Sink)
+class SinkModule:
+    @when(Pattern.match("Source.item"))
+    async def on_item(self, match):
+        raise ValueError(f"cannot take item {match.payload['n']}")
+
+
+@architecture
+class Storm:
+    source = Source
+    sink = Sink
+    connections = [connect(Pattern.match("Source.item"), target=sink)]
+'''
+
+
+def test_a_storm_of_handler_errors_shows_the_first_and_counts_the_rest(tmp_path: Path) -> None:
+    # One error a delivery: a hundred lines said nothing the first thirty do not, and a
+    # million would have been a million lines. JSON keeps every one.
+    architecture = tmp_path / "storm.py"
+    architecture.write_text(STORM)
+    script = tmp_path / "storm.rapide"
+    script.write_text("run\n")
+    shown = run_rapide("run", architecture, "--script", script)
+    assert shown.returncode == 0, shown.stderr
+    errors = [line for line in shown.stdout.splitlines() if line.startswith("error in sink")]
+    assert len(errors) == 30
+    assert errors[0].startswith("error in sink handling e1 Source.item: ValueError: cannot take")
+    assert "… and 70 more problems after these" in shown.stdout
+    given = run_rapide("run", architecture, "--script", script, "--json")
+    (run,) = json.loads(given.stdout)["commands"]
+    assert len(run["result"]["errors"]) == 100

@@ -95,7 +95,7 @@ async def inject(
         )
     else:
         output.append(Text("no connection matches it: nothing queued", style="dim"))
-    output.extend(report.problems)
+    output.extend(report.shown_problems())
     data = {"event": event.id, "queued": [d.id for d in queued]}
     return CommandOutcome(line, "inject", output=tuple(output), data=data)
 
