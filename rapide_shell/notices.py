@@ -40,7 +40,7 @@ class WatchMatched(SessionNotice):
 @dataclass(frozen=True, kw_only=True)
 class WatchStopped(SessionNotice):
     """A watch or a breakpoint (``kind``) stopped following the run: its pattern matches
-    too many ways (see :data:`rapide_shell.watches.MATCH_LIMIT`); ``reason`` says so."""
+    too many ways (see :data:`pyrapide.patterns.MATCH_LIMIT`); ``reason`` says so."""
 
     kind: str
     id: int

@@ -914,7 +914,7 @@ class Session:
 
     def count_matches(self, pattern: Pattern, pattern_text: str) -> int:
         """How many matches ``pattern`` has in the computation; CommandError when it
-        matches too many ways to count (see :data:`rapide_shell.watches.MATCH_LIMIT`)."""
+        matches too many ways to count (see :data:`pyrapide.patterns.MATCH_LIMIT`)."""
         try:
             return count_matches(pattern, pattern_text, self.computation)
         except ValueError as error:

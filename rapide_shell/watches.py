@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from pyrapide.patterns import Matcher, TooManyMatches
+from pyrapide.patterns import MATCH_LIMIT, Matcher, TooManyMatches
 from pyrapide.patterns.engine import match_all
 from pyrapide.runtime import EventRecorded, Notification
 from rapide_shell import notices
@@ -20,14 +20,6 @@ if TYPE_CHECKING:
     from pyrapide.core import Computation, Event, Poset
     from pyrapide.patterns import Pattern, PatternMatch
     from pyrapide.runtime import System
-
-MATCH_LIMIT = 100_000
-"""The most matches of joined parts a watch, a breakpoint or an ``expect`` makes (0.2 s
-of matching for an ``expect``, 0.5 s for a new watch, which readies a matcher too:
-``benchmarks/bench_patterns.py --only limit``): ``A -> A`` over a chain of n A's has
-n(n-1)/2 matches, and following a pattern like it through a long run would hold the workbench
-for minutes and fill its memory. Past it, a watch or breakpoint stops following and
-an ``expect`` is refused, each saying so."""
 
 
 def too_many(pattern_text: str) -> str:

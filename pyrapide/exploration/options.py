@@ -6,13 +6,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from pyrapide.patterns.join import MATCH_LIMIT
+
 DEFAULT_MAX_STEPS = 10_000
 """Steps one ``run`` of a schedule may take before it counts as not going quiet."""
 
-DEFAULT_MAX_MATCHES = 100_000
+DEFAULT_MAX_MATCHES = MATCH_LIMIT
 """The most matches of joined parts an ``expect`` or ``watch`` of a schedule makes (see
-:class:`~pyrapide.patterns.TooManyMatches`): ``A -> A`` over a run of 3,000 A's has 4.5
-million, half a minute of matching in every schedule."""
+:data:`~pyrapide.patterns.MATCH_LIMIT`), as the workbench's own do."""
 
 
 class Strategy(StrEnum):

@@ -58,7 +58,7 @@ raises a ValueError, where the pattern is built.
 from pyrapide.patterns.algebra import BasicPattern, Pattern, name_text
 from pyrapide.patterns.condition import Condition
 from pyrapide.patterns.engine import Matcher
-from pyrapide.patterns.join import TooManyMatches
+from pyrapide.patterns.join import MATCH_LIMIT, TooManyMatches
 from pyrapide.patterns.match import PatternMatch, Placeholder, placeholder
 from pyrapide.patterns.operators import (
     DisjunctionPattern,
@@ -74,6 +74,7 @@ from pyrapide.patterns.operators import (
 from pyrapide.patterns.syntax import MAX_PATTERN_DEPTH, PatternSyntaxError, parse_pattern
 
 __all__ = [
+    "MATCH_LIMIT",
     "MAX_PATTERN_DEPTH",
     "BasicPattern",
     "Condition",

@@ -10,7 +10,17 @@ from typing import Any
 from pyrapide.core.printable import described
 from pyrapide.patterns.match import PatternMatch, freeze, merge_bindings
 
-__all__ = ["Context", "JoinProbe", "SequenceProbe", "Store", "TooManyMatches", "meet", "pair"]
+__all__ = [
+    "MATCH_LIMIT", "Context", "JoinProbe", "SequenceProbe", "Store", "TooManyMatches", "meet",
+    "pair",
+]
+
+MATCH_LIMIT = 100_000
+"""The bound on matches of joined parts (see :class:`TooManyMatches`) that the workbench's
+watches, breakpoints and ``expect``, and an exploration's, follow a run with: 0.2 s of
+matching for an ``expect``, 0.5 s for a new watch (``benchmarks/bench_patterns.py
+--only limit``). ``A -> A`` over a chain of n A's has n(n-1)/2 matches: followed through
+a run of 3,000 A's, 4.5 million, half a minute of matching and the memory to hold them."""
 
 
 class TooManyMatches(RuntimeError):

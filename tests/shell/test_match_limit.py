@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pyrapide.patterns import MATCH_LIMIT
 from rapide_shell.session import Session
-from rapide_shell.watches import MATCH_LIMIT
 from tests.shell.conftest import FIXTURES
 from tests.shell.sessions import started
 from tests.shell.test_command_registry import plain
