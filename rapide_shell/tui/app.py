@@ -118,14 +118,14 @@ class RapideApp(App[None]):
     def get_driver_class(self) -> type[Driver]:
         """Textual's driver for this platform; on Linux and macOS one that outlives its
         terminal, and in a browser one that ends when its server does (see
-        :mod:`rapide_shell.tui.hangup`)."""
+        :mod:`rapide_shell.tui.hangup` and :mod:`rapide_shell.tui.served`)."""
         driver = super().get_driver_class()
         if driver.__name__ == "LinuxDriver":
             from rapide_shell.tui.hangup import HangupSafeDriver
 
             return HangupSafeDriver
         if driver.__name__ == "WebDriver":
-            from rapide_shell.tui.hangup import ServedDriver
+            from rapide_shell.tui.served import ServedDriver
 
             return ServedDriver
         return driver
