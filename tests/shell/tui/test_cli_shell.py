@@ -129,6 +129,7 @@ LATER = (
     "pyrapide.runtime.explain",  # `whynot`
     "textual.drivers.web_driver",  # a tab of `rapide serve`
     "pyrapide.exploration",  # `explore`
+    "rapide_timeline.lanes",  # `timeline`, the first-party plugin's command
 )
 
 
