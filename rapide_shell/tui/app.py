@@ -36,7 +36,6 @@ from rapide_shell.session import Session
 from rapide_shell.tally import SessionTally
 from rapide_shell.tui.collector import first_frame_shown
 from rapide_shell.tui.escape_keys import after_escape, read_escape_keys_as_alt
-from rapide_shell.tui.palette import CommandLanguageProvider, WorkbenchPalette
 from rapide_shell.tui.screen_commands import ScreenCommands
 from rapide_shell.tui.screens.main_screen import MainScreen
 from rapide_shell.tui.theme_colours import ThemeTranslation, workbench_variables
@@ -44,9 +43,18 @@ from rapide_shell.tui.theme_colours import ThemeTranslation, workbench_variables
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from textual.command import Provider
     from textual.screen import Screen
 
     from rapide_shell.address import Address
+
+
+def _command_language_provider() -> type[Provider]:
+    """The palette's provider of the command language, imported when the palette first
+    opens (as Textual's own system commands are): most sessions never open it."""
+    from rapide_shell.tui.palette import CommandLanguageProvider
+
+    return CommandLanguageProvider
 
 
 class RapideApp(App[None]):
@@ -65,7 +73,7 @@ class RapideApp(App[None]):
 
     TITLE = "rapide shell"
     CSS_PATH = ["app.tcss", "dialogs.tcss", "narration.tcss"]
-    COMMANDS = App.COMMANDS | {CommandLanguageProvider}
+    COMMANDS = App.COMMANDS | {_command_language_provider}
     BINDINGS: ClassVar[list[BindingType]] = [
         # On the app, not the main screen: a screenshot can be taken over any dialog too.
         Binding("f12", "screenshot", "SVG", id="screenshot", priority=True,
@@ -191,6 +199,8 @@ class RapideApp(App[None]):
     def action_command_palette(self) -> None:
         """Shows the command palette (the workbench's: see :class:`WorkbenchPalette`)."""
         if self.use_command_palette and not isinstance(self.screen, CommandPalette):
+            from rapide_shell.tui.palette import WorkbenchPalette
+
             self.push_screen(WorkbenchPalette(id="--command-palette"))
 
     def on_ready(self) -> None:

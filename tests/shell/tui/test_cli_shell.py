@@ -130,6 +130,7 @@ LATER = (
     "textual.drivers.web_driver",  # a tab of `rapide serve`
     "pyrapide.exploration",  # `explore`
     "rapide_timeline.lanes",  # `timeline`, the first-party plugin's command
+    "rapide_shell.tui.palette",  # the command palette (Ctrl+P)
 )
 
 
