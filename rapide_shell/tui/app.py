@@ -20,7 +20,6 @@ from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.css.query import NoMatches
 from textual.driver import Driver
-from textual.drivers.web_driver import WebDriver
 from textual.widgets import Input
 
 from pyrapide.core.atomic import write_atomically
@@ -47,6 +46,14 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
     from rapide_shell.address import Address
+
+
+def _draws_in_a_browser(driver: type[Driver]) -> bool:
+    """Whether ``driver`` is Textual's web driver or one made from it (``rapide serve``).
+    The web driver is imported only when it is used: without it imported, no driver can
+    be one (a shell in a terminal goes without it, see :mod:`rapide_shell.tui.served`)."""
+    web = sys.modules.get("textual.drivers.web_driver")
+    return web is not None and issubclass(driver, web.WebDriver)
 
 
 def _command_language_provider() -> type[Provider]:
@@ -120,7 +127,7 @@ class RapideApp(App[None]):
         self.served = False
         """The app is drawn in a web browser (``rapide serve``), not in a terminal (see
         :meth:`serve_to_browser`)."""
-        if issubclass(self.driver_class, WebDriver):  # known before a script's first `save`
+        if _draws_in_a_browser(self.driver_class):  # known before a script's first `save`
             self.serve_to_browser()
 
     def get_driver_class(self) -> type[Driver]:
