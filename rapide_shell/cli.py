@@ -440,12 +440,12 @@ def _check_script(
     """The checks and messages of `rapide run` for a script to play (exit 2 if bad), and
     the line ``start`` (``--from``) names in it (1 without one); ``start_in`` is what a
     message calls the script (default: its path)."""
+    _not_stdin(script)
+    if script is None:
+        return 1  # the shell opened without a script does not load what reads one
     from rapide_shell.script import ScriptFileError, read_script
     from rapide_shell.script_parts import StartError, start_line
 
-    _not_stdin(script)
-    if script is None:
-        return 1
     try:
         lines = read_script(script)
     except ScriptFileError as error:

@@ -14,7 +14,6 @@ from rich.text import Text
 import pyrapide
 from pyrapide.core.printable import message_of, printable
 from rapide_shell import render
-from rapide_shell.lessons import lessons_directory
 from rapide_shell.looks import violation_text
 
 EVENTS_SHOWN = 30
@@ -272,7 +271,10 @@ def _not_the_users() -> tuple[Path, ...]:
 def _lessons() -> Path:
     """The lessons' folder, resolved. Installed, it is inside the workbench's package
     (among the installed packages), yet a lesson's architecture is code the user runs
-    and reads, as their own file is."""
+    and reads, as their own file is. The lessons' module is imported with the first
+    error placed, not with every session."""
+    from rapide_shell.lessons import lessons_directory
+
     return lessons_directory().resolve()
 
 

@@ -67,8 +67,10 @@ def test_the_architecture_layer_loads_without_the_runtime_above_it() -> None:
 
 # Imported where they are first needed, never at the top: asyncio is what a system
 # runs on, and the machinery the scheduler it runs with; an architecture file that
-# declares and binds a system, and `rapide check` describing it, pay for neither.
-IMPORTED_ON_FIRST_USE = {"asyncio", "pyrapide.runtime.machinery"}
+# declares and binds a system, and `rapide check` describing it, pay for neither. The
+# explanation of routing (`why_not`) is imported when asked for: a system that runs,
+# the workbench's included, never needs it.
+IMPORTED_ON_FIRST_USE = {"asyncio", "pyrapide.runtime.machinery", "pyrapide.runtime.explain"}
 
 
 def _imported(node: ast.Import | ast.ImportFrom) -> set[str]:

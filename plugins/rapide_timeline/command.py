@@ -16,7 +16,6 @@ from rapide_shell.commands import (
 )
 from rapide_shell.hookspecs import hookimpl
 from rapide_shell.outcome import CommandOutcome
-from rapide_timeline.lanes import Timeline
 
 if TYPE_CHECKING:
     from rapide_shell.session import Session
@@ -68,6 +67,10 @@ async def timeline(
             output=(Text("no events recorded", style="dim"),),
             data={"events": []},
         )
+    # The drawing of lanes is imported when one is drawn: the plugin is loaded with every
+    # session, before the workbench's first frame, and most never draw one.
+    from rapide_timeline.lanes import Timeline
+
     drawing = Timeline.of(events, computation, session.description)
     return CommandOutcome(
         line,

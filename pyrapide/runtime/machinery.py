@@ -9,11 +9,10 @@ which :mod:`pyrapide.runtime.system` imports on the system's first use of them.
 
 from __future__ import annotations
 
-from pyrapide.runtime.explain import explain_routing
 from pyrapide.runtime.handlers import HandlerTable
 from pyrapide.runtime.notifications import StateChanged
 from pyrapide.runtime.reporting import Reporter
 from pyrapide.runtime.routing import Router
 from pyrapide.runtime.scheduler import Scheduler
 
-__all__ = ["HandlerTable", "Reporter", "Router", "Scheduler", "StateChanged", "explain_routing"]
+__all__ = ["HandlerTable", "Reporter", "Router", "Scheduler", "StateChanged"]

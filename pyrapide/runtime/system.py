@@ -359,9 +359,11 @@ class System:
         found = self.computation.get(event_id)
         if found is None:
             raise KeyError(f"why_not(): no event {event_id!r} in the computation")
-        from pyrapide.runtime import machinery
+        # The explanation of routing is imported when one is asked for: a running
+        # System never needs it.
+        from pyrapide.runtime import explain
 
-        return machinery.explain_routing(self.scheduler, found)
+        return explain.explain_routing(self.scheduler, found)
 
     def next_dispatch(self, kind: str | ConnectionKind | None = None) -> Dispatch | None:
         """The queued dispatch ``step(kind)`` would run now, or None, changing nothing.

@@ -20,7 +20,6 @@ from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.css.query import NoMatches
 from textual.driver import Driver
-from textual.drivers.web_driver import WebDriver
 from textual.widgets import Input
 
 from pyrapide.core.atomic import write_atomically
@@ -36,7 +35,6 @@ from rapide_shell.session import Session
 from rapide_shell.tally import SessionTally
 from rapide_shell.tui.collector import first_frame_shown
 from rapide_shell.tui.escape_keys import after_escape, read_escape_keys_as_alt
-from rapide_shell.tui.palette import CommandLanguageProvider, WorkbenchPalette
 from rapide_shell.tui.screen_commands import ScreenCommands, not_saved
 from rapide_shell.tui.screens.main_screen import MainScreen
 from rapide_shell.tui.theme_colours import ThemeTranslation, workbench_variables
@@ -44,9 +42,26 @@ from rapide_shell.tui.theme_colours import ThemeTranslation, workbench_variables
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from textual.command import Provider
     from textual.screen import Screen
 
     from rapide_shell.address import Address
+
+
+def _draws_in_a_browser(driver: type[Driver]) -> bool:
+    """Whether ``driver`` is Textual's web driver or one made from it (``rapide serve``).
+    The web driver is imported only when it is used: without it imported, no driver can
+    be one (a shell in a terminal goes without it, see :mod:`rapide_shell.tui.served`)."""
+    web = sys.modules.get("textual.drivers.web_driver")
+    return web is not None and issubclass(driver, web.WebDriver)
+
+
+def _command_language_provider() -> type[Provider]:
+    """The palette's provider of the command language, imported when the palette first
+    opens (as Textual's own system commands are): most sessions never open it."""
+    from rapide_shell.tui.palette import CommandLanguageProvider
+
+    return CommandLanguageProvider
 
 
 class RapideApp(App[None]):
@@ -65,7 +80,7 @@ class RapideApp(App[None]):
 
     TITLE = "rapide shell"
     CSS_PATH = ["app.tcss", "dialogs.tcss", "narration.tcss"]
-    COMMANDS = App.COMMANDS | {CommandLanguageProvider}
+    COMMANDS = App.COMMANDS | {_command_language_provider}
     BINDINGS: ClassVar[list[BindingType]] = [
         # On the app, not the main screen: a screenshot can be taken over any dialog too.
         Binding("f12", "screenshot", "SVG", id="screenshot", priority=True,
@@ -112,20 +127,20 @@ class RapideApp(App[None]):
         self.served = False
         """The app is drawn in a web browser (``rapide serve``), not in a terminal (see
         :meth:`serve_to_browser`)."""
-        if issubclass(self.driver_class, WebDriver):  # known before a script's first `save`
+        if _draws_in_a_browser(self.driver_class):  # known before a script's first `save`
             self.serve_to_browser()
 
     def get_driver_class(self) -> type[Driver]:
         """Textual's driver for this platform; on Linux and macOS one that outlives its
         terminal, and in a browser one that ends when its server does (see
-        :mod:`rapide_shell.tui.hangup`)."""
+        :mod:`rapide_shell.tui.hangup` and :mod:`rapide_shell.tui.served`)."""
         driver = super().get_driver_class()
         if driver.__name__ == "LinuxDriver":
             from rapide_shell.tui.hangup import HangupSafeDriver
 
             return HangupSafeDriver
         if driver.__name__ == "WebDriver":
-            from rapide_shell.tui.hangup import ServedDriver
+            from rapide_shell.tui.served import ServedDriver
 
             return ServedDriver
         return driver
@@ -191,6 +206,8 @@ class RapideApp(App[None]):
     def action_command_palette(self) -> None:
         """Shows the command palette (the workbench's: see :class:`WorkbenchPalette`)."""
         if self.use_command_palette and not isinstance(self.screen, CommandPalette):
+            from rapide_shell.tui.palette import WorkbenchPalette
+
             self.push_screen(WorkbenchPalette(id="--command-palette"))
 
     def on_ready(self) -> None:

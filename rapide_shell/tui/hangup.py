@@ -1,18 +1,13 @@
 """A terminal that goes away under the workbench (its window closed, an ssh connection
-dropped), or the server of a tab (``rapide serve`` killed or crashed): the workbench
-still closes its session as Ctrl-Q does, and exits.
+dropped): the workbench still closes its session as Ctrl-Q does, and exits.
 
 The process is sent SIGHUP (see :meth:`RapideApp.end_by_signal`), but by then, or
 soon after, every write to the terminal fails (EIO). Textual writes the screen from a
 thread of its own, which such a write would end, leaving the app to wait for it for
 ever as it shuts down. The driver here writes through :class:`TerminalOutput`, which
 drops what the terminal no longer takes, so that the app's shutdown, the session's
-finish hooks and the recording go on as with a terminal there.
-
-A served tab's app talks to its server through pipes (Textual's web driver), and
-hears no SIGHUP when the server dies: its input just ends, which Textual's driver
-takes quietly, leaving the app running for ever with nobody to reach it. The driver
-here takes that end as a hang-up, and drops what it writes once the pipe is gone.
+finish hooks and the recording go on as with a terminal there. A tab of ``rapide
+serve`` whose server goes away is told the same way (:mod:`rapide_shell.tui.served`).
 """
 
 from __future__ import annotations
@@ -23,7 +18,6 @@ from typing import IO, Any
 
 from textual.driver import Driver
 from textual.drivers.linux_driver import LinuxDriver
-from textual.drivers.web_driver import WebDriver
 
 
 class WhileThere:
@@ -76,31 +70,11 @@ class HangupSafeDriver(LinuxDriver):
         try:
             super().run_input_thread()
         except OSError:
-            if not _tell_hung_up(self):
+            if not tell_hung_up(self):
                 raise
 
 
-class ServedDriver(WebDriver):
-    """Textual's driver for a tab of ``rapide serve``: when its input ends without the
-    app having asked to stop, the server is gone, and the app is told so as by SIGHUP;
-    writes to the server once it is gone are dropped."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        write, there = self._write, WhileThere()
-
-        def write_while_there(data: bytes) -> int:
-            return int(there.call(write, data, made=len(data)))
-
-        self._write = write_while_there  # type: ignore[assignment]  # a stand-in for it
-
-    def run_input_thread(self) -> None:
-        super().run_input_thread()
-        if not self.exit_event.is_set():  # not the app's own stop: the server went away
-            _tell_hung_up(self)
-
-
-def _tell_hung_up(driver: Driver) -> bool:
+def tell_hung_up(driver: Driver) -> bool:
     """Tells the driver's app, from the driver's input thread, that what it ran in went
     away, as SIGHUP would; False for an app that does not take it (not the workbench)."""
     hung_up = getattr(driver._app, "end_by_signal", None)

@@ -9,7 +9,6 @@ from rich.console import RenderableType
 from rich.text import Text
 from rich.tree import Tree
 
-from pyrapide.analysis.structure import difference
 from pyrapide.core import Computation
 from rapide_shell import render
 from rapide_shell.commands.arguments import ArgumentText, NoArguments, no_arguments
@@ -233,6 +232,10 @@ async def fork(session: Session, command: Command[BranchArguments], line: str) -
 
 async def diff(session: Session, command: Command[DiffArguments], line: str) -> CommandOutcome:
     """Compare two branches."""
+    # The comparison of posets (and hashlib under it) is imported for a diff, not with
+    # every session.
+    from pyrapide.analysis.structure import difference
+
     tree = session.decisions
     if command.args.second is None:
         first, second = tree.branch, find_branch(session, command.args.first)

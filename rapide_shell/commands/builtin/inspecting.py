@@ -10,9 +10,8 @@ from typing import TYPE_CHECKING, Any
 from rich.console import RenderableType
 from rich.text import Text
 
-from pyrapide.analysis import visualization
 from pyrapide.core.atomic import WriteError, write_atomically
-from rapide_shell import architecture_view, render
+from rapide_shell import render
 from rapide_shell.commands.arguments import (
     ArgumentText,
     file_name,
@@ -254,6 +253,9 @@ def parse_export(text: ArgumentText) -> ExportArguments:
 
 async def show(session: Session, command: Command[ShowArguments], line: str) -> CommandOutcome:
     """Show the graph, the queue, the events, one event or the components."""
+    # The architecture's views are imported when shown, not with every session.
+    from rapide_shell import architecture_view
+
     topic, arg = command.args.topic, command.args.arg
     data: dict[str, Any] = {"topic": topic}
     if topic == "graph":
@@ -388,6 +390,9 @@ async def export(
     session: Session, command: Command[ExportArguments], line: str
 ) -> CommandOutcome:
     """Write the computation as DOT, Mermaid or JSON."""
+    # The library's writers are imported for an export, not with every session.
+    from pyrapide.analysis import visualization
+
     computation = session.computation
     fmt = command.args.format
     size = max(len(computation), 1)

@@ -6,6 +6,10 @@ narration, a command is typed into the command bar a character at a time, entere
 its outcome left up for the room to read before the next line. While it plays, the
 session is the script's: what the user enters waits for its end (``pause`` aside).
 Ctrl-C takes it over after the line in progress, and ``resume`` plays the rest.
+
+What plays a script (:mod:`rapide_shell.script`, its parts, the lessons) is imported by
+the methods that play one, when one plays: most sessions never do, and every start of
+the workbench would pay for it before its first frame.
 """
 
 from __future__ import annotations
@@ -22,10 +26,8 @@ from rich.text import Text
 from pyrapide.core.printable import printable
 from rapide_shell.address import Address
 from rapide_shell.commands.builtin.narrating import command_word
-from rapide_shell.lessons import lesson_played_by
 from rapide_shell.render import note
-from rapide_shell.script import ScriptFileError, ScriptLine, ScriptResult, play, read_script
-from rapide_shell.script_parts import line_and_part, next_part, part_holding
+from rapide_shell.script_file import ScriptFileError, ScriptLine, read_script
 from rapide_shell.tui.widgets.command_bar import CommandBar
 from rapide_shell.tui.widgets.narration_banner import NarrationBanner
 
@@ -33,6 +35,7 @@ if TYPE_CHECKING:
     from textual.worker import Worker
 
     from rapide_shell.outcome import CommandOutcome
+    from rapide_shell.script import ScriptResult
     from rapide_shell.tui.screens.main_screen import MainScreen
     from rapide_shell.tui.screens.wait_screen import WaitScreen
 
@@ -67,10 +70,14 @@ class StoppedScript:
     @property
     def part(self) -> int:
         """The part the rest begins in (``--from`` plays that part again from its start)."""
+        from rapide_shell.script_parts import part_holding
+
         return part_holding(self.lines, self.next_line).number
 
     def where(self) -> str:
         """``line 8 (part 2 of 5)``: where the rest begins."""
+        from rapide_shell.script_parts import line_and_part
+
         return line_and_part(self.lines, self.next_line)
 
 
@@ -131,6 +138,8 @@ class ScriptPlayer:
 
     async def _play_script(self, path: Path, start: int) -> None:
         """The worker of :meth:`play`: reads the script, says what it plays, plays it."""
+        from rapide_shell.script_parts import line_and_part
+
         output, view = self.screen.output, self.screen.view
         try:
             lines = read_script(path)
@@ -196,6 +205,8 @@ class ScriptPlayer:
         """Plays ``lines`` from line ``start``: the lines above it are replayed first or,
         ``after`` a script taken over, were played already (and what they met is summed
         up with the rest). Ends as :meth:`play` says."""
+        from rapide_shell.script import play
+
         session = self.screen.session
         self.stopped_script = None
         self.playing = True
@@ -350,7 +361,11 @@ class ScriptPlayer:
     def _next_part(self) -> str:
         """``part 3 of 7``: the part of the script playing that a ``wait`` at its
         current line holds before; "" when no script plays or this is its last part."""
-        return next_part(self._script_lines, self._line_played) if self.playing else ""
+        if not self.playing:
+            return ""
+        from rapide_shell.script_parts import next_part
+
+        return next_part(self._script_lines, self._line_played)
 
     # -- the user's turn -----------------------------------------------------------------
 
@@ -395,6 +410,8 @@ class ScriptPlayer:
         to play the rest (``resume``) and, for a lesson, how to play it again later; what
         its lines met stays counted in the tally. The screen then posts
         :class:`~rapide_shell.tui.screens.main_screen.MainScreen.TookOver`."""
+        from rapide_shell.lessons import lesson_played_by
+
         output = self.screen.output
         self.screen.view.draw_now()  # below the last command's output
         output.follow()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -115,3 +116,49 @@ def test_the_shell_records_what_is_typed_and_ends_the_file_on_quit(tmp_path: Pat
     assert child.exitstatus == 0
     lines = [line for line in recording.read_text().splitlines() if not line.startswith("#")]
     assert lines == ["seed 4", 'inject APIService.request {"type": "query", "key": "users/1"}']
+
+
+# What the shell opened on a file uses before its first frame is imported before it; the
+# machinery of what it may do later is imported when asked for.
+LATER = (
+    "rapide_shell.script",  # playing a script (--script, `rapide lessons`)
+    "rapide_shell.lessons",
+    "pyrapide.analysis.structure",  # `diff`
+    "pyrapide.analysis.visualization",  # `export`
+    "rapide_shell.architecture_view",  # `show graph`, `show components`
+    "pyrapide.runtime.explain",  # `whynot`
+    "textual.drivers.web_driver",  # a tab of `rapide serve`
+    "pyrapide.exploration",  # `explore`
+    "rapide_timeline.lanes",  # `timeline`, the first-party plugin's command
+    "rapide_shell.tui.palette",  # the command palette (Ctrl+P)
+)
+
+
+@pytest.mark.slow
+def test_the_shell_shows_its_first_frame_without_what_it_may_do_later(tmp_path: Path):
+    # The shell as a user starts it, in a terminal; its app, once its first frame is on
+    # the screen, writes down what had been imported by then, and leaves.
+    imported = tmp_path / "imported.json"
+    probe = (
+        "import json, sys\n"
+        "from rapide_shell import cli\n"
+        "from rapide_shell.tui.app import RapideApp\n"
+        "shown = RapideApp.on_ready\n"
+        "def on_ready(app):\n"
+        "    shown(app)\n"
+        f"    with open({str(imported)!r}, 'w') as file:\n"
+        "        json.dump(sorted(sys.modules), file)\n"
+        "    app.exit()\n"
+        "RapideApp.on_ready = on_ready\n"
+        "cli.main(['shell', 'examples/seed_system.py'])\n"
+    )
+    child = pexpect.spawn(
+        sys.executable, ["-c", probe], cwd=str(ROOT), dimensions=(36, 120),
+        encoding="utf-8", timeout=30, env={"TERM": "xterm-256color", "PATH": str(RAPIDE.parent)},
+    )
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    modules = json.loads(imported.read_text())
+    assert "rapide_shell.tui.hangup" in modules  # the terminal's driver: it got that far
+    assert [name for name in LATER if name in modules] == []
