@@ -353,6 +353,12 @@ class _AtPrompt:
         else:
             self.pending = True
 
+    def before_prompt(self) -> None:
+        """As a prompt starts (its ``pre_run``): a Ctrl-C that came while it was about to,
+        too early for it to be ended by (:meth:`__call__`), ends it now."""
+        if self.take_pending():
+            self.prompt.app.exit(exception=KeyboardInterrupt, style="class:aborting")
+
     def take_pending(self) -> bool:
         """True (once) when a Ctrl-C arrived between prompts."""
         pending, self.pending = self.pending, False
@@ -453,8 +459,8 @@ async def _loop(
     interrupted = False
     while True:
         try:
-            if at_prompt.take_pending():
-                raise KeyboardInterrupt
+            if at_prompt.take_pending() or interrupts.ended_by is not None:
+                raise KeyboardInterrupt  # a Ctrl-C between prompts, or asked to end
             if piped is not None:
                 # The next line, shown after the prompt as if typed (the output may be
                 # a file, where prompt-toolkit's line ends would not do).
@@ -474,7 +480,8 @@ async def _loop(
                 # handle_sigint=False: our handler stays in place; prompt-toolkit's would
                 # replace it and, on leaving, leave SIGINT to Python's default (a crash).
                 line = await prompt.prompt_async(
-                    lambda: prompt_text(session), handle_sigint=False, default=rest
+                    lambda: prompt_text(session), handle_sigint=False, default=rest,
+                    pre_run=at_prompt.before_prompt,
                 )
         except KeyboardInterrupt:
             pasted.clear()
