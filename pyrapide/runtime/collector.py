@@ -4,9 +4,10 @@ A run keeps what it records: its events, their payloads and the poset's
 indices stay alive until the computation is dropped. CPython's full (oldest
 generation) collection walks every live container, so on a run of a million
 events each one paused the run for one to two seconds, in the middle of it
-(and, in the workbench, between two keys). And each young collection walks again
-what the one before left, so that every event and payload was walked two or three
-times on its way to the oldest generation: 5-12% of a run's time.
+(and, in the workbench, between two keys). And the middle generation's collections
+walked again what the young ones left, so that every event and payload was walked
+twice or more on its way to the oldest generation: half the collector's time in a
+run (2.5% of a million-event run's, ``benchmarks/bench_limit.py --gc-pauses``).
 
 So while a run loop holds the collector (:func:`full_collections_held`), it makes
 no full collection by itself, and once the hold has lasted :data:`FREEZE_AFTER` young
