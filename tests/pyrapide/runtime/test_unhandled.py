@@ -121,7 +121,7 @@ class Flood:
             await get_context(self).emit("Feed.item", n=n)
 
 
-FLOOD = 10_000
+FLOOD = 4_000
 
 
 async def _kept_by_a_flood(dst: type) -> int:
@@ -145,7 +145,7 @@ async def test_deliveries_no_handler_takes_keep_nothing_of_their_own() -> None:
     await _kept_by_a_flood(ItemTaker)  # once first: what the first run sets up is kept
     taken = await _kept_by_a_flood(ItemTaker)
     untaken = await _kept_by_a_flood(PairWaiter)
-    # A kept id would cost some 60 bytes a delivery: 600 kB here.
+    # A kept id would cost some 60 bytes a delivery: 240 kB here.
     assert untaken - taken < 100_000, (untaken, taken)
     system = System(Line, {"src": Flood, "dst": PairWaiter})
     await system.run()
