@@ -9,7 +9,7 @@ from pyrapide.architecture.hierarchy import parent_path
 from pyrapide.architecture.wiring import unrelated_parts
 from pyrapide.core.printable import printable
 from pyrapide.patterns import BasicPattern, Pattern
-from pyrapide.patterns.algebra import basic_parts
+from pyrapide.patterns.algebra import globs_matching_none, names_among
 from pyrapide.runtime.modules import module_spec
 from pyrapide.types import interface_actions, interface_name
 from rapide_shell.architecture_text import graph_text
@@ -247,13 +247,13 @@ def _handler_warnings(loaded: LoadedArchitecture, component: str) -> list[str]:
     one_at_a_time = True  # every connection into it delivers one event at a time
     for connection in into:
         pattern = loaded.hierarchy.connections[connection.index].pattern
-        names = _declared_names(loaded, pattern)
+        names = names_among(pattern, loaded.actions)
         delivered = None if names is None or delivered is None else delivered | names
         one_at_a_time = one_at_a_time and isinstance(pattern, BasicPattern)
     warnings = []
     for handler in module_spec(module).handlers:
         said = f"component {component!r}: {module.__qualname__}.{handler.method_name} handles "
-        wanted = _declared_names(loaded, handler.pattern)
+        wanted = names_among(handler.pattern, loaded.actions)
         if undeclared := _undeclared_names(loaded, handler.pattern):
             warnings.append(
                 f"{said}{handler.pattern}, but {'; '.join(undeclared)}, so no such event "
@@ -273,15 +273,6 @@ def _handler_warnings(loaded: LoadedArchitecture, component: str) -> list[str]:
     return warnings
 
 
-def _declared_names(loaded: LoadedArchitecture, pattern: Pattern) -> frozenset[str] | None:
-    """The event names ``pattern`` can match (None: any): for a basic pattern whose name
-    has ``*`` in it, the declared names it completes, since only those can be emitted
-    or injected."""
-    if isinstance(pattern, BasicPattern) and pattern.name_glob is not None:
-        return frozenset(filter(pattern.matches_name, loaded.actions))
-    return pattern.event_names()
-
-
 def _undeclared_names(loaded: LoadedArchitecture, pattern: Any) -> list[str]:
     """``no interface declares 'A.pnig' (did you mean 'A.ping'?)`` for each event name of
     ``pattern`` (a connection's, a handler's) that no action has: most often a
@@ -296,11 +287,11 @@ def _undeclared_names(loaded: LoadedArchitecture, pattern: Any) -> list[str]:
         parts.append(
             f"no interface declares {name!r}" + (f" (did you mean {suggestion}?)" if hint else "")
         )
-    for part in basic_parts(pattern) if isinstance(pattern, Pattern) else ():
-        if not isinstance(part, BasicPattern) or part.name_glob is None:
-            continue
-        if not any(map(part.matches_name, loaded.actions)):
-            parts.append(f"no interface declares a name that {part.event_name!r} matches")
+    if isinstance(pattern, Pattern):
+        parts.extend(
+            f"no interface declares a name that {part.event_name!r} matches"
+            for part in globs_matching_none(pattern, loaded.actions)
+        )
     return parts
 
 

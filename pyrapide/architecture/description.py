@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from pyrapide.architecture.connections import pattern_text, target_label
 from pyrapide.architecture.hierarchy import child_path
 from pyrapide.patterns import BasicPattern, Pattern
-from pyrapide.patterns.algebra import basic_parts, is_from, scoped_source
+from pyrapide.patterns.algebra import basic_parts, is_from, names_among, scoped_source
 from pyrapide.types.interface import interface_actions, interface_name
 
 if TYPE_CHECKING:
@@ -227,10 +227,12 @@ class _SourceIndex:
         unknown: dict[str, None] = {}  # an ordered set: the order the pattern names them
         from_anywhere = False
         for part in basic_parts(pattern):
-            names = _event_names(part)
-            if isinstance(part, BasicPattern) and part.name_glob is not None:
-                # ``Sensor.*``: the names it completes that this architecture declares.
-                names = frozenset(filter(part.matches_name, self._emitters))
+            # ``Sensor.*``: the names it completes that this architecture declares.
+            names = (
+                names_among(part, self._emitters)
+                if isinstance(part, BasicPattern)
+                else _event_names(part)
+            )
             source = part.source_matcher if isinstance(part, BasicPattern) else None
             if not isinstance(source, str):  # no source, or a placeholder: any source
                 if names is None:

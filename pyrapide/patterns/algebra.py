@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from pyrapide.core.printable import brief_repr, described, described_by_name, value_repr
@@ -46,8 +46,8 @@ if TYPE_CHECKING:
     from pyrapide.patterns.engine import Matcher
 
 __all__ = [
-    "BasicPattern", "NameGlob", "Pattern", "basic_parts", "check_operand", "name_glob",
-    "name_text",
+    "BasicPattern", "NameGlob", "Pattern", "basic_parts", "check_operand", "globs_matching_none",
+    "name_glob", "name_text", "names_among",
 ]
 
 # Binding strength in the text syntax, loosest first; see pyrapide.patterns.
@@ -306,6 +306,27 @@ def basic_parts(pattern: Pattern) -> list[Pattern]:
         else:
             pending.extend(reversed(children))
     return parts
+
+
+def names_among(pattern: Pattern, declared: Iterable[str]) -> frozenset[str] | None:
+    """The event names ``pattern`` can match (None: any name): for a basic pattern whose
+    name has ``*`` in it, those of the ``declared`` names it completes, since only a
+    declared name is ever emitted."""
+    if isinstance(pattern, BasicPattern) and pattern.name_glob is not None:
+        return frozenset(filter(pattern.matches_name, declared))
+    return pattern.event_names()
+
+
+def globs_matching_none(pattern: Pattern, declared: Collection[str]) -> list[BasicPattern]:
+    """The basic patterns in ``pattern`` whose name has ``*`` in it and completes none of
+    the ``declared`` names: a pattern that may never match, most likely misspelt."""
+    return [
+        part
+        for part in basic_parts(pattern)
+        if isinstance(part, BasicPattern)
+        and part.name_glob is not None
+        and not any(map(part.matches_name, declared))
+    ]
 
 
 def check_operand(other: Any, operator_name: str) -> Pattern:

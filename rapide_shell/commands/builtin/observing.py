@@ -11,6 +11,7 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from pyrapide.patterns import BasicPattern, Condition, GuardedPattern, Pattern
+from pyrapide.patterns.algebra import globs_matching_none
 from pyrapide.runtime.routing import guards_in
 from rapide_shell import notices, render
 from rapide_shell.commands.arguments import (
@@ -550,10 +551,7 @@ def _undeclared_names(session: Session, pattern: Any) -> list[Text]:
             "may never match",
             style="yellow",
         )
-        for part in _parts(pattern)
-        if isinstance(part, BasicPattern)
-        and part.name_glob is not None
-        and not any(map(part.matches_name, session.actions))
+        for part in globs_matching_none(pattern, session.actions)
     ]
     names = pattern.event_names()
     for name in sorted((names or frozenset()) - session.actions.keys()):
