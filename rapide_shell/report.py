@@ -17,11 +17,12 @@ from rapide_shell import render
 from rapide_shell.looks import violation_text
 
 EVENTS_SHOWN = 30
+"""A command's output lists at most this many of the events it recorded."""
+
 PROBLEMS_SHOWN = 30
 """The problems a step or run shows at most, the first (what goes wrong first often
 makes the rest); the others are counted on one line. Every one stays in the outcome's
 data (``rapide run --json``), as every handler error stays in ``System.errors``."""
-"""A command's output lists at most this many of the events it recorded."""
 
 UNHANDLED_SHOWN = 10
 """A command's output has a line for at most this many kinds of delivery no handler

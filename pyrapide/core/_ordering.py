@@ -473,12 +473,12 @@ class CausalOrder:
         if all(not before or before[-1] < p for p, before in enumerate(causes)):
             # Every link points forward: recording order is a topological order,
             # and appending one event after another is the fastest way to build.
-            append, kept = order.append, order.kept
+            append, keep = order.append, order.keep
             lines = _lines(causes, events)
             for p, event_causes in enumerate(causes):
                 append(event_causes)
                 if p in lines:
-                    kept[events[p].source] = p  # as the run kept it (see keep)
+                    keep(p)  # as the run kept it
             return order
         effects: list[Links] = [None] * n
         for p, event_causes in enumerate(causes):
