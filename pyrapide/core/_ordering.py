@@ -199,6 +199,7 @@ class CausalOrder:
         "pos",
         "slow_queries",
         "stale",
+        "tailless",
         "topo",
     )
 
@@ -241,6 +242,11 @@ class CausalOrder:
         # pipe's answer, which its next delivery follows): another source's event
         # does not take its chain (see keep).
         self.kept: dict[str, int] = {}
+        # Event -> how many cause links up from it no event ends its chain, as far as
+        # :meth:`_tailless` found (0: not known). It holds for good once found: a chain
+        # only grows, so an event that does not end its chain never will, and an
+        # event's ancestors are fixed when it is recorded (a link clears this).
+        self.tailless = bytearray()
 
     # -- building ---------------------------------------------------------
 
@@ -431,9 +437,13 @@ class CausalOrder:
                     if nearest < 0:
                         nearest = chain_of[y]
                 x = y
+            if budget <= 0 or levels <= 0:
+                return nearest
             frontier = [x]
         else:
             frontier = list(causes)
+        if nearest < 0 and self._all_tailless(frontier, levels, budget):
+            return -1  # the search below would look at many events, and find none
         seen = set(frontier)
         while frontier and budget > 0 and levels > 0:
             levels -= 1
@@ -452,6 +462,42 @@ class CausalOrder:
                     budget -= 1
             frontier = following
         return nearest
+
+    def _all_tailless(self, frontier: list[int], levels: int, budget: int) -> bool:
+        """Whether no event within ``levels`` cause links above any of ``frontier`` ends
+        its chain, found within ``budget`` causes (False: one does, or not known)."""
+        for x in frontier:
+            budget = self._tailless(x, levels, budget)
+            if budget < 0:
+                return False
+        return True
+
+    def _tailless(self, x: int, levels: int, budget: int) -> int:
+        """Whether no event within ``levels`` cause links above ``x`` ends its chain: the
+        budget left (``budget`` less the causes looked at) if so, -1 if one does or
+        the budget ran out first. What it finds is kept (``tailless``), so that the
+        events below ``x`` find it without looking again."""
+        known = self.tailless
+        if x < len(known) and known[x] >= levels:
+            return budget
+        chains, chain_of = self.chains, self.chain
+        on = chain_of[x]
+        for y in listed(self.causes[x]):
+            budget -= 1
+            if budget < 0:
+                return -1
+            chain = chain_of[y]
+            # A cause on its effect's chain comes before it there: it ends nothing.
+            if chain != on and chains[chain][-1] == y:
+                return -1
+            if levels > 1:
+                budget = self._tailless(y, levels - 1, budget)
+                if budget < 0:
+                    return -1
+        if x >= len(known):
+            known.extend(bytes(x + 1 - len(known)))
+        known[x] = levels
+        return budget
 
     def off_chain_causes(self, members: array[int] | tuple[int, ...], at: int) -> tuple[int, ...]:
         """The causes of ``members[at]`` other than the event before it on its chain."""
@@ -544,6 +590,7 @@ class CausalOrder:
         if self.topo[c] > self.topo[e] and not self._reorder(c, e):
             return False
         self.last = -1  # c gains an effect, e perhaps depth: append_after reads them again
+        self.tailless.clear()  # e, and what follows it, may have a chain's end above now
         self.causes[e] = tuple(sorted((*known, c)))
         self.effects[c] = _with_effect(self.effects[c], e)
         home, position = self.chain[e], self.pos[e]
