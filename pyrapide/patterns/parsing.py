@@ -267,6 +267,9 @@ def _quoting_hint(text: str, line: int, column: int) -> str:
         ):
             return f" (a name that is not ASCII is quoted: {alg.name_text(name)})"
     before, after = row[: column - 1], row[column - 1 :]
+    fields = _fields_hint(before, after)
+    if fields:
+        return fields
     quoted = next((q for q in _QUOTED.finditer(before) if q.end() == len(before)), None)
     dotted = _DOTTED.match(after)
     if quoted is not None and dotted is not None:
@@ -281,6 +284,36 @@ def _quoting_hint(text: str, line: int, column: int) -> str:
 
 _QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
 _DOTTED = re.compile(r"(?:\.\w+)+")
+_NAME_BEFORE = re.compile(r'(?:[\w.*]+|"(?:[^"\\]|\\.)*")[ \t]*$')
+_FIELD = re.compile(r"[ \t]*(\w+)[ \t]*=[ \t]*(?!=)(\S+)")
+
+
+def _fields_hint(before: str, after: str) -> str:
+    """What to write when fields follow a name as ``inject`` takes them (``A.b x=1``):
+    in a pattern they go in parentheses, their values JSON."""
+    name = _NAME_BEFORE.search(before)
+    if name is None or len(name.group()) > _HINTED:
+        return ""
+    fields: list[str] = []
+    at = 0
+    while (field := _FIELD.match(after, at)) is not None and len(fields) < 3:
+        key, value = field.groups()
+        try:
+            json.loads(value)
+        except ValueError:
+            value = json.dumps(value)
+        if len(key) + len(value) > _HINTED:
+            break
+        fields.append(f"{key}={value}")
+        at = field.end()
+    if not fields:
+        return ""
+    more = ", ..." if _FIELD.match(after, at) else ""
+    written = f"{name.group().rstrip()}({', '.join(fields)}{more})"
+    return f" (a pattern's fields go in parentheses: {written})"
+
+
+_HINTED = 40  # the longest name, or field and value, a hint writes again
 
 
 # The rules that put one thing inside another: what MAX_PATTERN_DEPTH counts.

@@ -475,3 +475,29 @@ def test_a_quoted_name_with_a_star_is_the_python_glob_and_prints_back():
         "*.error"
     )
     assert parse_pattern(str(pattern)) == pattern
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        ("Ledger.booked amount=12", "Ledger.booked(amount=12)"),
+        ('Ledger.booked amount=12 who=bob', 'Ledger.booked(amount=12, who="bob")'),
+        ("A.b x = 1", "A.b(x=1)"),
+        ("A -> C.d n=1 m=2 k=3 j=4", "C.d(n=1, m=2, k=3, ...)"),
+        ('"Sensor.*" level=5', '"Sensor.*"(level=5)'),
+    ],
+)
+def test_fields_written_as_inject_takes_them_say_they_go_in_parentheses(text, written):
+    """``inject A.b x=1`` takes fields so; a pattern (``expect``, ``watch``) takes them in
+    parentheses, their values JSON, and the error says what to write."""
+    with pytest.raises(PatternSyntaxError) as caught:
+        parse_pattern(text)
+    first = str(caught.value).splitlines()[0]
+    assert first.endswith(f"(a pattern's fields go in parentheses: {written})")
+
+
+@pytest.mark.parametrize("text", ["A.b(x=1) y=2", "A.b x == 1", "A.b " + "x" * 50 + "=1"])
+def test_no_fields_hint_where_parentheses_would_not_do(text):
+    with pytest.raises(PatternSyntaxError) as caught:
+        parse_pattern(text)
+    assert "go in parentheses" not in str(caught.value)
