@@ -466,23 +466,24 @@ class CausalOrder:
     def _all_tailless(self, frontier: list[int], levels: int, budget: int) -> bool:
         """Whether no event within ``levels`` cause links above any of ``frontier`` ends
         its chain, found within ``budget`` causes (False: one does, or not known)."""
+        known = self.tailless
         for x in frontier:
-            budget = self._tailless(x, levels, budget)
-            if budget < 0:
-                return False
+            if x >= len(known) or known[x] < levels:
+                budget = self._tailless(x, levels, budget)
+                if budget < 0:
+                    return False
         return True
 
     def _tailless(self, x: int, levels: int, budget: int) -> int:
-        """Whether no event within ``levels`` cause links above ``x`` ends its chain: the
-        budget left (``budget`` less the causes looked at) if so, -1 if one does or
-        the budget ran out first. What it finds is kept (``tailless``), so that the
-        events below ``x`` find it without looking again."""
-        known = self.tailless
-        if x < len(known) and known[x] >= levels:
-            return budget
-        chains, chain_of = self.chains, self.chain
+        """Whether no event within ``levels`` cause links above ``x`` ends its chain (not
+        known yet): the budget left (``budget`` less the causes looked at) if so, -1 if
+        one does or the budget ran out first. What it finds is kept (``tailless``), so
+        that the events below ``x`` find it without looking again."""
+        known, chains, chain_of = self.tailless, self.chains, self.chain
         on = chain_of[x]
-        for y in listed(self.causes[x]):
+        above = levels - 1
+        links = self.causes[x]
+        for y in (links,) if type(links) is int else links:  # type: ignore[union-attr]
             budget -= 1
             if budget < 0:
                 return -1
@@ -490,8 +491,8 @@ class CausalOrder:
             # A cause on its effect's chain comes before it there: it ends nothing.
             if chain != on and chains[chain][-1] == y:
                 return -1
-            if levels > 1:
-                budget = self._tailless(y, levels - 1, budget)
+            if above and (y >= len(known) or known[y] < above):
+                budget = self._tailless(y, above, budget)
                 if budget < 0:
                     return -1
         if x >= len(known):
