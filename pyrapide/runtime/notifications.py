@@ -131,6 +131,28 @@ class GuardError(HandlerError):
     connection: Connection
 
 
+FRAMES_KEPT = 100
+"""How many of a system's handler and guard errors keep their exception's traceback
+whole: the frames it ran in and their variables, what a debugger's post-mortem reads.
+Every later one keeps its traceback as text (``HandlerError.traceback``) only: a
+handler failing at each delivery of a storm held some 4 KB of frames an error, 450 MB
+for 100,000 of them."""
+
+
+def keep_error(errors: list[HandlerError], note: HandlerError) -> None:
+    """Add ``note`` to a system's ``errors``: past :data:`FRAMES_KEPT` of them, what its
+    exception's traceback holds alive (and those of the exceptions it was raised from or
+    while handling) is let go, its text written out already."""
+    errors.append(note)
+    if len(errors) > FRAMES_KEPT:
+        seen: set[int] = set()
+        error: BaseException | None = note.error
+        while error is not None and id(error) not in seen:
+            seen.add(id(error))
+            error.__traceback__ = None
+            error = error.__cause__ or error.__context__
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ConstraintViolated(Notification):
     """One of the architecture's constraints was violated by the events so far."""

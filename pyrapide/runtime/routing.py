@@ -28,7 +28,7 @@ from pyrapide.patterns import BasicPattern, Pattern
 from pyrapide.patterns.algebra import is_from, scoped_source
 from pyrapide.patterns.engine import one_event_test
 from pyrapide.patterns.operators import GuardedPattern
-from pyrapide.runtime.notifications import GuardError
+from pyrapide.runtime.notifications import GuardError, keep_error
 
 if TYPE_CHECKING:
     from pyrapide.architecture import Hierarchy
@@ -270,7 +270,7 @@ class Router:
                     connection=connection,
                 )
                 self.reporter.publish(note)
-                self.errors.append(note)
+                keep_error(self.errors, note)
 
     # ------------------------------------------------------------- the log
     def delivered_for(self, position: int) -> list[tuple[int, int]]:

@@ -66,6 +66,7 @@ from pyrapide.runtime.notifications import (
     HandlerStarted,
     LimitReached,
     TaskResumed,
+    keep_error,
 )
 from pyrapide.runtime.routing import Route, callable_name
 from pyrapide.runtime.tasks import InFlight, Task, WaitReason
@@ -826,7 +827,7 @@ class Scheduler:
             hook=task.hook,
         )
         self.reporter.publish(note)
-        self.errors.append(note)
+        keep_error(self.errors, note)
 
     # -------------------------------------------------------------- driving
     def drive(self, task: Task) -> None:

@@ -19,6 +19,7 @@ from pyrapide import (
     when,
 )
 from pyrapide.runtime import GuardError, HandlerError, LimitReached, SubscriberError, System
+from pyrapide.runtime.notifications import FRAMES_KEPT
 
 
 @interface
@@ -83,6 +84,39 @@ async def test_a_raising_handler_is_reported_and_the_run_goes_on():
     # Everything before the failure is kept; the run ended normally.
     assert [e.payload["n"] for e in computation.events_by_name("Ping.ping")] == [0, 1, 2, 3]
     assert system.state == "stopped"
+
+
+@module(implements=Ping)
+class Ticker:
+    async def start(self):
+        for n in range(FRAMES_KEPT + 20):
+            await get_context(self).emit("Ping.ping", n=n)
+
+
+@module(implements=Pong)
+class Failing:
+    @when(Pattern.match("Ping.ping"))
+    async def on_ping(self, match):
+        try:
+            {}[match.payload["n"]]
+        except KeyError as missing:
+            raise ValueError(f"no pong for {match.payload['n']}") from missing
+
+
+async def test_a_storm_of_handler_errors_keeps_every_one_and_the_frames_of_the_first():
+    """Each error is kept with its traceback's text; past FRAMES_KEPT, its exception no
+    longer holds the frames it ran in (and their variables) alive."""
+    system = System(ping_pong("agent"), {"a": Ticker, "b": Failing})
+    await system.run()
+    errors = system.errors
+    assert len(errors) == FRAMES_KEPT + 20
+    for note in errors:
+        assert "on_ping" in note.traceback and "from missing" in note.traceback
+        assert f"no pong for {note.event.payload['n']}" in note.traceback
+        assert isinstance(note.error.__cause__, KeyError)
+    whole = [note.error.__traceback__ is not None for note in errors]
+    assert whole == [True] * FRAMES_KEPT + [False] * 20
+    assert all(note.error.__cause__.__traceback__ is None for note in errors[FRAMES_KEPT:])
 
 
 def _no_key(event):
