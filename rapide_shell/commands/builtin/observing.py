@@ -238,7 +238,7 @@ async def break_(
     """Set a breakpoint."""
     breakpoint_ = session.add_breakpoint(command.args.pattern, command.args.pattern_text)
     session.record(command.text)
-    text = f"breakpoint {breakpoint_.id}: {breakpoint_.pattern_text}"
+    text = f"breakpoint {breakpoint_.id}: {render.pattern_shown(breakpoint_.pattern_text)}"
     output = (render.note(text), *_pattern_notes(session, command.args.pattern))
     return CommandOutcome(line, "break", output=output, data={"breakpoint": breakpoint_.id})
 
@@ -249,7 +249,7 @@ async def unbreak(
     """Remove a breakpoint."""
     removed = session.remove_breakpoint(command.args.id)
     session.record(command.text)
-    text = f"removed breakpoint {removed.id}: {removed.pattern_text}"
+    text = f"removed breakpoint {removed.id}: {render.pattern_shown(removed.pattern_text)}"
     output = (render.note(text),)
     return CommandOutcome(line, "unbreak", output=output, data={"breakpoint": removed.id})
 
@@ -277,7 +277,8 @@ async def watch(
     """Add a watch."""
     added = session.add_watch(command.args.pattern, command.args.pattern_text)
     session.record(command.text)
-    text = f"watch {added.id}: {added.pattern_text}  ({_matches(added.count)} so far)"
+    shown = render.pattern_shown(added.pattern_text)
+    text = f"watch {added.id}: {shown}  ({_matches(added.count)} so far)"
     data = {"watch": added.id, "count": added.count}
     output = (render.note(text), *_pattern_notes(session, command.args.pattern))
     return CommandOutcome(line, "watch", output=output, data=data)
@@ -289,7 +290,7 @@ async def unwatch(
     """Remove a watch."""
     removed = session.remove_watch(command.args.id)
     session.record(command.text)
-    text = f"removed watch {removed.id}: {removed.pattern_text}"
+    text = f"removed watch {removed.id}: {render.pattern_shown(removed.pattern_text)}"
     return CommandOutcome(line, "unwatch", output=(render.note(text),), data={"watch": removed.id})
 
 
@@ -314,7 +315,10 @@ async def matches(
         return CommandOutcome(line, "matches", output=(table,), data=listing)
     found = session.find_watch(watch_id)
     output: list[RenderableType] = [
-        render.note(f"watch {found.id}: {found.pattern_text}  ({_matches(found.count)})")
+        render.note(
+            f"watch {found.id}: {render.pattern_shown(found.pattern_text)}  "
+            f"({_matches(found.count)})"
+        )
     ]
     if found.stopped is not None:
         output.append(render.note(f"stopped: {found.stopped}", style="bold yellow"))
@@ -420,7 +424,7 @@ def _checked(
     session.expectations.append(result)
     session.notify(result)
     session.record(command.text, here=True)
-    seen, shown = result.seen, result.pattern_text
+    seen, shown = result.seen, render.pattern_shown(result.pattern_text)
     if detail is not None:
         text = render.note(f"FAILED: constraints: {detail}", style="bold red")
     elif args.constraints:
@@ -440,7 +444,10 @@ def _checked(
             f"FAILED: {shown}: expected {result.expected}, saw {_matches(seen)}",
             style="bold red",
         )
-    data = {"pattern": shown, "expected": result.expected, "seen": seen, "held": result.held}
+    data = {
+        "pattern": result.pattern_text, "expected": result.expected, "seen": seen,
+        "held": result.held,
+    }
     if args.sometimes:
         data["sometimes"] = True
     if detail is not None:
