@@ -42,7 +42,9 @@ def check_architecture(loaded: LoadedArchitecture) -> CheckReport:
     names an event no interface declares (a misspelling), or only events no connection
     delivers to its component; a synchronous cycle, connects that lead from a component
     back to it (each emit waits for the next handler, so an exchange that goes on ends
-    only at ``max_connect_depth``). At every level of nesting, components named by path.
+    only at ``max_connect_depth``); a rule of a map of the file whose name with ``*``
+    completes no event name of its detailed architecture (``ArchitectureMap.warnings``).
+    At every level of nesting, components named by path.
     """
     description = loaded.description
     hierarchy = loaded.hierarchy
@@ -65,6 +67,8 @@ def check_architecture(loaded: LoadedArchitecture) -> CheckReport:
                 "only injected events can fire it" + "".join(f"; {part}" for part in undeclared)
             )
     warnings.extend(_unrelated(loaded))
+    for found in loaded.maps.values():
+        warnings.extend(found.warnings)
     warnings.extend(_synchronous_cycles(description))
     for component in description.walk():
         path = component.path
