@@ -11,9 +11,11 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from pyrapide.patterns import BasicPattern, Condition, GuardedPattern, Pattern
-from pyrapide.patterns.algebra import globs_matching_none
+from pyrapide.patterns.algebra import basic_parts, globs_matching_none
 from pyrapide.runtime.routing import guards_in
 from rapide_shell import notices, render
+from rapide_shell.architecture_check import source_is_no_component
+from rapide_shell.architecture_text import ENVIRONMENT
 from rapide_shell.commands.arguments import (
     ArgumentParser,
     ArgumentText,
@@ -459,10 +461,11 @@ def _checked(
 
 def _pattern_notes(session: Session, pattern: Any) -> list[Text]:
     """What a pattern given to ``watch``, ``break`` or ``expect`` keeps to itself by never
-    matching: names no interface declares, fields their action does not take, guards
-    on placeholders nothing binds."""
+    matching: names no interface declares, sources that are no component, fields their
+    action does not take, guards on placeholders nothing binds."""
     return [
         *_undeclared_names(session, pattern),
+        *_unknown_sources(session, pattern),
         *_undeclared_fields(session, pattern),
         *_unbound_guards(pattern),
         *_raising_guards(pattern),
@@ -545,6 +548,21 @@ def _undeclared_fields(session: Session, pattern: Pattern) -> list[Text]:
             notes[
                 f"note: {lacks}, so it may never match{suggestion} ({their} fields: {fields})"
             ] = None
+    return [render.note(note, style="yellow") for note in notes]
+
+
+def _unknown_sources(session: Session, pattern: Pattern) -> list[Text]:
+    """A note for each source ``pattern`` names (``from "stor"``) that is no component,
+    nor the environment injected events come from: no event the run records has it."""
+    components = [component.path for component in session.description.walk()]
+    known = {*components, ENVIRONMENT}
+    notes = {
+        f"note: {source_is_no_component(source, components)}, so it may never match": None
+        for part in basic_parts(pattern)
+        if isinstance(part, BasicPattern)
+        and isinstance(source := part.source_matcher, str)
+        and source not in known
+    }
     return [render.note(note, style="yellow") for note in notes]
 
 
