@@ -89,10 +89,10 @@ def shorten_middle(text: str, width: int) -> str:
 
 
 def pattern_shown(text: str) -> str:
-    """A pattern's ``text`` as a line telling of it shows it (``ok: PATTERN: 2 matches``,
-    ``watch 1: PATTERN``): whole when short, else its start and end around "…", so that
-    a pattern of many lines does not fill every line about it. ``matches``, ``breaks``
-    and the JSON data keep it whole."""
+    """A pattern's ``text`` (or the line that gives it) as a line telling of it shows it
+    (``ok: PATTERN: 2 matches``, ``watch 1: PATTERN``): whole when short, else its start
+    and end around "…", so that a pattern of many lines does not fill every line about
+    it. ``matches``, ``breaks`` and the JSON data keep it whole."""
     return shorten_middle(text, PATTERN_WIDTH)
 
 
