@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -42,7 +43,9 @@ def check_architecture(loaded: LoadedArchitecture) -> CheckReport:
     names an event no interface declares (a misspelling), or only events no connection
     delivers to its component; a synchronous cycle, connects that lead from a component
     back to it (each emit waits for the next handler, so an exchange that goes on ends
-    only at ``max_connect_depth``). At every level of nesting, components named by path.
+    only at ``max_connect_depth``); a rule of a map of the file whose name with ``*``
+    completes no event name of its detailed architecture (``ArchitectureMap.warnings``).
+    At every level of nesting, components named by path.
     """
     description = loaded.description
     hierarchy = loaded.hierarchy
@@ -65,6 +68,8 @@ def check_architecture(loaded: LoadedArchitecture) -> CheckReport:
                 "only injected events can fire it" + "".join(f"; {part}" for part in undeclared)
             )
     warnings.extend(_unrelated(loaded))
+    for found in loaded.maps.values():
+        warnings.extend(found.warnings)
     warnings.extend(_synchronous_cycles(description))
     for component in description.walk():
         path = component.path
@@ -297,17 +302,22 @@ def _undeclared_names(loaded: LoadedArchitecture, pattern: Any) -> list[str]:
 
 def _unknown_sources(unknown: tuple[str, ...], components: list[str]) -> str:
     """``source "stor" is no component (did you mean "store"?); ...`` for a connection."""
-    parts = []
-    for source in unknown:
-        hint = close_matches(source, components)
-        suggestion = " or ".join(f'"{name}"' for name in hint)
-        parts.append(
-            f'source "{source}" is no component'
-            + (
-                f" (did you mean {suggestion}?)"
-                if hint
-                else f" (components: {', '.join(components)})"
-            )
-        )
     them = "it" if len(unknown) == 1 else "them"
-    return "; ".join(parts) + f", so only injected events can carry {them}"
+    told = "; ".join(source_is_no_component(source, components) for source in unknown)
+    return f"{told}, so only injected events can carry {them}"
+
+
+def source_is_no_component(source: str, components: Sequence[str]) -> str:
+    """``source "stor" is no component (did you mean "store"?)``, else with the
+    ``components`` listed: for a source a pattern names (``from "stor"``) that no
+    component has. One with ``*`` in it (``from "stor*"``) is said to name one
+    component, whole: only an event's name may have a ``*`` that stands for others."""
+    hint = close_matches(source, components)
+    if hint:
+        suggestion = " or ".join(f'"{name}"' for name in hint)
+        known = f"did you mean {suggestion}?"
+    else:
+        known = f"components: {', '.join(components)}"
+    if "*" in source:
+        known = f'a source names one component, whole, "*" included; {known}'
+    return f'source "{source}" is no component ({known})'

@@ -13,7 +13,8 @@ from pyrapide.architecture import ConnectionKind
 from pyrapide.core.printable import cells
 from rapide_shell.looks import look
 
-_ENVIRONMENT = "env"
+ENVIRONMENT = "env"
+"""The source of an injected event (``System.inject``'s): what the environment emits."""
 _OUTSIDE = "(outside)"
 
 
@@ -135,10 +136,10 @@ def _edge_sources(connection: Any, extra_nodes: set[str], lines: list[str]) -> l
         # Fed by what the architecture around delivers: it comes in through the box.
         return [_node_id(connection.scope)]
     # A pattern no component's actions name (or "*"): the environment feeds it.
-    if _ENVIRONMENT not in extra_nodes:
-        extra_nodes.add(_ENVIRONMENT)
-        lines.append(f'  {_node_id(_ENVIRONMENT)} [label="(environment)", shape=plaintext];')
-    return [_node_id(_ENVIRONMENT)]
+    if ENVIRONMENT not in extra_nodes:
+        extra_nodes.add(ENVIRONMENT)
+        lines.append(f'  {_node_id(ENVIRONMENT)} [label="(environment)", shape=plaintext];')
+    return [_node_id(ENVIRONMENT)]
 
 
 def graph_mermaid(description: Any) -> str:
@@ -149,7 +150,7 @@ def graph_mermaid(description: Any) -> str:
         if connection.sources is not None and not connection.sources and connection.scope:
             sources: Any = [connection.scope]
         else:
-            sources = connection.sources or [_ENVIRONMENT]
+            sources = connection.sources or [ENVIRONMENT]
         # Patterns may hold markup (a guard reads "<python guard ...<lambda>>"): the one
         # escaping of Mermaid labels writes it as text.
         label = mermaid_string(f"{connection.kind}: {connection.pattern}")

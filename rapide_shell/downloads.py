@@ -18,14 +18,19 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Final
 
 from pyrapide.core.atomic import NAMES_A_FOLDER, WriteError, names_a_folder
 
 IN_A_BROWSER = """\
 In a browser (`rapide serve`) nothing is written on the machine serving the page: the
 file is sent to the browser as a download, under FILE's name (its folders dropped, and
-a `;`, `"` or control character in it made a `_`)."""
+a `;`, `"` or control character in it made a `_`; a name of spaces alone is refused)."""
 """What the help of each command that writes a file says of it in a browser."""
+
+
+ONLY_SPACES: Final = "is only spaces, which a browser does not keep as a download's name"
+"""Why a served tab sends no file named ``"   "``: what a message refusing it says."""
 
 
 def downloaded_as(name: str) -> str:
@@ -47,10 +52,14 @@ class Downloads:
         """Has ``write`` write the file asked for at ``path`` (given where to write it:
         ``path``'s name in a temporary folder), sends it, and says where it went (see
         :func:`downloaded_as`). Nothing is sent when it raises; a WriteError then names
-        ``path``, as the user gave it, never the temporary place."""
+        ``path``, as the user gave it, never the temporary place. A ``path`` that names a
+        folder (``runs/``), or whose name is only spaces, is refused so, unwritten."""
         if names_a_folder(str(path)):
             raise WriteError(str(path), NAMES_A_FOLDER)
         name = download_name(Path(path).name)
+        if not name.strip():
+            # A browser trims the name it is given: one of spaces reaches it as none.
+            raise WriteError(str(path), f"its name {name!r} {ONLY_SPACES}")
         with tempfile.TemporaryDirectory(prefix="rapide-download-") as folder:
             target = Path(folder) / name
             try:

@@ -460,7 +460,7 @@ class FailureLine:
 
 def failure_lines(exploration: BackgroundExploration) -> list[FailureLine]:
     """The failures ``exploration`` wrote, numbered (none before it has ended)."""
-    from rapide_shell.explore_report import stands_for
+    from rapide_shell.explore_report import failure_told, stands_for
 
     lines = []
     written = exploration.written
@@ -472,7 +472,7 @@ def failure_lines(exploration: BackgroundExploration) -> list[FailureLine]:
             shared += f" (it may shrink further: {cut_short})"
         lines.append(FailureLine(
             number,
-            f"failure {number}: {item.example.shrunk.message}",
+            f"failure {number}: {failure_told(item.example.shrunk)}",
             f"counterexample: {item.path}{shared}; `explore open {number}` goes to it",
         ))
     return lines

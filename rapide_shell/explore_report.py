@@ -13,7 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from rapide_shell.looks import and_listed
-from rapide_shell.render import counted, note
+from rapide_shell.render import counted, note, pattern_shown
 
 if TYPE_CHECKING:  # only named here: the workbench draws progress without the machinery
     from pyrapide.exploration import Counterexample, ExplorationResult, Progress
@@ -116,12 +116,13 @@ def summary(
         ))
     for sometimes in result.sometimes:
         expect = sometimes.expect
+        told = pattern_shown(expect.text)
         if sometimes.held:
-            shown.append(note(f"ok: {expect.text} (line {expect.line}): held in schedule "
+            shown.append(note(f"ok: {told} (line {expect.line}): held in schedule "
                               f"{sometimes.number}", style="green"))
         elif sometimes in result.unmet:
             where = "any schedule" if result.exhausted else "any schedule explored"
-            shown.append(note(f"FAILED: {expect.text} (line {expect.line}): held in no "
+            shown.append(note(f"FAILED: {told} (line {expect.line}): held in no "
                               f"{where.removeprefix('any ')}", style="bold red"))
     shown.extend(note(problem, style="yellow") for problem in schedule_problems(result))
     if not result.failed:
@@ -147,10 +148,21 @@ def schedule_problems(result: ExplorationResult) -> list[str]:
     return problems
 
 
+def failure_told(failure: Any) -> str:
+    """A failure's message as a line telling of it shows it: an expectation's long
+    pattern by its ends (see :func:`~rapide_shell.render.pattern_shown`). The JSON's
+    ``property`` and the counterexample's heading keep it whole."""
+    message: str = failure.message
+    pattern = getattr(failure.property, "pattern", None)
+    if isinstance(pattern, str) and message.startswith(f"{pattern}: "):
+        return pattern_shown(pattern) + message[len(pattern) :]
+    return message
+
+
 def _failure(item: Written, file: str, shared: str) -> list[RenderableType]:
     example = item.example
     found, shrunk = example.found, example.shrunk
-    lines: list[RenderableType] = [note(f"FAILED: {shrunk.message}", style="bold red")]
+    lines: list[RenderableType] = [note(f"FAILED: {failure_told(shrunk)}", style="bold red")]
     found_choices = counted(found.schedule.forced_count, "forced choice")
     cut_short = example.shrink_end.cut_short
     if example.shrink_runs == 0:
@@ -199,7 +211,10 @@ def coverage_table(result: ExplorationResult) -> Table:
     ):
         for position, row in enumerate(rows):
             style = "yellow" if row.schedules == 0 else ""
-            table.add_row(part if position == 0 else "", Text(row.name, style=style),
+            # An expect's or a watch's line (or a connection's pattern) by its ends, so
+            # that a long one keeps to one row; the JSON keeps it whole.
+            name = Text(pattern_shown(row.name), style=style)
+            table.add_row(part if position == 0 else "", name,
                           Text(f"{row.schedules:,}", style=style))
     return table
 

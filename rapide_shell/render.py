@@ -48,6 +48,9 @@ characters; the rest is counted. A payload of megabytes, printed whole, froze th
 Output for seconds and filled a terminal to no use; ``export json`` and ``rapide run
 --json`` keep it whole."""
 PAYLOAD_LINE_WIDTH = 2_000
+PATTERN_WIDTH = 80
+"""A line telling of a watch, a breakpoint or an expectation shows at most this many
+cells of its pattern (see :func:`pattern_shown`)."""
 
 
 def shorten(text: str, width: int) -> str:
@@ -83,6 +86,14 @@ def shorten_middle(text: str, width: int) -> str:
     head = _start_within(text, (width - 1) // 2)
     tail = _start_within(text[::-1], width - 1 - cell_len(head))[::-1]
     return head + "…" + tail
+
+
+def pattern_shown(text: str) -> str:
+    """A pattern's ``text`` (or the line that gives it) as a line telling of it shows it
+    (``ok: PATTERN: 2 matches``, ``watch 1: PATTERN``): whole when short, else its start
+    and end around "…", so that a pattern of many lines does not fill every line about
+    it. ``matches``, ``breaks`` and the JSON data keep it whole."""
+    return shorten_middle(text, PATTERN_WIDTH)
 
 
 def pad(text: str, width: int) -> str:

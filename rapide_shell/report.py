@@ -13,6 +13,7 @@ from rich.text import Text
 
 import pyrapide
 from pyrapide.core.printable import message_of, printable
+from pyrapide.runtime.handlers import handlers_told
 from rapide_shell import render
 from rapide_shell.looks import violation_text
 
@@ -167,7 +168,7 @@ class Unhandled:
         target = printable(str(first.target))
         more = self.count - 1
         them = "them" if more else "it"
-        told = "; ".join(self.handlers) if self.handlers else "its module has no @when handler"
+        told = handlers_told(self.handlers)
         line = Text("", style="dim").append_text(render.dispatch_text(first))
         if more:
             line.append(f" and {render.counted(more, 'more delivery', 'more deliveries')}")

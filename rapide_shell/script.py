@@ -25,7 +25,7 @@ from rapide_shell.exit_status import (
     session_exit_status,
 )
 from rapide_shell.outcome import CommandOutcome
-from rapide_shell.render import counted
+from rapide_shell.render import counted, pattern_shown
 from rapide_shell.script_file import ScriptFileError, ScriptLine, read_script, script_lines
 from rapide_shell.session import Session
 
@@ -97,7 +97,7 @@ class ScriptResult:
             data = outcome.data
             seen = data.get("violation") or f"saw {data['seen']}"
             failures.append(
-                f"{self.script}:{line.number}: expect failed: {data['pattern']}: "
+                f"{self.script}:{line.number}: expect failed: {pattern_shown(data['pattern'])}: "
                 f"expected {data['expected']}, {seen}"
             )
         return failures

@@ -15,6 +15,7 @@ from pyrapide.patterns import MATCH_LIMIT, Matcher, TooManyMatches
 from pyrapide.patterns.engine import match_all
 from pyrapide.runtime import EventRecorded, Notification
 from rapide_shell import notices
+from rapide_shell.render import pattern_shown
 
 if TYPE_CHECKING:
     from pyrapide.core import Computation, Event, Poset
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 def too_many(pattern_text: str) -> str:
     """Why matching ``pattern_text`` stopped, and what to do."""
     return (
-        f"{pattern_text} matches too many ways to follow (more than {MATCH_LIMIT:,} "
+        f"{pattern_shown(pattern_text)} matches too many ways to follow (more than {MATCH_LIMIT:,} "
         "matches of its parts joined together): narrow it, with a source, a field or "
         "`=>` (direct causes) for `->`"
     )

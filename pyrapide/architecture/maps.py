@@ -44,6 +44,7 @@ from pyrapide.constraints.violation import ConstraintViolation
 from pyrapide.core import Computation, Event
 from pyrapide.core.printable import brief_repr, counted, described, message_of
 from pyrapide.patterns import Pattern, PatternMatch, Placeholder, parse_pattern
+from pyrapide.patterns.algebra import globs_matching_none
 from pyrapide.types import ActionSpec, interface_actions
 from pyrapide.types.interface import class_label
 
@@ -92,7 +93,16 @@ class ArchitectureMap:
     rule for an event the abstract architecture does not declare, a pattern
     naming events the detailed one cannot produce, or a payload field or
     placeholder that does not fit.
+
+    A name with ``*`` in it that completes none of the detailed architecture's event
+    names (``"Ledger.psot*"`` where it declares ``Ledger.posted``) is not refused, as
+    it is not in a connection or a handler: it is told in :attr:`warnings`, which
+    ``rapide check`` lists and the workbench's ``map NAME`` notes.
     """
+
+    warnings: tuple[str, ...]
+    """What the rules probably got wrong without being refused: each name with ``*``
+    in it that no event of the detailed architecture has (the rule may never match)."""
 
     def __init__(
         self,
@@ -120,6 +130,7 @@ class ArchitectureMap:
         if not self.rules:
             raise ArchitectureError(f"map {self.name} has no rules", architecture=self.name)
         self._targets = tuple(self._check_rule(i, r) for i, r in enumerate(self.rules))
+        self.warnings = self._globs_matching_none()
 
     @property
     def mapping_rules(self) -> list[tuple[Pattern, str]]:
@@ -128,8 +139,11 @@ class ArchitectureMap:
 
     # -- checking the declaration -----------------------------------------
 
+    def _where(self, index: int, rule: MapRule) -> str:
+        return f"map {self.name}, rule {index + 1} ({rule.pattern} => {rule.event})"
+
     def _check_rule(self, index: int, rule: MapRule) -> _Target:
-        where = f"map {self.name}, rule {index + 1} ({rule.pattern} => {rule.event})"
+        where = self._where(index, rule)
         if is_architecture(self.domain):
             self._check_pattern(where, rule.pattern)
         bound = rule.pattern.placeholder_names()
@@ -164,6 +178,19 @@ class ArchitectureMap:
                 architecture=self.name,
                 candidates=sorted(alphabet),
             )
+
+    def _globs_matching_none(self) -> tuple[str, ...]:
+        """A line for each name with ``*`` in a rule's pattern that completes none of the
+        detailed architecture's event names (none when it is a plain name)."""
+        if not is_architecture(self.domain):
+            return ()
+        alphabet = architecture_spec(self.domain).hierarchy.alphabet
+        return tuple(
+            f"{self._where(index, rule)}: {_label(self.domain)} has no event whose name "
+            f"{part.event_name!r} matches, so the rule may never match"
+            for index, rule in enumerate(self.rules)
+            for part in globs_matching_none(rule.pattern, alphabet)
+        )
 
     def _resolve_target(self, where: str, rule: MapRule) -> _Target:
         alphabet = _alphabet(self.range)

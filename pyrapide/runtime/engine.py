@@ -9,6 +9,7 @@ from typing import Any
 from pyrapide.architecture import check_bindings, is_architecture
 from pyrapide.core import Computation, Event
 from pyrapide.patterns.algebra import BasicPattern, Pattern, basic_parts
+from pyrapide.runtime.handlers import handlers_told
 from pyrapide.runtime.modules import module_spec
 from pyrapide.runtime.notifications import DeliveryUnhandled, Notification, StateChanged
 from pyrapide.runtime.running import RunState
@@ -245,7 +246,7 @@ class _Unhandled:
         if self.first is None:
             return
         first = self.first.dispatch
-        told = "; ".join(self.first.handlers) or "its module has no @when handler"
+        told = handlers_told(self.first.handlers)
         more = f" and {self.count - 1} more" if self.count > 1 else ""
         why = (
             "a handler is matched among the events of one delivery, and "

@@ -33,6 +33,7 @@ from pyrapide.patterns.operators import (
     SequencePattern,
     TimedPattern,
 )
+from pyrapide.runtime.handlers import handlers_told
 from pyrapide.runtime.notifications import GuardError
 from pyrapide.types import interface_name
 
@@ -116,7 +117,7 @@ def _unhandled(scheduler: Scheduler, route: Route, ids: tuple[int, ...]) -> str:
     which = "which" if len(unheard) == len(ids) else ", ".join(f"#{i}" for i in unheard) + " of"
     brings = 1 if isinstance(route.pattern, BasicPattern) else None
     handlers = scheduler.handlers.described(route.target_name, brings)
-    told = "; ".join(handlers) if handlers else "its module has no @when handler"
+    told = handlers_told(handlers, at_most=None)  # asked of this delivery: all of them
     return f", {which} no handler of {route.target_name} took ({told})"
 
 

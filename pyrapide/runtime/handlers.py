@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, Final
 
+from pyrapide.core.printable import counted
 from pyrapide.patterns import BasicPattern
 from pyrapide.patterns.engine import one_event_test
 from pyrapide.runtime.modules import module_spec
@@ -21,6 +22,23 @@ HandlerCall = tuple[Callable[..., Any], Any]
 """A handler to call and what to call it with (a match; None for a hook)."""
 
 _COROUTINE = inspect.CO_COROUTINE
+
+HANDLERS_TOLD: Final = 3
+"""The handlers a line telling of a delivery none of them took names at most (a module
+may have dozens); the rest are counted."""
+
+
+def handlers_told(described: Sequence[str], at_most: int | None = HANDLERS_TOLD) -> str:
+    """``A.on_x handles X; A.on_y handles Y; and 5 more handlers``: a target's handlers
+    (as :meth:`HandlerTable.described` words them) as a line telling of a delivery none
+    of them took names them, the first ``at_most`` (all with None) and the rest counted;
+    ``its module has no @when handler`` when it has none."""
+    if not described:
+        return "its module has no @when handler"
+    shown = described if at_most is None else described[:at_most]
+    rest = len(described) - len(shown)
+    more = f"; and {counted(rest, 'more handler')}" if rest else ""
+    return "; ".join(shown) + more
 
 
 def is_async_function(handler: Callable[..., Any]) -> bool:

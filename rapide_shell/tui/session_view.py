@@ -24,7 +24,7 @@ from pyrapide.runtime import RunState
 from rapide_shell import notices
 from rapide_shell.causes import CAUSE_LOOKS, DeliveryKind, causes_of, wiring_deliveries
 from rapide_shell.explorations import EXPLORE_PLUGIN, status_lines
-from rapide_shell.render import counted, note, shorten
+from rapide_shell.render import counted, note, pattern_shown, shorten
 from rapide_shell.runtime_link import SessionState
 from rapide_shell.tui.live import NotificationBatch
 from rapide_shell.tui.panels import PANELS, SessionPanel
@@ -264,8 +264,8 @@ class SessionView:
             self._throttle("queue", self._redraw_queue_and_counts)
         for hit in batch.breakpoint_hits:
             self.output.write(note(
-                f"breakpoint {hit.break_id} ({hit.pattern_text}) hit by {hit.event.id} "
-                f"{hit.event.name}: the run pauses", style="bold yellow"))
+                f"breakpoint {hit.break_id} ({pattern_shown(hit.pattern_text)}) hit by "
+                f"{hit.event.id} {hit.event.name}: the run pauses", style="bold yellow"))
             self.screen.query_one(EventLog).select_id(hit.event.id)
         for outcome in batch.outcomes:
             self._print_outcome(outcome)

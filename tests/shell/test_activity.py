@@ -73,3 +73,29 @@ async def test_a_long_run_shows_its_last_events_after_a_count_of_the_others():
     assert lines[0] == f"… {EVENTS_SHOWN} earlier events"
     assert len(lines) == 1 + EVENTS_SHOWN
     assert [line.split()[0] for line in lines[1:]] == [e.id for e in recorded[-EVENTS_SHOWN:]]
+
+
+def _handler_of(name: str):  # a handler of events the pipe never brings
+    @when(Pattern.match(f"Counter.{name}"))
+    async def handler(self, match):
+        pass
+
+    handler.__name__ = handler.__qualname__ = f"Deaf.on_{name}"
+    return handler
+
+
+async def test_a_delivery_no_handler_took_names_a_few_of_its_modules_handlers():
+    # A module of dozens of handlers made one line of all of them, screens long.
+    handlers = {f"on_{n}": _handler_of(f"other{n}") for n in range(40)}
+    deaf = module(implements=Counter)(type("Deaf", (), handlers))
+    system = System(Pair, {"a": Ticker, "b": deaf})
+    report = Activity(system.computation, show_events=False)
+    system.subscribe(report.append)
+    await system.run()
+    told = " ".join(plain(report.renderables()).split())
+    assert told.startswith(
+        "#1 pipe e1 Counter.tick -> b and 4 more deliveries: no handler of b took them "
+        "(Deaf.on_other0 handles Counter.other0; Deaf.on_other1 handles Counter.other1; "
+        "Deaf.on_other2 handles Counter.other2; and 37 more handlers); `whynot e1`"
+    ), told
+    assert "other39" not in told

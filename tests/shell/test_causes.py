@@ -112,3 +112,23 @@ def test_a_delivery_through_a_quoted_name_with_a_star() -> None:
                         (shut, CauseKind.GIVEN)):
         noted = run.new_event("Log.noted", source="log", caused_by=[cause])
         assert _kinds(run, noted, wiring) == [(cause.id, kind)]
+
+
+def test_a_quoted_value_with_a_star_is_no_name() -> None:
+    # Only an event's name may have a "*" that stands for any characters: a field's value
+    # ("Sensor.*"), a field's quoted name, a source or a guard's operand is the text it
+    # is, so a connection of Alarm.raised delivers no Sensor event.
+    wiring = _wiring(
+        ("connect", 'Alarm.raised(kind="Sensor.*")', "log"),
+        ("connect", 'Alarm.raised("Sensor.*"=1) from "Sensor.*"', "log"),
+        ("connect", 'Alarm.raised(kind=?k) where ?k == "Sensor.*"', "log"),
+        ("connect", '(Alarm.raised(kind=?k) where ?k != "*") -> Alarm.cleared("*"="x*")', "log"),
+    )
+    run = Computation()
+    reading = run.new_event("Sensor.reading", source="sensor")
+    noted = run.new_event("Log.noted", source="log", caused_by=[reading])
+    assert _kinds(run, noted, wiring) == [(reading.id, CauseKind.GIVEN)]
+    for name in ("Alarm.raised", "Alarm.cleared"):
+        raised = run.new_event(name, source="alarm")
+        noted = run.new_event("Log.noted", source="log", caused_by=[raised])
+        assert _kinds(run, noted, wiring) == [(raised.id, CauseKind.CONNECT)]

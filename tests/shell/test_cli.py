@@ -617,6 +617,22 @@ def test_check_shows_a_constraint_name_from_the_file_on_its_line(tmp_path: Path)
     assert "\nconstraints: no\\nalarms\n" in result.stdout
 
 
+def test_check_says_a_source_with_a_star_names_one_component_whole(tmp_path: Path) -> None:
+    # from "stor*" is the component named "stor*", none here: a source is no glob.
+    starred = tmp_path / "starred.py"
+    starred.write_text(SHOP.read_text().replace(
+        'pipe(Pattern.match("Store.reserved"), target=ledger)',
+        'pipe(Pattern.match("Store.reserved", source="stor*"), target=ledger)',
+    ))
+    result = rapide("check", starred)
+    assert result.returncode == 0, result.stderr
+    assert (
+        '\nwarning: connection #1 (pipe Store.reserved from "stor*"): source "stor*" is no '
+        'component (a source names one component, whole, "*" included; did you mean '
+        '"store"?), so only injected events can carry it\n'
+    ) in result.stdout
+
+
 def test_check_says_each_warning_on_one_line(tmp_path: Path) -> None:
     # A source named with a line break was quoted as it was, the warning split in two.
     named = tmp_path / "sourced.py"

@@ -272,6 +272,34 @@ def test_max_failures_is_refused_without_all_failures_or_below_1(
     assert not list(tmp_path.glob("*.counterexample*"))
 
 
+def test_a_long_patterns_lines_show_its_ends_and_its_json_keeps_it_whole(
+    tmp_path: Path,
+) -> None:
+    # The failure, the sometimes line and each coverage row repeated a pattern of many
+    # parts whole: screens of text a line.
+    pattern = " or ".join(f"Clerk.first(n={n})" for n in range(3, 30))
+    scenario = script(tmp_path, THREE_NOTES + f"expect {pattern} sometimes\n"
+                      f"expect {pattern} count=0\n")
+    result = rapide("explore", DELIVERIES, "--arch", "race", "--script", scenario)
+    assert result.returncode == 1
+    told = " ".join(result.stdout.split())
+    shown = "Clerk.first(n=3) or Clerk.first(n=4) or…r Clerk.first(n=28) or Clerk.first(n=29)"
+    assert f"FAILED: {shown}: expected exactly 0 matches, saw 1 match" in told
+    assert (
+        "ok: expect Clerk.first(n=3) or Clerk.first(…rst(n=28) or Clerk.first(n=29) "
+        "sometimes (line 5): held in schedule"
+    ) in told
+    assert told.endswith(
+        "matched expect Clerk.first(n=3) or Clerk.first(…rst(n=28) or Clerk.first(n=29) "
+        "sometimes 1 expect Clerk.first(n=3) or Clerk.first(…first(n=28) or Clerk.first(n=29) "
+        "count=0 1"
+    )
+    assert "Clerk.first(n=15)" not in result.stdout
+    failure = json.loads(rapide("explore", DELIVERIES, "--arch", "race", "--script", scenario,
+                                "--json").stdout)["failures"][0]
+    assert failure["property"] == f"{pattern}: expected exactly 0 matches, saw 1 match"
+
+
 def test_sometimes_fails_only_when_no_schedule_meets_it(tmp_path: Path) -> None:
     scenario = script(tmp_path, THREE_NOTES + "expect Clerk.first(n=3) sometimes\n"
                       "expect Clerk.first(n=4) sometimes\n")

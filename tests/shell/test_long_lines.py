@@ -14,7 +14,10 @@ import pytest
 
 from pyrapide.patterns import PatternSyntaxError, parse_pattern
 from rapide_shell import render
+from rapide_shell.script import play
+from rapide_shell.script_file import read_script
 from rapide_shell.session import Session
+from tests.shell.test_command_registry import plain
 
 LONG = 50_000
 
@@ -75,3 +78,33 @@ def test_a_printed_line_loses_its_trailing_blanks_and_keeps_its_long_inner_runs(
 )
 def test_a_lines_trailing_blanks(line: str, trimmed: str) -> None:
     assert render.without_trailing_blanks(line) == trimmed
+
+
+async def test_a_long_patterns_lines_show_its_ends_and_its_data_keeps_it_whole(
+    shop_session: Session, tmp_path
+) -> None:
+    # Each line telling of a watch, a breakpoint or an expectation repeated a pattern of
+    # thirty parts whole: screens of text a line.
+    pattern = " or ".join(f'Store.refused(item="apple{n}")' for n in range(30))
+    commands = [f"watch {pattern}", f"break {pattern}", "inject Web.order item=apple29",
+                "run", "matches 1", f"expect {pattern}", f"expect {pattern} none", "unwatch 1",
+                "unbreak 1"]
+    script = tmp_path / "long.rapide"
+    script.write_text("\n".join(commands) + "\n")
+    result = await play(shop_session, read_script(script), script="long.rapide")
+    told = [" ".join(plain(outcome.output).split()) for _, outcome in result.outcomes]
+    shown = f"{pattern[:39]}…{pattern[-40:]}"
+    assert [text.replace(shown, "P") for text in told[:2] + told[4:]] == [
+        "watch 1: P (0 matches so far)",
+        "breakpoint 1: P",
+        'watch 1: P (1 match) 1. e2 Store.refused from store {"item": "apple29", "reason": '
+        '"out of stock"}',
+        "ok: P: 1 match (expected at least 1 match)",
+        "FAILED: P: expected no match, saw 1 match",
+        "removed watch 1: P",
+        "removed breakpoint 1: P",
+    ]
+    assert "stopped at breakpoint 1 (P): e2 Store.refused" in told[3].replace(shown, "P")
+    (failure,) = result.expectation_failures()
+    assert failure == f"long.rapide:7: expect failed: {shown}: expected no match, saw 1"
+    assert result.outcomes[5][1].data["pattern"] == pattern

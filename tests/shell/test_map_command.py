@@ -90,3 +90,30 @@ def test_the_example_script_runs_and_reports_the_unsettled_payment() -> None:
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr
     assert "a3 Bank.settled" in result.stdout
     assert "every_payment_settled: every payment is settled by the bank [a5]" in result.stdout
+
+
+async def test_a_rules_name_with_a_star_that_completes_no_event_is_told(tmp_path: Path) -> None:
+    # Checkout.payd* never matches: `rapide check` warns of it as of a connection's, and
+    # `map` notes it under what the map made (nothing, from that rule).
+    misspelt = tmp_path / "misspelt_map.py"
+    source = EXAMPLE.read_text(encoding="utf-8")
+    rule = 'MapRule(Pattern.match("Checkout.paid"), "Client.pay")'
+    assert rule in source
+    misspelt.write_text(source.replace(rule, rule.replace('"Checkout.paid"', '"Checkout.payd*"')))
+    told = (
+        'map to_payments, rule 1 ("Checkout.payd*" => Client.pay): Shop has no event whose '
+        "name 'Checkout.payd*' matches, so the rule may never match"
+    )
+    checked = run_rapide("check", misspelt)
+    assert checked.returncode == 0, checked.stderr
+    assert f"warning: {told}\n" in checked.stdout
+    assert "; 2 warnings\n" in checked.stdout  # and: nothing delivers to the checkout
+    session = Session.load(misspelt, seed=0)
+    await session.start()
+    try:
+        outcome = await session.execute("map to_payments")
+    finally:
+        await session.close()
+    assert outcome.ok, outcome.error
+    assert outcome.output[-1].plain == f"note: {told}"
+    assert "map to_payments" not in run_rapide("check", EXAMPLE).stdout

@@ -399,6 +399,27 @@ async def test_a_pattern_naming_an_undeclared_event_gets_a_note(shop_session: Se
     assert notes(await ok(shop_session, "expect Store.refused none")) == []
 
 
+async def test_a_pattern_naming_a_source_that_is_no_component_gets_a_note(
+    shop_session: Session,
+) -> None:
+    # from "stor*" was taken as the name of a component "stor*", which none is, in
+    # silence: a source is no glob, and such a pattern never matches.
+    def notes(outcome: Any) -> list[str]:
+        return [item.plain for item in outcome.output if item.plain.startswith("note:")]
+
+    for command in ("watch", "break", "expect"):
+        outcome = await ok(shop_session, f'{command} Web.order -> Store.reserved from "stor*"')
+        assert notes(outcome) == [
+            'note: source "stor*" is no component (a source names one component, whole, "*" '
+            'included; did you mean "store"?), so it may never match'
+        ], command
+    assert notes(await ok(shop_session, 'watch Store.reserved from "stoer"')) == [
+        'note: source "stoer" is no component (did you mean "store"?), so it may never match'
+    ]
+    assert notes(await ok(shop_session, 'expect Store.reserved from "store"')) == []
+    assert notes(await ok(shop_session, 'watch Web.order from "env" -> * from ?s')) == []
+
+
 async def test_a_pattern_asking_a_field_its_event_lacks_gets_a_note(
     shop_session: Session,
 ) -> None:

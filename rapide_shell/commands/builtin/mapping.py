@@ -40,7 +40,9 @@ happened before.
 each event of the run, with its causes (`<- e2`), and beside the event that completed a
 rule's match, the abstract event it made (`a3 Bank.settled`) with its payload and its
 abstract causes. Then it checks the abstract run against the abstract architecture's
-constraints and lists what they find. With no NAME, lists the maps the file defines.""",
+constraints and lists what they find, and notes each rule's name with `*` that no event of
+the run's architecture has (the rule may never match). With no NAME, lists the maps the
+file defines.""",
     args=(ArgSpec("NAME", ArgKind.MAP_NAME, optional=True),),
     while_running=True,
     examples=("map", "map to_payments"),
@@ -91,6 +93,8 @@ async def map_command(
     violations = trace.violations()
     output: list[RenderableType] = [_side_by_side(trace)]
     output.append(_verdict(trace, violations))
+    # What the rules keep to themselves by never matching, as watch and expect note it.
+    output.extend(render.note(f"note: {warning}", style="yellow") for warning in chosen.warnings)
     data = {
         "map": name,
         "abstract": [_abstract_data(trace, event) for event in trace.abstract],

@@ -11,9 +11,11 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from pyrapide.patterns import BasicPattern, Condition, GuardedPattern, Pattern
-from pyrapide.patterns.algebra import globs_matching_none
+from pyrapide.patterns.algebra import basic_parts, globs_matching_none
 from pyrapide.runtime.routing import guards_in
 from rapide_shell import notices, render
+from rapide_shell.architecture_check import source_is_no_component
+from rapide_shell.architecture_text import ENVIRONMENT
 from rapide_shell.commands.arguments import (
     ArgumentParser,
     ArgumentText,
@@ -238,7 +240,7 @@ async def break_(
     """Set a breakpoint."""
     breakpoint_ = session.add_breakpoint(command.args.pattern, command.args.pattern_text)
     session.record(command.text)
-    text = f"breakpoint {breakpoint_.id}: {breakpoint_.pattern_text}"
+    text = f"breakpoint {breakpoint_.id}: {render.pattern_shown(breakpoint_.pattern_text)}"
     output = (render.note(text), *_pattern_notes(session, command.args.pattern))
     return CommandOutcome(line, "break", output=output, data={"breakpoint": breakpoint_.id})
 
@@ -249,7 +251,7 @@ async def unbreak(
     """Remove a breakpoint."""
     removed = session.remove_breakpoint(command.args.id)
     session.record(command.text)
-    text = f"removed breakpoint {removed.id}: {removed.pattern_text}"
+    text = f"removed breakpoint {removed.id}: {render.pattern_shown(removed.pattern_text)}"
     output = (render.note(text),)
     return CommandOutcome(line, "unbreak", output=output, data={"breakpoint": removed.id})
 
@@ -277,7 +279,8 @@ async def watch(
     """Add a watch."""
     added = session.add_watch(command.args.pattern, command.args.pattern_text)
     session.record(command.text)
-    text = f"watch {added.id}: {added.pattern_text}  ({_matches(added.count)} so far)"
+    shown = render.pattern_shown(added.pattern_text)
+    text = f"watch {added.id}: {shown}  ({_matches(added.count)} so far)"
     data = {"watch": added.id, "count": added.count}
     output = (render.note(text), *_pattern_notes(session, command.args.pattern))
     return CommandOutcome(line, "watch", output=output, data=data)
@@ -289,7 +292,7 @@ async def unwatch(
     """Remove a watch."""
     removed = session.remove_watch(command.args.id)
     session.record(command.text)
-    text = f"removed watch {removed.id}: {removed.pattern_text}"
+    text = f"removed watch {removed.id}: {render.pattern_shown(removed.pattern_text)}"
     return CommandOutcome(line, "unwatch", output=(render.note(text),), data={"watch": removed.id})
 
 
@@ -314,7 +317,10 @@ async def matches(
         return CommandOutcome(line, "matches", output=(table,), data=listing)
     found = session.find_watch(watch_id)
     output: list[RenderableType] = [
-        render.note(f"watch {found.id}: {found.pattern_text}  ({_matches(found.count)})")
+        render.note(
+            f"watch {found.id}: {render.pattern_shown(found.pattern_text)}  "
+            f"({_matches(found.count)})"
+        )
     ]
     if found.stopped is not None:
         output.append(render.note(f"stopped: {found.stopped}", style="bold yellow"))
@@ -420,7 +426,7 @@ def _checked(
     session.expectations.append(result)
     session.notify(result)
     session.record(command.text, here=True)
-    seen, shown = result.seen, result.pattern_text
+    seen, shown = result.seen, render.pattern_shown(result.pattern_text)
     if detail is not None:
         text = render.note(f"FAILED: constraints: {detail}", style="bold red")
     elif args.constraints:
@@ -440,7 +446,10 @@ def _checked(
             f"FAILED: {shown}: expected {result.expected}, saw {_matches(seen)}",
             style="bold red",
         )
-    data = {"pattern": shown, "expected": result.expected, "seen": seen, "held": result.held}
+    data = {
+        "pattern": result.pattern_text, "expected": result.expected, "seen": seen,
+        "held": result.held,
+    }
     if args.sometimes:
         data["sometimes"] = True
     if detail is not None:
@@ -452,10 +461,11 @@ def _checked(
 
 def _pattern_notes(session: Session, pattern: Any) -> list[Text]:
     """What a pattern given to ``watch``, ``break`` or ``expect`` keeps to itself by never
-    matching: names no interface declares, fields their action does not take, guards
-    on placeholders nothing binds."""
+    matching: names no interface declares, sources that are no component, fields their
+    action does not take, guards on placeholders nothing binds."""
     return [
         *_undeclared_names(session, pattern),
+        *_unknown_sources(session, pattern),
         *_undeclared_fields(session, pattern),
         *_unbound_guards(pattern),
         *_raising_guards(pattern),
@@ -538,6 +548,21 @@ def _undeclared_fields(session: Session, pattern: Pattern) -> list[Text]:
             notes[
                 f"note: {lacks}, so it may never match{suggestion} ({their} fields: {fields})"
             ] = None
+    return [render.note(note, style="yellow") for note in notes]
+
+
+def _unknown_sources(session: Session, pattern: Pattern) -> list[Text]:
+    """A note for each source ``pattern`` names (``from "stor"``) that is no component,
+    nor the environment injected events come from: no event the run records has it."""
+    components = [component.path for component in session.description.walk()]
+    known = {*components, ENVIRONMENT}
+    notes = {
+        f"note: {source_is_no_component(source, components)}, so it may never match": None
+        for part in basic_parts(pattern)
+        if isinstance(part, BasicPattern)
+        and isinstance(source := part.source_matcher, str)
+        and source not in known
+    }
     return [render.note(note, style="yellow") for note in notes]
 
 

@@ -371,7 +371,8 @@ async def run(
     if stopped is not None:
         output.append(
             render.note(
-                f"stopped at breakpoint {stopped.break_id} ({stopped.pattern_text}): ",
+                f"stopped at breakpoint {stopped.break_id} "
+                f"({render.pattern_shown(stopped.pattern_text)}): ",
                 style="bold yellow",
             ).append_text(render.event_text(stopped.event))
         )

@@ -151,6 +151,20 @@ def test_a_map_that_does_not_fit_its_architectures_is_refused(
         ArchitectureMap(Shop, Payments, rules)
 
 
+def test_a_rules_name_with_a_star_that_completes_no_event_is_told_not_refused() -> None:
+    # A misspelt "Checkout.payd*" never matched, and nothing said so; an exact name
+    # that no event has is refused (above), a glob is told, as in a connection.
+    mapping = ArchitectureMap(Shop, Payments, [
+        MapRule(Pattern.match("Checkout.payd*"), "Client.pay"),
+        MapRule(Pattern.match("Ledger.*") >> Pattern.match("Mail*.sent"), "Bank.settled"),
+    ], name="to_payments")
+    assert mapping.warnings == (
+        'map to_payments, rule 1 ("Checkout.payd*" => Client.pay): Shop has no event whose '
+        "name 'Checkout.payd*' matches, so the rule may never match",
+    )
+    assert ArchitectureMap("shop", "payments", mapping.rules).warnings == ()  # not checked
+
+
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [

@@ -88,11 +88,15 @@ async def test_a_name_that_is_no_file_is_refused_in_a_browser_by_its_name(
         await type_command(pilot, "save ..")
         await type_command(pilot, "save runs/")
         await type_command(pilot, "export dot pictures/")
+        await type_command(pilot, 'save "runs/   "')
         said = " ".join(line.text for line in app.main_screen.output.lines)
     assert "cannot write ..: it names a folder, not a file" in said
     # A name ending in / was sent as the folder's name ("runs"), as a file.
     assert "cannot write runs/: it names a folder, not a file" in said
     assert "cannot write pictures/: it names a folder, not a file" in said
+    # One of spaces was sent as it was, and the browser, which trims it, had none.
+    assert "cannot write runs/   : its name '   ' is only spaces," in said
+    assert "which a browser does not keep as a download's name" in " ".join(said.split())
     assert sent == []
 
 
