@@ -38,6 +38,7 @@ BENCHMARKS: dict[str, tuple[str, list[str], list[str]]] = {
     "files": ("bench_files.py", ["--quick"], ["--brackets-mb", "1024"]),
     "tui": ("bench_tui.py", [], []),
     "tui-large": ("bench_tui_large.py", ["--sizes", "100", "1000"], []),
+    "error-storm": ("bench_error_storm.py", ["--deliveries", "5000"], ["--deliveries", "100000"]),
     "status": ("bench_status.py", ["--errors", "10", "1000"], []),
     "queue-summary": ("bench_queue_summary.py", ["--queued", "1000", "10000"], []),
     "step-by-id": ("bench_step_by_id.py", ["--queued", "1000", "10000"], []),

@@ -135,8 +135,8 @@ FRAMES_KEPT = 100
 """How many of a system's handler and guard errors keep their exception's traceback
 whole: the frames it ran in and their variables, what a debugger's post-mortem reads.
 Every later one keeps its traceback as text (``HandlerError.traceback``) only: a
-handler failing at each delivery of a storm held some 4 KB of frames an error, 450 MB
-for 100,000 of them."""
+handler failing at each delivery of a storm held 5,000 bytes a delivery with every
+error's frames, 1,700 so (``benchmarks/bench_error_storm.py``, the events included)."""
 
 
 def keep_error(errors: list[HandlerError], note: HandlerError) -> None:
