@@ -15,6 +15,7 @@ import pytest
 
 from rapide_shell.exploring import default_out
 from tests.shell.cli_process import REPO, run_rapide
+from tests.shell.terminal import Terminal
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DELIVERIES = FIXTURES / "deliveries.py"
@@ -614,7 +615,7 @@ def test_progress_on_a_terminal_then_ctrl_c_reports_what_was_explored(
     # 8 notes to one clerk: 40,320 orders, far more than the test waits for.
     notes = "".join(f"inject Desk.note n={n}\n" for n in range(8))
     scenario = script(tmp_path, notes + "run\n")
-    child = pexpect.spawn(
+    child = Terminal(
         sys.executable,
         ["-m", "rapide_shell.cli", "explore", str(DELIVERIES), "--arch", "ledger",
          "--script", str(scenario), "--workers", workers],
@@ -655,7 +656,7 @@ def test_ctrl_c_while_shrinking_says_the_counterexample_may_shrink_further(
     notes = "".join(f"inject Desk.note n={n}\n" for n in range(12))
     scenario = script(tmp_path, notes + "run\nexpect Clerk.first(n=99)\n")
     out = tmp_path / "cut.rapide"
-    child = pexpect.spawn(
+    child = Terminal(
         sys.executable,
         ["-m", "rapide_shell.cli", "explore", str(FIXTURES / "slow_clerk.py"), "--script",
          str(scenario), "--out", str(out), "--workers", workers],
