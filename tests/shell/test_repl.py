@@ -555,7 +555,7 @@ def test_a_run_in_slow_motion_shows_each_event_as_it_is_recorded(tmp_path: Path)
     user = User(EXAMPLES / "connection_kinds.py", tmp_path)
     try:
         user.sees("pending · 1 in flight]>")
-        user.enters("run --every 0.3")
+        user.enters("run --every 0.1")
         user.sees("e8 Worker.done from agent_worker")
         assert "ran 9 dispatches" not in user.screen  # the run goes on
         user.sees("e18 Worker.done from pipe_worker")
