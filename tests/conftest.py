@@ -30,4 +30,5 @@ textual_wait.SLEEP_IDLE = textual_wait.SLEEP_GRANULARITY / 20
 # With Textual's animations off (its TEXTUAL_ANIMATIONS=none, read as each app is made)
 # each animation ends on its first frame, at the same place. No test reads the frames
 # between: they check where a scroll or a fade ends.
+assert hasattr(textual_constants, "TEXTUAL_ANIMATIONS"), "Textual no longer reads it so"
 textual_constants.TEXTUAL_ANIMATIONS = "none"
