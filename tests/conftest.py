@@ -1,10 +1,11 @@
 """The suite's order: the tests marked slow first, every test still run. And the pilot's
-idle wait at a finer grain."""
+idle wait at a finer grain, and the apps it drives without animations."""
 
 from __future__ import annotations
 
 import pytest
 from textual import _wait as textual_wait
+from textual import constants as textual_constants
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -23,3 +24,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 assert hasattr(textual_wait, "SLEEP_GRANULARITY"), "Textual's pilot no longer waits this way"
 textual_wait.SLEEP_GRANULARITY = 1 / 200
 textual_wait.SLEEP_IDLE = textual_wait.SLEEP_GRANULARITY / 20
+
+# The pilot waits after every key until the animations it started are over: a page
+# scrolled by PageDown or End glides there in half a second to a second, waited out.
+# With Textual's animations off (its TEXTUAL_ANIMATIONS=none, read as each app is made)
+# each animation ends on its first frame, at the same place. No test reads the frames
+# between: they check where a scroll or a fade ends.
+assert hasattr(textual_constants, "TEXTUAL_ANIMATIONS"), "Textual no longer reads it so"
+textual_constants.TEXTUAL_ANIMATIONS = "none"

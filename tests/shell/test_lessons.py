@@ -23,6 +23,7 @@ from rapide_shell.script_parts import (
 )
 from rapide_shell.session import Session
 from tests.shell.cli_process import REPO, run_rapide
+from tests.shell.terminal import Terminal
 
 LESSONS = find_lessons()
 
@@ -180,7 +181,7 @@ def test_an_unknown_lesson_is_one_line_and_status_2(name: str) -> None:
 
 @pytest.mark.slow
 def test_rapide_lessons_name_plays_it_in_the_workbench_and_waits_for_the_presenter() -> None:
-    child = pexpect.spawn(
+    child = Terminal(
         sys.executable, ["-m", "rapide_shell.cli", "lessons", "choices", "--speed", "0"],
         cwd=str(REPO), dimensions=(48, 160), encoding="utf-8", timeout=30,
         env={"TERM": "xterm-256color", "PATH": str(Path(sys.executable).parent)},
@@ -400,7 +401,7 @@ def test_from_on_a_played_script_is_checked_before_the_screen_opens(
 
 @pytest.mark.slow
 def test_rapide_lessons_from_a_part_plays_that_part_in_the_workbench() -> None:
-    child = pexpect.spawn(
+    child = Terminal(
         sys.executable,
         ["-m", "rapide_shell.cli", "lessons", "choices", "--from", "5", "--speed", "0"],
         cwd=str(REPO), dimensions=(30, 100), encoding="utf-8", timeout=30,

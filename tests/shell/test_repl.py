@@ -14,6 +14,7 @@ import pexpect
 import pytest
 
 from tests.shell.cli_process import run_rapide
+from tests.shell.terminal import Terminal
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -44,7 +45,7 @@ class User:
             "PROMPT_TOOLKIT_NO_CPR": "1",
             **({} if columns is None else {"COLUMNS": columns}),
         }
-        self.child = pexpect.spawn(
+        self.child = Terminal(
             sys.executable,
             ["-m", "rapide_shell.cli", "repl", str(file), *extra],
             env=env,
@@ -209,7 +210,7 @@ def test_a_ctrl_d_typed_while_a_command_runs_leaves_at_the_next_prompt(shop_user
 
 
 def test_the_terminal_s_own_ctrl_d_is_given_back_when_the_repl_leaves(tmp_path: Path) -> None:
-    shell = pexpect.spawn(
+    shell = Terminal(
         "/bin/sh",
         ["-c", '"$0" -m rapide_shell.cli repl "$1"; stty -a', sys.executable,
          str(FIXTURES / "shop.py")],
@@ -554,7 +555,7 @@ def test_a_run_in_slow_motion_shows_each_event_as_it_is_recorded(tmp_path: Path)
     user = User(EXAMPLES / "connection_kinds.py", tmp_path)
     try:
         user.sees("pending · 1 in flight]>")
-        user.enters("run --every 0.3")
+        user.enters("run --every 0.1")
         user.sees("e8 Worker.done from agent_worker")
         assert "ran 9 dispatches" not in user.screen  # the run goes on
         user.sees("e18 Worker.done from pipe_worker")

@@ -20,6 +20,7 @@ import pexpect
 from rapide_shell.session import Session
 from tests.shell.cli_process import REPO
 from tests.shell.sessions import started
+from tests.shell.terminal import Terminal
 from tests.shell.test_repl import User
 from tests.shell.test_time_travel import state
 
@@ -204,7 +205,7 @@ def test_ctrl_c_stops_a_long_goto_in_the_repl(tmp_path: Path) -> None:
 def test_ctrl_c_stops_a_long_goto_in_a_script_and_the_script_after_it(tmp_path: Path) -> None:
     script = tmp_path / "travel.rapide"
     script.write_text("inject Clock.tick n=0\nrun\nback\nwhere\n", encoding="utf-8")
-    child = pexpect.spawn(
+    child = Terminal(
         sys.executable,
         ["-m", "rapide_shell.cli", "run", str(write_slow_replay(tmp_path)),
          "--script", str(script)],

@@ -10,6 +10,8 @@ from pathlib import Path
 import pexpect
 import pytest
 
+from tests.shell.terminal import Terminal
+
 ROOT = Path(__file__).resolve().parents[3]
 RAPIDE = Path(sys.executable).with_name("rapide")
 
@@ -55,7 +57,7 @@ def test_a_dumb_terminal_is_refused_and_the_repl_named(command: list[str]):
     # Textual took a dumb terminal for 80x25 until it learned its size, and the screen,
     # laid out for both sizes in turn, never settled: the workbench spun at full speed
     # and answered no key, not even Ctrl-Q.
-    child = pexpect.spawn(
+    child = Terminal(
         str(RAPIDE), command, cwd=str(ROOT), dimensions=(30, 100), encoding="utf-8",
         timeout=30, env={"TERM": "dumb", "PATH": str(RAPIDE.parent)},
     )
@@ -81,7 +83,7 @@ def test_the_help_names_what_each_option_takes():
 
 
 def _shell_in_a_terminal(*arguments: str) -> pexpect.spawn:
-    return pexpect.spawn(
+    return Terminal(
         str(RAPIDE), ["shell", "examples/seed_system.py", *arguments], cwd=str(ROOT),
         dimensions=(36, 120), encoding="utf-8", timeout=30,
         env={"TERM": "xterm-256color", "PATH": str(RAPIDE.parent)},
@@ -152,7 +154,7 @@ def test_the_shell_shows_its_first_frame_without_what_it_may_do_later(tmp_path: 
         "RapideApp.on_ready = on_ready\n"
         "cli.main(['shell', 'examples/seed_system.py'])\n"
     )
-    child = pexpect.spawn(
+    child = Terminal(
         sys.executable, ["-c", probe], cwd=str(ROOT), dimensions=(36, 120),
         encoding="utf-8", timeout=30, env={"TERM": "xterm-256color", "PATH": str(RAPIDE.parent)},
     )

@@ -15,6 +15,7 @@ from rapide_shell.tui.app import RapideApp
 from rapide_shell.tui.widgets.connection_graph import ConnectionGraph
 from rapide_shell.tui.widgets.event_log import EventLog
 from rapide_shell.tui.widgets.history_panel import HistoryPanel
+from tests.shell.terminal import Terminal
 from tests.shell.test_travel_stop import quicken, write_slow_replay
 from tests.shell.tui.conftest import SIZE, make_app, settle, type_command, wait_until
 
@@ -144,7 +145,7 @@ async def test_the_speed_keys_set_slow_motion_for_runs() -> None:
 @pytest.mark.slow
 def test_the_shell_opens_at_an_address_in_a_terminal() -> None:
     address = Address(0, ("step #1", "step")).to_text()
-    child = pexpect.spawn(
+    child = Terminal(
         str(RAPIDE), ["shell", "examples/seed_system.py", "--at", address], cwd=str(ROOT),
         dimensions=(36, 120), encoding="utf-8", timeout=30,
         env={"TERM": "xterm-256color", "PATH": str(RAPIDE.parent)},

@@ -18,6 +18,7 @@ import pytest
 
 from rapide_shell.tui.widgets.command_bar import CommandBar
 from tests.shell.cli_process import REPO, run_rapide
+from tests.shell.terminal import Terminal
 from tests.shell.test_recording import SWEEPER
 from tests.shell.test_repl import ANSI, FIXTURES
 from tests.shell.test_repl_exit_status import ORDERED, SHOP
@@ -35,7 +36,7 @@ class Workbench:
         self, file: Path, *args: str | Path, env: dict[str, str] | None = None,
         cwd: Path = REPO,
     ) -> None:
-        self.child = pexpect.spawn(
+        self.child = Terminal(
             sys.executable, ["-m", "rapide_shell.cli", "shell", str(file), *map(str, args)],
             cwd=str(cwd), dimensions=(SIZE[1], SIZE[0]), encoding="utf-8", timeout=30,
             # The terminal's own size: COLUMNS and LINES (pytest-xdist sets them) would

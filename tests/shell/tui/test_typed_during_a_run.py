@@ -22,7 +22,7 @@ async def test_a_command_typed_during_a_run_leaves_the_run_its_note_and_warning(
             await type_command(pilot, line)
         # Slow motion: try goes along the 21 steps main took, stamping its ticks anew.
         bar = app.query_one("#bar")
-        bar.value = "run --every 0.2"
+        bar.value = "run --every 0.1"
         await pilot.press("enter")
         session = app.session
         await wait_until(pilot, lambda: session.running and session.decisions.point.number >= 3)

@@ -1,0 +1,46 @@
+"""A program in a pseudo-terminal (pexpect), driven as a user at a terminal drives it,
+without the fixed waits pexpect adds for programs of other kinds."""
+
+from __future__ import annotations
+
+import time
+
+import pexpect
+
+#: How long a key sent right after a Tab waits: pexpect's own wait before every send.
+AFTER_TAB = 0.05
+
+
+class Terminal(pexpect.spawn):
+    """``pexpect.spawn``, keys sent at once and a child that has ended closed at once.
+
+    pexpect sleeps 50 ms before every send, for a program that prints a password
+    prompt before it turns its echo off; the workbench reads its keys as they come, and
+    the tests wait for what they check, never on a key taking its time. Only what
+    follows a Tab still waits (:data:`AFTER_TAB`): the REPL completes in the background,
+    and keys sent within a millisecond of the Tab, as no person types them, would be in
+    the line before the completion. And ``close()`` sleeps 100 ms for the kernel to
+    report the child's end: once the child's output has ended, it is waited for only
+    until it is gone (still at most those 100 ms). Over the suite's hundreds of keys and
+    terminals these sleeps added up to half a minute."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.delaybeforesend = None
+        self._after_tab = False
+
+    def send(self, s: str | bytes) -> int:
+        if self._after_tab:
+            time.sleep(AFTER_TAB)
+        self._after_tab = s.endswith("\t" if isinstance(s, str) else b"\t")
+        return super().send(s)
+
+    def close(self, force: bool = True) -> None:
+        process = self.ptyproc
+        if self.flag_eof and not self.closed:  # the child closed its terminal: it is ending
+            deadline = time.monotonic() + process.delayafterclose
+            while process.isalive() and time.monotonic() < deadline:
+                time.sleep(0.002)
+            if not process.isalive():
+                process.delayafterclose = 0
+        super().close(force)
