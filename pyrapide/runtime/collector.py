@@ -11,12 +11,18 @@ run (2.5% of a million-event run's, ``benchmarks/bench_limit.py --gc-pauses``).
 
 So while a run loop holds the collector (:func:`full_collections_held`), it makes
 no full collection by itself, and once the hold has lasted :data:`FREEZE_AFTER` young
-collections, what survives each young collection is frozen (:func:`gc.freeze`: out
-of every collection's sight) at once. The young collections go on: each walks only
-what was made since the one before, and finds the short-lived cycles a handler may
-make. When the outermost hold ends, what was frozen goes back to the oldest
-generation (:func:`gc.unfreeze`) and full collections resume: cyclic garbage that
-survived a young collection during the run is found by the first one after it.
+collections, what they left is frozen (:func:`gc.freeze`: out of every collection's
+sight) every few dozen events the run records (:func:`tend`). The young collections
+go on: each walks only what was made since the last freeze, and finds the short-lived
+cycles a handler may make. When the outermost hold ends, what was frozen goes back to
+the oldest generation (:func:`gc.unfreeze`) and full collections resume: cyclic
+garbage frozen during the run is found by the first one after it.
+
+Freezing is the recording's, and not a ``gc.callbacks`` entry's after each young
+collection: a signal that comes while the collector works is handled in
+the first Python code that runs next, and a callback is that code; what its handler
+raises there (the ``KeyboardInterrupt`` of a Ctrl-C, the workbench's ending on
+SIGTERM) is printed as "Exception ignored" and lost.
 
 Freezing moves the whole heap, and unfreezing moves it all back: a program that
 freezes what it keeps (the workbench, between runs; a server, before forking) would
@@ -34,7 +40,6 @@ import gc
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
 # Oldest-generation threshold while held: a count of young-generation collections
 # that a run never reaches (CPython keeps it in a C int).
@@ -47,8 +52,9 @@ before the first freeze (is anything frozen already?) to cost nothing beside it.
 
 _holders = 0
 _saved: int | None = None
-_young = 0  # the young collections of the hold in progress
-_freezing = False  # the hold in progress freezes what each young collection leaves
+_started = 0  # the young collections made before the hold in progress
+_tended = 0  # the young collections made before the last freeze
+_freezing = False  # the hold in progress freezes what young collections leave
 _frozen_by_others = False  # found frozen before a hold froze: no hold freezes again
 # Holds are taken and released on several threads at once (an exploration's shards on
 # threads, each stepping its own system): the count and what the first hold changed
@@ -56,41 +62,50 @@ _frozen_by_others = False  # found frozen before a hold froze: no hold freezes a
 _lock = threading.Lock()
 
 
-def _freeze_survivors(phase: str, info: dict[str, Any]) -> None:
-    """A ``gc.callbacks`` entry while a hold lasts: after each young collection from the
-    :data:`FREEZE_AFTER`-th on, what it left alive is frozen, so that no later
-    collection of the run walks it again (unless something was frozen already)."""
-    global _young, _freezing, _frozen_by_others
-    if phase != "stop" or info["generation"] == 2:
+def _young_collections() -> int:
+    return int(gc.get_stats()[0]["collections"])
+
+
+def tend() -> None:
+    """For a holder now and then (the scheduler, every few dozen events recorded):
+    once the hold has lasted :data:`FREEZE_AFTER` young collections, freeze what the
+    young collections since the last call left (and what was made since), so that no
+    later collection of the run walks it again; unless something was frozen already.
+    About a microsecond; nothing when no young collection came since the last call."""
+    global _tended, _freezing, _frozen_by_others
+    if _saved is None or _frozen_by_others:
+        return
+    young = _young_collections()
+    if young == _tended:
         return
     if not _freezing:
-        _young += 1
-        if _young < FREEZE_AFTER or _frozen_by_others:
+        if young - _started < FREEZE_AFTER:
             return
         if gc.get_freeze_count():
             _frozen_by_others = True
             return
         _freezing = True
+    _tended = young
     gc.freeze()
 
 
 @contextmanager
 def full_collections_held() -> Iterator[None]:
     """Within this block the collector makes no full collection by itself (an
-    explicit ``gc.collect()`` still does), and once the block has lasted a while, what
-    survives a young collection is frozen until it ends (see the module's docstring).
+    explicit ``gc.collect()`` still does), and once the block has lasted a while,
+    :func:`tend` freezes what young collections left, until it ends (see the module's
+    docstring).
     Nested and concurrent holders, on any thread, share one hold; the threshold in
     force before the first is restored after the last, unless somebody changed it
     meanwhile. Does nothing while the collector is disabled."""
-    global _holders, _saved, _young, _freezing
+    global _holders, _saved, _started, _tended, _freezing
     with _lock:
         if _holders == 0 and gc.isenabled():
             young, middle, oldest = gc.get_threshold()
             if young and oldest != _NEVER:
                 _saved = oldest
                 gc.set_threshold(young, middle, _NEVER)
-                _young = 0
-                gc.callbacks.append(_freeze_survivors)
+                _started = _tended = _young_collections()
         _holders += 1
     try:
         yield
@@ -98,8 +113,6 @@ def full_collections_held() -> Iterator[None]:
         with _lock:
             _holders -= 1
             if _holders == 0 and _saved is not None:
-                if _freeze_survivors in gc.callbacks:  # unless somebody cleared them
-                    gc.callbacks.remove(_freeze_survivors)
                 if _freezing:
                     _freezing = False
                     gc.unfreeze()

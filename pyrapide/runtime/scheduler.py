@@ -53,6 +53,7 @@ from pyrapide.architecture import Delivery
 from pyrapide.core.interrupts import contained
 from pyrapide.core.printable import counted
 from pyrapide.runtime import traps
+from pyrapide.runtime.collector import tend as tend_collector
 from pyrapide.runtime.dispatch import Dispatch, DispatchState
 from pyrapide.runtime.handlers import is_async_function
 from pyrapide.runtime.notifications import (
@@ -90,6 +91,9 @@ _SUSPEND: Final = SUSPEND
 _FINISHED: Final = FINISHED
 _pump: Final = pump
 _CLOSE_TRIES: Final = 8
+_TEND_EVERY: Final = 64
+"""Every so many events recorded, the collector is tended (see its ``tend``): a run's
+hold on it freezes what young collections left, in a start hook's emits too."""
 """How many times :meth:`Scheduler.close_tasks` closes a handler that awaits again
 as it is closed (in a ``finally``, or catching GeneratorExit) before leaving it."""
 
@@ -264,6 +268,8 @@ class Scheduler:
         if self.constraints is not None:
             self.report_violations(self.constraints.observe(event, self.computation))
         self.recorded_count += 1
+        if not self.recorded_count % _TEND_EVERY:
+            tend_collector()
         if self.max_events is not None and self.recorded_count >= self.max_events:
             count = self.recorded_count
             self.halt("max_events", f"stopped after {counted(count, 'event')} (max_events)")

@@ -123,10 +123,12 @@ def unfrozen(monkeypatch):
 
 
 def young_collections(count: int, kept: list[object]) -> None:
-    """``count`` young collections, each leaving 2,000 new lists alive (in ``kept``)."""
+    """``count`` young collections, each leaving 2,000 new lists alive (in ``kept``),
+    each followed by the tending a run's scheduler does every few dozen events."""
     for _ in range(count):
         kept.extend([] for _ in range(2000))
         gc.collect(0)
+        collector.tend()
 
 
 def test_what_survives_young_collections_during_a_long_hold_is_frozen_until_it_ends(unfrozen):
@@ -169,3 +171,37 @@ def test_a_hold_leaves_what_somebody_else_froze_frozen(unfrozen):
         assert collector._frozen_by_others
     finally:
         gc.unfreeze()
+
+
+@module(implements=Echo)
+class Chatty:
+    async def start(self):
+        if get_context(self).component == "a":
+            for n in range(CHATTER):
+                await get_context(self).emit("Echo.said", n=n)
+
+    @when(Pattern.match("Echo.said"))
+    async def on_said(self, match):
+        if match.payload["n"] % 100 == 0:
+            seen_callbacks.append(list(gc.callbacks))
+            frozen.append(gc.get_freeze_count())
+
+
+CHATTER = 20_000  # deliveries: some fifty young collections
+seen_callbacks: list[list[object]] = []
+frozen: list[int] = []
+
+
+async def test_a_run_freezes_as_it_records_and_puts_no_code_in_the_collector(unfrozen):
+    # A signal that comes while the collector works is handled in the next Python code
+    # to run: a gc callback, if there is one, whose exception (a Ctrl-C's
+    # KeyboardInterrupt) is then printed as "Exception ignored" and lost.
+    gc.set_threshold(700, 10, 10)
+    before = list(gc.callbacks)
+    seen_callbacks.clear()
+    frozen.clear()
+    await System(Pair, {"a": Chatty, "b": Chatty}).run()
+    assert len(seen_callbacks) == CHATTER // 100
+    assert all(seen == before for seen in seen_callbacks)
+    assert frozen[0] == 0 and frozen[-1] > 0  # the run froze, once it lasted
+    assert gc.get_freeze_count() == 0  # and gave it back at its end
