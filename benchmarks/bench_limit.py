@@ -205,8 +205,8 @@ def recording_time(count: int) -> float:
         causes: list[Any] = []
         for n in range(events):
             causes = [record("Stage.out", {"n": n}, "s0", causes, 0.0)]
-            if not n % 64:
-                tend()  # as a run's scheduler does every 64 events
+            if not n % 256:
+                tend()  # as a run's scheduler does every 256 events
         elapsed = time.process_time() - start
     return elapsed / events
 

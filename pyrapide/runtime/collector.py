@@ -12,7 +12,7 @@ run (2.5% of a million-event run's, ``benchmarks/bench_limit.py --gc-pauses``).
 So while a run loop holds the collector (:func:`full_collections_held`), it makes
 no full collection by itself, and once the hold has lasted :data:`FREEZE_AFTER` young
 collections, what they left is frozen (:func:`gc.freeze`: out of every collection's
-sight) every few dozen events the run records (:func:`tend`). The young collections
+sight) every few hundred events the run records (:func:`tend`). The young collections
 go on: each walks only what was made since the last freeze, and finds the short-lived
 cycles a handler may make. When the outermost hold ends, what was frozen goes back to
 the oldest generation (:func:`gc.unfreeze`) and full collections resume: cyclic
@@ -67,7 +67,7 @@ def _young_collections() -> int:
 
 
 def tend() -> None:
-    """For a holder now and then (the scheduler, every few dozen events recorded):
+    """For a holder now and then (the scheduler, every few hundred events recorded):
     once the hold has lasted :data:`FREEZE_AFTER` young collections, freeze what the
     young collections since the last call left (and what was made since), so that no
     later collection of the run walks it again; unless something was frozen already.

@@ -91,11 +91,12 @@ _SUSPEND: Final = SUSPEND
 _FINISHED: Final = FINISHED
 _pump: Final = pump
 _CLOSE_TRIES: Final = 8
-_TEND_EVERY: Final = 64
-"""Every so many events recorded, the collector is tended (see its ``tend``): a run's
-hold on it freezes what young collections left, in a start hook's emits too."""
 """How many times :meth:`Scheduler.close_tasks` closes a handler that awaits again
 as it is closed (in a ``finally``, or catching GeneratorExit) before leaving it."""
+_TEND_EVERY: Final = 256
+"""Every so many events recorded, the collector is tended (see its ``tend``): a run's
+hold on it freezes what young collections left, in a start hook's emits too (a young
+collection comes every few hundred events)."""
 
 
 def _ignored_exit(exc: BaseException) -> bool:

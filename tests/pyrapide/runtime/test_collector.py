@@ -124,7 +124,7 @@ def unfrozen(monkeypatch):
 
 def young_collections(count: int, kept: list[object]) -> None:
     """``count`` young collections, each leaving 2,000 new lists alive (in ``kept``),
-    each followed by the tending a run's scheduler does every few dozen events."""
+    each followed by the tending a run's scheduler does every few hundred events."""
     for _ in range(count):
         kept.extend([] for _ in range(2000))
         gc.collect(0)
