@@ -60,6 +60,7 @@ class _Plan:
         "names",
         "one_event",
         "pattern",
+        "scope",
     )
 
     def __init__(
@@ -68,14 +69,18 @@ class _Plan:
         pattern: Pattern,
         names: frozenset[str] | None,
         connection: Connection,
+        scope: str,
     ) -> None:
         self.method = method
         self.pattern = pattern
         self.names = names
+        # The architecture the component is in ("" for the outermost): a source the
+        # pattern names is a component of it, as in that architecture's connections.
+        self.scope = scope
         # One whose pattern is a single basic pattern tests a one-event delivery
         # directly (a basic pattern's matcher keeps no state between events).
         self.one_event: Callable[[Event], PatternMatch | None] | None = (
-            one_event_test(pattern) if isinstance(pattern, BasicPattern) else None
+            one_event_test(pattern, scope) if isinstance(pattern, BasicPattern) else None
         )
         self.guards: tuple[GuardedPattern, ...] = guards_in(pattern)
         # A basic pattern that asks only for an event name ("*": any) matches a
@@ -180,7 +185,7 @@ class HandlerTable:
                 continue
             guards = plan.guards
             failed = [guard.guard_error_count for guard in guards] if guards else None
-            own = self._match_among(plan.pattern, events)
+            own = self._match_among(plan.pattern, events, plan.scope)
             if failed is not None:
                 self._router.report_guard_errors(
                     guards, failed, component, events[-1], connection
@@ -208,13 +213,16 @@ class HandlerTable:
         plans = self._plans.get(key)  # type: ignore[arg-type]
         if plans is None:
             plans = self._plans[key] = [  # type: ignore[index]
-                _Plan(method, pattern, names, connection)
+                _Plan(method, pattern, names, connection, component.rpartition(".")[0])
                 for method, pattern, names in self._handlers.get(component, ())
             ]
         return plans
 
-    def _match_among(self, pattern: Pattern, events: tuple[Event, ...]) -> PatternMatch | None:
-        matcher = pattern.matcher(warn_guard_errors=False)  # errors reported as GuardError
+    def _match_among(
+        self, pattern: Pattern, events: tuple[Event, ...], scope: str
+    ) -> PatternMatch | None:
+        # Guard errors are reported as GuardError, not warned of.
+        matcher = pattern.matcher(warn_guard_errors=False, scope=scope)
         found = None
         poset = self._computation.poset
         ordered = events if len(events) == 1 else sorted(events, key=poset.seq)

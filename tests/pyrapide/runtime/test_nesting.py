@@ -343,6 +343,40 @@ async def test_a_source_named_inside_is_the_component_of_that_architecture():
     )
 
 
+@architecture(implements=Hall)
+class OpenBelfry:
+    left = Bell
+    right = Bell
+    hall = Hall
+    connections = [connect(Pattern.match("Bell.rang"), hall)]
+
+
+@architecture
+class OpenTown:
+    belfry = OpenBelfry
+    square = Hall
+    connections = [connect(Pattern.match("Hall.heard"), "square")]
+
+
+@module(implements=Hall)
+class LeftListener:
+    @when(Pattern.match("Bell.rang", source="left"))
+    async def on_left(self, match):  # type: ignore[no-untyped-def]
+        await get_context(self).emit("heard", who=match.event.source)
+
+
+async def test_a_source_a_handler_names_inside_is_the_component_of_that_architecture():
+    # As a connection's: `from "left"` in a handler of belfry.hall is belfry.left. It
+    # was read as a component `left` of the town, none, and the handler never ran.
+    system = OpenTown.bind(
+        belfry={"left": Ringer, "right": Ringer, "hall": LeftListener}, square=Listener
+    )
+    computation = await system.run()
+    assert system.errors == []
+    (heard,) = computation.events_by_name("Hall.heard")
+    assert heard.payload["who"] == "belfry.left"
+
+
 # -- an architecture inside an architecture inside an architecture -------------------------
 
 
