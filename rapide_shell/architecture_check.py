@@ -10,7 +10,7 @@ from pyrapide.architecture.hierarchy import parent_path
 from pyrapide.architecture.wiring import unrelated_parts
 from pyrapide.core.printable import printable
 from pyrapide.patterns import BasicPattern, Pattern
-from pyrapide.patterns.algebra import globs_matching_none, names_among
+from pyrapide.patterns.algebra import basic_parts, globs_matching_none, names_among
 from pyrapide.runtime.modules import module_spec
 from pyrapide.types import interface_actions, interface_name
 from rapide_shell.architecture_text import graph_text
@@ -40,8 +40,9 @@ def check_architecture(loaded: LoadedArchitecture) -> CheckReport:
     component that no connection reaches and whose events nothing listens to (it takes
     no part); a component that nothing reaches whose module has no start hook (it never
     runs), or has ``@when`` handlers (they never run); a ``@when`` handler whose pattern
-    names an event no interface declares (a misspelling), or only events no connection
-    delivers to its component; a synchronous cycle, connects that lead from a component
+    names a source that is no component of the architecture its component is in, or an
+    event no interface declares (a misspelling), or only events no connection delivers
+    to its component; a synchronous cycle, connects that lead from a component
     back to it (each emit waits for the next handler, so an exchange that goes on ends
     only at ``max_connect_depth``); a rule of a map of the file whose name with ``*``
     completes no event name of its detailed architecture (``ArchitectureMap.warnings``).
@@ -256,10 +257,24 @@ def _handler_warnings(loaded: LoadedArchitecture, component: str) -> list[str]:
         delivered = None if names is None or delivered is None else delivered | names
         one_at_a_time = one_at_a_time and isinstance(pattern, BasicPattern)
     warnings = []
+    # A source a handler names is a component of the architecture it is in, as in that
+    # architecture's connections.
+    siblings = list(loaded.hierarchy.scopes[parent_path(component)].spec.components)
     for handler in module_spec(module).handlers:
         said = f"component {component!r}: {module.__qualname__}.{handler.method_name} handles "
         wanted = names_among(handler.pattern, loaded.actions)
-        if undeclared := _undeclared_names(loaded, handler.pattern):
+        unknown = [
+            source
+            for part in basic_parts(handler.pattern)
+            if isinstance(part, BasicPattern)
+            and isinstance(source := part.source_matcher, str)
+            and source.split(".")[0] not in siblings
+        ]
+        if unknown:
+            told = "; ".join(source_is_no_component(source, siblings) for source in unknown)
+            warnings.append(f"{said}{handler.pattern}, but {told}, so only injected events "
+                            "can reach it")
+        elif undeclared := _undeclared_names(loaded, handler.pattern):
             warnings.append(
                 f"{said}{handler.pattern}, but {'; '.join(undeclared)}, so no such event "
                 "can reach it"

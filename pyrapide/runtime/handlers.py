@@ -6,6 +6,7 @@ import inspect
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
+from pyrapide.architecture.hierarchy import parent_path
 from pyrapide.core.printable import counted
 from pyrapide.patterns import BasicPattern
 from pyrapide.patterns.engine import one_event_test
@@ -213,7 +214,7 @@ class HandlerTable:
         plans = self._plans.get(key)  # type: ignore[arg-type]
         if plans is None:
             plans = self._plans[key] = [  # type: ignore[index]
-                _Plan(method, pattern, names, connection, component.rpartition(".")[0])
+                _Plan(method, pattern, names, connection, parent_path(component))
                 for method, pattern, names in self._handlers.get(component, ())
             ]
         return plans

@@ -633,6 +633,22 @@ def test_check_says_a_source_with_a_star_names_one_component_whole(tmp_path: Pat
     ) in result.stdout
 
 
+def test_check_warns_of_a_handler_whose_source_is_no_component(tmp_path: Path) -> None:
+    # The handler reads its source in the architecture its component is in, and
+    # never runs for events of a component none is (but injected ones).
+    misnamed = tmp_path / "misnamed.py"
+    misnamed.write_text(SHOP.read_text().replace(
+        '@when(Pattern.match("Store.reserved"))',
+        '@when(Pattern.match("Store.reserved", source="stroe"))',
+    ))
+    result = rapide("check", misnamed)
+    assert result.returncode == 0, result.stderr
+    assert (
+        'handles Store.reserved from "stroe", but source "stroe" is no component (did you '
+        'mean "store"?), so only injected events can reach it\n'
+    ) in result.stdout
+
+
 def test_check_says_each_warning_on_one_line(tmp_path: Path) -> None:
     # A source named with a line break was quoted as it was, the warning split in two.
     named = tmp_path / "sourced.py"
