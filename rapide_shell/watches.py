@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from pyrapide.patterns import MATCH_LIMIT, Matcher, TooManyMatches
 from pyrapide.patterns.engine import match_all
+from pyrapide.patterns.join import too_many_to_follow
 from pyrapide.runtime import EventRecorded, Notification
 from rapide_shell import notices
 from rapide_shell.render import pattern_shown
@@ -25,11 +26,8 @@ if TYPE_CHECKING:
 
 def too_many(pattern_text: str) -> str:
     """Why matching ``pattern_text`` stopped, and what to do."""
-    return (
-        f"{pattern_shown(pattern_text)} matches too many ways to follow (more than {MATCH_LIMIT:,} "
-        "matches of its parts joined together): narrow it, with a source, a field or "
-        "`=>` (direct causes) for `->`"
-    )
+    why = f"more than {MATCH_LIMIT:,} matches of its parts joined together"
+    return too_many_to_follow(pattern_shown(pattern_text), why)
 
 
 @dataclass

@@ -27,7 +27,7 @@ from pyrapide.exploration.schedule import (
 )
 from pyrapide.exploration.tracking import Footprint, Identity, Tracker
 from pyrapide.patterns.engine import match_all
-from pyrapide.patterns.join import TooManyMatches
+from pyrapide.patterns.join import TooManyMatches, too_many_to_follow
 from pyrapide.runtime.modules import ModuleBuildError
 from pyrapide.runtime.routing import guards_in
 
@@ -218,10 +218,8 @@ class ScheduleRunner:
                 self._pattern(step), poset, warn_guard_errors=False, limit=self.max_matches
             )
         except TooManyMatches as error:
-            raise ExplorationError(
-                f"line {step.line}: {step.pattern} matches too many ways to follow ({error}): "
-                "narrow it, with a source, a field or `=>` (direct causes) for `->`"
-            ) from None
+            told = too_many_to_follow(step.pattern, str(error))
+            raise ExplorationError(f"line {step.line}: {told}") from None
 
     def _expect(self, expect: Expect, play: _Play) -> None:
         pattern = self._pattern(expect)

@@ -12,7 +12,7 @@ from pyrapide.patterns.match import PatternMatch, freeze, merge_bindings
 
 __all__ = [
     "MATCH_LIMIT", "Context", "JoinProbe", "SequenceProbe", "Store", "TooManyMatches", "meet",
-    "pair",
+    "pair", "too_many_to_follow",
 ]
 
 MATCH_LIMIT = 100_000
@@ -21,6 +21,15 @@ watches, breakpoints and ``expect``, and an exploration's, follow a run with: 0.
 matching for an ``expect``, 0.5 s for a new watch (``benchmarks/bench_patterns.py
 --only limit``). ``A -> A`` over a chain of n A's has n(n-1)/2 matches: followed through
 a run of 3,000 A's, 4.5 million, half a minute of matching and the memory to hold them."""
+
+
+def too_many_to_follow(pattern_text: str, why: str) -> str:
+    """What a front end says of a pattern it stopped matching (``why``: past what bound),
+    and how to narrow it: one wording for the workbench's watches and an exploration's."""
+    return (
+        f"{pattern_text} matches too many ways to follow ({why}): narrow it, with a source, "
+        "a field or `=>` (direct causes) for `->`"
+    )
 
 
 class TooManyMatches(RuntimeError):
