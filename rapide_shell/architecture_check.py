@@ -10,7 +10,11 @@ from pyrapide.architecture.hierarchy import parent_path
 from pyrapide.architecture.wiring import unrelated_parts
 from pyrapide.core.printable import printable
 from pyrapide.patterns import BasicPattern, Pattern
-from pyrapide.patterns.algebra import basic_parts, globs_matching_none, names_among
+from pyrapide.patterns.algebra import (
+    globs_matching_none,
+    named_sources,
+    names_among,
+)
 from pyrapide.runtime.modules import module_spec
 from pyrapide.types import interface_actions, interface_name
 from rapide_shell.architecture_text import graph_text
@@ -265,10 +269,8 @@ def _handler_warnings(loaded: LoadedArchitecture, component: str) -> list[str]:
         wanted = names_among(handler.pattern, loaded.actions)
         unknown = [
             source
-            for part in basic_parts(handler.pattern)
-            if isinstance(part, BasicPattern)
-            and isinstance(source := part.source_matcher, str)
-            and source.split(".")[0] not in siblings
+            for source in named_sources(handler.pattern)
+            if source.split(".")[0] not in siblings
         ]
         if unknown:
             told = "; ".join(source_is_no_component(source, siblings) for source in unknown)

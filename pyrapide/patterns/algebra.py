@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BasicPattern", "NameGlob", "Pattern", "basic_parts", "check_operand", "globs_matching_none",
-    "name_glob", "name_text", "names_among",
+    "name_glob", "name_text", "named_sources", "names_among",
 ]
 
 # Binding strength in the text syntax, loosest first; see pyrapide.patterns.
@@ -315,6 +315,16 @@ def names_among(pattern: Pattern, declared: Iterable[str]) -> frozenset[str] | N
     if isinstance(pattern, BasicPattern) and pattern.name_glob is not None:
         return frozenset(filter(pattern.matches_name, declared))
     return pattern.event_names()
+
+
+def named_sources(pattern: Pattern) -> list[str]:
+    """The sources ``pattern``'s basic parts name (``from "api"``), in the order written;
+    a placeholder source (``from ?s``) names none."""
+    return [
+        part.source_matcher
+        for part in basic_parts(pattern)
+        if isinstance(part, BasicPattern) and isinstance(part.source_matcher, str)
+    ]
 
 
 def globs_matching_none(pattern: Pattern, declared: Collection[str]) -> list[BasicPattern]:

@@ -11,7 +11,7 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from pyrapide.patterns import BasicPattern, Condition, GuardedPattern, Pattern
-from pyrapide.patterns.algebra import basic_parts, globs_matching_none
+from pyrapide.patterns.algebra import globs_matching_none, named_sources
 from pyrapide.runtime.routing import guards_in
 from rapide_shell import notices, render
 from rapide_shell.architecture_check import source_is_no_component
@@ -558,10 +558,8 @@ def _unknown_sources(session: Session, pattern: Pattern) -> list[Text]:
     known = {*components, ENVIRONMENT}
     notes = {
         f"note: {source_is_no_component(source, components)}, so it may never match": None
-        for part in basic_parts(pattern)
-        if isinstance(part, BasicPattern)
-        and isinstance(source := part.source_matcher, str)
-        and source not in known
+        for source in named_sources(pattern)
+        if source not in known
     }
     return [render.note(note, style="yellow") for note in notes]
 
