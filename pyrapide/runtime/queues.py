@@ -111,6 +111,7 @@ class DispatchQueues:
         "_agent_hint",
         "_agents_first",
         "_burst_base",
+        "_getrandbits",
         "_open",
         "_piped",
         "_pusher",
@@ -125,6 +126,8 @@ class DispatchQueues:
 
     def __init__(self, seed: int, pipe_indexes: Iterable[int]) -> None:
         self.rng = random.Random(seed)
+        # Its method, looked up once: a plain step draws once (see below).
+        self._getrandbits = self.rng.getrandbits
         self.connects: deque[Dispatch] = deque()  # the top is the right end
         self.lanes = {index: PipeLane(order) for order, index in enumerate(pipe_indexes)}
         # Invariant: the lanes whose head may start (something queued, nothing in
@@ -374,7 +377,7 @@ class DispatchQueues:
         """``rng.randrange(count)``, for a positive ``count``, drawn as it draws: the same
         bits from the generator, so the same choice for a seed, without its argument
         handling (a plain step makes one draw)."""
-        getrandbits = self.rng.getrandbits
+        getrandbits = self._getrandbits
         bits = count.bit_length()
         drawn = getrandbits(bits)
         while drawn >= count:
