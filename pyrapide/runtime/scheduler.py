@@ -178,7 +178,12 @@ class Scheduler:
         self._wakeup: asyncio.Future[None] | None = None
         self._live: dict[Task, None] = {}
         self._suspended: list[Task] = []  # stopped at an emit by max_events
-        self._pumps: list[Pump] = []  # idle, each ready for a task's coroutine
+        # Idle pumps, each ready for a task's coroutine: one in ``_pump_idle`` (the usual
+        # case, a task ending before the next starts), the others in ``_pumps``. A list
+        # alone would go from one item to none and back on every delivery, and CPython
+        # frees and allocates its storage each time.
+        self._pump_idle: Pump | None = None
+        self._pumps: list[Pump] = []
         # Components bound to ``@module(serial=True)`` -> deliveries in progress.
         self.serial_load: dict[str, int] = {}
         # Invariant: ``current`` is the task inside ``send`` (None between steps);
@@ -848,8 +853,13 @@ class Scheduler:
         pump = task.pump
         sent: Any = None
         if pump is None:  # its first step: a pump is sent its coroutine (see traps.pump)
-            pumps = self._pumps
-            pump = task.pump = pumps.pop() if pumps else _pump()
+            pump = self._pump_idle
+            if pump is not None:
+                self._pump_idle = None
+            else:
+                pumps = self._pumps
+                pump = pumps.pop() if pumps else _pump()
+            task.pump = pump
             sent = task.coro
         task.waiting = _RUNNING
         self.advances += 1
@@ -873,7 +883,10 @@ class Scheduler:
                     break
                 if yielded is _FINISHED:
                     task.pump = None
-                    self._pumps.append(pump)  # for the next task
+                    if self._pump_idle is None:  # for the next task
+                        self._pump_idle = pump
+                    else:
+                        self._pumps.append(pump)
                     break
                 if task.outstanding:
                     # Its connect deliveries are not all finished: the last one resumes it.
