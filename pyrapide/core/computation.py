@@ -119,12 +119,20 @@ class Computation:
         return event
 
     def new_emitted(
-        self, name: str, payload: dict[str, Any], source: str, causes: list[Event], timestamp: Any
+        self,
+        name: str,
+        payload: dict[str, Any],
+        source: str,
+        causes: list[Event],
+        timestamp: Any,
+        first_at: int = -1,
     ) -> Event:
         """``new_event`` for what a running system records as its modules emit: ``name``
         non-empty, ``source`` a string, ``payload`` a plain dict, ``causes`` recorded
         events, ``timestamp`` a finite float (else it is checked as ``new_event`` checks
-        it: a run clock of the user's making may give NaN or an infinity)."""
+        it: a run clock of the user's making may give NaN or an infinity). ``first_at``
+        is where the first cause was recorded, if the caller knows (-1: it is looked
+        up; a wrong one is only not used)."""
         # ``timestamp`` is Any, not float, and checked under another name, so that the
         # compiled build hands the event the float it was given, not a copy of it.
         # t - t is 0.0 for a finite float, NaN for NaN or an infinity.
@@ -147,7 +155,7 @@ class Computation:
         ):
             number, event_id = self._free_number()
         event = _checked_event(name, payload, source, event_id, timestamp)
-        poset._add_numbered(event, event_id, number, causes)
+        poset._add_numbered(event, event_id, number, causes, first_at)
         self._next_number = number + 1
         return event
 

@@ -149,10 +149,12 @@ class Poset:
         event_id: str,
         number: int,
         caused_by: Iterable[EventRef] | EventRef | None,
+        first_at: int = -1,
     ) -> None:
         """``add`` an event whose id ``event_id``, "e<number>", is not recorded (see
         ``_has_id``), as ``Computation.new_event`` makes them: such ids take no entry
-        of the id index."""
+        of the id index. ``first_at``: where the first cause may be (see
+        :meth:`_event_position`)."""
         events = self._events
         if (
             type(caused_by) is list
@@ -166,11 +168,11 @@ class Poset:
         else:
             causes: tuple[int, ...] | None = None
             if type(caused_by) is list and len(caused_by) == 1 and type(caused_by[0]) is Event:
-                found = self._event_position(caused_by[0])  # one cause: inlined
+                found = self._event_position(caused_by[0], first_at)  # one cause: inlined
                 if found is not None:
                     causes = (found,)
             if causes is None:
-                causes = self._cause_positions(event, caused_by)
+                causes = self._cause_positions(event, caused_by, first_at)
             events.append(event)
             position = self._newest = self._order.append(causes)
         run = self._run
@@ -188,7 +190,7 @@ class Poset:
         return event_id in self._index or (run is not None and run.covers(number))
 
     def _cause_positions(
-        self, event: Event, caused_by: Iterable[EventRef] | EventRef | None
+        self, event: Event, caused_by: Iterable[EventRef] | EventRef | None, first_at: int = -1
     ) -> tuple[int, ...]:
         if caused_by is None:
             return ()
@@ -214,7 +216,7 @@ class Poset:
             if type(first) is Event and type(second) is Event:
                 # The tip is mostly the event recorded last: known without a lookup.
                 newest = self._events[-1] if self._events else None
-                one = self._newest if first is newest else self._event_position(first)
+                one = self._newest if first is newest else self._event_position(first, first_at)
                 two = self._newest if second is newest else self._event_position(second)
                 if one is not None and two is not None:
                     return (one, two) if one < two else (two, one) if two < one else (one,)
@@ -247,12 +249,16 @@ class Poset:
             return self._run.find(event_id)
         return position
 
-    def _event_position(self, event: Event) -> int | None:
+    def _event_position(self, event: Event, at: int = -1) -> int | None:
         """``_position(event.id)`` for a cause a running system hands over, mostly one of
-        the run's: looked for where its number puts it, and taken if it is this very
-        event. The number is read loosely (``int`` of what follows the first character:
-        "e01" reads as 1), since no other event than the one with its id is at that
+        the run's: at ``at`` if it is there (where the system saw it recorded), else
+        looked for where its number puts it, and taken if it is this very event. The
+        number is read loosely (``int`` of what follows the first character: "e01"
+        reads as 1), since no other event than the one with its id is at that
         position; it leaves the remembered ids alone."""
+        events = self._events
+        if 0 <= at < len(events) and events[at] is event:
+            return at  # without reading its id: a cold string, parsed
         run = self._run
         if run is not None:
             try:
@@ -261,7 +267,7 @@ class Poset:
                 offset = -1
             if 0 <= offset < run.length:
                 position = run.start + offset
-                if self._events[position] is event:
+                if events[position] is event:
                     return position
         return self._position(event.id)
 

@@ -50,6 +50,7 @@ class Dispatch:
     """
 
     __slots__ = (
+        "at",
         "causes",
         "connection",
         "depth",
@@ -87,6 +88,9 @@ class Dispatch:
         # (or, inside a nested architecture, the delivery into it that made this one).
         self.waiter = waiter
         self.inner: list[Dispatch] | None = None
+        # Where ``event`` was recorded in the poset, as the scheduler routed it (-1: not
+        # known): its handler's first event is recorded after it without looking it up.
+        self.at = -1
 
     def __repr__(self) -> str:
         event, target = self.event.name, self.target

@@ -226,10 +226,13 @@ class Scheduler:
     ) -> Event:
         """Record an event emitted by ``task`` (None: injected) and route it (along
         ``routes``, those of its name and source, if the caller kept them)."""
+        first_at = -1  # where causes[0] is in the poset, if known (see Dispatch.at)
         if task is None:
             causes: list[Event] = []
         else:
             causes = list(task.chain)
+            if not task.chained and task.dispatch is not None:
+                first_at = task.dispatch.at  # its run's first emit: the delivered event
             lane = task.lane
             if lane is not None and not task.chained:  # a pipe run's first emit
                 # By identity: a poset holds one Event object per id (and ``in`` would
@@ -249,7 +252,9 @@ class Scheduler:
                 name, payload, source=source, caused_by=causes, timestamp=self._timestamp()
             )
         else:  # emitted: the module's context checked them
-            event = self.computation.new_emitted(name, payload, source, causes, self._timestamp())
+            event = self.computation.new_emitted(
+                name, payload, source, causes, self._timestamp(), first_at
+            )
             task.chain = (event,)  # the task's next emit follows this one
             task.chained = True
             if task.lane is not None:  # a pipe's answer: its next delivery follows it
@@ -380,6 +385,8 @@ class Scheduler:
             dispatch = Dispatch(
                 self._dispatches_made, route.kind, match, route.target_name, route.connection
             )
+            # The event routed is the one recorded last (runs later do not look it up).
+            dispatch.at = self.poset._newest
             self.queues.add(dispatch, route.lane)
         # The delivery log (see Router.delivered): dispatch n is entry n - 1.
         self._log.append(position << self._log_shift | route.index)

@@ -56,6 +56,19 @@ def test_an_emitted_event_is_the_event_new_event_would_record() -> None:
         emitted.new_emitted("", {}, "b", [], 4.0)
 
 
+def test_new_emitted_takes_where_the_first_cause_is_only_when_it_is_there() -> None:
+    # A running system hands over where the delivered event was recorded; a position
+    # that holds another event, or none, is not taken: the cause is looked up instead.
+    computation = Computation()
+    first, second, third = (computation.new_event("A.x", {"n": n}) for n in range(3))
+    given = {"right": 0, "another event": 1, "past the end": 99, "none": -1}
+    for words, at in given.items():
+        for causes in ([first], [first, third]):
+            event = computation.new_emitted("A.y", {}, "b", list(causes), 1.0, at)
+            assert list(computation.direct_causes(event)) == causes, words
+    assert second not in computation.ancestors(computation.get("e4"))
+
+
 def test_ids_continue_past_the_highest_after_load_and_merge(tmp_path) -> None:
     computation = Computation()
     for _ in range(3):
