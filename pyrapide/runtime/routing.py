@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from pyrapide.architecture import Connection, ConnectionKind, Delivery
-from pyrapide.patterns import BasicPattern, Pattern
+from pyrapide.patterns import BasicPattern, Pattern, Placeholder
 from pyrapide.patterns.algebra import is_from, scoped_source
 from pyrapide.patterns.engine import one_event_test
 from pyrapide.patterns.operators import GuardedPattern
@@ -48,6 +48,7 @@ class Route:
 
     __slots__ = (
         "calls",
+        "certain",
         "connection",
         "enters",
         "guards",
@@ -95,6 +96,14 @@ class Route:
         self.name_glob = pattern.name_glob if isinstance(pattern, BasicPattern) else None
         source = pattern.source_matcher if isinstance(pattern, BasicPattern) else None
         self.source: str | None = scoped_source(scope, source) if isinstance(source, str) else None
+        # True when every event the route is offered (see ``offered``, which tested its
+        # name and source) matches it: a basic pattern with no field to test and no
+        # placeholder to bind. Its match is then made without testing the event again.
+        self.certain = (
+            isinstance(pattern, BasicPattern)
+            and not pattern.field_matchers
+            and not isinstance(pattern.source_matcher, Placeholder)
+        )
         self.target = connection.target
         self.target_name = (
             connection.target

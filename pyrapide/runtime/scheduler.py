@@ -52,6 +52,7 @@ from typing import TYPE_CHECKING, Any, Final
 from pyrapide.architecture import Delivery
 from pyrapide.core.interrupts import contained
 from pyrapide.core.printable import counted
+from pyrapide.patterns.match import PatternMatch
 from pyrapide.runtime import traps
 from pyrapide.runtime.collector import tend as tend_collector
 from pyrapide.runtime.dispatch import Dispatch, DispatchState
@@ -128,7 +129,6 @@ if TYPE_CHECKING:
     from pyrapide.architecture import ConnectionKind
     from pyrapide.constraints import ConstraintMonitor, ConstraintViolation
     from pyrapide.core import Computation, Event
-    from pyrapide.patterns import PatternMatch
     from pyrapide.runtime.clock import RunClock
     from pyrapide.runtime.handlers import HandlerCall, HandlerTable
     from pyrapide.runtime.queues import DispatchQueues, PipeLane
@@ -336,10 +336,14 @@ class Scheduler:
         for route in routes:
             test = route.one_event
             if test is not None:  # the usual route: one event, at most one match
-                found = test(event)
-                if found is None:
-                    continue
-                dispatch = self._queue(route, found, emitter, position)
+                if route.certain:  # routes are offered only what they may match
+                    match = PatternMatch((event,))
+                else:
+                    found = test(event)
+                    if found is None:
+                        continue
+                    match = found
+                dispatch = self._queue(route, match, emitter, position)
                 if dispatch is not None and route.calls:
                     if connects is None:
                         connects = [dispatch]
