@@ -425,17 +425,21 @@ class CausalOrder:
         # the line forks, that search goes on from there.
         if len(causes) == 1:
             x = causes[0]
+            on = chain_of[x]
             while budget > 0 and levels > 0:
                 y = all_causes[x]
                 if type(y) is not int:
                     break
                 levels -= 1
                 budget -= 1
-                if chains[chain_of[y]][-1] == y and self._may_extend(p, y):
+                # An ancestor of the cause on the cause's own chain comes before it
+                # there: it ends nothing (the usual line: a producer's chained events).
+                chain = chain_of[y]
+                if chain != on and chains[chain][-1] == y and self._may_extend(p, y):
                     if events[y].name == name:
-                        return chain_of[y]
+                        return chain
                     if nearest < 0:
-                        nearest = chain_of[y]
+                        nearest = chain
                 x = y
             if budget <= 0 or levels <= 0:
                 return nearest

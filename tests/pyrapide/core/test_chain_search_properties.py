@@ -1,6 +1,7 @@
-"""Property test: the short cut by which a new event knows that no chain near it can be
-extended (``CausalOrder._tailless``) changes no placement: with and without it, every
-recording decomposes into the same chains."""
+"""Property tests: the short cuts of the search for a chain a new event may extend change
+no placement. With and without the memo by which a new event knows that no chain near it
+can be extended (``CausalOrder._tailless``), and beside a plain breadth-first search that
+tests every ancestor it visits, every recording decomposes into the same chains."""
 
 from __future__ import annotations
 
@@ -11,7 +12,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pyrapide.core import Event, Poset
-from pyrapide.core._ordering import CausalOrder
+from pyrapide.core._ordering import (
+    _TAIL_SEARCH_BUDGET,
+    _TAIL_SEARCH_LEVELS,
+    CausalOrder,
+    listed,
+)
 
 
 @st.composite
@@ -65,6 +71,41 @@ def test_the_short_cut_places_every_event_where_the_search_does(
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(CausalOrder, "_tailless", lambda self, x, levels, budget: -1)
         assert placements(steps) == with_short_cut
+
+
+def plain_search(order: CausalOrder, p: int, causes: list[int]) -> int:
+    """``CausalOrder._nearest_tail_chain`` as its docstring says it, without a short cut:
+    the ancestors level by level, each one tested, within the same bounds."""
+    name = order.events[p].name
+    budget, levels, nearest = _TAIL_SEARCH_BUDGET, _TAIL_SEARCH_LEVELS, -1
+    frontier, seen = list(causes), set(causes)
+    while frontier and budget > 0 and levels > 0:
+        levels -= 1
+        following = []
+        for x in frontier:
+            for y in listed(order.causes[x]):
+                if y in seen:
+                    continue
+                seen.add(y)
+                chain = order.chain[y]
+                if order.chains[chain][-1] == y and order._may_extend(p, y):
+                    if order.events[y].name == name:
+                        return chain
+                    if nearest < 0:
+                        nearest = chain
+                following.append(y)
+                budget -= 1
+        frontier = following
+    return nearest
+
+
+@settings(max_examples=150, deadline=None)
+@given(recordings())
+def test_the_search_finds_what_a_plain_search_finds(steps: list[tuple[Any, ...]]) -> None:
+    searched = placements(steps)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(CausalOrder, "_nearest_tail_chain", plain_search)
+        assert placements(steps) == searched
 
 
 def test_an_agent_delivery_deep_in_a_merging_chain_knows_at_once() -> None:
