@@ -131,6 +131,20 @@ def _ints(length: int = 0) -> array[int]:
     return array(_INTS, bytes(4 * length))
 
 
+_PAIR: Final = array(_INTS, (0, 0))
+"""The array a chain of one event (a tuple) becomes as a second event joins it, copied
+(see :func:`_pair`)."""
+
+
+def _pair(first: int, second: int) -> array[int]:
+    """A chain's array of two events: a copy of ``_PAIR``, filled in. ``array()`` itself
+    parses its type code and walks what it is given: twice the time, once a chain."""
+    pair = _PAIR.__copy__()
+    pair[0] = first
+    pair[1] = second
+    return pair
+
+
 def _lines(causes: list[tuple[int, ...]], events: Sequence[Labelled]) -> set[int]:
     """The events whose chain a run would have kept for their own source (see
     ``CausalOrder.keep``), told from the whole record where the run was told as it
@@ -285,7 +299,7 @@ class CausalOrder:
         _array_append(self.chain, home)
         _array_append(self.pos, len(members))
         if isinstance(members, tuple):
-            self.chains[home] = array(_INTS, (*members, p))
+            self.chains[home] = _pair(members[0], p)
         else:
             _array_append(members, entry)
         self.last = p
@@ -403,7 +417,7 @@ class CausalOrder:
         members = chains[home]
         position = len(members)
         if isinstance(members, tuple):
-            chains[home] = array(_INTS, (*members, p))
+            chains[home] = _pair(members[0], p)
         else:
             _array_append(members, p)
         return position
