@@ -138,9 +138,10 @@ class HandlerTable:
         self._handlers = {}
         # (component, connection index) -> its handlers' plans for that connection.
         self._plans: dict[tuple[str, int], list[_Plan]] = {}
-        # (component, connection index) -> its plan for that connection when it is
-        # the only one and its handler an ``async def`` (else None): see sole_handler.
-        self._sole: dict[tuple[str, int], _Plan | None] = {}
+        # Connection index -> the plan of its target's handlers for it when it is the
+        # only one and its handler an ``async def`` (else None): see sole_handler. (The
+        # index alone: a number hashes at once, where a key of two makes a tuple.)
+        self._sole: dict[int, _Plan | None] = {}
 
     def add_module(self, component: str, instance: Any) -> None:
         """Register the ``@when`` handlers of ``instance``, bound to ``component``."""
@@ -196,17 +197,18 @@ class HandlerTable:
         return calls
 
     def sole_handler(
-        self, component: str, match: PatternMatch, connection: Connection
+        self, match: PatternMatch, connection: Connection
     ) -> Callable[..., Any] | None:
-        """The handler to call with ``match`` itself, when that one call is all that
-        ``calls_for`` would return and the handler is an ``async def``; else None."""
-        key = (component, connection.index)
+        """The handler of ``connection``'s target (a component) to call with ``match``
+        itself, when that one call is all that ``calls_for`` would return and the
+        handler is an ``async def``; else None."""
+        index: int = connection.index  # type: ignore[assignment]  # a system's: numbered
         try:
-            plan = self._sole[key]  # type: ignore[index]
+            plan = self._sole[index]
         except KeyError:
-            plans = self._plans_for(component, connection)
+            plans = self._plans_for(connection.target, connection)  # type: ignore[arg-type]
             only = len(plans) == 1 and is_async_function(plans[0].method)
-            plan = self._sole[key] = plans[0] if only else None  # type: ignore[index]
+            plan = self._sole[index] = plans[0] if only else None
         return plan.method if plan is not None and plan.takes_as_delivered(match) else None
 
     def _plans_for(self, component: str, connection: Connection) -> list[_Plan]:

@@ -682,7 +682,7 @@ class Scheduler:
         target = connection.target
         calls: list[HandlerCall]
         if isinstance(target, str):
-            sole = self.handlers.sole_handler(target, dispatch.match, connection)
+            sole = self.handlers.sole_handler(dispatch.match, connection)
             if sole is not None:  # the usual case: one ``async def``, the match as is
                 self._call(task, sole, dispatch.match, causes)
                 return
