@@ -164,7 +164,9 @@ class Scheduler:
         self.max_events = max_events
         self.max_connect_depth = max_connect_depth
         self.handler_timeout = handler_timeout
-        self._wanted = reporter.wanted  # live: the kinds somebody subscribed to
+        # Live: the kinds somebody subscribed to. Asked on every step whether it holds a
+        # kind, it is first asked whether it holds any (most runs have no subscriber).
+        self._wanted = reporter.wanted
         # Any: the clock's float handed on as it is (compiled, a float would be copied).
         self._timestamp: Callable[[], Any] = clock.timestamp
         self._route_cache = router.route_cache
@@ -270,7 +272,7 @@ class Scheduler:
         routes: tuple[Route, ...] | None = None,
     ) -> None:
         """Report, route (along ``routes``, if given) and check a just-recorded event."""
-        if _EVENT_RECORDED in self._wanted:
+        if self._wanted and _EVENT_RECORDED in self._wanted:
             reporter = self.reporter
             reporter.publish(
                 EventRecorded(seq=reporter.next_seq(), event=event, causes=tuple(causes))
@@ -396,7 +398,7 @@ class Scheduler:
         self._log.append(position << self._log_shift | route.index)
         if route.enters is not None:
             dispatch.inner = self._enter(route.enters, match.events[-1], dispatch, position)
-        if _DISPATCH_QUEUED in self._wanted:
+        if self._wanted and _DISPATCH_QUEUED in self._wanted:
             reporter = self.reporter
             reporter.publish(DispatchQueued(seq=reporter.next_seq(), dispatch=dispatch))
         return dispatch
@@ -663,7 +665,7 @@ class Scheduler:
     def run_dispatch(self, dispatch: Dispatch) -> None:
         """Start ``dispatch``'s handlers and drive them until they finish or wait."""
         dispatch.state = _STARTED
-        if _DISPATCH_STARTED in self._wanted:
+        if self._wanted and _DISPATCH_STARTED in self._wanted:
             reporter = self.reporter
             reporter.publish(DispatchStarted(seq=reporter.next_seq(), dispatch=dispatch))
         causes = dispatch.causes  # a tuple
@@ -734,7 +736,7 @@ class Scheduler:
         task.chain = causes  # start_run, on a task that has not run
         task.handler = handler
         task.match = match
-        if _HANDLER_STARTED in self._wanted:
+        if self._wanted and _HANDLER_STARTED in self._wanted:
             self.current = task  # as if published from inside the task, as _deliver does
             try:
                 self._handler_started(task, handler)
@@ -804,7 +806,7 @@ class Scheduler:
     ) -> None:
         for handler, match in calls:
             task.start_run(causes)
-            if _HANDLER_STARTED in self._wanted:
+            if self._wanted and _HANDLER_STARTED in self._wanted:
                 self._handler_started(task, handler)
             try:
                 result = handler() if match is None else handler(match)
@@ -990,7 +992,7 @@ class Scheduler:
                 else:
                     self._carry(lane, dispatch)
                 self.queues.lane_done(lane)
-            if _DISPATCH_FINISHED in self._wanted:
+            if self._wanted and _DISPATCH_FINISHED in self._wanted:
                 reporter = self.reporter
                 reporter.publish(DispatchFinished(seq=reporter.next_seq(), dispatch=dispatch))
             waiter = dispatch.waiter
