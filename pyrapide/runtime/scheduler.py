@@ -45,6 +45,7 @@ import functools
 import heapq
 import itertools
 import traceback
+from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Final
@@ -122,6 +123,9 @@ CALL_DEPTH: Final = 12
 # An emitter's ``deferred`` while its emit calls its connect deliveries itself: the
 # last to finish leaves it to go on in that emit (see _finish).
 _CALLING: Final = "calling"
+# The delivery log's append, looked up once (compiled, a method called by its name is
+# looked up on every call).
+_log_append: Final[Callable[[array[int], int], None]] = array.append
 
 if TYPE_CHECKING:
     import asyncio
@@ -395,7 +399,7 @@ class Scheduler:
             dispatch.at = self.poset._newest
             self.queues.add(dispatch, route.lane)
         # The delivery log (see Router.delivered): dispatch n is entry n - 1.
-        self._log.append(position << self._log_shift | route.index)
+        _log_append(self._log, position << self._log_shift | route.index)
         if route.enters is not None:
             dispatch.inner = self._enter(route.enters, match.events[-1], dispatch, position)
         if self._wanted and _DISPATCH_QUEUED in self._wanted:
@@ -439,7 +443,7 @@ class Scheduler:
                     route.connection,
                     depth,
                 )
-                self._log.append(position << self._log_shift | route.index)
+                _log_append(self._log, position << self._log_shift | route.index)
                 if route.enters is not None:
                     dispatch.inner = self._enter(route.enters, event, dispatch, position)
                 inner.append(dispatch)
