@@ -131,15 +131,16 @@ def _ints(length: int = 0) -> array[int]:
     return array(_INTS, bytes(4 * length))
 
 
-_PAIR: Final = array(_INTS, (0, 0))
-"""The array a chain of one event (a tuple) becomes as a second event joins it, copied
-(see :func:`_pair`)."""
+_copy_pair: Final[Callable[[], array[int]]] = array(_INTS, (0, 0)).__copy__
+"""A new array of two events (zeros): a chain of one event (a tuple) becomes one as a
+second event joins it (see :func:`_pair`)."""
 
 
 def _pair(first: int, second: int) -> array[int]:
-    """A chain's array of two events: a copy of ``_PAIR``, filled in. ``array()`` itself
-    parses its type code and walks what it is given: twice the time, once a chain."""
-    pair = _PAIR.__copy__()
+    """A chain's array of two events: a copy of a kept pair, filled in. ``array()``
+    itself parses its type code and walks what it is given: twice the time, once a
+    chain."""
+    pair = _copy_pair()
     pair[0] = first
     pair[1] = second
     return pair
