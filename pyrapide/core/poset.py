@@ -166,15 +166,16 @@ class Poset:
             events.append(event)  # first: placing it may read its name
             position = self._newest = self._order.append_after(self._newest)
         else:
-            causes: tuple[int, ...] | None = None
+            found = None
             if type(caused_by) is list and len(caused_by) == 1 and type(caused_by[0]) is Event:
                 found = self._event_position(caused_by[0], first_at)  # one cause: inlined
-                if found is not None:
-                    causes = (found,)
-            if causes is None:
+            if found is not None:
+                events.append(event)
+                position = self._newest = self._order.append_after(found)
+            else:
                 causes = self._cause_positions(event, caused_by, first_at)
-            events.append(event)
-            position = self._newest = self._order.append(causes)
+                events.append(event)
+                position = self._newest = self._order.append(causes)
         run = self._run
         if run is None:
             run = self._run = NumberedRun(number, position)
