@@ -124,40 +124,45 @@ class PatternMatch:
         """True when no placeholder bound a value (asked without making ``bindings``)."""
         return not self._bindings
 
+    # What follows reads the last event directly, not through ``event`` and ``events``:
+    # a handler reads ``match.payload`` on every delivery, and each property is a call
+    # in Python. (``events`` still answers where ``_events`` is empty: a GrowingMatch
+    # builds its events when first read.)
+
     @property
     def event(self) -> Any:
         """The match's only event, or for a multi-event match its last in recording order."""
-        return self.events[-1]
+        return (self._events or self.events)[-1]
 
     @property
     def name(self) -> str:
         """The name of :attr:`event`."""
-        return self.event.name
+        return (self._events or self.events)[-1].name
 
     @property
     def payload(self) -> Any:
         """The payload of :attr:`event`."""
-        return self.event.payload
+        return (self._events or self.events)[-1].payload
 
     @property
     def source(self) -> str:
         """The source of :attr:`event`."""
-        return self.event.source
+        return (self._events or self.events)[-1].source
 
     @property
     def id(self) -> str:
         """The id of :attr:`event`."""
-        return self.event.id
+        return (self._events or self.events)[-1].id
 
     @property
     def timestamp(self) -> float:
         """The timestamp of :attr:`event`."""
-        return self.event.timestamp
+        return (self._events or self.events)[-1].timestamp
 
     @property
     def metadata(self) -> Any:
         """The metadata of :attr:`event`."""
-        return self.event.metadata
+        return (self._events or self.events)[-1].metadata
 
     def _identity(self) -> Any:
         if self._identity_key is None:

@@ -19,6 +19,7 @@ from pyrapide.patterns import (
 )
 from pyrapide.patterns.condition import Comparison
 from pyrapide.patterns.engine import match_all
+from pyrapide.patterns.match import GrowingMatch
 
 
 def ids(matches):
@@ -226,6 +227,27 @@ def test_repeat_reports_the_growing_set_of_occurrences(diamond):
     assert found[-1].bindings == {"k": [1, 2, 1, 2, 1]}
     assert [o.id for o in found[-1].occurrences] == ["a1", "a2", "b1", "b2", "c"]
     assert both_ways(Pattern.match("Z").repeat(), diamond) == []
+
+
+def test_a_repeat_match_read_by_its_last_event_first_gathers_its_events() -> None:
+    # A repeat's match builds its events when first read: its event, payload and the
+    # rest answer for the last occurrence even before ``events`` was asked for.
+    first, second = Event("A", {"k": 1}, id="a1"), Event("B", {"k": 2}, id="b1")
+    order = {first: 1, second: 2}
+    occurrences = [PatternMatch((first,)), PatternMatch((second,))]
+    expected = {
+        "event": second,
+        "name": "B",
+        "payload": {"k": 2},
+        "source": second.source,
+        "id": "b1",
+        "timestamp": second.timestamp,
+        "metadata": second.metadata,
+    }
+    for read, value in expected.items():
+        gathered = GrowingMatch(occurrences, 2, order.__getitem__)  # nothing built yet
+        assert getattr(gathered, read) == value, read
+    assert GrowingMatch(occurrences, 1, order.__getitem__).payload == {"k": 1}
 
 
 def test_prebound_placeholders_filter_and_are_reported(diamond):
