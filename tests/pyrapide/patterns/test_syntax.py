@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pyrapide.constraints import never
 from pyrapide.core import Event, Poset
@@ -17,6 +20,7 @@ from pyrapide.patterns import (
     placeholder,
 )
 from pyrapide.patterns.condition import AllOf, AnyOf, Comparison, Not
+from pyrapide.patterns.parsing import _NAME_BEFORE
 
 A, B, C, D, E = (Pattern.match(name) for name in "ABCDE")
 k = placeholder("k")
@@ -501,3 +505,15 @@ def test_no_fields_hint_where_parentheses_would_not_do(text):
     with pytest.raises(PatternSyntaxError) as caught:
         parse_pattern(text)
     assert "go in parentheses" not in str(caught.value)
+
+
+# The name before the error, as a plain search would read it: every start, every length.
+_PLAIN_NAME_BEFORE = re.compile(r'(?:[\w.*]+|"(?:[^"\\]|\\.)*")[ \t]*$')
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet='ab.*"\\ \t=-', max_size=14))
+def test_the_name_before_an_error_is_the_one_a_plain_search_finds(before: str) -> None:
+    found, plain = _NAME_BEFORE.search(before), _PLAIN_NAME_BEFORE.search(before)
+    assert (found and found.span()) == (plain and plain.span())
+
