@@ -516,4 +516,3 @@ _PLAIN_NAME_BEFORE = re.compile(r'(?:[\w.*]+|"(?:[^"\\]|\\.)*")[ \t]*$')
 def test_the_name_before_an_error_is_the_one_a_plain_search_finds(before: str) -> None:
     found, plain = _NAME_BEFORE.search(before), _PLAIN_NAME_BEFORE.search(before)
     assert (found and found.span()) == (plain and plain.span())
-
