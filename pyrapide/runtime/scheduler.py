@@ -568,7 +568,11 @@ class Scheduler:
         self.call_until = end - 1
         try:
             while self.stepped < end:
-                if self.step() is None:
+                # A plain step (step(), inlined): the next dispatch, else a task to resume.
+                dispatch = self.queues.take()
+                if dispatch is not None:
+                    self.run_dispatch(dispatch)
+                elif self.resume_next() is None:
                     break
                 self.stepped += 1  # counted as it ends: a Ctrl-C within a burst loses none
                 if self.pause_requested or self.halted is not None:
