@@ -209,7 +209,9 @@ class HandlerTable:
             plans = self._plans_for(connection.target, connection)  # type: ignore[arg-type]
             only = len(plans) == 1 and is_async_function(plans[0].method)
             plan = self._sole[index] = plans[0] if only else None
-        return plan.method if plan is not None and plan.takes_as_delivered(match) else None
+        if plan is None or not (plan.always or plan.takes_as_delivered(match)):
+            return None  # (``always`` asked first: the usual plan, without a call)
+        return plan.method
 
     def _plans_for(self, component: str, connection: Connection) -> list[_Plan]:
         key = (component, connection.index)
