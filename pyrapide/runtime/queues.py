@@ -368,6 +368,13 @@ class DispatchQueues:
                         oldest = lane
                 assert oldest is not None
                 return self._start_head(oldest)
+            # Both: the draw select() makes among the pipe heads, by lane order, and then
+            # the agent deliveries, without the look at the chosen one's kind remove() takes.
+            heads = list(lanes.values()) if len(lanes) == 1 else [lanes[o] for o in sorted(lanes)]
+            choice = self.below(len(heads) + len(agents))
+            if choice < len(heads):
+                return self._start_head(heads[choice])
+            return self._swap_out(choice - len(heads))
         dispatch = self.select(None)
         if dispatch is not None:
             self.remove(dispatch)

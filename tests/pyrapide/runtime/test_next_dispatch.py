@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-import pytest
+import dataclasses
+import itertools
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pyrapide import Event, Pattern, agent, pipe
+from pyrapide.architecture import ConnectionKind
+from pyrapide.patterns import PatternMatch
 from pyrapide.runtime import System
+from pyrapide.runtime.dispatch import Dispatch
+from pyrapide.runtime.queues import DispatchQueues, PipeLane
 from tests.pyrapide.runtime.kinds_parts import Echo, Fan, Silent
 
 PINGS = 6
@@ -82,3 +92,43 @@ async def test_nothing_queued_means_no_next_dispatch_and_an_unknown_kind_is_refu
     assert system.next_dispatch() is None
     with pytest.raises(ValueError, match="unknown kind 'agents'"):
         system.next_dispatch("agents")
+
+
+_QUEUE_MOVES = st.lists(
+    st.tuples(st.sampled_from(["agent", "pipe", "take", "done"]), st.integers(0, 2)),
+    max_size=50,
+)
+
+
+@given(_QUEUE_MOVES, st.integers(0, 3))
+def test_a_plain_step_takes_what_the_look_ahead_announced(moves, seed):
+    # DispatchQueues.take() has short cuts for queues of one kind and of two; whatever the
+    # queue holds (agent deliveries, the heads of several pipes, pipes in flight), it
+    # takes the dispatch select() announces, with the same draw of the seed.
+    connections = [
+        dataclasses.replace(pipe(Pattern.match("Job.made"), "worker"), index=i) for i in range(3)
+    ]
+    free = dataclasses.replace(agent(Pattern.match("Job.made"), "worker"), index=3)
+    queues = DispatchQueues(seed=seed, pipe_indexes=range(3))
+    numbers = itertools.count(1)
+    in_flight: list[PipeLane] = []
+    for move, lane_number in moves:
+        match = PatternMatch((Event("Job.made"),))
+        if move == "agent":
+            queues.add(Dispatch(next(numbers), ConnectionKind.AGENT, match, "worker", free), None)
+        elif move == "pipe":
+            connection = connections[lane_number]
+            dispatch = Dispatch(next(numbers), ConnectionKind.PIPE, match, "worker", connection)
+            queues.add(dispatch, queues.lanes[lane_number])
+        elif move == "done" and in_flight:
+            lane = in_flight.pop(0)
+            lane.in_flight = None
+            queues.lane_done(lane)
+        elif move == "take":
+            announced = queues.peek(None)
+            taken = queues.take()
+            assert taken is announced
+            if taken is not None and taken.kind is ConnectionKind.PIPE:
+                lane = queues.lane_of(taken)
+                lane.in_flight = taken
+                in_flight.append(lane)
