@@ -370,11 +370,11 @@ class DispatchQueues:
                 return self._start_head(oldest)
             # Both: the draw select() makes among the pipe heads, by lane order, and then
             # the agent deliveries, without the look at the chosen one's kind remove() takes.
-            heads = list(lanes.values()) if len(lanes) == 1 else [lanes[o] for o in sorted(lanes)]
-            choice = self.below(len(heads) + len(agents))
-            if choice < len(heads):
-                return self._start_head(heads[choice])
-            return self._swap_out(choice - len(heads))
+            ordered = list(lanes.values()) if len(lanes) == 1 else [lanes[o] for o in sorted(lanes)]
+            choice = self.below(len(ordered) + len(agents))
+            if choice < len(ordered):
+                return self._start_head(ordered[choice])  # the head of that pipe
+            return self._swap_out(choice - len(ordered))
         dispatch = self.select(None)
         if dispatch is not None:
             self.remove(dispatch)
