@@ -24,6 +24,22 @@ def rapide(*args: str | Path) -> subprocess.CompletedProcess[str]:
     return result
 
 
+def shop_changed(tmp_path: Path, name: str, old: str, new: str) -> Path:
+    """The shop fixture with ``old`` made ``new`` (it must be there), written as ``name``."""
+    text = SHOP.read_text()
+    assert old in text, old
+    changed = tmp_path / name
+    changed.write_text(text.replace(old, new))
+    return changed
+
+
+def checked(path: Path) -> subprocess.CompletedProcess[str]:
+    """``rapide check path``, which finds nothing to refuse (exit 0)."""
+    result = rapide("check", path)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
 def script(tmp_path: Path, text: str) -> Path:
     path = tmp_path / "script.rapide"
     path.write_text(text)
@@ -526,15 +542,12 @@ def _cells_before(line: str, text: str) -> int:
 
 
 def test_check_names_a_misspelt_event_in_a_connection(tmp_path: Path) -> None:
-    misspelt = tmp_path / "misspelt.py"
-    misspelt.write_text(
-        SHOP.read_text().replace(
-            '        pipe(Pattern.match("Store.reserved"), target=ledger),\n',
-            '        pipe(Pattern.match("Store.reservd"), target=ledger),\n',
-        )
+    misspelt = shop_changed(
+        tmp_path, "misspelt.py",
+        '        pipe(Pattern.match("Store.reserved"), target=ledger),\n',
+        '        pipe(Pattern.match("Store.reservd"), target=ledger),\n',
     )
-    result = rapide("check", misspelt)
-    assert result.returncode == 0, result.stderr
+    result = checked(misspelt)
     assert (
         "only injected events can fire it; no interface declares 'Store.reservd' "
         "(did you mean 'Store.reserved' or 'Store.refused'?)"
@@ -544,15 +557,12 @@ def test_check_names_a_misspelt_event_in_a_connection(tmp_path: Path) -> None:
 def test_check_names_a_misspelt_event_in_a_handler(tmp_path: Path) -> None:
     # A @when on a name no interface declares never runs, and nothing said so: the
     # connections deliver Store.reserved, and the handler waits for another name.
-    misspelt = tmp_path / "misspelt.py"
-    misspelt.write_text(
-        SHOP.read_text().replace(
-            '    @when(Pattern.match("Store.reserved").or_(Pattern.match("Store.refused")))\n',
-            '    @when(Pattern.match("Store.reserved").or_(Pattern.match("Store.refusd")))\n',
-        )
+    misspelt = shop_changed(
+        tmp_path, "misspelt.py",
+        '    @when(Pattern.match("Store.reserved").or_(Pattern.match("Store.refused")))\n',
+        '    @when(Pattern.match("Store.reserved").or_(Pattern.match("Store.refusd")))\n',
     )
-    result = rapide("check", misspelt)
-    assert result.returncode == 0, result.stderr
+    result = checked(misspelt)
     assert (
         "warning: component 'mailer': Postman.on_store handles Store.reserved or "
         "Store.refusd, but no interface declares 'Store.refusd' (did you mean "
@@ -563,15 +573,12 @@ def test_check_names_a_misspelt_event_in_a_handler(tmp_path: Path) -> None:
 
 def test_check_names_a_handler_its_connections_never_feed(tmp_path: Path) -> None:
     # The ledger is piped Store.reserved only: a handler of Store.refused never runs.
-    unfed = tmp_path / "unfed.py"
-    unfed.write_text(
-        SHOP.read_text().replace(
-            '    @when(Pattern.match("Store.reserved"))\n    async def on_reserved',
-            '    @when(Pattern.match("Store.refused"))\n    async def on_reserved',
-        )
+    unfed = shop_changed(
+        tmp_path, "unfed.py",
+        '    @when(Pattern.match("Store.reserved"))\n    async def on_reserved',
+        '    @when(Pattern.match("Store.refused"))\n    async def on_reserved',
     )
-    result = rapide("check", unfed)
-    assert result.returncode == 0, result.stderr
+    result = checked(unfed)
     assert (
         "warning: component 'ledger': Books.on_reserved handles Store.refused, but its "
         "connections deliver only Store.reserved to it, so it never runs\n"
@@ -584,16 +591,13 @@ def test_check_names_a_handler_whose_pattern_one_delivery_cannot_complete(
     # A handler's pattern is matched among the events of one delivery: one of two
     # independent events never runs where every connection brings one event at a time,
     # and its names alone gave no sign of it.
-    paired = tmp_path / "paired.py"
-    paired.write_text(
-        SHOP.read_text().replace(
-            '    @when(Pattern.match("Store.reserved"))\n    async def on_reserved',
-            '    @when(Pattern.match("Store.reserved") | Pattern.match("Store.refused"))\n'
-            "    async def on_reserved",
-        )
+    paired = shop_changed(
+        tmp_path, "paired.py",
+        '    @when(Pattern.match("Store.reserved"))\n    async def on_reserved',
+        '    @when(Pattern.match("Store.reserved") | Pattern.match("Store.refused"))\n'
+        "    async def on_reserved",
     )
-    result = rapide("check", paired)
-    assert result.returncode == 0, result.stderr
+    result = checked(paired)
     assert (
         "warning: component 'ledger': Books.on_reserved handles Store.reserved || "
         "Store.refused, which takes 2 events at least, but its connections deliver one "
@@ -619,13 +623,12 @@ def test_check_shows_a_constraint_name_from_the_file_on_its_line(tmp_path: Path)
 
 def test_check_says_a_source_with_a_star_names_one_component_whole(tmp_path: Path) -> None:
     # from "stor*" is the component named "stor*", none here: a source is no glob.
-    starred = tmp_path / "starred.py"
-    starred.write_text(SHOP.read_text().replace(
+    starred = shop_changed(
+        tmp_path, "starred.py",
         'pipe(Pattern.match("Store.reserved"), target=ledger)',
         'pipe(Pattern.match("Store.reserved", source="stor*"), target=ledger)',
-    ))
-    result = rapide("check", starred)
-    assert result.returncode == 0, result.stderr
+    )
+    result = checked(starred)
     assert (
         '\nwarning: connection #1 (pipe Store.reserved from "stor*"): source "stor*" is no '
         'component (a source names one component, whole, "*" included; did you mean '
@@ -636,13 +639,12 @@ def test_check_says_a_source_with_a_star_names_one_component_whole(tmp_path: Pat
 def test_check_warns_of_a_handler_whose_source_is_no_component(tmp_path: Path) -> None:
     # The handler reads its source in the architecture its component is in, and
     # never runs for events of a component none is (but injected ones).
-    misnamed = tmp_path / "misnamed.py"
-    misnamed.write_text(SHOP.read_text().replace(
+    misnamed = shop_changed(
+        tmp_path, "misnamed.py",
         '@when(Pattern.match("Store.reserved"))',
         '@when(Pattern.match("Store.reserved", source="stroe"))',
-    ))
-    result = rapide("check", misnamed)
-    assert result.returncode == 0, result.stderr
+    )
+    result = checked(misnamed)
     assert (
         'handles Store.reserved from "stroe", but source "stroe" is no component (did you '
         'mean "store"?), so only injected events can reach it\n'
@@ -651,28 +653,24 @@ def test_check_warns_of_a_handler_whose_source_is_no_component(tmp_path: Path) -
 
 def test_check_says_each_warning_on_one_line(tmp_path: Path) -> None:
     # A source named with a line break was quoted as it was, the warning split in two.
-    named = tmp_path / "sourced.py"
-    named.write_text(SHOP.read_text().replace(
+    named = shop_changed(
+        tmp_path, "sourced.py",
         'pipe(Pattern.match("Store.reserved"), target=ledger)',
         'pipe(Pattern.match("Store.reserved", source="led\\nger"), target=ledger)',
-    ))
-    result = rapide("check", named)
-    assert result.returncode == 0, result.stderr
+    )
+    result = checked(named)
     assert ('\nwarning: connection #1 (pipe Store.reserved from "led\\nger"): source '
             '"led\\nger" is no component (did you mean "ledger"?)') in result.stdout
 
 
 def test_check_warns_of_a_source_that_is_no_component(tmp_path: Path) -> None:
-    misspelt = tmp_path / "misspelt.py"
-    misspelt.write_text(
-        SHOP.read_text().replace(
-            '        pipe(Pattern.match("Store.reserved"), target=ledger),\n',
-            '        pipe(Pattern.match("Store.reserved", source="stor"), target=ledger),\n'
-            '        agent(Pattern.match("Web.order", source="kiosk"), target=mailer),\n',
-        )
+    misspelt = shop_changed(
+        tmp_path, "misspelt.py",
+        '        pipe(Pattern.match("Store.reserved"), target=ledger),\n',
+        '        pipe(Pattern.match("Store.reserved", source="stor"), target=ledger),\n'
+        '        agent(Pattern.match("Web.order", source="kiosk"), target=mailer),\n',
     )
-    result = rapide("check", misspelt)
-    assert result.returncode == 0, result.stderr
+    result = checked(misspelt)
     warnings = [line for line in result.stdout.splitlines() if line.startswith("warning:")]
     assert (
         'warning: connection #1 (pipe Store.reserved from "stor"): source "stor" is no '
@@ -873,15 +871,12 @@ def test_a_sometimes_expect_this_run_did_not_meet_is_not_counted_as_held() -> No
 def test_check_names_a_name_with_a_star_that_completes_no_declared_name(
     tmp_path: Path,
 ) -> None:
-    starred = tmp_path / "starred.py"
-    starred.write_text(
-        SHOP.read_text().replace(
-            '        pipe(Pattern.match("Store.reserved"), target=ledger),\n',
-            '        pipe(Pattern.match("Stor.*"), target=ledger),\n',
-        )
+    starred = shop_changed(
+        tmp_path, "starred.py",
+        '        pipe(Pattern.match("Store.reserved"), target=ledger),\n',
+        '        pipe(Pattern.match("Stor.*"), target=ledger),\n',
     )
-    result = rapide("check", starred)
-    assert result.returncode == 0, result.stderr
+    result = checked(starred)
     assert (
         "only injected events can fire it; no interface declares a name that 'Stor.*' matches"
     ) in result.stdout
@@ -916,15 +911,12 @@ def test_check_names_a_handler_on_a_name_with_a_star_its_connections_never_feed(
 ) -> None:
     # The ledger is piped Store.reserved only: a handler of "Web.*" never runs, and one
     # of "Store.*" does.
-    unfed = tmp_path / "unfed.py"
-    unfed.write_text(
-        SHOP.read_text().replace(
-            '    @when(Pattern.match("Store.reserved"))\n    async def on_reserved',
-            '    @when(Pattern.match("Web.*"))\n    async def on_reserved',
-        )
+    unfed = shop_changed(
+        tmp_path, "unfed.py",
+        '    @when(Pattern.match("Store.reserved"))\n    async def on_reserved',
+        '    @when(Pattern.match("Web.*"))\n    async def on_reserved',
     )
-    result = rapide("check", unfed)
-    assert result.returncode == 0, result.stderr
+    result = checked(unfed)
     assert (
         "warning: component 'ledger': Books.on_reserved handles \"Web.*\", but its "
         "connections deliver only Store.reserved to it, so it never runs\n"
