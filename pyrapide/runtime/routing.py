@@ -102,7 +102,7 @@ class Route:
         self.certain = (
             isinstance(pattern, BasicPattern)
             and not pattern.field_matchers
-            and not isinstance(pattern.source_matcher, Placeholder)
+            and not isinstance(source, Placeholder)
         )
         self.target = connection.target
         self.target_name = (
