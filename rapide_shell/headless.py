@@ -115,7 +115,7 @@ async def run_headless(
                         script=script,
                         on_line=show_line,
                         on_outcome=show_outcome,
-                        interrupted=lambda: interrupts.count > 0,
+                        interrupted=interrupts.interrupted,
                     )
     except LoadError as error:
         return fail(str(error), json_output, error.exit_status)

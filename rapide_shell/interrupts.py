@@ -16,6 +16,13 @@ does, at once, raising :class:`~rapide_shell.exit_status.EndedBySignal`; with no
 command running, the ``idle`` callback hears of it as of a Ctrl-C, and
 :attr:`CtrlC.ended_by` says that the front end must leave. A second one while leaving
 ends the process then and there.
+
+The interrupt that leaves is raised where the signal lands only when that is the front
+end's own task (the command, and the user code its run drives): raised in the event
+loop between two tasks, or in another task, it would leave the loop past the front
+end, whose session would not close as it should. There it waits, the session paused,
+until the command returns, and the front end raises it then
+(:meth:`CtrlC.raise_if_leaving`).
 """
 
 from __future__ import annotations
@@ -64,6 +71,8 @@ class CtrlC:
         self.ended_by: EndedBySignal | None = None
         """The signal that ended the front end (see the module docstring), if one did."""
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._task: asyncio.Task[object] | None = None
+        self._leaving: KeyboardInterrupt | None = None
         self._restore: Callable[[], None] = _nothing
 
     def start_command(self) -> None:
@@ -75,9 +84,24 @@ class CtrlC:
         """The command ended: a Ctrl-C is the front end's idle one again."""
         self.busy = self.idle is None
 
+    def raise_if_leaving(self) -> None:
+        """Raise the interrupt that leaves (a second Ctrl-C, SIGTERM, SIGHUP) if it came
+        while the front end's task was not running (see the module docstring): the front
+        end calls this as each command returns."""
+        leaving, self._leaving = self._leaving, None
+        if leaving is not None:
+            USER_INTERRUPTS.interrupt(leaving)
+
+    def interrupted(self) -> bool:
+        """Whether a Ctrl-C paused the command that just returned (see :attr:`count`);
+        first raises the interrupt that leaves, if one waits (:meth:`raise_if_leaving`)."""
+        self.raise_if_leaving()
+        return self.count > 0
+
     def __enter__(self) -> CtrlC:
         if threading.current_thread() is threading.main_thread():
             self._loop = asyncio.get_running_loop()
+            self._task = asyncio.current_task()
         self._restore = handle_signals(self._on_sigint, self._on_ending)
         return self
 
@@ -94,7 +118,8 @@ class CtrlC:
         self.count += 1
         if self.count > 1:
             say_at_once(self.leaving)
-            USER_INTERRUPTS.interrupt()
+            self._leave(KeyboardInterrupt())
+            return
         travelling = self.session.travelling
         self.session.pause()
         if loop is not None:
@@ -109,10 +134,20 @@ class CtrlC:
         self.ended_by = ended = EndedBySignal(number)
         say_at_once(f"rapide: {ended.reason}: leaving now (the session closes as usual)\n")
         if self.busy:
-            self.session.pause()
-            USER_INTERRUPTS.interrupt(ended)
+            self._leave(ended)
         if self._loop is not None and self.idle is not None:
             self._loop.call_soon_threadsafe(self.idle)
+
+    def _leave(self, leaving: KeyboardInterrupt) -> None:
+        """The command running is cut short by ``leaving``: raised here if the signal
+        landed in the front end's own task, else kept for :meth:`raise_if_leaving`, the
+        session paused so that the command returns after its current step."""
+        self.session.pause()
+        loop = self._loop
+        if loop is None or asyncio.current_task(loop) is self._task:
+            USER_INTERRUPTS.interrupt(leaving)
+        self._leaving = leaving
+        loop.call_soon_threadsafe(_nothing)  # the loop may be waiting in select()
 
 
 def handle_signals(

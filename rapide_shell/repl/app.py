@@ -499,6 +499,7 @@ async def _loop(
                 outcome = await session.execute(line)
         finally:
             interrupts.end_command()
+        interrupts.raise_if_leaving()
         if interrupts.ended_by is not None:
             # Asked to end while it ran (SIGTERM, SIGHUP): the signal paused it, and the
             # command may have returned before the interrupt it raises could reach it.
