@@ -19,15 +19,11 @@ Nothing here imports Textual or Rich: the inspector, the Timeline panel and the
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 from typing import Any
-
-from pyrapide.patterns.algebra import name_glob
 
 
 class CauseKind(StrEnum):
@@ -91,16 +87,16 @@ DeliveryKind = Callable[[Any, str], str | None]
 def wiring_deliveries(description: Any) -> DeliveryKind:
     """A :data:`DeliveryKind` read from an architecture description: the first
     connection, in declaration order, into the component whose pattern can match the
-    cause (see :meth:`_Written.matches`) says the kind."""
+    cause (:meth:`~pyrapide.architecture.ConnectionDescription.may_take`: a routing is
+    by pattern alone, so that is all a connection asks of an event) says the kind."""
     connections = tuple(description.connections) if description is not None else ()
-    written = {id(connection): _Written(connection.pattern) for connection in connections}
 
     @lru_cache(maxsize=4096)
     def kind_of(name: str, source: str, target: str) -> str | None:
         for connection in connections:
             if not connection.target_is_component or connection.target != target:
                 continue
-            if written[id(connection)].matches(name, source):
+            if connection.may_take(name, source):
                 return str(connection.kind)
         return None
 
@@ -108,88 +104,6 @@ def wiring_deliveries(description: Any) -> DeliveryKind:
         return kind_of(cause.name, cause.source or "", target)
 
     return delivered
-
-
-_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|\?[A-Za-z_]\w*|[A-Za-z_][\w.]*|\S')
-"""A piece of a pattern's text: a quoted text, a placeholder, a name or a word, or one
-other character (an operator is read a character at a time: no name holds one)."""
-
-_NAME = re.compile(r"[A-Za-z_][\w.]*|\*")
-
-
-class _Written:
-    """The event names and sources a pattern written ``text`` names, read off the text
-    (a pattern with a Python guard has no text the parser takes). A routing is by
-    pattern alone, so that is all a connection asks of an event."""
-
-    __slots__ = ("globs", "names", "sources")
-
-    def __init__(self, text: str) -> None:
-        names, sources = _read(text)
-        self.names = frozenset(names)
-        self.globs = [glob for glob in map(name_glob, names) if glob is not None]
-        self.sources = frozenset(sources)
-
-    def matches(self, name: str, source: str) -> bool:
-        """Whether an event ``name`` from ``source`` can match: the pattern names it (or
-        any event, ``*``, or a name with ``*`` it completes, ``"Sensor.*"``), and the
-        sources it names (``from "api"``), if any, include ``source``."""
-        named = (
-            name in self.names
-            or "*" in self.names
-            or any(glob.matches(name) for glob in self.globs)
-        )
-        return named and (not self.sources or source in self.sources)
-
-
-def _read(text: str) -> tuple[list[str], list[str]]:
-    """The event names and the sources a pattern's ``text`` names, a quoted one as JSON
-    reads it (a placeholder source names none). Only a name's place holds a name: a
-    field's name or value (``kind="Sensor.*"``) and a guard's operand (``where ?k ==
-    "a*"``) are none, though each may be a quoted text with ``*`` in it."""
-    names: list[str] = []
-    sources: list[str] = []
-    in_guard = [False]  # for each group open: whether its guard (after "where") has begun
-    in_fields = after_name = after_from = False
-    for token in _TOKEN.findall(text):
-        was_name, was_from = after_name, after_from
-        after_name = after_from = False
-        if in_fields:  # a field's name or value: only a quoted text could hold ")"
-            in_fields = token != ")"
-        elif token == "(":
-            if was_name:
-                in_fields = True
-            else:
-                in_guard.append(in_guard[-1])
-        elif token == ")":
-            if len(in_guard) > 1:
-                in_guard.pop()
-        elif in_guard[-1] or token == "or":
-            continue
-        elif was_from:
-            sources.extend(_unquoted(token))
-        elif token == "where":
-            in_guard[-1] = True
-        elif token == "from":
-            after_from = True
-        elif token.startswith('"'):
-            names.extend(_unquoted(token))
-            after_name = True
-        elif _NAME.fullmatch(token):
-            names.append(token)
-            after_name = True
-    return names, sources
-
-
-def _unquoted(token: str) -> list[str]:
-    """The text a quoted ``token`` stands for, as JSON reads it; none for a token that
-    is no quoted text, or holds an escape JSON refuses (no name a pattern could hold)."""
-    if not token.startswith('"'):
-        return []
-    try:
-        return [json.loads(token)]
-    except ValueError:
-        return []
 
 
 def classify_causes(

@@ -38,6 +38,7 @@ from pyrapide.architecture.description import (
     ArchitectureDescription,
     ComponentDescription,
     ConnectionDescription,
+    PatternPart,
 )
 from pyrapide.architecture.errors import ArchitectureError
 from pyrapide.architecture.hierarchy import Hierarchy, Scope
@@ -53,6 +54,7 @@ __all__ = [
     "ConnectionKind",
     "Delivery",
     "Hierarchy",
+    "PatternPart",
     "Scope",
     "agent",
     "architecture",

@@ -9,7 +9,13 @@ from typing import TYPE_CHECKING, Any
 from pyrapide.architecture.connections import pattern_text, target_label
 from pyrapide.architecture.hierarchy import child_path
 from pyrapide.patterns import BasicPattern, Pattern
-from pyrapide.patterns.algebra import basic_parts, is_from, names_among, scoped_source
+from pyrapide.patterns.algebra import (
+    basic_parts,
+    is_from,
+    name_glob,
+    names_among,
+    scoped_source,
+)
 from pyrapide.types.interface import interface_actions, interface_name
 
 if TYPE_CHECKING:
@@ -65,6 +71,43 @@ class ComponentDescription:
 
 
 @dataclass(frozen=True, slots=True)
+class PatternPart:
+    """A basic part of a connection's pattern, as routing reads it: the ``event`` name it
+    names (``*``: any name; a name with ``*`` in it: the names it completes) and the
+    ``source`` it names, a component path (None: any source, a placeholder too)."""
+
+    event: str
+    source: str | None = None
+
+    def takes(self, name: str, source: str) -> bool:
+        """Whether an event ``name`` from ``source`` (a path) can match this part: its
+        name is the one named, or completes it, and it comes from the source named or
+        from inside it."""
+        if self.source is not None and not is_from(source, self.source):
+            return False
+        if self.event in ("*", name):
+            return True
+        glob = name_glob(self.event)
+        return glob is not None and glob.matches(name)
+
+
+def pattern_parts(pattern: Pattern, scope: str = "") -> tuple[PatternPart, ...]:
+    """The basic parts of ``pattern`` read inside the architecture at ``scope`` (its
+    sources then paths below it); a part of a kind of the user's making names the
+    events its ``event_names()`` gives, from any source."""
+    parts: list[PatternPart] = []
+    for part in basic_parts(pattern):
+        if isinstance(part, BasicPattern):
+            source = part.source_matcher
+            named = scoped_source(scope, source) if isinstance(source, str) else None
+            parts.append(PatternPart(part.event_name, named))
+        else:
+            names = _event_names(part)
+            parts.extend(PatternPart(name) for name in sorted(names or ("*",)))
+    return tuple(parts)
+
+
+@dataclass(frozen=True, slots=True)
 class ConnectionDescription:
     """A connection as a graph edge.
 
@@ -83,6 +126,10 @@ class ConnectionDescription:
     (``payments.ledger``), and sources are the components of that architecture.
     For a connection of a nested architecture, `sources == ()` means it is fed
     by what the architecture around delivers to it.
+
+    `parts` are the basic parts of the pattern (see `PatternPart`): what `may_take`
+    reads, and what the pattern's text cannot always say (a guard written in Python
+    has no text the parser takes).
     """
 
     index: int
@@ -93,6 +140,13 @@ class ConnectionDescription:
     target_is_component: bool
     unknown_sources: tuple[str, ...] = ()
     scope: str = ""
+    parts: tuple[PatternPart, ...] = ()
+
+    def may_take(self, name: str, source: str) -> bool:
+        """Whether an event ``name`` from ``source`` (a component path) can match a part
+        of the pattern, and so be delivered through this connection (its fields and
+        guards, which the event may still fail, aside)."""
+        return any(part.takes(name, source) for part in self.parts)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe form (`sources` is null for "any"; `scope` only when nested)."""
@@ -293,6 +347,7 @@ def describe_hierarchy(hierarchy: Hierarchy) -> ArchitectureDescription:
                     target_is_component=connection.targets_component,
                     unknown_sources=unknown_sources,
                     scope=scope_path,
+                    parts=pattern_parts(connection.pattern, scope_path),
                 )
             )
         prefix = f"{scope_path}: " if scope_path else ""

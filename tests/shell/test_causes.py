@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from types import SimpleNamespace
 
-from pyrapide import Computation
+import pytest
+
+from pyrapide import Computation, Pattern
+from pyrapide.architecture import ConnectionDescription
+from pyrapide.architecture.description import pattern_parts
+from pyrapide.patterns.syntax import parse_pattern
 from rapide_shell.causes import CAUSE_LOOKS, CauseKind, causes_of, wiring_deliveries
+from tests.shell.sessions import started
+
+NESTED = Path(__file__).parents[2] / "examples" / "nested_payments.py"
 
 
 def _wiring(*connections: tuple[str, str, str]) -> SimpleNamespace:
-    """A description with connections (kind, pattern, target)."""
+    """A description with connections (kind, pattern's text, target)."""
     return SimpleNamespace(connections=[
-        SimpleNamespace(kind=kind, pattern=pattern, target=target, target_is_component=True)
-        for kind, pattern, target in connections
+        ConnectionDescription(
+            index, kind, text, None, target, True, parts=pattern_parts(parse_pattern(text))
+        )
+        for index, (kind, text, target) in enumerate(connections)
     ])
 
 
@@ -132,3 +143,55 @@ def test_a_quoted_value_with_a_star_is_no_name() -> None:
         raised = run.new_event(name, source="alarm")
         noted = run.new_event("Log.noted", source="log", caused_by=[raised])
         assert _kinds(run, noted, wiring) == [(raised.id, CauseKind.CONNECT)]
+
+
+def test_a_source_inside_a_nested_architecture_is_named_by_its_path() -> None:
+    # Inside payments, `from "ledger"` is payments.ledger: the auditor's note on a
+    # posting from there was delivered by the agent connection, one from elsewhere not.
+    pattern = Pattern.match("Ledger.posted", source="ledger")
+    wiring = SimpleNamespace(connections=[ConnectionDescription(
+        0, "agent", 'Ledger.posted from "ledger"', ("payments.ledger",), "payments.auditor",
+        True, scope="payments", parts=pattern_parts(pattern, "payments"),
+    )])
+    run = Computation()
+    for source, kind in (("payments.ledger", CauseKind.AGENT), ("ledger", CauseKind.GIVEN)):
+        posted = run.new_event("Ledger.posted", source=source)
+        checked = run.new_event("Auditor.checked", source="payments.auditor", caused_by=[posted])
+        assert _kinds(run, checked, wiring) == [(posted.id, kind)]
+
+
+def test_a_part_of_a_pattern_names_its_own_source() -> None:
+    # `A from "x" or B`: an A from y is no A from x, and a B from anywhere is a B.
+    wiring = _wiring(("pipe", 'Door.opened from "front" or Door.shut', "log"))
+    run = Computation()
+    for name, source, kind in (("Door.opened", "front", CauseKind.PIPE),
+                               ("Door.opened", "back", CauseKind.GIVEN),
+                               ("Door.shut", "back", CauseKind.PIPE)):
+        door = run.new_event(name, source=source)
+        noted = run.new_event("Log.noted", source="log", caused_by=[door])
+        assert _kinds(run, noted, wiring) == [(door.id, kind)], (name, source)
+
+
+@pytest.mark.parametrize("guard", ["written", "in Python"])
+async def test_the_running_systems_description_says_through_what(
+    tmp_path: Path, guard: str
+) -> None:
+    # The nested example, its auditor fed by `from "ledger"` inside payments (with a
+    # guard written in Python, which has no text the parser takes, or none).
+    pattern = 'Pattern.match("Ledger.posted", source="ledger")'
+    if guard == "in Python":
+        pattern += '.where(lambda match: match.payload["amount"] >= 0)'
+    text = NESTED.read_text()
+    fed = 'agent(Pattern.match("Ledger.posted"), auditor)'
+    assert fed in text
+    path = tmp_path / "nested.py"
+    path.write_text(text.replace(fed, f"agent({pattern}, auditor)"))
+    async with started(path, seed=0) as session:
+        assert (await session.execute("run")).ok
+        delivered = wiring_deliveries(session.description)
+        poset = session.computation.poset
+        checked = [e for e in session.computation if e.name == "Auditor.checked"]
+        assert checked
+        for event in checked:
+            (cause,) = causes_of(event, poset, delivered)
+            assert (cause.event.name, cause.kind) == ("Ledger.posted", CauseKind.AGENT)

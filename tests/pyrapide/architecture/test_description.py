@@ -9,6 +9,7 @@ from pyrapide.architecture import (
     ArchitectureDescription,
     ComponentDescription,
     ConnectionDescription,
+    PatternPart,
 )
 from tests.pyrapide.architecture.services import (
     APIService,
@@ -60,11 +61,35 @@ def test_components_carry_interface_names_and_event_alphabets():
 def test_connections_name_their_sources_and_targets():
     connections = Shop.describe().connections
     assert connections[:3] == (
-        ConnectionDescription(0, "connect", "APIService.request", ("api",), "db", True),
-        ConnectionDescription(1, "pipe", "DatabaseService.result", ("db",), "api", True),
+        ConnectionDescription(0, "connect", "APIService.request", ("api",), "db", True,
+                              parts=(PatternPart("APIService.request"),)),
+        ConnectionDescription(1, "pipe", "DatabaseService.result", ("db",), "api", True,
+                              parts=(PatternPart("DatabaseService.result"),)),
         ConnectionDescription(2, "agent", "DatabaseService.error", ("db",), "notifications",
-                              True),
+                              True, parts=(PatternPart("DatabaseService.error"),)),
     )
+
+
+def test_a_connection_says_what_its_pattern_can_take():
+    # Each basic part of the pattern, with the source it names; a guard (in Python
+    # here: no text says what it names) takes nothing away from what its part names.
+    connections = Shop.describe().connections
+    assert connections[3].parts == (PatternPart("APIService.request"),)
+    assert connections[5].parts == (
+        PatternPart("CacheService.miss"), PatternPart("DatabaseService.result")
+    )
+    assert connections[4].may_take("Anything.at_all", "anywhere")
+    assert connections[5].may_take("DatabaseService.result", "db")
+    assert not connections[5].may_take("DatabaseService.error", "db")
+
+
+def test_a_part_takes_its_name_and_its_source():
+    part = PatternPart("Sensor.*", "plant.boiler")
+    assert part.takes("Sensor.reading", "plant.boiler")
+    assert part.takes("Sensor.reading", "plant.boiler.gauge")  # inside it
+    assert not part.takes("Sensor.reading", "plant.boilerroom")
+    assert not part.takes("Valve.shut", "plant.boiler")
+    assert PatternPart("*").takes("Valve.shut", "")
 
 
 def test_a_guarded_pattern_reads_as_text_not_as_an_object():
