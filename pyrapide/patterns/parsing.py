@@ -267,9 +267,9 @@ def _quoting_hint(text: str, line: int, column: int) -> str:
         ):
             return f" (a name that is not ASCII is quoted: {alg.name_text(name)})"
     before, after = row[: column - 1], row[column - 1 :]
-    fields = _fields_hint(before, after)
-    if fields:
-        return fields
+    hint = _source_hint(before, after) or _fields_hint(before, after)
+    if hint:
+        return hint
     quoted = next((q for q in _QUOTED.finditer(before) if q.end() == len(before)), None)
     dotted = _DOTTED.match(after)
     if quoted is not None and dotted is not None:
@@ -317,6 +317,17 @@ def _fields_hint(before: str, after: str) -> str:
 
 
 _HINTED = 40  # the longest name, or field and value, a hint writes again
+
+_FROM_BEFORE = re.compile(r"(?<![\w.*\"])from[ \t]*+$")
+
+
+def _source_hint(before: str, after: str) -> str:
+    """What to write when ``from`` is followed by a name unquoted (``A from api``): a
+    source is a quoted name, or a placeholder."""
+    word = _NAME_LIKE.match(after)
+    if word is None or len(word.group()) > _HINTED or not _FROM_BEFORE.search(before):
+        return ""
+    return f" (a source is quoted: from {json.dumps(word.group())})"
 
 
 # The rules that put one thing inside another: what MAX_PATTERN_DEPTH counts.

@@ -507,6 +507,27 @@ def test_no_fields_hint_where_parentheses_would_not_do(text):
     assert "go in parentheses" not in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        ("A from api", 'from "api"'),
+        ("A(x=1) from payments.ledger -> B", 'from "payments.ledger"'),
+        ("A from\tapi or B", 'from "api"'),
+    ],
+)
+def test_a_source_written_unquoted_says_to_quote_it(text, written):
+    with pytest.raises(PatternSyntaxError) as caught:
+        parse_pattern(text)
+    assert str(caught.value).splitlines()[0].endswith(f"(a source is quoted: {written})")
+
+
+@pytest.mark.parametrize("text", ['A from "api" x', "A.from api", "A from 3", "A from ?"])
+def test_no_source_hint_where_no_source_is_written_unquoted(text):
+    with pytest.raises(PatternSyntaxError) as caught:
+        parse_pattern(text)
+    assert "a source is quoted" not in str(caught.value)
+
+
 # The name before the error, as a plain search would read it: every start, every length.
 _PLAIN_NAME_BEFORE = re.compile(r'(?:[\w.*]+|"(?:[^"\\]|\\.)*")[ \t]*$')
 
