@@ -115,7 +115,8 @@ async def run_headless(
                         script=script,
                         on_line=show_line,
                         on_outcome=show_outcome,
-                        interrupted=interrupts.interrupted,
+                        interrupted=lambda: interrupts.count > 0,
+                        execute=lambda line: interrupts.running(session.execute(line.text)),
                     )
     except LoadError as error:
         return fail(str(error), json_output, error.exit_status)

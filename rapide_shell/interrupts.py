@@ -21,8 +21,7 @@ The interrupt that leaves is raised where the signal lands only when that is the
 end's own task (the command, and the user code its run drives): raised in the event
 loop between two tasks, or in another task, it would leave the loop past the front
 end, whose session would not close as it should. There it waits, the session paused,
-until the command returns, and the front end raises it then
-(:meth:`CtrlC.raise_if_leaving`).
+until the command returns, and is raised then (:meth:`CtrlC.running`).
 """
 
 from __future__ import annotations
@@ -30,9 +29,9 @@ from __future__ import annotations
 import asyncio
 import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from types import FrameType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from pyrapide.core.interrupts import USER_INTERRUPTS
 from rapide_shell.error_output import say_at_once
@@ -40,6 +39,8 @@ from rapide_shell.exit_status import ENDING_SIGNALS, EndedBySignal, end_at_once
 
 if TYPE_CHECKING:
     from rapide_shell.session import Session
+
+T = TypeVar("T")
 
 
 class CtrlC:
@@ -84,19 +85,15 @@ class CtrlC:
         """The command ended: a Ctrl-C is the front end's idle one again."""
         self.busy = self.idle is None
 
-    def raise_if_leaving(self) -> None:
-        """Raise the interrupt that leaves (a second Ctrl-C, SIGTERM, SIGHUP) if it came
-        while the front end's task was not running (see the module docstring): the front
-        end calls this as each command returns."""
+    async def running(self, command: Awaitable[T]) -> T:
+        """What the front end's ``command`` returns, once it has; but if the interrupt
+        that leaves (a second Ctrl-C, SIGTERM, SIGHUP) came while the front end's task
+        was not running (see the module docstring), that is raised instead."""
+        outcome = await command
         leaving, self._leaving = self._leaving, None
         if leaving is not None:
             USER_INTERRUPTS.interrupt(leaving)
-
-    def interrupted(self) -> bool:
-        """Whether a Ctrl-C paused the command that just returned (see :attr:`count`);
-        first raises the interrupt that leaves, if one waits (:meth:`raise_if_leaving`)."""
-        self.raise_if_leaving()
-        return self.count > 0
+        return outcome
 
     def __enter__(self) -> CtrlC:
         if threading.current_thread() is threading.main_thread():
@@ -140,7 +137,7 @@ class CtrlC:
 
     def _leave(self, leaving: KeyboardInterrupt) -> None:
         """The command running is cut short by ``leaving``: raised here if the signal
-        landed in the front end's own task, else kept for :meth:`raise_if_leaving`, the
+        landed in the front end's own task, else kept for :meth:`running` to raise, the
         session paused so that the command returns after its current step."""
         self.session.pause()
         loop = self._loop

@@ -496,10 +496,9 @@ async def _loop(
         interrupts.start_command()
         try:
             with _slow_steps_shown(console, session):
-                outcome = await session.execute(line)
+                outcome = await interrupts.running(session.execute(line))
         finally:
             interrupts.end_command()
-        interrupts.raise_if_leaving()
         if interrupts.ended_by is not None:
             # Asked to end while it ran (SIGTERM, SIGHUP): the signal paused it, and the
             # command may have returned before the interrupt it raises could reach it.

@@ -53,6 +53,21 @@ def run_under_way(pid: int, cpu_seconds: float = 0.3, timeout: float = 30) -> No
         time.sleep(0.02)
 
 
+def waiting(pid: int, timeout: float = 30) -> None:
+    """Waits until process ``pid`` has been asleep (waiting, not computing) for five
+    reads of its state in a row, 20 ms apart: a run waiting on real time is then waiting
+    in its event loop. Without /proc, a sleep of 1.5 s."""
+    stat = Path(f"/proc/{pid}/stat")
+    if not stat.exists():
+        time.sleep(1.5)
+        return
+    deadline, asleep = time.monotonic() + timeout, 0
+    while asleep < 5:
+        assert time.monotonic() < deadline, "the process never waited"
+        asleep = asleep + 1 if stat.read_text().rpartition(")")[2].split()[0] == "S" else 0
+        time.sleep(0.02)
+
+
 def script_at_its_run(process: subprocess.Popen[str]) -> str:
     """Reads the output of ``rapide run`` (started unbuffered, so that each line is
     echoed as it is read) up to the echo of its script's ``run``, and returns it: the

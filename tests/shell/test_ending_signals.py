@@ -14,7 +14,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from tests.shell.cli_process import REPO, run_under_way, script_at_its_run
+from tests.shell.cli_process import REPO, run_under_way, script_at_its_run, waiting
 from tests.shell.test_repl import User
 from tests.shell.tui.test_shell_exit_status import Workbench
 
@@ -46,6 +46,61 @@ def hang_up(child: pexpect.spawn) -> int:
         assert time.monotonic() < deadline, "the program did not end after the hangup"
         time.sleep(0.05)
     return process.exitstatus
+
+
+SLEEPER = """
+import asyncio
+from pyrapide import Pattern, action, architecture, interface, module, pipe, when
+
+
+@interface
+class Ticker:
+    @action
+    async def tick(self, n: int) -> None: ...
+
+
+@module(implements=Ticker)
+class Clock:
+    @when(Pattern.match("Ticker.tick"))
+    async def on_tick(self, match):
+        await asyncio.sleep(60)
+
+
+@architecture
+class Sleeper:
+    clock = Ticker
+    connections = [pipe(Pattern.match("Ticker.tick"), target=clock)]
+"""
+
+
+def test_rapide_run_asked_to_end_while_its_run_waits_on_real_time(tmp_path: Path) -> None:
+    # The run waits in the event loop for a handler's timer, where the signal lands (not
+    # in the run's own code): rapide run leaves as the run, paused, returns, and says so
+    # as it does from anywhere else, nothing more.
+    (tmp_path / "sleeper.py").write_text(SLEEPER)
+    script = tmp_path / "sleep.rapide"
+    script.write_text("\n".join(ENDLESS_RUN) + "\n")
+    recording = tmp_path / "rec.rapide"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rapide_shell.cli", "run", "sleeper.py", "--script",
+         str(script), "--record", str(recording)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin", "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        script_at_its_run(process)
+        waiting(process.pid)
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == 143, err
+    assert err == (
+        "rapide: ended by SIGTERM: leaving now (the session closes as usual)\n"
+        "rapide: exit status 143: ended by SIGTERM\n"
+    )
+    assert out == "", out  # no transcript of the run cut short ("paused by you")
+    assert recorded(recording) == ["seed 0", 'inject Ticker.tick {"n": 0}', "step"]
 
 
 def test_rapide_run_asked_to_end_closes_its_session(tmp_path: Path) -> None:

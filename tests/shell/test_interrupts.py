@@ -70,8 +70,7 @@ def endless_run_cut_short(path: Path, signals: tuple[int, ...] = ()) -> tuple[ob
                 if signals:
                     asyncio.get_running_loop().call_later(0.2, signalled_here, signals)
                 try:
-                    outcome = await session.execute("run")
-                    interrupts.raise_if_leaving()
+                    outcome = await interrupts.running(session.execute("run"))
                 except KeyboardInterrupt as error:
                     return error, session.steps_in_run
                 return outcome, session.steps_in_run
