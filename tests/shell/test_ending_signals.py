@@ -158,6 +158,26 @@ def test_the_repl_asked_to_end_during_a_run_cuts_it_short(repl: User, tmp_path: 
     assert_run_recorded(tmp_path / "rec.rapide")
 
 
+def test_the_repl_asked_to_end_while_its_run_waits_on_real_time(tmp_path: Path) -> None:
+    # The signal lands in the event loop (see the same for rapide run above).
+    (tmp_path / "sleeper.py").write_text(SLEEPER)
+    repl = User(tmp_path / "sleeper.py", tmp_path, "--record", str(tmp_path / "rec.rapide"))
+    try:
+        repl.sees("[quiet]>")
+        for line in ENDLESS_RUN:
+            repl.enters(line)
+        repl.sees("> run")
+        waiting(repl.child.pid)
+        repl.child.kill(signal.SIGTERM)
+        assert repl.leaves() == 143
+    finally:
+        repl.child.terminate(force=True)
+    said = "rapide: exit status 143: ended by SIGTERM; line 2 was cut short (SIGTERM)"
+    assert said in repl.screen, repl.screen[-600:]
+    assert "paused by you" not in repl.screen, repl.screen[-600:]
+    assert recorded(tmp_path / "rec.rapide") == ["seed 0", 'inject Ticker.tick {"n": 0}', "step"]
+
+
 def test_the_repl_whose_terminal_closes_during_a_run_keeps_its_recording(
     repl: User, tmp_path: Path
 ) -> None:
