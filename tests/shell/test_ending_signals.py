@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pexpect
@@ -19,6 +20,7 @@ from tests.shell.test_repl import User
 from tests.shell.tui.test_shell_exit_status import Workbench
 
 FOREVER = Path(__file__).parent / "tui" / "architectures" / "forever.py"
+SLEEPER = FOREVER.with_name("sleeper.py")
 ENDLESS_RUN = ["inject Ticker.tick n=0", "run"]
 
 
@@ -48,85 +50,50 @@ def hang_up(child: pexpect.spawn) -> int:
     return process.exitstatus
 
 
-SLEEPER = """
-import asyncio
-from pyrapide import Pattern, action, architecture, interface, module, pipe, when
+
+ENDED = (
+    "rapide: ended by SIGTERM: leaving now (the session closes as usual)\n"
+    "rapide: exit status 143: ended by SIGTERM\n"
+)
 
 
-@interface
-class Ticker:
-    @action
-    async def tick(self, n: int) -> None: ...
+def run_ended(file: Path, tmp_path: Path, under_way: Callable[[int], None]) -> tuple[str, str]:
+    """``rapide run`` of ``file`` on the endless run's script, recording to ``rec.rapide``,
+    sent SIGTERM once ``under_way(pid)`` returns; what it printed after the echo of its
+    ``run`` (stdout, stderr), once it has ended with status 143."""
+    script = tmp_path / "endless.rapide"
+    script.write_text("\n".join(ENDLESS_RUN) + "\n")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rapide_shell.cli", "run", str(file), "--script",
+         str(script), "--record", str(tmp_path / "rec.rapide")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin", "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        read = script_at_its_run(process)
+        under_way(process.pid)
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == 143, err
+    assert "Traceback" not in read + out + err
+    return out, err
 
 
-@module(implements=Ticker)
-class Clock:
-    @when(Pattern.match("Ticker.tick"))
-    async def on_tick(self, match):
-        await asyncio.sleep(60)
-
-
-@architecture
-class Sleeper:
-    clock = Ticker
-    connections = [pipe(Pattern.match("Ticker.tick"), target=clock)]
-"""
+def test_rapide_run_asked_to_end_closes_its_session(tmp_path: Path) -> None:
+    assert run_ended(FOREVER, tmp_path, run_under_way)[1] == ENDED
+    assert_run_recorded(tmp_path / "rec.rapide")
 
 
 def test_rapide_run_asked_to_end_while_its_run_waits_on_real_time(tmp_path: Path) -> None:
     # The run waits in the event loop for a handler's timer, where the signal lands (not
     # in the run's own code): rapide run leaves as the run, paused, returns, and says so
     # as it does from anywhere else, nothing more.
-    (tmp_path / "sleeper.py").write_text(SLEEPER)
-    script = tmp_path / "sleep.rapide"
-    script.write_text("\n".join(ENDLESS_RUN) + "\n")
-    recording = tmp_path / "rec.rapide"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "rapide_shell.cli", "run", "sleeper.py", "--script",
-         str(script), "--record", str(recording)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
-        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin", "PYTHONUNBUFFERED": "1"},
-    )
-    try:
-        script_at_its_run(process)
-        waiting(process.pid)
-        process.send_signal(signal.SIGTERM)
-        out, err = process.communicate(timeout=30)
-    finally:
-        process.kill()
-    assert process.returncode == 143, err
-    assert err == (
-        "rapide: ended by SIGTERM: leaving now (the session closes as usual)\n"
-        "rapide: exit status 143: ended by SIGTERM\n"
-    )
+    out, err = run_ended(SLEEPER, tmp_path, waiting)
+    assert err == ENDED
     assert out == "", out  # no transcript of the run cut short ("paused by you")
-    assert recorded(recording) == ["seed 0", 'inject Ticker.tick {"n": 0}', "step"]
-
-
-def test_rapide_run_asked_to_end_closes_its_session(tmp_path: Path) -> None:
-    script = tmp_path / "endless.rapide"
-    script.write_text("\n".join(ENDLESS_RUN) + "\n")
-    recording = tmp_path / "rec.rapide"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "rapide_shell.cli", "run", str(FOREVER), "--script",
-         str(script), "--record", str(recording)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
-        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin", "PYTHONUNBUFFERED": "1"},
-    )
-    try:
-        read = script_at_its_run(process)
-        run_under_way(process.pid)
-        process.send_signal(signal.SIGTERM)
-        out, err = process.communicate(timeout=30)
-    finally:
-        process.kill()
-    assert process.returncode == 143
-    assert err == (
-        "rapide: ended by SIGTERM: leaving now (the session closes as usual)\n"
-        "rapide: exit status 143: ended by SIGTERM\n"
-    )
-    assert "Traceback" not in read + out
-    assert_run_recorded(recording)
+    assert recorded(tmp_path / "rec.rapide") == ["seed 0", 'inject Ticker.tick {"n": 0}', "step"]
 
 
 @pytest.fixture
@@ -160,8 +127,7 @@ def test_the_repl_asked_to_end_during_a_run_cuts_it_short(repl: User, tmp_path: 
 
 def test_the_repl_asked_to_end_while_its_run_waits_on_real_time(tmp_path: Path) -> None:
     # The signal lands in the event loop (see the same for rapide run above).
-    (tmp_path / "sleeper.py").write_text(SLEEPER)
-    repl = User(tmp_path / "sleeper.py", tmp_path, "--record", str(tmp_path / "rec.rapide"))
+    repl = User(SLEEPER, tmp_path, "--record", str(tmp_path / "rec.rapide"))
     try:
         repl.sees("[quiet]>")
         for line in ENDLESS_RUN:

@@ -18,34 +18,8 @@ from rapide_shell.runtime_link import Bounds
 from tests.shell.sessions import started
 
 FOREVER = Path(__file__).parent / "tui" / "architectures" / "forever.py"
+SELF_ENDING = FOREVER.with_name("self_ending.py")
 
-SELF_ENDING = '''
-import os, signal
-from pyrapide import Pattern, action, architecture, get_context, interface, module, pipe, when
-
-
-@interface
-class Ticker:
-    @action
-    async def tick(self, n: int) -> None: ...
-
-
-@module(implements=Ticker)
-class Clock:
-    @when(Pattern.match("Ticker.tick"))
-    async def on_tick(self, match):
-        n = match.payload["n"]
-        if n == 100:
-            for number in SIGNALS:
-                os.kill(os.getpid(), number)
-        await get_context(self).emit("Ticker.tick", n=n + 1)
-
-
-@architecture
-class Forever:
-    clock = Ticker
-    connections = [pipe(Pattern.match("Ticker.tick"), target=clock)]
-'''
 
 
 def signalled_here(numbers: tuple[int, ...]) -> None:
@@ -97,10 +71,9 @@ def test_a_second_ctrl_c_between_two_tasks_cuts_the_command_short() -> None:
 @pytest.mark.parametrize(
     "signals", [(signal.SIGTERM,), (signal.SIGINT, signal.SIGINT)], ids=["SIGTERM", "Ctrl-C"]
 )
-def test_an_interrupt_in_a_handler_is_raised_there(tmp_path: Path, signals) -> None:
+def test_an_interrupt_in_a_handler_is_raised_there(monkeypatch, signals) -> None:
     # A handler of the user's that keeps its loop busy is cut short where it runs.
-    path = tmp_path / "self_ending.py"
-    path.write_text(f"SIGNALS = {[int(number) for number in signals]}\n{SELF_ENDING}")
-    caught, steps = endless_run_cut_short(path)
+    monkeypatch.setenv("RAPIDE_TEST_SIGNALS", ",".join(str(int(number)) for number in signals))
+    caught, steps = endless_run_cut_short(SELF_ENDING)
     assert isinstance(caught, KeyboardInterrupt), caught
     assert steps < 1000
