@@ -181,13 +181,27 @@ class Inspector(ScrollView, can_focus=True):
     # -- drawing ------------------------------------------------------------------------
 
     def _build(self) -> None:
-        if not self.scrollable_content_region.width:
+        room = self.content_region
+        if not room.width:
             # Not laid out yet: its first size comes with a resize, which draws it.
             return
-        width = self.scrollable_content_region.width
+        width = room.width
+        lines, link_rows = self._draw(width)
+        if len(lines) > room.height:
+            # The vertical scrollbar shows (or stays): the lines go beside it, not under
+            # it, where their last cells (a "…" among them) would be hidden. Its coming
+            # changes no size, so no resize would draw them again.
+            width = max(1, width - self.styles.scrollbar_size_vertical)
+            lines, link_rows = self._draw(width)
+        self._lines, self._link_rows = lines, link_rows
+        set_virtual_size(self, Size(width, len(lines)))
+        self.refresh()
+
+    def _draw(self, width: int) -> tuple[list[Strip], list[int]]:
+        """The shown event's lines at ``width`` cells, and the line of each link."""
         style = self.get_component_rich_style
         lines: list[Strip] = []
-        self._link_rows = []
+        link_rows: list[int] = []
 
         translation = getattr(self.app, "theme_translation", None)
         # Read once: the widget's style is worked out from its CSS at every reading.
@@ -230,7 +244,7 @@ class Inspector(ScrollView, can_focus=True):
             if not links:
                 add(Text("(no causes or effects)"), "inspector--hint")
             for number, (arrow, linked) in enumerate(links):
-                self._link_rows.append(len(lines))
+                link_rows.append(len(lines))
                 cursor = number == self.link_cursor and self.has_focus
                 component = "inspector--cursor" if cursor else "inspector--link"
                 add(Text(f"{arrow} {_label(linked)}", no_wrap=True, overflow="ellipsis"),
@@ -241,9 +255,7 @@ class Inspector(ScrollView, can_focus=True):
             add(Text("causal history"), "inspector--heading")
             for line in history:
                 add(Text(line, no_wrap=True, overflow="ellipsis"), "inspector--history")
-        self._lines = lines
-        set_virtual_size(self, Size(width, len(lines)))
-        self.refresh()
+        return lines, link_rows
 
     def render_line(self, y: int) -> Strip:
         """Draws one line of the shown event, shifted by the scroll position."""
