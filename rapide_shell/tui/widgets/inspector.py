@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from rich.console import RenderableType
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.highlighter import JSONHighlighter
 from rich.segment import Segment
 from rich.style import Style
@@ -31,6 +31,8 @@ HISTORY_LINE_LIMIT = 60
 #: Payloads longer than this (as JSON text) are shown cut, unhighlighted.
 PAYLOAD_CHARS_SHOWN = 4000
 MAX_INDENT = 18
+SET_IN = 2
+"""How much deeper than its line a payload line too long for the panel goes on."""
 
 
 def causal_history(
@@ -95,6 +97,34 @@ def payload_view(payload: object) -> Text:
     view.no_wrap = True
     view.overflow = "ignore"
     return view
+
+
+class SetInLines:
+    """Lines of text (a payload's JSON) each of which, too long for the panel, goes on
+    below itself set in SET_IN cells deeper than it starts, broken between words or,
+    in a long word, anywhere: every character of a long value can be read, and the
+    continuation never reads as a key of its own."""
+
+    def __init__(self, text: Text) -> None:
+        self.text = text
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = options.max_width
+        for line in self.text.split("\n"):
+            if line.cell_len <= width:
+                line.no_wrap, line.overflow = True, "ignore"
+                yield line
+                continue
+            line.no_wrap = False
+            lead = len(line.plain) - len(line.plain.lstrip(" "))
+            indent = min(lead + SET_IN, width // 2)
+            set_in = Text(no_wrap=True, overflow="ignore")
+            for number, piece in enumerate(line.wrap(console, width - indent, overflow="fold")):
+                piece.rstrip()
+                if number:
+                    set_in.append("\n" + " " * indent)
+                set_in.append_text(piece)
+            yield set_in
 
 
 class Inspector(ScrollView, can_focus=True):
@@ -239,7 +269,7 @@ class Inspector(ScrollView, can_focus=True):
             )
             title.no_wrap, title.overflow = True, "ellipsis"
             add(title, "inspector--title")
-            add(payload_view(event.payload))
+            add(SetInLines(payload_view(event.payload)))
             links = [("← cause  ", e) for e in causes] + [("→ effect ", e) for e in effects]
             if not links:
                 add(Text("(no causes or effects)"), "inspector--hint")

@@ -5,7 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from rapide_shell.tui.widgets.inspector import Inspector
-from tests.shell.tui.conftest import SIZE, drawn_line, make_app, settle, type_command
+from tests.shell.tui.conftest import (
+    SIZE,
+    drawn_line,
+    make_app,
+    settle,
+    type_command,
+    wait_until,
+)
 
 LONG = "AnInterfaceWhoseNameIsFarTooLongForTheInspectorPanelToShowOnOneLine"
 
@@ -57,5 +64,27 @@ async def test_lines_cut_with_an_ellipsis_keep_it_when_the_scrollbar_shows(tmp_p
         # Scrolled to its foot, a line of the history is cut with its "…" in view too.
         inspector.focus()
         await pilot.press("end")
+        await wait_until(pilot, lambda: inspector.scroll_y == inspector.max_scroll_y > 0)
         await settle(pilot)
         assert drawn_line(app, room.bottom - 1, room).endswith("…")
+
+
+async def test_a_payload_value_too_long_for_the_panel_goes_on_below_it(shop_path: Path):
+    app = make_app(shop_path)
+    async with app.run_test(size=(120, 60)) as pilot:
+        reason = "no_such_table:" + "orders_of_the_last_year_" * 6 + "end"
+        await type_command(pilot, f'inject DatabaseService.error key=users/1 reason="{reason}"')
+        await settle(pilot)
+        inspector = app.query_one(Inspector)
+        room = inspector.scrollable_content_region
+        assert len(reason) > 2 * room.width
+        shown = [drawn_line(app, y, room).rstrip() for y in range(room.y, room.bottom)]
+        # Every character of the value is on screen, its lines under the key's, set in.
+        start = next(n for n, line in enumerate(shown) if line.startswith('  "reason":'))
+        value_lines = [shown[start]]
+        for line in shown[start + 1 :]:
+            if not line.startswith("    "):
+                break
+            value_lines.append(line)
+        assert len(value_lines) >= 3
+        assert "".join(line.strip() for line in value_lines) == f'"reason":"{reason}"'
