@@ -31,8 +31,10 @@ The first two need the main thread, where Python delivers signals; elsewhere onl
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -40,6 +42,11 @@ from typing import Any, NoReturn
 
 from pyrapide.runtime.starts import watching_starts
 from rapide_shell.std_streams import streams_kept
+
+try:
+    import termios
+except ImportError:  # Windows: no terminal settings to switch
+    termios = None  # type: ignore[assignment]
 
 DEFAULT_IMPORT_SECONDS = 60.0
 """How long importing an architecture file may take unless RAPIDE_IMPORT_TIMEOUT says."""
@@ -183,6 +190,7 @@ def _signals(seconds: float | None) -> list[Callable[[], object]]:
     if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
         previous_int = signal.signal(signal.SIGINT, interrupted)
         undo.append(lambda: signal.signal(signal.SIGINT, previous_int))
+        undo += _ctrl_c_signalled()
     if seconds is not None and hasattr(signal, "setitimer"):
 
         def too_long(number: int, frame: Any) -> NoReturn:
@@ -193,3 +201,35 @@ def _signals(seconds: float | None) -> list[Callable[[], object]]:
         undo.append(lambda: signal.signal(signal.SIGALRM, previous_alarm))
         undo.append(lambda: signal.setitimer(signal.ITIMER_REAL, 0))
     return undo
+
+
+def _ctrl_c_signalled() -> list[Callable[[], object]]:
+    """Makes Ctrl-C on the standard input's terminal send SIGINT while the file is
+    imported, where a full-screen front end (the TUI) holds the terminal in a mode in
+    which Ctrl-C is a key: a key that no one reads while the file's code holds the
+    front end's loop (`reload` of a file that waits at its top level left the screen
+    frozen until the time bound). Ctrl-\\ and Ctrl-Z, which that switch makes signals
+    too, stay keys. Returns what puts the terminal back; nothing changes when Ctrl-C
+    sends SIGINT already, or the standard input is no terminal."""
+    if termios is None or sys.stdin is None:
+        return []
+    try:
+        fd = sys.stdin.fileno()
+        if not os.isatty(fd):
+            return []
+        before = termios.tcgetattr(fd)
+        if before[3] & termios.ISIG:
+            return []
+        changed = [*before[:6], list(before[6])]
+        off = bytes([os.fpathconf(fd, "PC_VDISABLE")])
+        changed[6][termios.VQUIT] = changed[6][termios.VSUSP] = off
+        changed[3] |= termios.ISIG
+        termios.tcsetattr(fd, termios.TCSANOW, changed)
+    except (OSError, ValueError, termios.error):
+        return []
+
+    def put_back() -> None:
+        with contextlib.suppress(OSError, termios.error):  # the terminal may be gone
+            termios.tcsetattr(fd, termios.TCSANOW, before)
+
+    return [put_back]

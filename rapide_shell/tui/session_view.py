@@ -440,7 +440,7 @@ class SessionView:
         error_style = f"bold {self._colour('error')}" if errors else ""
         flying = session.in_flight_count
         tree = session.decisions
-        every = getattr(self.screen, "every", None)
+        every = getattr(self.screen, "speed_now", None)
         parts = [
             StatusPart(Text(f" {printable(session.description.name)} ", "bold"), 4,
                        joined=False),

@@ -566,22 +566,33 @@ class MainScreen(Screen[None]):
         """Goes forward one step of the current branch."""
         self.submit_command("forward")
 
+    @property
+    def speed_now(self) -> float | None:
+        """The seconds between steps that runs go at now (None: full speed): while a
+        run is in progress, its own (a `run --every` typed in the bar goes at the speed
+        it was given), else :attr:`every`, the speed F5 starts the next one at."""
+        if self.session.running:
+            return self.session.slow_motion or None  # 0: made full speed as it went
+        return self.every
+
     def action_slower(self) -> None:
         """Slow motion, or slower: twice the wait between steps (a slow run in progress
         slows down at once)."""
-        self._set_speed(SLOW_START if self.every is None else min(self.every * 2, SLOWEST))
+        now = self.speed_now
+        self._set_speed(SLOW_START if now is None else min(now * 2, SLOWEST))
 
     def action_faster(self) -> None:
         """Half the wait between steps; below the shortest, full speed again."""
-        if self.every is None:
+        now = self.speed_now
+        if now is None:
             self.notify("Full speed already; `[` slows runs down.", timeout=2)
             return
-        faster = self.every / 2
+        faster = now / 2
         self._set_speed(faster if faster >= FASTEST else None)
 
     def _set_speed(self, every: float | None) -> None:
         self.every = every
-        if self.session.runtime.every is not None:  # a slow run in progress follows
+        if self.session.slow_motion is not None:  # a slow run in progress follows
             self.session.runtime.every = every if every is not None else 0
         said = "full speed" if every is None else f"slow motion: a step every {every:g}s"
         self.notify(f"Runs go at {said}.", timeout=2)

@@ -106,8 +106,19 @@ class DispatchQueue(ThemedLines, OptionList):
         counts = dict(pending.counts) if pending is not None else {}
         first = dict(pending.first) if pending is not None else {}
         next_id = next_dispatch.id if next_dispatch is not None else None
+        # What each listed dispatch delivers, not its id alone: after a switch to another
+        # branch the same ids can name other deliveries (#3: e2 on one branch, e3 on
+        # another).
         shown = (
-            counts, {kind: [d.id for d in listed] for kind, listed in first.items()}, next_id,
+            counts,
+            {
+                kind: [
+                    (d.id, d.event.id, str(d.target), getattr(d.connection, "index", None))
+                    for d in listed
+                ]
+                for kind, listed in first.items()
+            },
+            next_id,
             [(f.label, f.reason, f.until) for f in in_flight],
         )
         if shown == self._shown_state:

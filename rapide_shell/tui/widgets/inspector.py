@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from rich.console import RenderableType
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.highlighter import JSONHighlighter
 from rich.segment import Segment
 from rich.style import Style
@@ -31,6 +31,8 @@ HISTORY_LINE_LIMIT = 60
 #: Payloads longer than this (as JSON text) are shown cut, unhighlighted.
 PAYLOAD_CHARS_SHOWN = 4000
 MAX_INDENT = 18
+SET_IN = 2
+"""How much deeper than its line a payload line too long for the panel goes on."""
 
 
 def causal_history(
@@ -95,6 +97,34 @@ def payload_view(payload: object) -> Text:
     view.no_wrap = True
     view.overflow = "ignore"
     return view
+
+
+class SetInLines:
+    """Lines of text (a payload's JSON) each of which, too long for the panel, goes on
+    below itself set in SET_IN cells deeper than it starts, broken between words or,
+    in a long word, anywhere: every character of a long value can be read, and the
+    continuation never reads as a key of its own."""
+
+    def __init__(self, text: Text) -> None:
+        self.text = text
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = options.max_width
+        for line in self.text.split("\n"):
+            if line.cell_len <= width:
+                line.no_wrap, line.overflow = True, "ignore"
+                yield line
+                continue
+            line.no_wrap = False
+            lead = len(line.plain) - len(line.plain.lstrip(" "))
+            indent = min(lead + SET_IN, width // 2)
+            set_in = Text(no_wrap=True, overflow="ignore")
+            for number, piece in enumerate(line.wrap(console, width - indent, overflow="fold")):
+                piece.rstrip()
+                if number:
+                    set_in.append("\n" + " " * indent)
+                set_in.append_text(piece)
+            yield set_in
 
 
 class Inspector(ScrollView, can_focus=True):
@@ -181,13 +211,27 @@ class Inspector(ScrollView, can_focus=True):
     # -- drawing ------------------------------------------------------------------------
 
     def _build(self) -> None:
-        if not self.scrollable_content_region.width:
+        room = self.content_region
+        if not room.width:
             # Not laid out yet: its first size comes with a resize, which draws it.
             return
-        width = self.scrollable_content_region.width
+        width = room.width
+        lines, link_rows = self._draw(width)
+        if len(lines) > room.height:
+            # The vertical scrollbar shows (or stays): the lines go beside it, not under
+            # it, where their last cells (a "…" among them) would be hidden. Its coming
+            # changes no size, so no resize would draw them again.
+            width = max(1, width - self.styles.scrollbar_size_vertical)
+            lines, link_rows = self._draw(width)
+        self._lines, self._link_rows = lines, link_rows
+        set_virtual_size(self, Size(width, len(lines)))
+        self.refresh()
+
+    def _draw(self, width: int) -> tuple[list[Strip], list[int]]:
+        """The shown event's lines at ``width`` cells, and the line of each link."""
         style = self.get_component_rich_style
         lines: list[Strip] = []
-        self._link_rows = []
+        link_rows: list[int] = []
 
         translation = getattr(self.app, "theme_translation", None)
         # Read once: the widget's style is worked out from its CSS at every reading.
@@ -225,12 +269,12 @@ class Inspector(ScrollView, can_focus=True):
             )
             title.no_wrap, title.overflow = True, "ellipsis"
             add(title, "inspector--title")
-            add(payload_view(event.payload))
+            add(SetInLines(payload_view(event.payload)))
             links = [("← cause  ", e) for e in causes] + [("→ effect ", e) for e in effects]
             if not links:
                 add(Text("(no causes or effects)"), "inspector--hint")
             for number, (arrow, linked) in enumerate(links):
-                self._link_rows.append(len(lines))
+                link_rows.append(len(lines))
                 cursor = number == self.link_cursor and self.has_focus
                 component = "inspector--cursor" if cursor else "inspector--link"
                 add(Text(f"{arrow} {_label(linked)}", no_wrap=True, overflow="ellipsis"),
@@ -241,9 +285,7 @@ class Inspector(ScrollView, can_focus=True):
             add(Text("causal history"), "inspector--heading")
             for line in history:
                 add(Text(line, no_wrap=True, overflow="ellipsis"), "inspector--history")
-        self._lines = lines
-        set_virtual_size(self, Size(width, len(lines)))
-        self.refresh()
+        return lines, link_rows
 
     def render_line(self, y: int) -> Strip:
         """Draws one line of the shown event, shifted by the scroll position."""

@@ -41,6 +41,16 @@ class WatchEntry:
     """It no longer follows the run (its pattern matches too many ways)."""
 
 
+def _entries(session: Session) -> list[WatchEntry]:
+    return [
+        WatchEntry(
+            watch.id, watch.pattern_text, watch.count, watch.matches,
+            stopped=watch.stopped is not None,
+        )
+        for watch in session.watches
+    ]
+
+
 class WatchPanel(ThemedLines, Tree[tuple[str, ...] | int]):
     """A tree of watches (``w1 [count] PATTERN``) whose children are their matches.
 
@@ -68,27 +78,21 @@ class WatchPanel(ThemedLines, Tree[tuple[str, ...] | int]):
         return self._watch_entries[watch_id].count
 
     def show_session(self, session: Session) -> None:
-        """Shows the session's watches."""
-        self.show_watches(
-            [
-                WatchEntry(
-                    watch.id,
-                    watch.pattern_text,
-                    watch.count,
-                    watch.matches,
-                    stopped=watch.stopped is not None,
-                )
-                for watch in session.watches
-            ]
-        )
+        """Shows the session's watches, the matches of an opened one listed anew: after
+        a travel, a switch or a reload, a watch can have as many matches as before but
+        other ones (other events, or the same ids naming other events)."""
+        self.show_watches(_entries(session), anew=True)
 
     def show_batch(self, batch: NotificationBatch, session: Session) -> None:
         """Shows the session's watches again when one was added, removed or matched."""
         if batch.watches_changed:
-            self.show_session(session)
+            self.show_watches(_entries(session))
 
-    def show_watches(self, entries: Sequence[WatchEntry]) -> None:
-        """Updates the tree to ``entries``: new watches added, gone ones removed."""
+    def show_watches(self, entries: Sequence[WatchEntry], *, anew: bool = False) -> None:
+        """Updates the tree to ``entries``: new watches added, gone ones removed. A watch
+        whose count, pattern and state are as shown is left as it is (its matches only
+        grow as the run goes on), unless ``anew``: the computation they come from was
+        replaced."""
         wanted = {entry.watch_id: entry for entry in entries}
         for watch_id in list(self._watch_nodes):
             if watch_id not in wanted:
@@ -102,7 +106,7 @@ class WatchPanel(ThemedLines, Tree[tuple[str, ...] | int]):
             else:
                 old = self._watch_entries[watch_id]
                 shown = (old.count, old.pattern, old.stopped)
-                if shown == (entry.count, entry.pattern, entry.stopped):
+                if not anew and shown == (entry.count, entry.pattern, entry.stopped):
                     continue
                 node.set_label(self._label(entry))
             self._watch_entries[watch_id] = entry

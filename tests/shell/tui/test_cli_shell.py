@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pexpect
@@ -118,6 +119,43 @@ def test_the_shell_records_what_is_typed_and_ends_the_file_on_quit(tmp_path: Pat
     assert child.exitstatus == 0
     lines = [line for line in recording.read_text().splitlines() if not line.startswith("#")]
     assert lines == ["seed 4", 'inject APIService.request {"type": "query", "key": "users/1"}']
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_a_reload_whose_file_waits_at_its_top_level(tmp_path: Path):
+    # The screen holds the terminal in raw mode, where Ctrl-C is a key; while `reload`
+    # imported a file that waits at its top level, no one read it, and the screen stayed
+    # frozen until the import's time bound (here none). Now Ctrl-C stops the import.
+    architecture = tmp_path / "seed_system.py"
+    architecture.write_text((ROOT / "examples" / "seed_system.py").read_text())
+    started = tmp_path / "started"
+    child = Terminal(
+        str(RAPIDE), ["shell", str(architecture)], cwd=str(ROOT),
+        dimensions=(36, 120), encoding="utf-8", timeout=30,
+        env={"TERM": "xterm-256color", "PATH": str(RAPIDE.parent),
+             "RAPIDE_IMPORT_TIMEOUT": "0"},
+    )
+    try:
+        child.expect("Tab completes")  # the command bar is there, focused
+        with architecture.open("a") as file:
+            file.write(f"\nimport time\nopen({str(started)!r}, 'w').close()\n"
+                       "while True:\n    time.sleep(0.1)\n")
+        child.send("reload\r")
+        deadline = time.monotonic() + 30
+        while not started.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert started.exists()
+        child.sendcontrol("c")
+        child.expect("reload failed, the session keeps its system")
+        child.expect("interrupted")
+        # The screen answers keys again, Ctrl-C among them: a key once more.
+        child.send("step\r")
+        child.expect(r"step 1\S* of main")  # the status line, once the step is done
+        child.sendcontrol("q")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert child.exitstatus == 2  # the reload that failed
 
 
 # What the shell opened on a file uses before its first frame is imported before it; the

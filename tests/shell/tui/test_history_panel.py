@@ -142,6 +142,33 @@ async def test_the_speed_keys_set_slow_motion_for_runs() -> None:
         assert len(said) == 2 and said[1].startswith(f"paused by you: {pending} pending")
 
 
+async def test_the_speed_keys_act_on_a_slow_run_typed_in_the_bar(forever_path) -> None:
+    # A `run --every` typed in the bar goes slowly: the status line says how slowly,
+    # and `]` makes it faster (it said "Full speed already", and the run went on at the
+    # speed typed), `[` slower from there.
+    app = make_app(forever_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, "inject Ticker.tick n=0")
+        app.main_screen.submit_command("run --every 0.4")
+        await wait_until(pilot, lambda: app.session.running)
+        status = app.query_one("#status")
+        await wait_until(pilot, lambda: "slow 0.4s" in str(status.render()))
+        await pilot.press("escape", "right_square_bracket")
+        await pilot.pause()
+        assert app.session.slow_motion == 0.2
+        assert "slow 0.2s" in str(status.render())
+        await pilot.press("left_square_bracket", "left_square_bracket")
+        await pilot.pause()
+        assert app.session.slow_motion == 0.8
+        assert "slow 0.8s" in str(status.render())
+        await pilot.press("f6")
+        await settle(pilot)
+        assert not app.session.running
+        # F5 goes on at the speed the keys chose.
+        assert app.main_screen.every == 0.8
+        assert "slow 0.8s" in str(status.render())
+
+
 @pytest.mark.slow
 def test_the_shell_opens_at_an_address_in_a_terminal() -> None:
     address = Address(0, ("step #1", "step")).to_text()
