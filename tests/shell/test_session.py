@@ -319,6 +319,25 @@ async def test_file_names_start_at_home_with_a_tilde(
     assert quoted.error == "cannot write ~/run.json: there is no directory ~"
 
 
+async def test_a_tilde_naming_no_user_is_said_so_not_a_runtime_error(
+    shop_session: Session, tmp_path: Path, monkeypatch: Any
+) -> None:
+    # "save failed: RuntimeError: Could not determine home directory." before.
+    monkeypatch.chdir(tmp_path)
+    no_user = "~no-such-user-of-rapide"
+    for line in (f"save {no_user}/run.json", f"export dot {no_user}/run.dot",
+                 f"load {no_user}/run.json"):
+        refused = await shop_session.execute(line)
+        assert refused.error == (
+            f"{no_user}/run.{line.rpartition('.')[2]}: there is no user "
+            "'no-such-user-of-rapide' (~NAME is the home directory of user NAME)"
+        ), line
+    # Quoted, the tilde is the file name's own, whatever follows it.
+    quoted = await shop_session.execute(f'save "{no_user}/run.json"')
+    assert quoted.error == f"cannot write {no_user}/run.json: there is no directory {no_user}"
+    assert list(tmp_path.iterdir()) == []
+
+
 async def test_explore_reads_its_script_name_as_save_and_load_do(
     shop_session: Session, tmp_path: Path, monkeypatch: Any
 ) -> None:
