@@ -267,7 +267,10 @@ def _quoting_hint(text: str, line: int, column: int) -> str:
         ):
             return f" (a name that is not ASCII is quoted: {alg.name_text(name)})"
     before, after = row[: column - 1], row[column - 1 :]
-    hint = _source_hint(before, after) or _fields_hint(before, after)
+    hint = (
+        _source_hint(before, after) or _fields_hint(before, after)
+        or _guard_hint(before, after)
+    )
     if hint:
         return hint
     quoted = next((q for q in _QUOTED.finditer(before) if q.end() == len(before)), None)
@@ -328,6 +331,46 @@ def _source_hint(before: str, after: str) -> str:
     if word is None or len(word.group()) > _HINTED or not _FROM_BEFORE.search(before):
         return ""
     return f" (a source is quoted: from {json.dumps(word.group())})"
+
+
+_GUARD_WORD = re.compile(r"[A-Za-z_]\w*(?![\w.(])")
+# Where a guard's operand goes: after `where`, `and`, `or`, `not` (and a blank), a `(`
+# or a comparison.
+_OPERAND_BEFORE = re.compile(r'(?:(?<![\w.?"])(?:where|and|or|not)[ \t]+|[(=<>][ \t]*)$')
+# A guard on one event, up to the operand: its name, its fields, its source, `where`.
+_GUARDED_EVENT = re.compile(
+    r'^[ \t]*((?<![\w.*])[\w.]+|"(?:[^"\\]|\\.)*")[ \t]*(?:\(([^()]*)\))?[ \t]*'
+    r'((?<=[ \t)])from[ \t]+(?:"(?:[^"\\]|\\.)*"|\S+)[ \t]+)?where[ \t]+[( \t]*$'
+)
+_NOT_FIELDS = frozenset({"not", "and", "or", "true", "false", "null", "where"})
+
+
+def _guard_hint(before: str, after: str) -> str:
+    """What to write when a guard names a field (``A.b where n > 1``): a guard compares
+    placeholders, so the field is bound in the event's fields and the guard reads that."""
+    word = _GUARD_WORD.match(after)
+    if (
+        word is None
+        or word.group() in _NOT_FIELDS
+        or len(word.group()) > _HINTED
+        or not _OPERAND_BEFORE.search(before)
+        or not re.search(r'(?<![\w.?"])where\s', before)
+    ):
+        return ""
+    field = word.group()
+    bound = f"{field}=?{field}"
+    event = _GUARDED_EVENT.match(before)
+    if event is None or len(event.group(1)) + len(event.group(2) or "") > _HINTED:
+        return (
+            " (a guard compares placeholders, not fields: bind the field in its event's "
+            f"fields, as {bound}, and compare ?{field})"
+        )
+    fields = ", ".join(filter(None, ((event.group(2) or "").strip(), bound)))
+    source = event.group(3) or ""
+    return (
+        " (a guard compares placeholders, not fields: "
+        f"{event.group(1)}({fields}) {source}where ?{field} ...)"
+    )
 
 
 # The rules that put one thing inside another: what MAX_PATTERN_DEPTH counts.
