@@ -229,11 +229,18 @@ def _syntax_error(text: str, error: UnexpectedInput) -> PatternSyntaxError:
     else:
         line = getattr(error, "line", 1) or 1
         column = getattr(error, "column", 1) or 1
-        found = _found(text, line, column)
         if isinstance(error, UnexpectedToken):
-            before = text[: error.token.start_pos or 0]
+            position = error.token.start_pos or 0
         else:
-            before = text[: getattr(error, "pos_in_stream", 0) or 0]
+            position = getattr(error, "pos_in_stream", 0) or 0
+        # A word that begins with a keyword (`notes`, `nullable`, `andy`) is read as the
+        # keyword and the rest: the error is the whole word's, said from its start.
+        inside = _WORD_END.search(text_line(text, line)[: column - 1])
+        if inside is not None and _WORD_START.match(text_line(text, line), column - 1):
+            back = column - 1 - inside.start()
+            column, position = column - back, position - back
+        found = _found(text, line, column)
+        before = text[:position]
     expected = expected_after(_parser(), before) or ()
     if not expected:
         wanted = "something else"
@@ -246,6 +253,8 @@ def _syntax_error(text: str, error: UnexpectedInput) -> PatternSyntaxError:
                               expected, line)
 
 
+_WORD_END = re.compile(r"\b[A-Za-z_]\w*$")  # a word the error falls inside, to its start
+_WORD_START = re.compile(r"\w")
 _NAME_LIKE = re.compile(r"[\w.]+")
 # From a word's beginning only (?<!...): tried from each of its characters, a long word
 # with no * in it was read again from every one of them.
