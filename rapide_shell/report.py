@@ -64,6 +64,8 @@ class Activity:
     """Label -> how many steps resumed that task in flight, in the order of the first."""
     problems: list[RenderableType] = field(default_factory=list)
     error_texts: list[str] = field(default_factory=list)
+    guard_errors: int = 0
+    """How many of the problems are a connection's guard that raised (GuardError)."""
     unhandled: dict[tuple[str, str], Unhandled] = field(default_factory=dict)
     """(target, event name) -> the deliveries of such events to it that no handler took."""
 
@@ -95,6 +97,7 @@ class Activity:
             else:
                 seen.count += 1
         elif kind in ("HandlerError", "GuardError"):
+            self.guard_errors += kind == "GuardError"
             self.add_problem(_error_line(notification))
         elif kind == "ConstraintViolated":
             self.add_problem(_violation_line(notification.violation))

@@ -685,6 +685,8 @@ async def test_a_raising_guard_is_reported_where_the_event_was_routed(tmp_path: 
             "error in the guard of connection #0 (connect Bell.rang where <python guard loud>) "
             "on e1 Bell.rang: KeyError: 'volume'; not delivered to b (at guarded.py:16 in loud)"
         ) in rendered
+        # Its pattern matched: "no connection matches it" above the guard's error was not so.
+        assert rendered[1] == "nothing queued: a connection's guard raised on it"
         assert len(session.errors) == 1
     finally:
         await session.close()
