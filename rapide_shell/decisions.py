@@ -439,6 +439,9 @@ class DecisionTree:
         self.along: Along | None = None
         """The steps another branch had taken that the command in progress took again
         (see :meth:`take`), for the session to say; None when it took none."""
+        self.started: Branch | None = None
+        """The branch a decision of the command in progress started of itself (see
+        :meth:`add`), for the session to say; None when it started none."""
         # Invariant: ``_line`` is the current branch's line, point n at index n, so
         # that following it while a long run replays costs nothing per step.
         self._line: list[Point] = [self.root]
@@ -594,6 +597,7 @@ class DecisionTree:
             branch = Branch(self._new_name(), point, self.branch, made_at=self.point)
             self.branches[branch.name] = branch
             self._use(branch)
+            self.started = self.started or branch
         self.point = point
         return point
 
@@ -628,6 +632,8 @@ class DecisionTree:
                 point.parent.remove_child(point)
         del self._created[mark.created :]
         self.branches = {branch.name: branch for branch, _ in mark.tips}
+        if self.started is not None and self.started.name not in self.branches:
+            self.started = None
         for branch, tip in mark.tips:
             branch.tip = tip
         self.branch = mark.branch

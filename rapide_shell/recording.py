@@ -108,9 +108,19 @@ def same_file(path: str | Path, other: str | Path) -> bool:
     """Whether ``path`` names the file ``other`` is (a link to it, another spelling of
     it, ``~`` read as the home directory); False when either is not there."""
     try:
-        return Path(path).expanduser().samefile(Path(other).expanduser())
+        return home_read(path).samefile(home_read(other))
     except OSError:
         return False
+
+
+def home_read(path: str | Path) -> Path:
+    """``path`` with a ``~`` it starts with read as the home directory, as
+    ``Path.expanduser`` does, but left as it is when that cannot be done (``~nosuchuser``,
+    no home directory): such a path is a name like any other, not an error."""
+    try:
+        return Path(path).expanduser()
+    except RuntimeError:
+        return Path(path)
 
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")

@@ -25,6 +25,11 @@ PROBLEMS_SHOWN = 30
 makes the rest); the others are counted on one line. Every one stays in the outcome's
 data (``rapide run --json``), as every handler error stays in ``System.errors``."""
 
+RESUMED_SHOWN = 8
+"""A run's output names at most this many of the tasks in flight it resumed, each once
+with how many times (a ticker's ``start`` that sleeps between ticks is resumed at every
+tick); one more word counts the rest."""
+
 UNHANDLED_SHOWN = 10
 """A command's output has a line for at most this many kinds of delivery no handler
 took (an event name to a target); one more line counts the rest."""
@@ -54,9 +59,13 @@ class Activity:
     steps: list[Any] = field(default_factory=list)
     """The DispatchStarted and TaskResumed notifications, in order (``keep_dispatches``)."""
     resumed: list[str] = field(default_factory=list)
-    """The labels of the tasks in flight a step resumed."""
+    """The labels of the tasks in flight a step resumed, one a step (``keep_dispatches``)."""
+    resumed_times: dict[str, int] = field(default_factory=dict)
+    """Label -> how many steps resumed that task in flight, in the order of the first."""
     problems: list[RenderableType] = field(default_factory=list)
     error_texts: list[str] = field(default_factory=list)
+    guard_errors: int = 0
+    """How many of the problems are a connection's guard that raised (GuardError)."""
     unhandled: dict[tuple[str, str], Unhandled] = field(default_factory=dict)
     """(target, event name) -> the deliveries of such events to it that no handler took."""
 
@@ -74,8 +83,10 @@ class Activity:
                 self.started.append(notification.dispatch)
                 self.steps.append(notification)
         elif kind == "TaskResumed":
-            self.resumed.append(notification.task.label)
+            label = notification.task.label
+            self.resumed_times[label] = self.resumed_times.get(label, 0) + 1
             if self.keep_dispatches:
+                self.resumed.append(label)
                 self.steps.append(notification)
         elif kind == "DeliveryUnhandled":
             dispatch = notification.dispatch
@@ -86,6 +97,7 @@ class Activity:
             else:
                 seen.count += 1
         elif kind in ("HandlerError", "GuardError"):
+            self.guard_errors += kind == "GuardError"
             self.add_problem(_error_line(notification))
         elif kind == "ConstraintViolated":
             self.add_problem(_violation_line(notification.violation))
@@ -100,6 +112,20 @@ class Activity:
             self.add_problem(
                 f"limit reached ({notification.limit}): {notification.message}", "bold yellow"
             )
+
+    def resumed_text(self) -> str:
+        """``resumed #8, start of clock (200 times)``: each task resumed named once, at
+        most :data:`RESUMED_SHOWN` of them, not one name a step (a run of a ticker that
+        sleeps between ticks is thousands of wake-ups of the same task)."""
+        times = list(self.resumed_times.items())
+        named = [
+            label if count == 1 else f"{label} ({render.counted(count, 'time', grouped=True)})"
+            for label, count in times[:RESUMED_SHOWN]
+        ]
+        rest = times[RESUMED_SHOWN:]
+        if rest:
+            named.append(f"and {render.counted(len(rest), 'other task', grouped=True)}")
+        return "resumed " + ", ".join(named)
 
     def add_problem(self, text: str, style: str = "bold red") -> None:
         """Record one problem: its plain ``text`` and the line shown for it."""

@@ -29,6 +29,7 @@ from pyrapide.runtime import (
     DispatchStarted,
     EventRecorded,
     HandlerError,
+    HandlerTimeout,
     LimitReached,
     Notification,
     RunOutcome,
@@ -152,6 +153,21 @@ def _at_most(seconds: float | None, bound: float | None) -> float | None:
     return min(seconds, bound)
 
 
+_LEAST_HANDLER_BUDGET = 0.001
+"""The shortest handler bound the session's time left makes (the runtime takes no 0)."""
+
+
+def _stopped_by_timeout(error: HandlerTimeout, timeout: float) -> None:
+    """Say in ``error`` that the session's ``timeout`` stopped the handler, not its
+    ``handler_timeout`` (which the user may have set to 0, never)."""
+    said = str(error.args[0]) if error.args else ""
+    handler = said.partition(" ran for more than ")[0] or "the handler"
+    error.args = (
+        f"{handler} had not handed control back when the --timeout of {timeout:g} s ran "
+        "out; it was stopped there",
+    )
+
+
 class RuntimeLink:
     """A System built from a loaded architecture, kept paused between commands."""
 
@@ -170,6 +186,10 @@ class RuntimeLink:
         """The seconds one stretch of a handler may keep control (None: no bound): no
         more than the session's ``timeout``, which a handler that never hands control
         back would otherwise outlast (for ever, with no handler bound of its own)."""
+        self._own_handler_timeout = handler_timeout
+        self._timeout_bounds_handlers = False
+        """True while the session's time left, not the handler bound asked for, bounds
+        the handlers of the step or run in progress (see :meth:`_bound_handlers`)."""
         self.system: System | None = None
         self.inspected: Computation | None = None
         """A computation loaded with ``load`` (read-only), or None when the live one is shown."""
@@ -462,6 +482,13 @@ class RuntimeLink:
             self._captures.remove(sink)
 
     def _on_runtime(self, notification: Notification) -> None:
+        if (
+            type(notification) is HandlerError
+            and self._timeout_bounds_handlers
+            and isinstance(notification.error, HandlerTimeout)
+            and self.bounds.timeout is not None
+        ):
+            _stopped_by_timeout(notification.error, self.bounds.timeout)
         if type(notification) is LimitReached:
             # A limit ends the run that met it, as a breakpoint does; `reset` clears it.
             self._halted_by = _LIMIT_OPTIONS.get(notification.limit, notification.limit)
@@ -504,6 +531,7 @@ class RuntimeLink:
         self.require_live("step")
         system = self.live
         before = system.steps
+        self._bound_handlers(system)
         try:
             return await system.step(target)
         except ValueError as error:
@@ -530,6 +558,7 @@ class RuntimeLink:
         self.notify(notices.RunStarted())
         try:
             if every is None:
+                self._bound_handlers(system)
                 outcome = await system.run_until_quiet(
                     budget, timeout=self.bounds.time_left(), yield_every=YIELD_EVERY
                 )
@@ -559,6 +588,7 @@ class RuntimeLink:
                 # session's --timeout is checked here, and bounds the wait too.
                 if self.bounds.timed_out():
                     return RunOutcome(steps, StopReason.TIMEOUT)
+                self._bound_handlers(system)
                 turn = await system.run_until_quiet(1, timeout=self.bounds.time_left())
                 steps += turn.steps
                 if turn.stopped is not StopReason.BUDGET:
@@ -575,6 +605,19 @@ class RuntimeLink:
                     return RunOutcome(steps, StopReason.PAUSED)
         finally:
             self._slow_pause = None
+
+    def _bound_handlers(self, system: System) -> None:
+        """Let a handler of the step or run about to start keep control no longer than
+        the session's time left: bound only by the whole ``timeout``, one that never
+        hands control back late in a session outlasted it by up to that much again."""
+        left = self.bounds.time_left()
+        own = self._own_handler_timeout
+        if left is None:
+            self._timeout_bounds_handlers = False
+            return
+        left = max(left, _LEAST_HANDLER_BUDGET)
+        self._timeout_bounds_handlers = own is None or left < own
+        system.handler_timeout = left if self._timeout_bounds_handlers else own
 
     def pause(self) -> bool:
         """Pause a run in progress after the current step; False when none is."""

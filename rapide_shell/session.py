@@ -743,7 +743,7 @@ class Session:
         self.history.append(command.text)
         outer = self.travel.begin_command()
         if not outer:
-            self.decisions.along = None
+            self.decisions.along = self.decisions.started = None
         broken: list[str] = []
         try:
             with streams_kept(broken):
@@ -790,6 +790,11 @@ class Session:
         divergence, self.travel.divergence = self.travel.divergence, None
         if divergence is not None:
             outcome = _warned(outcome, divergence)
+        started, self.decisions.started = self.decisions.started, None
+        if started is not None and started.name in self.decisions.branches:
+            outcome = dataclasses.replace(
+                outcome, output=(*outcome.output, render.note(self._started_text(started)))
+            )
         along, self.decisions.along = self.decisions.along, None
         if along is not None:
             # Said plainly: a step another branch took is that branch's, not a new one.
@@ -798,6 +803,19 @@ class Session:
                 outcome, output=(*outcome.output, render.note(text, style="bold"))
             )
         return outcome
+
+    def _started_text(self, branch: Branch) -> str:
+        """What a decision that started ``branch`` of itself says: the user decided
+        otherwise than the branch they were on had, where it goes on (after ``back``,
+        ``goto``), and the steps they left are kept on it."""
+        tree = self.decisions
+        fork, left = tree.fork_point(branch), tree.left_branch(branch)
+        if fork is None or left is None:  # not made from another branch: nothing to say
+            return f"new branch {branch.name}"
+        return (
+            f"new branch {branch.name}: it leaves {left.name} after step {fork.number}; "
+            f"{left.name} keeps its steps (`switch {left.name}` goes back to its end)"
+        )
 
     def _finish(self, outcome: CommandOutcome) -> CommandOutcome:
         self.notify(notices.CommandFinished(outcome=outcome))

@@ -229,11 +229,18 @@ def _syntax_error(text: str, error: UnexpectedInput) -> PatternSyntaxError:
     else:
         line = getattr(error, "line", 1) or 1
         column = getattr(error, "column", 1) or 1
-        found = _found(text, line, column)
         if isinstance(error, UnexpectedToken):
-            before = text[: error.token.start_pos or 0]
+            position = error.token.start_pos or 0
         else:
-            before = text[: getattr(error, "pos_in_stream", 0) or 0]
+            position = getattr(error, "pos_in_stream", 0) or 0
+        # A word that begins with a keyword (`notes`, `nullable`, `andy`) is read as the
+        # keyword and the rest: the error is the whole word's, said from its start.
+        inside = _WORD_END.search(text_line(text, line)[: column - 1])
+        if inside is not None and _WORD_START.match(text_line(text, line), column - 1):
+            back = column - 1 - inside.start()
+            column, position = column - back, position - back
+        found = _found(text, line, column)
+        before = text[:position]
     expected = expected_after(_parser(), before) or ()
     if not expected:
         wanted = "something else"
@@ -246,6 +253,8 @@ def _syntax_error(text: str, error: UnexpectedInput) -> PatternSyntaxError:
                               expected, line)
 
 
+_WORD_END = re.compile(r"\b[A-Za-z_]\w*$")  # a word the error falls inside, to its start
+_WORD_START = re.compile(r"\w")
 _NAME_LIKE = re.compile(r"[\w.]+")
 # From a word's beginning only (?<!...): tried from each of its characters, a long word
 # with no * in it was read again from every one of them.
@@ -267,7 +276,10 @@ def _quoting_hint(text: str, line: int, column: int) -> str:
         ):
             return f" (a name that is not ASCII is quoted: {alg.name_text(name)})"
     before, after = row[: column - 1], row[column - 1 :]
-    hint = _source_hint(before, after) or _fields_hint(before, after)
+    hint = (
+        _source_hint(before, after) or _fields_hint(before, after)
+        or _guard_hint(before, after)
+    )
     if hint:
         return hint
     quoted = next((q for q in _QUOTED.finditer(before) if q.end() == len(before)), None)
@@ -328,6 +340,46 @@ def _source_hint(before: str, after: str) -> str:
     if word is None or len(word.group()) > _HINTED or not _FROM_BEFORE.search(before):
         return ""
     return f" (a source is quoted: from {json.dumps(word.group())})"
+
+
+_GUARD_WORD = re.compile(r"[A-Za-z_]\w*(?![\w.(])")
+# Where a guard's operand goes: after `where`, `and`, `or`, `not` (and a blank), a `(`
+# or a comparison.
+_OPERAND_BEFORE = re.compile(r'(?:(?<![\w.?"])(?:where|and|or|not)[ \t]+|[(=<>][ \t]*)$')
+# A guard on one event, up to the operand: its name, its fields, its source, `where`.
+_GUARDED_EVENT = re.compile(
+    r'^[ \t]*((?<![\w.*])[\w.]+|"(?:[^"\\]|\\.)*")[ \t]*(?:\(([^()]*)\))?[ \t]*'
+    r'((?<=[ \t)])from[ \t]+(?:"(?:[^"\\]|\\.)*"|\S+)[ \t]+)?where[ \t]+[( \t]*$'
+)
+_NOT_FIELDS = frozenset({"not", "and", "or", "true", "false", "null", "where"})
+
+
+def _guard_hint(before: str, after: str) -> str:
+    """What to write when a guard names a field (``A.b where n > 1``): a guard compares
+    placeholders, so the field is bound in the event's fields and the guard reads that."""
+    word = _GUARD_WORD.match(after)
+    if (
+        word is None
+        or word.group() in _NOT_FIELDS
+        or len(word.group()) > _HINTED
+        or not _OPERAND_BEFORE.search(before)
+        or not re.search(r'(?<![\w.?"])where\s', before)
+    ):
+        return ""
+    field = word.group()
+    bound = f"{field}=?{field}"
+    event = _GUARDED_EVENT.match(before)
+    if event is None or len(event.group(1)) + len(event.group(2) or "") > _HINTED:
+        return (
+            " (a guard compares placeholders, not fields: bind the field in its event's "
+            f"fields, as {bound}, and compare ?{field})"
+        )
+    fields = ", ".join(filter(None, ((event.group(2) or "").strip(), bound)))
+    source = event.group(3) or ""
+    return (
+        " (a guard compares placeholders, not fields: "
+        f"{event.group(1)}({fields}) {source}where ?{field} ...)"
+    )
 
 
 # The rules that put one thing inside another: what MAX_PATTERN_DEPTH counts.

@@ -63,6 +63,8 @@ if TYPE_CHECKING:
 
 DEFAULT_MAX_EVENTS = 1_000_000
 DEFAULT_MAX_CONNECT_DEPTH = 100
+WAKEUPS_BETWEEN_YIELDS = 1_000
+"""A finish hook's logical wake-ups between two turns given to the event loop."""
 
 StepTarget = str | int | ConnectionKind | Dispatch | None
 
@@ -449,7 +451,8 @@ class System:
         than ``timeout`` seconds of wall time, when given: ``run`` gives what is left of
         its own), and ``pause()`` ends them: a stuck hook never hangs the end of a run.
         A hook still waiting at the bound is closed there, reported as LimitReached
-        "timeout"."""
+        "timeout"; so is one still waking up from its sleeps in logical time then (a
+        loop that sleeps until what never comes)."""
         checked_timeout(timeout)
         if self.state is RunState.STOPPED:
             return
@@ -480,10 +483,26 @@ class System:
         """Drive the finish hook ``task`` until it is done: its connect deliveries, its
         wake-ups, and, when only the outside can move it on, a wait for that."""
         scheduler = self.scheduler
+        wakeups = 0
         while not task.returned or task.outstanding:
             if scheduler.step(ConnectionKind.CONNECT) is not None:
                 continue
             if scheduler.resume_next() is not None:
+                # A hook that sleeps in logical time again and again (a loop waiting for
+                # what never comes) hands control back at each wake-up, so no handler
+                # bound stops it: the deadline does, as it bounds a wait on the outside.
+                wakeups += 1
+                if deadline is not None and loop.time() >= deadline:
+                    scheduler.report_limit(
+                        "timeout",
+                        f"the finish hook of {task.component} was closed: the timeout came "
+                        f"while it was still waking up from its sleeps ({wakeups:,} so far)",
+                    )
+                    return
+                if wakeups % WAKEUPS_BETWEEN_YIELDS == 0:
+                    import asyncio  # see run()
+
+                    await asyncio.sleep(0)  # the loop's other work (a signal's) goes on
                 continue
             if task.waiting is WaitReason.HELD or not scheduler.waits_in_real_time():
                 return  # nothing left that could move it on

@@ -125,11 +125,23 @@ def path_arguments(text: ArgumentText) -> PathArguments:
 
 def file_name(word: Word) -> str:
     """``word`` as a file name, quotes removed, and a ``~`` it starts with (unquoted, as a
-    shell reads it) the home directory; CommandSyntaxError when that leaves none."""
+    shell reads it) the home directory; CommandSyntaxError when that leaves none, or
+    names a user who does not exist (``~nosuchuser/x``)."""
     name = unquote(word.text)
     if not name.strip():
         raise CommandSyntaxError(f"{word.text} is an empty file name", column=word.column)
-    return os.path.expanduser(name) if word.text.startswith("~") else name
+    if not word.text.startswith("~"):
+        return name
+    home = os.path.expanduser(name)
+    if home == name:  # os.path leaves a ~ it cannot read as it was
+        user = name[1:].split("/", 1)[0]
+        why = (
+            f"there is no user {user!r} (~NAME is the home directory of user NAME)"
+            if user
+            else "the home directory is not known (HOME is not set)"
+        )
+        raise CommandSyntaxError(f"{word.text}: {why}", column=word.column)
+    return home
 
 
 FORCE = "--force"

@@ -906,6 +906,22 @@ def test_a_script_expects_events_by_a_quoted_name_with_a_star(tmp_path: Path) ->
     assert '(a name with * in it is quoted: "Store.*")' in refused.stderr
 
 
+def test_a_script_whose_guard_names_a_field_is_told_how_to_write_it(tmp_path: Path) -> None:
+    # A guard compares placeholders; the error said only "found 'item'".
+    ordered = "inject Web.order item=apple\nrun\n"
+    guarded = script(tmp_path, ordered + 'expect Web.order where item == "apple"\n')
+    refused = rapide("run", SHOP, "--script", guarded)
+    assert refused.returncode == 2
+    first = refused.stderr.splitlines()[0]
+    assert first.startswith(f"rapide: {guarded}:3: pattern syntax error: ")
+    assert first.endswith(
+        "(a guard compares placeholders, not fields: Web.order(item=?item) where ?item ...)"
+        " (checked before running: no command was run)"
+    )
+    fixed = script(tmp_path, ordered + 'expect Web.order(item=?item) where ?item == "apple"\n')
+    assert rapide("run", SHOP, "--script", fixed).returncode == 0
+
+
 def test_check_names_a_handler_on_a_name_with_a_star_its_connections_never_feed(
     tmp_path: Path,
 ) -> None:

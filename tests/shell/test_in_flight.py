@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from rapide_shell.session import Session
+from tests.shell.cli_process import run_rapide
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -105,3 +106,31 @@ async def test_run_n_stops_a_system_that_never_goes_quiet():
         assert "stopped: `run 20` took its 20 steps with work pending" in text(outcome)
     finally:
         await session.close()
+
+
+def test_a_run_names_each_task_it_resumed_once_with_how_many_times(tmp_path: Path) -> None:
+    # A clock whose start hook sleeps between ticks: the run resumes it at every tick.
+    # The run's output named it once a tick: a line of 200 "start of clock".
+    file = tmp_path / "clock.py"
+    file.write_text(
+        "from pyrapide import action, architecture, get_context, interface, module\n"
+        "@interface\n"
+        "class Clock:\n"
+        "    @action\n"
+        "    async def tick(self, n: int) -> None: ...\n"
+        "@module(implements=Clock)\n"
+        "class Ticker:\n"
+        "    async def start(self):\n"
+        "        for n in range(200):\n"
+        "            await get_context(self).sleep(1)\n"
+        "            await get_context(self).emit('Clock.tick', n=n)\n"
+        "@architecture\n"
+        "class Arch:\n"
+        "    clock: Clock\n"
+    )
+    script = tmp_path / "run.rapide"
+    script.write_text("run\n")
+    result = run_rapide("run", file, "--script", script)
+    assert result.returncode == 0, result.stderr
+    assert "resumed start of clock (200 times), recorded 200 events" in result.stdout
+    assert result.stdout.count("start of clock") == 1

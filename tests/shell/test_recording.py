@@ -277,6 +277,20 @@ def test_rapide_run_fails_when_its_recording_cannot_be_written(tmp_path: Path) -
             assert "ok:" not in result.stdout
 
 
+def test_a_recording_named_with_a_tilde_of_no_user_is_a_name_like_any_other(
+    tmp_path: Path, shop_file: Path
+) -> None:
+    # Quoted, so the shell leaves the ~ alone: "rapide: internal error: RuntimeError:
+    # Could not determine home directory." before.
+    result = run_rapide("run", shop_file, "--script", "-", "--record",
+                        "~no-such-user-of-rapide/r.rapide", cwd=tmp_path, stdin="reset\n")
+    assert result.returncode == 2
+    assert result.stderr == (
+        "rapide: cannot write the recording ~no-such-user-of-rapide/r.rapide: there is no "
+        "directory ~no-such-user-of-rapide\n"
+    )
+
+
 def test_a_payload_holding_a_lone_surrogate_is_recorded_and_addressed(tmp_path: Path) -> None:
     # JSON reads "\udcfe" as a lone surrogate, which UTF-8 cannot write: `where` failed
     # and the recording was lost with an internal error as the session ended.

@@ -88,6 +88,46 @@ def test_lines_after_quit_are_not_read(tmp_path: Path) -> None:
     assert result.stderr == "rapide: exit status 1: 1 expectation failed (line 1)\n"
 
 
+POLLING_FINISH = """\
+from pyrapide import architecture, get_context, interface, module
+
+
+@interface
+class Poller:
+    pass
+
+
+@module(implements=Poller)
+class Polling:
+    async def finish(self):
+        while True:  # waits for what never comes, a tick at a time
+            await get_context(self).sleep(1)
+
+
+@architecture
+class Polled:
+    poller = Poller
+    connections = []
+"""
+
+
+def test_quit_with_a_finish_hook_that_sleeps_for_ever_leaves_at_the_handler_bound(
+    tmp_path: Path,
+) -> None:
+    # `quit` hung for ever (two Ctrl-C did nothing): each wake-up handed control back,
+    # and only the finish hooks' waits on the outside were bounded.
+    file = tmp_path / "polled.py"
+    file.write_text(POLLING_FINISH)
+    result = piped(tmp_path, "quit\n", "--handler-timeout", "0.5", file=file)
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert (
+        "limit reached (timeout): the finish hook of poller was closed: the timeout came "
+        "while it was still waking up from its sleeps ("
+    ) in joined(result.stdout)
+    assert result.stderr.endswith("exit status 3: a start or finish hook raised an error or "
+                                  "reached a limit (shown above)\n")
+
+
 def test_a_run_n_that_leaves_work_pending_fails_nothing(tmp_path: Path) -> None:
     # A script stops there (exit 1); the REPL goes on from it.
     result = piped(tmp_path, "inject Web.order item=apple\nrun 1\nexpect Store.reserved\n")

@@ -319,6 +319,25 @@ async def test_file_names_start_at_home_with_a_tilde(
     assert quoted.error == "cannot write ~/run.json: there is no directory ~"
 
 
+async def test_a_tilde_naming_no_user_is_said_so_not_a_runtime_error(
+    shop_session: Session, tmp_path: Path, monkeypatch: Any
+) -> None:
+    # "save failed: RuntimeError: Could not determine home directory." before.
+    monkeypatch.chdir(tmp_path)
+    no_user = "~no-such-user-of-rapide"
+    for line in (f"save {no_user}/run.json", f"export dot {no_user}/run.dot",
+                 f"load {no_user}/run.json"):
+        refused = await shop_session.execute(line)
+        assert refused.error == (
+            f"{no_user}/run.{line.rpartition('.')[2]}: there is no user "
+            "'no-such-user-of-rapide' (~NAME is the home directory of user NAME)"
+        ), line
+    # Quoted, the tilde is the file name's own, whatever follows it.
+    quoted = await shop_session.execute(f'save "{no_user}/run.json"')
+    assert quoted.error == f"cannot write {no_user}/run.json: there is no directory {no_user}"
+    assert list(tmp_path.iterdir()) == []
+
+
 async def test_explore_reads_its_script_name_as_save_and_load_do(
     shop_session: Session, tmp_path: Path, monkeypatch: Any
 ) -> None:
@@ -666,6 +685,8 @@ async def test_a_raising_guard_is_reported_where_the_event_was_routed(tmp_path: 
             "error in the guard of connection #0 (connect Bell.rang where <python guard loud>) "
             "on e1 Bell.rang: KeyError: 'volume'; not delivered to b (at guarded.py:16 in loud)"
         ) in rendered
+        # Its pattern matched: "no connection matches it" above the guard's error was not so.
+        assert rendered[1] == "nothing queued: a connection's guard raised on it"
         assert len(session.errors) == 1
     finally:
         await session.close()

@@ -197,6 +197,30 @@ async def test_a_new_choice_after_back_makes_a_branch_and_diff_names_where(
         assert await state(session, tmp_path) == b2_end
 
 
+def test_a_choice_that_starts_a_branch_of_itself_says_so(tmp_path: Path) -> None:
+    # The user was moved to a branch called b2 (or b3, after `fork alt` had promised
+    # that what they decided next went on alt) and nothing said so.
+    script = tmp_path / "choose.rapide"
+    script.write_text(
+        "inject Web.order item=apple\ninject Web.order item=pear\nstep\n"
+        "back 2\ninject Web.order item=fig\n"  # b2
+        "inject Web.order item=kiwi\n"  # b2 goes on: no new branch
+        "switch main\nfork alt\nback 2\ninject Web.order item=plum\n"  # b4, not alt
+    )
+    result = run_rapide("run", FIXTURES / "shop.py", "--script", script)
+    assert result.returncode == 0, result.stderr
+    said = [line for line in result.stdout.splitlines() if line.startswith("new branch")]
+    assert said == [
+        "new branch b2: it leaves main after step 1; main keeps its steps (`switch main` goes"
+        " back to its end)",
+        "new branch b4: it leaves main after step 1; main keeps its steps (`switch main` goes"
+        " back to its end)",
+    ]
+    said_at = result.stdout.index
+    assert said_at("item=fig") < said_at("new branch b2") < said_at("item=kiwi")
+    assert said_at("item=plum") < said_at("new branch b4")
+
+
 async def test_branches_names_the_branch_a_shared_step_first_lies_on() -> None:
     async with started(FIXTURES / "composite.py", seed=0) as session:
         await ok(session, "run")

@@ -93,6 +93,9 @@ async def inject(
                 render.note(", ".join(f"#{d.id} {d.kind} -> {d.target}" for d in queued))
             )
         )
+    elif report.guard_errors:
+        # Its pattern matched, but the guard raised: "no connection matches it" is not so.
+        output.append(Text("nothing queued: a connection's guard raised on it", style="dim"))
     else:
         output.append(Text("no connection matches it: nothing queued", style="dim"))
     output.extend(report.shown_problems())

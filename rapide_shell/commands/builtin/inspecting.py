@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.console import RenderableType
@@ -26,7 +25,7 @@ from rapide_shell.commands.spec import ArgKind, ArgSpec, CommandSpec
 from rapide_shell.downloads import IN_A_BROWSER, write_file
 from rapide_shell.hookspecs import hookimpl
 from rapide_shell.outcome import CommandOutcome
-from rapide_shell.recording import same_file
+from rapide_shell.recording import home_read, same_file
 from rapide_shell.suggestions import close_matches
 
 if TYPE_CHECKING:
@@ -446,7 +445,7 @@ def _not_in_use(session: Session, path: str) -> None:
     if session.playing is not None and same_file(path, session.playing):
         raise CommandError(f"cannot write {path}: it is the script being played")
     recorder = session.recorder
-    if recorder is not None and Path(path).expanduser().resolve() == recorder.path.resolve():
+    if recorder is not None and home_read(path).resolve() == recorder.path.resolve():
         raise CommandError(
             f"cannot write {path}: it is the recording, which is written there as the "
             "session ends"

@@ -359,11 +359,11 @@ async def run(
         limit = f" {max_steps}" if max_steps is not None else ""
         session.travel.write_as("continue" if command.name == "continue" else f"run{limit}")
     recorded = f"recorded {render.counted(len(report.event_ids), 'event')}"
-    resumed = f"resumed {', '.join(report.resumed)}"
-    if report.started_count or not report.resumed:
+    resumed = report.resumed_text()
+    if report.started_count or not report.resumed_times:
         ran = render.counted(report.started_count, "dispatch", "dispatches")
         output: list[RenderableType] = [Text(f"ran {ran}, {recorded}")]
-        if report.resumed:
+        if report.resumed_times:
             output.append(Text(resumed, style="dim"))
     else:  # only tasks went on (a connect's caller, a sleeper): no dispatch ran
         output = [Text(f"{resumed}, {recorded}")]

@@ -528,6 +528,55 @@ def test_no_source_hint_where_no_source_is_written_unquoted(text):
     assert "a source is quoted" not in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("A.b where n > 1", "A.b(n=?n) where ?n ..."),
+        ("A.b(m=1) where n > 1", "A.b(m=1, n=?n) where ?n ..."),
+        ('A.b from "src" where (n == 1)', 'A.b(n=?n) from "src" where ?n ...'),
+        ('"Café.crème" where n > 1', '"Café.crème"(n=?n) where ?n ...'),
+        ("A.b where notes == 1", "A.b(notes=?notes) where ?notes ..."),
+        ("A -> B where n == 1", "bind the field in its event's fields, as n=?n, and compare ?n"),
+        ("A(x=?x) where ?x == 1 and n > 2", "bind the field in its event's fields, as n=?n, "
+         "and compare ?n"),
+    ],
+)
+def test_a_guard_naming_a_field_says_to_bind_it_to_a_placeholder(text, hint):
+    """A guard compares placeholders: ``where n > 1`` was refused at ``n`` with no word
+    of what to write instead."""
+    with pytest.raises(PatternSyntaxError) as caught:
+        parse_pattern(text)
+    first = str(caught.value).splitlines()[0]
+    assert first.endswith(f"(a guard compares placeholders, not fields: {hint})")
+
+
+@pytest.mark.parametrize(
+    ("text", "column", "found"),
+    [
+        ("A where notes == 1", 9, "'notes'"),
+        ("A where nullable == 1", 9, "'nullable'"),
+        ("A(x=?x) where ?x == 1 andy", 23, "'andy'"),
+        ("A(x=trueish)", 5, "'trueish)'"),
+    ],
+)
+def test_a_word_that_begins_with_a_keyword_is_found_whole(text, column, found):
+    """``notes`` was read as ``not`` and ``es``: the error said "found 'es'", pointing
+    inside the word the user wrote."""
+    with pytest.raises(PatternSyntaxError) as caught:
+        parse_pattern(text)
+    assert caught.value.column == column
+    assert f", found {found}" in str(caught.value).splitlines()[0]
+
+
+@pytest.mark.parametrize(
+    "text", ["A(n=?n) where ?n > 1 x", "A.b(s=\"where \") n", "A b"]
+)
+def test_no_guard_hint_where_no_guard_operand_was_expected(text):
+    with pytest.raises(PatternSyntaxError) as caught:
+        parse_pattern(text)
+    assert "a guard compares" not in str(caught.value)
+
+
 # The name before the error, as a plain search would read it: every start, every length.
 _PLAIN_NAME_BEFORE = re.compile(r'(?:[\w.*]+|"(?:[^"\\]|\\.)*")[ \t]*$')
 

@@ -196,6 +196,42 @@ async def test_a_finish_hook_still_waiting_at_the_timeout_is_closed_and_reported
     assert system.state == "stopped"
 
 
+async def test_a_finish_hook_that_sleeps_for_ever_in_logical_time_is_closed_at_the_bound(
+) -> None:
+    # Each wake-up hands control back, so no handler bound stopped it, and the deadline
+    # bounded only waits on the outside: stop() never returned (the workbench's quit
+    # hung, and a Ctrl-C could not reach it).
+    @module(implements=Clerk)
+    class Polling:
+        async def finish(self):
+            while True:
+                await get_context(self).sleep(1)
+
+    system = System(Office, {"desk": Counter, "clerk": Polling}, handler_timeout=0.2)
+    await system.run()
+    (limit,) = system.limits
+    assert limit.limit == "timeout"
+    assert limit.message.startswith(
+        "the finish hook of clerk was closed: the timeout came while it was still waking "
+        "up from its sleeps ("
+    )
+    assert system.state == "stopped" and system.errors == []
+
+
+async def test_a_finish_hook_that_sleeps_a_while_in_logical_time_runs_to_its_end() -> None:
+    @module(implements=Clerk)
+    class Draining:
+        async def finish(self):
+            for _ in range(3_000):
+                await get_context(self).sleep(1)
+            await get_context(self).emit("Clerk.gave_up", n=int(get_context(self).now))
+
+    system = System(Office, {"desk": Counter, "clerk": Draining}, handler_timeout=30)
+    computation = await system.run()
+    assert [e.payload["n"] for e in computation] == [3_000]
+    assert system.limits == [] and system.errors == []
+
+
 async def test_a_handler_resetting_its_own_system_gets_the_error_of_its_call() -> None:
     systems: list[System] = []
 
