@@ -651,7 +651,26 @@ class _CommandParser(argparse.ArgumentParser):
         options, unknown = super().parse_known_args(args, namespace)
         if unknown:
             self.error(f"unrecognized arguments: {' '.join(unknown)}")
+        self._given_once(list(args or ()))
         return options, unknown
+
+    def _given_once(self, args: list[str]) -> None:
+        """Refuse an option that takes one value given twice: argparse keeps the last
+        and drops the other unsaid (``run f.py -s a.rapide -s b.rapide`` ran b alone,
+        and a's expectations were never checked)."""
+        words = args[: args.index("--")] if "--" in args else args
+        for action in self._actions:
+            if type(action) is not argparse._StoreAction or not action.option_strings:
+                continue
+            given = [
+                word for word in words
+                if word in action.option_strings
+                or any(word.startswith(f"{name}=") for name in action.option_strings
+                       if name.startswith("--"))
+            ]
+            if len(given) > 1:
+                names = "/".join(action.option_strings)
+                self.error(f"argument {names}: given {len(given)} times; it takes one")
 
     def error(self, message: str) -> NoReturn:
         if self.json_asked:

@@ -148,8 +148,9 @@ def test_a_pattern_error_in_a_script_points_at_the_column(tmp_path: Path) -> Non
         # It was "'9999…' is not a whole number", the 5000 digits echoed.
         (("run", "--seed", "-" + "9" * 5000),
          "argument --seed: a number of 5000 digits, longer than the 4300 Python reads"),
+        (("run", "-s", "other.rapide"), "argument --script/-s: given 2 times; it takes one"),
     ],
-    ids=["timeout", "unknown", "seed", "workers", "seed-of-5000-digits"],
+    ids=["timeout", "unknown", "seed", "workers", "seed-of-5000-digits", "script-twice"],
 )
 def test_a_usage_error_under_json_is_a_json_answer_too(
     tmp_path: Path, arguments: tuple[str, ...], message: str
@@ -163,6 +164,30 @@ def test_a_usage_error_under_json_is_a_json_answer_too(
         "ok": False, "exit_status": 2, "error": {"message": message},
     }
     assert message in result.stderr
+
+
+@pytest.mark.parametrize(
+    "twice",
+    [["--script", "FIRST", "-s", "SECOND"], ["--script=FIRST", "--script", "SECOND"],
+     ["--script", "FIRST", "--seed", "1", "--seed", "2"]],
+    ids=["script", "script=", "seed"],
+)
+def test_an_option_given_twice_is_refused_not_half_taken(
+    tmp_path: Path, twice: list[str]
+) -> None:
+    # argparse kept the last and dropped the first unsaid: the first script never ran,
+    # its expectations unchecked, and the run passed on the second's.
+    first = tmp_path / "first.rapide"
+    first.write_text("expect Web.order\n")  # fails: nothing was injected
+    second = script(tmp_path, "run\n")
+    given = [{"FIRST": str(first), "SECOND": str(second)}.get(word, word) for word in twice]
+    result = rapide("run", SHOP, *given)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    name = "--seed" if "--seed" in twice else "--script/-s"
+    assert result.stderr.splitlines()[-1] == (
+        f"rapide run: error: argument {name}: given 2 times; it takes one"
+    )
 
 
 COMMANDS = [
