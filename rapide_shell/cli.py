@@ -631,6 +631,27 @@ def _add_address(parser: argparse.ArgumentParser) -> None:
     )
 
 
+class _StoreOnce(argparse._StoreAction):
+    """An option that takes one value, refused when given a second time: argparse keeps
+    the last and drops the other unsaid (``run f.py -s a.rapide -s b.rapide`` ran b
+    alone, and a's expectations were never checked)."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        given = getattr(parser, "given", None)
+        if self.option_strings and isinstance(given, set):
+            if self.dest in given:
+                names = "/".join(self.option_strings)
+                parser.error(f"argument {names}: given more than once; it takes one")
+            given.add(self.dest)
+        super().__call__(parser, namespace, values, option_string)
+
+
 class _CommandParser(argparse.ArgumentParser):
     """The parser of one command. It refuses an argument it does not know itself, so the
     error shows this command's usage and names the argument: argparse would hand it back
@@ -643,34 +664,23 @@ class _CommandParser(argparse.ArgumentParser):
     json_asked = False
     """Whether the arguments being parsed ask this command for a JSON answer."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.register("action", None, _StoreOnce)
+        self.register("action", "store", _StoreOnce)
+        self.given: set[str] = set()
+        """The options that take one value given so far in the arguments being parsed."""
+
     def parse_known_args(  # type: ignore[override]  # typeshed's overloads
         self, args: Any = None, namespace: Any = None
     ) -> tuple[argparse.Namespace, list[str]]:
         takes_json = self.get_default("json_output") is not None
         self.json_asked = takes_json and "--json" in (args or ())
+        self.given = set()
         options, unknown = super().parse_known_args(args, namespace)
         if unknown:
             self.error(f"unrecognized arguments: {' '.join(unknown)}")
-        self._given_once(list(args or ()))
         return options, unknown
-
-    def _given_once(self, args: list[str]) -> None:
-        """Refuse an option that takes one value given twice: argparse keeps the last
-        and drops the other unsaid (``run f.py -s a.rapide -s b.rapide`` ran b alone,
-        and a's expectations were never checked)."""
-        words = args[: args.index("--")] if "--" in args else args
-        for action in self._actions:
-            if type(action) is not argparse._StoreAction or not action.option_strings:
-                continue
-            given = [
-                word for word in words
-                if word in action.option_strings
-                or any(word.startswith(f"{name}=") for name in action.option_strings
-                       if name.startswith("--"))
-            ]
-            if len(given) > 1:
-                names = "/".join(action.option_strings)
-                self.error(f"argument {names}: given {len(given)} times; it takes one")
 
     def error(self, message: str) -> NoReturn:
         if self.json_asked:

@@ -148,7 +148,7 @@ def test_a_pattern_error_in_a_script_points_at_the_column(tmp_path: Path) -> Non
         # It was "'9999…' is not a whole number", the 5000 digits echoed.
         (("run", "--seed", "-" + "9" * 5000),
          "argument --seed: a number of 5000 digits, longer than the 4300 Python reads"),
-        (("run", "-s", "other.rapide"), "argument --script/-s: given 2 times; it takes one"),
+        (("run", "-s", "other.rapide"), "argument --script/-s: given more than once; it takes one"),
     ],
     ids=["timeout", "unknown", "seed", "workers", "seed-of-5000-digits", "script-twice"],
 )
@@ -169,8 +169,9 @@ def test_a_usage_error_under_json_is_a_json_answer_too(
 @pytest.mark.parametrize(
     "twice",
     [["--script", "FIRST", "-s", "SECOND"], ["--script=FIRST", "--script", "SECOND"],
+     ["--script", "FIRST", "-sSECOND"], ["--scr", "FIRST", "--script", "SECOND"],
      ["--script", "FIRST", "--seed", "1", "--seed", "2"]],
-    ids=["script", "script=", "seed"],
+    ids=["script", "script=", "-sVALUE", "abbreviated", "seed"],
 )
 def test_an_option_given_twice_is_refused_not_half_taken(
     tmp_path: Path, twice: list[str]
@@ -186,7 +187,7 @@ def test_an_option_given_twice_is_refused_not_half_taken(
     assert result.stdout == ""
     name = "--seed" if "--seed" in twice else "--script/-s"
     assert result.stderr.splitlines()[-1] == (
-        f"rapide run: error: argument {name}: given 2 times; it takes one"
+        f"rapide run: error: argument {name}: given more than once; it takes one"
     )
 
 
