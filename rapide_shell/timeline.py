@@ -216,7 +216,9 @@ class LaneGrid:
         kinds: list[Cell] = [("t".rjust(self.time_width), "time")]
         for lane in self.lanes:
             feed = "" if lane in self.collapsed else self.feeds.get(lane, "")
-            kinds += [(" ", None), (feed[: self.width_of(lane)].ljust(self.width_of(lane)), "feed")]
+            # Cut with "…" as the names are: "connect/agent/pi" read as a kind of its own.
+            kinds += [(" ", None), (pad(shorten(feed, self.width_of(lane)), self.width_of(lane)),
+                                    "feed")]
         rows.append(kinds)
         return rows
 

@@ -421,7 +421,8 @@ async def run_shell(
     output is not a terminal, says nothing.
 
     Raises :class:`~rapide_shell.loader.LoadError` when the session cannot be opened, or
-    there is no terminal to draw in.
+    there is no terminal to draw in, and KeyboardInterrupt when Ctrl-C was pressed as it
+    opened (its session closed first, as after a Ctrl-C anywhere else).
     """
     async with Session.open(
         file,
@@ -435,12 +436,34 @@ async def run_shell(
         refusal = _no_screen()
         if refusal is not None:
             raise LoadError(refusal)
-        app = RapideApp(
-            session, script=script, speed=speed, start=start, screenshots=screenshots
-        )
-        await app.run_async()
+        interrupted = await _interrupted_as_it_opened()
+        if not interrupted:
+            app = RapideApp(
+                session, script=script, speed=speed, start=start, screenshots=screenshots
+            )
+            await app.run_async()
+    if interrupted:
+        raise KeyboardInterrupt
     console = None if app.served else printing_console(highlight=False)
     return app.tally.sum_up(session, console, hooks=("start", "finish"))
+
+
+async def _interrupted_as_it_opened() -> bool:
+    """Whether Ctrl-C was pressed while the session opened, before the screen took the
+    terminal (while the architecture's modules were built and their start hooks ran).
+
+    asyncio.run takes a first Ctrl-C by cancelling the task, which learns of it at the
+    first await that waits: that was inside Textual as the screen was being built, which
+    it left half built, with a traceback, and the shell exited 0. Here is where it learns
+    of it now."""
+    try:
+        await asyncio.sleep(0)
+    except asyncio.CancelledError:
+        task = asyncio.current_task()
+        if task is None or task.uncancel():  # a cancellation of another's: it goes on
+            raise
+        return True
+    return False
 
 
 def _no_screen() -> str | None:

@@ -262,6 +262,8 @@ class SessionView:
             )
         if batch.queue_changed or batch.delivered or batch.started:
             self._throttle("queue", self._redraw_queue_and_counts)
+        if batch.events and batch.reset is None:
+            self._show_new_effects()
         for hit in batch.breakpoint_hits:
             self.output.write(note(
                 f"breakpoint {hit.break_id} ({pattern_shown(hit.pattern_text)}) hit by "
@@ -513,6 +515,22 @@ class SessionView:
         components = [c.path for c in description.walk() if c.architecture is None]
         past, future = causal_cone(event, poset, every=components)
         graphs.first().mark_cone(event.source or "", past, future)
+
+    def _show_new_effects(self) -> None:
+        """Shows again the event in the inspector when events just recorded are among its
+        effects (a step taken while an earlier event is looked at): its effects are the
+        session's, not those it had when chosen. Following a run, the inspector moves
+        on to the newest event by itself."""
+        inspectors = self.screen.query(Inspector)
+        if not inspectors or self.screen.query_one(EventLog).following:
+            return
+        inspector = inspectors.first()
+        event = inspector.shown_event
+        poset = self.session.computation.poset
+        if event is not None and event in poset and (
+            len(poset.direct_effects(event)) != inspector.effect_count
+        ):
+            self._show_in_inspector(event)
 
     def _show_in_inspector(self, event: Event) -> None:
         inspectors = self.screen.query(Inspector)  # empty while the app shuts down

@@ -173,6 +173,16 @@ class Inspector(ScrollView, can_focus=True):
         """The links shown, ``cause:ID`` then ``effect:ID``, in display order."""
         return list(self._link_ids)
 
+    @property
+    def shown_event(self) -> Event | None:
+        """The event shown (None: none)."""
+        return self._shown[0] if self._shown is not None else None
+
+    @property
+    def effect_count(self) -> int:
+        """How many direct effects of the shown event are listed."""
+        return len(self._shown[2]) if self._shown is not None else 0
+
     def show_event(
         self,
         event: Event,
@@ -182,13 +192,22 @@ class Inspector(ScrollView, can_focus=True):
         cause_notes: Sequence[str] = (),
     ) -> None:
         """Shows ``event`` with its direct ``causes`` and ``effects`` and history lines;
-        ``cause_notes`` (one per cause, if given) say why each cause is one."""
+        ``cause_notes`` (one per cause, if given) say why each cause is one. The event
+        shown already (its effects grew), the link highlighted and the scroll position
+        stay where they were."""
+        again = self._shown is not None and self._shown[0] is event
+        highlighted = (
+            self._link_ids[self.link_cursor]
+            if again and 0 <= self.link_cursor < len(self._link_ids) else None
+        )
         self._shown = (event, list(causes), list(effects), list(history))
         self._cause_notes = list(cause_notes)
         self._link_ids = [f"cause:{c.id}" for c in causes] + [f"effect:{e.id}" for e in effects]
-        self.set_reactive(Inspector.link_cursor, 0)
+        cursor = self._link_ids.index(highlighted) if highlighted in self._link_ids else 0
+        self.set_reactive(Inspector.link_cursor, cursor)
         self._build()
-        self.scroll_to(y=0, animate=False)
+        if not again:
+            self.scroll_to(y=0, animate=False)
 
     def show_session(self, session: Session) -> None:
         """Shows nothing: the event shown belonged to the computation replaced."""

@@ -158,6 +158,65 @@ def test_ctrl_c_stops_a_reload_whose_file_waits_at_its_top_level(tmp_path: Path)
     assert child.exitstatus == 2  # the reload that failed
 
 
+SLOW_TO_BUILD = """
+import time
+from pyrapide import Pattern, action, architecture, interface, module, pipe, when
+
+
+@interface
+class Desk:
+    @action
+    async def job(self) -> None: ...
+
+
+@module(implements=Desk)
+class Clerk:
+    def __init__(self):
+        open({started!r}, "w").close()
+        time.sleep(3)
+
+    @when(Pattern.match("Desk.job"))
+    async def on_job(self, match): ...
+
+
+@architecture
+class Office:
+    clerk = Desk
+    connections = [pipe(Pattern.match("Desk.job"), target=clerk)]
+"""
+
+
+@pytest.mark.slow
+def test_ctrl_c_while_the_system_is_built_leaves_as_interrupted(tmp_path: Path):
+    # A first Ctrl-C while the modules were built (before the screen takes the terminal)
+    # cancelled the task, which learnt of it inside Textual as the screen was built:
+    # a traceback of a screen half built, and the shell exited 0.
+    started = tmp_path / "started"
+    architecture = tmp_path / "office.py"
+    architecture.write_text(SLOW_TO_BUILD.format(started=str(started)))
+    recording = tmp_path / "office.rapide"
+    child = Terminal(
+        str(RAPIDE), ["shell", str(architecture), "--record", str(recording)],
+        cwd=str(ROOT), dimensions=(36, 120), encoding="utf-8", timeout=30,
+        env={"TERM": "xterm-256color", "PATH": str(RAPIDE.parent)},
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not started.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert started.exists()
+        child.sendcontrol("c")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert "Traceback" not in child.before
+    assert child.before.strip().endswith("rapide: interrupted")
+    assert child.exitstatus == 130
+    # The session closed as it does after any Ctrl-C: the recording is whole.
+    assert [line for line in recording.read_text().splitlines()
+            if not line.startswith("#")] == ["seed 0"]
+
+
 # What the shell opened on a file uses before its first frame is imported before it; the
 # machinery of what it may do later is imported when asked for.
 LATER = (

@@ -37,6 +37,56 @@ def _row_of(app, label: str) -> str:
     return next(line for line in _rows(app) if label in line)
 
 
+FED_THREE_WAYS = """
+from pyrapide import Pattern, action, agent, architecture, connect, interface, module, pipe, when
+
+
+@interface
+class Desk:
+    @action
+    async def call(self) -> None: ...
+
+    @action
+    async def note(self) -> None: ...
+
+    @action
+    async def letter(self) -> None: ...
+
+
+@module(implements=Desk)
+class Clerk:
+    @when(Pattern.match("Desk.*"))
+    async def on_any(self, match): ...
+
+
+@architecture
+class Office:
+    clerk = Desk
+    connections = [
+        connect(Pattern.match("Desk.call"), target=clerk),
+        agent(Pattern.match("Desk.note"), target=clerk),
+        pipe(Pattern.match("Desk.letter"), target=clerk),
+    ]
+"""
+
+
+async def test_kinds_feeding_a_lane_too_many_for_it_are_cut_with_an_ellipsis(tmp_path: Path):
+    # "connect/agent/pipe" is wider than the widest lane: it was cut bare, and the
+    # header read "connect/agent/pi".
+    path = tmp_path / "office.py"
+    path.write_text(FED_THREE_WAYS)
+    app = make_app(path)
+    async with app.run_test(size=WIDE) as pilot:
+        await type_command(pilot, "inject Desk.note")
+        await _run_and_zoom(pilot)
+        timeline = app.query_one(TimelinePanel)
+        kinds = _rows(app)[len(timeline._header_rows()) - 1]
+        lane = timeline.grid.left["clerk"]
+        shown = kinds[lane : lane + timeline.grid.width_of("clerk")]
+        assert shown.endswith("…")
+        assert "connect/agent/pipe".startswith(shown[:-1])
+
+
 async def test_a_lane_per_component_and_each_event_in_its_lane() -> None:
     app = make_app(KINDS)
     async with app.run_test(size=WIDE) as pilot:
