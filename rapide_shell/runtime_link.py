@@ -160,10 +160,8 @@ _LEAST_HANDLER_BUDGET = 0.001
 def _stopped_by_timeout(error: HandlerTimeout, timeout: float) -> None:
     """Say in ``error`` that the session's ``timeout`` stopped the handler, not its
     ``handler_timeout`` (which the user may have set to 0, never)."""
-    said = str(error.args[0]) if error.args else ""
-    handler = said.partition(" ran for more than ")[0] or "the handler"
     error.args = (
-        f"{handler} had not handed control back when the --timeout of {timeout:g} s ran "
+        f"{error.handler} had not handed control back when the --timeout of {timeout:g} s ran "
         "out; it was stopped there",
     )
 

@@ -75,11 +75,15 @@ _DELIVERY = frozenset({(_SCHEDULER, "_deliver"), (_TRAPS, "_pump"), (_TRAPS, "cl
 
 class HandlerTimeout(BaseException):
     """Raised into a handler that ran longer than ``handler_timeout`` without
-    handing control back (an endless loop, a blocking call)."""
+    handing control back (an endless loop, a blocking call). ``handler`` names it, once
+    known ("the handler" until then)."""
+
+    handler = "the handler"
 
     def name_handler(self, handler: str, budget: float | None) -> None:
         """Say which handler overran and the budget it overran, and end the traceback
         where the handler was (not in the signal handler that raised this)."""
+        self.handler = handler
         limit = f"{budget:g} s" if budget is not None else "its budget"
         self.args = (
             f"{handler} ran for more than {limit} without handing control back "
