@@ -26,6 +26,13 @@ A, B, C, D, E = (Pattern.match(name) for name in "ABCDE")
 k = placeholder("k")
 
 
+def refused(text: str) -> PatternSyntaxError:
+    """The error ``parse_pattern`` raises for ``text`` (the test fails if it parses)."""
+    with pytest.raises(PatternSyntaxError) as caught:
+        parse_pattern(text)
+    return caught.value
+
+
 def test_the_design_example_parses_to_the_python_pattern():
     text = 'APIService.request(type="query", key=?k) -> DatabaseService.result(key=?k)'
     expected = Pattern.match("APIService.request", type="query", key=k) >> Pattern.match(
@@ -167,9 +174,7 @@ def test_patterns_with_python_guards_or_timing_say_so_and_do_not_parse():
     ],
 )
 def test_syntax_errors_name_the_column_and_what_was_expected(text, column, expected_word):
-    with pytest.raises(PatternSyntaxError) as caught:
-        parse_pattern(text)
-    error = caught.value
+    error = refused(text)
     assert error.column == column
     assert error.text == text
     assert expected_word in error.expected
@@ -207,11 +212,10 @@ def test_syntax_errors_name_the_column_and_what_was_expected(text, column, expec
     ],
 )
 def test_a_syntax_error_expects_only_what_could_be_typed_there(text, expected):
-    with pytest.raises(PatternSyntaxError) as caught:
-        parse_pattern(text)
-    assert caught.value.expected == expected
+    error = refused(text)
+    assert error.expected == expected
     words = ", ".join(expected[:-1]) + " or " + expected[-1] if len(expected) > 1 else expected[0]
-    assert f": expected {words}, found " in caught.value.message
+    assert f": expected {words}, found " in error.message
 
 
 def test_semantic_errors_are_syntax_errors_with_a_column():
@@ -232,9 +236,7 @@ def test_empty_text_and_non_strings():
 
 def test_errors_in_a_text_of_several_lines_show_the_offending_line():
     text = "A ->\n  B ||\n  -> C"
-    with pytest.raises(PatternSyntaxError) as caught:
-        parse_pattern(text)
-    error = caught.value
+    error = refused(text)
     assert (error.line, error.column) == (3, 3)
     assert "line 3, column 3" in str(error)
     assert str(error).splitlines()[1] == "    -> C"
@@ -278,9 +280,7 @@ def test_a_quoted_string_json_refuses_is_refused_at_its_character(text, column, 
     # The grammar takes any escape and any character but a line break between quotes;
     # what JSON then refuses is a syntax error at that character, not at column 1 with
     # JSON's own "line 1 column 5 (char 4)", which counts inside the string.
-    with pytest.raises(PatternSyntaxError) as caught:
-        parse_pattern(text)
-    error = caught.value
+    error = refused(text)
     assert error.column == column
     assert f"column {column}: {words}" in str(error)
     assert "(char" not in str(error)
@@ -296,9 +296,8 @@ def test_a_quoted_string_json_refuses_is_refused_at_its_character(text, column, 
     ],
 )
 def test_the_caret_stands_under_the_column_on_a_terminal(text, before_caret):
-    with pytest.raises(PatternSyntaxError) as caught:
-        parse_pattern(text)
-    shown, caret = str(caught.value).splitlines()[1:3]
+    error = refused(text)
+    shown, caret = str(error).splitlines()[1:3]
     # The caret line is as wide as the shown line up to the column.
     assert caret == "".join(
         "\t" if char == "\t" else "" if char == "\u0301" else
@@ -324,13 +323,12 @@ def test_the_caret_stands_under_the_column_on_a_terminal(text, before_caret):
     ],
 )
 def test_an_error_is_shown_on_the_line_the_parser_counts(text, where, found, shown):
-    with pytest.raises(PatternSyntaxError) as caught:
-        parse_pattern(text)
-    message, line, caret = str(caught.value).splitlines()
+    error = refused(text)
+    message, line, caret = str(error).splitlines()
     assert message.startswith(f"Invalid pattern at {where}: expected ")
     assert message.endswith(found)
     assert line == f"  {shown}"
-    assert len(caret) == 2 + caught.value.column  # under the column: one cell a character
+    assert len(caret) == 2 + error.column  # under the column: one cell a character
 
 
 @pytest.mark.parametrize(
@@ -346,29 +344,25 @@ def test_an_error_is_shown_on_the_line_the_parser_counts(text, where, found, sho
 def test_a_number_json_does_not_write_is_refused_where_it_is(text, column, words):
     # The grammar's number takes them, and 007 became 7; the workbench's inject reads
     # key=007 as the text "007", so a watch on it matched something else.
-    with pytest.raises(PatternSyntaxError) as caught:
-        parse_pattern(text)
-    assert caught.value.column == column
-    assert "is not a number as JSON writes it: " + words in str(caught.value)
+    error = refused(text)
+    assert error.column == column
+    assert "is not a number as JSON writes it: " + words in str(error)
 
 
 def test_a_long_line_is_shown_around_the_column():
     # The whole line was shown, and a caret after as many blanks: a 5000-character
     # value made a message of 10,000 characters, its caret wrapped off the terminal.
     text = 'A(k="' + "x" * 5000 + '") -> B(k=)'
-    with pytest.raises(PatternSyntaxError) as caught:
-        parse_pattern(text)
-    assert caught.value.column == 5016
-    _, shown, caret = str(caught.value).splitlines()
+    error = refused(text)
+    assert error.column == 5016
+    _, shown, caret = str(error).splitlines()
     assert shown == "  …" + "x" * 65 + '") -> B(k=)'
     assert caret == " " * len(shown[:-1]) + "^"  # under the last ")"
     assert shown[len(caret) - 1] == ")"
 
 
 def test_a_semantic_error_on_a_later_line_names_the_line():
-    with pytest.raises(PatternSyntaxError) as caught:
-        parse_pattern("A(k=1,\n  k=2)")
-    error = caught.value
+    error = refused("A(k=1,\n  k=2)")
     assert (error.line, error.column) == (2, 3)
     assert "line 2, column 3: field 'k' is given twice" in str(error)
     assert str(error).splitlines()[1] == "    k=2)"
@@ -395,9 +389,8 @@ def test_a_name_python_allows_but_not_ascii_is_written_quoted():
     ],
 )
 def test_an_error_in_a_name_that_is_not_ascii_says_to_quote_it(text, quoted):
-    with pytest.raises(PatternSyntaxError) as caught:
-        parse_pattern(text)
-    assert f"(a name that is not ASCII is quoted: {quoted})" in str(caught.value)
+    error = refused(text)
+    assert f"(a name that is not ASCII is quoted: {quoted})" in str(error)
 
 
 @pytest.mark.parametrize(
@@ -410,22 +403,19 @@ def test_an_error_in_a_name_that_is_not_ascii_says_to_quote_it(text, quoted):
 def test_quotes_around_part_of_a_name_say_they_hold_the_whole(text, whole):
     # Quoting only the part that is not ASCII is the natural slip; the error said only
     # what it expected after the quoted part.
-    with pytest.raises(PatternSyntaxError) as caught:
-        parse_pattern(text)
-    assert str(caught.value).splitlines()[0].endswith(f"(the quotes hold the whole name: {whole})")
+    error = refused(text)
+    assert str(error).splitlines()[0].endswith(f"(the quotes hold the whole name: {whole})")
 
 
 def test_an_unexpected_string_that_is_closed_is_not_called_unclosed():
-    with pytest.raises(PatternSyntaxError) as caught:
-        parse_pattern('A "b" -> C')
-    assert "found '\"b\"'" in str(caught.value)
-    assert "no closing quote" not in str(caught.value)
+    error = refused('A "b" -> C')
+    assert "found '\"b\"'" in str(error)
+    assert "no closing quote" not in str(error)
 
 
 def test_other_errors_say_nothing_of_quoting():
-    with pytest.raises(PatternSyntaxError) as caught:
-        parse_pattern("A -> -> B")
-    assert "not ASCII" not in str(caught.value)
+    error = refused("A -> -> B")
+    assert "not ASCII" not in str(error)
 
 
 @pytest.mark.parametrize(
@@ -468,9 +458,8 @@ def test_a_guard_on_placeholders_its_pattern_binds_is_not_warned() -> None:
     ],
 )
 def test_an_error_in_a_name_with_a_star_says_to_quote_it(text, quoted):
-    with pytest.raises(PatternSyntaxError) as caught:
-        parse_pattern(text)
-    assert f"(a name with * in it is quoted: {quoted})" in str(caught.value).splitlines()[0]
+    error = refused(text)
+    assert f"(a name with * in it is quoted: {quoted})" in str(error).splitlines()[0]
 
 
 def test_a_quoted_name_with_a_star_is_the_python_glob_and_prints_back():
@@ -494,17 +483,15 @@ def test_a_quoted_name_with_a_star_is_the_python_glob_and_prints_back():
 def test_fields_written_as_inject_takes_them_say_they_go_in_parentheses(text, written):
     """``inject A.b x=1`` takes fields so; a pattern (``expect``, ``watch``) takes them in
     parentheses, their values JSON, and the error says what to write."""
-    with pytest.raises(PatternSyntaxError) as caught:
-        parse_pattern(text)
-    first = str(caught.value).splitlines()[0]
+    error = refused(text)
+    first = str(error).splitlines()[0]
     assert first.endswith(f"(a pattern's fields go in parentheses: {written})")
 
 
 @pytest.mark.parametrize("text", ["A.b(x=1) y=2", "A.b x == 1", "A.b " + "x" * 50 + "=1"])
 def test_no_fields_hint_where_parentheses_would_not_do(text):
-    with pytest.raises(PatternSyntaxError) as caught:
-        parse_pattern(text)
-    assert "go in parentheses" not in str(caught.value)
+    error = refused(text)
+    assert "go in parentheses" not in str(error)
 
 
 @pytest.mark.parametrize(
@@ -516,16 +503,14 @@ def test_no_fields_hint_where_parentheses_would_not_do(text):
     ],
 )
 def test_a_source_written_unquoted_says_to_quote_it(text, written):
-    with pytest.raises(PatternSyntaxError) as caught:
-        parse_pattern(text)
-    assert str(caught.value).splitlines()[0].endswith(f"(a source is quoted: {written})")
+    error = refused(text)
+    assert str(error).splitlines()[0].endswith(f"(a source is quoted: {written})")
 
 
 @pytest.mark.parametrize("text", ['A from "api" x', "A.from api", "A from 3", "A from ?"])
 def test_no_source_hint_where_no_source_is_written_unquoted(text):
-    with pytest.raises(PatternSyntaxError) as caught:
-        parse_pattern(text)
-    assert "a source is quoted" not in str(caught.value)
+    error = refused(text)
+    assert "a source is quoted" not in str(error)
 
 
 @pytest.mark.parametrize(
@@ -544,9 +529,8 @@ def test_no_source_hint_where_no_source_is_written_unquoted(text):
 def test_a_guard_naming_a_field_says_to_bind_it_to_a_placeholder(text, hint):
     """A guard compares placeholders: ``where n > 1`` was refused at ``n`` with no word
     of what to write instead."""
-    with pytest.raises(PatternSyntaxError) as caught:
-        parse_pattern(text)
-    first = str(caught.value).splitlines()[0]
+    error = refused(text)
+    first = str(error).splitlines()[0]
     assert first.endswith(f"(a guard compares placeholders, not fields: {hint})")
 
 
@@ -562,19 +546,17 @@ def test_a_guard_naming_a_field_says_to_bind_it_to_a_placeholder(text, hint):
 def test_a_word_that_begins_with_a_keyword_is_found_whole(text, column, found):
     """``notes`` was read as ``not`` and ``es``: the error said "found 'es'", pointing
     inside the word the user wrote."""
-    with pytest.raises(PatternSyntaxError) as caught:
-        parse_pattern(text)
-    assert caught.value.column == column
-    assert f", found {found}" in str(caught.value).splitlines()[0]
+    error = refused(text)
+    assert error.column == column
+    assert f", found {found}" in str(error).splitlines()[0]
 
 
 @pytest.mark.parametrize(
     "text", ["A(n=?n) where ?n > 1 x", "A.b(s=\"where \") n", "A b"]
 )
 def test_no_guard_hint_where_no_guard_operand_was_expected(text):
-    with pytest.raises(PatternSyntaxError) as caught:
-        parse_pattern(text)
-    assert "a guard compares" not in str(caught.value)
+    error = refused(text)
+    assert "a guard compares" not in str(error)
 
 
 # The name before the error, as a plain search would read it: every start, every length.
