@@ -4,12 +4,13 @@ the terminal is given back, and the exit status is 128 + the signal's number."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pexpect
@@ -97,13 +98,36 @@ def test_rapide_run_asked_to_end_while_its_run_waits_on_real_time(tmp_path: Path
 
 
 @pytest.fixture
-def repl(tmp_path: Path):
+def repl(tmp_path: Path) -> Iterator[User]:
     """The REPL on the endless clock, recording to ``rec.rapide``."""
-    user = User(FOREVER, tmp_path, "--record", str(tmp_path / "rec.rapide"))
-    user.sees("[quiet]>")
-    yield user
-    if user.child.isalive():
-        user.child.terminate(force=True)
+    with at_the_repl(FOREVER, tmp_path) as user:
+        yield user
+
+
+@contextlib.contextmanager
+def at_the_repl(file: Path, tmp_path: Path) -> Iterator[User]:
+    """The REPL on ``file``, recording to ``rec.rapide``, at its first prompt."""
+    user = User(file, tmp_path, "--record", str(tmp_path / "rec.rapide"))
+    try:
+        user.sees("[quiet]>")
+        yield user
+    finally:
+        if user.child.isalive():
+            user.child.terminate(force=True)
+
+
+def repl_ended(user: User, under_way: Callable[[int], None]) -> None:
+    """``user`` gives the REPL the endless run's lines and sends it SIGTERM once
+    ``under_way(pid)`` returns: it ends with status 143, saying that line 2 (the run)
+    was cut short."""
+    for line in ENDLESS_RUN:
+        user.enters(line)
+    user.sees("> run")
+    under_way(user.child.pid)
+    user.child.kill(signal.SIGTERM)
+    assert user.leaves() == 143
+    said = "rapide: exit status 143: ended by SIGTERM; line 2 was cut short (SIGTERM)"
+    assert said in user.screen, user.screen[-600:]
 
 
 def test_the_repl_asked_to_end_at_its_prompt_leaves(repl: User) -> None:
@@ -114,32 +138,14 @@ def test_the_repl_asked_to_end_at_its_prompt_leaves(repl: User) -> None:
 
 
 def test_the_repl_asked_to_end_during_a_run_cuts_it_short(repl: User, tmp_path: Path) -> None:
-    for line in ENDLESS_RUN:
-        repl.enters(line)
-    repl.sees("> run")
-    run_under_way(repl.child.pid)
-    repl.child.kill(signal.SIGTERM)
-    assert repl.leaves() == 143
-    said = "rapide: exit status 143: ended by SIGTERM; line 2 was cut short (SIGTERM)"
-    assert said in repl.screen, repl.screen[-600:]
+    repl_ended(repl, run_under_way)
     assert_run_recorded(tmp_path / "rec.rapide")
 
 
 def test_the_repl_asked_to_end_while_its_run_waits_on_real_time(tmp_path: Path) -> None:
     # The signal lands in the event loop (see the same for rapide run above).
-    repl = User(SLEEPER, tmp_path, "--record", str(tmp_path / "rec.rapide"))
-    try:
-        repl.sees("[quiet]>")
-        for line in ENDLESS_RUN:
-            repl.enters(line)
-        repl.sees("> run")
-        waiting(repl.child.pid)
-        repl.child.kill(signal.SIGTERM)
-        assert repl.leaves() == 143
-    finally:
-        repl.child.terminate(force=True)
-    said = "rapide: exit status 143: ended by SIGTERM; line 2 was cut short (SIGTERM)"
-    assert said in repl.screen, repl.screen[-600:]
+    with at_the_repl(SLEEPER, tmp_path) as repl:
+        repl_ended(repl, waiting)
     assert "paused by you" not in repl.screen, repl.screen[-600:]
     assert recorded(tmp_path / "rec.rapide") == ["seed 0", 'inject Ticker.tick {"n": 0}', "step"]
 
