@@ -20,8 +20,9 @@ ends the process then and there.
 The interrupt that leaves is raised where the signal lands only when that is the front
 end's own task (the command, and the user code its run drives): raised in the event
 loop between two tasks, or in another task, it would leave the loop past the front
-end, whose session would not close as it should. There it waits, the session paused,
-until the command returns, and is raised then (:meth:`CtrlC.running`).
+end, whose session would not close as it should. There it is kept, the session paused
+and the front end's task cancelled where it waits, and raised in the task in place of
+the cancellation, or as the command returns (:meth:`CtrlC.running`).
 """
 
 from __future__ import annotations
@@ -88,12 +89,22 @@ class CtrlC:
     async def running(self, command: Awaitable[T]) -> T:
         """What the front end's ``command`` returns, once it has; but if the interrupt
         that leaves (a second Ctrl-C, SIGTERM, SIGHUP) came while the front end's task
-        was not running (see the module docstring), that is raised instead."""
-        outcome = await command
+        was not running (see the module docstring), that is raised instead, where the
+        command was waiting (its task is cancelled for it) or as it returns."""
+        try:
+            outcome = await command
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if self._leaving is None or task is None or task.uncancel():
+                raise  # a cancellation of somebody else's
+            self._raise_leaving()
+        self._raise_leaving()
+        return outcome
+
+    def _raise_leaving(self) -> None:
         leaving, self._leaving = self._leaving, None
         if leaving is not None:
             USER_INTERRUPTS.interrupt(leaving)
-        return outcome
 
     def __enter__(self) -> CtrlC:
         if threading.current_thread() is threading.main_thread():
@@ -138,13 +149,22 @@ class CtrlC:
     def _leave(self, leaving: KeyboardInterrupt) -> None:
         """The command running is cut short by ``leaving``: raised here if the signal
         landed in the front end's own task, else kept for :meth:`running` to raise, the
-        session paused so that the command returns after its current step."""
+        session paused and the task cancelled (from the loop, as a signal handler may
+        not) where it waits."""
         self.session.pause()
         loop = self._loop
         if loop is None or asyncio.current_task(loop) is self._task:
             USER_INTERRUPTS.interrupt(leaving)
         self._leaving = leaving
-        loop.call_soon_threadsafe(_nothing)  # the loop may be waiting in select()
+        loop.call_soon_threadsafe(self._cut_short)
+
+    def _cut_short(self) -> None:
+        """On the loop: the front end's task, waiting in its command, is cancelled, for
+        :meth:`running` to raise the interrupt kept in its place (unless the command has
+        returned meanwhile, and it was raised then)."""
+        task = self._task
+        if self._leaving is not None and task is not None and not task.done():
+            task.cancel()
 
 
 def handle_signals(

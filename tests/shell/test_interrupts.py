@@ -77,3 +77,33 @@ def test_an_interrupt_in_a_handler_is_raised_there(monkeypatch, signals) -> None
     caught, steps = endless_run_cut_short(SELF_ENDING)
     assert isinstance(caught, KeyboardInterrupt), caught
     assert steps < 1000
+
+
+def test_an_ending_signal_cuts_short_a_command_no_pause_ends() -> None:
+    # A command waiting on something else than a run (here an event that only a guard
+    # against a hang sets, 20 s on) is cut short where it waits.
+    ended_by_itself: list[bool] = []
+
+    async def waits(never: asyncio.Event) -> None:
+        await never.wait()
+        ended_by_itself.append(True)
+
+    async def front_end() -> object:
+        async with started(FOREVER, seed=0) as session:
+            interrupts = CtrlC(session, pausing="", leaving="")
+            loop, never = asyncio.get_running_loop(), asyncio.Event()
+            loop.call_later(20, never.set)
+            with interrupts:
+                loop.call_later(0.2, signalled_here, (signal.SIGTERM,))
+                try:
+                    await interrupts.running(waits(never))
+                except KeyboardInterrupt as error:
+                    return error
+        return None
+
+    try:
+        caught = asyncio.run(front_end())
+    except KeyboardInterrupt as error:
+        pytest.fail(f"{error!r} left the event loop, past the front end")
+    assert isinstance(caught, EndedBySignal), caught
+    assert not ended_by_itself
