@@ -550,11 +550,13 @@ class RuntimeLink:
         left = self.bounds.steps_left()
         budget = left if max_steps is None else max_steps if left is None else min(left, max_steps)
         self.stopped_by = None
-        self.running = True
         self._run_began_at = system.steps
         self.every = every
-        self.notify(notices.RunStarted())
+        self.running = True
         try:
+            # In the try: the user's Ctrl-C in a listener of it must not leave the run
+            # marked running, which close() would wait on for ever.
+            self.notify(notices.RunStarted())
             if every is None:
                 self._bound_handlers(system)
                 outcome = await system.run_until_quiet(

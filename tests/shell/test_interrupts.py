@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from pyrapide.core.interrupts import USER_INTERRUPTS
+from rapide_shell import notices
 from rapide_shell.exit_status import EndedBySignal
 from rapide_shell.interrupts import CtrlC
 from rapide_shell.runtime_link import Bounds
@@ -107,3 +109,17 @@ def test_an_ending_signal_cuts_short_a_command_no_pause_ends() -> None:
         pytest.fail(f"{error!r} left the event loop, past the front end")
     assert isinstance(caught, EndedBySignal), caught
     assert not ended_by_itself
+
+
+async def test_the_users_interrupt_as_a_run_starts_leaves_it_ended() -> None:
+    # Raised in a listener of RunStarted (as a Ctrl-C landing there is), it left the
+    # run marked running, and closing the session waited on it for ever.
+    def interrupted(notice: object) -> None:
+        USER_INTERRUPTS.interrupt()
+
+    async with started(FOREVER, seed=0) as session:
+        await session.execute("inject Ticker.tick n=0")
+        session.subscribe(interrupted, (notices.RunStarted,))
+        with pytest.raises(KeyboardInterrupt):
+            await session.execute("run")
+        assert not session.runtime.running
