@@ -3,12 +3,20 @@ without the fixed waits pexpect adds for programs of other kinds."""
 
 from __future__ import annotations
 
+import signal
 import time
 
 import pexpect
 
 #: How long a key sent right after a Tab waits: pexpect's own wait before every send.
 AFTER_TAB = 0.05
+
+
+def _as_from_a_shell() -> None:
+    """In the child, before the program starts: Ctrl-C's SIGINT at its default action,
+    as a terminal's shell starts a program, whatever this test run was given (one
+    started in the background by a shell ignores it, and so would the program)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 class Terminal(pexpect.spawn):
@@ -25,6 +33,7 @@ class Terminal(pexpect.spawn):
     terminals these sleeps added up to half a minute."""
 
     def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("preexec_fn", _as_from_a_shell)
         super().__init__(*args, **kwargs)
         self.delaybeforesend = None
         self._after_tab = False
