@@ -517,10 +517,10 @@ class SessionView:
         graphs.first().mark_cone(event.source or "", past, future)
 
     def _show_new_effects(self) -> None:
-        """Shows again the event in the inspector when events just recorded are among its
-        effects (a step taken while an earlier event is looked at): its effects are the
-        session's, not those it had when chosen. Following a run, the inspector moves
-        on to the newest event by itself."""
+        """Shows again the event in the inspector, and its cone in the graph, when events
+        just recorded are among its effects (a step taken while an earlier event is
+        looked at): its effects are the session's, not those it had when chosen.
+        Following a run, the inspector moves on to the newest event by itself."""
         inspectors = self.screen.query(Inspector)
         if not inspectors or self.screen.query_one(EventLog).following:
             return
@@ -531,6 +531,7 @@ class SessionView:
             len(poset.direct_effects(event)) != inspector.effect_count
         ):
             self._show_in_inspector(event)
+            self._show_cone(event, move_timeline=False)
 
     def _show_in_inspector(self, event: Event) -> None:
         inspectors = self.screen.query(Inspector)  # empty while the app shuts down
