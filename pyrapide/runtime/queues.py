@@ -323,14 +323,15 @@ class DispatchQueues:
             free = [d for d in free if d.target not in self.busy_serial]
         return sorted([*self._pipe_heads(), *free], key=lambda d: d.id)
 
-    def _pipe_heads(self) -> list[Dispatch]:
+    def _open_lanes(self) -> list[PipeLane]:
+        """The lanes with a head waiting, in lane order: the order a draw counts them in."""
         lanes = self._open
-        if not lanes:
+        return list(lanes.values()) if len(lanes) == 1 else [lanes[o] for o in sorted(lanes)]
+
+    def _pipe_heads(self) -> list[Dispatch]:
+        if not self._open:
             return []
-        if len(lanes) == 1:
-            heads = [lane.queue[0] for lane in lanes.values()]
-        else:
-            heads = [lanes[order].queue[0] for order in sorted(lanes)]
+        heads = [lane.queue[0] for lane in self._open_lanes()]
         if self.busy_serial:
             heads = [d for d in heads if d.target not in self.busy_serial]
         return heads
@@ -370,7 +371,7 @@ class DispatchQueues:
                 return self._start_head(oldest)
             # Both: the draw select() makes among the pipe heads, by lane order, and then
             # the agent deliveries, without the look at the chosen one's kind remove() takes.
-            ordered = list(lanes.values()) if len(lanes) == 1 else [lanes[o] for o in sorted(lanes)]
+            ordered = self._open_lanes()
             choice = self.below(len(ordered) + len(agents))
             if choice < len(ordered):
                 return self._start_head(ordered[choice])  # the head of that pipe
