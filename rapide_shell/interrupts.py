@@ -97,14 +97,10 @@ class CtrlC:
             task = asyncio.current_task()
             if self._leaving is None or task is None or task.uncancel():
                 raise  # a cancellation of somebody else's
-            self._raise_leaving()
-        self._raise_leaving()
-        return outcome
-
-    def _raise_leaving(self) -> None:
         leaving, self._leaving = self._leaving, None
         if leaving is not None:
             USER_INTERRUPTS.interrupt(leaving)
+        return outcome
 
     def __enter__(self) -> CtrlC:
         if threading.current_thread() is threading.main_thread():

@@ -235,8 +235,9 @@ def _syntax_error(text: str, error: UnexpectedInput) -> PatternSyntaxError:
             position = getattr(error, "pos_in_stream", 0) or 0
         # A word that begins with a keyword (`notes`, `nullable`, `andy`) is read as the
         # keyword and the rest: the error is the whole word's, said from its start.
-        inside = _WORD_END.search(text_line(text, line)[: column - 1])
-        if inside is not None and _WORD_START.match(text_line(text, line), column - 1):
+        row = text_line(text, line)
+        inside = _WORD_END.search(row[: column - 1])
+        if inside is not None and _WORD_START.match(row, column - 1):
             back = column - 1 - inside.start()
             column, position = column - back, position - back
         found = _found(text, line, column)
