@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 ARCHITECTURES = Path(__file__).parent / "architectures"
+SEED_SYSTEM = Path(__file__).parents[3] / "examples" / "seed_system.py"
 SIZE = (120, 36)
 
 

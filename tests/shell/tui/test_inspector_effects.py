@@ -3,12 +3,11 @@ and the graph marks the components its future has gone through by now."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from rapide_shell.tui.widgets.connection_graph import ConnectionGraph
 from rapide_shell.tui.widgets.event_log import EventLog
 from rapide_shell.tui.widgets.inspector import Inspector
 from tests.shell.tui.conftest import (
+    SEED_SYSTEM,
     SIZE,
     drawn_line,
     make_app,
@@ -16,8 +15,6 @@ from tests.shell.tui.conftest import (
     type_command,
     wait_until,
 )
-
-SEED_SYSTEM = Path(__file__).parents[3] / "examples" / "seed_system.py"
 
 
 def _shown(app) -> list[str]:

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from rapide_shell.tui.widgets.dispatch_queue import DispatchQueue
-from tests.shell.tui.conftest import SIZE, drawn_line, make_app, type_command
-
-SEED_SYSTEM = Path(__file__).parents[3] / "examples" / "seed_system.py"
+from tests.shell.tui.conftest import SEED_SYSTEM, SIZE, drawn_line, make_app, type_command
 
 
 def _queue_line(app, dispatch_id: int) -> str:

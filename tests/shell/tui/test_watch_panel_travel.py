@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from rapide_shell.tui.widgets.event_log import EventLog
 from rapide_shell.tui.widgets.watch_panel import WatchPanel
-from tests.shell.tui.conftest import SIZE, make_app, settle, type_command
-
-SEED_SYSTEM = Path(__file__).parents[3] / "examples" / "seed_system.py"
+from tests.shell.tui.conftest import SEED_SYSTEM, SIZE, make_app, settle, type_command
 
 
 def _listed(panel: WatchPanel) -> list[str]:
