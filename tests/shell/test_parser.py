@@ -127,6 +127,16 @@ def test_inject_key_values_are_json_literals_else_text() -> None:
     assert payload.typed_as["key"] == "42"
 
 
+def test_inject_reads_a_quoted_event_name_as_a_pattern_does() -> None:
+    # A pattern may quote its names (`"APIService.request" as a`); inject takes them so
+    # too, rather than looking for a name with quotes in it.
+    for quoted in ('"APIService.request"', "'APIService.request'"):
+        command = parse_command(f"inject {quoted} key=42")
+        assert command is not None
+        assert command.args.event == "APIService.request"
+        assert command.args.payload.values == {"key": 42}
+
+
 def test_a_value_that_does_not_start_like_json_is_text_even_blank() -> None:
     assert [typed_value(raw) for raw in ("", "  ", "a b", "7")] == ["", "  ", "a b", 7]
 
@@ -156,6 +166,7 @@ def test_inject_takes_one_json_object() -> None:
         ),
         ('inject A.b rows={"a":1,"a":2}', "in the value of 'rows': the key 'a' is given twice", 23),
         ("inject key=1", "event name first", 7),
+        ('inject "" a=1', "empty event name", 7),
         ("inject", "needs an event name", 6),
     ],
 )

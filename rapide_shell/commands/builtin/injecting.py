@@ -12,7 +12,7 @@ from rich.text import Text
 from pyrapide.types import ActionSpec
 from pyrapide.types.payloads import PayloadError, check_payload
 from rapide_shell import render
-from rapide_shell.commands.arguments import ArgumentText
+from rapide_shell.commands.arguments import ArgumentText, unquote
 from rapide_shell.commands.errors import CommandError, CommandSyntaxError
 from rapide_shell.commands.lexer import Payload, parse_payload
 from rapide_shell.commands.registry import Command, CommandCatalog
@@ -30,9 +30,10 @@ INJECT = CommandSpec(
     usage="inject EVENT [key=value ... | {json}]",
     summary="Record an event from outside and queue its deliveries.",
     details="""\
-Records EVENT (a qualified action name such as `APIService.request`) with the given
-payload, as a root event from the environment (source `env`), and queues one dispatch
-for each connection whose pattern it matches. Nothing runs until `step` or `run`.
+Records EVENT (a qualified action name such as `APIService.request`, quoted or not)
+with the given payload, as a root event from the environment (source `env`), and queues
+one dispatch for each connection whose pattern it matches. Nothing runs until `step` or
+`run`.
 
 The payload is either `key=value` pairs, where each value is a JSON literal (`42`,
 `true`, `null`, `"two words"`, `[1, 2]`, `{"a": 1}`) or else plain text, or one JSON
@@ -71,9 +72,12 @@ def parse_inject(text: ArgumentText) -> InjectArguments:
     event = text.words[0]
     if "=" in event.text or event.text.startswith("{"):
         raise CommandSyntaxError("inject needs the event name first", column=event.column)
+    name = unquote(event.text)  # "A.ping", as a pattern may name it, is A.ping
+    if not name.strip():
+        raise CommandSyntaxError(f"{event.text} is an empty event name", column=event.column)
     payload_start = event.column + len(event.text)
     payload = parse_payload(text.text[payload_start - text.column :], payload_start)
-    return InjectArguments(event.text, payload)
+    return InjectArguments(name, payload)
 
 
 async def inject(
