@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from pyrapide.architecture.hierarchy import parent_path
 from pyrapide.architecture.wiring import unrelated_parts
 from pyrapide.core.printable import printable
-from pyrapide.patterns import BasicPattern, Pattern
+from pyrapide.patterns import BasicPattern, Pattern, PatternSyntaxError, parse_pattern
 from pyrapide.patterns.algebra import (
     globs_matching_none,
     named_sources,
@@ -304,6 +304,12 @@ def _undeclared_names(loaded: LoadedArchitecture, pattern: Any) -> list[str]:
     for name in sorted(names or ()):
         if name in loaded.actions:
             continue
+        if _pattern_text(name):
+            parts.append(
+                f"no interface declares {name!r}, which is the text of a pattern that "
+                f"Pattern.match takes as one name (parse_pattern({name!r}) reads it as a pattern)"
+            )
+            continue
         hint = close_matches(name, loaded.actions)
         suggestion = " or ".join(repr(close) for close in hint)
         parts.append(
@@ -315,6 +321,18 @@ def _undeclared_names(loaded: LoadedArchitecture, pattern: Any) -> list[str]:
             for part in globs_matching_none(pattern, loaded.actions)
         )
     return parts
+
+
+def _pattern_text(name: str) -> bool:
+    """True when ``name`` is not an event name but a pattern in the text syntax, with
+    fields or more than one event (``A.ping(n=?x)``, ``A -> B``), as given to
+    ``Pattern.match``, which matches it as one literal name."""
+    try:
+        parsed = parse_pattern(name)
+    except PatternSyntaxError:
+        return False
+    names = parsed.event_names() if hasattr(parsed, "event_names") else None
+    return names is not None and names != {name}
 
 
 def _unknown_sources(unknown: tuple[str, ...], components: list[str]) -> str:

@@ -580,6 +580,22 @@ def test_check_names_a_misspelt_event_in_a_connection(tmp_path: Path) -> None:
     ) in result.stdout
 
 
+def test_check_says_when_a_name_given_to_pattern_match_is_pattern_text(tmp_path: Path) -> None:
+    # Pattern.match takes one name: `Pattern.match("Store.reserved(item=?i)")` waits for
+    # an event of that whole name, and "did you mean 'Store.reserved'" did not say why.
+    text = shop_changed(
+        tmp_path, "text.py",
+        '        pipe(Pattern.match("Store.reserved"), target=ledger),\n',
+        '        pipe(Pattern.match("Store.reserved(item=?i)"), target=ledger),\n',
+    )
+    result = checked(text)
+    assert (
+        "no interface declares 'Store.reserved(item=?i)', which is the text of a pattern "
+        "that Pattern.match takes as one name (parse_pattern('Store.reserved(item=?i)') "
+        "reads it as a pattern)"
+    ) in result.stdout
+
+
 def test_check_names_a_misspelt_event_in_a_handler(tmp_path: Path) -> None:
     # A @when on a name no interface declares never runs, and nothing said so: the
     # connections deliver Store.reserved, and the handler waits for another name.
