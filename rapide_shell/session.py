@@ -885,12 +885,25 @@ class Session:
             self.decisions.go(point, branch)
             self.notify(notices.SessionReset(reason="travel"))
             return point
+        inspected_at = self.decisions.point if self.inspected is not None else None
         try:
             return await self.travel.travel(point, branch, fresh=fresh)
         except ReplayError as error:
             raise CommandError(str(error)) from None
         finally:
+            if inspected_at is not None and self.inspected is None:
+                self._left_loaded(inspected_at)
             self.notify(notices.SessionReset(reason="travel"))
+
+    def _left_loaded(self, point: Point) -> None:
+        """The computation ``load`` showed at ``point`` was left for the live run: the
+        lines given on it (the ``load``, what was checked in it) no longer end a script
+        that reaches ``point``, whose replay would otherwise show the file where the
+        session shows the run."""
+        kept = [note for note in point.notes or () if not note.loaded]
+        if len(kept) != len(point.notes or ()):
+            point.notes = kept or None
+            self._recorded = None  # the script changed before its end: written again
 
     def delivered(self) -> Counter[int]:
         """Deliveries finished per connection index since the current system started
