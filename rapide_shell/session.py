@@ -450,9 +450,17 @@ class Session:
         with self._hook_problems("finish"):
             await self.runtime.replace(loaded)
         decision = Decision.starting_over(DecisionKind(reason), self.seed, self.loaded)
-        with self.travel.deciding(decision):
-            await self._start_system()
-        self.notify(notices.SessionReset(reason=reason))
+        try:
+            with self.travel.deciding(decision):
+                await self._start_system()
+        except ModuleBuildError:
+            # The run left is gone all the same, for a fresh system the next step starts
+            # again: the history goes on from this start over, not from the run left.
+            with self.travel.deciding(decision):
+                pass
+            raise
+        finally:
+            self.notify(notices.SessionReset(reason=reason))
 
     def hook_report(self, hook: str) -> Activity:
         """What the system reported while its ``hook`` hooks ("start" or "finish") last
