@@ -512,8 +512,11 @@ class DecisionTree:
         return left
 
     def children_of(self, branch: Branch | None) -> list[Branch]:
-        """The branches made from ``branch`` (None: the roots), by where they fork."""
-        found = [other for other in self.branches.values() if other.parent is branch]
+        """The branches that leave ``branch`` (None: the roots), by where they fork: those
+        made from it, and those made from one of them at a step that lies on ``branch``
+        (see :meth:`left_branch`), so that a tree drawn from them nests each branch
+        under the one its line says it leaves."""
+        found = [other for other in self.branches.values() if self.left_branch(other) is branch]
         return sorted(found, key=lambda other: (self.fork_point(other) or self.root).number)
 
     def branches_holding(self, point: Point) -> list[Branch]:

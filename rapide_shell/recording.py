@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shlex
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,8 +24,11 @@ class Recorder:
     they come, and :meth:`close` puts it in place whole, however the session ended
     (``quit``, an error, Ctrl-C), with the mode of the file it replaces (see
     :mod:`pyrapide.core.atomic`). A process killed outright leaves ``path`` as it was,
-    and the lines so far in the ``.NAME.*.tmp`` file beside it. A symbolic link, FIFO,
-    device or read-only file at ``path`` is replaced only with ``force``.
+    and the lines so far in the ``.NAME.*.tmp`` file beside it. When the file cannot be
+    written or put in place (its folder removed, a full disk), the lines are still
+    kept, and :meth:`close` writes them to a new file in the temporary directory. A
+    symbolic link, FIFO, device or read-only file at ``path`` is replaced only with
+    ``force``.
     """
 
     def __init__(
@@ -46,6 +50,7 @@ class Recorder:
         )
         self._file: AtomicWriter | None = self._open()
         self._problem: str | None = None
+        self._closed = False
         self.written: list[str] = []
         """The lines of the script so far (the header aside)."""
 
@@ -62,46 +67,67 @@ class Recorder:
     def append(self, *lines: str) -> None:
         """Add ``lines`` at the end of the script. A write that fails (a full disk, a
         file size limit) ends the recording, not the session: :meth:`close` says why."""
-        if self._file is None or not lines:
+        if self._closed or not lines:
             return
-        try:
-            for line in lines:
-                self._file.write(line + "\n")
-            self._file.flush()
-        except (WriteError, UnicodeError) as error:  # the temporary file is gone with it
-            self._file = None
-            reason = error.reason if isinstance(error, WriteError) else str(error)
-            self._problem = f"cannot write the recording {self.path}: {reason}"
-            return
-        self.written.extend(lines)
+        if self._file is not None:
+            try:
+                for line in lines:
+                    self._file.write(line + "\n")
+                self._file.flush()
+            except (WriteError, UnicodeError) as error:  # the temporary file is gone with it
+                self._file = None
+                reason = error.reason if isinstance(error, WriteError) else str(error)
+                self._problem = f"cannot write the recording {self.path}: {reason}"
+        self.written.extend(lines)  # kept all the same, for close() to keep elsewhere
 
     def rewrite(self, lines: list[str]) -> None:
         """Make the script ``lines`` (a fresh temporary file; the old one is dropped)."""
-        if self._file is None or lines == self.written:
+        if self._closed or lines == self.written:
             return
-        old, self._file = self._file, None
-        old.discard()
         self.written = []
-        try:
-            self._file = self._open()
-        except OSError as error:
-            self._problem = str(error)  # for close() to say
-            return
+        if self._file is not None:
+            old, self._file = self._file, None
+            old.discard()
+            try:
+                self._file = self._open()
+            except OSError as error:
+                self._problem = str(error)  # for close() to say
         self.append(*lines)
 
     def close(self) -> str | None:
         """Put the file in place; later writes are ignored. Returns None when it is, else
         one line saying why it could not be (the temporary file is then removed and
-        ``path`` left as it was), for the front end to show."""
-        if self._file is None:
-            problem, self._problem = self._problem, None
-            return problem
+        ``path`` left as it was) and where the script was kept instead, for the front
+        end to show; a second close returns None."""
+        if self._closed:
+            return None
+        self._closed = True
+        problem, self._problem = self._problem, None
         writer, self._file = self._file, None
+        if writer is not None:
+            try:
+                writer.commit()
+            except WriteError as error:
+                problem = f"cannot write the recording {self.path}: {error.reason}"
+        if problem is None:
+            return None
+        kept = self._keep_elsewhere()
+        return problem if kept is None else f"{problem}; what it recorded is kept in {kept}"
+
+    def _keep_elsewhere(self) -> str | None:
+        """Write the script to a new file in the temporary directory (the recording's
+        own place could not take it): its path, or None when that fails too."""
         try:
-            writer.commit()
-        except WriteError as error:
-            return f"cannot write the recording {self.path}: {error.reason}"
-        return None
+            handle, name = tempfile.mkstemp(prefix=f"{self.path.stem}.", suffix=".rapide")
+        except OSError:
+            return None
+        try:
+            with open(handle, "w", encoding="utf-8") as kept:
+                kept.write("".join(line + "\n" for line in [self.header, *self.written]))
+        except (OSError, UnicodeError):
+            Path(name).unlink(missing_ok=True)
+            return None
+        return printable(name)
 
 
 def same_file(path: str | Path, other: str | Path) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,10 +79,16 @@ def read_script(path: str | Path) -> list[ScriptLine]:
 
 
 def script_lines(text: str) -> list[str]:
-    """The lines of a script's ``text``: split at line feeds only (``\\r\\n`` too), not
-    at the other characters ``str.splitlines`` takes for line ends (``\\x85``,
-    ``\\u2028``, ...), which a payload's string may hold. A byte order mark that opens
-    the text (as some editors save UTF-8) is no part of the first line."""
+    """The lines of a script's ``text``: split at line feeds, carriage returns and the
+    two together (as Unix, old Mac and Windows editors end lines; no line can hold a
+    carriage return of its own), not at the other characters ``str.splitlines`` takes
+    for line ends (``\\x85``, ``\\u2028``, ...), which a payload's string may hold. A
+    byte order mark that opens the text (as some editors save UTF-8) is no part of the
+    first line."""
     text = text.removeprefix("\ufeff")
-    lines = [line.removesuffix("\r") for line in text.split("\n")]
+    lines = _LINE_END.split(text)
     return lines[:-1] if lines and lines[-1] == "" else lines
+
+
+_LINE_END = re.compile("\r\n|\r|\n")
+"""What ends a line of a script."""

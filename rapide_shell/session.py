@@ -450,9 +450,17 @@ class Session:
         with self._hook_problems("finish"):
             await self.runtime.replace(loaded)
         decision = Decision.starting_over(DecisionKind(reason), self.seed, self.loaded)
-        with self.travel.deciding(decision):
-            await self._start_system()
-        self.notify(notices.SessionReset(reason=reason))
+        try:
+            with self.travel.deciding(decision):
+                await self._start_system()
+        except ModuleBuildError:
+            # The run left is gone all the same, for a fresh system the next step starts
+            # again: the history goes on from this start over, not from the run left.
+            with self.travel.deciding(decision):
+                pass
+            raise
+        finally:
+            self.notify(notices.SessionReset(reason=reason))
 
     def hook_report(self, hook: str) -> Activity:
         """What the system reported while its ``hook`` hooks ("start" or "finish") last
@@ -885,12 +893,25 @@ class Session:
             self.decisions.go(point, branch)
             self.notify(notices.SessionReset(reason="travel"))
             return point
+        inspected_at = self.decisions.point if self.inspected is not None else None
         try:
             return await self.travel.travel(point, branch, fresh=fresh)
         except ReplayError as error:
             raise CommandError(str(error)) from None
         finally:
+            if inspected_at is not None and self.inspected is None:
+                self._left_loaded(inspected_at)
             self.notify(notices.SessionReset(reason="travel"))
+
+    def _left_loaded(self, point: Point) -> None:
+        """The computation ``load`` showed at ``point`` was left for the live run: the
+        lines given on it (the ``load``, what was checked in it) no longer end a script
+        that reaches ``point``, whose replay would otherwise show the file where the
+        session shows the run."""
+        kept = [note for note in point.notes or () if not note.loaded]
+        if len(kept) != len(point.notes or ()):
+            point.notes = kept or None
+            self._recorded = None  # the script changed before its end: written again
 
     def delivered(self) -> Counter[int]:
         """Deliveries finished per connection index since the current system started

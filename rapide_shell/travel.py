@@ -44,6 +44,7 @@ from pyrapide.core.printable import counted
 from pyrapide.runtime import (
     DispatchStarted,
     EventRecorded,
+    ModuleBuildError,
     Notification,
     RunState,
     TaskResumed,
@@ -371,7 +372,15 @@ class TimeMachine:
                 else:
                     if not fresh:  # else the system is not where the tree says
                         self.keep_recorded()
-                    await self._start_over(point.epoch)
+                    try:
+                        await self._start_over(point.epoch)
+                    except ModuleBuildError:
+                        # The run left is gone for a fresh system that could not be
+                        # built: the history stands at its start (the next step starts
+                        # it again), not where the run left had got to.
+                        tree.go(point.epoch, branch)
+                        self._restore_breakpoints()
+                        raise
                     replayed_from = 0
                     here = point.epoch
                 reached = await self._replay(here, points_between(here, point))

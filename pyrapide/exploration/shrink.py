@@ -1,4 +1,5 @@
-"""Shrinking a failing schedule: the fewest forced choices, then the fewest injections.
+"""Shrinking a failing schedule: the fewest forced choices, then the fewest injections,
+then the fewest steps.
 
 A failing schedule is replayed with parts of it taken away, and a part stays away
 while the same property still fails. First the forced choices (the steps that were not
@@ -12,7 +13,9 @@ Without an injection the seed chooses differently and the run has fewer steps, s
 injection's removal is first tried taking the steps the failing run took in its
 order, wherever they can still be taken (its seed's choices included), then with the
 forced choices where they were, then moved earlier together, one position at a time
-(each try a replay).
+(each try a replay). Last, each forced choice is taken earlier while the failure still
+comes, in fewer steps: the seed's own steps before it that the failure does not need
+(a delivery of an event that plays no part) go.
 """
 
 from __future__ import annotations
@@ -164,6 +167,7 @@ async def shrink(
             if await state.fewer_injections(index):
                 changed = True
                 await state.fewer_choices()
+    await state.fewer_steps()
     return Shrunk(state.best, state.scenario, state.runs, state.ended)
 
 
@@ -246,6 +250,40 @@ class _State:
             if await self.accept(smaller, moved):
                 return True
         return False
+
+    async def fewer_steps(self) -> None:
+        """Each forced choice taken earlier while the same failure then comes in fewer
+        steps: the seed's own steps before it that the failure does not need go. It is
+        moved 1, 2, 4, ... positions earlier while that holds, then 1 again, so that
+        the steps of a long run cost few replays."""
+        index, shift = 0, 1
+        while not self.spent():
+            picks = self.best.schedule.forced_picks()
+            if index >= len(picks):
+                return
+            run, pick, identity = picks[index]
+            before = picks[index - 1] if index else None
+            floor = before[1] + 1 if before is not None and before[0] == run else 0
+            target = max(floor, pick - shift)
+            moved = [*picks[:index], (run, target, identity), *picks[index + 1 :]]
+            if target < pick and await self.accept_shorter(moved):
+                shift *= 2
+            elif shift > 1:
+                shift = 1
+            else:
+                index += 1
+
+    async def accept_shorter(self, forced: list[ForcedPick]) -> bool:
+        """Keep ``forced`` if the failure is still there, with no more forced choices and
+        in fewer steps."""
+        found = await self.fails(self.scenario, forced)
+        best = self.best.schedule
+        if found is None or found.schedule.forced_count > best.forced_count:
+            return False
+        if found.schedule.steps >= best.steps:
+            return False
+        self.best = found
+        return True
 
     async def fewer_choices(self) -> None:
         """ddmin over the forced choices of the best failing schedule."""

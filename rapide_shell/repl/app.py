@@ -77,6 +77,7 @@ from rapide_shell.looks import architecture_counts
 from rapide_shell.python_warnings import on_stderr, warnings_shown_by
 from rapide_shell.render import event_text, note, terminal_console
 from rapide_shell.repl.typed_ahead import ctrl_d_kept_as_a_key
+from rapide_shell.script_file import script_lines
 from rapide_shell.session import Session
 from rapide_shell.tally import SessionTally
 
@@ -422,9 +423,11 @@ class _PipedLines:
 
         def read() -> None:
             try:
-                for line in sys.stdin or ():  # None: closed
-                    if not put(line.rstrip("\r\n")):
-                        return
+                for read_line in sys.stdin or ():  # None: closed
+                    # A carriage return alone ends a line too, as in a script file.
+                    for line in script_lines(read_line):
+                        if not put(line):
+                            return
             except (OSError, ValueError):  # unreadable, or not text: the input ends there
                 pass
             put(EOFError())

@@ -117,10 +117,15 @@ def test_lines_after_quit_are_not_checked(tmp_path: Path) -> None:
         # As a Windows editor saves it: a byte order mark first, CRLF line ends.
         "\ufeffinject Web.order item=apple\r\nrun\r\nexpect Ledger.entry count=1\r\n",
         "inject Web.order item=apple\r\nrun\r\nexpect Ledger.entry count=1",
+        # As an old Mac editor saves it: a carriage return alone ends each line (it was
+        # one line, refused as `expected key=value, got 'run'`).
+        "inject Web.order item=apple\rrun\rexpect Ledger.entry count=1\r",
     ],
-    ids=["bom-crlf", "crlf-no-final-newline"],
+    ids=["bom-crlf", "crlf-no-final-newline", "cr"],
 )
-def test_a_script_saved_on_windows_runs_as_written(tmp_path: Path, encoded: str) -> None:
+def test_a_script_saved_on_windows_or_an_old_mac_runs_as_written(
+    tmp_path: Path, encoded: str
+) -> None:
     demo = tmp_path / "windows.rapide"
     demo.write_bytes(encoded.encode("utf-8"))
     result = rapide("run", SHOP, "--script", demo)

@@ -108,6 +108,19 @@ def test_the_lost_update_is_found_shrunk_and_replays_to_exit_1(tmp_path: Path) -
     assert "expect failed: constraints: expected no violation, no_lost_update" in replay.stderr
 
 
+def test_a_counterexample_takes_no_step_its_failure_does_not_need(tmp_path: Path) -> None:
+    # It took `step 4` before forcing the cheque's wake-up: one step more than the
+    # failure needs (the ledger recording the cash deposit, which plays no part).
+    out = tmp_path / "lost.rapide"
+    result = rapide("explore", BANK, "--script", BANK_SCRIPT, "--out", out)
+    assert result.returncode == 1
+    lines = [line for line in out.read_text().splitlines() if not line.startswith("#")]
+    assert lines[3:] == ["step 3", "step #2", "expect constraints"], lines
+    assert rapide("run", BANK, "--script", out).returncode == 1
+    shorter = script(tmp_path, "\n".join([*lines[:3], "step 2", *lines[4:]]) + "\n")
+    assert rapide("run", BANK, "--script", shorter).returncode == 0
+
+
 def test_a_random_search_finds_each_first_note_a_depth_first_one_finds(tmp_path: Path) -> None:
     scenario = script(tmp_path, THREE_NOTES + "expect Clerk.first(n=3) sometimes\n")
     every = explore_json(DELIVERIES, "--arch", "race", "--script", scenario)

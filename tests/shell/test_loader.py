@@ -364,6 +364,38 @@ def test_a_module_raising_as_it_is_built_again_is_said_as_the_load_error(
 
 
 @pytest.mark.parametrize(
+    ("command", "recorded"),
+    [
+        ("back 1", ["seed 0", 'inject Ping.ping {"n": 2}']),
+        ("reset", ["seed 0", 'inject Ping.ping {"n": 1}', "step", "reset",
+                   'inject Ping.ping {"n": 2}']),
+    ],
+    ids=["back", "reset"],
+)
+def test_a_run_that_could_not_be_built_again_is_not_taken_for_the_one_left(
+    tmp_path: Path, command: str, recorded: list[str]
+) -> None:
+    # The history stayed where the run left had got to (step 2, e1 injected), on a
+    # fresh system holding nothing: the next injection went on after the old steps, and
+    # the recording replayed an injection and a step the run no longer held.
+    once = "import sys\n" + MODULES.replace(
+        "class Pinger:\n    pass\n",
+        "class Pinger:\n    def __init__(self):\n"
+        "        sys.pinger_builds = getattr(sys, 'pinger_builds', 0) + 1\n"
+        "        if sys.pinger_builds > 1:\n"
+        "            raise ValueError('built once')\n",
+    )
+    path = write(tmp_path, HEADER + ARCH + once)
+    record = tmp_path / "session.rapide"
+    typed = ["inject Ping.ping n=1", "step", command, "inject Ping.ping n=2", "show events"]
+    ran = run_rapide("repl", path, "--record", record, stdin="\n".join(typed) + "\n")
+    assert "cannot build component 'left'" in ran.stdout
+    assert 'e1 Ping.ping from env {"n": 2}' in ran.stdout
+    lines = [line for line in record.read_text().splitlines() if not line.startswith("#")]
+    assert lines == recorded
+
+
+@pytest.mark.parametrize(
     ("spoiler", "said"),
     [
         ("sys.stdout.close()", "closed sys.stdout"),

@@ -277,6 +277,28 @@ def test_rapide_run_fails_when_its_recording_cannot_be_written(tmp_path: Path) -
             assert "ok:" not in result.stdout
 
 
+def test_a_recording_whose_folder_is_removed_is_kept_in_the_temporary_directory(
+    tmp_path: Path,
+) -> None:
+    # Its lines were lost with the folder: "cannot write the recording ...", and nothing
+    # of the session to replay.
+    file = tmp_path / "hall.py"
+    file.write_text(SWEEPER)
+    folder, temporary = tmp_path / "records", tmp_path / "tmp"
+    folder.mkdir()
+    temporary.mkdir()
+    result = run_rapide("run", file, "--script", "-", "--record", folder / "r.rapide",
+                        stdin="inject Janitor.swept\nshow events\n",
+                        env={"SWEPT": str(folder), "TMPDIR": str(temporary)})
+    assert result.returncode == 2
+    (kept,) = temporary.iterdir()
+    assert result.stderr.startswith(f"rapide: cannot write the recording {folder}/r.rapide: ")
+    assert result.stderr.endswith(f"; what it recorded is kept in {kept}\n")
+    assert [line for line in kept.read_text().splitlines() if not line.startswith("#")] == [
+        "seed 0", "inject Janitor.swept",
+    ]
+
+
 def test_a_recording_named_with_a_tilde_of_no_user_is_a_name_like_any_other(
     tmp_path: Path, shop_file: Path
 ) -> None:

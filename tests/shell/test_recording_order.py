@@ -206,3 +206,27 @@ async def test_what_was_checked_in_a_loaded_computation_is_left_out_once_the_run
         f"load {saved}", "expect Store.reserved",
     ]
     assert replay_saying(record) == (0, said[1:])
+
+
+async def test_a_computation_loaded_and_left_by_going_back_and_forth_is_left_out(
+    tmp_path: Path,
+) -> None:
+    # Back on the live run at the point the file was loaded at, with nothing checked
+    # there since: the replay must end on the run, not on the file.
+    saved = tmp_path / "apple.json"
+    first = run_rapide("run", SHOP, "--script", "-",
+                       stdin=f"{APPLE}\nrun\nsave {saved}\n")
+    assert first.returncode == 0, first.stderr
+    record = tmp_path / "session.rapide"
+    await session_saying(record, [
+        'inject Web.order {"item": "pear"}',
+        f"load {saved}",
+        "expect Web.order(item=\"apple\")",
+        "back 1",
+        "forward 1",
+    ])
+    assert recorded_lines(record) == ["seed 0", 'inject Web.order {"item": "pear"}']
+    script = tmp_path / "then.rapide"
+    script.write_text(record.read_text() + "run\nexpect Web.order(item=\"pear\")\n")
+    again = run_rapide("run", SHOP, "--script", script)
+    assert again.returncode == 0, again.stderr

@@ -289,3 +289,15 @@ def test_explorations_of_one_script_with_one_answer_are_said_once_counted(
     finally:
         if user.child.isalive():
             user.child.terminate(force=True)
+
+
+def test_piped_lines_that_end_with_a_carriage_return_alone_are_read_one_by_one(
+    tmp_path: Path,
+) -> None:
+    # As an old Mac editor saves them, and as `rapide run` reads such a script: they were
+    # one line, refused as "expected key=value, got 'run'".
+    result = piped(tmp_path, "inject Web.order item=apple\rrun\rexpect Ledger.entry count=1\r"
+                   "nonsense\r")
+    assert "ok: Ledger.entry: 1 match" in joined(result.stdout)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == ["rapide: exit status 2: 1 command error (line 4)"]

@@ -245,6 +245,22 @@ async def test_branches_names_the_branch_a_shared_step_first_lies_on() -> None:
         assert history.startswith("b3: steps 0 to 2, made at step 1 of main; at step 2"), history
 
 
+async def test_branches_draws_each_branch_under_the_one_it_leaves() -> None:
+    # b3 and `here` were drawn under the branches they were made from (b3 under b2,
+    # `here` under b3), as if they left those, while their lines said "leaves main".
+    async with started(FIXTURES / "composite.py", seed=0) as session:
+        for line in ("run", "goto 3", "inject Counter.poke n=1", "goto 1",
+                     "inject Counter.poke n=2", "goto 1", "fork here"):
+            await ok(session, line)
+        drawn = [line.rstrip() for line in plain(await ok(session, "branches")).splitlines()]
+        assert drawn == [
+            "  main  steps 0 to 114",
+            "├──   b3  leaves main after step 1; its own step 2",
+            "├── * here  at step 1 of main; no step of its own yet  <- you are at step 1",
+            "└──   b2  leaves main after step 3; its own step 4",
+        ], drawn
+
+
 def _other_choice(session: Session) -> int:
     """A pending dispatch the scheduler would not take next, which a step may choose."""
     assert session.system is not None
@@ -591,12 +607,12 @@ def test_run_at_with_json_says_where_it_arrived() -> None:
     assert shown.returncode == 0, shown.stderr
     document = json.loads(shown.stdout)
     assert document["at"] == {
-        "address": address, "step": 7, "branch": "main", "events": 5, "pending": 2,
-        "in_flight": [], "retraced": 0, "made": 7,
+        "address": address, "step": 6, "branch": "main", "events": 4, "pending": 2,
+        "in_flight": [], "retraced": 0, "made": 6,
         "problems": ["constraint violated: no_lost_update: two updates were worked out from "
-                     "the same balance: one deposit is lost (events e3, e5)"],
+                     "the same balance: one deposit is lost (events e3, e4)"],
     }
-    assert document["events"] == 5
+    assert document["events"] == 4
     plain_run = run_rapide("run", EXAMPLES / "lost_update.py", "--script",
                            EXAMPLES / "lost_update.rapide", "--json")
     assert json.loads(plain_run.stdout)["at"] is None
