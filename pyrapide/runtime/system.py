@@ -16,7 +16,8 @@ from pyrapide.architecture import (
     declared_by,
 )
 from pyrapide.architecture.description import describe_hierarchy
-from pyrapide.constraints import ConstraintMonitor, ConstraintViolation
+from pyrapide.constraints import Constraint, ConstraintMonitor, ConstraintViolation
+from pyrapide.constraints.base import constraint_name
 from pyrapide.core import Computation, Event
 from pyrapide.core.interrupts import USER_INTERRUPTS, contained
 from pyrapide.core.poset import cause_refs
@@ -853,15 +854,25 @@ class System:
 
     # ------------------------------------------------------------ internals
     def _constraint_monitor(self) -> ConstraintMonitor | None:
-        # Every level's constraints, each once (an architecture nested twice has its
-        # constraints once: they read event names, the same from either place).
-        constraints = list(
-            {
-                id(item): item
-                for scope in self._hierarchy.scopes.values()
-                for item in scope.spec.constraints
-            }.values()
-        )
+        # Every level's constraints, each read where it is stated: a source its patterns
+        # name (``from "ledger"``) is the component inside that architecture, as in its
+        # connections. One that names none reads event names, the same from any place,
+        # and is checked once however often its architecture is nested; one that does
+        # is checked at each place, under the place's path where there are several.
+        placed: dict[int, tuple[Any, list[tuple[str, Any]]]] = {}
+        for path, scope in self._hierarchy.scopes.items():
+            for item in scope.spec.constraints:
+                read = _read_inside(item, path)
+                places = placed.setdefault(id(item), (item, []))[1]
+                if read is item and any(kept is item for _, kept in places):
+                    continue  # names no source: once, wherever it is stated
+                places.append((path, read))
+        constraints = []
+        for item, places in placed.values():
+            for path, read in places:
+                if len(places) > 1 and read is not item:
+                    read.name = f"{path}.{constraint_name(read)}"
+                constraints.append(read)
         if not constraints:
             return None
         # Stamped as the events are: with the run's time, logical unless real-time.
@@ -949,3 +960,18 @@ def _kind(kind: str | ConnectionKind | None, where: str) -> ConnectionKind | Non
         known = ", ".join(ConnectionKind) + (f" or {WAKE}" if where == "step()" else "")
         raise ValueError(f"{where}: unknown kind {kind!r}; use one of {known}") from None
 
+
+
+def _read_inside(item: Any, path: str) -> Any:
+    """Constraint ``item`` (or ``@constraint`` class) of the architecture at ``path``,
+    as read there (see ``Constraint.scoped``): itself unless a source it names is a
+    component inside a nested architecture."""
+    if not path:
+        return item
+    if isinstance(item, type) and issubclass(item, Constraint):
+        made = item()
+        read = made.scoped(path)
+        return item if read is made else read
+    if isinstance(item, Constraint):
+        return item.scoped(path)
+    return item  # refused by the monitor, by name
