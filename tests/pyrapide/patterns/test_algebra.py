@@ -460,3 +460,26 @@ def test_a_pattern_read_inside_a_component_names_its_sources_by_path():
     plain = parse_pattern("Bell.rang -> Hall.heard from ?s")
     assert scoped_pattern(plain, "belfry") is plain
     assert scoped_pattern(sequence, "") is sequence
+
+
+def test_a_field_holding_a_str_enum_member_matches_its_value():
+    # A payload may hold a StrEnum's member (a str, written to JSON as its value).
+    # Pattern.match("A", kind="query") and Pattern.match("A", kind=Kind.QUERY) are one
+    # pattern (equal, printed alike), yet the first matched only a plain str: a
+    # connection on kind="query" never fired for an event emitted with Kind.QUERY,
+    # and did once the computation was saved and loaded.
+    import enum
+
+    class Kind(enum.StrEnum):
+        QUERY = "query"
+
+    poset = Poset()
+    event = Event("A", {"kind": Kind.QUERY}, id="a")
+    poset.add(event)
+    by_value = Pattern.match("A", kind="query")
+    assert by_value == Pattern.match("A", kind=Kind.QUERY)
+    by_text = parse_pattern('A(kind="query")')
+    for pattern in (by_value, by_text, Pattern.match("A", kind=Kind.QUERY)):
+        assert ids(pattern.match_in(poset)) == [["a"]]
+        assert ids(pattern.matcher().feed(event, poset)) == [["a"]]
+    assert Pattern.match("A", kind="other").match_in(poset) == []
