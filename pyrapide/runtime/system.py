@@ -455,6 +455,7 @@ class System:
         "timeout"; so is one still waking up from its sleeps in logical time then (a
         loop that sleeps until what never comes)."""
         checked_timeout(timeout)
+        self._refuse_inside_a_handler("stop()")
         if self.state is RunState.STOPPED:
             return
         if self.state is RunState.IDLE:
@@ -540,6 +541,7 @@ class System:
         import asyncio
 
         checked_timeout(timeout)
+        self._refuse_inside_a_handler("run()")
         self._refuse_if_stopped("run()")
         if max_events is not None:
             self.max_events = max_events
@@ -573,6 +575,14 @@ class System:
         """Forget the run: new computation, new module instances at the next
         ``start``, the same subscribers. ``seed`` replaces the seed if given."""
         seed = self.seed if seed is None else checked_seed(seed)  # refused before closing
+        self._refuse_inside_a_handler("reset()")
+        reporter = self._built_reporter
+        if self.state is RunState.RUNNING and reporter is not None and reporter.delivering:
+            raise RuntimeError(
+                "reset() cannot be called from a subscriber while the system runs: it "
+                "would close what the run is stepping (pause() from the subscriber, and "
+                "reset() once run_until_quiet() has returned)"
+            )
         if self.state not in (RunState.IDLE, RunState.STOPPED):
             with WATCHDOG.watching(self.scheduler):
                 self.scheduler.close_tasks()
@@ -899,6 +909,18 @@ class System:
         raise ValueError(
             f"{caller}(#{wanted}): no such pending dispatch (pending: {ids or 'none'})"
         )
+
+    def _refuse_inside_a_handler(self, what: str) -> None:
+        """Refuse ``what`` from a handler or hook the system is running: ending or
+        restarting the run would close the very task that asked (and the run driving
+        it), and a run inside a run would drive the scheduler from one of its steps."""
+        scheduler = self._scheduler
+        if scheduler is not None and scheduler.current is not None:
+            raise RuntimeError(
+                f"{what} cannot be called from a handler or hook of the system (nor from a "
+                "subscriber it notifies): it runs within the system's run, which is "
+                "ended from outside it"
+            )
 
     def _refuse_if_stopped(self, what: str) -> None:
         if self.state is RunState.STOPPED:

@@ -13,7 +13,17 @@ import time
 
 import pytest
 
-from pyrapide import Pattern, action, agent, architecture, get_context, interface, module, when
+from pyrapide import (
+    Pattern,
+    action,
+    agent,
+    architecture,
+    connect,
+    get_context,
+    interface,
+    module,
+    when,
+)
 from pyrapide.runtime import EmitError, HandlerError, HandlerTimeout, System
 
 
@@ -246,8 +256,51 @@ async def test_a_handler_resetting_its_own_system_gets_the_error_of_its_call() -
     system.inject("Desk.ask", {"n": 1})
     await system.run()
     (error,) = system.errors
-    assert isinstance(error.error, ValueError) and error.component == "clerk"
+    # Refused before anything is closed, as run_until_quiet() and step() are (it was
+    # Python's "ValueError: coroutine already executing", from halfway through).
+    assert isinstance(error.error, RuntimeError) and error.component == "clerk"
+    assert "reset() cannot be called from a handler" in str(error.error)
     assert "systems[0].reset()" in error.traceback
+
+
+@pytest.mark.parametrize("call", ["run", "stop", "reset"])
+async def test_a_handler_ending_its_system_from_a_connect_is_refused_and_the_run_goes_on(
+    call: str,
+) -> None:
+    # The handler runs within the connect delivery of a start hook's emit. Ending or
+    # restarting the system there closed the waiting hook under the run, which died
+    # with "RuntimeError: cannot reuse already awaited coroutine", its run lost.
+    systems: list[System] = []
+
+    @module(implements=Desk)
+    class Asking:
+        async def start(self):
+            await get_context(self).emit("Desk.ask", n=1)
+            await get_context(self).emit("Desk.ask", n=2)
+
+    @module(implements=Clerk)
+    class Ending:
+        @when(Pattern.match("Desk.ask"))
+        async def on_ask(self, match):
+            system = systems[0]
+            if call == "reset":
+                system.reset()
+            else:
+                await getattr(system, call)()
+
+    @architecture
+    class Calling:
+        desk = Desk
+        clerk = Clerk
+        connections = [connect(Pattern.match("Desk.ask"), target=clerk)]
+
+    system = System(Calling, {"desk": Asking, "clerk": Ending})
+    systems.append(system)
+    computation = await system.run()
+    assert [e.payload["n"] for e in computation] == [1, 2]
+    assert [type(e.error) for e in system.errors] == [RuntimeError, RuntimeError]
+    assert f"{call}() cannot be called from a handler" in str(system.errors[0].error)
+    assert system.state == "stopped"
 
 
 async def test_a_pause_ends_the_wait_on_a_finish_hook() -> None:
@@ -279,3 +332,29 @@ async def test_the_handler_timeout_bounds_the_wait_on_a_finish_hook_with_no_time
     assert time.perf_counter() - began < 5
     (limit,) = system.limits
     assert limit.limit == "timeout" and "the finish hook of clerk was closed" in limit.message
+
+
+async def test_a_subscriber_resetting_a_running_system_is_refused_and_reported() -> None:
+    # A notification of a step (here: a delivery finished) comes while the run is
+    # stepping; a reset there closed what the run was driving, as from a handler.
+    from pyrapide.runtime import DispatchFinished, SubscriberError
+
+    @module(implements=Clerk)
+    class Idle:
+        @when(Pattern.match("Desk.ask"))
+        async def on_ask(self, match):
+            pass
+
+    system = System(Office, {"desk": Counter, "clerk": Idle})
+    dropped: list[SubscriberError] = []
+    system.subscribe(dropped.append, kinds=[SubscriberError])
+    system.subscribe(lambda note: system.reset(), kinds=[DispatchFinished])
+    system.inject("Desk.ask", {"n": 1})
+    system.inject("Desk.ask", {"n": 2})
+    computation = await system.run()
+    assert [e.payload["n"] for e in computation] == [1, 2]
+    (note,) = dropped
+    assert "reset() cannot be called from a subscriber while the system runs" in str(
+        note.error
+    )
+    assert system.state == "stopped"
