@@ -358,3 +358,81 @@ async def test_a_subscriber_resetting_a_running_system_is_refused_and_reported()
         note.error
     )
     assert system.state == "stopped"
+
+
+@interface
+class Slow:
+    @action
+    async def done(self, n: int) -> None: ...
+
+
+def slow_office() -> System:
+    """Three asks, each answered by a handler that waits on the outside first."""
+
+    @module(implements=Desk)
+    class Asking:
+        async def start(self):
+            for n in range(3):
+                await get_context(self).emit("Desk.ask", n=n)
+
+    @module(implements=Slow)
+    class Waiting:
+        @when(Pattern.match("Desk.ask"))
+        async def on_ask(self, match):
+            await never_done()
+
+    @architecture
+    class SlowOffice:
+        desk = Desk
+        slow = Slow
+        connections = [agent(Pattern.match("Desk.ask"), target=slow)]
+
+    return System(SlowOffice, {"desk": Asking, "slow": Waiting})
+
+
+async def test_a_stop_from_another_task_ends_the_run_it_interrupts() -> None:
+    # run() waited on its handlers' outside futures; a stop() from another task closed
+    # them under it, and run() never returned: the computation was out of reach.
+    system = slow_office()
+    running = asyncio.ensure_future(system.run())
+    while len(system.in_flight()) < 3:
+        await asyncio.sleep(0)
+    await asyncio.wait_for(system.stop(), 5)
+    computation = await asyncio.wait_for(running, 5)
+    assert [e.payload["n"] for e in computation] == [0, 1, 2]
+    assert system.state == "stopped" and system.errors == []
+
+
+async def test_a_stop_from_another_task_ends_a_paused_run_and_a_run_loop() -> None:
+    system = slow_office()
+    running = asyncio.ensure_future(system.run())
+    while len(system.in_flight()) < 3:
+        await asyncio.sleep(0)
+    system.pause()  # run() now waits for resume()
+    while system.state != "paused":
+        await asyncio.sleep(0)
+    await asyncio.wait_for(system.stop(), 5)
+    assert len(await asyncio.wait_for(running, 5)) == 3
+    # A caller driving the loop itself sees it return, paused, and the system stopped.
+    system = slow_office()
+    looping = asyncio.ensure_future(system.run_until_quiet())
+    while len(system.in_flight()) < 3:
+        await asyncio.sleep(0)
+    await asyncio.wait_for(system.stop(), 5)
+    outcome = await asyncio.wait_for(looping, 5)
+    assert outcome.stopped == "paused" and system.state == "stopped"
+
+
+async def test_a_second_run_or_a_reset_while_the_system_runs_is_refused() -> None:
+    # A second run() stepped the scheduler in turn with the first, which never ended.
+    system = slow_office()
+    running = asyncio.ensure_future(system.run())
+    while len(system.in_flight()) < 3:
+        await asyncio.sleep(0)
+    for call in (system.run, system.run_until_quiet):
+        with pytest.raises(RuntimeError, match="the system is running already"):
+            await asyncio.wait_for(call(), 5)
+    with pytest.raises(RuntimeError, match=r"reset\(\) cannot be called while a run\(\)"):
+        system.reset()
+    await system.stop()
+    assert len(await asyncio.wait_for(running, 5)) == 3
