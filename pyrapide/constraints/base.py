@@ -111,6 +111,15 @@ class Constraint:
         """Fresh incremental state, for a monitor."""
         return _WholeRunTracker(self)
 
+    def scoped(self, scope: str) -> Constraint:
+        """This constraint as stated inside the component at path ``scope`` (a nested
+        architecture's constraints, ``"payments"``): a source its patterns name
+        (``from "ledger"``) is then the component of that name inside it
+        (``payments.ledger``), as in that architecture's connections. A copy where
+        that changes a pattern, else the constraint itself; a constraint of one's own
+        (with ``check`` alone) is its own judge of sources and is returned as it is."""
+        return self
+
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {constraint_name(self)!r}>"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import inspect
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -25,6 +26,7 @@ from pyrapide.patterns import (
     PatternMatch,
     TimedPattern,
 )
+from pyrapide.patterns.operators import scoped_pattern
 
 __all__ = ["RuleSet", "constraint"]
 
@@ -56,6 +58,21 @@ class RuleSet(Constraint):
             passing = {e.id for found in self.filter_pattern.match_in(poset) for e in found.events}
             admit = _admit_within(passing)
         return [v for rule in self.rules_list for v in rule.evaluate(poset, admit)]
+
+    def scoped(self, scope: str) -> Constraint:
+        if type(self).check is not RuleSet.check:
+            return self  # the class checks by hand: its own judge of sources
+        rules = [rule.scoped(scope) for rule in self.rules_list]
+        filter_pattern = (
+            None if self.filter_pattern is None else scoped_pattern(self.filter_pattern, scope)
+        )
+        if filter_pattern is self.filter_pattern and all(
+            rule is own for rule, own in zip(rules, self.rules_list, strict=True)
+        ):
+            return self
+        twin = copy.copy(self)
+        twin.rules_list, twin.filter_pattern = rules, filter_pattern
+        return twin
 
     def tracker(self) -> Tracker:
         if type(self).check is not RuleSet.check:

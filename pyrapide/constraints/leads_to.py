@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from pyrapide.constraints.base import (
@@ -13,6 +14,7 @@ from pyrapide.constraints.rules import MatchTracker, PatternConstraint
 from pyrapide.constraints.violation import ConstraintViolation
 from pyrapide.patterns import Pattern, PatternMatch
 from pyrapide.patterns.match import freeze, merge_bindings
+from pyrapide.patterns.operators import scoped_pattern
 
 __all__ = ["LeadsTo", "every"]
 
@@ -43,6 +45,15 @@ class LeadsTo(PatternConstraint):
         self.response = as_pattern(response, "leads_to()")
         default_name = f"every {self.trigger} leads_to {self.response}"
         super().__init__(name, default_name, description, message, "leads_to()")
+
+    def scoped(self, scope: str) -> LeadsTo:
+        trigger = scoped_pattern(self.trigger, scope)
+        response = scoped_pattern(self.response, scope)
+        if trigger is self.trigger and response is self.response:
+            return self
+        twin = copy.copy(self)
+        twin.trigger, twin.response = trigger, response
+        return twin
 
     def _unanswered(self, found: PatternMatch) -> ConstraintViolation:
         what = f"{self.trigger} matched with no causally later {self.response}"

@@ -18,6 +18,7 @@ from pyrapide.constraints.base import (
 )
 from pyrapide.constraints.violation import ConstraintViolation
 from pyrapide.patterns import Pattern, PatternMatch
+from pyrapide.patterns.operators import scoped_pattern
 
 __all__ = [
     "MatchTracker",
@@ -56,6 +57,9 @@ class PatternConstraint(Constraint):
     def tracker(self, admit: Admit = None) -> MatchTracker:
         """Fresh incremental state counting only the matches ``admit`` accepts."""
         raise NotImplementedError
+
+    def scoped(self, scope: str) -> PatternConstraint:
+        return self
 
     def renamed(self, name: str, description: str) -> PatternConstraint:
         """A copy reporting under ``name`` and ``description`` (for constraint classes)."""
@@ -183,6 +187,14 @@ class SinglePatternConstraint(PatternConstraint):
         where = f"{self.verb}()"
         self.pattern = as_pattern(pattern, where)
         super().__init__(name, f"{self.verb} {self.pattern}", description, message, where)
+
+    def scoped(self, scope: str) -> SinglePatternConstraint:
+        pattern = scoped_pattern(self.pattern, scope)
+        if pattern is self.pattern:
+            return self
+        twin = copy.copy(self)
+        twin.pattern = pattern
+        return twin
 
     def matches(self, poset: Any, admit: Admit) -> list[PatternMatch]:
         """The matches of the pattern in ``poset`` that ``admit`` accepts."""

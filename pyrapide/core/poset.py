@@ -56,6 +56,30 @@ def text_given(where: str, argument: str, value: object) -> str:
     return value
 
 
+def refuse_another_event(recorded: Event, given: Event) -> None:
+    """Raise ValueError when ``given``, whose id is ``recorded``'s, is not the same
+    event: another name, source, payload or metadata. A poset knows an event by its
+    id, so adding it would keep ``recorded`` and drop ``given`` in silence. The time
+    is not compared: an event made again without one is stamped anew."""
+    if (recorded.name, recorded.source) != (given.name, given.source):
+        raise ValueError(
+            f"cannot record {given.name} from {given.source!r} as {given.id!r}: that id "
+            f"is already recorded for {recorded.name} from {recorded.source!r}; another "
+            "event needs another id (nothing was recorded)"
+        )
+    differing = [
+        field
+        for field in ("payload", "metadata")
+        if getattr(recorded, field) != getattr(given, field)
+    ]
+    if differing:
+        raise ValueError(
+            f"cannot record {given.name} from {given.source!r} as {given.id!r}: that id is "
+            f"already recorded for an event of that name and source with another "
+            f"{' and '.join(differing)}; another event needs another id (nothing was recorded)"
+        )
+
+
 class Poset:
     """A directed acyclic graph of events ordered by causality.
 
@@ -105,7 +129,10 @@ class Poset:
         nothing.  Adding an event that is already recorded adds only the new
         causal links, as ``add_causal_link`` does, all or none: a cause that is
         unknown or would close a cycle (``CausalCycleError``) leaves the poset as
-        it was.
+        it was.  Another event under a recorded id (another name, source, payload or
+        metadata) is refused with a ``ValueError`` saying how they differ, and
+        records nothing: it would be lost in silence, since an event is known by
+        its id.
         """
         if not isinstance(event, Event):
             raise TypeError(f"Poset.add expects an Event, not {type(event).__name__}")
@@ -114,6 +141,9 @@ class Poset:
         if existing is None and self._run is not None:
             existing = self._run.find(event.id)
         if existing is not None:
+            recorded = self._events[existing]
+            if recorded is not event:
+                refuse_another_event(recorded, event)
             linked = self._cause_positions(event, caused_by)  # refuses unknown causes
             # Every new link ends at this event, so none opens a path from it to another
             # cause: checking each against the poset as it is finds every cycle.

@@ -287,10 +287,10 @@ class _BasicNode(_Node):
                     return None
                 value = payload[key]
                 if bound_name is None:
-                    if type(expected) is str:
-                        if type(value) is not str or value != expected:
+                    if type(expected) is str and type(value) is str:  # the usual test, at once
+                        if value != expected:
                             return None
-                    elif freeze(value) != frozen:
+                    elif freeze(value) != frozen:  # a StrEnum member is its value
                         return None
                 elif bindings is None:
                     bindings = {bound_name: value}

@@ -5,6 +5,7 @@ Their semantics are set out in :mod:`pyrapide.patterns.algebra`.
 
 from __future__ import annotations
 
+import copy
 import sys
 import warnings
 from collections import deque
@@ -24,6 +25,7 @@ from pyrapide.patterns.algebra import (
     Pattern,
     check_operand,
     nesting,
+    scoped_source,
 )
 from pyrapide.patterns.condition import Condition
 from pyrapide.patterns.match import PatternMatch
@@ -38,6 +40,7 @@ __all__ = [
     "SequencePattern",
     "TimedPattern",
     "UnboundPlaceholderWarning",
+    "scoped_pattern",
 ]
 
 
@@ -366,3 +369,41 @@ class IterationPattern(_Unary):
         inner = self.pattern
         bare = isinstance(inner, BasicPattern) and inner.source_matcher is None
         return f"{inner._text() if bare else f'({inner._text()})'}+"
+
+
+def scoped_pattern(pattern: Pattern, scope: str) -> Pattern:
+    """``pattern`` as read inside the component at path ``scope`` (a nested
+    architecture, ``"payments"``): each source it names (``from "ledger"``) is the
+    component of that name inside it (``from "payments.ledger"``), as a matcher made
+    with ``matcher(scope=scope)`` reads it. For a whole-poset ``match_in`` and the
+    matchers that take no scope (a constraint's). ``pattern`` itself when it names
+    no source, or ``scope`` is "" (the outermost architecture); a pattern of the
+    user's own kind is taken as it is. A guard of the copy keeps errors of its own."""
+    if not scope:
+        return pattern
+    if isinstance(pattern, BasicPattern):
+        if not isinstance(pattern.source_matcher, str):
+            return pattern
+        return BasicPattern(
+            pattern.event_name,
+            pattern.field_matchers,
+            scoped_source(scope, pattern.source_matcher),
+        )
+    if isinstance(pattern, _Binary):
+        left, right = scoped_pattern(pattern.left, scope), scoped_pattern(pattern.right, scope)
+        if left is pattern.left and right is pattern.right:
+            return pattern
+        pair = copy.copy(pattern)
+        pair.left, pair.right = left, right
+        return pair
+    if isinstance(pattern, _Unary):
+        inner = scoped_pattern(pattern.pattern, scope)
+        if inner is pattern.pattern:
+            return pattern
+        twin = copy.copy(pattern)
+        twin.pattern = inner
+        if isinstance(twin, GuardedPattern):
+            twin.guard_errors = deque(maxlen=100)
+            twin.guard_error_count, twin.warned = 0, False
+        return twin
+    return pattern

@@ -172,11 +172,21 @@ class PatternBuilder(Transformer[Token, Any]):
         # both reach here as (None,).
         return list(items)
 
-    def object(self, *pairs: tuple[str, Any] | None) -> dict[str, Any]:
-        return {} if pairs == (None,) else dict(pairs)  # type: ignore[arg-type]
+    def object(self, *pairs: tuple[str, Any, Token] | None) -> dict[str, Any]:
+        collected: dict[str, Any] = {}
+        for pair in pairs:
+            if pair is None:  # the empty object "{}"
+                continue
+            key, value, token = pair
+            if key in collected:
+                # JSON would keep the last in silence, and the pattern would never
+                # match what its writer read in it (as a file with a key twice is refused).
+                raise _SemanticError(f"key {json.dumps(key)} is given twice in an object", token)
+            collected[key] = value
+        return collected
 
-    def pair(self, key: Token, value: Any) -> tuple[str, Any]:
-        return (_json_string(key), value)
+    def pair(self, key: Token, value: Any) -> tuple[str, Any, Token]:
+        return (_json_string(key), value, key)
 
 
 def _json_string(token: Token) -> str:

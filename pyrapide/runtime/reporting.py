@@ -64,6 +64,11 @@ class Reporter:
         """The notification kinds somebody listens to (a live, read-only view)."""
         return self._by_kind
 
+    @property
+    def delivering(self) -> bool:
+        """True while a notification is being handed to the subscribers."""
+        return self._delivering
+
     def wants(self, kind: type) -> bool:
         """True when some subscriber would receive a notification of ``kind``."""
         return kind in self._by_kind

@@ -16,7 +16,8 @@ from pyrapide.architecture import (
     declared_by,
 )
 from pyrapide.architecture.description import describe_hierarchy
-from pyrapide.constraints import ConstraintMonitor, ConstraintViolation
+from pyrapide.constraints import Constraint, ConstraintMonitor, ConstraintViolation
+from pyrapide.constraints.base import constraint_name
 from pyrapide.core import Computation, Event
 from pyrapide.core.interrupts import USER_INTERRUPTS, contained
 from pyrapide.core.poset import cause_refs
@@ -211,6 +212,13 @@ class System:
         self._built_from = (seed, self.computation, self.clock, self.max_connect_depth)
         self.modules: dict[str, Any] = {}
         self._resumed: asyncio.Event | None = None
+        # Invariant: set while a run loop (run_until_quiet) is going, in whatever task;
+        # the loop sets it as it returns. One loop at a time drives the scheduler.
+        self._loop_ended: asyncio.Event | None = None
+        # Set while stop() runs the finish hooks: a second stop() waits for that one.
+        self._stopping: asyncio.Future[None] | None = None
+        self._in_run = False  # a run() is going (looping, or paused, waiting for resume)
+        self._stop_asked = False  # stop() came from outside a run(): it ends, not waits
         self.steps = 0
         """Steps taken since the start: dispatches started and tasks resumed."""
         self.state = RunState.IDLE
@@ -452,16 +460,47 @@ class System:
         its own), and ``pause()`` ends them: a stuck hook never hangs the end of a run.
         A hook still waiting at the bound is closed there, reported as LimitReached
         "timeout"; so is one still waking up from its sleeps in logical time then (a
-        loop that sleeps until what never comes)."""
+        loop that sleeps until what never comes).
+
+        Called from another task while the system runs, it ends that run first, at its
+        next step (as ``pause()`` does) or in its wait for ``resume()``: a ``run()``
+        there then returns its computation. A second ``stop()`` meanwhile waits for the
+        first. From a handler or hook of the system it raises RuntimeError."""
         checked_timeout(timeout)
+        self._refuse_inside_a_handler("stop()")
+        import asyncio  # see run()
+
+        if self._stopping is not None:  # stopping already, in another task: that stop
+            await asyncio.shield(self._stopping)
+            return
+        if self._in_run or self._loop_ended is not None:
+            # A run in another task: it is ended first, at its next step (or in its
+            # wait for resume()), as a front end leaving mid-run ends it.
+            self._stop_asked = True
+            self.pause()
+            if self._resumed is not None:
+                self._resumed.set()
+            if self._loop_ended is not None:
+                await self._loop_ended.wait()
+            if self._stopping is not None:  # the run, ending, stops the system itself
+                await asyncio.shield(self._stopping)
+                return
         if self.state is RunState.STOPPED:
             return
         if self.state is RunState.IDLE:
             self._set_state(RunState.STOPPED)
             return
-        import asyncio  # see run()
-
         loop = asyncio.get_running_loop()
+        stopping = self._stopping = loop.create_future()
+        try:
+            await self._stop(loop, timeout)
+        finally:
+            self._stopping = None
+            if not stopping.done():
+                stopping.set_result(None)
+
+    async def _stop(self, loop: asyncio.AbstractEventLoop, timeout: float | None) -> None:
+        """``stop()`` of a started system, once no run loop is going."""
         bounds = [s for s in (timeout, self._handler_timeout) if s is not None]
         deadline = loop.time() + min(bounds) if bounds else None
         scheduler = self.scheduler
@@ -539,11 +578,14 @@ class System:
         import asyncio
 
         checked_timeout(timeout)
+        self._refuse_inside_a_handler("run()")
         self._refuse_if_stopped("run()")
+        self._refuse_if_looping("run()")
         if max_events is not None:
             self.max_events = max_events
         loop = asyncio.get_running_loop()
         deadline = None if timeout is None else loop.time() + timeout
+        self._in_run, self._stop_asked = True, False
         try:
             going = True
             if self.state is RunState.IDLE:
@@ -553,13 +595,16 @@ class System:
                 await self.start()
                 if self.scheduler.pause_requested:
                     going = await self._wait_for_resume(loop, deadline)
-            while going:
+            while going and not self._stop_asked:
                 remaining = None if deadline is None else max(0.0, deadline - loop.time())
                 outcome = await self.run_until_quiet(timeout=remaining)
-                going = outcome.stopped is StopReason.PAUSED and await self._wait_for_resume(
-                    loop, deadline
+                going = (
+                    outcome.stopped is StopReason.PAUSED
+                    and not self._stop_asked
+                    and await self._wait_for_resume(loop, deadline)
                 )
         finally:
+            self._in_run = False
             await self.stop(timeout=None if deadline is None else max(0.0, deadline - loop.time()))
         if raise_errors and self.errors:
             exceptions = [note.error for note in self.errors]
@@ -572,6 +617,19 @@ class System:
         """Forget the run: new computation, new module instances at the next
         ``start``, the same subscribers. ``seed`` replaces the seed if given."""
         seed = self.seed if seed is None else checked_seed(seed)  # refused before closing
+        self._refuse_inside_a_handler("reset()")
+        reporter = self._built_reporter
+        if self.state is RunState.RUNNING and reporter is not None and reporter.delivering:
+            raise RuntimeError(
+                "reset() cannot be called from a subscriber while the system runs: it "
+                "would close what the run is stepping (pause() from the subscriber, and "
+                "reset() once run_until_quiet() has returned)"
+            )
+        if self._in_run or self._loop_ended is not None or self._stopping is not None:
+            raise RuntimeError(
+                "reset() cannot be called while a run() or run_until_quiet() of the "
+                "system goes on: stop() it first"
+            )
         if self.state not in (RunState.IDLE, RunState.STOPPED):
             with WATCHDOG.watching(self.scheduler):
                 self.scheduler.close_tasks()
@@ -681,6 +739,7 @@ class System:
         scheduler = self.scheduler
         if scheduler.current is not None:
             raise RuntimeError("run_until_quiet() cannot be called from inside a handler")
+        self._refuse_if_looping("run_until_quiet()")
         import asyncio  # see run()
 
         loop = asyncio.get_running_loop()
@@ -689,12 +748,15 @@ class System:
             scheduler.lift_halt()
         scheduler.pause_requested = False
         self._set_state(RunState.RUNNING)
+        ended = self._loop_ended = asyncio.Event()
         try:
             with WATCHDOG.watching(scheduler), full_collections_held():
                 return await self._loop(max_steps, deadline, yield_every, loop)
         finally:
             # Also when the user's Ctrl-C (or a cancellation) leaves the loop mid-run.
             self._set_state(RunState.PAUSED if scheduler.has_work() else RunState.QUIET)
+            self._loop_ended = None
+            ended.set()
 
     async def _loop(
         self,
@@ -853,15 +915,25 @@ class System:
 
     # ------------------------------------------------------------ internals
     def _constraint_monitor(self) -> ConstraintMonitor | None:
-        # Every level's constraints, each once (an architecture nested twice has its
-        # constraints once: they read event names, the same from either place).
-        constraints = list(
-            {
-                id(item): item
-                for scope in self._hierarchy.scopes.values()
-                for item in scope.spec.constraints
-            }.values()
-        )
+        # Every level's constraints, each read where it is stated: a source its patterns
+        # name (``from "ledger"``) is the component inside that architecture, as in its
+        # connections. One that names none reads event names, the same from any place,
+        # and is checked once however often its architecture is nested; one that does
+        # is checked at each place, under the place's path where there are several.
+        placed: dict[int, tuple[Any, list[tuple[str, Any]]]] = {}
+        for path, scope in self._hierarchy.scopes.items():
+            for item in scope.spec.constraints:
+                read = _read_inside(item, path)
+                places = placed.setdefault(id(item), (item, []))[1]
+                if read is item and any(kept is item for _, kept in places):
+                    continue  # names no source: once, wherever it is stated
+                places.append((path, read))
+        constraints = []
+        for item, places in placed.values():
+            for path, read in places:
+                if len(places) > 1 and read is not item:
+                    read.name = f"{path}.{constraint_name(read)}"
+                constraints.append(read)
         if not constraints:
             return None
         # Stamped as the events are: with the run's time, logical unless real-time.
@@ -888,6 +960,27 @@ class System:
         raise ValueError(
             f"{caller}(#{wanted}): no such pending dispatch (pending: {ids or 'none'})"
         )
+
+    def _refuse_inside_a_handler(self, what: str) -> None:
+        """Refuse ``what`` from a handler or hook the system is running: ending or
+        restarting the run would close the very task that asked (and the run driving
+        it), and a run inside a run would drive the scheduler from one of its steps."""
+        scheduler = self._scheduler
+        if scheduler is not None and scheduler.current is not None:
+            raise RuntimeError(
+                f"{what} cannot be called from a handler or hook of the system (nor from a "
+                "subscriber it notifies): it runs within the system's run, which is "
+                "ended from outside it"
+            )
+
+    def _refuse_if_looping(self, what: str) -> None:
+        """Refuse a second run loop while one goes on (in another task): two loops
+        would step one scheduler in turn, and the first never see its end."""
+        if self._loop_ended is not None or (what == "run()" and self._in_run):
+            raise RuntimeError(
+                f"{what}: the system is running already (a run() or run_until_quiet() in "
+                "another task); pause() it and let that return, or stop() it"
+            )
 
     def _refuse_if_stopped(self, what: str) -> None:
         if self.state is RunState.STOPPED:
@@ -949,3 +1042,18 @@ def _kind(kind: str | ConnectionKind | None, where: str) -> ConnectionKind | Non
         known = ", ".join(ConnectionKind) + (f" or {WAKE}" if where == "step()" else "")
         raise ValueError(f"{where}: unknown kind {kind!r}; use one of {known}") from None
 
+
+
+def _read_inside(item: Any, path: str) -> Any:
+    """Constraint ``item`` (or ``@constraint`` class) of the architecture at ``path``,
+    as read there (see ``Constraint.scoped``): itself unless a source it names is a
+    component inside a nested architecture."""
+    if not path:
+        return item
+    if isinstance(item, type) and issubclass(item, Constraint):
+        made = item()
+        read = made.scoped(path)
+        return item if read is made else read
+    if isinstance(item, Constraint):
+        return item.scoped(path)
+    return item  # refused by the monitor, by name

@@ -155,13 +155,17 @@ def payload_problems(
 
 def shown(value: Any, width: int = 80) -> str:
     """``value`` as JSON (repr for what JSON cannot write, or would write as something
-    else: ``{1: "a"}``, whose key JSON writes as "1"), cut to ``width`` characters."""
+    else: ``{1: "a"}``, whose key JSON writes as "1"), cut to ``width`` characters.
+
+    What JSON cannot write is shown by its repr, and its type (``{1} (a set)``), never as
+    a JSON string of its repr: ``"{1}"`` would read as a string, which a field declared
+    ``str`` would have taken."""
     try:
-        text = repr(value) if _has_other_keys(value) else json.dumps(
-            value, ensure_ascii=False, default=repr
-        )
+        text = repr(value) if _has_other_keys(value) else json.dumps(value, ensure_ascii=False)
     except (TypeError, ValueError, RecursionError):
         text = _repr(value)
+        if not isinstance(value, str | int | float | list | tuple | Mapping):
+            text += f" (a {type(value).__name__})"  # a list shows what is in it
     return text if len(text) <= width else text[: width - 1] + "…"
 
 

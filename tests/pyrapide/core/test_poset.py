@@ -8,7 +8,14 @@ import tracemalloc
 
 import pytest
 
-from pyrapide.core import CausalCycleError, ComputationFileError, Event, EventSet, Poset
+from pyrapide.core import (
+    CausalCycleError,
+    Computation,
+    ComputationFileError,
+    Event,
+    EventSet,
+    Poset,
+)
 
 
 def diamond() -> tuple[Poset, dict[str, Event]]:
@@ -149,6 +156,34 @@ def test_adding_again_adds_all_its_links_or_none() -> None:
         assert poset.to_dict() == before  # the link from extra was not made either
     poset.add(ev["top"], caused_by=[extra, "extra"])
     assert names(poset.causes(ev["top"])) == ["extra"]
+
+
+def test_another_event_under_a_recorded_id_is_refused_not_dropped() -> None:
+    # An event is known by its id: adding another one under an id already recorded
+    # used to keep the first and drop the second without a word, where a file with
+    # the id twice and a merge of two such events are refused.
+    poset, ev = diamond()
+    before = poset.to_dict()
+    refusals = [
+        (Event("other", id="top", source="t"), "already recorded for top from 't'"),
+        (Event("top", id="top", source="elsewhere"), "already recorded for top from 't'"),
+        (Event("top", {"k": 1}, id="top", source="t"), "with another payload"),
+        (Event("top", id="top", source="t", metadata={"m": 1}), "with another metadata"),
+    ]
+    for other, message in refusals:
+        with pytest.raises(ValueError, match=message):
+            poset.add(other, caused_by=[ev["side"]])
+        assert poset.to_dict() == before
+        assert poset.get("top") is ev["top"]
+    computation = Computation(poset)
+    with pytest.raises(ValueError, match="another event needs another id"):
+        computation.record(Event("elsewhere", id="left"))
+    assert computation.get("left") is ev["left"]
+    # The same event made again (its time stamped anew) is the same event: its new
+    # causes are added.
+    again = Event("side", id="side", source="s", timestamp=ev["side"].timestamp + 1)
+    poset.add(again, caused_by=[ev["top"]])
+    assert names(poset.causes(ev["side"])) == ["top"]
 
 
 def test_add_causal_link_refuses_cycles_and_ignores_duplicates() -> None:

@@ -429,3 +429,57 @@ def test_a_class_as_a_fields_value_is_a_value_compared_as_one():
     poset.add(Event("E", {"kind": int}, id="i"))
     poset.add(Event("E", {"kind": str}, id="s"))
     assert ids(both_ways(Pattern.match("E", kind=str), poset)) == [["s"]]
+
+
+def test_a_pattern_read_inside_a_component_names_its_sources_by_path():
+    from pyrapide.patterns.operators import scoped_pattern
+
+    poset = Poset()
+    inner = Event("Bell.rang", id="inner", source="belfry.left")
+    outer = Event("Bell.rang", id="outer", source="left")
+    heard = Event("Hall.heard", id="heard", source="belfry.hall")
+    poset.add(inner)
+    poset.add(outer)
+    poset.add(heard, caused_by=[inner, outer])
+    text = '((Bell.rang from "left" -> Hall.heard from "hall")+ or Bell.rang from ?s) where ?n == 1'
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UnboundPlaceholderWarning)
+        pattern = parse_pattern(text)
+    read = scoped_pattern(pattern, "belfry")
+    assert str(read) == (
+        '(Bell.rang from "belfry.left" -> Hall.heard from "belfry.hall")+ '
+        "or Bell.rang from ?s where ?n == 1"
+    )
+    # As the matcher of that scope reads the pattern, over a whole poset too.
+    sequence = parse_pattern('Bell.rang from "left" -> Hall.heard from "hall"')
+    scoped = scoped_pattern(sequence, "belfry")
+    assert ids(scoped.match_in(poset)) == [["inner", "heard"]]
+    matcher = sequence.matcher(scope="belfry")
+    assert ids([m for e in poset for m in matcher.feed(e, poset)]) == [["inner", "heard"]]
+    # A pattern naming no source, or read at the outermost level, is itself.
+    plain = parse_pattern("Bell.rang -> Hall.heard from ?s")
+    assert scoped_pattern(plain, "belfry") is plain
+    assert scoped_pattern(sequence, "") is sequence
+
+
+def test_a_field_holding_a_str_enum_member_matches_its_value():
+    # A payload may hold a StrEnum's member (a str, written to JSON as its value).
+    # Pattern.match("A", kind="query") and Pattern.match("A", kind=Kind.QUERY) are one
+    # pattern (equal, printed alike), yet the first matched only a plain str: a
+    # connection on kind="query" never fired for an event emitted with Kind.QUERY,
+    # and did once the computation was saved and loaded.
+    import enum
+
+    class Kind(enum.StrEnum):
+        QUERY = "query"
+
+    poset = Poset()
+    event = Event("A", {"kind": Kind.QUERY}, id="a")
+    poset.add(event)
+    by_value = Pattern.match("A", kind="query")
+    assert by_value == Pattern.match("A", kind=Kind.QUERY)
+    by_text = parse_pattern('A(kind="query")')
+    for pattern in (by_value, by_text, Pattern.match("A", kind=Kind.QUERY)):
+        assert ids(pattern.match_in(poset)) == [["a"]]
+        assert ids(pattern.matcher().feed(event, poset)) == [["a"]]
+    assert Pattern.match("A", kind="other").match_in(poset) == []

@@ -227,6 +227,20 @@ def test_semantic_errors_are_syntax_errors_with_a_column():
     assert caught.value.column == 3
 
 
+def test_an_object_giving_a_key_twice_is_refused_at_the_second():
+    # JSON keeps the last value in silence: A(k={"a": 1, "a": 2}) used to be read as
+    # A(k={"a": 2}), a pattern other than the one written, in a guard as in a field.
+    for text, column in (
+        ('A(k={"a": 1, "a": 2})', 14),
+        ('A(k=[{"a": {"b": 1, "b": 1}}])', 21),
+        ('A(k=?x) where ?x == {"q": 1, "q": 2}', 30),
+    ):
+        with pytest.raises(PatternSyntaxError, match=r'key "[abq]" is given twice') as caught:
+            parse_pattern(text)
+        assert caught.value.column == column
+    assert str(parse_pattern('A(k={"a": 1, "b": {}})')) == 'A(k={"a": 1, "b": {}})'
+
+
 def test_empty_text_and_non_strings():
     with pytest.raises(PatternSyntaxError, match="Empty pattern"):
         parse_pattern("   ")

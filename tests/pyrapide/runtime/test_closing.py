@@ -13,7 +13,17 @@ import time
 
 import pytest
 
-from pyrapide import Pattern, action, agent, architecture, get_context, interface, module, when
+from pyrapide import (
+    Pattern,
+    action,
+    agent,
+    architecture,
+    connect,
+    get_context,
+    interface,
+    module,
+    when,
+)
 from pyrapide.runtime import EmitError, HandlerError, HandlerTimeout, System
 
 
@@ -246,8 +256,51 @@ async def test_a_handler_resetting_its_own_system_gets_the_error_of_its_call() -
     system.inject("Desk.ask", {"n": 1})
     await system.run()
     (error,) = system.errors
-    assert isinstance(error.error, ValueError) and error.component == "clerk"
+    # Refused before anything is closed, as run_until_quiet() and step() are (it was
+    # Python's "ValueError: coroutine already executing", from halfway through).
+    assert isinstance(error.error, RuntimeError) and error.component == "clerk"
+    assert "reset() cannot be called from a handler" in str(error.error)
     assert "systems[0].reset()" in error.traceback
+
+
+@pytest.mark.parametrize("call", ["run", "stop", "reset"])
+async def test_a_handler_ending_its_system_from_a_connect_is_refused_and_the_run_goes_on(
+    call: str,
+) -> None:
+    # The handler runs within the connect delivery of a start hook's emit. Ending or
+    # restarting the system there closed the waiting hook under the run, which died
+    # with "RuntimeError: cannot reuse already awaited coroutine", its run lost.
+    systems: list[System] = []
+
+    @module(implements=Desk)
+    class Asking:
+        async def start(self):
+            await get_context(self).emit("Desk.ask", n=1)
+            await get_context(self).emit("Desk.ask", n=2)
+
+    @module(implements=Clerk)
+    class Ending:
+        @when(Pattern.match("Desk.ask"))
+        async def on_ask(self, match):
+            system = systems[0]
+            if call == "reset":
+                system.reset()
+            else:
+                await getattr(system, call)()
+
+    @architecture
+    class Calling:
+        desk = Desk
+        clerk = Clerk
+        connections = [connect(Pattern.match("Desk.ask"), target=clerk)]
+
+    system = System(Calling, {"desk": Asking, "clerk": Ending})
+    systems.append(system)
+    computation = await system.run()
+    assert [e.payload["n"] for e in computation] == [1, 2]
+    assert [type(e.error) for e in system.errors] == [RuntimeError, RuntimeError]
+    assert f"{call}() cannot be called from a handler" in str(system.errors[0].error)
+    assert system.state == "stopped"
 
 
 async def test_a_pause_ends_the_wait_on_a_finish_hook() -> None:
@@ -279,3 +332,107 @@ async def test_the_handler_timeout_bounds_the_wait_on_a_finish_hook_with_no_time
     assert time.perf_counter() - began < 5
     (limit,) = system.limits
     assert limit.limit == "timeout" and "the finish hook of clerk was closed" in limit.message
+
+
+async def test_a_subscriber_resetting_a_running_system_is_refused_and_reported() -> None:
+    # A notification of a step (here: a delivery finished) comes while the run is
+    # stepping; a reset there closed what the run was driving, as from a handler.
+    from pyrapide.runtime import DispatchFinished, SubscriberError
+
+    @module(implements=Clerk)
+    class Idle:
+        @when(Pattern.match("Desk.ask"))
+        async def on_ask(self, match):
+            pass
+
+    system = System(Office, {"desk": Counter, "clerk": Idle})
+    dropped: list[SubscriberError] = []
+    system.subscribe(dropped.append, kinds=[SubscriberError])
+    system.subscribe(lambda note: system.reset(), kinds=[DispatchFinished])
+    system.inject("Desk.ask", {"n": 1})
+    system.inject("Desk.ask", {"n": 2})
+    computation = await system.run()
+    assert [e.payload["n"] for e in computation] == [1, 2]
+    (note,) = dropped
+    assert "reset() cannot be called from a subscriber while the system runs" in str(
+        note.error
+    )
+    assert system.state == "stopped"
+
+
+@interface
+class Slow:
+    @action
+    async def done(self, n: int) -> None: ...
+
+
+def slow_office() -> System:
+    """Three asks, each answered by a handler that waits on the outside first."""
+
+    @module(implements=Desk)
+    class Asking:
+        async def start(self):
+            for n in range(3):
+                await get_context(self).emit("Desk.ask", n=n)
+
+    @module(implements=Slow)
+    class Waiting:
+        @when(Pattern.match("Desk.ask"))
+        async def on_ask(self, match):
+            await never_done()
+
+    @architecture
+    class SlowOffice:
+        desk = Desk
+        slow = Slow
+        connections = [agent(Pattern.match("Desk.ask"), target=slow)]
+
+    return System(SlowOffice, {"desk": Asking, "slow": Waiting})
+
+
+async def test_a_stop_from_another_task_ends_the_run_it_interrupts() -> None:
+    # run() waited on its handlers' outside futures; a stop() from another task closed
+    # them under it, and run() never returned: the computation was out of reach.
+    system = slow_office()
+    running = asyncio.ensure_future(system.run())
+    while len(system.in_flight()) < 3:
+        await asyncio.sleep(0)
+    await asyncio.wait_for(system.stop(), 5)
+    computation = await asyncio.wait_for(running, 5)
+    assert [e.payload["n"] for e in computation] == [0, 1, 2]
+    assert system.state == "stopped" and system.errors == []
+
+
+async def test_a_stop_from_another_task_ends_a_paused_run_and_a_run_loop() -> None:
+    system = slow_office()
+    running = asyncio.ensure_future(system.run())
+    while len(system.in_flight()) < 3:
+        await asyncio.sleep(0)
+    system.pause()  # run() now waits for resume()
+    while system.state != "paused":
+        await asyncio.sleep(0)
+    await asyncio.wait_for(system.stop(), 5)
+    assert len(await asyncio.wait_for(running, 5)) == 3
+    # A caller driving the loop itself sees it return, paused, and the system stopped.
+    system = slow_office()
+    looping = asyncio.ensure_future(system.run_until_quiet())
+    while len(system.in_flight()) < 3:
+        await asyncio.sleep(0)
+    await asyncio.wait_for(system.stop(), 5)
+    outcome = await asyncio.wait_for(looping, 5)
+    assert outcome.stopped == "paused" and system.state == "stopped"
+
+
+async def test_a_second_run_or_a_reset_while_the_system_runs_is_refused() -> None:
+    # A second run() stepped the scheduler in turn with the first, which never ended.
+    system = slow_office()
+    running = asyncio.ensure_future(system.run())
+    while len(system.in_flight()) < 3:
+        await asyncio.sleep(0)
+    for call in (system.run, system.run_until_quiet):
+        with pytest.raises(RuntimeError, match="the system is running already"):
+            await asyncio.wait_for(call(), 5)
+    with pytest.raises(RuntimeError, match=r"reset\(\) cannot be called while a run\(\)"):
+        system.reset()
+    await system.stop()
+    assert len(await asyncio.wait_for(running, 5)) == 3

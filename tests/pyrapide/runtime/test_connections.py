@@ -224,3 +224,41 @@ async def test_each_delivery_runs_the_handler_even_when_two_connections_carry_on
     await system.run()
     # n=1 goes both ways; n=0 only through the second connection.
     assert heard == [(1, "e1"), (1, "e1"), (0, "e2")]
+
+
+async def test_a_connection_on_a_field_value_takes_a_str_enum_member_of_that_value():
+    # `kind: str` takes Kind.QUERY, a str; the connection on kind="query" never fired
+    # for it: the module's handler never ran, and nothing said why.
+    import enum
+
+    class Kind(enum.StrEnum):
+        QUERY = "query"
+
+    @interface
+    class Asking:
+        @action
+        async def asked(self, kind: str) -> None: ...
+
+    @module(implements=Asking)
+    class Asker:
+        async def start(self):
+            await get_context(self).emit("Asking.asked", kind=Kind.QUERY)
+
+    heard = []
+
+    @module(implements=Front)
+    class Hearer:
+        @when(Pattern.match("Asking.asked", kind="query"))
+        async def on_asked(self, match):
+            heard.append(match.payload["kind"])
+
+    @architecture
+    class Asked:
+        asker = Asking
+        hearer = Front
+        connections = [connect(Pattern.match("Asking.asked", kind="query"), target=hearer)]
+
+    system = System(Asked, {"asker": Asker, "hearer": Hearer})
+    await system.run()
+    assert system.errors == []
+    assert heard == ["query"]

@@ -17,9 +17,13 @@ from pyrapide import (
     agent,
     architecture,
     connect,
+    constraint,
+    every,
     get_context,
     interface,
     module,
+    must_match,
+    never,
     pipe,
     when,
 )
@@ -375,6 +379,87 @@ async def test_a_source_a_handler_names_inside_is_the_component_of_that_architec
     assert system.errors == []
     (heard,) = computation.events_by_name("Hall.heard")
     assert heard.payload["who"] == "belfry.left"
+
+
+@constraint
+class LeftRules:
+    """The left bell's rules, stated over what the filter lets through."""
+
+    filter = Pattern.match("Bell.rang", source="left")
+
+    def rules(self) -> list[Any]:
+        return [never("Bell.rang", name="quiet")]
+
+
+@architecture(implements=Hall)
+class WatchedBelfry:
+    left = Bell
+    right = Bell
+    hall = Hall
+    connections = [connect(Pattern.match("Bell.rang"), hall)]
+    constraints = [
+        never(Pattern.match("Bell.rang", source="left"), name="left_silent"),
+        must_match(Pattern.match("Hall.heard", source="hall"), name="hall_hears"),
+        every(Pattern.match("Bell.rang", source="right")).leads_to(
+            'Hall.heard(who="belfry.right") from "hall"', name="right_answered"
+        ),
+        every(Pattern.match("Bell.rang", source="right")).leads_to(
+            'Hall.heard(who="right") from "hall"', name="right_misread"
+        ),
+        never('Bell.rang from "right" -> Hall.heard from "hall"', name="right_unheard"),
+        never(Pattern.match("Bell.rang", source="town"), name="not_from_the_town"),
+        LeftRules,
+    ]
+
+
+@architecture
+class WatchedTown:
+    belfry = WatchedBelfry
+    square = Hall
+    connections = [connect(Pattern.match("Hall.heard"), "square")]
+
+
+async def test_a_source_a_constraint_names_inside_is_the_component_of_that_architecture():
+    # As in the connections and the handlers: `from "left"` in a constraint of the
+    # belfry is belfry.left. It was read as a component `left` of the town, none: the
+    # nevers never fired, and the must_match was reported unmet though its event is there.
+    system = WatchedTown.bind(
+        belfry={"left": Ringer, "right": Ringer, "hall": Listener}, square=Listener
+    )
+    await system.run()
+    assert system.errors == []
+    found = {v.constraint_name: [e.source for e in v.events] for v in system.violations}
+    assert found == {
+        "left_silent": ["belfry.left"],
+        "right_unheard": ["belfry.right", "belfry.hall"],
+        # the hall heard belfry.right, not "right": right_answered holds, this does not
+        "right_misread": ["belfry.right"],
+        "LeftRules.quiet": ["belfry.left"],  # the filter's source is belfry.left too
+    }
+
+
+@architecture
+class TwoTowns:
+    north = WatchedBelfry
+    south = WatchedBelfry
+    square = Hall
+    connections = [connect(Pattern.match("Hall.heard"), "square")]
+
+
+async def test_a_constraint_naming_a_source_is_checked_at_each_place_its_architecture_is():
+    belfry = {"left": Ringer, "right": Ringer, "hall": Listener}
+    system = TwoTowns.bind(north=belfry, south=belfry, square=Listener)
+    await system.run()
+    assert system.errors == []
+    found = sorted(
+        (v.constraint_name, v.events[0].source)
+        for v in system.violations
+        if v.constraint_name.endswith("left_silent")
+    )
+    assert found == [
+        ("north.left_silent", "north.left"),
+        ("south.left_silent", "south.left"),
+    ]
 
 
 # -- an architecture inside an architecture inside an architecture -------------------------

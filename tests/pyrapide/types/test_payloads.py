@@ -99,6 +99,11 @@ def test_a_payload_that_fits_passes():
          "Shop.order: sizes is declared dict[str, int] | None, got {2: 1}", "sizes"),
         ({"item": "a", "tags": ["a", {"deep": {3: "x"}}]},
          "Shop.order: tags is declared list[str], got ['a', {'deep': {3: 'x'}}]", "tags"),
+        # Shown as a JSON string of its repr, a set would read as the string "{1}",
+        # which a field declared str takes.
+        ({"item": {1}}, "Shop.order: item is declared str, got {1} (a set)", "item"),
+        ({"item": "a", "tags": ["a", {1}]},
+         "Shop.order: tags is declared list[str], got ['a', {1}]", "tags"),
     ],
 )
 def test_each_problem_has_one_message_naming_the_field(payload, message, field):
