@@ -1043,7 +1043,6 @@ def _kind(kind: str | ConnectionKind | None, where: str) -> ConnectionKind | Non
         raise ValueError(f"{where}: unknown kind {kind!r}; use one of {known}") from None
 
 
-
 def _read_inside(item: Any, path: str) -> Any:
     """Constraint ``item`` (or ``@constraint`` class) of the architecture at ``path``,
     as read there (see ``Constraint.scoped``): itself unless a source it names is a
