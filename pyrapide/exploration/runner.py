@@ -28,8 +28,8 @@ from pyrapide.exploration.schedule import (
 from pyrapide.exploration.tracking import Footprint, Identity, Tracker
 from pyrapide.patterns.engine import match_all
 from pyrapide.patterns.join import TooManyMatches, too_many_to_follow
+from pyrapide.patterns.operators import guards_in
 from pyrapide.runtime.modules import ModuleBuildError
-from pyrapide.runtime.routing import guards_in
 
 if TYPE_CHECKING:
     from pyrapide.constraints import ConstraintViolation

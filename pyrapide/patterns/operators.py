@@ -40,6 +40,7 @@ __all__ = [
     "SequencePattern",
     "TimedPattern",
     "UnboundPlaceholderWarning",
+    "guards_in",
     "scoped_pattern",
 ]
 
@@ -369,6 +370,20 @@ class IterationPattern(_Unary):
         inner = self.pattern
         bare = isinstance(inner, BasicPattern) and inner.source_matcher is None
         return f"{inner._text() if bare else f'({inner._text()})'}+"
+
+
+def guards_in(pattern: Pattern) -> tuple[GuardedPattern, ...]:
+    """The guarded patterns (``.where``) anywhere in ``pattern``: where the errors of
+    its guards are kept, for a caller that reports them (the runtime, for a
+    connection's, a handler's or a constraint's pattern)."""
+    found = []
+    stack = [pattern]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, GuardedPattern):
+            found.append(node)
+        stack.extend(node.children())
+    return tuple(found)
 
 
 def scoped_pattern(pattern: Pattern, scope: str) -> Pattern:

@@ -10,8 +10,9 @@ from pyrapide.architecture.hierarchy import parent_path
 from pyrapide.core.printable import counted
 from pyrapide.patterns import BasicPattern
 from pyrapide.patterns.engine import one_event_test
+from pyrapide.patterns.operators import guards_in
 from pyrapide.runtime.modules import module_spec
-from pyrapide.runtime.routing import Router, guards_in
+from pyrapide.runtime.routing import Router
 
 if TYPE_CHECKING:
     from pyrapide.architecture import Connection

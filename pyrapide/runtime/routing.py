@@ -24,10 +24,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from pyrapide.architecture import Connection, ConnectionKind, Delivery
-from pyrapide.patterns import BasicPattern, Pattern, Placeholder
+from pyrapide.patterns import BasicPattern, Placeholder
 from pyrapide.patterns.algebra import is_from, scoped_source
 from pyrapide.patterns.engine import one_event_test
-from pyrapide.patterns.operators import GuardedPattern
+from pyrapide.patterns.operators import GuardedPattern, guards_in
 from pyrapide.runtime.notifications import GuardError, keep_error
 
 if TYPE_CHECKING:
@@ -312,16 +312,3 @@ def callable_name(target: Callable[..., Any] | Any) -> str:
     return (
         getattr(target, "__qualname__", None) or getattr(target, "__name__", None) or repr(target)
     )
-
-
-def guards_in(pattern: Pattern) -> tuple[GuardedPattern, ...]:
-    """The guarded patterns (``.where``) anywhere in ``pattern``, whose errors the
-    runtime reports as GuardError notifications."""
-    found = []
-    stack = [pattern]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, GuardedPattern):
-            found.append(node)
-        stack.extend(node.children())
-    return tuple(found)

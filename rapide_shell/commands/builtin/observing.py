@@ -12,7 +12,7 @@ from rich.text import Text
 
 from pyrapide.patterns import BasicPattern, Condition, GuardedPattern, Pattern
 from pyrapide.patterns.algebra import globs_matching_none, named_sources
-from pyrapide.runtime.routing import guards_in
+from pyrapide.patterns.operators import guards_in
 from rapide_shell import notices, render
 from rapide_shell.architecture_check import source_is_no_component
 from rapide_shell.architecture_text import ENVIRONMENT
