@@ -13,7 +13,7 @@ incrementally by a :class:`ConstraintMonitor` as events arrive::
 from pyrapide.constraints.base import Constraint, Tracker
 from pyrapide.constraints.declarative import RuleSet, constraint
 from pyrapide.constraints.leads_to import LeadsTo, every
-from pyrapide.constraints.monitor import ConstraintMonitor
+from pyrapide.constraints.monitor import ConstraintMonitor, GuardRaised
 from pyrapide.constraints.rules import MustMatch, Never, must_match, never
 from pyrapide.constraints.violation import ConstraintViolation
 
@@ -21,6 +21,7 @@ __all__ = [
     "Constraint",
     "ConstraintMonitor",
     "ConstraintViolation",
+    "GuardRaised",
     "LeadsTo",
     "MustMatch",
     "Never",

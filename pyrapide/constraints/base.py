@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
@@ -18,6 +19,26 @@ Admit = Callable[[PatternMatch], bool] | None
 # While a constraint class collects its rules, the constraints built by
 # must_match()/never()/every() are appended here (see declarative.py).
 collected_rules: ContextVar[list[Constraint] | None] = ContextVar("collected_rules", default=None)
+
+# Whether the matchers trackers make warn of a guard that raises: off while a monitor
+# that tells of them itself (a running system's) makes its trackers.
+_matchers_warn: ContextVar[bool] = ContextVar("matchers_warn", default=True)
+
+
+def new_matcher(pattern: Pattern) -> Any:
+    """A matcher of ``pattern`` for a tracker: one that warns of a guard that raises,
+    unless its monitor tells of those itself (see :class:`ConstraintMonitor`)."""
+    return pattern.matcher(warn_guard_errors=_matchers_warn.get())
+
+
+@contextmanager
+def matchers_warn(warn: bool) -> Iterator[None]:
+    """Within the block, :func:`new_matcher` makes matchers that warn or not."""
+    token = _matchers_warn.set(warn)
+    try:
+        yield
+    finally:
+        _matchers_warn.reset(token)
 
 
 def poset_of(poset_or_computation: Any) -> Any:
@@ -110,6 +131,11 @@ class Constraint:
     def tracker(self) -> Tracker:
         """Fresh incremental state, for a monitor."""
         return _WholeRunTracker(self)
+
+    def patterns(self) -> tuple[Pattern, ...]:
+        """The patterns this constraint matches as events arrive, whose guards a
+        monitor watches for errors; none for one written by hand (``check`` alone)."""
+        return ()
 
     def scoped(self, scope: str) -> Constraint:
         """This constraint as stated inside the component at path ``scope`` (a nested

@@ -13,6 +13,7 @@ from pyrapide.constraints.base import (
     Tracker,
     as_pattern,
     collected_rules,
+    new_matcher,
     poset_of,
 )
 from pyrapide.constraints.rules import PatternConstraint
@@ -74,6 +75,12 @@ class RuleSet(Constraint):
         twin.rules_list, twin.filter_pattern = rules, filter_pattern
         return twin
 
+    def patterns(self) -> tuple[Pattern, ...]:
+        if type(self).check is not RuleSet.check:
+            return ()  # the class checks by hand
+        own = () if self.filter_pattern is None else (self.filter_pattern,)
+        return own + tuple(pattern for rule in self.rules_list for pattern in rule.patterns())
+
     def tracker(self) -> Tracker:
         if type(self).check is not RuleSet.check:
             return super().tracker()  # the class checks by hand: a whole-run check
@@ -103,7 +110,7 @@ class _RuleSetTracker(Tracker):
     def __init__(self, rule_set: RuleSet) -> None:
         self.rule_set = rule_set
         self.filter = rule_set.filter_pattern
-        self.filter_matcher = self.filter.matcher() if self.filter is not None else None
+        self.filter_matcher = new_matcher(self.filter) if self.filter is not None else None
         self.passing: set[str] = set()
         self.newly_passing: list[str] = []  # the ids the last feed added to ``passing``
         admit = _admit_within(self.passing) if self.filter is not None else None
@@ -157,7 +164,7 @@ class _RuleSetTracker(Tracker):
             # An event let through stays through, though the match that did it was dropped.
             kept = {event.id for event in events}
             self.passing.intersection_update(kept)
-            self.filter_matcher = self.filter.matcher()
+            self.filter_matcher = new_matcher(self.filter)
             for event in events:
                 self.filter_matcher.feed(event, poset)
         return [v for tracker in self.trackers for v in tracker.rebase(events, poset)]

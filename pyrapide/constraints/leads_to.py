@@ -55,6 +55,9 @@ class LeadsTo(PatternConstraint):
         twin.trigger, twin.response = trigger, response
         return twin
 
+    def patterns(self) -> tuple[Pattern, ...]:
+        return (self.trigger, self.response)
+
     def _unanswered(self, found: PatternMatch) -> ConstraintViolation:
         what = f"{self.trigger} matched with no causally later {self.response}"
         return self.violation(self.kind, found, what)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from pyrapide.constraints.arguments import (
@@ -12,12 +13,31 @@ from pyrapide.constraints.arguments import (
     events_given,
     followed_given,
 )
-from pyrapide.constraints.base import Constraint, Tracker, constraint_name, poset_of
+from pyrapide.constraints.base import (
+    Constraint,
+    Tracker,
+    constraint_name,
+    matchers_warn,
+    poset_of,
+)
 from pyrapide.constraints.violation import ConstraintViolation, found_where, violation_key
 from pyrapide.core import Computation, Event
 from pyrapide.core.printable import counted
+from pyrapide.patterns import PatternMatch
+from pyrapide.patterns.operators import GuardedPattern, guards_in
 
-__all__ = ["ConstraintMonitor"]
+__all__ = ["ConstraintMonitor", "GuardRaised"]
+
+
+@dataclass(frozen=True)
+class GuardRaised:
+    """A guard (``.where``) of a constraint's pattern raised on ``match`` as an event
+    was observed: that match counted as none, so the constraint may hold (or fail)
+    for want of it. ``error`` is the exception, its traceback kept."""
+
+    constraint_name: str
+    match: PatternMatch
+    error: BaseException
 
 
 class ConstraintMonitor:
@@ -45,6 +65,12 @@ class ConstraintMonitor:
     see :class:`ConstraintViolation`). ``clock``, if given, is called for the time it
     is stamped with (a running system passes its own, logical unless real-time);
     otherwise a violation keeps the wall time it was made at, as in PyRapide 0.3.0.
+
+    A guard of a constraint's pattern that raises counts as a non-match. Its error is
+    warned once per pattern (a RuntimeWarning) and kept in ``pattern.guard_errors``;
+    with ``tell_guard_errors=True`` it is not warned but listed in ``raised`` instead
+    (a :class:`GuardRaised` for each, as ``observe`` meets them), for the caller to
+    tell of: a running system reports each as a ``ConstraintGuardError``.
     """
 
     def __init__(
@@ -52,10 +78,16 @@ class ConstraintMonitor:
         constraints: Iterable[Constraint] = (),
         *,
         clock: Callable[[], float] | None = None,
+        tell_guard_errors: bool = False,
     ) -> None:
         self._clock = clock
+        self._tells = tell_guard_errors
         self._constraints: dict[str, Constraint] = {}
         self._trackers: dict[str, Tracker] = {}
+        # The guards of each constraint's patterns, for those that have any.
+        self._guards: dict[str, tuple[GuardedPattern, ...]] = {}
+        self.raised: list[GuardRaised] = []
+        """The guard errors met by ``observe`` not yet taken (``tell_guard_errors``)."""
         self._own = Computation()
         self._followed: Any = self._own  # the computation (or poset) being checked
         self._fed = 0  # how many of the followed computation's events were checked
@@ -91,10 +123,14 @@ class ConstraintMonitor:
         name = constraint_name(constraint)
         if name in self._constraints:
             raise ValueError(f"a constraint named {name!r} is already registered")
-        tracker = constraint.tracker()
+        with matchers_warn(not self._tells):
+            tracker = constraint.tracker()
         tracker.bind(self._followed)
         self._constraints[name] = constraint
         self._trackers[name] = tracker
+        guards = tuple(guard for pattern in constraint.patterns() for guard in guards_in(pattern))
+        if guards:
+            self._guards[name] = guards
         if self._fed:
             poset = poset_of(self._followed)
             self._last_observed = None  # the new tracker was fed in another order
@@ -109,6 +145,7 @@ class ConstraintMonitor:
             raise KeyError(f"no constraint named {name!r} (registered: {known})")
         del self._constraints[name]
         del self._trackers[name]
+        self._guards.pop(name, None)
         self._last_found = [(source, v) for source, v in self._last_found if source != name]
 
     @property
@@ -176,13 +213,37 @@ class ConstraintMonitor:
         self._fed += 1
         poset = poset_of(computation)
         found: list[tuple[str, ConstraintViolation]] = []
+        guarded = self._guards if self._tells else {}
         for name, tracker in self._trackers.items():
-            violations = tracker.feed(event, poset)
+            guards = guarded.get(name)
+            if guards is None:
+                violations = tracker.feed(event, poset)
+            else:
+                before = [guard.guard_error_count for guard in guards]
+                violations = tracker.feed(event, poset)
+                self._note_raised(name, guards, before)
             if violations:
                 found.extend((name, violation) for violation in violations)
         self._last_observed = event
         self._last_found = found
         return self._report(found, event)
+
+    def _note_raised(
+        self, name: str, guards: tuple[GuardedPattern, ...], before: list[int]
+    ) -> None:
+        """Add to ``raised`` the errors each of ``guards`` met since its count was
+        ``before``, in constraint ``name``."""
+        for guard, count in zip(guards, before, strict=True):
+            new = guard.guard_error_count - count
+            if new > 0:
+                # guard_errors keeps the latest records (a bounded deque), newest last.
+                for found, error in list(guard.guard_errors)[-new:]:
+                    self.raised.append(GuardRaised(name, found, error))
+
+    def take_raised(self) -> list[GuardRaised]:
+        """The guard errors in ``raised``, which is emptied."""
+        raised, self.raised = self.raised, []
+        return raised
 
     def check_event(self, event: Event, computation: Any) -> list[ConstraintViolation]:
         """PyRapide 0.3.0's name for :meth:`observe`."""
@@ -313,7 +374,8 @@ class ConstraintMonitor:
         found: list[tuple[str, ConstraintViolation]] = []
         for name, tracker in self._trackers.items():
             tracker.bind(computation)
-            found.extend((name, violation) for violation in tracker.rebase(kept, poset))
+            with matchers_warn(not self._tells):
+                found.extend((name, violation) for violation in tracker.rebase(kept, poset))
         return self._report(found, None)
 
     def reset(self) -> None:
@@ -334,7 +396,8 @@ class ConstraintMonitor:
 
     def _fresh_trackers(self) -> None:
         """A new tracker per constraint, following the followed computation."""
-        self._trackers = {name: c.tracker() for name, c in self._constraints.items()}
+        with matchers_warn(not self._tells):
+            self._trackers = {name: c.tracker() for name, c in self._constraints.items()}
         for tracker in self._trackers.values():
             tracker.bind(self._followed)
 

@@ -11,6 +11,7 @@ from pyrapide.constraints.base import (
     Tracker,
     admitted,
     as_pattern,
+    new_matcher,
     poset_of,
     register_rule,
     settle_description,
@@ -90,7 +91,7 @@ class MatchTracker(Tracker):
     def __init__(self, patterns: tuple[Pattern, ...], admit: Admit) -> None:
         self.patterns = patterns
         self.admit = admit
-        self.matchers = [pattern.matcher() for pattern in patterns]
+        self.matchers = [new_matcher(pattern) for pattern in patterns]
         # While waiting: the events let through so far, and the refused matches
         # (pattern index, match) by the id of an event of theirs not let through yet.
         self.passing: set[str] | None = None
@@ -157,7 +158,7 @@ class MatchTracker(Tracker):
     def replay(self, events: list[Any], poset: Any) -> None:
         # Fresh matchers learn the kept events; their matches were reported already,
         # or wait (those wholly kept) to be let through.
-        self.matchers = [pattern.matcher() for pattern in self.patterns]
+        self.matchers = [new_matcher(pattern) for pattern in self.patterns]
         for event in events:
             for matcher in self.matchers:
                 matcher.feed(event, poset)
@@ -195,6 +196,9 @@ class SinglePatternConstraint(PatternConstraint):
         twin = copy.copy(self)
         twin.pattern = pattern
         return twin
+
+    def patterns(self) -> tuple[Pattern, ...]:
+        return (self.pattern,)
 
     def matches(self, poset: Any, admit: Admit) -> list[PatternMatch]:
         """The matches of the pattern in ``poset`` that ``admit`` accepts."""

@@ -386,7 +386,8 @@ def _violation_line(violation: ConstraintViolation) -> str:
 
 
 def _error_line(note: object) -> str:
-    component = getattr(note, "component", "?")
+    constraint = getattr(note, "constraint", None)  # a ConstraintGuardError's
+    where = f"constraint {constraint}" if constraint else getattr(note, "component", "?")
     error = getattr(note, "error", None)
     message = message_of(error) if isinstance(error, BaseException) else str(error)
-    return f"{component}: {type(error).__name__}: {message}"
+    return f"{where}: {type(error).__name__}: {message}"

@@ -16,6 +16,7 @@ _EXPORTS: dict[str, str] = {
     "DEFAULT_HANDLER_TIMEOUT": "pyrapide.runtime.watchdog",
     "WAKE": "pyrapide.runtime.choices",
     "Choice": "pyrapide.runtime.choices",
+    "ConstraintGuardError": "pyrapide.runtime.notifications",
     "ConstraintViolated": "pyrapide.runtime.notifications",
     "DeliveryUnhandled": "pyrapide.runtime.notifications",
     "Dispatch": "pyrapide.runtime.dispatch",
@@ -75,6 +76,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
         Choice as Choice,
     )
     from pyrapide.runtime.notifications import (
+        ConstraintGuardError as ConstraintGuardError,
         ConstraintViolated as ConstraintViolated,
         DeliveryUnhandled as DeliveryUnhandled,
         DispatchFinished as DispatchFinished,

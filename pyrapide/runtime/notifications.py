@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from pyrapide.architecture import Connection
     from pyrapide.constraints import ConstraintViolation
     from pyrapide.core import Event
+    from pyrapide.patterns import PatternMatch
     from pyrapide.runtime.dispatch import Dispatch
     from pyrapide.runtime.running import RunState
     from pyrapide.runtime.tasks import InFlight
@@ -131,6 +132,23 @@ class GuardError(HandlerError):
     connection: Connection
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ConstraintGuardError(HandlerError):
+    """A guard (``.where``) in a pattern of one of the architecture's constraints raised
+    while ``event`` was checked against it.
+
+    The guard counted as a non-match, so the constraint (``constraint``, its name) may
+    hold where it would not, or fail where it would hold: a ``never`` whose guard
+    raises reports nothing. ``match`` is the match the guard was asked about. A
+    HandlerError like the others (``system.errors`` keeps it, ``run(raise_errors=True)``
+    raises it), since the code that raised is the user's; ``component`` is "" (a
+    constraint is the architecture's, no component's) and ``dispatch`` None.
+    """
+
+    constraint: str
+    match: PatternMatch
+
+
 FRAMES_KEPT = 100
 """How many of a system's handler and guard errors keep their exception's traceback
 whole: the frames it ran in and their variables, what a debugger's post-mortem reads.
@@ -199,6 +217,7 @@ NOTIFICATION_KINDS: dict[str, type[Notification]] = {
         TaskResumed,
         HandlerError,
         GuardError,
+        ConstraintGuardError,
         ConstraintViolated,
         LimitReached,
         StateChanged,

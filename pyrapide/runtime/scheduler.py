@@ -59,6 +59,7 @@ from pyrapide.runtime.collector import tend as tend_collector
 from pyrapide.runtime.dispatch import Dispatch, DispatchState
 from pyrapide.runtime.handlers import is_async_function
 from pyrapide.runtime.notifications import (
+    ConstraintGuardError,
     ConstraintViolated,
     DeliveryUnhandled,
     DispatchFinished,
@@ -131,7 +132,7 @@ if TYPE_CHECKING:
     import asyncio
 
     from pyrapide.architecture import ConnectionKind
-    from pyrapide.constraints import ConstraintMonitor, ConstraintViolation
+    from pyrapide.constraints import ConstraintMonitor, ConstraintViolation, GuardRaised
     from pyrapide.core import Computation, Event
     from pyrapide.runtime.clock import RunClock
     from pyrapide.runtime.handlers import HandlerCall, HandlerTable
@@ -282,14 +283,40 @@ class Scheduler:
                 EventRecorded(seq=reporter.next_seq(), event=event, causes=tuple(causes))
             )
         self._route(event, task, routes)
-        if self.constraints is not None:
-            self.report_violations(self.constraints.observe(event, self.computation))
+        constraints = self.constraints
+        if constraints is not None:
+            self.report_violations(constraints.observe(event, self.computation))
+            if constraints.raised:
+                self.report_constraint_guard_errors(event, constraints.take_raised())
         self.recorded_count += 1
         if not self.recorded_count % _TEND_EVERY:
             tend_collector()
         if self.max_events is not None and self.recorded_count >= self.max_events:
             count = self.recorded_count
             self.halt("max_events", f"stopped after {counted(count, 'event')} (max_events)")
+
+    def report_constraint_guard_errors(self, event: Event, raised: list[GuardRaised]) -> None:
+        """Keep and report the errors of constraints' guards met checking ``event``."""
+        reporter = self.reporter
+        for found in raised:
+            error = found.error
+            # From the guard down: the matcher's frame that called it is left out.
+            tb = error.__traceback__
+            text = "".join(
+                traceback.format_exception(type(error), error, tb.tb_next if tb else None)
+            )
+            note = ConstraintGuardError(
+                seq=reporter.next_seq(),
+                component="",
+                event=event,
+                dispatch=None,
+                error=error,
+                traceback=text,
+                constraint=found.constraint_name,
+                match=found.match,
+            )
+            reporter.publish(note)
+            keep_error(self.errors, note)
 
     def report_violations(self, violations: list[ConstraintViolation]) -> None:
         """Keep and report constraint violations."""

@@ -937,7 +937,7 @@ class System:
         if not constraints:
             return None
         # Stamped as the events are: with the run's time, logical unless real-time.
-        monitor = ConstraintMonitor(clock=self.clock.timestamp)
+        monitor = ConstraintMonitor(clock=self.clock.timestamp, tell_guard_errors=True)
         for item in constraints:
             monitor.add_constraint(item)
         return monitor

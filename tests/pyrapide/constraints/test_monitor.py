@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import warnings
 
 import pytest
 
@@ -163,6 +164,28 @@ def test_a_guard_that_raises_does_not_crash_the_monitor() -> None:
         assert monitor.check(Event("X")) == []
     assert broken.guard_error_count == 1
     assert monitor.check(Event("X", {"missing": 1}))[0].constraint_name == "broken"
+
+
+def test_a_monitor_that_tells_of_guard_errors_lists_them_and_does_not_warn() -> None:
+    broken = Pattern.match("X").where(lambda m: m.payload["missing"] > 0)
+    later = every(Pattern.match("Y")).leads_to(
+        Pattern.match("Z").where(lambda m: 1 / 0), name="answered"
+    )
+    monitor = ConstraintMonitor([never(broken, name="broken"), later], tell_guard_errors=True)
+    computation = Computation()
+    x, z = Event("X"), Event("Z")
+    computation.record(x)
+    computation.record(z)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert monitor.observe(x, computation) == []
+        assert monitor.observe(z, computation) == []
+    raised = monitor.take_raised()
+    assert [(r.constraint_name, r.match.events, type(r.error)) for r in raised] == [
+        ("broken", (x,), KeyError),
+        ("answered", (z,), ZeroDivisionError),
+    ]
+    assert monitor.raised == [] and monitor.take_raised() == []
 
 
 def test_a_link_to_an_event_not_yet_checked_checks_it_first_as_pyrapide_030_did() -> None:

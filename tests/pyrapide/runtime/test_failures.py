@@ -13,12 +13,21 @@ from pyrapide import (
     agent,
     architecture,
     connect,
+    constraint,
     get_context,
     interface,
     module,
+    never,
     when,
 )
-from pyrapide.runtime import GuardError, HandlerError, LimitReached, SubscriberError, System
+from pyrapide.runtime import (
+    ConstraintGuardError,
+    GuardError,
+    HandlerError,
+    LimitReached,
+    SubscriberError,
+    System,
+)
 from pyrapide.runtime.notifications import FRAMES_KEPT
 
 
@@ -190,6 +199,60 @@ async def test_a_raising_guard_of_a_handler_is_reported_and_its_siblings_still_r
     assert error.event.id == computation.events_by_name("Ping.ping")[0].id
     assert "_no_key" in error.traceback
     assert heard == [0]  # the guarded handler did not run; its sibling did
+
+
+def _guarded_constraints():
+    """Ping-pong with constraints whose guards raise on every ping (no field
+    ``missing``): alone, in a composite, in a constraint class; and one that works."""
+
+    @constraint
+    class Shared:
+        def rules(self):
+            never(Pattern.match("Pong.pong") >> Pattern.match("Ping.ping").where(_no_key))
+
+    @architecture
+    class Checked:
+        a = Ping
+        b = Pong
+        connections = [
+            connect(Pattern.match("Ping.ping"), target="b"),
+            connect(Pattern.match("Pong.pong"), target="a"),
+        ]
+        constraints = [
+            never(Pattern.match("Ping.ping").where(_no_key), name="no_missing"),
+            Shared,
+            never(Pattern.match("Ping.ping", n=2), name="no_two"),
+        ]
+
+    return Checked
+
+
+async def test_a_raising_guard_of_a_constraint_is_reported_not_a_silent_hold():
+    # A never whose guard raised on every event counted each as a non-match: it held
+    # without a word but a RuntimeWarning on stderr, which no front end shows.
+    reported = []
+    system = System(_guarded_constraints(), {"a": Pinger, "b": Ponger})
+    system.subscribe(reported.append, kinds=[HandlerError])  # ConstraintGuardError is one
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # reported as a ConstraintGuardError, not warned
+        computation = await system.run()
+    guards = [error for error in system.errors if isinstance(error, ConstraintGuardError)]
+    assert [g for g in reported if isinstance(g, ConstraintGuardError)] == guards
+    pings = computation.events_by_name("Ping.ping")
+    assert [(g.constraint, g.event.id) for g in guards if g.constraint == "no_missing"] == [
+        ("no_missing", ping.id) for ping in pings
+    ]
+    # The constraint class's rule raised once a pong preceded a ping, on that ping.
+    shared = [g for g in guards if g.constraint == "Shared"]
+    assert shared and all(g.event.name == "Ping.ping" for g in shared)
+    first = guards[0]
+    assert first.component == "" and first.dispatch is None
+    assert isinstance(first.error, KeyError)
+    assert [e.id for e in first.match.events] == [first.event.id]
+    assert "_no_key" in first.traceback
+    # The run went on, and the constraint whose guard works still judged it.
+    assert [v.constraint_name for v in system.violations] == ["no_two"]
+    assert [e.payload["n"] for e in pings] == [0, 1, 2, 3]
 
 
 async def test_raise_errors_re_raises_at_the_end_of_the_run():
