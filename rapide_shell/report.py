@@ -96,7 +96,7 @@ class Activity:
                 self.unhandled[key] = Unhandled(dispatch, notification.handlers)
             else:
                 seen.count += 1
-        elif kind in ("HandlerError", "GuardError"):
+        elif kind in ("HandlerError", "GuardError", "ConstraintGuardError"):
             self.guard_errors += kind == "GuardError"
             self.add_problem(_error_line(notification))
         elif kind == "ConstraintViolated":
@@ -225,9 +225,12 @@ def _violation_line(violation: Any) -> str:
 
 
 def _error_line(notification: Any) -> str:
-    """The line of a HandlerError or a GuardError notification."""
-    if type(notification).__name__ == "GuardError":
+    """The line of a HandlerError, a GuardError or a ConstraintGuardError notification."""
+    kind = type(notification).__name__
+    if kind == "GuardError":
         return _guard_error(notification)
+    if kind == "ConstraintGuardError":
+        return _constraint_guard_error(notification)
     return _handler_error(notification)
 
 
@@ -246,6 +249,15 @@ def _guard_error(notification: Any) -> str:
         f"error in the guard of connection #{connection.index} ({connection.kind} "
         f"{connection.pattern}) on {event.id} {event.name}: {error_text(notification.error)}; "
         f"not delivered to {notification.component}"
+    )
+    return _placed(text, notification.traceback)
+
+
+def _constraint_guard_error(notification: Any) -> str:
+    event = notification.event
+    text = (
+        f"error in the guard of constraint {notification.constraint} on {event.id} "
+        f"{event.name}: {error_text(notification.error)}; that match counted as none"
     )
     return _placed(text, notification.traceback)
 

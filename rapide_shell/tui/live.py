@@ -13,6 +13,7 @@ from typing import Any
 
 from pyrapide.core.printable import message_of, printable
 from pyrapide.runtime.notifications import (
+    ConstraintGuardError,
     ConstraintViolated,
     DispatchFinished,
     DispatchQueued,
@@ -125,6 +126,18 @@ def problem_from(notification: Any) -> Problem | None:
             summary=(
                 f"guard of connection [{connection.index}] raised {type(error).__name__}: "
                 f"{message_of(error)}{on_event}; not delivered to {notification.component}"
+            ),
+            details=notification.traceback,
+            event_id=event.id if event is not None else None,
+        )
+    if isinstance(notification, ConstraintGuardError):
+        error, event = notification.error, notification.event
+        on_event = f" on {event.name} ({event.id})" if event is not None else ""
+        return Problem(
+            kind="error",
+            summary=(
+                f"guard of constraint {notification.constraint} raised {type(error).__name__}: "
+                f"{message_of(error)}{on_event}; that match counted as none"
             ),
             details=notification.traceback,
             event_id=event.id if event is not None else None,

@@ -165,6 +165,37 @@ def test_a_guard_raising_system_exit_is_one_line_and_the_script_goes_on(tmp_path
     assert saved_events(saved) == ["Panel.press", "Desk.done"]
 
 
+def test_a_constraint_whose_guard_raises_is_an_error_line_not_a_python_warning(
+    tmp_path,
+) -> None:
+    # The never held without a word in the transcript: Python's RuntimeWarning, from
+    # the pattern engine's own file, came on stderr after it.
+    file = tmp_path / "checked.py"
+    file.write_text(
+        "from pyrapide import Pattern, action, architecture, interface, module, never\n"
+        "@interface\n"
+        "class A:\n"
+        "    @action\n"
+        "    async def ping(self, n: int) -> None: ...\n"
+        "@module(implements=A)\n"
+        "class AM:\n"
+        "    pass\n"
+        "@architecture\n"
+        "class Checked:\n"
+        "    a = A\n"
+        "    constraints = [\n"
+        "        never(Pattern.match('A.ping').where(lambda e: e.payload['m'] > 1),\n"
+        "              name='no_big'),\n"
+        "    ]\n"
+    )
+    done = run_rapide("run", file, "--script", "-", stdin="inject A.ping n=4\n")
+    assert (done.returncode, done.stderr) == (0, "")
+    assert (
+        "error in the guard of constraint no_big on e1 A.ping: KeyError: 'm'; that match "
+        "counted as none (at checked.py:13 in <lambda>)"
+    ) in done.stdout.replace("\n", " ")
+
+
 def test_an_error_whose_message_cannot_be_read_is_still_told(tmp_path) -> None:
     # Its __str__ raising made the handler's error vanish from the transcript.
     done = run_rapide("run", HOSTILE, "--script", "-",

@@ -1,7 +1,9 @@
 """The inspector's causal history and the notification batches the app draws from."""
 
 from pyrapide import Event
+from pyrapide.patterns import PatternMatch
 from pyrapide.runtime.notifications import (
+    ConstraintGuardError,
     DispatchFinished,
     EventRecorded,
     GuardError,
@@ -96,6 +98,29 @@ def test_a_guard_error_says_which_connection_did_not_deliver():
     (problem,) = batch.problems
     assert problem.summary == (
         "guard of connection [1] raised KeyError: 'k' on A.x (e1); not delivered to db"
+    )
+    assert problem.details == "Traceback..." and problem.event_id == "e1"
+
+
+def test_a_constraint_guard_error_says_which_constraint_counted_the_match_as_none():
+    (event,) = _events("A.x")
+    batch = NotificationBatch()
+    batch.add(
+        ConstraintGuardError(
+            seq=1,
+            component="",
+            event=event,
+            dispatch=None,
+            error=KeyError("k"),
+            traceback="Traceback...",
+            constraint="no_big",
+            match=PatternMatch(events=(event,)),
+        )
+    )
+    (problem,) = batch.problems
+    assert problem.summary == (
+        "guard of constraint no_big raised KeyError: 'k' on A.x (e1); that match counted "
+        "as none"
     )
     assert problem.details == "Traceback..." and problem.event_id == "e1"
 
