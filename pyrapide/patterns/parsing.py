@@ -10,6 +10,7 @@ import json
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
 from types import SimpleNamespace
@@ -86,15 +87,7 @@ class PatternBuilder(Transformer[Token, Any]):
         return "*"
 
     def fields(self, *fields: tuple[str, Any, Any] | None) -> dict[str, Any]:
-        collected: dict[str, Any] = {}
-        for field in fields:
-            if field is None:  # the empty list "()"
-                continue
-            key, value, meta = field
-            if key in collected:
-                raise _SemanticError(f"field {key!r} is given twice", meta)
-            collected[key] = value
-        return collected
+        return _once_each(fields, lambda key: f"field {key!r} is given twice")
 
     @v_args(meta=True, inline=True)
     def field(self, meta: Any, key: str, value: Any) -> tuple[str, Any, Any]:
@@ -173,20 +166,29 @@ class PatternBuilder(Transformer[Token, Any]):
         return list(items)
 
     def object(self, *pairs: tuple[str, Any, Token] | None) -> dict[str, Any]:
-        collected: dict[str, Any] = {}
-        for pair in pairs:
-            if pair is None:  # the empty object "{}"
-                continue
-            key, value, token = pair
-            if key in collected:
-                # JSON would keep the last in silence, and the pattern would never
-                # match what its writer read in it (as a file with a key twice is refused).
-                raise _SemanticError(f"key {json.dumps(key)} is given twice in an object", token)
-            collected[key] = value
-        return collected
+        # JSON would keep the last of a key given twice in silence, and the pattern would
+        # never match what its writer read in it (as a file with a key twice is refused).
+        return _once_each(pairs, lambda key: f"key {json.dumps(key)} is given twice in an object")
 
     def pair(self, key: Token, value: Any) -> tuple[str, Any, Token]:
         return (_json_string(key), value, key)
+
+
+def _once_each(
+    pairs: tuple[tuple[str, Any, Any] | None, ...], twice: Callable[[str], str]
+) -> dict[str, Any]:
+    """The ``(key, value, where)`` ``pairs`` of a field list or a JSON object as a dict
+    (None, the empty one, skipped); a key given twice is refused with ``twice(key)``,
+    at the second one."""
+    collected: dict[str, Any] = {}
+    for pair in pairs:
+        if pair is None:
+            continue
+        key, value, where = pair
+        if key in collected:
+            raise _SemanticError(twice(key), where)
+        collected[key] = value
+    return collected
 
 
 def _json_string(token: Token) -> str:
