@@ -141,6 +141,25 @@ if TYPE_CHECKING:
     from pyrapide.runtime.routing import Router
 
 
+class _LeftUnfinished(BaseException):
+    """Raised at the await of a handler left unfinished (see :func:`_end_quietly`)."""
+
+
+def _end_quietly(coro: Any) -> bool:
+    """End ``coro``, a handler's coroutine that awaited again each time it was closed,
+    if it can be; True when it ended. An exception it does not take for the end of the
+    run, raised at its await, ends one that catches GeneratorExit alone, and Python then
+    has nothing to close (running its code again, outside any run) as it collects it.
+    One that awaits again still (it catches everything) is left as it is."""
+    try:
+        coro.throw(_LeftUnfinished())
+    except BaseException as error:  # ended, as asked, or by an error of its own
+        if not contained(error):
+            raise  # the user's Ctrl-C
+        return True
+    return False
+
+
 class Scheduler:
     """Dispatches, the coroutine driver and the limits of one System."""
 
@@ -1155,12 +1174,17 @@ class Scheduler:
                             raise
                         return
                 closing = task.coro  # the pump ended with the error; the coroutine did not
+            how = (
+                "an exception raised there instead ended it"
+                if _end_quietly(task.coro)
+                else "it was left unfinished"
+            )
             self.handler_error(
                 task,
                 RuntimeError(
                     f"{task.component} ({task.label}) went on awaiting after the run ended: "
                     f"GeneratorExit was raised at its await {_CLOSE_TRIES} times and each time "
-                    "it awaited again; it was left unfinished"
+                    f"it awaited again; {how}"
                 ),
                 task.match,
             )
@@ -1180,7 +1204,8 @@ class Scheduler:
         it (the caller arms the watchdog). What they raise is the handler's error,
         reported as any other (an emit there is refused with an EmitError); the run's
         end is not. A handler that awaits again there is closed again at that
-        ``await``, up to :data:`_CLOSE_TRIES` times, then reported and left."""
+        ``await``, up to :data:`_CLOSE_TRIES` times, then reported, and ended by another
+        exception raised there if that ends it, else left."""
         self.closing = True
         for task in list(self._live):
             if task.coro is not None:

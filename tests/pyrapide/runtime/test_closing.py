@@ -151,6 +151,31 @@ async def test_a_handler_that_will_not_stop_awaiting_is_reported_and_left(
     )
 
 
+async def test_a_handler_that_takes_only_the_run_s_end_is_left_with_nothing_to_complain_of(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # It caught GeneratorExit and awaited again: reported and left, it was closed once
+    # more as Python collected it, which ran its code outside any run and printed
+    # "Exception ignored in: <coroutine ...>" with a traceback after the transcript.
+    @module(implements=Clerk)
+    class Stubborn:
+        @when(Pattern.match("Desk.ask"))
+        async def on_ask(self, match):
+            while True:
+                with contextlib.suppress(GeneratorExit):
+                    await never_done()
+
+    unraisable = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+    system = await closed_in_flight(Stubborn)
+    (error,) = system.errors
+    assert str(error.error).endswith(
+        "each time it awaited again; an exception raised there instead ended it"
+    )
+    gc.collect()
+    assert unraisable == []
+
+
 @pytest.mark.skipif(
     not hasattr(signal, "pthread_kill"), reason="the watchdog needs signal.pthread_kill"
 )
