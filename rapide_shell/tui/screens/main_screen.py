@@ -315,6 +315,18 @@ class MainScreen(Screen[None]):
         self.set_focus(bar)
         bar.insert_text_at_cursor(key.character)
 
+    def on_paste(self, paste: events.Paste) -> None:
+        """Text pasted outside the command bar goes to it, as a typed letter does: its
+        whole lines run, a last line without its end stays there (see
+        ``CommandBar._on_paste``). A field (the bar itself, the graph's search) keeps
+        what is pasted into it."""
+        if isinstance(self.focused, Input) or not paste.text:
+            return
+        paste.stop()
+        bar = self.query_one(CommandBar)
+        self.set_focus(bar)
+        bar.post_message(events.Paste(paste.text))
+
     @property
     def output(self) -> OutputLog:
         """The output panel where commands and their results are printed."""
