@@ -620,6 +620,8 @@ class MainScreen(Screen[None]):
 
         def injected(command: str | None) -> None:
             if command:
+                # Up in the bar brings it back, to inject again with another value.
+                self.query_one(CommandBar).remember(command)
                 self.submit_command(command)
 
         # Imported when first opened: the first frame needs none of the dialogs.
