@@ -203,6 +203,11 @@ class MainScreen(Screen[None]):
             (first_key, "bold"), "-", (last_key, "bold"), " pick one), ", (":", "bold"),
             " comes back.",
         ))
+        arrival = self.session.arrival
+        if arrival is not None:  # `--at`: where it went, as `rapide repl` and `run` say
+            self.echo(arrival.line)
+            for renderable in arrival.output:
+                self.output.write(renderable)
         self.query_one(CommandBar).focus()
         if self.script is not None:
             self.player.play(self.script, self.start)
