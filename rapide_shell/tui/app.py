@@ -20,6 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.css.query import NoMatches
 from textual.driver import Driver
+from textual.geometry import Size
 from textual.widgets import Input
 
 from pyrapide.core.atomic import write_atomically
@@ -223,12 +224,27 @@ class RapideApp(App[None]):
         """Python's warnings (raised by the architecture's code) are shown in the Output
         while the app runs: there is no terminal under it to print them on. SIGTERM and
         SIGHUP end the workbench as Ctrl-Q does (see :meth:`end_by_signal`)."""
+        self._console_as_large_as(self.size)
         self._warnings.enter_context(warnings_shown_by(self.show_python_warning, self.session.path))
         if threading.current_thread() is threading.main_thread():
             loop = asyncio.get_running_loop()
             for number in ENDING_SIGNALS:
                 loop.add_signal_handler(number, self.end_by_signal, number)
                 self._warnings.callback(loop.remove_signal_handler, number)
+
+    def on_resize(self, resized: events.Resize) -> None:
+        """Keeps the console as large as the screen (see :meth:`_console_as_large_as`)."""
+        self._console_as_large_as(resized.size)
+
+    def _console_as_large_as(self, size: Size) -> None:
+        """The console the text of the panels is measured with takes the screen's size.
+        Left alone, it keeps the size it read as the app started: the COLUMNS that
+        ``rapide serve`` gives each tab (the browser's width as the tab opened), or 80
+        where there is no terminal; a log (the output) measures a line against it, so a
+        tab opened in a small window and made larger wrapped every line of the output
+        at the small width, in a panel twice as wide."""
+        if size.width > 0 and size.height > 0:
+            self.console.size = (size.width, size.height)
 
     def end_by_signal(self, number: int) -> None:
         """The process was asked to end (SIGTERM) or its terminal closed (SIGHUP): leave

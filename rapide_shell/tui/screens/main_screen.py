@@ -203,6 +203,11 @@ class MainScreen(Screen[None]):
             (first_key, "bold"), "-", (last_key, "bold"), " pick one), ", (":", "bold"),
             " comes back.",
         ))
+        arrival = self.session.arrival
+        if arrival is not None:  # `--at`: where it went, as `rapide repl` and `run` say
+            self.echo(arrival.line)
+            for renderable in arrival.output:
+                self.output.write(renderable)
         self.query_one(CommandBar).focus()
         if self.script is not None:
             self.player.play(self.script, self.start)
@@ -314,6 +319,18 @@ class MainScreen(Screen[None]):
         # At once, not after the keys already queued (as focus() would).
         self.set_focus(bar)
         bar.insert_text_at_cursor(key.character)
+
+    def on_paste(self, paste: events.Paste) -> None:
+        """Text pasted outside the command bar goes to it, as a typed letter does: its
+        whole lines run, a last line without its end stays there (see
+        ``CommandBar._on_paste``). A field (the bar itself, the graph's search) keeps
+        what is pasted into it."""
+        if isinstance(self.focused, Input) or not paste.text:
+            return
+        paste.stop()
+        bar = self.query_one(CommandBar)
+        self.set_focus(bar)
+        bar.post_message(events.Paste(paste.text))
 
     @property
     def output(self) -> OutputLog:
@@ -608,6 +625,8 @@ class MainScreen(Screen[None]):
 
         def injected(command: str | None) -> None:
             if command:
+                # Up in the bar brings it back, to inject again with another value.
+                self.query_one(CommandBar).remember(command)
                 self.submit_command(command)
 
         # Imported when first opened: the first frame needs none of the dialogs.

@@ -99,7 +99,7 @@ class CommandBar(PrintableInput):
         entered = [printable(line.strip()) for line in (self.value, *whole[1:])]
         entered = [line for line in entered if line]
         for line in entered:
-            self._remember(line)
+            self.remember(line)
         self.value = ""
         self.insert_text_at_cursor(rest)
         if entered:
@@ -151,11 +151,12 @@ class CommandBar(PrintableInput):
         self._cycle = []
         if not line:
             return
-        self._remember(line)
+        self.remember(line)
         self.post_message(self.CommandSubmitted(line))
 
-    def _remember(self, line: str) -> None:
-        """Adds ``line`` to the lines Up and Down walk (once, if entered again)."""
+    def remember(self, line: str) -> None:
+        """Adds ``line`` to the lines Up and Down walk (once, if entered again): one
+        typed or pasted here, or one a dialog built (F3's ``inject``)."""
         if not self.history or self.history[-1] != line:
             self.history.append(line)
         self._history_position = len(self.history)

@@ -318,9 +318,13 @@ class EventLog(ScrollView, can_focus=True):
             self.post_message(self.EventChosen(event))
 
     def on_click(self, click: events.Click) -> None:
-        """Selects the clicked line."""
-        row = round(self.scroll_y) + click.y - 1
-        if click.y >= 1 and 0 <= row < len(self._events):
+        """Selects the clicked line (counted inside the panel's border, under the
+        header line)."""
+        at = click.get_content_offset(self)
+        if at is None:
+            return
+        row = round(self.scroll_y) + at.y - 1
+        if at.y >= 1 and 0 <= row < len(self._events):
             self.following = row == len(self._events) - 1
             self._move_cursor(row)
 

@@ -353,8 +353,11 @@ class Inspector(ScrollView, can_focus=True):
             self.post_message(self.LinkChosen(event_id))
 
     def on_click(self, click: events.Click) -> None:
-        """Follows the clicked link."""
-        row = round(self.scroll_y) + click.y
+        """Follows the clicked link (its line counted inside the panel's border)."""
+        at = click.get_content_offset(self)
+        if at is None:
+            return
+        row = round(self.scroll_y) + at.y
         if row in self._link_rows:
             self.link_cursor = self._link_rows.index(row)
             self.action_follow()

@@ -325,9 +325,13 @@ class TimelinePanel(ScrollView, can_focus=True):
         self.set_lanes()
 
     def on_click(self, click: events.Click) -> None:
-        """Selects the clicked row."""
-        row = round(self.scroll_y) + click.y - self._header_height()
-        if click.y >= self._header_height() and 0 <= row < len(self._rows):
+        """Selects the clicked row (counted inside the panel's border, under the
+        header rows)."""
+        at = click.get_content_offset(self)
+        if at is None:
+            return
+        row = round(self.scroll_y) + at.y - self._header_height()
+        if at.y >= self._header_height() and 0 <= row < len(self._rows):
             self._user_move(row)
 
     def on_mouse_scroll_up(self, _event: events.MouseScrollUp) -> None:

@@ -470,6 +470,28 @@ async def test_the_command_bar_completes_and_remembers(shop_path):
         assert bar.value.startswith("inject APIService.request")
 
 
+async def test_up_in_the_bar_brings_back_what_the_inject_dialog_injected(shop_path):
+    # The dialog's inject is echoed as a command and counted in the history: Up brings
+    # it back to inject again with another value, as a typed one. It brought back the
+    # line typed before it, as if the inject had not been entered.
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, "where")
+        await _open_dialog_on(pilot, "APIService.request", "key")
+        app.screen.query_one("#field-type", Input).value = "query"
+        app.screen.query_one("#field-key", Input).value = "42"
+        app.screen.action_inject()
+        await wait_until(pilot, lambda: len(app.session.computation) == 1)
+        await settle(pilot)
+        bar = app.query_one(CommandBar)
+        assert app.focused is bar
+        await pilot.press("up")
+        assert bar.value == app.session.history[-1]
+        assert bar.value.startswith("inject APIService.request")
+        await pilot.press("up")
+        assert bar.value == "where"
+
+
 async def test_a_script_plays_then_leaves_the_session_live(shop_path, tmp_path):
     script = tmp_path / "demo.rapide"
     script.write_text("# a request\ninject APIService.request type=query key=1\nrun\n")

@@ -186,6 +186,23 @@ def test_the_shell_opens_at_an_address_in_a_terminal() -> None:
         child.close(force=True)
 
 
+async def test_the_output_says_where_an_address_took_the_shell() -> None:
+    # As `rapide repl --at` and `rapide run --at` say it: the output named the step
+    # the session opened at and how it got there; it said nothing, as if at the start.
+    address = Address(0, ("step #1", "step"))
+    async with Session.open(EXAMPLES / "seed_system.py", at=address, record=None) as session:
+        app = RapideApp(session)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            said = [line.text.rstrip() for line in app.main_screen.output.lines]
+    echoed = [number for number, line in enumerate(said) if line.startswith("> goto r1-")]
+    assert echoed, said
+    said = said[echoed[0]:]
+    assert said[1].startswith("at step 2 (the last) of main"), said
+    assert said[2].split() == [">", "2", "step", "#2", "connect", "e1", "APIService.request",
+                               "->"], said
+
+
 async def _branch_off(pilot, fields: str) -> None:
     """Two steps of the seed system, back one, then another step 2 than main's (an
     injected request with ``fields``): branch b2, at its step 3."""

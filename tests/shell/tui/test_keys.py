@@ -292,6 +292,27 @@ async def test_lines_pasted_into_the_bar_run_one_after_the_other(shop_path) -> N
 
 
 
+async def test_lines_pasted_with_a_panel_focused_go_to_the_bar(shop_path) -> None:
+    # As a letter typed outside the bar does: a paste after Escape (or a click on a
+    # panel) is the bar's, its whole lines run and the rest waits there. It was lost.
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("escape", "3")
+        await wait_until(pilot, lambda: isinstance(app.focused, EventLog))
+        app.post_message(events.Paste("inject APIService.request type=query key=1\nrun\n"))
+        await wait_until(pilot, lambda: len(app.session.history) == 2)
+        await settle(pilot)
+        assert app.session.history == ["inject APIService.request type=query key=1", "run"]
+        bar = app.query_one(CommandBar)
+        assert app.focused is bar and bar.value == ""
+        await pilot.press("escape", "2")
+        await wait_until(pilot, lambda: isinstance(app.focused, DispatchQueue))
+        app.post_message(events.Paste("why e1"))  # part of a line: text in the bar
+        await wait_until(pilot, lambda: bar.value == "why e1")
+        assert app.focused is bar and len(app.session.history) == 2
+
+
 async def test_one_whole_line_pasted_into_the_bar_runs_as_several_do(shop_path) -> None:
     # A line copied with its end (a line of a script, triple-clicked in a terminal) is
     # a whole line, as each of several is: it runs, as at the REPL's prompt, after what

@@ -345,3 +345,26 @@ async def test_a_lesson_s_narration_leaves_the_output_lines_to_read_its_commands
         banner = app.query_one("#narration")
         assert banner.has_class("tight") is tight
         assert (banner.styles.padding.top == 0) is tight
+
+
+async def test_the_output_wraps_at_its_panel_s_width_not_at_the_width_it_started_with(
+    shop_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `rapide serve` starts each tab's workbench with COLUMNS set to the browser's width
+    # as the tab opened: a tab opened in a small window and made larger wrapped every
+    # line of the output at that width, in a panel four times as wide.
+    monkeypatch.setenv("COLUMNS", "30")
+    app = make_app(shop_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await type_command(pilot, "say " + " ".join(f"word{n}" for n in range(60)))
+        output = app.main_screen.output
+        room = output.scrollable_content_region.width
+        widths = [len(line.text.rstrip()) for line in output.lines]
+        assert room > 90
+        assert room - 12 < max(widths) <= room, (room, widths)
+        await pilot.resize_terminal(200, 48)  # and so on as the window changes
+        await settle(pilot)
+        room = output.scrollable_content_region.width
+        widths = [len(line.text.rstrip()) for line in output.lines]
+        assert room - 12 < max(widths) <= room, (room, widths)
