@@ -23,6 +23,7 @@ __all__ = ["CallbackError", "EventSource", "InMemoryEventSource", "StreamProcess
 logger = logging.getLogger("pyrapide.streaming")
 
 _CLOSED = object()  # ends a source's queue, and a source's feed into the processor
+_WAKE = object()  # makes the processor look at its sources again (see _wake_run)
 _INBOX_SIZE = 1024
 
 
@@ -182,6 +183,8 @@ class StreamProcessor:
     def __init__(self) -> None:
         self._sources: dict[str, EventSource] = {}
         self._pumps: dict[str, asyncio.Task[None]] = {}
+        # (source name, the pump that fed it, item): the pump tells a source's end from
+        # the end of another source registered since under that name.
         self._inbox: asyncio.Queue[Any] | None = None
         self._watches: list[_Watch] = []
         self._event_callbacks: list[Callable[..., Any]] = []
@@ -247,7 +250,7 @@ class StreamProcessor:
         pump = self._pumps.pop(name, None)
         if pump is not None:
             pump.cancel()
-            self._wake_run(name)
+            self._wake_run()
 
     def watch(self, pattern: Pattern | str, callback: Callable[..., Any]) -> None:
         """Call ``callback(match)`` for each new match of ``pattern`` (a Pattern or its
@@ -302,12 +305,17 @@ class StreamProcessor:
         try:
             for name in self._sources:
                 self._start_pump(name)
-            # Invariant: every open source has a pump; a pump puts (name, _CLOSED)
-            # last, so the loop ends exactly when all sources have closed.
+            # Invariant: every open source has a pump; a pump puts (name, itself,
+            # _CLOSED) last, so the loop ends exactly when all sources have closed. The
+            # end of a source removed since is not taken for the end of a source added
+            # after it under the same name.
             while self._pumps and not self._stopping:
-                name, item = await self._inbox.get()
+                name, pump, item = await self._inbox.get()
+                if item is _WAKE:
+                    continue
                 if item is _CLOSED:
-                    self._pumps.pop(name, None)
+                    if self._pumps.get(name) is pump:
+                        del self._pumps[name]
                     continue
                 await self._process(name, item)
         finally:
@@ -322,15 +330,15 @@ class StreamProcessor:
     async def stop(self) -> None:
         """Stop consuming: ``run`` returns after the event in hand."""
         self._stopping = True
-        self._wake_run("")
+        self._wake_run()
 
-    def _wake_run(self, name: str) -> None:
+    def _wake_run(self) -> None:
         """Make ``run`` look at its sources again (one was removed, or it is stopping)."""
         inbox = self._inbox
         # A loop waiting on the inbox waits on an empty one; a full inbox (a fast
         # source) wakes it anyway, and has no room for the note.
         if inbox is not None and not inbox.full():
-            inbox.put_nowait((name, _CLOSED))
+            inbox.put_nowait(("", None, _WAKE))
 
     def _start_pump(self, name: str) -> None:
         self._pumps[name] = asyncio.ensure_future(self._pump(name, self._sources[name]))
@@ -338,14 +346,15 @@ class StreamProcessor:
     async def _pump(self, name: str, source: EventSource) -> None:
         inbox = self._inbox
         assert inbox is not None
+        pump = asyncio.current_task()
         try:
             async for item in source.events():
-                await inbox.put((name, item))
+                await inbox.put((name, pump, item))
         except asyncio.CancelledError:
             raise
         except Exception as error:  # a broken source closes; the others go on
             self._record_error("source", source, error, None)
-        await inbox.put((name, _CLOSED))
+        await inbox.put((name, pump, _CLOSED))
 
     async def _process(self, source_name: str, item: Any) -> None:
         event, given = item if isinstance(item, tuple) and len(item) == 2 else (item, None)

@@ -398,3 +398,52 @@ async def test_a_callback_raising_a_base_exception_is_reported_and_processing_go
     await asyncio.wait_for(processor.run(), 5)
     assert seen == ["A", "B"]
     assert [type(error.error) for error in processor.errors] == [type(raised)] * 2
+
+
+async def test_a_source_removed_and_added_again_under_its_name_is_consumed() -> None:
+    first, second = InMemoryEventSource("feed"), InMemoryEventSource("feed")
+    processor = StreamProcessor()
+    processor.add_source("feed", first)
+    names: list[str] = []
+    processor.on_event(lambda e: names.append(e.name))
+
+    async def simulate() -> None:
+        await first.put(Event("one"))
+        await asyncio.sleep(0.01)
+        # The note that the first source was removed must not end the second's feed.
+        processor.remove_source("feed")
+        processor.add_source("feed", second)
+        await second.put(Event("two"))
+        await asyncio.sleep(0.01)
+        await second.put(Event("three"))
+        await second.close()
+
+    await asyncio.wait_for(asyncio.gather(simulate(), processor.run()), 5)
+    assert names == ["one", "two", "three"]
+
+
+async def test_the_end_of_a_removed_source_does_not_end_the_one_added_under_its_name() -> None:
+    first, second = InMemoryEventSource("feed"), InMemoryEventSource("feed")
+    processor = StreamProcessor()
+    processor.add_source("feed", first)
+    names: list[str] = []
+
+    async def on_event(event: Event) -> None:
+        names.append(event.name)
+        if event.name == "one":
+            # The first source's end is already in the inbox when it is replaced.
+            await first.close()
+            await asyncio.sleep(0.01)
+            processor.remove_source("feed")
+            processor.add_source("feed", second)
+
+    processor.on_event(on_event)
+
+    async def simulate() -> None:
+        await first.put(Event("one"))
+        await asyncio.sleep(0.05)
+        await second.put(Event("two"))
+        await second.close()
+
+    await asyncio.wait_for(asyncio.gather(simulate(), processor.run()), 5)
+    assert names == ["one", "two"]
