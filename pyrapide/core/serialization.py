@@ -202,7 +202,7 @@ def computation_from_document(document: Any, source: str, *, parsed: bool = Fals
         if document["format"] != FORMAT:
             fail(f"unknown format {document['format']!r} (expected {FORMAT!r})")
         version = document.get("version")
-        if version != VERSION:
+        if version != VERSION or isinstance(version, bool):  # true == 1 in Python
             fail(f"unsupported version {version!r} of {FORMAT!r} (this PyRapide reads {VERSION})")
     elif "poset" not in document:
         if {"events", "edges"} <= document.keys() and "metadata" not in document:
@@ -451,9 +451,17 @@ def _clocks_from_document(specs: Any, poset: Poset, fail: Failure) -> ClockManag
     manager = ClockManager()
     if not isinstance(specs, list):
         fail(f"'clocks' must be an array, found {_kind(specs)}")
+    listed: dict[str, int] = {}
     for index, spec in enumerate(specs):
         where = f"clock #{index}"
         clock = _clock_from_spec(spec, where, fail, manager)
+        earlier = listed.setdefault(clock.name, index)
+        if earlier != index:
+            # Registered, it would replace the earlier clock and drop its stamps.
+            fail(
+                f"{where} ({clock.name!r}): the name {clock.name!r} is already used by "
+                f"clock #{earlier}"
+            )
         stamps = spec.get("stamps", [])
         if not isinstance(stamps, list):
             fail(f"{where} ({clock.name!r}): 'stamps' must be an array")

@@ -201,6 +201,18 @@ def event_null(index: int, field: str) -> dict:
             {**VALID, "clocks": [{"name": "s", "kind": "slaved", "parent": "p", "divisor": 2}]},
             "parent clock 'p' is not listed before it",
         ),
+        (
+            # A second clock under a name would replace the first, and its stamps with it.
+            {
+                **VALID,
+                "clocks": [
+                    {"name": "c", "kind": "synchronous", "stamps": [["a", 1, 1]]},
+                    {"name": "c", "kind": "synchronous", "stamps": [["b", 2, 2]]},
+                ],
+            },
+            r"clock #1 \('c'\): the name 'c' is already used by clock #0",
+        ),
+        ({**VALID, "version": True}, "unsupported version True"),
     ],
 )
 def test_bad_documents_raise_one_error_naming_problem_and_place(
