@@ -25,7 +25,9 @@ def to_dot(
     Nodes are events (name, source and id; payload as tooltip), grouped in a dashed
     cluster per source; edges run from cause to effect. ``highlight`` events (or ids) are drawn
     in red. ``event_types`` keeps only events with those names and ``time_range`` (inclusive
-    ``(start, end)``) only events stamped in it; edges are drawn between kept events.
+    ``(start, end)``) only events stamped in it; edges are drawn between kept events, and
+    dashed from a kept event to one it preceded through events left out only, so that
+    what was ordered is never drawn as independent.
     At most ``max_events`` events are drawn (None: all); when some are left out, a note
     node and a comment say how many of how many are shown. Every name and payload is
     escaped, so the output always parses.
@@ -57,7 +59,10 @@ def to_dot(
         lines += [_dot_node(view.events[index], index, marked, "    ") for index in members]
         lines.append("  }")
     lines += [_dot_node(view.events[index], index, marked, "  ") for index in loose]
-    lines += [f"  n{cause} -> n{effect};" for cause, effect in view.links]
+    lines += [
+        f"  n{cause} -> n{effect}{' [style=dashed]' if (cause, effect) in view.indirect else ''};"
+        for cause, effect in view.links
+    ]
     lines.append("}")
     return "\n".join(lines)
 
@@ -81,8 +86,10 @@ def to_mermaid(
 
     Nodes show an event's name, source and id; arrows run from cause to effect.
     ``highlight`` events (or ids) get the ``highlight`` class (red); ``event_types`` keeps only
-    events with those names. At most ``max_events`` events are drawn (None: all); when
-    some are left out, a note node and a comment say how many of how many are shown.
+    events with those names (a dotted arrow ``-.->`` joins two kept events one of which
+    preceded the other through events left out only). At most ``max_events`` events are
+    drawn (None: all); when some are left out, a note node and a comment say how many
+    of how many are shown.
     Labels are escaped with Mermaid's entity codes, so the output always parses.
     """
     poset = poset_of(computation, "to_mermaid")
@@ -96,7 +103,10 @@ def to_mermaid(
         lines.append(f"  truncated>{mermaid_string(note)}]")
     for index, event in enumerate(view.events):
         lines.append(f"  n{index}[{mermaid_string(_label(event))}]")
-    lines += [f"  n{cause} --> n{effect}" for cause, effect in view.links]
+    lines += [
+        f"  n{cause} {'-.->' if (cause, effect) in view.indirect else '-->'} n{effect}"
+        for cause, effect in view.links
+    ]
     chosen = [f"n{index}" for index, event in enumerate(view.events) if event.id in marked]
     if chosen:
         lines.append("  classDef highlight fill:#f66,color:#fff")

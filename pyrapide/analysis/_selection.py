@@ -18,14 +18,18 @@ class Selection:
     ``events`` are the shown events, each after its shown causes. The other lists are
     aligned with it: ``causes[i]`` holds every direct cause of ``events[i]`` (shown or
     not), ``depth[i]`` the length of the longest chain of shown events ending there.
-    ``links`` are (cause, effect) positions in ``events``. ``eligible`` counts the events
-    the view could have shown (after its filters), ``size`` the events in the computation.
+    ``links`` are (cause, effect) positions in ``events``. In a filtered view a link
+    also joins two events when the cause preceded the effect through events the
+    filter left out only; those links are in ``indirect`` too. ``eligible`` counts the
+    events the view could have shown (after its filters), ``size`` the events in the
+    computation.
     """
 
     events: list[Event]
     causes: list[tuple[Event, ...]]
     depth: list[int]
     links: list[tuple[int, int]]
+    indirect: frozenset[tuple[int, int]]
     eligible: int
     size: int
     filtered: bool
@@ -67,12 +71,27 @@ def select(
     position = {event.id: index for index, event in enumerate(chosen)}
     all_causes = [poset.direct_causes(event) for event in chosen]
     shown_causes = [[position[c.id] for c in causes if c.id in position] for causes in all_causes]
+    indirect: set[tuple[int, int]] = set()
+    if keep is not None:
+        # Two shown events one of which preceded the other through events the filter
+        # left out would look independent without a link: they get one, marked indirect.
+        nearest = _NearestKept(poset, keep)
+        for index, direct in enumerate(all_causes):
+            for left_out in direct:
+                if keep(left_out):
+                    continue
+                for above in nearest.above(left_out):
+                    linked = position.get(above.id)
+                    if linked is not None and linked not in shown_causes[index]:
+                        shown_causes[index].append(linked)
+                        indirect.add((linked, index))
     order = _causal_order(shown_causes)
     if order is not None:  # renumber so that positions follow the causal order
         renumber = {old: new for new, old in enumerate(order)}
         chosen = [chosen[old] for old in order]
         all_causes = [all_causes[old] for old in order]
         shown_causes = [[renumber[c] for c in shown_causes[old]] for old in order]
+        indirect = {(renumber[cause], renumber[effect]) for cause, effect in indirect}
     depth: list[int] = []
     links: list[tuple[int, int]] = []
     for index, causes in enumerate(shown_causes):
@@ -87,6 +106,7 @@ def select(
         causes=all_causes,
         depth=depth,
         links=links,
+        indirect=frozenset(indirect),
         eligible=eligible,
         size=len(poset),
         filtered=keep is not None,
@@ -118,3 +138,35 @@ def _causal_order(causes: list[list[int]]) -> list[int] | None:
             if waiting[effect] == 0:
                 heapq.heappush(ready, effect)
     return order
+
+
+class _NearestKept:
+    """The kept events nearest above a left-out event on every path into it, found by
+    walking up through left-out events only, each walked once for all questions."""
+
+    def __init__(self, poset: Poset, keep: Callable[[Event], bool]) -> None:
+        self._poset = poset
+        self._keep = keep
+        self._found: dict[str, tuple[Event, ...]] = {}
+
+    def above(self, left_out: Event) -> tuple[Event, ...]:
+        found, keep, poset = self._found, self._keep, self._poset
+        # Iteratively, after the causes: a long run of left-out events is no recursion.
+        stack = [(left_out, False)]
+        while stack:
+            event, ready = stack.pop()
+            if event.id in found:
+                continue
+            causes = poset.direct_causes(event)
+            if not ready:
+                stack.append((event, True))
+                stack += [(c, False) for c in causes if not keep(c) and c.id not in found]
+                continue
+            nearest: dict[str, Event] = {}
+            for cause in causes:
+                if keep(cause):
+                    nearest[cause.id] = cause
+                else:
+                    nearest.update((e.id, e) for e in found[cause.id])
+            found[event.id] = tuple(nearest.values())
+        return found[left_out.id]

@@ -252,3 +252,34 @@ def test_to_ascii_never_exceeds_the_width(items, width):
     lines = to_ascii(comp, max_width=width).splitlines()
     assert all(len(line) <= width and line.isascii() for line in lines)
     assert len(lines) >= len(items) + 1
+
+
+def test_a_filtered_drawing_links_events_ordered_through_events_left_out():
+    # request -> work -> work -> response, and a request apart: with the work left
+    # out, the drawing must still show that the first request led to the response.
+    comp = Computation()
+    request = Event(name="Api.request", id="q1")
+    first = Event(name="Worker.work", id="w1")
+    second = Event(name="Worker.work", id="w2")
+    response = Event(name="Api.response", id="r1")
+    apart = Event(name="Api.request", id="q2")
+    comp.record(request)
+    comp.record(first, caused_by=[request])
+    comp.record(apart)
+    comp.record(second, caused_by=[first, apart])
+    comp.record(response, caused_by=[second, request])
+    names = {"Api.request", "Api.response"}
+    dot = to_dot(comp, event_types=names)
+    assert "Worker" not in dot
+    # q1 is a direct cause (solid); q2 only through the work left out (dashed).
+    assert sorted(line.strip() for line in dot.splitlines() if "->" in line) == [
+        "n0 -> n2;",
+        "n1 -> n2 [style=dashed];",
+    ]
+    mermaid = to_mermaid(comp, event_types=names)
+    assert sorted(line.strip() for line in mermaid.splitlines() if "->" in line) == [
+        "n0 --> n2",
+        "n1 -.-> n2",
+    ]
+    # Unfiltered, every link is drawn as it is, solid.
+    assert "dashed" not in to_dot(comp) and "-.->" not in to_mermaid(comp)
