@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
+from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
@@ -186,6 +187,10 @@ class StreamProcessor:
         # (source name, the pump that fed it, item): the pump tells a source's end from
         # the end of another source registered since under that name.
         self._inbox: asyncio.Queue[Any] | None = None
+        # What the sources gave that a run stopped before processing, for the next run,
+        # and, while a run ends, what its pumps held on their way to the inbox.
+        self._left: deque[tuple[str, Any, Any]] = deque()
+        self._held: list[tuple[str, Any, Any]] | None = None
         self._watches: list[_Watch] = []
         self._event_callbacks: list[Callable[..., Any]] = []
         self._violation_callbacks: list[Callable[..., Any]] = []
@@ -309,8 +314,11 @@ class StreamProcessor:
             # _CLOSED) last, so the loop ends exactly when all sources have closed. The
             # end of a source removed since is not taken for the end of a source added
             # after it under the same name.
-            while self._pumps and not self._stopping:
-                name, pump, item = await self._inbox.get()
+            while (self._pumps or self._left) and not self._stopping:
+                if self._left:  # left by a run stopped before: first, in their order
+                    name, pump, item = self._left.popleft()
+                else:
+                    name, pump, item = await self._inbox.get()
                 if item is _WAKE:
                     continue
                 if item is _CLOSED:
@@ -319,16 +327,34 @@ class StreamProcessor:
                     continue
                 await self._process(name, item)
         finally:
-            for pump in self._pumps.values():
-                pump.cancel()
-            self._pumps.clear()
+            await self._end_pumps()
             self._running = False
         ending = [v for v in self._monitor.finish() if violation_key(v) not in self._ended]
         self._ended.update(violation_key(v) for v in ending)
         await self._deliver_violations(ending)
 
+    async def _end_pumps(self) -> None:
+        """Cancel the pumps, keeping in ``_left`` what they took from the sources that
+        was not processed: what waits in the inbox, then what each held for it."""
+        pumps = list(self._pumps.values())
+        self._pumps.clear()
+        self._held = []
+        try:
+            for pump in pumps:
+                pump.cancel()
+            inbox = self._inbox
+            while inbox is not None and not inbox.empty():
+                entry = inbox.get_nowait()
+                if entry[2] is not _WAKE:
+                    self._left.append(entry)
+            await asyncio.gather(*pumps, return_exceptions=True)
+            self._left.extend(self._held)
+        finally:
+            self._held = None
+
     async def stop(self) -> None:
-        """Stop consuming: ``run`` returns after the event in hand."""
+        """Stop consuming: ``run`` returns after the event in hand. What the sources gave
+        meanwhile is not lost: the next ``run`` processes it first."""
         self._stopping = True
         self._wake_run()
 
@@ -349,7 +375,13 @@ class StreamProcessor:
         pump = asyncio.current_task()
         try:
             async for item in source.events():
-                await inbox.put((name, pump, item))
+                entry = (name, pump, item)
+                try:
+                    await inbox.put(entry)
+                except asyncio.CancelledError:
+                    if self._held is not None:  # the run is ending: kept for the next
+                        self._held.append(entry)
+                    raise
         except asyncio.CancelledError:
             raise
         except Exception as error:  # a broken source closes; the others go on

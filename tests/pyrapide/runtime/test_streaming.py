@@ -447,3 +447,27 @@ async def test_the_end_of_a_removed_source_does_not_end_the_one_added_under_its_
 
     await asyncio.wait_for(asyncio.gather(simulate(), processor.run()), 5)
     assert names == ["one", "two"]
+
+
+async def test_what_a_stopped_run_left_unprocessed_is_processed_by_the_next_run() -> None:
+    # More than the inbox holds: the pump is blocked holding one event when stopped.
+    source = InMemoryEventSource("fast")
+    for number in range(3000):
+        source.put_nowait(Event("A", {"n": number}))
+    processor = StreamProcessor()
+    processor.add_source("fast", source)
+    seen: list[int] = []
+
+    async def on_event(event: Event) -> None:
+        seen.append(event.payload["n"])
+        await asyncio.sleep(0)  # the pump fills the inbox meanwhile
+        if event.payload["n"] == 10:
+            await processor.stop()
+
+    processor.on_event(on_event)
+    await asyncio.wait_for(processor.run(), 5)
+    assert seen == list(range(11))
+    await source.close()
+    await asyncio.wait_for(processor.run(), 5)
+    assert seen == list(range(3000))  # none taken from the source is lost, in order
+    assert processor.stats["event_count"] == 3000
