@@ -275,14 +275,18 @@ class Computation:
         """Return the events at or after ``timestamp``, earliest first.
 
         Time is read on the named clock (events it never stamped are left out),
-        or from each event's own ``timestamp`` when no clock is named.
+        or from each event's own ``timestamp`` when no clock is named. A time that is
+        not a number raises ``TypeError`` naming it, whatever is recorded.
         """
+        _time_given("events_since", "timestamp", timestamp)
         return self._timed(clock_name, lambda t: t >= timestamp)
 
     def events_between(
         self, start: float, end: float, clock_name: str | None = None
     ) -> list[Event]:
         """Return the events with ``start <= time <= end``, earliest first (see events_since)."""
+        _time_given("events_between", "start", start)
+        _time_given("events_between", "end", end)
         return self._timed(clock_name, lambda t: start <= t <= end)
 
     def _timed(self, clock_name: str | None, wanted: Any) -> list[Event]:
@@ -379,6 +383,14 @@ class Computation:
         from pyrapide.core.serialization import load_computation
 
         return load_computation(_path_given("load", path))
+
+
+def _time_given(method: str, argument: str, value: Any) -> None:
+    """Refuse a time that is not a number (a bool neither): compared with the times
+    recorded, it would raise Python's own error, naming neither the method nor the
+    argument, and only once some event was recorded."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"{method}(): {argument} must be a number, got {described(value)}")
 
 
 def _path_given(method: str, path: Any) -> str | os.PathLike[str]:

@@ -137,6 +137,19 @@ def test_time_queries_use_a_clock_or_the_event_timestamps() -> None:
         computation.events_since(0.0, "nope")
 
 
+@pytest.mark.parametrize("recorded", [0, 1])
+def test_a_time_that_is_no_number_is_refused_by_name(recorded: int) -> None:
+    computation = Computation()
+    for _ in range(recorded):
+        computation.new_event("A", timestamp=1.0)
+    refused = r"events_since\(\): timestamp must be a number, got str '10'"
+    with pytest.raises(TypeError, match=refused):
+        computation.events_since("10")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"events_between\(\): end must be a number, got None"):
+        computation.events_between(0, None)  # type: ignore[arg-type]
+    assert computation.events_between(0, 5) == list(computation)  # an int is a time
+
+
 def test_merge_unites_events_links_and_clocks() -> None:
     shared = Event("shared", id="shared")
     left, right = Computation(), Computation()
