@@ -84,7 +84,8 @@ class ConstraintMonitor:
         self._tells = tell_guard_errors
         self._constraints: dict[str, Constraint] = {}
         self._trackers: dict[str, Tracker] = {}
-        # The guards of each constraint's patterns, for those that have any.
+        # The guards of each constraint's patterns, for those that have any, when the
+        # monitor tells of their errors.
         self._guards: dict[str, tuple[GuardedPattern, ...]] = {}
         self.raised: list[GuardRaised] = []
         """The guard errors met by ``observe`` not yet taken (``tell_guard_errors``)."""
@@ -128,9 +129,11 @@ class ConstraintMonitor:
         tracker.bind(self._followed)
         self._constraints[name] = constraint
         self._trackers[name] = tracker
-        guards = tuple(guard for pattern in constraint.patterns() for guard in guards_in(pattern))
-        if guards:
-            self._guards[name] = guards
+        if self._tells:
+            patterns = constraint.patterns()
+            guards = tuple(guard for pattern in patterns for guard in guards_in(pattern))
+            if guards:
+                self._guards[name] = guards
         if self._fed:
             poset = poset_of(self._followed)
             self._last_observed = None  # the new tracker was fed in another order
@@ -213,7 +216,7 @@ class ConstraintMonitor:
         self._fed += 1
         poset = poset_of(computation)
         found: list[tuple[str, ConstraintViolation]] = []
-        guarded = self._guards if self._tells else {}
+        guarded = self._guards
         for name, tracker in self._trackers.items():
             guards = guarded.get(name)
             if guards is None:
