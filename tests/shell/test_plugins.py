@@ -10,6 +10,7 @@ import pytest
 from rapide_shell import hookspecs, plugins
 from rapide_shell.session import Session
 from tests.shell.fixtures import broken_plugins, greeter_plugin
+from tests.shell.test_command_registry import plain
 
 
 @pytest.fixture
@@ -174,5 +175,29 @@ async def test_a_hook_asking_for_what_it_is_not_given_is_one_line(
             "in the hookimpl but can not be found in the hookspec"
         ]
         assert session.plugins.get_plugin("extra") is None
+    finally:
+        await session.close()
+
+
+async def test_a_listener_that_raises_is_named_once_and_the_run_goes_on(
+    installed, shop_file: Path
+) -> None:
+    installed(_entry("ears", "tests.shell.fixtures.broken_plugins:listens_and_raises"))
+    heard = broken_plugins.ListensAndRaises.heard
+    session, problems = await _start_problems(shop_file)
+    try:
+        assert problems == []
+        injected = await session.execute('inject Web.order item="tea" quantity=1')
+        assert injected.ok
+        text = " ".join(plain(injected.output).split())
+        assert (
+            "error in plugin 'tests.shell.fixtures.broken_plugins.ListensAndRaises.hear' "
+            "(listener, no longer called): "
+            "ValueError: cannot hear this (at broken_plugins.py:"
+        ) in text, text
+        ran = await session.execute("run")
+        assert ran.ok and "quiet" in plain(ran.output)  # the run goes on to its end
+        assert "cannot hear this" not in plain(ran.output)
+        assert broken_plugins.ListensAndRaises.heard == heard + 1  # unsubscribed at once
     finally:
         await session.close()
