@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import functools
 import re
+import traceback
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rich.console import RenderableType
+from rich.console import Console, RenderableType
 from rich.text import Text
 
 import pyrapide
+from pyrapide.core.interrupts import contained
 from pyrapide.core.printable import message_of, printable
 from pyrapide.runtime.handlers import handlers_told
 from rapide_shell import render
@@ -260,6 +263,22 @@ def _constraint_guard_error(notification: Any) -> str:
         f"{event.name}: {error_text(notification.error)}; that match counted as none"
     )
     return _placed(text, notification.traceback)
+
+
+def print_output(console: Console, command: str, output: Iterable[RenderableType]) -> None:
+    """Print a command's ``output`` on ``console``, each renderable whole (``crop=False``:
+    a :class:`~rapide_shell.render.WholeLine` stays whole). One that raises as it is drawn
+    (a plugin's) is told in one line naming ``command``, and the rest are still printed:
+    the session, and what it recorded, go on."""
+    for renderable in output:
+        try:
+            console.print(renderable, crop=False)
+        except BaseException as error:
+            if not contained(error):
+                raise  # the user's Ctrl-C
+            text = f"error: {command or 'the command'}'s output could not be drawn: "
+            told = _placed(text + error_text(error), "".join(traceback.format_exception(error)))
+            console.print(Text(printable(told), style="bold red"), crop=False)
 
 
 MESSAGE_SHOWN = 500

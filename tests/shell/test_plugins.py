@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from importlib.metadata import EntryPoint
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 
 from rapide_shell import hookspecs, plugins
 from rapide_shell.session import Session
+from tests.shell.cli_process import REPO, run_rapide
 from tests.shell.fixtures import broken_plugins, greeter_plugin
 from tests.shell.test_command_registry import plain
 
@@ -201,3 +203,38 @@ async def test_a_listener_that_raises_is_named_once_and_the_run_goes_on(
         assert broken_plugins.ListensAndRaises.heard == heard + 1  # unsubscribed at once
     finally:
         await session.close()
+
+
+def _installed_for_a_process(folder: Path, value: str) -> dict[str, str]:
+    """The environment under which a ``rapide`` process finds one plugin, ``value``, as
+    ``pip install --target folder`` would leave it (a dist-info with its entry point)."""
+    info = folder / "drawn_badly-0.1.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: drawn-badly\nVersion: 0.1\n")
+    (info / "entry_points.txt").write_text(f"[rapide]\nsketcher = {value}\n")
+    return {"PYTHONPATH": os.pathsep.join([str(folder), str(REPO)])}
+
+
+@pytest.mark.parametrize("front", ["repl", "run"])
+def test_output_that_cannot_be_drawn_is_one_line_and_the_session_goes_on(
+    front: str, tmp_path: Path, shop_file: Path
+) -> None:
+    # A plugin command whose output raised as it was drawn ended the REPL ("internal
+    # error", the session lost) and the script of `rapide run` with it.
+    env = _installed_for_a_process(
+        tmp_path / "site", "tests.shell.fixtures.broken_plugins:draws_badly"
+    )
+    env["XDG_DATA_HOME"] = str(tmp_path / "data")
+    args = ("repl", shop_file) if front == "repl" else ("run", shop_file, "--script", "-")
+    ran = run_rapide(*args, stdin="sketch\ninject Web.order item=tea quantity=1\ncount\n",
+                     env=env)
+    assert "internal error" not in ran.stderr + ran.stdout
+    assert ran.returncode == 0, ran.stderr
+    lines = [" ".join(line.split()) for line in ran.stdout.splitlines()]
+    assert "a sketch:" in lines
+    assert (
+        "error: sketch's output could not be drawn: NotImplementedError: the sketch is "
+        "not drawn yet (at broken_plugins.py:"
+    ) in " ".join(lines)
+    assert "done" in lines  # what follows the broken part is still drawn
+    assert "1 events" in lines  # the next commands ran
