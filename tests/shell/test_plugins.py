@@ -238,3 +238,24 @@ def test_output_that_cannot_be_drawn_is_one_line_and_the_session_goes_on(
     ) in " ".join(lines)
     assert "done" in lines  # what follows the broken part is still drawn
     assert "1 events" in lines  # the next commands ran
+
+
+async def test_the_tui_shows_output_that_cannot_be_drawn_as_one_line(shop_file: Path) -> None:
+    # The same plugin command ended the TUI with a traceback.
+    from rapide_shell.tui.app import RapideApp
+    from tests.shell.tui.conftest import SIZE, type_command
+
+    session = Session.load(shop_file, seed=0)
+    session.plugins.register(broken_plugins.draws_badly)
+    app = RapideApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, "sketch")
+        await type_command(pilot, "inject Web.order item=apple quantity=1")
+        lines = app.main_screen.output.lines
+        shown = " ".join(" ".join("".join(s.text for s in strip).split()) for strip in lines)
+        assert (
+            "a sketch: error: sketch's output could not be drawn: NotImplementedError: the "
+            "sketch is not drawn yet (at broken_plugins.py:"
+        ) in shown, shown
+        assert "done" in shown
+        assert len(app.session.computation) == 1  # the next command ran
