@@ -233,6 +233,16 @@ def _pattern(
     # anywhere else starts a value or a source, which nothing completes.
     if "=" in prefix or '"' in prefix[1:] or re.search(r"\bfrom\s*\Z", before[:start]):
         return []
+    placeholders = _condition_placeholders(before[:start])
+    if placeholders is not None:  # in `where ...`, a condition: no event name goes here
+        candidates = [(name, name, "a placeholder of the pattern") for name in placeholders]
+        if command == "expect" and before[start - 1 : start].isspace():
+            candidates += _EXPECT_OPTIONS
+        return [
+            Completion(text, start, text, meta)
+            for text, _, meta in candidates
+            if text.startswith(prefix)
+        ]
     bracket = _bracketed_event(before[:start])
     if bracket is not None:  # inside `Web.order(...)`: a field of the event goes here
         event, given = bracket
@@ -252,11 +262,7 @@ def _pattern(
         for name, spec in session.actions.items()
     ]
     if command == "expect" and position > 1 and before[start - 1 : start].isspace():
-        candidates += [
-            ("count=", "count=", "exactly N matches"),
-            ("none", "none", "no match"),
-            ("sometimes", "sometimes", "in some schedule (rapide explore)"),
-        ]
+        candidates += _EXPECT_OPTIONS
     if command == "expect" and position == 1:
         candidates.append(("constraints", "constraints", "the architecture's constraints hold"))
     return [
@@ -264,6 +270,49 @@ def _pattern(
         for text, name, meta in candidates
         if text.startswith(prefix) or name.startswith(prefix)
     ]
+
+
+_EXPECT_OPTIONS = [
+    ("count=", "count=", "exactly N matches"),
+    ("none", "none", "no match"),
+    ("sometimes", "sometimes", "in some schedule (rapide explore)"),
+]
+"""What may follow an ``expect``'s pattern: (text, name, meta), as the candidates are."""
+
+_PLACEHOLDER = re.compile(r"\?\w+")
+_WORD_CHAR = re.compile(r"[\w.?]")
+
+
+def _condition_placeholders(text: str) -> list[str] | None:
+    """The placeholders (``?item``) the pattern binds before the ``where`` whose
+    condition ``text`` ends in, each once, in order; None when ``text`` does not end in
+    a condition (no ``where``, or one whose bracketed group was closed after it). A
+    ``where`` inside a quoted value does not count."""
+    depth = 0
+    quote = ""
+    where_depth: int | None = None
+    where_at = 0
+    for position, char in enumerate(text):
+        if quote:
+            quote = "" if char == quote and text[position - 1] != "\\" else quote
+        elif char in "\"'":
+            quote = char
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if where_depth is not None and depth < where_depth:
+                where_depth = None
+        elif (
+            char == "w"
+            and text.startswith("where", position)
+            and not _WORD_CHAR.match(text[position - 1 : position] or " ")
+            and not _WORD_CHAR.match(text[position + 5 : position + 6] or " ")
+        ):
+            where_depth, where_at = depth, position
+    if where_depth is None:
+        return None
+    return list(dict.fromkeys(_PLACEHOLDER.findall(text[:where_at])))
 
 
 NAME_SEEN = 1000

@@ -17,6 +17,7 @@ from rapide_shell.loader import LoadError
 from rapide_shell.outcome import CommandOutcome
 from rapide_shell.python_warnings import on_stderr, warnings_shown_by
 from rapide_shell.render import WholeLine, printing_console, transcript_console
+from rapide_shell.report import print_output
 from rapide_shell.runtime_link import Bounds
 from rapide_shell.script import ScriptFileError, ScriptLine, play, read_script
 from rapide_shell.script_file import STDIN, STDIN_NAME
@@ -80,8 +81,7 @@ async def run_headless(
     def show_outcome(line: ScriptLine, outcome: CommandOutcome) -> None:
         if json_output or not outcome.ok:
             return
-        for renderable in outcome.output:
-            console.print(renderable, crop=False)  # a WholeLine stays whole
+        print_output(console, outcome.command, outcome.output)
 
     try:
         # With --json, what the file's own code prints (as it is imported, in a handler

@@ -25,6 +25,7 @@ from rich.console import (
     RenderResult,
 )
 from rich.measure import Measurement
+from rich.padding import Padding
 from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
@@ -288,31 +289,62 @@ def in_flight_text(task: Any) -> Text:
 _VERDICT_STYLES = {"delivered": "green", "in match": "green", "waiting": "yellow"}
 
 
+DECIDED_WIDTH = 20
+"""The narrowest the ``decided`` column of ``whynot`` is drawn as a column: in a terminal
+too narrow for it, each connection is told in lines of its own instead."""
+
+
 def decisions_table(decisions: Sequence[Any]) -> RenderableType:
     """What each connection decided for one event (``System.why_not``), one a row."""
     if not decisions:
         return Text("the architecture has no connections", style="dim")
-    # With nested architectures, each connection says which one it belongs to.
-    nested = any(decision.connection.scope for decision in decisions)
-    table = Table(show_edge=False, pad_edge=False, box=None)
-    columns = ("#", "in", "kind", "pattern", "target", "decided") if nested else (
-        "#", "kind", "pattern", "target", "decided"
-    )
-    for column in columns:
-        table.add_column(column)
-    for decision in decisions:
-        connection = decision.connection
-        verdict = str(decision.verdict)
-        where = (data(connection.scope or "(top)", "dim"),) if nested else ()
-        table.add_row(
-            str(connection.index),
-            *where,
-            Text(connection.kind, style=look(connection.kind).style),
-            data(connection.pattern),
-            data(connection.target_label),
-            data(decision.detail, style=_VERDICT_STYLES.get(verdict, "dim")),
-        )
-    return table
+    return _Decisions(decisions)
+
+
+class _Decisions:
+    """The decisions as a table, or, where the terminal is too narrow for the reasons to
+    read as words beside the other columns, each connection as a line with its reason
+    on the next: cut to fit, a reason lost the event it names ("names Teller.de…")."""
+
+    def __init__(self, decisions: Sequence[Any]) -> None:
+        # With nested architectures, each connection says which one it belongs to.
+        self.nested = any(decision.connection.scope for decision in decisions)
+        self.rows: list[tuple[list[Text], Text]] = []
+        for decision in decisions:
+            connection = decision.connection
+            verdict = str(decision.verdict)
+            where = [data(connection.scope or "(top)", "dim")] if self.nested else []
+            cells = [
+                Text(str(connection.index)),
+                *where,
+                Text(connection.kind, style=look(connection.kind).style),
+                data(connection.pattern),
+                data(connection.target_label),
+            ]
+            reason = data(decision.detail, style=_VERDICT_STYLES.get(verdict, "dim"))
+            self.rows.append((cells, reason))
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        headers = ["#", "in", "kind", "pattern", "target"] if self.nested else [
+            "#", "kind", "pattern", "target"
+        ]
+        widths = [
+            max([cell_len(header)] + [row[0][column].cell_len for row in self.rows])
+            for column, header in enumerate(headers)
+        ]
+        if sum(widths) + 2 * len(widths) + DECIDED_WIDTH <= options.max_width:
+            table = Table(show_edge=False, pad_edge=False, box=None)
+            for header in headers:
+                table.add_column(header)
+            table.add_column("decided")
+            for cells, reason in self.rows:
+                table.add_row(*cells, reason)
+            yield table
+            return
+        for cells, reason in self.rows:
+            line = Text(" ").join(cells[:-1]).append(" -> ").append_text(cells[-1])
+            yield line
+            yield Padding(reason, (0, 0, 0, 2), expand=False)
 
 
 def event_detail(event: Any, computation: Any) -> RenderableType:

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import functools
 import re
+import traceback
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rich.console import RenderableType
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+from rich.measure import Measurement
 from rich.text import Text
 
 import pyrapide
+from pyrapide.core.interrupts import contained
 from pyrapide.core.printable import message_of, printable
 from pyrapide.runtime.handlers import handlers_told
 from rapide_shell import render
@@ -260,6 +264,56 @@ def _constraint_guard_error(notification: Any) -> str:
         f"{event.name}: {error_text(notification.error)}; that match counted as none"
     )
     return _placed(text, notification.traceback)
+
+
+class Drawn:
+    """``renderable`` drawn where a front end draws it later (the TUI's log), or the one
+    line :func:`undrawn_line` if it raises as it is measured or drawn (a plugin's): the
+    front end goes on, where the error would have ended it."""
+
+    def __init__(self, renderable: RenderableType, command: str) -> None:
+        self.renderable = renderable
+        self.command = command
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        try:
+            segments = list(console.render(self.renderable, options))
+        except BaseException as error:
+            if not contained(error):
+                raise  # the user's Ctrl-C
+            yield undrawn_line(self.command, error)
+            return
+        yield from segments
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        try:
+            return Measurement.get(console, options, self.renderable)
+        except BaseException as error:
+            if not contained(error):
+                raise
+            return Measurement.get(console, options, undrawn_line(self.command, error))
+
+
+def undrawn_line(command: str, error: BaseException) -> Text:
+    """``error: sketch's output could not be drawn: ValueError: ... (at plugin.py:9 in
+    __rich_console__)``: what is shown of a renderable that raised as it was drawn."""
+    text = f"error: {command or 'the command'}'s output could not be drawn: "
+    told = _placed(text + error_text(error), "".join(traceback.format_exception(error)))
+    return Text(printable(told), style="bold red")
+
+
+def print_output(console: Console, command: str, output: Iterable[RenderableType]) -> None:
+    """Print a command's ``output`` on ``console``, each renderable whole (``crop=False``:
+    a :class:`~rapide_shell.render.WholeLine` stays whole). One that raises as it is drawn
+    (a plugin's) is told in one line naming ``command``, and the rest are still printed:
+    the session, and what it recorded, go on."""
+    for renderable in output:
+        try:
+            console.print(renderable, crop=False)
+        except BaseException as error:
+            if not contained(error):
+                raise  # the user's Ctrl-C
+            console.print(undrawn_line(command, error), crop=False)
 
 
 MESSAGE_SHOWN = 500

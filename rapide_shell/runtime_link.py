@@ -14,6 +14,7 @@ import contextlib
 import gc
 import re
 import time
+import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
@@ -51,6 +52,21 @@ if TYPE_CHECKING:
     from pyrapide.types import ActionSpec
 
 Listener = Callable[[Any], None]
+
+
+def _listener_failed(listener: Listener, error: BaseException) -> notices.PluginFailed:
+    """The notice that ``listener`` raised ``error`` and is called no more, naming it as
+    its code does (``my_plugin.Recorder.hear``): which plugin subscribed it is not known
+    here, but its module says."""
+    name = getattr(listener, "__qualname__", None) or type(listener).__qualname__
+    module = getattr(listener, "__module__", None)
+    name = f"{module}.{name}" if module else name
+    return notices.PluginFailed(
+        plugin=name,
+        hook="listener, no longer called",
+        error=error,
+        traceback="".join(traceback.format_exception(error)),
+    )
 
 
 class NotificationSink(Protocol):
@@ -450,11 +466,14 @@ class RuntimeLink:
                 listener(notification)
             except BaseException as error:
                 # A broken listener (a plugin's, a front end's) must not take the run
-                # down with it, whatever it raises but the user's Ctrl-C.
+                # down with it, whatever it raises but the user's Ctrl-C. It is called
+                # no more, and said once, as a plugin's failing hook is: else its
+                # author would see it stop hearing without a word.
                 if not contained(error):
                     raise
                 with contextlib.suppress(ValueError):
                     self._listeners.remove(entry)
+                self.notify(_listener_failed(listener, error))
 
     @contextlib.contextmanager
     def muted(self) -> Iterator[None]:

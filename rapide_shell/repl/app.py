@@ -77,6 +77,7 @@ from rapide_shell.looks import architecture_counts
 from rapide_shell.python_warnings import on_stderr, warnings_shown_by
 from rapide_shell.render import event_text, note, terminal_console
 from rapide_shell.repl.typed_ahead import ctrl_d_kept_as_a_key
+from rapide_shell.report import print_output
 from rapide_shell.script_file import script_lines
 from rapide_shell.session import Session
 from rapide_shell.tally import SessionTally
@@ -512,8 +513,7 @@ async def _loop(
         # A Ctrl-C that paused the command is a first one: the next, with no command in
         # between, leaves (as its line said: "Ctrl-C again leaves at once").
         interrupted = interrupts.count > 0
-        for renderable in outcome.output:
-            console.print(renderable, crop=False)  # a WholeLine stays whole
+        print_output(console, outcome.command, outcome.output)
         if outcome.quit:
             return Leaving.QUIT
 

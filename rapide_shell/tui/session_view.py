@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING, Any
 
+from rich.console import Group
 from rich.text import Text
 from textual.color import Color
 from textual.screen import Screen
@@ -25,6 +26,7 @@ from rapide_shell import notices
 from rapide_shell.causes import CAUSE_LOOKS, DeliveryKind, causes_of, wiring_deliveries
 from rapide_shell.explorations import EXPLORE_PLUGIN, status_lines
 from rapide_shell.render import counted, note, pattern_shown, shorten
+from rapide_shell.report import Drawn
 from rapide_shell.runtime_link import SessionState
 from rapide_shell.tui.live import NotificationBatch
 from rapide_shell.tui.panels import PANELS, SessionPanel
@@ -290,7 +292,14 @@ class SessionView:
     def _print_outcome(self, outcome: Any) -> None:
         if self.quiet:
             return
-        output = outcome.output
+        # Each drawn so that one that raises (a plugin's) is a line, not the app's end;
+        # a text or a group of them cannot, and is written as it is (its lines hang).
+        output = [
+            renderable if isinstance(renderable, (Text, Group)) else Drawn(
+                renderable, outcome.command
+            )
+            for renderable in outcome.output
+        ]
         for renderable in output[:OUTPUT_LINES_SHOWN]:
             self.output.write(renderable)
         if len(output) > OUTPUT_LINES_SHOWN:

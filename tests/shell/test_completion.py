@@ -89,6 +89,29 @@ async def test_fields_inside_an_event_patterns_brackets(shop_session: Session) -
     assert texts(shop_session, "break (Ledg") == ["Ledger.entry"]
 
 
+async def test_a_where_condition_offers_the_placeholders_not_event_names(
+    shop_session: Session,
+) -> None:
+    # After `where`, Tab offered every event name (which a condition cannot hold) and,
+    # on a `?`, nothing: the placeholders the pattern binds go there.
+    line = "watch Web.order(item=?i, quantity=?q) where "
+    assert texts(shop_session, line) == ["?i", "?q"]
+    assert texts(shop_session, line + "?q") == ["?q"]
+    assert texts(shop_session, line + "?i == ") == ["?i", "?q"]
+    assert texts(shop_session, line + "?q > 2 and ?") == ["?i", "?q"]
+    candidate = shop_session.completions(line + "?")[1]
+    assert (candidate.text, candidate.start) == ("?q", len(line))
+    # An expect's options still come once a blank follows.
+    assert texts(shop_session, "expect Web.order(item=?i) where ?i == \"x\" ") == [
+        "?i", "count=", "none", "sometimes"
+    ]
+    # A where whose group is closed is behind: names go after the operator again.
+    assert "Ledger.entry" in texts(
+        shop_session, "break (Web.order(item=?i) where ?i == \"x\") -> "
+    )
+    assert texts(shop_session, 'watch Web.order(item="where") -> Le') == ["Ledger.entry"]
+
+
 async def test_nothing_is_glued_onto_a_closing_bracket(shop_session: Session) -> None:
     # `watch Web.order(item=1)` and Tab offered `Web.order(item=1)Ledger.entry`.
     assert texts(shop_session, "watch Web.order(item=1)") == []

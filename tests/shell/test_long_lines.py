@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from rich.console import Console
 
 from pyrapide.patterns import PatternSyntaxError, parse_pattern
 from rapide_shell import render
@@ -108,3 +109,17 @@ async def test_a_long_patterns_lines_show_its_ends_and_its_data_keeps_it_whole(
     (failure,) = result.expectation_failures()
     assert failure == f"long.rapide:7: expect failed: {shown}: expected no match, saw 1"
     assert result.outcomes[5][1].data["pattern"] == pattern
+
+
+async def test_whynot_in_a_narrow_terminal_keeps_each_reason_whole(shop_session: Session) -> None:
+    # In a terminal 40 columns wide, the reason a connection gave ended in an ellipsis
+    # ("its pattern names Teller.de…"): which event it names was lost.
+    assert (await shop_session.execute('inject Web.order item="tea" quantity=1')).ok
+    outcome = await shop_session.execute("whynot e1")
+    console = Console(width=40, record=True, color_system=None)
+    for renderable in outcome.output:
+        console.print(renderable, crop=False)
+    shown = "".join(console.export_text().split())
+    assert "…" not in shown
+    for connection in outcome.data["connections"]:
+        assert "".join(connection["detail"].split()) in shown, connection

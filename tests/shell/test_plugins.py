@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from importlib.metadata import EntryPoint
 from pathlib import Path
 
@@ -9,7 +10,9 @@ import pytest
 
 from rapide_shell import hookspecs, plugins
 from rapide_shell.session import Session
+from tests.shell.cli_process import REPO, run_rapide
 from tests.shell.fixtures import broken_plugins, greeter_plugin
+from tests.shell.test_command_registry import plain
 
 
 @pytest.fixture
@@ -176,3 +179,83 @@ async def test_a_hook_asking_for_what_it_is_not_given_is_one_line(
         assert session.plugins.get_plugin("extra") is None
     finally:
         await session.close()
+
+
+async def test_a_listener_that_raises_is_named_once_and_the_run_goes_on(
+    installed, shop_file: Path
+) -> None:
+    installed(_entry("ears", "tests.shell.fixtures.broken_plugins:listens_and_raises"))
+    heard = broken_plugins.ListensAndRaises.heard
+    session, problems = await _start_problems(shop_file)
+    try:
+        assert problems == []
+        injected = await session.execute('inject Web.order item="tea" quantity=1')
+        assert injected.ok
+        text = " ".join(plain(injected.output).split())
+        assert (
+            "error in plugin 'tests.shell.fixtures.broken_plugins.ListensAndRaises.hear' "
+            "(listener, no longer called): "
+            "ValueError: cannot hear this (at broken_plugins.py:"
+        ) in text, text
+        ran = await session.execute("run")
+        assert ran.ok and "quiet" in plain(ran.output)  # the run goes on to its end
+        assert "cannot hear this" not in plain(ran.output)
+        assert broken_plugins.ListensAndRaises.heard == heard + 1  # unsubscribed at once
+    finally:
+        await session.close()
+
+
+def _installed_for_a_process(folder: Path, value: str) -> dict[str, str]:
+    """The environment under which a ``rapide`` process finds one plugin, ``value``, as
+    ``pip install --target folder`` would leave it (a dist-info with its entry point)."""
+    info = folder / "drawn_badly-0.1.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: drawn-badly\nVersion: 0.1\n")
+    (info / "entry_points.txt").write_text(f"[rapide]\nsketcher = {value}\n")
+    return {"PYTHONPATH": os.pathsep.join([str(folder), str(REPO)])}
+
+
+@pytest.mark.parametrize("front", ["repl", "run"])
+def test_output_that_cannot_be_drawn_is_one_line_and_the_session_goes_on(
+    front: str, tmp_path: Path, shop_file: Path
+) -> None:
+    # A plugin command whose output raised as it was drawn ended the REPL ("internal
+    # error", the session lost) and the script of `rapide run` with it.
+    env = _installed_for_a_process(
+        tmp_path / "site", "tests.shell.fixtures.broken_plugins:draws_badly"
+    )
+    env["XDG_DATA_HOME"] = str(tmp_path / "data")
+    args = ("repl", shop_file) if front == "repl" else ("run", shop_file, "--script", "-")
+    ran = run_rapide(*args, stdin="sketch\ninject Web.order item=tea quantity=1\ncount\n",
+                     env=env)
+    assert "internal error" not in ran.stderr + ran.stdout
+    assert ran.returncode == 0, ran.stderr
+    lines = [" ".join(line.split()) for line in ran.stdout.splitlines()]
+    assert "a sketch:" in lines
+    assert (
+        "error: sketch's output could not be drawn: NotImplementedError: the sketch is "
+        "not drawn yet (at broken_plugins.py:"
+    ) in " ".join(lines)
+    assert "done" in lines  # what follows the broken part is still drawn
+    assert "1 events" in lines  # the next commands ran
+
+
+async def test_the_tui_shows_output_that_cannot_be_drawn_as_one_line(shop_file: Path) -> None:
+    # The same plugin command ended the TUI with a traceback.
+    from rapide_shell.tui.app import RapideApp
+    from tests.shell.tui.conftest import SIZE, type_command
+
+    session = Session.load(shop_file, seed=0)
+    session.plugins.register(broken_plugins.draws_badly)
+    app = RapideApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, "sketch")
+        await type_command(pilot, "inject Web.order item=apple quantity=1")
+        lines = app.main_screen.output.lines
+        shown = " ".join(" ".join("".join(s.text for s in strip).split()) for strip in lines)
+        assert (
+            "a sketch: error: sketch's output could not be drawn: NotImplementedError: the "
+            "sketch is not drawn yet (at broken_plugins.py:"
+        ) in shown, shown
+        assert "done" in shown
+        assert len(app.session.computation) == 1  # the next command ran
