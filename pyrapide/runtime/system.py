@@ -670,9 +670,8 @@ class System:
         kind or id, a pipe delivery that must wait for an earlier one, or a task in
         flight that is not waiting to be resumed (say, waiting on its connects).
         """
+        self._refuse_inside_a_handler("step()")
         scheduler = self.scheduler
-        if scheduler.current is not None:
-            raise RuntimeError("step() cannot be called from inside a handler or subscriber")
         if self.state is RunState.IDLE:
             await self.start()
         self._refuse_if_stopped("step()")
@@ -736,10 +735,9 @@ class System:
         if self.state is RunState.IDLE:
             await self.start()
         self._refuse_if_stopped("run_until_quiet()")
-        scheduler = self.scheduler
-        if scheduler.current is not None:
-            raise RuntimeError("run_until_quiet() cannot be called from inside a handler")
+        self._refuse_inside_a_handler("run_until_quiet()")
         self._refuse_if_looping("run_until_quiet()")
+        scheduler = self.scheduler
         import asyncio  # see run()
 
         loop = asyncio.get_running_loop()
@@ -962,15 +960,16 @@ class System:
         )
 
     def _refuse_inside_a_handler(self, what: str) -> None:
-        """Refuse ``what`` from a handler or hook the system is running: ending or
-        restarting the run would close the very task that asked (and the run driving
-        it), and a run inside a run would drive the scheduler from one of its steps."""
+        """Refuse ``what`` from a handler or hook the system is running (or a subscriber
+        it notifies meanwhile): ending or restarting the run would close the very task
+        that asked (and the run driving it), and a step or a run inside a run would
+        drive the scheduler from one of its own steps."""
         scheduler = self._scheduler
         if scheduler is not None and scheduler.current is not None:
             raise RuntimeError(
                 f"{what} cannot be called from a handler or hook of the system (nor from a "
                 "subscriber it notifies): it runs within the system's run, which is "
-                "ended from outside it"
+                "stepped and ended from outside it"
             )
 
     def _refuse_if_looping(self, what: str) -> None:
