@@ -308,12 +308,7 @@ def print_output(console: Console, command: str, output: Iterable[RenderableType
     (a plugin's) is told in one line naming ``command``, and the rest are still printed:
     the session, and what it recorded, go on."""
     for renderable in output:
-        try:
-            console.print(renderable, crop=False)
-        except BaseException as error:
-            if not contained(error):
-                raise  # the user's Ctrl-C
-            console.print(undrawn_line(command, error), crop=False)
+        console.print(Drawn(renderable, command), crop=False)
 
 
 MESSAGE_SHOWN = 500
