@@ -36,6 +36,7 @@ from rapide_shell.session import Session
 from rapide_shell.tally import SessionTally
 from rapide_shell.tui.collector import first_frame_shown
 from rapide_shell.tui.escape_keys import after_escape, read_escape_keys_as_alt
+from rapide_shell.tui.printed import printed_to
 from rapide_shell.tui.screen_commands import ScreenCommands, not_saved
 from rapide_shell.tui.screens.main_screen import MainScreen
 from rapide_shell.tui.theme_colours import ThemeTranslation, workbench_variables
@@ -124,7 +125,8 @@ class RapideApp(App[None]):
         """What stops an exploration still running as the app closes, as its verdict
         (and the exit status) names it: a second Ctrl-C, or a plain leaving."""
         self._warnings = ExitStack()
-        """Holds Python's warnings shown in the Output from mounting to unmounting."""
+        """Holds Python's warnings and what the architecture's code prints shown in the
+        Output, from mounting to unmounting."""
         self.served = False
         """The app is drawn in a web browser (``rapide serve``), not in a terminal (see
         :meth:`serve_to_browser`)."""
@@ -221,11 +223,13 @@ class RapideApp(App[None]):
         return self.main_screen
 
     def on_mount(self) -> None:
-        """Python's warnings (raised by the architecture's code) are shown in the Output
-        while the app runs: there is no terminal under it to print them on. SIGTERM and
-        SIGHUP end the workbench as Ctrl-Q does (see :meth:`end_by_signal`)."""
+        """Python's warnings (raised by the architecture's code) and what its code
+        prints are shown in the Output while the app runs: there is no terminal under it
+        to print them on. SIGTERM and SIGHUP end the workbench as Ctrl-Q does (see
+        :meth:`end_by_signal`)."""
         self._console_as_large_as(self.size)
         self._warnings.enter_context(warnings_shown_by(self.show_python_warning, self.session.path))
+        self._warnings.enter_context(printed_to(self.show_printed, echo=self.is_headless))
         if threading.current_thread() is threading.main_thread():
             loop = asyncio.get_running_loop()
             for number in ENDING_SIGNALS:
@@ -330,6 +334,11 @@ class RapideApp(App[None]):
             self.log.warning(line)
             return
         output.write(note(line, style="yellow"))
+
+    def show_printed(self, text: str, stderr: bool) -> None:
+        """Shows what the architecture's code wrote to standard output or error in the
+        Output, in order with what the commands say."""
+        self.main_screen.view.take_printed(text, stderr)
 
     def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
         """Saves an SVG picture of the screen (see :meth:`save_screenshot_file`;

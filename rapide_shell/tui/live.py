@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from pyrapide.core.printable import message_of, printable
 from pyrapide.runtime.notifications import (
@@ -181,6 +181,13 @@ def problem_from(notification: Any) -> Problem | None:
     return None
 
 
+class Printed(NamedTuple):
+    """What the architecture's code wrote to standard output (or, ``stderr``, error)."""
+
+    text: str
+    stderr: bool
+
+
 @dataclass
 class NotificationBatch:
     """What happened since the last redraw, summarised for the widgets."""
@@ -203,7 +210,8 @@ class NotificationBatch:
     breakpoints_changed: bool = False
     breakpoint_hits: list[notices.BreakpointHit] = field(default_factory=list)
     outcomes: list[Any] = field(default_factory=list)
-    """Command outcomes (from CommandFinished), in order."""
+    """Command outcomes (from CommandFinished) and what the architecture's code printed
+    (:class:`Printed`), in order: what the output shows."""
     expectations: list[notices.ExpectationChecked] = field(default_factory=list)
     exploration: notices.ExplorationChanged | None = None
     """How the background exploration stands, when it moved on."""

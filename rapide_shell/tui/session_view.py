@@ -18,7 +18,7 @@ from rich.text import Text
 from textual.color import Color
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import RichLog, Static
+from textual.widgets import Static
 
 from pyrapide.core.printable import printable
 from pyrapide.runtime import RunState
@@ -28,7 +28,7 @@ from rapide_shell.explorations import EXPLORE_PLUGIN, status_lines
 from rapide_shell.render import counted, note, pattern_shown, shorten
 from rapide_shell.report import Drawn
 from rapide_shell.runtime_link import SessionState
-from rapide_shell.tui.live import NotificationBatch
+from rapide_shell.tui.live import NotificationBatch, Printed
 from rapide_shell.tui.panels import PANELS, SessionPanel
 from rapide_shell.tui.status import StatusPart, fit_status
 from rapide_shell.tui.theme_colours import text_on
@@ -37,6 +37,7 @@ from rapide_shell.tui.widgets.dispatch_queue import SHOWN_PER_KIND, DispatchQueu
 from rapide_shell.tui.widgets.error_panel import ErrorPanel
 from rapide_shell.tui.widgets.event_log import EventLog
 from rapide_shell.tui.widgets.inspector import Inspector, causal_history
+from rapide_shell.tui.widgets.output_log import OutputLog
 from rapide_shell.tui.widgets.timeline_panel import TimelinePanel
 
 if TYPE_CHECKING:
@@ -166,9 +167,9 @@ class SessionView:
         return self._draw_scheduled or self._cone_event is not None or bool(self._deferred)
 
     @property
-    def output(self) -> RichLog:
+    def output(self) -> OutputLog:
         """The output panel where commands and their results are printed."""
-        return self.screen.query_one("#console", RichLog)
+        return self.screen.query_one("#console", OutputLog)
 
     def attach(self) -> None:
         """Starts listening to the session."""
@@ -211,6 +212,15 @@ class SessionView:
         # Called synchronously by the session, maybe thousands of times per frame:
         # only fold it into the batch and make sure one redraw is scheduled.
         self._batch.add(notification)
+        self._schedule_draw()
+
+    def take_printed(self, text: str, stderr: bool) -> None:
+        """Shows what the architecture's code wrote to standard output or error in the
+        output, in its place among the outcomes of the commands around it."""
+        self._batch.outcomes.append(Printed(text, stderr))
+        self._schedule_draw()
+
+    def _schedule_draw(self) -> None:
         if not self._draw_scheduled:
             self._draw_scheduled = True
             self.screen.set_timer(FRAME_SECONDS, self._draw_batch)
@@ -271,8 +281,13 @@ class SessionView:
                 f"breakpoint {hit.break_id} ({pattern_shown(hit.pattern_text)}) hit by "
                 f"{hit.event.id} {hit.event.name}: the run pauses", style="bold yellow"))
             self.screen.query_one(EventLog).select_id(hit.event.id)
-        for outcome in batch.outcomes:
-            self._print_outcome(outcome)
+        if not self.quiet:
+            for outcome in batch.outcomes:
+                if isinstance(outcome, Printed):
+                    self.output.take_printed(outcome.text, outcome.stderr)
+                else:
+                    self._print_outcome(outcome)
+            self.output.show_printed()
         if batch.exploration is not None:
             self._exploration = batch.exploration
             if batch.exploration.ended:
@@ -290,8 +305,6 @@ class SessionView:
         return self._panels
 
     def _print_outcome(self, outcome: Any) -> None:
-        if self.quiet:
-            return
         # Each drawn so that one that raises (a plugin's) is a line, not the app's end;
         # a text or a group of them cannot, and is written as it is (its lines hang).
         output = [

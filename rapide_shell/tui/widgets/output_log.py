@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import deque
 from typing import Any
 
@@ -10,7 +11,7 @@ from rich.text import Text
 from textual import events
 from textual.widgets import RichLog
 
-from rapide_shell.render import drawn_printable
+from rapide_shell.render import drawn_printable, note
 from rapide_shell.tui.theme_colours import ThemedLines
 
 HANGING_INDENT = 4
@@ -95,6 +96,9 @@ class OutputLog(ThemedLines, RichLog):
         """What was written, oldest first (each write takes a line at least)."""
         self._shown_height = 0
         """How many lines the log showed before its latest resize."""
+        self._printed: list[tuple[str, bool]] = []
+        """What the architecture's code wrote and is not shown yet, oldest first: the
+        text, and whether it went to standard error."""
 
     def write(
         self,
@@ -106,7 +110,22 @@ class OutputLog(ThemedLines, RichLog):
         animate: bool = False,
     ) -> OutputLog:
         """Write ``content`` (a renderable or a string) at the bottom, made printable
-        (the options are RichLog's)."""
+        (the options are RichLog's), after what the architecture's code printed before
+        it (see :meth:`show_printed`)."""
+        if self._printed:
+            self._show_printed(whole_lines_only=False)
+        self._write(content, width, expand, shrink, scroll_end, animate)
+        return self
+
+    def _write(
+        self,
+        content: Any,
+        width: int | None = None,
+        expand: bool = False,
+        shrink: bool = True,
+        scroll_end: bool | None = None,
+        animate: bool = False,
+    ) -> None:
         if isinstance(content, str):
             content = self._make_renderable(content)
         shown = drawn_printable(_hanging(content))
@@ -114,7 +133,47 @@ class OutputLog(ThemedLines, RichLog):
             super().write(shown, width, expand, shrink, scroll_end, animate)
         else:
             self._write_kept(_Written(shown, width, expand, shrink), scroll_end, animate)
-        return self
+
+    def take_printed(self, text: str, stderr: bool) -> None:
+        """Keeps ``text``, written by the architecture's code to standard output (or
+        error: shown in the error colour), for :meth:`show_printed`, or the next write,
+        to show."""
+        self._printed.append((text, stderr))
+
+    def show_printed(self) -> None:
+        """Shows the whole lines of what the architecture's code printed (a line not
+        ended yet waits for its end, or for the next write). Lines that follow each
+        other from one stream are one write: a handler printing thousands of lines
+        costs a write, not thousands, and the Output keeps the last ``max_lines // 2``
+        of them, saying how many it dropped."""
+        if self._printed:
+            self._show_printed(whole_lines_only=True)
+
+    def _show_printed(self, whole_lines_only: bool = True) -> None:
+        """Write what was printed and not shown yet: its whole lines, or all of it."""
+        lines: list[tuple[str, bool]] = []
+        unended, unended_stderr = "", False
+        for text, stderr in self._printed:
+            if unended and stderr != unended_stderr:  # the other stream's line ends
+                lines.append((unended, unended_stderr))
+                unended = ""
+            *ended, unended = (unended + text).split("\n")
+            lines.extend((line, stderr) for line in ended)
+            unended_stderr = stderr
+        self._printed = []
+        if unended:
+            if whole_lines_only:
+                self._printed.append((unended, unended_stderr))
+            else:
+                lines.append((unended, unended_stderr))
+        # Half of what the log keeps: the note and what came before stay to scroll to.
+        kept = None if self.max_lines is None else self.max_lines // 2
+        if kept is not None and len(lines) > kept:
+            self._write(note(f"({len(lines) - kept} lines printed before these are not kept)"))
+            del lines[: len(lines) - kept]
+        for stderr, run in itertools.groupby(lines, key=lambda printed: printed[1]):
+            text = "\n".join(line for line, _stderr in run)
+            self._write(Text(text, style="red" if stderr else ""))
 
     def _write_kept(
         self, written: _Written, scroll_end: bool | None = None, animate: bool = False
