@@ -44,6 +44,8 @@ if TYPE_CHECKING:
 
 _LISTED = 3
 """How many line numbers a reason lists; beyond that it names the first."""
+BROKE_DOWN = "the workbench stopped on an internal error (its traceback is above)"
+"""How a session's end says that the front end's own error is why its status is 2."""
 
 
 @dataclass
@@ -69,6 +71,9 @@ class SessionTally:
     """The recording could not be written (set as the session closes)."""
     ended_by: EndedBySignal | None = None
     """The signal that ended the front end (SIGTERM, SIGHUP), whose status it exits with."""
+    broke_down: bool = False
+    """The front end itself stopped on an error of its own (the TUI: Textual printed its
+    traceback as the screen went)."""
 
     def entered(self, number: int | None = None) -> int:
         """A line was entered and its command starts now; its number: the next one, or
@@ -164,6 +169,8 @@ class SessionTally:
             reasons.append(
                 (EXIT_INTERRUPTED, f"line {self.interrupted_line} was cut short ({how})")
             )
+        if self.broke_down:
+            reasons.append((EXIT_ERROR, BROKE_DOWN))
         if self.errors:
             errors = counted(len(self.errors), "command error")
             reasons.append((EXIT_ERROR, f"{errors} ({_where(self.errors)})"))

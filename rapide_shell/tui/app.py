@@ -467,6 +467,9 @@ async def run_shell(
                 session, script=script, speed=speed, start=start, screenshots=screenshots
             )
             await app.run_async()
+            # Textual stopped the app on an error of the workbench's own, and printed its
+            # traceback as the screen went: not a session that ended well.
+            app.tally.broke_down = bool(app.return_code)
     if interrupted:
         raise KeyboardInterrupt
     console = None if app.served else printing_console(highlight=False)

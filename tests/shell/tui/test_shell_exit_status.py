@@ -34,10 +34,10 @@ class Workbench:
 
     def __init__(
         self, file: Path, *args: str | Path, env: dict[str, str] | None = None,
-        cwd: Path = REPO,
+        cwd: Path = REPO, program: tuple[str, ...] = ("-m", "rapide_shell.cli", "shell"),
     ) -> None:
         self.child = Terminal(
-            sys.executable, ["-m", "rapide_shell.cli", "shell", str(file), *map(str, args)],
+            sys.executable, [*program, str(file), *map(str, args)],
             cwd=str(cwd), dimensions=(SIZE[1], SIZE[0]), encoding="utf-8", timeout=30,
             # The terminal's own size: COLUMNS and LINES (pytest-xdist sets them) would
             # override it.
@@ -118,6 +118,37 @@ def repl_says(lines: str, *args: str | Path, file: Path = SHOP) -> tuple[int, st
     """The exit status and the stderr of ``rapide repl FILE ARGS`` reading ``lines``."""
     result = run_rapide("repl", file, *args, stdin=lines, env={"COLUMNS": "500"})
     return result.returncode, result.stderr
+
+
+BROKEN_WORKBENCH = """
+import sys
+
+from rapide_shell.cli import main
+from rapide_shell.tui.session_view import SessionView
+
+
+def broken(self, outcome):
+    raise RuntimeError("a bug of the workbench's")
+
+
+SessionView._print_outcome = broken
+main(["shell", *sys.argv[1:]])
+"""
+
+
+@pytest.mark.slow
+def test_the_workbench_stopped_by_an_error_of_its_own_exits_2(opened, tmp_path) -> None:
+    broken = tmp_path / "broken_workbench.py"
+    broken.write_text(BROKEN_WORKBENCH)
+    shop = opened(SHOP, program=(str(broken),))
+    shop.child.send("show queue\r")
+    status, shown = shop.leaves()
+    assert status == 2
+    assert "RuntimeError: a bug of the workbench's" in shown  # Textual's traceback
+    assert shown.strip().splitlines()[-1] == (
+        "rapide: exit status 2: the workbench stopped on an internal error (its "
+        "traceback is above)"
+    )
 
 
 @pytest.mark.slow
