@@ -114,18 +114,6 @@ class OutputLog(ThemedLines, RichLog):
         it (see :meth:`show_printed`)."""
         if self._printed:
             self._show_printed(whole_lines_only=False)
-        self._write(content, width, expand, shrink, scroll_end, animate)
-        return self
-
-    def _write(
-        self,
-        content: Any,
-        width: int | None = None,
-        expand: bool = False,
-        shrink: bool = True,
-        scroll_end: bool | None = None,
-        animate: bool = False,
-    ) -> None:
         if isinstance(content, str):
             content = self._make_renderable(content)
         shown = drawn_printable(_hanging(content))
@@ -133,6 +121,7 @@ class OutputLog(ThemedLines, RichLog):
             super().write(shown, width, expand, shrink, scroll_end, animate)
         else:
             self._write_kept(_Written(shown, width, expand, shrink), scroll_end, animate)
+        return self
 
     def take_printed(self, text: str, stderr: bool) -> None:
         """Keeps ``text``, written by the architecture's code to standard output (or
@@ -160,20 +149,20 @@ class OutputLog(ThemedLines, RichLog):
             *ended, unended = (unended + text).split("\n")
             lines.extend((line, stderr) for line in ended)
             unended_stderr = stderr
-        self._printed = []
-        if unended:
-            if whole_lines_only:
-                self._printed.append((unended, unended_stderr))
-            else:
-                lines.append((unended, unended_stderr))
+        self._printed = []  # (what is written below comes after it)
+        if unended and not whole_lines_only:
+            lines.append((unended, unended_stderr))
+            unended = ""
         # Half of what the log keeps: the note and what came before stay to scroll to.
         kept = None if self.max_lines is None else self.max_lines // 2
         if kept is not None and len(lines) > kept:
-            self._write(note(f"({len(lines) - kept} lines printed before these are not kept)"))
+            self.write(note(f"({len(lines) - kept} lines printed before these are not kept)"))
             del lines[: len(lines) - kept]
         for stderr, run in itertools.groupby(lines, key=lambda printed: printed[1]):
             text = "\n".join(line for line, _stderr in run)
-            self._write(Text(text, style="red" if stderr else ""))
+            self.write(Text(text, style="red" if stderr else ""))
+        if unended:
+            self._printed.append((unended, unended_stderr))
 
     def _write_kept(
         self, written: _Written, scroll_end: bool | None = None, animate: bool = False
