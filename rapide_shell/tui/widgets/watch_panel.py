@@ -128,8 +128,8 @@ class WatchPanel(ThemedLines, Tree[tuple[str, ...] | int]):
         label = Text.assemble(
             (f"w{entry.watch_id} ", "bold"),
             (f"[{count}]", "bold reverse" if count else "dim"),
+            " ",
             ("[stopped] " if entry.stopped else "", "bold yellow"),
-            " " if not entry.stopped else "",
             printable(entry.pattern),
         )
         room = self.scrollable_content_region.width - LABEL_INDENT

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rapide_shell.tui.widgets.event_log import EventLog
-from rapide_shell.tui.widgets.watch_panel import WatchPanel
+from rapide_shell.tui.widgets.watch_panel import WatchEntry, WatchPanel
 from tests.shell.tui.conftest import SEED_SYSTEM, SIZE, make_app, settle, type_command
 
 
@@ -40,3 +40,13 @@ async def test_an_opened_watch_lists_the_matches_of_the_branch_switched_to() -> 
         assert log.marked_ids == {"e2"}
         assert log.selected_event is not None
         assert log.selected_event.name == "DatabaseService.result"
+
+
+async def test_a_stopped_watch_says_so_apart_from_its_count() -> None:
+    app = make_app(SEED_SYSTEM)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        panel = app.query_one(WatchPanel)
+        stopped = WatchEntry(1, "A.x || A.y", 12, (), stopped=True)
+        assert str(panel._label(stopped)) == "w1 [12] [stopped] A.x || A.y"
+        assert str(panel._label(WatchEntry(2, "A.x", 0, ()))) == "w2 [0] A.x"
