@@ -86,7 +86,10 @@ def complete(session: Session, line: str, cursor: int) -> list[Completion]:
         arg_kind = topics[words[1].text]
     else:
         arg_kind = arg.kind
-    return _for_kind(session, arg_kind, arg.choices, current)
+    found = _for_kind(session, arg_kind, arg.choices, current)
+    if spec.name == "diff" and position == 2:  # a branch is not compared with itself
+        found = [completion for completion in found if completion.text != words[1].text]
+    return found
 
 
 def _words(text: str) -> list[Word]:

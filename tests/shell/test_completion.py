@@ -208,3 +208,12 @@ async def test_a_name_is_offered_quoted_after_an_opening_quote(shop_session: Ses
     assert texts(shop_session, "watch Sto") == ["Store.reserved", "Store.refused"]
     outcome = await shop_session.execute('watch "Web.*" -> "Ledger.entry"')
     assert outcome.ok, outcome.error
+
+
+async def test_diff_offers_a_second_branch_other_than_the_first(shop_session: Session) -> None:
+    await shop_session.execute("inject Web.order item=apple")
+    await shop_session.execute("goto 0")
+    await shop_session.execute("fork b1")
+    assert texts(shop_session, "diff ") == ["main", "b1"]
+    assert texts(shop_session, "diff b1 ") == ["main"]
+    assert texts(shop_session, "diff main ") == ["b1"]
