@@ -50,6 +50,10 @@ class Problem:
     command: str | None = None
     """The command selecting the problem runs, where it has one (a failure an
     exploration found: ``explore open N`` goes to it)."""
+    failed: bool = False
+    """Its event's delivery failed: a handler, or a connection's guard, raised on it (the
+    event log marks the event). A constraint's guard that raised leaves it unmarked:
+    the event was delivered; what failed was checking it."""
 
     def __post_init__(self) -> None:
         # Messages quote names, payloads and exceptions: shown printable in every panel.
@@ -129,6 +133,7 @@ def problem_from(notification: Any) -> Problem | None:
             ),
             details=notification.traceback,
             event_id=event.id if event is not None else None,
+            failed=True,
         )
     if isinstance(notification, ConstraintGuardError):
         error, event = notification.error, notification.event
@@ -157,6 +162,7 @@ def problem_from(notification: Any) -> Problem | None:
             ),
             details=notification.traceback,
             event_id=event.id if event is not None else None,
+            failed=True,
         )
     if isinstance(notification, ConstraintViolated):
         return violation_problem(notification.violation)
@@ -281,5 +287,5 @@ class NotificationBatch:
         problem = problem_from(notification)
         if problem is not None:
             self.problems.append(problem)
-            if isinstance(notification, HandlerError) and problem.event_id is not None:
+            if problem.failed and problem.event_id is not None:
                 self.failed_event_ids.append(problem.event_id)

@@ -177,7 +177,7 @@ class EventLog(ScrollView, can_focus=True):
         if session.inspected is not None:
             return
         for problem in session_problems(session):
-            if problem.kind == "error" and problem.event_id is not None:
+            if problem.failed and problem.event_id is not None:
                 self.mark_failed(problem.event_id)
 
     def show_batch(self, batch: NotificationBatch, session: Session) -> None:

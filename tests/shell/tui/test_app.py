@@ -1231,6 +1231,49 @@ async def test_a_loaded_computation_s_events_are_not_marked_with_the_live_run_s_
         assert log.failed_ids == set()  # a fresh system: no error yet
 
 
+CHECKED = """
+from pyrapide import Pattern, action, architecture, interface, module, never
+
+
+@interface
+class A:
+    @action
+    async def ping(self, n: int) -> None: ...
+
+
+@module(implements=A)
+class AM:
+    pass
+
+
+@architecture
+class Checked:
+    a = A
+    constraints = [
+        never(Pattern.match("A.ping").where(lambda e: e.payload["m"] > 1), name="no_big"),
+    ]
+"""
+
+
+async def test_an_event_a_constraint_s_guard_raised_on_is_not_marked_failed(tmp_path):
+    # The event was recorded and delivered; what failed was the constraint's check of
+    # it, listed in the Errors panel, not a delivery of the event.
+    checked = tmp_path / "checked.py"
+    checked.write_text(CHECKED)
+    app = make_app(checked)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, "inject A.ping n=4")
+        assert len(app.session.errors) == 1
+        assert app.query_one(ErrorPanel).problems[0].summary.startswith(
+            "guard of constraint no_big raised KeyError"
+        )
+        log = app.query_one(EventLog)
+        assert log.failed_ids == set()
+        await type_command(pilot, "back 1")
+        await type_command(pilot, "forward 1")  # drawn again from the session
+        assert log.failed_ids == set()
+
+
 async def test_the_hint_names_each_alternative_by_its_word(shop_path):
     # A command that takes arguments completes with a space after it, and the bar may
     # start with spaces: the hint shows the word alone, not the spaces around it.

@@ -100,6 +100,7 @@ def test_a_guard_error_says_which_connection_did_not_deliver():
         "guard of connection [1] raised KeyError: 'k' on A.x (e1); not delivered to db"
     )
     assert problem.details == "Traceback..." and problem.event_id == "e1"
+    assert batch.failed_event_ids == ["e1"]  # its delivery failed: the log marks it
 
 
 def test_a_constraint_guard_error_says_which_constraint_counted_the_match_as_none():
@@ -123,6 +124,8 @@ def test_a_constraint_guard_error_says_which_constraint_counted_the_match_as_non
         "as none"
     )
     assert problem.details == "Traceback..." and problem.event_id == "e1"
+    # The event was delivered; what failed was checking it: the log leaves it unmarked.
+    assert batch.failed_event_ids == [] and not problem.failed
 
 
 def test_a_reset_drops_what_the_old_system_reported():
