@@ -414,7 +414,12 @@ def lessons(options: argparse.Namespace) -> None:
         if given:
             raise fail(f"{given[0]} is for playing a lesson: name one (`rapide lessons` "
                        "lists them)")
-        print(lessons_listing(find_lessons()))
+        from rapide_shell.render import terminal_console
+
+        # A terminal's width; piped (to grep, to a file), each row or paragraph whole.
+        console = terminal_console(highlight=False, width=None if sys.stdout.isatty() else 10_000)
+        for renderable in lessons_listing(find_lessons()):
+            console.print(renderable, crop=False)
         return
     serving = [name for name in given if name in ("--host", "--port")]
     if serving and not options.serve:

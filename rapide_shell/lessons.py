@@ -13,6 +13,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from rich.console import RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from rapide_shell.render import WholeLine
 from rapide_shell.suggestions import close_matches
 
 _PACKAGED = Path(__file__).with_name("lesson_files")
@@ -96,22 +101,31 @@ def lesson_played_by(script: Path, directory: Path | None = None) -> Lesson | No
     )
 
 
-def lessons_listing(lessons: list[Lesson]) -> str:
-    """What ``rapide lessons`` prints: one line per lesson, then how to play or run one."""
+def lessons_listing(lessons: list[Lesson]) -> list[RenderableType]:
+    """What ``rapide lessons`` prints: a row per lesson, then how to play or run one.
+    In a narrow terminal a summary goes on under itself and the prose breaks between
+    words; the command to copy is drawn whole."""
     if not lessons:
-        return f"no lessons found in {lessons_directory()}"
-    width = max(len(lesson.name) for lesson in lessons)
-    lines = [f"{lesson.number:>2}  {lesson.name:<{width}}  {lesson.summary}" for lesson in lessons]
+        return [Text(f"no lessons found in {lessons_directory()}")]
+    table = Table.grid(padding=(0, 2))
+    table.add_column(justify="right", no_wrap=True)
+    table.add_column(no_wrap=True)
+    table.add_column()
+    for lesson in lessons:
+        table.add_row(str(lesson.number), lesson.name, lesson.summary)
     first = lessons[0]
-    lines += [
-        "",
-        f"`rapide lessons {first.name}` plays one in the workbench; with --serve, in browsers;",
-        "with --from 3, from its part 3 on (a `wait` ends each part; those before are replayed).",
-        f"Each is an architecture and a script in {first.script.parent};",
-        "to run one headless (as the tests do):",
-        f"  rapide run {first.architecture} --script {first.script}",
+    how = (
+        f"`rapide lessons {first.name}` plays one in the workbench; with --serve, in "
+        "browsers; with --from 3, from its part 3 on (a `wait` ends each part; those "
+        f"before are replayed). Each is an architecture and a script in "
+        f"{first.script.parent}; to run one headless (as the tests do):"
+    )
+    return [
+        table,
+        Text(),
+        Text(how),
+        WholeLine(f"  rapide run {first.architecture} --script {first.script}"),
     ]
-    return "\n".join(lines)
 
 
 def _summary(script: Path) -> str:

@@ -169,6 +169,27 @@ def test_rapide_lessons_lists_them_with_a_summary_each() -> None:
     assert "rapide lessons connections" in result.stdout
 
 
+def test_in_a_narrow_terminal_the_listing_wraps_between_words() -> None:
+    # Printed 110 columns wide, an 80-column terminal broke "rule" and "browsers" in two.
+    child = Terminal(
+        sys.executable, ["-m", "rapide_shell.cli", "lessons"],
+        cwd=str(REPO), dimensions=(40, 60), encoding="utf-8", timeout=30,
+        env={"TERM": "xterm-256color", "PATH": str(Path(sys.executable).parent)},
+    )
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    lines = child.before.replace("\r\n", "\n").splitlines()
+    assert lines[:2] == [
+        "1  connections  Connections: connect, pipe and agent side by",
+        "                side, and what the poset shows for each.",
+    ]
+    words = " ".join(lines).split()
+    assert "browsers;" in words and "rule." in words
+    command = f"  rapide run {LESSONS[0].architecture} --script {LESSONS[0].script}"
+    assert command in child.before.replace("\r\n", "")  # whole, the terminal wraps it
+
+
 @pytest.mark.parametrize(
     "name", ["pipes", "²", "9", pytest.param("9" * 5000, id="more-digits-than-int-reads")]
 )
