@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import events, on
+from textual import on
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 from pyrapide.architecture import ConnectionKind
 from pyrapide.core.printable import printable
 from rapide_shell.tui.theme_colours import ThemedLines
+from rapide_shell.tui.widgets.chosen_on_enter import ChosenOnEnter
 from rapide_shell.tui.widgets.output_log import Hanging
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ def why_next(next_dispatch: Dispatch, pending: PendingSummary) -> str:
     return f"the seed's pick of {agents + pipes} ready"
 
 
-class DispatchQueue(ThemedLines, OptionList):
+class DispatchQueue(ThemedLines, ChosenOnEnter):
     """Lists pending dispatches under a heading per kind, each with id, event and target:
     the first of each kind in the order steps take them, the rest counted.
 
@@ -228,16 +229,6 @@ class DispatchQueue(ThemedLines, OptionList):
             else:
                 options.append(Option(Hanging(label), disabled=True))
         return options
-
-    async def _on_click(self, click: events.Click) -> None:
-        # Replaces OptionList's click, which would select (and so run) at once.
-        click.prevent_default()
-        clicked = click.style.meta.get("option")
-        if clicked is None or self.options[clicked].disabled:
-            return
-        self.highlighted = clicked
-        if click.chain >= 2:
-            self.action_select()
 
     def _highlight_first(self) -> None:
         for index, option in enumerate(self.options):

@@ -14,6 +14,7 @@ from rapide_shell.commands.builtin.branching import branch_parts
 from rapide_shell.commands.builtin.travelling import position_text, step_parts
 from rapide_shell.render import counted
 from rapide_shell.tui.theme_colours import ThemedLines
+from rapide_shell.tui.widgets.chosen_on_enter import ChosenOnEnter
 from rapide_shell.tui.widgets.output_log import Hanging, OneLine
 
 if TYPE_CHECKING:
@@ -26,15 +27,15 @@ STEPS_SHOWN = 200
 (`history all` in the command bar lists every one)."""
 
 
-class HistoryPanel(ThemedLines, OptionList):
+class HistoryPanel(ThemedLines, ChosenOnEnter):
     """The branches as a tree (``*`` the current one), one line each, cut with "…"
     where too long; then the steps of the current branch around the current point
     (``>``; the steps after it, where ``forward`` goes, dimmed). A step too long for
     the panel goes on under its text, clear of the step numbers (see
-    :class:`Hanging`). Enter on a step posts
-    :class:`Chosen` with ``goto N``, on a branch with ``switch NAME``; the screen runs
-    it. Its lines draw the named colours of shared text in the theme's readable
-    colours."""
+    :class:`Hanging`). Enter (or a double click) on a step posts :class:`Chosen` with
+    ``goto N``, on a branch with ``switch NAME``; the screen runs it. A single click
+    only moves onto it: looking must not travel. Its lines draw the named colours of
+    shared text in the theme's readable colours."""
 
     class Chosen(Message):
         """The user chose a point of the history: ``command`` goes there."""

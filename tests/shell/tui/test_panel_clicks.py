@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rapide_shell.tui.widgets.event_log import EventLog
+from rapide_shell.tui.widgets.history_panel import HistoryPanel
 from rapide_shell.tui.widgets.inspector import Inspector
 from rapide_shell.tui.widgets.timeline_panel import TimelinePanel
 from tests.shell.tui.conftest import drawn_line, make_app, settle, type_command
@@ -76,3 +77,22 @@ async def test_a_click_on_a_cause_or_an_effect_follows_it() -> None:
         await pilot.click(offset=_where(app, inspector, "← cause"))
         await settle(pilot)
         assert inspector.shown_event.id == "e2"
+
+
+async def test_a_click_on_a_history_step_moves_onto_it_and_a_double_click_goes_there() -> None:
+    # Looking must not travel (a replay of the run): as in the queue, one click moves
+    # the highlight, two (or Enter) choose.
+    app = make_app(LOST_UPDATE)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await _ran(pilot)
+        history = app.query_one(HistoryPanel)
+        last = app.session.decisions.point.number
+        where = _where(app, history, " 6  #3 agent")
+        await pilot.click(offset=where)
+        await settle(pilot)
+        assert app.session.decisions.point.number == last
+        assert history.highlighted_option is not None
+        assert history.highlighted_option.id == "step:6"
+        await pilot.click(offset=where, times=2)
+        await settle(pilot)
+        assert app.session.decisions.point.number == 6
