@@ -8,7 +8,7 @@ import io
 import os
 import sys
 import threading
-from contextlib import ExitStack
+from contextlib import AsyncExitStack, ExitStack
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -36,7 +36,7 @@ from rapide_shell.session import Session
 from rapide_shell.tally import SessionTally
 from rapide_shell.tui.collector import first_frame_shown
 from rapide_shell.tui.escape_keys import after_escape, read_escape_keys_as_alt
-from rapide_shell.tui.printed import printed_to
+from rapide_shell.tui.printed import HeldPrints, printed_to
 from rapide_shell.tui.screen_commands import ScreenCommands, not_saved
 from rapide_shell.tui.screens.main_screen import MainScreen
 from rapide_shell.tui.theme_colours import ThemeTranslation, workbench_variables
@@ -99,10 +99,14 @@ class RapideApp(App[None]):
         speed: float = 1.0,
         start: int = 1,
         screenshots: str | Path | None = None,
+        printed: Iterable[tuple[str, bool]] = (),
     ) -> None:
         super().__init__()
         read_escape_keys_as_alt()  # Escape then a key, pressed quickly: see on_event
         self.session = session
+        self._printed_before = list(printed)
+        """What the architecture's code printed before the app ran (as the session
+        opened: see :class:`~rapide_shell.tui.printed.HeldPrints`), for the Output."""
         self.screenshots = Path(screenshots) if screenshots is not None else None
         """Where F12 saves its pictures (None: see :meth:`screenshot_folder`)."""
         self.script = Path(script) if script is not None else None
@@ -230,6 +234,8 @@ class RapideApp(App[None]):
         self._console_as_large_as(self.size)
         self._warnings.enter_context(warnings_shown_by(self.show_python_warning, self.session.path))
         self._warnings.enter_context(printed_to(self.show_printed, echo=self.is_headless))
+        for text, stderr in self._printed_before:
+            self.show_printed(text, stderr)
         if threading.current_thread() is threading.main_thread():
             loop = asyncio.get_running_loop()
             for number in ENDING_SIGNALS:
@@ -449,22 +455,29 @@ async def run_shell(
     there is no terminal to draw in, and KeyboardInterrupt when Ctrl-C was pressed as it
     opened (its session closed first, as after a Ctrl-C anywhere else).
     """
-    async with Session.open(
-        file,
-        arch=arch,
-        seed=seed,
-        record=record,
-        force_record=force_record,
-        handler_timeout=handler_timeout,
-        at=at,
-    ) as session:
+    held = HeldPrints()  # what the file's code prints as the session opens
+    async with AsyncExitStack() as opened:
+        with held.holding():
+            session = await opened.enter_async_context(Session.open(
+                file,
+                arch=arch,
+                seed=seed,
+                record=record,
+                force_record=force_record,
+                handler_timeout=handler_timeout,
+                at=at,
+            ))
         refusal = _no_screen()
         if refusal is not None:
+            held.write_out()
             raise LoadError(refusal)
         interrupted = await _interrupted_as_it_opened()
-        if not interrupted:
+        if interrupted:
+            held.write_out()
+        else:
             app = RapideApp(
-                session, script=script, speed=speed, start=start, screenshots=screenshots
+                session, script=script, speed=speed, start=start, screenshots=screenshots,
+                printed=held.take(),
             )
             await app.run_async()
             # Textual stopped the app on an error of the workbench's own, and printed its

@@ -5,7 +5,9 @@ and ``sys.stderr`` and, unless a widget asks for what is written there, drops it
 ``print`` in a handler, a traceback a module writes itself, a prompt of ``input``
 were said nowhere. :func:`printed_to` puts streams of the workbench's there instead,
 each handing what is written to it to a function (the Output's), in the order it was
-written, as ``rapide run`` and the REPL print it on their terminal.
+written, as ``rapide run`` and the REPL print it on their terminal. What the code
+prints before the app runs (as the file is imported, its modules built, their start
+hooks run) is held (:class:`HeldPrints`) for the Output to show first.
 """
 
 from __future__ import annotations
@@ -100,3 +102,36 @@ def printed_to(take: Printed, *, echo: bool = False) -> Iterator[None]:
             sys.stdout = before[0]
         if sys.stderr is ours[1]:
             sys.stderr = before[1]
+
+
+class HeldPrints:
+    """What the architecture's code prints while the session opens, before the app is
+    there to show it: held (:meth:`holding`), then handed to the Output
+    (:meth:`take`), or, when the app never came (a load error, no terminal), written
+    where it would have gone (:meth:`write_out`), before the error is said."""
+
+    def __init__(self) -> None:
+        self._held: list[tuple[str, bool]] = []
+
+    @contextmanager
+    def holding(self) -> Iterator[None]:
+        """Within the block, what is written to ``sys.stdout`` and ``sys.stderr`` is
+        held; should the block raise, what was held is written out."""
+        try:
+            with printed_to(lambda text, stderr: self._held.append((text, stderr))):
+                yield
+        except BaseException:
+            self.write_out()
+            raise
+
+    def take(self) -> list[tuple[str, bool]]:
+        """What was held, in order (the text, and whether it went to standard error);
+        none is held any more."""
+        held, self._held = self._held, []
+        return held
+
+    def write_out(self) -> None:
+        """Write what is held to the standard streams, each part to its own."""
+        for text, stderr in self.take():
+            (sys.stderr if stderr else sys.stdout).write(text)
+        sys.stdout.flush()

@@ -8,7 +8,10 @@ import sys
 import textwrap
 from pathlib import Path
 
+from tests.shell.cli_process import run_rapide
+from tests.shell.test_repl import ANSI
 from tests.shell.tui.conftest import SIZE, make_app, settle, type_command, wait_until
+from tests.shell.tui.test_shell_exit_status import Workbench
 
 PRINTING = textwrap.dedent(
     '''
@@ -16,6 +19,8 @@ PRINTING = textwrap.dedent(
     import threading
 
     from pyrapide import action, architecture, connect, get_context, interface, module, when
+
+    print("printed as the file is imported")
 
 
     @interface
@@ -32,7 +37,8 @@ PRINTING = textwrap.dedent(
 
     @module(implements=Source)
     class Sending:
-        pass
+        async def start(self):
+            print("printed by a start hook", file=sys.stderr)
 
 
     @module(implements=Sink)
@@ -68,6 +74,10 @@ PRINTING = textwrap.dedent(
             return [connect("Source.go", "sink")]
     '''
 )
+
+
+TOOK_THE_SCREEN = "\x1b[?1049h"
+"""What the TUI writes as it takes the terminal: what follows is drawn on its screen."""
 
 
 def _printer(tmp_path: Path) -> Path:
@@ -151,3 +161,31 @@ async def test_closing_stdout_in_a_handler_leaves_the_output_open(tmp_path: Path
         lines = _after(_shown(app), "> run")
         assert lines[:2] == ["after close", "ran 1 dispatch, recorded 1 event"]
         assert not app.session.errors
+
+
+def test_what_the_file_printed_as_the_session_opened_is_the_output_s_first_lines(
+    tmp_path: Path,
+) -> None:
+    # Printed before the screen took the terminal, it was wiped as the screen came (and
+    # in a browser's tab went nowhere): held, it is the Output's to show.
+    shell = Workbench(_printer(tmp_path), cwd=tmp_path)
+    try:
+        shell.sees("printed as the file is imported")
+        shell.sees("printed by a start hook")
+        shell.sees("Rapide workbench on printer.py")
+        on_screen = ANSI.sub("", shell.written.partition(TOOK_THE_SCREEN)[2])
+        assert "printed as the file is imported" in on_screen
+        status, shown = shell.quits()
+    finally:
+        shell.child.terminate(force=True)
+    assert status == 0
+    assert "printed" not in shown  # said in the Output, not again on the way out
+
+
+def test_with_no_screen_to_show_it_what_was_printed_comes_before_the_refusal(
+    tmp_path: Path,
+) -> None:
+    refused = run_rapide("shell", _printer(tmp_path))  # its input is no terminal
+    assert refused.returncode == 2
+    assert refused.stdout == "printed as the file is imported\n"
+    assert refused.stderr.startswith("printed by a start hook\nrapide: the workbench draws")
