@@ -173,12 +173,24 @@ class PipeConnection(_HandFired, kind="pipe"):
             self._pending().put_nowait((found, computation))
 
     async def drain(self) -> None:
-        """Wait until every queued match has been handled (the pipe must be started)."""
-        await self._pending().join()
+        """Wait until every queued match has been handled (the pipe must be started).
+
+        Raises RuntimeError, rather than waiting for ever, when matches are queued
+        and the pipe was not started (or was stopped since).
+        """
+        queue = self._pending()
+        if queue.qsize() and (self._consumer is None or self._consumer.done()):
+            raise RuntimeError(
+                f"drain(): {self!r} is not started, so its {queue.qsize()} queued "
+                "match(es) would never be handled; await start() first"
+            )
+        await queue.join()
         self._raise_errors()
 
     async def stop(self) -> None:
-        """Handle what is queued, then stop the task."""
+        """Handle what is queued, then stop the task (started for them if it was not)."""
+        if self._consumer is None and self._pending().qsize():
+            await self.start()
         if self._consumer is not None:
             self._pending().put_nowait(_STOP)
             await self._consumer

@@ -106,6 +106,24 @@ def test_a_pipe_goes_on_after_a_handler_error_and_reports_it() -> None:
     assert handled == [1]
 
 
+def test_a_pipe_never_started_handles_its_queue_at_stop_and_refuses_to_drain() -> None:
+    # stop() dropped what was queued when start() had not been awaited, and drain()
+    # waited for ever for a task that did not exist.
+    handled: list[int] = []
+    connection = pipe("chunk", lambda match: handled.append(match.payload["n"]))
+    computation, events = _recorded("chunk", "chunk")
+
+    async def scenario() -> None:
+        for event in events:
+            await connection.enqueue(event, computation)
+        with pytest.raises(RuntimeError, match=r"is not started, so its 2 queued match"):
+            await asyncio.wait_for(connection.drain(), timeout=5)
+        await connection.stop()
+
+    asyncio.run(scenario())
+    assert handled == [0, 1]
+
+
 def test_a_composite_pattern_is_matched_over_what_came_before() -> None:
     fired: list[list[str]] = []
     connection = connect(Pattern.match("A") >> Pattern.match("B"),
