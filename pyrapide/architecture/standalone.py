@@ -167,8 +167,11 @@ class PipeConnection(_HandFired, kind="pipe"):
             self._consumer = asyncio.create_task(self._consume())
 
     async def enqueue(self, event: Event, computation: Any = None) -> None:
-        """Queue the matches `event` completes (see `matches_of`)."""
+        """Queue the matches `event` completes (see `matches_of`); nothing while the
+        pipe is switched off (``active = False``)."""
         self._handler()
+        if not self.active:
+            return
         for found in self.matches_of(event, computation):
             self._pending().put_nowait((found, computation))
 
@@ -229,12 +232,13 @@ class AgentConnection(_HandFired, kind="agent"):
     async def dispatch(self, event: Event, computation: Any = None) -> asyncio.Task[None]:
         """Start a task that calls the handler for each match `event` completes; return it.
 
-        Await the task for the handler to finish (and for its error, if any).
+        Await the task for the handler to finish (and for its error, if any). While the
+        connection is switched off (``active = False``) the task calls nothing.
         """
         import asyncio
 
         handler = self._handler()
-        matches = self.matches_of(event, computation)
+        matches = self.matches_of(event, computation) if self.active else []
 
         async def handle() -> None:
             for found in matches:

@@ -59,6 +59,27 @@ def test_an_agent_dispatch_runs_the_handler_as_its_own_task() -> None:
     assert seen == [(0, computation)]
 
 
+def test_a_connection_switched_off_fires_nothing_by_hand() -> None:
+    # Only ConnectionManager read `active`: an agent switched off still dispatched to
+    # its handler, and a pipe switched off still queued and handled its matches.
+    seen: list[str] = []
+    computation, [event] = _recorded("A")
+    off_agent = agent("A", lambda match: seen.append("agent"))
+    off_pipe = pipe("A", lambda match: seen.append("pipe"))
+    off_agent.active = off_pipe.active = False
+
+    async def scenario() -> None:
+        await (await off_agent.dispatch(event, computation))
+        await off_pipe.start()
+        await off_pipe.enqueue(event, computation)
+        await off_pipe.stop()
+        off_agent.active = True
+        await (await off_agent.dispatch(event, computation))
+
+    asyncio.run(scenario())
+    assert seen == ["agent"]
+
+
 def test_a_pipe_handles_its_matches_one_at_a_time_in_order() -> None:
     running: list[int] = []
     handled: list[int] = []
