@@ -278,7 +278,14 @@ class StreamProcessor:
             raise KeyError(f"no watch registered for pattern {pattern}")
 
     def enforce(self, constraint: Constraint) -> None:
-        """Check ``constraint`` on every event; violations go to ``on_violation`` callbacks."""
+        """Check ``constraint`` on every event; violations go to ``on_violation`` callbacks.
+
+        Raises TypeError for something that is not a constraint and ValueError when a
+        constraint of the same name is enforced already."""
+        if not isinstance(constraint, Constraint) and not (
+            isinstance(constraint, type) and issubclass(constraint, Constraint)
+        ):
+            raise TypeError(f"enforce() expects a Constraint, got {type(constraint).__name__}")
         self._monitor.add_constraint(constraint)
 
     def on_violation(self, callback: Callable[..., Any]) -> None:

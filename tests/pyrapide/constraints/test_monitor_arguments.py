@@ -8,6 +8,7 @@ import pytest
 
 from pyrapide.constraints import ConstraintMonitor, never
 from pyrapide.core import Computation, Event
+from pyrapide.runtime import StreamProcessor
 
 COMPUTATION_HINT = (
     "check_all(computation) checks a whole computation, and observe(event, computation) "
@@ -111,3 +112,19 @@ def test_check_all_takes_a_computation_or_a_poset() -> None:
         monitor().check_all(Event("Api.error"))
     with pytest.raises(TypeError, match=r"got a list; check_batch\(events\) checks a list"):
         monitor().check_all([Event("Api.error")])
+
+
+def test_a_constraint_that_is_no_list_or_no_constraint_is_refused_naming_the_call() -> None:
+    # ConstraintMonitor(never(...)) said "'Never' object is not iterable", and what the
+    # constructor or StreamProcessor.enforce refused was blamed on add_constraint.
+    with pytest.raises(TypeError, match=re.escape(
+        "ConstraintMonitor() takes a list of constraints, got Never "
+        "(write ConstraintMonitor([constraint]))"
+    )):
+        ConstraintMonitor(never("Api.error"))  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"^ConstraintMonitor\(\) expects a Constraint, got str$"):
+        ConstraintMonitor(["never Api.error"])  # type: ignore[list-item]
+    with pytest.raises(TypeError, match=r"^add_constraint expects a Constraint, got int$"):
+        monitor().add_constraint(3)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"^enforce\(\) expects a Constraint, got int$"):
+        StreamProcessor().enforce(3)  # type: ignore[arg-type]
