@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 
 import pytest
 
@@ -50,6 +51,13 @@ async def test_subscribe_refuses_an_unknown_kind_and_unsubscribe_stops_the_strea
     system = fan()
     with pytest.raises(ValueError, match="unknown notification kind 'Evnt'"):
         system.subscribe(print, kinds=["Evnt"])
+    # A kind that is neither a class, a name nor a list of them was Python's
+    # "'int' object is not iterable".
+    with pytest.raises(ValueError, match=re.escape(
+        "subscribe(kinds=...) got 3, not a notification kind (a class or its name) "
+        "or a list of them"
+    )):
+        system.subscribe(print, kinds=3)
     seen = []
     unsubscribe = system.subscribe(seen.append, kinds=[EventRecorded])
     await system.start()
