@@ -597,7 +597,9 @@ class System:
                     going = await self._wait_for_resume(loop, deadline)
             while going and not self._stop_asked:
                 remaining = None if deadline is None else max(0.0, deadline - loop.time())
-                outcome = await self.run_until_quiet(timeout=remaining)
+                outcome = await self._run_until_quiet(
+                    None, remaining, YIELD_INTERVAL, for_run=True
+                )
                 going = (
                     outcome.stopped is StopReason.PAUSED
                     and not self._stop_asked
@@ -728,7 +730,17 @@ class System:
         work in real time remains (an outside future, a real-time sleeper), it waits
         for it without polling (or until ``pause()`` or the timeout). A timeout is
         reported as LimitReached "timeout", as ``run(timeout=)`` does.
+
+        Refused with RuntimeError while a ``run()`` or another ``run_until_quiet()``
+        of the system goes on in another task, a ``run()`` waiting for ``resume()``
+        included: its loop would go on beside this one when resumed.
         """
+        return await self._run_until_quiet(max_steps, timeout, yield_every, for_run=False)
+
+    async def _run_until_quiet(
+        self, max_steps: int | None, timeout: float | None, yield_every: float, *, for_run: bool
+    ) -> RunOutcome:
+        """``run_until_quiet``; ``for_run`` when ``run()`` itself drives the loop."""
         checked_steps(max_steps)
         checked_timeout(timeout)
         checked_seconds(yield_every, "yield_every")
@@ -736,7 +748,7 @@ class System:
             await self.start()
         self._refuse_if_stopped("run_until_quiet()")
         self._refuse_inside_a_handler("run_until_quiet()")
-        self._refuse_if_looping("run_until_quiet()")
+        self._refuse_if_looping("run_until_quiet()", for_run=for_run)
         scheduler = self.scheduler
         import asyncio  # see run()
 
@@ -972,13 +984,19 @@ class System:
                 "stepped and ended from outside it"
             )
 
-    def _refuse_if_looping(self, what: str) -> None:
-        """Refuse a second run loop while one goes on (in another task): two loops
-        would step one scheduler in turn, and the first never see its end."""
-        if self._loop_ended is not None or (what == "run()" and self._in_run):
+    def _refuse_if_looping(self, what: str, *, for_run: bool = False) -> None:
+        """Refuse a second run loop while one goes on (in another task), or while a
+        ``run()`` waits for ``resume()`` (``for_run``: the loop is that run's own): two
+        loops would step one scheduler in turn, and the first never see its end."""
+        if self._loop_ended is not None:
             raise RuntimeError(
                 f"{what}: the system is running already (a run() or run_until_quiet() in "
                 "another task); pause() it and let that return, or stop() it"
+            )
+        if self._in_run and not for_run:
+            raise RuntimeError(
+                f"{what}: a run() of the system goes on in another task (paused, it waits "
+                "for resume()); stop() it, or resume() it and let it return"
             )
 
     def _refuse_if_stopped(self, what: str) -> None:
