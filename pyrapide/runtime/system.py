@@ -138,9 +138,16 @@ class System:
         self.max_connect_depth = checked_positive(max_connect_depth, "max_connect_depth")
         self._handler_timeout = handler_timeout
         self._description: ArchitectureDescription | None = None
+        if not isinstance(real_time, bool):
+            raise TypeError(f"real_time must be True or False, got {described(real_time)}")
         checked_clock(clock)
         if clock is None:
             clock = RealTimeClock() if real_time else LogicalClock()
+        elif real_time and not isinstance(clock, RealTimeClock):
+            raise ValueError(
+                f"real_time=True asks for the wall clock, but clock= is a "
+                f"{type(clock).__name__}: give one of the two"
+            )
         self.clock: RunClock = clock
         self._built_reporter: Reporter | None = None
         # Event name -> the interface declaring it, at any level of nesting.

@@ -13,6 +13,7 @@ from pyrapide.runtime import (
     DispatchQueued,
     DispatchStarted,
     EventRecorded,
+    LogicalClock,
     StateChanged,
     System,
 )
@@ -171,6 +172,12 @@ async def test_a_stepping_caller_can_wait_for_real_time_work_without_polling():
         ({"max_connect_depth": 0}, "max_connect_depth must be a positive integer, got 0"),
         ({"max_connect_depth": None}, "max_connect_depth must be a positive integer, got None"),
         ({"clock": 5}, "clock must be a LogicalClock, a RealTimeClock or None, got int 5"),
+        # Both were taken, and real_time=True silently ran on the logical clock given.
+        (
+            {"real_time": True, "clock": LogicalClock()},
+            r"real_time=True asks for the wall clock, but clock= is a LogicalClock",
+        ),
+        ({"real_time": "no"}, r"real_time must be True or False, got str 'no'"),
         ({"handler_timeout": 0}, "handler_timeout must be a positive number of seconds or None"),
         (
             {"handler_timeout": "5"},
