@@ -1063,7 +1063,10 @@ def _kind(kind: str | ConnectionKind | None, where: str) -> ConnectionKind | Non
     try:
         return ConnectionKind.named(kind)
     except ValueError:
-        known = ", ".join(ConnectionKind) + (f" or {WAKE}" if where == "step()" else "")
+        if where == "step()":
+            known = f"{', '.join(ConnectionKind)} or {WAKE}, or a dispatch id (12 or \"#12\")"
+        else:
+            known = ", ".join(ConnectionKind)
         raise ValueError(f"{where}: unknown kind {kind!r}; use one of {known}") from None
 
 
