@@ -6,7 +6,7 @@ import inspect
 from collections.abc import AsyncIterable, Callable, Iterable
 from typing import Any
 
-from pyrapide.constraints.base import Constraint
+from pyrapide.constraints.base import Constraint, what_is_no_constraint
 from pyrapide.constraints.monitor import ConstraintMonitor
 from pyrapide.constraints.violation import ConstraintViolation
 from pyrapide.core import Event
@@ -37,8 +37,7 @@ def _instance(item: Any) -> Constraint:
     if isinstance(item, type) and issubclass(item, Constraint):
         return item()
     if not isinstance(item, Constraint):
-        kind = type(item).__name__
-        raise TypeError(f"check_conformance expects Constraints, got {kind} {item!r}")
+        raise TypeError(f"check_conformance takes constraints, not {what_is_no_constraint(item)}")
     return item
 
 

@@ -19,6 +19,7 @@ from pyrapide.constraints.base import (
     constraint_name,
     matchers_warn,
     poset_of,
+    what_is_no_constraint,
 )
 from pyrapide.constraints.violation import ConstraintViolation, found_where, violation_key
 from pyrapide.core import Computation, Event
@@ -131,7 +132,7 @@ class ConstraintMonitor:
         if isinstance(constraint, type) and issubclass(constraint, Constraint):
             constraint = constraint()
         if not isinstance(constraint, Constraint):
-            raise TypeError(f"{caller} expects a Constraint, got {type(constraint).__name__}")
+            raise TypeError(f"{caller} takes a constraint, not {what_is_no_constraint(constraint)}")
         name = constraint_name(constraint)
         if name in self._constraints:
             raise ValueError(f"a constraint named {name!r} is already registered")

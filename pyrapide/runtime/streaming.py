@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
 from pyrapide.constraints import Constraint, ConstraintMonitor, ConstraintViolation
-from pyrapide.constraints.base import as_pattern
+from pyrapide.constraints.base import as_pattern, what_is_no_constraint
 from pyrapide.constraints.violation import violation_key
 from pyrapide.core import Computation, Event
 from pyrapide.core.interrupts import contained
@@ -285,7 +285,8 @@ class StreamProcessor:
         if not isinstance(constraint, Constraint) and not (
             isinstance(constraint, type) and issubclass(constraint, Constraint)
         ):
-            raise TypeError(f"enforce() expects a Constraint, got {type(constraint).__name__}")
+            what = what_is_no_constraint(constraint)
+            raise TypeError(f"enforce() takes a constraint, not {what}")
         self._monitor.add_constraint(constraint)
 
     def on_violation(self, callback: Callable[..., Any]) -> None:

@@ -83,7 +83,7 @@ def test_check_conformance_takes_a_constraint_class_as_a_monitor_does() -> None:
 
     violations = check_conformance(_pairs(False, False), [NoFirstRequest])
     assert [v.constraint_name for v in violations] == ["NoFirstRequest"]
-    with pytest.raises(TypeError, match="check_conformance expects Constraints, got str 'Request'"):
+    with pytest.raises(TypeError, match="check_conformance takes constraints, not str 'Request'"):
         check_conformance(_pairs(False, False), ["Request"])
     # One constraint where the list goes was "'Never' object is not iterable", and one
     # text was taken letter by letter ("got str 'n'").
