@@ -35,7 +35,7 @@ def to_dot(
     poset = poset_of(computation, "to_dot")
     check_bound(max_events, "to_dot")
     view = select(poset, max_events, _filter("to_dot", event_types, time_range))
-    marked = _highlighted(highlight)
+    marked = _highlighted("to_dot", highlight)
     lines = [
         "digraph computation {",
         "  rankdir=TB;",
@@ -95,7 +95,7 @@ def to_mermaid(
     poset = poset_of(computation, "to_mermaid")
     check_bound(max_events, "to_mermaid")
     view = select(poset, max_events, _filter("to_mermaid", event_types, None))
-    marked = _highlighted(highlight)
+    marked = _highlighted("to_mermaid", highlight)
     lines = ["graph TD"]
     note = view.note()
     if note:
@@ -141,8 +141,17 @@ def _filter(
     return keep
 
 
-def _highlighted(highlight: Collection[Event | str] | None) -> set[str]:
-    # By id, so events from a reloaded copy of the computation highlight too.
+def _highlighted(caller: str, highlight: Collection[Event | str] | None) -> set[str]:
+    # By id, so events from a reloaded copy of the computation highlight too. One id or
+    # one event given alone is refused, as event_types refuses one name: a string would
+    # be taken letter by letter and highlight nothing, silently.
+    if isinstance(highlight, str | Event):
+        one = repr(highlight) if isinstance(highlight, str) else "event"
+        what = "a string" if isinstance(highlight, str) else "one Event"
+        raise TypeError(
+            f"{caller}(): highlight must be a collection of events or event ids, not {what} "
+            f"(write highlight=[{one}])"
+        )
     if not highlight:
         return set()
     return {item.id if isinstance(item, Event) else str(item) for item in highlight}

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from types import MappingProxyType, SimpleNamespace
+from types import MappingProxyType, MethodType, SimpleNamespace
 from typing import Any, ClassVar, Final, get_origin, overload
 
 import pyrapide
@@ -348,15 +348,27 @@ def _get_architecture_info(cls: type) -> dict[str, Any]:
     }
 
 
-def _bind(cls: type, /, **modules: Any) -> Any:
+def _bind(arch: Any, /, **modules: Any) -> Any:
     """Bind modules to components by name (`db=PostgresModule`) and return the System.
 
-    The System refuses, with an ArchitectureError naming each, a missing,
-    unknown or non-conforming binding (see `check_bindings`).
+    Called on the class (`MySystem.bind(...)`) it runs what the class declares; on an
+    instance made with arguments (`Monitored(threshold=5).bind(...)`), what that
+    instance declares, as `System(instance, ...)` and `engine.run(instance)` do (see
+    `declared_by`). The System refuses, with an ArchitectureError naming each, a
+    missing, unknown or non-conforming binding (see `check_bindings`).
     """
     # The runtime sits above this layer, which never imports it: the System comes
     # from the package root, which composes the layers and loads each on first use.
-    return pyrapide.System(cls, modules)
+    return pyrapide.System(arch, modules)
+
+
+class _BindMethod:
+    """`bind` as an architecture offers it: bound to the class when read from the
+    class, and to the instance when read from an instance, so that an instance's
+    arguments are not dropped as a classmethod would drop them."""
+
+    def __get__(self, instance: object, owner: type | None = None) -> Callable[..., Any]:
+        return MethodType(_bind, owner if instance is None else instance)
 
 
 @overload
@@ -423,7 +435,7 @@ def _declare(cls: type, implements: type | None) -> type:
     cls.connections_list = spec.connections  # type: ignore[attr-defined]
     cls.constraints_list = spec.constraints  # type: ignore[attr-defined]
     cls.describe = classmethod(_describe)  # type: ignore[attr-defined]
-    cls.bind = classmethod(_bind)  # type: ignore[attr-defined]
+    cls.bind = _BindMethod()  # type: ignore[attr-defined]
     if "get_architecture_info" not in vars(cls):
         cls.get_architecture_info = classmethod(_get_architecture_info)  # type: ignore[attr-defined]
     return cls

@@ -26,7 +26,8 @@ the abstract component whose interface declares it.
 ``ArchitectureMap(domain, range, [(pattern, "Event.name"), ...])`` with plain
 names for the architectures is PyRapide 0.3.0's form and works as well: then
 nothing is checked against an architecture, and an abstract event keeps the
-payload and source of the event that completed its match.
+payload, source and metadata of the event that completed its match, whose id is
+its metadata's ``"_source_id"``, as in 0.3.0.
 """
 
 from __future__ import annotations
@@ -262,13 +263,18 @@ class ArchitectureMap:
         rule, target = self.rules[index], self._targets[index]
         payload = self._payload(index, rule, target, found)
         completing = found.events[-1]
+        made = {"map": self.name, "rule": index + 1, "from": [e.id for e in found.events]}
+        if not is_architecture(self.range):
+            # PyRapide 0.3.0's form: its abstract event kept the metadata of the event
+            # it was made from, and that event's id as "_source_id".
+            made = {**completing.metadata, "_source_id": completing.id, **made}
         return Event(
             rule.event,
             payload,
             target.component or completing.source,
             abstract_id,
             completing.timestamp,
-            {"map": self.name, "rule": index + 1, "from": [e.id for e in found.events]},
+            made,
         )
 
     def _payload(

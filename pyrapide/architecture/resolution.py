@@ -9,8 +9,8 @@ from typing import Any
 from pyrapide.architecture.connections import Connection, pattern_text, target_label
 from pyrapide.architecture.errors import ArchitectureError, close_match_hint, quoted_list
 from pyrapide.constraints import Constraint
+from pyrapide.constraints.base import what_is_no_constraint
 from pyrapide.core.printable import described
-from pyrapide.patterns import Pattern
 from pyrapide.types.interface import class_label, interface_name, is_interface
 
 
@@ -128,20 +128,9 @@ def check_constraints(arch_name: str, declared: list[Any]) -> tuple[Any, ...]:
                     architecture=arch_name,
                 ) from error
         if not isinstance(item, Constraint):
-            if isinstance(item, Pattern):
-                what = (
-                    f"the pattern {pattern_text(item)}, which is not a constraint; wrap it "
-                    "as must_match(pattern) or never(pattern)"
-                )
-            elif callable(getattr(item, "leads_to", None)):
-                what = "every(...) without .leads_to(...); finish it: every(P).leads_to(Q)"
-            else:
-                what = (
-                    f"{described(item)}; expected must_match(...), never(...), "
-                    "every(P).leads_to(Q) or a @constraint class"
-                )
             raise ArchitectureError(
-                f"{arch_name}: constraint {index} is {what}", architecture=arch_name
+                f"{arch_name}: constraint {index} is {what_is_no_constraint(item)}",
+                architecture=arch_name,
             )
         checked.append(item)
     return tuple(checked)

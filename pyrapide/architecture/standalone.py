@@ -167,18 +167,33 @@ class PipeConnection(_HandFired, kind="pipe"):
             self._consumer = asyncio.create_task(self._consume())
 
     async def enqueue(self, event: Event, computation: Any = None) -> None:
-        """Queue the matches `event` completes (see `matches_of`)."""
+        """Queue the matches `event` completes (see `matches_of`); nothing while the
+        pipe is switched off (``active = False``)."""
         self._handler()
+        if not self.active:
+            return
         for found in self.matches_of(event, computation):
             self._pending().put_nowait((found, computation))
 
     async def drain(self) -> None:
-        """Wait until every queued match has been handled (the pipe must be started)."""
-        await self._pending().join()
+        """Wait until every queued match has been handled (the pipe must be started).
+
+        Raises RuntimeError, rather than waiting for ever, when matches are queued
+        and the pipe was not started (or was stopped since).
+        """
+        queue = self._pending()
+        if queue.qsize() and (self._consumer is None or self._consumer.done()):
+            raise RuntimeError(
+                f"drain(): {self!r} is not started, so its {queue.qsize()} queued "
+                "match(es) would never be handled; await start() first"
+            )
+        await queue.join()
         self._raise_errors()
 
     async def stop(self) -> None:
-        """Handle what is queued, then stop the task."""
+        """Handle what is queued, then stop the task (started for them if it was not)."""
+        if self._consumer is None and self._pending().qsize():
+            await self.start()
         if self._consumer is not None:
             self._pending().put_nowait(_STOP)
             await self._consumer
@@ -217,12 +232,13 @@ class AgentConnection(_HandFired, kind="agent"):
     async def dispatch(self, event: Event, computation: Any = None) -> asyncio.Task[None]:
         """Start a task that calls the handler for each match `event` completes; return it.
 
-        Await the task for the handler to finish (and for its error, if any).
+        Await the task for the handler to finish (and for its error, if any). While the
+        connection is switched off (``active = False``) the task calls nothing.
         """
         import asyncio
 
         handler = self._handler()
-        matches = self.matches_of(event, computation)
+        matches = self.matches_of(event, computation) if self.active else []
 
         async def handle() -> None:
             for found in matches:

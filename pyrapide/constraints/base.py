@@ -8,7 +8,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from pyrapide.constraints.violation import ConstraintViolation
-from pyrapide.core.printable import brief_repr
+from pyrapide.core.printable import brief_repr, described
 from pyrapide.patterns import Pattern, PatternMatch, parse_pattern
 
 __all__ = ["Admit", "Constraint", "Tracker", "constraint_name", "poset_of"]
@@ -148,6 +148,26 @@ class Constraint:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {constraint_name(self)!r}>"
+
+
+def what_is_no_constraint(item: Any) -> str:
+    """What ``item``, given where a constraint goes, is, and what to write instead: a
+    pattern is wrapped in must_match or never, ``every(P)`` needs its ``.leads_to(Q)``."""
+    if isinstance(item, Pattern):
+        try:
+            shown = str(item)
+        except Exception:  # a pattern of one's own whose printing fails
+            shown = type(item).__name__
+        return (
+            f"the pattern {shown}, which is not a constraint; wrap it as "
+            "must_match(pattern) or never(pattern)"
+        )
+    if callable(getattr(item, "leads_to", None)):
+        return "every(...) without .leads_to(...); finish it: every(P).leads_to(Q)"
+    return (
+        f"{described(item)}; expected must_match(...), never(...), every(P).leads_to(Q) "
+        "or a @constraint class"
+    )
 
 
 def as_pattern(pattern: Any, where: str) -> Pattern:

@@ -6,7 +6,7 @@ import inspect
 from collections.abc import AsyncIterable, Callable, Iterable
 from typing import Any
 
-from pyrapide.constraints.base import Constraint
+from pyrapide.constraints.base import Constraint, what_is_no_constraint
 from pyrapide.constraints.monitor import ConstraintMonitor
 from pyrapide.constraints.violation import ConstraintViolation
 from pyrapide.core import Event
@@ -22,8 +22,14 @@ def check_conformance(
     Each constraint is checked over the whole computation (``constraint.check``),
     so requirements that are still unmet count as violations. A ``@constraint`` class
     may be given instead of an instance, as to a monitor; anything else that is not a
-    Constraint is refused with a TypeError naming it.
+    Constraint is refused with a TypeError naming it, and so is one constraint given
+    alone where the list goes.
     """
+    if isinstance(constraints, Constraint | str) or not isinstance(constraints, Iterable):
+        raise TypeError(
+            f"check_conformance takes a list of constraints, got {type(constraints).__name__}"
+            + (" (write [constraint])" if isinstance(constraints, Constraint) else "")
+        )
     return [violation for item in constraints for violation in _instance(item).check(computation)]
 
 
@@ -31,8 +37,7 @@ def _instance(item: Any) -> Constraint:
     if isinstance(item, type) and issubclass(item, Constraint):
         return item()
     if not isinstance(item, Constraint):
-        kind = type(item).__name__
-        raise TypeError(f"check_conformance expects Constraints, got {kind} {item!r}")
+        raise TypeError(f"check_conformance takes constraints, not {what_is_no_constraint(item)}")
     return item
 
 
@@ -64,6 +69,10 @@ class AsyncConstraintMonitor(ConstraintMonitor):
         (an unmet ``must_match``, an unanswered ``leads_to``). Returns them all,
         in the order reported.
         """
+        if not callable(on_violation):
+            raise TypeError(
+                f"monitor_stream: on_violation must be callable, got {type(on_violation).__name__}"
+            )
         events = event_source.events() if hasattr(event_source, "events") else event_source
         if not isinstance(events, AsyncIterable):
             raise TypeError(

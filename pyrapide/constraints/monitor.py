@@ -19,6 +19,7 @@ from pyrapide.constraints.base import (
     constraint_name,
     matchers_warn,
     poset_of,
+    what_is_no_constraint,
 )
 from pyrapide.constraints.violation import ConstraintViolation, found_where, violation_key
 from pyrapide.core import Computation, Event
@@ -106,8 +107,15 @@ class ConstraintMonitor:
         # Ids of events record_causal_link checked before the caller did: the caller's
         # own check of each (0.3.0's order: link, then check) then finds nothing new.
         self._checked_by_link: set[str] = set()
+        if isinstance(constraints, Constraint | str) or not isinstance(constraints, Iterable):
+            shown = type(constraints).__name__
+            raise TypeError(
+                f"ConstraintMonitor() takes a list of constraints, got {shown}"
+                + (" (write ConstraintMonitor([constraint]))"
+                   if isinstance(constraints, Constraint) else "")
+            )
         for item in constraints:
-            self.add_constraint(item)
+            self._add(item, "ConstraintMonitor()")
 
     # ------------------------------------------------------------ constraints
     def add_constraint(self, constraint: Constraint) -> None:
@@ -117,10 +125,14 @@ class ConstraintMonitor:
         TypeError for something that is not a constraint and ValueError when a
         constraint of the same name is registered.
         """
+        self._add(constraint, "add_constraint")
+
+    def _add(self, constraint: Any, caller: str) -> None:
+        """``add_constraint``, whose errors name ``caller``: the method the user called."""
         if isinstance(constraint, type) and issubclass(constraint, Constraint):
             constraint = constraint()
         if not isinstance(constraint, Constraint):
-            raise TypeError(f"add_constraint expects a Constraint, got {type(constraint).__name__}")
+            raise TypeError(f"{caller} takes a constraint, not {what_is_no_constraint(constraint)}")
         name = constraint_name(constraint)
         if name in self._constraints:
             raise ValueError(f"a constraint named {name!r} is already registered")

@@ -256,22 +256,31 @@ class Event(_EventFields):
 
     # PyRapide 0.3.0's Event was a pydantic model: code written for it calls these.
 
-    def model_dump(self, *, mode: str = "python") -> dict[str, Any]:
+    def model_dump(
+        self, *, mode: str = "python", include: Any = None, exclude: Any = None
+    ) -> dict[str, Any]:
         """``to_dict()``, under the pydantic name 0.3.0's Event answered to.
 
         ``mode`` is "python" or "json" (ValueError for another): "json" promises
         values JSON can write, so an event built by hand with one it cannot (a
         datetime, a set, NaN) raises TypeError naming the event and the value.
+        ``include`` and ``exclude`` pick fields as pydantic's do: a set of field names,
+        or a dict from field names to True or, for ``payload`` and ``metadata``, to a
+        set of their keys (``exclude={"payload": {"secret"}}``). A name that is no
+        field of an event is refused with ValueError naming the fields.
         """
         if mode not in ("python", "json"):
             raise ValueError(f"model_dump() mode must be 'python' or 'json', not {mode!r}")
         if mode == "json":
             self._refuse_unwritable()
-        return self.to_dict()
+        return _picked(self.to_dict(), include, exclude, "model_dump()")
 
-    def model_dump_json(self, *, indent: int | None = None) -> str:
+    def model_dump_json(
+        self, *, indent: int | None = None, include: Any = None, exclude: Any = None
+    ) -> str:
         """The event as JSON text (pydantic's name), as pydantic writes it: compact
-        unless ``indent`` is given, other than ASCII kept as it is.
+        unless ``indent`` is given, other than ASCII kept as it is; ``include`` and
+        ``exclude`` pick fields as for :meth:`model_dump`.
 
         An event built by hand may hold values JSON cannot (a datetime, a set, NaN):
         that raises TypeError naming the event and the value, as saving does.
@@ -279,7 +288,10 @@ class Event(_EventFields):
         self._refuse_unwritable()
         separators = (",", ":") if indent is None else None
         return json.dumps(
-            self.to_dict(), indent=indent, separators=separators, ensure_ascii=False
+            _picked(self.to_dict(), include, exclude, "model_dump_json()"),
+            indent=indent,
+            separators=separators,
+            ensure_ascii=False,
         )
 
     def _refuse_unwritable(self) -> None:
@@ -325,6 +337,59 @@ class Event(_EventFields):
 
 
 EVENT_FIELDS = frozenset(("id", "name", "payload", "source", "timestamp", "metadata"))
+
+
+def _picked(data: dict[str, Any], include: Any, exclude: Any, method: str) -> dict[str, Any]:
+    """``data`` (an event's ``to_dict()``) with the fields ``include`` keeps and
+    ``exclude`` drops, read as pydantic reads them (see ``Event.model_dump``)."""
+    if include is not None:
+        chosen = _field_choice(include, "include", method)
+        data = {
+            field: value if keys is True else {k: value[k] for k in value if k in keys}
+            for field, value in data.items()
+            if (keys := chosen.get(field)) is not None
+        }
+    if exclude is not None:
+        chosen = _field_choice(exclude, "exclude", method)
+        data = {
+            field: value if keys is None else {k: value[k] for k in value if k not in keys}
+            for field, value in data.items()
+            if (keys := chosen.get(field)) is not True
+        }
+    return data
+
+
+def _field_choice(choice: Any, argument: str, method: str) -> dict[str, Any]:
+    """``choice`` as a dict from field names to True (the whole field) or a set of
+    keys (of ``payload`` or ``metadata``); TypeError or ValueError naming what is wrong."""
+    def wrong(what: str) -> TypeError:
+        return TypeError(
+            f"{method}: {argument} takes a set of field names or a dict of them, {what}"
+        )
+
+    if isinstance(choice, Mapping):
+        items = dict(choice)
+    elif isinstance(choice, str) or not isinstance(choice, (set, frozenset, list, tuple)):
+        raise wrong(f"got {briefly_described(choice)}")
+    else:
+        items = dict.fromkeys(choice, True)
+    unknown = sorted(map(str, set(items) - EVENT_FIELDS))
+    if unknown:
+        raise ValueError(
+            f"{method}: {argument} names {', '.join(map(repr, unknown))}, which is no field "
+            f"of an event; its fields are {', '.join(sorted(EVENT_FIELDS))}"
+        )
+    chosen: dict[str, Any] = {}
+    for field, keys in items.items():
+        if keys is True:
+            chosen[field] = True
+        elif field in ("payload", "metadata") and isinstance(keys, Mapping):
+            chosen[field] = {key for key, whole in keys.items() if whole is True}
+        elif field in ("payload", "metadata") and isinstance(keys, (set, frozenset, list, tuple)):
+            chosen[field] = set(keys)
+        else:
+            raise wrong(f"and {field!r} is given {briefly_described(keys)}")
+    return chosen
 """The keys of ``Event.to_dict()``: every field an event document may have."""
 
 

@@ -159,8 +159,13 @@ class ModuleContext:
         """Wait ``delay`` units of logical time (deterministic; no wall time passes
         unless the system runs in real time). ``delay`` is a finite number, 0 or more:
         NaN would never come due, and infinity would move the clock where no event
-        stamped after it could be saved. Raises ValueError for anything else."""
-        if not isinstance(delay, (int, float)) or not 0 <= delay < math.inf:
+        stamped after it could be saved. Raises ValueError for anything else (a bool
+        too, as every other time the library takes refuses one)."""
+        if (
+            not isinstance(delay, (int, float))
+            or isinstance(delay, bool)
+            or not 0 <= delay < math.inf
+        ):
             raise ValueError(
                 "sleep() needs a finite, non-negative number of time units, "
                 f"got {brief_repr(delay)}"

@@ -118,6 +118,11 @@ class Reporter:
 def _kind_classes(kinds: Iterable[type | str] | type | str) -> Iterable[type]:
     if isinstance(kinds, (str, type)):
         kinds = [kinds]
+    elif not isinstance(kinds, Iterable):
+        raise ValueError(
+            f"subscribe(kinds=...) got {brief_repr(kinds)}, not a notification kind "
+            "(a class or its name) or a list of them"
+        )
     for kind in kinds:
         if isinstance(kind, str):
             try:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
 from pyrapide.constraints import Constraint, ConstraintMonitor, ConstraintViolation
-from pyrapide.constraints.base import as_pattern
+from pyrapide.constraints.base import as_pattern, what_is_no_constraint
 from pyrapide.constraints.violation import violation_key
 from pyrapide.core import Computation, Event
 from pyrapide.core.interrupts import contained
@@ -278,7 +278,15 @@ class StreamProcessor:
             raise KeyError(f"no watch registered for pattern {pattern}")
 
     def enforce(self, constraint: Constraint) -> None:
-        """Check ``constraint`` on every event; violations go to ``on_violation`` callbacks."""
+        """Check ``constraint`` on every event; violations go to ``on_violation`` callbacks.
+
+        Raises TypeError for something that is not a constraint and ValueError when a
+        constraint of the same name is enforced already."""
+        if not isinstance(constraint, Constraint) and not (
+            isinstance(constraint, type) and issubclass(constraint, Constraint)
+        ):
+            what = what_is_no_constraint(constraint)
+            raise TypeError(f"enforce() takes a constraint, not {what}")
         self._monitor.add_constraint(constraint)
 
     def on_violation(self, callback: Callable[..., Any]) -> None:

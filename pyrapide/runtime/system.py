@@ -138,9 +138,16 @@ class System:
         self.max_connect_depth = checked_positive(max_connect_depth, "max_connect_depth")
         self._handler_timeout = handler_timeout
         self._description: ArchitectureDescription | None = None
+        if not isinstance(real_time, bool):
+            raise TypeError(f"real_time must be True or False, got {described(real_time)}")
         checked_clock(clock)
         if clock is None:
             clock = RealTimeClock() if real_time else LogicalClock()
+        elif real_time and not isinstance(clock, RealTimeClock):
+            raise ValueError(
+                f"real_time=True asks for the wall clock, but clock= is a "
+                f"{type(clock).__name__}: give one of the two"
+            )
         self.clock: RunClock = clock
         self._built_reporter: Reporter | None = None
         # Event name -> the interface declaring it, at any level of nesting.
@@ -597,7 +604,9 @@ class System:
                     going = await self._wait_for_resume(loop, deadline)
             while going and not self._stop_asked:
                 remaining = None if deadline is None else max(0.0, deadline - loop.time())
-                outcome = await self.run_until_quiet(timeout=remaining)
+                outcome = await self._run_until_quiet(
+                    None, remaining, YIELD_INTERVAL, for_run=True
+                )
                 going = (
                     outcome.stopped is StopReason.PAUSED
                     and not self._stop_asked
@@ -728,7 +737,17 @@ class System:
         work in real time remains (an outside future, a real-time sleeper), it waits
         for it without polling (or until ``pause()`` or the timeout). A timeout is
         reported as LimitReached "timeout", as ``run(timeout=)`` does.
+
+        Refused with RuntimeError while a ``run()`` or another ``run_until_quiet()``
+        of the system goes on in another task, a ``run()`` waiting for ``resume()``
+        included: its loop would go on beside this one when resumed.
         """
+        return await self._run_until_quiet(max_steps, timeout, yield_every, for_run=False)
+
+    async def _run_until_quiet(
+        self, max_steps: int | None, timeout: float | None, yield_every: float, *, for_run: bool
+    ) -> RunOutcome:
+        """``run_until_quiet``; ``for_run`` when ``run()`` itself drives the loop."""
         checked_steps(max_steps)
         checked_timeout(timeout)
         checked_seconds(yield_every, "yield_every")
@@ -736,7 +755,7 @@ class System:
             await self.start()
         self._refuse_if_stopped("run_until_quiet()")
         self._refuse_inside_a_handler("run_until_quiet()")
-        self._refuse_if_looping("run_until_quiet()")
+        self._refuse_if_looping("run_until_quiet()", for_run=for_run)
         scheduler = self.scheduler
         import asyncio  # see run()
 
@@ -972,13 +991,19 @@ class System:
                 "stepped and ended from outside it"
             )
 
-    def _refuse_if_looping(self, what: str) -> None:
-        """Refuse a second run loop while one goes on (in another task): two loops
-        would step one scheduler in turn, and the first never see its end."""
-        if self._loop_ended is not None or (what == "run()" and self._in_run):
+    def _refuse_if_looping(self, what: str, *, for_run: bool = False) -> None:
+        """Refuse a second run loop while one goes on (in another task), or while a
+        ``run()`` waits for ``resume()`` (``for_run``: the loop is that run's own): two
+        loops would step one scheduler in turn, and the first never see its end."""
+        if self._loop_ended is not None:
             raise RuntimeError(
                 f"{what}: the system is running already (a run() or run_until_quiet() in "
                 "another task); pause() it and let that return, or stop() it"
+            )
+        if self._in_run and not for_run:
+            raise RuntimeError(
+                f"{what}: a run() of the system goes on in another task (paused, it waits "
+                "for resume()); stop() it, or resume() it and let it return"
             )
 
     def _refuse_if_stopped(self, what: str) -> None:
@@ -1038,7 +1063,10 @@ def _kind(kind: str | ConnectionKind | None, where: str) -> ConnectionKind | Non
     try:
         return ConnectionKind.named(kind)
     except ValueError:
-        known = ", ".join(ConnectionKind) + (f" or {WAKE}" if where == "step()" else "")
+        if where == "step()":
+            known = f"{', '.join(ConnectionKind)} or {WAKE}, or a dispatch id (12 or \"#12\")"
+        else:
+            known = ", ".join(ConnectionKind)
         raise ValueError(f"{where}: unknown kind {kind!r}; use one of {known}") from None
 
 

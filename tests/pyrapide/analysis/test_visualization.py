@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -125,6 +126,21 @@ def test_bad_bounds_are_refused_with_the_name_of_the_argument(small):
     for view in (summary, to_ascii, to_dot, to_mermaid, to_json):
         with pytest.raises(ValueError, match=r"max_events must be a positive integer or None"):
             view(comp, max_events=0)
+
+
+def test_one_event_or_id_given_as_highlight_is_refused_by_name(small):
+    # highlight="s1" was taken letter by letter: nothing was highlighted, and nothing said so.
+    comp, send, _receive, _log = small
+    for view in (to_dot, to_mermaid):
+        with pytest.raises(TypeError, match=re.escape(
+            f"{view.__name__}(): highlight must be a collection of events or event ids, "
+            "not a string (write highlight=['s1'])"
+        )):
+            view(comp, highlight="s1")
+        with pytest.raises(TypeError, match=r"not one Event \(write highlight=\[event\]\)"):
+            view(comp, highlight=send)  # type: ignore[arg-type]
+    assert "fillcolor=red" in to_dot(comp, highlight=["s1"])
+    assert "class n0 highlight" in to_mermaid(comp, highlight=["s1"])
 
 
 def test_to_dot_draws_nodes_edges_clusters_and_highlights(small):

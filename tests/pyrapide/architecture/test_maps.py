@@ -112,6 +112,17 @@ def test_the_030_form_keeps_payload_and_source_and_causality_through_unmapped_ev
     assert mapping.mapping_rules[0][1] == "Asked" and mapping.check(computation) == []
 
 
+def test_the_030_form_keeps_the_metadata_and_the_id_it_was_made_from() -> None:
+    # 0.3.0 code read event.metadata["_source_id"] of a mapped event: a KeyError here,
+    # and the metadata of the event it was made from was dropped.
+    computation = Computation()
+    computation.record(Event("Request", {"q": 1}, id="r", metadata={"trace": "t1"}))
+    mapping = ArchitectureMap("detailed", "abstract", [(Pattern.match("Request"), "Asked")])
+    (asked,) = mapping.apply(computation)
+    assert asked.metadata["_source_id"] == "r" and asked.metadata["trace"] == "t1"
+    assert asked.metadata["from"] == ["r"]
+
+
 def test_payloads_from_a_mapping_with_placeholders_or_from_a_function() -> None:
     detailed = _run_shop(("a", 5))
     amount = placeholder("amount")

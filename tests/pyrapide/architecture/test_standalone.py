@@ -59,6 +59,27 @@ def test_an_agent_dispatch_runs_the_handler_as_its_own_task() -> None:
     assert seen == [(0, computation)]
 
 
+def test_a_connection_switched_off_fires_nothing_by_hand() -> None:
+    # Only ConnectionManager read `active`: an agent switched off still dispatched to
+    # its handler, and a pipe switched off still queued and handled its matches.
+    seen: list[str] = []
+    computation, [event] = _recorded("A")
+    off_agent = agent("A", lambda match: seen.append("agent"))
+    off_pipe = pipe("A", lambda match: seen.append("pipe"))
+    off_agent.active = off_pipe.active = False
+
+    async def scenario() -> None:
+        await (await off_agent.dispatch(event, computation))
+        await off_pipe.start()
+        await off_pipe.enqueue(event, computation)
+        await off_pipe.stop()
+        off_agent.active = True
+        await (await off_agent.dispatch(event, computation))
+
+    asyncio.run(scenario())
+    assert seen == ["agent"]
+
+
 def test_a_pipe_handles_its_matches_one_at_a_time_in_order() -> None:
     running: list[int] = []
     handled: list[int] = []
@@ -104,6 +125,24 @@ def test_a_pipe_goes_on_after_a_handler_error_and_reports_it() -> None:
     with pytest.raises(ValueError, match="bad chunk"):
         asyncio.run(scenario())
     assert handled == [1]
+
+
+def test_a_pipe_never_started_handles_its_queue_at_stop_and_refuses_to_drain() -> None:
+    # stop() dropped what was queued when start() had not been awaited, and drain()
+    # waited for ever for a task that did not exist.
+    handled: list[int] = []
+    connection = pipe("chunk", lambda match: handled.append(match.payload["n"]))
+    computation, events = _recorded("chunk", "chunk")
+
+    async def scenario() -> None:
+        for event in events:
+            await connection.enqueue(event, computation)
+        with pytest.raises(RuntimeError, match=r"is not started, so its 2 queued match"):
+            await asyncio.wait_for(connection.drain(), timeout=5)
+        await connection.stop()
+
+    asyncio.run(scenario())
+    assert handled == [0, 1]
 
 
 def test_a_composite_pattern_is_matched_over_what_came_before() -> None:

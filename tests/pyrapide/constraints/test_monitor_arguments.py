@@ -6,8 +6,11 @@ import re
 
 import pytest
 
-from pyrapide.constraints import ConstraintMonitor, never
+from pyrapide.constraints import ConstraintMonitor, every, never
+from pyrapide.constraints.checking import check_conformance
 from pyrapide.core import Computation, Event
+from pyrapide.patterns import Pattern
+from pyrapide.runtime import StreamProcessor
 
 COMPUTATION_HINT = (
     "check_all(computation) checks a whole computation, and observe(event, computation) "
@@ -111,3 +114,38 @@ def test_check_all_takes_a_computation_or_a_poset() -> None:
         monitor().check_all(Event("Api.error"))
     with pytest.raises(TypeError, match=r"got a list; check_batch\(events\) checks a list"):
         monitor().check_all([Event("Api.error")])
+
+
+def test_a_constraint_that_is_no_list_or_no_constraint_is_refused_naming_the_call() -> None:
+    # ConstraintMonitor(never(...)) said "'Never' object is not iterable", and what the
+    # constructor or StreamProcessor.enforce refused was blamed on add_constraint.
+    with pytest.raises(TypeError, match=re.escape(
+        "ConstraintMonitor() takes a list of constraints, got Never "
+        "(write ConstraintMonitor([constraint]))"
+    )):
+        ConstraintMonitor(never("Api.error"))  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"^ConstraintMonitor\(\) takes a constraint, not str "):
+        ConstraintMonitor(["never Api.error"])  # type: ignore[list-item]
+    with pytest.raises(TypeError, match=r"^add_constraint takes a constraint, not int 3; expected"):
+        monitor().add_constraint(3)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"^enforce\(\) takes a constraint, not int 3; expected"):
+        StreamProcessor().enforce(3)  # type: ignore[arg-type]
+
+
+def test_a_pattern_or_a_half_written_rule_given_as_a_constraint_says_what_to_write() -> None:
+    # An architecture said so; a monitor, a stream and check_conformance said only
+    # "expects a Constraint, got BasicPattern" (or _Every).
+    with pytest.raises(TypeError, match=re.escape(
+        "add_constraint takes a constraint, not the pattern Api.error, which is not a "
+        "constraint; wrap it as must_match(pattern) or never(pattern)"
+    )):
+        monitor().add_constraint(Pattern.match("Api.error"))  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=re.escape(
+        "enforce() takes a constraint, not every(...) without .leads_to(...); finish it: "
+        "every(P).leads_to(Q)"
+    )):
+        StreamProcessor().enforce(every("Api.request"))  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=re.escape(
+        "check_conformance takes constraints, not the pattern Api.error, which is"
+    )):
+        check_conformance(a_computation(), [Pattern.match("Api.error")])  # type: ignore[list-item]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 
 import pytest
 
@@ -82,8 +83,27 @@ def test_check_conformance_takes_a_constraint_class_as_a_monitor_does() -> None:
 
     violations = check_conformance(_pairs(False, False), [NoFirstRequest])
     assert [v.constraint_name for v in violations] == ["NoFirstRequest"]
-    with pytest.raises(TypeError, match="check_conformance expects Constraints, got str 'Request'"):
+    with pytest.raises(TypeError, match="check_conformance takes constraints, not str 'Request'"):
         check_conformance(_pairs(False, False), ["Request"])
+    # One constraint where the list goes was "'Never' object is not iterable", and one
+    # text was taken letter by letter ("got str 'n'").
+    with pytest.raises(TypeError, match=re.escape(
+        "check_conformance takes a list of constraints, got Never (write [constraint])"
+    )):
+        check_conformance(_pairs(False, False), never("Request"))  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"check_conformance takes a list of constraints, got str$"):
+        check_conformance(_pairs(False, False), "never Request")  # type: ignore[arg-type]
+
+
+def test_monitor_stream_refuses_an_on_violation_it_cannot_call_before_reading() -> None:
+    # It read the stream and failed at the first violation ("'int' object is not
+    # callable"), the events read so far taken from the source.
+    source = InMemoryEventSource("feed")
+    source.put_nowait(Event("Crash"))
+    monitor = AsyncConstraintMonitor([never(Pattern.match("Crash"))])
+    with pytest.raises(TypeError, match="monitor_stream: on_violation must be callable, got int"):
+        asyncio.run(monitor.monitor_stream(source, 3))  # type: ignore[arg-type]
+    assert len(monitor.computation) == 0
 
 
 def test_an_async_monitor_follows_a_stream_to_its_end() -> None:

@@ -200,6 +200,37 @@ def test_the_pydantic_methods_of_030s_event_answer() -> None:
         event.model_dump(mode="xml")
 
 
+def test_model_dump_picks_fields_with_include_and_exclude_as_pydantic_did() -> None:
+    # 0.3.0's Event was a pydantic model: event.model_dump(exclude={"timestamp"}) worked
+    # there and was "unexpected keyword argument 'exclude'" here. The answers below are
+    # what PyRapide 0.3.0 gives for the same calls.
+    event = Event(name="A", payload={"x": 1, "secret": 2}, source="s", metadata={"m": 1})
+    assert event.model_dump(exclude={"timestamp", "id"}) == {
+        "name": "A", "payload": {"x": 1, "secret": 2}, "source": "s", "metadata": {"m": 1},
+    }
+    assert event.model_dump(include={"name", "payload"}) == {
+        "name": "A", "payload": {"x": 1, "secret": 2},
+    }
+    assert event.model_dump(exclude={"payload": {"secret"}, "timestamp": True, "id": True}) == {
+        "name": "A", "payload": {"x": 1}, "source": "s", "metadata": {"m": 1},
+    }
+    assert event.model_dump(include={"payload": {"x": True}}) == {"payload": {"x": 1}}
+    assert event.model_dump(mode="json", include=["name"]) == {"name": "A"}
+    assert event.model_dump_json(exclude={"timestamp", "id"}) == (
+        '{"name":"A","payload":{"x":1,"secret":2},"source":"s","metadata":{"m":1}}'
+    )
+    with pytest.raises(ValueError, match=re.escape(
+        "model_dump(): exclude names 'stamp', which is no field of an event; its fields "
+        "are id, metadata, name, payload, source, timestamp"
+    )):
+        event.model_dump(exclude={"stamp"})
+    with pytest.raises(TypeError, match=re.escape(
+        "model_dump_json(): include takes a set of field names or a dict of them, got "
+        "str 'name'"
+    )):
+        event.model_dump_json(include="name")
+
+
 def test_model_dump_json_refuses_what_json_cannot_write_by_field_as_saving_does(
     tmp_path: Path,
 ) -> None:

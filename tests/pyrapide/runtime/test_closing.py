@@ -438,6 +438,43 @@ async def test_a_stop_from_another_task_ends_a_paused_run_and_a_run_loop() -> No
     assert outcome.stopped == "paused" and system.state == "stopped"
 
 
+async def test_a_run_loop_while_a_run_waits_for_resume_is_refused() -> None:
+    # run_until_quiet() from another task was let in while run() waited for resume();
+    # resumed, that run() then met the other loop and raised "run_until_quiet(): the
+    # system is running already", and the run ended there.
+    @interface
+    class Ticker:
+        @action
+        async def tick(self, n: int) -> None: ...
+
+    @module(implements=Ticker)
+    class Ticking:
+        async def start(self):
+            ctx = get_context(self)
+            for n in range(300):
+                await ctx.sleep(1)
+                await ctx.emit("Ticker.tick", n=n)
+
+    @architecture
+    class Ticks:
+        ticker = Ticker
+        connections: list[object] = []
+
+    system = System(Ticks, {"ticker": Ticking})
+    system.subscribe(
+        lambda note: system.pause() if note.event.payload["n"] == 3 else None, "EventRecorded"
+    )
+    running = asyncio.ensure_future(system.run())
+    while system.state != "paused":
+        await asyncio.sleep(0)
+    for call in (system.run, system.run_until_quiet):
+        with pytest.raises(RuntimeError, match=r"a run\(\) of the system goes on in another task"):
+            await asyncio.wait_for(call(), 5)
+    system.resume()
+    computation = await asyncio.wait_for(running, 5)
+    assert len(computation) == 300 and system.state == "stopped"
+
+
 async def test_a_second_run_or_a_reset_while_the_system_runs_is_refused() -> None:
     # A second run() stepped the scheduler in turn with the first, which never ended.
     system = slow_office()

@@ -637,6 +637,18 @@ async def test_a_system_of_an_instance_runs_what_the_instance_declares():
     assert sorted(e.payload["n"] for e in computation.events_by_name("Alarm.raised")) == [2, 3, 4]
 
 
+async def test_bind_on_an_instance_runs_what_the_instance_declares():
+    # bind was a classmethod: Monitored(threshold=2).bind(...) dropped the instance,
+    # so the guard read no threshold, every delivery failed, and no alarm was raised.
+    system = Monitored(threshold=2).bind(gauge=Rising, alarm=Siren)
+    computation = await system.run()
+    assert sorted(e.payload["n"] for e in computation.events_by_name("Alarm.raised")) == [2, 3, 4]
+    assert system.errors == []
+    forbidding = Monitored(threshold=0, forbidden=1).bind(gauge=Rising, alarm=Siren)
+    await forbidding.run()
+    assert [v.constraint_name for v in forbidding.violations] == ["forbidden level"]
+
+
 def _deaf_handler(number: int):  # a handler of events no connection brings
     @when(Pattern.match(f"Receiver.other{number}"))
     async def handler(self, match):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 
 import pytest
 
@@ -66,6 +67,12 @@ async def test_a_pipe_dispatch_cannot_overtake_an_earlier_one():
         await system.step(999)
     with pytest.raises(ValueError, match="unknown kind 'pipes'"):
         await system.step("pipes")
+    # "2" was refused as an unknown kind, naming the kinds alone: a step takes an id too.
+    with pytest.raises(ValueError, match=re.escape(
+        "step(): unknown kind '2'; use one of connect, pipe, agent or wake, or a dispatch "
+        'id (12 or "#12")'
+    )):
+        await system.step("2")
     assert (await system.step(f"#{first.id}")) is first
     assert (await system.step("pipe")) is second
     assert LOG == ["queue 1", "queue 2"]

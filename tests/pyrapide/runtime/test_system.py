@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 
 import pytest
 
@@ -12,6 +13,7 @@ from pyrapide.runtime import (
     DispatchQueued,
     DispatchStarted,
     EventRecorded,
+    LogicalClock,
     StateChanged,
     System,
 )
@@ -50,6 +52,13 @@ async def test_subscribe_refuses_an_unknown_kind_and_unsubscribe_stops_the_strea
     system = fan()
     with pytest.raises(ValueError, match="unknown notification kind 'Evnt'"):
         system.subscribe(print, kinds=["Evnt"])
+    # A kind that is neither a class, a name nor a list of them was Python's
+    # "'int' object is not iterable".
+    with pytest.raises(ValueError, match=re.escape(
+        "subscribe(kinds=...) got 3, not a notification kind (a class or its name) "
+        "or a list of them"
+    )):
+        system.subscribe(print, kinds=3)
     seen = []
     unsubscribe = system.subscribe(seen.append, kinds=[EventRecorded])
     await system.start()
@@ -163,6 +172,12 @@ async def test_a_stepping_caller_can_wait_for_real_time_work_without_polling():
         ({"max_connect_depth": 0}, "max_connect_depth must be a positive integer, got 0"),
         ({"max_connect_depth": None}, "max_connect_depth must be a positive integer, got None"),
         ({"clock": 5}, "clock must be a LogicalClock, a RealTimeClock or None, got int 5"),
+        # Both were taken, and real_time=True silently ran on the logical clock given.
+        (
+            {"real_time": True, "clock": LogicalClock()},
+            r"real_time=True asks for the wall clock, but clock= is a LogicalClock",
+        ),
+        ({"real_time": "no"}, r"real_time must be True or False, got str 'no'"),
         ({"handler_timeout": 0}, "handler_timeout must be a positive number of seconds or None"),
         (
             {"handler_timeout": "5"},
