@@ -23,7 +23,7 @@ Text syntax, from the loosest-binding operator to the tightest:
 ``P || Q``         ``P | Q``                       both, causally independent
 ``P & Q``          ``P & Q``                       both, with a common causal ancestor
 ``P -> Q``         ``P >> Q``, ``P.then(Q)``       P causally precedes Q (also ``P >> Q``)
-``P => Q``         ``P.then_immediately(Q)``       P is a direct cause of Q
+``P => Q``         ``P.then_immediately(Q)``       P -> Q, and P is a direct cause of Q
 ``P+``             ``P.repeat()``                  all occurrences of P so far
 =================  ==============================  ==========================================
 
