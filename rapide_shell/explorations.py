@@ -288,9 +288,16 @@ def _settings(script: str, words: list[Word]) -> ExploreSettings:
     options: dict[str, Any] = {}
     workers = 1
     position = 0
+    given: set[str] = set()
     while position < len(words):
         word = words[position]
         key, equals, value = word.text.partition("=")
+        # An option given twice would drop one of its values unsaid (`rapide explore`
+        # refuses a repeated option too).
+        option = f"{key}=" if equals and key in ("max", "workers") else word.text
+        if option in given:
+            raise CommandSyntaxError(f"{option} is given twice", column=word.column)
+        given.add(option)
         if word.text == "random":
             if position + 1 >= len(words):
                 raise CommandSyntaxError("random needs its seeds, like 0..99", column=word.column)
