@@ -530,6 +530,10 @@ def _number(
 
 
 _SECONDS = _number(float, "a number of seconds", 0.0)
+_ANY_SECONDS = _number(float, "a number of seconds", float("-inf"))
+"""``--timeout``: any number, read as seconds; ``run`` refuses one of 0 or less in one
+message ("must be more than 0 seconds"), where "-1 is not at least 0" would say that
+0 does."""
 _PACE = _number(float, "a number of seconds", 0.0, 60.0)
 """``--speed``: at most a minute between a played script's commands, as ``run --every``
 waits at most between steps (``inf`` would stop the script where it began)."""
@@ -726,7 +730,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_arch(command)
     _add_recording(command)
     command.add_argument(
-        "--timeout", type=_SECONDS, metavar="SECONDS",
+        "--timeout", type=_ANY_SECONDS, metavar="SECONDS",
         help="End the script after this many seconds of wall time (exit 1).",
     )
     command.add_argument(

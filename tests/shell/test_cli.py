@@ -147,6 +147,8 @@ def test_a_pattern_error_in_a_script_points_at_the_column(tmp_path: Path) -> Non
     ("arguments", "message"),
     [
         (("run", "--timeout", "0"), "--timeout must be more than 0 seconds, not 0"),
+        # It was "argument --timeout: -1 is not at least 0", when 0 is refused too.
+        (("run", "--timeout", "-1"), "--timeout must be more than 0 seconds, not -1"),
         (("run", "--bogus"), "unrecognized arguments: --bogus"),
         (("run", "--seed", "x"), "argument --seed: 'x' is not a whole number"),
         (("explore", "--workers", "0"), "argument --workers: 0 is not at least 1"),
@@ -155,7 +157,8 @@ def test_a_pattern_error_in_a_script_points_at_the_column(tmp_path: Path) -> Non
          "argument --seed: a number of 5000 digits, longer than the 4300 Python reads"),
         (("run", "-s", "other.rapide"), "argument --script/-s: given more than once; it takes one"),
     ],
-    ids=["timeout", "unknown", "seed", "workers", "seed-of-5000-digits", "script-twice"],
+    ids=["timeout", "negative-timeout", "unknown", "seed", "workers", "seed-of-5000-digits",
+         "script-twice"],
 )
 def test_a_usage_error_under_json_is_a_json_answer_too(
     tmp_path: Path, arguments: tuple[str, ...], message: str
