@@ -511,6 +511,11 @@ def _number(
     """An argument type: a ``kind`` (int or float) from ``low`` to ``high``."""
 
     def convert(text: str) -> Any:
+        digits = text.removeprefix("-")
+        if kind is int and not (digits.isascii() and digits.isdigit()):
+            # As the command language reads a number (`seed 7`, `step 3`): int() also
+            # takes `+5`, `1_000`, ` 7` and the digits of other scripts (`٣`).
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what}")
         try:
             value = kind(text)
         except ValueError:

@@ -1049,3 +1049,25 @@ def test_deliveries_no_handler_took_are_told_in_a_bounded_number_of_lines(
         "and 4 more deliveries that no handler took, 2 other kinds (an event name to a "
         "target); `whynot` with an event's id tells more"
     ) in said
+
+
+@pytest.mark.parametrize("number", ["1_000", "+5", "٣", " 7"])
+def test_a_number_option_takes_the_numbers_the_command_language_takes(
+    tmp_path: Path, number: str
+) -> None:
+    # `rapide run --seed 1_000` ran with seed 1000 (and `--seed ٣` with seed 3), where
+    # the command line `seed 1_000` is refused: int() reads more than whole numbers.
+    demo = script(tmp_path, f"seed {number.strip()}\n")
+    result = rapide("run", SHOP, "--script", demo, f"--seed={number}")
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == (
+        f"rapide run: error: argument --seed: {number!r} is not a whole number"
+    )
+    if number == number.strip():  # a blank only a shell's quotes can put in a word
+        in_script = rapide("run", SHOP, "--script", demo)
+        assert in_script.returncode == 2
+        assert "a seed is a whole number (negative ones too)" in in_script.stderr
+    seeds = rapide("explore", SHOP, "--script", demo, "--strategy", "random",
+                   f"--seeds={number}..9")
+    assert seeds.returncode == 2
+    assert "--seeds takes a range A..B of whole numbers" in seeds.stderr
