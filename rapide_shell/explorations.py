@@ -377,8 +377,13 @@ class ExploreCommands:
             assert args.settings is not None
             return self._start(session, args.settings, line)
         exploration = self.exploration
+        nothing = "nothing explored yet: `explore SCRIPT` starts an exploration"
+        if exploration is None and args.action == "status":
+            # How it stands, as `matches` says "no watches": nothing could not be done.
+            return CommandOutcome(line, "explore", output=(render.note(nothing),),
+                                  data={"explored": False})
         if exploration is None:
-            raise CommandError("nothing explored yet: `explore SCRIPT` starts an exploration")
+            raise CommandError(nothing)
         if args.action == "stop":
             if not exploration.stop():
                 raise CommandError("the exploration has ended already")
