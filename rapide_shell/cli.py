@@ -516,6 +516,11 @@ def _number(
     """An argument type: a ``kind`` (int or float) from ``low`` to ``high``."""
 
     def convert(text: str) -> Any:
+        digits = text.removeprefix("-")
+        if kind is int and not (digits.isascii() and digits.isdigit()):
+            # As the command language reads a number (`seed 7`, `step 3`): int() also
+            # takes `+5`, `1_000`, ` 7` and the digits of other scripts (`٣`).
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what}")
         try:
             value = kind(text)
         except ValueError:
@@ -535,6 +540,10 @@ def _number(
 
 
 _SECONDS = _number(float, "a number of seconds", 0.0)
+_ANY_SECONDS = _number(float, "a number of seconds", float("-inf"))
+"""``--timeout``: any number, read as seconds; ``run`` refuses one of 0 or less in one
+message ("must be more than 0 seconds"), where "-1 is not at least 0" would say that
+0 does."""
 _PACE = _number(float, "a number of seconds", 0.0, 60.0)
 """``--speed``: at most a minute between a played script's commands, as ``run --every``
 waits at most between steps (``inf`` would stop the script where it began)."""
@@ -731,7 +740,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_arch(command)
     _add_recording(command)
     command.add_argument(
-        "--timeout", type=_SECONDS, metavar="SECONDS",
+        "--timeout", type=_ANY_SECONDS, metavar="SECONDS",
         help="End the script after this many seconds of wall time (exit 1).",
     )
     command.add_argument(

@@ -258,14 +258,23 @@ def _pattern(
             for text in [name_text(field.name, field=True) + "="]
             if text.startswith(prefix) or field.name.startswith(prefix)
         ]
+    if position > 1 and before[start - 1 : start].isspace() and not _AFTER_OPERATOR.search(
+        before[:start].rstrip()
+    ):
+        # A whole term stands before the blank (`Web.order `, `count=1 `): a name there
+        # is a syntax error; only an operator, or an expect's options, may follow.
+        options = _expect_options_left(before) if command == "expect" else []
+        return [
+            Completion(text, start, text, meta)
+            for text, _, meta in options
+            if text.startswith(prefix)
+        ]
     quoted = prefix.startswith('"')
     candidates = [
         (json.dumps(name, ensure_ascii=False) if quoted else name_text(name), name,
          spec.signature_text())
         for name, spec in session.actions.items()
     ]
-    if command == "expect" and position > 1 and before[start - 1 : start].isspace():
-        candidates += _EXPECT_OPTIONS
     if command == "expect" and position == 1:
         candidates.append(("constraints", "constraints", "the architecture's constraints hold"))
     return [
@@ -281,6 +290,20 @@ _EXPECT_OPTIONS = [
     ("sometimes", "sometimes", "in some schedule (rapide explore)"),
 ]
 """What may follow an ``expect``'s pattern: (text, name, meta), as the candidates are."""
+
+# What a pattern's text ends in when a term goes next: an operator, a bracket or a comma.
+_AFTER_OPERATOR = re.compile(r"(?:[(,&|+]|->|=>|>>|(?<![\w.?])or)\Z")
+
+
+def _expect_options_left(before: str) -> list[tuple[str, str, str]]:
+    """The options an ``expect`` line ``before`` may still take: ``count=`` and ``none``
+    (one of them, once), ``sometimes`` (once); none after ``expect constraints``."""
+    words = before.split()
+    if words[1:2] == ["constraints"]:
+        return []
+    given = {word.partition("=")[0] + ("=" if "=" in word else "") for word in words[2:]}
+    taken = {"count=", "none"} if given & {"count=", "none"} else set()
+    return [option for option in _EXPECT_OPTIONS if option[0] not in taken | given]
 
 _PLACEHOLDER = re.compile(r"\?\w+")
 _WORD_CHAR = re.compile(r"[\w.?]")

@@ -288,9 +288,16 @@ def _settings(script: str, words: list[Word]) -> ExploreSettings:
     options: dict[str, Any] = {}
     workers = 1
     position = 0
+    given: set[str] = set()
     while position < len(words):
         word = words[position]
         key, equals, value = word.text.partition("=")
+        # An option given twice would drop one of its values unsaid (`rapide explore`
+        # refuses a repeated option too).
+        option = f"{key}=" if equals and key in ("max", "workers") else word.text
+        if option in given:
+            raise CommandSyntaxError(f"{option} is given twice", column=word.column)
+        given.add(option)
         if word.text == "random":
             if position + 1 >= len(words):
                 raise CommandSyntaxError("random needs its seeds, like 0..99", column=word.column)
@@ -370,8 +377,13 @@ class ExploreCommands:
             assert args.settings is not None
             return self._start(session, args.settings, line)
         exploration = self.exploration
+        nothing = "nothing explored yet: `explore SCRIPT` starts an exploration"
+        if exploration is None and args.action == "status":
+            # How it stands, as `matches` says "no watches": nothing could not be done.
+            return CommandOutcome(line, "explore", output=(render.note(nothing),),
+                                  data={"explored": False})
         if exploration is None:
-            raise CommandError("nothing explored yet: `explore SCRIPT` starts an exploration")
+            raise CommandError(nothing)
         if args.action == "stop":
             if not exploration.stop():
                 raise CommandError("the exploration has ended already")

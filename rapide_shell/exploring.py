@@ -41,6 +41,7 @@ from pyrapide.exploration import (
 from pyrapide.exploration.scenario import Step
 from rapide_shell.address import Address
 from rapide_shell.commands import CommandCatalog, CommandError, parse_command
+from rapide_shell.commands.arguments import is_whole_number
 from rapide_shell.commands.builtin.injecting import checked_payload
 from rapide_shell.loader import LoadedArchitecture, load_architecture
 from rapide_shell.looks import and_listed
@@ -144,7 +145,9 @@ def seed_range(text: str) -> tuple[int, int]:
     # What was typed is quoted cut short: a paste gone wrong still gets one line.
     shown = shorten(printable(text), QUOTED_WIDTH)
     try:
-        if not dots:
+        # Whole numbers as the command language writes them (`seed -3`): int() also
+        # takes `+1`, `1_000` and other scripts' digits.
+        if not dots or not all(is_whole_number(end.removeprefix("-")) for end in (first, last)):
             raise ValueError
         low, high = int(first), int(last)
     except ValueError:

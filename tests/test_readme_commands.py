@@ -195,6 +195,45 @@ def test_every_option_the_readme_gives_a_rapide_command_is_in_its_help() -> None
             assert option in help_of(name), f"rapide {name} has no {option}"
 
 
+SUBCOMMANDS = ("run", "explore", "repl", "shell", "serve", "lessons", "graph", "check")
+OWN_SECTION = {
+    "explore": "## Exploring every schedule",
+    "serve": "## Teaching with Rapide",
+    "lessons": "## Teaching with Rapide",
+}
+"""The README section that describes each subcommand (the others: "## The workbench")."""
+
+
+def readme_section(heading: str) -> str:
+    """The text of the README section under ``heading``, its subsections included."""
+    text = README.read_text(encoding="utf-8")
+    start = text.index(f"\n{heading}\n")
+    end = text.find("\n## ", start + len(heading) + 2)
+    return text[start : None if end < 0 else end]
+
+
+@pytest.mark.parametrize("name", SUBCOMMANDS)
+def test_every_option_of_a_rapide_command_is_in_the_readme_where_it_describes_it(
+    name: str,
+) -> None:
+    # `--seed N` (run, repl, shell, explore, serve) was in no line of the README, and
+    # `--arch` nowhere it describes `explore` and `serve`.
+    usage = help_of(name).split("options:", 1)[1]
+    options = set(re.findall(r"(?<![\w-])--[a-z][a-z-]*", usage)) - {"--help"}
+    assert options
+    section = readme_section(OWN_SECTION.get(name, "## The workbench"))
+    paragraphs = re.split(r"\n\s*\n|\n- ", README.read_text(encoding="utf-8"))
+
+    def says(option: str, text: str) -> bool:
+        return re.search(rf"(?<![\w-]){re.escape(option)}(?![\w-])", text) is not None
+
+    for option in sorted(options):
+        assert says(option, section) or any(
+            says(option, paragraph) and (f"rapide {name}" in paragraph or f"`{name}`" in paragraph)
+            for paragraph in paragraphs
+        ), f"rapide {name} {option} is not in the README where it describes rapide {name}"
+
+
 def test_every_path_the_readme_and_contributing_name_exists() -> None:
     for path in (README, REPO / "CONTRIBUTING.md", REPO / "benchmarks" / "README.md"):
         named = re.findall(

@@ -281,8 +281,9 @@ def declared_arguments(text: ArgumentText) -> DeclaredArguments:
     without a parser of its own is read).
 
     One word each (quotes removed), an ``INTEGER`` as an int (its ``least`` or more), a
-    ``CHOICE`` checked against its choices, and a ``rest_of_line`` argument (the last
-    one) taking the rest of the line as written; an optional argument left out is None.
+    ``CHOICE`` checked against its choices (quoted or not), and a ``rest_of_line``
+    argument (the last one) taking the rest of the line as written; an optional argument
+    left out is None.
     Any other kind arrives as the text typed.
     """
     spec, words = text.spec, text.words
@@ -312,5 +313,7 @@ def _declared_value(spec: CommandSpec, arg: ArgSpec, word: Word) -> Any:
         return number(word, f"{spec.name}'s {arg.name}", least=arg.least)
     if arg.kind is ArgKind.CHOICE:
         listed = ", ".join(arg.choices)
-        return one_of(word, arg.choices, f"{spec.name} takes one of {listed}, not {word.text!r}")
+        # A quoted choice is the choice, as a quoted name is for the built-in commands.
+        chosen = Word(unquote(word.text), word.column)
+        return one_of(chosen, arg.choices, f"{spec.name} takes one of {listed}, not {word.text!r}")
     return unquote(word.text)

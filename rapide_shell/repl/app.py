@@ -74,6 +74,7 @@ from rapide_shell.explorations import (
 from rapide_shell.interrupts import CtrlC
 from rapide_shell.loader import LoadError
 from rapide_shell.looks import architecture_counts
+from rapide_shell.outcome import CommandOutcome
 from rapide_shell.python_warnings import on_stderr, warnings_shown_by
 from rapide_shell.render import event_text, note, terminal_console
 from rapide_shell.repl.typed_ahead import ctrl_d_kept_as_a_key
@@ -407,9 +408,37 @@ class _Pasted:
         self.rest = ""
 
 
+class NotText(str):
+    """A line piped in that is not UTF-8 text, as shown (its bytes that are not written
+    as ``\\xe9``): it is refused, as ``rapide run`` refuses such a script, and the next
+    line read."""
+
+
+NOT_TEXT = "the line is not text (UTF-8): it was not run"
+"""What the REPL says of a line piped in that is not UTF-8 text."""
+
+
+def _piped_text(read_line: bytes | str) -> str:
+    """A line read from standard input, as text: a :class:`NotText` when its bytes are
+    not UTF-8 (or, read as text, the locale's decoder let them through escaped)."""
+    if isinstance(read_line, str):
+        try:
+            read_line.encode("utf-8")
+        except UnicodeEncodeError:  # surrogates: bytes the decoder could not read
+            return NotText(read_line.encode("utf-8", "surrogateescape").decode(
+                "utf-8", "backslashreplace"))
+        return read_line
+    try:
+        return read_line.decode("utf-8")
+    except UnicodeDecodeError:
+        return NotText(read_line.decode("utf-8", "backslashreplace"))
+
+
 class _PipedLines:
     """The lines of a standard input that is not a terminal, read by a thread of their
-    own as they come, so that the event loop runs (and Ctrl-C is heard) meanwhile."""
+    own as they come, so that the event loop runs (and Ctrl-C is heard) meanwhile. A
+    line that is not UTF-8 text comes as a :class:`NotText`: the lines around it are
+    read all the same (a text stream would have ended the whole input there, unsaid)."""
 
     def __init__(self) -> None:
         self._lines: asyncio.Queue[str | BaseException] = asyncio.Queue()
@@ -423,13 +452,18 @@ class _PipedLines:
             return True
 
         def read() -> None:
+            stream = sys.stdin
+            source: Iterable[bytes | str] = (
+                () if stream is None else getattr(stream, "buffer", stream)  # None: closed
+            )
             try:
-                for read_line in sys.stdin or ():  # None: closed
+                for read_line in source:
+                    text = _piped_text(read_line)
                     # A carriage return alone ends a line too, as in a script file.
-                    for line in script_lines(read_line):
-                        if not put(line):
+                    for line in script_lines(text):
+                        if not put(NotText(line) if isinstance(text, NotText) else line):
                             return
-            except (OSError, ValueError):  # unreadable, or not text: the input ends there
+            except (OSError, ValueError):  # unreadable: the input ends there
                 pass
             put(EOFError())
 
@@ -473,6 +507,14 @@ async def _loop(
                     ("rapide", "bold"), " [", (_status(session), "yellow"), "]> ",
                     printable(line),
                 ), crop=False)
+                if isinstance(line, NotText):
+                    refused = CommandOutcome(
+                        line, ok=False, error=NOT_TEXT, data={"error": NOT_TEXT},
+                        output=(note(f"error: {NOT_TEXT}", style="bold red"),),
+                    )
+                    tally.ran(tally.entered(), refused)
+                    print_output(console, refused.command, refused.output)
+                    continue
             elif pasted.lines:
                 # The next pasted line, shown as if typed at the prompt.
                 line = pasted.lines.popleft()

@@ -17,6 +17,7 @@ from tests.shell.test_repl import PASTE_END, PASTE_START, User
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHOP = FIXTURES / "shop.py"
+EXAMPLES = Path(__file__).parents[2] / "examples"
 
 DEEP = 5000
 NESTED_PAYLOAD = '{"item": "x", "extra": ' + "[" * DEEP + "]" * DEEP + "}"
@@ -417,3 +418,23 @@ def test_a_script_s_step_with_nothing_after_its_hash_is_refused_before_anything_
         "words in it) (checked before running: no command was run)\n"
     ), result.stderr
     assert "ran #1" not in result.stdout
+
+
+def test_a_quoted_name_is_the_name_for_every_command_that_takes_one(tmp_path: Path) -> None:
+    # `inject "Web.order"`, `why "e1"`, `show graph "x"` and `save "f"` took a quoted
+    # word as the word; `switch "main"` answered "no branch '"main"' (...); did you
+    # mean 'main'?", and so did fork, diff, map and help.
+    lines = [
+        'inject "Checkout.paid" order=a amount=5', 'why "e1"', 'fork "try"', "run",
+        'switch "main"', 'diff "try"', 'help "step"', 'map "to_payments"',
+        'save "run one.json"',
+    ]
+    result = run_rapide("run", EXAMPLES / "payments_map.py", "--script", "-",
+                        stdin="\n".join(lines) + "\n", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "branch try starts at step 1 of main" in result.stdout
+    assert "at step 1 (the last) of main" in result.stdout
+    assert "try (to step 4) recorded 3 events that main did not" in result.stdout
+    assert "Take one step: run a pending dispatch or resume one in flight." in result.stdout
+    assert "every payment is settled by the bank" in result.stdout
+    assert (tmp_path / "run one.json").exists()

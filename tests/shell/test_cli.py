@@ -147,6 +147,8 @@ def test_a_pattern_error_in_a_script_points_at_the_column(tmp_path: Path) -> Non
     ("arguments", "message"),
     [
         (("run", "--timeout", "0"), "--timeout must be more than 0 seconds, not 0"),
+        # It was "argument --timeout: -1 is not at least 0", when 0 is refused too.
+        (("run", "--timeout", "-1"), "--timeout must be more than 0 seconds, not -1"),
         (("run", "--bogus"), "unrecognized arguments: --bogus"),
         (("run", "--seed", "x"), "argument --seed: 'x' is not a whole number"),
         (("explore", "--workers", "0"), "argument --workers: 0 is not at least 1"),
@@ -155,7 +157,8 @@ def test_a_pattern_error_in_a_script_points_at_the_column(tmp_path: Path) -> Non
          "argument --seed: a number of 5000 digits, longer than the 4300 Python reads"),
         (("run", "-s", "other.rapide"), "argument --script/-s: given more than once; it takes one"),
     ],
-    ids=["timeout", "unknown", "seed", "workers", "seed-of-5000-digits", "script-twice"],
+    ids=["timeout", "negative-timeout", "unknown", "seed", "workers", "seed-of-5000-digits",
+         "script-twice"],
 )
 def test_a_usage_error_under_json_is_a_json_answer_too(
     tmp_path: Path, arguments: tuple[str, ...], message: str
@@ -1046,3 +1049,25 @@ def test_deliveries_no_handler_took_are_told_in_a_bounded_number_of_lines(
         "and 4 more deliveries that no handler took, 2 other kinds (an event name to a "
         "target); `whynot` with an event's id tells more"
     ) in said
+
+
+@pytest.mark.parametrize("number", ["1_000", "+5", "٣", " 7"])
+def test_a_number_option_takes_the_numbers_the_command_language_takes(
+    tmp_path: Path, number: str
+) -> None:
+    # `rapide run --seed 1_000` ran with seed 1000 (and `--seed ٣` with seed 3), where
+    # the command line `seed 1_000` is refused: int() reads more than whole numbers.
+    demo = script(tmp_path, f"seed {number.strip()}\n")
+    result = rapide("run", SHOP, "--script", demo, f"--seed={number}")
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == (
+        f"rapide run: error: argument --seed: {number!r} is not a whole number"
+    )
+    if number == number.strip():  # a blank only a shell's quotes can put in a word
+        in_script = rapide("run", SHOP, "--script", demo)
+        assert in_script.returncode == 2
+        assert "a seed is a whole number (negative ones too)" in in_script.stderr
+    seeds = rapide("explore", SHOP, "--script", demo, "--strategy", "random",
+                   f"--seeds={number}..9")
+    assert seeds.returncode == 2
+    assert "--seeds takes a range A..B of whole numbers" in seeds.stderr

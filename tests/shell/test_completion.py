@@ -117,9 +117,28 @@ async def test_nothing_is_glued_onto_a_closing_bracket(shop_session: Session) ->
     assert texts(shop_session, "watch Web.order(item=1)") == []
     assert texts(shop_session, 'expect Web.order(item="x")Le') == []
     assert texts(shop_session, "break (Web.order -> Store.refused)") == []
-    # Names are offered still where a blank or an operator comes between.
-    assert "Ledger.entry" in texts(shop_session, "watch Web.order(item=1) ")
+    # Names are offered still where an operator comes between.
     assert texts(shop_session, "watch Web.order(item=1) -> (Le") == ["Ledger.entry"]
+    assert "Ledger.entry" in texts(shop_session, "watch Web.order(item=1) or ")
+
+
+async def test_no_name_is_offered_where_the_pattern_syntax_takes_none(
+    shop_session: Session,
+) -> None:
+    # After a whole term and a blank, Tab offered every event name, and Enter on
+    # `watch Web.order Ledger.entry` was a pattern syntax error; an expect offered
+    # `count=` after `count=1` too, which it refuses ("one of count=N and none, once").
+    assert texts(shop_session, "watch Web.order(item=1) ") == []
+    assert texts(shop_session, "break Web.order ") == []
+    assert texts(shop_session, "expect Web.order ") == ["count=", "none", "sometimes"]
+    assert texts(shop_session, "expect Web.order count=1 ") == ["sometimes"]
+    assert texts(shop_session, "expect Web.order sometimes ") == ["count=", "none"]
+    assert texts(shop_session, "expect Web.order none sometimes ") == []
+    assert texts(shop_session, "expect constraints ") == []
+    assert "Ledger.entry" in texts(shop_session, "expect Web.order -> ")
+    assert "count=" not in texts(shop_session, "expect Web.order -> ")
+    for line in ("watch Web.order Ledger.entry", "expect Web.order count=1 count=2"):
+        assert not (await shop_session.execute(line)).ok
 
 
 async def test_a_name_the_pattern_syntax_quotes_is_offered_quoted() -> None:

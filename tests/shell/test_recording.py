@@ -132,6 +132,25 @@ def test_rapide_run_records_and_replays(tmp_path: Path, shop_file: Path) -> None
     assert events and events == [line for line in again.stdout.splitlines() if line.startswith("e")]
 
 
+def test_a_run_n_that_left_work_pending_in_the_repl_replays_and_so_does_what_came_after(
+    tmp_path: Path, shop_file: Path
+) -> None:
+    # Written as `run 1`, it ended the replay there (exit 1, "the rest of the script was
+    # not run"): the expect and the run typed after it, which the REPL went on to, were lost.
+    recording = tmp_path / "session.rapide"
+    typed = "inject Web.order item=apple\nrun 1\nexpect Store.reserved\nrun\n"
+    first = run_rapide("repl", shop_file, "--record", recording, stdin=typed)
+    assert first.returncode == 0, first.stderr
+    lines = recording.read_text().splitlines()
+    assert lines[2:] == [
+        'inject Web.order {"item": "apple"}', "step", "expect Store.reserved", "run"
+    ]
+    again = run_rapide("run", shop_file, "--script", recording)
+    assert again.returncode == 0, again.stderr
+    assert "ok: 1 expectation held" in again.stdout
+    assert "quiet: nothing pending, nothing in flight" in again.stdout
+
+
 def test_the_replay_line_of_a_recording_names_the_architecture_it_was_made_with(
     tmp_path: Path,
 ) -> None:

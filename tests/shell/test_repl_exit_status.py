@@ -4,6 +4,9 @@ meanings: the most serious thing met, said in one line on stderr; piped in
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -301,3 +304,24 @@ def test_piped_lines_that_end_with_a_carriage_return_alone_are_read_one_by_one(
     assert "ok: Ledger.entry: 1 match" in joined(result.stdout)
     assert result.returncode == 2
     assert result.stderr.splitlines() == ["rapide: exit status 2: 1 command error (line 4)"]
+
+
+@pytest.mark.parametrize("errors", ["strict", "surrogateescape"])
+def test_a_line_piped_in_that_is_not_text_is_refused_and_the_next_read(
+    tmp_path: Path, errors: str
+) -> None:
+    # Under a UTF-8 locale (strict), one byte that is not UTF-8 ended the whole input
+    # unsaid: no line ran, and the REPL exited 0. Under the C locale it ran as
+    # `say caf\udce9`, where `rapide run` refuses the script ("not a text file (UTF-8)").
+    lines = b"inject Web.order item=apple\nsay caf\xe9\nrun\nexpect Store.reserved\n"
+    result = subprocess.run(
+        [sys.executable, "-m", "rapide_shell.cli", "repl", SHOP], input=lines,
+        capture_output=True, env={**os.environ, **piped_env(tmp_path),
+                                  "PYTHONIOENCODING": f"utf-8:{errors}"},
+        timeout=60,
+    )
+    shown = joined(result.stdout.decode())
+    assert "]> say caf\\xe9 error: the line is not text (UTF-8): it was not run" in shown
+    assert "ok: Store.reserved: 1 match" in shown
+    assert result.returncode == 2
+    assert result.stderr.decode() == "rapide: exit status 2: 1 command error (line 2)\n"

@@ -202,3 +202,28 @@ def test_explore_stop_while_it_shrinks_says_the_counterexample_may_shrink_furthe
     finally:
         if user.child.isalive():
             user.child.terminate(force=True)
+
+
+def test_an_option_given_twice_is_refused_as_rapide_explore_refuses_it(tmp_path: Path) -> None:
+    # `explore S max=2 max=3` explored with max=3, dropping max=2 unsaid, where
+    # `rapide explore --max-schedules 2 --max-schedules 3` is refused.
+    script = scenario(tmp_path, "notes.rapide", THREE_NOTES)
+    typed = f"explore {script} max=2 max=3\nexplore {script} workers=1 workers=1\n"
+    result = run_rapide("repl", DELIVERIES, "--arch", "race", env=piped_env(tmp_path),
+                        stdin=typed)
+    assert "error: max= is given twice" in result.stdout
+    assert "error: workers= is given twice" in result.stdout
+    assert "exploring" not in result.stdout
+    assert result.returncode == 2
+
+
+def test_explore_alone_before_any_says_so_and_fails_nothing(tmp_path: Path) -> None:
+    # "`explore` alone says how it stands": before any exploration that was an error,
+    # and the REPL (or the TUI, its palette running `explore`) exited 2 for it, where
+    # `matches` with no watch says "no watches" and fails nothing.
+    result = run_rapide("repl", DELIVERIES, "--arch", "race", env=piped_env(tmp_path),
+                        stdin="explore\nexplore stop\n")
+    shown = joined(result.stdout)
+    assert "]> explore nothing explored yet: `explore SCRIPT` starts an exploration" in shown
+    assert "error: nothing explored yet" in shown  # stop: there is nothing to stop
+    assert result.stderr == "rapide: exit status 2: 1 command error (line 2)\n"

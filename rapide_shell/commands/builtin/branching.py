@@ -11,7 +11,7 @@ from rich.tree import Tree
 
 from pyrapide.core import Computation
 from rapide_shell import render
-from rapide_shell.commands.arguments import ArgumentText, NoArguments, no_arguments
+from rapide_shell.commands.arguments import ArgumentText, NoArguments, no_arguments, unquote
 from rapide_shell.commands.builtin.travelling import arrived, step_line, stopped, travelled
 from rapide_shell.commands.errors import CommandError, CommandSyntaxError
 from rapide_shell.commands.registry import Command, CommandCatalog
@@ -95,8 +95,9 @@ class BranchArguments:
 
 
 def parse_branch_name(text: ArgumentText) -> BranchArguments:
-    """One word: a branch's name."""
-    return BranchArguments(text.only_word("a branch name is needed (`branches` lists them)").text)
+    """One word: a branch's name (quotes removed, as from an event id or a file name)."""
+    word = text.only_word("a branch name is needed (`branches` lists them)")
+    return BranchArguments(unquote(word.text))
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,9 @@ def parse_diff(text: ArgumentText) -> DiffArguments:
         raise CommandSyntaxError(
             "diff needs a branch to compare with (`branches` lists them)", column=text.column
         )
-    return DiffArguments(words[0].text, words[1].text if len(words) > 1 else None)
+    return DiffArguments(
+        unquote(words[0].text), unquote(words[1].text) if len(words) > 1 else None
+    )
 
 
 def find_branch(session: Session, name: str) -> Branch:

@@ -14,6 +14,7 @@ from rapide_shell.commands.arguments import (
     ArgumentText,
     NoArguments,
     no_arguments,
+    unquote,
 )
 from rapide_shell.commands.parser import not_a_command
 from rapide_shell.commands.registry import Command, CommandCatalog
@@ -59,11 +60,11 @@ class HelpArguments:
 
 
 def parse_help(text: ArgumentText) -> HelpArguments:
-    """Nothing, or a command's name or alias."""
+    """Nothing, or a command's name or alias (quotes removed)."""
     words = text.at_most(1)
     if not words:
         return HelpArguments(None)
-    spec = text.commands.lookup(words[0].text)
+    spec = text.commands.lookup(unquote(words[0].text))
     if spec is None:
         raise not_a_command("no command", words[0], text.commands)
     return HelpArguments(spec.name)

@@ -12,7 +12,7 @@ from rich.text import Text
 
 from pyrapide.core.printable import printable
 from rapide_shell import render
-from rapide_shell.commands.arguments import ArgumentText
+from rapide_shell.commands.arguments import ArgumentText, unquote
 from rapide_shell.commands.errors import CommandError
 from rapide_shell.commands.registry import Command, CommandCatalog
 from rapide_shell.commands.spec import ArgKind, ArgSpec, CommandSpec
@@ -57,9 +57,9 @@ class MapArguments:
 
 
 def parse_map(text: ArgumentText) -> MapArguments:
-    """Nothing, or one map name."""
+    """Nothing, or one map name (quotes removed)."""
     words = text.at_most(1)
-    return MapArguments(words[0].text if words else None)
+    return MapArguments(unquote(words[0].text) if words else None)
 
 
 @hookimpl(tryfirst=True)

@@ -354,7 +354,13 @@ async def run(
         outcome = None if bound is not None else await session.run(max_steps, every)
     stopped = session.stopped_by
     paused_by_user = session.paused_by_user
-    if not paused_by_user:
+    # A `run N` that took its N steps with work pending is a bound, which ends a script
+    # there (`rapide run` exits 1): written so, it would drop the rest of a session that
+    # went on from it. It is written as its steps, as a run the user paused is.
+    budget_spent = (
+        outcome is not None and outcome.stopped is StopReason.BUDGET and not session.quiet
+    )
+    if not paused_by_user and not budget_spent:
         # A user's pause falls at no reproducible point: a script takes its steps.
         limit = f" {max_steps}" if max_steps is not None else ""
         session.travel.write_as("continue" if command.name == "continue" else f"run{limit}")

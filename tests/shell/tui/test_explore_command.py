@@ -103,6 +103,11 @@ async def test_explore_says_what_is_wrong_in_one_line(tmp_path: Path):
         assert says(app, f"workers={many}: at most {many - 1} here (4 for each of the ")
         await type_command(pilot, f"explore {bad} random 5..1")
         assert says(app, "random 5..1: the range is empty (1 comes before 5)")
+        # Given twice, one of the values would be dropped unsaid.
+        await type_command(pilot, f"explore {bad} max=2 max=3")
+        assert says(app, "max= is given twice")
+        await type_command(pilot, f"explore {bad} random 0..9 random 1..2")
+        assert says(app, "random is given twice")
         await type_command(pilot, f"explore {bad} fast")
         assert says(app, "unexpected 'fast': explore takes random A..B, max=N")
         await type_command(pilot, "explore open x")

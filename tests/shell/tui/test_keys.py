@@ -199,6 +199,10 @@ async def test_zoom_names_each_panel_as_its_title_does(shop_path) -> None:
         assert "output full screen" in said and "error" not in said
         await type_command(pilot, "zoom")
         assert app.screen.maximized is None
+        # Quoted, as a branch, a file or an event name may be.
+        await type_command(pilot, 'zoom "output"')
+        assert app.screen.maximized is app.query_one("#console")
+        await type_command(pilot, "zoom")
         assert "zoom output" in app.main_screen.complete("zoom ou")
         await type_command(pilot, "zoom nowhere")
         said = "\n".join(line.text for line in app.main_screen.output.lines)
