@@ -40,8 +40,8 @@ NAVIGATION = (
     "components by path, and folds it again; X opens every one, or folds them all.",
     "Timeline (9): a lane per component, time running down; each event linked from its "
     "causes' lanes and its causes marked: ─ connect, ═ pipe, ┄ agent, ↓ the same handler's "
-    "previous event, ↩ a connect's return, ⇊ the pipe's order, + given. c collapses a lane, h "
-    "hides it, a brings every lane back. Selecting an event marks its causal past and future "
+    "previous event, ↩ a connect's return, ⇊ the pipe's order, + given. - collapses a lane, Del "
+    "hides it, + brings every lane back. Selecting an event marks its causal past and future "
     "in the Timeline, the event log and the graph.",
     "F11 (or `zoom PANEL`) shows a panel full screen; Escape brings the others back.",
 )

@@ -54,9 +54,9 @@ class TimelinePanel(ScrollView, can_focus=True):
 
     The row under the cursor is the selected event: the rows of its causal past and
     future are marked. The panel follows new events while the cursor is on the last
-    row; moving up stops following and ``end`` resumes it. ``c`` collapses the selected
-    event's lane to a column of dots, ``h`` hides it (its events leave the timeline),
-    ``a`` brings every lane back. Only the rows on screen are drawn, so 100,000 events
+    row; moving up stops following and ``end`` resumes it. ``-`` collapses the selected
+    event's lane to a column of dots, Delete hides it (its events leave the timeline),
+    ``+`` brings every lane back. Only the rows on screen are drawn, so 100,000 events
     scroll like 100.
     """
 
@@ -80,9 +80,11 @@ class TimelinePanel(ScrollView, can_focus=True):
         Binding("pagedown", "page(1)", "Page down", show=False, id="timeline.page_down"),
         Binding("home", "first", "First event", show=False, id="timeline.first"),
         Binding("end", "last", "Last event, follow", show=False, id="timeline.last"),
-        Binding("c", "collapse", "Collapse", id="timeline.collapse"),
-        Binding("h", "hide", "Hide", id="timeline.hide"),
-        Binding("a", "all_lanes", "All", id="timeline.all"),
+        # No letters: a letter typed outside the command bar starts a command there
+        # (`continue`, `history`), and must not act on a lane first.
+        Binding("minus", "collapse", "Collapse", key_display="-", id="timeline.collapse"),
+        Binding("delete", "hide", "Hide", key_display="Del", id="timeline.hide"),
+        Binding("plus", "all_lanes", "All", key_display="+", id="timeline.all"),
     ]
 
     class EventSelected(Message):

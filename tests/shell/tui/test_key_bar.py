@@ -21,7 +21,7 @@ from tests.shell.tui.conftest import make_app, settle, type_command, wait_until
 SCREEN_KEYS = (" ^q Quit  f1 Help  f2 Step  f5 Run  f3 Inject  f4 Watch  f7 Break  f8 Back "
                " f9 Forward  f11 Full  f12 SVG ")
 """The main screen's keys as the bar draws them, 160 columns wide."""
-TIMELINE_KEYS = " c Collapse  h Hide  a All "
+TIMELINE_KEYS = " - Collapse  Del Hide  + All "
 PALETTE_KEY = "^p palette "
 """The command palette's key, at the right end (after its rule)."""
 
@@ -104,7 +104,7 @@ async def test_the_bar_is_composed_again_only_when_its_keys_change(shop_path) ->
         await pilot.press("9")
         assert isinstance(app.focused, TimelinePanel)
         await settle(pilot)
-        assert {"c", "h", "a"} <= set(_keys(app))
+        assert {"minus", "delete", "plus"} <= set(_keys(app))
         await pilot.press("3")
         await settle(pilot)
         assert _keys(app) == [key.shown.key for key in first]

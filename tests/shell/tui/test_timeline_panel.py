@@ -9,6 +9,7 @@ import pytest
 from rapide_shell.causes import CauseKind, causes_of, wiring_deliveries
 from rapide_shell.session import Session
 from rapide_shell.timeline import LANE_MIN
+from rapide_shell.tui.widgets.command_bar import CommandBar
 from rapide_shell.tui.widgets.connection_graph import ConnectionGraph
 from rapide_shell.tui.widgets.event_log import EventLog
 from rapide_shell.tui.widgets.inspector import Inspector
@@ -266,7 +267,7 @@ async def test_lanes_collapse_hide_and_come_back() -> None:
         await pilot.press("home")
         timeline = app.query_one(TimelinePanel)
         assert timeline.selected_event.source == "connect_source"
-        await pilot.press("c")
+        await pilot.press("minus")
         assert timeline.collapsed == {"connect_source"}
         assert timeline.grid.width_of("connect_source") == 1
         # The source's three jobs are dots in its one-cell lane, still linked from.
@@ -274,7 +275,7 @@ async def test_lanes_collapse_hide_and_come_back() -> None:
         assert len(dots) == 3
         assert all(line.index("●") == timeline.grid.left["connect_source"] for line in dots)
         assert "─▶e10 done" in _row_of(app, "e10 done")
-        await pilot.press("h")
+        await pilot.press("delete")
         assert "connect_source" in timeline.hidden
         assert "connect_source" not in timeline.shown_lanes
         assert timeline.row_count == 18 - 3
@@ -286,7 +287,7 @@ async def test_lanes_collapse_hide_and_come_back() -> None:
         assert timeline.row_of(hidden_job.id) is None
         assert not timeline.select_id(hidden_job.id)
         assert timeline.select_id(kept[7].id) and timeline.selected_event is kept[7]
-        await pilot.press("a")
+        await pilot.press("plus")
         assert not timeline.hidden and not timeline.collapsed
         assert timeline.row_count == 18
 
@@ -366,3 +367,18 @@ async def test_lanes_too_many_for_a_narrow_panel_still_scroll_sideways() -> None
         timeline.scroll_to(x=timeline.max_scroll_x, animate=False)
         await pilot.pause()
         assert _row_of(app, "42 resp").rstrip().endswith("═e33 ⇊e41")
+
+
+async def test_typing_a_command_with_the_timeline_focused_goes_to_the_bar() -> None:
+    # `c` and `h` were the Timeline's keys: typing `history` there hid a lane, then ran
+    # `istory`, an error (and the shell's exit status 2).
+    app = make_app(KINDS)
+    async with app.run_test(size=WIDE) as pilot:
+        await _run_and_zoom(pilot)
+        timeline = app.query_one(TimelinePanel)
+        assert app.focused is timeline
+        for key in "history":
+            await pilot.press(key)
+        assert not timeline.hidden and not timeline.collapsed
+        bar = app.query_one(CommandBar)
+        assert app.focused is bar and bar.value == "history"

@@ -68,7 +68,7 @@ async def test_a_collapsed_lane_named_in_wide_characters_keeps_the_lanes_in_line
     async with app.run_test(size=WIDE) as pilot:
         await type_command(pilot, "run")
         await type_command(pilot, "zoom timeline")
-        await pilot.press("home", "c")
+        await pilot.press("home", "minus")
         timeline = app.query_one(TimelinePanel)
         assert timeline.collapsed == {"客"}
         grid = timeline.grid
