@@ -727,7 +727,7 @@ async def test_completion_offers_the_new_commands_arguments() -> None:
         assert texts("run ") == ["--every"]
         assert texts("run 5 --every ") == ["0.5", "1", "2"]
         assert texts("switch ") == ["main", "other"]
-        assert texts("diff main ") == ["main", "other"]
+        assert texts("diff main ") == ["other"]  # not main again: no branch diffs itself
         assert texts("goto ") == ["0", "1"]  # other has no step of its own yet
         assert {"history", "back", "forward", "goto", "where", "branches", "switch", "fork",
                 "diff"} <= {text.strip() for text in texts("")}
