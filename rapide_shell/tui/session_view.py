@@ -183,8 +183,10 @@ class SessionView:
 
     def redraw_all(self) -> None:
         """Draws every panel from the session's state, dropping what was batched so far
-        (the session holds all of it)."""
-        self._batch = NotificationBatch()
+        (the session holds all of it) but what the architecture's code printed, which
+        the next frame shows."""
+        printed = [item for item in self._batch.outcomes if isinstance(item, Printed)]
+        self._batch = NotificationBatch(outcomes=printed)
         self._redraw_all()
 
     def inspect(

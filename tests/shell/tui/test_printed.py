@@ -170,9 +170,11 @@ def test_what_the_file_printed_as_the_session_opened_is_the_output_s_first_lines
     # in a browser's tab went nowhere): held, it is the Output's to show.
     shell = Workbench(_printer(tmp_path), cwd=tmp_path)
     try:
-        shell.sees("printed as the file is imported")
-        shell.sees("printed by a start hook")
         shell.sees("Rapide workbench on printer.py")
+        # Full screen, the Output shows its first lines (in its panel they may scroll by
+        # before a frame draws them).
+        shell.enters("zoom output", "printed as the file is imported")
+        shell.sees("printed by a start hook")
         on_screen = ANSI.sub("", shell.written.partition(TOOK_THE_SCREEN)[2])
         assert "printed as the file is imported" in on_screen
         status, shown = shell.quits()
@@ -189,3 +191,14 @@ def test_with_no_screen_to_show_it_what_was_printed_comes_before_the_refusal(
     assert refused.returncode == 2
     assert refused.stdout == "printed as the file is imported\n"
     assert refused.stderr.startswith("printed by a start hook\nrapide: the workbench draws")
+
+
+async def test_what_a_start_hook_prints_as_the_screen_starts_the_system_is_shown(
+    tmp_path: Path,
+) -> None:
+    # The screen starts the system, then draws every panel afresh, which dropped what
+    # was batched: the hook's line with it.
+    app = make_app(_printer(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "printed by a start hook" in _shown(app)
