@@ -36,7 +36,7 @@ from rapide_shell.session import Session
 from rapide_shell.tally import SessionTally
 from rapide_shell.tui.collector import first_frame_shown
 from rapide_shell.tui.escape_keys import after_escape, read_escape_keys_as_alt
-from rapide_shell.tui.printed import HeldPrints, printed_to
+from rapide_shell.tui.printed import HeldPrints, printed_to, reading_nothing
 from rapide_shell.tui.screen_commands import ScreenCommands, not_saved
 from rapide_shell.tui.screens.main_screen import MainScreen
 from rapide_shell.tui.theme_colours import ThemeTranslation, workbench_variables
@@ -129,8 +129,8 @@ class RapideApp(App[None]):
         """What stops an exploration still running as the app closes, as its verdict
         (and the exit status) names it: a second Ctrl-C, or a plain leaving."""
         self._warnings = ExitStack()
-        """Holds Python's warnings and what the architecture's code prints shown in the
-        Output, from mounting to unmounting."""
+        """Holds, from mounting to unmounting, Python's warnings and what the
+        architecture's code prints shown in the Output, and its standard input empty."""
         self.served = False
         """The app is drawn in a web browser (``rapide serve``), not in a terminal (see
         :meth:`serve_to_browser`)."""
@@ -229,11 +229,12 @@ class RapideApp(App[None]):
     def on_mount(self) -> None:
         """Python's warnings (raised by the architecture's code) and what its code
         prints are shown in the Output while the app runs: there is no terminal under it
-        to print them on. SIGTERM and SIGHUP end the workbench as Ctrl-Q does (see
-        :meth:`end_by_signal`)."""
+        to print them on, nor to read from (its standard input is at its end). SIGTERM
+        and SIGHUP end the workbench as Ctrl-Q does (see :meth:`end_by_signal`)."""
         self._console_as_large_as(self.size)
         self._warnings.enter_context(warnings_shown_by(self.show_python_warning, self.session.path))
         self._warnings.enter_context(printed_to(self.show_printed, echo=self.is_headless))
+        self._warnings.enter_context(reading_nothing())
         for text, stderr in self._printed_before:
             self.show_printed(text, stderr)
         if threading.current_thread() is threading.main_thread():

@@ -8,6 +8,11 @@ each handing what is written to it to a function (the Output's), in the order it
 written, as ``rapide run`` and the REPL print it on their terminal. What the code
 prints before the app runs (as the file is imported, its modules built, their start
 hooks run) is held (:class:`HeldPrints`) for the Output to show first.
+
+Standard input is the screen's too: its keys (in a browser's tab, the pipe its keys
+and its size come through). What the code reads there (:func:`reading_nothing`) finds
+its end at once, as in a script: ``input()`` raises EOFError, rather than freezing the
+screen until the handler's time runs out, or taking the tab's own input.
 """
 
 from __future__ import annotations
@@ -18,8 +23,8 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import TextIO
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any, TextIO
 
 Printed = Callable[[str, bool], None]
 """Takes what was written and whether it went to standard error."""
@@ -89,19 +94,32 @@ def printed_to(take: Printed, *, echo: bool = False) -> Iterator[None]:
     streams Textual took are the process's again once the app has stopped, and its
     unmounting comes after that)."""
     loop = asyncio.get_running_loop()
-    before = sys.stdout, sys.stderr
-    ours = (
-        PrintedText(take, stderr=False, loop=loop, echo=before[0] if echo else None),
-        PrintedText(take, stderr=True, loop=loop, echo=before[1] if echo else None),
-    )
-    sys.stdout, sys.stderr = ours
+    stdout, stderr = sys.stdout, sys.stderr
+    with _in_place_of(
+        stdout=PrintedText(take, stderr=False, loop=loop, echo=stdout if echo else None),
+        stderr=PrintedText(take, stderr=True, loop=loop, echo=stderr if echo else None),
+    ):
+        yield
+
+
+def reading_nothing() -> AbstractContextManager[None]:
+    """Within the block, ``sys.stdin`` is at its end (see the module's docstring)."""
+    return _in_place_of(stdin=io.StringIO())
+
+
+@contextmanager
+def _in_place_of(**streams: Any) -> Iterator[None]:
+    """``sys.<name>`` is each of ``streams`` within the block; after it, each is the
+    stream that was there before, unless another was put there meanwhile."""
+    before = {name: getattr(sys, name) for name in streams}
+    for name, stream in streams.items():
+        setattr(sys, name, stream)
     try:
         yield
     finally:
-        if sys.stdout is ours[0]:
-            sys.stdout = before[0]
-        if sys.stderr is ours[1]:
-            sys.stderr = before[1]
+        for name, stream in streams.items():
+            if getattr(sys, name) is stream:
+                setattr(sys, name, before[name])
 
 
 class HeldPrints:

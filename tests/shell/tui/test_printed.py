@@ -59,6 +59,8 @@ PRINTING = textwrap.dedent(
             elif kind == "many":
                 for number in range(6000):
                     print(f"line {number}")
+            elif kind == "input":
+                print("got", repr(input("name? ")))
             elif kind == "close":
                 sys.stdout.close()
                 print("after close")
@@ -202,3 +204,15 @@ async def test_what_a_start_hook_prints_as_the_screen_starts_the_system_is_shown
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert "printed by a start hook" in _shown(app)
+
+
+async def test_input_in_a_handler_finds_the_end_of_its_input_at_once(tmp_path: Path) -> None:
+    # Standard input is the screen's keys (in a served tab, the pipe they come through):
+    # input() froze the screen until the handler's time ran out, or took the keys.
+    app = make_app(_printer(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await type_command(pilot, 'inject Source.go {"kind": "input"}')
+        await type_command(pilot, "run")
+        (error,) = app.session.errors
+        assert type(error.error) is EOFError
+        assert "name? " in " ".join(_after(_shown(app), "> run"))
