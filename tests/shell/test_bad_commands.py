@@ -132,15 +132,22 @@ BAD_LINES = [
     # expect (exit 1) where the line itself is wrong (exit 2).
     (
         "expect constraints count=1",
-        "`expect constraints` takes no count=, none or sometimes: it holds when no "
-        "constraint is violated",
+        "`expect constraints` takes nothing after it (no count=, none or sometimes): it "
+        "holds when no constraint is violated",
         19,
     ),
     (
         "expect constraints  sometimes",
-        "`expect constraints` takes no count=, none or sometimes: it holds when no "
-        "constraint is violated",
+        "`expect constraints` takes nothing after it (no count=, none or sometimes): it "
+        "holds when no constraint is violated",
         20,
+    ),
+    # Not a pattern with a syntax error at `extra`.
+    (
+        "expect constraints extra",
+        "`expect constraints` takes nothing after it (no count=, none or sometimes): it "
+        "holds when no constraint is violated",
+        19,
     ),
     # Two short quotes far apart: the text between them is no quote to shorten.
     ("show evnts", "cannot show 'evnts': one of graph, queue, events, event, components; did "

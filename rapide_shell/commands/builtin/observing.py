@@ -200,7 +200,16 @@ CONSTRAINTS = "constraints"
 def parse_expect(text: ArgumentText) -> ExpectArguments:
     """A pattern, then ``count=N`` or ``none`` or nothing, then ``sometimes`` or
     nothing; or ``constraints`` alone."""
-    if text.text.strip() == CONSTRAINTS:
+    first, *rest = text.text.split() or [""]
+    if first == CONSTRAINTS:
+        if rest:  # not a pattern, with a syntax error at what follows
+            after = text.text.index(CONSTRAINTS) + len(CONSTRAINTS)
+            extra = after + len(text.text[after:]) - len(text.text[after:].lstrip())
+            raise CommandSyntaxError(
+                f"`expect {CONSTRAINTS}` takes nothing after it (no count=, none or "
+                "sometimes): it holds when no constraint is violated",
+                column=text.column + extra,
+            )
         return ExpectArguments(None, CONSTRAINTS, constraints=True)
     pattern_text = text.text
     count: int | None = None
@@ -222,14 +231,6 @@ def parse_expect(text: ArgumentText) -> ExpectArguments:
             raise CommandSyntaxError(
                 "expect takes one of count=N and none, once", column=text.column + first
             )
-    if pattern_text.strip() == CONSTRAINTS:
-        after = pattern_text.index(CONSTRAINTS) + len(CONSTRAINTS)
-        extra = after + len(text.text[after:]) - len(text.text[after:].lstrip())
-        raise CommandSyntaxError(
-            f"`expect {CONSTRAINTS}` takes no count=, none or sometimes: it holds when no "
-            "constraint is violated",
-            column=text.column + extra,
-        )
     read = read_pattern(pattern_text, text.column)
     return ExpectArguments(read.pattern, read.pattern_text, count, none, sometimes is not None)
 
