@@ -200,8 +200,8 @@ CONSTRAINTS = "constraints"
 def parse_expect(text: ArgumentText) -> ExpectArguments:
     """A pattern, then ``count=N`` or ``none`` or nothing, then ``sometimes`` or
     nothing; or ``constraints`` alone."""
-    first, *rest = text.text.split() or [""]
-    if first == CONSTRAINTS:
+    head, *rest = text.text.split() or [""]
+    if head == CONSTRAINTS:
         if rest:  # not a pattern, with a syntax error at what follows
             after = text.text.index(CONSTRAINTS) + len(CONSTRAINTS)
             extra = after + len(text.text[after:]) - len(text.text[after:].lstrip())
