@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import inspect
 from collections.abc import Mapping
 from typing import Any
 
@@ -66,6 +67,7 @@ def _resolve_target(
             candidates=names,
         )
     if callable(target):
+        _check_called_with_a_match(arch_name, where, target)
         return target
     raise ArchitectureError(
         f"{where}: a target is a component, a component's name or a callable, got "
@@ -73,6 +75,24 @@ def _resolve_target(
         architecture=arch_name,
         candidates=names,
     )
+
+
+def _check_called_with_a_match(arch_name: str, where: str, target: Any) -> None:
+    """Refuse a callable target that cannot be called with a match alone, as a System
+    calls it (one written ``(match, computation)``, as a connection fired by hand may
+    take it, would raise at every delivery)."""
+    try:
+        signature = inspect.signature(target)
+    except (TypeError, ValueError):  # a builtin without a readable signature
+        return
+    try:
+        signature.bind(None)
+    except TypeError:
+        raise ArchitectureError(
+            f"{where}: a System calls a connection's callable target with the match "
+            f"alone, and {target_label(target)}{signature} cannot be called so",
+            architecture=arch_name,
+        ) from None
 
 
 def resolve_connections(

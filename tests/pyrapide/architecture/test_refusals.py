@@ -252,3 +252,35 @@ def test_only_what_connections_target_must_be_unambiguous():
         connections = [connect(REQUEST, target=cache)]
 
     assert list(ManyOfOne.components) == ["one", "two", "cache"]
+
+
+def test_a_callable_target_that_cannot_take_a_match_alone_is_refused():
+    # Written (match, computation), as a connection fired by hand may take it, it
+    # raised a TypeError at every delivery of the System.
+    def on_request(match, computation):
+        return None
+
+    with refusal(
+        "Handed: connection 0 (connect APIService.request -> on_request): a System calls "
+        "a connection's callable target with the match alone, and "
+        "on_request(match, computation) cannot be called so"
+    ):
+
+        @architecture
+        class Handed:
+            api: APIService
+
+            def connections(self):
+                return [connect(REQUEST, on_request)]
+
+    def with_a_default(match, computation=None):
+        return None
+
+    @architecture
+    class Taken:
+        api: APIService
+
+        def connections(self):
+            return [connect(REQUEST, with_a_default), pipe(REQUEST, print)]
+
+    assert len(Taken.connections_list) == 2
