@@ -500,11 +500,22 @@ def check(options: argparse.Namespace) -> None:
     loaded = _load(options.file, options.arch)
     report = check_architecture(loaded)
     echo(report.summary)
-    for warning in report.warnings:
-        echo(f"warning: {printable(warning)}")  # one line each, names in it escaped
     counts = architecture_counts(loaded.description)
     warnings = counted(len(report.warnings), "warning")
-    echo(f"{loaded.path}: {loaded.name} loads and binds ({counts}); {warnings}")
+    # One line each, the names in them escaped.
+    lines = [f"warning: {printable(warning)}" for warning in report.warnings]
+    lines.append(f"{loaded.path}: {loaded.name} loads and binds ({counts}); {warnings}")
+    if sys.stdout.isatty():
+        # Broken between words at the terminal's width (the terminal would cut a word),
+        # a long line going on set in; piped, one line each, for grep.
+        from rapide_shell.render import Hanging, note, terminal_console
+
+        console = terminal_console(highlight=False)
+        for line in lines:
+            console.print(Hanging(note(line)))
+    else:
+        for line in lines:
+            echo(line)
 
 
 # -- the parser --------------------------------------------------------------------------

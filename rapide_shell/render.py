@@ -435,6 +435,44 @@ def note(text: str, style: str = "") -> Text:
     return Text(printable(text), style=style)
 
 
+HANGING_INDENT = 4
+"""How far a long line's continuation is set in, so it never reads as a line of its own."""
+
+
+class Hanging:
+    """A line of text that, too long for the width it is drawn in (a panel, a
+    terminal), goes on below set in by HANGING_INDENT cells, broken between words.
+
+    With a ``head`` (a step's number, a branch's mark), the line is the head then the
+    text, and the text goes on under its own first line: the heads keep their column
+    to themselves, as in a log. Its ``str`` is the whole line."""
+
+    def __init__(self, text: Text, head: Text | None = None) -> None:
+        self.text = text
+        self.head = head
+
+    def __str__(self) -> str:
+        return self.text.plain if self.head is None else self.head.plain + self.text.plain
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = options.max_width
+        head = Text() if self.head is None else self.head
+        indent = HANGING_INDENT if self.head is None else head.cell_len
+        if head.cell_len + self.text.cell_len <= width or width <= indent + 8:
+            yield self.text if self.head is None else head + self.text
+            return
+        hanging = Text(end=self.text.end)
+        for number, line in enumerate(self.text.wrap(console, width - indent)):
+            if number:
+                hanging.append("\n" + " " * indent)
+            else:
+                hanging.append_text(head)
+            line.rstrip()
+            hanging.append_text(line)
+        hanging.no_wrap = True
+        yield hanging
+
+
 class WholeLine:
     """One line of text drawn whole however narrow the console, neither wrapped nor cut
     where a front end prints with ``crop=False`` (the REPL and transcripts do): a word

@@ -525,6 +525,27 @@ def test_check_reports_bindings_and_warnings(tmp_path: Path) -> None:
     assert warned.stdout.rstrip().endswith("3 warnings")
 
 
+def test_in_a_narrow_terminal_check_breaks_its_lines_between_words() -> None:
+    # Printed whole, a 60-column terminal cut the warning and the last line mid-word.
+    import pexpect
+
+    from tests.shell.terminal import Terminal
+
+    child = Terminal(
+        sys.executable, ["-m", "rapide_shell.cli", "check", str(SHOP)],
+        cwd=str(REPO), dimensions=(60, 60), encoding="utf-8", timeout=30,
+        env={"TERM": "xterm-256color", "PATH": str(Path(sys.executable).parent)},
+    )
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    lines = child.before.replace("\r\n", "\n").splitlines()
+    warning = next(index for index, line in enumerate(lines) if line.startswith("warning:"))
+    assert lines[warning] == "warning: component 'web': nothing delivers to it and"
+    assert lines[warning + 1] == "    WebFront has no start hook, so it never runs (its events"
+    assert lines[-1].endswith("1 warning") and all(len(line) <= 60 for line in lines[-4:])
+
+
 WIDE_NAMES = """\
 from pyrapide import Pattern, action, agent, architecture, interface, module, pipe
 

@@ -14,9 +14,9 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from pyrapide.architecture import ConnectionKind
 from pyrapide.core.printable import printable
+from rapide_shell.render import Hanging
 from rapide_shell.tui.theme_colours import ThemedLines
 from rapide_shell.tui.widgets.chosen_on_enter import ChosenOnEnter
-from rapide_shell.tui.widgets.output_log import Hanging
 
 if TYPE_CHECKING:
     from pyrapide.runtime import Dispatch, InFlight, PendingSummary

@@ -12,10 +12,10 @@ from textual.widgets.option_list import Option
 
 from rapide_shell.commands.builtin.branching import branch_parts
 from rapide_shell.commands.builtin.travelling import position_text, step_parts
-from rapide_shell.render import counted
+from rapide_shell.render import Hanging, counted
 from rapide_shell.tui.theme_colours import ThemedLines
 from rapide_shell.tui.widgets.chosen_on_enter import ChosenOnEnter
-from rapide_shell.tui.widgets.output_log import Hanging, OneLine
+from rapide_shell.tui.widgets.output_log import OneLine
 
 if TYPE_CHECKING:
     from rapide_shell.decisions import Branch, DecisionTree

@@ -11,49 +11,13 @@ from rich.text import Text
 from textual import events
 from textual.widgets import RichLog
 
-from rapide_shell.render import drawn_printable, note
+from rapide_shell.render import Hanging, drawn_printable, note
 from rapide_shell.tui.theme_colours import ThemedLines
 
-HANGING_INDENT = 4
-"""How far a long line's continuation is set in, so it never reads as a line of its own."""
 REWRAPPED_AT_MOST = 200
 """How many of the latest writes the output wraps again when its width changes: a
 write costs about a millisecond, and the panel shows a dozen lines (an older line
 wider than the panel is still there, scrolled to sideways)."""
-
-
-class Hanging:
-    """A line of text that, too long for the panel, goes on below set in by
-    HANGING_INDENT cells, broken between words.
-
-    With a ``head`` (a step's number, a branch's mark), the line is the head then the
-    text, and the text goes on under its own first line: the heads keep their column
-    to themselves, as in a log. Its ``str`` is the whole line."""
-
-    def __init__(self, text: Text, head: Text | None = None) -> None:
-        self.text = text
-        self.head = head
-
-    def __str__(self) -> str:
-        return self.text.plain if self.head is None else self.head.plain + self.text.plain
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        width = options.max_width
-        head = Text() if self.head is None else self.head
-        indent = HANGING_INDENT if self.head is None else head.cell_len
-        if head.cell_len + self.text.cell_len <= width or width <= indent + 8:
-            yield self.text if self.head is None else head + self.text
-            return
-        hanging = Text(end=self.text.end)
-        for number, line in enumerate(self.text.wrap(console, width - indent)):
-            if number:
-                hanging.append("\n" + " " * indent)
-            else:
-                hanging.append_text(head)
-            line.rstrip()
-            hanging.append_text(line)
-        hanging.no_wrap = True
-        yield hanging
 
 
 class OneLine:

@@ -1172,7 +1172,7 @@ async def test_a_pipe_delivery_that_must_wait_says_for_what():
 async def test_a_queue_row_too_long_for_the_panel_goes_on_set_in():
     from pathlib import Path
 
-    from rapide_shell.tui.widgets.output_log import HANGING_INDENT
+    from rapide_shell.render import HANGING_INDENT
 
     kinds = Path(__file__).resolve().parents[3] / "examples" / "connection_kinds.py"
     app = make_app(kinds)
