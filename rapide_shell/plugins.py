@@ -110,6 +110,29 @@ def _unknown_hook(hook: str) -> str:
     return f"the workbench has no hook {hook!r}, so it is never called ({advice})"
 
 
+def installed_owner(code: object) -> str | None:
+    """The name of the installed plugin whose code ``code`` is (a function, a method, a
+    partial of one, or an object whose class is), found by its module: the plugin's own
+    module or package, the longest when several hold it; None when it is no installed
+    plugin's (the workbench's own code, a front end's). What a failure of a listener or
+    a command handler is told under, as a failing hook is."""
+    while isinstance(code, functools.partial):
+        code = code.func
+    module = getattr(code, "__module__", None)
+    if not isinstance(module, str):
+        module = type(code).__module__
+    owner: tuple[str, str] | None = None
+    for name, plugin in installed_plugins():
+        if isinstance(plugin, PluginImportFailed):
+            continue
+        home = plugin.__name__ if isinstance(plugin, ModuleType) else type(plugin).__module__
+        if module != home and not module.startswith(f"{home}."):
+            continue
+        if owner is None or len(home) > len(owner[1]):
+            owner = (name, home)
+    return None if owner is None else owner[0]
+
+
 @dataclass(frozen=True)
 class PluginImportFailed:
     """What stands for an installed plugin that could not be imported."""

@@ -185,7 +185,7 @@ from rapide_shell.decisions import (
 from rapide_shell.import_guard import ExitCalled, exit_refused
 from rapide_shell.loader import LoadedArchitecture, LoadError, build_failure, load_architecture
 from rapide_shell.outcome import CommandOutcome
-from rapide_shell.plugins import plugin_manager, register_installed
+from rapide_shell.plugins import installed_owner, plugin_manager, register_installed
 from rapide_shell.recording import Recorder
 from rapide_shell.report import Activity, error_text
 from rapide_shell.runtime_link import Bounds, RuntimeLink, SessionState, Sink
@@ -266,6 +266,9 @@ class Session:
             kwargs={"catalog": self.catalog, "session": self}
         )
         self._plugin_problems = register_installed(self.plugins)
+        self._plugin_starting: str | None = None
+        """The plugin whose ``rapide_session_started`` is being called: a listener it
+        subscribes is its, and a failure of that listener is told under its name."""
         """What was wrong with the installed plugins as they were registered (see
         :func:`register_installed`): told among the start hooks' problems, as a plugin
         that breaks there is."""
@@ -405,12 +408,15 @@ class Session:
         # In the order pluggy would call them; each on its own, so that one that raises
         # is named and the rest are still told.
         for hook in reversed(caller.get_hookimpls()):
+            self._plugin_starting = hook.plugin_name
             try:
                 hook.function(session=self)
             except BaseException as error:
                 if not contained(error):
                     raise  # the user's Ctrl-C
                 self._plugin_failed(hook.plugin_name, caller.name, error)
+            finally:
+                self._plugin_starting = None
 
     def _plugin_failed(self, plugin: str, hook: str, error: BaseException) -> None:
         text = "".join(traceback.format_exception(error))
@@ -669,8 +675,13 @@ class Session:
     def subscribe(
         self, listener: Listener, kinds: tuple[type, ...] | None = None
     ) -> Callable[[], None]:
-        """Call ``listener`` with every notification (or those of ``kinds``)."""
-        return self.runtime.subscribe(listener, kinds)
+        """Call ``listener`` with every notification (or those of ``kinds``).
+
+        A listener that raises is called no more and reported once, under the plugin that
+        subscribed it (from its ``rapide_session_started``, or from code of its own), and
+        the run goes on."""
+        owner = self._plugin_starting or installed_owner(listener)
+        return self.runtime.subscribe(listener, kinds, owner)
 
     def notify(self, notification: Any) -> None:
         """Deliver ``notification`` to the listeners."""
@@ -758,8 +769,8 @@ class Session:
                 outcome = await definition.handler(self, command, line)
             if not isinstance(outcome, CommandOutcome):
                 raise CommandError(
-                    f"{command.name} failed: its handler returned "
-                    f"{type(outcome).__name__}, not a CommandOutcome"
+                    f"{_whose(command.name, definition.handler)} failed: its handler "
+                    f"returned {type(outcome).__name__}, not a CommandOutcome"
                 )
         except CommandError as error:
             outcome = _failure(line, command.name, error)
@@ -775,7 +786,8 @@ class Session:
             # the task the command runs in (a front end closing).
             if isinstance(error, asyncio.CancelledError) or not contained(error):
                 raise
-            failure = CommandError(f"{command.name} failed: {error_text(error)}")
+            who = _whose(command.name, definition.handler)
+            failure = CommandError(f"{who} failed: {error_text(error)}")
             outcome = _failure(line, command.name, failure)
         finally:
             gave_line = self.travel.end_command(outer)
@@ -1038,6 +1050,14 @@ def _shortened(message: str) -> str:
     return _QUOTE.sub(
         lambda quoted: f"'{render.shorten(quoted.group(1), render.QUOTED_WIDTH)}'", message
     )
+
+
+def _whose(command: str, handler: object) -> str:
+    """``count (plugin 'counter')``: the command, and the installed plugin whose
+    handler runs it, for the line that says the handler broke; the name alone for the
+    workbench's own commands."""
+    owner = installed_owner(handler)
+    return command if owner is None else f"{command} (plugin {owner!r})"
 
 
 def _failure(line: str, command: str, error: CommandError) -> CommandOutcome:

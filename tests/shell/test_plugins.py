@@ -142,7 +142,10 @@ async def test_a_handler_that_returns_no_outcome_is_an_error_line(
         assert problems == []
         outcome = await session.execute("count")
         assert not outcome.ok
-        assert outcome.error == "count failed: its handler returned str, not a CommandOutcome"
+        # The plugin is named: with several installed, its author knows it is theirs.
+        assert outcome.error == (
+            "count (plugin 'counter') failed: its handler returned str, not a CommandOutcome"
+        )
         assert (await session.execute("run")).ok
     finally:
         await session.close()
@@ -192,15 +195,54 @@ async def test_a_listener_that_raises_is_named_once_and_the_run_goes_on(
         injected = await session.execute('inject Web.order item="tea" quantity=1')
         assert injected.ok
         text = " ".join(plain(injected.output).split())
+        # Told under the plugin's name, as its failing hooks are, not its code's.
         assert (
-            "error in plugin 'tests.shell.fixtures.broken_plugins.ListensAndRaises.hear' "
-            "(listener, no longer called): "
+            "error in plugin 'ears' (listener ListensAndRaises.hear, no longer called): "
             "ValueError: cannot hear this (at broken_plugins.py:"
         ) in text, text
         ran = await session.execute("run")
         assert ran.ok and "quiet" in plain(ran.output)  # the run goes on to its end
         assert "cannot hear this" not in plain(ran.output)
         assert broken_plugins.ListensAndRaises.heard == heard + 1  # unsubscribed at once
+    finally:
+        await session.close()
+
+
+async def test_a_listener_a_plugin_command_subscribed_is_told_under_the_plugin(
+    installed, shop_file: Path
+) -> None:
+    # Subscribed from a command's handler rather than the start hook, the listener was
+    # named by its code alone ('tests.shell...ListensLater.hear'), not by its plugin.
+    installed(_entry("ears", "tests.shell.fixtures.broken_plugins:listens_later"))
+    session, problems = await _start_problems(shop_file)
+    try:
+        assert problems == []
+        assert (await session.execute("listen")).ok
+        injected = await session.execute('inject Web.order item="tea" quantity=1')
+        text = " ".join(plain(injected.output).split())
+        assert (
+            "error in plugin 'ears' (listener ListensLater.hear, no longer called): "
+            "ValueError: cannot hear this either (at broken_plugins.py:"
+        ) in text, text
+        assert (await session.execute("run")).ok
+    finally:
+        await session.close()
+
+
+async def test_a_handler_that_raises_names_its_plugin(installed, shop_file: Path) -> None:
+    # The line said `crash failed: RuntimeError: ...`; with several plugins installed
+    # nothing said whose command it was.
+    installed(_entry("crasher", "tests.shell.fixtures.broken_plugins:listens_later"))
+    session, _ = await _start_problems(shop_file)
+    try:
+        outcome = await session.execute("crash")
+        assert not outcome.ok
+        assert outcome.error.startswith(
+            "crash (plugin 'crasher') failed: RuntimeError: the crash it is named for"
+        ), outcome.error
+        assert (await session.execute("inject Web.order item=tea quantity=1")).ok
+        built_in = await session.execute("show event e99")  # a built-in's error: no plugin
+        assert "plugin" not in (built_in.error or "")
     finally:
         await session.close()
 
