@@ -7,6 +7,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
+import time
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 from types import FunctionType, MethodType, ModuleType
@@ -17,6 +18,32 @@ import pluggy
 from pyrapide.core.interrupts import contained
 from rapide_shell import hookspecs
 from rapide_shell.commands.builtin import BUILTIN_PLUGINS
+
+SLOW_SECONDS = 1.0
+"""A plugin's hook (or its import) that takes this long is said to have: the user saw
+the workbench wait, and would otherwise blame it."""
+
+clock = time.perf_counter
+"""What plugins are timed with (seconds)."""
+
+
+@dataclass(frozen=True)
+class SlowHook:
+    """Stands for the problem of a plugin's hook that took ``seconds`` (see SLOW_SECONDS):
+    nothing failed, but the session waited for it."""
+
+    seconds: float
+
+
+def started() -> float:
+    """The time by :data:`clock`, for :func:`slow_since`."""
+    return clock()
+
+
+def slow_since(start: float) -> SlowHook | None:
+    """A SlowHook when SLOW_SECONDS or more passed since ``start`` (see :func:`started`)."""
+    seconds = clock() - start
+    return SlowHook(seconds) if seconds >= SLOW_SECONDS else None
 
 
 class _PluginManager(pluggy.PluginManager):
@@ -52,9 +79,14 @@ def plugin_manager() -> pluggy.PluginManager:
     return manager
 
 
-def register_installed(manager: pluggy.PluginManager) -> list[tuple[str, str, BaseException]]:
+def register_installed(
+    manager: pluggy.PluginManager,
+) -> list[tuple[str, str, BaseException | SlowHook]]:
     """Register every installed plugin on ``manager``, one at a time, and return
     ``(plugin, hook, error)`` for each problem met:
+
+    * a plugin whose import, the first time, or whose ``rapide_add_commands`` took
+      SLOW_SECONDS or more: a :class:`SlowHook`, the plugin stays;
 
     * a plugin that cannot be imported: left out;
     * a hook whose arguments the specification does not have, or whose
@@ -65,13 +97,20 @@ def register_installed(manager: pluggy.PluginManager) -> list[tuple[str, str, Ba
     * a hook the workbench does not have (a misspelt name), which would never be
       called: the plugin stays, its other hooks work.
     """
-    problems: list[tuple[str, str, BaseException]] = []
+    problems: list[tuple[str, str, BaseException | SlowHook]] = []
     for name, plugin in installed_plugins():
+        loading = _slow_loads.pop(name, None)
+        if loading is not None:
+            problems.append((name, f"loading {loading[0]}", loading[1]))
         if isinstance(plugin, PluginImportFailed):
             problems.append((name, f"loading {plugin.value}", plugin.error))
             continue
+        start = started()
         try:
             manager.register(plugin, name=name)
+            slow = slow_since(start)
+            if slow is not None:
+                problems.append((name, "rapide_add_commands", slow))
         except BaseException as error:
             if not contained(error):
                 raise  # the user's Ctrl-C
@@ -149,10 +188,19 @@ def installed_plugins() -> tuple[tuple[str, Any], ...]:
     :class:`PluginImportFailed` where importing it raised."""
     found = []
     for entry in entry_points(group=hookspecs.PROJECT):
+        start = started()
         try:
             found.append((entry.name, entry.load()))
         except BaseException as error:
             if not contained(error):
                 raise
             found.append((entry.name, PluginImportFailed(entry.value, error)))
+        slow = slow_since(start)
+        if slow is not None:
+            _slow_loads[entry.name] = (entry.value, slow)
     return tuple(found)
+
+
+_slow_loads: dict[str, tuple[str, SlowHook]] = {}
+"""The plugins whose import was slow, by name, until the session that imported them
+says so (the next ones in the process do not wait for it again)."""

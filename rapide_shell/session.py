@@ -185,7 +185,14 @@ from rapide_shell.decisions import (
 from rapide_shell.import_guard import ExitCalled, exit_refused
 from rapide_shell.loader import LoadedArchitecture, LoadError, build_failure, load_architecture
 from rapide_shell.outcome import CommandOutcome
-from rapide_shell.plugins import installed_owner, plugin_manager, register_installed
+from rapide_shell.plugins import (
+    SlowHook,
+    installed_owner,
+    plugin_manager,
+    register_installed,
+    slow_since,
+    started,
+)
 from rapide_shell.recording import Recorder
 from rapide_shell.report import Activity, error_text
 from rapide_shell.runtime_link import Bounds, RuntimeLink, SessionState, Sink
@@ -216,7 +223,7 @@ class _HookProblems:
 
     KINDS = (
         HandlerError, GuardError, ConstraintViolated, LimitReached, notices.PluginFailed,
-        notices.StreamsPutBack,
+        notices.PluginSlow, notices.StreamsPutBack,
     )
 
     def __init__(self) -> None:
@@ -401,14 +408,18 @@ class Session:
             self._tell_plugins_started()
 
     def _tell_plugins_started(self) -> None:
-        for plugin, hook_name, error in self._plugin_problems:
-            self._plugin_failed(plugin, hook_name, error)
+        for plugin, hook_name, problem in self._plugin_problems:
+            if isinstance(problem, SlowHook):
+                self._plugin_slow(plugin, hook_name, problem)
+            else:
+                self._plugin_failed(plugin, hook_name, problem)
         self._plugin_problems = []
         caller = self.plugins.hook.rapide_session_started
         # In the order pluggy would call them; each on its own, so that one that raises
         # is named and the rest are still told.
         for hook in reversed(caller.get_hookimpls()):
             self._plugin_starting = hook.plugin_name
+            start = started()
             try:
                 hook.function(session=self)
             except BaseException as error:
@@ -417,6 +428,12 @@ class Session:
                 self._plugin_failed(hook.plugin_name, caller.name, error)
             finally:
                 self._plugin_starting = None
+            slow = slow_since(start)
+            if slow is not None:
+                self._plugin_slow(hook.plugin_name, caller.name, slow)
+
+    def _plugin_slow(self, plugin: str, hook: str, slow: SlowHook) -> None:
+        self.notify(notices.PluginSlow(plugin=plugin, hook=hook, seconds=slow.seconds))
 
     def _plugin_failed(self, plugin: str, hook: str, error: BaseException) -> None:
         text = "".join(traceback.format_exception(error))

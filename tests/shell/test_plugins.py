@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from importlib.metadata import EntryPoint
 from pathlib import Path
 
@@ -245,6 +246,37 @@ async def test_a_handler_that_raises_names_its_plugin(installed, shop_file: Path
         assert "plugin" not in (built_in.error or "")
     finally:
         await session.close()
+
+
+async def test_a_slow_plugin_is_named_with_the_hook_it_was_slow_in(
+    installed, monkeypatch, shop_file: Path
+) -> None:
+    # A plugin that took seconds to import, add its commands or hear the start kept the
+    # workbench waiting without a word: the user blamed the workbench.
+    monkeypatch.setattr(plugins, "clock", broken_plugins.clock)
+    monkeypatch.delitem(sys.modules, "tests.shell.fixtures.slow_import_plugin", raising=False)
+    installed(
+        _entry("heavy", "tests.shell.fixtures.slow_import_plugin"),
+        _entry("sluggish", "tests.shell.fixtures.broken_plugins:slow_to_start"),
+    )
+    session, problems = await _start_problems(shop_file)
+    try:
+        assert problems == [
+            "plugin 'heavy' (loading tests.shell.fixtures.slow_import_plugin) took 5.0 s: "
+            "the session waited for it",
+            "plugin 'sluggish' (rapide_add_commands) took 5.0 s: the session waited for it",
+            "plugin 'sluggish' (rapide_session_started) took 5.0 s: the session waited for it",
+        ]
+        assert not session.hooks_failed  # slow is not broken: `rapide run` exits 0
+        assert (await session.execute("count")).ok
+    finally:
+        await session.close()
+    again, problems = await _start_problems(shop_file)  # imported once per process
+    await again.close()
+    assert [problem.split(" (")[1] for problem in problems] == [
+        "rapide_add_commands) took 5.0 s: the session waited for it",
+        "rapide_session_started) took 5.0 s: the session waited for it",
+    ]
 
 
 def _installed_for_a_process(folder: Path, value: str) -> dict[str, str]:
