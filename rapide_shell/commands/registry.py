@@ -128,8 +128,12 @@ class CommandCatalog:
         of the line.
         """
         for word in (spec.name, *spec.aliases):
-            if self.lookup(word) is not None:
-                raise ValueError(f"cannot add command {spec.name!r}: {word!r} is already one")
+            taken = self.lookup(word)
+            if taken is not None:
+                raise ValueError(
+                    f"cannot add command {spec.name!r}: {word!r} is already "
+                    f"{self._taken(word, taken)}"
+                )
             if not word or any(char.isspace() or char == "#" for char in word):
                 raise ValueError(f"cannot add command {spec.name!r}: {word!r} is not one word")
         if not _is_coroutine_function(handler):
@@ -147,6 +151,18 @@ class CommandCatalog:
             spec, declared_arguments if parse is None else parse, handler
         )
         self._aliases.update(dict.fromkeys(spec.aliases, spec.name))
+
+    def _taken(self, word: str, taken: CommandSpec) -> str:
+        """What ``word`` already is, and whose: the author of a plugin whose command
+        clashes learns whether to rename theirs or which other package holds it."""
+        what = "a command" if word == taken.name else f"an alias of {taken.name!r}"
+        handler = self._definitions[taken.name].handler
+        while isinstance(handler, functools.partial):
+            handler = handler.func
+        module = getattr(handler, "__module__", None) or type(handler).__module__
+        if module.split(".")[0] == "rapide_shell":
+            return f"{what} of the workbench's own"
+        return f"{what}, added by {module}"
 
     def lookup(self, word: str) -> CommandSpec | None:
         """The command that ``word`` names (its name or an alias), or None."""

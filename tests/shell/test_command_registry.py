@@ -99,10 +99,12 @@ async def test_an_added_command_belongs_to_its_session_only(shop_file: Any) -> N
 def test_a_name_taken_or_not_one_word_is_refused() -> None:
     catalog = builtin_catalog()
     taken = CommandSpec(name="step", usage="step", summary="s", details="d")
-    with pytest.raises(ValueError, match="'step' is already one"):
+    with pytest.raises(ValueError, match="'step' is already a command of the workbench's own"):
         catalog.register(taken, shout)
     by_alias = CommandSpec(name="again", usage="again", summary="s", details="d", aliases=("c",))
-    with pytest.raises(ValueError, match="'c' is already one"):
+    with pytest.raises(
+        ValueError, match="'c' is already an alias of 'continue' of the workbench's own"
+    ):
         catalog.register(by_alias, shout)
     spaced = CommandSpec(name="two words", usage="x", summary="s", details="d")
     with pytest.raises(ValueError, match="not one word"):

@@ -106,13 +106,36 @@ async def test_a_plugin_whose_commands_cannot_be_added_is_named_and_left_out(
     try:
         assert problems == [
             "error in plugin 'stepper' (rapide_add_commands): ValueError: cannot add "
-            "command 'step': 'step' is already one (at broken_plugins.py:15 in "
-            "rapide_add_commands)"
+            "command 'step': 'step' is already a command of the workbench's own (at "
+            "broken_plugins.py:15 in rapide_add_commands)"
         ]  # and its start hook, which raises, was not called
         assert session.plugins.get_plugin("stepper") is None
         assert (await session.execute("greet")).ok  # the next plugin is not disturbed
         assert (await session.execute("step")).ok  # the built-in command stands
         assert session.catalog.lookup("count") is not None  # added before it broke
+    finally:
+        await session.close()
+
+
+async def test_a_command_name_another_plugin_took_names_where_it_comes_from(
+    installed, shop_file: Path
+) -> None:
+    # Two plugins adding `count`: the second was told "'count' is already one", with
+    # nothing to say it was not a built-in command, nor which package held it.
+    installed(
+        _entry("counter", "tests.shell.fixtures.broken_plugins:draws_badly"),
+        _entry("greeter", "tests.shell.fixtures.greeter_plugin"),
+        _entry("stepper", "tests.shell.fixtures.broken_plugins:takes_a_step"),
+    )
+    session, problems = await _start_problems(shop_file)
+    try:
+        assert problems == [
+            "error in plugin 'stepper' (rapide_add_commands): ValueError: cannot add "
+            "command 'count': 'count' is already a command, added by "
+            "tests.shell.fixtures.broken_plugins (at broken_plugins.py:14 in "
+            "rapide_add_commands)"
+        ]
+        assert (await session.execute("greet")).ok
     finally:
         await session.close()
 
