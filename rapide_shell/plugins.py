@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import inspect
 import re
 import time
 from dataclasses import dataclass
@@ -85,6 +86,7 @@ def register_installed(
     """Register every installed plugin on ``manager``, one at a time, and return
     ``(plugin, hook, error)`` for each problem met:
 
+    * a hook written ``async def``, which would never run: the plugin is left out;
     * a plugin whose import, the first time, or whose ``rapide_add_commands`` took
       SLOW_SECONDS or more: a :class:`SlowHook`, the plugin stays;
 
@@ -105,6 +107,10 @@ def register_installed(
         if isinstance(plugin, PluginImportFailed):
             problems.append((name, f"loading {plugin.value}", plugin.error))
             continue
+        awaited = _async_hooks(manager, plugin)
+        if awaited:
+            problems.extend((name, hook, _never_awaited(plugin, hook)) for hook in awaited)
+            continue
         start = started()
         try:
             manager.register(plugin, name=name)
@@ -124,6 +130,28 @@ def register_installed(
             if not caller.has_spec()
         )
     return problems
+
+
+def _async_hooks(manager: pluggy.PluginManager, plugin: Any) -> list[str]:
+    """The hooks ``plugin`` wrote as ``async def``: called and never awaited, their code
+    would never run, and Python would only warn of a coroutine never awaited."""
+    names = vars(plugin) if isinstance(plugin, ModuleType) else dir(plugin)
+    return [
+        name
+        for name in names
+        if name.startswith(f"{hookspecs.PROJECT}_")
+        and manager.parse_hookimpl_opts(plugin, name) is not None
+        and inspect.iscoroutinefunction(getattr(plugin, name))
+    ]
+
+
+def _never_awaited(plugin: Any, hook: str) -> pluggy.PluginValidationError:
+    return pluggy.PluginValidationError(
+        plugin,
+        f"{hook} is `async def`, but the workbench calls its hooks without awaiting "
+        f"them, so its code would never run: write `def {hook}(...)` (only a command's "
+        "handler is `async def`)",
+    )
 
 
 _VALIDATION = re.compile(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 from importlib.metadata import EntryPoint
 from pathlib import Path
 
@@ -135,6 +136,33 @@ async def test_a_command_name_another_plugin_took_names_where_it_comes_from(
             "tests.shell.fixtures.broken_plugins (at broken_plugins.py:14 in "
             "rapide_add_commands)"
         ]
+        assert (await session.execute("greet")).ok
+    finally:
+        await session.close()
+
+
+async def test_hooks_written_async_are_named_and_the_plugin_left_out(
+    installed, shop_file: Path
+) -> None:
+    # `async def` hooks (as the handlers are) never ran: the only word was Python's
+    # "RuntimeWarning: coroutine 'rapide_add_commands' was never awaited", pointing
+    # into pluggy, after the session had gone on without the plugin's commands.
+    installed(
+        _entry("eager", "tests.shell.fixtures.broken_plugins:awaits_its_hooks"),
+        _entry("greeter", "tests.shell.fixtures.greeter_plugin"),
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a coroutine never awaited fails the test
+        session, problems = await _start_problems(shop_file)
+    try:
+        assert problems == [
+            f"error in plugin 'eager' ({hook}): PluginValidationError: {hook} is `async "
+            "def`, but the workbench calls its hooks without awaiting them, so its code "
+            f"would never run: write `def {hook}(...)` (only a command's handler is "
+            "`async def`)"
+            for hook in ("rapide_add_commands", "rapide_session_started")
+        ]
+        assert session.plugins.get_plugin("eager") is None
         assert (await session.execute("greet")).ok
     finally:
         await session.close()
