@@ -75,6 +75,23 @@ def _listener_failed(
     )
 
 
+def _kinds_read(kinds: object) -> tuple[type, ...] | None:
+    """``kinds`` as :meth:`RuntimeLink.subscribe` keeps them: None, or a tuple of classes
+    (one class, or a list of them, is taken as that tuple). Anything else raises
+    TypeError at once: kept, it would fail with every notification, and the session's
+    own subscription to the runtime with it."""
+    if kinds is None:
+        return None
+    if isinstance(kinds, type):
+        return (kinds,)
+    if isinstance(kinds, (tuple, list)) and all(isinstance(kind, type) for kind in kinds):
+        return tuple(kinds)
+    raise TypeError(
+        f"subscribe: kinds must be notification classes, such as (EventRecorded,), "
+        f"not {kinds!r}"
+    )
+
+
 class NotificationSink(Protocol):
     """What ``capture`` hands notifications to: a list, or a summary built as they come."""
 
@@ -444,8 +461,12 @@ class RuntimeLink:
         self, listener: Listener, kinds: tuple[type, ...] | None = None, owner: str | None = None
     ) -> Callable[[], None]:
         """Call ``listener`` with every notification (or those of ``kinds``); see Session.
-        ``owner`` is the plugin that subscribed it, which its failure is told under."""
-        entry = (listener, kinds, owner)
+        ``owner`` is the plugin that subscribed it, which its failure is told under.
+        Raises TypeError, subscribing nothing, when ``kinds`` is not classes or
+        ``listener`` cannot be called."""
+        if not callable(listener):
+            raise TypeError(f"subscribe: the listener must be callable, not {listener!r}")
+        entry = (listener, _kinds_read(kinds), owner)
         self._listeners.append(entry)
         self._resubscribe()
 

@@ -692,7 +692,9 @@ class Session:
     def subscribe(
         self, listener: Listener, kinds: tuple[type, ...] | None = None
     ) -> Callable[[], None]:
-        """Call ``listener`` with every notification (or those of ``kinds``).
+        """Call ``listener`` with every notification (or those of ``kinds``, a tuple of
+        classes; one class will do). Raises TypeError, subscribing nothing, for kinds
+        that are not classes.
 
         A listener that raises is called no more and reported once, under the plugin that
         subscribed it (from its ``rapide_session_started``, or from code of its own), and

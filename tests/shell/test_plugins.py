@@ -108,7 +108,7 @@ async def test_a_plugin_whose_commands_cannot_be_added_is_named_and_left_out(
         assert problems == [
             "error in plugin 'stepper' (rapide_add_commands): ValueError: cannot add "
             "command 'step': 'step' is already a command of the workbench's own (at "
-            "broken_plugins.py:15 in rapide_add_commands)"
+            "broken_plugins.py:16 in rapide_add_commands)"
         ]  # and its start hook, which raises, was not called
         assert session.plugins.get_plugin("stepper") is None
         assert (await session.execute("greet")).ok  # the next plugin is not disturbed
@@ -133,7 +133,7 @@ async def test_a_command_name_another_plugin_took_names_where_it_comes_from(
         assert problems == [
             "error in plugin 'stepper' (rapide_add_commands): ValueError: cannot add "
             "command 'count': 'count' is already a command, added by "
-            "tests.shell.fixtures.broken_plugins (at broken_plugins.py:14 in "
+            "tests.shell.fixtures.broken_plugins (at broken_plugins.py:15 in "
             "rapide_add_commands)"
         ]
         assert (await session.execute("greet")).ok
@@ -178,7 +178,7 @@ async def test_a_handler_that_is_not_async_is_refused_as_it_is_added(
             "error in plugin 'counter' (rapide_add_commands): ValueError: cannot add command "
             "'count': its handler count is not a coroutine function (write `async def "
             "handler(session, command, line)`, returning a CommandOutcome) (at "
-            "broken_plugins.py:27 in rapide_add_commands)"
+            "broken_plugins.py:28 in rapide_add_commands)"
         ]
         assert session.catalog.lookup("count") is None
     finally:
@@ -328,6 +328,48 @@ async def test_a_slow_plugin_is_named_with_the_hook_it_was_slow_in(
         "rapide_add_commands) took 5.0 s: the session waited for it",
         "rapide_session_started) took 5.0 s: the session waited for it",
     ]
+
+
+@pytest.mark.parametrize("plugin", ["subscribes_one_class", "subscribes_a_list"])
+async def test_one_kind_or_a_list_of_kinds_is_subscribed_to(
+    plugin: str, installed, shop_file: Path
+) -> None:
+    # `session.subscribe(hear, EventRecorded)` left an entry the session could not read:
+    # every run after it recorded nothing ("ran 0 dispatches"); a list ended the session
+    # with "internal error: TypeError: isinstance() arg 2 must be a type".
+    installed(_entry("ears", f"tests.shell.fixtures.broken_plugins:{plugin}"))
+    listening = getattr(broken_plugins, plugin)
+    listening.heard.clear()
+    session, problems = await _start_problems(shop_file)
+    try:
+        assert problems == []
+        assert (await session.execute("inject Web.order item=tea quantity=1")).ok
+        ran = await session.execute("run")
+        assert ran.ok and len(session.computation) > 1
+        assert [note.event.id for note in listening.heard] == [
+            event.id for event in session.computation
+        ]
+    finally:
+        await session.close()
+
+
+async def test_kinds_that_are_not_classes_are_one_line_and_the_run_goes_on(
+    installed, shop_file: Path
+) -> None:
+    installed(_entry("ears", "tests.shell.fixtures.broken_plugins:subscribes_names"))
+    session, problems = await _start_problems(shop_file)
+    try:
+        assert len(problems) == 1
+        assert problems[0].startswith(
+            "error in plugin 'ears' (rapide_session_started): TypeError: subscribe: kinds "
+            "must be notification classes, such as (EventRecorded,), not "
+            "('EventRecorded',) (at broken_plugins.py:"
+        ), problems
+        assert (await session.execute("inject Web.order item=tea quantity=1")).ok
+        ran = await session.execute("run")
+        assert ran.ok and len(session.computation) > 1
+    finally:
+        await session.close()
 
 
 def _installed_for_a_process(folder: Path, value: str) -> dict[str, str]:
