@@ -52,7 +52,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from rapide_shell.commands.arguments import ArgumentParser, DeclaredArguments, declared_arguments
-from rapide_shell.commands.spec import CommandSpec
+from rapide_shell.commands.spec import ArgSpec, CommandSpec
 from rapide_shell.outcome import CommandOutcome
 
 if TYPE_CHECKING:
@@ -127,6 +127,7 @@ class CommandCatalog:
         or, for arguments read as declared, when one other than the last takes the rest
         of the line.
         """
+        _check_spec(spec)
         for word in (spec.name, *spec.aliases):
             taken = self.lookup(word)
             if taken is not None:
@@ -194,6 +195,29 @@ class CommandCatalog:
     def words(self) -> list[str]:
         """Every name and alias: what a line may start with."""
         return [*self._definitions, *self._aliases]
+
+
+def _check_spec(spec: object) -> None:
+    """Raise ValueError, naming the field, for a spec ``help``, completion or the parser
+    could not read: checked as the command is added, a plugin's slip is one line naming
+    it, not ``help`` (for every command) or the reading of a line failing later."""
+    if not isinstance(spec, CommandSpec):
+        raise ValueError(f"cannot add {spec!r}: a command is a CommandSpec")
+    name = spec.name if isinstance(spec.name, str) else repr(spec.name)
+    for field in ("name", "usage", "summary", "details"):
+        value = getattr(spec, field)
+        if not isinstance(value, str):
+            raise ValueError(
+                f"cannot add command {name!r}: its {field} must be text, not {value!r}"
+            )
+    wanted = {"args": (ArgSpec, "ArgSpec"), "aliases": (str, "text"), "examples": (str, "text")}
+    for field, (kind, said) in wanted.items():
+        value = getattr(spec, field)
+        if not isinstance(value, tuple) or not all(isinstance(item, kind) for item in value):
+            raise ValueError(
+                f"cannot add command {name!r}: its {field} must be a tuple of {said}, "
+                f"not {value!r}"
+            )
 
 
 def _is_coroutine_function(handler: object) -> bool:
