@@ -791,6 +791,7 @@ class Session:
                     f"{_whose(command.name, definition.handler)} failed: its handler "
                     f"returned {type(outcome).__name__}, not a CommandOutcome"
                 )
+            outcome = _readable(outcome, _whose(command.name, definition.handler))
         except CommandError as error:
             outcome = _failure(line, command.name, error)
         except ModuleBuildError as error:
@@ -1069,6 +1070,27 @@ def _shortened(message: str) -> str:
     return _QUOTE.sub(
         lambda quoted: f"'{render.shorten(quoted.group(1), render.QUOTED_WIDTH)}'", message
     )
+
+
+def _readable(outcome: CommandOutcome, whose: str) -> CommandOutcome:
+    """``outcome`` as a handler returned it, with its output a tuple (a list will do);
+    CommandError when the front ends could not read it (its output a string, which
+    would be printed a letter a line, or None; its data not a dict), rather than the
+    front end failing as it shows it."""
+    output, data = outcome.output, outcome.data
+    if isinstance(output, list):
+        outcome = dataclasses.replace(outcome, output=tuple(output))
+    elif not isinstance(output, tuple):
+        raise CommandError(
+            f"{whose} failed: its handler's CommandOutcome has output "
+            f"{type(output).__name__}, not a tuple of things to show (output=(Text(...),))"
+        )
+    if not isinstance(data, dict):
+        raise CommandError(
+            f"{whose} failed: its handler's CommandOutcome has data "
+            f"{type(data).__name__}, not a dict"
+        )
+    return outcome
 
 
 def _whose(command: str, handler: object) -> str:

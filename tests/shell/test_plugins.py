@@ -372,6 +372,51 @@ async def test_kinds_that_are_not_classes_are_one_line_and_the_run_goes_on(
         await session.close()
 
 
+@pytest.mark.parametrize(
+    ("command", "said"),
+    [
+        ("shout", "output str, not a tuple of things to show (output=(Text(...),))"),
+        ("tell", "output Text, not a tuple of things to show (output=(Text(...),))"),
+        ("nothing", "output NoneType, not a tuple of things to show (output=(Text(...),))"),
+        ("numbers", "data list, not a dict"),
+    ],
+)
+async def test_an_outcome_the_front_ends_cannot_show_is_an_error_line(
+    command: str, said: str, installed, shop_file: Path
+) -> None:
+    # `output="hello"` was printed a letter a line; `output=None` or `data=[1, 2]` ended
+    # `rapide run` and the REPL with "internal error".
+    installed(_entry("odd", "tests.shell.fixtures.broken_plugins:returns_odd_outcomes"))
+    session, _ = await _start_problems(shop_file)
+    try:
+        outcome = await session.execute(command)
+        assert not outcome.ok
+        assert outcome.error == (
+            f"{command} (plugin 'odd') failed: its handler's CommandOutcome has {said}"
+        )
+        listed = await session.execute("listed")  # a list is taken as the tuple it means
+        assert listed.ok and plain(listed.output).split() == ["a", "b"]
+    finally:
+        await session.close()
+
+
+@pytest.mark.parametrize("front", ["repl", "run"])
+def test_data_that_is_not_a_dict_does_not_end_the_front_end(
+    front: str, tmp_path: Path, shop_file: Path
+) -> None:
+    env = _installed_for_a_process(
+        tmp_path / "site", "tests.shell.fixtures.broken_plugins:returns_odd_outcomes"
+    )
+    env["XDG_DATA_HOME"] = str(tmp_path / "data")
+    args = ("repl", shop_file) if front == "repl" else ("run", shop_file, "--script", "-")
+    ran = run_rapide(*args, "--json" if front == "run" else "--seed=0",
+                     stdin="numbers\ninject Web.order item=tea quantity=1\n", env=env)
+    assert "internal error" not in ran.stderr + ran.stdout
+    assert "numbers (plugin 'sketcher') failed: its handler's CommandOutcome has data list" in (
+        " ".join((ran.stdout + ran.stderr).split())
+    )
+
+
 def _installed_for_a_process(folder: Path, value: str) -> dict[str, str]:
     """The environment under which a ``rapide`` process finds one plugin, ``value``, as
     ``pip install --target folder`` would leave it (a dist-info with its entry point)."""
