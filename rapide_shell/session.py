@@ -760,11 +760,22 @@ class Session:
             # session either; only the user's Ctrl-C goes through.
             if not contained(error):
                 raise
-            failure = CommandError(f"cannot read the line: {error_text(error)}")
+            reader = self._reader_of(line)
+            failure = CommandError(f"cannot read the line: {reader}{error_text(error)}")
             return self._finish(_failure(line, "", failure))
         if command is None:
             return CommandOutcome(line=line)
         return await self.execute_command(command, line=line)
+
+    def _reader_of(self, line: str) -> str:
+        """``the parser of odd (plugin 'spec') raised ``: whose parser broke reading
+        ``line``, for the error line; empty when the line names no plugin's command."""
+        words = line.split(maxsplit=1)
+        spec = self.catalog.lookup(words[0]) if words else None
+        if spec is None:
+            return ""
+        owner = installed_owner(self.catalog.definition(spec.name).parse)
+        return "" if owner is None else f"the parser of {spec.name} (plugin {owner!r}) raised "
 
     async def execute_command(
         self, command: Command[Any], *, line: str | None = None

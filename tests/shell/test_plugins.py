@@ -417,6 +417,25 @@ def test_data_that_is_not_a_dict_does_not_end_the_front_end(
     )
 
 
+async def test_a_parser_that_raises_names_its_plugin(installed, shop_file: Path) -> None:
+    # The line said "cannot read the line: ValueError: invalid literal for int()",
+    # nothing to say the plugin's parser, not the user's typing, had broken.
+    installed(_entry("oddity", "tests.shell.fixtures.broken_plugins:reads_badly"))
+    session, _ = await _start_problems(shop_file)
+    try:
+        outcome = await session.execute("odd three")
+        assert not outcome.ok
+        assert outcome.error.startswith(
+            "cannot read the line: the parser of odd (plugin 'oddity') raised ValueError: "
+            "invalid literal for int()"
+        ), outcome.error
+        assert (await session.execute("odd 3")).ok
+        built_in = await session.execute("step x")  # the workbench's own: no plugin
+        assert "plugin" not in (built_in.error or "")
+    finally:
+        await session.close()
+
+
 def _installed_for_a_process(folder: Path, value: str) -> dict[str, str]:
     """The environment under which a ``rapide`` process finds one plugin, ``value``, as
     ``pip install --target folder`` would leave it (a dist-info with its entry point)."""
