@@ -273,6 +273,10 @@ class Session:
             kwargs={"catalog": self.catalog, "session": self}
         )
         self._plugin_problems = register_installed(self.plugins)
+        self._plugin_command: tuple[asyncio.Task[Any], str] | None = None
+        """The task running an installed plugin's command handler, and the command's
+        name, while it runs: what :meth:`stop_command` stops."""
+        self._stopping_command = False
         self._plugin_starting: str | None = None
         """The plugin whose ``rapide_session_started`` is being called: a listener it
         subscribes is its, and a failure of that listener is told under its name."""
@@ -767,6 +771,49 @@ class Session:
             return CommandOutcome(line=line)
         return await self.execute_command(command, line=line)
 
+    @property
+    def stoppable(self) -> str | None:
+        """The name of the plugin command whose handler is running, which
+        :meth:`stop_command` stops; None when none is."""
+        return None if self._plugin_command is None else self._plugin_command[1]
+
+    def stop_command(self) -> bool:
+        """Stop the plugin command whose handler is running (a Ctrl-C at the REPL or in
+        ``rapide run``, when no run or travel is under way to pause): its task is
+        cancelled where the handler waits, and the command ends with an error line.
+        False when no plugin command runs. Call it on the event loop."""
+        if self._plugin_command is None:
+            return False
+        self._stopping_command = True
+        self._plugin_command[0].cancel()
+        return True
+
+    async def _run_handler(
+        self, handler: Any, command: Command[Any], line: str
+    ) -> CommandOutcome:
+        """``await handler(...)``; an installed plugin's may be stopped while it waits
+        (:meth:`stop_command`): a handler waiting on something that never comes would
+        otherwise hold the session until the user left it."""
+        owner = installed_owner(handler)
+        task = asyncio.current_task()
+        if owner is None or task is None:
+            return await handler(self, command, line)  # type: ignore[no-any-return]
+        outer = self._plugin_command
+        self._plugin_command = (task, command.name)
+        try:
+            return await handler(self, command, line)  # type: ignore[no-any-return]
+        except asyncio.CancelledError:
+            if not self._stopping_command:
+                raise
+            raise CommandError(
+                f"{command.name} (plugin {owner!r}) stopped: interrupted"
+            ) from None
+        finally:
+            if self._stopping_command and task.cancelling():
+                task.uncancel()  # the stop was for this handler alone
+            self._stopping_command = False
+            self._plugin_command = outer
+
     def _reader_of(self, line: str) -> str:
         """``the parser of odd (plugin 'spec') raised ``: whose parser broke reading
         ``line``, for the error line; empty when the line names no plugin's command."""
@@ -796,7 +843,7 @@ class Session:
         broken: list[str] = []
         try:
             with streams_kept(broken):
-                outcome = await definition.handler(self, command, line)
+                outcome = await self._run_handler(definition.handler, command, line)
             if not isinstance(outcome, CommandOutcome):
                 raise CommandError(
                     f"{_whose(command.name, definition.handler)} failed: its handler "

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import time
 import warnings
 from importlib.metadata import EntryPoint
 from pathlib import Path
@@ -434,6 +436,36 @@ async def test_a_parser_that_raises_names_its_plugin(installed, shop_file: Path)
         assert "plugin" not in (built_in.error or "")
     finally:
         await session.close()
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_a_plugin_command_that_waits_and_the_repl_goes_on(
+    tmp_path: Path, shop_file: Path, monkeypatch
+) -> None:
+    # A plugin command waiting on something that never came could not be stopped: the
+    # first Ctrl-C said "pausing after the current step" and nothing happened, the
+    # second left the REPL.
+    from tests.shell.test_repl import User
+
+    env = _installed_for_a_process(tmp_path / "site", "tests.shell.fixtures.broken_plugins:hangs")
+    monkeypatch.setenv("PYTHONPATH", env["PYTHONPATH"])
+    user = User(shop_file, tmp_path / "data")
+    try:
+        user.sees("[quiet]>")
+        user.enters("hang")
+        user.sees("> hang")
+        time.sleep(0.5)  # let the line reach the handler; not a timed assertion
+        user.child.kill(signal.SIGINT)
+        user.sees("rapide: interrupted: stopping hang (Ctrl-C again leaves at once)")
+        user.sees("error: hang (plugin 'sketcher') stopped: interrupted")
+        user.sees("[quiet]>")
+        user.enters("inject Web.order item=tea quantity=1")
+        user.sees("[paused")  # the session goes on
+        user.enters("quit")
+        assert user.leaves() == 2  # one command error
+    finally:
+        if user.child.isalive():
+            user.child.terminate(force=True)
 
 
 def _installed_for_a_process(folder: Path, value: str) -> dict[str, str]:
