@@ -49,7 +49,11 @@ def rapide_session_started(session: Session) -> None:
     """The session's system was built and its modules' start hooks have run.
 
     Called once per session, before the first command runs; ``session`` may be read
-    (its description, computation) and subscribed to (``session.subscribe``). Not
-    called again on ``reset``, ``seed`` or ``reload`` (subscriptions survive them).
-    The return value is ignored.
+    (its description, computation) and subscribed to (``session.subscribe``). The
+    events the start hooks recorded are already in ``session.computation``: a listener
+    hears only those recorded after. Not called again on ``reset``, ``seed`` or
+    ``reload`` (subscriptions survive them, and ``SessionReset`` tells them);
+    ``SessionClosed`` (:mod:`rapide_shell.notices`) is the last notification a listener
+    hears. The return value is ignored. Hooks are plain functions, not ``async def``
+    (a plugin whose hook is one is left out).
     """

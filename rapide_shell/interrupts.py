@@ -125,6 +125,15 @@ class CtrlC:
             self._leave(KeyboardInterrupt())
             return
         travelling = self.session.travelling
+        stoppable = self.session.stoppable
+        if stoppable is not None and not travelling and not self.session.running:
+            # A plugin's command waiting on something: nothing to pause, so stop it.
+            if loop is not None:
+                loop.call_soon_threadsafe(self.session.stop_command)
+            say_at_once(
+                f"rapide: interrupted: stopping {stoppable} (Ctrl-C again leaves at once)\n"
+            )
+            return
         self.session.pause()
         if loop is not None:
             # The loop may be waiting in select() for real-time work: wake it to pause.

@@ -143,6 +143,23 @@ class StreamsPutBack(SessionNotice):
 
 
 @dataclass(frozen=True, kw_only=True)
+class PluginSlow(SessionNotice):
+    """Plugin ``plugin``'s ``hook`` (or its loading) took ``seconds``, long enough for
+    the user to wonder why the workbench waited: it is said, but nothing failed."""
+
+    plugin: str
+    hook: str
+    seconds: float
+
+    @property
+    def text(self) -> str:
+        return (
+            f"plugin {self.plugin!r} ({self.hook}) took {self.seconds:.1f} s: "
+            "the session waited for it"
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
 class PluginFailed(SessionNotice):
     """Plugin ``plugin``'s implementation of ``hook`` raised ``error`` (any exception
     but the user's Ctrl-C); the session went on without it. ``traceback`` is its text."""

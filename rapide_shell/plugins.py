@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import difflib
 import functools
+import inspect
 import re
+import time
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 from types import FunctionType, MethodType, ModuleType
@@ -17,6 +19,32 @@ import pluggy
 from pyrapide.core.interrupts import contained
 from rapide_shell import hookspecs
 from rapide_shell.commands.builtin import BUILTIN_PLUGINS
+
+SLOW_SECONDS = 1.0
+"""A plugin's hook (or its import) that takes this long is said to have: the user saw
+the workbench wait, and would otherwise blame it."""
+
+clock = time.perf_counter
+"""What plugins are timed with (seconds)."""
+
+
+@dataclass(frozen=True)
+class SlowHook:
+    """Stands for the problem of a plugin's hook that took ``seconds`` (see SLOW_SECONDS):
+    nothing failed, but the session waited for it."""
+
+    seconds: float
+
+
+def started() -> float:
+    """The time by :data:`clock`, for :func:`slow_since`."""
+    return clock()
+
+
+def slow_since(start: float) -> SlowHook | None:
+    """A SlowHook when SLOW_SECONDS or more passed since ``start`` (see :func:`started`)."""
+    seconds = clock() - start
+    return SlowHook(seconds) if seconds >= SLOW_SECONDS else None
 
 
 class _PluginManager(pluggy.PluginManager):
@@ -52,9 +80,15 @@ def plugin_manager() -> pluggy.PluginManager:
     return manager
 
 
-def register_installed(manager: pluggy.PluginManager) -> list[tuple[str, str, BaseException]]:
+def register_installed(
+    manager: pluggy.PluginManager,
+) -> list[tuple[str, str, BaseException | SlowHook]]:
     """Register every installed plugin on ``manager``, one at a time, and return
     ``(plugin, hook, error)`` for each problem met:
+
+    * a hook written ``async def``, which would never run: the plugin is left out;
+    * a plugin whose import, the first time, or whose ``rapide_add_commands`` took
+      SLOW_SECONDS or more: a :class:`SlowHook`, the plugin stays;
 
     * a plugin that cannot be imported: left out;
     * a hook whose arguments the specification does not have, or whose
@@ -65,13 +99,24 @@ def register_installed(manager: pluggy.PluginManager) -> list[tuple[str, str, Ba
     * a hook the workbench does not have (a misspelt name), which would never be
       called: the plugin stays, its other hooks work.
     """
-    problems: list[tuple[str, str, BaseException]] = []
+    problems: list[tuple[str, str, BaseException | SlowHook]] = []
     for name, plugin in installed_plugins():
+        loading = _slow_loads.pop(name, None)
+        if loading is not None:
+            problems.append((name, f"loading {loading[0]}", loading[1]))
         if isinstance(plugin, PluginImportFailed):
             problems.append((name, f"loading {plugin.value}", plugin.error))
             continue
+        awaited = _async_hooks(manager, plugin)
+        if awaited:
+            problems.extend((name, hook, _never_awaited(plugin, hook)) for hook in awaited)
+            continue
+        start = started()
         try:
             manager.register(plugin, name=name)
+            slow = slow_since(start)
+            if slow is not None:
+                problems.append((name, "rapide_add_commands", slow))
         except BaseException as error:
             if not contained(error):
                 raise  # the user's Ctrl-C
@@ -85,6 +130,28 @@ def register_installed(manager: pluggy.PluginManager) -> list[tuple[str, str, Ba
             if not caller.has_spec()
         )
     return problems
+
+
+def _async_hooks(manager: pluggy.PluginManager, plugin: Any) -> list[str]:
+    """The hooks ``plugin`` wrote as ``async def``: called and never awaited, their code
+    would never run, and Python would only warn of a coroutine never awaited."""
+    names = vars(plugin) if isinstance(plugin, ModuleType) else dir(plugin)
+    return [
+        name
+        for name in names
+        if name.startswith(f"{hookspecs.PROJECT}_")
+        and manager.parse_hookimpl_opts(plugin, name) is not None
+        and inspect.iscoroutinefunction(getattr(plugin, name))
+    ]
+
+
+def _never_awaited(plugin: Any, hook: str) -> pluggy.PluginValidationError:
+    return pluggy.PluginValidationError(
+        plugin,
+        f"{hook} is `async def`, but the workbench calls its hooks without awaiting "
+        f"them, so its code would never run: write `def {hook}(...)` (only a command's "
+        "handler is `async def`)",
+    )
 
 
 _VALIDATION = re.compile(
@@ -110,6 +177,29 @@ def _unknown_hook(hook: str) -> str:
     return f"the workbench has no hook {hook!r}, so it is never called ({advice})"
 
 
+def installed_owner(code: object) -> str | None:
+    """The name of the installed plugin whose code ``code`` is (a function, a method, a
+    partial of one, or an object whose class is), found by its module: the plugin's own
+    module or package, the longest when several hold it; None when it is no installed
+    plugin's (the workbench's own code, a front end's). What a failure of a listener or
+    a command handler is told under, as a failing hook is."""
+    while isinstance(code, functools.partial):
+        code = code.func
+    module = getattr(code, "__module__", None)
+    if not isinstance(module, str):
+        module = type(code).__module__
+    owner: tuple[str, str] | None = None
+    for name, plugin in installed_plugins():
+        if isinstance(plugin, PluginImportFailed):
+            continue
+        home = plugin.__name__ if isinstance(plugin, ModuleType) else type(plugin).__module__
+        if module != home and not module.startswith(f"{home}."):
+            continue
+        if owner is None or len(home) > len(owner[1]):
+            owner = (name, home)
+    return None if owner is None else owner[0]
+
+
 @dataclass(frozen=True)
 class PluginImportFailed:
     """What stands for an installed plugin that could not be imported."""
@@ -126,10 +216,19 @@ def installed_plugins() -> tuple[tuple[str, Any], ...]:
     :class:`PluginImportFailed` where importing it raised."""
     found = []
     for entry in entry_points(group=hookspecs.PROJECT):
+        start = started()
         try:
             found.append((entry.name, entry.load()))
         except BaseException as error:
             if not contained(error):
                 raise
             found.append((entry.name, PluginImportFailed(entry.value, error)))
+        slow = slow_since(start)
+        if slow is not None:
+            _slow_loads[entry.name] = (entry.value, slow)
     return tuple(found)
+
+
+_slow_loads: dict[str, tuple[str, SlowHook]] = {}
+"""The plugins whose import was slow, by name, until the session that imported them
+says so (the next ones in the process do not wait for it again)."""

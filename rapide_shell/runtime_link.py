@@ -54,18 +54,41 @@ if TYPE_CHECKING:
 Listener = Callable[[Any], None]
 
 
-def _listener_failed(listener: Listener, error: BaseException) -> notices.PluginFailed:
-    """The notice that ``listener`` raised ``error`` and is called no more, naming it as
-    its code does (``my_plugin.Recorder.hear``): which plugin subscribed it is not known
-    here, but its module says."""
+def _listener_failed(
+    listener: Listener, error: BaseException, owner: str | None
+) -> notices.PluginFailed:
+    """The notice that ``listener`` raised ``error`` and is called no more: told under
+    plugin ``owner`` where the session knows whose it is, the listener named as its code
+    does (``Recorder.hear``); else under that name with its module
+    (``my_plugin.Recorder.hear``)."""
     name = getattr(listener, "__qualname__", None) or type(listener).__qualname__
-    module = getattr(listener, "__module__", None)
-    name = f"{module}.{name}" if module else name
+    if owner is not None:
+        plugin, hook = owner, f"listener {name}, no longer called"
+    else:
+        module = getattr(listener, "__module__", None)
+        plugin, hook = (f"{module}.{name}" if module else name), "listener, no longer called"
     return notices.PluginFailed(
-        plugin=name,
-        hook="listener, no longer called",
+        plugin=plugin,
+        hook=hook,
         error=error,
         traceback="".join(traceback.format_exception(error)),
+    )
+
+
+def _kinds_read(kinds: object) -> tuple[type, ...] | None:
+    """``kinds`` as :meth:`RuntimeLink.subscribe` keeps them: None, or a tuple of classes
+    (one class, or a list of them, is taken as that tuple). Anything else raises
+    TypeError at once: kept, it would fail with every notification, and the session's
+    own subscription to the runtime with it."""
+    if kinds is None:
+        return None
+    if isinstance(kinds, type):
+        return (kinds,)
+    if isinstance(kinds, (tuple, list)) and all(isinstance(kind, type) for kind in kinds):
+        return tuple(kinds)
+    raise TypeError(
+        f"subscribe: kinds must be notification classes, such as (EventRecorded,), "
+        f"not {kinds!r}"
     )
 
 
@@ -214,7 +237,7 @@ class RuntimeLink:
         self.last_run: RunOutcome | None = None
         """What the last run did: its steps, and why it stopped."""
         self._run_began_at = 0
-        self._listeners: list[tuple[Listener, tuple[type, ...] | None]] = []
+        self._listeners: list[tuple[Listener, tuple[type, ...] | None, str | None]] = []
         self._unsubscribe_system: Callable[[], None] | None = None
         self._captures: list[NotificationSink] = []
         self._halted_by: str | None = None
@@ -414,7 +437,7 @@ class RuntimeLink:
         if self._muted:
             return (LimitReached,)  # the halt it reports is state; nothing else is heard
         wanted = set(_SESSION_KINDS)
-        for _, kinds in self._listeners:
+        for _, kinds, _ in self._listeners:
             if kinds is None:
                 return None
             wanted.update(kind for kind in kinds if issubclass(kind, Notification))
@@ -435,10 +458,15 @@ class RuntimeLink:
     # -- notifications -----------------------------------------------------------------
 
     def subscribe(
-        self, listener: Listener, kinds: tuple[type, ...] | None = None
+        self, listener: Listener, kinds: tuple[type, ...] | None = None, owner: str | None = None
     ) -> Callable[[], None]:
-        """Call ``listener`` with every notification (or those of ``kinds``); see Session."""
-        entry = (listener, kinds)
+        """Call ``listener`` with every notification (or those of ``kinds``); see Session.
+        ``owner`` is the plugin that subscribed it, which its failure is told under.
+        Raises TypeError, subscribing nothing, when ``kinds`` is not classes or
+        ``listener`` cannot be called."""
+        if not callable(listener):
+            raise TypeError(f"subscribe: the listener must be callable, not {listener!r}")
+        entry = (listener, _kinds_read(kinds), owner)
         self._listeners.append(entry)
         self._resubscribe()
 
@@ -459,7 +487,7 @@ class RuntimeLink:
         if not self._listeners:
             return
         for entry in list(self._listeners):
-            listener, kinds = entry
+            listener, kinds, owner = entry
             if kinds is not None and not isinstance(notification, kinds):
                 continue
             try:
@@ -473,7 +501,7 @@ class RuntimeLink:
                     raise
                 with contextlib.suppress(ValueError):
                     self._listeners.remove(entry)
-                self.notify(_listener_failed(listener, error))
+                self.notify(_listener_failed(listener, error, owner))
 
     @contextlib.contextmanager
     def muted(self) -> Iterator[None]:

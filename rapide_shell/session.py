@@ -185,7 +185,14 @@ from rapide_shell.decisions import (
 from rapide_shell.import_guard import ExitCalled, exit_refused
 from rapide_shell.loader import LoadedArchitecture, LoadError, build_failure, load_architecture
 from rapide_shell.outcome import CommandOutcome
-from rapide_shell.plugins import plugin_manager, register_installed
+from rapide_shell.plugins import (
+    SlowHook,
+    installed_owner,
+    plugin_manager,
+    register_installed,
+    slow_since,
+    started,
+)
 from rapide_shell.recording import Recorder
 from rapide_shell.report import Activity, error_text
 from rapide_shell.runtime_link import Bounds, RuntimeLink, SessionState, Sink
@@ -216,7 +223,7 @@ class _HookProblems:
 
     KINDS = (
         HandlerError, GuardError, ConstraintViolated, LimitReached, notices.PluginFailed,
-        notices.StreamsPutBack,
+        notices.PluginSlow, notices.StreamsPutBack,
     )
 
     def __init__(self) -> None:
@@ -266,6 +273,13 @@ class Session:
             kwargs={"catalog": self.catalog, "session": self}
         )
         self._plugin_problems = register_installed(self.plugins)
+        self._plugin_command: tuple[asyncio.Task[Any], str] | None = None
+        """The task running an installed plugin's command handler, and the command's
+        name, while it runs: what :meth:`stop_command` stops."""
+        self._stopping_command = False
+        self._plugin_starting: str | None = None
+        """The plugin whose ``rapide_session_started`` is being called: a listener it
+        subscribes is its, and a failure of that listener is told under its name."""
         """What was wrong with the installed plugins as they were registered (see
         :func:`register_installed`): told among the start hooks' problems, as a plugin
         that breaks there is."""
@@ -398,19 +412,32 @@ class Session:
             self._tell_plugins_started()
 
     def _tell_plugins_started(self) -> None:
-        for plugin, hook_name, error in self._plugin_problems:
-            self._plugin_failed(plugin, hook_name, error)
+        for plugin, hook_name, problem in self._plugin_problems:
+            if isinstance(problem, SlowHook):
+                self._plugin_slow(plugin, hook_name, problem)
+            else:
+                self._plugin_failed(plugin, hook_name, problem)
         self._plugin_problems = []
         caller = self.plugins.hook.rapide_session_started
         # In the order pluggy would call them; each on its own, so that one that raises
         # is named and the rest are still told.
         for hook in reversed(caller.get_hookimpls()):
+            self._plugin_starting = hook.plugin_name
+            start = started()
             try:
                 hook.function(session=self)
             except BaseException as error:
                 if not contained(error):
                     raise  # the user's Ctrl-C
                 self._plugin_failed(hook.plugin_name, caller.name, error)
+            finally:
+                self._plugin_starting = None
+            slow = slow_since(start)
+            if slow is not None:
+                self._plugin_slow(hook.plugin_name, caller.name, slow)
+
+    def _plugin_slow(self, plugin: str, hook: str, slow: SlowHook) -> None:
+        self.notify(notices.PluginSlow(plugin=plugin, hook=hook, seconds=slow.seconds))
 
     def _plugin_failed(self, plugin: str, hook: str, error: BaseException) -> None:
         text = "".join(traceback.format_exception(error))
@@ -669,8 +696,15 @@ class Session:
     def subscribe(
         self, listener: Listener, kinds: tuple[type, ...] | None = None
     ) -> Callable[[], None]:
-        """Call ``listener`` with every notification (or those of ``kinds``)."""
-        return self.runtime.subscribe(listener, kinds)
+        """Call ``listener`` with every notification (or those of ``kinds``, a tuple of
+        classes; one class will do). Raises TypeError, subscribing nothing, for kinds
+        that are not classes.
+
+        A listener that raises is called no more and reported once, under the plugin that
+        subscribed it (from its ``rapide_session_started``, or from code of its own), and
+        the run goes on."""
+        owner = self._plugin_starting or installed_owner(listener)
+        return self.runtime.subscribe(listener, kinds, owner)
 
     def notify(self, notification: Any) -> None:
         """Deliver ``notification`` to the listeners."""
@@ -730,11 +764,65 @@ class Session:
             # session either; only the user's Ctrl-C goes through.
             if not contained(error):
                 raise
-            failure = CommandError(f"cannot read the line: {error_text(error)}")
+            reader = self._reader_of(line)
+            failure = CommandError(f"cannot read the line: {reader}{error_text(error)}")
             return self._finish(_failure(line, "", failure))
         if command is None:
             return CommandOutcome(line=line)
         return await self.execute_command(command, line=line)
+
+    @property
+    def stoppable(self) -> str | None:
+        """The name of the plugin command whose handler is running, which
+        :meth:`stop_command` stops; None when none is."""
+        return None if self._plugin_command is None else self._plugin_command[1]
+
+    def stop_command(self) -> bool:
+        """Stop the plugin command whose handler is running (a Ctrl-C at the REPL or in
+        ``rapide run``, when no run or travel is under way to pause): its task is
+        cancelled where the handler waits, and the command ends with an error line.
+        False when no plugin command runs. Call it on the event loop."""
+        if self._plugin_command is None:
+            return False
+        self._stopping_command = True
+        self._plugin_command[0].cancel()
+        return True
+
+    async def _run_handler(
+        self, handler: Any, command: Command[Any], line: str
+    ) -> CommandOutcome:
+        """``await handler(...)``; an installed plugin's may be stopped while it waits
+        (:meth:`stop_command`): a handler waiting on something that never comes would
+        otherwise hold the session until the user left it."""
+        owner = installed_owner(handler)
+        task = asyncio.current_task()
+        if owner is None or task is None:
+            return await handler(self, command, line)  # type: ignore[no-any-return]
+        outer = self._plugin_command
+        self._plugin_command = (task, command.name)
+        try:
+            return await handler(self, command, line)  # type: ignore[no-any-return]
+        except asyncio.CancelledError:
+            if not self._stopping_command:
+                raise
+            raise CommandError(
+                f"{command.name} (plugin {owner!r}) stopped: interrupted"
+            ) from None
+        finally:
+            if self._stopping_command and task.cancelling():
+                task.uncancel()  # the stop was for this handler alone
+            self._stopping_command = False
+            self._plugin_command = outer
+
+    def _reader_of(self, line: str) -> str:
+        """``the parser of odd (plugin 'spec') raised ``: whose parser broke reading
+        ``line``, for the error line; empty when the line names no plugin's command."""
+        words = line.split(maxsplit=1)
+        spec = self.catalog.lookup(words[0]) if words else None
+        if spec is None:
+            return ""
+        owner = installed_owner(self.catalog.definition(spec.name).parse)
+        return "" if owner is None else f"the parser of {spec.name} (plugin {owner!r}) raised "
 
     async def execute_command(
         self, command: Command[Any], *, line: str | None = None
@@ -755,12 +843,13 @@ class Session:
         broken: list[str] = []
         try:
             with streams_kept(broken):
-                outcome = await definition.handler(self, command, line)
+                outcome = await self._run_handler(definition.handler, command, line)
             if not isinstance(outcome, CommandOutcome):
                 raise CommandError(
-                    f"{command.name} failed: its handler returned "
-                    f"{type(outcome).__name__}, not a CommandOutcome"
+                    f"{_whose(command.name, definition.handler)} failed: its handler "
+                    f"returned {type(outcome).__name__}, not a CommandOutcome"
                 )
+            outcome = _readable(outcome, _whose(command.name, definition.handler))
         except CommandError as error:
             outcome = _failure(line, command.name, error)
         except ModuleBuildError as error:
@@ -775,7 +864,8 @@ class Session:
             # the task the command runs in (a front end closing).
             if isinstance(error, asyncio.CancelledError) or not contained(error):
                 raise
-            failure = CommandError(f"{command.name} failed: {error_text(error)}")
+            who = _whose(command.name, definition.handler)
+            failure = CommandError(f"{who} failed: {error_text(error)}")
             outcome = _failure(line, command.name, failure)
         finally:
             gave_line = self.travel.end_command(outer)
@@ -1038,6 +1128,35 @@ def _shortened(message: str) -> str:
     return _QUOTE.sub(
         lambda quoted: f"'{render.shorten(quoted.group(1), render.QUOTED_WIDTH)}'", message
     )
+
+
+def _readable(outcome: CommandOutcome, whose: str) -> CommandOutcome:
+    """``outcome`` as a handler returned it, with its output a tuple (a list will do);
+    CommandError when the front ends could not read it (its output a string, which
+    would be printed a letter a line, or None; its data not a dict), rather than the
+    front end failing as it shows it."""
+    output, data = outcome.output, outcome.data
+    if isinstance(output, list):
+        outcome = dataclasses.replace(outcome, output=tuple(output))
+    elif not isinstance(output, tuple):
+        raise CommandError(
+            f"{whose} failed: its handler's CommandOutcome has output "
+            f"{type(output).__name__}, not a tuple of things to show (output=(Text(...),))"
+        )
+    if not isinstance(data, dict):
+        raise CommandError(
+            f"{whose} failed: its handler's CommandOutcome has data "
+            f"{type(data).__name__}, not a dict"
+        )
+    return outcome
+
+
+def _whose(command: str, handler: object) -> str:
+    """``count (plugin 'counter')``: the command, and the installed plugin whose
+    handler runs it, for the line that says the handler broke; the name alone for the
+    workbench's own commands."""
+    owner = installed_owner(handler)
+    return command if owner is None else f"{command} (plugin {owner!r})"
 
 
 def _failure(line: str, command: str, error: CommandError) -> CommandOutcome:

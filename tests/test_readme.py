@@ -16,9 +16,12 @@ import importlib
 import inspect
 import io
 import itertools
+import json
 import re
 import runpy
+import tempfile
 import textwrap
+import types
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
@@ -28,6 +31,7 @@ import pytest
 from rich.console import Console
 from textual.widgets import Static
 
+from rapide_shell import notices
 from rapide_shell.commands.builtin import BUILTIN_PLUGINS
 from rapide_shell.session import Session
 from rapide_shell.tui import panels
@@ -129,6 +133,48 @@ def _check_nested_system(namespace: Namespace) -> None:
     assert namespace["Shop"].components["payments"] is namespace["Payments"]
 
 
+def _check_plugin(namespace: Namespace) -> None:
+    """The plugin of the Plugins section, installed in a session as any plugin is, in a
+    folder of its own: `stats` counts by component; events.jsonl holds every event, the
+    start hooks' first, then the reset, and the plugin never failed, at the close too."""
+    plugin = types.ModuleType("my_package.rapide_plugin")
+    vars(plugin).update(namespace)
+    shop = REPO / "tests" / "shell" / "fixtures" / "shop.py"
+    failures: list[Any] = []
+    recorded: list[str] = []
+
+    async def use() -> None:
+        session = Session.load(shop, seed=0)
+        session.plugins.register(plugin, name="my_plugin")
+        session.subscribe(failures.append, (notices.PluginFailed,))
+        await session.start()
+        try:
+            assert not (await session.execute("stats 0")).ok
+            for item in ("tea", "jam"):
+                await session.execute(f"inject Web.order item={item} quantity=1")
+            await session.execute("run")
+            counted = await session.execute("stats")
+            assert counted.ok and counted.data["counts"]["env"] == 2, counted
+            busiest = await session.execute("stats 1")
+            assert len(busiest.data["counts"]) == 1 and len(busiest.output) == 1
+            recorded.extend(event.id for event in session.computation)
+            assert (await session.execute("back 2")).ok  # replayed, not heard again
+            assert (await session.execute("forward 2")).ok
+            await session.execute("reset")
+        finally:
+            await session.close()
+        assert session.hook_report("start").error_texts == []
+
+    with tempfile.TemporaryDirectory() as folder, contextlib.chdir(folder):
+        asyncio.run(use())
+        lines = [json.loads(line) for line in Path("events.jsonl").read_text().splitlines()]
+    assert failures == []
+    reset = lines.index({"reset": "reset"})
+    assert [line["id"] for line in lines[:reset] if "id" in line] == recorded
+    assert lines[:reset].count({"reset": "travel"}) == 2
+    assert len(recorded) > 2
+
+
 FRAGMENT_CONTEXTS: dict[str, tuple[Callable[[], Namespace], Callable[[Namespace], None]]] = {
     "fragment: runs after examples/nested_payments.py, whose interfaces and modules it uses": (
         _after_nested_payments,
@@ -136,6 +182,10 @@ FRAGMENT_CONTEXTS: dict[str, tuple[Callable[[], Namespace], Callable[[Namespace]
     ),
     "fragment: runs after examples/payments_map.py, with run a computation of its Shop "
     "that paid a (5) and big (500)": (_after_payments_map, lambda namespace: None),
+    "fragment: a plugin of its own, my_package/rapide_plugin.py": (
+        lambda: {"__name__": "my_package.rapide_plugin"},
+        _check_plugin,
+    ),
 }
 """Each README note's context: what the block runs after, and what is checked after it."""
 

@@ -52,7 +52,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from rapide_shell.commands.arguments import ArgumentParser, DeclaredArguments, declared_arguments
-from rapide_shell.commands.spec import CommandSpec
+from rapide_shell.commands.spec import ArgSpec, CommandSpec
 from rapide_shell.outcome import CommandOutcome
 
 if TYPE_CHECKING:
@@ -127,9 +127,14 @@ class CommandCatalog:
         or, for arguments read as declared, when one other than the last takes the rest
         of the line.
         """
+        _check_spec(spec)
         for word in (spec.name, *spec.aliases):
-            if self.lookup(word) is not None:
-                raise ValueError(f"cannot add command {spec.name!r}: {word!r} is already one")
+            taken = self.lookup(word)
+            if taken is not None:
+                raise ValueError(
+                    f"cannot add command {spec.name!r}: {word!r} is already "
+                    f"{self._taken(word, taken)}"
+                )
             if not word or any(char.isspace() or char == "#" for char in word):
                 raise ValueError(f"cannot add command {spec.name!r}: {word!r} is not one word")
         if not _is_coroutine_function(handler):
@@ -147,6 +152,18 @@ class CommandCatalog:
             spec, declared_arguments if parse is None else parse, handler
         )
         self._aliases.update(dict.fromkeys(spec.aliases, spec.name))
+
+    def _taken(self, word: str, taken: CommandSpec) -> str:
+        """What ``word`` already is, and whose: the author of a plugin whose command
+        clashes learns whether to rename theirs or which other package holds it."""
+        what = "a command" if word == taken.name else f"an alias of {taken.name!r}"
+        handler = self._definitions[taken.name].handler
+        while isinstance(handler, functools.partial):
+            handler = handler.func
+        module = getattr(handler, "__module__", None) or type(handler).__module__
+        if module.split(".")[0] == "rapide_shell":
+            return f"{what} of the workbench's own"
+        return f"{what}, added by {module}"
 
     def lookup(self, word: str) -> CommandSpec | None:
         """The command that ``word`` names (its name or an alias), or None."""
@@ -178,6 +195,29 @@ class CommandCatalog:
     def words(self) -> list[str]:
         """Every name and alias: what a line may start with."""
         return [*self._definitions, *self._aliases]
+
+
+def _check_spec(spec: object) -> None:
+    """Raise ValueError, naming the field, for a spec ``help``, completion or the parser
+    could not read: checked as the command is added, a plugin's slip is one line naming
+    it, not ``help`` (for every command) or the reading of a line failing later."""
+    if not isinstance(spec, CommandSpec):
+        raise ValueError(f"cannot add {spec!r}: a command is a CommandSpec")
+    name = spec.name if isinstance(spec.name, str) else repr(spec.name)
+    for field in ("name", "usage", "summary", "details"):
+        value = getattr(spec, field)
+        if not isinstance(value, str):
+            raise ValueError(
+                f"cannot add command {name!r}: its {field} must be text, not {value!r}"
+            )
+    wanted = {"args": (ArgSpec, "ArgSpec"), "aliases": (str, "text"), "examples": (str, "text")}
+    for field, (kind, said) in wanted.items():
+        value = getattr(spec, field)
+        if not isinstance(value, tuple) or not all(isinstance(item, kind) for item in value):
+            raise ValueError(
+                f"cannot add command {name!r}: its {field} must be a tuple of {said}, "
+                f"not {value!r}"
+            )
 
 
 def _is_coroutine_function(handler: object) -> bool:

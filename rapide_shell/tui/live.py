@@ -88,7 +88,10 @@ def session_problems(session: Any) -> list[Problem]:
     problems += [
         problem_from(note)
         for note in session.hook_notes("start")
-        if isinstance(note, (LimitReached, notices.PluginFailed, notices.StreamsPutBack))
+        if isinstance(
+            note,
+            (LimitReached, notices.PluginFailed, notices.PluginSlow, notices.StreamsPutBack),
+        )
     ]
     known = [problem for problem in problems if problem is not None]
     poset = session.computation.poset
@@ -176,6 +179,8 @@ def problem_from(notification: Any) -> Problem | None:
             f"in {notification.hook}",
             details=notification.traceback,
         )
+    if isinstance(notification, notices.PluginSlow):
+        return Problem(kind="plugin", summary=notification.text, details=notification.text)
     if isinstance(notification, notices.StreamsPutBack):
         return Problem(kind="output", summary=notification.text, details=notification.text)
     if isinstance(notification, SubscriberError):

@@ -96,13 +96,41 @@ async def test_an_added_command_belongs_to_its_session_only(shop_file: Any) -> N
         parse_command("shout loud 1", builtin_catalog())
 
 
+@pytest.mark.parametrize(
+    ("fields", "said"),
+    [
+        ({"args": ("N",)}, "its args must be a tuple of ArgSpec, not ('N',)"),
+        ({"args": None}, "its args must be a tuple of ArgSpec, not None"),
+        ({"examples": "odd 3"}, "its examples must be a tuple of text, not 'odd 3'"),
+        ({"aliases": "o"}, "its aliases must be a tuple of text, not 'o'"),
+        ({"usage": None}, "its usage must be text, not None"),
+    ],
+)
+def test_a_spec_help_or_the_parser_could_not_read_is_refused_as_it_is_added(
+    fields: dict[str, object], said: str
+) -> None:
+    # Accepted, `args=("N",)` failed later as each line was read ("cannot read the
+    # line: AttributeError: 'str' object has no attribute 'rest_of_line'"), a usage of
+    # None made `help` fail for every command, `examples="odd 3"` listed letters.
+    catalog = builtin_catalog()
+    base = {"name": "odd", "usage": "odd", "summary": "Odd.", "details": "Odd."}
+    spec = CommandSpec(**{**base, **fields})  # type: ignore[arg-type]
+    with pytest.raises(ValueError) as refused:
+        catalog.register(spec, shout)
+    assert str(refused.value) == f"cannot add command 'odd': {said}"
+    assert catalog.lookup("odd") is None and catalog.lookup("o") is None
+    assert len(list(catalog)) == len(builtin_catalog())
+
+
 def test_a_name_taken_or_not_one_word_is_refused() -> None:
     catalog = builtin_catalog()
     taken = CommandSpec(name="step", usage="step", summary="s", details="d")
-    with pytest.raises(ValueError, match="'step' is already one"):
+    with pytest.raises(ValueError, match="'step' is already a command of the workbench's own"):
         catalog.register(taken, shout)
     by_alias = CommandSpec(name="again", usage="again", summary="s", details="d", aliases=("c",))
-    with pytest.raises(ValueError, match="'c' is already one"):
+    with pytest.raises(
+        ValueError, match="'c' is already an alias of 'continue' of the workbench's own"
+    ):
         catalog.register(by_alias, shout)
     spaced = CommandSpec(name="two words", usage="x", summary="s", details="d")
     with pytest.raises(ValueError, match="not one word"):
