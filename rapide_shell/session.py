@@ -273,16 +273,17 @@ class Session:
             kwargs={"catalog": self.catalog, "session": self}
         )
         self._plugin_problems = register_installed(self.plugins)
+        """What was wrong with the installed plugins as they were registered (see
+        :func:`register_installed`): told among the start hooks' problems, as a plugin
+        that breaks there is."""
         self._plugin_command: tuple[asyncio.Task[Any], str] | None = None
         """The task running an installed plugin's command handler, and the command's
         name, while it runs: what :meth:`stop_command` stops."""
         self._stopping_command = False
+        """Set by :meth:`stop_command`: the cancellation of that task is its stop."""
         self._plugin_starting: str | None = None
         """The plugin whose ``rapide_session_started`` is being called: a listener it
         subscribes is its, and a failure of that listener is told under its name."""
-        """What was wrong with the installed plugins as they were registered (see
-        :func:`register_installed`): told among the start hooks' problems, as a plugin
-        that breaks there is."""
         self.wait_for_presenter: Callable[[], Awaitable[None]] | None = None
         """How this front end waits for the presenter to go on (``wait``): a coroutine
         function returning once a key is pressed; None where nobody is there to press
