@@ -211,10 +211,12 @@ def _ctrl_c_signalled() -> list[Callable[[], object]]:
     frozen until the time bound). Ctrl-\\ and Ctrl-Z, which that switch makes signals
     too, stay keys. Returns what puts the terminal back; nothing changes when Ctrl-C
     sends SIGINT already, or the standard input is no terminal."""
-    if termios is None or sys.stdin is None:
+    # The process's own standard input: the TUI puts an empty stream in sys.stdin for
+    # the architecture's code, and the terminal is still there under it.
+    if termios is None or sys.__stdin__ is None:
         return []
     try:
-        fd = sys.stdin.fileno()
+        fd = sys.__stdin__.fileno()
         if not os.isatty(fd):
             return []
         before = termios.tcgetattr(fd)
