@@ -4,9 +4,13 @@ without the fixed waits pexpect adds for programs of other kinds."""
 from __future__ import annotations
 
 import signal
+import sys
 import time
+from pathlib import Path
 
 import pexpect
+
+from tests.shell.cli_process import REPO
 
 #: How long a key sent right after a Tab waits: pexpect's own wait before every send.
 AFTER_TAB = 0.05
@@ -53,3 +57,16 @@ class Terminal(pexpect.spawn):
             if not process.isalive():
                 process.delayafterclose = 0
         super().close(force)
+
+
+def printed_in_a_terminal(*arguments: str, columns: int) -> tuple[int, str]:
+    """``rapide ARGUMENTS`` run to its end in a terminal ``columns`` wide (and 60 rows):
+    its exit status and what it printed, line ends as ``\\n``."""
+    child = Terminal(
+        sys.executable, ["-m", "rapide_shell.cli", *arguments],
+        cwd=str(REPO), dimensions=(60, columns), encoding="utf-8", timeout=30,
+        env={"TERM": "xterm-256color", "PATH": str(Path(sys.executable).parent)},
+    )
+    child.expect(pexpect.EOF)
+    child.close()
+    return child.exitstatus, child.before.replace("\r\n", "\n")

@@ -527,19 +527,11 @@ def test_check_reports_bindings_and_warnings(tmp_path: Path) -> None:
 
 def test_in_a_narrow_terminal_check_breaks_its_lines_between_words() -> None:
     # Printed whole, a 60-column terminal cut the warning and the last line mid-word.
-    import pexpect
+    from tests.shell.terminal import printed_in_a_terminal
 
-    from tests.shell.terminal import Terminal
-
-    child = Terminal(
-        sys.executable, ["-m", "rapide_shell.cli", "check", str(SHOP)],
-        cwd=str(REPO), dimensions=(60, 60), encoding="utf-8", timeout=30,
-        env={"TERM": "xterm-256color", "PATH": str(Path(sys.executable).parent)},
-    )
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
-    lines = child.before.replace("\r\n", "\n").splitlines()
+    status, printed = printed_in_a_terminal("check", str(SHOP), columns=60)
+    assert status == 0
+    lines = printed.splitlines()
     warning = next(index for index, line in enumerate(lines) if line.startswith("warning:"))
     assert lines[warning] == "warning: component 'web': nothing delivers to it and"
     assert lines[warning + 1] == "    WebFront has no start hook, so it never runs (its events"

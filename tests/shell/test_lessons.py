@@ -23,7 +23,7 @@ from rapide_shell.script_parts import (
 )
 from rapide_shell.session import Session
 from tests.shell.cli_process import REPO, run_rapide
-from tests.shell.terminal import Terminal
+from tests.shell.terminal import Terminal, printed_in_a_terminal
 
 LESSONS = find_lessons()
 
@@ -171,15 +171,9 @@ def test_rapide_lessons_lists_them_with_a_summary_each() -> None:
 
 def test_in_a_narrow_terminal_the_listing_wraps_between_words() -> None:
     # Printed 110 columns wide, an 80-column terminal broke "rule" and "browsers" in two.
-    child = Terminal(
-        sys.executable, ["-m", "rapide_shell.cli", "lessons"],
-        cwd=str(REPO), dimensions=(40, 60), encoding="utf-8", timeout=30,
-        env={"TERM": "xterm-256color", "PATH": str(Path(sys.executable).parent)},
-    )
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
-    lines = child.before.replace("\r\n", "\n").splitlines()
+    status, printed = printed_in_a_terminal("lessons", columns=60)
+    assert status == 0
+    lines = printed.splitlines()
     assert lines[:2] == [
         "1  connections  Connections: connect, pipe and agent side by",
         "                side, and what the poset shows for each.",
@@ -187,7 +181,7 @@ def test_in_a_narrow_terminal_the_listing_wraps_between_words() -> None:
     words = " ".join(lines).split()
     assert "browsers;" in words and "rule." in words
     command = f"  rapide run {LESSONS[0].architecture} --script {LESSONS[0].script}"
-    assert command in child.before.replace("\r\n", "")  # whole, the terminal wraps it
+    assert command in printed.replace("\n", "")  # whole, the terminal wraps it
 
 
 @pytest.mark.parametrize(
