@@ -364,8 +364,9 @@ class RapideApp(App[None]):
     async def action_interrupt(self) -> None:
         """Ctrl-C, as at any terminal: pauses a run in progress (after its current step),
         stops a travel through the history (``back``, ``goto``, F8, ...) at the step its
-        replay has reached, and stops a script playing after its line in progress, as
-        ``rapide run`` does, leaving the session to the user (see
+        replay has reached, stops a plugin's command that waits (as the REPL's Ctrl-C
+        does: see ``Session.stop_command``), and stops a script playing after its line
+        in progress, as ``rapide run`` does, leaving the session to the user (see
         :meth:`ScriptPlayer.take_over`); a second Ctrl-C with no command in between
         quits (the session closes as with Ctrl-Q: finish hooks run, the recording is
         kept), cutting short, as in the REPL, a command still under way (a ``wait``) and
@@ -386,7 +387,12 @@ class RapideApp(App[None]):
         self._interrupted_at = commands
         stopping = self.main_screen.player.take_over()
         travelling = self.session.travelling
-        if self.session.pause():
+        # A plugin's command waiting on something, with no run or travel to pause.
+        waiting = None if travelling or self.session.running else self.session.stoppable
+        if waiting is not None and self.session.stop_command():
+            stopped = ", and stopping the script" if stopping else ""
+            message = f"Ctrl-C: stopping {waiting}{stopped}; Ctrl-C again quits"
+        elif self.session.pause():
             stopped = ", and stopping the script" if stopping else ""
             pausing = (
                 "stopping the travel at the step it has reached" if travelling

@@ -468,6 +468,31 @@ def test_ctrl_c_stops_a_plugin_command_that_waits_and_the_repl_goes_on(
             user.child.terminate(force=True)
 
 
+@pytest.mark.slow
+def test_ctrl_c_in_the_tui_stops_a_plugin_command_that_waits(
+    tmp_path: Path, shop_file: Path
+) -> None:
+    # As in the REPL: the first Ctrl-C said only "Ctrl-C again quits", the command
+    # still waiting, the second left.
+    from tests.shell.tui.test_shell_exit_status import Workbench
+
+    env = _installed_for_a_process(tmp_path / "site", "tests.shell.fixtures.broken_plugins:hangs")
+    shell = Workbench(shop_file, env={**env, "XDG_DATA_HOME": str(tmp_path / "data")})
+    try:
+        shell.sees("Tab completes")
+        shell.enters("hang", "> hang")
+        time.sleep(0.5)  # let the line reach the handler; not a timed assertion
+        shell.child.sendcontrol("c")
+        shell.sees("Ctrl-C: stopping hang; Ctrl-C again quits")
+        shell.sees("hang (plugin 'sketcher') stopped: interrupted")
+        shell.enters("inject Web.order item=tea quantity=1", "injected e1")  # it goes on
+        status, shown = shell.quits()
+    finally:
+        shell.child.terminate(force=True)
+    assert status == 2  # one command error
+    assert "1 command error (line 1)" in shown
+
+
 def _installed_for_a_process(folder: Path, value: str) -> dict[str, str]:
     """The environment under which a ``rapide`` process finds one plugin, ``value``, as
     ``pip install --target folder`` would leave it (a dist-info with its entry point)."""
