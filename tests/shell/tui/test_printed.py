@@ -172,7 +172,7 @@ def test_what_the_file_printed_as_the_session_opened_is_the_output_s_first_lines
     # in a browser's tab went nowhere): held, it is the Output's to show.
     shell = Workbench(_printer(tmp_path), cwd=tmp_path)
     try:
-        shell.sees("Rapide workbench on printer.py")
+        shell.sees("Tab completes")  # the command bar is there, focused
         # Full screen, the Output shows its first lines (in its panel they may scroll by
         # before a frame draws them).
         shell.enters("zoom output", "printed as the file is imported")
