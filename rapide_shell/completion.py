@@ -26,6 +26,8 @@ from rapide_shell.commands.lexer import Word, quoted_word, split_words, strip_co
 from rapide_shell.commands.spec import ArgKind
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from rapide_shell.session import Session
 
 _RECENT_EVENTS = 50
@@ -309,21 +311,29 @@ _PLACEHOLDER = re.compile(r"\?\w+")
 _WORD_CHAR = re.compile(r"[\w.?]")
 
 
+def _outside_quotes(text: str) -> Iterator[tuple[int, str]]:
+    """Each character of ``text`` outside quoted values (their quotes left out too), with
+    its position."""
+    quote = ""
+    for position, char in enumerate(text):
+        if quote:
+            quote = "" if char == quote and text[position - 1] != "\\" else quote
+        elif char in "\"'":
+            quote = char
+        else:
+            yield position, char
+
+
 def _condition_placeholders(text: str) -> list[str] | None:
     """The placeholders (``?item``) the pattern binds before the ``where`` whose
     condition ``text`` ends in, each once, in order; None when ``text`` does not end in
     a condition (no ``where``, or one whose bracketed group was closed after it). A
     ``where`` inside a quoted value does not count."""
     depth = 0
-    quote = ""
     where_depth: int | None = None
     where_at = 0
-    for position, char in enumerate(text):
-        if quote:
-            quote = "" if char == quote and text[position - 1] != "\\" else quote
-        elif char in "\"'":
-            quote = char
-        elif char == "(":
+    for position, char in _outside_quotes(text):
+        if char == "(":
             depth += 1
         elif char == ")":
             depth -= 1
@@ -354,13 +364,8 @@ def _bracketed_event(text: str) -> tuple[str, set[str]] | None:
     ``Web.order`` and ``{"item"}``); None when that bracket groups patterns, or none
     is open. Brackets inside quoted values do not count."""
     opened: list[int] = []
-    quote = ""
-    for position, char in enumerate(text):
-        if quote:
-            quote = "" if char == quote and text[position - 1] != "\\" else quote
-        elif char in "\"'":
-            quote = char
-        elif char == "(":
+    for position, char in _outside_quotes(text):
+        if char == "(":
             opened.append(position)
         elif char == ")" and opened:
             opened.pop()
