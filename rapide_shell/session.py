@@ -1160,6 +1160,12 @@ def _whose(command: str, handler: object) -> str:
     return command if owner is None else f"{command} (plugin {owner!r})"
 
 
+def refused_line(line: str, reason: str) -> CommandOutcome:
+    """The outcome of ``line`` refused before it was read (``reason``, one line), as a
+    line that could not be read is told (``error: ...``)."""
+    return _failure(line, "", CommandError(reason))
+
+
 def _failure(line: str, command: str, error: CommandError) -> CommandOutcome:
     message = _shortened(error.describe())
     output = [render.note(f"error: {message}", style="bold red")]

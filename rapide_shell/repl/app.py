@@ -74,13 +74,12 @@ from rapide_shell.explorations import (
 from rapide_shell.interrupts import CtrlC
 from rapide_shell.loader import LoadError
 from rapide_shell.looks import architecture_counts
-from rapide_shell.outcome import CommandOutcome
 from rapide_shell.python_warnings import on_stderr, warnings_shown_by
 from rapide_shell.render import event_text, note, terminal_console
 from rapide_shell.repl.typed_ahead import ctrl_d_kept_as_a_key
 from rapide_shell.report import print_output
 from rapide_shell.script_file import script_lines
-from rapide_shell.session import Session
+from rapide_shell.session import Session, refused_line
 from rapide_shell.tally import SessionTally
 
 if TYPE_CHECKING:
@@ -508,10 +507,7 @@ async def _loop(
                     printable(line),
                 ), crop=False)
                 if isinstance(line, NotText):
-                    refused = CommandOutcome(
-                        line, ok=False, error=NOT_TEXT, data={"error": NOT_TEXT},
-                        output=(note(f"error: {NOT_TEXT}", style="bold red"),),
-                    )
+                    refused = refused_line(line, NOT_TEXT)
                     tally.ran(tally.entered(), refused)
                     print_output(console, refused.command, refused.output)
                     continue
