@@ -507,7 +507,8 @@ def check(options: argparse.Namespace) -> None:
     lines.append(f"{loaded.path}: {loaded.name} loads and binds ({counts}); {warnings}")
     if sys.stdout.isatty():
         # Broken between words at the terminal's width (the terminal would cut a word),
-        # a long line going on set in; piped, one line each, for grep.
+        # a long line going on set in; piped, one line each, for grep, and Rich is not
+        # imported (check is quick to start: see benchmarks/bench_startup.py).
         from rapide_shell.render import Hanging, note, terminal_console
 
         console = terminal_console(highlight=False)
