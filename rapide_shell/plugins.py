@@ -89,7 +89,6 @@ def register_installed(
     * a hook written ``async def``, which would never run: the plugin is left out;
     * a plugin whose import, the first time, or whose ``rapide_add_commands`` took
       SLOW_SECONDS or more: a :class:`SlowHook`, the plugin stays;
-
     * a plugin that cannot be imported: left out;
     * a hook whose arguments the specification does not have, or whose
       ``rapide_add_commands`` raised (that hook is historic: once the session has
