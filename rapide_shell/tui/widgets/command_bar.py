@@ -17,7 +17,8 @@ Completer = Callable[[str], list[str]]
 
 
 class CommandBar(PrintableInput):
-    """Takes commands; Tab completes (again: the next candidate), Up/Down walk the history.
+    """Takes commands; Tab completes (again: the next candidate), Up/Down walk the history;
+    Enter or Ctrl+J enters the line.
 
     Posts :class:`CommandSubmitted` with the line on Enter and :class:`CompletionsShown`
     whenever the candidates for the text typed so far change (for a hint line).
@@ -28,6 +29,10 @@ class CommandBar(PrintableInput):
         Binding("up", "history(-1)", "Previous command", show=False, id="bar.history_back"),
         Binding("down", "history(1)", "Next command", show=False, id="bar.history_forward"),
         Binding("escape", "leave", "Leave the command bar", show=False, id="bar.leave"),
+        # Enter typed before the screen was up, while the terminal still read whole lines,
+        # reaches the bar as the newline the terminal made of it: Ctrl+J, which enters the
+        # line, as in a shell.
+        Binding("ctrl+j", "submit", "Enter the line", show=False, id="bar.newline"),
     ]
 
     class CommandSubmitted(Message):

@@ -25,7 +25,7 @@ async def _type(pilot, text: str) -> None:
 def _burst(app, keys: list[str]) -> None:
     """Queues ``keys`` at once, as keys typed while the app is busy (or sent together by
     tmux) arrive: one turn of the app's queue."""
-    special = {"enter": "\r", "backspace": "\x7f"}
+    special = {"enter": "\r", "ctrl+j": "\n", "backspace": "\x7f"}
     for key in keys:
         app.post_message(events.Key(key, key if len(key) == 1 else special.get(key)))
 
@@ -259,6 +259,20 @@ async def test_keys_that_arrive_together_act_in_the_order_they_were_typed(shop_p
         await settle(pilot)
         assert bar.history == ["where"]
         assert bar.value == "ru"
+
+
+async def test_a_line_typed_before_the_screen_was_up_runs(shop_path) -> None:
+    # Typed as `rapide shell` starts, before the terminal is read key by key: the
+    # terminal hands the letters over, and Enter as the newline it made of it (Ctrl+J).
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        bar = app.query_one(CommandBar)
+        _burst(app, [*"where", "ctrl+j"])
+        await settle(pilot)
+        assert bar.history == ["where"]
+        assert bar.value == ""
+        assert app.session.history == ["where"]
 
 
 async def test_the_inject_dialog_takes_keys_that_arrive_together_in_order(shop_path) -> None:
