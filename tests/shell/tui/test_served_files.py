@@ -4,15 +4,22 @@ shares; the files it reads are read from there as in a terminal."""
 
 from __future__ import annotations
 
+import asyncio
+import os
 import shutil
+import sys
+import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
+from textual.drivers._byte_stream import ByteStream
+from textual_serve._binary_encode import load as binary_load
 
 from pyrapide import Computation
 from rapide_shell.session import Session
 from rapide_shell.tui.app import RapideApp
+from rapide_shell.tui.served import ServedDriver
 from tests.shell.tui.conftest import ARCHITECTURES, SIZE, type_command, wait_until
 from tests.shell.tui.test_explore_command import DELIVERIES, THREE_NOTES, says, status
 
@@ -175,3 +182,51 @@ async def test_a_counterexample_sent_to_a_browser_names_itself_as_it_is_download
         await wait_until(pilot, lambda: "explored:" in status(app), timeout=60)
     assert [name for name, _ in sent] == ["first_1.counterexample.rapide"]
     assert "--script first_1.counterexample.rapide" in sent[0][1].decode()
+
+
+def test_a_download_written_as_the_screen_is_reaches_the_server_whole(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # F12 in a tab: the driver's input thread writes the picture's pieces, as the server
+    # asks for them, while the app writes the screen, both into the one pipe the server
+    # reads. On a busy machine the server read more slowly than they wrote, and a write
+    # larger than the pipe holds went in in parts, between the other's: the server read
+    # nonsense, the tab's screen froze and the download was cut off.
+    screen, piece = "x" * 3_000_000, b"<svg" + b"y" * 2_000_000
+    server_reads, app_writes = os.pipe()
+    app_reads, server_writes = os.pipe()
+    monkeypatch.setattr(sys, "__stdout__", os.fdopen(app_writes, "w", closefd=False))
+    monkeypatch.setattr(sys, "__stdin__", os.fdopen(app_reads, "r", closefd=False))
+    received = bytearray()
+
+    def server() -> None:  # reads what the tab's app writes, a little at a time
+        while data := os.read(server_reads, 4096):
+            received.extend(data)
+
+    async def write_both() -> None:
+        driver = ServedDriver(cast(Any, None))
+        together = threading.Barrier(2)
+
+        def send_the_piece() -> None:
+            together.wait()
+            driver.write_binary_encoded(("deliver_chunk", "key", piece))
+
+        sending = threading.Thread(target=send_the_piece)
+        sending.start()
+        together.wait()
+        driver.write(screen)
+        sending.join()
+
+    reading = threading.Thread(target=server)
+    reading.start()
+    try:
+        asyncio.run(write_both())
+    finally:
+        os.close(app_writes)
+        reading.join()
+        for end in (server_reads, app_reads, server_writes):
+            os.close(end)
+    packets = sorted(ByteStream().feed(bytes(received)))
+    assert [kind for kind, _ in packets] == ["D", "P"]
+    assert packets[0].payload.decode() == screen
+    assert binary_load(packets[1].payload) == ("deliver_chunk", "key", piece)
