@@ -324,6 +324,59 @@ def test_a_bad_file_or_script_is_refused_before_serving() -> None:
     assert result.stderr == "rapide: nowhere.rapide: no such script\n"
 
 
+def _broken_while_served(folder: Path) -> tuple[Path, str]:
+    """A copy of KINDS in ``folder`` and the text that breaks it (a syntax error at its
+    line of ``class``), as a teacher's edit breaks it while it is served."""
+    folder.mkdir()
+    architecture = folder / KINDS.name
+    shutil.copy(KINDS, architecture)
+    text = architecture.read_text()
+    line = text[: text.index("\nclass ") + 1].count("\n") + 1
+    return architecture, f"{KINDS.name}:{line}: syntax error: invalid syntax"
+
+
+def test_a_tab_whose_workbench_cannot_start_is_told_why_and_its_session_ends(
+    tmp_path: Path,
+) -> None:
+    # The architecture file was fine when the server checked it, and broken by an edit
+    # since: a new tab's workbench ended at once. Its page stayed "Opening…" for ever,
+    # and the reason was printed twice in the server's terminal, after "Application
+    # failed to start", where the student does not look.
+    architecture, reason = _broken_while_served(tmp_path / "lesson")
+
+    async def open_a_tab(server: ServedWorkbench) -> list[Any]:
+        url = f"ws://127.0.0.1:{server.port}/ws?width=120&height=40"
+        async with aiohttp.ClientSession() as client, client.ws_connect(url) as tab:
+            return [json.loads(message.data) async for message in tab
+                    if message.type == aiohttp.WSMsgType.TEXT]  # to its close
+
+    with served(architecture) as server:
+        architecture.write_text(architecture.read_text().replace("\nclass ", "\nclass (", 1))
+        told = asyncio.run(asyncio.wait_for(open_a_tab(server), timeout=60))
+        status, out, err = server.interrupt()
+    assert ["rapide_failed_to_start", reason] in told
+    assert status == 0
+    assert out == "" and "failed to start" not in err
+    assert err.count(reason) == 1
+    assert f"rapide serve: a tab's workbench could not start: {reason}" in err.splitlines()
+
+
+@pytest.mark.slow
+def test_a_page_whose_workbench_cannot_start_says_why(tmp_path: Path) -> None:
+    architecture, reason = _broken_while_served(tmp_path / "lesson")
+    with served(architecture) as server, chromium() as browser:
+        architecture.write_text(architecture.read_text().replace("\nclass ", "\nclass (", 1))
+        page = browser.new_page()
+        page.goto(server.url)
+        page.wait_for_selector("body.-closed", timeout=60_000)
+        page.wait_for_function(
+            "() => !document.getElementById('reason').hidden", timeout=10_000
+        )
+        shown = page.inner_text("body")
+    assert "The workbench could not start" in shown and reason in shown, shown
+    assert "Opening" not in shown and "Ctrl+Q" not in shown, shown
+
+
 @pytest.mark.parametrize("command", ["serve", "shell"])
 def test_a_speed_without_a_script_is_refused(command: str) -> None:
     result = run_rapide(command, KINDS, "--speed", "2", timeout=30)
