@@ -324,6 +324,41 @@ def test_a_bad_file_or_script_is_refused_before_serving() -> None:
     assert result.stderr == "rapide: nowhere.rapide: no such script\n"
 
 
+def test_a_script_with_a_line_that_does_not_parse_is_refused_before_serving(
+    tmp_path: Path,
+) -> None:
+    # A teacher's typo served a class: each tab played the lesson up to it and stopped
+    # there, saying so where only the students read it; the server's terminal said
+    # nothing. It is refused as `rapide run` refuses it, before anything is served.
+    script = tmp_path / "lesson.rapide"
+    script.write_text("# my lesson\nsay Hello, class\nshow graph\nwait\nstpe\n")
+    result = run_rapide("serve", KINDS, "--script", script, "--port", str(free_port()))
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"rapide: {script}:5: unknown command 'stpe'; did you mean 'step'? (checked before "
+        "serving: nothing was served)\n"
+    )
+    script.write_text("wait Kitchen.ready\n")
+    result = run_rapide("serve", KINDS, "--script", script, "--port", str(free_port()))
+    assert result.returncode == 2
+    assert "1: unexpected 'Kitchen.ready': wait takes nothing after it" in result.stderr
+
+
+def test_a_script_of_the_tuis_and_the_plugins_commands_is_served(tmp_path: Path) -> None:
+    # The check parses as a tab's workbench does: its own commands (resume, zoom,
+    # screenshot, explore) and the installed plugins' (timeline) are no typos, nor is
+    # what comes after a `quit`, which is never played.
+    script = tmp_path / "lesson.rapide"
+    script.write_text(
+        "say Everything at once\nzoom timeline\ntimeline 5\nzoom\nscreenshot run.svg\n"
+        "explore race.rapide max=3\nresume\nquit\nnot a command\n"
+    )
+    with served(KINDS, "--script", script) as server:
+        status, _out, err = server.interrupt()
+    assert status == 0, err
+    assert err.rstrip().endswith("rapide serve: stopped")
+
+
 def _broken_while_served(folder: Path) -> tuple[Path, str]:
     """A copy of KINDS in ``folder`` and the text that breaks it (a syntax error at its
     line of ``class``), as a teacher's edit breaks it while it is served."""
