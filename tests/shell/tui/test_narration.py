@@ -156,6 +156,37 @@ async def test_on_a_tiny_screen_the_narration_is_one_line_and_the_bar_stays(shop
 
 
 @pytest.mark.slow
+async def test_a_narration_too_long_for_the_banner_is_cut_with_an_ellipsis_above_the_hint(
+    shop_path,
+):
+    # A teacher's paragraph of narration at 80x24 (a projector's large type): the banner,
+    # at its tallest, cut it silently at the bottom, its end and the hint to go on with
+    # it. The whole text stays in the Output; the banner ends it with "…".
+    words = " ".join(f"word{n}" for n in range(120))
+    app = make_app(shop_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        banner = _banner(app)
+        await type_command(pilot, f"say {words}")
+        await settle(pilot)
+        bar = app.query_one("#bar")
+        bar.value = "wait"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, WaitScreen))
+        await pilot.pause(0.1)
+        shown = [banner.render_line(y).text.strip() for y in range(banner.size.height)]
+        shown = [line for line in shown if line]
+        assert shown[0].startswith("word0 word1")
+        assert shown[-1] == GO_ON_HINT
+        assert shown[-2].endswith("…")
+        assert_screen_whole(app)
+        assert any("word119" in line for line in _shown(app))
+        await pilot.press("x")
+        await settle(pilot)
+        # Not waiting, the cut text alone fills the banner, its last line ending "…".
+        shown = [banner.render_line(y).text.strip() for y in range(banner.size.height)]
+        assert [line for line in shown if line][-1].endswith("…")
+
+
 async def test_what_the_user_enters_while_a_script_plays_waits_for_its_end(shop_path, tmp_path):
     # A presenter's stray F5, or a command typed mid-lesson, would otherwise run between
     # the script's lines, which then act on another state and stop with an error (or a
