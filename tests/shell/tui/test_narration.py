@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual import events
 
 from rapide_shell.tui.screens.script_player import reading_time
 from rapide_shell.tui.screens.wait_screen import WaitScreen
@@ -100,6 +101,38 @@ async def test_wait_typed_in_the_bar_waits_for_a_click_too(shop_path):
         await settle(pilot)
         assert not isinstance(app.screen, WaitScreen)
         assert not _banner(app).display
+
+
+async def test_a_paste_at_a_wait_goes_on_and_its_text_goes_to_the_bar(shop_path):
+    # A student pasting a command while the lesson waited: the paste (one event, no
+    # key) was taken by the waiting layer and lost, and the wait held on.
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        bar = app.query_one("#bar")
+        bar.value = "wait"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, WaitScreen))
+        app.post_message(events.Paste("show queue\nwhy e"))
+        await wait_until(pilot, lambda: "> show queue" in _shown(app))
+        assert not isinstance(app.screen, WaitScreen)
+        assert bar.value == "why e"  # a last line without its end, left to finish
+
+
+async def test_a_paste_at_a_played_wait_goes_on_to_the_next_part_only(shop_path, tmp_path):
+    script = tmp_path / "lesson.rapide"
+    script.write_text("say one\nwait\nsay two\nwait\nsay three\n")
+    app = make_app(shop_path, script=script, speed=0)
+    async with app.run_test(size=SIZE) as pilot:
+        banner = _banner(app)
+        await wait_until(pilot, lambda: isinstance(app.screen, WaitScreen))
+        assert banner.text == "one"
+        app.post_message(events.Paste("show queue\n"))
+        await wait_until(pilot, lambda: banner.text == "two")
+        await pilot.pause(0.2)
+        # Waiting again: the paste went on once (what it entered waits for the end).
+        assert isinstance(app.screen, WaitScreen) and banner.text == "two"
+        await pilot.press("x")
+        await wait_until(pilot, lambda: banner.text == "three")
 
 
 async def test_say_and_wait_have_help_and_completion(shop_path):
