@@ -156,8 +156,7 @@ class TabService(AppService):
         try:
             if await _started(process.stdout):
                 await self._relay(process.stdout)
-            else:
-                await process.wait()
+            elif await process.wait() != 0:  # 0: told to quit as it opened, and did
                 await errors  # to its end: the whole reason
                 await self._failed_to_start(bytes(said))
                 said.clear()  # said, not to be said again
