@@ -396,6 +396,50 @@ def test_a_tab_whose_workbench_cannot_start_is_told_why_and_its_session_ends(
     assert f"rapide serve: a tab's workbench could not start: {reason}" in err.splitlines()
 
 
+@pytest.mark.skipif(os.name != "posix", reason="a POSIX shell's command lines")
+@pytest.mark.parametrize(
+    ("command", "told"),
+    [
+        # A load error: the page is told why, its session closed, the terminal says it.
+        ("echo 'rapide: lesson.py:3: syntax error: invalid syntax' >&2; exit 2",
+         [["rapide_failed_to_start", "lesson.py:3: syntax error: invalid syntax"], "closed"]),
+        # Told to quit as it opened (its tab closed at once): nothing went wrong.
+        ("exit 0", []),
+    ],
+    ids=["load-error", "quit-as-it-opened"],
+)
+def test_a_tab_process_that_ends_before_it_starts(
+    command: str, told: list[Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    from textual_serve.download_manager import DownloadManager
+
+    from rapide_shell.serve import TabService
+
+    page: list[Any] = []
+
+    async def write_str(text: str) -> None:
+        page.append(json.loads(text))
+
+    async def write_bytes(data: bytes) -> None:
+        page.append(data)
+
+    async def close() -> None:
+        page.append("closed")
+
+    async def serve_one_tab() -> None:
+        service = TabService(command, write_bytes=write_bytes, write_str=write_str,
+                             close=close, download_manager=DownloadManager())
+        await service.start(80, 24)
+        assert service._task is not None
+        await asyncio.wait_for(service._task, timeout=30)
+
+    asyncio.run(serve_one_tab())
+    assert page == told
+    logged = [record.getMessage() for record in caplog.records]
+    assert logged == (["a tab's workbench could not start: lesson.py:3: syntax error: "
+                       "invalid syntax"] if told else [])
+
+
 @pytest.mark.slow
 def test_a_page_whose_workbench_cannot_start_says_why(tmp_path: Path) -> None:
     architecture, reason = _broken_while_served(tmp_path / "lesson")
