@@ -40,6 +40,7 @@ from rapide_shell.exit_status import EXIT_ERROR, EXIT_INTERRUPTED, EndedBySignal
 
 if TYPE_CHECKING:
     from rapide_shell.address import Address
+    from rapide_shell.commands.registry import CommandCatalog
     from rapide_shell.loader import LoadedArchitecture
 
 DEFAULT_HOST = "127.0.0.1"
@@ -389,6 +390,8 @@ def _serve(
     # Refused here, once, rather than as a broken page in every tab.
     _load(file, arch)
     start_line = _check_script(script, start, start_in)
+    if script is not None:
+        _check_script_parses(script)
     try:
         serve_workbench(
             file, host=host, port=port, seed=seed, arch=arch, script=script, speed=speed,
@@ -461,6 +464,59 @@ def _check_script(
         return start_line(lines, start, start_in or script)
     except StartError as error:
         raise fail(f"--from {printable(start)}: {error}") from None
+
+
+def _check_script_parses(script: str) -> None:
+    """Refuse (exit 2) a script with a line the workbench could not parse, naming the
+    line, as `rapide run` does before it runs anything. Served, each tab would stop at
+    that line, saying so where only the class reads it, while the server's terminal
+    said nothing.
+
+    The lines are parsed as a tab's workbench parses them: its commands are the
+    built-in ones, the installed plugins' (``timeline``) and the TUI's own. When an
+    installed plugin could not add its commands (a tab says why as it opens), a line
+    whose command is not known is let through: it may be that plugin's."""
+    from rapide_shell.commands.errors import CommandError
+    from rapide_shell.commands.parser import parse_command
+    from rapide_shell.script import read_script
+
+    catalog, complete = _workbench_catalog()
+    for line in read_script(script):
+        if not line.is_command:
+            continue
+        try:
+            command = parse_command(line.text, catalog)
+        except CommandError as error:
+            if not complete and line.text.split()[0] not in catalog:
+                continue
+            raise fail(f"{script}:{line.number}: {error.describe()} (checked before "
+                       "serving: nothing was served)") from None
+        except Exception:  # a plugin's parser that fails: the tab reports it
+            continue
+        if command is not None and command.name == "quit":
+            return  # what follows is never played
+
+
+def _workbench_catalog() -> tuple[CommandCatalog, bool]:
+    """The commands of a tab's workbench, made without a session (none of them runs
+    here), and whether every installed plugin added its own."""
+    from rapide_shell.commands.registry import CommandCatalog
+    from rapide_shell.explorations import EXPLORE, parse_explore
+    from rapide_shell.outcome import CommandOutcome
+    from rapide_shell.plugins import plugin_manager, register_installed
+    from rapide_shell.tui.screen_commands import RESUME, SCREENSHOT, ZOOM
+
+    async def never_run(*_: object) -> CommandOutcome:
+        raise NotImplementedError  # pragma: no cover - only parsed here
+
+    catalog = CommandCatalog()
+    manager = plugin_manager()
+    manager.hook.rapide_add_commands.call_historic(kwargs={"catalog": catalog, "session": None})
+    problems = register_installed(manager)
+    for spec in (SCREENSHOT, ZOOM, RESUME):
+        catalog.register(spec, never_run)
+    catalog.register(EXPLORE, never_run, parse=parse_explore)
+    return catalog, not problems
 
 
 def _not_stdin(script: str | None, *, json_output: bool = False) -> None:

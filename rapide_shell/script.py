@@ -111,7 +111,11 @@ class ScriptResult:
         """``ok: 5 expectations held`` (``ok: no expect`` for a script without one): how
         a played script ends when every expectation held. A ``sometimes`` expectation
         that this one run did not meet fails nothing, and is counted apart:
-        ``ok: 4 expectations held; 1 for some schedule not met in this run``."""
+        ``ok: 4 expectations held; 1 for some schedule not met in this run``. A script
+        that ran no command at all says so (``ok: nothing run: talk.rapide holds no
+        command``): an empty file, saved empty by mistake, would pass in silence."""
+        if not self.outcomes:
+            return f"ok: nothing run: {self.script} holds no command"
         checked = self.expectations_checked
         if not checked:
             return "ok: no expect"

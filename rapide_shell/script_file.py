@@ -71,11 +71,24 @@ def read_script(path: str | Path) -> list[ScriptLine]:
         raise ScriptFileError(f"{file}: no such script") from None
     except IsADirectoryError:
         raise ScriptFileError(f"{file}: is a directory, not a script") from None
-    except UnicodeDecodeError:
-        raise ScriptFileError(f"{file}: not a text file (UTF-8)") from None
+    except UnicodeDecodeError as error:
+        raise ScriptFileError(f"{file}:{_not_utf8(data, error.start)}") from None
     except OSError as error:
         raise ScriptFileError(f"{file}: cannot be read ({error.strerror})") from None
     return [ScriptLine(number, line) for number, line in enumerate(script_lines(text), 1)]
+
+
+def _not_utf8(data: bytes, start: int) -> str:
+    """``2: not UTF-8 text (the byte 0xe9 at column 9) ...``: where in ``data`` its first
+    byte that is not UTF-8 (at offset ``start``) is, by line and column as an editor
+    counts them, so that a script saved in another encoding (``café`` in Latin-1) is
+    found and fixed rather than taken for a file that is not text."""
+    before = script_lines(data[:start].decode("utf-8") + "\n")
+    line, column = len(before), len(before[-1]) + 1
+    return (
+        f"{line}: not UTF-8 text (the byte 0x{data[start]:02x} at column {column}); "
+        "save the script as UTF-8"
+    )
 
 
 def script_lines(text: str) -> list[str]:

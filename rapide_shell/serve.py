@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ipaddress
+import json
 import logging
 import os
 import shlex
@@ -121,7 +122,13 @@ class TabService(AppService):
     terminal (:data:`_APART`): a Ctrl-C there is the server's alone, which ends each
     tab's session in order. Reaching a tab in its first milliseconds, before its shell
     runs the workbench, it would kill it, and textual-serve would log that the
-    application failed to start."""
+    application failed to start.
+
+    A workbench that cannot start (the architecture file was broken after the server
+    checked it: a teacher's edit with a syntax error) ends its tab's session with the
+    reason it gave, sent to the page (:data:`FAILED_TO_START`), which says it, and
+    said once in the server's terminal; textual-serve left the page "Opening…" for
+    ever, and printed the reason twice where only the teacher sees it."""
 
     async def _open_app_process(self, width: int = 80, height: int = 24) -> Process:
         """textual-serve's own, with the process started apart."""
@@ -136,6 +143,95 @@ class TabService(AppService):
         assert process.stdin is not None
         self._stdin = process.stdin
         return process
+
+    async def run(self) -> None:
+        """textual-serve's own: wait for the workbench to say it is a Textual app, then
+        relay what it sends to the page until it ends; but one that ends before saying
+        so could not start, and its page is told why (see the class docstring)."""
+        process = self._process
+        assert process is not None and process.stdout is not None
+        assert process.stderr is not None
+        said = bytearray()
+        errors = asyncio.create_task(_read_into(process.stderr, said))
+        try:
+            if await _started(process.stdout):
+                await self._relay(process.stdout)
+            elif await process.wait() != 0:  # 0: told to quit as it opened, and did
+                await errors  # to its end: the whole reason
+                await self._failed_to_start(bytes(said))
+                said.clear()  # said, not to be said again
+        except (asyncio.IncompleteReadError, ConnectionResetError, asyncio.CancelledError):
+            pass  # the workbench ended, or the page went: as textual-serve takes them
+        finally:
+            errors.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await errors
+        if said:
+            sys.stdout.write(said.decode("utf-8", "replace"))  # as textual-serve does
+
+    async def _relay(self, stdout: asyncio.StreamReader) -> None:
+        """Hands each packet the workbench sends (textual's web driver: a type byte, a
+        4-byte length, the payload) to textual-serve's handler of its type, until the
+        workbench's output ends (IncompleteReadError)."""
+        handlers = {b"D": self.on_data, b"M": self.on_meta, b"P": self.on_packed}
+        while True:
+            kind = await stdout.readexactly(1)
+            size = int.from_bytes(await stdout.readexactly(4), "big")
+            payload = await stdout.readexactly(size)
+            handler = handlers.get(kind)
+            if handler is not None:
+                await handler(payload)
+
+    async def _failed_to_start(self, said: bytes) -> None:
+        """The workbench ended before it started, having said ``said`` on stderr: its
+        page is told why and its session closed, and the server's terminal says it."""
+        reason = start_failure(said)
+        logging.getLogger("textual-serve").warning(
+            "a tab's workbench could not start: %s", reason
+        )
+        with contextlib.suppress(ConnectionError, RuntimeError):  # the tab already closed
+            await self.remote_write_str(json.dumps([FAILED_TO_START, reason]))
+            await self.remote_close()
+
+
+FAILED_TO_START = "rapide_failed_to_start"
+"""The message a tab's page is sent, with the reason, when its workbench could not start
+(see :class:`TabService`); the page says it once the session has ended."""
+STARTED = b"__GANGLION__\n"
+"""The line textual's web driver writes first: the workbench is a Textual app, started."""
+_LINES_BEFORE_STARTED = 10
+"""How many lines textual-serve reads for :data:`STARTED` before reading packets anyway."""
+_STDERR_KEPT = 64 * 1024
+"""The most of a tab's stderr kept (its end) for the reason its workbench did not start."""
+
+
+async def _started(stdout: asyncio.StreamReader) -> bool:
+    """Whether the workbench said it started (:data:`STARTED`), or wrote other lines
+    before it, after which textual-serve reads its packets all the same; False when its
+    output ended first: it could not start."""
+    for _ in range(_LINES_BEFORE_STARTED):
+        line = await stdout.readline()
+        if not line:
+            return False
+        if line == STARTED:
+            return True
+    return True
+
+
+async def _read_into(stream: asyncio.StreamReader, kept: bytearray) -> None:
+    """Reads ``stream`` to its end into ``kept``, which holds its last
+    :data:`_STDERR_KEPT` bytes (what was read stays there if this is cancelled)."""
+    while chunk := await stream.read(4096):
+        kept += chunk
+        del kept[:-_STDERR_KEPT]
+
+
+def start_failure(said: bytes) -> str:
+    """Why a tab's workbench could not start, from what it ``said`` on stderr: its lines,
+    the ``rapide: `` that opens each in a terminal dropped (the page is no terminal)."""
+    lines = said.decode("utf-8", "replace").strip().splitlines()
+    text = "\n".join(line.removeprefix("rapide: ") for line in lines).strip()
+    return text or "it ended without saying why"
 
 
 class WorkbenchServer(Server):

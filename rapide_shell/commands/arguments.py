@@ -106,8 +106,14 @@ class NoArguments:
 
 
 def no_arguments(text: ArgumentText) -> NoArguments:
-    """Nothing may follow the command's name."""
-    text.at_most(0)
+    """Nothing may follow the command's name; CommandSyntaxError, saying so, at what
+    does (``wait Kitchen.ready``: a presenter who took ``wait`` to wait for an event)."""
+    words = text.words
+    if words:
+        raise CommandSyntaxError(
+            f"unexpected {words[0].text!r}: {text.spec.name} takes nothing after it",
+            column=words[0].column,
+        )
     return NoArguments()
 
 

@@ -6,6 +6,7 @@ import asyncio
 import errno
 import io
 import os
+import shlex
 import sys
 import threading
 from contextlib import AsyncExitStack, ExitStack
@@ -474,7 +475,7 @@ async def run_shell(
                 handler_timeout=handler_timeout,
                 at=at,
             ))
-        refusal = _no_screen()
+        refusal = _no_screen(file, script)
         if refusal is not None:
             held.write_out()
             raise LoadError(refusal)
@@ -514,16 +515,22 @@ async def _interrupted_as_it_opened() -> bool:
     return False
 
 
-def _no_screen() -> str | None:
+def _no_screen(file: str | Path, script: str | Path | None = None) -> str | None:
     """Why the workbench cannot draw its screen here, in one line saying what to use
     instead, or None. Its keys come from standard input and Textual draws on standard
     error: each must be a terminal (else Textual draws into a pipe all the same and
     waits for keys), and one that TERM does not call dumb (Textual then takes it for
     80x25 until it learns its size, and the screen, laid out for both sizes in turn,
     never settles: the workbench spun without answering a key). A tab of ``rapide
-    serve`` (Textual's web driver, named in TEXTUAL_DRIVER) needs none."""
+    serve`` (Textual's web driver, named in TEXTUAL_DRIVER) needs none.
+
+    The command it names is given the architecture ``file`` and the ``script`` to play,
+    as they were given (a lesson's in the folder of the lessons, which a presenter
+    trying one in CI has no other way to learn)."""
     if os.environ.get("TEXTUAL_DRIVER"):
         return None
+    file = shlex.quote(str(file))
+    script = "SCRIPT" if script is None else shlex.quote(str(script))
     for name, stream in (("standard input", sys.stdin), ("standard error", sys.__stderr__)):
         try:
             terminal = stream is not None and stream.isatty()
@@ -532,14 +539,14 @@ def _no_screen() -> str | None:
         if not terminal:
             return (
                 f"the workbench draws in a terminal, and {name} is not one: for a script "
-                "without a terminal, rapide run FILE --script SCRIPT; for commands piped "
-                "in, rapide repl FILE < COMMANDS"
+                f"without a terminal, rapide run {file} --script {script}; for commands "
+                f"piped in, rapide repl {file} < COMMANDS"
             )
     term = os.environ.get("TERM", "")
     if term.lower() in ("dumb", "unknown"):
         return (
             f"the workbench draws a screen, and this terminal cannot show one "
-            f"(TERM={term}): rapide repl FILE takes the same commands at a prompt"
+            f"(TERM={term}): rapide repl {file} takes the same commands at a prompt"
         )
     return None
 

@@ -154,6 +154,23 @@ def test_an_architecture_or_a_computation_given_as_the_script_is_named(
         assert (result.returncode, result.stderr) == (2, f"rapide: {script}: {what}\n")
 
 
+@pytest.mark.parametrize("command", ["run", "explore"])
+def test_a_script_saved_in_another_encoding_names_the_line_and_column_of_its_first_bad_byte(
+    tmp_path: Path, command: str
+) -> None:
+    # A lesson written in an editor set to Latin-1: "not a text file (UTF-8)" left the
+    # teacher to hunt for the one accented letter in a text file. The byte order mark
+    # some editors write is no column, and a Windows line end ends one line.
+    script = tmp_path / "lesson.rapide"
+    script.write_bytes(b"\xef\xbb\xbfsay Hello\r\n# the caf\xe9\r\nsay bye\r\n")
+    result = run_rapide(command, SHOP, "--script", script)
+    assert (result.returncode, result.stderr) == (
+        2,
+        f"rapide: {script}:2: not UTF-8 text (the byte 0xe9 at column 10); save the script "
+        "as UTF-8\n",
+    )
+
+
 async def test_a_saved_file_with_odd_strings_loads_and_saves_again(
     shop_with_work: Session, tmp_path: Path
 ) -> None:

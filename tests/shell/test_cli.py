@@ -111,6 +111,18 @@ def test_lines_after_quit_are_not_checked(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.parametrize("text", ["", "# a lesson, to be written\n\n"])
+def test_a_script_with_no_command_says_so(tmp_path: Path, text: str) -> None:
+    # A lesson saved empty by mistake (or a job given the wrong file) passed with "ok:
+    # no expect", as a script that ran and checked nothing on purpose does.
+    empty = script(tmp_path, text)
+    result = rapide("run", SHOP, "--script", empty)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout.rstrip().endswith(f"ok: nothing run: {empty} holds no command")
+    said = script(tmp_path, "say Only words\n")
+    assert rapide("run", SHOP, "--script", said).stdout.rstrip().endswith("ok: no expect")
+
+
 @pytest.mark.parametrize(
     "encoded",
     [

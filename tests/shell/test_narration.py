@@ -38,6 +38,12 @@ def test_wait_takes_nothing() -> None:
     assert parse_command("wait", builtin_catalog()) is not None
     with pytest.raises(CommandSyntaxError, match="unexpected '5'"):
         parse_command("wait 5", builtin_catalog())
+    # A presenter who took `wait` to wait for an event was told "unexpected
+    # 'Kitchen.ready'", and not that wait takes nothing.
+    with pytest.raises(CommandSyntaxError) as refused:
+        parse_command("wait Kitchen.ready", builtin_catalog())
+    assert str(refused.value) == "unexpected 'Kitchen.ready': wait takes nothing after it"
+    assert refused.value.column == 5
     assert command_word("  wait  # for the class") == "wait"
     assert command_word("# say nothing") == ""
 

@@ -312,7 +312,7 @@ def test_a_line_piped_in_that_is_not_text_is_refused_and_the_next_read(
 ) -> None:
     # Under a UTF-8 locale (strict), one byte that is not UTF-8 ended the whole input
     # unsaid: no line ran, and the REPL exited 0. Under the C locale it ran as
-    # `say caf\udce9`, where `rapide run` refuses the script ("not a text file (UTF-8)").
+    # `say caf\udce9`, where `rapide run` refuses the script ("not UTF-8 text").
     lines = b"inject Web.order item=apple\nsay caf\xe9\nrun\nexpect Store.reserved\n"
     result = subprocess.run(
         [sys.executable, "-m", "rapide_shell.cli", "repl", SHOP], input=lines,

@@ -324,6 +324,138 @@ def test_a_bad_file_or_script_is_refused_before_serving() -> None:
     assert result.stderr == "rapide: nowhere.rapide: no such script\n"
 
 
+def test_a_script_with_a_line_that_does_not_parse_is_refused_before_serving(
+    tmp_path: Path,
+) -> None:
+    # A teacher's typo served a class: each tab played the lesson up to it and stopped
+    # there, saying so where only the students read it; the server's terminal said
+    # nothing. It is refused as `rapide run` refuses it, before anything is served.
+    script = tmp_path / "lesson.rapide"
+    script.write_text("# my lesson\nsay Hello, class\nshow graph\nwait\nstpe\n")
+    result = run_rapide("serve", KINDS, "--script", script, "--port", str(free_port()))
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"rapide: {script}:5: unknown command 'stpe'; did you mean 'step'? (checked before "
+        "serving: nothing was served)\n"
+    )
+    script.write_text("wait Kitchen.ready\n")
+    result = run_rapide("serve", KINDS, "--script", script, "--port", str(free_port()))
+    assert result.returncode == 2
+    assert "1: unexpected 'Kitchen.ready': wait takes nothing after it" in result.stderr
+
+
+def test_a_script_of_the_tuis_and_the_plugins_commands_is_served(tmp_path: Path) -> None:
+    # The check parses as a tab's workbench does: its own commands (resume, zoom,
+    # screenshot, explore) and the installed plugins' (timeline) are no typos, nor is
+    # what comes after a `quit`, which is never played.
+    script = tmp_path / "lesson.rapide"
+    script.write_text(
+        "say Everything at once\nzoom timeline\ntimeline 5\nzoom\nscreenshot run.svg\n"
+        "explore race.rapide max=3\nresume\nquit\nnot a command\n"
+    )
+    with served(KINDS, "--script", script) as server:
+        status, _out, err = server.interrupt()
+    assert status == 0, err
+    assert err.rstrip().endswith("rapide serve: stopped")
+
+
+def _broken_while_served(folder: Path) -> tuple[Path, str]:
+    """A copy of KINDS in ``folder`` and the text that breaks it (a syntax error at its
+    line of ``class``), as a teacher's edit breaks it while it is served."""
+    folder.mkdir()
+    architecture = folder / KINDS.name
+    shutil.copy(KINDS, architecture)
+    text = architecture.read_text()
+    line = text[: text.index("\nclass ") + 1].count("\n") + 1
+    return architecture, f"{KINDS.name}:{line}: syntax error: invalid syntax"
+
+
+def test_a_tab_whose_workbench_cannot_start_is_told_why_and_its_session_ends(
+    tmp_path: Path,
+) -> None:
+    # The architecture file was fine when the server checked it, and broken by an edit
+    # since: a new tab's workbench ended at once. Its page stayed "Opening…" for ever,
+    # and the reason was printed twice in the server's terminal, after "Application
+    # failed to start", where the student does not look.
+    architecture, reason = _broken_while_served(tmp_path / "lesson")
+
+    async def open_a_tab(server: ServedWorkbench) -> list[Any]:
+        url = f"ws://127.0.0.1:{server.port}/ws?width=120&height=40"
+        async with aiohttp.ClientSession() as client, client.ws_connect(url) as tab:
+            return [json.loads(message.data) async for message in tab
+                    if message.type == aiohttp.WSMsgType.TEXT]  # to its close
+
+    with served(architecture) as server:
+        architecture.write_text(architecture.read_text().replace("\nclass ", "\nclass (", 1))
+        told = asyncio.run(asyncio.wait_for(open_a_tab(server), timeout=60))
+        status, out, err = server.interrupt()
+    assert ["rapide_failed_to_start", reason] in told
+    assert status == 0
+    assert out == "" and "failed to start" not in err
+    assert err.count(reason) == 1
+    assert f"rapide serve: a tab's workbench could not start: {reason}" in err.splitlines()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a POSIX shell's command lines")
+@pytest.mark.parametrize(
+    ("command", "told"),
+    [
+        # A load error: the page is told why, its session closed, the terminal says it.
+        ("echo 'rapide: lesson.py:3: syntax error: invalid syntax' >&2; exit 2",
+         [["rapide_failed_to_start", "lesson.py:3: syntax error: invalid syntax"], "closed"]),
+        # Told to quit as it opened (its tab closed at once): nothing went wrong.
+        ("exit 0", []),
+    ],
+    ids=["load-error", "quit-as-it-opened"],
+)
+def test_a_tab_process_that_ends_before_it_starts(
+    command: str, told: list[Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    from textual_serve.download_manager import DownloadManager
+
+    from rapide_shell.serve import TabService
+
+    page: list[Any] = []
+
+    async def write_str(text: str) -> None:
+        page.append(json.loads(text))
+
+    async def write_bytes(data: bytes) -> None:
+        page.append(data)
+
+    async def close() -> None:
+        page.append("closed")
+
+    async def serve_one_tab() -> None:
+        service = TabService(command, write_bytes=write_bytes, write_str=write_str,
+                             close=close, download_manager=DownloadManager())
+        await service.start(80, 24)
+        assert service._task is not None
+        await asyncio.wait_for(service._task, timeout=30)
+
+    asyncio.run(serve_one_tab())
+    assert page == told
+    logged = [record.getMessage() for record in caplog.records]
+    assert logged == (["a tab's workbench could not start: lesson.py:3: syntax error: "
+                       "invalid syntax"] if told else [])
+
+
+@pytest.mark.slow
+def test_a_page_whose_workbench_cannot_start_says_why(tmp_path: Path) -> None:
+    architecture, reason = _broken_while_served(tmp_path / "lesson")
+    with served(architecture) as server, chromium() as browser:
+        architecture.write_text(architecture.read_text().replace("\nclass ", "\nclass (", 1))
+        page = browser.new_page()
+        page.goto(server.url)
+        page.wait_for_selector("body.-closed", timeout=60_000)
+        page.wait_for_function(
+            "() => !document.getElementById('reason').hidden", timeout=10_000
+        )
+        shown = page.inner_text("body")
+    assert "The workbench could not start" in shown and reason in shown, shown
+    assert "Opening" not in shown and "Ctrl+Q" not in shown, shown
+
+
 @pytest.mark.parametrize("command", ["serve", "shell"])
 def test_a_speed_without_a_script_is_refused(command: str) -> None:
     result = run_rapide(command, KINDS, "--speed", "2", timeout=30)

@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import ModalScreen
 
+from rapide_shell.tui.widgets.command_bar import CommandBar
 from rapide_shell.tui.widgets.key_bar import KeyBar, compact_for
 from rapide_shell.tui.widgets.printable_input import passed_on_once_closed
 
@@ -18,8 +19,9 @@ class WaitScreen(ModalScreen[None]):
     banner says what to press), so the class keeps seeing the workbench, and the bar
     says what the keys do now: any key goes on, where the workbench's bar would offer
     F2 to step. The key it takes does not reach the command bar, but the keys sent
-    with it (a key, then a command, typed quickly) do, as they would pressed slowly.
-    The app's priority bindings (Ctrl+Q) still work.
+    with it (a key, then a command, typed quickly) do, as they would pressed slowly;
+    a paste goes on too, its text to the command bar. The app's priority bindings
+    (Ctrl+Q) still work.
     """
 
     BINDINGS = [
@@ -41,6 +43,23 @@ class WaitScreen(ModalScreen[None]):
         if not passed_on_once_closed(self, event):
             event.stop()
             self.action_go_on()
+
+    def on_paste(self, paste: events.Paste) -> None:
+        """Text pasted while the script waits (a paste comes as one event, no key) goes
+        on as a key does, and then to the workbench, as keys typed after the one that
+        went on do (the command bar: its whole lines entered, a last one left there);
+        this layer took it, and it was lost, the wait holding on."""
+        paste.stop()
+        closing = self.is_current
+        under = [screen for screen in self.app.screen_stack if screen is not self]
+        self.action_go_on()
+        if not (closing and paste.text and under):
+            return
+        # To the bar itself, not to whatever screen is on top once it is read: at speed
+        # 0 the script may wait again by then, and one paste went on twice.
+        bars = under[-1].query(CommandBar)
+        if bars:
+            bars.first().post_message(events.Paste(paste.text))
 
     def on_click(self, event: events.Click) -> None:
         event.stop()

@@ -47,11 +47,44 @@ class NarrationBanner(Static):
             room = self.content_size.width - hint.cell_len - (2 if shown and hint else 0)
             shown.truncate(max(room, 1), overflow="ellipsis")
             return Text("  ").join(part for part in (shown, hint) if part)
-        if self.waiting:
-            if self.text:
-                shown.append("\n")
-            shown.append(Text(go_on, style="italic"))
+        if not self.waiting:
+            return self._fitted(shown, below=0)
+        hint = Text(go_on, style="italic")
+        shown = self._fitted(shown, below=self._wrapped_height(hint))
+        if self.text:
+            shown.append("\n")
+        shown.append(hint)
         return shown
+
+    def _fitted(self, shown: Text, *, below: int) -> Text:
+        """``shown`` cut with an ellipsis where it would not fit the banner's tallest
+        (its max-height) above ``below`` lines (the hint to go on): a long narration cut
+        silently at the bottom lost its end and, while the script waited, the hint."""
+        width = self.content_size.width
+        room = self._tallest() - below
+        if width <= 0 or room < 1:
+            return shown  # not laid out yet
+        lines = shown.wrap(self.app.console, width)
+        if len(lines) <= room:
+            return shown
+        kept = list(lines)[:room]
+        last = kept[-1]
+        last.rstrip()
+        last.truncate(width - 1)
+        last.append("…")
+        return Text("\n").join(kept)
+
+    def _wrapped_height(self, text: Text) -> int:
+        """How many lines ``text`` takes at the banner's width (one before it is laid out)."""
+        width = self.content_size.width
+        return len(text.wrap(self.app.console, width)) if width > 0 else 1
+
+    def _tallest(self) -> int:
+        """The most lines of text the banner shows: its max-height, less its padding and
+        rule."""
+        tallest = self.styles.max_height
+        cells = int(tallest.value) if tallest is not None and tallest.is_cells else 9
+        return cells - self.styles.gutter.height
 
     def watch_text(self) -> None:
         self._show_when_needed()

@@ -48,13 +48,40 @@ def test_without_a_terminal_it_says_what_to_use_instead():
     assert result.returncode == 2
     assert result.stderr == (
         "rapide: the workbench draws in a terminal, and standard input is not one: for a "
-        "script without a terminal, rapide run FILE --script SCRIPT; for commands piped "
-        "in, rapide repl FILE < COMMANDS\n"
+        "script without a terminal, rapide run examples/seed_system.py --script SCRIPT; "
+        "for commands piped in, rapide repl examples/seed_system.py < COMMANDS\n"
     )
 
 
-@pytest.mark.parametrize("command", [["shell", "examples/seed_system.py"], ["lessons", "1"]])
-def test_a_dumb_terminal_is_refused_and_the_repl_named(command: list[str]):
+def test_a_lesson_without_a_terminal_names_the_command_that_plays_it_there():
+    # A presenter trying a lesson from a job with no terminal was told "rapide run FILE
+    # --script SCRIPT", with no word of where a lesson's files are; the command now
+    # names them, and runs the lesson.
+    result = subprocess.run(
+        [str(RAPIDE), "lessons", "causality"], capture_output=True, text=True,
+        cwd=ROOT, timeout=60, stdin=subprocess.DEVNULL,
+    )
+    lesson = ROOT / "examples" / "lessons" / "02_causality"
+    assert result.returncode == 2
+    assert result.stderr == (
+        "rapide: the workbench draws in a terminal, and standard input is not one: for a "
+        f"script without a terminal, rapide run {lesson}.py --script {lesson}.rapide; for "
+        f"commands piped in, rapide repl {lesson}.py < COMMANDS\n"
+    )
+    said = result.stderr.split("for a script without a terminal, ")[1].split(";")[0].split()
+    played = _rapide(*said[1:])
+    assert played.returncode == 0, played.stderr
+    assert "ok: 7 expectations held" in played.stdout
+
+
+@pytest.mark.parametrize(
+    ("command", "file"),
+    [
+        (["shell", "examples/seed_system.py"], "examples/seed_system.py"),
+        (["lessons", "1"], str(ROOT / "examples" / "lessons" / "01_connections.py")),
+    ],
+)
+def test_a_dumb_terminal_is_refused_and_the_repl_named(command: list[str], file: str):
     # Textual took a dumb terminal for 80x25 until it learned its size, and the screen,
     # laid out for both sizes in turn, never settled: the workbench spun at full speed
     # and answered no key, not even Ctrl-Q.
@@ -68,7 +95,7 @@ def test_a_dumb_terminal_is_refused_and_the_repl_named(command: list[str]):
         assert child.exitstatus == 2
         assert " ".join(child.before.split()) == (
             "rapide: the workbench draws a screen, and this terminal cannot show one "
-            "(TERM=dumb): rapide repl FILE takes the same commands at a prompt"
+            f"(TERM=dumb): rapide repl {file} takes the same commands at a prompt"
         )
     finally:
         if child.isalive():

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual import events
 
 from rapide_shell.tui.screens.script_player import reading_time
 from rapide_shell.tui.screens.wait_screen import WaitScreen
@@ -102,6 +103,38 @@ async def test_wait_typed_in_the_bar_waits_for_a_click_too(shop_path):
         assert not _banner(app).display
 
 
+async def test_a_paste_at_a_wait_goes_on_and_its_text_goes_to_the_bar(shop_path):
+    # A student pasting a command while the lesson waited: the paste (one event, no
+    # key) was taken by the waiting layer and lost, and the wait held on.
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        bar = app.query_one("#bar")
+        bar.value = "wait"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, WaitScreen))
+        app.post_message(events.Paste("show queue\nwhy e"))
+        await wait_until(pilot, lambda: "> show queue" in _shown(app))
+        assert not isinstance(app.screen, WaitScreen)
+        assert bar.value == "why e"  # a last line without its end, left to finish
+
+
+async def test_a_paste_at_a_played_wait_goes_on_to_the_next_part_only(shop_path, tmp_path):
+    script = tmp_path / "lesson.rapide"
+    script.write_text("say one\nwait\nsay two\nwait\nsay three\n")
+    app = make_app(shop_path, script=script, speed=0)
+    async with app.run_test(size=SIZE) as pilot:
+        banner = _banner(app)
+        await wait_until(pilot, lambda: isinstance(app.screen, WaitScreen))
+        assert banner.text == "one"
+        app.post_message(events.Paste("show queue\n"))
+        await wait_until(pilot, lambda: banner.text == "two")
+        await pilot.pause(0.2)
+        # Waiting again: the paste went on once (what it entered waits for the end).
+        assert isinstance(app.screen, WaitScreen) and banner.text == "two"
+        await pilot.press("x")
+        await wait_until(pilot, lambda: banner.text == "three")
+
+
 async def test_say_and_wait_have_help_and_completion(shop_path):
     app = make_app(shop_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -156,6 +189,37 @@ async def test_on_a_tiny_screen_the_narration_is_one_line_and_the_bar_stays(shop
 
 
 @pytest.mark.slow
+async def test_a_narration_too_long_for_the_banner_is_cut_with_an_ellipsis_above_the_hint(
+    shop_path,
+):
+    # A teacher's paragraph of narration at 80x24 (a projector's large type): the banner,
+    # at its tallest, cut it silently at the bottom, its end and the hint to go on with
+    # it. The whole text stays in the Output; the banner ends it with "…".
+    words = " ".join(f"word{n}" for n in range(120))
+    app = make_app(shop_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        banner = _banner(app)
+        await type_command(pilot, f"say {words}")
+        await settle(pilot)
+        bar = app.query_one("#bar")
+        bar.value = "wait"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, WaitScreen))
+        await pilot.pause(0.1)
+        shown = [banner.render_line(y).text.strip() for y in range(banner.size.height)]
+        shown = [line for line in shown if line]
+        assert shown[0].startswith("word0 word1")
+        assert shown[-1] == GO_ON_HINT
+        assert shown[-2].endswith("…")
+        assert_screen_whole(app)
+        assert any("word119" in line for line in _shown(app))
+        await pilot.press("x")
+        await settle(pilot)
+        # Not waiting, the cut text alone fills the banner, its last line ending "…".
+        shown = [banner.render_line(y).text.strip() for y in range(banner.size.height)]
+        assert [line for line in shown if line][-1].endswith("…")
+
+
 async def test_what_the_user_enters_while_a_script_plays_waits_for_its_end(shop_path, tmp_path):
     # A presenter's stray F5, or a command typed mid-lesson, would otherwise run between
     # the script's lines, which then act on another state and stop with an error (or a
