@@ -3,6 +3,9 @@ idle wait at a finer grain, and the apps it drives without animations."""
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+
 import pytest
 from textual import _wait as textual_wait
 from textual import constants as textual_constants
@@ -13,6 +16,21 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     ``-n 2`` the two workers share the long tests while many short ones are left to
     even out their ends, rather than one worker finishing a long test alone."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+@pytest.fixture
+def collector_paused() -> Iterator[None]:
+    """No garbage collection during the test, for one that signals its own process: the
+    signal's handler runs between two bytecodes, and in a gc callback (hypothesis puts
+    one in place in a worker that ran a property test) the KeyboardInterrupt it raises
+    is printed as unraisable and lost, the test waiting on for it."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 # Textual's pilot waits after every key, and in every pause, until the app is idle: it

@@ -22,6 +22,9 @@ from tests.shell.sessions import started
 FOREVER = Path(__file__).parent / "tui" / "architectures" / "forever.py"
 SELF_ENDING = FOREVER.with_name("self_ending.py")
 
+# Each test signals its own process: the interrupt must not land in a gc callback.
+pytestmark = pytest.mark.usefixtures("collector_paused")
+
 
 
 def signalled_here(numbers: tuple[int, ...]) -> None:
