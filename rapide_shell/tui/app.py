@@ -372,10 +372,16 @@ class RapideApp(App[None]):
         quits (the session closes as with Ctrl-Q: finish hooks run, the recording is
         kept), cutting short, as in the REPL, a command still under way (a ``wait``) and
         an exploration still running: the exit status says so (130). Each says so. In an
-        input with text selected, Ctrl-C copies it instead."""
+        input with text selected, Ctrl-C copies it instead; so it does text selected on
+        the screen with the mouse, and lets it go, so that the next Ctrl-C interrupts."""
         focused = self.focused
         if isinstance(focused, Input) and not focused.selection.is_empty:
             focused.action_copy()
+            return
+        selected = self.screen.get_selected_text()
+        if selected:
+            self.copy_to_clipboard(selected)
+            self.screen.clear_selection()
             return
         commands = len(self.session.history)
         # A script still finishing the line it was stopped at has run nothing in between.

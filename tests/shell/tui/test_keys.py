@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual import events
+from textual.selection import Selection
 from textual.widgets import Input
 
 from rapide_shell.tui.screens.help_screen import HelpScreen
@@ -414,3 +415,29 @@ async def test_the_inject_dialog_enters_the_line_a_recording_writes(tmp_path: Pa
         entered = app.session.history[-1]
         assert entered == 'inject Desk.note {"tags": ["\\udcfe"]}'
         entered.encode("utf-8")
+
+
+async def test_ctrl_c_copies_text_selected_with_the_mouse_then_interrupts_again(
+    shop_path,
+) -> None:
+    # Text selected on the screen (dragged over with the mouse: a command a narration
+    # shows, the status line) is copied by Ctrl-C, as in every terminal program that
+    # selects text, and let go: the next Ctrl-C, a run to pause, is no second copy.
+    app = make_app(shop_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        status = app.query_one("#status")
+        app.main_screen.selections = {status: Selection(None, None)}
+        selected = app.main_screen.get_selected_text()
+        assert selected and "pending" in selected
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert app.clipboard == selected
+        assert not app.main_screen.selections
+        output = app.main_screen.output
+        assert "Ctrl-C again" not in "\n".join(line.text for line in output.lines)
+        await pilot.press("ctrl+c")
+        await wait_until(
+            pilot, lambda: "Ctrl-C again quits" in "\n".join(line.text for line in output.lines)
+        )
+        assert app.is_running
