@@ -80,12 +80,25 @@ class ArgumentText:
 
     def at_most(self, count: int) -> list[Word]:
         """The words, when there are no more than ``count``; else CommandSyntaxError at
-        the first extra one."""
+        the first extra one, saying what the command takes (``unexpected 'e2': why
+        takes EVENT_ID``)."""
         words = self.words
         if len(words) > count:
-            extra = words[count]
-            raise CommandSyntaxError(f"unexpected {extra.text!r}", column=extra.column)
+            raise self.unexpected(words[count])
         return words
+
+    def unexpected(self, word: Word) -> CommandSyntaxError:
+        """The error for ``word``, one more than the command takes, at it, saying what
+        the command takes after its name, as its usage says (``unexpected 'e2': why
+        takes EVENT_ID``, ``unexpected 'x': wait takes nothing after it``)."""
+        spec = self.spec
+        name, _, rest = spec.usage.partition(" ")
+        takes = (
+            f"{spec.name} is used as {spec.usage}" if name != spec.name
+            else f"{spec.name} takes {rest.strip()}" if rest.strip()
+            else f"{spec.name} takes nothing after it"
+        )
+        return CommandSyntaxError(f"unexpected {word.text!r}: {takes}", column=word.column)
 
     def only_word(self, needed: str) -> Word:
         """The one word; CommandSyntaxError ``needed`` (where the word should start) when
@@ -108,12 +121,7 @@ class NoArguments:
 def no_arguments(text: ArgumentText) -> NoArguments:
     """Nothing may follow the command's name; CommandSyntaxError, saying so, at what
     does (``wait Kitchen.ready``: a presenter who took ``wait`` to wait for an event)."""
-    words = text.words
-    if words:
-        raise CommandSyntaxError(
-            f"unexpected {words[0].text!r}: {text.spec.name} takes nothing after it",
-            column=words[0].column,
-        )
+    text.at_most(0)
     return NoArguments()
 
 

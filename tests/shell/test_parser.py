@@ -408,3 +408,24 @@ def test_every_command_has_help_a_parser_and_a_handler() -> None:
 )
 def test_numbers_are_named_for_what_they_count(line: str, message: str) -> None:
     assert syntax_error(line).message == message
+
+
+@pytest.mark.parametrize(
+    ("line", "message", "column"),
+    [
+        ("why e1 e2", "unexpected 'e2': why takes EVENT_ID", 7),
+        ("step 1 2", "unexpected '2': step takes [N | connect|pipe|agent|wake | #ID]", 7),
+        ("save a.json b", "unexpected 'b': save takes [--force] FILE", 12),
+        ("export dot a b", "unexpected 'b': export takes dot|mermaid|json [--force] FILE", 13),
+        ("run 3 4", "unexpected '4': run takes [N] [--every SECONDS]", 6),
+        ("pause now", "unexpected 'now': pause takes nothing after it", 6),
+    ],
+)
+def test_a_word_too_many_is_told_with_what_the_command_takes(
+    line: str, message: str, column: int
+) -> None:
+    # "unexpected 'e2'" alone left the user to find out in the help that why takes
+    # one event.
+    error = syntax_error(line)
+    assert str(error) == message
+    assert error.column == column

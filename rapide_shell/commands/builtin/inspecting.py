@@ -226,7 +226,7 @@ def parse_save(text: ArgumentText) -> SaveArguments:
     if not words:
         raise CommandSyntaxError("a file name is needed", column=text.column)
     if len(words) > 1:
-        raise CommandSyntaxError(f"unexpected {words[1].text!r}", column=words[1].column)
+        raise text.unexpected(words[1])
     return SaveArguments(file_name(words[0]), force)
 
 
@@ -246,7 +246,7 @@ def parse_export(text: ArgumentText) -> ExportArguments:
     if len(words) < 2:
         raise CommandSyntaxError("export needs a file to write", column=fmt.column + len(fmt.text))
     if len(words) > 2:
-        raise CommandSyntaxError(f"unexpected {words[2].text!r}", column=words[2].column)
+        raise text.unexpected(words[2])
     return ExportArguments(fmt.text, file_name(words[1]), force)
 
 

@@ -216,7 +216,7 @@ def parse_run(text: ArgumentText) -> RunArguments:
             words = words[:index] + words[index + 2 :]
             break
     if len(words) > 1:
-        raise CommandSyntaxError(f"unexpected {words[1].text!r}", column=words[1].column)
+        raise text.unexpected(words[1])
     if not words:
         return RunArguments(None, every)
     return RunArguments(number(words[0], STEPS, least=1), every)
