@@ -76,13 +76,18 @@ def find_lessons(directory: Path | None = None) -> list[Lesson]:
 
 def find_lesson(wanted: str, directory: Path | None = None) -> Lesson:
     """The lesson called ``wanted``: its name (``causality``), number (``2``) or file
-    stem (``02_causality``). Raises :class:`LessonNotFound` with the close names."""
+    stem (``02_causality``), in any case (``Causality``, as a title writes it) when no
+    lesson is called exactly that. Raises :class:`LessonNotFound` with the close names."""
     lessons = find_lessons(directory)
     for lesson in lessons:
         # The number compared as digits: int() refuses more than 4300 of them.
         if wanted in (lesson.name, lesson.file_stem) or (
             wanted.isascii() and wanted.isdigit() and wanted.lstrip("0") == str(lesson.number)
         ):
+            return lesson
+    folded = wanted.casefold()
+    for lesson in lessons:
+        if folded in (lesson.name.casefold(), lesson.file_stem.casefold()):
             return lesson
     names = [lesson.name for lesson in lessons]
     close = close_matches(wanted, names)

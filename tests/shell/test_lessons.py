@@ -116,6 +116,9 @@ def test_a_lesson_is_found_by_name_number_or_file_name() -> None:
     assert find_lesson("2").name == "causality"
     assert find_lesson("02").name == "causality"
     assert find_lesson("02_causality").name == "causality"
+    # As the listing's title writes it, or typed with Caps Lock on.
+    assert find_lesson("Causality").name == "causality"
+    assert find_lesson("02_CAUSALITY").name == "causality"
     with pytest.raises(LessonNotFound) as missing:
         find_lesson("causalty")
     assert str(missing.value) == (
