@@ -16,6 +16,13 @@ forced choices where they were, then moved earlier together, one position at a t
 (each try a replay). Last, each forced choice is taken earlier while the failure still
 comes, in fewer steps: the seed's own steps before it that the failure does not need
 (a delivery of an event that plays no part) go.
+
+A property that asks for events to be there (an ``expect`` of a match, a
+``must_match`` or ``leads_to`` constraint) fails as soon as the injection its events
+come from is gone, in every schedule: such a failure says nothing about the order of
+the steps. So for those an injection goes only while the smaller scenario still meets
+the property in the seed's own schedule, as the scenario did; a failure found in the
+seed's own schedule keeps its injections.
 """
 
 from __future__ import annotations
@@ -24,8 +31,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from pyrapide.constraints.rules import Never
 from pyrapide.exploration.runner import Chooser, Options, ScheduleRunner
-from pyrapide.exploration.scenario import Inject, Scenario
+from pyrapide.exploration.scenario import Expect, Inject, Scenario
 from pyrapide.exploration.schedule import Failure
 from pyrapide.exploration.tracking import Footprint, Identity
 
@@ -40,6 +48,17 @@ MAX_SHIFT = 32
 """How many positions earlier the forced choices are moved, at most, once an injection
 is gone (each a replay): enough for the steps of a few events, not a long run's
 worth of replays spent on one injection that must stay."""
+
+
+def _fails_by_absence(failure: Failure) -> bool:
+    """Whether ``failure`` is of a property that asks for events to be there: an
+    ``expect`` of matches, a constraint other than ``never``. Fewer events fail it
+    whatever the order of the steps; a ``never`` or an ``expect ... none`` fails on
+    events that were recorded, which a smaller scenario recorded too."""
+    checked = failure.property
+    if isinstance(checked, Expect):
+        return not checked.none and checked.count != 0
+    return failure.key[:1] == ("constraint",) and failure.key[2] != Never.kind
 
 
 class Replay:
@@ -188,6 +207,10 @@ class _State:
         self.runs = 0
         self.ended = ShrinkEnd.DONE
         self._taken: tuple[Failure, list[tuple[int, Identity]]] | None = None
+        # Whether the scenario meets the failing property in the seed's own schedule
+        # (asked once, when an injection is first tried away; a smaller scenario is
+        # kept only while that stays so).
+        self._met_by_seed: bool | None = None
 
     def spent(self) -> bool:
         """True when shrinking must end before it is done (asked only where there is
@@ -237,6 +260,8 @@ class _State:
         go), or with its forced choices where they were, or all moved earlier by the
         same number of positions."""
         smaller = self.scenario.without({index})
+        if _fails_by_absence(self.best) and not await self.met_by_seed(smaller):
+            return False
         picks = self.best.schedule.forced_picks()
         if await self.accept(smaller, [], Projection(await self.taken())):
             return True
@@ -250,6 +275,14 @@ class _State:
             if await self.accept(smaller, moved):
                 return True
         return False
+
+    async def met_by_seed(self, smaller: Scenario) -> bool:
+        """Whether ``smaller`` (the scenario without an injection) meets the failing
+        property in the seed's own schedule, as the scenario does: else its failure
+        would come from the events taken away, not from the order of the steps."""
+        if self._met_by_seed is None:
+            self._met_by_seed = await self.fails(self.scenario, []) is None
+        return self._met_by_seed and await self.fails(smaller, []) is None
 
     async def fewer_steps(self) -> None:
         """Each forced choice taken earlier while the same failure then comes in fewer

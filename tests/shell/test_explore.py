@@ -217,8 +217,11 @@ def test_a_run_that_never_goes_quiet_fails_and_replays_to_its_bound(tmp_path: Pa
 def test_all_failures_lists_each_failing_poset_and_writes_each_shrunk_script_once(
     tmp_path: Path,
 ) -> None:
-    scenario = script(tmp_path, THREE_NOTES + "expect Clerk.first(n=1)\n", "first.rapide")
-    document = explore_json(DELIVERIES, "--arch", "race", "--script", scenario,
+    # "note 3 is never the first seen" fails where note 3 goes first: two posets (3, 1, 2
+    # and 3, 2, 1), each shrinking to note 3 alone.
+    scenario = script(tmp_path, THREE_NOTES + "expect Clerk.seen(notes=[3]) none\n",
+                      "first.rapide")
+    document = explore_json(DELIVERIES, "--arch", "ledger", "--script", scenario,
                             "--all-failures")
     assert document["exit_status"] == 1 and document["exhausted"]
     # Two failing posets, both shrunk to the same script: one file, the second shares it.
@@ -232,17 +235,34 @@ def test_all_failures_lists_each_failing_poset_and_writes_each_shrunk_script_onc
     schedules = [failure["schedule"] for failure in document["failures"]]
     assert (f"# It stands for 2 failing posets, found in schedules {schedules[0]} and "
             f"{schedules[1]}: each shrinks to this script.\n") in header
-    text = " ".join(rapide("explore", DELIVERIES, "--arch", "race", "--script", scenario,
+    text = " ".join(rapide("explore", DELIVERIES, "--arch", "ledger", "--script", scenario,
                            "--all-failures", "--force").stdout.split())
     assert "first.counterexample.rapide (2 failures shrink to it: 1 and 2)" in text
     assert "first.counterexample.rapide, as failure 1: it shrinks to the same script" in text
     for failure in document["failures"]:
-        # Shrunk: with no note at all, no note 1 comes first either; it still fails replayed.
-        assert failure["injections"] == {"found": 3, "shrunk": 0}
+        # Shrunk: with note 3 alone, it is the first seen; it still fails replayed.
+        assert failure["injections"] == {"found": 3, "shrunk": 1}
         assert failure["forced_choices"]["shrunk"] == 0
         assert failure["replays"] is True
-        replay = rapide("run", DELIVERIES, "--arch", "race", "--script", failure["counterexample"])
+        replay = rapide("run", DELIVERIES, "--arch", "ledger", "--script",
+                        failure["counterexample"])
         assert replay.returncode == 1
+
+
+def test_an_expect_of_an_event_keeps_the_notes_it_needs_in_its_counterexample(
+    tmp_path: Path,
+) -> None:
+    # "note 1 is the first served" fails in every order that starts with another note,
+    # the seed's own among them. Shrinking took every note away (none served, so no
+    # note 1 first either) and wrote a counterexample with nothing in it: the race it
+    # was found in was gone from it.
+    scenario = script(tmp_path, THREE_NOTES + "expect Clerk.first(n=1)\n", "first.rapide")
+    document = explore_json(DELIVERIES, "--arch", "race", "--script", scenario)
+    assert document["exit_status"] == 1
+    (failure,) = document["failures"]
+    assert failure["injections"] == {"found": 3, "shrunk": 3}
+    assert failure["replays"] is True
+    assert Path(failure["counterexample"]).read_text().count("inject Desk.note") == 3
 
 
 def test_max_failures_bounds_the_counterexamples_kept_and_counts_the_rest(
@@ -707,7 +727,9 @@ def test_ctrl_c_while_shrinking_says_the_counterexample_may_shrink_further(
 ) -> None:
     # A dozen slow notes: each replay takes a quarter of a second, shrinking seconds.
     notes = "".join(f"inject Desk.note n={n}\n" for n in range(12))
-    scenario = script(tmp_path, notes + "run\nexpect Clerk.first(n=99)\n")
+    # Some note is served first whatever the order: a failure in every schedule, which
+    # shrinks to one note.
+    scenario = script(tmp_path, notes + "run\nexpect Clerk.first none\n")
     out = tmp_path / "cut.rapide"
     child = Terminal(
         sys.executable,

@@ -179,7 +179,7 @@ def test_explore_stop_while_it_shrinks_says_the_counterexample_may_shrink_furthe
 ) -> None:
     # A dozen slow notes: each replay takes a quarter of a second, shrinking seconds.
     notes = "".join(f"inject Desk.note n={n}\n" for n in range(12))
-    script = scenario(tmp_path, "slow.rapide", notes + "run\nexpect Clerk.first(n=99)\n")
+    script = scenario(tmp_path, "slow.rapide", notes + "run\nexpect Clerk.first none\n")
     user = User(FIXTURES / "slow_clerk.py", tmp_path)
     try:
         user.sees("]>")
@@ -193,7 +193,7 @@ def test_explore_stop_while_it_shrinks_says_the_counterexample_may_shrink_furthe
             time.sleep(0.2)
         user.sees("]>")
         user.enters("explore stop")
-        user.sees("failure 1: Clerk.first(n=99)", timeout=30)
+        user.sees("failure 1: Clerk.first", timeout=30)
         user.sees("`explore open 1` goes to it")
         said = " ".join(user.screen.split())  # however the terminal wrapped it
         assert "(it may shrink further: the exploration was stopped); `explore open 1`" in said

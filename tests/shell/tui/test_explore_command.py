@@ -61,7 +61,11 @@ async def test_explore_runs_in_the_background_lists_failures_and_opens_one(tmp_p
         await type_command(pilot, "explore open 1")
         await settle(pilot)
         assert says(app, "at failure 1's failing step: ")
-        assert [e.name for e in app.session.computation] == []  # seed 0, no injection left
+        # The three notes, and another served first: the failure, not a run without notes.
+        events = list(app.session.computation)
+        assert [e.name for e in events].count("Desk.note") == 3
+        (first,) = [e for e in events if e.name == "Clerk.first"]
+        assert first.payload["n"] != 1
         await type_command(pilot, "explore")
         assert says(app, "failure 2:")
 
