@@ -34,6 +34,14 @@ def _shown(app) -> list[str]:
     return [line.text.rstrip() for line in app.main_screen.output.lines]
 
 
+async def _wait_typed(pilot) -> None:
+    """Enters ``wait`` in the command bar, as typed by hand, and waits for it to wait."""
+    app = pilot.app
+    app.query_one("#bar").value = "wait"
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: isinstance(app.screen, WaitScreen))
+
+
 async def test_a_played_script_narrates_then_waits_for_a_key(shop_path, tmp_path):
     script = tmp_path / "lesson.rapide"
     script.write_text(
@@ -92,10 +100,7 @@ async def test_say_from_the_bar_shows_the_banner_and_say_alone_clears_it(shop_pa
 async def test_wait_typed_in_the_bar_waits_for_a_click_too(shop_path):
     app = make_app(shop_path)
     async with app.run_test(size=SIZE) as pilot:
-        bar = app.query_one("#bar")
-        bar.value = "wait"
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, WaitScreen))
+        await _wait_typed(pilot)
         assert _banner(app).display and _banner(app).waiting
         await pilot.click(offset=(10, 10))
         await settle(pilot)
@@ -108,14 +113,11 @@ async def test_a_paste_at_a_wait_goes_on_and_its_text_goes_to_the_bar(shop_path)
     # key) was taken by the waiting layer and lost, and the wait held on.
     app = make_app(shop_path)
     async with app.run_test(size=SIZE) as pilot:
-        bar = app.query_one("#bar")
-        bar.value = "wait"
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, WaitScreen))
+        await _wait_typed(pilot)
         app.post_message(events.Paste("show queue\nwhy e"))
         await wait_until(pilot, lambda: "> show queue" in _shown(app))
         assert not isinstance(app.screen, WaitScreen)
-        assert bar.value == "why e"  # a last line without its end, left to finish
+        assert app.query_one("#bar").value == "why e"  # a last line without its end, left to finish
 
 
 async def test_a_paste_at_a_played_wait_goes_on_to_the_next_part_only(shop_path, tmp_path):
@@ -167,10 +169,7 @@ async def test_on_a_tiny_screen_the_narration_is_one_line_and_the_bar_stays(shop
         assert line.startswith("The API asks the database") and line.endswith("…")
 
         # Waiting, the hint to go on is whole, on the same line.
-        bar = app.query_one("#bar")
-        bar.value = "wait"
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, WaitScreen))
+        await _wait_typed(pilot)
         await pilot.pause(0.1)
         line = banner.render_line(0).text.strip()
         assert line.startswith("The API") and line.endswith(GO_ON_HINT)
@@ -201,10 +200,7 @@ async def test_a_narration_too_long_for_the_banner_is_cut_with_an_ellipsis_above
         banner = _banner(app)
         await type_command(pilot, f"say {words}")
         await settle(pilot)
-        bar = app.query_one("#bar")
-        bar.value = "wait"
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, WaitScreen))
+        await _wait_typed(pilot)
         await pilot.pause(0.1)
         shown = [banner.render_line(y).text.strip() for y in range(banner.size.height)]
         shown = [line for line in shown if line]
