@@ -397,6 +397,7 @@ class ExploreCommands:
     def _start(self, session: Session, settings: ExploreSettings, line: str) -> CommandOutcome:
         if self.exploration is not None and self.exploration.running:
             raise CommandError("an exploration is running: `explore stop` first")
+        from rapide_shell.commands.builtin.observing import scenario_notes
         from rapide_shell.exploring import ArchitectureSource, ScenarioError, read_scenario
 
         try:
@@ -420,7 +421,8 @@ class ExploreCommands:
         workers = counted(settings.workers, "worker process", "worker processes")
         text = (f"exploring {settings.script} in the background on {workers}; `explore` "
                 "says how it stands, `explore stop` stops it")
-        return CommandOutcome(line, "explore", output=(render.note(text),),
+        notes = scenario_notes(session, scenario, settings.script)
+        return CommandOutcome(line, "explore", output=(render.note(text), *notes),
                               data={"script": settings.script, "workers": settings.workers})
 
     async def _open(

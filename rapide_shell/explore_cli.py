@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from rich.console import Console
 from rich.progress import Progress as RichProgress
 from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from pyrapide.core.printable import printable
 from pyrapide.exploration import (
     ExplorationError,
     ExplorationResult,
@@ -24,6 +26,7 @@ from pyrapide.exploration import (
     prepare,
 )
 from pyrapide.runtime import DEFAULT_HANDLER_TIMEOUT
+from rapide_shell.commands.builtin.observing import scenario_notes
 from rapide_shell.error_output import (
     fail,
     print_error,
@@ -105,6 +108,9 @@ async def _explore(request: ExploreRequest) -> int:
         return fail(str(error), request.json_output, EXIT_ERROR)
     except LoadError as error:
         return fail(str(error), request.json_output, error.exit_status)
+    for note in scenario_notes(session, scenario, request.script):
+        sys.stdout.flush()
+        sys.stderr.write(printable(note.plain) + "\n")
     out = Path(request.out) if request.out else default_out(request.script)
     refused = out_refusal(out, file=request.file, script=request.script, force=request.force,
                           all_failures=request.options.all_failures, named=bool(request.out))

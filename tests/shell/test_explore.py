@@ -784,3 +784,20 @@ def test_a_pattern_matching_too_many_ways_stops_the_exploration_at_once(
         "100,000 matches of parts joined together): narrow it, with a source, a field or "
         "`=>` (direct causes) for `->`\n"
     )
+
+
+def test_a_pattern_that_may_never_match_is_noted_before_exploring(tmp_path: Path) -> None:
+    # A misspelt `expect ... none` holds in every schedule: the exploration answered
+    # "ok" without a word, where `rapide run` notes the name under the line.
+    scenario = script(
+        tmp_path, THREE_NOTES + "expect Clerk.answerd none\nwatch Clerk.answered(m=1)\n"
+    )
+    result = rapide("explore", DELIVERIES, "--arch", "quiet", "--script", scenario)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        f"{scenario}:5: note: no interface declares 'Clerk.answerd', so it may never match; "
+        "did you mean 'Clerk.answered' or 'Clerk.seen'?",
+        f"{scenario}:6: note: Clerk.answered has no field 'm', so it may never match "
+        "(its fields: n)",
+    ]
+    assert "ok: every property held in every schedule" in result.stdout

@@ -204,3 +204,20 @@ async def test_its_answer_says_a_handler_raised_in_a_schedule_as_the_report_does
         "a handler raised in 1 schedule; the first: back: ValueError: not today"
     ), answer
     assert answer[-1] == "ok: every property held in every schedule explored"
+
+
+async def test_a_pattern_that_may_never_match_is_noted_as_the_exploration_starts(
+    tmp_path: Path,
+) -> None:
+    # As `rapide explore` notes it, and `rapide run` under the line: a misspelt
+    # `expect ... none` would hold in every schedule without a word.
+    scenario = tmp_path / "typo.rapide"
+    scenario.write_text("inject Teller.deposit amount=50\nrun\nexpect Acount.balance none\n")
+    async with bank_session() as (session, explorations):
+        started = await session.execute(f"explore {scenario}")
+        assert started.ok, started.error
+        assert texts(started)[1:] == [
+            f"{scenario}:3: note: no interface declares 'Acount.balance', so it may never "
+            "match; did you mean 'Account.balance' or 'Account.update'?"
+        ]
+        await explorations.exploration.wait()

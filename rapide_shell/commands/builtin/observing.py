@@ -36,6 +36,8 @@ from rapide_shell.report import error_text
 from rapide_shell.suggestions import close_matches
 
 if TYPE_CHECKING:
+    from pyrapide.exploration import Scenario
+    from pyrapide.exploration.scenario import Expect, Watch
     from rapide_shell.session import Session
 
 MATCHES_SHOWN = 50
@@ -242,7 +244,7 @@ async def break_(
     breakpoint_ = session.add_breakpoint(command.args.pattern, command.args.pattern_text)
     session.record(command.text)
     text = f"breakpoint {breakpoint_.id}: {render.pattern_shown(breakpoint_.pattern_text)}"
-    output = (render.note(text), *_pattern_notes(session, command.args.pattern))
+    output = (render.note(text), *pattern_notes(session, command.args.pattern))
     return CommandOutcome(line, "break", output=output, data={"breakpoint": breakpoint_.id})
 
 
@@ -283,7 +285,7 @@ async def watch(
     shown = render.pattern_shown(added.pattern_text)
     text = f"watch {added.id}: {shown}  ({_matches(added.count)} so far)"
     data = {"watch": added.id, "count": added.count}
-    output = (render.note(text), *_pattern_notes(session, command.args.pattern))
+    output = (render.note(text), *pattern_notes(session, command.args.pattern))
     return CommandOutcome(line, "watch", output=output, data=data)
 
 
@@ -455,12 +457,12 @@ def _checked(
         data["sometimes"] = True
     if detail is not None:
         data["violation"] = detail
-    notes = _pattern_notes(session, args.pattern) if args.pattern is not None else []
+    notes = pattern_notes(session, args.pattern) if args.pattern is not None else []
     output = (text, *notes)
     return CommandOutcome(line, "expect", output=output, data=data, failed_expectation=failed)
 
 
-def _pattern_notes(session: Session, pattern: Any) -> list[Text]:
+def pattern_notes(session: Session, pattern: Any) -> list[Text]:
     """What a pattern given to ``watch``, ``break`` or ``expect`` keeps to itself by never
     matching: names no interface declares, sources that are no component, fields their
     action does not take, guards on placeholders nothing binds."""
@@ -470,6 +472,19 @@ def _pattern_notes(session: Session, pattern: Any) -> list[Text]:
         *_undeclared_fields(session, pattern),
         *_unbound_guards(pattern),
         *_raising_guards(pattern),
+    ]
+
+
+def scenario_notes(session: Session, scenario: Scenario, script: str) -> list[Text]:
+    """What ``rapide run`` says under each ``expect`` and ``watch`` of a script to explore
+    whose pattern may never match (see :func:`pattern_notes`), each ``script:LINE: note:
+    ...``: said before the exploration, an ``expect ... none`` of a misspelt name, which
+    holds in every schedule, is not answered "ok" without a word."""
+    steps: list[Expect | Watch] = [*scenario.expectations, *scenario.watches]
+    return [
+        render.note(f"{script}:{step.line}: {note.plain}", style="yellow")
+        for step in sorted(steps, key=lambda step: step.line)
+        for note in pattern_notes(session, step.parsed())
     ]
 
 
