@@ -75,6 +75,30 @@ def test_a_dumb_terminal_is_refused_and_the_repl_named(command: list[str]):
             child.terminate(force=True)
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("output", ["| /bin/cat", "> /dev/null", ">&-"])
+def test_standard_output_piped_or_closed_leaves_the_screen_its_size(output: str):
+    # Textual asked standard output for the terminal's size: piped, redirected or
+    # closed, it took the screen for 80x25 until the terminal told it otherwise, and
+    # the screen, laid out for both sizes in turn, never settled: the workbench spun at
+    # full speed, drew no graph and answered no key, Ctrl-Q and SIGTERM included.
+    child = Terminal(
+        "/bin/sh", ["-c", f'"$0" shell examples/seed_system.py {output}', str(RAPIDE)],
+        cwd=str(ROOT), dimensions=(36, 120), encoding="utf-8", timeout=30,
+        env={"TERM": "xterm-256color", "PATH": str(RAPIDE.parent)},
+    )
+    try:
+        child.expect("connect APIService.request")  # the graph, drawn at the right size
+        child.expect("Tab completes")
+        child.sendcontrol("q")
+        child.expect(pexpect.EOF)
+        child.close()
+        assert child.exitstatus == 0
+    finally:
+        if child.isalive():
+            child.terminate(force=True)
+
+
 def test_the_help_names_what_each_option_takes():
     result = _rapide("shell", "--help")
     assert result.returncode == 0
