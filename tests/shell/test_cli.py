@@ -388,6 +388,18 @@ def test_run_reads_the_script_from_standard_input_given_as_a_dash() -> None:
     assert broken.stderr.startswith("rapide: <stdin>:2: unknown event 'Web.ordr'")
 
 
+def test_a_dash_script_with_the_standard_input_closed_is_one_line() -> None:
+    # Started with its standard input closed (`<&-`), `--script -` was an internal error:
+    # "AttributeError: 'NoneType' object has no attribute 'buffer'".
+    result = subprocess.run(
+        [sys.executable, "-m", "rapide_shell.cli", "run", str(SHOP), "--script", "-"],
+        capture_output=True, text=True, cwd=REPO, timeout=60, stdin=None,
+        preexec_fn=lambda: os.close(0),
+    )
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == "rapide: <stdin>: the standard input is closed, so no script\n"
+
+
 @pytest.mark.parametrize("command", ["shell", "serve", "explore"])
 def test_a_dash_script_is_for_run_alone(command: str) -> None:
     # The workbench reads its keys from the standard input, and explore reads its
