@@ -73,7 +73,7 @@ class HangupSafeDriver(LinuxDriver):
         tee log``) it took the screen for 80x25 until the terminal told it otherwise,
         and the screen, laid out for both sizes in turn, never settled: the workbench
         spun without answering a key, nor SIGTERM."""
-        if "COLUMNS" not in os.environ and "LINES" not in os.environ:
+        if self._file is not None and not {"COLUMNS", "LINES"} & os.environ.keys():
             try:
                 size = os.get_terminal_size(self._file.fileno())
             except (AttributeError, ValueError, OSError):
