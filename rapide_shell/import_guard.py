@@ -181,8 +181,20 @@ def guarded_import() -> Iterator[None]:
 
 
 def _signals(seconds: float | None) -> list[Callable[[], object]]:
-    def interrupted(number: int, frame: Any) -> NoReturn:
-        raise ImportInterrupted
+    # The first of Ctrl-C and the bound stops the import; the other, should it come
+    # while that is said, is not news. Python runs a signal's handler only between
+    # lines of Python: a Ctrl-C pressed while the file was being compiled (a file of
+    # some megabytes) waited with the bound's signal, and the bound's, run second, was
+    # said ("still being imported after 60 s") instead of the user's Ctrl-C.
+    stopped: list[ImportStopped] = []
+
+    def stop(stopping: ImportStopped) -> None:
+        if not stopped:
+            stopped.append(stopping)
+            raise stopping
+
+    def interrupted(number: int, frame: Any) -> None:
+        stop(ImportInterrupted())
 
     undo: list[Callable[[], object]] = []
     # A process deaf to Ctrl-C (an exploration's worker, a shell's background job)
@@ -193,8 +205,8 @@ def _signals(seconds: float | None) -> list[Callable[[], object]]:
         undo += _ctrl_c_signalled()
     if seconds is not None and hasattr(signal, "setitimer"):
 
-        def too_long(number: int, frame: Any) -> NoReturn:
-            raise ImportTooLong(seconds)
+        def too_long(number: int, frame: Any) -> None:
+            stop(ImportTooLong(seconds))
 
         previous_alarm = signal.signal(signal.SIGALRM, too_long)
         signal.setitimer(signal.ITIMER_REAL, seconds)
