@@ -504,7 +504,7 @@ def check(options: argparse.Namespace) -> None:
     warnings = counted(len(report.warnings), "warning")
     # One line each, the names in them escaped.
     lines = [f"warning: {printable(warning)}" for warning in report.warnings]
-    lines.append(f"{loaded.path}: {loaded.name} loads and binds ({counts}); {warnings}")
+    lines.append(printable(f"{loaded.path}: {loaded.name} loads and binds ({counts}); {warnings}"))
     if sys.stdout.isatty():
         # Broken between words at the terminal's width (the terminal would cut a word),
         # a long line going on set in; piped, one line each, for grep, and Rich is not
