@@ -689,6 +689,8 @@ class _CommandParser(argparse.ArgumentParser):
 
     json_asked = False
     """Whether the arguments being parsed ask this command for a JSON answer."""
+    arguments: list[str] = []
+    """The arguments being parsed."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -703,12 +705,19 @@ class _CommandParser(argparse.ArgumentParser):
         takes_json = self.get_default("json_output") is not None
         self.json_asked = takes_json and "--json" in (args or ())
         self.given = set()
+        self.arguments = [str(argument) for argument in args or ()]
         options, unknown = super().parse_known_args(args, namespace)
         if unknown:
             self.error(f"unrecognized arguments: {' '.join(unknown)}")
         return options, unknown
 
     def error(self, message: str) -> NoReturn:
+        # A file whose name starts with a dash is read as an option; argparse then says
+        # that FILE is missing, or that the option is unknown, without a word on why.
+        dashed = [a for a in self.arguments if a.startswith("-") and os.path.lexists(a)]
+        if dashed and not dashed[0].startswith("--"):
+            file = printable(dashed[0])
+            message += f" ({file} is read as an option: write ./{file} for the file)"
         if self.json_asked:
             print_json_failure(message, EXIT_ERROR)
         super().error(message)

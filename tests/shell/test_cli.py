@@ -388,6 +388,29 @@ def test_run_reads_the_script_from_standard_input_given_as_a_dash() -> None:
     assert broken.stderr.startswith("rapide: <stdin>:2: unknown event 'Web.ordr'")
 
 
+@pytest.mark.parametrize(
+    ("arguments", "said"),
+    [
+        (["check", "-arch.py"], "the following arguments are required: FILE"),
+        (["run", str(SHOP), "--script", "-demo.rapide"], "argument --script/-s: expected one "
+                                                          "argument"),
+    ],
+)
+def test_a_file_named_with_a_leading_dash_is_said_to_be_read_as_an_option(
+    tmp_path: Path, arguments: list[str], said: str
+) -> None:
+    # argparse took the file for an option and said only that FILE was missing (or that
+    # --script had no value), naming nothing the user had typed.
+    (tmp_path / "-arch.py").write_text(SHOP.read_text())
+    (tmp_path / "-demo.rapide").write_text("run\n")
+    result = run_rapide(*arguments, cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (2, "")
+    dashed = arguments[-1]
+    assert result.stderr.splitlines()[-1].endswith(
+        f"error: {said} ({dashed} is read as an option: write ./{dashed} for the file)"
+    )
+
+
 def test_a_dash_script_with_the_standard_input_closed_is_one_line() -> None:
     # Started with its standard input closed (`<&-`), `--script -` was an internal error:
     # "AttributeError: 'NoneType' object has no attribute 'buffer'".
