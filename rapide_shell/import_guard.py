@@ -31,6 +31,7 @@ The first two need the main thread, where Python delivers signals; elsewhere onl
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import signal
@@ -38,9 +39,11 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, NoReturn
+from functools import partial
+from typing import Any, Final, NoReturn
 
 from pyrapide.runtime.starts import watching_starts
+from rapide_shell.exit_status import ENDING_SIGNALS
 from rapide_shell.std_streams import streams_kept
 
 try:
@@ -62,6 +65,17 @@ class ImportStopped(BaseException):
 
 class ImportInterrupted(ImportStopped):
     """Ctrl-C while the file was being imported."""
+
+
+class ImportEnded(ImportStopped):
+    """SIGTERM or SIGHUP (``number``) came while the file was being imported, to a front
+    end that hears them in its event loop (the TUI), which the import holds: the import
+    is stopped, for the loop to end the front end by the signal."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(number)
+        self.number = number
+        self.name = signal.Signals(number).name
 
 
 class ImportTooLong(ImportStopped):
@@ -197,6 +211,7 @@ def _signals(seconds: float | None) -> list[Callable[[], object]]:
         stop(ImportInterrupted())
 
     undo: list[Callable[[], object]] = []
+    undo += _ending_signals_heard(stop)
     # A process deaf to Ctrl-C (an exploration's worker, a shell's background job)
     # stays deaf: the Ctrl-C the terminal sends its group is for the one in front.
     if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
@@ -213,6 +228,34 @@ def _signals(seconds: float | None) -> list[Callable[[], object]]:
         undo.append(lambda: signal.signal(signal.SIGALRM, previous_alarm))
         undo.append(lambda: signal.setitimer(signal.ITIMER_REAL, 0))
     return undo
+
+
+def _ending_signals_heard(stop: Callable[[ImportStopped], None]) -> list[Callable[[], object]]:
+    """Stops the import at SIGTERM or SIGHUP where the front end hears them in its event
+    loop (the TUI), which the import holds: asked to end during a ``reload`` of a file
+    that loops at its top level, the TUI went on until the time bound ran out (60 s), or
+    for ever with none. The loop hears of the signal all the same, once the import has
+    stopped (Python's handler writes it to the loop's wakeup descriptor whatever handler
+    is set), and ends the workbench by it. Returns what puts the loop's handlers back.
+    A handler of Python's own (the REPL's, ``rapide run``'s) acts during the import
+    already; no handler (the process ends) or an ignored signal is left alone."""
+    undo: list[Callable[[], object]] = []
+    for number in ENDING_SIGNALS:
+        previous = signal.getsignal(number)
+        if _LOOP_HANDLER is None or previous is not _LOOP_HANDLER:
+            continue
+
+        def ending(signalled: int, frame: Any) -> None:
+            stop(ImportEnded(signalled))
+
+        signal.signal(number, ending)
+        undo.append(partial(signal.signal, number, previous))
+    return undo
+
+
+_LOOP_HANDLER: Final = getattr(getattr(asyncio, "unix_events", None), "_sighandler_noop", None)
+"""The Python handler asyncio sets for a signal its loop hears (``add_signal_handler``):
+it does nothing, the loop hearing of the signal through its wakeup descriptor."""
 
 
 def _ctrl_c_signalled() -> list[Callable[[], object]]:
