@@ -945,7 +945,8 @@ def main(argv: list[str] | None = None) -> None:
             # A write with no room left (a full disk, >/dev/full): the user's to mend.
             # The output that could not be written is dropped, not tried again at exit.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            sys.stderr.write(f"rapide: cannot write: {error.strerror}\n")
+            where = "the output" if error.filename is None else printable(str(error.filename))
+            sys.stderr.write(f"rapide: cannot write {where}: {error.strerror}\n")
             sys.exit(EXIT_ERROR)
         # A bug of ours, not the user's: one line, and the traceback on request.
         if os.environ.get("RAPIDE_DEBUG"):

@@ -944,13 +944,17 @@ def test_output_to_a_closed_pipe_ends_quietly_with_141(args: list[str]) -> None:
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
 @pytest.mark.parametrize("args", OUTPUT_RUNS, ids=["graph", "run", "explore"])
 def test_output_with_no_room_left_is_one_line_and_exit_2(args: list[str]) -> None:
-    # A full disk under a redirected transcript is the user's to mend, not our bug.
+    # A full disk under a redirected transcript is the user's to mend, not our bug; the
+    # line says what could not be written ("cannot write: No space left on device" did
+    # not).
     with open("/dev/full", "w") as full:
         done = subprocess.run(
             [sys.executable, "-m", "rapide_shell.cli", *args],
             stdout=full, stderr=subprocess.PIPE, text=True, timeout=60, cwd=REPO,
         )
-    assert (done.returncode, done.stderr) == (2, "rapide: cannot write: No space left on device\n")
+    assert (done.returncode, done.stderr) == (
+        2, "rapide: cannot write the output: No space left on device\n"
+    )
 
 
 def test_a_sometimes_expect_this_run_did_not_meet_is_not_counted_as_held() -> None:
