@@ -96,7 +96,8 @@ def parse_json(text: str, max_depth: int = MAX_DEPTH, *, exact_depth: bool = Tru
         hint = " (the text looks truncated)" if _runs_off_the_end(text, error) else ""
         # Python's message for a control character ends "at", the place it stood in
         # written after it; here the place is given apart (line and column).
-        reason = error.msg.removesuffix(" at")
+        reason = "Invalid control character" if error.msg == "Invalid control character at" \
+            else error.msg
         raise JSONTextError(f"not valid JSON: {reason}{hint}", text, error.pos) from None
     except (_NotJSONConstant, _KeyGivenTwice, RecursionError, ValueError):
         # NaN or Infinity, a key given twice, nesting deeper than the parser goes, or an
