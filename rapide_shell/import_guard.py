@@ -31,7 +31,6 @@ The first two need the main thread, where Python delivers signals; elsewhere onl
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
 import signal
@@ -40,7 +39,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
-from typing import Any, Final, NoReturn
+from typing import Any, NoReturn
 
 from pyrapide.runtime.starts import watching_starts
 from rapide_shell.exit_status import ENDING_SIGNALS
@@ -240,9 +239,13 @@ def _ending_signals_heard(stop: Callable[[ImportStopped], None]) -> list[Callabl
     A handler of Python's own (the REPL's, ``rapide run``'s) acts during the import
     already; no handler (the process ends) or an ignored signal is left alone."""
     undo: list[Callable[[], object]] = []
+    # Not imported (`rapide check` spares itself asyncio), no loop hears a signal.
+    loop_handler = getattr(sys.modules.get("asyncio.unix_events"), "_sighandler_noop", None)
     for number in ENDING_SIGNALS:
+        # asyncio's handler for a signal its loop hears (``add_signal_handler``) does
+        # nothing: the loop hears of it through its wakeup descriptor.
         previous = signal.getsignal(number)
-        if _LOOP_HANDLER is None or previous is not _LOOP_HANDLER:
+        if loop_handler is None or previous is not loop_handler:
             continue
 
         def ending(signalled: int, frame: Any) -> None:
@@ -251,11 +254,6 @@ def _ending_signals_heard(stop: Callable[[ImportStopped], None]) -> list[Callabl
         signal.signal(number, ending)
         undo.append(partial(signal.signal, number, previous))
     return undo
-
-
-_LOOP_HANDLER: Final = getattr(getattr(asyncio, "unix_events", None), "_sighandler_noop", None)
-"""The Python handler asyncio sets for a signal its loop hears (``add_signal_handler``):
-it does nothing, the loop hearing of the signal through its wakeup descriptor."""
 
 
 def _ctrl_c_signalled() -> list[Callable[[], object]]:
