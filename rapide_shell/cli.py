@@ -560,7 +560,7 @@ def check(options: argparse.Namespace) -> None:
     warnings = counted(len(report.warnings), "warning")
     # One line each, the names in them escaped.
     lines = [f"warning: {printable(warning)}" for warning in report.warnings]
-    lines.append(f"{loaded.path}: {loaded.name} loads and binds ({counts}); {warnings}")
+    lines.append(printable(f"{loaded.path}: {loaded.name} loads and binds ({counts}); {warnings}"))
     if sys.stdout.isatty():
         # Broken between words at the terminal's width (the terminal would cut a word),
         # a long line going on set in; piped, one line each, for grep, and Rich is not
@@ -745,6 +745,8 @@ class _CommandParser(argparse.ArgumentParser):
 
     json_asked = False
     """Whether the arguments being parsed ask this command for a JSON answer."""
+    arguments: list[str] = []
+    """The arguments being parsed."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -759,12 +761,19 @@ class _CommandParser(argparse.ArgumentParser):
         takes_json = self.get_default("json_output") is not None
         self.json_asked = takes_json and "--json" in (args or ())
         self.given = set()
+        self.arguments = [str(argument) for argument in args or ()]
         options, unknown = super().parse_known_args(args, namespace)
         if unknown:
             self.error(f"unrecognized arguments: {' '.join(unknown)}")
         return options, unknown
 
     def error(self, message: str) -> NoReturn:
+        # A file whose name starts with a dash is read as an option; argparse then says
+        # that FILE is missing, or that the option is unknown, without a word on why.
+        dashed = [a for a in self.arguments if a.startswith("-") and os.path.lexists(a)]
+        if dashed and not dashed[0].startswith("--"):
+            file = printable(dashed[0])
+            message += f" ({file} is read as an option: write ./{file} for the file)"
         if self.json_asked:
             print_json_failure(message, EXIT_ERROR)
         super().error(message)
@@ -992,7 +1001,8 @@ def main(argv: list[str] | None = None) -> None:
             # A write with no room left (a full disk, >/dev/full): the user's to mend.
             # The output that could not be written is dropped, not tried again at exit.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            sys.stderr.write(f"rapide: cannot write: {error.strerror}\n")
+            where = "the output" if error.filename is None else printable(str(error.filename))
+            sys.stderr.write(f"rapide: cannot write {where}: {error.strerror}\n")
             sys.exit(EXIT_ERROR)
         # A bug of ours, not the user's: one line, and the traceback on request.
         if os.environ.get("RAPIDE_DEBUG"):

@@ -38,9 +38,11 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from typing import Any, NoReturn
 
 from pyrapide.runtime.starts import watching_starts
+from rapide_shell.exit_status import ENDING_SIGNALS
 from rapide_shell.std_streams import streams_kept
 
 try:
@@ -62,6 +64,17 @@ class ImportStopped(BaseException):
 
 class ImportInterrupted(ImportStopped):
     """Ctrl-C while the file was being imported."""
+
+
+class ImportEnded(ImportStopped):
+    """SIGTERM or SIGHUP (``number``) came while the file was being imported, to a front
+    end that hears them in its event loop (the TUI), which the import holds: the import
+    is stopped, for the loop to end the front end by the signal."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(number)
+        self.number = number
+        self.name = signal.Signals(number).name
 
 
 class ImportTooLong(ImportStopped):
@@ -181,10 +194,23 @@ def guarded_import() -> Iterator[None]:
 
 
 def _signals(seconds: float | None) -> list[Callable[[], object]]:
-    def interrupted(number: int, frame: Any) -> NoReturn:
-        raise ImportInterrupted
+    # The first of Ctrl-C and the bound stops the import; the other, should it come
+    # while that is said, is not news. Python runs a signal's handler only between
+    # lines of Python: a Ctrl-C pressed while the file was being compiled (a file of
+    # some megabytes) waited with the bound's signal, and the bound's, run second, was
+    # said ("still being imported after 60 s") instead of the user's Ctrl-C.
+    stopped: list[ImportStopped] = []
+
+    def stop(stopping: ImportStopped) -> None:
+        if not stopped:
+            stopped.append(stopping)
+            raise stopping
+
+    def interrupted(number: int, frame: Any) -> None:
+        stop(ImportInterrupted())
 
     undo: list[Callable[[], object]] = []
+    undo += _ending_signals_heard(stop)
     # A process deaf to Ctrl-C (an exploration's worker, a shell's background job)
     # stays deaf: the Ctrl-C the terminal sends its group is for the one in front.
     if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
@@ -193,13 +219,40 @@ def _signals(seconds: float | None) -> list[Callable[[], object]]:
         undo += _ctrl_c_signalled()
     if seconds is not None and hasattr(signal, "setitimer"):
 
-        def too_long(number: int, frame: Any) -> NoReturn:
-            raise ImportTooLong(seconds)
+        def too_long(number: int, frame: Any) -> None:
+            stop(ImportTooLong(seconds))
 
         previous_alarm = signal.signal(signal.SIGALRM, too_long)
         signal.setitimer(signal.ITIMER_REAL, seconds)
         undo.append(lambda: signal.signal(signal.SIGALRM, previous_alarm))
         undo.append(lambda: signal.setitimer(signal.ITIMER_REAL, 0))
+    return undo
+
+
+def _ending_signals_heard(stop: Callable[[ImportStopped], None]) -> list[Callable[[], object]]:
+    """Stops the import at SIGTERM or SIGHUP where the front end hears them in its event
+    loop (the TUI), which the import holds: asked to end during a ``reload`` of a file
+    that loops at its top level, the TUI went on until the time bound ran out (60 s), or
+    for ever with none. The loop hears of the signal all the same, once the import has
+    stopped (Python's handler writes it to the loop's wakeup descriptor whatever handler
+    is set), and ends the workbench by it. Returns what puts the loop's handlers back.
+    A handler of Python's own (the REPL's, ``rapide run``'s) acts during the import
+    already; no handler (the process ends) or an ignored signal is left alone."""
+    undo: list[Callable[[], object]] = []
+    # Not imported (`rapide check` spares itself asyncio), no loop hears a signal.
+    loop_handler = getattr(sys.modules.get("asyncio.unix_events"), "_sighandler_noop", None)
+    for number in ENDING_SIGNALS:
+        # asyncio's handler for a signal its loop hears (``add_signal_handler``) does
+        # nothing: the loop hears of it through its wakeup descriptor.
+        previous = signal.getsignal(number)
+        if loop_handler is None or previous is not loop_handler:
+            continue
+
+        def ending(signalled: int, frame: Any) -> None:
+            stop(ImportEnded(signalled))
+
+        signal.signal(number, ending)
+        undo.append(partial(signal.signal, number, previous))
     return undo
 
 

@@ -29,6 +29,7 @@ from pyrapide.runtime import ModuleBuildError, ModuleDefinitionError, RunState, 
 from pyrapide.runtime.modules import MODULE_ATTR
 from pyrapide.types import interface_actions, interface_name
 from rapide_shell.import_guard import (
+    ImportEnded,
     ImportExited,
     ImportInterrupted,
     ImportStartedSystem,
@@ -253,6 +254,8 @@ def _stopped(file: Path, stopped: ImportStopped) -> LoadError:
         return ImportInterruptedError(
             f"{where}: interrupted (Ctrl-C) while the file was being imported; nothing ran"
         )
+    if isinstance(stopped, ImportEnded):
+        return LoadError(f"{where}: ended by {stopped.name} while the file was being imported")
     if isinstance(stopped, ImportTooLong):
         return LoadError(
             f"{where}: still being imported after {stopped.seconds:g} s, so it was stopped "

@@ -57,6 +57,8 @@ def read_script(path: str | Path) -> list[ScriptLine]:
     try:
         if str(path) == STDIN:
             file = Path(STDIN_NAME)
+            if sys.stdin is None:  # started with it closed (`<&-`)
+                raise ScriptFileError(f"{file}: the standard input is closed, so no script")
             data = sys.stdin.buffer.read(SCRIPT_LIMIT + 1)
         else:
             with file.open("rb") as stream:  # a named pipe too: read as it comes

@@ -94,7 +94,11 @@ def parse_json(text: str, max_depth: int = MAX_DEPTH, *, exact_depth: bool = Tru
         value = json.loads(text, parse_constant=_refuse_constant, object_pairs_hook=_object)
     except json.JSONDecodeError as error:
         hint = " (the text looks truncated)" if _runs_off_the_end(text, error) else ""
-        raise JSONTextError(f"not valid JSON: {error.msg}{hint}", text, error.pos) from None
+        # Python's message for a control character ends "at", the place it stood in
+        # written after it; here the place is given apart (line and column).
+        reason = "Invalid control character" if error.msg == "Invalid control character at" \
+            else error.msg
+        raise JSONTextError(f"not valid JSON: {reason}{hint}", text, error.pos) from None
     except (_NotJSONConstant, _KeyGivenTwice, RecursionError, ValueError):
         # NaN or Infinity, a key given twice, nesting deeper than the parser goes, or an
         # integer longer than Python reads: found again, this time with its place.

@@ -78,7 +78,7 @@ from rapide_shell.python_warnings import on_stderr, warnings_shown_by
 from rapide_shell.render import event_text, note, terminal_console
 from rapide_shell.repl.typed_ahead import ctrl_d_kept_as_a_key
 from rapide_shell.report import print_output
-from rapide_shell.script_file import script_lines
+from rapide_shell.script_file import SCRIPT_LIMIT, script_lines
 from rapide_shell.session import Session, refused_line
 from rapide_shell.tally import SessionTally
 
@@ -417,6 +417,18 @@ NOT_TEXT = "the line is not text (UTF-8): it was not run"
 """What the REPL says of a line piped in that is not UTF-8 text."""
 
 
+class TooLong(NotText):
+    """A line piped in longer than :data:`~rapide_shell.script_file.SCRIPT_LIMIT`, as
+    shown (its start): it is refused, and the input read no further (``/dev/zero`` has
+    no line end; what was read of such a line filled the memory until Python's
+    MemoryError ended the reading thread with a traceback, and the REPL waited for ever
+    for the next line)."""
+
+
+TOO_LONG = "the line is longer than 64 MiB: it was not run, nor the input read further"
+"""What the REPL says of a line piped in that is too long to read."""
+
+
 def _piped_text(read_line: bytes | str) -> str:
     """A line read from standard input, as text: a :class:`NotText` when its bytes are
     not UTF-8 (or, read as text, the locale's decoder let them through escaped)."""
@@ -431,6 +443,24 @@ def _piped_text(read_line: bytes | str) -> str:
         return read_line.decode("utf-8")
     except UnicodeDecodeError:
         return NotText(read_line.decode("utf-8", "backslashreplace"))
+
+
+def _bounded_lines(source: Iterable[bytes | str]) -> Iterator[bytes | str]:
+    """The lines of ``source`` (a stream, or nothing), each read only up to
+    :data:`SCRIPT_LIMIT`: a longer one ends them as a :class:`TooLong` of its start."""
+    readline = getattr(source, "readline", None)
+    if readline is None:
+        yield from source
+        return
+    while True:
+        read_line = readline(SCRIPT_LIMIT + 1)
+        if not read_line:
+            return
+        if len(read_line) > SCRIPT_LIMIT:
+            start = _piped_text(read_line[:60])
+            yield TooLong(f"{start}…")
+            return
+        yield read_line
 
 
 class _PipedLines:
@@ -456,7 +486,10 @@ class _PipedLines:
                 () if stream is None else getattr(stream, "buffer", stream)  # None: closed
             )
             try:
-                for read_line in source:
+                for read_line in _bounded_lines(source):
+                    if isinstance(read_line, TooLong):
+                        put(read_line)
+                        break
                     text = _piped_text(read_line)
                     # A carriage return alone ends a line too, as in a script file.
                     for line in script_lines(text):
@@ -507,7 +540,8 @@ async def _loop(
                     printable(line),
                 ), crop=False)
                 if isinstance(line, NotText):
-                    refused = refused_line(line, NOT_TEXT)
+                    refused = refused_line(line, TOO_LONG if isinstance(line, TooLong)
+                                           else NOT_TEXT)
                     tally.ran(tally.entered(), refused)
                     print_output(console, refused.command, refused.output)
                     continue

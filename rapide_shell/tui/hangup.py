@@ -12,6 +12,7 @@ serve`` whose server goes away is told the same way (:mod:`rapide_shell.tui.serv
 
 from __future__ import annotations
 
+import os
 import signal
 from collections.abc import Callable
 from typing import IO, Any
@@ -65,6 +66,21 @@ class HangupSafeDriver(LinuxDriver):
         if self._file is not None:
             # The stream's stand-in: what Textual reads of it is passed through.
             self._file = TerminalOutput(self._file)  # type: ignore[assignment]
+
+    def _get_terminal_size(self) -> tuple[int, int]:
+        """The size of the terminal the screen is drawn on (standard error). Textual's
+        own driver asks standard output's, and with that piped (``rapide shell FILE |
+        tee log``) it took the screen for 80x25 until the terminal told it otherwise,
+        and the screen, laid out for both sizes in turn, never settled: the workbench
+        spun without answering a key, nor SIGTERM."""
+        if self._file is not None and not {"COLUMNS", "LINES"} & os.environ.keys():
+            try:
+                size = os.get_terminal_size(self._file.fileno())
+            except (AttributeError, ValueError, OSError):
+                pass
+            else:
+                return size.columns or 80, size.lines or 25
+        return super()._get_terminal_size()
 
     def run_input_thread(self) -> None:
         try:

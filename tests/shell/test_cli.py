@@ -400,6 +400,41 @@ def test_run_reads_the_script_from_standard_input_given_as_a_dash() -> None:
     assert broken.stderr.startswith("rapide: <stdin>:2: unknown event 'Web.ordr'")
 
 
+@pytest.mark.parametrize(
+    ("arguments", "said"),
+    [
+        (["check", "-arch.py"], "the following arguments are required: FILE"),
+        (["run", str(SHOP), "--script", "-demo.rapide"], "argument --script/-s: expected one "
+                                                          "argument"),
+    ],
+)
+def test_a_file_named_with_a_leading_dash_is_said_to_be_read_as_an_option(
+    tmp_path: Path, arguments: list[str], said: str
+) -> None:
+    # argparse took the file for an option and said only that FILE was missing (or that
+    # --script had no value), naming nothing the user had typed.
+    (tmp_path / "-arch.py").write_text(SHOP.read_text())
+    (tmp_path / "-demo.rapide").write_text("run\n")
+    result = run_rapide(*arguments, cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (2, "")
+    dashed = arguments[-1]
+    assert result.stderr.splitlines()[-1].endswith(
+        f"error: {said} ({dashed} is read as an option: write ./{dashed} for the file)"
+    )
+
+
+def test_a_dash_script_with_the_standard_input_closed_is_one_line() -> None:
+    # Started with its standard input closed (`<&-`), `--script -` was an internal error:
+    # "AttributeError: 'NoneType' object has no attribute 'buffer'".
+    result = subprocess.run(
+        [sys.executable, "-m", "rapide_shell.cli", "run", str(SHOP), "--script", "-"],
+        capture_output=True, text=True, cwd=REPO, timeout=60, stdin=None,
+        preexec_fn=lambda: os.close(0),
+    )
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == "rapide: <stdin>: the standard input is closed, so no script\n"
+
+
 @pytest.mark.parametrize("command", ["shell", "serve", "explore"])
 def test_a_dash_script_is_for_run_alone(command: str) -> None:
     # The workbench reads its keys from the standard input, and explore reads its
@@ -921,13 +956,17 @@ def test_output_to_a_closed_pipe_ends_quietly_with_141(args: list[str]) -> None:
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
 @pytest.mark.parametrize("args", OUTPUT_RUNS, ids=["graph", "run", "explore"])
 def test_output_with_no_room_left_is_one_line_and_exit_2(args: list[str]) -> None:
-    # A full disk under a redirected transcript is the user's to mend, not our bug.
+    # A full disk under a redirected transcript is the user's to mend, not our bug; the
+    # line says what could not be written ("cannot write: No space left on device" did
+    # not).
     with open("/dev/full", "w") as full:
         done = subprocess.run(
             [sys.executable, "-m", "rapide_shell.cli", *args],
             stdout=full, stderr=subprocess.PIPE, text=True, timeout=60, cwd=REPO,
         )
-    assert (done.returncode, done.stderr) == (2, "rapide: cannot write: No space left on device\n")
+    assert (done.returncode, done.stderr) == (
+        2, "rapide: cannot write the output: No space left on device\n"
+    )
 
 
 def test_a_sometimes_expect_this_run_did_not_meet_is_not_counted_as_held() -> None:

@@ -306,6 +306,25 @@ def test_piped_lines_that_end_with_a_carriage_return_alone_are_read_one_by_one(
     assert result.stderr.splitlines() == ["rapide: exit status 2: 1 command error (line 4)"]
 
 
+def test_a_line_piped_in_too_long_to_read_is_refused_and_the_input_read_no_further(
+    tmp_path: Path,
+) -> None:
+    # Read whole, a line with no end (`rapide repl FILE < /dev/zero`) filled the memory
+    # until a MemoryError's traceback ended the reading thread, and the REPL waited for
+    # ever. One longer than a script may be (64 MiB) now ends the input, said.
+    lines = b"inject Web.order item=apple\n" + b"x" * (65 * 1024 * 1024) + b"\nrun\n"
+    result = subprocess.run(
+        [sys.executable, "-m", "rapide_shell.cli", "repl", SHOP], input=lines,
+        capture_output=True, env={**os.environ, **piped_env(tmp_path)}, timeout=120,
+    )
+    shown = joined(result.stdout.decode())
+    assert "]> " + "x" * 60 + "… error: the line is longer than 64 MiB: it was not run, nor " \
+        "the input read further" in shown
+    assert "]> run" not in shown
+    assert result.returncode == 2
+    assert result.stderr.decode() == "rapide: exit status 2: 1 command error (line 2)\n"
+
+
 @pytest.mark.parametrize("errors", ["strict", "surrogateescape"])
 def test_a_line_piped_in_that_is_not_text_is_refused_and_the_next_read(
     tmp_path: Path, errors: str

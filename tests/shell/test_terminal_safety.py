@@ -180,6 +180,16 @@ def test_check_graph_and_load_errors_write_out_what_the_file_holds(
     )
 
 
+def test_check_says_a_file_named_across_lines_on_one_line(hostile: dict[str, Path]) -> None:
+    # The last line of `rapide check` wrote the file's name as it is: one with a line
+    # feed in it broke the line in two, "...\n.py: Room loads and binds ...".
+    named = hostile["directory"] / "two\nlines.py"
+    named.write_text(hostile["architecture"].read_text(encoding="utf-8"), encoding="utf-8")
+    result = run_rapide("check", named)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].startswith(printable(f"{named}: "))
+
+
 def test_the_repl_never_prints_a_sequence_it_read(hostile: dict[str, Path]) -> None:
     user = User(hostile["architecture"], hostile["directory"])
     raw = io.StringIO()

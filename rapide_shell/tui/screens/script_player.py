@@ -46,6 +46,13 @@ up to that length, a few each past it. Each step puts the line typed so far in t
 and a line of thousands of characters (an ``inject`` of a large payload, as ``--record``
 writes it) typed one character a step took minutes, whatever the pace."""
 
+TYPED_LONGEST = 2_000
+"""A played line longer than this (more than a room reads as it is typed) goes into the
+bar at once. Each step costs time in proportion to the line (the bar completes it as it
+changes): the 80 steps of a line of two million characters (a recorded ``inject`` of a
+large payload) took minutes, the screen answering slowly and a closing terminal's
+SIGHUP going unheeded meanwhile."""
+
 
 def reading_time(narration: str, speed: float) -> float:
     """How long a played script leaves a line of narration before going on: ``speed``
@@ -292,6 +299,8 @@ class ScriptPlayer:
         bar is theirs then, holding what they typed (the part of its line the script
         had typed taken out)."""
         size = -(-len(line) // TYPED_STEPS)  # characters a step: 1 up to TYPED_STEPS
+        if len(line) > TYPED_LONGEST:
+            size = len(line)
         ends = [*range(size, len(line), size), len(line)]
         per_step = min(self.speed / 2, 1.5) / len(ends)
         shown = ""

@@ -234,6 +234,16 @@ def test_invalid_json_names_line_and_column(tmp_path: Path) -> None:
         Computation.load(path)
 
 
+def test_a_control_character_in_a_string_is_said_without_a_dangling_word(tmp_path: Path) -> None:
+    # Python's message ends "at", its place written after it: "not valid JSON: Invalid
+    # control character at" read as cut short.
+    path = tmp_path / "nul.json"
+    path.write_text('{"format": "pyrapide.computation", "version": 1, "x": "a\x00"}')
+    with pytest.raises(ComputationFileError) as caught:
+        Computation.load(path)
+    assert str(caught.value) == f"{path}:1:57: not valid JSON: Invalid control character"
+
+
 @pytest.mark.parametrize(
     ("edit", "place", "key", "first"),
     [

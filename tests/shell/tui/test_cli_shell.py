@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
 import time
@@ -102,6 +103,30 @@ def test_a_dumb_terminal_is_refused_and_the_repl_named(command: list[str], file:
             child.terminate(force=True)
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("output", ["| /bin/cat", "> /dev/null", ">&-"])
+def test_standard_output_piped_or_closed_leaves_the_screen_its_size(output: str):
+    # Textual asked standard output for the terminal's size: piped, redirected or
+    # closed, it took the screen for 80x25 until the terminal told it otherwise, and
+    # the screen, laid out for both sizes in turn, never settled: the workbench spun at
+    # full speed, drew no graph and answered no key, Ctrl-Q and SIGTERM included.
+    child = Terminal(
+        "/bin/sh", ["-c", f'"$0" shell examples/seed_system.py {output}', str(RAPIDE)],
+        cwd=str(ROOT), dimensions=(36, 120), encoding="utf-8", timeout=30,
+        env={"TERM": "xterm-256color", "PATH": str(RAPIDE.parent)},
+    )
+    try:
+        child.expect("connect APIService.request")  # the graph, drawn at the right size
+        child.expect("Tab completes")
+        child.sendcontrol("q")
+        child.expect(pexpect.EOF)
+        child.close()
+        assert child.exitstatus == 0
+    finally:
+        if child.isalive():
+            child.terminate(force=True)
+
+
 def test_the_help_names_what_each_option_takes():
     result = _rapide("shell", "--help")
     assert result.returncode == 0
@@ -183,6 +208,44 @@ def test_ctrl_c_stops_a_reload_whose_file_waits_at_its_top_level(tmp_path: Path)
     finally:
         child.close()
     assert child.exitstatus == 2  # the reload that failed
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGHUP])
+def test_a_signal_during_a_reload_whose_file_loops_ends_the_workbench(
+    tmp_path: Path, number: int
+):
+    # The TUI hears SIGTERM and SIGHUP in its event loop, which the import held: asked
+    # to end while `reload` imported a file that loops at its top level, it went on
+    # until the import's time bound ran out (60 s), or for ever with none.
+    architecture = tmp_path / "seed_system.py"
+    architecture.write_text((ROOT / "examples" / "seed_system.py").read_text())
+    started = tmp_path / "started"
+    recording = tmp_path / "rec.rapide"
+    child = Terminal(
+        str(RAPIDE), ["shell", str(architecture), "--record", str(recording)], cwd=str(ROOT),
+        dimensions=(36, 120), encoding="utf-8", timeout=30,
+        env={"TERM": "xterm-256color", "PATH": str(RAPIDE.parent),
+             "RAPIDE_IMPORT_TIMEOUT": "0"},
+    )
+    try:
+        child.expect("Tab completes")  # the command bar is there, focused
+        child.send("step\r")
+        child.expect(r"step 1\S* of main")
+        with architecture.open("a") as file:
+            file.write(f"\nopen({str(started)!r}, 'w').close()\nwhile True:\n    pass\n")
+        child.send("reload\r")
+        deadline = time.monotonic() + 30
+        while not started.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert started.exists()
+        child.kill(number)
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert child.exitstatus == 128 + number
+    lines = [line for line in recording.read_text().splitlines() if not line.startswith("#")]
+    assert lines == ["seed 0", "step"]
 
 
 SLOW_TO_BUILD = """

@@ -453,6 +453,26 @@ async def test_a_played_line_of_thousands_of_characters_is_typed_in_as_briefly(
         assert app.session.computation.events_by_name("APIService.request")
 
 
+async def test_a_played_line_longer_than_a_room_reads_goes_into_the_bar_at_once(
+    shop_path, here
+):
+    # Each of the 80 typing steps puts the line so far in the bar, which completes it as
+    # it changes, in time in proportion to the line: a recorded inject of two million
+    # characters took minutes to be entered, the screen slow to answer and deaf to a
+    # closing terminal meanwhile. The bar holds such a line whole, or not at all.
+    script = here / "recorded.rapide"
+    line = 'inject APIService.request {"type": "query", "key": "' + "k" * 5_000 + '"}'
+    script.write_text(f"{line}\nstep\n")
+    app = make_app(shop_path, script=script, speed=0.5)
+    async with app.run_test(size=SIZE) as pilot:
+        held: list[str] = []
+        app.main_screen.watch(app.query_one(CommandBar), "value",
+                              lambda value: held.append(value))
+        await wait_until(pilot, lambda: len(app.session.history) == 2, timeout=15)
+        assert app.session.history == [line, "step"]
+    assert [len(value) for value in held if value.startswith("inject")] == [len(line)]
+
+
 async def test_what_the_user_typed_in_the_bar_stays_there_unrun_through_a_ctrl_c(
     shop_path, here
 ):
