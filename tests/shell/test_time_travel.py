@@ -778,3 +778,30 @@ async def test_a_single_step_is_named_as_one_not_as_a_range() -> None:
         assert plain(await ok(session, "history")).startswith("main: step 0; at step 0")
         assert "main  step 0" in plain(await ok(session, "branches"))
         assert (await session.execute("goto 1")).error == "no step 1 on main: it has step 0"
+
+
+async def test_diff_names_the_problems_one_branch_met_and_the_other_did_not() -> None:
+    # The one branch where a handler raised looked as if it had only recorded fewer
+    # events: diff compared events alone.
+    async with started(FIXTURES / "shop.py", seed=0) as session:
+        await ok(session, "inject Web.order item=tea")
+        await ok(session, "run")
+        await ok(session, "goto 0")
+        await ok(session, "inject Web.order item=boom")
+        await ok(session, "run")
+        branch, tip = session.decisions.branch.name, session.decisions.point.number
+        diff = await ok(session, "diff main")
+        raised = "error in store handling e1 Web.order: RuntimeError: the warehouse is on fire"
+        text = " ".join(plain(diff).split())
+        assert f"{branch} (to step {tip}) met 1 problem that main did not: {raised}" in text
+        assert "that b2 did not: error" not in text
+        (only,) = diff.data["problems_only_first"]
+        assert only.startswith(raised)
+        assert diff.data["problems_only_second"] == []
+        # The same error on both branches, met by events numbered otherwise, is neither's.
+        await ok(session, "switch main")
+        await ok(session, "inject Web.order item=boom")
+        await ok(session, "run")
+        again = await ok(session, f"diff {branch}")
+        assert again.data["problems_only_first"] == again.data["problems_only_second"] == []
+        assert "problem" not in plain(again)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +22,7 @@ from rapide_shell.decisions import Branch, DecisionTree, HistoryError, Point, co
 from rapide_shell.hookspecs import hookimpl
 from rapide_shell.looks import steps_span
 from rapide_shell.outcome import CommandOutcome
+from rapide_shell.report import standing_problems
 from rapide_shell.suggestions import close_matches
 
 if TYPE_CHECKING:
@@ -257,11 +260,15 @@ async def diff(session: Session, command: Command[DiffArguments], line: str) -> 
             else f"the end of {tree.branch.name}, which diff compares"
         )
         return stopped(arrived(session, line, "diff"), session, target, f"`{command.text}`")
-    found = difference(ends[0], ends[1])
+    found = difference(ends[0].computation, ends[1].computation)
+    problems = (
+        _only_in(ends[0].problems, ends[1].problems),
+        _only_in(ends[1].problems, ends[0].problems),
+    )
     output: list[RenderableType] = [_parting(first, second, split)]
-    for branch, other, events, computation in (
-        (first, second, found.only_first, ends[0]),
-        (second, first, found.only_second, ends[1]),
+    for branch, other, events, end, met in (
+        (first, second, found.only_first, ends[0], problems[0]),
+        (second, first, found.only_second, ends[1], problems[1]),
     ):
         if events:
             output.append(
@@ -271,7 +278,14 @@ async def diff(session: Session, command: Command[DiffArguments], line: str) -> 
                     style="bold",
                 )
             )
-            output.append(render.event_lines(events, computation, limit=EVENTS_SHOWN))
+            output.append(render.event_lines(events, end.computation, limit=EVENTS_SHOWN))
+        if met:
+            output.append(render.note(
+                f"{branch.name} (to step {branch.tip.number}) met "
+                f"{render.counted(len(met), 'problem')} that {other.name} did not:",
+                style="bold",
+            ))
+            output.extend(render.note(f"  {line}", style="red") for line in met)
     if found.same:
         output.append(
             render.note(
@@ -289,6 +303,8 @@ async def diff(session: Session, command: Command[DiffArguments], line: str) -> 
         "second_step": _next_step(second, split),
         "only_first": [event.id for event in found.only_first],
         "only_second": [event.id for event in found.only_second],
+        "problems_only_first": problems[0],
+        "problems_only_second": problems[1],
     }
     outcome = CommandOutcome(line, "diff", output=tuple(output), data=data)
     if tree.point is not origin:  # the user stopped the way back
@@ -337,28 +353,60 @@ def _next_step(branch: Branch, split: Point) -> dict[str, Any] | None:
             "events": list(point.events)}
 
 
-async def _ends(
-    session: Session, compared: tuple[Branch, Branch]
-) -> list[Computation] | None:
-    """The computations at the ends of the ``compared`` branches, the run back where it was
-    after: each end is replayed and copied (going elsewhere stops that system, whose
-    finish hooks may record more), but the one the run is at already. None when the user
+@dataclass(frozen=True)
+class _End:
+    """What a branch's end holds, for ``diff``: its computation, and the problems standing
+    there (handler and guard errors, violations; see :func:`standing_problems`)."""
+
+    computation: Computation
+    problems: list[str]
+
+    @classmethod
+    def of(cls, session: Session, computation: Computation) -> _End:
+        problems = standing_problems(session.errors, session.violations, session.computation)
+        return cls(computation, problems)
+
+
+_EVENT_ID = re.compile(r"\be\d+\b")
+
+
+def _only_in(problems: list[str], others: list[str]) -> list[str]:
+    """The lines of ``problems`` that ``others`` does not hold as many times, event ids
+    aside (the same error on another branch is met by an event numbered otherwise)."""
+    left = Counter(_EVENT_ID.sub("e", line) for line in others)
+    only = []
+    for line in problems:
+        key = _EVENT_ID.sub("e", line)
+        if left[key]:
+            left[key] -= 1
+        else:
+            only.append(line)
+    return only
+
+
+async def _ends(session: Session, compared: tuple[Branch, Branch]) -> list[_End] | None:
+    """What the ends of the ``compared`` branches hold, the run back where it was after:
+    each end is replayed and copied (going elsewhere stops that system, whose finish
+    hooks may record more), but the one the run is at already. None when the user
     stopped a replay (:meth:`Session.pause`) before every end was copied: the run is where
     it stopped."""
     tree = session.decisions
     origin, origin_branch = tree.point, tree.branch
-    ends: dict[int, Computation] = {}
+    ends: dict[int, _End] = {}
     for index, branch in enumerate(compared):
         if branch.tip is origin and session.inspected is None:
             continue
         if await session.travel_to(branch.tip, branch) is not branch.tip:
             return None
-        ends[index] = Computation.from_dict(session.computation.to_dict())
+        ends[index] = _End.of(session, Computation.from_dict(session.computation.to_dict()))
     if tree.point is not origin or tree.branch is not origin_branch:
         back = await session.travel_to(origin, origin_branch)
         if back is not origin and len(ends) < len(compared):
             return None  # the end the run was at is not where the run is now
-    return [ends.get(index, session.computation) for index in range(len(compared))]
+    return [
+        ends[index] if index in ends else _End.of(session, session.computation)
+        for index in range(len(compared))
+    ]
 
 
 @hookimpl(tryfirst=True)
