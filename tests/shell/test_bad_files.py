@@ -397,6 +397,34 @@ def test_an_import_bound_that_is_no_number_of_seconds_is_said_before_the_file_ru
     assert not ran.exists()
 
 
+def _interrupted_as_it_imports(
+    arguments: list[str | Path],
+    started: Path,
+    *,
+    deaf: bool = False,
+    env: dict[str, str] | None = None,
+    settle: float = 0.0,
+) -> tuple[int, str, str]:
+    """``rapide ARGUMENTS`` started as a terminal's foreground job (``deaf``: as a shell's
+    background job, which ignores SIGINT), sent a SIGINT once the file's import has
+    begun (``started`` exists, however long starting takes; ``settle`` seconds after):
+    its exit status, stdout and stderr."""
+    disposition = signal.SIG_IGN if deaf else signal.SIG_DFL
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rapide_shell.cli", *map(str, arguments)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO,
+        env={**os.environ, **(env or {})},
+        preexec_fn=lambda: signal.signal(signal.SIGINT, disposition),
+    )
+    deadline = time.monotonic() + 60
+    while not started.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(settle)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    return process.returncode, out, err
+
+
 @pytest.mark.parametrize("command", ["check", "run"])
 def test_ctrl_c_while_importing_says_so_and_exits_130(tmp_path: Path, command: str) -> None:
     endless = tmp_path / "endless.py"
@@ -405,20 +433,11 @@ def test_ctrl_c_while_importing_says_so_and_exits_130(tmp_path: Path, command: s
     script = tmp_path / "s.rapide"
     script.write_text("run\n")
     extra = ["--script", str(script)] if command == "run" else []
-    process = subprocess.Popen(
-        [sys.executable, "-m", "rapide_shell.cli", command, str(endless), *extra],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO,
-        # A shell's background jobs ignore SIGINT; a terminal's foreground job does not.
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    # Past the first line, into the loop.
+    status, out, err = _interrupted_as_it_imports(
+        [command, endless, *extra], started, settle=0.2
     )
-    # Interrupt once the file's import has begun, however long starting takes.
-    deadline = time.monotonic() + 60
-    while not started.exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    time.sleep(0.2)  # past the first line, into the loop
-    process.send_signal(signal.SIGINT)
-    out, err = process.communicate(timeout=30)
-    assert (process.returncode, out) == (130, "")
+    assert (status, out) == (130, "")
     assert err == (
         f"rapide: {endless}:2: interrupted (Ctrl-C) while the file was being imported; "
         "nothing ran\n"
@@ -442,18 +461,10 @@ def test_ctrl_c_held_up_with_the_bound_is_said_as_ctrl_c(tmp_path: Path) -> None
         "    time.sleep(0.01)\n"
         "signal.pthread_sigmask(signal.SIG_UNBLOCK, both)\n"
     )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "rapide_shell.cli", "check", str(held)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO,
-        env={**os.environ, "RAPIDE_IMPORT_TIMEOUT": "0.5"},
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    status, out, err = _interrupted_as_it_imports(
+        ["check", held], started, env={"RAPIDE_IMPORT_TIMEOUT": "0.5"}
     )
-    deadline = time.monotonic() + 60
-    while not started.exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    process.send_signal(signal.SIGINT)
-    out, err = process.communicate(timeout=60)
-    assert (process.returncode, out) == (130, "")
+    assert (status, out) == (130, "")
     assert err == (
         f"rapide: {held}:7: interrupted (Ctrl-C) while the file was being imported; "
         "nothing ran\n"
@@ -472,17 +483,8 @@ def test_a_process_deaf_to_ctrl_c_stays_deaf_while_it_imports(tmp_path: Path) ->
         "time.sleep(1.5)\n"
         + SHOP.read_text()
     )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "rapide_shell.cli", "check", str(slow)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
-    )
-    deadline = time.monotonic() + 60
-    while not started.exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    process.send_signal(signal.SIGINT)
-    out, err = process.communicate(timeout=60)
-    assert (process.returncode, err) == (0, ""), err
+    status, out, err = _interrupted_as_it_imports(["check", slow], started, deaf=True)
+    assert (status, err) == (0, ""), err
     assert "loads and binds" in out
 
 
