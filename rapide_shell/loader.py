@@ -124,6 +124,11 @@ def load_architecture(path: str | Path, *, arch: str | None = None) -> LoadedArc
     if file.stat().st_size > ARCHITECTURE_LIMIT:
         raise LoadError(f"{file}: more than 64 MiB, too large for an architecture file")
     try:
+        with file.open("rb"):
+            pass  # said as a script that cannot be read is, not in Python's words
+    except OSError as error:
+        raise LoadError(f"{file}: cannot be read ({error.strerror})") from None
+    try:
         import_seconds()  # read before the file runs: a bound that makes no sense is said
     except ValueError as error:
         raise LoadError(str(error)) from None

@@ -495,3 +495,27 @@ def test_check_counts_in_english() -> None:
     assert result.stdout.splitlines()[-1] == (
         f"{single}: Room loads and binds (1 component, 0 connections); 1 warning"
     )
+
+
+def test_an_architecture_file_that_cannot_be_read_says_so_as_a_script_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Mode 000 does not stop root, who runs this suite in CI: the file's opening is
+    # refused here as the system refuses it to anyone else. It said Python's words,
+    # "PermissionError: [Errno 13] Permission denied: '/abs/path'", where an
+    # unreadable script says "cannot be read (Permission denied)".
+    from rapide_shell.loader import LoadError, load_architecture
+
+    locked = tmp_path / "locked.py"
+    locked.write_text(SHOP.read_text())
+    opened = Path.open
+
+    def refused(path: Path, *args: object, **kwargs: object) -> object:
+        if path == locked:
+            raise PermissionError(13, "Permission denied", str(path))
+        return opened(path, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(Path, "open", refused)
+    with pytest.raises(LoadError) as refusal:
+        load_architecture(locked)
+    assert str(refusal.value) == f"{locked}: cannot be read (Permission denied)"
