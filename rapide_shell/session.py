@@ -845,12 +845,7 @@ class Session:
         try:
             with streams_kept(broken):
                 outcome = await self._run_handler(definition.handler, command, line)
-            if not isinstance(outcome, CommandOutcome):
-                raise CommandError(
-                    f"{_whose(command.name, definition.handler)} failed: its handler "
-                    f"returned {type(outcome).__name__}, not a CommandOutcome"
-                )
-            outcome = _readable(outcome, _whose(command.name, definition.handler))
+            outcome = _readable(outcome, command.name, definition.handler)
         except CommandError as error:
             outcome = _failure(line, command.name, error)
         except ModuleBuildError as error:
@@ -1131,22 +1126,28 @@ def _shortened(message: str) -> str:
     )
 
 
-def _readable(outcome: CommandOutcome, whose: str) -> CommandOutcome:
-    """``outcome`` as a handler returned it, with its output a tuple (a list will do);
-    CommandError when the front ends could not read it (its output a string, which
-    would be printed a letter a line, or None; its data not a dict), rather than the
-    front end failing as it shows it."""
+def _readable(outcome: object, command: str, handler: object) -> CommandOutcome:
+    """``outcome`` as ``handler`` (``command``'s) returned it, with its output a tuple (a
+    list will do); CommandError, naming the plugin whose handler it is (see
+    :func:`_whose`, asked only then), when the front ends could not read it (no
+    CommandOutcome; its output a string, which would be printed a letter a line, or
+    None; its data not a dict), rather than the front end failing as it shows it."""
+    if not isinstance(outcome, CommandOutcome):
+        raise CommandError(
+            f"{_whose(command, handler)} failed: its handler returned "
+            f"{type(outcome).__name__}, not a CommandOutcome"
+        )
     output, data = outcome.output, outcome.data
     if isinstance(output, list):
         outcome = dataclasses.replace(outcome, output=tuple(output))
     elif not isinstance(output, tuple):
         raise CommandError(
-            f"{whose} failed: its handler's CommandOutcome has output "
+            f"{_whose(command, handler)} failed: its handler's CommandOutcome has output "
             f"{type(output).__name__}, not a tuple of things to show (output=(Text(...),))"
         )
     if not isinstance(data, dict):
         raise CommandError(
-            f"{whose} failed: its handler's CommandOutcome has data "
+            f"{_whose(command, handler)} failed: its handler's CommandOutcome has data "
             f"{type(data).__name__}, not a dict"
         )
     return outcome
