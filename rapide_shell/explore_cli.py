@@ -16,7 +16,6 @@ from rich.console import Console
 from rich.progress import Progress as RichProgress
 from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from pyrapide.core.printable import printable
 from pyrapide.exploration import (
     ExplorationError,
     ExplorationResult,
@@ -108,9 +107,10 @@ async def _explore(request: ExploreRequest) -> int:
         return fail(str(error), request.json_output, EXIT_ERROR)
     except LoadError as error:
         return fail(str(error), request.json_output, error.exit_status)
-    for note in scenario_notes(session, scenario, request.script):
+    notes = scenario_notes(session, scenario, request.script)
+    if notes:  # each made printable by render.note already; one line each, unwrapped
         sys.stdout.flush()
-        sys.stderr.write(printable(note.plain) + "\n")
+        sys.stderr.write("".join(f"{note.plain}\n" for note in notes))
     out = Path(request.out) if request.out else default_out(request.script)
     refused = out_refusal(out, file=request.file, script=request.script, force=request.force,
                           all_failures=request.options.all_failures, named=bool(request.out))
