@@ -100,8 +100,11 @@ class BackgroundExploration:
         settings: ExploreSettings,
         notify: Callable[[Any], None],
         downloads: Downloads | None = None,
+        checked: bool = True,
     ) -> None:
         self.source = source
+        self.checked = checked
+        """False when the scenario checks no property (see ``checks_nothing``)."""
         self.downloads = downloads
         """Where its counterexamples go in a browser's workbench (None: to files)."""
         self.file = file
@@ -398,7 +401,12 @@ class ExploreCommands:
         if self.exploration is not None and self.exploration.running:
             raise CommandError("an exploration is running: `explore stop` first")
         from rapide_shell.commands.builtin.observing import scenario_notes
-        from rapide_shell.exploring import ArchitectureSource, ScenarioError, read_scenario
+        from rapide_shell.exploring import (
+            ArchitectureSource,
+            ScenarioError,
+            checks_nothing,
+            read_scenario,
+        )
 
         try:
             lines = read_script(settings.script)
@@ -411,7 +419,8 @@ class ExploreCommands:
         source = ArchitectureSource.of(session.loaded, session.runtime.handler_timeout)
         file = command_words(str(session.path), session.loaded.chosen)
         exploration = BackgroundExploration(
-            source, file, scenario, settings, session.notify, session.downloads
+            source, file, scenario, settings, session.notify, session.downloads,
+            checked=not checks_nothing(scenario, session.loaded),
         )
         try:
             exploration.start()
@@ -495,6 +504,7 @@ def failure_lines(exploration: BackgroundExploration) -> list[FailureLine]:
 def status_lines(exploration: BackgroundExploration) -> list[RenderableType]:
     """How ``exploration`` stands: its progress, or its answer once it has ended."""
     from rapide_shell.explore_report import (
+        NOTHING_CHECKED,
         WORKBENCH,
         progress_line,
         schedule_problems,
@@ -522,7 +532,8 @@ def status_lines(exploration: BackgroundExploration) -> list[RenderableType]:
                                  style="bold red"))
     if not result.failed and result.schedules:  # none: stopped before any ran
         shown.append(render.note("ok: every property held in every schedule explored",
-                                 style="green"))
+                                 style="green") if exploration.checked
+                     else render.note(NOTHING_CHECKED))
     return shown
 
 

@@ -49,6 +49,7 @@ from rapide_shell.explore_run import (
 from rapide_shell.exploring import (
     ArchitectureSource,
     ScenarioError,
+    checks_nothing,
     default_out,
     read_scenario,
 )
@@ -150,7 +151,8 @@ async def _explore(request: ExploreRequest) -> int:
                 replays = checked[item.same_as - 1].replays
                 checked.append(dataclasses.replace(item, replays=replays))
     written = checked
-    return _report(result, written, problems, request, workers.width, interrupts.ended_by)
+    return _report(result, written, problems, request, workers.width, interrupts.ended_by,
+                   checked=not checks_nothing(scenario, session.loaded))
 
 
 def _report(
@@ -160,9 +162,11 @@ def _report(
     request: ExploreRequest,
     width: int,
     ended_by: EndedBySignal | None = None,
+    *,
+    checked: bool = True,
 ) -> int:
     """Print what was explored; the exit status: the answer's, or the signal's that
-    stopped the exploration."""
+    stopped the exploration. ``checked``: False when the scenario checked no property."""
     status = exploration_exit_status(failed=result.failed, interrupted=result.interrupted)
     spelling = COMMAND_LINE
     if ended_by is not None:
@@ -175,7 +179,7 @@ def _report(
         print(json.dumps(document, indent=2))
     else:
         console = transcript_console()
-        for renderable in summary(result, written, spelling=spelling,
+        for renderable in summary(result, written, spelling=spelling, checked=checked,
                                   file=command_words(request.file, request.arch)):
             # A line that must not be folded (an address) is left to the terminal.
             console.print(renderable, soft_wrap=getattr(renderable, "no_wrap", None) is True)

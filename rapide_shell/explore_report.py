@@ -94,15 +94,22 @@ def _how_far(result: ExplorationResult, spelling: Mapping[str, str]) -> str:
     return "the space was exhausted"
 
 
+NOTHING_CHECKED = "nothing checked: no expect, and no constraint declared"
+"""Said where "every property held" would be, of a scenario that checks no property."""
+
+
 def summary(
     result: ExplorationResult,
     written: Sequence[Written],
     *,
     file: str,
     spelling: Mapping[str, str] = COMMAND_LINE,
+    checked: bool = True,
 ) -> list[RenderableType]:
     """The verdict, each failure with its counterexample, the ``sometimes``
-    expectations, errors and limits met, then the coverage."""
+    expectations, errors and limits met, then the coverage. ``checked``: False when
+    the scenario checked no property (see :func:`~rapide_shell.exploring.checks_nothing`),
+    which is said instead of "every property held"."""
     shown: list[RenderableType] = [Text(verdict_line(result, spelling))]
     for number, item in enumerate(written, 1):
         shown.extend(_failure(item, file, stands_for(written, number)))
@@ -127,7 +134,8 @@ def summary(
     shown.extend(note(problem, style="yellow") for problem in schedule_problems(result))
     if not result.failed:
         held = "in every schedule explored" if not result.exhausted else "in every schedule"
-        shown.append(note(f"ok: every property held {held}", style="green"))
+        shown.append(note(f"ok: every property held {held}", style="green") if checked
+                     else note(NOTHING_CHECKED))
     explored = ("the 1 schedule" if result.schedules == 1
                 else f"how many of the {tally(result.schedules, 'schedule')}")
     shown.append(Text(f"coverage: in {explored}"))

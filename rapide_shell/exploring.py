@@ -187,6 +187,13 @@ def _refusal(name: str) -> str:
     return f"`{name}` has no place in a scenario (explore plays inject, run, expect and watch)"
 
 
+def checks_nothing(scenario: Scenario, loaded: LoadedArchitecture) -> bool:
+    """True when exploring ``scenario`` checks no property: it expects nothing and the
+    architecture declares no constraint, so that only a run that does not go quiet can
+    fail; the exploration then counts schedules and distinct posets."""
+    return not scenario.expectations and not loaded.description.constraints
+
+
 # -- the systems a worker builds -----------------------------------------------------------
 
 

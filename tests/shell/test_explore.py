@@ -707,7 +707,7 @@ def test_progress_on_a_terminal_then_ctrl_c_reports_what_was_explored(
                         r"\(Ctrl-C\): the space was not\s+exhausted\n", shown)
     assert verdict is not None, shown
     assert 0 < int(verdict.group(1).replace(",", "")) < 40_320
-    assert "ok: every property held in every schedule explored" in shown
+    assert "nothing checked: no expect, and no constraint declared" in shown
 
 
 @pytest.mark.parametrize(
@@ -764,7 +764,7 @@ def test_a_handler_calling_os_exit_in_a_schedule_is_reported_not_the_end(
         "a handler raised in 1 schedule; the first: desk: ExitCalled: os._exit(0) would end "
         "the workbench without a word: refused" in said
     )
-    assert "ok: every property held in every schedule" in said
+    assert "nothing checked: no expect, and no constraint declared" in said
 
 
 @pytest.mark.parametrize("line", ["expect Clock.tick -> Clock.tick count=3",
@@ -800,4 +800,40 @@ def test_a_pattern_that_may_never_match_is_noted_before_exploring(tmp_path: Path
         f"{scenario}:6: note: Clerk.answered has no field 'm', so it may never match "
         "(its fields: n)",
     ]
+    assert "ok: every property held in every schedule" in result.stdout
+
+
+def test_a_scenario_checking_nothing_is_not_answered_every_property_held(
+    tmp_path: Path,
+) -> None:
+    # No expect and no constraint: "ok: every property held" was said of no property.
+    result = rapide("explore", DELIVERIES, "--arch", "ledger", "--script",
+                    script(tmp_path, THREE_NOTES))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "6 schedules run, 6 distinct posets; the space was exhausted"
+    assert "nothing checked: no expect, and no constraint declared" in lines
+    assert not any("every property held" in line for line in lines)
+
+
+def test_a_constraint_alone_is_a_property_checked(tmp_path: Path) -> None:
+    file = tmp_path / "calm.py"
+    file.write_text(
+        "from pyrapide import Pattern, action, architecture, interface, module, never\n"
+        "@interface\n"
+        "class Sensor:\n"
+        "    @action\n"
+        "    async def alarm(self, level: int) -> None: ...\n"
+        "@architecture\n"
+        "class Calm:\n"
+        "    sensor = Sensor\n"
+        "    constraints = [never(Pattern.match('Sensor.alarm(level=9)'), name='no nines')]\n"
+        "    connections = []\n"
+        "@module(implements=Sensor)\n"
+        "class Probe:\n"
+        "    pass\n"
+    )
+    result = rapide("explore", file, "--script",
+                    script(tmp_path, "inject Sensor.alarm level=1\nrun\n"))
+    assert result.returncode == 0, result.stderr
     assert "ok: every property held in every schedule" in result.stdout
