@@ -452,6 +452,8 @@ async def test_choosing_by_id_what_the_seed_chose_is_no_new_branch(tmp_path: Pat
         ("diff nowhere", "no branch 'nowhere' (branches: main)"),
         ("diff main", "diff main main: a branch is the same as itself"),
         ("fork 9lives", "'9lives' is not a branch name"),
+        ("fork r1-eJwrTi0", "'r1-eJwrTi0' reads as an address, not a branch name: "
+         "`goto ADDRESS` goes to one"),
         ("goto r1-AAAA", "the address is damaged"),
         ("goto somewhere", "goto takes a step number"),
         ("back 0", "the number of steps must be a whole number, 1 or more, not '0'"),
