@@ -466,6 +466,19 @@ class Session:
                 if problem is not None:
                     self.recording_problem = problem
 
+    @property
+    def untouched(self) -> bool:
+        """True while nothing was decided since the session started: it is at its first
+        point, no step taken from there, its system built and no saved computation shown
+        (a start over with the same seed would give the very same system)."""
+        tree = self.travel.tree
+        return (
+            tree.point is tree.root
+            and not tree.root.children
+            and self.system is not None
+            and self.inspected is None
+        )
+
     async def rebuild(self, reason: str, *, loaded: LoadedArchitecture | None = None) -> None:
         """Start over: finish the current run, then a fresh computation and modules.
 

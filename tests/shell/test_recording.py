@@ -404,3 +404,41 @@ def test_a_lost_recording_is_still_said_after_the_session_is_closed_again(
     assert (session.recording_problem or "").startswith(
         f"cannot write the recording {folder}/r.rapide: "
     )
+
+
+async def test_a_replayed_recording_numbers_its_steps_as_the_session_recorded(
+    tmp_path: Path, shop_file: Path
+) -> None:
+    # Its first line, `seed 0`, started the replay over: one step more than the
+    # session recorded, and the start hooks run a second time.
+    script = tmp_path / "session.rapide"
+    session = await recorded(script, shop_file, seed=0)
+    await ok(session, "inject Web.order item=apple")
+    await ok(session, "step 2")
+    steps = session.decisions.point.number
+    await session.close()
+    session.recorder.close()
+    assert script.read_text().splitlines()[1] == "seed 0"
+    replay = await replayed(script, shop_file)
+    assert replay.decisions.point.number == steps
+    assert [point.decision.line for point in replay.decisions.root.children] == [
+        'inject Web.order {"item": "apple"}'
+    ]
+    await replay.close()
+
+
+async def test_seed_starts_over_once_anything_was_decided_or_the_seed_differs(
+    shop_file: Path,
+) -> None:
+    session = Session.load(shop_file, seed=0)
+    await session.start()
+    try:
+        outcome = await session.execute("seed 0")
+        assert outcome.output[0].plain == "seed 0: the system is fresh with this seed already"
+        assert session.decisions.point is session.decisions.root
+        await ok(session, "seed 1")
+        assert session.decisions.point.number == 1
+        await ok(session, "seed 1")  # a start over is a decision: it starts over again
+        assert session.decisions.point.number == 2
+    finally:
+        await session.close()

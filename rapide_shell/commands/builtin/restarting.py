@@ -50,7 +50,9 @@ SEED = CommandSpec(
     details="""\
 Rebuilds the system with seed N, as `reset` does. The same architecture, seed and
 commands always give the same computation; a different seed may order agent
-deliveries differently. Any whole number is a seed, negative ones included.""",
+deliveries differently. Any whole number is a seed, negative ones included. In a
+session where nothing was done yet, the seed it has already starts nothing over
+(a recording's first line).""",
     args=(ArgSpec("N", ArgKind.INTEGER),),
 )
 
@@ -130,6 +132,11 @@ async def load(session: Session, command: Command[PathArguments], line: str) -> 
 
 async def seed(session: Session, command: Command[SeedArguments], line: str) -> CommandOutcome:
     """Start over with a new seed."""
+    if command.args.value == session.seed and session.untouched:
+        # No step: a recording replayed (its first line is its seed) numbers its steps as
+        # the session it was recorded from did, and runs the start hooks once.
+        text = f"seed {session.seed}: the system is fresh with this seed already"
+        return CommandOutcome(line, "seed", output=(Text(text),), data={"seed": session.seed})
     session.seed = command.args.value
     await session.rebuild("seed")
     text = f"seed {session.seed}: started over with a fresh system"
