@@ -807,3 +807,17 @@ async def test_diff_names_the_problems_one_branch_met_and_the_other_did_not() ->
         again = await ok(session, f"diff {branch}")
         assert again.data["problems_only_first"] == again.data["problems_only_second"] == []
         assert "problem" not in plain(again)
+
+
+async def test_an_address_gone_to_is_the_address_where_then_prints() -> None:
+    # `step 2` of an address was made as two commands of one step each: `where`
+    # printed a longer address for the same point (`step`, `step` for `step 2`).
+    async with started(FIXTURES / "shop.py", seed=0) as session:
+        await ok(session, "inject Web.order item=apple")
+        await ok(session, "step 2")
+        address = session.decisions.address()
+        assert address.lines[-1] == "step 2"
+    async with started(FIXTURES / "shop.py", seed=0) as session:
+        await ok(session, f"goto {address.to_text()}")
+        assert session.decisions.address() == address
+        assert session.decisions.script()[-1] == "step 2"

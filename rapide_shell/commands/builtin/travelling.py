@@ -499,10 +499,21 @@ async def goto_address(session: Session, address: Address) -> AddressTravel:
         with session.runtime.muted(), session.travel.journey():
             try:
                 if await session.travel_to(reached) is reached:
-                    for step in planned[retraced:]:
-                        if session.travel.stop_requested:
-                            break
-                        await _make(session, step)
+                    # The decisions of one line of the address are one command, as when
+                    # typed: `step 2` is written `step 2` again, not `step` twice.
+                    outer, line = None, -1
+                    try:
+                        for step in planned[retraced:]:
+                            if session.travel.stop_requested:
+                                break
+                            if step.number != line:
+                                if outer is not None:
+                                    session.travel.end_command(outer)
+                                outer, line = session.travel.begin_command(), step.number
+                            await _make(session, step)
+                    finally:
+                        if outer is not None:
+                            session.travel.end_command(outer)
             except CommandError as error:
                 tree.undo(mark)
                 await session.travel_to(*origin, fresh=True)
@@ -559,31 +570,27 @@ def _decisions(session: Session, command: Command[Any], number: int, text: str) 
 async def _make(session: Session, step: _Planned) -> None:
     """Make one decision of an address (CommandError when it cannot be made)."""
     decision = step.decision
-    outer = session.travel.begin_command()
-    try:
-        if decision.kind is DecisionKind.SEED:
-            session.seed = decision.seed
-            await session.rebuild("seed")
-        elif decision.kind is DecisionKind.INJECT:
-            try:
-                session.inject(decision.event, dict(decision.payload or {}))
-            except ValueError as error:
-                raise CommandError(str(error)) from None
-        else:
-            system = session.runtime.live
-            before = system.steps
-            choice = decision.choice
-            if isinstance(choice, int) and not can_choose(session, choice):
-                raise CommandError(f"dispatch #{choice} is not pending, nor in flight")
-            if choice is None:
-                # The step may be the wake-up of a task awaiting the outside (an asyncio
-                # future): the run that made it waited for it, as a travel's replay does.
-                await system.wait_for_wakeup(session.runtime.bounds.time_left())
-            await session.step_once(choice)
-            if system.steps == before:
-                raise CommandError("nothing could run there")
-    finally:
-        session.travel.end_command(outer)
+    if decision.kind is DecisionKind.SEED:
+        session.seed = decision.seed
+        await session.rebuild("seed")
+    elif decision.kind is DecisionKind.INJECT:
+        try:
+            session.inject(decision.event, dict(decision.payload or {}))
+        except ValueError as error:
+            raise CommandError(str(error)) from None
+    else:
+        system = session.runtime.live
+        before = system.steps
+        choice = decision.choice
+        if isinstance(choice, int) and not can_choose(session, choice):
+            raise CommandError(f"dispatch #{choice} is not pending, nor in flight")
+        if choice is None:
+            # The step may be the wake-up of a task awaiting the outside (an asyncio
+            # future): the run that made it waited for it, as a travel's replay does.
+            await system.wait_for_wakeup(session.runtime.bounds.time_left())
+        await session.step_once(choice)
+        if system.steps == before:
+            raise CommandError("nothing could run there")
 
 
 def _misfit(session: Session, step: _Planned | None, error: CommandError) -> str:
