@@ -93,6 +93,9 @@ class ConstraintMonitor:
         self._own = Computation()
         self._followed: Any = self._own  # the computation (or poset) being checked
         self._fed = 0  # how many of the followed computation's events were checked
+        # The recording position the next event observed must be at or beyond: each is
+        # fed once, after every event recorded before it that is fed at all.
+        self._next_position = 0
         self._reported: list[ConstraintViolation] = []
         # violation key -> the name of the constraint whose tracker found it
         self._reported_keys: dict[Any, str] = {}
@@ -212,21 +215,35 @@ class ConstraintMonitor:
         violations it makes certain. A monitor follows one computation: observing
         another one raises ValueError until ``reset()``. TypeError when ``event`` is
         not an Event or ``computation`` neither a Computation nor a Poset (the two the
-        other way round included), ValueError when ``event`` is not recorded in it.
+        other way round included), ValueError when ``event`` is not recorded in it,
+        or was recorded before (or is) an event observed already.
         """
         followed_given("observe(event, computation)", event, computation)
-        return self._observe(event, computation)
+        return self._observe(event, computation, "observe")
 
-    def _observe(self, event: Event, computation: Any) -> list[ConstraintViolation]:
-        """:meth:`observe` with its arguments known to be right."""
+    def _observe(
+        self, event: Event, computation: Any, call: str = "check"
+    ) -> list[ConstraintViolation]:
+        """:meth:`observe` with its arguments known to be right, called as ``call``."""
         if computation is not self._followed:
             if self._fed:
                 raise ValueError(
                     "this monitor already follows another computation; reset() it first"
                 )
             self._follow(computation)
-        self._fed += 1
         poset = poset_of(computation)
+        position = poset.seq(event)
+        if position < self._next_position:
+            # Fed again, or after an event recorded later: the matchers would check it
+            # wrongly without a word (a never(A >> B) is missed when B comes before A).
+            raise ValueError(
+                f"ConstraintMonitor.{call}(event, computation): event {event.id!r} "
+                f"({event.name}) is event {position + 1} of the computation, and event "
+                f"{self._next_position} was observed already; observe each event once, "
+                "in recording order (nothing was checked)"
+            )
+        self._next_position = position + 1
+        self._fed += 1
         found: list[tuple[str, ConstraintViolation]] = []
         guarded = self._guards
         for name, tracker in self._trackers.items():
@@ -263,7 +280,7 @@ class ConstraintMonitor:
     def check_event(self, event: Event, computation: Any) -> list[ConstraintViolation]:
         """PyRapide 0.3.0's name for :meth:`observe`."""
         followed_given("check_event(event, computation)", event, computation)
-        return self._observe(event, computation)
+        return self._observe(event, computation, "check_event")
 
     def record_causal_link(self, cause: Event, effect: Event) -> list[ConstraintViolation]:
         """Add a causal link between two events already checked, and re-check.
@@ -381,7 +398,7 @@ class ConstraintMonitor:
         """
         kept = list(computation)
         self._followed = computation
-        self._fed = len(kept)
+        self._fed = self._next_position = len(kept)
         self._standing.clear()
         self._last_observed, self._last_found = None, []
         self._windowed = True
@@ -405,6 +422,7 @@ class ConstraintMonitor:
 
     def _follow(self, computation: Any) -> None:
         self._followed = computation
+        self._next_position = 0
         self._standing.clear()
         self._last_observed, self._last_found = None, []
         self._fresh_trackers()

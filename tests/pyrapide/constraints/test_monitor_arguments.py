@@ -89,6 +89,36 @@ def test_observe_refuses_an_event_its_computation_does_not_hold() -> None:
         monitor().observe(Event("Api.error", id="x1"), a_computation())
 
 
+def test_observe_refuses_an_event_out_of_recording_order_rather_than_miss_a_match() -> None:
+    computation = a_computation()
+    request, error = computation.get("e1"), computation.get("e2")
+    watching = ConstraintMonitor([never("Api.request -> Api.error", name="no failed request")])
+    assert watching.observe(error, computation) == []
+    # Fed after its effect, the request would make no match: the violation went unseen.
+    with pytest.raises(ValueError, match=re.escape(
+        "observe(event, computation): event 'e1' (Api.request) is event 1 of the "
+        "computation, and event 2 was observed already; observe each event once, in "
+        "recording order (nothing was checked)"
+    )):
+        watching.observe(request, computation)
+    in_order = ConstraintMonitor([never("Api.request -> Api.error", name="no failed request")])
+    in_order.observe(request, computation)
+    assert [v.constraint_name for v in in_order.observe(error, computation)] == [
+        "no failed request"
+    ]
+
+
+def test_observe_refuses_an_event_observed_twice() -> None:
+    computation = a_computation()
+    watching = monitor()
+    watching.observe(computation.get("e1"), computation)
+    with pytest.raises(ValueError, match=r"check_event\(event, computation\): event 'e1' "
+                       r"\(Api.request\) is event 1 of the computation, and event 1 was "
+                       r"observed already"):
+        watching.check_event(computation.get("e1"), computation)
+    assert repr(watching) == "<ConstraintMonitor 1 constraint, 1 event>"
+
+
 def test_check_batch_refuses_a_computation_whose_causes_it_would_lose() -> None:
     with pytest.raises(TypeError, match=r"got a Computation; check_all\(computation\) checks a "
                        r"whole computation with its causes"):
