@@ -23,7 +23,7 @@ from pyrapide.constraints.base import (
 )
 from pyrapide.constraints.violation import ConstraintViolation, found_where, violation_key
 from pyrapide.core import Computation, Event
-from pyrapide.core.printable import counted
+from pyrapide.core.printable import counted, described
 from pyrapide.patterns import PatternMatch
 from pyrapide.patterns.operators import GuardedPattern, guards_in
 
@@ -81,6 +81,12 @@ class ConstraintMonitor:
         clock: Callable[[], float] | None = None,
         tell_guard_errors: bool = False,
     ) -> None:
+        if clock is not None and not callable(clock):
+            # Called only once a violation is found, it would fail there, losing it.
+            raise TypeError(
+                "ConstraintMonitor(clock=...) takes a function returning the time, "
+                f"got {described(clock)}"
+            )
         self._clock = clock
         self._tells = tell_guard_errors
         self._constraints: dict[str, Constraint] = {}

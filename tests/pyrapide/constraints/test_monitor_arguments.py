@@ -179,3 +179,11 @@ def test_a_pattern_or_a_half_written_rule_given_as_a_constraint_says_what_to_wri
         "check_conformance takes constraints, not the pattern Api.error, which is"
     )):
         check_conformance(a_computation(), [Pattern.match("Api.error")])  # type: ignore[list-item]
+
+
+def test_a_clock_that_is_not_a_function_is_refused_before_it_could_lose_a_violation() -> None:
+    with pytest.raises(TypeError, match=re.escape(
+        "ConstraintMonitor(clock=...) takes a function returning the time, got int 3"
+    )):
+        ConstraintMonitor([never("Api.error")], clock=3)  # type: ignore[arg-type]
+
