@@ -401,7 +401,10 @@ class ConstraintMonitor:
         an event a constraint class's filter let through stays through (a match of
         the rules waiting for its events to be let through waits on if they are all
         kept). A hand-written constraint (``check`` only) sees ``computation`` alone.
+        TypeError, the monitor unchanged, when ``computation`` is neither a
+        Computation nor a Poset.
         """
+        computation_given("rebase(computation)", computation)
         kept = list(computation)
         self._followed = computation
         self._fed = self._next_position = len(kept)

@@ -187,3 +187,16 @@ def test_a_clock_that_is_not_a_function_is_refused_before_it_could_lose_a_violat
     )):
         ConstraintMonitor([never("Api.error")], clock=3)  # type: ignore[arg-type]
 
+
+def test_rebase_refuses_what_is_not_a_computation_and_the_monitor_goes_on() -> None:
+    computation = a_computation()
+    watching = monitor()
+    watching.observe(computation.get("e1"), computation)
+    with pytest.raises(TypeError, match=r"rebase\(computation\) takes a Computation or a "
+                       r"Poset, got a list; check_batch\(events\) checks a list of events"):
+        watching.rebase(list(computation))  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"rebase\(computation\) takes a Computation or a "
+                       r"Poset, got None"):
+        watching.rebase(None)
+    found = watching.observe(computation.get("e2"), computation)
+    assert [v.constraint_name for v in found] == ["no errors"]
