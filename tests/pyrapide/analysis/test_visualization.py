@@ -143,6 +143,21 @@ def test_one_event_or_id_given_as_highlight_is_refused_by_name(small):
     assert "class n0 highlight" in to_mermaid(comp, highlight=["s1"])
 
 
+def test_a_filter_or_highlight_that_is_no_collection_is_refused_by_name(small):
+    # event_types=3 failed with "'int' object is not iterable", naming neither the view
+    # nor the argument.
+    comp = small[0]
+    for view in (to_dot, to_mermaid):
+        with pytest.raises(TypeError, match=re.escape(
+            f"{view.__name__}(): event_types must be a collection of names, got 3"
+        )):
+            view(comp, event_types=3)  # type: ignore[arg-type]
+        with pytest.raises(TypeError, match=re.escape(
+            f"{view.__name__}(): highlight must be a collection of events or event ids, got 3"
+        )):
+            view(comp, highlight=3)  # type: ignore[arg-type]
+
+
 def test_to_dot_draws_nodes_edges_clusters_and_highlights(small):
     comp, send, _receive, _log = small
     dot = visualization.to_dot(comp, highlight={send})
