@@ -210,8 +210,25 @@ class ConstraintMonitor:
 
     def check_batch(self, events: Iterable[Event]) -> list[ConstraintViolation]:
         """``check`` each event in turn; all the new violations. TypeError for a
-        computation (``check_all`` checks one, with its causes) or a single event."""
+        computation (``check_all`` checks one, with its causes) or a single event,
+        ValueError for an event given twice or checked already; either way nothing
+        is checked."""
         given = events_given("check_batch(events)", events)
+        # Every event is looked at before any is checked: one refused half-way would
+        # leave those before it checked, their violations returned to no one.
+        at: dict[str, int] = {}
+        for index, event in enumerate(given):
+            first = at.setdefault(event.id, index)
+            if first != index:
+                problem = f"is at index {first} and at index {index}"
+            elif event in self._own and event.id not in self._checked_by_link:
+                problem = f"at index {index} was already checked by this monitor"
+            else:
+                continue
+            raise ValueError(
+                f"ConstraintMonitor.check_batch(events): event {event.id!r} ({event.name}) "
+                f"{problem}; each event is checked once (nothing was checked)"
+            )
         return [violation for event in given for violation in self.check(event)]
 
     def observe(self, event: Event, computation: Any) -> list[ConstraintViolation]:

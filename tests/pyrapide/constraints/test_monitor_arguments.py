@@ -200,3 +200,21 @@ def test_rebase_refuses_what_is_not_a_computation_and_the_monitor_goes_on() -> N
         watching.rebase(None)
     found = watching.observe(computation.get("e2"), computation)
     assert [v.constraint_name for v in found] == ["no errors"]
+
+
+def test_check_batch_refuses_a_repeated_event_before_checking_any() -> None:
+    # The repeat was refused only when reached: the events before it were checked, and
+    # their violations, returned by no call, were easy to miss.
+    watching = monitor()
+    first, second = Event("Api.error", id="x1"), Event("Api.error", id="x2")
+    with pytest.raises(ValueError, match=re.escape(
+        "check_batch(events): event 'x1' (Api.error) is at index 0 and at index 2; each "
+        "event is checked once (nothing was checked)"
+    )):
+        watching.check_batch([first, second, first])
+    assert len(watching.computation) == 0 and watching.violations == []
+    assert len(watching.check_batch([second])) == 1
+    with pytest.raises(ValueError, match=r"event 'x2' \(Api.error\) at index 1 was already "
+                       r"checked by this monitor; each event is checked once"):
+        watching.check_batch([first, second])
+    assert len(watching.computation) == 1
