@@ -16,6 +16,7 @@ from pyrapide.constraints.arguments import (
 from pyrapide.constraints.base import (
     Constraint,
     Tracker,
+    checked_by,
     constraint_name,
     matchers_warn,
     poset_of,
@@ -523,7 +524,7 @@ class ConstraintMonitor:
         is unchanged). TypeError for anything else (an event: ``check``; a list of
         events: ``check_batch``)."""
         computation_given("check_all(computation)", computation)
-        return [v for c in self._constraints.values() for v in c.check(computation)]
+        return [v for c in self._constraints.values() for v in checked_by(c, computation)]
 
     def __repr__(self) -> str:
         rules = counted(len(self._constraints), "constraint")
