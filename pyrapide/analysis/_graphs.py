@@ -34,7 +34,7 @@ def to_dot(
     """
     poset = poset_of(computation, "to_dot")
     check_bound(max_events, "to_dot")
-    view = select(poset, max_events, _filter("to_dot", event_types, time_range))
+    view = select(poset, max_events, _filter("to_dot", event_types, time_range), bridge=True)
     marked = _highlighted("to_dot", highlight)
     lines = [
         "digraph computation {",
@@ -94,7 +94,7 @@ def to_mermaid(
     """
     poset = poset_of(computation, "to_mermaid")
     check_bound(max_events, "to_mermaid")
-    view = select(poset, max_events, _filter("to_mermaid", event_types, None))
+    view = select(poset, max_events, _filter("to_mermaid", event_types, None), bridge=True)
     marked = _highlighted("to_mermaid", highlight)
     lines = ["graph TD"]
     note = view.note()
