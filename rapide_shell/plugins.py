@@ -87,6 +87,8 @@ def register_installed(
     ``(plugin, hook, error)`` for each problem met:
 
     * a hook written ``async def``, which would never run: the plugin is left out;
+    * a class named by the entry point itself whose hooks are methods, which would
+      have no instance to run on: the plugin is left out;
     * a plugin whose import, the first time, or whose ``rapide_add_commands`` took
       SLOW_SECONDS or more: a :class:`SlowHook`, the plugin stays;
     * a plugin that cannot be imported: left out;
@@ -109,6 +111,10 @@ def register_installed(
         awaited = _async_hooks(manager, plugin)
         if awaited:
             problems.extend((name, hook, _never_awaited(plugin, hook)) for hook in awaited)
+            continue
+        unbound = _methods_of_a_class(manager, plugin)
+        if unbound:
+            problems.extend((name, hook, _no_instance(plugin, hook)) for hook in unbound)
             continue
         start = started()
         try:
@@ -142,6 +148,32 @@ def _async_hooks(manager: pluggy.PluginManager, plugin: Any) -> list[str]:
         and manager.parse_hookimpl_opts(plugin, name) is not None
         and inspect.iscoroutinefunction(getattr(plugin, name))
     ]
+
+
+def _methods_of_a_class(manager: pluggy.PluginManager, plugin: Any) -> list[str]:
+    """The hooks of ``plugin``, a class the entry point names itself, that are methods
+    taking the instance: pluggy would pass the hook's first argument as ``self``, and
+    the call would fail with "missing 1 required positional argument", which does not
+    say what was wrong. A staticmethod or classmethod hook of a class works."""
+    if not isinstance(plugin, type):
+        return []
+    return [
+        name
+        for name in dir(plugin)
+        if name.startswith(f"{hookspecs.PROJECT}_")
+        and isinstance(inspect.getattr_static(plugin, name, None), FunctionType)
+        and manager.parse_hookimpl_opts(plugin, name) is not None
+    ]
+
+
+def _no_instance(plugin: type, hook: str) -> pluggy.PluginValidationError:
+    return pluggy.PluginValidationError(
+        plugin,
+        f"{hook} is a method of the class {plugin.__qualname__}, but the entry point names "
+        "the class, not an instance of it, so the method would have no instance to run "
+        f"on: name an instance in the entry point (`plugin = {plugin.__qualname__}()` in "
+        f"{plugin.__module__}, then `{plugin.__module__}:plugin`)",
+    )
 
 
 def _never_awaited(plugin: Any, hook: str) -> pluggy.PluginValidationError:

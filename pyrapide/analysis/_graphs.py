@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 
 from pyrapide.analysis._escape import dot_string, mermaid_string, payload_text
 from pyrapide.analysis._inputs import check_bound, poset_of
@@ -34,7 +34,7 @@ def to_dot(
     """
     poset = poset_of(computation, "to_dot")
     check_bound(max_events, "to_dot")
-    view = select(poset, max_events, _filter("to_dot", event_types, time_range))
+    view = select(poset, max_events, _filter("to_dot", event_types, time_range), bridge=True)
     marked = _highlighted("to_dot", highlight)
     lines = [
         "digraph computation {",
@@ -94,7 +94,7 @@ def to_mermaid(
     """
     poset = poset_of(computation, "to_mermaid")
     check_bound(max_events, "to_mermaid")
-    view = select(poset, max_events, _filter("to_mermaid", event_types, None))
+    view = select(poset, max_events, _filter("to_mermaid", event_types, None), bridge=True)
     marked = _highlighted("to_mermaid", highlight)
     lines = ["graph TD"]
     note = view.note()
@@ -123,6 +123,11 @@ def _filter(
         return None
     if isinstance(event_types, str):
         raise TypeError(f"{caller}(): event_types must be a collection of names, not a string")
+    if event_types is not None and not isinstance(event_types, Iterable):
+        raise TypeError(
+            f"{caller}(): event_types must be a collection of names, "
+            f"got {brief_repr(event_types)}"
+        )
     names = None if event_types is None else set(event_types)
     if time_range is not None:
         try:
@@ -151,6 +156,11 @@ def _highlighted(caller: str, highlight: Collection[Event | str] | None) -> set[
         raise TypeError(
             f"{caller}(): highlight must be a collection of events or event ids, not {what} "
             f"(write highlight=[{one}])"
+        )
+    if highlight is not None and not isinstance(highlight, Iterable):
+        raise TypeError(
+            f"{caller}(): highlight must be a collection of events or event ids, "
+            f"got {brief_repr(highlight)}"
         )
     if not highlight:
         return set()

@@ -18,11 +18,12 @@ class Selection:
     ``events`` are the shown events, each after its shown causes. The other lists are
     aligned with it: ``causes[i]`` holds every direct cause of ``events[i]`` (shown or
     not), ``depth[i]`` the length of the longest chain of shown events ending there.
-    ``links`` are (cause, effect) positions in ``events``. In a filtered view a link
-    also joins two events when the cause preceded the effect through events the
-    filter left out only; those links are in ``indirect`` too. ``eligible`` counts the
-    events the view could have shown (after its filters), ``size`` the events in the
-    computation.
+    ``links`` are (cause, effect) positions in ``events``. In a bridged view a link
+    also joins two events when the cause preceded the effect through events the view
+    leaves out only (those its filter left out, or those beyond its bound that a link
+    added late made causes of shown ones); those links are in ``indirect`` too.
+    ``eligible`` counts the events the view could have shown (after its filters),
+    ``size`` the events in the computation.
     """
 
     events: list[Event]
@@ -49,12 +50,20 @@ class Selection:
 
 
 def select(
-    poset: Poset, max_events: int | None, keep: Callable[[Event], bool] | None = None
+    poset: Poset,
+    max_events: int | None,
+    keep: Callable[[Event], bool] | None = None,
+    *,
+    bridge: bool = False,
 ) -> Selection:
-    """Pick the first ``max_events`` events (recording order) that ``keep`` accepts.
+    """Pick the first ``max_events`` events (recording order) that ``keep`` accepts;
+    with ``bridge``, link two of them ordered through left-out events only (the
+    drawings, which must not show what was ordered as independent).
 
     Without a filter only the shown events are visited, so a small view of a huge
-    computation stays cheap; each shown event's causes are asked for once.
+    computation stays cheap; each shown event's causes are asked for once. (A shown
+    event has a cause left out by the bound only when a link added late points back
+    to it from an event recorded after: that one is walked from.)
     """
     if keep is None:
         eligible = len(poset)
@@ -72,17 +81,17 @@ def select(
     all_causes = [poset.direct_causes(event) for event in chosen]
     shown_causes = [[position[c.id] for c in causes if c.id in position] for causes in all_causes]
     indirect: set[tuple[int, int]] = set()
-    if keep is not None:
-        # Two shown events one of which preceded the other through events the filter
-        # left out would look independent without a link: they get one, marked indirect.
-        nearest = _NearestKept(poset, keep)
+    if bridge:
+        # Two shown events one of which preceded the other through events left out
+        # would look independent without a link: they get one, marked indirect.
+        nearest = _NearestKept(poset, lambda event: event.id in position)
         for index, direct in enumerate(all_causes):
             for left_out in direct:
-                if keep(left_out):
+                if left_out.id in position:
                     continue
                 for above in nearest.above(left_out):
-                    linked = position.get(above.id)
-                    if linked is not None and linked not in shown_causes[index]:
+                    linked = position[above.id]
+                    if linked not in shown_causes[index]:
                         shown_causes[index].append(linked)
                         indirect.add((linked, index))
     order = _causal_order(shown_causes)
@@ -141,8 +150,9 @@ def _causal_order(causes: list[list[int]]) -> list[int] | None:
 
 
 class _NearestKept:
-    """The kept events nearest above a left-out event on every path into it, found by
-    walking up through left-out events only, each walked once for all questions."""
+    """The kept (shown) events nearest above a left-out event on every path into it,
+    found by walking up through left-out events only, each walked once for all
+    questions."""
 
     def __init__(self, poset: Poset, keep: Callable[[Event], bool]) -> None:
         self._poset = poset

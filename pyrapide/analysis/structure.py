@@ -23,6 +23,7 @@ from typing import Any
 
 from pyrapide.analysis._inputs import poset_of
 from pyrapide.core import Computation, Event, Poset
+from pyrapide.core.printable import value_repr
 from pyrapide.core.values import INT_BOUND
 
 __all__ = ["Difference", "difference", "digest", "digest_of_shapes", "event_shape", "shapes"]
@@ -107,8 +108,18 @@ def event_shape(event: Event, cause_shapes: list[str]) -> str:
 
 def _shape_text(described: list[Any]) -> str:
     return json.dumps(
-        described, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=repr
+        described, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_text_of
     )
+
+
+def _text_of(value: Any) -> str:
+    """What stands for ``value``, which JSON cannot write, in a shape: its repr, with the
+    items of a set in sorted order. A set's own order follows the history of its table
+    and the process's string hashing, so two equal sets may print differently."""
+    if isinstance(value, set | frozenset) and value:
+        inside = "{" + ", ".join(sorted(_text_of(item) for item in value)) + "}"
+        return inside if type(value) is set else f"{type(value).__name__}({inside})"
+    return value_repr(value)
 
 
 def _keyed(value: Any) -> Any:

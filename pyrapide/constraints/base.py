@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
@@ -106,7 +106,27 @@ class _WholeRunTracker(Tracker):
     def outstanding(self) -> list[ConstraintViolation]:
         if self.computation is None:
             return []
-        return list(self.constraint.check(self.computation))
+        return checked_by(self.constraint, self.computation)
+
+
+def checked_by(constraint: Constraint, computation: Any) -> list[ConstraintViolation]:
+    """What ``constraint.check(computation)`` finds, as a list. A check written by hand
+    that returns no list of violations (None, for a missing ``return``; one violation
+    alone) is refused with a TypeError naming the constraint, and an error it raises
+    says which constraint's check raised it: either would otherwise read as the
+    monitor's own failure."""
+    name = constraint_name(constraint)
+    try:
+        found = constraint.check(computation)
+    except Exception as error:
+        error.add_note(f"raised by the check() of constraint {name!r}")
+        raise
+    if isinstance(found, Iterable) and not isinstance(found, str | Mapping):
+        return list(found)
+    raise TypeError(
+        f"constraint {name!r}: check() returned {described(found)}; it returns a list "
+        "of ConstraintViolation (empty when the constraint holds)"
+    )
 
 
 class Constraint:

@@ -6,7 +6,7 @@ import inspect
 from collections.abc import AsyncIterable, Callable, Iterable
 from typing import Any
 
-from pyrapide.constraints.base import Constraint, what_is_no_constraint
+from pyrapide.constraints.base import Constraint, checked_by, what_is_no_constraint
 from pyrapide.constraints.monitor import ConstraintMonitor
 from pyrapide.constraints.violation import ConstraintViolation
 from pyrapide.core import Event
@@ -30,7 +30,9 @@ def check_conformance(
             f"check_conformance takes a list of constraints, got {type(constraints).__name__}"
             + (" (write [constraint])" if isinstance(constraints, Constraint) else "")
         )
-    return [violation for item in constraints for violation in _instance(item).check(computation)]
+    return [
+        violation for item in constraints for violation in checked_by(_instance(item), computation)
+    ]
 
 
 def _instance(item: Any) -> Constraint:

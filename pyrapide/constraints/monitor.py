@@ -16,6 +16,7 @@ from pyrapide.constraints.arguments import (
 from pyrapide.constraints.base import (
     Constraint,
     Tracker,
+    checked_by,
     constraint_name,
     matchers_warn,
     poset_of,
@@ -23,7 +24,7 @@ from pyrapide.constraints.base import (
 )
 from pyrapide.constraints.violation import ConstraintViolation, found_where, violation_key
 from pyrapide.core import Computation, Event
-from pyrapide.core.printable import counted
+from pyrapide.core.printable import counted, described
 from pyrapide.patterns import PatternMatch
 from pyrapide.patterns.operators import GuardedPattern, guards_in
 
@@ -81,6 +82,12 @@ class ConstraintMonitor:
         clock: Callable[[], float] | None = None,
         tell_guard_errors: bool = False,
     ) -> None:
+        if clock is not None and not callable(clock):
+            # Called only once a violation is found, it would fail there, losing it.
+            raise TypeError(
+                "ConstraintMonitor(clock=...) takes a function returning the time, "
+                f"got {described(clock)}"
+            )
         self._clock = clock
         self._tells = tell_guard_errors
         self._constraints: dict[str, Constraint] = {}
@@ -93,6 +100,9 @@ class ConstraintMonitor:
         self._own = Computation()
         self._followed: Any = self._own  # the computation (or poset) being checked
         self._fed = 0  # how many of the followed computation's events were checked
+        # The recording position the next event observed must be at or beyond: each is
+        # fed once, after every event recorded before it that is fed at all.
+        self._next_position = 0
         self._reported: list[ConstraintViolation] = []
         # violation key -> the name of the constraint whose tracker found it
         self._reported_keys: dict[Any, str] = {}
@@ -201,8 +211,25 @@ class ConstraintMonitor:
 
     def check_batch(self, events: Iterable[Event]) -> list[ConstraintViolation]:
         """``check`` each event in turn; all the new violations. TypeError for a
-        computation (``check_all`` checks one, with its causes) or a single event."""
+        computation (``check_all`` checks one, with its causes) or a single event,
+        ValueError for an event given twice or checked already; either way nothing
+        is checked."""
         given = events_given("check_batch(events)", events)
+        # Every event is looked at before any is checked: one refused half-way would
+        # leave those before it checked, their violations returned to no one.
+        at: dict[str, int] = {}
+        for index, event in enumerate(given):
+            first = at.setdefault(event.id, index)
+            if first != index:
+                problem = f"is at index {first} and at index {index}"
+            elif event in self._own and event.id not in self._checked_by_link:
+                problem = f"at index {index} was already checked by this monitor"
+            else:
+                continue
+            raise ValueError(
+                f"ConstraintMonitor.check_batch(events): event {event.id!r} ({event.name}) "
+                f"{problem}; each event is checked once (nothing was checked)"
+            )
         return [violation for event in given for violation in self.check(event)]
 
     def observe(self, event: Event, computation: Any) -> list[ConstraintViolation]:
@@ -212,21 +239,35 @@ class ConstraintMonitor:
         violations it makes certain. A monitor follows one computation: observing
         another one raises ValueError until ``reset()``. TypeError when ``event`` is
         not an Event or ``computation`` neither a Computation nor a Poset (the two the
-        other way round included), ValueError when ``event`` is not recorded in it.
+        other way round included), ValueError when ``event`` is not recorded in it,
+        or was recorded before (or is) an event observed already.
         """
         followed_given("observe(event, computation)", event, computation)
-        return self._observe(event, computation)
+        return self._observe(event, computation, "observe")
 
-    def _observe(self, event: Event, computation: Any) -> list[ConstraintViolation]:
-        """:meth:`observe` with its arguments known to be right."""
+    def _observe(
+        self, event: Event, computation: Any, call: str = "check"
+    ) -> list[ConstraintViolation]:
+        """:meth:`observe` with its arguments known to be right, called as ``call``."""
         if computation is not self._followed:
             if self._fed:
                 raise ValueError(
                     "this monitor already follows another computation; reset() it first"
                 )
             self._follow(computation)
-        self._fed += 1
         poset = poset_of(computation)
+        position = poset.seq(event)
+        if position < self._next_position:
+            # Fed again, or after an event recorded later: the matchers would check it
+            # wrongly without a word (a never(A >> B) is missed when B comes before A).
+            raise ValueError(
+                f"ConstraintMonitor.{call}(event, computation): event {event.id!r} "
+                f"({event.name}) is event {position + 1} of the computation, and event "
+                f"{self._next_position} was observed already; observe each event once, "
+                "in recording order (nothing was checked)"
+            )
+        self._next_position = position + 1
+        self._fed += 1
         found: list[tuple[str, ConstraintViolation]] = []
         guarded = self._guards
         for name, tracker in self._trackers.items():
@@ -263,7 +304,7 @@ class ConstraintMonitor:
     def check_event(self, event: Event, computation: Any) -> list[ConstraintViolation]:
         """PyRapide 0.3.0's name for :meth:`observe`."""
         followed_given("check_event(event, computation)", event, computation)
-        return self._observe(event, computation)
+        return self._observe(event, computation, "check_event")
 
     def record_causal_link(self, cause: Event, effect: Event) -> list[ConstraintViolation]:
         """Add a causal link between two events already checked, and re-check.
@@ -378,10 +419,13 @@ class ConstraintMonitor:
         an event a constraint class's filter let through stays through (a match of
         the rules waiting for its events to be let through waits on if they are all
         kept). A hand-written constraint (``check`` only) sees ``computation`` alone.
+        TypeError, the monitor unchanged, when ``computation`` is neither a
+        Computation nor a Poset.
         """
+        computation_given("rebase(computation)", computation)
         kept = list(computation)
         self._followed = computation
-        self._fed = len(kept)
+        self._fed = self._next_position = len(kept)
         self._standing.clear()
         self._last_observed, self._last_found = None, []
         self._windowed = True
@@ -405,6 +449,7 @@ class ConstraintMonitor:
 
     def _follow(self, computation: Any) -> None:
         self._followed = computation
+        self._next_position = 0
         self._standing.clear()
         self._last_observed, self._last_found = None, []
         self._fresh_trackers()
@@ -479,7 +524,7 @@ class ConstraintMonitor:
         is unchanged). TypeError for anything else (an event: ``check``; a list of
         events: ``check_batch``)."""
         computation_given("check_all(computation)", computation)
-        return [v for c in self._constraints.values() for v in c.check(computation)]
+        return [v for c in self._constraints.values() for v in checked_by(c, computation)]
 
     def __repr__(self) -> str:
         rules = counted(len(self._constraints), "constraint")

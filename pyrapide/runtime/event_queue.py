@@ -31,8 +31,13 @@ class EventScheduler:
         self._queue.put_nowait(event)
 
     async def next(self) -> Event | None:
-        """The next event, waiting for one if the queue is empty; None after shutdown."""
-        return await self._queue.get()
+        """The next event, waiting for one if the queue is empty; None after shutdown,
+        to every call from then on (each consumer of the queue ends)."""
+        event = await self._queue.get()
+        if event is None:
+            # The mark goes back: taken once, it left every other consumer waiting forever.
+            self._queue.put_nowait(None)
+        return event
 
     def shutdown(self) -> None:
         """End the queue: ``next`` returns None once the events queued before are taken."""
@@ -48,7 +53,8 @@ class EventScheduler:
 
     @property
     def pending(self) -> int:
-        """How many events (and shutdown marks) are queued."""
+        """How many events (and shutdown marks) are queued; a shutdown mark, once
+        reached, stays queued."""
         return self._queue.qsize()
 
     def reset(self) -> None:

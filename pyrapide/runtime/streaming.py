@@ -234,11 +234,20 @@ class StreamProcessor:
 
     # ---------------------------------------------------------- registration
     def add_source(self, name: str, source: EventSource) -> None:
-        """Register ``source`` under ``name``; if running, start consuming it now."""
+        """Register ``source`` under ``name``; if running, start consuming it now.
+
+        Raises ValueError when ``name`` is taken, TypeError when ``source`` has no
+        ``events()`` method or is a class rather than an instance."""
         if not isinstance(name, str):
             raise TypeError(f"add_source(): name must be a string, got {brief_repr(name)}")
         if name in self._sources:
             raise ValueError(f"an event source named {name!r} is already registered")
+        if isinstance(source, type):
+            # Its events() would be called with no instance, failing only as the run starts.
+            raise TypeError(
+                f"event source {name!r} is the class {source.__qualname__}, not an instance "
+                f"of it (write {source.__qualname__}(...))"
+            )
         if not callable(getattr(source, "events", None)):
             raise TypeError(f"event source {name!r} has no events() method: {source!r}")
         self._sources[name] = source

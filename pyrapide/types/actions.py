@@ -167,7 +167,13 @@ class ActionSpec:
         field it does not take (with a close match when one is likely meant), the
         required fields that are absent, values that do not fit their annotation, and
         a value no saved computation could hold (see :mod:`pyrapide.types.payloads`,
-        which ``inject`` and ``emit`` use to refuse such payloads)."""
+        which ``inject`` and ``emit`` use to refuse such payloads). Raises TypeError
+        when ``payload`` is not a mapping."""
+        if not isinstance(payload, Mapping):
+            raise TypeError(
+                f"{self.name}: payload_problems() takes a mapping of field names to values, "
+                f"got {described(payload)}"
+            )
         return [str(problem) for problem in payload_problems(self, self.name, payload)]
 
     def __str__(self) -> str:

@@ -222,6 +222,31 @@ async def test_a_hook_the_workbench_does_not_have_is_named_with_the_right_one(
         await session.close()
 
 
+async def test_an_entry_point_naming_a_class_whose_hooks_are_methods_is_told_so(
+    installed, shop_file: Path
+) -> None:
+    # pluggy passed the catalog as `self`, and the one word was "Plugin.rapide_add_commands()
+    # missing 1 required positional argument: 'session'".
+    installed(
+        _entry("classy", "tests.shell.fixtures.broken_plugins:NamedByItsClass"),
+        _entry("static", "tests.shell.fixtures.broken_plugins:StaticHooks"),
+    )
+    session, problems = await _start_problems(shop_file)
+    try:
+        assert problems == [
+            "error in plugin 'classy' (rapide_add_commands): PluginValidationError: "
+            "rapide_add_commands is a method of the class NamedByItsClass, but the entry "
+            "point names the class, not an instance of it, so the method would have no "
+            "instance to run on: name an instance in the entry point (`plugin = "
+            "NamedByItsClass()` in tests.shell.fixtures.broken_plugins, then "
+            "`tests.shell.fixtures.broken_plugins:plugin`)"
+        ]
+        assert session.plugins.get_plugin("classy") is None
+        assert (await session.execute("count")).ok  # a class of staticmethods is a plugin
+    finally:
+        await session.close()
+
+
 async def test_a_hook_asking_for_what_it_is_not_given_is_one_line(
     installed, shop_file: Path
 ) -> None:

@@ -109,3 +109,22 @@ def test_a_payload_made_by_hand_with_an_integer_too_long_to_write_has_a_shape() 
 
     assert digest(holding(10**5000)) == digest(holding(10**5000))
     assert digest(holding(10**5000)) != digest(holding(10**5000 + 1))
+
+
+def test_equal_sets_in_payloads_made_by_hand_have_one_shape() -> None:
+    # A set's repr follows its insertion history (and, for strings, the process's hash
+    # seed): {1, 9} built 9 first printed {9, 1}, and two equal computations differed.
+    def holding(first: object, second: object) -> Computation:
+        tags: set[object] = set()
+        tags.add(first)
+        tags.add(second)
+        computation = Computation()
+        computation.record(Event("A", {"tags": tags, "nested": [frozenset(tags)]}))
+        return computation
+
+    assert [repr(event.payload) for event in holding(1, 9)] != [
+        repr(event.payload) for event in holding(9, 1)
+    ]
+    assert digest(holding(1, 9)) == digest(holding(9, 1))
+    assert difference(holding(1, 9), holding(9, 1)).same
+    assert digest(holding(1, 9)) != digest(holding(1, 8))

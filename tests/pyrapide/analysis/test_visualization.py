@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pyrapide import Computation, Event, visualization
+from pyrapide import Computation, Event, Poset, visualization
 from pyrapide.analysis.visualization import summary, to_ascii, to_dot, to_json, to_mermaid
 from tests.pyrapide.analysis.dags import build
 
@@ -141,6 +141,21 @@ def test_one_event_or_id_given_as_highlight_is_refused_by_name(small):
             view(comp, highlight=send)  # type: ignore[arg-type]
     assert "fillcolor=red" in to_dot(comp, highlight=["s1"])
     assert "class n0 highlight" in to_mermaid(comp, highlight=["s1"])
+
+
+def test_a_filter_or_highlight_that_is_no_collection_is_refused_by_name(small):
+    # event_types=3 failed with "'int' object is not iterable", naming neither the view
+    # nor the argument.
+    comp = small[0]
+    for view in (to_dot, to_mermaid):
+        with pytest.raises(TypeError, match=re.escape(
+            f"{view.__name__}(): event_types must be a collection of names, got 3"
+        )):
+            view(comp, event_types=3)  # type: ignore[arg-type]
+        with pytest.raises(TypeError, match=re.escape(
+            f"{view.__name__}(): highlight must be a collection of events or event ids, got 3"
+        )):
+            view(comp, highlight=3)  # type: ignore[arg-type]
 
 
 def test_to_dot_draws_nodes_edges_clusters_and_highlights(small):
@@ -299,3 +314,23 @@ def test_a_filtered_drawing_links_events_ordered_through_events_left_out():
     ]
     # Unfiltered, every link is drawn as it is, solid.
     assert "dashed" not in to_dot(comp) and "-.->" not in to_mermaid(comp)
+
+
+def test_events_ordered_through_one_beyond_the_bound_are_not_drawn_independent():
+    # A link added late may point back, from an event recorded after the bound to one
+    # shown: "a" preceded "b" through "c", and with "c" beyond max_events the drawings
+    # showed "a" and "b" unrelated.
+    poset = Poset()
+    a, b, c = Event("A", id="a"), Event("B", id="b"), Event("C", id="c")
+    poset.add(a)
+    poset.add(b)
+    poset.add(c, caused_by=[a])
+    poset.add_causal_link(c, b)
+    assert "  n0 -> n1 [style=dashed];" in to_dot(poset, max_events=2).splitlines()
+    assert "  n0 -.-> n1" in to_mermaid(poset, max_events=2).splitlines()
+    # Filtered, the same: "c" is kept by the filter but beyond the bound.
+    drawn = to_dot(poset, event_types=["A", "B", "C"], max_events=2)
+    assert "  n0 -> n1 [style=dashed];" in drawn.splitlines()
+    # Drawn whole, the links are the poset's own.
+    whole = to_dot(poset, max_events=None)
+    assert "style=dashed" not in whole

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import re
 import time
 import warnings
 
 import pytest
 
-from pyrapide.constraints import Constraint, ConstraintMonitor, every, must_match, never
+from pyrapide.constraints import (
+    Constraint,
+    ConstraintMonitor,
+    ConstraintViolation,
+    every,
+    must_match,
+    never,
+)
+from pyrapide.constraints.checking import check_conformance
 from pyrapide.core import Computation, Event
 from pyrapide.patterns import Pattern
 
@@ -240,3 +249,49 @@ def test_a_monitor_given_a_clock_stamps_its_violations_with_it() -> None:
     checking = ConstraintMonitor([never("X")], clock=lambda: 7.5)
     (found,) = checking.check(Event("X"))
     assert found.timestamp == 7.5
+
+
+class _Forgets(Constraint):
+    """A hand-written constraint whose check has no return."""
+
+    name = "forgets"
+
+    def check(self, computation):  # type: ignore[override]
+        [violation for violation in ()]  # the list built, and not returned
+
+
+class _Raises(Constraint):
+    name = "raises"
+
+    def check(self, computation):  # type: ignore[override]
+        raise KeyError("oops")
+
+
+class _Yields(Constraint):
+    name = "yields"
+
+    def check(self, computation):  # type: ignore[override]
+        yield ConstraintViolation("yields", "found", "one per event")
+
+
+def test_a_hand_written_check_returning_no_list_is_named() -> None:
+    # "'NoneType' object is not iterable", from inside the monitor, said nothing of whose
+    # check it was; a run of a system stating the constraint ended with it.
+    monitor = ConstraintMonitor([_Forgets()])
+    monitor.check(Event("A"))
+    said = (
+        "constraint 'forgets': check() returned None; it returns a list of "
+        "ConstraintViolation (empty when the constraint holds)"
+    )
+    with pytest.raises(TypeError, match=re.escape(said)):
+        monitor.finish()
+    with pytest.raises(TypeError, match=re.escape(said)):
+        monitor.check_all(monitor.computation)
+    with pytest.raises(TypeError, match=re.escape(said)):
+        check_conformance(monitor.computation, [_Forgets()])
+    with pytest.raises(KeyError, match="oops") as raised:
+        ConstraintMonitor([_Raises()]).finish()
+    assert raised.value.__notes__ == ["raised by the check() of constraint 'raises'"]
+    yielding = ConstraintMonitor([_Yields()])
+    yielding.check(Event("A"))
+    assert [v.constraint_name for v in yielding.finish()] == ["yields"]

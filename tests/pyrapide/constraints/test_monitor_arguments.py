@@ -89,6 +89,36 @@ def test_observe_refuses_an_event_its_computation_does_not_hold() -> None:
         monitor().observe(Event("Api.error", id="x1"), a_computation())
 
 
+def test_observe_refuses_an_event_out_of_recording_order_rather_than_miss_a_match() -> None:
+    computation = a_computation()
+    request, error = computation.get("e1"), computation.get("e2")
+    watching = ConstraintMonitor([never("Api.request -> Api.error", name="no failed request")])
+    assert watching.observe(error, computation) == []
+    # Fed after its effect, the request would make no match: the violation went unseen.
+    with pytest.raises(ValueError, match=re.escape(
+        "observe(event, computation): event 'e1' (Api.request) is event 1 of the "
+        "computation, and event 2 was observed already; observe each event once, in "
+        "recording order (nothing was checked)"
+    )):
+        watching.observe(request, computation)
+    in_order = ConstraintMonitor([never("Api.request -> Api.error", name="no failed request")])
+    in_order.observe(request, computation)
+    assert [v.constraint_name for v in in_order.observe(error, computation)] == [
+        "no failed request"
+    ]
+
+
+def test_observe_refuses_an_event_observed_twice() -> None:
+    computation = a_computation()
+    watching = monitor()
+    watching.observe(computation.get("e1"), computation)
+    with pytest.raises(ValueError, match=r"check_event\(event, computation\): event 'e1' "
+                       r"\(Api.request\) is event 1 of the computation, and event 1 was "
+                       r"observed already"):
+        watching.check_event(computation.get("e1"), computation)
+    assert repr(watching) == "<ConstraintMonitor 1 constraint, 1 event>"
+
+
 def test_check_batch_refuses_a_computation_whose_causes_it_would_lose() -> None:
     with pytest.raises(TypeError, match=r"got a Computation; check_all\(computation\) checks a "
                        r"whole computation with its causes"):
@@ -149,3 +179,42 @@ def test_a_pattern_or_a_half_written_rule_given_as_a_constraint_says_what_to_wri
         "check_conformance takes constraints, not the pattern Api.error, which is"
     )):
         check_conformance(a_computation(), [Pattern.match("Api.error")])  # type: ignore[list-item]
+
+
+def test_a_clock_that_is_not_a_function_is_refused_before_it_could_lose_a_violation() -> None:
+    with pytest.raises(TypeError, match=re.escape(
+        "ConstraintMonitor(clock=...) takes a function returning the time, got int 3"
+    )):
+        ConstraintMonitor([never("Api.error")], clock=3)  # type: ignore[arg-type]
+
+
+def test_rebase_refuses_what_is_not_a_computation_and_the_monitor_goes_on() -> None:
+    computation = a_computation()
+    watching = monitor()
+    watching.observe(computation.get("e1"), computation)
+    with pytest.raises(TypeError, match=r"rebase\(computation\) takes a Computation or a "
+                       r"Poset, got a list; check_batch\(events\) checks a list of events"):
+        watching.rebase(list(computation))  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"rebase\(computation\) takes a Computation or a "
+                       r"Poset, got None"):
+        watching.rebase(None)
+    found = watching.observe(computation.get("e2"), computation)
+    assert [v.constraint_name for v in found] == ["no errors"]
+
+
+def test_check_batch_refuses_a_repeated_event_before_checking_any() -> None:
+    # The repeat was refused only when reached: the events before it were checked, and
+    # their violations, returned by no call, were easy to miss.
+    watching = monitor()
+    first, second = Event("Api.error", id="x1"), Event("Api.error", id="x2")
+    with pytest.raises(ValueError, match=re.escape(
+        "check_batch(events): event 'x1' (Api.error) is at index 0 and at index 2; each "
+        "event is checked once (nothing was checked)"
+    )):
+        watching.check_batch([first, second, first])
+    assert len(watching.computation) == 0 and watching.violations == []
+    assert len(watching.check_batch([second])) == 1
+    with pytest.raises(ValueError, match=r"event 'x2' \(Api.error\) at index 1 was already "
+                       r"checked by this monitor; each event is checked once"):
+        watching.check_batch([first, second])
+    assert len(watching.computation) == 1

@@ -236,3 +236,24 @@ def test_an_event_scheduler_is_a_queue_with_a_processed_set() -> None:
         return taken
 
     assert asyncio.run(scenario()) == ["A", "B"]
+
+
+def test_every_consumer_of_an_event_scheduler_ends_at_shutdown() -> None:
+    # The shutdown mark was taken by the first consumer to reach it: the second waited
+    # forever, and so did any next() after the end.
+    async def scenario() -> list[str]:
+        scheduler = EventScheduler()
+        for name in "ABC":
+            scheduler.enqueue(Event(name))
+        scheduler.shutdown()
+        taken: list[str] = []
+
+        async def consume() -> None:
+            while (event := await scheduler.next()) is not None:
+                taken.append(event.name)
+
+        await asyncio.wait_for(asyncio.gather(consume(), consume()), 10)
+        assert await asyncio.wait_for(scheduler.next(), 10) is None
+        return taken
+
+    assert sorted(asyncio.run(scenario())) == ["A", "B", "C"]

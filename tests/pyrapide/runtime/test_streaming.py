@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from typing import Any
 
 import pytest
@@ -281,6 +282,20 @@ async def test_sources_added_and_removed_while_running() -> None:
 
     await asyncio.wait_for(asyncio.gather(simulate(), processor.run()), 5)
     assert names == ["one", "two"]
+
+
+async def test_a_source_given_as_its_class_is_refused_when_it_is_added() -> None:
+    # It was taken, and the run reported "event source <property object at 0x...>
+    # failed: TypeError: InMemoryEventSource.events() missing 1 required positional
+    # argument: 'self'".
+    processor = StreamProcessor()
+    with pytest.raises(TypeError, match=re.escape(
+        "event source 'x' is the class InMemoryEventSource, not an instance of it "
+        "(write InMemoryEventSource(...))"
+    )):
+        processor.add_source("x", InMemoryEventSource)  # type: ignore[arg-type]
+    await processor.run()
+    assert processor.errors == []
 
 
 async def test_bad_input_is_refused_or_reported() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -150,6 +151,17 @@ def test_payload_problems_name_unknown_and_missing_fields():
         "DatabaseService.result: limit is declared int | None, got NaN",
         "DatabaseService.result: limit is NaN: only finite numbers can be saved",
     ]
+
+
+def test_payload_problems_refuses_a_payload_that_is_no_mapping():
+    # None failed with "'NoneType' object is not iterable", a list with an AttributeError.
+    spec = interface_actions(DatabaseService)["DatabaseService.result"]
+    for payload, shown in ((None, "None"), ([1], "list [1]")):
+        with pytest.raises(TypeError, match=re.escape(
+            "DatabaseService.result: payload_problems() takes a mapping of field names to "
+            f"values, got {shown}"
+        )):
+            spec.payload_problems(payload)  # type: ignore[arg-type]
 
 
 def test_payload_problems_accept_anything_with_extra_fields():
