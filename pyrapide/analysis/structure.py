@@ -3,9 +3,16 @@
 Two runs of one architecture can record the same behaviour under other event ids (a
 delivery chosen earlier takes a smaller id) or in another recording order. What they
 share is the *shape* of each event: its name, its source, its payload, and the shapes
-of its direct causes, and so, recursively, its whole causal history. Two computations
-whose events have the same shapes, as many of each, are the same poset up to ids; their
-:func:`digest` is equal. Timestamps and metadata are not part of a shape.
+of its direct causes, and so, recursively, its whole causal history. Timestamps and
+metadata are not part of a shape.
+
+A shape reads an event's past alone: two twin events (the same shape) are one to what
+follows them, so a poset where X and Y follow the same one of two twins has the same
+shapes as one where they follow one twin each. :func:`digest` reads each event's future
+too (the digests of what it caused), which tells those two apart. The same poset, ids
+aside, always has the same digest; two posets with one digest are the same but for a
+collision of that reading, which telling every pair of graphs apart (graph
+isomorphism, for which no fast method is known) would be needed to rule out.
 
 Identical siblings (the same name, source, payload and causes) have one shape and count
 twice. Shapes are 128-bit BLAKE2 digests, so distinct shapes collide only by chance, at
@@ -26,7 +33,15 @@ from pyrapide.core import Computation, Event, Poset
 from pyrapide.core.printable import value_repr
 from pyrapide.core.values import INT_BOUND
 
-__all__ = ["Difference", "difference", "digest", "digest_of_shapes", "event_shape", "shapes"]
+__all__ = [
+    "Difference",
+    "difference",
+    "digest",
+    "digest_of_events",
+    "digest_of_shapes",
+    "event_shape",
+    "shapes",
+]
 
 
 def shapes(source: Computation | Poset) -> dict[str, str]:
@@ -44,9 +59,34 @@ def shapes(source: Computation | Poset) -> dict[str, str]:
 
 
 def digest(source: Computation | Poset) -> str:
-    """One hex text that is equal for two computations exactly when their events have
-    the same shapes, as many of each: the same poset, ids aside."""
-    return digest_of_shapes(shapes(source).values())
+    """One hex text, the same for the same poset, ids aside (see the module docstring):
+    each event read with its past (its shape) and its future (what it caused, read so in
+    turn). Costs time linear in the events and their causes."""
+    poset = poset_of(source, "digest")
+    found = shapes(poset)
+    return digest_of_events(
+        found, {event.id: [cause.id for cause in poset.direct_causes(event)] for event in poset}
+    )
+
+
+def digest_of_events(
+    event_shapes: Mapping[str, str], causes: Mapping[str, Iterable[str]]
+) -> str:
+    """The :func:`digest` of a computation whose events have ``event_shapes`` (by id, each
+    event after its causes, as recorded) and the direct ``causes`` (ids, by event id):
+    for one who keeps shapes as events are recorded. Each event is hashed again with the
+    sorted hashes of its direct effects, from the last recorded back, and the digest is
+    that of those hashes."""
+    effects: dict[str, list[str]] = {}
+    for event_id in event_shapes:
+        for cause in causes.get(event_id, ()):
+            effects.setdefault(cause, []).append(event_id)
+    whole: dict[str, str] = {}
+    for event_id in reversed(list(event_shapes)):
+        after = sorted(whole[effect] for effect in effects.get(event_id, ()))
+        text = event_shapes[event_id] + ":" + ",".join(after)
+        whole[event_id] = hashlib.blake2b(text.encode("ascii"), digest_size=16).hexdigest()
+    return digest_of_shapes(whole.values())
 
 
 @dataclass(frozen=True)
@@ -63,7 +103,9 @@ class Difference:
 
     @property
     def same(self) -> bool:
-        """True when the two computations are the same poset, ids aside."""
+        """True when each event of one has an event of the same shape in the other, as
+        many times: the same poset, ids aside, but for which of two twin events later
+        events follow (see the module docstring; :func:`digest` tells that apart)."""
         return not self.only_first and not self.only_second
 
 
@@ -136,7 +178,8 @@ def _keyed(value: Any) -> Any:
 
 
 def digest_of_shapes(all_shapes: Iterable[str]) -> str:
-    """The digest of a computation whose events have ``all_shapes`` (see :func:`digest`)."""
+    """One hex text for the multiset ``all_shapes``: the same for the same shapes, as many
+    of each, in any order (:func:`digest_of_events` gives it the events' whole hashes)."""
     hasher = hashlib.blake2b(digest_size=16)
     for shape in sorted(all_shapes):
         hasher.update(shape.encode("ascii"))

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from pyrapide.analysis.structure import digest_of_shapes, event_shape
+from pyrapide.analysis.structure import digest_of_events, event_shape
 from pyrapide.architecture import ConnectionKind, Delivery
 from pyrapide.runtime import (
     ConstraintViolated,
@@ -55,6 +55,7 @@ class Tracker:
     def __init__(self, system: System) -> None:
         self.system = system
         self.shapes: dict[str, str] = {}
+        self.causes: dict[str, list[str]] = {}
         self.connections: set[int] = set()
         self.handlers: set[tuple[str, str]] = set()
         self.violations: list[ConstraintViolation] = []
@@ -80,6 +81,7 @@ class Tracker:
     def reset(self) -> None:
         """Forget the last schedule."""
         self.shapes = {}
+        self.causes = {}
         self.connections = set()
         self.handlers = set()
         self.violations = []
@@ -114,14 +116,16 @@ class Tracker:
 
     def digest(self) -> str:
         """The digest of everything recorded so far (equal for equal posets, ids aside)."""
-        return digest_of_shapes(self.shapes.values())
+        return digest_of_events(self.shapes, self.causes)
 
     # -- notifications ----------------------------------------------------------------
 
     def _recorded(self, note: Any) -> None:
         shapes = self.shapes
         event = note.event
-        shapes[event.id] = event_shape(event, sorted(shapes[cause.id] for cause in note.causes))
+        causes = [cause.id for cause in note.causes]
+        shapes[event.id] = event_shape(event, sorted(shapes[cause] for cause in causes))
+        self.causes[event.id] = causes
 
     def _queued(self, note: Any) -> None:
         dispatch = note.dispatch

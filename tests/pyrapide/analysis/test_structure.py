@@ -65,6 +65,20 @@ def test_a_changed_payload_or_a_dropped_cause_changes_the_digest(spec) -> None:
         assert digest(_build(cut, list(range(len(spec))))) != digest(original)
 
 
+def test_events_following_one_twin_or_one_each_are_two_posets() -> None:
+    # Two twin roots R; X and Y both follow the first, or one each. Every event has the
+    # same shape in both (a shape reads the past alone): the digest was the same, and an
+    # exploration counted the two posets as one.
+    shared = _build([("R", {}, []), ("R", {}, []), ("X", {}, [0]), ("Y", {}, [0])], [0, 1, 2, 3])
+    apart = _build([("R", {}, []), ("R", {}, []), ("X", {}, [0]), ("Y", {}, [1])], [0, 1, 2, 3])
+    assert sorted(shapes(shared).values()) == sorted(shapes(apart).values())
+    assert digest(shared) != digest(apart)
+    # Which twin is which does not matter: Y after the second and X after the first is
+    # the same poset as the other way round.
+    swapped = _build([("R", {}, []), ("R", {}, []), ("X", {}, [1]), ("Y", {}, [0])], [0, 1, 2, 3])
+    assert digest(swapped) == digest(apart)
+
+
 def test_difference_names_what_each_side_recorded_that_the_other_did_not() -> None:
     first, second = Computation(), Computation()
     a1 = first.new_event("A", {"k": 1}, source="x")

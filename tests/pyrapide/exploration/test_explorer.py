@@ -11,6 +11,7 @@ from itertools import permutations
 import pytest
 
 from pyrapide import Pattern, action, agent, architecture, get_context, interface, module, when
+from pyrapide.analysis.structure import digest
 from pyrapide.exploration import (
     ExplorationError,
     ExploreOptions,
@@ -219,6 +220,8 @@ async def test_a_replayed_schedule_records_the_poset_it_recorded():
         seen.add(outcome.digest)
         again = await runner.play(Replay(outcome.schedule.forced_picks()))
         assert again.digest == outcome.digest
+        # Kept as the events are recorded, it is the digest of the computation recorded.
+        assert outcome.digest == digest(runner.system.computation)
     assert len(seen) == 6
 
 
