@@ -227,6 +227,15 @@ class GrowingMatch(PatternMatch):
         return self._events
 
     @property
+    def event(self) -> Any:
+        """The last event of the gathered occurrences, read without building ``events``:
+        it is the event that completed the last occurrence (occurrences are gathered in
+        completion order), so ordering matches by it costs nothing per occurrence."""
+        if self._seq_of is None:
+            return self._events[-1]
+        return self._occurrences[self._count - 1].events[-1]
+
+    @property
     def bindings(self) -> dict[str, Any]:
         """Placeholder name -> list of the values it bound, one per occurrence."""
         if self._seq_of is not None:
