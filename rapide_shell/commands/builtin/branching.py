@@ -70,7 +70,7 @@ ones after this point). A decision that branch made here already (the same step,
 same injection) is its step, not a new one: NAME goes along it, and the step says so,
 until you decide differently; `history` says where you made NAME and how far it goes
 along. A name is a letter, then letters, digits, `_`, `.` or `-`, 40 characters at
-most.""",
+most, and does not start with `r1-`, as an address does.""",
     args=(ArgSpec("NAME", ArgKind.TEXT),),
     examples=("fork agent-first",),
 )
