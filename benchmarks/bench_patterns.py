@@ -1,7 +1,7 @@
 """Measure pattern matching: whole-poset and incremental, one-event and composite patterns.
 
 Usage:  python benchmarks/bench_patterns.py [--max-events N] [--repeat R]
-        [--only scaling|service|independence|join|0.3.0|limit ...]
+        [--only scaling|service|independence|join|0.3.0|limit|repeat ...]
 
 1. Scaling of ``Req >> Res`` over N/2 independent request/response pairs, N from
    20,000 to 400,000: the incremental matcher's cost per event must stay flat
@@ -22,6 +22,10 @@ Usage:  python benchmarks/bench_patterns.py [--max-events N] [--repeat R]
    (``limit=100_000``): ``A -> B`` on one causal chain of 2,000 events (500,500
    pairs), until ``TooManyMatches``: ``match_all``, a matcher fed every event, and
    both in turn, as a new ``watch`` primes itself.
+7. ``A+`` and ``A(i=?i)+`` (repeat) on one causal chain of 4,000 to 64,000 events,
+   half of them A: a match each time an occurrence completes, the last holding them
+   all, so the matches hold events quadratic in N; reported, they are gathered only
+   when read, and none is read here. Cost per event, whole-poset and incremental.
 
 Times are the least CPU time of ``--repeat`` runs; posets are built untimed, then every
 event is fed to a fresh matcher in recording order (what the runtime does
@@ -316,7 +320,28 @@ def stopped_at_limit(repeat: int, limit: int = 100_000) -> None:
         print(f"  {label:<15} {seconds:6.3f}")
 
 
-SECTIONS = ("scaling", "service", "independence", "join", "0.3.0", "limit")
+def repeat_per_event(max_events: int, repeat: int) -> None:
+    """Section 7: cost per event of a repeat over one chain, its matches left unread."""
+    print("\nA+ on one chain of events named A and B in turn (cost per event)")
+    print(f"{'pattern':<10} {'N':>7} {'matches':>8} {'incremental':>12} {'match_in':>10}")
+    for events in (4_000, 16_000, 64_000):
+        if events > max_events:
+            break
+        poset = one_chain(events)
+        for text in ("A+", "A(i=?i)+"):
+            pattern = parse_pattern(text)
+            fed, found = best_of(repeat, incremental(pattern, poset))
+            whole, found_batch = best_of(repeat, batch(pattern, poset))
+            assert found == found_batch == events // 2
+            print(
+                f"{text:<10} {events:>7,} {found:>8,} {fed / events * 1e6:>9.2f} us "
+                f"{whole / events * 1e6:>7.2f} us",
+                flush=True,
+            )
+        del poset
+
+
+SECTIONS = ("scaling", "service", "independence", "join", "0.3.0", "limit", "repeat")
 
 
 def main() -> None:
@@ -340,6 +365,8 @@ def main() -> None:
         beside_030(options.repeat)
     if "limit" in sections:
         stopped_at_limit(options.repeat)
+    if "repeat" in sections:
+        repeat_per_event(options.max_events, options.repeat)
 
 
 if __name__ == "__main__":

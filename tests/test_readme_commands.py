@@ -234,6 +234,29 @@ def test_every_option_of_a_rapide_command_is_in_the_readme_where_it_describes_it
         ), f"rapide {name} {option} is not in the README where it describes rapide {name}"
 
 
+def test_the_options_of_rapide_itself_and_the_short_options_are_in_the_readme() -> None:
+    # `rapide --version`, `-s` (`--script`) and `-f` (`--format`) were in no line of the
+    # README: the test above reads each subcommand's long options only.
+    text = README.read_text(encoding="utf-8")
+    top = run_rapide("--help")
+    assert top.returncode == 0, top.stderr
+    own = top.stdout.split("options:", 1)[1].split("commands:")[0]
+    options = set(re.findall(r"(?<![\w-])--[a-z][a-z-]*", own))
+    assert "--version" in options
+    for option in sorted(options - {"--help"}):
+        assert f"`rapide {option}`" in text, f"rapide {option} is not in the README"
+    shorts = set()
+    for name in SUBCOMMANDS:
+        usage = help_of(name).split("options:", 1)[1]
+        shorts |= set(re.findall(r"^\s+(--[a-z-]+) [A-Z]+, (-[a-z]) ", usage, re.MULTILINE))
+    assert {("--script", "-s"), ("--format", "-f")} <= shorts
+    for long, short in sorted(shorts):
+        said = " ".join(text.split())
+        assert re.search(rf"`{short}` is short for `{long}`|`{short}`[^.;]* for `{long}`", said), (
+            f"{short} ({long}) is not in the README"
+        )
+
+
 def test_every_path_the_readme_and_contributing_name_exists() -> None:
     for path in (README, REPO / "CONTRIBUTING.md", REPO / "benchmarks" / "README.md"):
         named = re.findall(

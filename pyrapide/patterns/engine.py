@@ -79,7 +79,7 @@ def _unique_in_order(matches: list[PatternMatch]) -> list[PatternMatch]:
     unique: list[PatternMatch] = []
     run: list[PatternMatch] = []
     for found in matches:
-        if run and found.events[-1] is not run[0].events[-1]:
+        if run and found.event is not run[0].event:
             unique.extend(_unique(run))
             run = []
         run.append(found)

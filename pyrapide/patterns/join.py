@@ -141,7 +141,7 @@ class Context:
     def by_completion(self, matches: list[PatternMatch]) -> list[PatternMatch]:
         """The matches ordered by the recording position of their last event (stable)."""
         seq = self.seq
-        return sorted(matches, key=lambda found: seq(found.events[-1]))
+        return sorted(matches, key=lambda found: seq(found.event))
 
     def in_report_order(self, matches: list[PatternMatch]) -> list[PatternMatch]:
         """Matches completed by one event, in the order they are reported.
@@ -175,7 +175,7 @@ class Context:
         ordered: list[PatternMatch] = []
         group: list[PatternMatch] = []
         for found in matches:
-            if group and found.events[-1] is not group[0].events[-1]:
+            if group and found.event is not group[0].event:
                 ordered.extend(self.in_report_order(group))
                 group = []
             group.append(found)

@@ -195,8 +195,10 @@ class GrowingMatch(PatternMatch):
 
     Reporting a grown match costs O(1); its events and bindings are built when
     first read, so a long run of occurrences costs quadratic time only if every
-    reported match is inspected. Bindings map each placeholder to the list of the
-    values it bound, one per occurrence that bound it, in completion order.
+    reported match is inspected. Its last event, and its ``payload``, ``name`` and
+    the rest (a guard's usual reading), are read without building them. Bindings
+    map each placeholder to the list of the values it bound, one per occurrence
+    that bound it, in completion order.
     """
 
     __slots__ = ("_count", "_occurrences", "_seq_of")
@@ -225,6 +227,48 @@ class GrowingMatch(PatternMatch):
         if self._seq_of is not None:
             self._build()
         return self._events
+
+    @property
+    def event(self) -> Any:
+        """The last event of the gathered occurrences, read without building ``events``:
+        it is the event that completed the last occurrence (occurrences are gathered in
+        completion order), so ordering matches by it costs nothing per occurrence."""
+        if self._seq_of is None:
+            return self._events[-1]
+        return self._occurrences[self._count - 1].events[-1]
+
+    # What a guard or a handler reads of the match, read off its last event alone, as
+    # ``event`` is: reading them gathers nothing.
+
+    @property
+    def name(self) -> str:
+        """The name of :attr:`event`."""
+        return self.event.name
+
+    @property
+    def payload(self) -> Any:
+        """The payload of :attr:`event`."""
+        return self.event.payload
+
+    @property
+    def source(self) -> str:
+        """The source of :attr:`event`."""
+        return self.event.source
+
+    @property
+    def id(self) -> str:
+        """The id of :attr:`event`."""
+        return self.event.id
+
+    @property
+    def timestamp(self) -> float:
+        """The timestamp of :attr:`event`."""
+        return self.event.timestamp
+
+    @property
+    def metadata(self) -> Any:
+        """The metadata of :attr:`event`."""
+        return self.event.metadata
 
     @property
     def bindings(self) -> dict[str, Any]:

@@ -473,6 +473,22 @@ async def test_a_bad_argument_is_one_line(line: str, message: str) -> None:
         assert session.decisions.point is before
 
 
+async def test_the_help_of_fork_gives_every_rule_on_a_name_that_fork_holds() -> None:
+    # `fork` refused a name of 41 characters ("(40 at most)") and one starting `r1-`,
+    # where `help fork` named only the characters a name may hold: a user could not
+    # know before being refused.
+    async with started(EXAMPLES / "connection_kinds.py", seed=0) as session:
+        console = Console(width=200, record=True, highlight=False)
+        for renderable in (await ok(session, "help fork")).output:
+            console.print(renderable)
+        said = " ".join(console.export_text().split())
+        assert "40 characters at most" in said and "does not start with `r1-`" in said
+        for name in ("b" * 41, "r1-b"):
+            refused = await session.execute(f"fork {name}")
+            assert not refused.ok, name
+        await ok(session, "fork " + "b" * 40)
+
+
 async def test_an_address_that_does_not_fit_leaves_the_session_where_it_was(
     tmp_path: Path,
 ) -> None:

@@ -69,7 +69,8 @@ the next decisions go on NAME, and the branch you were on keeps its steps (even 
 ones after this point). A decision that branch made here already (the same step, the
 same injection) is its step, not a new one: NAME goes along it, and the step says so,
 until you decide differently; `history` says where you made NAME and how far it goes
-along. A name is a letter, then letters, digits, `_`, `.` or `-`.""",
+along. A name is a letter, then letters, digits, `_`, `.` or `-`, 40 characters at
+most, and does not start with `r1-`, as an address does.""",
     args=(ArgSpec("NAME", ArgKind.TEXT),),
     examples=("fork agent-first",),
 )

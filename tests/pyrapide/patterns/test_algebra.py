@@ -250,6 +250,58 @@ def test_a_repeat_match_read_by_its_last_event_first_gathers_its_events() -> Non
     assert GrowingMatch(occurrences, 1, order.__getitem__).payload == {"k": 1}
 
 
+def test_a_repeat_matched_over_a_whole_poset_gathers_no_match_it_reports(monkeypatch) -> None:
+    # match_in put the matches in completion order by reading each one's events, which
+    # built every growing match: n occurrences cost n^2 (4,000 events took 3.6 s, where
+    # feeding them took 6 ms). Now, as fed, a match is gathered only when it is read.
+    built: list[GrowingMatch] = []
+    gather = GrowingMatch._build
+
+    def counted(self: GrowingMatch) -> None:
+        built.append(self)
+        gather(self)
+
+    monkeypatch.setattr(GrowingMatch, "_build", counted)
+    poset, last = Poset(), None
+    for number in range(50):
+        event = Event("A", {"k": number})
+        poset.add(event, caused_by=last)
+        last = event
+    found = Pattern.match("A", k=k).repeat().match_in(poset)
+    assert len(found) == 50 and built == []
+    assert [found[3].event.payload["k"], found[-1].event.payload["k"]] == [3, 49] and built == []
+    assert len(found[-1].events) == 50 and found[-1].bindings == {"k": list(range(50))}
+
+
+def test_a_guard_reading_a_repeat_match_by_its_last_event_gathers_nothing(monkeypatch) -> None:
+    # A guard over a repeat (`A+ where payload ...`) read each match's payload, which
+    # gathered the match's events first: quadratic in the occurrences, 235 us an event
+    # at 4,000 against 1.6 fed without the gathering. What it reads is the last event's.
+    built: list[GrowingMatch] = []
+    gather = GrowingMatch._build
+
+    def counted(self: GrowingMatch) -> None:
+        built.append(self)
+        gather(self)
+
+    monkeypatch.setattr(GrowingMatch, "_build", counted)
+    poset, last = Poset(), None
+    for number in range(50):
+        event = Event("A", {"k": number}, source="api")
+        poset.add(event, caused_by=last)
+        last = event
+    read = []
+    guarded = Pattern.match("A").repeat().where(
+        lambda m: read.append((m.name, m.source, m.id, m.timestamp, m.metadata))
+        or m.payload["k"] % 10 == 9
+    )
+    matcher = guarded.matcher()
+    fed = [found for event in poset for found in matcher.feed(event, poset)]
+    assert [found.payload["k"] for found in fed] == [9, 19, 29, 39, 49] and built == []
+    assert read[-1] == ("A", "api", last.id, last.timestamp, last.metadata) and len(read) == 50
+    assert [len(found.events) for found in fed] == [10, 20, 30, 40, 50]
+
+
 def test_prebound_placeholders_filter_and_are_reported(diamond):
     found = Pattern.match("*", k=k).match_in(diamond, bindings={"k": 2})
     assert ids(found) == [["a2"], ["b2"]]
