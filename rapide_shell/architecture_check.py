@@ -227,20 +227,18 @@ def _shortest_cycle(start: str, edges: dict[str, list[tuple[str, int]]]) -> list
 
 
 def _never_runs(component: str, module: type | None) -> list[str]:
-    """A warning when nothing delivers to ``component`` and its module cannot start itself."""
+    """A warning when nothing delivers to ``component`` though its module has ``@when``
+    handlers (and no start hook to run them from). A module with neither is where events
+    are injected from (a storefront, a teller): it is meant never to run, and says
+    nothing."""
     if module is None:
         return []
     spec = module_spec(module)
-    if spec.has_start:
+    if spec.has_start or not spec.handlers:
         return []
-    if spec.handlers:
-        return [
-            f"component {component!r}: {module.__qualname__} has @when handlers, but no "
-            "connection delivers to it, so they never run"
-        ]
     return [
-        f"component {component!r}: nothing delivers to it and {module.__qualname__} has no "
-        "start hook, so it never runs (its events can still be injected)"
+        f"component {component!r}: {module.__qualname__} has @when handlers, but no "
+        "connection delivers to it, so they never run"
     ]
 
 

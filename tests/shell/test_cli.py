@@ -545,11 +545,9 @@ def test_check_reports_bindings_and_warnings(tmp_path: Path) -> None:
     assert clean.returncode == 0
     assert "  store <- Warehouse" in clean.stdout
     assert "    Store.refused(item: str, reason: str)" in clean.stdout
-    assert (
-        "warning: component 'web': nothing delivers to it and WebFront has no start hook, "
-        "so it never runs (its events can still be injected)"
-    ) in clean.stdout
-    assert clean.stdout.rstrip().endswith("1 warning")
+    # web has no handler and no start hook: the place orders are injected from, no warning.
+    assert "warning:" not in clean.stdout
+    assert clean.stdout.rstrip().endswith("; 0 warnings")
     lonely = tmp_path / "lonely.py"
     lonely.write_text(
         SHOP.read_text()
@@ -569,19 +567,40 @@ def test_check_reports_bindings_and_warnings(tmp_path: Path) -> None:
     assert warned.returncode == 0, warned.stderr
     assert "warning: component 'spare' (Spare) is not connected" in warned.stdout
     assert "warning: connection #4 (agent Audit.done): no component emits" in warned.stdout
-    assert warned.stdout.rstrip().endswith("3 warnings")
+    assert warned.stdout.rstrip().endswith("2 warnings")
 
 
-def test_in_a_narrow_terminal_check_breaks_its_lines_between_words() -> None:
+def test_a_component_with_handlers_nothing_delivers_to_is_warned_of(tmp_path: Path) -> None:
+    deaf = tmp_path / "deaf.py"
+    deaf.write_text(SHOP.read_text().replace(
+        "class WebFront:\n    pass\n",
+        "class WebFront:\n    @when(Pattern.match('Store.refused'))\n"
+        "    async def on_refused(self, match):\n        pass\n",
+    ))
+    result = rapide("check", deaf)
+    assert result.returncode == 0, result.stderr
+    assert (
+        "warning: component 'web': WebFront has @when handlers, but no connection delivers "
+        "to it, so they never run"
+    ) in result.stdout
+
+
+def test_in_a_narrow_terminal_check_breaks_its_lines_between_words(tmp_path: Path) -> None:
     # Printed whole, a 60-column terminal cut the warning and the last line mid-word.
     from tests.shell.terminal import printed_in_a_terminal
 
-    status, printed = printed_in_a_terminal("check", str(SHOP), columns=60)
+    lonely = tmp_path / "lonely.py"
+    lonely.write_text(SHOP.read_text().replace(
+        '        agent(Pattern.match("Store.refused"), target=mailer),\n',
+        '        agent(Pattern.match("Store.refused"), target=mailer),\n'
+        '        agent(Pattern.match("Audit.done"), target=mailer),\n',
+    ))
+    status, printed = printed_in_a_terminal("check", str(lonely), columns=60)
     assert status == 0
     lines = printed.splitlines()
     warning = next(index for index, line in enumerate(lines) if line.startswith("warning:"))
-    assert lines[warning] == "warning: component 'web': nothing delivers to it and"
-    assert lines[warning + 1] == "    WebFront has no start hook, so it never runs (its events"
+    assert lines[warning] == "warning: connection #4 (agent Audit.done): no component"
+    assert lines[warning + 1].startswith("    emits an event its pattern can match")
     assert lines[-1].endswith("1 warning") and all(len(line) <= 60 for line in lines[-4:])
 
 
