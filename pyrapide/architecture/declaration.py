@@ -16,7 +16,7 @@ from pyrapide.architecture.description import ArchitectureDescription, describe_
 from pyrapide.architecture.errors import ArchitectureError, close_match_hint, quoted_list
 from pyrapide.architecture.hierarchy import Hierarchy
 from pyrapide.architecture.resolution import check_constraints, resolve_connections
-from pyrapide.core.printable import brief_repr, described, described_by_name, message_of
+from pyrapide.core.printable import brief_repr, counted, described, described_by_name, message_of
 from pyrapide.types.actions import marks_of
 from pyrapide.types.conformance import module_record
 from pyrapide.types.interface import class_label, interface_actions, interface_name, is_interface
@@ -328,6 +328,16 @@ def _declared_items(
     if isinstance(value, (str, bytes, Mapping)) or not hasattr(value, "__iter__"):
         raise ArchitectureError(
             f"{arch_name}.{attribute} must be a list, got {described(value)}",
+            architecture=arch_name,
+        )
+    if isinstance(value, set | frozenset):
+        # A set of objects hashed by identity iterates in an order the memory layout
+        # picks (the working directory or an earlier import changes it), and the order
+        # written is the order connections are numbered and their deliveries queued.
+        raise ArchitectureError(
+            f"{arch_name}.{attribute} must be a list, got a {type(value).__name__} of "
+            f"{counted(len(value), 'item')}: a set has no order of its own, and the "
+            f"{attribute} are taken in the order written",
             architecture=arch_name,
         )
     return list(value)

@@ -124,6 +124,14 @@ class ArchitectureMap:
                 "ArchitectureMap(): mapping_rules must be a list of rules, got "
                 f"{_given(mapping_rules)}"
             )
+        if isinstance(mapping_rules, set | frozenset):
+            # A rule hashes by its pattern's text: a set iterated in an order each
+            # process's string hashing picked, and a rule's number is its place.
+            raise TypeError(
+                "ArchitectureMap(): mapping_rules must be a list of rules, got a "
+                f"{type(mapping_rules).__name__} of {counted(len(mapping_rules), 'rule')}: "
+                "a set has no order of its own, and rules are numbered in the order written"
+            )
         self.domain = domain
         self.range = range
         self.name = name or f"{_label(domain)}->{_label(range)}"

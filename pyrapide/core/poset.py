@@ -35,7 +35,7 @@ def cause_refs(caused_by: object, where: str) -> tuple[EventRef, ...]:
             f"{where}: caused_by takes an Event, an event id or a list of them, "
             f"not {described(caused_by)}"
         )
-    refs = tuple(caused_by)
+    refs = tuple(in_stable_order(caused_by))
     for ref in refs:
         if not isinstance(ref, Event | str):
             raise TypeError(
@@ -43,6 +43,22 @@ def cause_refs(caused_by: object, where: str) -> tuple[EventRef, ...]:
                 "which is neither an Event nor an event id"
             )
     return refs
+
+
+def in_stable_order(refs: Iterable[Any]) -> Iterable[Any]:
+    """``refs`` in the order given; a plain set's members sorted by how a refusal names
+    them. A set of ids iterates in the order the process's string hashing picks
+    (``PYTHONHASHSEED``), so the cause refused first, and the message naming it, would
+    change from one run to the next. An ``EventSet`` keeps its own (recording) order."""
+    if isinstance(refs, set | frozenset) and not isinstance(refs, EventSet):
+        return sorted(refs, key=_named_as)
+    return refs
+
+
+def _named_as(ref: object) -> str:
+    if isinstance(ref, Event):
+        return ref.id
+    return ref if isinstance(ref, str) else described(ref)
 
 
 def text_given(where: str, argument: str, value: object) -> str:
@@ -308,7 +324,7 @@ class Poset:
         return None if run is None or not isinstance(event_id, str) else run.find(event_id)
 
     def _refuse_unknown_cause(self, event: Event, caused_by: Iterable[EventRef]) -> NoReturn:
-        for cause in caused_by:
+        for cause in in_stable_order(caused_by):
             cause_id = cause.id if isinstance(cause, Event) else cause
             if not isinstance(cause_id, str):
                 raise TypeError(

@@ -193,6 +193,10 @@ def test_a_rules_name_with_a_star_that_completes_no_event_is_told_not_refused() 
         ((Shop, Payments, None), r"mapping_rules must be a list of rules, got None"),
         ((Shop, Payments, "Checkout.paid"),
          r"mapping_rules must be a list of rules, got 'Checkout.paid'"),
+        # A set's order came from string hashing: rule numbers changed between processes.
+        ((Shop, Payments, {MapRule("Checkout.paid", "Client.pay"),
+                           MapRule("Ledger.posted", "Bank.settled")}),
+         r"mapping_rules must be a list of rules, got a set of 2 rules: a set has no order"),
     ],
 )
 def test_a_map_of_what_is_not_an_architecture_or_rules_names_the_argument(

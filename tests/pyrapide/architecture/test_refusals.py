@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from pyrapide import Pattern, action, architecture, connect, interface, pipe
+from pyrapide import Pattern, action, architecture, connect, interface, never, pipe
 from pyrapide.architecture import ArchitectureError
 from tests.pyrapide.architecture.services import (
     APIService,
@@ -152,6 +152,29 @@ def test_connections_must_be_a_list():
         class Single:
             db = DatabaseService
             connections = connect(REQUEST, "db")
+
+
+def test_connections_and_constraints_in_a_set_are_refused():
+    # Connections hash by identity: a set of them iterated in an order the memory layout
+    # picked, so the same file numbered and queued its connections differently when run
+    # from another directory.
+    with refusal(
+        "Unordered.connections must be a list, got a set of 2 items: a set has no order of "
+        "its own, and the connections are taken in the order written"
+    ):
+
+        @architecture
+        class Unordered:
+            api = APIService
+            db = DatabaseService
+            connections = {connect(REQUEST, "db"), pipe(REQUEST, "db")}
+
+    with refusal("Frozen.constraints must be a list, got a frozenset of 1 item"):
+
+        @architecture
+        class Frozen:
+            db = DatabaseService
+            constraints = frozenset({never(REQUEST, name="no_requests")})
 
 
 def test_a_connections_method_that_raises_is_reported():

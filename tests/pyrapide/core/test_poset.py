@@ -238,6 +238,36 @@ def test_topological_order_does_not_depend_on_hash_seed() -> None:
     assert len(outputs) == 1
 
 
+def test_an_unknown_cause_in_a_set_is_named_alike_under_every_hash_seed() -> None:
+    # A set of ids iterates in the order string hashing picks: the cause refused was the
+    # first of them in that order, so the message changed from one process to the next.
+    code = (
+        "from pyrapide.core import Computation, Event, Poset\n"
+        "unknown = {f'x{i}' for i in range(8)}\n"
+        "p = Poset(); p.add(Event('a', id='a'))\n"
+        "for add in (lambda: p.add(Event('b', id='b'), caused_by=unknown | {'a'}),\n"
+        "            lambda: Computation().record(Event('c', id='c'), caused_by=unknown)):\n"
+        "    try:\n"
+        "        add()\n"
+        "    except ValueError as error:\n"
+        "        print(error)\n"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={"PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2", "3", "4")
+    }
+    assert outputs == {
+        "cause 'x0' of event 'b' is not in the poset\n"
+        "cause 'x0' of event 'c' is not in the poset\n"
+    }
+
+
 def test_filters_keep_the_causal_order_among_kept_events() -> None:
     poset = Poset()
     x1 = Event("x", id="x1", source="a")

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -233,3 +236,35 @@ async def test_bounds_given_to_a_run_are_checked_before_it_starts():
         system.reset(seed="x")
     assert system.state == "idle"  # nothing was started by a refused call
     assert len(system.computation) == 0
+
+
+def test_an_unknown_cause_in_a_set_is_named_alike_under_every_hash_seed():
+    # inject() and emit() named the first unknown id in the set's iteration order, which
+    # string hashing picks: the same call failed with another message in each process.
+    code = (
+        "import asyncio\n"
+        "from tests.pyrapide.runtime.test_system import fan\n"
+        "async def main():\n"
+        "    system = fan()\n"
+        "    await system.start()\n"
+        "    unknown = {f'e{i}0' for i in range(2, 9)}\n"
+        "    try:\n"
+        "        system.inject('Source.ping', {'n': 1}, caused_by=unknown)\n"
+        "    except ValueError as error:\n"
+        "        print(error)\n"
+        "asyncio.run(main())\n"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=Path(__file__).parents[3],
+            env={"PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2", "3", "4")
+    }
+    assert outputs == {
+        "inject('Source.ping'): caused_by names 'e20', which is not in the computation\n"
+    }
