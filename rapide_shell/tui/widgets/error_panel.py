@@ -64,8 +64,8 @@ class ErrorPanel(ThemedLines, OptionList):
         self.remove_class("has-problems")
 
     def show_session(self, session: Session) -> None:
-        """Shows the handler errors and violations the session holds, then the failures
-        its exploration found: the run is replaced, not the exploration."""
+        """Shows the failures the session's exploration found, then the handler errors
+        and violations the session holds: the run is replaced, not the exploration."""
         self._show(session_problems(session), explored_problems(session))
 
     def show_batch(self, batch: NotificationBatch, session: Session) -> None:
@@ -78,10 +78,12 @@ class ErrorPanel(ThemedLines, OptionList):
         self.add_problems(batch.problems)
 
     def _show(self, problems: list[Problem], explored: list[Problem]) -> None:
-        """Lists ``problems`` (the run's), then the exploration's failures ``explored``."""
+        """Lists the exploration's failures ``explored``, then ``problems`` (the run's):
+        what the run meets next is added at the end, after them, however it got there
+        (a start over, or going on from where the session was)."""
         self.clear()
         self._explored = explored
-        self.add_problems([*problems, *explored])
+        self.add_problems([*explored, *problems])
 
     def add_problems(self, problems: list[Problem]) -> None:
         """Appends problems and scrolls to the newest."""
