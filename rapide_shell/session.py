@@ -163,6 +163,7 @@ from pyrapide.core.interrupts import contained
 from pyrapide.core.printable import printable
 from pyrapide.runtime import (
     DEFAULT_HANDLER_TIMEOUT,
+    ConstraintCheckError,
     ConstraintViolated,
     GuardError,
     HandlerError,
@@ -539,7 +540,11 @@ class Session:
         notes = [*self._hook_notes[hook], *seen.notes] if adding else seen.notes
         self._hook_notes[hook] = notes
         failures = (HandlerError, LimitReached, notices.PluginFailed)
-        if any(isinstance(note, failures) for note in notes):
+        # A hand-written constraint's check, run as the system stops, is no hook.
+        if any(
+            isinstance(note, failures) and not isinstance(note, ConstraintCheckError)
+            for note in notes
+        ):
             self.hooks_failed = True
 
     def inspect(self, computation: Computation) -> None:

@@ -406,8 +406,16 @@ class System:
     def outstanding_violations(self) -> list[ConstraintViolation]:
         """The constraint violations that would stand if the run ended now and were not
         reported yet: an unmet ``must_match``, an unanswered ``leads_to``, a hand-written
-        constraint's findings. Asking changes nothing: later events may still meet them."""
-        return self._monitor.finish() if self._monitor is not None else []
+        constraint's findings. Asking changes nothing: later events may still meet them;
+        but a hand-written check that raises is reported (a ``ConstraintCheckError``,
+        kept in ``errors``) the first time it does so for the events so far."""
+        monitor = self._monitor
+        if monitor is None:
+            return []
+        standing = monitor.finish()
+        if monitor.check_raised:  # a hand-written check raised: the user's error, told
+            self.scheduler.report_constraint_check_errors(monitor.take_check_raised())
+        return standing
 
     # ----------------------------------------------------------- lifecycle
     async def start(self) -> None:
@@ -521,6 +529,8 @@ class System:
         if self._monitor is not None:
             # Conditions on the whole run (an unmet must_match) are decided now.
             scheduler.report_violations(self._monitor.finish())
+            if self._monitor.check_raised:
+                scheduler.report_constraint_check_errors(self._monitor.take_check_raised())
         self._set_state(RunState.STOPPED)
 
     async def _finish_hook(
