@@ -259,6 +259,7 @@ def _settings(script: str, words: list[Word]) -> ExploreSettings:
     workers = 1
     position = 0
     given: set[str] = set()
+    no_prune: Word | None = None
     while position < len(words):
         word = words[position]
         key, equals, value = word.text.partition("=")
@@ -278,6 +279,7 @@ def _settings(script: str, words: list[Word]) -> ExploreSettings:
             continue
         if word.text == "no-prune":
             options["prune"] = False
+            no_prune = word
         elif word.text == "all-failures":
             options["all_failures"] = True
         elif equals and key in ("max", "workers"):
@@ -298,6 +300,13 @@ def _settings(script: str, words: list[Word]) -> ExploreSettings:
                 column=word.column,
             )
         position += 1
+    if no_prune is not None and "random" in given:
+        # Pruning is the depth-first search's: a random walk has nothing it would prune.
+        raise CommandSyntaxError(
+            "no-prune is for the depth-first search, not random A..B: a random walk "
+            "prunes nothing",
+            column=no_prune.column,
+        )
     return ExploreSettings(script, ExploreOptions(**options), workers=workers)
 
 

@@ -70,10 +70,11 @@ Plays SCRIPT (its injections, `run` lines and expectations) under every schedule
 can change the poset (depth first), or one random walk per seed (`random A..B`), as
 `rapide explore` does, in worker processes (`workers=N`, 1 by default) while you go
 on working; the status line shows the schedules run, the distinct posets and the
-failures. `max=N` stops after N schedules, `no-prune` tries every order, and
-`all-failures` keeps one counterexample per failing poset. Each counterexample is
-written beside SCRIPT as a script that `rapide run` replays (in a browser, `rapide
-serve`, it is sent there as a download instead). A relative SCRIPT is read from the
+failures. `max=N` stops after N schedules, `no-prune` tries every order (depth
+first only: a random walk prunes nothing), and `all-failures` keeps one
+counterexample per failing poset. Each counterexample is written beside SCRIPT as a
+script that `rapide run` replays (in a browser, `rapide serve`, it is sent there as a
+download instead). A relative SCRIPT is read from the
 folder the workbench was started in (its current directory), not the architecture
 file's.
 
