@@ -318,10 +318,25 @@ def _serve_names(module: types.ModuleType) -> None:
     own = vars(module)
     fallback = own.get("__getattr__")
     own["__getattr__"] = refusing(module.__name__, lambda name: _lookup(module, name, fallback))
+    own["__dir__"] = _listing(module, names, own.get("__dir__"))
     if "__all__" in own:
         own["__all__"] = [*own["__all__"], *(n for n in names if n not in own["__all__"])]
     elif isinstance(module, _AliasModule):
         own["__all__"] = sorted(names)
+
+
+def _listing(
+    module: types.ModuleType, names: dict[str, str], listed: Callable[[], list[str]] | None
+) -> Callable[[], list[str]]:
+    """A module ``__dir__`` naming what ``module`` holds (what ``listed``, its own
+    ``__dir__``, lists, if it has one) and ``names``, looked up on first use: what
+    ``help()`` and tab completion show, which see no name not yet looked up."""
+
+    def __dir__() -> list[str]:
+        held = listed() if listed is not None else list(vars(module))
+        return sorted({*held, *names})
+
+    return __dir__
 
 
 class _AliasModule(types.ModuleType):

@@ -194,6 +194,9 @@ def explore(options: argparse.Namespace) -> None:
         refusal = f"unknown --timing {timing!r}: use free or logical"
     elif options.seeds is not None and strategy != Strategy.RANDOM:
         refusal = "--seeds is for --strategy random"
+    elif options.no_prune and strategy == Strategy.RANDOM:
+        # Pruning is the depth-first search's: a random walk has nothing it would prune.
+        refusal = "--no-prune is for --strategy dfs: a random walk prunes nothing"
     elif options.max_failures is not None and not options.all_failures:
         refusal = "--max-failures is for --all-failures: without it the search stops at one"
     elif options.cluster is not None and options.workers != 1:
@@ -847,7 +850,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     command.add_argument(
         "--no-prune", action="store_true",
-        help="Try every order, even of steps that cannot change the poset.",
+        help="Try every order, even of steps that cannot change the poset (dfs only).",
     )
     command.add_argument(
         "--timing", default="free", metavar="free|logical",

@@ -34,12 +34,9 @@ from rich.console import RenderableType
 
 from rapide_shell import notices, render
 from rapide_shell.commands import (
-    ArgKind,
-    ArgSpec,
     Command,
     CommandCatalog,
     CommandError,
-    CommandSpec,
 )
 from rapide_shell.commands.arguments import (
     ArgumentText,
@@ -48,6 +45,7 @@ from rapide_shell.commands.arguments import (
     is_whole_number,
 )
 from rapide_shell.commands.errors import CommandSyntaxError
+from rapide_shell.commands.front_ends import EXPLORE
 from rapide_shell.commands.lexer import Word
 from rapide_shell.exit_status import EXIT_ERROR, exploration_exit_status
 from rapide_shell.hookspecs import hookimpl
@@ -218,38 +216,7 @@ class BackgroundExploration:
         self._notify(notices.ExplorationChanged(progress=progress))
 
 
-# -- the `explore` command ---------------------------------------------------------------
-
-EXPLORE = CommandSpec(
-    name="explore",
-    usage="explore SCRIPT [random A..B] [max=N] [no-prune] [all-failures] [workers=N] "
-    "| explore [stop | open N]",
-    summary="Explore a script's schedules in the background; list and open its failures.",
-    details="""\
-Plays SCRIPT (its injections, `run` lines and expectations) under every schedule that
-can change the poset (depth first), or one random walk per seed (`random A..B`), as
-`rapide explore` does, in worker processes (`workers=N`, 1 by default) while you go
-on working; the status line shows the schedules run, the distinct posets and the
-failures. `max=N` stops after N schedules, `no-prune` tries every order, and
-`all-failures` keeps one counterexample per failing poset. Each counterexample is
-written beside SCRIPT as a script that `rapide run` replays (in a browser, `rapide
-serve`, it is sent there as a download instead). A relative SCRIPT is read from the
-folder the workbench was started in (its current directory), not the architecture
-file's.
-
-`explore` alone says how it stands, or, once it has ended, the verdict and the
-failures, numbered; `explore open N` starts the session over on failure N's
-schedule, step by step, up to its failing step. `explore stop` stops it (what was
-explored is reported). At the end of the REPL's input (Ctrl-D, or the end of piped
-commands) an exploration still running is waited for (Ctrl-C stops it). Each
-exploration's answer counts in the exit status of the REPL and of the workbench as
-`rapide explore` exits with it: 1 for a failure found, 2 when it could not run, 130
-when a Ctrl-C stopped it before it found one.""",
-    args=(ArgSpec("SCRIPT", ArgKind.FILE, optional=True),),
-    while_running=True,
-    examples=("explore race.rapide", "explore race.rapide random 0..999 workers=2",
-              "explore", "explore open 1", "explore stop"),
-)
+# -- the `explore` command (its spec: rapide_shell.commands.front_ends) -----------------
 
 
 @dataclass(frozen=True)
@@ -292,6 +259,7 @@ def _settings(script: str, words: list[Word]) -> ExploreSettings:
     workers = 1
     position = 0
     given: set[str] = set()
+    no_prune: Word | None = None
     while position < len(words):
         word = words[position]
         key, equals, value = word.text.partition("=")
@@ -311,6 +279,7 @@ def _settings(script: str, words: list[Word]) -> ExploreSettings:
             continue
         if word.text == "no-prune":
             options["prune"] = False
+            no_prune = word
         elif word.text == "all-failures":
             options["all_failures"] = True
         elif equals and key in ("max", "workers"):
@@ -331,6 +300,13 @@ def _settings(script: str, words: list[Word]) -> ExploreSettings:
                 column=word.column,
             )
         position += 1
+    if no_prune is not None and "random" in given:
+        # Pruning is the depth-first search's: a random walk has nothing it would prune.
+        raise CommandSyntaxError(
+            "no-prune is for the depth-first search, not random A..B: a random walk "
+            "prunes nothing",
+            column=no_prune.column,
+        )
     return ExploreSettings(script, ExploreOptions(**options), workers=workers)
 
 

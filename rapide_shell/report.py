@@ -100,7 +100,7 @@ class Activity:
                 self.unhandled[key] = Unhandled(dispatch, notification.handlers)
             else:
                 seen.count += 1
-        elif kind in ("HandlerError", "GuardError", "ConstraintGuardError"):
+        elif kind in ("HandlerError", "GuardError", "ConstraintGuardError", "ConstraintCheckError"):
             self.guard_errors += kind == "GuardError"
             self.add_problem(_error_line(notification))
         elif kind == "ConstraintViolated":
@@ -229,12 +229,15 @@ def _violation_line(violation: Any) -> str:
 
 
 def _error_line(notification: Any) -> str:
-    """The line of a HandlerError, a GuardError or a ConstraintGuardError notification."""
+    """The line of a HandlerError, a GuardError, a ConstraintGuardError or a
+    ConstraintCheckError notification."""
     kind = type(notification).__name__
     if kind == "GuardError":
         return _guard_error(notification)
     if kind == "ConstraintGuardError":
         return _constraint_guard_error(notification)
+    if kind == "ConstraintCheckError":
+        return _constraint_check_error(notification)
     return _handler_error(notification)
 
 
@@ -262,6 +265,14 @@ def _constraint_guard_error(notification: Any) -> str:
     text = (
         f"error in the guard of constraint {notification.constraint} on {event.id} "
         f"{event.name}: {error_text(notification.error)}; that match counted as none"
+    )
+    return _placed(text, notification.traceback)
+
+
+def _constraint_check_error(notification: Any) -> str:
+    text = (
+        f"error in the check of constraint {notification.constraint}: "
+        f"{error_text(notification.error)}; it found nothing"
     )
     return _placed(text, notification.traceback)
 

@@ -163,6 +163,7 @@ from pyrapide.core.interrupts import contained
 from pyrapide.core.printable import printable
 from pyrapide.runtime import (
     DEFAULT_HANDLER_TIMEOUT,
+    ConstraintCheckError,
     ConstraintViolated,
     GuardError,
     HandlerError,
@@ -539,7 +540,11 @@ class Session:
         notes = [*self._hook_notes[hook], *seen.notes] if adding else seen.notes
         self._hook_notes[hook] = notes
         failures = (HandlerError, LimitReached, notices.PluginFailed)
-        if any(isinstance(note, failures) for note in notes):
+        # A hand-written constraint's check, run as the system stops, is no hook.
+        if any(
+            isinstance(note, failures) and not isinstance(note, ConstraintCheckError)
+            for note in notes
+        ):
             self.hooks_failed = True
 
     def inspect(self, computation: Computation) -> None:
@@ -681,8 +686,9 @@ class Session:
 
     def pending_summary(self, shown: int) -> PendingSummary | None:
         """How many dispatches wait of each kind and the first ``shown`` of each in the
-        order steps take them, in time that does not grow with the queue (None while a
-        saved computation is shown)."""
+        order steps take them (None while a saved computation is shown); for its cost,
+        linear in the agent deliveries only once a listed one was taken, see
+        :meth:`pyrapide.runtime.System.pending_summary`."""
         return self.runtime.pending_summary(shown)
 
     def pending_dispatch(self, dispatch_id: int) -> Dispatch | None:

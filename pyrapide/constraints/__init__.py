@@ -13,11 +13,12 @@ incrementally by a :class:`ConstraintMonitor` as events arrive::
 from pyrapide.constraints.base import Constraint, Tracker
 from pyrapide.constraints.declarative import RuleSet, constraint
 from pyrapide.constraints.leads_to import LeadsTo, every
-from pyrapide.constraints.monitor import ConstraintMonitor, GuardRaised
+from pyrapide.constraints.monitor import CheckRaised, ConstraintMonitor, GuardRaised
 from pyrapide.constraints.rules import MustMatch, Never, must_match, never
 from pyrapide.constraints.violation import ConstraintViolation
 
 __all__ = [
+    "CheckRaised",
     "Constraint",
     "ConstraintMonitor",
     "ConstraintViolation",

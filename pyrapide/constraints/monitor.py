@@ -24,11 +24,12 @@ from pyrapide.constraints.base import (
 )
 from pyrapide.constraints.violation import ConstraintViolation, found_where, violation_key
 from pyrapide.core import Computation, Event
+from pyrapide.core.interrupts import contained
 from pyrapide.core.printable import counted, described
 from pyrapide.patterns import PatternMatch
 from pyrapide.patterns.operators import GuardedPattern, guards_in
 
-__all__ = ["ConstraintMonitor", "GuardRaised"]
+__all__ = ["CheckRaised", "ConstraintMonitor", "GuardRaised"]
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,18 @@ class GuardRaised:
     constraint_name: str
     match: PatternMatch
     error: BaseException
+
+
+@dataclass(frozen=True)
+class CheckRaised:
+    """The ``check`` of a constraint written by hand raised (or returned no list of
+    violations) as the monitor asked what stands: that constraint found nothing then.
+    ``error`` is the exception, its traceback kept; ``checked`` how many events had
+    been observed when it raised."""
+
+    constraint_name: str
+    error: BaseException
+    checked: int
 
 
 class ConstraintMonitor:
@@ -73,6 +86,13 @@ class ConstraintMonitor:
     with ``tell_guard_errors=True`` it is not warned but listed in ``raised`` instead
     (a :class:`GuardRaised` for each, as ``observe`` meets them), for the caller to
     tell of: a running system reports each as a ``ConstraintGuardError``.
+
+    The ``check`` of a constraint written by hand that raises ends ``finish()`` (and
+    ``violations``) with its error, a note naming the constraint added. With
+    ``tell_guard_errors=True`` it is contained instead: that constraint finds nothing
+    then, and a :class:`CheckRaised` is listed in ``check_raised``, once for the events
+    observed so far however often ``finish()`` is asked (a running system reports it
+    as a ``ConstraintCheckError``).
     """
 
     def __init__(
@@ -97,6 +117,12 @@ class ConstraintMonitor:
         self._guards: dict[str, tuple[GuardedPattern, ...]] = {}
         self.raised: list[GuardRaised] = []
         """The guard errors met by ``observe`` not yet taken (``tell_guard_errors``)."""
+        self.check_raised: list[CheckRaised] = []
+        """The errors of hand-written checks met by ``finish`` not yet taken
+        (``tell_guard_errors``)."""
+        # The name of each constraint whose check raised -> how many events had been
+        # observed then: asked again with no new event, it is not told again.
+        self._check_raised_at: dict[str, int] = {}
         self._own = Computation()
         self._followed: Any = self._own  # the computation (or poset) being checked
         self._fed = 0  # how many of the followed computation's events were checked
@@ -171,6 +197,7 @@ class ConstraintMonitor:
         del self._constraints[name]
         del self._trackers[name]
         self._guards.pop(name, None)
+        self._check_raised_at.pop(name, None)
         self._last_found = [(source, v) for source, v in self._last_found if source != name]
 
     @property
@@ -299,6 +326,11 @@ class ConstraintMonitor:
     def take_raised(self) -> list[GuardRaised]:
         """The guard errors in ``raised``, which is emptied."""
         raised, self.raised = self.raised, []
+        return raised
+
+    def take_check_raised(self) -> list[CheckRaised]:
+        """The check errors in ``check_raised``, which is emptied."""
+        raised, self.check_raised = self.check_raised, []
         return raised
 
     def check_event(self, event: Event, computation: Any) -> list[ConstraintViolation]:
@@ -449,6 +481,7 @@ class ConstraintMonitor:
 
     def _follow(self, computation: Any) -> None:
         self._followed = computation
+        self._check_raised_at.clear()
         self._next_position = 0
         self._standing.clear()
         self._last_observed, self._last_found = None, []
@@ -501,8 +534,8 @@ class ConstraintMonitor:
         later events may still satisfy them.
         """
         standing = []
-        for tracker in self._trackers.values():
-            for violation in tracker.outstanding():
+        for name, tracker in self._trackers.items():
+            for violation in self._outstanding(name, tracker):
                 key = violation_key(violation)
                 if key in self._reported_keys:
                     continue
@@ -510,6 +543,22 @@ class ConstraintMonitor:
                     self._standing[key] = self._placed(violation, None)
                 standing.append(self._standing[key])
         return standing
+
+    def _outstanding(self, name: str, tracker: Tracker) -> list[ConstraintViolation]:
+        """What ``tracker`` (of constraint ``name``) says stands; when the monitor tells
+        of the errors of the user's code, none if a hand-written check raised, which is
+        listed in ``check_raised`` (once for the events observed so far)."""
+        if not self._tells:
+            return tracker.outstanding()
+        try:
+            return tracker.outstanding()
+        except BaseException as error:
+            if not contained(error):
+                raise  # the user's Ctrl-C
+            if self._check_raised_at.get(name) != self._fed:
+                self._check_raised_at[name] = self._fed
+                self.check_raised.append(CheckRaised(name, error, self._fed))
+            return []
 
     @property
     def violations(self) -> list[ConstraintViolation]:

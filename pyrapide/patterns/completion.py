@@ -42,7 +42,9 @@ class CompletionFinder:
         matcher = self._matcher
         position = poset.seq(event)
         if matcher.events_fed > position:
-            return [found for found in self.pattern.match_in(poset) if found.events[-1] == event]
+            # By each match's last event alone (``event``): reading ``events`` would
+            # gather every growing match of a repeat, quadratic in its occurrences.
+            return [found for found in self.pattern.match_in(poset) if found.event == event]
         found: list[PatternMatch] = []
         for earlier in itertools.islice(poset, matcher.events_fed, position + 1):
             found = matcher.feed(earlier, poset)

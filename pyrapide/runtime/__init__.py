@@ -16,6 +16,7 @@ _EXPORTS: dict[str, str] = {
     "DEFAULT_HANDLER_TIMEOUT": "pyrapide.runtime.watchdog",
     "WAKE": "pyrapide.runtime.choices",
     "Choice": "pyrapide.runtime.choices",
+    "ConstraintCheckError": "pyrapide.runtime.notifications",
     "ConstraintGuardError": "pyrapide.runtime.notifications",
     "ConstraintViolated": "pyrapide.runtime.notifications",
     "DeliveryUnhandled": "pyrapide.runtime.notifications",
@@ -76,6 +77,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
         Choice as Choice,
     )
     from pyrapide.runtime.notifications import (
+        ConstraintCheckError as ConstraintCheckError,
         ConstraintGuardError as ConstraintGuardError,
         ConstraintViolated as ConstraintViolated,
         DeliveryUnhandled as DeliveryUnhandled,

@@ -149,6 +149,23 @@ class ConstraintGuardError(HandlerError):
     match: PatternMatch
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ConstraintCheckError(HandlerError):
+    """The ``check`` of one of the architecture's constraints, written by hand, raised
+    (or returned no list of violations) when the system asked what stands: at the
+    stop of a run, or when a front end asks (``outstanding_violations``).
+
+    That constraint (``constraint``, its name) found nothing then. Told once for the
+    events recorded so far, however often it is asked. A HandlerError like the others
+    (``system.errors`` keeps it, ``run(raise_errors=True)`` raises it), since the code
+    that raised is the user's; ``component`` is "" (a constraint is the
+    architecture's, no component's), ``event`` and ``dispatch`` None, and
+    ``traceback`` starts in the constraint's code.
+    """
+
+    constraint: str
+
+
 FRAMES_KEPT = 100
 """How many of a system's handler and guard errors keep their exception's traceback
 whole: the frames it ran in and their variables, what a debugger's post-mortem reads.
@@ -218,6 +235,7 @@ NOTIFICATION_KINDS: dict[str, type[Notification]] = {
         HandlerError,
         GuardError,
         ConstraintGuardError,
+        ConstraintCheckError,
         ConstraintViolated,
         LimitReached,
         StateChanged,

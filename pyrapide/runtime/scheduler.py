@@ -59,6 +59,7 @@ from pyrapide.runtime.collector import tend as tend_collector
 from pyrapide.runtime.dispatch import Dispatch, DispatchState
 from pyrapide.runtime.handlers import is_async_function
 from pyrapide.runtime.notifications import (
+    ConstraintCheckError,
     ConstraintGuardError,
     ConstraintViolated,
     DeliveryUnhandled,
@@ -132,7 +133,8 @@ if TYPE_CHECKING:
     import asyncio
 
     from pyrapide.architecture import ConnectionKind
-    from pyrapide.constraints import ConstraintMonitor, ConstraintViolation, GuardRaised
+    from pyrapide.constraints import CheckRaised, ConstraintMonitor, ConstraintViolation
+    from pyrapide.constraints.monitor import GuardRaised
     from pyrapide.core import Computation, Event
     from pyrapide.runtime.clock import RunClock
     from pyrapide.runtime.handlers import HandlerCall, HandlerTable
@@ -143,6 +145,18 @@ if TYPE_CHECKING:
 
 class _LeftUnfinished(BaseException):
     """Raised at the await of a handler left unfinished (see :func:`_end_quietly`)."""
+
+
+def _from_users_code(error: BaseException) -> str:
+    """The text of ``error`` with its traceback from the first frame that is not the
+    constraint monitor's: where a hand-written check raised, down to where it failed
+    (no frames when the monitor itself refused what the check returned)."""
+    tb = error.__traceback__
+    while tb is not None and tb.tb_frame.f_globals.get("__name__", "").startswith(
+        "pyrapide.constraints."
+    ):
+        tb = tb.tb_next
+    return "".join(traceback.format_exception(type(error), error, tb))
 
 
 def _end_quietly(coro: Any) -> bool:
@@ -333,6 +347,24 @@ class Scheduler:
                 traceback=text,
                 constraint=found.constraint_name,
                 match=found.match,
+            )
+            reporter.publish(note)
+            keep_error(self.errors, note)
+
+    def report_constraint_check_errors(self, raised: list[CheckRaised]) -> None:
+        """Keep and report the errors of the checks of constraints written by hand that
+        the monitor's ``finish`` met."""
+        reporter = self.reporter
+        for found in raised:
+            error = found.error
+            note = ConstraintCheckError(
+                seq=reporter.next_seq(),
+                component="",
+                event=None,
+                dispatch=None,
+                error=error,
+                traceback=_from_users_code(error),
+                constraint=found.constraint_name,
             )
             reporter.publish(note)
             keep_error(self.errors, note)

@@ -318,12 +318,17 @@ class System:
 
     def pending_summary(self, shown: int) -> PendingSummary:
         """The queue at a glance: how many dispatches of each kind are queued, and the
-        first ``shown`` of each in the order steps take them (see PendingSummary). Its
-        cost does not grow with the queue (agent deliveries, which the seed picks
-        among and which are listed by id, are searched for again only when one of
-        those last listed is taken, or one of a lower id queued): a front end may
-        draw it per frame. Raises TypeError or ValueError for a ``shown`` that is not
-        an integer of 0 or more."""
+        first ``shown`` of each in the order steps take them (see PendingSummary).
+
+        Its cost does not grow with the queue while the agent deliveries it listed
+        last (by id, the lowest ``shown``) are all still queued: ``shown`` for each
+        kind (times the log of the pipes waiting, for pipe deliveries). When one of
+        them was taken, or one of a lower id queued, it goes through the whole agent
+        queue once: linear in the agent deliveries queued. A step the seed chooses
+        takes a listed one with odds ``shown`` in their number, so a front end may
+        draw it per frame of a run; steps that each take a listed one (the lowest id,
+        ``step #ID`` of the first listed) pay that search at every read. Raises
+        TypeError or ValueError for a ``shown`` that is not an integer of 0 or more."""
         checked_integer(shown, "pending_summary(): shown", 0, "an integer of 0 or more")
         return self.scheduler.queues.summary(shown)
 
@@ -406,8 +411,16 @@ class System:
     def outstanding_violations(self) -> list[ConstraintViolation]:
         """The constraint violations that would stand if the run ended now and were not
         reported yet: an unmet ``must_match``, an unanswered ``leads_to``, a hand-written
-        constraint's findings. Asking changes nothing: later events may still meet them."""
-        return self._monitor.finish() if self._monitor is not None else []
+        constraint's findings. Asking changes nothing: later events may still meet them;
+        but a hand-written check that raises is reported (a ``ConstraintCheckError``,
+        kept in ``errors``) the first time it does so for the events so far."""
+        monitor = self._monitor
+        if monitor is None:
+            return []
+        standing = monitor.finish()
+        if monitor.check_raised:  # a hand-written check raised: the user's error, told
+            self.scheduler.report_constraint_check_errors(monitor.take_check_raised())
+        return standing
 
     # ----------------------------------------------------------- lifecycle
     async def start(self) -> None:
@@ -521,6 +534,8 @@ class System:
         if self._monitor is not None:
             # Conditions on the whole run (an unmet must_match) are decided now.
             scheduler.report_violations(self._monitor.finish())
+            if self._monitor.check_raised:
+                scheduler.report_constraint_check_errors(self._monitor.take_check_raised())
         self._set_state(RunState.STOPPED)
 
     async def _finish_hook(

@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 
 from pyrapide.core.printable import message_of, printable
 from pyrapide.runtime.notifications import (
+    ConstraintCheckError,
     ConstraintGuardError,
     ConstraintViolated,
     DispatchFinished,
@@ -149,6 +150,16 @@ def problem_from(notification: Any) -> Problem | None:
             ),
             details=notification.traceback,
             event_id=event.id if event is not None else None,
+        )
+    if isinstance(notification, ConstraintCheckError):
+        error = notification.error
+        return Problem(
+            kind="error",
+            summary=(
+                f"check of constraint {notification.constraint} raised "
+                f"{type(error).__name__}: {message_of(error)}; it found nothing"
+            ),
+            details=notification.traceback,
         )
     if isinstance(notification, HandlerError):
         event = notification.event

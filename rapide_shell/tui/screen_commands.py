@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,10 +16,10 @@ from rapide_shell.commands import (
     Command,
     CommandCatalog,
     CommandError,
-    CommandSpec,
     DeclaredArguments,
 )
-from rapide_shell.downloads import IN_A_BROWSER
+from rapide_shell.commands.front_ends import RESUME, SCREENSHOT
+from rapide_shell.commands.front_ends import ZOOM as ZOOM_SPEC
 from rapide_shell.hookspecs import hookimpl
 from rapide_shell.outcome import CommandOutcome
 from rapide_shell.tui.panels import PANELS, find
@@ -31,53 +32,11 @@ PANEL_WORDS = {(panel.title or panel.id).lower(): panel.id for panel in PANELS}
 """The word ``zoom`` takes for each panel, as its border title calls it ("output" for
 the console), and the panel's id."""
 
-SCREENSHOT = CommandSpec(
-    name="screenshot",
-    usage="screenshot [FILE.svg]",
-    summary="Save an SVG picture of the screen.",
-    details="""\
-Saves what the screen shows now as an SVG file: FILE.svg (a name with no suffix is given
-.svg; another suffix is refused), or a file named after the
-app and the time in the screenshot folder (rapide shell --screenshots DIR, else
-$RAPIDE_SCREENSHOTS, else 'rapide' in your pictures folder), made if need be. F12
-does the same, over dialogs too. The message and the status line say where it went.
-Only the TUI has this command.
-""" + IN_A_BROWSER,
-    args=(ArgSpec("FILE", ArgKind.FILE, optional=True),),
-    while_running=True,
-    examples=("screenshot", "screenshot run.svg"),
-)
-
-
-ZOOM = CommandSpec(
-    name="zoom",
-    usage="zoom [PANEL]",
-    summary="Show one panel full screen; zoom alone brings every panel back.",
-    details="""\
-Shows PANEL alone on the screen, between the status line and the command bar (graph,
-queue, events, timeline, inspector, history, output, watches, errors: the panels'
-titles), for a projector or a long Timeline; `zoom` with no panel,
-F11 or Escape bring the other panels back. F11 shows the panel last focused full
-screen. Only the TUI has this command.""",
+ZOOM = replace(
+    ZOOM_SPEC,
     args=(ArgSpec("PANEL", ArgKind.CHOICE, optional=True, choices=tuple(PANEL_WORDS)),),
-    while_running=True,
-    examples=("zoom timeline", "zoom"),
 )
-
-
-RESUME = CommandSpec(
-    name="resume",
-    usage="resume",
-    summary="Play the rest of a script taken over with Ctrl-C.",
-    details="""\
-Plays on a script (`rapide lessons`, `rapide shell --script`) that a Ctrl-C stopped,
-from the line after the one it stopped at, at the same pace; Ctrl-C takes it over again.
-If the run has moved since (a step, an inject, a goto), it first goes back to where the
-script stopped, with a `goto` shown as it runs: what was done meanwhile stays in the
-history (`branches`). Its expectations are summed up with those played before the stop.
-Only the TUI has this command.""",
-    examples=("resume",),
-)
+"""``zoom``, with the panels' words as its choices."""
 
 
 def not_saved(error: OSError) -> str:

@@ -140,6 +140,31 @@ def test_every_030_module_path_imports_with_its_names() -> None:
     assert json.loads(result.stdout) == []
 
 
+# In a fresh interpreter, each path imported, then what dir() lists of it before any
+# of its names is used: what help() and tab completion read.
+_LISTING_PROBE = """
+import importlib, json, sys
+modules = json.loads(sys.argv[1])
+unlisted = {}
+for path, names in modules.items():
+    listed = dir(importlib.import_module(path))
+    missing = [name for name in names if name not in listed]
+    if missing:
+        unlisted[path] = missing
+print(json.dumps(unlisted))
+"""
+
+
+def test_every_030_module_path_lists_its_names_before_they_are_used() -> None:
+    # An alias module's dir() was empty (and a module of this package's left out the
+    # 0.3.0 names it lacks), so help() and tab completion showed nothing of them.
+    result = subprocess.run(
+        [sys.executable, "-c", _LISTING_PROBE, json.dumps(PYRAPIDE_030_MODULES)],
+        capture_output=True, text=True, check=True,
+    )
+    assert json.loads(result.stdout) == {}
+
+
 def test_alias_names_are_the_objects_they_alias() -> None:
     from pyrapide.architecture.architecture import architecture
     from pyrapide.constraints.pattern_constraints import MustMatchConstraint, NeverConstraint

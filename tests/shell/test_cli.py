@@ -893,9 +893,9 @@ def test_help_and_check_import_neither_asyncio_nor_the_runtime_before_they_need_
     assert _modules_after(["--help"], heavy) == []
 
 
-def _modules_after(argv: list[str], heavy: tuple[str, ...]) -> list[str]:
+def _modules_after(argv: list[str], heavy: tuple[str, ...], stdin: str = "") -> list[str]:
     """Which of ``heavy`` are in ``sys.modules`` after ``rapide ARGV`` ran in a fresh
-    process."""
+    process, reading ``stdin``."""
     probe = (
         "import json, sys\n"
         "from rapide_shell import cli\n"
@@ -906,7 +906,8 @@ def _modules_after(argv: list[str], heavy: tuple[str, ...]) -> list[str]:
         f"print(json.dumps([name for name in {heavy!r} if name in sys.modules]), file=sys.stderr)\n"
     )
     result = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO, timeout=60
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO, timeout=60,
+        input=stdin,
     )
     return json.loads(result.stderr.strip().splitlines()[-1])
 
@@ -1154,3 +1155,34 @@ def test_a_number_option_takes_the_numbers_the_command_language_takes(
                    f"--seeds={number}..9")
     assert seeds.returncode == 2
     assert "--seeds takes a range A..B of whole numbers" in seeds.stderr
+
+
+def test_help_explains_a_command_of_another_front_end_and_says_where_it_works() -> None:
+    # `help zoom` was a command error: `rapide run` refused the whole script before
+    # running anything, and the REPL exited 2 at the end of its input.
+    tui = "not a command here: it works only in the TUI (`rapide shell`, `rapide serve`)"
+    script = "help zoom\nhelp screenshot\nhelp resume\nhelp explore\nhelp run\n"
+    done = run_rapide("run", "examples/seed_system.py", "--script", "-", stdin=script)
+    assert (done.returncode, done.stderr) == (0, "")
+    shown = " ".join(done.stdout.split())
+    for usage in ("zoom [PANEL]", "screenshot [FILE.svg]", "resume", "explore SCRIPT"):
+        assert f"> help {usage.split()[0]} {usage}" in shown
+    assert shown.count(tui) == 3
+    assert (
+        "not a command here: it works in the TUI and the REPL (`rapide shell`, `rapide "
+        "repl`); from a terminal, `rapide explore FILE --script SCRIPT` does the same"
+    ) in shown
+    assert shown.count("not a command here") == 4  # not for `help run`
+    # The REPL, whose own `explore` is explained as usual.
+    repl = run_rapide("repl", "examples/seed_system.py", stdin="help zoom\nhelp explore\n")
+    assert (repl.returncode, repl.stderr) == (0, "")
+    assert " ".join(repl.stdout.split()).count("not a command here") == 1
+    # The command itself is still refused where it does not work.
+    refused = run_rapide("run", "examples/seed_system.py", "--script", "-", stdin="zoom\n")
+    assert refused.returncode == 2
+    assert "zoom works only in the TUI (rapide shell)" in refused.stderr
+
+
+def test_the_repl_explains_the_tuis_commands_without_importing_textual() -> None:
+    said = _modules_after(["repl", "examples/seed_system.py"], ("textual",), "help zoom\n")
+    assert said == []

@@ -396,6 +396,9 @@ def test_a_script_explore_cannot_play_exits_2_naming_the_line(
     [
         (["--strategy", "bfs"], "unknown --strategy 'bfs': use dfs or random"),
         (["--seeds", "1..5"], "--seeds is for --strategy random"),
+        # Accepted without a word, though a random walk prunes nothing.
+        (["--strategy", "random", "--no-prune"],
+         "--no-prune is for --strategy dfs: a random walk prunes nothing"),
         (["--strategy", "random", "--seeds", "5..1"], "--seeds 5..1: the range is empty"),
         (["--strategy", "random", "--seeds", "five"], "--seeds takes a range A..B"),
         (["--workers", "2", "--cluster", "tcp://x:1"], "--workers and --cluster do not go"),

@@ -217,6 +217,21 @@ def test_an_option_given_twice_is_refused_as_rapide_explore_refuses_it(tmp_path:
     assert result.returncode == 2
 
 
+def test_no_prune_with_random_is_refused_as_rapide_explore_refuses_it(tmp_path: Path) -> None:
+    # It explored at random without a word, where `rapide explore --strategy random
+    # --no-prune` is refused: pruning is the depth-first search's.
+    script = scenario(tmp_path, "notes.rapide", THREE_NOTES)
+    typed = f"explore {script} no-prune random 0..3\n"
+    result = run_rapide("repl", DELIVERIES, "--arch", "race", env=piped_env(tmp_path),
+                        stdin=typed)
+    assert (
+        "error: no-prune is for the depth-first search, not random A..B: a random walk "
+        "prunes nothing"
+    ) in joined(result.stdout)
+    assert "exploring" not in result.stdout
+    assert result.stderr == "rapide: exit status 2: 1 command error (line 1)\n"
+
+
 def test_explore_alone_before_any_says_so_and_fails_nothing(tmp_path: Path) -> None:
     # "`explore` alone says how it stands": before any exploration that was an error,
     # and the REPL (or the TUI, its palette running `explore`) exited 2 for it, where

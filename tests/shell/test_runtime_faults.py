@@ -196,6 +196,43 @@ def test_a_constraint_whose_guard_raises_is_an_error_line_not_a_python_warning(
     ) in done.stdout.replace("\n", " ")
 
 
+def test_a_hand_written_constraint_whose_check_raises_is_an_error_line(tmp_path) -> None:
+    # Its KeyError ended the session as it stopped: "rapide: internal error: KeyError",
+    # exit status 2, as if the workbench had failed.
+    file = tmp_path / "picky.py"
+    file.write_text(
+        "from pyrapide import action, architecture, interface, module\n"
+        "from pyrapide.constraints import Constraint\n"
+        "class Picky(Constraint):\n"
+        "    name = 'picky'\n"
+        "    def check(self, computation):\n"
+        "        return {}['nothing']\n"
+        "@interface\n"
+        "class A:\n"
+        "    @action\n"
+        "    async def ping(self, n: int) -> None: ...\n"
+        "@module(implements=A)\n"
+        "class AM:\n"
+        "    pass\n"
+        "@architecture\n"
+        "class Checked:\n"
+        "    a = A\n"
+        "    constraints = [Picky()]\n"
+    )
+    said = (
+        "error in the check of constraint picky: KeyError: 'nothing'; it found nothing "
+        "(at picky.py:6 in check)"
+    )
+    # Said where it is met: by `expect constraints`, then (for new events) at the end.
+    script = "inject A.ping n=4\nexpect constraints\ninject A.ping n=5\n"
+    done = run_rapide("run", file, "--script", "-", stdin=script)
+    assert (done.returncode, done.stderr) == (0, "")
+    expected = f"> expect constraints\nok: constraints: no violation\n{said}\n"
+    assert expected in done.stdout.replace(" \n", "\n")
+    assert done.stdout.count(said) == 2
+    assert "internal error" not in done.stdout + done.stderr
+
+
 def test_an_error_whose_message_cannot_be_read_is_still_told(tmp_path) -> None:
     # Its __str__ raising made the handler's error vanish from the transcript.
     done = run_rapide("run", HOSTILE, "--script", "-",

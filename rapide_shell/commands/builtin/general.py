@@ -16,6 +16,7 @@ from rapide_shell.commands.arguments import (
     no_arguments,
     unquote,
 )
+from rapide_shell.commands.front_ends import FRONT_END_COMMANDS
 from rapide_shell.commands.parser import not_a_command
 from rapide_shell.commands.registry import Command, CommandCatalog
 from rapide_shell.commands.spec import ArgKind, ArgSpec, CommandSpec
@@ -64,8 +65,11 @@ def parse_help(text: ArgumentText) -> HelpArguments:
     words = text.at_most(1)
     if not words:
         return HelpArguments(None)
-    spec = text.commands.lookup(unquote(words[0].text))
+    name = unquote(words[0].text)
+    spec = text.commands.lookup(name)
     if spec is None:
+        if name in FRONT_END_COMMANDS:  # explained here, though it works elsewhere
+            return HelpArguments(name)
         raise not_a_command("no command", words[0], text.commands)
     return HelpArguments(spec.name)
 
@@ -86,14 +90,21 @@ async def help_(session: Session, command: Command[HelpArguments], line: str) ->
         return CommandOutcome(
             line, "help", output=(table, footer), data={"commands": session.catalog.names}
         )
-    spec = session.catalog[topic]
-    return CommandOutcome(line, "help", output=(command_help(spec),), data={"command": topic})
+    if topic in session.catalog:
+        spec, where = session.catalog[topic], None
+    else:  # a command of another front end
+        spec, where = FRONT_END_COMMANDS[topic]
+    data = {"command": topic} if where is None else {"command": topic, "works": where}
+    return CommandOutcome(line, "help", output=(command_help(spec, where),), data=data)
 
 
-def command_help(spec: CommandSpec) -> RenderableType:
-    """The full help of command ``spec``: usage, explanation, aliases and examples."""
-    parts: list[RenderableType] = [
-        Text(spec.usage, style="bold"),
+def command_help(spec: CommandSpec, elsewhere: str | None = None) -> RenderableType:
+    """The full help of command ``spec``: usage, explanation, aliases and examples; for
+    a command this front end does not have, ``elsewhere`` says where it works."""
+    parts: list[RenderableType] = [Text(spec.usage, style="bold")]
+    if elsewhere is not None:
+        parts.append(Text(f"not a command here: it works {elsewhere}", style="yellow"))
+    parts += [
         Text(spec.summary),
         Text(""),
         Text(reflow(spec.details)),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -32,7 +32,7 @@ from rapide_shell.commands.registry import Command, CommandCatalog
 from rapide_shell.commands.spec import ArgKind, ArgSpec, CommandSpec
 from rapide_shell.hookspecs import hookimpl
 from rapide_shell.outcome import CommandOutcome
-from rapide_shell.report import error_text
+from rapide_shell.report import Activity, error_text
 from rapide_shell.suggestions import close_matches
 
 if TYPE_CHECKING:
@@ -396,7 +396,10 @@ def _expect_constraints(
 ) -> CommandOutcome:
     """``expect constraints``: none violated so far, none standing if the run ended now."""
     system = session.system
-    standing = system.outstanding_violations() if system is not None else []
+    # Asking what stands runs the checks of constraints written by hand: one that
+    # raises is reported then, and said here.
+    with session.capture(Activity(session.computation, show_events=False)) as report:
+        standing = system.outstanding_violations() if system is not None else []
     violations = [*session.violations, *standing]
     first = violations[0] if violations else None
     result = notices.ExpectationChecked(
@@ -411,7 +414,7 @@ def _expect_constraints(
         more = f" (and {len(violations) - 1} more)" if len(violations) > 1 else ""
         detail = f"{first.constraint_name}: {first.description}{more}"
     return _checked(session, command, line, result, command.args, failed=first is not None,
-                    detail=detail)
+                    detail=detail, problems=report.shown_problems())
 
 
 def _checked(
@@ -423,9 +426,10 @@ def _checked(
     *,
     failed: bool,
     detail: str | None = None,
+    problems: Sequence[RenderableType] = (),
 ) -> CommandOutcome:
     """Note an expectation's result, and the outcome that says it (``detail``: what
-    broke the constraints)."""
+    broke the constraints; ``problems``: what was reported as it was checked)."""
     session.expectations.append(result)
     session.notify(result)
     session.record(command.text, here=True)
@@ -458,7 +462,7 @@ def _checked(
     if detail is not None:
         data["violation"] = detail
     notes = pattern_notes(session, args.pattern) if args.pattern is not None else []
-    output = (text, *notes)
+    output = (text, *notes, *problems)
     return CommandOutcome(line, "expect", output=output, data=data, failed_expectation=failed)
 
 

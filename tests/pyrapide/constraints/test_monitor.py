@@ -295,3 +295,19 @@ def test_a_hand_written_check_returning_no_list_is_named() -> None:
     yielding = ConstraintMonitor([_Yields()])
     yielding.check(Event("A"))
     assert [v.constraint_name for v in yielding.finish()] == ["yields"]
+
+
+def test_a_monitor_that_tells_of_errors_keeps_a_raising_check_for_its_caller() -> None:
+    # A monitor used by hand raises as before (above); one that tells of the user's
+    # errors (a running system's) lists it in check_raised, once per events observed.
+    monitor = ConstraintMonitor([_Raises(), _Forgets()], tell_guard_errors=True)
+    monitor.check(Event("A"))
+    assert monitor.finish() == [] and monitor.violations == []
+    raised = monitor.take_check_raised()
+    assert [(r.constraint_name, type(r.error), r.checked) for r in raised] == [
+        ("raises", KeyError, 1), ("forgets", TypeError, 1)
+    ]
+    assert monitor.check_raised == [] and monitor.raised == []
+    monitor.check(Event("B"))
+    monitor.finish()
+    assert [r.checked for r in monitor.take_check_raised()] == [2, 2]

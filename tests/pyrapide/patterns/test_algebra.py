@@ -273,6 +273,31 @@ def test_a_repeat_matched_over_a_whole_poset_gathers_no_match_it_reports(monkeyp
     assert len(found[-1].events) == 50 and found[-1].bindings == {"k": list(range(50))}
 
 
+def test_asking_what_an_earlier_event_completed_gathers_no_repeat_match(monkeypatch) -> None:
+    # The rescan (an event asked about after later ones were fed) kept the matches whose
+    # events[-1] was the event, which gathered every growing match of the repeat.
+    from pyrapide.patterns.completion import CompletionFinder
+
+    built: list[GrowingMatch] = []
+    gather = GrowingMatch._build
+
+    def counted(self: GrowingMatch) -> None:
+        built.append(self)
+        gather(self)
+
+    monkeypatch.setattr(GrowingMatch, "_build", counted)
+    poset, events = Poset(), []
+    for number in range(30):
+        event = Event("A", {"k": number})
+        poset.add(event, caused_by=events[-1] if events else None)
+        events.append(event)
+    finder = CompletionFinder(Pattern.match("A").repeat())
+    assert [found.event for found in finder.completed_by(events[-1], poset)] == [events[-1]]
+    (found,) = finder.completed_by(events[9], poset)  # asked after later ones: a rescan
+    assert found.event is events[9] and built == []
+    assert len(found.events) == 10
+
+
 def test_a_guard_reading_a_repeat_match_by_its_last_event_gathers_nothing(monkeypatch) -> None:
     # A guard over a repeat (`A+ where payload ...`) read each match's payload, which
     # gathered the match's events first: quadratic in the occurrences, 235 us an event

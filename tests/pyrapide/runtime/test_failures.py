@@ -20,7 +20,9 @@ from pyrapide import (
     never,
     when,
 )
+from pyrapide.constraints import Constraint
 from pyrapide.runtime import (
+    ConstraintCheckError,
     ConstraintGuardError,
     GuardError,
     HandlerError,
@@ -253,6 +255,76 @@ async def test_a_raising_guard_of_a_constraint_is_reported_not_a_silent_hold():
     # The run went on, and the constraint whose guard works still judged it.
     assert [v.constraint_name for v in system.violations] == ["no_two"]
     assert [e.payload["n"] for e in pings] == [0, 1, 2, 3]
+
+
+class _LooksUpNothing(Constraint):
+    """A constraint written by hand whose check raises on every computation."""
+
+    name = "looks_up"
+
+    def check(self, computation):  # type: ignore[override]
+        return {}["nothing"]
+
+
+def _checked_by_hand():
+    @architecture
+    class CheckedByHand:
+        a = Ping
+        b = Pong
+        connections = [
+            connect(Pattern.match("Ping.ping"), target="b"),
+            connect(Pattern.match("Pong.pong"), target="a"),
+        ]
+        constraints = [
+            _LooksUpNothing(),
+            never(Pattern.match("Ping.ping", n=2), name="no_two"),
+        ]
+
+    return CheckedByHand
+
+
+async def test_a_hand_written_check_that_raises_is_reported_and_the_run_ends_well():
+    # The check's KeyError ended run() (and stop()) with it, as if the system had
+    # failed; `rapide run` called it an internal error.
+    reported = []
+    system = System(_checked_by_hand(), {"a": Pinger, "b": Ponger})
+    system.subscribe(reported.append, kinds=[HandlerError])
+    computation = await system.run()
+    assert system.state == "stopped"
+    checks = [error for error in system.errors if isinstance(error, ConstraintCheckError)]
+    (check,) = checks
+    assert [r for r in reported if isinstance(r, ConstraintCheckError)] == checks
+    assert check.constraint == "looks_up" and isinstance(check.error, KeyError)
+    assert check.component == "" and check.event is None and check.dispatch is None
+    # The traceback starts in the constraint's own code, not the monitor's.
+    assert "in check" in check.traceback and "monitor.py" not in check.traceback
+    assert "raised by the check() of constraint 'looks_up'" in check.traceback
+    # The other constraint still judged the run; what was recorded stays.
+    assert [v.constraint_name for v in system.violations] == ["no_two"]
+    assert len(computation.events_by_name("Ping.ping")) == 4
+
+
+async def test_a_raising_check_is_told_once_for_the_same_events():
+    system = System(_checked_by_hand(), {"a": Pinger, "b": Ponger})
+    await system.start()
+    assert system.outstanding_violations() == []
+    assert system.outstanding_violations() == []
+    assert [type(e) for e in system.errors] == [ConstraintCheckError]
+    await system.run()  # new events: asked again at the stop, told again
+    checks = [error for error in system.errors if isinstance(error, ConstraintCheckError)]
+    assert len(checks) == 2
+
+
+async def test_raise_errors_re_raises_a_hand_written_checks_error():
+    @architecture
+    class OnlyChecked:
+        a = Ping
+        constraints = [_LooksUpNothing()]
+
+    system = System(OnlyChecked, {"a": Pinger})
+    with pytest.raises(KeyError, match="nothing"):
+        await system.run(raise_errors=True)
+    assert len(system.computation) == 1  # recorded before the re-raise, not lost
 
 
 async def test_raise_errors_re_raises_at_the_end_of_the_run():

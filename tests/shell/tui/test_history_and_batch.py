@@ -3,6 +3,7 @@
 from pyrapide import Event
 from pyrapide.patterns import PatternMatch
 from pyrapide.runtime.notifications import (
+    ConstraintCheckError,
     ConstraintGuardError,
     DispatchFinished,
     EventRecorded,
@@ -125,6 +126,26 @@ def test_a_constraint_guard_error_says_which_constraint_counted_the_match_as_non
     )
     assert problem.details == "Traceback..." and problem.event_id == "e1"
     # The event was delivered; what failed was checking it: the log leaves it unmarked.
+    assert batch.failed_event_ids == [] and not problem.failed
+
+
+def test_a_hand_written_checks_error_says_which_constraint_found_nothing():
+    # Without a line of its own it read as "raised KeyError: 'k'" with no one named.
+    batch = NotificationBatch()
+    batch.add(
+        ConstraintCheckError(
+            seq=1,
+            component="",
+            event=None,
+            dispatch=None,
+            error=KeyError("k"),
+            traceback="Traceback...",
+            constraint="picky",
+        )
+    )
+    (problem,) = batch.problems
+    assert problem.summary == "check of constraint picky raised KeyError: 'k'; it found nothing"
+    assert problem.details == "Traceback..." and problem.event_id is None
     assert batch.failed_event_ids == [] and not problem.failed
 
 
