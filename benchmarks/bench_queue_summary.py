@@ -12,6 +12,9 @@ rounds of F reads):
 * **stepping**: one step, the seed's choice among the agent deliveries, before
   each read (the worst a run does: a frame after every step). A step takes one
   of the 25 listed with odds 25 in N, and only then is the queue gone through.
+* **picking**: one step that takes the lowest delivery listed (as Enter on the
+  queue panel's first line, or ``step #ID`` of it, does) before each read: every
+  read then goes through the whole agent queue, the summary's worst shape.
 
 ``search`` is what going through the whole agent queue costs each time (the
 lowest 25 ids by ``heapq.nsmallest``): what every read cost before the summary
@@ -92,23 +95,38 @@ def timed(calls: int, call: Callable[[], object]) -> float:
     return statistics.median(rounds)
 
 
-async def per_read(queued: int, frames: int) -> tuple[float, float, float]:
-    """CPU µs per summary read: still, stepping, and searching the whole queue."""
-    system = await queued_system(queued)
-    agents = system.scheduler.queues.agents
-    still = timed(frames, lambda: system.pending_summary(SHOWN))
-    search = timed(frames, lambda: heapq.nsmallest(SHOWN, agents, key=attrgetter("id")))
+async def after_steps(system: System, frames: int, picking: bool) -> float:
+    """CPU µs per summary read, each after one step (the scheduler's choice, or with
+    ``picking`` the lowest delivery listed), the step's own time taken out: the median
+    of five rounds of ``frames`` reads."""
     rounds = []
-    for _ in range(5):  # each read after a step, the step's own time taken out
+    for _ in range(5):
         elapsed = 0.0
         for _ in range(frames):
-            await system.step()
+            if picking:
+                listed = system.pending_summary(SHOWN).first
+                await system.step(min(d.id for kind in listed.values() for d in kind))
+            else:
+                await system.step()
             stepped = time.process_time()
             system.pending_summary(SHOWN)
             elapsed += time.process_time() - stepped
         rounds.append(elapsed * 1e6 / frames)
+    return statistics.median(rounds)
+
+
+async def per_read(queued: int, frames: int) -> tuple[float, float, float, float]:
+    """CPU µs per summary read: still, stepping, picking, and searching the whole queue."""
+    system = await queued_system(queued)
+    agents = system.scheduler.queues.agents
+    still = timed(frames, lambda: system.pending_summary(SHOWN))
+    search = timed(frames, lambda: heapq.nsmallest(SHOWN, agents, key=attrgetter("id")))
+    stepping = await after_steps(system, frames, picking=False)
     await system.stop()
-    return still, statistics.median(rounds), search
+    system = await queued_system(queued)  # as many queued again, for as many steps
+    picking = await after_steps(system, frames, picking=True)
+    await system.stop()
+    return still, stepping, picking, search
 
 
 async def main() -> None:
@@ -118,10 +136,11 @@ async def main() -> None:
     args = parser.parse_args()
     print(f"pending_summary({SHOWN}) with agent deliveries queued, CPU per read "
           "(median of 5 rounds)")
-    print(f"  {'queued':>9} {'still':>10} {'stepping':>10} {'search':>10}")
+    print(f"  {'queued':>9} {'still':>10} {'stepping':>10} {'picking':>10} {'search':>10}")
     for queued in args.queued:
-        still, stepping, search = await per_read(queued, args.frames)
-        print(f"  {queued:>9,} {still:>8.1f} µs {stepping:>7.1f} µs {search:>7.1f} µs")
+        still, stepping, picking, search = await per_read(queued, args.frames)
+        print(f"  {queued:>9,} {still:>8.1f} µs {stepping:>7.1f} µs {picking:>7.1f} µs "
+              f"{search:>7.1f} µs")
 
 
 if __name__ == "__main__":
