@@ -183,6 +183,7 @@ from rapide_shell.decisions import (
     decision_lines,
 )
 from rapide_shell.import_guard import ExitCalled, exit_refused
+from rapide_shell.kept_signals import signals_kept
 from rapide_shell.loader import LoadedArchitecture, LoadError, build_failure, load_architecture
 from rapide_shell.outcome import CommandOutcome
 from rapide_shell.plugins import (
@@ -531,11 +532,14 @@ class Session:
         ``adding``."""
         seen = _HookProblems()
         broken: list[str] = []
+        changed: list[str] = []
         with self.capture(seen):
-            with streams_kept(broken):
+            with streams_kept(broken), signals_kept(changed):
                 yield
             for what in broken:
                 self.notify(notices.StreamsPutBack(what=what))
+            for what in changed:
+                self.notify(notices.SignalsPutBack(what=what))
         notes = [*self._hook_notes[hook], *seen.notes] if adding else seen.notes
         self._hook_notes[hook] = notes
         failures = (HandlerError, LimitReached, notices.PluginFailed)
@@ -855,8 +859,9 @@ class Session:
         if not outer:
             self.decisions.along = self.decisions.started = None
         broken: list[str] = []
+        changed: list[str] = []
         try:
-            with streams_kept(broken):
+            with streams_kept(broken), signals_kept(changed):
                 outcome = await self._run_handler(definition.handler, command, line)
             outcome = _readable(outcome, command.name, definition.handler)
         except CommandError as error:
@@ -880,6 +885,8 @@ class Session:
             gave_line = self.travel.end_command(outer)
         for what in broken:
             outcome = _with_warning(outcome, notices.StreamsPutBack(what=what).text)
+        for what in changed:
+            outcome = _with_warning(outcome, notices.SignalsPutBack(what=what).text)
         if not outer:
             outcome = self._with_steps_told(outcome)
         if gave_line or not outer:

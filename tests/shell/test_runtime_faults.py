@@ -17,7 +17,7 @@ import pytest
 from pyrapide import Computation
 from rapide_shell.hookspecs import hookimpl
 from rapide_shell.session import Session
-from tests.shell.cli_process import REPO, run_rapide, run_under_way
+from tests.shell.cli_process import REPO, run_rapide, run_under_way, script_at_its_run, waiting
 from tests.shell.test_repl import User
 from tests.shell.tui.conftest import SIZE, settle, type_command, wait_until
 
@@ -751,3 +751,37 @@ def test_a_storm_of_handler_errors_shows_the_first_and_counts_the_rest(tmp_path:
     given = run_rapide("run", architecture, "--script", script, "--json")
     (run,) = json.loads(given.stdout)["commands"]
     assert len(run["result"]["errors"]) == 100
+
+
+def test_a_handler_ignoring_ctrl_c_and_kill_leaves_the_workbench_able_to_hear_them(
+    tmp_path: Path,
+) -> None:
+    # A handler that ignored SIGINT and SIGTERM left `rapide run` deaf to both: a later
+    # run waiting on the outside could be ended only by SIGKILL, its recording lost.
+    # The workbench's handlers are put back after the command, and that is said.
+    script = tmp_path / "s.rapide"
+    script.write_text(
+        "inject Panel.press kind=deaf\nrun\ninject Panel.press kind=outside\nrun\n"
+    )
+    recording = tmp_path / "rec.rapide"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rapide_shell.cli", "run", str(HOSTILE), "--script",
+         str(script), "--record", str(recording)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin", "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        read = script_at_its_run(process)  # the first run
+        read += script_at_its_run(process)  # the second, which waits for ever
+        waiting(process.pid)
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == 143, err
+    assert "rapide: exit status 143: ended by SIGTERM" in err
+    put_back = "warning: the architecture's code ignored {}: put back, so that {}"
+    assert put_back.format("SIGINT", "Ctrl-C still reaches the workbench") in read
+    assert put_back.format("SIGTERM", "`kill` still ends the workbench as it should") in read
+    assert "Traceback" not in read + out + err
+    assert 'inject Panel.press {"kind": "outside"}' in recording.read_text()
