@@ -335,7 +335,10 @@ def _placed(text: str, traceback_text: str) -> str:
     return f"{text} (at {place})" if place else text
 
 
-_FRAME = re.compile(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+), in (?P<function>\S+)', re.M)
+# A frame's line, also as an exception group's traceback writes it, behind its "| ".
+_FRAME = re.compile(
+    r'^[ \t|+]*File "(?P<file>[^"]+)", line (?P<line>\d+), in (?P<function>\S+)', re.M
+)
 
 
 @functools.cache

@@ -68,6 +68,20 @@ def test_a_handler_raising_it_is_one_line_and_the_script_goes_on(kind, tmp_path)
                                    "Desk.done"]
 
 
+def test_a_handler_raising_an_exception_group_is_placed_in_its_code(tmp_path) -> None:
+    # An exception group's traceback writes its frames behind "| ", which the line's
+    # place was not read from: the error said what was raised, but not where.
+    script = tmp_path / "s.rapide"
+    script.write_text("inject Panel.press kind=group\nrun\ninject Panel.press kind=last\nrun\n")
+    done = run_rapide("run", HOSTILE, "--script", script)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert (
+        "error in desk handling e1 Panel.press: BaseExceptionGroup: raised by the clerk: "
+        "group (2 sub-exceptions) (at hostile.py:"
+    ) in " ".join(done.stdout.split())
+    assert "Traceback" not in done.stdout and "e3 Desk.done" in done.stdout
+
+
 @pytest.mark.parametrize("json_output", [False, True], ids=["transcript", "json"])
 def test_a_handler_calling_os_exit_is_one_line_and_the_script_goes_on(
     json_output, tmp_path
