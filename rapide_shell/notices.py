@@ -143,10 +143,10 @@ class StreamsPutBack(SessionNotice):
 
 
 @dataclass(frozen=True, kw_only=True)
-class SignalsPutBack(StreamsPutBack):
+class ProcessPutBack(StreamsPutBack):
     """The architecture's code changed the handler of a signal the workbench hears
     Ctrl-C or ``kill`` by (``what``: ``ignored SIGINT: put back, so that Ctrl-C still
-    reaches the workbench``); it was put back."""
+    reaches the workbench``), or the working directory; it was put back."""
 
     @property
     def text(self) -> str:

@@ -110,7 +110,7 @@ class Activity:
             self.add_problem(
                 _placed(f"{text}: {error_text(notification.error)}", notification.traceback)
             )
-        elif kind in ("StreamsPutBack", "SignalsPutBack", "WatchStopped", "PluginSlow"):
+        elif kind in ("StreamsPutBack", "ProcessPutBack", "WatchStopped", "PluginSlow"):
             self.add_problem(notification.text, "bold yellow")
         elif kind == "LimitReached":
             self.add_problem(

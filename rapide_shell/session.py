@@ -183,7 +183,6 @@ from rapide_shell.decisions import (
     decision_lines,
 )
 from rapide_shell.import_guard import ExitCalled, exit_refused
-from rapide_shell.kept_signals import signals_kept
 from rapide_shell.loader import LoadedArchitecture, LoadError, build_failure, load_architecture
 from rapide_shell.outcome import CommandOutcome
 from rapide_shell.plugins import (
@@ -194,6 +193,7 @@ from rapide_shell.plugins import (
     slow_since,
     started,
 )
+from rapide_shell.process_kept import cwd_kept, signals_kept
 from rapide_shell.recording import Recorder
 from rapide_shell.report import Activity, error_text
 from rapide_shell.runtime_link import Bounds, RuntimeLink, SessionState, Sink
@@ -534,12 +534,12 @@ class Session:
         broken: list[str] = []
         changed: list[str] = []
         with self.capture(seen):
-            with streams_kept(broken), signals_kept(changed):
+            with streams_kept(broken), signals_kept(changed), cwd_kept(changed):
                 yield
             for what in broken:
                 self.notify(notices.StreamsPutBack(what=what))
             for what in changed:
-                self.notify(notices.SignalsPutBack(what=what))
+                self.notify(notices.ProcessPutBack(what=what))
         notes = [*self._hook_notes[hook], *seen.notes] if adding else seen.notes
         self._hook_notes[hook] = notes
         failures = (HandlerError, LimitReached, notices.PluginFailed)
@@ -861,7 +861,7 @@ class Session:
         broken: list[str] = []
         changed: list[str] = []
         try:
-            with streams_kept(broken), signals_kept(changed):
+            with streams_kept(broken), signals_kept(changed), cwd_kept(changed):
                 outcome = await self._run_handler(definition.handler, command, line)
             outcome = _readable(outcome, command.name, definition.handler)
         except CommandError as error:
@@ -886,7 +886,7 @@ class Session:
         for what in broken:
             outcome = _with_warning(outcome, notices.StreamsPutBack(what=what).text)
         for what in changed:
-            outcome = _with_warning(outcome, notices.SignalsPutBack(what=what).text)
+            outcome = _with_warning(outcome, notices.ProcessPutBack(what=what).text)
         if not outer:
             outcome = self._with_steps_told(outcome)
         if gave_line or not outer:

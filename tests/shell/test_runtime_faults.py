@@ -799,3 +799,28 @@ def test_a_handler_ignoring_ctrl_c_and_kill_leaves_the_workbench_able_to_hear_th
     assert put_back.format("SIGTERM", "`kill` still ends the workbench as it should") in read
     assert "Traceback" not in read + out + err
     assert 'inject Panel.press {"kind": "outside"}' in recording.read_text()
+
+
+def test_a_handler_changing_the_working_directory_leaves_the_users_paths_where_they_were(
+    tmp_path: Path,
+) -> None:
+    # `save run.json` and `--record rec.rapide` are read from the working directory: a
+    # handler's os.chdir sent them to another folder while the line said "saved to
+    # run.json". It is put back after the command, and that is said.
+    folder = tmp_path / "here"
+    folder.mkdir()
+    (folder / "s.rapide").write_text(
+        "inject Panel.press kind=chdir\nrun\nsave run.json\n"
+    )
+    done = run_rapide("run", HOSTILE, "--script", "s.rapide", "--record", "rec.rapide",
+                      cwd=folder, env={"PYTHONPATH": str(REPO)})
+    assert (done.returncode, done.stderr) == (0, "")
+    said = " ".join(done.stdout.split())
+    assert (
+        f"warning: the architecture's code changed the working directory to {tmp_path}: "
+        f"put back to {folder}, so that the paths you give (save, export, the recording) "
+        "stay where they were"
+    ) in said
+    assert saved_events(folder / "run.json") == ["Panel.press", "Desk.done"]
+    assert "run" in (folder / "rec.rapide").read_text()
+    assert not (tmp_path / "run.json").exists() and not (tmp_path / "rec.rapide").exists()
