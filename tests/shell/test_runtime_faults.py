@@ -6,6 +6,7 @@ is still saved and loadable afterwards."""
 from __future__ import annotations
 
 import json
+import re
 import signal
 import subprocess
 import sys
@@ -824,3 +825,18 @@ def test_a_handler_changing_the_working_directory_leaves_the_users_paths_where_t
     assert saved_events(folder / "run.json") == ["Panel.press", "Desk.done"]
     assert "run" in (folder / "rec.rapide").read_text()
     assert not (tmp_path / "run.json").exists() and not (tmp_path / "rec.rapide").exists()
+
+
+def test_a_thread_of_the_handlers_raising_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    # Python writes an error ending a thread as a traceback of every frame: on stderr
+    # under `rapide run`, and as a wall of red lines in the TUI's Output.
+    script = tmp_path / "s.rapide"
+    script.write_text("inject Panel.press kind=thread\nrun\n")
+    done = run_rapide("run", HOSTILE, "--script", script)
+    assert done.returncode == 0
+    assert re.fullmatch(
+        r"error in thread 'poller' of the architecture's code: ValueError: no route "
+        r"\(at hostile\.py:\d+ in _poll\)\n",
+        done.stderr,
+    ), done.stderr
+    assert "e2 Desk.done" in done.stdout
