@@ -13,6 +13,11 @@ The working directory: the paths given to the workbench (``save out.json``,
 ``--record rec.rapide``) are read from it; code that changed it (``os.chdir``) would
 send them somewhere else, the files saved where the user never looks, while the line
 said ``saved to out.json``. :func:`cwd_kept` puts it back the same way.
+
+The recursion limit: the workbench's own code (saving a computation, showing an event)
+walks payloads nested up to :data:`pyrapide.core.values.MAX_DEPTH` deep; code that
+lowered the limit (``sys.setrecursionlimit(100)``) made ``save`` fail with a
+RecursionError from then on. :func:`recursion_limit_kept` puts it back.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -96,4 +102,22 @@ def cwd_kept(broken: list[str]) -> Iterator[None]:
                     f"changed the working directory to {now}: put back to {before}, so "
                     "that the paths you give (save, export, the recording) stay where "
                     "they were"
+                )
+
+
+@contextlib.contextmanager
+def recursion_limit_kept(broken: list[str]) -> Iterator[None]:
+    """``sys.getrecursionlimit()`` as it was before the block, whatever the code it ran
+    set; what was changed is appended to ``broken``."""
+    before = sys.getrecursionlimit()
+    try:
+        yield
+    finally:
+        now = sys.getrecursionlimit()
+        if now != before:
+            with contextlib.suppress(RecursionError, ValueError):
+                sys.setrecursionlimit(before)
+                broken.append(
+                    f"set the recursion limit to {now}: put back to {before}, so that "
+                    "saving and showing deep payloads still work"
                 )

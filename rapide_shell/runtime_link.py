@@ -43,6 +43,7 @@ from pyrapide.runtime import (
 from rapide_shell import notices
 from rapide_shell.commands.errors import CommandError
 from rapide_shell.loader import LoadedArchitecture
+from rapide_shell.process_kept import recursion_limit_kept
 
 if TYPE_CHECKING:
     from pyrapide.architecture import ArchitectureDescription
@@ -220,6 +221,9 @@ class RuntimeLink:
         self.seed = 0 if seed is None else seed
         self.bounds = bounds if bounds is not None else Bounds()
         self.handler_timeout = _at_most(handler_timeout, self.bounds.timeout)
+        # What the code of a step or a run changed of the process and was put back as
+        # it ended (see rapide_shell.process_kept), for the command to say.
+        self.put_back: list[str] = []
         """The seconds one stretch of a handler may keep control (None: no bound): no
         more than the session's ``timeout``, which a handler that never hands control
         back would otherwise outlast (for ever, with no handler bound of its own)."""
@@ -578,7 +582,8 @@ class RuntimeLink:
         before = system.steps
         self._bound_handlers(system)
         try:
-            return await system.step(target)
+            with recursion_limit_kept(self.put_back):
+                return await system.step(target)
         except ValueError as error:
             # Said for the `step` typed, without the library's call (`step(#3): ...`).
             raise CommandError(_STEP_CALL.sub("", str(error), count=1)) from None
@@ -604,13 +609,16 @@ class RuntimeLink:
             # In the try: the user's Ctrl-C in a listener of it must not leave the run
             # marked running, which close() would wait on for ever.
             self.notify(notices.RunStarted())
-            if every is None:
-                self._bound_handlers(system)
-                outcome = await system.run_until_quiet(
-                    budget, timeout=self.bounds.time_left(), yield_every=YIELD_EVERY
-                )
-            else:
-                outcome = await self._run_slowly(system, budget)
+            # The limit is put back before what the run recorded is shown: lowered by
+            # a handler, showing a payload nested within the 100 allowed failed.
+            with recursion_limit_kept(self.put_back):
+                if every is None:
+                    self._bound_handlers(system)
+                    outcome = await system.run_until_quiet(
+                        budget, timeout=self.bounds.time_left(), yield_every=YIELD_EVERY
+                    )
+                else:
+                    outcome = await self._run_slowly(system, budget)
             self.last_run = outcome
         finally:
             self.running = False

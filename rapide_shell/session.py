@@ -195,7 +195,7 @@ from rapide_shell.plugins import (
     slow_since,
     started,
 )
-from rapide_shell.process_kept import cwd_kept, signals_kept
+from rapide_shell.process_kept import cwd_kept, recursion_limit_kept, signals_kept
 from rapide_shell.recording import Recorder
 from rapide_shell.report import Activity, error_text, raised_at
 from rapide_shell.runtime_link import Bounds, RuntimeLink, SessionState, Sink
@@ -536,7 +536,12 @@ class Session:
         broken: list[str] = []
         changed: list[str] = []
         with self.capture(seen):
-            with streams_kept(broken), signals_kept(changed), cwd_kept(changed):
+            with (
+                streams_kept(broken),
+                signals_kept(changed),
+                cwd_kept(changed),
+                recursion_limit_kept(changed),
+            ):
                 yield
             for what in broken:
                 self.notify(notices.StreamsPutBack(what=what))
@@ -863,7 +868,12 @@ class Session:
         broken: list[str] = []
         changed: list[str] = []
         try:
-            with streams_kept(broken), signals_kept(changed), cwd_kept(changed):
+            with (
+                streams_kept(broken),
+                signals_kept(changed),
+                cwd_kept(changed),
+                recursion_limit_kept(changed),
+            ):
                 outcome = await self._run_handler(definition.handler, command, line)
             outcome = _readable(outcome, command.name, definition.handler)
         except CommandError as error:
@@ -887,6 +897,8 @@ class Session:
             gave_line = self.travel.end_command(outer)
         for what in broken:
             outcome = _with_warning(outcome, notices.StreamsPutBack(what=what).text)
+        changed += self.runtime.put_back
+        self.runtime.put_back.clear()
         for what in changed:
             outcome = _with_warning(outcome, notices.ProcessPutBack(what=what).text)
         if not outer:

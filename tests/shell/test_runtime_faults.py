@@ -840,3 +840,45 @@ def test_a_thread_of_the_handlers_raising_is_one_line_not_a_traceback(tmp_path: 
         done.stderr,
     ), done.stderr
     assert "e2 Desk.done" in done.stdout
+
+
+def test_a_handler_lowering_the_recursion_limit_leaves_save_working(tmp_path: Path) -> None:
+    # A handler's sys.setrecursionlimit(100) made every later `save` of a computation
+    # holding a payload nested 95 deep (within the 100 a payload may have) fail with a
+    # RecursionError. The limit is put back after the command, and that is said.
+    file = tmp_path / "deep.py"
+    file.write_text(
+        "import sys\n"
+        "from pyrapide import Pattern, action, architecture, connect, get_context\n"
+        "from pyrapide import interface, module, when\n"
+        "@interface\n"
+        "class Src:\n"
+        "    @action\n"
+        "    async def go(self) -> None: ...\n"
+        "    @action\n"
+        "    async def deep(self, value: list) -> None: ...\n"
+        "@module(implements=Src)\n"
+        "class Deep:\n"
+        "    @when(Pattern.match('Src.go', source='env'))\n"
+        "    async def on_go(self, match):\n"
+        "        value = []\n"
+        "        for _ in range(95):\n"
+        "            value = [value]\n"
+        "        await get_context(self).emit('Src.deep', value=value)\n"
+        "        sys.setrecursionlimit(100)\n"
+        "@architecture\n"
+        "class Arch:\n"
+        "    src = Src\n"
+        "    connections = [connect(Pattern.match('Src.go', source='env'), target=src)]\n"
+    )
+    saved = tmp_path / "run.json"
+    script = tmp_path / "s.rapide"
+    script.write_text(f"inject Src.go\nrun\nsave {saved}\n")
+    done = run_rapide("run", file, "--script", script)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert re.search(
+        r"warning: the architecture's code set the recursion limit to 100: put back to "
+        r"\d+, so that saving and showing deep payloads still work",
+        " ".join(done.stdout.split()),
+    ), done.stdout
+    assert saved_events(saved) == ["Src.go", "Src.deep"]
