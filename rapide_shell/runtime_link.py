@@ -237,6 +237,10 @@ class RuntimeLink:
         self.running = False
         self.closed = False
         self.stopped_by: notices.BreakpointHit | None = None
+        # Whether the workbench's own pause (the user's `pause`, Ctrl-C) came during the
+        # current run: a pause that ends a run without it was the architecture's code
+        # calling System.pause(), not the user's.
+        self._paused_here = False
         """The breakpoint that stopped the last run, if one did."""
         self.last_run: RunOutcome | None = None
         """What the last run did: its steps, and why it stopped."""
@@ -378,6 +382,15 @@ class RuntimeLink:
     @property
     def paused_by_user(self) -> bool:
         """True when the last run ended on ``pause`` (not quiet, a breakpoint or a limit)."""
+        return self._paused_by() and self._paused_here
+
+    @property
+    def paused_by_code(self) -> bool:
+        """True when the last run ended on a ``pause()`` the architecture's own code
+        called (a handler, a hook), not the user's."""
+        return self._paused_by() and not self._paused_here
+
+    def _paused_by(self) -> bool:
         run = self.last_run
         paused = run is not None and run.stopped is StopReason.PAUSED
         return paused and self.stopped_by is None and self._halted_by is None
@@ -602,6 +615,7 @@ class RuntimeLink:
         left = self.bounds.steps_left()
         budget = left if max_steps is None else max_steps if left is None else min(left, max_steps)
         self.stopped_by = None
+        self._paused_here = False
         self._run_began_at = system.steps
         self.every = every
         self.running = True
@@ -678,6 +692,7 @@ class RuntimeLink:
         """Pause a run in progress after the current step; False when none is."""
         if not self.running:
             return False
+        self._paused_here = True
         self.live.pause()
         if self._slow_pause is not None:
             self._slow_pause.set()

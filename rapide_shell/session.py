@@ -662,6 +662,11 @@ class Session:
         return self.runtime.paused_by_user
 
     @property
+    def paused_by_code(self) -> bool:
+        """The last run ended on a ``pause()`` the architecture's own code called."""
+        return self.runtime.paused_by_code
+
+    @property
     def steps_in_run(self) -> int:
         """Steps the last (or current) run took."""
         return self.runtime.steps_in_run

@@ -882,3 +882,25 @@ def test_a_handler_lowering_the_recursion_limit_leaves_save_working(tmp_path: Pa
         " ".join(done.stdout.split()),
     ), done.stdout
     assert saved_events(saved) == ["Src.go", "Src.deep"]
+
+
+def test_a_run_a_handler_paused_is_not_said_to_be_paused_by_the_user(tmp_path: Path) -> None:
+    # A handler calling System.pause() ended the run with "paused by you", a pause the
+    # user never asked for, and the recording wrote it as the steps taken (a pause of
+    # the user's falls at no reproducible point; the code's falls at the same one).
+    script = tmp_path / "s.rapide"
+    script.write_text(
+        "inject Panel.press kind=pause\ninject Panel.press kind=last\nrun\nrun\n"
+    )
+    recording = tmp_path / "rec.rapide"
+    done = run_rapide("run", HOSTILE, "--script", script, "--record", recording)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert "paused by you" not in done.stdout
+    assert (
+        "paused by the architecture's code (System.pause()): 3 pending" in done.stdout
+    ), done.stdout
+    lines = [line for line in recording.read_text().splitlines() if not line.startswith("#")]
+    assert lines[-2:] == ["run", "run"], lines
+    replayed = run_rapide("run", HOSTILE, "--script", recording)
+    assert replayed.returncode == 0, replayed.stderr
+    assert "e4 Desk.done" in replayed.stdout
