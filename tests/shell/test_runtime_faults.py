@@ -17,6 +17,7 @@ import pytest
 
 from pyrapide import Computation
 from rapide_shell.hookspecs import hookimpl
+from rapide_shell.report import error_text
 from rapide_shell.session import Session
 from tests.shell.cli_process import REPO, run_rapide, run_under_way, script_at_its_run, waiting
 from tests.shell.test_repl import User
@@ -71,16 +72,33 @@ def test_a_handler_raising_it_is_one_line_and_the_script_goes_on(kind, tmp_path)
 
 def test_a_handler_raising_an_exception_group_is_placed_in_its_code(tmp_path) -> None:
     # An exception group's traceback writes its frames behind "| ", which the line's
-    # place was not read from: the error said what was raised, but not where.
+    # place was not read from: the error said what was raised, but not where. Nor did
+    # it say what the group held ("unhandled errors in a TaskGroup (1 sub-exception)").
     script = tmp_path / "s.rapide"
     script.write_text("inject Panel.press kind=group\nrun\ninject Panel.press kind=last\nrun\n")
     done = run_rapide("run", HOSTILE, "--script", script)
     assert (done.returncode, done.stderr) == (0, "")
     assert (
         "error in desk handling e1 Panel.press: BaseExceptionGroup: raised by the clerk: "
-        "group (2 sub-exceptions) (at hostile.py:"
+        "group (2 sub-exceptions): KeyboardInterrupt; ValueError: inner (at hostile.py:"
     ) in " ".join(done.stdout.split())
     assert "Traceback" not in done.stdout and "e3 Desk.done" in done.stdout
+
+
+def test_a_group_of_groups_is_named_one_level_down_not_without_end() -> None:
+    # Three groups in each of 60 levels would be 3**60 lines to name.
+    error: BaseException = ValueError("leaf")
+    for level in range(60):
+        error = ExceptionGroup(f"level {level}", [error, error, error])
+    assert error_text(error) == (
+        "ExceptionGroup: level 59 (3 sub-exceptions): "
+        + "; ".join(["ExceptionGroup: level 58 (3 sub-exceptions)"] * 3)
+    )
+    many = ExceptionGroup("many", [KeyError(n) for n in range(5)])
+    assert error_text(many) == (
+        "ExceptionGroup: many (5 sub-exceptions): KeyError: 0; KeyError: 1; KeyError: 2; "
+        "and 2 more"
+    )
 
 
 @pytest.mark.parametrize("json_output", [False, True], ids=["transcript", "json"])
