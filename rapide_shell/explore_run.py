@@ -13,6 +13,7 @@ file that imports its own sibling modules needs them on the workers' path too).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import functools
 import gc
@@ -28,7 +29,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from multiprocessing import forkserver, resource_tracker
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from pyrapide.core.atomic import AtomicWriter, WriteError, write_atomically
 from pyrapide.exploration import Counterexample, ExplorationResult, ignore_interrupts
@@ -41,6 +42,7 @@ from rapide_shell.exploring import (
     counterexample_paths,
     counterexample_text,
 )
+from rapide_shell.import_guard import ExitCalled
 from rapide_shell.looks import counted
 
 CLUSTER_TIMEOUT = 10.0
@@ -147,7 +149,7 @@ def local_pool(
         elif not forking:
             resource_tracker.ensure_running()
         pool = ProcessPoolExecutor(
-            workers, mp_context=context, initializer=quiet_worker if quiet else ignore_interrupts
+            workers, mp_context=context, initializer=quiet_worker if quiet else worker
         )
         if forking:
             # Fork them all now, while this is the only thread (the pool's own thread
@@ -183,11 +185,40 @@ def _deaf_to_ctrl_c() -> Iterator[None]:
                 signal.signal(number, handler)
 
 
+def worker() -> None:
+    """A worker process's start: deaf to Ctrl-C (see
+    :func:`pyrapide.exploration.jobs.ignore_interrupts`), and ``os._exit`` called by the
+    architecture's code in a schedule refused, as it is in the workbench's own process
+    (an :class:`~rapide_shell.import_guard.ExitCalled` error, reported as any the code
+    raises): a worker ended by it broke the whole pool, and the exploration stopped on
+    an internal error."""
+    ignore_interrupts()
+    real_exit = os._exit
+
+    def refuse_in_a_run(code: Any = 0) -> NoReturn:
+        # A job runs its schedules in an event loop; the worker's own exit, once the
+        # pool closes, is called outside any, and goes ahead.
+        if asyncio_running():
+            raise ExitCalled(code)
+        real_exit(code)
+
+    os._exit = refuse_in_a_run  # type: ignore[assignment]
+
+
+def asyncio_running() -> bool:
+    """Whether an asyncio event loop runs in this thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
 def quiet_worker() -> None:
     """A background exploration's worker: deaf to Ctrl-C, and what the file's own code
     prints there (the same lines again in every schedule) is dropped, where it would be
     written over the REPL's prompt or the TUI's screen."""
-    ignore_interrupts()
+    worker()
     nowhere = os.open(os.devnull, os.O_WRONLY)
     os.dup2(nowhere, 1)
     os.dup2(nowhere, 2)

@@ -143,6 +143,17 @@ class StreamsPutBack(SessionNotice):
 
 
 @dataclass(frozen=True, kw_only=True)
+class ProcessPutBack(StreamsPutBack):
+    """The architecture's code changed the handler of a signal the workbench hears
+    Ctrl-C or ``kill`` by (``what``: ``ignored SIGINT: put back, so that Ctrl-C still
+    reaches the workbench``), or the working directory; it was put back."""
+
+    @property
+    def text(self) -> str:
+        return f"the architecture's code {self.what}"
+
+
+@dataclass(frozen=True, kw_only=True)
 class PluginSlow(SessionNotice):
     """Plugin ``plugin``'s ``hook`` (or its loading) took ``seconds``, long enough for
     the user to wonder why the workbench waited: it is said, but nothing failed."""

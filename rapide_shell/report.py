@@ -110,7 +110,7 @@ class Activity:
             self.add_problem(
                 _placed(f"{text}: {error_text(notification.error)}", notification.traceback)
             )
-        elif kind in ("StreamsPutBack", "WatchStopped", "PluginSlow"):
+        elif kind in ("StreamsPutBack", "ProcessPutBack", "WatchStopped", "PluginSlow"):
             self.add_problem(notification.text, "bold yellow")
         elif kind == "LimitReached":
             self.add_problem(
@@ -330,8 +330,29 @@ def error_text(error: BaseException) -> str:
     """``KeyError: 'sku'``: an error's type and the first line of its message, if any,
     cut to :data:`MESSAGE_SHOWN` characters (a message of megabytes would fill the
     terminal; the traceback kept with a handler's error holds it whole)."""
-    message = render.shorten(first_line(message_of(error)), MESSAGE_SHOWN)
+    message = first_line(message_of(error))
+    if isinstance(error, BaseExceptionGroup):
+        # "unhandled errors in a TaskGroup (1 sub-exception)" says nothing of what
+        # failed: the first few are named after it (a group among them, by its own
+        # line only: a group nesting groups would be named without end).
+        inner = [_group_part(part) for part in error.exceptions[:GROUP_SHOWN]]
+        more = len(error.exceptions) - len(inner)
+        message += ": " + "; ".join(inner) + (f"; and {more} more" if more > 0 else "")
+    message = render.shorten(message, MESSAGE_SHOWN)
     return f"{type(error).__name__}: {message}" if message else type(error).__name__
+
+
+GROUP_SHOWN = 3
+"""How many of an exception group's errors its line names."""
+
+
+def _group_part(error: BaseException) -> str:
+    """One error of an exception group, as :func:`error_text` says it, a group only by
+    its own message."""
+    if isinstance(error, BaseExceptionGroup):
+        message = first_line(message_of(error))
+        return f"{type(error).__name__}: {message}" if message else type(error).__name__
+    return error_text(error)
 
 
 def first_line(text: str) -> str:
@@ -346,7 +367,10 @@ def _placed(text: str, traceback_text: str) -> str:
     return f"{text} (at {place})" if place else text
 
 
-_FRAME = re.compile(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+), in (?P<function>\S+)', re.M)
+# A frame's line, also as an exception group's traceback writes it, behind its "| ".
+_FRAME = re.compile(
+    r'^[ \t|+]*File "(?P<file>[^"]+)", line (?P<line>\d+), in (?P<function>\S+)', re.M
+)
 
 
 @functools.cache

@@ -43,6 +43,7 @@ from pyrapide.runtime import (
 from rapide_shell import notices
 from rapide_shell.commands.errors import CommandError
 from rapide_shell.loader import LoadedArchitecture
+from rapide_shell.process_kept import recursion_limit_kept
 
 if TYPE_CHECKING:
     from pyrapide.architecture import ArchitectureDescription
@@ -220,6 +221,9 @@ class RuntimeLink:
         self.seed = 0 if seed is None else seed
         self.bounds = bounds if bounds is not None else Bounds()
         self.handler_timeout = _at_most(handler_timeout, self.bounds.timeout)
+        # What the code of a step or a run changed of the process and was put back as
+        # it ended (see rapide_shell.process_kept), for the command to say.
+        self.put_back: list[str] = []
         """The seconds one stretch of a handler may keep control (None: no bound): no
         more than the session's ``timeout``, which a handler that never hands control
         back would otherwise outlast (for ever, with no handler bound of its own)."""
@@ -233,6 +237,10 @@ class RuntimeLink:
         self.running = False
         self.closed = False
         self.stopped_by: notices.BreakpointHit | None = None
+        # Whether the workbench's own pause (the user's `pause`, Ctrl-C) came during the
+        # current run: a pause that ends a run without it was the architecture's code
+        # calling System.pause(), not the user's.
+        self._paused_here = False
         """The breakpoint that stopped the last run, if one did."""
         self.last_run: RunOutcome | None = None
         """What the last run did: its steps, and why it stopped."""
@@ -374,6 +382,15 @@ class RuntimeLink:
     @property
     def paused_by_user(self) -> bool:
         """True when the last run ended on ``pause`` (not quiet, a breakpoint or a limit)."""
+        return self._paused_by() and self._paused_here
+
+    @property
+    def paused_by_code(self) -> bool:
+        """True when the last run ended on a ``pause()`` the architecture's own code
+        called (a handler, a hook), not the user's."""
+        return self._paused_by() and not self._paused_here
+
+    def _paused_by(self) -> bool:
         run = self.last_run
         paused = run is not None and run.stopped is StopReason.PAUSED
         return paused and self.stopped_by is None and self._halted_by is None
@@ -578,7 +595,8 @@ class RuntimeLink:
         before = system.steps
         self._bound_handlers(system)
         try:
-            return await system.step(target)
+            with recursion_limit_kept(self.put_back):
+                return await system.step(target)
         except ValueError as error:
             # Said for the `step` typed, without the library's call (`step(#3): ...`).
             raise CommandError(_STEP_CALL.sub("", str(error), count=1)) from None
@@ -597,6 +615,7 @@ class RuntimeLink:
         left = self.bounds.steps_left()
         budget = left if max_steps is None else max_steps if left is None else min(left, max_steps)
         self.stopped_by = None
+        self._paused_here = False
         self._run_began_at = system.steps
         self.every = every
         self.running = True
@@ -604,13 +623,16 @@ class RuntimeLink:
             # In the try: the user's Ctrl-C in a listener of it must not leave the run
             # marked running, which close() would wait on for ever.
             self.notify(notices.RunStarted())
-            if every is None:
-                self._bound_handlers(system)
-                outcome = await system.run_until_quiet(
-                    budget, timeout=self.bounds.time_left(), yield_every=YIELD_EVERY
-                )
-            else:
-                outcome = await self._run_slowly(system, budget)
+            # The limit is put back before what the run recorded is shown: lowered by
+            # a handler, showing a payload nested within the 100 allowed failed.
+            with recursion_limit_kept(self.put_back):
+                if every is None:
+                    self._bound_handlers(system)
+                    outcome = await system.run_until_quiet(
+                        budget, timeout=self.bounds.time_left(), yield_every=YIELD_EVERY
+                    )
+                else:
+                    outcome = await self._run_slowly(system, budget)
             self.last_run = outcome
         finally:
             self.running = False
@@ -670,6 +692,7 @@ class RuntimeLink:
         """Pause a run in progress after the current step; False when none is."""
         if not self.running:
             return False
+        self._paused_here = True
         self.live.pause()
         if self._slow_pause is not None:
             self._slow_pause.set()

@@ -149,6 +149,8 @@ import asyncio
 import contextlib
 import dataclasses
 import re
+import sys
+import threading
 import traceback
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -194,8 +196,9 @@ from rapide_shell.plugins import (
     slow_since,
     started,
 )
+from rapide_shell.process_kept import cwd_kept, recursion_limit_kept, signals_kept
 from rapide_shell.recording import Recorder
-from rapide_shell.report import Activity, error_text
+from rapide_shell.report import Activity, error_text, raised_at
 from rapide_shell.runtime_link import Bounds, RuntimeLink, SessionState, Sink
 from rapide_shell.std_streams import streams_kept
 from rapide_shell.travel import ReplayError, TimeMachine
@@ -375,7 +378,7 @@ class Session:
             seed = at.seed
         # A handler, hook or guard calling os._exit would end the workbench at once,
         # unsaid and with its exit status 0: it raises instead, reported as any error.
-        with exit_refused(ExitCalled):
+        with exit_refused(ExitCalled), threads_told():
             session = cls.load(
                 path, arch=arch, seed=seed, handler_timeout=handler_timeout, bounds=bounds
             )
@@ -532,11 +535,19 @@ class Session:
         ``adding``."""
         seen = _HookProblems()
         broken: list[str] = []
+        changed: list[str] = []
         with self.capture(seen):
-            with streams_kept(broken):
+            with (
+                streams_kept(broken),
+                signals_kept(changed),
+                cwd_kept(changed),
+                recursion_limit_kept(changed),
+            ):
                 yield
             for what in broken:
                 self.notify(notices.StreamsPutBack(what=what))
+            for what in changed:
+                self.notify(notices.ProcessPutBack(what=what))
         notes = [*self._hook_notes[hook], *seen.notes] if adding else seen.notes
         self._hook_notes[hook] = notes
         failures = (HandlerError, LimitReached, notices.PluginFailed)
@@ -654,6 +665,11 @@ class Session:
     def paused_by_user(self) -> bool:
         """The last run ended on ``pause``."""
         return self.runtime.paused_by_user
+
+    @property
+    def paused_by_code(self) -> bool:
+        """The last run ended on a ``pause()`` the architecture's own code called."""
+        return self.runtime.paused_by_code
 
     @property
     def steps_in_run(self) -> int:
@@ -861,8 +877,14 @@ class Session:
         if not outer:
             self.decisions.along = self.decisions.started = None
         broken: list[str] = []
+        changed: list[str] = []
         try:
-            with streams_kept(broken):
+            with (
+                streams_kept(broken),
+                signals_kept(changed),
+                cwd_kept(changed),
+                recursion_limit_kept(changed),
+            ):
                 outcome = await self._run_handler(definition.handler, command, line)
             outcome = _readable(outcome, command.name, definition.handler)
         except CommandError as error:
@@ -886,6 +908,10 @@ class Session:
             gave_line = self.travel.end_command(outer)
         for what in broken:
             outcome = _with_warning(outcome, notices.StreamsPutBack(what=what).text)
+        changed += self.runtime.put_back
+        self.runtime.put_back.clear()
+        for what in changed:
+            outcome = _with_warning(outcome, notices.ProcessPutBack(what=what).text)
         if not outer:
             outcome = self._with_steps_told(outcome)
         if gave_line or not outer:
@@ -1143,6 +1169,40 @@ def _shortened(message: str) -> str:
     return _QUOTE.sub(
         lambda quoted: f"'{render.shorten(quoted.group(1), render.QUOTED_WIDTH)}'", message
     )
+
+
+@contextlib.contextmanager
+def threads_told() -> Iterator[None]:
+    """An error that ends a thread the architecture's code started, said in one line on
+    ``sys.stderr`` (``error in thread 'poller' of the architecture's code: ValueError:
+    no route (at arch.py:12 in poll)``) while the block runs, where Python writes a
+    traceback of every frame: in the TUI, a wall of red lines in the Output. SystemExit
+    ends a thread unsaid, as Python has it."""
+    previous = threading.excepthook
+
+    def told(args: threading.ExceptHookArgs) -> None:
+        if args.exc_type is SystemExit:
+            return
+        try:
+            error = args.exc_value or args.exc_type()
+            text = "".join(
+                traceback.format_exception(args.exc_type, error, args.exc_traceback)
+            )
+            place = raised_at(text)
+            name = args.thread.name if args.thread is not None else "a thread"
+            line = f"error in thread {name!r} of the architecture's code: {error_text(error)}"
+            line = f"{line} (at {place})" if place else line
+            if sys.stderr is not None:
+                sys.stderr.write(printable(line) + "\n")
+                sys.stderr.flush()
+        except Exception:  # an error that cannot be told at all: Python's own way
+            previous(args)
+
+    threading.excepthook = told
+    try:
+        yield
+    finally:
+        threading.excepthook = previous
 
 
 def _readable(outcome: object, command: str, handler: object) -> CommandOutcome:

@@ -11,7 +11,7 @@ so that a type checker sees every field.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -95,7 +95,7 @@ class TaskResumed(Notification):
     task: InFlight
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
 class HandlerError(Notification):
     """A handler (or a start/finish hook) raised; the run went on without it.
 
@@ -115,8 +115,17 @@ class HandlerError(Notification):
     traceback: str
     hook: str | None = None
 
+    def __repr__(self) -> str:
+        # Written by hand, for this class and those below it (repr=False): the error
+        # is the user's, whose __repr__ may raise, and printing system.errors raised
+        # that in its turn.
+        shown = ", ".join(
+            f"{field.name}={_safe_repr(getattr(self, field.name))}" for field in fields(self)
+        )
+        return f"{type(self).__name__}({shown})"
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
 class GuardError(HandlerError):
     """A guard (``.where``) raised while an event was matched: in a connection's
     pattern as the event was routed, or in a ``@when`` pattern of the component
@@ -132,7 +141,7 @@ class GuardError(HandlerError):
     connection: Connection
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
 class ConstraintGuardError(HandlerError):
     """A guard (``.where``) in a pattern of one of the architecture's constraints raised
     while ``event`` was checked against it.
@@ -242,3 +251,12 @@ NOTIFICATION_KINDS: dict[str, type[Notification]] = {
         SubscriberError,
     )
 }
+
+
+def _safe_repr(value: Any) -> str:
+    """``repr(value)``, or what it is when its own ``__repr__`` raises (a class of the
+    user's may): ``<Unreadable, whose repr raised>``."""
+    try:
+        return repr(value)
+    except Exception:
+        return f"<{type(value).__name__}, whose repr raised>"

@@ -942,6 +942,16 @@ class System:
                 raise EmitError(
                     f"{where}: caused_by names {ref!r}, which is not in the computation"
                 )
+            if isinstance(ref, Event) and not _same_event(ref, event):
+                # Ids are numbered per computation: an event kept from another system,
+                # or from before a reset, shares its id with an event of this one, and
+                # would have been taken for it unsaid.
+                raise EmitError(
+                    f"{where}: caused_by holds {ref.id} {ref.name} from {ref.source}, an "
+                    f"event of another computation (this one's {event.id} is a different "
+                    "event that has the same id); pass an event of this system's "
+                    "computation, or its id"
+                )
             events.append(event)
         return events
 
@@ -1098,3 +1108,19 @@ def _read_inside(item: Any, path: str) -> Any:
     if isinstance(item, Constraint):
         return item.scoped(path)
     return item  # refused by the monitor, by name
+
+
+def _same_event(given: Event, recorded: Event) -> bool:
+    """Whether ``given``, found by its id, is the ``recorded`` event: the object itself,
+    or one of the same name, source and payload (the same event, read again from a file
+    or recorded again by a replay)."""
+    if given is recorded:
+        return True
+    try:
+        return bool(
+            given.name == recorded.name
+            and given.source == recorded.source
+            and given.payload == recorded.payload
+        )
+    except Exception:  # a payload built by hand whose values cannot be compared
+        return False

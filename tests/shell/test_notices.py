@@ -15,7 +15,7 @@ def test_every_notice_is_built_with_keywords_only() -> None:
         for value in vars(notices).values()
         if isinstance(value, type) and issubclass(value, notices.SessionNotice)
     ]
-    assert len(kinds) == 16
+    assert len(kinds) == 17
     for kind in kinds:
         assert all(field.kw_only for field in dataclasses.fields(kind)), kind.__name__
     with pytest.raises(TypeError):

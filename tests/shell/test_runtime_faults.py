@@ -6,6 +6,7 @@ is still saved and loadable afterwards."""
 from __future__ import annotations
 
 import json
+import re
 import signal
 import subprocess
 import sys
@@ -16,8 +17,9 @@ import pytest
 
 from pyrapide import Computation
 from rapide_shell.hookspecs import hookimpl
+from rapide_shell.report import error_text
 from rapide_shell.session import Session
-from tests.shell.cli_process import REPO, run_rapide, run_under_way
+from tests.shell.cli_process import REPO, run_rapide, run_under_way, script_at_its_run, waiting
 from tests.shell.test_repl import User
 from tests.shell.tui.conftest import SIZE, settle, type_command, wait_until
 
@@ -66,6 +68,37 @@ def test_a_handler_raising_it_is_one_line_and_the_script_goes_on(kind, tmp_path)
     assert done.stdout.rstrip().endswith("ok: no expect")
     assert saved_events(saved) == ["Panel.press", "Desk.done", "Panel.press", "Panel.press",
                                    "Desk.done"]
+
+
+def test_a_handler_raising_an_exception_group_is_placed_in_its_code(tmp_path) -> None:
+    # An exception group's traceback writes its frames behind "| ", which the line's
+    # place was not read from: the error said what was raised, but not where. Nor did
+    # it say what the group held ("unhandled errors in a TaskGroup (1 sub-exception)").
+    script = tmp_path / "s.rapide"
+    script.write_text("inject Panel.press kind=group\nrun\ninject Panel.press kind=last\nrun\n")
+    done = run_rapide("run", HOSTILE, "--script", script)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert (
+        "error in desk handling e1 Panel.press: BaseExceptionGroup: raised by the clerk: "
+        "group (2 sub-exceptions): KeyboardInterrupt; ValueError: inner (at hostile.py:"
+    ) in " ".join(done.stdout.split())
+    assert "Traceback" not in done.stdout and "e3 Desk.done" in done.stdout
+
+
+def test_a_group_of_groups_is_named_one_level_down_not_without_end() -> None:
+    # Three groups in each of 60 levels would be 3**60 lines to name.
+    error: BaseException = ValueError("leaf")
+    for level in range(60):
+        error = ExceptionGroup(f"level {level}", [error, error, error])
+    assert error_text(error) == (
+        "ExceptionGroup: level 59 (3 sub-exceptions): "
+        + "; ".join(["ExceptionGroup: level 58 (3 sub-exceptions)"] * 3)
+    )
+    many = ExceptionGroup("many", [KeyError(n) for n in range(5)])
+    assert error_text(many) == (
+        "ExceptionGroup: many (5 sub-exceptions): KeyError: 0; KeyError: 1; KeyError: 2; "
+        "and 2 more"
+    )
 
 
 @pytest.mark.parametrize("json_output", [False, True], ids=["transcript", "json"])
@@ -788,3 +821,141 @@ def test_a_storm_of_handler_errors_shows_the_first_and_counts_the_rest(tmp_path:
     given = run_rapide("run", architecture, "--script", script, "--json")
     (run,) = json.loads(given.stdout)["commands"]
     assert len(run["result"]["errors"]) == 100
+
+
+def test_a_handler_ignoring_ctrl_c_and_kill_leaves_the_workbench_able_to_hear_them(
+    tmp_path: Path,
+) -> None:
+    # A handler that ignored SIGINT and SIGTERM left `rapide run` deaf to both: a later
+    # run waiting on the outside could be ended only by SIGKILL, its recording lost.
+    # The workbench's handlers are put back after the command, and that is said.
+    script = tmp_path / "s.rapide"
+    script.write_text(
+        "inject Panel.press kind=deaf\nrun\ninject Panel.press kind=outside\nrun\n"
+    )
+    recording = tmp_path / "rec.rapide"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rapide_shell.cli", "run", str(HOSTILE), "--script",
+         str(script), "--record", str(recording)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin", "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        read = script_at_its_run(process)  # the first run
+        read += script_at_its_run(process)  # the second, which waits for ever
+        waiting(process.pid)
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == 143, err
+    assert "rapide: exit status 143: ended by SIGTERM" in err
+    put_back = "warning: the architecture's code ignored {}: put back, so that {}"
+    assert put_back.format("SIGINT", "Ctrl-C still reaches the workbench") in read
+    assert put_back.format("SIGTERM", "`kill` still ends the workbench as it should") in read
+    assert "Traceback" not in read + out + err
+    assert 'inject Panel.press {"kind": "outside"}' in recording.read_text()
+
+
+def test_a_handler_changing_the_working_directory_leaves_the_users_paths_where_they_were(
+    tmp_path: Path,
+) -> None:
+    # `save run.json` and `--record rec.rapide` are read from the working directory: a
+    # handler's os.chdir sent them to another folder while the line said "saved to
+    # run.json". It is put back after the command, and that is said.
+    folder = tmp_path / "here"
+    folder.mkdir()
+    (folder / "s.rapide").write_text(
+        "inject Panel.press kind=chdir\nrun\nsave run.json\n"
+    )
+    done = run_rapide("run", HOSTILE, "--script", "s.rapide", "--record", "rec.rapide",
+                      cwd=folder, env={"PYTHONPATH": str(REPO)})
+    assert (done.returncode, done.stderr) == (0, "")
+    said = " ".join(done.stdout.split())
+    assert (
+        f"warning: the architecture's code changed the working directory to {tmp_path}: "
+        f"put back to {folder}, so that the paths you give (save, export, the recording) "
+        "stay where they were"
+    ) in said
+    assert saved_events(folder / "run.json") == ["Panel.press", "Desk.done"]
+    assert "run" in (folder / "rec.rapide").read_text()
+    assert not (tmp_path / "run.json").exists() and not (tmp_path / "rec.rapide").exists()
+
+
+def test_a_thread_of_the_handlers_raising_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    # Python writes an error ending a thread as a traceback of every frame: on stderr
+    # under `rapide run`, and as a wall of red lines in the TUI's Output.
+    script = tmp_path / "s.rapide"
+    script.write_text("inject Panel.press kind=thread\nrun\n")
+    done = run_rapide("run", HOSTILE, "--script", script)
+    assert done.returncode == 0
+    assert re.fullmatch(
+        r"error in thread 'poller' of the architecture's code: ValueError: no route "
+        r"\(at hostile\.py:\d+ in _poll\)\n",
+        done.stderr,
+    ), done.stderr
+    assert "e2 Desk.done" in done.stdout
+
+
+def test_a_handler_lowering_the_recursion_limit_leaves_save_working(tmp_path: Path) -> None:
+    # A handler's sys.setrecursionlimit(100) made every later `save` of a computation
+    # holding a payload nested 95 deep (within the 100 a payload may have) fail with a
+    # RecursionError. The limit is put back after the command, and that is said.
+    file = tmp_path / "deep.py"
+    file.write_text(
+        "import sys\n"
+        "from pyrapide import Pattern, action, architecture, connect, get_context\n"
+        "from pyrapide import interface, module, when\n"
+        "@interface\n"
+        "class Src:\n"
+        "    @action\n"
+        "    async def go(self) -> None: ...\n"
+        "    @action\n"
+        "    async def deep(self, value: list) -> None: ...\n"
+        "@module(implements=Src)\n"
+        "class Deep:\n"
+        "    @when(Pattern.match('Src.go', source='env'))\n"
+        "    async def on_go(self, match):\n"
+        "        value = []\n"
+        "        for _ in range(95):\n"
+        "            value = [value]\n"
+        "        await get_context(self).emit('Src.deep', value=value)\n"
+        "        sys.setrecursionlimit(100)\n"
+        "@architecture\n"
+        "class Arch:\n"
+        "    src = Src\n"
+        "    connections = [connect(Pattern.match('Src.go', source='env'), target=src)]\n"
+    )
+    saved = tmp_path / "run.json"
+    script = tmp_path / "s.rapide"
+    script.write_text(f"inject Src.go\nrun\nsave {saved}\n")
+    done = run_rapide("run", file, "--script", script)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert re.search(
+        r"warning: the architecture's code set the recursion limit to 100: put back to "
+        r"\d+, so that saving and showing deep payloads still work",
+        " ".join(done.stdout.split()),
+    ), done.stdout
+    assert saved_events(saved) == ["Src.go", "Src.deep"]
+
+
+def test_a_run_a_handler_paused_is_not_said_to_be_paused_by_the_user(tmp_path: Path) -> None:
+    # A handler calling System.pause() ended the run with "paused by you", a pause the
+    # user never asked for, and the recording wrote it as the steps taken (a pause of
+    # the user's falls at no reproducible point; the code's falls at the same one).
+    script = tmp_path / "s.rapide"
+    script.write_text(
+        "inject Panel.press kind=pause\ninject Panel.press kind=last\nrun\nrun\n"
+    )
+    recording = tmp_path / "rec.rapide"
+    done = run_rapide("run", HOSTILE, "--script", script, "--record", recording)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert "paused by you" not in done.stdout
+    assert (
+        "paused by the architecture's code (System.pause()): 3 pending" in done.stdout
+    ), done.stdout
+    lines = [line for line in recording.read_text().splitlines() if not line.startswith("#")]
+    assert lines[-2:] == ["run", "run"], lines
+    replayed = run_rapide("run", HOSTILE, "--script", recording)
+    assert replayed.returncode == 0, replayed.stderr
+    assert "e4 Desk.done" in replayed.stdout

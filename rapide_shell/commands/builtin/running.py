@@ -390,7 +390,13 @@ async def run(
     if bound is not None:
         output.append(Text(f"stopped: {bound} with work pending", style="bold yellow"))
     # A user's pause is said by the state line itself: "paused by you: 2 pending ...".
-    output.append(state_line(session, paused_by_user=paused_by_user and stopped is None))
+    output.append(
+        state_line(
+            session,
+            paused_by_user=paused_by_user and stopped is None,
+            paused_by_code=session.paused_by_code and stopped is None,
+        )
+    )
     data: dict[str, Any] = {
         "dispatches": report.started_count,
         "steps": 0 if outcome is None else outcome.steps,
@@ -421,15 +427,20 @@ def _halt_reached(session: Session) -> str | None:
     return None if limit is None or session.quiet else f"the system's {limit}"
 
 
-def state_line(session: Session, *, paused_by_user: bool = False) -> Text:
+def state_line(
+    session: Session, *, paused_by_user: bool = False, paused_by_code: bool = False
+) -> Text:
     """``paused: 2 pending, 1 in flight (...)`` or ``quiet: nothing pending, nothing in
     flight``; ``paused by you: ...``, stood out, after a run the user paused (``pause``,
-    Ctrl-C) with work left."""
+    Ctrl-C) with work left, and ``paused by the architecture's code (System.pause())``
+    after one a handler or hook paused."""
     count = session.pending_count
     flights = session.in_flight()
     if not count and not flights:
         return Text("quiet: nothing pending, nothing in flight", style="dim")
     paused, style = ("paused by you", "bold yellow") if paused_by_user else ("paused", "dim")
+    if paused_by_code and not paused_by_user:
+        paused, style = "paused by the architecture's code (System.pause())", "bold yellow"
     pending = f"{count} pending" if count else "nothing pending"
     if not flights:
         return Text(f"{paused}: {pending} (step, run or show queue)", style=style)

@@ -547,3 +547,47 @@ async def test_raising_max_events_lets_a_stopped_run_go_on_where_it_stopped():
     pings = [e.payload["n"] for e in system.computation.events_by_name("Ping.ping")]
     assert pings == list(range(len(pings)))  # the chatterbox resumed where it stopped
     await system.stop()
+
+
+class _Unshowable(Exception):
+    """An error of the user's whose own __repr__ and __str__ raise."""
+
+    def __repr__(self):
+        raise RuntimeError("no repr")
+
+    def __str__(self):
+        raise RuntimeError("no str")
+
+
+def _unshowable_guard(match):
+    raise _Unshowable()
+
+
+@module(implements=Pong)
+class Unshowable:
+    @when(Pattern.match("Ping.ping"))
+    async def on_ping(self, match):
+        raise _Unshowable()
+
+
+async def test_an_error_whose_repr_raises_still_shows_in_its_report():
+    # HandlerError's repr (a dataclass's) called repr() of the user's error: printing
+    # system.errors, as one does in a program of one's own, raised RuntimeError.
+    @architecture
+    class Showing:
+        a = Ping
+        b = Pong
+        connections = [
+            connect(Pattern.match("Ping.ping"), target="b"),
+            agent(Pattern.match("Ping.ping").where(_unshowable_guard), target="b"),
+        ]
+
+    system = System(Showing, {"a": Pinger, "b": Unshowable})
+    await system.run()
+    kinds = sorted(type(error).__name__ for error in system.errors)
+    assert kinds == ["GuardError", "HandlerError"]
+    for error in system.errors:
+        shown = repr(error)
+        assert shown.startswith(f"{type(error).__name__}(seq=")
+        assert "error=<_Unshowable, whose repr raised>" in shown
+        assert str(error) == shown

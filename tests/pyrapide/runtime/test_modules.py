@@ -509,3 +509,24 @@ async def test_a_field_called_name_is_a_field_of_the_event():
     assert opened.name == "Accounts.opened"
     assert dict(opened.payload) == {"name": "ada", "source": "web"}
     assert opened.source == "accounts"
+
+
+async def test_caused_by_an_event_of_another_computation_is_refused_not_taken_by_its_id():
+    # Ids are numbered per computation: an event kept from before a reset (or from
+    # another system) was taken for this computation's event of the same id, a different
+    # one, and the new event recorded as caused by it, unsaid.
+    system = System(Shop, {"client": Shopper, "store": Recorder})
+    await system.start()
+    kept = system.inject("Client.put", {"key": "before"})
+    system.reset()
+    await system.start()
+    now = system.inject("Client.put", {"key": "after"})
+    assert now.id == kept.id
+    recorded = len(system.computation)
+    with pytest.raises(EmitError, match=r"caused_by holds e\d+ Client.put from env, an event "
+                       r"of another computation \(this one's e\d+ is a different event"):
+        system.inject("Client.put", {"key": "z"}, caused_by=kept)
+    assert len(system.computation) == recorded
+    # This computation's own event, by itself or by its id, is a cause as before.
+    assert system.inject("Client.put", {"key": "y"}, caused_by=now).id
+    assert system.inject("Client.put", {"key": "x"}, caused_by=now.id).id
