@@ -143,6 +143,7 @@ async def run_headless(
     for failure in failures:
         print_error(failure)
     if not failures and not result.hooks_failed and result.recording_problem is None:
-        console.print(Text(result.expectations_held(), style="green"))
+        # The verdict whole on its last line, for a job to read, a long path and all.
+        console.print(Text(result.expectations_held(), style="green"), soft_wrap=True)
     return result.exit_status
 
