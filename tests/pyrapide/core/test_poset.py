@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import tracemalloc
 
 import pytest
@@ -16,6 +14,7 @@ from pyrapide.core import (
     EventSet,
     Poset,
 )
+from tests.pyrapide.hash_seeds import printed_under_hash_seeds
 
 
 def diamond() -> tuple[Poset, dict[str, Event]]:
@@ -225,16 +224,7 @@ def test_topological_order_does_not_depend_on_hash_seed() -> None:
         " if not p.is_ancestor(ev[(7 * i + 11) % 30], ev[(7 * i) % 30])]\n"
         "print([e.id for e in p.topological_order()], [e.id for e in p.ancestors(ev[4])])"
     )
-    outputs = {
-        subprocess.run(
-            [sys.executable, "-c", code],
-            capture_output=True,
-            text=True,
-            check=True,
-            env={"PYTHONHASHSEED": seed},
-        ).stdout
-        for seed in ("1", "2", "3")
-    }
+    outputs = printed_under_hash_seeds(code, ("1", "2", "3"))
     assert len(outputs) == 1
 
 
@@ -252,16 +242,7 @@ def test_an_unknown_cause_in_a_set_is_named_alike_under_every_hash_seed() -> Non
         "    except ValueError as error:\n"
         "        print(error)\n"
     )
-    outputs = {
-        subprocess.run(
-            [sys.executable, "-c", code],
-            capture_output=True,
-            text=True,
-            check=True,
-            env={"PYTHONHASHSEED": seed},
-        ).stdout
-        for seed in ("1", "2", "3", "4")
-    }
+    outputs = printed_under_hash_seeds(code)
     assert outputs == {
         "cause 'x0' of event 'b' is not in the poset\n"
         "cause 'x0' of event 'c' is not in the poset\n"

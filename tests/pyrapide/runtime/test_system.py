@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
@@ -20,6 +17,7 @@ from pyrapide.runtime import (
     StateChanged,
     System,
 )
+from tests.pyrapide.hash_seeds import printed_under_hash_seeds
 from tests.pyrapide.runtime.kinds_parts import LOG, Echo, Fan, Silent
 
 
@@ -254,17 +252,7 @@ def test_an_unknown_cause_in_a_set_is_named_alike_under_every_hash_seed():
         "        print(error)\n"
         "asyncio.run(main())\n"
     )
-    outputs = {
-        subprocess.run(
-            [sys.executable, "-c", code],
-            capture_output=True,
-            text=True,
-            check=True,
-            cwd=Path(__file__).parents[3],
-            env={"PYTHONHASHSEED": seed},
-        ).stdout
-        for seed in ("1", "2", "3", "4")
-    }
+    outputs = printed_under_hash_seeds(code)
     assert outputs == {
         "inject('Source.ping'): caused_by names 'e20', which is not in the computation\n"
     }
