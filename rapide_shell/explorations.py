@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -175,7 +174,7 @@ class BackgroundExploration:
     async def _run(self, pool: ProcessPoolExecutor) -> None:
         from pyrapide.exploration import ExplorationError, Explorer
         from rapide_shell.downloads import download_name
-        from rapide_shell.explore_run import write_counterexamples
+        from rapide_shell.explore_run import shut_down, write_counterexamples
         from rapide_shell.exploring import default_out
 
         settings = self.settings
@@ -205,9 +204,7 @@ class BackgroundExploration:
             # before the interpreter exits. One still closing its pipes then raced
             # concurrent.futures' own exit hook (an OSError, "Bad file descriptor",
             # printed after the front end's last line on Python 3.11).
-            asyncio.get_running_loop().run_in_executor(
-                None, functools.partial(pool.shutdown, wait=True, cancel_futures=True)
-            )
+            asyncio.get_running_loop().run_in_executor(None, shut_down, pool)
             self._ended = True  # its end notice's listeners read the answer, not progress
             self._notify(notices.ExplorationChanged(progress=self.progress, ended=True))
 

@@ -24,6 +24,7 @@ import re
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, replace
@@ -103,7 +104,38 @@ def workers_for(
     try:
         yield Workers(pool, workers)
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        shut_down(pool)
+
+
+WORKERS_GRACE = 2.0
+"""Seconds the workers still in a shard as an exploration ends (one past the answer's
+end, or one a stop left running: a shard takes about a quarter of a second) have to
+finish it before they are ended."""
+
+
+def shut_down(pool: ProcessPoolExecutor, grace: float = WORKERS_GRACE) -> None:
+    """Shut ``pool`` down, the shards not started cancelled; a worker still in one after
+    ``grace`` seconds is ended (SIGTERM, then SIGKILL). Waiting for it as long as it
+    takes kept ``rapide explore`` (and a workbench quitting) waiting for ever on a
+    schedule whose handler awaits what never comes, deaf to a second Ctrl-C, and a
+    SIGTERM then left the workers running on their own. The pool's manager thread is
+    waited for too, so that it is done before the interpreter's exit hooks run."""
+    # The processes and the manager thread, read before shutdown() lets go of them (the
+    # executor has no public way to end its workers before Python 3.14).
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    manager = getattr(pool, "_executor_manager_thread", None)
+    pool.shutdown(wait=False, cancel_futures=True)
+    deadline = time.monotonic() + grace
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+    for end in ("terminate", "kill"):
+        stuck = [process for process in processes if process.is_alive()]
+        for process in stuck:
+            getattr(process, end)()
+        for process in stuck:
+            process.join(1.0)
+    if manager is not None:
+        manager.join(grace)
 
 
 WARM_MODULES = ("rapide_shell.exploring",)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -844,3 +845,34 @@ def test_a_constraint_alone_is_a_property_checked(tmp_path: Path) -> None:
                     script(tmp_path, "inject Sensor.alarm level=1\nrun\n"))
     assert result.returncode == 0, result.stderr
     assert "ok: every property held in every schedule" in result.stdout
+
+
+def _children(pid: int) -> list[int]:
+    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+@pytest.mark.slow
+def test_a_worker_in_a_schedule_that_never_ends_is_ended_after_a_stop(tmp_path: Path) -> None:
+    # A handler awaiting a future that never completes, in a worker: after Ctrl-C the
+    # report never came (the pool's shutdown waited for that worker), a second Ctrl-C
+    # did nothing, and SIGTERM left both workers running on their own.
+    scenario = script(tmp_path, "inject Panel.press kind=outside\nrun\n")
+    explore = subprocess.Popen(
+        [sys.executable, "-m", "rapide_shell.cli", "explore", str(FIXTURES / "hostile.py"),
+         "--script", str(scenario), "--workers", "2", "--out", str(tmp_path / "ce.rapide")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO,
+    )
+    try:
+        while len(_children(explore.pid)) < 2:
+            time.sleep(0.05)
+        workers = _children(explore.pid)
+        time.sleep(2)  # for a worker to be in the schedule that waits
+        explore.send_signal(signal.SIGINT)
+        out, err = explore.communicate(timeout=60)
+    finally:
+        explore.kill()
+    assert explore.returncode == 130, err
+    assert "interrupted (Ctrl-C): the space was not exhausted" in out
+    for worker in workers:
+        with pytest.raises(ProcessLookupError):
+            os.kill(worker, 0)
