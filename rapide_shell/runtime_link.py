@@ -221,12 +221,12 @@ class RuntimeLink:
         self.seed = 0 if seed is None else seed
         self.bounds = bounds if bounds is not None else Bounds()
         self.handler_timeout = _at_most(handler_timeout, self.bounds.timeout)
-        # What the code of a step or a run changed of the process and was put back as
-        # it ended (see rapide_shell.process_kept), for the command to say.
-        self.put_back: list[str] = []
         """The seconds one stretch of a handler may keep control (None: no bound): no
         more than the session's ``timeout``, which a handler that never hands control
         back would otherwise outlast (for ever, with no handler bound of its own)."""
+        self.put_back: list[str] = []
+        """What the code of a step or a run changed of the process and was put back as
+        it ended (see :mod:`rapide_shell.process_kept`), for the command to say."""
         self._own_handler_timeout = handler_timeout
         self._timeout_bounds_handlers = False
         """True while the session's time left, not the handler bound asked for, bounds
@@ -237,11 +237,11 @@ class RuntimeLink:
         self.running = False
         self.closed = False
         self.stopped_by: notices.BreakpointHit | None = None
+        """The breakpoint that stopped the last run, if one did."""
         # Whether the workbench's own pause (the user's `pause`, Ctrl-C) came during the
         # current run: a pause that ends a run without it was the architecture's code
         # calling System.pause(), not the user's.
         self._paused_here = False
-        """The breakpoint that stopped the last run, if one did."""
         self.last_run: RunOutcome | None = None
         """What the last run did: its steps, and why it stopped."""
         self._run_began_at = 0
