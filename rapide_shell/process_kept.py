@@ -121,3 +121,13 @@ def recursion_limit_kept(broken: list[str]) -> Iterator[None]:
                     f"set the recursion limit to {now}: put back to {before}, so that "
                     "saving and showing deep payloads still work"
                 )
+
+
+@contextlib.contextmanager
+def process_kept(broken: list[str]) -> Iterator[None]:
+    """The signal handlers, the working directory and the recursion limit, each kept as
+    :func:`signals_kept`, :func:`cwd_kept` and :func:`recursion_limit_kept` keep it:
+    what the code a command or the hooks ran changed is put back, and said in
+    ``broken``."""
+    with signals_kept(broken), cwd_kept(broken), recursion_limit_kept(broken):
+        yield

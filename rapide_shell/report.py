@@ -338,7 +338,11 @@ def error_text(error: BaseException) -> str:
         inner = [_group_part(part) for part in error.exceptions[:GROUP_SHOWN]]
         more = len(error.exceptions) - len(inner)
         message += ": " + "; ".join(inner) + (f"; and {more} more" if more > 0 else "")
-    message = render.shorten(message, MESSAGE_SHOWN)
+    return _named(error, render.shorten(message, MESSAGE_SHOWN))
+
+
+def _named(error: BaseException, message: str) -> str:
+    """``KeyError: 'sku'``: ``error``'s type, and ``message`` after it if there is one."""
     return f"{type(error).__name__}: {message}" if message else type(error).__name__
 
 
@@ -350,8 +354,7 @@ def _group_part(error: BaseException) -> str:
     """One error of an exception group, as :func:`error_text` says it, a group only by
     its own message."""
     if isinstance(error, BaseExceptionGroup):
-        message = first_line(message_of(error))
-        return f"{type(error).__name__}: {message}" if message else type(error).__name__
+        return _named(error, first_line(message_of(error)))
     return error_text(error)
 
 

@@ -196,7 +196,7 @@ from rapide_shell.plugins import (
     slow_since,
     started,
 )
-from rapide_shell.process_kept import cwd_kept, recursion_limit_kept, signals_kept
+from rapide_shell.process_kept import process_kept
 from rapide_shell.recording import Recorder
 from rapide_shell.report import Activity, error_text, raised_at
 from rapide_shell.runtime_link import Bounds, RuntimeLink, SessionState, Sink
@@ -537,12 +537,7 @@ class Session:
         broken: list[str] = []
         changed: list[str] = []
         with self.capture(seen):
-            with (
-                streams_kept(broken),
-                signals_kept(changed),
-                cwd_kept(changed),
-                recursion_limit_kept(changed),
-            ):
+            with streams_kept(broken), process_kept(changed):
                 yield
             for what in broken:
                 self.notify(notices.StreamsPutBack(what=what))
@@ -879,12 +874,7 @@ class Session:
         broken: list[str] = []
         changed: list[str] = []
         try:
-            with (
-                streams_kept(broken),
-                signals_kept(changed),
-                cwd_kept(changed),
-                recursion_limit_kept(changed),
-            ):
+            with streams_kept(broken), process_kept(changed):
                 outcome = await self._run_handler(definition.handler, command, line)
             outcome = _readable(outcome, command.name, definition.handler)
         except CommandError as error:

@@ -158,7 +158,7 @@ class ConstraintGuardError(HandlerError):
     match: PatternMatch
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
 class ConstraintCheckError(HandlerError):
     """The ``check`` of one of the architecture's constraints, written by hand, raised
     (or returned no list of violations) when the system asked what stands: at the
