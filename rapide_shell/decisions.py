@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, NamedTuple
 
-from rapide_shell.address import Address
+from rapide_shell.address import PREFIX, Address
 from rapide_shell.looks import steps_span
 from rapide_shell.recording import inject_line
 
@@ -607,6 +607,12 @@ class DecisionTree:
     def fork(self, name: str) -> Branch:
         """A new branch called ``name`` at the current point, made current: what is decided
         next goes on it. HistoryError for a name that is taken or not a name."""
+        if name.startswith(PREFIX):  # a branch so called could not be told from an address
+            shown = name if len(name) <= 24 else name[:23] + "…"
+            raise HistoryError(
+                f"{shown!r} reads as an address, not a branch name: `goto ADDRESS` goes to "
+                f"one, and a branch name does not start with {PREFIX!r}"
+            )
         if not BRANCH_NAME.match(name):
             raise HistoryError(
                 f"{name!r} is not a branch name: a letter, then letters, digits, '_', '.' "

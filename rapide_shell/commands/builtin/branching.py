@@ -13,7 +13,6 @@ from rich.tree import Tree
 
 from pyrapide.core import Computation
 from rapide_shell import render
-from rapide_shell.address import PREFIX
 from rapide_shell.commands.arguments import ArgumentText, NoArguments, no_arguments, unquote
 from rapide_shell.commands.builtin.travelling import arrived, step_line, stopped, travelled
 from rapide_shell.commands.errors import CommandError, CommandSyntaxError
@@ -222,14 +221,8 @@ async def fork(session: Session, command: Command[BranchArguments], line: str) -
     """Start a branch at the current point."""
     tree = session.decisions
     left = tree.branch
-    name = command.args.name
-    if name.startswith(PREFIX):  # a branch so called could not be told from an address
-        raise CommandError(
-            f"{render.shorten(name, 24)!r} reads as an address, not a branch name: "
-            f"`goto ADDRESS` goes to one, and a branch name does not start with {PREFIX!r}"
-        )
     try:
-        branch = tree.fork(name)
+        branch = tree.fork(command.args.name)
     except HistoryError as error:
         raise CommandError(str(error)) from None
     text = (
