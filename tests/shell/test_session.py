@@ -219,6 +219,11 @@ async def test_why_and_effects_walk_the_causes(shop_session: Session) -> None:
     unknown = await shop_session.execute("why e40")
     assert not unknown.ok
     assert "no event 'e40' (events are e1 to e4)" in unknown.error
+    by_name = await shop_session.execute("why Ledger.entry")
+    assert by_name.error == f"'Ledger.entry' is an event name, not an id: its event is {ledger.id}"
+    await ok(shop_session, "inject Web.order item=pear")
+    orders = await shop_session.execute("effects Web.order")
+    assert orders.error == "'Web.order' is an event name, not an id: its events are e1 and e5"
 
 
 def drawn(outcome: Any) -> list[str]:

@@ -315,19 +315,33 @@ def inside(session: Session, path: str) -> ArchitectureDescription:
 
 
 def find_event(session: Session, event_id: str) -> Event:
-    """The recorded event ``event_id``; CommandError with close ids when there is none."""
+    """The recorded event ``event_id``; CommandError with close ids when there is none,
+    or with the ids of the events of that name when ``event_id`` is a name."""
     event = session.computation.get(event_id)
     if event is None:
         ids = [event.id for event in session.computation]
         hint = close_matches(event_id, ids)
         if not ids:
             raise CommandError(f"no event {event_id!r}: nothing is recorded yet")
+        named = [event.id for event in session.computation.events_by_name(event_id)]
+        if named:
+            raise CommandError(f"{event_id!r} is an event name, not an id: {_ids_of(named)}")
         if len(ids) == 1:
             known = f"the only event is {ids[0]}"
         else:
             known = f"events are {ids[0]} to {ids[-1]}"
         raise CommandError(f"no event {event_id!r} ({known})", suggestions=hint)
     return event
+
+
+def _ids_of(ids: list[str]) -> str:
+    """Which ids to give for the events ``ids`` (all of one name): each of a few, the
+    first and last of many."""
+    if len(ids) == 1:
+        return f"its event is {ids[0]}"
+    if len(ids) <= 4:
+        return f"its events are {', '.join(ids[:-1])} and {ids[-1]}"
+    return f"its {len(ids)} events are {ids[0]} to {ids[-1]}"
 
 
 async def why(session: Session, command: Command[EventArguments], line: str) -> CommandOutcome:
