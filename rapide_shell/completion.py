@@ -279,6 +279,7 @@ def _pattern(
     ]
     if command == "expect" and position == 1:
         candidates.append(("constraints", "constraints", "the architecture's constraints hold"))
+        candidates.append(("errors", "errors", "the errors its code raised, counted"))
     return [
         Completion(text, start, text, meta)
         for text, name, meta in candidates

@@ -165,7 +165,9 @@ def seed_range(text: str) -> tuple[int, int]:
 def _expectation(number: int, text: str, args: Any) -> Expect | ExpectConstraints:
     if args.constraints:
         return ExpectConstraints(number, text)
-    return Expect(number, args.pattern_text, text, args.count, args.none, args.sometimes)
+    return Expect(
+        number, args.pattern_text, text, args.count, args.none, args.sometimes, args.errors
+    )
 
 
 def _refusal(name: str) -> str:

@@ -102,7 +102,7 @@ class Activity:
                 seen.count += 1
         elif kind in ("HandlerError", "GuardError", "ConstraintGuardError", "ConstraintCheckError"):
             self.guard_errors += kind == "GuardError"
-            self.add_problem(_error_line(notification))
+            self.add_problem(error_line(notification))
         elif kind == "ConstraintViolated":
             self.add_problem(_violation_line(notification.violation))
         elif kind == "PluginFailed":
@@ -217,7 +217,7 @@ def standing_problems(errors: list[Any], violations: list[Any], computation: Any
     def position(event: Any) -> int:
         return poset.seq(event) if event is not None and event in poset else last
 
-    found = [(position(error.event), _error_line(error)) for error in errors]
+    found = [(position(error.event), error_line(error)) for error in errors]
     for violation in violations:
         events = getattr(violation, "events", ()) or ()
         found.append((position(events[-1] if events else None), _violation_line(violation)))
@@ -228,7 +228,7 @@ def _violation_line(violation: Any) -> str:
     return f"constraint violated: {violation_text(violation)}"
 
 
-def _error_line(notification: Any) -> str:
+def error_line(notification: Any) -> str:
     """The line of a HandlerError, a GuardError, a ConstraintGuardError or a
     ConstraintCheckError notification."""
     kind = type(notification).__name__

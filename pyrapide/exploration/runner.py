@@ -16,7 +16,14 @@ from typing import TYPE_CHECKING, Protocol
 
 from pyrapide.core.printable import counted, message_of
 from pyrapide.exploration.options import DEFAULT_MAX_MATCHES, DEFAULT_MAX_STEPS, Timing
-from pyrapide.exploration.scenario import Expect, ExpectConstraints, Inject, Run, Scenario, Watch
+from pyrapide.exploration.scenario import (
+    Expect,
+    ExpectConstraints,
+    Inject,
+    Run,
+    Scenario,
+    Watch,
+)
 from pyrapide.exploration.schedule import (
     Decision,
     Failure,
@@ -141,9 +148,8 @@ class ScheduleRunner:
         self.max_matches = max_matches
         self.tracker = Tracker(system)
         self._patterns: dict[str, Pattern] = {}
-        for step in scenario.steps:
-            if isinstance(step, (Expect, Watch)):
-                self._pattern(step)
+        for step in scenario.patterns:
+            self._pattern(step)
 
     async def play(
         self, chooser: Chooser, seed: int | None = None, scenario: Scenario | None = None
@@ -222,6 +228,9 @@ class ScheduleRunner:
             raise ExplorationError(f"line {step.line}: {told}") from None
 
     def _expect(self, expect: Expect, play: _Play) -> None:
+        if expect.errors:
+            self._expect_errors(expect, play)
+            return
         pattern = self._pattern(expect)
         guards = guards_in(pattern)
         before = [guard.guard_error_count for guard in guards]
@@ -242,6 +251,26 @@ class ScheduleRunner:
                 expect,
                 ("expect", expect.line),
                 f"{expect.pattern}: expected {expect.expected}, saw {matches}{raised}",
+                (),
+            )
+
+    def _expect_errors(self, expect: Expect, play: _Play) -> None:
+        """``expect errors ...``: the errors the architecture's code raised so far."""
+        errors = self.tracker.errors
+        seen = len(errors)
+        if seen:
+            play.matched.add(expect.line)
+        play.items.append(expect)
+        if expect.judge(seen):
+            if expect.sometimes:
+                play.witnessed.add(expect.line)
+        elif not expect.sometimes:
+            first = f" (the first: {_error_line(errors[0])})" if errors else ""
+            play.fail(
+                expect,
+                ("expect", expect.line),
+                f"{expect.pattern}: expected {expect.expected}, saw {counted(seen, 'error')}"
+                f"{first}",
                 (),
             )
 

@@ -43,6 +43,9 @@ class Expect:
     Holds when the pattern has at least one match, exactly ``count``, or none
     (``none``) in what was recorded so far. A plain expectation must hold in every
     schedule; with ``sometimes``, in at least one. ``text`` is the line as written.
+    With ``errors`` (``expect errors none``), what is counted is the errors the
+    architecture's code raised so far (its handlers and hooks, its constraints' guards
+    and checks: a System's ``errors``), and ``pattern`` is the word ``errors``.
     """
 
     line: int
@@ -51,13 +54,16 @@ class Expect:
     count: int | None = None
     none: bool = False
     sometimes: bool = False
+    errors: bool = False
 
     def parsed(self) -> Pattern:
-        """The pattern (its text parsed)."""
+        """The pattern (its text parsed); ValueError for ``expect errors``, which has none."""
+        if self.errors:
+            raise ValueError(f"line {self.line}: `{self.text}` counts errors, not matches")
         return parse_pattern(self.pattern)
 
     def judge(self, seen: int) -> bool:
-        """Whether ``seen`` matches meet the expectation."""
+        """Whether ``seen`` matches (or errors) meet the expectation."""
         if self.none:
             return seen == 0
         if self.count is not None:
@@ -66,12 +72,14 @@ class Expect:
 
     @property
     def expected(self) -> str:
-        """What is expected, in words: ``at least 1 match``, ``exactly 2 matches``."""
+        """What is expected, in words: ``at least 1 match``, ``exactly 2 matches``, ``no
+        error``."""
+        one, many = ("error", "errors") if self.errors else ("match", "matches")
         if self.none:
-            return "no match"
+            return f"no {one}"
         if self.count is not None:
-            return f"exactly {self.count} match{'' if self.count == 1 else 'es'}"
-        return "at least 1 match"
+            return f"exactly {self.count} {one if self.count == 1 else many}"
+        return f"at least 1 {one}"
 
 
 @dataclass(frozen=True)
@@ -111,8 +119,17 @@ class Scenario:
 
     @property
     def expectations(self) -> tuple[Expect, ...]:
-        """The ``expect`` steps, in order."""
+        """The ``expect`` steps, in order (``expect constraints`` aside)."""
         return tuple(step for step in self.steps if isinstance(step, Expect))
+
+    @property
+    def patterns(self) -> tuple[Expect | Watch, ...]:
+        """The ``expect`` and ``watch`` steps that have a pattern, in order."""
+        return tuple(
+            step
+            for step in self.steps
+            if isinstance(step, Watch) or (isinstance(step, Expect) and not step.errors)
+        )
 
     @property
     def watches(self) -> tuple[Watch, ...]:

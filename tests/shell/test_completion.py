@@ -135,6 +135,8 @@ async def test_no_name_is_offered_where_the_pattern_syntax_takes_none(
     assert texts(shop_session, "expect Web.order sometimes ") == ["count=", "none"]
     assert texts(shop_session, "expect Web.order none sometimes ") == []
     assert texts(shop_session, "expect constraints ") == []
+    assert texts(shop_session, "expect errors ") == ["count=", "none", "sometimes"]
+    assert texts(shop_session, "expect err") == ["errors"]
     assert "Ledger.entry" in texts(shop_session, "expect Web.order -> ")
     assert "count=" not in texts(shop_session, "expect Web.order -> ")
     for line in ("watch Web.order Ledger.entry", "expect Web.order count=1 count=2"):

@@ -1,7 +1,9 @@
-"""``expect constraints`` and ``expect P sometimes`` in a single run (``rapide run``)."""
+"""``expect constraints``, ``expect errors`` and ``expect P sometimes`` in a single run
+(``rapide run``)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from tests.shell.cli_process import run_rapide
@@ -9,6 +11,7 @@ from tests.shell.cli_process import run_rapide
 FIXTURES = Path(__file__).parent / "fixtures"
 DELIVERIES = FIXTURES / "deliveries.py"
 BANK = Path(__file__).resolve().parents[2] / "examples" / "lost_update.py"
+ORDERS = FIXTURES / "orders.py"
 
 
 def script(tmp_path: Path, text: str) -> Path:
@@ -52,3 +55,43 @@ def test_expect_constraints_fails_on_a_violation_and_names_it(tmp_path: Path) ->
         f"{demo}:7: expect failed: constraints: expected no violation, no_lost_update: two "
         "updates were worked out from the same balance" in result.stderr
     )
+
+
+def test_expect_errors_counts_what_the_architectures_code_raised(tmp_path: Path) -> None:
+    # Seed 0 hands the cancel over first: its handler raises KeyError.
+    demo = script(
+        tmp_path,
+        "inject Client.order id=1\ninject Client.cancel id=1\nrun\nexpect errors count=1\n"
+        "expect errors\nexpect errors count=2 sometimes\nexpect errors none\n",
+    )
+    result = run_rapide("run", ORDERS, "--script", demo, "--json")
+    assert result.returncode == 1, result.stderr
+    checked = [
+        (line["command"], line["result"]["held"], line["result"]["expected"])
+        for line in json.loads(result.stdout)["commands"]
+        if line["command"].startswith("expect")
+    ]
+    assert checked == [
+        ("expect errors count=1", True, "exactly 1 error"),
+        ("expect errors", True, "at least 1 error"),
+        ("expect errors count=2 sometimes", False, "exactly 2 errors, in some schedule"),
+        ("expect errors none", False, "no error"),
+    ]
+    failed = json.loads(result.stdout)["commands"][-1]["result"]
+    assert failed["error"] == (
+        "error in shop handling e2 Client.cancel: KeyError: 1 (at orders.py:41 in on_cancel)"
+    )
+    shown = run_rapide("run", ORDERS, "--script", demo)
+    assert "FAILED: errors: expected no error, saw 1 error (the first: error in shop" in (
+        shown.stdout.replace("\n", " ")
+    )
+    assert f"{demo}:7: expect failed: errors: expected no error, saw 1" in shown.stderr
+    # `errors` is no pattern here: nothing notes that no interface declares it.
+    assert "no interface declares" not in shown.stdout
+
+
+def test_expect_errors_none_holds_when_nothing_raised(tmp_path: Path) -> None:
+    demo = script(tmp_path, "inject Client.order id=1\nrun\nexpect errors none\n")
+    result = run_rapide("run", ORDERS, "--script", demo)
+    assert result.returncode == 0, result.stderr
+    assert "ok: errors: 0 errors (expected no error)" in result.stdout

@@ -876,3 +876,29 @@ def test_a_worker_in_a_schedule_that_never_ends_is_ended_after_a_stop(tmp_path: 
     for worker in workers:
         with pytest.raises(ProcessLookupError):
             os.kill(worker, 0)
+
+
+ORDERS = FIXTURES / "orders.py"
+ORDER_THEN_CANCEL = "inject Client.order id=1\ninject Client.cancel id=1\nrun\n"
+
+
+def test_expect_errors_none_finds_the_schedule_where_a_handler_raises(tmp_path: Path) -> None:
+    # Without it, the error is counted and nothing fails.
+    told = rapide("explore", ORDERS, "--script", script(tmp_path, ORDER_THEN_CANCEL))
+    assert told.returncode == 0, told.stdout + told.stderr
+    assert "a handler raised in 1 schedule; the first: shop: KeyError: 1" in told.stdout
+    out = tmp_path / "cancel.rapide"
+    scenario = script(tmp_path, ORDER_THEN_CANCEL + "expect errors none\n")
+    result = rapide("explore", ORDERS, "--script", scenario, "--out", out)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "FAILED: errors: expected no error, saw 1 error (the first: shop: KeyError: 1)" in (
+        result.stdout
+    )
+    # Shrunk to the cancel alone: the order was never needed to break the handler.
+    assert [line for line in out.read_text().splitlines() if not line.startswith("#")] == [
+        "seed 0", 'inject Client.cancel {"id": 1}', "run", "expect errors none",
+    ]
+    replay = rapide("run", ORDERS, "--script", out)
+    assert replay.returncode == 1
+    assert "expect failed: errors: expected no error, saw 1" in replay.stderr
+    assert explore_json(ORDERS, "--script", scenario, "--workers", "2")["exit_status"] == 1

@@ -32,12 +32,11 @@ from rapide_shell.commands.registry import Command, CommandCatalog
 from rapide_shell.commands.spec import ArgKind, ArgSpec, CommandSpec
 from rapide_shell.hookspecs import hookimpl
 from rapide_shell.outcome import CommandOutcome
-from rapide_shell.report import Activity, error_text
+from rapide_shell.report import Activity, error_line, error_text
 from rapide_shell.suggestions import close_matches
 
 if TYPE_CHECKING:
     from pyrapide.exploration import Scenario
-    from pyrapide.exploration.scenario import Expect, Watch
     from rapide_shell.session import Session
 
 MATCHES_SHOWN = 50
@@ -114,7 +113,7 @@ number, lists that watch's matches: the events of each and the placeholders boun
 
 EXPECT = CommandSpec(
     name="expect",
-    usage="expect PATTERN [count=N | none] [sometimes] | expect constraints",
+    usage="expect PATTERN [count=N | none] [sometimes] | expect constraints | expect errors ...",
     summary="Check that PATTERN matches now (at least once, exactly N times, or never).",
     details="""\
 Checks the computation recorded so far: `expect P` holds when P has at least one match,
@@ -126,6 +125,11 @@ hold (the rest of the script still runs; the REPL and the workbench go on).
 `expect constraints` holds when no constraint of the architecture has been violated so
 far and none would stand if the run ended now (a `must_match` not yet met, a `leads_to`
 not yet answered).
+
+`expect errors` counts, in place of a pattern's matches, the errors the architecture's
+code raised so far: its handlers and hooks, the guards of its connections and
+constraints, its constraints' checks. `expect errors none` fails on the first; in
+`rapide explore` it finds a schedule where one raises, and shrinks it.
 
 `sometimes` asks for the expectation in some schedule rather than in every one: it is
 for `rapide explore`, which fails it only when no schedule it ran meets it. A single
@@ -142,6 +146,7 @@ run is one schedule, so there it is reported, and never fails the run.
         "expect DatabaseService.error none",
         "expect Auction.sold(bidder=\"bea\") sometimes",
         "expect constraints",
+        "expect errors none",
     ),
     while_running=True,
 )
@@ -181,7 +186,8 @@ def parse_matches(text: ArgumentText) -> MatchesArguments:
 class ExpectArguments:
     """A pattern, and how many matches it must have: ``count`` exactly, none at all
     (``none``), or at least one when neither is given; ``sometimes``: in some schedule,
-    not every one. ``constraints`` is True for ``expect constraints`` (no pattern)."""
+    not every one. ``constraints`` is True for ``expect constraints``, ``errors`` for
+    ``expect errors ...``, which counts errors as a pattern's matches are (no pattern)."""
 
     pattern: Pattern | None
     pattern_text: str
@@ -189,6 +195,7 @@ class ExpectArguments:
     none: bool = False
     sometimes: bool = False
     constraints: bool = False
+    errors: bool = False
 
 
 # Each looked for from where a run of blanks begins (?<!\s): tried from every blank of a
@@ -197,11 +204,15 @@ _EXPECT_OPTION = re.compile(r"(?<!\s)\s+(?:count=(?P<count>\S*)|(?P<none>none))\
 _SOMETIMES = re.compile(r"(?<!\s)\s+sometimes\s*\Z")
 CONSTRAINTS = "constraints"
 """``expect constraints``: the word that stands for the architecture's constraints."""
+ERRORS = "errors"
+"""``expect errors``: the word that stands for the errors the architecture's code raised
+(its handlers and hooks, its constraints' guards and checks), counted as a pattern's
+matches are."""
 
 
 def parse_expect(text: ArgumentText) -> ExpectArguments:
-    """A pattern, then ``count=N`` or ``none`` or nothing, then ``sometimes`` or
-    nothing; or ``constraints`` alone."""
+    """A pattern, or ``errors``, then ``count=N`` or ``none`` or nothing, then
+    ``sometimes`` or nothing; or ``constraints`` alone."""
     head, *rest = text.text.split() or [""]
     if head == CONSTRAINTS:
         if rest:  # not a pattern, with a syntax error at what follows
@@ -233,6 +244,10 @@ def parse_expect(text: ArgumentText) -> ExpectArguments:
             raise CommandSyntaxError(
                 "expect takes one of count=N and none, once", column=text.column + first
             )
+    if pattern_text.strip() == ERRORS:
+        return ExpectArguments(
+            None, ERRORS, count, none, sometimes is not None, errors=True
+        )
     read = read_pattern(pattern_text, text.column)
     return ExpectArguments(read.pattern, read.pattern_text, count, none, sometimes is not None)
 
@@ -372,23 +387,31 @@ async def expect(
     args = command.args
     if args.constraints:
         return _expect_constraints(session, command, line)
-    assert args.pattern is not None
+    from pyrapide.exploration.scenario import Expect  # not needed to start the shell
+
     pattern_text: str = args.pattern_text
-    # Its guards' errors are said under the result (_pattern_notes), not warned of.
-    seen = session.count_matches(args.pattern, pattern_text)
-    count: int | None = args.count
-    if args.none:
-        expected, held = "no match", seen == 0
-    elif count is not None:
-        expected, held = f"exactly {_matches(count)}", seen == count
+    # The same words and judgement as the explorer's (which checks it in every schedule).
+    expectation = Expect(0, pattern_text, command.text, args.count, args.none,
+                         args.sometimes, errors=args.errors)
+    detail = None
+    if args.errors:
+        errors = session.errors
+        seen = len(errors)
+        if errors and not expectation.judge(seen):
+            detail = error_line(errors[0])
     else:
-        expected, held = "at least 1 match", seen >= 1
+        assert args.pattern is not None
+        # Its guards' errors are said under the result (_pattern_notes), not warned of.
+        seen = session.count_matches(args.pattern, pattern_text)
+    held = expectation.judge(seen)
+    expected = expectation.expected
     if args.sometimes:
         expected += ", in some schedule"
     result = notices.ExpectationChecked(
         pattern_text=pattern_text, expected=expected, seen=seen, held=held, line=command.text
     )
-    return _checked(session, command, line, result, args, failed=not held and not args.sometimes)
+    return _checked(session, command, line, result, args, failed=not held and not args.sometimes,
+                    detail=detail)
 
 
 def _expect_constraints(
@@ -429,28 +452,31 @@ def _checked(
     problems: Sequence[RenderableType] = (),
 ) -> CommandOutcome:
     """Note an expectation's result, and the outcome that says it (``detail``: what
-    broke the constraints; ``problems``: what was reported as it was checked)."""
+    broke the constraints, or the first error of a failed ``expect errors``;
+    ``problems``: what was reported as it was checked)."""
     session.expectations.append(result)
     session.notify(result)
     session.record(command.text, here=True)
     seen, shown = result.seen, render.pattern_shown(result.pattern_text)
-    if detail is not None:
-        text = render.note(f"FAILED: constraints: {detail}", style="bold red")
-    elif args.constraints:
-        text = render.note("ok: constraints: no violation", style="green")
-    elif result.held:
-        text = render.note(
-            f"ok: {shown}: {_matches(seen)} (expected {result.expected})", style="green"
+    counted = render.counted(seen, "error", "errors") if args.errors else _matches(seen)
+    if args.constraints:
+        text = (
+            render.note(f"FAILED: constraints: {detail}", style="bold red")
+            if detail is not None
+            else render.note("ok: constraints: no violation", style="green")
         )
+    elif result.held:
+        text = render.note(f"ok: {shown}: {counted} (expected {result.expected})", style="green")
     elif args.sometimes:
         text = render.note(
-            f"not in this run: {shown}: expected {result.expected}, saw {_matches(seen)} "
+            f"not in this run: {shown}: expected {result.expected}, saw {counted} "
             "(`rapide explore` looks for it among many schedules)",
             style="yellow",
         )
     else:
+        why = f" (the first: {detail})" if detail is not None else ""
         text = render.note(
-            f"FAILED: {shown}: expected {result.expected}, saw {_matches(seen)}",
+            f"FAILED: {shown}: expected {result.expected}, saw {counted}{why}",
             style="bold red",
         )
     data = {
@@ -460,7 +486,7 @@ def _checked(
     if args.sometimes:
         data["sometimes"] = True
     if detail is not None:
-        data["violation"] = detail
+        data["error" if args.errors else "violation"] = detail
     notes = pattern_notes(session, args.pattern) if args.pattern is not None else []
     output = (text, *notes, *problems)
     return CommandOutcome(line, "expect", output=output, data=data, failed_expectation=failed)
@@ -484,10 +510,9 @@ def scenario_notes(session: Session, scenario: Scenario, script: str) -> list[Te
     whose pattern may never match (see :func:`pattern_notes`), each ``script:LINE: note:
     ...``: said before the exploration, an ``expect ... none`` of a misspelt name, which
     holds in every schedule, is not answered "ok" without a word."""
-    steps: list[Expect | Watch] = [*scenario.expectations, *scenario.watches]
     return [
         render.note(f"{script}:{step.line}: {note.plain}", style="yellow")
-        for step in sorted(steps, key=lambda step: step.line)
+        for step in scenario.patterns
         for note in pattern_notes(session, step.parsed())
     ]
 
