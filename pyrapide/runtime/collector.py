@@ -31,7 +31,10 @@ whether anything is frozen already (:func:`gc.get_freeze_count`, which counts ev
 frozen object: a few milliseconds a million), and if so, no hold of this process
 freezes again: they still hold the full collections. A hold of a step or two ends
 before it would ask. (What a program freezes itself while a hold freezes is given back
-with the rest when it ends.)
+with the rest when it ends.) As many objects as were frozen when this module was
+imported count as nobody's: CPython 3.12 keeps its immortal containers there (375 at
+start, its built-in types' tuples of bases; each full collection moves them back), and
+taken as a program's they kept every run on 3.12 from freezing at all.
 """
 
 from __future__ import annotations
@@ -56,6 +59,7 @@ _started = 0  # the young collections made before the hold in progress
 _tended = 0  # the young collections made before the last freeze
 _freezing = False  # the hold in progress freezes what young collections leave
 _frozen_by_others = False  # found frozen before a hold froze: no hold freezes again
+_frozen_by_nobody = gc.get_freeze_count()  # the interpreter's own (see above)
 # Holds are taken and released on several threads at once (an exploration's shards on
 # threads, each stepping its own system): the count and what the first hold changed
 # change together.
@@ -81,7 +85,7 @@ def tend() -> None:
     if not _freezing:
         if young - _started < FREEZE_AFTER:
             return
-        if gc.get_freeze_count():
+        if gc.get_freeze_count() > _frozen_by_nobody:
             _frozen_by_others = True
             return
         _freezing = True
