@@ -886,7 +886,8 @@ def test_expect_errors_none_finds_the_schedule_where_a_handler_raises(tmp_path: 
     # Without it, the error is counted and nothing fails.
     told = rapide("explore", ORDERS, "--script", script(tmp_path, ORDER_THEN_CANCEL))
     assert told.returncode == 0, told.stdout + told.stderr
-    assert "a handler raised in 1 schedule; the first: shop: KeyError: 1" in told.stdout
+    assert "a handler raised in 1 schedule; the first: shop: KeyError: 1 (`expect errors none` " \
+        "makes it a failure, shrunk to replay)" in told.stdout.replace("\n", " ")
     out = tmp_path / "cancel.rapide"
     scenario = script(tmp_path, ORDER_THEN_CANCEL + "expect errors none\n")
     result = rapide("explore", ORDERS, "--script", scenario, "--out", out)
@@ -894,6 +895,7 @@ def test_expect_errors_none_finds_the_schedule_where_a_handler_raises(tmp_path: 
     assert "FAILED: errors: expected no error, saw 1 error (the first: shop: KeyError: 1)" in (
         result.stdout
     )
+    assert "a handler raised in 1 schedule; the first: shop: KeyError: 1\n" in result.stdout
     # Shrunk to the cancel alone: the order was never needed to break the handler.
     assert [line for line in out.read_text().splitlines() if not line.startswith("#")] == [
         "seed 0", 'inject Client.cancel {"id": 1}', "run", "expect errors none",
