@@ -412,7 +412,9 @@ def _bindings(file: Path, module: ModuleType, architecture: Any) -> dict[str, ty
             bindings[component] = implementers[0]
         elif not implementers:
             problems.append(
-                f"no @module implements {interface_name(iface)} (component {component!r})"
+                f"no @module implements {interface_name(iface)} (component {component!r}): "
+                f"write one (an empty `@module(implements={interface_name(iface)})` class "
+                "will do for a component whose events are only injected)"
             )
         else:
             names = ", ".join(cls.__name__ for cls in implementers)

@@ -295,7 +295,9 @@ def test_arch_picks_an_architecture_beside_a_module_level_system(tmp_path: Path)
 def test_a_component_without_a_module(tmp_path: Path) -> None:
     only_pinger = MODULES.split("@module(implements=Pong)")[0]
     message = load_error(write(tmp_path, HEADER + ARCH + only_pinger))
-    assert "cannot bind Game: no @module implements Pong (component 'right')" in message
+    assert "cannot bind Game: no @module implements Pong (component 'right'): write one (an " \
+        "empty `@module(implements=Pong)` class will do for a component whose events are " \
+        "only injected)" in message
 
 
 def test_two_modules_for_one_interface(tmp_path: Path) -> None:
