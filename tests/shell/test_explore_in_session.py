@@ -221,3 +221,26 @@ async def test_a_pattern_that_may_never_match_is_noted_as_the_exploration_starts
             "match; did you mean 'Account.balance' or 'Account.update'?"
         ]
         await explorations.exploration.wait()
+
+
+async def test_expect_errors_none_makes_a_handlers_error_a_failure_in_the_workbench(
+    tmp_path: Path,
+) -> None:
+    scenario = tmp_path / "race.rapide"
+    scenario.write_text(
+        "inject Client.order id=1\ninject Client.cancel id=1\nrun\nexpect errors none\n"
+    )
+    session = Session.load(REPO / "tests" / "shell" / "fixtures" / "orders.py", seed=0)
+    explorations = ExploreCommands()
+    session.plugins.register(explorations, name=EXPLORE_PLUGIN)
+    await session.start()
+    try:
+        assert (await session.execute(f"explore {scenario}")).ok
+        await asyncio.wait_for(explorations.exploration.wait(), 60)
+        answer = texts(await session.execute("explore"))
+    finally:
+        await session.close()
+    assert answer[1].startswith(
+        "failure 1: errors: expected no error, saw 1 error (the first: shop: KeyError: 1)"
+    ), answer
+    assert answer[-1] == "a handler raised in 1 schedule; the first: shop: KeyError: 1"
