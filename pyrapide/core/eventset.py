@@ -16,7 +16,9 @@ class EventSet(frozenset["Event"]):
     so code that loops over them behaves the same on every run whatever
     ``PYTHONHASHSEED`` is.  ``EventSet(iterable)`` keeps the iterable's order
     (first occurrence wins); ``|``, ``&``, ``-`` and ``^`` keep the left
-    operand's order, then the right one's.
+    operand's order, then the right one's. A plain ``set`` has no order of its own
+    (string hashing picks it), so its events come in the order of their ids
+    (``e2`` before ``e10``).
     """
 
     __slots__ = ("_ordered",)
@@ -55,7 +57,7 @@ class EventSet(frozenset["Event"]):
     def __or__(self, other: Any) -> EventSet:
         if not isinstance(other, frozenset | set):
             return NotImplemented
-        return EventSet((*self._ordered, *other))
+        return EventSet((*self._ordered, *_in_fixed_order(other)))
 
     def __and__(self, other: Any) -> EventSet:
         if not isinstance(other, frozenset | set):
@@ -70,11 +72,11 @@ class EventSet(frozenset["Event"]):
     def __xor__(self, other: Any) -> EventSet:
         if not isinstance(other, frozenset | set):
             return NotImplemented
-        return (self - other) | EventSet(e for e in other if e not in self)
+        return (self - other) | EventSet(e for e in _in_fixed_order(other) if e not in self)
 
     def union(self, *others: Iterable[Event]) -> EventSet:  # type: ignore[override]
         """Return the events of this set and of every argument, in that order."""
-        return EventSet(e for group in (self._ordered, *others) for e in group)
+        return EventSet(e for group in (self._ordered, *others) for e in _in_fixed_order(group))
 
     def intersection(self, *others: Iterable[object]) -> EventSet:
         """Return the events of this set found in every argument, in this set's order."""
@@ -97,3 +99,17 @@ class EventSet(frozenset["Event"]):
     def copy(self) -> EventSet:
         """Return this set (it is immutable)."""
         return self
+
+
+def _in_fixed_order(events: Iterable[Any]) -> Iterable[Any]:
+    """``events`` in their own order, or a plain set's in the order of their ids (numbered
+    ids by their numbers: ``e2`` before ``e10``), which is the same in every process."""
+    if isinstance(events, EventSet) or not isinstance(events, frozenset | set):
+        return events
+    return sorted(events, key=_id_order)
+
+
+def _id_order(event: Any) -> tuple[int, str]:
+    ident = getattr(event, "id", None)
+    text = ident if isinstance(ident, str) else repr(event)
+    return len(text), text

@@ -11,6 +11,7 @@ import sys
 import pytest
 
 from pyrapide.core import Computation, Event, EventSet, FrozenDict
+from tests.pyrapide.hash_seeds import printed_under_hash_seeds
 
 
 def test_positional_and_keyword_forms_are_the_same() -> None:
@@ -165,6 +166,23 @@ def test_eventset_iterates_in_given_order_and_is_a_frozenset() -> None:
     assert list(second.difference(events[:7])) == events[7:15]
     assert list(EventSet(events[:3] * 2)) == events[:3]
     assert list(pickle.loads(pickle.dumps(chosen))) == events[::-1]
+
+
+def test_a_plain_sets_events_join_an_eventset_in_the_order_of_their_ids() -> None:
+    # A set of events iterates in the order string hashing gives their ids, another in
+    # each process: `causes | {x, y}` looped over did not do the same twice.
+    code = (
+        "from pyrapide.core import Event, EventSet\n"
+        "events = [Event('A.b', id=f'e{i}') for i in range(1, 13)]\n"
+        "base = EventSet(events[:1])\n"
+        "others = set(events[1:])\n"
+        "print([e.id for e in base | others])\n"
+        "print([e.id for e in base.union(others, frozenset(events[:3]))])\n"
+        "print([e.id for e in EventSet(events[:6]) ^ others])\n"
+    )
+    (printed,) = printed_under_hash_seeds(code)
+    numbers = [f"e{i}" for i in range(1, 13)]
+    assert printed.splitlines() == [str(numbers), str(numbers), str(["e1", *numbers[6:]])]
 
 
 def test_subclasses_of_event_are_built_as_themselves() -> None:
