@@ -16,14 +16,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from pyrapide.core.printable import counted, message_of
 from pyrapide.exploration.options import DEFAULT_MAX_MATCHES, DEFAULT_MAX_STEPS, Timing
-from pyrapide.exploration.scenario import (
-    Expect,
-    ExpectConstraints,
-    Inject,
-    Run,
-    Scenario,
-    Watch,
-)
+from pyrapide.exploration.scenario import Expect, ExpectConstraints, Inject, Run, Scenario, Watch
 from pyrapide.exploration.schedule import (
     Decision,
     Failure,

@@ -245,9 +245,7 @@ def parse_expect(text: ArgumentText) -> ExpectArguments:
                 "expect takes one of count=N and none, once", column=text.column + first
             )
     if pattern_text.strip() == ERRORS:
-        return ExpectArguments(
-            None, ERRORS, count, none, sometimes is not None, errors=True
-        )
+        return ExpectArguments(None, ERRORS, count, none, sometimes is not None, errors=True)
     read = read_pattern(pattern_text, text.column)
     return ExpectArguments(read.pattern, read.pattern_text, count, none, sometimes is not None)
 
