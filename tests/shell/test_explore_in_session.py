@@ -9,6 +9,7 @@ import contextlib
 import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 from rapide_shell import notices
 from rapide_shell.explorations import EXPLORE_PLUGIN, ExploreCommands, status_lines
@@ -31,9 +32,12 @@ def texts(outcome) -> list[str]:
 
 
 @contextlib.asynccontextmanager
-async def bank_session() -> AsyncIterator[tuple[Session, ExploreCommands]]:
-    """A started session of the lost update with the `explore` command, and its plugin."""
-    session = Session.load(BANK, seed=0)
+async def explore_session(
+    file: Path = BANK, **load: Any
+) -> AsyncIterator[tuple[Session, ExploreCommands]]:
+    """A started session of the lost update (or of ``file``, loaded with ``load``) with
+    the `explore` command, and its plugin."""
+    session = Session.load(file, seed=0, **load)
     explorations = ExploreCommands()
     session.plugins.register(explorations, name=EXPLORE_PLUGIN)
     await session.start()
@@ -43,12 +47,20 @@ async def bank_session() -> AsyncIterator[tuple[Session, ExploreCommands]]:
         await session.close()
 
 
+async def explored(file: Path, scenario: Path) -> list[str]:
+    """The answer of `explore` in a session of ``file`` once it has explored ``scenario``."""
+    async with explore_session(file) as (session, explorations):
+        assert (await session.execute(f"explore {scenario}")).ok
+        await asyncio.wait_for(explorations.exploration.wait(), 60)
+        return texts(await session.execute("explore"))
+
+
 async def test_stopped_it_says_so_and_opens_a_failure_at_an_address_to_copy(
     tmp_path: Path,
 ) -> None:
     scenario = tmp_path / "deposits.rapide"
     scenario.write_text(DEPOSITS + "run\n")
-    async with bank_session() as (session, explorations):
+    async with explore_session() as (session, explorations):
         started = await session.execute(f"explore {scenario} no-prune all-failures")
         assert started.ok, started.error
         exploration = explorations.exploration
@@ -74,7 +86,7 @@ async def test_a_scenario_that_saves_is_refused_by_its_line_before_exploring(
     # Passed over, it would have left the user waiting for a file no schedule writes.
     scenario = tmp_path / "saving.rapide"
     scenario.write_text("inject Teller.deposit amount=50\nrun\nsave run.json\n")
-    async with bank_session() as (session, explorations):
+    async with explore_session() as (session, explorations):
         refused = await session.execute(f"explore {scenario}")
         assert not refused.ok
         assert refused.error == (
@@ -90,7 +102,7 @@ async def test_its_end_notice_finds_it_ended_with_its_answer(tmp_path: Path) -> 
     # a command): by then it must read as ended, with its verdict, not its progress.
     scenario = tmp_path / "one.rapide"
     scenario.write_text("inject Teller.deposit amount=50\nrun\nexpect Account.balance(value=50)\n")
-    async with bank_session() as (session, explorations):
+    async with explore_session() as (session, explorations):
         seen: list[tuple[bool, str]] = []
 
         def ended(notice: notices.ExplorationChanged) -> None:
@@ -107,7 +119,7 @@ async def test_its_end_notice_finds_it_ended_with_its_answer(tmp_path: Path) -> 
 async def test_stopped_before_its_workers_are_up_it_stops_all_the_same(tmp_path: Path) -> None:
     scenario = tmp_path / "deposits.rapide"
     scenario.write_text(DEPOSITS + "run\n")
-    async with bank_session() as (session, explorations):
+    async with explore_session() as (session, explorations):
         assert (await session.execute(f"explore {scenario}")).ok
         exploration = explorations.exploration
         assert exploration.stop("Ctrl-C")  # at once: its worker process is not up yet
@@ -122,20 +134,14 @@ async def test_failures_sharing_a_file_that_cannot_be_written_say_so_once(
     scenario = tmp_path / "first.rapide"
     scenario.write_text(THREE_NOTES + "expect Clerk.first(n=1)\n")
     (tmp_path / "first.counterexample.rapide").mkdir()  # where the file would go
-    session = Session.load(DELIVERIES, arch="race", seed=0)
-    explorations = ExploreCommands()
-    session.plugins.register(explorations, name=EXPLORE_PLUGIN)
-    await session.start()
-    try:
+    async with explore_session(DELIVERIES, arch="race") as (session, explorations):
         assert (await session.execute(f"explore {scenario} all-failures")).ok
         exploration = explorations.exploration
         await exploration.wait()
-        assert exploration.result is not None and len(exploration.result.counterexamples) == 2
-        assert exploration.written == []
-        (problem,) = exploration.problems
-        assert problem.startswith(f"cannot write {tmp_path / 'first.counterexample.rapide'}")
-    finally:
-        await session.close()
+    assert exploration.result is not None and len(exploration.result.counterexamples) == 2
+    assert exploration.written == []
+    (problem,) = exploration.problems
+    assert problem.startswith(f"cannot write {tmp_path / 'first.counterexample.rapide'}")
 
 
 def test_its_workers_pool_has_shut_down_once_the_event_loop_has(tmp_path: Path) -> None:
@@ -146,16 +152,10 @@ def test_its_workers_pool_has_shut_down_once_the_event_loop_has(tmp_path: Path) 
     scenario.write_text(THREE_NOTES + "expect Clerk.first(n=1)\n")  # fails at once
 
     async def explore() -> None:
-        session = Session.load(DELIVERIES, arch="race", seed=0)
-        explorations = ExploreCommands()
-        session.plugins.register(explorations, name=EXPLORE_PLUGIN)
-        await session.start()
-        try:
+        async with explore_session(DELIVERIES, arch="race") as (session, explorations):
             assert (await session.execute(f"explore {scenario} workers=2")).ok
             await asyncio.wait_for(explorations.exploration.wait(), 60)
             assert explorations.exploration.result.failed
-        finally:
-            await session.close()
 
     asyncio.run(explore())
     managers = [t for t in threading.enumerate() if type(t).__name__ == "_ExecutorManagerThread"]
@@ -190,16 +190,7 @@ async def test_its_answer_says_a_handler_raised_in_a_schedule_as_the_report_does
     )
     scenario = tmp_path / "one.rapide"
     scenario.write_text("inject Desk.note n=1\nrun\n")
-    session = Session.load(file, seed=0)
-    explorations = ExploreCommands()
-    session.plugins.register(explorations, name=EXPLORE_PLUGIN)
-    await session.start()
-    try:
-        assert (await session.execute(f"explore {scenario}")).ok
-        await asyncio.wait_for(explorations.exploration.wait(), 60)
-        answer = texts(await session.execute("explore"))
-    finally:
-        await session.close()
+    answer = await explored(file, scenario)
     assert answer[1].startswith(
         "a handler raised in 1 schedule; the first: back: ValueError: not today"
     ), answer
@@ -213,7 +204,7 @@ async def test_a_pattern_that_may_never_match_is_noted_as_the_exploration_starts
     # `expect ... none` would hold in every schedule without a word.
     scenario = tmp_path / "typo.rapide"
     scenario.write_text("inject Teller.deposit amount=50\nrun\nexpect Acount.balance none\n")
-    async with bank_session() as (session, explorations):
+    async with explore_session() as (session, explorations):
         started = await session.execute(f"explore {scenario}")
         assert started.ok, started.error
         assert texts(started)[1:] == [
@@ -230,16 +221,7 @@ async def test_expect_errors_none_makes_a_handlers_error_a_failure_in_the_workbe
     scenario.write_text(
         "inject Client.order id=1\ninject Client.cancel id=1\nrun\nexpect errors none\n"
     )
-    session = Session.load(REPO / "tests" / "shell" / "fixtures" / "orders.py", seed=0)
-    explorations = ExploreCommands()
-    session.plugins.register(explorations, name=EXPLORE_PLUGIN)
-    await session.start()
-    try:
-        assert (await session.execute(f"explore {scenario}")).ok
-        await asyncio.wait_for(explorations.exploration.wait(), 60)
-        answer = texts(await session.execute("explore"))
-    finally:
-        await session.close()
+    answer = await explored(REPO / "tests" / "shell" / "fixtures" / "orders.py", scenario)
     assert answer[1].startswith(
         "failure 1: errors: expected no error, saw 1 error (the first: shop: KeyError: 1)"
     ), answer
