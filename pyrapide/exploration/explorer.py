@@ -136,7 +136,7 @@ class Explorer:
             self._runner = prepared or ScheduleRunner(
                 work.factory(), work.scenario,
                 timing=work.options.timing, max_steps=work.options.max_steps,
-                max_matches=work.options.max_matches,
+                max_matches=work.options.max_matches, should_stop=lambda: self._stopping,
             )
         return self._runner
 

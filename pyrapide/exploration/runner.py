@@ -11,6 +11,7 @@ and what the coverage counts.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -102,7 +103,12 @@ class ScheduleOutcome:
 
 
 class _Blocked(Exception):
-    """The chooser abandoned the schedule."""
+    """The chooser abandoned the schedule, or a stop did (see ``should_stop``)."""
+
+
+WAIT_SLICE = 0.25
+"""Seconds a schedule waits on the outside (an asyncio future, real time) before it asks
+again whether the exploration is stopping."""
 
 
 class ScheduleRunner:
@@ -111,7 +117,9 @@ class ScheduleRunner:
     The System must run on its logical clock and be bound to module classes (built
     afresh for each schedule), or ExplorationError says why not. ``timing`` says when
     wake-ups are choices; ``max_steps`` bounds each ``run``; ``max_matches`` the matching
-    of each ``expect`` and ``watch`` (see :func:`_matches`).
+    of each ``expect`` and ``watch`` (see :func:`_matches`). ``should_stop`` says when
+    the exploration is stopping: a schedule waiting on the outside is then abandoned
+    (a handler awaiting what never comes would hold the stop for ever).
     """
 
     def __init__(
@@ -122,6 +130,7 @@ class ScheduleRunner:
         timing: Timing = Timing.FREE,
         max_steps: int = DEFAULT_MAX_STEPS,
         max_matches: int = DEFAULT_MAX_MATCHES,
+        should_stop: Callable[[], bool] = lambda: False,
     ) -> None:
         if system.real_time:
             raise ExplorationError(
@@ -139,6 +148,7 @@ class ScheduleRunner:
         self.timing = timing
         self.max_steps = max_steps
         self.max_matches = max_matches
+        self.should_stop = should_stop
         self.tracker = Tracker(system)
         self._patterns: dict[str, Pattern] = {}
         for step in scenario.patterns:
@@ -279,7 +289,9 @@ class ScheduleRunner:
             choices = self._timely(system.choices())
             if not choices:
                 if scheduler.waits_in_real_time():
-                    await system.wait_for_wakeup()  # an outside future: real time decides
+                    # An outside future: real time decides, unless the exploration stops.
+                    if not await system.wait_for_wakeup(WAIT_SLICE) and self.should_stop():
+                        raise _Blocked
                     continue
                 break
             if len(decisions) >= self.max_steps:

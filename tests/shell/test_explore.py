@@ -851,6 +851,26 @@ def _children(pid: int) -> list[int]:
     return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
 
 
+def test_in_one_process_ctrl_c_abandons_a_schedule_that_never_ends(tmp_path: Path) -> None:
+    # The schedule waited on its handler's future in the exploration's own event loop:
+    # the first Ctrl-C could not end it, so no report came; only a second Ctrl-C left.
+    scenario = script(tmp_path, "inject Panel.press kind=outside\nrun\n")
+    explore = subprocess.Popen(
+        [sys.executable, "-m", "rapide_shell.cli", "explore", str(FIXTURES / "hostile.py"),
+         "--script", str(scenario), "--out", str(tmp_path / "ce.rapide")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO,
+    )
+    try:
+        time.sleep(3)  # started, and in the schedule that waits
+        explore.send_signal(signal.SIGINT)
+        out, err = explore.communicate(timeout=30)
+    finally:
+        explore.kill()
+    assert explore.returncode == 130, err
+    assert "interrupted (Ctrl-C): the space was not exhausted" in out
+    assert "leaving now" not in err
+
+
 @pytest.mark.slow
 def test_a_worker_in_a_schedule_that_never_ends_is_ended_after_a_stop(tmp_path: Path) -> None:
     # A handler awaiting a future that never completes, in a worker: after Ctrl-C the
