@@ -455,6 +455,8 @@ async def test_choosing_by_id_what_the_seed_chose_is_no_new_branch(tmp_path: Pat
         ("fork r1-eJwrTi0", "'r1-eJwrTi0' reads as an address, not a branch name: "
          "`goto ADDRESS` goes to one"),
         ("goto r1-AAAA", "the address is damaged"),
+        ("goto r2-eJyrVg", "'r2-eJyrVg' is an address of format 2; this version of rapide "
+         "reads format 1 (r1-...): open it with the rapide that printed it"),
         ("goto somewhere", "goto takes a step number"),
         ("back 0", "the number of steps must be a whole number, 1 or more, not '0'"),
         ("history 0", "the number of steps to list must be a whole number, 1 or more, not '0' "
@@ -672,6 +674,15 @@ def test_a_bad_address_on_the_command_line_is_one_line(command: str) -> None:
     assert result.stderr == (
         "rapide: --at: the address is damaged (cut short or mistyped?): paste it whole, "
         "as `where` printed it\n"
+    )
+
+
+def test_an_address_of_another_format_is_said_to_be_one() -> None:
+    result = run_rapide("run", EXAMPLES / "connection_kinds.py", "--at", "r2-eJyrVgqtLE")
+    assert result.returncode == 2
+    assert result.stderr == (
+        "rapide: --at: 'r2-eJyrVgqtL…' is an address of format 2; this version of rapide "
+        "reads format 1 (r1-...): open it with the rapide that printed it\n"
     )
 
 

@@ -11,7 +11,7 @@ from rich.text import Text
 
 from pyrapide.core.printable import counted, printable
 from rapide_shell import notices, render
-from rapide_shell.address import PREFIX, Address, AddressError
+from rapide_shell.address import PREFIX, VERSIONED, Address, AddressError
 from rapide_shell.commands.arguments import (
     ArgumentText,
     NoArguments,
@@ -182,7 +182,7 @@ def parse_goto(text: ArgumentText) -> GotoArguments:
     )
     if is_whole_number(word.text.removeprefix("-")):  # -5 too: a step, below the least
         return GotoArguments(step=number(word, "a step number"))
-    if word.text.startswith(PREFIX):
+    if VERSIONED.match(word.text):  # one of another format is said to be one
         try:
             return GotoArguments(address=Address.from_text(word.text))
         except AddressError as error:
