@@ -452,6 +452,8 @@ async def test_choosing_by_id_what_the_seed_chose_is_no_new_branch(tmp_path: Pat
         ("diff nowhere", "no branch 'nowhere' (branches: main)"),
         ("diff main", "diff main main: a branch is the same as itself"),
         ("fork 9lives", "'9lives' is not a branch name"),
+        ("fork", "fork needs a name for the new branch, like `fork agent-first` (`branches` "
+         "lists those taken)"),
         ("fork r1-eJwrTi0", "'r1-eJwrTi0' reads as an address, not a branch name: "
          "`goto ADDRESS` goes to one"),
         ("goto r1-AAAA", "the address is damaged"),

@@ -104,6 +104,15 @@ def parse_branch_name(text: ArgumentText) -> BranchArguments:
     return BranchArguments(unquote(word.text))
 
 
+def parse_new_branch_name(text: ArgumentText) -> BranchArguments:
+    """One word: the name of a branch to make (``fork``), which ``branches`` cannot list."""
+    word = text.only_word(
+        f"fork needs a name for the new branch, like `{FORK.examples[0]}` (`branches` lists "
+        "those taken)"
+    )
+    return BranchArguments(unquote(word.text))
+
+
 @dataclass(frozen=True)
 class DiffArguments:
     """The branches to compare: ``second`` None compares ``first`` with the current one."""
@@ -415,5 +424,5 @@ def rapide_add_commands(catalog: CommandCatalog) -> None:
     """Adds ``branches``, ``switch``, ``fork`` and ``diff``."""
     catalog.register(BRANCHES, branches, parse=no_arguments)
     catalog.register(SWITCH, switch, parse=parse_branch_name)
-    catalog.register(FORK, fork, parse=parse_branch_name)
+    catalog.register(FORK, fork, parse=parse_new_branch_name)
     catalog.register(DIFF, diff, parse=parse_diff)
