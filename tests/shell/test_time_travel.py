@@ -536,6 +536,21 @@ async def test_where_says_how_to_open_the_point_with_the_architecture_chosen() -
     assert said[1].endswith(f"`goto` it, or `rapide shell {file} --arch ledger --at` it")
 
 
+async def test_where_on_a_loaded_computation_says_the_address_is_the_run_s(
+    tmp_path: Path,
+) -> None:
+    # The loaded file has no address: the one printed reaches the run, not what is shown.
+    async with started(FIXTURES / "shop.py", seed=0) as session:
+        for line in ("inject Web.order item=apple", "run", f"save {tmp_path / 'a.json'}",
+                     "reset"):
+            await ok(session, line)
+        said = plain(await ok(session, "where"))
+        assert "loaded" not in said
+        await ok(session, f"load {tmp_path / 'a.json'}")
+        said = plain(await ok(session, "where"))
+    assert "the address is the run's, not the loaded computation's, which has none" in said
+
+
 async def test_the_recording_is_the_current_branch_and_replays_to_its_point(
     tmp_path: Path,
 ) -> None:

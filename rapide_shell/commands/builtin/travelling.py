@@ -424,7 +424,7 @@ async def where(session: Session, command: Command[NoArguments], line: str) -> C
     if text in session.addresses:
         session.addresses.remove(text)
     session.addresses.append(text)
-    output = (
+    output: tuple[RenderableType, ...] = (
         # One line however narrow the terminal: a wrapped address would not paste whole.
         render.WholeLine(text, style="bold"),
         render.note(
@@ -434,6 +434,13 @@ async def where(session: Session, command: Command[NoArguments], line: str) -> C
             style="dim",
         ),
     )
+    if session.inspected is not None:
+        # What is shown is a file's, which no address reaches: the run's point is named.
+        output += (render.note(
+            "the address is the run's, not the loaded computation's, which has none: "
+            "going to it shows the run there (`load` the file again to see it)",
+            style="bold yellow",
+        ),)
     data = {
         "address": text,
         "step": session.decisions.point.number,
