@@ -536,6 +536,23 @@ async def test_where_says_how_to_open_the_point_with_the_architecture_chosen() -
     assert said[1].endswith(f"`goto` it, or `rapide shell {file} --arch ledger --at` it")
 
 
+async def test_diff_on_a_loaded_computation_comes_back_to_it(tmp_path: Path) -> None:
+    # diff replays each branch's end and comes back where it was: to the file `load`
+    # showed there, not to the run under it.
+    record = tmp_path / "r.rapide"
+    file = FIXTURES / "shop.py"
+    async with started(file, seed=0, recorder=Recorder(record, source=file)) as session:
+        for line in ("inject Web.order item=apple", "run", f"save {tmp_path / 'a.json'}",
+                     "back 2", "step #2", f"load {tmp_path / 'a.json'}"):
+            await ok(session, line)
+        shown = session.computation.to_dict()
+        assert "b2" in session.decisions.branches and session.state == "inspecting"
+        await ok(session, "diff main")
+        assert session.state == "inspecting"
+        assert session.computation.to_dict() == shown
+    assert record.read_text().splitlines()[-1] == f"load {tmp_path / 'a.json'}"
+
+
 async def test_where_on_a_loaded_computation_says_the_address_is_the_run_s(
     tmp_path: Path,
 ) -> None:

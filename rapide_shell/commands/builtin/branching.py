@@ -262,7 +262,12 @@ async def diff(session: Session, command: Command[DiffArguments], line: str) -> 
         raise CommandError(f"diff {first.name} {first.name}: a branch is the same as itself")
     split = common_point(first.tip, second.tip)
     origin, origin_branch = tree.point, tree.branch
+    shown, notes = session.inspected, origin.notes
     ends = await _ends(session, (first, second))
+    if shown is not None and ends is not None and tree.point is origin:
+        # Back where it was, it shows the computation `load` showed there, as before.
+        origin.notes = notes
+        session.inspect(shown)
     if ends is None:  # the user stopped a replay: the run is where it stopped
         target = (
             f"step {origin.number} of {origin_branch.name}, where you were"
