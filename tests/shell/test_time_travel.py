@@ -536,6 +536,27 @@ async def test_where_says_how_to_open_the_point_with_the_architecture_chosen() -
     assert said[1].endswith(f"`goto` it, or `rapide shell {file} --arch ledger --at` it")
 
 
+@pytest.mark.parametrize("restart", ["reset", "seed 2"])
+async def test_an_address_where_printed_before_a_start_over_goes_back_there(
+    restart: str, tmp_path: Path
+) -> None:
+    # The history holds the address's point, before the `reset` or `seed`: goto goes
+    # there, rather than start over once more and make its decisions again.
+    async with started(FIXTURES / "shop.py", seed=0) as session:
+        for line in ("seed 1", "inject Web.order item=apple", "run"):
+            await ok(session, line)
+        there = await state(session, tmp_path)
+        address = (await ok(session, "where")).data["address"]
+        await ok(session, restart)
+        await ok(session, "inject Web.order item=pear")
+        tip = session.decisions.point
+        went = await ok(session, f"goto {address}")
+        assert went.data["step"] == 5 and (went.data["retraced"], went.data["made"]) == (4, 0)
+        assert await state(session, tmp_path) == there
+        assert list(session.decisions.branches) == ["main"]
+        assert session.decisions.branch.tip is tip
+
+
 async def test_diff_on_a_loaded_computation_comes_back_to_it(tmp_path: Path) -> None:
     # diff replays each branch's end and comes back where it was: to the file `load`
     # showed there, not to the run under it.

@@ -478,7 +478,9 @@ async def goto_address(session: Session, address: Address) -> AddressTravel:
     the session's system did not start with the address's seed).
 
     The decisions are read first (CommandError for one that does not fit the file); the
-    history is followed as far as it holds them, then the rest are made. When one cannot
+    history is followed as far as it holds them (from the start of the system the run
+    is in, or of one started before with the address's seed, whichever holds more),
+    then the rest are made. When one cannot
     be made, everything made for the address is forgotten, the run goes back to where it
     was, and CommandError says which line of the address did not fit. A stop
     (:meth:`Session.pause`) leaves the run where it has got to, as ``goto`` to that step.
@@ -486,20 +488,23 @@ async def goto_address(session: Session, address: Address) -> AddressTravel:
     planned = _plan(session, address)
     tree = session.decisions
     start = tree.point.epoch
-    same_start = start.decision.seed == address.seed and start.decision.loaded is session.loaded
-    if not same_start:
+    if not _same_start(session, start, address):
         seed = Decision.starting_over(DecisionKind.SEED, address.seed, session.loaded)
         planned.insert(0, _Planned(seed, 0, f"seed {address.seed}"))
         start = tree.point
-    reached, retraced = start, 0
-    for wanted in planned:
-        known = next(
-            (child for child in reached.children if child.decision.key == wanted.decision.key),
-            None,
-        )
-        if known is None:
-            break
-        reached, retraced = known, retraced + 1
+    reached, retraced = _retraced(start, planned)
+    if retraced < len(planned):
+        # A system the history started elsewhere with the address's seed (the session's
+        # first, before a `reset` or `seed`) may hold more of its decisions: an address
+        # `where` printed there goes back there, rather than making them all again.
+        seeded = 1 if planned[0].number == 0 else 0  # the `seed` step planned above
+        own = retraced - seeded
+        for other in _starts(tree):
+            if other is not start and _same_start(session, other, address):
+                found, count = _retraced(other, planned[seeded:])
+                if count > own:
+                    planned, seeded = planned[seeded:], 0
+                    start, reached, retraced, own = other, found, count, count
     mark, origin = tree.mark(), (tree.point, tree.branch)
     step: _Planned | None = None
     try:
@@ -529,6 +534,38 @@ async def goto_address(session: Session, address: Address) -> AddressTravel:
     finally:
         session.notify(notices.SessionReset(reason="travel"))
     return AddressTravel(retraced, len(planned) - retraced, stopped)
+
+
+def _same_start(session: Session, start: Point, address: Address) -> bool:
+    """Whether the system that started at ``start`` is the one ``address`` starts from:
+    its seed, built from the architecture the session has loaded."""
+    return start.decision.seed == address.seed and start.decision.loaded is session.loaded
+
+
+def _starts(tree: DecisionTree) -> list[Point]:
+    """The points where a system started on the line of each branch, from its tip back."""
+    found: dict[int, Point] = {}
+    for branch in tree.branches.values():
+        start: Point | None = branch.tip.epoch
+        while start is not None and id(start) not in found:
+            found[id(start)] = start
+            start = start.parent.epoch if start.parent is not None else None
+    return list(found.values())
+
+
+def _retraced(start: Point, planned: list[_Planned]) -> tuple[Point, int]:
+    """How far the history from ``start`` holds the ``planned`` decisions: the last
+    point it holds, and how many of them lead there."""
+    reached, retraced = start, 0
+    for wanted in planned:
+        known = next(
+            (child for child in reached.children if child.decision.key == wanted.decision.key),
+            None,
+        )
+        if known is None:
+            break
+        reached, retraced = known, retraced + 1
+    return reached, retraced
 
 
 def _plan(session: Session, address: Address) -> list[_Planned]:
