@@ -442,3 +442,24 @@ async def test_seed_starts_over_once_anything_was_decided_or_the_seed_differs(
         assert session.decisions.point.number == 2
     finally:
         await session.close()
+
+
+async def test_a_start_over_at_the_first_seed_made_at_the_start_replays_as_a_step(
+    tmp_path: Path, shop_file: Path
+) -> None:
+    # Back at the start, `seed 0` in a session of seed 0 is a step (the start has a
+    # future): recorded after the first line, `seed 0` too, it must start over again.
+    script = tmp_path / "session.rapide"
+    session = await recorded(script, shop_file, seed=0)
+    for line in ("inject Web.order item=apple", "back", "seed 0", "inject Web.order item=pear"):
+        await ok(session, line)
+    steps = session.decisions.point.number
+    await session.close()
+    session.recorder.close()
+    assert script.read_text().splitlines()[1:] == [
+        "seed 0", "seed 0", 'inject Web.order {"item": "pear"}'
+    ]
+    replay = await replayed(script, shop_file)
+    assert replay.decisions.point.number == steps == 2
+    await replay.close()
+
