@@ -448,6 +448,7 @@ async def test_choosing_by_id_what_the_seed_chose_is_no_new_branch(tmp_path: Pat
         ("back 999", "back 999: you are at step 3; `back 3` goes to the start"),
         ("forward", "forward: step 3 is the last of main; nothing to go forward to"),
         ("goto 40", "no step 40 on main: it has steps 0 to 3"),
+        ("back 5", "back 5: you are at step 3; `back 3` goes to the start"),
         ("switch mian", "no branch 'mian' (branches: main)"),
         ("diff nowhere", "no branch 'nowhere' (branches: main)"),
         ("diff main", "diff main main: a branch is the same as itself"),
@@ -475,6 +476,16 @@ async def test_a_bad_argument_is_one_line(line: str, message: str) -> None:
         error = outcome.error or ""
         assert message in error and "\n" not in error, error
         assert session.decisions.point is before
+
+
+async def test_forward_past_the_end_says_how_far_it_goes() -> None:
+    async with started(EXAMPLES / "connection_kinds.py", seed=0) as session:
+        for line in ("step 3", "back 2"):
+            await ok(session, line)
+        outcome = await session.execute("forward 5")
+    assert outcome.error == (
+        "forward 5: main has 2 steps after step 1; `forward 2` goes to its end"
+    )
 
 
 async def test_the_help_of_fork_gives_every_rule_on_a_name_that_fork_holds() -> None:

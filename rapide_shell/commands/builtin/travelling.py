@@ -393,7 +393,7 @@ async def forward(
     if here + count > last:
         raise CommandError(
             f"forward {count}: {tree.branch.name} has {counted(last - here, 'step')} "
-            f"after step {here}"
+            f"after step {here}; `forward {last - here}` goes to its end"
         )
     return await travelled(session, line, "forward", tree.at(here + count))
 
