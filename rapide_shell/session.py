@@ -388,7 +388,7 @@ class Session:
             if record is not None:
                 try:
                     session.recorder = Recorder(
-                        record, source=path, arch=arch, force=force_record
+                        record, source=path, arch=arch, force=force_record, seed=session.seed
                     )
                 except OSError as error:
                     raise LoadError(str(error)) from None
