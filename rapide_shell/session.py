@@ -986,11 +986,14 @@ class Session:
         tree = self.travel.tree
         point = tree.point
         last = self._recorded
+        shown = self.inspected is not None
         # A `load` noted at the last point is left out once a step follows it: written again.
         if last is not None and last.leads_to(point) and (point is last or not last.notes):
-            self.recorder.append(*decision_lines(last, point, notes=True, tree=tree))
+            self.recorder.append(
+                *decision_lines(last, point, notes=True, tree=tree, shown=shown)
+            )
         else:
-            self.recorder.rewrite(tree.script(point))
+            self.recorder.rewrite(tree.script(point, shown=shown))
         self._recorded = point
 
     # -- time travel ---------------------------------------------------------------
