@@ -566,6 +566,13 @@ async def test_an_address_where_printed_before_a_start_over_goes_back_there(
         assert await state(session, tmp_path) == there
         assert list(session.decisions.branches) == ["main"]
         assert session.decisions.branch.tip is tip
+        # The start of the session's first system, by its address (no decision at all),
+        # from a system started with another seed.
+        await ok(session, "seed 3")
+        tip = session.decisions.point
+        went = await ok(session, f"goto {Address(0, ()).to_text()}")
+        assert (went.data["step"], went.data["retraced"], went.data["made"]) == (0, 0, 0)
+        assert session.decisions.branch.tip is tip
 
 
 async def test_diff_on_a_loaded_computation_comes_back_to_it(tmp_path: Path) -> None:
