@@ -759,6 +759,19 @@ def test_an_address_of_another_format_is_said_to_be_one() -> None:
     )
 
 
+async def test_an_address_of_very_many_steps_is_made_a_step_at_a_time() -> None:
+    # `step N` is one line of an address however many steps it names: it was made into
+    # a list of N decisions first (a MemoryError, or gigabytes, before the first step).
+    address = Address(0, ("inject Web.order item=apple", "step 1000000000000")).to_text()
+    async with started(FIXTURES / "shop.py", seed=0) as session:
+        outcome = await session.execute(f"goto {address}")
+        assert outcome.error == (
+            "the address does not fit shop.py at its line 2 (step 1000000000000): nothing "
+            "could run there; the session stays where it was"
+        )
+        assert session.decisions.point is session.decisions.root
+
+
 def test_an_address_of_another_file_is_refused_with_the_line_that_does_not_fit() -> None:
     address = Address(0, ("step #7",)).to_text()
     result = run_rapide("run", EXAMPLES / "seed_system.py", "--at", address)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -459,6 +460,24 @@ class _Planned:
     decision: Decision
     number: int
     line: str
+    count: int = 1
+    """How many times in a row it is made: ``step 4096`` is one line, and one of these,
+    however many steps it names."""
+
+
+def _one_by_one(planned: list[_Planned], skip: int = 0) -> Iterator[_Planned]:
+    """Each decision of ``planned`` as many times as it is made, from the ``skip``-th on."""
+    for item in planned:
+        if skip >= item.count:
+            skip -= item.count
+            continue
+        for _ in range(item.count - skip):
+            yield item
+        skip = 0
+
+
+def _total(planned: list[_Planned]) -> int:
+    return sum(item.count for item in planned)
 
 
 @dataclass(frozen=True)
@@ -493,7 +512,7 @@ async def goto_address(session: Session, address: Address) -> AddressTravel:
         planned.insert(0, _Planned(seed, 0, f"seed {address.seed}"))
         start = tree.point
     reached, retraced = _retraced(start, planned)
-    if retraced < len(planned):
+    if retraced < _total(planned):
         # A system the history started elsewhere with the address's seed (the session's
         # first, before a `reset` or `seed`) may hold more of its decisions: an address
         # `where` printed there goes back there, rather than making them all again.
@@ -515,7 +534,7 @@ async def goto_address(session: Session, address: Address) -> AddressTravel:
                     # typed: `step 2` is written `step 2` again, not `step` twice.
                     outer, line = None, -1
                     try:
-                        for step in planned[retraced:]:
+                        for step in _one_by_one(planned, retraced):
                             if session.travel.stop_requested:
                                 break
                             if step.number != line:
@@ -533,7 +552,7 @@ async def goto_address(session: Session, address: Address) -> AddressTravel:
             stopped = session.travel.stop_requested
     finally:
         session.notify(notices.SessionReset(reason="travel"))
-    return AddressTravel(retraced, len(planned) - retraced, stopped)
+    return AddressTravel(retraced, _total(planned) - retraced, stopped)
 
 
 def _same_start(session: Session, start: Point, address: Address) -> bool:
@@ -557,7 +576,7 @@ def _retraced(start: Point, planned: list[_Planned]) -> tuple[Point, int]:
     """How far the history from ``start`` holds the ``planned`` decisions: the last
     point it holds, and how many of them lead there."""
     reached, retraced = start, 0
-    for wanted in planned:
+    for wanted in _one_by_one(planned):
         known = next(
             (child for child in reached.children if child.decision.key == wanted.decision.key),
             None,
@@ -584,12 +603,15 @@ def _plan(session: Session, address: Address) -> list[_Planned]:
                 f"the address's line {line_number} ({printable(text)}) is not an injection "
                 "or a step"
             )
-        for decision in _decisions(session, command, line_number, text):
-            planned.append(_Planned(decision, line_number, text))
+        decision, count = _decision(session, command, line_number, text)
+        planned.append(_Planned(decision, line_number, text, count))
     return planned
 
 
-def _decisions(session: Session, command: Command[Any], number: int, text: str) -> list[Decision]:
+def _decision(
+    session: Session, command: Command[Any], number: int, text: str
+) -> tuple[Decision, int]:
+    """The decision of an address's line, and how many times in a row it is made."""
     args = command.args
     if isinstance(args, InjectArguments):
         try:
@@ -599,16 +621,16 @@ def _decisions(session: Session, command: Command[Any], number: int, text: str) 
                 f"the address does not fit {session.path.name}: its line {number} "
                 f"({printable(text)}): {error.describe()}"
             ) from None
-        return [Decision.inject(args.event, values)]
+        return Decision.inject(args.event, values), 1
     assert isinstance(args, StepArguments)
     target = args.target
     if target.no_such_dispatch is not None:
         raise CommandError(f"the address's line {number} ({printable(text)}) names no dispatch")
     if target.dispatch_id is not None:
-        return [Decision.step(target.dispatch_id)]
+        return Decision.step(target.dispatch_id), 1
     if target.kind is not None:
-        return [Decision.step(target.kind)]
-    return [Decision.step(None)] * target.count
+        return Decision.step(target.kind), 1
+    return Decision.step(None), target.count
 
 
 async def _make(session: Session, step: _Planned) -> None:
