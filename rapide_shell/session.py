@@ -987,8 +987,16 @@ class Session:
         point = tree.point
         last = self._recorded
         shown = self.inspected is not None
-        # A `load` noted at the last point is left out once a step follows it: written again.
-        if last is not None and last.leads_to(point) and (point is last or not last.notes):
+        # A `load` noted at the last point is left out once a step follows it; a line set up
+        # after the steps from there were made (on another branch, then switched back
+        # along them) comes after them: the script is written again.
+        if (
+            last is not None
+            and last.leads_to(point)
+            and (point is last or not last.notes)
+            and (point is last or not tree.setup
+                 or point.ancestor(last.number + 1).segment > tree.setup[-1][0])
+        ):
             self.recorder.append(
                 *decision_lines(last, point, notes=True, tree=tree, shown=shown)
             )
