@@ -643,6 +643,8 @@ class DecisionTree:
         self.branches = {branch.name: branch for branch, _ in mark.tips}
         if self.started is not None and self.started.name not in self.branches:
             self.started = None
+        if self.along is not None and not self.along.last.leads_to(mark.point):
+            self.along = None  # the steps it tells of are undone
         for branch, tip in mark.tips:
             branch.tip = tip
         self.branch = mark.branch

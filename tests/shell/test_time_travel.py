@@ -522,6 +522,19 @@ async def test_an_address_that_does_not_fit_leaves_the_session_where_it_was(
             assert list(session.decisions.branches) == ["main"]
 
 
+async def test_an_address_undone_after_another_branch_s_steps_says_nothing_of_them() -> None:
+    # The address went along main's steps before its last line did not fit: they are
+    # undone with the rest, and nothing is said of them.
+    address = Address(0, ('inject Web.order {"item": "apple"}', "step #1", "step 9"))
+    async with started(FIXTURES / "shop.py", seed=0) as session:
+        for line in ("inject Web.order item=apple", "run", "back 3", "fork x"):
+            await ok(session, line)
+        outcome = await session.execute(f"goto {address.to_text()}")
+        assert not outcome.ok
+        assert "took already" not in plain(outcome), plain(outcome)
+        assert (session.decisions.branch.name, session.decisions.point.number) == ("x", 1)
+
+
 @pytest.mark.parametrize("name", sorted(DRIVES))
 async def test_where_names_a_point_another_process_reaches(name: str, tmp_path: Path) -> None:
     file, lines = DRIVES[name]
