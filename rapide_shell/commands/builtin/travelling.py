@@ -499,10 +499,10 @@ async def goto_address(session: Session, address: Address) -> AddressTravel:
     The decisions are read first (CommandError for one that does not fit the file); the
     history is followed as far as it holds them (from the start of the system the run
     is in, or of one started before with the address's seed, whichever holds more),
-    then the rest are made. When one cannot
-    be made, everything made for the address is forgotten, the run goes back to where it
-    was, and CommandError says which line of the address did not fit. A stop
-    (:meth:`Session.pause`) leaves the run where it has got to, as ``goto`` to that step.
+    then the rest are made. When one cannot be made, everything made for the address
+    is forgotten, the run goes back to where it was, and CommandError says which line
+    of the address did not fit. A stop (:meth:`Session.pause`) leaves the run where it
+    has got to, as ``goto`` to that step.
     """
     planned = _plan(session, address)
     tree = session.decisions
