@@ -27,12 +27,16 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 PREFIX = "r1-"
 """What every address of this format starts with."""
+
+VERSIONED = re.compile(r"r([0-9]{1,4})-")
+"""What an address of any format starts with: ``r``, the format's version, ``-``."""
 
 MAX_TEXT = 1 << 20
 """The longest address text read (1 MiB): a longer one is refused, not inflated."""
@@ -79,8 +83,14 @@ class Address:
     def from_text(cls, text: str) -> Address:
         """Read an address written by :meth:`to_text`; AddressError when ``text`` is not one."""
         word = text.strip()
+        shown = word[:12] + ("…" if len(word) > 12 else "")
+        other = VERSIONED.match(word)
+        if other is not None and not word.startswith(PREFIX):
+            raise AddressError(
+                f"{shown!r} is an address of format {int(other[1])}; this version of rapide "
+                f"reads format 1 ({PREFIX}...): open it with the rapide that printed it"
+            )
         if not word.startswith(PREFIX):
-            shown = word[:12] + ("…" if len(word) > 12 else "")
             raise AddressError(
                 f"{shown!r} is not an address (an address starts with {PREFIX!r}; "
                 "`where` prints the current one)"

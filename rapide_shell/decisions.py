@@ -643,6 +643,8 @@ class DecisionTree:
         self.branches = {branch.name: branch for branch, _ in mark.tips}
         if self.started is not None and self.started.name not in self.branches:
             self.started = None
+        if self.along is not None and not self.along.last.leads_to(mark.point):
+            self.along = None  # the steps it tells of are undone
         for branch, tip in mark.tips:
             branch.tip = tip
         self.branch = mark.branch
@@ -694,12 +696,15 @@ class DecisionTree:
         epoch = point.epoch
         return Address(epoch.decision.seed, tuple(decision_lines(epoch, point)))
 
-    def script(self, point: Point | None = None) -> list[str]:
+    def script(self, point: Point | None = None, *, shown: bool = True) -> list[str]:
         """The lines of a script that replays the session to ``point`` (the current one
         by default): the first seed, then every decision from the start with the notes
-        made at each point, and the setup lines where they were given."""
+        made at each point, and the setup lines where they were given (``shown``: see
+        :func:`decision_lines`)."""
         point = point or self.point
-        lines = decision_lines(self.root, point, notes=True, tree=self, setup=True)
+        lines = decision_lines(
+            self.root, point, notes=True, tree=self, setup=True, shown=shown
+        )
         return [self.root.decision.line, *lines]
 
     def setup_before(self, segment: int | None, written: int) -> list[str]:
@@ -720,6 +725,7 @@ def decision_lines(
     notes: bool = False,
     tree: DecisionTree | None = None,
     setup: bool = False,
+    shown: bool = True,
 ) -> list[str]:
     """The command lines that take a system from ``start`` to ``end``: one a decision,
     but the plain steps one command took together are one ``step N`` (or, given the
@@ -727,7 +733,9 @@ def decision_lines(
     notes follow it (those given on a loaded computation only where the run does not
     go on from there: see :attr:`Note.loaded`). With ``setup`` (a whole script), the
     start's notes too, and the tree's setup lines where they were given among the
-    decisions and notes, those given after the last of them at the end."""
+    decisions and notes, those given after the last of them at the end. ``shown``
+    False: the run is shown at ``end``, not the computation loaded there (it was left
+    by starting over, and gone back to), whose lines it leaves out."""
     lines: list[str] = []
     setup_written = 0
     points = points_between(start, end)
@@ -744,8 +752,9 @@ def decision_lines(
         notes = point.notes or []
         steps_follow = following is not None and not following.decision.kind.starts_over
         live = max((index for index, note in enumerate(notes) if not note.loaded), default=-1)
+        left = following is None and not shown
         for index, note in enumerate(notes):
-            if note.loaded and (steps_follow or index < live):
+            if note.loaded and (steps_follow or index < live or left):
                 continue
             # The setup lines given before the note, but none given after the decision
             # that follows was made (a point gone back to and noted again): that

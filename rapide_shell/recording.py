@@ -28,11 +28,18 @@ class Recorder:
     written or put in place (its folder removed, a full disk), the lines are still
     kept, and :meth:`close` writes them to a new file in the temporary directory. A
     symbolic link, FIFO, device or read-only file at ``path`` is replaced only with
-    ``force``.
+    ``force``. ``seed`` is the session's first seed, which the replay command in the
+    first line gives.
     """
 
     def __init__(
-        self, path: str | Path, *, source: str | Path, arch: str | None = None, force: bool = False
+        self,
+        path: str | Path,
+        *,
+        source: str | Path,
+        arch: str | None = None,
+        force: bool = False,
+        seed: int = 0,
     ) -> None:
         self.path = Path(path)
         self.force = force
@@ -43,10 +50,14 @@ class Recorder:
         # The replay command is for pasting: the architecture chosen, paths quoted.
         file = command_words(str(source), arch)
         script = shlex.quote(str(self.path))
+        # With the session's seed, the script's first line (`seed N`) starts nothing over:
+        # its steps are numbered as they were, and the start hooks run once.
+        seeded = f" --seed {seed}" if seed else ""
         # Made printable: a path may hold a line break (the rest of the header would be
         # read as a command) or bytes that are not UTF-8 (which the file cannot hold).
         self.header = printable(
-            f"# recorded from {file} on {stamp}; replay: rapide run {file} --script {script}"
+            f"# recorded from {file} on {stamp}; replay: rapide run {file}{seeded} "
+            f"--script {script}"
         )
         self._file: AtomicWriter | None = self._open()
         self._problem: str | None = None

@@ -297,6 +297,9 @@ class Session:
         end is a browser's (``rapide serve``): sent there as downloads (see
         :mod:`rapide_shell.downloads`); None where they are written where asked."""
         self.history: list[str] = []
+        self.seed_kept = False
+        """True once a ``seed`` at the session's own seed started nothing over (a
+        recording's first line): see :attr:`untouched`."""
         self.addresses: list[str] = []
         """The addresses ``where`` printed in this session, the latest last: ``goto``
         completes them, so that going back to a point after a ``reload`` (or in another
@@ -385,7 +388,7 @@ class Session:
             if record is not None:
                 try:
                     session.recorder = Recorder(
-                        record, source=path, arch=arch, force=force_record
+                        record, source=path, arch=arch, force=force_record, seed=session.seed
                     )
                 except OSError as error:
                     raise LoadError(str(error)) from None
@@ -474,10 +477,13 @@ class Session:
     def untouched(self) -> bool:
         """True while nothing was decided since the session started: it is at its first
         point, no step taken from there, its system built and no saved computation shown
-        (a start over with the same seed would give the very same system)."""
+        (a start over with the same seed would give the very same system), and no
+        ``seed`` at its own seed was given yet: a second is a start over the session
+        decided (``back`` to the start, then ``seed 0``), which its recording replays."""
         tree = self.travel.tree
         return (
-            tree.point is tree.root
+            not self.seed_kept
+            and tree.point is tree.root
             and not tree.root.children
             and self.system is not None
             and self.inspected is None
@@ -980,11 +986,22 @@ class Session:
         tree = self.travel.tree
         point = tree.point
         last = self._recorded
-        # A `load` noted at the last point is left out once a step follows it: written again.
-        if last is not None and last.leads_to(point) and (point is last or not last.notes):
-            self.recorder.append(*decision_lines(last, point, notes=True, tree=tree))
+        shown = self.inspected is not None
+        # A `load` noted at the last point is left out once a step follows it; a line set up
+        # after the steps from there were made (on another branch, then switched back
+        # along them) comes after them: the script is written again.
+        if (
+            last is not None
+            and last.leads_to(point)
+            and (point is last or not last.notes)
+            and (point is last or not tree.setup
+                 or point.ancestor(last.number + 1).segment > tree.setup[-1][0])
+        ):
+            self.recorder.append(
+                *decision_lines(last, point, notes=True, tree=tree, shown=shown)
+            )
         else:
-            self.recorder.rewrite(tree.script(point))
+            self.recorder.rewrite(tree.script(point, shown=shown))
         self._recorded = point
 
     # -- time travel ---------------------------------------------------------------

@@ -169,6 +169,22 @@ def test_the_replay_line_of_a_recording_names_the_architecture_it_was_made_with(
     assert again.returncode == 0, again.stderr
 
 
+def test_the_replay_line_of_a_recording_gives_its_seed(tmp_path: Path, shop_file: Path) -> None:
+    # Without it, the replay's first line (`seed 3`) started over: the start hooks ran
+    # twice, and every step was numbered one more than recorded.
+    script = tmp_path / "s.rapide"
+    script.write_text("inject Web.order item=apple\nstep\n")
+    recording = tmp_path / "r.rapide"
+    first = run_rapide("run", shop_file, "--seed", "3", "--script", script, "--record", recording)
+    assert first.returncode == 0, first.stderr
+    header = recording.read_text().splitlines()[0]
+    replay = shlex.split(header.partition("; replay: ")[2])
+    assert replay == ["rapide", "run", str(shop_file), "--seed", "3", "--script", str(recording)]
+    again = run_rapide(*replay[1:])
+    assert again.returncode == 0, again.stderr
+    assert "seed 3: the system is fresh with this seed already" in again.stdout
+
+
 def test_nothing_is_written_over_the_architecture_file(tmp_path: Path) -> None:
     # A slip of Tab (`--record shop.py`, `save shop.py`) must not turn the code into a
     # script or a computation: it is refused, with --force too, and through a link.
@@ -442,3 +458,24 @@ async def test_seed_starts_over_once_anything_was_decided_or_the_seed_differs(
         assert session.decisions.point.number == 2
     finally:
         await session.close()
+
+
+async def test_a_start_over_at_the_first_seed_made_at_the_start_replays_as_a_step(
+    tmp_path: Path, shop_file: Path
+) -> None:
+    # Back at the start, `seed 0` in a session of seed 0 is a step (the start has a
+    # future): recorded after the first line, `seed 0` too, it must start over again.
+    script = tmp_path / "session.rapide"
+    session = await recorded(script, shop_file, seed=0)
+    for line in ("inject Web.order item=apple", "back", "seed 0", "inject Web.order item=pear"):
+        await ok(session, line)
+    steps = session.decisions.point.number
+    await session.close()
+    session.recorder.close()
+    assert script.read_text().splitlines()[1:] == [
+        "seed 0", "seed 0", 'inject Web.order {"item": "pear"}'
+    ]
+    replay = await replayed(script, shop_file)
+    assert replay.decisions.point.number == steps == 2
+    await replay.close()
+

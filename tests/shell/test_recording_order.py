@@ -230,3 +230,31 @@ async def test_a_computation_loaded_and_left_by_going_back_and_forth_is_left_out
     script.write_text(record.read_text() + "run\nexpect Web.order(item=\"pear\")\n")
     again = run_rapide("run", SHOP, "--script", script)
     assert again.returncode == 0, again.stderr
+
+
+async def test_a_computation_loaded_then_left_by_a_reset_and_gone_back_to_is_left_out(
+    tmp_path: Path,
+) -> None:
+    # The reset left the file for the run; back at the point it was loaded at, the
+    # session shows the run, and so must the replay. Forward again, the load stands
+    # before the reset, as it was given.
+    saved = tmp_path / "apple.json"
+    first = run_rapide("run", SHOP, "--script", "-", stdin=f"{APPLE}\nrun\nsave {saved}\n")
+    assert first.returncode == 0, first.stderr
+    record = tmp_path / "session.rapide"
+    await session_saying(record, [APPLE, f"load {saved}", "reset", "back"])
+    assert recorded_lines(record) == ["seed 0", APPLE]
+    await session_saying(record, [APPLE, f"load {saved}", "reset", "back", "forward"])
+    assert recorded_lines(record) == ["seed 0", APPLE, f"load {saved}", "reset"]
+
+
+async def test_a_breakpoint_set_at_a_branch_s_end_stays_after_its_run_when_switched_back_to(
+    tmp_path: Path,
+) -> None:
+    # Switched to main (before the run), the break was the script's last line; switched
+    # back, the run's steps were added after it, and the replay's run stopped at it.
+    record = tmp_path / "session.rapide"
+    await session_saying(record, [
+        APPLE, APPLE, "fork x", "run", APPLE, "break Mailer.sent", "switch main", "switch x",
+    ])
+    assert recorded_lines(record) == ["seed 0", APPLE, APPLE, "run", APPLE, "break Mailer.sent"]

@@ -448,13 +448,18 @@ async def test_choosing_by_id_what_the_seed_chose_is_no_new_branch(tmp_path: Pat
         ("back 999", "back 999: you are at step 3; `back 3` goes to the start"),
         ("forward", "forward: step 3 is the last of main; nothing to go forward to"),
         ("goto 40", "no step 40 on main: it has steps 0 to 3"),
+        ("back 5", "back 5: you are at step 3; `back 3` goes to the start"),
         ("switch mian", "no branch 'mian' (branches: main)"),
         ("diff nowhere", "no branch 'nowhere' (branches: main)"),
         ("diff main", "diff main main: a branch is the same as itself"),
         ("fork 9lives", "'9lives' is not a branch name"),
+        ("fork", "fork needs a name for the new branch, like `fork agent-first` (`branches` "
+         "lists those taken)"),
         ("fork r1-eJwrTi0", "'r1-eJwrTi0' reads as an address, not a branch name: "
          "`goto ADDRESS` goes to one"),
         ("goto r1-AAAA", "the address is damaged"),
+        ("goto r2-eJyrVg", "'r2-eJyrVg' is an address of format 2; this version of rapide "
+         "reads format 1 (r1-...): open it with the rapide that printed it"),
         ("goto somewhere", "goto takes a step number"),
         ("back 0", "the number of steps must be a whole number, 1 or more, not '0'"),
         ("history 0", "the number of steps to list must be a whole number, 1 or more, not '0' "
@@ -471,6 +476,16 @@ async def test_a_bad_argument_is_one_line(line: str, message: str) -> None:
         error = outcome.error or ""
         assert message in error and "\n" not in error, error
         assert session.decisions.point is before
+
+
+async def test_forward_past_the_end_says_how_far_it_goes() -> None:
+    async with started(EXAMPLES / "connection_kinds.py", seed=0) as session:
+        for line in ("step 3", "back 2"):
+            await ok(session, line)
+        outcome = await session.execute("forward 5")
+    assert outcome.error == (
+        "forward 5: main has 2 steps after step 1; `forward 2` goes to its end"
+    )
 
 
 async def test_the_help_of_fork_gives_every_rule_on_a_name_that_fork_holds() -> None:
@@ -507,6 +522,19 @@ async def test_an_address_that_does_not_fit_leaves_the_session_where_it_was(
             assert list(session.decisions.branches) == ["main"]
 
 
+async def test_an_address_undone_after_another_branch_s_steps_says_nothing_of_them() -> None:
+    # The address went along main's steps before its last line did not fit: they are
+    # undone with the rest, and nothing is said of them.
+    address = Address(0, ('inject Web.order {"item": "apple"}', "step #1", "step 9"))
+    async with started(FIXTURES / "shop.py", seed=0) as session:
+        for line in ("inject Web.order item=apple", "run", "back 3", "fork x"):
+            await ok(session, line)
+        outcome = await session.execute(f"goto {address.to_text()}")
+        assert not outcome.ok
+        assert "took already" not in plain(outcome), plain(outcome)
+        assert (session.decisions.branch.name, session.decisions.point.number) == ("x", 1)
+
+
 @pytest.mark.parametrize("name", sorted(DRIVES))
 async def test_where_names_a_point_another_process_reaches(name: str, tmp_path: Path) -> None:
     file, lines = DRIVES[name]
@@ -530,6 +558,66 @@ async def test_where_says_how_to_open_the_point_with_the_architecture_chosen() -
         await ok(session, "inject Desk.note n=1")
         said = [item.plain for item in (await ok(session, "where")).output]
     assert said[1].endswith(f"`goto` it, or `rapide shell {file} --arch ledger --at` it")
+
+
+@pytest.mark.parametrize("restart", ["reset", "seed 2"])
+async def test_an_address_where_printed_before_a_start_over_goes_back_there(
+    restart: str, tmp_path: Path
+) -> None:
+    # The history holds the address's point, before the `reset` or `seed`: goto goes
+    # there, rather than start over once more and make its decisions again.
+    async with started(FIXTURES / "shop.py", seed=0) as session:
+        for line in ("seed 1", "inject Web.order item=apple", "run"):
+            await ok(session, line)
+        there = await state(session, tmp_path)
+        address = (await ok(session, "where")).data["address"]
+        await ok(session, restart)
+        await ok(session, "inject Web.order item=pear")
+        tip = session.decisions.point
+        went = await ok(session, f"goto {address}")
+        assert went.data["step"] == 5 and (went.data["retraced"], went.data["made"]) == (4, 0)
+        assert await state(session, tmp_path) == there
+        assert list(session.decisions.branches) == ["main"]
+        assert session.decisions.branch.tip is tip
+        # The start of the session's first system, by its address (no decision at all),
+        # from a system started with another seed.
+        await ok(session, "seed 3")
+        tip = session.decisions.point
+        went = await ok(session, f"goto {Address(0, ()).to_text()}")
+        assert (went.data["step"], went.data["retraced"], went.data["made"]) == (0, 0, 0)
+        assert session.decisions.branch.tip is tip
+
+
+async def test_diff_on_a_loaded_computation_comes_back_to_it(tmp_path: Path) -> None:
+    # diff replays each branch's end and comes back where it was: to the file `load`
+    # showed there, not to the run under it.
+    record = tmp_path / "r.rapide"
+    file = FIXTURES / "shop.py"
+    async with started(file, seed=0, recorder=Recorder(record, source=file)) as session:
+        for line in ("inject Web.order item=apple", "run", f"save {tmp_path / 'a.json'}",
+                     "back 2", "step #2", f"load {tmp_path / 'a.json'}"):
+            await ok(session, line)
+        shown = session.computation.to_dict()
+        assert "b2" in session.decisions.branches and session.state == "inspecting"
+        await ok(session, "diff main")
+        assert session.state == "inspecting"
+        assert session.computation.to_dict() == shown
+    assert record.read_text().splitlines()[-1] == f"load {tmp_path / 'a.json'}"
+
+
+async def test_where_on_a_loaded_computation_says_the_address_is_the_run_s(
+    tmp_path: Path,
+) -> None:
+    # The loaded file has no address: the one printed reaches the run, not what is shown.
+    async with started(FIXTURES / "shop.py", seed=0) as session:
+        for line in ("inject Web.order item=apple", "run", f"save {tmp_path / 'a.json'}",
+                     "reset"):
+            await ok(session, line)
+        said = plain(await ok(session, "where"))
+        assert "loaded" not in said
+        await ok(session, f"load {tmp_path / 'a.json'}")
+        said = plain(await ok(session, "where"))
+    assert "the address is the run's, not the loaded computation's, which has none" in said
 
 
 async def test_the_recording_is_the_current_branch_and_replays_to_its_point(
@@ -673,6 +761,28 @@ def test_a_bad_address_on_the_command_line_is_one_line(command: str) -> None:
         "rapide: --at: the address is damaged (cut short or mistyped?): paste it whole, "
         "as `where` printed it\n"
     )
+
+
+def test_an_address_of_another_format_is_said_to_be_one() -> None:
+    result = run_rapide("run", EXAMPLES / "connection_kinds.py", "--at", "r2-eJyrVgqtLE")
+    assert result.returncode == 2
+    assert result.stderr == (
+        "rapide: --at: 'r2-eJyrVgqtL…' is an address of format 2; this version of rapide "
+        "reads format 1 (r1-...): open it with the rapide that printed it\n"
+    )
+
+
+async def test_an_address_of_very_many_steps_is_made_a_step_at_a_time() -> None:
+    # `step N` is one line of an address however many steps it names: it was made into
+    # a list of N decisions first (a MemoryError, or gigabytes, before the first step).
+    address = Address(0, ("inject Web.order item=apple", "step 1000000000000")).to_text()
+    async with started(FIXTURES / "shop.py", seed=0) as session:
+        outcome = await session.execute(f"goto {address}")
+        assert outcome.error == (
+            "the address does not fit shop.py at its line 2 (step 1000000000000): nothing "
+            "could run there; the session stays where it was"
+        )
+        assert session.decisions.point is session.decisions.root
 
 
 def test_an_address_of_another_file_is_refused_with_the_line_that_does_not_fit() -> None:

@@ -104,6 +104,15 @@ def parse_branch_name(text: ArgumentText) -> BranchArguments:
     return BranchArguments(unquote(word.text))
 
 
+def parse_new_branch_name(text: ArgumentText) -> BranchArguments:
+    """One word: the name of a branch to make (``fork``), which ``branches`` cannot list."""
+    word = text.only_word(
+        f"fork needs a name for the new branch, like `{FORK.examples[0]}` (`branches` lists "
+        "those taken)"
+    )
+    return BranchArguments(unquote(word.text))
+
+
 @dataclass(frozen=True)
 class DiffArguments:
     """The branches to compare: ``second`` None compares ``first`` with the current one."""
@@ -253,7 +262,12 @@ async def diff(session: Session, command: Command[DiffArguments], line: str) -> 
         raise CommandError(f"diff {first.name} {first.name}: a branch is the same as itself")
     split = common_point(first.tip, second.tip)
     origin, origin_branch = tree.point, tree.branch
+    shown, notes = session.inspected, origin.notes
     ends = await _ends(session, (first, second))
+    if shown is not None and ends is not None and tree.point is origin:
+        # Back where it was, it shows the computation `load` showed there, as before.
+        origin.notes = notes
+        session.inspect(shown)
     if ends is None:  # the user stopped a replay: the run is where it stopped
         target = (
             f"step {origin.number} of {origin_branch.name}, where you were"
@@ -415,5 +429,5 @@ def rapide_add_commands(catalog: CommandCatalog) -> None:
     """Adds ``branches``, ``switch``, ``fork`` and ``diff``."""
     catalog.register(BRANCHES, branches, parse=no_arguments)
     catalog.register(SWITCH, switch, parse=parse_branch_name)
-    catalog.register(FORK, fork, parse=parse_branch_name)
+    catalog.register(FORK, fork, parse=parse_new_branch_name)
     catalog.register(DIFF, diff, parse=parse_diff)

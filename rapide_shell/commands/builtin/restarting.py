@@ -52,7 +52,7 @@ Rebuilds the system with seed N, as `reset` does. The same architecture, seed an
 commands always give the same computation; a different seed may order agent
 deliveries differently. Any whole number is a seed, negative ones included. In a
 session where nothing was done yet, the seed it has already starts nothing over
-(a recording's first line).""",
+(a recording's first line), once: given again, it starts over.""",
     args=(ArgSpec("N", ArgKind.INTEGER),),
 )
 
@@ -135,6 +135,7 @@ async def seed(session: Session, command: Command[SeedArguments], line: str) -> 
     if command.args.value == session.seed and session.untouched:
         # No step: a recording replayed (its first line is its seed) numbers its steps as
         # the session it was recorded from did, and runs the start hooks once.
+        session.seed_kept = True
         text = f"seed {session.seed}: the system is fresh with this seed already"
         return CommandOutcome(line, "seed", output=(Text(text),), data={"seed": session.seed})
     session.seed = command.args.value

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -11,7 +12,7 @@ from rich.text import Text
 
 from pyrapide.core.printable import counted, printable
 from rapide_shell import notices, render
-from rapide_shell.address import PREFIX, Address, AddressError
+from rapide_shell.address import PREFIX, VERSIONED, Address, AddressError
 from rapide_shell.commands.arguments import (
     ArgumentText,
     NoArguments,
@@ -182,7 +183,7 @@ def parse_goto(text: ArgumentText) -> GotoArguments:
     )
     if is_whole_number(word.text.removeprefix("-")):  # -5 too: a step, below the least
         return GotoArguments(step=number(word, "a step number"))
-    if word.text.startswith(PREFIX):
+    if VERSIONED.match(word.text):  # one of another format is said to be one
         try:
             return GotoArguments(address=Address.from_text(word.text))
         except AddressError as error:
@@ -393,7 +394,7 @@ async def forward(
     if here + count > last:
         raise CommandError(
             f"forward {count}: {tree.branch.name} has {counted(last - here, 'step')} "
-            f"after step {here}"
+            f"after step {here}; `forward {last - here}` goes to its end"
         )
     return await travelled(session, line, "forward", tree.at(here + count))
 
@@ -424,7 +425,7 @@ async def where(session: Session, command: Command[NoArguments], line: str) -> C
     if text in session.addresses:
         session.addresses.remove(text)
     session.addresses.append(text)
-    output = (
+    output: tuple[RenderableType, ...] = (
         # One line however narrow the terminal: a wrapped address would not paste whole.
         render.WholeLine(text, style="bold"),
         render.note(
@@ -434,6 +435,13 @@ async def where(session: Session, command: Command[NoArguments], line: str) -> C
             style="dim",
         ),
     )
+    if session.inspected is not None:
+        # What is shown is a file's, which no address reaches: the run's point is named.
+        output += (render.note(
+            "the address is the run's, not the loaded computation's, which has none: "
+            "going to it shows the run there (`load` the file again to see it)",
+            style="bold yellow",
+        ),)
     data = {
         "address": text,
         "step": session.decisions.point.number,
@@ -452,6 +460,24 @@ class _Planned:
     decision: Decision
     number: int
     line: str
+    count: int = 1
+    """How many times in a row it is made: ``step 4096`` is one line, and one of these,
+    however many steps it names."""
+
+
+def _one_by_one(planned: list[_Planned], skip: int = 0) -> Iterator[_Planned]:
+    """Each decision of ``planned`` as many times as it is made, from the ``skip``-th on."""
+    for item in planned:
+        if skip >= item.count:
+            skip -= item.count
+            continue
+        for _ in range(item.count - skip):
+            yield item
+        skip = 0
+
+
+def _total(planned: list[_Planned]) -> int:
+    return sum(item.count for item in planned)
 
 
 @dataclass(frozen=True)
@@ -471,28 +497,33 @@ async def goto_address(session: Session, address: Address) -> AddressTravel:
     the session's system did not start with the address's seed).
 
     The decisions are read first (CommandError for one that does not fit the file); the
-    history is followed as far as it holds them, then the rest are made. When one cannot
-    be made, everything made for the address is forgotten, the run goes back to where it
-    was, and CommandError says which line of the address did not fit. A stop
-    (:meth:`Session.pause`) leaves the run where it has got to, as ``goto`` to that step.
+    history is followed as far as it holds them (from the start of the system the run
+    is in, or of one started before with the address's seed, whichever holds more),
+    then the rest are made. When one cannot be made, everything made for the address
+    is forgotten, the run goes back to where it was, and CommandError says which line
+    of the address did not fit. A stop (:meth:`Session.pause`) leaves the run where it
+    has got to, as ``goto`` to that step.
     """
     planned = _plan(session, address)
     tree = session.decisions
     start = tree.point.epoch
-    same_start = start.decision.seed == address.seed and start.decision.loaded is session.loaded
-    if not same_start:
+    if not _same_start(session, start, address):
         seed = Decision.starting_over(DecisionKind.SEED, address.seed, session.loaded)
         planned.insert(0, _Planned(seed, 0, f"seed {address.seed}"))
         start = tree.point
-    reached, retraced = start, 0
-    for wanted in planned:
-        known = next(
-            (child for child in reached.children if child.decision.key == wanted.decision.key),
-            None,
-        )
-        if known is None:
-            break
-        reached, retraced = known, retraced + 1
+    reached, retraced = _retraced(start, planned)
+    if retraced < _total(planned):
+        # A system the history started elsewhere with the address's seed (the session's
+        # first, before a `reset` or `seed`) may hold more of its decisions: an address
+        # `where` printed there goes back there, rather than making them all again.
+        seeded = 1 if planned[0].number == 0 else 0  # the `seed` step planned above
+        own = retraced - seeded
+        for other in _starts(tree):
+            if other is not start and _same_start(session, other, address):
+                found, count = _retraced(other, planned[seeded:])
+                if count > own:
+                    planned, seeded = planned[seeded:], 0
+                    start, reached, retraced, own = other, found, count, count
     mark, origin = tree.mark(), (tree.point, tree.branch)
     step: _Planned | None = None
     try:
@@ -503,7 +534,7 @@ async def goto_address(session: Session, address: Address) -> AddressTravel:
                     # typed: `step 2` is written `step 2` again, not `step` twice.
                     outer, line = None, -1
                     try:
-                        for step in planned[retraced:]:
+                        for step in _one_by_one(planned, retraced):
                             if session.travel.stop_requested:
                                 break
                             if step.number != line:
@@ -521,7 +552,39 @@ async def goto_address(session: Session, address: Address) -> AddressTravel:
             stopped = session.travel.stop_requested
     finally:
         session.notify(notices.SessionReset(reason="travel"))
-    return AddressTravel(retraced, len(planned) - retraced, stopped)
+    return AddressTravel(retraced, _total(planned) - retraced, stopped)
+
+
+def _same_start(session: Session, start: Point, address: Address) -> bool:
+    """Whether the system that started at ``start`` is the one ``address`` starts from:
+    its seed, built from the architecture the session has loaded."""
+    return start.decision.seed == address.seed and start.decision.loaded is session.loaded
+
+
+def _starts(tree: DecisionTree) -> list[Point]:
+    """The points where a system started on the line of each branch, from its tip back."""
+    found: dict[int, Point] = {}
+    for branch in tree.branches.values():
+        start: Point | None = branch.tip.epoch
+        while start is not None and id(start) not in found:
+            found[id(start)] = start
+            start = start.parent.epoch if start.parent is not None else None
+    return list(found.values())
+
+
+def _retraced(start: Point, planned: list[_Planned]) -> tuple[Point, int]:
+    """How far the history from ``start`` holds the ``planned`` decisions: the last
+    point it holds, and how many of them lead there."""
+    reached, retraced = start, 0
+    for wanted in _one_by_one(planned):
+        known = next(
+            (child for child in reached.children if child.decision.key == wanted.decision.key),
+            None,
+        )
+        if known is None:
+            break
+        reached, retraced = known, retraced + 1
+    return reached, retraced
 
 
 def _plan(session: Session, address: Address) -> list[_Planned]:
@@ -540,12 +603,15 @@ def _plan(session: Session, address: Address) -> list[_Planned]:
                 f"the address's line {line_number} ({printable(text)}) is not an injection "
                 "or a step"
             )
-        for decision in _decisions(session, command, line_number, text):
-            planned.append(_Planned(decision, line_number, text))
+        decision, count = _decision(session, command, line_number, text)
+        planned.append(_Planned(decision, line_number, text, count))
     return planned
 
 
-def _decisions(session: Session, command: Command[Any], number: int, text: str) -> list[Decision]:
+def _decision(
+    session: Session, command: Command[Any], number: int, text: str
+) -> tuple[Decision, int]:
+    """The decision of an address's line, and how many times in a row it is made."""
     args = command.args
     if isinstance(args, InjectArguments):
         try:
@@ -555,16 +621,16 @@ def _decisions(session: Session, command: Command[Any], number: int, text: str) 
                 f"the address does not fit {session.path.name}: its line {number} "
                 f"({printable(text)}): {error.describe()}"
             ) from None
-        return [Decision.inject(args.event, values)]
+        return Decision.inject(args.event, values), 1
     assert isinstance(args, StepArguments)
     target = args.target
     if target.no_such_dispatch is not None:
         raise CommandError(f"the address's line {number} ({printable(text)}) names no dispatch")
     if target.dispatch_id is not None:
-        return [Decision.step(target.dispatch_id)]
+        return Decision.step(target.dispatch_id), 1
     if target.kind is not None:
-        return [Decision.step(target.kind)]
-    return [Decision.step(None)] * target.count
+        return Decision.step(target.kind), 1
+    return Decision.step(None), target.count
 
 
 async def _make(session: Session, step: _Planned) -> None:
