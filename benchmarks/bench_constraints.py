@@ -1,6 +1,6 @@
 """Cost per event of constraint checking and stream processing as the stream grows.
 
-Usage:  python benchmarks/bench_constraints.py [--quick]
+Usage:  python benchmarks/bench_constraints.py [--quick] [--open-requests]
 
 The stream is N/2 independent pairs: a root ``Req`` and the ``Res`` it causes.
 The monitor checks a ``never``, a ``must_match`` and an ``every(...).leads_to``
@@ -10,6 +10,11 @@ constraints over a sliding window of 10,000 events, the filtered run a constrain
 class whose filter lets each request through only once its response arrives. A
 flat cost per event from the smallest N to the largest is what incremental
 checking promises.
+
+``--open-requests`` measures instead the keyed ``leads_to`` in its worst shape: the
+N/2 requests all of one key and all open (recorded first), then the response to
+each. A response tests every open request that agrees with it, so each costs the
+number of requests still open: the cost per event grows with N.
 """
 
 from __future__ import annotations
@@ -36,6 +41,24 @@ from pyrapide import (
 def request_pairs(events: int) -> Iterator[tuple[Event, Event]]:
     for i in range(events // 2):
         yield Event("Req", {"k": i}), Event("Res", {"k": i})
+
+
+def open_requests_cost(events: int) -> float:
+    """Seconds per event for the keyed ``leads_to`` fed every request of one key,
+    then every response (each caused by its request)."""
+    k = placeholder("k")
+    monitor = ConstraintMonitor(
+        [every(Pattern.match("Req", k=k)).leads_to(Pattern.match("Res", k=k), name="answered")]
+    )
+    requests = [Event("Req", {"k": 0}) for _ in range(events // 2)]
+    responses = [Event("Res", {"k": 0}) for _ in range(events // 2)]
+    start = time.process_time()
+    for request in requests:
+        monitor.check(request)
+    for request, response in zip(requests, responses, strict=True):
+        monitor.check(response, caused_by=[request])
+    assert monitor.finish() == []
+    return (time.process_time() - start) / events
 
 
 def monitor_cost(events: int, keyed: bool) -> float:
@@ -110,7 +133,15 @@ def drain_cost(events: int, window: int, setup: Callable[[StreamProcessor], None
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="sizes up to 100,000 only")
+    parser.add_argument("--open-requests", action="store_true",
+                        help="the keyed leads_to with every request open, one key")
     args = parser.parse_args()
+    if args.open_requests:
+        print("ConstraintMonitor: leads_to keyed, N/2 requests of one key open, then "
+              "their responses (CPU µs per event)")
+        for events in (1_000, 2_000, 4_000):
+            print(f"  N = {events:>9,}  {open_requests_cost(events) * 1e6:8.2f}")
+        return
     sizes = (1_000, 20_000, 100_000) if args.quick else (1_000, 20_000, 100_000, 400_000)
 
     print("ConstraintMonitor: never + must_match + leads_to (CPU µs per event)")

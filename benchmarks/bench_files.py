@@ -1,12 +1,15 @@
 """What the guards at the edges cost: loading files (time and memory), and checking payloads.
 
 Usage:  python benchmarks/bench_files.py [--events N ...] [--brackets-mb MB] [--quick]
+                                        [--wide]
 
 1. Loading. A computation of N events (a chain; payloads with a string, an int and a
    list) is saved, then loaded in a fresh process, which reports the CPU time per
    event and its memory: the peak resident size while loading, what the loaded
    computation keeps, and the difference (what loading needed on top) as a multiple
-   of the file's size.
+   of the file's size. ``--wide`` loads each chain a second time with one character
+   outside the Basic Multilingual Plane (an emoji) in its first payload: the worst
+   shape for the text, which that one character makes four bytes a character.
 2. A file of nothing but ``[`` (``--brackets-mb``, 256 by default; 1024 is the
    gigabyte case): the time to refuse it and the peak memory, as a multiple of its
    size. It is parsed once; the text is the largest thing held.
@@ -79,19 +82,22 @@ def load_in_a_fresh_process(path: Path) -> dict[str, float | str]:
     return json.loads(done.stdout)
 
 
-def saved_chain(size: int, directory: Path) -> Path:
+def saved_chain(size: int, directory: Path, wide: bool = False) -> Path:
+    """A chain of ``size`` events saved in ``directory``; with ``wide``, the first
+    payload's key holds an emoji."""
     computation = Computation()
     previous: list[Event] = []
     for number in range(size):
+        key = f"users/{number}" + ("\N{GRINNING FACE}" if wide and not number else "")
         event = Event(
             "Api.request",
-            {"key": f"users/{number}", "n": number, "rows": [1, 2, 3]},
+            {"key": key, "n": number, "rows": [1, 2, 3]},
             source="api",
             id=f"e{number}",
         )
         computation.record(event, caused_by=previous)
         previous = [event]
-    path = directory / f"chain-{size}.json"
+    path = directory / f"chain-{size}{'-wide' if wide else ''}.json"
     computation.save(path)
     return path
 
@@ -100,18 +106,20 @@ def mb(size: float) -> str:
     return f"{size / 2**20:,.0f} MB"
 
 
-def loading(sizes: list[int], brackets_mb: int, directory: Path) -> None:
+def loading(sizes: list[int], brackets_mb: int, directory: Path, wide: bool = False) -> None:
     print("Loading a saved chain (fresh process each)")
     print(f"  {'events':>9} {'file':>8} {'us/event':>9} {'peak':>8} {'kept':>8} {'extra/file':>10}")
     for size in sizes:
-        path = saved_chain(size, directory)
-        figures = load_in_a_fresh_process(path)
-        file_size = path.stat().st_size
-        extra = (float(figures["peak"]) - float(figures["kept"])) / file_size
-        print(
-            f"  {size:>9,} {mb(file_size):>8} {float(figures['seconds']) / size * 1e6:>9.2f}"
-            f" {mb(float(figures['peak'])):>8} {mb(float(figures['kept'])):>8} {extra:>9.2f}x"
-        )
+        for widened in (False, True) if wide else (False,):
+            path = saved_chain(size, directory, widened)
+            figures = load_in_a_fresh_process(path)
+            file_size = path.stat().st_size
+            extra = (float(figures["peak"]) - float(figures["kept"])) / file_size
+            print(
+                f"  {size:>9,} {mb(file_size):>8} {float(figures['seconds']) / size * 1e6:>9.2f}"
+                f" {mb(float(figures['peak'])):>8} {mb(float(figures['kept'])):>8} {extra:>9.2f}x"
+                + ("  (one emoji)" if widened else "")
+            )
     if brackets_mb:
         path = directory / "brackets.json"
         with path.open("w") as stream:
@@ -157,11 +165,12 @@ def main() -> None:
     parser.add_argument("--events", type=int, action="append", help="chain sizes to load")
     parser.add_argument("--brackets-mb", type=int, default=256, help="0 skips the case")
     parser.add_argument("--quick", action="store_true", help="small sizes only")
+    parser.add_argument("--wide", action="store_true", help="each chain again, with an emoji")
     args = parser.parse_args()
     sizes = args.events or ([20_000] if args.quick else [100_000, 300_000])
     brackets = min(args.brackets_mb, 32) if args.quick else args.brackets_mb
     with tempfile.TemporaryDirectory() as directory:
-        loading(sizes, brackets, Path(directory))
+        loading(sizes, brackets, Path(directory), args.wide)
     checking(20_000 if args.quick else 100_000)
 
 

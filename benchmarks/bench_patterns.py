@@ -1,7 +1,7 @@
 """Measure pattern matching: whole-poset and incremental, one-event and composite patterns.
 
 Usage:  python benchmarks/bench_patterns.py [--max-events N] [--repeat R]
-        [--only scaling|service|independence|join|0.3.0|limit|repeat ...]
+        [--only scaling|service|independence|join|0.3.0|limit|repeat|unmatched ...]
 
 1. Scaling of ``Req >> Res`` over N/2 independent request/response pairs, N from
    20,000 to 400,000: the incremental matcher's cost per event must stay flat
@@ -26,6 +26,11 @@ Usage:  python benchmarks/bench_patterns.py [--max-events N] [--repeat R]
    half of them A: a match each time an occurrence completes, the last holding them
    all, so the matches hold events quadratic in N; reported, they are gathered only
    when read, and none is read here. Cost per event, whole-poset and incremental.
+8. The bound's worst shape: ``A -> B`` where no A precedes any B (n root A's, then a
+   causal chain of n B's), 1,000 to 4,000 of each. No match is made, so the bound
+   (which counts matches made) never stops it, and every pair is tried: each B's
+   probe costs the lesser of its ancestry and the A's stored, both growing with n.
+   CPU seconds of ``match_all`` and of a matcher fed every event, with the bound.
 
 Times are the least CPU time of ``--repeat`` runs; posets are built untimed, then every
 event is fed to a fresh matcher in recording order (what the runtime does
@@ -341,7 +346,32 @@ def repeat_per_event(max_events: int, repeat: int) -> None:
         del poset
 
 
-SECTIONS = ("scaling", "service", "independence", "join", "0.3.0", "limit", "repeat")
+def unmatched_under_limit(repeat: int, limit: int = 100_000) -> None:
+    """Section 8: CPU seconds of ``A -> B`` with no match, which the bound cannot stop."""
+    print(f"\nA -> B, n root A's then a chain of n B's: no match (limit={limit:,}, CPU seconds)")
+    pattern = parse_pattern("A -> B")
+    for count in (1_000, 2_000, 4_000):
+        poset = Poset()
+        for n in range(count):
+            poset.add(Event("A", {}, "a", f"a{n}", 0.0))
+        previous: list[Event] = []
+        for n in range(count):
+            event = Event("B", {}, "b", f"b{n}", 0.0)
+            poset.add(event, previous)
+            previous = [event]
+        def fed_bounded(poset: Poset = poset) -> int:
+            matcher = Matcher(pattern, limit=limit)
+            return sum(len(matcher.feed(event, poset)) for event in poset)
+
+        whole, found = best_of(repeat, partial(match_all, pattern, poset, limit=limit))
+        fed, found_fed = best_of(repeat, fed_bounded)
+        assert len(found) == found_fed == 0
+        print(f"  n = {count:>5,}  match_all {whole:7.3f}  matcher fed {fed:7.3f}", flush=True)
+
+
+SECTIONS = (
+    "scaling", "service", "independence", "join", "0.3.0", "limit", "repeat", "unmatched"
+)
 
 
 def main() -> None:
@@ -367,6 +397,8 @@ def main() -> None:
         stopped_at_limit(options.repeat)
     if "repeat" in sections:
         repeat_per_event(options.max_events, options.repeat)
+    if "unmatched" in sections:
+        unmatched_under_limit(options.repeat)
 
 
 if __name__ == "__main__":

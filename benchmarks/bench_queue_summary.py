@@ -1,6 +1,7 @@
 """The queue at a glance (``System.pending_summary``), read every frame of a run.
 
 Usage:  python benchmarks/bench_queue_summary.py [--queued N ...] [--frames F]
+                                                [--pipes N ...]
 
 A paused system has N agent deliveries queued (N pings injected, each delivered
 to one sink through an ``agent`` connection). The workbench's queue panel reads
@@ -19,6 +20,10 @@ rounds of F reads):
 ``search`` is what going through the whole agent queue costs each time (the
 lowest 25 ids by ``heapq.nsmallest``): what every read cost before the summary
 kept its list.
+
+``--pipes N ...`` measures pipe deliveries instead, in their worst shape: N pipe
+connections from the source to the sink, one ping injected, so that each of the N
+pipes has one delivery waiting (still reads, as above).
 """
 
 from __future__ import annotations
@@ -30,12 +35,13 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from operator import attrgetter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pyrapide import Pattern, action, agent, architecture, interface, module, when
+from pyrapide import Pattern, action, agent, architecture, interface, module, pipe, when
 from pyrapide.runtime import System
 
 SHOWN = 25  # what the workbench's queue panel lists of each kind
@@ -81,6 +87,22 @@ async def queued_system(queued: int) -> System:
     system.pause()
     for n in range(queued):
         system.inject("Source.ping", {"n": n})
+    return system
+
+
+async def piped_system(pipes: int) -> System:
+    """A started, paused system with ``pipes`` pipe connections from the source to the
+    sink and one ping injected: a delivery waiting on each pipe."""
+    members = {
+        "source": Source,
+        "sink": Sink,
+        "connections": [pipe(Pattern.match("Source.ping"), target="sink") for _ in range(pipes)],
+    }
+    wide = architecture(type("Piped", (), members))
+    system = System(wide, {"source": Silent, "sink": Taker}, seed=1, max_events=None)
+    await system.start()
+    system.pause()
+    system.inject("Source.ping", {"n": 0})
     return system
 
 
@@ -133,7 +155,19 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--queued", type=int, nargs="+", default=[1_000, 10_000, 100_000])
     parser.add_argument("--frames", type=int, default=200)
+    parser.add_argument("--pipes", type=int, nargs="+", default=[], metavar="N",
+                        help="N pipes with a delivery waiting each, instead")
     args = parser.parse_args()
+    if args.pipes:
+        print(f"pending_summary({SHOWN}) with one delivery waiting on each of N pipes, CPU "
+              "per read (median of 5 rounds)")
+        for pipes in args.pipes:
+            piped = await piped_system(pipes)
+            assert piped.pending_count == pipes
+            still = timed(args.frames, partial(piped.pending_summary, SHOWN))
+            await piped.stop()
+            print(f"  {pipes:>9,} pipes {still:>8.1f} µs")
+        return
     print(f"pending_summary({SHOWN}) with agent deliveries queued, CPU per read "
           "(median of 5 rounds)")
     print(f"  {'queued':>9} {'still':>10} {'stepping':>10} {'picking':>10} {'search':>10}")

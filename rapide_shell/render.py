@@ -131,14 +131,53 @@ def _start_within(text: str, width: int) -> str:
 def payload_text(payload: Any, width: int = PAYLOAD_WIDTH) -> str:
     """A payload as compact one-line JSON cut to ``width`` characters ("" when empty),
     printable; what JSON cannot hold (non-string keys, a payload containing itself) is
-    shown by repr."""
+    shown by repr. Only what the cut keeps is written: a line of the event log costs
+    ``width``, not the size of the payload (a megabyte string, a list of a hundred
+    thousand numbers)."""
     if not payload:
         return ""
     try:
-        text = json.dumps(payload, ensure_ascii=False, default=str, separators=(", ", ": "))
+        shown = _clipped(payload, [width + 1], set())
+        text = json.dumps(shown, ensure_ascii=False, default=str, separators=(", ", ": "))
     except (TypeError, ValueError, RecursionError):
         text = repr(payload)
     return shorten(printable(text), width)
+
+
+def _clipped(value: Any, room: list[int], within: set[int]) -> Any:
+    """``value`` with what its JSON would write past ``room[0]`` more characters left
+    out: strings cut, lists and mappings ended early. ``room[0]`` goes down by no more
+    than what is written of what is kept, so once it is spent the JSON of the clipped
+    value is longer than the room, and its start the same as the whole value's.
+    ``within``: the containers being clipped around ``value``; meeting one again is a
+    ValueError, as JSON's own check of a value containing itself."""
+    if isinstance(value, str):
+        kept = value[: room[0] + 1]
+        room[0] -= len(kept)
+        return kept
+    if not isinstance(value, dict | list | tuple):
+        room[0] -= 1
+        return value
+    if id(value) in within:
+        raise ValueError("a payload containing itself")
+    within.add(id(value))
+    clipped: Any
+    if isinstance(value, dict):
+        clipped = {}
+        for key, item in value.items():
+            if room[0] <= 0:
+                break
+            room[0] -= len(key) if isinstance(key, str) else 1
+            clipped[key] = _clipped(item, room, within)
+    else:
+        clipped = []
+        for item in value:
+            if room[0] <= 0:
+                break
+            room[0] -= 1
+            clipped.append(_clipped(item, room, within))
+    within.discard(id(value))
+    return clipped
 
 
 def data(value: Any, style: str = "") -> Text:

@@ -704,7 +704,8 @@ class Session:
     def pending_summary(self, shown: int) -> PendingSummary | None:
         """How many dispatches wait of each kind and the first ``shown`` of each in the
         order steps take them (None while a saved computation is shown); for its cost,
-        linear in the agent deliveries only once a listed one was taken, see
+        which grows with the pipes that have deliveries waiting, and with the agent
+        deliveries only once a listed one was taken, see
         :meth:`pyrapide.runtime.System.pending_summary`."""
         return self.runtime.pending_summary(shown)
 

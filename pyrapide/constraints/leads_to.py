@@ -133,7 +133,9 @@ class _LeadsToTracker(MatchTracker):
     re-enters the region an earlier walk covered, so the whole run costs time
     proportional to the poset. With shared placeholders, open triggers are
     indexed by the values they bound there, and a response tests only those
-    that agree with it. Multi-event triggers are tested against each response.
+    that agree with it, each of them: n requests of one key open together cost
+    n tests a response (``benchmarks/bench_constraints.py --open-requests``).
+    Multi-event triggers are tested against each response.
 
     Under a filter that lets events through late, every response is walked and
     kept: a one-event trigger let through late is answered when a walk covered it,

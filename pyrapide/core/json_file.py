@@ -10,9 +10,11 @@ a failure costs a second look at the text, to find where it is. The workbench pa
 with it.
 
 :func:`read_json_file` reads a saved computation whole (its text is the largest thing
-held while it is parsed: at most twice the file's size in memory, for the moment the
-bytes are decoded) and reports as :class:`~pyrapide.core.errors.ComputationFileError`,
-naming the path once.
+held while it is parsed: twice the file's size in memory for the moment the bytes are
+decoded, when the text is ASCII; Python stores every character of a text as wide as
+its widest, so one character beyond ASCII makes it more, up to six times the file's
+size for one emoji among ASCII text) and reports as
+:class:`~pyrapide.core.errors.ComputationFileError`, naming the path once.
 """
 
 from __future__ import annotations

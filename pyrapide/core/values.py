@@ -137,8 +137,9 @@ def all_saveable(mappings: list[dict[str, Any]], *, parsed: bool = False) -> boo
     :func:`payload_problem` would report; False when one may.
 
     Made for whole files: the values are gathered, typed and checked by C loops (no
-    Python code runs per value), level by level, so a million flat payloads cost a
-    few hundredths of a second. ``parsed`` says the mappings come from the JSON
+    Python code runs per value), level by level, so a million flat payloads cost about
+    a tenth of a second for each field they have (0.12 s with one, 0.42 s with four,
+    ``parsed``, on a busy machine). ``parsed`` says the mappings come from the JSON
     parser, which reads no integer too long to write back, so integers need no look.
     False says only "look closer": :func:`payload_problem` on each mapping says
     which and why.

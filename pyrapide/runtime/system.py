@@ -322,7 +322,8 @@ class System:
 
         Its cost does not grow with the queue while the agent deliveries it listed
         last (by id, the lowest ``shown``) are all still queued: ``shown`` for each
-        kind (times the log of the pipes waiting, for pipe deliveries). When one of
+        kind, but for pipe deliveries, which cost a look at every pipe waiting (1 ms
+        at 1,000 pipes with a delivery each). When one of
         them was taken, or one of a lower id queued, it goes through the whole agent
         queue once: linear in the agent deliveries queued. A step the seed chooses
         takes a listed one with odds ``shown`` in their number, so a front end may

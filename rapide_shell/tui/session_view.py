@@ -86,7 +86,9 @@ def causal_cone(
 ) -> tuple[set[str], set[str]]:
     """The sources of ``event``'s causal past and of its future, each found by walking
     at most ``limit`` events back (or forward) from it, nearest first; a walk stops
-    early once it has found each source in ``every`` (nothing more could be marked)."""
+    early once it has found each source in ``every`` (nothing more could be marked).
+    The bound holds within one step back too: an event caused by a hundred thousand
+    others walks ``limit`` of them, not all."""
     found: list[set[str]] = []
     wanted = set(every)
     for step in (poset.direct_causes, poset.direct_effects):
@@ -98,6 +100,8 @@ def causal_cone(
             for other in frontier:
                 if other.id in seen:
                     continue
+                if len(seen) > limit:  # ``seen`` holds ``event``: ``limit`` walked
+                    break
                 seen.add(other.id)
                 sources.add(other.source or "")
                 nearer.extend(step(other))

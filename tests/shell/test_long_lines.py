@@ -123,3 +123,24 @@ async def test_whynot_in_a_narrow_terminal_keeps_each_reason_whole(shop_session:
     assert "…" not in shown
     for connection in outcome.data["connections"]:
         assert "".join(connection["detail"].split()) in shown, connection
+
+
+def test_a_long_payload_is_written_only_as_far_as_its_line_shows() -> None:
+    # What JSON cannot write is written by str(): counting those calls counts how far
+    # into the payload its one-line text went.
+    written: list[int] = []
+
+    class Counted:
+        def __init__(self, number: int) -> None:
+            self.number = number
+
+        def __str__(self) -> str:
+            written.append(self.number)
+            return f"item {self.number}"
+
+    payload = {"items": [Counted(n) for n in range(LONG)], "blob": "x" * LONG}
+    line = render.payload_text(payload, 40)
+    assert line == '{"items": ["item 0", "item 1", "item 2"…'
+    assert len(written) <= 41
+    # The shown start is the whole payload's, cut the same way.
+    assert render.payload_text({"blob": "x" * LONG}, 20) == '{"blob": "xxxxxxxxx…'

@@ -382,3 +382,39 @@ async def test_typing_a_command_with_the_timeline_focused_goes_to_the_bar() -> N
         assert not timeline.hidden and not timeline.collapsed
         bar = app.query_one(CommandBar)
         assert app.focused is bar and bar.value == "history"
+
+
+def test_the_cone_walk_stops_at_its_bound_inside_a_wide_fan() -> None:
+    from pyrapide.core import Event, Poset
+    from rapide_shell.tui.session_view import causal_cone
+
+    # A root causing fifty leaves, all of which cause a join: one step away from the
+    # join are fifty causes, from the root fifty effects.
+    poset = Poset()
+    root = Event("Root", {}, "root", "root", 0.0)
+    poset.add(root)
+    leaves = [Event("Leaf", {}, f"leaf{n}", f"l{n}", 0.0) for n in range(50)]
+    for leaf in leaves:
+        poset.add(leaf, [root])
+    join = Event("Join", {}, "join", "join", 0.0)
+    poset.add(join, leaves)
+    walked: list[str] = []
+
+    class Counting:
+        def direct_causes(self, event: Event) -> tuple[Event, ...]:
+            walked.append(event.id)
+            return poset.direct_causes(event)
+
+        def direct_effects(self, event: Event) -> tuple[Event, ...]:
+            walked.append(event.id)
+            return poset.direct_effects(event)
+
+    past, _ = causal_cone(join, Counting(), limit=10)
+    # The join's causes read, then ten leaves walked (and each one's effects, the
+    # future side's one read of the join's own).
+    assert len(past) == 10
+    assert len(walked) == 1 + 10 + 1
+    walked.clear()
+    _, future = causal_cone(root, Counting(), limit=10)
+    assert len(future) == 10
+    assert len(walked) == 1 + 1 + 10
