@@ -94,10 +94,11 @@ def drawn_line(app, y: int, region=None) -> str:
     return line if region is None else line[region.x : region.right]
 
 
-async def type_command(pilot, line: str) -> None:
-    """Puts ``line`` in the command bar, presses Enter and waits for the result."""
+async def type_command(pilot, line: str, *, timeout: float = 5.0) -> None:
+    """Puts ``line`` in the command bar, presses Enter and waits for the result (fails the
+    test after ``timeout``)."""
     bar = pilot.app.query_one("#bar")
     bar.focus()
     bar.value = line
     await pilot.press("enter")
-    await settle(pilot)
+    await settle(pilot, timeout=timeout)

@@ -297,7 +297,9 @@ async def test_ctrl_c_or_pause_stops_a_long_travel_where_it_has_got_to(
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await type_command(pilot, "inject Clock.tick n=0")
-        await type_command(pilot, "run")
+        # 8,000 steps: well under a second alone, more than 5 s with the whole suite on
+        # two cores (Python 3.12).
+        await type_command(pilot, "run", timeout=60)
         last = app.session.decisions.point.number
         await pilot.press("escape")
         await pilot.press("f8")  # back one step: 8000 steps replayed, 1 ms each
