@@ -11,8 +11,9 @@ failing ones. Two schedules with one digest must be the same poset, compared exa
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 import random
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -25,6 +26,7 @@ from pyrapide.exploration import (
     Scenario,
     ScheduleRunner,
     Timing,
+    ignore_interrupts,
 )
 from pyrapide.exploration.search import Budget, Shard, run_shard
 from pyrapide.exploration.shrink import Replay
@@ -142,6 +144,24 @@ def test_the_explorer_counts_what_brute_force_counts_alone_and_on_two_workers(
             Explorer(family.system(spec), scenario, options, executor=pool, width=2).run()
         )
     assert _answer(shared) == _answer(alone)
+
+
+@slow
+def test_two_worker_processes_find_what_brute_force_finds() -> None:
+    spec, scenario = Spec("pipe", "agent", "connect", sleepy=True), family.notes([0, 1, 1])
+    every = asyncio.run(brute.every_schedule(family.system(spec), scenario))
+    options = ExploreOptions(all_failures=True)
+    alone = asyncio.run(Explorer(family.system(spec), scenario, options).run())
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(2, mp_context=context, initializer=ignore_interrupts) as pool:
+        shared = asyncio.run(
+            Explorer(family.system(spec), scenario, options, executor=pool, width=2).run()
+        )
+    assert _answer(shared) == _answer(alone)
+    assert {example.digest for example in shared.counterexamples} == {
+        schedule.digest for schedule in every if schedule.crossed
+    }
+    assert shared.distinct == len({schedule.digest for schedule in every})
 
 
 @pytest.mark.parametrize(("spec", "scenario", "timing"), CASES[:3])
