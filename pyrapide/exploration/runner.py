@@ -325,6 +325,19 @@ class ScheduleRunner:
             if len(tracker.violations) > play.violations_seen:
                 partial = RunSteps(run, tuple(decisions), tuple(forced), quiet=False)
                 self._violations(play, (partial,))
+        halted = scheduler.halted
+        if halted is not None and quiet and scheduler.has_work():
+            # The system's own bound stopped the run with work pending: it never went
+            # quiet, and `rapide run` fails it there, as it fails the bound on steps.
+            quiet = False
+            partial = RunSteps(run, tuple(decisions), tuple(forced), quiet=False)
+            play.fail(
+                StepBound(run.line, self.max_steps, by=halted),
+                ("bound", run.line),
+                f"the run at line {run.line} was stopped by the system's {halted} "
+                "with work pending",
+                (partial,),
+            )
         play.items.append(RunSteps(run, tuple(decisions), tuple(forced), quiet=quiet))
 
     def _violations(

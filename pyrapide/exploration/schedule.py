@@ -43,10 +43,13 @@ class RunSteps:
 @dataclass(frozen=True)
 class StepBound:
     """The property every schedule is held to: each ``run`` goes quiet within ``limit``
-    steps (the ``run`` at script line ``line`` did not)."""
+    steps (the ``run`` at script line ``line`` did not). ``by`` names the system's own
+    bound (``max_events``, ``max_connect_depth``) when that stopped the run with work
+    pending first, as ``rapide run`` fails such a run; None for the bound on steps."""
 
     line: int
     limit: int
+    by: str | None = None
 
 
 PlanItem = Inject | RunSteps | Expect | ExpectConstraints | Watch

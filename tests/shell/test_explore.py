@@ -215,6 +215,23 @@ def test_a_run_that_never_goes_quiet_fails_and_replays_to_its_bound(tmp_path: Pa
     assert replay.returncode == 1 and "took its 5 steps with work pending" in replay.stderr
 
 
+def test_a_run_the_systems_own_bound_stops_fails_as_rapide_run_fails_it(tmp_path: Path) -> None:
+    # The System records at most 5 events: three notes and their answers are more.
+    # rapide run exits 1 there; explore said "ok: every property held" and exited 0.
+    scenario = script(tmp_path, THREE_NOTES + "expect Desk.note count=3\n")
+    assert rapide("run", DELIVERIES, "--arch", "capped", "--script", scenario).returncode == 1
+    out = tmp_path / "capped.rapide"
+    document = explore_json(DELIVERIES, "--arch", "capped", "--script", scenario, "--out", out)
+    assert document["exit_status"] == 1 and not document["ok"]
+    (failure,) = document["failures"]
+    assert failure["property"] == (
+        "the run at line 4 was stopped by the system's max_events with work pending"
+    )
+    assert failure["replays"] is True
+    replay = rapide("run", DELIVERIES, "--arch", "capped", "--script", out)
+    assert replay.returncode == 1 and "max_events with work pending" in replay.stderr
+
+
 def test_all_failures_lists_each_failing_poset_and_writes_each_shrunk_script_once(
     tmp_path: Path,
 ) -> None:

@@ -17,6 +17,15 @@ def ledger() -> System:
     return System(deliveries.Counter, {"desk": deliveries.Front, "clerk": deliveries.Appender})
 
 
+def capped() -> System:
+    """The ledger's clerk on a System that records at most 5 events: three notes are
+    more than that lets a run finish."""
+    return System(
+        deliveries.Counter, {"desk": deliveries.Front, "clerk": deliveries.Appender},
+        max_events=5,
+    )
+
+
 def race() -> System:
     """A clerk that announces the first note it is handed."""
     return System(deliveries.Counter, {"desk": deliveries.Front, "clerk": deliveries.Firstcomer})

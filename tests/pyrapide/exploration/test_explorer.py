@@ -13,6 +13,7 @@ import pytest
 from pyrapide import Pattern, action, agent, architecture, get_context, interface, module, when
 from pyrapide.analysis.structure import digest
 from pyrapide.exploration import (
+    DEFAULT_MAX_STEPS,
     ExplorationError,
     ExploreOptions,
     Explorer,
@@ -22,6 +23,7 @@ from pyrapide.exploration import (
     Scenario,
     ScheduleRunner,
     ShrinkEnd,
+    StepBound,
     Strategy,
     Timing,
     ignore_interrupts,
@@ -34,6 +36,20 @@ from tests.pyrapide.exploration.parts import expect, three_notes
 
 async def explore(factory, scenario: Scenario, **options) -> object:
     return await Explorer(factory, scenario, ExploreOptions(**options)).run()
+
+
+async def test_a_run_the_systems_own_bound_stops_with_work_pending_fails():
+    # rapide run fails a run that max_events stops with work pending; every schedule
+    # of it was counted "ok" here, with only a note that a bound had stopped them.
+    result = await explore(parts.capped, three_notes(expect(5, "Desk.note", count=3)))
+    assert result.failed and result.ended == "failure"
+    (example,) = result.counterexamples
+    shrunk = example.shrunk
+    assert shrunk.property == StepBound(4, DEFAULT_MAX_STEPS, by="max_events")
+    assert shrunk.message == (
+        "the run at line 4 was stopped by the system's max_events with work pending"
+    )
+    assert shrunk.schedule.injections == 3  # two notes leave it room to finish
 
 
 async def test_three_deliveries_to_a_stateless_target_are_6_orders_and_1_poset():
