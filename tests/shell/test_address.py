@@ -144,3 +144,17 @@ async def test_goto_and_at_refuse_a_deep_address_in_one_line(shop_file: Path) ->
     finished = run_rapide("run", shop_file, "--at", deep)
     assert finished.returncode == 2, finished.stderr
     assert "damaged" in finished.stderr and "internal error" not in finished.stderr
+
+
+@pytest.mark.parametrize("start", ["x", "step #", "inject Nope.x item=", "step 5 "])
+async def test_a_long_line_of_an_address_is_named_short(shop_file: Path, start: str) -> None:
+    # An address packs a line of 100,000 characters into a few hundred: refusing
+    # it, `--at` and `goto` wrote the line out whole, a message of 100 KB.
+    address = Address(0, (start + "x" * 100_000,)).to_text()
+    finished = run_rapide("run", shop_file, "--at", address)
+    assert finished.returncode == 2, finished.stderr[:300]
+    assert len(finished.stderr) < 400 and "…" in finished.stderr, finished.stderr[:300]
+    async with started(shop_file, seed=0) as session:
+        outcome = await session.execute(f"goto {address}")
+    assert not outcome.ok and outcome.error is not None
+    assert len(outcome.error) < 400 and "…" in outcome.error, outcome.error[:300]
