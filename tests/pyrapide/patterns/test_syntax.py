@@ -644,3 +644,35 @@ def test_a_long_word_is_quoted_short_in_the_message(around: str) -> None:
         except PatternSyntaxError as error:
             first = str(error).splitlines()[0]
             assert len(first) < 300, (around, word[:12], first[:200])
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-(10**20), 10**20)
+    | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=6),
+    lambda inner: st.lists(inner, max_size=3)
+    | st.dictionaries(st.text(max_size=4), inner, max_size=3),
+    max_leaves=6,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    name=st.one_of(
+        st.text(min_size=1, max_size=8),
+        st.sampled_from(["A.b", "where", "A.*", "Café.crème", "a b", 'q"q', "x\\y", "null"]),
+    ),
+    fields=st.dictionaries(
+        st.one_of(st.text(min_size=1, max_size=5), st.sampled_from(["where", "a.b", "1"])),
+        _JSON_VALUES | st.just(placeholder("x")),
+        max_size=2,
+    ),
+    source=st.one_of(st.none(), st.text(max_size=5), st.just(placeholder("s"))),
+)
+def test_any_name_fields_and_source_print_as_text_that_parses_back(name, fields, source):
+    # Names that need quoting, keys that are keywords, strings with quotes and
+    # escapes, floats and nested JSON: what str() writes, parse_pattern reads back.
+    try:
+        pattern = Pattern.match(name, source=source, **fields)
+    except (TypeError, ValueError):
+        return  # refused where it is made, with its own message
+    assert parse_pattern(str(pattern)) == pattern, str(pattern)
