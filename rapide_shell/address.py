@@ -112,7 +112,9 @@ class Address:
             document = json.loads(raw.decode("utf-8"))
         except AddressError:
             raise
-        except (binascii.Error, zlib.error, UnicodeDecodeError, ValueError):
+        except (binascii.Error, zlib.error, UnicodeDecodeError, ValueError, RecursionError):
+            # RecursionError: a few bytes can pack brackets nested deeper than json
+            # reads, which no address `where` printed holds.
             raise AddressError(
                 "the address is damaged (cut short or mistyped?): paste it whole, "
                 "as `where` printed it"

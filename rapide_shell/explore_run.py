@@ -367,7 +367,18 @@ def _check_address(address: str) -> None:
     from distributed.comm.addressing import get_address_host_port, parse_address
     from distributed.security import Security
 
-    _, port = get_address_host_port(address)
+    try:
+        _, port = get_address_host_port(address)
+    except ValueError as error:
+        if "invalid literal for int()" not in str(error):
+            raise
+        # Dask's int() of what follows the last ':' said "invalid literal for int()
+        # with base 10: 'y'", Python's words, not what to write.
+        port_text = address.rpartition(":")[2]
+        raise ValueError(
+            f"its port {port_text!r} is not a whole number (HOST:PORT, like "
+            "tcp://10.0.0.5:8786)"
+        ) from None
     if not 0 < port < 1 << 16:
         raise ValueError(f"port {port} is not a port (1 to 65535)")
     scheme, _ = parse_address(address)

@@ -1164,10 +1164,11 @@ def _with_warning(outcome: CommandOutcome, text: str) -> CommandOutcome:
     return dataclasses.replace(outcome, output=(*outcome.output, warning))
 
 
-_QUOTE = re.compile(r"(?<!\w)'([^'\n]*)'(?!\w)")
+_QUOTE = re.compile(r"""(?<!\w)(['"])((?:(?!\1)[^\n])*)\1(?!\w)""")
 """A quoted piece of a message, read left to right so that the text between two quotes
 (``'evnts': one of ...; did you mean 'events'``) is never taken for one; an apostrophe
-inside a word (``pipe's``) opens none."""
+inside a word (``pipe's``) opens none. Double quotes too: Python quotes a word with an
+apostrophe in it so (``unknown command "it's..."``)."""
 
 
 def _shortened(message: str) -> str:
@@ -1175,7 +1176,10 @@ def _shortened(message: str) -> str:
     them: ``no event 'eeee…'``) cut to end in "…", so that a paste gone wrong still gets
     a message of one line."""
     return _QUOTE.sub(
-        lambda quoted: f"'{render.shorten(quoted.group(1), render.QUOTED_WIDTH)}'", message
+        lambda quoted: quoted.group(1)
+        + render.shorten(quoted.group(2), render.QUOTED_WIDTH)
+        + quoted.group(1),
+        message,
     )
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from pyrapide.core._from_dict import NOT_GIVEN, given_document
 from pyrapide.core.frozendict import EMPTY, SCALARS, FrozenDict, frozen_mapping
-from pyrapide.core.printable import briefly_described, value_repr
+from pyrapide.core.printable import brief_repr, briefly_described, value_repr
 from pyrapide.core.values import MAX_DEPTH, payload_problem
 
 
@@ -244,7 +244,11 @@ class Event(_EventFields):
             raise ValueError("an event needs a 'name'")
         unknown = set(data) - EVENT_FIELDS
         if unknown:
-            raise ValueError(f"unknown event field(s): {', '.join(sorted(unknown))}")
+            # Named by their reprs: a key of another type (1, a tuple) cannot be sorted
+            # with the strings or joined, which raised Python's TypeError instead.
+            named = sorted(brief_repr(key) for key in unknown)
+            more = f" and {len(named) - 5} more" if len(named) > 5 else ""
+            raise ValueError(f"unknown event field(s): {', '.join(named[:5])}{more}")
         return cls(
             data["name"],
             data.get("payload"),

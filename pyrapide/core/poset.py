@@ -11,7 +11,7 @@ from pyrapide.core._numbered import NumberedRun
 from pyrapide.core.errors import CausalCycleError
 from pyrapide.core.event import Event
 from pyrapide.core.eventset import EventSet
-from pyrapide.core.printable import counted, described
+from pyrapide.core.printable import brief_repr, counted, described
 
 EventRef = Event | str
 """An event, or the id of an event, wherever a poset method takes one."""
@@ -672,9 +672,19 @@ class Poset:
         try:
             poset._order = _ordering.CausalOrder.build(ascending, poset._events)
         except _ordering.CycleFound as cycle:
-            names = " -> ".join(repr(events[p].id) for p in cycle.positions)
+            ids = [brief_repr(events[p].id) for p in cycle.positions]
+            if len(ids) > CYCLE_SHOWN + 2:
+                # A cycle through thousands of events (a file's links gone wrong) is
+                # named by its ends, not written out as a line of kilobytes.
+                left = counted(len(ids) - CYCLE_SHOWN, "more event", grouped=True)
+                ids[CYCLE_SHOWN // 2 : -CYCLE_SHOWN // 2] = [f"({left})"]
+            names = " -> ".join(ids)
             raise CausalCycleError(f"the causal links form a cycle: {names}") from None
         return poset
 
+
+CYCLE_SHOWN = 8
+"""The most events a message naming a cycle of causal links writes; the others are
+counted."""
 
 __all__ = ["EventRef", "Poset"]

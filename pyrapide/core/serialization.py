@@ -23,11 +23,14 @@ from pyrapide.core.event import EVENT_FIELDS, Event, events_from_columns
 from pyrapide.core.frozendict import freeze_values
 from pyrapide.core.json_file import read_json_file
 from pyrapide.core.poset import Poset
-from pyrapide.core.printable import counted
+from pyrapide.core.printable import brief_repr, counted
 from pyrapide.core.values import all_saveable, payload_problem, saveable_depth
 
 if TYPE_CHECKING:
     from pyrapide.core.computation import Computation
+
+UNKNOWN_SHOWN = 5
+"""The most unknown fields of an event a message names; the others are counted."""
 
 FORMAT = "pyrapide.computation"
 VERSION = 1
@@ -202,10 +205,13 @@ def computation_from_document(document: Any, source: str, *, parsed: bool = Fals
         fail(f"expected a JSON object at the top level, found {_kind(document)}")
     if "format" in document:
         if document["format"] != FORMAT:
-            fail(f"unknown format {document['format']!r} (expected {FORMAT!r})")
+            fail(f"unknown format {brief_repr(document['format'])} (expected {FORMAT!r})")
         version = document.get("version")
         if version != VERSION or isinstance(version, bool):  # true == 1 in Python
-            fail(f"unsupported version {version!r} of {FORMAT!r} (this PyRapide reads {VERSION})")
+            fail(
+                f"unsupported version {brief_repr(version)} of {FORMAT!r} (this PyRapide "
+                f"reads {VERSION})"
+            )
     elif "poset" not in document:
         if {"events", "edges"} <= document.keys() and "metadata" not in document:
             fail(
@@ -323,7 +329,7 @@ def _events_one_by_one(raw_events: list[Any], fail: Failure) -> tuple[list[Event
         event = _event_from_document(raw, index, fail)
         earlier = position.setdefault(event.id, index)
         if earlier != index:
-            fail(f"event #{index}: id {event.id!r} is already used by event #{earlier}")
+            fail(f"event #{index}: id {brief_repr(event.id)} is already used by event #{earlier}")
         events.append(event)
     return events, position
 
@@ -366,9 +372,11 @@ def _event_from_document(raw: Any, index: int, report: Failure) -> Event:
         fail(f"expected an object, found {_kind(raw)}")
     unknown = set(raw) - EVENT_FIELDS
     if unknown:
-        fail(f"unknown field(s) {', '.join(sorted(map(repr, unknown)))}")
+        named = sorted(map(brief_repr, unknown))
+        more = f" and {len(named) - UNKNOWN_SHOWN} more" if len(named) > UNKNOWN_SHOWN else ""
+        fail(f"unknown field(s) {', '.join(named[:UNKNOWN_SHOWN])}{more}")
     event_id = raw.get("id")
-    label = f"(id {event_id!r}) " if isinstance(event_id, str) else ""
+    label = f"(id {brief_repr(event_id)}) " if isinstance(event_id, str) else ""
     checks = (
         ("id", str, True),
         ("name", str, True),
@@ -412,13 +420,14 @@ def _clock_from_spec(spec: Any, where: str, fail: Failure, known: ClockManager) 
     name, kind = spec.get("name"), spec.get("kind")
     if not isinstance(name, str) or not name:
         fail(f"{where}: 'name' must be a non-empty string")
+    named = f"{where} ({brief_repr(name)})"
 
     def number(field: str, default: float | None = None) -> float:
         value = spec.get(field, default)
         if isinstance(value, bool) or not isinstance(value, int | float):
-            fail(f"{where} ({name!r}): {field!r} must be a number, found {_kind(value)}")
+            fail(f"{named}: {field!r} must be a number, found {_kind(value)}")
         if not math.isfinite(value):
-            fail(f"{where} ({name!r}): {field!r} is {value}: only finite numbers can be saved")
+            fail(f"{named}: {field!r} is {value}: only finite numbers can be saved")
         return value
 
     try:
@@ -434,18 +443,19 @@ def _clock_from_spec(spec: Any, where: str, fail: Failure, known: ClockManager) 
             if isinstance(parent_spec, str):
                 if parent_spec not in known:
                     fail(
-                        f"{where} ({name!r}): parent clock {parent_spec!r} is not listed before it"
+                        f"{named}: parent clock {brief_repr(parent_spec)} is not listed before "
+                        "it"
                     )
                 parent = known.get_clock(parent_spec)
             else:
-                parent = _clock_from_spec(parent_spec, f"{where} ({name!r}) parent", fail, known)
+                parent = _clock_from_spec(parent_spec, f"{named} parent", fail, known)
             clock = SlavedClock(name, parent, number("divisor"))  # type: ignore[arg-type]
         else:
-            fail(f"{where} ({name!r}): unknown clock kind {kind!r}")
+            fail(f"{named}: unknown clock kind {brief_repr(kind)}")
     except ComputationFileError:
         raise  # a parent clock's problem, already placed
     except ValueError as error:
-        fail(f"{where} ({name!r}): {error}")
+        fail(f"{named}: {error}")
     return clock
 
 
@@ -457,22 +467,23 @@ def _clocks_from_document(specs: Any, poset: Poset, fail: Failure) -> ClockManag
     for index, spec in enumerate(specs):
         where = f"clock #{index}"
         clock = _clock_from_spec(spec, where, fail, manager)
+        named = f"{where} ({brief_repr(clock.name)})"
         earlier = listed.setdefault(clock.name, index)
         if earlier != index:
             # Registered, it would replace the earlier clock and drop its stamps.
             fail(
-                f"{where} ({clock.name!r}): the name {clock.name!r} is already used by "
+                f"{named}: the name {brief_repr(clock.name)} is already used by "
                 f"clock #{earlier}"
             )
         stamps = spec.get("stamps", [])
         if not isinstance(stamps, list):
-            fail(f"{where} ({clock.name!r}): 'stamps' must be an array")
+            fail(f"{named}: 'stamps' must be an array")
         for stamp in stamps:
             if not (isinstance(stamp, list) and len(stamp) == 3 and isinstance(stamp[0], str)):
-                fail(f"{where} ({clock.name!r}): a stamp must be [event_id, start, finish]")
+                fail(f"{named}: a stamp must be [event_id, start, finish]")
             event = poset.get(stamp[0])
             if event is None:
-                fail(f"{where} ({clock.name!r}): stamp for unknown event id {stamp[0]!r}")
+                fail(f"{named}: stamp for unknown event id {brief_repr(stamp[0])}")
             for time, table in ((stamp[1], clock._start_times), (stamp[2], clock._finish_times)):
                 if time is None:
                     continue
@@ -481,7 +492,7 @@ def _clocks_from_document(specs: Any, poset: Poset, fail: Failure) -> ClockManag
                     or not isinstance(time, int | float)
                     or not math.isfinite(time)
                 ):
-                    fail(f"{where} ({clock.name!r}): stamp times must be finite numbers or null")
+                    fail(f"{named}: stamp times must be finite numbers or null")
                 table[event] = time
         manager.register(clock)
     return manager

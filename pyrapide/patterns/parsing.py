@@ -87,7 +87,7 @@ class PatternBuilder(Transformer[Token, Any]):
         return "*"
 
     def fields(self, *fields: tuple[str, Any, Any] | None) -> dict[str, Any]:
-        return _once_each(fields, lambda key: f"field {key!r} is given twice")
+        return _once_each(fields, lambda key: f"field {_clipped(key)!r} is given twice")
 
     @v_args(meta=True, inline=True)
     def field(self, meta: Any, key: str, value: Any) -> tuple[str, Any, Any]:
@@ -97,7 +97,7 @@ class PatternBuilder(Transformer[Token, Any]):
     def source(self, meta: Any, value: Any) -> tuple[str, Any]:
         if not isinstance(value, (str, Placeholder)):
             raise _SemanticError(
-                f"a source is a string or a placeholder, not {json.dumps(value)}", meta
+                f"a source is a string or a placeholder, not {_clipped(json.dumps(value))}", meta
             )
         return ("source", value)
 
@@ -139,11 +139,11 @@ class PatternBuilder(Transformer[Token, Any]):
         else:
             value = float(text)
             if not math.isfinite(value):
-                raise _SemanticError(f"{text} is not a finite number", token)
+                raise _SemanticError(f"{_clipped(text)} is not a finite number", token)
         if not _JSON_NUMBER.fullmatch(text):
             raise _SemanticError(
-                f"{text} is not a number as JSON writes it: write {json.dumps(value)}, "
-                f'or "{text}" for text',
+                f"{_clipped(text)} is not a number as JSON writes it: write "
+                f'{_clipped(json.dumps(value))}, or "{_clipped(text)}" for text',
                 token,
             )
         return value
@@ -168,7 +168,9 @@ class PatternBuilder(Transformer[Token, Any]):
     def object(self, *pairs: tuple[str, Any, Token] | None) -> dict[str, Any]:
         # JSON would keep the last of a key given twice in silence, and the pattern would
         # never match what its writer read in it (as a file with a key twice is refused).
-        return _once_each(pairs, lambda key: f"key {json.dumps(key)} is given twice in an object")
+        return _once_each(
+            pairs, lambda key: f"key {json.dumps(_clipped(key))} is given twice in an object"
+        )
 
     def pair(self, key: Token, value: Any) -> tuple[str, Any, Token]:
         return (_json_string(key), value, key)
@@ -208,6 +210,17 @@ def _json_string(token: Token) -> str:
 def _parser() -> Lark:
     grammar = resources.files("pyrapide.patterns").joinpath("grammar.lark").read_text()
     return Lark(grammar, parser="lalr", maybe_placeholders=True, propagate_positions=True)
+
+
+CLIPPED_WIDTH = 40
+"""The most characters of a value or a name a message quotes: the caret shows where it
+is, and a value of kilobytes (a number of 5,000 digits, a pasted field name) would
+make the one line of the message a screenful."""
+
+
+def _clipped(text: str) -> str:
+    """``text``, or its first characters and "…" when longer than :data:`CLIPPED_WIDTH`."""
+    return text if len(text) <= CLIPPED_WIDTH else text[: CLIPPED_WIDTH - 1] + "…"
 
 
 def _found(text: str, line: int, column: int) -> str:
@@ -281,13 +294,13 @@ def _quoting_hint(text: str, line: int, column: int) -> str:
     row = text_line(text, line)
     for word in _GLOB_LIKE.finditer(row):
         if word.start() < column <= word.end() and word.group() != "*":
-            return f" (a name with * in it is quoted: {alg.name_text(word.group())})"
+            return _quoted_as(" (a name with * in it is quoted", word.group())
     for word in _NAME_LIKE.finditer(row):
         name = word.group()
         if word.start() < column <= word.end() and not name.isascii() and all(
             part.isidentifier() for part in name.split(".")
         ):
-            return f" (a name that is not ASCII is quoted: {alg.name_text(name)})"
+            return _quoted_as(" (a name that is not ASCII is quoted", name)
     before, after = row[: column - 1], row[column - 1 :]
     hint = (
         _source_hint(before, after) or _fields_hint(before, after)
@@ -303,8 +316,14 @@ def _quoting_hint(text: str, line: int, column: int) -> str:
             whole = json.loads(quoted.group()) + dotted.group()
         except json.JSONDecodeError:  # an escape JSON refuses: said when it is parsed
             return ""
-        return f" (the quotes hold the whole name: {alg.name_text(whole)})"
+        return _quoted_as(" (the quotes hold the whole name", whole)
     return ""
+
+
+def _quoted_as(hint: str, name: str) -> str:
+    """``hint`` with ``name`` written quoted after it, closed; a name longer than a hint
+    writes again (a paste of kilobytes) is left to the caret, the hint said alone."""
+    return f"{hint})" if len(name) > _HINTED else f"{hint}: {alg.name_text(name)})"
 
 
 _QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')

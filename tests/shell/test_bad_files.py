@@ -9,10 +9,13 @@ import signal
 import stat
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pyrapide import Computation
 from rapide_shell.session import Session
@@ -519,3 +522,53 @@ def test_an_architecture_file_that_cannot_be_read_says_so_as_a_script_does(
     with pytest.raises(LoadError) as refusal:
         load_architecture(locked)
     assert str(refusal.value) == f"{locked}: cannot be read (Permission denied)"
+
+
+_RECORDING = (
+    b"# recorded from shop.py; replay: rapide run shop.py --script rec.rapide\n"
+    b"seed 0\n"
+    b'inject Web.order {"item": "x"}\n'
+    b"step\n"
+    b'inject Web.order {"item": "boom", "quantity": 2}\n'
+    b"run\n"
+    b"expect Web.order count=2\n"
+    b"expect errors count=1\n"
+)
+_STUCK_ON = [b"\x00", b"\xff\xfe", b"\r\n", b"\r", b"[", b"{", b'"', b"1e999", b"NaN",
+             b"9" * 5000, b"\xef\xbb\xbf", b"\x1b[2J", b"#", b"\\", b"x" * 20_000]
+
+
+@pytest.mark.slow
+@settings(max_examples=12, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, len(_RECORDING) - 1),
+                  st.sampled_from(["byte", "cut", "insert", "end"]),
+                  st.integers(0, 255), st.sampled_from(_STUCK_ON)),
+        min_size=1,
+        max_size=3,
+    )
+)
+def test_a_damaged_recording_replays_or_is_refused_in_one_line(changes) -> None:
+    # A recording with bytes changed, cut, or something stuck in it, replayed by
+    # `rapide run --script`: it runs (exit 0 or 1) or is refused (exit 2) with
+    # `rapide: FILE:LINE: ...`, never a traceback or an internal error.
+    damaged = bytearray(_RECORDING)
+    for at, change, byte, stuck in changes:
+        at = min(at, max(len(damaged) - 1, 0))
+        if change == "byte" and damaged:
+            damaged[at] = byte
+        elif change == "cut":
+            del damaged[at : at + 1 + byte % 20]
+        elif change == "insert":
+            damaged[at:at] = stuck
+        else:
+            del damaged[at:]
+    with tempfile.TemporaryDirectory() as folder:
+        script = Path(folder) / "rec.rapide"
+        script.write_bytes(bytes(damaged))
+        result = run_rapide("run", SHOP, "--script", script)
+    assert result.returncode in (0, 1, 2), result.stderr[-600:]
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    told = [line for line in result.stderr.splitlines() if line.startswith("rapide:")]
+    assert all(len(line) < 400 for line in told), told

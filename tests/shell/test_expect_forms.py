@@ -95,3 +95,21 @@ def test_expect_errors_none_holds_when_nothing_raised(tmp_path: Path) -> None:
     result = run_rapide("run", ORDERS, "--script", demo)
     assert result.returncode == 0, result.stderr
     assert "ok: errors: 0 errors (expected no error)" in result.stdout
+
+
+def test_sometimes_before_a_count_is_said_to_go_last(tmp_path: Path) -> None:
+    # `expect errors sometimes none` was "pattern syntax error: expected '&', '(', ...,
+    # found 'sometimes'": the order of the words, not the pattern, was wrong.
+    for line, column in (
+        ("expect errors sometimes none", 14),
+        ("expect Clerk.answered sometimes count=1", 22),
+        ("expect Clerk.answered sometimes sometimes", 22),
+    ):
+        result = run_rapide("run", DELIVERIES, "--arch", "quiet", "--script",
+                            script(tmp_path, line + "\n"))
+        assert result.returncode == 2, result.stderr
+        assert "script.rapide:1: `sometimes` comes once, last: expect PATTERN [count=N | none]" \
+            " [sometimes]" in result.stderr
+        assert "pattern syntax error" not in result.stderr
+        caret = result.stderr.splitlines()[-1]
+        assert caret.index("^") - 2 == column, result.stderr

@@ -468,6 +468,9 @@ def test_more_workers_than_the_cpus_can_use_are_refused_before_one_starts(
     [
         ("nonsense", "missing port number in address 'nonsense'"),
         ("tcp://127.0.0.1:99999", "port 99999 is not a port (1 to 65535)"),
+        # Dask's int() of the port said "invalid literal for int() with base 10: 'y'".
+        ("x:y", "its port 'y' is not a whole number (HOST:PORT, like tcp://10.0.0.5:8786)"),
+        ("tcp://h:", "its port '' is not a whole number"),
         ("inproc://x", "don't know how to extract host and port for address 'inproc://x'"),
         ("tls://127.0.0.1:1", "a tls:// address needs the TLS settings of Dask's configuration"),
     ],

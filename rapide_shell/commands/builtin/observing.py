@@ -244,6 +244,13 @@ def parse_expect(text: ArgumentText) -> ExpectArguments:
             raise CommandSyntaxError(
                 "expect takes one of count=N and none, once", column=text.column + first
             )
+    misplaced = _SOMETIMES.search(pattern_text)
+    if misplaced:  # `sometimes none`: it was a pattern syntax error at `sometimes`
+        at = misplaced.start() + len(misplaced.group()) - len(misplaced.group().lstrip())
+        raise CommandSyntaxError(
+            "`sometimes` comes once, last: expect PATTERN [count=N | none] [sometimes]",
+            column=text.column + at,
+        )
     if pattern_text.strip() == ERRORS:
         return ExpectArguments(None, ERRORS, count, none, sometimes is not None, errors=True)
     read = read_pattern(pattern_text, text.column)

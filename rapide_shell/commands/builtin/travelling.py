@@ -595,12 +595,12 @@ def _plan(session: Session, address: Address) -> list[_Planned]:
             command = parse_command(text, session.catalog)
         except CommandError as error:
             raise CommandError(
-                f"the address's line {line_number} ({printable(text)}) does not read: "
+                f"the address's line {line_number} ({_line_shown(text)}) does not read: "
                 f"{error.describe()}"
             ) from None
         if command is None or command.name not in ("inject", "step"):
             raise CommandError(
-                f"the address's line {line_number} ({printable(text)}) is not an injection "
+                f"the address's line {line_number} ({_line_shown(text)}) is not an injection "
                 "or a step"
             )
         decision, count = _decision(session, command, line_number, text)
@@ -619,13 +619,13 @@ def _decision(
         except CommandError as error:
             raise CommandError(
                 f"the address does not fit {session.path.name}: its line {number} "
-                f"({printable(text)}): {error.describe()}"
+                f"({_line_shown(text)}): {error.describe()}"
             ) from None
         return Decision.inject(args.event, values), 1
     assert isinstance(args, StepArguments)
     target = args.target
     if target.no_such_dispatch is not None:
-        raise CommandError(f"the address's line {number} ({printable(text)}) names no dispatch")
+        raise CommandError(f"the address's line {number} ({_line_shown(text)}) names no dispatch")
     if target.dispatch_id is not None:
         return Decision.step(target.dispatch_id), 1
     if target.kind is not None:
@@ -659,10 +659,18 @@ async def _make(session: Session, step: _Planned) -> None:
             raise CommandError("nothing could run there")
 
 
+def _line_shown(text: str) -> str:
+    """A line of an address as a message names it: printable, and cut to end in "…"
+    when long (an address may pack a line of megabytes in a few hundred characters)."""
+    return render.shorten(printable(text), render.QUOTED_WIDTH)
+
+
 def _misfit(session: Session, step: _Planned | None, error: CommandError) -> str:
     if step is None:
         return f"the history could not be retraced: {error.describe()}"
-    where = "its start" if step.number == 0 else f"its line {step.number} ({printable(step.line)})"
+    where = (
+        "its start" if step.number == 0 else f"its line {step.number} ({_line_shown(step.line)})"
+    )
     return (
         f"the address does not fit {session.path.name} at {where}: {error.describe()}; "
         "the session stays where it was"

@@ -9,6 +9,9 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given as given_examples
+from hypothesis import settings
+from hypothesis import strategies as st
 
 from pyrapide.core import Computation, Event, EventSet, FrozenDict
 from tests.pyrapide.hash_seeds import printed_under_hash_seeds
@@ -135,6 +138,43 @@ def test_from_dict_needs_a_name_and_refuses_unknown_fields() -> None:
         Event.from_dict({"name": "x", "colour": "red"})
     with pytest.raises(TypeError, match="mapping"):
         Event.from_dict(["name"])  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("document", "named"),
+    [
+        ({"name": "x", 1: 2, "colour": "red"}, "unknown event field(s): 'colour', 1"),
+        ({"name": "x", (1,): 2}, "unknown event field(s): (1,)"),
+        ({"name": "x", **{f"f{n}": n for n in range(100)}}, "'f12' and 95 more"),
+    ],
+)
+def test_unknown_fields_of_any_kind_are_named_briefly(document: dict, named: str) -> None:
+    # A key that is not a string was sorted with the others and joined: Python's
+    # "'<' not supported between instances of 'str' and 'int'" named no field.
+    with pytest.raises(ValueError) as refused:
+        Event.from_dict(document)
+    assert named in str(refused.value)
+
+
+@settings(max_examples=200, deadline=None)
+@given_examples(
+    st.dictionaries(
+        st.one_of(st.sampled_from(["name", "payload", "source", "id", "timestamp",
+                                   "metadata", "colour"]), st.integers()),
+        st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=4),
+                  st.lists(st.integers(), max_size=2),
+                  st.dictionaries(st.one_of(st.text(max_size=3), st.integers()),
+                                  st.integers(), max_size=2)),
+        max_size=5,
+    )
+)
+def test_any_document_is_an_event_or_refused_with_the_documented_errors(document) -> None:
+    try:
+        Event.from_dict(document)
+    except (TypeError, ValueError) as refused:
+        message = str(refused)
+        assert "\n" not in message and len(message) < 300, message
+        assert "not supported between" not in message and "expected str instance" not in message
 
 
 def test_pickle_and_copy_keep_the_event() -> None:

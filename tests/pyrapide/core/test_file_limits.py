@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 import json
+import operator
 import os
 import threading
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pyrapide.core import Computation, ComputationFileError, Event, Poset
 from pyrapide.core.values import MAX_DEPTH, payload_problem
@@ -168,3 +173,92 @@ def test_payload_problems_name_the_place_inside_the_value():
     looped: dict[str, object] = {}
     looped["self"] = looped
     assert "more than 100 deep" in str(payload_problem({"x": looped}))
+
+
+_SAVED = json.loads((Path(__file__).parent / "data" / "computation_v1.json").read_text("utf-8"))
+
+
+def _places(document: object, at: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    """Every key path into ``document``, the document itself excepted."""
+    found = [at] if at else []
+    if isinstance(document, dict):
+        for key, value in document.items():
+            found += _places(value, (*at, key))
+    elif isinstance(document, list):
+        for index, value in enumerate(document):
+            found += _places(value, (*at, index))
+    return found
+
+
+_ODD_VALUES = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.integers(min_value=10**30), st.floats(),
+    st.text(max_size=5), st.sampled_from([[], {}, ["e1"], ["e1", "e1"], ["e2", "e1"], "e1"]),
+)
+_CHANGES = st.lists(
+    st.tuples(st.sampled_from(_places(_SAVED)),
+              st.sampled_from(["drop", "set", "repeat", "nest"]), _ODD_VALUES),
+    min_size=1,
+    max_size=3,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_CHANGES)
+def test_a_saved_document_changed_anywhere_loads_or_is_refused_in_one_line(changes) -> None:
+    # A key dropped, a value of another type, an event or link given twice (an id
+    # used twice, a cycle), a value nested deeper: read, or refused with a
+    # ComputationFileError of one short line; never another error.
+    document = copy.deepcopy(_SAVED)
+    for place, change, value in changes:
+        *path, last = place
+        try:
+            parent = functools.reduce(operator.getitem, path, document)
+            if change == "drop":
+                del parent[last]
+            elif change == "set":
+                parent[last] = value
+            elif change == "repeat" and isinstance(parent, list):
+                parent.append(copy.deepcopy(parent[last]))
+            elif change == "nest":
+                parent[last] = json.loads("[" * 60 + json.dumps(parent[last]) + "]" * 60)
+        except (KeyError, IndexError, TypeError):
+            continue  # the place went with an earlier change
+    try:
+        Computation.from_dict(document)
+    except ComputationFileError as error:
+        assert "\n" not in str(error) and len(str(error)) < 300, str(error)
+
+
+def _events(count: int) -> list[dict[str, object]]:
+    return [
+        {"id": f"e{n}", "name": "A", "payload": {}, "source": "s", "timestamp": 0.0,
+         "metadata": {}}
+        for n in range(count)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        (lambda doc: doc.update(format="pyrapide." + "9" * 5000), "unknown format"),
+        (lambda doc: doc["poset"]["events"][0].update({f"f{n}": 1 for n in range(2000)}),
+         "and 1995 more"),
+        (lambda doc: doc["clocks"].append({"name": "c" * 5000, "kind": "regular",
+                                            "period": "x"}), "'period' must be a number"),
+        (lambda doc: doc["clocks"].append({"name": "c", "kind": "k" * 5000}),
+         "unknown clock kind"),
+        (lambda doc: doc["poset"].update(
+            events=_events(5000), edges=[[f"e{n}", f"e{(n + 1) % 5000}"] for n in range(5000)]
+        ), "(4,993 more events)"),
+    ],
+)
+def test_a_long_value_in_a_file_is_named_short(change, said) -> None:
+    # The message wrote a value of the file out whole: an unknown format or clock
+    # kind of 5,000 characters, 2,000 unknown fields, a cycle through 5,000 events
+    # were each a line of kilobytes.
+    document = copy.deepcopy(_SAVED)
+    change(document)
+    with pytest.raises(ComputationFileError) as refused:
+        Computation.from_dict(document)
+    assert said in str(refused.value)
+    assert len(str(refused.value)) < 300, str(refused.value)[:400]

@@ -582,3 +582,97 @@ _PLAIN_NAME_BEFORE = re.compile(r'(?:[\w.*]+|"(?:[^"\\]|\\.)*")[ \t]*$')
 def test_the_name_before_an_error_is_the_one_a_plain_search_finds(before: str) -> None:
     found, plain = _NAME_BEFORE.search(before), _PLAIN_NAME_BEFORE.search(before)
     assert (found and found.span()) == (plain and plain.span())
+
+
+_PATTERN_CHARACTERS = 'AB.*()?xk=,"\\ -><|+&!{}[]:01e\n\té'
+_PATTERN_WORDS = ["where", "and", "or", "not", "from", "null", "true", " -> ", " || ", "?k"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.text(alphabet=_PATTERN_CHARACTERS, max_size=30),
+        st.lists(st.sampled_from([*_PATTERN_CHARACTERS, *_PATTERN_WORDS]), max_size=15).map(
+            "".join
+        ),
+        st.text(max_size=20),
+    )
+)
+@pytest.mark.filterwarnings("ignore::pyrapide.patterns.UnboundPlaceholderWarning")
+def test_any_text_parses_and_prints_back_or_is_refused_at_a_column(text: str) -> None:
+    try:
+        pattern = parse_pattern(text)
+    except PatternSyntaxError as error:
+        assert error.column is not None and error.column >= 1, str(error)
+        assert str(error).startswith("Invalid pattern at ") or "Empty pattern" in str(error)
+        return
+    assert parse_pattern(str(pattern)) == pattern, str(pattern)
+
+
+_LONG_WORDS = [
+    "x" * 3000,
+    "9" * 3000,
+    "é" * 3000,
+    "x*" + "x" * 3000,
+    "1." + "5" * 3000,
+    "1e" + "9" * 3000,
+    "+" + "9" * 3000,
+    "[" + ",".join(["1"] * 1500) + "]",
+]
+_AROUND = [
+    "{}",
+    "A {}",
+    "A -> {}",
+    "A({}=1, {}=2)",
+    'A("{}"=1, "{}"=2)',
+    'A(k={{"{}": 1, "{}": 2}})',
+    "A(k={})",
+    "A from {}",
+    "A(k=?x) where ?x == {}",
+    "A(k=?x) where not {}",
+]
+
+
+@pytest.mark.parametrize("around", _AROUND)
+def test_a_long_word_is_quoted_short_in_the_message(around: str) -> None:
+    # A number of 3,000 digits or a pasted field name given twice was written out
+    # whole in the message (or in its hint), a first line of kilobytes; the caret
+    # shows where it is, and the message quotes its start.
+    for word in _LONG_WORDS:
+        try:
+            parse_pattern(around.replace("{}", word))
+        except PatternSyntaxError as error:
+            first = str(error).splitlines()[0]
+            assert len(first) < 300, (around, word[:12], first[:200])
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-(10**20), 10**20)
+    | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=6),
+    lambda inner: st.lists(inner, max_size=3)
+    | st.dictionaries(st.text(max_size=4), inner, max_size=3),
+    max_leaves=6,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    name=st.one_of(
+        st.text(min_size=1, max_size=8),
+        st.sampled_from(["A.b", "where", "A.*", "Café.crème", "a b", 'q"q', "x\\y", "null"]),
+    ),
+    fields=st.dictionaries(
+        st.one_of(st.text(min_size=1, max_size=5), st.sampled_from(["where", "a.b", "1"])),
+        _JSON_VALUES | st.just(placeholder("x")),
+        max_size=2,
+    ),
+    source=st.one_of(st.none(), st.text(max_size=5), st.just(placeholder("s"))),
+)
+def test_any_name_fields_and_source_print_as_text_that_parses_back(name, fields, source):
+    # Names that need quoting, keys that are keywords, strings with quotes and
+    # escapes, floats and nested JSON: what str() writes, parse_pattern reads back.
+    try:
+        pattern = Pattern.match(name, source=source, **fields)
+    except (TypeError, ValueError):
+        return  # refused where it is made, with its own message
+    assert parse_pattern(str(pattern)) == pattern, str(pattern)
