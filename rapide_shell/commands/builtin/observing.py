@@ -246,7 +246,19 @@ def parse_expect(text: ArgumentText) -> ExpectArguments:
             )
     if pattern_text.strip() == ERRORS:
         return ExpectArguments(None, ERRORS, count, none, sometimes is not None, errors=True)
-    read = read_pattern(pattern_text, text.column)
+    try:
+        read = read_pattern(pattern_text, text.column)
+    except CommandSyntaxError:
+        if head != ERRORS:
+            raise
+        # `expect errors some`: a word that is no option, not a pattern with a syntax
+        # error at it (an event called `errors` would be written errors.NAME).
+        after = text.text.index(ERRORS) + len(ERRORS)
+        word = text.text[after:].split()[0]
+        raise CommandSyntaxError(
+            f"`expect {ERRORS}` takes count=N, none or sometimes after it, not {word!r}",
+            column=text.column + text.text.index(word, after),
+        ) from None
     return ExpectArguments(read.pattern, read.pattern_text, count, none, sometimes is not None)
 
 
