@@ -187,6 +187,32 @@ def test_a_usage_error_under_json_is_a_json_answer_too(
 
 
 @pytest.mark.parametrize(
+    ("arguments", "said"),
+    [
+        (("run", "SHOP", "--scirpt", "SCRIPT"), "--scirpt SCRIPT (did you mean --script?)"),
+        (("run", "SHOP", "--seeds", "1"), "--seeds 1 (did you mean --seed?)"),
+        (("explore", "SHOP", "-s", "SCRIPT", "--stratgy=dfs"),
+         "--stratgy=dfs (did you mean --strategy?)"),
+        (("check", "SHOP", "--arhc", "Shop"), "--arhc Shop (did you mean --arch?)"),
+    ],
+    ids=["script", "seed", "strategy=", "arch"],
+)
+def test_a_misspelt_option_is_refused_naming_the_option_meant(
+    tmp_path: Path, arguments: tuple[str, ...], said: str
+) -> None:
+    # argparse said "unrecognized arguments: --scirpt ..." and no more: the usage above
+    # it lists every option, the one meant among them unmarked.
+    demo = script(tmp_path, "run\n")
+    given = [{"SHOP": str(SHOP), "SCRIPT": str(demo)}.get(word, word) for word in arguments]
+    said = said.replace("SCRIPT", str(demo))
+    result = rapide(*given)
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == (
+        f"rapide {arguments[0]}: error: unrecognized arguments: {said}"
+    )
+
+
+@pytest.mark.parametrize(
     "twice",
     [["--script", "FIRST", "-s", "SECOND"], ["--script=FIRST", "--script", "SECOND"],
      ["--script", "FIRST", "-sSECOND"], ["--scr", "FIRST", "--script", "SECOND"],
