@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -308,6 +309,12 @@ def _undeclared_names(loaded: LoadedArchitecture, pattern: Any) -> list[str]:
                 f"Pattern.match takes as one name (parse_pattern({name!r}) reads it as a pattern)"
             )
             continue
+        if unmarked := _unmarked_method(loaded, name):
+            parts.append(
+                f"no interface declares {name!r}: the method {unmarked} is not marked @action "
+                "(mark it to declare the event)"
+            )
+            continue
         hint = close_matches(name, loaded.actions)
         suggestion = " or ".join(repr(close) for close in hint)
         parts.append(
@@ -319,6 +326,19 @@ def _undeclared_names(loaded: LoadedArchitecture, pattern: Any) -> list[str]:
             for part in globs_matching_none(pattern, loaded.actions)
         )
     return parts
+
+
+def _unmarked_method(loaded: LoadedArchitecture, name: str) -> str | None:
+    """``Panel.request`` (as said in a warning) when ``name`` is a method of a component's
+    interface written without ``@action``, which then declares no event: an interface
+    reads only its marked members."""
+    interface, _, method = name.rpartition(".")
+    for iface in loaded.hierarchy.components.values():
+        if interface_name(iface) == interface and callable(
+            inspect.getattr_static(iface, method, None)
+        ):
+            return f"{iface.__name__}.{method}"
+    return None
 
 
 def _pattern_text(name: str) -> bool:

@@ -726,6 +726,24 @@ def test_check_names_a_misspelt_event_in_a_handler(tmp_path: Path) -> None:
     assert "handles" not in rapide("check", SHOP).stdout
 
 
+def test_check_says_when_the_event_named_is_a_method_not_marked_action(
+    tmp_path: Path,
+) -> None:
+    # An interface reads only its marked members: without @action, Store.reserved is
+    # no event, and check said "no interface declares 'Store.reserved'" of the very
+    # method written there, with no word on the decorator left out.
+    unmarked = shop_changed(
+        tmp_path, "unmarked.py",
+        "    @action\n    async def reserved(", "    async def reserved(",
+    )
+    result = checked(unmarked)
+    assert (
+        "no interface declares 'Store.reserved': the method Store.reserved is not marked "
+        "@action (mark it to declare the event)"
+    ) in result.stdout
+    assert "did you mean" not in result.stdout
+
+
 def test_check_names_a_handler_its_connections_never_feed(tmp_path: Path) -> None:
     # The ledger is piped Store.reserved only: a handler of Store.refused never runs.
     unfed = shop_changed(
