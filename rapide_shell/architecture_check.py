@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import ast
 import inspect
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pyrapide.architecture.hierarchy import parent_path
@@ -50,7 +53,8 @@ def check_architecture(loaded: LoadedArchitecture) -> CheckReport:
     to its component; a synchronous cycle, connects that lead from a component
     back to it (each emit waits for the next handler, so an exchange that goes on ends
     only at ``max_connect_depth``); a rule of a map of the file whose name with ``*``
-    completes no event name of its detailed architecture (``ArchitectureMap.warnings``).
+    completes no event name of its detailed architecture (``ArchitectureMap.warnings``);
+    an ``emit("Name", ...)`` in a bound module's code that is not awaited.
     At every level of nesting, components named by path.
     """
     description = loaded.description
@@ -77,6 +81,7 @@ def check_architecture(loaded: LoadedArchitecture) -> CheckReport:
     for found in loaded.maps.values():
         warnings.extend(found.warnings)
     warnings.extend(_synchronous_cycles(description))
+    warnings.extend(_unawaited_emits(loaded))
     for component in description.walk():
         path = component.path
         warnings.extend(_handler_warnings(loaded, path))
@@ -89,6 +94,59 @@ def check_architecture(loaded: LoadedArchitecture) -> CheckReport:
             "no connection delivers to it and none listens to its events"
         )
     return CheckReport(_summary(loaded), tuple(warnings))
+
+
+def _unawaited_emits(loaded: LoadedArchitecture) -> list[str]:
+    """``CarModule.on_request (elevator.py:21) emits 'Car.arrived' without await ...``
+    for each ``emit("Name", ...)`` in a bound module's code that is a statement of its
+    own, not awaited: the call only makes a coroutine, which records no event. Python
+    says so as the run drops it, on stderr, after the transcript; check says it first."""
+    warnings: list[str] = []
+    for module in dict.fromkeys(loaded.bindings.values()):
+        try:
+            lines, first = inspect.getsourcelines(module)
+            file = Path(inspect.getsourcefile(module) or "").name
+            tree = ast.parse(textwrap.dedent("".join(lines)))
+        except (OSError, TypeError, SyntaxError):  # no source to read: nothing to say
+            continue
+        for function in ast.walk(tree):
+            if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            for call in _bare_emits(function):
+                named = call.args[0].value  # type: ignore[attr-defined]  # a str, below
+                where = f"{module.__qualname__}.{function.name} ({file}:{first + call.lineno - 1})"
+                fix = (
+                    "`await` it"
+                    if isinstance(function, ast.AsyncFunctionDef)
+                    else f"make {function.name} an `async def` and `await` it"
+                )
+                warnings.append(
+                    f"{where} emits {named!r} without await, so it records no event: {fix}"
+                )
+    return warnings
+
+
+def _bare_emits(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.Call]:
+    """The calls ``something.emit("Name", ...)`` that are statements of ``function``
+    itself (not of a function inside it), their value dropped."""
+    found: list[ast.Call] = []
+    stack: list[ast.AST] = list(function.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue  # its own statements, checked as a function of their own
+        if (
+            isinstance(node, ast.Expr)
+            and isinstance(node.value, ast.Call)
+            and isinstance(node.value.func, ast.Attribute)
+            and node.value.func.attr == "emit"
+            and node.value.args
+            and isinstance(node.value.args[0], ast.Constant)
+            and isinstance(node.value.args[0].value, str)
+        ):
+            found.append(node.value)
+        stack.extend(ast.iter_child_nodes(node))
+    return sorted(found, key=lambda call: call.lineno)
 
 
 def _summary(loaded: LoadedArchitecture) -> str:

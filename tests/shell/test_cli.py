@@ -744,6 +744,24 @@ def test_check_says_when_the_event_named_is_a_method_not_marked_action(
     assert "did you mean" not in result.stdout
 
 
+def test_check_names_an_emit_not_awaited(tmp_path: Path) -> None:
+    # `ctx.emit(...)` without `await` makes a coroutine and drops it: no event, the run
+    # quiet, and Python's RuntimeWarning said only on stderr once the run had dropped it.
+    unawaited = shop_changed(
+        tmp_path, "unawaited.py",
+        '        await ctx.emit("Mailer.sent", to="customer")\n',
+        '        ctx.emit("Mailer.sent", to="customer")\n',
+    )
+    result = checked(unawaited)
+    awaited = '        await ctx.emit("Mailer.sent", to="customer")'
+    line = SHOP.read_text().splitlines().index(awaited)
+    assert (
+        f"warning: Postman.on_store (unawaited.py:{line + 1}) emits 'Mailer.sent' without "
+        "await, so it records no event: `await` it\n"
+    ) in result.stdout
+    assert "without await" not in rapide("check", SHOP).stdout
+
+
 def test_check_names_a_handler_its_connections_never_feed(tmp_path: Path) -> None:
     # The ledger is piped Store.reserved only: a handler of Store.refused never runs.
     unfed = shop_changed(
