@@ -54,7 +54,8 @@ def check_architecture(loaded: LoadedArchitecture) -> CheckReport:
     back to it (each emit waits for the next handler, so an exchange that goes on ends
     only at ``max_connect_depth``); a rule of a map of the file whose name with ``*``
     completes no event name of its detailed architecture (``ArchitectureMap.warnings``);
-    an ``emit("Name", ...)`` in a bound module's code that is not awaited.
+    two connections to one target whose patterns both take every event of a name (each
+    delivered twice); an ``emit("Name", ...)`` in a bound module's code not awaited.
     At every level of nesting, components named by path.
     """
     description = loaded.description
@@ -82,6 +83,7 @@ def check_architecture(loaded: LoadedArchitecture) -> CheckReport:
         warnings.extend(found.warnings)
     warnings.extend(_synchronous_cycles(description))
     warnings.extend(_unawaited_emits(loaded))
+    warnings.extend(_twice_delivered(loaded))
     for component in description.walk():
         path = component.path
         warnings.extend(_handler_warnings(loaded, path))
@@ -94,6 +96,40 @@ def check_architecture(loaded: LoadedArchitecture) -> CheckReport:
             "no connection delivers to it and none listens to its events"
         )
     return CheckReport(_summary(loaded), tuple(warnings))
+
+
+def _twice_delivered(loaded: LoadedArchitecture) -> list[str]:
+    """A warning for two connections to one target whose patterns both take every
+    event of some name (a name, or a name with ``*``, and no field, source or guard):
+    each such event is delivered to the target twice, its handlers run twice
+    (``Shop.order`` and ``"Shop.*"`` to the bank: every order charged twice)."""
+    plain: dict[tuple[str, str], list[tuple[int, BasicPattern]]] = {}
+    for connection in loaded.description.connections:
+        pattern = loaded.hierarchy.connections[connection.index].pattern
+        if (
+            isinstance(pattern, BasicPattern)
+            and not pattern.field_matchers
+            and pattern.source_matcher is None
+        ):
+            key = (connection.scope, str(connection.target))
+            plain.setdefault(key, []).append((connection.index, pattern))
+    warnings: list[str] = []
+    for (_, target), found in plain.items():
+        for position, (first, one) in enumerate(found):
+            for second, other in found[position + 1 :]:
+                both = sorted(
+                    name for name in loaded.actions
+                    if one.matches_name(name) and other.matches_name(name)
+                )
+                if both:
+                    more = f" and {len(both) - 3} more" if len(both) > 3 else ""
+                    shown = ", ".join(both[:3]) + more
+                    warnings.append(
+                        f"connections #{first} and #{second} both deliver {shown} to "
+                        f"{target!r}: each such event reaches it twice, and its handlers "
+                        "run twice"
+                    )
+    return warnings
 
 
 def _unawaited_emits(loaded: LoadedArchitecture) -> list[str]:

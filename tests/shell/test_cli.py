@@ -762,6 +762,28 @@ def test_check_names_an_emit_not_awaited(tmp_path: Path) -> None:
     assert "without await" not in rapide("check", SHOP).stdout
 
 
+def test_check_names_two_connections_that_deliver_one_event_to_one_target_twice(
+    tmp_path: Path,
+) -> None:
+    # A catch-all "Store.*" beside the connection of Store.refused: every refusal reached
+    # the mailer twice, two mails sent, and nothing said why until a run was read.
+    twice = shop_changed(
+        tmp_path, "twice.py",
+        '        agent(Pattern.match("Store.refused"), target=mailer),\n',
+        '        agent(Pattern.match("Store.refused"), target=mailer),\n'
+        '        agent(Pattern.match("Store.*"), target=mailer),\n',
+    )
+    result = checked(twice)
+    assert (
+        "warning: connections #2 and #4 both deliver Store.reserved to 'mailer': each such "
+        "event reaches it twice, and its handlers run twice\n"
+        "warning: connections #3 and #4 both deliver Store.refused to 'mailer': each such "
+        "event reaches it twice, and its handlers run twice\n"
+    ) in result.stdout
+    # One event to two targets (the ledger and the mailer) is no such thing.
+    assert "both deliver" not in rapide("check", SHOP).stdout
+
+
 def test_check_names_a_handler_its_connections_never_feed(tmp_path: Path) -> None:
     # The ledger is piped Store.reserved only: a handler of Store.refused never runs.
     unfed = shop_changed(
