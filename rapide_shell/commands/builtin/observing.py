@@ -31,6 +31,7 @@ from rapide_shell.commands.errors import CommandSyntaxError
 from rapide_shell.commands.registry import Command, CommandCatalog
 from rapide_shell.commands.spec import ArgKind, ArgSpec, CommandSpec
 from rapide_shell.hookspecs import hookimpl
+from rapide_shell.looks import violation_text
 from rapide_shell.outcome import CommandOutcome
 from rapide_shell.report import Activity, error_line, error_text
 from rapide_shell.suggestions import close_matches
@@ -445,7 +446,9 @@ def _expect_constraints(
     detail = None
     if first is not None:
         more = f" (and {len(violations) - 1} more)" if len(violations) > 1 else ""
-        detail = f"{first.constraint_name}: {first.description}{more}"
+        # Named as the run's own line names it, its events included: which events broke
+        # it is what the next command (`why`) needs.
+        detail = f"{violation_text(first)}{more}"
     return _checked(session, command, line, result, command.args, failed=first is not None,
                     detail=detail, problems=report.shown_problems())
 
