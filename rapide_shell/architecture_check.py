@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import ast
+import inspect
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pyrapide.architecture.hierarchy import parent_path
@@ -49,7 +53,9 @@ def check_architecture(loaded: LoadedArchitecture) -> CheckReport:
     to its component; a synchronous cycle, connects that lead from a component
     back to it (each emit waits for the next handler, so an exchange that goes on ends
     only at ``max_connect_depth``); a rule of a map of the file whose name with ``*``
-    completes no event name of its detailed architecture (``ArchitectureMap.warnings``).
+    completes no event name of its detailed architecture (``ArchitectureMap.warnings``);
+    two connections to one target whose patterns both take every event of a name (each
+    delivered twice); an ``emit("Name", ...)`` in a bound module's code not awaited.
     At every level of nesting, components named by path.
     """
     description = loaded.description
@@ -76,6 +82,8 @@ def check_architecture(loaded: LoadedArchitecture) -> CheckReport:
     for found in loaded.maps.values():
         warnings.extend(found.warnings)
     warnings.extend(_synchronous_cycles(description))
+    warnings.extend(_unawaited_emits(loaded))
+    warnings.extend(_twice_delivered(loaded))
     for component in description.walk():
         path = component.path
         warnings.extend(_handler_warnings(loaded, path))
@@ -88,6 +96,93 @@ def check_architecture(loaded: LoadedArchitecture) -> CheckReport:
             "no connection delivers to it and none listens to its events"
         )
     return CheckReport(_summary(loaded), tuple(warnings))
+
+
+def _twice_delivered(loaded: LoadedArchitecture) -> list[str]:
+    """A warning for two connections to one target whose patterns both take every
+    event of some name (a name, or a name with ``*``, and no field, source or guard):
+    each such event is delivered to the target twice, its handlers run twice
+    (``Shop.order`` and ``"Shop.*"`` to the bank: every order charged twice)."""
+    plain: dict[tuple[str, str], list[tuple[int, BasicPattern]]] = {}
+    for connection in loaded.description.connections:
+        pattern = loaded.hierarchy.connections[connection.index].pattern
+        if (
+            isinstance(pattern, BasicPattern)
+            and not pattern.field_matchers
+            and pattern.source_matcher is None
+        ):
+            key = (connection.scope, str(connection.target))
+            plain.setdefault(key, []).append((connection.index, pattern))
+    warnings: list[str] = []
+    for (_, target), found in plain.items():
+        for position, (first, one) in enumerate(found):
+            for second, other in found[position + 1 :]:
+                both = sorted(
+                    name for name in loaded.actions
+                    if one.matches_name(name) and other.matches_name(name)
+                )
+                if both:
+                    more = f" and {len(both) - 3} more" if len(both) > 3 else ""
+                    shown = ", ".join(both[:3]) + more
+                    warnings.append(
+                        f"connections #{first} and #{second} both deliver {shown} to "
+                        f"{target!r}: each such event reaches it twice, and its handlers "
+                        "run twice"
+                    )
+    return warnings
+
+
+def _unawaited_emits(loaded: LoadedArchitecture) -> list[str]:
+    """``CarModule.on_request (elevator.py:21) emits 'Car.arrived' without await ...``
+    for each ``emit("Name", ...)`` in a bound module's code that is a statement of its
+    own, not awaited: the call only makes a coroutine, which records no event. Python
+    says so as the run drops it, on stderr, after the transcript; check says it first."""
+    warnings: list[str] = []
+    for module in dict.fromkeys(loaded.bindings.values()):
+        try:
+            lines, first = inspect.getsourcelines(module)
+            file = Path(inspect.getsourcefile(module) or "").name
+            tree = ast.parse(textwrap.dedent("".join(lines)))
+        except (OSError, TypeError, SyntaxError):  # no source to read: nothing to say
+            continue
+        for function in ast.walk(tree):
+            if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            for call in _bare_emits(function):
+                named = call.args[0].value  # type: ignore[attr-defined]  # a str, below
+                where = f"{module.__qualname__}.{function.name} ({file}:{first + call.lineno - 1})"
+                fix = (
+                    "`await` it"
+                    if isinstance(function, ast.AsyncFunctionDef)
+                    else f"make {function.name} an `async def` and `await` it"
+                )
+                warnings.append(
+                    f"{where} emits {named!r} without await, so it records no event: {fix}"
+                )
+    return warnings
+
+
+def _bare_emits(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.Call]:
+    """The calls ``something.emit("Name", ...)`` that are statements of ``function``
+    itself (not of a function inside it), their value dropped."""
+    found: list[ast.Call] = []
+    stack: list[ast.AST] = list(function.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue  # its own statements, checked as a function of their own
+        if (
+            isinstance(node, ast.Expr)
+            and isinstance(node.value, ast.Call)
+            and isinstance(node.value.func, ast.Attribute)
+            and node.value.func.attr == "emit"
+            and node.value.args
+            and isinstance(node.value.args[0], ast.Constant)
+            and isinstance(node.value.args[0].value, str)
+        ):
+            found.append(node.value)
+        stack.extend(ast.iter_child_nodes(node))
+    return sorted(found, key=lambda call: call.lineno)
 
 
 def _summary(loaded: LoadedArchitecture) -> str:
@@ -308,6 +403,12 @@ def _undeclared_names(loaded: LoadedArchitecture, pattern: Any) -> list[str]:
                 f"Pattern.match takes as one name (parse_pattern({name!r}) reads it as a pattern)"
             )
             continue
+        if unmarked := _unmarked_method(loaded, name):
+            parts.append(
+                f"no interface declares {name!r}: the method {unmarked} is not marked @action "
+                "(mark it to declare the event)"
+            )
+            continue
         hint = close_matches(name, loaded.actions)
         suggestion = " or ".join(repr(close) for close in hint)
         parts.append(
@@ -319,6 +420,19 @@ def _undeclared_names(loaded: LoadedArchitecture, pattern: Any) -> list[str]:
             for part in globs_matching_none(pattern, loaded.actions)
         )
     return parts
+
+
+def _unmarked_method(loaded: LoadedArchitecture, name: str) -> str | None:
+    """``Panel.request`` (as said in a warning) when ``name`` is a method of a component's
+    interface written without ``@action``, which then declares no event: an interface
+    reads only its marked members."""
+    interface, _, method = name.rpartition(".")
+    for iface in loaded.hierarchy.components.values():
+        if interface_name(iface) == interface and callable(
+            inspect.getattr_static(iface, method, None)
+        ):
+            return f"{iface.__name__}.{method}"
+    return None
 
 
 def _pattern_text(name: str) -> bool:

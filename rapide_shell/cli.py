@@ -37,6 +37,7 @@ from pyrapide.runtime.watchdog import DEFAULT_HANDLER_TIMEOUT  # the runtime is 
 from rapide_shell.error_output import fail as report_failure
 from rapide_shell.error_output import print_json_failure
 from rapide_shell.exit_status import EXIT_ERROR, EXIT_INTERRUPTED, EndedBySignal
+from rapide_shell.suggestions import close_matches
 
 if TYPE_CHECKING:
     from rapide_shell.address import Address
@@ -767,8 +768,19 @@ class _CommandParser(argparse.ArgumentParser):
         self.arguments = [str(argument) for argument in args or ()]
         options, unknown = super().parse_known_args(args, namespace)
         if unknown:
-            self.error(f"unrecognized arguments: {' '.join(unknown)}")
+            self.error(f"unrecognized arguments: {' '.join(unknown)}{self._suggested(unknown)}")
         return options, unknown
+
+    def _suggested(self, unknown: list[str]) -> str:
+        """The options of this command close to the first unknown one (``--scirpt``,
+        ``--seeds`` to ``run``), as a hint: argparse names the unknown option only."""
+        given = next((word for word in unknown if word.startswith("--")), None)
+        if given is None:
+            return ""
+        # Compared without their dashes, which every one shares: --bogus is not --host.
+        options = [name[2:] for name in self._option_string_actions if name.startswith("--")]
+        close = close_matches(given.split("=", 1)[0][2:], options, limit=2)
+        return f" (did you mean {' or '.join('--' + name for name in close)}?)" if close else ""
 
     def error(self, message: str) -> NoReturn:
         # A file whose name starts with a dash is read as an option; argparse then says

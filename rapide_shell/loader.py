@@ -175,6 +175,38 @@ def _find_system(
     return _loaded(file, name, arch, first, bindings, fresh_system)
 
 
+# The pattern operators of the text syntax that are no Python operator, and what a
+# pattern built in Python writes instead.
+_TEXT_OPERATORS = {
+    "->": "P >> Q",
+    "=>": "P.then_immediately(Q)",
+    "||": "P | Q",
+}
+
+
+def _operator_hint(error: SyntaxError) -> str:
+    """What to write when Python stops at an operator of the pattern text syntax
+    (``Pattern.match("A.b") -> Pattern.match("C.d")``): in Python it is another."""
+    if not error.text or not error.offset:
+        return ""
+    at = error.offset - 1
+    # Python stops at the `-` of `->`, but at the second `|` of `||`: `|` is its own.
+    operator = next(
+        (error.text[start : start + 2] for start in (at, at - 1)
+         if start >= 0 and error.text[start : start + 2] in _TEXT_OPERATORS),
+        None,
+    )
+    if operator is None and "assignment" in error.msg and "=>" in error.text:
+        # In a call's arguments (`never(P => Q)`) Python reads `P =` as a keyword.
+        operator = "=>"
+    if operator is None:
+        return ""
+    return (
+        f" (at {operator!r}: a pattern in Python writes P {operator} Q as "
+        f"{_TEXT_OPERATORS[operator]}; parse_pattern(\"A {operator} B\") reads the text syntax)"
+    )
+
+
 def _import(file: Path) -> ModuleType:
     module_name = f"_rapide_arch_{file.stem}_{next(_module_counter)}"
     spec = importlib.util.spec_from_file_location(module_name, file)
@@ -195,7 +227,7 @@ def _import(file: Path) -> ModuleType:
     except SyntaxError as error:
         sys.modules.pop(module_name, None)
         where = f"{_shown_path(file, error.filename)}:{error.lineno}" if error.lineno else str(file)
-        raise LoadError(f"{where}: syntax error: {error.msg}") from None
+        raise LoadError(f"{where}: syntax error: {error.msg}{_operator_hint(error)}") from None
     except SystemExit as error:
         sys.modules.pop(module_name, None)
         raise LoadError(f"{file}: exited while being imported (SystemExit {error.code})") from None

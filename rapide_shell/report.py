@@ -20,6 +20,7 @@ from pyrapide.core.printable import message_of, printable
 from pyrapide.runtime.handlers import handlers_told
 from rapide_shell import render
 from rapide_shell.looks import violation_text
+from rapide_shell.suggestions import close_matches
 
 EVENTS_SHOWN = 30
 """A command's output lists at most this many of the events it recorded."""
@@ -247,7 +248,26 @@ def _handler_error(notification: Any) -> str:
         where += f" handling {notification.event.id} {notification.event.name}"
     elif notification.hook is not None:
         where = f"the {notification.hook} hook of {where}"
-    return _placed(f"error in {where}: {error_text(notification.error)}", notification.traceback)
+    text = _placed(f"error in {where}: {error_text(notification.error)}", notification.traceback)
+    return text + _field_hint(notification.error, notification.event)
+
+
+def _field_hint(error: BaseException, event: Any) -> str:
+    """``; e1 Panel.request has no field 'flor': did you mean 'floor'?`` when a handler
+    raised ``KeyError: 'flor'`` and the event it was handling has a field of a name close
+    to it: most likely ``match.payload["flor"]``, misspelt."""
+    if event is None or type(error) is not KeyError or len(error.args) != 1:
+        return ""
+    key = error.args[0]
+    payload = getattr(event, "payload", None)
+    if not isinstance(key, str) or not isinstance(payload, dict) or key in payload:
+        return ""
+    close = close_matches(key, [name for name in payload if isinstance(name, str)], limit=2)
+    if not close:
+        return ""
+    meant = " or ".join(printable(repr(name)) for name in close)
+    named = render.shorten(printable(repr(key)), MESSAGE_SHOWN)
+    return f"; {event.id} {printable(event.name)} has no field {named}: did you mean {meant}?"
 
 
 def _guard_error(notification: Any) -> str:

@@ -304,7 +304,7 @@ def _quoting_hint(text: str, line: int, column: int) -> str:
     before, after = row[: column - 1], row[column - 1 :]
     hint = (
         _source_hint(before, after) or _fields_hint(before, after)
-        or _guard_hint(before, after)
+        or _value_hint(before, after) or _guard_hint(before, after)
     )
     if hint:
         return hint
@@ -372,6 +372,33 @@ def _source_hint(before: str, after: str) -> str:
     if word is None or len(word.group()) > _HINTED or not _FROM_BEFORE.search(before):
         return ""
     return f" (a source is quoted: from {json.dumps(word.group())})"
+
+
+# A field's name and its `=` inside an event's parentheses, up to the value: `(to=`,
+# `, to = `; not a guard's `==`, `<=` or `>=`.
+_FIELD_BEFORE = re.compile(
+    r'[(,][ \t]*+(?:\w++|"(?:[^"\\]|\\.)*+")[ \t]*+(?<![=<>!])=[ \t]*+$'
+)
+_BARE_WORD = re.compile(r"[A-Za-z_]\w*(?![\w.(])")
+_JSON_WORDS = frozenset({"true", "false", "null"})
+_PYTHON_WORDS = {"True": "true", "False": "false", "None": "null"}
+
+
+def _value_hint(before: str, after: str) -> str:
+    """What to write when a field's value is a word unquoted (``A.b(to=bob)``): the
+    ``inject`` command takes such a word as a string, a pattern takes only JSON."""
+    word = _BARE_WORD.match(after)
+    if (
+        word is None
+        or word.group() in _JSON_WORDS
+        or len(word.group()) > _HINTED
+        or not _FIELD_BEFORE.search(before)
+    ):
+        return ""
+    quoted = json.dumps(word.group())
+    if word.group() in _PYTHON_WORDS:
+        return f" (a value is JSON: {_PYTHON_WORDS[word.group()]}, or {quoted} for the string)"
+    return f" (a string value is quoted: {quoted})"
 
 
 _GUARD_WORD = re.compile(r"[A-Za-z_]\w*(?![\w.(])")

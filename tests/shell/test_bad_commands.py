@@ -149,6 +149,18 @@ BAD_LINES = [
         "holds when no constraint is violated",
         19,
     ),
+    # Read as a pattern: "pattern syntax error: expected '&', '(', ... found 'some'",
+    # which did not say what `expect errors` takes.
+    (
+        "expect errors some",
+        "`expect errors` takes count=N, none or sometimes after it, not 'some'",
+        14,
+    ),
+    (
+        "expect errors nonee sometimes",
+        "`expect errors` takes count=N, none or sometimes after it, not 'nonee'",
+        14,
+    ),
     # Two short quotes far apart: the text between them is no quote to shorten.
     ("show evnts", "cannot show 'evnts': one of graph, queue, events, event, components; did "
      "you mean 'events' or 'event'?", 5),

@@ -187,6 +187,32 @@ def test_a_usage_error_under_json_is_a_json_answer_too(
 
 
 @pytest.mark.parametrize(
+    ("arguments", "said"),
+    [
+        (("run", "SHOP", "--scirpt", "SCRIPT"), "--scirpt SCRIPT (did you mean --script?)"),
+        (("run", "SHOP", "--seeds", "1"), "--seeds 1 (did you mean --seed?)"),
+        (("explore", "SHOP", "-s", "SCRIPT", "--stratgy=dfs"),
+         "--stratgy=dfs (did you mean --strategy?)"),
+        (("check", "SHOP", "--arhc", "Shop"), "--arhc Shop (did you mean --arch?)"),
+    ],
+    ids=["script", "seed", "strategy=", "arch"],
+)
+def test_a_misspelt_option_is_refused_naming_the_option_meant(
+    tmp_path: Path, arguments: tuple[str, ...], said: str
+) -> None:
+    # argparse said "unrecognized arguments: --scirpt ..." and no more: the usage above
+    # it lists every option, the one meant among them unmarked.
+    demo = script(tmp_path, "run\n")
+    given = [{"SHOP": str(SHOP), "SCRIPT": str(demo)}.get(word, word) for word in arguments]
+    said = said.replace("SCRIPT", str(demo))
+    result = rapide(*given)
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == (
+        f"rapide {arguments[0]}: error: unrecognized arguments: {said}"
+    )
+
+
+@pytest.mark.parametrize(
     "twice",
     [["--script", "FIRST", "-s", "SECOND"], ["--script=FIRST", "--script", "SECOND"],
      ["--script", "FIRST", "-sSECOND"], ["--scr", "FIRST", "--script", "SECOND"],
@@ -698,6 +724,64 @@ def test_check_names_a_misspelt_event_in_a_handler(tmp_path: Path) -> None:
         "'Store.refused' or 'Store.reserved'?), so no such event can reach it\n"
     ) in result.stdout
     assert "handles" not in rapide("check", SHOP).stdout
+
+
+def test_check_says_when_the_event_named_is_a_method_not_marked_action(
+    tmp_path: Path,
+) -> None:
+    # An interface reads only its marked members: without @action, Store.reserved is
+    # no event, and check said "no interface declares 'Store.reserved'" of the very
+    # method written there, with no word on the decorator left out.
+    unmarked = shop_changed(
+        tmp_path, "unmarked.py",
+        "    @action\n    async def reserved(", "    async def reserved(",
+    )
+    result = checked(unmarked)
+    assert (
+        "no interface declares 'Store.reserved': the method Store.reserved is not marked "
+        "@action (mark it to declare the event)"
+    ) in result.stdout
+    assert "did you mean" not in result.stdout
+
+
+def test_check_names_an_emit_not_awaited(tmp_path: Path) -> None:
+    # `ctx.emit(...)` without `await` makes a coroutine and drops it: no event, the run
+    # quiet, and Python's RuntimeWarning said only on stderr once the run had dropped it.
+    unawaited = shop_changed(
+        tmp_path, "unawaited.py",
+        '        await ctx.emit("Mailer.sent", to="customer")\n',
+        '        ctx.emit("Mailer.sent", to="customer")\n',
+    )
+    result = checked(unawaited)
+    awaited = '        await ctx.emit("Mailer.sent", to="customer")'
+    line = SHOP.read_text().splitlines().index(awaited)
+    assert (
+        f"warning: Postman.on_store (unawaited.py:{line + 1}) emits 'Mailer.sent' without "
+        "await, so it records no event: `await` it\n"
+    ) in result.stdout
+    assert "without await" not in rapide("check", SHOP).stdout
+
+
+def test_check_names_two_connections_that_deliver_one_event_to_one_target_twice(
+    tmp_path: Path,
+) -> None:
+    # A catch-all "Store.*" beside the connection of Store.refused: every refusal reached
+    # the mailer twice, two mails sent, and nothing said why until a run was read.
+    twice = shop_changed(
+        tmp_path, "twice.py",
+        '        agent(Pattern.match("Store.refused"), target=mailer),\n',
+        '        agent(Pattern.match("Store.refused"), target=mailer),\n'
+        '        agent(Pattern.match("Store.*"), target=mailer),\n',
+    )
+    result = checked(twice)
+    assert (
+        "warning: connections #2 and #4 both deliver Store.reserved to 'mailer': each such "
+        "event reaches it twice, and its handlers run twice\n"
+        "warning: connections #3 and #4 both deliver Store.refused to 'mailer': each such "
+        "event reaches it twice, and its handlers run twice\n"
+    ) in result.stdout
+    # One event to two targets (the ledger and the mailer) is no such thing.
+    assert "both deliver" not in rapide("check", SHOP).stdout
 
 
 def test_check_names_a_handler_its_connections_never_feed(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from tests.shell.cli_process import run_rapide
@@ -55,6 +56,13 @@ def test_expect_constraints_fails_on_a_violation_and_names_it(tmp_path: Path) ->
         f"{demo}:7: expect failed: constraints: expected no violation, no_lost_update: two "
         "updates were worked out from the same balance" in result.stderr
     )
+    # The transcript's line named the constraint, not the events that broke it, which
+    # the run's own line had said ("(events e4, e5)") and `why` needs.
+    words = " ".join(result.stdout.split())  # as one line, however the terminal wraps it
+    assert re.search(
+        r"FAILED: constraints: no_lost_update: two updates were worked out from the same "
+        r"balance: one deposit is lost \(events e\d+, e\d+\)", words
+    ), result.stdout
 
 
 def test_expect_errors_counts_what_the_architectures_code_raised(tmp_path: Path) -> None:

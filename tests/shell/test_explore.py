@@ -10,11 +10,14 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pexpect
 import pytest
 
+from pyrapide.exploration.results import Coverage, CoverageLine
 from rapide_shell import explore_run
+from rapide_shell.explore_report import coverage_table
 from rapide_shell.exploring import default_out
 from tests.shell.cli_process import REPO, run_rapide
 from tests.shell.terminal import Terminal
@@ -944,3 +947,14 @@ def test_expect_errors_none_finds_the_schedule_where_a_handler_raises(tmp_path: 
     assert replay.returncode == 1
     assert "expect failed: errors: expected no error, saw 1" in replay.stderr
     assert explore_json(ORDERS, "--script", scenario, "--workers", "2")["exit_status"] == 1
+
+
+def test_an_expect_errors_row_at_0_is_not_shown_as_unreached() -> None:
+    # `expect errors none` held in every schedule, and its coverage row, 0 schedules
+    # with an error, was yellow as a part the scenario never reached.
+    coverage = Coverage(patterns=(
+        CoverageLine("expect errors none", 0, 3), CoverageLine("expect Desk.nothing", 0, 4),
+    ))
+    table = coverage_table(SimpleNamespace(coverage=coverage))  # type: ignore[arg-type]
+    styles = [cell.style for cell in table.columns[1].cells]
+    assert styles == ["", "yellow"]

@@ -119,6 +119,34 @@ def test_syntax_error_names_file_and_line(tmp_path: Path) -> None:
     assert message.startswith(f"{path}:3: syntax error: ")
 
 
+@pytest.mark.parametrize(
+    ("operator", "written"),
+    [("->", "P >> Q"), ("||", "P | Q"), ("=>", "P.then_immediately(Q)")],
+)
+def test_a_text_pattern_operator_in_python_says_what_python_writes(
+    tmp_path: Path, operator: str, written: str
+) -> None:
+    # `never(Pattern.match("A.b") -> Pattern.match("C.d"))`, as the README's patterns
+    # are written, was "syntax error: invalid syntax", and for => Python's own guess,
+    # 'perhaps you meant "=="?'.
+    path = write(
+        tmp_path,
+        "from pyrapide import Pattern, never\n"
+        f'rules = [never(Pattern.match("A.b") {operator} Pattern.match("C.d"))]\n',
+    )
+    message = load_error(path)
+    assert message.startswith(f"{path}:2: syntax error: ")
+    assert message.endswith(
+        f"(at {operator!r}: a pattern in Python writes P {operator} Q as {written}; "
+        f'parse_pattern("A {operator} B") reads the text syntax)'
+    )
+
+
+def test_no_operator_hint_for_another_syntax_error(tmp_path: Path) -> None:
+    path = write(tmp_path, 'text = "A -> B"\ndef broken(:\n    pass\n')
+    assert "(at " not in load_error(path)
+
+
 def test_syntax_error_names_the_file_as_the_user_wrote_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

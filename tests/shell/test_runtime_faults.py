@@ -959,3 +959,58 @@ def test_a_run_a_handler_paused_is_not_said_to_be_paused_by_the_user(tmp_path: P
     replayed = run_rapide("run", HOSTILE, "--script", recording)
     assert replayed.returncode == 0, replayed.stderr
     assert "e4 Desk.done" in replayed.stdout
+
+
+MISREAD = '''
+from pyrapide import Pattern, action, architecture, get_context, interface, module, pipe, when
+
+@interface
+class Panel:
+    @action
+    async def request(self, floor: int) -> None: ...
+
+@interface
+class Car:
+    @action
+    async def arrived(self, floor: int) -> None: ...
+
+@module(implements=Panel)
+class PanelModule:
+    pass
+
+@module(implements=Car)
+class CarModule:
+    @when(Pattern.match("Panel.request"))
+    async def on_request(self, match):
+        await get_context(self).emit("Car.arrived", floor=match.payload[{key!r}])
+
+@architecture
+class Elevator:
+    panel = Panel
+    car = Car
+    connections = [pipe(Pattern.match("Panel.request"), target="car")]
+'''
+
+
+@pytest.mark.parametrize(
+    ("key", "hint"),
+    [("flor", "; e1 Panel.request has no field 'flor': did you mean 'floor'?"),
+     ("weight", "")],
+)
+def test_a_handler_reading_a_misspelt_field_is_told_the_field_meant(
+    tmp_path: Path, key: str, hint: str
+) -> None:
+    # `match.payload["flor"]` said "KeyError: 'flor'" and no more: which event lacked it,
+    # and that its field is `floor`, was left to the reader. A key close to none of the
+    # event's fields (another dict of the handler's, perhaps) gets no guess.
+    file = tmp_path / "elevator.py"
+    file.write_text(MISREAD.format(key=key))
+    script = tmp_path / "s.rapide"
+    script.write_text("inject Panel.request floor=3\nrun\n")
+    done = run_rapide("run", file, "--script", script, "--json")
+    assert done.returncode == 0, done.stderr
+    errors = json.loads(done.stdout)["commands"][1]["result"]["errors"]
+    assert errors == [
+        f"error in car handling e1 Panel.request: KeyError: {key!r} "
+        f"(at elevator.py:22 in on_request){hint}"
+    ]

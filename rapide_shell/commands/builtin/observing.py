@@ -31,6 +31,7 @@ from rapide_shell.commands.errors import CommandSyntaxError
 from rapide_shell.commands.registry import Command, CommandCatalog
 from rapide_shell.commands.spec import ArgKind, ArgSpec, CommandSpec
 from rapide_shell.hookspecs import hookimpl
+from rapide_shell.looks import violation_text
 from rapide_shell.outcome import CommandOutcome
 from rapide_shell.report import Activity, error_line, error_text
 from rapide_shell.suggestions import close_matches
@@ -253,7 +254,19 @@ def parse_expect(text: ArgumentText) -> ExpectArguments:
         )
     if pattern_text.strip() == ERRORS:
         return ExpectArguments(None, ERRORS, count, none, sometimes is not None, errors=True)
-    read = read_pattern(pattern_text, text.column)
+    try:
+        read = read_pattern(pattern_text, text.column)
+    except CommandSyntaxError:
+        if head != ERRORS:
+            raise
+        # `expect errors some`: a word that is no option, not a pattern with a syntax
+        # error at it (an event called `errors` would be written errors.NAME).
+        after = text.text.index(ERRORS) + len(ERRORS)
+        word = text.text[after:].split()[0]
+        raise CommandSyntaxError(
+            f"`expect {ERRORS}` takes count=N, none or sometimes after it, not {word!r}",
+            column=text.column + text.text.index(word, after),
+        ) from None
     return ExpectArguments(read.pattern, read.pattern_text, count, none, sometimes is not None)
 
 
@@ -440,7 +453,9 @@ def _expect_constraints(
     detail = None
     if first is not None:
         more = f" (and {len(violations) - 1} more)" if len(violations) > 1 else ""
-        detail = f"{first.constraint_name}: {first.description}{more}"
+        # Named as the run's own line names it, its events included: which events broke
+        # it is what the next command (`why`) needs.
+        detail = f"{violation_text(first)}{more}"
     return _checked(session, command, line, result, command.args, failed=first is not None,
                     detail=detail, problems=report.shown_problems())
 

@@ -676,3 +676,28 @@ def test_any_name_fields_and_source_print_as_text_that_parses_back(name, fields,
     except (TypeError, ValueError):
         return  # refused where it is made, with its own message
     assert parse_pattern(str(pattern)) == pattern, str(pattern)
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("Room.deliver(to=bob)", '(a string value is quoted: "bob")'),
+        ("A.b(x=1, to = bob) -> C.d", '(a string value is quoted: "bob")'),
+        ('A.b("größe"=big)', '(a string value is quoted: "big")'),
+        ("A.b(x=True)", '(a value is JSON: true, or "True" for the string)'),
+        ("A.b(x=None)", '(a value is JSON: null, or "None" for the string)'),
+    ],
+)
+def test_a_field_value_written_unquoted_says_to_quote_it(text, hint):
+    """``inject A.b to=bob`` takes the word as a string; a pattern takes JSON values, and
+    it said only "expected a JSON value ..., found 'bob)'", not what to write."""
+    error = refused(text)
+    assert str(error).splitlines()[0].endswith(hint)
+
+
+@pytest.mark.parametrize(
+    "text", ["A.b(n=?n) where ?n == bob", "A.b(x=bob.c)", "A.b(x=1) where ?x >= bob"]
+)
+def test_no_value_hint_outside_an_events_fields(text):
+    error = refused(text)
+    assert "value is" not in str(error)
