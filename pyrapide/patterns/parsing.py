@@ -379,6 +379,7 @@ def _source_hint(before: str, after: str) -> str:
 _FIELD_BEFORE = re.compile(
     r'[(,][ \t]*+(?:\w++|"(?:[^"\\]|\\.)*+")[ \t]*+(?<![=<>!])=[ \t]*+$'
 )
+# A word alone, not a name with a dot or a call: a value or a guard's operand unquoted.
 _BARE_WORD = re.compile(r"[A-Za-z_]\w*(?![\w.(])")
 _JSON_WORDS = frozenset({"true", "false", "null"})
 _PYTHON_WORDS = {"True": "true", "False": "false", "None": "null"}
@@ -401,7 +402,6 @@ def _value_hint(before: str, after: str) -> str:
     return f" (a string value is quoted: {quoted})"
 
 
-_GUARD_WORD = re.compile(r"[A-Za-z_]\w*(?![\w.(])")
 # Where a guard's operand goes: after `where`, `and`, `or`, `not` (and a blank), a `(`
 # or a comparison.
 _OPERAND_BEFORE = re.compile(r'(?:(?<![\w.?"])(?:where|and|or|not)[ \t]+|[(=<>][ \t]*)$')
@@ -416,7 +416,7 @@ _NOT_FIELDS = frozenset({"not", "and", "or", "true", "false", "null", "where"})
 def _guard_hint(before: str, after: str) -> str:
     """What to write when a guard names a field (``A.b where n > 1``): a guard compares
     placeholders, so the field is bound in the event's fields and the guard reads that."""
-    word = _GUARD_WORD.match(after)
+    word = _BARE_WORD.match(after)
     if (
         word is None
         or word.group() in _NOT_FIELDS
