@@ -231,15 +231,18 @@ class ScheduleRunner:
             raise ExplorationError(f"line {step.line}: {told}") from None
 
     def _expect(self, expect: Expect, play: _Play) -> None:
+        """``expect``, judged on the pattern's matches so far, or (``expect errors``) on
+        the errors the architecture's code raised so far."""
         if expect.errors:
-            self._expect_errors(expect, play)
-            return
-        pattern = self._pattern(expect)
-        guards = guards_in(pattern)
-        before = [guard.guard_error_count for guard in guards]
-        # A guard that raises is said in the failure (below), not warned of.
-        poset = self.system.computation.poset
-        seen = len(self._matches(expect, poset))
+            errors = self.tracker.errors
+            seen, noun = len(errors), "error"
+            detail = f" (the first: {_error_line(errors[0])})" if errors else ""
+        else:
+            guards = guards_in(self._pattern(expect))
+            before = [guard.guard_error_count for guard in guards]
+            # A guard that raises is said in the failure (below), not warned of.
+            seen, noun = len(self._matches(expect, self.system.computation.poset)), "match"
+            detail = _raised_now(guards, before)
         if seen:
             play.matched.add(expect.line)
         held = expect.judge(seen)
@@ -248,32 +251,11 @@ class ScheduleRunner:
             if held:
                 play.witnessed.add(expect.line)
         elif not held:
-            matches = f"{seen} match{'' if seen == 1 else 'es'}"
-            raised = _raised_now(guards, before)
+            saw = counted(seen, noun, "matches" if noun == "match" else None)
             play.fail(
                 expect,
                 ("expect", expect.line),
-                f"{expect.pattern}: expected {expect.expected}, saw {matches}{raised}",
-                (),
-            )
-
-    def _expect_errors(self, expect: Expect, play: _Play) -> None:
-        """``expect errors ...``: the errors the architecture's code raised so far."""
-        errors = self.tracker.errors
-        seen = len(errors)
-        if seen:
-            play.matched.add(expect.line)
-        play.items.append(expect)
-        if expect.judge(seen):
-            if expect.sometimes:
-                play.witnessed.add(expect.line)
-        elif not expect.sometimes:
-            first = f" (the first: {_error_line(errors[0])})" if errors else ""
-            play.fail(
-                expect,
-                ("expect", expect.line),
-                f"{expect.pattern}: expected {expect.expected}, saw {counted(seen, 'error')}"
-                f"{first}",
+                f"{expect.pattern}: expected {expect.expected}, saw {saw}{detail}",
                 (),
             )
 
