@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 import inspect
-import textwrap
+import tokenize
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -138,28 +138,60 @@ def _unawaited_emits(loaded: LoadedArchitecture) -> list[str]:
     own, not awaited: the call only makes a coroutine, which records no event. Python
     says so as the run drops it, on stderr, after the transcript; check says it first."""
     warnings: list[str] = []
+    by_file: dict[str, list[type]] = {}
     for module in dict.fromkeys(loaded.bindings.values()):
         try:
-            lines, first = inspect.getsourcelines(module)
-            file = Path(inspect.getsourcefile(module) or "").name
-            tree = ast.parse(textwrap.dedent("".join(lines)))
-        except (OSError, TypeError, SyntaxError):  # no source to read: nothing to say
+            source = inspect.getsourcefile(module)
+        except TypeError:  # built in: no source to read
             continue
-        for function in ast.walk(tree):
-            if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        if source is not None:
+            by_file.setdefault(source, []).append(module)
+    for source, modules in by_file.items():
+        # Each file read and parsed once: inspect.getsourcelines parses the whole file
+        # again for each class it finds (25 ms of `rapide check` on the seed example).
+        try:
+            with tokenize.open(source) as text:
+                classes = _classes(ast.parse(text.read()))
+        except (OSError, SyntaxError, ValueError):  # no source to read: nothing to say
+            continue
+        file = Path(source).name
+        for module in modules:
+            node = classes.get(module.__qualname__)
+            if node is None:
                 continue
-            for call in _bare_emits(function):
-                named = call.args[0].value  # type: ignore[attr-defined]  # a str, below
-                where = f"{module.__qualname__}.{function.name} ({file}:{first + call.lineno - 1})"
-                fix = (
-                    "`await` it"
-                    if isinstance(function, ast.AsyncFunctionDef)
-                    else f"make {function.name} an `async def` and `await` it"
-                )
-                warnings.append(
-                    f"{where} emits {named!r} without await, so it records no event: {fix}"
-                )
+            for function in ast.walk(node):
+                if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    continue
+                for call in _bare_emits(function):
+                    named = call.args[0].value  # type: ignore[attr-defined]  # a str, below
+                    where = f"{module.__qualname__}.{function.name} ({file}:{call.lineno})"
+                    fix = (
+                        "`await` it"
+                        if isinstance(function, ast.AsyncFunctionDef)
+                        else f"make {function.name} an `async def` and `await` it"
+                    )
+                    warnings.append(
+                        f"{where} emits {named!r} without await, so it records no event: {fix}"
+                    )
     return warnings
+
+
+def _classes(tree: ast.Module) -> dict[str, ast.ClassDef]:
+    """The classes of a parsed file by their qualified names (``Outer.Inner``; a class
+    in a function by ``f.<locals>.Inner``, as Python names it)."""
+    found: dict[str, ast.ClassDef] = {}
+    stack: list[tuple[str, ast.AST]] = [("", tree)]
+    while stack:
+        prefix, node = stack.pop()
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.ClassDef):
+                found[prefix + child.name] = child
+                stack.append((f"{prefix}{child.name}.", child))
+            elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                stack.append((f"{prefix}{child.name}.<locals>.", child))
+            else:
+                stack.append((prefix, child))
+    return found
 
 
 def _bare_emits(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.Call]:
