@@ -20,7 +20,7 @@ from pyrapide.patterns.algebra import (
     names_among,
 )
 from pyrapide.runtime.modules import module_spec
-from pyrapide.types import interface_actions, interface_name
+from pyrapide.types import interface_actions, interface_name, unmarked_action
 from rapide_shell.architecture_text import graph_text
 from rapide_shell.suggestions import close_matches
 
@@ -435,11 +435,8 @@ def _undeclared_names(loaded: LoadedArchitecture, pattern: Any) -> list[str]:
                 f"Pattern.match takes as one name (parse_pattern({name!r}) reads it as a pattern)"
             )
             continue
-        if unmarked := _unmarked_method(loaded, name):
-            parts.append(
-                f"no interface declares {name!r}: the method {unmarked} is not marked @action "
-                "(mark it to declare the event)"
-            )
+        if unmarked := unmarked_action(loaded.hierarchy.components.values(), name):
+            parts.append(f"no interface declares {name!r}: {unmarked}")
             continue
         hint = close_matches(name, loaded.actions)
         suggestion = " or ".join(repr(close) for close in hint)
@@ -452,19 +449,6 @@ def _undeclared_names(loaded: LoadedArchitecture, pattern: Any) -> list[str]:
             for part in globs_matching_none(pattern, loaded.actions)
         )
     return parts
-
-
-def _unmarked_method(loaded: LoadedArchitecture, name: str) -> str | None:
-    """``Panel.request`` (as said in a warning) when ``name`` is a method of a component's
-    interface written without ``@action``, which then declares no event: an interface
-    reads only its marked members."""
-    interface, _, method = name.rpartition(".")
-    for iface in loaded.hierarchy.components.values():
-        if interface_name(iface) == interface and callable(
-            inspect.getattr_static(iface, method, None)
-        ):
-            return f"{iface.__name__}.{method}"
-    return None
 
 
 def _pattern_text(name: str) -> bool:

@@ -1,9 +1,12 @@
-"""Close matches for a word that names nothing: the "did you mean ...?" of every error."""
+"""Hints for a word that names nothing: the "did you mean ...?" of every error, and
+the forgotten @action of an event name that is a method."""
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+
+from pyrapide.types import ActionSpec, unmarked_action
 
 CLOSE = 0.6
 """How alike (difflib's ratio) a candidate must be to be offered as a close match."""
@@ -24,3 +27,9 @@ def close_matches(word: str, candidates: Iterable[str], limit: int = 3) -> list[
             )
         ]
     return found
+
+
+def unmarked_in(actions: Mapping[str, ActionSpec], name: str) -> str | None:
+    """Why ``name`` is no event when it is a method of an interface of ``actions``
+    written without @action (see :func:`pyrapide.types.unmarked_action`), else None."""
+    return unmarked_action(dict.fromkeys(spec.interface for spec in actions.values()), name)

@@ -15,7 +15,7 @@ from pyrapide.core.frozendict import SCALARS, freeze_values
 from pyrapide.core.printable import brief_repr
 from pyrapide.runtime.modules import module_spec
 from pyrapide.runtime.traps import SUSPEND, WAIT
-from pyrapide.types import action_spec, interface_actions
+from pyrapide.types import action_spec, interface_actions, interface_name, unmarked_action
 from pyrapide.types.payloads import payload_checker
 
 # Read on every emit: Final, a C static in the compiled build (see the scheduler's constants).
@@ -168,8 +168,17 @@ class Emitter:
             raise EmitError(
                 f"{self.component} cannot emit {name!r}: its interface declares "
                 + ", ".join(allowed)
-                + self._narrower_interface_hint(name)
+                + (self._unmarked_hint(name) or self._narrower_interface_hint(name))
             ) from None
+
+    def _unmarked_hint(self, name: str) -> str:
+        """Why ``name``, a method of the component's interface, is no event: it is not
+        marked @action."""
+        if self.interface is None:
+            return ""
+        qualified = name if "." in name else f"{interface_name(self.interface)}.{name}"
+        unmarked = unmarked_action((self.interface,), qualified)
+        return f"; {unmarked}" if unmarked else ""
 
     def _narrower_interface_hint(self, name: str) -> str:
         """Why a name the module's own interface declares is refused: the architecture

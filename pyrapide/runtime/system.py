@@ -50,7 +50,7 @@ from pyrapide.runtime.running import (
 from pyrapide.runtime.starts import system_starting
 from pyrapide.runtime.tasks import InFlight, Task, WaitReason
 from pyrapide.runtime.watchdog import DEFAULT_HANDLER_TIMEOUT, WATCHDOG
-from pyrapide.types import action_spec, interface_actions
+from pyrapide.types import action_spec, interface_actions, unmarked_action
 from pyrapide.types.payloads import check_payload
 
 if TYPE_CHECKING:
@@ -892,7 +892,9 @@ class System:
             close = difflib.get_close_matches(name, list(self._alphabet), n=3)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
             known = ", ".join(self._alphabet) or "none"
-            raise ValueError(f"inject(): no interface declares {name!r}{hint} (known: {known})")
+            unmarked = unmarked_action(self._hierarchy.components.values(), name)
+            why = f": {unmarked}" if unmarked else hint
+            raise ValueError(f"inject(): no interface declares {name!r}{why} (known: {known})")
         if payload is not None and not isinstance(payload, Mapping):
             raise ValueError(
                 f"inject({name!r}): payload must be a dict, got {type(payload).__name__}"

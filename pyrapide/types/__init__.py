@@ -18,6 +18,7 @@ from pyrapide.types.interface import (
     interface_info,
     interface_name,
     is_interface,
+    unmarked_action,
 )
 
 __all__ = [
@@ -38,4 +39,5 @@ __all__ = [
     "is_subtype",
     "provides",
     "requires",
+    "unmarked_action",
 ]

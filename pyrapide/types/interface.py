@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+import inspect
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Final, overload
@@ -246,6 +247,23 @@ def action_spec(iface: type | None, name: str) -> ActionSpec | None:
     except KeyError:
         spec = _SPECS[key] = interface_actions(iface).get(name)
         return spec
+
+
+def unmarked_action(interfaces: Iterable[type], name: str) -> str | None:
+    """``the method Door.closed is not marked @action (mark it to declare the event)``
+    when ``name`` (qualified: ``"Door.closed"``) is a method of one of ``interfaces``
+    written without ``@action``, else None: an interface reads only its marked members,
+    and a forgotten decorator is the likeliest reason for such a name to be unknown."""
+    interface, _, method = name.rpartition(".")
+    for iface in interfaces:
+        if interface_name(iface) == interface and callable(
+            inspect.getattr_static(iface, method, None)
+        ):
+            return (
+                f"the method {iface.__qualname__}.{method} is not marked @action "
+                "(mark it to declare the event)"
+            )
+    return None
 
 
 def interface_actions(iface: type) -> Mapping[str, ActionSpec]:

@@ -742,6 +742,19 @@ def test_check_says_when_the_event_named_is_a_method_not_marked_action(
         "@action (mark it to declare the event)"
     ) in result.stdout
     assert "did you mean" not in result.stdout
+    # A watch on it, and an inject of it, said only "no interface declares it" (the
+    # inject offering 'Store.refused' as what was meant).
+    script = tmp_path / "unmarked.rapide"
+    script.write_text("watch Store.reserved\ninject Store.reserved item=x\n")
+    result = rapide("run", unmarked, "--script", script)
+    assert result.returncode == 2
+    unmarked_said = "the method Store.reserved is not marked @action (mark it to declare the event)"
+    said = " ".join(result.stdout.split())  # lines wrapped at the terminal's width
+    assert f"note: no interface declares 'Store.reserved': {unmarked_said}" in said
+    assert (
+        f"unknown event 'Store.reserved': no interface declares it: {unmarked_said}"
+    ) in result.stderr
+    assert "did you mean" not in result.stdout + result.stderr
 
 
 def test_check_names_an_emit_not_awaited(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from rapide_shell.commands.spec import ArgKind, ArgSpec, CommandSpec
 from rapide_shell.hookspecs import hookimpl
 from rapide_shell.outcome import CommandOutcome
 from rapide_shell.report import Activity
-from rapide_shell.suggestions import close_matches
+from rapide_shell.suggestions import close_matches, unmarked_in
 
 if TYPE_CHECKING:
     from rapide_shell.session import Session
@@ -110,6 +110,8 @@ async def inject(
 def unknown_event(name: str, actions: Mapping[str, ActionSpec]) -> CommandError:
     """The error for ``name``, which no action in ``actions`` is, with the close names
     as suggestions: what ``inject`` and the inject dialog both say."""
+    if unmarked := unmarked_in(actions, name):
+        return CommandError(f"unknown event {name!r}: no interface declares it: {unmarked}")
     return CommandError(
         f"unknown event {name!r}: no interface declares it",
         suggestions=close_matches(name, actions),

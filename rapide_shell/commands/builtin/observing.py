@@ -34,7 +34,7 @@ from rapide_shell.hookspecs import hookimpl
 from rapide_shell.looks import violation_text
 from rapide_shell.outcome import CommandOutcome
 from rapide_shell.report import Activity, error_line, error_text
-from rapide_shell.suggestions import close_matches
+from rapide_shell.suggestions import close_matches, unmarked_in
 
 if TYPE_CHECKING:
     from pyrapide.exploration import Scenario
@@ -643,6 +643,11 @@ def _undeclared_names(session: Session, pattern: Any) -> list[Text]:
     ]
     names = pattern.event_names()
     for name in sorted((names or frozenset()) - session.actions.keys()):
+        if unmarked := unmarked_in(session.actions, name):
+            notes.append(
+                render.note(f"note: no interface declares {name!r}: {unmarked}", style="yellow")
+            )
+            continue
         hint = [repr(close) for close in close_matches(name, session.actions)]
         either = ", ".join(hint[:-1]) + " or " + hint[-1] if len(hint) > 1 else "".join(hint)
         suggestion = f"; did you mean {either}?" if hint else ""

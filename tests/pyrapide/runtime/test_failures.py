@@ -534,6 +534,40 @@ async def test_a_module_of_a_derived_interface_emits_what_its_component_is_decla
     ]
 
 
+@interface
+class Door:
+    @action
+    async def opened(self, by: str) -> None: ...
+
+    async def closed(self, by: str) -> None: ...  # @action forgotten: no event
+
+
+@module(implements=Door)
+class Closer:
+    async def start(self):
+        await get_context(self).emit("closed", by="me")
+
+
+@architecture
+class House:
+    door = Door
+    connections = []
+
+
+async def test_an_event_named_after_a_method_not_marked_action_says_so():
+    # "its interface declares Door.opened" alone left the user to find the missing
+    # decorator; emit and inject now name it.
+    system = System(House, {"door": Closer})
+    await system.run()
+    (error,) = system.errors
+    assert str(error.error) == (
+        "door cannot emit 'closed': its interface declares Door.opened; the method "
+        "Door.closed is not marked @action (mark it to declare the event)"
+    )
+    with pytest.raises(ValueError, match=r"'Door.closed': the method Door.closed is not marked"):
+        System(House, {"door": Closer}).inject("Door.closed", {"by": "x"})
+
+
 async def test_raising_max_events_lets_a_stopped_run_go_on_where_it_stopped():
     system = System(ping_pong("agent"), {"a": Chatterbox, "b": EndlessPonger}, max_events=100)
     await system.start()
