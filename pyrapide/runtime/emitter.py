@@ -126,7 +126,7 @@ class Emitter:
         else:
             raise EmitError(
                 f"{self.component} emitting {qualified}: payload must be a dict, "
-                f"got {type(payload).__name__}"
+                f"got {type(payload).__name__}{self._by_name_hint(name, qualified)}"
             )
         extra = (
             ()
@@ -144,6 +144,15 @@ class Emitter:
         if awaited and task is not None and task.outstanding and scheduler.call_until:
             scheduler.call_connects(task)
         return event
+
+    def _by_name_hint(self, name: object, qualified: str) -> str:
+        """``; give the fields by name: emit('opened', by=...)``, for a payload given
+        as a value of its own (``emit("opened", "me")``): the fields of the action."""
+        spec = action_spec(self.interface, qualified)
+        if spec is None or not spec.params:
+            return ""
+        named = ", ".join(f"{param.name}=..." for param in spec.params)
+        return f"; give the fields by name: emit({name!r}, {named})"
 
     def _plan_emit(self, name: object) -> _Plan:
         """The qualified name of event ``name``, the check of its payloads and the routes

@@ -568,6 +568,22 @@ async def test_an_event_named_after_a_method_not_marked_action_says_so():
         System(House, {"door": Closer}).inject("Door.closed", {"by": "x"})
 
 
+@module(implements=Door)
+class PositionalOpener:
+    async def start(self):
+        await get_context(self).emit("opened", "me")  # a value where a payload goes
+
+
+async def test_a_value_given_for_the_payload_is_told_to_name_the_fields():
+    system = System(House, {"door": PositionalOpener})
+    await system.run()
+    (error,) = system.errors
+    assert str(error.error) == (
+        "door emitting Door.opened: payload must be a dict, got str; give the fields by "
+        "name: emit('opened', by=...)"
+    )
+
+
 async def test_raising_max_events_lets_a_stopped_run_go_on_where_it_stopped():
     system = System(ping_pong("agent"), {"a": Chatterbox, "b": EndlessPonger}, max_events=100)
     await system.start()
