@@ -121,6 +121,10 @@ of it (the library's default, 10 ms, made the TUI's keys wait a median 150 ms)."
 
 # A limit as LimitReached names it -> the System option that sets it, where they differ.
 _LIMIT_OPTIONS = {"connect_depth": "max_connect_depth"}
+# The limits that stop only the run that met them: the delivery refused is the one
+# too deep, and the system goes on at the next run or step (the others hold it halted
+# until `reset`).
+_LIMITS_OF_ONE_RUN = frozenset({"max_connect_depth"})
 
 # How System.step names itself in the errors it raises: `step(): `, `step(#3): `.
 _STEP_CALL = re.compile(r"\Astep\([^)]*\): ")
@@ -370,7 +374,8 @@ class RuntimeLink:
 
     @property
     def halted(self) -> bool:
-        """True once a limit (max_events, connect depth) stopped the system; ``reset`` clears it."""
+        """True once a limit (max_events, connect depth) stopped the system; ``reset``
+        clears it (and the next run or step, for the connect depth)."""
         return self._halted_by is not None
 
     @property
@@ -378,6 +383,18 @@ class RuntimeLink:
         """The limit that stopped the system last, as its option is named
         (``max_events``, ``max_connect_depth``, ``timeout``); None while none did."""
         return self._halted_by
+
+    @property
+    def halted_until_reset(self) -> bool:
+        """True when the limit that stopped the system holds it until ``reset``
+        (``max_events``, ``timeout``); False when none did, or when it stopped only
+        the run that met it (``max_connect_depth``), which the next run or step lifts."""
+        return self._halted_by is not None and self._halted_by not in _LIMITS_OF_ONE_RUN
+
+    def _lift_halt_of_one_run(self) -> None:
+        """A new run or step begins: a limit that stopped only the last run is lifted."""
+        if self._halted_by in _LIMITS_OF_ONE_RUN:
+            self._halted_by = None
 
     @property
     def paused_by_user(self) -> bool:
@@ -593,6 +610,7 @@ class RuntimeLink:
         self.require_live("step")
         system = self.live
         before = system.steps
+        self._lift_halt_of_one_run()
         self._bound_handlers(system)
         try:
             with recursion_limit_kept(self.put_back):
@@ -615,6 +633,7 @@ class RuntimeLink:
         left = self.bounds.steps_left()
         budget = left if max_steps is None else max_steps if left is None else min(left, max_steps)
         self.stopped_by = None
+        self._lift_halt_of_one_run()
         self._paused_here = False
         self._run_began_at = system.steps
         self.every = every

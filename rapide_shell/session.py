@@ -658,6 +658,12 @@ class Session:
         return self.runtime.halted_by
 
     @property
+    def halted_until_reset(self) -> bool:
+        """The limit that stopped the system holds until ``reset`` (not one that
+        stopped only the last run: ``max_connect_depth``)."""
+        return self.runtime.halted_until_reset
+
+    @property
     def stopped_by(self) -> notices.BreakpointHit | None:
         """The breakpoint hit that ended the last run."""
         return self.runtime.stopped_by

@@ -209,3 +209,20 @@ def test_a_cycle_cut_by_max_connect_depth_that_goes_quiet_is_no_bound(tmp_path: 
     assert result.returncode == 0, result.stderr
     assert "exceed max_connect_depth=20 (a synchronous cycle?)" in " ".join(result.stdout.split())
     assert "1 expectation held" in result.stdout
+
+
+def test_the_run_after_a_cycle_cut_is_not_stopped_by_that_cut(tmp_path: Path) -> None:
+    # The cut refuses the one delivery too deep and the system goes on, as the library
+    # does; the workbench held it as a halt "until reset": the next `step` was said to
+    # stop at max_connect_depth "with work pending", and the script ended with status 1.
+    lines = script(
+        tmp_path, "inject Echo.ping n=0", "run", "inject Echo.ping n=100", "step", "step", "run",
+        "expect Echo.ping count=42",
+    )
+    result = run_rapide("run", FIXTURES / "storms.py", "--arch", "cycle", "--script", lines)
+    assert result.returncode == 0, result.stderr
+    said = " ".join(result.stdout.split())
+    halted = "halted by a limit: the next `run` or `step` goes on, `reset` starts over"
+    assert said.count(halted) == 2
+    assert "with work pending" not in said
+    assert "1 expectation held" in said

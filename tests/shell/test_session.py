@@ -642,7 +642,7 @@ async def test_a_raising_handler_is_reported_and_the_run_goes_on(
     assert shop_session.computation.events_by_name("Ledger.entry")
 
 
-async def test_a_limit_halts_the_system_until_reset(tmp_path: Path) -> None:
+async def test_a_cycle_cut_halts_the_run_that_met_it(tmp_path: Path) -> None:
     cycle = tmp_path / "cycle.py"
     cycle.write_text(
         "from pyrapide import Pattern, action, architecture, connect, get_context, interface,"
@@ -662,8 +662,15 @@ async def test_a_limit_halts_the_system_until_reset(tmp_path: Path) -> None:
         assert session.halted
         assert any("limit reached (connect_depth)" in e for e in outcome.data["errors"])
         rendered = [getattr(r, "plain", "") for r in outcome.output]
-        assert "halted by a limit: `reset` starts over" in rendered
+        halted = "halted by a limit: the next `run` or `step` goes on, `reset` starts over"
+        assert halted in rendered
         await ok(session, "reset")
+        assert not session.halted
+        await ok(session, "inject Echo.said n=0")
+        await ok(session, "run")
+        assert session.halted and not session.halted_until_reset
+        await ok(session, "inject Echo.said n=0")
+        await ok(session, "step")  # the cut stopped only the run that met it
         assert not session.halted
     finally:
         await session.close()

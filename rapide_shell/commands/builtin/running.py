@@ -383,7 +383,8 @@ async def run(
             ).append_text(render.event_text(stopped.event))
         )
     if session.halted:
-        output.append(Text("halted by a limit: `reset` starts over", style="bold yellow"))
+        goes_on = "" if session.halted_until_reset else "the next `run` or `step` goes on, "
+        output.append(Text(f"halted by a limit: {goes_on}`reset` starts over", style="bold yellow"))
     bound = bound or _bound_reached(session) or _halt_reached(session)
     if bound is None and outcome is not None and outcome.stopped is StopReason.BUDGET:
         bound = f"`run {max_steps}` took its {render.counted(outcome.steps, 'step')}"
