@@ -221,12 +221,17 @@ def test_a_constraint_whose_guard_raises_is_an_error_line_not_a_python_warning(
         "              name='no_big'),\n"
         "    ]\n"
     )
-    done = run_rapide("run", file, "--script", "-", stdin="inject A.ping n=4\n")
+    script = "inject A.ping n=4\ninject A.ping n=5\nexpect constraints\n"
+    done = run_rapide("run", file, "--script", "-", stdin=script)
     assert (done.returncode, done.stderr) == (0, "")
     assert (
         "error in the guard of constraint no_big on e1 A.ping: KeyError: 'm'; that match "
         "counted as none (at checked.py:13 in <lambda>)"
     ) in done.stdout.replace("\n", " ")
+    assert (
+        "ok: constraints: no violation, but no_big raised 2 errors, each counted as no "
+        "violation (`expect errors none` makes that a failure)"
+    ) in " ".join(done.stdout.split())
 
 
 def test_a_hand_written_constraint_whose_check_raises_is_an_error_line(tmp_path) -> None:
@@ -260,8 +265,12 @@ def test_a_hand_written_constraint_whose_check_raises_is_an_error_line(tmp_path)
     script = "inject A.ping n=4\nexpect constraints\ninject A.ping n=5\n"
     done = run_rapide("run", file, "--script", "-", stdin=script)
     assert (done.returncode, done.stderr) == (0, "")
-    expected = f"> expect constraints\nok: constraints: no violation\n{said}\n"
-    assert expected in done.stdout.replace(" \n", "\n")
+    # "ok: no violation" alone said nothing of the check that found nothing.
+    expected = (
+        "> expect constraints ok: constraints: no violation, but picky raised 1 error, each "
+        f"counted as no violation (`expect errors none` makes that a failure) {said} "
+    )
+    assert expected in " ".join(done.stdout.split()) + " "
     assert done.stdout.count(said) == 2
     assert "internal error" not in done.stdout + done.stderr
 

@@ -13,6 +13,7 @@ from rich.text import Text
 from pyrapide.patterns import BasicPattern, Condition, GuardedPattern, Pattern
 from pyrapide.patterns.algebra import globs_matching_none, named_sources
 from pyrapide.patterns.operators import guards_in
+from pyrapide.runtime import ConstraintCheckError, ConstraintGuardError
 from rapide_shell import notices, render
 from rapide_shell.architecture_check import source_is_no_component
 from rapide_shell.architecture_text import ENVIRONMENT
@@ -457,7 +458,26 @@ def _expect_constraints(
         # it is what the next command (`why`) needs.
         detail = f"{violation_text(first)}{more}"
     return _checked(session, command, line, result, command.args, failed=first is not None,
-                    detail=detail, problems=report.shown_problems())
+                    detail=detail, problems=report.shown_problems(),
+                    unchecked=_unchecked_constraints(session))
+
+
+def _unchecked_constraints(session: Session) -> str:
+    """``, but no_intruder raised 2 errors, each counted as no violation (...)`` after an
+    ``ok`` of ``expect constraints``: "no violation" says nothing of a constraint whose
+    guard or check raised, which found nothing there."""
+    raised: dict[str, int] = {}
+    for error in session.errors:
+        if isinstance(error, (ConstraintGuardError, ConstraintCheckError)):
+            raised[error.constraint] = raised.get(error.constraint, 0) + 1
+    if not raised:
+        return ""
+    said = [f"{name} raised {render.counted(count, 'error')}" for name, count in raised.items()]
+    listed = ", ".join(said[:-1]) + " and " + said[-1] if len(said) > 1 else said[0]
+    return (
+        f", but {listed}, each counted as no violation (`expect errors none` makes that "
+        "a failure)"
+    )
 
 
 def _checked(
@@ -470,6 +490,7 @@ def _checked(
     failed: bool,
     detail: str | None = None,
     problems: Sequence[RenderableType] = (),
+    unchecked: str = "",
 ) -> CommandOutcome:
     """Note an expectation's result, and the outcome that says it (``detail``: what
     broke the constraints, or the first error of a failed ``expect errors``;
@@ -483,7 +504,7 @@ def _checked(
         text = (
             render.note(f"FAILED: constraints: {detail}", style="bold red")
             if detail is not None
-            else render.note("ok: constraints: no violation", style="green")
+            else render.note(f"ok: constraints: no violation{unchecked}", style="green")
         )
     elif result.held:
         text = render.note(f"ok: {shown}: {counted} (expected {result.expected})", style="green")
