@@ -36,7 +36,7 @@ BENCHMARKS: dict[str, tuple[str, list[str], list[str]]] = {
     "workbench-memory": ("bench_workbench_memory.py", ["--events", "200000"], []),
     "startup": ("bench_startup.py", ["--runs", "5"], []),
     "files": ("bench_files.py", ["--quick"], ["--brackets-mb", "1024"]),
-    "tui": ("bench_tui.py", [], []),
+    "tui": ("bench_tui.py", [], ["--run-events", "1000000"]),
     "tui-large": ("bench_tui_large.py", ["--sizes", "100", "1000"], []),
     "error-storm": ("bench_error_storm.py", ["--deliveries", "5000"], ["--deliveries", "100000"]),
     "status": ("bench_status.py", ["--errors", "10", "1000"], []),
