@@ -18,6 +18,17 @@ ROOT = Path(__file__).resolve().parents[3]
 RAPIDE = Path(sys.executable).with_name("rapide")
 
 
+def _lessons_directory() -> Path:
+    """Where the ``rapide`` command finds the lessons: the checkout's in an editable
+    install, the package's copy in a built one (the compiled build's venv)."""
+    asked = subprocess.run(
+        [sys.executable, "-I", "-c",
+         "from rapide_shell.lessons import lessons_directory; print(lessons_directory())"],
+        capture_output=True, text=True, check=True, timeout=60,
+    )
+    return Path(asked.stdout.strip())
+
+
 def _rapide(*arguments: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [str(RAPIDE), *arguments], capture_output=True, text=True, cwd=ROOT, timeout=60
@@ -62,7 +73,7 @@ def test_a_lesson_without_a_terminal_names_the_command_that_plays_it_there():
         [str(RAPIDE), "lessons", "causality"], capture_output=True, text=True,
         cwd=ROOT, timeout=60, stdin=subprocess.DEVNULL,
     )
-    lesson = ROOT / "examples" / "lessons" / "02_causality"
+    lesson = _lessons_directory() / "02_causality"
     assert result.returncode == 2
     assert result.stderr == (
         "rapide: the workbench draws in a terminal, and standard input is not one: for a "
@@ -79,10 +90,12 @@ def test_a_lesson_without_a_terminal_names_the_command_that_plays_it_there():
     ("command", "file"),
     [
         (["shell", "examples/seed_system.py"], "examples/seed_system.py"),
-        (["lessons", "1"], str(ROOT / "examples" / "lessons" / "01_connections.py")),
+        (["lessons", "1"], "01_connections.py"),
     ],
 )
 def test_a_dumb_terminal_is_refused_and_the_repl_named(command: list[str], file: str):
+    if command[0] == "lessons":
+        file = str(_lessons_directory() / file)
     # Textual took a dumb terminal for 80x25 until it learned its size, and the screen,
     # laid out for both sizes in turn, never settled: the workbench spun at full speed
     # and answered no key, not even Ctrl-Q.
