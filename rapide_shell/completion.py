@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pyrapide.patterns import name_text
-from pyrapide.runtime import WaitReason
+from pyrapide.runtime import WAKE, WaitReason
 from rapide_shell.commands.arguments import FORCE
 from rapide_shell.commands.builtin.running import CONNECTION_KINDS, EVERY
 from rapide_shell.commands.errors import CommandSyntaxError
@@ -78,6 +78,8 @@ def complete(session: Session, line: str, cursor: int) -> list[Completion]:
         return _run(words, position, current)
     if any(arg.kind is ArgKind.PATTERN for arg in spec.args):
         return _pattern(session, spec.name, before, cursor, position)
+    if spec.name == "step" and position == 2 and words[1].text == WAKE:
+        return _hooks_waiting(session, current)
     if position > len(spec.args):
         return []
     arg = spec.args[position - 1]
@@ -92,6 +94,17 @@ def complete(session: Session, line: str, cursor: int) -> list[Completion]:
     if spec.name == "diff" and position == 2:  # a branch is not compared with itself
         found = [completion for completion in found if completion.text != words[1].text]
     return found
+
+
+def _hooks_waiting(session: Session, current: Word) -> list[Completion]:
+    """The components whose start or finish hook is asleep or woken (``step wake NAME``)."""
+    return [
+        Completion(flight.component, current.column, flight.component,
+                   f"{flight.hook} of {flight.component}: {flight.describe()}")
+        for flight in session.in_flight()
+        if flight.hook is not None and flight.reason in _RESUMABLE
+        and flight.component.startswith(current.text)
+    ]
 
 
 def _words(text: str) -> list[Word]:
@@ -116,7 +129,8 @@ def _for_kind(
         candidates = [(spec.name, spec.summary) for spec in session.catalog]
     elif kind is ArgKind.STEP_TARGET:
         candidates = [(kind_name, "next dispatch of this kind") for kind_name in CONNECTION_KINDS]
-        candidates.append(("wake", "the next wake-up of a sleeping task"))
+        candidates.append((WAKE, "the next wake-up of a sleeping task (wake NAME: a hook)"))
+
         candidates += [
             (f"#{dispatch.id}", f"{dispatch.kind} {dispatch.event.name} -> {dispatch.target}")
             for dispatch in session.pending()

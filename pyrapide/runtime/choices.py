@@ -24,7 +24,14 @@ if TYPE_CHECKING:
 _CALL = Delivery.CALL
 
 WAKE = "wake"
-"""The step target that resumes the next task woken or asleep (see ``System.step``)."""
+"""The step target that resumes the next task woken or asleep (see ``System.step``);
+``"wake COMPONENT"`` resumes the start or finish hook of that component."""
+
+
+def hook_target(component: str) -> str:
+    """The step target that resumes ``component``'s hook, asleep or woken: a hook has no
+    dispatch id, so it is named by its component."""
+    return f"{WAKE} {component}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,9 +39,9 @@ class Choice:
     """One step that may be taken now.
 
     ``target`` is what ``System.step`` takes to take it: the id of the dispatch to start
-    or of the delivery whose task to resume, or ``"wake"`` for the wake-up of a start or
-    finish hook (a hook has no id: only the wake-up ``step("wake")`` would take is
-    offered). ``component`` is whose code the step runs, ``dispatch`` the delivery
+    or of the delivery whose task to resume; for a start or finish hook, which has no
+    id, ``"wake"`` when it is the wake-up ``step("wake")`` would take, else ``"wake
+    COMPONENT"``. ``component`` is whose code the step runs, ``dispatch`` the delivery
     (None for a hook), ``hook`` the hook's name (None for a delivery), ``resumes`` True
     for a task in flight, ``wake_at`` the time a sleeper wakes at (None for anything
     else), and ``default`` True for the step a plain ``step()`` takes now.
@@ -78,16 +85,18 @@ def choices_now(scheduler: Scheduler) -> list[Choice]:
     ]
     if picked is None:
         picked = woken[0] if woken else sleepers[0] if sleepers else None
-    # The one hook task ``step("wake")`` would take, if that is a hook's.
+    # The task ``step("wake")`` takes: a hook's is offered as that, the others by name.
     waking = woken[0] if woken else sleepers[0] if sleepers else None
     asleep = set(sleepers)
     for task in (*woken, *sleepers):
         dispatch = task.dispatch
-        if dispatch is None and task is not waking:
-            continue
+        if dispatch is not None:
+            target: int | str = dispatch.id
+        else:
+            target = WAKE if task is waking else hook_target(task.component)
         found.append(
             Choice(
-                dispatch.id if dispatch is not None else WAKE,
+                target,
                 task.component,
                 dispatch,
                 hook=task.hook,

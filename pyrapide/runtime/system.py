@@ -685,7 +685,8 @@ class System:
         queued dispatch first; with none, a task woken by ``ctx.sleep`` or asyncio,
         moving the clock to the earliest wake-up); "connect", "pipe" or "agent" the
         next queued dispatch of that kind; "wake" the next woken or sleeping task
-        (moving the clock to it, even with dispatches queued); a dispatch id (12
+        (moving the clock to it, even with dispatches queued); "wake NAME" the start
+        or finish hook of component NAME, asleep or woken; a dispatch id (12
         or "#12") or Dispatch, that one: a queued dispatch starts, one in flight
         whose task is asleep or woken is resumed. One step runs handlers until they
         end or wait: a handler that emits through a ``connect`` stops there, and
@@ -720,6 +721,9 @@ class System:
                 return scheduler.wake_next()
             except ValueError as error:
                 raise ValueError(f"step({WAKE!r}): {error}") from None
+        if isinstance(target, str) and target.startswith(f"{WAKE} "):
+            where = f"step({target!r})"
+            return self._resume(self._hook_of(target[len(WAKE) + 1 :], where), where)
         if isinstance(target, (int, Dispatch)) and not isinstance(target, bool):
             wanted = target.id if isinstance(target, Dispatch) else target
             in_flight = scheduler.task_of(wanted)
@@ -727,6 +731,20 @@ class System:
                 return self._resume(in_flight, f"step(#{wanted})")
             return scheduler.step(None, self._find_pending(wanted))
         return scheduler.step(_kind(target, "step()"))  # type: ignore[arg-type]
+
+    def _hook_of(self, component: str, where: str) -> Task:
+        """The hook task of ``component`` that is asleep or woken (``step("wake NAME")``);
+        ValueError naming those that are, when it is not one of them."""
+        scheduler = self.scheduler
+        waiting = [task for task in (*scheduler.woken(), *scheduler.sleeping()) if task.hook]
+        for task in waiting:
+            if task.component == component:
+                return task
+        which = ", ".join(f"{task.hook} of {task.component}" for task in waiting)
+        raise ValueError(
+            f"{where}: no hook of {component!r} is asleep or woken"
+            + (f" (these are: {which})" if which else " (none is)")
+        )
 
     def _resume(self, task: Task, where: str) -> Task:
         try:

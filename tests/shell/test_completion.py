@@ -43,6 +43,18 @@ async def test_dispatch_ids_and_kinds_for_step(shop_session: Session) -> None:
     assert meta == "connect Web.order -> store"
 
 
+async def test_step_wake_completes_the_components_whose_hooks_sleep() -> None:
+    market = Session.load(Path(__file__).parent / "fixtures" / "producers.py")
+    await market.start()
+    try:
+        assert texts(market, "step wake ") == ["alpha", "beta"]
+        assert texts(market, "step wake b") == ["beta"]
+        meta = market.completions("step wake b")[0].meta
+        assert meta == "start of beta: asleep until t=1"
+    finally:
+        await market.close()
+
+
 async def test_nothing_is_offered_inside_a_comment(shop_session: Session) -> None:
     await shop_session.execute("inject Web.order item=apple")
     assert texts(shop_session, "inject Web.order item=apple # then ") == []

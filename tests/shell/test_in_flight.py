@@ -134,3 +134,37 @@ def test_a_run_names_each_task_it_resumed_once_with_how_many_times(tmp_path: Pat
     assert result.returncode == 0, result.stderr
     assert "resumed start of clock (200 times), recorded 200 events" in result.stdout
     assert result.stdout.count("start of clock") == 1
+
+
+async def test_hooks_asleep_are_woken_by_name_or_in_the_order_they_wake() -> None:
+    # `step wake` resumed a sleeping start hook and then said "no task is asleep or
+    # woken: nothing to wake", failing the command; and only the first hook to wake
+    # could be chosen at all.
+    market = Session.load(FIXTURES / "producers.py")
+    await market.start()
+    try:
+        woke = await market.execute("step wake")
+        assert woke.ok, woke.error
+        assert "resumed the start of alpha" in text(woke)
+        refused = await market.execute("step wake till")
+        assert refused.error == "no hook of 'till' is asleep or woken (these are: start of beta)"
+        beta = await market.execute("step wake beta")
+        assert beta.ok and "resumed the start of beta" in text(beta)
+        assert [e.source for e in market.computation] == ["alpha", "beta"]
+    finally:
+        await market.close()
+
+
+def test_a_counterexample_needing_the_other_hook_first_replays(tmp_path: Path) -> None:
+    script = tmp_path / "market.rapide"
+    script.write_text("run\nexpect constraints\n")
+    found = run_rapide(
+        "explore", FIXTURES / "producers.py", "--script", script,
+        "--out", tmp_path / "found.rapide",
+    )
+    assert found.returncode == 1, found.stdout + found.stderr
+    written = (tmp_path / "found.rapide").read_text()
+    assert "step wake beta" in written.splitlines()
+    replayed = run_rapide("run", FIXTURES / "producers.py", "--script", tmp_path / "found.rapide")
+    assert replayed.returncode == 1
+    assert "FAILED: constraints: alpha_first" in replayed.stdout

@@ -12,6 +12,7 @@ from rich.text import Text
 
 from pyrapide.architecture import ConnectionKind
 from pyrapide.runtime import WAKE, StopReason
+from pyrapide.runtime.choices import hook_target
 from rapide_shell import render
 from rapide_shell.commands.arguments import (
     ArgumentText,
@@ -45,7 +46,7 @@ STEPS = "a number of steps"
 
 STEP = CommandSpec(
     name="step",
-    usage="step [N | connect|pipe|agent|wake | #ID]",
+    usage="step [N | connect|pipe|agent|wake | wake COMPONENT | #ID]",
     summary="Take one step: run a pending dispatch or resume one in flight.",
     details="""\
 Takes exactly one step and shows what it recorded. `step 5` takes five, one after
@@ -57,7 +58,10 @@ A dispatch whose handler sleeps (`ctx.sleep`) stays in flight, and its wake-up i
 step of its own: `show queue` lists it ("wake #7 at t=1"), `step #7` or `step wake`
 resumes it at once (the clock moves to its time, even with dispatches pending), and
 the step says "resumed #7". A plain `step` resumes a sleeper only when nothing else is
-pending, at the earliest wake-up.
+pending, at the earliest wake-up. A start or finish hook that sleeps has no dispatch
+id: `show queue` lists it by its component ("wake start of alpha at t=1"), and `step
+wake alpha` resumes it (two hooks waking at the same time can so be taken in either
+order).
 
 A plain `step`, or `step KIND`, takes the dispatch the scheduler would run next, which
 is not always the lowest id: a connect delivery goes first (its emitter is waiting for
@@ -131,6 +135,8 @@ class StepTarget:
     count: int = 1
     kind: str | None = None
     dispatch_id: int | None = None
+    hook: str | None = None
+    """``step wake NAME``: the component whose start or finish hook to resume."""
     no_such_dispatch: str | None = None
     """A ``#`` word that is no dispatch id (``#abc``), as typed: running the step says
     there is no such dispatch and which ones are pending."""
@@ -158,6 +164,9 @@ def parse_step(text: ArgumentText) -> StepArguments:
     ``step #`` would be a plain step with the comment "12" or none, which is nearly
     always a dispatch chosen and mistyped: they are refused, saying so, rather than run
     as the scheduler's choice."""
+    words = text.words
+    if len(words) == 2 and words[0].text == WAKE:  # step wake NAME: a hook, by component
+        return StepArguments(StepTarget(hook=words[1].text))
     words = text.at_most(1)
     comment = text.comment
     mistyped = None if words or comment is None else _NO_DISPATCH_ID.match(comment.text)
@@ -275,8 +284,14 @@ async def step(session: Session, command: Command[StepArguments], line: str) -> 
 async def _take_steps(session: Session, target: StepTarget) -> None:
     if target.dispatch_id is not None:
         await _step_chosen(session, target.dispatch_id)
+    elif target.hook is not None:
+        await session.step_once(hook_target(target.hook))
     elif target.kind is not None:
-        if await session.step_once(target.kind) is None:
+        system = session.system
+        before = None if system is None else system.steps
+        advanced = await session.step_once(target.kind)
+        # A hook resumed is a step that advanced no dispatch: step() returns None then.
+        if advanced is None and (system is None or system.steps == before):
             raise CommandError(_nothing_of_kind(session, target.kind))
     else:
         for _ in range(target.count):

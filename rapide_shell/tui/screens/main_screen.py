@@ -367,6 +367,10 @@ class MainScreen(Screen[None]):
     def _dispatch_chosen(self, chosen: DispatchQueue.DispatchChosen) -> None:
         self.submit_command(f"step #{chosen.dispatch_id}")
 
+    @on(DispatchQueue.HookChosen)
+    def _hook_chosen(self, chosen: DispatchQueue.HookChosen) -> None:
+        self.submit_command(f"step wake {chosen.component}")
+
     @on(HistoryPanel.Chosen)
     def _history_chosen(self, chosen: HistoryPanel.Chosen) -> None:
         self.submit_command(chosen.command)

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 SHOWN_PER_KIND = 25
 #: The narrowest column of dispatch ids, after the "#": three digits and a space.
 ID_WIDTH = 4
+#: The id of a hook's wake-up row: this, then its component (``step wake COMPONENT``).
+_HOOK = "hook:"
 #: Marks the dispatch a plain step (F2) runs next: on its row, and on its kind's heading
 #: with its id (the row is too narrow to spell it out).
 NEXT_MARK = "▶"
@@ -72,6 +74,13 @@ class DispatchQueue(ThemedLines, ChosenOnEnter):
 
         def __init__(self, dispatch_id: int) -> None:
             self.dispatch_id = dispatch_id
+            super().__init__()
+
+    class HookChosen(Message):
+        """The user asked to resume the start or finish hook of ``component`` now."""
+
+        def __init__(self, component: str) -> None:
+            self.component = component
             super().__init__()
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
@@ -196,8 +205,8 @@ class DispatchQueue(ThemedLines, ChosenOnEnter):
             self._highlight_first()
 
     def _in_flight_options(self, in_flight: Sequence[InFlight]) -> list[Option]:
-        """The heading and rows of the work in flight; a wake-up or a woken task that
-        serves a dispatch can be chosen (Enter resumes it)."""
+        """The heading and rows of the work in flight; a wake-up or a woken task (a
+        dispatch's, or a start or finish hook's) can be chosen (Enter resumes it)."""
         if not in_flight:
             return []
         options = [
@@ -226,6 +235,8 @@ class DispatchQueue(ThemedLines, ChosenOnEnter):
                 self._connection_of[dispatch.id] = dispatch.connection.index
                 self._shown_ids.append(dispatch.id)
                 options.append(Option(Hanging(label), id=f"dispatch:{dispatch.id}"))
+            elif task.hook is not None and reason in ("sleeping", "ready"):
+                options.append(Option(Hanging(label), id=f"{_HOOK}{task.component}"))
             else:
                 options.append(Option(Hanging(label), disabled=True))
         return options
@@ -254,8 +265,11 @@ class DispatchQueue(ThemedLines, ChosenOnEnter):
     def _announce_choice(self, selected: OptionList.OptionSelected) -> None:
         selected.stop()
         dispatch_id = self._dispatch_id(selected.option)
+        option_id = selected.option.id or ""
         if dispatch_id is not None:
             self.post_message(self.DispatchChosen(dispatch_id))
+        elif option_id.startswith(_HOOK):
+            self.post_message(self.HookChosen(option_id.removeprefix(_HOOK)))
 
 
 def _text(prompt: object) -> Text | None:

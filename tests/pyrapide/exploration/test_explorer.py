@@ -379,3 +379,19 @@ async def test_a_replay_meeting_other_choices_says_which_and_names_outside_waits
         "read the wall clock, await something outside (an asyncio future, asyncio.sleep: "
         "real time says when it is done), draw random numbers,"
     )
+
+
+async def test_two_hooks_waking_at_once_are_tried_in_both_orders():
+    # Only the hook step("wake") takes was a choice: the search ran one order of the two
+    # producers' wake-ups, said "the space was exhausted" and "ok", and never saw beta's
+    # order served first.
+    from pyrapide.exploration import ExpectConstraints, RunSteps
+    from tests.shell.fixtures.producers import market
+
+    result = await explore(market, Scenario((Run(1), ExpectConstraints(2))))
+    assert result.ended == "failure" and result.failed
+    (example,) = result.counterexamples
+    assert example.shrunk.schedule.forced_count == 1
+    assert "alpha_first" in example.shrunk.message
+    (steps,) = [item for item in example.shrunk.schedule.items if isinstance(item, RunSteps)]
+    assert [d for d in steps.decisions if d is not None] == ["wake beta"]

@@ -118,3 +118,23 @@ async def test_handler_started_names_the_component_and_the_handler():
         ("free", "on_ping"), ("queue", "on_ping"), ("sync", "on_ping")
     ]
     assert all(note.dispatch is not None for note in heard)
+
+
+async def test_every_hook_asleep_is_a_choice_by_its_component():
+    # Only the hook step("wake") would take was offered: two hooks waking at the same
+    # time could be taken in one order only, and an explorer never tried the other.
+    from tests.shell.fixtures.producers import market
+
+    system = market()
+    await system.start()
+    assert [(c.target, c.hook, c.default) for c in system.choices()] == [
+        (WAKE, "start", True),
+        ("wake beta", "start", False),
+    ]
+    await system.step("wake beta")
+    assert [e.source for e in system.computation] == ["beta"]
+    with pytest.raises(ValueError, match=r"step\('wake till'\): no hook of 'till' is asleep "
+                       r"or woken \(these are: start of alpha\)"):
+        await system.step("wake till")
+    await system.run()
+    assert [v.constraint_name for v in system.violations] == ["alpha_first"]

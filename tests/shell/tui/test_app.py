@@ -275,6 +275,22 @@ async def test_choosing_an_agent_dispatch_in_the_queue_runs_exactly_that_one(sho
         assert chosen.id not in queue.dispatch_ids
 
 
+async def test_choosing_a_hooks_wake_up_in_the_queue_resumes_that_hook():
+    # A hook's wake-up was a row that could not be chosen: only the first to wake could
+    # be stepped to, by `step wake`.
+    app = make_app(FIXTURES / "producers.py")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        queue = app.query_one(DispatchQueue)
+        queue.focus()
+        await pilot.pause()
+        queue.highlighted = queue.get_option_index("hook:beta")
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert [e.source for e in app.session.computation] == ["beta"]
+
+
 async def test_the_queue_marks_the_dispatch_a_plain_step_runs_and_keeps_it_current(shop_path):
     from rapide_shell.tui.widgets.dispatch_queue import NEXT_MARK
 
