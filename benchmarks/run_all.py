@@ -5,7 +5,9 @@ Usage:  python benchmarks/run_all.py [--full] [--skip NAME ...]
 By default each benchmark runs at the sizes that finish in a few minutes in
 all; ``--full`` runs the sizes quoted in benchmarks/README.md (up to a million
 events, which takes a good while on a small machine). The side-by-side run
-against PyRapide 0.3.0 creates its reference virtualenv on first use.
+against PyRapide 0.3.0 creates its reference virtualenv on first use. Where ``make
+compiled`` has made the compiled build, the runtime's chains beside bare asyncio are
+measured there too (``limit-compiled``).
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+# The compiled build's venv and its copy of the checkout (see the Makefile's `compiled`).
+COMPILED_TREE = HERE.parent / ".venv-compiled" / "tree"
+COMPILED_PYTHON = HERE.parent / ".venv-compiled" / "bin" / "python"
 
 # name -> (script, arguments for the quick run, arguments for the full run)
 BENCHMARKS: dict[str, tuple[str, list[str], list[str]]] = {
@@ -33,6 +38,8 @@ BENCHMARKS: dict[str, tuple[str, list[str], list[str]]] = {
         ["--items", "2000", "--rounds", "2"],
         ["--gc-pauses", "200000", "--idle-pipes", "400"],
     ),
+    # The same chains in the compiled build, where `make compiled` has made it.
+    "limit-compiled": ("bench_limit.py", ["--items", "2000", "--rounds", "2"], ["--rounds", "3"]),
     "workbench-memory": ("bench_workbench_memory.py", ["--events", "200000"], []),
     "startup": ("bench_startup.py", ["--runs", "5"], []),
     "files": ("bench_files.py", ["--quick"], ["--brackets-mb", "1024"]),
@@ -57,10 +64,16 @@ def main() -> int:
     for name, (script, quick, full) in BENCHMARKS.items():
         if name in args.skip:
             continue
-        command = [sys.executable, str(HERE / script), *(full if args.full else quick)]
+        python, where = Path(sys.executable), HERE
+        if name == "limit-compiled":
+            if not COMPILED_TREE.is_dir():
+                print(f"\n=== {name}: skipped, no compiled build (`make compiled` makes it)")
+                continue
+            python, where = COMPILED_PYTHON, COMPILED_TREE / "benchmarks"
+        command = [str(python), str(where / script), *(full if args.full else quick)]
         print(f"\n=== {name}: {' '.join(command[1:])}", flush=True)
         start = time.perf_counter()
-        if subprocess.run(command).returncode != 0:
+        if subprocess.run(command, cwd=where.parent).returncode != 0:
             failed.append(name)
         print(f"=== {name}: {time.perf_counter() - start:.0f} s", flush=True)
     if failed:
