@@ -416,7 +416,11 @@ def test_numbers_are_named_for_what_they_count(line: str, message: str) -> None:
     ("line", "message", "column"),
     [
         ("why e1 e2", "unexpected 'e2': why takes EVENT_ID", 7),
-        ("step 1 2", "unexpected '2': step takes [N | connect|pipe|agent|wake | #ID]", 7),
+        (
+            "step 1 2",
+            "unexpected '2': step takes [N | connect|pipe|agent|wake | wake COMPONENT | #ID]",
+            7,
+        ),
         ("save a.json b", "unexpected 'b': save takes [--force] FILE", 12),
         ("export dot a b", "unexpected 'b': export takes dot|mermaid|json [--force] FILE", 13),
         ("run 3 4", "unexpected '4': run takes [N] [--every SECONDS]", 6),
