@@ -300,6 +300,25 @@ def test_expect_options() -> None:
 
 
 @pytest.mark.parametrize(
+    "line",
+    [
+        "expect A.b count=2 extra",
+        "expect A.b none extra",
+        "expect A.b sometimes extra",
+        "expect A.b -> C.d count=2 none extra",
+        "expect errors count=2 extra",
+    ],
+)
+def test_a_word_after_expect_s_options_is_told_as_the_word_too_many(line: str) -> None:
+    # It was a pattern syntax error at the option (`found 'count=2' (a pattern's fields
+    # go in parentheses: A.b(count=2))`, or `expect errors` refusing count=2 itself),
+    # though the option was right and the stray word is what is wrong.
+    error = syntax_error(line)
+    assert error.message.startswith("unexpected 'extra': expect takes PATTERN [count=N | none]")
+    assert error.column == line.index("extra")
+
+
+@pytest.mark.parametrize(
     ("line", "args"),
     [
         ("show graph", {"topic": "graph", "arg": None}),

@@ -256,7 +256,10 @@ def parse_expect(text: ArgumentText) -> ExpectArguments:
         return ExpectArguments(None, ERRORS, count, none, sometimes is not None, errors=True)
     try:
         read = read_pattern(pattern_text, text.column)
-    except CommandSyntaxError:
+    except CommandSyntaxError as error:
+        stray = _word_after_options(text, error.column)
+        if stray is not None:  # `count=2 extra`: the option is right, the word after it not
+            raise text.unexpected(stray) from None
         if head != ERRORS:
             raise
         # `expect errors some`: a word that is no option, not a pattern with a syntax
@@ -268,6 +271,25 @@ def parse_expect(text: ArgumentText) -> ExpectArguments:
             column=text.column + text.text.index(word, after),
         ) from None
     return ExpectArguments(read.pattern, read.pattern_text, count, none, sometimes is not None)
+
+
+def _word_after_options(text: ArgumentText, column: int | None) -> Word | None:
+    """The first word that is no option of expect's after the option at ``column``,
+    where a pattern's syntax error was found, or None when no option is there: the
+    options are read off the end of the line, so a word after them made the pattern
+    run on into them."""
+    try:
+        words = text.words
+    except CommandSyntaxError:  # an unclosed quote or bracket: the pattern's error says it
+        return None
+    at = next((index for index, word in enumerate(words) if word.column == column), None)
+    if at is None or not _is_expect_option(words[at].text):
+        return None
+    return next((word for word in words[at + 1 :] if not _is_expect_option(word.text)), None)
+
+
+def _is_expect_option(word: str) -> bool:
+    return word in ("none", "sometimes") or word.startswith("count=")
 
 
 async def break_(
