@@ -440,6 +440,9 @@ def test_numbers_are_named_for_what_they_count(line: str, message: str) -> None:
         ("export dot a b", "unexpected 'b': export takes dot|mermaid|json [--force] FILE", 13),
         ("run 3 4", "unexpected '4': run takes [N] [--every SECONDS]", 6),
         ("pause now", "unexpected 'now': pause takes nothing after it", 6),
+        # The path was told as the word too many, though `show graph` takes one.
+        ("show graph shop.api x", "unexpected 'x': show takes "
+         "graph [PATH]|queue [N]|events [N]|event ID|components", 20),
     ],
 )
 def test_a_word_too_many_is_told_with_what_the_command_takes(
