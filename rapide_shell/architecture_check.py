@@ -22,6 +22,7 @@ from pyrapide.patterns.algebra import (
 from pyrapide.runtime.modules import module_spec
 from pyrapide.types import interface_actions, interface_name
 from rapide_shell.architecture_text import graph_text
+from rapide_shell.field_slips import field_slips
 from rapide_shell.suggestions import close_matches
 
 if TYPE_CHECKING:
@@ -55,7 +56,9 @@ def check_architecture(loaded: LoadedArchitecture) -> CheckReport:
     only at ``max_connect_depth``); a rule of a map of the file whose name with ``*``
     completes no event name of its detailed architecture (``ArchitectureMap.warnings``);
     two connections to one target whose patterns both take every event of a name (each
-    delivered twice); an ``emit("Name", ...)`` in a bound module's code not awaited.
+    delivered twice); an ``emit("Name", ...)`` in a bound module's code not awaited; a
+    connection's or a handler's pattern asking a field its event does not take, or a
+    value the field's annotation refuses (see :mod:`rapide_shell.field_slips`).
     At every level of nesting, components named by path.
     """
     description = loaded.description
@@ -63,6 +66,10 @@ def check_architecture(loaded: LoadedArchitecture) -> CheckReport:
     warnings: list[str] = []
     for connection in description.connections:
         where = f"connection #{connection.index} ({connection.kind} {connection.pattern})"
+        warnings.extend(
+            f"{where}: {slip.what}, so its pattern may never match{slip.hint}"
+            for slip in field_slips(hierarchy.connections[connection.index].pattern, loaded.actions)
+        )
         scope = connection.scope
         unknown = connection.unknown_sources
         if unknown:
@@ -405,6 +412,11 @@ def _handler_warnings(loaded: LoadedArchitecture, component: str) -> list[str]:
             warnings.append(
                 f"{said}{handler.pattern}, but {'; '.join(undeclared)}, so no such event "
                 "can reach it"
+            )
+        elif slips := field_slips(handler.pattern, loaded.actions):
+            warnings.extend(
+                f"{said}{handler.pattern}, but {slip.what}, so it may never run{slip.hint}"
+                for slip in slips
             )
         elif delivered is not None and wanted is not None and not wanted & delivered:
             warnings.append(

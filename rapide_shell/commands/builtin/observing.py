@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import json
-import math
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from pyrapide.patterns import BasicPattern, Condition, GuardedPattern, Pattern, Placeholder
-from pyrapide.patterns.algebra import globs_matching_none, name_text, named_sources
+from pyrapide.patterns import Condition, GuardedPattern, Pattern
+from pyrapide.patterns.algebra import globs_matching_none, named_sources
 from pyrapide.patterns.operators import guards_in
-from pyrapide.types.payloads import annotation_check, shown
 from rapide_shell import notices, render
 from rapide_shell.architecture_check import source_is_no_component
 from rapide_shell.architecture_text import ENVIRONMENT
@@ -33,6 +30,7 @@ from rapide_shell.commands.arguments import (
 from rapide_shell.commands.errors import CommandSyntaxError
 from rapide_shell.commands.registry import Command, CommandCatalog
 from rapide_shell.commands.spec import ArgKind, ArgSpec, CommandSpec
+from rapide_shell.field_slips import field_slips
 from rapide_shell.hookspecs import hookimpl
 from rapide_shell.looks import violation_text
 from rapide_shell.outcome import CommandOutcome
@@ -545,8 +543,10 @@ def pattern_notes(session: Session, pattern: Any) -> list[Text]:
     return [
         *_undeclared_names(session, pattern),
         *_unknown_sources(session, pattern),
-        *_undeclared_fields(session, pattern),
-        *_mistyped_values(session, pattern),
+        *(
+            render.note(f"note: {slip.what}, so it may never match{slip.hint}", style="yellow")
+            for slip in field_slips(pattern, session.actions)
+        ),
         *_unbound_guards(pattern),
         *_raising_guards(pattern),
     ]
@@ -606,99 +606,6 @@ def _raising_guards(pattern: Pattern) -> list[Text]:
                 style="yellow",
             ))
     return notes
-
-
-def _undeclared_fields(session: Session, pattern: Pattern) -> list[Text]:
-    """A note for each field a pattern asks of a declared event that its action does not
-    take (``Customer.placed(order=1)`` for ``placed(id)``): ``inject`` and ``emit`` refuse
-    such a field, so the pattern would otherwise keep the slip to itself by never
-    matching (and an ``expect ... none`` would hold for the wrong reason). A name with
-    ``*`` asks it of the declared events it completes: a field none of them takes."""
-    notes: dict[str, None] = {}
-    for part in _parts(pattern):
-        if not isinstance(part, BasicPattern):
-            continue
-        actions = [
-            action
-            for name, action in session.actions.items()
-            if name == part.event_name or (part.name_glob is not None and part.matches_name(name))
-        ]
-        if not actions or any(action.extra_fields for action in actions):
-            continue
-        taken = list(dict.fromkeys(name for action in actions for name in action.field_names))
-        for field in part.field_matchers:
-            if field in taken:
-                continue
-            hint = close_matches(field, taken)
-            suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
-            fields = ", ".join(taken) or "none"
-            if len(actions) == 1:
-                lacks, their = f"{actions[0].name} has no field {field!r}", "its"
-            else:
-                lacks = f"none of the events {part.event_name!r} names has a field {field!r}"
-                their = "their"
-            notes[
-                f"note: {lacks}, so it may never match{suggestion} ({their} fields: {fields})"
-            ] = None
-    return [render.note(note, style="yellow") for note in notes]
-
-
-def _mistyped_values(session: Session, pattern: Pattern) -> list[Text]:
-    """A note for each value a pattern asks of a declared event's field that the field's
-    annotation refuses (``Web.order(item=42)`` for ``item: str``): no such event is
-    recorded, so the pattern would keep the slip to itself by never matching. It is an
-    easy one to make: ``inject Web.order item=42`` gives a ``str`` field the text "42".
-    The value meant is suggested when the other reading of what was typed fits."""
-    notes: dict[str, None] = {}
-    for part in _parts(pattern):
-        if not isinstance(part, BasicPattern) or part.name_glob is not None:
-            continue
-        action = session.actions.get(part.event_name)
-        if action is None:
-            continue
-        annotations = {param.name: param.annotation for param in action.params}
-        for field, wanted in part.field_matchers.items():
-            annotation = annotations.get(field, "")
-            fits = annotation_check(annotation) if annotation else None
-            if fits is None or isinstance(wanted, Placeholder) or fits(_as_integers(wanted)):
-                continue
-            meant = _value_meant(wanted, fits)
-            suggestion = "" if meant is None else (
-                f"; did you mean {name_text(field, field=True)}={shown(meant)}?"
-            )
-            notes[
-                f"note: {action.name}'s {field} is declared {annotation}, which "
-                f"{shown(wanted)} is not, so it may never match{suggestion}"
-            ] = None
-    return [render.note(note, style="yellow") for note in notes]
-
-
-def _as_integers(value: Any) -> Any:
-    """``value`` with each whole float an int: a pattern compares values as JSON does
-    (``n=2.0`` matches an ``int`` 2), so its 2.0 fits an ``int`` field."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, list):
-        return [_as_integers(item) for item in value]
-    if isinstance(value, dict):
-        return {key: _as_integers(item) for key, item in value.items()}
-    return value
-
-
-def _value_meant(wanted: Any, fits: Callable[[Any], bool]) -> Any:
-    """The other reading of a pattern's value, as ``inject`` reads a word: the text
-    typed for a number or a truth value (``42`` as "42"), or the JSON value a text
-    holds ("2" as 2); None when there is none or it does not fit either."""
-    if isinstance(wanted, str):
-        try:
-            other = json.loads(wanted)
-        except ValueError:
-            return None
-    elif isinstance(wanted, (bool, int, float)) and math.isfinite(wanted):
-        other = json.dumps(wanted)
-    else:
-        return None
-    return other if other is not None and fits(other) else None
 
 
 def _unknown_sources(session: Session, pattern: Pattern) -> list[Text]:
