@@ -58,7 +58,8 @@ def check_architecture(loaded: LoadedArchitecture) -> CheckReport:
     two connections to one target whose patterns both take every event of a name (each
     delivered twice); an ``emit("Name", ...)`` in a bound module's code not awaited; a
     connection's or a handler's pattern asking a field its event does not take, or a
-    value the field's annotation refuses (see :mod:`rapide_shell.field_slips`).
+    value the field's annotation refuses (see :mod:`rapide_shell.field_slips`), and so a
+    constraint's pattern, or one naming an event no interface declares.
     At every level of nesting, components named by path.
     """
     description = loaded.description
@@ -85,6 +86,7 @@ def check_architecture(loaded: LoadedArchitecture) -> CheckReport:
                 f"{where}: no component{inside} emits an event its pattern can match, so "
                 "only injected events can fire it" + "".join(f"; {part}" for part in undeclared)
             )
+    warnings.extend(_constraint_warnings(loaded))
     warnings.extend(_unrelated(loaded))
     for found in loaded.maps.values():
         warnings.extend(found.warnings)
@@ -429,6 +431,26 @@ def _handler_warnings(loaded: LoadedArchitecture, component: str) -> list[str]:
                 f"{said}{handler.pattern}, which takes {fewest} events at least, but its "
                 "connections deliver one event at a time, so it never runs"
             )
+    return warnings
+
+
+def _constraint_warnings(loaded: LoadedArchitecture) -> list[str]:
+    """A warning for each pattern of an architecture's constraint that names an event
+    no interface declares, or asks a field or value no such event has: a ``never`` of it
+    holds, a ``must_match`` fails, in every run, for the wrong reason."""
+    warnings: list[str] = []
+    for scope_path, scope in loaded.hierarchy.scopes.items():
+        inside = f" (in {scope_path})" if scope_path else ""
+        for constraint in scope.spec.constraints:
+            said = f"constraint {printable(constraint.name)!r}{inside}: "
+            for pattern in constraint.patterns():
+                problems = [
+                    *(f"{part}, so its pattern may never match"
+                      for part in _undeclared_names(loaded, pattern)),
+                    *(f"{slip.what}, so its pattern may never match{slip.hint}"
+                      for slip in field_slips(pattern, loaded.actions)),
+                ]
+                warnings.extend(said + problem for problem in problems)
     return warnings
 
 

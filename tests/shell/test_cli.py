@@ -815,6 +815,27 @@ def test_check_names_a_field_or_value_a_pattern_asks_that_its_event_never_has(
     assert "may never" not in rapide("check", SHOP).stdout
 
 
+def test_check_names_a_constraint_whose_pattern_asks_what_no_event_has(
+    tmp_path: Path,
+) -> None:
+    # `never(Sensor.alrm)` held in every run, for the wrong reason, and the check said
+    # "0 warnings": a constraint's pattern was not looked at as a connection's is.
+    misspelt = tmp_path / "misspelt.py"
+    misspelt.write_text((FIXTURES / "alarm.py").read_text().replace(
+        'constraints = [never(Pattern.match("Sensor.alarm"), name="no alarms")]',
+        'constraints = [never(Pattern.match("Sensor.alrm"), name="no alarms"), '
+        'never(Pattern.match("Sensor.alarm", level="9"), name="no nines")]',
+    ))
+    result = checked(misspelt)
+    assert (
+        "warning: constraint 'no alarms': no interface declares 'Sensor.alrm' (did you mean "
+        "'Sensor.alarm'?), so its pattern may never match\n"
+        "warning: constraint 'no nines': Sensor.alarm's level is declared int, which \"9\" "
+        "is not, so its pattern may never match; did you mean level=9?\n"
+    ) in result.stdout
+    assert "may never match" not in rapide("check", FIXTURES / "alarm.py").stdout
+
+
 def test_check_names_a_handler_its_connections_never_feed(tmp_path: Path) -> None:
     # The ledger is piped Store.reserved only: a handler of Store.refused never runs.
     unfed = shop_changed(
