@@ -22,6 +22,7 @@ from pyrapide.patterns.algebra import (
 from pyrapide.runtime.modules import module_spec
 from pyrapide.types import interface_actions, interface_name, unmarked_action
 from rapide_shell.architecture_text import graph_text
+from rapide_shell.field_slips import field_slips
 from rapide_shell.suggestions import close_matches
 
 if TYPE_CHECKING:
@@ -55,7 +56,10 @@ def check_architecture(loaded: LoadedArchitecture) -> CheckReport:
     only at ``max_connect_depth``); a rule of a map of the file whose name with ``*``
     completes no event name of its detailed architecture (``ArchitectureMap.warnings``);
     two connections to one target whose patterns both take every event of a name (each
-    delivered twice); an ``emit("Name", ...)`` in a bound module's code not awaited.
+    delivered twice); an ``emit("Name", ...)`` in a bound module's code not awaited; a
+    connection's or a handler's pattern asking a field its event does not take, or a
+    value the field's annotation refuses (see :mod:`rapide_shell.field_slips`), and so a
+    constraint's pattern, or one naming an event no interface declares.
     At every level of nesting, components named by path.
     """
     description = loaded.description
@@ -63,6 +67,10 @@ def check_architecture(loaded: LoadedArchitecture) -> CheckReport:
     warnings: list[str] = []
     for connection in description.connections:
         where = f"connection #{connection.index} ({connection.kind} {connection.pattern})"
+        warnings.extend(
+            f"{where}: {slip.what}, so its pattern may never match{slip.hint}"
+            for slip in field_slips(hierarchy.connections[connection.index].pattern, loaded.actions)
+        )
         scope = connection.scope
         unknown = connection.unknown_sources
         if unknown:
@@ -78,6 +86,7 @@ def check_architecture(loaded: LoadedArchitecture) -> CheckReport:
                 f"{where}: no component{inside} emits an event its pattern can match, so "
                 "only injected events can fire it" + "".join(f"; {part}" for part in undeclared)
             )
+    warnings.extend(_constraint_warnings(loaded))
     warnings.extend(_unrelated(loaded))
     for found in loaded.maps.values():
         warnings.extend(found.warnings)
@@ -406,6 +415,11 @@ def _handler_warnings(loaded: LoadedArchitecture, component: str) -> list[str]:
                 f"{said}{handler.pattern}, but {'; '.join(undeclared)}, so no such event "
                 "can reach it"
             )
+        elif slips := field_slips(handler.pattern, loaded.actions):
+            warnings.extend(
+                f"{said}{handler.pattern}, but {slip.what}, so it may never run{slip.hint}"
+                for slip in slips
+            )
         elif delivered is not None and wanted is not None and not wanted & delivered:
             warnings.append(
                 f"{said}{handler.pattern}, but its connections deliver only "
@@ -417,6 +431,26 @@ def _handler_warnings(loaded: LoadedArchitecture, component: str) -> list[str]:
                 f"{said}{handler.pattern}, which takes {fewest} events at least, but its "
                 "connections deliver one event at a time, so it never runs"
             )
+    return warnings
+
+
+def _constraint_warnings(loaded: LoadedArchitecture) -> list[str]:
+    """A warning for each pattern of an architecture's constraint that names an event
+    no interface declares, or asks a field or value no such event has: a ``never`` of it
+    holds, a ``must_match`` fails, in every run, for the wrong reason."""
+    warnings: list[str] = []
+    for scope_path, scope in loaded.hierarchy.scopes.items():
+        inside = f" (in {scope_path})" if scope_path else ""
+        for constraint in scope.spec.constraints:
+            said = f"constraint {printable(constraint.name)!r}{inside}: "
+            for pattern in constraint.patterns():
+                problems = [
+                    *(f"{part}, so its pattern may never match"
+                      for part in _undeclared_names(loaded, pattern)),
+                    *(f"{slip.what}, so its pattern may never match{slip.hint}"
+                      for slip in field_slips(pattern, loaded.actions)),
+                ]
+                warnings.extend(said + problem for problem in problems)
     return warnings
 
 

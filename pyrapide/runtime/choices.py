@@ -4,7 +4,7 @@ At any point of a run, the scheduler could take one of several steps: start a qu
 dispatch that may start (a pipe's head, an agent delivery), or resume a task in flight
 (one woken, or a sleeper, whose wake-up the user may choose before its time: the clock
 then moves to it). A plain ``step()`` takes one of them, the *default*, chosen by the
-seed; ``step(target)`` takes any. A queued ``connect`` delivery is never a choice: it
+seed; ``step(kind)`` takes any. A queued ``connect`` delivery is never a choice: it
 runs before anything else, as a call would, so while one is queued it is the only step.
 """
 

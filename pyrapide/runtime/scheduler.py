@@ -316,6 +316,11 @@ class Scheduler:
                 EventRecorded(seq=reporter.next_seq(), event=event, causes=tuple(causes))
             )
         self._route(event, task, routes)
+        if task is None and self._wakeup is not None:
+            # Recorded from outside the handlers (an injection, an emit from a task of
+            # the user's) while the run loop waits on real-time work: what it queued
+            # may run now, without waiting for that work.
+            self.interrupt_wait()
         constraints = self.constraints
         if constraints is not None:
             self.report_violations(constraints.observe(event, self.computation))

@@ -402,7 +402,7 @@ class System:
 
     def choices(self) -> list[Choice]:
         """Every step that may be taken now, each with the ``target`` that
-        ``step(target)`` takes to take it, and which one a plain ``step()`` would take
+        ``step(kind)`` takes to take it, and which one a plain ``step()`` would take
         (its ``default``): the queued dispatches that may start (only the connect
         delivery on top when one is queued: calls run first), the tasks woken, and the
         sleepers, whose wake-ups may be chosen before their time. Changes nothing and
@@ -677,11 +677,11 @@ class System:
         if self._resumed is not None:
             self._resumed.set()
 
-    async def step(self, target: StepTarget = None) -> Dispatch | None:
+    async def step(self, kind: StepTarget = None) -> Dispatch | None:
         """Take exactly one step and return the dispatch it advanced (None: nothing
         to run, or a hook was resumed).
 
-        ``target`` picks which: None takes what the scheduler would run next (a
+        ``kind`` picks which: None takes what the scheduler would run next (a
         queued dispatch first; with none, a task woken by ``ctx.sleep`` or asyncio,
         moving the clock to the earliest wake-up); "connect", "pipe" or "agent" the
         next queued dispatch of that kind; "wake" the next woken or sleeping task
@@ -702,7 +702,7 @@ class System:
             await self.start()
         self._refuse_if_stopped("step()")
         with WATCHDOG.watching(scheduler), full_collections_held():
-            advanced = self._step(target)
+            advanced = self._step(kind)
         if advanced is not None:
             self.steps += 1
         self._settle()

@@ -797,6 +797,58 @@ def test_check_names_two_connections_that_deliver_one_event_to_one_target_twice(
     assert "both deliver" not in rapide("check", SHOP).stdout
 
 
+def test_check_names_a_field_or_value_a_pattern_asks_that_its_event_never_has(
+    tmp_path: Path,
+) -> None:
+    # A misspelt field, or a value its annotation refuses, in a connection's pattern or
+    # a handler's: nothing ever fired or ran, and the check said "0 warnings".
+    slips = shop_changed(
+        tmp_path, "slips.py",
+        '        pipe(Pattern.match("Store.reserved"), target=ledger),\n',
+        '        pipe(Pattern.match("Store.reserved", quantty=2), target=ledger),\n'
+        '        pipe(Pattern.match("Store.refused", item=7), target=ledger),\n',
+    )
+    slips.write_text(slips.read_text().replace(
+        '    @when(Pattern.match("Store.reserved"))\n    async def on_reserved',
+        '    @when(Pattern.match("Store.reserved", quantity="2"))\n    async def on_reserved',
+    ))
+    result = checked(slips)
+    assert (
+        "warning: connection #1 (pipe Store.reserved(quantty=2)): Store.reserved has no "
+        "field 'quantty', so its pattern may never match; did you mean 'quantity'? (its "
+        "fields: item, quantity)\n"
+        "warning: connection #2 (pipe Store.refused(item=7)): Store.refused's item is "
+        'declared str, which 7 is not, so its pattern may never match; did you mean item="7"?\n'
+    ) in result.stdout
+    assert (
+        "warning: component 'ledger': Books.on_reserved handles Store.reserved(quantity=\"2\"), "
+        "but Store.reserved's quantity is declared int, which \"2\" is not, so it may never "
+        "run; did you mean quantity=2?\n"
+    ) in result.stdout
+    assert "may never" not in rapide("check", SHOP).stdout
+
+
+def test_check_names_a_constraint_whose_pattern_asks_what_no_event_has(
+    tmp_path: Path,
+) -> None:
+    # `never(Sensor.alrm)` held in every run, for the wrong reason, and the check said
+    # "0 warnings": a constraint's pattern was not looked at as a connection's is.
+    misspelt = tmp_path / "misspelt.py"
+    misspelt.write_text((FIXTURES / "alarm.py").read_text().replace(
+        'constraints = [never(Pattern.match("Sensor.alarm"), name="no alarms")]',
+        'constraints = [never(Pattern.match("Sensor.alrm"), name="no alarms"), '
+        'never(Pattern.match("Sensor.alarm", level="9"), name="no nines")]',
+    ))
+    result = checked(misspelt)
+    assert (
+        "warning: constraint 'no alarms': no interface declares 'Sensor.alrm' (did you mean "
+        "'Sensor.alarm'?), so its pattern may never match\n"
+        "warning: constraint 'no nines': Sensor.alarm's level is declared int, which \"9\" "
+        "is not, so its pattern may never match; did you mean level=9?\n"
+    ) in result.stdout
+    assert "may never match" not in rapide("check", FIXTURES / "alarm.py").stdout
+
+
 def test_check_names_a_handler_its_connections_never_feed(tmp_path: Path) -> None:
     # The ledger is piped Store.reserved only: a handler of Store.refused never runs.
     unfed = shop_changed(

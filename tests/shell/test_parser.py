@@ -300,6 +300,25 @@ def test_expect_options() -> None:
 
 
 @pytest.mark.parametrize(
+    "line",
+    [
+        "expect A.b count=2 extra",
+        "expect A.b none extra",
+        "expect A.b sometimes extra",
+        "expect A.b -> C.d count=2 none extra",
+        "expect errors count=2 extra",
+    ],
+)
+def test_a_word_after_expect_s_options_is_told_as_the_word_too_many(line: str) -> None:
+    # It was a pattern syntax error at the option (`found 'count=2' (a pattern's fields
+    # go in parentheses: A.b(count=2))`, or `expect errors` refusing count=2 itself),
+    # though the option was right and the stray word is what is wrong.
+    error = syntax_error(line)
+    assert error.message.startswith("unexpected 'extra': expect takes PATTERN [count=N | none]")
+    assert error.column == line.index("extra")
+
+
+@pytest.mark.parametrize(
     ("line", "args"),
     [
         ("show graph", {"topic": "graph", "arg": None}),
@@ -425,6 +444,9 @@ def test_numbers_are_named_for_what_they_count(line: str, message: str) -> None:
         ("export dot a b", "unexpected 'b': export takes dot|mermaid|json [--force] FILE", 13),
         ("run 3 4", "unexpected '4': run takes [N] [--every SECONDS]", 6),
         ("pause now", "unexpected 'now': pause takes nothing after it", 6),
+        # The path was told as the word too many, though `show graph` takes one.
+        ("show graph shop.api x", "unexpected 'x': show takes "
+         "graph [PATH]|queue [N]|events [N]|event ID|components", 20),
     ],
 )
 def test_a_word_too_many_is_told_with_what_the_command_takes(

@@ -465,6 +465,34 @@ async def test_a_pattern_asking_a_field_its_event_lacks_gets_a_note(
     assert notes(await ok(shop_session, "watch Web.order(item=?i, quantity=2)")) == []
 
 
+async def test_a_pattern_asking_a_value_its_field_never_holds_gets_a_note(
+    shop_session: Session,
+) -> None:
+    # `inject Web.order item=42` records the text "42" (item is declared str), so
+    # `expect Web.order(item=42)` failed, saying only that it saw no match.
+    def notes(outcome: Any) -> list[str]:
+        return [item.plain for item in outcome.output if item.plain.startswith("note:")]
+
+    await ok(shop_session, "inject Web.order item=42")
+    assert notes(await ok(shop_session, "expect Web.order(item=42)")) == [
+        "note: Web.order's item is declared str, which 42 is not, so it may never match; "
+        'did you mean item="42"?'
+    ]
+    for command in ("watch", "break"):
+        outcome = await ok(shop_session, f'{command} Web.order(quantity="2") -> Store.reserved')
+        assert notes(outcome) == [
+            "note: Web.order's quantity is declared int, which \"2\" is not, so it may never "
+            "match; did you mean quantity=2?"
+        ], command
+    assert notes(await ok(shop_session, "watch Web.order(item=[1])")) == [
+        "note: Web.order's item is declared str, which [1] is not, so it may never match"
+    ]
+    assert notes(await ok(shop_session, 'expect Web.order(item="42", quantity=2)')) == []
+    # A pattern compares values as JSON does: 2.0 matches the int 2.
+    assert notes(await ok(shop_session, "expect Web.order(quantity=2.0) none")) == []
+    assert notes(await ok(shop_session, "watch Web.order(item=?i, quantity=?q)")) == []
+
+
 async def test_a_name_with_a_star_asking_a_field_none_of_its_events_takes_gets_a_note(
     shop_session: Session,
 ) -> None:

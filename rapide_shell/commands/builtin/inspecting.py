@@ -158,7 +158,8 @@ class ShowArguments:
 
 
 def parse_show(text: ArgumentText) -> ShowArguments:
-    """A topic, then an event id (``event``) or a count (``events``)."""
+    """A topic, then an event id (``event``), a count (``events``, ``queue``) or a
+    nested architecture's path (``graph``)."""
     words = text.words
     if not words:
         raise CommandSyntaxError(f"show what? one of {', '.join(SHOW_TOPICS)}", column=text.column)
@@ -183,8 +184,9 @@ def parse_show(text: ArgumentText) -> ShowArguments:
                                          column=error.column) from None
             return ShowArguments(topic, str(count))
         return ShowArguments(topic, None)
-    if topic == "graph" and len(words) == 2:
-        return ShowArguments("graph", unquote(words[1].text))
+    if topic == "graph":  # a nested architecture's path, or nothing
+        text.at_most(2)
+        return ShowArguments("graph", unquote(words[1].text) if len(words) == 2 else None)
     text.at_most(1)
     return ShowArguments(topic, None)
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from pyrapide.patterns import BasicPattern, Condition, GuardedPattern, Pattern
+from pyrapide.patterns import Condition, GuardedPattern, Pattern
 from pyrapide.patterns.algebra import globs_matching_none, named_sources
 from pyrapide.patterns.operators import guards_in
 from pyrapide.runtime import ConstraintCheckError, ConstraintGuardError
@@ -31,6 +31,7 @@ from rapide_shell.commands.arguments import (
 from rapide_shell.commands.errors import CommandSyntaxError
 from rapide_shell.commands.registry import Command, CommandCatalog
 from rapide_shell.commands.spec import ArgKind, ArgSpec, CommandSpec
+from rapide_shell.field_slips import field_slips
 from rapide_shell.hookspecs import hookimpl
 from rapide_shell.looks import violation_text
 from rapide_shell.outcome import CommandOutcome
@@ -257,7 +258,10 @@ def parse_expect(text: ArgumentText) -> ExpectArguments:
         return ExpectArguments(None, ERRORS, count, none, sometimes is not None, errors=True)
     try:
         read = read_pattern(pattern_text, text.column)
-    except CommandSyntaxError:
+    except CommandSyntaxError as error:
+        stray = _word_after_options(text, error.column)
+        if stray is not None:  # `count=2 extra`: the option is right, the word after it not
+            raise text.unexpected(stray) from None
         if head != ERRORS:
             raise
         # `expect errors some`: a word that is no option, not a pattern with a syntax
@@ -269,6 +273,25 @@ def parse_expect(text: ArgumentText) -> ExpectArguments:
             column=text.column + text.text.index(word, after),
         ) from None
     return ExpectArguments(read.pattern, read.pattern_text, count, none, sometimes is not None)
+
+
+def _word_after_options(text: ArgumentText, column: int | None) -> Word | None:
+    """The first word that is no option of expect's after the option at ``column``,
+    where a pattern's syntax error was found, or None when no option is there: the
+    options are read off the end of the line, so a word after them made the pattern
+    run on into them."""
+    try:
+        words = text.words
+    except CommandSyntaxError:  # an unclosed quote or bracket: the pattern's error says it
+        return None
+    at = next((index for index, word in enumerate(words) if word.column == column), None)
+    if at is None or not _is_expect_option(words[at].text):
+        return None
+    return next((word for word in words[at + 1 :] if not _is_expect_option(word.text)), None)
+
+
+def _is_expect_option(word: str) -> bool:
+    return word in ("none", "sometimes") or word.startswith("count=")
 
 
 async def break_(
@@ -536,11 +559,15 @@ def _checked(
 def pattern_notes(session: Session, pattern: Any) -> list[Text]:
     """What a pattern given to ``watch``, ``break`` or ``expect`` keeps to itself by never
     matching: names no interface declares, sources that are no component, fields their
-    action does not take, guards on placeholders nothing binds."""
+    action does not take or values their annotation refuses, guards on placeholders
+    nothing binds."""
     return [
         *_undeclared_names(session, pattern),
         *_unknown_sources(session, pattern),
-        *_undeclared_fields(session, pattern),
+        *(
+            render.note(f"note: {slip.what}, so it may never match{slip.hint}", style="yellow")
+            for slip in field_slips(pattern, session.actions)
+        ),
         *_unbound_guards(pattern),
         *_raising_guards(pattern),
     ]
@@ -600,41 +627,6 @@ def _raising_guards(pattern: Pattern) -> list[Text]:
                 style="yellow",
             ))
     return notes
-
-
-def _undeclared_fields(session: Session, pattern: Pattern) -> list[Text]:
-    """A note for each field a pattern asks of a declared event that its action does not
-    take (``Customer.placed(order=1)`` for ``placed(id)``): ``inject`` and ``emit`` refuse
-    such a field, so the pattern would otherwise keep the slip to itself by never
-    matching (and an ``expect ... none`` would hold for the wrong reason). A name with
-    ``*`` asks it of the declared events it completes: a field none of them takes."""
-    notes: dict[str, None] = {}
-    for part in _parts(pattern):
-        if not isinstance(part, BasicPattern):
-            continue
-        actions = [
-            action
-            for name, action in session.actions.items()
-            if name == part.event_name or (part.name_glob is not None and part.matches_name(name))
-        ]
-        if not actions or any(action.extra_fields for action in actions):
-            continue
-        taken = list(dict.fromkeys(name for action in actions for name in action.field_names))
-        for field in part.field_matchers:
-            if field in taken:
-                continue
-            hint = close_matches(field, taken)
-            suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
-            fields = ", ".join(taken) or "none"
-            if len(actions) == 1:
-                lacks, their = f"{actions[0].name} has no field {field!r}", "its"
-            else:
-                lacks = f"none of the events {part.event_name!r} names has a field {field!r}"
-                their = "their"
-            notes[
-                f"note: {lacks}, so it may never match{suggestion} ({their} fields: {fields})"
-            ] = None
-    return [render.note(note, style="yellow") for note in notes]
 
 
 def _unknown_sources(session: Session, pattern: Pattern) -> list[Text]:

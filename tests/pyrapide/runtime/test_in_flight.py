@@ -18,7 +18,7 @@ from pyrapide import (
     pipe,
     when,
 )
-from pyrapide.runtime import RunState, System, TaskResumed, WaitReason
+from pyrapide.runtime import EventRecorded, RunState, System, TaskResumed, WaitReason
 
 
 @interface
@@ -87,6 +87,20 @@ class Waiter:
     async def on_letter(self, match):
         type(self).future = asyncio.get_running_loop().create_future()
         await type(self).future
+        await get_context(self).emit("Clerk.answered", n=match.payload["n"])
+
+
+@module(implements=Clerk)
+class Patient:
+    """Waits on an outside future the test holds over letter 1; answers others at once."""
+
+    future: asyncio.Future[None] | None = None
+
+    @when(Pattern.match("Desk.letter"))
+    async def on_letter(self, match):
+        if match.payload["n"] == 1:
+            type(self).future = asyncio.get_running_loop().create_future()
+            await type(self).future
         await get_context(self).emit("Clerk.answered", n=match.payload["n"])
 
 
@@ -225,3 +239,26 @@ async def test_a_task_waiting_on_an_outside_future_is_in_flight_until_it_is_done
     assert (await asyncio.wait_for(outcome, 5)).finished
     assert system.state is RunState.QUIET
     Waiter.future = None
+
+
+async def test_an_event_injected_while_the_run_waits_on_an_outside_future_is_delivered():
+    # The run loop waited for the future alone: letter 2, injected meanwhile, lay in the
+    # queue until the future was done, though its agent delivery could run at once.
+    system = await started(agent, Patient)
+    system.inject("Desk.letter", {"n": 1})
+    outcome = asyncio.ensure_future(system.run_until_quiet())
+    while Patient.future is None:
+        await asyncio.sleep(0)
+    system.inject("Desk.letter", {"n": 2})
+    answered: asyncio.Future[object] = asyncio.get_running_loop().create_future()
+    system.subscribe(
+        lambda note: answered.done() or answered.set_result(note.event), kinds=(EventRecorded,)
+    )
+    answer = await asyncio.wait_for(answered, 5)  # a guard against the hang, not a timing
+    assert (answer.name, answer.payload) == ("Clerk.answered", {"n": 2})
+    assert not outcome.done() and system.in_flight()[0].reason is WaitReason.OUTSIDE
+    Patient.future.set_result(None)
+    assert (await asyncio.wait_for(outcome, 5)).finished
+    answers = system.computation.events_by_name("Clerk.answered")
+    assert [event.payload["n"] for event in answers] == [2, 1]
+    Patient.future = None

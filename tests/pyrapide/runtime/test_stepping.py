@@ -56,6 +56,17 @@ async def test_step_by_kind_and_by_id_picks_that_dispatch():
     assert await system.step("pipe") is None
 
 
+async def test_step_takes_its_choice_by_the_keyword_the_contract_names():
+    # DESIGN.md: `await system.step(kind=None or "connect"/"pipe"/"agent" or a dispatch id)`.
+    system = await paused_fan()
+    system.inject("Source.ping", {"n": 1})
+    assert (await system.step(kind="agent")).kind == "agent"
+    (pipe_dispatch,) = (d for d in system.pending() if d.kind == "pipe")
+    assert (await system.step(kind=pipe_dispatch.id)) is pipe_dispatch
+    assert (await system.step(kind=None)).kind == "connect"
+    assert LOG == ["free 1", "queue 1", "sync 1"]
+
+
 async def test_a_pipe_dispatch_cannot_overtake_an_earlier_one():
     system = await paused_fan()
     system.inject("Source.ping", {"n": 1})
