@@ -369,6 +369,27 @@ async def test_an_instance_given_to_run_declares_its_connections_and_constraints
 
 
 @architecture
+class MonitoredBySelf:
+    gauge: Gauge
+    alarm: Alarm
+
+    def __init__(self, threshold):
+        self.threshold = threshold
+
+    def connections(self):
+        over = Pattern.match("Gauge.level").where(lambda e: e.payload["n"] >= self.threshold)
+        return [connect(over, self.alarm)]
+
+
+async def test_an_instance_given_to_run_names_its_annotated_components_as_attributes():
+    # PyRapide 0.3.0's instances held their components as attributes, and its
+    # documentation targets them (`agent(pattern, self.researcher)`): run on an
+    # instance made with arguments, connections(self) failed reading self.alarm.
+    assert await run_monitored(MonitoredBySelf(threshold=3)) == ([3, 4], [])
+    assert MonitoredBySelf(threshold=0).alarm is Alarm
+
+
+@architecture
 class Wired:
     gauge = Gauge
     alarm = Alarm
