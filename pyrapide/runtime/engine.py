@@ -75,6 +75,9 @@ class Engine:
         unbound receives nothing by design: neither is warned of. A connection whose
         pattern names a bound module's class as its source (``source="SenderModule"``)
         is warned of as the run begins: an event's source is its component's name.
+        So is a module that emitted an event one of its own handlers takes when no
+        connection delivers that event back to it: 0.3.0 ran a module's handlers on
+        its own events, and here a module hears only what is delivered to it.
         """
         arch_cls = arch if isinstance(arch, type) else type(arch)
         system = System(
@@ -90,6 +93,7 @@ class Engine:
         computation = await system.run(timeout=timeout)
         _warn_of_cuts(system)
         unhandled.warn()
+        _warn_of_own_events_unheard(system)
         if raise_errors and system.errors:
             first = system.errors[0].error
             if len(system.errors) > 1:
@@ -182,6 +186,43 @@ def _warn_of_module_sources(system: System) -> None:
                     RuntimeWarning,
                     stacklevel=3,
                 )
+
+
+def _warn_of_own_events_unheard(system: System) -> None:
+    """A RuntimeWarning for the first event a module emitted that one of its own
+    ``@when`` handlers names outright, where no connection delivers an event of that name back
+    to its component: code written for 0.3.0, which ran a module's handlers on its own
+    events, loops that way and here stops after the first event."""
+    for component, module in system.bindings.items():
+        cls = _module_class(module)
+        if cls is None or not (handlers := module_spec(cls).handlers):
+            continue
+        into = [
+            system.hierarchy.connections[connection.index].pattern
+            for connection in system.description.connections_into(component)
+        ]
+        decided: set[str] = set()  # each name is judged at its first event
+        for event in system.computation.events_by_source(component):
+            name = event.name
+            if name in decided:
+                continue
+            decided.add(name)
+            if any(_names(part, name) for pattern in into for part in basic_parts(pattern)):
+                continue
+            for handler in handlers:
+                # Named outright: a handler of any event ("*") is not meant to loop.
+                if any(name in (part.event_names() or ()) for part in basic_parts(handler.pattern)):
+                    warnings.warn(
+                        f"engine.run: {component} emitted {name} ({event.id}), which its "
+                        f"handler {cls.__qualname__}.{handler.method_name} takes, but no "
+                        f"connection delivers {name} to {component}, so the handler never "
+                        "ran for it: a module hears only what connections deliver to it "
+                        "(PyRapide 0.3.0 ran a module's handlers on its own events); to "
+                        f'loop it back, add pipe(Pattern.match("{name}"), "{component}")',
+                        RuntimeWarning,
+                        stacklevel=3,
+                    )
+                    return
 
 
 def _naming(system: System, dispatch: Any) -> list[Any] | None:

@@ -693,3 +693,73 @@ async def test_a_delivery_no_handler_took_is_told_with_a_few_of_many_handlers(re
         "handlers); engine.system.why_not('e1') tells more"
     )):
         await engine.run(MessagingArch, timeout=2.0)
+
+
+@interface
+class Counter:
+    @action
+    async def tick(self, n: int) -> None: ...
+
+
+@module(implements=Counter)
+class Ticking:
+    async def start(self):
+        get_context(self).generate_event("Counter.tick", payload={"n": 0})
+
+    @when(Pattern.match("Counter.tick"))
+    async def on_tick(self, match):
+        if match.payload["n"] < 3:
+            get_context(self).generate_event("Counter.tick", payload={"n": match.payload["n"] + 1})
+
+
+@architecture
+class Alone:
+    counter: Counter
+
+
+@architecture
+class LoopedBack:
+    counter: Counter
+
+    def connections(self):
+        return [connect(Pattern.match("Counter.tick"), "counter")]
+
+
+async def test_a_handler_of_its_own_modules_events_with_no_connection_back_is_a_warning():
+    # PyRapide 0.3.0 ran a module's handlers on the events it emitted itself: its
+    # code counting with its own events stopped after the first, without a word.
+    engine = Engine()
+    engine.bind(Alone, "counter", Ticking)
+    with pytest.warns(RuntimeWarning, match=re.escape(
+        "engine.run: counter emitted Counter.tick (e1), which its handler Ticking.on_tick "
+        "takes, but no connection delivers Counter.tick to counter, so the handler never "
+        "ran for it: a module hears only what connections deliver to it (PyRapide 0.3.0 "
+        "ran a module's handlers on its own events); to loop it back, add "
+        'pipe(Pattern.match("Counter.tick"), "counter")'
+    )):
+        computation = await engine.run(Alone, timeout=2.0)
+    assert len(computation) == 1
+
+
+async def test_a_module_whose_own_events_are_connected_back_is_no_warning(recwarn):
+    engine = Engine()
+    engine.bind(LoopedBack, "counter", Ticking)
+    computation = await engine.run(LoopedBack, timeout=2.0)
+    assert [event.payload["n"] for event in computation] == [0, 1, 2, 3]
+    assert [w for w in recwarn if issubclass(w.category, RuntimeWarning)] == []
+
+
+@module(implements=Counter)
+class TickingToAll:
+    async def start(self):
+        get_context(self).generate_event("Counter.tick", payload={"n": 0})
+
+    @when(Pattern.match("*"))
+    async def on_anything(self, match): ...
+
+
+async def test_a_handler_of_any_event_is_not_warned_of_the_modules_own_events(recwarn):
+    engine = Engine()
+    engine.bind(Alone, "counter", TickingToAll)
+    await engine.run(Alone, timeout=2.0)
+    assert [w for w in recwarn if issubclass(w.category, RuntimeWarning)] == []
