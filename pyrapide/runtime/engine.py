@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import warnings
-from typing import Any
+from collections.abc import Generator
+from typing import Any, Final
 
 from pyrapide.architecture import check_bindings, is_architecture
 from pyrapide.core import Computation, Event
@@ -103,17 +104,22 @@ class Engine:
             raise first
         return computation
 
-    def inject(self, event: Event, caused_by: Event | None = None) -> None:
+    def inject(self, event: Event, caused_by: Event | None = None) -> _Injected:
         """Record ``event`` from outside (caused by ``caused_by`` if given) and
         deliver it. Before ``run``, it is kept and recorded when the run begins. An
         event the computation already holds is refused, as
-        :meth:`System.inject_event` refuses it."""
+        :meth:`System.inject_event` refuses it.
+
+        The event is injected by the call itself; what it returns may also be
+        awaited (to None), as PyRapide 0.3.0's coroutine was:
+        ``await engine.inject(event)``."""
         if not isinstance(event, Event):
             raise TypeError(f"inject() takes an Event, got {type(event).__name__}")
         if self.system is None or self.system.state is RunState.STOPPED:
             self._early.append((event, caused_by))
         else:
             self.system.inject_event(event, caused_by)
+        return _INJECTED
 
     async def wait(self, timeout: float | None = None) -> None:
         """Wait until the running system is quiescent (or stopped). Raises
@@ -142,6 +148,23 @@ class Engine:
     def computation(self) -> Computation | None:
         """The computation of the last run (None before any)."""
         return None if self.system is None else self.system.computation
+
+
+class _Injected:
+    """What ``Engine.inject`` returns: done already, and awaitable (to None) for code
+    written for PyRapide 0.3.0, whose ``inject`` was a coroutine."""
+
+    __slots__ = ()
+
+    def __await__(self) -> Generator[Any, None, None]:
+        return
+        yield  # a generator that finishes at once
+
+    def __repr__(self) -> str:
+        return "<injected>"
+
+
+_INJECTED: Final = _Injected()
 
 
 def _warn_of_cuts(system: System) -> None:

@@ -160,6 +160,36 @@ async def test_events_injected_before_run_are_recorded_and_delivered_and_unbound
     await engine.wait(timeout=1.0)  # stopped already: returns at once
 
 
+async def test_inject_is_awaited_as_in_pyrapide_030_during_a_run():
+    # 0.3.0's inject was a coroutine: `await engine.inject(event)` raised
+    # "object NoneType can't be used in 'await' expression".
+    outside = asyncio.Event()
+
+    @module(implements=Sender)
+    class Waiting:  # the run goes on while its start waits for the outside
+        async def start(self):
+            await outside.wait()
+
+    engine = Engine()
+    arch = MessagingArch()
+    engine.bind(arch, "sender", Waiting)
+    engine.bind(arch, "receiver", ReceiverModule)
+    hello = Event(name="Sender.send", payload={"msg": "hi"})
+
+    async def inject_while_running():
+        await asyncio.sleep(0)
+        assert await engine.inject(hello) is None
+        outside.set()
+        await engine.wait(timeout=1.0)
+
+    computation, _ = await asyncio.gather(engine.run(arch, timeout=1.0), inject_while_running())
+    (receive,) = computation.events_by_name("Receiver.receive")
+    assert computation.is_ancestor(hello, receive)
+    later = Event(name="Sender.send", payload={"msg": "again"})
+    await engine.inject(later)  # before the next run, as the call without await
+    assert later in await engine.run(arch, timeout=1.0)
+
+
 async def test_inject_needs_an_event():
     with pytest.raises(TypeError, match="inject\\(\\) takes an Event"):
         Engine().inject("Sender.send")
