@@ -212,3 +212,20 @@ def test_a_constraint_of_ones_own_naming_itself_nowhere_is_named_after_its_class
     named = NoEmptyPayloads()
     named.name = "payloads"  # a name given still wins
     assert named.name == "payloads" and NoEmptyPayloads.name == "NoEmptyPayloads"
+
+
+def test_check_event_checks_first_the_events_recorded_before_it_and_not_checked() -> None:
+    # 0.3.0's check_event(event, computation) judged the computation as it stood: given
+    # only the last event of A -> B, the monitor fed B alone and never(A >> B) held.
+    comp = Computation()
+    first, second = Event(name="A"), Event(name="B")
+    comp.record(first)
+    comp.record(second, caused_by=[first])
+    monitor = ConstraintMonitor()
+    monitor.add_constraint(never(Pattern.match("A") >> Pattern.match("B"), name="ab"))
+    found = monitor.check_event(second, comp)
+    assert [(v.constraint_name, v.matched_events) for v in found] == [("ab", [first, second])]
+    assert [v.constraint_name for v in monitor.violations] == ["ab"]
+    third = Event(name="B")
+    comp.record(third, caused_by=[second])
+    assert [v.matched_events for v in monitor.check_event(third, comp)] == [[first, third]]
