@@ -15,6 +15,7 @@ from pyrapide.architecture.wiring import unrelated_parts
 from pyrapide.core.printable import printable
 from pyrapide.patterns import BasicPattern, Pattern, PatternSyntaxError, parse_pattern
 from pyrapide.patterns.algebra import (
+    basic_parts,
     globs_matching_none,
     named_sources,
     names_among,
@@ -96,6 +97,7 @@ def check_architecture(loaded: LoadedArchitecture) -> CheckReport:
     for component in description.walk():
         path = component.path
         warnings.extend(_handler_warnings(loaded, path))
+        warnings.extend(_own_events_unheard(loaded, path, component.name, component.actions))
         if description.connections_into(path) or _listened_to(description, hierarchy, path):
             if not description.connections_into(path):
                 warnings.extend(_never_runs(path, loaded.bindings.get(path)))
@@ -376,6 +378,36 @@ def _never_runs(component: str, module: type | None) -> list[str]:
         f"component {component!r}: {module.__qualname__} has @when handlers, but no "
         "connection delivers to it, so they never run"
     ]
+
+
+def _own_events_unheard(
+    loaded: LoadedArchitecture, path: str, name: str, emitted: Sequence[str]
+) -> list[str]:
+    """A warning for each ``@when`` handler of a component nothing delivers to whose
+    pattern names outright an event the component itself emits: code written for
+    PyRapide 0.3.0, which ran a module's handlers on its own events, loops that way (a
+    counter ticking itself) and here never runs the handler. (A component connected
+    otherwise is told of by :func:`_handler_warnings`.)"""
+    module = loaded.bindings.get(path)
+    if module is None or loaded.description.connections_into(path):
+        return []
+    warnings = []
+    for handler in module_spec(module).handlers:
+        named = [
+            event
+            for part in basic_parts(handler.pattern)
+            for event in sorted(part.event_names() or ())
+            if event in emitted
+        ]
+        if named:
+            warnings.append(
+                f"component {path!r}: {module.__qualname__}.{handler.method_name} handles "
+                f"{named[0]}, which {path!r} emits, but no connection delivers it back to "
+                f"{path!r}, so it never runs for it: a module hears only what connections "
+                "deliver to it (PyRapide 0.3.0 ran a module's handlers on its own events); "
+                f'to loop it back, add pipe(Pattern.match("{named[0]}"), "{name}")'
+            )
+    return warnings
 
 
 def _handler_warnings(loaded: LoadedArchitecture, component: str) -> list[str]:

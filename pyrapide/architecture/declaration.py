@@ -441,6 +441,12 @@ def _declare(cls: type, implements: type | None) -> type:
         nested=MappingProxyType(nested),
     )
     setattr(cls, SPEC_ATTR, spec)
+    # A component declared by annotation alone (`db: DatabaseService`) becomes a class
+    # attribute, as one declared `db = DatabaseService` is: `self.db` then reads the same
+    # in `def connections(self)` on any instance, one made with arguments included.
+    for name, iface in components.items():
+        if name not in vars(cls):
+            setattr(cls, name, iface)
     cls.components = spec.components  # type: ignore[attr-defined]
     cls.connections_list = spec.connections  # type: ignore[attr-defined]
     cls.constraints_list = spec.constraints  # type: ignore[attr-defined]

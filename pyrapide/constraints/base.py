@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, Final
 
 from pyrapide.constraints.violation import ConstraintViolation
 from pyrapide.core.printable import brief_repr, described
@@ -45,6 +45,10 @@ def poset_of(poset_or_computation: Any) -> Any:
     """The poset of a computation, or the poset itself."""
     inner = getattr(poset_or_computation, "poset", None)
     return poset_or_computation if inner is None else inner
+
+
+# Marks a class whose `name` Constraint filled in with the class's own name.
+_NAMED_AFTER_CLASS: Final = "_rapide_named_after_class"
 
 
 def constraint_name(constraint: Constraint) -> str:
@@ -143,6 +147,16 @@ class Constraint:
 
     name: str = ""
     description: str = ""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # A class that names itself nowhere (nor does a base other than this one) is
+        # named after itself, as a monitor registers it: its own check() can then
+        # build violations with constraint_name=self.name.
+        definer = next(klass for klass in cls.__mro__ if "name" in vars(klass))
+        if definer is Constraint or _NAMED_AFTER_CLASS in vars(definer):
+            cls.name = cls.__name__
+            setattr(cls, _NAMED_AFTER_CLASS, True)
 
     def check(self, computation: Any) -> list[ConstraintViolation]:
         """Every violation of this constraint in ``computation`` (or a poset)."""

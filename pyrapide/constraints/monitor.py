@@ -262,8 +262,9 @@ class ConstraintMonitor:
     def observe(self, event: Event, computation: Any) -> list[ConstraintViolation]:
         """Check ``event``, already recorded (with its causes) in ``computation``.
 
-        Feed every event of the computation once, in recording order. Returns the
-        violations it makes certain. A monitor follows one computation: observing
+        Feed every event of the computation once, in recording order; the events
+        recorded before ``event`` and not fed yet are checked first. Returns the
+        violations these make certain. A monitor follows one computation: observing
         another one raises ValueError until ``reset()``. TypeError when ``event`` is
         not an Event or ``computation`` neither a Computation nor a Poset (the two the
         other way round included), ValueError when ``event`` is not recorded in it,
@@ -293,8 +294,23 @@ class ConstraintMonitor:
                 f"{self._next_position} was observed already; observe each event once, "
                 "in recording order (nothing was checked)"
             )
+        earlier: list[ConstraintViolation] = []
+        if position > self._next_position:
+            # Recorded before it and not observed (0.3.0's check_event judged the
+            # computation as it stood): observed first, in recording order, so that what
+            # they make certain is neither missed nor said to be found by this event.
+            for skipped in tuple(poset.events)[self._next_position : position]:
+                self._fed += 1
+                earlier.extend(self._report(self._feed(skipped, poset), skipped))
         self._next_position = position + 1
         self._fed += 1
+        found = self._feed(event, poset)
+        self._last_observed = event
+        self._last_found = found
+        return earlier + self._report(found, event)
+
+    def _feed(self, event: Event, poset: Any) -> list[tuple[str, ConstraintViolation]]:
+        """Feed ``event`` to every tracker: what each finds, with its constraint's name."""
         found: list[tuple[str, ConstraintViolation]] = []
         guarded = self._guards
         for name, tracker in self._trackers.items():
@@ -307,9 +323,7 @@ class ConstraintMonitor:
                 self._note_raised(name, guards, before)
             if violations:
                 found.extend((name, violation) for violation in violations)
-        self._last_observed = event
-        self._last_found = found
-        return self._report(found, event)
+        return found
 
     def _note_raised(
         self, name: str, guards: tuple[GuardedPattern, ...], before: list[int]

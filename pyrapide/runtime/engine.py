@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import warnings
-from typing import Any
+from collections.abc import Generator
+from typing import Any, Final
 
 from pyrapide.architecture import check_bindings, is_architecture
 from pyrapide.core import Computation, Event
@@ -75,6 +76,9 @@ class Engine:
         unbound receives nothing by design: neither is warned of. A connection whose
         pattern names a bound module's class as its source (``source="SenderModule"``)
         is warned of as the run begins: an event's source is its component's name.
+        So is a module that emitted an event one of its own handlers takes when no
+        connection delivers that event back to it: 0.3.0 ran a module's handlers on
+        its own events, and here a module hears only what is delivered to it.
         """
         arch_cls = arch if isinstance(arch, type) else type(arch)
         system = System(
@@ -90,6 +94,7 @@ class Engine:
         computation = await system.run(timeout=timeout)
         _warn_of_cuts(system)
         unhandled.warn()
+        _warn_of_own_events_unheard(system)
         if raise_errors and system.errors:
             first = system.errors[0].error
             if len(system.errors) > 1:
@@ -99,17 +104,22 @@ class Engine:
             raise first
         return computation
 
-    def inject(self, event: Event, caused_by: Event | None = None) -> None:
+    def inject(self, event: Event, caused_by: Event | None = None) -> _Injected:
         """Record ``event`` from outside (caused by ``caused_by`` if given) and
         deliver it. Before ``run``, it is kept and recorded when the run begins. An
         event the computation already holds is refused, as
-        :meth:`System.inject_event` refuses it."""
+        :meth:`System.inject_event` refuses it.
+
+        The event is injected by the call itself; what it returns may also be
+        awaited (to None), as PyRapide 0.3.0's coroutine was:
+        ``await engine.inject(event)``."""
         if not isinstance(event, Event):
             raise TypeError(f"inject() takes an Event, got {type(event).__name__}")
         if self.system is None or self.system.state is RunState.STOPPED:
             self._early.append((event, caused_by))
         else:
             self.system.inject_event(event, caused_by)
+        return _INJECTED
 
     async def wait(self, timeout: float | None = None) -> None:
         """Wait until the running system is quiescent (or stopped). Raises
@@ -138,6 +148,23 @@ class Engine:
     def computation(self) -> Computation | None:
         """The computation of the last run (None before any)."""
         return None if self.system is None else self.system.computation
+
+
+class _Injected:
+    """What ``Engine.inject`` returns: done already, and awaitable (to None) for code
+    written for PyRapide 0.3.0, whose ``inject`` was a coroutine."""
+
+    __slots__ = ()
+
+    def __await__(self) -> Generator[Any, None, None]:
+        return
+        yield  # a generator that finishes at once
+
+    def __repr__(self) -> str:
+        return "<injected>"
+
+
+_INJECTED: Final = _Injected()
 
 
 def _warn_of_cuts(system: System) -> None:
@@ -182,6 +209,43 @@ def _warn_of_module_sources(system: System) -> None:
                     RuntimeWarning,
                     stacklevel=3,
                 )
+
+
+def _warn_of_own_events_unheard(system: System) -> None:
+    """A RuntimeWarning for the first event a module emitted that one of its own
+    ``@when`` handlers names outright, where no connection delivers an event of that name back
+    to its component: code written for 0.3.0, which ran a module's handlers on its own
+    events, loops that way and here stops after the first event."""
+    for component, module in system.bindings.items():
+        cls = _module_class(module)
+        if cls is None or not (handlers := module_spec(cls).handlers):
+            continue
+        into = [
+            system.hierarchy.connections[connection.index].pattern
+            for connection in system.description.connections_into(component)
+        ]
+        decided: set[str] = set()  # each name is judged at its first event
+        for event in system.computation.events_by_source(component):
+            name = event.name
+            if name in decided:
+                continue
+            decided.add(name)
+            if any(_names(part, name) for pattern in into for part in basic_parts(pattern)):
+                continue
+            for handler in handlers:
+                # Named outright: a handler of any event ("*") is not meant to loop.
+                if any(name in (part.event_names() or ()) for part in basic_parts(handler.pattern)):
+                    warnings.warn(
+                        f"engine.run: {component} emitted {name} ({event.id}), which its "
+                        f"handler {cls.__qualname__}.{handler.method_name} takes, but no "
+                        f"connection delivers {name} to {component}, so the handler never "
+                        "ran for it: a module hears only what connections deliver to it "
+                        "(PyRapide 0.3.0 ran a module's handlers on its own events); to "
+                        f'loop it back, add pipe(Pattern.match("{name}"), "{component}")',
+                        RuntimeWarning,
+                        stacklevel=3,
+                    )
+                    return
 
 
 def _naming(system: System, dispatch: Any) -> list[Any] | None:

@@ -849,6 +849,36 @@ def test_check_names_a_constraint_whose_pattern_asks_what_no_event_has(
     assert "may never match" not in rapide("check", FIXTURES / "alarm.py").stdout
 
 
+def test_check_names_a_handler_of_its_modules_own_events_nothing_delivers(
+    tmp_path: Path,
+) -> None:
+    # Written for PyRapide 0.3.0, which ran a module's handlers on its own events: the
+    # counter ticks itself, here once only, and check said only "not connected".
+    counter = tmp_path / "counter.py"
+    counter.write_text(
+        "from pyrapide import Pattern, action, architecture, get_context, interface, "
+        "module, when\n\n\n"
+        "@interface\nclass Counter:\n    @action\n"
+        "    async def tick(self, n: int) -> None: ...\n\n\n"
+        "@module(implements=Counter)\nclass Ticking:\n"
+        "    async def start(self):\n"
+        '        await get_context(self).emit("Counter.tick", n=0)\n\n'
+        '    @when(Pattern.match("Counter.tick"))\n'
+        "    async def on_tick(self, match):\n"
+        "        if match.payload['n'] < 3:\n"
+        '            await get_context(self).emit("Counter.tick", n=match.payload["n"] + 1)\n'
+        "\n\n@architecture\nclass Alone:\n    counter: Counter\n"
+    )
+    result = checked(counter)
+    assert (
+        "warning: component 'counter': Ticking.on_tick handles Counter.tick, which "
+        "'counter' emits, but no connection delivers it back to 'counter', so it never "
+        "runs for it: a module hears only what connections deliver to it (PyRapide 0.3.0 "
+        "ran a module's handlers on its own events); to loop it back, add "
+        'pipe(Pattern.match("Counter.tick"), "counter")\n'
+    ) in result.stdout
+
+
 def test_check_names_a_handler_its_connections_never_feed(tmp_path: Path) -> None:
     # The ledger is piped Store.reserved only: a handler of Store.refused never runs.
     unfed = shop_changed(

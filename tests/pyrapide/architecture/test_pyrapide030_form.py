@@ -54,6 +54,14 @@ def test_the_connections_method_still_works_on_instances():
     assert declared[0].index is None
 
 
+def test_an_instance_answers_with_its_annotated_components():
+    # 0.3.0 code calls connections() on an instance, whose `self.api` was missing.
+    instance = Handlers()
+    assert (instance.api, instance.db) == (APIService, DatabaseService)
+    declared = instance.connections()
+    assert [c.target for c in declared][3] is APIService
+
+
 def test_callable_targets_are_kept_for_the_runtime_to_call():
     first, second, third, fourth, fifth = Handlers.connections_list
     assert first.target is log_match and not first.targets_component

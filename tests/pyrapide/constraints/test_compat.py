@@ -6,6 +6,7 @@ import asyncio
 
 from pyrapide import (
     Computation,
+    Constraint,
     ConstraintMonitor,
     Engine,
     Event,
@@ -25,6 +26,7 @@ from pyrapide import (
     never,
     when,
 )
+from pyrapide.constraints import ConstraintViolation
 
 
 @interface
@@ -173,3 +175,57 @@ async def test_stream_watches_given_as_pattern_text_in_the_0_3_0_docs_shape() ->
     await asyncio.wait_for(processor.run(), 5)
     assert readings == ["Sensor.reading"]
     assert chains == [["Sensor.reading", "Alerter.alert"]]
+
+
+class NoEmptyPayloads(Constraint):
+    """A constraint of one's own, as 0.3.0 let one write it: no name of its own."""
+
+    def check(self, computation):
+        return [
+            ConstraintViolation(
+                constraint_name=self.name,
+                violation_type="empty_payload",
+                description=f"{event.name} carries nothing",
+                matched_events=[event],
+            )
+            for event in computation
+            if not event.payload
+        ]
+
+
+class StricterStill(NoEmptyPayloads):
+    pass
+
+
+def test_a_constraint_of_ones_own_naming_itself_nowhere_is_named_after_its_class() -> None:
+    # Its violations, built with constraint_name=self.name, were named "" (0.3.0:
+    # "unnamed") while the monitor registered the constraint as NoEmptyPayloads.
+    comp = Computation()
+    comp.record(Event(name="A"))
+    assert [v.constraint_name for v in NoEmptyPayloads().check(comp)] == ["NoEmptyPayloads"]
+    assert StricterStill().name == "StricterStill"
+    monitor = ConstraintMonitor()
+    monitor.add_constraint(NoEmptyPayloads())
+    monitor.check(Event(name="B"))
+    assert [v.constraint_name for v in monitor.violations] == ["NoEmptyPayloads"]
+    assert monitor.constraint_names == ["NoEmptyPayloads"]
+    named = NoEmptyPayloads()
+    named.name = "payloads"  # a name given still wins
+    assert named.name == "payloads" and NoEmptyPayloads.name == "NoEmptyPayloads"
+
+
+def test_check_event_checks_first_the_events_recorded_before_it_and_not_checked() -> None:
+    # 0.3.0's check_event(event, computation) judged the computation as it stood: given
+    # only the last event of A -> B, the monitor fed B alone and never(A >> B) held.
+    comp = Computation()
+    first, second = Event(name="A"), Event(name="B")
+    comp.record(first)
+    comp.record(second, caused_by=[first])
+    monitor = ConstraintMonitor()
+    monitor.add_constraint(never(Pattern.match("A") >> Pattern.match("B"), name="ab"))
+    found = monitor.check_event(second, comp)
+    assert [(v.constraint_name, v.matched_events) for v in found] == [("ab", [first, second])]
+    assert [v.constraint_name for v in monitor.violations] == ["ab"]
+    third = Event(name="B")
+    comp.record(third, caused_by=[second])
+    assert [v.matched_events for v in monitor.check_event(third, comp)] == [[first, third]]

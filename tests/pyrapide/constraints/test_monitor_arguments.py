@@ -93,8 +93,11 @@ def test_observe_refuses_an_event_out_of_recording_order_rather_than_miss_a_matc
     computation = a_computation()
     request, error = computation.get("e1"), computation.get("e2")
     watching = ConstraintMonitor([never("Api.request -> Api.error", name="no failed request")])
-    assert watching.observe(error, computation) == []
-    # Fed after its effect, the request would make no match: the violation went unseen.
+    # The request, recorded before the error and not observed, is checked first.
+    assert [v.constraint_name for v in watching.observe(error, computation)] == [
+        "no failed request"
+    ]
+    # Fed after its effect, the request would make no match: it is refused.
     with pytest.raises(ValueError, match=re.escape(
         "observe(event, computation): event 'e1' (Api.request) is event 1 of the "
         "computation, and event 2 was observed already; observe each event once, in "

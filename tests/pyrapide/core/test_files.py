@@ -296,6 +296,23 @@ def test_unreadable_files(tmp_path: Path) -> None:
         Computation.load(deep)
 
 
+def test_load_given_a_document_or_its_text_says_what_reads_those() -> None:
+    # The JSON text was taken for a file name: the whole document came back in an
+    # error ending "cannot read: File name too long"; a dict got no hint either.
+    computation = Computation()
+    computation.record(Event(name="A"))
+    document = computation.to_dict()
+    text = json.dumps(document)
+    with pytest.raises(TypeError) as raised:
+        Computation.load(text)
+    message = str(raised.value)
+    assert message.startswith("load(): path must be a file path, got the text of a JSON document")
+    assert "Computation.from_dict(json.loads(text))" in message and len(message) < 300
+    with pytest.raises(TypeError, match=re.escape("use Computation.from_dict(document)")):
+        Computation.load(document)
+    assert len(Computation.from_dict(json.loads(text))) == 1
+
+
 def test_loading_never_executes_anything(tmp_path: Path) -> None:
     marker = tmp_path / "pwned"
     document = json.loads(json.dumps(VALID))

@@ -160,6 +160,36 @@ async def test_events_injected_before_run_are_recorded_and_delivered_and_unbound
     await engine.wait(timeout=1.0)  # stopped already: returns at once
 
 
+async def test_inject_is_awaited_as_in_pyrapide_030_during_a_run():
+    # 0.3.0's inject was a coroutine: `await engine.inject(event)` raised
+    # "object NoneType can't be used in 'await' expression".
+    outside = asyncio.Event()
+
+    @module(implements=Sender)
+    class Waiting:  # the run goes on while its start waits for the outside
+        async def start(self):
+            await outside.wait()
+
+    engine = Engine()
+    arch = MessagingArch()
+    engine.bind(arch, "sender", Waiting)
+    engine.bind(arch, "receiver", ReceiverModule)
+    hello = Event(name="Sender.send", payload={"msg": "hi"})
+
+    async def inject_while_running():
+        await asyncio.sleep(0)
+        assert await engine.inject(hello) is None
+        outside.set()
+        await engine.wait(timeout=1.0)
+
+    computation, _ = await asyncio.gather(engine.run(arch, timeout=1.0), inject_while_running())
+    (receive,) = computation.events_by_name("Receiver.receive")
+    assert computation.is_ancestor(hello, receive)
+    later = Event(name="Sender.send", payload={"msg": "again"})
+    await engine.inject(later)  # before the next run, as the call without await
+    assert later in await engine.run(arch, timeout=1.0)
+
+
 async def test_inject_needs_an_event():
     with pytest.raises(TypeError, match="inject\\(\\) takes an Event"):
         Engine().inject("Sender.send")
@@ -366,6 +396,27 @@ async def test_an_instance_given_to_run_declares_its_connections_and_constraints
     # The class itself keeps what it declared when it was decorated.
     assert architecture_spec(Monitored).cls is Monitored
     assert len(Monitored.connections_list) == 1
+
+
+@architecture
+class MonitoredBySelf:
+    gauge: Gauge
+    alarm: Alarm
+
+    def __init__(self, threshold):
+        self.threshold = threshold
+
+    def connections(self):
+        over = Pattern.match("Gauge.level").where(lambda e: e.payload["n"] >= self.threshold)
+        return [connect(over, self.alarm)]
+
+
+async def test_an_instance_given_to_run_names_its_annotated_components_as_attributes():
+    # PyRapide 0.3.0's instances held their components as attributes, and its
+    # documentation targets them (`agent(pattern, self.researcher)`): run on an
+    # instance made with arguments, connections(self) failed reading self.alarm.
+    assert await run_monitored(MonitoredBySelf(threshold=3)) == ([3, 4], [])
+    assert MonitoredBySelf(threshold=0).alarm is Alarm
 
 
 @architecture
@@ -672,3 +723,73 @@ async def test_a_delivery_no_handler_took_is_told_with_a_few_of_many_handlers(re
         "handlers); engine.system.why_not('e1') tells more"
     )):
         await engine.run(MessagingArch, timeout=2.0)
+
+
+@interface
+class Counter:
+    @action
+    async def tick(self, n: int) -> None: ...
+
+
+@module(implements=Counter)
+class Ticking:
+    async def start(self):
+        get_context(self).generate_event("Counter.tick", payload={"n": 0})
+
+    @when(Pattern.match("Counter.tick"))
+    async def on_tick(self, match):
+        if match.payload["n"] < 3:
+            get_context(self).generate_event("Counter.tick", payload={"n": match.payload["n"] + 1})
+
+
+@architecture
+class Alone:
+    counter: Counter
+
+
+@architecture
+class LoopedBack:
+    counter: Counter
+
+    def connections(self):
+        return [connect(Pattern.match("Counter.tick"), "counter")]
+
+
+async def test_a_handler_of_its_own_modules_events_with_no_connection_back_is_a_warning():
+    # PyRapide 0.3.0 ran a module's handlers on the events it emitted itself: its
+    # code counting with its own events stopped after the first, without a word.
+    engine = Engine()
+    engine.bind(Alone, "counter", Ticking)
+    with pytest.warns(RuntimeWarning, match=re.escape(
+        "engine.run: counter emitted Counter.tick (e1), which its handler Ticking.on_tick "
+        "takes, but no connection delivers Counter.tick to counter, so the handler never "
+        "ran for it: a module hears only what connections deliver to it (PyRapide 0.3.0 "
+        "ran a module's handlers on its own events); to loop it back, add "
+        'pipe(Pattern.match("Counter.tick"), "counter")'
+    )):
+        computation = await engine.run(Alone, timeout=2.0)
+    assert len(computation) == 1
+
+
+async def test_a_module_whose_own_events_are_connected_back_is_no_warning(recwarn):
+    engine = Engine()
+    engine.bind(LoopedBack, "counter", Ticking)
+    computation = await engine.run(LoopedBack, timeout=2.0)
+    assert [event.payload["n"] for event in computation] == [0, 1, 2, 3]
+    assert [w for w in recwarn if issubclass(w.category, RuntimeWarning)] == []
+
+
+@module(implements=Counter)
+class TickingToAll:
+    async def start(self):
+        get_context(self).generate_event("Counter.tick", payload={"n": 0})
+
+    @when(Pattern.match("*"))
+    async def on_anything(self, match): ...
+
+
+async def test_a_handler_of_any_event_is_not_warned_of_the_modules_own_events(recwarn):
+    engine = Engine()
+    engine.bind(Alone, "counter", TickingToAll)
+    await engine.run(Alone, timeout=2.0)
+    assert [w for w in recwarn if issubclass(w.category, RuntimeWarning)] == []
