@@ -318,6 +318,23 @@ def test_a_message_of_a_megabyte_is_cut_in_its_one_line(tmp_path) -> None:
     assert saved_events(saved) == ["Panel.press", "Panel.press", "Desk.done"]
 
 
+def test_explore_cuts_a_message_of_a_megabyte_in_its_report(tmp_path) -> None:
+    # The first handler error of the schedules was reported whole: a megabyte in the
+    # report, and again in the --json object's handler_errors.
+    script = tmp_path / "long.rapide"
+    script.write_text("inject Panel.press kind=long\nrun\n")
+    explored = run_rapide("explore", HOSTILE, "--script", script)
+    assert (explored.returncode, explored.stderr) == (0, "")
+    assert len(explored.stdout) < 3000
+    said = " ".join(explored.stdout.split())
+    assert "the first: desk: ValueError: too long too long" in said
+    assert "… (`expect errors none`" in said
+    explored = run_rapide("explore", HOSTILE, "--script", script, "--json")
+    first = json.loads(explored.stdout)["handler_errors"]["first"]
+    assert first.startswith("desk: ValueError: too long") and first.endswith("…")
+    assert len(first) < 600
+
+
 HUGE_EMITTER = '''
 from pyrapide import Pattern, action, architecture, connect, get_context, interface, module, when
 
