@@ -202,6 +202,7 @@ from rapide_shell.report import Activity, error_text, raised_at
 from rapide_shell.runtime_link import Bounds, RuntimeLink, SessionState, Sink
 from rapide_shell.std_streams import streams_kept
 from rapide_shell.travel import ReplayError, TimeMachine
+from rapide_shell.unhandled import tell_loop_errors, unraisable_told
 from rapide_shell.watches import Breakpoint, Watch, Watchlist, count_matches
 
 if TYPE_CHECKING:
@@ -381,7 +382,8 @@ class Session:
             seed = at.seed
         # A handler, hook or guard calling os._exit would end the workbench at once,
         # unsaid and with its exit status 0: it raises instead, reported as any error.
-        with exit_refused(ExitCalled), threads_told():
+        tell_loop_errors()
+        with exit_refused(ExitCalled), threads_told(), unraisable_told():
             session = cls.load(
                 path, arch=arch, seed=seed, handler_timeout=handler_timeout, bounds=bounds
             )

@@ -914,6 +914,34 @@ def test_a_thread_of_the_handlers_raising_is_one_line_not_a_traceback(tmp_path: 
     assert "e2 Desk.done" in done.stdout
 
 
+def test_errors_nothing_handles_are_one_line_each_not_a_traceback(tmp_path: Path) -> None:
+    # Python and asyncio wrote each as a traceback of every frame, the message's escape
+    # sequences as they were: an object whose __del__ raised ("Exception ignored in"),
+    # a task nothing awaited, a callback handed to the event loop.
+    script = tmp_path / "s.rapide"
+    script.write_text(
+        "inject Panel.press kind=del\nrun\ninject Panel.press kind=task\nrun\n"
+        "inject Panel.press kind=callback\nrun\nsave run.json\n"
+    )
+    done = run_rapide("run", HOSTILE, "--script", script, cwd=tmp_path)
+    assert done.returncode == 0
+    assert sorted(done.stderr.splitlines()) == [
+        "error ignored in Dropped.__del__: RuntimeError: cannot let go "
+        f"(at hostile.py:{_line_of('cannot let go')} in __del__)",
+        "error in a callback the event loop ran: ValueError: called back "
+        f"(at hostile.py:{_line_of('called back')} in _called_back)",
+        "error in asyncio task 'unawaited' that nothing awaited: ValueError: nobody waits "
+        f"(at hostile.py:{_line_of('nobody waits')} in _unawaited)",
+    ], done.stderr
+    assert saved_events(tmp_path / "run.json") == ["Panel.press", "Desk.done"] * 3
+
+
+def _line_of(text: str) -> int:
+    """The number of the line of the hostile file that holds ``text``."""
+    lines = HOSTILE.read_text().splitlines()
+    return next(number for number, line in enumerate(lines, 1) if text in line)
+
+
 def test_a_handler_lowering_the_recursion_limit_leaves_save_working(tmp_path: Path) -> None:
     # A handler's sys.setrecursionlimit(100) made every later `save` of a computation
     # holding a payload nested 95 deep (within the 100 a payload may have) fail with a
