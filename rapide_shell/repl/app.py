@@ -81,6 +81,7 @@ from rapide_shell.report import print_output
 from rapide_shell.script_file import SCRIPT_LIMIT, script_lines
 from rapide_shell.session import Session, refused_line
 from rapide_shell.tally import SessionTally
+from rapide_shell.unhandled import tell_loop_errors
 
 if TYPE_CHECKING:
     from rapide_shell.address import Address
@@ -221,6 +222,7 @@ async def run_repl(
                     input=DummyInput() if piped else None,
                 )
                 at_prompt = _AtPrompt(prompt, piped)
+                tell_loop_errors(functools.partial(_above_the_prompt, prompt))
                 session.subscribe(
                     functools.partial(_announce_end, console, prompt, explorations),
                     (notices.ExplorationChanged,),
@@ -293,6 +295,15 @@ def _announce_end(
         run_in_terminal(show)  # scheduled on the loop; the prompt comes back after it
     else:
         show()
+
+
+def _above_the_prompt(prompt: PromptSession[str], line: str) -> None:
+    """Write ``line`` on stderr: above the prompt when one is waiting for a command
+    (which is then drawn again), else at once."""
+    if prompt.app.is_running:
+        run_in_terminal(functools.partial(on_stderr, line))
+    else:
+        on_stderr(line)
 
 
 async def _see_through(
@@ -555,9 +566,13 @@ async def _loop(
                 rest, pasted.rest = pasted.rest, ""
                 # handle_sigint=False: our handler stays in place; prompt-toolkit's would
                 # replace it and, on leaving, leave SIGINT to Python's default (a crash).
+                # set_exception_handler=False: the session's says an error nothing
+                # awaited in one line (above the prompt, see _above_the_prompt), where
+                # prompt-toolkit's printed a traceback and took the next line typed for
+                # the Enter its "Press ENTER to continue..." waited for.
                 line = await prompt.prompt_async(
                     lambda: prompt_text(session), handle_sigint=False, default=rest,
-                    pre_run=at_prompt.before_prompt,
+                    pre_run=at_prompt.before_prompt, set_exception_handler=False,
                 )
         except KeyboardInterrupt:
             pasted.clear()

@@ -421,6 +421,27 @@ def test_the_repl_lives_through_every_kind_and_saves(tmp_path) -> None:
     assert len(saved_events(saved)) == 8
 
 
+def test_the_repl_says_a_task_nothing_awaited_and_takes_the_next_line(tmp_path) -> None:
+    # The task raised once the prompt was back, where prompt-toolkit's own handler
+    # printed asyncio's traceback and stopped at "Press ENTER to continue...": the
+    # next line typed was taken for that Enter, and never run.
+    saved = tmp_path / "after.json"
+    user = User(HOSTILE, tmp_path)
+    user.sees("[quiet]>")
+    for kind in ("task", "callback"):
+        user.enters(f"inject Panel.press kind={kind}")
+        user.enters("run")
+        user.sees("that nothing awaited: ValueError: nobody waits" if kind == "task"
+                  else "error in a callback the event loop ran: ValueError: called back")
+        user.sees("[quiet]>")
+    user.enters(f"save {saved}")
+    user.sees("saved 4 events")
+    user.enters("quit")
+    assert user.leaves() == 0
+    assert "Press ENTER" not in user.screen
+    assert "Traceback" not in user.screen
+
+
 async def test_the_tui_lists_them_as_problems_and_goes_on() -> None:
     from rapide_shell.tui.app import RapideApp
     from rapide_shell.tui.widgets.error_panel import ErrorPanel
