@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import errno
 import functools
 import signal
@@ -47,7 +48,7 @@ from typing import TYPE_CHECKING
 
 from platformdirs import user_data_dir
 from prompt_toolkit import PromptSession
-from prompt_toolkit.application import run_in_terminal
+from prompt_toolkit.application import create_app_session, run_in_terminal
 from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
 from prompt_toolkit.formatted_text import HTML, FormattedText, to_formatted_text
@@ -56,6 +57,7 @@ from prompt_toolkit.input import DummyInput
 from prompt_toolkit.input.typeahead import get_typeahead
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
 from prompt_toolkit.keys import Keys
+from prompt_toolkit.output import create_output
 from prompt_toolkit.shortcuts import print_formatted_text
 from rich.console import Console
 from rich.text import Text
@@ -80,6 +82,7 @@ from rapide_shell.repl.typed_ahead import ctrl_d_kept_as_a_key
 from rapide_shell.report import print_output
 from rapide_shell.script_file import SCRIPT_LIMIT, script_lines
 from rapide_shell.session import Session, refused_line
+from rapide_shell.std_streams import escapes_written_out
 from rapide_shell.tally import SessionTally
 from rapide_shell.unhandled import tell_loop_errors
 
@@ -192,7 +195,14 @@ async def run_repl(
     interrupts: CtrlC | None = None
     tally = SessionTally()
     try:
-        with ctrl_d_kept_as_a_key():  # typed between two prompts: kept for the next
+        # A Ctrl-D typed between two prompts is kept for the next. What the
+        # architecture's code prints shows its escape sequences written out; the prompt
+        # draws with escapes of its own, on the stream that was there before.
+        with (
+            ctrl_d_kept_as_a_key(),
+            create_app_session(output=create_output()),
+            escapes_written_out(),
+        ):
             async with Session.open(
                 file,
                 arch=arch,
@@ -222,7 +232,10 @@ async def run_repl(
                     input=DummyInput() if piped else None,
                 )
                 at_prompt = _AtPrompt(prompt, piped)
-                tell_loop_errors(functools.partial(_above_the_prompt, prompt))
+                # Told in the REPL's own context, where prompt-toolkit finds its
+                # application: a task's error is found wherever the task is collected.
+                shown_above = contextvars.copy_context()
+                tell_loop_errors(lambda line: shown_above.run(_above_the_prompt, prompt, line))
                 session.subscribe(
                     functools.partial(_announce_end, console, prompt, explorations),
                     (notices.ExplorationChanged,),
