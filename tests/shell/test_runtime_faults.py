@@ -957,6 +957,27 @@ def test_errors_nothing_handles_are_one_line_each_not_a_traceback(tmp_path: Path
     assert saved_events(tmp_path / "run.json") == ["Panel.press", "Desk.done"] * 3
 
 
+def test_rapide_explore_says_them_in_one_line_each_too(tmp_path: Path) -> None:
+    # Schedules explored in the command's own process: each was Python's traceback.
+    script = tmp_path / "s.rapide"
+    script.write_text(
+        "inject Panel.press kind=del\nrun\ninject Panel.press kind=task\nrun\n"
+        "inject Panel.press kind=callback\nrun\nexpect Desk.done count=3\n"
+    )
+    explored = run_rapide("explore", HOSTILE, "--script", script, cwd=tmp_path)
+    assert explored.returncode == 0, explored.stderr
+    assert "Traceback" not in explored.stderr
+    said = set(explored.stderr.splitlines())
+    assert said == {
+        "error ignored in Dropped.__del__: RuntimeError: cannot let go "
+        f"(at hostile.py:{_line_of('cannot let go')} in __del__)",
+        "error in a callback the event loop ran: ValueError: called back "
+        f"(at hostile.py:{_line_of('called back')} in _called_back)",
+        "error in asyncio task 'unawaited' that nothing awaited: ValueError: nobody waits "
+        f"(at hostile.py:{_line_of('nobody waits')} in _unawaited)",
+    }, explored.stderr
+
+
 def _line_of(text: str) -> int:
     """The number of the line of the hostile file that holds ``text``."""
     lines = HOSTILE.read_text().splitlines()
