@@ -18,10 +18,11 @@ import contextlib
 import sys
 import traceback
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 from pyrapide.core.printable import printable
-from rapide_shell.looks import message_cut
+from rapide_shell.looks import counted, message_cut
 from rapide_shell.report import error_text, raised_at
 
 Tell = Callable[[str], None]
@@ -117,3 +118,38 @@ def _loop_error_line(context: dict[str, Any]) -> str:
                           if task is not None else f"error in {what}", error)
     message = message_cut(str(context.get("message", "")))
     return printable(f"asyncio: {message} ({what})")
+
+
+@contextlib.contextmanager
+def tasks_left_cancelled(folder: Path, tell: Tell = on_stderr) -> Iterator[None]:
+    """Within the block, entered in the running event loop: after it, the asyncio tasks
+    started meanwhile by code in ``folder`` (the architecture file's) and still running
+    are cancelled, saying so in one line, ``rapide: cancelled the 1 asyncio task the
+    architecture's code left running (Task-3: poll)``: the session is over, and the
+    loop would cancel them unsaid as it ends, an emit they were waiting to make never
+    made."""
+    before = asyncio.all_tasks()
+    try:
+        yield
+    finally:
+        left = [task for task in asyncio.all_tasks() - before
+                if not task.done() and _in_folder(task, folder)]
+        for task in left:
+            task.cancel()
+        if left:
+            names = ", ".join(f"{task.get_name()}: {_code_name(task)}" for task in left)
+            tell(printable(f"rapide: cancelled the {counted(len(left), 'asyncio task')} "
+                           f"the architecture's code left running ({names})"))
+
+
+def _in_folder(task: asyncio.Task[Any], folder: Path) -> bool:
+    """Whether ``task`` runs a coroutine of a file in ``folder`` (or below it)."""
+    code = getattr(task.get_coro(), "cr_code", None)
+    if code is None or code.co_filename.startswith("<"):
+        return False
+    return Path(code.co_filename).resolve().is_relative_to(folder)
+
+
+def _code_name(task: asyncio.Task[Any]) -> str:
+    code = getattr(task.get_coro(), "cr_code", None)
+    return code.co_name if code is not None else "?"

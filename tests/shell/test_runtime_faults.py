@@ -978,6 +978,20 @@ def test_rapide_explore_says_them_in_one_line_each_too(tmp_path: Path) -> None:
     }, explored.stderr
 
 
+def test_a_task_left_running_is_cancelled_saying_so(tmp_path: Path) -> None:
+    # The event loop cancelled it unsaid as the command ended: whatever it was waiting
+    # to do (an emit, say) was never done, and nothing told why.
+    script = tmp_path / "s.rapide"
+    script.write_text("inject Panel.press kind=linger\nrun\n")
+    done = run_rapide("run", HOSTILE, "--script", script)
+    assert done.returncode == 0
+    assert done.stderr == (
+        "rapide: cancelled the 1 asyncio task the architecture's code left running "
+        "(lingering: _lingering)\n"
+    )
+    assert "e2 Desk.done" in done.stdout
+
+
 def _line_of(text: str) -> int:
     """The number of the line of the hostile file that holds ``text``."""
     lines = HOSTILE.read_text().splitlines()
