@@ -59,7 +59,9 @@ from rapide_shell.loader import LoadError
 from rapide_shell.looks import command_words
 from rapide_shell.render import transcript_console
 from rapide_shell.script import ScriptFileError, play, read_script
-from rapide_shell.session import Session
+from rapide_shell.session import Session, threads_told
+from rapide_shell.std_streams import escapes_written_out
+from rapide_shell.unhandled import tell_loop_errors, unraisable_told
 
 
 @dataclasses.dataclass(frozen=True)
@@ -84,7 +86,10 @@ async def run_explore(request: ExploreRequest) -> int:
     """Explore as ``request`` says; print the answer; return the exit status."""
     # A handler calling os._exit in a schedule explored here (not in a worker process)
     # would end the exploration at once, unsaid: it raises instead, an error like any.
-    with exit_refused(ExitCalled):
+    # What the code writes to stderr, and an error nothing handles, is said as rapide
+    # run says it: one line, its escape sequences written out.
+    tell_loop_errors()
+    with exit_refused(ExitCalled), threads_told(), unraisable_told(), escapes_written_out():
         return await _explore(request)
 
 

@@ -22,6 +22,7 @@ from rapide_shell.runtime_link import Bounds
 from rapide_shell.script import ScriptFileError, ScriptLine, play, read_script
 from rapide_shell.script_file import STDIN, STDIN_NAME
 from rapide_shell.session import Session
+from rapide_shell.std_streams import escapes_written_out
 
 if TYPE_CHECKING:
     from rapide_shell.address import Address
@@ -85,8 +86,13 @@ async def run_headless(
 
     try:
         # With --json, what the file's own code prints (as it is imported, in a handler
-        # or a hook) goes to stderr: stdout holds the JSON object alone.
-        with prints_to_stderr(json_output), warnings_shown_by(on_stderr, file):
+        # or a hook) goes to stderr: stdout holds the JSON object alone. Its escape
+        # sequences are written out, as in the transcript around it.
+        with (
+            prints_to_stderr(json_output),
+            warnings_shown_by(on_stderr, file),
+            escapes_written_out(),
+        ):
             async with Session.open(
                 file,
                 arch=arch,

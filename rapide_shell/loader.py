@@ -39,6 +39,7 @@ from rapide_shell.import_guard import (
     guarded_import,
     import_seconds,
 )
+from rapide_shell.looks import message_cut
 from rapide_shell.suggestions import close_matches
 
 _module_counter = itertools.count(1)
@@ -230,7 +231,8 @@ def _import(file: Path) -> ModuleType:
         raise LoadError(f"{where}: syntax error: {error.msg}{_operator_hint(error)}") from None
     except SystemExit as error:
         sys.modules.pop(module_name, None)
-        raise LoadError(f"{file}: exited while being imported (SystemExit {error.code})") from None
+        code = message_cut(message_of(error) or "None")
+        raise LoadError(f"{file}: exited while being imported (SystemExit {code})") from None
     except KeyboardInterrupt:
         sys.modules.pop(module_name, None)
         raise
@@ -280,7 +282,8 @@ def build_failure(file: Path, error: ModuleBuildError) -> LoadError:
     """The error for a module class of ``file`` that raised as the system was built:
     where in ``file`` it raised (when it was there) and what."""
     cause = error.__cause__
-    return LoadError(f"{_failure_place(file, cause) if cause else file}: {error}")
+    said = message_cut(str(error))
+    return LoadError(f"{_failure_place(file, cause) if cause else file}: {said}")
 
 
 def _stopped(file: Path, stopped: ImportStopped) -> LoadError:
@@ -324,13 +327,15 @@ def _failure_place(file: Path, error: BaseException) -> str:
 
 
 def _describe(error: BaseException) -> str:
-    """One line for an exception raised by the user's file (multi-line messages joined)."""
+    """One line for an exception raised by the user's file (multi-line messages joined,
+    cut to :data:`~rapide_shell.looks.MESSAGE_SHOWN` characters: a message of
+    megabytes would fill the terminal)."""
     name = type(error).__name__
     if isinstance(error, PatternSyntaxError):
         # str() would add the pattern and a caret on lines of their own.
         return f"pattern syntax error in {error.text!r}: {error.message}"
     lines = message_of(error).strip().splitlines()
-    text = "; ".join(line.strip(" -") for line in lines if line.strip())
+    text = message_cut("; ".join(line.strip(" -") for line in lines if line.strip()))
     if isinstance(error, ModuleNotFoundError):
         return f"cannot import {error.name!r} ({text})"
     if isinstance(error, ArchitectureError):

@@ -58,6 +58,16 @@ KIND_LOOKS: Final[Mapping[ConnectionKind, KindLook]] = {
 """Every connection kind's look; a test checks it has every ConnectionKind."""
 
 
+MESSAGE_SHOWN: Final = 500
+"""At most this many characters of an error's message in its one line; the rest is cut."""
+
+
+def message_cut(message: str) -> str:
+    """``message`` itself, or its first :data:`MESSAGE_SHOWN` characters ending in "…"
+    (a message of megabytes would fill the terminal)."""
+    return message if len(message) <= MESSAGE_SHOWN else message[: MESSAGE_SHOWN - 1] + "…"
+
+
 def look(kind: str) -> KindLook:
     """The look of ``kind`` (a ConnectionKind or its name)."""
     return KIND_LOOKS[ConnectionKind.named(kind)]

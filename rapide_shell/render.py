@@ -37,6 +37,7 @@ from rapide_shell.looks import KIND_LOOKS as KIND_LOOKS
 from rapide_shell.looks import KindLook as KindLook
 from rapide_shell.looks import counted as counted
 from rapide_shell.looks import look as look
+from rapide_shell.std_streams import unescaped
 
 PAYLOAD_WIDTH = 60
 QUOTED_WIDTH = 60
@@ -584,7 +585,7 @@ class _TrimmedLines:
 
     @property
     def file(self) -> Any:
-        return sys.stdout
+        return unescaped(sys.stdout)  # the stream itself: the colours are escapes
 
     @property
     def encoding(self) -> str:

@@ -19,7 +19,7 @@ from pyrapide.core.interrupts import contained
 from pyrapide.core.printable import message_of, printable
 from pyrapide.runtime.handlers import handlers_told
 from rapide_shell import render
-from rapide_shell.looks import violation_text
+from rapide_shell.looks import MESSAGE_SHOWN, violation_text
 from rapide_shell.suggestions import close_matches
 
 EVENTS_SHOWN = 30
@@ -341,9 +341,6 @@ def print_output(console: Console, command: str, output: Iterable[RenderableType
     for renderable in output:
         console.print(Drawn(renderable, command), crop=False)
 
-
-MESSAGE_SHOWN = 500
-"""At most this many characters of an error's message in its one line; the rest is cut."""
 
 
 def error_text(error: BaseException) -> str:

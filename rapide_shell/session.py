@@ -202,6 +202,7 @@ from rapide_shell.report import Activity, error_text, raised_at
 from rapide_shell.runtime_link import Bounds, RuntimeLink, SessionState, Sink
 from rapide_shell.std_streams import streams_kept
 from rapide_shell.travel import ReplayError, TimeMachine
+from rapide_shell.unhandled import tasks_left_cancelled, tell_loop_errors, unraisable_told
 from rapide_shell.watches import Breakpoint, Watch, Watchlist, count_matches
 
 if TYPE_CHECKING:
@@ -381,7 +382,13 @@ class Session:
             seed = at.seed
         # A handler, hook or guard calling os._exit would end the workbench at once,
         # unsaid and with its exit status 0: it raises instead, reported as any error.
-        with exit_refused(ExitCalled), threads_told():
+        tell_loop_errors()
+        with (
+            exit_refused(ExitCalled),
+            threads_told(),
+            unraisable_told(),
+            tasks_left_cancelled(Path(path).resolve().parent),
+        ):
             session = cls.load(
                 path, arch=arch, seed=seed, handler_timeout=handler_timeout, bounds=bounds
             )
@@ -403,6 +410,9 @@ class Session:
                 yield session
             finally:
                 await session.close()
+                # A turn of the loop for the tasks of the code ready to run: one that
+                # ends at once (raising, say) is not taken for one left running.
+                await asyncio.sleep(0)
 
     # -- lifecycle ---------------------------------------------------------------
 

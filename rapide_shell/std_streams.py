@@ -10,10 +10,13 @@ still said.
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import sys
 from collections.abc import Iterator
 from typing import Any
+
+from pyrapide.core.printable import printable
 
 STREAMS = (("stdout", 1), ("stderr", 2))
 """The standard streams the workbench writes to: ``sys`` attribute, file descriptor."""
@@ -93,3 +96,80 @@ def _put_back(name: str, original: Any, descriptor: int) -> str | None:
         return f"replaced sys.{name} with None"
     kind = type(current).__name__
     return f"replaced sys.{name} with an object of type {kind}, which cannot be written to"
+
+
+class EscapesWrittenOut(io.TextIOBase):
+    """A standard stream as the architecture's code is given it on a terminal the
+    workbench shares with it (``rapide run``, the REPL): what is written is passed on
+    to ``stream`` made printable, line feeds and tabs kept, so that a ``print`` of an
+    escape sequence (a payload holding one, a message) shows it written out
+    (``\\u001b[2J``) rather than clearing the screen, renaming the window or resetting
+    the terminal under the prompt, as the TUI's Output shows it.
+
+    The workbench's own output goes to ``stream`` itself (:func:`unescaped`): its
+    colours are escape sequences. Rich's consoles find it through
+    ``rich_proxied_file``, as they find the stream behind Rich's own proxies.
+    Closing it leaves ``stream`` open (the workbench's output goes there still): the
+    code's own stream is closed, as :func:`streams_kept` finds it."""
+
+    def __init__(self, stream: Any) -> None:
+        super().__init__()
+        self.rich_proxied_file = stream
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return str(getattr(self.rich_proxied_file, "encoding", None) or "utf-8")
+
+    @property
+    def errors(self) -> str | None:  # type: ignore[override]
+        return getattr(self.rich_proxied_file, "errors", None)
+
+    @property
+    def closed(self) -> bool:
+        return bool(super().closed) or not writable(self.rich_proxied_file)
+
+    @property
+    def line_buffering(self) -> bool:
+        return bool(getattr(self.rich_proxied_file, "line_buffering", False))
+
+    def writable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return bool(self.rich_proxied_file.isatty())
+
+    def fileno(self) -> int:
+        return int(self.rich_proxied_file.fileno())
+
+    def write(self, text: str) -> int:
+        if not isinstance(text, str):
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
+        self.rich_proxied_file.write(printable(text, keep_newlines=True))
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.closed:
+            self.rich_proxied_file.flush()
+
+
+def unescaped(stream: Any) -> Any:
+    """The stream an :class:`EscapesWrittenOut` passes its text on to, or ``stream``
+    itself: where the workbench writes what it draws, colours and all."""
+    return stream.rich_proxied_file if isinstance(stream, EscapesWrittenOut) else stream
+
+
+@contextlib.contextmanager
+def escapes_written_out() -> Iterator[None]:
+    """Within the block, ``sys.stdout`` and ``sys.stderr`` are :class:`EscapesWrittenOut`
+    over the streams there before; after it, those streams again, unless the code put
+    another of its own there meanwhile."""
+    given = {name: EscapesWrittenOut(getattr(sys, name)) for name, _ in STREAMS
+             if writable(getattr(sys, name))}
+    for name, stream in given.items():
+        setattr(sys, name, stream)
+    try:
+        yield
+    finally:
+        for name, stream in given.items():
+            if getattr(sys, name) is stream:
+                setattr(sys, name, stream.rich_proxied_file)

@@ -414,9 +414,18 @@ def _violation_line(violation: ConstraintViolation) -> str:
     return f"constraint {violation.constraint_name}: {violation.description}"
 
 
+ERROR_MESSAGE_SHOWN = 500
+"""At most this many characters of a handler error's message in the line an exploration
+reports it in (a message of megabytes, carried whole from each worker to the report,
+filled the terminal)."""
+
+
 def _error_line(note: object) -> str:
     constraint = getattr(note, "constraint", None)  # a ConstraintGuardError's
     where = f"constraint {constraint}" if constraint else getattr(note, "component", "?")
     error = getattr(note, "error", None)
     message = message_of(error) if isinstance(error, BaseException) else str(error)
+    message = message.strip().split("\n", 1)[0].strip()
+    if len(message) > ERROR_MESSAGE_SHOWN:
+        message = message[: ERROR_MESSAGE_SHOWN - 1] + "…"
     return f"{where}: {type(error).__name__}: {message}"

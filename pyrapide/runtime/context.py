@@ -6,6 +6,7 @@ import math
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from threading import current_thread, get_ident
 from typing import TYPE_CHECKING, Any, Final
 
 from pyrapide.core.event import Event
@@ -107,8 +108,11 @@ class ModuleContext:
         Called outside the system's handlers (say, from an asyncio task of your
         own), it records the event as a root and returns at once; its deliveries
         run with the rest of the queue. Once the system is stopped (its run is
-        over, or it was reset), it raises EmitError and records nothing.
+        over, or it was reset), or called from a thread other than the system's
+        (its event loop's), it raises EmitError and records nothing.
         """
+        if get_ident() != self._scheduler.thread:
+            raise EmitError(foreign_thread(f"{self.component} cannot emit {name!r}"))
         event = self._emitter.emit(name, payload, fields, caused_by)
         if not isinstance(event, Event):  # it waits: before it records, or on its connects
             event = await self._emit_waiting(event, name, payload, fields, caused_by)
@@ -148,9 +152,11 @@ class ModuleContext:
         for them, and the event it emits next follows what they emitted, as
         after ``emit``. (Events generated before that, with no ``await`` in
         between, cannot follow them: they have not run yet.) Raises EmitError, as
-        ``emit`` does, once the system is stopped.
+        ``emit`` does, once the system is stopped or from another thread.
         """
         self._refuse_if_stopped(name)
+        if get_ident() != self._scheduler.thread:
+            raise EmitError(foreign_thread(f"{self.component} cannot emit {name!r}"))
         if self._scheduler.over_event_limit():
             raise EmitError(f"{self.component} cannot emit {name!r}: the run reached max_events")
         return self._emitter.record(name, payload, {}, caused_by)
@@ -183,6 +189,17 @@ class ModuleContext:
 
     def __repr__(self) -> str:
         return f"<ModuleContext {self.component}>"
+
+
+def foreign_thread(refused: str) -> str:
+    """Why ``refused`` (``bell cannot emit 'Bell.rang'``) was, called from this thread:
+    a system's state is its event loop thread's alone, and a write from another, at
+    any moment, would corrupt it."""
+    return (
+        f"{refused} from thread {current_thread().name!r}: a system runs in the thread "
+        "of its event loop; hand it the emit there (asyncio.run_coroutine_threadsafe, "
+        "loop.call_soon_threadsafe)"
+    )
 
 
 def get_context(instance: Any) -> ModuleContext:

@@ -242,6 +242,9 @@ class Scheduler:
         emit may call its connect deliveries itself (0 between bursts)."""
         self.closing = False
         """True while :meth:`close_tasks` ends the tasks in flight, and after."""
+        self.thread: int | None = None
+        """The thread the system runs in (its event loop's), known once it starts: its
+        state is not shared with others, so an emit from another thread is refused."""
         self.recorded_count = 0
         self.errors: list[HandlerError] = router.errors
         self.violations: list[ConstraintViolation] = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -36,7 +37,13 @@ from pyrapide.runtime.bounds import (
 from pyrapide.runtime.choices import WAKE, Choice, choices_now
 from pyrapide.runtime.clock import LogicalClock, RealTimeClock, RunClock
 from pyrapide.runtime.collector import full_collections_held
-from pyrapide.runtime.context import CONTEXT_ATTR, EmitError, ModuleContext, building
+from pyrapide.runtime.context import (
+    CONTEXT_ATTR,
+    EmitError,
+    ModuleContext,
+    building,
+    foreign_thread,
+)
 from pyrapide.runtime.dispatch import Dispatch
 from pyrapide.runtime.modules import ModuleBuildError, module_spec
 from pyrapide.runtime.queues import DispatchQueues, PendingSummary
@@ -437,6 +444,7 @@ class System:
                 "run() start a system that has not)"
             )
         system_starting(self)
+        self.scheduler.thread = threading.get_ident()
         for component, iface in self._hierarchy.leaves.items():
             bound = self.bindings.get(component)
             if bound is None:
@@ -900,8 +908,10 @@ class System:
         signature or could not be saved (see :mod:`pyrapide.types.payloads`), EmitError
         (a ValueError) for a cause not in the computation, TypeError for a name that is
         not a string or causes given in another shape than :meth:`resolve_events`
-        takes, and RuntimeError once the system is stopped."""
+        takes, and RuntimeError once the system is stopped or from a thread other than
+        the one it runs in."""
         self._refuse_if_stopped(f"inject({name!r})")
+        self._refuse_in_another_thread(f"inject({name!r})")
         if not isinstance(name, str):
             raise TypeError(
                 f"inject(): an event name is a string, got {described(name)}"
@@ -933,6 +943,7 @@ class System:
         if not isinstance(event, Event):
             raise TypeError(f"inject_event() takes an Event, got {described(event)}")
         self._refuse_if_stopped(f"inject({event.name!r})")
+        self._refuse_in_another_thread(f"inject({event.name!r})")
         recorded = self.computation.get(event.id)
         if recorded is not None:
             raise ValueError(
@@ -1055,6 +1066,13 @@ class System:
     def _refuse_if_stopped(self, what: str) -> None:
         if self.state is RunState.STOPPED:
             raise RuntimeError(f"{what}: the system is stopped (reset() starts it over)")
+
+    def _refuse_in_another_thread(self, what: str) -> None:
+        """RuntimeError for ``what`` called from a thread other than the one the system
+        runs in (see :func:`pyrapide.runtime.context.foreign_thread`)."""
+        thread = self.scheduler.thread
+        if thread is not None and threading.get_ident() != thread:
+            raise RuntimeError(foreign_thread(what))
 
     def _check_deadline(self, loop: asyncio.AbstractEventLoop, deadline: float | None) -> None:
         if deadline is not None and loop.time() >= deadline:

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import errno
 import functools
 import signal
@@ -47,7 +48,7 @@ from typing import TYPE_CHECKING
 
 from platformdirs import user_data_dir
 from prompt_toolkit import PromptSession
-from prompt_toolkit.application import run_in_terminal
+from prompt_toolkit.application import create_app_session, run_in_terminal
 from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
 from prompt_toolkit.formatted_text import HTML, FormattedText, to_formatted_text
@@ -56,6 +57,7 @@ from prompt_toolkit.input import DummyInput
 from prompt_toolkit.input.typeahead import get_typeahead
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
 from prompt_toolkit.keys import Keys
+from prompt_toolkit.output import create_output
 from prompt_toolkit.shortcuts import print_formatted_text
 from rich.console import Console
 from rich.text import Text
@@ -80,7 +82,9 @@ from rapide_shell.repl.typed_ahead import ctrl_d_kept_as_a_key
 from rapide_shell.report import print_output
 from rapide_shell.script_file import SCRIPT_LIMIT, script_lines
 from rapide_shell.session import Session, refused_line
+from rapide_shell.std_streams import escapes_written_out
 from rapide_shell.tally import SessionTally
+from rapide_shell.unhandled import tell_loop_errors
 
 if TYPE_CHECKING:
     from rapide_shell.address import Address
@@ -191,7 +195,14 @@ async def run_repl(
     interrupts: CtrlC | None = None
     tally = SessionTally()
     try:
-        with ctrl_d_kept_as_a_key():  # typed between two prompts: kept for the next
+        # A Ctrl-D typed between two prompts is kept for the next. What the
+        # architecture's code prints shows its escape sequences written out; the prompt
+        # draws with escapes of its own, on the stream that was there before.
+        with (
+            ctrl_d_kept_as_a_key(),
+            create_app_session(output=create_output()),
+            escapes_written_out(),
+        ):
             async with Session.open(
                 file,
                 arch=arch,
@@ -221,6 +232,10 @@ async def run_repl(
                     input=DummyInput() if piped else None,
                 )
                 at_prompt = _AtPrompt(prompt, piped)
+                # Told in the REPL's own context, where prompt-toolkit finds its
+                # application: a task's error is found wherever the task is collected.
+                shown_above = contextvars.copy_context()
+                tell_loop_errors(lambda line: shown_above.run(_above_the_prompt, prompt, line))
                 session.subscribe(
                     functools.partial(_announce_end, console, prompt, explorations),
                     (notices.ExplorationChanged,),
@@ -293,6 +308,15 @@ def _announce_end(
         run_in_terminal(show)  # scheduled on the loop; the prompt comes back after it
     else:
         show()
+
+
+def _above_the_prompt(prompt: PromptSession[str], line: str) -> None:
+    """Write ``line`` on stderr: above the prompt when one is waiting for a command
+    (which is then drawn again), else at once."""
+    if prompt.app.is_running:
+        run_in_terminal(functools.partial(on_stderr, line))
+    else:
+        on_stderr(line)
 
 
 async def _see_through(
@@ -555,9 +579,13 @@ async def _loop(
                 rest, pasted.rest = pasted.rest, ""
                 # handle_sigint=False: our handler stays in place; prompt-toolkit's would
                 # replace it and, on leaving, leave SIGINT to Python's default (a crash).
+                # set_exception_handler=False: the session's says an error nothing
+                # awaited in one line (above the prompt, see _above_the_prompt), where
+                # prompt-toolkit's printed a traceback and took the next line typed for
+                # the Enter its "Press ENTER to continue..." waited for.
                 line = await prompt.prompt_async(
                     lambda: prompt_text(session), handle_sigint=False, default=rest,
-                    pre_run=at_prompt.before_prompt,
+                    pre_run=at_prompt.before_prompt, set_exception_handler=False,
                 )
         except KeyboardInterrupt:
             pasted.clear()

@@ -373,6 +373,36 @@ def test_a_module_raising_as_it_is_built_is_a_load_error(
     assert (explored.returncode, explored.stderr) == (2, f"rapide: {said}\n")
 
 
+@pytest.mark.parametrize(
+    "raising",
+    [
+        "raise ValueError('x' * 1_000_000)\n",
+        "raise SystemExit('x' * 1_000_000)\n",
+        "class Loud(Exception):\n    def __str__(self):\n        return 'x' * 1_000_000\n\n"
+        "raise Loud()\n",
+        MODULES.replace(
+            "class Pinger:\n    pass\n",
+            "class Pinger:\n    def __init__(self):\n        raise ValueError('x' * 1_000_000)\n",
+        ),
+    ],
+    ids=["import", "SystemExit", "its-own-str", "module-built"],
+)
+def test_a_message_of_a_megabyte_is_cut_in_the_load_errors_one_line(
+    tmp_path: Path, raising: str
+) -> None:
+    # It was written whole: a line of a megabyte on stderr, and twice more under --json.
+    path = write(tmp_path, HEADER + ARCH + raising)
+    ran = run_rapide("run", path, "--script", "-", stdin="run\n")
+    assert (ran.returncode, ran.stdout) == (2, "")
+    assert ran.stderr.startswith(f"rapide: {path}:")
+    assert ran.stderr.endswith("xxxxxxxxxx…\n") or "xxxxxxxxxx…)" in ran.stderr
+    assert len(ran.stderr) < 1000
+    ran = run_rapide("run", path, "--script", "-", "--json", stdin="run\n")
+    said = json.loads(ran.stdout)["error"]["message"]
+    assert said.startswith(f"{path}:") and "xxxxxxxxxx…" in said
+    assert len(ran.stdout) + len(ran.stderr) < 2000
+
+
 @pytest.mark.parametrize("command", ["reset", "reload"])
 def test_a_module_raising_as_it_is_built_again_is_said_as_the_load_error(
     tmp_path: Path, command: str

@@ -327,6 +327,23 @@ def test_a_message_of_a_megabyte_is_cut_in_its_one_line(tmp_path) -> None:
     assert saved_events(saved) == ["Panel.press", "Panel.press", "Desk.done"]
 
 
+def test_explore_cuts_a_message_of_a_megabyte_in_its_report(tmp_path) -> None:
+    # The first handler error of the schedules was reported whole: a megabyte in the
+    # report, and again in the --json object's handler_errors.
+    script = tmp_path / "long.rapide"
+    script.write_text("inject Panel.press kind=long\nrun\n")
+    explored = run_rapide("explore", HOSTILE, "--script", script)
+    assert (explored.returncode, explored.stderr) == (0, "")
+    assert len(explored.stdout) < 3000
+    said = " ".join(explored.stdout.split())
+    assert "the first: desk: ValueError: too long too long" in said
+    assert "… (`expect errors none`" in said
+    explored = run_rapide("explore", HOSTILE, "--script", script, "--json")
+    first = json.loads(explored.stdout)["handler_errors"]["first"]
+    assert first.startswith("desk: ValueError: too long") and first.endswith("…")
+    assert len(first) < 600
+
+
 HUGE_EMITTER = '''
 from pyrapide import Pattern, action, architecture, connect, get_context, interface, module, when
 
@@ -411,6 +428,27 @@ def test_the_repl_lives_through_every_kind_and_saves(tmp_path) -> None:
     user.enters("quit")
     assert user.leaves() == 0
     assert len(saved_events(saved)) == 8
+
+
+def test_the_repl_says_a_task_nothing_awaited_and_takes_the_next_line(tmp_path) -> None:
+    # The task raised once the prompt was back, where prompt-toolkit's own handler
+    # printed asyncio's traceback and stopped at "Press ENTER to continue...": the
+    # next line typed was taken for that Enter, and never run.
+    saved = tmp_path / "after.json"
+    user = User(HOSTILE, tmp_path)
+    user.sees("[quiet]>")
+    for kind in ("task", "callback"):
+        user.enters(f"inject Panel.press kind={kind}")
+        user.enters("run")
+        user.sees("that nothing awaited: ValueError: nobody waits" if kind == "task"
+                  else "error in a callback the event loop ran: ValueError: called back")
+        user.sees("[quiet]>")
+    user.enters(f"save {saved}")
+    user.sees("saved 4 events")
+    user.enters("quit")
+    assert user.leaves() == 0
+    assert "Press ENTER" not in user.screen
+    assert "Traceback" not in user.screen
 
 
 async def test_the_tui_lists_them_as_problems_and_goes_on() -> None:
@@ -904,6 +942,69 @@ def test_a_thread_of_the_handlers_raising_is_one_line_not_a_traceback(tmp_path: 
         done.stderr,
     ), done.stderr
     assert "e2 Desk.done" in done.stdout
+
+
+def test_errors_nothing_handles_are_one_line_each_not_a_traceback(tmp_path: Path) -> None:
+    # Python and asyncio wrote each as a traceback of every frame, the message's escape
+    # sequences as they were: an object whose __del__ raised ("Exception ignored in"),
+    # a task nothing awaited, a callback handed to the event loop.
+    script = tmp_path / "s.rapide"
+    script.write_text(
+        "inject Panel.press kind=del\nrun\ninject Panel.press kind=task\nrun\n"
+        "inject Panel.press kind=callback\nrun\nsave run.json\n"
+    )
+    done = run_rapide("run", HOSTILE, "--script", script, cwd=tmp_path)
+    assert done.returncode == 0
+    assert sorted(done.stderr.splitlines()) == [
+        "error ignored in Dropped.__del__: RuntimeError: cannot let go "
+        f"(at hostile.py:{_line_of('cannot let go')} in __del__)",
+        "error in a callback the event loop ran: ValueError: called back "
+        f"(at hostile.py:{_line_of('called back')} in _called_back)",
+        "error in asyncio task 'unawaited' that nothing awaited: ValueError: nobody waits "
+        f"(at hostile.py:{_line_of('nobody waits')} in _unawaited)",
+    ], done.stderr
+    assert saved_events(tmp_path / "run.json") == ["Panel.press", "Desk.done"] * 3
+
+
+def test_rapide_explore_says_them_in_one_line_each_too(tmp_path: Path) -> None:
+    # Schedules explored in the command's own process: each was Python's traceback.
+    script = tmp_path / "s.rapide"
+    script.write_text(
+        "inject Panel.press kind=del\nrun\ninject Panel.press kind=task\nrun\n"
+        "inject Panel.press kind=callback\nrun\nexpect Desk.done count=3\n"
+    )
+    explored = run_rapide("explore", HOSTILE, "--script", script, cwd=tmp_path)
+    assert explored.returncode == 0, explored.stderr
+    assert "Traceback" not in explored.stderr
+    said = set(explored.stderr.splitlines())
+    assert said == {
+        "error ignored in Dropped.__del__: RuntimeError: cannot let go "
+        f"(at hostile.py:{_line_of('cannot let go')} in __del__)",
+        "error in a callback the event loop ran: ValueError: called back "
+        f"(at hostile.py:{_line_of('called back')} in _called_back)",
+        "error in asyncio task 'unawaited' that nothing awaited: ValueError: nobody waits "
+        f"(at hostile.py:{_line_of('nobody waits')} in _unawaited)",
+    }, explored.stderr
+
+
+def test_a_task_left_running_is_cancelled_saying_so(tmp_path: Path) -> None:
+    # The event loop cancelled it unsaid as the command ended: whatever it was waiting
+    # to do (an emit, say) was never done, and nothing told why.
+    script = tmp_path / "s.rapide"
+    script.write_text("inject Panel.press kind=linger\nrun\n")
+    done = run_rapide("run", HOSTILE, "--script", script)
+    assert done.returncode == 0
+    assert done.stderr == (
+        "rapide: cancelled the 1 asyncio task the architecture's code left running "
+        "(lingering: _lingering)\n"
+    )
+    assert "e2 Desk.done" in done.stdout
+
+
+def _line_of(text: str) -> int:
+    """The number of the line of the hostile file that holds ``text``."""
+    lines = HOSTILE.read_text().splitlines()
+    return next(number for number, line in enumerate(lines, 1) if text in line)
 
 
 def test_a_handler_lowering_the_recursion_limit_leaves_save_working(tmp_path: Path) -> None:

@@ -255,6 +255,81 @@ async def test_the_tui_draws_every_sequence_written_out(hostile: dict[str, Path]
         assert marker in drawn
 
 
+PRINTING = '''\
+import sys
+
+from pyrapide import Pattern, action, architecture, connect, interface, module, when
+
+SEQUENCES = ALL_SEQUENCES
+print("imported " + SEQUENCES)
+
+
+@interface
+class Echo:
+    @action
+    async def said(self, text: str) -> None: ...
+
+
+@interface
+class Sink:
+    @action
+    async def noted(self, text: str) -> None: ...
+
+
+@module(implements=Echo)
+class Voice:
+    async def start(self):
+        print("started " + SEQUENCES, file=sys.stderr)
+
+
+@module(implements=Sink)
+class Parrot:
+    @when(Pattern.match("Echo.said"))
+    async def on_said(self, match):
+        print("printed " + match.payload["text"])
+        sys.stderr.write("written " + match.payload["text"] + "\\n")
+
+
+@architecture
+class Room:
+    echo = Echo
+    sink = Sink
+    connections = [connect(Pattern.match("Echo.said"), target=sink)]
+'''.replace("ALL_SEQUENCES", repr(ALL))
+
+
+def test_what_the_code_prints_is_written_out_by_rapide_run_and_the_repl(
+    tmp_path: Path,
+) -> None:
+    # A print of an escape sequence reached the terminal as it was: in the REPL it
+    # cleared the screen under the prompt, renamed the window, reset the terminal.
+    architecture = tmp_path / "printing.py"
+    architecture.write_text(PRINTING, encoding="utf-8")
+    ran = run_rapide("run", architecture, "--script", "-", stdin=_inject_line() + "\nrun\n")
+    assert ran.returncode == 0, ran.stderr
+    assert _controls(ran.stdout + ran.stderr) == []
+    for said in ("imported ", "printed "):
+        assert said + printable(ALL) in ran.stdout
+    for said in ("started ", "written "):
+        assert said + printable(ALL) in ran.stderr
+
+    user = User(architecture, tmp_path)
+    raw = io.StringIO()
+    user.child.logfile_read = raw
+    user.sees("[quiet]>")
+    user.enters(_inject_line())
+    user.enters("run")
+    user.sees("quiet: nothing pending")
+    user.enters("quit")
+    assert user.leaves() == 0
+    sent = raw.getvalue()
+    for marker in RAW_MARKERS:
+        assert marker not in sent, f"{marker!r} reached the terminal"
+    seen = "".join(user.screen.split())
+    for said in ("imported", "started", "printed", "written"):
+        assert said + "".join(printable(ALL).split()) in seen
+
+
 def _screen_text(app) -> str:
     """Every character the app's screen would send to the terminal, as text."""
     update = app.screen._compositor.render_update(full=True)
