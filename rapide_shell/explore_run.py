@@ -45,6 +45,8 @@ from rapide_shell.exploring import (
 )
 from rapide_shell.import_guard import ExitCalled
 from rapide_shell.looks import counted
+from rapide_shell.std_streams import escapes_written_out
+from rapide_shell.unhandled import unraisable_told
 
 CLUSTER_TIMEOUT = 10.0
 """Seconds to wait for a cluster's scheduler to answer before giving up."""
@@ -235,6 +237,14 @@ def worker() -> None:
         real_exit(code)
 
     os._exit = refuse_in_a_run  # type: ignore[assignment]
+    # What the code writes there, and the errors Python can only ignore, are said as in
+    # the command's own process: escape sequences written out, one line an error.
+    _FOR_THE_WORKERS_LIFE.enter_context(escapes_written_out())
+    _FOR_THE_WORKERS_LIFE.enter_context(unraisable_told())
+
+
+_FOR_THE_WORKERS_LIFE = contextlib.ExitStack()
+"""What :func:`worker` sets up, kept until the worker process ends."""
 
 
 def asyncio_running() -> bool:

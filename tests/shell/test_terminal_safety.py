@@ -330,6 +330,22 @@ def test_what_the_code_prints_is_written_out_by_rapide_run_and_the_repl(
         assert said + "".join(printable(ALL).split()) in seen
 
 
+@pytest.mark.slow
+def test_what_the_code_prints_in_explores_worker_processes_is_written_out(
+    tmp_path: Path,
+) -> None:
+    # The command's own process wrote it out; its worker processes let it through raw.
+    architecture = tmp_path / "printing.py"
+    architecture.write_text(PRINTING, encoding="utf-8")
+    script = tmp_path / "printing.rapide"
+    script.write_text(_inject_line() + "\nrun\n", encoding="utf-8")
+    explored = run_rapide("explore", architecture, "--script", script, "--workers", "2")
+    assert explored.returncode == 0, explored.stdout + explored.stderr
+    assert _controls(explored.stdout + explored.stderr) == []
+    for said in ("started ", "written "):  # by the workers' start hooks and handlers
+        assert said + printable(ALL) in explored.stderr
+
+
 def _screen_text(app) -> str:
     """Every character the app's screen would send to the terminal, as text."""
     update = app.screen._compositor.render_update(full=True)
