@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from pyrapide.patterns import BasicPattern, Pattern, Placeholder
-from pyrapide.patterns.algebra import name_text
+from pyrapide.patterns.algebra import basic_parts, name_text
 from pyrapide.types import ActionSpec
 from pyrapide.types.payloads import annotation_check, shown
 from rapide_shell.suggestions import close_matches
@@ -36,21 +36,12 @@ def field_slips(pattern: Pattern, actions: Mapping[str, ActionSpec]) -> list[Fie
     """The slips of ``pattern`` and of every pattern inside it, against ``actions``
     (qualified event name -> its ActionSpec): the fields none of its events takes, then
     the values their annotations refuse; each once."""
-    parts = [part for part in _parts(pattern) if isinstance(part, BasicPattern)]
+    parts = [part for part in basic_parts(pattern) if isinstance(part, BasicPattern)]
     found = [
         *(slip for part in parts for slip in _undeclared_fields(part, actions)),
         *(slip for part in parts for slip in _mistyped_values(part, actions)),
     ]
     return list(dict.fromkeys(found))
-
-
-def _parts(pattern: Pattern) -> Iterator[Pattern]:
-    """``pattern`` and every pattern inside it, outermost first."""
-    parts = [pattern]
-    while parts:
-        part = parts.pop()
-        parts.extend(reversed(part.children()))
-        yield part
 
 
 def _undeclared_fields(part: BasicPattern, actions: Mapping[str, ActionSpec]) -> list[FieldSlip]:
