@@ -158,18 +158,27 @@ def unescaped(stream: Any) -> Any:
     return stream.rich_proxied_file if isinstance(stream, EscapesWrittenOut) else stream
 
 
-@contextlib.contextmanager
-def escapes_written_out() -> Iterator[None]:
+def escapes_written_out() -> contextlib.AbstractContextManager[None]:
     """Within the block, ``sys.stdout`` and ``sys.stderr`` are :class:`EscapesWrittenOut`
     over the streams there before; after it, those streams again, unless the code put
     another of its own there meanwhile."""
-    given = {name: EscapesWrittenOut(getattr(sys, name)) for name, _ in STREAMS
-             if writable(getattr(sys, name))}
-    for name, stream in given.items():
+    return in_place_of(**{
+        name: EscapesWrittenOut(getattr(sys, name))
+        for name, _ in STREAMS
+        if writable(getattr(sys, name))
+    })
+
+
+@contextlib.contextmanager
+def in_place_of(**streams: Any) -> Iterator[None]:
+    """``sys.<name>`` is each of ``streams`` within the block; after it, each is the
+    stream that was there before, unless another was put there meanwhile."""
+    before = {name: getattr(sys, name) for name in streams}
+    for name, stream in streams.items():
         setattr(sys, name, stream)
     try:
         yield
     finally:
-        for name, stream in given.items():
+        for name, stream in streams.items():
             if getattr(sys, name) is stream:
-                setattr(sys, name, stream.rich_proxied_file)
+                setattr(sys, name, before[name])

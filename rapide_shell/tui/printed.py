@@ -24,7 +24,9 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from typing import Any, TextIO
+from typing import TextIO
+
+from rapide_shell.std_streams import in_place_of
 
 Printed = Callable[[str, bool], None]
 """Takes what was written and whether it went to standard error."""
@@ -95,7 +97,7 @@ def printed_to(take: Printed, *, echo: bool = False) -> Iterator[None]:
     unmounting comes after that)."""
     loop = asyncio.get_running_loop()
     stdout, stderr = sys.stdout, sys.stderr
-    with _in_place_of(
+    with in_place_of(
         stdout=PrintedText(take, stderr=False, loop=loop, echo=stdout if echo else None),
         stderr=PrintedText(take, stderr=True, loop=loop, echo=stderr if echo else None),
     ):
@@ -104,22 +106,7 @@ def printed_to(take: Printed, *, echo: bool = False) -> Iterator[None]:
 
 def reading_nothing() -> AbstractContextManager[None]:
     """Within the block, ``sys.stdin`` is at its end (see the module's docstring)."""
-    return _in_place_of(stdin=io.StringIO())
-
-
-@contextmanager
-def _in_place_of(**streams: Any) -> Iterator[None]:
-    """``sys.<name>`` is each of ``streams`` within the block; after it, each is the
-    stream that was there before, unless another was put there meanwhile."""
-    before = {name: getattr(sys, name) for name in streams}
-    for name, stream in streams.items():
-        setattr(sys, name, stream)
-    try:
-        yield
-    finally:
-        for name, stream in streams.items():
-            if getattr(sys, name) is stream:
-                setattr(sys, name, before[name])
+    return in_place_of(stdin=io.StringIO())
 
 
 class HeldPrints:
