@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from textual import events
 
+from rapide_shell.lessons import find_lesson
 from rapide_shell.tui.screens.script_player import reading_time
 from rapide_shell.tui.screens.wait_screen import WaitScreen
 from rapide_shell.tui.widgets.command_bar import CommandBar
@@ -185,6 +186,35 @@ async def test_on_a_tiny_screen_the_narration_is_one_line_and_the_bar_stays(shop
             await settle(pilot)
             assert_screen_whole(app)
             assert not banner.compact and banner.styles.padding.top == padding, size
+
+
+async def test_a_narration_wrapped_to_another_height_refits_the_rows():
+    # Lesson 4's last narration at 80x24 takes three lines across the whole width and
+    # four beside a scrollbar. Set, the banner was laid out first with its padding, the
+    # screen overflowed and drew a scrollbar for a moment, and the banner wrapped to
+    # four lines: the rows stayed fitted to three, and the command bar was pushed off
+    # the screen, so that a student typed `effects e4` blind. The screen's gutter held
+    # open stands for that scrollbar here: wrapped to another height, the banner has
+    # the rows fitted again to what it leaves them.
+    text = (
+        "Your turn: `effects e4` shows what the bad withdrawal led to. `where` prints "
+        "this point's address; fix the check in 04_constraints.py, `reload`, then "
+        "`goto` that address (Tab completes it) to make the same withdrawals again."
+    )
+    app = make_app(find_lesson("constraints").architecture)
+    async with app.run_test(size=(80, 24)) as pilot:
+        banner = _banner(app)
+        await type_command(pilot, f"say {text}")
+        await settle(pilot)
+        app.main_screen.fit_panels()  # for the banner as it is now: three lines
+        await settle(pilot)
+        assert banner.size.height == 3
+        assert_screen_whole(app)
+        app.main_screen.styles.scrollbar_gutter = "stable"
+        await settle(pilot)
+        await pilot.pause(0.1)
+        assert banner.size.height == 4
+        assert_screen_whole(app)
 
 
 @pytest.mark.slow
