@@ -503,6 +503,30 @@ async def test_a_played_line_longer_than_a_room_reads_goes_into_the_bar_at_once(
     assert [len(value) for value in held if value.startswith("inject")] == [len(line)]
 
 
+async def test_a_key_pressed_before_a_wait_leaves_the_script_typing_its_lines(shop_path, here):
+    # The presenter pressed Space a moment before the lesson reached its `wait`: the
+    # space went to the command bar, and the script, taking it for what the user had
+    # typed, showed every line after it in the output only, for the rest of the lesson,
+    # under a list of completions for the blank line. Blanks hold nothing to keep: the
+    # script types its next line over them.
+    script = here / "lesson.rapide"
+    line = "inject APIService.request type=query key=1"
+    script.write_text(f"say The request goes in next.\n{line}\nwait\nstep\n")
+    app = make_app(shop_path, script=script, speed=1)
+    async with app.run_test(size=SIZE) as pilot:
+        bar = app.query_one(CommandBar)
+        await wait_until(pilot, lambda: _banner(app).text == "The request goes in next.")
+        await pilot.press("space")
+        assert bar.value == " "
+        await wait_until(pilot, lambda: bar.value.startswith("inject"), timeout=30)
+        await wait_until(pilot, lambda: isinstance(app.screen, WaitScreen), timeout=30)
+        assert bar.value == ""
+        await pilot.press("space")
+        await wait_until(pilot, lambda: not app.main_screen.player.playing, timeout=30)
+        assert app.session.history == ["say The request goes in next.", line, "wait", "step"]
+        assert bar.value == ""
+
+
 async def test_what_the_user_typed_in_the_bar_stays_there_unrun_through_a_ctrl_c(
     shop_path, here
 ):
