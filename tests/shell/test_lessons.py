@@ -84,6 +84,23 @@ def test_a_shell_command_a_lesson_gives_runs_where_it_says() -> None:
         assert ran.returncode == 0, ran.stdout + ran.stderr
 
 
+def test_a_terminal_command_a_lesson_gives_has_the_browsers_command_beside_it() -> None:
+    # A class following in browsers has no terminal: lesson 5 sent it to `rapide
+    # explore` alone, which none of them could run, though the workbench's own
+    # `explore` does the same in the lesson's folder, where a served tab starts.
+    said = [(lesson, line.text) for lesson in LESSONS for line in read_script(lesson.script)
+            if command_word(line.text) == "say" and "`rapide explore " in line.text]
+    assert said
+    for lesson, text in said:
+        assert "in a browser" in text, text
+        workbench = [part for part in text.split("`")[1::2] if part.startswith("explore ")]
+        assert workbench, text
+        ran = run_rapide("repl", lesson.architecture.name, stdin=workbench[0] + "\n",
+                         cwd=lesson.architecture.parent, timeout=120)
+        assert ran.returncode == 0, ran.stdout + ran.stderr
+        assert "every property held in every schedule" in ran.stdout
+
+
 @pytest.mark.parametrize(
     "expectation",
     [

@@ -269,7 +269,8 @@ class ScriptPlayer:
     async def _show_played_line(self, line: ScriptLine) -> None:
         """Shows a comment as narration; types a command into the bar for the room,
         unless the user has typed something there, before or while it types (which
-        stays as it is: the command is shown in the output only).
+        stays as it is: the command is shown in the output only); blanks alone there
+        are typed over.
 
         Once the user has taken the script over (see :meth:`take_over`), a command not
         entered yet does not run, even one being typed: it is left as it is, for
@@ -282,6 +283,10 @@ class ScriptPlayer:
             return
         cue = command_word(text) in ("say", "wait")  # for the banner, not the bar
         bar = self.screen.query_one(CommandBar)
+        if not cue and bar.value and not bar.value.strip():
+            # Blanks are no line of the user's: a presenter's key pressed just before a
+            # `wait` (Space, mostly) would otherwise keep every later line out of the bar.
+            bar.value = ""
         typed = not cue and not bar.value
         if typed:
             typed = await self._type_into(bar, text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.console import RenderableType
 from rich.text import Text
+from textual import events
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Static
@@ -37,6 +38,9 @@ class NarrationBanner(Static):
     compact: reactive[bool] = reactive(False, layout=True)
     """True while the banner is one line, on a screen too short for it (see
     ``PanelLayout.fit_rows``)."""
+
+    _fitted_height = 0
+    """The height the banner had when it last said it changed (see :meth:`on_resize`)."""
 
     def render(self) -> RenderableType:
         """The narration, then the hint to go on while the script waits."""
@@ -100,6 +104,16 @@ class NarrationBanner(Static):
     def watch_compact(self) -> None:
         self.set_class(self.compact, "compact")
         self.call_after_refresh(self.post_message, self.Changed())
+
+    def on_resize(self, resized: events.Resize) -> None:
+        """Wrapped to another width (a scrollbar came or went beside it), the banner may
+        take another number of lines: the rows are fitted again to what it leaves them.
+        Fitted only when it came or went, a narration a line taller than the rows were
+        fitted to pushed the command bar off an 80x24 screen, and the screen's scrollbar
+        that then came kept it wrapped that way."""
+        if resized.size.height != self._fitted_height:
+            self._fitted_height = resized.size.height
+            self.post_message(self.Changed())
 
     def _show_when_needed(self) -> None:
         self.display = bool(self.text) or self.waiting

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from textual import events
 
+from rapide_shell.lessons import find_lesson
 from rapide_shell.tui.screens.script_player import reading_time
 from rapide_shell.tui.screens.wait_screen import WaitScreen
 from rapide_shell.tui.widgets.command_bar import CommandBar
@@ -185,6 +186,35 @@ async def test_on_a_tiny_screen_the_narration_is_one_line_and_the_bar_stays(shop
             await settle(pilot)
             assert_screen_whole(app)
             assert not banner.compact and banner.styles.padding.top == padding, size
+
+
+async def test_a_narration_wrapped_to_another_height_refits_the_rows():
+    # Lesson 4's last narration at 80x24 takes three lines across the whole width and
+    # four beside a scrollbar. Set, the banner was laid out first with its padding, the
+    # screen overflowed and drew a scrollbar for a moment, and the banner wrapped to
+    # four lines: the rows stayed fitted to three, and the command bar was pushed off
+    # the screen, so that a student typed `effects e4` blind. The screen's gutter held
+    # open stands for that scrollbar here: wrapped to another height, the banner has
+    # the rows fitted again to what it leaves them.
+    text = (
+        "Your turn: `effects e4` shows what the bad withdrawal led to. `where` prints "
+        "this point's address; fix the check in 04_constraints.py, `reload`, then "
+        "`goto` that address (Tab completes it) to make the same withdrawals again."
+    )
+    app = make_app(find_lesson("constraints").architecture)
+    async with app.run_test(size=(80, 24)) as pilot:
+        banner = _banner(app)
+        await type_command(pilot, f"say {text}")
+        await settle(pilot)
+        app.main_screen.fit_panels()  # for the banner as it is now: three lines
+        await settle(pilot)
+        assert banner.size.height == 3
+        assert_screen_whole(app)
+        app.main_screen.styles.scrollbar_gutter = "stable"
+        await settle(pilot)
+        await pilot.pause(0.1)
+        assert banner.size.height == 4
+        assert_screen_whole(app)
 
 
 @pytest.mark.slow
@@ -471,6 +501,30 @@ async def test_a_played_line_longer_than_a_room_reads_goes_into_the_bar_at_once(
         await wait_until(pilot, lambda: len(app.session.history) == 2, timeout=15)
         assert app.session.history == [line, "step"]
     assert [len(value) for value in held if value.startswith("inject")] == [len(line)]
+
+
+async def test_a_key_pressed_before_a_wait_leaves_the_script_typing_its_lines(shop_path, here):
+    # The presenter pressed Space a moment before the lesson reached its `wait`: the
+    # space went to the command bar, and the script, taking it for what the user had
+    # typed, showed every line after it in the output only, for the rest of the lesson,
+    # under a list of completions for the blank line. Blanks hold nothing to keep: the
+    # script types its next line over them.
+    script = here / "lesson.rapide"
+    line = "inject APIService.request type=query key=1"
+    script.write_text(f"say The request goes in next.\n{line}\nwait\nstep\n")
+    app = make_app(shop_path, script=script, speed=1)
+    async with app.run_test(size=SIZE) as pilot:
+        bar = app.query_one(CommandBar)
+        await wait_until(pilot, lambda: _banner(app).text == "The request goes in next.")
+        await pilot.press("space")
+        assert bar.value == " "
+        await wait_until(pilot, lambda: bar.value.startswith("inject"), timeout=30)
+        await wait_until(pilot, lambda: isinstance(app.screen, WaitScreen), timeout=30)
+        assert bar.value == ""
+        await pilot.press("space")
+        await wait_until(pilot, lambda: not app.main_screen.player.playing, timeout=30)
+        assert app.session.history == ["say The request goes in next.", line, "wait", "step"]
+        assert bar.value == ""
 
 
 async def test_what_the_user_typed_in_the_bar_stays_there_unrun_through_a_ctrl_c(
