@@ -5,12 +5,13 @@ Built on :mod:`argparse`, and importing neither asyncio nor the runtime, so that
 
 Exit statuses (:mod:`rapide_shell.exit_status`): 0 success; 1 an ``expect`` failed,
 or a bound the user set (``--timeout``, ``--max-steps``, ``run N``) ended a script
-with work pending; 2 a load error, a script or command error, bad usage, or a write
-with no room left (a full disk); 3 a start or finish hook raised or reached a limit,
-or a plugin failed as the session started (``rapide run``, ``rapide repl``, ``rapide
-shell``); 130 interrupted (Ctrl-C); 141 what read the output closed it (``rapide
-lessons | head``), as after SIGPIPE. ``rapide repl`` and ``rapide shell``, which go on
-after an error, exit with the most serious one their session met.
+with work pending, or ``rapide check --strict`` found warnings; 2 a load error, a
+script or command error, bad usage, or a write with no room left (a full disk); 3 a
+start or finish hook raised or reached a limit, or a plugin failed as the session
+started (``rapide run``, ``rapide repl``, ``rapide shell``); 130 interrupted (Ctrl-C);
+141 what read the output closed it (``rapide lessons | head``), as after SIGPIPE.
+``rapide repl`` and ``rapide shell``, which go on after an error, exit with the most
+serious one their session met.
 Errors are one line on stderr, made printable, never a traceback (set
 ``RAPIDE_DEBUG=1`` to see the traceback of an internal error).
 ``RAPIDE_IMPORT_TIMEOUT`` bounds the import of an architecture file (seconds, 60 by
@@ -36,7 +37,12 @@ from pyrapide.core.printable import printable
 from pyrapide.runtime.watchdog import DEFAULT_HANDLER_TIMEOUT  # the runtime is not imported
 from rapide_shell.error_output import fail as report_failure
 from rapide_shell.error_output import print_json_failure
-from rapide_shell.exit_status import EXIT_ERROR, EXIT_INTERRUPTED, EndedBySignal
+from rapide_shell.exit_status import (
+    EXIT_ERROR,
+    EXIT_EXPECTATION_FAILED,
+    EXIT_INTERRUPTED,
+    EndedBySignal,
+)
 from rapide_shell.suggestions import close_matches
 
 if TYPE_CHECKING:
@@ -553,7 +559,9 @@ def graph(options: argparse.Namespace) -> None:
 
 
 def check(options: argparse.Namespace) -> None:
-    """Load and validate the architecture: components, connections, bindings, warnings."""
+    """Load and validate the architecture: components, connections, bindings, warnings;
+    exit 0 when it loads and binds (1 with --strict when there are warnings), 2 when it
+    does not."""
     from rapide_shell.architecture_check import check_architecture
     from rapide_shell.looks import architecture_counts, counted
 
@@ -577,6 +585,8 @@ def check(options: argparse.Namespace) -> None:
     else:
         for line in lines:
             echo(line)
+    if options.strict and report.warnings:
+        raise fail(f"{warnings}, and --strict fails on any", EXIT_EXPECTATION_FAILED)
 
 
 # -- the parser --------------------------------------------------------------------------
@@ -964,6 +974,10 @@ def build_parser() -> argparse.ArgumentParser:
     command = _command(commands, check)
     _add_file(command)
     _add_arch(command)
+    command.add_argument(
+        "--strict", action="store_true",
+        help="Exit 1 when there are warnings (for CI: a warning fails the build).",
+    )
     return parser
 
 

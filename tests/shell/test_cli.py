@@ -1365,3 +1365,17 @@ def test_help_explains_a_command_of_another_front_end_and_says_where_it_works() 
 def test_the_repl_explains_the_tuis_commands_without_importing_textual() -> None:
     said = _modules_after(["repl", "examples/seed_system.py"], ("textual",), "help zoom\n")
     assert said == []
+
+
+def test_check_strict_fails_on_a_warning_and_passes_without_one(tmp_path: Path) -> None:
+    # check exited 0 whatever it warned of: a CI step could not fail on a warning.
+    unmarked = shop_changed(
+        tmp_path, "unmarked.py",
+        "    @action\n    async def reserved(", "    async def reserved(",
+    )
+    warned = rapide("check", unmarked, "--strict")
+    assert warned.returncode == 1
+    assert "warning: " in warned.stdout
+    assert warned.stderr.startswith("rapide: ") and "--strict fails on any" in warned.stderr
+    assert rapide("check", unmarked).returncode == 0
+    assert rapide("check", SHOP, "--strict").returncode == 0
