@@ -382,7 +382,13 @@ class Computation:
         """
         from pyrapide.core.serialization import load_computation
 
-        return load_computation(_path_given("load", path))
+        _document_given(path)
+        hint = (
+            "; for a to_dict() document, use Computation.from_dict(document)"
+            if isinstance(path, Mapping)
+            else ""
+        )
+        return load_computation(_path_given("load", path, hint))
 
 
 def _time_given(method: str, argument: str, value: Any) -> None:
@@ -393,27 +399,25 @@ def _time_given(method: str, argument: str, value: Any) -> None:
         raise TypeError(f"{method}(): {argument} must be a number, got {described(value)}")
 
 
-def _path_given(method: str, path: Any) -> str | os.PathLike[str]:
+def _path_given(method: str, path: Any, hint: str = "") -> str | os.PathLike[str]:
     """``path``, refused with a TypeError naming ``method`` unless it is a file path
-    (a string or an os.PathLike), where Python's own error names no argument."""
-    if method == "load" and isinstance(path, str) and path.lstrip()[:1] in ("{", "[") and (
-        '"' in path
-    ):
-        # The text of a document (what serialize_computation or json.dumps gave), which
-        # the file system would refuse as a name too long, echoing all of it.
-        raise TypeError(
-            f"{method}(): path must be a file path, got the text of a JSON document "
-            f"({described(path)}); to read the text, use "
-            "Computation.from_dict(json.loads(text))"
-        )
+    (a string or an os.PathLike), where Python's own error names no argument; ``hint``
+    (``; for ...``) goes after what it got."""
     if not isinstance(path, str | os.PathLike):
-        hint = (
-            "; for a to_dict() document, use Computation.from_dict(document)"
-            if method == "load" and isinstance(path, Mapping)
-            else ""
-        )
         raise TypeError(
             f"{method}(): path must be a file path (a str or os.PathLike), got "
             f"{described(path)}{hint}"
         )
     return path
+
+
+def _document_given(path: Any) -> None:
+    """Refuse the text of a JSON document given to ``load`` as a path (what
+    serialize_computation or json.dumps gave), which the file system would refuse as a
+    name too long, echoing all of it."""
+    if isinstance(path, str) and path.lstrip()[:1] in ("{", "[") and '"' in path:
+        raise TypeError(
+            f"load(): path must be a file path, got the text of a JSON document "
+            f"({described(path)}); to read the text, use "
+            "Computation.from_dict(json.loads(text))"
+        )
