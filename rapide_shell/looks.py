@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from pyrapide.architecture import ConnectionKind
+from pyrapide.core.printable import clipped
 from pyrapide.core.printable import counted as counted
 
 if TYPE_CHECKING:
@@ -65,7 +66,7 @@ MESSAGE_SHOWN: Final = 500
 def message_cut(message: str) -> str:
     """``message`` itself, or its first :data:`MESSAGE_SHOWN` characters ending in "…"
     (a message of megabytes would fill the terminal)."""
-    return message if len(message) <= MESSAGE_SHOWN else message[: MESSAGE_SHOWN - 1] + "…"
+    return clipped(message, MESSAGE_SHOWN)
 
 
 def look(kind: str) -> KindLook:

@@ -208,6 +208,12 @@ def _cut(text: str) -> str:
     return text if len(text) <= DESCRIBED_WIDTH else text[: DESCRIBED_WIDTH - 3] + "..."
 
 
+def clipped(text: str, width: int) -> str:
+    """``text`` itself, or its first characters ending in "…", ``width`` in all: a value
+    or a message of kilobytes quoted whole would make a message's one line a screenful."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def counted(count: int, noun: str, plural: str | None = None, *, grouped: bool = False) -> str:
     """``1 event``, ``2 events``, ``0 events`` (``plural`` when adding "s" is wrong):
     reads as English at every count; ``grouped`` writes thousands apart (``12,345``),

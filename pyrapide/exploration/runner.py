@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from pyrapide.core.printable import counted, message_of
+from pyrapide.core.printable import clipped, counted, message_of
 from pyrapide.exploration.options import DEFAULT_MAX_MATCHES, DEFAULT_MAX_STEPS, Timing
 from pyrapide.exploration.scenario import Expect, ExpectConstraints, Inject, Run, Scenario, Watch
 from pyrapide.exploration.schedule import (
@@ -425,7 +425,5 @@ def _error_line(note: object) -> str:
     where = f"constraint {constraint}" if constraint else getattr(note, "component", "?")
     error = getattr(note, "error", None)
     message = message_of(error) if isinstance(error, BaseException) else str(error)
-    message = message.strip().split("\n", 1)[0].strip()
-    if len(message) > ERROR_MESSAGE_SHOWN:
-        message = message[: ERROR_MESSAGE_SHOWN - 1] + "…"
+    message = clipped(message.strip().split("\n", 1)[0].strip(), ERROR_MESSAGE_SHOWN)
     return f"{where}: {type(error).__name__}: {message}"

@@ -24,6 +24,7 @@ from lark.exceptions import (
     VisitError,
 )
 
+from pyrapide.core.printable import clipped
 from pyrapide.core.values import too_many_digits
 from pyrapide.patterns import algebra as alg
 from pyrapide.patterns import operators as ops
@@ -220,7 +221,7 @@ make the one line of the message a screenful."""
 
 def _clipped(text: str) -> str:
     """``text``, or its first characters and "…" when longer than :data:`CLIPPED_WIDTH`."""
-    return text if len(text) <= CLIPPED_WIDTH else text[: CLIPPED_WIDTH - 1] + "…"
+    return clipped(text, CLIPPED_WIDTH)
 
 
 def _found(text: str, line: int, column: int) -> str:

@@ -28,6 +28,7 @@ from math import isfinite
 from typing import TYPE_CHECKING, Any, Final
 
 from pyrapide.core.frozendict import SCALARS
+from pyrapide.core.printable import clipped
 from pyrapide.core.values import CONTAINERS, INT_BOUND, all_saveable, field_problem
 from pyrapide.types.payload_error import PayloadError as PayloadError  # Python when compiled
 
@@ -166,7 +167,7 @@ def shown(value: Any, width: int = 80) -> str:
         text = _repr(value)
         if not isinstance(value, str | int | float | list | tuple | Mapping):
             text += f" (a {type(value).__name__})"  # a list shows what is in it
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return clipped(text, width)
 
 
 def _repr(value: Any) -> str:
