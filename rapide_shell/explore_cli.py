@@ -59,9 +59,9 @@ from rapide_shell.loader import LoadError
 from rapide_shell.looks import command_words
 from rapide_shell.render import transcript_console
 from rapide_shell.script import ScriptFileError, play, read_script
-from rapide_shell.session import Session, threads_told
+from rapide_shell.session import Session
 from rapide_shell.std_streams import escapes_written_out
-from rapide_shell.unhandled import tell_loop_errors, unraisable_told
+from rapide_shell.unhandled import tell_loop_errors, threads_told, unraisable_told
 
 
 @dataclasses.dataclass(frozen=True)

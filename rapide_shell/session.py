@@ -149,8 +149,6 @@ import asyncio
 import contextlib
 import dataclasses
 import re
-import sys
-import threading
 import traceback
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -198,11 +196,16 @@ from rapide_shell.plugins import (
 )
 from rapide_shell.process_kept import process_kept
 from rapide_shell.recording import Recorder
-from rapide_shell.report import Activity, error_text, raised_at
+from rapide_shell.report import Activity, error_text
 from rapide_shell.runtime_link import Bounds, RuntimeLink, SessionState, Sink
 from rapide_shell.std_streams import streams_kept
 from rapide_shell.travel import ReplayError, TimeMachine
-from rapide_shell.unhandled import tasks_left_cancelled, tell_loop_errors, unraisable_told
+from rapide_shell.unhandled import (
+    tasks_left_cancelled,
+    tell_loop_errors,
+    threads_told,
+    unraisable_told,
+)
 from rapide_shell.watches import Breakpoint, Watch, Watchlist, count_matches
 
 if TYPE_CHECKING:
@@ -1197,40 +1200,6 @@ def _shortened(message: str) -> str:
         + quoted.group(1),
         message,
     )
-
-
-@contextlib.contextmanager
-def threads_told() -> Iterator[None]:
-    """An error that ends a thread the architecture's code started, said in one line on
-    ``sys.stderr`` (``error in thread 'poller' of the architecture's code: ValueError:
-    no route (at arch.py:12 in poll)``) while the block runs, where Python writes a
-    traceback of every frame: in the TUI, a wall of red lines in the Output. SystemExit
-    ends a thread unsaid, as Python has it."""
-    previous = threading.excepthook
-
-    def told(args: threading.ExceptHookArgs) -> None:
-        if args.exc_type is SystemExit:
-            return
-        try:
-            error = args.exc_value or args.exc_type()
-            text = "".join(
-                traceback.format_exception(args.exc_type, error, args.exc_traceback)
-            )
-            place = raised_at(text)
-            name = args.thread.name if args.thread is not None else "a thread"
-            line = f"error in thread {name!r} of the architecture's code: {error_text(error)}"
-            line = f"{line} (at {place})" if place else line
-            if sys.stderr is not None:
-                sys.stderr.write(printable(line) + "\n")
-                sys.stderr.flush()
-        except Exception:  # an error that cannot be told at all: Python's own way
-            previous(args)
-
-    threading.excepthook = told
-    try:
-        yield
-    finally:
-        threading.excepthook = previous
 
 
 def _readable(outcome: object, command: str, handler: object) -> CommandOutcome:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sys
+import threading
 import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -75,6 +76,32 @@ def unraisable_told(tell: Tell = on_stderr) -> Iterator[None]:
         yield
     finally:
         sys.unraisablehook = previous
+
+
+@contextlib.contextmanager
+def threads_told(tell: Tell = on_stderr) -> Iterator[None]:
+    """Within the block, an error that ends a thread the architecture's code started is
+    handed to ``tell`` as one line (``error in thread 'poller' of the architecture's
+    code: ValueError: no route (at arch.py:12 in poll)``), where Python writes a
+    traceback of every frame: in the TUI, a wall of red lines in the Output. SystemExit
+    ends a thread unsaid, as Python has it."""
+    previous = threading.excepthook
+
+    def told(args: threading.ExceptHookArgs) -> None:
+        if args.exc_type is SystemExit:
+            return
+        try:
+            name = args.thread.name if args.thread is not None else "a thread"
+            said = f"error in thread {name!r} of the architecture's code"
+            tell(error_line(said, args.exc_value or args.exc_type()))
+        except Exception:  # an error that cannot be told at all: Python's own way
+            previous(args)
+
+    threading.excepthook = told
+    try:
+        yield
+    finally:
+        threading.excepthook = previous
 
 
 def tell_loop_errors(tell: Tell = on_stderr) -> None:
